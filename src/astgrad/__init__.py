@@ -1,0 +1,17 @@
+"""astgrad: source-transformation automatic differentiation for Python and NumPy.
+
+``@astgrad.differentiable`` parses a function, generates its derivative as Python
+source ahead of time and compiles it; ``grad``, ``value_and_grad`` and ``vjp`` return
+generated functions whose ``.source`` you can read and differentiate again.
+"""
+
+from . import rules as _rules  # noqa: F401  (registers the derivative rules)
+from .api import differentiable, grad, value_and_grad, vjp
+from .errors import TransformError
+from .rules.registry import adjoint, d, non_differentiable, tangent
+from .runtime import stop_gradient
+
+__version__ = "0.1.0"
+
+__all__ = ["differentiable", "grad", "value_and_grad", "vjp", "TransformError", "adjoint",
+           "tangent", "d", "non_differentiable", "stop_gradient"]

@@ -1,0 +1,68 @@
+"""Activity analysis: which names carry a derivative.
+
+A name is *varied* if it depends differentiably on a differentiated input, and
+*useful* if the output depends differentiably on it; only names that are both are
+*active* and get derivative code. Integers, booleans, shapes and indices never are,
+because the operations producing them are non-differentiable. The analysis is
+per name over the whole function, which is exact for the single-assignment names
+of straight-line code and conservative inside loops.
+"""
+
+import gast
+
+from . import ops
+from . import syntax as S
+
+
+def dataflow_edges(body):
+    """(defined names, names whose derivative flows into them) for each statement."""
+    edges = []
+
+    def visit(block):
+        for stmt in block:
+            if isinstance(stmt, gast.Assign):
+                target = stmt.targets[0]
+                op = ops.describe(stmt.value)
+                uses = {a.id for a in op.atoms() if isinstance(a, gast.Name)} if op.differentiable else set()
+                if isinstance(target, gast.Name):
+                    edges.append(({target.id}, uses))
+                else:                                   # v[index] = value
+                    base = target.value.id
+                    edges.append(({base}, uses | {base}))
+            elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+                op = ops.describe(stmt.value)
+                call = stmt.value
+                if getattr(call, "method", None) and isinstance(call.func.value, gast.Name) and op.differentiable:
+                    owner = call.func.value.id
+                    edges.append(({owner}, {a.id for a in op.atoms() if isinstance(a, gast.Name)}))
+            elif isinstance(stmt, gast.For):
+                if isinstance(stmt.target, gast.Tuple):
+                    index, item = (e.id for e in stmt.target.elts)
+                    edges.append(({item}, S.loaded_names(stmt.iter)))
+                visit(stmt.body)
+            elif isinstance(stmt, (gast.If, gast.While)):
+                visit(stmt.body)
+                visit(stmt.orelse)
+    visit(body)
+    return edges
+
+
+def active_names(body, inputs, output):
+    edges = dataflow_edges(body)
+    varied = set(inputs)
+    changed = True
+    while changed:
+        changed = False
+        for defs, uses in edges:
+            if uses & varied and not defs <= varied:
+                varied |= defs
+                changed = True
+    useful = {output} if output else set()
+    changed = True
+    while changed:
+        changed = False
+        for defs, uses in edges:
+            if defs & useful and not uses <= useful:
+                useful |= uses
+                changed = True
+    return varied & useful

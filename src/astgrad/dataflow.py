@@ -1,0 +1,131 @@
+"""Liveness over structured code, and the dead-code elimination built on it.
+
+Both work on core-form statements (and on generated code, which is also core form):
+``if``, ``for`` and ``while`` are handled structurally, loops by iterating to a
+fixed point. ``break`` is treated as falling through, which only over-approximates
+what is live, so no needed statement is ever removed.
+"""
+
+import gast
+
+from . import syntax as S
+from .rules import registry
+
+# Methods that change their object: a call to one is never dead code.
+MUTATING_METHODS = {"append", "pop", "extend", "insert", "remove", "clear", "update",
+                    "setdefault", "sort", "reverse", "fill", "resize", "put", "itemset",
+                    "popitem", "add", "discard"}
+
+
+def reads(stmt):
+    """Names a simple statement (or a compound statement's header) reads."""
+    if isinstance(stmt, gast.Assign):
+        names = S.loaded_names(stmt.value)
+        target = stmt.targets[0]
+        if not isinstance(target, gast.Name):
+            names |= S.loaded_names(target) | S.names_in(target.value)
+        return names
+    if isinstance(stmt, (gast.If, gast.While)):
+        return S.loaded_names(stmt.test)
+    if isinstance(stmt, gast.For):
+        return S.loaded_names(stmt.iter)
+    return S.loaded_names(stmt)
+
+
+def writes(stmt):
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return {stmt.targets[0].id}
+    if isinstance(stmt, gast.For):
+        return S.stored_names(stmt.target)
+    return set()
+
+
+def is_pure(value):
+    """Whether evaluating ``value`` can be skipped when its result is unused."""
+    for node in gast.walk(value):
+        if isinstance(node, gast.Call):
+            if getattr(node, "method", None) in MUTATING_METHODS:
+                return False
+            if isinstance(node.func, gast.Attribute) and node.func.attr in MUTATING_METHODS:
+                return False
+            target = getattr(node, "target", None)
+            if target is not None:
+                key = registry.rule_key(target)
+                if not (key in registry.ADJOINTS or registry.is_non_differentiable(target)):
+                    return False
+            elif getattr(node, "method", None) is None and not getattr(node, "pure", False):
+                if not _known_pure_name(node.func):
+                    return False
+    return True
+
+
+def _known_pure_name(func):
+    return getattr(func, "pure", False)
+
+
+def liveness(block, live_out):
+    """Annotate each statement with ``live_out``; return the names live on entry."""
+    live = set(live_out)
+    for stmt in reversed(block):
+        stmt.live_out = set(live)
+        if isinstance(stmt, gast.If):
+            live = reads(stmt) | liveness(stmt.body, live) | liveness(stmt.orelse, live)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            after = set(live)
+            body_in = set()
+            while True:
+                body_out = after | body_in | reads(stmt)
+                new_in = liveness(stmt.body, body_out)
+                if new_in <= body_in:
+                    break
+                body_in |= new_in
+            live = after | body_in | reads(stmt)
+        elif isinstance(stmt, gast.Return):
+            live = reads(stmt)
+        else:
+            live = (live - writes(stmt)) | reads(stmt)
+    return live
+
+
+def eliminate_dead_code(block, live_out, keep=lambda stmt: False):
+    """Remove assignments whose value is never read, until nothing changes."""
+    while True:
+        liveness(block, live_out)
+        changed, block = _sweep(block, keep)
+        if not changed:
+            return block
+
+
+def _sweep(block, keep):
+    changed = False
+    out = []
+    for stmt in block:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            if stmt.targets[0].id not in stmt.live_out and is_pure(stmt.value) and not keep(stmt):
+                changed = True
+                continue
+        elif isinstance(stmt, gast.If):
+            c1, stmt.body = _sweep(stmt.body, keep)
+            c2, stmt.orelse = _sweep(stmt.orelse, keep)
+            changed |= c1 or c2
+            if not _has_code(stmt.body) and not _has_code(stmt.orelse):
+                changed = True
+                continue
+        elif isinstance(stmt, (gast.For, gast.While)):
+            c1, stmt.body = _sweep(stmt.body, keep)
+            changed |= c1
+            if isinstance(stmt, gast.For) and not _has_code(stmt.body) \
+                    and not (S.stored_names(stmt.target) & stmt.live_out):
+                changed = True
+                continue
+        out.append(stmt)
+    return changed, out
+
+
+def _has_code(block):
+    return any(not _is_comment(s) and not isinstance(s, gast.Pass) for s in block)
+
+
+def _is_comment(stmt):
+    from .emit import is_comment
+    return is_comment(stmt)

@@ -1,0 +1,73 @@
+"""Emit stage: tree -> source text -> compiled function, with the text registered in
+``linecache`` so tracebacks, ``inspect.getsource`` and pdb show the generated lines.
+"""
+
+import ast
+import itertools
+import linecache
+import re
+
+import gast
+
+from . import syntax as S
+
+_COMMENT = "astgrad-comment: "
+_counter = itertools.count(1)
+
+
+def comment(text):
+    """A statement that is emitted as ``# text``."""
+    return S.expr_stmt(S.const(_COMMENT + text))
+
+
+def is_comment(stmt):
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) \
+        and isinstance(stmt.value.value, str) and stmt.value.value.startswith(_COMMENT)
+
+
+def _drop_empty_comments(block):
+    """Comments followed directly by another comment (or nothing) say nothing."""
+    out = []
+    for position, stmt in enumerate(block):
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                setattr(stmt, field, _drop_empty_comments(inner))
+        if is_comment(stmt):
+            rest = block[position + 1:]
+            if not rest or is_comment(rest[0]):
+                continue
+        out.append(stmt)
+    return out
+
+
+def to_source(fn_def):
+    fn_def.body = _drop_empty_comments(fn_def.body)
+    module = gast.Module(body=[fn_def], type_ignores=[])
+    tree = gast.gast_to_ast(module)
+    ast.fix_missing_locations(tree)
+    lines = []
+    for line in ast.unparse(tree).splitlines():
+        stripped = line.strip()
+        if stripped[:1] in "'\"" and _COMMENT in stripped:
+            try:
+                value = ast.literal_eval(stripped)
+            except (ValueError, SyntaxError):
+                value = None
+            if isinstance(value, str) and value.startswith(_COMMENT):
+                indent = line[:len(line) - len(line.lstrip())]
+                line = (indent + "# " + value[len(_COMMENT):]).rstrip()
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def compile_function(source, name, namespace, label):
+    """Compile ``source`` (defining ``name``) into a function whose globals are ``namespace``."""
+    filename = f"<astgrad {label} #{next(_counter)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    code = compile(source, filename, "exec")
+    scope = dict(namespace)
+    exec(code, scope)
+    fn = scope[name]
+    fn.source = source
+    return fn

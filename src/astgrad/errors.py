@@ -1,0 +1,31 @@
+"""Errors raised by astgrad.
+
+A TransformError is raised when code is generated (at decoration time or at the
+first ``grad(...)``), never half-way through computing a gradient. Its message
+names the user's file and line and quotes the offending source line, so the user
+can find the construct without reading astgrad's internals.
+"""
+
+
+class TransformError(Exception):
+    """astgrad cannot differentiate a construct correctly, so it refuses to.
+
+    Attributes ``filename``, ``lineno``, ``construct`` and ``line`` locate the problem.
+    """
+
+    def __init__(self, message, filename=None, lineno=None, line=None, construct=None):
+        self.reason = message
+        self.filename = filename
+        self.lineno = lineno
+        self.line = line
+        self.construct = construct
+        super().__init__(self._format())
+
+    def _format(self):
+        where = ""
+        if self.filename is not None:
+            where = f"{self.filename}:{self.lineno}: " if self.lineno else f"{self.filename}: "
+        text = f"{where}{self.reason}"
+        if self.line:
+            text += f"\n    {self.line.strip()}"
+        return text

@@ -1,0 +1,645 @@
+"""Normalize stage: rewrite a function into astgrad's small core language.
+
+In the core form every statement does one thing to atoms (names or constants):
+
+    x = atom | a OP b | OP a | a CMP b | f(atoms...) | v.attr | v[index]
+        | (atoms...) | [atoms...] | {atom: atom}
+    v[index] = atom              v.method(atoms...)   (a call for its effect)
+    if name: ...                 while name: ...      for i in range(atoms): ...
+    for k, item in enumerate(name): ...               return atom
+
+Nested expressions become temporaries; ``and``/``or``, chained comparisons and
+``a if c else b`` become ``if`` statements (keeping Python's short-circuit order);
+augmented assignment, tuple unpacking, comprehensions and loops over arbitrary
+iterables become the forms above; ``break``/``continue`` become branches. Later stages
+only ever see the core form. Each emitted statement keeps the line number of the
+user statement it came from. Anything outside the supported language raises a
+TransformError naming file, line and construct.
+"""
+
+import builtins
+
+import gast
+
+from . import syntax as S
+from .source import _MISSING
+
+_BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
+            gast.FloorDiv, gast.Mod, gast.BitAnd, gast.BitOr, gast.BitXor,
+            gast.LShift, gast.RShift)
+
+_REFUSED = {
+    gast.AsyncFunctionDef: "async def",
+    gast.FunctionDef: "a nested function definition",
+    gast.ClassDef: "a class definition",
+    gast.Try: "try/except",
+    gast.With: "a with statement",
+    gast.AsyncWith: "async with",
+    gast.AsyncFor: "async for",
+    gast.Global: "a global statement",
+    gast.Nonlocal: "a nonlocal statement",
+    gast.Delete: "del",
+    gast.Import: "import inside the function",
+    gast.ImportFrom: "import inside the function",
+}
+
+_REFUSED_EXPR = {
+    gast.Yield: "yield (a generator)",
+    gast.YieldFrom: "yield from (a generator)",
+    gast.Await: "await",
+    gast.NamedExpr: "an assignment expression (:=)",
+    gast.SetComp: "a set comprehension",
+    gast.DictComp: "a dict comprehension",
+}
+
+_ADVICE = {
+    "try/except": "move the error handling outside the differentiated function",
+    "a with statement": "move the context manager outside the differentiated function",
+    "a global statement": "pass the value in as an argument and return the new value",
+    "a nonlocal statement": "pass the value in as an argument and return the new value",
+    "a nested function definition": "define the helper at module level; astgrad transforms module-level callees",
+    "del": "let the name go out of scope instead",
+}
+
+
+class Normalizer:
+    def __init__(self, source, namer):
+        self.source = source
+        self.namer = namer
+        self.out = None
+        self.line = getattr(source.tree, "lineno", None)
+        self.locals = _local_names(source.tree)
+        self.free = {}          # free name -> resolved object, for the generated namespace
+        self.loop_depth = 0
+
+    # -- entry point -------------------------------------------------------------
+
+    def run(self):
+        tree = self.source.tree
+        self._check_signature(tree)
+        for node in gast.walk(tree):
+            kind = _REFUSED_EXPR.get(type(node))
+            if kind:
+                self.line = getattr(node, "lineno", self.line)
+                raise self._refuse(kind, node)
+        body = self.block(tree.body)
+        if not body or not isinstance(body[-1], gast.Return):
+            ret = gast.Return(value=S.const(None))
+            ret.lineno = self.line
+            body.append(ret)
+        new = gast.FunctionDef(name=tree.name, args=tree.args, body=body, decorator_list=[],
+                               returns=None, type_comment=None, type_params=[])
+        new.lineno = getattr(tree, "lineno", 1)
+        return new
+
+    def _check_signature(self, tree):
+        args = tree.args
+        if args.vararg is not None or args.kwarg is not None:
+            self.line = getattr(tree, "lineno", None)
+            raise self._refuse("*args/**kwargs parameters", tree,
+                               "list the parameters explicitly")
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            arg.annotation = None
+        tree.returns = None
+
+    def _refuse(self, kind, node, advice=None):
+        advice = advice or _ADVICE.get(kind, "rewrite this part without it")
+        err_node = node if getattr(node, "lineno", None) else _Line(self.line)
+        return self.source.error(f"astgrad cannot differentiate {kind}; {advice}",
+                                 err_node, construct=kind)
+
+    # -- statements --------------------------------------------------------------
+
+    def block(self, stmts):
+        saved, self.out = self.out, []
+        for stmt in stmts:
+            self.line = getattr(stmt, "lineno", self.line)
+            self.statement(stmt)
+        result, self.out = self.out, saved
+        return result
+
+    def emit(self, stmt):
+        stmt.lineno = self.line
+        self.out.append(stmt)
+        return stmt
+
+    def statement(self, stmt):
+        kind = _REFUSED.get(type(stmt))
+        if kind:
+            raise self._refuse(kind, stmt)
+        method = getattr(self, "stmt_" + type(stmt).__name__, None)
+        if method is None:
+            raise self._refuse(f"the statement '{type(stmt).__name__}'", stmt)
+        method(stmt)
+
+    def stmt_Expr(self, stmt):
+        value = stmt.value
+        if isinstance(value, gast.Constant):
+            return                                  # docstrings and bare constants
+        if isinstance(value, gast.Call):
+            self.emit(S.expr_stmt(self.expr(value)))
+            return
+        self.atom(value)                            # evaluated for its errors only
+
+    def stmt_Pass(self, stmt):
+        pass
+
+    def stmt_Assign(self, stmt):
+        targets = stmt.targets
+        if len(targets) == 1:
+            self.assign(targets[0], stmt.value)
+            return
+        value = self.atom(stmt.value, hint="t")
+        for target in targets:
+            self.assign(target, value)
+
+    def stmt_AnnAssign(self, stmt):
+        if stmt.value is not None:
+            self.assign(stmt.target, stmt.value)
+
+    def stmt_AugAssign(self, stmt):
+        target = stmt.target
+        if isinstance(target, gast.Name):
+            load = S.name(target.id)
+            self.assign(target, gast.BinOp(left=load, op=stmt.op, right=stmt.value))
+        elif isinstance(target, gast.Subscript):
+            base = self.atom(target.value)
+            index = self.index(target.slice)
+            current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
+            new = self.fresh_assign(gast.BinOp(left=S.name(current), op=stmt.op,
+                                               right=self.atom(stmt.value)), "t")
+            self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
+                                              ctx=gast.Store()), S.name(new)))
+        else:
+            raise self._refuse("augmented assignment to an attribute", stmt)
+
+    def assign(self, target, value):
+        """``target = value`` for any target shape, in core form."""
+        if isinstance(target, gast.Name):
+            self.emit(S.assign(target.id, self.expr(value, hint=target.id)))
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            self.unpack(target, value)
+        elif isinstance(target, gast.Subscript):
+            base = self.atom(target.value)
+            if not isinstance(base, gast.Name):
+                raise self._refuse("assignment into a constant", target)
+            index = self.index(target.slice)
+            rhs = self.atom(value)
+            self.emit(S.assign(gast.Subscript(value=base, slice=index, ctx=gast.Store()), rhs))
+        elif isinstance(target, gast.Starred):
+            raise self._refuse("starred assignment (a, *b = ...)", target)
+        else:
+            raise self._refuse("assignment to an attribute", target,
+                               "assign to a local name or an array element instead")
+
+    def unpack(self, target, value):
+        elts = target.elts
+        if any(isinstance(e, gast.Starred) for e in elts):
+            raise self._refuse("starred assignment (a, *b = ...)", target)
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(elts) \
+                and not any(isinstance(e, gast.Starred) for e in value.elts):
+            # a, b = b, a: evaluate every right-hand value before assigning any
+            parts = [self.atom(v) for v in value.elts]
+            parts = [S.name(self.fresh_assign(p, "t")) if isinstance(p, gast.Name)
+                     and p.id in S.stored_names(target) else p for p in parts]
+            for elt, part in zip(elts, parts):
+                self.assign(elt, part)
+            return
+        packed = self.atom(value, hint="t")
+        if not isinstance(packed, gast.Name):
+            raise self._refuse("unpacking a constant", target)
+        for position, elt in enumerate(elts):
+            item = gast.Subscript(value=S.name(packed.id), slice=S.const(position), ctx=gast.Load())
+            self.assign(elt, item)
+
+    def stmt_Return(self, stmt):
+        value = S.const(None) if stmt.value is None else self.atom(stmt.value, hint=self.return_hint())
+        self.emit(gast.Return(value=value))
+
+    def return_hint(self):
+        return "result" if self.source.tree.name in ("lambda_",) else self.source.tree.name
+
+    def stmt_If(self, stmt):
+        test = self.atom(stmt.test, hint="cond")
+        body = self.block(stmt.body)
+        orelse = self.block(stmt.orelse)
+        self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
+
+    def stmt_Raise(self, stmt):
+        self.emit(stmt)
+
+    def stmt_Assert(self, stmt):
+        self.emit(stmt)
+
+    def stmt_Break(self, stmt):
+        self.emit(gast.Break())
+
+    def stmt_Continue(self, stmt):
+        self.emit(gast.Continue())
+
+    def stmt_While(self, stmt):
+        if stmt.orelse:
+            raise self._refuse("while ... else", stmt, "move the else part after the loop")
+        test_stmts, test = self.compute(stmt.test, "cond")
+        self.out.extend(test_stmts)
+        if isinstance(test, gast.Constant):
+            test = S.name(self.fresh_assign(test, "cond"))
+        self.loop_depth += 1
+        body = restructure(self.block(stmt.body))
+        self.loop_depth -= 1
+        saved, self.out = self.out, []
+        self.emit(S.assign(test.id, self.expr(stmt.test, hint="cond")))
+        again, self.out = self.out, saved
+        body = append_rest(body, again)
+        self.emit(gast.While(test=test, body=body, orelse=[]))
+
+    def stmt_For(self, stmt):
+        if stmt.orelse:
+            raise self._refuse("for ... else", stmt, "move the else part after the loop")
+        iterator = stmt.iter
+        callee = self.resolve_call(iterator)
+        target = stmt.target
+        prefix = []
+        if callee is builtins.range and isinstance(target, gast.Name) and not iterator.keywords:
+            args = [self.atom(a) for a in iterator.args]
+            loop_target = S.name(target.id, store=True)
+            loop_iter = S.call(S.copy(iterator.func), args)
+            loop_iter.target = builtins.range
+        elif callee is builtins.zip and not iterator.keywords and isinstance(target, (gast.Tuple, gast.List)) \
+                and len(target.elts) == len(iterator.args):
+            seqs = [self.atom(a, hint="seq") for a in iterator.args]
+            lengths = [self.fresh_assign(self.builtin_call("len", [s]), "n") for s in seqs]
+            count = S.name(lengths[0]) if len(lengths) == 1 else S.name(
+                self.fresh_assign(self.builtin_call("min", [S.name(n) for n in lengths]), "n"))
+            index = self.namer.fresh("k")
+            loop_target = S.name(index, store=True)
+            loop_iter = self.builtin_call("range", [count])
+            prefix = [(elt, gast.Subscript(value=S.copy(seq), slice=S.name(index), ctx=gast.Load()))
+                      for elt, seq in zip(target.elts, seqs)]
+        else:
+            if callee is builtins.enumerate and len(iterator.args) == 1 and not iterator.keywords \
+                    and isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2:
+                seq = self.atom(iterator.args[0], hint="seq")
+                index_target, item_target = target.elts
+            else:
+                seq = self.atom(iterator, hint="seq")
+                index_target, item_target = None, target
+            if not isinstance(seq, gast.Name):
+                seq = S.name(self.fresh_assign(seq, "seq"))
+            assigned_in_body = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
+            if isinstance(index_target, gast.Name) and index_target.id not in assigned_in_body:
+                index = index_target.id
+            else:
+                index = self.namer.fresh("k")
+                if index_target is not None:
+                    prefix.append((index_target, S.name(index)))
+            if isinstance(item_target, gast.Name):
+                item = item_target.id
+            else:
+                item = self.namer.fresh("item")
+                prefix.append((item_target, S.name(item)))
+            loop_target = gast.Tuple(elts=[S.name(index, store=True), S.name(item, store=True)],
+                                     ctx=gast.Store())
+            loop_iter = self.builtin_call("enumerate", [seq])
+        self.loop_depth += 1
+        saved, self.out = self.out, []
+        for elt, value in prefix:
+            self.assign(elt, value)
+        head, self.out = self.out, saved
+        body = restructure(head + self.block(stmt.body))
+        self.loop_depth -= 1
+        loop = gast.For(target=loop_target, iter=loop_iter, body=body or [gast.Pass()],
+                        orelse=[], type_comment=None)
+        self.hoist_changing_range(loop)
+        self.emit(loop)
+
+    def hoist_changing_range(self, loop):
+        """``for i in range(n)`` whose body changes ``n``: evaluate the range once first."""
+        if not (isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Call)):
+            return
+        changed = S.stored_names(gast.Module(body=loop.body, type_ignores=[]))
+        if S.loaded_names(loop.iter) & changed:
+            hoisted = self.fresh_assign(loop.iter, "steps")
+            loop.iter = S.name(hoisted)
+
+    # -- expressions -------------------------------------------------------------
+
+    def compute(self, node, hint):
+        """Statements computing ``node`` and its atom, without emitting them."""
+        saved, self.out = self.out, []
+        value = self.atom(node, hint=hint)
+        stmts, self.out = self.out, saved
+        return stmts, value
+
+    def emit_detached(self, stmt):
+        stmt.lineno = self.line
+        return stmt
+
+    def fresh_assign(self, value, hint):
+        target = self.namer.fresh(hint)
+        self.emit(S.assign(target, value))
+        return target
+
+    def atom(self, node, hint="t"):
+        value = self.expr(node, hint)
+        if S.is_atom(value):
+            return value
+        return S.name(self.fresh_assign(value, hint))
+
+    def builtin_call(self, name, args):
+        node = S.call(name, args)
+        node.func.id = name
+        node.target = getattr(builtins, name)
+        return node
+
+    def expr(self, node, hint="t"):
+        """``node`` as one core operation over atoms (emitting temporaries before it)."""
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            raise self._refuse(f"the expression '{type(node).__name__}'", node)
+        return method(node)
+
+    def expr_Name(self, node):
+        if node.id not in self.locals:
+            obj = self.source.resolve(node.id)
+            if obj is not _MISSING:
+                self.free[node.id] = obj
+        return S.name(node.id)
+
+    def expr_Constant(self, node):
+        return S.const(node.value)
+
+    def expr_BinOp(self, node):
+        if not isinstance(node.op, _BIN_OPS):
+            raise self._refuse(f"the operator {type(node.op).__name__}", node)
+        return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+
+    def expr_UnaryOp(self, node):
+        operand = node.operand
+        if isinstance(operand, gast.Constant) and isinstance(node.op, (gast.USub, gast.UAdd)) \
+                and isinstance(operand.value, (int, float, complex)) and not isinstance(operand.value, bool):
+            return S.const(-operand.value if isinstance(node.op, gast.USub) else operand.value)
+        return gast.UnaryOp(op=node.op, operand=self.atom(operand))
+
+    def expr_Compare(self, node):
+        left = self.atom(node.left)
+        if len(node.ops) == 1:
+            return gast.Compare(left=left, ops=node.ops, comparators=[self.atom(node.comparators[0])])
+        # a < b < c: short-circuit, evaluating b once
+        result = self.namer.fresh("cond")
+        right = self.atom(node.comparators[0])
+        self.emit(S.assign(result, gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])))
+        rest = gast.Compare(left=right, ops=node.ops[1:], comparators=node.comparators[1:])
+        then = self.block_of(lambda: self.emit(S.assign(result, self.expr(rest))))
+        self.emit(gast.If(test=S.name(result), body=then, orelse=[]))
+        return S.name(result)
+
+    def block_of(self, build):
+        saved, self.out = self.out, []
+        build()
+        result, self.out = self.out, saved
+        return result
+
+    def expr_BoolOp(self, node):
+        result = self.namer.fresh("cond")
+        self.emit(S.assign(result, self.expr(node.values[0])))
+        for value in node.values[1:]:
+            then = self.block_of(lambda value=value: self.emit(S.assign(result, self.expr(value))))
+            test = S.name(result)
+            if isinstance(node.op, gast.Or):
+                test = gast.UnaryOp(op=gast.Not(), operand=test)
+                negated = self.namer.fresh("cond")
+                self.emit(S.assign(negated, test))
+                test = S.name(negated)
+            self.emit(gast.If(test=test, body=then, orelse=[]))
+        return S.name(result)
+
+    def expr_IfExp(self, node):
+        test = self.atom(node.test, hint="cond")
+        result = self.namer.fresh("t")
+        then = self.block_of(lambda: self.emit(S.assign(result, self.expr(node.body))))
+        orelse = self.block_of(lambda: self.emit(S.assign(result, self.expr(node.orelse))))
+        self.emit(gast.If(test=test, body=then, orelse=orelse))
+        return S.name(result)
+
+    def resolve_call(self, node):
+        """The object a call's function refers to, if it is a free (global) name path."""
+        if not isinstance(node, gast.Call):
+            return None
+        path = S.dotted_path(node.func)
+        if path is None or path[0] in self.locals:
+            return None
+        obj = self.source.resolve_path(path)
+        return None if obj is _MISSING else obj
+
+    def expr_Call(self, node):
+        for arg in node.args:
+            if isinstance(arg, gast.Starred):
+                raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
+        func = node.func
+        path = S.dotted_path(func)
+        if path is not None and path[0] not in self.locals:
+            obj = self.source.resolve_path(path)
+            if obj is _MISSING:
+                raise self.source.error(
+                    f"'{'.'.join(path)}' is not defined (yet); astgrad resolves names when it "
+                    "generates code", _Line(self.line), construct="an undefined name")
+            self.free[path[0]] = self.source.resolve(path[0])
+            new_func = S.copy(func)
+            result_target = obj
+            method = None
+        elif isinstance(func, gast.Attribute):
+            owner = self.atom(func.value, hint="t")
+            new_func = gast.Attribute(value=owner, attr=func.attr, ctx=gast.Load())
+            result_target = None
+            method = func.attr
+        elif isinstance(func, gast.Name):
+            new_func = S.name(func.id)
+            result_target = None
+            method = None
+        else:
+            new_func = self.atom(func, hint="fn")
+            result_target, method = None, None
+        if result_target is builtins.sum and node.args and isinstance(node.args[0], gast.GeneratorExp):
+            node.args[0] = gast.ListComp(elt=node.args[0].elt, generators=node.args[0].generators)
+        args = [self.atom(a) for a in node.args]
+        keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
+        call = gast.Call(func=new_func, args=args, keywords=keywords)
+        call.target = result_target
+        call.method = method
+        return call
+
+    def expr_Attribute(self, node):
+        path = S.dotted_path(node)
+        if path is not None and path[0] not in self.locals:
+            obj = self.source.resolve_path(path)
+            if obj is not _MISSING:
+                self.free[path[0]] = self.source.resolve(path[0])
+                return S.copy(node)
+        return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
+
+    def expr_Subscript(self, node):
+        return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice), ctx=gast.Load())
+
+    def index(self, node):
+        if isinstance(node, gast.Slice):
+            return gast.Slice(lower=self.optional_atom(node.lower), upper=self.optional_atom(node.upper),
+                              step=self.optional_atom(node.step))
+        if isinstance(node, gast.Tuple):
+            return gast.Tuple(elts=[self.index(e) for e in node.elts], ctx=gast.Load())
+        return self.atom(node, hint="index")
+
+    def optional_atom(self, node):
+        return None if node is None else self.atom(node, hint="index")
+
+    def expr_Tuple(self, node):
+        self._no_starred(node)
+        return gast.Tuple(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+
+    def expr_List(self, node):
+        self._no_starred(node)
+        return gast.List(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
+
+    def _no_starred(self, node):
+        if any(isinstance(e, gast.Starred) for e in node.elts):
+            raise self._refuse("*unpacking inside a literal", node)
+
+    def expr_Dict(self, node):
+        if any(k is None for k in node.keys):
+            raise self._refuse("**unpacking inside a dict literal", node)
+        return gast.Dict(keys=[self.atom(k) for k in node.keys],
+                         values=[self.atom(v) for v in node.values])
+
+    def expr_ListComp(self, node):
+        """``[e for x in xs if c]`` becomes a loop that appends to a fresh list."""
+        result = self.namer.fresh("items")
+        self.locals.add(result)
+        self.emit(S.assign(result, gast.List(elts=[], ctx=gast.Load())))
+        rename = {}
+        for generator in node.generators:
+            if generator.is_async:
+                raise self._refuse("an async comprehension", node)
+            for target_name in S.stored_names(generator.target):
+                rename[target_name] = self.namer.fresh(target_name)
+        node = _Renamer(rename).visit(S.copy(node))
+        self.locals |= set(rename.values())
+        append = gast.Attribute(value=S.name(result), attr="append", ctx=gast.Load())
+        body = [gast.Expr(value=gast.Call(func=append, args=[node.elt], keywords=[]))]
+        for generator in reversed(node.generators):
+            if generator.ifs:
+                test = generator.ifs[0] if len(generator.ifs) == 1 else \
+                    gast.BoolOp(op=gast.And(), values=list(generator.ifs))
+                body = [gast.If(test=test, body=body, orelse=[])]
+            body = [gast.For(target=generator.target, iter=generator.iter, body=body,
+                             orelse=[], type_comment=None)]
+        for stmt in gast.walk(body[0]):
+            if isinstance(stmt, gast.stmt):
+                stmt.lineno = self.line
+        self.statement(body[0])
+        return S.name(result)
+
+    def expr_GeneratorExp(self, node):
+        return self.expr_ListComp(gast.ListComp(elt=node.elt, generators=node.generators))
+
+    def expr_JoinedStr(self, node):
+        return S.copy(node)
+
+    def expr_Lambda(self, node):
+        raise self._refuse("a lambda inside a differentiated function", node,
+                           "define the function at module level")
+
+    def expr_Slice(self, node):
+        return self.index(node)
+
+
+class _Line:
+    def __init__(self, lineno):
+        self.lineno = lineno
+
+
+class _Renamer(gast.NodeTransformer):
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        if node.id in self.mapping:
+            node.id = self.mapping[node.id]
+        return node
+
+
+def _local_names(tree):
+    """Parameters and every name the function assigns: these are never global."""
+    args = tree.args
+    names = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            names.add(node.id)
+    return names
+
+
+# -- break/continue become branches ---------------------------------------------
+
+def _jumps(block):
+    """Whether a loop body block can break or continue (not counting inner loops)."""
+    for stmt in block:
+        if isinstance(stmt, (gast.Break, gast.Continue)):
+            return True
+        if isinstance(stmt, gast.If) and (_jumps(stmt.body) or _jumps(stmt.orelse)):
+            return True
+    return False
+
+
+def restructure(block):
+    """Move the statements after a conditional break/continue into the branches that
+    fall through, so every jump ends its branch and ``continue`` disappears.
+
+    Afterwards the reverse sweep can tell which statements ran from the recorded
+    branch conditions alone.
+    """
+    out = []
+    for position, stmt in enumerate(block):
+        if isinstance(stmt, gast.Continue):
+            return out
+        if isinstance(stmt, gast.Break):
+            out.append(stmt)
+            return out
+        if isinstance(stmt, gast.If):
+            stmt.body = restructure(stmt.body)
+            stmt.orelse = restructure(stmt.orelse)
+            if _jumps(stmt.body) or _jumps(stmt.orelse):
+                rest = restructure(block[position + 1:])
+                stmt.body = append_rest(stmt.body, rest)
+                stmt.orelse = append_rest(stmt.orelse, S.copy(rest))
+                out.append(stmt)
+                return out
+        out.append(stmt)
+    return out
+
+
+def append_rest(block, rest):
+    """``block`` followed by ``rest`` on every path that does not jump."""
+    if not rest:
+        return block
+    if not block:
+        return list(rest)
+    last = block[-1]
+    if isinstance(last, gast.Break):
+        return block
+    if isinstance(last, gast.If) and (_jumps(last.body) or _jumps(last.orelse) or
+                                      _has_break_tail(last)):
+        last.body = append_rest(last.body, rest)
+        last.orelse = append_rest(last.orelse, S.copy(rest))
+        return block
+    return block + list(rest)
+
+
+def _has_break_tail(stmt):
+    def ends(block):
+        if not block:
+            return False
+        last = block[-1]
+        return isinstance(last, gast.Break) or (isinstance(last, gast.If) and (ends(last.body) or ends(last.orelse)))
+    return ends(stmt.body) or ends(stmt.orelse)

@@ -1,0 +1,121 @@
+"""What one core statement does: which primitive, on which atoms, defining which name.
+
+The analysis and the transforms ask this module, so they never pattern-match raw
+syntax themselves.
+"""
+
+import builtins
+import operator
+
+import gast
+
+from .rules import registry
+
+BINARY = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+    gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
+    gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod, gast.BitAnd: operator.and_,
+    gast.BitOr: operator.or_, gast.BitXor: operator.xor, gast.LShift: operator.lshift,
+    gast.RShift: operator.rshift,
+}
+UNARY = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_,
+         gast.Invert: operator.invert}
+COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
+           gast.GtE: operator.ge, gast.Eq: operator.eq, gast.NotEq: operator.ne,
+           gast.Is: operator.is_, gast.IsNot: operator.is_not, gast.In: operator.contains,
+           gast.NotIn: operator.contains}
+
+
+class Op:
+    """A core statement's operation.
+
+    kind: 'copy', 'const', 'call' (a primitive with a rule key), 'literal'
+    (tuple/list/dict), 'unknown' (a call astgrad has no rule for) or 'opaque'.
+    ``args`` are atom nodes and ``kwargs`` a dict of atom nodes, for template binding.
+    """
+
+    def __init__(self, kind, key=None, args=(), kwargs=None, label=""):
+        self.kind = kind
+        self.key = key
+        self.args = list(args)
+        self.kwargs = dict(kwargs or {})
+        self.label = label
+
+    @property
+    def differentiable(self):
+        if self.kind in ("copy", "literal"):
+            return True
+        if self.kind == "call":
+            return not registry.is_non_differentiable(self.key)
+        return self.kind == "unknown"
+
+    def atoms(self):
+        return self.args + list(self.kwargs.values())
+
+
+def index_value(index):
+    """The index expression of ``x[index]`` as an ordinary value expression."""
+    return index
+
+
+def describe(value):
+    """The Op computed by the right-hand side ``value`` of a core assignment."""
+    if isinstance(value, gast.Name):
+        return Op("copy", args=[value])
+    if isinstance(value, gast.Constant):
+        return Op("const")
+    if isinstance(value, gast.BinOp):
+        return Op("call", BINARY[type(value.op)], [value.left, value.right],
+                  label=type(value.op).__name__)
+    if isinstance(value, gast.UnaryOp):
+        return Op("call", UNARY[type(value.op)], [value.operand], label=type(value.op).__name__)
+    if isinstance(value, gast.Compare):
+        return Op("call", COMPARE[type(value.ops[0])], [value.left] + value.comparators,
+                  label="comparison")
+    if isinstance(value, gast.Subscript):
+        return Op("call", operator.getitem, [value.value, value.slice], label="indexing")
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return Op("literal", type(value).__name__.lower(), value.elts)
+    if isinstance(value, gast.Dict):
+        return Op("literal", "dict", value.values)
+    if isinstance(value, gast.Attribute):
+        if not isinstance(value.value, gast.Name) or _is_global_chain(value):
+            return Op("const")
+        key = registry.method_key(value.attr)
+        if key is None:
+            return Op("unknown", args=[value.value], label=f".{value.attr}")
+        return Op("call", key, [value.value], label=f".{value.attr}")
+    if isinstance(value, gast.Call):
+        return _describe_call(value)
+    return Op("opaque")
+
+
+def _is_global_chain(node):
+    return getattr(node, "global_chain", False)
+
+
+def _describe_call(call):
+    kwargs = {kw.arg: kw.value for kw in call.keywords}
+    target = getattr(call, "target", None)
+    method = getattr(call, "method", None)
+    label = getattr(target, "__name__", None) or method or "call"
+    if target is not None:
+        key = registry.rule_key(target)
+        if key in registry.ADJOINTS or key in registry.TANGENTS or registry.is_non_differentiable(target):
+            return Op("call", key, call.args, kwargs, label=label)
+        return Op("unknown", target, call.args, kwargs, label=label)
+    if method is not None:
+        key = registry.method_key(method)
+        owner = call.func.value
+        if key is None:
+            return Op("unknown", None, [owner] + call.args, kwargs, label=f".{method}()")
+        return Op("call", key, [owner] + call.args, kwargs, label=f".{method}()")
+    return Op("unknown", None, call.args, kwargs, label="a call of a local function value")
+
+
+def is_builtin_call(node, fn):
+    return isinstance(node, gast.Call) and getattr(node, "target", None) is fn
+
+
+RANGE = builtins.range
+ENUMERATE = builtins.enumerate

@@ -1,0 +1,59 @@
+"""The pipeline in one place: parse -> normalize -> transform -> emit -> compile."""
+
+import time
+
+import gast
+
+from . import syntax as S
+from .emit import compile_function, to_source
+from .errors import TransformError
+from .namespace import Namespace
+from .naming import Namer
+from .normalize import Normalizer
+from .reverse import ReverseMode
+from .source import _MISSING, parse_function
+
+
+class UnresolvedName(TransformError):
+    """A global the function uses is not defined yet (e.g. defined later in the module)."""
+
+
+def prepare(fn):
+    """Parse and normalize ``fn``: (source, normalized tree, namer, namespace)."""
+    source = parse_function(fn)
+    namer = Namer(S.names_in(source.tree))
+    normalized = Normalizer(source, namer).run()
+    namespace = Namespace(namer)
+    params = {a.id for a in normalized.args.posonlyargs + normalized.args.args + normalized.args.kwonlyargs}
+    local = params | S.stored_names(normalized)
+    for name in sorted(S.loaded_names(normalized) - local):
+        value = source.resolve(name)
+        if value is _MISSING:
+            raise UnresolvedName(f"'{name}' is not defined (yet); astgrad resolves the names a "
+                                 "function uses when it generates its derivative", source.filename,
+                                 source.first_line, construct=name)
+        if name not in namespace.values:
+            namespace.bind(name, value)
+    return source, normalized, namer, namespace
+
+
+def generate_reverse(fn, wrt, preserve_result):
+    """The compiled reverse-mode derivative of ``fn`` with respect to ``wrt`` (indices)."""
+    started = time.perf_counter()
+    source, normalized, namer, namespace = prepare(fn)
+    tree = ReverseMode(source, normalized, wrt, namer, namespace, preserve_result).run()
+    text = to_source(tree)
+    compiled = compile_function(text, tree.name, namespace.values, f"grad of {fn.__qualname__}")
+    compiled.__astgrad_tree__ = tree
+    compiled.__astgrad_seconds__ = time.perf_counter() - started
+    compiled.__qualname__ = tree.name
+    return compiled
+
+
+def parameter_names(fn):
+    code = fn.__code__
+    return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+
+
+def unused(_):
+    return gast

@@ -1,0 +1,625 @@
+"""Reverse mode: the forward sweep, then adjoint statements in reverse order.
+
+Names assigned only in straight-line top-level code are renamed to single
+assignments, so their old values survive without any saving. A name assigned inside
+``if``/``for``/``while`` keeps its name; its overwritten value is saved (a local
+save variable outside loops, a per-name stack inside loops) and restored on the way
+back. Branch conditions and loop bounds are ordinary names, so they are saved and
+restored the same way when they change. Every save whose restored value is never
+read is removed afterwards, so only what the adjoint needs is recorded.
+
+Adjoint variables follow a small state machine (unset, zero, set): the first
+contribution to an unset adjoint is an assignment, later ones add, a contribution
+from an adjoint known to be zero is skipped, and zeros are materialised only where
+control flow merges paths that disagree.
+"""
+
+import builtins
+
+import gast
+
+from . import activity, dataflow, ops, optimize
+from . import syntax as S
+from .emit import comment
+from .naming import derivative_prefix
+from .rules import registry
+from .templates import BindError, instantiate
+
+UNSET, ZERO, SET = 0, 1, 2
+
+
+def ssa_rename(body, params, namer):
+    """Rename re-assignments in top-level straight-line code: ``x = x * 2`` -> ``x_1``."""
+    compound = set()
+    mutated = set()
+    for stmt in body:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            compound |= S.stored_names(stmt)
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+                mutated.add(node.value.id)
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                    and node.func.attr in dataflow.MUTATING_METHODS and isinstance(node.func.value, gast.Name):
+                mutated.add(node.func.value.id)
+    fixed = compound | mutated
+    current = {}
+    defined = set(params)
+    renamer = _Loads(current)
+    for stmt in body:
+        renamer.visit(stmt)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            name = stmt.targets[0].id
+            if name in fixed:
+                continue
+            if name in defined:
+                new = namer.fresh(name)
+                current[name] = new
+                stmt.targets[0].id = new
+            defined.add(name)
+    return body, current, fixed
+
+
+def split_self_references(block, fixed, namer):
+    """``s = s * x`` -> ``t = s * x; s = t`` for names that are not renamed, so the
+    adjoint of the operation sees the old ``s`` (restored) and the new one (``t``)."""
+    out = []
+    for stmt in block:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value) \
+                and not isinstance(stmt.value, gast.Name):
+            name = stmt.targets[0].id
+            temp = namer.fresh("t")
+            first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
+            second = S.assign(name, S.name(temp), line=getattr(stmt, "lineno", None))
+            out.extend([first, second])
+            continue
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                setattr(stmt, field, split_self_references(inner, fixed, namer))
+        out.append(stmt)
+    return out
+
+
+class _Loads(gast.NodeTransformer):
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, gast.Load) and node.id in self.mapping:
+            node.id = self.mapping[node.id]
+        return node
+
+
+class ReverseMode:
+    def __init__(self, source, fn, wrt, namer, namespace, preserve_result=False):
+        self.source = source
+        self.fn = fn
+        self.wrt = wrt
+        self.namer = namer
+        self.namespace = namespace
+        self.preserve_result = preserve_result
+        self.adjoints = {}
+        self.last_line = None
+
+    # -- entry point -------------------------------------------------------------
+
+    def run(self):
+        fn = self.fn
+        params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
+        body = fn.body[:-1]
+        result = fn.body[-1].value
+        self._no_early_returns(body)
+        body, versions, self.fixed = ssa_rename(body, params, self.namer)
+        body = split_self_references(body, self.fixed, self.namer)
+        if isinstance(result, gast.Name):
+            result = S.name(versions.get(result.id, result.id))
+        self.output = result.id if isinstance(result, gast.Name) else None
+        wrt_names = [params[i] for i in self.wrt]
+        self.active = activity.active_names(body, wrt_names, self.output)
+        self._check_rules(body)
+        self.prefix = derivative_prefix(self.namer.taken | set(self.source_names(fn)))
+        self.saves = {}          # save id -> (save statement, restore statement)
+        self.needs_init = set()
+        self._annotate_saves(body, 0, set(params), set(params))
+        seed = self.adjoint(self.output) if self.output in self.active else self.namer.fresh(self.prefix + "out")
+        forward = self.forward_block(body)
+        if self.preserve_result and self.output in self.fixed:
+            kept = self.namer.fresh(self.output + "_value")
+            forward.append(S.assign(kept, S.name(self.output)))
+            result = S.name(kept)
+        state = {seed: SET} if self.output in self.active else {}
+        backward, state = self.reverse_block(body, state)
+        grads = []
+        for name in wrt_names:
+            if name in self.active and state.get(self.adjoint(name), UNSET) != UNSET:
+                grads.append(S.name(self.adjoint(name)))
+            else:
+                grads.append(self.helper_call("zeros_like", [S.name(name)]))
+        value = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
+        if self.preserve_result:
+            value = gast.Tuple(elts=[S.copy(result), value], ctx=gast.Load())
+        if fn.args.kwonlyargs:
+            raise self.source.error("keyword-only parameters are not supported yet; make them positional",
+                                    fn, construct="keyword-only parameters")
+        ret = gast.Return(value=value)
+        new_body = self.stack_inits() + forward + backward + [ret]
+        new_body = self.clean(new_body)
+        args = S.copy(fn.args)
+        args.args.append(gast.Name(id=seed, ctx=gast.Param(), annotation=None, type_comment=None))
+        args.defaults.append(S.const(1.0))
+        name = self.namer.fresh("grad_" + fn.name if not fn.name.startswith("grad_") else fn.name + "_grad")
+        return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
+                                type_comment=None, type_params=[])
+
+    def source_names(self, fn):
+        return S.names_in(fn)
+
+    def _no_early_returns(self, body):
+        for stmt in body:
+            for node in gast.walk(stmt):
+                if isinstance(node, gast.Return):
+                    raise self.source.error(
+                        "a return before the end of the function is not supported yet; "
+                        "assign the result to a variable and return it at the end",
+                        node, construct="early return")
+
+    def _check_rules(self, body):
+        for stmt in _all_statements(body):
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                if stmt.targets[0].id not in self.active:
+                    continue
+                self._check_op(stmt, ops.describe(stmt.value))
+            elif isinstance(stmt, gast.Assign):
+                raise self.source.error("assignment into an array element is not supported yet",
+                                        stmt, construct="item assignment")
+            elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+                call = stmt.value
+                owner = call.func.value if isinstance(call.func, gast.Attribute) else None
+                if isinstance(owner, gast.Name) and owner.id in self.active:
+                    raise self.source.error(f"the method call .{call.func.attr}() on a differentiated "
+                                            "value is not supported yet", stmt, construct="method call")
+
+    def _check_op(self, stmt, op):
+        if op.kind in ("copy", "const", "literal"):
+            return
+        if op.kind == "call":
+            if registry.is_non_differentiable(op.key):
+                return
+            if registry.lookup(registry.ADJOINTS, op.key) is None:
+                raise registry.missing_rule_error(self.source, stmt, op.key, "adjoint")
+            return
+        if op.kind == "unknown":
+            what = registry.describe(op.key) if op.key is not None else op.label
+            raise self.source.error(
+                f"no adjoint rule for {what}; astgrad cannot differentiate through it. Register one "
+                "with @astgrad.adjoint, or wrap the value in astgrad.stop_gradient(...)",
+                stmt, construct=what)
+        raise self.source.error("astgrad cannot differentiate this expression", stmt,
+                                construct="expression")
+
+    # -- names -------------------------------------------------------------------
+
+    def adjoint(self, name):
+        if name not in self.adjoints:
+            self.adjoints[name] = self.namer.fresh(self.prefix + name)
+        return self.adjoints[name]
+
+    def derivative_of(self, atom):
+        if isinstance(atom, gast.Name) and atom.id in self.active:
+            return self.adjoint(atom.id)
+        return None
+
+    def helper_call(self, helper, args):
+        from . import runtime
+        obj = getattr(runtime, helper)
+        node = S.call(S.name(self.namespace.ref(obj, helper)), args)
+        node.target = obj
+        return node
+
+    # -- saving overwritten values -------------------------------------------------
+
+    def _annotate_saves(self, block, depth, maybe, definite):
+        """Mark which assignments overwrite a value that may exist (so it may need
+        saving). ``maybe``/``definite``: names possibly/surely assigned so far."""
+        for stmt in block:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                name = stmt.targets[0].id
+                if name in self.fixed and name in maybe:
+                    stmt.save = self._new_save(name, depth)
+                    if name not in definite:
+                        self.needs_init.add(name)
+                maybe.add(name)
+                definite.add(name)
+            elif isinstance(stmt, gast.If):
+                m1, d1 = set(maybe), set(definite)
+                m2, d2 = set(maybe), set(definite)
+                self._annotate_saves(stmt.body, depth, m1, d1)
+                self._annotate_saves(stmt.orelse, depth, m2, d2)
+                maybe |= m1 | m2
+                definite |= d1 & d2
+            elif isinstance(stmt, (gast.For, gast.While)):
+                if isinstance(stmt, gast.While):
+                    stmt.counter = self.namer.fresh("n_iter")
+                    targets = [stmt.counter]
+                else:
+                    targets = sorted(S.stored_names(stmt.target))
+                stmt.target_saves = [self._new_save(n, depth) for n in targets if n in maybe]
+                for n in targets:
+                    if n in maybe and n not in definite:
+                        self.needs_init.add(n)
+                if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
+                    item = stmt.target.elts[1].id
+                    stmt.item_stack = self.namer.fresh(item + "_stack")
+                inner_maybe = maybe | set(targets) | S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
+                inner_definite = definite | set(targets) if isinstance(stmt, gast.For) and \
+                    isinstance(stmt.target, gast.Tuple) else set(definite) | {t for t in targets if isinstance(stmt, gast.While)}
+                if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
+                    inner_definite.add(stmt.target.id)
+                self._annotate_saves(stmt.body, depth + 1, inner_maybe, inner_definite)
+                maybe |= inner_maybe
+                if isinstance(stmt, gast.While):
+                    definite.add(stmt.counter)
+                elif isinstance(stmt.target, gast.Tuple):
+                    definite.add(stmt.target.elts[0].id)
+
+    def _new_save(self, name, depth):
+        save_id = len(self.saves)
+        if depth > 0:
+            store = ("stack", self._stack_for(name))
+        else:
+            store = ("var", self.namer.fresh(name + "_saved"))
+        self.saves[save_id] = store
+        return save_id, name, store
+
+    def _stack_for(self, name):
+        if not hasattr(self, "stacks"):
+            self.stacks = {}
+        if name not in self.stacks:
+            self.stacks[name] = self.namer.fresh(name + "_stack")
+        return self.stacks[name]
+
+    def stack_inits(self):
+        stacks = list(getattr(self, "stacks", {}).values()) + list(getattr(self, "item_stacks", []))
+        inits = [S.assign(s, gast.List(elts=[], ctx=gast.Load())) for s in stacks]
+        return inits + [S.assign(n, S.const(None)) for n in sorted(self.needs_init)]
+
+    def save_stmt(self, save):
+        save_id, name, (kind, store) = save
+        if kind == "stack":
+            call = S.call(gast.Attribute(value=S.name(store), attr="append", ctx=gast.Load()), [S.name(name)])
+            call.method = "append"
+            stmt = S.expr_stmt(call)
+        else:
+            stmt = S.assign(store, S.name(name))
+        stmt.save_id = save_id
+        return stmt
+
+    def restore_stmt(self, save):
+        save_id, name, (kind, store) = save
+        if kind == "stack":
+            call = S.call(gast.Attribute(value=S.name(store), attr="pop", ctx=gast.Load()), [])
+            call.method = "pop"
+            stmt = S.assign(name, call)
+        else:
+            stmt = S.assign(name, S.name(store))
+        stmt.restore_id = save_id
+        return stmt
+
+    # -- forward sweep -------------------------------------------------------------
+
+    def forward_block(self, block):
+        out = []
+        for stmt in block:
+            out.extend(self.forward_stmt(stmt))
+        return out
+
+    def forward_stmt(self, stmt):
+        if isinstance(stmt, gast.Assign):
+            new = S.copy(stmt)
+            save = getattr(stmt, "save", None)
+            return ([self.save_stmt(save)] if save else []) + [new]
+        if isinstance(stmt, gast.If):
+            return [gast.If(test=S.copy(stmt.test), body=self.forward_block(stmt.body) or [gast.Pass()],
+                            orelse=self.forward_block(stmt.orelse))]
+        if isinstance(stmt, gast.For):
+            pre = [self.save_stmt(s) for s in stmt.target_saves]
+            body = self.forward_block(stmt.body)
+            if isinstance(stmt.target, gast.Tuple):
+                index, item = (e.id for e in stmt.target.elts)
+                pre.append(S.assign(index, S.const(-1)))
+                self._register_item_stack(stmt.item_stack)
+                push = S.call(gast.Attribute(value=S.name(stmt.item_stack), attr="append", ctx=gast.Load()),
+                              [S.name(item)])
+                push.method = "append"
+                push_stmt = S.expr_stmt(push)
+                push_stmt.item_push = stmt.item_stack
+                body = [push_stmt] + body
+            loop = gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
+                            orelse=[], type_comment=None)
+            return pre + [loop]
+        if isinstance(stmt, gast.While):
+            pre = [self.save_stmt(s) for s in stmt.target_saves]
+            pre.append(S.assign(stmt.counter, S.const(0)))
+            count = S.assign(stmt.counter, gast.BinOp(left=S.name(stmt.counter), op=gast.Add(), right=S.const(1)))
+            body = [count] + self.forward_block(stmt.body)
+            return pre + [gast.While(test=S.copy(stmt.test), body=body, orelse=[])]
+        if isinstance(stmt, (gast.Expr, gast.Raise, gast.Assert, gast.Break, gast.Pass)):
+            return [S.copy(stmt)]
+        raise self.source.error(f"unexpected statement {type(stmt).__name__}", stmt)
+
+    def _register_item_stack(self, name):
+        if not hasattr(self, "item_stacks"):
+            self.item_stacks = []
+        if name not in self.item_stacks:
+            self.item_stacks.append(name)
+
+    # -- reverse sweep -------------------------------------------------------------
+
+    def reverse_block(self, block, state):
+        out = []
+        for stmt in reversed(block):
+            stmts, state = self.reverse_stmt(stmt, state)
+            out.extend(stmts)
+        return out, state
+
+    def reverse_stmt(self, stmt, state):
+        if isinstance(stmt, gast.Assign):
+            return self.reverse_assign(stmt, state)
+        if isinstance(stmt, gast.If):
+            return self.reverse_if(stmt, state)
+        if isinstance(stmt, (gast.For, gast.While)):
+            return self.reverse_loop(stmt, state)
+        return [], state
+
+    def line_comment(self, stmt):
+        line = getattr(stmt, "lineno", None)
+        if line is None or line == self.last_line:
+            return []
+        self.last_line = line
+        text = self.source.line_text(stmt)
+        return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
+
+    def reverse_assign(self, stmt, state):
+        out = []
+        name = stmt.targets[0].id
+        if name in self.active:
+            adjoint = self.adjoint(name)
+            op = ops.describe(stmt.value)
+            if state.get(adjoint, UNSET) == SET and op.differentiable:
+                out.extend(self.line_comment(stmt))
+                for contribution in self.contributions(stmt, op, adjoint):
+                    out.append(self.lower(contribution, state))
+            state[adjoint] = UNSET
+        save = getattr(stmt, "save", None)
+        if save:
+            out.append(self.restore_stmt(save))
+        return out, state
+
+    def lower(self, stmt, state):
+        """A template statement; ``d[x] = e`` becomes an assignment or an addition."""
+        if not getattr(stmt, "accumulate", False):
+            stmt.value = optimize.simplify(stmt.value)
+            return stmt
+        target = stmt.targets[0].id
+        value = optimize.simplify(stmt.value)
+        if state.get(target, UNSET) == SET:
+            value = gast.BinOp(left=S.name(target), op=gast.Add(), right=value)
+        state[target] = SET
+        return S.assign(target, value)
+
+    def contributions(self, stmt, op, adjoint):
+        if op.kind == "copy":
+            source = op.args[0]
+            if self.derivative_of(source) is None:
+                return []
+            node = S.assign(self.adjoint(source.id), S.name(adjoint))
+            node.accumulate = True
+            return [node]
+        if op.kind == "literal":
+            out = []
+            keys = stmt.value.keys if op.key == "dict" else [S.const(i) for i in range(len(op.args))]
+            for key, element in zip(keys, op.args):
+                derivative = self.derivative_of(element)
+                if derivative is None:
+                    continue
+                node = S.assign(derivative, gast.Subscript(value=S.name(adjoint), slice=S.copy(key),
+                                                           ctx=gast.Load()))
+                node.accumulate = True
+                out.append(node)
+            return out
+        template = registry.lookup(registry.ADJOINTS, op.key)
+        args = list(op.args)
+        if isinstance(stmt.value, gast.Subscript):
+            args = [args[0], self.index_value(stmt.value.slice)]
+        try:
+            return instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs, self.derivative_of,
+                               self.namespace, self.namer)
+        except BindError as exc:
+            raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
+                                    construct=op.label) from None
+
+    def index_value(self, index):
+        """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
+        if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
+            return S.copy(index)
+        import numpy
+        base = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="s_", ctx=gast.Load())
+        return gast.Subscript(value=base, slice=S.copy(index), ctx=gast.Load())
+
+    def zero_init(self, name):
+        return S.assign(self.adjoint(name), self.helper_call("zeros_like", [S.name(name)]))
+
+    def primal_of(self, adjoint_name):
+        for primal, adjoint in self.adjoints.items():
+            if adjoint == adjoint_name:
+                return primal
+        raise KeyError(adjoint_name)
+
+    def reverse_if(self, stmt, state):
+        pre, tails = set(), (set(), set())
+        taken = set(self.namer.taken)
+        while True:
+            self.namer.taken = set(taken)
+            entry = dict(state)
+            for adjoint in pre:
+                entry[adjoint] = ZERO
+            branches = []
+            for block, tail in ((stmt.body, tails[0]), (stmt.orelse, tails[1])):
+                self.last_line = None
+                code, exit_state = self.reverse_block(block, dict(entry))
+                for adjoint in tail:
+                    code.append(self.zero_init(self.primal_of(adjoint)))
+                    exit_state[adjoint] = ZERO
+                branches.append((code, exit_state))
+            (then, s1), (orelse, s2) = branches
+            changed = False
+            for adjoint in set(s1) | set(s2):
+                a, b = s1.get(adjoint, UNSET), s2.get(adjoint, UNSET)
+                if (a == UNSET) != (b == UNSET):
+                    changed = True
+                    if entry.get(adjoint, UNSET) == UNSET:
+                        pre.add(adjoint)
+                    else:
+                        tails[0 if a == UNSET else 1].add(adjoint)
+            if not changed:
+                break
+        merged = {a: _merge(s1.get(a, UNSET), s2.get(a, UNSET)) for a in set(s1) | set(s2)}
+        out = [self.zero_init(self.primal_of(a)) for a in sorted(pre)]
+        if then or orelse:
+            out.append(gast.If(test=S.copy(stmt.test), body=then or [gast.Pass()], orelse=orelse))
+        self.last_line = None
+        return out, merged
+
+    def reverse_loop(self, stmt, state):
+        pre, tail = set(), set()
+        taken = set(self.namer.taken)
+        while True:
+            self.namer.taken = set(taken)
+            entry0 = dict(state)
+            for adjoint in pre:
+                entry0[adjoint] = ZERO
+            entry = dict(entry0)
+            conflict = False
+            for _ in range(10):
+                self.namer.taken = set(taken)
+                self.last_line = None
+                body, exit_state = self.reverse_loop_body(stmt, dict(entry))
+                for adjoint in tail:
+                    body.append(self.zero_init(self.primal_of(adjoint)))
+                    exit_state[adjoint] = ZERO
+                merged = {}
+                for adjoint in set(entry0) | set(exit_state):
+                    a, b = entry0.get(adjoint, UNSET), exit_state.get(adjoint, UNSET)
+                    if a == UNSET and b != UNSET:
+                        pre.add(adjoint)
+                        conflict = True
+                    elif a != UNSET and b == UNSET:
+                        tail.add(adjoint)
+                        conflict = True
+                    else:
+                        merged[adjoint] = _merge(a, b)
+                if conflict or merged == entry:
+                    break
+                entry = merged
+            if not conflict:
+                break
+        out = [self.zero_init(self.primal_of(a)) for a in sorted(pre)]
+        out.append(self.reverse_loop_header(stmt, body))
+        for save in reversed(stmt.target_saves):
+            out.append(self.restore_stmt(save))
+        self.last_line = None
+        return out, merged
+
+    def reverse_loop_body(self, stmt, state):
+        pre = []
+        if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
+            index, item = (e.id for e in stmt.target.elts)
+            pop = S.call(gast.Attribute(value=S.name(stmt.item_stack), attr="pop", ctx=gast.Load()), [])
+            pop.method = "pop"
+            restore = S.assign(item, pop)
+            restore.item_pop = stmt.item_stack
+            pre.append(restore)
+        body, state = self.reverse_block(stmt.body, state)
+        if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
+            index, item = (e.id for e in stmt.target.elts)
+            seq = stmt.iter.args[0]
+            if item in self.active and state.get(self.adjoint(item), UNSET) == SET \
+                    and self.derivative_of(seq) is not None:
+                template = registry.lookup(registry.ADJOINTS, __import__("operator").getitem)
+                for node in instantiate(template, S.name(item), [S.copy(seq), S.name(index)], {},
+                                        self.derivative_of, self.namespace, self.namer):
+                    body.append(self.lower(node, state))
+            if item in self.active:
+                state[self.adjoint(item)] = UNSET
+        return pre + body, state
+
+    def reverse_loop_header(self, stmt, body):
+        body = body or [gast.Pass()]
+        if isinstance(stmt, gast.While):
+            steps = S.call(S.name("range"), [S.name(stmt.counter)])
+            steps.target = builtins.range
+            return gast.For(target=S.name(self.namer.fresh("_"), store=True), iter=steps, body=body,
+                            orelse=[], type_comment=None)
+        if isinstance(stmt.target, gast.Tuple):
+            index = stmt.target.elts[0].id
+            count = gast.BinOp(left=S.name(index), op=gast.Add(), right=S.const(1))
+            steps = S.call(S.name("range"), [count])
+            steps.target = builtins.range
+            target = S.name(index, store=True)
+        else:
+            steps = S.copy(stmt.iter)
+            target = S.copy(stmt.target)
+        backwards = S.call(S.name("reversed"), [steps])
+        backwards.target = builtins.reversed
+        return gast.For(target=target, iter=backwards, body=body, orelse=[], type_comment=None)
+
+    # -- clean-up --------------------------------------------------------------------
+
+    def clean(self, body):
+        """Remove dead code and every save whose restored value is never read."""
+        returned = set()
+        while True:
+            body = dataflow.eliminate_dead_code(body, returned)
+            dead = set()
+            for stmt in _all_statements(body):
+                restore_id = getattr(stmt, "restore_id", None)
+                if restore_id is not None and stmt.targets[0].id not in stmt.live_out:
+                    dead.add(restore_id)
+                pop_of = getattr(stmt, "item_pop", None)
+                if pop_of is not None and stmt.targets[0].id not in stmt.live_out:
+                    dead.add(("item", pop_of))
+            if not dead:
+                return body
+            body = _remove(body, lambda s: getattr(s, "restore_id", None) in dead
+                           or getattr(s, "save_id", None) in dead
+                           or ("item", getattr(s, "item_pop", None)) in dead
+                           or ("item", getattr(s, "item_push", None)) in dead)
+
+
+def _merge(a, b):
+    if a == UNSET and b == UNSET:
+        return UNSET
+    return SET if SET in (a, b) else ZERO
+
+
+def _all_statements(block):
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from _all_statements(inner)
+
+
+def _remove(block, condition):
+    out = []
+    for stmt in block:
+        if condition(stmt):
+            continue
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and not isinstance(stmt, gast.FunctionDef):
+                setattr(stmt, field, _remove(inner, condition) or ([gast.Pass()] if field == "body" else []))
+        out.append(stmt)
+    return out

@@ -1,0 +1,89 @@
+"""Small constructors and queries for gast trees, so the transforms read as intent."""
+
+import gast
+
+
+def name(identifier, store=False):
+    ctx = gast.Store() if store else gast.Load()
+    return gast.Name(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+
+
+def const(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def assign(target, value, line=None):
+    """``target = value``; ``target`` is a name string or a gast target node."""
+    if isinstance(target, str):
+        target = name(target, store=True)
+    node = gast.Assign(targets=[target], value=value, type_comment=None)
+    if line is not None:
+        node.lineno = line
+    return node
+
+
+def expr_stmt(value, line=None):
+    node = gast.Expr(value=value)
+    if line is not None:
+        node.lineno = line
+    return node
+
+
+def call(func, args=(), keywords=()):
+    """``func(*args, **keywords)``; ``func`` is a dotted string or a node."""
+    if isinstance(func, str):
+        func = dotted(func)
+    kws = [gast.keyword(arg=k, value=v) for k, v in dict(keywords).items()]
+    return gast.Call(func=func, args=list(args), keywords=kws)
+
+
+def dotted(path):
+    """``a.b.c`` as a Load expression."""
+    parts = path.split(".")
+    node = name(parts[0])
+    for part in parts[1:]:
+        node = gast.Attribute(value=node, attr=part, ctx=gast.Load())
+    return node
+
+
+def parse_expr(text):
+    return gast.parse(text).body[0].value
+
+
+def parse_stmts(text):
+    return gast.parse(text).body
+
+
+def is_atom(node):
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+def dotted_path(node):
+    """``['np', 'linalg', 'norm']`` for ``np.linalg.norm``; None if not a plain chain."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, gast.Name):
+        parts.append(node.id)
+        return parts[::-1]
+    return None
+
+
+def names_in(node):
+    """Every Name id read or written anywhere under ``node``."""
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+
+
+def loaded_names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def stored_names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+
+def copy(node):
+    """Deep copy that keeps our extra attributes (line numbers, origins)."""
+    import copy as _copy
+    return _copy.deepcopy(node)

@@ -1,0 +1,151 @@
+"""Splice a rule template into generated code.
+
+``instantiate`` binds the template's parameters to the call's atoms, renames the
+template's temporaries, points its global names at the generated namespace, and
+drops every statement about an argument that has no derivative.
+"""
+
+import gast
+
+from . import syntax as S
+from .rules.registry import derivative_ref, derivative_target
+from .source import _MISSING
+
+
+class BindError(Exception):
+    pass
+
+
+def _simple_constant(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return S.const(value)
+    if isinstance(value, tuple) and all(v is None or isinstance(v, (bool, int, float, str)) for v in value):
+        return gast.Tuple(elts=[S.const(v) for v in value], ctx=gast.Load())
+    raise BindError(f"template default {value!r} is not a simple constant")
+
+
+def instantiate(template, result, args, kwargs, derivative_of, namespace, namer):
+    """The statements of ``template`` for one call.
+
+    result: the atom holding the primitive's result; args/kwargs: atoms of the call;
+    derivative_of(atom) -> the name of its derivative, or None if it has none.
+    Returns plain assignments to fresh temporaries and derivative assignments
+    marked with ``node.accumulate = True`` (their target is the derivative name).
+    """
+    try:
+        bound = template.signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise BindError(str(exc)) from None
+    bound.apply_defaults()
+    params = {}
+    for name, value in bound.arguments.items():
+        if name == template.vararg:
+            params[name] = tuple(value)
+        elif isinstance(value, gast.AST):
+            params[name] = value
+        else:
+            params[name] = _simple_constant(value)
+    params[template.result] = result
+    locals_ = _template_locals(template)
+    renames = {}
+    out = []
+    for stmt in template.body:
+        target = derivative_target(stmt)
+        copies = [(stmt, None)]
+        if target is not None and target == template.vararg:
+            copies = [(stmt, i) for i in range(len(params[target]))]
+        for original, position in copies:
+            node = _Substitute(template, params, locals_, renames, derivative_of, namespace,
+                               namer, position).run(S.copy(original))
+            if node is None:
+                continue
+            out.append(node)
+    return out
+
+
+def _template_locals(template):
+    names = set()
+    for stmt in template.body:
+        if derivative_target(stmt) is None:
+            names |= S.stored_names(stmt)
+    return names
+
+
+class _Dropped(Exception):
+    """The statement mentions the derivative of something that has none."""
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, template, params, locals_, renames, derivative_of, namespace, namer, position):
+        self.template = template
+        self.params = params
+        self.locals = locals_
+        self.renames = renames
+        self.derivative_of = derivative_of
+        self.namespace = namespace
+        self.namer = namer
+        self.position = position
+
+    def run(self, stmt):
+        accumulate = derivative_target(stmt) is not None
+        try:
+            node = self.visit(stmt)
+        except _Dropped:
+            return None
+        node.accumulate = accumulate
+        return node
+
+    def _param_atom(self, name):
+        value = self.params[name]
+        if isinstance(value, tuple):
+            if self.position is not None and name == self.template.vararg:
+                return value[self.position]
+            return gast.Tuple(elts=[S.copy(v) for v in value], ctx=gast.Load())
+        return S.copy(value)
+
+    def visit_Subscript(self, node):
+        ref = derivative_ref(node)
+        if ref is None:
+            return self.generic_visit(node)
+        if ref not in self.params:
+            raise BindError(f"d[{ref}] in {self.template.fn.__qualname__} names no parameter")
+        atom = self._param_atom(ref)
+        derivative = self.derivative_of(atom) if isinstance(atom, gast.Name) else None
+        if derivative is None:
+            raise _Dropped()
+        return S.name(derivative, store=isinstance(node.ctx, gast.Store))
+
+    def visit_Call(self, node):
+        path = S.dotted_path(node.func)
+        target = None
+        if path is not None and path[0] not in self.params and path[0] not in self.locals:
+            target = self.template.globals.get(path[0], _MISSING)
+            if target is _MISSING:
+                import builtins
+                target = getattr(builtins, path[0], None)
+            for part in path[1:]:
+                target = getattr(target, part, None)
+        method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
+        node = self.generic_visit(node)
+        node.target = target
+        node.method = method
+        return node
+
+    def visit_Name(self, node):
+        ident = node.id
+        if ident == "argnum" and self.position is not None:
+            return S.const(self.position)
+        if ident in self.params:
+            return self._param_atom(ident)
+        if ident in self.locals:
+            if ident not in self.renames:
+                self.renames[ident] = self.namer.fresh(ident)
+            return S.name(self.renames[ident], store=isinstance(node.ctx, gast.Store))
+        obj = self.template.globals.get(ident, _MISSING)
+        if obj is _MISSING:
+            import builtins
+            obj = getattr(builtins, ident, _MISSING)
+            if obj is not _MISSING:
+                return node
+            raise BindError(f"{self.template.fn.__qualname__} uses the unknown name {ident!r}")
+        return S.name(self.namespace.ref(obj, ident))

@@ -1,0 +1,222 @@
+"""Finite-difference correctness oracle for astgrad's tests.
+
+Plain NumPy on purpose: nothing here imports astgrad, so a bug in the library
+cannot hide in its own oracle. Everything is computed in float64 with central
+differences, whose error is O(h**2); compare against it with assert_close at
+the default tolerances (rtol=1e-5, atol=1e-6) for smooth functions of O(1)
+inputs.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["numerical_grad", "numerical_jvp", "assert_close", "random_args"]
+
+
+def _is_python_scalar(x):
+    """True for a real number that is not an array (float, int, np.float64)."""
+    return isinstance(x, numbers.Real) and not isinstance(x, np.ndarray)
+
+
+def _as_float64(x):
+    """A float64 ndarray copy of x (a scalar becomes a 0-d array)."""
+    return np.array(x, dtype=np.float64, copy=True)
+
+
+def _rebuild(like, values):
+    """values (float64 ndarray) in the form f expects: a Python float where
+    the original argument was a Python scalar, otherwise a fresh array."""
+    return float(values) if _is_python_scalar(like) else values.copy()
+
+
+def _contract(out, seed):
+    """The scalar sum(seed * out); seed=None means all ones.
+
+    A tuple or list output is contracted element by element with a seed of
+    the same structure (or None) and the results are added.
+    """
+    if isinstance(out, (tuple, list)):
+        if seed is None:
+            seed = (None,) * len(out)
+        if not isinstance(seed, (tuple, list)) or len(seed) != len(out):
+            raise ValueError(
+                f"seed must be a tuple/list of {len(out)} entries to match "
+                f"f's output, got {type(seed).__name__}"
+            )
+        return sum(_contract(o, s) for o, s in zip(out, seed))
+    out = np.asarray(out, dtype=np.float64)
+    if seed is None:
+        return float(np.sum(out))
+    seed = np.asarray(seed, dtype=np.float64)
+    if seed.shape != out.shape:
+        raise ValueError(
+            f"seed shape {seed.shape} does not match output shape {out.shape}"
+        )
+    return float(np.sum(seed * out))
+
+
+def numerical_grad(f, args, wrt=0, eps=1e-6, seed=None):
+    """Gradient of sum(seed * f(*args)) by central finite differences.
+
+    args: tuple of arguments (a single non-tuple value is taken as one arg).
+    wrt:  index, or tuple of indices, of the arguments to differentiate. Each
+          must be a real number or an array of them; it is converted to a
+          float64 copy before being perturbed.
+    eps:  relative step; element i moves by h = eps * max(1, |x_i|).
+    seed: cotangent with the shape of f's output (a matching tuple if f
+          returns a tuple). Default: ones, i.e. the gradient of sum(f).
+
+    Returns the gradient with the argument's shape (a Python float for a
+    Python-scalar argument, a 0-d array for a 0-d array); a tuple of them when
+    wrt is a tuple.
+    """
+    if not isinstance(args, tuple):
+        args = (args,)
+    single = isinstance(wrt, numbers.Integral)
+    indices = (wrt,) if single else tuple(wrt)
+
+    grads = []
+    for i in indices:
+        x = args[i]
+        base = _as_float64(x)
+        grad = np.zeros_like(base)
+        for idx in np.ndindex(base.shape):
+            h = eps * max(1.0, abs(base[idx]))
+            plus, minus = base.copy(), base.copy()
+            plus[idx] += h
+            minus[idx] -= h
+            # The step actually taken after float64 rounding, for accuracy.
+            step = plus[idx] - minus[idx]
+            vals = []
+            for pert in (plus, minus):
+                call_args = list(args)
+                call_args[i] = _rebuild(x, pert)
+                vals.append(_contract(f(*call_args), seed))
+            grad[idx] = (vals[0] - vals[1]) / step
+        grads.append(float(grad) if _is_python_scalar(x) else grad)
+    return grads[0] if single else tuple(grads)
+
+
+def _combine(plus, minus, denom):
+    """(plus - minus) / denom over f's output structure."""
+    if isinstance(plus, (tuple, list)):
+        return type(plus)(_combine(p, m, denom) for p, m in zip(plus, minus))
+    diff = (np.asarray(plus, dtype=np.float64)
+            - np.asarray(minus, dtype=np.float64)) / denom
+    return float(diff) if diff.ndim == 0 else diff
+
+
+def numerical_jvp(f, args, tangents, eps=1e-6):
+    """Directional derivative (f(args + h*t) - f(args - h*t)) / (2h).
+
+    tangents is a tuple aligned with args; None leaves that argument as is.
+    Each tangent must have its argument's shape. h = eps * max(1, largest
+    |x| among the perturbed arguments). Returns a float for scalar outputs,
+    a float64 array for array outputs, and the same tuple structure when f
+    returns a tuple.
+    """
+    if not isinstance(args, tuple):
+        args = (args,)
+    if not isinstance(tangents, tuple):
+        tangents = (tangents,)
+    if len(tangents) != len(args):
+        raise ValueError(
+            f"got {len(tangents)} tangents for {len(args)} arguments"
+        )
+
+    perturbed = {}
+    scale = 1.0
+    for i, (x, t) in enumerate(zip(args, tangents)):
+        if t is None:
+            continue
+        xb, tb = _as_float64(x), _as_float64(t)
+        if xb.shape != tb.shape:
+            raise ValueError(
+                f"tangent {i} has shape {tb.shape}, argument has {xb.shape}"
+            )
+        perturbed[i] = (xb, tb)
+        if xb.size:
+            scale = max(scale, float(np.max(np.abs(xb))))
+    h = eps * scale
+
+    def shifted(sign):
+        call_args = list(args)
+        for i, (xb, tb) in perturbed.items():
+            call_args[i] = _rebuild(args[i], xb + sign * h * tb)
+        return f(*call_args)
+
+    return _combine(shifted(+1.0), shifted(-1.0), 2.0 * h)
+
+
+def assert_close(actual, expected, rtol=1e-5, atol=1e-6, msg=""):
+    """np.testing.assert_allclose, recursing through tuples/lists/dicts, and
+    also requiring np.shape(actual) == np.shape(expected) at every leaf (so a
+    (3,) result does not pass for a (3, 1) one through broadcasting).
+
+    When only one side is a tuple/list it is compared as an array, so
+    assert_close(grad_array, [2.0, 4.0]) works.
+    """
+    _assert_close(actual, expected, rtol, atol, msg, path="")
+
+
+def _fail(msg, path, text):
+    where = f" at {path}" if path else ""
+    prefix = f"{msg}: " if msg else ""
+    raise AssertionError(f"{prefix}{text}{where}")
+
+
+def _assert_close(actual, expected, rtol, atol, msg, path):
+    seqs = (tuple, list)
+    if isinstance(actual, seqs) and isinstance(expected, seqs):
+        if len(actual) != len(expected):
+            _fail(msg, path, f"length {len(actual)} != expected length "
+                             f"{len(expected)}")
+        for k, (a, e) in enumerate(zip(actual, expected)):
+            _assert_close(a, e, rtol, atol, msg, f"{path}[{k}]")
+        return
+    if isinstance(actual, dict) or isinstance(expected, dict):
+        if not (isinstance(actual, dict) and isinstance(expected, dict)):
+            _fail(msg, path, f"type {type(actual).__name__} != expected "
+                             f"{type(expected).__name__}")
+        if set(actual) != set(expected):
+            _fail(msg, path, f"keys {sorted(map(repr, actual))} != expected "
+                             f"{sorted(map(repr, expected))}")
+        for k in expected:
+            _assert_close(actual[k], expected[k], rtol, atol, msg,
+                          f"{path}[{k!r}]")
+        return
+    if actual is None or expected is None:
+        if actual is not expected:
+            _fail(msg, path, f"{actual!r} != expected {expected!r}")
+        return
+    try:
+        a_shape, e_shape = np.shape(actual), np.shape(expected)
+    except ValueError as exc:  # ragged nested sequence
+        _fail(msg, path, f"cannot compare as arrays ({exc})")
+    if a_shape != e_shape:
+        _fail(msg, path, f"shape {a_shape} != expected shape {e_shape}")
+    err = f"{msg} (at {path})" if path else msg
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol,
+                               err_msg=err)
+
+
+def random_args(rng, *shapes):
+    """A tuple with one standard-normal float64 value per shape.
+
+    rng is a np.random.Generator (an int or None seeds a new one). A shape of
+    () gives a Python float; an int n means (n,); any other tuple gives an
+    array of that shape.
+    """
+    if not isinstance(rng, np.random.Generator):
+        rng = np.random.default_rng(rng)
+    out = []
+    for shape in shapes:
+        if isinstance(shape, numbers.Integral):
+            shape = (int(shape),)
+        shape = tuple(shape)
+        if shape == ():
+            out.append(float(rng.standard_normal()))
+        else:
+            out.append(rng.standard_normal(shape).astype(np.float64))
+    return tuple(out)
