@@ -12,6 +12,8 @@ import gast
 
 from . import ops
 from . import syntax as S
+from .rules import registry
+from .templates import differentiable_atoms
 
 
 def dataflow_edges(body):
@@ -23,7 +25,7 @@ def dataflow_edges(body):
             if isinstance(stmt, gast.Assign):
                 target = stmt.targets[0]
                 op = ops.describe(stmt.value)
-                uses = {a.id for a in op.atoms() if isinstance(a, gast.Name)} if op.differentiable else set()
+                uses = _differentiable_uses(op)
                 if isinstance(target, gast.Name):
                     edges.append(({target.id}, uses))
                 else:                                   # v[index] = value
@@ -45,6 +47,18 @@ def dataflow_edges(body):
                 visit(stmt.orelse)
     visit(body)
     return edges
+
+
+def _differentiable_uses(op):
+    """Names whose derivative can flow into the result of ``op``."""
+    if not op.differentiable:
+        return set()
+    if op.kind == "call":
+        template = registry.lookup(registry.ADJOINTS, op.key)
+        if template is not None:
+            args = op.args
+            return {a.id for a in differentiable_atoms(template, args, op.kwargs)}
+    return {a.id for a in op.atoms() if isinstance(a, gast.Name)}
 
 
 def active_names(body, inputs, output):

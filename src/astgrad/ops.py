@@ -5,6 +5,7 @@ syntax themselves.
 """
 
 import builtins
+import inspect
 import operator
 
 import gast
@@ -43,7 +44,7 @@ class Op:
 
     @property
     def differentiable(self):
-        if self.kind in ("copy", "literal"):
+        if self.kind in ("copy", "literal", "function"):
             return True
         if self.kind == "call":
             return not registry.is_non_differentiable(self.key)
@@ -103,6 +104,8 @@ def _describe_call(call):
         key = registry.rule_key(target)
         if key in registry.ADJOINTS or key in registry.TANGENTS or registry.is_non_differentiable(target):
             return Op("call", key, call.args, kwargs, label=label)
+        if is_user_function(target):
+            return Op("function", target, call.args, kwargs, label=label)
         return Op("unknown", target, call.args, kwargs, label=label)
     if method is not None:
         key = registry.method_key(method)
@@ -119,3 +122,16 @@ def is_builtin_call(node, fn):
 
 RANGE = builtins.range
 ENUMERATE = builtins.enumerate
+
+
+_LIBRARY_MODULES = ("numpy", "scipy", "math", "builtins", "operator", "functools", "astgrad.")
+
+
+def is_user_function(obj):
+    """A Python function astgrad should transform itself (not a library function)."""
+    if getattr(obj, "__astgrad_function__", None) is not None:
+        return True
+    if not inspect.isfunction(obj):
+        return False
+    module = obj.__module__ or ""
+    return not module.startswith(_LIBRARY_MODULES)

@@ -1,8 +1,7 @@
 """The pipeline in one place: parse -> normalize -> transform -> emit -> compile."""
 
 import time
-
-import gast
+import weakref
 
 from . import syntax as S
 from .emit import compile_function, to_source
@@ -37,8 +36,44 @@ def prepare(fn):
     return source, normalized, namer, namespace
 
 
+_cache = weakref.WeakKeyDictionary()    # function -> {(mode, wrt, preserve_result): compiled}
+_in_progress = []                       # functions being transformed, to refuse recursion
+
+
+def underlying(f):
+    """The plain Python function behind a decorated function or a derivative."""
+    inner = getattr(f, "__astgrad_function__", None)
+    return f if inner is None else inner()
+
+
+def reverse_derivative(f, wrt, preserve_result):
+    """The cached compiled reverse-mode derivative of ``f`` w.r.t. parameter indices ``wrt``."""
+    fn = underlying(f)
+    per_function = _cache.setdefault(fn, {})
+    key = ("reverse", tuple(wrt), preserve_result)
+    if key not in per_function:
+        per_function[key] = generate_reverse(fn, tuple(wrt), preserve_result)
+    return per_function[key]
+
+
 def generate_reverse(fn, wrt, preserve_result):
     """The compiled reverse-mode derivative of ``fn`` with respect to ``wrt`` (indices)."""
+    if fn in _in_progress:
+        raise RecursiveCall(fn)
+    _in_progress.append(fn)
+    try:
+        return _generate_reverse(fn, wrt, preserve_result)
+    finally:
+        _in_progress.remove(fn)
+
+
+class RecursiveCall(Exception):
+    def __init__(self, fn):
+        super().__init__(fn)
+        self.fn = fn
+
+
+def _generate_reverse(fn, wrt, preserve_result):
     started = time.perf_counter()
     source, normalized, namer, namespace = prepare(fn)
     tree = ReverseMode(source, normalized, wrt, namer, namespace, preserve_result).run()
@@ -53,7 +88,3 @@ def generate_reverse(fn, wrt, preserve_result):
 def parameter_names(fn):
     code = fn.__code__
     return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
-
-
-def unused(_):
-    return gast

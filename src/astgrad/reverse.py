@@ -18,7 +18,7 @@ import builtins
 
 import gast
 
-from . import activity, dataflow, ops, optimize
+from . import activity, dataflow, ops, optimize, shapes
 from . import syntax as S
 from .emit import comment
 from .naming import derivative_prefix
@@ -144,6 +144,8 @@ class ReverseMode:
                                     fn, construct="keyword-only parameters")
         ret = gast.Return(value=value)
         new_body = self.stack_inits() + forward + backward + [ret]
+        new_body = shapes.drop_needless_unbroadcasts(new_body, params + [seed], self.adjoints,
+                                                     self.range_targets(body))
         new_body = self.clean(new_body)
         args = S.copy(fn.args)
         args.args.append(gast.Name(id=seed, ctx=gast.Param(), annotation=None, type_comment=None))
@@ -151,6 +153,19 @@ class ReverseMode:
         name = self.namer.fresh("grad_" + fn.name if not fn.name.startswith("grad_") else fn.name + "_grad")
         return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
                                 type_comment=None, type_params=[])
+
+    def range_targets(self, body):
+        """Names bound only by ``for name in range(...)``: always ints."""
+        bound, other = set(), set()
+        for stmt in _all_statements(body):
+            if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) \
+                    and ops.is_builtin_call(stmt.iter, builtins.range):
+                bound.add(stmt.target.id)
+            elif isinstance(stmt, gast.Assign):
+                other |= S.stored_names(stmt.targets[0])
+            elif isinstance(stmt, gast.For):
+                other |= S.stored_names(stmt.target)
+        return bound - other
 
     def source_names(self, fn):
         return S.names_in(fn)
@@ -181,7 +196,7 @@ class ReverseMode:
                                             "value is not supported yet", stmt, construct="method call")
 
     def _check_op(self, stmt, op):
-        if op.kind in ("copy", "const", "literal"):
+        if op.kind in ("copy", "const", "literal", "function"):
             return
         if op.kind == "call":
             if registry.is_non_differentiable(op.key):
@@ -282,7 +297,11 @@ class ReverseMode:
     def stack_inits(self):
         stacks = list(getattr(self, "stacks", {}).values()) + list(getattr(self, "item_stacks", []))
         inits = [S.assign(s, gast.List(elts=[], ctx=gast.Load())) for s in stacks]
-        return inits + [S.assign(n, S.const(None)) for n in sorted(self.needs_init)]
+        for name in sorted(self.needs_init):
+            init = S.assign(name, S.const(None))
+            init.init_none = True
+            inits.append(init)
+        return inits
 
     def save_stmt(self, save):
         save_id, name, (kind, store) = save
@@ -337,6 +356,7 @@ class ReverseMode:
                 body = [push_stmt] + body
             loop = gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
                             orelse=[], type_comment=None)
+            loop.range_loop = isinstance(stmt.target, gast.Name)
             return pre + [loop]
         if isinstance(stmt, gast.While):
             pre = [self.save_stmt(s) for s in stmt.target_saves]
@@ -428,6 +448,8 @@ class ReverseMode:
                 node.accumulate = True
                 out.append(node)
             return out
+        if op.kind == "function":
+            return self.call_contributions(stmt, op, adjoint)
         template = registry.lookup(registry.ADJOINTS, op.key)
         args = list(op.args)
         if isinstance(stmt.value, gast.Subscript):
@@ -438,6 +460,49 @@ class ReverseMode:
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
+
+    def call_contributions(self, stmt, op, adjoint):
+        """``y = helper(a, b)``: call helper's own generated gradient with the seed d_y."""
+        import inspect
+        from .pipeline import RecursiveCall, parameter_names, reverse_derivative, underlying
+        callee = underlying(op.key)
+        names = parameter_names(callee)
+        try:
+            bound = inspect.signature(callee).bind(*op.args, **op.kwargs)
+        except TypeError as exc:
+            raise self.source.error(f"cannot call {op.label}: {exc}", stmt, construct=op.label) from None
+        wrt, atoms = [], []
+        for name, atom in bound.arguments.items():
+            if name in names and self.derivative_of(atom) is not None:
+                wrt.append(names.index(name))
+                atoms.append(atom)
+        if not wrt:
+            return []
+        try:
+            gradient = reverse_derivative(callee, tuple(wrt), False)
+        except RecursiveCall:
+            raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
+                                    "differentiate recursion; rewrite it as a loop", stmt,
+                                    construct="recursion") from None
+        code = gradient.__code__
+        seed = code.co_varnames[code.co_argcount - 1]
+        call = S.call(S.name(self.namespace.ref(gradient, gradient.__name__)),
+                      [S.copy(a) for a in op.args],
+                      {**{k: S.copy(v) for k, v in op.kwargs.items()}, seed: S.name(adjoint)})
+        call.target = gradient
+        out = []
+        if len(wrt) == 1:
+            node = S.assign(self.adjoint(atoms[0].id), call)
+            node.accumulate = True
+            return [node]
+        grads = self.namer.fresh("grads")
+        out.append(S.assign(grads, call))
+        for position, atom in enumerate(atoms):
+            node = S.assign(self.adjoint(atom.id), gast.Subscript(value=S.name(grads), slice=S.const(position),
+                                                                  ctx=gast.Load()))
+            node.accumulate = True
+            out.append(node)
+        return out
 
     def index_value(self, index):
         """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
@@ -559,8 +624,10 @@ class ReverseMode:
         if isinstance(stmt, gast.While):
             steps = S.call(S.name("range"), [S.name(stmt.counter)])
             steps.target = builtins.range
-            return gast.For(target=S.name(self.namer.fresh("_"), store=True), iter=steps, body=body,
+            loop = gast.For(target=S.name(self.namer.fresh("_"), store=True), iter=steps, body=body,
                             orelse=[], type_comment=None)
+            loop.range_loop = True
+            return loop
         if isinstance(stmt.target, gast.Tuple):
             index = stmt.target.elts[0].id
             count = gast.BinOp(left=S.name(index), op=gast.Add(), right=S.const(1))
@@ -572,7 +639,9 @@ class ReverseMode:
             target = S.copy(stmt.target)
         backwards = S.call(S.name("reversed"), [steps])
         backwards.target = builtins.reversed
-        return gast.For(target=target, iter=backwards, body=body, orelse=[], type_comment=None)
+        loop = gast.For(target=target, iter=backwards, body=body, orelse=[], type_comment=None)
+        loop.range_loop = True
+        return loop
 
     # -- clean-up --------------------------------------------------------------------
 

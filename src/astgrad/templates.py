@@ -149,3 +149,19 @@ class _Substitute(gast.NodeTransformer):
                 return node
             raise BindError(f"{self.template.fn.__qualname__} uses the unknown name {ident!r}")
         return S.name(self.namespace.ref(obj, ident))
+
+
+def differentiable_atoms(template, args, kwargs):
+    """The call's atoms that the adjoint template sends a derivative to."""
+    try:
+        bound = template.signature.bind(*args, **kwargs)
+    except TypeError:
+        return [a for a in list(args) + list(kwargs.values()) if isinstance(a, gast.Name)]
+    targets = {derivative_target(stmt) for stmt in template.body} - {None}
+    atoms = []
+    for name, value in bound.arguments.items():
+        if name not in targets:
+            continue
+        values = value if name == template.vararg else (value,)
+        atoms.extend(v for v in values if isinstance(v, gast.Name))
+    return atoms
