@@ -53,8 +53,9 @@ def differentiable(fn):
 
 def _normalize_wrt(f, wrt):
     fn = _underlying(f)
-    if not callable(fn) or not hasattr(fn, "__code__"):
-        raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}")
+    if not inspect.isfunction(fn):
+        raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}. "
+                        "Wrap it in a def that calls it.")
     names = parameter_names(fn)
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
@@ -135,9 +136,14 @@ class Derivative:
         return self.plain
 
     def __call__(self, *args, **kwargs):
-        value, grads = self._workhorse(*args, **kwargs)
+        try:
+            value, grads = self._workhorse(*args, **kwargs)
+        except Exception:
+            # a non-scalar output can break the gradient code before it can be checked
+            _check_scalar(_underlying(self.function)(*args, **kwargs), self._name)
+            raise
         _check_scalar(value, self._name)
-        if self.single:
+        if len(self.wrt) == 1:
             grads = (grads,)
         bound = _bind(self.function, args, kwargs)
         grads = tuple(_match_argument(g, bound[i]) for g, i in zip(grads, self.wrt))
@@ -186,6 +192,9 @@ def vjp(f, *primals):
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
     fn = _underlying(f)
+    if not inspect.isfunction(fn):
+        raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}. "
+                        "Wrap it in a def that calls it.")
     names = parameter_names(fn)
     if len(primals) > len(names):
         raise TypeError(f"vjp: {fn.__qualname__} takes {len(names)} argument(s), got {len(primals)}")

@@ -111,6 +111,12 @@ def _sweep(block, keep):
             if not _has_code(stmt.body) and not _has_code(stmt.orelse):
                 changed = True
                 continue
+            if not _has_code(stmt.body):
+                # `if c: pass else: ...` reads better as `if not c: ...`
+                stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
+                stmt.body, stmt.orelse = stmt.orelse, []
+            elif not _has_code(stmt.orelse):
+                stmt.orelse = []
         elif isinstance(stmt, (gast.For, gast.While)):
             c1, stmt.body = _sweep(stmt.body, keep)
             changed |= c1

@@ -32,7 +32,8 @@ def _drop_empty_comments(block):
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
-                setattr(stmt, field, _drop_empty_comments(inner))
+                inner = _drop_empty_comments(inner)
+                setattr(stmt, field, inner or ([gast.Pass()] if field == "body" else []))
         if is_comment(stmt):
             rest = block[position + 1:]
             if not rest or is_comment(rest[0]):

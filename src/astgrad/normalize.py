@@ -76,13 +76,19 @@ class Normalizer:
 
     def run(self):
         tree = self.source.tree
+        if isinstance(tree, gast.AsyncFunctionDef):
+            self.line = getattr(tree, "lineno", None)
+            raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
         for node in gast.walk(tree):
             kind = _REFUSED_EXPR.get(type(node))
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
-        body = self.block(tree.body)
+        body = tree.body
+        if _has_early_return(body):
+            body = self.eliminate_returns(body)
+        body = self.block(body)
         if not body or not isinstance(body[-1], gast.Return):
             ret = gast.Return(value=S.const(None))
             ret.lineno = self.line
@@ -91,6 +97,52 @@ class Normalizer:
                                returns=None, type_comment=None, type_params=[])
         new.lineno = getattr(tree, "lineno", 1)
         return new
+
+    def eliminate_returns(self, body):
+        """Early returns become ``result = v; returned = True`` (plus ``break`` in loops),
+        the statements after them run under ``if not returned``, and one return ends
+        the function, so later stages see a single exit."""
+        result = self.namer.fresh(self.return_hint())
+        flag = self.namer.fresh("returned")
+        self.locals |= {result, flag}
+
+        def at(node, stmts):
+            for stmt in stmts:
+                for sub in gast.walk(stmt):
+                    if isinstance(sub, gast.stmt):
+                        sub.lineno = getattr(node, "lineno", None)
+            return stmts
+
+        def rewrite(block, in_loop):
+            out = []
+            for position, stmt in enumerate(block):
+                if isinstance(stmt, gast.Return):
+                    value = stmt.value if stmt.value is not None else S.const(None)
+                    out.extend(at(stmt, [S.assign(result, value), S.assign(flag, S.const(True))]
+                                  + ([gast.Break()] if in_loop else [])))
+                    return out
+                if not _contains_return(stmt):
+                    out.append(stmt)
+                    continue
+                if isinstance(stmt, gast.If):
+                    stmt.body = rewrite(stmt.body, in_loop) or [gast.Pass()]
+                    stmt.orelse = rewrite(stmt.orelse, in_loop)
+                else:
+                    stmt.body = rewrite(stmt.body, True)
+                out.append(stmt)
+                if in_loop:
+                    out.extend(at(stmt, [gast.If(test=S.name(flag), body=[gast.Break()], orelse=[])]))
+                rest = rewrite(block[position + 1:], in_loop)
+                if rest:
+                    guard = gast.If(test=gast.UnaryOp(op=gast.Not(), operand=S.name(flag)), body=rest, orelse=[])
+                    out.extend(at(stmt, [guard]))
+                return out
+            return out
+
+        first = body[0] if body else None
+        start = at(first, [S.assign(result, S.const(None)), S.assign(flag, S.const(False))])
+        end = at(body[-1], [gast.Return(value=S.name(result))])
+        return start + rewrite(body, False) + end
 
     def _check_signature(self, tree):
         args = tree.args
@@ -308,6 +360,12 @@ class Normalizer:
         head, self.out = self.out, saved
         body = restructure(head + self.block(stmt.body))
         self.loop_depth -= 1
+        if isinstance(loop_target, gast.Name) and has_break(body):
+            # the reverse sweep must know how many iterations ran: count them
+            steps = self.fresh_assign(loop_iter, "steps")
+            index = self.namer.fresh("k")
+            loop_target = gast.Tuple(elts=[S.name(index, store=True), loop_target], ctx=gast.Store())
+            loop_iter = self.builtin_call("enumerate", [S.name(steps)])
         loop = gast.For(target=loop_target, iter=loop_iter, body=body or [gast.Pass()],
                         orelse=[], type_comment=None)
         self.hoist_changing_range(loop)
@@ -570,6 +628,20 @@ class _Renamer(gast.NodeTransformer):
         return node
 
 
+def _contains_return(stmt):
+    return any(isinstance(n, gast.Return) for n in gast.walk(stmt))
+
+
+def _has_early_return(body):
+    """A return anywhere but as the function's last top-level statement."""
+    for position, stmt in enumerate(body):
+        if isinstance(stmt, gast.Return):
+            return position != len(body) - 1
+        if _contains_return(stmt):
+            return True
+    return False
+
+
 def _local_names(tree):
     """Parameters and every name the function assigns: these are never global."""
     args = tree.args
@@ -592,25 +664,35 @@ def _jumps(block):
     return False
 
 
+def has_break(block):
+    for stmt in block:
+        if isinstance(stmt, gast.Break):
+            return True
+        if isinstance(stmt, gast.If) and (has_break(stmt.body) or has_break(stmt.orelse)):
+            return True
+    return False
+
+
 def restructure(block):
     """Move the statements after a conditional break/continue into the branches that
-    fall through, so every jump ends its branch and ``continue`` disappears.
+    fall through, so every jump ends its branch; then drop ``continue`` (it now
+    ends its path anyway). The reverse sweep can then tell which statements ran
+    from the recorded branch conditions alone."""
+    return _strip_continue(_move_rest(block))
 
-    Afterwards the reverse sweep can tell which statements ran from the recorded
-    branch conditions alone.
-    """
+
+def _move_rest(block):
     out = []
     for position, stmt in enumerate(block):
-        if isinstance(stmt, gast.Continue):
-            return out
-        if isinstance(stmt, gast.Break):
+        if isinstance(stmt, (gast.Break, gast.Continue)):
             out.append(stmt)
-            return out
+            return out                      # the rest is unreachable
         if isinstance(stmt, gast.If):
-            stmt.body = restructure(stmt.body)
-            stmt.orelse = restructure(stmt.orelse)
-            if _jumps(stmt.body) or _jumps(stmt.orelse):
-                rest = restructure(block[position + 1:])
+            jumps = _jumps(stmt.body) or _jumps(stmt.orelse)
+            stmt.body = _move_rest(stmt.body)
+            stmt.orelse = _move_rest(stmt.orelse)
+            if jumps:
+                rest = _move_rest(block[position + 1:])
                 stmt.body = append_rest(stmt.body, rest)
                 stmt.orelse = append_rest(stmt.orelse, S.copy(rest))
                 out.append(stmt)
@@ -619,27 +701,30 @@ def restructure(block):
     return out
 
 
+def _strip_continue(block):
+    out = []
+    for stmt in block:
+        if isinstance(stmt, gast.Continue):
+            continue
+        if isinstance(stmt, gast.If):
+            stmt.body = _strip_continue(stmt.body) or [gast.Pass()]
+            stmt.orelse = _strip_continue(stmt.orelse)
+        out.append(stmt)
+    return out
+
+
 def append_rest(block, rest):
     """``block`` followed by ``rest`` on every path that does not jump."""
     if not rest:
         return block
+    block = [s for s in block if not isinstance(s, gast.Pass)]
     if not block:
         return list(rest)
     last = block[-1]
-    if isinstance(last, gast.Break):
+    if isinstance(last, (gast.Break, gast.Continue)):
         return block
-    if isinstance(last, gast.If) and (_jumps(last.body) or _jumps(last.orelse) or
-                                      _has_break_tail(last)):
+    if isinstance(last, gast.If) and (_jumps(last.body) or _jumps(last.orelse)):
         last.body = append_rest(last.body, rest)
         last.orelse = append_rest(last.orelse, S.copy(rest))
         return block
     return block + list(rest)
-
-
-def _has_break_tail(stmt):
-    def ends(block):
-        if not block:
-            return False
-        last = block[-1]
-        return isinstance(last, gast.Break) or (isinstance(last, gast.If) and (ends(last.body) or ends(last.orelse)))
-    return ends(stmt.body) or ends(stmt.orelse)

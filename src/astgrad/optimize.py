@@ -64,3 +64,28 @@ def simplify(node):
         if _number(inner):
             return S.const(-inner.value)
     return node
+
+
+def drop_default_arguments(node):
+    """``unreduce(g, x, None, False)`` -> ``unreduce(g, x)``: trailing arguments equal to
+    the helper's own defaults say nothing."""
+    import inspect
+    for call in gast.walk(node):
+        if not isinstance(call, gast.Call) or call.keywords:
+            continue
+        target = getattr(call, "target", None)
+        if target is None or getattr(target, "__module__", "") != "astgrad.runtime":
+            continue
+        try:
+            params = list(inspect.signature(target).parameters.values())
+        except (TypeError, ValueError):
+            continue
+        while call.args and len(call.args) <= len(params):
+            param = params[len(call.args) - 1]
+            last = call.args[-1]
+            if param.default is inspect.Parameter.empty or not isinstance(last, gast.Constant) \
+                    or last.value is not param.default and last.value != param.default \
+                    or type(last.value) is not type(param.default):
+                break
+            call.args.pop()
+    return node

@@ -147,6 +147,8 @@ class ReverseMode:
         new_body = shapes.drop_needless_unbroadcasts(new_body, params + [seed], self.adjoints,
                                                      self.range_targets(body))
         new_body = self.clean(new_body)
+        for stmt in new_body:
+            optimize.drop_default_arguments(stmt)
         args = S.copy(fn.args)
         args.args.append(gast.Name(id=seed, ctx=gast.Param(), annotation=None, type_comment=None))
         args.defaults.append(S.const(1.0))
@@ -184,16 +186,35 @@ class ReverseMode:
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 if stmt.targets[0].id not in self.active:
                     continue
-                self._check_op(stmt, ops.describe(stmt.value))
+                op = ops.describe(stmt.value)
+                if op.kind in ("unknown", "opaque", "function") and not any(
+                        isinstance(a, gast.Name) and a.id in self.active for a in op.atoms()):
+                    continue        # a constant as far as derivatives go
+                self._check_op(stmt, op)
             elif isinstance(stmt, gast.Assign):
-                raise self.source.error("assignment into an array element is not supported yet",
-                                        stmt, construct="item assignment")
+                self._check_fresh(body, stmt.targets[0].value.id, stmt, "assignment into an element of")
             elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
                 call = stmt.value
                 owner = call.func.value if isinstance(call.func, gast.Attribute) else None
                 if isinstance(owner, gast.Name) and owner.id in self.active:
-                    raise self.source.error(f"the method call .{call.func.attr}() on a differentiated "
-                                            "value is not supported yet", stmt, construct="method call")
+                    if call.func.attr != "append" or call.keywords or len(call.args) != 1:
+                        raise self.source.error(
+                            f"the method call .{call.func.attr}() changes a differentiated value in "
+                            "place, which astgrad cannot differentiate; build a new value instead "
+                            "(append is supported)", stmt, construct=f".{call.func.attr}()")
+                    self._check_fresh(body, owner.id, stmt, "append to")
+
+    def _check_fresh(self, body, name, stmt, action):
+        """In-place writes are only safe into values this function created itself."""
+        definitions = [s for s in _all_statements(body) if isinstance(s, gast.Assign)
+                       and isinstance(s.targets[0], gast.Name) and s.targets[0].id == name]
+        params = {a.id for a in self.fn.args.posonlyargs + self.fn.args.args + self.fn.args.kwonlyargs}
+        if name in params or not definitions or not all(_creates_new_value(s.value) for s in definitions):
+            raise self.source.error(
+                f"{action} '{name}', which may share memory with another value (an argument, a view "
+                f"or an alias); astgrad only differentiates in-place writes into values the function "
+                f"created itself. Write into a copy instead: {name} = {name}.copy()",
+                stmt, construct="in-place write")
 
     def _check_op(self, stmt, op):
         if op.kind in ("copy", "const", "literal", "function"):
@@ -238,7 +259,9 @@ class ReverseMode:
         """Mark which assignments overwrite a value that may exist (so it may need
         saving). ``maybe``/``definite``: names possibly/surely assigned so far."""
         for stmt in block:
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+                stmt.save = self._new_save(stmt.targets[0].value.id, depth) + (stmt.targets[0].slice,)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 name = stmt.targets[0].id
                 if name in self.fixed and name in maybe:
                     stmt.save = self._new_save(name, depth)
@@ -304,24 +327,31 @@ class ReverseMode:
         return inits
 
     def save_stmt(self, save):
-        save_id, name, (kind, store) = save
+        save_id, name, (kind, store) = save[:3]
+        value = S.name(name)
+        if len(save) == 4:          # an element about to be overwritten in place
+            value = self.helper_call("snapshot", [gast.Subscript(value=S.name(name), slice=S.copy(save[3]),
+                                                                 ctx=gast.Load())])
         if kind == "stack":
-            call = S.call(gast.Attribute(value=S.name(store), attr="append", ctx=gast.Load()), [S.name(name)])
+            call = S.call(gast.Attribute(value=S.name(store), attr="append", ctx=gast.Load()), [value])
             call.method = "append"
             stmt = S.expr_stmt(call)
         else:
-            stmt = S.assign(store, S.name(name))
+            stmt = S.assign(store, value)
         stmt.save_id = save_id
         return stmt
 
     def restore_stmt(self, save):
-        save_id, name, (kind, store) = save
+        save_id, name, (kind, store) = save[:3]
         if kind == "stack":
-            call = S.call(gast.Attribute(value=S.name(store), attr="pop", ctx=gast.Load()), [])
-            call.method = "pop"
-            stmt = S.assign(name, call)
+            value = S.call(gast.Attribute(value=S.name(store), attr="pop", ctx=gast.Load()), [])
+            value.method = "pop"
         else:
-            stmt = S.assign(name, S.name(store))
+            value = S.name(store)
+        if len(save) == 4:
+            stmt = S.assign(gast.Subscript(value=S.name(name), slice=S.copy(save[3]), ctx=gast.Store()), value)
+            return stmt
+        stmt = S.assign(name, value)
         stmt.restore_id = save_id
         return stmt
 
@@ -384,6 +414,11 @@ class ReverseMode:
         return out, state
 
     def reverse_stmt(self, stmt, state):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            return self.reverse_setitem(stmt, state)
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and getattr(stmt.value, "method", None) == "append":
+            return self.reverse_append(stmt, state)
         if isinstance(stmt, gast.Assign):
             return self.reverse_assign(stmt, state)
         if isinstance(stmt, gast.If):
@@ -407,13 +442,52 @@ class ReverseMode:
             adjoint = self.adjoint(name)
             op = ops.describe(stmt.value)
             if state.get(adjoint, UNSET) == SET and op.differentiable:
-                out.extend(self.line_comment(stmt))
-                for contribution in self.contributions(stmt, op, adjoint):
+                contributions = self.contributions(stmt, op, adjoint)
+                if contributions:
+                    out.extend(self.line_comment(stmt))
+                for contribution in contributions:
                     out.append(self.lower(contribution, state))
             state[adjoint] = UNSET
         save = getattr(stmt, "save", None)
         if save:
             out.append(self.restore_stmt(save))
+        return out, state
+
+    def reverse_setitem(self, stmt, state):
+        """``y[i] = v``: v gets d_y[i]; the overwritten part of y gets no derivative."""
+        target = stmt.targets[0]
+        name, value = target.value.id, stmt.value
+        out = []
+        if name in self.active and state.get(self.adjoint(name), UNSET) == SET:
+            out.extend(self.line_comment(stmt))
+            adjoint = self.adjoint(name)
+            part = gast.Subscript(value=S.name(adjoint), slice=S.copy(target.slice), ctx=gast.Load())
+            if self.derivative_of(value) is not None:
+                node = S.assign(self.adjoint(value.id), self.helper_call("unbroadcast", [part, S.copy(value)]))
+                node.accumulate = True
+                out.append(self.lower(node, state))
+            out.append(S.assign(adjoint, self.helper_call("zero_index", [S.name(adjoint),
+                                                                         self.index_value(target.slice)])))
+        out.append(self.restore_stmt(stmt.save))
+        return out, state
+
+    def reverse_append(self, stmt, state):
+        """``xs.append(v)``: v gets the last derivative of xs; xs loses its last item again."""
+        call = stmt.value
+        owner, value = call.func.value, call.args[0]
+        out = []
+        if owner.id in self.active and state.get(self.adjoint(owner.id), UNSET) == SET:
+            out.extend(self.line_comment(stmt))
+            adjoint = self.adjoint(owner.id)
+            if self.derivative_of(value) is not None:
+                last = gast.Subscript(value=S.name(adjoint), slice=S.const(-1), ctx=gast.Load())
+                node = S.assign(self.adjoint(value.id), last)
+                node.accumulate = True
+                out.append(self.lower(node, state))
+            out.append(S.assign(adjoint, self.helper_call("drop_last", [S.name(adjoint)])))
+        pop = S.call(gast.Attribute(value=S.name(owner.id), attr="pop", ctx=gast.Load()), [])
+        pop.method = "pop"
+        out.append(S.expr_stmt(pop))
         return out, state
 
     def lower(self, stmt, state):
@@ -448,6 +522,8 @@ class ReverseMode:
                 node.accumulate = True
                 out.append(node)
             return out
+        if op.kind in ("unknown", "opaque", "const"):
+            return []               # no differentiated inputs (checked before)
         if op.kind == "function":
             return self.call_contributions(stmt, op, adjoint)
         template = registry.lookup(registry.ADJOINTS, op.key)
@@ -664,6 +740,23 @@ class ReverseMode:
                            or getattr(s, "save_id", None) in dead
                            or ("item", getattr(s, "item_pop", None)) in dead
                            or ("item", getattr(s, "item_push", None)) in dead)
+
+
+_FRESH_FUNCTIONS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+                    "full_like", "eye", "identity", "array", "copy", "arange", "linspace",
+                    "concatenate", "stack", "vstack", "hstack", "list", "dict"}
+
+
+def _creates_new_value(value):
+    """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict)):
+        return True
+    if isinstance(value, gast.Call):
+        if getattr(value, "method", None) == "copy":
+            return True
+        target = getattr(value, "target", None)
+        return getattr(target, "__name__", None) in _FRESH_FUNCTIONS
+    return False
 
 
 def _merge(a, b):

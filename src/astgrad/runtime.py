@@ -2,10 +2,16 @@
 
 Every helper here is a primitive with its own adjoint and tangent rule (see
 ``rules/runtime_rules.py``), so code that calls them can be differentiated again:
-the vocabulary of generated code is closed.
+the vocabulary of generated code is closed. Helpers that only compute shapes, specs,
+masks or weights (piecewise-constant values) are declared non-differentiable there.
+
+Conventions: a derivative has exactly the shape of the value it belongs to, and keeps
+its float dtype (float32 stays float32). The derivative of a list or tuple is an
+``AdjointList`` with one derivative per element.
 """
 
 import numbers
+import string
 
 import numpy
 
@@ -15,10 +21,11 @@ class AdjointList(list):
 
     ``+`` adds element by element (a list's ``+`` would concatenate), so generated
     code can accumulate ``d_xs = d_xs + contribution`` whatever the value's type.
+    An array of the same length is added row by row.
     """
 
     def __add__(self, other):
-        if isinstance(other, (int, float)) and other == 0:
+        if isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0:
             return self
         if len(other) != len(self):
             raise ValueError(f"cannot add derivatives of sequences of lengths {len(self)} and {len(other)}")
@@ -82,51 +89,148 @@ def zeros_like(value):
     return None
 
 
+# -- dtypes ----------------------------------------------------------------------------
+
+def _float_dtype(x):
+    """x's dtype if it is a float (or complex) NumPy value, else None (Python numbers)."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and numpy.issubdtype(dtype, numpy.inexact):
+        return dtype
+    return None
+
+
+def _is_python_number(g):
+    return isinstance(g, numbers.Number) and not isinstance(g, (numpy.generic, numpy.ndarray))
+
+
+def _like_dtype(g, x):
+    """A Python-number ``g`` as a NumPy scalar of x's float dtype, so broadcasting it
+    does not create float64 arrays from float32 data; anything else unchanged."""
+    if _is_python_number(g):
+        dtype = _float_dtype(x)
+        if dtype is not None:
+            return dtype.type(g)
+    return g
+
+
+def _is_float_dtype(dtype):
+    """True for None (no conversion) and for float/complex dtypes."""
+    return dtype is None or numpy.issubdtype(numpy.dtype(dtype), numpy.inexact)
+
+
+# -- broadcasting and reductions ----------------------------------------------------------
+
+def _fit(g, shape):
+    """``g`` summed over the axes where it is wider than ``shape`` and broadcast over
+    the axes where it is narrower. The map is linear and its transpose is
+    ``_fit(., shape of g)``: unbroadcast and broadcast_like are both this map."""
+    g_shape = numpy.shape(g)
+    if g_shape == shape:
+        return g
+    extra = len(g_shape) - len(shape)
+    if extra > 0:
+        g = numpy.sum(g, axis=tuple(range(extra)))
+        g_shape = g_shape[extra:]
+    elif extra < 0:
+        g_shape = (1,) * -extra + g_shape
+        g = numpy.reshape(g, g_shape)
+    axes = tuple(i for i, (m, n) in enumerate(zip(g_shape, shape)) if m != n and n == 1)
+    if axes:
+        g = numpy.sum(g, axis=axes, keepdims=True)
+    if numpy.shape(g) != shape:
+        g = numpy.broadcast_to(g, shape)
+    return g
+
+
 def unbroadcast(g, x):
     """Sum ``g`` down to the shape of ``x``: the adjoint of NumPy broadcasting."""
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
-        raise TypeError("astgrad: '+' on lists concatenates them; that cannot be "
-                        "differentiated here. Use list.append or numpy.concatenate.")
-    shape = numpy.shape(x)
-    g_shape = numpy.shape(g)
-    if g_shape == shape:
-        return g
-    extra = len(g_shape) - len(shape)
-    if extra < 0:
-        return numpy.broadcast_to(g, shape)
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if n == 1 and g_shape[extra + i] != 1)
-    g = numpy.sum(g, axis=axes, keepdims=True)
-    return numpy.reshape(g, shape) if extra else g
+        if not isinstance(g, numpy.ndarray):
+            raise TypeError("astgrad: '+' on lists concatenates them; that cannot be "
+                            "differentiated here. Use list.append or numpy.concatenate.")
+    return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
 def broadcast_like(g, x):
     """``g`` broadcast to the shape of ``x`` (the transpose of ``unbroadcast``)."""
-    shape = numpy.shape(x)
-    if numpy.shape(g) == shape:
-        return g
-    return numpy.broadcast_to(g, shape)
+    return _fit(_like_dtype(g, x), numpy.shape(x))
+
+
+def _reduced_axes(ndim, axis):
+    """The normalized tuple of axes a reduction over ``axis`` combines."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
 
 
 def unreduce(g, x, axis=None, keepdims=False):
     """Spread the adjoint ``g`` of a reduction of ``x`` over ``axis`` back to x's shape."""
     shape = numpy.shape(x)
+    g = _like_dtype(g, x)
     if axis is not None and not keepdims:
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        axes = tuple(a % len(shape) for a in axes)
-        g = numpy.expand_dims(g, axes)
+        g = numpy.expand_dims(g, _reduced_axes(len(shape), axis))
     return numpy.broadcast_to(g, shape)
 
 
 def repeat_count(x, axis=None):
     """How many elements a reduction over ``axis`` combines (for mean, var, std)."""
     shape = numpy.shape(x)
-    if axis is None:
-        return int(numpy.prod(shape, dtype=int))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    return int(numpy.prod([shape[a] for a in axes], dtype=int))
+    return int(numpy.prod([shape[a] for a in _reduced_axes(len(shape), axis)], dtype=int))
+
+
+def tie_weights(x, y, axis=None, keepdims=False):
+    """Where ``x`` attains its max/min ``y`` over ``axis``: 1/(number of ties), else 0.
+
+    astgrad splits the derivative of max/min evenly among ties (as JAX and autograd
+    do), so the result is the average of the one-sided derivatives.
+    """
+    dtype = _float_dtype(x) or numpy.float64
+    mask = numpy.asarray(x == unreduce(y, x, axis, keepdims), dtype=dtype)
+    count = numpy.sum(mask, axis=axis, keepdims=True)
+    return mask / count
+
+
+def _weak_float_dtype(*values):
+    """The float dtype NumPy gives arithmetic on ``values`` (Python numbers are weak)."""
+    return numpy.result_type(*[v for v in values if v is not None], 1.0)
+
+
+def select_weight(x, y):
+    """1 where ``x > y``, 1/2 where they tie, 0 elsewhere (broadcast): how much of the
+    derivative of ``maximum(x, y)`` goes to ``x`` (ties split evenly)."""
+    weight = numpy.where(numpy.greater(x, y), 1.0, numpy.where(numpy.equal(x, y), 0.5, 0.0))
+    weight = numpy.asarray(weight, dtype=_weak_float_dtype(x, y))
+    return weight if weight.ndim else weight[()]
+
+
+def clip_weight(a, a_min, a_max, which):
+    """The share of the derivative of ``clip(a, a_min, a_max)`` that goes to ``a``
+    (which=0), ``a_min`` (1) or ``a_max`` (2), reading clip as
+    ``minimum(maximum(a, a_min), a_max)`` with ties split evenly (as maximum does)."""
+    low = a if a_min is None else numpy.maximum(a, a_min)
+    if which == 2:
+        w = select_weight(low, a_max)
+    else:
+        w = 1.0 if a_max is None else select_weight(a_max, low)
+        if a_min is not None:
+            w = w * (select_weight(a, a_min) if which == 0 else select_weight(a_min, a))
+    shape = numpy.broadcast_shapes(*[numpy.shape(v) for v in (a, a_min, a_max) if v is not None])
+    w = numpy.broadcast_to(numpy.asarray(w, dtype=_weak_float_dtype(a, a_min, a_max)), shape)
+    return w if shape else w[()]
+
+
+# -- indexing -------------------------------------------------------------------------
+
+def _has_advanced(index):
+    items = index if isinstance(index, tuple) else (index,)
+    for item in items:
+        if isinstance(item, (list, numpy.ndarray)) and not (
+                isinstance(item, numpy.ndarray) and item.dtype == bool):
+            return True
+    return False
 
 
 def unindex(g, x, index):
@@ -143,25 +247,482 @@ def unindex(g, x, index):
         result = AdjointDict((key, zeros_like(item)) for key, item in x.items())
         result[index] = result[index] + g
         return result
-    dtype = x.dtype if isinstance(x, numpy.ndarray) and numpy.issubdtype(x.dtype, numpy.inexact) else float
-    result = numpy.zeros(numpy.shape(x), dtype=numpy.result_type(dtype, numpy.asarray(g).dtype))
-    numpy.add.at(result, index, g)
+    result = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
+    if _has_advanced(index):
+        numpy.add.at(result, index, g)      # integer arrays may repeat an element
+    else:
+        result[index] += g                  # basic indexing and masks never repeat
     return result
 
 
-def float_like(g, x):
-    """``g`` converted back to the kind of number ``x`` is (for ``float(x)``)."""
-    if isinstance(x, numpy.ndarray):
-        return numpy.reshape(numpy.asarray(g, dtype=x.dtype if numpy.issubdtype(x.dtype, numpy.inexact) else float), x.shape)
+# -- conversions ------------------------------------------------------------------------
+
+def cast_like(g, x, dtype=None):
+    """``g`` with the shape and float dtype of ``x``: the adjoint of a conversion of
+    ``x`` (``float(x)``, ``x.astype(...)``, ``numpy.float32(x)``).
+
+    ``dtype`` is the conversion's target; a non-float target (``astype(int)``) has a
+    zero derivative, so the result is zero. The map is linear; its transpose is
+    ``cast_like(., g, dtype)``.
+    """
+    if isinstance(x, (list, tuple)):
+        return unstack_like(g, x, dtype)
+    shape = numpy.shape(x)
+    target = _float_dtype(x)
+    if not _is_float_dtype(dtype):
+        zero = numpy.zeros(shape, dtype=target or numpy.float64)
+        return zero if isinstance(x, numpy.ndarray) else zero[()]
+    if numpy.shape(g) != shape:
+        g = numpy.reshape(g, shape)
+    if target is not None and numpy.result_type(g) != target:
+        g = numpy.asarray(g, dtype=target)
+        if not isinstance(x, numpy.ndarray):
+            g = g[()]
     return g
 
 
-def sign_where(x, y):
-    """1.0 where ``x`` was selected by a max/min that gave ``y``, split evenly on ties."""
-    mask = numpy.asarray(x == y, dtype=float)
-    return mask
+float_like = cast_like
+"""``g`` converted back to the kind of number ``x`` is (the adjoint of ``float(x)``)."""
+
+
+def unstack_like(g, x, dtype=None):
+    """The array derivative ``g`` of ``numpy.array(x)`` split into the nested structure
+    of ``x`` (an AdjointList per list or tuple level)."""
+    if not _is_float_dtype(dtype):
+        return zeros_like(x)
+    if isinstance(x, (list, tuple)):
+        g = numpy.reshape(g, numpy.shape(x)) if numpy.size(g) == _nested_size(x) else g
+        return AdjointList(unstack_like(g[i], item) for i, item in enumerate(x))
+    return cast_like(g, x)
+
+
+def _nested_size(x):
+    try:
+        return int(numpy.prod(numpy.shape(x), dtype=int))
+    except ValueError:
+        return -1
+
+
+def stack_like(h, g, dtype=None):
+    """The nested derivative ``h`` (lists of arrays and numbers) as one array with the
+    shape and dtype of ``g``: the transpose of ``unstack_like``."""
+    shape = numpy.shape(g)
+    target = _float_dtype(g) or numpy.float64
+    if not _is_float_dtype(dtype):
+        out = numpy.zeros(shape, dtype=target)
+        return out if shape else out[()]
+    out = numpy.reshape(numpy.asarray(_stack_nested(h), dtype=target), shape)
+    return out if shape or isinstance(g, numpy.ndarray) else out[()]
+
+
+def _stack_nested(h):
+    if isinstance(h, (list, tuple)):
+        parts = [numpy.asarray(_stack_nested(item)) for item in h]
+        if not parts:
+            return numpy.zeros((0,))
+        common = numpy.broadcast_shapes(*[p.shape for p in parts])
+        return numpy.stack([numpy.broadcast_to(p, common) for p in parts])
+    return h
+
+
+# -- sequences --------------------------------------------------------------------------
+
+def spread(g, xs):
+    """``g`` given to every element of ``xs``: the adjoint of builtin ``sum(xs)``.
+
+    For an array, the rows along axis 0; for a list or tuple, an AdjointList."""
+    if isinstance(xs, (list, tuple)):
+        return AdjointList(broadcast_like(g, item) for item in xs)
+    shape = numpy.shape(xs)
+    return numpy.broadcast_to(_fit(_like_dtype(g, xs), shape[1:]), shape)
+
+
+def gather(h, g):
+    """The elements of ``h`` added up and fitted to the shape of ``g``: the transpose
+    of ``spread``."""
+    if isinstance(h, (list, tuple)):
+        total = 0.0
+        for item in h:
+            total = total + _fit(item, numpy.shape(g))
+        return _fit(_like_dtype(total, g), numpy.shape(g))
+    return _fit(numpy.sum(h, axis=0), numpy.shape(g))
+
+
+def unconcatenate(g, arrays, axis=0):
+    """The derivative of ``numpy.concatenate(arrays, axis)`` cut into the pieces."""
+    if axis is None:
+        sizes = [int(numpy.size(a)) for a in arrays]
+        pieces = numpy.split(numpy.ravel(g), numpy.cumsum(sizes)[:-1])
+        return AdjointList(cast_like(numpy.reshape(p, numpy.shape(a)), a) for p, a in zip(pieces, arrays))
+    sizes = [numpy.shape(a)[axis] for a in arrays]
+    pieces = numpy.split(g, numpy.cumsum(sizes)[:-1], axis=axis)
+    return AdjointList(cast_like(p, a) for p, a in zip(pieces, arrays))
+
+
+def unstack(g, arrays, axis=0):
+    """The derivative of ``numpy.stack(arrays, axis)`` split back into the arrays."""
+    moved = numpy.moveaxis(g, axis, 0)
+    return AdjointList(cast_like(moved[i], a) for i, a in enumerate(arrays))
+
+
+# -- grouping axes (for prod) -------------------------------------------------------------
+
+def _grouping(shape, axis):
+    axes = _reduced_axes(len(shape), axis)
+    keep = tuple(i for i in range(len(shape)) if i not in axes)
+    n = int(numpy.prod([shape[a] for a in axes], dtype=int))
+    return axes, keep, n
+
+
+def group_axes(x, axis=None):
+    """``x`` with the axes ``axis`` moved last and merged into one: shape (..., n)."""
+    shape = numpy.shape(x)
+    axes, keep, n = _grouping(shape, axis)
+    moved = numpy.transpose(numpy.asarray(x), keep + axes)
+    return numpy.reshape(moved, tuple(shape[i] for i in keep) + (n,))
+
+
+def ungroup_axes(g, x, axis=None):
+    """The inverse of ``group_axes(x, axis)``: ``g`` of shape (..., n) back to x's shape."""
+    shape = numpy.shape(x)
+    axes, keep, _ = _grouping(shape, axis)
+    order = keep + axes
+    g = numpy.reshape(g, tuple(shape[i] for i in order))
+    out = numpy.transpose(g, numpy.argsort(order))
+    return out if shape or isinstance(x, numpy.ndarray) else out[()]
+
+
+def diagonal_mask(x):
+    """A boolean (n, n) identity, n the length of x's last axis."""
+    n = numpy.shape(x)[-1]
+    return numpy.eye(n, dtype=bool)
+
+
+def prod_except(x, axis=None):
+    """For each element, the product of the *other* elements of its reduction over
+    ``axis``; computed with prefix/suffix products, so zeros are handled exactly
+    (nothing is divided)."""
+    b = group_axes(x, axis)
+    ones = numpy.ones(b.shape[:-1] + (1,), dtype=b.dtype)
+    left = numpy.cumprod(numpy.concatenate([ones, b[..., :-1]], axis=-1), axis=-1)
+    right = numpy.flip(numpy.cumprod(numpy.concatenate([ones, numpy.flip(b[..., 1:], -1)], axis=-1), axis=-1), -1)
+    return ungroup_axes(left * right, x, axis)
+
+
+# -- shape bookkeeping (non-differentiable) --------------------------------------------------
+
+def inverse_axes(axes, x):
+    """The permutation undoing ``numpy.transpose(x, axes)`` (None for a full reversal)."""
+    if axes is None:
+        return None
+    ndim = numpy.ndim(x)
+    return tuple(int(i) for i in numpy.argsort([int(a) % ndim for a in axes]))
+
+
+def method_axes(axes):
+    """``x.transpose(*axes)``'s axes as ``numpy.transpose`` takes them."""
+    if axes is None or axes == ():
+        return None
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        return None if axes[0] is None else tuple(axes[0])
+    return tuple(axes)
+
+
+def method_shape(shape):
+    """``x.reshape(*shape)``'s shape as ``numpy.reshape`` takes it."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def norm_axis(x, ord=None, axis=None):
+    """The axes ``numpy.linalg.norm(x, ord, axis)`` reduces, when its derivative is the
+    Euclidean/Frobenius one; other norms raise a clear error."""
+    ndim = numpy.ndim(x)
+    vector = (axis is None and ndim == 1) or isinstance(axis, numbers.Integral) or \
+        (isinstance(axis, tuple) and len(axis) == 1)
+    if ord is None or (ord == "fro" and not vector) or (ord == 2 and vector):
+        return axis
+    raise NotImplementedError(
+        f"astgrad: the derivative of numpy.linalg.norm with ord={ord!r} "
+        f"({'vector' if vector else 'matrix'} norm) is not supported; "
+        "ord=None, 'fro' (matrices) and 2 (vectors) are")
+
+
+def linspace_weights(start, stop, num=50, endpoint=True, axis=0):
+    """t in ``linspace(start, stop) = start + t * (stop - start)``, shaped to broadcast."""
+    dtype = numpy.result_type(_float_dtype(start) or numpy.float64, _float_dtype(stop) or numpy.float64)
+    t = numpy.linspace(0.0, 1.0, num, endpoint=endpoint).astype(dtype)
+    ndim = max(numpy.ndim(start), numpy.ndim(stop)) + 1
+    position = axis % ndim
+    return numpy.reshape(t, (num,) + (1,) * (ndim - 1 - position)) if ndim > 1 else t
+
+
+def arange_has_stop(stop):
+    """1.0 when ``numpy.arange`` was given a stop, so its first argument is a start
+    (whose derivative is 1 for every element); 0.0 when it is the stop (derivative 0)."""
+    return 0.0 if stop is None else 1.0
+
+
+def arange_index(y):
+    """0, 1, ..., len(y)-1 in y's float dtype."""
+    return numpy.arange(len(y), dtype=_float_dtype(y) or numpy.float64)
+
+
+# -- linear algebra ------------------------------------------------------------------------
+
+def _swap(x):
+    return numpy.swapaxes(x, -1, -2)
+
+
+def _as_float_of(out, x):
+    """``out`` in x's float dtype (unchanged when x is not a float NumPy value)."""
+    dtype = _float_dtype(x)
+    if dtype is None or numpy.result_type(out) == dtype:
+        return out
+    out = numpy.asarray(out, dtype=dtype)
+    return out if out.ndim or isinstance(x, numpy.ndarray) else out[()]
+
+
+def matmul_adjoint_left(g, x, y):
+    """The adjoint of ``x`` in ``x @ y`` (vectors, matrices, stacks), shaped like x.
+
+    Bilinear: <c, matmul_adjoint_left(g, x, y)> = <g, c @ y>."""
+    x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
+    if y_dim == 1:
+        out = numpy.multiply.outer(g, y) if x_dim > 1 else g * y
+    elif x_dim == 1:
+        out = numpy.squeeze(numpy.expand_dims(g, -2) @ _swap(y), -2)
+    else:
+        out = g @ _swap(y)
+    return _as_float_of(_fit(out, numpy.shape(x)), x)
+
+
+def matmul_adjoint_right(g, x, y):
+    """The adjoint of ``y`` in ``x @ y`` (vectors, matrices, stacks), shaped like y.
+
+    Bilinear: <c, matmul_adjoint_right(g, x, y)> = <g, x @ c>."""
+    x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
+    if x_dim == 1:
+        out = numpy.moveaxis(numpy.multiply.outer(x, g), 0, -2) if y_dim > 1 else g * x
+    elif y_dim == 1:
+        out = numpy.squeeze(_swap(x) @ numpy.expand_dims(g, -1), -1)
+    else:
+        out = _swap(x) @ g
+    return _as_float_of(_fit(out, numpy.shape(y)), y)
+
+
+def _dot_contracted_axis(b):
+    """numpy.dot contracts a's last axis with b's second-to-last (or only) axis."""
+    return max(numpy.ndim(b) - 2, 0)
+
+
+def dot_adjoint_left(g, a, b):
+    """The adjoint of ``a`` in ``numpy.dot(a, b)``, shaped like a.
+
+    Bilinear: <c, dot_adjoint_left(g, a, b)> = <g, numpy.dot(c, b)>."""
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 0 or nb == 0:
+        return _as_float_of(_fit(g * b, numpy.shape(a)), a)
+    k = _dot_contracted_axis(b)
+    b_free = [i for i in range(nb) if i != k]
+    out = numpy.tensordot(g, b, axes=(list(range(na - 1, na - 1 + len(b_free))), b_free))
+    return _as_float_of(out, a)
+
+
+def dot_adjoint_right(g, a, b):
+    """The adjoint of ``b`` in ``numpy.dot(a, b)``, shaped like b.
+
+    Bilinear: <c, dot_adjoint_right(g, a, b)> = <g, numpy.dot(a, c)>."""
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 0 or nb == 0:
+        return _as_float_of(_fit(g * a, numpy.shape(b)), b)
+    out = numpy.tensordot(a, g, axes=(list(range(na - 1)), list(range(na - 1))))
+    return _as_float_of(numpy.moveaxis(out, 0, _dot_contracted_axis(b)), b)
+
+
+def inner_adjoint_left(g, a, b):
+    """The adjoint of ``a`` in ``numpy.inner(a, b)`` (sum over both last axes).
+
+    Bilinear: <c, inner_adjoint_left(g, a, b)> = <g, numpy.inner(c, b)>."""
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 0 or nb == 0:
+        return _as_float_of(_fit(g * b, numpy.shape(a)), a)
+    out = numpy.tensordot(g, b, axes=(list(range(na - 1, na - 1 + nb - 1)), list(range(nb - 1))))
+    return _as_float_of(out, a)
+
+
+def inner_adjoint_right(g, a, b):
+    """The adjoint of ``b`` in ``numpy.inner(a, b)``.
+
+    Bilinear: <c, inner_adjoint_right(g, a, b)> = <g, numpy.inner(a, c)>."""
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 0 or nb == 0:
+        return _as_float_of(_fit(g * a, numpy.shape(b)), b)
+    out = numpy.tensordot(g, a, axes=(list(range(na - 1)), list(range(na - 1))))
+    return _as_float_of(out, b)
+
+
+def untrace(g, a, offset=0, axis1=0, axis2=1):
+    """Zeros shaped like ``a`` with ``g`` on the diagonal that ``numpy.trace`` sums."""
+    shape = numpy.shape(a)
+    result = numpy.zeros(shape, dtype=_float_dtype(a) or numpy.float64)
+    moved = numpy.moveaxis(result, (axis1, axis2), (-2, -1))
+    n1, n2 = moved.shape[-2:]
+    rows = numpy.arange(max(0, -offset), max(0, min(n1, n2 - offset)))
+    moved[..., rows, rows + offset] = numpy.expand_dims(g, -1)
+    return result
+
+
+# -- einsum ---------------------------------------------------------------------------
+
+def _einsum_terms(subscripts, operands):
+    """numpy.einsum's subscripts as explicit label strings (ellipses expanded)."""
+    if not isinstance(subscripts, str):
+        raise TypeError("astgrad differentiates numpy.einsum called with a subscripts string "
+                        "('ij,jk->ik'), not the interleaved operand/sublist form")
+    text = subscripts.replace(" ", "")
+    ins, arrow, out = text.partition("->")
+    ins = ins.split(",")
+    if len(ins) != len(operands):
+        raise ValueError(f"einsum subscripts {subscripts!r} name {len(ins)} operands, got {len(operands)}")
+    used = {c for c in text if c.isalpha()}
+    spare = [c for c in string.ascii_letters if c not in used]
+    widths = [numpy.ndim(op) - len(term.replace("...", "")) for term, op in zip(ins, operands) if "..." in term]
+    width = max(widths, default=0)
+    ellipsis = "".join(spare[:width])
+    terms = []
+    for term, op in zip(ins, operands):
+        if "..." in term:
+            k = numpy.ndim(op) - len(term.replace("...", ""))
+            term = term.replace("...", ellipsis[width - k:])
+        terms.append(term)
+    if arrow:
+        out = out.replace("...", ellipsis)
+    else:
+        counts = {}
+        for term in ins:
+            for c in term.replace("...", ""):
+                counts[c] = counts.get(c, 0) + 1
+        out = ellipsis + "".join(sorted(c for c, n in counts.items() if n == 1))
+    return terms, out
+
+
+def _split_spec(spec):
+    ins, _, out = spec.partition("->")
+    return ins.split(","), out
+
+
+def einsum_adjoint_spec(subscripts, operands, argnum):
+    """The ``contract`` spec of the adjoint of operand ``argnum`` of an einsum:
+    the cotangent comes first, the operand itself is ignored ('_')."""
+    terms, out = _einsum_terms(subscripts, operands)
+    return _adjoint_spec(terms, out, argnum)
+
+
+def einsum_tangent_spec(subscripts, operands, argnum):
+    """The ``contract`` spec of the tangent term of operand ``argnum`` of an einsum."""
+    terms, out = _einsum_terms(subscripts, operands)
+    return _tangent_spec(terms, out, argnum)
+
+
+def _adjoint_spec(terms, out, argnum):
+    own = terms[argnum]
+    rest = list(terms)
+    rest[argnum] = "_"
+    return ",".join([out] + rest) + "->" + own
+
+
+def _tangent_spec(terms, out, argnum):
+    own = terms[argnum]
+    rest = list(terms)
+    rest[argnum] = "_"
+    return ",".join([own] + rest) + "->" + (out if own != "_" else "_")
+
+
+def adjoint_spec(spec, argnum):
+    """The spec of the adjoint of tensor ``argnum`` of ``contract(spec, ...)``."""
+    if spec.endswith("->_"):
+        return spec                  # an identically zero result: zero adjoints
+    terms, out = _split_spec(spec)
+    return _adjoint_spec(terms, out, argnum)
+
+
+def tangent_spec(spec, argnum):
+    """The spec of the tangent term of tensor ``argnum`` of ``contract(spec, ...)``."""
+    terms, out = _split_spec(spec)
+    if out == "_":
+        return spec
+    return _tangent_spec(terms, out, argnum)
+
+
+def operand_shape(operands, argnum):
+    return numpy.shape(operands[argnum])
+
+
+def contract(spec, shape, *tensors):
+    """A generalized einsum, closed under differentiation.
+
+    ``spec`` is 'ab,bc,_->ac': one explicit label string per tensor ('_' = ignore the
+    tensor, which then only holds a place), and the output labels, which may repeat
+    (the result is put on that diagonal, zeros elsewhere) or name labels no input has
+    (the result is broadcast along them); ``shape`` is the result's shape, which also
+    decides where size-1 broadcast axes are summed. '->_' means an identically zero
+    result. The adjoint of tensor k is again a ``contract`` of the cotangent with the
+    other tensors (``adjoint_spec``), so einsum has derivatives of every order.
+    """
+    terms, out = _split_spec(spec)
+    shape = tuple(shape)
+    arrays = [(t, x) for t, x in zip(terms, tensors) if t != "_"]
+    dtype = numpy.result_type(*[x for _, x in arrays], 1.0) if arrays else numpy.float64
+    if out == "_" or not arrays:
+        zero = numpy.zeros(shape, dtype=dtype)
+        return zero if shape else zero[()]
+    sizes = {}
+    for term, x in arrays:
+        for label, n in zip(term, numpy.shape(x)):
+            sizes[label] = max(sizes.get(label, 1), n)
+    unique = "".join(dict.fromkeys(out))
+    present = "".join(c for c in unique if c in sizes)
+    operands = [numpy.asarray(x, dtype=dtype) for _, x in arrays]
+    r = numpy.einsum(",".join(t for t, _ in arrays) + "->" + present, *operands)
+    r = numpy.reshape(r, tuple(sizes[c] if c in sizes else 1 for c in unique))
+    target = dict(zip(out, shape))
+    r = _fit(r, tuple(target[c] for c in unique))
+    if len(unique) == len(out):
+        return numpy.asarray(r, dtype=dtype) if shape else numpy.asarray(r, dtype=dtype)[()]
+    result = numpy.zeros(shape, dtype=dtype)
+    numpy.einsum(out + "->" + unique, result)[...] = r
+    return result
 
 
 def stop_gradient(x):
     """Return ``x`` unchanged; no derivative flows back through the call."""
     return x
+
+
+def snapshot(value):
+    """A copy of ``value`` that later in-place writes cannot change."""
+    return value.copy() if isinstance(value, numpy.ndarray) else value
+
+
+def zero_index(g, index):
+    """A copy of the derivative ``g`` with ``g[index]`` set to zero (the part an
+    in-place write overwrote carries no derivative back)."""
+    if isinstance(g, (list, tuple)):
+        result = AdjointList(g)
+        result[index] = zeros_like(result[index])
+        return result
+    result = numpy.array(g, dtype=float if numpy.ndim(g) == 0 else None, copy=True)
+    result[index] = 0
+    return result
+
+
+def drop_last(g):
+    """The derivative of a list before its last element was appended."""
+    return AdjointList(list.__getitem__(g, slice(None, -1)))
+
+
+def pad_last(g, items):
+    """``g`` with a zero derivative appended for ``items``' last element."""
+    return AdjointList(list(g) + [zeros_like(items[-1])])

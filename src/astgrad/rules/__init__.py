@@ -1,3 +1,4 @@
-"""The derivative rule table; importing this package registers every rule."""
+"""The rule table. Importing this package registers every rule."""
 
-from . import operators  # noqa: F401
+from . import registry  # noqa: F401
+from . import operators, numpy_rules, math_rules, builtin_rules, runtime_rules  # noqa: F401

@@ -2,14 +2,15 @@
 
 Binary operators broadcast, so every adjoint is summed back to its operand's shape
 with ``unbroadcast``; tangents of operands that broadcast up are widened with
-``broadcast_like``.
+``broadcast_like``. The matmul adjoint helpers (runtime.py) return exactly their
+operand's shape themselves.
 """
 
 import operator
 
 import numpy
 
-from ..runtime import broadcast_like, unbroadcast, unindex
+from ..runtime import broadcast_like, matmul_adjoint_left, matmul_adjoint_right, unbroadcast, unindex
 from .registry import adjoint, d, non_differentiable, tangent
 
 
@@ -75,8 +76,8 @@ def pow(z, x, y):
 
 @adjoint(operator.matmul)
 def matmul(z, x, y):
-    d[x] = unbroadcast(matmul_adjoint_left(d[z], x, y), x)
-    d[y] = unbroadcast(matmul_adjoint_right(d[z], x, y), y)
+    d[x] = matmul_adjoint_left(d[z], x, y)
+    d[y] = matmul_adjoint_right(d[z], x, y)
 
 
 @tangent(operator.matmul)
@@ -115,29 +116,20 @@ def getitem(y, x, index):
     d[y] = d[x][index]
 
 
+# x % y = x - floor(x / y) * y, and floor is locally constant.
+@adjoint(operator.mod)
+def mod(z, x, y):
+    d[x] = unbroadcast(d[z], x)
+    d[y] = unbroadcast(-d[z] * numpy.floor_divide(x, y), y)
+
+
+@tangent(operator.mod)
+def mod(z, x, y):
+    d[z] = broadcast_like(d[x], z)
+    d[z] = broadcast_like(-d[y] * numpy.floor_divide(x, y), z)
+
+
 non_differentiable(operator.lt, operator.le, operator.gt, operator.ge, operator.eq,
-                   operator.ne, operator.not_, operator.mod, operator.floordiv,
+                   operator.ne, operator.not_, operator.floordiv,
                    operator.invert, operator.and_, operator.or_, operator.xor,
                    operator.is_, operator.is_not, operator.contains)
-
-
-def matmul_adjoint_left(g, x, y):
-    """The adjoint of ``x`` in ``x @ y`` for vectors, matrices and stacks of them."""
-    x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
-    if y_dim == 1:
-        return numpy.multiply.outer(g, y) if x_dim > 1 else g * y
-    if x_dim == 1:
-        return numpy.sum(numpy.expand_dims(g, -2) * y, axis=-1) if y_dim == 2 else \
-            numpy.sum(numpy.expand_dims(g, -2) @ numpy.swapaxes(y, -1, -2), axis=tuple(range(y_dim - 2)) + (-2,))
-    return g @ numpy.swapaxes(y, -1, -2)
-
-
-def matmul_adjoint_right(g, x, y):
-    """The adjoint of ``y`` in ``x @ y`` for vectors, matrices and stacks of them."""
-    x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
-    if x_dim == 1:
-        return numpy.multiply.outer(x, g) if y_dim > 1 else g * x
-    if y_dim == 1:
-        return numpy.swapaxes(x, -1, -2) @ g if x_dim == 2 else \
-            numpy.sum(numpy.swapaxes(x, -1, -2) @ numpy.expand_dims(g, -1), axis=tuple(range(x_dim - 2)) + (-1,))
-    return numpy.swapaxes(x, -1, -2) @ g

@@ -1,0 +1,117 @@
+"""Command line: ``python -m astgrad demo`` and ``python -m astgrad show FILE.py:FUNC``."""
+
+import argparse
+import importlib.util
+import inspect
+import os
+import sys
+
+import numpy as np
+
+import astgrad
+
+
+class UsageError(Exception):
+    """A problem with the command line or its inputs: reported in one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{message} (see python -m astgrad --help)")
+
+
+def one_line(error):
+    """A TransformError (file:line: reason, then the quoted line) or any other error, in one line."""
+    if isinstance(error, astgrad.TransformError) and error.line:
+        return f"{str(error).splitlines()[0]} -- `{error.line.strip()}`"
+    return " ".join(str(error).split())
+
+
+def demo():
+    from astgrad.demo import loss
+
+    w = np.array([0.5, -0.25, 1.0])
+    x = np.array([[1.0, 2.0, 0.5], [-1.0, 0.0, 2.0]])
+    dloss_dw = astgrad.grad(loss)
+    with np.printoptions(precision=6, suppress=True):
+        print("# The function (astgrad/demo.py):")
+        print(inspect.getsource(loss))
+        print(f"# At w = {w} and x = {x.tolist()}:")
+        print(f"loss(w, x)   = {loss(w, x):.6f}")
+        print(f"d loss / d w = {dloss_dw(w, x)}")
+        print()
+        print("# The gradient astgrad generated, astgrad.grad(loss).source:")
+        print(dloss_dw.source)
+
+
+def parse_wrt(text):
+    """'0' -> 0, 'w' -> 'w', '0,1' or 'w,x' -> a tuple."""
+    items = [item.strip() for item in text.split(",")]
+    if not all(items):
+        raise UsageError(f"--wrt {text!r}: expected an int, a parameter name, or a comma-separated list of them")
+    parsed = tuple(int(item) if item.lstrip("-").isdigit() else item for item in items)
+    return parsed[0] if len(parsed) == 1 else parsed
+
+
+def load_function(target):
+    path, sep, name = target.rpartition(":")
+    if not sep or not path or not name:
+        raise UsageError(f"{target!r}: expected FILE.py:FUNCTION")
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no such file")
+    module_name = "_astgrad_show_" + os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"{path}: cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except astgrad.TransformError as error:        # from an @astgrad.differentiable in the file
+        raise UsageError(one_line(error)) from None
+    except Exception as error:
+        raise UsageError(f"{path}: importing it failed: {type(error).__name__}: {one_line(error)}") from None
+    func = getattr(module, name, None)
+    if func is None:
+        raise UsageError(f"{path}: no function named {name!r}")
+    if not callable(func):
+        raise UsageError(f"{path}: {name!r} is not a function")
+    return func
+
+
+def show(target, wrt):
+    func = load_function(target)
+    try:
+        print(astgrad.grad(func, parse_wrt(wrt)).source)
+    except (astgrad.TransformError, ValueError, TypeError) as error:    # unsupported code, bad --wrt
+        raise UsageError(one_line(error)) from None
+
+
+def main(argv=None):
+    parser = Parser(
+        prog="python -m astgrad",
+        description="astgrad: source-transformation automatic differentiation for Python and NumPy.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("demo", help="differentiate a small NumPy function and print the generated gradient")
+    show_parser = commands.add_parser("show", help="print the gradient source astgrad generates for FILE.py:FUNC")
+    show_parser.add_argument("target", metavar="FILE.py:FUNC")
+    show_parser.add_argument("--wrt", default="0",
+                             help="argument(s) to differentiate: an index or name, or a comma-separated "
+                                  "list such as 0,1 (default: 0)")
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_usage(sys.stderr)
+            return 2
+        if args.command == "demo":
+            demo()
+        else:
+            show(args.target, args.wrt)
+    except UsageError as error:
+        print(f"astgrad: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

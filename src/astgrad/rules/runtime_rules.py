@@ -1,0 +1,275 @@
+"""Derivatives of astgrad's own runtime helpers, so generated code (which calls them)
+can be differentiated again: ``grad(grad(f))`` needs the vocabulary closed.
+
+Most helpers are linear in their first argument, and their adjoints are each
+other's transposes: unbroadcast <-> broadcast_like, unreduce <-> numpy.sum,
+unindex <-> indexing, spread <-> gather, group_axes <-> ungroup_axes, ...
+The adjoint helpers of bilinear products (matmul, dot, inner) are bilinear too:
+``<c, matmul_adjoint_left(g, x, y)> = <g, c @ y>``, which gives their rules.
+"""
+
+import numpy
+
+from .. import runtime
+from ..runtime import (
+    adjoint_spec, broadcast_like, cast_like, contract, diagonal_mask, dot_adjoint_left,
+    dot_adjoint_right, gather, group_axes, inner_adjoint_left, inner_adjoint_right,
+    matmul_adjoint_left, matmul_adjoint_right, operand_shape, prod_except, spread, stack_like,
+    tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
+    unstack_like, untrace,
+)
+from .registry import adjoint, d, non_differentiable, tangent
+
+
+@adjoint(unbroadcast)
+def unbroadcast_(y, g, x):
+    d[g] = broadcast_like(d[y], g)
+
+
+@tangent(unbroadcast)
+def unbroadcast_(y, g, x):
+    d[y] = unbroadcast(d[g], x)
+
+
+@adjoint(broadcast_like)
+def broadcast_like_(y, g, x):
+    d[g] = unbroadcast(d[y], g)
+
+
+@tangent(broadcast_like)
+def broadcast_like_(y, g, x):
+    d[y] = broadcast_like(d[g], x)
+
+
+@adjoint(unreduce)
+def unreduce_(y, g, x, axis=None, keepdims=False):
+    d[g] = numpy.sum(d[y], axis=axis, keepdims=keepdims)
+
+
+@tangent(unreduce)
+def unreduce_(y, g, x, axis=None, keepdims=False):
+    d[y] = unreduce(d[g], x, axis, keepdims)
+
+
+@adjoint(unindex)
+def unindex_(y, g, x, index):
+    d[g] = d[y][index]
+
+
+@tangent(unindex)
+def unindex_(y, g, x, index):
+    d[y] = unindex(d[g], x, index)
+
+
+@adjoint(cast_like)                 # runtime.float_like is runtime.cast_like
+def cast_like_(y, g, x, dtype=None):
+    d[g] = cast_like(d[y], g, dtype)
+
+
+@tangent(cast_like)
+def cast_like_(y, g, x, dtype=None):
+    d[y] = cast_like(d[g], x, dtype)
+
+
+@adjoint(unstack_like)
+def unstack_like_(y, g, x, dtype=None):
+    d[g] = stack_like(d[y], g, dtype)
+
+
+@tangent(unstack_like)
+def unstack_like_(y, g, x, dtype=None):
+    d[y] = unstack_like(d[g], x, dtype)
+
+
+@adjoint(stack_like)
+def stack_like_(y, h, g, dtype=None):
+    d[h] = unstack_like(d[y], h, dtype)
+
+
+@tangent(stack_like)
+def stack_like_(y, h, g, dtype=None):
+    d[y] = stack_like(d[h], g, dtype)
+
+
+@adjoint(spread)
+def spread_(y, g, xs):
+    d[g] = gather(d[y], g)
+
+
+@tangent(spread)
+def spread_(y, g, xs):
+    d[y] = spread(d[g], xs)
+
+
+@adjoint(gather)
+def gather_(y, h, g):
+    d[h] = spread(d[y], h)
+
+
+@tangent(gather)
+def gather_(y, h, g):
+    d[y] = gather(d[h], g)
+
+
+@adjoint(unconcatenate)
+def unconcatenate_(y, g, arrays, axis=0):
+    d[g] = numpy.concatenate(d[y], axis=axis)
+
+
+@tangent(unconcatenate)
+def unconcatenate_(y, g, arrays, axis=0):
+    d[y] = unconcatenate(d[g], arrays, axis)
+
+
+@adjoint(unstack)
+def unstack_(y, g, arrays, axis=0):
+    d[g] = numpy.stack(d[y], axis=axis)
+
+
+@tangent(unstack)
+def unstack_(y, g, arrays, axis=0):
+    d[y] = unstack(d[g], arrays, axis)
+
+
+@adjoint(group_axes)
+def group_axes_(y, x, axis=None):
+    d[x] = ungroup_axes(d[y], x, axis)
+
+
+@tangent(group_axes)
+def group_axes_(y, x, axis=None):
+    d[y] = group_axes(d[x], axis)
+
+
+@adjoint(ungroup_axes)
+def ungroup_axes_(y, g, x, axis=None):
+    d[g] = group_axes(d[y], axis)
+
+
+@tangent(ungroup_axes)
+def ungroup_axes_(y, g, x, axis=None):
+    d[y] = ungroup_axes(d[g], x, axis)
+
+
+# r[j] = prod over k != j of b[k] (b: x with the reduced axes grouped last). Its
+# derivative needs products over k != i, j: prod_except of the (n, n) array B with
+# B[i, k] = b[k] off the diagonal and 1 on it. Only derivatives build B; the
+# primal prod_except is O(n).
+@adjoint(prod_except)
+def prod_except_(r, x, axis=None):
+    b = group_axes(x, axis)
+    same = diagonal_mask(b)
+    others = prod_except(numpy.where(same, 1.0, numpy.expand_dims(b, -2)), -1)
+    d[x] = ungroup_axes(numpy.sum(numpy.where(same, 0.0, numpy.expand_dims(group_axes(d[r], axis), -1) * others),
+                                  axis=-2), x, axis)
+
+
+@tangent(prod_except)
+def prod_except_(r, x, axis=None):
+    b = group_axes(x, axis)
+    same = diagonal_mask(b)
+    others = prod_except(numpy.where(same, 1.0, numpy.expand_dims(b, -2)), -1)
+    d[r] = ungroup_axes(numpy.sum(numpy.where(same, 0.0, numpy.expand_dims(group_axes(d[x], axis), -2) * others),
+                                  axis=-1), x, axis)
+
+
+@adjoint(matmul_adjoint_left)
+def matmul_adjoint_left_(r, g, x, y):
+    d[g] = numpy.matmul(d[r], y)
+    d[y] = matmul_adjoint_right(g, d[r], y)
+
+
+@tangent(matmul_adjoint_left)
+def matmul_adjoint_left_(r, g, x, y):
+    d[r] = matmul_adjoint_left(d[g], x, y)
+    d[r] = matmul_adjoint_left(g, x, d[y])
+
+
+@adjoint(matmul_adjoint_right)
+def matmul_adjoint_right_(r, g, x, y):
+    d[g] = numpy.matmul(x, d[r])
+    d[x] = matmul_adjoint_left(g, x, d[r])
+
+
+@tangent(matmul_adjoint_right)
+def matmul_adjoint_right_(r, g, x, y):
+    d[r] = matmul_adjoint_right(d[g], x, y)
+    d[r] = matmul_adjoint_right(g, d[x], y)
+
+
+@adjoint(dot_adjoint_left)
+def dot_adjoint_left_(r, g, a, b):
+    d[g] = numpy.dot(d[r], b)
+    d[b] = dot_adjoint_right(g, d[r], b)
+
+
+@tangent(dot_adjoint_left)
+def dot_adjoint_left_(r, g, a, b):
+    d[r] = dot_adjoint_left(d[g], a, b)
+    d[r] = dot_adjoint_left(g, a, d[b])
+
+
+@adjoint(dot_adjoint_right)
+def dot_adjoint_right_(r, g, a, b):
+    d[g] = numpy.dot(a, d[r])
+    d[a] = dot_adjoint_left(g, a, d[r])
+
+
+@tangent(dot_adjoint_right)
+def dot_adjoint_right_(r, g, a, b):
+    d[r] = dot_adjoint_right(d[g], a, b)
+    d[r] = dot_adjoint_right(g, d[a], b)
+
+
+@adjoint(inner_adjoint_left)
+def inner_adjoint_left_(r, g, a, b):
+    d[g] = numpy.inner(d[r], b)
+    d[b] = inner_adjoint_right(g, d[r], b)
+
+
+@tangent(inner_adjoint_left)
+def inner_adjoint_left_(r, g, a, b):
+    d[r] = inner_adjoint_left(d[g], a, b)
+    d[r] = inner_adjoint_left(g, a, d[b])
+
+
+@adjoint(inner_adjoint_right)
+def inner_adjoint_right_(r, g, a, b):
+    d[g] = numpy.inner(a, d[r])
+    d[a] = inner_adjoint_left(g, a, d[r])
+
+
+@tangent(inner_adjoint_right)
+def inner_adjoint_right_(r, g, a, b):
+    d[r] = inner_adjoint_right(d[g], a, b)
+    d[r] = inner_adjoint_right(g, d[a], b)
+
+
+@adjoint(untrace)
+def untrace_(y, g, a, offset=0, axis1=0, axis2=1):
+    d[g] = numpy.trace(d[y], offset, axis1, axis2)
+
+
+@tangent(untrace)
+def untrace_(y, g, a, offset=0, axis1=0, axis2=1):
+    d[y] = untrace(d[g], a, offset, axis1, axis2)
+
+
+@adjoint(contract)
+def contract_(y, spec, shape, *tensors):
+    d[tensors] = contract(adjoint_spec(spec, argnum), operand_shape(tensors, argnum), d[y], *tensors)
+
+
+@tangent(contract)
+def contract_(y, spec, shape, *tensors):
+    d[y] = contract(tangent_spec(spec, argnum), shape, d[tensors], *tensors)
+
+
+non_differentiable(
+    runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
+    runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask,
+    runtime.inverse_axes, runtime.method_axes, runtime.method_shape, runtime.norm_axis,
+    runtime.linspace_weights, runtime.arange_has_stop, runtime.arange_index,
+    runtime.einsum_adjoint_spec, runtime.einsum_tangent_spec, runtime.adjoint_spec,
+    runtime.tangent_spec, runtime.operand_shape,
+)

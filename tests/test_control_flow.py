@@ -1,0 +1,659 @@
+"""Reverse mode through Python control flow (issue 3), against central finite
+differences in float64. Every branch is exercised on both sides and loops run
+0, 1 and many iterations. Inputs are chosen away from branch boundaries so that
+finite differences never cross a kink.
+"""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, random_args
+
+RTOL, ATOL = 1e-5, 1e-6
+
+
+def check(fn, args, wrt=0):
+    """astgrad.grad(fn, wrt) agrees with finite differences at args."""
+    expected = numerical_grad(fn, args, wrt)
+    actual = astgrad.grad(fn, wrt)(*args)
+    assert_close(actual, expected, RTOL, ATOL)
+    return actual
+
+
+def away_from(x, boundary, margin=0.2):
+    """x pushed at least ``margin`` away from ``boundary`` (keeps its side)."""
+    x = np.asarray(x, dtype=np.float64)
+    side = np.where(x >= boundary, 1.0, -1.0)
+    return np.where(np.abs(x - boundary) < margin, boundary + side * margin, x)
+
+
+# ---------------------------------------------------------------------------
+# if / elif / else
+# ---------------------------------------------------------------------------
+
+def if_else(x, y):
+    if np.sum(x) > 0.0:
+        z = np.sin(x) * y
+    else:
+        z = np.exp(x) * y * y
+    return np.sum(z)
+
+
+def if_elif_else(x):
+    s = np.sum(x)
+    if s > 1.0:
+        z = x * x * x
+    elif s > -1.0:
+        z = np.sin(x) * 2.0
+    else:
+        z = np.tanh(x) + x * x
+    return np.sum(z)
+
+
+def nested_if(x, y):
+    if np.sum(x) > 0.0:
+        if np.sum(y) > 0.0:
+            z = x * y
+        else:
+            z = x * x * y
+    else:
+        if np.sum(y) > 0.0:
+            z = np.exp(x) + y
+        else:
+            z = np.sin(x * y)
+    return np.sum(z)
+
+
+def if_and_or_not(x, y):
+    a = np.sum(x)
+    b = np.sum(y)
+    if a > 0.0 and b > 0.0:
+        z = x * y
+    elif a > 0.0 or b > 0.0:
+        z = np.sin(x) * y
+    else:
+        z = x + y * y
+    if not a > 0.5:
+        z = z * 2.0
+    return np.sum(z)
+
+
+def chained_comparison(x):
+    s = np.sum(x)
+    if -1.0 < s < 1.0:
+        z = np.sin(x) * 3.0
+    elif 1.0 <= s < 3.0:
+        z = x * x
+    else:
+        z = np.tanh(x)
+    return np.sum(z)
+
+
+def conditional_expression(x, y):
+    s = np.sum(x)
+    z = x * y if s > 0.0 else np.sin(x) + y
+    w = z * z if np.sum(y) < 0.0 else z
+    return np.sum(w)
+
+
+def one_branch_assignment(x):
+    z = x * 2.0
+    if np.sum(x) > 0.0:
+        z = np.sin(x) * x
+    return np.sum(z * x)
+
+
+def one_branch_else_assignment(x):
+    z = np.exp(x)
+    if np.sum(x) > 0.0:
+        pass
+    else:
+        z = z * x
+    return np.sum(z)
+
+
+def branch_uses_old_value(x):
+    y = x * x
+    if np.sum(x) < 0.0:
+        y = np.sin(y) * y
+    y = y * x
+    return np.sum(y)
+
+
+def early_return(x):
+    if np.sum(x) > 0.0:
+        return np.sum(np.sin(x) * x)
+    y = x * x * x
+    return np.sum(y)
+
+
+SHAPES = [(), (3,), (2, 3)]
+
+
+def _signed(rng, shape, sign):
+    """A random value of ``shape`` whose sum has the given sign, away from 0."""
+    (x,) = random_args(rng, shape)
+    x = np.abs(np.asarray(x)) + 0.3
+    x = sign * x
+    return float(x) if shape == () else x
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_if_else(shape, sign):
+    rng = np.random.default_rng(1)
+    x = _signed(rng, shape, sign)
+    (y,) = random_args(rng, shape)
+    check(if_else, (x, y), (0, 1))
+
+
+@pytest.mark.parametrize("shape", [(), (4,)])
+@pytest.mark.parametrize("total", [2.5, 0.3, -2.5])
+def test_if_elif_else(shape, total):
+    rng = np.random.default_rng(2)
+    (x,) = random_args(rng, shape)
+    x = np.asarray(x) - np.mean(x) + total / max(1, np.size(x))
+    x = float(x) if shape == () else x
+    assert abs(np.sum(x) - total) < 1e-9
+    check(if_elif_else, (x,))
+
+
+@pytest.mark.parametrize("sx", [1.0, -1.0])
+@pytest.mark.parametrize("sy", [1.0, -1.0])
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_nested_if(sx, sy, shape):
+    rng = np.random.default_rng(3)
+    x, y = _signed(rng, shape, sx), _signed(rng, shape, sy)
+    check(nested_if, (x, y), (0, 1))
+
+
+@pytest.mark.parametrize("sx, sy", [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)])
+def test_and_or_not(sx, sy):
+    rng = np.random.default_rng(4)
+    x, y = _signed(rng, (3,), sx), _signed(rng, (3,), sy)
+    check(if_and_or_not, (x, y), (0, 1))
+    # a small positive sum exercises "not a > 0.5" with a > 0
+    check(if_and_or_not, (np.array([0.1, 0.05, 0.1]), y), (0, 1))
+
+
+@pytest.mark.parametrize("total", [0.2, 2.0, 4.0, -3.0])
+def test_chained_comparison(total):
+    x = np.array([0.3, -0.1, 0.4]) - 0.2 + total / 3.0
+    check(chained_comparison, (x,))
+
+
+@pytest.mark.parametrize("sx", [1.0, -1.0])
+@pytest.mark.parametrize("sy", [1.0, -1.0])
+def test_conditional_expression(sx, sy):
+    rng = np.random.default_rng(5)
+    x, y = _signed(rng, (3,), sx), _signed(rng, (3,), sy)
+    check(conditional_expression, (x, y), (0, 1))
+    check(conditional_expression, (float(sx) * 0.7, float(sy) * 1.3), (0, 1))
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_variable_assigned_in_one_branch(sign, shape):
+    x = _signed(np.random.default_rng(6), shape, sign)
+    check(one_branch_assignment, (x,))
+    check(one_branch_else_assignment, (x,))
+    check(branch_uses_old_value, (x,))
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_early_return(sign):
+    x = _signed(np.random.default_rng(7), (3,), sign)
+    check(early_return, (x,))
+
+
+# ---------------------------------------------------------------------------
+# for loops over range
+# ---------------------------------------------------------------------------
+
+def range_stop(x, n):
+    y = x * 1.0
+    for i in range(n):
+        y = np.sin(y) * x + 0.1 * i
+    return np.sum(y)
+
+
+def range_start_stop_step(x, start, stop, step):
+    y = x * 0.5
+    for i in range(start, stop, step):
+        y = y * np.cos(x) + x * i
+    return np.sum(y * y)
+
+
+def range_from_shape(x):
+    y = x[0] * 1.0
+    for i in range(x.shape[0]):
+        y = y * np.tanh(x[i]) + x[i]
+    return np.sum(y)
+
+
+def range_len(x):
+    total = 0.0
+    for i in range(len(x)):
+        total = total + np.sin(x[i]) * x[i] * (i + 1)
+    return total
+
+
+def range_accumulate(x, w):
+    acc = x * 0.0
+    for i in range(3):
+        acc = acc + np.exp(w * i * 0.3) * x
+        acc = acc * 0.9
+    return np.sum(acc)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7])
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_range_trip_count_from_argument(n, shape):
+    (x,) = random_args(8, shape)
+    check(range_stop, (x, n))
+
+
+@pytest.mark.parametrize("start, stop, step", [(0, 0, 1), (2, 3, 1), (1, 7, 2), (6, 0, -2),
+                                               (5, -1, -1), (3, 1, 1), (-2, 4, 3)])
+def test_range_start_stop_step(start, stop, step):
+    (x,) = random_args(9, (3,))
+    x = x * 0.5
+    check(range_start_stop_step, (x, start, stop, step))
+
+
+@pytest.mark.parametrize("n", [1, 2, 6])
+def test_range_trip_count_from_shape(n):
+    (x,) = random_args(10, (n, 2))
+    check(range_from_shape, (x,))
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_range_len(n):
+    x = np.random.default_rng(11).standard_normal(n)
+    g = check(range_len, (x,))
+    assert np.shape(g) == (n,)
+
+
+def test_range_accumulate_two_args():
+    x, w = random_args(12, (3,), (3,))
+    check(range_accumulate, (x, w), (0, 1))
+
+
+# ---------------------------------------------------------------------------
+# for over rows, lists, tuples, enumerate, zip
+# ---------------------------------------------------------------------------
+
+def over_rows(m, v):
+    total = 0.0
+    for row in m:
+        total = total + np.sum(np.tanh(row * v))
+    return total
+
+
+def over_rows_matrix(m):
+    h = m[0] * 0.0
+    for row in m:
+        h = np.sin(h + row)
+    return np.sum(h * h)
+
+
+def over_list(x):
+    items = [x, x * x, np.sin(x)]
+    total = x * 0.0
+    for item in items:
+        total = total + item * item
+    return np.sum(total)
+
+
+def over_tuple(x, y):
+    total = 0.0
+    for item in (x, y, x * y):
+        total = total + np.sum(np.exp(item * 0.5))
+    return total
+
+
+def over_enumerate(m):
+    total = 0.0
+    for i, row in enumerate(m):
+        total = total + np.sum(row * row) * (i + 1.0)
+    return total
+
+
+def over_enumerate_list(x):
+    total = x * 0.0
+    for k, item in enumerate([x, np.sin(x), x * x]):
+        total = total + item * (k + 0.5)
+    return np.sum(total)
+
+
+def over_zip(xs, ys):
+    total = 0.0
+    for a, b in zip(xs, ys):
+        total = total + np.sum(np.sin(a) * b)
+    return total
+
+
+def over_zip_lists(x, y):
+    total = 0.0
+    for a, b in zip([x, x * 2.0], [y, np.tanh(y)]):
+        total = total + np.sum(a * b)
+    return total
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_for_over_rows(n):
+    m = np.random.default_rng(13).standard_normal((n, 3))
+    (v,) = random_args(14, (3,))
+    check(over_rows, (m, v), (0, 1))
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_for_over_rows_overwriting(n):
+    m = np.random.default_rng(15).standard_normal((n, 3))
+    check(over_rows_matrix, (m,))
+
+
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_for_over_list(shape):
+    (x,) = random_args(16, shape)
+    check(over_list, (x,))
+
+
+@pytest.mark.parametrize("shape", [(), (2, 2)])
+def test_for_over_tuple(shape):
+    x, y = random_args(17, shape, shape)
+    check(over_tuple, (x, y), (0, 1))
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_enumerate_rows(n):
+    m = np.random.default_rng(18).standard_normal((n, 2))
+    check(over_enumerate, (m,))
+
+
+def test_enumerate_list():
+    (x,) = random_args(19, (3,))
+    check(over_enumerate_list, (x,))
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_zip_arrays(n):
+    rng = np.random.default_rng(20)
+    xs, ys = rng.standard_normal((n, 2)), rng.standard_normal((n, 2))
+    check(over_zip, (xs, ys), (0, 1))
+
+
+def test_zip_unequal_lengths():
+    rng = np.random.default_rng(21)
+    xs, ys = rng.standard_normal((4, 2)), rng.standard_normal((2, 2))
+    g = check(over_zip, (xs, ys), (0, 1))
+    # rows of xs that zip never reached get a zero gradient
+    assert np.all(g[0][2:] == 0.0)
+
+
+def test_zip_lists():
+    x, y = random_args(22, (3,), (3,))
+    check(over_zip_lists, (x, y), (0, 1))
+
+
+# ---------------------------------------------------------------------------
+# while, break, continue
+# ---------------------------------------------------------------------------
+
+def while_value_dependent(x):
+    y = x * 1.0
+    while np.sum(y * y) < 50.0:
+        y = y * 1.7 + np.sin(y) * 0.1
+    return np.sum(y)
+
+
+def while_counter(x, n):
+    i = 0
+    y = x
+    while i < n:
+        y = np.tanh(y) * x + y
+        i = i + 1
+    return np.sum(y)
+
+
+def for_break(x):
+    y = x * 1.0
+    for i in range(10):
+        y = y * 1.3 + np.sin(y)
+        if np.sum(y) > 6.0:
+            break
+    return np.sum(y)
+
+
+def for_continue(x):
+    total = 0.0
+    for i in range(6):
+        if i % 2 == 0:
+            continue
+        total = total + np.sum(np.sin(x * i))
+    return total
+
+
+def for_continue_value(x):
+    total = x * 0.0
+    for row in x:
+        if np.sum(row) < 0.0:
+            continue
+        total = total + np.exp(row * 0.5)
+    return np.sum(total)
+
+
+def while_break(x):
+    y = x * 1.0
+    k = 0
+    while True:
+        y = y + np.tanh(y) * 0.5
+        k = k + 1
+        if np.sum(y) > 3.0 or k >= 20:
+            break
+    return np.sum(y * y)
+
+
+def nested_break_continue(m):
+    total = 0.0
+    for row in m:
+        for v in row:
+            if v < -1.0:
+                break
+            if v < 0.0:
+                continue
+            total = total + v * v * np.sin(v)
+    return total
+
+
+@pytest.mark.parametrize("scale", [0.01, 0.5, 3.0, 10.0])
+def test_while_value_dependent_trip_count(scale):
+    x = np.array([0.7, 1.1, 0.9]) * scale
+    check(while_value_dependent, (x,))
+
+
+@pytest.mark.parametrize("n", [0, 1, 6])
+def test_while_counter(n):
+    (x,) = random_args(23, (3,))
+    check(while_counter, (x, n))
+
+
+@pytest.mark.parametrize("x0", [0.2, 1.5, 5.0, -3.0])
+def test_for_break(x0):
+    x = np.array([x0, x0 * 0.5])
+    check(for_break, (x,))
+
+
+def test_for_continue():
+    (x,) = random_args(24, (3,))
+    check(for_continue, (x * 0.3,))
+
+
+def test_for_continue_value():
+    x = np.array([[0.5, 0.2], [-0.7, -0.4], [1.0, -0.3], [-0.2, -0.9]])
+    check(for_continue_value, (x,))
+
+
+@pytest.mark.parametrize("x0", [-2.0, 0.1, 1.0, 4.0])
+def test_while_break(x0):
+    x = np.array([x0, x0 + 0.4])
+    check(while_break, (x,))
+
+
+def test_nested_break_continue():
+    m = np.array([[0.5, -0.3, 1.2, -1.5, 0.7],
+                  [-2.0, 0.4, 0.6, 0.8, 0.9],
+                  [0.3, 0.6, -0.5, 0.8, -1.3],
+                  [1.1, 1.4, 0.2, 0.5, 0.7]])
+    check(nested_break_continue, (m,))
+
+
+# ---------------------------------------------------------------------------
+# Nested loops and loops with branches
+# ---------------------------------------------------------------------------
+
+def nested_loops(x, n, m):
+    y = x * 1.0
+    for i in range(n):
+        for j in range(m):
+            y = np.sin(y) * x + 0.1 * j
+        y = y * 0.9
+    return np.sum(y)
+
+
+def nested_loops_rows(a, b):
+    total = 0.0
+    for row_a in a:
+        for row_b in b:
+            total = total + np.tanh(np.dot(row_a, row_b))
+    return total
+
+
+def loop_with_branch(x):
+    y = x * 1.0
+    for i in range(5):
+        if np.sum(y) > 0.0:
+            y = y - np.exp(y * 0.3)
+        else:
+            y = y + np.sin(y) * 2.0 + 1.0
+    return np.sum(y * y)
+
+
+@pytest.mark.parametrize("n, m", [(0, 3), (3, 0), (1, 1), (2, 3)])
+def test_nested_loops(n, m):
+    (x,) = random_args(25, (3,))
+    check(nested_loops, (x, n, m))
+
+
+@pytest.mark.parametrize("na, nb", [(0, 2), (1, 1), (3, 2)])
+def test_nested_loops_over_rows(na, nb):
+    rng = np.random.default_rng(26)
+    a, b = rng.standard_normal((na, 3)), rng.standard_normal((nb, 3))
+    check(nested_loops_rows, (a, b), (0, 1))
+
+
+@pytest.mark.parametrize("x0", [-1.2, 0.4, 2.0])
+def test_loop_with_branch(x0):
+    x = np.array([x0, x0 * 0.3, -x0 * 0.2])
+    check(loop_with_branch, (x,))
+
+
+# ---------------------------------------------------------------------------
+# RNN: the same variables overwritten every iteration
+# ---------------------------------------------------------------------------
+
+def rnn(W, U, x, h0):
+    h = h0
+    for t in range(x.shape[0]):
+        h = np.tanh(W @ h + U @ x[t])
+    return np.sum(h * h)
+
+
+def rnn_loss_over_time(W, U, x, h0):
+    h = h0
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = np.tanh(np.dot(W, h) + np.dot(U, x[t]))
+        loss = loss + np.sum(h) * 0.5
+    return loss
+
+
+@pytest.mark.parametrize("T", [0, 1, 2, 8])
+def test_rnn(T):
+    rng = np.random.default_rng(27)
+    H, D = 4, 3
+    W = rng.standard_normal((H, H)) * 0.5
+    U = rng.standard_normal((H, D)) * 0.5
+    x = rng.standard_normal((T, D))
+    h0 = rng.standard_normal(H) * 0.3
+    gW, gU = check(rnn, (W, U, x, h0), (0, 1))
+    assert gW.shape == (H, H) and gU.shape == (H, D)
+    check(rnn, (W, U, x, h0), (2, 3))
+
+
+@pytest.mark.parametrize("T", [1, 5])
+def test_rnn_loss_over_time(T):
+    rng = np.random.default_rng(28)
+    H, D = 3, 2
+    W = rng.standard_normal((H, H)) * 0.5
+    U = rng.standard_normal((H, D)) * 0.5
+    x = rng.standard_normal((T, D))
+    h0 = np.zeros(H)
+    check(rnn_loss_over_time, (W, U, x, h0), (0, 1))
+
+
+# ---------------------------------------------------------------------------
+# Comprehensions and generator expressions
+# ---------------------------------------------------------------------------
+
+def sum_generator(x):
+    return sum(np.sin(x[i]) * x[i] for i in range(x.shape[0]))
+
+
+def sum_list_comprehension(x):
+    return sum([v * v for v in x])
+
+
+def array_of_list_comprehension(x):
+    y = np.array([np.sin(v) * v for v in x])
+    return np.sum(y * y)
+
+
+def array_of_comprehension_with_filter(x):
+    y = np.array([v * v for v in x if v > 0.0])
+    return np.sum(y)
+
+
+def comprehension_over_rows(m, w):
+    y = np.array([np.dot(row, w) for row in m])
+    return np.sum(np.tanh(y))
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_sum_over_generator(n):
+    x = np.random.default_rng(29).standard_normal(n)
+    check(sum_generator, (x,))
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_sum_over_list_comprehension(n):
+    x = np.random.default_rng(30).standard_normal(n)
+    check(sum_list_comprehension, (x,))
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_array_of_list_comprehension(n):
+    x = np.random.default_rng(31).standard_normal(n)
+    check(array_of_list_comprehension, (x,))
+
+
+def test_array_of_comprehension_with_filter():
+    x = np.array([0.5, -0.7, 1.2, -0.1, 0.3])
+    g = check(array_of_comprehension_with_filter, (x,))
+    assert_close(g, np.where(x > 0.0, 2 * x, 0.0), RTOL, ATOL)
+
+
+def test_comprehension_over_rows():
+    m, w = random_args(32, (4, 3), (3,))
+    check(comprehension_over_rows, (m, w), (0, 1))

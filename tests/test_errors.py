@@ -1,0 +1,277 @@
+"""Decoration-time errors (issues 2 and 3): unsupported constructs raise
+astgrad.TransformError from @astgrad.differentiable itself, naming this file and
+the offending line and quoting it; bad input to grad raises TypeError.
+
+Each offending line carries a marker comment ``# ERR:<name>``; the expected line
+number is found by searching this file's text for the marker, so editing the file
+cannot make the tests silently check the wrong line.
+"""
+
+import math
+import os
+import re
+
+import numpy as np
+import pytest
+
+import astgrad
+
+THIS_FILE = os.path.abspath(__file__)
+THIS_NAME = os.path.basename(THIS_FILE)
+
+COUNTER = 0.0
+
+
+def marked_lines(name):
+    """{line number: stripped source text} of every line marked ``# ERR:name``."""
+    with open(THIS_FILE) as handle:
+        lines = handle.read().splitlines()
+    pattern = re.compile(r"#\s*ERR:" + re.escape(name) + r"\b")
+    found = {i + 1: line.split("#")[0].strip() for i, line in enumerate(lines)
+             if pattern.search(line)}
+    assert found, f"no marker ERR:{name} in {THIS_NAME}"
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Functions astgrad must refuse (module level so their source can be read)
+# ---------------------------------------------------------------------------
+
+def gen_yield(x):
+    y = x * x
+    yield y  # ERR:generator
+
+
+def gen_yield_from(x):
+    y = x * x
+    yield from [y, x]  # ERR:yield_from
+
+
+async def async_fn(x):  # ERR:async
+    return x * x
+
+
+def try_except(x):
+    y = x * 2.0
+    try:  # ERR:try
+        y = np.sin(y)
+    except ValueError:
+        y = y * 0.0
+    return y
+
+
+def try_finally(x):
+    y = x * 2.0
+    try:  # ERR:try_finally
+        y = y * y
+    finally:
+        y = y + 1.0
+    return y
+
+
+def with_statement(x):
+    y = x * 2.0
+    with np.errstate(all="ignore"):  # ERR:with
+        y = y * y
+    return y
+
+
+def global_write(x):
+    global COUNTER  # ERR:global
+    COUNTER = x * 2.0  # ERR:global
+    return x * COUNTER
+
+
+def make_nonlocal():
+    total = 0.0
+
+    def inner(x):
+        nonlocal total  # ERR:nonlocal
+        total = x * x  # ERR:nonlocal
+        return total * x
+
+    return inner
+
+
+def delete_name(x):
+    y = x * x
+    z = y * 2.0
+    del y  # ERR:del
+    return z
+
+
+def class_inside(x):
+    class Helper:  # ERR:class
+        scale = 2.0
+    return x * Helper.scale
+
+
+def lambda_inside(x):
+    h = lambda t: t * x  # ERR:lambda
+    return h(x) * 2.0  # ERR:lambda
+
+
+def nested_def(x):
+    def helper(t):  # ERR:nested_def
+        return t * t
+    return helper(x) * 2.0  # ERR:nested_def
+
+
+def star_args(x):
+    pair = (x, x * 2.0)
+    y = np.add(*pair)  # ERR:star_args
+    return y * y
+
+
+def star_args_stack(x):
+    xs = [x, x * 2.0]
+    y = np.stack(*xs)  # ERR:star_args_stack
+    return np.sum(y)
+
+
+def unknown_bessel(x):
+    y = x * 2.0
+    z = np.i0(y)  # ERR:no_rule_i0
+    return z * z
+
+
+def unknown_fft(x):
+    y = x * 2.0
+    z = np.fft.fft(y)  # ERR:no_rule_fft
+    return np.sum(np.abs(z))
+
+
+def unknown_math_gamma(x):
+    y = x + 2.0
+    z = math.gamma(y)  # ERR:no_rule_gamma
+    return z * y
+
+
+REFUSED = [
+    ("generator", gen_yield),
+    ("yield_from", gen_yield_from),
+    ("async", async_fn),
+    ("try", try_except),
+    ("try_finally", try_finally),
+    ("with", with_statement),
+    ("global", global_write),
+    ("nonlocal", make_nonlocal()),
+    ("del", delete_name),
+    ("class", class_inside),
+    ("lambda", lambda_inside),
+    ("nested_def", nested_def),
+    ("star_args", star_args),
+    ("star_args_stack", star_args_stack),
+    ("no_rule_i0", unknown_bessel),
+    ("no_rule_fft", unknown_fft),
+    ("no_rule_gamma", unknown_math_gamma),
+]
+
+IDS = [name for name, _ in REFUSED]
+
+# A word the message must use to name the construct (case-insensitive).
+CONSTRUCT_WORDS = {
+    "generator": "yield", "yield_from": "yield", "async": "async", "try": "try",
+    "try_finally": "try", "with": "with", "global": "global", "nonlocal": "nonlocal",
+    "del": "del", "class": "class", "lambda": "lambda", "nested_def": "function",
+    "star_args": "*", "star_args_stack": "*", "no_rule_i0": "i0",
+    "no_rule_fft": "fft", "no_rule_gamma": "gamma",
+}
+
+
+def check_error(error, marker):
+    """error names this file, a marked line, and quotes that line."""
+    assert isinstance(error, astgrad.TransformError)
+    message = str(error)
+    expected = marked_lines(marker)
+    assert THIS_NAME in message, f"file name missing from: {message!r}"
+    reported = [n for n in expected if re.search(rf"(?<!\d){n}(?!\d)", message)]
+    assert reported, (f"none of the expected line numbers {sorted(expected)} "
+                      f"is in the message {message!r}")
+    quoted = [n for n in reported if expected[n] in message]
+    assert quoted, (f"the message {message!r} does not quote the offending line "
+                    f"({[expected[n] for n in reported]})")
+    word = CONSTRUCT_WORDS[marker]
+    first_line = message.splitlines()[0]
+    assert word.lower() in first_line.lower(), (
+        f"the message does not name the construct ({word!r}): {message!r}")
+    # The structured attributes agree with the message.
+    if getattr(error, "lineno", None) is not None:
+        assert error.lineno in expected
+    if getattr(error, "filename", None) is not None:
+        assert os.path.basename(error.filename) == THIS_NAME
+
+
+@pytest.mark.parametrize("marker, fn", REFUSED, ids=IDS)
+def test_refused_at_decoration_time(marker, fn):
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.differentiable(fn)
+    check_error(info.value, marker)
+
+
+@pytest.mark.parametrize("marker, fn", REFUSED, ids=IDS)
+def test_refused_again_after_first_error(marker, fn):
+    # No half-registered state: a second decoration fails with the same error.
+    with pytest.raises(astgrad.TransformError) as first:
+        astgrad.differentiable(fn)
+    with pytest.raises(astgrad.TransformError) as second:
+        astgrad.differentiable(fn)
+    assert str(first.value) == str(second.value)
+    check_error(second.value, marker)
+
+
+@pytest.mark.parametrize("marker, fn", REFUSED, ids=IDS)
+def test_refused_by_grad_without_decorator(marker, fn):
+    # The plain-function path refuses too, no later than the first gradient call,
+    # and never returns a number.
+    with pytest.raises(astgrad.TransformError) as info:
+        gfun = astgrad.grad(fn)
+        gfun(0.5)
+    check_error(info.value, marker)
+
+
+def test_transform_error_is_an_exception():
+    assert issubclass(astgrad.TransformError, Exception)
+
+
+def test_decorator_error_is_raised_by_decorator_not_call():
+    # If decoration succeeded we would get an object back; it must not.
+    result = None
+    try:
+        result = astgrad.differentiable(try_except)
+    except astgrad.TransformError:
+        pass
+    assert result is None
+
+
+# ---------------------------------------------------------------------------
+# Bad input to grad / differentiable
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", [3, 2.5, "f", None, np.sin, len, math.sin, np.ones(3)],
+                         ids=["int", "float", "str", "None", "np.sin", "len", "math.sin",
+                              "array"])
+def test_grad_of_non_function_is_type_error(bad):
+    with pytest.raises(TypeError) as info:
+        gfun = astgrad.grad(bad)
+        gfun(1.0)
+    message = str(info.value)
+    assert "function" in message.lower()
+
+
+@pytest.mark.parametrize("bad", [3, np.sin, len], ids=["int", "np.sin", "len"])
+def test_differentiable_of_non_function_is_type_error(bad):
+    with pytest.raises(TypeError) as info:
+        astgrad.differentiable(bad)
+    assert "function" in str(info.value).lower()
+
+
+@pytest.mark.parametrize("bad", [3, np.sin], ids=["int", "np.sin"])
+def test_vjp_of_non_function_is_type_error(bad):
+    with pytest.raises(TypeError):
+        astgrad.vjp(bad, 1.0)
+
+
+def test_grad_of_non_function_raises_at_grad_time():
+    with pytest.raises(TypeError):
+        astgrad.grad(np.sin)
