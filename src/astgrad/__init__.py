@@ -6,12 +6,13 @@ generated functions whose ``.source`` you can read and differentiate again.
 """
 
 from . import rules as _rules  # noqa: F401  (registers the derivative rules)
-from .api import differentiable, grad, value_and_grad, vjp
+from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .errors import TransformError
 from .rules.registry import adjoint, d, non_differentiable, tangent
 from .runtime import stop_gradient
 
 __version__ = "0.1.0"
 
-__all__ = ["differentiable", "grad", "value_and_grad", "vjp", "TransformError", "adjoint",
+__all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp",
+           "TransformError", "adjoint",
            "tangent", "d", "non_differentiable", "stop_gradient"]

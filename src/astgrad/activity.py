@@ -61,6 +61,20 @@ def _differentiable_uses(op):
     return {a.id for a in op.atoms() if isinstance(a, gast.Name)}
 
 
+def varied_names(body, inputs):
+    """Names that depend differentiably on ``inputs`` (all forward mode needs)."""
+    edges = dataflow_edges(body)
+    varied = set(inputs)
+    changed = True
+    while changed:
+        changed = False
+        for defs, uses in edges:
+            if uses & varied and not defs <= varied:
+                varied |= defs
+                changed = True
+    return varied
+
+
 def active_names(body, inputs, output):
     edges = dataflow_edges(body)
     varied = set(inputs)

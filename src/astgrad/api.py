@@ -7,9 +7,9 @@ import numbers
 import numpy
 
 from .errors import TransformError
-from .pipeline import UnresolvedName, parameter_names, reverse_derivative, underlying
+from .pipeline import UnresolvedName, forward_derivative, parameter_names, reverse_derivative, underlying
 
-__all__ = ["differentiable", "grad", "value_and_grad", "vjp"]
+__all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
 
 def _underlying(f):
     return underlying(f)
@@ -224,3 +224,130 @@ def _is_float_like(x):
     if isinstance(x, numbers.Integral):
         return False
     return isinstance(x, (numbers.Real, list, tuple))
+
+
+# -- forward mode and second derivatives ----------------------------------------------
+
+def _tangent_params(compiled):
+    code = compiled.__code__
+    return code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+
+
+def _check_function(f):
+    fn = _underlying(f)
+    if not inspect.isfunction(fn):
+        raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}. "
+                        "Wrap it in a def that calls it.")
+    return fn
+
+
+def jvp(f, primals, tangents):
+    """Forward mode: ``(f(*primals), J @ tangents)``.
+
+    ``primals`` and ``tangents`` are tuples of equal length; tangents of arguments
+    that are not floats (ints, strings, None) are ignored.
+    """
+    fn = _check_function(f)
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. "
+                        "jvp(f, (x,), (v,))")
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s); "
+                         "give one tangent per primal")
+    positions = tuple(i for i, x in enumerate(primals) if _is_float_like(x))
+    for i in positions:
+        if numpy.shape(tangents[i]) != numpy.shape(primals[i]):
+            raise ValueError(f"jvp: tangent {i} has shape {numpy.shape(tangents[i])} but primal {i} "
+                             f"has shape {numpy.shape(primals[i])}; they must match")
+    if not positions:
+        out = f(*primals)
+        return out, _zeros_like(out)
+    compiled = forward_derivative(fn, positions)
+    names = _tangent_params(compiled)
+    out, tangent = compiled(*primals, **{name: tangents[i] for name, i in zip(names, positions)})
+    return out, _match_argument(tangent, out) if _is_float_like(out) else tangent
+
+
+def _zeros_like(value):
+    from .runtime import zeros_like
+    return zeros_like(value)
+
+
+def _flat_basis(x):
+    x = numpy.asarray(x)
+    dtype = x.dtype if numpy.issubdtype(x.dtype, numpy.inexact) else numpy.float64
+    for position in range(x.size):
+        e = numpy.zeros(x.size, dtype=dtype)
+        e[position] = 1
+        yield e.reshape(x.shape) if x.ndim else e[0]
+
+
+def jacobian(f, wrt=0, mode="auto"):
+    """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
+    ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
+    "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
+    if mode not in ("auto", "forward", "reverse"):
+        raise ValueError(f"jacobian mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
+    (position,), single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ValueError("jacobian takes one argument index (wrt=int or name); call it once per argument")
+    fn = _underlying(f)
+
+    def jacobian_function(*args):
+        args = _bind(f, args, {})
+        x = args[position]
+        out = fn(*args)
+        use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
+        if use_forward:
+            compiled = forward_derivative(fn, (position,))
+            (name,) = _tangent_params(compiled)
+            columns = [numpy.asarray(compiled(*args, **{name: e})[1]) for e in _flat_basis(x)]
+            flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
+            return flat.reshape(numpy.shape(out) + numpy.shape(x))
+        compiled = reverse_derivative(fn, (position,), False)
+        rows = [numpy.asarray(compiled(*args, seed)) for seed in _flat_basis(out)]
+        flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
+        return flat.reshape(numpy.shape(out) + numpy.shape(x))
+
+    jacobian_function.__name__ = f"jacobian_{getattr(fn, '__name__', 'f')}"
+    return jacobian_function
+
+
+def hvp(f, wrt=0):
+    """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
+    ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
+    (position,), single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ValueError("hvp takes one argument index (wrt=int or name)")
+    fn = _underlying(f)
+
+    def hessian_vector_product(*args_and_v):
+        *args, v = args_and_v
+        args = _bind(f, args, {})
+        if numpy.shape(v) != numpy.shape(args[position]):
+            raise ValueError(f"hvp: v has shape {numpy.shape(v)} but argument {position} has shape "
+                             f"{numpy.shape(args[position])}; they must match")
+        gradient = reverse_derivative(fn, (position,), False)
+        compiled = forward_derivative(gradient, (position,))
+        (name,) = _tangent_params(compiled)
+        return _match_argument(compiled(*args, **{name: v})[1], args[position])
+
+    hessian_vector_product.__name__ = f"hvp_{getattr(fn, '__name__', 'f')}"
+    return hessian_vector_product
+
+
+def hessian(f, wrt=0):
+    """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
+    shape ``x.shape + x.shape``: forward mode over the generated gradient."""
+    product = hvp(f, wrt)
+    (position,), _ = _normalize_wrt(f, wrt)
+
+    def hessian_function(*args):
+        x = _bind(f, args, {})[position]
+        _check_scalar(_underlying(f)(*_bind(f, args, {})), getattr(_underlying(f), "__qualname__", "f"))
+        columns = [numpy.asarray(product(*args, e)) for e in _flat_basis(x)]
+        flat = numpy.stack(columns, axis=-1)
+        return flat.reshape(numpy.shape(x) + numpy.shape(x))
+
+    hessian_function.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"
+    return hessian_function

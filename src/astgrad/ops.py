@@ -44,7 +44,7 @@ class Op:
 
     @property
     def differentiable(self):
-        if self.kind in ("copy", "literal", "function"):
+        if self.kind in ("copy", "literal", "function", "pop"):
             return True
         if self.kind == "call":
             return not registry.is_non_differentiable(self.key)
@@ -107,6 +107,8 @@ def _describe_call(call):
         if is_user_function(target):
             return Op("function", target, call.args, kwargs, label=label)
         return Op("unknown", target, call.args, kwargs, label=label)
+    if method == "pop" and not call.args and not kwargs and isinstance(call.func.value, gast.Name):
+        return Op("pop", None, [call.func.value], label=".pop()")
     if method is not None:
         key = registry.method_key(method)
         owner = call.func.value

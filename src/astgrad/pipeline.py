@@ -9,6 +9,7 @@ from .errors import TransformError
 from .namespace import Namespace
 from .naming import Namer
 from .normalize import Normalizer
+from .forward import ForwardMode
 from .reverse import ReverseMode
 from .source import _MISSING, parse_function
 
@@ -53,6 +54,28 @@ def reverse_derivative(f, wrt, preserve_result):
     key = ("reverse", tuple(wrt), preserve_result)
     if key not in per_function:
         per_function[key] = generate_reverse(fn, tuple(wrt), preserve_result)
+    return per_function[key]
+
+
+def forward_derivative(f, wrt):
+    """The cached compiled forward-mode derivative of ``f`` w.r.t. parameter indices ``wrt``."""
+    fn = underlying(f)
+    per_function = _cache.setdefault(fn, {})
+    key = ("forward", tuple(wrt))
+    if key not in per_function:
+        if fn in _in_progress:
+            raise RecursiveCall(fn)
+        _in_progress.append(fn)
+        try:
+            source, normalized, namer, namespace = prepare(fn)
+            tree = ForwardMode(source, normalized, tuple(wrt), namer, namespace).run()
+            text = to_source(tree)
+            compiled = compile_function(text, tree.name, namespace.values, f"jvp of {fn.__qualname__}")
+            compiled.__astgrad_tree__ = tree
+            compiled.__qualname__ = tree.name
+            per_function[key] = compiled
+        finally:
+            _in_progress.remove(fn)
     return per_function[key]
 
 

@@ -139,9 +139,6 @@ class ReverseMode:
         value = grads[0] if len(grads) == 1 else gast.Tuple(elts=grads, ctx=gast.Load())
         if self.preserve_result:
             value = gast.Tuple(elts=[S.copy(result), value], ctx=gast.Load())
-        if fn.args.kwonlyargs:
-            raise self.source.error("keyword-only parameters are not supported yet; make them positional",
-                                    fn, construct="keyword-only parameters")
         ret = gast.Return(value=value)
         new_body = self.stack_inits() + forward + backward + [ret]
         new_body = shapes.drop_needless_unbroadcasts(new_body, params + [seed], self.adjoints,
@@ -152,7 +149,7 @@ class ReverseMode:
         args = S.copy(fn.args)
         args.args.append(gast.Name(id=seed, ctx=gast.Param(), annotation=None, type_comment=None))
         args.defaults.append(S.const(1.0))
-        name = self.namer.fresh("grad_" + fn.name if not fn.name.startswith("grad_") else fn.name + "_grad")
+        name = self.namer.fresh("grad_" + fn.name)
         return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
                                 type_comment=None, type_params=[])
 
@@ -217,7 +214,7 @@ class ReverseMode:
                 stmt, construct="in-place write")
 
     def _check_op(self, stmt, op):
-        if op.kind in ("copy", "const", "literal", "function"):
+        if op.kind in ("copy", "const", "literal", "function", "pop"):
             return
         if op.kind == "call":
             if registry.is_non_differentiable(op.key):
@@ -435,7 +432,33 @@ class ReverseMode:
         text = self.source.line_text(stmt)
         return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
 
+    def reverse_pop(self, stmt, state):
+        """``v = xs.pop()``: xs gets v back, and its derivative gets d_v back."""
+        name = stmt.targets[0].id
+        owner = stmt.value.func.value.id
+        out = []
+        if owner in self.active:
+            adjoint = self.adjoint(owner)
+            current = S.name(adjoint) if state.get(adjoint, UNSET) != UNSET else \
+                self.helper_call("zeros_like", [S.name(owner)])
+            value = S.name(self.adjoint(name)) if name in self.active and \
+                state.get(self.adjoint(name), UNSET) != UNSET else self.helper_call("zeros_like", [S.name(name)])
+            out.extend(self.line_comment(stmt))
+            out.append(S.assign(adjoint, self.helper_call("append_derivative", [current, value])))
+            state[adjoint] = SET
+        push = S.call(gast.Attribute(value=S.name(owner), attr="append", ctx=gast.Load()), [S.name(name)])
+        push.method = "append"
+        out.append(S.expr_stmt(push))
+        if name in self.active:
+            state[self.adjoint(name)] = UNSET
+        save = getattr(stmt, "save", None)
+        if save:
+            out.append(self.restore_stmt(save))
+        return out, state
+
     def reverse_assign(self, stmt, state):
+        if isinstance(stmt.value, gast.Call) and ops.describe(stmt.value).kind == "pop":
+            return self.reverse_pop(stmt, state)
         out = []
         name = stmt.targets[0].id
         if name in self.active:

@@ -726,3 +726,8 @@ def drop_last(g):
 def pad_last(g, items):
     """``g`` with a zero derivative appended for ``items``' last element."""
     return AdjointList(list(g) + [zeros_like(items[-1])])
+
+
+def append_derivative(g, value):
+    """The derivative of a list after ``value``'s derivative was appended to it."""
+    return AdjointList(list(g) + [value])

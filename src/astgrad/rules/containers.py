@@ -1,6 +1,7 @@
 """Rules for the helpers behind in-place writes and list appends."""
 
-from ..runtime import drop_last, pad_last, snapshot, zero_index
+from ..runtime import append_derivative, drop_last, pad_last, snapshot, zero_index
+from ..runtime import zeros_like
 from .registry import adjoint, d, tangent
 
 
@@ -42,3 +43,15 @@ def pad_last(y, g, items):
 @tangent(pad_last)
 def pad_last(y, g, items):
     d[y] = pad_last(d[g], items)
+
+
+@adjoint(append_derivative)
+def append_derivative(y, g, value):
+    d[g] = drop_last(d[y])
+    d[value] = d[y][-1]
+
+
+@tangent(append_derivative)
+def append_derivative(y, g, value):
+    d[y] = append_derivative(d[g], zeros_like(value))
+    d[y] = append_derivative(zeros_like(g), d[value])

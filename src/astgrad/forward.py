@@ -1,0 +1,290 @@
+"""Forward mode: a tangent statement right after each primal statement.
+
+The generated function takes the primal arguments and, as keyword-only
+parameters, the tangents of the differentiated ones, and returns
+``(value, tangent)``. Control flow is kept as it is: tangents simply travel along.
+A name that carries a tangent gets one on every assignment (zeros where the
+assigned value does not depend on the inputs), so tangents exist on every path.
+"""
+
+import gast
+
+from . import activity, dataflow, ops, optimize, shapes
+from . import syntax as S
+from .emit import comment
+from .naming import derivative_prefix
+from .reverse import split_self_references, _creates_new_value  # shared helpers
+from .rules import registry
+from .templates import BindError, instantiate
+
+
+class ForwardMode:
+    def __init__(self, source, fn, wrt, namer, namespace):
+        self.source = source
+        self.fn = fn
+        self.wrt = wrt
+        self.namer = namer
+        self.namespace = namespace
+        self.tangents = {}
+        self.last_line = None
+
+    def run(self):
+        fn = self.fn
+        params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
+        body = fn.body[:-1]
+        result = fn.body[-1].value
+        every_name = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
+        body = split_self_references(body, every_name, self.namer)
+        wrt_names = [params[i] for i in self.wrt]
+        self.active = activity.varied_names(body, wrt_names)
+        self.mutated = _mutated_names(body)
+        self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
+        new_body = self.block(body)
+        value = S.copy(result)
+        if isinstance(result, gast.Name) and result.id in self.active:
+            tangent = S.name(self.tangent(result.id))
+        else:
+            tangent = self.helper_call("zeros_like", [S.copy(result)])
+        new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
+        new_body = shapes.drop_needless_unbroadcasts(new_body, params, self.tangents,
+                                                     _range_targets(new_body))
+        new_body = dataflow.eliminate_dead_code(new_body, set())
+        for stmt in new_body:
+            optimize.drop_default_arguments(stmt)
+        args = S.copy(fn.args)
+        for name in wrt_names:
+            args.kwonlyargs.append(gast.Name(id=self.tangent(name), ctx=gast.Param(), annotation=None,
+                                             type_comment=None))
+            args.kw_defaults.append(None)
+        name = self.namer.fresh("jvp_" + fn.name)
+        return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
+                                type_comment=None, type_params=[])
+
+    # -- names -------------------------------------------------------------------
+
+    def tangent(self, name):
+        if name not in self.tangents:
+            self.tangents[name] = self.namer.fresh(self.prefix + name)
+        return self.tangents[name]
+
+    def tangent_of(self, atom):
+        if isinstance(atom, gast.Name) and atom.id in self.active:
+            return self.tangent(atom.id)
+        return None
+
+    def helper_call(self, helper, args):
+        from . import runtime
+        obj = getattr(runtime, helper)
+        node = S.call(S.name(self.namespace.ref(obj, helper)), args)
+        node.target = obj
+        return node
+
+    def tangent_or_zeros(self, atom):
+        name = self.tangent_of(atom)
+        return S.name(name) if name else self.helper_call("zeros_like", [S.copy(atom)])
+
+    # -- statements --------------------------------------------------------------
+
+    def block(self, block):
+        out = []
+        for stmt in block:
+            out.extend(self.statement(stmt))
+        return out
+
+    def statement(self, stmt):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            return self.setitem(stmt)
+        if isinstance(stmt, gast.Assign):
+            return self.assign(stmt)
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and getattr(stmt.value, "method", None) == "append":
+            return self.append(stmt)
+        if isinstance(stmt, gast.If):
+            return [gast.If(test=S.copy(stmt.test), body=self.block(stmt.body) or [gast.Pass()],
+                            orelse=self.block(stmt.orelse))]
+        if isinstance(stmt, gast.While):
+            return [gast.While(test=S.copy(stmt.test), body=self.block(stmt.body), orelse=[])]
+        if isinstance(stmt, gast.For):
+            body = self.block(stmt.body)
+            if isinstance(stmt.target, gast.Tuple):
+                index, item = (e.id for e in stmt.target.elts)
+                seq = stmt.iter.args[0]
+                if item in self.active:
+                    value = gast.Subscript(value=self.tangent_or_zeros(seq), slice=S.name(index),
+                                           ctx=gast.Load()) if self.tangent_of(seq) else \
+                        self.helper_call("zeros_like", [S.name(item)])
+                    body = [S.assign(self.tangent(item), value)] + body
+            return [gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
+                             orelse=[], type_comment=None)]
+        return [S.copy(stmt)]
+
+    def line_comment(self, stmt):
+        line = getattr(stmt, "lineno", None)
+        if line is None or line == self.last_line:
+            return []
+        self.last_line = line
+        text = self.source.line_text(stmt)
+        return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
+
+    def assign(self, stmt):
+        name = stmt.targets[0].id
+        primal = S.copy(stmt)
+        if name not in self.active:
+            return [primal]
+        op = ops.describe(stmt.value)
+        active_inputs = [a for a in op.atoms() if self.tangent_of(a)]
+        if op.kind == "function" and active_inputs:
+            return self.line_comment(stmt) + self.call(stmt, op)
+        if isinstance(stmt.value, gast.Call) and getattr(stmt.value, "method", None) == "pop":
+            owner = stmt.value.func.value
+            pop = S.call(gast.Attribute(value=self.tangent_or_zeros(owner), attr="pop", ctx=gast.Load()), [])
+            pop.method = "pop"
+            return [primal, S.assign(self.tangent(name), pop)]
+        terms = self.terms(stmt, op) if active_inputs and op.differentiable else []
+        if not terms:
+            value = self.helper_call("zeros_like", [S.name(name)])
+            return [primal, S.assign(self.tangent(name), value)]
+        out = self.line_comment(stmt) + [primal]
+        total = None
+        for term in terms:
+            if not getattr(term, "accumulate", False):
+                term.value = optimize.simplify(term.value)
+                out.append(term)
+                continue
+            value = optimize.simplify(term.value)
+            total = value if total is None else gast.BinOp(left=total, op=gast.Add(), right=value)
+        if name in self.mutated and not _creates_new_value(stmt.value):
+            total = self.helper_call("snapshot", [total])     # written in place later: own copy
+        out.append(S.assign(self.tangent(name), total))
+        return out
+
+    def terms(self, stmt, op):
+        if op.kind == "copy":
+            return [_accumulate(self.tangent(stmt.targets[0].id), S.name(self.tangent_of(op.args[0])))]
+        if op.kind == "literal":
+            elements = [self.tangent_or_zeros(a) for a in op.args]
+            if op.key == "dict":
+                value = gast.Dict(keys=[S.copy(k) for k in stmt.value.keys], values=elements)
+            elif op.key == "tuple":
+                value = gast.Tuple(elts=elements, ctx=gast.Load())
+            else:
+                value = gast.List(elts=elements, ctx=gast.Load())
+            return [_accumulate(self.tangent(stmt.targets[0].id), value)]
+        if op.kind != "call":
+            what = registry.describe(op.key) if op.key is not None else op.label
+            raise self.source.error(
+                f"no tangent rule for {what}; astgrad cannot differentiate through it. Register one "
+                "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)", stmt, construct=what)
+        if registry.is_non_differentiable(op.key):
+            return []
+        template = registry.lookup(registry.TANGENTS, op.key)
+        if template is None:
+            raise registry.missing_rule_error(self.source, stmt, op.key, "tangent")
+        args = list(op.args)
+        if isinstance(stmt.value, gast.Subscript):
+            args = [args[0], self.index_value(stmt.value.slice)]
+        result = stmt.targets[0].id
+
+        def derivative_of(atom):
+            if isinstance(atom, gast.Name) and atom.id == result and atom is not None:
+                return self.tangent(result)
+            return self.tangent_of(atom)
+        try:
+            return instantiate(template, S.name(result), args, op.kwargs, derivative_of,
+                               self.namespace, self.namer)
+        except BindError as exc:
+            raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
+                                    construct=op.label) from None
+
+    def index_value(self, index):
+        if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
+            return S.copy(index)
+        import numpy
+        base = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="s_", ctx=gast.Load())
+        return gast.Subscript(value=base, slice=S.copy(index), ctx=gast.Load())
+
+    def call(self, stmt, op):
+        """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""
+        import inspect
+        from .pipeline import RecursiveCall, forward_derivative, parameter_names, underlying
+        callee = underlying(op.key)
+        names = parameter_names(callee)
+        try:
+            bound = inspect.signature(callee).bind(*op.args, **op.kwargs)
+        except TypeError as exc:
+            raise self.source.error(f"cannot call {op.label}: {exc}", stmt, construct=op.label) from None
+        wrt, tangents = [], {}
+        for param, atom in bound.arguments.items():
+            if param in names and self.tangent_of(atom) is not None:
+                wrt.append(names.index(param))
+                tangents[param] = S.name(self.tangent_of(atom))
+        try:
+            jvp = forward_derivative(callee, tuple(wrt))
+        except RecursiveCall:
+            raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
+                                    "differentiate recursion; rewrite it as a loop", stmt,
+                                    construct="recursion") from None
+        tangent_params = jvp.__code__.co_varnames[jvp.__code__.co_argcount:
+                                                  jvp.__code__.co_argcount + jvp.__code__.co_kwonlyargcount]
+        keywords = {k: S.copy(v) for k, v in op.kwargs.items()}
+        for param, tangent_param in zip([names[i] for i in wrt], tangent_params[-len(wrt):]):
+            keywords[tangent_param] = tangents[param]
+        call = S.call(S.name(self.namespace.ref(jvp, jvp.__name__)), [S.copy(a) for a in op.args], keywords)
+        call.target = jvp
+        name = stmt.targets[0].id
+        target = gast.Tuple(elts=[S.name(name, store=True), S.name(self.tangent(name), store=True)],
+                            ctx=gast.Store())
+        return [S.assign(target, call)]
+
+    def setitem(self, stmt):
+        target = stmt.targets[0]
+        base = target.value.id
+        out = [S.copy(stmt)]
+        if base in self.active:
+            tangent_target = gast.Subscript(value=S.name(self.tangent(base)), slice=S.copy(target.slice),
+                                            ctx=gast.Store())
+            out.append(S.assign(tangent_target, self.tangent_or_zeros(stmt.value)))
+        return out
+
+    def append(self, stmt):
+        call = stmt.value
+        owner = call.func.value
+        out = [S.copy(stmt)]
+        if isinstance(owner, gast.Name) and owner.id in self.active:
+            push = S.call(gast.Attribute(value=S.name(self.tangent(owner.id)), attr="append", ctx=gast.Load()),
+                          [self.tangent_or_zeros(call.args[0])])
+            push.method = "append"
+            out.append(S.expr_stmt(push))
+        return out
+
+
+def _accumulate(target, value):
+    node = S.assign(target, value)
+    node.accumulate = True
+    return node
+
+
+def _mutated_names(body):
+    names = set()
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+            names.add(node.value.id)
+        if isinstance(node, gast.Call) and getattr(node, "method", None) in dataflow.MUTATING_METHODS \
+                and isinstance(node.func.value, gast.Name):
+            names.add(node.func.value.id)
+    return names
+
+
+def _range_targets(body):
+    import builtins
+    bound, other = set(), set()
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.For) and isinstance(node.target, gast.Name) \
+                and ops.is_builtin_call(node.iter, builtins.range):
+            bound.add(node.target.id)
+            node.range_loop = True
+        elif isinstance(node, gast.Assign):
+            other |= S.stored_names(node.targets[0])
+        elif isinstance(node, gast.For):
+            other |= S.stored_names(node.target)
+    return bound - other
