@@ -70,6 +70,7 @@ class Normalizer:
         self.line = getattr(source.tree, "lineno", None)
         self.locals = _local_names(source.tree)
         self.free = {}          # free name -> resolved object, for the generated namespace
+        self.bindings = {}      # names this stage introduces (generated derivatives) -> objects
         self.loop_depth = 0
 
     # -- entry point -------------------------------------------------------------
@@ -491,6 +492,9 @@ class Normalizer:
         return None if obj is _MISSING else obj
 
     def expr_Call(self, node):
+        nested = self.nested_transform(node)
+        if nested is not None:
+            return nested
         for arg in node.args:
             if isinstance(arg, gast.Starred):
                 raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
@@ -529,6 +533,61 @@ class Normalizer:
         call.target = result_target
         call.method = method
         return call
+
+    def nested_transform(self, node):
+        """``astgrad.jvp(f, (x,), (v,))`` and ``astgrad.grad(f)(x)`` inside differentiated
+        code become calls of f's generated derivative, which is ordinary code to
+        differentiate again (so grad of a jvp, or of a grad, just works)."""
+        from . import api, pipeline
+        outer = node.func if isinstance(node.func, gast.Call) else None
+        target = self.resolve_call(outer if outer is not None else node)
+        if target is api.jvp and outer is None and len(node.args) == 3 and not node.keywords:
+            fn, primals, tangents = node.args
+            if not (isinstance(primals, gast.Tuple) and isinstance(tangents, gast.Tuple)
+                    and len(primals.elts) == len(tangents.elts)):
+                raise self._refuse("astgrad.jvp with primals/tangents that are not tuple literals", node,
+                                   "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
+            callee = self.resolve_function(fn, node)
+            positions = tuple(range(len(primals.elts)))
+            compiled = pipeline.forward_derivative(callee, positions)
+            code = compiled.__code__
+            names = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+            call = S.call(S.name(self.bind(compiled)), [self.atom(e) for e in primals.elts],
+                          {name: self.atom(t) for name, t in zip(names, tangents.elts)})
+            call.target, call.method = compiled, None
+            return call
+        if target is api.grad and outer is not None and not node.keywords:
+            wrt = outer.args[1] if len(outer.args) > 1 else S.const(0)
+            for kw in outer.keywords:
+                if kw.arg == "wrt":
+                    wrt = kw.value
+                else:
+                    raise self._refuse(f"astgrad.grad(..., {kw.arg}=...) inside differentiated code", node)
+            try:
+                wrt_value = ast_literal(wrt)
+            except ValueError:
+                raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
+            callee = self.resolve_function(outer.args[0], node)
+            indices, _ = api._normalize_wrt(callee, wrt_value)
+            compiled = pipeline.reverse_derivative(callee, indices, False)
+            call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
+            call.target, call.method = compiled, None
+            return call
+        return None
+
+    def resolve_function(self, node, where):
+        path = S.dotted_path(node)
+        obj = self.source.resolve_path(path) if path and path[0] not in self.locals else _MISSING
+        if obj is _MISSING or not callable(obj):
+            raise self._refuse("a nested astgrad transform of a function that is not a global name", where,
+                               "pass a module-level function by name")
+        return obj
+
+    def bind(self, obj):
+        name = self.namer.fresh(obj.__name__)
+        self.bindings[name] = obj
+        self.locals.discard(name)
+        return name
 
     def expr_Attribute(self, node):
         path = S.dotted_path(node)
@@ -611,6 +670,15 @@ class Normalizer:
 
     def expr_Slice(self, node):
         return self.index(node)
+
+
+def ast_literal(node):
+    """The Python value of a constant (or tuple of constants) expression node."""
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.Tuple):
+        return tuple(ast_literal(e) for e in node.elts)
+    raise ValueError("not a constant")
 
 
 class _Line:

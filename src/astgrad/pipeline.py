@@ -22,11 +22,12 @@ def prepare(fn):
     """Parse and normalize ``fn``: (source, normalized tree, namer, namespace)."""
     source = parse_function(fn)
     namer = Namer(S.names_in(source.tree))
-    normalized = Normalizer(source, namer).run()
-    namespace = Namespace(namer)
+    normalizer = Normalizer(source, namer)
+    normalized = normalizer.run()
+    namespace = Namespace(namer, normalizer.bindings)
     params = {a.id for a in normalized.args.posonlyargs + normalized.args.args + normalized.args.kwonlyargs}
     local = params | S.stored_names(normalized)
-    for name in sorted(S.loaded_names(normalized) - local):
+    for name in sorted(S.loaded_names(normalized) - local - set(namespace.values)):
         value = source.resolve(name)
         if value is _MISSING:
             raise UnresolvedName(f"'{name}' is not defined (yet); astgrad resolves the names a "
