@@ -59,9 +59,10 @@ def ssa_rename(body, params, namer):
     return body, current, fixed
 
 
-def split_self_references(block, fixed, namer):
+def split_self_references(block, fixed, namer, nested=None, depth=0):
     """``s = s * x`` -> ``t = s * x; s = t`` for names that are not renamed, so the
-    adjoint of the operation sees the old ``s`` (restored) and the new one (``t``)."""
+    derivative of the operation sees the old ``s`` and the new one (``t``).
+    Temporaries created inside compound statements are added to ``nested``."""
     out = []
     for stmt in block:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
@@ -69,6 +70,8 @@ def split_self_references(block, fixed, namer):
                 and not isinstance(stmt.value, gast.Name):
             name = stmt.targets[0].id
             temp = namer.fresh("t")
+            if nested is not None and depth > 0:
+                nested.add(temp)
             first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
             second = S.assign(name, S.name(temp), line=getattr(stmt, "lineno", None))
             out.extend([first, second])
@@ -76,7 +79,7 @@ def split_self_references(block, fixed, namer):
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
-                setattr(stmt, field, split_self_references(inner, fixed, namer))
+                setattr(stmt, field, split_self_references(inner, fixed, namer, nested, depth + 1))
         out.append(stmt)
     return out
 
@@ -111,7 +114,9 @@ class ReverseMode:
         result = fn.body[-1].value
         self._no_early_returns(body)
         body, versions, self.fixed = ssa_rename(body, params, self.namer)
-        body = split_self_references(body, self.fixed, self.namer)
+        temporaries = set()
+        body = split_self_references(body, self.fixed, self.namer, temporaries)
+        self.fixed = self.fixed | temporaries
         if isinstance(result, gast.Name):
             result = S.name(versions.get(result.id, result.id))
         self.output = result.id if isinstance(result, gast.Name) else None
