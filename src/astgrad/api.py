@@ -27,9 +27,11 @@ class Differentiable:
         functools.update_wrapper(self, fn)
         self.__astgrad_function__ = lambda: fn
         self.__signature__ = inspect.signature(fn)
+        names = parameter_names(fn)
+        first = next((i for i, name in enumerate(names) if name not in ("self", "cls")), None)
         try:
-            if parameter_names(fn):
-                _compiled(fn, (0,), True)
+            if first is not None:
+                _compiled(fn, (first,), True)
         except UnresolvedName:
             pass            # a name defined later in the module: generate on first use
 

@@ -22,7 +22,7 @@ def reads(stmt):
     if isinstance(stmt, gast.Assign):
         names = S.loaded_names(stmt.value)
         target = stmt.targets[0]
-        if not isinstance(target, gast.Name):
+        if isinstance(target, gast.Subscript):
             names |= S.loaded_names(target) | S.names_in(target.value)
         return names
     if isinstance(stmt, (gast.If, gast.While)):
@@ -33,8 +33,8 @@ def reads(stmt):
 
 
 def writes(stmt):
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return {stmt.targets[0].id}
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)):
+        return S.stored_names(stmt.targets[0])
     if isinstance(stmt, gast.For):
         return S.stored_names(stmt.target)
     return set()

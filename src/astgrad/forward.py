@@ -39,7 +39,10 @@ class ForwardMode:
         self.active = activity.varied_names(body, wrt_names)
         self.mutated = _mutated_names(body)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
-        new_body = self.block(body)
+        # parameters that become varied later (a seed reassigned in a loop) start at zero
+        starts = [S.assign(self.tangent(p), self.helper_call("zeros_like", [S.name(p)]))
+                  for p in params if p in self.active and p not in wrt_names]
+        new_body = starts + self.block(body)
         value = S.copy(result)
         if isinstance(result, gast.Name) and result.id in self.active:
             tangent = S.name(self.tangent(result.id))
@@ -135,9 +138,11 @@ class ForwardMode:
         active_inputs = [a for a in op.atoms() if self.tangent_of(a)]
         if op.kind == "function" and active_inputs:
             return self.line_comment(stmt) + self.call(stmt, op)
-        if isinstance(stmt.value, gast.Call) and getattr(stmt.value, "method", None) == "pop":
+        if op.kind == "pop":
             owner = stmt.value.func.value
-            pop = S.call(gast.Attribute(value=self.tangent_or_zeros(owner), attr="pop", ctx=gast.Load()), [])
+            if self.tangent_of(owner) is None:      # a stack of values without tangents
+                return [primal, S.assign(self.tangent(name), self.helper_call("zeros_like", [S.name(name)]))]
+            pop = S.call(gast.Attribute(value=S.name(self.tangent_of(owner)), attr="pop", ctx=gast.Load()), [])
             pop.method = "pop"
             return [primal, S.assign(self.tangent(name), pop)]
         terms = self.terms(stmt, op) if active_inputs and op.differentiable else []

@@ -190,7 +190,12 @@ class Normalizer:
         if isinstance(value, gast.Constant):
             return                                  # docstrings and bare constants
         if isinstance(value, gast.Call):
-            self.emit(S.expr_stmt(self.expr(value)))
+            call = self.expr(value)
+            if getattr(call, "method", None) == "pop":
+                # keep the popped value: undoing the pop puts it back
+                self.emit(S.assign(self.namer.fresh("popped"), call))
+            else:
+                self.emit(S.expr_stmt(call))
             return
         self.atom(value)                            # evaluated for its errors only
 
@@ -401,8 +406,8 @@ class Normalizer:
 
     def atom(self, node, hint="t"):
         value = self.expr(node, hint)
-        if S.is_atom(value):
-            return value
+        if S.is_atom(value) or getattr(value, "global_chain", False):
+            return value        # names, constants and module constants such as math.pi
         return S.name(self.fresh_assign(value, hint))
 
     def builtin_call(self, name, args):
@@ -595,7 +600,9 @@ class Normalizer:
             obj = self.source.resolve_path(path)
             if obj is not _MISSING:
                 self.free[path[0]] = self.source.resolve(path[0])
-                return S.copy(node)
+                chain = S.copy(node)
+                chain.global_chain = True
+                return chain
         return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
 
     def expr_Subscript(self, node):

@@ -110,6 +110,7 @@ class ReverseMode:
     def run(self):
         fn = self.fn
         params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
+        self.params = set(params)
         body = fn.body[:-1]
         result = fn.body[-1].value
         self._no_early_returns(body)
@@ -145,6 +146,7 @@ class ReverseMode:
         if self.preserve_result:
             value = gast.Tuple(elts=[S.copy(result), value], ctx=gast.Load())
         ret = gast.Return(value=value)
+        self.save_shapes_only(forward, backward)
         new_body = self.stack_inits() + forward + backward + [ret]
         new_body = shapes.drop_needless_unbroadcasts(new_body, params + [seed], self.adjoints,
                                                      self.range_targets(body))
@@ -205,6 +207,14 @@ class ReverseMode:
                             "place, which astgrad cannot differentiate; build a new value instead "
                             "(append is supported)", stmt, construct=f".{call.func.attr}()")
                     self._check_fresh(body, owner.id, stmt, "append to")
+                elif owner is None and any(isinstance(a, gast.Name) and a.id in self.active
+                                           for a in call.args + [k.value for k in call.keywords]):
+                    target = getattr(call, "target", None)
+                    if target is None or not registry.is_non_differentiable(target):
+                        what = registry.describe(target) if target is not None else "a function value"
+                        raise self.source.error(
+                            f"calling {what} for its effect on a differentiated value: astgrad cannot "
+                            "see what it changes; use its return value instead", stmt, construct=what)
 
     def _check_fresh(self, body, name, stmt, action):
         """In-place writes are only safe into values this function created itself."""
@@ -272,16 +282,21 @@ class ReverseMode:
                 maybe.add(name)
                 definite.add(name)
             elif isinstance(stmt, gast.If):
+                stmt.defined_before = set(definite)
                 m1, d1 = set(maybe), set(definite)
                 m2, d2 = set(maybe), set(definite)
                 self._annotate_saves(stmt.body, depth, m1, d1)
                 self._annotate_saves(stmt.orelse, depth, m2, d2)
                 maybe |= m1 | m2
                 definite |= d1 & d2
+                stmt.defined_after = set(definite)
             elif isinstance(stmt, (gast.For, gast.While)):
+                stmt.defined_before = set(definite)
                 if isinstance(stmt, gast.While):
                     stmt.counter = self.namer.fresh("n_iter")
                     targets = [stmt.counter]
+                    if depth > 0:       # each outer iteration counts again
+                        maybe.add(stmt.counter)
                 else:
                     targets = sorted(S.stored_names(stmt.target))
                 stmt.target_saves = [self._new_save(n, depth) for n in targets if n in maybe]
@@ -302,6 +317,7 @@ class ReverseMode:
                     definite.add(stmt.counter)
                 elif isinstance(stmt.target, gast.Tuple):
                     definite.add(stmt.target.elts[0].id)
+                stmt.defined_after = set(definite)
 
     def _new_save(self, name, depth):
         save_id = len(self.saves)
@@ -323,7 +339,9 @@ class ReverseMode:
         stacks = list(getattr(self, "stacks", {}).values()) + list(getattr(self, "item_stacks", []))
         inits = [S.assign(s, gast.List(elts=[], ctx=gast.Load())) for s in stacks]
         for name in sorted(self.needs_init):
-            init = S.assign(name, S.const(None))
+            # a placeholder for "not assigned yet", saved by the first iteration and
+            # never read; a number so that its derivative adds like any other
+            init = S.assign(name, S.const(0.0))
             init.init_none = True
             inits.append(init)
         return inits
@@ -331,7 +349,9 @@ class ReverseMode:
     def save_stmt(self, save):
         save_id, name, (kind, store) = save[:3]
         value = S.name(name)
-        if len(save) == 4:          # an element about to be overwritten in place
+        if len(save) == 4 and _is_key(save[3]):     # a dict entry, which may be new
+            value = self.helper_call("saved_item", [S.name(name), S.copy(save[3])])
+        elif len(save) == 4:        # an element about to be overwritten in place
             value = self.helper_call("snapshot", [gast.Subscript(value=S.name(name), slice=S.copy(save[3]),
                                                                  ctx=gast.Load())])
         if kind == "stack":
@@ -350,6 +370,8 @@ class ReverseMode:
             value.method = "pop"
         else:
             value = S.name(store)
+        if len(save) == 4 and _is_key(save[3]):
+            return S.expr_stmt(self.helper_call("restore_item", [S.name(name), S.copy(save[3]), value]))
         if len(save) == 4:
             stmt = S.assign(gast.Subscript(value=S.name(name), slice=S.copy(save[3]), ctx=gast.Store()), value)
             return stmt
@@ -474,7 +496,7 @@ class ReverseMode:
                 if contributions:
                     out.extend(self.line_comment(stmt))
                 for contribution in contributions:
-                    out.append(self.lower(contribution, state))
+                    _append_merged(out, self.lower(contribution, state))
             state[adjoint] = UNSET
         save = getattr(stmt, "save", None)
         if save:
@@ -616,8 +638,12 @@ class ReverseMode:
         base = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="s_", ctx=gast.Load())
         return gast.Subscript(value=base, slice=S.copy(index), ctx=gast.Load())
 
-    def zero_init(self, name):
-        return S.assign(self.adjoint(name), self.helper_call("zeros_like", [S.name(name)]))
+    def zero_init(self, name, defined):
+        """``d_v = zeros_like(v)``; where ``v`` may not exist on every path (assigned in
+        one branch only), a plain 0.0, which adds to any shape."""
+        if name in defined or name in self.params:
+            return S.assign(self.adjoint(name), self.helper_call("zeros_like", [S.name(name)]))
+        return S.assign(self.adjoint(name), S.const(0.0))
 
     def primal_of(self, adjoint_name):
         for primal, adjoint in self.adjoints.items():
@@ -638,7 +664,7 @@ class ReverseMode:
                 self.last_line = None
                 code, exit_state = self.reverse_block(block, dict(entry))
                 for adjoint in tail:
-                    code.append(self.zero_init(self.primal_of(adjoint)))
+                    code.append(self.zero_init(self.primal_of(adjoint), stmt.defined_before))
                     exit_state[adjoint] = ZERO
                 branches.append((code, exit_state))
             (then, s1), (orelse, s2) = branches
@@ -654,51 +680,56 @@ class ReverseMode:
             if not changed:
                 break
         merged = {a: _merge(s1.get(a, UNSET), s2.get(a, UNSET)) for a in set(s1) | set(s2)}
-        out = [self.zero_init(self.primal_of(a)) for a in sorted(pre)]
+        out = [self.zero_init(self.primal_of(a), stmt.defined_after) for a in sorted(pre)]
         if then or orelse:
             out.append(gast.If(test=S.copy(stmt.test), body=then or [gast.Pass()], orelse=orelse))
         self.last_line = None
         return out, merged
 
     def reverse_loop(self, stmt, state):
+        """The reverse loop, generated for the adjoint states at its fixed point.
+
+        The body runs 0..n times, so the state on entry to an iteration is the join
+        of the state before the loop and the state after an iteration. Only at that
+        fixed point do disagreements count: an adjoint unset before the loop but set
+        by the body gets zeros before the loop; one consumed by the body and not set
+        again gets zeros at the end of the body."""
         pre, tail = set(), set()
         taken = set(self.namer.taken)
         while True:
-            self.namer.taken = set(taken)
             entry0 = dict(state)
             for adjoint in pre:
                 entry0[adjoint] = ZERO
             entry = dict(entry0)
-            conflict = False
-            for _ in range(10):
+            for _ in range(20):
                 self.namer.taken = set(taken)
                 self.last_line = None
                 body, exit_state = self.reverse_loop_body(stmt, dict(entry))
                 for adjoint in tail:
-                    body.append(self.zero_init(self.primal_of(adjoint)))
+                    body.append(self.zero_init(self.primal_of(adjoint), stmt.defined_before))
                     exit_state[adjoint] = ZERO
-                merged = {}
-                for adjoint in set(entry0) | set(exit_state):
-                    a, b = entry0.get(adjoint, UNSET), exit_state.get(adjoint, UNSET)
-                    if a == UNSET and b != UNSET:
-                        pre.add(adjoint)
-                        conflict = True
-                    elif a != UNSET and b == UNSET:
-                        tail.add(adjoint)
-                        conflict = True
-                    else:
-                        merged[adjoint] = _merge(a, b)
-                if conflict or merged == entry:
+                joined = {a: _join(entry0.get(a, UNSET), exit_state.get(a, UNSET))
+                          for a in set(entry0) | set(exit_state)}
+                if joined == entry:
                     break
-                entry = merged
+                entry = joined
+            conflict = False
+            for adjoint in set(entry0) | set(exit_state):
+                before, after = entry0.get(adjoint, UNSET), exit_state.get(adjoint, UNSET)
+                if before == UNSET and after != UNSET and adjoint not in pre:
+                    pre.add(adjoint)
+                    conflict = True
+                elif entry.get(adjoint, UNSET) != UNSET and after == UNSET and adjoint not in tail:
+                    tail.add(adjoint)
+                    conflict = True
             if not conflict:
                 break
-        out = [self.zero_init(self.primal_of(a)) for a in sorted(pre)]
+        out = [self.zero_init(self.primal_of(a), stmt.defined_after) for a in sorted(pre)]
         out.append(self.reverse_loop_header(stmt, body))
         for save in reversed(stmt.target_saves):
             out.append(self.restore_stmt(save))
         self.last_line = None
-        return out, merged
+        return out, entry
 
     def reverse_loop_body(self, stmt, state):
         pre = []
@@ -747,6 +778,38 @@ class ReverseMode:
         loop.range_loop = True
         return loop
 
+    def save_shapes_only(self, forward, backward):
+        """Where the reverse sweep uses a restored array only for its shape (in
+        ``unbroadcast``, ``broadcast_like``, ``unreduce``), save just its shape."""
+        from . import runtime
+        shape_only = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.unreduce: 1,
+                      runtime.repeat_count: 0}
+        value_uses, restored = set(), set()
+        for stmt in _all_statements(backward):
+            if getattr(stmt, "restore_id", None) is not None:
+                restored.add(stmt.targets[0].id)
+                continue
+            for node in _header_nodes(stmt):
+                skip = set()
+                for sub in gast.walk(node):
+                    if isinstance(sub, gast.Call) and getattr(sub, "target", None) in shape_only:
+                        position = shape_only[sub.target]
+                        if len(sub.args) > position and isinstance(sub.args[position], gast.Name):
+                            skip.add(id(sub.args[position]))
+                for sub in gast.walk(node):
+                    if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and id(sub) not in skip:
+                        value_uses.add(sub.id)
+        only_shapes = restored - value_uses
+        for stmt in _all_statements(forward):
+            if getattr(stmt, "save_id", None) is None:
+                continue
+            call = stmt.value if isinstance(stmt, gast.Expr) else None
+            if call is not None and isinstance(call.args[0], gast.Name) and call.args[0].id in only_shapes:
+                call.args[0] = self.helper_call("shape_of", [call.args[0]])
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) \
+                    and stmt.value.id in only_shapes:
+                stmt.value = self.helper_call("shape_of", [stmt.value])
+
     # -- clean-up --------------------------------------------------------------------
 
     def clean(self, body):
@@ -785,6 +848,44 @@ def _creates_new_value(value):
         target = getattr(value, "target", None)
         return getattr(target, "__name__", None) in _FRESH_FUNCTIONS
     return False
+
+
+def _append_merged(out, stmt):
+    """Append ``stmt``; ``d_x = a`` then ``d_x = d_x + b`` become ``d_x = a + b``."""
+    previous = out[-1] if out else None
+    target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+    if (previous is not None and isinstance(previous, gast.Assign) and isinstance(target, gast.Name)
+            and isinstance(previous.targets[0], gast.Name) and previous.targets[0].id == target.id
+            and getattr(previous, "restore_id", None) is None and getattr(stmt, "restore_id", None) is None
+            and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add)
+            and isinstance(stmt.value.left, gast.Name) and stmt.value.left.id == target.id
+            and target.id not in S.loaded_names(stmt.value.right)):
+        previous.value = gast.BinOp(left=previous.value, op=gast.Add(), right=stmt.value.right)
+        return
+    out.append(stmt)
+
+
+def _is_key(index):
+    """A string constant index: the container is a dict (whose key may be new)."""
+    return isinstance(index, gast.Constant) and isinstance(index.value, str)
+
+
+def _header_nodes(stmt):
+    """The expressions a statement itself evaluates (not its nested blocks)."""
+    if isinstance(stmt, (gast.If, gast.While)):
+        return [stmt.test]
+    if isinstance(stmt, gast.For):
+        return [stmt.iter]
+    return [stmt]
+
+
+def _join(a, b):
+    """The state after "a or b" when both paths may be taken (for loop fixed points)."""
+    if SET in (a, b):
+        return SET
+    if ZERO in (a, b):
+        return ZERO
+    return UNSET
 
 
 def _merge(a, b):

@@ -709,6 +709,11 @@ def snapshot(value):
 def zero_index(g, index):
     """A copy of the derivative ``g`` with ``g[index]`` set to zero (the part an
     in-place write overwrote carries no derivative back)."""
+    if isinstance(g, dict):
+        result = AdjointDict(g)
+        if index in result:
+            result[index] = zeros_like(result[index])
+        return result
     if isinstance(g, (list, tuple)):
         result = AdjointList(g)
         result[index] = zeros_like(result[index])
@@ -731,3 +736,49 @@ def pad_last(g, items):
 def append_derivative(g, value):
     """The derivative of a list after ``value``'s derivative was appended to it."""
     return AdjointList(list(g) + [value])
+
+
+class ShapeInfo:
+    """What the shape helpers need of an array (shape and dtype), without its data.
+
+    The forward sweep saves this instead of an overwritten array whose only use in
+    the reverse sweep is to tell ``unbroadcast`` or ``unreduce`` a shape.
+    """
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        return f"ShapeInfo({self.shape}, {self.dtype})"
+
+
+def shape_of(x):
+    """``x``'s shape and dtype if it is an array (else ``x``, which is small anyway)."""
+    if isinstance(x, numpy.ndarray):
+        return ShapeInfo(x.shape, x.dtype)
+    return x
+
+
+MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+
+
+def saved_item(container, key):
+    """A copy of ``container[key]`` before an in-place write, or MISSING for a new key."""
+    if isinstance(container, dict) and key not in container:
+        return MISSING
+    return snapshot(container[key])
+
+
+def restore_item(container, key, value):
+    """Undo ``container[key] = ...`` with what ``saved_item`` returned."""
+    if value is MISSING:
+        del container[key]
+    else:
+        container[key] = value

@@ -22,42 +22,72 @@ _ELEMENTWISE_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
 
 
 class ShapeClasses:
+    """Shape classes by an optimistic fixed point: a name assigned several times
+    (a loop variable) gets a class if every assignment agrees on it; assignments
+    that disagree, or depend on names without a class, take it away again."""
+
     def __init__(self, body, params, adjoints, scalars=()):
-        self.parent = {}
-        self.stores = _store_counts(body)
-        self.single = {name for name, count in self.stores.items() if count == 1 and name not in params} | \
-            {p for p in params if self.stores.get(p, 0) == 0}
-        for name in scalars:
-            self.parent[name] = SCALAR
+        definitions = {}
         for stmt in _statements(body):
+            if _restores_or_placeholder(stmt):
+                continue
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-                name = stmt.targets[0].id
-                if name in self.single:
-                    cls = self.of(stmt.value)
-                    if cls is not None:
-                        self.union(name, cls)
+                definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
+            elif isinstance(stmt, gast.Assign):
+                for name in S.stored_names(stmt.targets[0]):
+                    definitions.setdefault(name, []).append(None)     # unknown
+                if isinstance(stmt.targets[0], gast.Subscript):
+                    definitions.setdefault(stmt.targets[0].value.id, []).append(None)
+            elif isinstance(stmt, gast.For) and not getattr(stmt, "range_loop", False):
+                for name in S.stored_names(stmt.target):
+                    definitions.setdefault(name, []).append(None)
+        self.cls = {p: p for p in params}
+        for name in scalars:
+            self.cls[name] = SCALAR
+        for param in params:
+            if param in definitions:
+                definitions[param].append(S.name(param))      # its value on entry
+        self.definitions = definitions
+        self._optimistic()
+        self._verify()
         for primal, adjoint in adjoints.items():
-            if self.name_class(primal) is not None:
+            if self.cls.get(primal) not in (None, _BOTTOM) and adjoint not in definitions:
+                self.cls[adjoint] = self.cls[primal]
+            elif self.cls.get(primal) not in (None, _BOTTOM):
                 # every derivative has its value's shape, however often it is reassigned
-                self.union(adjoint, primal)
+                self.cls[adjoint] = self.cls[primal]
 
-    def find(self, name):
-        while self.parent.get(name, name) != name:
-            name = self.parent[name]
-        return name
+    def _optimistic(self):
+        changed = True
+        while changed:
+            changed = False
+            for name, values in self.definitions.items():
+                if name in self.cls:
+                    continue
+                for value in values:
+                    found = self.of(value) if value is not None else None
+                    if found is not None:
+                        self.cls[name] = found
+                        changed = True
+                        break
 
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if rb == SCALAR:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
+    def _verify(self):
+        changed = True
+        while changed:
+            changed = False
+            for name, values in self.definitions.items():
+                current = self.cls.get(name)
+                if current in (None, _BOTTOM):
+                    continue
+                for value in values:
+                    if value is None or self.of(value) != current:
+                        self.cls[name] = _BOTTOM
+                        changed = True
+                        break
 
     def name_class(self, name):
-        if name in self.parent or name in self.single:
-            return self.find(name)
-        return None
+        found = self.cls.get(name)
+        return None if found is _BOTTOM else found
 
     def of(self, node):
         """The shape class of an expression, or None if unknown."""
@@ -81,6 +111,14 @@ class ShapeClasses:
                     result = _join(result, self.of(arg))
                 return result
         return None
+
+
+_BOTTOM = "unknown"
+
+
+def _restores_or_placeholder(stmt):
+    return getattr(stmt, "restore_id", None) is not None or bool(getattr(stmt, "item_pop", None)) \
+        or getattr(stmt, "init_none", False) or getattr(stmt, "save_id", None) is not None
 
 
 def _join(a, b):
@@ -109,28 +147,6 @@ def _statements(block):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 yield from _statements(inner)
-
-
-def _store_counts(body):
-    counts = {}
-    for stmt in _statements(body):
-        targets = []
-        if getattr(stmt, "restore_id", None) is not None or getattr(stmt, "item_pop", None) \
-                or getattr(stmt, "init_none", False):
-            continue        # restores bring back a value of the same definition
-        if isinstance(stmt, gast.Assign):
-            targets = [stmt.targets[0]]
-        elif isinstance(stmt, gast.For):
-            targets = [stmt.target]
-        for target in targets:
-            if isinstance(stmt, gast.For) and getattr(stmt, "range_loop", False):
-                continue        # range loops bind ints; they are listed in ``scalars``
-            for name in S.stored_names(target):
-                counts[name] = counts.get(name, 0) + 1
-            if isinstance(target, gast.Subscript):
-                base = target.value.id
-                counts[base] = counts.get(base, 0) + 2     # mutated: not a fixed value
-    return counts
 
 
 def drop_needless_unbroadcasts(body, params, adjoints, scalars=()):

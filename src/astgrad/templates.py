@@ -52,8 +52,10 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer)
     for stmt in template.body:
         target = derivative_target(stmt)
         copies = [(stmt, None)]
-        if target is not None and target == template.vararg:
-            copies = [(stmt, i) for i in range(len(params[target]))]
+        mentions = {derivative_ref(n) for n in gast.walk(stmt.value)} if target is not None else set()
+        if target is not None and template.vararg is not None and (
+                target == template.vararg or template.vararg in mentions):
+            copies = [(stmt, i) for i in range(len(params[template.vararg]))]
         for original, position in copies:
             node = _Substitute(template, params, locals_, renames, derivative_of, namespace,
                                namer, position).run(S.copy(original))
@@ -95,10 +97,10 @@ class _Substitute(gast.NodeTransformer):
         node.accumulate = accumulate
         return node
 
-    def _param_atom(self, name):
+    def _param_atom(self, name, element=False):
         value = self.params[name]
         if isinstance(value, tuple):
-            if self.position is not None and name == self.template.vararg:
+            if element and self.position is not None and name == self.template.vararg:
                 return value[self.position]
             return gast.Tuple(elts=[S.copy(v) for v in value], ctx=gast.Load())
         return S.copy(value)
@@ -109,7 +111,7 @@ class _Substitute(gast.NodeTransformer):
             return self.generic_visit(node)
         if ref not in self.params:
             raise BindError(f"d[{ref}] in {self.template.fn.__qualname__} names no parameter")
-        atom = self._param_atom(ref)
+        atom = self._param_atom(ref, element=True)
         derivative = self.derivative_of(atom) if isinstance(atom, gast.Name) else None
         if derivative is None:
             raise _Dropped()
@@ -127,6 +129,13 @@ class _Substitute(gast.NodeTransformer):
                 target = getattr(target, part, None)
         method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
         node = self.generic_visit(node)
+        args = []
+        for arg in node.args:          # f(*operands): the vararg's atoms, one by one
+            if isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Tuple):
+                args.extend(arg.value.elts)
+            else:
+                args.append(arg)
+        node.args = args
         node.target = target
         node.method = method
         return node

@@ -1,57 +1,72 @@
 """Rules for the helpers behind in-place writes and list appends."""
 
+from ..runtime import unindex
 from ..runtime import append_derivative, drop_last, pad_last, snapshot, zero_index
-from ..runtime import zeros_like
-from .registry import adjoint, d, tangent
+from ..runtime import restore_item, saved_item, shape_of, zeros_like
+from .registry import adjoint, d, non_differentiable, tangent
 
 
 @adjoint(snapshot)
-def snapshot(y, value):
+def snapshot_(y, value):
     d[value] = d[y]
 
 
 @tangent(snapshot)
-def snapshot(y, value):
+def snapshot_(y, value):
     d[y] = snapshot(d[value])
 
 
 @adjoint(zero_index)
-def zero_index(y, g, index):
+def zero_index_(y, g, index):
     d[g] = zero_index(d[y], index)
 
 
 @tangent(zero_index)
-def zero_index(y, g, index):
+def zero_index_(y, g, index):
     d[y] = zero_index(d[g], index)
 
 
 @adjoint(drop_last)
-def drop_last(y, g):
+def drop_last_(y, g):
     d[g] = pad_last(d[y], g)
 
 
 @tangent(drop_last)
-def drop_last(y, g):
+def drop_last_(y, g):
     d[y] = drop_last(d[g])
 
 
 @adjoint(pad_last)
-def pad_last(y, g, items):
+def pad_last_(y, g, items):
     d[g] = drop_last(d[y])
 
 
 @tangent(pad_last)
-def pad_last(y, g, items):
+def pad_last_(y, g, items):
     d[y] = pad_last(d[g], items)
 
 
 @adjoint(append_derivative)
-def append_derivative(y, g, value):
+def append_derivative_(y, g, value):
     d[g] = drop_last(d[y])
     d[value] = d[y][-1]
 
 
 @tangent(append_derivative)
-def append_derivative(y, g, value):
+def append_derivative_(y, g, value):
     d[y] = append_derivative(d[g], zeros_like(value))
     d[y] = append_derivative(zeros_like(g), d[value])
+
+
+# restore_item only runs in reverse sweeps, to undo a write; shape_of saves no values.
+non_differentiable(shape_of, restore_item)
+
+
+@adjoint(saved_item)
+def saved_item_(y, container, key):
+    d[container] = unindex(d[y], container, key)
+
+
+@tangent(saved_item)
+def saved_item_(y, container, key):
+    d[y] = saved_item(d[container], key)

@@ -21,7 +21,7 @@ builtin whose name a template here shadows (``sum``, ``max``, ...).
 import numpy
 
 from ..runtime import (
-    adjoint_spec, arange_index, broadcast_like, cast_like, clip_weight, contract,
+    arange_index, broadcast_like, cast_like, clip_weight, contract,
     dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec, einsum_tangent_spec,
     inner_adjoint_left, inner_adjoint_right, inverse_axes, linspace_weights,
     matmul_adjoint_left, matmul_adjoint_right, method_axes, method_shape, norm_axis,
