@@ -707,3 +707,39 @@ def test_user_adjoint_rule_correct_rule_matches_fd():
 def test_d_outside_template_is_an_error():
     with pytest.raises(Exception):
         d[1.0]
+
+
+def test_gradient_numpy_float32_scalar_stays_float32():
+    x = np.float32(1.5)
+    g = astgrad.grad(float32_fn)(x)
+    assert isinstance(g, np.float32) or (isinstance(g, np.ndarray) and g.dtype == np.float32
+                                         and g.shape == ())
+    assert_close(float(g), 9.0, RTOL, ATOL)
+
+
+def test_gradient_numpy_float64_scalar():
+    x = np.float64(-0.5)
+    g = astgrad.grad(float32_fn)(x)
+    assert np.asarray(g).dtype == np.float64 and np.shape(g) == ()
+    assert_close(float(g), -3.0, RTOL, ATOL)
+
+
+def test_vjp_float32_stays_float32():
+    x = np.array([0.5, -1.0, 2.0], dtype=np.float32)
+    y = np.array([1.5, 0.25, -0.5], dtype=np.float32)
+    out, pullback = astgrad.vjp(vjp_two, x, y)
+    gx, gy = pullback(np.ones(3, dtype=np.float32))
+    assert gx.dtype == np.float32 and gy.dtype == np.float32
+    xd, yd = x.astype(np.float64), y.astype(np.float64)
+    np.testing.assert_allclose(gx, yd + np.cos(xd), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(gy, xd, rtol=1e-5, atol=1e-6)
+
+
+def test_grad_keyword_call():
+    g = astgrad.grad(scalar_poly, "y")(x=0.5, y=2.0)
+    assert_close(g, 0.25 + 3.0, RTOL, ATOL)
+
+
+def test_grad_wrt_name_of_defaulted_argument():
+    g = astgrad.grad(documented, "y")(2.0)
+    assert_close(g, 2.0 * 3.0, RTOL, ATOL)

@@ -657,3 +657,143 @@ def test_array_of_comprehension_with_filter():
 def test_comprehension_over_rows():
     m, w = random_args(32, (4, 3), (3,))
     check(comprehension_over_rows, (m, w), (0, 1))
+
+
+# ---------------------------------------------------------------------------
+# Early return inside loops, break inside nested ifs, loops over a step argument
+# ---------------------------------------------------------------------------
+
+def return_inside_loop(x, limit):
+    y = x * 1.0
+    for i in range(6):
+        y = y * 1.4 + np.sin(y)
+        if np.sum(y) > limit:
+            return np.sum(y * y)
+    return np.sum(y)
+
+
+def break_in_nested_if(x):
+    y = x * 1.0
+    k = 0
+    while k < 8:
+        y = np.tanh(y) + y * 0.8
+        if np.sum(y) > 0.0:
+            if np.max(y) > 1.5:
+                break
+            y = y + 0.2
+        else:
+            y = y - 0.1 * np.exp(y)
+        k = k + 1
+    return np.sum(np.sin(y) * x)
+
+
+def range_step_argument(x, step):
+    total = 0.0
+    for i in range(0, x.shape[0], step):
+        total = total + np.exp(x[i] * 0.5) * x[-1 - i]
+    return total
+
+
+def loop_zero_trips_array_carry(x, n):
+    h = np.tanh(x)
+    for i in range(n):
+        h = np.tanh(h * x) + h
+    return np.sum(h * x)
+
+
+@pytest.mark.parametrize("limit", [-100.0, 1.0, 5.0, 100.0])
+def test_return_inside_loop(limit):
+    x = np.array([0.4, 0.3])
+    # keep the branch boundary away from the finite-difference stencil
+    y = x.copy()
+    for i in range(6):
+        y = y * 1.4 + np.sin(y)
+        assert abs(np.sum(y) - limit) > 1e-2
+        if np.sum(y) > limit:
+            break
+    check(return_inside_loop, (x, limit))
+
+
+@pytest.mark.parametrize("x0", [-1.0, -0.2, 0.3, 1.0])
+def test_break_in_nested_if(x0):
+    x = np.array([x0, x0 * 0.5 - 0.1])
+    check(break_in_nested_if, (x,))
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 7])
+def test_range_step_argument(step):
+    (x,) = random_args(33, (6,))
+    check(range_step_argument, (x, step))
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_loop_zero_trips_array_carry(n):
+    (x,) = random_args(34, (2, 3))
+    check(loop_zero_trips_array_carry, (x, n))
+
+
+# ---------------------------------------------------------------------------
+# Inner loops whose trip count differs between outer iterations
+# ---------------------------------------------------------------------------
+
+def while_inside_for(x):
+    v = x * 1.0
+    for i in range(2):
+        v = v * 0.5
+        k = 0
+        while v < -1.0 and k < 1:
+            v = v + np.sin(x)
+            k = k + 1
+    return v
+
+
+def while_inside_for_arrays(x):
+    v = x * 1.0
+    total = 0.0
+    for row in range(3):
+        v = v * 0.7 - 0.6
+        while np.sum(v) < 1.0:
+            v = v + np.tanh(x) * 0.2 + 0.4
+        total = total + np.sum(v * x)
+    return total
+
+
+def triangular_loops(x):
+    total = x * 0.0
+    for i in range(x.shape[0]):
+        for j in range(i):
+            total = total + np.sin(x * (j + 1.0)) * x[i]
+    return np.sum(total)
+
+
+def break_inside_inner_loop(x):
+    v = x * 1.0
+    for i in range(3):
+        for j in range(4):
+            v = v * 1.2 + 0.1 * i
+            if v > 1.0 + i:
+                break
+    return v * v
+
+
+def test_while_inside_for_scalar():
+    # outer iteration 1 runs the while once, iteration 2 not at all
+    check(while_inside_for, (-3.0,))
+
+
+@pytest.mark.parametrize("x0", [-1.2, -0.6, 0.5, 0.8])
+def test_while_inside_for_arrays(x0):
+    # inner trip counts per outer iteration: [8,3,3], [5,2,3], [2,1,2], [1,2,1]
+    x = np.array([x0, x0 + 0.35])
+    check(while_inside_for_arrays, (x,))
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_triangular_loops(n):
+    x = np.random.default_rng(35).standard_normal(n)
+    check(triangular_loops, (x,))
+
+
+@pytest.mark.parametrize("x0", [0.3, 0.9, 2.5])
+def test_break_inside_inner_loop(x0):
+    check(break_inside_inner_loop, (x0,))

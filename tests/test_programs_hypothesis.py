@@ -95,8 +95,8 @@ def draw_straight(data, program, n_statements):
 
 
 def draw_block(data, program, indent, depth, allow_new):
-    """A statement at ``indent``: assignment, if/else or for (depth-limited)."""
-    kinds = ["assign"] + (["if", "for"] if depth < 2 else [])
+    """A statement at ``indent``: assignment, if/else, for or while (depth-limited)."""
+    kinds = ["assign"] + (["if", "for", "while"] if depth < 2 else [])
     kind = data.draw(st.sampled_from(kinds), label="kind")
     if kind == "assign":
         if allow_new and data.draw(st.booleans(), label="new var?"):
@@ -132,30 +132,60 @@ def draw_block(data, program, indent, depth, allow_new):
             draw_block(data, program, indent + 1, depth + 1, allow_new=False)
         program.defined = before + [target]
     else:
-        trips = data.draw(st.integers(0, 3), label="trips")
-        counter = f"i{indent}"
+        draw_loop(data, program, indent, depth, kind)
+
+
+THRESHOLDS = [-1.0, -0.25, 0.0, 0.5, 1.0]
+
+
+def emit_exit(data, program, indent, var, statement):
+    """``if np.sum(var) CMP thr: statement`` (break or continue), instrumented."""
+    threshold = data.draw(st.sampled_from(THRESHOLDS), label="exit thr")
+    comparison = data.draw(st.sampled_from([">", "<"]), label="exit cmp")
+    program.emit(indent, f"if np.sum({var}) {comparison} {threshold}:",
+                 f"if _cond(np.sum({var}) - {threshold}) {comparison} 0.0:")
+    program.emit(indent + 1, statement)
+
+
+def draw_loop(data, program, indent, depth, kind):
+    """A for loop with a small fixed trip count, or a value-dependent while loop
+    (bounded by a counter); the body overwrites a carried variable every
+    iteration and may break or continue on a value-dependent condition."""
+    candidates = [n for n in program.defined if n.startswith("v")]
+    if not candidates:
+        # nothing to carry yet: create a carried variable before the loop
+        target = program.new_name()
+        emit_assign(program, data, indent, target, program.defined)
+        program.defined.append(target)
+        candidates = [target]
+    carried = data.draw(st.sampled_from(candidates), label="carried")
+    trips = data.draw(st.integers(0, 3), label="trips")
+    counter = f"i{indent}"
+    if kind == "for":
         program.emit(indent, f"for {counter} in range({trips}):")
-        candidates = [n for n in program.defined if n.startswith("v")]
-        if not candidates:
-            # nothing to carry yet: create a carried variable before the loop
-            target = program.new_name()
-            program.plain.pop()
-            program.instrumented.pop()
-            emit_assign(program, data, indent, target, program.defined)
-            program.defined.append(target)
-            program.emit(indent, f"for {counter} in range({trips}):")
-            candidates = [target]
-        carried = data.draw(st.sampled_from(candidates), label="carried")
-        expr = draw_expr(data, program.defined)
-        # the loop-carried variable is overwritten every iteration (RNN style)
-        update = f"{carried} = np.tanh({expr}) + {carried} * 0.5 + 0.1 * {counter}"
-        program.emit(indent + 1, update,
-                     f"{carried} = _chk(np.tanh({expr}) + {carried} * 0.5 + 0.1 * {counter})")
-        before = list(program.defined)
-        for _ in range(data.draw(st.integers(0, 1), label="loop extra")):
-            draw_block(data, program, indent + 1, depth + 1, allow_new=False)
-        # names first bound inside the body may be unbound after 0 iterations
-        program.defined = before
+    else:
+        threshold = data.draw(st.sampled_from(THRESHOLDS), label="while thr")
+        program.emit(indent, f"{counter} = 0")
+        program.emit(indent, f"while np.sum({carried}) < {threshold} and {counter} < {trips}:",
+                     f"while _cond(np.sum({carried}) - {threshold}) < 0.0 "
+                     f"and {counter} < {trips}:")
+    exit_kind = data.draw(st.sampled_from(["none", "break", "continue"]), label="exit")
+    if exit_kind == "continue" and kind == "for":
+        emit_exit(data, program, indent + 1, carried, "continue")
+    expr = draw_expr(data, program.defined)
+    # the loop-carried variable is overwritten every iteration (RNN style)
+    update = f"{carried} = np.tanh({expr}) + {carried} * 0.5 + 0.1 * {counter}"
+    program.emit(indent + 1, update,
+                 f"{carried} = _chk(np.tanh({expr}) + {carried} * 0.5 + 0.1 * {counter})")
+    if kind == "while":
+        program.emit(indent + 1, f"{counter} = {counter} + 1")
+    before = list(program.defined)
+    for _ in range(data.draw(st.integers(0, 1), label="loop extra")):
+        draw_block(data, program, indent + 1, depth + 1, allow_new=False)
+    if exit_kind == "break":
+        emit_exit(data, program, indent + 1, carried, "break")
+    # names first bound inside the body may be unbound after 0 iterations
+    program.defined = before
 
 
 def render(program, name, lines):

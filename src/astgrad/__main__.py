@@ -79,10 +79,25 @@ def load_function(target):
     return func
 
 
-def show(target, wrt):
+def show(target, wrt, order=1, mode="reverse"):
+    """Print the derivative source: ``order`` times reverse mode (grad of grad ...), or in
+    forward mode the jvp function, over ``order - 1`` reverse-mode gradients."""
+    from astgrad.api import _normalize_wrt
+    from astgrad.pipeline import forward_derivative
+    if order < 1:
+        raise UsageError(f"--order {order}: the order must be 1 or more")
     func = load_function(target)
     try:
-        print(astgrad.grad(func, parse_wrt(wrt)).source)
+        wrt = parse_wrt(wrt)
+        if mode == "forward":
+            for _ in range(order - 1):
+                func = astgrad.grad(func, wrt)
+            indices, _ = _normalize_wrt(func, wrt)
+            print(forward_derivative(astgrad.api._underlying(func), indices).source)
+            return
+        for _ in range(order):
+            func = astgrad.grad(func, wrt)
+        print(func.source)
     except (astgrad.TransformError, ValueError, TypeError) as error:    # unsupported code, bad --wrt
         raise UsageError(one_line(error)) from None
 
@@ -98,6 +113,12 @@ def main(argv=None):
     show_parser.add_argument("--wrt", default="0",
                              help="argument(s) to differentiate: an index or name, or a comma-separated "
                                   "list such as 0,1 (default: 0)")
+    show_parser.add_argument("--order", type=int, default=1,
+                             help="derivative order: 2 prints the gradient of the gradient, and so on "
+                                  "(default: 1)")
+    show_parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
+                             help="reverse: the gradient function; forward: the jvp function "
+                                  "(default: reverse)")
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -106,7 +127,7 @@ def main(argv=None):
         if args.command == "demo":
             demo()
         else:
-            show(args.target, args.wrt)
+            show(args.target, args.wrt, args.order, args.mode)
     except UsageError as error:
         print(f"astgrad: error: {error}", file=sys.stderr)
         return 2

@@ -284,8 +284,7 @@ def _range_targets(body):
     import builtins
     bound, other = set(), set()
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.For) and isinstance(node.target, gast.Name) \
-                and ops.is_builtin_call(node.iter, builtins.range):
+        if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             bound.add(node.target.id)
             node.range_loop = True
         elif isinstance(node, gast.Assign):

@@ -318,7 +318,20 @@ class Normalizer:
         callee = self.resolve_call(iterator)
         target = stmt.target
         prefix = []
-        if callee is builtins.range and isinstance(target, gast.Name) and not iterator.keywords:
+        reversed_range = (callee is builtins.reversed and len(iterator.args) == 1 and not iterator.keywords
+                          and self.resolve_call(iterator.args[0]) is builtins.range
+                          and not iterator.args[0].keywords)
+        if reversed_range and isinstance(target, gast.Name):
+            # for i in reversed(range(n)): a range backwards is a range, so the loop keeps
+            # the simple form (no index, no saved items)
+            forwards = self.fresh_assign(self.builtin_call("range", [self.atom(a) for a in iterator.args[0].args]),
+                                         "steps")
+            backwards = gast.Subscript(value=S.name(forwards), slice=gast.Slice(lower=None, upper=None,
+                                                                               step=S.const(-1)),
+                                       ctx=gast.Load())
+            loop_target = S.name(target.id, store=True)
+            loop_iter = S.name(self.fresh_assign(backwards, "steps"))
+        elif callee is builtins.range and isinstance(target, gast.Name) and not iterator.keywords:
             args = [self.atom(a) for a in iterator.args]
             loop_target = S.name(target.id, store=True)
             loop_iter = S.call(S.copy(iterator.func), args)

@@ -127,6 +127,13 @@ class ReverseMode:
         self.prefix = derivative_prefix(self.namer.taken | set(self.source_names(fn)))
         self.saves = {}          # save id -> (save statement, restore statement)
         self.needs_init = set()
+        self.body = body
+        self.store_counts = {}
+        for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                self.store_counts[node.id] = self.store_counts.get(node.id, 0) + 1
+        for name in params:
+            self.store_counts[name] = self.store_counts.get(name, 0) + 1
         self._annotate_saves(body, 0, set(params), set(params))
         seed = self.adjoint(self.output) if self.output in self.active else self.namer.fresh(self.prefix + "out")
         forward = self.forward_block(body)
@@ -161,12 +168,11 @@ class ReverseMode:
                                 type_comment=None, type_params=[])
 
     def range_targets(self, body):
-        """Names bound only by ``for name in range(...)``: always ints."""
+        """Names bound only by ``for name in <a range>``: always ints."""
         bound, other = set(), set()
         for stmt in _all_statements(body):
-            if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) \
-                    and ops.is_builtin_call(stmt.iter, builtins.range):
-                bound.add(stmt.target.id)
+            if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
+                bound.add(stmt.target.id)      # the core form loops over ranges only by name
             elif isinstance(stmt, gast.Assign):
                 other |= S.stored_names(stmt.targets[0])
             elif isinstance(stmt, gast.For):
@@ -270,12 +276,16 @@ class ReverseMode:
     def _annotate_saves(self, block, depth, maybe, definite):
         """Mark which assignments overwrite a value that may exist (so it may need
         saving). ``maybe``/``definite``: names possibly/surely assigned so far."""
+        previous = None
         for stmt in block:
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
                 stmt.save = self._new_save(stmt.targets[0].value.id, depth) + (stmt.targets[0].slice,)
             elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 name = stmt.targets[0].id
-                if name in self.fixed and name in maybe:
+                reuse = self._saved_just_before(previous, name)
+                if name in self.fixed and name in maybe and reuse is not None:
+                    stmt.save = reuse       # the program itself saved the old value
+                elif name in self.fixed and name in maybe:
                     stmt.save = self._new_save(name, depth)
                     if name not in definite:
                         self.needs_init.add(name)
@@ -311,13 +321,70 @@ class ReverseMode:
                     isinstance(stmt.target, gast.Tuple) else set(definite) | {t for t in targets if isinstance(stmt, gast.While)}
                 if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
                     inner_definite.add(stmt.target.id)
+                stmt.recomputed = self._recomputable(stmt) if isinstance(stmt, gast.For) \
+                    and isinstance(stmt.target, gast.Name) else []
                 self._annotate_saves(stmt.body, depth + 1, inner_maybe, inner_definite)
+                for recomputed in stmt.recomputed:
+                    recomputed.save = None
                 maybe |= inner_maybe
                 if isinstance(stmt, gast.While):
                     definite.add(stmt.counter)
                 elif isinstance(stmt.target, gast.Tuple):
                     definite.add(stmt.target.elts[0].id)
                 stmt.defined_after = set(definite)
+            previous = stmt
+
+    def _saved_just_before(self, previous, name):
+        """Code that is itself a derivative saves a value right before overwriting it
+        (``v_stack.append(v)`` or ``v_saved = v``, then ``v = ...``). Restoring from
+        that same save, instead of saving again, keeps each order from doubling the
+        saves of the order before."""
+        if isinstance(previous, gast.Expr) and isinstance(previous.value, gast.Call) \
+                and getattr(previous.value, "method", None) == "append" \
+                and isinstance(previous.value.func.value, gast.Name) \
+                and len(previous.value.args) == 1 and isinstance(previous.value.args[0], gast.Name) \
+                and previous.value.args[0].id == name:
+            previous.reused_by_restore = True
+            return (None, name, ("reuse-stack", previous.value.func.value.id))
+        if isinstance(previous, gast.Assign) and isinstance(previous.targets[0], gast.Name) \
+                and isinstance(previous.value, gast.Name) and previous.value.id == name \
+                and self.store_counts.get(previous.targets[0].id, 0) == 1:
+            return (None, name, ("reuse-var", previous.targets[0].id))
+        return None
+
+    def _recomputable(self, loop):
+        """Loop temporaries that are cheaper to recompute than to save: one arithmetic
+        operation on the loop index, constants and values the loop does not change,
+        used only later in the same iteration (``t = 0.1 * i``, ``cond = i > 1``). The
+        reverse loop recomputes them at the start of each iteration instead of
+        pushing and popping them."""
+        changed_in_loop = S.stored_names(gast.Module(body=loop.body, type_ignores=[]))
+        available = {loop.target.id}
+        chosen = []
+        for position, stmt in enumerate(loop.body):
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                    and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare))):
+                continue
+            name = stmt.targets[0].id
+            operands = [n for n in gast.walk(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
+            if self.store_counts.get(name, 0) != 1 or name in S.loaded_names(stmt.value):
+                continue
+            if not all(isinstance(n, gast.Constant) or n.id in available or
+                       (n.id not in changed_in_loop and self.store_counts.get(n.id, 0) <= 1)
+                       for n in operands):
+                continue
+            earlier = gast.Module(body=loop.body[:position], type_ignores=[])
+            if name in S.loaded_names(earlier) or name in self.loads_outside(loop):
+                continue
+            chosen.append(stmt)
+            available.add(name)
+        return chosen
+
+    def loads_outside(self, loop):
+        """Names read anywhere in the function outside ``loop``'s body."""
+        inside = {id(n) for stmt in loop.body for n in gast.walk(stmt)}
+        return {n.id for n in gast.walk(gast.Module(body=self.body, type_ignores=[]))
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in inside}
 
     def _new_save(self, name, depth):
         save_id = len(self.saves)
@@ -348,6 +415,8 @@ class ReverseMode:
 
     def save_stmt(self, save):
         save_id, name, (kind, store) = save[:3]
+        if kind.startswith("reuse"):
+            return None
         value = S.name(name)
         if len(save) == 4 and _is_key(save[3]):     # a dict entry, which may be new
             value = self.helper_call("saved_item", [S.name(name), S.copy(save[3])])
@@ -365,6 +434,12 @@ class ReverseMode:
 
     def restore_stmt(self, save):
         save_id, name, (kind, store) = save[:3]
+        if kind == "reuse-stack":           # the program's own stack: its pop is the restore
+            pop = S.call(gast.Attribute(value=S.name(store), attr="pop", ctx=gast.Load()), [])
+            pop.method = "pop"
+            return S.assign(name, pop)
+        if kind == "reuse-var":
+            return S.assign(name, S.name(store))
         if kind == "stack":
             value = S.call(gast.Attribute(value=S.name(store), attr="pop", ctx=gast.Load()), [])
             value.method = "pop"
@@ -391,7 +466,8 @@ class ReverseMode:
         if isinstance(stmt, gast.Assign):
             new = S.copy(stmt)
             save = getattr(stmt, "save", None)
-            return ([self.save_stmt(save)] if save else []) + [new]
+            saving = self.save_stmt(save) if save else None
+            return ([saving] if saving is not None else []) + [new]
         if isinstance(stmt, gast.If):
             return [gast.If(test=S.copy(stmt.test), body=self.forward_block(stmt.body) or [gast.Pass()],
                             orelse=self.forward_block(stmt.orelse))]
@@ -535,9 +611,10 @@ class ReverseMode:
                 node.accumulate = True
                 out.append(self.lower(node, state))
             out.append(S.assign(adjoint, self.helper_call("drop_last", [S.name(adjoint)])))
-        pop = S.call(gast.Attribute(value=S.name(owner.id), attr="pop", ctx=gast.Load()), [])
-        pop.method = "pop"
-        out.append(S.expr_stmt(pop))
+        if not getattr(stmt, "reused_by_restore", False):     # else the restore already popped
+            pop = S.call(gast.Attribute(value=S.name(owner.id), attr="pop", ctx=gast.Load()), [])
+            pop.method = "pop"
+            out.append(S.expr_stmt(pop))
         return out, state
 
     def lower(self, stmt, state):
@@ -732,7 +809,7 @@ class ReverseMode:
         return out, entry
 
     def reverse_loop_body(self, stmt, state):
-        pre = []
+        pre = [S.copy(s) for s in getattr(stmt, "recomputed", [])]
         if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
             index, item = (e.id for e in stmt.target.elts)
             pop = S.call(gast.Attribute(value=S.name(stmt.item_stack), attr="pop", ctx=gast.Load()), [])

@@ -142,8 +142,18 @@ def _fit(g, shape):
     return g
 
 
+def _same_shape(g, x):
+    """A fast check for the common case where there is nothing to do."""
+    tg, tx = type(g), type(x)
+    if tg is float and tx is float:
+        return True
+    return tg is numpy.ndarray and tx is numpy.ndarray and g.shape == x.shape
+
+
 def unbroadcast(g, x):
     """Sum ``g`` down to the shape of ``x``: the adjoint of NumPy broadcasting."""
+    if _same_shape(g, x):
+        return g
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
@@ -155,6 +165,8 @@ def unbroadcast(g, x):
 
 def broadcast_like(g, x):
     """``g`` broadcast to the shape of ``x`` (the transpose of ``unbroadcast``)."""
+    if _same_shape(g, x):
+        return g
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
@@ -484,10 +496,24 @@ def _as_float_of(out, x):
     return out if out.ndim or isinstance(x, numpy.ndarray) else out[()]
 
 
+def _plain_float_arrays(g, x, y):
+    """All three are ndarrays of one float dtype (so no casting or broadcasting rules apply)."""
+    return (type(g) is numpy.ndarray and type(x) is numpy.ndarray and type(y) is numpy.ndarray
+            and g.dtype == x.dtype == y.dtype and g.dtype.kind == "f" and g.ndim == x.ndim + y.ndim - 2
+            if x.ndim >= 1 and y.ndim >= 1 else False)
+
+
 def matmul_adjoint_left(g, x, y):
     """The adjoint of ``x`` in ``x @ y`` (vectors, matrices, stacks), shaped like x.
 
     Bilinear: <c, matmul_adjoint_left(g, x, y)> = <g, c @ y>."""
+    if _plain_float_arrays(g, x, y):      # fast paths for matrices and vectors
+        if x.ndim == 2 and y.ndim == 2:
+            return g @ y.T
+        if x.ndim == 2 and y.ndim == 1:
+            return numpy.outer(g, y)
+        if x.ndim == 1 and y.ndim == 2:
+            return y @ g
     x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
     if y_dim == 1:
         out = numpy.multiply.outer(g, y) if x_dim > 1 else g * y
@@ -502,6 +528,13 @@ def matmul_adjoint_right(g, x, y):
     """The adjoint of ``y`` in ``x @ y`` (vectors, matrices, stacks), shaped like y.
 
     Bilinear: <c, matmul_adjoint_right(g, x, y)> = <g, x @ c>."""
+    if _plain_float_arrays(g, x, y):
+        if x.ndim == 2 and y.ndim == 2:
+            return x.T @ g
+        if x.ndim == 2 and y.ndim == 1:
+            return g @ x
+        if x.ndim == 1 and y.ndim == 2:
+            return numpy.outer(x, g)
     x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
     if x_dim == 1:
         out = numpy.moveaxis(numpy.multiply.outer(x, g), 0, -2) if y_dim > 1 else g * x
@@ -779,6 +812,6 @@ def saved_item(container, key):
 def restore_item(container, key, value):
     """Undo ``container[key] = ...`` with what ``saved_item`` returned."""
     if value is MISSING:
-        del container[key]
+        container.pop(key, None)        # already gone when an outer sweep undid it first
     else:
         container[key] = value

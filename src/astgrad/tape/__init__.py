@@ -1,0 +1,15 @@
+"""The tape front end: PyTorch-style tensors whose recorded operations are emitted as
+a Python function and differentiated by astgrad's source transformer.
+
+    x = astgrad.tensor(2.0, requires_grad=True)
+    y = astgrad.tensor(3.0, requires_grad=True)
+    astgrad.autograd.grad(x * y, (x, y))        # (tensor(3.), tensor(2.))
+
+See docs/tape.md.
+"""
+
+from . import autograd
+from .tensor import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled, tensor
+
+__all__ = ["Tensor", "tensor", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+           "autograd"]

@@ -1,0 +1,691 @@
+"""From a recording to a differentiated program.
+
+``trace`` walks the recorded nodes back from the outputs, stopping at the inputs
+(the tensors to differentiate with respect to) and at leaves, and produces
+
+- a structural key: per value, either a parameter (its shape and dtype) or a node
+  (primitive, literal constants, which earlier values it uses), plus the outputs;
+- the parameter values: the inputs' arrays, then constants (leaves that are not
+  inputs, arrays captured by operations).
+
+On a cache miss the trace is emitted as Python source, one statement per node::
+
+    def tape(x0, x1):
+        t1 = x0 * x1
+        return t1
+
+compiled (registered in linecache, so tracebacks and ``inspect.getsource`` show it)
+and differentiated by the engine exactly like a user function, with
+``pipeline.reverse_derivative``. The generated adjoint ``grad_tape(x0, x1, d_t1)``
+is cached under the key, so the next iteration of a training loop only walks the
+recording, hashes the key and calls the cached adjoint on the new arrays.
+
+``create_graph=True`` runs a copy of the generated adjoint whose global helper
+names (unbroadcast, unreduce, unindex, ... and generated callee gradients) are
+bound to recording wrappers, on the tensors themselves: every operation of the
+adjoint is recorded, so its results are tensors with history that ``grad`` can
+differentiate again, to any order.
+"""
+
+import builtins
+import collections
+import inspect
+import math
+import numbers
+import operator
+import types
+
+import numpy
+
+from ..emit import compile_function
+from ..pipeline import reverse_derivative
+from ..rules.registry import rule_key
+from ..runtime import AdjointList
+from .tensor import Ref, Tensor, Node, apply, enable_grad, no_grad, op_info, _raw
+
+__all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
+           "cache_info", "clear_cache"]
+
+
+# -- structural signature of one node --------------------------------------------------------
+
+def _encode(value, consts):
+    """A hashable description of a recorded argument.
+
+    Values that shape the program (ints such as axes and indices, strings, None,
+    tuples and slices of them) are literals: part of the description and written into
+    the source. Floats, arrays, long lists of numbers and other objects are parameters
+    (c0, c1, ...), described only by their kind, shape and dtype, so a training loop
+    whose scalar coefficients or index lists change still reuses one program.
+    """
+    kind = type(value)
+    if kind is Ref:
+        return ("r", value.k)
+    if kind is int or kind is bool or kind is str or value is None:
+        return ("l", kind, value)
+    if kind is tuple or (kind is list and not (len(value) > 4 and _numbers(value))):
+        return ("t" if kind is tuple else "L", tuple([_encode(v, consts) for v in value]))
+    if kind is float:
+        consts.append(value)
+        return _FLOAT
+    if kind is slice:
+        return ("s", _encode(value.start, consts), _encode(value.stop, consts), _encode(value.step, consts))
+    if value is Ellipsis:
+        return ("e",)
+    consts.append(value)
+    if kind is numpy.ndarray:
+        return ("a", value.shape, value.dtype)
+    if isinstance(value, numpy.generic):
+        return ("g", value.dtype)
+    return ("o", kind)
+
+
+_FLOAT = ("f",)
+_NUMBER_TYPES = (int, float, bool)
+
+
+def _numbers(items):
+    for v in items:
+        if type(v) not in _NUMBER_TYPES:
+            return False
+    return True
+
+
+def _sign(node):
+    consts = []
+    args = tuple([_encode(a, consts) for a in node.args])
+    kwargs = tuple([(k, _encode(v, consts)) for k, v in node.kwargs.items()]) if node.kwargs else ()
+    node.sig = (rule_key(node.op), args, kwargs)
+    node.consts = consts
+
+
+# -- the walk ------------------------------------------------------------------------------------
+
+class Trace:
+    """The program leading from parameters to outputs, and its parameter values."""
+
+    __slots__ = ("key", "slots", "consts", "reached", "leaves", "outputs")
+
+
+def _version_error(tensor, expected):
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [tensor of shape {tuple(numpy.shape(tensor._data))}] is at version "
+        f"{tensor._version}; expected version {expected} instead.")
+
+
+def _probe_inputs(inputs, index):
+    """Non-leaf inputs with another input upstream: the walk must not stop at them
+    (the upstream input's gradient flows through them), so they get a zero 'probe'
+    parameter added to their value, whose gradient is theirs."""
+    probes = set()
+    for t in inputs:
+        if t._node is None:
+            continue
+        seen = set()
+        stack = list(t._node.parents)
+        while stack:
+            p = stack.pop()
+            if id(p) in seen:
+                continue
+            seen.add(id(p))
+            if id(p) in index:
+                probes.add(id(t))
+                break
+            if p._node is not None:
+                stack.extend(p._node.parents)
+    return probes
+
+
+def trace(outputs, inputs):
+    """Walk back from ``outputs``. ``inputs`` (unique tensors) become the differentiated
+    parameters x0, x1, ... (by position); with ``inputs=None`` every leaf that requires
+    grad is one, in the order the program first uses them."""
+    index = probes = None
+    stop = _EMPTY
+    if inputs is not None:
+        index = {id(t): i for i, t in enumerate(inputs)}
+        stop = index
+        if any(t._node is not None for t in inputs):
+            probes = _probe_inputs(inputs, index)
+            if probes:
+                stop = {k: v for k, v in index.items() if k not in probes}
+    # 1. the recorded tensors the outputs depend on (not looking past the inputs)
+    found = []
+    seen = set()
+    stack = list(outputs)
+    while stack:
+        t = stack.pop()
+        tid = id(t)
+        if tid in seen:
+            continue
+        seen.add(tid)
+        node = t._node
+        if node is not None and tid not in stop:
+            found.append(t)
+            stack.extend(node.parents)
+    # 2. in recording order (a node is always recorded after its parents)
+    found.sort(key=_seq)
+    slot_of = {}
+    key = []
+    slots = []
+    consts = []
+    reached = []
+    leaves = []
+
+    def parameter(t):
+        s = len(key)
+        slot_of[id(t)] = s
+        data = t._data
+        if index is None:
+            i = len(leaves)
+            leaves.append(t)
+        else:
+            i = index.get(id(t))
+            if i is None:
+                key.append(("c", data.shape, data.dtype))
+                slots.append(("c", len(consts)))
+                consts.append(t)
+                return s
+        key.append(("x", i, data.shape, data.dtype))
+        slots.append(("x", i))
+        reached.append((i, t))
+        return s
+
+    for t in found:
+        node = t._node
+        if node.sig is None:
+            _sign(node)
+        used = []
+        versions = node.versions
+        k = 0
+        for p in node.parents:
+            if p._version != versions[k]:
+                raise _version_error(p, versions[k])
+            k += 1
+            s = slot_of.get(id(p))
+            used.append(parameter(p) if s is None else s)
+        used = tuple(used)
+        s = len(key)
+        key.append((node.sig, used))
+        slots.append(("n", node, used, len(consts)))
+        consts.extend(node.consts)
+        if probes and id(t) in probes:
+            i = index[id(t)]
+            key.append(("x", i, t._data.shape, t._data.dtype))
+            slots.append(("x", i))
+            reached.append((i, numpy.zeros_like(t._data)))
+            key.append(("p", s, s + 1))
+            slots.append(("p", s, s + 1))
+            s += 2
+        slot_of[id(t)] = s
+    out_slots = []
+    for out in outputs:
+        s = slot_of.get(id(out))
+        out_slots.append(parameter(out) if s is None else s)
+    reached.sort(key=_first)
+    tr = Trace()
+    tr.key = (tuple(key), tuple(out_slots))
+    tr.slots = slots
+    tr.consts = consts
+    tr.reached = reached
+    tr.leaves = leaves
+    tr.outputs = out_slots
+    return tr
+
+
+_EMPTY = {}
+
+
+def _seq(t):
+    return t._node.seq
+
+
+def _first(pair):
+    return pair[0]
+
+
+# -- emission ------------------------------------------------------------------------------------
+
+_BINARY = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
+           operator.pow: "**", operator.matmul: "@", operator.mod: "%"}
+_UNARY = {operator.neg: "-", operator.pos: "+"}
+
+
+def _numpy_path(op):
+    name = getattr(op, "__name__", None)
+    if not isinstance(name, str):
+        return None
+    for prefix, module in (("numpy", numpy), ("numpy.linalg", numpy.linalg)):
+        if getattr(module, name, None) is op:
+            return f"{prefix}.{name}"
+    return None
+
+
+def _is_reserved(name):
+    return name in ("numpy", "tape") or (name[:1] in "xct" and name[1:].isdigit())
+
+
+def _callee(op, namespace):
+    path = _numpy_path(op)
+    if path is not None:
+        return path
+    name = getattr(op, "__name__", None)
+    if not (isinstance(name, str) and name.isidentifier()):
+        name = "fn"
+    if _is_reserved(name):
+        name += "_"
+    base, k = name, 1
+    while name in namespace and namespace[name] is not op:
+        name = f"{base}_{k}"
+        k += 1
+    namespace[name] = op
+    return name
+
+
+def _literal(value):
+    text = repr(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _render(enc, names, cnames):
+    tag = enc[0]
+    if tag == "r":
+        return names[enc[1]]
+    if tag == "l":
+        return _literal(enc[2])
+    if tag == "t":
+        items = [_render(e, names, cnames) for e in enc[1]]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if tag == "L":
+        return "[" + ", ".join(_render(e, names, cnames) for e in enc[1]) + "]"
+    if tag == "s":
+        return "slice(" + ", ".join(_render(e, names, cnames) for e in enc[1:]) + ")"
+    if tag == "e":
+        return "..."
+    return next(cnames)
+
+
+def _render_index_item(enc, names, cnames):
+    if enc[0] == "s":
+        parts = ["" if e == ("l", type(None), None) else _render(e, names, cnames) for e in enc[1:]]
+        return ":".join(parts[:2]) + (":" + parts[2] if parts[2] else "")
+    return _render(enc, names, cnames)
+
+
+def _render_index(enc, names, cnames):
+    if enc[0] == "t":
+        if not enc[1]:
+            return "()"
+        items = [_render_index_item(e, names, cnames) for e in enc[1]]
+        return ", ".join(items) + ("," if len(items) == 1 else "")
+    return _render_index_item(enc, names, cnames)
+
+
+def _statement(node, used, names, first_const, namespace):
+    _, args, kwargs = node.sig
+    parent_names = [names[s] for s in used]
+    cnames = iter([f"c{j}" for j in range(first_const, first_const + len(node.consts))])
+    op = node.op
+    if op in _BINARY and len(args) == 2 and not kwargs:
+        a = _render(args[0], parent_names, cnames)
+        b = _render(args[1], parent_names, cnames)
+        return f"{a} {_BINARY[op]} {b}"
+    if op in _UNARY and len(args) == 1 and not kwargs:
+        return _UNARY[op] + _render(args[0], parent_names, cnames)
+    if op is operator.getitem and len(args) == 2 and not kwargs:
+        return _render(args[0], parent_names, cnames) + "[" + _render_index(args[1], parent_names, cnames) + "]"
+    callee = _callee(op, namespace)
+    parts = [_render(a, parent_names, cnames) for a in args]
+    parts += [f"{k}={_render(v, parent_names, cnames)}" for k, v in kwargs]
+    return f"{callee}({', '.join(parts)})"
+
+
+def emit(tr):
+    """The trace as the source of ``def tape(...)`` and the namespace it needs."""
+    namespace = {"numpy": numpy}
+    names = [None] * len(tr.slots)
+    lines = []
+    count = 0
+    for s, info in enumerate(tr.slots):
+        kind = info[0]
+        if kind == "x":
+            names[s] = f"x{info[1]}"
+        elif kind == "c":
+            names[s] = f"c{info[1]}"
+        else:
+            count += 1
+            names[s] = f"t{count}"
+            if kind == "n":
+                text = _statement(info[1], info[2], names, info[3], namespace)
+            else:
+                text = f"{names[info[1]]} + {names[info[2]]}"
+            lines.append(f"    {names[s]} = {text}")
+    params = [f"x{i}" for i, _ in tr.reached] + [f"c{j}" for j in range(len(tr.consts))]
+    outs = [names[s] for s in tr.outputs]
+    result = outs[0] if len(outs) == 1 else "(" + ", ".join(outs) + ")"
+    lines.append(f"    return {result}")
+    return f"def tape({', '.join(params)}):\n" + "\n".join(lines) + "\n", namespace
+
+
+# -- the cache -------------------------------------------------------------------------------------
+
+class Entry:
+    """A compiled tape program and its generated adjoint."""
+
+    __slots__ = ("forward", "adjoint", "n_wrt", "_recording")
+
+    def __init__(self, forward, adjoint, n_wrt):
+        self.forward = forward
+        self.adjoint = adjoint
+        self.n_wrt = n_wrt
+        self._recording = None
+
+    def recording(self):
+        if self._recording is None:
+            self._recording = _recording_function(self.adjoint, {})
+        return self._recording
+
+
+CacheInfo = collections.namedtuple("CacheInfo", "hits misses currsize maxsize")
+_MAXSIZE = 256
+_cache = collections.OrderedDict()
+_stats = [0, 0]
+_last = [None]
+
+
+def cache_info():
+    """Hits, misses (= programs generated), current and maximum size of the adjoint cache."""
+    return CacheInfo(_stats[0], _stats[1], len(_cache), _MAXSIZE)
+
+
+def clear_cache():
+    _cache.clear()
+    _stats[0] = _stats[1] = 0
+
+
+def _entry(tr):
+    entry = _cache.get(tr.key)
+    if entry is not None:
+        _stats[0] += 1
+        return entry
+    _stats[1] += 1
+    source, namespace = emit(tr)
+    forward = compile_function(source, "tape", namespace, "tape program")
+    n_wrt = len(tr.reached)
+    adjoint = reverse_derivative(forward, tuple(range(n_wrt)), False) if n_wrt else None
+    entry = Entry(forward, adjoint, n_wrt)
+    _cache[tr.key] = entry
+    if len(_cache) > _MAXSIZE:
+        _cache.popitem(last=False)
+    return entry
+
+
+# -- running the adjoint on tensors (create_graph=True) ------------------------------------------
+
+def _has_tensor(values):
+    for v in values:
+        if isinstance(v, Tensor) or (type(v) in (list, tuple, AdjointList) and _has_tensor(v)):
+            return True
+    return False
+
+
+def _recorder(op):
+    def record(*args, **kwargs):
+        if _has_tensor(args) or (kwargs and _has_tensor(kwargs.values())):
+            return apply(op, args, kwargs)
+        return op(*args, **kwargs)
+    record.__name__ = getattr(op, "__name__", "record")
+    record.__wrapped__ = op
+    return record
+
+
+def _unwrapping(op):
+    def call(*args, **kwargs):
+        return op(*_raw(args), **_raw(kwargs))
+    call.__name__ = getattr(op, "__name__", "call")
+    call.__wrapped__ = op
+    return call
+
+
+_math_proxy = None
+
+
+def _recording_math():
+    global _math_proxy
+    if _math_proxy is None:
+        proxy = types.ModuleType("math")
+        for name in dir(math):
+            value = getattr(math, name)
+            if callable(value) and op_info(value)[0] == "diff":
+                value = _recorder(value)
+            setattr(proxy, name, value)
+        _math_proxy = proxy
+    return _math_proxy
+
+
+def _recording_value(value, memo):
+    if inspect.isfunction(value) and hasattr(value, "__astgrad_tree__"):
+        return _recording_function(value, memo)
+    if value is math:
+        return _recording_math()
+    if isinstance(value, types.ModuleType) or not callable(value):
+        return value
+    try:
+        kind = op_info(value)[0]
+    except TypeError:
+        return value
+    if kind == "diff":
+        return _recorder(value)
+    if kind == "nondiff" and getattr(value, "__module__", None) == "astgrad.runtime":
+        return _unwrapping(value)
+    return value
+
+
+def _recording_function(fn, memo):
+    """A copy of generated function ``fn`` whose global helpers record on tensors."""
+    if id(fn) in memo:
+        return memo[id(fn)]
+    scope = dict(fn.__globals__)
+    copy = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__, fn.__closure__)
+    copy.__kwdefaults__ = fn.__kwdefaults__
+    copy.source = getattr(fn, "source", None)
+    memo[id(fn)] = copy
+    for name, value in list(scope.items()):
+        if not name.startswith("__"):
+            scope[name] = _recording_value(value, memo)
+    for name in ("float", "abs", "sum", "max", "min"):
+        if name not in scope:
+            scope[name] = _recorder(getattr(builtins, name))
+    return copy
+
+
+# -- gradients ---------------------------------------------------------------------------------------
+
+def _as_tuple(value, what):
+    if isinstance(value, Tensor):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            if not isinstance(v, Tensor):
+                raise TypeError(f"{what} must be astgrad tensors, got {type(v).__name__}")
+        return tuple(value)
+    raise TypeError(f"{what} must be an astgrad tensor or a sequence of them, got {type(value).__name__}")
+
+
+def _seeds(outputs, grad_outputs):
+    if grad_outputs is None:
+        given = (None,) * len(outputs)
+    elif isinstance(grad_outputs, (Tensor, numpy.ndarray, numbers.Number)):
+        given = (grad_outputs,)
+    else:
+        given = tuple(grad_outputs)
+    if len(given) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(given)} gradients")
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, given)):
+        if g is None:
+            if out._rg:
+                if out._data.size != 1:
+                    raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                g = 1.0 if out._data.ndim == 0 else numpy.ones_like(out._data)
+        else:
+            shape = g.shape if isinstance(g, Tensor) else numpy.shape(g)
+            if shape != out._data.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {shape} and "
+                                   f"output[{i}] has a shape of {out._data.shape}.")
+        seeds.append(g)
+    return seeds
+
+
+def _check_outputs(outputs):
+    for i, out in enumerate(outputs):
+        if not out._rg:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+
+
+def _fix(g, like):
+    """Gradient ``g`` as a tensor with the shape and dtype of ``like`` (an input)."""
+    shape, dtype = like._data.shape, like._data.dtype
+    if isinstance(g, Tensor):
+        if g._data.shape != shape:
+            g = apply(numpy.broadcast_to, (g, shape))
+        if g._data.dtype != dtype:
+            g = apply(numpy.asarray, (g,), {"dtype": dtype})
+        return g
+    return _fix_array(g, like)
+
+
+def _fix_array(g, like):
+    """A computed (not recorded) gradient as a tensor shaped and typed like ``like``."""
+    data = like._data
+    if g is None:
+        return Tensor._make(numpy.zeros_like(data), None, False)
+    if type(g) is not numpy.ndarray:
+        g = numpy.asarray(g)
+    if g.shape != data.shape:
+        g = numpy.broadcast_to(g, data.shape)
+    if g.dtype != data.dtype:
+        g = g.astype(data.dtype)
+    elif not g.flags.writeable:
+        g = g.copy()
+    return Tensor._make(g, None, False)
+
+
+def _run(outputs, seeds, inputs, create_graph):
+    """[(tensor, gradient)] for every input (or leaf, when ``inputs`` is None) reached."""
+    tr = trace(outputs, inputs)
+    targets = inputs if inputs is not None else tr.leaves
+    if not tr.reached:
+        return []
+    entry = _entry(tr)
+    _last[0] = entry
+    if create_graph:
+        args = [v for _, v in tr.reached]
+        args += [c if isinstance(c, Tensor) and c._rg else _raw(c) for c in tr.consts]
+        seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
+        with enable_grad():
+            grads = entry.recording()(*args, seed)
+    else:
+        args = [v._data if type(v) is Tensor else v for _, v in tr.reached]
+        args += [c._data if type(c) is Tensor else c for c in tr.consts]
+        raw_seeds = [s._data if isinstance(s, Tensor) else s for s in seeds]
+        seed = raw_seeds[0] if len(raw_seeds) == 1 else AdjointList(raw_seeds)
+        grads = entry.adjoint(*args, seed)
+    if entry.n_wrt == 1:
+        grads = (grads,)
+    if create_graph:
+        return [(targets[i], _fix(g, targets[i])) for (i, _), g in zip(tr.reached, grads)]
+    return [(targets[i], _fix_array(g, targets[i])) for (i, _), g in zip(tr.reached, grads)]
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, materialize_grads=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, as ``torch.autograd.grad``.
+
+    ``outputs`` and ``inputs`` are tensors or sequences of tensors; the result is a
+    tuple with one gradient per input. ``grad_outputs`` seeds non-scalar outputs
+    (scalars default to 1). With ``create_graph=True`` the gradients are recorded
+    too and can be differentiated again. ``retain_graph`` and ``only_inputs`` are
+    accepted for compatibility: astgrad never frees a recording, a later call
+    replays it.
+    """
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    outputs = _as_tuple(outputs, "outputs")
+    inputs = _as_tuple(inputs, "inputs")
+    if not inputs:
+        raise RuntimeError("grad requires non-empty inputs.")
+    seeds = _seeds(outputs, grad_outputs)
+    _check_outputs(outputs)
+    for x in inputs:
+        if not x._rg:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    unique = list({id(x): x for x in inputs}.values())
+    found = {id(t): g for t, g in _run(outputs, seeds, unique, create_graph)}
+    result = []
+    for x in inputs:
+        g = found.get(id(x))
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in "
+                                   "the graph. Set allow_unused=True if this is the desired behavior.")
+            if materialize_grads:
+                g = Tensor._make(numpy.zeros_like(x._data), None, True)
+        result.append(g)
+    return tuple(result)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate the gradients of ``tensors`` into ``.grad`` of the leaves that require
+    grad (or of ``inputs``), as ``torch.autograd.backward``."""
+    outputs = _as_tuple(tensors, "tensors")
+    seeds = _seeds(outputs, grad_tensors)
+    _check_outputs(outputs)
+    if inputs is not None:
+        inputs = _as_tuple(inputs, "inputs")
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        for x in inputs:
+            if not x._rg:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+        inputs = list({id(x): x for x in inputs}.values())
+    for target, g in _run(outputs, seeds, inputs, create_graph):
+        if target.grad is None:
+            target.grad = g
+        elif create_graph:
+            with enable_grad():
+                target.grad = target.grad + g
+        else:
+            target.grad = Tensor._make(target.grad._data + g._data, None, False)
+
+
+# -- showing the generated code ------------------------------------------------------------------------
+
+def adjoint_source(outputs, inputs=None):
+    """The source of the adjoint that ``grad(outputs, inputs)`` runs (with
+    ``inputs=None``: what ``outputs.backward()`` runs). Its parameters are the
+    inputs x0, x1, ..., the constants c0, c1, ... and the output seed."""
+    outputs = _as_tuple(outputs, "outputs")
+    if inputs is not None:
+        inputs = list({id(x): x for x in _as_tuple(inputs, "inputs")}.values())
+    tr = trace(outputs, inputs)
+    if not tr.reached:
+        raise RuntimeError("the outputs do not depend on any input that requires grad")
+    return _entry(tr).adjoint.source
+
+
+def last_adjoint_source():
+    """The source of the adjoint the most recent ``grad``/``backward`` call ran (None
+    before the first call)."""
+    entry = _last[0]
+    return None if entry is None else entry.adjoint.source
+
+
+def forward_source(node):
+    """The recorded program computing ``node``'s tensor from its leaves, as source."""
+    shell = Tensor._make(numpy.empty(0), node, True)
+    return emit(trace((shell,), None))[0]

@@ -1,0 +1,340 @@
+"""A corpus of differentiable programs shared by test_forward.py and
+test_higher_order.py.
+
+Every program is a module-level ``def`` (astgrad reads source with inspect).
+``CASES`` pairs each program with concrete arguments chosen away from branch
+boundaries, so central finite differences never straddle a kink. Integer
+arguments (trip counts) are never differentiated.
+"""
+
+import math
+
+import numpy as np
+
+import astgrad
+
+# ---------------------------------------------------------------------------
+# Straight-line NumPy code and broadcasting
+# ---------------------------------------------------------------------------
+
+
+def scalar_poly(x, y):
+    z = x * x * y + 3.0 * x - y / (1.0 + x * x)
+    return z * z + y ** 3
+
+
+def scalar_math(x, y):
+    a = math.sin(x) * math.exp(y * 0.5)
+    b = math.log(1.0 + x * x) + math.sqrt(y * y + 1.0)
+    return a * b + math.tanh(x - y)
+
+
+def elementwise(x):
+    y = np.sin(x) * np.exp(-x * x) + np.tanh(x) ** 2
+    z = np.log(1.0 + x * x) + np.sqrt(x * x + 1.0)
+    return np.sum(y * z) + np.mean(np.cos(x)) * 2.0
+
+
+def matrix_vector(W, x, b):
+    h = np.tanh(W @ x + b)
+    g = np.dot(W.T, h)
+    return np.sum(h * h) + np.sum(g * x)
+
+
+def broadcasting(m, v, s):
+    a = (m + v) * s
+    b = m * v[None, :] - s / (1.0 + v * v)
+    c = np.sum(a * b, axis=0)
+    return np.sum(c * v) + np.sum(np.mean(m, axis=1) * s)
+
+
+def broadcast_column(m, c):
+    y = np.exp(m * 0.3) * c + c * c
+    return np.sum(np.sum(y, axis=1, keepdims=True) * c)
+
+
+def vector_output(x, y):
+    return np.sin(x) * y + x * x
+
+
+def matrix_output(m, v):
+    return np.tanh(m * v) + m @ np.outer(v, v)
+
+
+# ---------------------------------------------------------------------------
+# Branches and early return
+# ---------------------------------------------------------------------------
+
+
+def if_elif_else(x, y):
+    s = np.sum(x)
+    if s > 1.0:
+        z = x * x * y
+    elif s > -1.0:
+        z = np.sin(x) * y * 2.0
+    else:
+        z = np.tanh(x) + y * y
+    if not np.sum(y) > 0.0:
+        z = z * x
+    return np.sum(z)
+
+
+def conditional_expression(x):
+    z = x * x if np.sum(x) > 0.0 else np.sin(x)
+    return np.sum(z * x)
+
+
+def early_return(x, y):
+    if np.sum(x) > 0.0:
+        return np.sum(np.sin(x) * y)
+    w = x * x * y
+    return np.sum(w * x)
+
+
+# ---------------------------------------------------------------------------
+# Loops: range, rows, enumerate, zip, while, break / continue
+# ---------------------------------------------------------------------------
+
+
+def range_loop(x, n):
+    y = x * 1.0
+    for i in range(n):
+        y = np.sin(y) * x + 0.1 * i
+    return np.sum(y * y)
+
+
+def rows_loop(m, v):
+    total = 0.0
+    for row in m:
+        total = total + np.sum(np.tanh(row * v))
+    return total
+
+
+def enumerate_loop(m):
+    total = 0.0
+    for i, row in enumerate(m):
+        total = total + np.sum(row * row * row) * (i + 1.0)
+    return total
+
+
+def zip_loop(xs, ys):
+    total = 0.0
+    for a, b in zip(xs, ys):
+        total = total + np.sum(np.sin(a) * b)
+    return total
+
+
+def while_loop(x):
+    y = x * 1.0
+    k = 0
+    while k < 4:
+        y = y * np.cos(y) + x
+        k = k + 1
+    return np.sum(y)
+
+
+def while_value_dependent(x):
+    y = x * 1.0
+    while np.sum(y * y) < 20.0:
+        y = y * 1.5 + np.sin(y) * 0.1
+    return np.sum(y * x)
+
+
+def break_continue(x):
+    y = x * 1.0
+    total = 0.0
+    for i in range(8):
+        if i % 3 == 1:
+            continue
+        y = y * 1.2 + np.sin(y)
+        total = total + np.sum(y * x)
+        if np.sum(y) > 8.0:
+            break
+    return total
+
+
+def loop_with_branch(x):
+    y = x * 1.0
+    for i in range(5):
+        if np.sum(y) > 0.0:
+            y = y - np.exp(y * 0.3)
+        else:
+            y = y + np.sin(y) * 2.0 + 1.0
+    return np.sum(y * y)
+
+
+def nested_loops(x, n):
+    y = x * 1.0
+    for i in range(n):
+        for j in range(2):
+            y = np.sin(y) * x + 0.1 * j
+        y = y * 0.9
+    return np.sum(y)
+
+
+def rnn(W, x, h0):
+    h = h0
+    for t in range(x.shape[0]):
+        h = np.tanh(W @ h + x[t])
+    return np.sum(h * h)
+
+
+# ---------------------------------------------------------------------------
+# In-place writes and data structures
+# ---------------------------------------------------------------------------
+
+
+def inplace_writes(x):
+    y = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        y[i] = np.sin(x[i]) * x[i]
+    return np.sum(y * y)
+
+
+def inplace_overwrite(x):
+    y = np.zeros(x.shape[0])
+    y[0] = x[0] * x[1]
+    y[1] = y[0] * x[2]
+    y[0] = y[1] * x[0]
+    return np.sum(y * x)
+
+
+def list_append(x):
+    out = []
+    for i in range(3):
+        out.append(x * i + np.sin(x))
+    return np.sum(out[0] * out[2]) + np.sum(sum(out))
+
+
+def list_literal_index(x, y):
+    items = [x, y, x * y]
+    return np.sum(items[2] * items[0]) + np.sum(items[-1])
+
+
+def dict_constant_keys(x):
+    d = {"a": x * 2.0, "b": np.sin(x)}
+    d["c"] = d["a"] * d["b"]
+    return np.sum(d["c"] + d["a"])
+
+
+def dict_read_and_overwrite(x, y):
+    d = {"a": x * 2.0, "b": np.sin(y)}
+    d["a"] = d["a"] * d["b"]
+    return np.sum(d["a"] * x) + np.sum(d["b"])
+
+
+def list_comprehension(x):
+    y = np.array([np.sin(v) * v for v in x])
+    return np.sum(y * y) + sum([v * v for v in x])
+
+
+# ---------------------------------------------------------------------------
+# Calls to module-level helpers and @astgrad.differentiable callees
+# ---------------------------------------------------------------------------
+
+
+def helper_square(u, scale=1.0):
+    return u * u * scale
+
+
+def helper_two(u, v):
+    return u * v, np.sin(u) + v
+
+
+def calls_helper_kwargs(x):
+    a = helper_square(x, scale=3.0)
+    b = helper_square(np.sin(x))
+    return np.sum(a * b)
+
+
+def calls_helper_multiple_returns(x, y):
+    p, q = helper_two(x, y)
+    return np.sum(p * q)
+
+
+def calls_helper_in_loop(x):
+    total = 0.0
+    y = x * 1.0
+    for i in range(3):
+        a, b = helper_two(y, x)
+        y = helper_square(a, scale=0.5) + b * 0.1
+        total = total + np.sum(y)
+    return total
+
+
+@astgrad.differentiable
+def smooth(u, k=2.0):
+    return np.tanh(k * u) * u
+
+
+def calls_differentiable(x):
+    y = smooth(x) + smooth(x * x, k=0.5)
+    return np.sum(y * x)
+
+
+# ---------------------------------------------------------------------------
+# The corpus: (id, function, arguments)
+# ---------------------------------------------------------------------------
+
+_rng = np.random.default_rng(2024)
+
+
+def _normal(*shape, scale=1.0):
+    return _rng.standard_normal(shape) * scale
+
+
+CASES = [
+    ("scalar_poly", scalar_poly, (0.7, -1.3)),
+    ("scalar_math", scalar_math, (0.4, 1.1)),
+    ("elementwise", elementwise, (_normal(4),)),
+    ("matrix_vector", matrix_vector, (_normal(3, 2, scale=0.5), _normal(2), _normal(3))),
+    ("broadcasting", broadcasting, (_normal(2, 3), _normal(3), 0.8)),
+    ("broadcast_column", broadcast_column, (_normal(2, 3), _normal(2, 1))),
+    ("vector_output", vector_output, (_normal(3), _normal(3))),
+    ("matrix_output", matrix_output, (_normal(2, 2), _normal(2))),
+    ("if_first_branch", if_elif_else, (np.array([0.9, 0.8, 0.6]), np.array([0.5, -0.2, 0.3]))),
+    ("if_elif_branch", if_elif_else, (np.array([0.4, -0.3, 0.2]), np.array([-0.5, -0.2, 0.3]))),
+    ("if_else_branch", if_elif_else, (np.array([-0.9, -0.8, -0.6]), np.array([0.5, 0.7, -0.3]))),
+    ("cond_expr_true", conditional_expression, (np.array([0.5, 0.3]),)),
+    ("cond_expr_false", conditional_expression, (np.array([-0.5, 0.2]),)),
+    ("early_return_taken", early_return, (np.array([0.6, 0.1]), np.array([1.2, -0.4]))),
+    ("early_return_not_taken", early_return, (np.array([-0.6, 0.1]), np.array([1.2, -0.4]))),
+    ("range_loop_0", range_loop, (_normal(3), 0)),
+    ("range_loop_4", range_loop, (_normal(3), 4)),
+    ("rows_loop", rows_loop, (_normal(4, 3), _normal(3))),
+    ("enumerate_loop", enumerate_loop, (_normal(3, 2),)),
+    ("zip_loop", zip_loop, (_normal(3, 2), _normal(4, 2))),
+    ("while_loop", while_loop, (_normal(3, scale=0.5),)),
+    ("while_value_dependent", while_value_dependent, (np.array([0.7, 1.1, 0.9]),)),
+    ("break_continue_breaks", break_continue, (np.array([1.5, 1.0]),)),
+    ("break_continue_runs_out", break_continue, (np.array([-2.0, -1.0]),)),
+    ("loop_with_branch", loop_with_branch, (np.array([0.4, 0.12, -0.08]),)),
+    ("nested_loops", nested_loops, (_normal(3, scale=0.5), 3)),
+    ("rnn", rnn, (_normal(3, 3, scale=0.5), _normal(4, 3), _normal(3, scale=0.3))),
+    ("inplace_writes", inplace_writes, (_normal(4),)),
+    ("inplace_overwrite", inplace_overwrite, (_normal(3),)),
+    ("list_append", list_append, (_normal(3),)),
+    ("list_literal_index", list_literal_index, (_normal(3), _normal(3))),
+    ("dict_constant_keys", dict_constant_keys, (_normal(3),)),
+    ("dict_read_and_overwrite", dict_read_and_overwrite, (_normal(3), _normal(3))),
+    ("list_comprehension", list_comprehension, (_normal(4),)),
+    ("helper_kwargs", calls_helper_kwargs, (_normal(3),)),
+    ("helper_multiple_returns", calls_helper_multiple_returns, (_normal(3), _normal(3))),
+    ("helper_in_loop", calls_helper_in_loop, (_normal(2, scale=0.5),)),
+    ("differentiable_callee", calls_differentiable, (_normal(3),)),
+]
+
+
+def is_float_arg(x):
+    """The arguments astgrad differentiates: floats and float arrays, never ints."""
+    if isinstance(x, np.ndarray):
+        return np.issubdtype(x.dtype, np.floating)
+    return isinstance(x, float)
+
+
+def float_positions(args):
+    return tuple(i for i, x in enumerate(args) if is_float_arg(x))
+
+
+def scalar_output(fn, args):
+    return np.ndim(fn(*args)) == 0

@@ -1,0 +1,28 @@
+"""benchmarks/run.py --quick runs, checks every gradient and prints every workload row.
+
+Timings are not asserted (they depend on the machine); peers may be missing (n/a).
+"""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WORKLOAD_ROWS = ("1 scalar loop", "2 MLP", "3 logistic regr.", "4 RNN (BPTT)", "5 elementwise",
+                 "6 HVP (MLP, W1)", "7 MLP via tape")
+
+
+def test_quick_benchmark_run_prints_the_table():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    for row in WORKLOAD_ROWS:
+        assert any(line.startswith(row) for line in out.splitlines()), f"no row for {row!r}:\n{out}"
+    for system in ("numpy primal", "hand-written", "astgrad grad()", "astgrad raw"):
+        assert system in out
+    assert "gradients checked against hand-written: all agree" in out
+    assert "peak memory" in out and "issue 3 RNN memory" in out
+    assert "cache hit" in out

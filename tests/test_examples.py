@@ -1,0 +1,121 @@
+"""Every example runs to completion, and the command line (python -m astgrad) works.
+
+Each script runs in a subprocess from the repository root with src/ on PYTHONPATH,
+so these tests pass with or without `pip install -e .`.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+
+# Text these examples must print (besides exiting 0); any other example must exit 0
+# and print something.
+EXPECTED = {
+    "quickstart.py": ["df/dx", "matches the hand-derived derivative"],
+    "logistic_regression.py": ["step   0", "step 100", "final"],
+    "show_source.py": ["def grad_predict(", "def grad_power_sum(", ".pop()"],
+    "rnn.py": ["generated gradient:", "step   0  loss", "step 200  loss", "final     loss"],
+}
+
+
+def run(*args, timeout=60):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_the_required_examples_exist():
+    assert set(EXPECTED) <= {path.name for path in EXAMPLES}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_example_runs(path):
+    result = run(str(path.relative_to(ROOT)))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip(), f"{path.name} printed nothing"
+    for text in EXPECTED.get(path.name, ()):
+        assert text in result.stdout, f"{path.name} did not print {text!r}:\n{result.stdout}"
+
+
+def test_cli_demo():
+    result = run("-m", "astgrad", "demo")
+    assert result.returncode == 0, result.stderr
+    assert "def loss(w, x):" in result.stdout           # the function
+    assert "d loss / d w = [" in result.stdout           # its gradient values
+    assert "def grad_loss(" in result.stdout             # the emitted gradient
+
+
+def test_cli_show_prints_gradient_source():
+    result = run("-m", "astgrad", "show", "examples/show_source.py:predict", "--wrt", "0,1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.lstrip().startswith("def grad_predict(")
+    assert "return" in result.stdout
+
+
+def test_cli_show_accepts_parameter_names():
+    by_name = run("-m", "astgrad", "show", "examples/show_source.py:predict", "--wrt", "w,b")
+    by_index = run("-m", "astgrad", "show", "examples/show_source.py:predict", "--wrt", "0,1")
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout == by_index.stdout
+
+
+def test_cli_show_default_wrt_is_first_argument():
+    result = run("-m", "astgrad", "show", "examples/logistic_regression.py:mean_log_loss")
+    assert result.returncode == 0, result.stderr
+    assert "def grad_mean_log_loss(" in result.stdout
+
+
+def test_cli_without_arguments_prints_usage():
+    result = run("-m", "astgrad")
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.fixture
+def unsupported(tmp_path):
+    path = tmp_path / "unsupported.py"
+    path.write_text(textwrap.dedent("""\
+        def f(x):
+            try:
+                y = x * x
+            finally:
+                pass
+            return y
+        """))
+    return path
+
+
+@pytest.mark.parametrize("case, args, expected", [
+    ("missing file", ["show", "no/such/file.py:f"], "no such file"),
+    ("missing function", ["show", "examples/show_source.py:nope"], "no function named 'nope'"),
+    ("no FUNC part", ["show", "examples/show_source.py"], "FILE.py:FUNCTION"),
+    ("wrt out of range", ["show", "examples/show_source.py:predict", "--wrt", "7"], "wrt"),
+    ("wrt unknown name", ["show", "examples/show_source.py:predict", "--wrt", "q"], "'q'"),
+    ("unknown command", ["frobnicate"], "invalid choice"),
+    ("show without target", ["show"], "required"),
+])
+def test_cli_errors_are_one_line_with_exit_code_2(case, args, expected):
+    result = run("-m", "astgrad", *args)
+    assert result.returncode == 2, (case, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, (case, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert expected in lines[0], (case, lines[0])
+
+
+def test_cli_unsupported_code_names_file_and_line(unsupported):
+    result = run("-m", "astgrad", "show", f"{unsupported}:f")
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{unsupported}:2" in lines[0]

@@ -1,0 +1,585 @@
+"""The rule table as a whole, the runtime helpers, and every tangent template.
+
+* Every primitive with an adjoint rule has a tangent rule and vice versa, and every
+  function a template calls has rules itself (closed vocabulary), so generated code
+  can be differentiated again.
+* Forward mode does not exist yet, so each tangent template is evaluated directly
+  (tests/rule_harness.py) on one or more calls and compared with a central finite
+  difference (fd.numerical_jvp); the adjoint template of the same call must be its
+  transpose: <c, tangent(t)> == <adjoint(c), t> (this also checks the runtime helpers'
+  adjoints, which first-order gradients never run).
+* Unit tests of the helpers themselves.
+"""
+
+import builtins
+import inspect
+import math
+import numbers
+import operator
+
+import gast
+import numpy as np
+import pytest
+
+import astgrad  # noqa: F401  (registers the rules)
+from astgrad import runtime as rt
+from astgrad.rules import registry
+from fd import assert_close, numerical_jvp
+from rule_harness import as_callable, inner, run_adjoint, run_tangent
+
+RNG = np.random.default_rng(3)
+
+
+def N(*shape):
+    return float(RNG.standard_normal()) if not shape else RNG.standard_normal(shape)
+
+
+def P(*shape):
+    return float(RNG.uniform(0.5, 2.0)) if not shape else RNG.uniform(0.5, 2.0, shape)
+
+
+def U(*shape):
+    return float(RNG.uniform(-0.8, 0.8)) if not shape else RNG.uniform(-0.8, 0.8, shape)
+
+
+def A(*shape):
+    """|x| in [0.3, 2] with random signs: away from kinks at 0."""
+    x = RNG.uniform(0.3, 2.0, shape) * RNG.choice([-1.0, 1.0], size=shape)
+    return float(x) if not shape else x
+
+
+def M(n, *batch):
+    return RNG.standard_normal(batch + (n, n)) * 0.3 + 2.0 * np.eye(n)
+
+
+# ---------------------------------------------------------------------------------
+# the table is complete and closed
+# ---------------------------------------------------------------------------------
+
+def _builtin(table):
+    """The keys of astgrad's own rules (other tests register user rules too)."""
+    return {key for key, template in table.items() if template.fn.__module__.startswith("astgrad.")}
+
+
+def test_every_adjoint_has_a_tangent_and_vice_versa():
+    adjoints, tangents = _builtin(registry.ADJOINTS), _builtin(registry.TANGENTS)
+    missing_tangent = sorted(registry.describe(k) for k in adjoints - tangents)
+    missing_adjoint = sorted(registry.describe(k) for k in tangents - adjoints)
+    assert not missing_tangent, f"adjoint rules without a tangent rule: {missing_tangent}"
+    assert not missing_adjoint, f"tangent rules without an adjoint rule: {missing_adjoint}"
+
+
+def test_no_primitive_is_both_differentiable_and_not():
+    both = set(registry.ADJOINTS) & set(registry.NON_DIFFERENTIABLE)
+    assert not both, sorted(registry.describe(k) for k in both)
+
+
+_OPERATORS = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul, gast.Div: operator.truediv,
+    gast.Pow: operator.pow, gast.MatMult: operator.matmul, gast.Mod: operator.mod,
+    gast.USub: operator.neg, gast.UAdd: operator.pos,
+}
+_MISSING = object()
+
+
+def _has_rules(obj):
+    key = registry.rule_key(obj)
+    return key in registry.NON_DIFFERENTIABLE or (key in registry.ADJOINTS and key in registry.TANGENTS)
+
+
+def _problems(template):
+    params = set(template.param_names)
+    local = set()
+    for stmt in template.body:
+        if registry.derivative_target(stmt) is None:
+            for node in gast.walk(stmt):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                    local.add(node.id)
+    found = []
+    for stmt in template.body:
+        target = registry.derivative_target(stmt)
+        if target is not None and target not in params:
+            found.append(f"d[{target}] names no parameter")
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Subscript) and registry.derivative_ref(node) is None:
+                if not _has_rules(operator.getitem):
+                    found.append("indexing")
+            if isinstance(node, (gast.BinOp, gast.UnaryOp)):
+                op = _OPERATORS.get(type(node.op))
+                if op is None or not _has_rules(op):
+                    found.append(f"operator {type(node.op).__name__}")
+            if isinstance(node, (gast.BoolOp, gast.IfExp, gast.Lambda, gast.ListComp, gast.GeneratorExp)):
+                found.append(f"{type(node).__name__} (not a core operation)")
+            if isinstance(node, gast.Call):
+                path = []
+                func = node.func
+                while isinstance(func, gast.Attribute):
+                    path.insert(0, func.attr)
+                    func = func.value
+                if not isinstance(func, gast.Name):
+                    found.append("a call of a computed function")
+                    continue
+                path.insert(0, func.id)
+                if path[0] in params or path[0] in local:
+                    found.append(f"method call {'.'.join(path)}() (use a function with rules)")
+                    continue
+                obj = template.globals.get(path[0], getattr(builtins, path[0], _MISSING))
+                for part in path[1:]:
+                    obj = getattr(obj, part, _MISSING)
+                if obj is _MISSING:
+                    found.append(f"unknown name {'.'.join(path)}")
+                elif not _has_rules(obj):
+                    found.append(f"{'.'.join(path)} has no adjoint+tangent rules")
+    for p in template.signature.parameters.values():
+        default = p.default
+        if default is inspect.Parameter.empty:
+            continue
+        simple = default is None or isinstance(default, (bool, int, float, str)) or (
+            isinstance(default, tuple) and all(v is None or isinstance(v, (bool, int, float, str)) for v in default))
+        if not simple:
+            found.append(f"default {p.name}={default!r} is not a simple constant")
+    return found
+
+
+def test_templates_only_call_functions_with_rules():
+    """Closed vocabulary: grad(grad(f)) differentiates the templates' own calls."""
+    problems = {}
+    for table in (registry.ADJOINTS, registry.TANGENTS):
+        for key, template in table.items():
+            if not template.fn.__module__.startswith("astgrad."):
+                continue
+            found = _problems(template)
+            if found:
+                problems[f"{template.kind} {registry.describe(key)}"] = sorted(set(found))
+    assert not problems, "\n".join(f"{k}: {v}" for k, v in sorted(problems.items()))
+
+
+def test_tangent_terms_mention_exactly_one_input_tangent():
+    for key, template in registry.TANGENTS.items():
+        if not template.fn.__module__.startswith("astgrad."):
+            continue
+        for stmt in template.body:
+            if registry.derivative_target(stmt) is None:
+                refs = [registry.derivative_ref(n) for n in gast.walk(stmt) if registry.derivative_ref(n)]
+                assert not refs, f"{registry.describe(key)}: a temporary uses a derivative"
+                continue
+            refs = [registry.derivative_ref(n) for n in gast.walk(stmt.value) if registry.derivative_ref(n)]
+            assert len(refs) == 1 and refs[0] != template.result, \
+                f"tangent of {registry.describe(key)}: a term must mention exactly one input tangent, got {refs}"
+
+
+def test_adjoint_statements_are_self_contained():
+    """A statement d[x] = e may be dropped, so temporaries never depend on d[...] of an input."""
+    for key, template in registry.ADJOINTS.items():
+        for stmt in template.body:
+            if registry.derivative_target(stmt) is None:
+                refs = {registry.derivative_ref(n) for n in gast.walk(stmt) if registry.derivative_ref(n)}
+                assert refs <= {template.result}, f"{registry.describe(key)}: temporary uses {refs}"
+
+
+# ---------------------------------------------------------------------------------
+# every tangent template against finite differences, every adjoint as its transpose
+# ---------------------------------------------------------------------------------
+
+def _float_leaf(v):
+    return (isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f"))
+
+
+def _differentiable(v):
+    if isinstance(v, (list, tuple)):
+        return len(v) > 0 and all(_differentiable(item) for item in v)
+    return _float_leaf(v)
+
+
+def _random_like(v):
+    if isinstance(v, (list, tuple)):
+        return [_random_like(item) for item in v]
+    return N(*np.shape(v)) if isinstance(v, np.ndarray) else N()
+
+
+def _leaves(v):
+    if isinstance(v, (list, tuple)):
+        return [leaf for item in v for leaf in _leaves(item)]
+    return [v]
+
+
+def _rebuild(v, leaves):
+    if isinstance(v, (list, tuple)):
+        return type(v)(_rebuild(item, leaves) for item in v)
+    return leaves.pop(0)
+
+
+# (primitive, args, kwargs); args are built lazily so each case has fresh numbers.
+CASES = [
+    # operators
+    (operator.add, lambda: (N(3, 4), N(4)), {}), (operator.sub, lambda: (N(3, 1), N(4)), {}),
+    (operator.mul, lambda: (N(3, 4), N(4)), {}), (operator.truediv, lambda: (N(3, 4), A(3, 1)), {}),
+    (operator.pow, lambda: (P(3, 4), N(4)), {}), (operator.pow, lambda: (P(), N(3)), {}),
+    (operator.matmul, lambda: (N(2, 3), N(3, 4)), {}), (operator.matmul, lambda: (N(3), N(5, 3, 4)), {}),
+    (operator.mod, lambda: (P(3), P(3) + 1.0), {}), (operator.neg, lambda: (N(3),), {}),
+    (operator.pos, lambda: (N(),), {}), (operator.getitem, lambda: (N(4, 3), (slice(None, None, 2), [0, 0, 1])), {}),
+    (operator.getitem, lambda: ([N(), N(2)], 1), {}),
+    # math
+    (math.sin, lambda: (N(),), {}), (math.cos, lambda: (N(),), {}), (math.tan, lambda: (U(),), {}),
+    (math.asin, lambda: (U(),), {}), (math.acos, lambda: (U(),), {}), (math.atan, lambda: (N(),), {}),
+    (math.atan2, lambda: (N(), P()), {}), (math.sinh, lambda: (N(),), {}), (math.cosh, lambda: (N(),), {}),
+    (math.tanh, lambda: (N(),), {}), (math.exp, lambda: (N(),), {}), (math.expm1, lambda: (N(),), {}),
+    (math.log, lambda: (P(),), {}), (math.log, lambda: (P(), P() + 1.0), {}), (math.log1p, lambda: (P(),), {}),
+    (math.log2, lambda: (P(),), {}), (math.log10, lambda: (P(),), {}), (math.sqrt, lambda: (P(),), {}),
+    (math.pow, lambda: (P(), N()), {}), (math.hypot, lambda: (A(), A()), {}), (math.fabs, lambda: (A(),), {}),
+    # builtins
+    (builtins.abs, lambda: (A(3),), {}), (builtins.max, lambda: (N(), N()), {}),
+    (builtins.min, lambda: (N(), N()), {}), (builtins.sum, lambda: ([N(3), N(3), N(1)],), {}),
+    (builtins.sum, lambda: (N(3, 4),), {}), (builtins.sum, lambda: ([N(), N()], N()), {}),
+    (builtins.float, lambda: (N(),), {}),
+    # numpy elementwise
+    (np.sin, lambda: (N(3),), {}), (np.cos, lambda: (N(3),), {}), (np.tan, lambda: (U(3),), {}),
+    (np.arcsin, lambda: (U(3),), {}), (np.arccos, lambda: (U(3),), {}), (np.arctan, lambda: (N(3),), {}),
+    (np.sinh, lambda: (N(3),), {}), (np.cosh, lambda: (N(3),), {}), (np.tanh, lambda: (N(3),), {}),
+    (np.arcsinh, lambda: (N(3),), {}), (np.arccosh, lambda: (P(3) + 1.0,), {}), (np.arctanh, lambda: (U(3),), {}),
+    (np.exp, lambda: (N(3),), {}), (np.expm1, lambda: (N(3),), {}), (np.exp2, lambda: (N(3),), {}),
+    (np.log, lambda: (P(3),), {}), (np.log1p, lambda: (P(3),), {}), (np.log2, lambda: (P(3),), {}),
+    (np.log10, lambda: (P(3),), {}), (np.sqrt, lambda: (P(3),), {}), (np.cbrt, lambda: (A(3),), {}),
+    (np.square, lambda: (N(3),), {}), (np.absolute, lambda: (A(3),), {}), (np.fabs, lambda: (A(3),), {}),
+    (np.negative, lambda: (N(3),), {}), (np.positive, lambda: (N(3),), {}),
+    (np.reciprocal, lambda: (A(3),), {}),
+    (np.add, lambda: (N(3, 1), N(4)), {}), (np.subtract, lambda: (N(), N(3)), {}),
+    (np.multiply, lambda: (N(3, 4), N(4)), {}), (np.divide, lambda: (N(4), A(3, 1)), {}),
+    (np.power, lambda: (P(3, 4), N(4)), {}), (np.arctan2, lambda: (N(3, 4), A(4)), {}),
+    (np.hypot, lambda: (A(3, 1), A(4)), {}), (np.remainder, lambda: (P(3), P(3) + 1.0), {}),
+    (np.maximum, lambda: (N(3, 4), N(4)), {}), (np.minimum, lambda: (N(3, 1), N(4)), {}),
+    (np.where, lambda: (N(3, 4) > 0, N(3, 4), N(4)), {}),
+    (np.clip, lambda: (N(3, 4), N(4) - 0.5, N(3, 1) + 0.5), {}), (np.clip, lambda: (N(3, 4), None, 0.2), {}),
+    # reductions
+    (np.sum, lambda: (N(2, 3, 4),), {"axis": (0, 2)}), (np.sum, lambda: (N(2, 3),), {"keepdims": True}),
+    (np.mean, lambda: (N(2, 3, 4),), {"axis": 1}), (np.prod, lambda: (N(2, 3, 4),), {"axis": -1}),
+    (np.prod, lambda: (N(3, 4),), {"axis": None, "keepdims": True}),
+    (np.max, lambda: (N(3, 4),), {"axis": 0}), (np.min, lambda: (N(3, 4),), {"axis": 1, "keepdims": True}),
+    (np.amax, lambda: (N(3, 4),), {}), (np.amin, lambda: (N(3, 4),), {"axis": -1}),
+    (np.var, lambda: (N(3, 4),), {"axis": 1, "ddof": 1}), (np.std, lambda: (N(3, 4),), {"axis": 0}),
+    (np.cumsum, lambda: (N(3, 4),), {"axis": 1}), (np.cumsum, lambda: (N(3, 4),), {}),
+    # linear algebra
+    (np.matmul, lambda: (N(5, 2, 3), N(3)), {}), (np.dot, lambda: (N(2, 3), N(4, 3, 5)), {}),
+    (np.dot, lambda: (N(), N(3)), {}), (np.inner, lambda: (N(2, 3), N(4, 3)), {}),
+    (np.outer, lambda: (N(3), N(2, 2)), {}),
+    (np.einsum, lambda: ("ij,jk->ik", N(2, 3), N(3, 4)), {}), (np.einsum, lambda: ("ii->i", N(3, 3)), {}),
+    (np.einsum, lambda: ("...i,...i", N(1, 3), N(2, 3)), {}),
+    (np.einsum, lambda: ("ij,jk,kl->il", N(2, 3), N(3, 4), N(4, 2)), {}),
+    (np.trace, lambda: (N(3, 4),), {"offset": 1}), (np.trace, lambda: (N(2, 3, 3),), {"axis1": 1, "axis2": 2}),
+    (np.linalg.inv, lambda: (M(3),), {}), (np.linalg.det, lambda: (M(3, 2),), {}),
+    (np.linalg.solve, lambda: (M(3), N(3)), {}), (np.linalg.solve, lambda: (M(3), N(3, 2)), {}),
+    (np.linalg.norm, lambda: (N(3, 4),), {}), (np.linalg.norm, lambda: (N(3, 4),), {"axis": 1, "keepdims": True}),
+    # shapes
+    (np.reshape, lambda: (N(3, 4), (2, 6)), {}), (np.ravel, lambda: (N(3, 4),), {}),
+    (np.transpose, lambda: (N(2, 3, 4), (2, 0, 1)), {}), (np.swapaxes, lambda: (N(2, 3, 4), 0, 2), {}),
+    (np.moveaxis, lambda: (N(2, 3, 4), 0, -1), {}), (np.expand_dims, lambda: (N(3, 4), (0, 2)), {}),
+    (np.squeeze, lambda: (N(3, 1),), {}), (np.broadcast_to, lambda: (N(3, 1), (2, 3, 4)), {}),
+    (np.flip, lambda: (N(3, 4), 0), {}),
+    (np.concatenate, lambda: ([N(2, 3), N(1, 3)],), {}), (np.concatenate, lambda: ([N(2, 3), N(4)],), {"axis": None}),
+    (np.stack, lambda: ([N(2, 3), N(2, 3)],), {"axis": 1}),
+    # constructors and conversions
+    (np.array, lambda: ([N(), N(), N()],), {}), (np.array, lambda: ([[N(), N()], [N(), N()]],), {}),
+    (np.array, lambda: (N(3),), {"ndmin": 2}), (np.asarray, lambda: ([N(2), N(2)],), {}),
+    (np.full, lambda: ((2, 3), N()), {}), (np.full_like, lambda: (N(3), N()), {}),
+    (np.linspace, lambda: (N(), N(), 5), {}), (np.linspace, lambda: (N(2), N(2), 4), {"endpoint": False}),
+    (np.arange, lambda: (0.25, 2.0, 0.5 + 0.1 * P()), {}), (np.float64, lambda: (N(),), {}),
+    (np.copy, lambda: (N(3),), {}),
+    # ndarray methods and attributes
+    (np.ndarray.sum, lambda: (N(3, 4), 1), {}), (np.ndarray.mean, lambda: (N(3, 4),), {"keepdims": True}),
+    (np.ndarray.prod, lambda: (N(3, 4), 0), {}), (np.ndarray.max, lambda: (N(3, 4),), {"axis": 1}),
+    (np.ndarray.min, lambda: (N(3, 4),), {}), (np.ndarray.var, lambda: (N(3, 4),), {"ddof": 1}),
+    (np.ndarray.std, lambda: (N(3, 4), 1), {}), (np.ndarray.cumsum, lambda: (N(3, 4), 0), {}),
+    (np.ndarray.reshape, lambda: (N(3, 4), 2, 6), {}), (np.ndarray.reshape, lambda: (N(3, 4), (12,)), {}),
+    (np.ndarray.transpose, lambda: (N(2, 3, 4),), {}), (np.ndarray.transpose, lambda: (N(2, 3, 4), 1, 2, 0), {}),
+    (np.ndarray.T, lambda: (N(3, 4),), {}), (np.ndarray.dot, lambda: (N(2, 3), N(3)), {}),
+    (np.ndarray.trace, lambda: (N(3, 3),), {}), (np.ndarray.ravel, lambda: (N(3, 4),), {}),
+    (np.ndarray.flatten, lambda: (N(3, 4),), {}), (np.ndarray.squeeze, lambda: (N(1, 3),), {}),
+    (np.ndarray.swapaxes, lambda: (N(2, 3), 0, 1), {}), (np.ndarray.copy, lambda: (N(3),), {}),
+    (np.ndarray.astype, lambda: (N(3), np.float64), {}),
+    # runtime helpers
+    (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
+    (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),
+    (rt.broadcast_like, lambda: (N(3, 1), N(1, 4)), {}), (rt.unreduce, lambda: (N(3), N(3, 4), 1), {}),
+    (rt.unreduce, lambda: (N(), N(3, 4)), {}), (rt.unreduce, lambda: (N(1, 4), N(3, 4), 0, True), {}),
+    (rt.unindex, lambda: (N(3), N(5), [0, 2, 2]), {}), (rt.unindex, lambda: (N(2, 2), N(4, 3), (slice(1, 3), [0, 2])), {}),
+    (rt.unindex, lambda: (N(2), [N(2), N(2)], 0), {}),
+    (rt.cast_like, lambda: (N(), N(1, 1)), {}), (rt.cast_like, lambda: (N(3), N(3)), {"dtype": int}),
+    (rt.unstack_like, lambda: (N(2, 3), [N(3), N(3)]), {}),
+    (rt.unstack_like, lambda: (N(2, 2), [[N(), N()], [N(), N()]]), {}),
+    (rt.stack_like, lambda: ([N(3), N(3)], N(2, 3)), {}),
+    (rt.spread, lambda: (N(4), N(3, 4)), {}), (rt.spread, lambda: (N(2), [N(2), N(1, 2)]), {}),
+    (rt.gather, lambda: (N(3, 4), N(4)), {}), (rt.gather, lambda: ([N(2), N(3, 2)], N(2)), {}),
+    (rt.unconcatenate, lambda: (N(5, 2), [N(2, 2), N(3, 2)]), {}),
+    (rt.unconcatenate, lambda: (N(7), [N(2, 2), N(3)], None), {}),
+    (rt.unstack, lambda: (N(3, 2), [N(3), N(3)], 1), {}),
+    (rt.group_axes, lambda: (N(2, 3, 4), (0, 2)), {}), (rt.ungroup_axes, lambda: (N(3, 8), N(2, 3, 4), (0, 2)), {}),
+    (rt.prod_except, lambda: (N(2, 3, 4), 1), {}), (rt.prod_except, lambda: (N(3, 4),), {}),
+    (rt.prod_except, lambda: (N(2, 3, 4), (0, 2)), {}),
+    (rt.matmul_adjoint_left, lambda: (N(2, 4), N(2, 3), N(3, 4)), {}),
+    (rt.matmul_adjoint_left, lambda: (N(5, 4), N(3), N(5, 3, 4)), {}),
+    (rt.matmul_adjoint_right, lambda: (N(2, 4), N(2, 3), N(3, 4)), {}),
+    (rt.matmul_adjoint_right, lambda: (N(5, 2), N(5, 2, 3), N(3)), {}),
+    (rt.dot_adjoint_left, lambda: (N(2, 4, 5), N(2, 3), N(4, 3, 5)), {}),
+    (rt.dot_adjoint_right, lambda: (N(2, 4, 5), N(2, 3), N(4, 3, 5)), {}),
+    (rt.dot_adjoint_left, lambda: (N(3), N(), N(3)), {}),
+    (rt.inner_adjoint_left, lambda: (N(2, 4), N(2, 3), N(4, 3)), {}),
+    (rt.inner_adjoint_right, lambda: (N(2, 4), N(2, 3), N(4, 3)), {}),
+    (rt.untrace, lambda: (N(), N(3, 3)), {}), (rt.untrace, lambda: (N(2), N(2, 3, 4), 1, 1, 2), {}),
+    (rt.contract, lambda: ("ij,jk->ik", (2, 4), N(2, 3), N(3, 4)), {}),
+    (rt.contract, lambda: ("i,_->ii", (3, 3), N(3), N(3, 3)), {}),
+    (rt.contract, lambda: ("i->ij", (3, 2), N(3)), {}),
+    (rt.contract, lambda: ("ik,ij,_->kj", (1, 4), N(3, 1), N(3, 4), N(2)), {}),
+    # helpers of in-place writes and list appends (rules in containers.py)
+    (rt.snapshot, lambda: (N(3),), {}), (rt.zero_index, lambda: (N(4), 1), {}),
+    (rt.drop_last, lambda: ([N(2), N(2), N()],), {}), (rt.pad_last, lambda: ([N(2)], [N(2), N(3)]), {}),
+    (rt.append_derivative, lambda: ([N(2)], N(3)), {}),
+]
+
+# Registered tangents that the table above does not exercise, and why.
+NOT_IN_TABLE = {
+    np.float32: "rounds to float32, so a float64 finite difference cannot check it; see test_cast_rules",
+}
+
+
+def _case_id(case):
+    primitive, _, kwargs = case
+    name = registry.describe(primitive)
+    return name + ("-" + ",".join(f"{k}={v}" for k, v in kwargs.items()) if kwargs else "")
+
+
+RULE_TABLE_MODULES = ("astgrad.rules.operators", "astgrad.rules.numpy_rules", "astgrad.rules.math_rules",
+                      "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules")
+
+
+def test_every_tangent_is_exercised():
+    covered = {registry.rule_key(p) for p, _, _ in CASES} | {registry.rule_key(p) for p in NOT_IN_TABLE}
+    missing = sorted(registry.describe(k) for k, t in registry.TANGENTS.items()
+                     if t.fn.__module__ in RULE_TABLE_MODULES and k not in covered)
+    assert not missing, f"add a case to CASES for: {missing}"
+
+
+def _active(template, args, kwargs):
+    """{parameter: value} of the arguments that carry derivatives (floats, float arrays,
+    lists of them); a vararg maps to its tuple."""
+    bound = template.signature.bind(*args, **kwargs)
+    return {name: value for name, value in bound.arguments.items()
+            if (name == template.vararg and any(_differentiable(v) for v in value)) or
+            (name != template.vararg and _differentiable(value))}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_tangent_matches_finite_differences_and_adjoint_is_its_transpose(case):
+    primitive, make_args, kwargs = case
+    args = make_args()
+    template = registry.TANGENTS[registry.rule_key(primitive)]
+    active = _active(template, args, kwargs)
+    assert active, "the case has no differentiable argument"
+    tangents = {}
+    for name, value in active.items():
+        if name == template.vararg:
+            tangents[name] = [_random_like(v) if _differentiable(v) else None for v in value]
+        else:
+            tangents[name] = _random_like(value)
+    y, jvp = run_tangent(primitive, args, kwargs, tangents)
+    assert jvp is not None, "every tangent term was dropped"
+
+    # finite differences over the positional arguments (all differentiable inputs are positional)
+    params = list(template.signature.parameters)
+    first_vararg = params.index(template.vararg) if template.vararg else len(args)
+    flat_args = list(args)
+    flat_tangents = [tangents.get(template.vararg, [None] * len(args))[p - first_vararg] if p >= first_vararg
+                     else tangents.get(params[p]) for p in range(len(args))]
+
+    def f(*leaves):
+        leaves = list(leaves)
+        rebuilt = [_rebuild(a, leaves) if t is not None else a for a, t in zip(flat_args, flat_tangents)]
+        return as_callable(primitive)(*rebuilt, **kwargs)
+
+    leaf_args = tuple(leaf for a, t in zip(flat_args, flat_tangents) if t is not None for leaf in _leaves(a))
+    leaf_tangents = tuple(leaf for t in flat_tangents if t is not None for leaf in _leaves(t))
+    expected = numerical_jvp(f, leaf_args, leaf_tangents)
+    if isinstance(y, list):
+        expected = list(expected)
+    assert_close(jvp if not isinstance(y, (list, tuple)) else list(jvp), expected, rtol=1e-5, atol=1e-6,
+                 msg="tangent template vs finite differences")
+    assert np.shape(jvp) == np.shape(y) if not isinstance(y, (list, tuple)) else len(jvp) == len(y)
+
+    # the adjoint template is the transpose of the tangent template
+    cotangent = _random_like(y) if not isinstance(y, (list, tuple)) else [_random_like(v) for v in y]
+    _, adjoints = run_adjoint(primitive, args, kwargs, cotangent, wrt=set(active))
+    lhs = inner(cotangent, jvp)
+    rhs = 0.0
+    for name, t in tangents.items():
+        contribution = adjoints.get(name)
+        if contribution is None:
+            continue
+        if name == template.vararg:
+            for c, tt, v in zip(contribution, t, active[name]):
+                if tt is not None:
+                    assert np.shape(c) == np.shape(v), f"adjoint of {name} has shape {np.shape(c)}"
+                    rhs += inner(c, tt)
+        else:
+            if not isinstance(active[name], (list, tuple)):
+                assert np.shape(contribution) == np.shape(active[name]), \
+                    f"adjoint of {name} has shape {np.shape(contribution)}, input {np.shape(active[name])}"
+            rhs += inner(contribution, t)
+    assert math.isclose(lhs, rhs, rel_tol=1e-9, abs_tol=1e-9), f"<c, jvp> = {lhs} but <vjp, t> = {rhs}"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if all(
+    not isinstance(a, float) for a in c[1]())], ids=lambda c: _case_id(c))
+def test_adjoints_keep_float32(case):
+    """With float32 array inputs (and the cotangent of the float32 result), every adjoint
+    of an array input is float32."""
+    primitive, make_args, kwargs = case
+    args = tuple(a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == np.float64 else
+                 [v.astype(np.float32) if isinstance(v, np.ndarray) else v for v in a] if isinstance(a, list) else a
+                 for a in make_args())
+    template = registry.ADJOINTS[registry.rule_key(primitive)]
+    bound = template.signature.bind(*args, **kwargs).arguments
+    y = as_callable(primitive)(*args, **kwargs)
+    if isinstance(y, list) or np.result_type(y) != np.float32:
+        pytest.skip("result is not a float32 array")
+    cotangent = np.ones_like(y) if isinstance(y, np.ndarray) else np.float32(1.0)
+    _, adjoints = run_adjoint(primitive, args, kwargs, cotangent, wrt=set(bound))
+    for name, value in adjoints.items():
+        values = value if name == template.vararg else [value]
+        inputs = bound[name] if name == template.vararg else [bound[name]]
+        for v, x in zip(values, inputs):
+            if isinstance(x, np.ndarray) and x.dtype == np.float32:
+                assert np.result_type(v) == np.float32, f"adjoint of {name} is {np.result_type(v)}"
+
+
+# ---------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("g_shape, x_shape", [((3, 4), (4,)), ((3, 4), (3, 1)), ((2, 3, 4), (1, 4)),
+                                              ((3, 4), ()), ((3, 4), (3, 4)), ((4,), (3, 4)), ((3, 1), (1, 4))])
+def test_unbroadcast_and_broadcast_like_are_transposes(g_shape, x_shape):
+    g, c = N(*g_shape) if g_shape else N(), N(*x_shape) if x_shape else N()
+    x = np.zeros(x_shape)
+    u = rt.unbroadcast(g, x)
+    assert np.shape(u) == x_shape
+    assert math.isclose(inner(c, u), inner(rt.broadcast_like(c, g), g), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_unbroadcast_sums_over_broadcast_axes():
+    assert_close(rt.unbroadcast(np.ones((2, 3, 4)), np.zeros((3, 1))), np.full((3, 1), 8.0))
+    assert_close(rt.unbroadcast(np.ones((3, 4)), 0.0), 12.0)
+
+
+def test_broadcasting_a_python_float_keeps_float32():
+    x = np.zeros((2, 3), dtype=np.float32)
+    assert rt.broadcast_like(1.0, x).dtype == np.float32
+    assert rt.unreduce(1.0, x).dtype == np.float32
+    assert rt.unbroadcast(1.0, x).dtype == np.float32
+
+
+@pytest.mark.parametrize("axis, keepdims", [(None, False), (None, True), (0, False), (-1, True), ((0, 2), False)])
+def test_unreduce_is_the_transpose_of_sum(axis, keepdims):
+    x = N(2, 3, 4)
+    g = N(*np.shape(np.sum(x, axis=axis, keepdims=keepdims)))
+    c = N(2, 3, 4)
+    assert math.isclose(inner(c, rt.unreduce(g, x, axis, keepdims)),
+                        inner(np.sum(c, axis=axis, keepdims=keepdims), g), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("index", [
+    2, -1, slice(None, None, 2), slice(4, 0, -2), (1, -2), (slice(1, None), [0, 0, 2]),
+    (np.array([0, 0, 3]), np.array([1, 1, 2])), np.array([True, False, True, True, False]),
+    (None, 1), (Ellipsis, 2), (Ellipsis, None, 0), [1, 1, 1], (slice(None), None, np.array([2, 2])),
+], ids=repr)
+def test_unindex_is_the_transpose_of_indexing(index):
+    x = N(5, 4)
+    g = N(*np.shape(x[index]))
+    c = N(5, 4)
+    u = rt.unindex(g, x, index)
+    assert u.shape == x.shape and u.dtype == x.dtype
+    assert math.isclose(inner(c, u), inner(c[index], g), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_unindex_lists():
+    xs = [1.0, np.zeros(2), 3.0]
+    u = rt.unindex(np.ones(2), xs, 1)
+    assert isinstance(u, rt.AdjointList) and u[0] == 0.0 and list(u[1]) == [1.0, 1.0]
+    u = rt.unindex([5.0, 6.0], xs, slice(None, None, 2))
+    assert u[0] == 5.0 and u[2] == 6.0
+    assert rt.unindex(np.float32(2.0), np.zeros(3, np.float32), 1).dtype == np.float32
+
+
+def test_prod_except_handles_zeros_exactly():
+    x = np.array([[2.0, 0.0, 3.0], [0.0, 0.0, 4.0], [1.0, 2.0, 3.0]])
+    assert_close(rt.prod_except(x, 1), [[0.0, 6.0, 0.0], [0.0, 0.0, 0.0], [6.0, 3.0, 2.0]], atol=0)
+    assert_close(rt.prod_except(x), np.zeros((3, 3)), atol=0)
+    assert_close(rt.prod_except(np.array([2.0, 3.0, 4.0])), [12.0, 8.0, 6.0], atol=0)
+
+
+def test_tie_and_select_weights():
+    x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], dtype=np.float32)
+    w = rt.tie_weights(x, np.max(x, axis=1), 1)
+    assert w.dtype == np.float32
+    assert_close(w, [[0.0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
+    assert_close(rt.select_weight(np.array([1.0, 2.0, 3.0]), 2.0), [0.0, 0.5, 1.0])
+    assert rt.select_weight(np.ones(2, np.float32), 0.0).dtype == np.float32
+
+
+def test_clip_weights_sum_to_one_and_split_ties():
+    a = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
+    ws = [rt.clip_weight(a, -1.0, 1.0, k) for k in range(3)]
+    assert_close(ws[0] + ws[1] + ws[2], np.ones(5))
+    assert_close(ws[0], [0.0, 0.5, 1.0, 0.5, 0.0])
+
+
+def test_cast_rules():
+    x32 = np.ones(3, np.float32)
+    assert rt.cast_like(np.ones(3), x32).dtype == np.float32
+    assert_close(rt.cast_like(np.ones(3), x32, int), np.zeros(3))
+    assert rt.cast_like(2.0, np.ones((1, 1))).shape == (1, 1)
+    y, t = run_tangent(np.float32, (np.float64(0.5),), {}, {"x": 2.0})
+    assert y.dtype == np.float32 and t == 2.0 and np.result_type(t) == np.float32
+    _, adj = run_adjoint(np.float32, (np.float64(0.5),), {}, np.float32(3.0), {"x"})
+    assert adj["x"] == 3.0 and np.result_type(adj["x"]) == np.float64
+
+
+def test_contract_matches_einsum():
+    a, b = N(2, 3), N(3, 4)
+    assert_close(rt.contract("ij,jk->ik", (2, 4), a, b), a @ b)
+    assert_close(rt.contract("i,_->ii", (3, 3), np.arange(3.0), None), np.diag(np.arange(3.0)))
+    assert_close(rt.contract("i->ij", (3, 2), np.arange(3.0)), np.repeat(np.arange(3.0)[:, None], 2, 1))
+    assert_close(rt.contract("ij,_->_", (2,), a, b), np.zeros(2))
+
+
+def test_einsum_specs():
+    ops = (np.zeros((5, 2, 3)), np.zeros((3, 4)))
+    assert rt.einsum_adjoint_spec("...ij,jk->...ik", ops, 0) == "aik,_,jk->aij"
+    assert rt.einsum_tangent_spec("ij,jk", (np.zeros((2, 3)), np.zeros((3, 4))), 1) == "jk,ij,_->ik"
+    with pytest.raises(TypeError, match="subscripts string"):
+        rt.einsum_adjoint_spec(np.zeros(2), (), 0)
+
+
+def test_adjoint_list_adds_elementwise():
+    a = rt.AdjointList([1.0, np.ones(2)])
+    b = a + rt.AdjointList([2.0, np.ones(2)])
+    assert b[0] == 3.0 and list(b[1]) == [2.0, 2.0]
+    assert (0 + a) is a and (a + 0) is a
+    with pytest.raises(ValueError, match="lengths"):
+        a + rt.AdjointList([1.0])
+
+
+def test_norm_axis_rejects_other_orders():
+    assert rt.norm_axis(np.zeros(3), None, None) is None
+    assert rt.norm_axis(np.zeros((3, 3)), "fro", None) is None
+    assert rt.norm_axis(np.zeros(3), 2, None) is None
+    with pytest.raises(NotImplementedError, match="ord=1"):
+        rt.norm_axis(np.zeros(3), 1, None)
+    with pytest.raises(NotImplementedError, match="ord=2"):
+        rt.norm_axis(np.zeros((3, 3)), 2, None)
+
+
+def test_stop_gradient_is_identity_and_non_differentiable():
+    x = np.ones(2)
+    assert rt.stop_gradient(x) is x
+    assert registry.is_non_differentiable(rt.stop_gradient)
+    assert isinstance(rt.zeros_like([1.0, np.ones(2)]), rt.AdjointList)
+    assert isinstance(rt.repeat_count(np.zeros((2, 3)), 1), numbers.Integral)
