@@ -36,6 +36,10 @@ class Differentiable:
             pass            # a name defined later in the module: generate on first use
 
     def __call__(self, *args, **kwargs):
+        for value in args + tuple(kwargs.values()):
+            record = getattr(type(value), "__astgrad_call__", None)
+            if record is not None:      # a tape tensor: one node, backed by the generated adjoint
+                return record(self, args, kwargs)
         return self.__wrapped__(*args, **kwargs)
 
     def __get__(self, instance, owner):

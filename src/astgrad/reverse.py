@@ -160,6 +160,7 @@ class ReverseMode:
         new_body = self.clean(new_body)
         for stmt in new_body:
             optimize.drop_default_arguments(stmt)
+        _accumulate_in_place(new_body, {self.adjoint(p) for p in params if p in self.active})
         args = S.copy(fn.args)
         args.args.append(gast.Name(id=seed, ctx=gast.Param(), annotation=None, type_comment=None))
         args.defaults.append(S.const(1.0))
@@ -940,6 +941,66 @@ def _append_merged(out, stmt):
         previous.value = gast.BinOp(left=previous.value, op=gast.Add(), right=stmt.value.right)
         return
     out.append(stmt)
+
+
+def _accumulate_in_place(body, parameter_adjoints):
+    """``d_W = d_W + e`` -> ``d_W += e`` for a parameter's adjoint that starts as
+    ``zeros_like(W)`` and is only ever added to: that array belongs to this function
+    alone, so adding in place is safe and saves an allocation per step."""
+    stores = {}
+    for stmt in _all_statements(body):
+        if isinstance(stmt, gast.Assign):
+            for name in S.stored_names(stmt.targets[0]):
+                stores.setdefault(name, []).append(stmt)
+    for name in parameter_adjoints:
+        assignments = stores.get(name, [])
+        first_ok = assignments and _is_zeros_init(assignments[0], name)
+        additions = assignments[1:]
+        if not first_ok or not additions or not all(_adds_to_itself(a, name) for a in additions):
+            continue
+        if _read_elsewhere(body, name, set(map(id, assignments))):
+            continue
+        for stmt in additions:
+            stmt.inplace = True
+    _rewrite_inplace(body)
+
+
+def _is_zeros_init(stmt, name):
+    value = stmt.value
+    from . import runtime
+    return isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call) \
+        and getattr(value, "target", None) is runtime.zeros_like
+
+
+def _adds_to_itself(stmt, name):
+    value = stmt.value
+    return isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.BinOp) \
+        and isinstance(value.op, gast.Add) and isinstance(value.left, gast.Name) \
+        and value.left.id == name and name not in S.loaded_names(value.right)
+
+
+def _read_elsewhere(body, name, own):
+    """Whether ``name`` is read anywhere but in its own additions and a final return."""
+    for stmt in _all_statements(body):
+        if id(stmt) in own or isinstance(stmt, gast.Return):
+            continue
+        for node in _header_nodes(stmt):
+            if name in S.loaded_names(node):
+                return True
+    return False
+
+
+def _rewrite_inplace(block):
+    for position, stmt in enumerate(block):
+        if getattr(stmt, "inplace", False):
+            node = gast.AugAssign(target=S.name(stmt.targets[0].id, store=True), op=gast.Add(),
+                                  value=stmt.value.right)
+            node.lineno = getattr(stmt, "lineno", None)
+            block[position] = node
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                _rewrite_inplace(inner)
 
 
 def _is_key(index):

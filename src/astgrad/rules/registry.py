@@ -119,8 +119,12 @@ def derivative_ref(node):
     return None
 
 
+VERSION = [0]      # bumped by every registration: cached code made under older rules is stale
+
+
 def _register(table, kind, primitive):
     def decorate(fn):
+        VERSION[0] += 1
         key = rule_key(primitive)
         table[key] = Template(fn, kind, primitive)
         NON_DIFFERENTIABLE.pop(key, None)
@@ -147,6 +151,7 @@ def non_differentiable(*primitives):
     Their calls run unchanged in generated code; nothing flows back through them.
     Returns the last primitive, so it also works as a decorator.
     """
+    VERSION[0] += 1
     for primitive in primitives:
         key = rule_key(primitive)
         NON_DIFFERENTIABLE[key] = primitive

@@ -41,7 +41,7 @@ from ..emit import compile_function
 from ..pipeline import reverse_derivative
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
-from .tensor import Ref, Tensor, Node, apply, enable_grad, no_grad, op_info, _raw
+from .tensor import Ref, Tensor, apply, enable_grad, op_info, _raw
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]

@@ -591,12 +591,18 @@ class Tensor:
             if _needs_recording(inputs):
                 raise RuntimeError(f"numpy.{ufunc.__name__}(..., out=...) writes in place, which "
                                    "cannot be recorded; drop out=")
+            # computed into fresh arrays and rebound, so arrays a recording captured
+            # as constants are never overwritten
             outs = kwargs.pop("out")
-            result = ufunc(*_raw(inputs), out=_raw(outs), **_raw(kwargs))
-            for o in (outs if isinstance(outs, tuple) else (outs,)):
+            listed = outs if isinstance(outs, tuple) else (outs,)
+            results = ufunc(*_raw(inputs), **_raw(kwargs))
+            for o, r in zip(listed, results if isinstance(results, tuple) else (results,)):
                 if isinstance(o, Tensor):
+                    o._data = _asarray(r).astype(o._data.dtype, copy=False)
                     o._version += 1
-            return outs[0] if isinstance(outs, tuple) and len(outs) == 1 else outs
+                else:
+                    o[...] = r
+            return listed[0] if len(listed) == 1 else listed
         if not kwargs:
             op = _UFUNC_OPERATORS.get(ufunc)
             if op is not None:
