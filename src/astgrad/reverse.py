@@ -364,7 +364,8 @@ class ReverseMode:
         chosen = []
         for position, stmt in enumerate(loop.body):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-                    and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare))):
+                    and (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare))
+                         or _is_math_call(stmt.value))):
                 continue
             name = stmt.targets[0].id
             operands = [n for n in gast.walk(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
@@ -941,6 +942,14 @@ def _append_merged(out, stmt):
         previous.value = gast.BinOp(left=previous.value, op=gast.Add(), right=stmt.value.right)
         return
     out.append(stmt)
+
+
+def _is_math_call(value):
+    """A call of a ``math`` function: on numbers, cheaper to redo than to save."""
+    import math
+    target = getattr(value, "target", None) if isinstance(value, gast.Call) else None
+    return target is not None and getattr(target, "__module__", None) == "math" \
+        and getattr(math, getattr(target, "__name__", ""), None) is target and not value.keywords
 
 
 def _accumulate_in_place(body, parameter_adjoints):
