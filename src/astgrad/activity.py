@@ -76,15 +76,9 @@ def varied_names(body, inputs):
 
 
 def active_names(body, inputs, output):
+    """Names that are varied (depend on ``inputs``) and useful (``output`` depends on them)."""
     edges = dataflow_edges(body)
-    varied = set(inputs)
-    changed = True
-    while changed:
-        changed = False
-        for defs, uses in edges:
-            if uses & varied and not defs <= varied:
-                varied |= defs
-                changed = True
+    varied = varied_names(body, inputs)
     useful = {output} if output else set()
     changed = True
     while changed:

@@ -6,7 +6,6 @@ import numbers
 
 import numpy
 
-from .errors import TransformError
 from .pipeline import UnresolvedName, forward_derivative, parameter_names, reverse_derivative, underlying
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]

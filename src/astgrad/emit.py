@@ -5,7 +5,6 @@
 import ast
 import itertools
 import linecache
-import re
 
 import gast
 

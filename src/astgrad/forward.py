@@ -11,22 +11,18 @@ import gast
 
 from . import activity, dataflow, ops, optimize, shapes
 from . import syntax as S
-from .emit import comment
 from .naming import derivative_prefix
 from .reverse import split_self_references, _creates_new_value  # shared helpers
 from .rules import registry
 from .templates import BindError, instantiate
+from .transform import Transform, range_targets
 
 
-class ForwardMode:
+class ForwardMode(Transform):
     def __init__(self, source, fn, wrt, namer, namespace):
-        self.source = source
-        self.fn = fn
+        super().__init__(source, fn, namer, namespace)
         self.wrt = wrt
-        self.namer = namer
-        self.namespace = namespace
         self.tangents = {}
-        self.last_line = None
 
     def run(self):
         fn = self.fn
@@ -50,7 +46,7 @@ class ForwardMode:
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
         new_body = shapes.drop_needless_unbroadcasts(new_body, params, self.tangents,
-                                                     _range_targets(new_body))
+                                                     range_targets(new_body))
         new_body = dataflow.eliminate_dead_code(new_body, set())
         for stmt in new_body:
             optimize.drop_default_arguments(stmt)
@@ -74,13 +70,6 @@ class ForwardMode:
         if isinstance(atom, gast.Name) and atom.id in self.active:
             return self.tangent(atom.id)
         return None
-
-    def helper_call(self, helper, args):
-        from . import runtime
-        obj = getattr(runtime, helper)
-        node = S.call(S.name(self.namespace.ref(obj, helper)), args)
-        node.target = obj
-        return node
 
     def tangent_or_zeros(self, atom):
         name = self.tangent_of(atom)
@@ -120,14 +109,6 @@ class ForwardMode:
             return [gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
                              orelse=[], type_comment=None)]
         return [S.copy(stmt)]
-
-    def line_comment(self, stmt):
-        line = getattr(stmt, "lineno", None)
-        if line is None or line == self.last_line:
-            return []
-        self.last_line = line
-        text = self.source.line_text(stmt)
-        return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
 
     def assign(self, stmt):
         name = stmt.targets[0].id
@@ -201,39 +182,16 @@ class ForwardMode:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
 
-    def index_value(self, index):
-        if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
-            return S.copy(index)
-        import numpy
-        base = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="s_", ctx=gast.Load())
-        return gast.Subscript(value=base, slice=S.copy(index), ctx=gast.Load())
-
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""
-        import inspect
-        from .pipeline import RecursiveCall, forward_derivative, parameter_names, underlying
-        callee = underlying(op.key)
-        names = parameter_names(callee)
-        try:
-            bound = inspect.signature(callee).bind(*op.args, **op.kwargs)
-        except TypeError as exc:
-            raise self.source.error(f"cannot call {op.label}: {exc}", stmt, construct=op.label) from None
-        wrt, tangents = [], {}
-        for param, atom in bound.arguments.items():
-            if param in names and self.tangent_of(atom) is not None:
-                wrt.append(names.index(param))
-                tangents[param] = S.name(self.tangent_of(atom))
-        try:
-            jvp = forward_derivative(callee, tuple(wrt))
-        except RecursiveCall:
-            raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
-                                    "differentiate recursion; rewrite it as a loop", stmt,
-                                    construct="recursion") from None
-        tangent_params = jvp.__code__.co_varnames[jvp.__code__.co_argcount:
-                                                  jvp.__code__.co_argcount + jvp.__code__.co_kwonlyargcount]
+        from .pipeline import forward_derivative
+        jvp, active = self.callee_derivative(stmt, op, lambda atom: self.tangent_of(atom) is not None,
+                                             forward_derivative)
+        code = jvp.__code__
+        tangent_params = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
         keywords = {k: S.copy(v) for k, v in op.kwargs.items()}
-        for param, tangent_param in zip([names[i] for i in wrt], tangent_params[-len(wrt):]):
-            keywords[tangent_param] = tangents[param]
+        for (_, atom), tangent_param in zip(active, tangent_params[-len(active):]):
+            keywords[tangent_param] = S.name(self.tangent_of(atom))
         call = S.call(S.name(self.namespace.ref(jvp, jvp.__name__)), [S.copy(a) for a in op.args], keywords)
         call.target = jvp
         name = stmt.targets[0].id
@@ -278,17 +236,3 @@ def _mutated_names(body):
                 and isinstance(node.func.value, gast.Name):
             names.add(node.func.value.id)
     return names
-
-
-def _range_targets(body):
-    import builtins
-    bound, other = set(), set()
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
-            bound.add(node.target.id)
-            node.range_loop = True
-        elif isinstance(node, gast.Assign):
-            other |= S.stored_names(node.targets[0])
-        elif isinstance(node, gast.For):
-            other |= S.stored_names(node.target)
-    return bound - other

@@ -20,10 +20,10 @@ import gast
 
 from . import activity, dataflow, ops, optimize, shapes
 from . import syntax as S
-from .emit import comment
 from .naming import derivative_prefix
 from .rules import registry
 from .templates import BindError, instantiate
+from .transform import Transform, range_targets
 
 UNSET, ZERO, SET = 0, 1, 2
 
@@ -94,16 +94,12 @@ class _Loads(gast.NodeTransformer):
         return node
 
 
-class ReverseMode:
+class ReverseMode(Transform):
     def __init__(self, source, fn, wrt, namer, namespace, preserve_result=False):
-        self.source = source
-        self.fn = fn
+        super().__init__(source, fn, namer, namespace)
         self.wrt = wrt
-        self.namer = namer
-        self.namespace = namespace
         self.preserve_result = preserve_result
         self.adjoints = {}
-        self.last_line = None
 
     # -- entry point -------------------------------------------------------------
 
@@ -156,7 +152,7 @@ class ReverseMode:
         self.save_shapes_only(forward, backward)
         new_body = self.stack_inits() + forward + backward + [ret]
         new_body = shapes.drop_needless_unbroadcasts(new_body, params + [seed], self.adjoints,
-                                                     self.range_targets(body))
+                                                     range_targets(body))
         new_body = self.clean(new_body)
         for stmt in new_body:
             optimize.drop_default_arguments(stmt)
@@ -167,18 +163,6 @@ class ReverseMode:
         name = self.namer.fresh("grad_" + fn.name)
         return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
                                 type_comment=None, type_params=[])
-
-    def range_targets(self, body):
-        """Names bound only by ``for name in <a range>``: always ints."""
-        bound, other = set(), set()
-        for stmt in _all_statements(body):
-            if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
-                bound.add(stmt.target.id)      # the core form loops over ranges only by name
-            elif isinstance(stmt, gast.Assign):
-                other |= S.stored_names(stmt.targets[0])
-            elif isinstance(stmt, gast.For):
-                other |= S.stored_names(stmt.target)
-        return bound - other
 
     def source_names(self, fn):
         return S.names_in(fn)
@@ -265,13 +249,6 @@ class ReverseMode:
             return self.adjoint(atom.id)
         return None
 
-    def helper_call(self, helper, args):
-        from . import runtime
-        obj = getattr(runtime, helper)
-        node = S.call(S.name(self.namespace.ref(obj, helper)), args)
-        node.target = obj
-        return node
-
     # -- saving overwritten values -------------------------------------------------
 
     def _annotate_saves(self, block, depth, maybe, definite):
@@ -355,16 +332,21 @@ class ReverseMode:
 
     def _recomputable(self, loop):
         """Loop temporaries that are cheaper to recompute than to save: one arithmetic
-        operation on the loop index, constants and values the loop does not change,
-        used only later in the same iteration (``t = 0.1 * i``, ``cond = i > 1``). The
+        operation or indexing on the loop index, constants and values the loop does not
+        change, used only later in the same iteration (``t = 0.1 * i``, ``x_t = xs[t]``,
+        ``cond = i > 1``). The
         reverse loop recomputes them at the start of each iteration instead of
         pushing and popping them."""
-        changed_in_loop = S.stored_names(gast.Module(body=loop.body, type_ignores=[]))
+        body = gast.Module(body=loop.body, type_ignores=[])
+        changed_in_loop = S.stored_names(body) | {
+            node.func.value.id for node in gast.walk(body)         # xs.append(...) changes xs
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+            and isinstance(node.func.value, gast.Name) and node.func.attr in dataflow.MUTATING_METHODS}
         available = {loop.target.id}
         chosen = []
         for position, stmt in enumerate(loop.body):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-                    and (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare))
+                    and (isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript))
                          or _is_math_call(stmt.value))):
                 continue
             name = stmt.targets[0].id
@@ -529,14 +511,6 @@ class ReverseMode:
             return self.reverse_loop(stmt, state)
         return [], state
 
-    def line_comment(self, stmt):
-        line = getattr(stmt, "lineno", None)
-        if line is None or line == self.last_line:
-            return []
-        self.last_line = line
-        text = self.source.line_text(stmt)
-        return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
-
     def reverse_pop(self, stmt, state):
         """``v = xs.pop()``: xs gets v back, and its derivative gets d_v back."""
         name = stmt.targets[0].id
@@ -668,54 +642,30 @@ class ReverseMode:
 
     def call_contributions(self, stmt, op, adjoint):
         """``y = helper(a, b)``: call helper's own generated gradient with the seed d_y."""
-        import inspect
-        from .pipeline import RecursiveCall, parameter_names, reverse_derivative, underlying
-        callee = underlying(op.key)
-        names = parameter_names(callee)
-        try:
-            bound = inspect.signature(callee).bind(*op.args, **op.kwargs)
-        except TypeError as exc:
-            raise self.source.error(f"cannot call {op.label}: {exc}", stmt, construct=op.label) from None
-        wrt, atoms = [], []
-        for name, atom in bound.arguments.items():
-            if name in names and self.derivative_of(atom) is not None:
-                wrt.append(names.index(name))
-                atoms.append(atom)
-        if not wrt:
+        from .pipeline import reverse_derivative
+        gradient, active = self.callee_derivative(
+            stmt, op, lambda atom: self.derivative_of(atom) is not None,
+            lambda callee, wrt: reverse_derivative(callee, wrt, False))
+        if gradient is None:
             return []
-        try:
-            gradient = reverse_derivative(callee, tuple(wrt), False)
-        except RecursiveCall:
-            raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
-                                    "differentiate recursion; rewrite it as a loop", stmt,
-                                    construct="recursion") from None
         code = gradient.__code__
         seed = code.co_varnames[code.co_argcount - 1]
         call = S.call(S.name(self.namespace.ref(gradient, gradient.__name__)),
                       [S.copy(a) for a in op.args],
                       {**{k: S.copy(v) for k, v in op.kwargs.items()}, seed: S.name(adjoint)})
         call.target = gradient
-        out = []
-        if len(wrt) == 1:
-            node = S.assign(self.adjoint(atoms[0].id), call)
+        if len(active) == 1:
+            node = S.assign(self.adjoint(active[0][1].id), call)
             node.accumulate = True
             return [node]
         grads = self.namer.fresh("grads")
-        out.append(S.assign(grads, call))
-        for position, atom in enumerate(atoms):
+        out = [S.assign(grads, call)]
+        for position, (_, atom) in enumerate(active):
             node = S.assign(self.adjoint(atom.id), gast.Subscript(value=S.name(grads), slice=S.const(position),
                                                                   ctx=gast.Load()))
             node.accumulate = True
             out.append(node)
         return out
-
-    def index_value(self, index):
-        """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
-        if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
-            return S.copy(index)
-        import numpy
-        base = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="s_", ctx=gast.Load())
-        return gast.Subscript(value=base, slice=S.copy(index), ctx=gast.Load())
 
     def zero_init(self, name, defined):
         """``d_v = zeros_like(v)``; where ``v`` may not exist on every path (assigned in
