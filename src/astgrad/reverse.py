@@ -341,7 +341,9 @@ class ReverseMode(Transform):
         changed_in_loop = S.stored_names(body) | {
             node.func.value.id for node in gast.walk(body)         # xs.append(...) changes xs
             if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-            and isinstance(node.func.value, gast.Name) and node.func.attr in dataflow.MUTATING_METHODS}
+            and isinstance(node.func.value, gast.Name) and node.func.attr in dataflow.MUTATING_METHODS} | {
+            node.value.id for node in gast.walk(body)              # xs[i] = v changes xs
+            if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store)}
         available = {loop.target.id}
         chosen = []
         for position, stmt in enumerate(loop.body):
