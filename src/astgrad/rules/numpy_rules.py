@@ -476,7 +476,7 @@ def sum(y, a, axis=None, dtype=None, *, keepdims=False):
 
 @adjoint(numpy.mean)
 def mean(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims) / repeat_count(a, axis)
+    d[a] = unreduce(d[y] / repeat_count(a, axis), a, axis, keepdims)
 
 
 @tangent(numpy.mean)
@@ -932,7 +932,7 @@ def sum_method(y, self, axis=None, dtype=None, *, keepdims=False):
 
 @adjoint(numpy.ndarray.mean)
 def mean_method(y, self, axis=None, dtype=None, *, keepdims=False):
-    d[self] = unreduce(d[y], self, axis, keepdims) / repeat_count(self, axis)
+    d[self] = unreduce(d[y] / repeat_count(self, axis), self, axis, keepdims)
 
 
 @tangent(numpy.ndarray.mean)
