@@ -233,9 +233,11 @@ def _is_float_like(x):
 
 # -- forward mode and second derivatives ----------------------------------------------
 
-def _tangent_params(compiled):
+def _tangent_params(compiled, count):
+    """The names of the ``count`` tangent parameters (the last keyword-only ones)."""
     code = compiled.__code__
-    return code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    keyword_only = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    return keyword_only[len(keyword_only) - count:]
 
 
 def _check_function(f):
@@ -268,7 +270,7 @@ def jvp(f, primals, tangents):
         out = f(*primals)
         return out, _zeros_like(out)
     compiled = forward_derivative(fn, positions)
-    names = _tangent_params(compiled)
+    names = _tangent_params(compiled, len(positions))
     out, tangent = compiled(*primals, **{name: tangents[i] for name, i in zip(names, positions)})
     return out, _match_argument(tangent, out) if _is_float_like(out) else tangent
 
@@ -293,9 +295,10 @@ def jacobian(f, wrt=0, mode="auto"):
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
     if mode not in ("auto", "forward", "reverse"):
         raise ValueError(f"jacobian mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
-    (position,), single = _normalize_wrt(f, wrt)
+    positions, single = _normalize_wrt(f, wrt)
     if not single:
         raise ValueError("jacobian takes one argument index (wrt=int or name); call it once per argument")
+    (position,) = positions
     fn = _underlying(f)
 
     def jacobian_function(*args):
@@ -305,7 +308,7 @@ def jacobian(f, wrt=0, mode="auto"):
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
             compiled = forward_derivative(fn, (position,))
-            (name,) = _tangent_params(compiled)
+            (name,) = _tangent_params(compiled, 1)
             columns = [numpy.asarray(compiled(*args, **{name: e})[1]) for e in _flat_basis(x)]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             return flat.reshape(numpy.shape(out) + numpy.shape(x))
@@ -321,9 +324,10 @@ def jacobian(f, wrt=0, mode="auto"):
 def hvp(f, wrt=0):
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
-    (position,), single = _normalize_wrt(f, wrt)
+    positions, single = _normalize_wrt(f, wrt)
     if not single:
-        raise ValueError("hvp takes one argument index (wrt=int or name)")
+        raise ValueError("hvp takes one argument index (wrt=int or name); call it once per argument")
+    (position,) = positions
     fn = _underlying(f)
 
     def hessian_vector_product(*args_and_v):
@@ -334,7 +338,7 @@ def hvp(f, wrt=0):
                              f"{numpy.shape(args[position])}; they must match")
         gradient = reverse_derivative(fn, (position,), False)
         compiled = forward_derivative(gradient, (position,))
-        (name,) = _tangent_params(compiled)
+        (name,) = _tangent_params(compiled, 1)
         return _match_argument(compiled(*args, **{name: v})[1], args[position])
 
     hessian_vector_product.__name__ = f"hvp_{getattr(fn, '__name__', 'f')}"

@@ -12,10 +12,10 @@ import gast
 from . import activity, dataflow, ops, optimize, shapes
 from . import syntax as S
 from .naming import derivative_prefix
-from .reverse import split_self_references, _creates_new_value  # shared helpers
+from .reverse import split_self_references
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import Transform, range_targets
+from .transform import Transform, check_in_place_writes, range_targets
 
 
 class ForwardMode(Transform):
@@ -29,6 +29,7 @@ class ForwardMode(Transform):
         params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
         body = fn.body[:-1]
         result = fn.body[-1].value
+        check_in_place_writes(self.source, params, body)
         every_name = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]
@@ -50,6 +51,7 @@ class ForwardMode(Transform):
         new_body = dataflow.eliminate_dead_code(new_body, set())
         for stmt in new_body:
             optimize.drop_default_arguments(stmt)
+        optimize.inline_single_use(new_body, keep=set(self.tangents.values()))
         args = S.copy(fn.args)
         for name in wrt_names:
             args.kwonlyargs.append(gast.Name(id=self.tangent(name), ctx=gast.Param(), annotation=None,
@@ -139,8 +141,8 @@ class ForwardMode(Transform):
                 continue
             value = optimize.simplify(term.value)
             total = value if total is None else gast.BinOp(left=total, op=gast.Add(), right=value)
-        if name in self.mutated and not _creates_new_value(stmt.value):
-            total = self.helper_call("snapshot", [total])     # written in place later: own copy
+        if name in self.mutated:
+            total = self.helper_call("snapshot", [total])     # written in place later: its own copy
         out.append(S.assign(self.tangent(name), total))
         return out
 

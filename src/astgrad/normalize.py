@@ -220,6 +220,7 @@ class Normalizer:
         if isinstance(target, gast.Name):
             load = S.name(target.id)
             self.assign(target, gast.BinOp(left=load, op=stmt.op, right=stmt.value))
+            self.out[-1].augmented = True       # on arrays += changes the object in place
         elif isinstance(target, gast.Subscript):
             base = self.atom(target.value)
             index = self.index(target.slice)

@@ -136,4 +136,5 @@ def is_user_function(obj):
     if not inspect.isfunction(obj):
         return False
     module = obj.__module__ or ""
-    return not module.startswith(_LIBRARY_MODULES)
+    return not any(module == library.rstrip(".") or module.startswith(library.rstrip(".") + ".")
+                   for library in _LIBRARY_MODULES)

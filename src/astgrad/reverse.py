@@ -23,7 +23,7 @@ from . import syntax as S
 from .naming import derivative_prefix
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import Transform, range_targets
+from .transform import Transform, check_in_place_writes, range_targets
 
 UNSET, ZERO, SET = 0, 1, 2
 
@@ -110,6 +110,7 @@ class ReverseMode(Transform):
         body = fn.body[:-1]
         result = fn.body[-1].value
         self._no_early_returns(body)
+        check_in_place_writes(self.source, params, body)
         body, versions, self.fixed = ssa_rename(body, params, self.namer)
         temporaries = set()
         body = split_self_references(body, self.fixed, self.namer, temporaries)
@@ -157,6 +158,7 @@ class ReverseMode(Transform):
         for stmt in new_body:
             optimize.drop_default_arguments(stmt)
         _accumulate_in_place(new_body, {self.adjoint(p) for p in params if p in self.active})
+        optimize.inline_single_use(new_body, keep=set(self.adjoints.values()))
         args = S.copy(fn.args)
         args.args.append(gast.Name(id=seed, ctx=gast.Param(), annotation=None, type_comment=None))
         args.defaults.append(S.const(1.0))
@@ -187,7 +189,7 @@ class ReverseMode(Transform):
                     continue        # a constant as far as derivatives go
                 self._check_op(stmt, op)
             elif isinstance(stmt, gast.Assign):
-                self._check_fresh(body, stmt.targets[0].value.id, stmt, "assignment into an element of")
+                pass        # in-place writes: checked by check_in_place_writes
             elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
                 call = stmt.value
                 owner = call.func.value if isinstance(call.func, gast.Attribute) else None
@@ -197,7 +199,6 @@ class ReverseMode(Transform):
                             f"the method call .{call.func.attr}() changes a differentiated value in "
                             "place, which astgrad cannot differentiate; build a new value instead "
                             "(append is supported)", stmt, construct=f".{call.func.attr}()")
-                    self._check_fresh(body, owner.id, stmt, "append to")
                 elif owner is None and any(isinstance(a, gast.Name) and a.id in self.active
                                            for a in call.args + [k.value for k in call.keywords]):
                     target = getattr(call, "target", None)
@@ -206,18 +207,6 @@ class ReverseMode(Transform):
                         raise self.source.error(
                             f"calling {what} for its effect on a differentiated value: astgrad cannot "
                             "see what it changes; use its return value instead", stmt, construct=what)
-
-    def _check_fresh(self, body, name, stmt, action):
-        """In-place writes are only safe into values this function created itself."""
-        definitions = [s for s in _all_statements(body) if isinstance(s, gast.Assign)
-                       and isinstance(s.targets[0], gast.Name) and s.targets[0].id == name]
-        params = {a.id for a in self.fn.args.posonlyargs + self.fn.args.args + self.fn.args.kwonlyargs}
-        if name in params or not definitions or not all(_creates_new_value(s.value) for s in definitions):
-            raise self.source.error(
-                f"{action} '{name}', which may share memory with another value (an argument, a view "
-                f"or an alias); astgrad only differentiates in-place writes into values the function "
-                f"created itself. Write into a copy instead: {name} = {name}.copy()",
-                stmt, construct="in-place write")
 
     def _check_op(self, stmt, op):
         if op.kind in ("copy", "const", "literal", "function", "pop"):
@@ -864,23 +853,6 @@ class ReverseMode(Transform):
                            or ("item", getattr(s, "item_push", None)) in dead)
 
 
-_FRESH_FUNCTIONS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
-                    "full_like", "eye", "identity", "array", "copy", "arange", "linspace",
-                    "concatenate", "stack", "vstack", "hstack", "list", "dict"}
-
-
-def _creates_new_value(value):
-    """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
-    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict)):
-        return True
-    if isinstance(value, gast.Call):
-        if getattr(value, "method", None) == "copy":
-            return True
-        target = getattr(value, "target", None)
-        return getattr(target, "__name__", None) in _FRESH_FUNCTIONS
-    return False
-
-
 def _append_merged(out, stmt):
     """Append ``stmt``; ``d_x = a`` then ``d_x = d_x + b`` become ``d_x = a + b``."""
     previous = out[-1] if out else None
@@ -965,8 +937,9 @@ def _rewrite_inplace(block):
 
 
 def _is_key(index):
-    """A string constant index: the container is a dict (whose key may be new)."""
-    return isinstance(index, gast.Constant) and isinstance(index.value, str)
+    """A single name or constant index: the container may be a dict, whose key may be
+    new, so the save and the restore go through saved_item/restore_item."""
+    return isinstance(index, (gast.Name, gast.Constant))
 
 
 def _header_nodes(stmt):

@@ -147,7 +147,7 @@ def _same_shape(g, x):
     tg, tx = type(g), type(x)
     if tg is float and tx is float:
         return True
-    return tg is numpy.ndarray and tx is numpy.ndarray and g.shape == x.shape
+    return tg is numpy.ndarray and (tx is numpy.ndarray or tx is ShapeInfo) and g.shape == x.shape
 
 
 def unbroadcast(g, x):

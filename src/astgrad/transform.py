@@ -82,3 +82,76 @@ def range_targets(body):
         elif isinstance(node, gast.For):
             other |= S.stored_names(node.target)
     return bound - other
+
+
+# Functions whose result is always a new array or list (never a view of an argument).
+_FRESH_FUNCTIONS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+                    "full_like", "eye", "identity", "array", "copy", "arange", "linspace",
+                    "concatenate", "stack", "vstack", "hstack", "list", "dict"}
+
+
+def creates_new_value(value):
+    """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict, gast.Constant)):
+        return True
+    if isinstance(value, gast.Call):
+        if getattr(value, "method", None) == "copy":
+            return True
+        target = getattr(value, "target", None)
+        return getattr(target, "__name__", None) in _FRESH_FUNCTIONS
+    return False
+
+
+def check_in_place_writes(source, params, body):
+    """Refuse in-place changes astgrad could get wrong: writes into (or ``+=`` on) a
+    value that may share memory with another name, whose value would change too.
+
+    ``y[i] = v`` and ``xs.append(v)`` need ``y``/``xs`` created by the function itself;
+    ``y += v`` is fine on numbers and on arrays no other name refers to."""
+    statements = list(_statements(body))
+    definitions, aliased = {}, set()
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
+            if isinstance(stmt.value, gast.Name):          # y = x: two names, one object
+                aliased |= {stmt.targets[0].id, stmt.value.id}
+
+    def refuse(name, stmt, action):
+        raise source.error(
+            f"{action} '{name}', which may share memory with another value (an argument, a view "
+            f"or an alias), so astgrad cannot tell what else changes. Write into a copy instead "
+            f"({name} = {name}.copy()), or build a new value ({name} = {name} + ...)",
+            stmt, construct="in-place write")
+
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            name = stmt.targets[0].value.id
+            if name in params or name in aliased or not definitions.get(name) \
+                    or not all(creates_new_value(v) for v in definitions[name]):
+                refuse(name, stmt, "assignment into an element of")
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and getattr(stmt.value, "method", None) == "append" \
+                and isinstance(stmt.value.func.value, gast.Name):
+            name = stmt.value.func.value.id
+            if name in params or name in aliased or not all(creates_new_value(v)
+                                                             for v in definitions.get(name, [None])):
+                refuse(name, stmt, "append to")
+        elif getattr(stmt, "augmented", False):
+            operand = stmt.value.left if isinstance(stmt.value, gast.BinOp) else None
+            name = operand.id if isinstance(operand, gast.Name) else None
+            if name is not None and (name in aliased or not all(
+                    creates_new_value(v) for v in definitions.get(name, []) if not _is_augmented(v, name))):
+                refuse(name, stmt, "augmented assignment (+= and the like) changes")
+
+
+def _is_augmented(value, name):
+    return isinstance(value, gast.BinOp) and isinstance(value.left, gast.Name) and value.left.id == name
+
+
+def _statements(block):
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
