@@ -15,7 +15,7 @@ from .naming import derivative_prefix
 from .reverse import split_self_references
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import Transform, check_in_place_writes, range_targets
+from .transform import Transform, check_effect_call, check_in_place_writes, range_targets
 
 
 class ForwardMode(Transform):
@@ -90,9 +90,10 @@ class ForwardMode(Transform):
             return self.setitem(stmt)
         if isinstance(stmt, gast.Assign):
             return self.assign(stmt)
-        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-                and getattr(stmt.value, "method", None) == "append":
-            return self.append(stmt)
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            check_effect_call(self.source, stmt, self.active)
+            if getattr(stmt.value, "method", None) == "append":
+                return self.append(stmt)
         if isinstance(stmt, gast.If):
             return [gast.If(test=S.copy(stmt.test), body=self.block(stmt.body) or [gast.Pass()],
                             orelse=self.block(stmt.orelse))]

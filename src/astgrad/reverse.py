@@ -23,7 +23,7 @@ from . import syntax as S
 from .naming import derivative_prefix
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import Transform, check_in_place_writes, range_targets
+from .transform import Transform, check_effect_call, check_in_place_writes, range_targets
 
 UNSET, ZERO, SET = 0, 1, 2
 
@@ -191,22 +191,7 @@ class ReverseMode(Transform):
             elif isinstance(stmt, gast.Assign):
                 pass        # in-place writes: checked by check_in_place_writes
             elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-                call = stmt.value
-                owner = call.func.value if isinstance(call.func, gast.Attribute) else None
-                if isinstance(owner, gast.Name) and owner.id in self.active:
-                    if call.func.attr != "append" or call.keywords or len(call.args) != 1:
-                        raise self.source.error(
-                            f"the method call .{call.func.attr}() changes a differentiated value in "
-                            "place, which astgrad cannot differentiate; build a new value instead "
-                            "(append is supported)", stmt, construct=f".{call.func.attr}()")
-                elif owner is None and any(isinstance(a, gast.Name) and a.id in self.active
-                                           for a in call.args + [k.value for k in call.keywords]):
-                    target = getattr(call, "target", None)
-                    if target is None or not registry.is_non_differentiable(target):
-                        what = registry.describe(target) if target is not None else "a function value"
-                        raise self.source.error(
-                            f"calling {what} for its effect on a differentiated value: astgrad cannot "
-                            "see what it changes; use its return value instead", stmt, construct=what)
+                check_effect_call(self.source, stmt, self.active)
 
     def _check_op(self, stmt, op):
         if op.kind in ("copy", "const", "literal", "function", "pop"):

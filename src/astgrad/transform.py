@@ -155,3 +155,29 @@ def _statements(block):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 yield from _statements(inner)
+
+
+def check_effect_call(source, stmt, active):
+    """A call made for its effect (its value unused) on a differentiated value: only
+    ``xs.append(v)`` is understood; anything else could change a value unseen."""
+    from .rules import registry
+    call = stmt.value
+    method = getattr(call, "method", None)
+    if method is not None:
+        owner = call.func.value
+        if isinstance(owner, gast.Name) and owner.id in active \
+                and (method != "append" or call.keywords or len(call.args) != 1):
+            raise source.error(
+                f"the method call .{method}() changes a differentiated value in place, which "
+                "astgrad cannot differentiate; build a new value instead (append is supported)",
+                stmt, construct=f".{method}()")
+        return
+    arguments = call.args + [keyword.value for keyword in call.keywords]
+    if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
+        target = getattr(call, "target", None)
+        if target is None or not registry.is_non_differentiable(target):
+            what = registry.describe(target) if target is not None else "a function value"
+            raise source.error(
+                f"calling {what} for its effect on a differentiated value (e.g. through out=): "
+                "astgrad cannot see what it changes; use its return value instead",
+                stmt, construct=what)
