@@ -48,6 +48,14 @@ class ShapeClasses:
             if param in definitions:
                 definitions[param].append(S.name(param))      # its value on entry
         self.definitions = definitions
+        # A name assigned once by an operation whose result shape is not derived from
+        # its operands' here (t = x @ w) is a class of its own: whatever its shape is,
+        # it is the same at every use.
+        self.roots = {name for name, values in definitions.items()
+                      if len(values) == 1 and values[0] is not None and name not in self.cls
+                      and _opaque(values[0])}
+        for name in self.roots:
+            self.cls[name] = name
         self._optimistic()
         self._verify()
         for primal, adjoint in adjoints.items():
@@ -71,13 +79,14 @@ class ShapeClasses:
                         changed = True
                         break
 
+
     def _verify(self):
         changed = True
         while changed:
             changed = False
             for name, values in self.definitions.items():
                 current = self.cls.get(name)
-                if current in (None, _BOTTOM):
+                if current in (None, _BOTTOM) or name in self.roots:
                     continue
                 for value in values:
                     if value is None or self.of(value) != current:
@@ -114,6 +123,18 @@ class ShapeClasses:
 
 
 _BOTTOM = "unknown"
+
+
+def _opaque(value):
+    """An operation whose result's shape class ``ShapeClasses.of`` cannot derive."""
+    if isinstance(value, (gast.Name, gast.Constant, gast.UnaryOp)):
+        return False
+    if isinstance(value, gast.BinOp):
+        return not isinstance(value.op, _ELEMENTWISE_OPS)
+    if isinstance(value, gast.Call):
+        target = getattr(value, "target", None)
+        return not (target in _SHAPE_OF_SECOND or target is runtime.zeros_like or _is_elementwise(target))
+    return isinstance(value, (gast.Subscript, gast.Attribute))
 
 
 def _restores_or_placeholder(stmt):
