@@ -29,7 +29,8 @@ class ForwardMode(Transform):
         params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
         body = fn.body[:-1]
         result = fn.body[-1].value
-        check_in_place_writes(self.source, params, body)
+        check_in_place_writes(self.source, params, body, S.names_in(result),
+                              lambda base, index: self.helper_call("element", [S.copy(base), S.copy(index)]))
         every_name = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]

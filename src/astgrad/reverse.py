@@ -110,7 +110,8 @@ class ReverseMode(Transform):
         body = fn.body[:-1]
         result = fn.body[-1].value
         self._no_early_returns(body)
-        check_in_place_writes(self.source, params, body)
+        check_in_place_writes(self.source, params, body, S.names_in(result),
+                              lambda base, index: self.helper_call("element", [S.copy(base), S.copy(index)]))
         body, versions, self.fixed = ssa_rename(body, params, self.namer)
         temporaries = set()
         body = split_self_references(body, self.fixed, self.namer, temporaries)

@@ -167,6 +167,11 @@ def broadcast_like(g, x):
     """``g`` broadcast to the shape of ``x`` (the transpose of ``unbroadcast``)."""
     if _same_shape(g, x):
         return g
+    if isinstance(x, (list, tuple)):
+        if isinstance(g, (list, tuple)) and len(g) == len(x):
+            return g
+        raise TypeError("astgrad: '+' on lists concatenates them; that cannot be "
+                        "differentiated here. Use list.append or numpy.concatenate.")
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
@@ -815,3 +820,17 @@ def restore_item(container, key, value):
         container.pop(key, None)        # already gone when an outer sweep undid it first
     else:
         container[key] = value
+
+
+def element(container, index):
+    """``container[index]`` where later code writes into ``container`` while the result
+    is still in use: fine when the result is a number (a copy), an error when it is a
+    view that the write would change behind astgrad's back."""
+    value = container[index]
+    if isinstance(value, numpy.ndarray) and isinstance(container, numpy.ndarray) \
+            and numpy.shares_memory(value, container):
+        raise RuntimeError(
+            "astgrad: an indexed row of an array is still used after the array is written "
+            "in place, and the row is a view that the write changes; read a copy instead "
+            "(row = y[i].copy())")
+    return value

@@ -102,46 +102,107 @@ def creates_new_value(value):
     return False
 
 
-def check_in_place_writes(source, params, body):
-    """Refuse in-place changes astgrad could get wrong: writes into (or ``+=`` on) a
-    value that may share memory with another name, whose value would change too.
+# Operations whose result may share memory with an operand (views, the object itself).
+_VIEW_FUNCTIONS = {"reshape", "ravel", "transpose", "swapaxes", "expand_dims", "squeeze",
+                   "broadcast_to", "asarray", "asanyarray", "atleast_1d", "atleast_2d",
+                   "atleast_3d", "moveaxis", "flip", "fliplr", "flipud", "diagonal", "real", "imag"}
 
-    ``y[i] = v`` and ``xs.append(v)`` need ``y``/``xs`` created by the function itself;
-    ``y += v`` is fine on numbers and on arrays no other name refers to."""
+
+def _may_share(value):
+    """The names whose memory the result of ``value`` may share."""
+    if isinstance(value, gast.Name):
+        return {value.id}
+    if isinstance(value, gast.Subscript):
+        return S.names_in(value.value)
+    if isinstance(value, gast.Attribute):
+        return S.names_in(value.value) if value.attr not in ("shape", "ndim", "size", "dtype") else set()
+    if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
+        elements = value.values if isinstance(value, gast.Dict) else value.elts
+        return {e.id for e in elements if isinstance(e, gast.Name)}
+    if isinstance(value, gast.Call):
+        if getattr(value, "method", None) is not None:
+            if value.func.attr in ("copy", "astype", "tolist", "item", "pop") or value.func.attr in \
+                    ("sum", "mean", "prod", "max", "min", "dot", "std", "var", "cumsum", "trace"):
+                return set()
+            return S.names_in(value.func.value)     # x.reshape(...), x.T-like methods
+        target = getattr(value, "target", None)
+        if getattr(target, "__name__", None) in _VIEW_FUNCTIONS:
+            return {a.id for a in value.args if isinstance(a, gast.Name)}
+    return set()
+
+
+def _element_read(stmt):
+    """``v = y[i]`` with a single index: a number for a 1-D ``y``, a view (row) otherwise."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+        and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Name) \
+        and isinstance(stmt.value.slice, (gast.Name, gast.Constant))
+
+
+def check_in_place_writes(source, params, body, live_at_end=(), guard_element=None):
+    """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
+    ``ys.append(v)``) or ``+=`` on a value while another live name may share its
+    memory (an alias, a view, a list holding it), so that name would change too.
+    Writes into arguments are refused as well (``y[i] = v``, ``append``); ``+=`` on
+    numbers and on arrays nothing else refers to is fine."""
+    from . import dataflow
     statements = list(_statements(body))
-    definitions, aliased = {}, set()
+    sharing = {}                    # name -> names that may share memory with it
+    element_reads = {}              # v -> the statement v = y[i]
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
-            if isinstance(stmt.value, gast.Name):          # y = x: two names, one object
-                aliased |= {stmt.targets[0].id, stmt.value.id}
+            name = stmt.targets[0].id
+            if _element_read(stmt):
+                stmt.element_of = stmt.value.value.id
+                element_reads.setdefault(name, []).append(stmt)
+            for other in _may_share(stmt.value) - {name}:
+                sharing.setdefault(name, set()).add(other)
+                sharing.setdefault(other, set()).add(name)
+    dataflow.liveness(body, set(live_at_end))
+
+    def group(name):
+        seen, todo = {name}, [name]
+        while todo:
+            for other in sharing.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen - {name}
 
     def refuse(name, stmt, action):
         raise source.error(
-            f"{action} '{name}', which may share memory with another value (an argument, a view "
-            f"or an alias), so astgrad cannot tell what else changes. Write into a copy instead "
-            f"({name} = {name}.copy()), or build a new value ({name} = {name} + ...)",
-            stmt, construct="in-place write")
+            f"{action} '{name}' while another name may share its memory (an argument, an alias, "
+            f"a view or a list holding it), so that value would change too and astgrad cannot "
+            f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
+            f"({name} = {name} + ...)", stmt, construct="in-place write")
 
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
-            name = stmt.targets[0].value.id
-            if name in params or name in aliased or not definitions.get(name) \
-                    or not all(creates_new_value(v) for v in definitions[name]):
-                refuse(name, stmt, "assignment into an element of")
+            name, action = stmt.targets[0].value.id, "assignment into an element of"
+            strict = True
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and getattr(stmt.value, "method", None) == "append" \
                 and isinstance(stmt.value.func.value, gast.Name):
-            name = stmt.value.func.value.id
-            if name in params or name in aliased or not all(creates_new_value(v)
-                                                             for v in definitions.get(name, [None])):
-                refuse(name, stmt, "append to")
-        elif getattr(stmt, "augmented", False):
-            operand = stmt.value.left if isinstance(stmt.value, gast.BinOp) else None
-            name = operand.id if isinstance(operand, gast.Name) else None
-            if name is not None and (name in aliased or not all(
-                    creates_new_value(v) for v in definitions.get(name, []) if not _is_augmented(v, name))):
-                refuse(name, stmt, "augmented assignment (+= and the like) changes")
+            name, action, strict = stmt.value.func.value.id, "append to", True
+        elif getattr(stmt, "augmented", False) and isinstance(stmt.value, gast.BinOp) \
+                and isinstance(stmt.value.left, gast.Name):
+            name, action, strict = stmt.value.left.id, "augmented assignment (+= and the like) on", False
+        else:
+            continue
+        shared = group(name)
+        if strict and (name in params or shared & set(params)):
+            refuse(name, stmt, action)
+        conflicts = shared & getattr(stmt, "live_out", set())
+        # v = y[i] is a number for a 1-D y (no sharing) and a row view otherwise: such
+        # reads are checked when they run instead of refused here
+        guarded = {v for v in conflicts if guard_element is not None and v in element_reads
+                   and all(read.element_of == name for read in element_reads[v])}
+        if conflicts - guarded:
+            refuse(name, stmt, action)
+        for v in guarded:
+            for read in element_reads[v]:
+                if not getattr(read, "guarded", False):
+                    read.value = guard_element(read.value.value, read.value.slice)
+                    read.guarded = True
 
 
 def _is_augmented(value, name):

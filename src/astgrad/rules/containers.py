@@ -2,7 +2,7 @@
 
 from ..runtime import unindex
 from ..runtime import append_derivative, drop_last, pad_last, snapshot, zero_index
-from ..runtime import restore_item, saved_item, shape_of, zeros_like
+from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
 from .registry import adjoint, d, non_differentiable, tangent
 
 
@@ -70,3 +70,13 @@ def saved_item_(y, container, key):
 @tangent(saved_item)
 def saved_item_(y, container, key):
     d[y] = saved_item(d[container], key)
+
+
+@adjoint(element)
+def element_(y, container, index):
+    d[container] = unindex(d[y], container, index)
+
+
+@tangent(element)
+def element_(y, container, index):
+    d[y] = d[container][index]

@@ -1,0 +1,94 @@
+"""In-place changes while another name may share the memory: refused, checked at run
+time, or allowed when nothing else can see the change. Each allowed case is checked
+against finite differences in both modes."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+
+X = np.array([0.3, -0.5, 1.2])
+
+
+def write_while_view_is_used(x):
+    y = x * 1.0
+    v = y[:2]
+    y[0] = 5.0 * x[1]
+    return np.sum(v * x[:2])
+
+
+def augment_while_view_is_used(x):
+    v = x[:2]
+    x += 1.0
+    return np.sum(v * v)
+
+
+def augment_an_alias(x):
+    y = x
+    y += 1.0
+    return np.sum(x * y)
+
+
+@pytest.mark.parametrize("f", [write_while_view_is_used, augment_while_view_is_used, augment_an_alias])
+def test_changes_visible_through_another_name_are_refused(f):
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.grad(f)
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.jvp(f, (X.copy(),), (np.ones(3),))
+
+
+def comprehension_kept_in_a_name(x):
+    ys = [v * v for v in x]
+    return sum(ys)
+
+
+def augment_numbers(x):
+    s = np.sum(x)
+    s += 1.0
+    t = x[0]
+    t += 2.0
+    return s * t
+
+
+def augment_an_argument(x):
+    x += 1.0
+    return np.sum(x * x)
+
+
+def overwrite_elements(x):
+    y = np.zeros(3)
+    y[0] = x[0] * x[1]
+    y[1] = y[0] * x[2]
+    y[0] = y[1] * x[0]
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [comprehension_kept_in_a_name, augment_numbers, augment_an_argument,
+                               overwrite_elements])
+def test_changes_nothing_else_sees_are_differentiated(f):
+    expected = numerical_grad(lambda x: f(x.copy()), (X,))
+    assert_close(astgrad.grad(f)(X.copy()), expected, 1e-5, 1e-6)
+    tangent = np.array([0.2, -1.0, 0.5])
+    assert_close(astgrad.jvp(f, (X.copy(),), (tangent,))[1],
+                 numerical_jvp(lambda x: f(x.copy()), (X,), (tangent,)), 1e-5, 1e-6)
+
+
+def row_used_after_its_array_is_written(m):
+    y = m * 1.0
+    row = y[0]
+    y[0] = 5.0 * m[1]
+    return np.sum(row * m[0])
+
+
+def test_a_row_view_used_after_a_write_fails_loudly():
+    with pytest.raises(RuntimeError, match="view"):
+        astgrad.grad(row_used_after_its_array_is_written)(np.arange(6.0).reshape(2, 3))
+
+
+def test_second_order_through_element_reads_of_a_written_array():
+    hessian = astgrad.hessian(overwrite_elements)(X)
+    g = astgrad.grad(overwrite_elements)
+    columns = [(g(X + e * 1e-5) - g(X - e * 1e-5)) / 2e-5 for e in np.eye(3)]
+    assert_close(hessian, np.stack(columns, axis=-1), 1e-5, 1e-6)
+    assert_close(astgrad.jacobian(g, mode="reverse")(X), hessian, 1e-8, 1e-10)
