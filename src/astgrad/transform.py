@@ -116,9 +116,6 @@ def _may_share(value):
         return S.names_in(value.value)
     if isinstance(value, gast.Attribute):
         return S.names_in(value.value) if value.attr not in ("shape", "ndim", "size", "dtype") else set()
-    if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
-        elements = value.values if isinstance(value, gast.Dict) else value.elts
-        return {e.id for e in elements if isinstance(e, gast.Name)}
     if isinstance(value, gast.Call):
         if getattr(value, "method", None) is not None:
             if value.func.attr in ("copy", "astype", "tolist", "item", "pop") or value.func.attr in \
@@ -148,9 +145,15 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
     statements = list(_statements(body))
     sharing = {}                    # name -> names that may share memory with it
     element_reads = {}              # v -> the statement v = y[i]
+    holders = {}                    # name -> literals that hold it: changing it changes them
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name = stmt.targets[0].id
+            if isinstance(stmt.value, (gast.List, gast.Tuple, gast.Dict)):
+                elements = stmt.value.values if isinstance(stmt.value, gast.Dict) else stmt.value.elts
+                for element in elements:
+                    if isinstance(element, gast.Name):
+                        holders.setdefault(element.id, set()).add(name)
             if _element_read(stmt):
                 stmt.element_of = stmt.value.value.id
                 element_reads.setdefault(name, []).append(stmt)
@@ -160,9 +163,12 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
     dataflow.liveness(body, set(live_at_end))
 
     def group(name):
+        """Names whose value changes when ``name``'s object is changed in place: those
+        sharing its memory, and the lists, tuples and dicts holding any of them."""
         seen, todo = {name}, [name]
         while todo:
-            for other in sharing.get(todo.pop(), ()):
+            current = todo.pop()
+            for other in sharing.get(current, set()) | holders.get(current, set()):
                 if other not in seen:
                     seen.add(other)
                     todo.append(other)
