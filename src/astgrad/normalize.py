@@ -409,10 +409,6 @@ class Normalizer:
         stmts, self.out = self.out, saved
         return stmts, value
 
-    def emit_detached(self, stmt):
-        stmt.lineno = self.line
-        return stmt
-
     def fresh_assign(self, value, hint):
         target = self.namer.fresh(hint)
         self.emit(S.assign(target, value))

@@ -4,7 +4,6 @@ The analysis and the transforms ask this module, so they never pattern-match raw
 syntax themselves.
 """
 
-import builtins
 import inspect
 import operator
 
@@ -52,11 +51,6 @@ class Op:
 
     def atoms(self):
         return self.args + list(self.kwargs.values())
-
-
-def index_value(index):
-    """The index expression of ``x[index]`` as an ordinary value expression."""
-    return index
 
 
 def describe(value):
@@ -118,12 +112,6 @@ def _describe_call(call):
     return Op("unknown", None, call.args, kwargs, label="a call of a local function value")
 
 
-def is_builtin_call(node, fn):
-    return isinstance(node, gast.Call) and getattr(node, "target", None) is fn
-
-
-RANGE = builtins.range
-ENUMERATE = builtins.enumerate
 
 
 _LIBRARY_MODULES = ("numpy", "scipy", "math", "builtins", "operator", "functools", "astgrad.")
