@@ -13,4 +13,5 @@ from hypothesis import settings
 # runs the suite on several interpreters. Choose another profile with
 # HYPOTHESIS_PROFILE=default (hypothesis' built-in one).
 settings.register_profile("ci", max_examples=50, deadline=None)
+settings.register_profile("thorough", max_examples=600, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
