@@ -180,7 +180,7 @@ class ReverseMode(Transform):
                         node, construct="early return")
 
     def _check_rules(self, body):
-        for stmt in _all_statements(body):
+        for stmt in S.statements(body):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 if stmt.targets[0].id not in self.active:
                     continue
@@ -791,7 +791,7 @@ class ReverseMode(Transform):
         shape_only = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.unreduce: 1,
                       runtime.repeat_count: 0}
         value_uses, restored = set(), set()
-        for stmt in _all_statements(backward):
+        for stmt in S.statements(backward):
             if getattr(stmt, "restore_id", None) is not None:
                 restored.add(stmt.targets[0].id)
                 continue
@@ -806,7 +806,7 @@ class ReverseMode(Transform):
                     if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and id(sub) not in skip:
                         value_uses.add(sub.id)
         only_shapes = restored - value_uses
-        for stmt in _all_statements(forward):
+        for stmt in S.statements(forward):
             if getattr(stmt, "save_id", None) is None:
                 continue
             call = stmt.value if isinstance(stmt, gast.Expr) else None
@@ -824,7 +824,7 @@ class ReverseMode(Transform):
         while True:
             body = dataflow.eliminate_dead_code(body, returned)
             dead = set()
-            for stmt in _all_statements(body):
+            for stmt in S.statements(body):
                 restore_id = getattr(stmt, "restore_id", None)
                 if restore_id is not None and stmt.targets[0].id not in stmt.live_out:
                     dead.add(restore_id)
@@ -867,7 +867,7 @@ def _accumulate_in_place(body, parameter_adjoints):
     ``zeros_like(W)`` and is only ever added to: that array belongs to this function
     alone, so adding in place is safe and saves an allocation per step."""
     stores = {}
-    for stmt in _all_statements(body):
+    for stmt in S.statements(body):
         if isinstance(stmt, gast.Assign):
             for name in S.stored_names(stmt.targets[0]):
                 stores.setdefault(name, []).append(stmt)
@@ -900,7 +900,7 @@ def _adds_to_itself(stmt, name):
 
 def _read_elsewhere(body, name, own):
     """Whether ``name`` is read anywhere but in its own additions and a final return."""
-    for stmt in _all_statements(body):
+    for stmt in S.statements(body):
         if id(stmt) in own or isinstance(stmt, gast.Return):
             continue
         for node in _header_nodes(stmt):
@@ -950,15 +950,6 @@ def _merge(a, b):
     if a == UNSET and b == UNSET:
         return UNSET
     return SET if SET in (a, b) else ZERO
-
-
-def _all_statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                yield from _all_statements(inner)
 
 
 def _remove(block, condition):

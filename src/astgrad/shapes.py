@@ -28,7 +28,7 @@ class ShapeClasses:
 
     def __init__(self, body, params, adjoints, scalars=()):
         definitions = {}
-        for stmt in _statements(body):
+        for stmt in S.statements(body):
             if _restores_or_placeholder(stmt):
                 continue
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -159,15 +159,6 @@ def _is_elementwise(target):
         return target in (math.sin, math.cos, math.tan, math.exp, math.log1p, math.sqrt, math.tanh,
                           math.sinh, math.cosh, math.asin, math.acos, math.atan, math.fabs, math.expm1)
     return target is builtins.abs
-
-
-def _statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                yield from _statements(inner)
 
 
 def drop_needless_unbroadcasts(body, params, adjoints, scalars=()):

@@ -87,3 +87,13 @@ def copy(node):
     """Deep copy that keeps our extra attributes (line numbers, origins)."""
     import copy as _copy
     return _copy.deepcopy(node)
+
+
+def statements(block):
+    """Every statement in ``block``, nested ones included, in order."""
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from statements(inner)

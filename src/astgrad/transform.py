@@ -142,7 +142,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
     Writes into arguments are refused as well (``y[i] = v``, ``append``); ``+=`` on
     numbers and on arrays nothing else refers to is fine."""
     from . import dataflow
-    statements = list(_statements(body))
+    statements = list(S.statements(body))
     sharing = {}                    # name -> names that may share memory with it
     element_reads = {}              # v -> the statement v = y[i]
     holders = {}                    # name -> literals that hold it: changing it changes them
@@ -213,15 +213,6 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
 
 def _is_augmented(value, name):
     return isinstance(value, gast.BinOp) and isinstance(value.left, gast.Name) and value.left.id == name
-
-
-def _statements(block):
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                yield from _statements(inner)
 
 
 def check_effect_call(source, stmt, active):
