@@ -4,7 +4,6 @@ Every gradient is checked against central finite differences (tests/fd.py), neve
 against astgrad itself.
 """
 
-import inspect
 import os
 import subprocess
 import sys
@@ -13,7 +12,6 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad.api import Differentiable
 from fd import assert_close, numerical_grad
 
 T = astgrad.tensor
