@@ -153,14 +153,7 @@ def break_continue(x):
     return total
 
 
-def loop_with_branch(x):
-    y = x * 1.0
-    for i in range(5):
-        if np.sum(y) > 0.0:
-            y = y - np.exp(y * 0.3)
-        else:
-            y = y + np.sin(y) * 2.0 + 1.0
-    return np.sum(y * y)
+from test_control_flow import loop_with_branch  # noqa: E402  (one program, two test files)
 
 
 def nested_loops(x, n):

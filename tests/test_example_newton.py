@@ -1,20 +1,13 @@
 """examples/newton.py runs to completion: Newton's method with astgrad.hessian
 reaches the Rosenbrock minimum, printing every iteration."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from test_examples import run
 
 
 def test_newton_example_converges():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    result = subprocess.run([sys.executable, "examples/newton.py"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = run("examples/newton.py")
     assert result.returncode == 0, result.stdout + result.stderr
     iterations = re.findall(r"^iter +(\d+) +loss (\S+) +\|grad\| (\S+)$", result.stdout, re.M)
     assert len(iterations) >= 5, result.stdout

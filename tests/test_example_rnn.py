@@ -1,20 +1,13 @@
 """examples/rnn.py runs to completion: an RNN trained with the generated BPTT gradient
 prints its loss every 20 steps, and the loss goes down."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from test_examples import run
 
 
 def test_rnn_example_trains():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    result = subprocess.run([sys.executable, "examples/rnn.py"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = run("examples/rnn.py")
     assert result.returncode == 0, result.stdout + result.stderr
     steps = re.findall(r"^step +(\d+) +loss (\S+)$", result.stdout, re.M)
     assert len(steps) >= 5, result.stdout
