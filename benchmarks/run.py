@@ -179,7 +179,7 @@ def raw_hvp(fn, position):
     gradient = astgrad.pipeline.reverse_derivative(fn, (position,), False)
     compiled = astgrad.pipeline.forward_derivative(gradient, (position,))
     code = compiled.__code__
-    (name,) = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    name = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]    # the last: the tangent
     return lambda *args: compiled(*args[:-1], **{name: args[-1]})[1]
 
 

@@ -151,6 +151,7 @@ def check_derivatives(f, args, wrt=None, rtol=1e-5, atol=1e-6, rng=None):
     results are not reshaped or cast: shapes must match exactly."""
     import astgrad
     from astgrad.pipeline import forward_derivative
+    from astgrad.reverse import seed_parameter
     from fd import assert_close, numerical_grad, numerical_jvp
 
     rng = np.random.default_rng(0) if rng is None else rng
@@ -160,7 +161,8 @@ def check_derivatives(f, args, wrt=None, rtol=1e-5, atol=1e-6, rng=None):
     out = f(*args)
 
     cotangent = _random_like(rng, out)
-    grads = astgrad.grad(f, wrt).plain(*args, cotangent)
+    gradient = astgrad.grad(f, wrt).plain
+    grads = gradient(*args, **{seed_parameter(gradient): cotangent})
     grads = grads if len(wrt) > 1 else (grads,)
     for i, g in zip(wrt, grads):
         expected = numerical_grad(f, args, wrt=i, seed=cotangent)

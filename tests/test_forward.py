@@ -161,13 +161,21 @@ def test_jvp_requires_tuples():
         astgrad.jvp(two_arrays, np.ones(3), np.ones(3))
 
 
-@pytest.mark.parametrize("int_tangent", [None, 0, 5, "ignored", np.ones(7)])
+@pytest.mark.parametrize("int_tangent", [None, 0, 0.0, np.zeros(())])
 def test_jvp_int_argument_tangent_ignored(int_tangent):
     x = np.array([0.5, -0.7, 1.1])
     t = np.array([1.0, 2.0, -1.0])
     out, out_t = astgrad.jvp(with_int, (x, 3), (t, int_tangent))
     assert_close(out, x ** 4, 1e-12, 1e-12)
     assert_close(out_t, 4 * x ** 3 * t, 1e-12, 1e-12)
+
+
+@pytest.mark.parametrize("int_tangent", [5, 1.0, "ignored", np.ones(7)])
+def test_jvp_int_argument_nonzero_tangent_refused(int_tangent):
+    # an int is a constant for jvp: a nonzero tangent for it would be silently dropped
+    x = np.array([0.5, -0.7, 1.1])
+    with pytest.raises(ValueError, match="tangent 1 .* pass None as its tangent"):
+        astgrad.jvp(with_int, (x, 3), (np.ones(3), int_tangent))
 
 
 def test_jvp_zero_tangent_gives_zero():

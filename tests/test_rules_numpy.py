@@ -157,7 +157,7 @@ def test_clip():
 
 def test_maximum_splits_ties_evenly():
     g = astgrad.grad(np_maximum, (0, 1)).plain(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 5.0]),
-                                              np.ones(3))
+                                              d_np_maximum=np.ones(3))
     assert_close(g[0], [0.5, 1.0, 0.0])
     assert_close(g[1], [0.5, 0.0, 1.0])
 
@@ -221,9 +221,9 @@ def test_prod_with_zeros_is_exact():
 
 def test_max_min_split_ties_evenly():
     x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
-    g = astgrad.grad(np_max, 0).plain(x, 1, False, np.array([1.0, 3.0]))
+    g = astgrad.grad(np_max, 0).plain(x, 1, False, d_np_max=np.array([1.0, 3.0]))
     assert_close(g, [[0.0, 0.5, 0.5], [1.0, 1.0, 1.0]])
-    g = astgrad.grad(np_min, 0).plain(x, None, False, 1.0)
+    g = astgrad.grad(np_min, 0).plain(x, None, False, d_np_min=1.0)
     assert_close(g, [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
 
 

@@ -112,7 +112,7 @@ def test_indexing(f, shape):
 
 
 def test_indexing_repeats_add_up():
-    g = astgrad.grad(idx_fancy_repeats).plain(np.zeros(3), np.ones(5))
+    g = astgrad.grad(idx_fancy_repeats).plain(np.zeros(3), d_idx_fancy_repeats=np.ones(5))
     assert_close(g, [2.0, 1.0, 2.0])
 
 

@@ -7,6 +7,7 @@ import numbers
 import numpy
 
 from .pipeline import UnresolvedName, forward_derivative, parameter_names, reverse_derivative, underlying
+from .reverse import seed_parameter
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
 
@@ -61,7 +62,7 @@ def _normalize_wrt(f, wrt):
     if not inspect.isfunction(fn):
         raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}. "
                         "Wrap it in a def that calls it.")
-    names = parameter_names(fn)
+    names = public_parameter_names(f)
     single = not isinstance(wrt, (tuple, list))
     items = [wrt] if single else list(wrt)
     if not items:
@@ -86,26 +87,173 @@ def _normalize_wrt(f, wrt):
     return tuple(indices), single
 
 
-def _match_argument(g, x):
-    """Give a gradient the shape and float dtype of its argument."""
+# -- values at the API boundary: outputs, gradients, tangents ----------------------------
+
+def _is_real_number(x):
+    """A real number (Python or NumPy, or a 0-d real array), not a bool."""
+    if isinstance(x, (bool, numpy.bool_)):
+        return False
+    if isinstance(x, (numpy.ndarray, numpy.generic)):
+        return x.ndim == 0 and x.dtype.kind in "fiu"
+    return isinstance(x, numbers.Real)
+
+
+def _is_numeric_array(x):
+    return isinstance(x, (numpy.ndarray, numpy.generic)) and x.dtype.kind in "biufc"
+
+
+def _describe(value):
+    if value is None:
+        return "None"
+    if isinstance(value, (numpy.ndarray, numpy.generic)):
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    return f"a value of type {type(value).__name__}"
+
+
+def _check_scalar(value, fn_name):
+    """grad differentiates a real scalar output: a number, a NumPy real scalar, a 0-d array."""
+    if _is_real_number(value):
+        return
+    if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim):
+        shape = numpy.shape(value) if isinstance(value, numpy.ndarray) else f"a {type(value).__name__}"
+        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned a value of "
+                         f"shape {shape}; use astgrad.vjp for non-scalar outputs")
+    raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
+                    f"array), but it returned {_describe(value)}")
+
+
+def _check_output(value, fn_name, path=""):
+    """vjp differentiates numbers, numeric arrays and lists, tuples and dicts of them."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_output(item, fn_name, f"{path}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_output(item, fn_name, f"{path}[{index}]")
+    elif not (_is_numeric_array(value) or isinstance(value, numbers.Number)):
+        where = f" (at output{path})" if path else ""
+        raise TypeError(f"vjp needs {fn_name} to return a number, an array or a list/tuple/dict of "
+                        f"them, but it returned {_describe(value)}{where}")
+
+
+def _is_float(x):
+    """A float leaf: Python float, NumPy float scalar or float array (not an int or a bool)."""
+    if isinstance(x, (numpy.ndarray, numpy.generic)):
+        return numpy.issubdtype(x.dtype, numpy.inexact)
+    return isinstance(x, numbers.Real) and not isinstance(x, numbers.Integral)
+
+
+def _is_integer(x):
+    """An int leaf (Python int, NumPy integer scalar or integer array), not a bool."""
+    if isinstance(x, (numpy.ndarray, numpy.generic)):
+        return x.dtype.kind in "iu"
+    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, numpy.bool_))
+
+
+def _is_float_like(x):
+    """What vjp and jvp differentiate: floats, and lists, tuples and dicts holding any."""
+    if isinstance(x, dict):
+        return any(_is_float_like(item) for item in x.values())
+    if isinstance(x, (list, tuple)):
+        return any(_is_float_like(item) for item in x)
+    return _is_float(x)
+
+
+def _part(g, key):
+    """One element of a container's derivative; a zero derivative (0.0) has zero parts."""
+    if isinstance(g, (list, tuple, dict, numpy.ndarray)):
+        return g[key]
+    if g is None or g == 0:
+        return 0.0
+    raise TypeError(f"astgrad: the derivative {g!r} does not match a container argument")
+
+
+def _rebuild(x, parts):
+    """A list/tuple shaped like ``x`` (a namedtuple stays one) holding ``parts``."""
+    if isinstance(x, list):
+        return parts
+    return type(x)(*parts) if hasattr(x, "_fields") else tuple(parts)
+
+
+def _match_argument(g, x, integers_are_constants=False):
+    """Give a derivative the structure of ``x``: a plain list, tuple or dict for a
+    container, and at each leaf the shape and float dtype of the leaf. Leaves that are not
+    numbers (strings, None, bools) get None; so do ints if ``integers_are_constants``."""
+    if isinstance(x, dict):
+        return {key: _match_argument(_part(g, key), item, integers_are_constants) for key, item in x.items()}
+    if isinstance(x, (list, tuple)):
+        return _rebuild(x, [_match_argument(_part(g, i), item, integers_are_constants)
+                            for i, item in enumerate(x)])
+    if not (_is_float(x) or _is_integer(x)) or (integers_are_constants and _is_integer(x)):
+        return None
+    if g is None:
+        g = 0.0
     if isinstance(x, numpy.ndarray):
         dtype = x.dtype if numpy.issubdtype(x.dtype, numpy.inexact) else numpy.float64
         g = numpy.asarray(g, dtype=dtype)
         if g.shape != x.shape:
             g = numpy.broadcast_to(g, x.shape).copy()
         return g
-    if isinstance(x, (numbers.Real, numpy.generic)) and numpy.ndim(g) == 0:
-        if isinstance(x, numpy.floating):
+    if numpy.ndim(g) == 0:
+        if isinstance(x, numpy.inexact):
             return x.dtype.type(g)
-        return float(g)
+        return float(numpy.real(g)) if not isinstance(g, complex) else g
     return g
 
 
-def _check_scalar(value, fn_name):
-    if numpy.ndim(value) != 0 or isinstance(value, (list, tuple, dict)):
-        shape = numpy.shape(value) if not isinstance(value, dict) else "a dict"
-        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned a value of "
-                         f"shape {shape}; use astgrad.vjp for non-scalar outputs")
+def _shape_text(x):
+    """How a tangent or its primal looks, for error messages."""
+    if isinstance(x, dict):
+        return f"a dict with keys {sorted(x, key=repr)}"
+    if isinstance(x, (list, tuple)):
+        return f"a {type(x).__name__} of length {len(x)}"
+    if x is None or not (_is_numeric_array(x) or isinstance(x, numbers.Number)):
+        return _describe(x)
+    return f"of shape {numpy.shape(x)}"
+
+
+def _matching(value, like, what, subject, path="", constants_allowed=False):
+    """``value`` (a tangent or cotangent) checked against ``like`` (its primal or output):
+    the same list/tuple/dict structure and the same shape at every leaf. Returns it with
+    lists and tuples as lists and None/zero at leaves that are not floats replaced by a
+    zero, ready for the generated code. A ValueError says where and how they differ."""
+    def mismatch():
+        return ValueError(f"{what}{path} is {_shape_text(value)}, but {subject}{path} is "
+                          f"{_shape_text(like)}; they must match")
+    if isinstance(like, dict):
+        if not isinstance(value, dict) or set(value) != set(like):
+            raise mismatch()
+        return {key: _matching(value[key], item, what, subject, f"{path}[{key!r}]", constants_allowed)
+                for key, item in like.items()}
+    if isinstance(like, (list, tuple)):
+        if not isinstance(value, (list, tuple)) or len(value) != len(like):
+            raise mismatch()
+        return _rebuild(like, [_matching(v, item, what, subject, f"{path}[{i}]", constants_allowed)
+                               for i, (v, item) in enumerate(zip(value, like))])
+    if constants_allowed and not _is_float(like):
+        if value is not None and not (numpy.ndim(value) == 0 and value == 0) \
+                and not (_is_numeric_array(value) and not numpy.any(value)):
+            raise ValueError(f"{what}{path} is {value!r}, but {subject}{path} is {_describe(like)}, which "
+                             "jvp does not differentiate (ints, bools, strings and None are constants); "
+                             "pass None as its tangent, or pass the argument as a float")
+        return _zeros_like(like)
+    if isinstance(value, (list, tuple, dict)) or value is None or not (
+            _is_numeric_array(value) or isinstance(value, numbers.Number)):
+        raise mismatch()
+    if numpy.shape(value) != numpy.shape(like):
+        raise mismatch()
+    return value
+
+
+def _as_adjoint(cotangent):
+    """A cotangent as generated reverse-mode code holds the derivative of a container:
+    ``+`` adds element by element (AdjointList, AdjointDict)."""
+    from .runtime import AdjointDict, AdjointList
+    if isinstance(cotangent, dict):
+        return AdjointDict((key, _as_adjoint(item)) for key, item in cotangent.items())
+    if isinstance(cotangent, (list, tuple)):
+        return AdjointList(_as_adjoint(item) for item in cotangent)
+    return cotangent
 
 
 class Derivative:
@@ -126,6 +274,7 @@ class Derivative:
         self.__qualname__ = self._workhorse.__qualname__
         self.__doc__ = f"Gradient of {self._name} (generated by astgrad; see .source)."
         self.__astgrad_function__ = lambda: self.plain
+        self.__signature__ = public_signature(f)    # f's arguments, not the generated seed
 
     @property
     def plain(self):
@@ -141,17 +290,17 @@ class Derivative:
         return self.plain
 
     def __call__(self, *args, **kwargs):
+        bound = _bind(self.function, args, kwargs)
         try:
-            value, grads = self._workhorse(*args, **kwargs)
+            value, grads = self._workhorse(*bound.args, **bound.kwargs)
         except Exception:
             # a non-scalar output can break the gradient code before it can be checked
-            _check_scalar(_underlying(self.function)(*args, **kwargs), self._name)
+            _check_scalar(_underlying(self.function)(*bound.args, **bound.kwargs), self._name)
             raise
         _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
-        bound = _bind(self.function, args, kwargs)
-        grads = tuple(_match_argument(g, bound[i]) for g, i in zip(grads, self.wrt))
+        grads = tuple(_match_argument(g, _argument(self.function, bound, i)) for g, i in zip(grads, self.wrt))
         grads = grads[0] if self.single else grads
         return (value, grads) if self.with_value else grads
 
@@ -160,19 +309,43 @@ class Derivative:
         return f"<astgrad {kind} of {self._name} wrt {self.wrt if not self.single else self.wrt[0]}>"
 
 
+def public_signature(f):
+    """The signature a transform of ``f`` is called with: ``f``'s own. A derivative's is
+    the signature of the function it differentiates (its output seed, a keyword-only
+    parameter of the generated code, is not part of it)."""
+    if isinstance(f, Derivative):
+        return f.__signature__
+    return inspect.signature(_underlying(f) if not isinstance(f, Differentiable) else f.__wrapped__)
+
+
+def public_parameter_names(f):
+    """The names ``wrt`` may refer to: ``f``'s parameters, not counting ``*args``/``**kwargs``."""
+    return [p.name for p in public_signature(f).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def _function_name(f):
+    """The name in messages: a derivative takes its function's arguments, so it uses its name."""
+    if isinstance(f, Derivative):
+        return _function_name(f.function)
+    return getattr(_underlying(f), "__name__", "f")
+
+
 def _bind(f, args, kwargs):
-    fn = _underlying(f)
-    names = parameter_names(fn)
-    values = list(args)
-    defaults = fn.__defaults__ or ()
-    for position in range(len(values), len(names)):
-        name = names[position]
-        if name in kwargs:
-            values.append(kwargs[name])
-        else:
-            offset = position - (len(names) - len(defaults))
-            values.append(defaults[offset] if offset >= 0 else None)
-    return values
+    """``f``'s arguments bound to its public signature with the defaults filled in, so a
+    transform takes exactly ``f``'s arguments. A TypeError worded like Python's own when
+    they do not fit (too many, missing, an unknown keyword)."""
+    try:
+        bound = public_signature(f).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise TypeError(f"{_function_name(f)}() {exc}") from None
+    bound.apply_defaults()
+    return bound
+
+
+def _argument(f, bound, position):
+    """The value of parameter number ``position`` (an index from _normalize_wrt)."""
+    return bound.arguments[public_parameter_names(f)[position]]
 
 
 def grad(f, wrt=0, *, preserve_result=False):
@@ -196,39 +369,26 @@ def value_and_grad(f, wrt=0):
 def vjp(f, *primals):
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
-    fn = _underlying(f)
-    if not inspect.isfunction(fn):
-        raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}. "
-                        "Wrap it in a def that calls it.")
-    names = parameter_names(fn)
-    if len(primals) > len(names):
-        raise TypeError(f"vjp: {fn.__qualname__} takes {len(names)} argument(s), got {len(primals)}")
+    fn = _check_function(f)
+    bound = _bind(f, primals, {})
+    name = _function_name(f)
     out = f(*primals)
+    _check_output(out, name)
     positions = tuple(range(len(primals)))
     compiled = _compiled(f, positions, False) if positions else None
 
     def pullback(cotangent):
-        if numpy.shape(cotangent) != numpy.shape(out):
-            raise ValueError(f"vjp pullback: the cotangent has shape {numpy.shape(cotangent)} but "
-                             f"{fn.__qualname__}'s output has shape {numpy.shape(out)}; they must match")
-        grads = compiled(*primals, cotangent)
+        cotangent = _matching(cotangent, out, "vjp pullback: the cotangent", f"{name}'s output")
+        if compiled is None:
+            return ()
+        seed = {seed_parameter(compiled): _as_adjoint(cotangent)}
+        grads = compiled(*bound.args, **bound.kwargs, **seed)
         if len(primals) == 1:
             grads = (grads,)
-        return tuple(_match_argument(g, x) if _is_float_like(x) else None for g, x in zip(grads, primals))
+        return tuple(_match_argument(g, x, integers_are_constants=True) if _is_float_like(x) else None
+                     for g, x in zip(grads, primals))
 
     return out, pullback
-
-
-def _is_float_like(x):
-    if isinstance(x, bool) or x is None or isinstance(x, str):
-        return False
-    if isinstance(x, numpy.ndarray):
-        return numpy.issubdtype(x.dtype, numpy.inexact)
-    if isinstance(x, numpy.generic):
-        return numpy.issubdtype(x.dtype, numpy.inexact)
-    if isinstance(x, numbers.Integral):
-        return False
-    return isinstance(x, (numbers.Real, list, tuple))
 
 
 # -- forward mode and second derivatives ----------------------------------------------
@@ -251,8 +411,8 @@ def _check_function(f):
 def jvp(f, primals, tangents):
     """Forward mode: ``(f(*primals), J @ tangents)``.
 
-    ``primals`` and ``tangents`` are tuples of equal length; tangents of arguments
-    that are not floats (ints, strings, None) are ignored.
+    ``primals`` and ``tangents`` are tuples of equal length; arguments that are not
+    floats (ints, strings, None) are constants, and their tangents must be None (or zero).
     """
     fn = _check_function(f)
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
@@ -261,23 +421,39 @@ def jvp(f, primals, tangents):
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s); "
                          "give one tangent per primal")
+    bound = _bind(f, primals, {})
+    tangents = [_matching(t, x, f"jvp: tangent {i}", f"primal {i}", constants_allowed=True)
+                for i, (t, x) in enumerate(zip(tangents, primals))]
     positions = tuple(i for i, x in enumerate(primals) if _is_float_like(x))
-    for i in positions:
-        if numpy.shape(tangents[i]) != numpy.shape(primals[i]):
-            raise ValueError(f"jvp: tangent {i} has shape {numpy.shape(tangents[i])} but primal {i} "
-                             f"has shape {numpy.shape(primals[i])}; they must match")
     if not positions:
         out = f(*primals)
-        return out, _zeros_like(out)
+        return out, _match_argument(_zeros_like(out), out)
     compiled = forward_derivative(fn, positions)
     names = _tangent_params(compiled, len(positions))
-    out, tangent = compiled(*primals, **{name: tangents[i] for name, i in zip(names, positions)})
-    return out, _match_argument(tangent, out) if _is_float_like(out) else tangent
+    out, tangent = compiled(*bound.args, **bound.kwargs,
+                            **{name: tangents[i] for name, i in zip(names, positions)})
+    return out, _match_argument(tangent, out)
 
 
 def _zeros_like(value):
     from .runtime import zeros_like
     return zeros_like(value)
+
+
+def _array_argument(f, x, position, transform):
+    """jacobian and hessian lay derivatives out over the elements of an array: the argument
+    must be a number, an array or a (nested) list of numbers that forms one."""
+    if not isinstance(x, dict):
+        try:
+            if numpy.asarray(x).dtype.kind in "biuf":
+                return
+        except ValueError:
+            pass
+    name = public_parameter_names(f)[position]
+    raise TypeError(f"{transform} needs argument {name!r} to be a number or an array (or a list of "
+                    f"numbers forming one), not {_shape_text(x)}; "
+                    f"for lists, tuples and dicts of arrays use astgrad.grad, vjp, jvp or hvp, or "
+                    f"pass the arrays as separate arguments")
 
 
 def _flat_basis(x):
@@ -301,19 +477,22 @@ def jacobian(f, wrt=0, mode="auto"):
     (position,) = positions
     fn = _underlying(f)
 
-    def jacobian_function(*args):
-        args = _bind(f, args, {})
-        x = args[position]
-        out = fn(*args)
+    def jacobian_function(*args, **kwargs):
+        bound = _bind(f, args, kwargs)
+        x = _argument(f, bound, position)
+        _array_argument(f, x, position, "jacobian")
+        out = fn(*bound.args, **bound.kwargs)
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
             compiled = forward_derivative(fn, (position,))
             (name,) = _tangent_params(compiled, 1)
-            columns = [numpy.asarray(compiled(*args, **{name: e})[1]) for e in _flat_basis(x)]
+            columns = [numpy.asarray(compiled(*bound.args, **bound.kwargs, **{name: e})[1])
+                       for e in _flat_basis(x)]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             return flat.reshape(numpy.shape(out) + numpy.shape(x))
         compiled = reverse_derivative(fn, (position,), False)
-        rows = [numpy.asarray(compiled(*args, seed)) for seed in _flat_basis(out)]
+        seed = seed_parameter(compiled)
+        rows = [numpy.asarray(compiled(*bound.args, **bound.kwargs, **{seed: e})) for e in _flat_basis(out)]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 
@@ -330,16 +509,17 @@ def hvp(f, wrt=0):
     (position,) = positions
     fn = _underlying(f)
 
-    def hessian_vector_product(*args_and_v):
+    def hessian_vector_product(*args_and_v, **kwargs):
+        if not args_and_v:
+            raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
         *args, v = args_and_v
-        args = _bind(f, args, {})
-        if numpy.shape(v) != numpy.shape(args[position]):
-            raise ValueError(f"hvp: v has shape {numpy.shape(v)} but argument {position} has shape "
-                             f"{numpy.shape(args[position])}; they must match")
+        bound = _bind(f, args, kwargs)
+        x = _argument(f, bound, position)
+        v = _matching(v, x, "hvp: v", f"argument {position}")
         gradient = reverse_derivative(fn, (position,), False)
         compiled = forward_derivative(gradient, (position,))
         (name,) = _tangent_params(compiled, 1)
-        return _match_argument(compiled(*args, **{name: v})[1], args[position])
+        return _match_argument(compiled(*bound.args, **bound.kwargs, **{name: v})[1], x)
 
     hessian_vector_product.__name__ = f"hvp_{getattr(fn, '__name__', 'f')}"
     return hessian_vector_product
@@ -351,10 +531,12 @@ def hessian(f, wrt=0):
     product = hvp(f, wrt)
     (position,), _ = _normalize_wrt(f, wrt)
 
-    def hessian_function(*args):
-        x = _bind(f, args, {})[position]
-        _check_scalar(_underlying(f)(*_bind(f, args, {})), getattr(_underlying(f), "__qualname__", "f"))
-        columns = [numpy.asarray(product(*args, e)) for e in _flat_basis(x)]
+    def hessian_function(*args, **kwargs):
+        bound = _bind(f, args, kwargs)
+        x = _argument(f, bound, position)
+        _array_argument(f, x, position, "hessian")
+        _check_scalar(_underlying(f)(*bound.args, **bound.kwargs), _function_name(f))
+        columns = [numpy.asarray(product(*args, e, **kwargs)) for e in _flat_basis(x)]
         flat = numpy.stack(columns, axis=-1)
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 

@@ -94,6 +94,12 @@ class _Loads(gast.NodeTransformer):
         return node
 
 
+def seed_parameter(gradient):
+    """The name of a generated gradient's output seed: its last keyword-only parameter."""
+    code = gradient.__code__
+    return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+
+
 class ReverseMode(Transform):
     def __init__(self, source, fn, wrt, namer, namespace, preserve_result=False):
         super().__init__(source, fn, namer, namespace)
@@ -161,8 +167,9 @@ class ReverseMode(Transform):
         _accumulate_in_place(new_body, {self.adjoint(p) for p in params if p in self.active})
         optimize.inline_single_use(new_body, keep=set(self.adjoints.values()))
         args = S.copy(fn.args)
-        args.args.append(gast.Name(id=seed, ctx=gast.Param(), annotation=None, type_comment=None))
-        args.defaults.append(S.const(1.0))
+        # keyword-only, so an extra positional argument is an error, as it is for fn
+        args.kwonlyargs.append(gast.Name(id=seed, ctx=gast.Param(), annotation=None, type_comment=None))
+        args.kw_defaults.append(S.const(1.0))
         name = self.namer.fresh("grad_" + fn.name)
         return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
                                 type_comment=None, type_params=[])
@@ -625,8 +632,7 @@ class ReverseMode(Transform):
             lambda callee, wrt: reverse_derivative(callee, wrt, False))
         if gradient is None:
             return []
-        code = gradient.__code__
-        seed = code.co_varnames[code.co_argcount - 1]
+        seed = seed_parameter(gradient)
         call = S.call(S.name(self.namespace.ref(gradient, gradient.__name__)),
                       [S.copy(a) for a in op.args],
                       {**{k: S.copy(v) for k, v in op.kwargs.items()}, seed: S.name(adjoint)})

@@ -16,7 +16,7 @@ On a cache miss the trace is emitted as Python source, one statement per node::
 
 compiled (registered in linecache, so tracebacks and ``inspect.getsource`` show it)
 and differentiated by the engine exactly like a user function, with
-``pipeline.reverse_derivative``. The generated adjoint ``grad_tape(x0, x1, d_t1)``
+``pipeline.reverse_derivative``. The generated adjoint ``grad_tape(x0, x1, *, d_t1)``
 is cached under the key, so the next iteration of a training loop only walks the
 recording, hashes the key and calls the cached adjoint on the new arrays.
 
@@ -39,6 +39,7 @@ import numpy
 
 from ..emit import compile_function
 from ..pipeline import reverse_derivative
+from ..reverse import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
 from .tensor import Ref, Tensor, apply, enable_grad, op_info, _raw
@@ -585,13 +586,13 @@ def _run(outputs, seeds, inputs, create_graph):
         args += [c if isinstance(c, Tensor) and c._rg else _raw(c) for c in tr.consts]
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
         with enable_grad():
-            grads = entry.recording()(*args, seed)
+            grads = entry.recording()(*args, **{seed_parameter(entry.adjoint): seed})
     else:
         args = [v._data if type(v) is Tensor else v for _, v in tr.reached]
         args += [c._data if type(c) is Tensor else c for c in tr.consts]
         raw_seeds = [s._data if isinstance(s, Tensor) else s for s in seeds]
         seed = raw_seeds[0] if len(raw_seeds) == 1 else AdjointList(raw_seeds)
-        grads = entry.adjoint(*args, seed)
+        grads = entry.adjoint(*args, **{seed_parameter(entry.adjoint): seed})
     if entry.n_wrt == 1:
         grads = (grads,)
     if create_graph:
