@@ -413,7 +413,9 @@ def test_values_leave_the_graph_only_explicitly():
         np.asarray(x)
     assert np.asarray(x.detach()).tolist() == [1.0, 2.0]
     assert x.numpy().tolist() == [1.0, 2.0]
-    assert float(x[1]) == 2.0 and x[0].item() == 1.0
+    assert float(x[1].detach()) == 2.0 and x[0].item() == 1.0
+    with pytest.raises(RuntimeError, match="float.. of a tensor that requires grad"):
+        float(x[1])     # also what math.sin(x[1]) calls: refused rather than silently detached
 
 
 def test_plain_user_functions_are_recorded():

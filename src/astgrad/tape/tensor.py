@@ -14,6 +14,7 @@ Only primitives with a derivative rule are recorded; a function without one rais
 an error naming it instead of silently dropping the derivative.
 """
 
+import collections
 import itertools
 import numbers
 import operator
@@ -431,6 +432,14 @@ class Tensor:
         return bool(self._data)
 
     def __float__(self):
+        # math.sin(t), numpy.float64(t) and float(t) all arrive here; none can return a
+        # tensor, so on a tensor that requires grad each would lose the derivative unseen
+        if self._rg and _mode.enabled:
+            raise RuntimeError(
+                "float() of a tensor that requires grad would silently drop its derivative; so "
+                "would math functions (math.sin(t)) and numpy.float64(t), which call it. Use "
+                "numpy functions (np.sin(t)) or tensor methods (t.sin()), which are recorded, or "
+                "t.item() / t.detach() / astgrad.no_grad() when you only want the number.")
         return float(self._data)
 
     def __int__(self):
@@ -442,6 +451,10 @@ class Tensor:
         return operator.index(self._data[()])
 
     def __complex__(self):
+        if self._rg and _mode.enabled:
+            raise RuntimeError(
+                "complex() of a tensor that requires grad (also what cmath functions call) would "
+                "silently drop its derivative; use t.item() / t.detach() for the number.")
         return complex(self._data)
 
     # -- operators ---------------------------------------------------------------------
@@ -619,59 +632,160 @@ class Tensor:
         derivative is the function's own generated adjoint."""
         return apply(fn, args, kwargs)
 
-    # -- array methods (NumPy names and signatures) ---------------------------------------------
-    def sum(self, axis=None, dtype=None, keepdims=False):
-        return apply(numpy.sum, (self,), _options(axis=axis, dtype=dtype, keepdims=keepdims))
+    # -- array methods ----------------------------------------------------------------------
+    # A method with a PyTorch name takes PyTorch's arguments (dim, keepdim, ...), so code
+    # written for torch computes the same thing here; NumPy's spellings axis= and
+    # keepdims= are accepted as aliases, as PyTorch does. Methods PyTorch does not have
+    # (astype, ravel, swapaxes) keep NumPy's meaning.
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        dim, keepdim = _dim_args("sum", dim, keepdim, axis, keepdims)
+        return apply(numpy.sum, (self,), _options(axis=dim, dtype=dtype, keepdims=keepdim))
 
-    def mean(self, axis=None, dtype=None, keepdims=False):
-        return apply(numpy.mean, (self,), _options(axis=axis, dtype=dtype, keepdims=keepdims))
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        dim, keepdim = _dim_args("mean", dim, keepdim, axis, keepdims)
+        return apply(numpy.mean, (self,), _options(axis=dim, dtype=dtype, keepdims=keepdim))
 
-    def prod(self, axis=None, dtype=None, keepdims=False):
-        return apply(numpy.prod, (self,), _options(axis=axis, dtype=dtype, keepdims=keepdims))
+    def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        dim, keepdim = _dim_args("prod", dim, keepdim, axis, keepdims)
+        return apply(numpy.prod, (self,), _options(axis=dim, dtype=dtype, keepdims=keepdim))
 
-    def max(self, axis=None, keepdims=False):
-        return apply(numpy.max, (self,), _options(axis=axis, keepdims=keepdims))
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """PyTorch's max: the largest element; with ``dim``, ``(values, indices)``; with a
+        tensor or array argument, the elementwise maximum."""
+        return self._extreme("max", numpy.max, numpy.argmax, numpy.maximum, dim, keepdim, axis, keepdims)
 
-    def min(self, axis=None, keepdims=False):
-        return apply(numpy.min, (self,), _options(axis=axis, keepdims=keepdims))
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """PyTorch's min: the smallest element; with ``dim``, ``(values, indices)``; with a
+        tensor or array argument, the elementwise minimum."""
+        return self._extreme("min", numpy.min, numpy.argmin, numpy.minimum, dim, keepdim, axis, keepdims)
 
-    def var(self, axis=None, dtype=None, ddof=0, keepdims=False):
-        return apply(numpy.var, (self,), _options(axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
+    def _extreme(self, name, reduce, locate, elementwise, dim, keepdim, axis, keepdims):
+        if isinstance(dim, (Tensor, numpy.ndarray)):
+            return apply(elementwise, (self, dim))
+        dim, keepdim = _dim_args(name, dim, keepdim, axis, keepdims)
+        if dim is None:
+            return apply(reduce, (self,))
+        if not isinstance(dim, numbers.Integral):
+            raise TypeError(f"{name}(dim) takes one int dim, as in PyTorch, not {dim!r}")
+        values = apply(reduce, (self,), _options(axis=dim, keepdims=keepdim))
+        indices = locate(self._data, axis=dim)
+        if keepdim:
+            indices = numpy.expand_dims(indices, dim)
+        return MinMax(values, Tensor._make(_asarray(indices), None, False))
 
-    def std(self, axis=None, dtype=None, ddof=0, keepdims=False):
-        return apply(numpy.std, (self,), _options(axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,
+            ddof=None):
+        """PyTorch's var: unbiased (divides by n - 1) unless ``unbiased=False`` or
+        ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
+        dim, keepdim = _dim_args("var", dim, keepdim, axis, keepdims)
+        return apply(numpy.var, (self,), _options(axis=dim, ddof=_correction(unbiased, correction, ddof),
+                                                  keepdims=keepdim))
 
-    def cumsum(self, axis=None):
-        return apply(numpy.cumsum, (self,), _options(axis=axis))
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,
+            ddof=None):
+        """PyTorch's std: unbiased (divides by n - 1) unless ``unbiased=False`` or
+        ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
+        dim, keepdim = _dim_args("std", dim, keepdim, axis, keepdims)
+        return apply(numpy.std, (self,), _options(axis=dim, ddof=_correction(unbiased, correction, ddof),
+                                                  keepdims=keepdim))
 
-    def argmax(self, axis=None):
-        return Tensor._make(_asarray(self._data.argmax(axis)), None, False)
+    def cumsum(self, dim=None, *, axis=None):
+        dim, _ = _dim_args("cumsum", dim, False, axis, None)
+        return apply(numpy.cumsum, (self,), _options(axis=dim))
 
-    def argmin(self, axis=None):
-        return Tensor._make(_asarray(self._data.argmin(axis)), None, False)
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = _dim_args("argmax", dim, keepdim, axis, keepdims)
+        return Tensor._make(_asarray(numpy.argmax(self._data, axis=dim, keepdims=keepdim)), None, False)
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = _dim_args("argmin", dim, keepdim, axis, keepdims)
+        return Tensor._make(_asarray(numpy.argmin(self._data, axis=dim, keepdims=keepdim)), None, False)
 
     def reshape(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = shape[0]
-        return apply(numpy.reshape, (self, tuple(shape)))
+        return apply(numpy.reshape, (self, _sizes(shape)))
 
     view = reshape
 
-    def transpose(self, *axes):
-        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-            axes = axes[0]
-        return apply(numpy.transpose, (self, tuple(axes)) if axes else (self,))
+    def transpose(self, *dims):
+        """PyTorch's transpose(dim0, dim1): swap two dimensions (NumPy's transpose(axes)
+        is permute here)."""
+        if len(dims) != 2 or not all(isinstance(d, numbers.Integral) for d in dims):
+            raise TypeError(f"transpose(dim0, dim1) swaps two dimensions, as in PyTorch; got "
+                            f"transpose{dims!r}. Use permute(*dims) to reorder all dimensions, "
+                            "or .T to reverse them")
+        return apply(numpy.swapaxes, (self, dims[0], dims[1]))
+
+    def permute(self, *dims):
+        dims = _sizes(dims)
+        if sorted(d % max(self._data.ndim, 1) for d in dims) != list(range(self._data.ndim)):
+            raise ValueError(f"permute{dims!r}: give each of the tensor's {self._data.ndim} "
+                             "dimensions exactly once")
+        return apply(numpy.transpose, (self, dims))
+
+    def t(self):
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but this one has "
+                               f"{self._data.ndim}; use transpose(dim0, dim1) or permute")
+        return apply(numpy.transpose, (self,))
 
     def swapaxes(self, axis1, axis2):
         return apply(numpy.swapaxes, (self, axis1, axis2))
 
-    def squeeze(self, axis=None):
-        return apply(numpy.squeeze, (self,), _options(axis=axis))
+    def squeeze(self, dim=None, *, axis=None):
+        """PyTorch's squeeze: with ``dim``, dimensions of size 1 among them are removed and
+        the others are left alone (NumPy would raise)."""
+        dim, _ = _dim_args("squeeze", dim, False, axis, None)
+        if dim is None:
+            return apply(numpy.squeeze, (self,))
+        dims = dim if isinstance(dim, tuple) else (dim,)
+        ndim = self._data.ndim
+        ones = tuple(sorted({d % ndim for d in dims if self._data.shape[d] == 1})) if ndim else ()
+        if not ones:
+            return apply(numpy.reshape, (self, self._data.shape))
+        return apply(numpy.squeeze, (self,), {"axis": ones})
+
+    def unsqueeze(self, dim):
+        return apply(numpy.expand_dims, (self, dim))
+
+    def expand(self, *sizes):
+        """PyTorch's expand: broadcast to ``sizes`` (-1 keeps a dimension)."""
+        sizes = _sizes(sizes)
+        shape = (1,) * (len(sizes) - self._data.ndim) + self._data.shape
+        if len(shape) != len(sizes):
+            raise RuntimeError(f"expand{sizes!r}: the number of sizes must be at least the tensor's "
+                               f"{self._data.ndim} dimensions")
+        target = tuple(n if s == -1 else s for s, n in zip(sizes, shape))
+        return apply(numpy.broadcast_to, (self, target))
+
+    def expand_as(self, other):
+        return self.expand(*numpy.shape(other))
+
+    def repeat(self, *sizes):
+        """PyTorch's repeat, which tiles the whole tensor (``numpy.tile``; NumPy's repeat,
+        which repeats each element, is not what this computes)."""
+        sizes = _sizes(sizes)
+        if len(sizes) < self._data.ndim:
+            raise RuntimeError(f"repeat{sizes!r}: the number of repeats must be at least the "
+                               f"tensor's {self._data.ndim} dimensions")
+        shape = (1,) * (len(sizes) - self._data.ndim) + self._data.shape
+        interleaved = tuple(v for n in shape for v in (1, n))
+        spread = tuple(v for r, n in zip(sizes, shape) for v in (r, n))
+        tiled = apply(numpy.broadcast_to, (apply(numpy.reshape, (self, interleaved)), spread))
+        return apply(numpy.reshape, (tiled, tuple(r * n for r, n in zip(sizes, shape))))
 
     def ravel(self):
         return apply(numpy.ravel, (self,))
 
-    flatten = ravel
+    def flatten(self, start_dim=0, end_dim=-1):
+        """PyTorch's flatten: merge dimensions start_dim..end_dim into one."""
+        shape = self._data.shape
+        if not shape:
+            return apply(numpy.reshape, (self, (1,)))
+        start, end = start_dim % len(shape), end_dim % len(shape)
+        if start > end:
+            raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        merged = int(numpy.prod(shape[start:end + 1], dtype=numpy.int64))
+        return apply(numpy.reshape, (self, shape[:start] + (merged,) + shape[end + 1:]))
 
     def dot(self, other):
         return apply(numpy.dot, (self, other))
@@ -719,6 +833,43 @@ _UFUNC_OPERATORS = {
     numpy.true_divide: operator.truediv, numpy.power: operator.pow, numpy.matmul: operator.matmul,
     numpy.remainder: operator.mod, numpy.negative: operator.neg, numpy.positive: operator.pos,
 }
+
+
+# -- PyTorch's method arguments -------------------------------------------------------------
+
+MinMax = collections.namedtuple("MinMax", ["values", "indices"])
+MinMax.__doc__ = "What max(dim)/min(dim) return, as PyTorch: the values and where they are."
+
+
+def _dim_args(name, dim, keepdim, axis, keepdims):
+    """PyTorch's ``(dim, keepdim)``, also spelled ``axis=``/``keepdims=`` as in NumPy."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{name}() got both dim and axis; they are the same argument")
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    if not isinstance(keepdim, (bool, numpy.bool_)):
+        raise TypeError(f"{name}(dim, keepdim): keepdim must be a bool, not {keepdim!r} (the tensor "
+                        f"methods take PyTorch's arguments; pass NumPy's dtype as dtype=)")
+    return (tuple(dim) if isinstance(dim, list) else dim), bool(keepdim)
+
+
+def _correction(unbiased, correction, ddof):
+    """The ddof of PyTorch's var/std: 1 (unbiased) unless told otherwise."""
+    given = [v for v in (unbiased, correction, ddof) if v is not None]
+    if len(given) > 1:
+        raise TypeError("give only one of unbiased, correction and ddof")
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    return given[0] if given else 1
+
+
+def _sizes(sizes):
+    """``f(2, 3)`` and ``f((2, 3))`` alike, as PyTorch's reshape/permute/expand/repeat."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    return tuple(operator.index(s) for s in sizes)
 
 
 def _options(**options):
