@@ -566,7 +566,9 @@ class Normalizer:
             positions = tuple(range(len(primals.elts)))
             compiled = pipeline.forward_derivative(callee, positions)
             code = compiled.__code__
-            names = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+            # the tangent parameters come last, after the callee's own keyword-only ones
+            names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
+                                     code.co_argcount + code.co_kwonlyargcount]
             call = S.call(S.name(self.bind(compiled)), [self.atom(e) for e in primals.elts],
                           {name: self.atom(t) for name, t in zip(names, tangents.elts)})
             call.target, call.method = compiled, None
