@@ -677,3 +677,32 @@ def test_std_defaults_to_unbiased_like_pytorch():
     assert x.std().item() == pytest.approx(np.std(A, ddof=1))
     assert x.var().item() == pytest.approx(np.var(A, ddof=1))
     assert x.var(ddof=0).item() == pytest.approx(np.var(A))
+
+
+@astgrad.differentiable
+def uses_numpy_methods(x):
+    return x.std() * x.transpose().sum(axis=0).max() + x.max(0).sum() + x.var(0).mean()
+
+
+def test_generated_code_run_on_tensors_keeps_numpy_method_meanings():
+    # with create_graph=True the generated gradient of a @differentiable function runs on
+    # tensors; it was written for arrays, so there x.std() divides by n and x.max(0) is values
+    x = T(A, requires_grad=True)
+    y = uses_numpy_methods(x)
+    assert y.item() == pytest.approx(uses_numpy_methods(A), rel=1e-12)
+    (g,) = tape_grad(y, x, create_graph=True)
+    assert_close(g.numpy(), astgrad.grad(uses_numpy_methods)(A), 1e-12, 1e-12)
+    assert_close(g.numpy(), numerical_grad(uses_numpy_methods, (A,), 0), RTOL, ATOL)
+    (h,) = tape_grad(g.sum(), x)
+    assert_close(h.numpy(), astgrad.hessian(uses_numpy_methods)(A).sum(axis=(0, 1)), 1e-9, 1e-9)
+    assert x.transpose(0, 1).shape == (3, 2) and x.std().item() == pytest.approx(np.std(A, ddof=1))
+
+
+def test_jvp_int_inside_a_container_is_a_constant():
+    xs = [2.5, 4]
+    _, t = astgrad.jvp(list_with_count, (xs,), ([1.0, None],))
+    assert t == pytest.approx(4.0)
+    _, t = astgrad.jvp(list_with_count, (xs,), ([1.0, 0],))
+    assert t == pytest.approx(4.0)
+    with pytest.raises(ValueError, match=r"tangent 0\[1\] is 2.0, but primal 0\[1\] is a value of type int"):
+        astgrad.jvp(list_with_count, (xs,), ([1.0, 2.0],))

@@ -42,7 +42,7 @@ from ..pipeline import reverse_derivative
 from ..reverse import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
-from .tensor import Ref, Tensor, apply, enable_grad, op_info, _raw
+from .tensor import Ref, Tensor, apply, enable_grad, numpy_methods, op_info, _raw
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -585,7 +585,7 @@ def _run(outputs, seeds, inputs, create_graph):
         args = [v for _, v in tr.reached]
         args += [c if isinstance(c, Tensor) and c._rg else _raw(c) for c in tr.consts]
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
-        with enable_grad():
+        with enable_grad(), numpy_methods():     # generated code: methods mean what they do on arrays
             grads = entry.recording()(*args, **{seed_parameter(entry.adjoint): seed})
     else:
         args = [v._data if type(v) is Tensor else v for _, v in tr.reached]

@@ -33,6 +33,7 @@ __all__ = ["Tensor", "tensor", "no_grad", "enable_grad", "set_grad_enabled", "is
 
 class _GradMode(threading.local):
     enabled = True
+    numpy_methods = False       # True while generated code (written for arrays) runs on tensors
 
 
 _mode = _GradMode()
@@ -90,6 +91,44 @@ class set_grad_enabled(_GradModeContext):
 
     def __enter__(self):
         return self
+
+
+class numpy_methods:
+    """Inside, tensor methods keep NumPy's meaning (``x.transpose()`` reverses the axes,
+    ``x.std()`` divides by n, ``x.max(0)`` is only the values). The tape runs generated
+    code, which was written for arrays, on tensors in here."""
+
+    def __enter__(self):
+        self._previous = _mode.numpy_methods
+        _mode.numpy_methods = True
+        return self
+
+    def __exit__(self, *exc):
+        _mode.numpy_methods = self._previous
+        return False
+
+
+def _pytorch_signature(name):
+    """A tensor method with PyTorch's arguments; under ``numpy_methods()``, ndarray's
+    method ``name`` instead."""
+    def decorate(method):
+        def dispatch(self, *args, **kwargs):
+            if _mode.numpy_methods:
+                return _as_ndarray_method(self, name, args, kwargs)
+            return method(self, *args, **kwargs)
+        dispatch.__name__, dispatch.__qualname__, dispatch.__doc__ = \
+            method.__name__, method.__qualname__, method.__doc__
+        return dispatch
+    return decorate
+
+
+def _as_ndarray_method(x, name, args, kwargs):
+    """``x.name(*args, **kwargs)`` as ndarray computes it, recorded."""
+    if name == "transpose":
+        axes = args[0] if len(args) == 1 and (args[0] is None or isinstance(args[0], (tuple, list))) else args
+        return apply(numpy.transpose, (x, tuple(axes)) if axes else (x,))
+    function = numpy.ravel if name == "flatten" else getattr(numpy, name)
+    return apply(function, (x,) + args, kwargs)
 
 
 # -- recorded nodes -------------------------------------------------------------------------
@@ -637,23 +676,28 @@ class Tensor:
     # written for torch computes the same thing here; NumPy's spellings axis= and
     # keepdims= are accepted as aliases, as PyTorch does. Methods PyTorch does not have
     # (astype, ravel, swapaxes) keep NumPy's meaning.
+    @_pytorch_signature("sum")
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = _dim_args("sum", dim, keepdim, axis, keepdims)
         return apply(numpy.sum, (self,), _options(axis=dim, dtype=dtype, keepdims=keepdim))
 
+    @_pytorch_signature("mean")
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = _dim_args("mean", dim, keepdim, axis, keepdims)
         return apply(numpy.mean, (self,), _options(axis=dim, dtype=dtype, keepdims=keepdim))
 
+    @_pytorch_signature("prod")
     def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = _dim_args("prod", dim, keepdim, axis, keepdims)
         return apply(numpy.prod, (self,), _options(axis=dim, dtype=dtype, keepdims=keepdim))
 
+    @_pytorch_signature("max")
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """PyTorch's max: the largest element; with ``dim``, ``(values, indices)``; with a
         tensor or array argument, the elementwise maximum."""
         return self._extreme("max", numpy.max, numpy.argmax, numpy.maximum, dim, keepdim, axis, keepdims)
 
+    @_pytorch_signature("min")
     def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """PyTorch's min: the smallest element; with ``dim``, ``(values, indices)``; with a
         tensor or array argument, the elementwise minimum."""
@@ -673,6 +717,7 @@ class Tensor:
             indices = numpy.expand_dims(indices, dim)
         return MinMax(values, Tensor._make(_asarray(indices), None, False))
 
+    @_pytorch_signature("var")
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,
             ddof=None):
         """PyTorch's var: unbiased (divides by n - 1) unless ``unbiased=False`` or
@@ -681,6 +726,7 @@ class Tensor:
         return apply(numpy.var, (self,), _options(axis=dim, ddof=_correction(unbiased, correction, ddof),
                                                   keepdims=keepdim))
 
+    @_pytorch_signature("std")
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,
             ddof=None):
         """PyTorch's std: unbiased (divides by n - 1) unless ``unbiased=False`` or
@@ -689,6 +735,7 @@ class Tensor:
         return apply(numpy.std, (self,), _options(axis=dim, ddof=_correction(unbiased, correction, ddof),
                                                   keepdims=keepdim))
 
+    @_pytorch_signature("cumsum")
     def cumsum(self, dim=None, *, axis=None):
         dim, _ = _dim_args("cumsum", dim, False, axis, None)
         return apply(numpy.cumsum, (self,), _options(axis=dim))
@@ -706,6 +753,7 @@ class Tensor:
 
     view = reshape
 
+    @_pytorch_signature("transpose")
     def transpose(self, *dims):
         """PyTorch's transpose(dim0, dim1): swap two dimensions (NumPy's transpose(axes)
         is permute here)."""
@@ -731,6 +779,7 @@ class Tensor:
     def swapaxes(self, axis1, axis2):
         return apply(numpy.swapaxes, (self, axis1, axis2))
 
+    @_pytorch_signature("squeeze")
     def squeeze(self, dim=None, *, axis=None):
         """PyTorch's squeeze: with ``dim``, dimensions of size 1 among them are removed and
         the others are left alone (NumPy would raise)."""
@@ -760,6 +809,7 @@ class Tensor:
     def expand_as(self, other):
         return self.expand(*numpy.shape(other))
 
+    @_pytorch_signature("repeat")
     def repeat(self, *sizes):
         """PyTorch's repeat, which tiles the whole tensor (``numpy.tile``; NumPy's repeat,
         which repeats each element, is not what this computes)."""
@@ -776,6 +826,7 @@ class Tensor:
     def ravel(self):
         return apply(numpy.ravel, (self,))
 
+    @_pytorch_signature("ravel")
     def flatten(self, start_dim=0, end_dim=-1):
         """PyTorch's flatten: merge dimensions start_dim..end_dim into one."""
         shape = self._data.shape
