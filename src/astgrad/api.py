@@ -197,7 +197,7 @@ def _match_argument(g, x, integers_are_constants=False):
     if numpy.ndim(g) == 0:
         if isinstance(x, numpy.inexact):
             return x.dtype.type(g)
-        return float(numpy.real(g)) if not isinstance(g, complex) else g
+        return float(g)
     return g
 
 
@@ -215,8 +215,9 @@ def _shape_text(x):
 def _matching(value, like, what, subject, path="", constants_allowed=False):
     """``value`` (a tangent or cotangent) checked against ``like`` (its primal or output):
     the same list/tuple/dict structure and the same shape at every leaf. Returns it with
-    lists and tuples as lists and None/zero at leaves that are not floats replaced by a
-    zero, ready for the generated code. A ValueError says where and how they differ."""
+    ``like``'s containers and, where ``constants_allowed`` (jvp), a zero in place of the
+    None given for a leaf that is not a float, ready for the generated code. A
+    ValueError says where and how they differ."""
     def mismatch():
         return ValueError(f"{what}{path} is {_shape_text(value)}, but {subject}{path} is "
                           f"{_shape_text(like)}; they must match")
