@@ -15,7 +15,7 @@ from .naming import derivative_prefix
 from .reverse import split_self_references
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import Transform, check_effect_call, check_in_place_writes, range_targets
+from .transform import array_names, Transform, check_effect_call, check_in_place_writes, range_targets
 
 
 class ForwardMode(Transform):
@@ -35,6 +35,7 @@ class ForwardMode(Transform):
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]
         self.active = activity.varied_names(body, wrt_names)
+        self.known_arrays = array_names(body, params)
         self.mutated = _mutated_names(body)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
         # parameters that become varied later (a seed reassigned in a loop) start at zero
@@ -130,6 +131,8 @@ class ForwardMode(Transform):
             pop = S.call(gast.Attribute(value=S.name(self.tangent_of(owner)), attr="pop", ctx=gast.Load()), [])
             pop.method = "pop"
             return [primal, S.assign(self.tangent(name), pop)]
+        if op.kind == "call" and active_inputs:
+            self.check_method_arguments(stmt, op, self.tangent_of, registry.TANGENTS)
         terms = self.terms(stmt, op) if active_inputs and op.differentiable else []
         if not terms:
             value = self.helper_call("zeros_like", [S.name(name)])
@@ -180,11 +183,12 @@ class ForwardMode(Transform):
                 return self.tangent(result)
             return self.tangent_of(atom)
         try:
-            return instantiate(template, S.name(result), args, op.kwargs, derivative_of,
-                               self.namespace, self.namer)
+            terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
+                                self.namespace, self.namer)
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
+        return self.receiver_check(stmt, op) + terms if terms else []
 
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""

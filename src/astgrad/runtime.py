@@ -834,3 +834,23 @@ def element(container, index):
             "in place, and the row is a view that the write changes; read a copy instead "
             "(row = y[i].copy())")
     return value
+
+
+def check_array_method(receiver, method, where):
+    """Stop if ``receiver.method(...)`` was not NumPy's array method after all.
+
+    Method calls are matched to their rule by name (``v.sum()`` gets the rule of
+    ``numpy.ndarray.sum``), which is only right for NumPy arrays and scalars; a user
+    object with a method of the same name must not get NumPy's derivative.
+    A list's or dict's ``copy`` means the same as an array's.
+    """
+    if isinstance(receiver, (numpy.ndarray, numpy.generic)):
+        return
+    if method == "copy" and isinstance(receiver, (list, dict)):
+        return
+    raise TypeError(
+        f"astgrad: {where}: .{method}() was differentiated as the NumPy array method "
+        f"numpy.ndarray.{method}, but it was called on a {type(receiver).__name__} object. "
+        "astgrad does not differentiate methods of other objects: call a module-level "
+        "function with the object's arrays instead, or wrap the value in "
+        "astgrad.stop_gradient(...)")

@@ -34,6 +34,38 @@ class Transform:
         text = self.source.line_text(stmt)
         return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
 
+    def check_method_arguments(self, stmt, op, has_derivative, table):
+        """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
+        argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
+        the rule would silently drop its derivative."""
+        from .rules import registry
+        from .templates import derivative_parameters, parameters_of
+        if op.receiver is None:
+            return
+        template = registry.lookup(table, op.key)
+        arguments = op.atoms()[1:]
+        if template is not None:
+            bound = parameters_of(template, op.args, op.kwargs) or {}
+            carried = derivative_parameters(template)
+            arguments = [a for name, atoms in bound.items() if name not in carried for a in atoms]
+        for atom in arguments:
+            if isinstance(atom, gast.Name) and atom is not op.receiver and has_derivative(atom):
+                raise self.source.error(
+                    f"{op.label} is differentiated as the NumPy array method, which takes no "
+                    f"derivative through the argument '{atom.id}'; if the receiver is not a NumPy "
+                    "array, call a module-level function with its arrays instead, or wrap the "
+                    "value in astgrad.stop_gradient(...)", stmt, construct=op.label)
+
+    def receiver_check(self, stmt, op):
+        """For a rule found by a method's name: a run-time check that the receiver really is
+        a NumPy array (or scalar), before that rule's derivative is used."""
+        if op.receiver is None or S.names_in(op.receiver) & getattr(self, "known_arrays", set()):
+            return []
+        where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+        method = op.label.strip(".()")
+        check = self.helper_call("check_array_method", [S.copy(op.receiver), S.const(method), S.const(where)])
+        return [S.expr_stmt(check)]
+
     def index_value(self, index):
         """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
         if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
@@ -239,3 +271,61 @@ def check_effect_call(source, stmt, active):
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def array_names(body, params):
+    """Names that certainly hold a NumPy array or scalar whenever they are read: every
+    value assigned to them comes from a differentiable NumPy function, an array method of
+    such a name, or an operator on such names and numbers. (Parameters are unknown.)"""
+    from . import ops
+    from .rules import registry
+    definitions = {}
+    for stmt in S.statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, gast.Assign):
+            for name in S.stored_names(stmt.targets[0]) - S.names_in(stmt.targets[0]):
+                definitions.setdefault(name, []).append(None)
+            if not isinstance(stmt.targets[0], gast.Subscript):
+                for name in S.stored_names(stmt.targets[0]):
+                    definitions.setdefault(name, []).append(None)
+        elif isinstance(stmt, gast.For):
+            for name in S.stored_names(stmt.target):
+                definitions.setdefault(name, []).append(None)
+    for param in params:
+        definitions.setdefault(param, []).append(None)
+
+    def makes_array(value, known):
+        if value is None:
+            return False
+        if isinstance(value, gast.Name):
+            return value.id in known
+        if isinstance(value, gast.BinOp) and type(value.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div,
+                                                                  gast.Pow, gast.MatMult):
+            operands = (value.left, value.right)
+            return all(_number(a) or isinstance(a, gast.Name) and a.id in known for a in operands) \
+                and any(isinstance(a, gast.Name) for a in operands)
+        if not isinstance(value, (gast.Call, gast.Attribute)):
+            return False
+        op = ops.describe(value)
+        if op.kind != "call" or op.key not in registry.ADJOINTS:
+            return False
+        if op.receiver is not None:
+            return isinstance(op.receiver, gast.Name) and op.receiver.id in known
+        module = getattr(op.key, "__module__", None) or ""
+        return module == "numpy" or module.startswith("numpy.")
+
+    known = set(definitions)            # optimistic: drop names until nothing changes
+    changed = True
+    while changed:
+        changed = False
+        for name in list(known):
+            if not all(makes_array(value, known) for value in definitions[name]):
+                known.discard(name)
+                changed = True
+    return known
+
+
+def _number(node):
+    return isinstance(node, gast.Constant) and isinstance(node.value, (int, float, complex)) \
+        and not isinstance(node.value, bool)

@@ -1117,7 +1117,22 @@ def astype_method(y, self, dtype, order="K", casting="unsafe", subok=True, copy=
     d[y] = cast_like(d[self], y, dtype)
 
 
+@adjoint(numpy.ndarray.clip)
+def clip_method(y, self, min=None, max=None):
+    d[self] = unbroadcast(d[y] * clip_weight(self, min, max, 0), self)
+    d[min] = unbroadcast(d[y] * clip_weight(self, min, max, 1), min)
+    d[max] = unbroadcast(d[y] * clip_weight(self, min, max, 2), max)
+
+
+@tangent(numpy.ndarray.clip)
+def clip_method(y, self, min=None, max=None):
+    d[y] = broadcast_like(d[self] * clip_weight(self, min, max, 0), y)
+    d[y] = broadcast_like(d[min] * clip_weight(self, min, max, 1), y)
+    d[y] = broadcast_like(d[max] * clip_weight(self, min, max, 2), y)
+
+
 non_differentiable(
+    numpy.ndarray.round, numpy.ndarray.searchsorted,
     numpy.ndarray.shape, numpy.ndarray.ndim, numpy.ndarray.size, numpy.ndarray.dtype,
     numpy.ndarray.itemsize, numpy.ndarray.nbytes, numpy.ndarray.argmax, numpy.ndarray.argmin,
     numpy.ndarray.argsort, numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,

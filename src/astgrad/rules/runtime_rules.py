@@ -266,7 +266,7 @@ def contract_(y, spec, shape, *tensors):
 
 
 non_differentiable(
-    runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
+    runtime.check_array_method, runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
     runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask,
     runtime.inverse_axes, runtime.method_axes, runtime.method_shape, runtime.norm_axis,
     runtime.linspace_weights, runtime.arange_has_stop, runtime.arange_index,
