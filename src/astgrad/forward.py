@@ -36,6 +36,7 @@ class ForwardMode(Transform):
         wrt_names = [params[i] for i in self.wrt]
         self.active = activity.varied_names(body, wrt_names)
         self.known_arrays = array_names(body, params)
+        self.local_names = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.mutated = _mutated_names(body)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
         # parameters that become varied later (a seed reassigned in a loop) start at zero
@@ -168,7 +169,7 @@ class ForwardMode(Transform):
             raise self.source.error(
                 f"no tangent rule for {what}; astgrad cannot differentiate through it. Register one "
                 "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)", stmt, construct=what)
-        if registry.is_non_differentiable(op.key):
+        if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):
             return []
         template = registry.lookup(registry.TANGENTS, op.key)
         if template is None:

@@ -122,6 +122,7 @@ class ReverseMode(Transform):
         wrt_names = [params[i] for i in self.wrt]
         self.active = activity.active_names(body, wrt_names, self.output)
         self.known_arrays = array_names(body, params)
+        self.local_names = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self._check_rules(body)
         self.prefix = derivative_prefix(self.namer.taken | set(self.source_names(fn)))
         self.saves = {}          # save id -> (save statement, restore statement)
@@ -203,6 +204,7 @@ class ReverseMode(Transform):
                                         registry.ADJOINTS)
             if registry.is_non_differentiable(op.key):
                 return
+            self.discards_derivative(stmt, op, registry.ADJOINTS)     # refuses an unknown dtype
             if registry.lookup(registry.ADJOINTS, op.key) is None:
                 raise registry.missing_rule_error(self.source, stmt, op.key, "adjoint")
             return
@@ -609,6 +611,8 @@ class ReverseMode(Transform):
             return []               # no differentiated inputs (checked before)
         if op.kind == "function":
             return self.call_contributions(stmt, op, adjoint)
+        if self.discards_derivative(stmt, op, registry.ADJOINTS):
+            return []
         template = registry.lookup(registry.ADJOINTS, op.key)
         args = list(op.args)
         if isinstance(stmt.value, gast.Subscript):

@@ -488,6 +488,35 @@ def arange_index(y):
 
 # -- linear algebra ------------------------------------------------------------------------
 
+def _first_occurrences(x, axis):
+    """Where each value (each slice along ``axis``) that ``numpy.unique`` returns first
+    occurs in ``x``: an index tuple into x (flat when axis is None)."""
+    first = numpy.unique(x, return_index=True, axis=axis)[1]
+    if axis is None:
+        return numpy.unravel_index(first, numpy.shape(x))
+    return (slice(None),) * (axis % numpy.ndim(x)) + (first,)
+
+
+def unique_gather(h, x, y, axis=None):
+    """The tangent of ``y = numpy.unique(x, ...)``: each distinct value moves with the
+    first element of ``x`` equal to it. When y is a tuple (return_index, ...) only its
+    values have a derivative; the integer outputs get zeros."""
+    values = numpy.asarray(h)[_first_occurrences(x, axis)]
+    if isinstance(y, tuple):
+        return AdjointList([values] + [numpy.zeros(numpy.shape(v)) for v in y[1:]])
+    return values
+
+
+def unique_scatter(g, x, y, axis=None):
+    """The adjoint of ``y = numpy.unique(x, ...)``: the derivative of each distinct value
+    goes to its first occurrence in ``x`` (the transpose of ``unique_gather``)."""
+    if isinstance(y, tuple):
+        g = g[0]
+    out = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or _float_dtype(g) or numpy.float64)
+    out[_first_occurrences(x, axis)] = g
+    return out if isinstance(x, numpy.ndarray) else out[()]
+
+
 def _swap(x):
     return numpy.swapaxes(x, -1, -2)
 
@@ -615,10 +644,32 @@ def untrace(g, a, offset=0, axis1=0, axis2=1):
 # -- einsum ---------------------------------------------------------------------------
 
 def _einsum_terms(subscripts, operands):
-    """numpy.einsum's subscripts as explicit label strings (ellipses expanded)."""
-    if not isinstance(subscripts, str):
-        raise TypeError("astgrad differentiates numpy.einsum called with a subscripts string "
-                        "('ij,jk->ik'), not the interleaved operand/sublist form")
+    """numpy.einsum's labels as explicit strings (ellipses expanded), one per argument
+    slot: the subscripts slot first, then each operand; a slot that holds no array
+    (the subscripts string, or a sublist of the interleaved form
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])``) gets '_'."""
+    if isinstance(subscripts, str):
+        terms, out = _einsum_string_terms(subscripts, operands)
+        return ["_"] + terms, out
+    slots = [subscripts] + list(operands)
+    output = slots[-1] if len(slots) % 2 == 1 else None       # the optional output sublist
+    paired = slots[:-1] if output is not None else slots
+    arrays, sublists = paired[0::2], paired[1::2]
+    text = ",".join(_sublist_labels(s) for s in sublists)
+    if output is not None:
+        text += "->" + _sublist_labels(output)
+    terms, out = _einsum_string_terms(text, arrays)
+    every = ["_"] * len(slots)
+    every[0:2 * len(terms):2] = terms
+    return every, out
+
+
+def _sublist_labels(sublist):
+    """[0, 1, Ellipsis] -> 'ab...': einsum's integer labels 0..51 are letters."""
+    return "".join("..." if item is Ellipsis else string.ascii_letters[int(item)] for item in sublist)
+
+
+def _einsum_string_terms(subscripts, operands):
     text = subscripts.replace(" ", "")
     ins, arrow, out = text.partition("->")
     ins = ins.split(",")
@@ -652,16 +703,18 @@ def _split_spec(spec):
 
 
 def einsum_adjoint_spec(subscripts, operands, argnum):
-    """The ``contract`` spec of the adjoint of operand ``argnum`` of an einsum:
-    the cotangent comes first, the operand itself is ignored ('_')."""
+    """The ``contract`` spec of the adjoint of operand ``argnum`` of an einsum (-1: the
+    first argument, an operand in the interleaved form), over the tensors
+    (cotangent, subscripts, *operands); the operand itself is ignored ('_')."""
     terms, out = _einsum_terms(subscripts, operands)
-    return _adjoint_spec(terms, out, argnum)
+    return _adjoint_spec(terms, out, argnum + 1)
 
 
 def einsum_tangent_spec(subscripts, operands, argnum):
-    """The ``contract`` spec of the tangent term of operand ``argnum`` of an einsum."""
+    """The ``contract`` spec of the tangent term of operand ``argnum`` of an einsum (-1:
+    the first argument), over the tensors (tangent, subscripts, *operands)."""
     terms, out = _einsum_terms(subscripts, operands)
-    return _tangent_spec(terms, out, argnum)
+    return _tangent_spec(terms, out, argnum + 1)
 
 
 def _adjoint_spec(terms, out, argnum):

@@ -56,6 +56,45 @@ class Transform:
                     "array, call a module-level function with its arrays instead, or wrap the "
                     "value in astgrad.stop_gradient(...)", stmt, construct=op.label)
 
+    def discards_derivative(self, stmt, op, table):
+        """Whether the call computes in an integer or bool ``dtype=`` its rule ignores
+        (``numpy.sum(x, dtype=int)`` truncates every element): a piecewise-constant
+        function, whose derivative is zero wherever it exists."""
+        from .rules import registry
+        from .templates import parameters_of
+        template = registry.lookup(table, op.key) if op.kind == "call" else None
+        if template is None or "dtype" not in template.signature.parameters \
+                or "dtype" in template.names_used:
+            return False
+        atom = (parameters_of(template, op.args, op.kwargs) or {}).get("dtype", [None])[0]
+        if atom is None or isinstance(atom, gast.Constant) and atom.value is None:
+            return False
+        dtype = self.constant_dtype(atom)
+        if dtype is None:
+            raise self.source.error(
+                f"{op.label}(..., dtype=...) with a dtype that is not a constant: astgrad must know "
+                "when it generates code whether the result is a float; write the dtype out "
+                "(dtype=numpy.float32)", stmt, construct=f"{op.label} with dtype=")
+        return dtype.kind not in "fc"
+
+    def constant_dtype(self, atom):
+        """The NumPy dtype an atom names (``float``, ``numpy.float32``, ``'int64'``), or None."""
+        import numpy
+        from .source import _MISSING
+        if isinstance(atom, gast.Constant):
+            value = atom.value
+        else:
+            path = S.dotted_path(atom)
+            if path is None or path[0] in getattr(self, "local_names", ()):
+                return None
+            value = self.source.resolve_path(path)
+            if value is _MISSING:
+                return None
+        try:
+            return numpy.dtype(value)
+        except TypeError:
+            return None
+
     def receiver_check(self, stmt, op):
         """For a rule found by a method's name: a run-time check that the receiver really is
         a NumPy array (or scalar), before that rule's derivative is used."""

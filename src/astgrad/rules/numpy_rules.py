@@ -26,7 +26,7 @@ from ..runtime import (
     inner_adjoint_left, inner_adjoint_right, inverse_axes, linspace_weights,
     matmul_adjoint_left, matmul_adjoint_right, method_axes, method_shape, norm_axis,
     operand_shape, prod_except, arange_has_stop, repeat_count, select_weight, stack_like, tie_weights,
-    unbroadcast, unconcatenate, unreduce, unstack, unstack_like, untrace,
+    unbroadcast, unique_gather, unique_scatter, unconcatenate, unreduce, unstack, unstack_like, untrace,
 )
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -621,16 +621,22 @@ def outer(y, a, b):
     d[y] = numpy.outer(a, d[b])
 
 
+# In the interleaved form einsum(a, [0, 1], b, [1, 2], [0, 2]) the first argument is
+# an operand too: it has a derivative, and its spec slot is its labels.
 @adjoint(numpy.einsum)
 def einsum(y, subscripts, *operands, optimize=False):
+    d[subscripts] = contract(einsum_adjoint_spec(subscripts, operands, -1), numpy.shape(subscripts),
+                             d[y], subscripts, *operands)
     d[operands] = contract(einsum_adjoint_spec(subscripts, operands, argnum),
-                           operand_shape(operands, argnum), d[y], *operands)
+                           operand_shape(operands, argnum), d[y], subscripts, *operands)
 
 
 @tangent(numpy.einsum)
 def einsum(y, subscripts, *operands, optimize=False):
+    d[y] = contract(einsum_tangent_spec(subscripts, operands, -1), numpy.shape(y),
+                    d[subscripts], subscripts, *operands)
     d[y] = contract(einsum_tangent_spec(subscripts, operands, argnum), numpy.shape(y),
-                    d[operands], *operands)
+                    d[operands], subscripts, *operands)
 
 
 @adjoint(numpy.trace)
@@ -899,12 +905,26 @@ def copy(y, a, order="K"):
     d[y] = d[a]
 
 
+# numpy.unique: each distinct value is one element of ar (its first occurrence, as
+# return_index says); the index, inverse and count outputs carry no derivative.
+@adjoint(numpy.unique)
+def unique(y, ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
+           equal_nan=True):
+    d[ar] = unique_scatter(d[y], ar, y, axis)
+
+
+@tangent(numpy.unique)
+def unique(y, ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
+           equal_nan=True):
+    d[y] = unique_gather(d[ar], ar, y, axis)
+
+
 non_differentiable(
     numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity, numpy.zeros_like,
     numpy.ones_like, numpy.empty_like, numpy.indices, numpy.tri,
     numpy.shape, numpy.ndim, numpy.size, numpy.result_type, numpy.dtype,
     numpy.argmax, numpy.argmin, numpy.argsort, numpy.argwhere, numpy.nonzero,
-    numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted, numpy.unique,
+    numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted,
     numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.around,
     numpy.fix, numpy.sign, numpy.floor_divide, numpy.heaviside,
     numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isclose, numpy.allclose,

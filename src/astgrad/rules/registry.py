@@ -98,6 +98,7 @@ class Template:
             body = body[1:]                 # docstring
         self.body = body
         self.param_names = [p.name for p in params]
+        self.names_used = {node.id for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Name)}
         self._check()
 
     def _check(self):

@@ -16,7 +16,7 @@ from ..runtime import (
     dot_adjoint_right, gather, group_axes, inner_adjoint_left, inner_adjoint_right,
     matmul_adjoint_left, matmul_adjoint_right, operand_shape, prod_except, spread, stack_like,
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
-    unstack_like, untrace,
+    unstack_like, untrace, unique_gather, unique_scatter,
 )
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -263,6 +263,28 @@ def contract_(y, spec, shape, *tensors):
 @tangent(contract)
 def contract_(y, spec, shape, *tensors):
     d[y] = contract(tangent_spec(spec, argnum), shape, d[tensors], *tensors)
+
+
+# unique_gather / unique_scatter are linear in their first argument and each other's
+# transpose; x and y only say where the first occurrences are.
+@adjoint(unique_gather)
+def unique_gather_(out, h, x, y, axis=None):
+    d[h] = unique_scatter(d[out], x, y, axis)
+
+
+@tangent(unique_gather)
+def unique_gather_(out, h, x, y, axis=None):
+    d[out] = unique_gather(d[h], x, y, axis)
+
+
+@adjoint(unique_scatter)
+def unique_scatter_(out, g, x, y, axis=None):
+    d[g] = unique_gather(d[out], x, y, axis)
+
+
+@tangent(unique_scatter)
+def unique_scatter_(out, g, x, y, axis=None):
+    d[out] = unique_scatter(d[g], x, y, axis)
 
 
 non_differentiable(
