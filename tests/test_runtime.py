@@ -211,6 +211,7 @@ def _rebuild(v, leaves):
 
 # integers, so finite differences leave them alone: 3 unique values, first at 1, 0, 3
 _DISTINCT = np.array([3, -1, 3, 2, -1])
+_ITEMS = (1, -1, 3)     # what max/min chose from (ints, left alone by finite differences)
 
 # (primitive, args, kwargs); args are built lazily so each case has fresh numbers.
 CASES = [
@@ -232,7 +233,9 @@ CASES = [
     (math.pow, lambda: (P(), N()), {}), (math.hypot, lambda: (A(), A()), {}), (math.fabs, lambda: (A(),), {}),
     # builtins
     (builtins.abs, lambda: (A(3),), {}), (builtins.max, lambda: (N(), N()), {}),
-    (builtins.min, lambda: (N(), N()), {}), (builtins.sum, lambda: ([N(3), N(3), N(1)],), {}),
+    (builtins.min, lambda: (N(), N()), {}), (builtins.max, lambda: ([N(), N(), N()],), {}),
+    (builtins.max, lambda: (N(), N(), N()), {}), (builtins.min, lambda: ((N(), N()),), {"key": abs}),
+    (builtins.max, lambda: (N(4),), {}), (builtins.sum, lambda: ([N(3), N(3), N(1)],), {}),
     (builtins.sum, lambda: (N(3, 4),), {}), (builtins.sum, lambda: ([N(), N()], N()), {}),
     (builtins.float, lambda: (N(),), {}),
     # numpy elementwise
@@ -341,6 +344,15 @@ CASES = [
     (rt.snapshot, lambda: (N(3),), {}), (rt.zero_index, lambda: (N(4), 1), {}),
     (rt.drop_last, lambda: ([N(2), N(2), N()],), {}), (rt.pad_last, lambda: ([N(2)], [N(2), N(3)]), {}),
     (rt.append_derivative, lambda: ([N(2)], N(3)), {}),
+    (rt.extremum_part, lambda: (N(), (_ITEMS,), 3, 0), {}), (rt.extremum_part, lambda: (N(), _ITEMS, 3, 2), {}),
+    (rt.extremum_gather, lambda: ([N(), N(), N()], (_ITEMS,), 3, 0), {}),
+    (rt.extremum_gather, lambda: (N(), _ITEMS, 1, 0), {"key": abs}),
+    (rt.if_empty, lambda: (N(2), ([],), N(2)), {}), (rt.if_empty, lambda: (N(), ([1.0],), N()), {}),
+    (rt.concatenated_part, lambda: (N(6), np.r_, [N(3), slice(0, 2), N()], 0), {}),
+    (rt.concatenated_spread, lambda: (N(3, 1), np.c_, [N(3), N(3, 1)], 1), {}),
+    (rt.index_concatenate, lambda: (np.r_, N(3), N(), N(2)), {}),
+    (rt.index_concatenate, lambda: (np.r_, N(1, 3), N(2, 3)), {}),
+    (rt.index_concatenate, lambda: (np.c_, N(3), N(3, 2)), {}),
     (rt.unique_gather, lambda: (N(5), _DISTINCT, np.unique(_DISTINCT)), {}),
     (rt.unique_scatter, lambda: (N(3), _DISTINCT, np.unique(_DISTINCT)), {}),
     (rt.unique_gather, lambda: (N(5), _DISTINCT, np.unique(_DISTINCT, return_counts=True)), {}),

@@ -174,9 +174,7 @@ class ForwardMode(Transform):
         template = registry.lookup(registry.TANGENTS, op.key)
         if template is None:
             raise registry.missing_rule_error(self.source, stmt, op.key, "tangent")
-        args = list(op.args)
-        if isinstance(stmt.value, gast.Subscript):
-            args = [args[0], self.index_value(stmt.value.slice)]
+        args = self.call_atoms(stmt, op)
         result = stmt.targets[0].id
 
         def derivative_of(atom):

@@ -10,6 +10,7 @@ import operator
 import gast
 import numpy
 
+from . import runtime
 from .rules import registry
 
 BINARY = {
@@ -69,6 +70,9 @@ def describe(value):
     if isinstance(value, gast.Compare):
         return Op("call", COMPARE[type(value.ops[0])], [value.left] + value.comparators,
                   label="comparison")
+    if isinstance(value, gast.Subscript) and getattr(value, "concatenator", False):
+        return Op("call", runtime.index_concatenate, [value.value] + concatenator_items(value),
+                  label="numpy.r_[...] / numpy.c_[...]")
     if isinstance(value, gast.Subscript):
         return Op("call", operator.getitem, [value.value, value.slice], label="indexing")
     if isinstance(value, (gast.Tuple, gast.List)):
@@ -85,6 +89,12 @@ def describe(value):
     if isinstance(value, gast.Call):
         return _describe_call(value)
     return Op("opaque")
+
+
+def concatenator_items(subscript):
+    """The items of ``numpy.r_[a, 0:3, b]``: atoms, or slices."""
+    index = subscript.slice
+    return list(index.elts) if isinstance(index, gast.Tuple) else [index]
 
 
 def _is_global_chain(node):

@@ -614,9 +614,7 @@ class ReverseMode(Transform):
         if self.discards_derivative(stmt, op, registry.ADJOINTS):
             return []
         template = registry.lookup(registry.ADJOINTS, op.key)
-        args = list(op.args)
-        if isinstance(stmt.value, gast.Subscript):
-            args = [args[0], self.index_value(stmt.value.slice)]
+        args = self.call_atoms(stmt, op)
         try:
             contributions = instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs,
                                         self.derivative_of, self.namespace, self.namer)

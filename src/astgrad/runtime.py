@@ -223,6 +223,65 @@ def select_weight(x, y):
     return weight if weight.ndim else weight[()]
 
 
+def _extremum_items(args):
+    """The values builtin max/min chose from: its arguments, or the items of its one
+    iterable argument."""
+    return list(args) if len(args) > 1 else list(args[0])
+
+
+def _extremum_weights(items, y, key):
+    """How much of the derivative of ``y = max(...)`` (or min) goes to each item: the
+    item returned, ties split evenly (as for numpy.maximum); with a ``key``, Python
+    returns the first item of largest key, and that item gets all of it."""
+    if key is not None:
+        first = next((i for i, item in enumerate(items) if item is y), None)
+        if first is None:
+            first = next(i for i, item in enumerate(items) if key(item) == key(y))
+        return [1.0 if i == first else 0.0 for i in range(len(items))]
+    # `item is y` also marks the item returned when comparisons fail (NaN)
+    equal = [numpy.logical_or(numpy.equal(item, y), item is y) for item in items]
+    count = sum(numpy.asarray(e, dtype=numpy.float64) for e in equal)
+    return [numpy.asarray(e, dtype=numpy.float64) / numpy.maximum(count, 1.0) for e in equal]
+
+
+def extremum_part(g, args, y, argnum, key=None):
+    """The adjoint of argument ``argnum`` of ``y = max(*args, key=key)`` (or min): for
+    one iterable argument, one derivative per item (an AdjointList for a list)."""
+    items = _extremum_items(args)
+    weights = _extremum_weights(items, y, key) if items else []
+    if len(args) > 1:
+        return unbroadcast(_like_dtype(g * weights[argnum], args[argnum]), args[argnum])
+    iterable = args[0]
+    parts = [_fit(_like_dtype(g * w, item), numpy.shape(item)) for w, item in zip(weights, items)]
+    if isinstance(iterable, numpy.ndarray):
+        out = numpy.zeros(iterable.shape, dtype=_float_dtype(iterable) or numpy.float64)
+        for i, part in enumerate(parts):
+            out[i] = part
+        return out
+    return AdjointList(parts)
+
+
+def extremum_gather(t, args, y, argnum, key=None):
+    """The tangent of ``y = max(*args, key=key)`` (or min) from argument ``argnum``'s
+    tangent ``t``: the transpose of ``extremum_part``."""
+    items = _extremum_items(args)
+    weights = _extremum_weights(items, y, key) if items else []
+    if len(args) > 1:
+        return broadcast_like(t * weights[argnum], y)
+    total = 0.0
+    for w, part in zip(weights, t):
+        total = total + w * part
+    return _fit(_like_dtype(total, y), numpy.shape(y))
+
+
+def if_empty(g, args, like):
+    """``g`` if max/min's one iterable argument is empty (so the result is its
+    ``default``), else a zero shaped like ``like``. Linear in g; its own transpose."""
+    if len(args) == 1 and len(args[0]) == 0:
+        return g
+    return zeros_like(like)
+
+
 def clip_weight(a, a_min, a_max, which):
     """The share of the derivative of ``clip(a, a_min, a_max)`` that goes to ``a``
     (which=0), ``a_min`` (1) or ``a_max`` (2), reading clip as
@@ -515,6 +574,56 @@ def unique_scatter(g, x, y, axis=None):
     out = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or _float_dtype(g) or numpy.float64)
     out[_first_occurrences(x, axis)] = g
     return out if isinstance(x, numpy.ndarray) else out[()]
+
+
+def is_index_concatenator(obj):
+    """numpy.r_ or numpy.c_ (which build an array from the items of their index)."""
+    return isinstance(obj, (type(numpy.r_), type(numpy.c_)))
+
+
+def index_concatenate(concatenator, *items):
+    """``numpy.r_[a, b]`` as a function of its items; generated code keeps the
+    subscript, this names the primitive its rules belong to."""
+    return concatenator[items]
+
+
+def _placement(concatenator, items, argnum):
+    """Where item ``argnum``'s elements land in ``concatenator[items]``: (the result's
+    shape, flat positions in the result, the matching flat positions in the item)."""
+    labelled = []
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            labelled.append(item)               # a directive such as 'r' or '0,2'
+        elif isinstance(item, slice):
+            labelled.append(numpy.zeros(len(numpy.r_[item])))      # an arange/linspace
+        elif k == argnum:
+            labelled.append(numpy.arange(1.0, numpy.size(item) + 1.0).reshape(numpy.shape(item)))
+        else:
+            labelled.append(numpy.zeros(numpy.shape(item)))
+    result = numpy.asarray(concatenator[tuple(labelled)], dtype=numpy.float64)
+    flat = result.ravel()
+    where = numpy.flatnonzero(flat)
+    return result.shape, where, flat[where].astype(numpy.intp) - 1
+
+
+def concatenated_part(g, concatenator, items, argnum):
+    """The adjoint of item ``argnum`` of ``concatenator[items]`` (numpy.r_, numpy.c_):
+    the part of ``g`` where that item's elements went, shaped like the item."""
+    item = items[argnum]
+    _, where, own = _placement(concatenator, items, argnum)
+    part = numpy.zeros(numpy.size(item), dtype=_float_dtype(item) or _float_dtype(g) or numpy.float64)
+    part[own] = numpy.ravel(g)[where]
+    part = part.reshape(numpy.shape(item))
+    return part if isinstance(item, numpy.ndarray) else part[()]
+
+
+def concatenated_spread(t, concatenator, items, argnum):
+    """The tangent of ``concatenator[items]`` from item ``argnum``'s tangent ``t``
+    (zeros where the other items went): the transpose of ``concatenated_part``."""
+    shape, where, own = _placement(concatenator, items, argnum)
+    out = numpy.zeros(shape, dtype=_float_dtype(t) or numpy.float64)
+    out.ravel()[where] = numpy.ravel(t)[own]
+    return out
 
 
 def _swap(x):

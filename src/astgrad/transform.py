@@ -105,6 +105,15 @@ class Transform:
         check = self.helper_call("check_array_method", [S.copy(op.receiver), S.const(method), S.const(where)])
         return [S.expr_stmt(check)]
 
+    def call_atoms(self, stmt, op):
+        """The atoms to bind a rule's parameters to; slices in an index become values."""
+        if not isinstance(stmt.value, gast.Subscript):
+            return list(op.args)
+        from .ops import concatenator_items
+        if getattr(stmt.value, "concatenator", False):
+            return [op.args[0]] + [self.index_value(item) for item in concatenator_items(stmt.value)]
+        return [op.args[0], self.index_value(stmt.value.slice)]
+
     def index_value(self, index):
         """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
         if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):

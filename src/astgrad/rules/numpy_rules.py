@@ -21,7 +21,8 @@ builtin whose name a template here shadows (``sum``, ``max``, ...).
 import numpy
 
 from ..runtime import (
-    arange_index, broadcast_like, cast_like, clip_weight, contract,
+    arange_index, broadcast_like, cast_like, clip_weight, concatenated_part, concatenated_spread,
+    contract, index_concatenate,
     dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec, einsum_tangent_spec,
     inner_adjoint_left, inner_adjoint_right, inverse_axes, linspace_weights,
     matmul_adjoint_left, matmul_adjoint_right, method_axes, method_shape, norm_axis,
@@ -794,6 +795,18 @@ def concatenate(y, arrays, axis=0):
 @tangent(numpy.concatenate)
 def concatenate(y, arrays, axis=0):
     d[y] = numpy.concatenate(d[arrays], axis=axis)
+
+
+# numpy.r_[a, 0:3, b] and numpy.c_[...]: each item's elements land somewhere in the
+# result; slices and directive strings are constants.
+@adjoint(index_concatenate)
+def index_concatenate_(y, concatenator, *items):
+    d[items] = concatenated_part(d[y], concatenator, items, argnum)
+
+
+@tangent(index_concatenate)
+def index_concatenate_(y, concatenator, *items):
+    d[y] = concatenated_spread(d[items], concatenator, items, argnum)
 
 
 @adjoint(numpy.stack)
