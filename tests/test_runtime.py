@@ -304,6 +304,7 @@ CASES = [
     (np.ndarray.astype, lambda: (N(3), np.float64), {}),
     (np.ndarray.clip, lambda: (N(3, 4), N(4) - 0.5, N(3, 1) + 0.5), {}),
     # numpy.unique of distinct values (a tie is a kink), and the interleaved einsum form
+    (np.heaviside, lambda: (np.array([0, 1, -2, 0]), N(4)), {}),     # x1 == 0 picks x2
     (np.unique, lambda: (N(5),), {}), (np.unique, lambda: (N(4, 3),), {"axis": 0}),
     (np.einsum, lambda: (N(2, 3), [0, 1], N(3, 4), [1, 2], [0, 2]), {}),
     (np.einsum, lambda: (N(2, 3), [0, Ellipsis], N(3), [Ellipsis]), {}),

@@ -918,6 +918,17 @@ def copy(y, a, order="K"):
     d[y] = d[a]
 
 
+# heaviside(x1, x2) is 0 or 1 except where x1 == 0, where it is x2.
+@adjoint(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[x2] = unbroadcast(numpy.where(numpy.equal(x1, 0.0), d[y], 0.0), x2)
+
+
+@tangent(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[y] = broadcast_like(numpy.where(numpy.equal(x1, 0.0), d[x2], 0.0), y)
+
+
 # numpy.unique: each distinct value is one element of ar (its first occurrence, as
 # return_index says); the index, inverse and count outputs carry no derivative.
 @adjoint(numpy.unique)
@@ -939,7 +950,7 @@ non_differentiable(
     numpy.argmax, numpy.argmin, numpy.argsort, numpy.argwhere, numpy.nonzero,
     numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted,
     numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.around,
-    numpy.fix, numpy.sign, numpy.floor_divide, numpy.heaviside,
+    numpy.fix, numpy.sign, numpy.floor_divide,
     numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isclose, numpy.allclose,
     numpy.array_equal, numpy.any, numpy.all, numpy.signbit,
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,
