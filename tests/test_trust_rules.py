@@ -584,14 +584,25 @@ def matmul_axes(a):
     return np.sum(np.matmul(a, a, axes=[(0, 1), (0, 1), (0, 1)]))  # ERR:matmul_axes
 
 
+def linspace_retstep(a):
+    samples, step = np.linspace(0.0, a, 5, retstep=True)  # ERR:linspace_retstep
+    return np.sum(samples) + step
+
+
+def linspace_retstep_positional(a):
+    return np.linspace(0.0, a, 5, True, True)[1]  # ERR:linspace_retstep_positional
+
+
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 @pytest.mark.parametrize("fn, marker, keyword", [
+    (linspace_retstep, "linspace_retstep", "retstep"),
+    (linspace_retstep_positional, "linspace_retstep_positional", "positional"),
     (sum_where, "sum_where", "where"), (sum_initial, "sum_initial", "initial"),
     (max_initial, "max_initial", "initial"), (mean_where, "mean_where", "where"),
     (matmul_axes, "matmul_axes", "axes"),
 ])
 def test_unhandled_keyword_is_refused(fn, marker, keyword, mode):
-    x = normal(3, 3) if fn is matmul_axes else normal(3)
+    x = normal(3, 3) if fn is matmul_axes else normal() if "linspace" in marker else normal(3)
     assert_refused(fn, marker, keyword, mode=mode, args=(x,))
 
 

@@ -356,11 +356,12 @@ def array_names(body, params):
         if not isinstance(value, (gast.Call, gast.Attribute)):
             return False
         op = ops.describe(value)
-        if op.kind != "call" or op.key not in registry.ADJOINTS:
-            return False
         if op.receiver is not None:
-            return isinstance(op.receiver, gast.Name) and op.receiver.id in known
-        module = getattr(op.key, "__module__", None) or ""
+            return op.key in registry.ADJOINTS and isinstance(op.receiver, gast.Name) \
+                and op.receiver.id in known
+        # a NumPy function's result is an array or a NumPy scalar, or else (a tuple, a
+        # dtype) something whose array-method names fail or carry no derivative
+        module = getattr(getattr(value, "target", None), "__module__", None) or ""
         return module == "numpy" or module.startswith("numpy.")
 
     known = set(definitions)            # optimistic: drop names until nothing changes

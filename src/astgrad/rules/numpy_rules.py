@@ -864,14 +864,16 @@ def full_like(y, a, fill_value, dtype=None):
     d[y] = broadcast_like(cast_like(d[fill_value], fill_value, dtype), y)
 
 
+# retstep (numpy's fifth parameter, which makes the result a tuple) is left out, so a
+# call that passes it is refused.
 @adjoint(numpy.linspace)
-def linspace(y, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def linspace(y, start, stop, num=50, endpoint=True, *, dtype=None, axis=0):
     d[start] = unbroadcast(d[y] * (1.0 - linspace_weights(start, stop, num, endpoint, axis)), start)
     d[stop] = unbroadcast(d[y] * linspace_weights(start, stop, num, endpoint, axis), stop)
 
 
 @tangent(numpy.linspace)
-def linspace(y, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def linspace(y, start, stop, num=50, endpoint=True, *, dtype=None, axis=0):
     d[y] = broadcast_like(d[start] * (1.0 - linspace_weights(start, stop, num, endpoint, axis)), y)
     d[y] = broadcast_like(d[stop] * linspace_weights(start, stop, num, endpoint, axis), y)
 
