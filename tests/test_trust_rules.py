@@ -474,7 +474,11 @@ def linspace_as_integers(a):
 
 
 def sum_with_a_dtype_variable(x, kind):
-    return np.sum(x, dtype=kind)  # ERR:dtype_variable
+    return np.sum(x * x, dtype=kind)
+
+
+def mean_in_the_dtype_of_x(x):
+    return np.mean(np.sin(x), dtype=x.dtype) + np.cumsum(x, dtype=x.dtype)[-1]
 
 
 def test_integer_dtype_has_zero_derivative():
@@ -493,8 +497,13 @@ def test_float_dtype_keeps_the_derivative():
     assert_close(astgrad.grad(sum_in_float32)(x), 2.0 * x, rtol=1e-6)
 
 
-def test_dtype_that_is_not_a_constant_is_refused():
-    assert_refused(sum_with_a_dtype_variable, "dtype_variable", "dtype", args=(normal(3), float))
+def test_dtype_that_is_a_variable_is_checked_when_the_code_runs():
+    check(sum_with_a_dtype_variable, normal(3), float, wrt=0)
+    check(mean_in_the_dtype_of_x, normal(4))
+    with pytest.raises(TypeError, match=rf"{THIS_NAME}:\d+: sum\(\.\.\., dtype=int64\) computes an integer"):
+        astgrad.grad(sum_with_a_dtype_variable)(normal(3), np.int64)
+    with pytest.raises(TypeError, match="integer"):
+        astgrad.jvp(sum_with_a_dtype_variable, (normal(3), int), (np.ones(3), None))
 
 
 # ---------------------------------------------------------------------------------

@@ -187,7 +187,8 @@ class ForwardMode(Transform):
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
-        return self.receiver_check(stmt, op) + terms if terms else []
+        checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS)
+        return checks + terms if terms else []
 
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""

@@ -204,7 +204,6 @@ class ReverseMode(Transform):
                                         registry.ADJOINTS)
             if registry.is_non_differentiable(op.key):
                 return
-            self.discards_derivative(stmt, op, registry.ADJOINTS)     # refuses an unknown dtype
             if registry.lookup(registry.ADJOINTS, op.key) is None:
                 raise registry.missing_rule_error(self.source, stmt, op.key, "adjoint")
             return
@@ -621,7 +620,8 @@ class ReverseMode(Transform):
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
-        return self.receiver_check(stmt, op) + contributions if contributions else []
+        checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.ADJOINTS)
+        return checks + contributions if contributions else []
 
     def call_contributions(self, stmt, op, adjoint):
         """``y = helper(a, b)``: call helper's own generated gradient with the seed d_y."""

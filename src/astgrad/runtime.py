@@ -1016,3 +1016,14 @@ def check_array_method(receiver, method, where):
         "astgrad does not differentiate methods of other objects: call a module-level "
         "function with the object's arrays instead, or wrap the value in "
         "astgrad.stop_gradient(...)")
+
+
+def check_float_dtype(dtype, what, where):
+    """Stop if a ``dtype=`` given as a variable makes a reduction integer-valued: its
+    derivative rule assumes a float result (a constant integer dtype gives 0)."""
+    if dtype is None or numpy.dtype(dtype).kind in "fc":
+        return
+    raise TypeError(
+        f"astgrad: {where}: {what}(..., dtype={numpy.dtype(dtype)}) computes an integer "
+        "result, a piecewise-constant function; write the dtype as a constant (its "
+        "derivative is then 0) or wrap the value in astgrad.stop_gradient(...)")

@@ -56,26 +56,37 @@ class Transform:
                     "array, call a module-level function with its arrays instead, or wrap the "
                     "value in astgrad.stop_gradient(...)", stmt, construct=op.label)
 
-    def discards_derivative(self, stmt, op, table):
-        """Whether the call computes in an integer or bool ``dtype=`` its rule ignores
-        (``numpy.sum(x, dtype=int)`` truncates every element): a piecewise-constant
-        function, whose derivative is zero wherever it exists."""
+    def ignored_dtype(self, op, table):
+        """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
+        result), or None."""
         from .rules import registry
         from .templates import parameters_of
         template = registry.lookup(table, op.key) if op.kind == "call" else None
         if template is None or "dtype" not in template.signature.parameters \
                 or "dtype" in template.names_used:
-            return False
+            return None
         atom = (parameters_of(template, op.args, op.kwargs) or {}).get("dtype", [None])[0]
         if atom is None or isinstance(atom, gast.Constant) and atom.value is None:
-            return False
-        dtype = self.constant_dtype(atom)
-        if dtype is None:
-            raise self.source.error(
-                f"{op.label}(..., dtype=...) with a dtype that is not a constant: astgrad must know "
-                "when it generates code whether the result is a float; write the dtype out "
-                "(dtype=numpy.float32)", stmt, construct=f"{op.label} with dtype=")
-        return dtype.kind not in "fc"
+            return None
+        return atom
+
+    def discards_derivative(self, stmt, op, table):
+        """Whether the call computes in an integer or bool ``dtype=`` its rule ignores
+        (``numpy.sum(x, dtype=int)`` truncates every element): a piecewise-constant
+        function, whose derivative is zero wherever it exists. A dtype that is not a
+        constant is checked when the code runs (``dtype_check``)."""
+        atom = self.ignored_dtype(op, table)
+        dtype = None if atom is None else self.constant_dtype(atom)
+        return dtype is not None and dtype.kind not in "fc"
+
+    def dtype_check(self, stmt, op, table):
+        """For a ``dtype=`` that is a variable: a run-time check that it is a float dtype."""
+        atom = self.ignored_dtype(op, table)
+        if atom is None or self.constant_dtype(atom) is not None:
+            return []
+        where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+        check = self.helper_call("check_float_dtype", [S.copy(atom), S.const(op.label), S.const(where)])
+        return [S.expr_stmt(check)]
 
     def constant_dtype(self, atom):
         """The NumPy dtype an atom names (``float``, ``numpy.float32``, ``'int64'``), or None."""

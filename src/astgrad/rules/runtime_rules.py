@@ -343,7 +343,7 @@ def if_empty_(out, g, args, like):
 
 
 non_differentiable(
-    runtime.check_array_method, runtime.is_index_concatenator, runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
+    runtime.check_array_method, runtime.check_float_dtype, runtime.is_index_concatenator, runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
     runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask,
     runtime.inverse_axes, runtime.method_axes, runtime.method_shape, runtime.norm_axis,
     runtime.linspace_weights, runtime.arange_has_stop, runtime.arange_index,
