@@ -174,6 +174,44 @@ def test_the_same_code_checks_the_receiver_on_every_call():
         gradient(normal(3), MODEL)
 
 
+def dot_in_a_branch(x, m, flag):
+    s = np.sum(x)
+    if flag:
+        s = s + m.dot(x)
+    return s
+
+
+def dot_in_a_loop_and_at_top(x, m):
+    s = m.dot(x)
+    for i in range(2):
+        s = s + m.dot(x) * np.sum(x)
+    return s + np.sum(m.dot(x))
+
+
+def methods_of_one_parameter(x):
+    return x.sum() + x.mean() * x.max() + x.T.dot(x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_receiver_checks_run_on_every_path(mode):
+    """One check per receiver is kept only where it runs unconditionally."""
+    w = normal(3)
+    for fn, args in [(dot_in_a_branch, (normal(3), MODEL, True)), (dot_in_a_loop_and_at_top, (normal(3), MODEL))]:
+        with pytest.raises(TypeError, match="called on a Model object"):
+            if mode == "grad":
+                astgrad.grad(fn)(*args)
+            else:
+                astgrad.jvp(fn, args, (np.ones(3),) + (None,) * (len(args) - 1))
+    check(dot_in_a_branch, normal(3), w, True, wrt=0)
+    check(dot_in_a_loop_and_at_top, normal(3), w, wrt=0)
+    assert astgrad.grad(dot_in_a_branch)(np.ones(3), MODEL, False) is not None
+
+
+def test_one_check_for_a_parameter_used_by_several_methods():
+    check(methods_of_one_parameter, normal(4))
+    assert astgrad.grad(methods_of_one_parameter).source.count("check_array_method(x,") == 1
+
+
 def test_attribute_of_user_object_is_not_transposed():
     """m.T of a user object is whatever its property returns (here a constant)."""
     x = normal(3)

@@ -15,7 +15,7 @@ from .naming import derivative_prefix
 from .reverse import split_self_references
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import array_names, Transform, check_effect_call, check_in_place_writes, range_targets
+from .transform import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 
 
 class ForwardMode(Transform):
@@ -36,7 +36,9 @@ class ForwardMode(Transform):
         wrt_names = [params[i] for i in self.wrt]
         self.active = activity.varied_names(body, wrt_names)
         self.known_arrays = array_names(body, params)
-        self.local_names = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
+        self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
+        self.local_names = set(params) | self.assigned_names
+        mark_top_level(body)
         self.mutated = _mutated_names(body)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
         # parameters that become varied later (a seed reassigned in a loop) start at zero

@@ -23,7 +23,7 @@ from . import syntax as S
 from .naming import derivative_prefix
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import array_names, Transform, check_effect_call, check_in_place_writes, range_targets
+from .transform import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 
 UNSET, ZERO, SET = 0, 1, 2
 
@@ -122,7 +122,9 @@ class ReverseMode(Transform):
         wrt_names = [params[i] for i in self.wrt]
         self.active = activity.active_names(body, wrt_names, self.output)
         self.known_arrays = array_names(body, params)
-        self.local_names = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
+        self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
+        self.local_names = set(params) | self.assigned_names
+        mark_top_level(body)
         self._check_rules(body)
         self.prefix = derivative_prefix(self.namer.taken | set(self.source_names(fn)))
         self.saves = {}          # save id -> (save statement, restore statement)

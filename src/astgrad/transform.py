@@ -111,6 +111,14 @@ class Transform:
         a NumPy array (or scalar), before that rule's derivative is used."""
         if op.receiver is None or S.names_in(op.receiver) & getattr(self, "known_arrays", set()):
             return []
+        # a name that is never reassigned (a parameter, a global) needs one check: once
+        # one runs unconditionally (at the top level), later ones would repeat it
+        stable = isinstance(op.receiver, gast.Name) and op.receiver.id not in self.assigned_names
+        checked = self.__dict__.setdefault("checked_receivers", set())
+        if stable and op.receiver.id in checked:
+            return []
+        if stable and getattr(stmt, "top_level", False):
+            checked.add(op.receiver.id)
         where = f"{self.source.filename}:{self.source.file_line(stmt)}"
         method = op.label.strip(".()")
         check = self.helper_call("check_array_method", [S.copy(op.receiver), S.const(method), S.const(where)])
@@ -330,6 +338,12 @@ def check_effect_call(source, stmt, active):
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def mark_top_level(body):
+    """Mark the statements that run unconditionally (not inside a loop or a branch)."""
+    for stmt in body:
+        stmt.top_level = True
 
 
 def array_names(body, params):
