@@ -209,6 +209,10 @@ def _rebuild(v, leaves):
     return leaves.pop(0)
 
 
+# integers, so finite differences leave them alone: 3 unique values, first at 1, 0, 3
+_DISTINCT = np.array([3, -1, 3, 2, -1])
+_ITEMS = (1, -1, 3)     # what max/min chose from (ints, left alone by finite differences)
+
 # (primitive, args, kwargs); args are built lazily so each case has fresh numbers.
 CASES = [
     # operators
@@ -229,7 +233,9 @@ CASES = [
     (math.pow, lambda: (P(), N()), {}), (math.hypot, lambda: (A(), A()), {}), (math.fabs, lambda: (A(),), {}),
     # builtins
     (builtins.abs, lambda: (A(3),), {}), (builtins.max, lambda: (N(), N()), {}),
-    (builtins.min, lambda: (N(), N()), {}), (builtins.sum, lambda: ([N(3), N(3), N(1)],), {}),
+    (builtins.min, lambda: (N(), N()), {}), (builtins.max, lambda: ([N(), N(), N()],), {}),
+    (builtins.max, lambda: (N(), N(), N()), {}), (builtins.min, lambda: ((N(), N()),), {"key": abs}),
+    (builtins.max, lambda: (N(4),), {}), (builtins.sum, lambda: ([N(3), N(3), N(1)],), {}),
     (builtins.sum, lambda: (N(3, 4),), {}), (builtins.sum, lambda: ([N(), N()], N()), {}),
     (builtins.float, lambda: (N(),), {}),
     # numpy elementwise
@@ -296,6 +302,12 @@ CASES = [
     (np.ndarray.flatten, lambda: (N(3, 4),), {}), (np.ndarray.squeeze, lambda: (N(1, 3),), {}),
     (np.ndarray.swapaxes, lambda: (N(2, 3), 0, 1), {}), (np.ndarray.copy, lambda: (N(3),), {}),
     (np.ndarray.astype, lambda: (N(3), np.float64), {}),
+    (np.ndarray.clip, lambda: (N(3, 4), N(4) - 0.5, N(3, 1) + 0.5), {}),
+    # numpy.unique of distinct values (a tie is a kink), and the interleaved einsum form
+    (np.heaviside, lambda: (np.array([0, 1, -2, 0]), N(4)), {}),     # x1 == 0 picks x2
+    (np.unique, lambda: (N(5),), {}), (np.unique, lambda: (N(4, 3),), {"axis": 0}),
+    (np.einsum, lambda: (N(2, 3), [0, 1], N(3, 4), [1, 2], [0, 2]), {}),
+    (np.einsum, lambda: (N(2, 3), [0, Ellipsis], N(3), [Ellipsis]), {}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),
@@ -333,6 +345,18 @@ CASES = [
     (rt.snapshot, lambda: (N(3),), {}), (rt.zero_index, lambda: (N(4), 1), {}),
     (rt.drop_last, lambda: ([N(2), N(2), N()],), {}), (rt.pad_last, lambda: ([N(2)], [N(2), N(3)]), {}),
     (rt.append_derivative, lambda: ([N(2)], N(3)), {}),
+    (rt.extremum_part, lambda: (N(), (_ITEMS,), 3, 0), {}), (rt.extremum_part, lambda: (N(), _ITEMS, 3, 2), {}),
+    (rt.extremum_gather, lambda: ([N(), N(), N()], (_ITEMS,), 3, 0), {}),
+    (rt.extremum_gather, lambda: (N(), _ITEMS, 1, 0), {"key": abs}),
+    (rt.if_empty, lambda: (N(2), ([],), N(2)), {}), (rt.if_empty, lambda: (N(), ([1.0],), N()), {}),
+    (rt.concatenated_part, lambda: (N(6), np.r_, [N(3), slice(0, 2), N()], 0), {}),
+    (rt.concatenated_spread, lambda: (N(3, 1), np.c_, [N(3), N(3, 1)], 1), {}),
+    (rt.index_concatenate, lambda: (np.r_, N(3), N(), N(2)), {}),
+    (rt.index_concatenate, lambda: (np.r_, N(1, 3), N(2, 3)), {}),
+    (rt.index_concatenate, lambda: (np.c_, N(3), N(3, 2)), {}),
+    (rt.unique_gather, lambda: (N(5), _DISTINCT, np.unique(_DISTINCT)), {}),
+    (rt.unique_scatter, lambda: (N(3), _DISTINCT, np.unique(_DISTINCT)), {}),
+    (rt.unique_gather, lambda: (N(5), _DISTINCT, np.unique(_DISTINCT, return_counts=True)), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.
@@ -552,10 +576,13 @@ def test_contract_matches_einsum():
 
 def test_einsum_specs():
     ops = (np.zeros((5, 2, 3)), np.zeros((3, 4)))
-    assert rt.einsum_adjoint_spec("...ij,jk->...ik", ops, 0) == "aik,_,jk->aij"
-    assert rt.einsum_tangent_spec("ij,jk", (np.zeros((2, 3)), np.zeros((3, 4))), 1) == "jk,ij,_->ik"
-    with pytest.raises(TypeError, match="subscripts string"):
-        rt.einsum_adjoint_spec(np.zeros(2), (), 0)
+    # tensors: (cotangent or tangent, subscripts slot, *operands); a string's slot is '_'
+    assert rt.einsum_adjoint_spec("...ij,jk->...ik", ops, 0) == "aik,_,_,jk->aij"
+    assert rt.einsum_tangent_spec("ij,jk", (np.zeros((2, 3)), np.zeros((3, 4))), 1) == "jk,_,ij,_->ik"
+    # the interleaved form: the first argument is an operand, sublists hold places
+    a, b = np.zeros((2, 3)), np.zeros((3, 4))
+    assert rt.einsum_adjoint_spec(a, ([0, 1], b, [1, 2], [0, 2]), -1) == "ac,_,_,bc,_,_->ab"
+    assert rt.einsum_adjoint_spec(a, ([0, 1], b, [1, 2], [0, 2]), 1) == "ac,ab,_,_,_,_->bc"
 
 
 def test_adjoint_list_adds_elementwise():

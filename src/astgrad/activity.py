@@ -51,6 +51,14 @@ def dataflow_edges(body):
 
 def _differentiable_uses(op):
     """Names whose derivative can flow into the result of ``op``."""
+    if op.receiver is not None:
+        # v.name(...) matched by name: every argument counts, so a differentiated value
+        # passed where NumPy's method takes none (obj.sum(x): x as the axis) is seen and
+        # refused rather than dropped
+        others = {a.id for a in op.atoms() if isinstance(a, gast.Name) and a is not op.receiver}
+        if not op.differentiable:
+            return others
+        return others | {a.id for a in op.atoms() if isinstance(a, gast.Name)}
     if not op.differentiable:
         return set()
     if op.kind == "call":

@@ -48,6 +48,9 @@ def is_pure(value):
                 return False
             if isinstance(node.func, gast.Attribute) and node.func.attr in MUTATING_METHODS:
                 return False
+            method = getattr(node, "method", None)
+            if method is not None and registry.method_key(method) is None:
+                return False        # obj.update(...): a method astgrad knows nothing about
             target = getattr(node, "target", None)
             if target is not None:
                 key = registry.rule_key(target)

@@ -15,7 +15,7 @@ from .naming import derivative_prefix
 from .reverse import split_self_references
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import Transform, check_effect_call, check_in_place_writes, range_targets
+from .transform import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 
 
 class ForwardMode(Transform):
@@ -35,6 +35,10 @@ class ForwardMode(Transform):
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]
         self.active = activity.varied_names(body, wrt_names)
+        self.known_arrays = array_names(body, params)
+        self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
+        self.local_names = set(params) | self.assigned_names
+        mark_top_level(body)
         self.mutated = _mutated_names(body)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
         # parameters that become varied later (a seed reassigned in a loop) start at zero
@@ -130,6 +134,8 @@ class ForwardMode(Transform):
             pop = S.call(gast.Attribute(value=S.name(self.tangent_of(owner)), attr="pop", ctx=gast.Load()), [])
             pop.method = "pop"
             return [primal, S.assign(self.tangent(name), pop)]
+        if op.kind == "call" and active_inputs:
+            self.check_method_arguments(stmt, op, self.tangent_of, registry.TANGENTS)
         terms = self.terms(stmt, op) if active_inputs and op.differentiable else []
         if not terms:
             value = self.helper_call("zeros_like", [S.name(name)])
@@ -165,14 +171,12 @@ class ForwardMode(Transform):
             raise self.source.error(
                 f"no tangent rule for {what}; astgrad cannot differentiate through it. Register one "
                 "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)", stmt, construct=what)
-        if registry.is_non_differentiable(op.key):
+        if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):
             return []
         template = registry.lookup(registry.TANGENTS, op.key)
         if template is None:
             raise registry.missing_rule_error(self.source, stmt, op.key, "tangent")
-        args = list(op.args)
-        if isinstance(stmt.value, gast.Subscript):
-            args = [args[0], self.index_value(stmt.value.slice)]
+        args = self.call_atoms(stmt, op)
         result = stmt.targets[0].id
 
         def derivative_of(atom):
@@ -180,11 +184,13 @@ class ForwardMode(Transform):
                 return self.tangent(result)
             return self.tangent_of(atom)
         try:
-            return instantiate(template, S.name(result), args, op.kwargs, derivative_of,
-                               self.namespace, self.namer)
+            terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
+                                self.namespace, self.namer)
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
+        checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS)
+        return checks + terms if terms else []
 
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""

@@ -21,6 +21,7 @@ import builtins
 
 import gast
 
+from . import runtime
 from . import syntax as S
 from .source import _MISSING
 
@@ -618,7 +619,12 @@ class Normalizer:
         return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
 
     def expr_Subscript(self, node):
-        return gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice), ctx=gast.Load())
+        subscript = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice), ctx=gast.Load())
+        path = S.dotted_path(node.value)
+        if path is not None and path[0] not in self.locals \
+                and runtime.is_index_concatenator(self.source.resolve_path(path)):
+            subscript.concatenator = True   # numpy.r_[a, b]: its items are its operands
+        return subscript
 
     def index(self, node):
         if isinstance(node, gast.Slice):

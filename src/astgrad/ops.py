@@ -8,7 +8,9 @@ import inspect
 import operator
 
 import gast
+import numpy
 
+from . import runtime
 from .rules import registry
 
 BINARY = {
@@ -40,6 +42,7 @@ class Op:
         self.args = list(args)
         self.kwargs = dict(kwargs or {})
         self.label = label
+        self.receiver = None        # v in v.sum(): a method rule found by name (see _method_op)
 
     @property
     def differentiable(self):
@@ -67,6 +70,9 @@ def describe(value):
     if isinstance(value, gast.Compare):
         return Op("call", COMPARE[type(value.ops[0])], [value.left] + value.comparators,
                   label="comparison")
+    if isinstance(value, gast.Subscript) and getattr(value, "concatenator", False):
+        return Op("call", runtime.index_concatenate, [value.value] + concatenator_items(value),
+                  label="numpy.r_[...] / numpy.c_[...]")
     if isinstance(value, gast.Subscript):
         return Op("call", operator.getitem, [value.value, value.slice], label="indexing")
     if isinstance(value, (gast.Tuple, gast.List)):
@@ -79,10 +85,16 @@ def describe(value):
         key = registry.method_key(value.attr)
         if key is None:
             return Op("unknown", args=[value.value], label=f".{value.attr}")
-        return Op("call", key, [value.value], label=f".{value.attr}")
+        return _method_op(key, value.value, [], {}, f".{value.attr}")
     if isinstance(value, gast.Call):
         return _describe_call(value)
     return Op("opaque")
+
+
+def concatenator_items(subscript):
+    """The items of ``numpy.r_[a, 0:3, b]``: atoms, or slices."""
+    index = subscript.slice
+    return list(index.elts) if isinstance(index, gast.Tuple) else [index]
 
 
 def _is_global_chain(node):
@@ -98,6 +110,9 @@ def _describe_call(call):
         key = registry.rule_key(target)
         if key in registry.ADJOINTS or key in registry.TANGENTS or registry.is_non_differentiable(target):
             return Op("call", key, call.args, kwargs, label=label)
+        array_method = _bound_array_method(target)
+        if array_method is not None:        # W.sum(x) with W a global array
+            return _method_op(array_method, call.func.value, call.args, kwargs, f".{method_name(target)}()")
         if is_user_function(target):
             return Op("function", target, call.args, kwargs, label=label)
         return Op("unknown", target, call.args, kwargs, label=label)
@@ -108,8 +123,30 @@ def _describe_call(call):
         owner = call.func.value
         if key is None:
             return Op("unknown", None, [owner] + call.args, kwargs, label=f".{method}()")
-        return Op("call", key, [owner] + call.args, kwargs, label=f".{method}()")
+        return _method_op(key, owner, call.args, kwargs, f".{method}()")
     return Op("unknown", None, call.args, kwargs, label="a call of a local function value")
+
+
+def _method_op(key, receiver, args, kwargs, label):
+    """``v.sum(...)`` or ``v.T``: the rule was found by the method's name, so it holds
+    only if ``v`` is a NumPy array; ``op.receiver`` marks the op for that check."""
+    op = Op("call", key, [receiver] + list(args), kwargs, label=label)
+    op.receiver = receiver
+    return op
+
+
+def method_name(bound):
+    return getattr(bound, "__name__", None)
+
+
+def _bound_array_method(target):
+    """The registered ndarray method behind a bound method of a global array, or None."""
+    owner = getattr(target, "__self__", None)
+    name = method_name(target)
+    if not isinstance(owner, (numpy.ndarray, numpy.generic)) or name is None:
+        return None
+    key = registry.method_key(name)
+    return key if key is not None and getattr(numpy.ndarray, name, None) is key else None
 
 
 

@@ -23,7 +23,7 @@ from . import syntax as S
 from .naming import derivative_prefix
 from .rules import registry
 from .templates import BindError, instantiate
-from .transform import Transform, check_effect_call, check_in_place_writes, range_targets
+from .transform import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 
 UNSET, ZERO, SET = 0, 1, 2
 
@@ -127,6 +127,10 @@ class ReverseMode(Transform):
         self.output = result.id if isinstance(result, gast.Name) else None
         wrt_names = [params[i] for i in self.wrt]
         self.active = activity.active_names(body, wrt_names, self.output)
+        self.known_arrays = array_names(body, params)
+        self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
+        self.local_names = set(params) | self.assigned_names
+        mark_top_level(body)
         self._check_rules(body)
         self.prefix = derivative_prefix(self.namer.taken | set(self.source_names(fn)))
         self.saves = {}          # save id -> (save statement, restore statement)
@@ -205,6 +209,8 @@ class ReverseMode(Transform):
         if op.kind in ("copy", "const", "literal", "function", "pop"):
             return
         if op.kind == "call":
+            self.check_method_arguments(stmt, op, lambda atom: atom.id in self.active,
+                                        registry.ADJOINTS)
             if registry.is_non_differentiable(op.key):
                 return
             if registry.lookup(registry.ADJOINTS, op.key) is None:
@@ -613,16 +619,18 @@ class ReverseMode(Transform):
             return []               # no differentiated inputs (checked before)
         if op.kind == "function":
             return self.call_contributions(stmt, op, adjoint)
+        if self.discards_derivative(stmt, op, registry.ADJOINTS):
+            return []
         template = registry.lookup(registry.ADJOINTS, op.key)
-        args = list(op.args)
-        if isinstance(stmt.value, gast.Subscript):
-            args = [args[0], self.index_value(stmt.value.slice)]
+        args = self.call_atoms(stmt, op)
         try:
-            return instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs, self.derivative_of,
-                               self.namespace, self.namer)
+            contributions = instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs,
+                                        self.derivative_of, self.namespace, self.namer)
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
+        checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.ADJOINTS)
+        return checks + contributions if contributions else []
 
     def call_contributions(self, stmt, op, adjoint):
         """``y = helper(a, b)``: call helper's own generated gradient with the seed d_y."""

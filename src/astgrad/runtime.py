@@ -223,6 +223,65 @@ def select_weight(x, y):
     return weight if weight.ndim else weight[()]
 
 
+def _extremum_items(args):
+    """The values builtin max/min chose from: its arguments, or the items of its one
+    iterable argument."""
+    return list(args) if len(args) > 1 else list(args[0])
+
+
+def _extremum_weights(items, y, key):
+    """How much of the derivative of ``y = max(...)`` (or min) goes to each item: the
+    item returned, ties split evenly (as for numpy.maximum); with a ``key``, Python
+    returns the first item of largest key, and that item gets all of it."""
+    if key is not None:
+        first = next((i for i, item in enumerate(items) if item is y), None)
+        if first is None:
+            first = next(i for i, item in enumerate(items) if key(item) == key(y))
+        return [1.0 if i == first else 0.0 for i in range(len(items))]
+    # `item is y` also marks the item returned when comparisons fail (NaN)
+    equal = [numpy.logical_or(numpy.equal(item, y), item is y) for item in items]
+    count = sum(numpy.asarray(e, dtype=numpy.float64) for e in equal)
+    return [numpy.asarray(e, dtype=numpy.float64) / numpy.maximum(count, 1.0) for e in equal]
+
+
+def extremum_part(g, args, y, argnum, key=None):
+    """The adjoint of argument ``argnum`` of ``y = max(*args, key=key)`` (or min): for
+    one iterable argument, one derivative per item (an AdjointList for a list)."""
+    items = _extremum_items(args)
+    weights = _extremum_weights(items, y, key) if items else []
+    if len(args) > 1:
+        return unbroadcast(_like_dtype(g * weights[argnum], args[argnum]), args[argnum])
+    iterable = args[0]
+    parts = [_fit(_like_dtype(g * w, item), numpy.shape(item)) for w, item in zip(weights, items)]
+    if isinstance(iterable, numpy.ndarray):
+        out = numpy.zeros(iterable.shape, dtype=_float_dtype(iterable) or numpy.float64)
+        for i, part in enumerate(parts):
+            out[i] = part
+        return out
+    return AdjointList(parts)
+
+
+def extremum_gather(t, args, y, argnum, key=None):
+    """The tangent of ``y = max(*args, key=key)`` (or min) from argument ``argnum``'s
+    tangent ``t``: the transpose of ``extremum_part``."""
+    items = _extremum_items(args)
+    weights = _extremum_weights(items, y, key) if items else []
+    if len(args) > 1:
+        return broadcast_like(t * weights[argnum], y)
+    total = 0.0
+    for w, part in zip(weights, t):
+        total = total + w * part
+    return _fit(_like_dtype(total, y), numpy.shape(y))
+
+
+def if_empty(g, args, like):
+    """``g`` if max/min's one iterable argument is empty (so the result is its
+    ``default``), else a zero shaped like ``like``. Linear in g; its own transpose."""
+    if len(args) == 1 and len(args[0]) == 0:
+        return g
+    return zeros_like(like)
+
+
 def clip_weight(a, a_min, a_max, which):
     """The share of the derivative of ``clip(a, a_min, a_max)`` that goes to ``a``
     (which=0), ``a_min`` (1) or ``a_max`` (2), reading clip as
@@ -488,6 +547,85 @@ def arange_index(y):
 
 # -- linear algebra ------------------------------------------------------------------------
 
+def _first_occurrences(x, axis):
+    """Where each value (each slice along ``axis``) that ``numpy.unique`` returns first
+    occurs in ``x``: an index tuple into x (flat when axis is None)."""
+    first = numpy.unique(x, return_index=True, axis=axis)[1]
+    if axis is None:
+        return numpy.unravel_index(first, numpy.shape(x))
+    return (slice(None),) * (axis % numpy.ndim(x)) + (first,)
+
+
+def unique_gather(h, x, y, axis=None):
+    """The tangent of ``y = numpy.unique(x, ...)``: each distinct value moves with the
+    first element of ``x`` equal to it. When y is a tuple (return_index, ...) only its
+    values have a derivative; the integer outputs get zeros."""
+    values = numpy.asarray(h)[_first_occurrences(x, axis)]
+    if isinstance(y, tuple):
+        return AdjointList([values] + [numpy.zeros(numpy.shape(v)) for v in y[1:]])
+    return values
+
+
+def unique_scatter(g, x, y, axis=None):
+    """The adjoint of ``y = numpy.unique(x, ...)``: the derivative of each distinct value
+    goes to its first occurrence in ``x`` (the transpose of ``unique_gather``)."""
+    if isinstance(y, tuple):
+        g = g[0]
+    out = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or _float_dtype(g) or numpy.float64)
+    out[_first_occurrences(x, axis)] = g
+    return out if isinstance(x, numpy.ndarray) else out[()]
+
+
+def is_index_concatenator(obj):
+    """numpy.r_ or numpy.c_ (which build an array from the items of their index)."""
+    return isinstance(obj, (type(numpy.r_), type(numpy.c_)))
+
+
+def index_concatenate(concatenator, *items):
+    """``numpy.r_[a, b]`` as a function of its items; generated code keeps the
+    subscript, this names the primitive its rules belong to."""
+    return concatenator[items]
+
+
+def _placement(concatenator, items, argnum):
+    """Where item ``argnum``'s elements land in ``concatenator[items]``: (the result's
+    shape, flat positions in the result, the matching flat positions in the item)."""
+    labelled = []
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            labelled.append(item)               # a directive such as 'r' or '0,2'
+        elif isinstance(item, slice):
+            labelled.append(numpy.zeros(len(numpy.r_[item])))      # an arange/linspace
+        elif k == argnum:
+            labelled.append(numpy.arange(1.0, numpy.size(item) + 1.0).reshape(numpy.shape(item)))
+        else:
+            labelled.append(numpy.zeros(numpy.shape(item)))
+    result = numpy.asarray(concatenator[tuple(labelled)], dtype=numpy.float64)
+    flat = result.ravel()
+    where = numpy.flatnonzero(flat)
+    return result.shape, where, flat[where].astype(numpy.intp) - 1
+
+
+def concatenated_part(g, concatenator, items, argnum):
+    """The adjoint of item ``argnum`` of ``concatenator[items]`` (numpy.r_, numpy.c_):
+    the part of ``g`` where that item's elements went, shaped like the item."""
+    item = items[argnum]
+    _, where, own = _placement(concatenator, items, argnum)
+    part = numpy.zeros(numpy.size(item), dtype=_float_dtype(item) or _float_dtype(g) or numpy.float64)
+    part[own] = numpy.ravel(g)[where]
+    part = part.reshape(numpy.shape(item))
+    return part if isinstance(item, numpy.ndarray) else part[()]
+
+
+def concatenated_spread(t, concatenator, items, argnum):
+    """The tangent of ``concatenator[items]`` from item ``argnum``'s tangent ``t``
+    (zeros where the other items went): the transpose of ``concatenated_part``."""
+    shape, where, own = _placement(concatenator, items, argnum)
+    out = numpy.zeros(shape, dtype=_float_dtype(t) or numpy.float64)
+    out.ravel()[where] = numpy.ravel(t)[own]
+    return out
+
+
 def _swap(x):
     return numpy.swapaxes(x, -1, -2)
 
@@ -615,10 +753,32 @@ def untrace(g, a, offset=0, axis1=0, axis2=1):
 # -- einsum ---------------------------------------------------------------------------
 
 def _einsum_terms(subscripts, operands):
-    """numpy.einsum's subscripts as explicit label strings (ellipses expanded)."""
-    if not isinstance(subscripts, str):
-        raise TypeError("astgrad differentiates numpy.einsum called with a subscripts string "
-                        "('ij,jk->ik'), not the interleaved operand/sublist form")
+    """numpy.einsum's labels as explicit strings (ellipses expanded), one per argument
+    slot: the subscripts slot first, then each operand; a slot that holds no array
+    (the subscripts string, or a sublist of the interleaved form
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])``) gets '_'."""
+    if isinstance(subscripts, str):
+        terms, out = _einsum_string_terms(subscripts, operands)
+        return ["_"] + terms, out
+    slots = [subscripts] + list(operands)
+    output = slots[-1] if len(slots) % 2 == 1 else None       # the optional output sublist
+    paired = slots[:-1] if output is not None else slots
+    arrays, sublists = paired[0::2], paired[1::2]
+    text = ",".join(_sublist_labels(s) for s in sublists)
+    if output is not None:
+        text += "->" + _sublist_labels(output)
+    terms, out = _einsum_string_terms(text, arrays)
+    every = ["_"] * len(slots)
+    every[0:2 * len(terms):2] = terms
+    return every, out
+
+
+def _sublist_labels(sublist):
+    """[0, 1, Ellipsis] -> 'ab...': einsum's integer labels 0..51 are letters."""
+    return "".join("..." if item is Ellipsis else string.ascii_letters[int(item)] for item in sublist)
+
+
+def _einsum_string_terms(subscripts, operands):
     text = subscripts.replace(" ", "")
     ins, arrow, out = text.partition("->")
     ins = ins.split(",")
@@ -652,16 +812,18 @@ def _split_spec(spec):
 
 
 def einsum_adjoint_spec(subscripts, operands, argnum):
-    """The ``contract`` spec of the adjoint of operand ``argnum`` of an einsum:
-    the cotangent comes first, the operand itself is ignored ('_')."""
+    """The ``contract`` spec of the adjoint of operand ``argnum`` of an einsum (-1: the
+    first argument, an operand in the interleaved form), over the tensors
+    (cotangent, subscripts, *operands); the operand itself is ignored ('_')."""
     terms, out = _einsum_terms(subscripts, operands)
-    return _adjoint_spec(terms, out, argnum)
+    return _adjoint_spec(terms, out, argnum + 1)
 
 
 def einsum_tangent_spec(subscripts, operands, argnum):
-    """The ``contract`` spec of the tangent term of operand ``argnum`` of an einsum."""
+    """The ``contract`` spec of the tangent term of operand ``argnum`` of an einsum (-1:
+    the first argument), over the tensors (tangent, subscripts, *operands)."""
     terms, out = _einsum_terms(subscripts, operands)
-    return _tangent_spec(terms, out, argnum)
+    return _tangent_spec(terms, out, argnum + 1)
 
 
 def _adjoint_spec(terms, out, argnum):
@@ -834,3 +996,34 @@ def element(container, index):
             "in place, and the row is a view that the write changes; read a copy instead "
             "(row = y[i].copy())")
     return value
+
+
+def check_array_method(receiver, method, where):
+    """Stop if ``receiver.method(...)`` was not NumPy's array method after all.
+
+    Method calls are matched to their rule by name (``v.sum()`` gets the rule of
+    ``numpy.ndarray.sum``), which is only right for NumPy arrays and scalars; a user
+    object with a method of the same name must not get NumPy's derivative.
+    A list's or dict's ``copy`` means the same as an array's.
+    """
+    if isinstance(receiver, (numpy.ndarray, numpy.generic)):
+        return
+    if method == "copy" and isinstance(receiver, (list, dict)):
+        return
+    raise TypeError(
+        f"astgrad: {where}: .{method}() was differentiated as the NumPy array method "
+        f"numpy.ndarray.{method}, but it was called on a {type(receiver).__name__} object. "
+        "astgrad does not differentiate methods of other objects: call a module-level "
+        "function with the object's arrays instead, or wrap the value in "
+        "astgrad.stop_gradient(...)")
+
+
+def check_float_dtype(dtype, what, where):
+    """Stop if a ``dtype=`` given as a variable makes a reduction integer-valued: its
+    derivative rule assumes a float result (a constant integer dtype gives 0)."""
+    if dtype is None or numpy.dtype(dtype).kind in "fc":
+        return
+    raise TypeError(
+        f"astgrad: {where}: {what}(..., dtype={numpy.dtype(dtype)}) computes an integer "
+        "result, a piecewise-constant function; write the dtype as a constant (its "
+        "derivative is then 0) or wrap the value in astgrad.stop_gradient(...)")

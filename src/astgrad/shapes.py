@@ -154,7 +154,9 @@ def _join(a, b):
 
 def _is_elementwise(target):
     if isinstance(target, numpy.ufunc):
-        return True
+        # gufuncs (numpy.matmul: (n?,k),(k,m?)->(n?,m?)) and ufuncs with several
+        # results (numpy.modf) do not keep their operands' broadcast shape
+        return target.signature is None and target.nout == 1
     if isinstance(target, types.BuiltinFunctionType) and getattr(target, "__module__", None) == "math":
         return target in (math.sin, math.cos, math.tan, math.exp, math.log1p, math.sqrt, math.tanh,
                           math.sinh, math.cosh, math.asin, math.acos, math.atan, math.fabs, math.expm1)

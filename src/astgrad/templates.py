@@ -174,3 +174,22 @@ def differentiable_atoms(template, args, kwargs):
         values = value if name == template.vararg else (value,)
         atoms.extend(v for v in values if isinstance(v, gast.Name))
     return atoms
+
+
+def derivative_parameters(template):
+    """The template parameters that carry a derivative: the targets of an adjoint
+    template's ``d[x] = ...``, the ``d[x]`` an tangent template reads."""
+    if template.kind == "adjoint":
+        return {derivative_target(stmt) for stmt in template.body} - {None}
+    return {derivative_ref(node) for stmt in template.body for node in gast.walk(stmt.value)
+            if derivative_target(stmt) is not None} - {None}
+
+
+def parameters_of(template, args, kwargs):
+    """{template parameter: [atoms bound to it]} for one call, or None if it does not bind."""
+    try:
+        bound = template.signature.bind(*args, **kwargs)
+    except TypeError:
+        return None
+    return {name: list(value) if name == template.vararg else [value]
+            for name, value in bound.arguments.items()}

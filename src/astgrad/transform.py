@@ -34,6 +34,105 @@ class Transform:
         text = self.source.line_text(stmt)
         return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
 
+    def check_method_arguments(self, stmt, op, has_derivative, table):
+        """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
+        argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
+        the rule would silently drop its derivative."""
+        from .rules import registry
+        from .templates import derivative_parameters, parameters_of
+        if op.receiver is None:
+            return
+        template = registry.lookup(table, op.key)
+        arguments = op.atoms()[1:]
+        if template is not None:
+            bound = parameters_of(template, op.args, op.kwargs) or {}
+            carried = derivative_parameters(template)
+            arguments = [a for name, atoms in bound.items() if name not in carried for a in atoms]
+        for atom in arguments:
+            if isinstance(atom, gast.Name) and atom is not op.receiver and has_derivative(atom):
+                raise self.source.error(
+                    f"{op.label} is differentiated as the NumPy array method, which takes no "
+                    f"derivative through the argument '{atom.id}'; if the receiver is not a NumPy "
+                    "array, call a module-level function with its arrays instead, or wrap the "
+                    "value in astgrad.stop_gradient(...)", stmt, construct=op.label)
+
+    def ignored_dtype(self, op, table):
+        """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
+        result), or None."""
+        from .rules import registry
+        from .templates import parameters_of
+        template = registry.lookup(table, op.key) if op.kind == "call" else None
+        if template is None or "dtype" not in template.signature.parameters \
+                or "dtype" in template.names_used:
+            return None
+        atom = (parameters_of(template, op.args, op.kwargs) or {}).get("dtype", [None])[0]
+        if atom is None or isinstance(atom, gast.Constant) and atom.value is None:
+            return None
+        return atom
+
+    def discards_derivative(self, stmt, op, table):
+        """Whether the call computes in an integer or bool ``dtype=`` its rule ignores
+        (``numpy.sum(x, dtype=int)`` truncates every element): a piecewise-constant
+        function, whose derivative is zero wherever it exists. A dtype that is not a
+        constant is checked when the code runs (``dtype_check``)."""
+        atom = self.ignored_dtype(op, table)
+        dtype = None if atom is None else self.constant_dtype(atom)
+        return dtype is not None and dtype.kind not in "fc"
+
+    def dtype_check(self, stmt, op, table):
+        """For a ``dtype=`` that is a variable: a run-time check that it is a float dtype."""
+        atom = self.ignored_dtype(op, table)
+        if atom is None or self.constant_dtype(atom) is not None:
+            return []
+        where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+        check = self.helper_call("check_float_dtype", [S.copy(atom), S.const(op.label), S.const(where)])
+        return [S.expr_stmt(check)]
+
+    def constant_dtype(self, atom):
+        """The NumPy dtype an atom names (``float``, ``numpy.float32``, ``'int64'``), or None."""
+        import numpy
+        from .source import _MISSING
+        if isinstance(atom, gast.Constant):
+            value = atom.value
+        else:
+            path = S.dotted_path(atom)
+            if path is None or path[0] in getattr(self, "local_names", ()):
+                return None
+            value = self.source.resolve_path(path)
+            if value is _MISSING:
+                return None
+        try:
+            return numpy.dtype(value)
+        except TypeError:
+            return None
+
+    def receiver_check(self, stmt, op):
+        """For a rule found by a method's name: a run-time check that the receiver really is
+        a NumPy array (or scalar), before that rule's derivative is used."""
+        if op.receiver is None or S.names_in(op.receiver) & getattr(self, "known_arrays", set()):
+            return []
+        # a name that is never reassigned (a parameter, a global) needs one check: once
+        # one runs unconditionally (at the top level), later ones would repeat it
+        stable = isinstance(op.receiver, gast.Name) and op.receiver.id not in self.assigned_names
+        checked = self.__dict__.setdefault("checked_receivers", set())
+        if stable and op.receiver.id in checked:
+            return []
+        if stable and getattr(stmt, "top_level", False):
+            checked.add(op.receiver.id)
+        where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+        method = op.label.strip(".()")
+        check = self.helper_call("check_array_method", [S.copy(op.receiver), S.const(method), S.const(where)])
+        return [S.expr_stmt(check)]
+
+    def call_atoms(self, stmt, op):
+        """The atoms to bind a rule's parameters to; slices in an index become values."""
+        if not isinstance(stmt.value, gast.Subscript):
+            return list(op.args)
+        from .ops import concatenator_items
+        if getattr(stmt.value, "concatenator", False):
+            return [op.args[0]] + [self.index_value(item) for item in concatenator_items(stmt.value)]
+        return [op.args[0], self.index_value(stmt.value.slice)]
+
     def index_value(self, index):
         """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
         if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
@@ -239,3 +338,68 @@ def check_effect_call(source, stmt, active):
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def mark_top_level(body):
+    """Mark the statements that run unconditionally (not inside a loop or a branch)."""
+    for stmt in body:
+        stmt.top_level = True
+
+
+def array_names(body, params):
+    """Names that certainly hold a NumPy array or scalar whenever they are read: every
+    value assigned to them comes from a differentiable NumPy function, an array method of
+    such a name, or an operator on such names and numbers. (Parameters are unknown.)"""
+    from . import ops
+    from .rules import registry
+    definitions = {}
+    for stmt in S.statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, gast.Assign):
+            for name in S.stored_names(stmt.targets[0]) - S.names_in(stmt.targets[0]):
+                definitions.setdefault(name, []).append(None)
+            if not isinstance(stmt.targets[0], gast.Subscript):
+                for name in S.stored_names(stmt.targets[0]):
+                    definitions.setdefault(name, []).append(None)
+        elif isinstance(stmt, gast.For):
+            for name in S.stored_names(stmt.target):
+                definitions.setdefault(name, []).append(None)
+    for param in params:
+        definitions.setdefault(param, []).append(None)
+
+    def makes_array(value, known):
+        if value is None:
+            return False
+        if isinstance(value, gast.Name):
+            return value.id in known
+        if isinstance(value, gast.BinOp) and type(value.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div,
+                                                                  gast.Pow, gast.MatMult):
+            operands = (value.left, value.right)
+            return all(_number(a) or isinstance(a, gast.Name) and a.id in known for a in operands) \
+                and any(isinstance(a, gast.Name) for a in operands)
+        if not isinstance(value, (gast.Call, gast.Attribute)):
+            return False
+        op = ops.describe(value)
+        if op.receiver is not None:
+            return op.key in registry.ADJOINTS and isinstance(op.receiver, gast.Name) \
+                and op.receiver.id in known
+        # a NumPy function's result is an array or a NumPy scalar, or else (a tuple, a
+        # dtype) something whose array-method names fail or carry no derivative
+        module = getattr(getattr(value, "target", None), "__module__", None) or ""
+        return module == "numpy" or module.startswith("numpy.")
+
+    known = set(definitions)            # optimistic: drop names until nothing changes
+    changed = True
+    while changed:
+        changed = False
+        for name in list(known):
+            if not all(makes_array(value, known) for value in definitions[name]):
+                known.discard(name)
+                changed = True
+    return known
+
+
+def _number(node):
+    return isinstance(node, gast.Constant) and isinstance(node.value, (int, float, complex)) \
+        and not isinstance(node.value, bool)

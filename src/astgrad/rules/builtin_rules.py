@@ -1,4 +1,4 @@
-"""Derivatives of Python builtins: abs, two-argument min/max, sum, float.
+"""Derivatives of Python builtins: abs, min/max, sum, float.
 
 Template functions here end in ``_`` so they do not shadow the builtins that other
 templates in this module call (``float``).
@@ -8,7 +8,8 @@ import builtins
 
 import numpy
 
-from ..runtime import broadcast_like, cast_like, gather, select_weight, spread, unbroadcast
+from ..runtime import (broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
+                       spread, unbroadcast)
 from .registry import adjoint, d, non_differentiable, tangent
 
 
@@ -22,30 +23,31 @@ def abs_(y, x):
     d[y] = d[x] * numpy.sign(x)
 
 
-# max(a, b) / min(a, b): the derivative goes to the larger (smaller) argument; a tie
-# splits it evenly, as for numpy.maximum. Only the two-argument form has a rule.
+# max(a, b, ...), max(iterable), with key= and default= (and min): the derivative goes
+# to the item returned; ties split evenly, as for numpy.maximum; with a key, to the item
+# Python returns. default gets it when the iterable is empty.
 @adjoint(builtins.max)
-def max_(y, a, b):
-    d[a] = unbroadcast(d[y] * select_weight(a, b), a)
-    d[b] = unbroadcast(d[y] * select_weight(b, a), b)
+def max_(y, *args, key=None, default=None):
+    d[args] = extremum_part(d[y], args, y, argnum, key)
+    d[default] = if_empty(d[y], args, default)
 
 
 @tangent(builtins.max)
-def max_(y, a, b):
-    d[y] = d[a] * select_weight(a, b)
-    d[y] = d[b] * select_weight(b, a)
+def max_(y, *args, key=None, default=None):
+    d[y] = extremum_gather(d[args], args, y, argnum, key)
+    d[y] = if_empty(d[default], args, y)
 
 
 @adjoint(builtins.min)
-def min_(y, a, b):
-    d[a] = unbroadcast(d[y] * select_weight(b, a), a)
-    d[b] = unbroadcast(d[y] * select_weight(a, b), b)
+def min_(y, *args, key=None, default=None):
+    d[args] = extremum_part(d[y], args, y, argnum, key)
+    d[default] = if_empty(d[y], args, default)
 
 
 @tangent(builtins.min)
-def min_(y, a, b):
-    d[y] = d[a] * select_weight(b, a)
-    d[y] = d[b] * select_weight(a, b)
+def min_(y, *args, key=None, default=None):
+    d[y] = extremum_gather(d[args], args, y, argnum, key)
+    d[y] = if_empty(d[default], args, y)
 
 
 # sum(xs, start): over a list/tuple it adds the elements, over an array its rows.

@@ -21,12 +21,13 @@ builtin whose name a template here shadows (``sum``, ``max``, ...).
 import numpy
 
 from ..runtime import (
-    arange_index, broadcast_like, cast_like, clip_weight, contract,
+    arange_index, broadcast_like, cast_like, clip_weight, concatenated_part, concatenated_spread,
+    contract, index_concatenate,
     dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec, einsum_tangent_spec,
     inner_adjoint_left, inner_adjoint_right, inverse_axes, linspace_weights,
     matmul_adjoint_left, matmul_adjoint_right, method_axes, method_shape, norm_axis,
     operand_shape, prod_except, arange_has_stop, repeat_count, select_weight, stack_like, tie_weights,
-    unbroadcast, unconcatenate, unreduce, unstack, unstack_like, untrace,
+    unbroadcast, unique_gather, unique_scatter, unconcatenate, unreduce, unstack, unstack_like, untrace,
 )
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -621,16 +622,22 @@ def outer(y, a, b):
     d[y] = numpy.outer(a, d[b])
 
 
+# In the interleaved form einsum(a, [0, 1], b, [1, 2], [0, 2]) the first argument is
+# an operand too: it has a derivative, and its spec slot is its labels.
 @adjoint(numpy.einsum)
 def einsum(y, subscripts, *operands, optimize=False):
+    d[subscripts] = contract(einsum_adjoint_spec(subscripts, operands, -1), numpy.shape(subscripts),
+                             d[y], subscripts, *operands)
     d[operands] = contract(einsum_adjoint_spec(subscripts, operands, argnum),
-                           operand_shape(operands, argnum), d[y], *operands)
+                           operand_shape(operands, argnum), d[y], subscripts, *operands)
 
 
 @tangent(numpy.einsum)
 def einsum(y, subscripts, *operands, optimize=False):
+    d[y] = contract(einsum_tangent_spec(subscripts, operands, -1), numpy.shape(y),
+                    d[subscripts], subscripts, *operands)
     d[y] = contract(einsum_tangent_spec(subscripts, operands, argnum), numpy.shape(y),
-                    d[operands], *operands)
+                    d[operands], subscripts, *operands)
 
 
 @adjoint(numpy.trace)
@@ -790,6 +797,18 @@ def concatenate(y, arrays, axis=0):
     d[y] = numpy.concatenate(d[arrays], axis=axis)
 
 
+# numpy.r_[a, 0:3, b] and numpy.c_[...]: each item's elements land somewhere in the
+# result; slices and directive strings are constants.
+@adjoint(index_concatenate)
+def index_concatenate_(y, concatenator, *items):
+    d[items] = concatenated_part(d[y], concatenator, items, argnum)
+
+
+@tangent(index_concatenate)
+def index_concatenate_(y, concatenator, *items):
+    d[y] = concatenated_spread(d[items], concatenator, items, argnum)
+
+
 @adjoint(numpy.stack)
 def stack(y, arrays, axis=0):
     d[arrays] = unstack(d[y], arrays, axis)
@@ -845,14 +864,16 @@ def full_like(y, a, fill_value, dtype=None):
     d[y] = broadcast_like(cast_like(d[fill_value], fill_value, dtype), y)
 
 
+# retstep (numpy's fifth parameter, which makes the result a tuple) is left out, so a
+# call that passes it is refused.
 @adjoint(numpy.linspace)
-def linspace(y, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def linspace(y, start, stop, num=50, endpoint=True, *, dtype=None, axis=0):
     d[start] = unbroadcast(d[y] * (1.0 - linspace_weights(start, stop, num, endpoint, axis)), start)
     d[stop] = unbroadcast(d[y] * linspace_weights(start, stop, num, endpoint, axis), stop)
 
 
 @tangent(numpy.linspace)
-def linspace(y, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def linspace(y, start, stop, num=50, endpoint=True, *, dtype=None, axis=0):
     d[y] = broadcast_like(d[start] * (1.0 - linspace_weights(start, stop, num, endpoint, axis)), y)
     d[y] = broadcast_like(d[stop] * linspace_weights(start, stop, num, endpoint, axis), y)
 
@@ -899,14 +920,39 @@ def copy(y, a, order="K"):
     d[y] = d[a]
 
 
+# heaviside(x1, x2) is 0 or 1 except where x1 == 0, where it is x2.
+@adjoint(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[x2] = unbroadcast(numpy.where(numpy.equal(x1, 0.0), d[y], 0.0), x2)
+
+
+@tangent(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[y] = broadcast_like(numpy.where(numpy.equal(x1, 0.0), d[x2], 0.0), y)
+
+
+# numpy.unique: each distinct value is one element of ar (its first occurrence, as
+# return_index says); the index, inverse and count outputs carry no derivative.
+@adjoint(numpy.unique)
+def unique(y, ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
+           equal_nan=True):
+    d[ar] = unique_scatter(d[y], ar, y, axis)
+
+
+@tangent(numpy.unique)
+def unique(y, ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
+           equal_nan=True):
+    d[y] = unique_gather(d[ar], ar, y, axis)
+
+
 non_differentiable(
     numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity, numpy.zeros_like,
     numpy.ones_like, numpy.empty_like, numpy.indices, numpy.tri,
     numpy.shape, numpy.ndim, numpy.size, numpy.result_type, numpy.dtype,
     numpy.argmax, numpy.argmin, numpy.argsort, numpy.argwhere, numpy.nonzero,
-    numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted, numpy.unique,
+    numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted,
     numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.around,
-    numpy.fix, numpy.sign, numpy.floor_divide, numpy.heaviside,
+    numpy.fix, numpy.sign, numpy.floor_divide,
     numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isclose, numpy.allclose,
     numpy.array_equal, numpy.any, numpy.all, numpy.signbit,
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,
@@ -1117,7 +1163,22 @@ def astype_method(y, self, dtype, order="K", casting="unsafe", subok=True, copy=
     d[y] = cast_like(d[self], y, dtype)
 
 
+@adjoint(numpy.ndarray.clip)
+def clip_method(y, self, min=None, max=None):
+    d[self] = unbroadcast(d[y] * clip_weight(self, min, max, 0), self)
+    d[min] = unbroadcast(d[y] * clip_weight(self, min, max, 1), min)
+    d[max] = unbroadcast(d[y] * clip_weight(self, min, max, 2), max)
+
+
+@tangent(numpy.ndarray.clip)
+def clip_method(y, self, min=None, max=None):
+    d[y] = broadcast_like(d[self] * clip_weight(self, min, max, 0), y)
+    d[y] = broadcast_like(d[min] * clip_weight(self, min, max, 1), y)
+    d[y] = broadcast_like(d[max] * clip_weight(self, min, max, 2), y)
+
+
 non_differentiable(
+    numpy.ndarray.round, numpy.ndarray.searchsorted,
     numpy.ndarray.shape, numpy.ndarray.ndim, numpy.ndarray.size, numpy.ndarray.dtype,
     numpy.ndarray.itemsize, numpy.ndarray.nbytes, numpy.ndarray.argmax, numpy.ndarray.argmin,
     numpy.ndarray.argsort, numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,

@@ -57,11 +57,23 @@ def rule_key(obj):
         return ("id", id(obj))
 
 
+def method_owner(obj):
+    """The class whose method or attribute ``obj`` is (numpy.ndarray for numpy.ndarray.sum
+    and numpy.ndarray.T), or None for plain functions.
+
+    ``inspect.ismethoddescriptor`` is not the test: NumPy 2's array-function dispatchers
+    (numpy.clip, numpy.stack, ...) pass it, yet no class owns them.
+    """
+    owner = getattr(obj, "__objclass__", None)
+    name = getattr(obj, "__name__", None)
+    if isinstance(owner, type) and name is not None and owner.__dict__.get(name) is obj:
+        return owner
+    return None
+
+
 def _method_name(obj):
     """'sum' for numpy.ndarray.sum, 'T' for numpy.ndarray.T; None for plain functions."""
-    if inspect.ismethoddescriptor(obj) or inspect.isdatadescriptor(obj):
-        return getattr(obj, "__name__", None)
-    return None
+    return obj.__name__ if method_owner(obj) is not None else None
 
 
 class Template:
@@ -86,6 +98,7 @@ class Template:
             body = body[1:]                 # docstring
         self.body = body
         self.param_names = [p.name for p in params]
+        self.names_used = {node.id for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Name)}
         self._check()
 
     def _check(self):

@@ -16,7 +16,8 @@ from ..runtime import (
     dot_adjoint_right, gather, group_axes, inner_adjoint_left, inner_adjoint_right,
     matmul_adjoint_left, matmul_adjoint_right, operand_shape, prod_except, spread, stack_like,
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
-    unstack_like, untrace,
+    unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
+    extremum_part, extremum_gather, if_empty,
 )
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -265,8 +266,84 @@ def contract_(y, spec, shape, *tensors):
     d[y] = contract(tangent_spec(spec, argnum), shape, d[tensors], *tensors)
 
 
+# unique_gather / unique_scatter are linear in their first argument and each other's
+# transpose; x and y only say where the first occurrences are.
+@adjoint(unique_gather)
+def unique_gather_(out, h, x, y, axis=None):
+    d[h] = unique_scatter(d[out], x, y, axis)
+
+
+@tangent(unique_gather)
+def unique_gather_(out, h, x, y, axis=None):
+    d[out] = unique_gather(d[h], x, y, axis)
+
+
+@adjoint(unique_scatter)
+def unique_scatter_(out, g, x, y, axis=None):
+    d[g] = unique_gather(d[out], x, y, axis)
+
+
+@tangent(unique_scatter)
+def unique_scatter_(out, g, x, y, axis=None):
+    d[out] = unique_scatter(d[g], x, y, axis)
+
+
+# concatenated_part / concatenated_spread (numpy.r_, numpy.c_) are linear in their first
+# argument and each other's transpose; the items only say where elements go.
+@adjoint(concatenated_part)
+def concatenated_part_(out, g, concatenator, items, argnum):
+    d[g] = concatenated_spread(d[out], concatenator, items, argnum)
+
+
+@tangent(concatenated_part)
+def concatenated_part_(out, g, concatenator, items, argnum):
+    d[out] = concatenated_part(d[g], concatenator, items, argnum)
+
+
+@adjoint(concatenated_spread)
+def concatenated_spread_(out, t, concatenator, items, argnum):
+    d[t] = concatenated_part(d[out], concatenator, items, argnum)
+
+
+@tangent(concatenated_spread)
+def concatenated_spread_(out, t, concatenator, items, argnum):
+    d[out] = concatenated_spread(d[t], concatenator, items, argnum)
+
+
+# extremum_part / extremum_gather (builtin max/min) are linear in their first argument
+# and each other's transpose; if_empty is its own transpose.
+@adjoint(extremum_part)
+def extremum_part_(out, g, args, y, argnum, key=None):
+    d[g] = extremum_gather(d[out], args, y, argnum, key)
+
+
+@tangent(extremum_part)
+def extremum_part_(out, g, args, y, argnum, key=None):
+    d[out] = extremum_part(d[g], args, y, argnum, key)
+
+
+@adjoint(extremum_gather)
+def extremum_gather_(out, t, args, y, argnum, key=None):
+    d[t] = extremum_part(d[out], args, y, argnum, key)
+
+
+@tangent(extremum_gather)
+def extremum_gather_(out, t, args, y, argnum, key=None):
+    d[out] = extremum_gather(d[t], args, y, argnum, key)
+
+
+@adjoint(if_empty)
+def if_empty_(out, g, args, like):
+    d[g] = if_empty(d[out], args, g)
+
+
+@tangent(if_empty)
+def if_empty_(out, g, args, like):
+    d[out] = if_empty(d[g], args, like)
+
+
 non_differentiable(
-    runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
+    runtime.check_array_method, runtime.check_float_dtype, runtime.is_index_concatenator, runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
     runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask,
     runtime.inverse_axes, runtime.method_axes, runtime.method_shape, runtime.norm_axis,
     runtime.linspace_weights, runtime.arange_has_stop, runtime.arange_index,
