@@ -31,7 +31,8 @@ def reduce_transform(transform, function, rebuild=None, args=()):
     raise pickle.PicklingError(f"cannot pickle {transform!r}: {problem}. The standard pickle "
                                f"sends a function by its module and name, so define it at module "
                                f"level (a def in an importable module, e.g. "
-                               f"'def {_suggested_name(function)}(...)') and transform that")
+                               f"'def {_suggested_name(function)}(...)') and transform that; "
+                               f"cloudpickle can instead send it by value")
 
 
 def why_not_by_reference(function, main_is_importable=True):
