@@ -10,6 +10,7 @@ them at module level. cloudpickle (Dask) pickles everything, lambdas included.
 import concurrent.futures
 import copy
 import io
+import json
 import multiprocessing
 import os
 import pickle
@@ -316,3 +317,32 @@ def test_the_process_pool_example_runs():
     assert result.returncode == 0, result.stderr
     assert "matches the gradient computed here" in result.stdout, result.stdout
     assert "PicklingError" in result.stdout, result.stdout
+
+
+def test_cloudpickle_sends_main_functions_by_value_to_a_process_without_the_script(tmp_path):
+    pytest.importorskip("cloudpickle")
+    script = tmp_path / "make_payload.py"
+    script.write_text(
+        "import sys\nimport cloudpickle\nimport numpy as np\nimport astgrad\n\n"
+        "def f(x):\n    return np.sum(np.sin(x) * x)\n\n"
+        "sys.stdout.buffer.write(cloudpickle.dumps(astgrad.grad(f)))\n")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    made = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, timeout=120)
+    assert made.returncode == 0, made.stderr.decode()
+    assert "__main__.f" not in globals_in(made.stdout)      # a worker has no such __main__.f
+    script.unlink()                                         # nor the script's source
+    load = ("import pickle, sys\nimport numpy as np\n"
+            "g = pickle.loads(sys.stdin.buffer.read())\nprint(g(np.array([0.5, 1.0, -2.0])).tolist())")
+    used = subprocess.run([sys.executable, "-c", load], input=made.stdout, env=env,
+                          capture_output=True, timeout=120)
+    assert used.returncode == 0, used.stderr.decode()
+    x = np.array([0.5, 1.0, -2.0])
+    assert_close(np.array(json.loads(used.stdout)), np.sin(x) + x * np.cos(x))
+
+
+def test_the_pure_python_pickler_pickles_by_reference_too():
+    restored = pickle.loads(pickle._dumps(astgrad.grad(targets.loss)))
+    assert_close(restored(W, X), numerical_grad(targets.loss, (W, X)))
+    with pytest.raises(pickle.PicklingError, match="module level"):
+        pickle._dumps(astgrad.jacobian(targets.square))
