@@ -6,6 +6,7 @@ import numbers
 
 import numpy
 
+from .pickling import reduce_transform
 from .pipeline import UnresolvedName, forward_derivative, parameter_names, reverse_derivative, underlying
 from .reverse import seed_parameter
 
@@ -47,6 +48,16 @@ class Differentiable:
 
     def __repr__(self):
         return f"<astgrad.differentiable {self.__wrapped__.__qualname__}>"
+
+    def __reduce__(self):
+        """Pickled as what it is: the module attribute it is bound to."""
+        return reduce_transform(self, self)
+
+    def __copy__(self):
+        return self             # immutable, like the function it wraps
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def differentiable(fn):
@@ -323,6 +334,24 @@ class Derivative:
         kind = "value_and_grad" if self.with_value else "grad"
         return f"<astgrad {kind} of {self._name} wrt {self.wrt if not self.single else self.wrt[0]}>"
 
+    def __reduce__(self):
+        """Pickled as the function it differentiates and the options: never generated code."""
+        return reduce_transform(self, _user_function(self.function), Derivative,
+                                (self.function, self.wrt, self.single, self.with_value))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _user_function(f):
+    """The function (plain or @differentiable) at the bottom of a chain of derivatives."""
+    while isinstance(f, Derivative):
+        f = f.function
+    return f
+
 
 def public_signature(f):
     """The signature a transform of ``f`` is called with: ``f``'s own. A derivative's is
@@ -384,26 +413,49 @@ def value_and_grad(f, wrt=0):
 def vjp(f, *primals):
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
-    fn = _check_function(f)
+    _check_function(f)
     bound = _bind(f, primals, {})
-    name = _function_name(f)
     out = f(*primals)
-    _check_output(out, name)
-    positions = tuple(range(len(primals)))
-    compiled = _compiled(f, positions, False) if positions else None
+    _check_output(out, _function_name(f))
+    return out, Pullback(f, primals, out, bound)
 
-    def pullback(cotangent):
-        cotangent = _matching(cotangent, out, "vjp pullback: the cotangent", f"{name}'s output")
-        if compiled is None:
+
+class Pullback:
+    """vjp's pullback: the transposed Jacobian of ``f`` at ``primals`` applied to a
+    cotangent of ``f``'s output ``out``."""
+
+    def __init__(self, f, primals, out, bound=None):
+        self.function, self.primals, self.out = f, primals, out
+        self._bound = bound if bound is not None else _bind(f, primals, {})
+        positions = tuple(range(len(primals)))
+        self._compiled = _compiled(f, positions, False) if positions else None
+        self.__name__ = f"pullback_{_function_name(f)}"
+
+    def __call__(self, cotangent):
+        cotangent = _matching(cotangent, self.out, "vjp pullback: the cotangent",
+                              f"{_function_name(self.function)}'s output")
+        if self._compiled is None:
             return ()
-        seed = {seed_parameter(compiled): _as_adjoint(cotangent)}
-        grads = compiled(*bound.args, **bound.kwargs, **seed)
-        if len(primals) == 1:
+        seed = {seed_parameter(self._compiled): _as_adjoint(cotangent)}
+        grads = self._compiled(*self._bound.args, **self._bound.kwargs, **seed)
+        if len(self.primals) == 1:
             grads = (grads,)
         return tuple(_match_argument(g, x, integers_are_constants=True) if _is_float_like(x) else None
-                     for g, x in zip(grads, primals))
+                     for g, x in zip(grads, self.primals))
 
-    return out, pullback
+    def __repr__(self):
+        return f"<astgrad vjp pullback of {_function_name(self.function)}>"
+
+    def __reduce__(self):
+        """The function, the primals and the output (values, pickled as such)."""
+        return reduce_transform(self, _user_function(self.function), Pullback,
+                                (self.function, self.primals, self.out))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 # -- forward mode and second derivatives ----------------------------------------------
@@ -484,15 +536,25 @@ def jacobian(f, wrt=0, mode="auto"):
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
-    if mode not in ("auto", "forward", "reverse"):
-        raise ValueError(f"jacobian mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
-    positions, single = _normalize_wrt(f, wrt)
-    if not single:
-        raise ValueError("jacobian takes one argument index (wrt=int or name); call it once per argument")
-    (position,) = positions
-    fn = _underlying(f)
+    return Jacobian(f, wrt, mode)
 
-    def jacobian_function(*args, **kwargs):
+
+class Jacobian:
+    """What ``jacobian(f, wrt, mode)`` returns: call it with ``f``'s arguments."""
+
+    def __init__(self, f, wrt=0, mode="auto"):
+        if mode not in ("auto", "forward", "reverse"):
+            raise ValueError(f"jacobian mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
+        positions, single = _normalize_wrt(f, wrt)
+        if not single:
+            raise ValueError("jacobian takes one argument index (wrt=int or name); call it once per argument")
+        (self._position,) = positions
+        self.function, self.wrt, self.mode = f, wrt, mode
+        self._fn = _underlying(f)
+        self.__name__ = f"jacobian_{getattr(self._fn, '__name__', 'f')}"
+
+    def __call__(self, *args, **kwargs):
+        f, fn, position, mode = self.function, self._fn, self._position, self.mode
         bound = _bind(f, args, kwargs)
         x = _argument(f, bound, position)
         _array_argument(f, x, position, "jacobian")
@@ -511,51 +573,100 @@ def jacobian(f, wrt=0, mode="auto"):
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 
-    jacobian_function.__name__ = f"jacobian_{getattr(fn, '__name__', 'f')}"
-    return jacobian_function
+    def __repr__(self):
+        return f"<astgrad jacobian of {_function_name(self.function)} wrt {self.wrt!r} mode {self.mode!r}>"
+
+    def __reduce__(self):
+        return reduce_transform(self, _user_function(self.function), Jacobian,
+                                (self.function, self.wrt, self.mode))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def hvp(f, wrt=0):
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
-    positions, single = _normalize_wrt(f, wrt)
-    if not single:
-        raise ValueError("hvp takes one argument index (wrt=int or name); call it once per argument")
-    (position,) = positions
-    fn = _underlying(f)
+    return HessianVectorProduct(f, wrt)
 
-    def hessian_vector_product(*args_and_v, **kwargs):
+
+class HessianVectorProduct:
+    """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
+
+    def __init__(self, f, wrt=0):
+        positions, single = _normalize_wrt(f, wrt)
+        if not single:
+            raise ValueError("hvp takes one argument index (wrt=int or name); call it once per argument")
+        (self._position,) = positions
+        self.function, self.wrt = f, wrt
+        self._fn = _underlying(f)
+        self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
+
+    def __call__(self, *args_and_v, **kwargs):
+        f, position = self.function, self._position
         if not args_and_v:
             raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
         *args, v = args_and_v
         bound = _bind(f, args, kwargs)
         x = _argument(f, bound, position)
         v = _matching(v, x, "hvp: v", f"argument {position}")
-        gradient = reverse_derivative(fn, (position,), False)
+        gradient = reverse_derivative(self._fn, (position,), False)
         compiled = forward_derivative(gradient, (position,))
         (name,) = _tangent_params(compiled, 1)
         return _match_argument(compiled(*bound.args, **bound.kwargs, **{name: v})[1], x)
 
-    hessian_vector_product.__name__ = f"hvp_{getattr(fn, '__name__', 'f')}"
-    return hessian_vector_product
+    def __repr__(self):
+        return f"<astgrad hvp of {_function_name(self.function)} wrt {self.wrt!r}>"
+
+    def __reduce__(self):
+        return reduce_transform(self, _user_function(self.function), HessianVectorProduct,
+                                (self.function, self.wrt))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def hessian(f, wrt=0):
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
-    product = hvp(f, wrt)
-    (position,), _ = _normalize_wrt(f, wrt)
+    return Hessian(f, wrt)
 
-    def hessian_function(*args, **kwargs):
+
+class Hessian:
+    """What ``hessian(f, wrt)`` returns: call it with ``f``'s arguments."""
+
+    def __init__(self, f, wrt=0):
+        self._product = HessianVectorProduct(f, wrt)
+        self._position = self._product._position
+        self.function, self.wrt = f, wrt
+        self.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"
+
+    def __call__(self, *args, **kwargs):
+        f, position = self.function, self._position
         bound = _bind(f, args, kwargs)
         x = _argument(f, bound, position)
         _array_argument(f, x, position, "hessian")
         _check_scalar(_underlying(f)(*bound.args, **bound.kwargs), _function_name(f))
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
-        columns = [numpy.asarray(product(*args, e.tolist() if as_list else e, **kwargs))
+        columns = [numpy.asarray(self._product(*args, e.tolist() if as_list else e, **kwargs))
                    for e in _flat_basis(x)]
         flat = numpy.stack(columns, axis=-1)
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 
-    hessian_function.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"
-    return hessian_function
+    def __repr__(self):
+        return f"<astgrad hessian of {_function_name(self.function)} wrt {self.wrt!r}>"
+
+    def __reduce__(self):
+        return reduce_transform(self, _user_function(self.function), Hessian, (self.function, self.wrt))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
