@@ -1184,7 +1184,8 @@ API_CALLS = [
     ("astgrad.grad(kw_only, wrt='w')(x, w=1.3)",
      "numerical_grad(lambda w: kw_only(x, w=w), (1.3,), 0)"),
     ("astgrad.grad(kw_only)(x, w=1.3)", "numerical_grad(lambda x: kw_only(x, w=1.3), (x,), 0)"),
-    ("astgrad.grad(kw_only, wrt=1)", None),
+    ("astgrad.grad(kw_only, wrt=1)(x, w=1.3)",
+     "numerical_grad(lambda w: kw_only(x, w=w), (1.3,), 0)"),
     ("astgrad.grad(f)(x, y=y)", "numerical_grad(f, (x, y), 0)"),
     ("astgrad.grad(f, 'y')(y=y, x=x)", "numerical_grad(f, (x, y), 1)"),
     ("astgrad.grad(f, wrt=[0, 1])(x, y)", "numerical_grad(f, (x, y), (0, 1))"),
@@ -1243,6 +1244,122 @@ class _ApiChooser(RandomChooser):
 
 
 # ---------------------------------------------------------------------------
+# Minimizing a failing case and guessing its cause (for reports)
+# ---------------------------------------------------------------------------
+
+def _split_function(source):
+    """(text before 'def f', the def line, body statements as lists of lines)."""
+    lines = source.splitlines()
+    start = next(k for k, ln in enumerate(lines) if ln.startswith("def f("))
+    statements = []
+    for ln in lines[start + 1:]:
+        if ln.startswith("    ") and not ln.startswith("     ") or not statements:
+            statements.append([ln])
+        else:
+            statements[-1].append(ln)
+    return "\n".join(lines[:start]), lines[start], statements
+
+
+def _drop_terms(return_line, name):
+    """Remove the ' + '-joined terms of the return expression that read name."""
+    head, _, expr = return_line.partition("return ")
+    terms = [t for t in expr.split(" + ") if not re.search(rf"\b{name}\b", t)]
+    return head + "return " + " + ".join(terms) if terms else None
+
+
+def minimize(case, kind=None, budget=60):
+    """Delete top-level statements of f while the outcome stays ``kind``."""
+    if case.call is not None or not re.search(r"^def f\(", case.source, re.M):
+        return case
+    kind = kind or classify(case).kind
+    current = case
+    progress = True
+    while progress and budget > 0:
+        progress = False
+        before, header, statements = _split_function(current.source)
+        for k in range(len(statements) - 1):
+            budget -= 1
+            first = statements[k][0].strip()
+            assigned = re.match(r"(\w+)\s*=", first)
+            rest = statements[:k] + statements[k + 1:]
+            if assigned:
+                ret = _drop_terms(rest[-1][0], assigned.group(1))
+                if ret is None:
+                    continue
+                rest = rest[:-1] + [[ret] + rest[-1][1:]]
+            body = "\n".join(ln for st in rest for ln in st)
+            trial = copy.copy(current)
+            trial.source = f"{before}\n{header}\n{body}\n"
+            try:
+                outcome = classify(trial)
+            except Exception:  # noqa: BLE001
+                continue
+            if outcome.kind == kind:
+                current, progress = trial, True
+                break
+    return current
+
+
+CAUSES = [
+    # (family, test on (source + call, detail), cause)
+    ("binding", lambda src, det: "first call" not in det,
+     "binding: a global/closure/callee rebound between calls is not noticed"),
+    ("api", lambda src, det: re.search(r"grad\(f(, [^)]*)?\)\(x, y, ", src) is not None,
+     "api: extra positional argument taken as the output seed"),
+    ("api", lambda src, det: re.search(r"returns_(none|str)", src) is not None,
+     "api: None/str returns"),
+    ("api", lambda src, det: re.search(r"returns_(tuple|list|dict)|grad\(vec\)|hessian\(vec",
+                                       src) is not None,
+     "api: non-scalar (tuple/list/dict) output to grad"),
+    ("api", lambda src, det: "with_default" in src, "api: defaults in vjp"),
+    ("api", lambda src, det: "kw_only" in src, "api: kw-only wrt"),
+    ("api", lambda src, det: "tape_" in src,
+     "api: tape math.sin(tensor) / float(tensor) / transpose(0, 1)"),
+    ("api", lambda src, det: "list(t)" in src or "{'a'" in src or "None)" in src,
+     "api: dict/list/None tangents and cotangents"),
+    ("numerics", lambda src, det: "nan" in det and "np.where" in src,
+     "numerics: NaN under np.where"),
+    ("numerics", lambda src, det: "np.linalg.det" in src, "numerics: det of a singular matrix"),
+    ("numerics", lambda src, det: re.search(r"std|var\(", src) is not None,
+     "numerics: std/var on length-1 axes"),
+    ("numerics", lambda src, det: re.search(r"\*\* [01]\b|power\(x, 0\)", src) is not None,
+     "numerics: x**0 (and x**1 second order) at 0"),
+    ("control", lambda src, det: "dd_d" in det or "d[" in src and "KeyError" in det,
+     "control flow: dicts"),
+    ("control", lambda src, det: "for x in x" in src, "control flow: for x in x"),
+    ("control", lambda src, det: re.search(r"^\s+(i|v) = |for i in .*\n(.*\n)*\s+for i, ", src,
+                                           re.M) is not None,
+     "control flow: loop variable rebound"),
+    (None, lambda src, det: "AdjointList" in det,
+     "api: AdjointList returns (grad of grad)"),
+    ("control", lambda src, det: "pairs" in src, "control flow: lists of tuples"),
+    ("aliasing", lambda src, det: re.search(r"\.at\(", src) is not None,
+     "aliasing: ufunc.at"),
+    ("aliasing", lambda src, det: "out=" in src, "aliasing: out="),
+    ("aliasing", lambda src, det: re.search(r"\[\[(\d+), \1, |\[\[(\d+), \d+, \2\]", src)
+     is not None, "aliasing: repeated fancy indices"),
+    ("aliasing", lambda src, det: "grad != finite" not in det and "value != f" not in det and
+     re.search(r"forward != reverse|hessian !=|grad\(grad\(f\)\) !=", det) is not None,
+     "NEW forward mode: a copy's tangent is its source's tangent array, then written in place"),
+    ("aliasing", lambda src, det: "_list" in src or "_dict" in src,
+     "aliasing: a list/dict holding an array written through"),
+    ("aliasing", lambda src, det: "scale_first" in src or "add_into" in src,
+     "aliasing: write through a helper"),
+    ("aliasing", lambda src, det: True, "aliasing: views/aliases and in-place writes"),
+]
+
+
+def guess_cause(outcome):
+    """A best guess at which known cause a failing outcome hits ('unknown' if none)."""
+    case = outcome.case
+    text = case.call if case.call is not None else case.source
+    for family, test, cause in CAUSES:
+        if family in (case.family, None) and test(text, outcome.detail):
+            return cause
+    return "unknown"
+
+
+# ---------------------------------------------------------------------------
 # Command-line runner
 # ---------------------------------------------------------------------------
 
@@ -1281,14 +1398,25 @@ def main(argv=None):
                         help="a family to run (repeatable); default: all")
     parser.add_argument("--out", default="adversarial_failures.txt",
                         help="file for the failing programs")
+    parser.add_argument("--minimize", action="store_true",
+                        help="shrink each failing program before writing it (slower)")
     parser.add_argument("-v", "--verbose", action="store_true")
     opts = parser.parse_args(argv)
     families = opts.family or list(FAMILIES)
     table, failures = run_campaign(families, opts.count, opts.start, verbose=opts.verbose)
     print_table(table)
+    causes = collections.Counter(guess_cause(o) for _, _, o in failures)
+    if causes:
+        print("\nfailing programs by (guessed) cause:")
+        for cause, count in causes.most_common():
+            print(f"{count:>6}  {cause}")
     with open(opts.out, "w") as handle:
         for fam, seed, outcome in failures:
-            handle.write(f"### {fam} seed {seed}\n{outcome.report()}\n\n")
+            if opts.minimize:
+                small = minimize(outcome.case, outcome.kind)
+                outcome = classify(small) if small is not outcome.case else outcome
+            handle.write(f"### {fam} seed {seed}: {guess_cause(outcome)}\n"
+                         f"{outcome.report()}\n\n")
     print(f"{len(failures)} failing programs written to {opts.out}")
     return 1 if failures else 0
 

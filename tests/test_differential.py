@@ -25,13 +25,94 @@ from hypothesis import strategies as st
 import adversarial
 from adversarial import FAILING, INVALID, classify, generate
 
-CI_CASES = 12   # seeded programs per family in the fast part
+CI_CASES = 20   # seeded programs per family in the fast part
 API_CASES = len(adversarial.API_CALLS)
 
 # Temporary: cases that fail today because of a cause that is being fixed on another
 # branch. Remove an entry (or the whole dict) once its fix is merged; the test then
 # checks that case strictly again. Keys are (family, seed).
-KNOWN_CAUSES = {}
+KNOWN_CAUSES = {
+    ("aliasing", 2):
+        "aliasing and in-place writes, NEW variant (reported): in forward mode a copy's tangent is its source's tangent array, then written in place",
+    ("aliasing", 3):
+        "aliasing: a list/dict holding an array written through",
+    ("aliasing", 4):
+        "aliasing: repeated fancy indices",
+    ("aliasing", 11):
+        "aliasing and in-place writes, NEW variant (reported): in forward mode a copy's tangent is its source's tangent array, then written in place",
+    ("aliasing", 18):
+        "aliasing: a list/dict holding an array written through",
+    ("binding", 0):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 1):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 2):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 4):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 7):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 8):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 9):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 10):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 11):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 12):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 13):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 14):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 15):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 16):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 17):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 18):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("binding", 19):
+        "binding: a global/closure/callee rebound between calls is not noticed",
+    ("numerics", 4):
+        "numerics: x**0 (and x**1 second order) at 0",
+    ("numerics", 12):
+        "numerics: det of a singular matrix",
+    ("api", 0):
+        "api: extra positional argument taken as the output seed",
+    ("api", 1):
+        "api: extra positional argument taken as the output seed",
+    ("api", 2):
+        "api: extra positional argument taken as the output seed",
+    ("api", 4):
+        "api: extra positional argument taken as the output seed",
+    ("api", 5):
+        "api: extra positional argument taken as the output seed",
+    ("api", 15):
+        "api: None/str returns",
+    ("api", 16):
+        "api: None/str returns",
+    ("api", 20):
+        "api: None/str returns",
+    ("api", 22):
+        "api: None/str returns",
+    ("api", 31):
+        "api: wrong arity (jvp with more primals than parameters: IndexError)",
+    ("api", 33):
+        "api: dict/list/None tangents and cotangents",
+    ("api", 35):
+        "api: dict/list/None tangents and cotangents",
+    ("api", 39):
+        "api: dict/list/None tangents and cotangents",
+    ("api", 40):
+        "api: defaults in vjp",
+    ("api", 51):
+        "api: tape math.sin(tensor) / float(tensor) / transpose(0, 1)",
+    ("api", 53):
+        "api: tape math.sin(tensor) / float(tensor) / transpose(0, 1)",
+}
 
 
 def _cases():
