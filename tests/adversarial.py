@@ -764,7 +764,8 @@ def _binding_ingredient(c, k, inner):
     inner is the expression it is applied to; k numbers its names."""
     kind = c.pick(["global_scalar", "global_array", "callee", "callee_global", "np_alias",
                    "closure", "default", "callee_default", "class_attr", "dict_global",
-                   "callee_chain", "global_mutated_in_place"], "ingredient")
+                   "callee_chain", "global_mutated_in_place", "redefined_in_source"],
+                  "ingredient")
     v1, v2 = c.pick([1.5, -0.5, 2.0, 0.25], "v1"), c.pick([3.0, -1.25, 0.5], "v2")
     if kind == "global_scalar":
         return f"K{k} = {v1}\n", "", f"K{k} * {inner}", [f"K{k} = {v2}"]
@@ -779,6 +780,11 @@ def _binding_ingredient(c, k, inner):
         return (f"def h{k}(u):\n    return np.sin(u) * 2.0\n\n\n"
                 f"def h{k}_alt(u):\n    return {alt}\n",
                 "", f"h{k}({inner})", [f"h{k} = h{k}_alt"])
+    if kind == "redefined_in_source":
+        # h is defined twice; the second def (placed after f) is what f calls
+        return (f"def h{k}(u):\n    return np.sin(u) * 2.0\n", "", f"h{k}({inner})",
+                [f"h{k} = h{k}_first"], f"h{k}_first = h{k}\n\n\ndef h{k}(u):\n"
+                f"    return u * u * 0.5 + u\n")
     if kind == "callee_global":
         return (f"C{k} = {v1}\n\n\ndef h{k}(u):\n    return u * C{k} + np.sin(u)\n", "",
                 f"h{k}({inner})", [f"C{k} = {v2}"])
@@ -807,10 +813,11 @@ def _binding_ingredient(c, k, inner):
 def gen_binding(c):
     x = draw_array(c, (3,))
     y = draw_array(c, ())
-    setups, closure_vars, terms, phases, defaults = [], [], [], [], []
+    setups, closure_vars, terms, phases, defaults, trailers = [], [], [], [], [], []
     for k in range(c.int(1, 3, "ingredients")):
         inner = c.pick(["x", "x * y", "np.sin(x) + y", "x * x"], "inner")
-        setup, factory, expr, ph = _binding_ingredient(c, k, inner)
+        setup, factory, expr, ph, *after = _binding_ingredient(c, k, inner)
+        trailers.extend(after)
         setups.append(setup)
         if factory:
             closure_vars.append((f"c{k}", factory))
@@ -836,6 +843,8 @@ def gen_binding(c):
     else:
         source = ("\n\n".join(s for s in setups if s) + "\n\n"
                   f"def f({params}):\n" + indent(body) + "\n")
+    if trailers:
+        source += "\n\n" + "\n\n".join(trailers)
     # sometimes several rebindings at once, sometimes one at a time
     if c.flag("together") and len(phases) > 1:
         phases = ["\n".join(phases)]
@@ -883,8 +892,10 @@ def _cf_block(c, depth, state):
         return f"for i in range({trips}):\n" + indent("\n".join(body))
     if kind == "while":
         bound = c.int(1, 4, "bound")
-        return (f"k = 0\nwhile k < {bound} and np.sum(z) < {thr + 2.0}:\n"
-                + indent(upd() + "\nk = k + 1"))
+        body = upd() + "\nk = k + 1"
+        if c.flag("while break"):
+            body += f"\nif acc > {thr}:\n    break"
+        return f"k = 0\nwhile k < {bound} and np.sum(z) < {thr + 2.0}:\n" + indent(body)
     if kind == "loopvar":
         options = ["for i in range(3):\n    i = (i * 2) % 4\n    acc = acc + z[i] * y",
                    "for v in z:\n    v = v * 2.0\n    acc = acc + np.sin(v)",
@@ -976,7 +987,8 @@ MASKED = [  # masked NaN/inf: the unused branch is NaN or inf where the mask is 
 
 def gen_numerics(c):
     kind = c.pick(["kink_away", "kink_tie", "scalar_kink", "masked", "power_at_zero",
-                   "std_singleton", "det", "float32", "int", "zero_d", "broadcast"], "kind")
+                   "std_singleton", "det", "float32", "int", "zero_d", "broadcast",
+                   "zero_product", "complex", "numpy_scalar"], "kind")
     outer = c.pick(SMOOTH, "outer")
     if kind in ("kink_away", "kink_tie"):
         expr, points = c.pick(KINKS, "kink")
@@ -1033,6 +1045,31 @@ def gen_numerics(c):
             m[-1] = m[0] * c.pick([1.0, -2.0, 0.0], "row multiple")
         body = "d = np.linalg.det(m)\nreturn d * 0.5 + np.sum(m) * 0.1"
         return Case("numerics", "def f(m):\n" + indent(body) + "\n", (m,), label="det")
+    if kind == "zero_product":
+        # products with a zero factor: a derivative computed as prod / x is 0/0 there
+        expr = c.pick(["np.prod(x)", "np.cumprod(x)", "np.prod(x, axis=0)", "x.prod()",
+                       "np.prod(x * x + x)"], "product")
+        x = draw_array(c, (4,))
+        x[c.int(0, 3, "zero at")] = 0.0
+        body = f"k = {expr}\nreturn np.sum({outer.format(e='k')})"
+        return Case("numerics", "def f(x):\n" + indent(body) + "\n", (x,), label=expr)
+    if kind == "complex":
+        # real in, real out, complex in between
+        expr = c.pick(["np.abs(x + 1j * y)", "np.real(np.exp(1j * x)) * y",
+                       "np.imag((x + 1j) ** 2) + y", "np.abs(np.exp(1j * x) * y)",
+                       "np.real(np.conj(x + 1j * y) * (x - 1j))"], "complex")
+        x = draw_array(c, (3,), margin_from=[0.0], margin=0.1)
+        y = draw_array(c, (), margin_from=[0.0], margin=0.1)
+        body = f"k = {expr}\nreturn np.sum({outer.format(e='k')})"
+        return Case("numerics", "def f(x, y):\n" + indent(body) + "\n", (x, y),
+                    wrt=c.pick([0, 1, (0, 1)], "wrt"), label="complex: " + expr)
+    if kind == "numpy_scalar":
+        x = np.float64(draw_array(c, ()))
+        inner = c.pick(["x * x", "np.sin(x) * 2.0", "math.sin(x) * x", "abs(x) * x + 1.0",
+                        "float(x) * x"], "inner")
+        body = f"k = {inner}\nreturn {outer.format(e='k')}"
+        return Case("numerics", "def f(x):\n" + indent(body) + "\n", (x,),
+                    label="np.float64: " + inner)
     if kind == "float32":
         x = draw_array(c, (4,)).astype(np.float32)
         inner = c.pick(["x * x", "np.sin(x) * 2.0", "x / (1.0 + x * x)", "np.mean(x * x)",
@@ -1315,10 +1352,14 @@ CAUSES = [
     ("api", lambda src, det: "kw_only" in src, "api: kw-only wrt"),
     ("api", lambda src, det: "tape_" in src,
      "api: tape math.sin(tensor) / float(tensor) / transpose(0, 1)"),
+    ("api", lambda src, det: "(x, y, 1.0)" in src,
+     "api: wrong arity (jvp with more primals than parameters)"),
     ("api", lambda src, det: "list(t)" in src or "{'a'" in src or "None)" in src,
      "api: dict/list/None tangents and cotangents"),
     ("numerics", lambda src, det: "nan" in det and "np.where" in src,
      "numerics: NaN under np.where"),
+    ("numerics", lambda src, det: "prod" in src, "NEW numerics: product with a zero factor"),
+    ("numerics", lambda src, det: "1j" in src, "numerics: complex"),
     ("numerics", lambda src, det: "np.linalg.det" in src, "numerics: det of a singular matrix"),
     ("numerics", lambda src, det: re.search(r"std|var\(", src) is not None,
      "numerics: std/var on length-1 axes"),
@@ -1365,7 +1406,7 @@ def guess_cause(outcome):
 
 def run_campaign(families, count, start=0, out=None, verbose=False):
     table = collections.OrderedDict((fam, collections.Counter()) for fam in families)
-    failures = []
+    failures, refused_generated = [], []
     for fam in families:
         for seed in range(start, start + count):
             case = generate(fam, seed)
@@ -1374,12 +1415,15 @@ def run_campaign(families, count, start=0, out=None, verbose=False):
             except Exception as exc:  # noqa: BLE001 - a bug in the harness itself
                 outcome = Outcome(CRASH, "HARNESS: " + describe_exception(exc), case)
             table[fam][outcome.kind] += 1
+            if outcome.kind == REFUSED and "TransformError: <astgrad" in outcome.detail:
+                # refusing code astgrad generated itself (higher order): worth a report
+                refused_generated.append((fam, seed, outcome))
             if outcome.kind in FAILING:
                 failures.append((fam, seed, outcome))
                 if verbose:
                     print(f"{fam} seed {seed}: {outcome.kind}: {outcome.detail[:200]}",
                           file=sys.stderr)
-    return table, failures
+    return table, failures, refused_generated
 
 
 def print_table(table, stream=sys.stdout):
@@ -1403,8 +1447,12 @@ def main(argv=None):
     parser.add_argument("-v", "--verbose", action="store_true")
     opts = parser.parse_args(argv)
     families = opts.family or list(FAMILIES)
-    table, failures = run_campaign(families, opts.count, opts.start, verbose=opts.verbose)
+    table, failures, refused_generated = run_campaign(families, opts.count, opts.start,
+                                                      verbose=opts.verbose)
     print_table(table)
+    if refused_generated:
+        print(f"\n{len(refused_generated)} refusals happened in astgrad's own generated code "
+              "(second order); they are listed at the end of the output file")
     causes = collections.Counter(guess_cause(o) for _, _, o in failures)
     if causes:
         print("\nfailing programs by (guessed) cause:")
@@ -1416,6 +1464,9 @@ def main(argv=None):
                 small = minimize(outcome.case, outcome.kind)
                 outcome = classify(small) if small is not outcome.case else outcome
             handle.write(f"### {fam} seed {seed}: {guess_cause(outcome)}\n"
+                         f"{outcome.report()}\n\n")
+        for fam, seed, outcome in refused_generated:
+            handle.write(f"### {fam} seed {seed}: REFUSED in generated code\n"
                          f"{outcome.report()}\n\n")
     print(f"{len(failures)} failing programs written to {opts.out}")
     return 1 if failures else 0
