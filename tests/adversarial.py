@@ -215,7 +215,8 @@ def describe_exception(exc):
     where = ""
     if tb:
         frame = tb[-1]
-        where = f" at {os.path.basename(frame.filename)}:{frame.lineno} `{(frame.line or '').strip()}`"
+        line = (frame.line or "").strip()
+        where = f" at {os.path.basename(frame.filename)}:{frame.lineno} `{line}`"
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     message = re.sub(r"\S*astgrad_adv_\w+\.py", "prog.py", message)
     return f"{type(exc).__name__}: {message[:300]}{where}"
