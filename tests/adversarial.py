@@ -484,6 +484,40 @@ def _check_second_order(case, transforms, verdicts, where):
                                     f"{problem}")
 
 
+def _other_kind(value):
+    """The same numbers as another kind of argument: a float as a 0-d array, a 0-d
+    array as a float, an array as a non-contiguous (strided) array."""
+    if isinstance(value, float):
+        return np.array(value)
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        if value.ndim == 0:
+            return float(value)
+        strided = np.repeat(value, 2, axis=-1)[..., ::2]
+        return strided if value.ndim == 1 else np.asfortranarray(strided)
+    return value
+
+
+def _check_other_kinds(case, transforms, verdicts):
+    """The transforms made for the first arguments, called with the same numbers
+    as other kinds (specialization must not reuse code for the wrong kind): the
+    gradient must not change."""
+    others = tuple(_other_kind(a) for a in case.args)
+    if all(o is a for o, a in zip(others, case.args)):
+        return
+    ok, base = _guarded(verdicts, "first arguments: grad", transforms["grad"][0][1],
+                        *case.fresh_args())
+    if not ok:
+        return
+    ok, got = _guarded(verdicts, "other argument kinds: grad", transforms["grad"][0][1],
+                       *copy.deepcopy(others))
+    if ok:
+        problem = _close(got, base, 1e-12, 1e-12)
+        if problem:
+            kinds = ", ".join(f"{type(o).__name__}{list(np.shape(o))}" for o in others)
+            verdicts.add(WRONG, f"the same numbers as other argument kinds ({kinds}) give "
+                                f"another gradient: {problem}")
+
+
 def _make_transforms(f, wrt, verdicts, where):
     made = {"f": f, "grad": [], "value_and_grad": []}
     ok, g = _guarded(verdicts, f"{where}: grad(f)", astgrad.grad, f, wrt)
@@ -549,6 +583,8 @@ def classify(case):
             continue
         if _check_point(case, f, transforms, verdicts, phase) == "checked":
             checked += 1
+    if checked and not case.phases:
+        _check_other_kinds(case, first, verdicts)
     kind, detail = verdicts.worst()
     if checked == 0 and kind in (OK, REFUSED) and not verdicts.items:
         return Outcome(INVALID, "finite differences unstable (a kink within reach)", case)
