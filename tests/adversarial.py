@@ -700,7 +700,7 @@ def gen_aliasing(c):
         target, tshape = c.pick(pool, "target")
         kind = c.pick(["view", "view", "alias", "elem", "elem", "slice", "slice", "aug", "aug",
                        "fancy", "fancy_set", "at", "out", "helper", "helper_ret", "list",
-                       "dict", "fresh", "fresh", "fresh_copy"], "step")
+                       "dict", "fresh", "fresh", "fresh_copy", "fresh_linear"], "step")
         if kind == "view":
             name = next(names)
             if len(tshape) == 1:
@@ -778,6 +778,12 @@ def gen_aliasing(c):
         elif kind == "fresh":
             name = next(names)
             lines.append(f"{name} = {target} * s + 1.0")
+            pool.append((name, tshape))
+        elif kind == "fresh_linear":
+            # a new array whose derivative is exactly its source's (x + c, x * 1.0)
+            name = next(names)
+            op = c.pick(["+ 1.0", "* 1.0", "- 0.5", "/ 2.0"], "linear")
+            lines.append(f"{name} = {target} {op}")
             pool.append((name, tshape))
         elif kind == "fresh_copy":
             name = next(names)
@@ -1418,7 +1424,8 @@ CAUSES = [
      is not None, "aliasing: repeated fancy indices"),
     ("aliasing", lambda src, det: "grad != finite" not in det and "value != f" not in det and
      re.search(r"forward != reverse|hessian !=|grad\(grad\(f\)\) !=", det) is not None,
-     "NEW forward mode: a copy's tangent is its source's tangent array, then written in place"),
+     "NEW forward mode: the tangent of a + c / a * 1.0 / a.copy() is a's tangent array, "
+     "which a later write into a changes"),
     ("aliasing", lambda src, det: "_list" in src or "_dict" in src,
      "aliasing: a list/dict holding an array written through"),
     ("aliasing", lambda src, det: "scale_first" in src or "add_into" in src,

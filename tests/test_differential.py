@@ -32,8 +32,8 @@ API_CASES = len(adversarial.API_CALLS)
 # branch. Remove an entry (or the whole dict) once its fix is merged; the test then
 # checks that case strictly again. Keys are (family, seed).
 FORWARD_TANGENT_SHARED = (  # a NEW variant found by this suite, reported; no fix branch yet
-    "aliasing and in-place writes, NEW variant: in forward mode a copy's tangent is its "
-    "source's tangent array, so a write into one changes the other")
+    "aliasing and in-place writes, NEW variant: in forward mode the tangent of b = a + c, "
+    "a * 1.0 or a.copy() is a's tangent array itself, so writing into a changes b's tangent")
 CONTAINER_WRITE = "aliasing: a list/dict holding an array written through"
 REPEATED_FANCY = "aliasing: repeated fancy indices"
 REBINDING = ("binding: a global/closure/callee rebound between calls is not noticed")
@@ -48,6 +48,7 @@ KNOWN_CAUSES = {
     ("aliasing", 2): FORWARD_TANGENT_SHARED,
     ("aliasing", 3): CONTAINER_WRITE,
     ("aliasing", 4): REPEATED_FANCY,
+    ("aliasing", 9): FORWARD_TANGENT_SHARED,
     ("aliasing", 11): FORWARD_TANGENT_SHARED,
     ("aliasing", 18): CONTAINER_WRITE,
     ("binding", 0): REBINDING,
