@@ -10,7 +10,10 @@ between calls, loop variables rebound, kinks and masked NaNs, misused API.
 - OK       reverse mode == forward mode == central finite differences (float64),
            the value of value_and_grad == f's value, and the second derivative
            (hessian, and grad of grad for a float argument) == finite differences
-           of the gradient;
+           of the gradient; the same gradient called with the same numbers as
+           other argument kinds (0-d array for float, strided arrays) agrees;
+           for the binding family all of this again after each rebinding phase,
+           with the transforms made before it and with new ones;
 - REFUSED  astgrad raised TransformError (or, for API misuse, a clear
            TypeError/ValueError raised on purpose by astgrad);
 - WRONG    astgrad returned a number that disagrees;
