@@ -693,10 +693,15 @@ def gen_aliasing(c):
     # the argument itself or a view of it (writes must be refused)
     first = c.pick(["x * 1.0", "x.copy()", "np.sin(x)", "np.array(x)", "np.zeros(6) + s",
                     "x * 1.0", "x.copy()", "np.sin(x)", "np.array(x)", "np.zeros(6) + s",
-                    "x", "x[1:5]", "np.asarray(x)", "x.reshape(2, 3)", "same(x)"], "start")
+                    "x", "x[1:5]", "np.asarray(x)", "x.reshape(2, 3)", "same(x)",
+                    "x.reshape(2, 3) * 1.0", "np.zeros((2, 3)) + x[:3]"], "start")
     name = next(names)
     lines.append(f"{name} = {first}")
-    shape = {"x[1:5]": (4,), "x.reshape(2, 3)": (2, 3)}.get(first, (n,))
+    shape = (n,)
+    if "reshape(2, 3)" in first or "(2, 3)" in first:
+        shape = (2, 3)
+    elif first == "x[1:5]":
+        shape = (4,)
     pool.append((name, shape))
 
     for _ in range(c.int(2, 5, "steps")):
@@ -1420,6 +1425,9 @@ CAUSES = [
     (None, lambda src, det: "AdjointList" in det,
      "api: AdjointList returns (grad of grad)"),
     ("control", lambda src, det: "pairs" in src, "control flow: lists of tuples"),
+    (None, lambda src, det: "indexed row of an array is still used" in det,
+     "NEW second order: a row view stays live across a write in the generated gradient "
+     "(RuntimeError)"),
     ("aliasing", lambda src, det: re.search(r"\.at\(", src) is not None,
      "aliasing: ufunc.at"),
     ("aliasing", lambda src, det: "out=" in src, "aliasing: out="),

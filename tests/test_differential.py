@@ -37,6 +37,7 @@ FORWARD_TANGENT_SHARED = (  # a NEW variant found by this suite, reported; no fi
     "a * 1.0 or a.copy() is a's tangent array itself, so writing into a changes b's tangent")
 CONTAINER_WRITE = "aliasing: a list/dict holding an array written through"
 REPEATED_FANCY = "aliasing: repeated fancy indices"
+HELPER_WRITE = "aliasing: in-place writes via a helper (one that writes its argument or returns it)"
 REBINDING = ("binding: a global/closure/callee rebound between calls is not noticed")
 EXTRA_ARG_AS_SEED = "api: extra positional argument taken as the output seed"
 NONE_STR_RETURN = "api: None/str returns"
@@ -46,11 +47,13 @@ VJP_DEFAULTS = "api: defaults in vjp"
 TAPE = "api: tape math.sin(tensor), float(tensor), transpose(0, 1)"
 
 KNOWN_CAUSES = {
+    ("aliasing", 0): REPEATED_FANCY,
     ("aliasing", 2): FORWARD_TANGENT_SHARED,
-    ("aliasing", 3): CONTAINER_WRITE,
-    ("aliasing", 4): REPEATED_FANCY,
+    ("aliasing", 5): REPEATED_FANCY,
+    ("aliasing", 7): HELPER_WRITE,
     ("aliasing", 9): FORWARD_TANGENT_SHARED,
-    ("aliasing", 11): FORWARD_TANGENT_SHARED,
+    ("aliasing", 12): HELPER_WRITE,
+    ("aliasing", 17): CONTAINER_WRITE,
     ("aliasing", 18): CONTAINER_WRITE,
     ("binding", 0): REBINDING,
     ("binding", 1): REBINDING,
