@@ -1,0 +1,210 @@
+"""Differential tests: generated adversarial programs must come out OK or REFUSED.
+
+tests/adversarial.py generates programs per family (aliasing, binding, control,
+numerics, api) and classifies each against finite differences, forward mode and
+second order. A WRONG or CRASH outcome fails the test and prints the program.
+
+Two parts:
+
+- ``test_generated_program``: a fixed, deterministic set of cases (seeds
+  0..CI_CASES-1 per family, every API template once), fast enough for CI.
+- ``test_family_hypothesis``: hypothesis draws programs from the same generators
+  and shrinks failures. It runs only under ``HYPOTHESIS_PROFILE=thorough``
+  (hundreds of programs per family); CI uses the seeded cases above. It has no
+  KNOWN_CAUSES list: until the fixes for those causes are merged it fails on them.
+
+``python tests/adversarial.py --count 500`` prints a table of outcomes per family
+and writes the failing programs to a file.
+"""
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import adversarial
+from adversarial import FAILING, INVALID, classify, generate
+
+CI_CASES = 20   # seeded programs per family in the fast part
+API_CASES = len(adversarial.API_CALLS)
+
+# Temporary: cases that fail today because of a cause that is being fixed on another
+# branch. Remove an entry (or the whole dict) once its fix is merged; the test then
+# checks that case strictly again. Keys are (family, seed).
+FORWARD_TANGENT_SHARED = (  # a NEW variant found by this suite, reported; no fix branch yet
+    "aliasing and in-place writes, NEW variant: in forward mode the tangent of b = a + c, "
+    "a * 1.0 or a.copy() is a's tangent array itself, so writing into a changes b's tangent")
+CONTAINER_WRITE = "aliasing: a list/dict holding an array written through"
+REPEATED_FANCY = "aliasing: repeated fancy indices"
+HELPER_WRITE = "aliasing: in-place writes via a helper (one that writes its argument or returns it)"
+REBINDING = ("binding: a global/closure/callee rebound between calls is not noticed")
+EXTRA_ARG_AS_SEED = "api: extra positional argument taken as the output seed"
+NONE_STR_RETURN = "api: None/str returns"
+JVP_ARITY = "api: wrong arity (jvp with more primals than parameters)"
+ODD_TANGENTS = "api: dict/list/None tangents and cotangents"
+VJP_DEFAULTS = "api: defaults in vjp"
+TAPE = "api: tape math.sin(tensor), float(tensor), transpose(0, 1)"
+
+KNOWN_CAUSES = {
+    ("aliasing", 0): REPEATED_FANCY,
+    ("aliasing", 2): FORWARD_TANGENT_SHARED,
+    ("aliasing", 5): REPEATED_FANCY,
+    ("aliasing", 7): HELPER_WRITE,
+    ("aliasing", 9): FORWARD_TANGENT_SHARED,
+    ("aliasing", 12): HELPER_WRITE,
+    ("aliasing", 17): CONTAINER_WRITE,
+    ("aliasing", 18): CONTAINER_WRITE,
+    ("binding", 0): REBINDING,
+    ("binding", 1): REBINDING,
+    ("binding", 2): REBINDING,
+    ("binding", 4): REBINDING,
+    ("binding", 7): REBINDING,
+    ("binding", 8): REBINDING,
+    ("binding", 9): REBINDING,
+    ("binding", 10): REBINDING,
+    ("binding", 11): REBINDING,
+    ("binding", 12): REBINDING,
+    ("binding", 13): REBINDING,
+    ("binding", 14): REBINDING,
+    ("binding", 15): REBINDING,
+    ("binding", 16): REBINDING,
+    ("binding", 17): REBINDING,
+    ("binding", 18): REBINDING,
+    ("binding", 19): REBINDING,
+    ("api", 0): EXTRA_ARG_AS_SEED,
+    ("api", 1): EXTRA_ARG_AS_SEED,
+    ("api", 2): EXTRA_ARG_AS_SEED,
+    ("api", 4): EXTRA_ARG_AS_SEED,
+    ("api", 5): EXTRA_ARG_AS_SEED,
+    ("api", 15): NONE_STR_RETURN,
+    ("api", 16): NONE_STR_RETURN,
+    ("api", 20): NONE_STR_RETURN,
+    ("api", 22): NONE_STR_RETURN,
+    ("api", 31): JVP_ARITY,
+    ("api", 33): ODD_TANGENTS,
+    ("api", 35): ODD_TANGENTS,
+    ("api", 39): ODD_TANGENTS,
+    ("api", 40): VJP_DEFAULTS,
+    ("api", 51): TAPE,
+    ("api", 53): TAPE,
+}
+
+
+def _cases():
+    for family in adversarial.FAMILIES:
+        count = API_CASES if family == "api" else CI_CASES
+        for seed in range(count):
+            marks = ()
+            if (family, seed) in KNOWN_CAUSES:
+                marks = pytest.mark.xfail(strict=False, reason=KNOWN_CAUSES[(family, seed)])
+            yield pytest.param(family, seed, marks=marks, id=f"{family}-{seed}")
+
+
+@pytest.mark.parametrize("family,seed", list(_cases()))
+def test_generated_program(family, seed):
+    outcome = classify(generate(family, seed))
+    assert outcome.kind not in FAILING, outcome.report()
+
+
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
+
+
+@pytest.mark.skipif(not THOROUGH, reason="long run: set HYPOTHESIS_PROFILE=thorough")
+@pytest.mark.parametrize("family", sorted(adversarial.FAMILIES))
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+          deadline=None)
+@given(data=st.data())
+def test_family_hypothesis(family, data):
+    case = adversarial.FAMILIES[family](adversarial.HypothesisChooser(data))
+    outcome = classify(case)
+    assume(outcome.kind != INVALID)
+    assert outcome.kind not in FAILING, outcome.report()
+
+
+# ---------------------------------------------------------------------------
+# The oracle itself: it must tell right from wrong, or the suite checks nothing
+# ---------------------------------------------------------------------------
+
+def _case(source, args, **kw):
+    return adversarial.Case("selftest", source, args, **kw)
+
+
+def test_oracle_accepts_a_correct_program():
+    import numpy as np
+    case = _case("def f(x, y):\n    return np.sum(np.sin(x) * y) + y * y\n",
+                 (np.array([0.3, -0.7, 1.1]), 0.4), wrt=(0, 1))
+    assert classify(case).kind == adversarial.OK
+
+
+def test_oracle_flags_a_wrong_gradient():
+    # a custom adjoint with a deliberately wrong derivative: the oracle must call it WRONG
+    import numpy as np
+    source = (
+        "from astgrad import d\n\n\ndef wrong_square(x):\n    return x * x\n\n\n"
+        "@astgrad.adjoint(wrong_square)\n"
+        "def _adjoint(y, x):\n    d[x] = d[y] * 3.0 * x\n\n\n"
+        "def f(x):\n    return np.sum(wrong_square(x))\n")
+    case = _case(source, (np.array([0.5, -1.2]),), second_order=False)
+    outcome = classify(case)
+    assert outcome.kind == adversarial.WRONG, outcome.report()
+    assert "finite differences" in outcome.detail
+
+
+def test_oracle_flags_an_internal_error_as_crash():
+    import numpy as np
+    source = (
+        "from astgrad import d\n\n\ndef broken(x):\n    return x * 2.0\n\n\n"
+        "@astgrad.adjoint(broken)\n"
+        "def _adjoint(y, x):\n    d[x] = d[y] * x[7]\n\n\n"
+        "def f(x):\n    return np.sum(broken(x))\n")
+    outcome = classify(_case(source, (np.array([0.5, -1.2]),), second_order=False))
+    assert outcome.kind == adversarial.CRASH, outcome.report()
+
+
+def test_oracle_counts_a_refusal_as_refused():
+    import numpy as np
+    source = "def f(x):\n    try:\n        y = x * 2.0\n    except ValueError:\n" \
+             "        y = x\n    return np.sum(y)\n"
+    assert classify(_case(source, (np.array([0.5]),))).kind == adversarial.REFUSED
+
+
+def test_oracle_skips_points_on_a_kink():
+    import numpy as np
+    source = "def f(x):\n    return np.sum(np.abs(x - 0.5))\n"
+    outcome = classify(_case(source, (np.array([0.5 + 1e-7, 1.0]),)))
+    assert outcome.kind == INVALID, outcome.report()
+
+
+def test_oracle_runs_the_phases_between_checks():
+    # a rebinding that breaks f must be seen: the phases really run, in f's module
+    import numpy as np
+    source = "K = 2.0\n\n\ndef f(x):\n    return np.sum(K * x * x)\n"
+    args = (np.array([0.5, -1.0]),)
+    assert classify(_case(source, args)).kind == adversarial.OK
+    broken = classify(_case(source, args, phases=("K = 'text'",)))
+    assert broken.kind == INVALID and "phase 1" in broken.detail, broken.report()
+
+
+def test_api_misuse_returning_a_value_is_wrong():
+    import numpy as np
+    case = adversarial.Case("selftest", "def f(x):\n    return np.sum(x)\n",
+                            (np.ones(2), 0.0, np.ones(2)), call="f(ARGS[0])", answer=None)
+    assert classify(case).kind == adversarial.WRONG
+
+
+def test_api_clear_error_is_refused_and_internal_error_is_crash():
+    import numpy as np
+    args = (np.ones(2), 0.0, np.ones(2))
+    clear = adversarial.Case("selftest", "def f(x):\n    return np.sum(x)\n", args,
+                             call="astgrad.grad(f, wrt=5)")
+    assert classify(clear).kind == adversarial.REFUSED
+    internal = adversarial.Case("selftest", "def f(x):\n    return np.sum(x)\n", args,
+                                call="{}['missing']")
+    assert classify(internal).kind == adversarial.CRASH
+
+
+def test_generators_are_deterministic():
+    for family in adversarial.FAMILIES:
+        a, b = generate(family, 3), generate(family, 3)
+        assert a.source == b.source and a.reproducer() == b.reproducer()
