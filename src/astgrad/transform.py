@@ -84,50 +84,6 @@ def range_targets(body):
     return bound - other
 
 
-# Functions whose result is always a new array or list (never a view of an argument).
-_FRESH_FUNCTIONS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
-                    "full_like", "eye", "identity", "array", "copy", "arange", "linspace",
-                    "concatenate", "stack", "vstack", "hstack", "list", "dict"}
-
-
-def creates_new_value(value):
-    """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
-    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict, gast.Constant)):
-        return True
-    if isinstance(value, gast.Call):
-        if getattr(value, "method", None) == "copy":
-            return True
-        target = getattr(value, "target", None)
-        return getattr(target, "__name__", None) in _FRESH_FUNCTIONS
-    return False
-
-
-# Operations whose result may share memory with an operand (views, the object itself).
-_VIEW_FUNCTIONS = {"reshape", "ravel", "transpose", "swapaxes", "expand_dims", "squeeze",
-                   "broadcast_to", "asarray", "asanyarray", "atleast_1d", "atleast_2d",
-                   "atleast_3d", "moveaxis", "flip", "fliplr", "flipud", "diagonal", "real", "imag"}
-
-
-def _may_share(value):
-    """The names whose memory the result of ``value`` may share."""
-    if isinstance(value, gast.Name):
-        return {value.id}
-    if isinstance(value, gast.Subscript):
-        return S.names_in(value.value)
-    if isinstance(value, gast.Attribute):
-        return S.names_in(value.value) if value.attr not in ("shape", "ndim", "size", "dtype") else set()
-    if isinstance(value, gast.Call):
-        if getattr(value, "method", None) is not None:
-            if value.func.attr in ("copy", "astype", "tolist", "item", "pop") or value.func.attr in \
-                    ("sum", "mean", "prod", "max", "min", "dot", "std", "var", "cumsum", "trace"):
-                return set()
-            return S.names_in(value.func.value)     # x.reshape(...), x.T-like methods
-        target = getattr(value, "target", None)
-        if getattr(target, "__name__", None) in _VIEW_FUNCTIONS:
-            return {a.id for a in value.args if isinstance(a, gast.Name)}
-    return set()
-
-
 def _element_read(stmt):
     """``v = y[i]`` with a single index: a number for a 1-D ``y``, a view (row) otherwise."""
     return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
@@ -139,40 +95,20 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
-    Writes into arguments are refused as well (``y[i] = v``, ``append``); ``+=`` on
-    numbers and on arrays nothing else refers to is fine."""
+    Writes into memory the function did not create (arguments, globals, what a
+    callee may return of them) are refused as well; ``+=`` on numbers and on arrays
+    nothing else refers to is fine. So is a call of a user function only when it
+    changes none of its arguments in place."""
     from . import dataflow
-    statements = list(S.statements(body))
-    sharing = {}                    # name -> names that may share memory with it
-    element_reads = {}              # v -> the statement v = y[i]
-    holders = {}                    # name -> literals that hold it: changing it changes them
+    from .sharing import Sharing, calls_changing_arguments
+    sharing = Sharing(params, body)
+    statements = sharing.statements
+    element_reads = {}              # v -> the statements v = y[i]
     for stmt in statements:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            name = stmt.targets[0].id
-            if isinstance(stmt.value, (gast.List, gast.Tuple, gast.Dict)):
-                elements = stmt.value.values if isinstance(stmt.value, gast.Dict) else stmt.value.elts
-                for element in elements:
-                    if isinstance(element, gast.Name):
-                        holders.setdefault(element.id, set()).add(name)
-            if _element_read(stmt):
-                stmt.element_of = stmt.value.value.id
-                element_reads.setdefault(name, []).append(stmt)
-            for other in _may_share(stmt.value) - {name}:
-                sharing.setdefault(name, set()).add(other)
-                sharing.setdefault(other, set()).add(name)
+        if _element_read(stmt):
+            stmt.element_of = stmt.value.value.id
+            element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
     dataflow.liveness(body, set(live_at_end))
-
-    def group(name):
-        """Names whose value changes when ``name``'s object is changed in place: those
-        sharing its memory, and the lists, tuples and dicts holding any of them."""
-        seen, todo = {name}, [name]
-        while todo:
-            current = todo.pop()
-            for other in sharing.get(current, set()) | holders.get(current, set()):
-                if other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-        return seen - {name}
 
     def refuse(name, stmt, action):
         raise source.error(
@@ -181,6 +117,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
             f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
             f"({name} = {name} + ...)", stmt, construct="in-place write")
 
+    _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             name, action = stmt.targets[0].value.id, "assignment into an element of"
@@ -194,8 +131,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
             name, action, strict = stmt.value.left.id, "augmented assignment (+= and the like) on", False
         else:
             continue
-        shared = group(name)
-        if strict and (name in params or shared & set(params)):
+        shared = sharing.group(name)
+        if strict and sharing.reaches_outside(name):
             refuse(name, stmt, action)
         conflicts = shared & getattr(stmt, "live_out", set())
         # v = y[i] is a number for a 1-D y (no sharing) and a row view otherwise: such
@@ -209,6 +146,21 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
                 if not getattr(read, "guarded", False):
                     read.value = guard_element(read.value.value, read.value.slice)
                     read.guarded = True
+
+
+def _refuse_callees_changing_arguments(source, calls):
+    """A call of a user function that changes an argument (or a global) in place: the
+    derivative would not see the change, so it is refused, naming the callee's line."""
+    from .sharing import OUTSIDE
+    for stmt, callee, changed, (callee_source, node, what) in calls:
+        what_changes = "memory it did not create (an argument or a global)" if changed == OUTSIDE \
+            else f"its argument '{changed}'"
+        raise source.error(
+            f"the call of {callee} changes {what_changes} in place ({what} at "
+            f"{callee_source.filename}:{callee_source.file_line(node)}: "
+            f"{(callee_source.line_text(node) or '').strip()}), which astgrad cannot follow. "
+            f"Make {callee} build and return a new value instead (copy the argument first: "
+            f"a = a.copy())", stmt, construct=f"in-place change in {callee}")
 
 
 def _is_augmented(value, name):
