@@ -333,6 +333,10 @@ CASES = [
     (rt.snapshot, lambda: (N(3),), {}), (rt.zero_index, lambda: (N(4), 1), {}),
     (rt.drop_last, lambda: ([N(2), N(2), N()],), {}), (rt.pad_last, lambda: ([N(2)], [N(2), N(3)]), {}),
     (rt.append_derivative, lambda: ([N(2)], N(3)), {}),
+    (rt.written_part, lambda: (N(5), [0, 2, 2, 4, 0]), {}),
+    (rt.written_part, lambda: (N(4, 3), (slice(None), [2, 0, 2])), {}), (rt.written_part, lambda: (N(4), 1), {}),
+    (rt.written_into, lambda: (N(5), N(4), [0, 2, 2, 3, 0]), {}),
+    (rt.written_into, lambda: (N(4, 3), N(4, 5), (slice(None), [2, 0, 2])), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.

@@ -250,6 +250,33 @@ def _has_advanced(index):
     return False
 
 
+def written_part(g, index):
+    """``g[index]``, except that where ``index`` repeats an element only its last
+    occurrence keeps its value and the others are zero: ``y[index] = v`` keeps the last
+    write of each element (as NumPy does), so only that part of ``v`` reaches ``y``."""
+    part = g[index]
+    if not _has_advanced(index):
+        return part                         # basic indexing and masks never repeat
+    return numpy.where(_last_writes(numpy.shape(g), index, numpy.shape(part)), part, 0)
+
+
+def written_into(h, g, index):
+    """Zeros shaped like ``g`` with ``h`` assigned at ``[index]`` (the last of repeated
+    indices wins): the transpose of ``written_part``."""
+    result = numpy.zeros(numpy.shape(g), dtype=_float_dtype(g) or numpy.float64)
+    result[index] = h
+    return result
+
+
+def _last_writes(shape, index, part_shape):
+    """For each element of ``y[index]``: whether ``y[index] = v`` keeps its value, i.e.
+    whether it is the last write into its element of ``y``."""
+    positions = numpy.arange(int(numpy.prod(part_shape))).reshape(part_shape)
+    owner = numpy.full(shape, -1, dtype=positions.dtype)
+    owner[index] = positions                # the same assignment, so the same winner
+    return owner[index] == positions
+
+
 def unindex(g, x, index):
     """Zeros shaped like ``x`` with ``g`` added at ``x[index]`` (repeats add up)."""
     if isinstance(x, (list, tuple)):

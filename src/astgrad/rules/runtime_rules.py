@@ -265,6 +265,26 @@ def contract_(y, spec, shape, *tensors):
     d[y] = contract(tangent_spec(spec, argnum), shape, d[tensors], *tensors)
 
 
+@adjoint(runtime.written_part)
+def written_part_(y, g, index):
+    d[g] = runtime.written_into(d[y], g, index)
+
+
+@tangent(runtime.written_part)
+def written_part_(y, g, index):
+    d[y] = runtime.written_part(d[g], index)
+
+
+@adjoint(runtime.written_into)
+def written_into_(y, h, g, index):
+    d[h] = runtime.written_part(d[y], index)
+
+
+@tangent(runtime.written_into)
+def written_into_(y, h, g, index):
+    d[y] = runtime.written_into(d[h], g, index)
+
+
 non_differentiable(
     runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
     runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask,
