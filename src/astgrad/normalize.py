@@ -193,6 +193,13 @@ class Normalizer:
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
+            if _is_restore(call):
+                # derivative code undoing a write: a write itself, for the next derivative
+                write = S.assign(gast.Subscript(value=call.args[0], slice=call.args[1], ctx=gast.Store()),
+                                 call.args[2])
+                write.restores = True
+                self.emit(write)
+                return
             if getattr(call, "method", None) == "pop":
                 # keep the popped value: undoing the pop puts it back
                 self.emit(S.assign(self.namer.fresh("popped"), call))
@@ -753,6 +760,14 @@ class Normalizer:
 
     def expr_Slice(self, node):
         return self.index(node)
+
+
+def _is_restore(call):
+    from . import runtime
+    return getattr(call, "target", None) is runtime.restore_item and len(call.args) == 3 \
+        and not call.keywords and isinstance(call.args[0], gast.Name) \
+        and not (isinstance(call.args[1], gast.Constant) and isinstance(call.args[1].value, str))
+    # (a string key is a dict's, whose restore may remove the key: it stays a call)
 
 
 def _is_ufunc_at(target):

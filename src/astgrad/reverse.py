@@ -111,7 +111,7 @@ class ReverseMode(Transform):
         result = fn.body[-1].value
         self._no_early_returns(body)
         check_in_place_writes(self.source, params, body, S.names_in(result),
-                              lambda base, index: self.helper_call("element", [S.copy(base), S.copy(index)]))
+                              lambda args: self.helper_call("current_row", args), self.namer)
         body, versions, self.fixed = ssa_rename(body, params, self.namer)
         temporaries = set()
         body = split_self_references(body, self.fixed, self.namer, temporaries)
@@ -425,7 +425,7 @@ class ReverseMode(Transform):
 
     def forward_stmt(self, stmt):
         if isinstance(stmt, gast.Assign):
-            new = S.copy(stmt)
+            new = self.as_written(stmt)
             save = getattr(stmt, "save", None)
             saving = self.save_stmt(save) if save else None
             return ([saving] if saving is not None else []) + [new]

@@ -849,6 +849,28 @@ def restore_item(container, key, value):
         container[key] = value
 
 
+def current_row(row, array, index):
+    """``row = array[index]`` read again after ``array`` was written in place: a row of
+    an n-d array is a view and shows the write (NumPy semantics); a number read out of
+    a 1-D array (or a copy made by fancy indexing) does not."""
+    return array[index] if _is_view_of(row, array) else row
+
+
+def _is_view_of(row, array):
+    return isinstance(row, numpy.ndarray) and isinstance(array, numpy.ndarray) \
+        and row.base is not None and numpy.may_share_memory(row, array)
+
+
+def when_view(g, row, array):
+    """``g`` where ``row`` is a view of ``array`` (so it follows the array), else zero."""
+    return g if _is_view_of(row, array) else zeros_like(g)
+
+
+def unless_view(g, row, array):
+    """``g`` where ``row`` is not a view of ``array`` (it keeps its value), else zero."""
+    return zeros_like(g) if _is_view_of(row, array) else g
+
+
 def element(container, index):
     """``container[index]`` where later code writes into ``container`` while the result
     is still in use: fine when the result is a number (a copy), an error when it is a

@@ -58,7 +58,7 @@ _COPYING_UNLESS_TOLD = {numpy.array, numpy.ndarray.astype}
 
 # Methods whose result is new whatever the object (arrays; for lists and dicts .copy()
 # is shallow, which the container analysis below follows).
-_FRESH_METHODS = {"sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "cumprod", "dot",
+_FRESH_METHODS = {"copy", "sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "cumprod", "dot",
                   "trace", "tolist", "item", "flatten", "round", "clip", "argmax", "argmin",
                   "argsort", "nonzero", "all", "any", "repeat", "take", "conj", "conjugate",
                   "count", "index", "keys"}
@@ -287,7 +287,9 @@ class Sharing:
         seen, todo = {(name, None)}, [(name, None)]
         while todo:
             current, read_from = todo.pop()
-            steps = [(n, None) for n in self.alias.get(current, set()) | self.holders.get(current, set())]
+            # an alias of a view of c is a view of c too, not one of c's elements
+            steps = [(n, read_from) for n in self.alias.get(current, set())]
+            steps += [(n, None) for n in self.holders.get(current, set())]
             steps += [(view, current) for view in self.views.get(current, set())]
             for container in self.element_of.get(current, set()):
                 steps.append((container, None))

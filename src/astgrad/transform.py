@@ -34,6 +34,16 @@ class Transform:
         text = self.source.line_text(stmt)
         return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
 
+    def as_written(self, stmt):
+        """A core statement as generated code writes it: ``c[k] = v`` that normalizing
+        derivative code made of ``restore_item(c, k, v)`` (which may also remove a new
+        dict key) is that call again."""
+        if not getattr(stmt, "restores", False):
+            return S.copy(stmt)
+        target = stmt.targets[0]
+        call = self.helper_call("restore_item", [S.copy(target.value), S.copy(target.slice), S.copy(stmt.value)])
+        return S.expr_stmt(call, line=getattr(stmt, "lineno", None))
+
     def index_value(self, index):
         """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
         if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
@@ -91,14 +101,15 @@ def _element_read(stmt):
         and isinstance(stmt.value.slice, (gast.Name, gast.Constant))
 
 
-def check_in_place_writes(source, params, body, live_at_end=(), guard_element=None):
+def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
     Writes into memory the function did not create (arguments, globals, what a
     callee may return of them) are refused as well; ``+=`` on numbers and on arrays
     nothing else refers to is fine. So is a call of a user function only when it
-    changes none of its arguments in place."""
+    changes none of its arguments in place. ``refresh_row(args)`` builds the call
+    ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
     from . import dataflow
     from .sharing import Sharing, calls_changing_arguments
     sharing = Sharing(params, body)
@@ -135,17 +146,58 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
         if strict and sharing.reaches_outside(name):
             refuse(name, stmt, action)
         conflicts = shared & getattr(stmt, "live_out", set())
-        # v = y[i] is a number for a 1-D y (no sharing) and a row view otherwise: such
-        # reads are checked when they run instead of refused here
-        guarded = {v for v in conflicts if guard_element is not None and v in element_reads
-                   and all(read.element_of == name for read in element_reads[v])}
-        if conflicts - guarded:
+        # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
+        # later writes into y, so after each such write v is read again when it is a view
+        refreshed = {v for v in conflicts if refresh_row is not None
+                     and _refreshable(sharing, v, name, element_reads)}
+        if conflicts - refreshed:
             refuse(name, stmt, action)
-        for v in guarded:
-            for read in element_reads[v]:
-                if not getattr(read, "guarded", False):
-                    read.value = guard_element(read.value.value, read.value.slice)
-                    read.guarded = True
+        for v in sorted(refreshed):
+            _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+
+
+def _refreshable(sharing, v, name, element_reads):
+    """``v`` is only ever ``name[i]`` (one index), and every value bound to ``name`` is
+    new, so a view of an older ``name`` never overlaps the current one."""
+    assigned = [s for s in sharing.statements if isinstance(s, gast.Assign)
+                and isinstance(s.targets[0], gast.Name) and s.targets[0].id == v]
+    reads = element_reads.get(v, [])
+    if not reads or len(reads) != len(assigned) or any(r.element_of != name for r in reads):
+        return False
+    bindings = [s for s in sharing.statements if isinstance(s, gast.Assign)
+                and isinstance(s.targets[0], gast.Name) and s.targets[0].id == name]
+    return all(not sharing.shared_by(s.value) and sharing._container_read(s.value)[0] is None
+               for s in bindings)
+
+
+def _refresh_after(body, write, v, name, reads, refresh_row, namer):
+    """Insert ``v = current_row(v, name, index)`` right after ``write``; the index each
+    read of ``v`` used is kept in a name of its own (``v_index``) when it is a name."""
+    index = reads[0].value.slice
+    if not all(isinstance(r.value.slice, gast.Constant) and isinstance(index, gast.Constant)
+               and r.value.slice.value == index.value for r in reads):
+        kept = getattr(reads[0], "kept_index", None)
+        if kept is None:
+            kept = namer.fresh(v + "_index")
+            for read in reads:
+                read.kept_index = kept
+                _insert_after(body, read, S.assign(kept, S.copy(read.value.slice), line=read.lineno))
+        index = S.name(kept)
+    refresh = S.assign(v, refresh_row([S.name(v), S.name(name), S.copy(index)]), line=write.lineno)
+    _insert_after(body, write, refresh)
+
+
+def _insert_after(block, stmt, new):
+    """Put ``new`` right after ``stmt``, wherever in ``block`` (or its nested blocks) it is."""
+    for position, current in enumerate(block):
+        if current is stmt:
+            block.insert(position + 1, new)
+            return True
+        for field in ("body", "orelse"):
+            inner = getattr(current, field, None)
+            if isinstance(inner, list) and _insert_after(inner, stmt, new):
+                return True
+    return False
 
 
 def _refuse_callees_changing_arguments(source, calls):
@@ -167,12 +219,26 @@ def _is_augmented(value, name):
     return isinstance(value, gast.BinOp) and isinstance(value.left, gast.Name) and value.left.id == name
 
 
+def _is_runtime(obj):
+    return getattr(runtime, getattr(obj, "__name__", ""), None) is obj
+
+
 def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen."""
     from .rules import registry
+    from .sharing import mutates_arguments
     call = stmt.value
     method = getattr(call, "method", None)
+    target = getattr(call, "target", None)
+    if mutates_arguments(call) and method != "append" and (target is None or not _is_runtime(target)):
+        what = f".{method}()" if method is not None else registry.describe(target)
+        changed = call.func.value if method is not None else (call.args[0] if call.args else None)
+        whose = f"'{changed.id}'" if isinstance(changed, gast.Name) else "its argument"
+        raise source.error(
+            f"calling {what} changes {whose} in place, which astgrad cannot follow; build the "
+            "new value and assign it instead (y[...] = value, on an array the function created)",
+            stmt, construct=what)
     if method is not None:
         owner = call.func.value
         if isinstance(owner, gast.Name) and owner.id in active \
