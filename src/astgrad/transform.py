@@ -150,10 +150,19 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # later writes into y, so after each such write v is read again when it is a view
         refreshed = {v for v in conflicts if refresh_row is not None
                      and _refreshable(sharing, v, name, element_reads)}
+        # a value read with a string key is a dict's item: writing into the dict replaces
+        # items, it never changes one
+        refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
+        conflicts = conflicts - (items - refreshed)
         if conflicts - refreshed:
             refuse(name, stmt, action)
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+
+
+def _read_by_key(reads):
+    return all(isinstance(r.value.slice, gast.Constant) and isinstance(r.value.slice.value, str)
+               for r in reads)
 
 
 def _refreshable(sharing, v, name, element_reads):
