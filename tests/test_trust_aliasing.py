@@ -183,6 +183,21 @@ def writable_einsum_view(x):
     return np.sum(y * x)
 
 
+def transpose_view_written(x):
+    y = np.outer(x, x)
+    z = y.T
+    z[0] = x * 2.0
+    return np.sum(y * x)
+
+
+def basic_slice_written_in_a_loop(x):
+    y = x * 1.0
+    for i in range(2):
+        z = y[i:]
+        z[0] = x[i] * 2.0
+    return np.sum(y * x)
+
+
 def view_written_in_a_branch(x):
     y = x * 1.0
     if x[0] > 0:
@@ -230,7 +245,8 @@ SHARING_REFUSED = [
     (helper_returning_its_argument_in_a_loop, "z[i] ="), (element_written_through_a_list, "ys[0][0] ="),
     (element_written_through_an_appended_list, "row[0] ="), (element_written_through_a_dict, "w[0] ="),
     (element_of_a_list_from_a_helper, "z[0] ="), (writable_einsum_view, "diagonal[0] ="),
-    (view_written_in_a_branch, "z[0] ="),
+    (view_written_in_a_branch, "z[0] ="), (transpose_view_written, "z[0] ="),
+    (basic_slice_written_in_a_loop, "z[0] ="),
 ]
 
 
@@ -504,6 +520,14 @@ def rows_in_a_loop(m):
     return total + np.sum(y)
 
 
+def row_kept_while_a_loop_writes_it(m):
+    y = m * 1.0
+    row = y[0]
+    for i in range(2):
+        y[i] = row * 2.0
+    return np.sum(row * y)
+
+
 def row_written_in_a_branch(m):
     y = m * 1.0
     row = y[1]
@@ -523,8 +547,9 @@ def test_a_row_read_before_a_write_follows_numpy_views(f, x):
 
 
 @pytest.mark.parametrize("x", [M, X], ids=["2-D", "1-D"])
-def test_rows_read_in_a_loop_before_writes(x):
-    check_derivatives(rows_in_a_loop, x, second_order=False)
+@pytest.mark.parametrize("f", [rows_in_a_loop, row_kept_while_a_loop_writes_it])
+def test_rows_read_before_writes_in_a_loop(f, x):
+    check_derivatives(f, x, second_order=False)
 
 
 @pytest.mark.parametrize("x", [M, X], ids=["2-D", "1-D"])
@@ -532,7 +557,7 @@ def test_a_row_read_before_a_write_in_a_branch(x):
     check_derivatives(row_written_in_a_branch, x, second_order=False)
 
 
-@pytest.mark.parametrize("f", [rows_in_a_loop, row_written_in_a_branch])
+@pytest.mark.parametrize("f", [rows_in_a_loop, row_written_in_a_branch, row_kept_while_a_loop_writes_it])
 def test_second_order_of_rows_kept_by_the_first_derivative_is_refused_before_computing(f):
     # the first derivative saves the rows (on a stack, in a variable) where the analysis
     # cannot tell that they are rows of y any more: refused when the second derivative
