@@ -214,7 +214,7 @@ class Sharing:
             name, value = stmt.targets[0].id, stmt.value
             for other in self.shared_by(value):
                 self._link(name, other)
-            container, view = self._container_read(value)
+            container, view = self.container_read(value)
             if container is not None:
                 self.element_of.setdefault(name, set()).add(container)
                 if view:
@@ -225,7 +225,7 @@ class Sharing:
                 self.element_of.setdefault(item, set()).add(seq)
                 self.views.setdefault(seq, set()).add(item)
 
-    def _container_read(self, value):
+    def container_read(self, value):
         """(c, may be a view) when ``value`` reads an element out of ``c``: ``c[k]`` (an
         element, or a view of an array), ``c.pop()`` (an element of a list)."""
         if isinstance(value, gast.Subscript):

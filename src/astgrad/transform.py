@@ -175,7 +175,7 @@ def _refreshable(sharing, v, name, element_reads):
         return False
     bindings = [s for s in sharing.statements if isinstance(s, gast.Assign)
                 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == name]
-    return all(not sharing.shared_by(s.value) and sharing._container_read(s.value)[0] is None
+    return all(not sharing.shared_by(s.value) and sharing.container_read(s.value)[0] is None
                for s in bindings)
 
 
