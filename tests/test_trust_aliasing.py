@@ -414,6 +414,15 @@ def out_float32(x):
     return np.sum(y * 2.0)
 
 
+def scaled_by(a, out=1.0):
+    return a * out
+
+
+def helper_with_its_own_out_parameter(x):
+    y = np.sum(x * x)
+    return scaled_by(x[0], out=y) * 2.0
+
+
 def add_at(x):
     y = np.zeros(3)
     np.add.at(y, [0, 0, 1], x)
@@ -435,7 +444,8 @@ def add_at_scalar_value(x):
 
 @pytest.mark.parametrize("f", [multiply_out, multiply_out_positional, out_returned_and_aliased,
                                out_into_its_own_input_in_a_loop, method_out, add_at,
-                               subtract_at_2d_in_a_branch, add_at_scalar_value])
+                               subtract_at_2d_in_a_branch, add_at_scalar_value,
+                               helper_with_its_own_out_parameter])
 def test_writes_through_out_and_ufunc_at_are_differentiated(f):
     check_derivatives(f, X)
 

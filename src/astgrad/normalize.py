@@ -776,12 +776,14 @@ def _is_ufunc_at(target):
 
 
 def _writes_to_out(node, target):
-    """Whether a call stores its result into an argument: ``out=``, or a ufunc's
-    output given positionally (``numpy.multiply(a, b, y)``)."""
+    """Whether a NumPy call (or method) stores its result into an argument: ``out=``,
+    or a ufunc's output given positionally (``numpy.multiply(a, b, y)``)."""
     import numpy
-    if any(kw.arg == "out" for kw in node.keywords):
+    if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
         return True
-    return isinstance(target, numpy.ufunc) and len(node.args) > target.nin
+    library = target is None or isinstance(target, numpy.ufunc) \
+        or (getattr(target, "__module__", None) or "").startswith("numpy")
+    return library and any(kw.arg == "out" for kw in node.keywords)     # a user's out= is theirs
 
 
 def ast_literal(node):
