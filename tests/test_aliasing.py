@@ -81,9 +81,10 @@ def row_used_after_its_array_is_written(m):
     return np.sum(row * m[0])
 
 
-def test_a_row_view_used_after_a_write_fails_loudly():
-    with pytest.raises(RuntimeError, match="view"):
-        astgrad.grad(row_used_after_its_array_is_written)(np.arange(6.0).reshape(2, 3))
+def test_a_row_view_used_after_a_write_shows_the_write():
+    m = np.arange(6.0).reshape(2, 3) * 0.1 + 0.2
+    f = row_used_after_its_array_is_written
+    assert_close(astgrad.grad(f)(m), numerical_grad(lambda v: f(v.copy()), (m,)), 1e-5, 1e-6)
 
 
 def test_second_order_through_element_reads_of_a_written_array():

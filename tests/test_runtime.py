@@ -357,11 +357,18 @@ CASES = [
     (rt.unique_gather, lambda: (N(5), _DISTINCT, np.unique(_DISTINCT)), {}),
     (rt.unique_scatter, lambda: (N(3), _DISTINCT, np.unique(_DISTINCT)), {}),
     (rt.unique_gather, lambda: (N(5), _DISTINCT, np.unique(_DISTINCT, return_counts=True)), {}),
+    (rt.written_part, lambda: (N(5), [0, 2, 2, 4, 0]), {}),
+    (rt.written_part, lambda: (N(4, 3), (slice(None), [2, 0, 2])), {}), (rt.written_part, lambda: (N(4), 1), {}),
+    (rt.written_into, lambda: (N(5), N(4), [0, 2, 2, 3, 0]), {}),
+    (rt.written_into, lambda: (N(4, 3), N(4, 5), (slice(None), [2, 0, 2])), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.
 NOT_IN_TABLE = {
     np.float32: "rounds to float32, so a float64 finite difference cannot check it; see test_cast_rules",
+    rt.current_row: "depends on whether a row is a view of the array, which the table's copies of the "
+                    "arguments are not; checked end to end in test_trust_aliasing",
+    rt.when_view: "as current_row", rt.unless_view: "as current_row",
 }
 
 

@@ -30,7 +30,7 @@ class ForwardMode(Transform):
         body = fn.body[:-1]
         result = fn.body[-1].value
         check_in_place_writes(self.source, params, body, S.names_in(result),
-                              lambda base, index: self.helper_call("element", [S.copy(base), S.copy(index)]))
+                              lambda args: self.helper_call("current_row", args), self.namer)
         every_name = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]
@@ -212,7 +212,7 @@ class ForwardMode(Transform):
     def setitem(self, stmt):
         target = stmt.targets[0]
         base = target.value.id
-        out = [S.copy(stmt)]
+        out = [self.as_written(stmt)]
         if base in self.active:
             tangent_target = gast.Subscript(value=S.name(self.tangent(base)), slice=S.copy(target.slice),
                                             ctx=gast.Store())

@@ -192,6 +192,15 @@ class Normalizer:
             return                                  # docstrings and bare constants
         if isinstance(value, gast.Call):
             call = self.expr(value)
+            if not isinstance(call, gast.Call):
+                return                              # out= and ufunc.at became assignments
+            if _is_restore(call):
+                # derivative code undoing a write: a write itself, for the next derivative
+                write = S.assign(gast.Subscript(value=call.args[0], slice=call.args[1], ctx=gast.Store()),
+                                 call.args[2])
+                write.restores = True
+                self.emit(write)
+                return
             if getattr(call, "method", None) == "pop":
                 # keep the popped value: undoing the pop puts it back
                 self.emit(S.assign(self.namer.fresh("popped"), call))
@@ -548,6 +557,70 @@ class Normalizer:
         call = gast.Call(func=new_func, args=args, keywords=keywords)
         call.target = result_target
         call.method = method
+        if result_target is not None and _is_ufunc_at(result_target):
+            return self.ufunc_at(call, node)
+        if _writes_to_out(node, result_target):
+            return self.write_to_out(call, node)
+        return call
+
+    # -- calls that write into an argument --------------------------------------------
+
+    def write_to_out(self, call, node):
+        """``f(a, b, out=y)`` computes ``f(a, b)`` and stores it into ``y``, which it
+        returns: ``t = f(a, b); y[...] = t`` (then ``y`` is the value), so the write is
+        an ordinary in-place assignment that both modes differentiate."""
+        import numpy
+        target = call.target
+        if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
+            out_node = node.args[target.nin]            # ufuncs take out positionally too
+            call.args = call.args[:target.nin]
+            extra = len(node.args) - target.nin
+        else:
+            out_node = next(kw.value for kw in node.keywords if kw.arg == "out")
+            extra = 1
+        if isinstance(out_node, gast.Tuple) and len(out_node.elts) == 1:
+            out_node = out_node.elts[0]
+        label = getattr(target, "__name__", None) or call.method or "the function"
+        if extra != 1 or not isinstance(out_node, gast.Name) or any(
+                kw.arg == "where" for kw in node.keywords):
+            raise self._refuse(f"{label}(..., out=...) with where=, several outputs or an out "
+                               "that is not a name", node,
+                               f"use the return value instead: y = {label}(...)")
+        call.keywords = [kw for kw in call.keywords if kw.arg != "out"]
+        value = self.fresh_assign(call, "t")
+        self.emit(S.assign(gast.Subscript(value=S.name(out_node.id), slice=S.const(Ellipsis),
+                                          ctx=gast.Store()), S.name(value)))
+        return S.name(out_node.id)
+
+    def ufunc_at(self, call, node):
+        """``numpy.add.at(y, index, v)`` adds ``v`` at ``y[index]``, repeated indices
+        adding up: ``y[...] = y + unindex(broadcast_like(v, y[index]), y, index)``
+        (``-`` for ``numpy.subtract.at``). Other ufuncs' ``at`` are refused."""
+        import numpy
+        from . import runtime
+        ufunc = call.target.__self__
+        if ufunc not in (numpy.add, numpy.subtract) or len(call.args) != 3 or call.keywords:
+            raise self._refuse(f"numpy.{ufunc.__name__}.at", node,
+                               "astgrad differentiates numpy.add.at(y, index, v) and "
+                               "numpy.subtract.at(y, index, v); write the update with those or "
+                               "build a new array")
+        array, index, values = call.args
+        if not isinstance(array, gast.Name):
+            raise self._refuse(f"numpy.{ufunc.__name__}.at on a value that is not a name", node)
+        selected = self.fresh_assign(gast.Subscript(value=S.name(array.id), slice=S.copy(index),
+                                                    ctx=gast.Load()), "t")
+        spread = self.fresh_assign(self.runtime_call(runtime.broadcast_like, [values, S.name(selected)]), "t")
+        added = self.fresh_assign(self.runtime_call(runtime.unindex, [S.name(spread), S.name(array.id),
+                                                                      S.copy(index)]), "t")
+        op = gast.Add() if ufunc is numpy.add else gast.Sub()
+        total = self.fresh_assign(gast.BinOp(left=S.name(array.id), op=op, right=S.name(added)), "t")
+        self.emit(S.assign(gast.Subscript(value=S.name(array.id), slice=S.const(Ellipsis),
+                                          ctx=gast.Store()), S.name(total)))
+        return S.name(array.id)
+
+    def runtime_call(self, helper, args):
+        call = S.call(S.name(self.bind(helper)), args)
+        call.target, call.method = helper, None
         return call
 
     def nested_transform(self, node):
@@ -695,6 +768,30 @@ class Normalizer:
 
     def expr_Slice(self, node):
         return self.index(node)
+
+
+def _is_restore(call):
+    from . import runtime
+    return getattr(call, "target", None) is runtime.restore_item and len(call.args) == 3 \
+        and not call.keywords and isinstance(call.args[0], gast.Name) \
+        and not (isinstance(call.args[1], gast.Constant) and isinstance(call.args[1].value, str))
+    # (a string key is a dict's, whose restore may remove the key: it stays a call)
+
+
+def _is_ufunc_at(target):
+    from .sharing import is_ufunc_at
+    return is_ufunc_at(target)
+
+
+def _writes_to_out(node, target):
+    """Whether a NumPy call (or method) stores its result into an argument: ``out=``,
+    or a ufunc's output given positionally (``numpy.multiply(a, b, y)``)."""
+    import numpy
+    if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
+        return True
+    library = target is None or isinstance(target, numpy.ufunc) \
+        or (getattr(target, "__module__", None) or "").startswith("numpy")
+    return library and any(kw.arg == "out" for kw in node.keywords)     # a user's out= is theirs
 
 
 def ast_literal(node):

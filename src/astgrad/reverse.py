@@ -117,7 +117,7 @@ class ReverseMode(Transform):
         result = fn.body[-1].value
         self._no_early_returns(body)
         check_in_place_writes(self.source, params, body, S.names_in(result),
-                              lambda base, index: self.helper_call("element", [S.copy(base), S.copy(index)]))
+                              lambda args: self.helper_call("current_row", args), self.namer)
         body, versions, self.fixed = ssa_rename(body, params, self.namer)
         temporaries = set()
         body = split_self_references(body, self.fixed, self.namer, temporaries)
@@ -438,7 +438,7 @@ class ReverseMode(Transform):
 
     def forward_stmt(self, stmt):
         if isinstance(stmt, gast.Assign):
-            new = S.copy(stmt)
+            new = self.as_written(stmt)
             save = getattr(stmt, "save", None)
             saving = self.save_stmt(save) if save else None
             return ([saving] if saving is not None else []) + [new]
@@ -554,6 +554,8 @@ class ReverseMode(Transform):
             out.extend(self.line_comment(stmt))
             adjoint = self.adjoint(name)
             part = gast.Subscript(value=S.name(adjoint), slice=S.copy(target.slice), ctx=gast.Load())
+            if _may_repeat(target.slice):       # only the last write of an element counts
+                part = self.helper_call("written_part", [S.name(adjoint), self.index_value(target.slice)])
             if self.derivative_of(value) is not None:
                 node = S.assign(self.adjoint(value.id), self.helper_call("unbroadcast", [part, S.copy(value)]))
                 node.accumulate = True
@@ -940,6 +942,13 @@ def _is_key(index):
     """A single name or constant index: the container may be a dict, whose key may be
     new, so the save and the restore go through saved_item/restore_item."""
     return isinstance(index, (gast.Name, gast.Constant))
+
+
+def _may_repeat(index):
+    """Whether an index may name an element twice: a name or a list outside a slice
+    may hold an integer array (``y[[0, 0]]``); constants and slices never repeat."""
+    items = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(item, (gast.Name, gast.List)) for item in items)
 
 
 def _header_nodes(stmt):

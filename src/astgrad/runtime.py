@@ -309,6 +309,33 @@ def _has_advanced(index):
     return False
 
 
+def written_part(g, index):
+    """``g[index]``, except that where ``index`` repeats an element only its last
+    occurrence keeps its value and the others are zero: ``y[index] = v`` keeps the last
+    write of each element (as NumPy does), so only that part of ``v`` reaches ``y``."""
+    part = g[index]
+    if not _has_advanced(index):
+        return part                         # basic indexing and masks never repeat
+    return numpy.where(_last_writes(numpy.shape(g), index, numpy.shape(part)), part, 0)
+
+
+def written_into(h, g, index):
+    """Zeros shaped like ``g`` with ``h`` assigned at ``[index]`` (the last of repeated
+    indices wins): the transpose of ``written_part``."""
+    result = numpy.zeros(numpy.shape(g), dtype=_float_dtype(g) or numpy.float64)
+    result[index] = h
+    return result
+
+
+def _last_writes(shape, index, part_shape):
+    """For each element of ``y[index]``: whether ``y[index] = v`` keeps its value, i.e.
+    whether it is the last write into its element of ``y``."""
+    positions = numpy.arange(int(numpy.prod(part_shape))).reshape(part_shape)
+    owner = numpy.full(shape, -1, dtype=positions.dtype)
+    owner[index] = positions                # the same assignment, so the same winner
+    return owner[index] == positions
+
+
 def unindex(g, x, index):
     """Zeros shaped like ``x`` with ``g`` added at ``x[index]`` (repeats add up)."""
     if isinstance(x, (list, tuple)):
@@ -982,6 +1009,28 @@ def restore_item(container, key, value):
         container.pop(key, None)        # already gone when an outer sweep undid it first
     else:
         container[key] = value
+
+
+def current_row(row, array, index):
+    """``row = array[index]`` read again after ``array`` was written in place: a row of
+    an n-d array is a view and shows the write (NumPy semantics); a number read out of
+    a 1-D array (or a copy made by fancy indexing) does not."""
+    return array[index] if _is_view_of(row, array) else row
+
+
+def _is_view_of(row, array):
+    return isinstance(row, numpy.ndarray) and isinstance(array, numpy.ndarray) \
+        and row.base is not None and numpy.may_share_memory(row, array)
+
+
+def when_view(g, row, array):
+    """``g`` where ``row`` is a view of ``array`` (so it follows the array), else zero."""
+    return g if _is_view_of(row, array) else zeros_like(g)
+
+
+def unless_view(g, row, array):
+    """``g`` where ``row`` is not a view of ``array`` (it keeps its value), else zero."""
+    return zeros_like(g) if _is_view_of(row, array) else g
 
 
 def element(container, index):

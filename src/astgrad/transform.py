@@ -133,6 +133,16 @@ class Transform:
             return [op.args[0]] + [self.index_value(item) for item in concatenator_items(stmt.value)]
         return [op.args[0], self.index_value(stmt.value.slice)]
 
+    def as_written(self, stmt):
+        """A core statement as generated code writes it: ``c[k] = v`` that normalizing
+        derivative code made of ``restore_item(c, k, v)`` (which may also remove a new
+        dict key) is that call again."""
+        if not getattr(stmt, "restores", False):
+            return S.copy(stmt)
+        target = stmt.targets[0]
+        call = self.helper_call("restore_item", [S.copy(target.value), S.copy(target.slice), S.copy(stmt.value)])
+        return S.expr_stmt(call, line=getattr(stmt, "lineno", None))
+
     def index_value(self, index):
         """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
         if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
@@ -183,48 +193,12 @@ def range_targets(body):
     return bound - other
 
 
-# Functions whose result is always a new array or list (never a view of an argument).
-_FRESH_FUNCTIONS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
-                    "full_like", "eye", "identity", "array", "copy", "arange", "linspace",
-                    "concatenate", "stack", "vstack", "hstack", "list", "dict"}
-
-
 def creates_new_value(value):
     """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
+    from .sharing import call_is_fresh
     if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict, gast.Constant)):
         return True
-    if isinstance(value, gast.Call):
-        if getattr(value, "method", None) == "copy":
-            return True
-        target = getattr(value, "target", None)
-        return getattr(target, "__name__", None) in _FRESH_FUNCTIONS
-    return False
-
-
-# Operations whose result may share memory with an operand (views, the object itself).
-_VIEW_FUNCTIONS = {"reshape", "ravel", "transpose", "swapaxes", "expand_dims", "squeeze",
-                   "broadcast_to", "asarray", "asanyarray", "atleast_1d", "atleast_2d",
-                   "atleast_3d", "moveaxis", "flip", "fliplr", "flipud", "diagonal", "real", "imag"}
-
-
-def _may_share(value):
-    """The names whose memory the result of ``value`` may share."""
-    if isinstance(value, gast.Name):
-        return {value.id}
-    if isinstance(value, gast.Subscript):
-        return S.names_in(value.value)
-    if isinstance(value, gast.Attribute):
-        return S.names_in(value.value) if value.attr not in ("shape", "ndim", "size", "dtype") else set()
-    if isinstance(value, gast.Call):
-        if getattr(value, "method", None) is not None:
-            if value.func.attr in ("copy", "astype", "tolist", "item", "pop") or value.func.attr in \
-                    ("sum", "mean", "prod", "max", "min", "dot", "std", "var", "cumsum", "trace"):
-                return set()
-            return S.names_in(value.func.value)     # x.reshape(...), x.T-like methods
-        target = getattr(value, "target", None)
-        if getattr(target, "__name__", None) in _VIEW_FUNCTIONS:
-            return {a.id for a in value.args if isinstance(a, gast.Name)}
-    return set()
+    return isinstance(value, gast.Call) and call_is_fresh(value)
 
 
 def _element_read(stmt):
@@ -234,44 +208,25 @@ def _element_read(stmt):
         and isinstance(stmt.value.slice, (gast.Name, gast.Constant))
 
 
-def check_in_place_writes(source, params, body, live_at_end=(), guard_element=None):
+def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
-    Writes into arguments are refused as well (``y[i] = v``, ``append``); ``+=`` on
-    numbers and on arrays nothing else refers to is fine."""
+    Writes into memory the function did not create (arguments, globals, what a
+    callee may return of them) are refused as well; ``+=`` on numbers and on arrays
+    nothing else refers to is fine. So is a call of a user function only when it
+    changes none of its arguments in place. ``refresh_row(args)`` builds the call
+    ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
     from . import dataflow
-    statements = list(S.statements(body))
-    sharing = {}                    # name -> names that may share memory with it
-    element_reads = {}              # v -> the statement v = y[i]
-    holders = {}                    # name -> literals that hold it: changing it changes them
+    from .sharing import Sharing, calls_changing_arguments
+    sharing = Sharing(params, body)
+    statements = sharing.statements
+    element_reads = {}              # v -> the statements v = y[i]
     for stmt in statements:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            name = stmt.targets[0].id
-            if isinstance(stmt.value, (gast.List, gast.Tuple, gast.Dict)):
-                elements = stmt.value.values if isinstance(stmt.value, gast.Dict) else stmt.value.elts
-                for element in elements:
-                    if isinstance(element, gast.Name):
-                        holders.setdefault(element.id, set()).add(name)
-            if _element_read(stmt):
-                stmt.element_of = stmt.value.value.id
-                element_reads.setdefault(name, []).append(stmt)
-            for other in _may_share(stmt.value) - {name}:
-                sharing.setdefault(name, set()).add(other)
-                sharing.setdefault(other, set()).add(name)
+        if _element_read(stmt):
+            stmt.element_of = stmt.value.value.id
+            element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
     dataflow.liveness(body, set(live_at_end))
-
-    def group(name):
-        """Names whose value changes when ``name``'s object is changed in place: those
-        sharing its memory, and the lists, tuples and dicts holding any of them."""
-        seen, todo = {name}, [name]
-        while todo:
-            current = todo.pop()
-            for other in sharing.get(current, set()) | holders.get(current, set()):
-                if other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-        return seen - {name}
 
     def refuse(name, stmt, action):
         raise source.error(
@@ -280,6 +235,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
             f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
             f"({name} = {name} + ...)", stmt, construct="in-place write")
 
+    _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             name, action = stmt.targets[0].value.id, "assignment into an element of"
@@ -293,33 +249,112 @@ def check_in_place_writes(source, params, body, live_at_end=(), guard_element=No
             name, action, strict = stmt.value.left.id, "augmented assignment (+= and the like) on", False
         else:
             continue
-        shared = group(name)
-        if strict and (name in params or shared & set(params)):
+        shared = sharing.group(name)
+        if strict and sharing.reaches_outside(name):
             refuse(name, stmt, action)
         conflicts = shared & getattr(stmt, "live_out", set())
-        # v = y[i] is a number for a 1-D y (no sharing) and a row view otherwise: such
-        # reads are checked when they run instead of refused here
-        guarded = {v for v in conflicts if guard_element is not None and v in element_reads
-                   and all(read.element_of == name for read in element_reads[v])}
-        if conflicts - guarded:
+        # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
+        # later writes into y, so after each such write v is read again when it is a view
+        refreshed = {v for v in conflicts if refresh_row is not None
+                     and _refreshable(sharing, v, name, element_reads)}
+        # a value read with a string key is a dict's item: writing into the dict replaces
+        # items, it never changes one
+        refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
+        conflicts = conflicts - (items - refreshed)
+        if conflicts - refreshed:
             refuse(name, stmt, action)
-        for v in guarded:
-            for read in element_reads[v]:
-                if not getattr(read, "guarded", False):
-                    read.value = guard_element(read.value.value, read.value.slice)
-                    read.guarded = True
+        for v in sorted(refreshed):
+            _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+
+
+def _read_by_key(reads):
+    return all(isinstance(r.value.slice, gast.Constant) and isinstance(r.value.slice.value, str)
+               for r in reads)
+
+
+def _refreshable(sharing, v, name, element_reads):
+    """``v`` is only ever ``name[i]`` (one index), and every value bound to ``name`` is
+    new, so a view of an older ``name`` never overlaps the current one."""
+    assigned = [s for s in sharing.statements if isinstance(s, gast.Assign)
+                and isinstance(s.targets[0], gast.Name) and s.targets[0].id == v]
+    reads = element_reads.get(v, [])
+    if not reads or len(reads) != len(assigned) or any(r.element_of != name for r in reads):
+        return False
+    bindings = [s for s in sharing.statements if isinstance(s, gast.Assign)
+                and isinstance(s.targets[0], gast.Name) and s.targets[0].id == name]
+    return all(not sharing.shared_by(s.value) and sharing.container_read(s.value)[0] is None
+               for s in bindings)
+
+
+def _refresh_after(body, write, v, name, reads, refresh_row, namer):
+    """Insert ``v = current_row(v, name, index)`` right after ``write``; the index each
+    read of ``v`` used is kept in a name of its own (``v_index``) when it is a name."""
+    index = reads[0].value.slice
+    if not all(isinstance(r.value.slice, gast.Constant) and isinstance(index, gast.Constant)
+               and r.value.slice.value == index.value for r in reads):
+        kept = getattr(reads[0], "kept_index", None)
+        if kept is None:
+            kept = namer.fresh(v + "_index")
+            for read in reads:
+                read.kept_index = kept
+                _insert_after(body, read, S.assign(kept, S.copy(read.value.slice), line=read.lineno))
+        index = S.name(kept)
+    refresh = S.assign(v, refresh_row([S.name(v), S.name(name), S.copy(index)]), line=write.lineno)
+    _insert_after(body, write, refresh)
+
+
+def _insert_after(block, stmt, new):
+    """Put ``new`` right after ``stmt``, wherever in ``block`` (or its nested blocks) it is."""
+    for position, current in enumerate(block):
+        if current is stmt:
+            block.insert(position + 1, new)
+            return True
+        for field in ("body", "orelse"):
+            inner = getattr(current, field, None)
+            if isinstance(inner, list) and _insert_after(inner, stmt, new):
+                return True
+    return False
+
+
+def _refuse_callees_changing_arguments(source, calls):
+    """A call of a user function that changes an argument (or a global) in place: the
+    derivative would not see the change, so it is refused, naming the callee's line."""
+    from .sharing import OUTSIDE
+    for stmt, callee, changed, (callee_source, node, what) in calls:
+        what_changes = "memory it did not create (an argument or a global)" if changed == OUTSIDE \
+            else f"its argument '{changed}'"
+        raise source.error(
+            f"the call of {callee} changes {what_changes} in place ({what} at "
+            f"{callee_source.filename}:{callee_source.file_line(node)}: "
+            f"{(callee_source.line_text(node) or '').strip()}), which astgrad cannot follow. "
+            f"Make {callee} build and return a new value instead (copy the argument first: "
+            f"a = a.copy())", stmt, construct=f"in-place change in {callee}")
 
 
 def _is_augmented(value, name):
     return isinstance(value, gast.BinOp) and isinstance(value.left, gast.Name) and value.left.id == name
 
 
+def _is_runtime(obj):
+    return getattr(runtime, getattr(obj, "__name__", ""), None) is obj
+
+
 def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen."""
     from .rules import registry
+    from .sharing import mutates_arguments
     call = stmt.value
     method = getattr(call, "method", None)
+    target = getattr(call, "target", None)
+    if mutates_arguments(call) and method != "append" and (target is None or not _is_runtime(target)):
+        what = f".{method}()" if method is not None else registry.describe(target)
+        changed = call.func.value if method is not None else (call.args[0] if call.args else None)
+        whose = f"'{changed.id}'" if isinstance(changed, gast.Name) else "its argument"
+        raise source.error(
+            f"calling {what} changes {whose} in place, which astgrad cannot follow; build the "
+            "new value and assign it instead (y[...] = value, on an array the function created)",
+            stmt, construct=what)
     if method is not None:
         owner = call.func.value
         if isinstance(owner, gast.Name) and owner.id in active \

@@ -17,7 +17,8 @@ from ..runtime import (
     matmul_adjoint_left, matmul_adjoint_right, operand_shape, prod_except, spread, stack_like,
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
-    extremum_part, extremum_gather, if_empty,
+    extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
+    written_part,
 )
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -340,6 +341,58 @@ def if_empty_(out, g, args, like):
 @tangent(if_empty)
 def if_empty_(out, g, args, like):
     d[out] = if_empty(d[g], args, like)
+
+@adjoint(runtime.written_part)
+def written_part_(y, g, index):
+    d[g] = written_into(d[y], g, index)
+
+
+@tangent(runtime.written_part)
+def written_part_(y, g, index):
+    d[y] = written_part(d[g], index)
+
+
+@adjoint(runtime.written_into)
+def written_into_(y, h, g, index):
+    d[h] = written_part(d[y], index)
+
+
+@tangent(runtime.written_into)
+def written_into_(y, h, g, index):
+    d[y] = written_into(d[h], g, index)
+
+
+# row = current_row(row, array, index): array[index] again when row is a view of array
+@adjoint(runtime.current_row)
+def current_row_(r, row, array, index):
+    d[row] = unless_view(d[r], row, array)
+    d[array] = unindex(when_view(d[r], row, array), array, index)
+
+
+@tangent(runtime.current_row)
+def current_row_(r, row, array, index):
+    d[r] = unless_view(d[row], row, array)
+    d[r] = when_view(d[array][index], row, array)
+
+
+@adjoint(runtime.when_view)
+def when_view_(y, g, row, array):
+    d[g] = when_view(d[y], row, array)
+
+
+@tangent(runtime.when_view)
+def when_view_(y, g, row, array):
+    d[y] = when_view(d[g], row, array)
+
+
+@adjoint(runtime.unless_view)
+def unless_view_(y, g, row, array):
+    d[g] = unless_view(d[y], row, array)
+
+
+@tangent(runtime.unless_view)
+def unless_view_(y, g, row, array):
+    d[y] = unless_view(d[g], row, array)
 
 
 non_differentiable(

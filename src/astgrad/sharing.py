@@ -1,0 +1,446 @@
+"""Which names may share memory, and what a call may change in place.
+
+The answer is conservative: a value is new (shares nothing) only when the operation
+that made it is known to build a new object (an operator, a literal, ``np.zeros``, a
+ufunc without ``out=``, ``x.copy()``, ...). Anything else (a view, ``np.asarray``,
+``np.array(y, copy=False)``, ``np.einsum``, a library call astgrad knows nothing
+about) may return its arguments' memory. A call of a user function is analysed: its
+result may share the memory of the arguments its own body lets reach the return value,
+and a callee that changes an argument in place is reported, so the caller can refuse it.
+
+``OUTSIDE`` stands for memory the function did not create and cannot see all users of:
+its arguments (through the parameters), globals and closure variables.
+"""
+
+import builtins
+import inspect
+import math
+import weakref
+
+import gast
+import numpy
+
+from . import runtime
+from . import syntax as S
+
+OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
+
+
+def _existing(module, names):
+    return {getattr(module, n) for n in names if hasattr(module, n)}
+
+
+# NumPy functions whose result is always a new array (or a number, or a tuple of new
+# arrays), whatever their arguments. Everything not listed may return a view.
+_FRESH_NUMPY = _existing(numpy, [
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
+    "eye", "identity", "tri", "indices", "arange", "linspace", "logspace", "geomspace",
+    "copy", "concatenate", "stack", "vstack", "hstack", "dstack", "column_stack", "tile",
+    "repeat", "append", "insert", "delete", "where", "dot", "vdot", "inner", "outer",
+    "tensordot", "kron", "cross", "sum", "prod", "mean", "std", "var", "max", "min", "amax",
+    "amin", "ptp", "average", "median", "cumsum", "cumprod", "diff", "trace", "clip", "sort",
+    "argsort", "argmax", "argmin", "argwhere", "nonzero", "flatnonzero", "count_nonzero",
+    "searchsorted", "unique", "take", "take_along_axis", "roll", "pad", "triu", "tril",
+    "round", "around", "interp", "convolve", "correlate", "polyval", "all", "any",
+    "allclose", "isclose", "array_equal", "shape", "ndim", "size", "result_type", "dtype",
+    "float32", "float64", "int32", "int64", "meshgrid", "histogram", "bincount", "select",
+    "piecewise", "nansum", "nanmean", "nanmax", "nanmin", "logsumexp",
+])
+_FRESH_NUMPY |= _existing(numpy.linalg, ["norm", "inv", "solve", "det", "slogdet", "eigh", "eig",
+                                         "svd", "cholesky", "qr", "pinv", "lstsq", "eigvalsh"])
+_FRESH_OTHER = {builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs,
+                builtins.round, builtins.sum, builtins.range, builtins.isinstance, builtins.print,
+                builtins.str, builtins.repr,
+                runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_index,
+                runtime.saved_item}
+# numpy.array and ndarray.astype copy unless told copy=False (or copy=None)
+_COPYING_UNLESS_TOLD = {numpy.array, numpy.ndarray.astype}
+
+# Methods whose result is new whatever the object (arrays; for lists and dicts .copy()
+# is shallow, which the container analysis below follows).
+_FRESH_METHODS = {"copy", "sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "cumprod", "dot",
+                  "trace", "tolist", "item", "flatten", "round", "clip", "argmax", "argmin",
+                  "argsort", "nonzero", "all", "any", "repeat", "take", "conj", "conjugate",
+                  "count", "index", "keys"}
+_NUMBER_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+
+# Library calls that change an argument in place, and where.
+MUTATING_METHODS = {"append", "pop", "extend", "insert", "remove", "clear", "update", "setdefault",
+                    "sort", "reverse", "fill", "resize", "put", "itemset", "popitem", "add",
+                    "discard", "partition", "setflags", "setfield", "__setitem__", "__iadd__"}
+_MUTATING_NUMPY = _existing(numpy, ["copyto", "put", "place", "putmask", "fill_diagonal",
+                                    "put_along_axis"]) | _existing(numpy.random, ["shuffle"])
+
+
+def is_ufunc_at(target):
+    """``numpy.add.at`` and the like: a bound ``at`` method of a ufunc."""
+    return getattr(target, "__name__", None) == "at" and isinstance(getattr(target, "__self__", None),
+                                                                     numpy.ufunc)
+
+
+def mutates_arguments(call):
+    """Whether this library call changes one of its arguments in place (``out=``,
+    ``numpy.copyto``, ``ufunc.at``, ``x.fill(...)``); user functions are analysed apart."""
+    if any(kw.arg == "out" for kw in call.keywords):
+        return True
+    target = getattr(call, "target", None)
+    if target is not None:
+        return is_ufunc_at(target) or _in(target, _MUTATING_NUMPY)
+    return getattr(call, "method", None) in MUTATING_METHODS
+
+
+def _is_runtime_helper(obj):
+    """astgrad's own runtime helpers: each result is new or made from the first argument
+    (the derivative being reshaped), except ``contract``, an einsum of them all."""
+    name = getattr(obj, "__name__", None)
+    return name is not None and getattr(runtime, name, None) is obj
+
+
+def _in(obj, table):
+    try:
+        return obj in table
+    except TypeError:
+        return False
+
+
+def _copy_keyword(call):
+    """The ``copy=`` argument of a call: None when absent."""
+    for kw in call.keywords:
+        if kw.arg == "copy":
+            return kw.value
+    return None
+
+
+def _copies(call):
+    copy = _copy_keyword(call)
+    return copy is None or (isinstance(copy, gast.Constant) and copy.value is True)
+
+
+def call_is_fresh(call):
+    """Whether a library call certainly returns a new object (user functions aside)."""
+    if any(kw.arg == "out" for kw in call.keywords):
+        return False
+    target = getattr(call, "target", None)
+    method = getattr(call, "method", None)
+    if target is not None:
+        if _in(target, _COPYING_UNLESS_TOLD):
+            return _copies(call)
+        if isinstance(target, numpy.ufunc) or _in(target, _FRESH_NUMPY) or _in(target, _FRESH_OTHER):
+            return True
+        module = getattr(target, "__module__", None) or ""
+        return module == "math" or module.startswith("numpy.random")
+    if method == "astype":
+        return _copies(call)
+    return method in _FRESH_METHODS
+
+
+class Sharing:
+    """May-share-memory relations between the names of one core-form body.
+
+    ``alias``: symmetric edges between names whose values may be the same object or
+    overlap in memory (``v = y``, a view, a call that may return its argument).
+    ``element_of``: ``e`` may be an element of container ``c`` (``e = c[k]``, a popped
+    item, a loop item); changing ``e`` in place changes what ``c`` holds, while adding
+    to ``c`` leaves ``e`` alone. ``contents``: the names a list, tuple or dict may hold.
+    Names that are not local (globals, closure variables) count as ``OUTSIDE``. The
+    parameters are memory from outside too, but are kept apart by name, so that a
+    callee can say which of its arguments it changes or returns.
+    """
+
+    def __init__(self, params, body):
+        self.params = list(params)
+        self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
+        self.statements = list(S.statements(body))
+        self.alias = {}
+        self.element_of = {}            # e -> containers it was read out of
+        self.views = {}                 # c -> names read out of c that may be views of it
+        self.contents = {}
+        self._collect_contents()
+        for stmt in self.statements:
+            self._collect_sharing(stmt)
+        self.holders = {}
+        for holder, held in self.contents.items():
+            for element in held:
+                self.holders.setdefault(element, set()).add(holder)
+
+    # -- building the relations ------------------------------------------------------
+
+    def _name(self, node):
+        """A name atom as a node of the graph; non-local names are OUTSIDE."""
+        if not isinstance(node, gast.Name):
+            return None
+        return node.id if node.id in self.locals else OUTSIDE
+
+    def _names(self, nodes):
+        return {n for n in (self._name(node) for node in nodes) if n is not None}
+
+    def _link(self, a, b):
+        if a != b:
+            self.alias.setdefault(a, set()).add(b)
+            self.alias.setdefault(b, set()).add(a)
+
+    def _collect_contents(self):
+        """What each container may hold: literal elements, appended and stored values,
+        and (for shallow copies) what the copied container held. Iterated to a fixed
+        point because a copy may come before the container is filled."""
+        while True:
+            before = {k: set(v) for k, v in self.contents.items()}
+            for stmt in self.statements:
+                for holder, held in self._holds(stmt):
+                    self.contents.setdefault(holder, set()).update(held)
+            if self.contents == before:
+                return
+
+    def _holds(self, stmt):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+            if isinstance(value, (gast.List, gast.Tuple)):
+                yield name, self._names(value.elts)
+            elif isinstance(value, gast.Dict):
+                yield name, self._names(value.values)
+            elif isinstance(value, gast.Call) and getattr(value, "method", None) == "copy":
+                owner = self._name(value.func.value)
+                yield name, set(self.contents.get(owner, set()))
+        elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            holder = self._name(stmt.targets[0].value)
+            yield holder, self._names([stmt.value])
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and getattr(stmt.value, "method", None) in ("append", "insert", "extend", "setdefault"):
+            holder = self._name(stmt.value.func.value)
+            yield holder, self._names(stmt.value.args)
+
+    def _collect_sharing(self, stmt):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+            for other in self.shared_by(value):
+                self._link(name, other)
+            container, view = self.container_read(value)
+            if container is not None:
+                self.element_of.setdefault(name, set()).add(container)
+                if view:
+                    self.views.setdefault(container, set()).add(name)
+        elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
+            item, seq = stmt.target.elts[1].id, self._name(stmt.iter.args[0])
+            if seq is not None:             # for k, item in enumerate(seq): a row or an element
+                self.element_of.setdefault(item, set()).add(seq)
+                self.views.setdefault(seq, set()).add(item)
+
+    def container_read(self, value):
+        """(c, may be a view) when ``value`` reads an element out of ``c``: ``c[k]`` (an
+        element, or a view of an array), ``c.pop()`` (an element of a list)."""
+        if isinstance(value, gast.Subscript):
+            return self._name(value.value), True
+        if isinstance(value, gast.Call) and getattr(value, "method", None) in ("pop", "get"):
+            return self._name(value.func.value), False
+        return None, False
+
+    def shared_by(self, value):
+        """The names whose memory the result of ``value`` may share (beyond being an
+        element read out of a container, which ``element_of`` records)."""
+        if isinstance(value, gast.Name):
+            return self._names([value])
+        if isinstance(value, gast.Subscript):
+            return set()                    # element_of and views say what it shares
+        if isinstance(value, gast.Attribute):
+            if getattr(value, "global_chain", False):
+                return {OUTSIDE}
+            return set() if value.attr in _NUMBER_ATTRIBUTES else self._names([value.value])
+        if isinstance(value, gast.Call):
+            return self._shared_by_call(value)
+        return set()        # operators, comparisons, constants and new literals
+
+    def _shared_by_call(self, call):
+        target = getattr(call, "target", None)
+        method = getattr(call, "method", None)
+        arguments = call.args + [kw.value for kw in call.keywords]
+        if target is not None and is_user_function(target):
+            return self._shared_by_callee(call, target)
+        if call_is_fresh(call) or method in ("pop", "get"):
+            return set()
+        owner = [call.func.value] if method is not None else []
+        if _is_runtime_helper(target) and target is not runtime.contract:
+            arguments = call.args[:1]       # the derivative it reshapes; the rest give shapes
+        names = self._names(owner + arguments)
+        return names | set().union(*(self.contents.get(n, set()) for n in names))
+
+    def _shared_by_callee(self, call, callee):
+        effects = callee_effects(callee)
+        bound = effects.bind(call)
+        if bound is None:
+            names = self._names(call.args + [kw.value for kw in call.keywords])
+            return names | {OUTSIDE} | set().union(*(self.contents.get(n, set()) for n in names))
+        shared = {OUTSIDE} if OUTSIDE in effects.result_shares else set()
+        for param in effects.result_shares - {OUTSIDE}:
+            argument = self._name(bound.get(param))
+            if argument is not None:
+                shared |= {argument} | self.contents.get(argument, set())
+        return shared
+
+    # -- queries ---------------------------------------------------------------------
+
+    def group(self, name, with_contents=False):
+        """Every name whose value an in-place change of ``name``'s object may change:
+        those that may be or overlap it, views read out of it, the containers that may
+        hold it (and what else they may hold, when it was read out of one: it may be
+        any of them). ``with_contents`` adds what ``name`` itself holds (for what a
+        returned value may share)."""
+        seen, todo = {(name, None)}, [(name, None)]
+        while todo:
+            current, read_from = todo.pop()
+            # an alias of a view of c is a view of c too, not one of c's elements
+            steps = [(n, read_from) for n in self.alias.get(current, set())]
+            steps += [(n, None) for n in self.holders.get(current, set())]
+            steps += [(view, current) for view in self.views.get(current, set())]
+            for container in self.element_of.get(current, set()):
+                steps.append((container, None))
+                if container != read_from:      # a view of it is not one of its elements
+                    steps += [(n, None) for n in self.contents.get(container, set())]
+            if with_contents:
+                steps += [(n, None) for n in self.contents.get(current, set())]
+            for step in steps:
+                if step not in seen:
+                    seen.add(step)
+                    todo.append(step)
+        return {n for n, _ in seen} - {name}
+
+    def reaches_outside(self, name):
+        """Whether changing ``name`` in place may change memory the function did not
+        create (an argument, a global)."""
+        reached = {name} | self.group(name)
+        return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
+
+
+def is_user_function(obj):
+    from .ops import is_user_function as user
+    return user(obj)
+
+
+# -- what a user function does to its arguments ----------------------------------------
+
+
+class Effects:
+    """What calling a user function may do: which parameters (or OUTSIDE) its result
+    may share memory with, and which parameters it changes in place (with where)."""
+
+    def __init__(self, fn, params, result_shares, mutated):
+        self.fn = fn
+        self.params = params
+        self.result_shares = result_shares
+        self.mutated = mutated          # parameter (or OUTSIDE) -> (source, node, what)
+
+    def bind(self, call):
+        """parameter -> argument atom for ``call``, or None when it does not bind."""
+        try:
+            signature = inspect.signature(self.fn)
+            bound = signature.bind(*call.args, **{kw.arg: kw.value for kw in call.keywords})
+        except (TypeError, ValueError):
+            return None
+        return dict(bound.arguments)
+
+
+_effects = weakref.WeakKeyDictionary()
+_analysing = []
+
+
+def callee_effects(fn):
+    """The Effects of calling user function ``fn`` (cached per function object)."""
+    from .pipeline import underlying
+    fn = underlying(fn)
+    cached = _effects.get(fn)
+    if cached is not None and cached[0] is fn.__code__:
+        return cached[1]
+    if fn in _analysing:                # recursion (refused elsewhere): assume the worst
+        return Effects(fn, [], {OUTSIDE}, {})
+    _analysing.append(fn)
+    try:
+        effects = _analyse(fn)
+    finally:
+        _analysing.remove(fn)
+    try:
+        _effects[fn] = (fn.__code__, effects)
+    except TypeError:
+        pass
+    return effects
+
+
+def _analyse(fn):
+    from .errors import TransformError
+    from .pipeline import prepare
+    try:
+        source, tree, _, _ = prepare(fn)
+    except TransformError:
+        # the callee's own derivative reports what is wrong with it; here assume the worst
+        params = _parameters_of(fn)
+        return Effects(fn, params, set(params) | {OUTSIDE}, {})
+    params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
+    body, result = tree.body[:-1], tree.body[-1].value
+    sharing = Sharing(params, body)
+    result_shares = set()
+    if isinstance(result, gast.Name):
+        reached = {result.id} | sharing.group(result.id, with_contents=True)
+        result_shares = {n for n in reached if n in params or n == OUTSIDE}
+        if result.id not in sharing.locals:
+            result_shares.add(OUTSIDE)
+    mutated = {}
+    for stmt, name, what in in_place_changes(sharing.statements):
+        for changed in ({name} | sharing.group(name)) & (set(params) | {OUTSIDE}):
+            mutated.setdefault(changed, (source, stmt, what))
+    for stmt, callee_name, changed, _ in calls_changing_arguments(sharing):
+        for name in {changed} | sharing.group(changed):
+            if name in params or name == OUTSIDE:
+                mutated.setdefault(name, (source, stmt, f"the call of {callee_name}"))
+    return Effects(fn, params, result_shares, mutated)
+
+
+def _parameters_of(fn):
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+def in_place_changes(statements):
+    """(statement, name, what) for each statement that changes ``name``'s object in
+    place: an element assignment, ``+=`` and the like (in place on arrays), a mutating
+    method, and a library call writing into an argument (``out=``, ``numpy.copyto``)."""
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+                and isinstance(stmt.targets[0].value, gast.Name):
+            yield stmt, stmt.targets[0].value.id, "an assignment into an element"
+        elif getattr(stmt, "augmented", False) and isinstance(stmt.value, gast.BinOp) \
+                and isinstance(stmt.value.left, gast.Name):
+            yield stmt, stmt.value.left.id, "an augmented assignment (+= and the like)"
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if isinstance(call, gast.Call) and getattr(call, "target", None) is None \
+                and getattr(call, "method", None) in MUTATING_METHODS \
+                and isinstance(call.func.value, gast.Name):
+            yield stmt, call.func.value.id, f"the method call .{call.method}()"
+        elif isinstance(call, gast.Call) and mutates_arguments(call):
+            what = "a call writing into its argument"
+            for kw in call.keywords:
+                if kw.arg == "out" and isinstance(kw.value, gast.Name):
+                    yield stmt, kw.value.id, what
+            if call.args and isinstance(call.args[0], gast.Name) and getattr(call, "target", None) is not None:
+                yield stmt, call.args[0].id, what
+
+
+def calls_changing_arguments(sharing):
+    """(statement, callee name, argument name, where) for each call of a user function
+    that changes the argument's object in place, as the callee's own body shows; where
+    is (callee source, node, what) of the change. OUTSIDE for a change of a global."""
+    for stmt in sharing.statements:
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        target = getattr(call, "target", None) if isinstance(call, gast.Call) else None
+        if target is None or not is_user_function(target):
+            continue
+        effects = callee_effects(target)
+        bound = effects.bind(call)
+        label = getattr(target, "__name__", "a function")
+        if bound is None:
+            continue
+        for param, where in effects.mutated.items():
+            argument = bound.get(param)
+            if isinstance(argument, gast.Name):
+                yield stmt, label, argument.id, where
+            elif param == OUTSIDE:
+                yield stmt, label, OUTSIDE, where

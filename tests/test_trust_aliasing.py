@@ -1,0 +1,583 @@
+"""Aliasing and in-place writes behave as in NumPy, or are refused when the code is
+generated. Every accepted program is checked against central finite differences in
+reverse and forward mode (and second order where it is defined), its primal value
+against f(x), and the caller's arrays are left as f leaves them; every refused one
+must fail at generation time with a message naming the offending line."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+
+X = np.array([0.3, -0.5, 1.2])
+M = np.array([[0.3, -0.5, 1.2], [0.7, 0.2, -0.4], [1.1, -0.9, 0.6]])
+
+
+def line_of(f, text):
+    """The file line of the first line of f's source that contains ``text``."""
+    lines, first = inspect.getsourcelines(f)
+    for offset, line in enumerate(lines):
+        if text in line:
+            return first + offset
+    raise AssertionError(f"{text!r} not in {f.__name__}")
+
+
+def check_refused(f, text, match=None):
+    """grad and jvp both refuse f when generating code, naming the line with ``text``."""
+    where = f":{line_of(f, text)}:"
+    for make in (lambda: astgrad.grad(f), lambda: astgrad.jvp(f, (X.copy(),), (np.ones(3),))):
+        with pytest.raises(astgrad.TransformError) as info:
+            make()
+        message = str(info.value)
+        assert where in message, message
+        if match is not None:
+            assert match in message, message
+
+
+def check_derivatives(f, x, second_order=True):
+    """Reverse and forward mode against finite differences, the primal value against
+    f(x), the caller's array untouched (as f leaves it), and second order."""
+    x = np.asarray(x, dtype=np.float64)
+    expected = numerical_grad(lambda v: f(v.copy()), (x,))
+    given = x.copy()
+    value, gradient = astgrad.value_and_grad(f)(given)
+    assert_close(gradient, expected, 1e-5, 1e-6)
+    assert_close(value, f(x.copy()), 1e-12, 1e-12)
+    np.testing.assert_array_equal(given, x)
+    tangent = np.linspace(-1.0, 1.0, x.size).reshape(x.shape)
+    primal, derivative = astgrad.jvp(f, (x.copy(),), (tangent,))
+    assert_close(derivative, numerical_jvp(lambda v: f(v.copy()), (x,), (tangent,)), 1e-5, 1e-6)
+    assert_close(primal, f(x.copy()), 1e-12, 1e-12)
+    if second_order:
+        g = astgrad.grad(f)
+        columns = [numerical_grad(lambda v: g(v.copy()).ravel()[i], (x,)).ravel() for i in range(x.size)]
+        expected_hessian = np.stack(columns)
+        hessian = astgrad.hessian(f)(x.copy()).reshape(x.size, x.size)
+        assert_close(hessian, expected_hessian, 1e-5, 1e-6)
+        jacobian = astgrad.jacobian(g, mode="reverse")(x.copy()).reshape(x.size, x.size)
+        assert_close(jacobian, expected_hessian, 1e-5, 1e-6)
+
+
+# -- 1. sharing that the analysis used to miss --------------------------------------------
+
+
+def tail(a):
+    return a[1:]
+
+
+def same(a):
+    return a
+
+
+def first_of(items):
+    return items[0]
+
+
+def scaled_in_place(a):
+    a *= 2.0
+    return a
+
+
+def set_first(a, v):
+    a[0] = v
+    return 1.0
+
+
+def set_through_list(items, v):
+    row = items[0]
+    row[0] = v
+    return 0.0
+
+
+def set_through_dict(d, v):
+    d["w"][0] = v
+    return 0.0
+
+
+def fresh_scaled(a):
+    b = a * 2.0
+    return b
+
+
+def array_copy_false(x):
+    y = x * 1.0
+    z = np.array(y, copy=False)
+    z[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def asarray_view(x):
+    y = x * 1.0
+    z = np.asarray(y)
+    z[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def astype_copy_false(x):
+    y = x * 1.0
+    z = y.astype(float, copy=False)
+    z[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def reshape_view_float32(x):
+    y = x.astype(np.float32)
+    z = y.reshape(3, 1)
+    z[0, 0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def helper_returning_a_view(x):
+    y = x * 1.0
+    z = tail(y)
+    z[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def helper_returning_its_argument_in_a_loop(x):
+    y = x * 1.0
+    for i in range(2):
+        z = same(y)
+        z[i] = x[i] * 3.0
+    return np.sum(y * x)
+
+
+def element_written_through_a_list(x):
+    y = x * 1.0
+    ys = [y]
+    ys[0][0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def element_written_through_an_appended_list(x):
+    y = x * 1.0
+    ys = []
+    ys.append(y)
+    row = ys[0]
+    row[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def element_written_through_a_dict(x):
+    y = x * 1.0
+    d = {"w": y}
+    w = d["w"]
+    w[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def element_of_a_list_from_a_helper(x):
+    y = x * 1.0
+    z = first_of([y])
+    z[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def writable_einsum_view(x):
+    y = np.outer(x, x)
+    diagonal = np.einsum("ii->i", y)
+    diagonal[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def transpose_view_written(x):
+    y = np.outer(x, x)
+    z = y.T
+    z[0] = x * 2.0
+    return np.sum(y * x)
+
+
+def basic_slice_written_in_a_loop(x):
+    y = x * 1.0
+    for i in range(2):
+        z = y[i:]
+        z[0] = x[i] * 2.0
+    return np.sum(y * x)
+
+
+def view_written_in_a_branch(x):
+    y = x * 1.0
+    if x[0] > 0:
+        z = y.ravel()
+    else:
+        z = y * 1.0
+    z[0] = x[1] * 3.0
+    return np.sum(y * x)
+
+
+def callee_scales_its_argument(x):
+    y = x * 1.0
+    z = scaled_in_place(y)
+    return np.sum(y * x) + np.sum(z)
+
+
+def callee_writes_its_argument(x):
+    y = x * 1.0
+    t = set_first(y, x[1] * 3.0)
+    return np.sum(y * x) * t
+
+
+def callee_writes_an_inactive_argument(x):
+    y = np.ones(3)
+    s = np.sum(y * x)
+    set_first(y, 7.0)
+    return s * np.sum(y)
+
+
+def callee_writes_through_a_list(x):
+    y = x * 1.0
+    t = set_through_list([y], x[1])
+    return np.sum(y * x) + t
+
+
+def callee_writes_through_a_dict(x):
+    y = x * 1.0
+    t = set_through_dict({"w": y}, x[1])
+    return np.sum(y * x) + t
+
+
+SHARING_REFUSED = [
+    (array_copy_false, "z[0] ="), (asarray_view, "z[0] ="), (astype_copy_false, "z[0] ="),
+    (reshape_view_float32, "z[0, 0] ="), (helper_returning_a_view, "z[0] ="),
+    (helper_returning_its_argument_in_a_loop, "z[i] ="), (element_written_through_a_list, "ys[0][0] ="),
+    (element_written_through_an_appended_list, "row[0] ="), (element_written_through_a_dict, "w[0] ="),
+    (element_of_a_list_from_a_helper, "z[0] ="), (writable_einsum_view, "diagonal[0] ="),
+    (view_written_in_a_branch, "z[0] ="), (transpose_view_written, "z[0] ="),
+    (basic_slice_written_in_a_loop, "z[0] ="),
+]
+
+
+@pytest.mark.parametrize("f, text", SHARING_REFUSED, ids=[f.__name__ for f, _ in SHARING_REFUSED])
+def test_a_write_through_a_name_that_may_share_memory_is_refused(f, text):
+    check_refused(f, text, "may share its memory")
+
+
+CALLEES_REFUSED = [
+    (callee_scales_its_argument, "scaled_in_place(y)", "a *= 2.0"),
+    (callee_writes_its_argument, "set_first(y,", "a[0] = v"),
+    (callee_writes_an_inactive_argument, "set_first(y, 7.0)", "a[0] = v"),
+    (callee_writes_through_a_list, "set_through_list(", "row[0] = v"),
+    (callee_writes_through_a_dict, "set_through_dict(", 'd["w"][0] = v'),
+]
+
+
+@pytest.mark.parametrize("f, text, inside", CALLEES_REFUSED, ids=[f.__name__ for f, _, _ in CALLEES_REFUSED])
+def test_a_callee_changing_its_argument_in_place_is_refused_naming_both_lines(f, text, inside):
+    check_refused(f, text, "in place")
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(f)
+    assert inside in str(info.value)
+
+
+def writes_into_what_a_fresh_helper_returns(x):
+    y = fresh_scaled(x)
+    y[0] = x[1] * y[2]
+    return np.sum(y * x)
+
+
+def writes_into_a_copy_of_a_list_element(x):
+    y = x * 1.0
+    ys = [y]
+    z = ys[0].copy()
+    z[0] = x[1] * 3.0
+    return np.sum(y * z)
+
+
+def writes_into_a_fresh_constructor_result(x):
+    y = np.array(x)
+    z = y.astype(np.float64)
+    z[1] = y[0] * y[2]
+    return np.sum(y * z)
+
+
+@pytest.mark.parametrize("f", [writes_into_what_a_fresh_helper_returns, writes_into_a_copy_of_a_list_element,
+                               writes_into_a_fresh_constructor_result])
+def test_writes_into_values_known_to_be_new_are_differentiated(f):
+    check_derivatives(f, X)
+
+
+# -- 2. repeated indices in fancy writes --------------------------------------------------
+
+
+def add_at_repeated_index(x):
+    y = np.zeros(3)
+    y[[0, 0, 1]] += x * x
+    return np.sum(y * y)
+
+
+def assign_at_repeated_index(x):
+    y = np.ones(3)
+    y[[0, 0]] = x[:2] * x[2]
+    return np.sum(y * y * y)
+
+
+def assign_rows_at_repeated_index_2d(x):
+    y = np.ones((3, 2))
+    index = np.array([2, 0, 2])
+    y[index] = x[:, None] * x[:, None]
+    return np.sum(y * y * y)
+
+
+def assign_repeated_columns_2d(x):
+    y = np.ones((2, 3))
+    y[:, [1, 1, 0]] = x * x
+    return np.sum(y * y * y)
+
+
+def assign_repeated_index_in_a_loop(x):
+    y = np.zeros(4)
+    for i in range(2):
+        y[[i, i + 1, i]] = x * (i + 1.0)
+    return np.sum(y * y * y)
+
+
+def assign_repeated_index_in_a_branch(x):
+    y = np.ones(3)
+    if x[2] > 0:
+        y[[1, 1]] = x[:2] * x[2]
+    else:
+        y[[2]] = x[:1]
+    return np.sum(y * y * y)
+
+
+def assign_scalar_at_repeated_index(x):
+    y = np.ones(3)
+    y[[2, 2]] = x[0] * x[1]
+    return np.sum(y * y * x)
+
+
+def add_at_repeated_index_float32(x):
+    y = np.zeros(3, dtype=np.float32)
+    y[[0, 0, 2]] += x.astype(np.float32)
+    return np.sum(y * y)
+
+
+REPEATED = [add_at_repeated_index, assign_at_repeated_index, assign_rows_at_repeated_index_2d,
+            assign_repeated_columns_2d, assign_repeated_index_in_a_loop,
+            assign_repeated_index_in_a_branch, assign_scalar_at_repeated_index]
+
+
+@pytest.mark.parametrize("f", REPEATED)
+def test_repeated_fancy_indices_keep_numpys_last_write(f):
+    check_derivatives(f, X)
+
+
+def test_repeated_index_written_in_float32():
+    f = add_at_repeated_index_float32
+    gradient = astgrad.grad(f)(X)
+    # y[0] = x0 + x1 would be NumPy's unbuffered sum; y[[0, 0, 2]] += v keeps the last: x1
+    assert_close(gradient, 2 * np.array([0.0, X[1], X[2]]), 1e-6, 1e-6)
+    assert_close(astgrad.jvp(f, (X,), (np.ones(3),))[1], 2 * (X[1] + X[2]), 1e-6, 1e-6)
+
+
+# -- 3. calls that write into an argument ----------------------------------------------------
+
+
+def multiply_out(x):
+    y = np.zeros(3)
+    np.multiply(x, x, out=y)
+    return np.sum(y * x)
+
+
+def multiply_out_positional(x):
+    y = np.zeros(3)
+    np.multiply(x, x, y)
+    return np.sum(y * x)
+
+
+def out_returned_and_aliased(x):
+    y = np.ones(3)
+    z = np.add(y, x, out=y)
+    return np.sum(z * y * x)
+
+
+def out_into_its_own_input_in_a_loop(x):
+    y = x * 1.0
+    for _ in range(3):
+        np.sin(y, out=y)
+    return np.sum(y)
+
+
+def method_out(x):
+    y = np.zeros(2)
+    m = np.outer(x, x[:2])
+    m.sum(axis=0, out=y)
+    return np.sum(y * y)
+
+
+def out_float32(x):
+    y = np.zeros(3, dtype=np.float32)
+    np.exp(x, out=y)
+    return np.sum(y * 2.0)
+
+
+def scaled_by(a, out=1.0):
+    return a * out
+
+
+def helper_with_its_own_out_parameter(x):
+    y = np.sum(x * x)
+    return scaled_by(x[0], out=y) * 2.0
+
+
+def add_at(x):
+    y = np.zeros(3)
+    np.add.at(y, [0, 0, 1], x)
+    return np.sum(y * y)
+
+
+def subtract_at_2d_in_a_branch(x):
+    y = np.ones((2, 3))
+    if x[0] > 0:
+        np.subtract.at(y, ([0, 0, 1], [2, 2, 2]), x * x)
+    return np.sum(y * y * y)
+
+
+def add_at_scalar_value(x):
+    y = x * 1.0
+    np.add.at(y, [1, 1, 1], x[0])
+    return np.sum(y * y)
+
+
+@pytest.mark.parametrize("f", [multiply_out, multiply_out_positional, out_returned_and_aliased,
+                               out_into_its_own_input_in_a_loop, method_out, add_at,
+                               subtract_at_2d_in_a_branch, add_at_scalar_value,
+                               helper_with_its_own_out_parameter])
+def test_writes_through_out_and_ufunc_at_are_differentiated(f):
+    check_derivatives(f, X)
+
+
+def test_out_into_a_float32_array_keeps_its_dtype():
+    value, gradient = astgrad.value_and_grad(out_float32)(X)
+    assert value == out_float32(X)
+    assert_close(gradient, 2.0 * np.exp(X), 1e-6, 1e-6)
+
+
+def out_into_an_argument(x):
+    np.multiply(x, 2.0, out=x)
+    return np.sum(x)
+
+
+def multiply_at(x):
+    y = np.ones(3)
+    np.multiply.at(y, [0, 0], x[:2])
+    return np.sum(y)
+
+
+def copyto_constant(x):
+    y = np.ones(3)
+    s = np.sum(y * x)
+    np.copyto(y, x)
+    return s * np.sum(y)
+
+
+def fill_constant(x):
+    y = np.zeros(3)
+    y.fill(x[0])
+    return np.sum(y * x)
+
+
+def out_with_where(x):
+    y = np.zeros(3)
+    np.multiply(x, x, out=y, where=x > 0)
+    return np.sum(y)
+
+
+@pytest.mark.parametrize("f, text", [(out_into_an_argument, "out=x"), (multiply_at, "np.multiply.at"),
+                                     (copyto_constant, "np.copyto"), (fill_constant, "y.fill"),
+                                     (out_with_where, "where=")])
+def test_other_writes_through_calls_are_refused(f, text):
+    check_refused(f, text)
+
+
+# -- 4. a row read before its array is written ---------------------------------------------
+
+
+def row_used_after_another_row_is_written(m):
+    y = m * 1.0
+    row = y[0]
+    y[1] = 5.0 * m[0]
+    return np.sum(row * y[1])
+
+
+def row_used_after_it_is_written(m):
+    y = m * 1.0
+    row = y[0]
+    y[0] = 5.0 * m[1] * m[0]
+    return np.sum(row * m[0])
+
+
+def row_read_with_an_index_that_changes(m):
+    y = m * 1.0
+    i = 1
+    row = y[i]
+    i = 0
+    y[1] = y[i] * row
+    return np.sum(row * y)
+
+
+def rows_in_a_loop(m):
+    y = m * 1.0
+    total = 0.0
+    for i in range(2):
+        row = y[i]
+        y[i + 1] = row * m[i]
+        y[i] = row * 2.0
+        total = total + np.sum(row * row)
+    return total + np.sum(y)
+
+
+def row_kept_while_a_loop_writes_it(m):
+    y = m * 1.0
+    row = y[0]
+    for i in range(2):
+        y[i] = row * 2.0
+    return np.sum(row * y)
+
+
+def row_written_in_a_branch(m):
+    y = m * 1.0
+    row = y[1]
+    if np.sum(m) > 0:
+        y[1] = row * row
+    return np.sum(row * m[1])
+
+
+ROWS = [row_used_after_another_row_is_written, row_used_after_it_is_written,
+        row_read_with_an_index_that_changes]
+
+
+@pytest.mark.parametrize("f", ROWS)
+@pytest.mark.parametrize("x", [M, X], ids=["2-D", "1-D"])
+def test_a_row_read_before_a_write_follows_numpy_views(f, x):
+    check_derivatives(f, x)
+
+
+@pytest.mark.parametrize("x", [M, X], ids=["2-D", "1-D"])
+@pytest.mark.parametrize("f", [rows_in_a_loop, row_kept_while_a_loop_writes_it])
+def test_rows_read_before_writes_in_a_loop(f, x):
+    check_derivatives(f, x, second_order=False)
+
+
+@pytest.mark.parametrize("x", [M, X], ids=["2-D", "1-D"])
+def test_a_row_read_before_a_write_in_a_branch(x):
+    check_derivatives(row_written_in_a_branch, x, second_order=False)
+
+
+@pytest.mark.parametrize("f", [rows_in_a_loop, row_written_in_a_branch, row_kept_while_a_loop_writes_it])
+def test_second_order_of_rows_kept_by_the_first_derivative_is_refused_before_computing(f):
+    # the first derivative saves the rows (on a stack, in a variable) where the analysis
+    # cannot tell that they are rows of y any more: refused when the second derivative
+    # is generated, before anything is computed
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.hessian(f)(M)
+
+
+def test_a_row_sees_the_write_that_touches_it():
+    m = M.copy()
+    value, gradient = astgrad.value_and_grad(row_used_after_it_is_written)(m)
+    # row is a view of y[0], so it holds 5 * m[1] * m[0] after the write
+    assert_close(value, np.sum(5.0 * M[1] * M[0] * M[0]), 1e-12, 1e-12)
