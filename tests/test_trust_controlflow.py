@@ -1,0 +1,408 @@
+"""Loops that rebind their own target or iterable, ``match``, containers of arrays as
+loop items and as parameters, list ``+``/``*``: each checked against central finite
+differences in reverse mode, forward mode and second order."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close
+
+RNG = np.random.default_rng(20261201)
+
+
+# -- a finite-difference oracle over nested lists, tuples and dicts -------------------
+
+def flatten(x):
+    if isinstance(x, (list, tuple)):
+        return np.concatenate([flatten(item) for item in x]) if x else np.zeros(0)
+    if isinstance(x, dict):
+        return np.concatenate([flatten(item) for item in x.values()]) if x else np.zeros(0)
+    return np.ravel(np.asarray(x, dtype=np.float64))
+
+
+def unflatten(like, vector):
+    """``vector`` in the structure of ``like`` (Python floats stay floats)."""
+    def build(item, offset):
+        if isinstance(item, (list, tuple)):
+            parts = []
+            for sub in item:
+                part, offset = build(sub, offset)
+                parts.append(part)
+            return type(item)(parts), offset
+        if isinstance(item, dict):
+            out = {}
+            for key, sub in item.items():
+                out[key], offset = build(sub, offset)
+            return out, offset
+        size = int(np.size(item))
+        if isinstance(item, int):
+            return item, offset + size          # integers are never perturbed
+        chunk = vector[offset:offset + size]
+        if isinstance(item, np.ndarray):
+            return chunk.reshape(item.shape).copy(), offset + size
+        return float(chunk[0]), offset + size
+    value, _ = build(like, 0)
+    return value
+
+
+def scalar_of(out):
+    return float(np.sum(flatten(out)))
+
+
+def fd_grad(f, args, wrt, eps=1e-6):
+    base = flatten(args[wrt])
+    grad = np.zeros_like(base)
+    for k in range(base.size):
+        h = eps * max(1.0, abs(base[k]))
+        values = []
+        for sign in (1.0, -1.0):
+            moved = base.copy()
+            moved[k] += sign * h
+            call = list(args)
+            call[wrt] = unflatten(args[wrt], moved)
+            values.append(scalar_of(f(*call)))
+        grad[k] = (values[0] - values[1]) / (2 * h)
+    return unflatten(args[wrt], grad)
+
+
+def fd_directional(f, args, tangents, eps=1e-6):
+    h = eps * max(1.0, max(float(np.max(np.abs(flatten(a)))) for a in args if flatten(a).size))
+    values = []
+    for sign in (1.0, -1.0):
+        call = [unflatten(a, flatten(a) + sign * h * flatten(t)) for a, t in zip(args, tangents)]
+        values.append(f(*call))
+    return (flatten(values[0]) - flatten(values[1])) / (2 * h)
+
+
+def random_like(x):
+    if isinstance(x, int):
+        return 0.0
+    return unflatten(x, RNG.normal(size=flatten(x).size))
+
+
+def same_structure(actual, expected, path="gradient"):
+    """A list gives a list of the same length, a tuple a list or tuple, a dict a dict
+    with the same keys, recursively; arrays keep their shape."""
+    if isinstance(expected, (list, tuple)):
+        assert isinstance(actual, (list, tuple)), f"{path}: {type(actual).__name__}, expected a sequence"
+        assert len(actual) == len(expected), f"{path}: length {len(actual)} != {len(expected)}"
+        for k, (a, e) in enumerate(zip(actual, expected)):
+            same_structure(a, e, f"{path}[{k}]")
+    elif isinstance(expected, dict):
+        assert isinstance(actual, dict) and set(actual) == set(expected), f"{path}: keys differ"
+        for key in expected:
+            same_structure(actual[key], expected[key], f"{path}[{key!r}]")
+    else:
+        assert np.shape(actual) == np.shape(expected), f"{path}: shape {np.shape(actual)} != {np.shape(expected)}"
+
+
+def check_reverse(f, args, wrt=0):
+    gradient = astgrad.grad(f, wrt)(*args)
+    expected = fd_grad(f, args, wrt)
+    same_structure(gradient, expected)
+    assert_close(flatten(gradient), flatten(expected), rtol=1e-5, atol=1e-6)
+    return gradient
+
+
+def check_forward(f, args):
+    tangents = tuple(random_like(a) for a in args)
+    _, tangent = astgrad.jvp(f, args, tangents)
+    assert_close(flatten(tangent), fd_directional(f, args, tangents), rtol=1e-5, atol=1e-6)
+
+
+def check_second_order(f, args, wrt):
+    """The Hessian w.r.t. a float or array argument equals finite differences of the
+    (already checked) gradient; for a float, grad of grad is checked too."""
+    x = args[wrt]
+    hessian = np.asarray(astgrad.hessian(f, wrt)(*args))
+    gradient = astgrad.grad(f, wrt)
+    base = flatten(x)
+    columns = []
+    for k in range(base.size):
+        h = 1e-6 * max(1.0, abs(base[k]))
+        values = []
+        for sign in (1.0, -1.0):
+            moved = base.copy()
+            moved[k] += sign * h
+            call = list(args)
+            call[wrt] = unflatten(x, moved)
+            values.append(flatten(gradient(*call)))
+        columns.append((values[0] - values[1]) / (2 * h))
+    expected = np.stack(columns, axis=-1)
+    assert_close(hessian.reshape(expected.shape), expected, rtol=1e-4, atol=1e-5)
+    if isinstance(x, float):
+        second = astgrad.grad(astgrad.grad(f, wrt), wrt)(*args)
+        assert_close(float(second), float(expected[0, 0]), rtol=1e-4, atol=1e-5)
+
+
+def check_all(f, args, wrt=0, second=None):
+    """Reverse and forward against finite differences; second order w.r.t. ``second``
+    (an argument index holding a float or an array)."""
+    check_reverse(f, args, wrt)
+    check_forward(f, args)
+    if second is not None:
+        check_second_order(f, args, second)
+
+
+# -- 1. the loop body rebinds the loop target ---------------------------------------------
+
+def range_target_rebound(x):
+    s = 0.0
+    for i in range(1, 4):
+        i = i * 2
+        s = s + x ** i
+    return s
+
+
+def range_target_augmented(x):
+    s = 0.0
+    for i in range(3):
+        i += 1
+        s = s + np.sin(x * i)
+    return s
+
+
+def reversed_range_target_rebound(x):
+    s = 0.0
+    for i in reversed(range(4)):
+        s = s + x ** i
+        i = i - 1
+        s = s * x + i
+    return s
+
+
+def row_target_rebound(X):
+    s = 0.0
+    for row in X:
+        row = row * 2.0
+        s = s + np.sum(np.sin(row))
+    return s
+
+
+def row_target_rebound_from_itself(X, w):
+    s = 0.0
+    for row in X:
+        row = np.tanh(row * w)
+        row = row * row
+        s = s + np.sum(row)
+    return s
+
+
+def tuple_target_rebound(X, w):
+    s = 0.0
+    for a, b in X:
+        a = a * w
+        b = np.cos(b + a)
+        s = s + a * b
+    return s
+
+
+def list_item_rebound_with_branch(x):
+    s = 0.0
+    for v in [x, x * 2.0, x * x]:
+        if v > 1.0:
+            v = v * 3.0
+        s = s + v * v
+    return s
+
+
+def enumerate_both_rebound(x):
+    s = 0.0
+    for k, v in enumerate([x, 2.0 * x, np.sin(x)]):
+        k = k + 1
+        v = v * k
+        s = s + v * x
+    return s
+
+
+def zip_targets_rebound(xs, ys):
+    s = 0.0
+    for a, b in zip(xs, ys):
+        a = a * b
+        b = a + b
+        s = s + a * b
+    return s
+
+
+def nested_rebound(x):
+    s = 0.0
+    for i in range(3):
+        for j in range(i + 1):
+            j = j + i
+            s = s + x ** j
+        i = i * 2
+        s = s * x + i
+    return s
+
+
+def inner_loop_reuses_outer_target(x):
+    s = 0.0
+    for i in range(3):
+        for i in range(2):
+            s = s + x * i
+        s = s + np.sin(x + i)
+    return s
+
+
+def rebound_then_break(x):
+    s = 0.0
+    for i in range(6):
+        i = i * 2
+        if i > 6:
+            break
+        s = s + x ** i
+    return s
+
+
+def rebound_then_continue(X):
+    s = 0.0
+    for row in X:
+        row = row * 1.5
+        if np.sum(row) < 0.0:
+            continue
+        s = s + np.sum(row * row)
+    return s
+
+
+def while_counter_rebound(x):
+    s = 0.0
+    i = 1
+    while i < 20:
+        s = s + x ** i
+        i = i * 3
+        i = i - 1
+    return s
+
+
+def while_float_counter_rebound(x):
+    t = 0.5
+    s = 0.0
+    while t < 3.0:
+        t = t * 2.0
+        s = s + np.sin(x * t)
+        t = t - 0.25
+    return s
+
+
+def target_read_after_loop(x):
+    s = 0.0
+    for v in [x, x * 2.0]:
+        v = v * v
+        s = s + v
+    return s * v
+
+
+def target_used_as_range_bound(n, x):
+    s = 0.0
+    for n in range(n):
+        s = s + x ** n
+    return s
+
+
+REBINDING_TARGET = [
+    (range_target_rebound, (0.7,), 0, 0),
+    (range_target_augmented, (0.7,), 0, 0),
+    (reversed_range_target_rebound, (0.7,), 0, 0),
+    (row_target_rebound, (RNG.normal(size=(3, 2)),), 0, 0),
+    (row_target_rebound_from_itself, (RNG.normal(size=(3, 2)), 0.8), 0, 1),
+    (tuple_target_rebound, (RNG.normal(size=(3, 2)), 0.8), 0, 1),
+    (list_item_rebound_with_branch, (0.7,), 0, 0),
+    (enumerate_both_rebound, (0.7,), 0, 0),
+    (zip_targets_rebound, (RNG.normal(size=3), RNG.normal(size=4)), 0, 1),
+    (nested_rebound, (0.7,), 0, 0),
+    (inner_loop_reuses_outer_target, (0.7,), 0, 0),
+    (rebound_then_break, (0.7,), 0, 0),
+    (rebound_then_continue, (RNG.normal(size=(5, 2)),), 0, 0),
+    (while_counter_rebound, (0.9,), 0, 0),
+    (while_float_counter_rebound, (0.7,), 0, 0),
+    (target_read_after_loop, (0.7,), 0, 0),
+    (target_used_as_range_bound, (4, 0.7), 1, 1),
+]
+
+
+@pytest.mark.parametrize("f, args, wrt, second", REBINDING_TARGET, ids=lambda v: getattr(v, "__name__", ""))
+def test_loop_target_rebound_in_body(f, args, wrt, second):
+    check_all(f, args, wrt, second)
+
+
+# -- 2. the loop target shadows, or the body rebinds, the iterable ----------------------
+
+def target_is_iterable(x):
+    for x in x:
+        pass
+    return x
+
+
+def target_is_iterable_with_work(x):
+    s = 0.0
+    for x in x:
+        s = s + np.sin(x) * x
+    return s + x
+
+
+def iterable_rebound_in_body(xs):
+    s = 0.0
+    for x in xs:
+        xs = xs * 2.0
+        s = s + x * np.sum(xs)
+    return s
+
+
+def iterable_rebound_to_other_length(xs):
+    s = 0.0
+    for x in xs:
+        xs = xs[1:]
+        s = s + x * np.sum(xs)
+    return s
+
+
+def enumerate_iterable_rebound(xs):
+    s = 0.0
+    for k, x in enumerate(xs):
+        s = s + k * x * np.sum(xs)
+        xs = xs + x
+    return s
+
+
+def zip_iterable_rebound(xs, ys):
+    s = 0.0
+    for a, b in zip(xs, ys):
+        s = s + a * b
+        xs = ys * 2.0
+        ys = xs + a
+    return s
+
+
+def list_iterable_rebound(x):
+    xs = [x, x * 2.0, x * 3.0]
+    s = 0.0
+    for v in xs:
+        xs = [v * v, v]
+        s = s + v * xs[0]
+    return s
+
+
+def nested_target_shadows_outer_iterable(X):
+    s = 0.0
+    for row in X:
+        for row in row:
+            s = s + row * row
+    return s + row
+
+
+SHADOWED_ITERABLE = [
+    (target_is_iterable, (RNG.normal(size=3),), 0, 0),
+    (target_is_iterable_with_work, (RNG.normal(size=3),), 0, 0),
+    (iterable_rebound_in_body, (RNG.normal(size=3),), 0, 0),
+    (iterable_rebound_to_other_length, (RNG.normal(size=4),), 0, 0),
+    (enumerate_iterable_rebound, (RNG.normal(size=3),), 0, 0),
+    (zip_iterable_rebound, (RNG.normal(size=3), RNG.normal(size=3)), 0, 1),
+    (list_iterable_rebound, (0.7,), 0, 0),
+    (nested_target_shadows_outer_iterable, (RNG.normal(size=(2, 3)),), 0, 0),
+]
+
+
+@pytest.mark.parametrize("f, args, wrt, second", SHADOWED_ITERABLE, ids=lambda v: getattr(v, "__name__", ""))
+def test_loop_iterates_the_original_iterable(f, args, wrt, second):
+    check_all(f, args, wrt, second)
