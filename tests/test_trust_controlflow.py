@@ -13,12 +13,18 @@ RNG = np.random.default_rng(20261201)
 
 # -- a finite-difference oracle over nested lists, tuples and dicts -------------------
 
+def is_leaf(x):
+    """A float or a float array: what gets perturbed (ints, strings, None and objects
+    are held fixed)."""
+    return isinstance(x, (float, np.floating)) or (isinstance(x, np.ndarray) and x.dtype.kind == "f")
+
+
 def flatten(x):
     if isinstance(x, (list, tuple)):
         return np.concatenate([flatten(item) for item in x]) if x else np.zeros(0)
     if isinstance(x, dict):
         return np.concatenate([flatten(item) for item in x.values()]) if x else np.zeros(0)
-    return np.ravel(np.asarray(x, dtype=np.float64))
+    return np.ravel(np.asarray(x, dtype=np.float64)) if is_leaf(x) else np.zeros(0)
 
 
 def unflatten(like, vector):
@@ -35,9 +41,9 @@ def unflatten(like, vector):
             for key, sub in item.items():
                 out[key], offset = build(sub, offset)
             return out, offset
+        if not is_leaf(item):
+            return item, offset
         size = int(np.size(item))
-        if isinstance(item, int):
-            return item, offset + size          # integers are never perturbed
         chunk = vector[offset:offset + size]
         if isinstance(item, np.ndarray):
             return chunk.reshape(item.shape).copy(), offset + size
@@ -76,8 +82,8 @@ def fd_directional(f, args, tangents, eps=1e-6):
 
 
 def random_like(x):
-    if isinstance(x, int):
-        return 0.0
+    if not isinstance(x, (list, tuple, dict)) and not is_leaf(x):
+        return 0.0 if isinstance(x, int) else None
     return unflatten(x, RNG.normal(size=flatten(x).size))
 
 
@@ -406,3 +412,179 @@ SHADOWED_ITERABLE = [
 @pytest.mark.parametrize("f, args, wrt, second", SHADOWED_ITERABLE, ids=lambda v: getattr(v, "__name__", ""))
 def test_loop_iterates_the_original_iterable(f, args, wrt, second):
     check_all(f, args, wrt, second)
+
+
+# -- 3. match statements become if/elif ---------------------------------------------------
+
+def match_literal_returns(x):
+    match 1:
+        case 1:
+            return x * 2.0
+    return x
+
+
+def match_on_int(x, n):
+    match n:
+        case 0:
+            y = x * x
+        case 1 | 2:
+            y = np.sin(x)
+        case k if k > 5:
+            return x * k
+        case _:
+            y = x
+    return y * x
+
+
+def match_sequence_and_mapping(p, x):
+    match p:
+        case [a, b]:
+            return a * b * x
+        case [a, *_, b] if a > b:
+            return (a - b) * x
+        case [a, *_]:
+            return a * a * x
+        case {"w": w, "b": b}:
+            return w * np.sin(b) * x
+        case float(v):
+            return v * v * x
+    return x
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+def match_class_keywords(x, p):
+    match p:
+        case Point(x=0.0, y=c):
+            return x * c
+        case Point(y=c) if c > 1.0:
+            return x * x * c
+        case None:
+            return -x
+    return x * 3.0
+
+
+def match_in_loop_with_break(x, codes):
+    s = 0.0
+    for code in codes:
+        match code:
+            case "stop":
+                break
+            case "skip":
+                continue
+            case "square":
+                s = s + x * x
+            case _:
+                s = s * x + 1.0
+    return s
+
+
+def match_subject_rebound_by_capture(x, n):
+    match n:
+        case [n, m] if n > m:
+            return x * n
+        case [a, b]:
+            return x * (a + b)
+    return x
+
+
+def match_on_active_value(x):
+    match x > 0.5:
+        case True:
+            y = x * x
+        case False:
+            y = np.exp(x)
+    return y
+
+
+MATCHES = [
+    (match_literal_returns, (0.7,), 0, 0),
+    (match_on_int, (0.7, 0), 0, 0),
+    (match_on_int, (0.7, 2), 0, 0),
+    (match_on_int, (0.7, 7), 0, 0),
+    (match_on_int, (0.7, 4), 0, 0),
+    (match_sequence_and_mapping, ([0.3, 0.5], 0.9), 0, 1),
+    (match_sequence_and_mapping, ((0.8, 0.2, 0.5), 0.9), 0, 1),
+    (match_sequence_and_mapping, ([0.1, 0.2, 0.5], 0.9), 0, 1),
+    (match_sequence_and_mapping, ({"w": 0.3, "b": 0.5}, 0.9), 0, 1),
+    (match_sequence_and_mapping, (0.7, 0.9), 0, 1),
+    (match_sequence_and_mapping, (np.array([0.3, 0.5]), 0.9), 1, 1),
+    (match_subject_rebound_by_capture, (0.7, [0.2, 0.5]), 0, 0),
+    (match_subject_rebound_by_capture, (0.7, [0.9, 0.5]), 0, 0),
+    (match_on_active_value, (0.7,), 0, 0),
+    (match_on_active_value, (0.3,), 0, 0),
+]
+
+
+@pytest.mark.parametrize("f, args, wrt, second", MATCHES, ids=lambda v: getattr(v, "__name__", ""))
+def test_match_lowered_to_branches(f, args, wrt, second):
+    check_all(f, args, wrt, second)
+
+
+@pytest.mark.parametrize("p", [Point(0.0, 0.4), Point(2.0, 1.5), Point(2.0, 0.5), None, 3])
+def test_match_class_patterns(p):
+    for x in (0.7, 1.3):
+        expected = fd_grad(lambda x: match_class_keywords(x, p), (x,), 0)
+        assert_close(astgrad.grad(match_class_keywords)(x, p), expected)
+        _, tangent = astgrad.jvp(match_class_keywords, (x, p), (1.0, None))
+        assert_close(tangent, expected)
+        second = astgrad.grad(astgrad.grad(match_class_keywords))(x, p)
+        assert_close(second, fd_grad(lambda x: astgrad.grad(match_class_keywords)(x, p), (x,), 0), rtol=1e-4)
+
+
+@pytest.mark.parametrize("codes", [["square", "other", "square"], ["square", "skip", "square", "stop", "square"],
+                                   ["stop", "square"], []])
+def test_match_in_a_loop_with_break_and_continue(codes):
+    check_all(match_in_loop_with_break, (0.7, codes), 0, None)
+    second = astgrad.grad(astgrad.grad(match_in_loop_with_break))(0.7, codes)
+    assert_close(second, fd_grad(lambda x: astgrad.grad(match_in_loop_with_break)(x, codes), (0.7,), 0),
+                 rtol=1e-4)
+
+
+def match_named_star(xs):
+    match xs:
+        case [a, *rest]:
+            return a
+    return 0.0
+
+
+def match_mapping_rest(d):
+    match d:
+        case {"a": a, **rest}:
+            return a
+    return 0.0
+
+
+def match_capture_in_or(xs):
+    match xs:
+        case [a] | [a, _]:
+            return a
+    return 0.0
+
+
+def match_positional_user_class(p):
+    match p:
+        case Point(a, b):
+            return a * b
+    return 0.0
+
+
+@pytest.mark.parametrize("f, construct", [
+    (match_named_star, "starred capture (*rest)"),
+    (match_mapping_rest, "**rest capture"),
+    (match_capture_in_or, "capture inside an or-pattern"),
+    (match_positional_user_class, "class pattern with positional sub-patterns"),
+])
+def test_match_patterns_that_cannot_be_lowered_are_refused(f, construct):
+    for make in (lambda: astgrad.grad(f), lambda: astgrad.jvp(f, ([0.5, 0.25],), ([1.0, 1.0],))):
+        with pytest.raises(astgrad.TransformError) as info:
+            make()
+        message = str(info.value)
+        assert construct in message
+        assert "test_trust_controlflow.py:" in message
+        line = f.__code__.co_firstlineno + 2
+        assert f"test_trust_controlflow.py:{line}" in message

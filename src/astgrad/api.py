@@ -228,7 +228,7 @@ def _is_float_like(x):
         return numpy.issubdtype(x.dtype, numpy.inexact)
     if isinstance(x, numbers.Integral):
         return False
-    return isinstance(x, (numbers.Real, list, tuple))
+    return isinstance(x, (numbers.Real, list, tuple, dict))
 
 
 # -- forward mode and second derivatives ----------------------------------------------

@@ -22,6 +22,7 @@ import builtins
 import gast
 
 from . import syntax as S
+from .patterns import MatchLowering
 from .source import _MISSING
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
@@ -86,7 +87,7 @@ class Normalizer:
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
-        body = tree.body
+        body = MatchLowering(self).block(tree.body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)
         body = self.block(body)
@@ -110,8 +111,8 @@ class Normalizer:
         def at(node, stmts):
             for stmt in stmts:
                 for sub in gast.walk(stmt):
-                    if isinstance(sub, gast.stmt):
-                        sub.lineno = getattr(node, "lineno", None)
+                    if isinstance(sub, gast.stmt) and getattr(sub, "lineno", None) is None:
+                        sub.lineno = getattr(node, "lineno", None)      # keep the user's lines
             return stmts
 
         def rewrite(block, in_loop):
@@ -543,7 +544,11 @@ class Normalizer:
                 raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
         func = node.func
         path = S.dotted_path(func)
-        if path is not None and path[0] not in self.locals:
+        if isinstance(func, gast.Name) and func.id in self.bindings:
+            new_func = S.copy(func)         # a helper this stage bound (patterns.py)
+            result_target = self.bindings[func.id]
+            method = None
+        elif path is not None and path[0] not in self.locals:
             obj = self.source.resolve_path(path)
             if obj is _MISSING:
                 raise self.source.error(

@@ -10,6 +10,7 @@ its float dtype (float32 stays float32). The derivative of a list or tuple is an
 ``AdjointList`` with one derivative per element.
 """
 
+import collections.abc
 import numbers
 import string
 
@@ -65,6 +66,25 @@ class AdjointDict(dict):
 
 def is_sequence(value):
     return isinstance(value, (list, tuple))
+
+
+def matches_sequence(value, length, exact):
+    """Whether a ``match`` sequence pattern of ``length`` items (at least that many
+    when it has a ``*_``) fits ``value``: a sequence that is not a string."""
+    return isinstance(value, collections.abc.Sequence) and not isinstance(value, (str, bytes, bytearray)) \
+        and (len(value) == length if exact else len(value) >= length)
+
+
+def matches_mapping(value, keys):
+    """Whether a ``match`` mapping pattern with these keys fits ``value``."""
+    return isinstance(value, collections.abc.Mapping) and all(key in value for key in keys)
+
+
+def matches_class(value, cls, attributes):
+    """Whether a ``match`` class pattern ``cls(attr=...)`` fits ``value``."""
+    if not isinstance(cls, type):
+        raise TypeError(f"called match pattern must be a class, not {type(cls).__name__}")
+    return isinstance(value, cls) and all(hasattr(value, name) for name in attributes)
 
 
 def zeros_like(value):
