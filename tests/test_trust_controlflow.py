@@ -588,3 +588,157 @@ def test_match_patterns_that_cannot_be_lowered_are_refused(f, construct):
         assert "test_trust_controlflow.py:" in message
         line = f.__code__.co_firstlineno + 2
         assert f"test_trust_controlflow.py:{line}" in message
+
+
+# -- 4. containers of arrays as loop items and parameters: structural accumulation -------
+
+def mlp(params, h):
+    for W, b in params:
+        h = np.tanh(h @ W + b)
+    return np.sum(h * h)
+
+
+def mlp_indexing_pairs(params, h):
+    for layer in params:
+        h = np.tanh(h @ layer[0] + layer[1])
+    return np.sum(h)
+
+
+def mlp_zip(Ws, bs, h):
+    for W, b in zip(Ws, bs):
+        h = np.sin(h @ W + b)
+    return np.sum(h)
+
+
+def mlp_dict_layers(layers, h):
+    for layer in layers:
+        h = np.tanh(h @ layer["W"] + layer["b"])
+    return np.sum(h)
+
+
+def params_used_by_two_loops(params, h):
+    s = 0.0
+    for W, b in params:
+        s = s + np.sum(W * W) + np.sum(b)
+    for W, b in params:
+        h = np.tanh(h @ W + b)
+    return s + np.sum(h)
+
+
+def enumerate_pairs_with_rebinding(params, h):
+    for k, (W, b) in enumerate(params):
+        W = W * (k + 1.0)
+        h = np.tanh(h @ W + b)
+    return np.sum(h)
+
+
+def pairs_with_break_and_continue(params, h):
+    for W, b in params:
+        if np.sum(b) > 10.0:
+            continue
+        h = np.tanh(h @ W + b)
+        if np.sum(h) > 100.0:
+            break
+    return np.sum(h)
+
+
+def dict_of_arrays_loop(d, x):
+    s = 0.0
+    for key in d:
+        s = s + np.sum(d[key] * x) ** 2
+    return s
+
+
+def loop_returns_tuple_state(params, h):
+    state = (h, 0.0)
+    for W, b in params:
+        a, total = state
+        a = np.tanh(a @ W + b)
+        state = (a, total + np.sum(a))
+    return state[1]
+
+
+def while_over_list_pops(xs, w):
+    stack = []
+    for x in xs:
+        stack.append(x * w)
+    s = 0.0
+    while len(stack) > 0:
+        v = stack.pop()
+        s = s * 0.5 + np.sum(v * v)
+    return s
+
+
+def while_over_comprehension_pops(xs, w):
+    stack = [x * w for x in xs]
+    s = 0.0
+    while stack:
+        v = stack.pop()
+        s = s * 0.5 + np.sum(v * v)
+    return s
+
+
+def while_on_a_flag(x):
+    going = True
+    s = x
+    while going:
+        s = s * np.cos(s) + x
+        going = s < 2.0
+    return s
+
+
+def nested_list_parameter(blocks, x):
+    s = 0.0
+    for block in blocks:
+        for piece in block:
+            s = s + np.sum(np.sin(piece * x))
+    return s
+
+
+def _layers(shapes):
+    return [(RNG.normal(size=(m, n)) * 0.7, RNG.normal(size=n) * 0.3) for m, n in shapes]
+
+
+CONTAINER_LOOPS = [
+    (mlp, (_layers([(3, 3), (3, 2)]), RNG.normal(size=(2, 3))), 0, 1),
+    (mlp, (tuple(_layers([(2, 2), (2, 2), (2, 1)])), RNG.normal(size=2)), 0, 1),
+    (mlp, ([list(p) for p in _layers([(2, 3), (3, 2)])], RNG.normal(size=2)), 0, 1),
+    (mlp_indexing_pairs, (_layers([(3, 2), (2, 2)]), RNG.normal(size=3)), 0, 1),
+    (mlp_zip, ([RNG.normal(size=(2, 2)) for _ in range(3)], [RNG.normal(size=2) for _ in range(3)],
+               RNG.normal(size=2)), 0, 2),
+    (mlp_zip, ([RNG.normal(size=(2, 2)) for _ in range(3)], [RNG.normal(size=2) for _ in range(3)],
+               RNG.normal(size=2)), 1, 2),
+    (mlp_dict_layers, ([{"W": RNG.normal(size=(2, 2)), "b": RNG.normal(size=2)} for _ in range(2)],
+                       RNG.normal(size=2)), 0, 1),
+    (params_used_by_two_loops, (_layers([(2, 2), (2, 2)]), RNG.normal(size=2)), 0, 1),
+    (enumerate_pairs_with_rebinding, (_layers([(2, 2), (2, 2)]), RNG.normal(size=2)), 0, 1),
+    (pairs_with_break_and_continue, (_layers([(2, 2), (2, 2), (2, 2)]), RNG.normal(size=2)), 0, 1),
+    (dict_of_arrays_loop, ({"a": RNG.normal(size=2), "b": RNG.normal(size=(2, 2)), "c": 0.4}, 0.8), 0, 1),
+    (loop_returns_tuple_state, (_layers([(2, 2), (2, 2)]), RNG.normal(size=2)), 0, 1),
+    (while_over_list_pops, ([RNG.normal(size=2) for _ in range(3)], 0.8), 0, 1),
+    (while_over_comprehension_pops, ([RNG.normal(size=2) for _ in range(3)], 0.8), 0, None),
+    (while_on_a_flag, (0.6,), 0, 0),
+    (nested_list_parameter, ([[RNG.normal(size=2), 0.3], [RNG.normal(size=(2, 2))], []], 0.8), 0, 1),
+]
+
+
+@pytest.mark.parametrize("f, args, wrt, second", CONTAINER_LOOPS, ids=lambda v: getattr(v, "__name__", ""))
+def test_container_loops(f, args, wrt, second):
+    check_all(f, args, wrt, second)
+
+
+def test_mlp_gradient_has_one_entry_per_layer():
+    params = _layers([(3, 4), (4, 4), (4, 1)])
+    gradient = astgrad.grad(mlp)(params, RNG.normal(size=(5, 3)))
+    assert len(gradient) == 3
+    for (gW, gb), (W, b) in zip(gradient, params):
+        assert np.shape(gW) == W.shape and np.shape(gb) == b.shape
+
+
+def test_list_derivatives_add_element_by_element():
+    from astgrad.runtime import AdjointList, add_derivatives
+    total = AdjointList([1.0, np.ones(2)])
+    total += [2.0, np.ones(2)]
+    assert len(total) == 2 and total[0] == 3.0
+    nested = add_derivatives([(1.0, 2.0), {"a": 1.0}], AdjointList([[1.0, 1.0], {"a": 2.0, "b": 1.0}]))
+    assert len(nested) == 2 and list(nested[0]) == [2.0, 3.0] and dict(nested[1]) == {"a": 3.0, "b": 1.0}

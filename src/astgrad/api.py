@@ -263,9 +263,9 @@ def jvp(f, primals, tangents):
                          "give one tangent per primal")
     positions = tuple(i for i, x in enumerate(primals) if _is_float_like(x))
     for i in positions:
-        if numpy.shape(tangents[i]) != numpy.shape(primals[i]):
-            raise ValueError(f"jvp: tangent {i} has shape {numpy.shape(tangents[i])} but primal {i} "
-                             f"has shape {numpy.shape(primals[i])}; they must match")
+        problem = _structure_mismatch(tangents[i], primals[i])
+        if problem:
+            raise ValueError(f"jvp: tangent {i} does not match primal {i}: {problem}; they must match")
     if not positions:
         out = f(*primals)
         return out, _zeros_like(out)
@@ -273,6 +273,32 @@ def jvp(f, primals, tangents):
     names = _tangent_params(compiled, len(positions))
     out, tangent = compiled(*primals, **{name: tangents[i] for name, i in zip(names, positions)})
     return out, _match_argument(tangent, out) if _is_float_like(out) else tangent
+
+
+def _structure_mismatch(tangent, primal, path=""):
+    """How ``tangent`` differs in structure from ``primal`` (lists, tuples and dicts of
+    any depth, arrays and numbers), or None when they match."""
+    if isinstance(primal, (list, tuple)):
+        if not isinstance(tangent, (list, tuple)) or len(tangent) != len(primal):
+            return f"at {path or 'the top'}, a sequence of length {len(primal)} needs one of the same length"
+        for k, (t, p) in enumerate(zip(tangent, primal)):
+            problem = _structure_mismatch(t, p, f"{path}[{k}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(primal, dict):
+        if not isinstance(tangent, dict) or set(tangent) != set(primal):
+            return f"at {path or 'the top'}, a dict needs a dict with the same keys"
+        for key in primal:
+            problem = _structure_mismatch(tangent[key], primal[key], f"{path}[{key!r}]")
+            if problem:
+                return problem
+        return None
+    if not _is_float_like(primal) or tangent is None:
+        return None         # ints, strings, None: their tangents are ignored
+    if numpy.shape(tangent) != numpy.shape(primal):
+        return f"{path or 'the value'} has shape {numpy.shape(tangent)} but needs {numpy.shape(primal)}"
+    return None
 
 
 def _zeros_like(value):

@@ -302,7 +302,9 @@ class Normalizer:
             raise self._refuse("while ... else", stmt, "move the else part after the loop")
         test_stmts, test = self.compute(stmt.test, "cond")
         self.out.extend(test_stmts)
-        if isinstance(test, gast.Constant):
+        if isinstance(test, gast.Constant) or not test_stmts:
+            # while True / while xs: a name of its own, which the end of the body
+            # assigns again (never ``xs = xs``)
             test = S.name(self.fresh_assign(test, "cond"))
         self.loop_depth += 1
         body = restructure(self.block(stmt.body))

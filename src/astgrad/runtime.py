@@ -26,13 +26,14 @@ class AdjointList(list):
     """
 
     def __add__(self, other):
-        if isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0:
+        if other is None or (isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0):
             return self
         if len(other) != len(self):
             raise ValueError(f"cannot add derivatives of sequences of lengths {len(self)} and {len(other)}")
-        return AdjointList(a + b for a, b in zip(self, other))
+        return AdjointList(add_derivatives(a, b) for a, b in zip(self, other))
 
     __radd__ = __add__
+    __iadd__ = __add__          # d_xs += e adds too (list's += would extend)
 
     def __mul__(self, other):
         return AdjointList(a * other for a in self)
@@ -54,14 +55,34 @@ class AdjointDict(dict):
     """The derivative of a dict: one derivative per key; ``+`` adds per key."""
 
     def __add__(self, other):
-        if isinstance(other, (int, float)) and other == 0:
+        if other is None or (isinstance(other, (int, float)) and other == 0):
             return self
         result = AdjointDict(self)
         for key, value in other.items():
-            result[key] = result[key] + value if key in result else value
+            result[key] = add_derivatives(result[key], value) if key in result else value
         return result
 
     __radd__ = __add__
+    __iadd__ = __add__
+
+
+def add_derivatives(a, b):
+    """``a + b`` for two derivatives of the same value: numbers and arrays add, lists
+    and tuples element by element, dicts key by key, to any depth (a plain list's
+    ``+`` would concatenate). None, the derivative of a non-number, adds as zero."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if isinstance(a, (list, tuple)) and not isinstance(a, AdjointList):
+        a = AdjointList(a)
+    elif isinstance(a, dict) and not isinstance(a, AdjointDict):
+        a = AdjointDict(a)
+    if isinstance(b, (list, tuple)) and not isinstance(b, AdjointList):
+        b = AdjointList(b)
+    elif isinstance(b, dict) and not isinstance(b, AdjointDict):
+        b = AdjointDict(b)
+    return a + b
 
 
 def is_sequence(value):
