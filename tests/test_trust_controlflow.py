@@ -742,3 +742,79 @@ def test_list_derivatives_add_element_by_element():
     assert len(total) == 2 and total[0] == 3.0
     nested = add_derivatives([(1.0, 2.0), {"a": 1.0}], AdjointList([[1.0, 1.0], {"a": 2.0, "b": 1.0}]))
     assert len(nested) == 2 and list(nested[0]) == [2.0, 3.0] and dict(nested[1]) == {"a": 3.0, "b": 1.0}
+
+
+# -- 5. dicts written in place, to second order ----------------------------------------------
+
+def dict_built_locally(x, y):
+    d = {"a": x, "b": y}
+    d["c"] = d["a"] * d["b"]
+    return d["c"] * d["a"]
+
+
+def dict_of_arrays_built_locally(x):
+    d = {"a": x, "b": np.sin(x)}
+    d["c"] = d["a"] + d["b"]
+    d["a"] = d["c"] * d["b"]
+    return np.sum(d["c"] * d["a"])
+
+
+def dict_copied_from_argument(d):
+    e = {"a": d["a"], "b": d["b"]}
+    e["c"] = e["a"] + e["b"]
+    return e["c"] * e["a"]
+
+
+def calls_dict_helper(x):
+    return dict_copied_from_argument({"a": x, "b": x * 2.0})
+
+
+def dict_keys_added_in_loop(x):
+    d = {"k0": x}
+    for i in range(1, 4):
+        d["k" + str(i)] = d["k" + str(i - 1)] * x + 0.5
+    return d["k3"] * d["k1"]
+
+
+def dict_new_key_in_one_branch(x):
+    d = {"a": x}
+    if x > 0.5:
+        d["b"] = d["a"] * d["a"]
+    else:
+        d["a"] = np.sin(d["a"])
+    s = 0.0
+    for key in d:
+        s = s + d[key] * x
+    return s
+
+
+DICTS = [
+    (dict_built_locally, (0.7, 0.4), 0, 0),
+    (dict_built_locally, (0.7, 0.4), 1, 1),
+    (dict_of_arrays_built_locally, (RNG.normal(size=3),), 0, 0),
+    (dict_copied_from_argument, ({"a": 0.7, "b": 0.4},), 0, None),
+    (calls_dict_helper, (0.7,), 0, 0),
+    (dict_keys_added_in_loop, (0.7,), 0, 0),
+]
+
+
+@pytest.mark.parametrize("f, args, wrt, second", DICTS, ids=lambda v: getattr(v, "__name__", ""))
+def test_dicts_to_second_order(f, args, wrt, second):
+    check_all(f, args, wrt, second)
+
+
+def test_dict_written_twice_third_order():
+    third = astgrad.grad(astgrad.grad(astgrad.grad(dict_built_locally)))(0.7, 0.4)
+    assert_close(third, 0.0, atol=1e-9)          # x**2 * y: the third x-derivative is 0
+    third_mixed = astgrad.grad(astgrad.grad(astgrad.grad(dict_built_locally)), 1)(0.7, 0.4)
+    assert_close(third_mixed, 2.0)
+
+
+def dict_argument_written(d):
+    d["c"] = d["a"] + d["b"]
+    return d["c"] * d["a"]
+
+
+def test_writing_into_a_dict_argument_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_trust_controlflow.py:\d+: assignment into an element of 'd'"):
+        astgrad.grad(dict_argument_written)

@@ -52,7 +52,15 @@ class AdjointList(list):
 
 
 class AdjointDict(dict):
-    """The derivative of a dict: one derivative per key; ``+`` adds per key."""
+    """The derivative of a dict: one derivative per key; ``+`` adds per key.
+
+    A key it lacks has derivative zero: a dict gains and loses keys as the code runs
+    (``d['c'] = ...`` adds one, undoing it in a reverse sweep removes it again), so
+    the derivative must not depend on which keys the dict has at one moment.
+    """
+
+    def __missing__(self, key):
+        return 0.0
 
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and other == 0):
