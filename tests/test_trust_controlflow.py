@@ -682,7 +682,7 @@ def while_on_a_flag(x):
     going = True
     s = x
     while going:
-        s = s * np.cos(s) + x
+        s = s * (1.0 + 0.5 * np.cos(s)) + x        # grows every pass, so the loop ends
         going = s < 2.0
     return s
 
@@ -788,6 +788,14 @@ def dict_new_key_in_one_branch(x):
     return s
 
 
+def loop_over_dict_with_float_keys(x):
+    d = {0.5: x, 1.5: x * x}
+    s = 0.0
+    for key in d:
+        s = s + key * d[key] + key * x
+    return s
+
+
 DICTS = [
     (dict_built_locally, (0.7, 0.4), 0, 0),
     (dict_built_locally, (0.7, 0.4), 1, 1),
@@ -795,6 +803,9 @@ DICTS = [
     (dict_copied_from_argument, ({"a": 0.7, "b": 0.4},), 0, None),
     (calls_dict_helper, (0.7,), 0, 0),
     (dict_keys_added_in_loop, (0.7,), 0, 0),
+    (dict_new_key_in_one_branch, (0.7,), 0, 0),
+    (dict_new_key_in_one_branch, (0.3,), 0, 0),
+    (loop_over_dict_with_float_keys, (0.7,), 0, 0),
 ]
 
 

@@ -321,6 +321,23 @@ def unindex(g, x, index):
     return result
 
 
+def loop_item(g, xs, index):
+    """The derivative of the item a for loop takes from ``xs`` at step ``index``, given
+    the derivative ``g`` of ``xs``: ``g[index]``; iterating a dict gives its keys, whose
+    derivative is zero."""
+    if isinstance(xs, dict):
+        return 0.0
+    return g[index]
+
+
+def unloop_item(h, xs, index):
+    """The transpose of ``loop_item``: zeros shaped like ``xs`` with ``h`` added at
+    ``index`` (nothing for a dict, whose loop items are its keys)."""
+    if isinstance(xs, dict):
+        return zeros_like(xs)
+    return unindex(h, xs, index)
+
+
 # -- conversions ------------------------------------------------------------------------
 
 def cast_like(g, x, dtype=None):
