@@ -695,6 +695,32 @@ def nested_list_parameter(blocks, x):
     return s
 
 
+def layer_returning_tuple(h, W):
+    a = np.tanh(h @ W)
+    return a, np.sum(a * a)
+
+
+def callee_returns_tuple_in_loop(Ws, h):
+    total = 0.0
+    for W in Ws:
+        h, s = layer_returning_tuple(h, W)
+        total = total + s
+    return total
+
+
+def tuples_appended_before_break(xs, w):
+    pairs = []
+    for k, x in enumerate(xs):
+        x = x * w
+        if k == 2:
+            break
+        pairs.append((x, x * x))
+    s = 0.0
+    for a, b in pairs:
+        s = s + np.sum(a * b)
+    return s
+
+
 def _layers(shapes):
     return [(RNG.normal(size=(m, n)) * 0.7, RNG.normal(size=n) * 0.3) for m, n in shapes]
 
@@ -718,6 +744,8 @@ CONTAINER_LOOPS = [
     (while_over_list_pops, ([RNG.normal(size=2) for _ in range(3)], 0.8), 0, 1),
     (while_over_comprehension_pops, ([RNG.normal(size=2) for _ in range(3)], 0.8), 0, None),
     (while_on_a_flag, (0.6,), 0, 0),
+    (callee_returns_tuple_in_loop, ([RNG.normal(size=(2, 2)) for _ in range(3)], RNG.normal(size=2)), 0, 1),
+    (tuples_appended_before_break, ([RNG.normal(size=2) for _ in range(4)], 0.7), 0, 1),
     (nested_list_parameter, ([[RNG.normal(size=2), 0.3], [RNG.normal(size=(2, 2))], []], 0.8), 0, 1),
 ]
 
