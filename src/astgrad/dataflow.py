@@ -76,13 +76,14 @@ def liveness(block, live_out):
         elif isinstance(stmt, (gast.For, gast.While)):
             after = set(live)
             body_in = set()
+            rebound = writes(stmt)      # a for loop binds its target before each pass
             while True:
-                body_out = after | body_in | reads(stmt)
+                body_out = after | (body_in - rebound) | reads(stmt)
                 new_in = liveness(stmt.body, body_out)
                 if new_in <= body_in:
                     break
                 body_in |= new_in
-            live = after | body_in | reads(stmt)
+            live = after | (body_in - rebound) | reads(stmt)
         elif isinstance(stmt, gast.Return):
             live = reads(stmt)
         else:

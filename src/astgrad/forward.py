@@ -110,8 +110,8 @@ class ForwardMode(Transform):
                 index, item = (e.id for e in stmt.target.elts)
                 seq = stmt.iter.args[0]
                 if item in self.active:
-                    value = gast.Subscript(value=self.tangent_or_zeros(seq), slice=S.name(index),
-                                           ctx=gast.Load()) if self.tangent_of(seq) else \
+                    value = self.helper_call("loop_item", [S.name(self.tangent_of(seq)), S.copy(seq),
+                                                           S.name(index)]) if self.tangent_of(seq) else \
                         self.helper_call("zeros_like", [S.name(item)])
                     body = [S.assign(self.tangent(item), value)] + body
             return [gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],

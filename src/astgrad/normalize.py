@@ -23,6 +23,7 @@ import gast
 
 from . import runtime
 from . import syntax as S
+from .patterns import MatchLowering
 from .source import _MISSING
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
@@ -87,7 +88,7 @@ class Normalizer:
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
-        body = tree.body
+        body = MatchLowering(self).block(tree.body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)
         body = self.block(body)
@@ -111,8 +112,8 @@ class Normalizer:
         def at(node, stmts):
             for stmt in stmts:
                 for sub in gast.walk(stmt):
-                    if isinstance(sub, gast.stmt):
-                        sub.lineno = getattr(node, "lineno", None)
+                    if isinstance(sub, gast.stmt) and getattr(sub, "lineno", None) is None:
+                        sub.lineno = getattr(node, "lineno", None)      # keep the user's lines
             return stmts
 
         def rewrite(block, in_loop):
@@ -311,7 +312,9 @@ class Normalizer:
             raise self._refuse("while ... else", stmt, "move the else part after the loop")
         test_stmts, test = self.compute(stmt.test, "cond")
         self.out.extend(test_stmts)
-        if isinstance(test, gast.Constant):
+        if isinstance(test, gast.Constant) or not test_stmts:
+            # while True / while xs: a name of its own, which the end of the body
+            # assigns again (never ``xs = xs``)
             test = S.name(self.fresh_assign(test, "cond"))
         self.loop_depth += 1
         body = restructure(self.block(stmt.body))
@@ -329,6 +332,11 @@ class Normalizer:
         callee = self.resolve_call(iterator)
         target = stmt.target
         prefix = []
+        # Python binds the target afresh from the iterator each step and iterates what the
+        # iterable was when the loop started, whatever the body assigns: the loop's own
+        # target and sequence must be names the body never rebinds (see loop_name, loop_seq)
+        changed = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
+        changed_by_loop = changed | S.stored_names(target)
         reversed_range = (callee is builtins.reversed and len(iterator.args) == 1 and not iterator.keywords
                           and self.resolve_call(iterator.args[0]) is builtins.range
                           and not iterator.args[0].keywords)
@@ -340,16 +348,16 @@ class Normalizer:
             backwards = gast.Subscript(value=S.name(forwards), slice=gast.Slice(lower=None, upper=None,
                                                                                step=S.const(-1)),
                                        ctx=gast.Load())
-            loop_target = S.name(target.id, store=True)
+            loop_target = S.name(self.loop_name(target, changed, prefix), store=True)
             loop_iter = S.name(self.fresh_assign(backwards, "steps"))
         elif callee is builtins.range and isinstance(target, gast.Name) and not iterator.keywords:
             args = [self.atom(a) for a in iterator.args]
-            loop_target = S.name(target.id, store=True)
+            loop_target = S.name(self.loop_name(target, changed, prefix), store=True)
             loop_iter = S.call(S.copy(iterator.func), args)
             loop_iter.target = builtins.range
         elif callee is builtins.zip and not iterator.keywords and isinstance(target, (gast.Tuple, gast.List)) \
                 and len(target.elts) == len(iterator.args):
-            seqs = [self.atom(a, hint="seq") for a in iterator.args]
+            seqs = [self.loop_seq(self.atom(a, hint="seq"), changed_by_loop) for a in iterator.args]
             lengths = [self.fresh_assign(self.builtin_call("len", [s]), "n") for s in seqs]
             count = S.name(lengths[0]) if len(lengths) == 1 else S.name(
                 self.fresh_assign(self.builtin_call("min", [S.name(n) for n in lengths]), "n"))
@@ -368,15 +376,15 @@ class Normalizer:
                 index_target, item_target = None, target
             if not isinstance(seq, gast.Name):
                 seq = S.name(self.fresh_assign(seq, "seq"))
-            assigned_in_body = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
-            if isinstance(index_target, gast.Name) and index_target.id not in assigned_in_body:
+            seq = self.loop_seq(seq, changed_by_loop)
+            if isinstance(index_target, gast.Name) and index_target.id not in changed:
                 index = index_target.id
             else:
                 index = self.namer.fresh("k")
                 if index_target is not None:
                     prefix.append((index_target, S.name(index)))
             if isinstance(item_target, gast.Name):
-                item = item_target.id
+                item = self.loop_name(item_target, changed, prefix)
             else:
                 item = self.namer.fresh("item")
                 prefix.append((item_target, S.name(item)))
@@ -401,11 +409,31 @@ class Normalizer:
         self.hoist_changing_range(loop)
         self.emit(loop)
 
+    def loop_name(self, target, changed, prefix):
+        """The name a loop binds for the user's ``target`` name: the target itself, or,
+        when the body rebinds it (``for i in ...: i = i * 2``), a fresh name that the
+        body copies into the target first, so each step's value survives the body."""
+        if target.id not in changed:
+            return target.id
+        fresh = self.namer.fresh(target.id)
+        self.locals.add(fresh)
+        prefix.append((target, S.name(fresh)))
+        return fresh
+
+    def loop_seq(self, seq, changed_by_loop):
+        """The sequence a loop reads its items from: a copy of the name when the loop
+        rebinds it (``for x in x``, ``for x in xs: xs = ...``), since Python iterates
+        the value the sequence had when the loop started."""
+        if isinstance(seq, gast.Name) and seq.id in changed_by_loop:
+            return S.name(self.fresh_assign(S.name(seq.id), "seq"))
+        return seq
+
     def hoist_changing_range(self, loop):
-        """``for i in range(n)`` whose body changes ``n``: evaluate the range once first."""
+        """``for i in range(n)`` whose body (or target) changes ``n``: evaluate the range
+        once first."""
         if not (isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Call)):
             return
-        changed = S.stored_names(gast.Module(body=loop.body, type_ignores=[]))
+        changed = S.stored_names(gast.Module(body=loop.body, type_ignores=[])) | {loop.target.id}
         if S.loaded_names(loop.iter) & changed:
             hoisted = self.fresh_assign(loop.iter, "steps")
             loop.iter = S.name(hoisted)
@@ -528,7 +556,11 @@ class Normalizer:
                 raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
         func = node.func
         path = S.dotted_path(func)
-        if path is not None and path[0] not in self.locals:
+        if isinstance(func, gast.Name) and func.id in self.bindings:
+            new_func = S.copy(func)         # a helper this stage bound (patterns.py)
+            result_target = self.bindings[func.id]
+            method = None
+        elif path is not None and path[0] not in self.locals:
             obj = self.source.resolve_path(path)
             if obj is _MISSING:
                 raise self.source.error(

@@ -768,10 +768,10 @@ class ReverseMode(Transform):
             seq = stmt.iter.args[0]
             if item in self.active and state.get(self.adjoint(item), UNSET) == SET \
                     and self.derivative_of(seq) is not None:
-                template = registry.lookup(registry.ADJOINTS, __import__("operator").getitem)
-                for node in instantiate(template, S.name(item), [S.copy(seq), S.name(index)], {},
-                                        self.derivative_of, self.namespace, self.namer):
-                    body.append(self.lower(node, state))
+                node = S.assign(self.adjoint(seq.id), self.helper_call(
+                    "unloop_item", [S.name(self.adjoint(item)), S.copy(seq), S.name(index)]))
+                node.accumulate = True
+                body.append(self.lower(node, state))
             if item in self.active:
                 state[self.adjoint(item)] = UNSET
         return pre + body, state

@@ -10,6 +10,7 @@ its float dtype (float32 stays float32). The derivative of a list or tuple is an
 ``AdjointList`` with one derivative per element.
 """
 
+import collections.abc
 import numbers
 import string
 
@@ -25,13 +26,14 @@ class AdjointList(list):
     """
 
     def __add__(self, other):
-        if isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0:
+        if other is None or (isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0):
             return self
         if len(other) != len(self):
             raise ValueError(f"cannot add derivatives of sequences of lengths {len(self)} and {len(other)}")
-        return AdjointList(a + b for a, b in zip(self, other))
+        return AdjointList(add_derivatives(a, b) for a, b in zip(self, other))
 
     __radd__ = __add__
+    __iadd__ = __add__          # d_xs += e adds too (list's += would extend)
 
     def __mul__(self, other):
         return AdjointList(a * other for a in self)
@@ -50,21 +52,68 @@ class AdjointList(list):
 
 
 class AdjointDict(dict):
-    """The derivative of a dict: one derivative per key; ``+`` adds per key."""
+    """The derivative of a dict: one derivative per key; ``+`` adds per key.
+
+    A key it lacks has derivative zero: a dict gains and loses keys as the code runs
+    (``d['c'] = ...`` adds one, undoing it in a reverse sweep removes it again), so
+    the derivative must not depend on which keys the dict has at one moment.
+    """
+
+    def __missing__(self, key):
+        return 0.0
 
     def __add__(self, other):
-        if isinstance(other, (int, float)) and other == 0:
+        if other is None or (isinstance(other, (int, float)) and other == 0):
             return self
         result = AdjointDict(self)
         for key, value in other.items():
-            result[key] = result[key] + value if key in result else value
+            result[key] = add_derivatives(result[key], value) if key in result else value
         return result
 
     __radd__ = __add__
+    __iadd__ = __add__
+
+
+def add_derivatives(a, b):
+    """``a + b`` for two derivatives of the same value: numbers and arrays add, lists
+    and tuples element by element, dicts key by key, to any depth (a plain list's
+    ``+`` would concatenate). None, the derivative of a non-number, adds as zero."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if isinstance(a, (list, tuple)) and not isinstance(a, AdjointList):
+        a = AdjointList(a)
+    elif isinstance(a, dict) and not isinstance(a, AdjointDict):
+        a = AdjointDict(a)
+    if isinstance(b, (list, tuple)) and not isinstance(b, AdjointList):
+        b = AdjointList(b)
+    elif isinstance(b, dict) and not isinstance(b, AdjointDict):
+        b = AdjointDict(b)
+    return a + b
 
 
 def is_sequence(value):
     return isinstance(value, (list, tuple))
+
+
+def matches_sequence(value, length, exact):
+    """Whether a ``match`` sequence pattern of ``length`` items (at least that many
+    when it has a ``*_``) fits ``value``: a sequence that is not a string."""
+    return isinstance(value, collections.abc.Sequence) and not isinstance(value, (str, bytes, bytearray)) \
+        and (len(value) == length if exact else len(value) >= length)
+
+
+def matches_mapping(value, keys):
+    """Whether a ``match`` mapping pattern with these keys fits ``value``."""
+    return isinstance(value, collections.abc.Mapping) and all(key in value for key in keys)
+
+
+def matches_class(value, cls, attributes):
+    """Whether a ``match`` class pattern ``cls(attr=...)`` fits ``value``."""
+    if not isinstance(cls, type):
+        raise TypeError(f"called match pattern must be a class, not {type(cls).__name__}")
+    return isinstance(value, cls) and all(hasattr(value, name) for name in attributes)
 
 
 def zeros_like(value):
@@ -356,6 +405,23 @@ def unindex(g, x, index):
     else:
         result[index] += g                  # basic indexing and masks never repeat
     return result
+
+
+def loop_item(g, xs, index):
+    """The derivative of the item a for loop takes from ``xs`` at step ``index``, given
+    the derivative ``g`` of ``xs``: ``g[index]``; iterating a dict gives its keys, whose
+    derivative is zero."""
+    if isinstance(xs, dict):
+        return 0.0
+    return g[index]
+
+
+def unloop_item(h, xs, index):
+    """The transpose of ``loop_item``: zeros shaped like ``xs`` with ``h`` added at
+    ``index`` (nothing for a dict, whose loop items are its keys)."""
+    if isinstance(xs, dict):
+        return zeros_like(xs)
+    return unindex(h, xs, index)
 
 
 # -- conversions ------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from . import syntax as S
 from . import runtime
 
 SCALAR = "()"
-_SHAPE_OF_SECOND = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.unindex}
+_SHAPE_OF_SECOND = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.unindex,
+                    runtime.unloop_item}
 _ELEMENTWISE_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
 
 

@@ -1,7 +1,7 @@
 """Rules for the helpers behind in-place writes and list appends."""
 
-from ..runtime import unindex
-from ..runtime import append_derivative, drop_last, pad_last, snapshot, zero_index
+from ..runtime import loop_item, unindex, unloop_item
+from ..runtime import add_derivatives, append_derivative, drop_last, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -24,6 +24,38 @@ def zero_index_(y, g, index):
 @tangent(zero_index)
 def zero_index_(y, g, index):
     d[y] = zero_index(d[g], index)
+
+
+@adjoint(loop_item)
+def loop_item_(y, g, xs, index):
+    d[g] = unloop_item(d[y], xs, index)
+
+
+@tangent(loop_item)
+def loop_item_(y, g, xs, index):
+    d[y] = loop_item(d[g], xs, index)
+
+
+@adjoint(unloop_item)
+def unloop_item_(y, h, xs, index):
+    d[h] = loop_item(d[y], xs, index)
+
+
+@tangent(unloop_item)
+def unloop_item_(y, h, xs, index):
+    d[y] = unloop_item(d[h], xs, index)
+
+
+@adjoint(add_derivatives)
+def add_derivatives_(y, a, b):
+    d[a] = d[y]
+    d[b] = d[y]
+
+
+@tangent(add_derivatives)
+def add_derivatives_(y, a, b):
+    d[y] = add_derivatives(d[a], zeros_like(b))
+    d[y] = add_derivatives(zeros_like(a), d[b])
 
 
 @adjoint(drop_last)

@@ -402,4 +402,5 @@ non_differentiable(
     runtime.linspace_weights, runtime.arange_has_stop, runtime.arange_index,
     runtime.einsum_adjoint_spec, runtime.einsum_tangent_spec, runtime.adjoint_spec,
     runtime.tangent_spec, runtime.operand_shape,
+    runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class,
 )
