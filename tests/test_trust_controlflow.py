@@ -82,7 +82,12 @@ def fd_directional(f, args, tangents, eps=1e-6):
 
 
 def random_like(x):
-    if not isinstance(x, (list, tuple, dict)) and not is_leaf(x):
+    """A random tangent of x's structure; None for constants (strings, None), 0.0 for ints."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(random_like(item) for item in x)
+    if isinstance(x, dict):
+        return {key: random_like(value) for key, value in x.items()}
+    if not is_leaf(x):
         return 0.0 if isinstance(x, int) else None
     return unflatten(x, RNG.normal(size=flatten(x).size))
 
