@@ -227,17 +227,22 @@ def describe_exception(exc):
 
 def is_clear_error(exc):
     """A refusal on purpose: TransformError, or a TypeError/ValueError raised by a
-    `raise` statement in astgrad's own source (not its generated code), or Python's
-    own complaint about a call's arguments."""
+    `raise` statement in astgrad's own source (not its generated code), a RuntimeError
+    raised by the tape front end (PyTorch's kind of error there), or Python's own
+    complaint about a call's arguments."""
     if isinstance(exc, TransformError):
         return True
-    if not isinstance(exc, (TypeError, ValueError)):
+    if not isinstance(exc, (TypeError, ValueError, RuntimeError)):
         return False
     tb = traceback.extract_tb(exc.__traceback__)
     if not tb:
         return False
     frame = tb[-1]
     in_astgrad = os.path.abspath(frame.filename).startswith(ASTGRAD_DIR)
+    if isinstance(exc, RuntimeError):   # the tape's errors, like PyTorch's autograd errors
+        in_tape = os.path.abspath(frame.filename).startswith(os.path.join(ASTGRAD_DIR, "tape"))
+        line = (linecache.getline(frame.filename, frame.lineno) or frame.line or "").strip()
+        return in_tape and line.startswith("raise")
     line = (linecache.getline(frame.filename, frame.lineno) or frame.line or "").strip()
     if in_astgrad and line.startswith("raise"):
         return True
