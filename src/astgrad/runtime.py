@@ -207,7 +207,7 @@ def unbroadcast(g, x):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
         if not isinstance(g, numpy.ndarray):
-            raise TypeError("astgrad: '+' on lists concatenates them; that cannot be "
+            raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
                             "differentiated here. Use list.append or numpy.concatenate.")
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
@@ -219,7 +219,7 @@ def broadcast_like(g, x):
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
-        raise TypeError("astgrad: '+' on lists concatenates them; that cannot be "
+        raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
                         "differentiated here. Use list.append or numpy.concatenate.")
     return _fit(_like_dtype(g, x), numpy.shape(x))
 

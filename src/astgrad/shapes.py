@@ -43,6 +43,9 @@ class ShapeClasses:
                 for name in S.stored_names(stmt.target):
                     definitions.setdefault(name, []).append(None)
         self.cls = {p: p for p in params}
+        self.params = set(params)
+        self.not_sequences = _values_used_as_numbers(body)
+        self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
         for param in params:
@@ -95,6 +98,53 @@ class ShapeClasses:
                         changed = True
                         break
 
+    def _may_concatenate(self, node):
+        """``a + b`` on two lists concatenates them and ``a * n`` with an int repeats a
+        list: neither keeps its operand's shape. (A value of the same shape class as a
+        list has its length, so only a number, class SCALAR, can be the ``n``.)"""
+        left, right = node.left, node.right
+        if id(node) in self.not_sequences:
+            return False
+        if isinstance(node.op, gast.Add):
+            return self._may_be_sequence(left) and self._may_be_sequence(right)
+        if isinstance(node.op, gast.Mult):
+            return (self._may_be_sequence(left) and self._may_be_int(right)) or \
+                (self._may_be_sequence(right) and self._may_be_int(left))
+        return False
+
+    def _may_be_sequence(self, node, seen=frozenset()):
+        """Whether a primal value may be a list or tuple. Derivatives may be lists too,
+        but theirs add element by element."""
+        if isinstance(node, gast.Name):
+            name = node.id
+            if name in self.derivatives or name in seen:
+                return False
+            if name in self.params or name not in self.definitions:
+                return True
+            return any(value is None or id(value) not in self.not_sequences
+                       and self._may_be_sequence(value, seen | {name})
+                       for value in self.definitions[name])
+        if isinstance(node, (gast.Constant, gast.UnaryOp, gast.Compare)):
+            return False
+        if isinstance(node, gast.BinOp):
+            if isinstance(node.op, gast.Add):
+                return self._may_be_sequence(node.left, seen) and self._may_be_sequence(node.right, seen)
+            if isinstance(node.op, gast.Mult):
+                return (self._may_be_sequence(node.left, seen) and self._may_be_int(node.right)) or \
+                    (self._may_be_sequence(node.right, seen) and self._may_be_int(node.left))
+            return False
+        if isinstance(node, gast.Call):
+            return not _returns_array_or_number(getattr(node, "target", None))
+        return True
+
+    def _may_be_int(self, node):
+        """Whether a value may be an int (which repeats a list it multiplies)."""
+        if isinstance(node, gast.Constant):
+            return isinstance(node.value, int)
+        if isinstance(node, gast.Name):
+            return node.id not in self.derivatives
+        return not isinstance(node, gast.BinOp) or not isinstance(node.op, gast.Div)
+
     def name_class(self, name):
         found = self.cls.get(name)
         return None if found is _BOTTOM else found
@@ -108,6 +158,8 @@ class ShapeClasses:
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
         if isinstance(node, gast.BinOp) and isinstance(node.op, _ELEMENTWISE_OPS):
+            if self._may_concatenate(node):
+                return None
             return _join(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Call):
             target = getattr(node, "target", None)
@@ -124,6 +176,58 @@ class ShapeClasses:
 
 
 _BOTTOM = "unknown"
+
+
+_REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult)
+_EXITS = (gast.Break, gast.Continue, gast.Return, gast.Raise)
+
+
+def _values_used_as_numbers(body):
+    """The ids of assigned values that cannot be lists or tuples whenever the code
+    finishes: each is followed, in its own block and before any exit, by a use that
+    raises on a list (``t - 1``, ``-t``, ``math.sin(t)``)."""
+    proven = set()
+    blocks = [body] + [getattr(stmt, field) for stmt in S.statements(body)
+                       for field in ("body", "orelse") if isinstance(getattr(stmt, field, None), list)]
+    for block in blocks:
+        pending = {}            # name -> the value assigned to it last in this block
+        for stmt in block:
+            for name in _numeric_uses(stmt):
+                if name in pending:
+                    proven.add(id(pending.pop(name)))
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                pending[stmt.targets[0].id] = stmt.value
+            elif any(isinstance(node, _EXITS) for node in gast.walk(stmt)) or \
+                    not isinstance(stmt, (gast.Assign, gast.Expr)):
+                pending = {}    # what follows may not run
+    return proven
+
+
+def _numeric_uses(stmt):
+    """Names that ``stmt`` uses where a list would raise."""
+    if not isinstance(stmt, (gast.Assign, gast.Expr)):
+        return set()
+    used = set()
+    for node in gast.walk(stmt.value):
+        if isinstance(node, gast.BinOp) and isinstance(node.op, _REJECT_SEQUENCES):
+            operands = (node.left, node.right)
+        elif isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+            operands = (node.operand,)
+        elif isinstance(node, gast.Call) and getattr(getattr(node, "target", None), "__module__", None) == "math":
+            operands = node.args
+        else:
+            continue
+        used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
+    return used
+
+
+
+
+def _returns_array_or_number(target):
+    """NumPy functions, ``math`` functions and astgrad's helpers never return a list."""
+    module = getattr(target, "__module__", None) or ""
+    return isinstance(target, numpy.ufunc) or module == "math" or module.split(".")[0] == "numpy" \
+        or target in _SHAPE_OF_SECOND or target is runtime.zeros_like
 
 
 def _opaque(value):

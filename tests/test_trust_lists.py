@@ -1,0 +1,70 @@
+"""List concatenation (`xs + ys`) and repetition (`xs * 2`) change a list's length, so
+their derivatives are not element by element. astgrad cannot tell at generation time
+whether a parameter is a list or an array; the same code must give the right gradient
+for arrays and a clear error (never a wrong number) for lists."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad
+
+
+def doubled_by_concatenation(xs):
+    ys = xs + xs
+    return ys[0] * ys[3] + ys[1]
+
+
+def doubled_by_repetition(xs):
+    ys = xs * 2
+    return ys[0] * ys[3] + ys[1]
+
+
+def repeated_in_a_loop(xs):
+    s = 0.0
+    for i in range(1, 3):
+        ys = xs * i
+        s = s + ys[0] * ys[-1]
+    return s
+
+
+def literal_lists(x):
+    xs = [x] + [x * 2.0]
+    return sum(xs)
+
+
+LIST_PROGRAMS = [doubled_by_concatenation, doubled_by_repetition, repeated_in_a_loop]
+
+
+@pytest.mark.parametrize("f", LIST_PROGRAMS)
+def test_arrays_get_their_gradient(f):
+    x = np.array([0.3, -1.2, 0.7, 2.1])
+    assert_close(astgrad.grad(f)(x), numerical_grad(f, (x,), 0))
+    _, tangent = astgrad.jvp(f, (x,), (np.ones(4),))
+    assert_close(tangent, np.sum(numerical_grad(f, (x,), 0)))
+
+
+@pytest.mark.parametrize("f", LIST_PROGRAMS)
+def test_lists_are_refused_not_wrong(f):
+    with pytest.raises(TypeError, match="on lists"):
+        astgrad.grad(f)([0.3, -1.2])
+
+
+def test_concatenated_literals_are_refused_not_wrong():
+    for call in (lambda: astgrad.grad(literal_lists)(0.7),
+                 lambda: astgrad.jvp(literal_lists, (0.7,), (1.0,))):
+        with pytest.raises(TypeError, match="on lists"):
+            call()
+
+
+def test_same_code_still_needs_no_shape_helpers_for_numbers():
+    # a product used as a number (here by a subtraction) cannot be a repeated list,
+    # so straight-line code keeps no unbroadcast for it
+    def f(x, y):
+        t = x * 2
+        u = t - y
+        return u * u
+
+    source = astgrad.grad(f).source
+    assert "unbroadcast(d_t" not in source, source
+    assert_close(astgrad.grad(f)(1.5, 0.5), numerical_grad(f, (1.5, 0.5), 0))
