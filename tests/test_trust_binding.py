@@ -267,6 +267,29 @@ def test_closures_from_one_factory_share_code_but_not_cells():
     Transforms(with_sin).check(x, np.cos(x) * x + np.sin(x))
 
 
+def test_builtins_astgrad_introduces_are_not_shadowed_by_module_globals(modules):
+    mod = modules("""
+        def enumerate(x):
+            raise RuntimeError("the module's own enumerate")
+
+        def len(x):
+            raise RuntimeError("the module's own len")
+
+        def min(*args):
+            raise RuntimeError("the module's own min")
+
+        def f(x):
+            s = 0.0
+            for a, b in zip([x, 2.0 * x], [x, x]):
+                s = s + a * b
+            for v in [x, x * x]:
+                s = s + v
+            return s
+    """)
+    x = 1.5
+    Transforms(mod.f).check(x, 2 * x + 4 * x + 1 + 2 * x)
+
+
 # -- callees: redefined, redefined two levels down, reached through a module ------------------
 
 CALLERS = """

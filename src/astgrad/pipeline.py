@@ -509,19 +509,26 @@ class Current:
     def __init__(self, f, key):
         self.function = f
         self.key = key
+        # a plain function is its own underlying function; anything else is asked each time
         self._plain = f if getattr(f, "__astgrad_function__", None) is None else None
-        self._state = None
-        self()
+        self._state = (None, None, None)
+        self._refresh()
 
     def __call__(self):
+        fn, holds, compiled = self._state
+        if fn is self._plain and holds(fn):
+            return compiled
+        return self._refresh()
+
+    def _refresh(self):
         fn = self._plain
         if fn is None:
             fn = underlying(self.function)
-        state = self._state
-        if state is not None and state[0] is fn and state[1].holds(fn):
-            return state[1].compiled
+            current, holds, compiled = self._state
+            if current is fn and holds(fn):
+                return compiled
         entry = _entry(fn, self.key)
-        self._state = (fn, entry)
+        self._state = (fn, entry.holds, entry.compiled)
         return entry.compiled
 
     def __deepcopy__(self, memo):
