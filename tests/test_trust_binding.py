@@ -857,3 +857,40 @@ def test_rule_registration_from_threads_while_generating(modules):
         stop.set()
         registering.join()
     assert_close(values, [expected] * 40)
+
+
+NESTED_AND_DECORATED = """
+    import numpy as np
+    import astgrad
+
+    @astgrad.differentiable
+    def smooth(x):
+        return np.sin(x)
+
+    def via_decorated(x):
+        return smooth(x) * x
+
+    def base(x):
+        return x ** 2
+
+    def via_nested_grad(x):
+        return astgrad.grad(base)(x) * x
+"""
+
+
+def test_redefined_differentiable_callee_and_nested_grad_target(modules):
+    mod = modules(NESTED_AND_DECORATED)
+    on_decorated, on_nested = Transforms(mod.via_decorated), Transforms(mod.via_nested_grad)
+    x = 0.9
+    on_decorated.check(x, np.cos(x) * x + np.sin(x))
+    on_nested.check(x, 4 * x)                      # d/dx (2x * x)
+    run_cell(mod, """
+        @astgrad.differentiable
+        def smooth(x):
+            return np.exp(x)
+
+        def base(x):
+            return x ** 3
+    """)
+    on_decorated.check(x, np.exp(x) * x + np.exp(x))
+    on_nested.check(x, 9 * x ** 2)                 # d/dx (3x^2 * x)
