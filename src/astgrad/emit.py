@@ -89,6 +89,8 @@ def compile_closure(source, name, free_names, label):
     scope.body = [definition]
     module = ast.Module(body=[scope], type_ignores=[])
     code = compile(module, filename, "exec", dont_inherit=True)
-    scope_code = next(c for c in code.co_consts if hasattr(c, "co_consts") and c.co_name == "__astgrad_scope__")
-    inner = next(c for c in scope_code.co_consts if hasattr(c, "co_consts") and c.co_name == name)
-    return inner, definition
+    return _nested_code(_nested_code(code, "__astgrad_scope__"), name), definition
+
+
+def _nested_code(code, name):
+    return next(c for c in code.co_consts if hasattr(c, "co_consts") and c.co_name == name)
