@@ -1,4 +1,4 @@
-"""Emit stage: tree -> source text -> compiled function, with the text registered in
+"""Emit stage: tree -> source text -> compiled code, with the text registered in
 ``linecache`` so tracebacks, ``inspect.getsource`` and pdb show the generated lines.
 """
 
@@ -71,3 +71,26 @@ def compile_function(source, name, namespace, label):
     fn = scope[name]
     fn.source = source
     return fn
+
+
+def compile_closure(source, name, free_names, label):
+    """Compile ``source`` (one ``def name``) as a function whose ``free_names`` are closure
+    variables: the code of ``name`` as if it were nested in a function defining them, so
+    those names are cells and every other name is a global looked up when the code runs.
+
+    Returns the code object and the def's stdlib syntax tree (for its defaults). The
+    text in ``linecache`` is ``source`` itself: the enclosing function exists only in
+    the syntax tree, on the def's first line, so line and column numbers are unchanged.
+    """
+    filename = f"<astgrad {label} #{next(_counter)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    definition = ast.parse(source, filename).body[0]
+    scope = ast.parse(f"def __astgrad_scope__({', '.join(sorted(free_names))}):\n    pass\n").body[0]
+    scope.body = [definition]
+    module = ast.Module(body=[scope], type_ignores=[])
+    code = compile(module, filename, "exec", dont_inherit=True)
+    return _nested_code(_nested_code(code, "__astgrad_scope__"), name), definition
+
+
+def _nested_code(code, name):
+    return next(c for c in code.co_consts if hasattr(c, "co_consts") and c.co_name == name)

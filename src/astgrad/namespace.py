@@ -1,34 +1,61 @@
-"""The global names a generated function sees.
+"""The names a generated function uses, and what each one is.
 
-Generated code refers to the user's own globals by the user's names (``np.sin``) and
-to everything a rule template needs by a name bound to the same object, reusing the
-user's alias when there is one (a template's ``numpy.cos`` is emitted as ``np.cos``
-in a module that did ``import numpy as np``).
+Generated code runs with the user function's own globals and shares its closure
+cells, so the user's names (``np``, ``SCALE``, a closure variable) are looked up when
+the code runs, as in the function itself. Everything astgrad adds (rule templates'
+objects, runtime helpers, callees' derivatives) is a *binding* of the namespace and
+reaches the generated code as a closure cell. A template's ``numpy.cos`` reuses the
+user's alias when there is one (``np.cos`` in a module that did ``import numpy as
+np``); such a reuse is recorded in ``used_user_names``, because the code then depends
+on what that user name means.
 """
 
+import builtins
 import types
 
 
 class Namespace:
-    def __init__(self, namer, values=None):
+    def __init__(self, namer, values=None, source_names=()):
         self.namer = namer
         self.values = {}
+        self.user_names = set()         # the user's free names (values as resolved now)
+        self.used_user_names = set()    # user names astgrad's own code refers to
+        self.source_names = frozenset(source_names)
         for key, value in (values or {}).items():
             self.bind(key, value)
 
     def bind(self, name, value):
+        """A name astgrad introduces, bound to ``value`` in the generated code."""
         self.values[name] = value
         self.namer.reserve(name)
+
+    def bind_user(self, name, value):
+        """One of the user's own free names, which resolves to ``value`` now."""
+        self.bind(name, value)
+        self.user_names.add(name)
+
+    def bindings(self):
+        """The names astgrad introduces -> their objects."""
+        return {name: value for name, value in self.values.items() if name not in self.user_names}
+
+    def _use(self, name):
+        if name in self.user_names:
+            self.used_user_names.add(name)
+        return name
 
     def ref(self, obj, preferred):
         """A name bound to ``obj``, preferring an existing binding, then ``preferred``."""
         if self.values.get(preferred, _NOTHING) is obj:
-            return preferred
+            return self._use(preferred)
         if isinstance(obj, types.ModuleType) or callable(obj):
             for name, value in self.values.items():
                 if value is obj:
-                    return name
-        if preferred not in self.namer.taken:
+                    return self._use(name)
+        if preferred not in self.namer.taken or (
+                getattr(builtins, preferred, _NOTHING) is obj and preferred not in self.values
+                and preferred not in self.source_names):
+            # a builtin keeps its own name, bound in the generated code so that a module
+            # global of the same name cannot shadow it
             self.bind(preferred, obj)
             return preferred
         name = self.namer.fresh(preferred)

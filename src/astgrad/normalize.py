@@ -670,7 +670,7 @@ class Normalizer:
                                    "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
             callee = self.resolve_function(fn, node)
             positions = tuple(range(len(primals.elts)))
-            compiled = pipeline.forward_derivative(callee, positions)
+            compiled = self.nested_derivative(pipeline.forward_derivative, callee, positions, node)
             code = compiled.__code__
             # the tangent parameters come last, after the callee's own keyword-only ones
             names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
@@ -692,11 +692,21 @@ class Normalizer:
                 raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
             callee = self.resolve_function(outer.args[0], node)
             indices, _ = api._normalize_wrt(callee, wrt_value)
-            compiled = pipeline.reverse_derivative(callee, indices, False)
+            compiled = self.nested_derivative(pipeline.reverse_derivative, callee, indices, node, False)
             call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
             call.target, call.method = compiled, None
             return call
         return None
+
+    def nested_derivative(self, derive, callee, positions, node, *more):
+        from .pipeline import RecursiveCall
+        try:
+            return derive(callee, positions, *more)
+        except RecursiveCall:
+            raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
+                                    "differentiate recursion; rewrite it as a loop",
+                                    node if getattr(node, "lineno", None) else _Line(self.line),
+                                    construct="recursion") from None
 
     def resolve_function(self, node, where):
         path = S.dotted_path(node)
@@ -715,8 +725,11 @@ class Normalizer:
     def expr_Attribute(self, node):
         path = S.dotted_path(node)
         if path is not None and path[0] not in self.locals:
-            obj = self.source.resolve_path(path)
-            if obj is not _MISSING:
+            # a bound path is a value read when the code runs; an unbound one decides the form
+            obj = self.source.resolve_path(path, depend=False)
+            if obj is _MISSING:
+                self.source.resolve_path(path)
+            else:
                 self.free[path[0]] = self.source.resolve(path[0])
                 chain = S.copy(node)
                 chain.global_chain = True

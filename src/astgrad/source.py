@@ -4,9 +4,13 @@ Every error raised later can point at the user's file and line because this modu
 keeps the file name, the line offset and the source lines of the function.
 """
 
+import ast
 import builtins
+import copy
+import dis
 import inspect
 import textwrap
+import types
 
 import gast
 
@@ -26,6 +30,9 @@ class FunctionSource:
         self.lines = lines              # the dedented source lines
         self.globals = getattr(fn, "__globals__", {})
         self.closure = _closure_values(fn)
+        # what generation depended on: (name path, the objects its parts meant), so the
+        # generated code can be checked against the names' bindings when it is used
+        self.dependencies = []
 
     @property
     def name(self):
@@ -58,13 +65,20 @@ class FunctionSource:
             return builtin_scope.get(identifier, _MISSING)
         return getattr(builtin_scope, identifier, _MISSING)
 
-    def resolve_path(self, parts):
-        """Resolve ``['np', 'linalg', 'norm']``; _MISSING if any part is unbound."""
+    def resolve_path(self, parts, depend=True):
+        """Resolve ``['np', 'linalg', 'norm']``; _MISSING if any part is unbound.
+
+        With ``depend``, generation depends on what the path means now (which rule,
+        which callee): the meaning is recorded so a later rebinding is noticed."""
         obj = self.resolve(parts[0])
+        chain = [obj]
         for part in parts[1:]:
             if obj is _MISSING:
-                return _MISSING
+                break
             obj = getattr(obj, part, _MISSING)
+            chain.append(obj)
+        if depend:
+            self.dependencies.append((tuple(parts[:len(chain)]), tuple(chain)))
         return obj
 
 
@@ -82,14 +96,20 @@ def _closure_values(fn):
 
 
 def parse_function(fn):
-    """Parse ``fn`` (a def or a lambda) into a FunctionSource."""
+    """Parse ``fn`` (a def or a lambda) into a FunctionSource.
+
+    The source is found from the code object the function runs (not from what a
+    ``functools.wraps`` decorator says it wraps), and it is checked against that code:
+    a file edited since the function was defined is refused, never read as it is now.
+    """
     if not inspect.isfunction(fn):
         raise TypeError(
             f"astgrad differentiates Python functions; got {type(fn).__name__} {fn!r}. "
             "Wrap it in a def (or a lambda) that calls it.")
-    filename = fn.__code__.co_filename
+    code = fn.__code__
+    filename = code.co_filename
     try:
-        lines, first_line = inspect.getsourcelines(fn)
+        lines, first_line = inspect.getsourcelines(code)
     except (OSError, TypeError) as exc:
         raise TransformError(
             f"cannot read the source of {fn.__qualname__} ({exc}); astgrad transforms "
@@ -102,39 +122,149 @@ def parse_function(fn):
         module = gast.parse(source)
     except SyntaxError:
         # getsource of a lambda returns the whole statement, which may be a fragment.
-        module = gast.parse("(\n" + source.strip() + "\n)") if fn.__name__ == "<lambda>" else None
-        if module is None:
-            raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename)
+        if code.co_name != "<lambda>":
+            raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
+        source = "(\n" + source.strip() + "\n)"
+        try:
+            module = gast.parse(source)
+        except SyntaxError:
+            raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
         first_line -= 1
+    node = _running_definition(fn, module, source, filename, first_line)
     lines = source.splitlines(True)
-    if fn.__name__ == "<lambda>":
-        tree = _lambda_as_def(fn, module, filename, first_line, lines)
+    if code.co_name == "<lambda>":
+        tree = _lambda_as_def(node)
     else:
-        tree = _find_def(fn, module)
-        if tree is None:
-            raise TransformError(f"cannot find the definition of {fn.__qualname__} in its source",
-                                 filename, first_line)
+        tree = node
     tree.decorator_list = []
     return FunctionSource(fn, tree, filename, first_line, lines)
 
 
-def _find_def(fn, module):
-    for node in gast.walk(module):
-        if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef)) and node.name == fn.__name__:
-            return node
-    return None
-
-
-def _lambda_as_def(fn, module, filename, first_line, lines):
+def _running_definition(fn, module, text, filename, first_line):
+    """The def or lambda node in ``module`` whose compiled code is ``fn.__code__``."""
     code = fn.__code__
-    params = list(code.co_varnames[:code.co_argcount])
-    found = [node for node in gast.walk(module) if isinstance(node, gast.Lambda)
-             and [a.id for a in node.args.args] == params]
-    if len(found) != 1:
-        raise TransformError(
-            "cannot tell which lambda on this line to differentiate; define the "
-            "function with def instead", filename, first_line)
-    lam = found[0]
+    candidates = _definitions(module, gast, code.co_name)
+    plain = _definitions(ast.parse(text), ast, code.co_name)
+    wanted = code_fingerprint(code, getattr(code, "co_qualname", fn.__qualname__))
+    for node, plain_node in zip(candidates, plain):
+        if _compiled_alone(plain_node, code, getattr(code, "co_qualname", fn.__qualname__)) == wanted:
+            return node
+    what = "lambda" if code.co_name == "<lambda>" else f"def {code.co_name}"
+    wrapped = getattr(fn, "__wrapped__", None)
+    hint = (f" ({fn.__qualname__} has a __wrapped__ attribute: it is a decorator's wrapper, and "
+            "its code is the wrapper's, not the function it wraps)") if wrapped is not None else ""
+    raise TransformError(
+        f"the source of {fn.__qualname__} found at {filename}:{code.co_firstlineno} ({what}) does "
+        f"not compile to the code that {fn.__qualname__} runs{hint}: the file was probably edited "
+        "after the function was defined. Reload the module (importlib.reload) or re-run the "
+        "definition so the code and its source agree", filename, first_line, construct="source")
+
+
+def _definitions(module, syntax, name):
+    """The defs called ``name`` (or every lambda) in ``module``, in walk order."""
+    if name == "<lambda>":
+        return [node for node in syntax.walk(module) if isinstance(node, syntax.Lambda)]
+    return [node for node in syntax.walk(module)
+            if isinstance(node, (syntax.FunctionDef, syntax.AsyncFunctionDef)) and node.name == name]
+
+
+def _compiled_alone(node, code, qualname):
+    """The fingerprint of ``node`` (a stdlib ast def or lambda) compiled in a scope like the
+    one ``code`` (called ``qualname``) was compiled in: at the same line, its free variables
+    bound by an enclosing function, and inside a class when its qualified name says so
+    (private names are mangled there)."""
+    node = copy.deepcopy(node)
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+    ast.increment_lineno(node, code.co_firstlineno - first)    # a class body stores its line
+    if isinstance(node, ast.Lambda):
+        node = ast.Expr(value=node)
+    else:
+        node.decorator_list = []
+    qualname = qualname.split(".")
+    in_class = len(qualname) >= 2 and qualname[-2].isidentifier()     # not <locals>, <listcomp>
+    if in_class:
+        owner = ast.parse(f"class {qualname[-2]}:\n    pass\n").body[0]
+        owner.body = [node]
+        node = owner
+    free = [name for name in code.co_freevars if name != "__class__"]
+    scope = ast.parse("def __astgrad_scope__():\n    pass\n").body[0]
+    scope.body = [ast.parse(f"{name} = None").body[0] for name in free] + [node]
+    module = ast.Module(body=[scope], type_ignores=[])
+    ast.fix_missing_locations(module)
+    try:
+        compiled = compile(module, code.co_filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    # module -> __astgrad_scope__ -> [class body ->] the function
+    found = _code_named(compiled, code.co_name, depth=3 if in_class else 2)
+    qualname = "__astgrad_scope__.<locals>." + (f"{qualname[-2]}." if in_class else "") + code.co_name
+    return None if found is None else code_fingerprint(found, qualname)
+
+
+def _code_named(code, name, depth):
+    """The first code object called ``name`` exactly ``depth`` levels below ``code``."""
+    level = [code]
+    for _ in range(depth):
+        level = [c for parent in level for c in parent.co_consts if isinstance(c, types.CodeType)]
+    return next((candidate for candidate in level if candidate.co_name == name), None)
+
+
+# Instructions that differ between a function compiled in its module, as a closure, and
+# the same text compiled alone, without changing what it computes (3.11 calls a method of
+# an imported module with LOAD_ATTR, of any other name with LOAD_METHOD).
+_LAYOUT_ONLY = {"RESUME", "NOP", "CACHE", "EXTENDED_ARG", "COPY_FREE_VARS", "MAKE_CELL", "PUSH_NULL"}
+_NAMED = {"LOAD_METHOD": "LOAD_ATTR",
+          "LOAD_GLOBAL": "LOAD_NAMED", "LOAD_DEREF": "LOAD_NAMED", "LOAD_NAME": "LOAD_NAMED",
+          "LOAD_CLASSDEREF": "LOAD_NAMED", "LOAD_FROM_DICT_OR_DEREF": "LOAD_NAMED",
+          "LOAD_FROM_DICT_OR_GLOBALS": "LOAD_NAMED",
+          "STORE_GLOBAL": "STORE_NAMED", "STORE_DEREF": "STORE_NAMED", "STORE_NAME": "STORE_NAMED",
+          "DELETE_GLOBAL": "DELETE_NAMED", "DELETE_DEREF": "DELETE_NAMED", "DELETE_NAME": "DELETE_NAMED"}
+_JUMPS = set(dis.hasjrel) | set(dis.hasjabs) | set(getattr(dis, "hasjump", ()))
+
+
+def code_fingerprint(code, qualname=None):
+    """What a code object computes, without its line numbers or where its free names live
+    (a closure cell or a global): its signature and its instructions with their arguments.
+    ``qualname``, the function's qualified name, is replaced by a placeholder in the names
+    of the classes and functions it defines (they depend on where it was compiled)."""
+    instructions = list(dis.get_instructions(code))
+    kept_before = {}
+    kept = 0
+    for instruction in instructions:
+        kept_before[instruction.offset] = kept
+        if instruction.opname not in _LAYOUT_ONLY:
+            kept += 1
+    body = []
+    for instruction in instructions:
+        opname = instruction.opname
+        if opname in _LAYOUT_ONLY:
+            continue
+        argval = instruction.argval
+        if instruction.opcode in _JUMPS:
+            argval = ("jump", kept_before.get(argval, argval))
+        else:
+            argval = _value_key(argval, qualname)
+        body.append((_NAMED.get(opname, opname), argval))
+    flags = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR
+                             | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR)
+    params = code.co_argcount + code.co_kwonlyargcount
+    return (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
+            code.co_varnames[:params], flags, tuple(body))
+
+
+def _value_key(value, qualname):
+    if isinstance(value, types.CodeType):
+        return ("code", code_fingerprint(value, qualname))
+    if isinstance(value, tuple):
+        return ("tuple", tuple(_value_key(v, qualname) for v in value))
+    if isinstance(value, frozenset):
+        return ("frozenset", tuple(sorted(repr(_value_key(v, qualname)) for v in value)))
+    if isinstance(value, str) and qualname and value.startswith(qualname + ".<locals>."):
+        value = "<function>" + value[len(qualname):]
+    return (type(value).__name__, repr(value))
+
+
+def _lambda_as_def(lam):
     body = gast.Return(value=lam.body)
     body.lineno = getattr(lam, "lineno", 1)
     tree = gast.FunctionDef(name="lambda_", args=lam.args, body=[body], decorator_list=[],

@@ -155,7 +155,7 @@ class _Substitute(gast.NodeTransformer):
             import builtins
             obj = getattr(builtins, ident, _MISSING)
             if obj is not _MISSING:
-                return node
+                return S.name(self.namespace.ref(obj, ident), store=isinstance(node.ctx, gast.Store))
             raise BindError(f"{self.template.fn.__qualname__} uses the unknown name {ident!r}")
         return S.name(self.namespace.ref(obj, ident))
 

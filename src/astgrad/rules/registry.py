@@ -21,6 +21,7 @@ once and spliced into generated code by ``astgrad.transform.templates``.
 
 import inspect
 import textwrap
+import threading
 
 import gast
 
@@ -133,17 +134,20 @@ def derivative_ref(node):
 
 
 VERSION = [0]      # bumped by every registration: cached code made under older rules is stale
+_changing = threading.Lock()    # one registration at a time; lookups are single dict reads
 
 
 def _register(table, kind, primitive):
     def decorate(fn):
-        VERSION[0] += 1
+        template = Template(fn, kind, primitive)
         key = rule_key(primitive)
-        table[key] = Template(fn, kind, primitive)
-        NON_DIFFERENTIABLE.pop(key, None)
         method = _method_name(primitive)
-        if method is not None:
-            METHOD_NAMES[method] = key
+        with _changing:
+            table[key] = template
+            NON_DIFFERENTIABLE.pop(key, None)
+            if method is not None:
+                METHOD_NAMES[method] = key
+            VERSION[0] += 1     # after the change: code generated meanwhile is seen as stale
         return fn
     return decorate
 
@@ -164,13 +168,14 @@ def non_differentiable(*primitives):
     Their calls run unchanged in generated code; nothing flows back through them.
     Returns the last primitive, so it also works as a decorator.
     """
-    VERSION[0] += 1
-    for primitive in primitives:
-        key = rule_key(primitive)
-        NON_DIFFERENTIABLE[key] = primitive
-        method = _method_name(primitive)
-        if method is not None:
-            METHOD_NAMES[method] = key
+    with _changing:
+        for primitive in primitives:
+            key = rule_key(primitive)
+            NON_DIFFERENTIABLE[key] = primitive
+            method = _method_name(primitive)
+            if method is not None:
+                METHOD_NAMES[method] = key
+        VERSION[0] += 1
     return primitives[-1] if primitives else None
 
 

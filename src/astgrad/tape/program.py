@@ -488,13 +488,21 @@ def _recording_function(fn, memo):
     if id(fn) in memo:
         return memo[id(fn)]
     scope = dict(fn.__globals__)
-    copy = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__, fn.__closure__)
+    # generated code reaches astgrad's helpers and callees' derivatives through closure
+    # cells: the copy gets its own cells, holding the recording versions
+    cells = tuple(types.CellType() for _ in fn.__closure__ or ())
+    copy = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__, cells or None)
     copy.__kwdefaults__ = fn.__kwdefaults__
     copy.source = getattr(fn, "source", None)
     memo[id(fn)] = copy
     for name, value in list(scope.items()):
         if not name.startswith("__"):
             scope[name] = _recording_value(value, memo)
+    for cell, original in zip(cells, fn.__closure__ or ()):
+        try:
+            cell.cell_contents = _recording_value(original.cell_contents, memo)
+        except ValueError:      # an empty cell stays empty
+            pass
     for name in ("float", "abs", "sum", "max", "min"):
         if name not in scope:
             scope[name] = _recorder(getattr(builtins, name))
