@@ -533,3 +533,19 @@ class Current:
 
     def __deepcopy__(self, memo):
         return self         # like a function: syntax trees holding it are copied, it is shared
+
+    def __reduce__(self):
+        """Sent by value (cloudpickle, for a function pickle cannot name): the code as
+        generated now, without the guards, whose dicts and cells belong to this process."""
+        return Frozen, (self(),)
+
+
+class Frozen:
+    """A derivative that arrived by value from another process: always the same code."""
+    __slots__ = ("compiled",)
+
+    def __init__(self, compiled):
+        self.compiled = compiled
+
+    def __call__(self):
+        return self.compiled
