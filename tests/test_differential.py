@@ -35,28 +35,10 @@ API_CASES = len(adversarial.API_CALLS)
 FORWARD_TANGENT_SHARED = (  # a NEW variant found by this suite, reported; no fix branch yet
     "aliasing and in-place writes, NEW variant: in forward mode the tangent of b = a + c, "
     "a * 1.0 or a.copy() is a's tangent array itself, so writing into a changes b's tangent")
-REBINDING = ("binding: a global/closure/callee rebound between calls is not noticed")
 
 KNOWN_CAUSES = {
     ("aliasing", 2): FORWARD_TANGENT_SHARED,
     ("aliasing", 9): FORWARD_TANGENT_SHARED,
-    ("binding", 0): REBINDING,
-    ("binding", 1): REBINDING,
-    ("binding", 2): REBINDING,
-    ("binding", 4): REBINDING,
-    ("binding", 7): REBINDING,
-    ("binding", 8): REBINDING,
-    ("binding", 9): REBINDING,
-    ("binding", 10): REBINDING,
-    ("binding", 11): REBINDING,
-    ("binding", 12): REBINDING,
-    ("binding", 13): REBINDING,
-    ("binding", 14): REBINDING,
-    ("binding", 15): REBINDING,
-    ("binding", 16): REBINDING,
-    ("binding", 17): REBINDING,
-    ("binding", 18): REBINDING,
-    ("binding", 19): REBINDING,
 }
 
 
