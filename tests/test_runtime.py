@@ -333,6 +333,12 @@ CASES = [
     (rt.snapshot, lambda: (N(3),), {}), (rt.zero_index, lambda: (N(4), 1), {}),
     (rt.drop_last, lambda: ([N(2), N(2), N()],), {}), (rt.pad_last, lambda: ([N(2)], [N(2), N(3)]), {}),
     (rt.append_derivative, lambda: ([N(2)], N(3)), {}),
+    # the zero-safe *, / and ** of derivatives, and the derivatives at special points
+    (rt.scale, lambda: (N(3, 4), N(4)), {}), (rt.scale, lambda: (N(), N()), {}),
+    (rt.over, lambda: (N(3, 4), A(4)), {}), (rt.over, lambda: (N(), A()), {}),
+    (rt.power, lambda: (P(3, 4), N(4)), {}), (rt.power, lambda: (P(), N()), {}),
+    (rt.inverse_or_zero, lambda: (A(3),), {}), (rt.det_cofactors, lambda: (N(3, 3),), {}),
+    (rt.det_cofactors, lambda: (N(2, 4, 4),), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.

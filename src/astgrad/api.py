@@ -6,7 +6,8 @@ import numbers
 
 import numpy
 
-from .pipeline import UnresolvedName, forward_derivative, parameter_names, reverse_derivative, underlying
+from .pipeline import (UnresolvedName, forward_derivative, parameter_names, reverse_derivative,
+                       run_derivative, underlying)
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
 
@@ -141,8 +142,9 @@ class Derivative:
         return self.plain
 
     def __call__(self, *args, **kwargs):
+        _refuse_complex(args + tuple(kwargs.values()), "grad")
         try:
-            value, grads = self._workhorse(*args, **kwargs)
+            value, grads = run_derivative(self._workhorse, *args, **kwargs)
         except Exception:
             # a non-scalar output can break the gradient code before it can be checked
             _check_scalar(_underlying(self.function)(*args, **kwargs), self._name)
@@ -203,6 +205,7 @@ def vjp(f, *primals):
     names = parameter_names(fn)
     if len(primals) > len(names):
         raise TypeError(f"vjp: {fn.__qualname__} takes {len(names)} argument(s), got {len(primals)}")
+    _refuse_complex(primals, "vjp")
     out = f(*primals)
     positions = tuple(range(len(primals)))
     compiled = _compiled(f, positions, False) if positions else None
@@ -211,12 +214,37 @@ def vjp(f, *primals):
         if numpy.shape(cotangent) != numpy.shape(out):
             raise ValueError(f"vjp pullback: the cotangent has shape {numpy.shape(cotangent)} but "
                              f"{fn.__qualname__}'s output has shape {numpy.shape(out)}; they must match")
-        grads = compiled(*primals, cotangent)
+        _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
+        grads = run_derivative(compiled, *primals, cotangent)
         if len(primals) == 1:
             grads = (grads,)
         return tuple(_match_argument(g, x) if _is_float_like(x) else None for g, x in zip(grads, primals))
 
     return out, pullback
+
+
+def _is_complex(value):
+    if isinstance(value, complex):
+        return True
+    dtype = getattr(value, "dtype", None)
+    if isinstance(dtype, numpy.dtype):
+        return dtype.kind == "c"
+    if isinstance(value, (list, tuple)):
+        return any(_is_complex(item) for item in value)
+    if isinstance(value, dict):
+        return any(_is_complex(item) for item in value.values())
+    return False
+
+
+def _refuse_complex(values, what):
+    """A complex argument is an error: astgrad differentiates real-valued code only (it
+    would otherwise treat a complex number as a constant or drop its imaginary part)."""
+    for position, value in enumerate(values):
+        if _is_complex(value):
+            kind = getattr(value, "dtype", type(value).__name__)
+            raise TypeError(f"{what}: argument {position} is complex ({kind}); astgrad differentiates "
+                            "real-valued functions of real arguments only. Pass the real and imaginary "
+                            "parts as two real arguments")
 
 
 def _is_float_like(x):
@@ -261,6 +289,8 @@ def jvp(f, primals, tangents):
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s); "
                          "give one tangent per primal")
+    _refuse_complex(primals, "jvp (primals)")
+    _refuse_complex(tangents, "jvp (tangents)")
     positions = tuple(i for i, x in enumerate(primals) if _is_float_like(x))
     for i in positions:
         if numpy.shape(tangents[i]) != numpy.shape(primals[i]):
@@ -271,7 +301,7 @@ def jvp(f, primals, tangents):
         return out, _zeros_like(out)
     compiled = forward_derivative(fn, positions)
     names = _tangent_params(compiled, len(positions))
-    out, tangent = compiled(*primals, **{name: tangents[i] for name, i in zip(names, positions)})
+    out, tangent = run_derivative(compiled, *primals, **{name: tangents[i] for name, i in zip(names, positions)})
     return out, _match_argument(tangent, out) if _is_float_like(out) else tangent
 
 
@@ -302,6 +332,7 @@ def jacobian(f, wrt=0, mode="auto"):
     fn = _underlying(f)
 
     def jacobian_function(*args):
+        _refuse_complex(args, "jacobian")
         args = _bind(f, args, {})
         x = args[position]
         out = fn(*args)
@@ -309,11 +340,11 @@ def jacobian(f, wrt=0, mode="auto"):
         if use_forward:
             compiled = forward_derivative(fn, (position,))
             (name,) = _tangent_params(compiled, 1)
-            columns = [numpy.asarray(compiled(*args, **{name: e})[1]) for e in _flat_basis(x)]
+            columns = [numpy.asarray(run_derivative(compiled, *args, **{name: e})[1]) for e in _flat_basis(x)]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             return flat.reshape(numpy.shape(out) + numpy.shape(x))
         compiled = reverse_derivative(fn, (position,), False)
-        rows = [numpy.asarray(compiled(*args, seed)) for seed in _flat_basis(out)]
+        rows = [numpy.asarray(run_derivative(compiled, *args, seed)) for seed in _flat_basis(out)]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 
@@ -332,6 +363,7 @@ def hvp(f, wrt=0):
 
     def hessian_vector_product(*args_and_v):
         *args, v = args_and_v
+        _refuse_complex(args_and_v, "hvp")
         args = _bind(f, args, {})
         if numpy.shape(v) != numpy.shape(args[position]):
             raise ValueError(f"hvp: v has shape {numpy.shape(v)} but argument {position} has shape "
@@ -339,7 +371,7 @@ def hvp(f, wrt=0):
         gradient = reverse_derivative(fn, (position,), False)
         compiled = forward_derivative(gradient, (position,))
         (name,) = _tangent_params(compiled, 1)
-        return _match_argument(compiled(*args, **{name: v})[1], args[position])
+        return _match_argument(run_derivative(compiled, *args, **{name: v})[1], args[position])
 
     hessian_vector_product.__name__ = f"hvp_{getattr(fn, '__name__', 'f')}"
     return hessian_vector_product
@@ -352,6 +384,7 @@ def hessian(f, wrt=0):
     (position,), _ = _normalize_wrt(f, wrt)
 
     def hessian_function(*args):
+        _refuse_complex(args, "hessian")
         x = _bind(f, args, {})[position]
         _check_scalar(_underlying(f)(*_bind(f, args, {})), getattr(_underlying(f), "__qualname__", "f"))
         columns = [numpy.asarray(product(*args, e)) for e in _flat_basis(x)]

@@ -22,6 +22,7 @@ import builtins
 import gast
 
 from . import syntax as S
+from .complex_values import refuse_complex
 from .source import _MISSING
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
@@ -86,6 +87,7 @@ class Normalizer:
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
+        refuse_complex(self.source, tree, self.locals)
         body = tree.body
         if _has_early_return(body):
             body = self.eliminate_returns(body)
@@ -564,7 +566,8 @@ class Normalizer:
                                    "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
             callee = self.resolve_function(fn, node)
             positions = tuple(range(len(primals.elts)))
-            compiled = pipeline.forward_derivative(callee, positions)
+            # the zero-safe twin: no run_derivative checks a result computed in here
+            compiled = pipeline.forward_derivative(callee, positions, zero_safe=True)
             code = compiled.__code__
             names = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
             call = S.call(S.name(self.bind(compiled)), [self.atom(e) for e in primals.elts],
@@ -584,7 +587,7 @@ class Normalizer:
                 raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
             callee = self.resolve_function(outer.args[0], node)
             indices, _ = api._normalize_wrt(callee, wrt_value)
-            compiled = pipeline.reverse_derivative(callee, indices, False)
+            compiled = pipeline.reverse_derivative(callee, indices, False, zero_safe=True)
             call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
             call.target, call.method = compiled, None
             return call

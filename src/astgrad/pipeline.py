@@ -2,8 +2,11 @@
 
 import collections
 import inspect
+import math
 import time
 import weakref
+
+import numpy
 
 from . import syntax as S
 from .emit import compile_function, to_source
@@ -45,9 +48,72 @@ _in_progress = []                       # functions being transformed, to refuse
 
 
 def underlying(f):
-    """The plain Python function behind a decorated function or a derivative."""
+    """The plain Python function behind a decorated function or a derivative.
+
+    For generated code that is its zero-safe twin (see ``run_derivative``): the code to
+    differentiate again must be the one that computes the derivative right everywhere."""
     inner = getattr(f, "__astgrad_function__", None)
-    return f if inner is None else inner()
+    f = f if inner is None else inner()
+    twin = getattr(f, "__astgrad_zero_safe__", None)
+    return f if twin is None else twin()
+
+
+def run_derivative(compiled, *args, **kwargs):
+    """Call generated code; if its result has a NaN, or Python raised ZeroDivisionError,
+    return what its zero-safe twin computes instead.
+
+    The twin differs only where a derivative of exactly 0 meets an infinite or NaN local
+    derivative (a where's untaken branch, sqrt at 0 with a zero seed, ...): plain IEEE
+    arithmetic gives NaN there, the twin gives 0 (and inf, not ZeroDivisionError, for a
+    Python float divided by 0). Everywhere else the two compute the same numbers, so the
+    common case pays only for looking for a NaN in the result."""
+    twin = getattr(compiled, "__astgrad_zero_safe__", None)
+    if twin is None:
+        return _real(compiled(*args, **kwargs))
+    try:
+        result = compiled(*args, **kwargs)
+        if not _has_nan(result):
+            return result
+    except ZeroDivisionError:
+        pass
+    return _real(twin()(*args, **kwargs))
+
+
+def _has_nan(value):
+    """True if ``value`` (a number, an array, or a tuple/list/dict of them) holds a NaN.
+    Raises TypeError for a complex value: astgrad differentiates real code only."""
+    kind = type(value)
+    if kind is float:
+        return value != value
+    if kind is numpy.ndarray or isinstance(value, (numpy.ndarray, numpy.generic)):
+        if value.dtype.kind == "c":
+            raise _complex_error(value)
+        if value.dtype.kind != "f":
+            return False
+        if kind is numpy.ndarray and value.flags.c_contiguous:
+            flat = value.reshape(-1)
+            return math.isnan(flat.dot(flat))    # a sum of squares is NaN only from a NaN
+        return bool(numpy.isnan(value).any())
+    if kind is complex:
+        raise _complex_error(value)
+    if isinstance(value, (tuple, list)):
+        return any(_has_nan(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nan(item) for item in value.values())
+    return False
+
+
+def _real(result):
+    _has_nan(result)
+    return result
+
+
+def _complex_error(value):
+    what = getattr(value, "dtype", type(value).__name__)
+    return TypeError(f"a derivative computed by astgrad came out complex ({what}); astgrad "
+                     "differentiates real-valued code only. A negative Python float raised to a "
+                     "fractional power is complex in Python: use numpy.power or numpy.sqrt (NaN there) "
+                     "or keep the base positive")
 
 
 # (source, what its names mean, mode, ...) -> compiled, across redefinitions. The entries
@@ -97,27 +163,38 @@ def _cached(fn, key, make):
     return per_function[key]
 
 
-def reverse_derivative(f, wrt, preserve_result):
-    """The cached compiled reverse-mode derivative of ``f`` w.r.t. parameter indices ``wrt``."""
+def reverse_derivative(f, wrt, preserve_result, zero_safe=False):
+    """The cached compiled reverse-mode derivative of ``f`` w.r.t. parameter indices ``wrt``
+    (its zero-safe twin with ``zero_safe=True``; see ``run_derivative``)."""
     fn = underlying(f)
-    return _cached(fn, ("reverse", tuple(wrt), preserve_result),
-                   lambda: generate_reverse(fn, tuple(wrt), preserve_result))
+    key = ("reverse", tuple(wrt), preserve_result) + (("zero-safe",) if zero_safe else ())
+    compiled = _cached(fn, key, lambda: generate_reverse(fn, tuple(wrt), preserve_result, zero_safe))
+    if not zero_safe:
+        compiled.__astgrad_zero_safe__ = lambda: reverse_derivative(fn, wrt, preserve_result, True)
+    return compiled
 
 
-def forward_derivative(f, wrt):
-    """The cached compiled forward-mode derivative of ``f`` w.r.t. parameter indices ``wrt``."""
+def forward_derivative(f, wrt, zero_safe=False):
+    """The cached compiled forward-mode derivative of ``f`` w.r.t. parameter indices ``wrt``
+    (its zero-safe twin with ``zero_safe=True``; see ``run_derivative``)."""
     fn = underlying(f)
-    return _cached(fn, ("forward", tuple(wrt)), lambda: generate_forward(fn, tuple(wrt)))
+    key = ("forward", tuple(wrt)) + (("zero-safe",) if zero_safe else ())
+    compiled = _cached(fn, key, lambda: generate_forward(fn, tuple(wrt), zero_safe))
+    if not zero_safe:
+        compiled.__astgrad_zero_safe__ = lambda: forward_derivative(fn, wrt, True)
+    return compiled
 
 
-def generate_forward(fn, wrt):
+def generate_forward(fn, wrt, zero_safe=False):
     """The compiled forward-mode derivative of ``fn`` with respect to ``wrt`` (indices)."""
     if fn in _in_progress:
         raise RecursiveCall(fn)
     _in_progress.append(fn)
     try:
         source, normalized, namer, namespace = prepare(fn)
-        tree = ForwardMode(source, normalized, wrt, namer, namespace).run()
+        mode = ForwardMode(source, normalized, wrt, namer, namespace)
+        mode.zero_safe = zero_safe
+        tree = mode.run()
         text = to_source(tree)
         compiled = compile_function(text, tree.name, namespace.values, f"jvp of {fn.__qualname__}")
         compiled.__astgrad_tree__ = tree
@@ -127,13 +204,13 @@ def generate_forward(fn, wrt):
         _in_progress.remove(fn)
 
 
-def generate_reverse(fn, wrt, preserve_result):
+def generate_reverse(fn, wrt, preserve_result, zero_safe=False):
     """The compiled reverse-mode derivative of ``fn`` with respect to ``wrt`` (indices)."""
     if fn in _in_progress:
         raise RecursiveCall(fn)
     _in_progress.append(fn)
     try:
-        return _generate_reverse(fn, wrt, preserve_result)
+        return _generate_reverse(fn, wrt, preserve_result, zero_safe)
     finally:
         _in_progress.remove(fn)
 
@@ -144,10 +221,12 @@ class RecursiveCall(Exception):
         self.fn = fn
 
 
-def _generate_reverse(fn, wrt, preserve_result):
+def _generate_reverse(fn, wrt, preserve_result, zero_safe=False):
     started = time.perf_counter()
     source, normalized, namer, namespace = prepare(fn)
-    tree = ReverseMode(source, normalized, wrt, namer, namespace, preserve_result).run()
+    mode = ReverseMode(source, normalized, wrt, namer, namespace, preserve_result)
+    mode.zero_safe = zero_safe
+    tree = mode.run()
     text = to_source(tree)
     compiled = compile_function(text, tree.name, namespace.values, f"grad of {fn.__qualname__}")
     compiled.__astgrad_tree__ = tree

@@ -612,7 +612,7 @@ class ReverseMode(Transform):
             args = [args[0], self.index_value(stmt.value.slice)]
         try:
             return instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs, self.derivative_of,
-                               self.namespace, self.namer)
+                               self.namespace, self.namer, self.zero_safe)
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
@@ -622,7 +622,7 @@ class ReverseMode(Transform):
         from .pipeline import reverse_derivative
         gradient, active = self.callee_derivative(
             stmt, op, lambda atom: self.derivative_of(atom) is not None,
-            lambda callee, wrt: reverse_derivative(callee, wrt, False))
+            lambda callee, wrt: reverse_derivative(callee, wrt, False, zero_safe=self.zero_safe))
         if gradient is None:
             return []
         code = gradient.__code__
@@ -754,7 +754,7 @@ class ReverseMode(Transform):
                     and self.derivative_of(seq) is not None:
                 template = registry.lookup(registry.ADJOINTS, __import__("operator").getitem)
                 for node in instantiate(template, S.name(item), [S.copy(seq), S.name(index)], {},
-                                        self.derivative_of, self.namespace, self.namer):
+                                        self.derivative_of, self.namespace, self.namer, self.zero_safe):
                     body.append(self.lower(node, state))
             if item in self.active:
                 state[self.adjoint(item)] = UNSET
