@@ -10,6 +10,7 @@ its float dtype (float32 stays float32). The derivative of a list or tuple is an
 ``AdjointList`` with one derivative per element.
 """
 
+import functools
 import math
 import numbers
 import string
@@ -244,27 +245,32 @@ def clip_weight(a, a_min, a_max, which):
 #
 # A where's untaken branch gets a derivative of exactly 0, but the local derivative of
 # that branch may be inf or nan there (sqrt at x < 0, sin(x)/x at 0, sin of a masked
-# inf), and in IEEE arithmetic 0 * inf is nan. Generated code first runs with plain
+# inf), and in IEEE arithmetic 0 * inf is nan; in forward mode an infinite tangent meets
+# the weight 0 of the unselected side of a maximum. Generated code first runs with plain
 # ``*``, ``/`` and ``**``; only if that gives a NaN or a Python ZeroDivisionError does
 # ``run_derivative`` run the exact twin of the code in which the rule templates
-# multiply and divide derivatives with ``scale`` and ``over`` (see templates.py).
+# multiply and divide derivatives with ``scale`` and ``over`` (see templates.py), which
+# read 0 * inf as 0.
 
-def _zero_where(g, value):
-    """``value`` with NaN replaced by 0 wherever the derivative ``g`` is 0."""
+def _nan_to_zero_where_zero(value, *factors):
+    """``value`` with each NaN replaced by 0 where one of ``factors`` is exactly 0."""
     if isinstance(value, numpy.ndarray):
         if numpy.isnan(value).any():
-            return numpy.where(numpy.equal(g, 0) & numpy.isnan(value), numpy.zeros((), value.dtype), value)
+            zero = functools.reduce(numpy.logical_or, [numpy.equal(f, 0) for f in factors])
+            return numpy.where(zero & numpy.isnan(value), numpy.zeros((), value.dtype), value)
         return value
-    if isinstance(value, numbers.Number) and value != value and numpy.all(numpy.equal(g, 0)):
+    if isinstance(value, numbers.Number) and value != value and any(numpy.all(numpy.equal(f, 0)) for f in factors):
         return numpy.zeros((), value.dtype)[()] if isinstance(value, numpy.generic) else 0.0
     return value
 
 
 def scale(g, factor):
-    """``g * factor`` for a derivative ``g``, but 0 wherever ``g`` is 0, even where
-    ``factor`` is inf or nan: no derivative arrives there, so none leaves."""
+    """``g * factor`` for a derivative ``g``, but 0 (not NaN) where either is exactly 0,
+    even where the other is inf or nan: no derivative arrives where ``g`` is 0, and none
+    passes where the local derivative ``factor`` is 0 (the unselected side of a
+    maximum)."""
     with numpy.errstate(invalid="ignore"):
-        return _zero_where(g, g * factor)
+        return _nan_to_zero_where_zero(g * factor, g, factor)
 
 
 def over(g, divisor):
@@ -279,7 +285,7 @@ def over(g, divisor):
         if g != g:
             return g
         return math.copysign(math.inf, g) * math.copysign(1.0, divisor)
-    return _zero_where(g, quotient)
+    return _nan_to_zero_where_zero(quotient, g)
 
 
 def power(x, exponent):
