@@ -48,14 +48,17 @@ _in_progress = []                       # functions being transformed, to refuse
 
 
 def underlying(f):
-    """The plain Python function behind a decorated function or a derivative.
-
-    For generated code that is its zero-safe twin (see ``run_derivative``): the code to
-    differentiate again must be the one that computes the derivative right everywhere."""
+    """The plain Python function behind a decorated function or a derivative."""
     inner = getattr(f, "__astgrad_function__", None)
-    f = f if inner is None else inner()
-    twin = getattr(f, "__astgrad_zero_safe__", None)
-    return f if twin is None else twin()
+    return f if inner is None else inner()
+
+
+def _zero_safe_source(fn):
+    """What a zero-safe twin differentiates: for generated code, that code's own twin,
+    so derivatives of derivatives are right at every order where the plain code's NaN
+    sent ``run_derivative`` to the twin."""
+    twin = getattr(fn, "__astgrad_zero_safe__", None)
+    return fn if twin is None else twin()
 
 
 def run_derivative(compiled, *args, **kwargs):
@@ -167,6 +170,8 @@ def reverse_derivative(f, wrt, preserve_result, zero_safe=False):
     """The cached compiled reverse-mode derivative of ``f`` w.r.t. parameter indices ``wrt``
     (its zero-safe twin with ``zero_safe=True``; see ``run_derivative``)."""
     fn = underlying(f)
+    if zero_safe:
+        fn = _zero_safe_source(fn)
     key = ("reverse", tuple(wrt), preserve_result) + (("zero-safe",) if zero_safe else ())
     compiled = _cached(fn, key, lambda: generate_reverse(fn, tuple(wrt), preserve_result, zero_safe))
     if not zero_safe:
@@ -178,6 +183,8 @@ def forward_derivative(f, wrt, zero_safe=False):
     """The cached compiled forward-mode derivative of ``f`` w.r.t. parameter indices ``wrt``
     (its zero-safe twin with ``zero_safe=True``; see ``run_derivative``)."""
     fn = underlying(f)
+    if zero_safe:
+        fn = _zero_safe_source(fn)
     key = ("forward", tuple(wrt)) + (("zero-safe",) if zero_safe else ())
     compiled = _cached(fn, key, lambda: generate_forward(fn, tuple(wrt), zero_safe))
     if not zero_safe:
