@@ -240,6 +240,8 @@ def _refuse_complex(values, what):
     """A complex argument is an error: astgrad differentiates real-valued code only (it
     would otherwise treat a complex number as a constant or drop its imaginary part)."""
     for position, value in enumerate(values):
+        if type(value) is float or (type(value) is numpy.ndarray and value.dtype.kind == "f"):
+            continue                                    # the common cases, quickly
         if _is_complex(value):
             kind = getattr(value, "dtype", type(value).__name__)
             raise TypeError(f"{what}: argument {position} is complex ({kind}); astgrad differentiates "

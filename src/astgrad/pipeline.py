@@ -85,24 +85,29 @@ def run_derivative(compiled, *args, **kwargs):
 def _has_nan(value):
     """True if ``value`` (a number, an array, or a tuple/list/dict of them) holds a NaN.
     Raises TypeError for a complex value: astgrad differentiates real code only."""
-    kind = type(value)
-    if kind is float:
+    if isinstance(value, float):                # also numpy.float64
         return value != value
-    if kind is numpy.ndarray or isinstance(value, (numpy.ndarray, numpy.generic)):
-        if value.dtype.kind == "c":
+    if isinstance(value, numpy.ndarray):
+        kind = value.dtype.kind
+        if kind == "f":
+            if value.flags.c_contiguous:
+                flat = value.reshape(-1)
+                return math.isnan(flat.dot(flat))   # a sum of squares is NaN only from a NaN
+            return bool(numpy.isnan(value).any())
+        if kind == "c":
             raise _complex_error(value)
-        if value.dtype.kind != "f":
-            return False
-        if kind is numpy.ndarray and value.flags.c_contiguous:
-            flat = value.reshape(-1)
-            return math.isnan(flat.dot(flat))    # a sum of squares is NaN only from a NaN
-        return bool(numpy.isnan(value).any())
-    if kind is complex:
-        raise _complex_error(value)
+        return False
     if isinstance(value, (tuple, list)):
-        return any(_has_nan(item) for item in value)
+        for item in value:
+            if _has_nan(item):
+                return True
+        return False
+    if isinstance(value, (complex, numpy.complexfloating)):
+        raise _complex_error(value)
+    if isinstance(value, numpy.floating):
+        return bool(value != value)
     if isinstance(value, dict):
-        return any(_has_nan(item) for item in value.values())
+        return _has_nan(list(value.values()))
     return False
 
 
