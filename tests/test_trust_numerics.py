@@ -713,3 +713,39 @@ def test_documented_limit_of_the_chain_rule_inside_the_function():
 
 def sum_of_sqrt_squared(x):
     return np.sum(sqrt_squared(x))
+
+
+def safe_sqrt_helper(x):
+    return np.where(x > 0, np.sqrt(x), 0.0)
+
+
+def calls_a_masked_helper(x):
+    y = safe_sqrt_helper(x * 2.0)
+    return np.sum(y * y + safe_sqrt_helper(x))
+
+
+def test_masked_branches_inside_a_called_helper():
+    x = np.array([-1.0, 0.0, 2.0])
+    expected = [0.0, 0.0, 2.0 + 0.5 / np.sqrt(2.0)]
+    reverse, forward = grad_both_modes(calls_a_masked_helper, x)
+    assert_close(reverse, expected, rtol=1e-12, atol=0)
+    assert_close(forward, expected, rtol=1e-12, atol=0)
+    h = astgrad.hessian(calls_a_masked_helper)(x)
+    assert_exact(h[:2], 0.0)
+    assert_close(h[2, 2], -0.25 / 2.0 ** 1.5, rtol=1e-12)
+
+
+def test_second_order_at_masked_points_in_float32():
+    x = np.array([-1.0, 4.0], dtype=np.float32)
+    h = astgrad.hessian(masked_sqrt)(x)
+    assert not np.isnan(h).any()
+    assert_close(h, np.diag([0.0, -0.25 / 8.0]), rtol=1e-6, atol=0)
+
+
+def selects(x):
+    return np.sum(np.select([x > 0], [np.sqrt(x)], 0.0))
+
+
+def test_select_without_a_rule_is_refused_not_wrong():
+    with pytest.raises(astgrad.TransformError, match="select"):
+        astgrad.grad(selects)(np.array([-1.0, 4.0]))
