@@ -75,14 +75,14 @@ def run_derivative(compiled, *args, **kwargs):
         return _real(compiled(*args, **kwargs))
     try:
         result = compiled(*args, **kwargs)
-        if not _has_nan(result):
+        if not has_nan(result):
             return result
     except ZeroDivisionError:
         pass
     return _real(twin()(*args, **kwargs))
 
 
-def _has_nan(value):
+def has_nan(value):
     """True if ``value`` (a number, an array, or a tuple/list/dict of them) holds a NaN.
     Raises TypeError for a complex value: astgrad differentiates real code only."""
     if isinstance(value, float):                # also numpy.float64
@@ -99,7 +99,7 @@ def _has_nan(value):
         return False
     if isinstance(value, (tuple, list)):
         for item in value:
-            if _has_nan(item):
+            if has_nan(item):
                 return True
         return False
     if isinstance(value, (complex, numpy.complexfloating)):
@@ -107,12 +107,12 @@ def _has_nan(value):
     if isinstance(value, numpy.floating):
         return bool(value != value)
     if isinstance(value, dict):
-        return _has_nan(list(value.values()))
+        return has_nan(list(value.values()))
     return False
 
 
 def _real(result):
-    _has_nan(result)
+    has_nan(result)
     return result
 
 

@@ -38,7 +38,7 @@ import types
 import numpy
 
 from ..emit import compile_function
-from ..pipeline import _has_nan, reverse_derivative, run_derivative
+from ..pipeline import has_nan, reverse_derivative, run_derivative
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
 from .tensor import Ref, Tensor, apply, enable_grad, op_info, _raw
@@ -597,7 +597,7 @@ def _run(outputs, seeds, inputs, create_graph):
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
         with enable_grad():
             grads = entry.recording()(*args, seed)
-            if _has_nan([g._data if isinstance(g, Tensor) else g for g in _as_list(grads, entry.n_wrt)]):
+            if has_nan([g._data if isinstance(g, Tensor) else g for g in _as_list(grads, entry.n_wrt)]):
                 grads = entry.zero_safe_recording()(*args, seed)
     else:
         args = [v._data if type(v) is Tensor else v for _, v in tr.reached]
