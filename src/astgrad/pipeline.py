@@ -85,27 +85,33 @@ def run_derivative(compiled, *args, **kwargs):
 def has_nan(value):
     """True if ``value`` (a number, an array, or a tuple/list/dict of them) holds a NaN.
     Raises TypeError for a complex value: astgrad differentiates real code only."""
-    if isinstance(value, float):                # also numpy.float64
+    kind = type(value)
+    if kind is float or kind is numpy.float64:
         return value != value
-    if isinstance(value, numpy.ndarray):
-        kind = value.dtype.kind
-        if kind == "f":
-            if value.flags.c_contiguous:
-                flat = value.reshape(-1)
-                return math.isnan(flat.dot(flat))   # a sum of squares is NaN only from a NaN
-            return bool(numpy.isnan(value).any())
-        if kind == "c":
-            raise _complex_error(value)
-        return False
-    if isinstance(value, (tuple, list)):
+    if kind is tuple or kind is list:
         for item in value:
             if has_nan(item):
                 return True
         return False
+    if isinstance(value, numpy.ndarray):
+        dtype_kind = value.dtype.kind
+        if dtype_kind == "f":
+            # a sum of squares is NaN only from a NaN (inf stays inf), and costs one BLAS call
+            if value.ndim == 1:
+                return math.isnan(value.dot(value))
+            if value.flags.c_contiguous:
+                flat = value.reshape(-1)
+                return math.isnan(flat.dot(flat))
+            return bool(numpy.isnan(value).any())
+        if dtype_kind == "c":
+            raise _complex_error(value)
+        return False
     if isinstance(value, (complex, numpy.complexfloating)):
         raise _complex_error(value)
-    if isinstance(value, numpy.floating):
+    if isinstance(value, (float, numpy.floating)):
         return bool(value != value)
+    if isinstance(value, (tuple, list)):
+        return has_nan(list(value))
     if isinstance(value, dict):
         return has_nan(list(value.values()))
     return False
