@@ -90,7 +90,10 @@ def has_nan(value):
         return value != value
     if kind is tuple or kind is list:
         for item in value:
-            if has_nan(item):
+            if type(item) is float or type(item) is numpy.float64:
+                if item != item:
+                    return True
+            elif has_nan(item):
                 return True
         return False
     if isinstance(value, numpy.ndarray):
