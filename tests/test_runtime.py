@@ -361,6 +361,12 @@ CASES = [
     (rt.written_part, lambda: (N(4, 3), (slice(None), [2, 0, 2])), {}), (rt.written_part, lambda: (N(4), 1), {}),
     (rt.written_into, lambda: (N(5), N(4), [0, 2, 2, 3, 0]), {}),
     (rt.written_into, lambda: (N(4, 3), N(4, 5), (slice(None), [2, 0, 2])), {}),
+    # the zero-safe *, / and ** of derivatives, and the derivatives at special points
+    (rt.scale, lambda: (N(3, 4), N(4)), {}), (rt.scale, lambda: (N(), N()), {}),
+    (rt.over, lambda: (N(3, 4), A(4)), {}), (rt.over, lambda: (N(), A()), {}),
+    (rt.power, lambda: (P(3, 4), N(4)), {}), (rt.power, lambda: (P(), N()), {}),
+    (rt.inverse_or_zero, lambda: (A(3),), {}), (rt.det_cofactors, lambda: (N(3, 3),), {}),
+    (rt.det_cofactors, lambda: (N(2, 4, 4),), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.

@@ -7,7 +7,8 @@ import numbers
 import numpy
 
 from .pickling import reduce_transform
-from .pipeline import Current, UnresolvedName, forward_derivative, parameter_names, reverse_derivative, underlying
+from .pipeline import (Current, UnresolvedName, forward_derivative, parameter_names, reverse_derivative,
+                       run_derivative, underlying)
 from .reverse import seed_parameter
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
@@ -159,6 +160,32 @@ def _is_integer(x):
     if isinstance(x, (numpy.ndarray, numpy.generic)):
         return x.dtype.kind in "iu"
     return isinstance(x, numbers.Integral) and not isinstance(x, (bool, numpy.bool_))
+
+
+def _is_complex(value):
+    if isinstance(value, complex):
+        return True
+    dtype = getattr(value, "dtype", None)
+    if isinstance(dtype, numpy.dtype):
+        return dtype.kind == "c"
+    if isinstance(value, (list, tuple)):
+        return any(_is_complex(item) for item in value)
+    if isinstance(value, dict):
+        return any(_is_complex(item) for item in value.values())
+    return False
+
+
+def _refuse_complex(values, what):
+    """A complex argument is an error: astgrad differentiates real-valued code only (it
+    would otherwise treat a complex number as a constant or drop its imaginary part)."""
+    for position, value in enumerate(values):
+        if type(value) is float or (type(value) is numpy.ndarray and value.dtype.kind == "f"):
+            continue                                    # the common cases, quickly
+        if _is_complex(value):
+            kind = getattr(value, "dtype", type(value).__name__)
+            raise TypeError(f"{what}: argument {position} is complex ({kind}); astgrad differentiates "
+                            "real-valued functions of real arguments only. Pass the real and imaginary "
+                            "parts as two real arguments")
 
 
 def _is_float_like(x):
@@ -323,8 +350,9 @@ class Derivative:
             bound = _bind(self, args, kwargs)
             args, kwargs = bound.args, bound.kwargs
             values = [bound.arguments[name] for name in self._names]
+        _refuse_complex(values, "grad")
         try:
-            value, grads = self._current()(*args, **kwargs)
+            value, grads = run_derivative(self._current(), *args, **kwargs)
         except Exception:
             # a non-scalar output can break the gradient code before it can be checked
             _check_scalar(_underlying(self.function)(*args, **kwargs), self._name)
@@ -421,6 +449,7 @@ def vjp(f, *primals):
     (None for arguments that are not floats: ints, strings, None)."""
     _check_function(f)
     bound = _bind(f, primals, {})
+    _refuse_complex(primals, "vjp")
     out = f(*primals)
     _check_output(out, _function_name(f))
     return out, Pullback(f, primals, out, bound)
@@ -442,8 +471,9 @@ class Pullback:
                               f"{_function_name(self.function)}'s output")
         if self._compiled is None:
             return ()
+        _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
         seed = {seed_parameter(self._compiled): _as_adjoint(cotangent)}
-        grads = self._compiled(*self._bound.args, **self._bound.kwargs, **seed)
+        grads = run_derivative(self._compiled, *self._bound.args, **self._bound.kwargs, **seed)
         if len(self.primals) == 1:
             grads = (grads,)
         return tuple(_match_argument(g, x, integers_are_constants=True) if _is_float_like(x) else None
@@ -495,6 +525,8 @@ def jvp(f, primals, tangents):
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s); "
                          "give one tangent per primal")
     bound = _bind(f, primals, {})
+    _refuse_complex(primals, "jvp (primals)")
+    _refuse_complex(tangents, "jvp (tangents)")
     tangents = [_matching(t, x, f"jvp: tangent {i}", f"primal {i}", constants_allowed=True)
                 for i, (t, x) in enumerate(zip(tangents, primals))]
     positions = tuple(i for i, x in enumerate(primals) if _is_float_like(x))
@@ -503,8 +535,8 @@ def jvp(f, primals, tangents):
         return out, _match_argument(_zeros_like(out), out)
     compiled = forward_derivative(fn, positions)
     names = _tangent_params(compiled, len(positions))
-    out, tangent = compiled(*bound.args, **bound.kwargs,
-                            **{name: tangents[i] for name, i in zip(names, positions)})
+    out, tangent = run_derivative(compiled, *bound.args, **bound.kwargs,
+                                  **{name: tangents[i] for name, i in zip(names, positions)})
     return out, _match_argument(tangent, out)
 
 
@@ -562,6 +594,7 @@ class Jacobian:
     def __call__(self, *args, **kwargs):
         f, fn, position, mode = self.function, self._fn, self._position, self.mode
         bound = _bind(f, args, kwargs)
+        _refuse_complex(list(bound.arguments.values()), "jacobian")
         x = _argument(f, bound, position)
         _array_argument(f, x, position, "jacobian")
         out = fn(*bound.args, **bound.kwargs)
@@ -569,13 +602,14 @@ class Jacobian:
         if use_forward:
             compiled = forward_derivative(fn, (position,))
             (name,) = _tangent_params(compiled, 1)
-            columns = [numpy.asarray(compiled(*bound.args, **bound.kwargs, **{name: e})[1])
+            columns = [numpy.asarray(run_derivative(compiled, *bound.args, **bound.kwargs, **{name: e})[1])
                        for e in _flat_basis(x)]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             return flat.reshape(numpy.shape(out) + numpy.shape(x))
         compiled = reverse_derivative(fn, (position,), False)
         seed = seed_parameter(compiled)
-        rows = [numpy.asarray(compiled(*bound.args, **bound.kwargs, **{seed: e})) for e in _flat_basis(out)]
+        rows = [numpy.asarray(run_derivative(compiled, *bound.args, **bound.kwargs, **{seed: e}))
+                for e in _flat_basis(out)]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 
@@ -617,12 +651,13 @@ class HessianVectorProduct:
             raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
         *args, v = args_and_v
         bound = _bind(f, args, kwargs)
+        _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = _argument(f, bound, position)
         v = _matching(v, x, "hvp: v", f"argument {position}")
         gradient = reverse_derivative(self._fn, (position,), False)
         compiled = forward_derivative(gradient, (position,))
         (name,) = _tangent_params(compiled, 1)
-        return _match_argument(compiled(*bound.args, **bound.kwargs, **{name: v})[1], x)
+        return _match_argument(run_derivative(compiled, *bound.args, **bound.kwargs, **{name: v})[1], x)
 
     def __repr__(self):
         return f"<astgrad hvp of {_function_name(self.function)} wrt {self.wrt!r}>"
@@ -656,6 +691,7 @@ class Hessian:
     def __call__(self, *args, **kwargs):
         f, position = self.function, self._position
         bound = _bind(f, args, kwargs)
+        _refuse_complex(list(bound.arguments.values()), "hessian")
         x = _argument(f, bound, position)
         _array_argument(f, x, position, "hessian")
         _check_scalar(_underlying(f)(*bound.args, **bound.kwargs), _function_name(f))

@@ -185,7 +185,7 @@ class ForwardMode(Transform):
             return self.tangent_of(atom)
         try:
             terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
-                                self.namespace, self.namer)
+                                self.namespace, self.namer, self.zero_safe)
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
@@ -196,7 +196,8 @@ class ForwardMode(Transform):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""
         from .pipeline import forward_derivative
         jvp, active = self.callee_derivative(stmt, op, lambda atom: self.tangent_of(atom) is not None,
-                                             forward_derivative)
+                                             lambda callee, wrt: forward_derivative(
+                                                 callee, wrt, zero_safe=self.zero_safe))
         code = jvp.__code__
         tangent_params = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
         keywords = {k: S.copy(v) for k, v in op.kwargs.items()}

@@ -24,6 +24,7 @@ import gast
 from . import runtime
 from . import syntax as S
 from .patterns import MatchLowering
+from .complex_values import refuse_complex
 from .source import _MISSING
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
@@ -88,6 +89,7 @@ class Normalizer:
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
+        refuse_complex(self.source, tree, self.locals)
         body = MatchLowering(self).block(tree.body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)
@@ -670,7 +672,9 @@ class Normalizer:
                                    "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
             callee = self.resolve_function(fn, node)
             positions = tuple(range(len(primals.elts)))
-            compiled = self.nested_derivative(pipeline.forward_derivative, callee, positions, node)
+            # the zero-safe twin: no run_derivative checks a result computed in here
+            compiled = self.nested_derivative(pipeline.forward_derivative, callee, positions, node,
+                                              zero_safe=True)
             code = compiled.__code__
             # the tangent parameters come last, after the callee's own keyword-only ones
             names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
@@ -692,16 +696,17 @@ class Normalizer:
                 raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
             callee = self.resolve_function(outer.args[0], node)
             indices, _ = api._normalize_wrt(callee, wrt_value)
-            compiled = self.nested_derivative(pipeline.reverse_derivative, callee, indices, node, False)
+            compiled = self.nested_derivative(pipeline.reverse_derivative, callee, indices, node, False,
+                                              zero_safe=True)
             call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
             call.target, call.method = compiled, None
             return call
         return None
 
-    def nested_derivative(self, derive, callee, positions, node, *more):
+    def nested_derivative(self, derive, callee, positions, node, *more, **options):
         from .pipeline import RecursiveCall
         try:
-            return derive(callee, positions, *more)
+            return derive(callee, positions, *more, **options)
         except RecursiveCall:
             raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
                                     "differentiate recursion; rewrite it as a loop",

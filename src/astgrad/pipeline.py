@@ -16,10 +16,13 @@ detected per thread, and a failed or interrupted generation leaves nothing behin
 import ast
 import builtins
 import collections
+import math
 import threading
 import time
 import types
 import weakref
+
+import numpy
 
 from . import syntax as S
 from .emit import compile_closure, to_source
@@ -92,6 +95,86 @@ def underlying(f):
     """The plain Python function behind a decorated function or a derivative."""
     inner = getattr(f, "__astgrad_function__", None)
     return f if inner is None else inner()
+
+
+def _zero_safe_source(fn):
+    """What a zero-safe twin differentiates: for generated code, that code's own twin,
+    so derivatives of derivatives are right at every order where the plain code's NaN
+    sent ``run_derivative`` to the twin."""
+    twin = getattr(fn, "__astgrad_zero_safe__", None)
+    return fn if twin is None else twin()
+
+
+def run_derivative(compiled, *args, **kwargs):
+    """Call generated code; if its result has a NaN, or Python raised ZeroDivisionError,
+    return what its zero-safe twin computes instead.
+
+    The twin differs only where a derivative of exactly 0 meets an infinite or NaN local
+    derivative (a where's untaken branch, sqrt at 0 with a zero seed, ...): plain IEEE
+    arithmetic gives NaN there, the twin gives 0 (and inf, not ZeroDivisionError, for a
+    Python float divided by 0). Everywhere else the two compute the same numbers, so the
+    common case pays only for looking for a NaN in the result."""
+    twin = getattr(compiled, "__astgrad_zero_safe__", None)
+    if twin is None:
+        return _real(compiled(*args, **kwargs))
+    try:
+        result = compiled(*args, **kwargs)
+        if not has_nan(result):
+            return result
+    except ZeroDivisionError:
+        pass
+    return _real(twin()(*args, **kwargs))
+
+
+def has_nan(value):
+    """True if ``value`` (a number, an array, or a tuple/list/dict of them) holds a NaN.
+    Raises TypeError for a complex value: astgrad differentiates real code only."""
+    kind = type(value)
+    if kind is float or kind is numpy.float64:
+        return value != value
+    if kind is tuple or kind is list:
+        for item in value:
+            if type(item) is float or type(item) is numpy.float64:
+                if item != item:
+                    return True
+            elif has_nan(item):
+                return True
+        return False
+    if isinstance(value, numpy.ndarray):
+        dtype_kind = value.dtype.kind
+        if dtype_kind == "f":
+            # a sum of squares is NaN only from a NaN (inf stays inf), and costs one BLAS call
+            if value.ndim == 1:
+                return math.isnan(value.dot(value))
+            if value.flags.c_contiguous:
+                flat = value.reshape(-1)
+                return math.isnan(flat.dot(flat))
+            return bool(numpy.isnan(value).any())
+        if dtype_kind == "c":
+            raise _complex_error(value)
+        return False
+    if isinstance(value, (complex, numpy.complexfloating)):
+        raise _complex_error(value)
+    if isinstance(value, (float, numpy.floating)):
+        return bool(value != value)
+    if isinstance(value, (tuple, list)):
+        return has_nan(list(value))
+    if isinstance(value, dict):
+        return has_nan(list(value.values()))
+    return False
+
+
+def _real(result):
+    has_nan(result)
+    return result
+
+
+def _complex_error(value):
+    what = getattr(value, "dtype", type(value).__name__)
+    return TypeError(f"a derivative computed by astgrad came out complex ({what}); astgrad "
+                     "differentiates real-valued code only. A negative Python float raised to a "
+                     "fractional power is complex in Python: use numpy.power or numpy.sqrt (NaN there) "
+                     "or keep the base positive")
 
 
 def parameter_names(fn):
@@ -348,11 +431,13 @@ def _generate_code(fn, key, recording):
     version = registry.VERSION[0]
     source, normalized, namer, namespace = prepare(fn)
     if key[0] == "reverse":
-        tree = ReverseMode(source, normalized, key[1], namer, namespace, key[2]).run()
+        mode = ReverseMode(source, normalized, key[1], namer, namespace, key[2])
         label = f"grad of {fn.__qualname__}"
     else:
-        tree = ForwardMode(source, normalized, key[1], namer, namespace).run()
+        mode = ForwardMode(source, normalized, key[1], namer, namespace)
         label = f"jvp of {fn.__qualname__}"
+    mode.zero_safe = key[-1] == ZERO_SAFE
+    tree = mode.run()
     text = to_source(tree)
     for name in sorted(namespace.used_user_names):
         source.resolve_path([name])         # astgrad's own code uses this user name too
@@ -477,26 +562,45 @@ def _build(fn, key):
     if generated is not None and generated.version == registry.VERSION[0]:
         entry = _instantiate(generated, fn)
         if entry is not None and entry.holds(fn):
-            return entry
+            return _with_twin(entry, fn, key)
     generated = _generate(fn, key)
     with _lock:
         _by_source[shared] = generated
         _by_source.move_to_end(shared)
         if len(_by_source) > _BY_SOURCE_LIMIT:
             _by_source.popitem(last=False)
-    return _instantiate(generated, fn)
+    return _with_twin(_instantiate(generated, fn), fn, key)
 
 
-def reverse_derivative(f, wrt, preserve_result):
+ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
+
+
+def _with_twin(entry, fn, key):
+    """Plain code knows how to get its zero-safe twin, for ``run_derivative``."""
+    if key[-1] != ZERO_SAFE:
+        entry.compiled.__astgrad_zero_safe__ = \
+            lambda: _entry(_zero_safe_source(fn), key + (ZERO_SAFE,)).compiled
+    return entry
+
+
+def reverse_derivative(f, wrt, preserve_result, zero_safe=False):
     """The compiled reverse-mode derivative of ``f`` w.r.t. parameter indices ``wrt``, as
-    ``f`` and the names it uses are bound now."""
-    return _entry(underlying(f), ("reverse", tuple(wrt), preserve_result)).compiled
+    ``f`` and the names it uses are bound now (its zero-safe twin with ``zero_safe=True``;
+    see ``run_derivative``)."""
+    return _derivative(f, ("reverse", tuple(wrt), preserve_result), zero_safe)
 
 
-def forward_derivative(f, wrt):
+def forward_derivative(f, wrt, zero_safe=False):
     """The compiled forward-mode derivative of ``f`` w.r.t. parameter indices ``wrt``, as
-    ``f`` and the names it uses are bound now."""
-    return _entry(underlying(f), ("forward", tuple(wrt))).compiled
+    ``f`` and the names it uses are bound now (its zero-safe twin with ``zero_safe=True``)."""
+    return _derivative(f, ("forward", tuple(wrt)), zero_safe)
+
+
+def _derivative(f, key, zero_safe):
+    fn = underlying(f)
+    if zero_safe:
+        return _entry(_zero_safe_source(fn), key + (ZERO_SAFE,)).compiled
+    return _entry(fn, key).compiled
 
 
 class Current:

@@ -627,7 +627,7 @@ class ReverseMode(Transform):
         args = self.call_atoms(stmt, op)
         try:
             contributions = instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs,
-                                        self.derivative_of, self.namespace, self.namer)
+                                        self.derivative_of, self.namespace, self.namer, self.zero_safe)
         except BindError as exc:
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
@@ -639,7 +639,7 @@ class ReverseMode(Transform):
         from .pipeline import reverse_derivative
         gradient, active = self.callee_derivative(
             stmt, op, lambda atom: self.derivative_of(atom) is not None,
-            lambda callee, wrt: reverse_derivative(callee, wrt, False))
+            lambda callee, wrt: reverse_derivative(callee, wrt, False, zero_safe=self.zero_safe))
         if gradient is None:
             return []
         seed = seed_parameter(gradient)

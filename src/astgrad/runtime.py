@@ -11,6 +11,8 @@ its float dtype (float32 stays float32). The derivative of a list or tuple is an
 """
 
 import collections.abc
+import functools
+import math
 import numbers
 import string
 
@@ -345,6 +347,95 @@ def clip_weight(a, a_min, a_max, which):
     shape = numpy.broadcast_shapes(*[numpy.shape(v) for v in (a, a_min, a_max) if v is not None])
     w = numpy.broadcast_to(numpy.asarray(w, dtype=_weak_float_dtype(a, a_min, a_max)), shape)
     return w if shape else w[()]
+
+
+# -- zero derivatives stay zero -------------------------------------------------------
+#
+# A where's untaken branch gets a derivative of exactly 0, but the local derivative of
+# that branch may be inf or nan there (sqrt at x < 0, sin(x)/x at 0, sin of a masked
+# inf), and in IEEE arithmetic 0 * inf is nan; in forward mode an infinite tangent meets
+# the weight 0 of the unselected side of a maximum. Generated code first runs with plain
+# ``*``, ``/`` and ``**``; only if that gives a NaN or a Python ZeroDivisionError does
+# ``run_derivative`` run the exact twin of the code in which the rule templates
+# multiply and divide derivatives with ``scale`` and ``over`` (see templates.py), which
+# read 0 * inf as 0.
+
+def _nan_to_zero_where_zero(value, *factors):
+    """``value`` with each NaN replaced by 0 where one of ``factors`` is exactly 0."""
+    if isinstance(value, numpy.ndarray):
+        if numpy.isnan(value).any():
+            zero = functools.reduce(numpy.logical_or, [numpy.equal(f, 0) for f in factors])
+            return numpy.where(zero & numpy.isnan(value), numpy.zeros((), value.dtype), value)
+        return value
+    if isinstance(value, numbers.Number) and value != value and any(numpy.all(numpy.equal(f, 0)) for f in factors):
+        return numpy.zeros((), value.dtype)[()] if isinstance(value, numpy.generic) else 0.0
+    return value
+
+
+def scale(g, factor):
+    """``g * factor`` for a derivative ``g``, but 0 (not NaN) where either is exactly 0,
+    even where the other is inf or nan: no derivative arrives where ``g`` is 0, and none
+    passes where the local derivative ``factor`` is 0 (the unselected side of a
+    maximum)."""
+    with numpy.errstate(invalid="ignore"):
+        return _nan_to_zero_where_zero(g * factor, g, factor)
+
+
+def over(g, divisor):
+    """``g / divisor`` for a derivative ``g``, but 0 wherever ``g`` is 0; a Python
+    number divided by 0 gives +-inf (nan for nan) as in NumPy, not ZeroDivisionError."""
+    try:
+        with numpy.errstate(invalid="ignore", divide="ignore"):
+            quotient = g / divisor
+    except ZeroDivisionError:
+        if g == 0:
+            return 0.0
+        if g != g:
+            return g
+        return math.copysign(math.inf, g) * math.copysign(1.0, divisor)
+    return _nan_to_zero_where_zero(quotient, g)
+
+
+def power(x, exponent):
+    """``x ** exponent``; a Python 0.0 to a negative power is +-inf as in NumPy, not
+    ZeroDivisionError (the local derivative of ``x ** 0.5`` at 0 is infinite)."""
+    try:
+        return x ** exponent
+    except ZeroDivisionError:
+        with numpy.errstate(divide="ignore"):
+            return float(numpy.power(float(x), float(exponent)))
+
+
+def inverse_or_zero(y):
+    """``1 / y``, but 0 where ``y`` is 0: the derivative astgrad gives norms and standard
+    deviations where they are 0 (0 is a subgradient there, as for abs at 0; for a std
+    over one element it is the true derivative: that std is 0 whatever the element)."""
+    if isinstance(y, numpy.ndarray):
+        zero = y == 0
+        with numpy.errstate(divide="ignore"):
+            inverse = 1.0 / numpy.where(zero, 1.0, y)
+        return numpy.where(zero, numpy.zeros((), inverse.dtype), inverse)
+    if y == 0:
+        return y * 0.0
+    return 1.0 / y
+
+
+def det_cofactors(a):
+    """The cofactor matrix of (a stack of) square matrices: the derivative of det(a)
+    with respect to a. Computed from an SVD, so it is finite (and exact) for singular
+    matrices too, where det(a) * inv(a).T cannot be formed."""
+    a = numpy.asarray(a)
+    if a.shape[-1] == 0:
+        return numpy.zeros(a.shape, dtype=_float_dtype(a) or numpy.float64)
+    u, s, vh = numpy.linalg.svd(a)
+    n = s.shape[-1]
+    # prod over j != i of s_j, without dividing by a zero s_i
+    others = numpy.stack([numpy.prod(numpy.delete(s, i, axis=-1), axis=-1) for i in range(n)], axis=-1)
+    sign = numpy.linalg.det(u) * numpy.linalg.det(vh)
+    # adj(a) = det(v) det(u) v diag(others) u^T; the cofactor matrix is adj(a)^T
+    adjugate = numpy.matmul(numpy.swapaxes(vh, -1, -2) * others[..., None, :], numpy.swapaxes(u, -1, -2))
+    return numpy.swapaxes(adjugate, -1, -2) * sign[..., None, None]
+
 
 
 # -- indexing -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ drops every statement about an argument that has no derivative.
 
 import gast
 
+from . import runtime
 from . import syntax as S
 from .rules.registry import derivative_ref, derivative_target
 from .source import _MISSING
@@ -24,11 +25,14 @@ def _simple_constant(value):
     raise BindError(f"template default {value!r} is not a simple constant")
 
 
-def instantiate(template, result, args, kwargs, derivative_of, namespace, namer):
+def instantiate(template, result, args, kwargs, derivative_of, namespace, namer, zero_safe=False):
     """The statements of ``template`` for one call.
 
     result: the atom holding the primitive's result; args/kwargs: atoms of the call;
     derivative_of(atom) -> the name of its derivative, or None if it has none.
+    zero_safe: write ``d[y] * f`` as ``scale(d[y], f)``, ``d[y] / f`` as ``over(d[y], f)``
+    and ``a ** b`` as ``power(a, b)``, so a zero derivative stays exactly zero where the
+    local derivative f is inf or nan (runtime.py explains when this code runs).
     Returns plain assignments to fresh temporaries and derivative assignments
     marked with ``node.accumulate = True`` (their target is the derivative name).
     """
@@ -58,7 +62,7 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer)
             copies = [(stmt, i) for i in range(len(params[template.vararg]))]
         for original, position in copies:
             node = _Substitute(template, params, locals_, renames, derivative_of, namespace,
-                               namer, position).run(S.copy(original))
+                               namer, position, zero_safe).run(S.copy(original))
             if node is None:
                 continue
             out.append(node)
@@ -78,7 +82,9 @@ class _Dropped(Exception):
 
 
 class _Substitute(gast.NodeTransformer):
-    def __init__(self, template, params, locals_, renames, derivative_of, namespace, namer, position):
+    def __init__(self, template, params, locals_, renames, derivative_of, namespace, namer, position,
+                 zero_safe=False):
+        self.zero_safe = zero_safe
         self.template = template
         self.params = params
         self.locals = locals_
@@ -140,6 +146,25 @@ class _Substitute(gast.NodeTransformer):
         node.method = method
         return node
 
+    def visit_BinOp(self, node):
+        if not self.zero_safe:
+            return self.generic_visit(node)
+        carries = (_mentions_derivative(node.left), _mentions_derivative(node.right))
+        node = self.generic_visit(node)
+        if isinstance(node.op, gast.Mult) and any(carries):
+            g, factor = (node.left, node.right) if carries[0] else (node.right, node.left)
+            return self._helper(runtime.scale, [g, factor])
+        if isinstance(node.op, gast.Div) and carries[0]:
+            return self._helper(runtime.over, [node.left, node.right])
+        if isinstance(node.op, gast.Pow):
+            return self._helper(runtime.power, [node.left, node.right])
+        return node
+
+    def _helper(self, helper, args):
+        call = S.call(S.name(self.namespace.ref(helper, helper.__name__)), args)
+        call.target, call.method = helper, None
+        return call
+
     def visit_Name(self, node):
         ident = node.id
         if ident == "argnum" and self.position is not None:
@@ -158,6 +183,10 @@ class _Substitute(gast.NodeTransformer):
                 return S.name(self.namespace.ref(obj, ident), store=isinstance(node.ctx, gast.Store))
             raise BindError(f"{self.template.fn.__qualname__} uses the unknown name {ident!r}")
         return S.name(self.namespace.ref(obj, ident))
+
+
+def _mentions_derivative(node):
+    return any(derivative_ref(n) is not None for n in gast.walk(node))
 
 
 def differentiable_atoms(template, args, kwargs):

@@ -11,6 +11,8 @@ from .emit import comment
 
 
 class Transform:
+    zero_safe = False       # True for the twin that keeps zero derivatives zero (runtime.scale)
+
     def __init__(self, source, fn, namer, namespace):
         self.source = source
         self.fn = fn

@@ -187,15 +187,17 @@ def sqrt(y, x):
     d[y] = d[x] / (2.0 * y)
 
 
+# x ** (y - 1.0), not math.pow: at x = 0 with y < 1 the derivative is infinite, and
+# math.pow raises ValueError there (the primal math.pow(0.0, 0.5) is fine).
 @adjoint(math.pow)
 def pow(z, x, y):
-    d[x] = d[z] * y * math.pow(x, y - 1.0)
+    d[x] = d[z] * y * x ** (y - 1.0)
     d[y] = d[z] * z * numpy.log(numpy.where(x > 0, x, 1.0))
 
 
 @tangent(math.pow)
 def pow(z, x, y):
-    d[z] = d[x] * y * math.pow(x, y - 1.0)
+    d[z] = d[x] * y * x ** (y - 1.0)
     d[z] = d[y] * z * numpy.log(numpy.where(x > 0, x, 1.0))
 
 

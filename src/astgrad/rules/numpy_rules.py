@@ -11,8 +11,9 @@ Each primitive has an adjoint (reverse) and a tangent (forward) template; see
 * max/min (reductions and ``maximum``/``minimum``/``clip``) split the derivative
   evenly among ties, like JAX and autograd: at a tie the result is the average of
   the one-sided derivatives;
-* where a derivative does not exist (``sqrt`` or ``linalg.norm`` at 0, ``abs`` at
-  0 gives 0) the formula's value is used as is; nothing is silently smoothed.
+* where a derivative does not exist, the value astgrad gives is listed in
+  docs/api.md ("Non-differentiable points"): ``abs`` at 0 gives 0, ``sqrt`` at 0
+  gives inf, ``linalg.norm`` and ``std`` at 0 give 0; nothing is silently smoothed.
 
 Template functions are named after their primitive; none of them calls a bare
 builtin whose name a template here shadows (``sum``, ``max``, ...).
@@ -22,7 +23,7 @@ import numpy
 
 from ..runtime import (
     arange_index, broadcast_like, cast_like, clip_weight, concatenated_part, concatenated_spread,
-    contract, index_concatenate,
+    contract, det_cofactors, index_concatenate, inverse_or_zero,
     dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec, einsum_tangent_spec,
     inner_adjoint_left, inner_adjoint_right, inverse_axes, linspace_weights,
     matmul_adjoint_left, matmul_adjoint_right, method_axes, method_shape, norm_axis,
@@ -549,14 +550,14 @@ def var(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
 
 @adjoint(numpy.std)
 def std(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[a] = unreduce(d[y] / y, a, axis, keepdims) * ((a - numpy.mean(a, axis=axis, keepdims=True))
-                                                    / (repeat_count(a, axis) - ddof))
+    d[a] = unreduce(d[y] * inverse_or_zero(y), a, axis, keepdims) * (
+        (a - numpy.mean(a, axis=axis, keepdims=True)) / (repeat_count(a, axis) - ddof))
 
 
 @tangent(numpy.std)
 def std(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
     d[y] = numpy.sum(d[a] * (a - numpy.mean(a, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) / (y * (repeat_count(a, axis) - ddof))
+                     keepdims=keepdims) * inverse_or_zero(y) / (repeat_count(a, axis) - ddof)
 
 
 @adjoint(numpy.cumsum)
@@ -660,14 +661,16 @@ def inv(y, a):
     d[y] = -numpy.matmul(y, numpy.matmul(d[a], y))
 
 
+# The derivative of det is the cofactor matrix (det(a) * inv(a).T where a is invertible),
+# computed so that it stays finite and exact at singular matrices too.
 @adjoint(numpy.linalg.det)
 def det(y, a):
-    d[a] = numpy.expand_dims(d[y] * y, (-2, -1)) * numpy.swapaxes(numpy.linalg.inv(a), -1, -2)
+    d[a] = numpy.expand_dims(d[y], (-2, -1)) * det_cofactors(a)
 
 
 @tangent(numpy.linalg.det)
 def det(y, a):
-    d[y] = y * numpy.sum(numpy.swapaxes(numpy.linalg.inv(a), -1, -2) * d[a], axis=(-2, -1))
+    d[y] = numpy.sum(det_cofactors(a) * d[a], axis=(-2, -1))
 
 
 @adjoint(numpy.linalg.solve)
@@ -682,14 +685,15 @@ def solve(x, a, b):
     d[x] = numpy.linalg.solve(a, d[b])
 
 
+# At a zero norm (or std) the derivative does not exist; inverse_or_zero gives 0 there.
 @adjoint(numpy.linalg.norm)
 def norm(y, x, ord=None, axis=None, keepdims=False):
-    d[x] = unreduce(d[y] / y, x, norm_axis(x, ord, axis), keepdims) * x
+    d[x] = unreduce(d[y] * inverse_or_zero(y), x, norm_axis(x, ord, axis), keepdims) * x
 
 
 @tangent(numpy.linalg.norm)
 def norm(y, x, ord=None, axis=None, keepdims=False):
-    d[y] = numpy.sum(x * d[x], axis=norm_axis(x, ord, axis), keepdims=keepdims) / y
+    d[y] = numpy.sum(x * d[x], axis=norm_axis(x, ord, axis), keepdims=keepdims) * inverse_or_zero(y)
 
 
 # ---------------------------------------------------------------------------------
@@ -1030,14 +1034,14 @@ def var_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
 
 @adjoint(numpy.ndarray.std)
 def std_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[self] = unreduce(d[y] / y, self, axis, keepdims) * (
+    d[self] = unreduce(d[y] * inverse_or_zero(y), self, axis, keepdims) * (
         (self - numpy.mean(self, axis=axis, keepdims=True)) / (repeat_count(self, axis) - ddof))
 
 
 @tangent(numpy.ndarray.std)
 def std_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
     d[y] = numpy.sum(d[self] * (self - numpy.mean(self, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) / (y * (repeat_count(self, axis) - ddof))
+                     keepdims=keepdims) * inverse_or_zero(y) / (repeat_count(self, axis) - ddof)
 
 
 @adjoint(numpy.ndarray.cumsum)

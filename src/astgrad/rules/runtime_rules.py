@@ -393,6 +393,68 @@ def unless_view_(y, g, row, array):
 @tangent(runtime.unless_view)
 def unless_view_(y, g, row, array):
     d[y] = unless_view(d[g], row, array)
+# scale, over and power are *, / and ** for derivatives (see runtime.py); their first
+# argument is a derivative, and the zero-stays-zero reading carries over to their rules.
+@adjoint(runtime.scale)
+def scale_(y, g, factor):
+    d[g] = unbroadcast(runtime.scale(d[y], factor), g)
+    d[factor] = unbroadcast(runtime.scale(g, d[y]), factor)
+
+
+@tangent(runtime.scale)
+def scale_(y, g, factor):
+    d[y] = broadcast_like(runtime.scale(d[g], factor), y)
+    d[y] = broadcast_like(runtime.scale(g, d[factor]), y)
+
+
+@adjoint(runtime.over)
+def over_(y, g, divisor):
+    d[g] = unbroadcast(runtime.over(d[y], divisor), g)
+    d[divisor] = unbroadcast(-runtime.over(runtime.scale(y, d[y]), divisor), divisor)
+
+
+@tangent(runtime.over)
+def over_(y, g, divisor):
+    d[y] = broadcast_like(runtime.over(d[g], divisor), y)
+    d[y] = broadcast_like(-runtime.over(runtime.scale(y, d[divisor]), divisor), y)
+
+
+@adjoint(runtime.power)
+def power_(z, x, exponent):
+    d[x] = unbroadcast(runtime.scale(runtime.scale(d[z], exponent), runtime.power(x, exponent - 1)), x)
+    d[exponent] = unbroadcast(runtime.scale(runtime.scale(d[z], z), numpy.log(numpy.where(x > 0, x, 1.0))),
+                              exponent)
+
+
+@tangent(runtime.power)
+def power_(z, x, exponent):
+    d[z] = broadcast_like(runtime.scale(runtime.scale(d[x], exponent), runtime.power(x, exponent - 1)), z)
+    d[z] = broadcast_like(runtime.scale(runtime.scale(d[exponent], z), numpy.log(numpy.where(x > 0, x, 1.0))),
+                          z)
+
+
+@adjoint(runtime.inverse_or_zero)
+def inverse_or_zero_(r, y):
+    d[y] = -d[r] * r * r
+
+
+@tangent(runtime.inverse_or_zero)
+def inverse_or_zero_(r, y):
+    d[r] = -d[y] * r * r
+
+
+# c = det(a) inv(a).T, so dc = tr(inv(a) da) c - inv(a).T da.T c. These second derivatives
+# need inv(a): at a singular matrix they raise LinAlgError (the first derivative does not).
+@adjoint(runtime.det_cofactors)
+def det_cofactors_(c, a):
+    d[a] = numpy.expand_dims(numpy.sum(d[c] * c, axis=(-2, -1)), (-2, -1)) * numpy.swapaxes(numpy.linalg.inv(a), -1, -2)
+    d[a] = -numpy.matmul(numpy.matmul(c, numpy.swapaxes(d[c], -1, -2)), numpy.swapaxes(numpy.linalg.inv(a), -1, -2))
+
+
+@tangent(runtime.det_cofactors)
+def det_cofactors_(c, a):
+    d[c] = numpy.expand_dims(numpy.trace(numpy.matmul(numpy.linalg.inv(a), d[a]), axis1=-2, axis2=-1), (-2, -1)) * c
+    d[c] = -numpy.matmul(numpy.swapaxes(numpy.linalg.inv(a), -1, -2), numpy.matmul(numpy.swapaxes(d[a], -1, -2), c))
 
 
 non_differentiable(

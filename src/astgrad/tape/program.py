@@ -38,7 +38,7 @@ import types
 import numpy
 
 from ..emit import compile_function
-from ..pipeline import reverse_derivative
+from ..pipeline import has_nan, reverse_derivative, run_derivative
 from ..reverse import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
@@ -374,18 +374,25 @@ def emit(tr):
 class Entry:
     """A compiled tape program and its generated adjoint."""
 
-    __slots__ = ("forward", "adjoint", "n_wrt", "_recording")
+    __slots__ = ("forward", "adjoint", "n_wrt", "_recording", "_zero_safe_recording")
 
     def __init__(self, forward, adjoint, n_wrt):
         self.forward = forward
         self.adjoint = adjoint
         self.n_wrt = n_wrt
         self._recording = None
+        self._zero_safe_recording = None
 
     def recording(self):
         if self._recording is None:
             self._recording = _recording_function(self.adjoint, {})
         return self._recording
+
+    def zero_safe_recording(self):
+        """The adjoint's zero-safe twin, recording (see pipeline.run_derivative)."""
+        if self._zero_safe_recording is None:
+            self._zero_safe_recording = _recording_function(self.adjoint.__astgrad_zero_safe__(), {})
+        return self._zero_safe_recording
 
 
 CacheInfo = collections.namedtuple("CacheInfo", "hits misses currsize maxsize")
@@ -581,6 +588,10 @@ def _fix_array(g, like):
     return Tensor._make(g, None, False)
 
 
+def _as_list(grads, n_wrt):
+    return [grads] if n_wrt == 1 else list(grads)
+
+
 def _run(outputs, seeds, inputs, create_graph):
     """[(tensor, gradient)] for every input (or leaf, when ``inputs`` is None) reached."""
     tr = trace(outputs, inputs)
@@ -593,14 +604,17 @@ def _run(outputs, seeds, inputs, create_graph):
         args = [v for _, v in tr.reached]
         args += [c if isinstance(c, Tensor) and c._rg else _raw(c) for c in tr.consts]
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
+        seed = {seed_parameter(entry.adjoint): seed}
         with enable_grad(), numpy_methods():     # generated code: methods mean what they do on arrays
-            grads = entry.recording()(*args, **{seed_parameter(entry.adjoint): seed})
+            grads = entry.recording()(*args, **seed)
+            if has_nan([g._data if isinstance(g, Tensor) else g for g in _as_list(grads, entry.n_wrt)]):
+                grads = entry.zero_safe_recording()(*args, **seed)
     else:
         args = [v._data if type(v) is Tensor else v for _, v in tr.reached]
         args += [c._data if type(c) is Tensor else c for c in tr.consts]
         raw_seeds = [s._data if isinstance(s, Tensor) else s for s in seeds]
         seed = raw_seeds[0] if len(raw_seeds) == 1 else AdjointList(raw_seeds)
-        grads = entry.adjoint(*args, **{seed_parameter(entry.adjoint): seed})
+        grads = run_derivative(entry.adjoint, *args, **{seed_parameter(entry.adjoint): seed})
     if entry.n_wrt == 1:
         grads = (grads,)
     if create_graph:

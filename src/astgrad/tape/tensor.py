@@ -307,6 +307,11 @@ _asarray = numpy.asarray
 _inexact = numpy.inexact
 
 
+def _complex_error(array):
+    return TypeError(f"astgrad tensors hold real numbers only; this operation gives {array.dtype} data. "
+                     "Keep the real and imaginary parts in two real tensors")
+
+
 def _is_float(dtype):
     return dtype.kind in "fc"
 
@@ -325,6 +330,8 @@ class Tensor:
 
     def __init__(self, data, requires_grad=False, dtype=None):
         array = numpy.array(data._data if isinstance(data, Tensor) else data, dtype=dtype)
+        if array.dtype.kind == "c":
+            raise _complex_error(array)
         self._data = array
         self._node = None
         self._rg = False
@@ -337,6 +344,8 @@ class Tensor:
     def _make(data, node, requires_grad):
         t = _new(Tensor)
         t._data = data if type(data) is _NDARRAY else _asarray(data)
+        if t._data.dtype.kind == "c":
+            raise _complex_error(t._data)
         t._node = node
         t._rg = requires_grad
         t.grad = None
