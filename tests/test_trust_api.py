@@ -212,13 +212,21 @@ def test_defaults_and_keywords_bind_like_python():
 # -- 2. outputs that are not real numbers ---------------------------------------------------
 
 @pytest.mark.parametrize("fn, what", [(returns_none, "None"), (returns_string, "str"),
-                                      (returns_bool, "bool"), (returns_complex, "complex")])
+                                      (returns_bool, "bool")])
 def test_grad_refuses_an_output_that_is_not_a_real_scalar(fn, what):
     for transform in (astgrad.grad, astgrad.value_and_grad):
         with pytest.raises(TypeError, match=f"grad requires {fn.__name__} to return a real scalar.*{what}"):
             transform(fn)(1.5)
     with pytest.raises(TypeError, match="real scalar"):
         astgrad.hessian(fn)(1.5)
+
+
+def test_a_complex_output_is_refused_where_it_is_made():
+    for transform in (astgrad.grad, astgrad.value_and_grad):
+        with pytest.raises(astgrad.TransformError, match=r"test_trust_api.py:\d+: .*complex literal 1j"):
+            transform(returns_complex)(1.5)
+    with pytest.raises(TypeError, match="real scalar.*complex"):   # hessian checks f's output first
+        astgrad.hessian(returns_complex)(1.5)
 
 
 @pytest.mark.parametrize("fn", [vector_out, pair_out])
