@@ -64,7 +64,7 @@ def refuse_complex(source, tree, local_names):
         elif isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load):
             path = S.dotted_path(node)
             if path and path[0] not in local_names:
-                obj = source.resolve_path(path)
+                obj = source.resolve_path(path, depend=False)   # a look, not a dependency: data stays live
                 if obj is not _MISSING:
                     reason = makes_complex(obj)
         elif isinstance(node, gast.Call):
