@@ -576,10 +576,12 @@ ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
 
 
 def _with_twin(entry, fn, key):
-    """Plain code knows how to get its zero-safe twin, for ``run_derivative``."""
+    """Plain code knows how to get its zero-safe twin, for ``run_derivative``. It refers
+    to ``fn`` weakly: the cache entry holding this code must not keep ``fn`` alive."""
     if key[-1] != ZERO_SAFE:
+        function = weakref.ref(fn)
         entry.compiled.__astgrad_zero_safe__ = \
-            lambda: _entry(_zero_safe_source(fn), key + (ZERO_SAFE,)).compiled
+            lambda: _entry(_zero_safe_source(function()), key + (ZERO_SAFE,)).compiled
     return entry
 
 
