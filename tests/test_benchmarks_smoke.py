@@ -26,3 +26,13 @@ def test_quick_benchmark_run_prints_the_table():
     assert "gradients checked against hand-written: all agree" in out
     assert "peak memory" in out and "issue 3 RNN memory" in out
     assert "cache hit" in out
+
+
+def test_concurrency_benchmark_runs_and_checks_its_results():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "concurrency.py"), "--calls", "60",
+                           "--steps", "50"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line.split() for line in done.stdout.splitlines()]
+    assert [row[0] for row in rows if len(row) == 2 and row[0] in "1248"] == ["1", "2", "4", "8"]
+    assert "resident memory" in done.stdout
