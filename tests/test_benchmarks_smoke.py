@@ -34,5 +34,5 @@ def test_concurrency_benchmark_runs_and_checks_its_results():
                            "--steps", "50"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     rows = [line.split() for line in done.stdout.splitlines()]
-    assert [row[0] for row in rows if len(row) == 2 and row[0] in "1248"] == ["1", "2", "4", "8"]
+    assert [row[0] for row in rows if len(row) == 2 and row[0] in ("1", "2", "4", "8")] == ["1", "2", "4", "8"]
     assert "resident memory" in done.stdout
