@@ -581,3 +581,20 @@ def test_a_row_sees_the_write_that_touches_it():
     value, gradient = astgrad.value_and_grad(row_used_after_it_is_written)(m)
     # row is a view of y[0], so it holds 5 * m[1] * m[0] after the write
     assert_close(value, np.sum(5.0 * M[1] * M[0] * M[0]), 1e-12, 1e-12)
+
+
+def row_then_augmented(x):
+    a1 = np.zeros((2, 3)) + x
+    a2 = a1[0]                  # a view of a1's first row
+    a1 += 1.0                   # in NumPy this changes a2 too
+    return np.sum(a2 * a2)
+
+
+def test_augmented_assignment_while_a_row_view_is_live_is_refused():
+    # += becomes a1 = a1 + 1.0 in the derivative, a new array, so the row would keep its
+    # old values: refused, not wrong
+    x = np.array([0.3, 0.5, -0.2])
+    for call in (lambda: astgrad.grad(row_then_augmented)(x),
+                 lambda: astgrad.jvp(row_then_augmented, (x,), (x,))):
+        with pytest.raises(astgrad.TransformError, match=r"test_trust_aliasing.py:\d+: augmented assignment"):
+            call()

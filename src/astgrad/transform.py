@@ -256,8 +256,9 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             refuse(name, stmt, action)
         conflicts = shared & getattr(stmt, "live_out", set())
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
-        # later writes into y, so after each such write v is read again when it is a view
-        refreshed = {v for v in conflicts if refresh_row is not None
+        # later writes into y, so after each such write v is read again when it is a view.
+        # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
+        refreshed = {v for v in conflicts if refresh_row is not None and strict
                      and _refreshable(sharing, v, name, element_reads)}
         # a value read with a string key is a dict's item: writing into the dict replaces
         # items, it never changes one
