@@ -33,6 +33,7 @@ import inspect
 import math
 import numbers
 import operator
+import threading
 import types
 
 import numpy
@@ -399,7 +400,8 @@ CacheInfo = collections.namedtuple("CacheInfo", "hits misses currsize maxsize")
 _MAXSIZE = 256
 _cache = collections.OrderedDict()
 _stats = [0, 0]
-_last = [None]
+_cache_lock = threading.Lock()      # held for the dict operations only, never while generating
+_last = threading.local()           # .entry: what this thread's latest grad/backward ran
 
 
 def cache_info():
@@ -408,24 +410,25 @@ def cache_info():
 
 
 def clear_cache():
-    _cache.clear()
-    _stats[0] = _stats[1] = 0
+    with _cache_lock:
+        _cache.clear()
+        _stats[0] = _stats[1] = 0
 
 
 def _entry(tr):
-    entry = _cache.get(tr.key)
+    with _cache_lock:
+        entry = _cache.get(tr.key)
+        _stats[entry is None] += 1
     if entry is not None:
-        _stats[0] += 1
         return entry
-    _stats[1] += 1
     source, namespace = emit(tr)
     forward = compile_function(source, "tape", namespace, "tape program")
     n_wrt = len(tr.reached)
     adjoint = reverse_derivative(forward, tuple(range(n_wrt)), False) if n_wrt else None
-    entry = Entry(forward, adjoint, n_wrt)
-    _cache[tr.key] = entry
-    if len(_cache) > _MAXSIZE:
-        _cache.popitem(last=False)
+    with _cache_lock:       # a thread that generated the same program meanwhile wins
+        entry = _cache.setdefault(tr.key, Entry(forward, adjoint, n_wrt))
+        if len(_cache) > _MAXSIZE:
+            _cache.popitem(last=False)
     return entry
 
 
@@ -599,7 +602,7 @@ def _run(outputs, seeds, inputs, create_graph):
     if not tr.reached:
         return []
     entry = _entry(tr)
-    _last[0] = entry
+    _last.entry = entry
     if create_graph:
         args = [v for _, v in tr.reached]
         args += [c if isinstance(c, Tensor) and c._rg else _raw(c) for c in tr.consts]
@@ -704,7 +707,7 @@ def adjoint_source(outputs, inputs=None):
 def last_adjoint_source():
     """The source of the adjoint the most recent ``grad``/``backward`` call ran (None
     before the first call)."""
-    entry = _last[0]
+    entry = getattr(_last, "entry", None)
     return None if entry is None else entry.adjoint.source
 
 
