@@ -8,8 +8,9 @@ assigned value does not depend on the inputs), so tangents exist on every path.
 """
 
 import gast
+import numpy
 
-from . import activity, dataflow, ops, optimize, shapes
+from . import activity, dataflow, ops, optimize, runtime, shapes
 from . import syntax as S
 from .naming import derivative_prefix
 from .reverse import split_self_references
@@ -40,6 +41,7 @@ class ForwardMode(Transform):
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
         self.mutated = _mutated_names(body)
+        self.written_groups = _tangent_groups_written(body, self.active, self.mutated)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
         # parameters that become varied later (a seed reassigned in a loop) start at zero
         starts = [S.assign(self.tangent(p), self.helper_call("zeros_like", [S.name(p)]))
@@ -53,6 +55,7 @@ class ForwardMode(Transform):
         new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
         new_body = shapes.drop_needless_unbroadcasts(new_body, params, self.tangents,
                                                      range_targets(new_body))
+        _drop_needless_own_tangents(new_body)
         new_body = dataflow.eliminate_dead_code(new_body, set())
         for stmt in new_body:
             optimize.drop_default_arguments(stmt)
@@ -149,10 +152,21 @@ class ForwardMode(Transform):
                 continue
             value = optimize.simplify(term.value)
             total = value if total is None else gast.BinOp(left=total, op=gast.Add(), right=value)
-        if name in self.mutated:
-            total = self.helper_call("snapshot", [total])     # written in place later: its own copy
-        out.append(S.assign(self.tangent(name), total))
+        out.append(S.assign(self.tangent(name), self.owned(name, total)))
         return out
+
+    def owned(self, name, tangent):
+        """``tangent`` as ``name``'s tangent. Where tangents are written in place, one
+        that may be another name's tangent array (``d_b = d_a`` for ``b = a + 1.0``)
+        goes through ``own_tangent``, which copies it unless ``name``'s value is a
+        view of that name's value, as NumPy shares memory."""
+        if name not in self.written_groups or _certainly_new(tangent):
+            return tangent
+        primal_of = {t: p for p, t in self.tangents.items()}
+        for shared in sorted(S.names_in(tangent) & set(primal_of)):
+            tangent = self.helper_call("own_tangent", [tangent, S.name(name), S.name(primal_of[shared]),
+                                                       S.name(shared)])
+        return tangent
 
     def terms(self, stmt, op):
         if op.kind == "copy":
@@ -207,7 +221,13 @@ class ForwardMode(Transform):
         name = stmt.targets[0].id
         target = gast.Tuple(elts=[S.name(name, store=True), S.name(self.tangent(name), store=True)],
                             ctx=gast.Store())
-        return [S.assign(target, call)]
+        out = [S.assign(target, call)]
+        if name in self.written_groups:    # the callee may return an argument's tangent
+            for _, atom in active:
+                owned = self.helper_call("own_tangent", [S.name(self.tangent(name)), S.name(name), S.copy(atom),
+                                                         S.name(self.tangent_of(atom))])
+                out.append(S.assign(self.tangent(name), owned))
+        return out
 
     def setitem(self, stmt):
         target = stmt.targets[0]
@@ -235,6 +255,58 @@ def _accumulate(target, value):
     node = S.assign(target, value)
     node.accumulate = True
     return node
+
+
+def _tangent_groups_written(body, active, mutated):
+    """The differentiated names whose tangent may share memory with a tangent that is
+    written in place. Tangents come to share memory only through statements, so this
+    is the union of the groups of names that occur in one statement together (a
+    conservative over-approximation), taking the groups holding a name written into."""
+    group = {}
+
+    def root(name):
+        while group.setdefault(name, name) != name:
+            name = group[name]
+        return name
+
+    for stmt in S.statements(body):
+        if isinstance(stmt, (gast.If, gast.While)):
+            continue
+        parts = [stmt.target, stmt.iter] if isinstance(stmt, gast.For) else [stmt]
+        names = sorted(set().union(*(S.names_in(part) for part in parts)) & active)
+        for other in names[1:]:
+            group[root(other)] = root(names[0])
+    written = {root(name) for name in mutated & active}
+    return {name for name in active if root(name) in written}
+
+
+# NumPy functions that always build a new array (or number), whatever their arguments
+_NEW_ARRAY_FUNCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.dot, numpy.where, numpy.concatenate,
+                        numpy.stack, numpy.cumsum, numpy.outer, numpy.zeros, numpy.zeros_like}
+
+
+def _certainly_new(tangent):
+    """Whether the tangent expression builds a new, writable array: operators and ufuncs
+    do (broadcast_like may not: it can return its argument or a read-only broadcast)."""
+    if isinstance(tangent, (gast.BinOp, gast.UnaryOp, gast.Constant)):
+        return True
+    if not isinstance(tangent, gast.Call) or any(k.arg == "out" for k in tangent.keywords):
+        return False
+    target = getattr(tangent, "target", None)
+    return isinstance(target, numpy.ufunc) or target in _NEW_ARRAY_FUNCTIONS \
+        or target in (runtime.zeros_like, runtime.snapshot)
+
+
+def _drop_needless_own_tangents(body):
+    """``own_tangent(e, ...)`` is ``e`` where ``e`` became a new array once needless
+    ``broadcast_like`` calls were dropped."""
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Assign) and getattr(node.value, "target", None) is runtime.own_tangent:
+            inner = node.value
+            while getattr(inner, "target", None) is runtime.own_tangent:
+                inner = inner.args[0]
+            if _certainly_new(inner):
+                node.value = inner
 
 
 def _mutated_names(body):

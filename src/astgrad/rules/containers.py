@@ -1,7 +1,7 @@
 """Rules for the helpers behind in-place writes and list appends."""
 
 from ..runtime import unindex
-from ..runtime import append_derivative, drop_last, pad_last, snapshot, zero_index
+from ..runtime import append_derivative, drop_last, own_tangent, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -14,6 +14,17 @@ def snapshot_(y, value):
 @tangent(snapshot)
 def snapshot_(y, value):
     d[y] = snapshot(d[value])
+
+
+# own_tangent(t, ...) is t, or a copy of it: the identity on values
+@adjoint(own_tangent)
+def own_tangent_(y, tangent, value, operand, operand_tangent):
+    d[tangent] = d[y]
+
+
+@tangent(own_tangent)
+def own_tangent_(y, tangent, value, operand, operand_tangent):
+    d[y] = d[tangent]
 
 
 @adjoint(zero_index)
