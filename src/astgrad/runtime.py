@@ -906,7 +906,7 @@ def snapshot(value):
     return value.copy() if isinstance(value, numpy.ndarray) else value
 
 
-def own_tangent(tangent, value, operand, operand_tangent):
+def own_tangent(tangent, value, operand=None, operand_tangent=None):
     """``tangent`` as the tangent of ``value``, sharing memory the way ``value`` does.
 
     A rule may hand back an operand's tangent itself (the tangent of ``b = a + 1.0``

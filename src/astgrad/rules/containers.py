@@ -18,12 +18,12 @@ def snapshot_(y, value):
 
 # own_tangent(t, ...) is t, or a copy of it: the identity on values
 @adjoint(own_tangent)
-def own_tangent_(y, tangent, value, operand, operand_tangent):
+def own_tangent_(y, tangent, value, operand=None, operand_tangent=None):
     d[tangent] = d[y]
 
 
 @tangent(own_tangent)
-def own_tangent_(y, tangent, value, operand, operand_tangent):
+def own_tangent_(y, tangent, value, operand=None, operand_tangent=None):
     d[y] = d[tangent]
 
 
