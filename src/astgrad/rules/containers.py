@@ -1,8 +1,9 @@
 """Rules for the helpers behind in-place writes and list appends."""
 
 from ..runtime import unindex
-from ..runtime import append_derivative, drop_last, own_tangent, pad_last, snapshot, zero_index
+from ..runtime import append_derivative, drop_last, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
+from ..runtime import own_tangent
 from .registry import adjoint, d, non_differentiable, tangent
 
 
