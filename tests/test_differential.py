@@ -85,6 +85,7 @@ KNOWN_CAUSES = {
     ("api", 39): ODD_TANGENTS,
     ("api", 40): VJP_DEFAULTS,
     ("api", 51): TAPE,
+    ("api", 52): TAPE,
     ("api", 53): TAPE,
 }
 
