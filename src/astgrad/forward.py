@@ -40,7 +40,6 @@ class ForwardMode(Transform):
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
-        self.mutated = _mutated_names(body)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
         # parameters that become varied later (a seed reassigned in a loop) start at zero
         starts = [S.assign(self.tangent(p), self.helper_call("zeros_like", [S.name(p)]))
@@ -171,9 +170,11 @@ class ForwardMode(Transform):
         primal_of = {t: p for p, t in self.tangents.items()}
 
         def owned(name, tangent, shared):
-            for other in sorted(shared) or [None]:
-                operand = [S.name(primal_of[other]), S.name(other)] if other else []
-                tangent = self.helper_call("own_tangent", [tangent, S.name(name)] + operand)
+            if not shared:              # only a read-only broadcast needs a copy
+                return self.helper_call("own_tangent", [tangent, S.name(name)])
+            for other in sorted(shared):
+                tangent = self.helper_call("own_tangent", [tangent, S.name(name), S.name(primal_of[other]),
+                                                           S.name(other)])
             return tangent
 
         def rewrite(block):
@@ -346,14 +347,3 @@ def _sharing_and_writes(body, tangents):
             groups.join(S.names_in(call) & tangents)
     written_roots = {groups.root(name) for name in written}
     return {name for name in tangents if groups.root(name) in written_roots}
-
-
-def _mutated_names(body):
-    names = set()
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-            names.add(node.value.id)
-        if isinstance(node, gast.Call) and getattr(node, "method", None) in dataflow.MUTATING_METHODS \
-                and isinstance(node.func.value, gast.Name):
-            names.add(node.func.value.id)
-    return names

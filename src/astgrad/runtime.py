@@ -914,11 +914,13 @@ def own_tangent(tangent, value, operand=None, operand_tangent=None):
     are written in place later: the tangent is copied when it shares memory with
     ``operand_tangent`` but ``value`` shares none with ``operand`` (a new array gets
     a new tangent, a view keeps a view of the tangent), or when it is read-only (a
-    broadcast), so a write changes exactly the tangents whose values NumPy changes.
+    broadcast) while ``value`` can be written into, so a write changes exactly the
+    tangents whose values NumPy changes.
     """
     if isinstance(tangent, numpy.ndarray):
-        if not tangent.flags.writeable or (_may_share(tangent, operand_tangent)
-                                           and not _may_share(value, operand)):
+        if _may_share(tangent, operand_tangent) and not _may_share(value, operand):
+            return tangent.copy()
+        if not tangent.flags.writeable and isinstance(value, numpy.ndarray) and value.flags.writeable:
             return tangent.copy()
         return tangent
     if isinstance(tangent, (list, dict)) and tangent is operand_tangent and value is not operand:
