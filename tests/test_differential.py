@@ -29,27 +29,12 @@ from adversarial import FAILING, INVALID, classify, generate
 CI_CASES = 20   # seeded programs per family in the fast part
 API_CASES = len(adversarial.API_CALLS)
 
-# Temporary: cases that fail today because of a cause that is being fixed on another
-# branch. Remove an entry (or the whole dict) once its fix is merged; the test then
-# checks that case strictly again. Keys are (family, seed).
-FORWARD_TANGENT_SHARED = (  # a NEW variant found by this suite, reported; no fix branch yet
-    "aliasing and in-place writes, NEW variant: in forward mode the tangent of b = a + c, "
-    "a * 1.0 or a.copy() is a's tangent array itself, so writing into a changes b's tangent")
-
-KNOWN_CAUSES = {
-    ("aliasing", 2): FORWARD_TANGENT_SHARED,
-    ("aliasing", 9): FORWARD_TANGENT_SHARED,
-}
-
 
 def _cases():
     for family in adversarial.FAMILIES:
         count = API_CASES if family == "api" else CI_CASES
         for seed in range(count):
-            marks = ()
-            if (family, seed) in KNOWN_CAUSES:
-                marks = pytest.mark.xfail(strict=False, reason=KNOWN_CAUSES[(family, seed)])
-            yield pytest.param(family, seed, marks=marks, id=f"{family}-{seed}")
+            yield pytest.param(family, seed, id=f"{family}-{seed}")
 
 
 @pytest.mark.parametrize("family,seed", list(_cases()))

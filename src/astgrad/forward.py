@@ -8,8 +8,9 @@ assigned value does not depend on the inputs), so tangents exist on every path.
 """
 
 import gast
+import numpy
 
-from . import activity, dataflow, ops, optimize, shapes
+from . import activity, dataflow, ops, optimize, runtime, shapes
 from . import syntax as S
 from .naming import derivative_prefix
 from .reverse import split_self_references
@@ -39,7 +40,6 @@ class ForwardMode(Transform):
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
-        self.mutated = _mutated_names(body)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
         # parameters that become varied later (a seed reassigned in a loop) start at zero
         starts = [S.assign(self.tangent(p), self.helper_call("zeros_like", [S.name(p)]))
@@ -53,6 +53,7 @@ class ForwardMode(Transform):
         new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
         new_body = shapes.drop_needless_unbroadcasts(new_body, params, self.tangents,
                                                      range_targets(new_body))
+        new_body = self.own_written_tangents(new_body)
         new_body = dataflow.eliminate_dead_code(new_body, set())
         for stmt in new_body:
             optimize.drop_default_arguments(stmt)
@@ -149,10 +150,51 @@ class ForwardMode(Transform):
                 continue
             value = optimize.simplify(term.value)
             total = value if total is None else gast.BinOp(left=total, op=gast.Add(), right=value)
-        if name in self.mutated:
-            total = self.helper_call("snapshot", [total])     # written in place later: its own copy
-        out.append(S.assign(self.tangent(name), total))
+        tangent = S.assign(self.tangent(name), total)
+        tangent.tangent_of = name if op.kind == "call" else None     # see own_written_tangents
+        out.append(tangent)
         return out
+
+    def own_written_tangents(self, body):
+        """Where tangents are written in place (``d_a[i] = ...``), no other tangent may
+        share their memory unless the values do. A rule may hand back an operand's
+        tangent itself (``d_b = d_a`` for ``b = a + 1.0``, ``a.copy()``, ``np.array(a)``),
+        so in a group of tangents that may share memory with a written one, a tangent
+        that is not certainly a new array goes through ``own_tangent``: it copies the
+        tangent where ``b`` is a new array but the tangent is ``a``'s, and keeps it where
+        ``b`` is a view of ``a``, as NumPy shares the values' memory."""
+        tangents = set(self.tangents.values())
+        hot = _sharing_and_writes(body, tangents)
+        if not hot:
+            return body
+        primal_of = {t: p for p, t in self.tangents.items()}
+
+        def owned(name, tangent, shared):
+            if not shared:              # only a read-only broadcast needs a copy
+                return self.helper_call("own_tangent", [tangent, S.name(name)])
+            for other in sorted(shared):
+                tangent = self.helper_call("own_tangent", [tangent, S.name(name), S.name(primal_of[other]),
+                                                           S.name(other)])
+            return tangent
+
+        def rewrite(block):
+            out = []
+            for stmt in block:
+                for field in ("body", "orelse"):
+                    if isinstance(getattr(stmt, field, None), list):
+                        setattr(stmt, field, rewrite(getattr(stmt, field)))
+                out.append(stmt)
+                name = getattr(stmt, "tangent_of", None)
+                if name is None or self.tangents.get(name) not in hot:
+                    continue
+                if isinstance(stmt.targets[0], gast.Tuple):       # a callee may return an argument's tangent
+                    shared = _shared_names(stmt.value, tangents)
+                    if shared:
+                        out.append(S.assign(self.tangent(name), owned(name, S.name(self.tangent(name)), shared)))
+                elif not _certainly_new(stmt.value):
+                    stmt.value = owned(name, stmt.value, _shared_names(stmt.value, tangents))
+            return out
+        return rewrite(body)
 
     def terms(self, stmt, op):
         if op.kind == "copy":
@@ -208,7 +250,9 @@ class ForwardMode(Transform):
         name = stmt.targets[0].id
         target = gast.Tuple(elts=[S.name(name, store=True), S.name(self.tangent(name), store=True)],
                             ctx=gast.Store())
-        return [S.assign(target, call)]
+        assign = S.assign(target, call)
+        assign.tangent_of = name
+        return [assign]
 
     def setitem(self, stmt):
         target = stmt.targets[0]
@@ -238,12 +282,69 @@ def _accumulate(target, value):
     return node
 
 
-def _mutated_names(body):
-    names = set()
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-            names.add(node.value.id)
-        if isinstance(node, gast.Call) and getattr(node, "method", None) in dataflow.MUTATING_METHODS \
-                and isinstance(node.func.value, gast.Name):
-            names.add(node.func.value.id)
-    return names
+# NumPy functions that always build a new array (or number), whatever their arguments
+_NEW_ARRAY_FUNCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.dot, numpy.where, numpy.concatenate,
+                        numpy.stack, numpy.cumsum, numpy.outer, numpy.zeros, numpy.zeros_like}
+
+
+def _certainly_new(tangent):
+    """Whether the tangent expression builds a new, writable array: operators and ufuncs
+    do (broadcast_like may not: it can return its argument or a read-only broadcast)."""
+    if isinstance(tangent, (gast.BinOp, gast.UnaryOp, gast.Constant)):
+        return True
+    if not isinstance(tangent, gast.Call) or any(k.arg == "out" for k in tangent.keywords):
+        return False
+    target = getattr(tangent, "target", None)
+    return isinstance(target, numpy.ufunc) or target in _NEW_ARRAY_FUNCTIONS \
+        or target in (runtime.zeros_like, runtime.snapshot)
+
+
+def _shared_names(value, tangents):
+    """The tangents whose memory the value of a tangent expression may share (itself,
+    a view, an item of it), or that it may hold (a list of tangents)."""
+    if isinstance(value, gast.Name):
+        return {value.id} & tangents
+    if _certainly_new(value):
+        return set()
+    return set().union(*(_shared_names(child, tangents) for child in gast.iter_child_nodes(value)))
+
+
+class _Groups:
+    """Union-find over tangent names: the groups that may share memory."""
+
+    def __init__(self):
+        self.parent = {}
+
+    def root(self, name):
+        while self.parent.setdefault(name, name) != name:
+            name = self.parent[name]
+        return name
+
+    def join(self, names):
+        names = sorted(names)
+        for other in names[1:]:
+            self.parent[self.root(other)] = self.root(names[0])
+
+
+def _sharing_and_writes(body, tangents):
+    """Groups of tangents that may share memory, and the tangents written in place."""
+    groups, written = _Groups(), set()
+    for stmt in S.statements(body):
+        if isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
+                    and target.value.id in tangents:
+                written.add(target.value.id)
+                groups.join({target.value.id} | _shared_names(stmt.value, tangents))
+            elif isinstance(target, gast.Tuple):      # y, d_y = jvp_helper(a, d_a=d_a)
+                groups.join(S.names_in(stmt) & tangents)
+            else:
+                groups.join(S.names_in(target) & tangents | _shared_names(stmt.value, tangents))
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            call = stmt.value
+            if getattr(call, "method", None) in dataflow.MUTATING_METHODS \
+                    and isinstance(call.func.value, gast.Name) and call.func.value.id in tangents:
+                written.add(call.func.value.id)
+            groups.join(S.names_in(call) & tangents)
+    written_roots = {groups.root(name) for name in written}
+    return {name for name in tangents if groups.root(name) in written_roots}

@@ -1090,6 +1090,32 @@ def snapshot(value):
     return value.copy() if isinstance(value, numpy.ndarray) else value
 
 
+def own_tangent(tangent, value, operand=None, operand_tangent=None):
+    """``tangent`` as the tangent of ``value``, sharing memory the way ``value`` does.
+
+    A rule may hand back an operand's tangent itself (the tangent of ``b = a + 1.0``
+    is ``a``'s), while ``b`` is a new array. Forward mode calls this where tangents
+    are written in place later: the tangent is copied when it shares memory with
+    ``operand_tangent`` but ``value`` shares none with ``operand`` (a new array gets
+    a new tangent, a view keeps a view of the tangent), or when it is read-only (a
+    broadcast) while ``value`` can be written into, so a write changes exactly the
+    tangents whose values NumPy changes.
+    """
+    if isinstance(tangent, numpy.ndarray):
+        if _may_share(tangent, operand_tangent) and not _may_share(value, operand):
+            return tangent.copy()
+        if not tangent.flags.writeable and isinstance(value, numpy.ndarray) and value.flags.writeable:
+            return tangent.copy()
+        return tangent
+    if isinstance(tangent, (list, dict)) and tangent is operand_tangent and value is not operand:
+        return type(tangent)(tangent)      # a new list or dict holds the same items
+    return tangent
+
+
+def _may_share(a, b):
+    return isinstance(a, numpy.ndarray) and isinstance(b, numpy.ndarray) and numpy.may_share_memory(a, b)
+
+
 def zero_index(g, index):
     """A copy of the derivative ``g`` with ``g[index]`` set to zero (the part an
     in-place write overwrote carries no derivative back)."""

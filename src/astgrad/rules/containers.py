@@ -3,6 +3,7 @@
 from ..runtime import loop_item, unindex, unloop_item
 from ..runtime import add_derivatives, append_derivative, drop_last, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
+from ..runtime import own_tangent
 from .registry import adjoint, d, non_differentiable, tangent
 
 
@@ -14,6 +15,17 @@ def snapshot_(y, value):
 @tangent(snapshot)
 def snapshot_(y, value):
     d[y] = snapshot(d[value])
+
+
+# own_tangent(t, ...) is t, or a copy of it: the identity on values
+@adjoint(own_tangent)
+def own_tangent_(y, tangent, value, operand=None, operand_tangent=None):
+    d[tangent] = d[y]
+
+
+@tangent(own_tangent)
+def own_tangent_(y, tangent, value, operand=None, operand_tangent=None):
+    d[y] = d[tangent]
 
 
 @adjoint(zero_index)
