@@ -10,8 +10,7 @@ Two parts:
   0..CI_CASES-1 per family, every API template once), fast enough for CI.
 - ``test_family_hypothesis``: hypothesis draws programs from the same generators
   and shrinks failures. It runs only under ``HYPOTHESIS_PROFILE=thorough``
-  (hundreds of programs per family); CI uses the seeded cases above. It has no
-  KNOWN_CAUSES list: until the fixes for those causes are merged it fails on them.
+  (hundreds of programs per family); CI uses the seeded cases above.
 
 ``python tests/adversarial.py --count 500`` prints a table of outcomes per family
 and writes the failing programs to a file.
