@@ -371,6 +371,8 @@ def written_part(g, index):
 def written_into(h, g, index):
     """Zeros shaped like ``g`` with ``h`` assigned at ``[index]`` (the last of repeated
     indices wins): the transpose of ``written_part``."""
+    if isinstance(g, (list, tuple, dict)):
+        return unindex(h, g, index)         # one key, one item: nothing repeats
     result = numpy.zeros(numpy.shape(g), dtype=_float_dtype(g) or numpy.float64)
     result[index] = h
     return result
@@ -391,13 +393,13 @@ def unindex(g, x, index):
         result = AdjointList(zeros_like(item) for item in x)
         if isinstance(index, slice):
             for position, value in zip(range(*index.indices(len(x))), g):
-                result[position] = result[position] + value
+                result[position] = add_derivatives(result[position], value)
         else:
-            result[index] = result[index] + g
+            result[index] = add_derivatives(result[index], g)   # None: a non-number's
         return result
     if isinstance(x, dict):
         result = AdjointDict((key, zeros_like(item)) for key, item in x.items())
-        result[index] = result[index] + g
+        result[index] = add_derivatives(result[index], g)
         return result
     result = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
     if _has_advanced(index):

@@ -278,23 +278,29 @@ class Sharing:
 
     # -- queries ---------------------------------------------------------------------
 
-    def group(self, name, with_contents=False):
+    def group(self, name, with_contents=False, keeps_items=False):
         """Every name whose value an in-place change of ``name``'s object may change:
         those that may be or overlap it, views read out of it, the containers that may
         hold it (and what else they may hold, when it was read out of one: it may be
         any of them). ``with_contents`` adds what ``name`` itself holds (for what a
-        returned value may share)."""
+        returned value may share). ``keeps_items``: the change replaces or adds items
+        but changes none (``ys.append(v)``, ``d[k] = v`` on a dict), so what was read
+        out of ``name`` (or an alias of it) is left alone."""
+        same = self._aliases(name) if keeps_items else set()
         seen, todo = {(name, None)}, [(name, None)]
         while todo:
             current, read_from = todo.pop()
             # an alias of a view of c is a view of c too, not one of c's elements
             steps = [(n, read_from) for n in self.alias.get(current, set())]
             steps += [(n, None) for n in self.holders.get(current, set())]
-            steps += [(view, current) for view in self.views.get(current, set())]
+            if current not in same:
+                steps += [(view, current) for view in self.views.get(current, set())]
             for container in self.element_of.get(current, set()):
                 steps.append((container, None))
                 if container != read_from:      # a view of it is not one of its elements
-                    steps += [(n, None) for n in self.contents.get(container, set())]
+                    # (current itself among them adds nothing: it is what ``current``
+                    # already stands for, as when a value is pushed and popped back)
+                    steps += [(n, None) for n in self.contents.get(container, set()) if n != current]
             if with_contents:
                 steps += [(n, None) for n in self.contents.get(current, set())]
             for step in steps:
@@ -302,6 +308,23 @@ class Sharing:
                     seen.add(step)
                     todo.append(step)
         return {n for n, _ in seen} - {name}
+
+    def _aliases(self, name):
+        """``name`` and the names that may be the very same object."""
+        found, todo = {name}, [name]
+        while todo:
+            for other in self.alias.get(todo.pop(), set()) - found:
+                found.add(other)
+                todo.append(other)
+        return found
+
+    def is_dict_built_here(self, name):
+        """Every value bound to ``name`` is a dict literal made by the function."""
+        bindings = [s for s in self.statements if isinstance(s, (gast.Assign, gast.For))
+                    and name in S.stored_names(s.targets[0] if isinstance(s, gast.Assign) else s.target)]
+        return name in self.locals and name not in self.params and bool(bindings) and all(
+            isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+            and isinstance(s.value, gast.Dict) for s in bindings)
 
     def reaches_outside(self, name):
         """Whether changing ``name`` in place may change memory the function did not
@@ -444,3 +467,87 @@ def calls_changing_arguments(sharing):
                 yield stmt, label, argument.id, where
             elif param == OUTSIDE:
                 yield stmt, label, OUTSIDE, where
+
+
+# -- which later reads can see an in-place change ----------------------------------------
+
+# Runtime helpers without a derivative whose result depends only on the shape and type
+# of their argument (a zero derivative, a saved shape).
+_SHAPE_ONLY_HELPERS = {runtime.zeros_like, runtime.shape_of}
+
+
+def _shape_only_parameters(helper):
+    """Parameters of an astgrad runtime helper whose value no derivative of the call
+    needs: its adjoint rule neither differentiates nor reads them (``x`` in
+    ``unbroadcast(g, x)`` only gives a shape). Empty for anything else."""
+    from .rules import registry
+    if not _is_runtime_helper(helper):
+        return None, set()
+    template = registry.lookup(registry.ADJOINTS, helper)
+    if template is None:
+        if not _in(helper, _SHAPE_ONLY_HELPERS):
+            return None, set()
+        try:
+            return inspect.signature(helper), set(inspect.signature(helper).parameters)
+        except (TypeError, ValueError):
+            return None, set()
+    if template.vararg is not None:
+        return None, set()
+    return template.signature, {p for p in template.param_names[1:] if p not in template.names_used}
+
+
+def value_reads(stmt):
+    """The names whose value ``stmt`` (or a derivative of it) reads: what it loads,
+    except arguments of astgrad's runtime helpers that only give a shape or a type.
+    Generated code passes a primal value to ``unbroadcast(d_t, t)`` long after ``t`` was
+    computed; an in-place write in between changes no shape, so it cannot matter there."""
+    from .dataflow import reads
+    names = reads(stmt)
+    call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    if not isinstance(call, gast.Call) or getattr(call, "target", None) is None:
+        return names
+    signature, shape_only = _shape_only_parameters(call.target)
+    if not shape_only:
+        return names
+    try:
+        bound = signature.bind(*call.args, **{kw.arg: kw.value for kw in call.keywords}).arguments
+    except TypeError:
+        return names
+    kept = [node for param, node in bound.items() if param not in shape_only]
+    dropped = set().union(*(S.loaded_names(bound[p]) for p in shape_only if p in bound))
+    still_read = set().union(set(), *(S.loaded_names(node) for node in kept))
+    if isinstance(stmt, gast.Assign):
+        still_read |= reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
+    return names - (dropped - still_read)
+
+
+def _is_constant_literal(value):
+    """A number, string, None, or a list/tuple/dict/set literal made of those only."""
+    return isinstance(value, (gast.Constant, gast.List, gast.Tuple, gast.Dict, gast.Set)) \
+        and not any(isinstance(node, gast.Name) for node in gast.walk(value))
+
+
+def mark_untouched_constants(block, untouched=frozenset()):
+    """Annotate each statement with ``untouched_constants``: the names that, whatever
+    path led there, were last bound to a constant literal (``0.0``, ``[]``) that no
+    statement has read since. Such a value was made there and handed to nobody, so it
+    shares memory with nothing. Loops: a name the loop reads or binds anywhere counts
+    as touched inside and after it. Returns the names untouched after ``block``."""
+    untouched = set(untouched)
+    for stmt in block:
+        stmt.untouched_constants = frozenset(untouched)
+        if isinstance(stmt, gast.If):
+            untouched -= S.loaded_names(stmt.test)
+            untouched = mark_untouched_constants(stmt.body, untouched) \
+                & mark_untouched_constants(stmt.orelse, untouched)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            touched = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            untouched -= touched
+            mark_untouched_constants(stmt.body, untouched)
+            mark_untouched_constants(getattr(stmt, "orelse", []), untouched)
+        else:
+            untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and _is_constant_literal(stmt.value):
+                untouched.add(stmt.targets[0].id)
+    return untouched
