@@ -1018,18 +1018,31 @@ def zero_index(g, index):
     return result
 
 
+def _is_zero_placeholder(g):
+    """The plain 0.0 generated code starts a derivative with where the value may not
+    exist yet (a list built in one branch): zero, whatever the list's length."""
+    return isinstance(g, numbers.Number) and not isinstance(g, bool) and g == 0
+
+
 def drop_last(g):
     """The derivative of a list before its last element was appended."""
+    if _is_zero_placeholder(g):
+        return g
     return AdjointList(list.__getitem__(g, slice(None, -1)))
 
 
 def pad_last(g, items):
     """``g`` with a zero derivative appended for ``items``' last element."""
+    if _is_zero_placeholder(g):
+        return zeros_like(items)
     return AdjointList(list(g) + [zeros_like(items[-1])])
 
 
-def append_derivative(g, value):
-    """The derivative of a list after ``value``'s derivative was appended to it."""
+def append_derivative(g, value, items=None):
+    """The derivative of a list after ``value``'s derivative was appended to it;
+    ``items`` is the list before the append (its length, when ``g`` is still 0.0)."""
+    if _is_zero_placeholder(g) and items is not None:
+        g = zeros_like(items)
     return AdjointList(list(g) + [value])
 
 

@@ -521,33 +521,114 @@ def value_reads(stmt):
     return names - (dropped - still_read)
 
 
-def _is_constant_literal(value):
-    """A number, string, None, or a list/tuple/dict/set literal made of those only."""
-    return isinstance(value, (gast.Constant, gast.List, gast.Tuple, gast.Dict, gast.Set)) \
-        and not any(isinstance(node, gast.Name) for node in gast.walk(value))
+class _Unshared:
+    """Which names hold an object that no other name or container refers to, at each
+    statement (a must-analysis, forward over structured code). A name gets such an
+    object from a fresh value (an operator, a literal, ``np.zeros``, a copy), or from a
+    name that held one and is not used again; it loses it when the object escapes: read
+    as a view, stored in a container, passed to a call that may return or keep it.
+    Writing into such a name in place changes what that name sees and nothing else."""
+
+    def __init__(self, params):
+        self.params = set(params)
+
+    def block(self, block, unshared):
+        unshared = set(unshared)
+        for stmt in block:
+            stmt.unshared = frozenset(unshared)
+            if isinstance(stmt, gast.If):
+                unshared = self.block(stmt.body, unshared) & self.block(stmt.orelse, unshared)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                unshared = self.loop(stmt, unshared)
+            else:
+                unshared = self.simple(stmt, unshared)
+        return unshared
+
+    def loop(self, stmt, unshared):
+        touched = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        exits_early = any(isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in gast.walk(stmt))
+        if exits_early or getattr(stmt, "orelse", None):
+            self.block(stmt.body, unshared - touched)       # simple and safe: forget them
+            return unshared - touched
+        entry = set(unshared)
+        if isinstance(stmt, gast.For):
+            entry -= S.stored_names(stmt.target) | S.loaded_names(stmt.iter)
+        while True:
+            end = self.block(stmt.body, entry)
+            if isinstance(stmt, gast.For):
+                end -= S.stored_names(stmt.target) | S.loaded_names(stmt.iter)
+            joined = entry & end
+            if joined == entry:
+                return entry
+            entry = joined
+
+    def simple(self, stmt, unshared):
+        unshared = unshared - self.escaping(stmt)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            if getattr(stmt, "augmented", False):
+                return unshared             # y += v changes y's object, keeps who sees it
+            name, value = stmt.targets[0].id, stmt.value
+            # v = w where w is not read again: v takes w's object over
+            handed_over = isinstance(value, gast.Name) and value.id in stmt.unshared \
+                and value.id not in getattr(stmt, "live_out", {value.id})
+            unshared.discard(name)
+            if _is_new_object(value) or handed_over:
+                unshared.add(name)
+        elif isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Subscript):
+            unshared -= S.stored_names(stmt.targets[0])
+        return unshared
+
+    def escaping(self, stmt):
+        """Names whose object ``stmt`` may make another name or container refer to."""
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            return S.loaded_names(stmt.value)           # y[i] = v: y may now hold v
+        if isinstance(stmt, gast.Assign):
+            return _escaping_from_value(stmt.value)
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if isinstance(call, gast.Call) and getattr(call, "target", None) is None \
+                and getattr(call, "method", None) in ("append", "insert", "extend"):
+            return set().union(set(), *(S.loaded_names(a) for a in call.args))
+        if isinstance(call, gast.Call):
+            return _escaping_from_value(call)
+        return {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
 
 
-def mark_untouched_constants(block, untouched=frozenset()):
-    """Annotate each statement with ``untouched_constants``: the names that, whatever
-    path led there, were last bound to a constant literal (``0.0``, ``[]``) that no
-    statement has read since. Such a value was made there and handed to nobody, so it
-    shares memory with nothing. Loops: a name the loop reads or binds anywhere counts
-    as touched inside and after it. Returns the names untouched after ``block``."""
-    untouched = set(untouched)
-    for stmt in block:
-        stmt.untouched_constants = frozenset(untouched)
-        if isinstance(stmt, gast.If):
-            untouched -= S.loaded_names(stmt.test)
-            untouched = mark_untouched_constants(stmt.body, untouched) \
-                & mark_untouched_constants(stmt.orelse, untouched)
-        elif isinstance(stmt, (gast.For, gast.While)):
-            touched = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
-            untouched -= touched
-            mark_untouched_constants(stmt.body, untouched)
-            mark_untouched_constants(getattr(stmt, "orelse", []), untouched)
-        else:
-            untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                    and _is_constant_literal(stmt.value):
-                untouched.add(stmt.targets[0].id)
-    return untouched
+# snapshot and saved_item copy an array, but hand any other object back as it is
+_MAY_RETURN_ARGUMENT = {runtime.snapshot, runtime.saved_item}
+
+
+def _builds_new_object(call):
+    """A call whose result is a new object that keeps none of its arguments."""
+    return call_is_fresh(call) and not _in(getattr(call, "target", None), _MAY_RETURN_ARGUMENT)
+
+
+def _is_new_object(value):
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant,
+                          gast.List, gast.Tuple, gast.Dict, gast.Set)):
+        return True         # a new container: what it holds escapes (see escaping)
+    return isinstance(value, gast.Call) and _builds_new_object(value)
+
+
+def _escaping_from_value(value):
+    """Names whose object the result of ``value`` may be, hold or overlap."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+        return set()        # a new result; the operands are only read
+    if not isinstance(value, gast.Call):
+        return S.loaded_names(value)
+    if _builds_new_object(value):
+        return set()
+    signature, shape_only = _shape_only_parameters(getattr(value, "target", None))
+    if shape_only:
+        try:
+            bound = signature.bind(*value.args, **{kw.arg: kw.value for kw in value.keywords}).arguments
+            return set().union(set(), *(S.loaded_names(node) for param, node in bound.items()
+                                        if param not in shape_only))
+        except TypeError:
+            pass
+    return S.loaded_names(value)
+
+
+def mark_unshared(body, params):
+    """Annotate each statement of ``body`` with ``unshared`` (see ``_Unshared``);
+    needs ``live_out`` from a liveness pass."""
+    _Unshared(params).block(body, set())

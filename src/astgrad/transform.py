@@ -218,7 +218,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     changes none of its arguments in place. ``refresh_row(args)`` builds the call
     ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
     from . import dataflow
-    from .sharing import Sharing, calls_changing_arguments, mark_untouched_constants, value_reads
+    from .sharing import Sharing, calls_changing_arguments, mark_unshared, value_reads
     sharing = Sharing(params, body)
     statements = sharing.statements
     element_reads = {}              # v -> the statements v = y[i]
@@ -227,7 +227,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             stmt.element_of = stmt.value.value.id
             element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
     dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
-    mark_untouched_constants(body)
+    mark_unshared(body, params)
 
     def refuse(name, stmt, action):
         raise source.error(
@@ -250,14 +250,16 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             name, action, strict = stmt.value.left.id, "augmented assignment (+= and the like) on", False
         else:
             continue
+        if name in getattr(stmt, "unshared", ()):
+            continue        # its object is new and no other name refers to it
         # appending, or replacing a dict's item, changes no item read out before
         keeps_items = action == "append to" or (strict and sharing.is_dict_built_here(name))
         shared = sharing.group(name, keeps_items=keeps_items)
         if strict and sharing.reaches_outside(name):
             refuse(name, stmt, action)
-        # a name still holding a constant it was given and nobody read shares nothing
-        # (generated code sets t = 0.0 before a loop and pushes that value in it)
-        conflicts = shared & getattr(stmt, "live_out", set()) - getattr(stmt, "untouched_constants", set())
+        # a name holding an object nothing else refers to (such as the 0.0 generated
+        # code sets before a loop and pushes in it) cannot see the write
+        conflicts = shared & getattr(stmt, "live_out", set()) - getattr(stmt, "unshared", set())
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view
         refreshed = {v for v in conflicts if refresh_row is not None
