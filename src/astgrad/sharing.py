@@ -529,8 +529,9 @@ class _Unshared:
     as a view, stored in a container, passed to a call that may return or keep it.
     Writing into such a name in place changes what that name sees and nothing else."""
 
-    def __init__(self, params):
+    def __init__(self, params, body):
         self.params = set(params)
+        self.containers = _containers_built_here(params, body)
 
     def block(self, block, unshared):
         unshared = set(unshared)
@@ -580,6 +581,9 @@ class _Unshared:
 
     def escaping(self, stmt):
         """Names whose object ``stmt`` may make another name or container refer to."""
+        value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if self.reads_an_item(value):
+            return set()
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return S.loaded_names(stmt.value)           # y[i] = v: y may now hold v
         if isinstance(stmt, gast.Assign):
@@ -587,14 +591,52 @@ class _Unshared:
         call = stmt.value if isinstance(stmt, gast.Expr) else None
         if isinstance(call, gast.Call) and getattr(call, "target", None) is None \
                 and getattr(call, "method", None) in ("append", "insert", "extend"):
-            return set().union(set(), *(S.loaded_names(a) for a in call.args))
+            return set().union(set(), *(_escaping_from_value(a) for a in call.args))
         if isinstance(call, gast.Call):
             return _escaping_from_value(call)
         return {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
 
 
+    def reads_an_item(self, value):
+        """``c[k]``, ``c.pop()`` or ``c.get(k)`` on a list, tuple or dict ``c`` the function
+        built: the result is an item ``c`` holds (stored there earlier), never ``c`` itself
+        or a view of its memory, as a row of an array would be."""
+        if isinstance(value, gast.Subscript):
+            owner = value.value
+        elif isinstance(value, gast.Call) and getattr(value, "method", None) in ("pop", "get") \
+                and getattr(value, "target", None) is None:
+            owner = value.func.value
+        else:
+            return False
+        return isinstance(owner, gast.Name) and owner.id in self.containers
+
+
+def _containers_built_here(params, body):
+    """Names bound only to list, tuple and dict literals (``[]``, ``{'a': x}``), or to
+    names that are (``d_saved = d`` ... ``d = d_saved``)."""
+    bindings = {}
+    for stmt in S.statements(body):
+        if isinstance(stmt, gast.Assign):
+            for name in S.stored_names(stmt.targets[0]):
+                simple = isinstance(stmt.targets[0], gast.Name)
+                bindings.setdefault(name, []).append(stmt.value if simple else None)
+        elif isinstance(stmt, gast.For):
+            for name in S.stored_names(stmt.target):
+                bindings.setdefault(name, []).append(None)
+    containers = set(bindings) - set(params)
+    while True:
+        kept = {name for name in containers if all(
+            isinstance(v, (gast.List, gast.Tuple, gast.Dict))
+            or (isinstance(v, gast.Name) and v.id in containers) for v in bindings[name])}
+        if kept == containers:
+            return containers
+        containers = kept
+
+
 # snapshot and saved_item copy an array, but hand any other object back as it is
 _MAY_RETURN_ARGUMENT = {runtime.snapshot, runtime.saved_item}
+# ... which for saved_item(container, key) is an item the container already holds
+_RETURNS_AN_ITEM = {runtime.saved_item}
 
 
 def _builds_new_object(call):
@@ -617,6 +659,8 @@ def _escaping_from_value(value):
         return S.loaded_names(value)
     if _builds_new_object(value):
         return set()
+    if _in(getattr(value, "target", None), _RETURNS_AN_ITEM):
+        return set()
     signature, shape_only = _shape_only_parameters(getattr(value, "target", None))
     if shape_only:
         try:
@@ -631,4 +675,4 @@ def _escaping_from_value(value):
 def mark_unshared(body, params):
     """Annotate each statement of ``body`` with ``unshared`` (see ``_Unshared``);
     needs ``live_out`` from a liveness pass."""
-    _Unshared(params).block(body, set())
+    _Unshared(params, body).block(body, set())
