@@ -672,7 +672,53 @@ def _escaping_from_value(value):
     return S.loaded_names(value)
 
 
+class _TouchedSinceMade:
+    """For each name whose current object was made fresh (an operator, a fresh call,
+    or handed over from a name that held one): the names mentioned since it was made.
+    A name not mentioned since cannot refer to that object, nor to a view of it: it was
+    bound before the object existed (``a0_saved = a0; a0 = a0 - t`` keeps the old
+    object apart from the new one). At each statement ``touched_since_made``."""
+
+    def block(self, block, made):
+        made = {k: set(v) for k, v in made.items()}
+        for stmt in block:
+            stmt.touched_since_made = {k: frozenset(v) for k, v in made.items()}
+            if isinstance(stmt, gast.If):
+                for touched in made.values():
+                    touched |= S.loaded_names(stmt.test)
+                then, orelse = self.block(stmt.body, made), self.block(stmt.orelse, made)
+                made = {k: then[k] | orelse[k] for k in then.keys() & orelse.keys()}
+            elif isinstance(stmt, (gast.For, gast.While)):
+                mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+                bound = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
+                         and isinstance(n.ctx, gast.Store)}
+                made = {k: v | mentioned for k, v in made.items()}
+                self.block(stmt.body, made)
+                made = {k: v for k, v in made.items() if k not in bound}
+            else:
+                made = self.simple(stmt, made)
+        return made
+
+    def simple(self, stmt, made):
+        mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        before = made
+        made = {k: v | mentioned for k, v in made.items()}
+        if isinstance(stmt, gast.Assign) and getattr(stmt, "augmented", False):
+            return made
+        for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
+            made.pop(name, None)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+            if _is_new_object(value) and not isinstance(value, (gast.List, gast.Tuple, gast.Dict, gast.Set)):
+                made[name] = {name}
+            elif isinstance(value, gast.Name) and value.id in before \
+                    and value.id not in getattr(stmt, "live_out", {value.id}):
+                made[name] = before[value.id] | mentioned
+        return made
+
+
 def mark_unshared(body, params):
     """Annotate each statement of ``body`` with ``unshared`` (see ``_Unshared``);
     needs ``live_out`` from a liveness pass."""
     _Unshared(params, body).block(body, set())
+    _TouchedSinceMade().block(body, {})

@@ -260,6 +260,9 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # a name holding an object nothing else refers to (such as the 0.0 generated
         # code sets before a loop and pushes in it) cannot see the write
         conflicts = shared & getattr(stmt, "live_out", set()) - getattr(stmt, "unshared", set())
+        touched = getattr(stmt, "touched_since_made", {}).get(name)
+        if touched is not None:         # names bound before name's object was made
+            conflicts &= touched
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view
         refreshed = {v for v in conflicts if refresh_row is not None
