@@ -709,8 +709,8 @@ class _TouchedSinceMade:
             made.pop(name, None)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name, value = stmt.targets[0].id, stmt.value
-            if _is_new_object(value) and not isinstance(value, (gast.List, gast.Tuple, gast.Dict, gast.Set)):
-                made[name] = {name}
+            if _is_new_object(value):
+                made[name] = {name}     # a literal's items are its own: a write replaces them
             elif isinstance(value, gast.Name) and value.id in before \
                     and value.id not in getattr(stmt, "live_out", {value.id}):
                 made[name] = before[value.id] | mentioned
