@@ -679,6 +679,34 @@ class _TouchedSinceMade:
     bound before the object existed (``a0_saved = a0; a0 = a0 - t`` keeps the old
     object apart from the new one). At each statement ``touched_since_made``."""
 
+    def __init__(self, params, body):
+        self.unshared = _Unshared(params, body)
+
+    def escaping(self, stmt, name):
+        """Names whose object, a view of it or something it holds another name may get
+        here (a copy of a list holds its items too): all the statement reads, but for
+        arguments that only give a shape, and for ``name`` itself when only an item is
+        read out of it (an item of a container is not the container)."""
+        reads = value_reads(stmt)
+        if self.item_owner(stmt) == name:
+            reads = reads - {name}
+        return reads
+
+    def item_owner(self, stmt):
+        """``c`` when ``stmt`` only reads an item out of ``c`` (a list, tuple or dict the
+        function built), ``v = c[k]``, or saves one, ``saved_item(c, k)``."""
+        value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if isinstance(stmt, gast.Expr) and isinstance(value, gast.Call) \
+                and getattr(value, "method", None) == "append" and len(value.args) == 1:
+            value = value.args[0]
+        if self.unshared.reads_an_item(value):
+            owner = value.value if isinstance(value, gast.Subscript) else value.func.value
+            return owner.id
+        if isinstance(value, gast.Call) and getattr(value, "target", None) is runtime.saved_item \
+                and value.args and isinstance(value.args[0], gast.Name):
+            return value.args[0].id
+        return None
+
     def block(self, block, made):
         made = {k: set(v) for k, v in made.items()}
         for stmt in block:
@@ -702,7 +730,9 @@ class _TouchedSinceMade:
     def simple(self, stmt, made):
         mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
         before = made
-        made = {k: v | mentioned for k, v in made.items()}
+        # only where the object, or a name that may refer to it, is read can a name get it
+        made = {k: v | mentioned if self.escaping(stmt, k) & (v | {k}) else set(v)
+                for k, v in made.items()}
         if isinstance(stmt, gast.Assign) and getattr(stmt, "augmented", False):
             return made
         for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
@@ -717,8 +747,39 @@ class _TouchedSinceMade:
         return made
 
 
+def _is_constant_literal(value):
+    """A number, string, None, or a list/tuple/dict/set literal made of those only."""
+    return isinstance(value, (gast.Constant, gast.List, gast.Tuple, gast.Dict, gast.Set)) \
+        and not any(isinstance(node, gast.Name) for node in gast.walk(value))
+
+
+def mark_untouched_constants(block, untouched=frozenset()):
+    """Annotate each statement with ``untouched_constants``: the names that, whatever
+    path led there, were last bound to a constant literal (``0.0``, ``[]``) that no
+    statement has read since. Such a value holds nothing and was handed to nobody.
+    Loops: a name the loop mentions anywhere counts as touched inside and after it."""
+    untouched = set(untouched)
+    for stmt in block:
+        stmt.untouched_constants = frozenset(untouched)
+        if isinstance(stmt, gast.If):
+            untouched -= S.loaded_names(stmt.test)
+            untouched = mark_untouched_constants(stmt.body, untouched) \
+                & mark_untouched_constants(stmt.orelse, untouched)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            mark_untouched_constants(stmt.body, untouched)
+            mark_untouched_constants(getattr(stmt, "orelse", []), untouched)
+        else:
+            untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and _is_constant_literal(stmt.value):
+                untouched.add(stmt.targets[0].id)
+    return untouched
+
+
 def mark_unshared(body, params):
     """Annotate each statement of ``body`` with ``unshared`` (see ``_Unshared``);
     needs ``live_out`` from a liveness pass."""
     _Unshared(params, body).block(body, set())
-    _TouchedSinceMade().block(body, {})
+    _TouchedSinceMade(params, body).block(body, {})
+    mark_untouched_constants(body)

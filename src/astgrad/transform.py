@@ -257,9 +257,9 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         shared = sharing.group(name, keeps_items=keeps_items)
         if strict and sharing.reaches_outside(name):
             refuse(name, stmt, action)
-        # a name holding an object nothing else refers to (such as the 0.0 generated
-        # code sets before a loop and pushes in it) cannot see the write
-        conflicts = shared & getattr(stmt, "live_out", set()) - getattr(stmt, "unshared", set())
+        # a name still holding a constant nobody read since (generated code sets t = 0.0
+        # before a loop and pushes that value in it) cannot see the write
+        conflicts = shared & getattr(stmt, "live_out", set()) - getattr(stmt, "untouched_constants", set())
         touched = getattr(stmt, "touched_since_made", {}).get(name)
         if touched is not None:         # names bound before name's object was made
             conflicts &= touched
