@@ -717,15 +717,34 @@ class _TouchedSinceMade:
                 then, orelse = self.block(stmt.body, made), self.block(stmt.orelse, made)
                 made = {k: then[k] | orelse[k] for k in then.keys() & orelse.keys()}
             elif isinstance(stmt, (gast.For, gast.While)):
-                mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
-                bound = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
-                         and isinstance(n.ctx, gast.Store)}
-                made = {k: v | mentioned for k, v in made.items()}
-                self.block(stmt.body, made)
-                made = {k: v for k, v in made.items() if k not in bound}
+                made = self.loop(stmt, made)
             else:
                 made = self.simple(stmt, made)
         return made
+
+    def loop(self, stmt, made):
+        """Iterated to a fixed point: each pass starts from what the passes before (or
+        the code before the loop) left. A loop that can leave early is done coarsely:
+        every name it mentions counts as touched, in it and after it."""
+        mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        header = S.loaded_names(stmt.iter if isinstance(stmt, gast.For) else stmt.test)
+        if isinstance(stmt, gast.For):
+            header |= S.stored_names(stmt.target)
+        if getattr(stmt, "orelse", None) or any(
+                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in gast.walk(stmt)):
+            bound = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+            made = {k: v | mentioned for k, v in made.items()}
+            self.block(stmt.body, made)
+            return {k: v for k, v in made.items() if k not in bound}
+        entry = {k: set(v) for k, v in made.items()}
+        while True:
+            # the header reads the iterable (its items go to the target) each pass
+            start = {k: v | header if header & (v | {k}) else set(v) for k, v in entry.items()}
+            end = self.block(stmt.body, start)
+            joined = {k: start[k] | end[k] for k in start.keys() & end.keys()}
+            if joined == entry:
+                return entry
+            entry = joined
 
     def simple(self, stmt, made):
         mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
