@@ -369,3 +369,49 @@ def item_replaced_after_reading_it(x):
                          ids=lambda f: f.__name__)
 def test_writes_that_share_nothing_work_to_second_order(f):
     check_second_order(f, (np.array([0.3, -0.5, 0.8]),), 0)
+
+
+# -- 5. the work-around for a view read by the derivative after the write: a copy --------
+
+def reversed_sine_of_a_copy(x):
+    y = x * 2.0
+    y[::-1] = np.sin(y[::-1].copy())
+    return np.sum(y * y * x)
+
+
+def product_of_copied_views(x):
+    y = x * 2.0
+    y[1:] = y[:-1].copy() * y[1:].copy()
+    return np.sum(y * y)
+
+
+def new_value_then_write(x):
+    y = x * 2.0
+    z = np.sin(y[::-1])
+    y = y.copy()
+    y[::-1] = z
+    return np.sum(y * y * x)
+
+
+def dict_items_read_by_a_variable_key(x):
+    d = {"a": x * 1.0, "b": x * 3.0}
+    s = 0.0
+    for k in ["a", "b"]:
+        e = d[k]
+        d[k] = e * x            # replaces the item: e keeps the old one
+        s = s + np.sum(e * d[k])
+    return s
+
+
+def item_kept_across_append(x):
+    ys = [x * 1.0]
+    e = ys[0]
+    ys.append(x * 2.0)          # appending changes no item
+    return np.sum(e * ys[1] * x)
+
+
+@pytest.mark.parametrize("f", [reversed_sine_of_a_copy, product_of_copied_views, new_value_then_write,
+                               dict_items_read_by_a_variable_key, item_kept_across_append],
+                         ids=lambda f: f.__name__)
+def test_copies_and_replaced_items_to_second_order(f):
+    check_second_order(f, (np.array([0.3, -0.5, 0.8]),), 0)

@@ -472,8 +472,8 @@ def calls_changing_arguments(sharing):
 # -- which later reads can see an in-place change ----------------------------------------
 
 # Runtime helpers without a derivative whose result depends only on the shape and type
-# of their argument (a zero derivative, a saved shape).
-_SHAPE_ONLY_HELPERS = {runtime.zeros_like, runtime.shape_of}
+# of their arguments (a zero derivative, a saved shape, a check of the receiver's type).
+_SHAPE_ONLY_HELPERS = {runtime.zeros_like, runtime.shape_of, runtime.check_array_method}
 
 
 def _shape_only_parameters(helper):
