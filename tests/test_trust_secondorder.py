@@ -415,3 +415,31 @@ def item_kept_across_append(x):
                          ids=lambda f: f.__name__)
 def test_copies_and_replaced_items_to_second_order(f):
     check_second_order(f, (np.array([0.3, -0.5, 0.8]),), 0)
+
+
+# -- 6. a list built by a comprehension and then changed ---------------------------------
+# The comprehension builds the list in the name it is assigned to: the derivative's
+# reverse sweep puts popped items back into that list, and no second name refers to it.
+
+def while_over_comprehension_pops(xs, w):
+    stack = [x * w for x in xs]
+    s = 0.0
+    while stack:
+        v = stack.pop()
+        s = s * 0.5 + np.sum(v * v)
+    return s
+
+
+def comprehension_then_appended(x, w):
+    ys = [np.sin(v * w) for v in x]
+    ys.append(x[0] * w * w)
+    return sum(ys) * w
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (while_over_comprehension_pops, ([np.array([0.3, 0.5]), np.array([-0.2, 0.9])], 0.8), 1),
+    (comprehension_then_appended, (np.array([0.3, -0.5, 0.8]), 0.7), 1),
+    (comprehension_then_appended, (np.array([0.3, -0.5, 0.8]), 0.7), 0),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_comprehension_lists_changed_later_to_second_order(f, args, wrt):
+    check_second_order(f, args, wrt)
