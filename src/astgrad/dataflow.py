@@ -66,20 +66,21 @@ def _known_pure_name(func):
     return getattr(func, "pure", False)
 
 
-def liveness(block, live_out):
-    """Annotate each statement with ``live_out``; return the names live on entry."""
+def liveness(block, live_out, reads=reads):
+    """Annotate each statement with ``live_out``; return the names live on entry.
+    ``reads(stmt)`` says which names a statement needs (all it loads, by default)."""
     live = set(live_out)
     for stmt in reversed(block):
         stmt.live_out = set(live)
         if isinstance(stmt, gast.If):
-            live = reads(stmt) | liveness(stmt.body, live) | liveness(stmt.orelse, live)
+            live = reads(stmt) | liveness(stmt.body, live, reads) | liveness(stmt.orelse, live, reads)
         elif isinstance(stmt, (gast.For, gast.While)):
             after = set(live)
             body_in = set()
             rebound = writes(stmt)      # a for loop binds its target before each pass
             while True:
                 body_out = after | (body_in - rebound) | reads(stmt)
-                new_in = liveness(stmt.body, body_out)
+                new_in = liveness(stmt.body, body_out, reads)
                 if new_in <= body_in:
                     break
                 body_in |= new_in

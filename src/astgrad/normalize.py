@@ -247,7 +247,12 @@ class Normalizer:
 
     def assign(self, target, value):
         """``target = value`` for any target shape, in core form."""
-        if isinstance(target, gast.Name):
+        if isinstance(target, gast.Name) and isinstance(value, (gast.ListComp, gast.GeneratorExp)) \
+                and target.id not in S.names_in(value):
+            # ys = [e for x in xs]: build the list in ys itself, so no second name holds
+            # it (generated code would otherwise use both, and a second pass sees an alias)
+            self.expr_ListComp(gast.ListComp(elt=value.elt, generators=value.generators), result=target.id)
+        elif isinstance(target, gast.Name):
             self.emit(S.assign(target.id, self.expr(value, hint=target.id)))
         elif isinstance(target, (gast.Tuple, gast.List)):
             self.unpack(target, value)
@@ -778,9 +783,10 @@ class Normalizer:
         return gast.Dict(keys=[self.atom(k) for k in node.keys],
                          values=[self.atom(v) for v in node.values])
 
-    def expr_ListComp(self, node):
-        """``[e for x in xs if c]`` becomes a loop that appends to a fresh list."""
-        result = self.namer.fresh("items")
+    def expr_ListComp(self, node, result=None):
+        """``[e for x in xs if c]`` becomes a loop that appends to a fresh list (or to
+        ``result``, the name it is assigned to)."""
+        result = result or self.namer.fresh("items")
         self.locals.add(result)
         self.emit(S.assign(result, gast.List(elts=[], ctx=gast.Load())))
         rename = {}

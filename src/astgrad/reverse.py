@@ -513,7 +513,7 @@ class ReverseMode(Transform):
             value = S.name(self.adjoint(name)) if name in self.active and \
                 state.get(self.adjoint(name), UNSET) != UNSET else self.helper_call("zeros_like", [S.name(name)])
             out.extend(self.line_comment(stmt))
-            out.append(S.assign(adjoint, self.helper_call("append_derivative", [current, value])))
+            out.append(S.assign(adjoint, self.helper_call("append_derivative", [current, value, S.name(owner)])))
             state[adjoint] = SET
         push = S.call(gast.Attribute(value=S.name(owner), attr="append", ctx=gast.Load()), [S.name(name)])
         push.method = "append"

@@ -462,6 +462,8 @@ def written_part(g, index):
 def written_into(h, g, index):
     """Zeros shaped like ``g`` with ``h`` assigned at ``[index]`` (the last of repeated
     indices wins): the transpose of ``written_part``."""
+    if isinstance(g, (list, tuple, dict)):
+        return unindex(h, g, index)         # one key, one item: nothing repeats
     result = numpy.zeros(numpy.shape(g), dtype=_float_dtype(g) or numpy.float64)
     result[index] = h
     return result
@@ -482,13 +484,13 @@ def unindex(g, x, index):
         result = AdjointList(zeros_like(item) for item in x)
         if isinstance(index, slice):
             for position, value in zip(range(*index.indices(len(x))), g):
-                result[position] = result[position] + value
+                result[position] = add_derivatives(result[position], value)
         else:
-            result[index] = result[index] + g
+            result[index] = add_derivatives(result[index], g)   # None: a non-number's
         return result
     if isinstance(x, dict):
         result = AdjointDict((key, zeros_like(item)) for key, item in x.items())
-        result[index] = result[index] + g
+        result[index] = add_derivatives(result[index], g)
         return result
     result = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
     if _has_advanced(index):
@@ -1133,18 +1135,31 @@ def zero_index(g, index):
     return result
 
 
+def _is_zero_placeholder(g):
+    """The plain 0.0 generated code starts a derivative with where the value may not
+    exist yet (a list built in one branch): zero, whatever the list's length."""
+    return isinstance(g, numbers.Number) and not isinstance(g, bool) and g == 0
+
+
 def drop_last(g):
     """The derivative of a list before its last element was appended."""
+    if _is_zero_placeholder(g):
+        return g
     return AdjointList(list.__getitem__(g, slice(None, -1)))
 
 
 def pad_last(g, items):
     """``g`` with a zero derivative appended for ``items``' last element."""
+    if _is_zero_placeholder(g):
+        return zeros_like(items)
     return AdjointList(list(g) + [zeros_like(items[-1])])
 
 
-def append_derivative(g, value):
-    """The derivative of a list after ``value``'s derivative was appended to it."""
+def append_derivative(g, value, items=None):
+    """The derivative of a list after ``value``'s derivative was appended to it;
+    ``items`` is the list before the append (its length, when ``g`` is still 0.0)."""
+    if _is_zero_placeholder(g) and items is not None:
+        g = zeros_like(items)
     return AdjointList(list(g) + [value])
 
 

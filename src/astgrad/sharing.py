@@ -278,23 +278,29 @@ class Sharing:
 
     # -- queries ---------------------------------------------------------------------
 
-    def group(self, name, with_contents=False):
+    def group(self, name, with_contents=False, keeps_items=False):
         """Every name whose value an in-place change of ``name``'s object may change:
         those that may be or overlap it, views read out of it, the containers that may
         hold it (and what else they may hold, when it was read out of one: it may be
         any of them). ``with_contents`` adds what ``name`` itself holds (for what a
-        returned value may share)."""
+        returned value may share). ``keeps_items``: the change replaces or adds items
+        but changes none (``ys.append(v)``, ``d[k] = v`` on a dict), so what was read
+        out of ``name`` (or an alias of it) is left alone."""
+        same = self._aliases(name) if keeps_items else set()
         seen, todo = {(name, None)}, [(name, None)]
         while todo:
             current, read_from = todo.pop()
             # an alias of a view of c is a view of c too, not one of c's elements
             steps = [(n, read_from) for n in self.alias.get(current, set())]
             steps += [(n, None) for n in self.holders.get(current, set())]
-            steps += [(view, current) for view in self.views.get(current, set())]
+            if current not in same:
+                steps += [(view, current) for view in self.views.get(current, set())]
             for container in self.element_of.get(current, set()):
                 steps.append((container, None))
                 if container != read_from:      # a view of it is not one of its elements
-                    steps += [(n, None) for n in self.contents.get(container, set())]
+                    # (current itself among them adds nothing: it is what ``current``
+                    # already stands for, as when a value is pushed and popped back)
+                    steps += [(n, None) for n in self.contents.get(container, set()) if n != current]
             if with_contents:
                 steps += [(n, None) for n in self.contents.get(current, set())]
             for step in steps:
@@ -302,6 +308,23 @@ class Sharing:
                     seen.add(step)
                     todo.append(step)
         return {n for n, _ in seen} - {name}
+
+    def _aliases(self, name):
+        """``name`` and the names that may be the very same object."""
+        found, todo = {name}, [name]
+        while todo:
+            for other in self.alias.get(todo.pop(), set()) - found:
+                found.add(other)
+                todo.append(other)
+        return found
+
+    def is_dict_built_here(self, name):
+        """Every value bound to ``name`` is a dict literal made by the function."""
+        bindings = [s for s in self.statements if isinstance(s, (gast.Assign, gast.For))
+                    and name in S.stored_names(s.targets[0] if isinstance(s, gast.Assign) else s.target)]
+        return name in self.locals and name not in self.params and bool(bindings) and all(
+            isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+            and isinstance(s.value, gast.Dict) for s in bindings)
 
     def reaches_outside(self, name):
         """Whether changing ``name`` in place may change memory the function did not
@@ -444,3 +467,338 @@ def calls_changing_arguments(sharing):
                 yield stmt, label, argument.id, where
             elif param == OUTSIDE:
                 yield stmt, label, OUTSIDE, where
+
+
+# -- which later reads can see an in-place change ----------------------------------------
+
+# Runtime helpers without a derivative whose result depends only on the shape and type
+# of their arguments (a zero derivative, a saved shape, a check of the receiver's type).
+_SHAPE_ONLY_HELPERS = {runtime.zeros_like, runtime.shape_of, runtime.check_array_method}
+
+
+def _shape_only_parameters(helper):
+    """Parameters of an astgrad runtime helper whose value no derivative of the call
+    needs: its adjoint rule neither differentiates nor reads them (``x`` in
+    ``unbroadcast(g, x)`` only gives a shape). Empty for anything else."""
+    from .rules import registry
+    if not _is_runtime_helper(helper):
+        return None, set()
+    template = registry.lookup(registry.ADJOINTS, helper)
+    if template is None:
+        if not _in(helper, _SHAPE_ONLY_HELPERS):
+            return None, set()
+        try:
+            return inspect.signature(helper), set(inspect.signature(helper).parameters)
+        except (TypeError, ValueError):
+            return None, set()
+    if template.vararg is not None:
+        return None, set()
+    return template.signature, {p for p in template.param_names[1:] if p not in template.names_used}
+
+
+def value_reads(stmt):
+    """The names whose value ``stmt`` (or a derivative of it) reads: what it loads,
+    except arguments of astgrad's runtime helpers that only give a shape or a type.
+    Generated code passes a primal value to ``unbroadcast(d_t, t)`` long after ``t`` was
+    computed; an in-place write in between changes no shape, so it cannot matter there."""
+    from .dataflow import reads
+    names = reads(stmt)
+    call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    if not isinstance(call, gast.Call) or getattr(call, "target", None) is None:
+        return names
+    signature, shape_only = _shape_only_parameters(call.target)
+    if not shape_only:
+        return names
+    try:
+        bound = signature.bind(*call.args, **{kw.arg: kw.value for kw in call.keywords}).arguments
+    except TypeError:
+        return names
+    kept = [node for param, node in bound.items() if param not in shape_only]
+    dropped = set().union(*(S.loaded_names(bound[p]) for p in shape_only if p in bound))
+    still_read = set().union(set(), *(S.loaded_names(node) for node in kept))
+    if isinstance(stmt, gast.Assign):
+        still_read |= reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
+    return names - (dropped - still_read)
+
+
+class _Unshared:
+    """Which names hold an object that no other name or container refers to, at each
+    statement (a must-analysis, forward over structured code). A name gets such an
+    object from a fresh value (an operator, a literal, ``np.zeros``, a copy), or from a
+    name that held one and is not used again; it loses it when the object escapes: read
+    as a view, stored in a container, passed to a call that may return or keep it.
+    Writing into such a name in place changes what that name sees and nothing else."""
+
+    def __init__(self, params, body):
+        self.params = set(params)
+        self.containers = _containers_built_here(params, body)
+
+    def block(self, block, unshared):
+        unshared = set(unshared)
+        for stmt in block:
+            stmt.unshared = frozenset(unshared)
+            if isinstance(stmt, gast.If):
+                unshared = self.block(stmt.body, unshared) & self.block(stmt.orelse, unshared)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                unshared = self.loop(stmt, unshared)
+            else:
+                unshared = self.simple(stmt, unshared)
+        return unshared
+
+    def loop(self, stmt, unshared):
+        touched = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        exits_early = any(isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in gast.walk(stmt))
+        if exits_early or getattr(stmt, "orelse", None):
+            self.block(stmt.body, unshared - touched)       # simple and safe: forget them
+            return unshared - touched
+        entry = set(unshared)
+        if isinstance(stmt, gast.For):
+            entry -= S.stored_names(stmt.target) | S.loaded_names(stmt.iter)
+        while True:
+            end = self.block(stmt.body, entry)
+            if isinstance(stmt, gast.For):
+                end -= S.stored_names(stmt.target) | S.loaded_names(stmt.iter)
+            joined = entry & end
+            if joined == entry:
+                return entry
+            entry = joined
+
+    def simple(self, stmt, unshared):
+        unshared = unshared - self.escaping(stmt)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            if getattr(stmt, "augmented", False):
+                return unshared             # y += v changes y's object, keeps who sees it
+            name, value = stmt.targets[0].id, stmt.value
+            # v = w where w is not read again: v takes w's object over
+            handed_over = isinstance(value, gast.Name) and value.id in stmt.unshared \
+                and value.id not in getattr(stmt, "live_out", {value.id})
+            unshared.discard(name)
+            if _is_new_object(value) or handed_over:
+                unshared.add(name)
+        elif isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Subscript):
+            unshared -= S.stored_names(stmt.targets[0])
+        return unshared
+
+    def escaping(self, stmt):
+        """Names whose object ``stmt`` may make another name or container refer to."""
+        value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if self.reads_an_item(value):
+            return set()
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            return S.loaded_names(stmt.value)           # y[i] = v: y may now hold v
+        if isinstance(stmt, gast.Assign):
+            return _escaping_from_value(stmt.value)
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if isinstance(call, gast.Call) and getattr(call, "target", None) is None \
+                and getattr(call, "method", None) in ("append", "insert", "extend"):
+            return set().union(set(), *(_escaping_from_value(a) for a in call.args))
+        if isinstance(call, gast.Call):
+            return _escaping_from_value(call)
+        return {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+
+
+    def reads_an_item(self, value):
+        """``c[k]``, ``c.pop()`` or ``c.get(k)`` on a list, tuple or dict ``c`` the function
+        built: the result is an item ``c`` holds (stored there earlier), never ``c`` itself
+        or a view of its memory, as a row of an array would be."""
+        if isinstance(value, gast.Subscript):
+            owner = value.value
+        elif isinstance(value, gast.Call) and getattr(value, "method", None) in ("pop", "get") \
+                and getattr(value, "target", None) is None:
+            owner = value.func.value
+        else:
+            return False
+        return isinstance(owner, gast.Name) and owner.id in self.containers
+
+
+def _containers_built_here(params, body):
+    """Names bound only to list, tuple and dict literals (``[]``, ``{'a': x}``), or to
+    names that are (``d_saved = d`` ... ``d = d_saved``)."""
+    bindings = {}
+    for stmt in S.statements(body):
+        if isinstance(stmt, gast.Assign):
+            for name in S.stored_names(stmt.targets[0]):
+                simple = isinstance(stmt.targets[0], gast.Name)
+                bindings.setdefault(name, []).append(stmt.value if simple else None)
+        elif isinstance(stmt, gast.For):
+            for name in S.stored_names(stmt.target):
+                bindings.setdefault(name, []).append(None)
+    containers = set(bindings) - set(params)
+    while True:
+        kept = {name for name in containers if all(
+            isinstance(v, (gast.List, gast.Tuple, gast.Dict))
+            or (isinstance(v, gast.Name) and v.id in containers) for v in bindings[name])}
+        if kept == containers:
+            return containers
+        containers = kept
+
+
+# snapshot and saved_item copy an array, but hand any other object back as it is
+_MAY_RETURN_ARGUMENT = {runtime.snapshot, runtime.saved_item}
+# ... which for saved_item(container, key) is an item the container already holds
+_RETURNS_AN_ITEM = {runtime.saved_item}
+
+
+def _builds_new_object(call):
+    """A call whose result is a new object that keeps none of its arguments."""
+    return call_is_fresh(call) and not _in(getattr(call, "target", None), _MAY_RETURN_ARGUMENT)
+
+
+def _is_new_object(value):
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant,
+                          gast.List, gast.Tuple, gast.Dict, gast.Set)):
+        return True         # a new container: what it holds escapes (see escaping)
+    return isinstance(value, gast.Call) and _builds_new_object(value)
+
+
+def _escaping_from_value(value):
+    """Names whose object the result of ``value`` may be, hold or overlap."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+        return set()        # a new result; the operands are only read
+    if not isinstance(value, gast.Call):
+        return S.loaded_names(value)
+    if _builds_new_object(value):
+        return set()
+    if _in(getattr(value, "target", None), _RETURNS_AN_ITEM):
+        return set()
+    signature, shape_only = _shape_only_parameters(getattr(value, "target", None))
+    if shape_only:
+        try:
+            bound = signature.bind(*value.args, **{kw.arg: kw.value for kw in value.keywords}).arguments
+            return set().union(set(), *(S.loaded_names(node) for param, node in bound.items()
+                                        if param not in shape_only))
+        except TypeError:
+            pass
+    return S.loaded_names(value)
+
+
+class _TouchedSinceMade:
+    """For each name whose current object was made fresh (an operator, a fresh call,
+    or handed over from a name that held one): the names mentioned since it was made.
+    A name not mentioned since cannot refer to that object, nor to a view of it: it was
+    bound before the object existed (``a0_saved = a0; a0 = a0 - t`` keeps the old
+    object apart from the new one). At each statement ``touched_since_made``."""
+
+    def __init__(self, params, body):
+        self.unshared = _Unshared(params, body)
+
+    def escaping(self, stmt, name):
+        """Names whose object, a view of it or something it holds another name may get
+        here (a copy of a list holds its items too): all the statement reads, but for
+        arguments that only give a shape, and for ``name`` itself when only an item is
+        read out of it (an item of a container is not the container)."""
+        reads = value_reads(stmt)
+        if self.item_owner(stmt) == name:
+            reads = reads - {name}
+        return reads
+
+    def item_owner(self, stmt):
+        """``c`` when ``stmt`` only reads an item out of ``c`` (a list, tuple or dict the
+        function built), ``v = c[k]``, or saves one, ``saved_item(c, k)``."""
+        value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if isinstance(stmt, gast.Expr) and isinstance(value, gast.Call) \
+                and getattr(value, "method", None) == "append" and len(value.args) == 1:
+            value = value.args[0]
+        if self.unshared.reads_an_item(value):
+            owner = value.value if isinstance(value, gast.Subscript) else value.func.value
+            return owner.id
+        if isinstance(value, gast.Call) and getattr(value, "target", None) is runtime.saved_item \
+                and value.args and isinstance(value.args[0], gast.Name):
+            return value.args[0].id
+        return None
+
+    def block(self, block, made):
+        made = {k: set(v) for k, v in made.items()}
+        for stmt in block:
+            stmt.touched_since_made = {k: frozenset(v) for k, v in made.items()}
+            if isinstance(stmt, gast.If):
+                for touched in made.values():
+                    touched |= S.loaded_names(stmt.test)
+                then, orelse = self.block(stmt.body, made), self.block(stmt.orelse, made)
+                made = {k: then[k] | orelse[k] for k in then.keys() & orelse.keys()}
+            elif isinstance(stmt, (gast.For, gast.While)):
+                made = self.loop(stmt, made)
+            else:
+                made = self.simple(stmt, made)
+        return made
+
+    def loop(self, stmt, made):
+        """Iterated to a fixed point: each pass starts from what the passes before (or
+        the code before the loop) left. A loop that can leave early is done coarsely:
+        every name it mentions counts as touched, in it and after it."""
+        mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        header = S.loaded_names(stmt.iter if isinstance(stmt, gast.For) else stmt.test)
+        if isinstance(stmt, gast.For):
+            header |= S.stored_names(stmt.target)
+        if getattr(stmt, "orelse", None) or any(
+                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in gast.walk(stmt)):
+            bound = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+            made = {k: v | mentioned for k, v in made.items()}
+            self.block(stmt.body, made)
+            return {k: v for k, v in made.items() if k not in bound}
+        entry = {k: set(v) for k, v in made.items()}
+        while True:
+            # the header reads the iterable (its items go to the target) each pass
+            start = {k: v | header if header & (v | {k}) else set(v) for k, v in entry.items()}
+            end = self.block(stmt.body, start)
+            joined = {k: start[k] | end[k] for k in start.keys() & end.keys()}
+            if joined == entry:
+                return entry
+            entry = joined
+
+    def simple(self, stmt, made):
+        mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        before = made
+        # only where the object, or a name that may refer to it, is read can a name get it
+        made = {k: v | mentioned if self.escaping(stmt, k) & (v | {k}) else set(v)
+                for k, v in made.items()}
+        if isinstance(stmt, gast.Assign) and getattr(stmt, "augmented", False):
+            return made
+        for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
+            made.pop(name, None)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+            if _is_new_object(value):
+                made[name] = {name}     # a literal's items are its own: a write replaces them
+            elif isinstance(value, gast.Name) and value.id in before \
+                    and value.id not in getattr(stmt, "live_out", {value.id}):
+                made[name] = before[value.id] | mentioned
+        return made
+
+
+def _is_constant_literal(value):
+    """A number, string, None, or a list/tuple/dict/set literal made of those only."""
+    return isinstance(value, (gast.Constant, gast.List, gast.Tuple, gast.Dict, gast.Set)) \
+        and not any(isinstance(node, gast.Name) for node in gast.walk(value))
+
+
+def mark_untouched_constants(block, untouched=frozenset()):
+    """Annotate each statement with ``untouched_constants``: the names that, whatever
+    path led there, were last bound to a constant literal (``0.0``, ``[]``) that no
+    statement has read since. Such a value holds nothing and was handed to nobody.
+    Loops: a name the loop mentions anywhere counts as touched inside and after it."""
+    untouched = set(untouched)
+    for stmt in block:
+        stmt.untouched_constants = frozenset(untouched)
+        if isinstance(stmt, gast.If):
+            untouched -= S.loaded_names(stmt.test)
+            untouched = mark_untouched_constants(stmt.body, untouched) \
+                & mark_untouched_constants(stmt.orelse, untouched)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            mark_untouched_constants(stmt.body, untouched)
+            mark_untouched_constants(getattr(stmt, "orelse", []), untouched)
+        else:
+            untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and _is_constant_literal(stmt.value):
+                untouched.add(stmt.targets[0].id)
+    return untouched
+
+
+def mark_unshared(body, params):
+    """Annotate each statement of ``body`` with ``unshared`` (see ``_Unshared``);
+    needs ``live_out`` from a liveness pass."""
+    _Unshared(params, body).block(body, set())
+    _TouchedSinceMade(params, body).block(body, {})
+    mark_untouched_constants(body)

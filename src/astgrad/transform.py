@@ -220,7 +220,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     changes none of its arguments in place. ``refresh_row(args)`` builds the call
     ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
     from . import dataflow
-    from .sharing import Sharing, calls_changing_arguments
+    from .sharing import Sharing, calls_changing_arguments, mark_unshared, value_reads
     sharing = Sharing(params, body)
     statements = sharing.statements
     element_reads = {}              # v -> the statements v = y[i]
@@ -228,7 +228,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         if _element_read(stmt):
             stmt.element_of = stmt.value.value.id
             element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
-    dataflow.liveness(body, set(live_at_end))
+    dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
+    mark_unshared(body, params)
 
     def refuse(name, stmt, action):
         raise source.error(
@@ -251,10 +252,19 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             name, action, strict = stmt.value.left.id, "augmented assignment (+= and the like) on", False
         else:
             continue
-        shared = sharing.group(name)
+        if name in getattr(stmt, "unshared", ()):
+            continue        # its object is new and no other name refers to it
+        # appending, or replacing a dict's item, changes no item read out before
+        keeps_items = action == "append to" or (strict and sharing.is_dict_built_here(name))
+        shared = sharing.group(name, keeps_items=keeps_items)
         if strict and sharing.reaches_outside(name):
             refuse(name, stmt, action)
-        conflicts = shared & getattr(stmt, "live_out", set())
+        # a name still holding a constant nobody read since (generated code sets t = 0.0
+        # before a loop and pushes that value in it) cannot see the write
+        conflicts = shared & getattr(stmt, "live_out", set()) - getattr(stmt, "untouched_constants", set())
+        touched = getattr(stmt, "touched_since_made", {}).get(name)
+        if touched is not None:         # names bound before name's object was made
+            conflicts &= touched
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)

@@ -91,15 +91,15 @@ def pad_last_(y, g, items):
 
 
 @adjoint(append_derivative)
-def append_derivative_(y, g, value):
+def append_derivative_(y, g, value, items=None):
     d[g] = drop_last(d[y])
     d[value] = d[y][-1]
 
 
 @tangent(append_derivative)
-def append_derivative_(y, g, value):
-    d[y] = append_derivative(d[g], zeros_like(value))
-    d[y] = append_derivative(zeros_like(g), d[value])
+def append_derivative_(y, g, value, items=None):
+    d[y] = append_derivative(d[g], zeros_like(value), items)
+    d[y] = append_derivative(zeros_like(g), d[value], items)
 
 
 # restore_item only runs in reverse sweeps, to undo a write; shape_of saves no values.
