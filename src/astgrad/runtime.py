@@ -10,7 +10,6 @@ its float dtype (float32 stays float32). The derivative of a list or tuple is an
 ``AdjointList`` with one derivative per element.
 """
 
-import collections.abc
 import functools
 import math
 import numbers
@@ -99,16 +98,21 @@ def is_sequence(value):
     return isinstance(value, (list, tuple))
 
 
+_SEQUENCE_FLAG, _MAPPING_FLAG = 1 << 5, 1 << 6    # CPython's Py_TPFLAGS_SEQUENCE / _MAPPING
+
+
 def matches_sequence(value, length, exact):
     """Whether a ``match`` sequence pattern of ``length`` items (at least that many
-    when it has a ``*_``) fits ``value``: a sequence that is not a string."""
-    return isinstance(value, collections.abc.Sequence) and not isinstance(value, (str, bytes, bytearray)) \
+    when it has a ``*_``) fits ``value``. Python decides by the type's sequence flag
+    (set by collections.abc.Sequence, and by NumPy 2.5 for ndarray), not by isinstance."""
+    return bool(type(value).__flags__ & _SEQUENCE_FLAG) and not isinstance(value, (str, bytes, bytearray)) \
         and (len(value) == length if exact else len(value) >= length)
 
 
 def matches_mapping(value, keys):
-    """Whether a ``match`` mapping pattern with these keys fits ``value``."""
-    return isinstance(value, collections.abc.Mapping) and all(key in value for key in keys)
+    """Whether a ``match`` mapping pattern with these keys fits ``value`` (the type's
+    mapping flag, as Python decides)."""
+    return bool(type(value).__flags__ & _MAPPING_FLAG) and all(key in value for key in keys)
 
 
 def matches_class(value, cls, attributes):
