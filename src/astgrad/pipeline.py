@@ -576,13 +576,30 @@ ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
 
 
 def _with_twin(entry, fn, key):
-    """Plain code knows how to get its zero-safe twin, for ``run_derivative``. It refers
-    to ``fn`` weakly: the cache entry holding this code must not keep ``fn`` alive."""
+    """Plain code knows how to get its zero-safe twin, for ``run_derivative``."""
     if key[-1] != ZERO_SAFE:
-        function = weakref.ref(fn)
-        entry.compiled.__astgrad_zero_safe__ = \
-            lambda: _entry(_zero_safe_source(function()), key + (ZERO_SAFE,)).compiled
+        entry.compiled.__astgrad_zero_safe__ = _Twin(fn, key)
     return entry
+
+
+class _Twin:
+    """Gets the zero-safe twin of ``fn``'s derivative ``key``. It refers to ``fn``
+    weakly: the cache entry holding the plain code must not keep ``fn`` alive."""
+    __slots__ = ("function", "key")
+
+    def __init__(self, fn, key):
+        self.function = weakref.ref(fn)
+        self.key = key
+
+    def __call__(self):
+        return _entry(_zero_safe_source(self.function()), self.key + (ZERO_SAFE,)).compiled
+
+    def __reduce__(self):
+        return _no_twin, ()     # code sent by value to another process runs without a twin
+
+
+def _no_twin():
+    return None
 
 
 def reverse_derivative(f, wrt, preserve_result, zero_safe=False):
