@@ -700,7 +700,8 @@ def test_load_many_threads_many_calls_first_calls_included(modules, monkeypatch)
         return original(fn, key)
     monkeypatch.setattr(pipeline, "_generate", counting)
 
-    threads, calls = 12, 6
+    # the long version runs locally: HYPOTHESIS_PROFILE=thorough pytest tests/test_trust_binding.py
+    threads, calls = (32, 60) if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else (12, 6)
     start = threading.Barrier(threads)
 
     def worker(_):
