@@ -184,7 +184,7 @@ def raw_hvp(fn, position):
 
 
 def tape_step(loss_fn, n_params):
-    """One training step's gradient through the tape front end (issue 5)."""
+    """One training step's gradient through the tape front end."""
     def step(*args):
         params = [astgrad.tensor(a, requires_grad=True) for a in args[:n_params]]
         loss = loss_fn(*params, *args[n_params:])
@@ -396,9 +396,9 @@ def main(argv=None):
                    f"{m_raw / m_hand:>9.2f}x{m_ag:>12}")
     m_hand, m_raw, m_pub = memory["4 RNN (BPTT)"]
     rnn_ratio = max(m_raw, m_pub) / m_hand
-    out.append(f"  issue 3 RNN memory (T={W.RNN_T}, H={W.RNN_H}): astgrad {fmt_bytes(max(m_raw, m_pub))} vs "
+    out.append(f"  RNN memory (T={W.RNN_T}, H={W.RNN_H}): astgrad {fmt_bytes(max(m_raw, m_pub))} vs "
                f"hand-written BPTT {fmt_bytes(m_hand)} = {rnn_ratio:.2f}x "
-               f"(target <= {TARGET_MEMORY}x: {'met' if rnn_ratio <= TARGET_MEMORY else 'MISSED'})")
+               f"(goal <= {TARGET_MEMORY}x: {'reached' if rnn_ratio <= TARGET_MEMORY else 'MISSED'})")
     out.append("")
 
     # -- generation time and the cache
@@ -433,7 +433,7 @@ def main(argv=None):
     out.append("")
 
     # -- targets
-    out.append("targets (issue 6); astgrad = the public grad() object unless marked raw")
+    out.append("goals; astgrad = the public grad() object unless marked raw")
     verdicts = []
 
     def target(text, met):
@@ -469,7 +469,7 @@ def main(argv=None):
     wrong = [f"{label}/{name}" for label, v in checks.items() for name, ok in v.items() if not ok]
     out.append(f"  gradients checked against hand-written: "
                f"{'all agree' if not wrong else 'DISAGREE: ' + ', '.join(wrong)}")
-    out.append(f"  {sum(verdicts)} of {len(verdicts)} targets met; run took {time.perf_counter() - started:.0f} s")
+    out.append(f"  {sum(verdicts)} of {len(verdicts)} goals reached; run took {time.perf_counter() - started:.0f} s")
     print("\n".join(out))
     astgrad_wrong = [w for w in wrong if "/astgrad" in w]
     return 1 if astgrad_wrong else 0          # a wrong astgrad gradient fails the run
