@@ -748,6 +748,7 @@ CONTAINER_LOOPS = [
     (loop_returns_tuple_state, (_layers([(2, 2), (2, 2)]), RNG.normal(size=2)), 0, 1),
     (while_over_list_pops, ([RNG.normal(size=2) for _ in range(3)], 0.8), 0, 1),
     (while_over_comprehension_pops, ([RNG.normal(size=2) for _ in range(3)], 0.8), 0, None),
+    (while_over_comprehension_pops, ([RNG.normal(size=2) for _ in range(3)], 0.8), 1, 1),
     (while_on_a_flag, (0.6,), 0, 0),
     (callee_returns_tuple_in_loop, ([RNG.normal(size=(2, 2)) for _ in range(3)], RNG.normal(size=2)), 0, 1),
     (tuples_appended_before_break, ([RNG.normal(size=2) for _ in range(4)], 0.7), 0, 1),
