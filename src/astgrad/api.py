@@ -9,7 +9,7 @@ import numpy
 from .pickling import reduce_transform
 from .pipeline import (Current, UnresolvedName, forward_derivative, parameter_names, reverse_derivative,
                        run_derivative, underlying)
-from .reverse import seed_parameter
+from .modes.reverse import seed_parameter
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
 

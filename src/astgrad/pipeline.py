@@ -24,16 +24,16 @@ import weakref
 
 import numpy
 
-from . import syntax as S
-from .emit import compile_closure, to_source
+from .core import syntax as S
+from .backend.emit import compile_closure, to_source
 from .errors import TransformError
-from .namespace import Namespace
-from .naming import Namer
-from .normalize import Normalizer
-from .forward import ForwardMode
-from .reverse import ReverseMode
+from .backend.namespace import Namespace
+from .core.naming import Namer
+from .frontend.normalize import Normalizer
+from .modes.forward import ForwardMode
+from .modes.reverse import ReverseMode
 from .rules import registry
-from .source import _MISSING, parse_function
+from .frontend.source import _MISSING, parse_function
 
 
 class UnresolvedName(TransformError):

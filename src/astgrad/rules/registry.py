@@ -16,7 +16,7 @@ to the adjoint of the input ``x``; in a tangent template ``d[y] = e`` adds the t
 ``e`` to the tangent of the result, and each such term mentions exactly one input
 tangent. Statements about inputs that are not being differentiated are dropped, so
 one template serves every combination of active arguments. Templates are parsed
-once and spliced into generated code by ``astgrad.transform.templates``.
+once and spliced into generated code by ``astgrad.modes.templates``.
 """
 
 import inspect

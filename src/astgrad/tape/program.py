@@ -38,9 +38,9 @@ import types
 
 import numpy
 
-from ..emit import compile_function
+from ..backend.emit import compile_function
 from ..pipeline import has_nan, reverse_derivative, run_derivative
-from ..reverse import seed_parameter
+from ..modes.reverse import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
 from .tensor import Ref, Tensor, apply, enable_grad, numpy_methods, op_info, _raw

@@ -7,10 +7,10 @@ drops every statement about an argument that has no derivative.
 
 import gast
 
-from . import runtime
-from . import syntax as S
-from .rules.registry import derivative_ref, derivative_target
-from .source import _MISSING
+from .. import runtime
+from ..core import syntax as S
+from ..rules.registry import derivative_ref, derivative_target
+from ..frontend.source import _MISSING
 
 
 class BindError(Exception):

@@ -12,7 +12,7 @@ import builtins
 import gast
 import numpy
 
-from . import syntax as S
+from ..core import syntax as S
 from .source import _MISSING
 
 # Functions that give complex results for real arguments.

@@ -21,8 +21,8 @@ import builtins
 
 import gast
 
-from . import runtime
-from . import syntax as S
+from .. import runtime
+from ..core import syntax as S
 from .patterns import MatchLowering
 from .complex_values import refuse_complex
 from .source import _MISSING
@@ -636,7 +636,7 @@ class Normalizer:
         adding up: ``y[...] = y + unindex(broadcast_like(v, y[index]), y, index)``
         (``-`` for ``numpy.subtract.at``). Other ufuncs' ``at`` are refused."""
         import numpy
-        from . import runtime
+        from .. import runtime
         ufunc = call.target.__self__
         if ufunc not in (numpy.add, numpy.subtract) or len(call.args) != 3 or call.keywords:
             raise self._refuse(f"numpy.{ufunc.__name__}.at", node,
@@ -666,7 +666,7 @@ class Normalizer:
         """``astgrad.jvp(f, (x,), (v,))`` and ``astgrad.grad(f)(x)`` inside differentiated
         code become calls of f's generated derivative, which is ordinary code to
         differentiate again (so grad of a jvp, or of a grad, just works)."""
-        from . import api, pipeline
+        from .. import api, pipeline
         outer = node.func if isinstance(node.func, gast.Call) else None
         target = self.resolve_call(outer if outer is not None else node)
         if target is api.jvp and outer is None and len(node.args) == 3 and not node.keywords:
@@ -709,7 +709,7 @@ class Normalizer:
         return None
 
     def nested_derivative(self, derive, callee, positions, node, *more, **options):
-        from .pipeline import RecursiveCall
+        from ..pipeline import RecursiveCall
         try:
             return derive(callee, positions, *more, **options)
         except RecursiveCall:
@@ -827,7 +827,7 @@ class Normalizer:
 
 
 def _is_restore(call):
-    from . import runtime
+    from .. import runtime
     return getattr(call, "target", None) is runtime.restore_item and len(call.args) == 3 \
         and not call.keywords and isinstance(call.args[0], gast.Name) \
         and not (isinstance(call.args[1], gast.Constant) and isinstance(call.args[1].value, str))
@@ -835,7 +835,7 @@ def _is_restore(call):
 
 
 def _is_ufunc_at(target):
-    from .sharing import is_ufunc_at
+    from ..analysis.sharing import is_ufunc_at
     return is_ufunc_at(target)
 
 

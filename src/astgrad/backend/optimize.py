@@ -10,7 +10,7 @@ import operator
 
 import gast
 
-from . import syntax as S
+from ..core import syntax as S
 
 _FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
          gast.Div: operator.truediv, gast.Pow: operator.pow}
@@ -95,7 +95,7 @@ def inline_single_use(body, keep=()):
     """``t = a + b; y = np.tanh(t)`` -> ``y = np.tanh(a + b)`` for a temporary assigned
     once and read once, by the very next statement of the same block. The generated
     code reads closer to what a person writes, and runs fewer statements."""
-    from . import dataflow
+    from ..analysis import dataflow
     stores, loads = {}, {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):

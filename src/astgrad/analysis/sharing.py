@@ -20,8 +20,8 @@ import weakref
 import gast
 import numpy
 
-from . import runtime
-from . import syntax as S
+from .. import runtime
+from ..core import syntax as S
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
@@ -334,7 +334,7 @@ class Sharing:
 
 
 def is_user_function(obj):
-    from .ops import is_user_function as user
+    from ..core.ops import is_user_function as user
     return user(obj)
 
 
@@ -367,7 +367,7 @@ _analysing = []
 
 def callee_effects(fn):
     """The Effects of calling user function ``fn`` (cached per function object)."""
-    from .pipeline import underlying
+    from ..pipeline import underlying
     fn = underlying(fn)
     cached = _effects.get(fn)
     if cached is not None and cached[0] is fn.__code__:
@@ -387,8 +387,8 @@ def callee_effects(fn):
 
 
 def _analyse(fn):
-    from .errors import TransformError
-    from .pipeline import prepare
+    from ..errors import TransformError
+    from ..pipeline import prepare
     try:
         source, tree, _, _ = prepare(fn)
     except TransformError:
@@ -480,7 +480,7 @@ def _shape_only_parameters(helper):
     """Parameters of an astgrad runtime helper whose value no derivative of the call
     needs: its adjoint rule neither differentiates nor reads them (``x`` in
     ``unbroadcast(g, x)`` only gives a shape). Empty for anything else."""
-    from .rules import registry
+    from ..rules import registry
     if not _is_runtime_helper(helper):
         return None, set()
     template = registry.lookup(registry.ADJOINTS, helper)

@@ -10,8 +10,8 @@ import operator
 import gast
 import numpy
 
-from . import runtime
-from .rules import registry
+from .. import runtime
+from ..rules import registry
 
 BINARY = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,

@@ -13,8 +13,8 @@ import types
 import gast
 import numpy
 
-from . import syntax as S
-from . import runtime
+from ..core import syntax as S
+from .. import runtime
 
 SCALAR = "()"
 _SHAPE_OF_SECOND = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.unindex,

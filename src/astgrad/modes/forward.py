@@ -10,13 +10,16 @@ assigned value does not depend on the inputs), so tangents exist on every path.
 import gast
 import numpy
 
-from . import activity, dataflow, ops, optimize, runtime, shapes
-from . import syntax as S
-from .naming import derivative_prefix
+from ..analysis import activity, dataflow, shapes
+from ..core import ops
+from ..backend import optimize
+from .. import runtime
+from ..core import syntax as S
+from ..core.naming import derivative_prefix
 from .reverse import split_self_references
-from .rules import registry
+from ..rules import registry
 from .templates import BindError, instantiate
-from .transform import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
+from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 
 
 class ForwardMode(Transform):
@@ -236,7 +239,7 @@ class ForwardMode(Transform):
 
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""
-        from .pipeline import forward_derivative
+        from ..pipeline import forward_derivative
         jvp, active = self.callee_derivative(stmt, op, lambda atom: self.tangent_of(atom) is not None,
                                              lambda callee, wrt: forward_derivative(
                                                  callee, wrt, zero_safe=self.zero_safe))

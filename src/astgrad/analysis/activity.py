@@ -10,10 +10,10 @@ of straight-line code and conservative inside loops.
 
 import gast
 
-from . import ops
-from . import syntax as S
-from .rules import registry
-from .templates import differentiable_atoms
+from ..core import ops
+from ..core import syntax as S
+from ..rules import registry
+from ..modes.templates import differentiable_atoms
 
 
 def dataflow_edges(body):

@@ -8,7 +8,7 @@ import linecache
 
 import gast
 
-from . import syntax as S
+from ..core import syntax as S
 
 _COMMENT = "astgrad-comment: "
 _counter = itertools.count(1)

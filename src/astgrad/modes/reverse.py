@@ -18,12 +18,14 @@ import builtins
 
 import gast
 
-from . import activity, dataflow, ops, optimize, shapes
-from . import syntax as S
-from .naming import derivative_prefix
-from .rules import registry
+from ..analysis import activity, dataflow, shapes
+from ..core import ops
+from ..backend import optimize
+from ..core import syntax as S
+from ..core.naming import derivative_prefix
+from ..rules import registry
 from .templates import BindError, instantiate
-from .transform import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
+from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 
 UNSET, ZERO, SET = 0, 1, 2
 
@@ -636,7 +638,7 @@ class ReverseMode(Transform):
 
     def call_contributions(self, stmt, op, adjoint):
         """``y = helper(a, b)``: call helper's own generated gradient with the seed d_y."""
-        from .pipeline import reverse_derivative
+        from ..pipeline import reverse_derivative
         gradient, active = self.callee_derivative(
             stmt, op, lambda atom: self.derivative_of(atom) is not None,
             lambda callee, wrt: reverse_derivative(callee, wrt, False, zero_safe=self.zero_safe))
@@ -803,7 +805,7 @@ class ReverseMode(Transform):
     def save_shapes_only(self, forward, backward):
         """Where the reverse sweep uses a restored array only for its shape (in
         ``unbroadcast``, ``broadcast_like``, ``unreduce``), save just its shape."""
-        from . import runtime
+        from .. import runtime
         shape_only = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.unreduce: 1,
                       runtime.repeat_count: 0}
         value_uses, restored = set(), set()
@@ -902,7 +904,7 @@ def _accumulate_in_place(body, parameter_adjoints):
 
 def _is_zeros_init(stmt, name):
     value = stmt.value
-    from . import runtime
+    from .. import runtime
     return isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call) \
         and getattr(value, "target", None) is runtime.zeros_like
 

@@ -21,8 +21,8 @@ positional sub-patterns of user classes are refused.
 
 import gast
 
-from . import runtime
-from . import syntax as S
+from .. import runtime
+from ..core import syntax as S
 from .source import _MISSING
 
 # Builtin classes whose single positional sub-pattern matches the subject itself.

@@ -8,8 +8,8 @@ what is live, so no needed statement is ever removed.
 
 import gast
 
-from . import syntax as S
-from .rules import registry
+from ..core import syntax as S
+from ..rules import registry
 
 # Methods that change their object: a call to one is never dead code.
 MUTATING_METHODS = {"append", "pop", "extend", "insert", "remove", "clear", "update",
@@ -138,5 +138,5 @@ def _has_code(block):
 
 
 def _is_comment(stmt):
-    from .emit import is_comment
+    from ..backend.emit import is_comment
     return is_comment(stmt)

@@ -14,7 +14,7 @@ import types
 
 import gast
 
-from .errors import TransformError
+from ..errors import TransformError
 
 _MISSING = object()
 

@@ -5,9 +5,9 @@ import inspect
 
 import gast
 
-from . import runtime
-from . import syntax as S
-from .emit import comment
+from .. import runtime
+from ..core import syntax as S
+from ..backend.emit import comment
 
 
 class Transform:
@@ -40,7 +40,7 @@ class Transform:
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
         argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
         the rule would silently drop its derivative."""
-        from .rules import registry
+        from ..rules import registry
         from .templates import derivative_parameters, parameters_of
         if op.receiver is None:
             return
@@ -61,7 +61,7 @@ class Transform:
     def ignored_dtype(self, op, table):
         """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
         result), or None."""
-        from .rules import registry
+        from ..rules import registry
         from .templates import parameters_of
         template = registry.lookup(table, op.key) if op.kind == "call" else None
         if template is None or "dtype" not in template.signature.parameters \
@@ -93,7 +93,7 @@ class Transform:
     def constant_dtype(self, atom):
         """The NumPy dtype an atom names (``float``, ``numpy.float32``, ``'int64'``), or None."""
         import numpy
-        from .source import _MISSING
+        from ..frontend.source import _MISSING
         if isinstance(atom, gast.Constant):
             value = atom.value
         else:
@@ -130,7 +130,7 @@ class Transform:
         """The atoms to bind a rule's parameters to; slices in an index become values."""
         if not isinstance(stmt.value, gast.Subscript):
             return list(op.args)
-        from .ops import concatenator_items
+        from ..core.ops import concatenator_items
         if getattr(stmt.value, "concatenator", False):
             return [op.args[0]] + [self.index_value(item) for item in concatenator_items(stmt.value)]
         return [op.args[0], self.index_value(stmt.value.slice)]
@@ -160,7 +160,7 @@ class Transform:
         Returns (compiled, [(parameter, atom), ...]); compiled is None when no argument
         has a derivative.
         """
-        from .pipeline import RecursiveCall, parameter_names, underlying
+        from ..pipeline import RecursiveCall, parameter_names, underlying
         callee = underlying(op.key)
         names = parameter_names(callee)
         try:
@@ -197,7 +197,7 @@ def range_targets(body):
 
 def creates_new_value(value):
     """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
-    from .sharing import call_is_fresh
+    from ..analysis.sharing import call_is_fresh
     if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict, gast.Constant)):
         return True
     return isinstance(value, gast.Call) and call_is_fresh(value)
@@ -219,8 +219,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     nothing else refers to is fine. So is a call of a user function only when it
     changes none of its arguments in place. ``refresh_row(args)`` builds the call
     ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
-    from . import dataflow
-    from .sharing import Sharing, calls_changing_arguments, mark_unshared, value_reads
+    from ..analysis import dataflow
+    from ..analysis.sharing import Sharing, calls_changing_arguments, mark_unshared, value_reads
     sharing = Sharing(params, body)
     statements = sharing.statements
     element_reads = {}              # v -> the statements v = y[i]
@@ -332,7 +332,7 @@ def _insert_after(block, stmt, new):
 def _refuse_callees_changing_arguments(source, calls):
     """A call of a user function that changes an argument (or a global) in place: the
     derivative would not see the change, so it is refused, naming the callee's line."""
-    from .sharing import OUTSIDE
+    from ..analysis.sharing import OUTSIDE
     for stmt, callee, changed, (callee_source, node, what) in calls:
         what_changes = "memory it did not create (an argument or a global)" if changed == OUTSIDE \
             else f"its argument '{changed}'"
@@ -355,8 +355,8 @@ def _is_runtime(obj):
 def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen."""
-    from .rules import registry
-    from .sharing import mutates_arguments
+    from ..rules import registry
+    from ..analysis.sharing import mutates_arguments
     call = stmt.value
     method = getattr(call, "method", None)
     target = getattr(call, "target", None)
@@ -398,8 +398,8 @@ def array_names(body, params):
     """Names that certainly hold a NumPy array or scalar whenever they are read: every
     value assigned to them comes from a differentiable NumPy function, an array method of
     such a name, or an operator on such names and numbers. (Parameters are unknown.)"""
-    from . import ops
-    from .rules import registry
+    from ..core import ops
+    from ..rules import registry
     definitions = {}
     for stmt in S.statements(body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):

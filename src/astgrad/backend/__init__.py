@@ -1,0 +1,1 @@
+"""Backend: simplify the generated tree, turn it into source text and compile it."""

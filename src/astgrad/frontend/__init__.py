@@ -1,0 +1,1 @@
+"""Frontend: read a function's source and rewrite it into astgrad's small core language."""

@@ -1,0 +1,1 @@
+"""Differentiation modes: reverse and forward, and what they share."""
