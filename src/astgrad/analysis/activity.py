@@ -10,7 +10,8 @@ of straight-line code and conservative inside loops.
 
 import gast
 
-from ..core import ops
+from ..core import anno, ops
+from ..core.anno import Key
 from ..core import syntax as S
 from ..rules import registry
 from ..modes.templates import differentiable_atoms
@@ -34,7 +35,7 @@ def dataflow_edges(body):
             elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
                 op = ops.describe(stmt.value)
                 call = stmt.value
-                if getattr(call, "method", None) and isinstance(call.func.value, gast.Name) and op.differentiable:
+                if anno.get(call, Key.METHOD) and isinstance(call.func.value, gast.Name) and op.differentiable:
                     owner = call.func.value.id
                     edges.append(({owner}, {a.id for a in op.atoms() if isinstance(a, gast.Name)}))
             elif isinstance(stmt, gast.For):

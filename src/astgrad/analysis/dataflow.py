@@ -8,7 +8,9 @@ what is live, so no needed statement is ever removed.
 
 import gast
 
+from ..core import anno
 from ..core import syntax as S
+from ..core.anno import Key
 from ..rules import registry
 
 # Methods that change their object: a call to one is never dead code.
@@ -44,34 +46,34 @@ def is_pure(value):
     """Whether evaluating ``value`` can be skipped when its result is unused."""
     for node in gast.walk(value):
         if isinstance(node, gast.Call):
-            if getattr(node, "method", None) in MUTATING_METHODS:
+            if anno.get(node, Key.METHOD) in MUTATING_METHODS:
                 return False
             if isinstance(node.func, gast.Attribute) and node.func.attr in MUTATING_METHODS:
                 return False
-            method = getattr(node, "method", None)
+            method = anno.get(node, Key.METHOD)
             if method is not None and registry.method_key(method) is None:
                 return False        # obj.update(...): a method astgrad knows nothing about
-            target = getattr(node, "target", None)
+            target = anno.get(node, Key.TARGET)
             if target is not None:
                 key = registry.rule_key(target)
                 if not (key in registry.ADJOINTS or registry.is_non_differentiable(target)):
                     return False
-            elif getattr(node, "method", None) is None and not getattr(node, "pure", False):
+            elif anno.get(node, Key.METHOD) is None and not anno.get(node, Key.PURE, False):
                 if not _known_pure_name(node.func):
                     return False
     return True
 
 
 def _known_pure_name(func):
-    return getattr(func, "pure", False)
+    return anno.get(func, Key.PURE, False)
 
 
 def liveness(block, live_out, reads=reads):
-    """Annotate each statement with ``live_out``; return the names live on entry.
+    """Annotate each statement with ``Key.LIVE_OUT``; return the names live on entry.
     ``reads(stmt)`` says which names a statement needs (all it loads, by default)."""
     live = set(live_out)
     for stmt in reversed(block):
-        stmt.live_out = set(live)
+        anno.set(stmt, Key.LIVE_OUT, set(live))
         if isinstance(stmt, gast.If):
             live = reads(stmt) | liveness(stmt.body, live, reads) | liveness(stmt.orelse, live, reads)
         elif isinstance(stmt, (gast.For, gast.While)):
@@ -106,7 +108,7 @@ def _sweep(block, keep):
     out = []
     for stmt in block:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            if stmt.targets[0].id not in stmt.live_out and is_pure(stmt.value) and not keep(stmt):
+            if stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT) and is_pure(stmt.value) and not keep(stmt):
                 changed = True
                 continue
         elif isinstance(stmt, gast.If):
@@ -126,7 +128,7 @@ def _sweep(block, keep):
             c1, stmt.body = _sweep(stmt.body, keep)
             changed |= c1
             if isinstance(stmt, gast.For) and not _has_code(stmt.body) \
-                    and not (S.stored_names(stmt.target) & stmt.live_out):
+                    and not (S.stored_names(stmt.target) & anno.get(stmt, Key.LIVE_OUT)):
                 changed = True
                 continue
         out.append(stmt)

@@ -13,7 +13,9 @@ import types
 import gast
 import numpy
 
+from ..core import anno
 from ..core import syntax as S
+from ..core.anno import Key
 from .. import runtime
 
 SCALAR = "()"
@@ -39,7 +41,7 @@ class ShapeClasses:
                     definitions.setdefault(name, []).append(None)     # unknown
                 if isinstance(stmt.targets[0], gast.Subscript):
                     definitions.setdefault(stmt.targets[0].value.id, []).append(None)
-            elif isinstance(stmt, gast.For) and not getattr(stmt, "range_loop", False):
+            elif isinstance(stmt, gast.For) and not anno.get(stmt, Key.RANGE_LOOP, False):
                 for name in S.stored_names(stmt.target):
                     definitions.setdefault(name, []).append(None)
         self.cls = {p: p for p in params}
@@ -134,7 +136,7 @@ class ShapeClasses:
                     (self._may_be_sequence(node.right, seen) and self._may_be_int(node.left))
             return False
         if isinstance(node, gast.Call):
-            return not _returns_array_or_number(getattr(node, "target", None))
+            return not _returns_array_or_number(anno.get(node, Key.TARGET))
         return True
 
     def _may_be_int(self, node):
@@ -162,7 +164,7 @@ class ShapeClasses:
                 return None
             return _join(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Call):
-            target = getattr(node, "target", None)
+            target = anno.get(node, Key.TARGET)
             if target in _SHAPE_OF_SECOND and len(node.args) >= 2:
                 return self.of(node.args[1])
             if target is runtime.zeros_like and node.args:
@@ -213,7 +215,7 @@ def _numeric_uses(stmt):
             operands = (node.left, node.right)
         elif isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
             operands = (node.operand,)
-        elif isinstance(node, gast.Call) and getattr(getattr(node, "target", None), "__module__", None) == "math":
+        elif isinstance(node, gast.Call) and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
             operands = node.args
         else:
             continue
@@ -237,14 +239,14 @@ def _opaque(value):
     if isinstance(value, gast.BinOp):
         return not isinstance(value.op, _ELEMENTWISE_OPS)
     if isinstance(value, gast.Call):
-        target = getattr(value, "target", None)
+        target = anno.get(value, Key.TARGET)
         return not (target in _SHAPE_OF_SECOND or target is runtime.zeros_like or _is_elementwise(target))
     return isinstance(value, (gast.Subscript, gast.Attribute))
 
 
 def _restores_or_placeholder(stmt):
-    return getattr(stmt, "restore_id", None) is not None or bool(getattr(stmt, "item_pop", None)) \
-        or getattr(stmt, "init_none", False) or getattr(stmt, "save_id", None) is not None
+    return anno.get(stmt, Key.RESTORE_ID) is not None or bool(anno.get(stmt, Key.ITEM_POP)) \
+        or anno.get(stmt, Key.INIT_NONE, False) or anno.get(stmt, Key.SAVE_ID) is not None
 
 
 def _join(a, b):
@@ -276,7 +278,7 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=()):
     class Rewrite(gast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            target = getattr(node, "target", None)
+            target = anno.get(node, Key.TARGET)
             if target in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
                 a, b = classes.of(node.args[0]), classes.of(node.args[1])
                 if a is not None and a == b:

@@ -21,7 +21,9 @@ import gast
 import numpy
 
 from .. import runtime
+from ..core import anno
 from ..core import syntax as S
+from ..core.anno import Key
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
@@ -83,10 +85,10 @@ def mutates_arguments(call):
     ``numpy.copyto``, ``ufunc.at``, ``x.fill(...)``); user functions are analysed apart."""
     if any(kw.arg == "out" for kw in call.keywords):
         return True
-    target = getattr(call, "target", None)
+    target = anno.get(call, Key.TARGET)
     if target is not None:
         return is_ufunc_at(target) or _in(target, _MUTATING_NUMPY)
-    return getattr(call, "method", None) in MUTATING_METHODS
+    return anno.get(call, Key.METHOD) in MUTATING_METHODS
 
 
 def _is_runtime_helper(obj):
@@ -120,8 +122,8 @@ def call_is_fresh(call):
     """Whether a library call certainly returns a new object (user functions aside)."""
     if any(kw.arg == "out" for kw in call.keywords):
         return False
-    target = getattr(call, "target", None)
-    method = getattr(call, "method", None)
+    target = anno.get(call, Key.TARGET)
+    method = anno.get(call, Key.METHOD)
     if target is not None:
         if _in(target, _COPYING_UNLESS_TOLD):
             return _copies(call)
@@ -198,14 +200,14 @@ class Sharing:
                 yield name, self._names(value.elts)
             elif isinstance(value, gast.Dict):
                 yield name, self._names(value.values)
-            elif isinstance(value, gast.Call) and getattr(value, "method", None) == "copy":
+            elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) == "copy":
                 owner = self._name(value.func.value)
                 yield name, set(self.contents.get(owner, set()))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
             yield holder, self._names([stmt.value])
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-                and getattr(stmt.value, "method", None) in ("append", "insert", "extend", "setdefault"):
+                and anno.get(stmt.value, Key.METHOD) in ("append", "insert", "extend", "setdefault"):
             holder = self._name(stmt.value.func.value)
             yield holder, self._names(stmt.value.args)
 
@@ -230,7 +232,7 @@ class Sharing:
         element, or a view of an array), ``c.pop()`` (an element of a list)."""
         if isinstance(value, gast.Subscript):
             return self._name(value.value), True
-        if isinstance(value, gast.Call) and getattr(value, "method", None) in ("pop", "get"):
+        if isinstance(value, gast.Call) and anno.get(value, Key.METHOD) in ("pop", "get"):
             return self._name(value.func.value), False
         return None, False
 
@@ -242,7 +244,7 @@ class Sharing:
         if isinstance(value, gast.Subscript):
             return set()                    # element_of and views say what it shares
         if isinstance(value, gast.Attribute):
-            if getattr(value, "global_chain", False):
+            if anno.get(value, Key.GLOBAL_CHAIN, False):
                 return {OUTSIDE}
             return set() if value.attr in _NUMBER_ATTRIBUTES else self._names([value.value])
         if isinstance(value, gast.Call):
@@ -250,8 +252,8 @@ class Sharing:
         return set()        # operators, comparisons, constants and new literals
 
     def _shared_by_call(self, call):
-        target = getattr(call, "target", None)
-        method = getattr(call, "method", None)
+        target = anno.get(call, Key.TARGET)
+        method = anno.get(call, Key.METHOD)
         arguments = call.args + [kw.value for kw in call.keywords]
         if target is not None and is_user_function(target):
             return self._shared_by_callee(call, target)
@@ -430,20 +432,20 @@ def in_place_changes(statements):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
                 and isinstance(stmt.targets[0].value, gast.Name):
             yield stmt, stmt.targets[0].value.id, "an assignment into an element"
-        elif getattr(stmt, "augmented", False) and isinstance(stmt.value, gast.BinOp) \
+        elif anno.get(stmt, Key.AUGMENTED, False) and isinstance(stmt.value, gast.BinOp) \
                 and isinstance(stmt.value.left, gast.Name):
             yield stmt, stmt.value.left.id, "an augmented assignment (+= and the like)"
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-        if isinstance(call, gast.Call) and getattr(call, "target", None) is None \
-                and getattr(call, "method", None) in MUTATING_METHODS \
+        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is None \
+                and anno.get(call, Key.METHOD) in MUTATING_METHODS \
                 and isinstance(call.func.value, gast.Name):
-            yield stmt, call.func.value.id, f"the method call .{call.method}()"
+            yield stmt, call.func.value.id, f"the method call .{anno.get(call, Key.METHOD)}()"
         elif isinstance(call, gast.Call) and mutates_arguments(call):
             what = "a call writing into its argument"
             for kw in call.keywords:
                 if kw.arg == "out" and isinstance(kw.value, gast.Name):
                     yield stmt, kw.value.id, what
-            if call.args and isinstance(call.args[0], gast.Name) and getattr(call, "target", None) is not None:
+            if call.args and isinstance(call.args[0], gast.Name) and anno.get(call, Key.TARGET) is not None:
                 yield stmt, call.args[0].id, what
 
 
@@ -453,7 +455,7 @@ def calls_changing_arguments(sharing):
     is (callee source, node, what) of the change. OUTSIDE for a change of a global."""
     for stmt in sharing.statements:
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-        target = getattr(call, "target", None) if isinstance(call, gast.Call) else None
+        target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
         if target is None or not is_user_function(target):
             continue
         effects = callee_effects(target)
@@ -504,9 +506,9 @@ def value_reads(stmt):
     from .dataflow import reads
     names = reads(stmt)
     call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-    if not isinstance(call, gast.Call) or getattr(call, "target", None) is None:
+    if not isinstance(call, gast.Call) or anno.get(call, Key.TARGET) is None:
         return names
-    signature, shape_only = _shape_only_parameters(call.target)
+    signature, shape_only = _shape_only_parameters(anno.get(call, Key.TARGET))
     if not shape_only:
         return names
     try:
@@ -536,7 +538,7 @@ class _Unshared:
     def block(self, block, unshared):
         unshared = set(unshared)
         for stmt in block:
-            stmt.unshared = frozenset(unshared)
+            anno.set(stmt, Key.UNSHARED, frozenset(unshared))
             if isinstance(stmt, gast.If):
                 unshared = self.block(stmt.body, unshared) & self.block(stmt.orelse, unshared)
             elif isinstance(stmt, (gast.For, gast.While)):
@@ -566,12 +568,12 @@ class _Unshared:
     def simple(self, stmt, unshared):
         unshared = unshared - self.escaping(stmt)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            if getattr(stmt, "augmented", False):
+            if anno.get(stmt, Key.AUGMENTED, False):
                 return unshared             # y += v changes y's object, keeps who sees it
             name, value = stmt.targets[0].id, stmt.value
             # v = w where w is not read again: v takes w's object over
-            handed_over = isinstance(value, gast.Name) and value.id in stmt.unshared \
-                and value.id not in getattr(stmt, "live_out", {value.id})
+            handed_over = isinstance(value, gast.Name) and value.id in anno.get(stmt, Key.UNSHARED) \
+                and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id})
             unshared.discard(name)
             if _is_new_object(value) or handed_over:
                 unshared.add(name)
@@ -589,8 +591,8 @@ class _Unshared:
         if isinstance(stmt, gast.Assign):
             return _escaping_from_value(stmt.value)
         call = stmt.value if isinstance(stmt, gast.Expr) else None
-        if isinstance(call, gast.Call) and getattr(call, "target", None) is None \
-                and getattr(call, "method", None) in ("append", "insert", "extend"):
+        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is None \
+                and anno.get(call, Key.METHOD) in ("append", "insert", "extend"):
             return set().union(set(), *(_escaping_from_value(a) for a in call.args))
         if isinstance(call, gast.Call):
             return _escaping_from_value(call)
@@ -603,8 +605,8 @@ class _Unshared:
         or a view of its memory, as a row of an array would be."""
         if isinstance(value, gast.Subscript):
             owner = value.value
-        elif isinstance(value, gast.Call) and getattr(value, "method", None) in ("pop", "get") \
-                and getattr(value, "target", None) is None:
+        elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) in ("pop", "get") \
+                and anno.get(value, Key.TARGET) is None:
             owner = value.func.value
         else:
             return False
@@ -641,7 +643,7 @@ _RETURNS_AN_ITEM = {runtime.saved_item}
 
 def _builds_new_object(call):
     """A call whose result is a new object that keeps none of its arguments."""
-    return call_is_fresh(call) and not _in(getattr(call, "target", None), _MAY_RETURN_ARGUMENT)
+    return call_is_fresh(call) and not _in(anno.get(call, Key.TARGET), _MAY_RETURN_ARGUMENT)
 
 
 def _is_new_object(value):
@@ -659,9 +661,9 @@ def _escaping_from_value(value):
         return S.loaded_names(value)
     if _builds_new_object(value):
         return set()
-    if _in(getattr(value, "target", None), _RETURNS_AN_ITEM):
+    if _in(anno.get(value, Key.TARGET), _RETURNS_AN_ITEM):
         return set()
-    signature, shape_only = _shape_only_parameters(getattr(value, "target", None))
+    signature, shape_only = _shape_only_parameters(anno.get(value, Key.TARGET))
     if shape_only:
         try:
             bound = signature.bind(*value.args, **{kw.arg: kw.value for kw in value.keywords}).arguments
@@ -677,7 +679,7 @@ class _TouchedSinceMade:
     or handed over from a name that held one): the names mentioned since it was made.
     A name not mentioned since cannot refer to that object, nor to a view of it: it was
     bound before the object existed (``a0_saved = a0; a0 = a0 - t`` keeps the old
-    object apart from the new one). At each statement ``touched_since_made``."""
+    object apart from the new one). At each statement ``Key.TOUCHED_SINCE_MADE``."""
 
     def __init__(self, params, body):
         self.unshared = _Unshared(params, body)
@@ -697,12 +699,12 @@ class _TouchedSinceMade:
         function built), ``v = c[k]``, or saves one, ``saved_item(c, k)``."""
         value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
         if isinstance(stmt, gast.Expr) and isinstance(value, gast.Call) \
-                and getattr(value, "method", None) == "append" and len(value.args) == 1:
+                and anno.get(value, Key.METHOD) == "append" and len(value.args) == 1:
             value = value.args[0]
         if self.unshared.reads_an_item(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             return owner.id
-        if isinstance(value, gast.Call) and getattr(value, "target", None) is runtime.saved_item \
+        if isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.saved_item \
                 and value.args and isinstance(value.args[0], gast.Name):
             return value.args[0].id
         return None
@@ -710,7 +712,7 @@ class _TouchedSinceMade:
     def block(self, block, made):
         made = {k: set(v) for k, v in made.items()}
         for stmt in block:
-            stmt.touched_since_made = {k: frozenset(v) for k, v in made.items()}
+            anno.set(stmt, Key.TOUCHED_SINCE_MADE, {k: frozenset(v) for k, v in made.items()})
             if isinstance(stmt, gast.If):
                 for touched in made.values():
                     touched |= S.loaded_names(stmt.test)
@@ -752,7 +754,7 @@ class _TouchedSinceMade:
         # only where the object, or a name that may refer to it, is read can a name get it
         made = {k: v | mentioned if self.escaping(stmt, k) & (v | {k}) else set(v)
                 for k, v in made.items()}
-        if isinstance(stmt, gast.Assign) and getattr(stmt, "augmented", False):
+        if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.AUGMENTED, False):
             return made
         for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
             made.pop(name, None)
@@ -761,7 +763,7 @@ class _TouchedSinceMade:
             if _is_new_object(value):
                 made[name] = {name}     # a literal's items are its own: a write replaces them
             elif isinstance(value, gast.Name) and value.id in before \
-                    and value.id not in getattr(stmt, "live_out", {value.id}):
+                    and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id}):
                 made[name] = before[value.id] | mentioned
         return made
 
@@ -773,13 +775,13 @@ def _is_constant_literal(value):
 
 
 def mark_untouched_constants(block, untouched=frozenset()):
-    """Annotate each statement with ``untouched_constants``: the names that, whatever
+    """Annotate each statement with ``Key.UNTOUCHED_CONSTANTS``: the names that, whatever
     path led there, were last bound to a constant literal (``0.0``, ``[]``) that no
     statement has read since. Such a value holds nothing and was handed to nobody.
     Loops: a name the loop mentions anywhere counts as touched inside and after it."""
     untouched = set(untouched)
     for stmt in block:
-        stmt.untouched_constants = frozenset(untouched)
+        anno.set(stmt, Key.UNTOUCHED_CONSTANTS, frozenset(untouched))
         if isinstance(stmt, gast.If):
             untouched -= S.loaded_names(stmt.test)
             untouched = mark_untouched_constants(stmt.body, untouched) \
@@ -797,8 +799,8 @@ def mark_untouched_constants(block, untouched=frozenset()):
 
 
 def mark_unshared(body, params):
-    """Annotate each statement of ``body`` with ``unshared`` (see ``_Unshared``);
-    needs ``live_out`` from a liveness pass."""
+    """Annotate each statement of ``body`` with ``Key.UNSHARED`` (see ``_Unshared``);
+    needs ``Key.LIVE_OUT`` from a liveness pass."""
     _Unshared(params, body).block(body, set())
     _TouchedSinceMade(params, body).block(body, {})
     mark_untouched_constants(body)

@@ -10,7 +10,9 @@ import operator
 
 import gast
 
+from ..core import anno
 from ..core import syntax as S
+from ..core.anno import Key
 
 _FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
          gast.Div: operator.truediv, gast.Pow: operator.pow}
@@ -73,7 +75,7 @@ def drop_default_arguments(node):
     for call in gast.walk(node):
         if not isinstance(call, gast.Call) or call.keywords:
             continue
-        target = getattr(call, "target", None)
+        target = anno.get(call, Key.TARGET)
         if target is None or getattr(target, "__module__", "") != "astgrad.runtime":
             continue
         try:
@@ -127,9 +129,9 @@ def _inline_block(block, stores, loads, is_pure):
 
 
 def _is_marked(stmt):
-    return any(getattr(stmt, mark, None) is not None
-               for mark in ("save_id", "restore_id", "item_pop", "item_push")) \
-        or getattr(stmt, "init_none", False)
+    return any(anno.get(stmt, mark) is not None
+               for mark in (Key.SAVE_ID, Key.RESTORE_ID, Key.ITEM_POP, Key.ITEM_PUSH)) \
+        or anno.get(stmt, Key.INIT_NONE, False)
 
 
 def _reads_in_expression(stmt, name):

@@ -14,15 +14,50 @@ import enum
 _SLOT = "_astgrad_anno"
 
 
+@enum.unique       # a repeated description would silently make two keys one
 class Key(enum.Enum):
-    """The annotation keys, one per analysis result."""
+    """The annotation keys, one per analysis result, grouped by the stage that writes them."""
 
-    # frontend: what a name or call means
+    # frontend (normalize; the modes and templates write TARGET and METHOD on calls they make)
     TARGET = "the Python object a call or name resolves to"
     METHOD = "the method name when a call is obj.method(...), else None"
     AUGMENTED = "this statement came from an augmented assignment (x += ...)"
     GLOBAL_CHAIN = "an attribute chain read from a module global (np.linalg.det)"
     CONCATENATOR = "numpy.r_[...] / numpy.c_[...]: its items are its operands"
+    RESTORES = "c[k] = v made of derivative code's restore_item(c, k, v): written back as that call"
+
+    # analysis (dataflow, sharing)
+    LIVE_OUT = "the names live after this statement (dataflow.liveness)"
+    PURE = "a call, or a called name, known to have no effect (read by dataflow.is_pure)"
+    UNSHARED = "names holding an object no other name or container refers to, at this statement"
+    TOUCHED_SINCE_MADE = "name -> the names bound since that name's object was made"
+    UNTOUCHED_CONSTANTS = "names holding a constant that nothing has read since"
+
+    # modes, shared by reverse and forward mode (common, templates)
+    RANGE_LOOP = "a for loop over a range: its target is always an int"
+    TOP_LEVEL = "a statement that runs unconditionally (not in a loop or a branch)"
+    ELEMENT_OF = "v = y[i]: the container name y this statement reads an element of"
+    KEPT_INDEX = "v = y[i]: the name that keeps the index i for refreshing v after writes to y"
+    ACCUMULATE = "a derivative statement d[x] = e: adds to the derivative, or sets it first"
+
+    # reverse mode: saving and restoring overwritten values
+    SAVE = "(save_id, name, store[, index]): how this statement saves the value it overwrites"
+    DEFINED_BEFORE = "names surely assigned before this if or loop"
+    DEFINED_AFTER = "names surely assigned after this if or loop"
+    COUNTER = "a while loop's iteration counter name"
+    TARGET_SAVES = "the saves of a loop's target (or counter) names that may exist already"
+    ITEM_STACK = "for k, item in enumerate(xs): the stack name the items are pushed to"
+    RECOMPUTED = "a loop's temporaries the reverse loop recomputes instead of restoring"
+    REUSED_BY_RESTORE = "derivative code's own push, whose pop is the restore: no second pop"
+    INIT_NONE = "a placeholder assignment for a name not assigned yet"
+    SAVE_ID = "the save id of a generated save statement"
+    RESTORE_ID = "the save id of a generated restore statement"
+    ITEM_PUSH = "the item stack a generated push writes to"
+    ITEM_POP = "the item stack a generated pop reads from"
+    INPLACE = "d_W = d_W + e that may become d_W += e"
+
+    # forward mode
+    TANGENT_OF = "the primal name whose tangent this statement writes"
 
 
 def get(node, key, default=None):

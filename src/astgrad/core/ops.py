@@ -11,6 +11,8 @@ import gast
 import numpy
 
 from .. import runtime
+from . import anno
+from .anno import Key
 from ..rules import registry
 
 BINARY = {
@@ -70,7 +72,7 @@ def describe(value):
     if isinstance(value, gast.Compare):
         return Op("call", COMPARE[type(value.ops[0])], [value.left] + value.comparators,
                   label="comparison")
-    if isinstance(value, gast.Subscript) and getattr(value, "concatenator", False):
+    if isinstance(value, gast.Subscript) and anno.get(value, Key.CONCATENATOR, False):
         return Op("call", runtime.index_concatenate, [value.value] + concatenator_items(value),
                   label="numpy.r_[...] / numpy.c_[...]")
     if isinstance(value, gast.Subscript):
@@ -98,13 +100,13 @@ def concatenator_items(subscript):
 
 
 def _is_global_chain(node):
-    return getattr(node, "global_chain", False)
+    return anno.get(node, Key.GLOBAL_CHAIN, False)
 
 
 def _describe_call(call):
     kwargs = {kw.arg: kw.value for kw in call.keywords}
-    target = getattr(call, "target", None)
-    method = getattr(call, "method", None)
+    target = anno.get(call, Key.TARGET)
+    method = anno.get(call, Key.METHOD)
     label = getattr(target, "__name__", None) or method or "call"
     if target is not None:
         key = registry.rule_key(target)

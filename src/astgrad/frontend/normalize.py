@@ -22,7 +22,9 @@ import builtins
 import gast
 
 from .. import runtime
+from ..core import anno
 from ..core import syntax as S
+from ..core.anno import Key
 from .patterns import MatchLowering
 from .complex_values import refuse_complex
 from .source import _MISSING
@@ -201,10 +203,10 @@ class Normalizer:
                 # derivative code undoing a write: a write itself, for the next derivative
                 write = S.assign(gast.Subscript(value=call.args[0], slice=call.args[1], ctx=gast.Store()),
                                  call.args[2])
-                write.restores = True
+                anno.set(write, Key.RESTORES, True)
                 self.emit(write)
                 return
-            if getattr(call, "method", None) == "pop":
+            if anno.get(call, Key.METHOD) == "pop":
                 # keep the popped value: undoing the pop puts it back
                 self.emit(S.assign(self.namer.fresh("popped"), call))
             else:
@@ -233,7 +235,7 @@ class Normalizer:
         if isinstance(target, gast.Name):
             load = S.name(target.id)
             self.assign(target, gast.BinOp(left=load, op=stmt.op, right=stmt.value))
-            self.out[-1].augmented = True       # on arrays += changes the object in place
+            anno.set(self.out[-1], Key.AUGMENTED, True)     # on arrays += changes the object in place
         elif isinstance(target, gast.Subscript):
             base = self.atom(target.value)
             index = self.index(target.slice)
@@ -361,7 +363,7 @@ class Normalizer:
             args = [self.atom(a) for a in iterator.args]
             loop_target = S.name(self.loop_name(target, changed, prefix), store=True)
             loop_iter = S.call(S.copy(iterator.func), args)
-            loop_iter.target = builtins.range
+            anno.set(loop_iter, Key.TARGET, builtins.range)
         elif callee is builtins.zip and not iterator.keywords and isinstance(target, (gast.Tuple, gast.List)) \
                 and len(target.elts) == len(iterator.args):
             seqs = [self.loop_seq(self.atom(a, hint="seq"), changed_by_loop) for a in iterator.args]
@@ -461,14 +463,14 @@ class Normalizer:
 
     def atom(self, node, hint="t"):
         value = self.expr(node, hint)
-        if S.is_atom(value) or getattr(value, "global_chain", False):
+        if S.is_atom(value) or anno.get(value, Key.GLOBAL_CHAIN, False):
             return value        # names, constants and module constants such as math.pi
         return S.name(self.fresh_assign(value, hint))
 
     def builtin_call(self, name, args):
         node = S.call(name, args)
         node.func.id = name
-        node.target = getattr(builtins, name)
+        anno.set(node, Key.TARGET, getattr(builtins, name))
         return node
 
     def expr(self, node, hint="t"):
@@ -594,8 +596,8 @@ class Normalizer:
         args = [self.atom(a) for a in node.args]
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=new_func, args=args, keywords=keywords)
-        call.target = result_target
-        call.method = method
+        anno.set(call, Key.TARGET, result_target)
+        anno.set(call, Key.METHOD, method)
         if result_target is not None and _is_ufunc_at(result_target):
             return self.ufunc_at(call, node)
         if _writes_to_out(node, result_target):
@@ -609,7 +611,7 @@ class Normalizer:
         returns: ``t = f(a, b); y[...] = t`` (then ``y`` is the value), so the write is
         an ordinary in-place assignment that both modes differentiate."""
         import numpy
-        target = call.target
+        target = anno.get(call, Key.TARGET)
         if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
             out_node = node.args[target.nin]            # ufuncs take out positionally too
             call.args = call.args[:target.nin]
@@ -619,7 +621,7 @@ class Normalizer:
             extra = 1
         if isinstance(out_node, gast.Tuple) and len(out_node.elts) == 1:
             out_node = out_node.elts[0]
-        label = getattr(target, "__name__", None) or call.method or "the function"
+        label = getattr(target, "__name__", None) or anno.get(call, Key.METHOD) or "the function"
         if extra != 1 or not isinstance(out_node, gast.Name) or any(
                 kw.arg == "where" for kw in node.keywords):
             raise self._refuse(f"{label}(..., out=...) with where=, several outputs or an out "
@@ -637,7 +639,7 @@ class Normalizer:
         (``-`` for ``numpy.subtract.at``). Other ufuncs' ``at`` are refused."""
         import numpy
         from .. import runtime
-        ufunc = call.target.__self__
+        ufunc = anno.get(call, Key.TARGET).__self__
         if ufunc not in (numpy.add, numpy.subtract) or len(call.args) != 3 or call.keywords:
             raise self._refuse(f"numpy.{ufunc.__name__}.at", node,
                                "astgrad differentiates numpy.add.at(y, index, v) and "
@@ -659,7 +661,8 @@ class Normalizer:
 
     def runtime_call(self, helper, args):
         call = S.call(S.name(self.bind(helper)), args)
-        call.target, call.method = helper, None
+        anno.set(call, Key.TARGET, helper)
+        anno.set(call, Key.METHOD, None)
         return call
 
     def nested_transform(self, node):
@@ -686,7 +689,8 @@ class Normalizer:
                                      code.co_argcount + code.co_kwonlyargcount]
             call = S.call(S.name(self.bind(compiled)), [self.atom(e) for e in primals.elts],
                           {name: self.atom(t) for name, t in zip(names, tangents.elts)})
-            call.target, call.method = compiled, None
+            anno.set(call, Key.TARGET, compiled)
+            anno.set(call, Key.METHOD, None)
             return call
         if target is api.grad and outer is not None and not node.keywords:
             wrt = outer.args[1] if len(outer.args) > 1 else S.const(0)
@@ -704,7 +708,8 @@ class Normalizer:
             compiled = self.nested_derivative(pipeline.reverse_derivative, callee, indices, node, False,
                                               zero_safe=True)
             call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
-            call.target, call.method = compiled, None
+            anno.set(call, Key.TARGET, compiled)
+            anno.set(call, Key.METHOD, None)
             return call
         return None
 
@@ -742,7 +747,7 @@ class Normalizer:
             else:
                 self.free[path[0]] = self.source.resolve(path[0])
                 chain = S.copy(node)
-                chain.global_chain = True
+                anno.set(chain, Key.GLOBAL_CHAIN, True)
                 return chain
         return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
 
@@ -751,7 +756,7 @@ class Normalizer:
         path = S.dotted_path(node.value)
         if path is not None and path[0] not in self.locals \
                 and runtime.is_index_concatenator(self.source.resolve_path(path)):
-            subscript.concatenator = True   # numpy.r_[a, b]: its items are its operands
+            anno.set(subscript, Key.CONCATENATOR, True)  # numpy.r_[a, b]: its items are its operands
         return subscript
 
     def index(self, node):
@@ -828,7 +833,7 @@ class Normalizer:
 
 def _is_restore(call):
     from .. import runtime
-    return getattr(call, "target", None) is runtime.restore_item and len(call.args) == 3 \
+    return anno.get(call, Key.TARGET) is runtime.restore_item and len(call.args) == 3 \
         and not call.keywords and isinstance(call.args[0], gast.Name) \
         and not (isinstance(call.args[1], gast.Constant) and isinstance(call.args[1].value, str))
     # (a string key is a dict's, whose restore may remove the key: it stays a call)

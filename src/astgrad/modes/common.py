@@ -6,7 +6,9 @@ import inspect
 import gast
 
 from .. import runtime
+from ..core import anno
 from ..core import syntax as S
+from ..core.anno import Key
 from ..backend.emit import comment
 
 
@@ -24,7 +26,7 @@ class Transform:
         """A call of ``astgrad.runtime.<helper>``, bound to a name in the generated namespace."""
         obj = getattr(runtime, helper)
         node = S.call(S.name(self.namespace.ref(obj, helper)), args)
-        node.target = obj
+        anno.set(node, Key.TARGET, obj)
         return node
 
     def line_comment(self, stmt):
@@ -119,7 +121,7 @@ class Transform:
         checked = self.__dict__.setdefault("checked_receivers", set())
         if stable and op.receiver.id in checked:
             return []
-        if stable and getattr(stmt, "top_level", False):
+        if stable and anno.get(stmt, Key.TOP_LEVEL, False):
             checked.add(op.receiver.id)
         where = f"{self.source.filename}:{self.source.file_line(stmt)}"
         method = op.label.strip(".()")
@@ -131,7 +133,7 @@ class Transform:
         if not isinstance(stmt.value, gast.Subscript):
             return list(op.args)
         from ..core.ops import concatenator_items
-        if getattr(stmt.value, "concatenator", False):
+        if anno.get(stmt.value, Key.CONCATENATOR, False):
             return [op.args[0]] + [self.index_value(item) for item in concatenator_items(stmt.value)]
         return [op.args[0], self.index_value(stmt.value.slice)]
 
@@ -139,7 +141,7 @@ class Transform:
         """A core statement as generated code writes it: ``c[k] = v`` that normalizing
         derivative code made of ``restore_item(c, k, v)`` (which may also remove a new
         dict key) is that call again."""
-        if not getattr(stmt, "restores", False):
+        if not anno.get(stmt, Key.RESTORES, False):
             return S.copy(stmt)
         target = stmt.targets[0]
         call = self.helper_call("restore_item", [S.copy(target.value), S.copy(target.slice), S.copy(stmt.value)])
@@ -187,7 +189,7 @@ def range_targets(body):
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             bound.add(node.target.id)
-            node.range_loop = True
+            anno.set(node, Key.RANGE_LOOP, True)
         elif isinstance(node, gast.Assign):
             other |= S.stored_names(node.targets[0])
         elif isinstance(node, gast.For):
@@ -226,7 +228,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     element_reads = {}              # v -> the statements v = y[i]
     for stmt in statements:
         if _element_read(stmt):
-            stmt.element_of = stmt.value.value.id
+            anno.set(stmt, Key.ELEMENT_OF, stmt.value.value.id)
             element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
     dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
     mark_unshared(body, params)
@@ -244,15 +246,15 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             name, action = stmt.targets[0].value.id, "assignment into an element of"
             strict = True
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-                and getattr(stmt.value, "method", None) == "append" \
+                and anno.get(stmt.value, Key.METHOD) == "append" \
                 and isinstance(stmt.value.func.value, gast.Name):
             name, action, strict = stmt.value.func.value.id, "append to", True
-        elif getattr(stmt, "augmented", False) and isinstance(stmt.value, gast.BinOp) \
+        elif anno.get(stmt, Key.AUGMENTED, False) and isinstance(stmt.value, gast.BinOp) \
                 and isinstance(stmt.value.left, gast.Name):
             name, action, strict = stmt.value.left.id, "augmented assignment (+= and the like) on", False
         else:
             continue
-        if name in getattr(stmt, "unshared", ()):
+        if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
         # appending, or replacing a dict's item, changes no item read out before
         keeps_items = action == "append to" or (strict and sharing.is_dict_built_here(name))
@@ -261,8 +263,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             refuse(name, stmt, action)
         # a name still holding a constant nobody read since (generated code sets t = 0.0
         # before a loop and pushes that value in it) cannot see the write
-        conflicts = shared & getattr(stmt, "live_out", set()) - getattr(stmt, "untouched_constants", set())
-        touched = getattr(stmt, "touched_since_made", {}).get(name)
+        conflicts = shared & anno.get(stmt, Key.LIVE_OUT, set()) - anno.get(stmt, Key.UNTOUCHED_CONSTANTS, set())
+        touched = anno.get(stmt, Key.TOUCHED_SINCE_MADE, {}).get(name)
         if touched is not None:         # names bound before name's object was made
             conflicts &= touched
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
@@ -291,7 +293,7 @@ def _refreshable(sharing, v, name, element_reads):
     assigned = [s for s in sharing.statements if isinstance(s, gast.Assign)
                 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == v]
     reads = element_reads.get(v, [])
-    if not reads or len(reads) != len(assigned) or any(r.element_of != name for r in reads):
+    if not reads or len(reads) != len(assigned) or any(anno.get(r, Key.ELEMENT_OF) != name for r in reads):
         return False
     bindings = [s for s in sharing.statements if isinstance(s, gast.Assign)
                 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == name]
@@ -305,11 +307,11 @@ def _refresh_after(body, write, v, name, reads, refresh_row, namer):
     index = reads[0].value.slice
     if not all(isinstance(r.value.slice, gast.Constant) and isinstance(index, gast.Constant)
                and r.value.slice.value == index.value for r in reads):
-        kept = getattr(reads[0], "kept_index", None)
+        kept = anno.get(reads[0], Key.KEPT_INDEX)
         if kept is None:
             kept = namer.fresh(v + "_index")
             for read in reads:
-                read.kept_index = kept
+                anno.set(read, Key.KEPT_INDEX, kept)
                 _insert_after(body, read, S.assign(kept, S.copy(read.value.slice), line=read.lineno))
         index = S.name(kept)
     refresh = S.assign(v, refresh_row([S.name(v), S.name(name), S.copy(index)]), line=write.lineno)
@@ -358,8 +360,8 @@ def check_effect_call(source, stmt, active):
     from ..rules import registry
     from ..analysis.sharing import mutates_arguments
     call = stmt.value
-    method = getattr(call, "method", None)
-    target = getattr(call, "target", None)
+    method = anno.get(call, Key.METHOD)
+    target = anno.get(call, Key.TARGET)
     if mutates_arguments(call) and method != "append" and (target is None or not _is_runtime(target)):
         what = f".{method}()" if method is not None else registry.describe(target)
         changed = call.func.value if method is not None else (call.args[0] if call.args else None)
@@ -379,7 +381,7 @@ def check_effect_call(source, stmt, active):
         return
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
-        target = getattr(call, "target", None)
+        target = anno.get(call, Key.TARGET)
         if target is None or not registry.is_non_differentiable(target):
             what = registry.describe(target) if target is not None else "a function value"
             raise source.error(
@@ -391,7 +393,7 @@ def check_effect_call(source, stmt, active):
 def mark_top_level(body):
     """Mark the statements that run unconditionally (not inside a loop or a branch)."""
     for stmt in body:
-        stmt.top_level = True
+        anno.set(stmt, Key.TOP_LEVEL, True)
 
 
 def array_names(body, params):
@@ -434,7 +436,7 @@ def array_names(body, params):
                 and op.receiver.id in known
         # a NumPy function's result is an array or a NumPy scalar, or else (a tuple, a
         # dtype) something whose array-method names fail or carry no derivative
-        module = getattr(getattr(value, "target", None), "__module__", None) or ""
+        module = getattr(anno.get(value, Key.TARGET), "__module__", None) or ""
         return module == "numpy" or module.startswith("numpy.")
 
     known = set(definitions)            # optimistic: drop names until nothing changes

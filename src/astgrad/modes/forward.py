@@ -11,7 +11,8 @@ import gast
 import numpy
 
 from ..analysis import activity, dataflow, shapes
-from ..core import ops
+from ..core import anno, ops
+from ..core.anno import Key
 from ..backend import optimize
 from .. import runtime
 from ..core import syntax as S
@@ -101,7 +102,7 @@ class ForwardMode(Transform):
             return self.assign(stmt)
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
             check_effect_call(self.source, stmt, self.active)
-            if getattr(stmt.value, "method", None) == "append":
+            if anno.get(stmt.value, Key.METHOD) == "append":
                 return self.append(stmt)
         if isinstance(stmt, gast.If):
             return [gast.If(test=S.copy(stmt.test), body=self.block(stmt.body) or [gast.Pass()],
@@ -136,7 +137,7 @@ class ForwardMode(Transform):
             if self.tangent_of(owner) is None:      # a stack of values without tangents
                 return [primal, S.assign(self.tangent(name), self.helper_call("zeros_like", [S.name(name)]))]
             pop = S.call(gast.Attribute(value=S.name(self.tangent_of(owner)), attr="pop", ctx=gast.Load()), [])
-            pop.method = "pop"
+            anno.set(pop, Key.METHOD, "pop")
             return [primal, S.assign(self.tangent(name), pop)]
         if op.kind == "call" and active_inputs:
             self.check_method_arguments(stmt, op, self.tangent_of, registry.TANGENTS)
@@ -147,14 +148,14 @@ class ForwardMode(Transform):
         out = self.line_comment(stmt) + [primal]
         total = None
         for term in terms:
-            if not getattr(term, "accumulate", False):
+            if not anno.get(term, Key.ACCUMULATE, False):
                 term.value = optimize.simplify(term.value)
                 out.append(term)
                 continue
             value = optimize.simplify(term.value)
             total = value if total is None else gast.BinOp(left=total, op=gast.Add(), right=value)
         tangent = S.assign(self.tangent(name), total)
-        tangent.tangent_of = name if op.kind == "call" else None     # see own_written_tangents
+        anno.set(tangent, Key.TANGENT_OF, name if op.kind == "call" else None)  # see own_written_tangents
         out.append(tangent)
         return out
 
@@ -187,7 +188,7 @@ class ForwardMode(Transform):
                     if isinstance(getattr(stmt, field, None), list):
                         setattr(stmt, field, rewrite(getattr(stmt, field)))
                 out.append(stmt)
-                name = getattr(stmt, "tangent_of", None)
+                name = anno.get(stmt, Key.TANGENT_OF)
                 if name is None or self.tangents.get(name) not in hot:
                     continue
                 if isinstance(stmt.targets[0], gast.Tuple):       # a callee may return an argument's tangent
@@ -249,12 +250,12 @@ class ForwardMode(Transform):
         for (_, atom), tangent_param in zip(active, tangent_params[-len(active):]):
             keywords[tangent_param] = S.name(self.tangent_of(atom))
         call = S.call(S.name(self.namespace.ref(jvp, jvp.__name__)), [S.copy(a) for a in op.args], keywords)
-        call.target = jvp
+        anno.set(call, Key.TARGET, jvp)
         name = stmt.targets[0].id
         target = gast.Tuple(elts=[S.name(name, store=True), S.name(self.tangent(name), store=True)],
                             ctx=gast.Store())
         assign = S.assign(target, call)
-        assign.tangent_of = name
+        anno.set(assign, Key.TANGENT_OF, name)
         return [assign]
 
     def setitem(self, stmt):
@@ -274,14 +275,14 @@ class ForwardMode(Transform):
         if isinstance(owner, gast.Name) and owner.id in self.active:
             push = S.call(gast.Attribute(value=S.name(self.tangent(owner.id)), attr="append", ctx=gast.Load()),
                           [self.tangent_or_zeros(call.args[0])])
-            push.method = "append"
+            anno.set(push, Key.METHOD, "append")
             out.append(S.expr_stmt(push))
         return out
 
 
 def _accumulate(target, value):
     node = S.assign(target, value)
-    node.accumulate = True
+    anno.set(node, Key.ACCUMULATE, True)
     return node
 
 
@@ -297,7 +298,7 @@ def _certainly_new(tangent):
         return True
     if not isinstance(tangent, gast.Call) or any(k.arg == "out" for k in tangent.keywords):
         return False
-    target = getattr(tangent, "target", None)
+    target = anno.get(tangent, Key.TARGET)
     return isinstance(target, numpy.ufunc) or target in _NEW_ARRAY_FUNCTIONS \
         or target in (runtime.zeros_like, runtime.snapshot)
 
@@ -345,7 +346,7 @@ def _sharing_and_writes(body, tangents):
                 groups.join(S.names_in(target) & tangents | _shared_names(stmt.value, tangents))
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
             call = stmt.value
-            if getattr(call, "method", None) in dataflow.MUTATING_METHODS \
+            if anno.get(call, Key.METHOD) in dataflow.MUTATING_METHODS \
                     and isinstance(call.func.value, gast.Name) and call.func.value.id in tangents:
                 written.add(call.func.value.id)
             groups.join(S.names_in(call) & tangents)

@@ -19,7 +19,8 @@ import builtins
 import gast
 
 from ..analysis import activity, dataflow, shapes
-from ..core import ops
+from ..core import anno, ops
+from ..core.anno import Key
 from ..backend import optimize
 from ..core import syntax as S
 from ..core.naming import derivative_prefix
@@ -247,59 +248,60 @@ class ReverseMode(Transform):
         previous = None
         for stmt in block:
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
-                stmt.save = self._new_save(stmt.targets[0].value.id, depth) + (stmt.targets[0].slice,)
+                anno.set(stmt, Key.SAVE,
+                         self._new_save(stmt.targets[0].value.id, depth) + (stmt.targets[0].slice,))
             elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 name = stmt.targets[0].id
                 reuse = self._saved_just_before(previous, name)
                 if name in self.fixed and name in maybe and reuse is not None:
-                    stmt.save = reuse       # the program itself saved the old value
+                    anno.set(stmt, Key.SAVE, reuse)  # the program itself saved the old value
                 elif name in self.fixed and name in maybe:
-                    stmt.save = self._new_save(name, depth)
+                    anno.set(stmt, Key.SAVE, self._new_save(name, depth))
                     if name not in definite:
                         self.needs_init.add(name)
                 maybe.add(name)
                 definite.add(name)
             elif isinstance(stmt, gast.If):
-                stmt.defined_before = set(definite)
+                anno.set(stmt, Key.DEFINED_BEFORE, set(definite))
                 m1, d1 = set(maybe), set(definite)
                 m2, d2 = set(maybe), set(definite)
                 self._annotate_saves(stmt.body, depth, m1, d1)
                 self._annotate_saves(stmt.orelse, depth, m2, d2)
                 maybe |= m1 | m2
                 definite |= d1 & d2
-                stmt.defined_after = set(definite)
+                anno.set(stmt, Key.DEFINED_AFTER, set(definite))
             elif isinstance(stmt, (gast.For, gast.While)):
-                stmt.defined_before = set(definite)
+                anno.set(stmt, Key.DEFINED_BEFORE, set(definite))
                 if isinstance(stmt, gast.While):
-                    stmt.counter = self.namer.fresh("n_iter")
-                    targets = [stmt.counter]
+                    anno.set(stmt, Key.COUNTER, self.namer.fresh("n_iter"))
+                    targets = [anno.get(stmt, Key.COUNTER)]
                     if depth > 0:       # each outer iteration counts again
-                        maybe.add(stmt.counter)
+                        maybe.add(anno.get(stmt, Key.COUNTER))
                 else:
                     targets = sorted(S.stored_names(stmt.target))
-                stmt.target_saves = [self._new_save(n, depth) for n in targets if n in maybe]
+                anno.set(stmt, Key.TARGET_SAVES, [self._new_save(n, depth) for n in targets if n in maybe])
                 for n in targets:
                     if n in maybe and n not in definite:
                         self.needs_init.add(n)
                 if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
                     item = stmt.target.elts[1].id
-                    stmt.item_stack = self.namer.fresh(item + "_stack")
+                    anno.set(stmt, Key.ITEM_STACK, self.namer.fresh(item + "_stack"))
                 inner_maybe = maybe | set(targets) | S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
                 inner_definite = definite | set(targets) if isinstance(stmt, gast.For) and \
                     isinstance(stmt.target, gast.Tuple) else set(definite) | {t for t in targets if isinstance(stmt, gast.While)}
                 if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
                     inner_definite.add(stmt.target.id)
-                stmt.recomputed = self._recomputable(stmt) if isinstance(stmt, gast.For) \
-                    and isinstance(stmt.target, gast.Name) else []
+                anno.set(stmt, Key.RECOMPUTED, self._recomputable(stmt) if isinstance(stmt, gast.For)
+                         and isinstance(stmt.target, gast.Name) else [])
                 self._annotate_saves(stmt.body, depth + 1, inner_maybe, inner_definite)
-                for recomputed in stmt.recomputed:
-                    recomputed.save = None
+                for recomputed in anno.get(stmt, Key.RECOMPUTED):
+                    anno.set(recomputed, Key.SAVE, None)
                 maybe |= inner_maybe
                 if isinstance(stmt, gast.While):
-                    definite.add(stmt.counter)
+                    definite.add(anno.get(stmt, Key.COUNTER))
                 elif isinstance(stmt.target, gast.Tuple):
                     definite.add(stmt.target.elts[0].id)
-                stmt.defined_after = set(definite)
+                anno.set(stmt, Key.DEFINED_AFTER, set(definite))
             previous = stmt
 
     def _saved_just_before(self, previous, name):
@@ -308,11 +310,11 @@ class ReverseMode(Transform):
         that same save, instead of saving again, keeps each order from doubling the
         saves of the order before."""
         if isinstance(previous, gast.Expr) and isinstance(previous.value, gast.Call) \
-                and getattr(previous.value, "method", None) == "append" \
+                and anno.get(previous.value, Key.METHOD) == "append" \
                 and isinstance(previous.value.func.value, gast.Name) \
                 and len(previous.value.args) == 1 and isinstance(previous.value.args[0], gast.Name) \
                 and previous.value.args[0].id == name:
-            previous.reused_by_restore = True
+            anno.set(previous, Key.REUSED_BY_RESTORE, True)
             return (None, name, ("reuse-stack", previous.value.func.value.id))
         if isinstance(previous, gast.Assign) and isinstance(previous.targets[0], gast.Name) \
                 and isinstance(previous.value, gast.Name) and previous.value.id == name \
@@ -385,7 +387,7 @@ class ReverseMode(Transform):
             # a placeholder for "not assigned yet", saved by the first iteration and
             # never read; a number so that its derivative adds like any other
             init = S.assign(name, S.const(0.0))
-            init.init_none = True
+            anno.set(init, Key.INIT_NONE, True)
             inits.append(init)
         return inits
 
@@ -401,24 +403,24 @@ class ReverseMode(Transform):
                                                                  ctx=gast.Load())])
         if kind == "stack":
             call = S.call(gast.Attribute(value=S.name(store), attr="append", ctx=gast.Load()), [value])
-            call.method = "append"
+            anno.set(call, Key.METHOD, "append")
             stmt = S.expr_stmt(call)
         else:
             stmt = S.assign(store, value)
-        stmt.save_id = save_id
+        anno.set(stmt, Key.SAVE_ID, save_id)
         return stmt
 
     def restore_stmt(self, save):
         save_id, name, (kind, store) = save[:3]
         if kind == "reuse-stack":           # the program's own stack: its pop is the restore
             pop = S.call(gast.Attribute(value=S.name(store), attr="pop", ctx=gast.Load()), [])
-            pop.method = "pop"
+            anno.set(pop, Key.METHOD, "pop")
             return S.assign(name, pop)
         if kind == "reuse-var":
             return S.assign(name, S.name(store))
         if kind == "stack":
             value = S.call(gast.Attribute(value=S.name(store), attr="pop", ctx=gast.Load()), [])
-            value.method = "pop"
+            anno.set(value, Key.METHOD, "pop")
         else:
             value = S.name(store)
         if len(save) == 4 and _is_key(save[3]):
@@ -427,7 +429,7 @@ class ReverseMode(Transform):
             stmt = S.assign(gast.Subscript(value=S.name(name), slice=S.copy(save[3]), ctx=gast.Store()), value)
             return stmt
         stmt = S.assign(name, value)
-        stmt.restore_id = save_id
+        anno.set(stmt, Key.RESTORE_ID, save_id)
         return stmt
 
     # -- forward sweep -------------------------------------------------------------
@@ -441,33 +443,35 @@ class ReverseMode(Transform):
     def forward_stmt(self, stmt):
         if isinstance(stmt, gast.Assign):
             new = self.as_written(stmt)
-            save = getattr(stmt, "save", None)
+            save = anno.get(stmt, Key.SAVE)
             saving = self.save_stmt(save) if save else None
             return ([saving] if saving is not None else []) + [new]
         if isinstance(stmt, gast.If):
             return [gast.If(test=S.copy(stmt.test), body=self.forward_block(stmt.body) or [gast.Pass()],
                             orelse=self.forward_block(stmt.orelse))]
         if isinstance(stmt, gast.For):
-            pre = [self.save_stmt(s) for s in stmt.target_saves]
+            pre = [self.save_stmt(s) for s in anno.get(stmt, Key.TARGET_SAVES)]
             body = self.forward_block(stmt.body)
             if isinstance(stmt.target, gast.Tuple):
                 index, item = (e.id for e in stmt.target.elts)
                 pre.append(S.assign(index, S.const(-1)))
-                self._register_item_stack(stmt.item_stack)
-                push = S.call(gast.Attribute(value=S.name(stmt.item_stack), attr="append", ctx=gast.Load()),
+                item_stack = anno.get(stmt, Key.ITEM_STACK)
+                self._register_item_stack(item_stack)
+                push = S.call(gast.Attribute(value=S.name(item_stack), attr="append", ctx=gast.Load()),
                               [S.name(item)])
-                push.method = "append"
+                anno.set(push, Key.METHOD, "append")
                 push_stmt = S.expr_stmt(push)
-                push_stmt.item_push = stmt.item_stack
+                anno.set(push_stmt, Key.ITEM_PUSH, item_stack)
                 body = [push_stmt] + body
             loop = gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
                             orelse=[], type_comment=None)
-            loop.range_loop = isinstance(stmt.target, gast.Name)
+            anno.set(loop, Key.RANGE_LOOP, isinstance(stmt.target, gast.Name))
             return pre + [loop]
         if isinstance(stmt, gast.While):
-            pre = [self.save_stmt(s) for s in stmt.target_saves]
-            pre.append(S.assign(stmt.counter, S.const(0)))
-            count = S.assign(stmt.counter, gast.BinOp(left=S.name(stmt.counter), op=gast.Add(), right=S.const(1)))
+            pre = [self.save_stmt(s) for s in anno.get(stmt, Key.TARGET_SAVES)]
+            counter = anno.get(stmt, Key.COUNTER)
+            pre.append(S.assign(counter, S.const(0)))
+            count = S.assign(counter, gast.BinOp(left=S.name(counter), op=gast.Add(), right=S.const(1)))
             body = [count] + self.forward_block(stmt.body)
             return pre + [gast.While(test=S.copy(stmt.test), body=body, orelse=[])]
         if isinstance(stmt, (gast.Expr, gast.Raise, gast.Assert, gast.Break, gast.Pass)):
@@ -493,7 +497,7 @@ class ReverseMode(Transform):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.reverse_setitem(stmt, state)
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-                and getattr(stmt.value, "method", None) == "append":
+                and anno.get(stmt.value, Key.METHOD) == "append":
             return self.reverse_append(stmt, state)
         if isinstance(stmt, gast.Assign):
             return self.reverse_assign(stmt, state)
@@ -518,11 +522,11 @@ class ReverseMode(Transform):
             out.append(S.assign(adjoint, self.helper_call("append_derivative", [current, value, S.name(owner)])))
             state[adjoint] = SET
         push = S.call(gast.Attribute(value=S.name(owner), attr="append", ctx=gast.Load()), [S.name(name)])
-        push.method = "append"
+        anno.set(push, Key.METHOD, "append")
         out.append(S.expr_stmt(push))
         if name in self.active:
             state[self.adjoint(name)] = UNSET
-        save = getattr(stmt, "save", None)
+        save = anno.get(stmt, Key.SAVE)
         if save:
             out.append(self.restore_stmt(save))
         return out, state
@@ -542,7 +546,7 @@ class ReverseMode(Transform):
                 for contribution in contributions:
                     _append_merged(out, self.lower(contribution, state))
             state[adjoint] = UNSET
-        save = getattr(stmt, "save", None)
+        save = anno.get(stmt, Key.SAVE)
         if save:
             out.append(self.restore_stmt(save))
         return out, state
@@ -560,11 +564,11 @@ class ReverseMode(Transform):
                 part = self.helper_call("written_part", [S.name(adjoint), self.index_value(target.slice)])
             if self.derivative_of(value) is not None:
                 node = S.assign(self.adjoint(value.id), self.helper_call("unbroadcast", [part, S.copy(value)]))
-                node.accumulate = True
+                anno.set(node, Key.ACCUMULATE, True)
                 out.append(self.lower(node, state))
             out.append(S.assign(adjoint, self.helper_call("zero_index", [S.name(adjoint),
                                                                          self.index_value(target.slice)])))
-        out.append(self.restore_stmt(stmt.save))
+        out.append(self.restore_stmt(anno.get(stmt, Key.SAVE)))
         return out, state
 
     def reverse_append(self, stmt, state):
@@ -578,18 +582,18 @@ class ReverseMode(Transform):
             if self.derivative_of(value) is not None:
                 last = gast.Subscript(value=S.name(adjoint), slice=S.const(-1), ctx=gast.Load())
                 node = S.assign(self.adjoint(value.id), last)
-                node.accumulate = True
+                anno.set(node, Key.ACCUMULATE, True)
                 out.append(self.lower(node, state))
             out.append(S.assign(adjoint, self.helper_call("drop_last", [S.name(adjoint)])))
-        if not getattr(stmt, "reused_by_restore", False):     # else the restore already popped
+        if not anno.get(stmt, Key.REUSED_BY_RESTORE, False):     # else the restore already popped
             pop = S.call(gast.Attribute(value=S.name(owner.id), attr="pop", ctx=gast.Load()), [])
-            pop.method = "pop"
+            anno.set(pop, Key.METHOD, "pop")
             out.append(S.expr_stmt(pop))
         return out, state
 
     def lower(self, stmt, state):
         """A template statement; ``d[x] = e`` becomes an assignment or an addition."""
-        if not getattr(stmt, "accumulate", False):
+        if not anno.get(stmt, Key.ACCUMULATE, False):
             stmt.value = optimize.simplify(stmt.value)
             return stmt
         target = stmt.targets[0].id
@@ -605,7 +609,7 @@ class ReverseMode(Transform):
             if self.derivative_of(source) is None:
                 return []
             node = S.assign(self.adjoint(source.id), S.name(adjoint))
-            node.accumulate = True
+            anno.set(node, Key.ACCUMULATE, True)
             return [node]
         if op.kind == "literal":
             out = []
@@ -616,7 +620,7 @@ class ReverseMode(Transform):
                     continue
                 node = S.assign(derivative, gast.Subscript(value=S.name(adjoint), slice=S.copy(key),
                                                            ctx=gast.Load()))
-                node.accumulate = True
+                anno.set(node, Key.ACCUMULATE, True)
                 out.append(node)
             return out
         if op.kind in ("unknown", "opaque", "const"):
@@ -648,17 +652,17 @@ class ReverseMode(Transform):
         call = S.call(S.name(self.namespace.ref(gradient, gradient.__name__)),
                       [S.copy(a) for a in op.args],
                       {**{k: S.copy(v) for k, v in op.kwargs.items()}, seed: S.name(adjoint)})
-        call.target = gradient
+        anno.set(call, Key.TARGET, gradient)
         if len(active) == 1:
             node = S.assign(self.adjoint(active[0][1].id), call)
-            node.accumulate = True
+            anno.set(node, Key.ACCUMULATE, True)
             return [node]
         grads = self.namer.fresh("grads")
         out = [S.assign(grads, call)]
         for position, (_, atom) in enumerate(active):
             node = S.assign(self.adjoint(atom.id), gast.Subscript(value=S.name(grads), slice=S.const(position),
                                                                   ctx=gast.Load()))
-            node.accumulate = True
+            anno.set(node, Key.ACCUMULATE, True)
             out.append(node)
         return out
 
@@ -688,7 +692,7 @@ class ReverseMode(Transform):
                 self.last_line = None
                 code, exit_state = self.reverse_block(block, dict(entry))
                 for adjoint in tail:
-                    code.append(self.zero_init(self.primal_of(adjoint), stmt.defined_before))
+                    code.append(self.zero_init(self.primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
                     exit_state[adjoint] = ZERO
                 branches.append((code, exit_state))
             (then, s1), (orelse, s2) = branches
@@ -704,7 +708,7 @@ class ReverseMode(Transform):
             if not changed:
                 break
         merged = {a: _merge(s1.get(a, UNSET), s2.get(a, UNSET)) for a in set(s1) | set(s2)}
-        out = [self.zero_init(self.primal_of(a), stmt.defined_after) for a in sorted(pre)]
+        out = [self.zero_init(self.primal_of(a), anno.get(stmt, Key.DEFINED_AFTER)) for a in sorted(pre)]
         if then or orelse:
             out.append(gast.If(test=S.copy(stmt.test), body=then or [gast.Pass()], orelse=orelse))
         self.last_line = None
@@ -730,7 +734,7 @@ class ReverseMode(Transform):
                 self.last_line = None
                 body, exit_state = self.reverse_loop_body(stmt, dict(entry))
                 for adjoint in tail:
-                    body.append(self.zero_init(self.primal_of(adjoint), stmt.defined_before))
+                    body.append(self.zero_init(self.primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
                     exit_state[adjoint] = ZERO
                 joined = {a: _join(entry0.get(a, UNSET), exit_state.get(a, UNSET))
                           for a in set(entry0) | set(exit_state)}
@@ -748,21 +752,22 @@ class ReverseMode(Transform):
                     conflict = True
             if not conflict:
                 break
-        out = [self.zero_init(self.primal_of(a), stmt.defined_after) for a in sorted(pre)]
+        out = [self.zero_init(self.primal_of(a), anno.get(stmt, Key.DEFINED_AFTER)) for a in sorted(pre)]
         out.append(self.reverse_loop_header(stmt, body))
-        for save in reversed(stmt.target_saves):
+        for save in reversed(anno.get(stmt, Key.TARGET_SAVES)):
             out.append(self.restore_stmt(save))
         self.last_line = None
         return out, entry
 
     def reverse_loop_body(self, stmt, state):
-        pre = [S.copy(s) for s in getattr(stmt, "recomputed", [])]
+        pre = [S.copy(s) for s in anno.get(stmt, Key.RECOMPUTED, [])]
         if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
             index, item = (e.id for e in stmt.target.elts)
-            pop = S.call(gast.Attribute(value=S.name(stmt.item_stack), attr="pop", ctx=gast.Load()), [])
-            pop.method = "pop"
+            item_stack = anno.get(stmt, Key.ITEM_STACK)
+            pop = S.call(gast.Attribute(value=S.name(item_stack), attr="pop", ctx=gast.Load()), [])
+            anno.set(pop, Key.METHOD, "pop")
             restore = S.assign(item, pop)
-            restore.item_pop = stmt.item_stack
+            anno.set(restore, Key.ITEM_POP, item_stack)
             pre.append(restore)
         body, state = self.reverse_block(stmt.body, state)
         if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
@@ -772,7 +777,7 @@ class ReverseMode(Transform):
                     and self.derivative_of(seq) is not None:
                 node = S.assign(self.adjoint(seq.id), self.helper_call(
                     "unloop_item", [S.name(self.adjoint(item)), S.copy(seq), S.name(index)]))
-                node.accumulate = True
+                anno.set(node, Key.ACCUMULATE, True)
                 body.append(self.lower(node, state))
             if item in self.active:
                 state[self.adjoint(item)] = UNSET
@@ -781,25 +786,25 @@ class ReverseMode(Transform):
     def reverse_loop_header(self, stmt, body):
         body = body or [gast.Pass()]
         if isinstance(stmt, gast.While):
-            steps = S.call(S.name("range"), [S.name(stmt.counter)])
-            steps.target = builtins.range
+            steps = S.call(S.name("range"), [S.name(anno.get(stmt, Key.COUNTER))])
+            anno.set(steps, Key.TARGET, builtins.range)
             loop = gast.For(target=S.name(self.namer.fresh("_"), store=True), iter=steps, body=body,
                             orelse=[], type_comment=None)
-            loop.range_loop = True
+            anno.set(loop, Key.RANGE_LOOP, True)
             return loop
         if isinstance(stmt.target, gast.Tuple):
             index = stmt.target.elts[0].id
             count = gast.BinOp(left=S.name(index), op=gast.Add(), right=S.const(1))
             steps = S.call(S.name("range"), [count])
-            steps.target = builtins.range
+            anno.set(steps, Key.TARGET, builtins.range)
             target = S.name(index, store=True)
         else:
             steps = S.copy(stmt.iter)
             target = S.copy(stmt.target)
         backwards = S.call(S.name("reversed"), [steps])
-        backwards.target = builtins.reversed
+        anno.set(backwards, Key.TARGET, builtins.reversed)
         loop = gast.For(target=target, iter=backwards, body=body, orelse=[], type_comment=None)
-        loop.range_loop = True
+        anno.set(loop, Key.RANGE_LOOP, True)
         return loop
 
     def save_shapes_only(self, forward, backward):
@@ -810,14 +815,14 @@ class ReverseMode(Transform):
                       runtime.repeat_count: 0}
         value_uses, restored = set(), set()
         for stmt in S.statements(backward):
-            if getattr(stmt, "restore_id", None) is not None:
+            if anno.get(stmt, Key.RESTORE_ID) is not None:
                 restored.add(stmt.targets[0].id)
                 continue
             for node in _header_nodes(stmt):
                 skip = set()
                 for sub in gast.walk(node):
-                    if isinstance(sub, gast.Call) and getattr(sub, "target", None) in shape_only:
-                        position = shape_only[sub.target]
+                    if isinstance(sub, gast.Call) and anno.get(sub, Key.TARGET) in shape_only:
+                        position = shape_only[anno.get(sub, Key.TARGET)]
                         if len(sub.args) > position and isinstance(sub.args[position], gast.Name):
                             skip.add(id(sub.args[position]))
                 for sub in gast.walk(node):
@@ -825,7 +830,7 @@ class ReverseMode(Transform):
                         value_uses.add(sub.id)
         only_shapes = restored - value_uses
         for stmt in S.statements(forward):
-            if getattr(stmt, "save_id", None) is None:
+            if anno.get(stmt, Key.SAVE_ID) is None:
                 continue
             call = stmt.value if isinstance(stmt, gast.Expr) else None
             if call is not None and isinstance(call.args[0], gast.Name) and call.args[0].id in only_shapes:
@@ -843,18 +848,18 @@ class ReverseMode(Transform):
             body = dataflow.eliminate_dead_code(body, returned)
             dead = set()
             for stmt in S.statements(body):
-                restore_id = getattr(stmt, "restore_id", None)
-                if restore_id is not None and stmt.targets[0].id not in stmt.live_out:
+                restore_id = anno.get(stmt, Key.RESTORE_ID)
+                if restore_id is not None and stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT):
                     dead.add(restore_id)
-                pop_of = getattr(stmt, "item_pop", None)
-                if pop_of is not None and stmt.targets[0].id not in stmt.live_out:
+                pop_of = anno.get(stmt, Key.ITEM_POP)
+                if pop_of is not None and stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT):
                     dead.add(("item", pop_of))
             if not dead:
                 return body
-            body = _remove(body, lambda s: getattr(s, "restore_id", None) in dead
-                           or getattr(s, "save_id", None) in dead
-                           or ("item", getattr(s, "item_pop", None)) in dead
-                           or ("item", getattr(s, "item_push", None)) in dead)
+            body = _remove(body, lambda s: anno.get(s, Key.RESTORE_ID) in dead
+                           or anno.get(s, Key.SAVE_ID) in dead
+                           or ("item", anno.get(s, Key.ITEM_POP)) in dead
+                           or ("item", anno.get(s, Key.ITEM_PUSH)) in dead)
 
 
 def _append_merged(out, stmt):
@@ -863,7 +868,7 @@ def _append_merged(out, stmt):
     target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
     if (previous is not None and isinstance(previous, gast.Assign) and isinstance(target, gast.Name)
             and isinstance(previous.targets[0], gast.Name) and previous.targets[0].id == target.id
-            and getattr(previous, "restore_id", None) is None and getattr(stmt, "restore_id", None) is None
+            and anno.get(previous, Key.RESTORE_ID) is None and anno.get(stmt, Key.RESTORE_ID) is None
             and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add)
             and isinstance(stmt.value.left, gast.Name) and stmt.value.left.id == target.id
             and target.id not in S.loaded_names(stmt.value.right)):
@@ -875,7 +880,7 @@ def _append_merged(out, stmt):
 def _is_math_call(value):
     """A call of a ``math`` function: on numbers, cheaper to redo than to save."""
     import math
-    target = getattr(value, "target", None) if isinstance(value, gast.Call) else None
+    target = anno.get(value, Key.TARGET) if isinstance(value, gast.Call) else None
     return target is not None and getattr(target, "__module__", None) == "math" \
         and getattr(math, getattr(target, "__name__", ""), None) is target and not value.keywords
 
@@ -898,7 +903,7 @@ def _accumulate_in_place(body, parameter_adjoints):
         if _read_elsewhere(body, name, set(map(id, assignments))):
             continue
         for stmt in additions:
-            stmt.inplace = True
+            anno.set(stmt, Key.INPLACE, True)
     _rewrite_inplace(body)
 
 
@@ -906,7 +911,7 @@ def _is_zeros_init(stmt, name):
     value = stmt.value
     from .. import runtime
     return isinstance(stmt.targets[0], gast.Name) and isinstance(value, gast.Call) \
-        and getattr(value, "target", None) is runtime.zeros_like
+        and anno.get(value, Key.TARGET) is runtime.zeros_like
 
 
 def _adds_to_itself(stmt, name):
@@ -929,7 +934,7 @@ def _read_elsewhere(body, name, own):
 
 def _rewrite_inplace(block):
     for position, stmt in enumerate(block):
-        if getattr(stmt, "inplace", False):
+        if anno.get(stmt, Key.INPLACE, False):
             node = gast.AugAssign(target=S.name(stmt.targets[0].id, store=True), op=gast.Add(),
                                   value=stmt.value.right)
             node.lineno = getattr(stmt, "lineno", None)

@@ -8,7 +8,9 @@ drops every statement about an argument that has no derivative.
 import gast
 
 from .. import runtime
+from ..core import anno
 from ..core import syntax as S
+from ..core.anno import Key
 from ..rules.registry import derivative_ref, derivative_target
 from ..frontend.source import _MISSING
 
@@ -34,7 +36,7 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     and ``a ** b`` as ``power(a, b)``, so a zero derivative stays exactly zero where the
     local derivative f is inf or nan (runtime.py explains when this code runs).
     Returns plain assignments to fresh temporaries and derivative assignments
-    marked with ``node.accumulate = True`` (their target is the derivative name).
+    annotated with ``Key.ACCUMULATE`` (their target is the derivative name).
     """
     try:
         bound = template.signature.bind(*args, **kwargs)
@@ -100,7 +102,7 @@ class _Substitute(gast.NodeTransformer):
             node = self.visit(stmt)
         except _Dropped:
             return None
-        node.accumulate = accumulate
+        anno.set(node, Key.ACCUMULATE, accumulate)
         return node
 
     def _param_atom(self, name, element=False):
@@ -142,8 +144,8 @@ class _Substitute(gast.NodeTransformer):
             else:
                 args.append(arg)
         node.args = args
-        node.target = target
-        node.method = method
+        anno.set(node, Key.TARGET, target)
+        anno.set(node, Key.METHOD, method)
         return node
 
     def visit_BinOp(self, node):
@@ -162,7 +164,8 @@ class _Substitute(gast.NodeTransformer):
 
     def _helper(self, helper, args):
         call = S.call(S.name(self.namespace.ref(helper, helper.__name__)), args)
-        call.target, call.method = helper, None
+        anno.set(call, Key.TARGET, helper)
+        anno.set(call, Key.METHOD, None)
         return call
 
     def visit_Name(self, node):
