@@ -12,6 +12,7 @@ import gast
 
 from ..core import anno, ops
 from ..core.anno import Key
+from ..core.ops import OpKind
 from ..core import syntax as S
 from ..rules import registry
 from ..modes.templates import differentiable_atoms
@@ -62,7 +63,7 @@ def _differentiable_uses(op):
         return others | {a.id for a in op.atoms() if isinstance(a, gast.Name)}
     if not op.differentiable:
         return set()
-    if op.kind == "call":
+    if op.kind is OpKind.CALL:
         template = registry.lookup(registry.ADJOINTS, op.key)
         if template is not None:
             args = op.args

@@ -4,6 +4,7 @@ The analysis and the transforms ask this module, so they never pattern-match raw
 syntax themselves.
 """
 
+import enum
 import inspect
 import operator
 
@@ -30,12 +31,24 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
            gast.NotIn: operator.contains}
 
 
+class OpKind(enum.Enum):
+    """What sort of operation a core statement's right-hand side is."""
+
+    COPY = "copy"           # x = y
+    CONST = "const"         # a constant, or an attribute chain read from a module (math.pi)
+    CALL = "call"           # a primitive with a rule key (operators and indexing too)
+    LITERAL = "literal"     # a tuple, list or dict display
+    FUNCTION = "function"   # a call of a user function astgrad transforms itself
+    POP = "pop"             # xs.pop()
+    UNKNOWN = "unknown"     # a call astgrad has no rule for
+    OPAQUE = "opaque"       # anything else
+
+
 class Op:
     """A core statement's operation.
 
-    kind: 'copy', 'const', 'call' (a primitive with a rule key), 'literal'
-    (tuple/list/dict), 'unknown' (a call astgrad has no rule for) or 'opaque'.
-    ``args`` are atom nodes and ``kwargs`` a dict of atom nodes, for template binding.
+    kind: an :class:`OpKind`. ``args`` are atom nodes and ``kwargs`` a dict of atom
+    nodes, for template binding.
     """
 
     def __init__(self, kind, key=None, args=(), kwargs=None, label=""):
@@ -48,11 +61,11 @@ class Op:
 
     @property
     def differentiable(self):
-        if self.kind in ("copy", "literal", "function", "pop"):
+        if self.kind in (OpKind.COPY, OpKind.LITERAL, OpKind.FUNCTION, OpKind.POP):
             return True
-        if self.kind == "call":
+        if self.kind is OpKind.CALL:
             return not registry.is_non_differentiable(self.key)
-        return self.kind == "unknown"
+        return self.kind is OpKind.UNKNOWN
 
     def atoms(self):
         return self.args + list(self.kwargs.values())
@@ -61,36 +74,36 @@ class Op:
 def describe(value):
     """The Op computed by the right-hand side ``value`` of a core assignment."""
     if isinstance(value, gast.Name):
-        return Op("copy", args=[value])
+        return Op(OpKind.COPY, args=[value])
     if isinstance(value, gast.Constant):
-        return Op("const")
+        return Op(OpKind.CONST)
     if isinstance(value, gast.BinOp):
-        return Op("call", BINARY[type(value.op)], [value.left, value.right],
+        return Op(OpKind.CALL, BINARY[type(value.op)], [value.left, value.right],
                   label=type(value.op).__name__)
     if isinstance(value, gast.UnaryOp):
-        return Op("call", UNARY[type(value.op)], [value.operand], label=type(value.op).__name__)
+        return Op(OpKind.CALL, UNARY[type(value.op)], [value.operand], label=type(value.op).__name__)
     if isinstance(value, gast.Compare):
-        return Op("call", COMPARE[type(value.ops[0])], [value.left] + value.comparators,
+        return Op(OpKind.CALL, COMPARE[type(value.ops[0])], [value.left] + value.comparators,
                   label="comparison")
     if isinstance(value, gast.Subscript) and anno.get(value, Key.CONCATENATOR, False):
-        return Op("call", runtime.index_concatenate, [value.value] + concatenator_items(value),
+        return Op(OpKind.CALL, runtime.index_concatenate, [value.value] + concatenator_items(value),
                   label="numpy.r_[...] / numpy.c_[...]")
     if isinstance(value, gast.Subscript):
-        return Op("call", operator.getitem, [value.value, value.slice], label="indexing")
+        return Op(OpKind.CALL, operator.getitem, [value.value, value.slice], label="indexing")
     if isinstance(value, (gast.Tuple, gast.List)):
-        return Op("literal", type(value).__name__.lower(), value.elts)
+        return Op(OpKind.LITERAL, type(value).__name__.lower(), value.elts)
     if isinstance(value, gast.Dict):
-        return Op("literal", "dict", value.values)
+        return Op(OpKind.LITERAL, "dict", value.values)
     if isinstance(value, gast.Attribute):
         if not isinstance(value.value, gast.Name) or _is_global_chain(value):
-            return Op("const")
+            return Op(OpKind.CONST)
         key = registry.method_key(value.attr)
         if key is None:
-            return Op("unknown", args=[value.value], label=f".{value.attr}")
+            return Op(OpKind.UNKNOWN, args=[value.value], label=f".{value.attr}")
         return _method_op(key, value.value, [], {}, f".{value.attr}")
     if isinstance(value, gast.Call):
         return _describe_call(value)
-    return Op("opaque")
+    return Op(OpKind.OPAQUE)
 
 
 def concatenator_items(subscript):
@@ -111,28 +124,28 @@ def _describe_call(call):
     if target is not None:
         key = registry.rule_key(target)
         if key in registry.ADJOINTS or key in registry.TANGENTS or registry.is_non_differentiable(target):
-            return Op("call", key, call.args, kwargs, label=label)
+            return Op(OpKind.CALL, key, call.args, kwargs, label=label)
         array_method = _bound_array_method(target)
         if array_method is not None:        # W.sum(x) with W a global array
             return _method_op(array_method, call.func.value, call.args, kwargs, f".{method_name(target)}()")
         if is_user_function(target):
-            return Op("function", target, call.args, kwargs, label=label)
-        return Op("unknown", target, call.args, kwargs, label=label)
+            return Op(OpKind.FUNCTION, target, call.args, kwargs, label=label)
+        return Op(OpKind.UNKNOWN, target, call.args, kwargs, label=label)
     if method == "pop" and not call.args and not kwargs and isinstance(call.func.value, gast.Name):
-        return Op("pop", None, [call.func.value], label=".pop()")
+        return Op(OpKind.POP, None, [call.func.value], label=".pop()")
     if method is not None:
         key = registry.method_key(method)
         owner = call.func.value
         if key is None:
-            return Op("unknown", None, [owner] + call.args, kwargs, label=f".{method}()")
+            return Op(OpKind.UNKNOWN, None, [owner] + call.args, kwargs, label=f".{method}()")
         return _method_op(key, owner, call.args, kwargs, f".{method}()")
-    return Op("unknown", None, call.args, kwargs, label="a call of a local function value")
+    return Op(OpKind.UNKNOWN, None, call.args, kwargs, label="a call of a local function value")
 
 
 def _method_op(key, receiver, args, kwargs, label):
     """``v.sum(...)`` or ``v.T``: the rule was found by the method's name, so it holds
     only if ``v`` is a NumPy array; ``op.receiver`` marks the op for that check."""
-    op = Op("call", key, [receiver] + list(args), kwargs, label=label)
+    op = Op(OpKind.CALL, key, [receiver] + list(args), kwargs, label=label)
     op.receiver = receiver
     return op
 

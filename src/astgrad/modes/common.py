@@ -9,6 +9,7 @@ from .. import runtime
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
+from ..core.ops import OpKind
 from ..backend.emit import comment
 
 
@@ -65,7 +66,7 @@ class Transform:
         result), or None."""
         from ..rules import registry
         from .templates import parameters_of
-        template = registry.lookup(table, op.key) if op.kind == "call" else None
+        template = registry.lookup(table, op.key) if op.kind is OpKind.CALL else None
         if template is None or "dtype" not in template.signature.parameters \
                 or "dtype" in template.names_used:
             return None

@@ -13,6 +13,7 @@ import numpy
 from ..analysis import activity, dataflow, shapes
 from ..core import anno, ops
 from ..core.anno import Key
+from ..core.ops import OpKind
 from ..backend import optimize
 from .. import runtime
 from ..core import syntax as S
@@ -130,16 +131,16 @@ class ForwardMode(Transform):
             return [primal]
         op = ops.describe(stmt.value)
         active_inputs = [a for a in op.atoms() if self.tangent_of(a)]
-        if op.kind == "function" and active_inputs:
+        if op.kind is OpKind.FUNCTION and active_inputs:
             return self.line_comment(stmt) + self.call(stmt, op)
-        if op.kind == "pop":
+        if op.kind is OpKind.POP:
             owner = stmt.value.func.value
             if self.tangent_of(owner) is None:      # a stack of values without tangents
                 return [primal, S.assign(self.tangent(name), self.helper_call("zeros_like", [S.name(name)]))]
             pop = S.call(gast.Attribute(value=S.name(self.tangent_of(owner)), attr="pop", ctx=gast.Load()), [])
             anno.set(pop, Key.METHOD, "pop")
             return [primal, S.assign(self.tangent(name), pop)]
-        if op.kind == "call" and active_inputs:
+        if op.kind is OpKind.CALL and active_inputs:
             self.check_method_arguments(stmt, op, self.tangent_of, registry.TANGENTS)
         terms = self.terms(stmt, op) if active_inputs and op.differentiable else []
         if not terms:
@@ -155,7 +156,7 @@ class ForwardMode(Transform):
             value = optimize.simplify(term.value)
             total = value if total is None else gast.BinOp(left=total, op=gast.Add(), right=value)
         tangent = S.assign(self.tangent(name), total)
-        anno.set(tangent, Key.TANGENT_OF, name if op.kind == "call" else None)  # see own_written_tangents
+        anno.set(tangent, Key.TANGENT_OF, name if op.kind is OpKind.CALL else None)  # see own_written_tangents
         out.append(tangent)
         return out
 
@@ -201,9 +202,9 @@ class ForwardMode(Transform):
         return rewrite(body)
 
     def terms(self, stmt, op):
-        if op.kind == "copy":
+        if op.kind is OpKind.COPY:
             return [_accumulate(self.tangent(stmt.targets[0].id), S.name(self.tangent_of(op.args[0])))]
-        if op.kind == "literal":
+        if op.kind is OpKind.LITERAL:
             elements = [self.tangent_or_zeros(a) for a in op.args]
             if op.key == "dict":
                 value = gast.Dict(keys=[S.copy(k) for k in stmt.value.keys], values=elements)
@@ -212,7 +213,7 @@ class ForwardMode(Transform):
             else:
                 value = gast.List(elts=elements, ctx=gast.Load())
             return [_accumulate(self.tangent(stmt.targets[0].id), value)]
-        if op.kind != "call":
+        if op.kind is not OpKind.CALL:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(
                 f"no tangent rule for {what}; astgrad cannot differentiate through it. Register one "

@@ -21,6 +21,7 @@ import gast
 from ..analysis import activity, dataflow, shapes
 from ..core import anno, ops
 from ..core.anno import Key
+from ..core.ops import OpKind
 from ..backend import optimize
 from ..core import syntax as S
 from ..core.naming import derivative_prefix
@@ -199,7 +200,7 @@ class ReverseMode(Transform):
                 if stmt.targets[0].id not in self.active:
                     continue
                 op = ops.describe(stmt.value)
-                if op.kind in ("unknown", "opaque", "function") and not any(
+                if op.kind in (OpKind.UNKNOWN, OpKind.OPAQUE, OpKind.FUNCTION) and not any(
                         isinstance(a, gast.Name) and a.id in self.active for a in op.atoms()):
                     continue        # a constant as far as derivatives go
                 self._check_op(stmt, op)
@@ -209,9 +210,9 @@ class ReverseMode(Transform):
                 check_effect_call(self.source, stmt, self.active)
 
     def _check_op(self, stmt, op):
-        if op.kind in ("copy", "const", "literal", "function", "pop"):
+        if op.kind in (OpKind.COPY, OpKind.CONST, OpKind.LITERAL, OpKind.FUNCTION, OpKind.POP):
             return
-        if op.kind == "call":
+        if op.kind is OpKind.CALL:
             self.check_method_arguments(stmt, op, lambda atom: atom.id in self.active,
                                         registry.ADJOINTS)
             if registry.is_non_differentiable(op.key):
@@ -219,7 +220,7 @@ class ReverseMode(Transform):
             if registry.lookup(registry.ADJOINTS, op.key) is None:
                 raise registry.missing_rule_error(self.source, stmt, op.key, "adjoint")
             return
-        if op.kind == "unknown":
+        if op.kind is OpKind.UNKNOWN:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(
                 f"no adjoint rule for {what}; astgrad cannot differentiate through it. Register one "
@@ -532,7 +533,7 @@ class ReverseMode(Transform):
         return out, state
 
     def reverse_assign(self, stmt, state):
-        if isinstance(stmt.value, gast.Call) and ops.describe(stmt.value).kind == "pop":
+        if isinstance(stmt.value, gast.Call) and ops.describe(stmt.value).kind is OpKind.POP:
             return self.reverse_pop(stmt, state)
         out = []
         name = stmt.targets[0].id
@@ -604,14 +605,14 @@ class ReverseMode(Transform):
         return S.assign(target, value)
 
     def contributions(self, stmt, op, adjoint):
-        if op.kind == "copy":
+        if op.kind is OpKind.COPY:
             source = op.args[0]
             if self.derivative_of(source) is None:
                 return []
             node = S.assign(self.adjoint(source.id), S.name(adjoint))
             anno.set(node, Key.ACCUMULATE, True)
             return [node]
-        if op.kind == "literal":
+        if op.kind is OpKind.LITERAL:
             out = []
             keys = stmt.value.keys if op.key == "dict" else [S.const(i) for i in range(len(op.args))]
             for key, element in zip(keys, op.args):
@@ -623,9 +624,9 @@ class ReverseMode(Transform):
                 anno.set(node, Key.ACCUMULATE, True)
                 out.append(node)
             return out
-        if op.kind in ("unknown", "opaque", "const"):
+        if op.kind in (OpKind.UNKNOWN, OpKind.OPAQUE, OpKind.CONST):
             return []               # no differentiated inputs (checked before)
-        if op.kind == "function":
+        if op.kind is OpKind.FUNCTION:
             return self.call_contributions(stmt, op, adjoint)
         if self.discards_derivative(stmt, op, registry.ADJOINTS):
             return []
