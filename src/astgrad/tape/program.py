@@ -145,16 +145,30 @@ def trace(outputs, inputs):
     """Walk back from ``outputs``. ``inputs`` (unique tensors) become the differentiated
     parameters x0, x1, ... (by position); with ``inputs=None`` every leaf that requires
     grad is one, in the order the program first uses them."""
-    index = probes = None
-    stop = _EMPTY
-    if inputs is not None:
-        index = {id(t): i for i, t in enumerate(inputs)}
-        stop = index
-        if any(t._node is not None for t in inputs):
-            probes = _probe_inputs(inputs, index)
-            if probes:
-                stop = {k: v for k, v in index.items() if k not in probes}
-    # 1. the recorded tensors the outputs depend on (not looking past the inputs)
+    index, probes, stop = _stopping_points(inputs)
+    builder = _TraceBuilder(index, probes)
+    builder.add_nodes(_recorded_tensors(outputs, stop))
+    return builder.finish(outputs)
+
+
+def _stopping_points(inputs):
+    """(position of each input by id, the inputs that get a probe, the tensors the walk
+    stops at): it stops at the inputs, except at probed ones."""
+    if inputs is None:
+        return None, None, _EMPTY
+    index = {id(t): i for i, t in enumerate(inputs)}
+    probes = None
+    stop = index
+    if any(t._node is not None for t in inputs):
+        probes = _probe_inputs(inputs, index)
+        if probes:
+            stop = {k: v for k, v in index.items() if k not in probes}
+    return index, probes, stop
+
+
+def _recorded_tensors(outputs, stop):
+    """The recorded tensors the outputs depend on (not looking past ``stop``), in
+    recording order (a node is always recorded after its parents)."""
     found = []
     seen = set()
     stack = list(outputs)
@@ -168,74 +182,98 @@ def trace(outputs, inputs):
         if node is not None and tid not in stop:
             found.append(t)
             stack.extend(node.parents)
-    # 2. in recording order (a node is always recorded after its parents)
     found.sort(key=_seq)
-    slot_of = {}
-    key = []
-    slots = []
-    consts = []
-    reached = []
-    leaves = []
+    return found
 
-    def parameter(t):
+
+class _TraceBuilder:
+    """Numbers the values of a trace (its slots) in the order the walk meets them and
+    builds the structural key alongside."""
+
+    __slots__ = ("index", "probes", "slot_of", "key", "slots", "consts", "reached", "leaves")
+
+    def __init__(self, index, probes):
+        self.index = index          # None: every leaf that requires grad is an input
+        self.probes = probes
+        self.slot_of = {}           # id(tensor) -> its slot
+        self.key = []
+        self.slots = []
+        self.consts = []
+        self.reached = []
+        self.leaves = []
+
+    def parameter(self, t):
+        """The slot of a tensor the walk stopped at: an input (x) or a constant (c)."""
+        key = self.key
         s = len(key)
-        slot_of[id(t)] = s
+        self.slot_of[id(t)] = s
         data = t._data
-        if index is None:
-            i = len(leaves)
-            leaves.append(t)
+        if self.index is None:
+            i = len(self.leaves)
+            self.leaves.append(t)
         else:
-            i = index.get(id(t))
+            i = self.index.get(id(t))
             if i is None:
                 key.append(("c", data.shape, data.dtype))
-                slots.append(("c", len(consts)))
-                consts.append(t)
+                self.slots.append(("c", len(self.consts)))
+                self.consts.append(t)
                 return s
         key.append(("x", i, data.shape, data.dtype))
-        slots.append(("x", i))
-        reached.append((i, t))
+        self.slots.append(("x", i))
+        self.reached.append((i, t))
         return s
 
-    for t in found:
-        node = t._node
-        if node.sig is None:
-            _sign(node)
-        used = []
-        versions = node.versions
-        k = 0
-        for p in node.parents:
-            if p._version != versions[k]:
-                raise _version_error(p, versions[k])
-            k += 1
-            s = slot_of.get(id(p))
-            used.append(parameter(p) if s is None else s)
-        used = tuple(used)
-        s = len(key)
-        key.append((node.sig, used))
-        slots.append(("n", node, used, len(consts)))
-        consts.extend(node.consts)
-        if probes and id(t) in probes:
-            i = index[id(t)]
-            key.append(("x", i, t._data.shape, t._data.dtype))
-            slots.append(("x", i))
-            reached.append((i, numpy.zeros_like(t._data)))
-            key.append(("p", s, s + 1))
-            slots.append(("p", s, s + 1))
-            s += 2
-        slot_of[id(t)] = s
-    out_slots = []
-    for out in outputs:
-        s = slot_of.get(id(out))
-        out_slots.append(parameter(out) if s is None else s)
-    reached.sort(key=_first)
-    tr = Trace()
-    tr.key = (tuple(key), tuple(out_slots))
-    tr.slots = slots
-    tr.consts = consts
-    tr.reached = reached
-    tr.leaves = leaves
-    tr.outputs = out_slots
-    return tr
+    def add_nodes(self, found):
+        """Slots for the recorded tensors ``found`` (in recording order: parents first)."""
+        key, slots, consts, slot_of, probes = self.key, self.slots, self.consts, self.slot_of, self.probes
+        parameter = self.parameter
+        for t in found:
+            node = t._node
+            if node.sig is None:
+                _sign(node)
+            used = []
+            versions = node.versions
+            k = 0
+            for p in node.parents:
+                if p._version != versions[k]:
+                    raise _version_error(p, versions[k])
+                k += 1
+                s = slot_of.get(id(p))
+                used.append(parameter(p) if s is None else s)
+            used = tuple(used)
+            s = len(key)
+            key.append((node.sig, used))
+            slots.append(("n", node, used, len(consts)))
+            consts.extend(node.consts)
+            if probes and id(t) in probes:
+                s = self._add_probe(t, s)
+            slot_of[id(t)] = s
+
+    def _add_probe(self, t, s):
+        """Input ``t`` computed in slot ``s`` becomes ``slot s + probe``, where the probe
+        is a zero parameter whose gradient is t's; returns the sum's slot."""
+        i = self.index[id(t)]
+        self.key.append(("x", i, t._data.shape, t._data.dtype))
+        self.slots.append(("x", i))
+        self.reached.append((i, numpy.zeros_like(t._data)))
+        self.key.append(("p", s, s + 1))
+        self.slots.append(("p", s, s + 1))
+        return s + 2
+
+    def finish(self, outputs):
+        out_slots = []
+        for out in outputs:
+            s = self.slot_of.get(id(out))
+            out_slots.append(self.parameter(out) if s is None else s)
+        self.reached.sort(key=_first)
+        tr = Trace()
+        tr.key = (tuple(self.key), tuple(out_slots))
+        tr.slots = self.slots
+        tr.consts = self.consts
+        tr.reached = self.reached
+        tr.leaves = self.leaves
+        tr.outputs = out_slots
+        return tr
 
 
 _EMPTY = {}
