@@ -6,7 +6,7 @@
 """
 
 from .program import adjoint_source, backward, cache_info, clear_cache, grad, last_adjoint_source
-from .tensor import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "cache_info", "clear_cache",
            "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]

@@ -43,7 +43,9 @@ from ..pipeline import has_nan, reverse_derivative, run_derivative
 from ..modes.reverse import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
-from .tensor import Ref, Tensor, apply, enable_grad, numpy_methods, op_info, _raw
+from .graph import Ref, op_info, set_source_renderer
+from .mode import enable_grad, numpy_methods
+from .record import TensorBase, apply, make_tensor, raw
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -143,16 +145,30 @@ def trace(outputs, inputs):
     """Walk back from ``outputs``. ``inputs`` (unique tensors) become the differentiated
     parameters x0, x1, ... (by position); with ``inputs=None`` every leaf that requires
     grad is one, in the order the program first uses them."""
-    index = probes = None
-    stop = _EMPTY
-    if inputs is not None:
-        index = {id(t): i for i, t in enumerate(inputs)}
-        stop = index
-        if any(t._node is not None for t in inputs):
-            probes = _probe_inputs(inputs, index)
-            if probes:
-                stop = {k: v for k, v in index.items() if k not in probes}
-    # 1. the recorded tensors the outputs depend on (not looking past the inputs)
+    index, probes, stop = _stopping_points(inputs)
+    builder = _TraceBuilder(index, probes)
+    builder.add_nodes(_recorded_tensors(outputs, stop))
+    return builder.finish(outputs)
+
+
+def _stopping_points(inputs):
+    """(position of each input by id, the inputs that get a probe, the tensors the walk
+    stops at): it stops at the inputs, except at probed ones."""
+    if inputs is None:
+        return None, None, _EMPTY
+    index = {id(t): i for i, t in enumerate(inputs)}
+    probes = None
+    stop = index
+    if any(t._node is not None for t in inputs):
+        probes = _probe_inputs(inputs, index)
+        if probes:
+            stop = {k: v for k, v in index.items() if k not in probes}
+    return index, probes, stop
+
+
+def _recorded_tensors(outputs, stop):
+    """The recorded tensors the outputs depend on (not looking past ``stop``), in
+    recording order (a node is always recorded after its parents)."""
     found = []
     seen = set()
     stack = list(outputs)
@@ -166,74 +182,98 @@ def trace(outputs, inputs):
         if node is not None and tid not in stop:
             found.append(t)
             stack.extend(node.parents)
-    # 2. in recording order (a node is always recorded after its parents)
     found.sort(key=_seq)
-    slot_of = {}
-    key = []
-    slots = []
-    consts = []
-    reached = []
-    leaves = []
+    return found
 
-    def parameter(t):
+
+class _TraceBuilder:
+    """Numbers the values of a trace (its slots) in the order the walk meets them and
+    builds the structural key alongside."""
+
+    __slots__ = ("index", "probes", "slot_of", "key", "slots", "consts", "reached", "leaves")
+
+    def __init__(self, index, probes):
+        self.index = index          # None: every leaf that requires grad is an input
+        self.probes = probes
+        self.slot_of = {}           # id(tensor) -> its slot
+        self.key = []
+        self.slots = []
+        self.consts = []
+        self.reached = []
+        self.leaves = []
+
+    def parameter(self, t):
+        """The slot of a tensor the walk stopped at: an input (x) or a constant (c)."""
+        key = self.key
         s = len(key)
-        slot_of[id(t)] = s
+        self.slot_of[id(t)] = s
         data = t._data
-        if index is None:
-            i = len(leaves)
-            leaves.append(t)
+        if self.index is None:
+            i = len(self.leaves)
+            self.leaves.append(t)
         else:
-            i = index.get(id(t))
+            i = self.index.get(id(t))
             if i is None:
                 key.append(("c", data.shape, data.dtype))
-                slots.append(("c", len(consts)))
-                consts.append(t)
+                self.slots.append(("c", len(self.consts)))
+                self.consts.append(t)
                 return s
         key.append(("x", i, data.shape, data.dtype))
-        slots.append(("x", i))
-        reached.append((i, t))
+        self.slots.append(("x", i))
+        self.reached.append((i, t))
         return s
 
-    for t in found:
-        node = t._node
-        if node.sig is None:
-            _sign(node)
-        used = []
-        versions = node.versions
-        k = 0
-        for p in node.parents:
-            if p._version != versions[k]:
-                raise _version_error(p, versions[k])
-            k += 1
-            s = slot_of.get(id(p))
-            used.append(parameter(p) if s is None else s)
-        used = tuple(used)
-        s = len(key)
-        key.append((node.sig, used))
-        slots.append(("n", node, used, len(consts)))
-        consts.extend(node.consts)
-        if probes and id(t) in probes:
-            i = index[id(t)]
-            key.append(("x", i, t._data.shape, t._data.dtype))
-            slots.append(("x", i))
-            reached.append((i, numpy.zeros_like(t._data)))
-            key.append(("p", s, s + 1))
-            slots.append(("p", s, s + 1))
-            s += 2
-        slot_of[id(t)] = s
-    out_slots = []
-    for out in outputs:
-        s = slot_of.get(id(out))
-        out_slots.append(parameter(out) if s is None else s)
-    reached.sort(key=_first)
-    tr = Trace()
-    tr.key = (tuple(key), tuple(out_slots))
-    tr.slots = slots
-    tr.consts = consts
-    tr.reached = reached
-    tr.leaves = leaves
-    tr.outputs = out_slots
-    return tr
+    def add_nodes(self, found):
+        """Slots for the recorded tensors ``found`` (in recording order: parents first)."""
+        key, slots, consts, slot_of, probes = self.key, self.slots, self.consts, self.slot_of, self.probes
+        parameter = self.parameter
+        for t in found:
+            node = t._node
+            if node.sig is None:
+                _sign(node)
+            used = []
+            versions = node.versions
+            k = 0
+            for p in node.parents:
+                if p._version != versions[k]:
+                    raise _version_error(p, versions[k])
+                k += 1
+                s = slot_of.get(id(p))
+                used.append(parameter(p) if s is None else s)
+            used = tuple(used)
+            s = len(key)
+            key.append((node.sig, used))
+            slots.append(("n", node, used, len(consts)))
+            consts.extend(node.consts)
+            if probes and id(t) in probes:
+                s = self._add_probe(t, s)
+            slot_of[id(t)] = s
+
+    def _add_probe(self, t, s):
+        """Input ``t`` computed in slot ``s`` becomes ``slot s + probe``, where the probe
+        is a zero parameter whose gradient is t's; returns the sum's slot."""
+        i = self.index[id(t)]
+        self.key.append(("x", i, t._data.shape, t._data.dtype))
+        self.slots.append(("x", i))
+        self.reached.append((i, numpy.zeros_like(t._data)))
+        self.key.append(("p", s, s + 1))
+        self.slots.append(("p", s, s + 1))
+        return s + 2
+
+    def finish(self, outputs):
+        out_slots = []
+        for out in outputs:
+            s = self.slot_of.get(id(out))
+            out_slots.append(self.parameter(out) if s is None else s)
+        self.reached.sort(key=_first)
+        tr = Trace()
+        tr.key = (tuple(self.key), tuple(out_slots))
+        tr.slots = self.slots
+        tr.consts = self.consts
+        tr.reached = self.reached
+        tr.leaves = self.leaves
+        tr.outputs = out_slots
+        return tr
 
 
 _EMPTY = {}
@@ -436,7 +476,7 @@ def _entry(tr):
 
 def _has_tensor(values):
     for v in values:
-        if isinstance(v, Tensor) or (type(v) in (list, tuple, AdjointList) and _has_tensor(v)):
+        if isinstance(v, TensorBase) or (type(v) in (list, tuple, AdjointList) and _has_tensor(v)):
             return True
     return False
 
@@ -453,7 +493,7 @@ def _recorder(op):
 
 def _unwrapping(op):
     def call(*args, **kwargs):
-        return op(*_raw(args), **_raw(kwargs))
+        return op(*raw(args), **raw(kwargs))
     call.__name__ = getattr(op, "__name__", "call")
     call.__wrapped__ = op
     return call
@@ -522,11 +562,11 @@ def _recording_function(fn, memo):
 # -- gradients ---------------------------------------------------------------------------------------
 
 def _as_tuple(value, what):
-    if isinstance(value, Tensor):
+    if isinstance(value, TensorBase):
         return (value,)
     if isinstance(value, (list, tuple)):
         for v in value:
-            if not isinstance(v, Tensor):
+            if not isinstance(v, TensorBase):
                 raise TypeError(f"{what} must be astgrad tensors, got {type(v).__name__}")
         return tuple(value)
     raise TypeError(f"{what} must be an astgrad tensor or a sequence of them, got {type(value).__name__}")
@@ -535,7 +575,7 @@ def _as_tuple(value, what):
 def _seeds(outputs, grad_outputs):
     if grad_outputs is None:
         given = (None,) * len(outputs)
-    elif isinstance(grad_outputs, (Tensor, numpy.ndarray, numbers.Number)):
+    elif isinstance(grad_outputs, (TensorBase, numpy.ndarray, numbers.Number)):
         given = (grad_outputs,)
     else:
         given = tuple(grad_outputs)
@@ -549,7 +589,7 @@ def _seeds(outputs, grad_outputs):
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 g = 1.0 if out._data.ndim == 0 else numpy.ones_like(out._data)
         else:
-            shape = g.shape if isinstance(g, Tensor) else numpy.shape(g)
+            shape = g.shape if isinstance(g, TensorBase) else numpy.shape(g)
             if shape != out._data.shape:
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {shape} and "
                                    f"output[{i}] has a shape of {out._data.shape}.")
@@ -566,7 +606,7 @@ def _check_outputs(outputs):
 def _fix(g, like):
     """Gradient ``g`` as a tensor with the shape and dtype of ``like`` (an input)."""
     shape, dtype = like._data.shape, like._data.dtype
-    if isinstance(g, Tensor):
+    if isinstance(g, TensorBase):
         if g._data.shape != shape:
             g = apply(numpy.broadcast_to, (g, shape))
         if g._data.dtype != dtype:
@@ -579,7 +619,7 @@ def _fix_array(g, like):
     """A computed (not recorded) gradient as a tensor shaped and typed like ``like``."""
     data = like._data
     if g is None:
-        return Tensor._make(numpy.zeros_like(data), None, False)
+        return make_tensor(numpy.zeros_like(data), None, False)
     if type(g) is not numpy.ndarray:
         g = numpy.asarray(g)
     if g.shape != data.shape:
@@ -588,7 +628,7 @@ def _fix_array(g, like):
         g = g.astype(data.dtype)
     elif not g.flags.writeable:
         g = g.copy()
-    return Tensor._make(g, None, False)
+    return make_tensor(g, None, False)
 
 
 def _as_list(grads, n_wrt):
@@ -605,17 +645,17 @@ def _run(outputs, seeds, inputs, create_graph):
     _last.entry = entry
     if create_graph:
         args = [v for _, v in tr.reached]
-        args += [c if isinstance(c, Tensor) and c._rg else _raw(c) for c in tr.consts]
+        args += [c if isinstance(c, TensorBase) and c._rg else raw(c) for c in tr.consts]
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
         seed = {seed_parameter(entry.adjoint): seed}
         with enable_grad(), numpy_methods():     # generated code: methods mean what they do on arrays
             grads = entry.recording()(*args, **seed)
-            if has_nan([g._data if isinstance(g, Tensor) else g for g in _as_list(grads, entry.n_wrt)]):
+            if has_nan([g._data if isinstance(g, TensorBase) else g for g in _as_list(grads, entry.n_wrt)]):
                 grads = entry.zero_safe_recording()(*args, **seed)
     else:
-        args = [v._data if type(v) is Tensor else v for _, v in tr.reached]
-        args += [c._data if type(c) is Tensor else c for c in tr.consts]
-        raw_seeds = [s._data if isinstance(s, Tensor) else s for s in seeds]
+        args = [v._data if isinstance(v, TensorBase) else v for _, v in tr.reached]
+        args += [c._data if isinstance(c, TensorBase) else c for c in tr.consts]
+        raw_seeds = [s._data if isinstance(s, TensorBase) else s for s in seeds]
         seed = raw_seeds[0] if len(raw_seeds) == 1 else AdjointList(raw_seeds)
         grads = run_derivative(entry.adjoint, *args, **{seed_parameter(entry.adjoint): seed})
     if entry.n_wrt == 1:
@@ -660,7 +700,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 raise RuntimeError("One of the differentiated Tensors appears to not have been used in "
                                    "the graph. Set allow_unused=True if this is the desired behavior.")
             if materialize_grads:
-                g = Tensor._make(numpy.zeros_like(x._data), None, True)
+                g = make_tensor(numpy.zeros_like(x._data), None, True)
         result.append(g)
     return tuple(result)
 
@@ -686,7 +726,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             with enable_grad():
                 target.grad = target.grad + g
         else:
-            target.grad = Tensor._make(target.grad._data + g._data, None, False)
+            target.grad = make_tensor(target.grad._data + g._data, None, False)
 
 
 # -- showing the generated code ------------------------------------------------------------------------
@@ -713,5 +753,8 @@ def last_adjoint_source():
 
 def forward_source(node):
     """The recorded program computing ``node``'s tensor from its leaves, as source."""
-    shell = Tensor._make(numpy.empty(0), node, True)
+    shell = make_tensor(numpy.empty(0), node, True)
     return emit(trace((shell,), None))[0]
+
+
+set_source_renderer(forward_source)     # what node.source (grad_fn.source) shows

@@ -1,0 +1,76 @@
+"""Tensor conversions: to Python numbers, lists and ndarrays (``item``, ``float(t)``,
+``numpy.asarray(t)``, ...), which refuse to drop a derivative silently, and to other
+tensors (``astype``, ``copy``/``clone``), which are recorded.
+"""
+
+import operator
+
+import numpy
+
+from .mode import grad_mode
+from .record import apply
+
+__all__ = ["ConversionMethods"]
+
+
+class ConversionMethods:
+    """Conversions of a tensor to other types and dtypes."""
+
+    __slots__ = ()
+
+    def item(self):
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self):
+        """The values as an ndarray (shared, not copied; carries no derivative)."""
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._rg and grad_mode.enabled:
+            raise RuntimeError(
+                "numpy.asarray/numpy.array on a tensor that requires grad would silently drop its "
+                "derivative. Use numpy.stack/numpy.concatenate to combine tensors (they are recorded), "
+                "or tensor.numpy() / tensor.detach() / astgrad.no_grad() when you only want the values.")
+        if copy:
+            return numpy.array(self._data, dtype=dtype, copy=True)
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    def __bool__(self):
+        return bool(self._data)
+
+    def __float__(self):
+        # math.sin(t), numpy.float64(t) and float(t) all arrive here; none can return a
+        # tensor, so on a tensor that requires grad each would lose the derivative unseen
+        if self._rg and grad_mode.enabled:
+            raise RuntimeError(
+                "float() of a tensor that requires grad would silently drop its derivative; so "
+                "would math functions (math.sin(t)) and numpy.float64(t), which call it. Use "
+                "numpy functions (np.sin(t)) or tensor methods (t.sin()), which are recorded, or "
+                "t.item() / t.detach() / astgrad.no_grad() when you only want the number.")
+        return float(self._data)
+
+    def __int__(self):
+        return int(self._data)
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return operator.index(self._data[()])
+
+    def __complex__(self):
+        if self._rg and grad_mode.enabled:
+            raise RuntimeError(
+                "complex() of a tensor that requires grad (also what cmath functions call) would "
+                "silently drop its derivative; use t.item() / t.detach() for the number.")
+        return complex(self._data)
+
+    def astype(self, dtype):
+        return apply(numpy.asarray, (self,), {"dtype": numpy.dtype(dtype)})
+
+    def copy(self):
+        return apply(numpy.copy, (self,))
+
+    clone = copy

@@ -1,0 +1,87 @@
+"""Gradient mode: whether operations on tensors are recorded, and what tensor methods mean.
+
+``no_grad``/``enable_grad``/``set_grad_enabled`` switch recording per thread, as in
+PyTorch; ``numpy_methods`` gives tensor methods NumPy's meaning while the tape runs
+generated code (written for arrays) on tensors. The recorder (record.py) and the
+tensor methods read ``grad_mode``.
+"""
+
+import functools
+import threading
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "numpy_methods", "grad_mode"]
+
+
+class _GradMode(threading.local):
+    enabled = True
+    numpy_methods = False       # True while generated code (written for arrays) runs on tensors
+
+
+grad_mode = _GradMode()
+
+
+def is_grad_enabled():
+    """True when operations on tensors that require grad are recorded."""
+    return grad_mode.enabled
+
+
+class _GradModeContext:
+    _target = True
+
+    def __enter__(self):
+        self._previous = grad_mode.enabled
+        grad_mode.enabled = self._target
+        return self
+
+    def __exit__(self, *exc):
+        grad_mode.enabled = self._previous
+        return False
+
+    def __call__(self, func):
+        target = self._target
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(target):
+                return func(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradModeContext):
+    """Context manager (or decorator) in which nothing is recorded: results of
+    operations do not require grad, as with ``torch.no_grad()``."""
+
+    _target = False
+
+
+class enable_grad(_GradModeContext):
+    """Context manager (or decorator) that turns recording back on."""
+
+    _target = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """``with set_grad_enabled(flag):`` records only when ``flag`` is true."""
+
+    def __init__(self, mode):
+        self._target = bool(mode)
+        self._previous = grad_mode.enabled
+        grad_mode.enabled = self._target          # like torch: also works as a plain call
+
+    def __enter__(self):
+        return self
+
+
+class numpy_methods:
+    """Inside, tensor methods keep NumPy's meaning (``x.transpose()`` reverses the axes,
+    ``x.std()`` divides by n, ``x.max(0)`` is only the values). The tape runs generated
+    code, which was written for arrays, on tensors in here."""
+
+    def __enter__(self):
+        self._previous = grad_mode.numpy_methods
+        grad_mode.numpy_methods = True
+        return self
+
+    def __exit__(self, *exc):
+        grad_mode.numpy_methods = self._previous
+        return False

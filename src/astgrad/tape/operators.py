@@ -1,0 +1,117 @@
+"""Tensor operators: arithmetic (recorded: ``+ - * / ** @ %``, unary minus, ``abs``,
+indexing) and comparisons and logic (``< == & ~ //``, ...), which carry no derivative.
+"""
+
+import operator
+
+import numpy
+
+from .record import apply, binary, constant_op, make_tensor, unary
+
+__all__ = ["OperatorMethods"]
+
+
+class OperatorMethods:
+    """Python's operators on tensors."""
+
+    __slots__ = ()
+
+    # arithmetic: recorded
+    def __add__(self, other):
+        return binary(operator.add, self, other)
+
+    def __radd__(self, other):
+        return binary(operator.add, other, self)
+
+    def __sub__(self, other):
+        return binary(operator.sub, self, other)
+
+    def __rsub__(self, other):
+        return binary(operator.sub, other, self)
+
+    def __mul__(self, other):
+        return binary(operator.mul, self, other)
+
+    def __rmul__(self, other):
+        return binary(operator.mul, other, self)
+
+    def __truediv__(self, other):
+        return binary(operator.truediv, self, other)
+
+    def __rtruediv__(self, other):
+        return binary(operator.truediv, other, self)
+
+    def __pow__(self, other):
+        return binary(operator.pow, self, other)
+
+    def __rpow__(self, other):
+        return binary(operator.pow, other, self)
+
+    def __matmul__(self, other):
+        return binary(operator.matmul, self, other)
+
+    def __rmatmul__(self, other):
+        return binary(operator.matmul, other, self)
+
+    def __mod__(self, other):
+        return binary(operator.mod, self, other)
+
+    def __rmod__(self, other):
+        return binary(operator.mod, other, self)
+
+    def __floordiv__(self, other):
+        return constant_op(operator.floordiv, self, other)
+
+    def __rfloordiv__(self, other):
+        return constant_op(operator.floordiv, other, self)
+
+    def __neg__(self):
+        return unary(operator.neg, self)
+
+    def __pos__(self):
+        return unary(operator.pos, self)
+
+    def __abs__(self):
+        return apply(numpy.absolute, (self,))
+
+    def __getitem__(self, index):
+        return apply(operator.getitem, (self, index))
+
+    # comparisons and logic: no derivative, results never require grad
+    def __lt__(self, other):
+        return constant_op(operator.lt, self, other)
+
+    def __le__(self, other):
+        return constant_op(operator.le, self, other)
+
+    def __gt__(self, other):
+        return constant_op(operator.gt, self, other)
+
+    def __ge__(self, other):
+        return constant_op(operator.ge, self, other)
+
+    def __eq__(self, other):
+        return constant_op(operator.eq, self, other)
+
+    __hash__ = object.__hash__      # defining __eq__ would otherwise make tensors unhashable
+
+    def __ne__(self, other):
+        return constant_op(operator.ne, self, other)
+
+    def __and__(self, other):
+        return constant_op(operator.and_, self, other)
+
+    def __rand__(self, other):
+        return constant_op(operator.and_, other, self)
+
+    def __or__(self, other):
+        return constant_op(operator.or_, self, other)
+
+    def __ror__(self, other):
+        return constant_op(operator.or_, other, self)
+
+    def __xor__(self, other):
+        return constant_op(operator.xor, self, other)
+
+    def __invert__(self):
+        return make_tensor(~self._data, None, False)

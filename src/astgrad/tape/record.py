@@ -1,0 +1,203 @@
+"""The recorder: ``apply`` calls a primitive on tensors and, when an argument it
+differentiates requires grad, records the call as a ``Node``.
+
+A recorded node holds the primitive, its arguments with the recorded tensors replaced
+by ``Ref(k)`` placeholders (``node.parents[k]`` is the tensor) and the constants as
+they were. Nothing else happens per operation: no backward closure is built; program.py
+later turns the nodes into Python source and differentiates it. Only primitives with
+a derivative rule are recorded; a function without one raises an error naming it
+instead of silently dropping the derivative.
+
+The recorder creates tensors but the Tensor class (tensor.py) is built on the recorder,
+so it knows tensors as ``TensorBase`` (their state) and creates them with
+``make_tensor``, whose class tensor.py registers.
+"""
+
+import numbers
+import operator
+
+import numpy
+
+from .graph import REFS, Node, describe, keyword_tracked, no_rule_error, op_info, position_tracked, ref
+from .mode import grad_mode
+
+__all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
+           "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error"]
+
+
+# -- tensors as the recorder sees them ----------------------------------------------------------
+
+_NDARRAY = numpy.ndarray
+_asarray = numpy.asarray
+
+
+def complex_error(array):
+    return TypeError(f"astgrad tensors hold real numbers only; this operation gives {array.dtype} data. "
+                     "Keep the real and imaginary parts in two real tensors")
+
+
+def is_float(dtype):
+    return dtype.kind in "fc"
+
+
+class TensorBase:
+    """What every tensor is to the recorder: its array, the node that produced it (None
+    for a leaf), whether it requires grad, its in-place version and its ``.grad``.
+    ``tensor.Tensor`` adds the PyTorch-style methods."""
+
+    __slots__ = ("_data", "_node", "_rg", "grad", "_version", "__weakref__")
+
+
+_tensor_class = None    # tensor.Tensor, once registered
+_new = object.__new__
+
+
+def register_tensor_class(cls):
+    """Make ``cls`` (a TensorBase subclass) the class of the tensors the recorder creates."""
+    global _tensor_class
+    _tensor_class = cls
+
+
+def make_tensor(data, node, requires_grad):
+    """A tensor holding ``data``, produced by ``node`` (None: a leaf)."""
+    t = _new(_tensor_class)
+    t._data = data if type(data) is _NDARRAY else _asarray(data)
+    if t._data.dtype.kind == "c":
+        raise complex_error(t._data)
+    t._node = node
+    t._rg = requires_grad
+    t.grad = None
+    t._version = 0
+    return t
+
+
+# -- recording ---------------------------------------------------------------------------------
+
+def raw(value):
+    """``value`` with every tensor replaced by its array (through lists, tuples, dicts)."""
+    if isinstance(value, TensorBase):
+        return value._data
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return kind(raw(v) for v in value)
+    if kind is dict:
+        return {k: raw(v) for k, v in value.items()}
+    return value
+
+
+def needs_recording(values):
+    if not grad_mode.enabled:
+        return False
+    for v in values:
+        if isinstance(v, TensorBase):
+            if v._rg:
+                return True
+        elif type(v) in (list, tuple) and needs_recording(v):
+            return True
+    return False
+
+
+def wrap_constant(value):
+    """A result that carries no derivative: arrays become tensors that do not require
+    grad; shapes, Python numbers and other values are returned as they are."""
+    if isinstance(value, (_NDARRAY, numpy.generic)):
+        return make_tensor(_asarray(value), None, False)
+    return value
+
+
+def _split(value, track, parents):
+    """(raw value, recorded value): tensors that require grad in a tracked position
+    become parents and ``Ref`` placeholders; everything else is its raw value."""
+    if isinstance(value, TensorBase):
+        if track and value._rg:
+            parents.append(value)
+            return value._data, ref(len(parents) - 1)
+        return value._data, value._data
+    if isinstance(value, (list, tuple)) and value:
+        pairs = [_split(v, track, parents) for v in value]
+        kind = type(value)
+        if kind is not tuple and kind is not list:
+            kind = tuple if isinstance(value, tuple) else list
+        return kind(p[0] for p in pairs), kind(p[1] for p in pairs)
+    return value, value
+
+
+def apply(op, args, kwargs=None):
+    """Call primitive ``op`` on ``args`` (which may hold tensors) and record the call
+    when an argument it differentiates requires grad."""
+    kind, positions = op_info(op)
+    track = grad_mode.enabled and kind != "nondiff"
+    parents = []
+    raw_args, rec_args = [], []
+    for i, a in enumerate(args):
+        r, c = _split(a, track and position_tracked(positions, i), parents)
+        raw_args.append(r)
+        rec_args.append(c)
+    raw_kwargs = rec_kwargs = None
+    if kwargs:
+        raw_kwargs, rec_kwargs = {}, {}
+        for name, a in kwargs.items():
+            r, c = _split(a, track and keyword_tracked(positions, name), parents)
+            raw_kwargs[name] = r
+            rec_kwargs[name] = c
+    if parents and kind == "unknown":
+        raise no_rule_error(op)
+    value = op(*raw_args, **raw_kwargs) if raw_kwargs else op(*raw_args)
+    if not parents:
+        return wrap_constant(value)
+    return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
+                               tuple(p._version for p in parents)), op)
+
+
+def _result(value, node, op):
+    if isinstance(value, (_NDARRAY, numpy.generic, numbers.Number)):
+        value = _asarray(value)
+        if not is_float(value.dtype):      # integer or boolean results carry no derivative
+            return make_tensor(value, None, False)
+        return make_tensor(value, node, True)
+    if isinstance(value, (list, tuple)):
+        # a list of arrays (runtime.unconcatenate, unstack): record the list once and
+        # each element as an index into it, so the program reads  t5 = f(...); t6 = t5[0]
+        holder = make_tensor(numpy.empty(0), node, True)
+        holder._data = value
+        items = [make_tensor(_asarray(v), Node(operator.getitem, (REFS[0], i), None, (holder,), (0,)),
+                              True) for i, v in enumerate(value)]
+        kind = type(value)
+        return kind(items) if kind is not tuple else tuple(items)
+    raise TypeError(f"astgrad: {describe(op)} returned a {type(value).__name__}, which the tape "
+                    "cannot record")
+
+
+def binary(op, a, b):
+    """Record ``op(a, b)`` for an arithmetic operator (the hot path of the recorder)."""
+    ta = isinstance(a, TensorBase)
+    tb = isinstance(b, TensorBase)
+    ad = a._data if ta else a
+    bd = b._data if tb else b
+    value = op(ad, bd)
+    if not grad_mode.enabled or not ((ta and a._rg) or (tb and b._rg)):
+        return make_tensor(value, None, False)
+    if type(value) is not _NDARRAY:
+        value = _asarray(value)
+    if not is_float(value.dtype):
+        return make_tensor(value, None, False)
+    if ta and a._rg:
+        if tb and b._rg:
+            node = Node(op, (REFS[0], REFS[1]), None, (a, b), (a._version, b._version))
+        else:
+            node = Node(op, (REFS[0], bd), None, (a,), (a._version,))
+    else:
+        node = Node(op, (ad, REFS[0]), None, (b,), (b._version,))
+    return make_tensor(value, node, True)
+
+
+def unary(op, a):
+    value = op(a._data)
+    if not (grad_mode.enabled and a._rg):
+        return make_tensor(value, None, False)
+    return make_tensor(value, Node(op, (REFS[0],), None, (a,), (a._version,)), True)
+
+
+def constant_op(op, a, b):
+    """An operation without a derivative (comparisons, ``//``, logic): never recorded."""
+    return make_tensor(_asarray(op(raw(a), raw(b))), None, False)

@@ -1,0 +1,91 @@
+"""Tensor reductions with PyTorch's arguments: ``sum``, ``mean``, ``prod``, ``max``/``min``
+(with ``dim``: values and indices), ``var``/``std`` (unbiased by default), ``cumsum``,
+``argmax``/``argmin``.
+"""
+
+import numbers
+
+import numpy
+
+from .pytorch_args import MinMax, dim_args, ddof_of, numpy_options, pytorch_signature
+from .record import TensorBase, apply, make_tensor
+
+__all__ = ["ReductionMethods"]
+
+
+class ReductionMethods:
+    """Reductions over all elements or along ``dim`` (see pytorch_args.py)."""
+
+    __slots__ = ()
+
+    @pytorch_signature("sum")
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        dim, keepdim = dim_args("sum", dim, keepdim, axis, keepdims)
+        return apply(numpy.sum, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+
+    @pytorch_signature("mean")
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        dim, keepdim = dim_args("mean", dim, keepdim, axis, keepdims)
+        return apply(numpy.mean, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+
+    @pytorch_signature("prod")
+    def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        dim, keepdim = dim_args("prod", dim, keepdim, axis, keepdims)
+        return apply(numpy.prod, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+
+    @pytorch_signature("max")
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """PyTorch's max: the largest element; with ``dim``, ``(values, indices)``; with a
+        tensor or array argument, the elementwise maximum."""
+        return self._extreme("max", numpy.max, numpy.argmax, numpy.maximum, dim, keepdim, axis, keepdims)
+
+    @pytorch_signature("min")
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """PyTorch's min: the smallest element; with ``dim``, ``(values, indices)``; with a
+        tensor or array argument, the elementwise minimum."""
+        return self._extreme("min", numpy.min, numpy.argmin, numpy.minimum, dim, keepdim, axis, keepdims)
+
+    def _extreme(self, name, reduce, locate, elementwise, dim, keepdim, axis, keepdims):
+        if isinstance(dim, (TensorBase, numpy.ndarray)):
+            return apply(elementwise, (self, dim))
+        dim, keepdim = dim_args(name, dim, keepdim, axis, keepdims)
+        if dim is None:
+            return apply(reduce, (self,))
+        if not isinstance(dim, numbers.Integral):
+            raise TypeError(f"{name}(dim) takes one int dim, as in PyTorch, not {dim!r}")
+        values = apply(reduce, (self,), numpy_options(axis=dim, keepdims=keepdim))
+        indices = locate(self._data, axis=dim)
+        if keepdim:
+            indices = numpy.expand_dims(indices, dim)
+        return MinMax(values, make_tensor(numpy.asarray(indices), None, False))
+
+    @pytorch_signature("var")
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,
+            ddof=None):
+        """PyTorch's var: unbiased (divides by n - 1) unless ``unbiased=False`` or
+        ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
+        dim, keepdim = dim_args("var", dim, keepdim, axis, keepdims)
+        return apply(numpy.var, (self,), numpy_options(axis=dim, ddof=ddof_of(unbiased, correction, ddof),
+                                                  keepdims=keepdim))
+
+    @pytorch_signature("std")
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,
+            ddof=None):
+        """PyTorch's std: unbiased (divides by n - 1) unless ``unbiased=False`` or
+        ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
+        dim, keepdim = dim_args("std", dim, keepdim, axis, keepdims)
+        return apply(numpy.std, (self,), numpy_options(axis=dim, ddof=ddof_of(unbiased, correction, ddof),
+                                                  keepdims=keepdim))
+
+    @pytorch_signature("cumsum")
+    def cumsum(self, dim=None, *, axis=None):
+        dim, _ = dim_args("cumsum", dim, False, axis, None)
+        return apply(numpy.cumsum, (self,), numpy_options(axis=dim))
+
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = dim_args("argmax", dim, keepdim, axis, keepdims)
+        return make_tensor(numpy.asarray(numpy.argmax(self._data, axis=dim, keepdims=keepdim)), None, False)
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = dim_args("argmin", dim, keepdim, axis, keepdims)
+        return make_tensor(numpy.asarray(numpy.argmin(self._data, axis=dim, keepdims=keepdim)), None, False)

@@ -1,0 +1,113 @@
+"""Tensor shape methods with PyTorch's arguments: ``reshape``/``view``, ``transpose``
+(two dimensions), ``permute``, ``t``/``T``, ``squeeze``/``unsqueeze``, ``expand``,
+``repeat`` (tiling), ``flatten``; and NumPy's ``swapaxes`` and ``ravel``.
+"""
+
+import numbers
+
+import numpy
+
+from .pytorch_args import dim_args, pytorch_signature, sizes_of
+from .record import apply
+
+__all__ = ["ShapeMethods"]
+
+
+class ShapeMethods:
+    """Methods that rearrange a tensor's elements (all recorded)."""
+
+    __slots__ = ()
+
+    @property
+    def T(self):
+        return apply(numpy.transpose, (self,))
+
+    def reshape(self, *shape):
+        return apply(numpy.reshape, (self, sizes_of(shape)))
+
+    view = reshape
+
+    @pytorch_signature("transpose")
+    def transpose(self, *dims):
+        """PyTorch's transpose(dim0, dim1): swap two dimensions (NumPy's transpose(axes)
+        is permute here)."""
+        if len(dims) != 2 or not all(isinstance(d, numbers.Integral) for d in dims):
+            raise TypeError(f"transpose(dim0, dim1) swaps two dimensions, as in PyTorch; got "
+                            f"transpose{dims!r}. Use permute(*dims) to reorder all dimensions, "
+                            "or .T to reverse them")
+        return apply(numpy.swapaxes, (self, dims[0], dims[1]))
+
+    def permute(self, *dims):
+        dims = sizes_of(dims)
+        if sorted(d % max(self._data.ndim, 1) for d in dims) != list(range(self._data.ndim)):
+            raise ValueError(f"permute{dims!r}: give each of the tensor's {self._data.ndim} "
+                             "dimensions exactly once")
+        return apply(numpy.transpose, (self, dims))
+
+    def t(self):
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but this one has "
+                               f"{self._data.ndim}; use transpose(dim0, dim1) or permute")
+        return apply(numpy.transpose, (self,))
+
+    def swapaxes(self, axis1, axis2):
+        return apply(numpy.swapaxes, (self, axis1, axis2))
+
+    @pytorch_signature("squeeze")
+    def squeeze(self, dim=None, *, axis=None):
+        """PyTorch's squeeze: with ``dim``, dimensions of size 1 among them are removed and
+        the others are left alone (NumPy would raise)."""
+        dim, _ = dim_args("squeeze", dim, False, axis, None)
+        if dim is None:
+            return apply(numpy.squeeze, (self,))
+        dims = dim if isinstance(dim, tuple) else (dim,)
+        ndim = self._data.ndim
+        ones = tuple(sorted({d % ndim for d in dims if self._data.shape[d] == 1})) if ndim else ()
+        if not ones:
+            return apply(numpy.reshape, (self, self._data.shape))
+        return apply(numpy.squeeze, (self,), {"axis": ones})
+
+    def unsqueeze(self, dim):
+        return apply(numpy.expand_dims, (self, dim))
+
+    def expand(self, *sizes):
+        """PyTorch's expand: broadcast to ``sizes`` (-1 keeps a dimension)."""
+        sizes = sizes_of(sizes)
+        shape = (1,) * (len(sizes) - self._data.ndim) + self._data.shape
+        if len(shape) != len(sizes):
+            raise RuntimeError(f"expand{sizes!r}: the number of sizes must be at least the tensor's "
+                               f"{self._data.ndim} dimensions")
+        target = tuple(n if s == -1 else s for s, n in zip(sizes, shape))
+        return apply(numpy.broadcast_to, (self, target))
+
+    def expand_as(self, other):
+        return self.expand(*numpy.shape(other))
+
+    @pytorch_signature("repeat")
+    def repeat(self, *sizes):
+        """PyTorch's repeat, which tiles the whole tensor (``numpy.tile``; NumPy's repeat,
+        which repeats each element, is not what this computes)."""
+        sizes = sizes_of(sizes)
+        if len(sizes) < self._data.ndim:
+            raise RuntimeError(f"repeat{sizes!r}: the number of repeats must be at least the "
+                               f"tensor's {self._data.ndim} dimensions")
+        shape = (1,) * (len(sizes) - self._data.ndim) + self._data.shape
+        interleaved = tuple(v for n in shape for v in (1, n))
+        spread = tuple(v for r, n in zip(sizes, shape) for v in (r, n))
+        tiled = apply(numpy.broadcast_to, (apply(numpy.reshape, (self, interleaved)), spread))
+        return apply(numpy.reshape, (tiled, tuple(r * n for r, n in zip(sizes, shape))))
+
+    def ravel(self):
+        return apply(numpy.ravel, (self,))
+
+    @pytorch_signature("ravel")
+    def flatten(self, start_dim=0, end_dim=-1):
+        """PyTorch's flatten: merge dimensions start_dim..end_dim into one."""
+        shape = self._data.shape
+        if not shape:
+            return apply(numpy.reshape, (self, (1,)))
+        start, end = start_dim % len(shape), end_dim % len(shape)
+        if start > end:
+            raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        merged = int(numpy.prod(shape[start:end + 1], dtype=numpy.int64))
+        return apply(numpy.reshape, (self, shape[:start] + (merged,) + shape[end + 1:]))
