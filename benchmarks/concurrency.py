@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 import astgrad
-from astgrad import pipeline
+from astgrad import caching
 
 
 def softplus_loss(w, x):
@@ -47,8 +47,8 @@ def make_inputs(count, seed=0):
 
 
 def throughput(threads, calls, inputs, reference):
-    pipeline._cache.clear()         # so the first calls generate code again
-    pipeline._by_source.clear()
+    caching._cache.clear()         # so the first calls generate code again
+    caching._by_source.clear()
     jobs = [(FUNCTIONS[k % len(FUNCTIONS)], inputs[k % len(inputs)]) for k in range(calls)]
 
     def run(job):
@@ -97,7 +97,7 @@ def main():
         astgrad.grad(make_closure(step * 1e-3))(x)
         if step in checkpoints:
             gc.collect()
-            print(f"{step:>8} {resident_mb():>8.1f} {len(pipeline._cache):>17}")
+            print(f"{step:>8} {resident_mb():>8.1f} {len(caching._cache):>17}")
 
 
 if __name__ == "__main__":

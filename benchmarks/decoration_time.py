@@ -12,7 +12,7 @@ import numpy as np
 
 import astgrad
 import astgrad.api
-import astgrad.pipeline
+import astgrad.caching
 
 TARGET_MS = 50.0
 RUNS = 20
@@ -53,7 +53,7 @@ def thirty_lines(x, W, b, y):
 
 def clear_cache():
     """Forget every generated derivative (the cache is internal and has moved before)."""
-    for module in (astgrad.pipeline, astgrad.api):
+    for module in (astgrad.caching, astgrad.api):
         cache = getattr(module, "_cache", None)
         if cache is not None:
             cache.clear()
@@ -81,7 +81,7 @@ def main():
         astgrad.differentiable(thirty_lines)
 
     def generate():                          # the pipeline alone: parse .. compile
-        astgrad.pipeline.generate_reverse(thirty_lines, (0,), True)
+        astgrad.caching.generate_reverse(thirty_lines, (0,), True)
 
     rows = [("@astgrad.differentiable", *timings_ms(decorate)),
             ("generate_reverse(fn, (0,), True)", *timings_ms(generate))]

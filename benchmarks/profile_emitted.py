@@ -31,12 +31,12 @@ import tracemalloc  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import astgrad.pipeline  # noqa: E402
+import astgrad.caching  # noqa: E402
 import workloads as W  # noqa: E402
 
 
 def _workloads():
-    rev = astgrad.pipeline.reverse_derivative
+    rev = astgrad.caching.reverse_derivative
     hvp_gradient = rev(W.mlp_loss, (0,), False)
     return {
         "scalar": (rev(W.scalar_loop, (0,), False), W.scalar_loop_grad, "scalar", {}),
@@ -44,7 +44,7 @@ def _workloads():
         "logreg": (rev(W.logreg_loss, (0,), False), W.logreg_grad, "logreg", {}),
         "rnn": (rev(W.rnn_loss, (0, 1), False), W.rnn_grad, "rnn", {}),
         "elementwise": (rev(W.elementwise, (0,), False), W.elementwise_grad, "elementwise", {}),
-        "hvp": (astgrad.pipeline.forward_derivative(hvp_gradient, (0,)), W.mlp_hvp, "hvp", {"tangent": True}),
+        "hvp": (astgrad.caching.forward_derivative(hvp_gradient, (0,)), W.mlp_hvp, "hvp", {"tangent": True}),
     }
 
 

@@ -46,7 +46,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 import astgrad  # noqa: E402
-import astgrad.pipeline  # noqa: E402
+import astgrad.caching  # noqa: E402
 import peers  # noqa: E402
 import workloads as W  # noqa: E402
 
@@ -171,13 +171,13 @@ def agrees(result, expected):
 
 def raw(fn, wrt):
     """The compiled generated gradient itself (no wrapper): returns only the gradient."""
-    return astgrad.pipeline.reverse_derivative(fn, wrt, False)
+    return astgrad.caching.reverse_derivative(fn, wrt, False)
 
 
 def raw_hvp(fn, position):
     """Forward mode over the generated gradient, called directly (what hvp() wraps)."""
-    gradient = astgrad.pipeline.reverse_derivative(fn, (position,), False)
-    compiled = astgrad.pipeline.forward_derivative(gradient, (position,))
+    gradient = astgrad.caching.reverse_derivative(fn, (position,), False)
+    compiled = astgrad.caching.forward_derivative(gradient, (position,))
     code = compiled.__code__
     name = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]    # the last: the tangent
     return lambda *args: compiled(*args[:-1], **{name: args[-1]})[1]
@@ -402,21 +402,21 @@ def main(argv=None):
     out.append("")
 
     # -- generation time and the cache
-    out.append(f"generation CPU time (astgrad.pipeline.generate_reverse(fn, wrt, True), median of {gen_runs}); "
+    out.append(f"generation CPU time (astgrad.caching.generate_reverse(fn, wrt, True), median of {gen_runs}); "
                "the decoration cache:")
     out.append("the 1st astgrad.grad(f) after forgetting f generates, the 2nd must find it in the cache")
     generation = {}
     gen_rows = [(label, fn, wrt) for label, _, _, _, _, _, fn, wrt, _ in rows if fn is not None]
     for label, fn, wrt in gen_rows:
-        generation[label] = median_ms(lambda: astgrad.pipeline.generate_reverse(fn, wrt, True), gen_runs)
+        generation[label] = median_ms(lambda: astgrad.caching.generate_reverse(fn, wrt, True), gen_runs)
 
     def hvp_generation():
-        gradient = astgrad.pipeline.generate_reverse(W.mlp_loss, (0,), False)
-        astgrad.pipeline.forward_derivative(gradient, (0,))
+        gradient = astgrad.caching.generate_reverse(W.mlp_loss, (0,), False)
+        astgrad.caching.forward_derivative(gradient, (0,))
     generation["6 HVP (MLP, W1)"] = median_ms(hvp_generation, gen_runs)
     cache_lines = []
     for label, fn, wrt in gen_rows:
-        astgrad.pipeline._cache.pop(fn, None)            # forget fn: the next grad() generates
+        astgrad.caching._cache.pop(fn, None)            # forget fn: the next grad() generates
         t0 = clock()
         first = astgrad.grad(fn, wrt)
         t1 = clock()

@@ -150,7 +150,7 @@ def check_derivatives(f, args, wrt=None, rtol=1e-5, atol=1e-6, rng=None):
     central finite differences. The generated functions are called directly, so their
     results are not reshaped or cast: shapes must match exactly."""
     import astgrad
-    from astgrad.pipeline import forward_derivative
+    from astgrad.caching import forward_derivative
     from astgrad.modes.reverse import seed_parameter
     from fd import assert_close, numerical_grad, numerical_jvp
 

@@ -11,7 +11,7 @@ import pytest
 
 import astgrad
 from astgrad import d, runtime
-from astgrad.pipeline import forward_derivative
+from astgrad.caching import forward_derivative
 from astgrad.rules import registry
 from fd import assert_close, numerical_grad, numerical_jvp, random_args
 from programs import CASES, float_positions, is_float_arg

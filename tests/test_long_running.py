@@ -7,7 +7,7 @@ import weakref
 import numpy as np
 
 import astgrad
-from astgrad import pipeline
+from astgrad import caching
 
 
 def make_loss(scale):
@@ -29,7 +29,7 @@ def test_fresh_closures_are_not_kept_alive_by_the_caches():
         del loss
     gc.collect()
     assert [ref for ref in survivors if ref() is not None] == []
-    assert [f for f in list(pipeline._cache) if f.__qualname__ == make_loss.__qualname__ + ".<locals>.loss"] == []
+    assert [f for f in list(caching._cache) if f.__qualname__ == make_loss.__qualname__ + ".<locals>.loss"] == []
 
 
 def test_fresh_lambdas_are_not_kept_alive_by_the_caches():

@@ -28,6 +28,7 @@ import pytest
 
 import astgrad
 import astgrad.pipeline as pipeline
+from astgrad import caching
 from astgrad import TransformError
 from fd import assert_close, numerical_grad
 
@@ -693,12 +694,12 @@ def test_load_many_threads_many_calls_first_calls_included(modules, monkeypatch)
     reference = _transform_results(modules(THREADED))       # single-threaded, its own module
     mod = modules(THREADED)                                  # cold: nothing generated yet
     generated = []
-    original = pipeline._generate
+    original = caching._generate
 
     def counting(fn, key):
         generated.append((fn, key))
         return original(fn, key)
-    monkeypatch.setattr(pipeline, "_generate", counting)
+    monkeypatch.setattr(caching, "_generate", counting)
 
     # the long version runs locally: HYPOTHESIS_PROFILE=thorough pytest tests/test_trust_binding.py
     threads, calls = (32, 60) if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else (12, 6)
@@ -726,7 +727,7 @@ def test_same_derivative_asked_by_many_threads_is_the_same_function(modules):
 
     def first_call(_):
         start.wait()
-        return pipeline.reverse_derivative(mod.c, (0,), False)
+        return caching.reverse_derivative(mod.c, (0,), False)
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         compiled = list(pool.map(first_call, range(8), timeout=120))
@@ -796,14 +797,14 @@ def test_interrupted_generation_leaves_nothing_half_built(modules, monkeypatch, 
     monkeypatch.setattr(pipeline, "compile_closure", interrupted)
     with pytest.raises(interruption):
         astgrad.grad(mod.outer)
-    assert not pipeline._flights and not pipeline._waiting
-    assert not getattr(pipeline._local, "generating", [])
+    assert not caching._flights and not caching._waiting
+    assert not getattr(caching._local, "generating", [])
     Transforms(mod.outer).check(0.6, 2 * np.cos(0.6) + 1.2)
 
 
 def test_a_thread_waiting_for_a_failed_generation_generates_itself(modules, monkeypatch):
     mod = modules(THREADED)
-    original = pipeline._generate
+    original = caching._generate
     entered = threading.Event()
     attempts = []
 
@@ -814,7 +815,7 @@ def test_a_thread_waiting_for_a_failed_generation_generates_itself(modules, monk
             time.sleep(0.3)         # the other thread now waits for this generation
             raise RuntimeError("first attempt fails")
         return original(fn, key)
-    monkeypatch.setattr(pipeline, "_generate", slow_then_failing)
+    monkeypatch.setattr(caching, "_generate", slow_then_failing)
 
     def first():
         with pytest.raises(RuntimeError):

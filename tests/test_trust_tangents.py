@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad.pipeline import forward_derivative
+from astgrad.caching import forward_derivative
 from fd import assert_close, numerical_grad, numerical_jvp
 
 X = np.array([0.31, -0.52, 0.83])

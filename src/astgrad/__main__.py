@@ -82,8 +82,9 @@ def load_function(target):
 def show(target, wrt, order=1, mode="reverse"):
     """Print the derivative source: ``order`` times reverse mode (grad of grad ...), or in
     forward mode the jvp function, over ``order - 1`` reverse-mode gradients."""
-    from astgrad.api import _normalize_wrt
-    from astgrad.pipeline import forward_derivative
+    from astgrad.caching import forward_derivative
+    from astgrad.core.functions import underlying
+    from astgrad.core.wrt import normalize_wrt
     if order < 1:
         raise UsageError(f"--order {order}: the order must be 1 or more")
     func = load_function(target)
@@ -92,8 +93,8 @@ def show(target, wrt, order=1, mode="reverse"):
         if mode == "forward":
             for _ in range(order - 1):
                 func = astgrad.grad(func, wrt)
-            indices, _ = _normalize_wrt(func, wrt)
-            print(forward_derivative(astgrad.api._underlying(func), indices).source)
+            indices, _ = normalize_wrt(func, wrt)
+            print(forward_derivative(underlying(func), indices).source)
             return
         for _ in range(order):
             func = astgrad.grad(func, wrt)

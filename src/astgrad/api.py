@@ -7,9 +7,12 @@ import numbers
 import numpy
 
 from .pickling import reduce_transform
-from .pipeline import (Current, UnresolvedName, forward_derivative, parameter_names, reverse_derivative,
-                       run_derivative, underlying)
-from .modes.reverse import seed_parameter
+from .caching import Current, callees, forward_derivative, reverse_derivative
+from .core.functions import (StandIn, parameter_names, public_parameter_names, public_signature,
+                             seed_parameter, underlying)
+from .core.wrt import normalize_wrt
+from .errors import UnresolvedName
+from .zero_safe import run_derivative
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
 
@@ -21,7 +24,7 @@ def _compiled(f, wrt, preserve_result):
     return reverse_derivative(f, wrt, preserve_result)
 
 
-class Differentiable:
+class Differentiable(StandIn):
     """A function decorated with @astgrad.differentiable: calls behave exactly like the
     original; its adjoint was generated at decoration time."""
 
@@ -50,6 +53,9 @@ class Differentiable:
     def __repr__(self):
         return f"<astgrad.differentiable {self.__wrapped__.__qualname__}>"
 
+    def public_signature(self):
+        return inspect.signature(self.__wrapped__)
+
     def __reduce__(self):
         """Pickled as what it is: the module attribute it is bound to."""
         return reduce_transform(self, self)
@@ -67,36 +73,6 @@ def differentiable(fn):
     if not inspect.isfunction(fn):
         raise TypeError(f"@astgrad.differentiable decorates a Python function, not {type(fn).__name__}")
     return Differentiable(fn)
-
-
-def _normalize_wrt(f, wrt):
-    fn = _underlying(f)
-    if not inspect.isfunction(fn):
-        raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}. "
-                        "Wrap it in a def that calls it.")
-    names = public_parameter_names(f)
-    single = not isinstance(wrt, (tuple, list))
-    items = [wrt] if single else list(wrt)
-    if not items:
-        raise ValueError("wrt must name at least one argument")
-    indices = []
-    for item in items:
-        if isinstance(item, str):
-            if item not in names:
-                raise ValueError(f"wrt={item!r}: {fn.__qualname__} has no parameter named {item!r}; "
-                                 f"its parameters are {names}")
-            indices.append(names.index(item))
-        elif isinstance(item, numbers.Integral) and not isinstance(item, bool):
-            position = int(item)
-            if not -len(names) <= position < len(names):
-                raise ValueError(f"wrt={item}: {fn.__qualname__} has {len(names)} parameter(s) "
-                                 f"{names}, so wrt must be in range({len(names)})")
-            indices.append(position % len(names))
-        else:
-            raise TypeError(f"wrt must be an int, a parameter name or a tuple of them; got {item!r}")
-    if len(set(indices)) != len(indices):
-        raise ValueError(f"wrt={wrt!r} names the same argument twice")
-    return tuple(indices), single
 
 
 # -- values at the API boundary: outputs, gradients, tangents ----------------------------
@@ -295,7 +271,7 @@ def _as_adjoint(cotangent):
     return cotangent
 
 
-class Derivative:
+class Derivative(StandIn):
     """A generated derivative: call it like the function it differentiates.
 
     ``.source`` is the emitted Python text; ``inspect.getsource`` shows it too.
@@ -323,6 +299,9 @@ class Derivative:
     @property
     def __signature__(self):
         """f's arguments (as f's defaults are now), not the generated seed."""
+        return public_signature(self.function)
+
+    def public_signature(self):
         return public_signature(self.function)
 
     @property
@@ -387,21 +366,6 @@ def _user_function(f):
     return f
 
 
-def public_signature(f):
-    """The signature a transform of ``f`` is called with: ``f``'s own. A derivative's is
-    the signature of the function it differentiates (its output seed, a keyword-only
-    parameter of the generated code, is not part of it)."""
-    if isinstance(f, Derivative):
-        return public_signature(f.function)
-    return inspect.signature(_underlying(f) if not isinstance(f, Differentiable) else f.__wrapped__)
-
-
-def public_parameter_names(f):
-    """The names ``wrt`` may refer to: ``f``'s parameters, not counting ``*args``/``**kwargs``."""
-    return [p.name for p in public_signature(f).parameters.values()
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-
-
 def _function_name(f):
     """The name in messages: a derivative takes its function's arguments, so it uses its name."""
     if isinstance(f, Derivative):
@@ -422,7 +386,7 @@ def _bind(f, args, kwargs):
 
 
 def _argument(f, bound, position):
-    """The value of parameter number ``position`` (an index from _normalize_wrt)."""
+    """The value of parameter number ``position`` (an index from normalize_wrt)."""
     return bound.arguments[public_parameter_names(f)[position]]
 
 
@@ -435,7 +399,7 @@ def grad(f, wrt=0, *, preserve_result=False):
     @differentiable ones (reusing their generated code) and on generated derivatives,
     to any order.
     """
-    indices, single = _normalize_wrt(f, wrt)
+    indices, single = normalize_wrt(f, wrt)
     return Derivative(f, indices, single, preserve_result)
 
 
@@ -583,7 +547,7 @@ class Jacobian:
     def __init__(self, f, wrt=0, mode="auto"):
         if mode not in ("auto", "forward", "reverse"):
             raise ValueError(f"jacobian mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
-        positions, single = _normalize_wrt(f, wrt)
+        positions, single = normalize_wrt(f, wrt)
         if not single:
             raise ValueError("jacobian takes one argument index (wrt=int or name); call it once per argument")
         (self._position,) = positions
@@ -637,7 +601,7 @@ class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
 
     def __init__(self, f, wrt=0):
-        positions, single = _normalize_wrt(f, wrt)
+        positions, single = normalize_wrt(f, wrt)
         if not single:
             raise ValueError("hvp takes one argument index (wrt=int or name); call it once per argument")
         (self._position,) = positions
@@ -712,3 +676,8 @@ class Hessian:
 
     def __deepcopy__(self, memo):
         return self
+
+
+# Differentiated code may call grad and jvp itself; the normalizer, below this module,
+# recognises those calls through the engine's callees (see frontend/normalize.py).
+callees.grad, callees.jvp = grad, jvp

@@ -29,3 +29,20 @@ class TransformError(Exception):
         if self.line:
             text += f"\n    {self.line.strip()}"
         return text
+
+
+class UnresolvedName(TransformError):
+    """A global the function uses is not defined yet (e.g. defined later in the module)."""
+
+
+class RecursiveCall(TransformError):
+    """Generating a function's derivative needs that same derivative: recursion."""
+
+    def __init__(self, fn):
+        code = getattr(fn, "__code__", None)
+        super().__init__(
+            f"{fn.__qualname__} calls itself (directly or through other functions): astgrad "
+            "cannot differentiate recursion; rewrite it as a loop",
+            getattr(code, "co_filename", None), getattr(code, "co_firstlineno", None),
+            construct="recursion")
+        self.fn = fn

@@ -24,6 +24,8 @@ from .. import runtime
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
+from ..core.functions import underlying
+from ..errors import TransformError
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
@@ -149,8 +151,9 @@ class Sharing:
     callee can say which of its arguments it changes or returns.
     """
 
-    def __init__(self, params, body):
+    def __init__(self, params, body, prepare):
         self.params = list(params)
+        self.prepare = prepare          # fn -> its normalized code, to read what a callee does
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.statements = list(S.statements(body))
         self.alias = {}
@@ -266,7 +269,7 @@ class Sharing:
         return names | set().union(*(self.contents.get(n, set()) for n in names))
 
     def _shared_by_callee(self, call, callee):
-        effects = callee_effects(callee)
+        effects = callee_effects(callee, self.prepare)
         bound = effects.bind(call)
         if bound is None:
             names = self._names(call.args + [kw.value for kw in call.keywords])
@@ -367,9 +370,9 @@ _effects = weakref.WeakKeyDictionary()
 _analysing = []
 
 
-def callee_effects(fn):
-    """The Effects of calling user function ``fn`` (cached per function object)."""
-    from ..pipeline import underlying
+def callee_effects(fn, prepare):
+    """The Effects of calling user function ``fn`` (cached per function object), read
+    from its code as ``prepare(fn)`` gives it: (source, normalized tree, namer, namespace)."""
     fn = underlying(fn)
     cached = _effects.get(fn)
     if cached is not None and cached[0] is fn.__code__:
@@ -378,7 +381,7 @@ def callee_effects(fn):
         return Effects(fn, [], {OUTSIDE}, {})
     _analysing.append(fn)
     try:
-        effects = _analyse(fn)
+        effects = _analyse(fn, prepare)
     finally:
         _analysing.remove(fn)
     try:
@@ -388,9 +391,7 @@ def callee_effects(fn):
     return effects
 
 
-def _analyse(fn):
-    from ..errors import TransformError
-    from ..pipeline import prepare
+def _analyse(fn, prepare):
     try:
         source, tree, _, _ = prepare(fn)
     except TransformError:
@@ -399,7 +400,7 @@ def _analyse(fn):
         return Effects(fn, params, set(params) | {OUTSIDE}, {})
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
-    sharing = Sharing(params, body)
+    sharing = Sharing(params, body, prepare)
     result_shares = set()
     if isinstance(result, gast.Name):
         reached = {result.id} | sharing.group(result.id, with_contents=True)
@@ -458,7 +459,7 @@ def calls_changing_arguments(sharing):
         target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
         if target is None or not is_user_function(target):
             continue
-        effects = callee_effects(target)
+        effects = callee_effects(target, sharing.prepare)
         bound = effects.bind(call)
         label = getattr(target, "__name__", "a function")
         if bound is None:

@@ -13,7 +13,7 @@ import gast
 import numpy
 
 from ..core import syntax as S
-from .source import _MISSING
+from ..core.missing import MISSING
 
 # Functions that give complex results for real arguments.
 _COMPLEX_FUNCTIONS = {numpy.vectorize, numpy.roots, numpy.linalg.eig, numpy.linalg.eigvals}
@@ -65,7 +65,7 @@ def refuse_complex(source, tree, local_names):
             path = S.dotted_path(node)
             if path and path[0] not in local_names:
                 obj = source.resolve_path(path, depend=False)   # a look, not a dependency: data stays live
-                if obj is not _MISSING:
+                if obj is not MISSING:
                     reason = makes_complex(obj)
         elif isinstance(node, gast.Call):
             reason = _complex_dtype_argument(node)

@@ -27,7 +27,9 @@ from ..core import syntax as S
 from ..core.anno import Key
 from .patterns import MatchLowering
 from .complex_values import refuse_complex
-from .source import _MISSING
+from ..core.missing import MISSING
+from ..core.wrt import normalize_wrt
+from ..errors import RecursiveCall
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
             gast.FloorDiv, gast.Mod, gast.BitAnd, gast.BitOr, gast.BitXor,
@@ -68,9 +70,10 @@ _ADVICE = {
 
 
 class Normalizer:
-    def __init__(self, source, namer):
+    def __init__(self, source, namer, callees):
         self.source = source
         self.namer = namer
+        self.callees = callees  # the engine, for nested astgrad.grad/jvp calls (core/callees.py)
         self.out = None
         self.line = getattr(source.tree, "lineno", None)
         self.locals = _local_names(source.tree)
@@ -483,7 +486,7 @@ class Normalizer:
     def expr_Name(self, node):
         if node.id not in self.locals:
             obj = self.source.resolve(node.id)
-            if obj is not _MISSING:
+            if obj is not MISSING:
                 self.free[node.id] = obj
         return S.name(node.id)
 
@@ -551,7 +554,7 @@ class Normalizer:
         if path is None or path[0] in self.locals:
             return None
         obj = self.source.resolve_path(path)
-        return None if obj is _MISSING else obj
+        return None if obj is MISSING else obj
 
     def expr_Call(self, node):
         nested = self.nested_transform(node)
@@ -571,7 +574,7 @@ class Normalizer:
             method = None
         elif path is not None and path[0] not in self.locals:
             obj = self.source.resolve_path(path)
-            if obj is _MISSING:
+            if obj is MISSING:
                 raise self.source.error(
                     f"'{'.'.join(path)}' is not defined (yet); astgrad resolves names when it "
                     "generates code", _Line(self.line), construct="an undefined name")
@@ -669,10 +672,9 @@ class Normalizer:
         """``astgrad.jvp(f, (x,), (v,))`` and ``astgrad.grad(f)(x)`` inside differentiated
         code become calls of f's generated derivative, which is ordinary code to
         differentiate again (so grad of a jvp, or of a grad, just works)."""
-        from .. import api, pipeline
         outer = node.func if isinstance(node.func, gast.Call) else None
         target = self.resolve_call(outer if outer is not None else node)
-        if target is api.jvp and outer is None and len(node.args) == 3 and not node.keywords:
+        if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
             fn, primals, tangents = node.args
             if not (isinstance(primals, gast.Tuple) and isinstance(tangents, gast.Tuple)
                     and len(primals.elts) == len(tangents.elts)):
@@ -680,9 +682,7 @@ class Normalizer:
                                    "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
             callee = self.resolve_function(fn, node)
             positions = tuple(range(len(primals.elts)))
-            # the zero-safe twin: no run_derivative checks a result computed in here
-            compiled = self.nested_derivative(pipeline.forward_derivative, callee, positions, node,
-                                              zero_safe=True)
+            compiled = self.nested_derivative("forward", callee, positions, node)
             code = compiled.__code__
             # the tangent parameters come last, after the callee's own keyword-only ones
             names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
@@ -692,7 +692,7 @@ class Normalizer:
             anno.set(call, Key.TARGET, compiled)
             anno.set(call, Key.METHOD, None)
             return call
-        if target is api.grad and outer is not None and not node.keywords:
+        if target is self.callees.grad and outer is not None and not node.keywords:
             wrt = outer.args[1] if len(outer.args) > 1 else S.const(0)
             for kw in outer.keywords:
                 if kw.arg == "wrt":
@@ -704,19 +704,18 @@ class Normalizer:
             except ValueError:
                 raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
             callee = self.resolve_function(outer.args[0], node)
-            indices, _ = api._normalize_wrt(callee, wrt_value)
-            compiled = self.nested_derivative(pipeline.reverse_derivative, callee, indices, node, False,
-                                              zero_safe=True)
+            indices, _ = normalize_wrt(callee, wrt_value)
+            compiled = self.nested_derivative("reverse", callee, indices, node)
             call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
             anno.set(call, Key.TARGET, compiled)
             anno.set(call, Key.METHOD, None)
             return call
         return None
 
-    def nested_derivative(self, derive, callee, positions, node, *more, **options):
-        from ..pipeline import RecursiveCall
+    def nested_derivative(self, mode, callee, positions, node):
         try:
-            return derive(callee, positions, *more, **options)
+            # the zero-safe twin: no run_derivative checks a result computed in here
+            return self.callees.derive(callee, mode, positions, zero_safe=True)
         except RecursiveCall:
             raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
                                     "differentiate recursion; rewrite it as a loop",
@@ -725,8 +724,8 @@ class Normalizer:
 
     def resolve_function(self, node, where):
         path = S.dotted_path(node)
-        obj = self.source.resolve_path(path) if path and path[0] not in self.locals else _MISSING
-        if obj is _MISSING or not callable(obj):
+        obj = self.source.resolve_path(path) if path and path[0] not in self.locals else MISSING
+        if obj is MISSING or not callable(obj):
             raise self._refuse("a nested astgrad transform of a function that is not a global name", where,
                                "pass a module-level function by name")
         return obj
@@ -742,7 +741,7 @@ class Normalizer:
         if path is not None and path[0] not in self.locals:
             # a bound path is a value read when the code runs; an unbound one decides the form
             obj = self.source.resolve_path(path, depend=False)
-            if obj is _MISSING:
+            if obj is MISSING:
                 self.source.resolve_path(path)
             else:
                 self.free[path[0]] = self.source.resolve(path[0])

@@ -23,7 +23,7 @@ import gast
 
 from .. import runtime
 from ..core import syntax as S
-from .source import _MISSING
+from ..core.missing import MISSING
 
 # Builtin classes whose single positional sub-pattern matches the subject itself.
 _SELF_MATCHING = (bool, bytearray, bytes, dict, float, frozenset, int, list, set, str, tuple)
@@ -202,7 +202,7 @@ class MatchLowering:
         if path is None or path[0] in self.normalizer.locals:
             return None
         obj = self.normalizer.source.resolve_path(path)
-        return None if obj is _MISSING else obj
+        return None if obj is MISSING else obj
 
     def refuse(self, kind, node, advice=None):
         self.normalizer.line = getattr(node, "lineno", self.normalizer.line)

@@ -14,9 +14,8 @@ import types
 
 import gast
 
+from ..core.missing import MISSING
 from ..errors import TransformError
-
-_MISSING = object()
 
 
 class FunctionSource:
@@ -55,27 +54,27 @@ class FunctionSource:
                               self.line_text(node), construct)
 
     def resolve(self, identifier):
-        """The object a free name refers to, or _MISSING if it is unbound now."""
+        """The object a free name refers to, or MISSING if it is unbound now."""
         if identifier in self.closure:
             return self.closure[identifier]
         if identifier in self.globals:
             return self.globals[identifier]
         builtin_scope = self.globals.get("__builtins__", builtins)
         if isinstance(builtin_scope, dict):
-            return builtin_scope.get(identifier, _MISSING)
-        return getattr(builtin_scope, identifier, _MISSING)
+            return builtin_scope.get(identifier, MISSING)
+        return getattr(builtin_scope, identifier, MISSING)
 
     def resolve_path(self, parts, depend=True):
-        """Resolve ``['np', 'linalg', 'norm']``; _MISSING if any part is unbound.
+        """Resolve ``['np', 'linalg', 'norm']``; MISSING if any part is unbound.
 
         With ``depend``, generation depends on what the path means now (which rule,
         which callee): the meaning is recorded so a later rebinding is noticed."""
         obj = self.resolve(parts[0])
         chain = [obj]
         for part in parts[1:]:
-            if obj is _MISSING:
+            if obj is MISSING:
                 break
-            obj = getattr(obj, part, _MISSING)
+            obj = getattr(obj, part, MISSING)
             chain.append(obj)
         if depend:
             self.dependencies.append((tuple(parts[:len(chain)]), tuple(chain)))

@@ -11,13 +11,16 @@ from ..core import syntax as S
 from ..core.anno import Key
 from ..core.ops import OpKind
 from ..backend.emit import comment
+from ..core.functions import parameter_names, underlying
+from ..errors import RecursiveCall
 
 
 class Transform:
     zero_safe = False       # True for the twin that keeps zero derivatives zero (runtime.scale)
 
-    def __init__(self, source, fn, namer, namespace):
+    def __init__(self, source, fn, namer, namespace, callees):
         self.source = source
+        self.callees = callees      # the engine: callees' derivatives and code (core/callees.py)
         self.fn = fn
         self.namer = namer
         self.namespace = namespace
@@ -96,7 +99,7 @@ class Transform:
     def constant_dtype(self, atom):
         """The NumPy dtype an atom names (``float``, ``numpy.float32``, ``'int64'``), or None."""
         import numpy
-        from ..frontend.source import _MISSING
+        from ..core.missing import MISSING
         if isinstance(atom, gast.Constant):
             value = atom.value
         else:
@@ -104,7 +107,7 @@ class Transform:
             if path is None or path[0] in getattr(self, "local_names", ()):
                 return None
             value = self.source.resolve_path(path)
-            if value is _MISSING:
+            if value is MISSING:
                 return None
         try:
             return numpy.dtype(value)
@@ -163,7 +166,6 @@ class Transform:
         Returns (compiled, [(parameter, atom), ...]); compiled is None when no argument
         has a derivative.
         """
-        from ..pipeline import RecursiveCall, parameter_names, underlying
         callee = underlying(op.key)
         names = parameter_names(callee)
         try:
@@ -198,6 +200,31 @@ def range_targets(body):
     return bound - other
 
 
+def split_self_references(block, fixed, namer, nested=None, depth=0):
+    """``s = s * x`` -> ``t = s * x; s = t`` for names that are not renamed, so the
+    derivative of the operation sees the old ``s`` and the new one (``t``).
+    Temporaries created inside compound statements are added to ``nested``."""
+    out = []
+    for stmt in block:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value) \
+                and not isinstance(stmt.value, gast.Name):
+            name = stmt.targets[0].id
+            temp = namer.fresh("t")
+            if nested is not None and depth > 0:
+                nested.add(temp)
+            first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
+            second = S.assign(name, S.name(temp), line=getattr(stmt, "lineno", None))
+            out.extend([first, second])
+            continue
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                setattr(stmt, field, split_self_references(inner, fixed, namer, nested, depth + 1))
+        out.append(stmt)
+    return out
+
+
 def creates_new_value(value):
     """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
     from ..analysis.sharing import call_is_fresh
@@ -213,7 +240,7 @@ def _element_read(stmt):
         and isinstance(stmt.value.slice, (gast.Name, gast.Constant))
 
 
-def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None):
+def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
@@ -224,7 +251,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
     from ..analysis import dataflow
     from ..analysis.sharing import Sharing, calls_changing_arguments, mark_unshared, value_reads
-    sharing = Sharing(params, body)
+    sharing = Sharing(params, body, prepare)
     statements = sharing.statements
     element_reads = {}              # v -> the statements v = y[i]
     for stmt in statements:

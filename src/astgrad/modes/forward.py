@@ -18,15 +18,15 @@ from ..backend import optimize
 from .. import runtime
 from ..core import syntax as S
 from ..core.naming import derivative_prefix
-from .reverse import split_self_references
 from ..rules import registry
 from .templates import BindError, instantiate
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
+from .common import split_self_references
 
 
 class ForwardMode(Transform):
-    def __init__(self, source, fn, wrt, namer, namespace):
-        super().__init__(source, fn, namer, namespace)
+    def __init__(self, source, fn, wrt, namer, namespace, *, callees):
+        super().__init__(source, fn, namer, namespace, callees)
         self.wrt = wrt
         self.tangents = {}
 
@@ -36,7 +36,8 @@ class ForwardMode(Transform):
         body = fn.body[:-1]
         result = fn.body[-1].value
         check_in_place_writes(self.source, params, body, S.names_in(result),
-                              lambda args: self.helper_call("current_row", args), self.namer)
+                              lambda args: self.helper_call("current_row", args), self.namer,
+                              prepare=self.callees.prepare)
         every_name = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]
@@ -241,10 +242,9 @@ class ForwardMode(Transform):
 
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""
-        from ..pipeline import forward_derivative
         jvp, active = self.callee_derivative(stmt, op, lambda atom: self.tangent_of(atom) is not None,
-                                             lambda callee, wrt: forward_derivative(
-                                                 callee, wrt, zero_safe=self.zero_safe))
+                                             lambda callee, wrt: self.callees.derive(
+                                                 callee, "forward", wrt, zero_safe=self.zero_safe))
         code = jvp.__code__
         tangent_params = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
         keywords = {k: S.copy(v) for k, v in op.kwargs.items()}

@@ -28,6 +28,8 @@ from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
+from .common import split_self_references
+from ..core.functions import seed_parameter
 
 UNSET, ZERO, SET = 0, 1, 2
 
@@ -63,31 +65,6 @@ def ssa_rename(body, params, namer):
     return body, current, fixed
 
 
-def split_self_references(block, fixed, namer, nested=None, depth=0):
-    """``s = s * x`` -> ``t = s * x; s = t`` for names that are not renamed, so the
-    derivative of the operation sees the old ``s`` and the new one (``t``).
-    Temporaries created inside compound statements are added to ``nested``."""
-    out = []
-    for stmt in block:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value) \
-                and not isinstance(stmt.value, gast.Name):
-            name = stmt.targets[0].id
-            temp = namer.fresh("t")
-            if nested is not None and depth > 0:
-                nested.add(temp)
-            first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
-            second = S.assign(name, S.name(temp), line=getattr(stmt, "lineno", None))
-            out.extend([first, second])
-            continue
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                setattr(stmt, field, split_self_references(inner, fixed, namer, nested, depth + 1))
-        out.append(stmt)
-    return out
-
-
 class _Loads(gast.NodeTransformer):
     def __init__(self, mapping):
         self.mapping = mapping
@@ -98,15 +75,9 @@ class _Loads(gast.NodeTransformer):
         return node
 
 
-def seed_parameter(gradient):
-    """The name of a generated gradient's output seed: its last keyword-only parameter."""
-    code = gradient.__code__
-    return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
-
-
 class ReverseMode(Transform):
-    def __init__(self, source, fn, wrt, namer, namespace, preserve_result=False):
-        super().__init__(source, fn, namer, namespace)
+    def __init__(self, source, fn, wrt, namer, namespace, preserve_result=False, *, callees):
+        super().__init__(source, fn, namer, namespace, callees)
         self.wrt = wrt
         self.preserve_result = preserve_result
         self.adjoints = {}
@@ -121,7 +92,8 @@ class ReverseMode(Transform):
         result = fn.body[-1].value
         self._no_early_returns(body)
         check_in_place_writes(self.source, params, body, S.names_in(result),
-                              lambda args: self.helper_call("current_row", args), self.namer)
+                              lambda args: self.helper_call("current_row", args), self.namer,
+                              prepare=self.callees.prepare)
         body, versions, self.fixed = ssa_rename(body, params, self.namer)
         temporaries = set()
         body = split_self_references(body, self.fixed, self.namer, temporaries)
@@ -643,10 +615,9 @@ class ReverseMode(Transform):
 
     def call_contributions(self, stmt, op, adjoint):
         """``y = helper(a, b)``: call helper's own generated gradient with the seed d_y."""
-        from ..pipeline import reverse_derivative
         gradient, active = self.callee_derivative(
             stmt, op, lambda atom: self.derivative_of(atom) is not None,
-            lambda callee, wrt: reverse_derivative(callee, wrt, False, zero_safe=self.zero_safe))
+            lambda callee, wrt: self.callees.derive(callee, "reverse", wrt, zero_safe=self.zero_safe))
         if gradient is None:
             return []
         seed = seed_parameter(gradient)

@@ -12,7 +12,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
 from ..rules.registry import derivative_ref, derivative_target
-from ..frontend.source import _MISSING
+from ..core.missing import MISSING
 
 
 class BindError(Exception):
@@ -129,8 +129,8 @@ class _Substitute(gast.NodeTransformer):
         path = S.dotted_path(node.func)
         target = None
         if path is not None and path[0] not in self.params and path[0] not in self.locals:
-            target = self.template.globals.get(path[0], _MISSING)
-            if target is _MISSING:
+            target = self.template.globals.get(path[0], MISSING)
+            if target is MISSING:
                 import builtins
                 target = getattr(builtins, path[0], None)
             for part in path[1:]:
@@ -178,11 +178,11 @@ class _Substitute(gast.NodeTransformer):
             if ident not in self.renames:
                 self.renames[ident] = self.namer.fresh(ident)
             return S.name(self.renames[ident], store=isinstance(node.ctx, gast.Store))
-        obj = self.template.globals.get(ident, _MISSING)
-        if obj is _MISSING:
+        obj = self.template.globals.get(ident, MISSING)
+        if obj is MISSING:
             import builtins
-            obj = getattr(builtins, ident, _MISSING)
-            if obj is not _MISSING:
+            obj = getattr(builtins, ident, MISSING)
+            if obj is not MISSING:
                 return S.name(self.namespace.ref(obj, ident), store=isinstance(node.ctx, gast.Store))
             raise BindError(f"{self.template.fn.__qualname__} uses the unknown name {ident!r}")
         return S.name(self.namespace.ref(obj, ident))

@@ -16,7 +16,7 @@ On a cache miss the trace is emitted as Python source, one statement per node::
 
 compiled (registered in linecache, so tracebacks and ``inspect.getsource`` show it)
 and differentiated by the engine exactly like a user function, with
-``pipeline.reverse_derivative``. The generated adjoint ``grad_tape(x0, x1, *, d_t1)``
+``caching.reverse_derivative``. The generated adjoint ``grad_tape(x0, x1, *, d_t1)``
 is cached under the key, so the next iteration of a training loop only walks the
 recording, hashes the key and calls the cached adjoint on the new arrays.
 
@@ -39,7 +39,8 @@ import types
 import numpy
 
 from ..backend.emit import compile_function
-from ..pipeline import has_nan, reverse_derivative, run_derivative
+from ..caching import reverse_derivative
+from ..zero_safe import has_nan, run_derivative
 from ..modes.reverse import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
@@ -430,7 +431,7 @@ class Entry:
         return self._recording
 
     def zero_safe_recording(self):
-        """The adjoint's zero-safe twin, recording (see pipeline.run_derivative)."""
+        """The adjoint's zero-safe twin, recording (see zero_safe.run_derivative)."""
         if self._zero_safe_recording is None:
             self._zero_safe_recording = _recording_function(self.adjoint.__astgrad_zero_safe__(), {})
         return self._zero_safe_recording

@@ -1,0 +1,361 @@
+"""Derivatives on demand: each generated once, cached, and used while its guards hold.
+
+Binding follows Python. Generated code runs with the user function's own globals and
+shares its closure cells, so globals and closure variables are read when it runs, as
+in the function itself. Where generation depended on what a name meant, that meaning is
+a guard (see guards.py); a cached derivative is used only while its guards hold,
+transitively through the callees, and is regenerated otherwise.
+
+Generation is safe from any number of threads: a derivative is generated once (the
+others asking for it wait for that generation, not for unrelated ones), recursion is
+detected per thread, and a failed or interrupted generation leaves nothing behind.
+
+This module sits above the pipeline: it runs ``pipeline.generate`` and hands the stages
+``callees``, through which they ask for their callees' derivatives.
+"""
+
+import ast
+import collections
+import dataclasses
+import threading
+import types
+import weakref
+
+from . import pipeline
+from .core.callees import Callees
+from .core.functions import parameter_names, underlying
+from .errors import RecursiveCall
+from .guards import Entry, guards_for, merged
+from .rules import registry
+from .zero_safe import ZERO_SAFE, zero_safe_source
+
+
+def _defaults(definition, fn):
+    """The generated function's defaults: the ones the function object holds for the
+    user's parameters (never re-evaluated), literals for the parameters astgrad adds."""
+    code = fn.__code__
+    user = set(parameter_names(fn))
+    positional_names = code.co_varnames[:code.co_argcount]
+    held = dict(zip(positional_names[len(positional_names) - len(fn.__defaults__ or ()):],
+                    fn.__defaults__ or ()))
+    held_keyword = fn.__kwdefaults__ or {}
+    args = definition.args
+    positional = args.posonlyargs + args.args
+    defaults = []
+    for arg, node in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+        if arg.arg in held:
+            defaults.append(held[arg.arg])
+        elif arg.arg in user:
+            defaults = []           # no default now: the parameters before it have none either
+        else:
+            defaults.append(ast.literal_eval(node))
+    keyword = {}
+    for arg, node in zip(args.kwonlyargs, args.kw_defaults):
+        if node is None:
+            continue
+        if arg.arg in held_keyword:
+            keyword[arg.arg] = held_keyword[arg.arg]
+        elif arg.arg not in user:
+            keyword[arg.arg] = ast.literal_eval(node)
+    return tuple(defaults) or None, keyword or None
+
+
+def _instantiate(generated, fn):
+    """The Entry running ``generated`` for ``fn``: its globals, its closure cells shared,
+    its defaults."""
+    user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    closure = []
+    for name in generated.code.co_freevars:
+        cell = generated.cells.get(name) or user_cells.get(name)
+        if cell is None:
+            return None             # a function with other closure variables: not this code
+        closure.append(cell)
+    defaults, keyword = _defaults(generated.definition, fn)
+    compiled = types.FunctionType(generated.code, fn.__globals__, generated.code.co_name, defaults,
+                                  tuple(closure))
+    compiled.__kwdefaults__ = keyword
+    compiled.__qualname__ = generated.tree.name
+    compiled.source = generated.text
+    compiled.__astgrad_tree__ = generated.tree
+    compiled.__astgrad_seconds__ = generated.seconds
+    guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards)
+    return Entry(compiled, guards, fn, generated.version)
+
+
+# -- generation -----------------------------------------------------------------------------
+
+class _Recording:
+    """One generation in progress on this thread, collecting its callees' guards."""
+    __slots__ = ("fn", "callee_guards")
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.callee_guards = []
+
+
+_local = threading.local()      # .generating: this thread's _Recording stack
+
+
+def _generating():
+    stack = getattr(_local, "generating", None)
+    if stack is None:
+        stack = _local.generating = []
+    return stack
+
+
+def _note_callee(entry):
+    """A derivative obtained while generating another: the caller depends on it too."""
+    stack = getattr(_local, "generating", None)
+    if stack:
+        stack[-1].callee_guards.extend(entry.guards)
+
+
+def _generate(fn, key):
+    """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
+    ("forward", wrt)) now, uncached."""
+    stack = _generating()
+    if any(recording.fn is fn for recording in stack):
+        raise RecursiveCall(fn)
+    recording = _Recording(fn)
+    stack.append(recording)
+    try:
+        generated = pipeline.generate(fn, key, callees)
+        return dataclasses.replace(generated, callee_guards=tuple(recording.callee_guards))
+    finally:
+        stack.remove(recording)
+
+
+def generate_reverse(fn, wrt, preserve_result):
+    """The compiled reverse-mode derivative of ``fn`` w.r.t. ``wrt`` (indices), uncached."""
+    return _instantiate(_generate(fn, ("reverse", tuple(wrt), preserve_result)), fn).compiled
+
+
+def generate_forward(fn, wrt):
+    """The compiled forward-mode derivative of ``fn`` w.r.t. ``wrt`` (indices), uncached."""
+    return _instantiate(_generate(fn, ("forward", tuple(wrt))), fn).compiled
+
+
+# -- the caches -------------------------------------------------------------------------------
+
+_cache = weakref.WeakKeyDictionary()    # function -> {key: Entry}
+
+# (file, code, globals, key) -> Generated, across redefinitions: re-running an identical
+# notebook cell or reloading a module reuses the code generated the first time.
+_by_source = collections.OrderedDict()
+_BY_SOURCE_LIMIT = 512
+
+_lock = threading.Lock()        # guards the dicts below and the caches' updates; never held
+_flights = {}                   # while generating or while user code runs.
+_waiting = {}                   # thread id -> the flight key it waits for
+
+
+class _Flight:
+    """A generation in progress: who runs it, and an event set when it ends."""
+    __slots__ = ("owner", "done")
+
+    def __init__(self, owner):
+        self.owner = owner
+        self.done = threading.Event()
+
+
+def _cached_entry(fn, key):
+    entries = _cache.get(fn)
+    entry = entries.get(key) if entries is not None else None
+    return entry if entry is not None and entry.holds(fn) else None
+
+
+def _entry(fn, key):
+    """``fn``'s current Entry for ``key``: the cached one while its guards hold, else a
+    new one, generated once however many threads ask."""
+    entry = _cached_entry(fn, key) or _generate_once(fn, key)
+    _note_callee(entry)
+    return entry
+
+
+def _waits_for(thread, target):
+    """Whether ``thread`` waits, through a chain of generations, for one ``target`` runs."""
+    seen = set()
+    while thread not in seen:
+        seen.add(thread)
+        flight = _flights.get(_waiting.get(thread))
+        if flight is None:
+            return False
+        thread = flight.owner
+        if thread == target:
+            return True
+    return False
+
+
+def _generate_once(fn, key):
+    me = threading.get_ident()
+    flight_key = (fn, key)
+    while True:
+        entries = _cache.get(fn)
+        seen = entries.get(key) if entries is not None else None
+        if seen is not None and seen.holds(fn):
+            return seen
+        with _lock:
+            entries = _cache.get(fn)
+            if (entries.get(key) if entries is not None else None) is not seen:
+                continue            # another thread just stored one: check it
+            flight = _flights.get(flight_key)
+            if flight is None:
+                flight = _flights[flight_key] = _Flight(me)
+                break
+            recursive = flight.owner == me or _waits_for(flight.owner, me)
+            if not recursive:
+                _waiting[me] = flight_key
+        if recursive:
+            raise RecursiveCall(fn)
+        try:
+            flight.done.wait()
+        finally:
+            with _lock:
+                _waiting.pop(me, None)
+    try:
+        entry = _build(fn, key)
+        with _lock:
+            _cache.setdefault(fn, {})[key] = entry
+        return entry
+    finally:
+        with _lock:
+            del _flights[flight_key]
+        flight.done.set()
+
+
+def _shared_key(fn, key):
+    code = fn.__code__
+    return code.co_filename, code, id(fn.__globals__), key
+
+
+def _build(fn, key):
+    """An Entry for ``fn``: from code generated for an equal function if its names mean
+    the same now, else from newly generated code."""
+    shared = _shared_key(fn, key)
+    with _lock:
+        generated = _by_source.get(shared)
+    if generated is not None and generated.version == registry.VERSION[0]:
+        entry = _instantiate(generated, fn)
+        if entry is not None and entry.holds(fn):
+            return _with_twin(entry, fn, key)
+    generated = _generate(fn, key)
+    with _lock:
+        _by_source[shared] = generated
+        _by_source.move_to_end(shared)
+        if len(_by_source) > _BY_SOURCE_LIMIT:
+            _by_source.popitem(last=False)
+    return _with_twin(_instantiate(generated, fn), fn, key)
+
+
+def _with_twin(entry, fn, key):
+    """Plain code knows how to get its zero-safe twin, for ``run_derivative``."""
+    if key[-1] != ZERO_SAFE:
+        entry.compiled.__astgrad_zero_safe__ = _Twin(fn, key)
+    return entry
+
+
+class _Twin:
+    """Gets the zero-safe twin of ``fn``'s derivative ``key``. It refers to ``fn``
+    weakly: the cache entry holding the plain code must not keep ``fn`` alive."""
+    __slots__ = ("function", "key")
+
+    def __init__(self, fn, key):
+        self.function = weakref.ref(fn)
+        self.key = key
+
+    def __call__(self):
+        return _entry(zero_safe_source(self.function()), self.key + (ZERO_SAFE,)).compiled
+
+    def __reduce__(self):
+        return _no_twin, ()     # code sent by value to another process runs without a twin
+
+
+def _no_twin():
+    return None
+
+
+def reverse_derivative(f, wrt, preserve_result, zero_safe=False):
+    """The compiled reverse-mode derivative of ``f`` w.r.t. parameter indices ``wrt``, as
+    ``f`` and the names it uses are bound now (its zero-safe twin with ``zero_safe=True``;
+    see ``run_derivative``)."""
+    return _derivative(f, ("reverse", tuple(wrt), preserve_result), zero_safe)
+
+
+def forward_derivative(f, wrt, zero_safe=False):
+    """The compiled forward-mode derivative of ``f`` w.r.t. parameter indices ``wrt``, as
+    ``f`` and the names it uses are bound now (its zero-safe twin with ``zero_safe=True``)."""
+    return _derivative(f, ("forward", tuple(wrt)), zero_safe)
+
+
+def _derivative(f, key, zero_safe):
+    fn = underlying(f)
+    if zero_safe:
+        return _entry(zero_safe_source(fn), key + (ZERO_SAFE,)).compiled
+    return _entry(fn, key).compiled
+
+
+def derive(fn, mode, wrt, zero_safe=False):
+    """A callee's derivative, for the stages (see ``Callees``): never with the value."""
+    if mode == "reverse":
+        return reverse_derivative(fn, wrt, False, zero_safe=zero_safe)
+    return forward_derivative(fn, wrt, zero_safe=zero_safe)
+
+
+def prepare(fn):
+    """A callee parsed and normalized, for the sharing analysis (see ``Callees``)."""
+    return pipeline.prepare(fn, callees)
+
+
+callees = Callees(derive, prepare)     # what the stages reach the engine through
+
+
+class Current:
+    """The derivative ``key`` of ``f`` as ``f`` and its names are bound now: calling it
+    returns the compiled function. Generated on construction (so errors surface at
+    ``grad(f)``); afterwards each call checks the guards (a few dict lookups) and a
+    rebinding since the last call fetches or generates the code for the new meaning."""
+    __slots__ = ("function", "key", "_plain", "_state")
+
+    def __init__(self, f, key):
+        self.function = f
+        self.key = key
+        # a plain function is its own underlying function; anything else is asked each time
+        self._plain = f if getattr(f, "__astgrad_function__", None) is None else None
+        self._state = (None, None, None)
+        self._refresh()
+
+    def __call__(self):
+        fn, holds, compiled = self._state
+        if fn is self._plain and holds(fn):
+            return compiled
+        return self._refresh()
+
+    def _refresh(self):
+        fn = self._plain
+        if fn is None:
+            fn = underlying(self.function)
+            current, holds, compiled = self._state
+            if current is fn and holds(fn):
+                return compiled
+        entry = _entry(fn, self.key)
+        self._state = (fn, entry.holds, entry.compiled)
+        return entry.compiled
+
+    def __deepcopy__(self, memo):
+        return self         # like a function: syntax trees holding it are copied, it is shared
+
+    def __reduce__(self):
+        """Sent by value (cloudpickle, for a function pickle cannot name): the code as
+        generated now, without the guards, whose dicts and cells belong to this process."""
+        return Frozen, (self(),)
+
+
+class Frozen:
+    """A derivative that arrived by value from another process: always the same code."""
+    __slots__ = ("compiled",)
+
+    def __init__(self, compiled):
+        self.compiled = compiled
+
+    def __call__(self):
+        return self.compiled

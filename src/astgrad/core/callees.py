@@ -1,0 +1,22 @@
+"""What the stages need from the engine for the functions the code they handle calls.
+
+The pipeline sits above its stages, so the stages never import it: normalization, the
+modes and the sharing analysis are handed a ``Callees`` when they are constructed and
+reach the engine through it (a callee's derivative, a callee's normalized code)."""
+
+from .missing import MISSING
+
+
+class Callees:
+    """``derive(fn, mode, wrt, zero_safe=False)``: the compiled derivative of ``fn``
+    (``mode`` "reverse" or "forward") w.r.t. its parameter indices ``wrt``, as ``fn`` and
+    its names are bound now; it raises RecursiveCall for a derivative that needs itself.
+    ``prepare(fn)``: ``fn`` parsed and normalized, (source, tree, namer, namespace).
+    ``grad``, ``jvp``: astgrad's own transforms, which differentiated code may call; the
+    api module, above the engine, fills them in."""
+    __slots__ = ("derive", "prepare", "grad", "jvp")
+
+    def __init__(self, derive, prepare):
+        self.derive = derive
+        self.prepare = prepare
+        self.grad = self.jvp = MISSING

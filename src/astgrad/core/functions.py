@@ -1,0 +1,48 @@
+"""Facts about the Python functions astgrad differentiates and the derivatives it
+generates: the plain function behind a wrapper, parameter names, the output seed.
+
+A leaf module: every stage may ask these questions without importing the stages above it.
+"""
+
+import inspect
+
+
+class StandIn:
+    """Base of astgrad's objects that stand for a user function (a decorated function, a
+    derivative). A transform of one takes the arguments of its ``public_signature()``."""
+
+    def public_signature(self):
+        raise NotImplementedError
+
+
+def underlying(f):
+    """The plain Python function behind a decorated function or a derivative."""
+    inner = getattr(f, "__astgrad_function__", None)
+    return f if inner is None else inner()
+
+
+def parameter_names(fn):
+    """The names of a plain function's parameters, without ``*args`` and ``**kwargs``."""
+    code = fn.__code__
+    return list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+
+
+def public_signature(f):
+    """The signature a transform of ``f`` is called with: ``f``'s own. A derivative's is
+    the signature of the function it differentiates (its output seed, a keyword-only
+    parameter of the generated code, is not part of it)."""
+    if isinstance(f, StandIn):
+        return f.public_signature()
+    return inspect.signature(underlying(f))
+
+
+def public_parameter_names(f):
+    """The names ``wrt`` may refer to: ``f``'s parameters, not counting ``*args``/``**kwargs``."""
+    return [p.name for p in public_signature(f).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def seed_parameter(gradient):
+    """The name of a generated gradient's output seed: its last keyword-only parameter."""
+    code = gradient.__code__
+    return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]

@@ -1,0 +1,142 @@
+"""Guards: what a generated derivative depends on, and the check that it still holds.
+
+Where generation depended on what a name meant (``np.sin`` chose a rule, ``helper`` chose
+a callee whose derivative is called), that meaning is recorded as a guard
+``(mapping, key, expected)``: a dict, a closure cell or an attribute read like a dict.
+A cached derivative is used only while every guard reads what it read at generation
+time (an identity check per guard), transitively through the callees.
+"""
+
+import builtins
+import types
+
+from .core.missing import MISSING
+from .rules import registry
+
+class _CellView:
+    """A closure cell read like a dict, for guards."""
+    __slots__ = ("cell",)
+
+    def __init__(self, cell):
+        self.cell = cell
+
+    def __getitem__(self, name):
+        try:
+            return self.cell.cell_contents
+        except ValueError:          # emptied (del) since
+            raise KeyError(name) from None
+
+    def __contains__(self, name):
+        try:
+            self.cell.cell_contents
+        except ValueError:
+            return False
+        return True
+
+
+class _AttributeView:
+    """An attribute of an object that is not a module, read like a dict, for guards.
+    A bound method is a new object on every access, so it is compared with ``==``."""
+    __slots__ = ("obj", "expected")
+
+    def __init__(self, obj, expected):
+        self.obj = obj
+        self.expected = expected
+
+    def __getitem__(self, attr):
+        try:
+            value = getattr(self.obj, attr)
+        except Exception:
+            raise KeyError(attr) from None
+        if value is not self.expected and isinstance(value, types.MethodType) and value == self.expected:
+            return self.expected
+        return value
+
+    def __contains__(self, attr):
+        try:
+            self[attr]
+        except KeyError:
+            return False
+        return True
+
+
+def guards_for(dependencies, fn):
+    """The checks ``(mapping, key, expected)`` that hold while every name path in
+    ``dependencies`` means, for ``fn``, the objects it meant when code was generated."""
+    scope = fn.__globals__
+    builtin_scope = scope.get("__builtins__", builtins)
+    builtin_dict = builtin_scope if isinstance(builtin_scope, dict) else vars(builtin_scope)
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    guards = {}
+    for parts, chain in dependencies:
+        root = parts[0]
+        if root in cells:
+            guards[id(cells[root]), root] = (_CellView(cells[root]), root, chain[0])
+        elif root in scope or chain[0] is MISSING:
+            guards[id(scope), root] = (scope, root, chain[0])
+        else:                       # a builtin, as long as no global hides it
+            guards[id(scope), root] = (scope, root, MISSING)
+            guards[id(builtin_dict), root] = (builtin_dict, root, chain[0])
+        for position in range(1, len(chain)):
+            owner, attr, expected = chain[position - 1], parts[position], chain[position]
+            if isinstance(owner, types.ModuleType) and attr in vars(owner):
+                guards[id(vars(owner)), attr] = (vars(owner), attr, expected)
+            else:
+                guards[id(owner), attr] = (_AttributeView(owner, expected), attr, expected)
+    return list(guards.values())
+
+
+def merged(*groups):
+    out = {}
+    for group in groups:
+        for guard in group:
+            mapping = guard[0]
+            identity = id(mapping.cell) if isinstance(mapping, _CellView) else (
+                id(mapping.obj) if isinstance(mapping, _AttributeView) else id(mapping))
+            out.setdefault((identity, guard[1]), guard)
+    return tuple(out.values())
+
+
+class Entry:
+    """A compiled derivative of one function object, and what it was generated under.
+
+    ``holds(fn)`` says whether the names the code depends on still mean what they
+    meant: identity checks only, no user code runs. It is a small function made for
+    the entry's guards (one ``mapping[key] is expected`` each), because it runs on
+    every call of a gradient and a loop over the guards costs twice as much."""
+    __slots__ = ("compiled", "guards", "holds")
+
+    def __init__(self, compiled, guards, fn, version):
+        self.compiled = compiled
+        self.guards = guards
+        self.holds = _checker(fn, version, guards)
+
+
+_checker_factories = {}     # number of guards -> a function making a checker for that many
+
+
+def _checker(fn, version, guards):
+    """``holds(fn)``: ``fn`` has the same code and defaults, the rule table the same
+    version, and every guard ``(mapping, key, expected)`` still reads ``expected``
+    (for ``expected`` MISSING: ``key`` is still absent)."""
+    shape = tuple(expected is MISSING for _, _, expected in guards)
+    make = _checker_factories.get(shape)
+    if make is None:
+        tests = ["fn.__code__ is code", "fn.__defaults__ is defaults",
+                 "fn.__kwdefaults__ is kwdefaults", "table_version[0] == version"]
+        params = ["code", "defaults", "kwdefaults", "version", "table_version"]
+        for i, absent in enumerate(shape):
+            params += [f"m{i}", f"k{i}", f"e{i}"]
+            tests.append(f"k{i} not in m{i}" if absent else f"m{i}[k{i}] is e{i}")
+        text = (f"def make({', '.join(params)}):\n"
+                f"    def holds(fn):\n"
+                f"        try:\n"
+                f"            return {' and '.join(tests)}\n"
+                f"        except KeyError:\n"
+                f"            return False\n"
+                f"    return holds\n")
+        scope = {}
+        exec(compile(text, "<astgrad guard check>", "exec"), scope)
+        make = _checker_factories[shape] = scope["make"]
+    flat = [part for guard in guards for part in guard]
+    return make(fn.__code__, fn.__defaults__, fn.__kwdefaults__, version, registry.VERSION, *flat)

@@ -1,0 +1,94 @@
+"""Generated code and its zero-safe twin: calling the plain code and, where its result
+has a NaN, answering with what the twin computes.
+
+The twin is generated from the same function with the ``ZERO_SAFE`` key: it differs only
+where a derivative of exactly 0 meets an infinite or NaN local derivative. The caching
+module makes the twin and hangs it on the plain code as ``__astgrad_zero_safe__``.
+"""
+
+import math
+
+import numpy
+
+ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
+
+
+def zero_safe_source(fn):
+    """What a zero-safe twin differentiates: for generated code, that code's own twin,
+    so derivatives of derivatives are right at every order where the plain code's NaN
+    sent ``run_derivative`` to the twin."""
+    twin = getattr(fn, "__astgrad_zero_safe__", None)
+    return fn if twin is None else twin()
+
+
+def run_derivative(compiled, *args, **kwargs):
+    """Call generated code; if its result has a NaN, or Python raised ZeroDivisionError,
+    return what its zero-safe twin computes instead.
+
+    The twin differs only where a derivative of exactly 0 meets an infinite or NaN local
+    derivative (a where's untaken branch, sqrt at 0 with a zero seed, ...): plain IEEE
+    arithmetic gives NaN there, the twin gives 0 (and inf, not ZeroDivisionError, for a
+    Python float divided by 0). Everywhere else the two compute the same numbers, so the
+    common case pays only for looking for a NaN in the result."""
+    twin = getattr(compiled, "__astgrad_zero_safe__", None)
+    if twin is None:
+        return _real(compiled(*args, **kwargs))
+    try:
+        result = compiled(*args, **kwargs)
+        if not has_nan(result):
+            return result
+    except ZeroDivisionError:
+        pass
+    return _real(twin()(*args, **kwargs))
+
+
+def has_nan(value):
+    """True if ``value`` (a number, an array, or a tuple/list/dict of them) holds a NaN.
+    Raises TypeError for a complex value: astgrad differentiates real code only."""
+    kind = type(value)
+    if kind is float or kind is numpy.float64:
+        return value != value
+    if kind is tuple or kind is list:
+        for item in value:
+            if type(item) is float or type(item) is numpy.float64:
+                if item != item:
+                    return True
+            elif has_nan(item):
+                return True
+        return False
+    if isinstance(value, numpy.ndarray):
+        dtype_kind = value.dtype.kind
+        if dtype_kind == "f":
+            # a sum of squares is NaN only from a NaN (inf stays inf), and costs one BLAS call
+            if value.ndim == 1:
+                return math.isnan(value.dot(value))
+            if value.flags.c_contiguous:
+                flat = value.reshape(-1)
+                return math.isnan(flat.dot(flat))
+            return bool(numpy.isnan(value).any())
+        if dtype_kind == "c":
+            raise _complex_error(value)
+        return False
+    if isinstance(value, (complex, numpy.complexfloating)):
+        raise _complex_error(value)
+    if isinstance(value, (float, numpy.floating)):
+        return bool(value != value)
+    if isinstance(value, (tuple, list)):
+        return has_nan(list(value))
+    if isinstance(value, dict):
+        return has_nan(list(value.values()))
+    return False
+
+
+def _real(result):
+    has_nan(result)
+    return result
+
+
+def _complex_error(value):
+    what = getattr(value, "dtype", type(value).__name__)
+    return TypeError(f"a derivative computed by astgrad came out complex ({what}); astgrad "
+                     "differentiates real-valued code only. A negative Python float raised to a "
+                     "fractional power is complex in Python: use numpy.power or numpy.sqrt (NaN there) "
+                     "or keep the base positive")
+
