@@ -367,6 +367,8 @@ CASES = [
     (rt.power, lambda: (P(3, 4), N(4)), {}), (rt.power, lambda: (P(), N()), {}),
     (rt.inverse_or_zero, lambda: (A(3),), {}), (rt.det_cofactors, lambda: (N(3, 3),), {}),
     (rt.det_cofactors, lambda: (N(2, 4, 4),), {}),
+    (rt.cofactors_change, lambda: (N(3, 3), N(3, 3)), {}), (rt.cofactors_change, lambda: (N(2, 4, 4), N(2, 4, 4)), {}),
+    (rt.cofactors_change, lambda: (N(1, 1), N(1, 1)), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.
@@ -375,6 +377,8 @@ NOT_IN_TABLE = {
     rt.current_row: "depends on whether a row is a view of the array, which the table's copies of the "
                     "arguments are not; checked end to end in test_trust_aliasing",
     rt.when_view: "as current_row", rt.unless_view: "as current_row",
+    rt.cofactors_second_change: "refuses its derivative in a (a fourth derivative of det), which the table "
+                                "would take; its rules for h and k are checked in test_trust_det",
 }
 
 

@@ -11,8 +11,8 @@ from .. import runtime
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
-from ..rules.registry import derivative_ref, derivative_target
 from ..core.missing import MISSING
+from ..rules.registry import derivative_ref, derivative_target, unsupported
 
 
 class BindError(Exception):
@@ -136,7 +136,10 @@ class _Substitute(gast.NodeTransformer):
             for part in path[1:]:
                 target = getattr(target, part, None)
         method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
-        node = self.generic_visit(node)
+        node = self.generic_visit(node)     # drops the statement first if its d[x] has none
+        if target is unsupported:           # d[x] = unsupported(d[y], "why"): x has a derivative
+            reason = node.args[-1]
+            raise BindError(reason.value if isinstance(reason, gast.Constant) else "the rule refuses it")
         args = []
         for arg in node.args:          # f(*operands): the vararg's atoms, one by one
             if isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Tuple):

@@ -179,6 +179,14 @@ def non_differentiable(*primitives):
     return primitives[-1] if primitives else None
 
 
+def unsupported(derivative, reason):
+    """Inside a rule template, ``d[x] = unsupported(d[y], "why")`` (adjoint) or
+    ``d[y] = unsupported(d[x], "why")`` (tangent) refuses to differentiate through the
+    argument x: generating code that needs that derivative raises TransformError with
+    the reason. The statement is dropped, as any other, where x carries no derivative."""
+    raise RuntimeError("astgrad.rules.registry.unsupported only has a meaning inside a rule template")
+
+
 def is_non_differentiable(obj):
     return rule_key(obj) in NON_DIFFERENTIABLE
 
@@ -209,4 +217,7 @@ def missing_rule_error(source, node, obj, mode):
         node, construct=describe(obj))
 
 
-__all__ = ["d", "adjoint", "tangent", "non_differentiable", "Template", "TransformError"]
+non_differentiable(unsupported)    # never in generated code: templates.py refuses it there
+
+
+__all__ = ["d", "adjoint", "tangent", "non_differentiable", "unsupported", "Template", "TransformError"]

@@ -12,15 +12,15 @@ import numpy
 
 from .. import runtime
 from ..runtime import (
-    adjoint_spec, broadcast_like, cast_like, contract, diagonal_mask, dot_adjoint_left,
-    dot_adjoint_right, gather, group_axes, inner_adjoint_left, inner_adjoint_right,
+    adjoint_spec, broadcast_like, cast_like, cofactors_change, cofactors_second_change, contract,
+    diagonal_mask, dot_adjoint_left, dot_adjoint_right, gather, group_axes, inner_adjoint_left, inner_adjoint_right,
     matmul_adjoint_left, matmul_adjoint_right, operand_shape, prod_except, spread, stack_like,
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part,
 )
-from .registry import adjoint, d, non_differentiable, tangent
+from .registry import adjoint, d, non_differentiable, tangent, unsupported
 
 
 @adjoint(unbroadcast)
@@ -443,18 +443,46 @@ def inverse_or_zero_(r, y):
     d[r] = -d[y] * r * r
 
 
-# c = det(a) inv(a).T, so dc = tr(inv(a) da) c - inv(a).T da.T c. These second derivatives
-# need inv(a): at a singular matrix they raise LinAlgError (the first derivative does not).
+# The derivatives of det past the first, as gradients of multilinear forms: det_cofactors(a)
+# is the gradient of d det(a)[.], cofactors_change(a, h) of d2 det(a)[h, .] and
+# cofactors_second_change(a, h, k) of d3 det(a)[h, k, .]. Each form is symmetric in all
+# its arguments, so every adjoint is the next helper with the cotangent as one more
+# direction. All are polynomials in a, computed from an SVD: finite at singular matrices.
 @adjoint(runtime.det_cofactors)
 def det_cofactors_(c, a):
-    d[a] = numpy.expand_dims(numpy.sum(d[c] * c, axis=(-2, -1)), (-2, -1)) * numpy.swapaxes(numpy.linalg.inv(a), -1, -2)
-    d[a] = -numpy.matmul(numpy.matmul(c, numpy.swapaxes(d[c], -1, -2)), numpy.swapaxes(numpy.linalg.inv(a), -1, -2))
+    d[a] = cofactors_change(a, d[c])
 
 
 @tangent(runtime.det_cofactors)
 def det_cofactors_(c, a):
-    d[c] = numpy.expand_dims(numpy.trace(numpy.matmul(numpy.linalg.inv(a), d[a]), axis1=-2, axis2=-1), (-2, -1)) * c
-    d[c] = -numpy.matmul(numpy.swapaxes(numpy.linalg.inv(a), -1, -2), numpy.matmul(numpy.swapaxes(d[a], -1, -2), c))
+    d[c] = cofactors_change(a, d[a])
+
+
+@adjoint(cofactors_change)
+def cofactors_change_(c, a, h):
+    d[a] = cofactors_second_change(a, h, d[c])
+    d[h] = cofactors_change(a, d[c])
+
+
+@tangent(cofactors_change)
+def cofactors_change_(c, a, h):
+    d[c] = cofactors_second_change(a, h, d[a])
+    d[c] = cofactors_change(a, d[h])
+
+
+# Linear in h and k; its derivative in a (a fourth derivative of det) is refused.
+@adjoint(cofactors_second_change)
+def cofactors_second_change_(c, a, h, k):
+    d[a] = unsupported(d[c], "derivatives of numpy.linalg.det past the third order are not supported")
+    d[h] = cofactors_second_change(a, d[c], k)
+    d[k] = cofactors_second_change(a, h, d[c])
+
+
+@tangent(cofactors_second_change)
+def cofactors_second_change_(c, a, h, k):
+    d[c] = unsupported(d[a], "derivatives of numpy.linalg.det past the third order are not supported")
+    d[c] = cofactors_second_change(a, d[h], k)
+    d[c] = cofactors_second_change(a, h, d[k])
 
 
 non_differentiable(
