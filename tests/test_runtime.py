@@ -341,6 +341,7 @@ CASES = [
     (rt.contract, lambda: ("i,_->ii", (3, 3), N(3), N(3, 3)), {}),
     (rt.contract, lambda: ("i->ij", (3, 2), N(3)), {}),
     (rt.contract, lambda: ("ik,ij,_->kj", (1, 4), N(3, 1), N(3, 4), N(2)), {}),
+    (rt.in_place, lambda: (N(2, 3), N(2, 3)), {}), (rt.in_place, lambda: (N(3), N()), {}),
     # helpers of in-place writes and list appends (rules in containers.py)
     (rt.snapshot, lambda: (N(3),), {}), (rt.zero_index, lambda: (N(4), 1), {}),
     (rt.drop_last, lambda: ([N(2), N(2), N()],), {}), (rt.pad_last, lambda: ([N(2)], [N(2), N(3)]), {}),

@@ -173,6 +173,26 @@ def _is_float_dtype(dtype):
     return dtype is None or numpy.issubdtype(numpy.dtype(dtype), numpy.inexact)
 
 
+_NDARRAY = numpy.ndarray
+
+
+def in_place(value, like):
+    """What ``y op= v`` leaves in ``y``, where ``value`` is ``y op v`` and ``like`` is ``y``.
+
+    On an array NumPy writes the result into ``y``: it keeps ``y``'s dtype and shape,
+    casting with the rule 'same_kind' (float64 into float32 rounds; float into an int
+    array raises UFuncTypeError, as does a result broadcast wider than ``y``). On a
+    number Python rebinds ``y`` to the result, so ``value`` is returned as it is. In the
+    common case (same dtype and shape) nothing is copied. Linear in ``value``."""
+    if type(like) is float or not isinstance(like, _NDARRAY):     # the hot path of s += ...
+        return value
+    if type(value) is _NDARRAY and value.dtype == like.dtype and value.shape == like.shape:
+        return value
+    out = numpy.empty(like.shape, like.dtype)
+    numpy.positive(value, out=out, casting="same_kind")     # NumPy's own cast and errors
+    return out
+
+
 # -- broadcasting and reductions ----------------------------------------------------------
 
 def _fit(g, shape):

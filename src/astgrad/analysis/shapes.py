@@ -14,6 +14,7 @@ import gast
 import numpy
 
 from ..core import anno
+from ..core import ops
 from ..core import syntax as S
 from ..core.anno import Key
 from .. import runtime
@@ -135,6 +136,8 @@ class ShapeClasses:
                 return (self._may_be_sequence(node.left, seen) and self._may_be_int(node.right)) or \
                     (self._may_be_sequence(node.right, seen) and self._may_be_int(node.left))
             return False
+        if ops.in_place_operands(node):
+            return self._may_be_sequence(node.args[0], seen)      # xs += [v] extends a list
         if isinstance(node, gast.Call):
             return not _returns_array_or_number(anno.get(node, Key.TARGET))
         return True
@@ -168,6 +171,8 @@ class ShapeClasses:
             if target in _SHAPE_OF_SECOND and len(node.args) >= 2:
                 return self.of(node.args[1])
             if target is runtime.zeros_like and node.args:
+                return self.of(node.args[0])
+            if ops.in_place_operands(node):                     # y op= v: the shape of y op v
                 return self.of(node.args[0])
             if _is_elementwise(target) and len(node.args) == getattr(target, "nin", 1) and not node.keywords:
                 result = self.of(node.args[0])
@@ -240,7 +245,8 @@ def _opaque(value):
         return not isinstance(value.op, _ELEMENTWISE_OPS)
     if isinstance(value, gast.Call):
         target = anno.get(value, Key.TARGET)
-        return not (target in _SHAPE_OF_SECOND or target is runtime.zeros_like or _is_elementwise(target))
+        return not (target in _SHAPE_OF_SECOND or target is runtime.zeros_like or _is_elementwise(target)
+                    or ops.in_place_operands(value))
     return isinstance(value, (gast.Subscript, gast.Attribute))
 
 

@@ -425,6 +425,14 @@ def _parameters_of(fn):
         return []
 
 
+def augmented_name(stmt):
+    """``y`` if ``stmt`` is the core form of ``y op= v`` (``y = in_place(y op v, y)``),
+    whose array it changes in place; else None."""
+    from ..core.ops import in_place_operands
+    operands = in_place_operands(stmt.value) if anno.get(stmt, Key.AUGMENTED, False) else None
+    return operands[1].id if operands and isinstance(operands[1], gast.Name) else None
+
+
 def in_place_changes(statements):
     """(statement, name, what) for each statement that changes ``name``'s object in
     place: an element assignment, ``+=`` and the like (in place on arrays), a mutating
@@ -433,9 +441,8 @@ def in_place_changes(statements):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
                 and isinstance(stmt.targets[0].value, gast.Name):
             yield stmt, stmt.targets[0].value.id, "an assignment into an element"
-        elif anno.get(stmt, Key.AUGMENTED, False) and isinstance(stmt.value, gast.BinOp) \
-                and isinstance(stmt.value.left, gast.Name):
-            yield stmt, stmt.value.left.id, "an augmented assignment (+= and the like)"
+        elif augmented_name(stmt) is not None:
+            yield stmt, augmented_name(stmt), "an augmented assignment (+= and the like)"
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
         if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is None \
                 and anno.get(call, Key.METHOD) in MUTATING_METHODS \
@@ -571,7 +578,7 @@ class _Unshared:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             if anno.get(stmt, Key.AUGMENTED, False):
                 return unshared             # y += v changes y's object, keeps who sees it
-            name, value = stmt.targets[0].id, stmt.value
+            name, value = stmt.targets[0].id, _passed_on(stmt.value)
             # v = w where w is not read again: v takes w's object over
             handed_over = isinstance(value, gast.Name) and value.id in anno.get(stmt, Key.UNSHARED) \
                 and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id})
@@ -750,7 +757,11 @@ class _TouchedSinceMade:
             entry = joined
 
     def simple(self, stmt, made):
-        mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        if isinstance(stmt, gast.Assign) and _passed_on(stmt.value) is not stmt.value:
+            stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
+        else:
+            stmt_seen = stmt
+        mentioned = {n.id for n in gast.walk(stmt_seen) if isinstance(n, gast.Name)}
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
         made = {k: v | mentioned if self.escaping(stmt, k) & (v | {k}) else set(v)
@@ -760,13 +771,21 @@ class _TouchedSinceMade:
         for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
             made.pop(name, None)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            name, value = stmt.targets[0].id, stmt.value
+            name, value = stmt.targets[0].id, _passed_on(stmt.value)
             if _is_new_object(value):
                 made[name] = {name}     # a literal's items are its own: a write replaces them
             elif isinstance(value, gast.Name) and value.id in before \
                     and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id}):
                 made[name] = before[value.id] | mentioned
         return made
+
+
+def _passed_on(value):
+    """``w`` for ``in_place(w, y)``, whose result is ``w`` itself or a copy of it (the
+    generated code of ``y op= v`` holds such calls); else ``value``."""
+    from ..core.ops import in_place_operands
+    operands = in_place_operands(value)
+    return value if operands is None else operands[0]
 
 
 def _is_constant_literal(value):

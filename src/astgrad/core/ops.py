@@ -106,6 +106,15 @@ def describe(value):
     return Op(OpKind.OPAQUE)
 
 
+def in_place_operands(value):
+    """``(w, y)`` if ``value`` is ``in_place(w, y)``, the core form of ``y op= v`` (``w`` is
+    ``y op v``, ``y`` gives only a dtype and shape); else None."""
+    if isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.in_place \
+            and len(value.args) == 2:
+        return value.args[0], value.args[1]
+    return None
+
+
 def concatenator_items(subscript):
     """The items of ``numpy.r_[a, 0:3, b]``: atoms, or slices."""
     index = subscript.slice

@@ -236,9 +236,13 @@ class Normalizer:
     def stmt_AugAssign(self, stmt):
         target = stmt.target
         if isinstance(target, gast.Name):
-            load = S.name(target.id)
-            self.assign(target, gast.BinOp(left=load, op=stmt.op, right=stmt.value))
-            anno.set(self.out[-1], Key.AUGMENTED, True)     # on arrays += changes the object in place
+            # y = in_place(y op v, y): on an array NumPy writes the result into y, keeping
+            # y's dtype (a float32 y stays float32); on a number the result is just bound
+            result = self.fresh_assign(gast.BinOp(left=S.name(target.id), op=stmt.op,
+                                                  right=self.atom(stmt.value)), target.id)
+            self.emit(S.assign(target.id, self.runtime_call(runtime.in_place,
+                                                            [S.name(result), S.name(target.id)])))
+            anno.set(self.out[-1], Key.AUGMENTED, True)      # on arrays += changes the object in place
         elif isinstance(target, gast.Subscript):
             base = self.atom(target.value)
             index = self.index(target.slice)
@@ -731,6 +735,9 @@ class Normalizer:
         return obj
 
     def bind(self, obj):
+        for name, bound in self.bindings.items():
+            if bound is obj:
+                return name
         name = self.namer.fresh(obj.__name__)
         self.bindings[name] = obj
         self.locals.discard(name)

@@ -250,7 +250,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     changes none of its arguments in place. ``refresh_row(args)`` builds the call
     ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
     from ..analysis import dataflow
-    from ..analysis.sharing import Sharing, calls_changing_arguments, mark_unshared, value_reads
+    from ..analysis.sharing import (Sharing, augmented_name, calls_changing_arguments, mark_unshared,
+                                    value_reads)
     sharing = Sharing(params, body, prepare)
     statements = sharing.statements
     element_reads = {}              # v -> the statements v = y[i]
@@ -277,9 +278,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
                 and anno.get(stmt.value, Key.METHOD) == "append" \
                 and isinstance(stmt.value.func.value, gast.Name):
             name, action, strict = stmt.value.func.value.id, "append to", True
-        elif anno.get(stmt, Key.AUGMENTED, False) and isinstance(stmt.value, gast.BinOp) \
-                and isinstance(stmt.value.left, gast.Name):
-            name, action, strict = stmt.value.left.id, "augmented assignment (+= and the like) on", False
+        elif augmented_name(stmt) is not None:
+            name, action, strict = augmented_name(stmt), "augmented assignment (+= and the like) on", False
         else:
             continue
         if name in anno.get(stmt, Key.UNSHARED, ()):
@@ -374,10 +374,6 @@ def _refuse_callees_changing_arguments(source, calls):
             f"a = a.copy())", stmt, construct=f"in-place change in {callee}")
 
 
-def _is_augmented(value, name):
-    return isinstance(value, gast.BinOp) and isinstance(value.left, gast.Name) and value.left.id == name
-
-
 def _is_runtime(obj):
     return getattr(runtime, getattr(obj, "__name__", ""), None) is obj
 
@@ -458,6 +454,8 @@ def array_names(body, params):
                 and any(isinstance(a, gast.Name) for a in operands)
         if not isinstance(value, (gast.Call, gast.Attribute)):
             return False
+        if ops.in_place_operands(value):                      # y op= v
+            return makes_array(value.args[0], known)
         op = ops.describe(value)
         if op.receiver is not None:
             return op.key in registry.ADJOINTS and isinstance(op.receiver, gast.Name) \

@@ -18,7 +18,7 @@ from ..runtime import (
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
-    written_part,
+    written_part, in_place,
 )
 from .registry import adjoint, d, non_differentiable, tangent, unsupported
 
@@ -71,6 +71,18 @@ def cast_like_(y, g, x, dtype=None):
 @tangent(cast_like)
 def cast_like_(y, g, x, dtype=None):
     d[y] = cast_like(d[g], x, dtype)
+
+
+# y op= v: the result cast into y's dtype (exact in the adjoint's direction, where the
+# narrower value widens), so the derivative passes through; y gives only a dtype and shape
+@adjoint(in_place)
+def in_place_(y, value, like):
+    d[value] = d[y]
+
+
+@tangent(in_place)
+def in_place_(y, value, like):
+    d[y] = in_place(d[value], like)
 
 
 @adjoint(unstack_like)

@@ -1,0 +1,230 @@
+"""Dtypes of augmented assignment: astgrad computes what NumPy computes.
+
+``y op= v`` on an array writes the result into ``y``: ``y`` keeps its dtype (a float32
+``y`` plus a float64 ``v`` rounds to float32; a float into an int array raises), while
+on a Python number ``s += 1.5`` simply binds the result (an int becomes a float).
+Element writes ``y[i] += v`` and ``y[idx] = v`` store into ``y``, so they cast too.
+
+Each value is compared with NumPy's own result, bit for bit, in reverse and forward
+mode. The derivatives of float32 programs are compared with finite differences of the
+same program in float64: the two differ only by float32 rounding of O(1) values
+(about 1e-7 relative per operation, a few operations deep), so rtol=1e-5 is loose
+enough for that and far tighter than any wrong derivative.
+"""
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad import runtime
+from fd import assert_close, numerical_grad
+
+RNG = np.random.default_rng(20260317)
+X = RNG.uniform(0.5, 1.5, size=4)
+V = RNG.normal(size=4)
+F32_RTOL, F32_ATOL = 1e-5, 1e-6
+
+
+def start(x, dtype):
+    """A new array of ``dtype`` with ``x``'s shape, not depending on ``x``."""
+    return np.linspace(0.5, 1.5, 4).astype(dtype)
+
+
+def add(x, dtype=np.float32):
+    y = start(x, dtype)
+    y += x
+    return np.sum(y * y)
+
+
+def subtract(x, dtype=np.float32):
+    y = start(x, dtype)
+    y -= x * 0.3
+    return np.sum(y * y)
+
+
+def multiply(x, dtype=np.float32):
+    y = start(x, dtype)
+    y *= x
+    return np.sum(y * y)
+
+
+def divide(x, dtype=np.float32):
+    y = start(x, dtype)
+    y /= x
+    return np.sum(y * y)
+
+
+def power(x, dtype=np.float32):
+    y = start(x, dtype)
+    y **= x
+    return np.sum(y * y)
+
+
+def matmul(x, dtype=np.float32):
+    y = start(x, dtype).reshape(2, 2)
+    y @= x.reshape(2, 2)
+    return np.sum(y * y)
+
+
+def in_a_loop(x, dtype=np.float32):
+    y = start(x, dtype)
+    for _ in range(3):
+        y += np.sin(x) * 0.5
+        y *= x
+    return np.sum(y * y)
+
+
+AUGMENTED = [add, subtract, multiply, divide, power, matmul, in_a_loop]
+
+
+def float64_twin(f):
+    return lambda x: f(x, dtype=np.float64)
+
+
+@pytest.mark.parametrize("f", AUGMENTED, ids=lambda f: f.__name__)
+def test_value_keeps_the_arrays_dtype(f):
+    expected = f(X)
+    assert expected.dtype == np.float32
+    value, gradient = astgrad.value_and_grad(f)(X)
+    assert value.dtype == np.float32 and value == expected
+    primal, tangent = astgrad.jvp(f, (X,), (V,))
+    assert primal.dtype == np.float32 and primal == expected
+    assert np.asarray(tangent).dtype == np.float32
+
+
+@pytest.mark.parametrize("f", AUGMENTED, ids=lambda f: f.__name__)
+def test_derivatives_match_the_float64_program(f):
+    reference = numerical_grad(float64_twin(f), (X,))
+    gradient = astgrad.grad(f)(X)
+    assert gradient.dtype == np.float64         # the dtype of the argument
+    assert_close(gradient, reference, rtol=F32_RTOL, atol=F32_ATOL)
+    _, tangent = astgrad.jvp(f, (X,), (V,))
+    assert_close(float(tangent), float(reference @ V), rtol=F32_RTOL, atol=F32_ATOL)
+    # and the float64 program itself, in both modes
+    assert_close(astgrad.grad(float64_twin(f))(X), reference, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("f", [add, multiply, power, in_a_loop], ids=lambda f: f.__name__)
+def test_second_order_matches_the_float64_program(f):
+    gradient64 = astgrad.grad(float64_twin(f))
+    columns = [numerical_grad(lambda x: gradient64(x)[k], (X,)) for k in range(X.size)]
+    expected = np.stack(columns)
+    hessian = astgrad.hessian(f)(X)
+    assert_close(hessian, expected, rtol=1e-4, atol=1e-5)
+    assert_close(astgrad.hvp(f)(X, V), expected @ V, rtol=1e-4, atol=1e-5)
+
+
+def scaled_float32_input(x):
+    y = x * 1.0                                 # float32, like x
+    y *= np.array([0.1, 0.2, 0.3, 0.4])         # float64 weights: y stays float32
+    return np.sum(y * y)
+
+
+def test_float32_argument_keeps_float32_throughout():
+    x32 = X.astype(np.float32)
+    expected = scaled_float32_input(x32)
+    value, gradient = astgrad.value_and_grad(scaled_float32_input)(x32)
+    assert value.dtype == np.float32 and value == expected
+    assert gradient.dtype == np.float32
+    hand = 2.0 * (x32 * np.array([0.1, 0.2, 0.3, 0.4])).astype(np.float32) * np.array([0.1, 0.2, 0.3, 0.4])
+    assert_close(gradient, hand, rtol=F32_RTOL, atol=F32_ATOL)
+    primal, tangent = astgrad.jvp(scaled_float32_input, (x32,), (V.astype(np.float32),))
+    assert primal == expected and np.asarray(tangent).dtype == np.float32
+    assert_close(float(tangent), float(hand @ V), rtol=F32_RTOL, atol=F32_ATOL)
+
+
+# -- element writes: storing into an array casts to its dtype (NumPy does it) -----------
+
+def element_writes(x, dtype=np.float32):
+    y = start(x, dtype)
+    y[1] += x[0]
+    y[0:2] += x[2:] * 0.5
+    y[np.array([2, 3])] = x[1:3] * 0.1
+    return np.sum(y * y)
+
+
+def test_element_writes_keep_the_arrays_dtype():
+    expected = element_writes(X)
+    value, gradient = astgrad.value_and_grad(element_writes)(X)
+    assert value.dtype == np.float32 and value == expected
+    primal, _ = astgrad.jvp(element_writes, (X,), (V,))
+    assert primal == expected
+    reference = numerical_grad(float64_twin(element_writes), (X,))
+    assert_close(gradient, reference, rtol=F32_RTOL, atol=F32_ATOL)
+
+
+# -- numbers: Python rebinds, so an int becomes a float ---------------------------------
+
+def number_accumulator(x):
+    s = 1
+    s += 1.5
+    t = 0
+    for i in range(3):
+        t += x * i
+    return s * t
+
+
+def test_numbers_follow_python():
+    value, gradient = astgrad.value_and_grad(number_accumulator)(0.7)
+    assert type(value) is float and value == number_accumulator(0.7)
+    assert gradient == pytest.approx(numerical_grad(number_accumulator, (0.7,)), rel=1e-6)
+    primal, tangent = astgrad.jvp(number_accumulator, (0.7,), (1.0,))
+    assert type(primal) is float and tangent == pytest.approx(gradient)
+
+
+def zero_d(x):
+    y = np.array(1.0, dtype=np.float32)
+    y += x
+    return y
+
+
+def test_zero_d_array_stays_an_array_of_its_dtype():
+    value, gradient = astgrad.value_and_grad(zero_d)(0.3)
+    expected = zero_d(0.3)
+    assert isinstance(expected, np.ndarray) and expected.dtype == np.float32
+    assert isinstance(value, np.ndarray) and value.dtype == np.float32 and value == expected
+    assert gradient == 1.0
+
+
+# -- what NumPy refuses, astgrad refuses with NumPy's error ------------------------------
+
+def float_into_int_array(x):
+    a = np.arange(3)
+    a += 1.5
+    return np.sum(a * x)
+
+
+def wider_than_the_array(x):
+    y = np.ones(3)
+    y += np.ones((2, 3)) * x
+    return np.sum(y)
+
+
+@pytest.mark.parametrize("f, error", [(float_into_int_array, TypeError), (wider_than_the_array, ValueError)],
+                         ids=["float-into-int", "broadcast-wider"])
+def test_numpy_refusals_are_kept(f, error):
+    with pytest.raises(error) as primal:
+        f(0.5)
+    with pytest.raises(error) as reverse:
+        astgrad.grad(f)(0.5)
+    with pytest.raises(error):
+        astgrad.jvp(f, (0.5,), (1.0,))
+    assert type(reverse.value) is type(primal.value)
+
+
+# -- the generated code: one helper call, and no copy when the dtype already fits -------
+
+def test_generated_code_and_common_case():
+    source = astgrad.grad(add).source
+    assert source.count("in_place(") == 1
+    plain = astgrad.grad(lambda_free_plain).source
+    assert "in_place" not in plain
+    a, b = np.ones(3), np.ones(3)
+    assert runtime.in_place(a, b) is a          # float64 into float64: nothing copied
+    assert runtime.in_place(2.5, 1) == 2.5      # a number is rebound
+
+
+def lambda_free_plain(x):
+    y = start(x, np.float32)
+    y = y + x
+    return np.sum(y * y)
