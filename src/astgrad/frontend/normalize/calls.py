@@ -1,0 +1,240 @@
+"""Calls: what a call's function refers to (a global path, a method, a helper this
+stage bound), calls that write into an argument (``out=``, ``ufunc.at``), which become
+ordinary in-place assignments, and nested astgrad transforms (``astgrad.grad(f)(x)``,
+``astgrad.jvp(...)``), which become calls of generated derivatives."""
+
+import builtins
+
+import gast
+
+from ...core import anno
+from ...core import syntax as S
+from ...core.anno import Key
+from ...core.missing import MISSING
+from ...core.wrt import normalize_wrt
+from ...errors import RecursiveCall
+from .refusals import _Line
+
+
+class CallLowering:
+    """Normalizer methods for calls."""
+
+    def resolve_call(self, node):
+        """The object a call's function refers to, if it is a free (global) name path."""
+        if not isinstance(node, gast.Call):
+            return None
+        path = S.dotted_path(node.func)
+        if path is None or path[0] in self.locals:
+            return None
+        obj = self.source.resolve_path(path)
+        return None if obj is MISSING else obj
+
+    def expr_Call(self, node):
+        nested = self.nested_transform(node)
+        if nested is not None:
+            return nested
+        for arg in node.args:
+            if isinstance(arg, gast.Starred):
+                raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
+        func = node.func
+        path = S.dotted_path(func)
+        if isinstance(func, gast.Name) and func.id in self.bindings:
+            new_func = S.copy(func)         # a helper this stage bound (patterns.py)
+            result_target = self.bindings[func.id]
+            method = None
+        elif path is not None and path[0] not in self.locals:
+            obj = self.source.resolve_path(path)
+            if obj is MISSING:
+                raise self.source.error(
+                    f"'{'.'.join(path)}' is not defined (yet); astgrad resolves names when it "
+                    "generates code", _Line(self.line), construct="an undefined name")
+            self.free[path[0]] = self.source.resolve(path[0])
+            new_func = S.copy(func)
+            result_target = obj
+            method = None
+        elif isinstance(func, gast.Attribute):
+            owner = self.atom(func.value, hint="t")
+            new_func = gast.Attribute(value=owner, attr=func.attr, ctx=gast.Load())
+            result_target = None
+            method = func.attr
+        elif isinstance(func, gast.Name):
+            new_func = S.name(func.id)
+            result_target = None
+            method = None
+        else:
+            new_func = self.atom(func, hint="fn")
+            result_target, method = None, None
+        if result_target is builtins.sum and node.args and isinstance(node.args[0], gast.GeneratorExp):
+            node.args[0] = gast.ListComp(elt=node.args[0].elt, generators=node.args[0].generators)
+        args = [self.atom(a) for a in node.args]
+        keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
+        call = gast.Call(func=new_func, args=args, keywords=keywords)
+        anno.set(call, Key.TARGET, result_target)
+        anno.set(call, Key.METHOD, method)
+        if result_target is not None and _is_ufunc_at(result_target):
+            return self.ufunc_at(call, node)
+        if _writes_to_out(node, result_target):
+            return self.write_to_out(call, node)
+        return call
+
+    # -- calls that write into an argument --------------------------------------------
+
+    def write_to_out(self, call, node):
+        """``f(a, b, out=y)`` computes ``f(a, b)`` and stores it into ``y``, which it
+        returns: ``t = f(a, b); y[...] = t`` (then ``y`` is the value), so the write is
+        an ordinary in-place assignment that both modes differentiate."""
+        import numpy
+        target = anno.get(call, Key.TARGET)
+        if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
+            out_node = node.args[target.nin]            # ufuncs take out positionally too
+            call.args = call.args[:target.nin]
+            extra = len(node.args) - target.nin
+        else:
+            out_node = next(kw.value for kw in node.keywords if kw.arg == "out")
+            extra = 1
+        if isinstance(out_node, gast.Tuple) and len(out_node.elts) == 1:
+            out_node = out_node.elts[0]
+        label = getattr(target, "__name__", None) or anno.get(call, Key.METHOD) or "the function"
+        if extra != 1 or not isinstance(out_node, gast.Name) or any(
+                kw.arg == "where" for kw in node.keywords):
+            raise self._refuse(f"{label}(..., out=...) with where=, several outputs or an out "
+                               "that is not a name", node,
+                               f"use the return value instead: y = {label}(...)")
+        call.keywords = [kw for kw in call.keywords if kw.arg != "out"]
+        value = self.fresh_assign(call, "t")
+        self.emit(S.assign(gast.Subscript(value=S.name(out_node.id), slice=S.const(Ellipsis),
+                                          ctx=gast.Store()), S.name(value)))
+        return S.name(out_node.id)
+
+    def ufunc_at(self, call, node):
+        """``numpy.add.at(y, index, v)`` adds ``v`` at ``y[index]``, repeated indices
+        adding up: ``y[...] = y + unindex(broadcast_like(v, y[index]), y, index)``
+        (``-`` for ``numpy.subtract.at``). Other ufuncs' ``at`` are refused."""
+        import numpy
+        from ... import runtime
+        ufunc = anno.get(call, Key.TARGET).__self__
+        if ufunc not in (numpy.add, numpy.subtract) or len(call.args) != 3 or call.keywords:
+            raise self._refuse(f"numpy.{ufunc.__name__}.at", node,
+                               "astgrad differentiates numpy.add.at(y, index, v) and "
+                               "numpy.subtract.at(y, index, v); write the update with those or "
+                               "build a new array")
+        array, index, values = call.args
+        if not isinstance(array, gast.Name):
+            raise self._refuse(f"numpy.{ufunc.__name__}.at on a value that is not a name", node)
+        selected = self.fresh_assign(gast.Subscript(value=S.name(array.id), slice=S.copy(index),
+                                                    ctx=gast.Load()), "t")
+        spread = self.fresh_assign(self.runtime_call(runtime.broadcast_like, [values, S.name(selected)]), "t")
+        added = self.fresh_assign(self.runtime_call(runtime.unindex, [S.name(spread), S.name(array.id),
+                                                                      S.copy(index)]), "t")
+        op = gast.Add() if ufunc is numpy.add else gast.Sub()
+        total = self.fresh_assign(gast.BinOp(left=S.name(array.id), op=op, right=S.name(added)), "t")
+        self.emit(S.assign(gast.Subscript(value=S.name(array.id), slice=S.const(Ellipsis),
+                                          ctx=gast.Store()), S.name(total)))
+        return S.name(array.id)
+
+    def runtime_call(self, helper, args):
+        call = S.call(S.name(self.bind(helper)), args)
+        anno.set(call, Key.TARGET, helper)
+        anno.set(call, Key.METHOD, None)
+        return call
+
+    # -- nested astgrad transforms ------------------------------------------------------
+
+    def nested_transform(self, node):
+        """``astgrad.jvp(f, (x,), (v,))`` and ``astgrad.grad(f)(x)`` inside differentiated
+        code become calls of f's generated derivative, which is ordinary code to
+        differentiate again (so grad of a jvp, or of a grad, just works)."""
+        outer = node.func if isinstance(node.func, gast.Call) else None
+        target = self.resolve_call(outer if outer is not None else node)
+        if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
+            fn, primals, tangents = node.args
+            if not (isinstance(primals, gast.Tuple) and isinstance(tangents, gast.Tuple)
+                    and len(primals.elts) == len(tangents.elts)):
+                raise self._refuse("astgrad.jvp with primals/tangents that are not tuple literals", node,
+                                   "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
+            callee = self.resolve_function(fn, node)
+            positions = tuple(range(len(primals.elts)))
+            compiled = self.nested_derivative("forward", callee, positions, node)
+            code = compiled.__code__
+            # the tangent parameters come last, after the callee's own keyword-only ones
+            names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
+                                     code.co_argcount + code.co_kwonlyargcount]
+            call = S.call(S.name(self.bind(compiled)), [self.atom(e) for e in primals.elts],
+                          {name: self.atom(t) for name, t in zip(names, tangents.elts)})
+            anno.set(call, Key.TARGET, compiled)
+            anno.set(call, Key.METHOD, None)
+            return call
+        if target is self.callees.grad and outer is not None and not node.keywords:
+            wrt = outer.args[1] if len(outer.args) > 1 else S.const(0)
+            for kw in outer.keywords:
+                if kw.arg == "wrt":
+                    wrt = kw.value
+                else:
+                    raise self._refuse(f"astgrad.grad(..., {kw.arg}=...) inside differentiated code", node)
+            try:
+                wrt_value = ast_literal(wrt)
+            except ValueError:
+                raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
+            callee = self.resolve_function(outer.args[0], node)
+            indices, _ = normalize_wrt(callee, wrt_value)
+            compiled = self.nested_derivative("reverse", callee, indices, node)
+            call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
+            anno.set(call, Key.TARGET, compiled)
+            anno.set(call, Key.METHOD, None)
+            return call
+        return None
+
+    def nested_derivative(self, mode, callee, positions, node):
+        try:
+            # the zero-safe twin: no run_derivative checks a result computed in here
+            return self.callees.derive(callee, mode, positions, zero_safe=True)
+        except RecursiveCall:
+            raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
+                                    "differentiate recursion; rewrite it as a loop",
+                                    node if getattr(node, "lineno", None) else _Line(self.line),
+                                    construct="recursion") from None
+
+    def resolve_function(self, node, where):
+        path = S.dotted_path(node)
+        obj = self.source.resolve_path(path) if path and path[0] not in self.locals else MISSING
+        if obj is MISSING or not callable(obj):
+            raise self._refuse("a nested astgrad transform of a function that is not a global name", where,
+                               "pass a module-level function by name")
+        return obj
+
+    def bind(self, obj):
+        for name, bound in self.bindings.items():
+            if bound is obj:
+                return name
+        name = self.namer.fresh(obj.__name__)
+        self.bindings[name] = obj
+        self.locals.discard(name)
+        return name
+
+
+def _is_ufunc_at(target):
+    from ...analysis.sharing import is_ufunc_at
+    return is_ufunc_at(target)
+
+
+def _writes_to_out(node, target):
+    """Whether a NumPy call (or method) stores its result into an argument: ``out=``,
+    or a ufunc's output given positionally (``numpy.multiply(a, b, y)``)."""
+    import numpy
+    if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
+        return True
+    library = target is None or isinstance(target, numpy.ufunc) \
+        or (getattr(target, "__module__", None) or "").startswith("numpy")
+    return library and any(kw.arg == "out" for kw in node.keywords)     # a user's out= is theirs
+
+
+def ast_literal(node):
+    """The Python value of a constant (or tuple of constants) expression node."""
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.Tuple):
+        return tuple(ast_literal(e) for e in node.elts)
+    raise ValueError("not a constant")

@@ -1,0 +1,160 @@
+"""Jumps: ``break``/``continue`` become branches, early ``return``s become a flag.
+
+After this, every ``break`` ends its branch and ``continue`` is gone (the statements
+after a conditional jump move into the branches that fall through), and a function
+with early returns assigns its result, sets ``returned`` and has one ``return`` at
+the end. The reverse sweep can then tell which statements ran from the recorded
+branch conditions and trip counts alone.
+"""
+
+import gast
+
+from ...core import syntax as S
+
+
+class JumpLowering:
+    """Normalizer methods for ``break``, ``continue`` and early ``return``."""
+
+    def stmt_Break(self, stmt):
+        self.emit(gast.Break())
+
+    def stmt_Continue(self, stmt):
+        self.emit(gast.Continue())
+
+    def eliminate_returns(self, body):
+        """Early returns become ``result = v; returned = True`` (plus ``break`` in loops),
+        the statements after them run under ``if not returned``, and one return ends
+        the function, so later stages see a single exit."""
+        result = self.namer.fresh(self.return_hint())
+        flag = self.namer.fresh("returned")
+        self.locals |= {result, flag}
+
+        def at(node, stmts):
+            for stmt in stmts:
+                for sub in gast.walk(stmt):
+                    if isinstance(sub, gast.stmt) and getattr(sub, "lineno", None) is None:
+                        sub.lineno = getattr(node, "lineno", None)      # keep the user's lines
+            return stmts
+
+        def rewrite(block, in_loop):
+            out = []
+            for position, stmt in enumerate(block):
+                if isinstance(stmt, gast.Return):
+                    value = stmt.value if stmt.value is not None else S.const(None)
+                    out.extend(at(stmt, [S.assign(result, value), S.assign(flag, S.const(True))]
+                                  + ([gast.Break()] if in_loop else [])))
+                    return out
+                if not _contains_return(stmt):
+                    out.append(stmt)
+                    continue
+                if isinstance(stmt, gast.If):
+                    stmt.body = rewrite(stmt.body, in_loop) or [gast.Pass()]
+                    stmt.orelse = rewrite(stmt.orelse, in_loop)
+                else:
+                    stmt.body = rewrite(stmt.body, True)
+                out.append(stmt)
+                if in_loop:
+                    out.extend(at(stmt, [gast.If(test=S.name(flag), body=[gast.Break()], orelse=[])]))
+                rest = rewrite(block[position + 1:], in_loop)
+                if rest:
+                    guard = gast.If(test=gast.UnaryOp(op=gast.Not(), operand=S.name(flag)), body=rest, orelse=[])
+                    out.extend(at(stmt, [guard]))
+                return out
+            return out
+
+        first = body[0] if body else None
+        start = at(first, [S.assign(result, S.const(None)), S.assign(flag, S.const(False))])
+        end = at(body[-1], [gast.Return(value=S.name(result))])
+        return start + rewrite(body, False) + end
+
+
+def _contains_return(stmt):
+    return any(isinstance(n, gast.Return) for n in gast.walk(stmt))
+
+
+def _has_early_return(body):
+    """A return anywhere but as the function's last top-level statement."""
+    for position, stmt in enumerate(body):
+        if isinstance(stmt, gast.Return):
+            return position != len(body) - 1
+        if _contains_return(stmt):
+            return True
+    return False
+
+
+# -- break/continue become branches ---------------------------------------------
+
+def _jumps(block):
+    """Whether a loop body block can break or continue (not counting inner loops)."""
+    for stmt in block:
+        if isinstance(stmt, (gast.Break, gast.Continue)):
+            return True
+        if isinstance(stmt, gast.If) and (_jumps(stmt.body) or _jumps(stmt.orelse)):
+            return True
+    return False
+
+
+def has_break(block):
+    for stmt in block:
+        if isinstance(stmt, gast.Break):
+            return True
+        if isinstance(stmt, gast.If) and (has_break(stmt.body) or has_break(stmt.orelse)):
+            return True
+    return False
+
+
+def restructure(block):
+    """Move the statements after a conditional break/continue into the branches that
+    fall through, so every jump ends its branch; then drop ``continue`` (it now
+    ends its path anyway). The reverse sweep can then tell which statements ran
+    from the recorded branch conditions alone."""
+    return _strip_continue(_move_rest(block))
+
+
+def _move_rest(block):
+    out = []
+    for position, stmt in enumerate(block):
+        if isinstance(stmt, (gast.Break, gast.Continue)):
+            out.append(stmt)
+            return out                      # the rest is unreachable
+        if isinstance(stmt, gast.If):
+            jumps = _jumps(stmt.body) or _jumps(stmt.orelse)
+            stmt.body = _move_rest(stmt.body)
+            stmt.orelse = _move_rest(stmt.orelse)
+            if jumps:
+                rest = _move_rest(block[position + 1:])
+                stmt.body = append_rest(stmt.body, rest)
+                stmt.orelse = append_rest(stmt.orelse, S.copy(rest))
+                out.append(stmt)
+                return out
+        out.append(stmt)
+    return out
+
+
+def _strip_continue(block):
+    out = []
+    for stmt in block:
+        if isinstance(stmt, gast.Continue):
+            continue
+        if isinstance(stmt, gast.If):
+            stmt.body = _strip_continue(stmt.body) or [gast.Pass()]
+            stmt.orelse = _strip_continue(stmt.orelse)
+        out.append(stmt)
+    return out
+
+
+def append_rest(block, rest):
+    """``block`` followed by ``rest`` on every path that does not jump."""
+    if not rest:
+        return block
+    block = [s for s in block if not isinstance(s, gast.Pass)]
+    if not block:
+        return list(rest)
+    last = block[-1]
+    if isinstance(last, (gast.Break, gast.Continue)):
+        return block
+    if isinstance(last, gast.If) and (_jumps(last.body) or _jumps(last.orelse)):
+        last.body = append_rest(last.body, rest)
+        last.orelse = append_rest(last.orelse, S.copy(rest))
+        return block
+    return block + list(rest)

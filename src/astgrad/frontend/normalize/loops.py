@@ -1,0 +1,214 @@
+"""Loops: ``while``, ``for`` over ranges, ``zip``, ``enumerate`` and any iterable, and
+comprehensions (which become ``for`` loops appending to a list).
+
+A core ``for`` iterates ``range(...)`` or ``enumerate(name)``. Python binds the loop
+target afresh each step and iterates what the iterable was when the loop started, so
+when the body rebinds the target or the sequence, the loop runs over names of its
+own and copies into the user's names (``loop_name``, ``loop_seq``). Loop bodies leave
+here with their jumps restructured (jumps.py).
+"""
+
+import builtins
+
+import gast
+
+from ...core import anno
+from ...core import syntax as S
+from ...core.anno import Key
+from .jumps import append_rest, has_break, restructure
+
+
+class LoopLowering:
+    """Normalizer methods for ``while``, ``for`` and comprehensions."""
+
+    def stmt_While(self, stmt):
+        if stmt.orelse:
+            raise self._refuse("while ... else", stmt, "move the else part after the loop")
+        test_stmts, test = self.compute(stmt.test, "cond")
+        self.out.extend(test_stmts)
+        if isinstance(test, gast.Constant) or not test_stmts:
+            # while True / while xs: a name of its own, which the end of the body
+            # assigns again (never ``xs = xs``)
+            test = S.name(self.fresh_assign(test, "cond"))
+        self.loop_depth += 1
+        body = restructure(self.block(stmt.body))
+        self.loop_depth -= 1
+        saved, self.out = self.out, []
+        self.emit(S.assign(test.id, self.expr(stmt.test, hint="cond")))
+        again, self.out = self.out, saved
+        body = append_rest(body, again)
+        self.emit(gast.While(test=test, body=body, orelse=[]))
+
+    def stmt_For(self, stmt):
+        if stmt.orelse:
+            raise self._refuse("for ... else", stmt, "move the else part after the loop")
+        iterator = stmt.iter
+        callee = self.resolve_call(iterator)
+        target = stmt.target
+        prefix = []
+        # Python binds the target afresh from the iterator each step and iterates what the
+        # iterable was when the loop started, whatever the body assigns: the loop's own
+        # target and sequence must be names the body never rebinds (see loop_name, loop_seq)
+        changed = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
+        changed_by_loop = changed | S.stored_names(target)
+        loop_target, loop_iter = self.loop_header(iterator, callee, target, changed, changed_by_loop, prefix)
+        self.loop_depth += 1
+        saved, self.out = self.out, []
+        for elt, value in prefix:
+            self.assign(elt, value)
+        head, self.out = self.out, saved
+        body = restructure(head + self.block(stmt.body))
+        self.loop_depth -= 1
+        if isinstance(loop_target, gast.Name) and has_break(body):
+            # the reverse sweep must know how many iterations ran: count them
+            steps = self.fresh_assign(loop_iter, "steps")
+            index = self.namer.fresh("k")
+            loop_target = gast.Tuple(elts=[S.name(index, store=True), loop_target], ctx=gast.Store())
+            loop_iter = self.builtin_call("enumerate", [S.name(steps)])
+        loop = gast.For(target=loop_target, iter=loop_iter, body=body or [gast.Pass()],
+                        orelse=[], type_comment=None)
+        self.hoist_changing_range(loop)
+        self.emit(loop)
+
+    def loop_header(self, iterator, callee, target, changed, changed_by_loop, prefix):
+        """The core loop's target and iterable for ``for target in iterator`` (``callee``
+        is what the iterator's call refers to); the assignments that bind the user's
+        targets at the top of each step are appended to ``prefix``."""
+        reversed_range = (callee is builtins.reversed and len(iterator.args) == 1 and not iterator.keywords
+                          and self.resolve_call(iterator.args[0]) is builtins.range
+                          and not iterator.args[0].keywords)
+        if reversed_range and isinstance(target, gast.Name):
+            # for i in reversed(range(n)): a range backwards is a range, so the loop keeps
+            # the simple form (no index, no saved items)
+            forwards = self.fresh_assign(self.builtin_call("range", [self.atom(a) for a in iterator.args[0].args]),
+                                         "steps")
+            backwards = gast.Subscript(value=S.name(forwards), slice=gast.Slice(lower=None, upper=None,
+                                                                               step=S.const(-1)),
+                                       ctx=gast.Load())
+            loop_target = S.name(self.loop_name(target, changed, prefix), store=True)
+            return loop_target, S.name(self.fresh_assign(backwards, "steps"))
+        if callee is builtins.range and isinstance(target, gast.Name) and not iterator.keywords:
+            args = [self.atom(a) for a in iterator.args]
+            loop_target = S.name(self.loop_name(target, changed, prefix), store=True)
+            loop_iter = S.call(S.copy(iterator.func), args)
+            anno.set(loop_iter, Key.TARGET, builtins.range)
+            return loop_target, loop_iter
+        if callee is builtins.zip and not iterator.keywords and isinstance(target, (gast.Tuple, gast.List)) \
+                and len(target.elts) == len(iterator.args):
+            return self.zip_header(iterator, target, changed_by_loop, prefix)
+        return self.items_header(iterator, callee, target, changed, changed_by_loop, prefix)
+
+    def zip_header(self, iterator, target, changed_by_loop, prefix):
+        """``for a, b in zip(xs, ys)``: ``for k in range(min(len(xs), len(ys)))``, with
+        ``a = xs[k]; b = ys[k]`` first in the body."""
+        seqs = [self.loop_seq(self.atom(a, hint="seq"), changed_by_loop) for a in iterator.args]
+        lengths = [self.fresh_assign(self.builtin_call("len", [s]), "n") for s in seqs]
+        count = S.name(lengths[0]) if len(lengths) == 1 else S.name(
+            self.fresh_assign(self.builtin_call("min", [S.name(n) for n in lengths]), "n"))
+        index = self.namer.fresh("k")
+        loop_target = S.name(index, store=True)
+        loop_iter = self.builtin_call("range", [count])
+        prefix.extend((elt, gast.Subscript(value=S.copy(seq), slice=S.name(index), ctx=gast.Load()))
+                      for elt, seq in zip(target.elts, seqs))
+        return loop_target, loop_iter
+
+    def items_header(self, iterator, callee, target, changed, changed_by_loop, prefix):
+        """``for k, item in enumerate(seq)`` over a name holding the sequence, for
+        ``enumerate(...)`` and any other iterable; targets that are not plain names
+        (or that the body rebinds) are bound from ``k`` and ``item`` in the body."""
+        if callee is builtins.enumerate and len(iterator.args) == 1 and not iterator.keywords \
+                and isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2:
+            seq = self.atom(iterator.args[0], hint="seq")
+            index_target, item_target = target.elts
+        else:
+            seq = self.atom(iterator, hint="seq")
+            index_target, item_target = None, target
+        if not isinstance(seq, gast.Name):
+            seq = S.name(self.fresh_assign(seq, "seq"))
+        seq = self.loop_seq(seq, changed_by_loop)
+        if isinstance(index_target, gast.Name) and index_target.id not in changed:
+            index = index_target.id
+        else:
+            index = self.namer.fresh("k")
+            if index_target is not None:
+                prefix.append((index_target, S.name(index)))
+        if isinstance(item_target, gast.Name):
+            item = self.loop_name(item_target, changed, prefix)
+        else:
+            item = self.namer.fresh("item")
+            prefix.append((item_target, S.name(item)))
+        loop_target = gast.Tuple(elts=[S.name(index, store=True), S.name(item, store=True)],
+                                 ctx=gast.Store())
+        loop_iter = self.builtin_call("enumerate", [seq])
+        return loop_target, loop_iter
+
+    def loop_name(self, target, changed, prefix):
+        """The name a loop binds for the user's ``target`` name: the target itself, or,
+        when the body rebinds it (``for i in ...: i = i * 2``), a fresh name that the
+        body copies into the target first, so each step's value survives the body."""
+        if target.id not in changed:
+            return target.id
+        fresh = self.namer.fresh(target.id)
+        self.locals.add(fresh)
+        prefix.append((target, S.name(fresh)))
+        return fresh
+
+    def loop_seq(self, seq, changed_by_loop):
+        """The sequence a loop reads its items from: a copy of the name when the loop
+        rebinds it (``for x in x``, ``for x in xs: xs = ...``), since Python iterates
+        the value the sequence had when the loop started."""
+        if isinstance(seq, gast.Name) and seq.id in changed_by_loop:
+            return S.name(self.fresh_assign(S.name(seq.id), "seq"))
+        return seq
+
+    def hoist_changing_range(self, loop):
+        """``for i in range(n)`` whose body (or target) changes ``n``: evaluate the range
+        once first."""
+        if not (isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Call)):
+            return
+        changed = S.stored_names(gast.Module(body=loop.body, type_ignores=[])) | {loop.target.id}
+        if S.loaded_names(loop.iter) & changed:
+            hoisted = self.fresh_assign(loop.iter, "steps")
+            loop.iter = S.name(hoisted)
+
+    def expr_ListComp(self, node, result=None):
+        """``[e for x in xs if c]`` becomes a loop that appends to a fresh list (or to
+        ``result``, the name it is assigned to)."""
+        result = result or self.namer.fresh("items")
+        self.locals.add(result)
+        self.emit(S.assign(result, gast.List(elts=[], ctx=gast.Load())))
+        rename = {}
+        for generator in node.generators:
+            if generator.is_async:
+                raise self._refuse("an async comprehension", node)
+            for target_name in S.stored_names(generator.target):
+                rename[target_name] = self.namer.fresh(target_name)
+        node = _Renamer(rename).visit(S.copy(node))
+        self.locals |= set(rename.values())
+        append = gast.Attribute(value=S.name(result), attr="append", ctx=gast.Load())
+        body = [gast.Expr(value=gast.Call(func=append, args=[node.elt], keywords=[]))]
+        for generator in reversed(node.generators):
+            if generator.ifs:
+                test = generator.ifs[0] if len(generator.ifs) == 1 else \
+                    gast.BoolOp(op=gast.And(), values=list(generator.ifs))
+                body = [gast.If(test=test, body=body, orelse=[])]
+            body = [gast.For(target=generator.target, iter=generator.iter, body=body,
+                             orelse=[], type_comment=None)]
+        for stmt in gast.walk(body[0]):
+            if isinstance(stmt, gast.stmt):
+                stmt.lineno = self.line
+        self.statement(body[0])
+        return S.name(result)
+
+    def expr_GeneratorExp(self, node):
+        return self.expr_ListComp(gast.ListComp(elt=node.elt, generators=node.generators))
+
+
+class _Renamer(gast.NodeTransformer):
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        if node.id in self.mapping:
+            node.id = self.mapping[node.id]
+        return node

@@ -1,0 +1,170 @@
+"""The Normalizer: the entry point of the normalize stage, the dispatch on node types,
+and the few primitives every construct uses to emit core statements."""
+
+import builtins
+
+import gast
+
+from ...core import anno
+from ...core import syntax as S
+from ...core.anno import Key
+from ..complex_values import refuse_complex
+from ..patterns import MatchLowering
+from .calls import CallLowering
+from .expressions import ExpressionLowering
+from .jumps import JumpLowering, _has_early_return
+from .loops import LoopLowering
+from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
+from .statements import StatementLowering
+
+
+class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering):
+    """Rewrites one parsed function into the core form (``run``).
+
+    Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
+    ``gast.X`` is lowered by ``self.stmt_X(stmt)``, which emits core statements with
+    ``self.emit``; an expression node ``gast.Y`` by ``self.expr_Y(node)``, which emits
+    the temporaries it needs and returns one core operation over atoms (``self.atom``
+    turns any expression into a name or constant). A node type without a method is
+    refused with a TransformError naming it, and refusals.py lists the constructs
+    refused outright, with advice.
+
+    The methods live with their construct, in the mixins this class composes:
+
+        statements.py   assignments, expression statements, if, return, raise, assert
+        loops.py        while, for, comprehensions, loop-variable rebinding
+        jumps.py        break, continue and early return
+        expressions.py  operators, comparisons, and/or, ternaries, attributes, subscripts, literals
+        calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
+
+    They share the state set up in ``__init__`` (``out``, the block being built;
+    ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
+    To support a new construct, add its ``stmt_X`` or ``expr_Y`` method to the module
+    of its kind (a new kind gets a new mixin module, listed here and among the bases),
+    plus tests showing the generated code is right in both modes.
+    """
+
+    def __init__(self, source, namer, callees):
+        self.source = source
+        self.namer = namer
+        self.callees = callees  # the engine, for nested astgrad.grad/jvp calls (core/callees.py)
+        self.out = None
+        self.line = getattr(source.tree, "lineno", None)
+        self.locals = _local_names(source.tree)
+        self.free = {}          # free name -> resolved object, for the generated namespace
+        self.bindings = {}      # names this stage introduces (generated derivatives) -> objects
+        self.loop_depth = 0
+
+    # -- entry point -------------------------------------------------------------
+
+    def run(self):
+        tree = self.source.tree
+        if isinstance(tree, gast.AsyncFunctionDef):
+            self.line = getattr(tree, "lineno", None)
+            raise self._refuse("async def", tree, "make it a plain def")
+        self._check_signature(tree)
+        for node in gast.walk(tree):
+            kind = _REFUSED_EXPR.get(type(node))
+            if kind:
+                self.line = getattr(node, "lineno", self.line)
+                raise self._refuse(kind, node)
+        refuse_complex(self.source, tree, self.locals)
+        body = MatchLowering(self).block(tree.body)
+        if _has_early_return(body):
+            body = self.eliminate_returns(body)
+        body = self.block(body)
+        if not body or not isinstance(body[-1], gast.Return):
+            ret = gast.Return(value=S.const(None))
+            ret.lineno = self.line
+            body.append(ret)
+        new = gast.FunctionDef(name=tree.name, args=tree.args, body=body, decorator_list=[],
+                               returns=None, type_comment=None, type_params=[])
+        new.lineno = getattr(tree, "lineno", 1)
+        return new
+
+    def _check_signature(self, tree):
+        args = tree.args
+        if args.vararg is not None or args.kwarg is not None:
+            self.line = getattr(tree, "lineno", None)
+            raise self._refuse("*args/**kwargs parameters", tree,
+                               "list the parameters explicitly")
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            arg.annotation = None
+        tree.returns = None
+
+    def _refuse(self, kind, node, advice=None):
+        advice = advice or _ADVICE.get(kind, "rewrite this part without it")
+        err_node = node if getattr(node, "lineno", None) else _Line(self.line)
+        return self.source.error(f"astgrad cannot differentiate {kind}; {advice}",
+                                 err_node, construct=kind)
+
+    # -- dispatch and emission ---------------------------------------------------
+
+    def block(self, stmts):
+        saved, self.out = self.out, []
+        for stmt in stmts:
+            self.line = getattr(stmt, "lineno", self.line)
+            self.statement(stmt)
+        result, self.out = self.out, saved
+        return result
+
+    def emit(self, stmt):
+        stmt.lineno = self.line
+        self.out.append(stmt)
+        return stmt
+
+    def statement(self, stmt):
+        kind = _REFUSED.get(type(stmt))
+        if kind:
+            raise self._refuse(kind, stmt)
+        method = getattr(self, "stmt_" + type(stmt).__name__, None)
+        if method is None:
+            raise self._refuse(f"the statement '{type(stmt).__name__}'", stmt)
+        method(stmt)
+
+    def expr(self, node, hint="t"):
+        """``node`` as one core operation over atoms (emitting temporaries before it)."""
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            raise self._refuse(f"the expression '{type(node).__name__}'", node)
+        return method(node)
+
+    def compute(self, node, hint):
+        """Statements computing ``node`` and its atom, without emitting them."""
+        saved, self.out = self.out, []
+        value = self.atom(node, hint=hint)
+        stmts, self.out = self.out, saved
+        return stmts, value
+
+    def fresh_assign(self, value, hint):
+        target = self.namer.fresh(hint)
+        self.emit(S.assign(target, value))
+        return target
+
+    def atom(self, node, hint="t"):
+        value = self.expr(node, hint)
+        if S.is_atom(value) or anno.get(value, Key.GLOBAL_CHAIN, False):
+            return value        # names, constants and module constants such as math.pi
+        return S.name(self.fresh_assign(value, hint))
+
+    def block_of(self, build):
+        saved, self.out = self.out, []
+        build()
+        result, self.out = self.out, saved
+        return result
+
+    def builtin_call(self, name, args):
+        node = S.call(name, args)
+        node.func.id = name
+        anno.set(node, Key.TARGET, getattr(builtins, name))
+        return node
+
+
+def _local_names(tree):
+    """Parameters and every name the function assigns: these are never global."""
+    args = tree.args
+    names = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            names.add(node.id)
+    return names

@@ -1,0 +1,46 @@
+"""What the normalizer refuses, and how it advises: the statements and expressions
+outside astgrad's language (refused wherever they appear), the advice that goes with
+each, and the stand-in node that gives an error a line number when its node has none."""
+
+import gast
+
+
+_REFUSED = {
+    gast.AsyncFunctionDef: "async def",
+    gast.FunctionDef: "a nested function definition",
+    gast.ClassDef: "a class definition",
+    gast.Try: "try/except",
+    gast.With: "a with statement",
+    gast.AsyncWith: "async with",
+    gast.AsyncFor: "async for",
+    gast.Global: "a global statement",
+    gast.Nonlocal: "a nonlocal statement",
+    gast.Delete: "del",
+    gast.Import: "import inside the function",
+    gast.ImportFrom: "import inside the function",
+}
+
+
+_REFUSED_EXPR = {
+    gast.Yield: "yield (a generator)",
+    gast.YieldFrom: "yield from (a generator)",
+    gast.Await: "await",
+    gast.NamedExpr: "an assignment expression (:=)",
+    gast.SetComp: "a set comprehension",
+    gast.DictComp: "a dict comprehension",
+}
+
+
+_ADVICE = {
+    "try/except": "move the error handling outside the differentiated function",
+    "a with statement": "move the context manager outside the differentiated function",
+    "a global statement": "pass the value in as an argument and return the new value",
+    "a nonlocal statement": "pass the value in as an argument and return the new value",
+    "a nested function definition": "define the helper at module level; astgrad transforms module-level callees",
+    "del": "let the name go out of scope instead",
+}
+
+
+class _Line:
+    def __init__(self, lineno):
+        self.lineno = lineno

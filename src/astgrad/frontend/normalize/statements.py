@@ -1,0 +1,143 @@
+"""Statements: assignments of every shape (``=``, annotated, augmented, unpacking,
+into a subscript), expression statements, ``if``, ``return``, ``raise`` and ``assert``,
+each turned into core statements over atoms."""
+
+import gast
+
+from ...core import anno
+from ...core import syntax as S
+from ...core.anno import Key
+
+
+class StatementLowering:
+    """Normalizer methods for plain statements (loops and jumps have modules of their own)."""
+
+    def stmt_Expr(self, stmt):
+        value = stmt.value
+        if isinstance(value, gast.Constant):
+            return                                  # docstrings and bare constants
+        if isinstance(value, gast.Call):
+            call = self.expr(value)
+            if not isinstance(call, gast.Call):
+                return                              # out= and ufunc.at became assignments
+            if _is_restore(call):
+                # derivative code undoing a write: a write itself, for the next derivative
+                write = S.assign(gast.Subscript(value=call.args[0], slice=call.args[1], ctx=gast.Store()),
+                                 call.args[2])
+                anno.set(write, Key.RESTORES, True)
+                self.emit(write)
+                return
+            if anno.get(call, Key.METHOD) == "pop":
+                # keep the popped value: undoing the pop puts it back
+                self.emit(S.assign(self.namer.fresh("popped"), call))
+            else:
+                self.emit(S.expr_stmt(call))
+            return
+        self.atom(value)                            # evaluated for its errors only
+
+    def stmt_Pass(self, stmt):
+        pass
+
+    def stmt_Assign(self, stmt):
+        targets = stmt.targets
+        if len(targets) == 1:
+            self.assign(targets[0], stmt.value)
+            return
+        value = self.atom(stmt.value, hint="t")
+        for target in targets:
+            self.assign(target, value)
+
+    def stmt_AnnAssign(self, stmt):
+        if stmt.value is not None:
+            self.assign(stmt.target, stmt.value)
+
+    def stmt_AugAssign(self, stmt):
+        target = stmt.target
+        if isinstance(target, gast.Name):
+            # y = in_place(y op v, y): on an array NumPy writes the result into y, keeping
+            # y's dtype (a float32 y stays float32); on a number the result is just bound
+            result = self.fresh_assign(gast.BinOp(left=S.name(target.id), op=stmt.op,
+                                                  right=self.atom(stmt.value)), target.id)
+            self.emit(S.assign(target.id, self.runtime_call(runtime.in_place,
+                                                            [S.name(result), S.name(target.id)])))
+            anno.set(self.out[-1], Key.AUGMENTED, True)      # on arrays += changes the object in place
+        elif isinstance(target, gast.Subscript):
+            base = self.atom(target.value)
+            index = self.index(target.slice)
+            current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
+            new = self.fresh_assign(gast.BinOp(left=S.name(current), op=stmt.op,
+                                               right=self.atom(stmt.value)), "t")
+            self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
+                                              ctx=gast.Store()), S.name(new)))
+        else:
+            raise self._refuse("augmented assignment to an attribute", stmt)
+
+    def assign(self, target, value):
+        """``target = value`` for any target shape, in core form."""
+        if isinstance(target, gast.Name) and isinstance(value, (gast.ListComp, gast.GeneratorExp)) \
+                and target.id not in S.names_in(value):
+            # ys = [e for x in xs]: build the list in ys itself, so no second name holds
+            # it (generated code would otherwise use both, and a second pass sees an alias)
+            self.expr_ListComp(gast.ListComp(elt=value.elt, generators=value.generators), result=target.id)
+        elif isinstance(target, gast.Name):
+            self.emit(S.assign(target.id, self.expr(value, hint=target.id)))
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            self.unpack(target, value)
+        elif isinstance(target, gast.Subscript):
+            base = self.atom(target.value)
+            if not isinstance(base, gast.Name):
+                raise self._refuse("assignment into a constant", target)
+            index = self.index(target.slice)
+            rhs = self.atom(value)
+            self.emit(S.assign(gast.Subscript(value=base, slice=index, ctx=gast.Store()), rhs))
+        elif isinstance(target, gast.Starred):
+            raise self._refuse("starred assignment (a, *b = ...)", target)
+        else:
+            raise self._refuse("assignment to an attribute", target,
+                               "assign to a local name or an array element instead")
+
+    def unpack(self, target, value):
+        elts = target.elts
+        if any(isinstance(e, gast.Starred) for e in elts):
+            raise self._refuse("starred assignment (a, *b = ...)", target)
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(elts) \
+                and not any(isinstance(e, gast.Starred) for e in value.elts):
+            # a, b = b, a: evaluate every right-hand value before assigning any
+            parts = [self.atom(v) for v in value.elts]
+            parts = [S.name(self.fresh_assign(p, "t")) if isinstance(p, gast.Name)
+                     and p.id in S.stored_names(target) else p for p in parts]
+            for elt, part in zip(elts, parts):
+                self.assign(elt, part)
+            return
+        packed = self.atom(value, hint="t")
+        if not isinstance(packed, gast.Name):
+            raise self._refuse("unpacking a constant", target)
+        for position, elt in enumerate(elts):
+            item = gast.Subscript(value=S.name(packed.id), slice=S.const(position), ctx=gast.Load())
+            self.assign(elt, item)
+
+    def stmt_Return(self, stmt):
+        value = S.const(None) if stmt.value is None else self.atom(stmt.value, hint=self.return_hint())
+        self.emit(gast.Return(value=value))
+
+    def return_hint(self):
+        return "result" if self.source.tree.name in ("lambda_",) else self.source.tree.name
+
+    def stmt_If(self, stmt):
+        test = self.atom(stmt.test, hint="cond")
+        body = self.block(stmt.body)
+        orelse = self.block(stmt.orelse)
+        self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
+
+    def stmt_Raise(self, stmt):
+        self.emit(stmt)
+
+    def stmt_Assert(self, stmt):
+        self.emit(stmt)
+
+
+def _is_restore(call):
+    from ... import runtime
+    return anno.get(call, Key.TARGET) is runtime.restore_item and len(call.args) == 3 \
+        and not call.keywords and isinstance(call.args[0], gast.Name) \
+        and not (isinstance(call.args[1], gast.Constant) and isinstance(call.args[1].value, str))
