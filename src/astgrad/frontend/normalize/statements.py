@@ -4,6 +4,7 @@ each turned into core statements over atoms."""
 
 import gast
 
+from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
