@@ -23,6 +23,7 @@ import numpy
 from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
@@ -152,7 +153,7 @@ class Sharing:
     def __init__(self, params, body):
         self.params = list(params)
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
-        self.statements = list(S.statements(body))
+        self.statements = list(walk.walk_statements(body))
         self.alias = {}
         self.element_of = {}            # e -> containers it was read out of
         self.views = {}                 # c -> names read out of c that may be views of it
@@ -617,7 +618,7 @@ def _containers_built_here(params, body):
     """Names bound only to list, tuple and dict literals (``[]``, ``{'a': x}``), or to
     names that are (``d_saved = d`` ... ``d = d_saved``)."""
     bindings = {}
-    for stmt in S.statements(body):
+    for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign):
             for name in S.stored_names(stmt.targets[0]):
                 simple = isinstance(stmt.targets[0], gast.Name)

@@ -8,6 +8,7 @@ import gast
 from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 from ..core.ops import OpKind
 from ..backend.emit import comment
@@ -321,13 +322,10 @@ def _refresh_after(body, write, v, name, reads, refresh_row, namer):
 
 def _insert_after(block, stmt, new):
     """Put ``new`` right after ``stmt``, wherever in ``block`` (or its nested blocks) it is."""
-    for position, current in enumerate(block):
-        if current is stmt:
-            block.insert(position + 1, new)
-            return True
-        for field in ("body", "orelse"):
-            inner = getattr(current, field, None)
-            if isinstance(inner, list) and _insert_after(inner, stmt, new):
+    for inner in walk.walk_blocks(block):
+        for position, current in enumerate(inner):
+            if current is stmt:
+                inner.insert(position + 1, new)
                 return True
     return False
 
@@ -404,7 +402,7 @@ def array_names(body, params):
     from ..core import ops
     from ..rules import registry
     definitions = {}
-    for stmt in S.statements(body):
+    for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
         elif isinstance(stmt, gast.Assign):
