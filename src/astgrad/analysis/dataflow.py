@@ -13,11 +13,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from ..rules import registry
-
-# Methods that change their object: a call to one is never dead code.
-MUTATING_METHODS = {"append", "pop", "extend", "insert", "remove", "clear", "update",
-                    "setdefault", "sort", "reverse", "fill", "resize", "put", "itemset",
-                    "popitem", "add", "discard"}
+from .mutation import MUTATING_METHODS     # a call of one is never dead code
 
 
 def reads(stmt):
