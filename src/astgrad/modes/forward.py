@@ -11,6 +11,7 @@ import gast
 import numpy
 
 from ..analysis import activity, dataflow, shapes
+from ..analysis.mutation import names_changed_in_place
 from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
@@ -333,23 +334,19 @@ class _Groups:
 
 def _sharing_and_writes(body, tangents):
     """Groups of tangents that may share memory, and the tangents written in place."""
-    groups, written = _Groups(), set()
+    groups = _Groups()
+    written = names_changed_in_place(body) & tangents
     for stmt in S.statements(body):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
             if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
                     and target.value.id in tangents:
-                written.add(target.value.id)
                 groups.join({target.value.id} | _shared_names(stmt.value, tangents))
             elif isinstance(target, gast.Tuple):      # y, d_y = jvp_helper(a, d_a=d_a)
                 groups.join(S.names_in(stmt) & tangents)
             else:
                 groups.join(S.names_in(target) & tangents | _shared_names(stmt.value, tangents))
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-            call = stmt.value
-            if anno.get(call, Key.METHOD) in dataflow.MUTATING_METHODS \
-                    and isinstance(call.func.value, gast.Name) and call.func.value.id in tangents:
-                written.add(call.func.value.id)
-            groups.join(S.names_in(call) & tangents)
+            groups.join(S.names_in(stmt.value) & tangents)
     written_roots = {groups.root(name) for name in written}
     return {name for name in tangents if groups.root(name) in written_roots}

@@ -19,6 +19,7 @@ import builtins
 import gast
 
 from ..analysis import activity, dataflow, shapes
+from ..analysis.mutation import names_changed_in_place
 from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
@@ -37,17 +38,10 @@ UNSET, ZERO, SET = 0, 1, 2
 def ssa_rename(body, params, namer):
     """Rename re-assignments in top-level straight-line code: ``x = x * 2`` -> ``x_1``."""
     compound = set()
-    mutated = set()
     for stmt in body:
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             compound |= S.stored_names(stmt)
-        for node in gast.walk(stmt):
-            if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-                mutated.add(node.value.id)
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                    and node.func.attr in dataflow.MUTATING_METHODS and isinstance(node.func.value, gast.Name):
-                mutated.add(node.func.value.id)
-    fixed = compound | mutated
+    fixed = compound | names_changed_in_place(body, augmented=False)
     current = {}
     defined = set(params)
     renamer = _Loads(current)
@@ -302,13 +296,8 @@ class ReverseMode(Transform):
         ``cond = i > 1``). The
         reverse loop recomputes them at the start of each iteration instead of
         pushing and popping them."""
-        body = gast.Module(body=loop.body, type_ignores=[])
-        changed_in_loop = S.stored_names(body) | {
-            node.func.value.id for node in gast.walk(body)         # xs.append(...) changes xs
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-            and isinstance(node.func.value, gast.Name) and node.func.attr in dataflow.MUTATING_METHODS} | {
-            node.value.id for node in gast.walk(body)              # xs[i] = v changes xs
-            if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store)}
+        changed_in_loop = S.stored_names(gast.Module(body=loop.body, type_ignores=[])) \
+            | names_changed_in_place(loop.body)
         available = {loop.target.id}
         chosen = []
         for position, stmt in enumerate(loop.body):

@@ -216,7 +216,7 @@ class CallLowering:
 
 
 def _is_ufunc_at(target):
-    from ...analysis.sharing import is_ufunc_at
+    from ...analysis.mutation import is_ufunc_at
     return is_ufunc_at(target)
 
 
