@@ -97,3 +97,12 @@ def statements(block):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 yield from statements(inner)
+
+
+def header_nodes(stmt):
+    """The expressions a statement itself evaluates (not its nested blocks)."""
+    if isinstance(stmt, (gast.If, gast.While)):
+        return [stmt.test]
+    if isinstance(stmt, gast.For):
+        return [stmt.iter]
+    return [stmt]

@@ -10,7 +10,7 @@ assigned value does not depend on the inputs), so tangents exist on every path.
 import gast
 import numpy
 
-from ..analysis import activity, dataflow, shapes
+from ..analysis import activity, dataflow
 from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
@@ -56,13 +56,9 @@ class ForwardMode(Transform):
         else:
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
-        new_body = shapes.drop_needless_unbroadcasts(new_body, params, self.tangents,
-                                                     range_targets(new_body))
-        new_body = self.own_written_tangents(new_body)
-        new_body = dataflow.eliminate_dead_code(new_body, set())
-        for stmt in new_body:
-            optimize.drop_default_arguments(stmt)
-        optimize.inline_single_use(new_body, keep=set(self.tangents.values()))
+        context = optimize.OptimizeContext(params, self.tangents, range_targets(new_body),
+                                           rewrites=[self.own_written_tangents])
+        new_body = optimize.optimize(new_body, context)
         args = S.copy(fn.args)
         for name in wrt_names:
             args.kwonlyargs.append(gast.Name(id=self.tangent(name), ctx=gast.Param(), annotation=None,
