@@ -14,6 +14,7 @@ from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
 from ..core import syntax as S
+from ..core import walk
 from ..rules import registry
 from ..modes.templates import differentiable_atoms
 
@@ -21,33 +22,25 @@ from ..modes.templates import differentiable_atoms
 def dataflow_edges(body):
     """(defined names, names whose derivative flows into them) for each statement."""
     edges = []
-
-    def visit(block):
-        for stmt in block:
-            if isinstance(stmt, gast.Assign):
-                target = stmt.targets[0]
-                op = ops.describe(stmt.value)
-                uses = _differentiable_uses(op)
-                if isinstance(target, gast.Name):
-                    edges.append(({target.id}, uses))
-                else:                                   # v[index] = value
-                    base = target.value.id
-                    edges.append(({base}, uses | {base}))
-            elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-                op = ops.describe(stmt.value)
-                call = stmt.value
-                if anno.get(call, Key.METHOD) and isinstance(call.func.value, gast.Name) and op.differentiable:
-                    owner = call.func.value.id
-                    edges.append(({owner}, {a.id for a in op.atoms() if isinstance(a, gast.Name)}))
-            elif isinstance(stmt, gast.For):
-                if isinstance(stmt.target, gast.Tuple):
-                    index, item = (e.id for e in stmt.target.elts)
-                    edges.append(({item}, S.loaded_names(stmt.iter)))
-                visit(stmt.body)
-            elif isinstance(stmt, (gast.If, gast.While)):
-                visit(stmt.body)
-                visit(stmt.orelse)
-    visit(body)
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            op = ops.describe(stmt.value)
+            uses = _differentiable_uses(op)
+            if isinstance(target, gast.Name):
+                edges.append(({target.id}, uses))
+            else:                                   # v[index] = value
+                base = target.value.id
+                edges.append(({base}, uses | {base}))
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+            op = ops.describe(stmt.value)
+            call = stmt.value
+            if anno.get(call, Key.METHOD) and isinstance(call.func.value, gast.Name) and op.differentiable:
+                owner = call.func.value.id
+                edges.append(({owner}, {a.id for a in op.atoms() if isinstance(a, gast.Name)}))
+        elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
+            index, item = (e.id for e in stmt.target.elts)
+            edges.append(({item}, S.loaded_names(stmt.iter)))
     return edges
 
 

@@ -10,13 +10,10 @@ import gast
 
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 from ..rules import registry
-
-# Methods that change their object: a call to one is never dead code.
-MUTATING_METHODS = {"append", "pop", "extend", "insert", "remove", "clear", "update",
-                    "setdefault", "sort", "reverse", "fill", "resize", "put", "itemset",
-                    "popitem", "add", "discard"}
+from .mutation import MUTATING_METHODS     # a call of one is never dead code
 
 
 def reads(stmt):
@@ -104,35 +101,34 @@ def eliminate_dead_code(block, live_out, keep=lambda stmt: False):
 
 
 def _sweep(block, keep):
+    """One pass removing dead assignments, emptied ``if``s and emptied loops that bind
+    nothing used later; returns (whether anything went, the new block)."""
     changed = False
-    out = []
-    for stmt in block:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            if stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT) and is_pure(stmt.value) and not keep(stmt):
-                changed = True
-                continue
-        elif isinstance(stmt, gast.If):
-            c1, stmt.body = _sweep(stmt.body, keep)
-            c2, stmt.orelse = _sweep(stmt.orelse, keep)
-            changed |= c1 or c2
-            if not _has_code(stmt.body) and not _has_code(stmt.orelse):
-                changed = True
-                continue
-            if not _has_code(stmt.body):
-                # `if c: pass else: ...` reads better as `if not c: ...`
-                stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
-                stmt.body, stmt.orelse = stmt.orelse, []
-            elif not _has_code(stmt.orelse):
-                stmt.orelse = []
-        elif isinstance(stmt, (gast.For, gast.While)):
-            c1, stmt.body = _sweep(stmt.body, keep)
-            changed |= c1
-            if isinstance(stmt, gast.For) and not _has_code(stmt.body) \
-                    and not (S.stored_names(stmt.target) & anno.get(stmt, Key.LIVE_OUT)):
-                changed = True
-                continue
-        out.append(stmt)
-    return changed, out
+
+    def sweep(stmt):
+        nonlocal changed
+        if _is_dead(stmt, keep):
+            changed = True
+            return []
+        if isinstance(stmt, gast.If) and not _has_code(stmt.orelse):
+            stmt.orelse = []
+        elif isinstance(stmt, gast.If) and not _has_code(stmt.body):
+            # `if c: pass else: ...` reads better as `if not c: ...`
+            stmt.test = gast.UnaryOp(op=gast.Not(), operand=stmt.test)
+            stmt.body, stmt.orelse = stmt.orelse, []
+        return stmt
+    block = walk.rewrite_blocks(block, sweep)
+    return changed, block
+
+
+def _is_dead(stmt, keep):
+    """A statement (its nested blocks already swept) whose removal changes nothing."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT) and is_pure(stmt.value) and not keep(stmt)
+    if isinstance(stmt, gast.If):
+        return not _has_code(stmt.body) and not _has_code(stmt.orelse)
+    return isinstance(stmt, gast.For) and not _has_code(stmt.body) \
+        and not (S.stored_names(stmt.target) & anno.get(stmt, Key.LIVE_OUT))
 
 
 def _has_code(block):

@@ -14,7 +14,7 @@ import gast
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
-from . import dataflow
+from .mutation import names_changed_in_place
 
 
 def recomputable(loop, body, store_counts):
@@ -23,7 +23,8 @@ def recomputable(loop, body, store_counts):
     the loop does not change, used only later in the same iteration (``t = 0.1 * i``,
     ``x_t = xs[t]``, ``cond = i > 1``). ``body`` is the whole function body and
     ``store_counts`` says how often each name is assigned."""
-    changed_in_loop = _changed_in(loop)
+    changed_in_loop = S.stored_names(gast.Module(body=loop.body, type_ignores=[])) \
+        | names_changed_in_place(loop.body)
     available = {loop.target.id}
     chosen = []
     for position, stmt in enumerate(loop.body):
@@ -50,19 +51,6 @@ def _cheap(value):
     """An operator, a comparison, indexing, or a ``math`` function on numbers."""
     return isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)) \
         or _is_math_call(value)
-
-
-def _changed_in(loop):
-    """Names the loop body rebinds or changes in place (``xs.append(v)``, ``xs[i] = v``)."""
-    body = gast.Module(body=loop.body, type_ignores=[])
-    changed = set(S.stored_names(body))
-    for node in gast.walk(body):
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                and isinstance(node.func.value, gast.Name) and node.func.attr in dataflow.MUTATING_METHODS:
-            changed.add(node.func.value.id)
-        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-            changed.add(node.value.id)
-    return changed
 
 
 def _loads_outside(loop, body):

@@ -15,6 +15,7 @@ import numpy
 
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 from .. import runtime
 
@@ -31,7 +32,7 @@ class ShapeClasses:
 
     def __init__(self, body, params, adjoints, scalars=()):
         definitions = {}
-        for stmt in S.statements(body):
+        for stmt in walk.walk_statements(body):
             if _restores_or_placeholder(stmt):
                 continue
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -189,9 +190,7 @@ def _values_used_as_numbers(body):
     finishes: each is followed, in its own block and before any exit, by a use that
     raises on a list (``t - 1``, ``-t``, ``math.sin(t)``)."""
     proven = set()
-    blocks = [body] + [getattr(stmt, field) for stmt in S.statements(body)
-                       for field in ("body", "orelse") if isinstance(getattr(stmt, field, None), list)]
-    for block in blocks:
+    for block in walk.walk_blocks(body):
         pending = {}            # name -> the value assigned to it last in this block
         for stmt in block:
             for name in _numeric_uses(stmt):

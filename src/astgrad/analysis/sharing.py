@@ -23,7 +23,9 @@ import numpy
 from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
+from .mutation import in_place_changes, is_ufunc_at  # noqa: F401  (is_ufunc_at: the front end asks here)
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
@@ -65,31 +67,6 @@ _FRESH_METHODS = {"copy", "sum", "mean", "prod", "max", "min", "std", "var", "cu
                   "argsort", "nonzero", "all", "any", "repeat", "take", "conj", "conjugate",
                   "count", "index", "keys"}
 _NUMBER_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
-
-# Library calls that change an argument in place, and where.
-MUTATING_METHODS = {"append", "pop", "extend", "insert", "remove", "clear", "update", "setdefault",
-                    "sort", "reverse", "fill", "resize", "put", "itemset", "popitem", "add",
-                    "discard", "partition", "setflags", "setfield", "__setitem__", "__iadd__"}
-_MUTATING_NUMPY = _existing(numpy, ["copyto", "put", "place", "putmask", "fill_diagonal",
-                                    "put_along_axis"]) | _existing(numpy.random, ["shuffle"])
-
-
-def is_ufunc_at(target):
-    """``numpy.add.at`` and the like: a bound ``at`` method of a ufunc."""
-    return getattr(target, "__name__", None) == "at" and isinstance(getattr(target, "__self__", None),
-                                                                     numpy.ufunc)
-
-
-def mutates_arguments(call):
-    """Whether this library call changes one of its arguments in place (``out=``,
-    ``numpy.copyto``, ``ufunc.at``, ``x.fill(...)``); user functions are analysed apart."""
-    if any(kw.arg == "out" for kw in call.keywords):
-        return True
-    target = anno.get(call, Key.TARGET)
-    if target is not None:
-        return is_ufunc_at(target) or _in(target, _MUTATING_NUMPY)
-    return anno.get(call, Key.METHOD) in MUTATING_METHODS
-
 
 def _is_runtime_helper(obj):
     """astgrad's own runtime helpers: each result is new or made from the first argument
@@ -152,7 +129,7 @@ class Sharing:
     def __init__(self, params, body):
         self.params = list(params)
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
-        self.statements = list(S.statements(body))
+        self.statements = list(walk.walk_statements(body))
         self.alias = {}
         self.element_of = {}            # e -> containers it was read out of
         self.views = {}                 # c -> names read out of c that may be views of it
@@ -407,9 +384,9 @@ def _analyse(fn):
         if result.id not in sharing.locals:
             result_shares.add(OUTSIDE)
     mutated = {}
-    for stmt, name, what in in_place_changes(sharing.statements):
-        for changed in ({name} | sharing.group(name)) & (set(params) | {OUTSIDE}):
-            mutated.setdefault(changed, (source, stmt, what))
+    for change in in_place_changes(sharing.statements):
+        for changed in ({change.name} | sharing.group(change.name)) & (set(params) | {OUTSIDE}):
+            mutated.setdefault(changed, (source, change.stmt, change.what))
     for stmt, callee_name, changed, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
@@ -422,31 +399,6 @@ def _parameters_of(fn):
         return list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         return []
-
-
-def in_place_changes(statements):
-    """(statement, name, what) for each statement that changes ``name``'s object in
-    place: an element assignment, ``+=`` and the like (in place on arrays), a mutating
-    method, and a library call writing into an argument (``out=``, ``numpy.copyto``)."""
-    for stmt in statements:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
-                and isinstance(stmt.targets[0].value, gast.Name):
-            yield stmt, stmt.targets[0].value.id, "an assignment into an element"
-        elif anno.get(stmt, Key.AUGMENTED, False) and isinstance(stmt.value, gast.BinOp) \
-                and isinstance(stmt.value.left, gast.Name):
-            yield stmt, stmt.value.left.id, "an augmented assignment (+= and the like)"
-        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is None \
-                and anno.get(call, Key.METHOD) in MUTATING_METHODS \
-                and isinstance(call.func.value, gast.Name):
-            yield stmt, call.func.value.id, f"the method call .{anno.get(call, Key.METHOD)}()"
-        elif isinstance(call, gast.Call) and mutates_arguments(call):
-            what = "a call writing into its argument"
-            for kw in call.keywords:
-                if kw.arg == "out" and isinstance(kw.value, gast.Name):
-                    yield stmt, kw.value.id, what
-            if call.args and isinstance(call.args[0], gast.Name) and anno.get(call, Key.TARGET) is not None:
-                yield stmt, call.args[0].id, what
 
 
 def calls_changing_arguments(sharing):
@@ -617,7 +569,7 @@ def _containers_built_here(params, body):
     """Names bound only to list, tuple and dict literals (``[]``, ``{'a': x}``), or to
     names that are (``d_saved = d`` ... ``d = d_saved``)."""
     bindings = {}
-    for stmt in S.statements(body):
+    for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign):
             for name in S.stored_names(stmt.targets[0]):
                 simple = isinstance(stmt.targets[0], gast.Name)

@@ -10,6 +10,7 @@ import gast
 from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 
 
@@ -31,8 +32,7 @@ def accumulate_in_place(body, parameter_adjoints):
             continue
         for stmt in additions:
             anno.set(stmt, Key.INPLACE, True)
-    _rewrite_inplace(body)
-    return body
+    return walk.rewrite_blocks(body, _in_place)
 
 
 def _is_zeros_init(stmt):
@@ -59,14 +59,9 @@ def _read_elsewhere(body, name, own):
     return False
 
 
-def _rewrite_inplace(block):
-    for position, stmt in enumerate(block):
-        if anno.get(stmt, Key.INPLACE, False):
-            node = gast.AugAssign(target=S.name(stmt.targets[0].id, store=True), op=gast.Add(),
-                                  value=stmt.value.right)
-            node.lineno = getattr(stmt, "lineno", None)
-            block[position] = node
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                _rewrite_inplace(inner)
+def _in_place(stmt):
+    if not anno.get(stmt, Key.INPLACE, False):
+        return stmt
+    node = gast.AugAssign(target=S.name(stmt.targets[0].id, store=True), op=gast.Add(), value=stmt.value.right)
+    node.lineno = getattr(stmt, "lineno", None)
+    return node

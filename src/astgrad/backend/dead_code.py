@@ -6,11 +6,10 @@ reverse sweep, linked by a save id); once a restore is dead, its save is too, an
 removing both may make more code dead, so the two alternate until nothing changes.
 """
 
-import gast
-
 from ..analysis import dataflow
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 
 
@@ -42,13 +41,4 @@ def _dead_saves(body):
 
 
 def _remove(block, condition):
-    out = []
-    for stmt in block:
-        if condition(stmt):
-            continue
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and not isinstance(stmt, gast.FunctionDef):
-                setattr(stmt, field, _remove(inner, condition) or ([gast.Pass()] if field == "body" else []))
-        out.append(stmt)
-    return out
+    return walk.rewrite_blocks(block, lambda stmt: [] if condition(stmt) else stmt)

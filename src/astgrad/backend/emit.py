@@ -9,6 +9,7 @@ import linecache
 import gast
 
 from ..core import syntax as S
+from ..core import walk
 
 _COMMENT = "astgrad-comment: "
 _counter = itertools.count(1)
@@ -26,23 +27,12 @@ def is_comment(stmt):
 
 def _drop_empty_comments(block):
     """Comments followed directly by another comment (or nothing) say nothing."""
-    out = []
-    for position, stmt in enumerate(block):
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                inner = _drop_empty_comments(inner)
-                setattr(stmt, field, inner or ([gast.Pass()] if field == "body" else []))
-        if is_comment(stmt):
-            rest = block[position + 1:]
-            if not rest or is_comment(rest[0]):
-                continue
-        out.append(stmt)
-    return out
+    return [stmt for position, stmt in enumerate(block)
+            if not (is_comment(stmt) and (position + 1 == len(block) or is_comment(block[position + 1])))]
 
 
 def to_source(fn_def):
-    fn_def.body = _drop_empty_comments(fn_def.body)
+    fn_def.body = walk.rewrite_each_block(fn_def.body, _drop_empty_comments)
     module = gast.Module(body=[fn_def], type_ignores=[])
     tree = gast.gast_to_ast(module)
     ast.fix_missing_locations(tree)

@@ -17,6 +17,7 @@ import gast
 from ..analysis import dataflow, shapes
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 from .accumulate import accumulate_in_place
 from .dead_code import remove_dead_code
@@ -179,17 +180,14 @@ def inline_single_use(body, keep=()):
             counts[node.id] = counts.get(node.id, 0) + 1
     for name in keep:           # derivative names say what a value is: keep them
         stores[name] = stores.get(name, 0) + 100
-    _inline_block(body, stores, loads, dataflow.is_pure)
+    for block in walk.walk_blocks(body):
+        _inline_block(block, stores, loads, dataflow.is_pure)
 
 
 def _inline_block(block, stores, loads, is_pure):
     position = 0
     while position < len(block):
         stmt = block[position]
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                _inline_block(inner, stores, loads, is_pure)
         following = block[position + 1] if position + 1 < len(block) else None
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and following is not None and not isinstance(following, (gast.For, gast.While, gast.If))

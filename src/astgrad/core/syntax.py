@@ -90,13 +90,10 @@ def copy(node):
 
 
 def statements(block):
-    """Every statement in ``block``, nested ones included, in order."""
-    for stmt in block:
-        yield stmt
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                yield from statements(inner)
+    """Every statement in ``block``, nested ones included, in order: the older name of
+    ``walk.walk_statements``, which new code uses."""
+    from .walk import walk_statements
+    return walk_statements(block)
 
 
 def header_nodes(stmt):

@@ -23,6 +23,7 @@ import gast
 
 from .. import runtime
 from ..core import syntax as S
+from ..core import walk
 from .source import _MISSING
 
 # Builtin classes whose single positional sub-pattern matches the subject itself.
@@ -35,17 +36,7 @@ class MatchLowering:
 
     def block(self, stmts):
         """``stmts`` with every ``match`` (at any depth) replaced by ``if`` statements."""
-        out = []
-        for stmt in stmts:
-            if isinstance(stmt, gast.Match):
-                out.extend(self.lower(stmt))
-                continue
-            for field in ("body", "orelse", "finalbody"):
-                inner = getattr(stmt, field, None)
-                if isinstance(inner, list) and not isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
-                    setattr(stmt, field, self.block(inner))
-            out.append(stmt)
-        return out
+        return walk.rewrite_blocks(stmts, lambda stmt: self.lower(stmt) if isinstance(stmt, gast.Match) else stmt)
 
     def lower(self, stmt):
         normalizer = self.normalizer

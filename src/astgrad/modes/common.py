@@ -8,6 +8,7 @@ import gast
 from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 from ..core.ops import OpKind
 from ..backend.emit import comment
@@ -222,52 +223,16 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     nothing else refers to is fine. So is a call of a user function only when it
     changes none of its arguments in place. ``refresh_row(args)`` builds the call
     ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
-    from ..analysis import dataflow
-    from ..analysis.sharing import Sharing, calls_changing_arguments, mark_unshared, value_reads
+    from ..analysis.sharing import Sharing, calls_changing_arguments
     sharing = Sharing(params, body)
-    statements = sharing.statements
-    element_reads = {}              # v -> the statements v = y[i]
-    for stmt in statements:
-        if _element_read(stmt):
-            anno.set(stmt, Key.ELEMENT_OF, stmt.value.value.id)
-            element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
-    dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
-    mark_unshared(body, params)
-
-    def refuse(name, stmt, action):
-        raise source.error(
-            f"{action} '{name}' while another name may share its memory (an argument, an alias, "
-            f"a view or a list holding it), so that value would change too and astgrad cannot "
-            f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
-            f"({name} = {name} + ...)", stmt, construct="in-place write")
-
+    element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end)
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
-    for stmt in statements:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
-            name, action = stmt.targets[0].value.id, "assignment into an element of"
-            strict = True
-        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-                and anno.get(stmt.value, Key.METHOD) == "append" \
-                and isinstance(stmt.value.func.value, gast.Name):
-            name, action, strict = stmt.value.func.value.id, "append to", True
-        elif anno.get(stmt, Key.AUGMENTED, False) and isinstance(stmt.value, gast.BinOp) \
-                and isinstance(stmt.value.left, gast.Name):
-            name, action, strict = stmt.value.left.id, "augmented assignment (+= and the like) on", False
-        else:
-            continue
+    for stmt, name, action, strict in _checked_writes(sharing.statements):
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
-        # appending, or replacing a dict's item, changes no item read out before
-        keeps_items = action == "append to" or (strict and sharing.is_dict_built_here(name))
-        shared = sharing.group(name, keeps_items=keeps_items)
         if strict and sharing.reaches_outside(name):
-            refuse(name, stmt, action)
-        # a name still holding a constant nobody read since (generated code sets t = 0.0
-        # before a loop and pushes that value in it) cannot see the write
-        conflicts = shared & anno.get(stmt, Key.LIVE_OUT, set()) - anno.get(stmt, Key.UNTOUCHED_CONSTANTS, set())
-        touched = anno.get(stmt, Key.TOUCHED_SINCE_MADE, {}).get(name)
-        if touched is not None:         # names bound before name's object was made
-            conflicts &= touched
+            _refuse_shared_write(source, name, stmt, action)
+        conflicts = _live_sharers(sharing, stmt, name, action, strict)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -276,11 +241,63 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # a value read with a string key is a dict's item: writing into the dict replaces
         # items, it never changes one
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
-        conflicts = conflicts - (items - refreshed)
-        if conflicts - refreshed:
-            refuse(name, stmt, action)
+        if conflicts - items:
+            _refuse_shared_write(source, name, stmt, action)
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+
+
+def _annotate_for_write_checks(sharing, params, body, live_at_end):
+    """Mark what the check reads off each statement: which element reads ``v = y[i]``
+    there are (returned: v -> those statements), which names are live after it, and
+    which written objects are new and unshared."""
+    from ..analysis import dataflow
+    from ..analysis.sharing import mark_unshared, value_reads
+    element_reads = {}
+    for stmt in sharing.statements:
+        if _element_read(stmt):
+            anno.set(stmt, Key.ELEMENT_OF, stmt.value.value.id)
+            element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
+    dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
+    mark_unshared(body, params)
+    return element_reads
+
+
+def _checked_writes(statements):
+    """(statement, name, action, strict) for each in-place write the check looks at.
+    A strict write changes the object whatever it is; ``+=`` changes arrays only (on
+    numbers it binds a new value)."""
+    from ..analysis.mutation import ChangeKind, in_place_changes
+    for change in in_place_changes(statements):
+        if change.kind is ChangeKind.ELEMENT:
+            yield change.stmt, change.name, "assignment into an element of", True
+        elif change.kind is ChangeKind.METHOD and change.method == "append":
+            yield change.stmt, change.name, "append to", True
+        elif change.kind is ChangeKind.AUGMENTED:
+            yield change.stmt, change.name, "augmented assignment (+= and the like) on", False
+
+
+def _live_sharers(sharing, stmt, name, action, strict):
+    """The names live after ``stmt`` that may share memory with ``name``'s object, and
+    so would see the write into it."""
+    # appending, or replacing a dict's item, changes no item read out before
+    keeps_items = action == "append to" or (strict and sharing.is_dict_built_here(name))
+    shared = sharing.group(name, keeps_items=keeps_items)
+    # a name still holding a constant nobody read since (generated code sets t = 0.0
+    # before a loop and pushes that value in it) cannot see the write
+    conflicts = shared & anno.get(stmt, Key.LIVE_OUT, set()) - anno.get(stmt, Key.UNTOUCHED_CONSTANTS, set())
+    touched = anno.get(stmt, Key.TOUCHED_SINCE_MADE, {}).get(name)
+    if touched is not None:         # names bound before name's object was made
+        conflicts &= touched
+    return conflicts
+
+
+def _refuse_shared_write(source, name, stmt, action):
+    raise source.error(
+        f"{action} '{name}' while another name may share its memory (an argument, an alias, "
+        f"a view or a list holding it), so that value would change too and astgrad cannot "
+        f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
+        f"({name} = {name} + ...)", stmt, construct="in-place write")
 
 
 def _read_by_key(reads):
@@ -321,13 +338,10 @@ def _refresh_after(body, write, v, name, reads, refresh_row, namer):
 
 def _insert_after(block, stmt, new):
     """Put ``new`` right after ``stmt``, wherever in ``block`` (or its nested blocks) it is."""
-    for position, current in enumerate(block):
-        if current is stmt:
-            block.insert(position + 1, new)
-            return True
-        for field in ("body", "orelse"):
-            inner = getattr(current, field, None)
-            if isinstance(inner, list) and _insert_after(inner, stmt, new):
+    for inner in walk.walk_blocks(block):
+        for position, current in enumerate(inner):
+            if current is stmt:
+                inner.insert(position + 1, new)
                 return True
     return False
 
@@ -359,7 +373,7 @@ def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen."""
     from ..rules import registry
-    from ..analysis.sharing import mutates_arguments
+    from ..analysis.mutation import mutates_arguments
     call = stmt.value
     method = anno.get(call, Key.METHOD)
     target = anno.get(call, Key.TARGET)
@@ -404,7 +418,7 @@ def array_names(body, params):
     from ..core import ops
     from ..rules import registry
     definitions = {}
-    for stmt in S.statements(body):
+    for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
         elif isinstance(stmt, gast.Assign):

@@ -10,13 +10,15 @@ assigned value does not depend on the inputs), so tangents exist on every path.
 import gast
 import numpy
 
-from ..analysis import activity, dataflow
+from ..analysis import activity
+from ..analysis.mutation import names_changed_in_place
 from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
 from ..backend import optimize
 from .. import runtime
 from ..core import syntax as S
+from ..core import walk
 from ..core.naming import derivative_prefix
 from .reverse import split_self_references
 from ..rules import registry
@@ -178,24 +180,18 @@ class ForwardMode(Transform):
                                                            S.name(other)])
             return tangent
 
-        def rewrite(block):
-            out = []
-            for stmt in block:
-                for field in ("body", "orelse"):
-                    if isinstance(getattr(stmt, field, None), list):
-                        setattr(stmt, field, rewrite(getattr(stmt, field)))
-                out.append(stmt)
-                name = anno.get(stmt, Key.TANGENT_OF)
-                if name is None or self.tangents.get(name) not in hot:
-                    continue
-                if isinstance(stmt.targets[0], gast.Tuple):       # a callee may return an argument's tangent
-                    shared = _shared_names(stmt.value, tangents)
-                    if shared:
-                        out.append(S.assign(self.tangent(name), owned(name, S.name(self.tangent(name)), shared)))
-                elif not _certainly_new(stmt.value):
-                    stmt.value = owned(name, stmt.value, _shared_names(stmt.value, tangents))
-            return out
-        return rewrite(body)
+        def own(stmt):
+            name = anno.get(stmt, Key.TANGENT_OF)
+            if name is None or self.tangents.get(name) not in hot:
+                return stmt
+            if isinstance(stmt.targets[0], gast.Tuple):       # a callee may return an argument's tangent
+                shared = _shared_names(stmt.value, tangents)
+                if shared:
+                    return [stmt, S.assign(self.tangent(name), owned(name, S.name(self.tangent(name)), shared))]
+            elif not _certainly_new(stmt.value):
+                stmt.value = owned(name, stmt.value, _shared_names(stmt.value, tangents))
+            return stmt
+        return walk.rewrite_blocks(body, own)
 
     def terms(self, stmt, op):
         if op.kind is OpKind.COPY:
@@ -329,23 +325,19 @@ class _Groups:
 
 def _sharing_and_writes(body, tangents):
     """Groups of tangents that may share memory, and the tangents written in place."""
-    groups, written = _Groups(), set()
+    groups = _Groups()
+    written = names_changed_in_place(body) & tangents
     for stmt in S.statements(body):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
             if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
                     and target.value.id in tangents:
-                written.add(target.value.id)
                 groups.join({target.value.id} | _shared_names(stmt.value, tangents))
             elif isinstance(target, gast.Tuple):      # y, d_y = jvp_helper(a, d_a=d_a)
                 groups.join(S.names_in(stmt) & tangents)
             else:
                 groups.join(S.names_in(target) & tangents | _shared_names(stmt.value, tangents))
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-            call = stmt.value
-            if anno.get(call, Key.METHOD) in dataflow.MUTATING_METHODS \
-                    and isinstance(call.func.value, gast.Name) and call.func.value.id in tangents:
-                written.add(call.func.value.id)
-            groups.join(S.names_in(call) & tangents)
+            groups.join(S.names_in(stmt.value) & tangents)
     written_roots = {groups.root(name) for name in written}
     return {name for name in tangents if groups.root(name) in written_roots}

@@ -22,12 +22,14 @@ materialised only where control flow merges paths that disagree.
 
 import gast
 
-from ..analysis import activity, dataflow
+from ..analysis import activity
+from ..analysis.mutation import names_changed_in_place
 from ..analysis.saves import SavePlan
 from ..core import ops
 from ..core.ops import OpKind
 from ..backend import optimize
 from ..core import syntax as S
+from ..core import walk
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .adjoint_state import SET, UNSET, state_of
@@ -40,17 +42,10 @@ from .common import array_names, mark_top_level, Transform, check_effect_call, c
 def ssa_rename(body, params, namer):
     """Rename re-assignments in top-level straight-line code: ``x = x * 2`` -> ``x_1``."""
     compound = set()
-    mutated = set()
     for stmt in body:
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
             compound |= S.stored_names(stmt)
-        for node in gast.walk(stmt):
-            if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-                mutated.add(node.value.id)
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                    and node.func.attr in dataflow.MUTATING_METHODS and isinstance(node.func.value, gast.Name):
-                mutated.add(node.func.value.id)
-    fixed = compound | mutated
+    fixed = compound | names_changed_in_place(body, augmented=False)
     current = {}
     defined = set(params)
     renamer = _Loads(current)
@@ -68,29 +63,24 @@ def ssa_rename(body, params, namer):
     return body, current, fixed
 
 
-def split_self_references(block, fixed, namer, nested=None, depth=0):
+def split_self_references(block, fixed, namer, nested=None):
     """``s = s * x`` -> ``t = s * x; s = t`` for names that are not renamed, so the
     derivative of the operation sees the old ``s`` and the new one (``t``).
     Temporaries created inside compound statements are added to ``nested``."""
-    out = []
-    for stmt in block:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value) \
-                and not isinstance(stmt.value, gast.Name):
-            name = stmt.targets[0].id
-            temp = namer.fresh("t")
-            if nested is not None and depth > 0:
-                nested.add(temp)
-            first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
-            second = S.assign(name, S.name(temp), line=getattr(stmt, "lineno", None))
-            out.extend([first, second])
-            continue
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                setattr(stmt, field, split_self_references(inner, fixed, namer, nested, depth + 1))
-        out.append(stmt)
-    return out
+    top_level = {id(stmt) for stmt in block}
+
+    def split(stmt):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value)
+                and not isinstance(stmt.value, gast.Name)):
+            return stmt
+        temp = namer.fresh("t")
+        if nested is not None and id(stmt) not in top_level:
+            nested.add(temp)
+        first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
+        second = S.assign(stmt.targets[0].id, S.name(temp), line=getattr(stmt, "lineno", None))
+        return [first, second]
+    return walk.rewrite_blocks(block, split)
 
 
 class _Loads(gast.NodeTransformer):

@@ -1,0 +1,93 @@
+"""Walking and rewriting statement blocks, nested ones included.
+
+Every stage walks blocks the same way: a statement may hold statement lists of its
+own (``if``/``for``/``while`` bodies and ``else`` blocks; before normalization also
+``finally`` blocks and ``except`` handlers), and a rewrite of a block must reach
+those too. This module is the one place that knows where those lists are, so a
+transform says only what it does to one statement (or one block).
+
+A nested function or class definition is a scope of its own: the walkers do not
+enter it (the core language has none; the front end refuses them after lowering).
+"""
+
+import gast
+
+# Statements whose body is a scope of its own, not a nested block of this one.
+_DEFINITIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
+
+# The fields of a statement that hold a nested statement list.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+
+
+def _slots(stmt):
+    """(owner, field) for each statement list directly inside ``stmt``, in source order;
+    the owner is ``stmt`` itself or one of its ``except`` handlers."""
+    if isinstance(stmt, _DEFINITIONS):
+        return []
+    slots = [(stmt, "body")] if isinstance(getattr(stmt, "body", None), list) else []
+    slots += [(handler, "body") for handler in getattr(stmt, "handlers", None) or ()]
+    slots += [(stmt, field) for field in _BLOCK_FIELDS[1:]
+              if isinstance(getattr(stmt, field, None), list)]
+    return slots
+
+
+def _store(owner, field, block):
+    """Put a rewritten block back; a body may not be empty in Python, so an emptied
+    body holds ``pass`` (an emptied ``else``/``finally`` block simply goes away)."""
+    setattr(owner, field, block or ([gast.Pass()] if field == "body" else []))
+
+
+def inner_blocks(stmt):
+    """The statement lists directly inside ``stmt`` (not their nested ones)."""
+    return [getattr(owner, field) for owner, field in _slots(stmt)]
+
+
+def walk_statements(body):
+    """Every statement in ``body``, nested ones included, in source order (a statement
+    comes before the statements inside it). Read only."""
+    for stmt in body:
+        yield stmt
+        for block in inner_blocks(stmt):
+            yield from walk_statements(block)
+
+
+def walk_blocks(body):
+    """``body`` and every statement list nested in it (empty ``else`` blocks too), outer
+    ones first. A caller may change a yielded list in place: the lists inside it are
+    looked up only after it has been yielded."""
+    yield body
+    for stmt in body:
+        for block in inner_blocks(stmt):
+            yield from walk_blocks(block)
+
+
+def rewrite_blocks(body, fn):
+    """``body`` with ``fn`` applied to every statement, nested ones included.
+
+    ``fn(stmt)`` returns the statement(s) to put in its place: a statement (often
+    ``stmt`` itself) or a list of statements (``[]`` removes it). The blocks inside a
+    statement are rewritten before ``fn`` sees the statement, and statements are
+    visited in source order. Nested blocks are replaced on their statements; the
+    rewritten top-level block is returned (``body`` itself is not changed).
+    """
+    out = []
+    for stmt in body:
+        for owner, field in _slots(stmt):
+            _store(owner, field, rewrite_blocks(getattr(owner, field), fn))
+        result = fn(stmt)
+        if isinstance(result, list):
+            out.extend(result)
+        else:
+            out.append(result)
+    return out
+
+
+def rewrite_each_block(body, fn):
+    """``body`` with ``fn`` applied to every statement list, nested ones included:
+    ``fn(block)`` returns the new list (an empty ``else`` block is passed too). For rewrites that look at neighbours (the
+    next statement) rather than one statement at a time. Inner blocks are rewritten
+    before the block holding them; the rewritten top-level block is returned."""
+    for stmt in body:
+        for owner, field in _slots(stmt):
+            _store(owner, field, rewrite_each_block(getattr(owner, field), fn))
+    return fn(body)
