@@ -63,7 +63,7 @@ class AdjointSweep:
     def assign(self, stmt, state):
         op = ops.describe(stmt.value)
         if op.kind is OpKind.POP:
-            return self.pop(stmt, state)
+            return self.pop(stmt, op, state)
         out = []
         name = stmt.targets[0].id
         if name in self.mode.active:
@@ -80,11 +80,11 @@ class AdjointSweep:
             out.append(self.restore(save))
         return out, state
 
-    def pop(self, stmt, state):
+    def pop(self, stmt, op, state):
         """``v = xs.pop()``: xs gets v back, and its derivative gets d_v back."""
         mode = self.mode
         name = stmt.targets[0].id
-        owner = stmt.value.func.value.id
+        owner = op.args[0].id
         out = []
         if owner in mode.active:
             adjoint = mode.adjoint(owner)

@@ -109,18 +109,23 @@ class ForwardMode(Transform):
         if isinstance(stmt, gast.While):
             return [gast.While(test=S.copy(stmt.test), body=self.block(stmt.body), orelse=[])]
         if isinstance(stmt, gast.For):
-            body = self.block(stmt.body)
-            if isinstance(stmt.target, gast.Tuple):
-                index, item = (e.id for e in stmt.target.elts)
-                seq = stmt.iter.args[0]
-                if item in self.active:
-                    value = self.helper_call("loop_item", [S.name(self.tangent_of(seq)), S.copy(seq),
-                                                           S.name(index)]) if self.tangent_of(seq) else \
-                        self.helper_call("zeros_like", [S.name(item)])
-                    body = [S.assign(self.tangent(item), value)] + body
-            return [gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
-                             orelse=[], type_comment=None)]
+            return self.for_loop(stmt)
         return [S.copy(stmt)]
+
+    def for_loop(self, stmt):
+        """The loop as written; ``for k, item in enumerate(xs)`` also gives each item
+        its tangent, the k-th element of the sequence's tangent."""
+        body = self.block(stmt.body)
+        if isinstance(stmt.target, gast.Tuple):
+            index, item = (e.id for e in stmt.target.elts)
+            seq = stmt.iter.args[0]
+            if item in self.active:
+                value = self.helper_call("loop_item", [S.name(self.tangent_of(seq)), S.copy(seq),
+                                                       S.name(index)]) if self.tangent_of(seq) else \
+                    self.helper_call("zeros_like", [S.name(item)])
+                body = [S.assign(self.tangent(item), value)] + body
+        return [gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
+                         orelse=[], type_comment=None)]
 
     def assign(self, stmt):
         name = stmt.targets[0].id
@@ -132,7 +137,7 @@ class ForwardMode(Transform):
         if op.kind is OpKind.FUNCTION and active_inputs:
             return self.line_comment(stmt) + self.call(stmt, op)
         if op.kind is OpKind.POP:
-            owner = stmt.value.func.value
+            owner = op.args[0]
             if self.tangent_of(owner) is None:      # a stack of values without tangents
                 return [primal, S.assign(self.tangent(name), self.helper_call("zeros_like", [S.name(name)]))]
             pop = S.call(gast.Attribute(value=S.name(self.tangent_of(owner)), attr="pop", ctx=gast.Load()), [])
