@@ -151,7 +151,7 @@ def check_derivatives(f, args, wrt=None, rtol=1e-5, atol=1e-6, rng=None):
     results are not reshaped or cast: shapes must match exactly."""
     import astgrad
     from astgrad.caching import forward_derivative
-    from astgrad.modes.reverse import seed_parameter
+    from astgrad.core.functions import seed_parameter
     from fd import assert_close, numerical_grad, numerical_jvp
 
     rng = np.random.default_rng(0) if rng is None else rng

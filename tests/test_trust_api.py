@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad.modes.reverse import seed_parameter
+from astgrad.core.functions import seed_parameter
 from fd import assert_close, numerical_grad, numerical_jvp
 
 RTOL, ATOL = 1e-5, 1e-6

@@ -1,19 +1,94 @@
-"""Optimize stage: constant folding and algebraic simplification of expressions.
+"""Optimize stage: the clean-up passes both modes run on a derivative, in order.
 
-Templates are written for the general case (``y * x ** (y - 1)``); once their
-parameters are bound to constants, this pass folds what is known, so
-``x ** 2`` gets the adjoint ``d_y * 2 * x`` rather than ``d_y * 2 * x ** (2 - 1)``.
-Dead-code elimination lives in ``dataflow``.
+:data:`PASSES` is the one list of passes; :func:`optimize` runs it on a generated
+function body. This module also holds the expression passes: constant folding and
+algebraic simplification, which the modes apply to each instantiated template
+(templates are written for the general case, ``y * x ** (y - 1)``; once their
+parameters are bound to constants, folding gives ``x ** 2`` the adjoint
+``d_y * 2 * x`` rather than ``d_y * 2 * x ** (2 - 1)``), dropping runtime helpers'
+default arguments, and inlining single-use temporaries.
 """
 
+import dataclasses
 import operator
 
 import gast
 
+from ..analysis import dataflow, shapes
 from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from .accumulate import accumulate_in_place
+from .dead_code import remove_dead_code
+
+@dataclasses.dataclass
+class OptimizeContext:
+    """What the passes need to know about the function they optimize.
+
+    params: names whose values (and so shapes) come from outside (parameters, the seed);
+    derivatives: primal name -> derivative name (each derivative has its primal's shape);
+    scalars: names known to hold numbers (range loop targets);
+    rewrites: the mode's own rewrites of the body, run before dead code is removed
+        (forward mode's tangent ownership), each ``rewrite(body) -> body``;
+    parameter_adjoints: adjoints of parameters, which may be added to in place.
+    """
+
+    params: list
+    derivatives: dict
+    scalars: set = dataclasses.field(default_factory=set)
+    rewrites: list = dataclasses.field(default_factory=list)
+    parameter_adjoints: set = dataclasses.field(default_factory=set)
+
+
+def _drop_needless_unbroadcasts(body, context):
+    return shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars)
+
+
+def _mode_rewrites(body, context):
+    for rewrite in context.rewrites:
+        body = rewrite(body)
+    return body
+
+
+def _remove_dead_code(body, context):
+    return remove_dead_code(body)
+
+
+def _drop_default_arguments(body, context):
+    for stmt in body:
+        drop_default_arguments(stmt)
+    return body
+
+
+def _accumulate_in_place(body, context):
+    return accumulate_in_place(body, context.parameter_adjoints)
+
+
+def _inline_single_use(body, context):
+    inline_single_use(body, keep=set(context.derivatives.values()))
+    return body
+
+
+# The order matters: needless unbroadcasts are found while the shapes are plain
+# (before a mode's rewrites wrap values in helper calls), and dead code goes before
+# inlining, which inlines only temporaries read exactly once.
+PASSES = [
+    _drop_needless_unbroadcasts,
+    _mode_rewrites,
+    _remove_dead_code,
+    _drop_default_arguments,
+    _accumulate_in_place,
+    _inline_single_use,
+]
+
+
+def optimize(body, context):
+    """Run :data:`PASSES` over a generated function body; returns the new body."""
+    for optimize_pass in PASSES:
+        body = optimize_pass(body, context)
+    return body
+
 
 _FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
          gast.Div: operator.truediv, gast.Pow: operator.pow}
@@ -98,7 +173,6 @@ def inline_single_use(body, keep=()):
     """``t = a + b; y = np.tanh(t)`` -> ``y = np.tanh(a + b)`` for a temporary assigned
     once and read once, by the very next statement of the same block. The generated
     code reads closer to what a person writes, and runs fewer statements."""
-    from ..analysis import dataflow
     stores, loads = {}, {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):

@@ -94,3 +94,12 @@ def statements(block):
     ``walk.walk_statements``, which new code uses."""
     from .walk import walk_statements
     return walk_statements(block)
+
+
+def header_nodes(stmt):
+    """The expressions a statement itself evaluates (not its nested blocks)."""
+    if isinstance(stmt, (gast.If, gast.While)):
+        return [stmt.test]
+    if isinstance(stmt, gast.For):
+        return [stmt.iter]
+    return [stmt]

@@ -201,29 +201,24 @@ def range_targets(body):
     return bound - other
 
 
-def split_self_references(block, fixed, namer, nested=None, depth=0):
+def split_self_references(block, fixed, namer, nested=None):
     """``s = s * x`` -> ``t = s * x; s = t`` for names that are not renamed, so the
     derivative of the operation sees the old ``s`` and the new one (``t``).
     Temporaries created inside compound statements are added to ``nested``."""
-    out = []
-    for stmt in block:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value) \
-                and not isinstance(stmt.value, gast.Name):
-            name = stmt.targets[0].id
-            temp = namer.fresh("t")
-            if nested is not None and depth > 0:
-                nested.add(temp)
-            first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
-            second = S.assign(name, S.name(temp), line=getattr(stmt, "lineno", None))
-            out.extend([first, second])
-            continue
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                setattr(stmt, field, split_self_references(inner, fixed, namer, nested, depth + 1))
-        out.append(stmt)
-    return out
+    top_level = {id(stmt) for stmt in block}
+
+    def split(stmt):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value)
+                and not isinstance(stmt.value, gast.Name)):
+            return stmt
+        temp = namer.fresh("t")
+        if nested is not None and id(stmt) not in top_level:
+            nested.add(temp)
+        first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
+        second = S.assign(stmt.targets[0].id, S.name(temp), line=getattr(stmt, "lineno", None))
+        return [first, second]
+    return walk.rewrite_blocks(block, split)
 
 
 def creates_new_value(value):

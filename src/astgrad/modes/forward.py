@@ -10,7 +10,7 @@ assigned value does not depend on the inputs), so tangents exist on every path.
 import gast
 import numpy
 
-from ..analysis import activity, dataflow, shapes
+from ..analysis import activity
 from ..analysis.mutation import names_changed_in_place
 from ..core import anno, ops
 from ..core.anno import Key
@@ -18,6 +18,7 @@ from ..core.ops import OpKind
 from ..backend import optimize
 from .. import runtime
 from ..core import syntax as S
+from ..core import walk
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
@@ -58,13 +59,9 @@ class ForwardMode(Transform):
         else:
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
-        new_body = shapes.drop_needless_unbroadcasts(new_body, params, self.tangents,
-                                                     range_targets(new_body))
-        new_body = self.own_written_tangents(new_body)
-        new_body = dataflow.eliminate_dead_code(new_body, set())
-        for stmt in new_body:
-            optimize.drop_default_arguments(stmt)
-        optimize.inline_single_use(new_body, keep=set(self.tangents.values()))
+        context = optimize.OptimizeContext(params, self.tangents, range_targets(new_body),
+                                           rewrites=[self.own_written_tangents])
+        new_body = optimize.optimize(new_body, context)
         args = S.copy(fn.args)
         for name in wrt_names:
             args.kwonlyargs.append(gast.Name(id=self.tangent(name), ctx=gast.Param(), annotation=None,
@@ -113,18 +110,23 @@ class ForwardMode(Transform):
         if isinstance(stmt, gast.While):
             return [gast.While(test=S.copy(stmt.test), body=self.block(stmt.body), orelse=[])]
         if isinstance(stmt, gast.For):
-            body = self.block(stmt.body)
-            if isinstance(stmt.target, gast.Tuple):
-                index, item = (e.id for e in stmt.target.elts)
-                seq = stmt.iter.args[0]
-                if item in self.active:
-                    value = self.helper_call("loop_item", [S.name(self.tangent_of(seq)), S.copy(seq),
-                                                           S.name(index)]) if self.tangent_of(seq) else \
-                        self.helper_call("zeros_like", [S.name(item)])
-                    body = [S.assign(self.tangent(item), value)] + body
-            return [gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
-                             orelse=[], type_comment=None)]
+            return self.for_loop(stmt)
         return [S.copy(stmt)]
+
+    def for_loop(self, stmt):
+        """The loop as written; ``for k, item in enumerate(xs)`` also gives each item
+        its tangent, the k-th element of the sequence's tangent."""
+        body = self.block(stmt.body)
+        if isinstance(stmt.target, gast.Tuple):
+            index, item = (e.id for e in stmt.target.elts)
+            seq = stmt.iter.args[0]
+            if item in self.active:
+                value = self.helper_call("loop_item", [S.name(self.tangent_of(seq)), S.copy(seq),
+                                                       S.name(index)]) if self.tangent_of(seq) else \
+                    self.helper_call("zeros_like", [S.name(item)])
+                body = [S.assign(self.tangent(item), value)] + body
+        return [gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
+                         orelse=[], type_comment=None)]
 
     def assign(self, stmt):
         name = stmt.targets[0].id
@@ -136,7 +138,7 @@ class ForwardMode(Transform):
         if op.kind is OpKind.FUNCTION and active_inputs:
             return self.line_comment(stmt) + self.call(stmt, op)
         if op.kind is OpKind.POP:
-            owner = stmt.value.func.value
+            owner = op.args[0]
             if self.tangent_of(owner) is None:      # a stack of values without tangents
                 return [primal, S.assign(self.tangent(name), self.helper_call("zeros_like", [S.name(name)]))]
             pop = S.call(gast.Attribute(value=S.name(self.tangent_of(owner)), attr="pop", ctx=gast.Load()), [])
@@ -184,24 +186,18 @@ class ForwardMode(Transform):
                                                            S.name(other)])
             return tangent
 
-        def rewrite(block):
-            out = []
-            for stmt in block:
-                for field in ("body", "orelse"):
-                    if isinstance(getattr(stmt, field, None), list):
-                        setattr(stmt, field, rewrite(getattr(stmt, field)))
-                out.append(stmt)
-                name = anno.get(stmt, Key.TANGENT_OF)
-                if name is None or self.tangents.get(name) not in hot:
-                    continue
-                if isinstance(stmt.targets[0], gast.Tuple):       # a callee may return an argument's tangent
-                    shared = _shared_names(stmt.value, tangents)
-                    if shared:
-                        out.append(S.assign(self.tangent(name), owned(name, S.name(self.tangent(name)), shared)))
-                elif not _certainly_new(stmt.value):
-                    stmt.value = owned(name, stmt.value, _shared_names(stmt.value, tangents))
-            return out
-        return rewrite(body)
+        def own(stmt):
+            name = anno.get(stmt, Key.TANGENT_OF)
+            if name is None or self.tangents.get(name) not in hot:
+                return stmt
+            if isinstance(stmt.targets[0], gast.Tuple):       # a callee may return an argument's tangent
+                shared = _shared_names(stmt.value, tangents)
+                if shared:
+                    return [stmt, S.assign(self.tangent(name), owned(name, S.name(self.tangent(name)), shared))]
+            elif not _certainly_new(stmt.value):
+                stmt.value = owned(name, stmt.value, _shared_names(stmt.value, tangents))
+            return stmt
+        return walk.rewrite_blocks(body, own)
 
     def terms(self, stmt, op):
         if op.kind is OpKind.COPY:

@@ -1,0 +1,67 @@
+"""Which loop temporaries the reverse loop recomputes instead of saving.
+
+Saving a value inside a loop costs a push and a pop per iteration. A temporary
+that one cheap operation makes from the loop index, constants and values the
+loop leaves alone can simply be computed again at the start of each reverse
+iteration. The save planner (``saves``) asks this module for them; the adjoint
+sweep emits copies of the chosen statements.
+"""
+
+import math
+
+import gast
+
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from .mutation import names_changed_in_place
+
+
+def recomputable(loop, body, store_counts):
+    """The temporaries of ``loop`` (a for loop over a name) cheaper to recompute than to
+    save: one arithmetic operation or indexing on the loop index, constants and values
+    the loop does not change, used only later in the same iteration (``t = 0.1 * i``,
+    ``x_t = xs[t]``, ``cond = i > 1``). ``body`` is the whole function body and
+    ``store_counts`` says how often each name is assigned."""
+    changed_in_loop = S.stored_names(gast.Module(body=loop.body, type_ignores=[])) \
+        | names_changed_in_place(loop.body)
+    available = {loop.target.id}
+    chosen = []
+    for position, stmt in enumerate(loop.body):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and _cheap(stmt.value)):
+            continue
+        name = stmt.targets[0].id
+        operands = [n for n in gast.walk(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
+        if store_counts.get(name, 0) != 1 or name in S.loaded_names(stmt.value):
+            continue
+        if not all(isinstance(n, gast.Constant) or n.id in available or
+                   (n.id not in changed_in_loop and store_counts.get(n.id, 0) <= 1)
+                   for n in operands):
+            continue
+        earlier = gast.Module(body=loop.body[:position], type_ignores=[])
+        if name in S.loaded_names(earlier) or name in _loads_outside(loop, body):
+            continue
+        chosen.append(stmt)
+        available.add(name)
+    return chosen
+
+
+def _cheap(value):
+    """An operator, a comparison, indexing, or a ``math`` function on numbers."""
+    return isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)) \
+        or _is_math_call(value)
+
+
+def _loads_outside(loop, body):
+    """Names read anywhere in the function outside ``loop``'s body."""
+    inside = {id(n) for stmt in loop.body for n in gast.walk(stmt)}
+    return {n.id for n in gast.walk(gast.Module(body=body, type_ignores=[]))
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in inside}
+
+
+def _is_math_call(value):
+    """A call of a ``math`` function: on numbers, cheaper to redo than to save."""
+    target = anno.get(value, Key.TARGET) if isinstance(value, gast.Call) else None
+    return target is not None and getattr(target, "__module__", None) == "math" \
+        and getattr(math, getattr(target, "__name__", ""), None) is target and not value.keywords

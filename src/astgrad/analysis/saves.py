@@ -1,0 +1,178 @@
+"""What reverse mode must save: which assignments overwrite a value that may exist.
+
+The reverse sweep runs the statements backwards and needs, at each one, the
+values the forward sweep had there. A name assigned in straight-line top-level
+code was renamed to single assignments, so nothing overwrites it; a name assigned
+inside ``if``/``for``/``while`` (``fixed``) keeps its name, and each assignment
+to it that may overwrite an existing value saves that value first. This module
+plans those saves, one :class:`Save` record per save, under ``Key.SAVE`` on the
+statement (and ``Key.TARGET_SAVES`` on a loop for its target or counter); the
+modes turn the records into save and restore statements.
+"""
+
+import dataclasses
+import enum
+
+import gast
+
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from . import recompute
+
+
+class Store(enum.Enum):
+    """Where a saved value is kept."""
+
+    VARIABLE = "a local variable, for a save outside loops"
+    STACK = "a stack per name, pushed every iteration, for a save inside a loop"
+    PROGRAM_STACK = "the program's own stack: its push saved the value, its pop restores it"
+    PROGRAM_VARIABLE = "the program's own copy (v_saved = v) made right before the overwrite"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Save:
+    """One saved value.
+
+    ``id`` numbers the saves this plan makes (None where the program's own save is
+    reused); ``name`` is the variable (or, for an element, the container) whose
+    value is saved; ``store`` and ``store_name`` say where it is kept; ``index`` is
+    the index expression of ``y[i] = v`` for the save of one element, else None.
+    """
+
+    id: object
+    name: str
+    store: Store
+    store_name: str
+    index: object = None
+
+    @property
+    def reused(self):
+        """The program saved the value itself: nothing to add to the forward sweep."""
+        return self.store in (Store.PROGRAM_STACK, Store.PROGRAM_VARIABLE)
+
+
+class SavePlan:
+    """Plans the saves of one function body (see :meth:`annotate`).
+
+    ``fixed``: the names not renamed to single assignments; ``store_counts``: how
+    often each name is assigned (parameters count once). Afterwards ``stacks``
+    maps names to their save stacks and ``needs_init`` holds names that need a
+    placeholder before the first save (they may not exist yet when saved).
+    """
+
+    def __init__(self, body, fixed, store_counts, namer):
+        self.body = body
+        self.fixed = fixed
+        self.store_counts = store_counts
+        self.namer = namer
+        self.count = 0
+        self.stacks = {}
+        self.needs_init = set()
+
+    def annotate(self, block, depth, maybe, definite):
+        """Mark which assignments overwrite a value that may exist (so it may need
+        saving). ``maybe``/``definite``: names possibly/surely assigned so far."""
+        previous = None
+        for stmt in block:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+                target = stmt.targets[0]
+                element = dataclasses.replace(self.new_save(target.value.id, depth), index=target.slice)
+                anno.set(stmt, Key.SAVE, element)
+            elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                self._plan_assign(stmt, previous, depth, maybe, definite)
+            elif isinstance(stmt, gast.If):
+                self._plan_if(stmt, depth, maybe, definite)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                self._plan_loop(stmt, depth, maybe, definite)
+            previous = stmt
+
+    def _plan_assign(self, stmt, previous, depth, maybe, definite):
+        name = stmt.targets[0].id
+        reuse = self._saved_just_before(previous, name)
+        if name in self.fixed and name in maybe and reuse is not None:
+            anno.set(stmt, Key.SAVE, reuse)  # the program itself saved the old value
+        elif name in self.fixed and name in maybe:
+            anno.set(stmt, Key.SAVE, self.new_save(name, depth))
+            if name not in definite:
+                self.needs_init.add(name)
+        maybe.add(name)
+        definite.add(name)
+
+    def _plan_if(self, stmt, depth, maybe, definite):
+        anno.set(stmt, Key.DEFINED_BEFORE, set(definite))
+        m1, d1 = set(maybe), set(definite)
+        m2, d2 = set(maybe), set(definite)
+        self.annotate(stmt.body, depth, m1, d1)
+        self.annotate(stmt.orelse, depth, m2, d2)
+        maybe |= m1 | m2
+        definite |= d1 & d2
+        anno.set(stmt, Key.DEFINED_AFTER, set(definite))
+
+    def _plan_loop(self, stmt, depth, maybe, definite):
+        """A loop rebinds its target (a while loop: its counter) every iteration."""
+        anno.set(stmt, Key.DEFINED_BEFORE, set(definite))
+        is_while = isinstance(stmt, gast.While)
+        enumerating = not is_while and isinstance(stmt.target, gast.Tuple)
+        if is_while:
+            anno.set(stmt, Key.COUNTER, self.namer.fresh("n_iter"))
+            targets = [anno.get(stmt, Key.COUNTER)]
+            if depth > 0:       # each outer iteration counts again
+                maybe.add(anno.get(stmt, Key.COUNTER))
+        else:
+            targets = sorted(S.stored_names(stmt.target))
+        anno.set(stmt, Key.TARGET_SAVES, [self.new_save(n, depth) for n in targets if n in maybe])
+        for n in targets:
+            if n in maybe and n not in definite:
+                self.needs_init.add(n)
+        if enumerating:
+            item = stmt.target.elts[1].id
+            anno.set(stmt, Key.ITEM_STACK, self.namer.fresh(item + "_stack"))
+        inner_maybe = maybe | set(targets) | S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
+        inner_definite = definite | set(targets) if enumerating else \
+            set(definite) | {t for t in targets if is_while}
+        over_name = not is_while and isinstance(stmt.target, gast.Name)
+        if over_name:
+            inner_definite.add(stmt.target.id)
+        anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts)
+                 if over_name else [])
+        self.annotate(stmt.body, depth + 1, inner_maybe, inner_definite)
+        for recomputed in anno.get(stmt, Key.RECOMPUTED):
+            anno.set(recomputed, Key.SAVE, None)
+        maybe |= inner_maybe
+        if is_while:
+            definite.add(anno.get(stmt, Key.COUNTER))
+        elif enumerating:
+            definite.add(stmt.target.elts[0].id)
+        anno.set(stmt, Key.DEFINED_AFTER, set(definite))
+
+    def _saved_just_before(self, previous, name):
+        """Code that is itself a derivative saves a value right before overwriting it
+        (``v_stack.append(v)`` or ``v_saved = v``, then ``v = ...``). Restoring from
+        that same save, instead of saving again, keeps each order from doubling the
+        saves of the order before."""
+        if isinstance(previous, gast.Expr) and isinstance(previous.value, gast.Call) \
+                and anno.get(previous.value, Key.METHOD) == "append" \
+                and isinstance(previous.value.func.value, gast.Name) \
+                and len(previous.value.args) == 1 and isinstance(previous.value.args[0], gast.Name) \
+                and previous.value.args[0].id == name:
+            anno.set(previous, Key.REUSED_BY_RESTORE, True)
+            return Save(None, name, Store.PROGRAM_STACK, previous.value.func.value.id)
+        if isinstance(previous, gast.Assign) and isinstance(previous.targets[0], gast.Name) \
+                and isinstance(previous.value, gast.Name) and previous.value.id == name \
+                and self.store_counts.get(previous.targets[0].id, 0) == 1:
+            return Save(None, name, Store.PROGRAM_VARIABLE, previous.targets[0].id)
+        return None
+
+    def new_save(self, name, depth):
+        """A new save of ``name``: a variable at top level, a stack inside loops."""
+        save_id = self.count
+        self.count += 1
+        if depth > 0:
+            return Save(save_id, name, Store.STACK, self._stack_for(name))
+        return Save(save_id, name, Store.VARIABLE, self.namer.fresh(name + "_saved"))
+
+    def _stack_for(self, name):
+        if name not in self.stacks:
+            self.stacks[name] = self.namer.fresh(name + "_stack")
+        return self.stacks[name]

@@ -1,0 +1,32 @@
+"""The state of an adjoint variable at a point of the reverse sweep.
+
+The first contribution to an UNSET adjoint assigns it, later ones add to it, and
+a statement whose result's adjoint is not SET contributes nothing. Where control
+flow merges, :func:`join` says what is known on both paths together.
+"""
+
+import enum
+
+
+class AdjointState(enum.Enum):
+    UNSET = "no value: the first contribution assigns it"
+    ZERO = "holds zeros, materialised where paths disagree: contributions add to it"
+    SET = "holds a contribution: further ones add to it"
+
+
+UNSET, ZERO, SET = AdjointState.UNSET, AdjointState.ZERO, AdjointState.SET
+
+
+def join(a, b):
+    """The state after "a or b", where either path may have been taken (the two
+    branches of an ``if``; before a loop and after one more iteration)."""
+    if SET in (a, b):
+        return SET
+    if ZERO in (a, b):
+        return ZERO
+    return UNSET
+
+
+def state_of(states, adjoint):
+    """The state of ``adjoint`` in ``states`` (a dict; missing means UNSET)."""
+    return states.get(adjoint, UNSET)

@@ -1,0 +1,243 @@
+"""Reverse mode's adjoint sweep: each statement's adjoint, in reverse order.
+
+Walking the body backwards, each assignment passes its result's adjoint on to its
+operands through the primitive's adjoint rule, then the value it overwrote is
+restored. Adjoints follow :mod:`adjoint_state`: the first contribution to an unset
+adjoint assigns it, later ones add. ``if`` and loops are handled by
+:class:`~astgrad.modes.adjoint_control.ControlFlowAdjoints`.
+"""
+
+import gast
+
+from ..backend import optimize
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from ..core.ops import OpKind
+from ..core import ops
+from ..rules import registry
+from .adjoint_control import ControlFlowAdjoints
+from .adjoint_state import SET, UNSET, state_of
+from .save_code import method_call, restore_statement
+from .templates import BindError, instantiate
+from ..core.functions import seed_parameter
+
+
+class AdjointSweep:
+    """Writes the adjoint statements of ``mode`` (a ReverseMode) for a block, given
+    the adjoint states after it; returns the code and the states before it."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.control = ControlFlowAdjoints(self)
+
+    def block(self, block, state):
+        out = []
+        for stmt in reversed(block):
+            stmts, state = self.statement(stmt, state)
+            out.extend(stmts)
+        return out, state
+
+    def statement(self, stmt, state):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+            return self.setitem(stmt, state)
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and anno.get(stmt.value, Key.METHOD) == "append":
+            return self.append(stmt, state)
+        if isinstance(stmt, gast.Assign):
+            return self.assign(stmt, state)
+        if isinstance(stmt, gast.If):
+            return self.control.if_(stmt, state)
+        if isinstance(stmt, (gast.For, gast.While)):
+            return self.control.loop(stmt, state)
+        return [], state
+
+    def restore(self, save):
+        return restore_statement(save, self.mode.helper_call)
+
+    def assign(self, stmt, state):
+        op = ops.describe(stmt.value)
+        if op.kind is OpKind.POP:
+            return self.pop(stmt, op, state)
+        out = []
+        name = stmt.targets[0].id
+        if name in self.mode.active:
+            adjoint = self.mode.adjoint(name)
+            if state_of(state, adjoint) is SET and op.differentiable:
+                contributions = self.contributions(stmt, op, adjoint)
+                if contributions:
+                    out.extend(self.mode.line_comment(stmt))
+                for contribution in contributions:
+                    _append_merged(out, self.lower(contribution, state))
+            state[adjoint] = UNSET
+        save = anno.get(stmt, Key.SAVE)
+        if save:
+            out.append(self.restore(save))
+        return out, state
+
+    def pop(self, stmt, op, state):
+        """``v = xs.pop()``: xs gets v back, and its derivative gets d_v back."""
+        mode = self.mode
+        name = stmt.targets[0].id
+        owner = op.args[0].id
+        out = []
+        if owner in mode.active:
+            adjoint = mode.adjoint(owner)
+            current = S.name(adjoint) if state_of(state, adjoint) is not UNSET else \
+                mode.helper_call("zeros_like", [S.name(owner)])
+            value = S.name(mode.adjoint(name)) if name in mode.active and \
+                state_of(state, mode.adjoint(name)) is not UNSET else mode.helper_call("zeros_like", [S.name(name)])
+            out.extend(mode.line_comment(stmt))
+            out.append(S.assign(adjoint, mode.helper_call("append_derivative", [current, value, S.name(owner)])))
+            state[adjoint] = SET
+        out.append(S.expr_stmt(method_call(owner, "append", [S.name(name)])))
+        if name in mode.active:
+            state[mode.adjoint(name)] = UNSET
+        save = anno.get(stmt, Key.SAVE)
+        if save:
+            out.append(self.restore(save))
+        return out, state
+
+    def setitem(self, stmt, state):
+        """``y[i] = v``: v gets d_y[i]; the overwritten part of y gets no derivative."""
+        mode = self.mode
+        target = stmt.targets[0]
+        name, value = target.value.id, stmt.value
+        out = []
+        if name in mode.active and state_of(state, mode.adjoint(name)) is SET:
+            out.extend(mode.line_comment(stmt))
+            adjoint = mode.adjoint(name)
+            part = gast.Subscript(value=S.name(adjoint), slice=S.copy(target.slice), ctx=gast.Load())
+            if _may_repeat(target.slice):       # only the last write of an element counts
+                part = mode.helper_call("written_part", [S.name(adjoint), mode.index_value(target.slice)])
+            if mode.derivative_of(value) is not None:
+                node = _accumulate(mode.adjoint(value.id), mode.helper_call("unbroadcast", [part, S.copy(value)]))
+                out.append(self.lower(node, state))
+            out.append(S.assign(adjoint, mode.helper_call("zero_index", [S.name(adjoint),
+                                                                         mode.index_value(target.slice)])))
+        out.append(self.restore(anno.get(stmt, Key.SAVE)))
+        return out, state
+
+    def append(self, stmt, state):
+        """``xs.append(v)``: v gets the last derivative of xs; xs loses its last item again."""
+        mode = self.mode
+        call = stmt.value
+        owner, value = call.func.value, call.args[0]
+        out = []
+        if owner.id in mode.active and state_of(state, mode.adjoint(owner.id)) is SET:
+            out.extend(mode.line_comment(stmt))
+            adjoint = mode.adjoint(owner.id)
+            if mode.derivative_of(value) is not None:
+                last = gast.Subscript(value=S.name(adjoint), slice=S.const(-1), ctx=gast.Load())
+                out.append(self.lower(_accumulate(mode.adjoint(value.id), last), state))
+            out.append(S.assign(adjoint, mode.helper_call("drop_last", [S.name(adjoint)])))
+        if not anno.get(stmt, Key.REUSED_BY_RESTORE, False):     # else the restore already popped
+            out.append(S.expr_stmt(method_call(owner.id, "pop", [])))
+        return out, state
+
+    def lower(self, stmt, state):
+        """A template statement; ``d[x] = e`` becomes an assignment or an addition."""
+        if not anno.get(stmt, Key.ACCUMULATE, False):
+            stmt.value = optimize.simplify(stmt.value)
+            return stmt
+        target = stmt.targets[0].id
+        value = optimize.simplify(stmt.value)
+        if state_of(state, target) is SET:
+            value = gast.BinOp(left=S.name(target), op=gast.Add(), right=value)
+        state[target] = SET
+        return S.assign(target, value)
+
+    def contributions(self, stmt, op, adjoint):
+        """The template statements passing ``adjoint`` on to the operands of ``op``."""
+        mode = self.mode
+        if op.kind is OpKind.COPY:
+            source = op.args[0]
+            if mode.derivative_of(source) is None:
+                return []
+            return [_accumulate(mode.adjoint(source.id), S.name(adjoint))]
+        if op.kind is OpKind.LITERAL:
+            keys = stmt.value.keys if op.key == "dict" else [S.const(i) for i in range(len(op.args))]
+            return [_accumulate(mode.derivative_of(element),
+                                gast.Subscript(value=S.name(adjoint), slice=S.copy(key), ctx=gast.Load()))
+                    for key, element in zip(keys, op.args) if mode.derivative_of(element) is not None]
+        if op.kind in (OpKind.UNKNOWN, OpKind.OPAQUE, OpKind.CONST):
+            return []               # no differentiated inputs (checked before)
+        if op.kind is OpKind.FUNCTION:
+            return self.call_contributions(stmt, op, adjoint)
+        if mode.discards_derivative(stmt, op, registry.ADJOINTS):
+            return []
+        template = registry.lookup(registry.ADJOINTS, op.key)
+        args = mode.call_atoms(stmt, op)
+        try:
+            contributions = instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs,
+                                        mode.derivative_of, mode.namespace, mode.namer, mode.zero_safe)
+        except BindError as exc:
+            raise mode.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
+                                    construct=op.label) from None
+        checks = mode.receiver_check(stmt, op) + mode.dtype_check(stmt, op, registry.ADJOINTS)
+        return checks + contributions if contributions else []
+
+    def call_contributions(self, stmt, op, adjoint):
+        """``y = helper(a, b)``: call helper's own generated gradient with the seed d_y."""
+        mode = self.mode
+        gradient, active = mode.callee_derivative(
+            stmt, op, lambda atom: mode.derivative_of(atom) is not None,
+            lambda callee, wrt: mode.callees.derive(callee, "reverse", wrt, zero_safe=mode.zero_safe))
+        if gradient is None:
+            return []
+        seed = seed_parameter(gradient)
+        call = S.call(S.name(mode.namespace.ref(gradient, gradient.__name__)),
+                      [S.copy(a) for a in op.args],
+                      {**{k: S.copy(v) for k, v in op.kwargs.items()}, seed: S.name(adjoint)})
+        anno.set(call, Key.TARGET, gradient)
+        if len(active) == 1:
+            return [_accumulate(mode.adjoint(active[0][1].id), call)]
+        grads = mode.namer.fresh("grads")
+        out = [S.assign(grads, call)]
+        for position, (_, atom) in enumerate(active):
+            out.append(_accumulate(mode.adjoint(atom.id), gast.Subscript(
+                value=S.name(grads), slice=S.const(position), ctx=gast.Load())))
+        return out
+
+    def zero_init(self, name, defined):
+        """``d_v = zeros_like(v)``; where ``v`` may not exist on every path (assigned in
+        one branch only), a plain 0.0, which adds to any shape."""
+        mode = self.mode
+        if name in defined or name in mode.params:
+            return S.assign(mode.adjoint(name), mode.helper_call("zeros_like", [S.name(name)]))
+        return S.assign(mode.adjoint(name), S.const(0.0))
+
+    def primal_of(self, adjoint_name):
+        for primal, adjoint in self.mode.adjoints.items():
+            if adjoint == adjoint_name:
+                return primal
+        raise KeyError(adjoint_name)
+
+
+def _accumulate(adjoint, value):
+    """``d[x] = value``: a contribution to the adjoint ``adjoint``."""
+    node = S.assign(adjoint, value)
+    anno.set(node, Key.ACCUMULATE, True)
+    return node
+
+
+def _append_merged(out, stmt):
+    """Append ``stmt``; ``d_x = a`` then ``d_x = d_x + b`` become ``d_x = a + b``."""
+    previous = out[-1] if out else None
+    target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+    if (previous is not None and isinstance(previous, gast.Assign) and isinstance(target, gast.Name)
+            and isinstance(previous.targets[0], gast.Name) and previous.targets[0].id == target.id
+            and anno.get(previous, Key.RESTORE_ID) is None and anno.get(stmt, Key.RESTORE_ID) is None
+            and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add)
+            and isinstance(stmt.value.left, gast.Name) and stmt.value.left.id == target.id
+            and target.id not in S.loaded_names(stmt.value.right)):
+        previous.value = gast.BinOp(left=previous.value, op=gast.Add(), right=stmt.value.right)
+        return
+    out.append(stmt)
+
+
+def _may_repeat(index):
+    """Whether an index may name an element twice: a name or a list outside a slice
+    may hold an integer array (``y[[0, 0]]``); constants and slices never repeat."""
+    items = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(item, (gast.Name, gast.List)) for item in items)

@@ -1,0 +1,75 @@
+"""Reverse mode's forward sweep: the function's own statements, plus the saves.
+
+Each statement is written as the program wrote it; before an assignment that
+overwrites a value the reverse sweep will need, the planned save runs. Loops also
+record what the reverse loop replays: a while loop counts its iterations, and
+``for k, item in enumerate(xs)`` pushes each item.
+"""
+
+import gast
+
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from .save_code import method_call, save_statement
+
+
+class ForwardSweep:
+    """Writes the forward sweep of ``mode`` (a ReverseMode) after its saves are planned.
+
+    ``item_stacks`` lists the stacks that enumerate loops push their items to."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.item_stacks = []
+
+    def block(self, block):
+        out = []
+        for stmt in block:
+            out.extend(self.statement(stmt))
+        return out
+
+    def statement(self, stmt):
+        if isinstance(stmt, gast.Assign):
+            new = self.mode.as_written(stmt)
+            save = anno.get(stmt, Key.SAVE)
+            saving = self.save(save) if save else None
+            return ([saving] if saving is not None else []) + [new]
+        if isinstance(stmt, gast.If):
+            return [gast.If(test=S.copy(stmt.test), body=self.block(stmt.body) or [gast.Pass()],
+                            orelse=self.block(stmt.orelse))]
+        if isinstance(stmt, gast.For):
+            return self.for_loop(stmt)
+        if isinstance(stmt, gast.While):
+            return self.while_loop(stmt)
+        if isinstance(stmt, (gast.Expr, gast.Raise, gast.Assert, gast.Break, gast.Pass)):
+            return [S.copy(stmt)]
+        raise self.mode.source.error(f"unexpected statement {type(stmt).__name__}", stmt)
+
+    def save(self, save):
+        return save_statement(save, self.mode.helper_call)
+
+    def for_loop(self, stmt):
+        pre = [self.save(s) for s in anno.get(stmt, Key.TARGET_SAVES)]
+        body = self.block(stmt.body)
+        if isinstance(stmt.target, gast.Tuple):     # for k, item in enumerate(xs)
+            index, item = (e.id for e in stmt.target.elts)
+            pre.append(S.assign(index, S.const(-1)))
+            item_stack = anno.get(stmt, Key.ITEM_STACK)
+            if item_stack not in self.item_stacks:
+                self.item_stacks.append(item_stack)
+            push_stmt = S.expr_stmt(method_call(item_stack, "append", [S.name(item)]))
+            anno.set(push_stmt, Key.ITEM_PUSH, item_stack)
+            body = [push_stmt] + body
+        loop = gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
+                        orelse=[], type_comment=None)
+        anno.set(loop, Key.RANGE_LOOP, isinstance(stmt.target, gast.Name))
+        return pre + [loop]
+
+    def while_loop(self, stmt):
+        pre = [self.save(s) for s in anno.get(stmt, Key.TARGET_SAVES)]
+        counter = anno.get(stmt, Key.COUNTER)
+        pre.append(S.assign(counter, S.const(0)))
+        count = S.assign(counter, gast.BinOp(left=S.name(counter), op=gast.Add(), right=S.const(1)))
+        body = [count] + self.block(stmt.body)
+        return pre + [gast.While(test=S.copy(stmt.test), body=body, orelse=[])]

@@ -1,0 +1,119 @@
+"""Reverse mode's save and restore statements, made from the planned saves.
+
+``analysis.saves`` decides what to save (one :class:`~astgrad.analysis.saves.Save`
+per value); this module writes the statements: the push or copy in the forward
+sweep, the pop or read back in the reverse sweep, the empty stacks at the start,
+and, once both sweeps exist, saves of just the shape where that is all the reverse
+sweep uses.
+"""
+
+import gast
+
+from .. import runtime
+from ..analysis.saves import Store
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+
+
+def save_statement(save, helper_call):
+    """The forward-sweep statement that saves ``save``'s value, or None where the
+    program saved it itself."""
+    if save.reused:
+        return None
+    value = S.name(save.name)
+    if save.index is not None and _is_key(save.index):     # a dict entry, which may be new
+        value = helper_call("saved_item", [S.name(save.name), S.copy(save.index)])
+    elif save.index is not None:        # an element about to be overwritten in place
+        value = helper_call("snapshot", [gast.Subscript(value=S.name(save.name), slice=S.copy(save.index),
+                                                        ctx=gast.Load())])
+    if save.store is Store.STACK:
+        stmt = S.expr_stmt(method_call(save.store_name, "append", [value]))
+    else:
+        stmt = S.assign(save.store_name, value)
+    anno.set(stmt, Key.SAVE_ID, save.id)
+    return stmt
+
+
+def restore_statement(save, helper_call):
+    """The reverse-sweep statement that puts ``save``'s value back."""
+    if save.store is Store.PROGRAM_STACK:       # the program's own stack: its pop is the restore
+        return S.assign(save.name, method_call(save.store_name, "pop", []))
+    if save.store is Store.PROGRAM_VARIABLE:
+        return S.assign(save.name, S.name(save.store_name))
+    if save.store is Store.STACK:
+        value = method_call(save.store_name, "pop", [])
+    else:
+        value = S.name(save.store_name)
+    if save.index is not None and _is_key(save.index):
+        return S.expr_stmt(helper_call("restore_item", [S.name(save.name), S.copy(save.index), value]))
+    if save.index is not None:
+        return S.assign(gast.Subscript(value=S.name(save.name), slice=S.copy(save.index), ctx=gast.Store()),
+                        value)
+    stmt = S.assign(save.name, value)
+    anno.set(stmt, Key.RESTORE_ID, save.id)
+    return stmt
+
+
+def method_call(owner, method, args):
+    """``owner.method(*args)``, annotated as a method call (stack pushes and pops)."""
+    call = S.call(gast.Attribute(value=S.name(owner), attr=method, ctx=gast.Load()), args)
+    anno.set(call, Key.METHOD, method)
+    return call
+
+
+def stack_inits(stacks, needs_init):
+    """The empty stacks, and placeholders for names saved before they are first assigned."""
+    inits = [S.assign(s, gast.List(elts=[], ctx=gast.Load())) for s in stacks]
+    for name in sorted(needs_init):
+        # a placeholder for "not assigned yet", saved by the first iteration and
+        # never read; a number so that its derivative adds like any other
+        init = S.assign(name, S.const(0.0))
+        anno.set(init, Key.INIT_NONE, True)
+        inits.append(init)
+    return inits
+
+
+# runtime helpers that read only the shape of one argument (by position)
+_SHAPE_ONLY = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.unreduce: 1,
+               runtime.repeat_count: 0}
+
+
+def save_shapes_only(forward, backward, helper_call):
+    """Where the reverse sweep uses a restored array only for its shape (in
+    ``unbroadcast``, ``broadcast_like``, ``unreduce``), save just its shape."""
+    only_shapes = _restored_for_shape_only(backward)
+    for stmt in S.statements(forward):
+        if anno.get(stmt, Key.SAVE_ID) is None:
+            continue
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if call is not None and isinstance(call.args[0], gast.Name) and call.args[0].id in only_shapes:
+            call.args[0] = helper_call("shape_of", [call.args[0]])
+        elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) \
+                and stmt.value.id in only_shapes:
+            stmt.value = helper_call("shape_of", [stmt.value])
+
+
+def _restored_for_shape_only(backward):
+    value_uses, restored = set(), set()
+    for stmt in S.statements(backward):
+        if anno.get(stmt, Key.RESTORE_ID) is not None:
+            restored.add(stmt.targets[0].id)
+            continue
+        for node in S.header_nodes(stmt):
+            skip = set()
+            for sub in gast.walk(node):
+                if isinstance(sub, gast.Call) and anno.get(sub, Key.TARGET) in _SHAPE_ONLY:
+                    position = _SHAPE_ONLY[anno.get(sub, Key.TARGET)]
+                    if len(sub.args) > position and isinstance(sub.args[position], gast.Name):
+                        skip.add(id(sub.args[position]))
+            for sub in gast.walk(node):
+                if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and id(sub) not in skip:
+                    value_uses.add(sub.id)
+    return restored - value_uses
+
+
+def _is_key(index):
+    """A single name or constant index: the container may be a dict, whose key may be
+    new, so the save and the restore go through saved_item/restore_item."""
+    return isinstance(index, (gast.Name, gast.Constant))
