@@ -4,7 +4,7 @@ import numpy as np
 
 from astgrad.analysis.mutation import ChangeKind, in_place_changes, names_changed_in_place
 from astgrad.core import walk
-from astgrad.pipeline import prepare
+from astgrad.caching import prepare
 
 
 def _core_body(fn):
