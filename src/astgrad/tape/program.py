@@ -41,7 +41,7 @@ import numpy
 from ..backend.emit import compile_function
 from ..caching import reverse_derivative
 from ..zero_safe import has_nan, run_derivative
-from ..modes.reverse import seed_parameter
+from ..core.functions import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList
 from .graph import Ref, op_info, set_source_renderer
