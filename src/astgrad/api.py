@@ -662,7 +662,7 @@ class Hessian:
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
         columns = [numpy.asarray(self._product(*args, e.tolist() if as_list else e, **kwargs))
                    for e in _flat_basis(x)]
-        flat = numpy.stack(columns, axis=-1)
+        flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(x) + (0,))
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 
     def __repr__(self):
