@@ -714,3 +714,27 @@ def test_jvp_int_inside_a_container_is_a_constant():
     assert t == pytest.approx(4.0)
     with pytest.raises(ValueError, match=r"tangent 0\[1\] is 2.0, but primal 0\[1\] is a value of type int"):
         astgrad.jvp(list_with_count, (xs,), ([1.0, 2.0],))
+
+
+# -- 10. a container of integers takes None as its tangent -------------------------------------------
+
+def split_by_indices(x, cuts):
+    return np.sum(x[list(cuts)] ** 2) * np.sum(x[cuts[0]:cuts[1]])
+
+
+def weighted_by_table(x, table):
+    return x * table["n"] + x ** 2 * table["m"][1]
+
+
+def test_jvp_takes_none_for_a_container_with_no_float():
+    x, v = np.array([0.3, -0.8, 1.1, 0.4]), np.array([1.0, 0.5, -0.2, 0.1])
+    expected = numerical_jvp(split_by_indices, (x, [1, 3]), (v, None))
+    for cuts in ([1, 3], (1, 3)):
+        assert_close(astgrad.jvp(split_by_indices, (x, cuts), (v, None))[1], expected, RTOL, ATOL)
+        assert_close(astgrad.jvp(split_by_indices, (x, cuts), (v, (None, None)))[1], expected, RTOL, ATOL)
+        assert astgrad.vjp(split_by_indices, x, cuts)[1](1.0)[1] is None
+    table = {"n": 3, "m": [1, 2]}
+    assert astgrad.jvp(weighted_by_table, (0.5, table), (1.0, None))[1] == pytest.approx(3 + 2 * 0.5 * 2)
+    # a container holding a float has a derivative: None is not its tangent
+    with pytest.raises(ValueError, match=r"tangent 1 is None, but primal 1 is a dict"):
+        astgrad.jvp(weighted_by_table, (0.5, {"n": 3.0, "m": [1, 2]}), (1.0, None))

@@ -235,6 +235,10 @@ def _matching(value, like, what, subject, path="", constants_allowed=False):
     def mismatch():
         return ValueError(f"{what}{path} is {_shape_text(value)}, but {subject}{path} is "
                           f"{_shape_text(like)}; they must match")
+    if constants_allowed and value is None and isinstance(like, (dict, list, tuple)) \
+            and not _is_float_like(like):
+        # a container with no float in it (a list of indices) is a constant as a whole
+        value = dict.fromkeys(like) if isinstance(like, dict) else [None] * len(like)
     if isinstance(like, dict):
         if not isinstance(value, dict) or set(value) != set(like):
             raise mismatch()
