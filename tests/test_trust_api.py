@@ -714,3 +714,178 @@ def test_jvp_int_inside_a_container_is_a_constant():
     assert t == pytest.approx(4.0)
     with pytest.raises(ValueError, match=r"tangent 0\[1\] is 2.0, but primal 0\[1\] is a value of type int"):
         astgrad.jvp(list_with_count, (xs,), ([1.0, 2.0],))
+
+
+# -- 9. a tuple wrt: what the gradient returns is what its transforms differentiate ----------------
+
+def surface(x, y):
+    return np.sum(np.sin(x) * y ** 2 + x ** 3 * y)
+
+
+def scalar_surface(x, y):
+    return np.sin(x) * y ** 2 + x ** 3 * y
+
+
+SURFACE_AS_ONE_TUPLE = astgrad.grad(surface, wrt=(0,))
+
+
+def gradient_in_a_one_tuple(x, y):
+    """Plain code returning what grad(surface, wrt=(0,)) returns."""
+    return (astgrad.grad(surface, wrt=0)(x, y),)
+
+
+def tangent_of_the_one_tuple_gradient(x, y, vx, vy):
+    return astgrad.jvp(SURFACE_AS_ONE_TUPLE, (x, y), (vx, vy))[1][0]
+
+
+def uses_a_nested_one_tuple_gradient(x, y):
+    g = astgrad.grad(surface, wrt=(0,))(x, y)
+    return np.sum(g[0] ** 2)
+
+
+def uses_a_nested_gradient(x, y):
+    g = astgrad.grad(surface, wrt=0)(x, y)
+    return np.sum(g ** 2)
+
+
+WRTS = [0, (0,), (0, 1), "x", ("x",), ("y", "x"), (1,)]
+
+
+def _structure(value):
+    if isinstance(value, tuple):
+        return tuple(_structure(v) for v in value)
+    return np.shape(value)
+
+
+@pytest.mark.parametrize("wrt", WRTS)
+def test_forward_and_reverse_mode_of_a_gradient_follow_its_output(wrt):
+    """jvp and vjp of grad(f, wrt) see the gradient's output as it is returned: a
+    tuple for a tuple wrt (also of one element), a bare gradient otherwise."""
+    x, y = np.array([0.3, -0.8, 1.1]), np.array([0.9, 0.4, -1.3])
+    args = (x, y)
+    gradient = astgrad.grad(surface, wrt=wrt)
+    g = gradient(x, y)
+    assert isinstance(g, tuple) == isinstance(wrt, tuple)
+    directions = (RNG_API.standard_normal(3), RNG_API.standard_normal(3))
+    out, tangent = astgrad.jvp(gradient, args, directions)
+    assert _structure(out) == _structure(g) == _structure(tangent)
+    assert_close(out, g, 1e-12, 1e-12)
+    assert_close(tangent, numerical_jvp(gradient, args, directions), RTOL, ATOL)
+    cotangent = tuple(RNG_API.standard_normal(3) for _ in g) if isinstance(g, tuple) \
+        else RNG_API.standard_normal(3)
+    out, pullback = astgrad.vjp(gradient, x, y)
+    assert _structure(out) == _structure(g)
+    assert_close(pullback(cotangent), numerical_grad(gradient, args, wrt=(0, 1), seed=cotangent), RTOL, ATOL)
+
+
+@pytest.mark.parametrize("wrt", WRTS)
+def test_second_and_third_order_of_a_scalar_gradient(wrt):
+    """grad of a gradient needs a scalar: with a tuple wrt the gradient returns a tuple,
+    which grad refuses as for any function returning a tuple (as JAX's argnums=(0,)
+    does); its jvp and vjp go on to any order."""
+    x, y = 0.7, -0.4
+    gradient = astgrad.grad(scalar_surface, wrt=wrt)
+    if isinstance(wrt, tuple):
+        with pytest.raises(ValueError, match="scalar"):
+            astgrad.grad(gradient)(x, y)
+        with pytest.raises(ValueError, match="scalar"):
+            astgrad.hessian(gradient)(x, y)
+        with pytest.raises(ValueError, match="scalar"):
+            astgrad.hvp(gradient)(x, y, 1.0)
+        with pytest.raises(ValueError, match="wrt"):
+            astgrad.hessian(scalar_surface, wrt=wrt)
+    else:
+        assert_close(astgrad.grad(gradient, wrt=(0, 1))(x, y),
+                     numerical_grad(gradient, (x, y), wrt=(0, 1)), RTOL, ATOL)
+        third = astgrad.grad(astgrad.grad(gradient))
+        assert_close(third(x, y), numerical_grad(astgrad.grad(gradient), (x, y)), 1e-5, 1e-5)
+    # third order: reverse mode over forward mode over the gradient, whatever its output is
+
+    def tangent_along(x, y):
+        return astgrad.jvp(gradient, (x, y), (1.0, 0.5))[1]
+    tangent = tangent_along(x, y)
+    assert _structure(tangent) == _structure(gradient(x, y))
+    cotangent = tuple(0.3 * (i + 1) for i in range(len(tangent))) if isinstance(tangent, tuple) else 0.3
+    _, pullback = astgrad.vjp(tangent_along, x, y)
+    assert_close(pullback(cotangent), numerical_grad(tangent_along, (x, y), wrt=(0, 1), seed=cotangent),
+                 1e-5, 1e-5)
+
+
+def test_jacobian_of_a_one_tuple_gradient_is_that_of_code_returning_a_one_tuple():
+    x, y = np.array([0.3, -0.8, 1.1]), np.array([0.9, 0.4, -1.3])
+    for mode in ("forward", "reverse"):
+        got = astgrad.jacobian(SURFACE_AS_ONE_TUPLE, mode=mode)(x, y)
+        expected = astgrad.jacobian(gradient_in_a_one_tuple, mode=mode)(x, y)
+        assert got.shape == expected.shape == (1, 3, 3)
+        assert_close(got, expected, 1e-12, 1e-12)
+        assert_close(got[0], astgrad.hessian(surface)(x, y), 1e-12, 1e-12)
+
+
+def test_third_order_through_a_one_tuple_gradient():
+    """vjp and jvp of code that takes the jvp of grad(f, wrt=(0,))."""
+    args = (np.array([0.3, -0.8, 1.1]), np.array([0.9, 0.4, -1.3]),
+            np.array([1.0, 0.5, -0.2]), np.array([0.1, 0.2, 0.3]))
+    cotangent = RNG_API.standard_normal(3)
+    _, pullback = astgrad.vjp(tangent_of_the_one_tuple_gradient, *args)
+    expected = numerical_grad(tangent_of_the_one_tuple_gradient, args, wrt=(0, 1, 2, 3), seed=cotangent)
+    assert_close(pullback(cotangent), expected, 1e-5, 1e-5)
+    directions = tuple(RNG_API.standard_normal(3) for _ in args)
+    assert_close(astgrad.jvp(tangent_of_the_one_tuple_gradient, args, directions)[1],
+                 numerical_jvp(tangent_of_the_one_tuple_gradient, args, directions), 1e-5, 1e-5)
+
+
+def test_a_nested_one_tuple_gradient_is_a_one_tuple():
+    """astgrad.grad(f, wrt=(0,))(x) inside differentiated code is a 1-tuple there too (its
+    [0] used to be the gradient's first element: a wrong gradient)."""
+    x, y = np.array([0.3, -0.8, 1.1]), np.array([0.9, 0.4, -1.3])
+    assert uses_a_nested_one_tuple_gradient(x, y) == uses_a_nested_gradient(x, y)
+    for f in (uses_a_nested_one_tuple_gradient, uses_a_nested_gradient):
+        expected = numerical_grad(f, (x, y), wrt=(0, 1))
+        assert_close(astgrad.grad(f, wrt=(0, 1))(x, y), expected, 1e-5, 1e-5)
+        direction = (np.ones(3), np.zeros(3))
+        assert_close(astgrad.jvp(f, (x, y), direction)[1], numerical_jvp(f, (x, y), direction), 1e-5, 1e-5)
+
+
+@pytest.mark.parametrize("wrt", [0, (0,), (0, 1)])
+def test_transforms_of_value_and_grad_differentiate_the_value_too(wrt):
+    """value_and_grad returns (value, gradient): jvp and vjp of it differentiate both."""
+    x, y = np.array([0.3, -0.8, 1.1]), np.array([0.9, 0.4, -1.3])
+    both = astgrad.value_and_grad(surface, wrt=wrt)
+    value, g = both(x, y)
+    directions = (np.array([1.0, 0.5, -0.2]), np.array([0.1, 0.2, 0.3]))
+    out, tangent = astgrad.jvp(both, (x, y), directions)
+    assert _structure(out) == _structure(tangent) == _structure((value, g))
+    assert_close(out, (value, g), 1e-12, 1e-12)
+    assert_close(tangent, numerical_jvp(both, (x, y), directions), RTOL, ATOL)
+    cotangent = (0.7, tuple(np.ones(3) for _ in g) if isinstance(g, tuple) else np.ones(3))
+    _, pullback = astgrad.vjp(both, x, y)
+    assert_close(pullback(cotangent), numerical_grad(both, (x, y), wrt=(0, 1), seed=cotangent), RTOL, ATOL)
+    with pytest.raises(ValueError, match="scalar"):
+        astgrad.grad(both)(x, y)
+
+
+RNG_API = np.random.default_rng(20261202)
+
+
+# -- 10. a container of integers takes None as its tangent -------------------------------------------
+
+def split_by_indices(x, cuts):
+    return np.sum(x[list(cuts)] ** 2) * np.sum(x[cuts[0]:cuts[1]])
+
+
+def weighted_by_table(x, table):
+    return x * table["n"] + x ** 2 * table["m"][1]
+
+
+def test_jvp_takes_none_for_a_container_with_no_float():
+    x, v = np.array([0.3, -0.8, 1.1, 0.4]), np.array([1.0, 0.5, -0.2, 0.1])
+    expected = numerical_jvp(split_by_indices, (x, [1, 3]), (v, None))
+    for cuts in ([1, 3], (1, 3)):
+        assert_close(astgrad.jvp(split_by_indices, (x, cuts), (v, None))[1], expected, RTOL, ATOL)
+        assert_close(astgrad.jvp(split_by_indices, (x, cuts), (v, (None, None)))[1], expected, RTOL, ATOL)
+        assert astgrad.vjp(split_by_indices, x, cuts)[1](1.0)[1] is None
+    table = {"n": 3, "m": [1, 2]}
+    assert astgrad.jvp(weighted_by_table, (0.5, table), (1.0, None))[1] == pytest.approx(3 + 2 * 0.5 * 2)
+    # a container holding a float has a derivative: None is not its tangent
+    with pytest.raises(ValueError, match=r"tangent 1 is None, but primal 1 is a dict"):
+        astgrad.jvp(weighted_by_table, (0.5, {"n": 3.0, "m": [1, 2]}), (1.0, None))

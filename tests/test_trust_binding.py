@@ -896,3 +896,155 @@ def test_redefined_differentiable_callee_and_nested_grad_target(modules):
     """)
     on_decorated.check(x, np.exp(x) * x + np.exp(x))
     on_nested.check(x, 9 * x ** 2)                 # d/dx (3x^2 * x)
+
+
+# -- 6. a call binds its arguments to the callee's parameters as Python does ---------------------
+
+def kw_only_callee(a, b=2.0, *, c, d=3.0):
+    return np.sin(a) * b + c ** 2 * d
+
+
+def pos_only_callee(a, b, /, c=1.0):
+    return a * b ** 2 + np.exp(c)
+
+
+module_lambda = lambda u, v=2.0, *, w=1.0: u * np.sin(v) * w      # noqa: E731
+
+
+def calls_keyword_only_swapped(x, y):
+    return kw_only_callee(y, c=x)                  # a <- y, c <- x; b and d defaults
+
+
+def calls_keyword_only_all(x, y):
+    return kw_only_callee(x, y, d=x, c=y * x)
+
+
+def calls_keyword_only_by_name(x, y):
+    return kw_only_callee(c=x, a=y, b=x)
+
+
+def calls_positional_only(x, y):
+    return pos_only_callee(y, x, c=y)
+
+
+def calls_module_lambda(x, y):
+    return module_lambda(y) + module_lambda(x, v=y) + module_lambda(v=x, u=y * y, w=x)
+
+
+def outer_callee(p, q=1.0, *, r):
+    return inner_callee(q, r=p) * r
+
+
+def inner_callee(s, *, r):
+    return s * np.cos(r)
+
+
+def calls_nested_callees(x, y):
+    return outer_callee(y, r=x) + outer_callee(x, y, r=y)
+
+
+def calls_with_one_argument_constant(x, y):
+    return kw_only_callee(x, c=1.5) + 0.0 * y       # the callee sees no derivative of y
+
+
+@pytest.mark.parametrize("f", [calls_keyword_only_swapped, calls_keyword_only_all, calls_keyword_only_by_name,
+                               calls_positional_only, calls_module_lambda, calls_nested_callees,
+                               calls_with_one_argument_constant])
+def test_arguments_reach_the_callee_parameters_they_bind_to(f):
+    """Keyword-only and positional-only parameters, defaults, keywords in another order,
+    lambdas and callees of callees: reverse mode, forward mode and the Hessian (forward
+    over reverse and reverse over reverse) against finite differences."""
+    x, y = 0.7, -0.4
+    expected = numerical_grad(f, (x, y), wrt=(0, 1))
+    assert_close(astgrad.grad(f, wrt=(0, 1))(x, y), expected)
+    forward = tuple(astgrad.jvp(f, (x, y), t)[1] for t in ((1.0, 0.0), (0.0, 1.0)))
+    assert_close(forward, expected)
+    for i in (0, 1):
+        gradient = astgrad.grad(f, wrt=i)
+        second = numerical_grad(gradient, (x, y), wrt=(0, 1))
+        assert_close(astgrad.grad(gradient, wrt=(0, 1))(x, y), second, rtol=1e-5, atol=1e-5)
+        assert_close(tuple(astgrad.jvp(gradient, (x, y), t)[1] for t in ((1.0, 0.0), (0.0, 1.0))), second,
+                     rtol=1e-5, atol=1e-5)
+
+
+def star_args_callee(*args, **kwargs):
+    return np.sin(args[0]) * kwargs.get("scale", 1.0)
+
+
+def star_args_only(*args):
+    return np.sin(args[0])
+
+
+def named_then_star_args(x, *more):
+    return x * len(more)
+
+
+def keyword_dict_callee(a, **kw):
+    return a * kw["s"]
+
+
+lambda_star_args = lambda *a: np.sin(a[0])     # noqa: E731
+
+
+def calls_star_args_with_keyword(x):
+    return star_args_callee(x, scale=2.0)          # ERR:star_args_with_keyword
+
+
+def calls_star_args(x):
+    return star_args_only(x)                       # ERR:star_args
+
+
+def calls_named_then_constants(x):
+    return named_then_star_args(x, 1, 2)           # ERR:named_then_star_args
+
+
+def calls_with_derivative_in_star_args(x):
+    return named_then_star_args(2.0, x)            # ERR:derivative_in_star_args
+
+
+def calls_keyword_dict(x):
+    return keyword_dict_callee(1.0, s=x)           # ERR:keyword_dict
+
+
+def calls_lambda_star_args(x):
+    return lambda_star_args(x)                     # ERR:lambda_star_args
+
+
+def calls_star_args_without_derivatives(x):
+    return x * star_args_callee(0.5, scale=2.0)
+
+
+def _marked_line(name):
+    with open(__file__) as handle:
+        lines = handle.read().splitlines()
+    found = [i + 1 for i, line in enumerate(lines) if line.rstrip().endswith(f"# ERR:{name}")]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize("f, marker", [
+    (calls_star_args_with_keyword, "star_args_with_keyword"), (calls_star_args, "star_args"),
+    (calls_named_then_constants, "named_then_star_args"),
+    (calls_with_derivative_in_star_args, "derivative_in_star_args"),
+    (calls_keyword_dict, "keyword_dict"), (calls_lambda_star_args, "lambda_star_args"),
+])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_callee_with_star_args_is_refused_not_taken_as_constant(f, marker, mode):
+    """A call whose arguments with derivatives reach a callee with *args/**kwargs is
+    refused when the code is generated (it used to give a zero gradient, and a crash in
+    forward mode), naming the call's line."""
+    with pytest.raises(TransformError) as info:
+        if mode == "grad":
+            astgrad.grad(f)(0.5)
+        else:
+            astgrad.jvp(f, (0.5,), (1.0,))
+    assert os.path.basename(info.value.filename) == os.path.basename(__file__)
+    assert info.value.lineno == _marked_line(marker), str(info.value)
+    assert "*args/**kwargs" in str(info.value)
+
+
+def test_a_callee_with_star_args_and_no_derivatives_is_just_called():
+    x = 0.8
+    expected = 2.0 * np.sin(0.5)
+    assert_close(astgrad.grad(calls_star_args_without_derivatives)(x), expected)
+    assert_close(astgrad.jvp(calls_star_args_without_derivatives, (x,), (1.0,))[1], expected)

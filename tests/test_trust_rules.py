@@ -667,3 +667,140 @@ def heaviside_at_zero(h):
 def test_heaviside_value_at_zero():
     check(heaviside_at_zero, normal(4))
     assert_close(astgrad.grad(heaviside_at_zero)(normal(4)), np.array([1.0, 0.0, 0.0, 4.0]))
+
+
+# ---------------------------------------------------------------------------------
+# 10. numpy.einsum: subscripts that are not literals carry no derivative at any order;
+#     zero-length axes give empty results and gradients
+# ---------------------------------------------------------------------------------
+
+def einsum_given_subscripts(sub, a, b):
+    return np.einsum(sub, a, b) ** 2
+
+
+def einsum_given_subscripts_tangent(sub, a, b, va, vb):
+    return astgrad.jvp(einsum_given_subscripts, (sub, a, b), (None, va, vb))[1]
+
+
+def einsum_local_subscripts(a, b):
+    sub = "...ij,...jk->...ik"
+    return np.sin(np.einsum(sub, a, b))
+
+
+def einsum_local_subscripts_tangent(a, b, va, vb):
+    return astgrad.jvp(einsum_local_subscripts, (a, b), (va, vb))[1]
+
+
+def einsum_given_sublists(a, la, b, lb, lo):
+    return np.einsum(a, la, b, lb, lo) ** 2
+
+
+def einsum_given_sublists_tangent(a, la, b, lb, lo, va, vb):
+    return astgrad.jvp(einsum_given_sublists, (a, la, b, lb, lo), (va, None, vb, None, None))[1]
+
+
+def einsum_sum_of_squares(sub, a, b):
+    return np.sum(np.einsum(sub, a, b) ** 2)
+
+
+def check_forward_over_forward(tangent_fn, args, floats):
+    """``tangent_fn`` (a function calling jvp) differentiated in forward mode (jvp of
+    jvp) and in reverse mode (vjp of jvp), both against finite differences; the
+    arguments not in ``floats`` (subscripts, index lists) get no tangent."""
+    directions = tuple(RNG.standard_normal(np.shape(a)) if i in floats else None
+                       for i, a in enumerate(args))
+    _, got = astgrad.jvp(tangent_fn, args, directions)
+    assert_close(got, numerical_jvp(tangent_fn, args, directions), rtol=1e-5, atol=1e-6,
+                 msg=f"jvp of {tangent_fn.__name__}")
+    out, pullback = astgrad.vjp(tangent_fn, *args)
+    cotangent = RNG.standard_normal(np.shape(out))
+    grads = pullback(cotangent)
+    for i, a in enumerate(args):
+        if i in floats:
+            expected = numerical_grad(tangent_fn, args, wrt=i, seed=cotangent)
+            assert_close(grads[i], expected, rtol=1e-5, atol=1e-6, msg=f"vjp of {tangent_fn.__name__}: {i}")
+        else:
+            assert grads[i] is None
+
+
+@pytest.mark.parametrize("sub, a_shape, b_shape", [
+    ("ij,jk->ik", (2, 3), (3, 4)), ("...ij,...jk->...ik", (2, 2, 3), (3, 4)),
+    ("ijk,lji->lki", (3, 4, 4), (4, 4, 3)), ("k,nk->", (5,), (4, 5)), ("j...k,lj...->lk...", (2, 3), (2, 2, 3)),
+])
+def test_einsum_with_subscripts_given_as_an_argument(sub, a_shape, b_shape):
+    a, b = normal(*a_shape), normal(*b_shape)
+    check(einsum_given_subscripts, sub, a, b)
+    args = (sub, a, b, normal(*a_shape), normal(*b_shape))
+    check_forward_over_forward(einsum_given_subscripts_tangent, args, floats={1, 2, 3, 4})
+    # forward over reverse and reverse over reverse
+    hvp = astgrad.hvp(einsum_sum_of_squares, wrt=1)
+    v = normal(*a_shape)
+    expected = numerical_jvp(lambda x: astgrad.grad(einsum_sum_of_squares, wrt=1)(sub, x, b), (a,), (v,))
+    assert_close(hvp(sub, a, b, v), expected, rtol=1e-5, atol=1e-6)
+    second = astgrad.grad(lambda_free_hvp_norm, wrt=1)(sub, a, b, v)
+    assert_close(second, numerical_grad(lambda_free_hvp_norm, (sub, a, b, v), wrt=1), rtol=1e-5, atol=1e-6)
+
+
+def lambda_free_hvp_norm(sub, a, b, v):
+    g = astgrad.grad(einsum_sum_of_squares, wrt=1)(sub, a, b)
+    return np.sum(g * v)
+
+
+def test_einsum_with_subscripts_in_a_variable():
+    a, b, va, vb = normal(2, 2, 3), normal(3, 4), normal(2, 2, 3), normal(3, 4)
+    check(einsum_local_subscripts, a, b)
+    check_forward_over_forward(einsum_local_subscripts_tangent, (a, b, va, vb), floats={0, 1, 2, 3})
+
+
+@pytest.mark.parametrize("labels", [
+    ([0, 1], [1, 2], [0, 2]), ((0, 1), (1, 2), (0, 2)), ([Ellipsis, 0, 1], [1, 2], [Ellipsis, 0, 2]),
+])
+def test_einsum_with_sublists_given_as_arguments(labels):
+    la, lb, lo = labels
+    a_shape = (2, 2, 3) if Ellipsis in la else (2, 3)
+    a, b, va, vb = normal(*a_shape), normal(3, 4), normal(*a_shape), normal(3, 4)
+    check(einsum_given_sublists, a, la, b, lb, lo, wrt=(0, 2))
+    check_forward_over_forward(einsum_given_sublists_tangent, (a, la, b, lb, lo, va, vb),
+                               floats={0, 2, 5, 6})
+
+
+def test_einsum_third_order_forward_with_subscripts_given_as_an_argument():
+    """jvp of jvp of jvp: the subscripts stay data at every order."""
+    sub, a, b = "ij,jk->ik", normal(2, 3), normal(3, 4)
+
+    def second(x):
+        return astgrad.jvp(first, (x,), (np.ones((2, 3)),))[1]
+
+    def first(x):
+        return astgrad.jvp(einsum_given_subscripts, (sub, x, b), (None, np.ones((2, 3)), np.zeros((3, 4))))[1]
+
+    # einsum(a, b) ** 2 along a constant direction u: the third derivative is 0, the
+    # second is 2 * (u b) ** 2
+    u = np.ones((2, 3))
+    assert_close(second(a), 2 * (u @ b) ** 2, rtol=1e-12, atol=1e-12)
+    assert_close(astgrad.jvp(second, (a,), (u,))[1], np.zeros((2, 4)), atol=1e-12)
+
+
+@pytest.mark.parametrize("sub, a_shape, b_shape, out_shape", [
+    ("...ij,...jk->...ik", (0, 2, 3), (0, 3, 4), (0, 2, 4)),
+    ("...ij,...jk->...ik", (1, 2, 3), (0, 3, 4), (0, 2, 4)),
+    ("...ij,...jk->...ik", (0, 2, 3), (1, 3, 4), (0, 2, 4)),
+    ("ij,jk->ik", (2, 0), (0, 3), (2, 3)),
+    ("ij,jk->ik", (0, 3), (3, 4), (0, 4)),
+])
+def test_einsum_with_zero_length_axes(sub, a_shape, b_shape, out_shape):
+    """Empty results and gradients of the right shapes; a contraction over an empty axis
+    is zero, and so is the gradient of an operand broadcast against an empty axis."""
+    a, b = normal(*a_shape), normal(*b_shape)
+    out, pullback = astgrad.vjp(einsum_given_subscripts, sub, a, b)
+    assert out.shape == out_shape
+    cotangent = normal(*out_shape)
+    _, ga, gb = pullback(cotangent)
+    assert ga.shape == a_shape and gb.shape == b_shape
+    assert_close(ga, numerical_grad(einsum_given_subscripts, (sub, a, b), wrt=1, seed=cotangent))
+    assert_close(gb, numerical_grad(einsum_given_subscripts, (sub, a, b), wrt=2, seed=cotangent))
+    value, tangent = astgrad.jvp(einsum_given_subscripts, (sub, a, b), (None, normal(*a_shape), normal(*b_shape)))
+    assert value.shape == tangent.shape == out_shape
+    hessian = astgrad.hessian(einsum_sum_of_squares, wrt=1)(sub, a, b)
+    assert hessian.shape == a_shape + a_shape
+    assert_close(hessian, astgrad.jacobian(astgrad.grad(einsum_sum_of_squares, wrt=1), wrt=1)(sub, a, b))

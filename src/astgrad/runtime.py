@@ -1144,7 +1144,8 @@ def _tangent_spec(terms, out, argnum):
 def adjoint_spec(spec, argnum):
     """The spec of the adjoint of tensor ``argnum`` of ``contract(spec, ...)``."""
     if spec.endswith("->_"):
-        return spec                  # an identically zero result: zero adjoints
+        # an identically zero result: zero adjoints; the cotangent's slot comes first
+        return "_," + spec
     terms, out = _split_spec(spec)
     return _adjoint_spec(terms, out, argnum)
 
@@ -1153,7 +1154,7 @@ def tangent_spec(spec, argnum):
     """The spec of the tangent term of tensor ``argnum`` of ``contract(spec, ...)``."""
     terms, out = _split_spec(spec)
     if out == "_":
-        return spec
+        return "_," + spec           # zero again; the tangent's slot comes first
     return _tangent_spec(terms, out, argnum)
 
 
@@ -1182,7 +1183,8 @@ def contract(spec, shape, *tensors):
     sizes = {}
     for term, x in arrays:
         for label, n in zip(term, numpy.shape(x)):
-            sizes[label] = max(sizes.get(label, 1), n)
+            # a size-1 axis broadcasts against any size, also against 0
+            sizes[label] = n if sizes.get(label, 1) == 1 else sizes[label]
     unique = "".join(dict.fromkeys(out))
     present = "".join(c for c in unique if c in sizes)
     operands = [numpy.asarray(x, dtype=dtype) for _, x in arrays]

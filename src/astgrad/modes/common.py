@@ -175,6 +175,15 @@ class Transform:
             raise self.source.error(f"cannot call {op.label}: {exc}", stmt, construct=op.label) from None
         active = [(param, atom) for param, atom in bound.arguments.items()
                   if param in names and has_derivative(atom)]
+        gathered = [atom for param, atom in bound.arguments.items() if param not in names]
+        gathered = [a for value in gathered for a in (value.values() if isinstance(value, dict) else value)]
+        if active and gathered or any(has_derivative(atom) for atom in gathered):
+            # the generated derivative has one parameter per name; what *args/**kwargs
+            # gather has no name to differentiate with respect to
+            raise self.source.error(
+                f"cannot differentiate a call to {callee.__qualname__}, which has *args/**kwargs "
+                "parameters; list its parameters by name instead",
+                stmt, construct=f"call to {callee.__qualname__}(*args, **kwargs)")
         if not active:
             return None, []
         try:

@@ -179,11 +179,13 @@ class CallLowering:
             except ValueError:
                 raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
             callee = self.resolve_function(outer.args[0], node)
-            indices, _ = normalize_wrt(callee, wrt_value)
+            indices, single = normalize_wrt(callee, wrt_value)
             compiled = self.nested_derivative("reverse", callee, indices, node)
             call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
             anno.set(call, Key.TARGET, compiled)
             anno.set(call, Key.METHOD, None)
+            if len(indices) == 1 and not single:    # grad(f, wrt=(0,)) returns a 1-tuple
+                return gast.Tuple(elts=[S.name(self.fresh_assign(call, "t"))], ctx=gast.Load())
             return call
         return None
 
