@@ -92,6 +92,45 @@ def early_return(x, y):
 
 
 # ---------------------------------------------------------------------------
+# Assignment expressions (:=)
+# ---------------------------------------------------------------------------
+
+
+def walrus_if_test(x):
+    if (s := np.sum(x * x)) > 1.0:
+        return np.sum(np.sin(x)) * s
+    return s * s
+
+
+def walrus_while(x, n):
+    # the test binds z only while n lasts (and short-circuits); y is carried by a := in the body
+    acc = 0.0 * x
+    y = x
+    z = x
+    while (n := n - 1) >= 0 and np.sum(z := y * y) < 50.0:
+        acc = acc + z * (y := y * 0.9 + np.sin(x))
+    return np.sum(acc + y * z)
+
+
+def walrus_short_circuit(x, a):
+    b = np.sum(x)
+    c = 0.0
+    if a > 0.0 and (b := np.sum(x * x)) > 0.5 or (c := np.sum(np.cos(x))) > 10.0:
+        return b * np.sum(x)
+    return b * c + np.sum(x * x * x)
+
+
+def walrus_rebinds_parameter(x):
+    # the first x is read before the := rebinds it; the last after
+    return np.sum(x + (x := np.sin(x) * 3.0) * x)
+
+
+def walrus_arguments(x):
+    t = np.outer(y := np.tanh(x), y) + (y := y * y)[0] + y
+    return np.sum(t * (x if (w := np.sum(y)) > 0.0 else -x)) * w
+
+
+# ---------------------------------------------------------------------------
 # Loops: range, rows, enumerate, zip, while, break / continue
 # ---------------------------------------------------------------------------
 
@@ -292,6 +331,16 @@ CASES = [
     ("cond_expr_false", conditional_expression, (np.array([-0.5, 0.2]),)),
     ("early_return_taken", early_return, (np.array([0.6, 0.1]), np.array([1.2, -0.4]))),
     ("early_return_not_taken", early_return, (np.array([-0.6, 0.1]), np.array([1.2, -0.4]))),
+    ("walrus_if_true", walrus_if_test, (np.array([0.9, -0.8, 0.6]),)),
+    ("walrus_if_false", walrus_if_test, (np.array([0.3, -0.2, 0.4]),)),
+    ("walrus_while_0", walrus_while, (np.array([0.5, -0.3]), 0)),
+    ("walrus_while_3", walrus_while, (np.array([0.5, -0.3]), 3)),
+    ("walrus_while_stops_on_value", walrus_while, (np.array([1.5, -1.4]), 10)),
+    ("walrus_and_true", walrus_short_circuit, (np.array([0.9, -0.7]), 1.0)),
+    ("walrus_and_false_or", walrus_short_circuit, (np.array([0.2, -0.3]), 1.0)),
+    ("walrus_short_circuited", walrus_short_circuit, (np.array([0.9, -0.7]), -1.0)),
+    ("walrus_rebinds_parameter", walrus_rebinds_parameter, (_normal(3),)),
+    ("walrus_arguments", walrus_arguments, (np.array([0.4, -0.9, 0.3]),)),
     ("range_loop_0", range_loop, (_normal(3), 0)),
     ("range_loop_4", range_loop, (_normal(3), 4)),
     ("rows_loop", rows_loop, (_normal(4, 3), _normal(3))),

@@ -797,3 +797,71 @@ def test_triangular_loops(n):
 @pytest.mark.parametrize("x0", [0.3, 0.9, 2.5])
 def test_break_inside_inner_loop(x0):
     check(break_inside_inner_loop, (x0,))
+
+
+# ---------------------------------------------------------------------------
+# Assignment expressions (:=): Python's evaluation order, in both modes
+# (tests/programs.py holds more, checked to second order)
+# ---------------------------------------------------------------------------
+
+def walrus_bool_value(x, a):
+    t = a > 0.0 and (b := x - 0.5)      # at x = 0.5 the `and` is falsy, but b was bound
+    return b * x + t * 0.0
+
+
+def branch_rebinds_its_test(x, c):
+    if c:
+        c = x - 0.5                     # the test turns falsy inside its own branch
+    return c + x
+
+
+def walrus_twice(x):
+    return (y := x * 2.0) + (y := y * y) + y
+
+
+def walrus_into_subscript(x):
+    v = np.array([x, 2.0 * x, 3.0])
+    i = 0
+    v[i] = (i := 2) * x                 # the value first: this writes v[2]
+    return np.sum(v * v)
+
+
+def walrus_in_chained_comparison(x):
+    if -5.0 < (y := np.sin(x) * 3.0) < (z := x * x):
+        return y * z
+    return y + x
+
+
+def walrus_in_ternary_test(x):
+    return np.sum(x * s if (s := np.sum(np.cos(x))) > 1.0 else s - x)
+
+
+def check_both_modes(fn, args):
+    check(fn, args)
+    direction = np.linspace(0.5, 1.5, np.size(args[0])).reshape(np.shape(args[0]))
+    expected = np.sum(numerical_grad(fn, args, 0) * direction)
+    tangents = (direction,) + tuple(0.0 for _ in args[1:])
+    assert_close(astgrad.jvp(fn, args, tangents)[1], expected, RTOL, ATOL)
+
+
+@pytest.mark.parametrize("fn, args", [
+    (walrus_bool_value, (0.5, 1.0)), (walrus_bool_value, (0.8, 1.0)),
+    (branch_rebinds_its_test, (0.5, 1.0)), (branch_rebinds_its_test, (0.5, 0.0)),
+    (walrus_twice, (0.7,)), (walrus_into_subscript, (0.7,)),
+    (walrus_in_chained_comparison, (1.2,)), (walrus_in_chained_comparison, (0.3,)),
+    (walrus_in_chained_comparison, (-1.2,)),
+    (walrus_in_ternary_test, (np.array([0.1, 0.2]),)), (walrus_in_ternary_test, (np.array([2.0, 2.5]),)),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_walrus_evaluation_order(fn, args):
+    check_both_modes(fn, args)
+
+
+def test_walrus_values_follow_python():
+    assert astgrad.differentiable(walrus_twice)(0.7) == walrus_twice(0.7)
+    assert astgrad.differentiable(walrus_into_subscript)(0.7) == walrus_into_subscript(0.7)
+
+
+def test_walrus_source_binds_the_users_name():
+    source = astgrad.grad(walrus_in_chained_comparison).source
+    assert "y = t * 3.0" in source or "y = np.sin(x) * 3.0" in source, source
+    assert "z = x * x" in source, source

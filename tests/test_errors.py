@@ -129,6 +129,16 @@ def star_args_stack(x):
     return np.sum(y)
 
 
+def walrus_in_comprehension(x):
+    ys = [y for v in x if (y := v * 2.0) > 0.0]  # ERR:walrus_comprehension
+    return np.sum(ys)
+
+
+def walrus_rebinds_augmented_target(x):
+    y = x * 2.0
+    y += (y := x * 3.0)  # ERR:walrus_augmented
+    return y
+
 def unknown_bessel(x):
     y = x * 2.0
     z = np.i0(y)  # ERR:no_rule_i0
@@ -165,6 +175,8 @@ REFUSED = [
     ("no_rule_i0", unknown_bessel),
     ("no_rule_fft", unknown_fft),
     ("no_rule_gamma", unknown_math_gamma),
+    ("walrus_comprehension", walrus_in_comprehension),
+    ("walrus_augmented", walrus_rebinds_augmented_target),
 ]
 
 IDS = [name for name, _ in REFUSED]
@@ -175,7 +187,8 @@ CONSTRUCT_WORDS = {
     "try_finally": "try", "with": "with", "global": "global", "nonlocal": "nonlocal",
     "del": "del", "class": "class", "lambda": "lambda", "nested_def": "function",
     "star_args": "*", "star_args_stack": "*", "no_rule_i0": "i0",
-    "no_rule_fft": "fft", "no_rule_gamma": "gamma",
+    "no_rule_fft": "fft", "no_rule_gamma": "gamma", "walrus_comprehension": ":=",
+    "walrus_augmented": ":=",
 }
 
 

@@ -115,6 +115,8 @@ def np_hypot(x, y): return np.hypot(x, y)
 def np_maximum(x, y): return np.maximum(x, y)
 def np_minimum(x, y): return np.minimum(x, y)
 def np_mod(x, y): return np.mod(x, y)
+def np_logaddexp(x, y): return np.logaddexp(x, y)
+def np_logaddexp2(x, y): return np.logaddexp2(x, y)
 
 
 BINARY = [
@@ -122,7 +124,8 @@ BINARY = [
     (np_divide, normal, away_from_zero), (np_true_divide, normal, away_from_zero),
     (np_power, positive, normal), (np_arctan2, normal, away_from_zero),
     (np_hypot, away_from_zero, away_from_zero), (np_maximum, normal, normal),
-    (np_minimum, normal, normal), (np_mod, positive, above_one),
+    (np_minimum, normal, normal), (np_mod, positive, above_one), (np_logaddexp, normal, normal),
+    (np_logaddexp2, normal, normal),
 ]
 BROADCAST_SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)), ((), (3,)), ((2, 3), ()),
                     ((4,), (2, 3, 4))]
@@ -160,6 +163,35 @@ def test_maximum_splits_ties_evenly():
                                               d_np_maximum=np.ones(3))
     assert_close(g[0], [0.5, 1.0, 0.0])
     assert_close(g[1], [0.5, 0.0, 1.0])
+
+
+def logistic(t):
+    """1 / (1 + exp(-t)) without overflow: the analytic d logaddexp(x, y) / dx at t = x - y."""
+    return 1.0 / (1.0 + np.exp(-t)) if t >= 0 else np.exp(t) / (1.0 + np.exp(t))
+
+
+@pytest.mark.parametrize("x, y", [(1000.0, 0.0), (0.0, 1000.0), (-800.0, -750.0), (1e6, 1e6 + 3.0),
+                                  (40.0, 0.0), (-1e300, 2.0)], ids=str)
+def test_logaddexp_large_magnitudes(x, y):
+    """Finite, and exact to rounding, far outside finite differences' reach; both modes."""
+    for f, scale in ((np_logaddexp, 1.0), (np_logaddexp2, np.log(2.0))):
+        expected = (logistic(scale * (x - y)), logistic(scale * (y - x)))
+        assert_close(astgrad.grad(f, (0, 1))(x, y), expected, rtol=1e-12, atol=0.0)
+        assert_close(astgrad.jvp(f, (x, y), (1.0, 0.0))[1], expected[0], rtol=1e-12, atol=0.0)
+        assert_close(astgrad.jvp(f, (x, y), (0.0, 1.0))[1], expected[1], rtol=1e-12, atol=0.0)
+
+
+@pytest.mark.parametrize("f", [np_logaddexp, np_logaddexp2], ids=lambda f: f.__name__)
+def test_logaddexp_infinite_result_is_maximum(f):
+    """Where the result is infinite, logaddexp is maximum: ties at -inf or inf split evenly."""
+    x = np.array([-np.inf, np.inf, np.inf, -np.inf, np.inf, 2.0])
+    y = np.array([-np.inf, np.inf, 3.0, 2.0, -np.inf, np.inf])
+    with np.errstate(invalid="ignore"):
+        gx, gy = astgrad.grad(f, (0, 1)).plain(x, y, **{"d_" + f.__name__: np.ones(6)})
+        tangent = astgrad.jvp(f, (x, y), (np.ones(6), np.zeros(6)))[1]
+    assert_close(gx, [0.5, 0.5, 1.0, 0.0, 1.0, 0.0])
+    assert_close(gy, [0.5, 0.5, 0.0, 1.0, 0.0, 1.0])
+    assert_close(tangent, gx)
 
 
 # ---------------------------------------------------------------------------------
@@ -538,6 +570,8 @@ def e_pow_operator(x): return (x + 1.0) ** x
 def e_maximum(x): return np.maximum(x, np.cos(x))
 def e_arctan2(x): return np.arctan2(x, x * x + 1.0)
 def e_hypot(x): return np.hypot(x, 1.0)
+def e_logaddexp(x): return np.logaddexp(x, np.sin(x))
+def e_logaddexp2(x): return np.logaddexp2(x * 3.0, x[0])
 def e_clip(x): return np.clip(x * 3.0, -0.5, x + 2.0)
 def e_where(x): return np.where(x > 0.0, x * x, np.sin(x))
 def e_divide(x): return x / (x * x + 1.0)
@@ -561,7 +595,7 @@ SECOND_ORDER = [
     (p_matmul, normal), (p_dot, normal), (p_inner, normal), (p_outer, normal), (p_einsum, normal),
     (p_einsum_trace, normal), (p_solve, normal), (p_solve_vector, normal),
     (e_power, positive), (e_pow_operator, positive), (e_maximum, normal), (e_arctan2, normal),
-    (e_hypot, normal), (e_clip, normal), (e_where, away_from_zero), (e_divide, normal),
+    (e_hypot, normal), (e_logaddexp, normal), (e_logaddexp2, normal), (e_clip, normal), (e_where, away_from_zero), (e_divide, normal),
     (j_concatenate, normal), (j_stack, normal), (j_array, normal), (j_index, normal),
     (j_builtin_sum, normal), (j_float, normal), (la_norm, normal), (la_norm_axis, normal),
     (np_reshape, normal), (np_transpose_axes, normal), (m_T, normal), (m_reshape_args, normal),

@@ -254,6 +254,7 @@ CASES = [
     (np.power, lambda: (P(3, 4), N(4)), {}), (np.arctan2, lambda: (N(3, 4), A(4)), {}),
     (np.hypot, lambda: (A(3, 1), A(4)), {}), (np.remainder, lambda: (P(3), P(3) + 1.0), {}),
     (np.maximum, lambda: (N(3, 4), N(4)), {}), (np.minimum, lambda: (N(3, 1), N(4)), {}),
+    (np.logaddexp, lambda: (N(3, 4), N(4)), {}), (np.logaddexp2, lambda: (N(3, 1), N(4)), {}),
     (np.where, lambda: (N(3, 4) > 0, N(3, 4), N(4)), {}),
     (np.clip, lambda: (N(3, 4), N(4) - 0.5, N(3, 1) + 0.5), {}), (np.clip, lambda: (N(3, 4), None, 0.2), {}),
     # reductions

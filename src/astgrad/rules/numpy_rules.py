@@ -399,6 +399,45 @@ def hypot(z, x1, x2):
     d[z] = broadcast_like(d[x2] * x2 / z, z)
 
 
+# d logaddexp(x1, x2) / d x1 is the logistic function of x1 - x2, written as
+# exp(t - logaddexp(t, 0)) with t = x1 - x2: it neither overflows nor loses precision
+# when the inputs are large (x1 = 1000, x2 = 0 gives exactly 1 and 0; 1e6 and 1e6 + 3
+# lose nothing to the size of the result), and it is smooth, so every order is exact.
+# Where an input is infinite, t is infinite or NaN; there logaddexp is maximum, and so
+# is its derivative: 1 to the larger input, 1/2 to each of two equal ones (-inf, -inf).
+@adjoint(numpy.logaddexp)
+def logaddexp(z, x1, x2):
+    d[x1] = unbroadcast(d[z] * numpy.where(numpy.isfinite(x1 - x2), numpy.exp(
+        x1 - x2 - numpy.logaddexp(x1 - x2, 0.0)), select_weight(x1, x2)), x1)
+    d[x2] = unbroadcast(d[z] * numpy.where(numpy.isfinite(x2 - x1), numpy.exp(
+        x2 - x1 - numpy.logaddexp(x2 - x1, 0.0)), select_weight(x2, x1)), x2)
+
+
+@tangent(numpy.logaddexp)
+def logaddexp(z, x1, x2):
+    d[z] = broadcast_like(d[x1] * numpy.where(numpy.isfinite(x1 - x2), numpy.exp(
+        x1 - x2 - numpy.logaddexp(x1 - x2, 0.0)), select_weight(x1, x2)), z)
+    d[z] = broadcast_like(d[x2] * numpy.where(numpy.isfinite(x2 - x1), numpy.exp(
+        x2 - x1 - numpy.logaddexp(x2 - x1, 0.0)), select_weight(x2, x1)), z)
+
+
+# The same in base 2: d logaddexp2(x1, x2) / d x1 = 2 ** (t - logaddexp2(t, 0)).
+@adjoint(numpy.logaddexp2)
+def logaddexp2(z, x1, x2):
+    d[x1] = unbroadcast(d[z] * numpy.where(numpy.isfinite(x1 - x2), numpy.exp2(
+        x1 - x2 - numpy.logaddexp2(x1 - x2, 0.0)), select_weight(x1, x2)), x1)
+    d[x2] = unbroadcast(d[z] * numpy.where(numpy.isfinite(x2 - x1), numpy.exp2(
+        x2 - x1 - numpy.logaddexp2(x2 - x1, 0.0)), select_weight(x2, x1)), x2)
+
+
+@tangent(numpy.logaddexp2)
+def logaddexp2(z, x1, x2):
+    d[z] = broadcast_like(d[x1] * numpy.where(numpy.isfinite(x1 - x2), numpy.exp2(
+        x1 - x2 - numpy.logaddexp2(x1 - x2, 0.0)), select_weight(x1, x2)), z)
+    d[z] = broadcast_like(d[x2] * numpy.where(numpy.isfinite(x2 - x1), numpy.exp2(
+        x2 - x1 - numpy.logaddexp2(x2 - x1, 0.0)), select_weight(x2, x1)), z)
+
+
 @adjoint(numpy.remainder)           # numpy.mod is numpy.remainder
 def remainder(z, x1, x2):
     d[x1] = unbroadcast(d[z], x1)

@@ -1,6 +1,9 @@
 """Expressions: names, constants, operators, comparisons (chained ones short-circuit),
 ``and``/``or`` and ``a if c else b`` (which become ``if`` statements, in Python's
-evaluation order), attribute chains, subscripts and literals. Calls are in calls.py."""
+evaluation order), assignment expressions ``(y := e)`` (an assignment where Python
+evaluates them), attribute chains, subscripts and literals. Calls are in calls.py."""
+
+from collections import Counter
 
 import gast
 
@@ -20,6 +23,10 @@ class ExpressionLowering:
     """Normalizer methods for expressions other than calls and comprehensions."""
 
     def expr_Name(self, node):
+        if self.walrus_pending.get(node.id):
+            # a := later in this statement rebinds the name before the operation that
+            # reads it runs: read it into a name of its own now, in Python's order
+            return S.name(self.fresh_assign(S.name(node.id), node.id))
         if node.id not in self.locals:
             obj = self.source.resolve(node.id)
             if obj is not MISSING:
@@ -51,7 +58,7 @@ class ExpressionLowering:
         self.emit(S.assign(result, gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])))
         rest = gast.Compare(left=right, ops=node.ops[1:], comparators=node.comparators[1:])
         then = self.block_of(lambda: self.emit(S.assign(result, self.expr(rest))))
-        self.emit(gast.If(test=S.name(result), body=then, orelse=[]))
+        self.emit_if(S.name(result), then, [])
         return S.name(result)
 
     def expr_BoolOp(self, node):
@@ -65,8 +72,17 @@ class ExpressionLowering:
                 negated = self.namer.fresh("cond")
                 self.emit(S.assign(negated, test))
                 test = S.name(negated)
-            self.emit(gast.If(test=test, body=then, orelse=[]))
+            self.emit_if(test, then, [])
         return S.name(result)
+
+    def emit_if(self, test, body, orelse):
+        """``if test: body else: orelse``. Reverse mode reads the test again after the
+        branch ran, so a test name the branch rebinds (``if c: c = x - 0.5``, the
+        ``cond`` of ``a and b``) is first copied to a name of its own."""
+        if isinstance(test, gast.Name) and test.id in S.stored_names(gast.Module(body=body + orelse,
+                                                                                 type_ignores=[])):
+            test = S.name(self.fresh_assign(test, "cond"))
+        self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
 
     def expr_IfExp(self, node):
         test = self.atom(node.test, hint="cond")
@@ -75,6 +91,37 @@ class ExpressionLowering:
         orelse = self.block_of(lambda: self.emit(S.assign(result, self.expr(node.orelse))))
         self.emit(gast.If(test=test, body=then, orelse=orelse))
         return S.name(result)
+
+    def expr_NamedExpr(self, node):
+        """``(y := e)`` is ``y = e`` where Python evaluates it (inside the branch of an
+        ``and``/``or``/ternary that reaches it), then ``y`` as its value: a copy of y
+        when another ``:=`` later in the same statement rebinds y first."""
+        name = node.target.id
+        self.walrus_pending[name] -= 1          # reads of y inside e see the old y
+        self.emit(S.assign(name, self.expr(node.value, hint=name)))
+        if self.walrus_pending[name]:
+            return S.name(self.fresh_assign(S.name(name), name))
+        return S.name(name)
+
+    def walrus_assignment(self, stmt):
+        """An assignment whose value has a ``:=``. Python evaluates the value before the
+        targets' subscripts (``a[i] = (i := 1)`` writes ``a[1]``), so such a value is
+        computed first; an augmented assignment reads its target before its value, and
+        one whose value rebinds the target (``y += (y := 2)``) is refused."""
+        if isinstance(stmt, gast.AugAssign):
+            if isinstance(stmt.target, gast.Name) and self.walrus_pending[stmt.target.id]:
+                raise self._refuse("an augmented assignment whose value rebinds its target with :=", stmt,
+                                   "bind the := in a statement of its own before this one")
+            self.stmt_AugAssign(stmt)
+            return
+        targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+        if all(isinstance(target, gast.Name) for target in targets):
+            self.statement_method(stmt)(stmt)
+            return
+        value = self.atom(stmt.value)
+        self.walrus_pending = Counter()         # the targets see every := done
+        for target in targets:
+            self.assign(target, value)
 
     def expr_Attribute(self, node):
         path = S.dotted_path(node)
@@ -136,3 +183,15 @@ class ExpressionLowering:
 
     def expr_Slice(self, node):
         return self.index(node)
+
+
+def walrus_targets(stmt):
+    """How many ``:=`` in ``stmt``'s own expressions (not in the statements of its
+    body) bind each name: while some are still to be lowered, reads of the name are
+    copied where they happen (``expr_Name``)."""
+    counts = Counter()
+    for _, value in gast.iter_fields(stmt):
+        for node in value if isinstance(value, list) else [value]:
+            if isinstance(node, gast.expr):
+                counts.update(n.target.id for n in gast.walk(node) if isinstance(n, gast.NamedExpr))
+    return counts

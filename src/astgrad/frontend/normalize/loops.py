@@ -15,6 +15,7 @@ import gast
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from .expressions import walrus_targets
 from .jumps import append_rest, has_break, restructure
 
 
@@ -26,14 +27,15 @@ class LoopLowering:
             raise self._refuse("while ... else", stmt, "move the else part after the loop")
         test_stmts, test = self.compute(stmt.test, "cond")
         self.out.extend(test_stmts)
-        if isinstance(test, gast.Constant) or not test_stmts:
-            # while True / while xs: a name of its own, which the end of the body
-            # assigns again (never ``xs = xs``)
+        if not isinstance(test, gast.Name) or not test_stmts or test.id in S.stored_names(stmt.test):
+            # while True / while xs / while (x := f()): a name of its own, which the end
+            # of the body assigns again (never ``xs = xs``)
             test = S.name(self.fresh_assign(test, "cond"))
         self.loop_depth += 1
         body = restructure(self.block(stmt.body))
         self.loop_depth -= 1
         saved, self.out = self.out, []
+        self.walrus_pending = walrus_targets(stmt)      # the test again, with its := to lower again
         self.emit(S.assign(test.id, self.expr(stmt.test, hint="cond")))
         again, self.out = self.out, saved
         body = append_rest(body, again)
@@ -174,6 +176,9 @@ class LoopLowering:
     def expr_ListComp(self, node, result=None):
         """``[e for x in xs if c]`` becomes a loop that appends to a fresh list (or to
         ``result``, the name it is assigned to)."""
+        if any(isinstance(n, gast.NamedExpr) for n in gast.walk(node)):
+            # Python binds it in the enclosing function, not in the comprehension's scope
+            raise self._refuse("an assignment expression (:=) inside a comprehension", node)
         result = result or self.namer.fresh("items")
         self.locals.add(result)
         self.emit(S.assign(result, gast.List(elts=[], ctx=gast.Load())))

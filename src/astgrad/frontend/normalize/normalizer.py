@@ -2,6 +2,7 @@
 and the few primitives every construct uses to emit core statements."""
 
 import builtins
+from collections import Counter
 
 import gast
 
@@ -11,7 +12,7 @@ from ...core.anno import Key
 from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .calls import CallLowering
-from .expressions import ExpressionLowering
+from .expressions import ExpressionLowering, walrus_targets
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
@@ -34,7 +35,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         statements.py   assignments, expression statements, if, return, raise, assert
         loops.py        while, for, comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
-        expressions.py  operators, comparisons, and/or, ternaries, attributes, subscripts, literals
+        expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
         calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
 
     They share the state set up in ``__init__`` (``out``, the block being built;
@@ -54,6 +55,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.free = {}          # free name -> resolved object, for the generated namespace
         self.bindings = {}      # names this stage introduces (generated derivatives) -> objects
         self.loop_depth = 0
+        self.walrus_pending = Counter()  # name -> how many := binding it in this statement are still to lower
 
     # -- entry point -------------------------------------------------------------
 
@@ -114,13 +116,24 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         return stmt
 
     def statement(self, stmt):
+        method = self.statement_method(stmt)
+        saved, self.walrus_pending = self.walrus_pending, walrus_targets(stmt)
+        try:
+            if self.walrus_pending and isinstance(stmt, (gast.Assign, gast.AnnAssign, gast.AugAssign)):
+                self.walrus_assignment(stmt)
+            else:
+                method(stmt)
+        finally:
+            self.walrus_pending = saved
+
+    def statement_method(self, stmt):
         kind = _REFUSED.get(type(stmt))
         if kind:
             raise self._refuse(kind, stmt)
         method = getattr(self, "stmt_" + type(stmt).__name__, None)
         if method is None:
             raise self._refuse(f"the statement '{type(stmt).__name__}'", stmt)
-        method(stmt)
+        return method
 
     def expr(self, node, hint="t"):
         """``node`` as one core operation over atoms (emitting temporaries before it)."""

@@ -128,7 +128,7 @@ class StatementLowering:
         test = self.atom(stmt.test, hint="cond")
         body = self.block(stmt.body)
         orelse = self.block(stmt.orelse)
-        self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
+        self.emit_if(test, body, orelse)
 
     def stmt_Raise(self, stmt):
         self.emit(stmt)
