@@ -381,7 +381,7 @@ def clip_weight(a, a_min, a_max, which):
 # the weight 0 of the unselected side of a maximum. Generated code first runs with plain
 # ``*``, ``/`` and ``**``; only if that gives a NaN or a Python ZeroDivisionError does
 # ``run_derivative`` run the exact twin of the code in which the rule templates
-# multiply and divide derivatives with ``scale`` and ``over`` (see templates.py), which
+# multiply and divide derivatives with ``scale`` and ``over`` (see modes/templates.py), which
 # read 0 * inf as 0.
 
 def _nan_to_zero_where_zero(value, *factors):
