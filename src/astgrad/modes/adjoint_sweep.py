@@ -208,7 +208,7 @@ class AdjointSweep:
         return S.assign(mode.adjoint(name), S.const(0.0))
 
     def primal_of(self, adjoint_name):
-        for primal, adjoint in self.mode.adjoints.items():
+        for primal, adjoint in self.mode.derivatives.items():
             if adjoint == adjoint_name:
                 return primal
         raise KeyError(adjoint_name)

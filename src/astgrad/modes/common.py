@@ -26,6 +26,20 @@ class Transform:
         self.namer = namer
         self.namespace = namespace
         self.last_line = None
+        self.derivatives = {}       # primal name -> its derivative's name (d_x)
+
+    def derivative_name(self, name):
+        """The name of ``name``'s derivative (its tangent or adjoint), made on first use
+        with the mode's ``prefix``."""
+        if name not in self.derivatives:
+            self.derivatives[name] = self.namer.fresh(self.prefix + name)
+        return self.derivatives[name]
+
+    def derivative_of(self, atom):
+        """The derivative's name of an atom that carries one (an active name), else None."""
+        if isinstance(atom, gast.Name) and atom.id in self.active:
+            return self.derivative_name(atom.id)
+        return None
 
     def helper_call(self, helper, args):
         """A call of ``astgrad.runtime.<helper>``, bound to a name in the generated namespace."""
@@ -199,6 +213,13 @@ def range_targets(body):
         elif isinstance(node, gast.For):
             other |= S.stored_names(node.target)
     return bound - other
+
+
+def if_as_written(stmt, block):
+    """The ``if`` statement ``stmt`` with its test as written and each branch rewritten
+    by ``block`` (a mode's rewrite of a statement list)."""
+    return gast.If(test=S.copy(stmt.test), body=block(stmt.body) or [gast.Pass()],
+                   orelse=block(stmt.orelse))
 
 
 def split_self_references(block, fixed, namer, nested=None):
