@@ -167,7 +167,7 @@ class AdjointSweep:
         if mode.discards_derivative(stmt, op, registry.ADJOINTS):
             return []
         template = registry.lookup(registry.ADJOINTS, op.key)
-        args = mode.call_atoms(stmt, op)
+        args = mode.call_atoms(op)
         try:
             contributions = instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs,
                                         mode.derivative_of, mode.namespace, mode.namer, mode.zero_safe)

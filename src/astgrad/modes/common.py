@@ -2,6 +2,7 @@
 source line, index values, and the derivatives of the user's own callees."""
 
 import inspect
+import operator
 
 import gast
 
@@ -10,6 +11,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
@@ -147,14 +149,11 @@ class Transform:
         check = self.helper_call("check_array_method", [S.copy(op.receiver), S.const(method), S.const(where)])
         return [S.expr_stmt(check)]
 
-    def call_atoms(self, stmt, op):
+    def call_atoms(self, op):
         """The atoms to bind a rule's parameters to; slices in an index become values."""
-        if not isinstance(stmt.value, gast.Subscript):
-            return list(op.args)
-        from ..core.ops import concatenator_items
-        if anno.get(stmt.value, Key.CONCATENATOR, False):
-            return [op.args[0]] + [self.index_value(item) for item in concatenator_items(stmt.value)]
-        return [op.args[0], self.index_value(stmt.value.slice)]
+        if op.key is operator.getitem or op.key is runtime.index_concatenate:
+            return [op.args[0]] + [self.index_value(item) for item in op.args[1:]]
+        return list(op.args)
 
     def as_written(self, stmt):
         """A core statement as generated code writes it: ``c[k] = v`` that normalizing
@@ -231,7 +230,7 @@ def split_self_references(block, fixed, namer, nested=None):
     def split(stmt):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value)
-                and not isinstance(stmt.value, gast.Name)):
+                and ops.describe(stmt.value).kind is not OpKind.COPY):
             return stmt
         temp = namer.fresh("t")
         if nested is not None and id(stmt) not in top_level:
@@ -454,7 +453,6 @@ def array_names(body, params):
     """Names that certainly hold a NumPy array or scalar whenever they are read: every
     value assigned to them comes from a differentiable NumPy function, an array method of
     such a name, or an operator on such names and numbers. (Parameters are unknown.)"""
-    from ..core import ops
     from ..rules import registry
     definitions = {}
     for stmt in walk.walk_statements(body):
@@ -475,18 +473,14 @@ def array_names(body, params):
     def makes_array(value, known):
         if value is None:
             return False
-        if isinstance(value, gast.Name):
-            return value.id in known
-        if isinstance(value, gast.BinOp) and type(value.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div,
-                                                                  gast.Pow, gast.MatMult):
-            operands = (value.left, value.right)
-            return all(_number(a) or isinstance(a, gast.Name) and a.id in known for a in operands) \
-                and any(isinstance(a, gast.Name) for a in operands)
-        if not isinstance(value, (gast.Call, gast.Attribute)):
-            return False
         if ops.in_place_operands(value):                      # y op= v
             return makes_array(value.args[0], known)
         op = ops.describe(value)
+        if op.kind is OpKind.COPY:
+            return value.id in known
+        if op.kind is OpKind.CALL and op.key in _ARRAY_ARITHMETIC:
+            return all(_number(a) or isinstance(a, gast.Name) and a.id in known for a in op.args) \
+                and any(isinstance(a, gast.Name) for a in op.args)
         if op.receiver is not None:
             return op.key in registry.ADJOINTS and isinstance(op.receiver, gast.Name) \
                 and op.receiver.id in known
@@ -504,6 +498,11 @@ def array_names(body, params):
                 known.discard(name)
                 changed = True
     return known
+
+
+# Operators whose result is an array when an operand is one and the others are numbers.
+_ARRAY_ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+                     operator.matmul)
 
 
 def _number(node):

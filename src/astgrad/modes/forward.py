@@ -208,7 +208,7 @@ class ForwardMode(Transform):
         template = registry.lookup(registry.TANGENTS, op.key)
         if template is None:
             raise registry.missing_rule_error(self.source, stmt, op.key, "tangent")
-        args = self.call_atoms(stmt, op)
+        args = self.call_atoms(op)
         result = stmt.targets[0].id
 
         def derivative_of(atom):
