@@ -1,7 +1,7 @@
 """Evaluate one rule template directly, without the transformation engine.
 
-Used to check tangent templates (forward mode does not exist yet) and the rules of
-the runtime helpers against finite differences. A template's body is compiled with
+Used to check each template on its own (tangent and adjoint, apart from the modes that
+splice them in) and the rules of the runtime helpers against finite differences. A template's body is compiled with
 every ``d[name]`` replaced by a variable holding that derivative; the statements
 ``d[...] = e`` are evaluated and summed, exactly as the engine's splicing defines them
 (a statement that mentions the derivative of an input that has none is dropped).

@@ -228,3 +228,133 @@ def lambda_free_plain(x):
     y = start(x, np.float32)
     y = y + x
     return np.sum(y * y)
+
+
+# -- y[idx] op= v: Python applies op= to the element y[idx] first, then stores it --------
+#
+# An array element (a slice, a fancy index) is an array, whose += keeps its int dtype, so
+# a float raises UFuncTypeError; a scalar element is a NumPy number, whose += returns a new
+# float, and storing that into the int array truncates it.
+
+def int_slice_plus_float(x):
+    a = np.array([1, 2, 3])
+    a[0:2] += 1.5
+    return np.sum(a * x)
+
+
+def int_fancy_plus_float(x):
+    a = np.array([1, 2, 3])
+    a[[0, 1]] += 1.5
+    return np.sum(a * x)
+
+
+def int_element_plus_float(x):
+    a = np.array([1, 2, 3])
+    a[0] += 1.5
+    a[2] *= 1.5
+    return np.sum(a * x)
+
+
+def int_slice_plus_int(x):
+    a = np.array([1, 2, 3])
+    a[0:2] += 2
+    a[[1, 2]] *= 3
+    return np.sum(a * x)
+
+
+def _outcome(call):
+    """What ``call()`` gives: ("value", value) or ("raises", the exception's type)."""
+    try:
+        return "value", call()
+    except Exception as exc:        # noqa: BLE001 - the type is what is compared
+        return "raises", type(exc)
+
+
+@pytest.mark.parametrize("f", [int_slice_plus_float, int_fancy_plus_float, int_element_plus_float,
+                               int_slice_plus_int], ids=lambda f: f.__name__)
+def test_element_augmented_assignment_into_int_array_is_numpys(f):
+    x = np.array([0.5, -1.0, 2.0])
+    kind, expected = _outcome(lambda: f(x))
+    if f in (int_slice_plus_float, int_fancy_plus_float):
+        assert kind == "raises" and expected.__name__ == "UFuncTypeError"
+    for transform in (lambda: astgrad.value_and_grad(f)(x)[0],
+                      lambda: astgrad.jvp(f, (x,), (np.ones(3),))[0]):
+        got_kind, got = _outcome(transform)
+        assert got_kind == kind
+        if kind == "raises":
+            assert got is expected
+        else:
+            assert got == expected
+    if kind == "value":     # the int array does not depend on x: its values are the gradient
+        expected_gradient = numerical_grad(f, (x,))
+        assert_close(astgrad.grad(f)(x), expected_gradient)
+        assert_close(astgrad.jvp(f, (x,), (V[:3],))[1], expected_gradient @ V[:3])
+
+
+def float_element_updates(x):
+    y = np.linspace(0.5, 1.5, 4)
+    y[0:2] += x[1:3] * x[0]
+    y[[2, 3]] *= x[:2]
+    y[1] -= np.sin(x[3])
+    y[3] /= 1.0 + x[2] ** 2
+    return np.sum(y * y)
+
+
+def repeated_fancy_index(x):
+    y = np.linspace(0.5, 1.5, 4)
+    y[[0, 0, 1]] += x[:3] * x[3]        # NumPy keeps the last write of y[0]
+    return np.sum(y * y * y)
+
+
+@pytest.mark.parametrize("f", [float_element_updates, repeated_fancy_index], ids=lambda f: f.__name__)
+def test_element_augmented_assignment_derivatives(f):
+    value, gradient = astgrad.value_and_grad(f)(X)
+    assert value == f(X)
+    reference = numerical_grad(f, (X,))
+    assert_close(gradient, reference)
+    primal, tangent = astgrad.jvp(f, (X,), (V,))
+    assert primal == f(X)
+    assert_close(tangent, reference @ V)
+    gradient_of = astgrad.grad(f)
+    expected = np.stack([numerical_grad(lambda x: gradient_of(x)[k], (X,)) for k in range(X.size)])
+    assert_close(astgrad.hessian(f)(X), expected, rtol=1e-4, atol=1e-5)
+    assert_close(astgrad.grad(lambda_of_grad(f))(X), expected.T @ V, rtol=1e-4, atol=1e-5)
+
+
+def lambda_of_grad(f):
+    """A function of x whose gradient is the Hessian of ``f`` times ``V`` (grad of grad)."""
+    gradient = astgrad.grad(f)
+
+    def along_v(x):
+        return np.sum(gradient(x) * V)
+    return along_v
+
+
+def test_element_augmented_assignment_reads_plainly():
+    """``y[i] += v`` on a float array: one in_place call, which copies nothing there."""
+    def slice_add(x):
+        y = np.zeros(3)
+        y[0:2] += x
+        return np.sum(y * y)
+    source = astgrad.grad(slice_add).source
+    assert source.count("in_place(") == 1 and "in_place(t + x, t)" in source
+    assert astgrad.grad(slice_add)(np.array([1.0, 2.0])).tolist() == [2.0, 4.0]
+    a = np.ones(2)
+    assert runtime.in_place(a, np.zeros(2)) is a
+    # a NumPy scalar is a number: the result is rebound, never cast into its dtype
+    assert runtime.in_place(np.float64(2.5), np.int64(1)) == 2.5
+    assert type(runtime.in_place(np.float64(2.5), np.int64(1))) is np.float64
+
+
+def float_through_int_element(x):
+    a = np.array([1, 2, 3])
+    a[0] += x                   # stored as int(1 + x): piecewise constant in x
+    return x * a[0]
+
+
+@pytest.mark.xfail(strict=True, reason="a derivative still flows through a float stored into an int "
+                                       "array (y[i] = v and y[i] += v alike)")
+def test_no_derivative_through_a_store_into_an_int_array():
+    value, gradient = astgrad.value_and_grad(float_through_int_element)(1.3)
+    assert value == float_through_int_element(1.3)
+    assert gradient == pytest.approx(numerical_grad(float_through_int_element, (1.3,)))

@@ -1,4 +1,5 @@
-"""The user-facing function transforms: differentiable, grad, value_and_grad, vjp."""
+"""The user-facing function transforms: differentiable, grad, value_and_grad, vjp, jvp,
+jacobian, hvp and hessian."""
 
 import functools
 import inspect
@@ -698,5 +699,5 @@ class Hessian:
 
 
 # Differentiated code may call grad and jvp itself; the normalizer, below this module,
-# recognises those calls through the engine's callees (see frontend/normalize.py).
+# recognises those calls through the engine's callees (see frontend/normalize/calls.py).
 callees.grad, callees.jvp = grad, jvp

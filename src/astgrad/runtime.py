@@ -381,7 +381,7 @@ def clip_weight(a, a_min, a_max, which):
 # the weight 0 of the unselected side of a maximum. Generated code first runs with plain
 # ``*``, ``/`` and ``**``; only if that gives a NaN or a Python ZeroDivisionError does
 # ``run_derivative`` run the exact twin of the code in which the rule templates
-# multiply and divide derivatives with ``scale`` and ``over`` (see templates.py), which
+# multiply and divide derivatives with ``scale`` and ``over`` (see modes/templates.py), which
 # read 0 * inf as 0.
 
 def _nan_to_zero_where_zero(value, *factors):
@@ -994,13 +994,19 @@ def _dot_contracted_axis(b):
     return max(numpy.ndim(b) - 2, 0)
 
 
+def _scaled_adjoint(g, other, x):
+    """The adjoint of ``x`` in ``x * other``: dot and inner with a scalar operand are
+    plain products."""
+    return _as_float_of(_fit(g * other, numpy.shape(x)), x)
+
+
 def dot_adjoint_left(g, a, b):
     """The adjoint of ``a`` in ``numpy.dot(a, b)``, shaped like a.
 
     Bilinear: <c, dot_adjoint_left(g, a, b)> = <g, numpy.dot(c, b)>."""
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
-        return _as_float_of(_fit(g * b, numpy.shape(a)), a)
+        return _scaled_adjoint(g, b, a)
     k = _dot_contracted_axis(b)
     b_free = [i for i in range(nb) if i != k]
     out = numpy.tensordot(g, b, axes=(list(range(na - 1, na - 1 + len(b_free))), b_free))
@@ -1013,7 +1019,7 @@ def dot_adjoint_right(g, a, b):
     Bilinear: <c, dot_adjoint_right(g, a, b)> = <g, numpy.dot(a, c)>."""
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
-        return _as_float_of(_fit(g * a, numpy.shape(b)), b)
+        return _scaled_adjoint(g, a, b)
     out = numpy.tensordot(a, g, axes=(list(range(na - 1)), list(range(na - 1))))
     return _as_float_of(numpy.moveaxis(out, 0, _dot_contracted_axis(b)), b)
 
@@ -1024,7 +1030,7 @@ def inner_adjoint_left(g, a, b):
     Bilinear: <c, inner_adjoint_left(g, a, b)> = <g, numpy.inner(c, b)>."""
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
-        return _as_float_of(_fit(g * b, numpy.shape(a)), a)
+        return _scaled_adjoint(g, b, a)
     out = numpy.tensordot(g, b, axes=(list(range(na - 1, na - 1 + nb - 1)), list(range(nb - 1))))
     return _as_float_of(out, a)
 
@@ -1035,7 +1041,7 @@ def inner_adjoint_right(g, a, b):
     Bilinear: <c, inner_adjoint_right(g, a, b)> = <g, numpy.inner(a, c)>."""
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
-        return _as_float_of(_fit(g * a, numpy.shape(b)), b)
+        return _scaled_adjoint(g, a, b)
     out = numpy.tensordot(g, a, axes=(list(range(na - 1)), list(range(na - 1))))
     return _as_float_of(out, b)
 

@@ -64,30 +64,28 @@ def _differentiable_uses(op):
     return {a.id for a in op.atoms() if isinstance(a, gast.Name)}
 
 
-def varied_names(body, inputs):
-    """Names that depend differentiably on ``inputs`` (all forward mode needs)."""
-    edges = dataflow_edges(body)
-    varied = set(inputs)
+def _reach(start, edges):
+    """``start`` and every name reached from it along ``edges`` ((sources, targets) pairs:
+    reaching any source reaches all targets), to a fixed point (loops feed back)."""
+    reached = set(start)
     changed = True
     while changed:
         changed = False
-        for defs, uses in edges:
-            if uses & varied and not defs <= varied:
-                varied |= defs
+        for sources, targets in edges:
+            if sources & reached and not targets <= reached:
+                reached |= targets
                 changed = True
-    return varied
+    return reached
+
+
+def varied_names(body, inputs):
+    """Names that depend differentiably on ``inputs`` (all forward mode needs)."""
+    return _reach(inputs, [(uses, defs) for defs, uses in dataflow_edges(body)])
 
 
 def active_names(body, inputs, output):
     """Names that are varied (depend on ``inputs``) and useful (``output`` depends on them)."""
     edges = dataflow_edges(body)
-    varied = varied_names(body, inputs)
-    useful = {output} if output else set()
-    changed = True
-    while changed:
-        changed = False
-        for defs, uses in edges:
-            if defs & useful and not uses <= useful:
-                useful |= uses
-                changed = True
+    varied = _reach(inputs, [(uses, defs) for defs, uses in edges])
+    useful = _reach({output} if output else set(), edges)
     return varied & useful

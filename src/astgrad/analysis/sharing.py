@@ -475,7 +475,32 @@ def value_reads(stmt):
     return names - (dropped - still_read)
 
 
-class _Unshared:
+class _ForwardAnalysis:
+    """A forward analysis over structured code: ``block`` records at each statement the
+    state before it (under ``key``) and returns the state after the block. Both branches
+    of an ``if`` start from the state after its test and are joined; loops and simple
+    statements are the analysis's own (``loop``, ``simple``)."""
+
+    key = None
+
+    def block(self, block, state):
+        state = self.copy(state)
+        for stmt in block:
+            anno.set(stmt, self.key, self.frozen(state))
+            if isinstance(stmt, gast.If):
+                state = self.after_test(stmt.test, state)
+                state = self.join(self.block(stmt.body, state), self.block(stmt.orelse, state))
+            elif isinstance(stmt, (gast.For, gast.While)):
+                state = self.loop(stmt, state)
+            else:
+                state = self.simple(stmt, state)
+        return state
+
+    def after_test(self, test, state):
+        return state
+
+
+class _Unshared(_ForwardAnalysis):
     """Which names hold an object that no other name or container refers to, at each
     statement (a must-analysis, forward over structured code). A name gets such an
     object from a fresh value (an operator, a literal, ``np.zeros``, a copy), or from a
@@ -483,21 +508,15 @@ class _Unshared:
     as a view, stored in a container, passed to a call that may return or keep it.
     Writing into such a name in place changes what that name sees and nothing else."""
 
+    key = Key.UNSHARED
+    copy, frozen = set, frozenset
+
     def __init__(self, params, body):
         self.params = set(params)
         self.containers = _containers_built_here(params, body)
 
-    def block(self, block, unshared):
-        unshared = set(unshared)
-        for stmt in block:
-            anno.set(stmt, Key.UNSHARED, frozenset(unshared))
-            if isinstance(stmt, gast.If):
-                unshared = self.block(stmt.body, unshared) & self.block(stmt.orelse, unshared)
-            elif isinstance(stmt, (gast.For, gast.While)):
-                unshared = self.loop(stmt, unshared)
-            else:
-                unshared = self.simple(stmt, unshared)
-        return unshared
+    def join(self, unshared, other):
+        return unshared & other
 
     def loop(self, stmt, unshared):
         touched = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
@@ -626,15 +645,29 @@ def _escaping_from_value(value):
     return S.loaded_names(value)
 
 
-class _TouchedSinceMade:
+class _TouchedSinceMade(_ForwardAnalysis):
     """For each name whose current object was made fresh (an operator, a fresh call,
     or handed over from a name that held one): the names mentioned since it was made.
     A name not mentioned since cannot refer to that object, nor to a view of it: it was
     bound before the object existed (``a0_saved = a0; a0 = a0 - t`` keeps the old
     object apart from the new one). At each statement ``Key.TOUCHED_SINCE_MADE``."""
 
+    key = Key.TOUCHED_SINCE_MADE
+
     def __init__(self, params, body):
         self.unshared = _Unshared(params, body)
+
+    def copy(self, made):
+        return {k: set(v) for k, v in made.items()}
+
+    def frozen(self, made):
+        return {k: frozenset(v) for k, v in made.items()}
+
+    def after_test(self, test, made):
+        return {k: v | S.loaded_names(test) for k, v in made.items()}
+
+    def join(self, made, other):
+        return {k: made[k] | other[k] for k in made.keys() & other.keys()}
 
     def escaping(self, stmt, name):
         """Names whose object, a view of it or something it holds another name may get
@@ -660,21 +693,6 @@ class _TouchedSinceMade:
                 and value.args and isinstance(value.args[0], gast.Name):
             return value.args[0].id
         return None
-
-    def block(self, block, made):
-        made = {k: set(v) for k, v in made.items()}
-        for stmt in block:
-            anno.set(stmt, Key.TOUCHED_SINCE_MADE, {k: frozenset(v) for k, v in made.items()})
-            if isinstance(stmt, gast.If):
-                for touched in made.values():
-                    touched |= S.loaded_names(stmt.test)
-                then, orelse = self.block(stmt.body, made), self.block(stmt.orelse, made)
-                made = {k: then[k] | orelse[k] for k in then.keys() & orelse.keys()}
-            elif isinstance(stmt, (gast.For, gast.While)):
-                made = self.loop(stmt, made)
-            else:
-                made = self.simple(stmt, made)
-        return made
 
     def loop(self, stmt, made):
         """Iterated to a fixed point: each pass starts from what the passes before (or

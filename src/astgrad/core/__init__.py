@@ -1,1 +1,2 @@
-"""The core language every stage shares: gast helpers, names, and what one statement does."""
+"""What every stage shares: gast helpers, the block walker, fresh names, what one core
+statement does, node annotations, and the facts and types the stages pass around."""

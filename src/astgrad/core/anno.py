@@ -6,7 +6,7 @@ stages can read them. Every key is declared once in :class:`Key`, with a line
 saying what it holds, and read and written only through :func:`get`,
 :func:`set` and :func:`has`; a key missing from the enum cannot be used by
 mistake. Annotations live in one dict per node, so ``copy.deepcopy`` of a tree
-keeps them, as it did when they were plain attributes.
+keeps them.
 """
 
 import enum
@@ -40,8 +40,8 @@ class Key(enum.Enum):
     KEPT_INDEX = "v = y[i]: the name that keeps the index i for refreshing v after writes to y"
     ACCUMULATE = "a derivative statement d[x] = e: adds to the derivative, or sets it first"
 
-    # reverse mode: saving and restoring overwritten values
-    SAVE = "(save_id, name, store[, index]): how this statement saves the value it overwrites"
+    # reverse mode: saving and restoring overwritten values (planned by analysis.saves)
+    SAVE = "the analysis.saves.Save record of the value this statement overwrites (None: recomputed)"
     DEFINED_BEFORE = "names surely assigned before this if or loop"
     DEFINED_AFTER = "names surely assigned after this if or loop"
     COUNTER = "a while loop's iteration counter name"

@@ -84,7 +84,7 @@ def stored_names(node):
 
 
 def copy(node):
-    """Deep copy that keeps our extra attributes (line numbers, origins)."""
+    """Deep copy that keeps line numbers and annotations (core/anno.py)."""
     import copy as _copy
     return _copy.deepcopy(node)
 

@@ -167,7 +167,7 @@ class AdjointSweep:
         if mode.discards_derivative(stmt, op, registry.ADJOINTS):
             return []
         template = registry.lookup(registry.ADJOINTS, op.key)
-        args = mode.call_atoms(stmt, op)
+        args = mode.call_atoms(op)
         try:
             contributions = instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs,
                                         mode.derivative_of, mode.namespace, mode.namer, mode.zero_safe)
@@ -208,7 +208,7 @@ class AdjointSweep:
         return S.assign(mode.adjoint(name), S.const(0.0))
 
     def primal_of(self, adjoint_name):
-        for primal, adjoint in self.mode.adjoints.items():
+        for primal, adjoint in self.mode.derivatives.items():
             if adjoint == adjoint_name:
                 return primal
         raise KeyError(adjoint_name)

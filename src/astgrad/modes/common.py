@@ -2,6 +2,7 @@
 source line, index values, and the derivatives of the user's own callees."""
 
 import inspect
+import operator
 
 import gast
 
@@ -10,6 +11,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
@@ -26,6 +28,20 @@ class Transform:
         self.namer = namer
         self.namespace = namespace
         self.last_line = None
+        self.derivatives = {}       # primal name -> its derivative's name (d_x)
+
+    def derivative_name(self, name):
+        """The name of ``name``'s derivative (its tangent or adjoint), made on first use
+        with the mode's ``prefix``."""
+        if name not in self.derivatives:
+            self.derivatives[name] = self.namer.fresh(self.prefix + name)
+        return self.derivatives[name]
+
+    def derivative_of(self, atom):
+        """The derivative's name of an atom that carries one (an active name), else None."""
+        if isinstance(atom, gast.Name) and atom.id in self.active:
+            return self.derivative_name(atom.id)
+        return None
 
     def helper_call(self, helper, args):
         """A call of ``astgrad.runtime.<helper>``, bound to a name in the generated namespace."""
@@ -133,14 +149,11 @@ class Transform:
         check = self.helper_call("check_array_method", [S.copy(op.receiver), S.const(method), S.const(where)])
         return [S.expr_stmt(check)]
 
-    def call_atoms(self, stmt, op):
+    def call_atoms(self, op):
         """The atoms to bind a rule's parameters to; slices in an index become values."""
-        if not isinstance(stmt.value, gast.Subscript):
-            return list(op.args)
-        from ..core.ops import concatenator_items
-        if anno.get(stmt.value, Key.CONCATENATOR, False):
-            return [op.args[0]] + [self.index_value(item) for item in concatenator_items(stmt.value)]
-        return [op.args[0], self.index_value(stmt.value.slice)]
+        if op.key is operator.getitem or op.key is runtime.index_concatenate:
+            return [op.args[0]] + [self.index_value(item) for item in op.args[1:]]
+        return list(op.args)
 
     def as_written(self, stmt):
         """A core statement as generated code writes it: ``c[k] = v`` that normalizing
@@ -210,6 +223,13 @@ def range_targets(body):
     return bound - other
 
 
+def if_as_written(stmt, block):
+    """The ``if`` statement ``stmt`` with its test as written and each branch rewritten
+    by ``block`` (a mode's rewrite of a statement list)."""
+    return gast.If(test=S.copy(stmt.test), body=block(stmt.body) or [gast.Pass()],
+                   orelse=block(stmt.orelse))
+
+
 def split_self_references(block, fixed, namer, nested=None):
     """``s = s * x`` -> ``t = s * x; s = t`` for names that are not renamed, so the
     derivative of the operation sees the old ``s`` and the new one (``t``).
@@ -219,7 +239,7 @@ def split_self_references(block, fixed, namer, nested=None):
     def split(stmt):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and stmt.targets[0].id in fixed and stmt.targets[0].id in S.loaded_names(stmt.value)
-                and not isinstance(stmt.value, gast.Name)):
+                and ops.describe(stmt.value).kind is not OpKind.COPY):
             return stmt
         temp = namer.fresh("t")
         if nested is not None and id(stmt) not in top_level:
@@ -442,7 +462,6 @@ def array_names(body, params):
     """Names that certainly hold a NumPy array or scalar whenever they are read: every
     value assigned to them comes from a differentiable NumPy function, an array method of
     such a name, or an operator on such names and numbers. (Parameters are unknown.)"""
-    from ..core import ops
     from ..rules import registry
     definitions = {}
     for stmt in walk.walk_statements(body):
@@ -463,18 +482,14 @@ def array_names(body, params):
     def makes_array(value, known):
         if value is None:
             return False
-        if isinstance(value, gast.Name):
-            return value.id in known
-        if isinstance(value, gast.BinOp) and type(value.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div,
-                                                                  gast.Pow, gast.MatMult):
-            operands = (value.left, value.right)
-            return all(_number(a) or isinstance(a, gast.Name) and a.id in known for a in operands) \
-                and any(isinstance(a, gast.Name) for a in operands)
-        if not isinstance(value, (gast.Call, gast.Attribute)):
-            return False
         if ops.in_place_operands(value):                      # y op= v
             return makes_array(value.args[0], known)
         op = ops.describe(value)
+        if op.kind is OpKind.COPY:
+            return value.id in known
+        if op.kind is OpKind.CALL and op.key in _ARRAY_ARITHMETIC:
+            return all(_number(a) or isinstance(a, gast.Name) and a.id in known for a in op.args) \
+                and any(isinstance(a, gast.Name) for a in op.args)
         if op.receiver is not None:
             return op.key in registry.ADJOINTS and isinstance(op.receiver, gast.Name) \
                 and op.receiver.id in known
@@ -492,6 +507,11 @@ def array_names(body, params):
                 known.discard(name)
                 changed = True
     return known
+
+
+# Operators whose result is an array when an operand is one and the others are numbers.
+_ARRAY_ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+                     operator.matmul)
 
 
 def _number(node):

@@ -23,14 +23,13 @@ from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
-from .common import split_self_references
+from .common import if_as_written, split_self_references
 
 
 class ForwardMode(Transform):
     def __init__(self, source, fn, wrt, namer, namespace, *, callees):
         super().__init__(source, fn, namer, namespace, callees)
         self.wrt = wrt
-        self.tangents = {}
 
     def run(self):
         fn = self.fn
@@ -59,7 +58,7 @@ class ForwardMode(Transform):
         else:
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
-        context = optimize.OptimizeContext(params, self.tangents, range_targets(new_body),
+        context = optimize.OptimizeContext(params, self.derivatives, range_targets(new_body),
                                            rewrites=[self.own_written_tangents])
         new_body = optimize.optimize(new_body, context)
         args = S.copy(fn.args)
@@ -73,15 +72,7 @@ class ForwardMode(Transform):
 
     # -- names -------------------------------------------------------------------
 
-    def tangent(self, name):
-        if name not in self.tangents:
-            self.tangents[name] = self.namer.fresh(self.prefix + name)
-        return self.tangents[name]
-
-    def tangent_of(self, atom):
-        if isinstance(atom, gast.Name) and atom.id in self.active:
-            return self.tangent(atom.id)
-        return None
+    tangent, tangent_of = Transform.derivative_name, Transform.derivative_of   # a derivative is a tangent here
 
     def tangent_or_zeros(self, atom):
         name = self.tangent_of(atom)
@@ -90,10 +81,7 @@ class ForwardMode(Transform):
     # -- statements --------------------------------------------------------------
 
     def block(self, block):
-        out = []
-        for stmt in block:
-            out.extend(self.statement(stmt))
-        return out
+        return [new for stmt in block for new in self.statement(stmt)]
 
     def statement(self, stmt):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
@@ -105,8 +93,7 @@ class ForwardMode(Transform):
             if anno.get(stmt.value, Key.METHOD) == "append":
                 return self.append(stmt)
         if isinstance(stmt, gast.If):
-            return [gast.If(test=S.copy(stmt.test), body=self.block(stmt.body) or [gast.Pass()],
-                            orelse=self.block(stmt.orelse))]
+            return [if_as_written(stmt, self.block)]
         if isinstance(stmt, gast.While):
             return [gast.While(test=S.copy(stmt.test), body=self.block(stmt.body), orelse=[])]
         if isinstance(stmt, gast.For):
@@ -172,11 +159,11 @@ class ForwardMode(Transform):
         that is not certainly a new array goes through ``own_tangent``: it copies the
         tangent where ``b`` is a new array but the tangent is ``a``'s, and keeps it where
         ``b`` is a view of ``a``, as NumPy shares the values' memory."""
-        tangents = set(self.tangents.values())
+        tangents = set(self.derivatives.values())
         hot = _sharing_and_writes(body, tangents)
         if not hot:
             return body
-        primal_of = {t: p for p, t in self.tangents.items()}
+        primal_of = {t: p for p, t in self.derivatives.items()}
 
         def owned(name, tangent, shared):
             if not shared:              # only a read-only broadcast needs a copy
@@ -188,7 +175,7 @@ class ForwardMode(Transform):
 
         def own(stmt):
             name = anno.get(stmt, Key.TANGENT_OF)
-            if name is None or self.tangents.get(name) not in hot:
+            if name is None or self.derivatives.get(name) not in hot:
                 return stmt
             if isinstance(stmt.targets[0], gast.Tuple):       # a callee may return an argument's tangent
                 shared = _shared_names(stmt.value, tangents)
@@ -221,7 +208,7 @@ class ForwardMode(Transform):
         template = registry.lookup(registry.TANGENTS, op.key)
         if template is None:
             raise registry.missing_rule_error(self.source, stmt, op.key, "tangent")
-        args = self.call_atoms(stmt, op)
+        args = self.call_atoms(op)
         result = stmt.targets[0].id
 
         def derivative_of(atom):

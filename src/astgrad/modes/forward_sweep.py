@@ -12,6 +12,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
 from .save_code import method_call, save_statement
+from .common import if_as_written
 
 
 class ForwardSweep:
@@ -24,10 +25,7 @@ class ForwardSweep:
         self.item_stacks = []
 
     def block(self, block):
-        out = []
-        for stmt in block:
-            out.extend(self.statement(stmt))
-        return out
+        return [new for stmt in block for new in self.statement(stmt)]
 
     def statement(self, stmt):
         if isinstance(stmt, gast.Assign):
@@ -36,8 +34,7 @@ class ForwardSweep:
             saving = self.save(save) if save else None
             return ([saving] if saving is not None else []) + [new]
         if isinstance(stmt, gast.If):
-            return [gast.If(test=S.copy(stmt.test), body=self.block(stmt.body) or [gast.Pass()],
-                            orelse=self.block(stmt.orelse))]
+            return [if_as_written(stmt, self.block)]
         if isinstance(stmt, gast.For):
             return self.for_loop(stmt)
         if isinstance(stmt, gast.While):

@@ -78,7 +78,6 @@ class ReverseMode(Transform):
         super().__init__(source, fn, namer, namespace, callees)
         self.wrt = wrt
         self.preserve_result = preserve_result
-        self.adjoints = {}
 
     # -- entry point -------------------------------------------------------------
 
@@ -103,7 +102,7 @@ class ReverseMode(Transform):
         save_shapes_only(forward, backward, self.helper_call)
         inits = stack_inits(list(plan.stacks.values()) + forward_sweep.item_stacks, plan.needs_init)
         context = optimize.OptimizeContext(
-            params + [seed], self.adjoints, range_targets(body),
+            params + [seed], self.derivatives, range_targets(body),
             parameter_adjoints={self.adjoint(p) for p in params if p in self.active})
         new_body = optimize.optimize(inits + forward + backward + [ret], context)
         return self._function(new_body, seed)
@@ -217,12 +216,4 @@ class ReverseMode(Transform):
 
     # -- names -------------------------------------------------------------------
 
-    def adjoint(self, name):
-        if name not in self.adjoints:
-            self.adjoints[name] = self.namer.fresh(self.prefix + name)
-        return self.adjoints[name]
-
-    def derivative_of(self, atom):
-        if isinstance(atom, gast.Name) and atom.id in self.active:
-            return self.adjoint(atom.id)
-        return None
+    adjoint = Transform.derivative_name      # a derivative is an adjoint here

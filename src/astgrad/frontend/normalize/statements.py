@@ -57,21 +57,27 @@ class StatementLowering:
         if isinstance(target, gast.Name):
             # y = in_place(y op v, y): on an array NumPy writes the result into y, keeping
             # y's dtype (a float32 y stays float32); on a number the result is just bound
-            result = self.fresh_assign(gast.BinOp(left=S.name(target.id), op=stmt.op,
-                                                  right=self.atom(stmt.value)), target.id)
-            self.emit(S.assign(target.id, self.runtime_call(runtime.in_place,
-                                                            [S.name(result), S.name(target.id)])))
+            self.emit(S.assign(target.id, self.augmented(target.id, stmt, target.id)))
             anno.set(self.out[-1], Key.AUGMENTED, True)      # on arrays += changes the object in place
         elif isinstance(target, gast.Subscript):
+            # t = y[i]; y[i] = in_place(t op v, t): Python applies op= to the element first,
+            # so an array element (a slice, a fancy index) keeps its dtype as NumPy's does (a
+            # float into an int slice raises), while a number's result is stored as it is
             base = self.atom(target.value)
             index = self.index(target.slice)
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
-            new = self.fresh_assign(gast.BinOp(left=S.name(current), op=stmt.op,
-                                               right=self.atom(stmt.value)), "t")
+            new = self.fresh_assign(self.augmented(current, stmt, "t"), "t")
             self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
                                               ctx=gast.Store()), S.name(new)))
         else:
             raise self._refuse("augmented assignment to an attribute", stmt)
+
+    def augmented(self, current, stmt, hint):
+        """``in_place(current op v, current)``: what ``current op= v`` leaves in ``current``
+        (``stmt`` is the augmented assignment, ``hint`` names the result of ``op``)."""
+        result = self.fresh_assign(gast.BinOp(left=S.name(current), op=stmt.op,
+                                              right=self.atom(stmt.value)), hint)
+        return self.runtime_call(runtime.in_place, [S.name(result), S.name(current)])
 
     def assign(self, target, value):
         """``target = value`` for any target shape, in core form."""
