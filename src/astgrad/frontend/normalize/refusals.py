@@ -26,7 +26,6 @@ _REFUSED_EXPR = {
     gast.YieldFrom: "yield from (a generator)",
     gast.Await: "await",
     gast.SetComp: "a set comprehension",
-    gast.DictComp: "a dict comprehension",
 }
 
 
