@@ -255,6 +255,52 @@ def dict_read_and_overwrite(x, y):
     return np.sum(d["a"] * x) + np.sum(d["b"])
 
 
+def dict_get(x, key):
+    d = {"a": x * 2.0, "b": np.sin(x)}
+    first = d.get(key, x * 3.0)
+    second = d.get("b")
+    return np.sum(first * second) + np.sum(d.get("c", x) ** 2)
+
+
+def dict_views(x, y):
+    d = {"a": x * 2.0, "b": np.sin(y)}
+    s = 0.0
+    for k, v in d.items():
+        s = s + np.sum(v * x)
+        d[k] = v * y                    # a dict view shows the dict as it is when read
+    for v in d.values():
+        s = s + np.sum(v * v)
+    for k in d.keys():
+        s = s + np.sum(np.cos(d[k]))
+    return s + sum([np.sum(v * y) for k, v in d.items()]) + sum(np.sum(v) for v in d.values())
+
+
+def dict_comprehension(x):
+    d = dict(a=x * 2.0, b=np.cos(x))
+    e = {k: np.sin(v) * x for k, v in d.items() if k != "c"}
+    e["c"] = d["a"]
+    pairs = dict([("p", e["a"]), ("q", x)], r=e["b"])
+    return np.sum(e["a"] * e["b"] * e["c"]) + np.sum(pairs["p"] * pairs["q"] * pairs["r"])
+
+
+def list_tuple_copies(x, y):
+    xs = [x, y * 2.0]
+    ys = list(xs)
+    ys.append(np.sin(x))
+    ys[0] = ys[0] * y                    # replaces ys's item; xs keeps its own
+    t = tuple(ys)
+    rows = list(np.outer(x, y))
+    return np.sum(t[0] * t[2]) + np.sum(xs[0] * ys[1]) + len(t) * np.sum(rows[1] * rows[-1])
+
+
+def starred_unpacking(x, y):
+    xs = [x, x * y, np.sin(y), y]
+    a, *rest = xs
+    *init, last = tuple(xs)
+    first, *middle, end = xs
+    return np.sum(a * rest[2] * last) + np.sum(init[1] * middle[0]) + len(middle) * np.sum(end * first)
+
+
 def list_comprehension(x):
     y = np.array([np.sin(v) * v for v in x])
     return np.sum(y * y) + sum([v * v for v in x])
@@ -360,6 +406,12 @@ CASES = [
     ("dict_constant_keys", dict_constant_keys, (_normal(3),)),
     ("dict_read_and_overwrite", dict_read_and_overwrite, (_normal(3), _normal(3))),
     ("list_comprehension", list_comprehension, (_normal(4),)),
+    ("dict_get_present", dict_get, (_normal(3), "a")),
+    ("dict_get_missing", dict_get, (_normal(3), "z")),
+    ("dict_views", dict_views, (_normal(3), _normal(3))),
+    ("dict_comprehension", dict_comprehension, (_normal(3),)),
+    ("list_tuple_copies", list_tuple_copies, (_normal(3), _normal(3))),
+    ("starred_unpacking", starred_unpacking, (_normal(3), _normal(3))),
     ("helper_kwargs", calls_helper_kwargs, (_normal(3),)),
     ("helper_multiple_returns", calls_helper_multiple_returns, (_normal(3), _normal(3))),
     ("helper_in_loop", calls_helper_in_loop, (_normal(2, scale=0.5),)),

@@ -157,6 +157,11 @@ def unknown_math_gamma(x):
     return z * y
 
 
+def set_comprehension(x):
+    ys = {v * 2.0 for v in x}  # ERR:set_comprehension
+    return sum(ys)
+
+
 REFUSED = [
     ("generator", gen_yield),
     ("yield_from", gen_yield_from),
@@ -177,6 +182,7 @@ REFUSED = [
     ("no_rule_gamma", unknown_math_gamma),
     ("walrus_comprehension", walrus_in_comprehension),
     ("walrus_augmented", walrus_rebinds_augmented_target),
+    ("set_comprehension", set_comprehension),
 ]
 
 IDS = [name for name, _ in REFUSED]
@@ -188,7 +194,7 @@ CONSTRUCT_WORDS = {
     "del": "del", "class": "class", "lambda": "lambda", "nested_def": "function",
     "star_args": "*", "star_args_stack": "*", "no_rule_i0": "i0",
     "no_rule_fft": "fft", "no_rule_gamma": "gamma", "walrus_comprehension": ":=",
-    "walrus_augmented": ":=",
+    "walrus_augmented": ":=", "set_comprehension": "set comprehension",
 }
 
 

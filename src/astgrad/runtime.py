@@ -10,6 +10,7 @@ its float dtype (float32 stays float32). The derivative of a list or tuple is an
 ``AdjointList`` with one derivative per element.
 """
 
+import collections.abc
 import functools
 import math
 import numbers
@@ -1386,6 +1387,30 @@ def check_array_method(receiver, method, where):
         "astgrad does not differentiate methods of other objects: call a module-level "
         "function with the object's arrays instead, or wrap the value in "
         "astgrad.stop_gradient(...)")
+
+
+def check_mapping(mapping, method, where):
+    """Stop if a lowered ``mapping.get(key)`` or loop over ``mapping.items()``,
+    ``.values()`` or ``.keys()`` was called on something that is not a mapping: astgrad
+    rewrote it as reads of ``mapping[key]``, which only a mapping's methods agree with."""
+    if not isinstance(mapping, collections.abc.Mapping):
+        raise TypeError(
+            f"astgrad: {where}: .{method}() was differentiated as the dict method dict.{method}, "
+            f"but it was called on a {type(mapping).__name__} object. astgrad does not "
+            "differentiate methods of other objects: call a module-level function with the "
+            "object's arrays instead, or wrap the value in astgrad.stop_gradient(...)")
+
+
+def has_key(mapping, key, where):
+    """``key in mapping``, for a lowered ``mapping.get(key)`` (see check_mapping)."""
+    check_mapping(mapping, "get", where)
+    return key in mapping
+
+
+def list_to_tuple(items):
+    """``tuple(xs)``, once ``xs`` is made a list (``[v for v in xs]``): its own helper
+    so that its rules need only cover lists."""
+    return tuple(items)
 
 
 def check_float_dtype(dtype, what, where):

@@ -57,7 +57,7 @@ _FRESH_OTHER = {builtins.len, builtins.float, builtins.int, builtins.bool, built
                 builtins.round, builtins.sum, builtins.range, builtins.isinstance, builtins.print,
                 builtins.str, builtins.repr,
                 runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_index,
-                runtime.saved_item}
+                runtime.saved_item, runtime.list_to_tuple}
 # numpy.array and ndarray.astype copy unless told copy=False (or copy=None)
 _COPYING_UNLESS_TOLD = {numpy.array, numpy.ndarray.astype}
 
@@ -181,6 +181,9 @@ class Sharing:
                 yield name, self._names(value.values)
             elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) == "copy":
                 owner = self._name(value.func.value)
+                yield name, set(self.contents.get(owner, set()))
+            elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.list_to_tuple:
+                owner = self._name(value.args[0])       # tuple(xs): a new tuple of xs's items
                 yield name, set(self.contents.get(owner, set()))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)

@@ -1,9 +1,11 @@
-"""Rules for the helpers behind in-place writes and list appends."""
+"""Rules for the helpers behind in-place writes, list appends and the lowered
+container built-ins (dict.get, tuple(xs))."""
 
 from ..runtime import loop_item, unindex, unloop_item
 from ..runtime import add_derivatives, append_derivative, drop_last, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
 from ..runtime import own_tangent
+from ..runtime import check_mapping, has_key, list_to_tuple
 from .registry import adjoint, d, non_differentiable, tangent
 
 
@@ -124,3 +126,19 @@ def element_(y, container, index):
 @tangent(element)
 def element_(y, container, index):
     d[y] = d[container][index]
+
+
+# the checks behind lowered dict.get and dict views: booleans, or nothing
+non_differentiable(check_mapping, has_key)
+
+
+# list_to_tuple(items): the same elements, so the same derivatives (an AdjointList
+# for both in reverse mode; a tuple of tangents in forward mode)
+@adjoint(list_to_tuple)
+def list_to_tuple_(y, items):
+    d[items] = d[y]
+
+
+@tangent(list_to_tuple)
+def list_to_tuple_(y, items):
+    d[y] = list_to_tuple(d[items])

@@ -33,6 +33,9 @@ class CallLowering:
         nested = self.nested_transform(node)
         if nested is not None:
             return nested
+        lowered = self.container_call(node)
+        if lowered is not None:
+            return lowered
         for arg in node.args:
             if isinstance(arg, gast.Starred):
                 raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")

@@ -98,6 +98,9 @@ class LoopLowering:
         if callee is builtins.zip and not iterator.keywords and isinstance(target, (gast.Tuple, gast.List)) \
                 and len(target.elts) == len(iterator.args):
             return self.zip_header(iterator, target, changed_by_loop, prefix)
+        view = self.dict_view(iterator)
+        if view is not None:
+            return self.dict_view_header(view, iterator, target, changed, changed_by_loop, prefix)
         return self.items_header(iterator, callee, target, changed, changed_by_loop, prefix)
 
     def zip_header(self, iterator, target, changed_by_loop, prefix):
@@ -176,12 +179,22 @@ class LoopLowering:
     def expr_ListComp(self, node, result=None):
         """``[e for x in xs if c]`` becomes a loop that appends to a fresh list (or to
         ``result``, the name it is assigned to)."""
+        def append(elt, result):
+            method = gast.Attribute(value=S.name(result), attr="append", ctx=gast.Load())
+            return [gast.Expr(value=gast.Call(func=method, args=[elt], keywords=[]))]
+        return self.comprehension(node, gast.List(elts=[], ctx=gast.Load()),
+                                  lambda node, result: append(node.elt, result), result)
+
+    def comprehension(self, node, empty, store, result=None):
+        """A comprehension as ``result = empty`` and nested loops (and ``if``s) whose
+        innermost body is ``store(node, result)``, with ``node``'s targets renamed
+        apart (a comprehension has a scope of its own)."""
         if any(isinstance(n, gast.NamedExpr) for n in gast.walk(node)):
             # Python binds it in the enclosing function, not in the comprehension's scope
             raise self._refuse("an assignment expression (:=) inside a comprehension", node)
         result = result or self.namer.fresh("items")
         self.locals.add(result)
-        self.emit(S.assign(result, gast.List(elts=[], ctx=gast.Load())))
+        self.emit(S.assign(result, empty))
         rename = {}
         for generator in node.generators:
             if generator.is_async:
@@ -190,8 +203,7 @@ class LoopLowering:
                 rename[target_name] = self.namer.fresh(target_name)
         node = _Renamer(rename).visit(S.copy(node))
         self.locals |= set(rename.values())
-        append = gast.Attribute(value=S.name(result), attr="append", ctx=gast.Load())
-        body = [gast.Expr(value=gast.Call(func=append, args=[node.elt], keywords=[]))]
+        body = store(node, result)
         for generator in reversed(node.generators):
             if generator.ifs:
                 test = generator.ifs[0] if len(generator.ifs) == 1 else \

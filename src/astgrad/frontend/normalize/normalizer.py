@@ -12,6 +12,7 @@ from ...core.anno import Key
 from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .calls import CallLowering
+from .containers import ContainerLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
@@ -19,7 +20,8 @@ from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
 from .statements import StatementLowering
 
 
-class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering):
+class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
+                 ContainerLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -37,6 +39,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
         calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
+        containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict comprehensions
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).

@@ -86,6 +86,8 @@ class StatementLowering:
             # ys = [e for x in xs]: build the list in ys itself, so no second name holds
             # it (generated code would otherwise use both, and a second pass sees an alias)
             self.expr_ListComp(gast.ListComp(elt=value.elt, generators=value.generators), result=target.id)
+        elif isinstance(target, gast.Name) and self.build_container_into(target.id, value):
+            pass                                    # list(xs), {k: v for ...}: see containers.py
         elif isinstance(target, gast.Name):
             self.emit(S.assign(target.id, self.expr(value, hint=target.id)))
         elif isinstance(target, (gast.Tuple, gast.List)):
@@ -106,7 +108,8 @@ class StatementLowering:
     def unpack(self, target, value):
         elts = target.elts
         if any(isinstance(e, gast.Starred) for e in elts):
-            raise self._refuse("starred assignment (a, *b = ...)", target)
+            self.unpack_starred(target, value)          # containers.py
+            return
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(elts) \
                 and not any(isinstance(e, gast.Starred) for e in value.elts):
             # a, b = b, a: evaluate every right-hand value before assigning any

@@ -1,0 +1,204 @@
+"""Containers: Python's list, tuple and dict built-ins and methods, lowered to the
+literals, item reads and loops the modes already differentiate.
+
+- ``d.get(k)``, ``d.get(k, default)``: a test ``k in d`` and a read ``d[k]`` (the item
+  itself, as Python returns it) or the default;
+- ``for k, v in d.items()``, ``d.values()``, ``d.keys()``, in loops and comprehensions:
+  a loop over the keys that reads each item ``d[k]`` when its step starts (a dict view
+  shows the dict as it is then);
+- ``dict(a=x)``, ``dict([(k, v), ...])``: a dict literal;
+- ``list(xs)``, ``tuple(xs)``: a new list of the same elements, ``[v for v in xs]``
+  (``tuple`` then converts it);
+- ``a, *rest = xs``: that list, then item reads and a slice for the starred name;
+- ``{k: v for ...}``: a loop storing each item into a new dict.
+
+Methods are matched by name on a local receiver, so the generated code checks that the
+receiver is a mapping (``runtime.check_mapping``) before relying on ``d[k]``.
+"""
+
+import builtins
+
+import gast
+
+from ... import runtime
+from ...core import syntax as S
+from .refusals import _Line
+
+_DICT_VIEWS = ("items", "values", "keys")
+
+
+class ContainerLowering:
+    """Normalizer methods for container built-ins, dict methods, starred unpacking and
+    dict comprehensions."""
+
+    # -- calls ----------------------------------------------------------------------
+
+    def container_call(self, node):
+        """The lowered form of ``node`` when it is a container call this module handles,
+        else None (the call is then an ordinary call)."""
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr == "get" and self.local_receiver(func) \
+                and 1 <= len(node.args) <= 2 and not node.keywords:
+            return self.dict_get(func.value, node.args)
+        callee = self.resolve_call(node)
+        if callee is builtins.dict:
+            return self.dict_call(node)
+        if callee in (builtins.list, builtins.tuple) and len(node.args) <= 1 and not node.keywords:
+            items = self.list_of(node.args[0]) if node.args else gast.List(elts=[], ctx=gast.Load())
+            if callee is builtins.list:
+                return items
+            return self.runtime_call(runtime.list_to_tuple, [self.atom(items, hint="items")])
+        return None
+
+    def local_receiver(self, func):
+        """Whether ``func`` is a method of a value of this function (a global's method
+        is an object astgrad resolves and treats as any other)."""
+        path = S.dotted_path(func.value)
+        return path is None or path[0] in self.locals
+
+    def dict_get(self, receiver, args):
+        """``d.get(k, default)``: ``t = d[k] if has_key(d, k) else default``, with the
+        default evaluated first, as Python passes it."""
+        owner = self.named_atom(receiver, "d")
+        key = self.atom(args[0], hint="key")
+        default = self.atom(args[1]) if len(args) > 1 else S.const(None)
+        test = self.fresh_assign(self.runtime_call(runtime.has_key, [S.name(owner.id), key,
+                                                                     S.const(self.where())]), "cond")
+        result = self.namer.fresh("t")
+        self.locals.add(result)
+        read = gast.Subscript(value=S.name(owner.id), slice=S.copy(key), ctx=gast.Load())
+        then = self.block_of(lambda: self.emit(S.assign(result, read)))
+        orelse = self.block_of(lambda: self.emit(S.assign(result, S.copy(default))))
+        self.emit_if(S.name(test), then, orelse)
+        return S.name(result)
+
+    def dict_call(self, node):
+        """``dict(a=x)``, ``dict([("a", x), ...], b=y)``, ``dict()``: a dict literal, in
+        Python's order (the pairs, then the keywords, a later key replacing an earlier
+        one). Other arguments are left to the ordinary call."""
+        keys, values = [], []
+        if len(node.args) > 1 or any(kw.arg is None for kw in node.keywords):
+            return None
+        if node.args:
+            pairs = node.args[0]
+            if not isinstance(pairs, (gast.List, gast.Tuple)) or not all(
+                    isinstance(p, (gast.List, gast.Tuple)) and len(p.elts) == 2
+                    and not any(isinstance(e, gast.Starred) for e in p.elts) for p in pairs.elts):
+                return None
+            for pair in pairs.elts:
+                keys.append(pair.elts[0])
+                values.append(pair.elts[1])
+        for kw in node.keywords:
+            keys.append(gast.Constant(value=kw.arg, kind=None))
+            values.append(kw.value)
+        return self.expr_Dict(gast.Dict(keys=keys, values=values))
+
+    def list_of(self, iterable, result=None):
+        """``[v for v in iterable]``: a new list holding the very items Python's
+        ``list(iterable)`` would (rows of an array, keys of a dict, ...)."""
+        item = self.namer.fresh("item")
+        generator = gast.comprehension(target=S.name(item, store=True), iter=iterable, ifs=[], is_async=0)
+        return self.expr_ListComp(gast.ListComp(elt=S.name(item), generators=[generator]), result)
+
+    def build_container_into(self, name, value):
+        """``ys = list(xs)`` and ``e = {k: v for ...}``: build the new container in the
+        assigned name itself, as for a list comprehension (a second name holding it
+        would be an alias to the analyses of the code generated from this). Whether
+        it did."""
+        if name in S.names_in(value):
+            return False
+        if isinstance(value, gast.DictComp):
+            self.expr_DictComp(value, result=name)
+            return True
+        if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+                and self.resolve_call(value) is builtins.list:
+            self.list_of(value.args[0], result=name)
+            return True
+        return False
+
+    def named_atom(self, node, hint):
+        value = self.atom(node, hint=hint)
+        return value if isinstance(value, gast.Name) else S.name(self.fresh_assign(value, hint))
+
+    def where(self):
+        return f"{self.source.filename}:{self.source.file_line(_Line(self.line))}"
+
+    # -- dict views in loops ----------------------------------------------------------
+
+    def dict_view(self, iterator):
+        """``"items"``, ``"values"`` or ``"keys"`` when a loop iterates that view of a
+        local value, else None."""
+        if isinstance(iterator, gast.Call) and isinstance(iterator.func, gast.Attribute) \
+                and iterator.func.attr in _DICT_VIEWS and not iterator.args and not iterator.keywords \
+                and self.local_receiver(iterator.func):
+            return iterator.func.attr
+        return None
+
+    def dict_view_header(self, view, iterator, target, changed, changed_by_loop, prefix):
+        """``for k, v in d.items()``: ``for k in d`` with ``v = d[k]`` first in the
+        body (``d`` copied when the body rebinds it: the loop goes over the dict it
+        started with)."""
+        mapping = self.loop_seq(self.named_atom(iterator.func.value, "seq"), changed_by_loop)
+        self.emit(S.expr_stmt(self.runtime_call(runtime.check_mapping, [
+            S.name(mapping.id), S.const(view), S.const(self.where())])))
+        if view == "keys":
+            return self.items_header(mapping, None, target, changed, changed_by_loop, prefix)
+        key = self.namer.fresh("key")
+        self.locals.add(key)
+        loop = self.items_header(mapping, None, S.name(key, store=True), changed, changed_by_loop, prefix)
+        read = gast.Subscript(value=S.name(mapping.id), slice=S.name(key), ctx=gast.Load())
+        if view == "values":
+            prefix.append((target, read))
+        elif isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2:
+            prefix.extend([(target.elts[0], S.name(key)), (target.elts[1], read)])
+        else:
+            prefix.append((target, gast.Tuple(elts=[S.name(key), read], ctx=gast.Load())))
+        return loop
+
+    # -- starred unpacking and dict comprehensions --------------------------------------
+
+    def unpack_starred(self, target, value):
+        """``a, *rest, z = xs``: ``items = [v for v in xs]``, a length check (Python's
+        ValueError), then ``a = items[0]``, ``rest = items[1:n - 1]``, ``z = items[n - 1]``."""
+        elts = target.elts
+        star = next(i for i, e in enumerate(elts) if isinstance(e, gast.Starred))
+        if sum(isinstance(e, gast.Starred) for e in elts) > 1:
+            raise self._refuse("two starred expressions in one assignment", target)
+        items = self.list_of(value).id
+        count = self.fresh_assign(self.builtin_call("len", [S.name(items)]), "n")
+        needed = len(elts) - 1
+        short = self.fresh_assign(gast.Compare(left=S.name(count), ops=[gast.Lt()],
+                                               comparators=[S.const(needed)]), "cond")
+        error = gast.Call(func=S.name("ValueError"), args=[S.const(
+            f"not enough values to unpack (expected at least {needed})")], keywords=[])
+        self.emit_if(S.name(short), [gast.Raise(exc=error, cause=None)], [])
+        after = len(elts) - star - 1
+        stop = None
+        if after:
+            stop = S.name(self.fresh_assign(gast.BinOp(left=S.name(count), op=gast.Sub(),
+                                                       right=S.const(after)), "n"))
+        parts = []
+        for position, elt in enumerate(elts):
+            if position < star:
+                index = S.const(position)
+            elif position > star:
+                index = S.name(self.fresh_assign(gast.BinOp(left=S.name(count), op=gast.Sub(),
+                                                            right=S.const(len(elts) - position)), "index"))
+            else:
+                index = gast.Slice(lower=S.const(star), upper=stop, step=None)
+            parts.append((elt.value if position == star else elt,
+                          gast.Subscript(value=S.name(items), slice=index, ctx=gast.Load())))
+        for elt, part in parts:
+            self.assign(elt, part)
+
+    def expr_DictComp(self, node, result=None):
+        """``{k: v for ...}``: a loop that stores each item into a new dict, the key
+        evaluated before the value, as Python does."""
+        def store(node, result):
+            key = self.namer.fresh("key")
+            value = self.namer.fresh("value")
+            self.locals |= {key, value}
+            return [S.assign(key, node.key), S.assign(value, node.value),
+                    S.assign(gast.Subscript(value=S.name(result), slice=S.name(key), ctx=gast.Store()),
+                             S.name(value))]
+        return self.comprehension(node, gast.Dict(keys=[], values=[]), store, result)

@@ -1,0 +1,206 @@
+"""Container built-ins and dict methods (``d.get``, dict views, ``dict(...)``,
+``list(xs)``, ``tuple(xs)``, starred unpacking, dict comprehensions) against Python's
+semantics: a copy of a container shares its elements, ``d.get`` returns the element
+itself, and writes through one name show through the others or are refused. Gradients
+with respect to nested structures keep the structure, in plain Python types."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+
+
+def _check(f, *args):
+    """Reverse and forward mode against finite differences, in every argument."""
+    for i in range(len(args)):
+        expected = numerical_grad(f, args, i)
+        assert_close(astgrad.grad(f, wrt=i)(*args), expected)
+    tangents = tuple(np.full_like(a, 0.5) for a in args)
+    assert_close(astgrad.jvp(f, args, tangents)[1], numerical_jvp(f, args, tangents))
+
+
+def replaced_item_of_a_copy(x):
+    xs = [x, x * 2.0]
+    ys = list(xs)
+    ys[0] = ys[1] * x                   # xs[0] is still x
+    t = tuple(xs)
+    xs.append(x * x)                    # t keeps two items
+    return np.sum(xs[0] * ys[0]) + len(t) * np.sum(xs[2]) + np.sum(t[-1])
+
+
+def popped_copy(x):
+    xs = [x * 3.0, np.sin(x)]
+    ys = list(xs)
+    last = ys.pop()
+    return np.sum(last * xs[1]) + len(ys) * np.sum(ys[0])
+
+
+def dict_view_written_in_loop(x):
+    d = {"a": x, "b": x * 2.0}
+    total = 0.0
+    for k, v in d.items():
+        d[k] = v * v
+        total = total + np.sum(d[k] * v)
+    for v in d.values():
+        total = total + np.sum(v)
+    return total
+
+
+def dict_rebound_in_loop(x):
+    d = {"a": x, "b": x * 2.0}
+    total = 0.0
+    for k, v in d.items():
+        total = total + np.sum(v * x)
+        d = {"a": v * 3.0, "b": v}      # the loop goes on over the dict it started with
+    return total + np.sum(d["a"])
+
+
+def get_returns_the_item(x):
+    y = x * 2.0
+    d = {"w": y}
+    e = d.get("w")
+    f = d.get("missing", y)
+    return np.sum(e * f) + np.sum(d["w"])
+
+
+def starred_of_array_rows(m):
+    first, *rest = m                   # Python: rows, the rest a list of rows
+    return np.sum(first * rest[0]) + len(rest) * np.sum(rest[-1])
+
+
+def starred_in_for_target(x):
+    pairs = [(x, x * 2.0, np.sin(x)), (x * x, x, x)]
+    total = 0.0
+    for a, *rest in pairs:
+        total = total + np.sum(a * rest[1]) + len(rest)
+    return total
+
+
+def comprehension_over_a_comprehension(x):
+    d = {k: x * w for k, w in [("a", 1.0), ("b", 2.0)]}
+    e = {k: np.exp(v) for k, v in d.items()}
+    return sum(np.sum(e[k] * d[k]) for k in d)
+
+
+@pytest.mark.parametrize("f", [replaced_item_of_a_copy, popped_copy, dict_view_written_in_loop,
+                               dict_rebound_in_loop, get_returns_the_item, starred_in_for_target,
+                               comprehension_over_a_comprehension])
+def test_against_finite_differences(f):
+    x = np.array([0.3, -0.6, 0.9])
+    _check(f, x)
+    hessian = astgrad.hessian(f)(x)
+    for i in range(x.size):
+        row = numerical_grad(lambda z: astgrad.grad(f)(z)[i], (x,), 0)
+        assert_close(hessian[i], row, rtol=1e-4, atol=1e-5)
+
+
+def test_starred_rows_of_an_array():
+    _check(starred_of_array_rows, np.array([[0.3, -0.6], [0.9, 0.2], [-0.4, 0.5]]))
+
+
+def write_through_get(x):
+    y = x * 2.0
+    d = {"w": y}
+    e = d.get("w")
+    e[0] = 5.0                          # changes y too
+    return np.sum(y * x)
+
+
+def write_through_list_copy(x):
+    y = x * 2.0
+    ys = list([y])
+    ys[0][0] = 5.0                      # changes y too
+    return np.sum(y * x)
+
+
+def write_through_tuple_copy(x):
+    y = x * 2.0
+    t = tuple([y, x])
+    row = t[0]
+    row[1] = 5.0                        # changes y too
+    return np.sum(y * x)
+
+
+def write_through_dict_call(x):
+    y = x * 2.0
+    d = dict(w=y)
+    d["w"][0] = 5.0                     # changes y too
+    return np.sum(y * x)
+
+
+def write_through_starred(x):
+    y = x * 2.0
+    a, *rest = [x, y]
+    rest[0][0] = 5.0                    # changes y too
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [write_through_get, write_through_list_copy, write_through_tuple_copy,
+                               write_through_dict_call, write_through_starred])
+def test_writes_through_a_shared_element_are_right_or_refused(f):
+    x = np.array([0.3, -0.6, 0.9])
+    try:
+        g = astgrad.grad(f)(x)
+    except astgrad.TransformError as error:
+        assert "share" in str(error)
+        return
+    assert_close(g, numerical_grad(f, (x,), 0))
+
+
+class NotADict:
+    def get(self, key, default=None):
+        return default
+
+    def items(self):
+        return []
+
+
+def get_on_an_object(x, obj):
+    return x * obj.get("a", 2.0)
+
+
+def items_on_an_object(x, obj):
+    s = x
+    for k, v in obj.items():
+        s = s + v
+    return s
+
+
+@pytest.mark.parametrize("f", [get_on_an_object, items_on_an_object])
+def test_dict_methods_on_other_objects_stop(f):
+    with pytest.raises(TypeError, match="dict method"):
+        astgrad.grad(f)(0.5, NotADict())
+
+
+def test_too_few_values_for_starred_unpacking():
+    def f(x):
+        a, b, *rest = [x]
+        return a * b
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        astgrad.grad(f)(0.5)
+
+
+def nested(params):
+    total = 0.0
+    for name, layers in params["layers"].items():
+        for w in layers:
+            total = total + np.sum(np.sin(w) * w)
+    scale, extra = params["pair"]
+    return total * np.sum(scale["s"]) + extra["t"] ** 2
+
+
+def test_gradient_of_nested_structures_keeps_the_structure():
+    params = {"layers": {"a": [np.array([0.3, -0.2]), np.array([[0.5]])], "b": []},
+              "pair": ({"s": np.array([1.5, 0.5])}, {"t": 0.7})}
+    g = astgrad.grad(nested)(params)
+    assert type(g) is dict and type(g["layers"]) is dict and type(g["layers"]["a"]) is list
+    assert type(g["pair"]) is tuple and type(g["pair"][0]) is dict and type(g["pair"][1]) is dict
+    assert g["layers"]["b"] == []
+    flat = [params["layers"]["a"][0], params["layers"]["a"][1], params["pair"][0]["s"]]
+
+    def of_flat(a, b, s):
+        return nested({"layers": {"a": [a, b], "b": []}, "pair": ({"s": s}, {"t": 0.7})})
+    for i, got in enumerate([g["layers"]["a"][0], g["layers"]["a"][1], g["pair"][0]["s"]]):
+        assert_close(got, numerical_grad(of_flat, tuple(flat), i))
+    assert_close(g["pair"][1]["t"], 1.4)
