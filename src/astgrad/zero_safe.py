@@ -10,6 +10,8 @@ import math
 
 import numpy
 
+from .runtime import exit_contexts_on_error
+
 ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
 
 
@@ -32,14 +34,14 @@ def run_derivative(compiled, *args, **kwargs):
     common case pays only for looking for a NaN in the result."""
     twin = getattr(compiled, "__astgrad_zero_safe__", None)
     if twin is None:
-        return _real(compiled(*args, **kwargs))
+        return _real(exit_contexts_on_error(compiled, *args, **kwargs))
     try:
-        result = compiled(*args, **kwargs)
+        result = exit_contexts_on_error(compiled, *args, **kwargs)
         if not has_nan(result):
             return result
     except ZeroDivisionError:
         pass
-    return _real(twin()(*args, **kwargs))
+    return _real(exit_contexts_on_error(twin(), *args, **kwargs))
 
 
 def has_nan(value):

@@ -50,8 +50,15 @@ class JumpLowering:
                 if isinstance(stmt, gast.If):
                     stmt.body = rewrite(stmt.body, in_loop) or [gast.Pass()]
                     stmt.orelse = rewrite(stmt.orelse, in_loop)
-                else:
+                elif isinstance(stmt, (gast.For, gast.While)):
                     stmt.body = rewrite(stmt.body, True)
+                    stmt.orelse = rewrite(stmt.orelse, in_loop)     # the else runs outside the loop
+                else:
+                    # with and try/finally: the body runs to its end (guarded by the flag), so
+                    # the context manager's exit and the finally body still run after a return
+                    stmt.body = rewrite(stmt.body, False)
+                    if isinstance(stmt, gast.Try):
+                        stmt.finalbody = rewrite(stmt.finalbody, False)
                 out.append(stmt)
                 if in_loop:
                     out.extend(at(stmt, [gast.If(test=S.name(flag), body=[gast.Break()], orelse=[])]))
@@ -92,6 +99,33 @@ def _jumps(block):
         if isinstance(stmt, gast.If) and (_jumps(stmt.body) or _jumps(stmt.orelse)):
             return True
     return False
+
+
+def jumps_out(block):
+    """Whether ``block`` breaks or continues the loop around it (not counting inner loops)."""
+    for stmt in block:
+        if isinstance(stmt, (gast.Break, gast.Continue)):
+            return True
+        if isinstance(stmt, gast.If) and (jumps_out(stmt.body) or jumps_out(stmt.orelse)):
+            return True
+        if isinstance(stmt, (gast.With, gast.Try)) and jumps_out(stmt.body + getattr(stmt, "finalbody", [])):
+            return True
+    return False
+
+
+def flag_breaks(block, flag):
+    """``block`` (a restructured loop body) with ``flag = True`` before each of its own
+    ``break``s, so the code after the loop can tell whether it ended by a break."""
+    out = []
+    for stmt in block:
+        if isinstance(stmt, gast.Break):
+            out.append(S.assign(flag, S.const(True)))
+            out[-1].lineno = getattr(stmt, "lineno", None)
+        elif isinstance(stmt, gast.If):
+            stmt.body = flag_breaks(stmt.body, flag)
+            stmt.orelse = flag_breaks(stmt.orelse, flag)
+        out.append(stmt)
+    return out
 
 
 def has_break(block):
