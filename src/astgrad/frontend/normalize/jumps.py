@@ -91,18 +91,9 @@ def _has_early_return(body):
 
 # -- break/continue become branches ---------------------------------------------
 
-def _jumps(block):
-    """Whether a loop body block can break or continue (not counting inner loops)."""
-    for stmt in block:
-        if isinstance(stmt, (gast.Break, gast.Continue)):
-            return True
-        if isinstance(stmt, gast.If) and (_jumps(stmt.body) or _jumps(stmt.orelse)):
-            return True
-    return False
-
-
 def jumps_out(block):
-    """Whether ``block`` breaks or continues the loop around it (not counting inner loops)."""
+    """Whether a loop body block can break or continue the loop around it (not counting
+    inner loops); also through with and try/finally bodies, before they are lowered."""
     for stmt in block:
         if isinstance(stmt, (gast.Break, gast.Continue)):
             return True
@@ -152,7 +143,7 @@ def _move_rest(block):
             out.append(stmt)
             return out                      # the rest is unreachable
         if isinstance(stmt, gast.If):
-            jumps = _jumps(stmt.body) or _jumps(stmt.orelse)
+            jumps = jumps_out(stmt.body) or jumps_out(stmt.orelse)
             stmt.body = _move_rest(stmt.body)
             stmt.orelse = _move_rest(stmt.orelse)
             if jumps:
@@ -187,7 +178,7 @@ def append_rest(block, rest):
     last = block[-1]
     if isinstance(last, (gast.Break, gast.Continue)):
         return block
-    if isinstance(last, gast.If) and (_jumps(last.body) or _jumps(last.orelse)):
+    if isinstance(last, gast.If) and (jumps_out(last.body) or jumps_out(last.orelse)):
         last.body = append_rest(last.body, rest)
         last.orelse = append_rest(last.orelse, S.copy(rest))
         return block

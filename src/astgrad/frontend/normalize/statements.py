@@ -172,7 +172,7 @@ class StatementLowering:
     def refuse_jump_out(self, stmt, kind):
         """A ``break`` or ``continue`` leaving a with or try body would skip the exit
         or the finally body in the generated code."""
-        if jumps_out(stmt.body + getattr(stmt, "finalbody", [])):
+        if jumps_out([stmt]):
             raise self._refuse(f"break or continue inside {kind}", stmt,
                                "set a flag inside and break after the block")
 
