@@ -95,42 +95,28 @@ def add_derivatives(a, b):
     return a + b
 
 
-_open_contexts = threading.local()     # .managers: the with-managers generated code entered
+class OpenContexts(threading.local):
+    """The with-managers generated code entered and has not exited yet, per thread
+    (``zero_safe.run_derivative`` exits them when the code raises)."""
+
+    def __init__(self):
+        self.managers = []
 
 
-def _entered():
-    managers = getattr(_open_contexts, "managers", None)
-    if managers is None:
-        managers = _open_contexts.managers = []
-    return managers
+OPEN_CONTEXTS = OpenContexts()
 
 
 def enter_context(manager):
     """What ``with manager:`` does on entry (the value ``as`` would bind)."""
     value = type(manager).__enter__(manager)
-    _entered().append(manager)
+    OPEN_CONTEXTS.managers.append(manager)
     return value
 
 
 def exit_context(manager):
     """What the end of ``with manager:`` does when its body raised nothing."""
-    _entered().pop()
+    OPEN_CONTEXTS.managers.pop()
     type(manager).__exit__(manager, None, None, None)
-
-
-def exit_contexts_on_error(run, *args, **kwargs):
-    """``run(*args, **kwargs)``; if it raises, the managers it entered and did not exit
-    exit with the exception (innermost first), as Python's ``with`` would, and the
-    exception propagates (a manager's exit cannot suppress it here)."""
-    managers = _entered()
-    depth = len(managers)
-    try:
-        return run(*args, **kwargs)
-    except BaseException as error:
-        while len(managers) > depth:
-            manager = managers.pop()
-            type(manager).__exit__(manager, type(error), error, error.__traceback__)
-        raise
 
 
 def is_sequence(value):

@@ -10,7 +10,7 @@ import math
 
 import numpy
 
-from .runtime import exit_contexts_on_error
+from .runtime import OPEN_CONTEXTS
 
 ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
 
@@ -42,6 +42,21 @@ def run_derivative(compiled, *args, **kwargs):
     except ZeroDivisionError:
         pass
     return _real(exit_contexts_on_error(twin(), *args, **kwargs))
+
+
+def exit_contexts_on_error(run, *args, **kwargs):
+    """``run(*args, **kwargs)``; if it raises, the with-managers it entered and did not
+    exit exit with the exception (innermost first), as Python's ``with`` would, and the
+    exception propagates (a manager's exit cannot suppress it here)."""
+    managers = OPEN_CONTEXTS.managers
+    depth = len(managers)
+    try:
+        return run(*args, **kwargs)
+    except BaseException as error:
+        while len(managers) > depth:
+            manager = managers.pop()
+            type(manager).__exit__(manager, type(error), error, error.__traceback__)
+        raise
 
 
 def has_nan(value):
