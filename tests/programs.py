@@ -356,6 +356,109 @@ def calls_differentiable(x):
 
 _rng = np.random.default_rng(2024)
 
+# ---------------------------------------------------------------------------
+# Loop else clauses, with, try/finally, global reads
+# ---------------------------------------------------------------------------
+
+
+def for_else(x, n):
+    s = np.sum(x * x)
+    for i in range(n):
+        s = s + np.sum(np.sin(x) * i)
+        if s > 2.0:
+            break
+    else:
+        s = s * np.sum(x)        # runs only when the loop did not break
+    return s * x[0]
+
+
+def while_else(x, n):
+    i = 0
+    y = x * 1.0
+    while i < n:
+        y = y * 1.5
+        if np.sum(y) > 3.0:
+            break
+        i += 1
+    else:
+        y = y * y
+    return np.sum(y * x)
+
+
+def nested_for_else(x):
+    total = 0.0
+    for row in x:
+        for v in row:
+            if v > 0.8:
+                break                # leaves the inner loop only: its else is skipped
+            total = total + v * v
+        else:
+            total = total * 1.5      # inner loop ran out
+            continue
+        total = total + np.sum(row)
+    else:
+        total = total + np.sum(x)   # the outer loop never breaks
+    return total
+
+
+def return_inside_for_else(x, stop):
+    for i in range(3):
+        if np.sum(x) * i > stop:
+            return np.sum(x * x) * i
+    else:
+        x = x * 2.0
+    return np.sum(np.sin(x))
+
+
+def else_rebinds_carried(x, n):
+    a = x[0]
+    b = x[1]
+    for i in range(n):
+        a, b = b, a * b
+        if a > 5.0:
+            break
+    else:
+        a, b = b * 2.0, a + b        # rebinds both loop-carried values
+    return a * b + a
+
+
+def with_errstate(x):
+    y = x * x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.log(y) * y
+        with np.errstate(over="ignore"):
+            z = z + np.exp(x)
+    return np.sum(z)
+
+
+def try_finally(x):
+    y = x * 2.0
+    try:
+        y = y * y
+    finally:
+        y = y + np.sin(x)
+    return np.sum(y)
+
+
+def try_finally_return(x):
+    y = x * 2.0
+    try:
+        if np.sum(x) > 0.0:
+            return np.sum(y * y)
+        y = y * x
+    finally:
+        y = y + 1.0             # runs before either return, but after the first one's value
+    return np.sum(y * x)
+
+
+GLOBAL_SCALE = 1.7
+
+
+def global_read(x):
+    global GLOBAL_SCALE
+    return np.sum(np.sin(x) * GLOBAL_SCALE)
+
+
 
 def _normal(*shape, scale=1.0):
     return _rng.standard_normal(shape) * scale
@@ -416,6 +519,22 @@ CASES = [
     ("helper_multiple_returns", calls_helper_multiple_returns, (_normal(3), _normal(3))),
     ("helper_in_loop", calls_helper_in_loop, (_normal(2, scale=0.5),)),
     ("differentiable_callee", calls_differentiable, (_normal(3),)),
+    ("for_else_breaks", for_else, (np.array([0.9, 0.8, 0.7]), 4)),
+    ("for_else_runs_out", for_else, (np.array([0.3, -0.2, 0.1]), 3)),
+    ("for_else_no_steps", for_else, (np.array([0.3, -0.2, 0.1]), 0)),
+    ("while_else_breaks", while_else, (np.array([0.9, 0.7]), 5)),
+    ("while_else_runs_out", while_else, (np.array([0.3, 0.2]), 2)),
+    ("nested_for_else_mixed", nested_for_else, (np.array([[0.3, 0.9, 0.2], [0.1, -0.4, 0.5]]),)),
+    ("nested_for_else_none_break", nested_for_else, (np.array([[0.3, 0.2], [0.1, -0.4]]),)),
+    ("return_inside_for_else_taken", return_inside_for_else, (np.array([0.6, 0.5]), 1.5)),
+    ("return_inside_for_else_not_taken", return_inside_for_else, (np.array([0.6, 0.5]), 9.0)),
+    ("else_rebinds_carried_breaks", else_rebinds_carried, (np.array([1.5, 2.5]), 6)),
+    ("else_rebinds_carried_runs_out", else_rebinds_carried, (np.array([0.5, 0.7]), 3)),
+    ("with_errstate", with_errstate, (np.array([0.5, -1.2, 2.0]),)),
+    ("try_finally", try_finally, (_normal(3),)),
+    ("try_finally_return_taken", try_finally_return, (np.array([0.5, 0.3]),)),
+    ("try_finally_return_not_taken", try_finally_return, (np.array([-0.5, 0.3]),)),
+    ("global_read", global_read, (_normal(3),)),
 ]
 
 

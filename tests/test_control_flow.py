@@ -4,6 +4,8 @@ differences in float64. Every branch is exercised on both sides and loops run
 finite differences never cross a kink.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -865,3 +867,81 @@ def test_walrus_source_binds_the_users_name():
     source = astgrad.grad(walrus_in_chained_comparison).source
     assert "y = t * 3.0" in source or "y = np.sin(x) * 3.0" in source, source
     assert "z = x * x" in source, source
+
+
+# ---------------------------------------------------------------------------
+# with statements: managers entered and exited around the forward code
+# ---------------------------------------------------------------------------
+
+WITH_EVENTS = []
+
+
+class _Recorder:
+    def __init__(self, label):
+        self.label = label
+
+    def __enter__(self):
+        WITH_EVENTS.append("enter " + self.label)
+
+    def __exit__(self, *exc_info):
+        WITH_EVENTS.append("exit " + self.label)
+
+
+def two_managers(x):
+    y = x * 2.0
+    with _Recorder("a"), _Recorder("b"):
+        y = np.sin(y) * x
+    with _Recorder("c"):
+        y = y * y
+    return np.sum(y)
+
+
+def log_of_zero_silenced(x):
+    with np.errstate(divide="ignore"):
+        c = np.log(np.zeros(2))          # -inf, with a warning outside the errstate
+    return np.sum(x * np.exp(c) + x * x)
+
+
+def raise_inside_errstate(x):
+    y = x * 1.0
+    with np.errstate(all="raise"):
+        y = np.log(y) * y
+    return np.sum(y)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "grad_grad"])
+def test_with_enters_and_exits_in_python_order(mode):
+    x = np.array([0.3, -0.7])
+    WITH_EVENTS.clear()
+    if mode == "grad":
+        astgrad.grad(two_managers)(x)
+    elif mode == "jvp":
+        astgrad.jvp(two_managers, (x,), (np.ones(2),))
+    else:
+        astgrad.grad(lambda_sum_grad)(x)
+    assert WITH_EVENTS and len(WITH_EVENTS) % 6 == 0
+    assert WITH_EVENTS[:6] == ["enter a", "enter b", "exit b", "exit a", "enter c", "exit c"]
+
+
+def lambda_sum_grad(x):
+    return np.sum(astgrad.grad(two_managers)(x))
+
+
+def test_with_errstate_silences_the_forward_code():
+    x = np.array([0.3, -0.7])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(astgrad.grad(log_of_zero_silenced)(x), 2.0 * x)
+        np.testing.assert_allclose(astgrad.jvp(log_of_zero_silenced, (x,), (np.ones(2),))[1], np.sum(2.0 * x))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_with_manager_exits_when_the_body_raises(mode):
+    before = np.geterr()
+    x = np.array([0.0, 1.0])
+    with pytest.raises(FloatingPointError):
+        if mode == "grad":
+            astgrad.grad(raise_inside_errstate)(x)
+        else:
+            astgrad.jvp(raise_inside_errstate, (x,), (np.ones(2),))
+    assert np.geterr() == before

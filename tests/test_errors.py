@@ -60,19 +60,32 @@ def try_except(x):
     return y
 
 
-def try_finally(x):
+def try_finally_break(x):
     y = x * 2.0
-    try:  # ERR:try_finally
-        y = y * y
-    finally:
-        y = y + 1.0
+    for i in range(3):
+        try:  # ERR:try_finally
+            y = y * y
+            if i > 0:
+                break
+        finally:
+            y = y + 1.0
     return y
 
 
-def with_statement(x):
+def with_as(x):
     y = x * 2.0
-    with np.errstate(all="ignore"):  # ERR:with
+    with np.errstate(all="ignore") as state:  # ERR:with
         y = y * y
+    return y
+
+
+def with_continue(x):
+    y = x * 2.0
+    for i in range(3):
+        with np.errstate(all="ignore"):  # ERR:with_continue
+            if i > 0:
+                continue
+            y = y * y
     return y
 
 
@@ -167,8 +180,9 @@ REFUSED = [
     ("yield_from", gen_yield_from),
     ("async", async_fn),
     ("try", try_except),
-    ("try_finally", try_finally),
-    ("with", with_statement),
+    ("try_finally", try_finally_break),
+    ("with", with_as),
+    ("with_continue", with_continue),
     ("global", global_write),
     ("nonlocal", make_nonlocal()),
     ("del", delete_name),
@@ -194,7 +208,7 @@ CONSTRUCT_WORDS = {
     "del": "del", "class": "class", "lambda": "lambda", "nested_def": "function",
     "star_args": "*", "star_args_stack": "*", "no_rule_i0": "i0",
     "no_rule_fft": "fft", "no_rule_gamma": "gamma", "walrus_comprehension": ":=",
-    "walrus_augmented": ":=", "set_comprehension": "set comprehension",
+    "walrus_augmented": ":=", "set_comprehension": "set comprehension", "with_continue": "with",
 }
 
 

@@ -87,8 +87,8 @@ def unsupported(tmp_path):
         def f(x):
             try:
                 y = x * x
-            finally:
-                pass
+            except ValueError:
+                y = x
             return y
         """))
     return path

@@ -15,6 +15,7 @@ import functools
 import math
 import numbers
 import string
+import threading
 
 import numpy
 
@@ -93,6 +94,30 @@ def add_derivatives(a, b):
     elif isinstance(b, dict) and not isinstance(b, AdjointDict):
         b = AdjointDict(b)
     return a + b
+
+
+class OpenContexts(threading.local):
+    """The with-managers generated code entered and has not exited yet, per thread
+    (``zero_safe.run_derivative`` exits them when the code raises)."""
+
+    def __init__(self):
+        self.managers = []
+
+
+OPEN_CONTEXTS = OpenContexts()
+
+
+def enter_context(manager):
+    """What ``with manager:`` does on entry (the value ``as`` would bind)."""
+    value = type(manager).__enter__(manager)
+    OPEN_CONTEXTS.managers.append(manager)
+    return value
+
+
+def exit_context(manager):
+    """What the end of ``with manager:`` does when its body raised nothing."""
+    OPEN_CONTEXTS.managers.pop()
+    type(manager).__exit__(manager, None, None, None)
 
 
 def is_sequence(value):

@@ -10,6 +10,8 @@ import math
 
 import numpy
 
+from .runtime import OPEN_CONTEXTS
+
 ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
 
 
@@ -32,14 +34,29 @@ def run_derivative(compiled, *args, **kwargs):
     common case pays only for looking for a NaN in the result."""
     twin = getattr(compiled, "__astgrad_zero_safe__", None)
     if twin is None:
-        return _real(compiled(*args, **kwargs))
+        return _real(exit_contexts_on_error(compiled, *args, **kwargs))
     try:
-        result = compiled(*args, **kwargs)
+        result = exit_contexts_on_error(compiled, *args, **kwargs)
         if not has_nan(result):
             return result
     except ZeroDivisionError:
         pass
-    return _real(twin()(*args, **kwargs))
+    return _real(exit_contexts_on_error(twin(), *args, **kwargs))
+
+
+def exit_contexts_on_error(run, *args, **kwargs):
+    """``run(*args, **kwargs)``; if it raises, the with-managers it entered and did not
+    exit exit with the exception (innermost first), as Python's ``with`` would, and the
+    exception propagates (a manager's exit cannot suppress it here)."""
+    managers = OPEN_CONTEXTS.managers
+    depth = len(managers)
+    try:
+        return run(*args, **kwargs)
+    except BaseException as error:
+        while len(managers) > depth:
+            manager = managers.pop()
+            type(manager).__exit__(manager, type(error), error, error.__traceback__)
+        raise
 
 
 def has_nan(value):

@@ -50,8 +50,15 @@ class JumpLowering:
                 if isinstance(stmt, gast.If):
                     stmt.body = rewrite(stmt.body, in_loop) or [gast.Pass()]
                     stmt.orelse = rewrite(stmt.orelse, in_loop)
-                else:
+                elif isinstance(stmt, (gast.For, gast.While)):
                     stmt.body = rewrite(stmt.body, True)
+                    stmt.orelse = rewrite(stmt.orelse, in_loop)     # the else runs outside the loop
+                else:
+                    # with and try/finally: the body runs to its end (guarded by the flag), so
+                    # the context manager's exit and the finally body still run after a return
+                    stmt.body = rewrite(stmt.body, False)
+                    if isinstance(stmt, gast.Try):
+                        stmt.finalbody = rewrite(stmt.finalbody, False)
                 out.append(stmt)
                 if in_loop:
                     out.extend(at(stmt, [gast.If(test=S.name(flag), body=[gast.Break()], orelse=[])]))
@@ -84,14 +91,32 @@ def _has_early_return(body):
 
 # -- break/continue become branches ---------------------------------------------
 
-def _jumps(block):
-    """Whether a loop body block can break or continue (not counting inner loops)."""
+def jumps_out(block):
+    """Whether a loop body block can break or continue the loop around it (not counting
+    inner loops); also through with and try/finally bodies, before they are lowered."""
     for stmt in block:
         if isinstance(stmt, (gast.Break, gast.Continue)):
             return True
-        if isinstance(stmt, gast.If) and (_jumps(stmt.body) or _jumps(stmt.orelse)):
+        if isinstance(stmt, gast.If) and (jumps_out(stmt.body) or jumps_out(stmt.orelse)):
+            return True
+        if isinstance(stmt, (gast.With, gast.Try)) and jumps_out(stmt.body + getattr(stmt, "finalbody", [])):
             return True
     return False
+
+
+def flag_breaks(block, flag):
+    """``block`` (a restructured loop body) with ``flag = True`` before each of its own
+    ``break``s, so the code after the loop can tell whether it ended by a break."""
+    out = []
+    for stmt in block:
+        if isinstance(stmt, gast.Break):
+            out.append(S.assign(flag, S.const(True)))
+            out[-1].lineno = getattr(stmt, "lineno", None)
+        elif isinstance(stmt, gast.If):
+            stmt.body = flag_breaks(stmt.body, flag)
+            stmt.orelse = flag_breaks(stmt.orelse, flag)
+        out.append(stmt)
+    return out
 
 
 def has_break(block):
@@ -118,7 +143,7 @@ def _move_rest(block):
             out.append(stmt)
             return out                      # the rest is unreachable
         if isinstance(stmt, gast.If):
-            jumps = _jumps(stmt.body) or _jumps(stmt.orelse)
+            jumps = jumps_out(stmt.body) or jumps_out(stmt.orelse)
             stmt.body = _move_rest(stmt.body)
             stmt.orelse = _move_rest(stmt.orelse)
             if jumps:
@@ -153,7 +178,7 @@ def append_rest(block, rest):
     last = block[-1]
     if isinstance(last, (gast.Break, gast.Continue)):
         return block
-    if isinstance(last, gast.If) and (_jumps(last.body) or _jumps(last.orelse)):
+    if isinstance(last, gast.If) and (jumps_out(last.body) or jumps_out(last.orelse)):
         last.body = append_rest(last.body, rest)
         last.orelse = append_rest(last.orelse, S.copy(rest))
         return block

@@ -16,15 +16,14 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from .expressions import walrus_targets
-from .jumps import append_rest, has_break, restructure
+from .jumps import append_rest, flag_breaks, has_break, restructure
 
 
 class LoopLowering:
     """Normalizer methods for ``while``, ``for`` and comprehensions."""
 
     def stmt_While(self, stmt):
-        if stmt.orelse:
-            raise self._refuse("while ... else", stmt, "move the else part after the loop")
+        broke = self.break_flag(stmt)
         test_stmts, test = self.compute(stmt.test, "cond")
         self.out.extend(test_stmts)
         if not isinstance(test, gast.Name) or not test_stmts or test.id in S.stored_names(stmt.test):
@@ -39,11 +38,11 @@ class LoopLowering:
         self.emit(S.assign(test.id, self.expr(stmt.test, hint="cond")))
         again, self.out = self.out, saved
         body = append_rest(body, again)
-        self.emit(gast.While(test=test, body=body, orelse=[]))
+        self.emit(gast.While(test=test, body=self.flagged(body, broke), orelse=[]))
+        self.loop_else(stmt, broke)
 
     def stmt_For(self, stmt):
-        if stmt.orelse:
-            raise self._refuse("for ... else", stmt, "move the else part after the loop")
+        broke = self.break_flag(stmt)
         iterator = stmt.iter
         callee = self.resolve_call(iterator)
         target = stmt.target
@@ -67,10 +66,35 @@ class LoopLowering:
             index = self.namer.fresh("k")
             loop_target = gast.Tuple(elts=[S.name(index, store=True), loop_target], ctx=gast.Store())
             loop_iter = self.builtin_call("enumerate", [S.name(steps)])
-        loop = gast.For(target=loop_target, iter=loop_iter, body=body or [gast.Pass()],
+        loop = gast.For(target=loop_target, iter=loop_iter, body=self.flagged(body, broke) or [gast.Pass()],
                         orelse=[], type_comment=None)
         self.hoist_changing_range(loop)
         self.emit(loop)
+        self.loop_else(stmt, broke)
+
+    # -- the else clause of a loop -------------------------------------------------------
+
+    def break_flag(self, stmt):
+        """For a loop with an ``else`` clause, a fresh name set to False before the
+        loop and True by each of its ``break``s; None for a loop without one."""
+        if not stmt.orelse:
+            return None
+        flag = self.namer.fresh("broke")
+        self.locals.add(flag)
+        self.emit(S.assign(flag, S.const(False)))
+        return flag
+
+    def flagged(self, body, broke):
+        return body if broke is None else flag_breaks(body, broke)
+
+    def loop_else(self, stmt, broke):
+        """``for/while ... else``: the else clause runs when the loop ends without a
+        break (an early return inside the loop is a break by then, see jumps.py)."""
+        if broke is None:
+            return
+        orelse = self.block(stmt.orelse)
+        self.line = getattr(stmt, "lineno", self.line)
+        self.emit_if(S.name(broke), [], orelse)
 
     def loop_header(self, iterator, callee, target, changed, changed_by_loop, prefix):
         """The core loop's target and iterable for ``for target in iterator`` (``callee``

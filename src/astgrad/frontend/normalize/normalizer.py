@@ -34,8 +34,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
 
     The methods live with their construct, in the mixins this class composes:
 
-        statements.py   assignments, expression statements, if, return, raise, assert
-        loops.py        while, for, comprehensions, loop-variable rebinding
+        statements.py   assignments, expression statements, if, return, raise, assert,
+                        with, try/finally, global (reads)
+        loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
         calls.py        calls, out= and ufunc.at writes, nested astgrad transforms

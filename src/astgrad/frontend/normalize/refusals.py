@@ -9,11 +9,8 @@ _REFUSED = {
     gast.AsyncFunctionDef: "async def",
     gast.FunctionDef: "a nested function definition",
     gast.ClassDef: "a class definition",
-    gast.Try: "try/except",
-    gast.With: "a with statement",
     gast.AsyncWith: "async with",
     gast.AsyncFor: "async for",
-    gast.Global: "a global statement",
     gast.Nonlocal: "a nonlocal statement",
     gast.Delete: "del",
     gast.Import: "import inside the function",
@@ -31,8 +28,6 @@ _REFUSED_EXPR = {
 
 _ADVICE = {
     "try/except": "move the error handling outside the differentiated function",
-    "a with statement": "move the context manager outside the differentiated function",
-    "a global statement": "pass the value in as an argument and return the new value",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
     "a nested function definition": "define the helper at module level; astgrad transforms module-level callees",
     "del": "let the name go out of scope instead",

@@ -1,6 +1,7 @@
 """Statements: assignments of every shape (``=``, annotated, augmented, unpacking,
-into a subscript), expression statements, ``if``, ``return``, ``raise`` and ``assert``,
-each turned into core statements over atoms."""
+into a subscript), expression statements, ``if``, ``return``, ``raise``, ``assert``,
+``with``, ``try``/``finally`` and ``global`` (reads only), each turned into core
+statements over atoms."""
 
 import gast
 
@@ -8,6 +9,7 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from .jumps import jumps_out
 
 
 class StatementLowering:
@@ -144,6 +146,51 @@ class StatementLowering:
 
     def stmt_Assert(self, stmt):
         self.emit(stmt)
+
+    def stmt_With(self, stmt):
+        """``with m1, m2: body``: each manager is made and entered in turn, the body
+        runs, and the managers exit in reverse order, as Python does when the body
+        raises nothing. Only the forward code runs inside: a reverse sweep runs the
+        body's adjoint later, after the exits (docs/supported-python.md)."""
+        self.refuse_jump_out(stmt, "a with statement")
+        managers = []
+        for item in stmt.items:
+            if item.optional_vars is not None:
+                raise self._refuse("with ... as", item.context_expr,
+                                   "enter the context manager without 'as', or move the with "
+                                   "statement outside the differentiated function")
+            manager = self.atom(item.context_expr, hint="manager")
+            if not isinstance(manager, gast.Name):
+                manager = S.name(self.fresh_assign(manager, "manager"))
+            self.emit(S.expr_stmt(self.runtime_call(runtime.enter_context, [manager])))
+            managers.append(manager)
+        self.out.extend(self.block(stmt.body))
+        self.line = getattr(stmt, "lineno", self.line)
+        for manager in reversed(managers):
+            self.emit(S.expr_stmt(self.runtime_call(runtime.exit_context, [S.copy(manager)])))
+
+    def stmt_Try(self, stmt):
+        """``try: body finally: cleanup`` runs body, then cleanup (an exception in the
+        body propagates without running cleanup). ``except`` is refused."""
+        if stmt.handlers or stmt.orelse:
+            raise self._refuse("try/except", stmt)
+        self.refuse_jump_out(stmt, "try/finally")
+        self.out.extend(self.block(stmt.body))
+        self.out.extend(self.block(stmt.finalbody))
+
+    def refuse_jump_out(self, stmt, kind):
+        """A ``break`` or ``continue`` leaving a with or try body would skip the exit
+        or the finally body in the generated code."""
+        if jumps_out([stmt]):
+            raise self._refuse(f"break or continue inside {kind}", stmt,
+                               "set a flag inside and break after the block")
+
+    def stmt_Global(self, stmt):
+        """``global NAME`` that only reads NAME: a free name like any other global."""
+        written = [name for name in stmt.names if name in self.locals]
+        if written:
+            raise self._refuse(f"a global statement rebinding '{written[0]}'", stmt,
+                               "pass the value in as an argument and return the new value")
 
 
 def _is_restore(call):
