@@ -352,9 +352,144 @@ def float_through_int_element(x):
     return x * a[0]
 
 
-@pytest.mark.xfail(strict=True, reason="a derivative still flows through a float stored into an int "
-                                       "array (y[i] = v and y[i] += v alike)")
 def test_no_derivative_through_a_store_into_an_int_array():
     value, gradient = astgrad.value_and_grad(float_through_int_element)(1.3)
     assert value == float_through_int_element(1.3)
     assert gradient == pytest.approx(numerical_grad(float_through_int_element, (1.3,)))
+
+
+# -- a float stored into an int or bool array is truncated: no derivative passes --------
+#
+# NumPy casts what y[i] = v stores into y's dtype; into an int or bool array that is a
+# piecewise-constant function of v (derivative 0 away from the jumps), so the path
+# through the store contributes nothing, in both modes and at second order. The point
+# XT keeps every stored value away from an integer, where finite differences agree.
+
+XT = np.array([0.35, 1.45, 0.7, 1.3])
+
+
+def int_element_stores(x):
+    a = np.array([1, 2, 3])
+    a[0] = x[0] * x[1]
+    a[2] += x[2]                        # stored as int(3 + x[2])
+    return np.sum(a * x[:3] ** 2) + x[3] * a[0]
+
+
+def int_fancy_store(x):
+    a = np.zeros(4, dtype=int)
+    a[[0, 2, 2]] = x[:3] * 3.0
+    return np.sum(a * x * x)
+
+
+def int_slice_store(x):
+    a = np.arange(4)
+    a[1:3] = x[1:3] * 2.0
+    return np.sum(a * np.sin(x))
+
+
+def int32_ellipsis_store(x):
+    a = np.ones(4, dtype=np.int32)
+    a[...] = x * 2.5
+    return np.sum(a * x ** 2)
+
+
+def uint8_slice_store(x):
+    a = np.zeros(4, dtype=np.uint8)
+    a[0:2] = x[0:2] * 10.0
+    return np.sum(a * x ** 3)
+
+
+def bool_element_store(x):
+    m = np.zeros(4, dtype=bool)
+    m[1] = x[0]
+    return np.sum(m * x ** 2)
+
+
+def int_row_store(x):
+    a = np.zeros((2, 4), dtype=int)
+    a[1] = x * 3.0
+    return np.sum(a * x) * x[0]
+
+
+def int_elements_in_a_loop(x):
+    a = np.array([1, 2, 3, 4])
+    for i in range(4):
+        a[i] = x[i] * 2.0 + i
+    return np.sum(a * x ** 2)
+
+
+def int_elements_added_in_a_loop(x):
+    a = np.array([1, 2, 3, 4])
+    for i in range(4):
+        a[i] += x[i] * 2.0
+    return np.sum(a * x ** 2)
+
+
+def float_and_int_stores(x):
+    y = np.zeros(4)
+    y[0:2] = x[0:2] ** 2                # a float array keeps the derivative
+    a = np.zeros(4, dtype=int)
+    a[2:] = x[2:] * 3.0
+    return np.sum((y + a) * x)
+
+
+INT_STORES = [int_element_stores, int_fancy_store, int_slice_store, int32_ellipsis_store,
+              uint8_slice_store, bool_element_store, int_row_store, int_elements_in_a_loop,
+              float_and_int_stores]
+
+
+@pytest.mark.parametrize("f", INT_STORES, ids=lambda f: f.__name__)
+def test_stores_into_int_arrays_pass_no_derivative(f):
+    value, gradient = astgrad.value_and_grad(f)(XT)
+    assert value == f(XT)
+    reference = numerical_grad(f, (XT,))
+    assert_close(gradient, reference)
+    primal, tangent = astgrad.jvp(f, (XT,), (V,))
+    assert primal == f(XT)
+    assert_close(tangent, reference @ V)
+    assert_close(tangent, gradient @ V)                 # the two modes agree
+    gradient_of = astgrad.grad(f)
+    expected = np.stack([numerical_grad(lambda x: gradient_of(x)[k], (XT,)) for k in range(XT.size)])
+    assert_close(astgrad.hessian(f)(XT), expected, rtol=1e-4, atol=1e-5)
+    assert_close(astgrad.grad(lambda_of_grad(f))(XT), expected.T @ V, rtol=1e-4, atol=1e-5)
+
+
+def test_int_elements_added_in_a_loop_pass_no_derivative():
+    """First order only: forward over reverse refuses ``y[i] += v`` in a loop (float arrays too)."""
+    reference = numerical_grad(int_elements_added_in_a_loop, (XT,))
+    assert_close(astgrad.grad(int_elements_added_in_a_loop)(XT), reference)
+    assert_close(astgrad.jvp(int_elements_added_in_a_loop, (XT,), (V,))[1], reference @ V)
+
+
+def times_truncated(x):
+    a = np.array([1, 2, 3])
+    a[0] = x                            # a[0] becomes int(x)
+    return x * a[0]
+
+
+def test_a_scalar_stored_into_an_int_array_is_a_constant():
+    """d/dx (x * int(x)) = int(x) away from the integers, in every mode and order."""
+    assert astgrad.grad(times_truncated)(2.5) == 2.0
+    assert astgrad.jvp(times_truncated, (2.5,), (1.0,)) == (5.0, 2.0)
+    assert astgrad.grad(astgrad.grad(times_truncated))(2.5) == 0.0
+    assert astgrad.hessian(times_truncated)(2.5) == 0.0
+    assert astgrad.jvp(astgrad.grad(times_truncated), (2.5,), (1.0,))[1] == 0.0
+
+
+def test_an_int_dtype_array_of_floats_is_a_constant_too():
+    """``numpy.array([x, 1], dtype=int)`` truncates like a store does."""
+    def f(x):
+        a = np.array([x, 1], dtype=int)
+        return x * a[0]
+    assert astgrad.grad(f)(2.5) == 2.0
+    assert astgrad.jvp(f, (2.5,), (1.0,))[1] == 2.0
+
+
+def test_through_store_on_the_float_path_is_the_identity():
+    g = np.ones(3)
+    assert runtime.through_store(g, np.zeros(3)) is g
+    assert runtime.through_store(g, [1, 2, 3]) is g
+    assert runtime.through_store(1.5, np.zeros(3, dtype=np.float32)) == 1.5
+    zero = runtime.through_store(g, np.zeros(3, dtype=int))
+    assert zero.tolist() == [0.0, 0.0, 0.0] and zero.dtype == np.float64
+    assert runtime.through_store(1.5, np.zeros(2, dtype=bool)) == 0.0

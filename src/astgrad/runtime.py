@@ -600,6 +600,15 @@ def written_part(g, index):
     return numpy.where(_last_writes(numpy.shape(g), index, numpy.shape(part)), part, 0)
 
 
+def through_store(g, container):
+    """The derivative that passes through ``container[index] = v``: ``g`` (the derivative
+    of ``v``, or of what was stored) unless ``container`` is an integer or bool array,
+    which truncates what it stores: a piecewise-constant map, whose derivative is 0."""
+    if type(container) is not _NDARRAY or container.dtype.kind not in "biu":     # the hot path
+        return g
+    return zeros_like(g)
+
+
 def written_into(h, g, index):
     """Zeros shaped like ``g`` with ``h`` assigned at ``[index]`` (the last of repeated
     indices wins): the transpose of ``written_part``."""

@@ -431,12 +431,16 @@ def calls_changing_arguments(sharing):
 # Runtime helpers without a derivative whose result depends only on the shape and type
 # of their arguments (a zero derivative, a saved shape, a check of the receiver's type).
 _SHAPE_ONLY_HELPERS = {runtime.zeros_like, runtime.shape_of, runtime.check_array_method}
+# Parameters that the adjoint rule of a runtime helper reads for their dtype alone (which
+# no in-place write changes): ``through_store(g, y)`` checks whether y is an int array.
+_DTYPE_ONLY_PARAMETERS = {runtime.through_store: {"container"}}
 
 
 def _shape_only_parameters(helper):
     """Parameters of an astgrad runtime helper whose value no derivative of the call
     needs: its adjoint rule neither differentiates nor reads them (``x`` in
-    ``unbroadcast(g, x)`` only gives a shape). Empty for anything else."""
+    ``unbroadcast(g, x)`` only gives a shape), or reads only their dtype. Empty for
+    anything else."""
     from ..rules import registry
     if not _is_runtime_helper(helper):
         return None, set()
@@ -450,7 +454,8 @@ def _shape_only_parameters(helper):
             return None, set()
     if template.vararg is not None:
         return None, set()
-    return template.signature, {p for p in template.param_names[1:] if p not in template.names_used}
+    unread = {p for p in template.param_names[1:] if p not in template.names_used}
+    return template.signature, unread | _DTYPE_ONLY_PARAMETERS.get(helper, set())
 
 
 def value_reads(stmt):

@@ -111,6 +111,7 @@ class AdjointSweep:
             if _may_repeat(target.slice):       # only the last write of an element counts
                 part = mode.helper_call("written_part", [S.name(adjoint), mode.index_value(target.slice)])
             if mode.derivative_of(value) is not None:
+                part = mode.helper_call("through_store", [part, S.name(name)])   # none into int arrays
                 node = _accumulate(mode.adjoint(value.id), mode.helper_call("unbroadcast", [part, S.copy(value)]))
                 out.append(self.lower(node, state))
             out.append(S.assign(adjoint, mode.helper_call("zero_index", [S.name(adjoint),

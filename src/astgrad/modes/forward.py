@@ -250,7 +250,10 @@ class ForwardMode(Transform):
         if base in self.active:
             tangent_target = gast.Subscript(value=S.name(self.tangent(base)), slice=S.copy(target.slice),
                                             ctx=gast.Store())
-            out.append(S.assign(tangent_target, self.tangent_or_zeros(stmt.value)))
+            tangent = self.tangent_or_zeros(stmt.value)
+            if self.tangent_of(stmt.value) is not None:     # an int or bool array stores none
+                tangent = self.helper_call("through_store", [tangent, S.name(base)])
+            out.append(S.assign(tangent_target, tangent))
         return out
 
     def append(self, stmt):

@@ -18,7 +18,7 @@ from ..runtime import (
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
-    written_part, in_place,
+    written_part, in_place, through_store,
 )
 from .registry import adjoint, d, non_differentiable, tangent, unsupported
 
@@ -372,6 +372,17 @@ def written_into_(y, h, g, index):
 @tangent(runtime.written_into)
 def written_into_(y, h, g, index):
     d[y] = written_into(d[h], g, index)
+
+
+# through_store(g, container) is g, or zeros when container is an int or bool array: linear in g
+@adjoint(runtime.through_store)
+def through_store_(y, g, container):
+    d[g] = through_store(d[y], container)
+
+
+@tangent(runtime.through_store)
+def through_store_(y, g, container):
+    d[y] = through_store(d[g], container)
 
 
 # row = current_row(row, array, index): array[index] again when row is a view of array
