@@ -706,6 +706,33 @@ def test_generated_code_run_on_tensors_keeps_numpy_method_meanings():
     assert x.transpose(0, 1).shape == (3, 2) and x.std().item() == pytest.approx(np.std(A, ddof=1))
 
 
+@astgrad.differentiable
+def summed_in_a_loop(w):
+    s = 0.0
+    for i in range(3):
+        s += np.sum(np.tanh(w * i) ** 2)
+    return s
+
+
+def loop_sum_times_square(w):
+    return summed_in_a_loop(w) * np.sum(w ** 2)
+
+
+@pytest.mark.parametrize("w0", [np.array([0.3, -0.5, 0.8]), np.array(0.4), 0.4])
+def test_generated_code_adding_into_an_adjoint_runs_on_tensors(w0):
+    # the gradient of a loop adds to its parameter's adjoint in place (d_w += e); run on
+    # tensors (create_graph=True) the sum must be recorded, not written into the array
+    x = T(w0, requires_grad=True)
+    (g,) = tape_grad(loop_sum_times_square(x), x, create_graph=True)
+    as_array = np.array(w0, dtype=float)
+    assert_close(g.numpy(), numerical_grad(loop_sum_times_square, (as_array,), 0), RTOL, ATOL)
+    (h,) = tape_grad(g.sum(), x)
+    hessian = np.reshape(astgrad.hessian(loop_sum_times_square)(as_array), (as_array.size,) * 2)
+    assert_close(h.numpy(), hessian.sum(axis=0).reshape(as_array.shape), 1e-9, 1e-9)
+    assert_close(h.numpy(), numerical_grad(lambda v: np.sum(astgrad.grad(loop_sum_times_square)(v)),
+                                           (as_array,), 0), RTOL, ATOL)
+
+
 def test_jvp_int_inside_a_container_is_a_constant():
     xs = [2.5, 4]
     _, t = astgrad.jvp(list_with_count, (xs,), ([1.0, None],))
