@@ -733,6 +733,36 @@ def test_generated_code_adding_into_an_adjoint_runs_on_tensors(w0):
                                            (as_array,), 0), RTOL, ATOL)
 
 
+@astgrad.differentiable
+def scaled_by_dict_items(w):
+    d = {"a": w[0], "n": 3, "name": "tag", "b": w[1:]}
+    d["a"] = d["a"] * np.sum(d["b"]) * d["n"]
+    return d["a"] ** 2
+
+
+@astgrad.differentiable
+def scaled_by_list_items(w):
+    xs = [w[0], "tag", 3, w[1:]]
+    xs[0] = xs[0] * np.sum(xs[3]) * xs[2]
+    return xs[0] ** 2
+
+
+@pytest.mark.parametrize("f", [scaled_by_dict_items, scaled_by_list_items])
+def test_generated_code_with_container_derivatives_runs_on_tensors(f):
+    # a dict's derivative (AdjointDict) is recorded item by item, as a list's is; items
+    # that are not numbers (a name, a tag) have no derivative (None) and stay None
+    w0 = np.array([0.3, -0.5, 0.8])
+    x = T(w0, requires_grad=True)
+    (g,) = tape_grad(f(x) * np.sum(x ** 2), x, create_graph=True)
+    assert_close(g.numpy(), numerical_grad(lambda v: f(v) * np.sum(v ** 2), (w0,), 0), RTOL, ATOL)
+    (h,) = tape_grad(g.sum(), x)
+
+    def first(v):
+        xv = T(v, requires_grad=True)
+        return np.sum(tape_grad(f(xv) * np.sum(xv ** 2), xv)[0].numpy())
+    assert_close(h.numpy(), numerical_grad(first, (w0,), 0), 1e-4, 1e-5)
+
+
 def test_jvp_int_inside_a_container_is_a_constant():
     xs = [2.5, 4]
     _, t = astgrad.jvp(list_with_count, (xs,), ([1.0, None],))
