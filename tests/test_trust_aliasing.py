@@ -293,6 +293,33 @@ def writes_into_a_fresh_constructor_result(x):
     return np.sum(y * z)
 
 
+def replaces_an_item_of_its_own_dict(w):
+    d = {"a": w[0], "rows": [w[1], w[2]], "view": w[1:]}
+    d["a"] = d["a"] * d["rows"][0] + np.sum(d["view"])
+    return d["a"] ** 2
+
+
+def appends_to_its_own_list(w):
+    xs = [w[1:], w[0]]
+    xs.append(w[2] * 2.0)
+    return xs[1] * np.sum(xs[0]) + xs[2]
+
+
+def calls_one_that_replaces_a_dict_item(x):
+    return replaces_an_item_of_its_own_dict(x) * x[0]
+
+
+def calls_one_that_appends_to_its_list(x):
+    return appends_to_its_own_list(x) * x[0]
+
+
+@pytest.mark.parametrize("f", [calls_one_that_replaces_a_dict_item, calls_one_that_appends_to_its_list])
+def test_a_callee_replacing_items_of_its_own_container_changes_no_argument(f):
+    # d[k] = v on a dict the callee built (or ys.append(v) on its list) replaces an item,
+    # so the argument's views that the container holds are left alone, as in the caller
+    check_derivatives(f, X)
+
+
 @pytest.mark.parametrize("f", [writes_into_what_a_fresh_helper_returns, writes_into_a_copy_of_a_list_element,
                                writes_into_a_fresh_constructor_result])
 def test_writes_into_values_known_to_be_new_are_differentiated(f):

@@ -706,6 +706,63 @@ def test_generated_code_run_on_tensors_keeps_numpy_method_meanings():
     assert x.transpose(0, 1).shape == (3, 2) and x.std().item() == pytest.approx(np.std(A, ddof=1))
 
 
+@astgrad.differentiable
+def summed_in_a_loop(w):
+    s = 0.0
+    for i in range(3):
+        s += np.sum(np.tanh(w * i) ** 2)
+    return s
+
+
+def loop_sum_times_square(w):
+    return summed_in_a_loop(w) * np.sum(w ** 2)
+
+
+@pytest.mark.parametrize("w0", [np.array([0.3, -0.5, 0.8]), np.array(0.4), 0.4])
+def test_generated_code_adding_into_an_adjoint_runs_on_tensors(w0):
+    # the gradient of a loop adds to its parameter's adjoint in place (d_w += e); run on
+    # tensors (create_graph=True) the sum must be recorded, not written into the array
+    x = T(w0, requires_grad=True)
+    (g,) = tape_grad(loop_sum_times_square(x), x, create_graph=True)
+    as_array = np.array(w0, dtype=float)
+    assert_close(g.numpy(), numerical_grad(loop_sum_times_square, (as_array,), 0), RTOL, ATOL)
+    (h,) = tape_grad(g.sum(), x)
+    hessian = np.reshape(astgrad.hessian(loop_sum_times_square)(as_array), (as_array.size,) * 2)
+    assert_close(h.numpy(), hessian.sum(axis=0).reshape(as_array.shape), 1e-9, 1e-9)
+    assert_close(h.numpy(), numerical_grad(lambda v: np.sum(astgrad.grad(loop_sum_times_square)(v)),
+                                           (as_array,), 0), RTOL, ATOL)
+
+
+@astgrad.differentiable
+def scaled_by_dict_items(w):
+    d = {"a": w[0], "n": 3, "name": "tag", "b": w[1:]}
+    d["a"] = d["a"] * np.sum(d["b"]) * d["n"]
+    return d["a"] ** 2
+
+
+@astgrad.differentiable
+def scaled_by_list_items(w):
+    xs = [w[0], "tag", 3, w[1:]]
+    xs[0] = xs[0] * np.sum(xs[3]) * xs[2]
+    return xs[0] ** 2
+
+
+@pytest.mark.parametrize("f", [scaled_by_dict_items, scaled_by_list_items])
+def test_generated_code_with_container_derivatives_runs_on_tensors(f):
+    # a dict's derivative (AdjointDict) is recorded item by item, as a list's is; items
+    # that are not numbers (a name, a tag) have no derivative (None) and stay None
+    w0 = np.array([0.3, -0.5, 0.8])
+    x = T(w0, requires_grad=True)
+    (g,) = tape_grad(f(x) * np.sum(x ** 2), x, create_graph=True)
+    assert_close(g.numpy(), numerical_grad(lambda v: f(v) * np.sum(v ** 2), (w0,), 0), RTOL, ATOL)
+    (h,) = tape_grad(g.sum(), x)
+
+    def first(v):
+        xv = T(v, requires_grad=True)
+        return np.sum(tape_grad(f(xv) * np.sum(xv ** 2), xv)[0].numpy())
+    assert_close(h.numpy(), numerical_grad(first, (w0,), 0), 1e-4, 1e-5)
+
+
 def test_jvp_int_inside_a_container_is_a_constant():
     xs = [2.5, 4]
     _, t = astgrad.jvp(list_with_count, (xs,), ([1.0, None],))

@@ -26,7 +26,7 @@ from ..core import walk
 from ..core.anno import Key
 from ..core.functions import underlying
 from ..errors import TransformError
-from .mutation import in_place_changes
+from .mutation import ChangeKind, in_place_changes
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
@@ -388,13 +388,21 @@ def _analyse(fn, prepare):
             result_shares.add(OUTSIDE)
     mutated = {}
     for change in in_place_changes(sharing.statements):
-        for changed in ({change.name} | sharing.group(change.name)) & (set(params) | {OUTSIDE}):
+        shared = sharing.group(change.name, keeps_items=_keeps_items(sharing, change))
+        for changed in ({change.name} | shared) & (set(params) | {OUTSIDE}):
             mutated.setdefault(changed, (source, change.stmt, change.what))
     for stmt, callee_name, changed, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, (source, stmt, f"the call of {callee_name}"))
     return Effects(fn, params, result_shares, mutated)
+
+
+def _keeps_items(sharing, change):
+    """The change replaces or adds items but changes none (``ys.append(v)``, ``d[k] = v``
+    on a dict the function built), as the caller's own check reads it (modes/common.py)."""
+    return (change.kind is ChangeKind.METHOD and change.method == "append") or \
+        (change.kind is ChangeKind.ELEMENT and sharing.is_dict_built_here(change.name))
 
 
 def _parameters_of(fn):

@@ -14,6 +14,11 @@ from .record import TensorBase, raw
 __all__ = ["InPlaceMethods"]
 
 
+def _recorded(tensor, other):
+    """Whether ``tensor op other`` is recorded (grad mode on, a side that requires grad)."""
+    return grad_mode.enabled and (tensor._rg or (isinstance(other, TensorBase) and other._rg))
+
+
 class InPlaceMethods:
     """In-place updates: allowed when nothing is recorded (an optimizer step under
     ``no_grad``)."""
@@ -46,6 +51,10 @@ class InPlaceMethods:
         return self
 
     def __iadd__(self, other):
+        if grad_mode.numpy_methods and _recorded(self, other):
+            # generated code run on tensors: its one ``+=`` adds to an adjoint that nothing
+            # else refers to (backend/accumulate.py), so the name may take the recorded sum
+            return self + other
         return self._inplace(operator.add, other)
 
     def __isub__(self, other):

@@ -155,13 +155,19 @@ def _result(value, node, op):
         if not is_float(value.dtype):      # integer or boolean results carry no derivative
             return make_tensor(value, None, False)
         return make_tensor(value, node, True)
-    if isinstance(value, (list, tuple)):
-        # a list of arrays (runtime.unconcatenate, unstack): record the list once and
-        # each element as an index into it, so the program reads  t5 = f(...); t6 = t5[0]
+    if isinstance(value, (list, tuple, dict)):
+        # a list or dict of arrays (runtime.unconcatenate, unstack, a container's
+        # derivative): record it once and each item as an index into it, so the program
+        # reads  t5 = f(...); t6 = t5[0]. None, the derivative of a non-number, stays None.
         holder = make_tensor(numpy.empty(0), node, True)
         holder._data = value
-        items = [make_tensor(_asarray(v), Node(operator.getitem, (REFS[0], i), None, (holder,), (0,)),
-                              True) for i, v in enumerate(value)]
+
+        def item(key, v):
+            return v if v is None else make_tensor(
+                _asarray(v), Node(operator.getitem, (REFS[0], key), None, (holder,), (0,)), True)
+        if isinstance(value, dict):
+            return type(value)((k, item(k, v)) for k, v in value.items())
+        items = [item(i, v) for i, v in enumerate(value)]
         kind = type(value)
         return kind(items) if kind is not tuple else tuple(items)
     raise TypeError(f"astgrad: {describe(op)} returned a {type(value).__name__}, which the tape "

@@ -17,6 +17,7 @@ from .conversion import ConversionMethods
 from .functions import FunctionMethods
 from .graph import NoRuleError
 from .inplace import InPlaceMethods
+from .mode import grad_mode
 from .operators import OperatorMethods
 from .record import (TensorBase, apply, binary, complex_error, is_float, make_tensor, raw,
                      needs_recording, register_tensor_class, unary, wrap_constant)
@@ -151,6 +152,11 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
                                   "astgrad; it cannot be recorded on a tensor that requires grad")
             return wrap_constant(getattr(ufunc, method)(*raw(inputs), **raw(kwargs)))
         if "out" in kwargs:
+            if _accumulating(ufunc, inputs, kwargs["out"]):
+                # ``d_W += e`` in generated code run on tensors (create_graph=True): d_W is
+                # an adjoint array that nothing else refers to (backend/accumulate.py), so
+                # the name may take the recorded sum instead of an unrecordable write
+                return self.__array_ufunc__(ufunc, method, *inputs)
             if needs_recording(inputs):
                 raise RuntimeError(f"numpy.{ufunc.__name__}(..., out=...) writes in place, which "
                                    "cannot be recorded; drop out=")
@@ -181,6 +187,15 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         """Record a call of an ``@astgrad.differentiable`` function as one node: its
         derivative is the function's own generated adjoint."""
         return apply(fn, args, kwargs)
+
+
+def _accumulating(ufunc, inputs, out):
+    """``array += tensor`` (numpy.add into its first input) while generated code runs
+    on tensors, where ``+=`` only ever adds to a parameter's adjoint."""
+    out = out if isinstance(out, tuple) else (out,)
+    return (grad_mode.numpy_methods and ufunc is numpy.add and len(inputs) == 2
+            and len(out) == 1 and out[0] is inputs[0] and not isinstance(out[0], TensorBase)
+            and needs_recording(inputs))
 
 
 _UFUNC_OPERATORS = {
