@@ -763,6 +763,26 @@ def test_generated_code_with_container_derivatives_runs_on_tensors(f):
     assert_close(h.numpy(), numerical_grad(first, (w0,), 0), 1e-4, 1e-5)
 
 
+@astgrad.differentiable
+def filled_by_element_writes(w):
+    y = np.zeros(3)
+    for k in range(3):
+        y[k] += w[k] * y[k] + w[k]
+    return np.sum(y * y)
+
+
+def test_create_graph_through_element_writes_is_refused_clearly():
+    # the gradient stores tensors into a NumPy array, which cannot hold them: a clear
+    # RuntimeError instead of NumPy's "setting an array element with a sequence"
+    w0 = np.array([0.5, 0.3, 0.2])
+    x = T(w0, requires_grad=True)
+    (g,) = tape_grad(filled_by_element_writes(x), x)          # first order works
+    assert_close(g.numpy(), numerical_grad(filled_by_element_writes, (w0,), 0), RTOL, ATOL)
+    with pytest.raises(RuntimeError, match="create_graph=True cannot follow this gradient: its generated "
+                                           "code writes elements of a NumPy array"):
+        tape_grad(filled_by_element_writes(x), x, create_graph=True)
+
+
 def test_jvp_int_inside_a_container_is_a_constant():
     xs = [2.5, 4]
     _, t = astgrad.jvp(list_with_count, (xs,), ([1.0, None],))

@@ -29,6 +29,7 @@ differentiate again, to any order.
 
 import builtins
 import collections
+import contextlib
 import inspect
 import math
 import numbers
@@ -636,6 +637,22 @@ def _as_list(grads, n_wrt):
     return [grads] if n_wrt == 1 else list(grads)
 
 
+@contextlib.contextmanager
+def _element_writes_refused():
+    """Generated code run on tensors (create_graph=True) that stores a tensor into an
+    element of a NumPy array fails inside NumPy, which cannot hold a tensor: say so."""
+    try:
+        yield
+    except ValueError as error:
+        if "setting an array element with a sequence" not in str(error):
+            raise
+        raise RuntimeError(
+            "create_graph=True cannot follow this gradient: its generated code writes elements "
+            "of a NumPy array (y[i] = ..., y[i] += ...), and a NumPy array cannot hold the "
+            "recorded tensors. To take higher derivatives through the tape, build the array "
+            "without element writes (numpy.stack, numpy.concatenate or whole-array expressions)") from None
+
+
 def _run(outputs, seeds, inputs, create_graph):
     """[(tensor, gradient)] for every input (or leaf, when ``inputs`` is None) reached."""
     tr = trace(outputs, inputs)
@@ -649,8 +666,8 @@ def _run(outputs, seeds, inputs, create_graph):
         args += [c if isinstance(c, TensorBase) and c._rg else raw(c) for c in tr.consts]
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
         seed = {seed_parameter(entry.adjoint): seed}
-        with enable_grad(), numpy_methods():     # generated code: methods mean what they do on arrays
-            grads = entry.recording()(*args, **seed)
+        with enable_grad(), numpy_methods(), _element_writes_refused():
+            grads = entry.recording()(*args, **seed)   # methods mean what they do on arrays
             if has_nan([g._data if isinstance(g, TensorBase) else g for g in _as_list(grads, entry.n_wrt)]):
                 grads = entry.zero_safe_recording()(*args, **seed)
     else:
