@@ -11,7 +11,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["numerical_grad", "numerical_jvp", "assert_close", "random_args"]
+__all__ = ["numerical_grad", "numerical_jvp", "numerical_hessian", "assert_close", "random_args",
+           "flatten", "unflatten", "is_leaf"]
 
 
 def _is_python_scalar(x):
@@ -147,6 +148,66 @@ def numerical_jvp(f, args, tangents, eps=1e-6):
         return f(*call_args)
 
     return _combine(shifted(+1.0), shifted(-1.0), 2.0 * h)
+
+
+def is_leaf(x):
+    """A float or a float array: what gets perturbed (ints, strings, None and objects
+    are held fixed)."""
+    return isinstance(x, (float, np.floating)) or (isinstance(x, np.ndarray) and x.dtype.kind == "f")
+
+
+def flatten(x):
+    if isinstance(x, (list, tuple)):
+        return np.concatenate([flatten(item) for item in x]) if x else np.zeros(0)
+    if isinstance(x, dict):
+        return np.concatenate([flatten(item) for item in x.values()]) if x else np.zeros(0)
+    return np.ravel(np.asarray(x, dtype=np.float64)) if is_leaf(x) else np.zeros(0)
+
+
+def unflatten(like, vector):
+    """``vector`` in the structure of ``like`` (Python floats stay floats)."""
+    def build(item, offset):
+        if isinstance(item, (list, tuple)):
+            parts = []
+            for sub in item:
+                part, offset = build(sub, offset)
+                parts.append(part)
+            return type(item)(parts), offset
+        if isinstance(item, dict):
+            out = {}
+            for key, sub in item.items():
+                out[key], offset = build(sub, offset)
+            return out, offset
+        if not is_leaf(item):
+            return item, offset
+        size = int(np.size(item))
+        chunk = vector[offset:offset + size]
+        if isinstance(item, np.ndarray):
+            return chunk.reshape(item.shape).copy(), offset + size
+        return float(chunk[0]), offset + size
+    value, _ = build(like, 0)
+    return value
+
+
+def numerical_hessian(gradient, args, wrt=0, eps=1e-6):
+    """Central differences of ``gradient`` (a function of ``args`` returning a float,
+    an array or a structure of them) w.r.t. argument ``wrt``: one column per entry of
+    that argument (a float, an array, or a list/tuple/dict of them), stacked on the
+    last axis of the flattened gradient."""
+    x = args[wrt]
+    base = flatten(x)
+    columns = []
+    for k in range(base.size):
+        h = eps * max(1.0, abs(base[k]))
+        values = []
+        for sign in (1.0, -1.0):
+            moved = base.copy()
+            moved[k] += sign * h
+            call = list(args)
+            call[wrt] = unflatten(x, moved)
+            values.append(flatten(gradient(*call)))
+        columns.append((values[0] - values[1]) / (2 * h))
+    return np.stack(columns, axis=-1)
 
 
 def assert_close(actual, expected, rtol=1e-5, atol=1e-6, msg=""):

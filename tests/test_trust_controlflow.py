@@ -6,51 +6,12 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close
+from fd import assert_close, flatten, is_leaf, numerical_hessian, unflatten
 
 RNG = np.random.default_rng(20261201)
 
 
 # -- a finite-difference oracle over nested lists, tuples and dicts -------------------
-
-def is_leaf(x):
-    """A float or a float array: what gets perturbed (ints, strings, None and objects
-    are held fixed)."""
-    return isinstance(x, (float, np.floating)) or (isinstance(x, np.ndarray) and x.dtype.kind == "f")
-
-
-def flatten(x):
-    if isinstance(x, (list, tuple)):
-        return np.concatenate([flatten(item) for item in x]) if x else np.zeros(0)
-    if isinstance(x, dict):
-        return np.concatenate([flatten(item) for item in x.values()]) if x else np.zeros(0)
-    return np.ravel(np.asarray(x, dtype=np.float64)) if is_leaf(x) else np.zeros(0)
-
-
-def unflatten(like, vector):
-    """``vector`` in the structure of ``like`` (Python floats stay floats)."""
-    def build(item, offset):
-        if isinstance(item, (list, tuple)):
-            parts = []
-            for sub in item:
-                part, offset = build(sub, offset)
-                parts.append(part)
-            return type(item)(parts), offset
-        if isinstance(item, dict):
-            out = {}
-            for key, sub in item.items():
-                out[key], offset = build(sub, offset)
-            return out, offset
-        if not is_leaf(item):
-            return item, offset
-        size = int(np.size(item))
-        chunk = vector[offset:offset + size]
-        if isinstance(item, np.ndarray):
-            return chunk.reshape(item.shape).copy(), offset + size
-        return float(chunk[0]), offset + size
-    value, _ = build(like, 0)
-    return value
-
 
 def scalar_of(out):
     return float(np.sum(flatten(out)))
@@ -127,20 +88,7 @@ def check_second_order(f, args, wrt):
     (already checked) gradient; for a float, grad of grad is checked too."""
     x = args[wrt]
     hessian = np.asarray(astgrad.hessian(f, wrt)(*args))
-    gradient = astgrad.grad(f, wrt)
-    base = flatten(x)
-    columns = []
-    for k in range(base.size):
-        h = 1e-6 * max(1.0, abs(base[k]))
-        values = []
-        for sign in (1.0, -1.0):
-            moved = base.copy()
-            moved[k] += sign * h
-            call = list(args)
-            call[wrt] = unflatten(x, moved)
-            values.append(flatten(gradient(*call)))
-        columns.append((values[0] - values[1]) / (2 * h))
-    expected = np.stack(columns, axis=-1)
+    expected = numerical_hessian(astgrad.grad(f, wrt), args, wrt)
     assert_close(hessian.reshape(expected.shape), expected, rtol=1e-4, atol=1e-5)
     if isinstance(x, float):
         second = astgrad.grad(astgrad.grad(f, wrt), wrt)(*args)
