@@ -119,15 +119,21 @@ def class_inside(x):
     return x * Helper.scale
 
 
-def lambda_inside(x):
-    h = lambda t: t * x  # ERR:lambda
-    return h(x) * 2.0  # ERR:lambda
+def local_recursion(x):
+    def power(t, n):
+        return t if n == 0 else t * power(t, n - 1)  # ERR:local_recursion
+    return power(x, 3)
 
 
-def nested_def(x):
-    def helper(t):  # ERR:nested_def
-        return t * t
-    return helper(x) * 2.0  # ERR:nested_def
+def local_returned(x):
+    def scaled(t):
+        return t * x
+    return scaled  # ERR:local_returned
+
+
+def lambda_to_library(x):
+    y = np.apply_along_axis(lambda r: r * x, 0, x)  # ERR:lambda_to_library
+    return np.sum(y)
 
 
 def star_args(x):
@@ -187,8 +193,9 @@ REFUSED = [
     ("nonlocal", make_nonlocal()),
     ("del", delete_name),
     ("class", class_inside),
-    ("lambda", lambda_inside),
-    ("nested_def", nested_def),
+    ("local_recursion", local_recursion),
+    ("local_returned", local_returned),
+    ("lambda_to_library", lambda_to_library),
     ("star_args", star_args),
     ("star_args_stack", star_args_stack),
     ("no_rule_i0", unknown_bessel),
@@ -205,7 +212,8 @@ IDS = [name for name, _ in REFUSED]
 CONSTRUCT_WORDS = {
     "generator": "yield", "yield_from": "yield", "async": "async", "try": "try",
     "try_finally": "try", "with": "with", "global": "global", "nonlocal": "nonlocal",
-    "del": "del", "class": "class", "lambda": "lambda", "nested_def": "function",
+    "del": "del", "class": "class", "local_recursion": "recursion", "local_returned": "local function",
+    "lambda_to_library": "local function",
     "star_args": "*", "star_args_stack": "*", "no_rule_i0": "i0",
     "no_rule_fft": "fft", "no_rule_gamma": "gamma", "walrus_comprehension": ":=",
     "walrus_augmented": ":=", "set_comprehension": "set comprehension", "with_continue": "with",

@@ -1441,6 +1441,13 @@ def has_key(mapping, key, where):
     return key in mapping
 
 
+def sort_order(keys, reverse=False):
+    """The positions of ``keys`` in the order ``sorted`` puts them (stably, and with
+    ``reverse`` as Python's ``sorted`` does): ``sorted(xs, key=k)`` is
+    ``[xs[i] for i in sort_order([k(v) for v in xs])]``."""
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=bool(reverse))
+
+
 def list_to_tuple(items):
     """``tuple(xs)``, once ``xs`` is made a list (``[v for v in xs]``): its own helper
     so that its rules need only cover lists."""

@@ -33,6 +33,9 @@ class CallLowering:
         nested = self.nested_transform(node)
         if nested is not None:
             return nested
+        lowered = self.call_function_value(node) or self.iterator_call(node)   # closures.py, iterators.py
+        if lowered is not None:
+            return lowered
         lowered = self.container_call(node)
         if lowered is not None:
             return lowered

@@ -177,10 +177,6 @@ class ExpressionLowering:
     def expr_JoinedStr(self, node):
         return S.copy(node)
 
-    def expr_Lambda(self, node):
-        raise self._refuse("a lambda inside a differentiated function", node,
-                           "define the function at module level")
-
     def expr_Slice(self, node):
         return self.index(node)
 

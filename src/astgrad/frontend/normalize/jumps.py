@@ -76,7 +76,11 @@ class JumpLowering:
 
 
 def _contains_return(stmt):
-    return any(isinstance(n, gast.Return) for n in gast.walk(stmt))
+    """Whether ``stmt`` returns from the function (a def inside it returns from itself)."""
+    if isinstance(stmt, gast.FunctionDef):
+        return False
+    return isinstance(stmt, gast.Return) or any(_contains_return(child) for child in gast.iter_child_nodes(stmt)
+                                                if isinstance(child, gast.stmt))
 
 
 def _has_early_return(body):

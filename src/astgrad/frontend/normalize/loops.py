@@ -42,6 +42,8 @@ class LoopLowering:
         self.loop_else(stmt, broke)
 
     def stmt_For(self, stmt):
+        if self.unroll_function_loop(stmt):      # inlining.py: for g in [np.sin, lambda v: ...]
+            return
         broke = self.break_flag(stmt)
         iterator = stmt.iter
         callee = self.resolve_call(iterator)

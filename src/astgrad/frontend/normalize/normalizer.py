@@ -12,16 +12,20 @@ from ...core.anno import Key
 from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .calls import CallLowering
+from .closures import ClosureLowering
 from .containers import ContainerLowering
 from .expressions import ExpressionLowering, walrus_targets
+from .inlining import InlineLowering
+from .iterators import IteratorLowering
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
+from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 ContainerLowering):
+                 ContainerLowering, ClosureLowering, InlineLowering, IteratorLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -41,6 +45,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
         calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
         containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict comprehensions
+        closures.py     local defs and lambdas, nonlocal, function values bound to names
+        inlining.py     calls of function values (inlined), loops over literals of functions
+        iterators.py    map, sorted(key=...), max/min(key=...)
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
@@ -60,6 +67,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.bindings = {}      # names this stage introduces (generated derivatives) -> objects
         self.loop_depth = 0
         self.walrus_pending = Counter()  # name -> how many := binding it in this statement are still to lower
+        self.functions = {}     # name -> the function value it holds (closures.py: Local, Global, Functions)
+        self.bound_count = binding_counts([source.tree])    # how often each name is bound
+        self.constant_names = {}    # name -> the constant key an unrolled loop over functions bound it to
+        self.inlining = []      # the local functions being inlined, innermost last
 
     # -- entry point -------------------------------------------------------------
 
@@ -83,6 +94,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             ret = gast.Return(value=S.const(None))
             ret.lineno = self.line
             body.append(ret)
+        self.check_function_values(body)
         new = gast.FunctionDef(name=tree.name, args=tree.args, body=body, decorator_list=[],
                                returns=None, type_comment=None, type_params=[])
         new.lineno = getattr(tree, "lineno", 1)
@@ -178,10 +190,12 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
 
 
 def _local_names(tree):
-    """Parameters and every name the function assigns: these are never global."""
-    args = tree.args
-    names = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
-    for node in gast.walk(tree):
+    """Parameters and every name the function assigns in its own scope (not the locals
+    of the functions it defines): these are never global."""
+    names = set(parameters(tree))
+    for node in own_nodes(tree):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
             names.add(node.id)
+        elif isinstance(node, gast.FunctionDef):
+            names.add(node.name)
     return names

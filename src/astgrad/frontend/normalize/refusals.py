@@ -7,11 +7,9 @@ import gast
 
 _REFUSED = {
     gast.AsyncFunctionDef: "async def",
-    gast.FunctionDef: "a nested function definition",
     gast.ClassDef: "a class definition",
     gast.AsyncWith: "async with",
     gast.AsyncFor: "async for",
-    gast.Nonlocal: "a nonlocal statement",
     gast.Delete: "del",
     gast.Import: "import inside the function",
     gast.ImportFrom: "import inside the function",
@@ -29,7 +27,6 @@ _REFUSED_EXPR = {
 _ADVICE = {
     "try/except": "move the error handling outside the differentiated function",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
-    "a nested function definition": "define the helper at module level; astgrad transforms module-level callees",
     "del": "let the name go out of scope instead",
     "a set comprehension": "arrays cannot be set items (they are unhashable); build a list or "
                            "a dict comprehension instead",

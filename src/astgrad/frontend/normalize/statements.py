@@ -91,7 +91,7 @@ class StatementLowering:
         elif isinstance(target, gast.Name) and self.build_container_into(target.id, value):
             pass                                    # list(xs), {k: v for ...}: see containers.py
         elif isinstance(target, gast.Name):
-            self.emit(S.assign(target.id, self.expr(value, hint=target.id)))
+            self.bind_name(target.id, value)        # closures.py: function values too
         elif isinstance(target, (gast.Tuple, gast.List)):
             self.unpack(target, value)
         elif isinstance(target, gast.Subscript):

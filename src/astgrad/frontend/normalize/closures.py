@@ -1,0 +1,187 @@
+"""Local functions: defs and lambdas inside the differentiated function, closures over
+its variables, ``nonlocal``, and functions handed around as values (to a helper, in a
+list or a dict, bound to another name, returned by a local factory).
+
+A local function is inlined where it is called: its parameters and locals get fresh
+names, its free names stay as they are, so they read the enclosing function's variables
+when the call runs, as a Python closure does (late binding: a rebound variable is seen
+with its new value, a lambda made in a loop sees the loop variable as it is at the
+call). Default values are evaluated where the function is defined, as Python does. The
+derivative then flows through the inlined code like through any other code, to the
+enclosing function's differentiated variables too, in both modes and to any order.
+
+A module-level helper called with a function value (``apply(lambda v: v * w, x)``) is
+inlined the same way. A function value is followed only where its meaning is known when
+the code is generated; anything else (a local function returned from the differentiated
+function, stored into a list that is changed later, or handed to a library function) is
+refused with a TransformError naming the line.
+"""
+
+import inspect
+
+import gast
+import numpy
+
+from ...core import syntax as S
+from ...core.missing import MISSING
+from ...core.ops import is_user_function
+from .jumps import _has_early_return
+from .scopes import as_def, binding_counts, declared, local_names, own_nodes, parameters, rename_locals
+
+
+class Local:
+    """A function defined in the code being normalized: its def (a lambda as a def), the
+    name it is known by in messages, and its defaults as evaluated where it was defined."""
+    __slots__ = ("label", "node", "defaults", "kw_defaults")
+
+    def __init__(self, label, node, defaults, kw_defaults):
+        self.label, self.node, self.defaults, self.kw_defaults = label, node, defaults, kw_defaults
+
+
+class Global:
+    """A function astgrad resolved now, and the expression that names it."""
+    __slots__ = ("obj", "func")
+
+    def __init__(self, obj, func):
+        self.obj, self.func = obj, func
+
+
+class Functions:
+    """A list, tuple or dict literal of function values: ``keys`` (None for a sequence)."""
+    __slots__ = ("keys", "values")
+
+    def __init__(self, keys, values):
+        self.keys, self.values = keys, values
+
+    def items(self):
+        keys = self.keys if self.keys is not None else range(len(self.values))
+        return list(zip(keys, self.values))
+
+
+def is_function_object(obj):
+    """A function value astgrad can call by name: a Python or built-in function, a ufunc."""
+    return (inspect.isfunction(obj) or inspect.isbuiltin(obj) or isinstance(obj, numpy.ufunc)
+            or getattr(obj, "__astgrad_function__", None) is not None) and not isinstance(obj, type)
+
+
+class ClosureLowering:
+    """Normalizer methods for local functions and function values (see the module doc)."""
+
+    # -- definitions ------------------------------------------------------------------
+
+    def stmt_FunctionDef(self, stmt):
+        if stmt.decorator_list:
+            raise self._refuse("a decorated nested function", stmt,
+                               "apply the decorator's effect inside the function, or define it at module level")
+        self.define_local(stmt.name, stmt, stmt.name)
+
+    def stmt_Nonlocal(self, stmt):
+        if not self.inlining:       # the differentiated function's own: a closure cell outside
+            raise self._refuse("a nonlocal statement", stmt)
+
+    def expr_Lambda(self, node):
+        """A lambda anywhere else than where it is called or bound: a local function
+        whose uses the final check (check_function_values) follows."""
+        return S.name(self.define_local(self.namer.fresh("lambda"), node, "lambda"))
+
+    def define_local(self, name, node, label):
+        fn = as_def(node)
+        defaults = [self.captured(d) for d in fn.args.defaults]
+        keyword = {a.id: self.captured(d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)
+                   if d is not None}
+        self.bind_function(name, Local(label, fn, defaults, keyword), node)
+        return name
+
+    def captured(self, node):
+        """A default value, evaluated where the function is defined (into a name of its
+        own, so a later rebinding of what it reads does not change it)."""
+        if self.looks_like_function(node):
+            return self.function_value(node)
+        atom = self.atom(node, hint="default")
+        return S.name(self.fresh_assign(atom, "default")) if isinstance(atom, gast.Name) else atom
+
+    def bind_function(self, name, value, node):
+        if self.bound_count[name] > 1:
+            raise self._refuse(f"the name '{name}' bound to a local function and to other values", node,
+                               "give each local function a name of its own, bound once")
+        self.functions[name] = value
+        self.locals.add(name)
+
+    # -- function values --------------------------------------------------------------
+
+    def looks_like_function(self, node):
+        """Whether ``node`` is a function value known now (without evaluating anything)."""
+        if isinstance(node, gast.Lambda):
+            return True
+        if isinstance(node, gast.Name) and node.id in self.functions:
+            return True
+        if isinstance(node, (gast.List, gast.Tuple)):
+            return bool(node.elts) and all(self.looks_like_function(e) for e in node.elts)
+        if isinstance(node, gast.Dict):
+            return bool(node.values) and None not in node.keys and all(
+                isinstance(k, gast.Constant) for k in node.keys) and all(
+                self.looks_like_function(v) for v in node.values)
+        if isinstance(node, gast.Subscript):
+            return self.container_item(node) is not None
+        path = S.dotted_path(node)
+        if path is None or path[0] in self.locals:
+            return False
+        return is_function_object(self.source.resolve_path(path, depend=False))
+
+    def function_value(self, node):
+        """The Local, Global or Functions that ``node`` (looks_like_function) is."""
+        if isinstance(node, gast.Lambda):
+            return self.functions[self.define_local(self.namer.fresh("lambda"), node, "lambda")]
+        if isinstance(node, gast.Name) and node.id in self.functions:
+            return self.functions[node.id]
+        if isinstance(node, (gast.List, gast.Tuple)):
+            return Functions(None, [self.function_value(e) for e in node.elts])
+        if isinstance(node, gast.Dict):
+            return Functions([k.value for k in node.keys], [self.function_value(v) for v in node.values])
+        if isinstance(node, gast.Subscript):
+            return self.container_item(node)
+        path = S.dotted_path(node)
+        obj = self.source.resolve_path(path)
+        self.free[path[0]] = self.source.resolve(path[0])
+        return Global(obj, S.copy(node))
+
+    def container_item(self, node):
+        """``fs[0]``, ``ops["sin"]``, ``ops[k]`` (k a key of an unrolled loop) of a literal
+        of functions; None if not one."""
+        if not (isinstance(node.value, gast.Name) and isinstance(self.functions.get(node.value.id), Functions)):
+            return None
+        index = node.slice
+        if isinstance(index, gast.Name) and index.id in self.constant_names:
+            key = self.constant_names[index.id]
+        elif isinstance(index, gast.Constant):
+            key = index.value
+        elif isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
+                and isinstance(index.operand, gast.Constant):
+            key = -index.operand.value
+        else:
+            return None
+        container = self.functions[node.value.id]
+        try:
+            return dict(container.items())[key] if container.keys is not None else container.values[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+
+    def bind_name(self, target, value):
+        """``target = value`` for a name; a function value binds the name statically."""
+        if self.looks_like_function(value):
+            function = self.function_value(value)
+            runtime_value = isinstance(function, Global) or isinstance(function, Functions) and all(
+                isinstance(v, Global) for v in function.values)
+            if not runtime_value:
+                self.bind_function(target, function, value)
+                return
+            if self.bound_count[target] <= 1:
+                self.functions[target] = function
+                self.locals.add(target)
+        else:
+            self.functions.pop(target, None)
+        lowered = self.expr(value, hint=target)
+        if isinstance(lowered, gast.Name) and isinstance(self.functions.get(lowered.id), Local):
+            self.bind_function(target, self.functions[lowered.id], value)   # h = make(x)
+            return
+        self.emit(S.assign(target, lowered))

@@ -1,0 +1,278 @@
+"""Calls of function values (closures.py says which values are followed): a local
+function, or a module-level helper handed a function value, is inlined where it is
+called; a global function bound to another name is called by its own name; a loop over
+a literal of functions is unrolled, so each step calls a function known now.
+
+Inlining keeps Python's semantics: the arguments are evaluated first, in order, and
+bound to fresh names; the body's locals get fresh names; its free names read the
+enclosing scope when the call runs; ``return`` gives the call's value (early returns
+become a flag, as in the function itself). Recursion through a local function is refused.
+"""
+
+import gast
+
+from ...core import syntax as S
+from ...core.ops import is_user_function
+from ..patterns import MatchLowering
+from ..source import parse_function
+from .closures import Functions, Global, Local
+from .jumps import _has_early_return, jumps_out
+from .scopes import binding_counts, declared, local_names, own_nodes, rename_locals
+
+
+class InlineLowering:
+    """Normalizer methods for calls of function values."""
+
+    def call_function_value(self, node):
+        """The lowered call when ``node`` calls a function value this module follows, else
+        None (a global function bound to a local name is written back into ``node.func``)."""
+        func = node.func
+        if isinstance(func, gast.Call):         # make(3.0)(x): what the inner call returns
+            made = self.atom(func, hint="fn")
+            node = gast.Call(func=made, args=node.args, keywords=node.keywords)
+            if not (isinstance(made, gast.Name) and made.id in self.functions):
+                if isinstance(made, gast.Name):
+                    self.locals.add(made.id)
+                return self.expr(node)
+            func = made
+        if isinstance(func, gast.Lambda) or isinstance(func, gast.Name) and func.id in self.functions \
+                or isinstance(func, gast.Subscript) and self.container_item(func) is not None:
+            function = self.function_value(func)
+            if isinstance(function, Local):
+                return self.inline(function, node)
+            if isinstance(function, Functions):
+                raise self._refuse("calling a list or dict of functions", node)
+            node.func = S.copy(function.func)
+            return None
+        callee = self.resolve_call(node)
+        if callee is not None and is_user_function(callee) and hasattr(callee, "__code__") and any(
+                self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
+            return self.inline(self.module_function(callee, node), node)
+        return None
+
+    def module_function(self, callee, node):
+        """A module-level helper as a Local to inline: its code parsed, its lines counted
+        in this function's file, its defaults as the function object holds them."""
+        label = callee.__qualname__
+        if callee.__globals__ is not self.source.globals or callee.__code__.co_freevars \
+                or callee.__code__.co_filename != self.source.filename:
+            raise self._refuse(f"passing a function to {label}, defined in another module or as a closure",
+                               node, f"define {label} in the same module as the function you "
+                               "differentiate, or call the function you pass by name inside it")
+        source = parse_function(callee)
+        tree = source.tree
+        clash = (S.names_in(tree) - local_names(tree)) & self.locals
+        if clash:
+            raise self._refuse(f"passing a function to {label}, whose global '{sorted(clash)[0]}' "
+                               "is hidden here by a local variable of the same name", node,
+                               "rename the local variable")
+        shift = source.first_line - self.source.first_line
+        for sub in gast.walk(tree):
+            if getattr(sub, "lineno", None) is not None:
+                sub.lineno += shift
+        self.namer.taken |= S.names_in(tree)
+        defaults = [self.held_value(v) for v in callee.__defaults__ or ()]
+        keyword = {k: self.held_value(v) for k, v in (callee.__kwdefaults__ or {}).items()}
+        return Local(label, tree, defaults, keyword)
+
+    def held_value(self, value):
+        """A default a function object holds, as an atom of the generated code."""
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return S.const(value)
+        name = self.namer.fresh("default")
+        self.bindings[name] = value
+        self.locals.discard(name)
+        return S.name(name)
+
+    # -- inlining -----------------------------------------------------------------------
+
+    def inline(self, local, node):
+        """The value of calling ``local`` (a Local) with ``node``'s arguments, its body
+        emitted here; a Name bound to a Local when the call returns a local function."""
+        if any(current is local for current in self.inlining):
+            raise self._refuse(f"recursion through the local function {local.label}", node,
+                               "write the recursion as a loop, or make the function a module-level one")
+        fn = S.copy(local.node)
+        self.check_inlined(fn, local, node)
+        bound = self.bind_arguments(fn, local, node)
+        mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
+        rename_locals(fn, mapping)
+        self.locals |= set(mapping.values())
+        self.bound_count.update(binding_counts(fn.body))
+        for param, value in bound:
+            if isinstance(value, (Local, Global, Functions)):
+                self.functions[mapping[param]] = value
+            else:
+                self.emit(S.assign(mapping[param], value))
+        body = MatchLowering(self).block(fn.body)
+        if _has_early_return(body):
+            body = self.eliminate_returns(body)
+        last = body.pop() if body and isinstance(body[-1], gast.Return) else None
+        saved_line = self.line
+        self.inlining.append(local)
+        try:
+            for stmt in body:
+                self.line = getattr(stmt, "lineno", self.line)
+                self.statement(stmt)
+            return self.returned_value(last, set(mapping.values()))
+        finally:
+            self.inlining.pop()
+            self.line = saved_line
+
+    def returned_value(self, last, own):
+        if last is None or last.value is None:
+            return S.const(None)
+        self.line = getattr(last, "lineno", self.line)
+        if self.looks_like_function(last.value):
+            function = self.function_value(last.value)
+            if isinstance(function, Local):
+                name = self.namer.fresh("function")
+                self.functions[name] = function
+                return S.name(name)
+        value = self.atom(last.value, hint="result")
+        if isinstance(last.value, gast.Name) and isinstance(value, gast.Name) and value.id not in own:
+            value = S.name(self.fresh_assign(value, "result"))     # read now, not when used
+        return value
+
+    def check_inlined(self, fn, local, node):
+        args = fn.args
+        if args.vararg is not None or args.kwarg is not None:
+            raise self._refuse(f"*args/**kwargs parameters of {local.label}, called with a "
+                               "function value or defined locally", node, "list the parameters explicitly")
+        written = declared(fn, gast.Global) & {n.id for n in own_nodes(fn) if isinstance(n, gast.Name)
+                                               and isinstance(n.ctx, gast.Store)}
+        if written:
+            raise self._refuse(f"a global statement rebinding '{sorted(written)[0]}'", node,
+                               "pass the value in as an argument and return the new value")
+        for sub in gast.walk(fn):
+            if isinstance(sub, (gast.Yield, gast.YieldFrom)):
+                raise self._refuse(f"yield in {local.label} (a generator)", node,
+                                   "build and return a list instead")
+
+    def bind_arguments(self, fn, local, node):
+        """[(parameter, value)] for a call: atoms, or function values; Python's errors for
+        arguments that do not fit, as a TransformError."""
+        args = fn.args
+        positional = [a.id for a in args.posonlyargs + args.args]
+        keyword_ok = [a.id for a in args.args + args.kwonlyargs]
+        given = {}
+
+        def value(expr):
+            if isinstance(expr, gast.Starred):
+                raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
+            return self.function_value(expr) if self.looks_like_function(expr) else self.atom(expr)
+        if len(node.args) > len(positional):
+            raise self._refuse(f"a call of {local.label} with {len(node.args)} positional arguments "
+                               f"(it takes {len(positional)})", node)
+        for param, expr in zip(positional, node.args):
+            given[param] = value(expr)
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
+            if kw.arg not in keyword_ok or kw.arg in given:
+                raise self._refuse(f"a call of {local.label} with the keyword argument '{kw.arg}' "
+                                   "it does not take (or takes twice)", node)
+            given[kw.arg] = value(kw.value)
+        defaults = dict(zip(positional[len(positional) - len(local.defaults):], local.defaults))
+        defaults.update(local.kw_defaults)
+        bound = []
+        for param in positional + [a.id for a in args.kwonlyargs]:
+            if param not in given and param not in defaults:
+                raise self._refuse(f"a call of {local.label} without its argument '{param}'", node)
+            bound.append((param, given[param] if param in given else S.copy(defaults[param])
+                          if isinstance(defaults[param], gast.AST) else defaults[param]))
+        return bound
+
+    # -- loops over functions ---------------------------------------------------------------
+
+    def unroll_function_loop(self, stmt):
+        """``for g in fs``, ``for i, g in enumerate(fs)``, ``for k, g in ops.items()``,
+        ``for k in ops`` over a literal of functions: one copy of the body per item."""
+        steps = self.function_loop_steps(stmt.iter)
+        if steps is None:
+            return False
+        if jumps_out(stmt.body):
+            raise self._refuse("break or continue in a loop over functions", stmt,
+                               "loop over the indices and call fs[i] under an if instead")
+        changed = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
+        for step in steps:
+            self.bind_step(stmt.target, step, stmt, changed)
+            for inner in stmt.body:
+                self.line = getattr(inner, "lineno", self.line)
+                self.statement(S.copy(inner))
+        for name in S.stored_names(stmt.target):
+            self.constant_names.pop(name, None)
+        for inner in stmt.orelse:
+            self.line = getattr(inner, "lineno", self.line)
+            self.statement(inner)
+        return True
+
+    def function_loop_steps(self, iterable):
+        """What each step of a loop over a literal of functions binds: a key (a constant),
+        a function value, or a (key, function) pair; None for any other loop."""
+        method = None
+        if isinstance(iterable, gast.Call) and not iterable.keywords:
+            func = iterable.func
+            if isinstance(func, gast.Attribute) and func.attr in ("items", "values", "keys") \
+                    and not iterable.args:
+                method, iterable = func.attr, func.value
+            elif self.resolve_call(iterable) is enumerate and len(iterable.args) == 1:
+                method, iterable = "enumerate", iterable.args[0]
+            else:
+                return None
+        if not self.looks_like_function(iterable):
+            return None
+        functions = self.function_value(iterable)
+        if not isinstance(functions, Functions):
+            return None
+        pairs = functions.items()
+        if method in ("items", "enumerate"):
+            if (method == "items") != (functions.keys is not None):
+                return None
+            return [(S.const(k), v) for k, v in pairs]
+        if method == "keys" or method is None and functions.keys is not None:
+            return [S.const(k) for k, _ in pairs]
+        return [v for _, v in pairs]
+
+    def bind_step(self, target, step, stmt, changed):
+        if isinstance(step, tuple):
+            if not (isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2):
+                raise self._refuse("this loop target over (key, function) pairs", stmt,
+                                   "unpack each pair into two names: for k, g in ...")
+            self.bind_step(target.elts[0], step[0], stmt, changed)
+            self.bind_step(target.elts[1], step[1], stmt, changed)
+        elif not isinstance(target, gast.Name):
+            raise self._refuse("this loop target over functions", stmt, "bind each function to one name")
+        elif isinstance(step, gast.Constant):
+            self.emit(S.assign(target.id, S.copy(step)))
+            if target.id not in changed:
+                self.constant_names[target.id] = step.value
+        else:
+            self.functions[target.id] = step
+            self.locals.add(target.id)
+
+    # -- the final check ----------------------------------------------------------------------
+
+    def check_function_values(self, body):
+        """A local function (or a literal holding one) must not be left as a value in the
+        normalized code: it is followed only where it is called."""
+        hidden = {name for name, value in self.functions.items() if not isinstance(value, Global)
+                  and not (isinstance(value, Functions) and all(isinstance(v, Global) for v in value.values))}
+        for stmt in S.statements(body):
+            for part in S.header_nodes(stmt):
+                for node in gast.walk(part):
+                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in hidden:
+                        raise self.value_escapes(stmt, self.functions[node.id])
+
+    def value_escapes(self, stmt, value):
+        label = f"the local function {value.label}" if isinstance(value, Local) else "a list or dict of local functions"
+        if isinstance(stmt, gast.Return):
+            how = "returned"
+        elif isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
+            how = "passed to a function astgrad does not inline"
+        else:
+            how = "stored or used as a value"
+        return self.source.error(
+            f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
+            "it is called: call it here, pass it to a helper defined in this module, to map or to "
+            "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")

@@ -1,0 +1,92 @@
+"""Built-ins that call a function value for each item: ``map(fn, xs, ...)``,
+``sorted(xs, key=fn, reverse=...)`` and ``max``/``min(xs, key=fn)``, lowered to list
+comprehensions that call ``fn`` (inlined when it is a local function, closures.py).
+
+- ``map(fn, xs, ys)`` is ``[fn(x, y) for x, y in zip(xs, ys)]``: evaluated into a list at
+  once, as a generator expression is.
+- ``sorted(xs, key=k, reverse=r)`` is ``[items[i] for i in sort_order(keys, r)]`` with
+  ``items = list(xs)`` and ``keys = [k(v) for v in items]``: the order is Python's own
+  (stable; ``reverse`` keeps equal items in their order), the keys carry no derivative
+  and each item's derivative goes back to where it came from (the permutation).
+- ``max(xs, key=k)`` / ``min(xs, key=k)`` is the first item with the largest / smallest key.
+"""
+
+import builtins
+
+import gast
+
+from ... import runtime
+from ...core import syntax as S
+from .closures import Local
+
+
+class IteratorLowering:
+    """Normalizer methods for map, sorted and max/min with a key."""
+
+    def iterator_call(self, node):
+        """The lowered call for map/sorted/max/min over function values, else None."""
+        callee = self.resolve_call(node)
+        if callee is builtins.map and len(node.args) >= 2 and not node.keywords \
+                and self.looks_like_function(node.args[0]):
+            return self.map_call(node)
+        keywords = {kw.arg: kw.value for kw in node.keywords}
+        key = keywords.get("key")
+        if key is not None and isinstance(key, gast.Constant) and key.value is None:
+            key = None
+        if key is not None and not self.looks_like_function(key):
+            return None
+        if callee is builtins.sorted and len(node.args) == 1 and set(keywords) <= {"key", "reverse"}:
+            return self.sorted_call(node.args[0], key, keywords.get("reverse"))
+        if callee in (builtins.max, builtins.min) and len(node.args) == 1 and key is not None \
+                and set(keywords) == {"key"}:
+            seq, order = self.sort_positions(node.args[0], key, S.const(callee is builtins.max))
+            first = self.fresh_assign(gast.Subscript(value=order, slice=S.const(0), ctx=gast.Load()), "i")
+            return gast.Subscript(value=seq, slice=S.name(first), ctx=gast.Load())
+        return None
+
+    def callable_node(self, node):
+        """An expression calling the function value ``node`` stands for: a local
+        function's name (inlined at each call), or a global function's own name."""
+        function = self.function_value(node)
+        if isinstance(function, Local):
+            name = self.namer.fresh("fn")
+            self.functions[name] = function
+            self.locals.add(name)
+            return S.name(name)
+        return S.copy(function.func)
+
+    def map_call(self, node):
+        func = self.callable_node(node.args[0])
+        iterables = [self.atom(arg, hint="items") for arg in node.args[1:]]
+        items = [self.namer.fresh("item") for _ in iterables]
+        if len(items) == 1:
+            target, iterable = S.name(items[0], store=True), iterables[0]
+        else:
+            target = gast.Tuple(elts=[S.name(v, store=True) for v in items], ctx=gast.Store())
+            iterable = gast.Call(func=S.name("zip"), args=iterables, keywords=[])
+        call = gast.Call(func=func, args=[S.name(v) for v in items], keywords=[])
+        return self.comprehension_of(call, target, iterable)
+
+    def comprehension_of(self, elt, target, iterable):
+        generator = gast.comprehension(target=target, iter=iterable, ifs=[], is_async=0)
+        return self.expr_ListComp(gast.ListComp(elt=elt, generators=[generator]))
+
+    def sort_positions(self, iterable, key, reverse):
+        """(items, order): the items as a list, and the positions in sorted order."""
+        given = self.atom(iterable, hint="items")
+        func = self.callable_node(key) if key is not None else None
+        reverse = self.atom(reverse, hint="reverse") if reverse is not None else S.const(False)
+        seq = self.list_of(given)
+        keys = seq
+        if func is not None:
+            item = self.namer.fresh("item")
+            keys = self.comprehension_of(gast.Call(func=func, args=[S.name(item)], keywords=[]),
+                                         S.name(item, store=True), S.copy(seq))
+        order = self.fresh_assign(self.runtime_call(runtime.sort_order, [S.copy(keys), reverse]), "order")
+        return seq, S.name(order)
+
+    def sorted_call(self, iterable, key, reverse):
+        seq, order = self.sort_positions(iterable, key, reverse)
+        position = self.namer.fresh("i")
+        read = gast.Subscript(value=S.copy(seq), slice=S.name(position), ctx=gast.Load())
+        return self.comprehension_of(read, S.name(position, store=True), order)

@@ -1,0 +1,125 @@
+"""Python's scopes on gast trees, for the functions a differentiated function defines:
+which names a def or lambda binds itself (its locals), which it declares ``nonlocal``
+or ``global``, and renaming a function's locals apart while leaving its free names
+(which belong to the scope it was defined in) alone.
+
+Pure functions of the tree: the normalizer (closures.py) uses them to inline a local
+function where it is called, with fresh names for its parameters and locals.
+"""
+
+from collections import Counter
+
+import gast
+
+_FUNCTIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)
+
+
+def as_def(node, name="lambda_"):
+    """A lambda as the def it stands for (``return`` its body); a def as it is."""
+    if not isinstance(node, gast.Lambda):
+        return node
+    body = gast.Return(value=node.body)
+    body.lineno = getattr(node, "lineno", None)
+    tree = gast.FunctionDef(name=name, args=node.args, body=[body], decorator_list=[],
+                            returns=None, type_comment=None, type_params=[])
+    tree.lineno = body.lineno
+    return tree
+
+
+def parameters(fn):
+    """The parameter names of a def or lambda, in order (``*args``, ``**kwargs`` last)."""
+    args = fn.args
+    names = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+    names += [a.id for a in (args.vararg, args.kwarg) if a is not None]
+    return names
+
+
+def declared(fn, kind):
+    """The names ``fn``'s own body declares ``nonlocal`` (kind gast.Nonlocal) or ``global``."""
+    return {name for node in own_nodes(fn) if isinstance(node, kind) for name in node.names}
+
+
+def own_nodes(fn):
+    """The nodes of ``fn``'s own scope: its body, not the bodies of the functions it
+    defines (their names, defaults and decorators are evaluated in ``fn``'s scope)."""
+    stack = list(fn.body) if isinstance(fn.body, list) else [fn.body]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _FUNCTIONS):
+            stack.extend(outer_parts(node))
+        else:
+            stack.extend(gast.iter_child_nodes(node))
+
+
+def outer_parts(fn):
+    """The parts of a def or lambda evaluated where it is defined: defaults, decorators."""
+    args = fn.args
+    parts = list(args.defaults) + [d for d in args.kw_defaults if d is not None]
+    return parts + list(getattr(fn, "decorator_list", []))
+
+
+def local_names(fn):
+    """The names a def or lambda binds in its own scope: parameters, assignment and loop
+    targets, the functions it defines; not the ones it declares nonlocal or global."""
+    names = set(parameters(fn))
+    for node in own_nodes(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            names.add(node.id)
+        elif isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef)):
+            names.add(node.name)
+    return names - declared(fn, gast.Nonlocal) - declared(fn, gast.Global)
+
+
+def binding_counts(nodes):
+    """How many times each name is bound (assigned, a loop target, a def) anywhere under
+    ``nodes``, nested functions included: a name bound once can be followed statically."""
+    counts = Counter()
+    for root in nodes:
+        for node in gast.walk(root):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                counts[node.id] += 1
+            elif isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef)):
+                counts[node.name] += 1
+    return counts
+
+
+def rename_locals(fn, mapping):
+    """Rename ``fn``'s locals (parameters included) by ``mapping``, in place, wherever
+    they mean ``fn``'s variables: also in the functions it defines, except where one of
+    those binds the same name itself."""
+    _Renamer(mapping).visit_function(fn, inner=False)
+    return fn
+
+
+class _Renamer(gast.NodeVisitor):
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        node.id = self.mapping.get(node.id, node.id)
+
+    def visit_Nonlocal(self, node):
+        node.names = [self.mapping.get(name, name) for name in node.names]
+
+    def visit_FunctionDef(self, node):
+        node.name = self.mapping.get(node.name, node.name)
+        self.visit_function(node, inner=True)
+
+    def visit_Lambda(self, node):
+        self.visit_function(node, inner=True)
+
+    def visit_function(self, fn, inner):
+        mapping = self.mapping
+        if inner:       # defaults and decorators are evaluated in the outer scope
+            for part in outer_parts(fn):
+                self.visit(part)
+        if inner:       # the inner function's own locals shadow the outer ones
+            shadowed = local_names(fn)
+            self.mapping = {k: v for k, v in mapping.items() if k not in shadowed}
+        for arg in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs + \
+                [a for a in (fn.args.vararg, fn.args.kwarg) if a is not None]:
+            self.visit_Name(arg)
+        for stmt in fn.body if isinstance(fn.body, list) else [fn.body]:
+            self.visit(stmt)
+        self.mapping = mapping

@@ -1,0 +1,300 @@
+"""Local functions, closures, lambdas and function values: nested defs (once, in a
+loop, reading differentiated and constant outer variables), closures returned by a
+local factory, nonlocal, lambdas inline and passed to module-level helpers, functions
+in lists and dicts, map, sorted(key=...), max/min(key=...). Each is checked against
+central finite differences in reverse and forward mode and to second order, on Python
+semantics' corner cases (late binding, rebinding, loop variables, shadowing)."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+
+
+# -- programs: f(x, w) -> scalar --------------------------------------------------------
+
+def nested_once(x, w):
+    def g(z):
+        return z * w + np.sin(z)
+    return np.sum(g(x))
+
+
+def nested_twice_and_loop(x, w):
+    scale = 0.5                         # a constant outer variable
+
+    def g(z):
+        return np.tanh(z * w) * scale
+    total = np.sum(g(x))
+    for _ in range(3):
+        total = total + np.sum(g(x * total))
+    return total
+
+
+def nested_early_return(x, w):
+    def g(z):
+        if np.sum(z) > 0.0:
+            return z * w
+        return z * z
+    return np.sum(g(x) + g(-x))
+
+
+def inline_lambda(x, w):
+    g = lambda z: z * w + z ** 2
+    return np.sum(g(x) * g(w))
+
+
+def lambda_default_captures_value(x, w):
+    k = w
+    g = lambda z, k=k: z * k            # the default is evaluated here, once
+    k = 3.0 * w
+    return np.sum(g(x) + k)
+
+
+def late_binding(x, w):
+    a = w
+
+    def g(z):
+        return z * a                    # reads a when called
+    first = g(x)
+    a = np.sin(w)                       # rebound: the next call sees the new value
+    return np.sum(first + g(x))
+
+
+def closure_over_loop_variable(x, w):
+    total = 0.0
+    for i in range(3):
+        g = lambda z: z * i * w         # made in the loop: sees i as it is now
+        total = total + np.sum(g(x))
+    return total + np.sum(g(x))         # after the loop: i is 2
+
+
+def lambda_shadows_outer_name(x, w):
+    g = lambda x: x * w                 # its x is not the outer x
+    return np.sum(g(2.0 * x) + x)
+
+
+def returned_closure(x, w):
+    def make(a):
+        def scaled(z):
+            return a * z
+        return scaled
+    h = make(w)
+    return np.sum(h(x) + make(x)(w))
+
+
+def nested_nested(x, w):
+    def outer(z):
+        def inner(v):
+            return v * z * w
+        return inner(z) + inner(1.0)
+    return np.sum(outer(x))
+
+
+def with_nonlocal(x, w):
+    acc = x
+
+    def step():
+        nonlocal acc
+        acc = acc * w + np.sin(acc)
+    step()
+    step()
+    return np.sum(acc)
+
+
+def keyword_and_default_arguments(x, w):
+    def g(z, *, power=2.0, shift=0.0):
+        return (z + shift) ** power
+    return np.sum(g(x) + g(x, power=3.0, shift=w))
+
+
+def apply(fn, value):
+    return fn(value)
+
+
+def apply_twice(fn, value, times=2):
+    for _ in range(times):
+        value = fn(value)
+    return value
+
+
+def lambda_passed_to_helper(x, w):
+    return np.sum(apply(lambda v: v * w, x) + apply_twice(np.sin, x) + apply_twice(lambda v: v * v, w))
+
+
+def local_def_passed_to_helper(x, w):
+    def g(v):
+        return np.exp(v * w)
+    return np.sum(apply(g, x))
+
+
+def functions_in_a_list(x, w):
+    fs = [np.sin, lambda v: v * w, np.tanh]
+    y = x
+    for g in fs:
+        y = g(y)
+    return np.sum(y + fs[1](x))
+
+
+def functions_in_a_dict(x, w):
+    ops = {"sin": np.sin, "scale": lambda v: v * w}
+    total = 0.0
+    for name, g in ops.items():
+        total = total + np.sum(g(x))
+    for name in ops:
+        total = total + np.sum(ops[name](w * x))
+    return total + np.sum(ops["scale"](x))
+
+
+def enumerate_functions(x, w):
+    total = 0.0
+    for i, g in enumerate([np.cos, lambda v: v * w]):
+        total = total + np.sum(g(x)) * (i + 1)
+    return total
+
+
+def global_function_bound_to_a_name(x, w):
+    h = np.cos
+    return np.sum(h(x) * w)
+
+
+def map_one_and_two(x, w):
+    xs = [x, 2.0 * x, x * w]
+    ys = list(map(lambda v: v * w, xs))
+    zs = map(np.multiply, xs, ys)
+    return sum(np.sum(z) for z in zs) + np.sum(ys[2])
+
+
+def sorted_with_key(x, w):
+    items = [x * w, x + w, x * x]
+    ordered = sorted(items, key=lambda v: float(np.sum(v)))
+    backwards = sorted(items, key=lambda v: float(np.sum(v)), reverse=True)
+    return np.sum(ordered[0] * 3.0 + ordered[2] + backwards[0] * w)
+
+
+def sorted_plain_and_max_key(x, w):
+    values = [np.sum(x * w), np.sum(x + w), np.sum(np.sin(x))]
+    ordered = sorted(values)
+    largest = max([x * w, x + w], key=lambda v: float(np.sum(v)))
+    return ordered[0] * 2.0 + ordered[2] + np.sum(largest)
+
+
+CASES = [nested_once, nested_twice_and_loop, nested_early_return, inline_lambda,
+         lambda_default_captures_value, late_binding, closure_over_loop_variable,
+         lambda_shadows_outer_name, returned_closure, nested_nested, with_nonlocal,
+         keyword_and_default_arguments, lambda_passed_to_helper, local_def_passed_to_helper,
+         functions_in_a_list, functions_in_a_dict, enumerate_functions,
+         global_function_bound_to_a_name, map_one_and_two, sorted_with_key,
+         sorted_plain_and_max_key]
+
+SHAPES = [((), ()), ((3,), ()), ((2, 3), (3,))]
+
+
+def _args(rng, shapes):
+    return tuple(0.2 + 0.5 * rng.random() if s == () else 0.2 + 0.5 * rng.random(s) for s in shapes)
+
+
+@pytest.mark.parametrize("shapes", SHAPES, ids=str)
+@pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)
+def test_reverse_and_forward_match_finite_differences(f, shapes):
+    rng = np.random.default_rng(7)
+    args = _args(rng, shapes)
+    value, grads = astgrad.value_and_grad(f, wrt=(0, 1))(*args)
+    assert_close(value, f(*args), msg="the value")
+    for i in (0, 1):
+        assert_close(grads[i], numerical_grad(f, args, wrt=i), rtol=1e-5, atol=1e-6, msg=f"grad {i}")
+    tangents = tuple(rng.standard_normal(np.shape(a)) if np.shape(a) else 0.3 for a in args)
+    out, tangent = astgrad.jvp(f, args, tangents)
+    assert_close(out, f(*args))
+    assert_close(tangent, numerical_jvp(f, args, tangents), rtol=1e-5, atol=1e-6, msg="jvp")
+
+
+@pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)
+def test_second_order(f):
+    args = (0.45, 0.8)
+    for i in (0, 1):
+        gradient = astgrad.grad(f, wrt=i)
+        expected = [numerical_grad(gradient, args, wrt=j) for j in (0, 1)]
+        assert_close(astgrad.grad(gradient, wrt=(0, 1))(*args), tuple(expected), rtol=1e-4, atol=1e-6,
+                     msg=f"grad of grad {i}")
+        _, forward = astgrad.jvp(gradient, args, (1.0, 0.0))
+        assert_close(forward, expected[0], rtol=1e-4, atol=1e-6, msg=f"jvp of grad {i}")
+
+
+# -- semantics ------------------------------------------------------------------------------
+
+def test_late_binding_reads_the_current_value():
+    x, w = 0.7, 1.3
+    # d/dx (x * w + x * sin(w)) = w + sin(w)
+    assert_close(astgrad.grad(late_binding)(x, w), w + np.sin(w))
+
+
+def test_loop_variable_is_seen_as_it_is_at_the_call():
+    x, w = 0.7, 1.3
+    # sum over i of i * w, plus the last lambda (i = 2) once more
+    assert_close(astgrad.grad(closure_over_loop_variable)(x, w), (0 + 1 + 2) * w + 2 * w)
+
+
+def test_default_is_evaluated_where_the_lambda_is_made():
+    x, w = 0.7, 1.3
+    assert_close(astgrad.grad(lambda_default_captures_value)(x, w), w)
+    assert_close(astgrad.grad(lambda_default_captures_value, wrt=1)(x, w), x + 3.0)
+
+
+sq = lambda x: x ** 2 + np.sin(x)      # noqa: E731  (a module-level lambda)
+
+
+def test_module_level_lambda():
+    assert_close(astgrad.grad(sq)(0.3), 2 * 0.3 + np.cos(0.3))
+    assert_close(astgrad.grad(astgrad.grad(sq))(0.3), 2.0 - np.sin(0.3))
+    assert_close(astgrad.jvp(sq, (0.3,), (1.0,))[1], 2 * 0.3 + np.cos(0.3))
+
+
+def make(w):
+    def f(x):
+        return w * np.sin(x)
+
+    def set_w(value):
+        nonlocal w
+        w = value
+    return f, set_w
+
+
+def test_grad_of_a_closure_from_a_factory_reads_its_cell_when_run():
+    f, set_w = make(3.0)
+    gradient = astgrad.grad(f)
+    assert_close(gradient(0.4), 3.0 * np.cos(0.4))
+    set_w(5.0)                          # the closure's cell changed: the next call sees it
+    assert_close(gradient(0.4), 5.0 * np.cos(0.4))
+    assert_close(astgrad.grad(gradient)(0.4), -5.0 * np.sin(0.4))
+
+
+def test_inlined_helper_is_regenerated_when_redefined():
+    import types
+    scope = {"np": np, "__name__": __name__}
+    helper = types.FunctionType(apply.__code__, scope, "apply")
+    scope["apply"] = helper
+    f = types.FunctionType(local_def_passed_to_helper.__code__, scope, "f")
+    gradient = astgrad.grad(f)
+    before = gradient(0.3, 0.5)
+    scope["apply"] = types.FunctionType(apply_twice.__code__, scope, "apply", (2,))
+    after = gradient(0.3, 0.5)
+    assert not np.isclose(before, after)
+    assert_close(after, numerical_grad(f, (0.3, 0.5)))
+
+
+def test_generated_code_shows_the_helpers_lines():
+    text = astgrad.grad(nested_once).source
+    assert "return z * w + np.sin(z)" in text     # the inlined helper's line is named
+
+
+def test_sorted_gradient_follows_the_permutation():
+    def f(x):
+        ordered = sorted([x[0], x[1], x[2]], key=lambda v: -v)
+        return ordered[0] * 1.0 + ordered[1] * 10.0 + ordered[2] * 100.0
+    x = np.array([0.5, 2.0, -1.0])
+    assert_close(astgrad.grad(f)(x), np.array([10.0, 1.0, 100.0]))
+    def g(x):
+        ordered = sorted([x[0], x[1], x[2]], reverse=True)
+        return ordered[0] * 1.0 + ordered[1] * 10.0 + ordered[2] * 100.0
+    assert_close(astgrad.grad(g)(x), np.array([10.0, 1.0, 100.0]))
