@@ -298,3 +298,16 @@ def test_sorted_gradient_follows_the_permutation():
         ordered = sorted([x[0], x[1], x[2]], reverse=True)
         return ordered[0] * 1.0 + ordered[1] * 10.0 + ordered[2] * 100.0
     assert_close(astgrad.grad(g)(x), np.array([10.0, 1.0, 100.0]))
+
+
+def call_argument(fn, x):
+    return fn(x) * 2.0
+
+
+def test_function_argument_refused_with_a_work_around():
+    with pytest.raises(astgrad.TransformError, match=r"call of the argument 'fn' \(a function passed in\)"):
+        astgrad.grad(call_argument, wrt=1)
+    # the work-around the message gives: pass the function by name in a function of x
+    gradient = astgrad.grad(lambda x: call_argument(np.sin, x))
+    assert_close(gradient(0.3), 2.0 * np.cos(0.3))
+    assert_close(astgrad.grad(gradient)(0.3), -2.0 * np.sin(0.3))

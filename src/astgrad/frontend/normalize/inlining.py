@@ -17,7 +17,7 @@ from ..patterns import MatchLowering
 from ..source import parse_function
 from .closures import Functions, Global, Local
 from .jumps import _has_early_return, jumps_out
-from .scopes import binding_counts, declared, local_names, own_nodes, rename_locals
+from .scopes import binding_counts, declared, local_names, own_nodes, parameters, rename_locals
 
 
 class InlineLowering:
@@ -44,6 +44,13 @@ class InlineLowering:
                 raise self._refuse("calling a list or dict of functions", node)
             node.func = S.copy(function.func)
             return None
+        if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
+                and func.id not in self.functions:
+            raise self._refuse(
+                f"a call of the argument '{func.id}' (a function passed in)", node,
+                "astgrad generates the derivative before it knows which function the argument "
+                f"is: differentiate a function that passes it by name instead, e.g. "
+                f"grad(lambda x: {self.source.tree.name}(np.sin, x))")
         callee = self.resolve_call(node)
         if callee is not None and is_user_function(callee) and hasattr(callee, "__code__") and any(
                 self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
