@@ -21,6 +21,7 @@ EXPECTED = {
     "quickstart.py": ["df/dx", "matches the hand-derived derivative"],
     "logistic_regression.py": ["step   0", "step 100", "final"],
     "show_source.py": ["def grad_predict(", "def grad_power_sum(", ".pop()"],
+    "closures.py": ["matches finite differences: True"],
     "rnn.py": ["generated gradient:", "step   0  loss", "step 200  loss", "final     loss"],
 }
 
