@@ -33,6 +33,9 @@ class CallLowering:
         nested = self.nested_transform(node)
         if nested is not None:
             return nested
+        method = self.method_call(node)
+        if method is not None:
+            return method
         lowered = self.container_call(node)
         if lowered is not None:
             return lowered

@@ -16,12 +16,13 @@ from .containers import ContainerLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
+from .methods import MethodLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
 from .statements import StatementLowering
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 ContainerLowering):
+                 ContainerLowering, MethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -40,6 +41,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
         calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
+        methods.py      method calls and property reads on self/cls, super(), global instances
         containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict comprehensions
 
     They share the state set up in ``__init__`` (``out``, the block being built;
