@@ -14,7 +14,7 @@ from .core.functions import (StandIn, parameter_names, public_parameter_names, p
                              seed_parameter, underlying)
 from .errors import UnresolvedName
 from .tuple_gradient import tuple_gradient
-from .bound import WrtTarget, as_function, follow, leading_arguments, wrt_items
+from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, wrt_items
 from .records import is_record, rebuild_record, record_items
 from .zero_safe import run_derivative
 
@@ -386,6 +386,8 @@ class Derivative(StandIn):
             values = [bound.arguments[name] for name in self._names]
         _refuse_complex(values, "grad")
         leading = self._leading
+        for receiver in leading:
+            check_receiver(receiver)
         try:
             value, grads = run_derivative(self._current(), *leading, *args, **kwargs)
         except Exception:
@@ -501,6 +503,8 @@ class Pullback:
         if self._compiled is None:
             return ()
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
+        for receiver in self._leading:
+            check_receiver(receiver)
         seed = {seed_parameter(self._compiled): _as_adjoint(cotangent)}
         grads = run_derivative(self._compiled, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
         if len(self.primals) == 1:
@@ -564,6 +568,8 @@ def jvp(f, primals, tangents):
         out = f(*primals)
         return out, _match_argument(_zeros_like(out), out)
     leading = leading_arguments(f)
+    for receiver in leading:
+        check_receiver(receiver)
     compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
     names = _tangent_params(compiled, len(positions))
     out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,

@@ -63,6 +63,20 @@ def as_function(f):
     return f
 
 
+def check_receiver(receiver):
+    """Refuse a receiver holding, in its own ``__dict__``, a function that hides a method of
+    its class: ``self.<name>`` then runs the instance's function, while the code was
+    generated for the class's method."""
+    own = getattr(receiver, "__dict__", None)
+    if not own or isinstance(receiver, type):
+        return
+    for name, value in own.items():
+        if callable(value) and M.resolve(M.INSTANCE, type(receiver), name) is not None:
+            raise TypeError(f"astgrad: {type(receiver).__name__}.{name} is hidden by an attribute of the "
+                            f"instance ({value!r}), which astgrad does not follow; define it as a method "
+                            "of a subclass, or delete the instance attribute")
+
+
 def leading_arguments(f):
     """The arguments the generated code takes before ``f``'s public ones (a method's
     receiver), for ``f`` or a transform of it."""
@@ -151,6 +165,8 @@ class WrtTarget:
 
     def arguments(self, bound):
         """The generated code's positional arguments: the receiver, then ``bound``'s."""
+        for receiver in self.leading:
+            check_receiver(receiver)
         return tuple(self.leading) + tuple(bound.args)
 
     def root(self, bound):

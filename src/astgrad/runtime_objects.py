@@ -73,12 +73,18 @@ def attribute_tangent(g, obj, name):
     """The derivative of ``obj.<name>`` in the derivative ``g`` of ``obj`` (zero where
     ``g`` has none)."""
     if g is None or (isinstance(g, (int, float)) and not isinstance(g, bool) and g == 0):
-        return 0.0
+        return zeros_like(getattr(obj, name))
     index = _field_index(obj, name)
     if index is not None:
         return g[index]
     _check_stored(obj, name)
-    if isinstance(g, dict):
-        return g[name] if name in g else 0.0
-    value = getattr(g, name, None)
-    return 0.0 if value is None else value
+    value = (g[name] if name in g else None) if isinstance(g, dict) else getattr(g, name, None)
+    return zeros_like(getattr(obj, name)) if value is None else value
+
+
+def record(cls, items):
+    """A namedtuple ``cls(*items)``, or a dataclass ``cls(**items)`` (``items`` a dict):
+    how generated code builds one, so that its derivative is its items' derivatives."""
+    if isinstance(items, dict):
+        return cls(**items)
+    return cls(*items)

@@ -3,7 +3,7 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 ``attribute_adjoint`` and ``attribute_tangent`` are linear in their first argument and
 each other's transposes."""
 
-from ..runtime_objects import attribute, attribute_adjoint, attribute_tangent
+from ..runtime_objects import attribute, attribute_adjoint, attribute_tangent, record
 from .registry import adjoint, d, tangent
 
 
@@ -35,3 +35,15 @@ def attribute_tangent_(y, g, obj, name):
 @tangent(attribute_tangent)
 def attribute_tangent_(y, g, obj, name):
     d[y] = attribute_tangent(d[g], obj, name)
+
+
+# record(cls, items) builds a namedtuple from a tuple, a dataclass from a dict: the same
+# values, so the same derivatives (an AdjointList or an AdjointObject in reverse mode)
+@adjoint(record)
+def record_(y, cls, items):
+    d[items] = d[y]
+
+
+@tangent(record)
+def record_(y, cls, items):
+    d[y] = record(cls, d[items])

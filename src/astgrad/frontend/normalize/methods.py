@@ -45,6 +45,9 @@ class MethodLowering:
     def method_call(self, node):
         """``node`` (a Call) as a call of the function it runs, or None."""
         func = node.func
+        built = self.record_call(node)
+        if built is not None:
+            return built
         if not isinstance(func, gast.Attribute):
             return self.callable_instance_call(node)
         owner = func.value
@@ -119,6 +122,44 @@ class MethodLowering:
         self.free[path[0]] = self.source.resolve(path[0])
         return self.function_call(M.for_receiver(fn, M.INSTANCE, type(obj)), [self.atom(node.func)], node)
 
+    def record_call(self, node):
+        """``Pair(a, b)`` for a namedtuple class, ``Params(W=w, b=b)`` for a dataclass whose
+        ``__init__`` only stores its fields: ``record(Pair, (a, b))``, ``record(Params,
+        {'W': w, 'b': b})``, whose derivative is the derivative of its items."""
+        path = S.dotted_path(node.func)
+        if path is None or path[0] in self.locals:
+            return None
+        cls = self.source.resolve_path(path, depend=False)
+        kind = _record_kind(cls)
+        if kind is None:
+            return None
+        self.source.resolve_path(path)
+        self.free[path[0]] = self.source.resolve(path[0])
+        if any(isinstance(a, gast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            raise self._refuse(f"*args/**kwargs unpacking when building a {cls.__name__}", node,
+                               "pass the fields one by one")
+        try:
+            bound = inspect.signature(cls).bind(*node.args, **{k.arg: k.value for k in node.keywords})
+        except TypeError as exc:
+            raise self._refuse(f"{cls.__name__}(...) with these arguments ({exc})", node) from None
+        bound.apply_defaults()
+        values = [self.record_field(cls, name, value, node) for name, value in bound.arguments.items()]
+        if kind == "tuple":
+            items = gast.Tuple(elts=values, ctx=gast.Load())
+        else:
+            items = gast.Dict(keys=[S.const(name) for name in bound.arguments], values=values)
+        from ... import runtime_objects
+        owner = self.atom(node.func)
+        return self.runtime_call(runtime_objects.record, [owner, S.name(self.fresh_assign(items, "items"))])
+
+    def record_field(self, cls, name, value, node):
+        if isinstance(value, gast.AST):
+            return self.atom(value)
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return S.const(value)
+        raise self._refuse(f"{cls.__name__}(...) leaving out the field {name!r}, whose default is "
+                           "not a number or a string", node, f"pass {name}=... explicitly")
+
     def function_call(self, function, leading, node):
         """A call of ``function`` (bound to a name of its own) with ``leading`` atoms
         before the call's lowered arguments."""
@@ -141,3 +182,19 @@ class MethodLowering:
 def _is_super(node):
     return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "super" \
         and not node.args and not node.keywords
+
+
+def _record_kind(cls):
+    """"tuple" for a namedtuple class, "dict" for a dataclass whose ``__init__`` is the one
+    dataclasses wrote (it stores each field, nothing else), else None."""
+    if not isinstance(cls, type):
+        return None
+    if issubclass(cls, tuple) and isinstance(getattr(cls, "_fields", None), tuple):
+        return "tuple"
+    import dataclasses
+    init = getattr(cls.__init__, "__code__", None)
+    if dataclasses.is_dataclass(cls) and init is not None and init.co_filename == "<string>" \
+            and not hasattr(cls, "__post_init__") \
+            and all(field.init for field in dataclasses.fields(cls)):
+        return "dict"
+    return None
