@@ -118,7 +118,8 @@ def _check_output(value, fn_name, path=""):
     """vjp differentiates numbers, numeric arrays and lists, tuples and dicts of them."""
     if is_record(value):
         for key, item in record_items(value):
-            _check_output(item, fn_name, f"{path}.{key}")
+            if not isinstance(item, (str, bool, type(None))):   # a dataclass's labels are constants
+                _check_output(item, fn_name, f"{path}.{key}")
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_output(item, fn_name, f"{path}[{key!r}]")
@@ -267,8 +268,10 @@ def _matching(value, like, what, subject, path="", constants_allowed=False):
             return AdjointObject()
         if type(value) is not type(like):
             raise mismatch()
+        # a field that holds no float (a label, a count) is a constant: None is its derivative
         return AdjointObject((name, _matching(getattr(value, name), item, what, subject, f"{path}.{name}",
-                                             constants_allowed)) for name, item in record_items(like))
+                                             constants_allowed or not _is_float_like(item)))
+                             for name, item in record_items(like))
     if isinstance(like, dict):
         if not isinstance(value, dict) or set(value) != set(like):
             raise mismatch()
