@@ -23,6 +23,8 @@ EXPECTED = {
     "show_source.py": ["def grad_predict(", "def grad_power_sum(", ".pop()"],
     "closures.py": ["matches finite differences: True"],
     "rnn.py": ["generated gradient:", "step   0  loss", "step 200  loss", "final     loss"],
+    "model_class.py": ["def grad_loss(self, X, y", "grad_forward(self, X", "step 300  loss",
+                       "dataclass gradient: Linear"],
 }
 
 

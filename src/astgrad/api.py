@@ -4,6 +4,7 @@ jacobian, hvp and hessian."""
 import functools
 import inspect
 import numbers
+import types
 
 import numpy
 
@@ -11,9 +12,10 @@ from .pickling import reduce_transform
 from .caching import Current, callees, forward_derivative, reverse_derivative
 from .core.functions import (StandIn, parameter_names, public_parameter_names, public_signature,
                              seed_parameter, underlying)
-from .core.wrt import normalize_wrt
 from .errors import UnresolvedName
 from .tuple_gradient import tuple_gradient
+from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, wrt_items
+from .records import is_record, rebuild_record, record_items
 from .zero_safe import run_derivative
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
@@ -50,7 +52,7 @@ class Differentiable(StandIn):
         return self.__wrapped__(*args, **kwargs)
 
     def __get__(self, instance, owner):
-        return self if instance is None else functools.partial(self, instance)
+        return self if instance is None else types.MethodType(self, instance)
 
     def __repr__(self):
         return f"<astgrad.differentiable {self.__wrapped__.__qualname__}>"
@@ -114,7 +116,11 @@ def _check_scalar(value, fn_name):
 
 def _check_output(value, fn_name, path=""):
     """vjp differentiates numbers, numeric arrays and lists, tuples and dicts of them."""
-    if isinstance(value, dict):
+    if is_record(value):
+        for key, item in record_items(value):
+            if not isinstance(item, (str, bool, type(None))):   # a dataclass's labels are constants
+                _check_output(item, fn_name, f"{path}.{key}")
+    elif isinstance(value, dict):
         for key, item in value.items():
             _check_output(item, fn_name, f"{path}[{key!r}]")
     elif isinstance(value, (list, tuple)):
@@ -167,7 +173,9 @@ def _refuse_complex(values, what):
 
 
 def _is_float_like(x):
-    """What vjp and jvp differentiate: floats, and lists, tuples and dicts holding any."""
+    """What vjp and jvp differentiate: floats, and lists, tuples, dicts and dataclasses holding any."""
+    if is_record(x):
+        return any(_is_float_like(item) for _, item in record_items(x))
     if isinstance(x, dict):
         return any(_is_float_like(item) for item in x.values())
     if isinstance(x, (list, tuple)):
@@ -184,6 +192,15 @@ def _part(g, key):
     raise TypeError(f"astgrad: the derivative {g!r} does not match a container argument")
 
 
+def _field(g, name):
+    """One field of a dataclass's derivative (an AdjointObject, or an instance of the class)."""
+    if g is None or isinstance(g, numbers.Number) and g == 0:
+        return 0.0
+    if isinstance(g, dict):
+        return g[name] if name in g else 0.0
+    return getattr(g, name)
+
+
 def _rebuild(x, parts):
     """A list/tuple shaped like ``x`` (a namedtuple stays one) holding ``parts``."""
     if isinstance(x, list):
@@ -194,7 +211,11 @@ def _rebuild(x, parts):
 def _match_argument(g, x, integers_are_constants=False):
     """Give a derivative the structure of ``x``: a plain list, tuple or dict for a
     container, and at each leaf the shape and float dtype of the leaf. Leaves that are not
-    numbers (strings, None, bools) get None; so do ints if ``integers_are_constants``."""
+    numbers (strings, None, bools) get None; so do ints if ``integers_are_constants``.
+    A dataclass instance gets an instance of its class holding its fields' derivatives."""
+    if is_record(x):
+        return rebuild_record(x, {name: _match_argument(_field(g, name), item, integers_are_constants)
+                                  for name, item in record_items(x)})
     if isinstance(x, dict):
         return {key: _match_argument(_part(g, key), item, integers_are_constants) for key, item in x.items()}
     if isinstance(x, (list, tuple)):
@@ -241,6 +262,16 @@ def _matching(value, like, what, subject, path="", constants_allowed=False):
             and not _is_float_like(like):
         # a container with no float in it (a list of indices) is a constant as a whole
         value = dict.fromkeys(like) if isinstance(like, dict) else [None] * len(like)
+    if is_record(like):
+        from .runtime_objects import AdjointObject
+        if value is None and constants_allowed and not _is_float_like(like):
+            return AdjointObject()
+        if type(value) is not type(like):
+            raise mismatch()
+        # a field that holds no float (a label, a count) is a constant: None is its derivative
+        return AdjointObject((name, _matching(getattr(value, name), item, what, subject, f"{path}.{name}",
+                                             constants_allowed or not _is_float_like(item)))
+                             for name, item in record_items(like))
     if isinstance(like, dict):
         if not isinstance(value, dict) or set(value) != set(like):
             raise mismatch()
@@ -270,6 +301,9 @@ def _as_adjoint(cotangent):
     """A cotangent as generated reverse-mode code holds the derivative of a container:
     ``+`` adds element by element (AdjointList, AdjointDict)."""
     from .runtime import AdjointDict, AdjointList
+    from .runtime_objects import AdjointObject
+    if isinstance(cotangent, AdjointObject):
+        return AdjointObject((key, _as_adjoint(item)) for key, item in cotangent.items())
     if isinstance(cotangent, dict):
         return AdjointDict((key, _as_adjoint(item)) for key, item in cotangent.items())
     if isinstance(cotangent, (list, tuple)):
@@ -283,14 +317,16 @@ class Derivative(StandIn):
     ``.source`` is the emitted Python text; ``inspect.getsource`` shows it too.
     """
 
-    def __init__(self, f, wrt, single, with_value):
+    def __init__(self, f, items, single, with_value):
         self.function = f
-        self.wrt = wrt
+        self.items = items          # ((position, attribute path), ...): see bound.wrt_items
+        self.wrt = tuple(dict.fromkeys(position for position, _ in items))
         self.single = single
         self.with_value = with_value
+        self._leading = leading_arguments(f)
         fn = _underlying(f)
         self._name = fn.__qualname__
-        self._current = Current(f, ("reverse", wrt, True))    # follows rebinding of f's names
+        self._current = Current(f, ("reverse", self.wrt, True))    # follows rebinding of f's names
         self.__name__ = self._workhorse.__name__
         self.__qualname__ = self._workhorse.__qualname__
         self.__doc__ = f"Gradient of {self._name} (generated by astgrad; see .source)."
@@ -301,6 +337,10 @@ class Derivative(StandIn):
         parameters = list(public_signature(f).parameters.values())
         positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         self._arity = len(parameters) if all(p.kind in positional for p in parameters) else -1
+
+    @property
+    def leading_arguments(self):
+        return self._leading
 
     @property
     def __signature__(self):
@@ -324,6 +364,10 @@ class Derivative(StandIn):
         """What a transform of this gradient differentiates: generated code returning what
         calling the gradient returns (with the value; a 1-tuple for a tuple ``wrt``)."""
         code = self._workhorse if self.with_value else self.plain
+        if any(path for _, path in self.items):
+            raise TypeError(f"{self!r}: a transform of a gradient with respect to attributes is not "
+                            "supported; differentiate with respect to the arguments, or use "
+                            "astgrad.hvp / astgrad.hessian with the same wrt")
         if len(self.wrt) == 1 and not self.single:
             return tuple_gradient(code, self.with_value)
         return code
@@ -344,27 +388,41 @@ class Derivative(StandIn):
             args, kwargs = bound.args, bound.kwargs
             values = [bound.arguments[name] for name in self._names]
         _refuse_complex(values, "grad")
+        leading = self._leading
+        for receiver in leading:
+            check_receiver(receiver)
         try:
-            value, grads = run_derivative(self._current(), *args, **kwargs)
+            value, grads = run_derivative(self._current(), *leading, *args, **kwargs)
         except Exception:
             # a non-scalar output can break the gradient code before it can be checked
-            _check_scalar(_underlying(self.function)(*args, **kwargs), self._name)
+            _check_scalar(_underlying(self.function)(*leading, *args, **kwargs), self._name)
             raise
         _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
-        grads = tuple(_match_argument(g, values[i]) for g, i in zip(grads, self.wrt))
+        values = tuple(leading) + tuple(values)
+        grads = tuple(self._pick(grads[self.wrt.index(position)], values[position], position, path)
+                      for position, path in self.items)
         grads = grads[0] if self.single else grads
         return (value, grads) if self.with_value else grads
 
+    def _pick(self, g, x, position, path):
+        """The gradient of one wrt item, with the structure of its value."""
+        if path:
+            names = list(_underlying(self.function).__code__.co_varnames)
+            g, x = follow(g, x, path, ".".join([names[position]] + list(path)))
+        return _match_argument(g, x)
+
     def __repr__(self):
         kind = "value_and_grad" if self.with_value else "grad"
-        return f"<astgrad {kind} of {self._name} wrt {self.wrt if not self.single else self.wrt[0]}>"
+        names = _underlying(self.function).__code__.co_varnames
+        wrt = [".".join([names[p]] + list(path)) if path else p - len(self._leading) for p, path in self.items]
+        return f"<astgrad {kind} of {self._name} wrt {wrt[0] if self.single else tuple(wrt)}>"
 
     def __reduce__(self):
         """Pickled as the function it differentiates and the options: never generated code."""
         return reduce_transform(self, _user_function(self.function), Derivative,
-                                (self.function, self.wrt, self.single, self.with_value))
+                                (self.function, self.items, self.single, self.with_value))
 
     def __copy__(self):
         return self
@@ -399,11 +457,6 @@ def _bind(f, args, kwargs):
     return bound
 
 
-def _argument(f, bound, position):
-    """The value of parameter number ``position`` (an index from normalize_wrt)."""
-    return bound.arguments[public_parameter_names(f)[position]]
-
-
 def grad(f, wrt=0, *, preserve_result=False):
     """The gradient function of a scalar-valued ``f``.
 
@@ -413,8 +466,9 @@ def grad(f, wrt=0, *, preserve_result=False):
     @differentiable ones (reusing their generated code) and on generated derivatives,
     to any order.
     """
-    indices, single = normalize_wrt(f, wrt)
-    return Derivative(f, indices, single, preserve_result)
+    f = as_function(f)
+    items, single = wrt_items(f, wrt)
+    return Derivative(f, items, single, preserve_result)
 
 
 def value_and_grad(f, wrt=0):
@@ -425,6 +479,7 @@ def value_and_grad(f, wrt=0):
 def vjp(f, *primals):
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
+    f = as_function(f)
     _check_function(f)
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
@@ -440,7 +495,8 @@ class Pullback:
     def __init__(self, f, primals, out, bound=None):
         self.function, self.primals, self.out = f, primals, out
         self._bound = bound if bound is not None else _bind(f, primals, {})
-        positions = tuple(range(len(primals)))
+        self._leading = leading_arguments(f)
+        positions = tuple(range(len(self._leading), len(self._leading) + len(primals)))
         self._compiled = _compiled(f, positions, False) if positions else None
         self.__name__ = f"pullback_{_function_name(f)}"
 
@@ -450,8 +506,10 @@ class Pullback:
         if self._compiled is None:
             return ()
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
+        for receiver in self._leading:
+            check_receiver(receiver)
         seed = {seed_parameter(self._compiled): _as_adjoint(cotangent)}
-        grads = run_derivative(self._compiled, *self._bound.args, **self._bound.kwargs, **seed)
+        grads = run_derivative(self._compiled, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
         if len(self.primals) == 1:
             grads = (grads,)
         return tuple(_match_argument(g, x, integers_are_constants=True) if _is_float_like(x) else None
@@ -495,6 +553,7 @@ def jvp(f, primals, tangents):
     ``primals`` and ``tangents`` are tuples of equal length; arguments that are not
     floats (ints, strings, None) are constants, and their tangents must be None (or zero).
     """
+    f = as_function(f)
     fn = _check_function(f)
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. "
@@ -511,9 +570,12 @@ def jvp(f, primals, tangents):
     if not positions:
         out = f(*primals)
         return out, _match_argument(_zeros_like(out), out)
-    compiled = forward_derivative(fn, positions)
+    leading = leading_arguments(f)
+    for receiver in leading:
+        check_receiver(receiver)
+    compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
     names = _tangent_params(compiled, len(positions))
-    out, tangent = run_derivative(compiled, *bound.args, **bound.kwargs,
+    out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
                                   **{name: tangents[i] for name, i in zip(names, positions)})
     return out, _match_argument(tangent, out)
 
@@ -523,7 +585,7 @@ def _zeros_like(value):
     return zeros_like(value)
 
 
-def _array_argument(f, x, position, transform):
+def _array_argument(x, name, transform):
     """jacobian and hessian lay derivatives out over the elements of an array: the argument
     must be a number, an array or a (nested) list of numbers that forms one."""
     if not isinstance(x, dict):
@@ -532,7 +594,6 @@ def _array_argument(f, x, position, transform):
                 return
         except ValueError:
             pass
-    name = public_parameter_names(f)[position]
     raise TypeError(f"{transform} needs argument {name!r} to be a number or an array (or a list of "
                     f"numbers forming one), not {_shape_text(x)}; "
                     f"for lists, tuples and dicts of arrays use astgrad.grad, vjp, jvp or hvp, or "
@@ -561,32 +622,34 @@ class Jacobian:
     def __init__(self, f, wrt=0, mode="auto"):
         if mode not in ("auto", "forward", "reverse"):
             raise ValueError(f"jacobian mode must be 'auto', 'forward' or 'reverse', not {mode!r}")
-        positions, single = normalize_wrt(f, wrt)
-        if not single:
-            raise ValueError("jacobian takes one argument index (wrt=int or name); call it once per argument")
-        (self._position,) = positions
+        f = as_function(f)
+        self._target = WrtTarget(f, wrt, "jacobian")
+        self._position = self._target.position
         self.function, self.wrt, self.mode = f, wrt, mode
         self._fn = _underlying(f)
         self.__name__ = f"jacobian_{getattr(self._fn, '__name__', 'f')}"
 
     def __call__(self, *args, **kwargs):
-        f, fn, position, mode = self.function, self._fn, self._position, self.mode
+        f, fn, position, mode, target = self.function, self._fn, self._position, self.mode, self._target
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "jacobian")
-        x = _argument(f, bound, position)
-        _array_argument(f, x, position, "jacobian")
-        out = fn(*bound.args, **bound.kwargs)
+        x = target.value(bound)
+        _array_argument(x, target.label, "jacobian")
+        arguments = target.arguments(bound)
+        out = fn(*arguments, **bound.kwargs)
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
             compiled = forward_derivative(fn, (position,))
             (name,) = _tangent_params(compiled, 1)
-            columns = [numpy.asarray(run_derivative(compiled, *bound.args, **bound.kwargs, **{name: e})[1])
+            columns = [numpy.asarray(run_derivative(compiled, *arguments, **bound.kwargs,
+                                                    **{name: target.seed(bound, e)})[1])
                        for e in _flat_basis(x)]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             return flat.reshape(numpy.shape(out) + numpy.shape(x))
         compiled = reverse_derivative(fn, (position,), False)
         seed = seed_parameter(compiled)
-        rows = [numpy.asarray(run_derivative(compiled, *bound.args, **bound.kwargs, **{seed: e}))
+        rows = [numpy.asarray(_match_argument(target.select(bound, run_derivative(
+                    compiled, *arguments, **bound.kwargs, **{seed: e})), x))
                 for e in _flat_basis(out)]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
@@ -615,33 +678,34 @@ class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
 
     def __init__(self, f, wrt=0):
-        positions, single = normalize_wrt(f, wrt)
-        if not single:
-            raise ValueError("hvp takes one argument index (wrt=int or name); call it once per argument")
-        (self._position,) = positions
+        f = as_function(f)
+        self._target = WrtTarget(f, wrt, "hvp")
+        self._position = self._target.position
         self.function, self.wrt = f, wrt
         self._fn = _underlying(f)
         self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
 
     def __call__(self, *args_and_v, **kwargs):
-        f, position = self.function, self._position
+        f, position, target = self.function, self._position, self._target
         if not args_and_v:
             raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
         *args, v = args_and_v
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
-        x = _argument(f, bound, position)
-        v = _matching(v, x, "hvp: v", f"argument {position}")
+        x = target.value(bound)
+        where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
+        v = _matching(v, x, "hvp: v", where)
         gradient = reverse_derivative(self._fn, (position,), False)
         compiled = forward_derivative(gradient, (position,))
         (name,) = _tangent_params(compiled, 1)
+        arguments = target.arguments(bound)
         try:
-            product = run_derivative(compiled, *bound.args, **bound.kwargs, **{name: v})[1]
+            product = run_derivative(compiled, *arguments, **bound.kwargs, **{name: target.seed(bound, v)})[1]
         except Exception:
             # a non-scalar output can break the gradient code before it can be checked
-            _check_scalar(_underlying(f)(*bound.args, **bound.kwargs), _function_name(f))
+            _check_scalar(_underlying(f)(*arguments, **bound.kwargs), _function_name(f))
             raise
-        return _match_argument(product, x)
+        return _match_argument(target.select(bound, product), x)
 
     def __repr__(self):
         return f"<astgrad hvp of {_function_name(self.function)} wrt {self.wrt!r}>"
@@ -669,16 +733,16 @@ class Hessian:
     def __init__(self, f, wrt=0):
         self._product = HessianVectorProduct(f, wrt)
         self._position = self._product._position
-        self.function, self.wrt = f, wrt
+        self.function, self.wrt = self._product.function, wrt
         self.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"
 
     def __call__(self, *args, **kwargs):
-        f, position = self.function, self._position
+        f, target = self.function, self._product._target
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "hessian")
-        x = _argument(f, bound, position)
-        _array_argument(f, x, position, "hessian")
-        _check_scalar(_underlying(f)(*bound.args, **bound.kwargs), _function_name(f))
+        x = target.value(bound)
+        _array_argument(x, target.label, "hessian")
+        _check_scalar(_underlying(f)(*target.arguments(bound), **bound.kwargs), _function_name(f))
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
         columns = [numpy.asarray(self._product(*args, e.tolist() if as_list else e, **kwargs))
                    for e in _flat_basis(x)]

@@ -24,6 +24,7 @@ import weakref
 from . import pipeline
 from .core.callees import Callees
 from .core.functions import parameter_names, underlying
+from .core.methods import receiver_of
 from .errors import RecursiveCall
 from .guards import Entry, guards_for, merged
 from .rules import registry
@@ -225,7 +226,8 @@ def _generate_once(fn, key):
 
 def _shared_key(fn, key):
     code = fn.__code__
-    return code.co_filename, code, id(fn.__globals__), key
+    # a method specialized for a receiver class resolves self.<name> on that class
+    return code.co_filename, code, id(fn.__globals__), key, receiver_of(fn)
 
 
 def _build(fn, key):

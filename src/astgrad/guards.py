@@ -10,6 +10,7 @@ time (an identity check per guard), transitively through the callees.
 import builtins
 import types
 
+from .core.methods import CLASS_ROOT
 from .core.missing import MISSING
 from .rules import registry
 
@@ -70,6 +71,10 @@ def guards_for(dependencies, fn):
     guards = {}
     for parts, chain in dependencies:
         root = parts[0]
+        if root is CLASS_ROOT:      # a method found on a receiver's class (core/methods.py)
+            owner, expected = chain
+            guards[id(owner), parts[1]] = (_AttributeView(owner, expected), parts[1], expected)
+            continue
         if root in cells:
             guards[id(cells[root]), root] = (_CellView(cells[root]), root, chain[0])
         elif root in scope or chain[0] is MISSING:

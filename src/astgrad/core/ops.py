@@ -11,7 +11,7 @@ import operator
 import gast
 import numpy
 
-from .. import runtime
+from .. import runtime, runtime_objects
 from . import anno
 from .anno import Key
 from ..rules import registry
@@ -98,8 +98,9 @@ def describe(value):
         if not isinstance(value.value, gast.Name) or _is_global_chain(value):
             return Op(OpKind.CONST)
         key = registry.method_key(value.attr)
-        if key is None:
-            return Op(OpKind.UNKNOWN, args=[value.value], label=f".{value.attr}")
+        if key is None:             # an attribute of an object: p.W on a dataclass, self.W
+            return Op(OpKind.CALL, runtime_objects.attribute, [value.value, gast.Constant(value.attr, None)],
+                      label=f".{value.attr}")
         return _method_op(key, value.value, [], {}, f".{value.attr}")
     if isinstance(value, gast.Call):
         return _describe_call(value)

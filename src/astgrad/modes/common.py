@@ -208,6 +208,17 @@ class Transform:
         return compiled, active
 
 
+def unknown_method_advice(op):
+    """What to do about a method call astgrad found no function for (``m.apply(x)`` on an
+    argument, ``self.layer.apply(x)``): said after the "no rule" message."""
+    if op.key is not None or not op.label.startswith(".") or not op.label.endswith("()"):
+        return ""
+    return (f". astgrad follows {op.label} only where it knows the receiver's class when it "
+            "generates code: on self or cls in a method differentiated as obj.method (or called "
+            "from one), on a global object, or through the class (Model.method(obj, x)); otherwise "
+            "pass the object's arrays to a function, or differentiate the method itself")
+
+
 def range_targets(body):
     """Names bound only by ``for name in <a range>``: always ints. (The core form loops
     with a single name only over ranges.)"""

@@ -23,7 +23,7 @@ from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
-from .common import if_as_written, split_self_references
+from .common import if_as_written, split_self_references, unknown_method_advice
 
 
 class ForwardMode(Transform):
@@ -202,7 +202,8 @@ class ForwardMode(Transform):
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(
                 f"no tangent rule for {what}; astgrad cannot differentiate through it. Register one "
-                "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)", stmt, construct=what)
+                "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)"
+                + unknown_method_advice(op), stmt, construct=what)
         if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):
             return []
         template = registry.lookup(registry.TANGENTS, op.key)

@@ -36,7 +36,7 @@ from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
-from .common import split_self_references
+from .common import split_self_references, unknown_method_advice
 
 
 def ssa_rename(body, params, namer):
@@ -209,7 +209,8 @@ class ReverseMode(Transform):
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(
                 f"no adjoint rule for {what}; astgrad cannot differentiate through it. Register one "
-                "with @astgrad.adjoint, or wrap the value in astgrad.stop_gradient(...)",
+                "with @astgrad.adjoint, or wrap the value in astgrad.stop_gradient(...)"
+                + unknown_method_advice(op),
                 stmt, construct=what)
         raise self.source.error("astgrad cannot differentiate this expression", stmt,
                                 construct="expression")

@@ -36,6 +36,9 @@ class CallLowering:
         lowered = self.call_function_value(node) or self.iterator_call(node)   # closures.py, iterators.py
         if lowered is not None:
             return lowered
+        method = self.method_call(node)
+        if method is not None:
+            return method
         lowered = self.container_call(node)
         if lowered is not None:
             return lowered

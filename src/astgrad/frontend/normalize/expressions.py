@@ -124,6 +124,9 @@ class ExpressionLowering:
             self.assign(target, value)
 
     def expr_Attribute(self, node):
+        prop = self.property_read(node)
+        if prop is not None:
+            return prop
         path = S.dotted_path(node)
         if path is not None and path[0] not in self.locals:
             # a bound path is a value read when the code runs; an unbound one decides the form

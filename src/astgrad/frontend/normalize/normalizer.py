@@ -19,13 +19,14 @@ from .inlining import InlineLowering
 from .iterators import IteratorLowering
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
+from .methods import MethodLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 ContainerLowering, ClosureLowering, InlineLowering, IteratorLowering):
+                 ContainerLowering, ClosureLowering, InlineLowering, IteratorLowering, MethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -44,6 +45,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
         calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
+        methods.py      method calls and property reads on self/cls, super(), global instances
         containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict comprehensions
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions

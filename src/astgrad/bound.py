@@ -1,0 +1,193 @@
+"""Bound methods and callable objects as functions to differentiate, and ``wrt`` paths
+into attributes (``wrt="self.W"``, ``wrt="params.W"``).
+
+``grad(model.loss)`` differentiates the method's function with ``model`` as its first
+argument: a ``BoundMethod`` stands for it. Its function is specialized for the class of
+``model`` (core/methods.py), so ``self.forward(x)`` and ``self.scale`` (a property) are
+followed into the class's own code. As for any bound method in Python, the function is
+the one ``model.loss`` named when ``grad`` was called; what it calls and reads is looked
+up when the code runs (``self.W``) or guarded (``self.forward``).
+
+A ``wrt`` item is a parameter index, a parameter name, or a parameter name followed by
+attribute names: ``"self.W"`` is the gradient with respect to the value of ``self.W``,
+through every read of it, in this method and in the methods it calls.
+"""
+
+import inspect
+import numbers
+import types
+
+from .core import methods as M
+from .core.functions import StandIn, public_parameter_names, underlying
+from .runtime_objects import attribute_tangent
+
+
+class BoundMethod(StandIn):
+    """A bound method (or an object's ``__call__``) as a function to differentiate: the
+    method's function, specialized for the receiver's class, called with the receiver
+    first (``leading_arguments``)."""
+
+    def __init__(self, method):
+        fn = M.user_function(method.__func__)
+        receiver = method.__self__
+        kind, cls = (M.CLASS, receiver) if isinstance(receiver, type) else (M.INSTANCE, type(receiver))
+        self.method = method
+        self.function = M.for_receiver(fn, kind, cls)
+        self.leading_arguments = (receiver,)
+        self.__astgrad_function__ = lambda: self.function
+        self.__name__ = fn.__name__
+        self.__qualname__ = fn.__qualname__
+        self.__doc__ = fn.__doc__
+
+    def public_signature(self):
+        return inspect.signature(self.method)
+
+    def __call__(self, *args, **kwargs):
+        return self.method(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<astgrad method {self.__qualname__} of {self.leading_arguments[0]!r}>"
+
+
+def as_function(f):
+    """``f`` as the transforms take it: a bound method of a Python function, or an object
+    whose class defines ``__call__`` in Python, becomes a BoundMethod; anything else is
+    returned as it is."""
+    if isinstance(f, types.MethodType) and M.user_function(f.__func__) is not None:
+        return BoundMethod(f)
+    if isinstance(f, (StandIn, type)) or inspect.isroutine(f) or not callable(f):
+        return f
+    call = getattr(type(f), "__call__", None)
+    if call is not None and (inspect.isfunction(call) or hasattr(call, "__astgrad_function__")):
+        return BoundMethod(types.MethodType(call, f))
+    return f
+
+
+def check_receiver(receiver):
+    """Refuse a receiver holding, in its own ``__dict__``, a function that hides a method of
+    its class: ``self.<name>`` then runs the instance's function, while the code was
+    generated for the class's method."""
+    own = getattr(receiver, "__dict__", None)
+    if not own or isinstance(receiver, type):
+        return
+    for name, value in own.items():
+        if callable(value) and M.resolve(M.INSTANCE, type(receiver), name) is not None:
+            raise TypeError(f"astgrad: {type(receiver).__name__}.{name} is hidden by an attribute of the "
+                            f"instance ({value!r}), which astgrad does not follow; define it as a method "
+                            "of a subclass, or delete the instance attribute")
+
+
+def leading_arguments(f):
+    """The arguments the generated code takes before ``f``'s public ones (a method's
+    receiver), for ``f`` or a transform of it."""
+    return getattr(f, "leading_arguments", ())
+
+
+def wrt_items(f, wrt):
+    """(items, single): for each ``wrt`` item, (position, path): the position of the
+    parameter among the generated code's parameters (the receiver first), and the
+    attribute names to follow from it (empty for the parameter itself)."""
+    fn = underlying(f)
+    if not inspect.isfunction(fn):
+        raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}. "
+                        "Wrap it in a def that calls it.")
+    leading = leading_arguments(f)
+    names = public_parameter_names(f)
+    all_names = list(fn.__code__.co_varnames[:len(leading)]) + names
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    if not items:
+        raise ValueError("wrt must name at least one argument")
+    resolved = [_item(f, fn, leading, names, all_names, item) for item in items]
+    if len(set(resolved)) != len(resolved):
+        raise ValueError(f"wrt={wrt!r} names the same value twice")
+    return tuple(resolved), single
+
+
+def _item(f, fn, leading, names, all_names, item):
+    if isinstance(item, numbers.Integral) and not isinstance(item, bool):
+        position = int(item)
+        if not -len(names) <= position < len(names):
+            raise ValueError(f"wrt={item}: {fn.__qualname__} has {len(names)} parameter(s) "
+                             f"{names}, so wrt must be in range({len(names)})")
+        return position % len(names) + len(leading), ()
+    if not isinstance(item, str):
+        raise TypeError(f"wrt must be an int, a parameter name (or 'name.attribute') or a tuple "
+                        f"of them; got {item!r}")
+    root, *path = item.split(".")
+    if root not in all_names or (root not in names and not path):
+        receiver = f" or '{all_names[0]}.<attribute>'" if leading else ""
+        raise ValueError(f"wrt={item!r}: {fn.__qualname__} has no parameter named {root!r}; "
+                         f"wrt names one of its parameters {names}{receiver}")
+    position = all_names.index(root)
+    if position < len(leading):
+        check_path(leading[position], root, path, item)
+    return position, tuple(path)
+
+
+def check_path(value, root, path, item):
+    """A ValueError when ``value`` has no attribute along ``path``."""
+    for depth, attr in enumerate(path):
+        if not attr.isidentifier():
+            raise ValueError(f"wrt={item!r}: {attr!r} is not an attribute name")
+        try:
+            value = getattr(value, attr)
+        except AttributeError:
+            where = ".".join([root] + path[:depth])
+            raise ValueError(f"wrt={item!r}: {where} ({type(value).__name__} object) has no "
+                             f"attribute {attr!r}") from None
+    return value
+
+
+def follow(g, x, path, item):
+    """The derivative of the value at ``path`` inside ``x``, given the derivative ``g``
+    of ``x``; returns (derivative, value)."""
+    check_path(x, item.split(".")[0], list(path), item)
+    for attr in path:
+        g = attribute_tangent(g, x, attr)
+        x = getattr(x, attr)
+    return g, x
+
+
+class WrtTarget:
+    """One ``wrt`` item of a transform that differentiates with respect to one value
+    (jacobian, hvp, hessian): where that value is among the generated code's arguments,
+    and how a derivative of it is put into, or read out of, a derivative of its parameter."""
+
+    def __init__(self, f, wrt, transform):
+        items, single = wrt_items(f, wrt)
+        if not single:
+            raise ValueError(f"{transform} takes one argument index (wrt=int or name); call it once per argument")
+        ((self.position, self.path),) = items
+        self.leading = leading_arguments(f)
+        self.names = list(underlying(f).__code__.co_varnames[:len(self.leading)]) + public_parameter_names(f)
+        self.label = ".".join([self.names[self.position]] + list(self.path))
+
+    def arguments(self, bound):
+        """The generated code's positional arguments: the receiver, then ``bound``'s."""
+        for receiver in self.leading:
+            check_receiver(receiver)
+        return tuple(self.leading) + tuple(bound.args)
+
+    def root(self, bound):
+        if self.position < len(self.leading):
+            return self.leading[self.position]
+        return bound.arguments[self.names[self.position]]
+
+    def value(self, bound):
+        """The value differentiated with respect to."""
+        return check_path(self.root(bound), self.names[self.position], list(self.path), self.label)
+
+    def seed(self, bound, v):
+        """``v``, a derivative of the value, as a derivative of its parameter."""
+        from .runtime_objects import attribute_adjoint
+        owners = [self.root(bound)]
+        for attr in self.path[:-1]:
+            owners.append(getattr(owners[-1], attr))
+        for attr, owner in reversed(list(zip(self.path, owners))):
+            v = attribute_adjoint(v, owner, attr)
+        return v
+
+    def select(self, bound, g):
+        """The value's part of ``g``, a derivative of its parameter."""
+        return follow(g, self.root(bound), self.path, self.label)[0] if self.path else g

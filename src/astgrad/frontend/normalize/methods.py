@@ -1,0 +1,200 @@
+"""Methods and callable objects: ``self.forward(x)``, ``self.area`` (a property),
+``cls.make(x)``, ``super().forward(x)``, ``Model.create(x)`` (a classmethod),
+``model.loss(x)`` and ``model(x)`` on a global instance. Each becomes a call of the
+function that runs, with its receiver as the first argument (``forward(self, x)``),
+so the function's derivative is generated like any callee's.
+
+Which function runs depends on the receiver's class. ``self`` and ``cls`` have a known
+class in a method specialized for one (core/methods.py); a global instance's class is
+what it is now, and the global name is guarded. Every resolution is a dependency, so
+redefining the method later regenerates the code that calls it."""
+
+import inspect
+import types
+
+import gast
+
+from ...core import anno
+from ...core import methods as M
+from ...core import syntax as S
+from ...core.anno import Key
+from ...core.missing import MISSING
+
+
+class MethodLowering:
+    """Normalizer methods resolving method calls and property reads."""
+
+    def receiver(self):
+        """(name, kind, cls) for the first parameter of a method specialized for a receiver
+        class, while the body never rebinds it; else None."""
+        cached = self.__dict__.get("_receiver", MISSING)
+        if cached is not MISSING:
+            return cached
+        found = None
+        spec = M.receiver_of(self.source.fn)
+        args = self.source.tree.args
+        params = args.posonlyargs + args.args
+        if spec is not None and params:
+            name = params[0].id
+            stored = any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store)
+                         for n in gast.walk(self.source.tree))
+            found = None if stored else (name,) + tuple(spec)
+        self._receiver = found
+        return found
+
+    def method_call(self, node):
+        """``node`` (a Call) as a call of the function it runs, or None."""
+        func = node.func
+        built = self.record_call(node)
+        if built is not None:
+            return built
+        if not isinstance(func, gast.Attribute):
+            return self.callable_instance_call(node)
+        owner = func.value
+        receiver = self.receiver()
+        if receiver is not None and isinstance(owner, gast.Name) and owner.id == receiver[0]:
+            return self.resolved_call(node, receiver, func.attr)
+        if receiver is not None and _is_super(owner):
+            start = M.defining_class(self.source.fn)
+            if start is None or receiver[1] != M.INSTANCE:
+                raise self._refuse("super() outside a method of a class", node)
+            return self.resolved_call(node, receiver, func.attr, start)
+        return self.bound_method_call(node)
+
+    def resolved_call(self, node, receiver, attr, start=None):
+        name, kind, cls = receiver
+        resolved = M.resolve(kind, cls, attr, start)
+        if resolved is None or resolved.is_call:
+            if start is not None:
+                raise self._refuse(f"super().{attr}: not a method astgrad can follow", node)
+            return None
+        owner = super(start, cls) if start is not None else cls
+        self.source.dependencies.append(((M.CLASS_ROOT, attr), (owner, M.current(owner, attr))))
+        leading = [S.name(name) if value is None else S.name(self.bind(value)) for value in resolved.leading]
+        return self.function_call(resolved.function, leading, node)
+
+    def property_read(self, node):
+        """``self.area`` where ``area`` is a property of self's class: ``area(self)``."""
+        receiver = self.receiver()
+        if receiver is None or not isinstance(node.value, gast.Name) or node.value.id != receiver[0]:
+            return None
+        name, kind, cls = receiver
+        resolved = M.resolve(kind, cls, node.attr)
+        if resolved is None or not resolved.is_call:
+            return None
+        self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (cls, M.current(cls, node.attr))))
+        call = S.call(S.name(self.bind(resolved.function)), [S.name(name)])
+        return self.mark_function(call, resolved.function)
+
+    def bound_method_call(self, node):
+        """``obj.method(x)`` where ``obj`` is a global instance or class: the method's
+        function with ``obj`` first (``obj`` is read when the code runs)."""
+        path = S.dotted_path(node.func)
+        if path is None or path[0] in self.locals:
+            return None
+        bound = self.source.resolve_path(path)
+        if not isinstance(bound, types.MethodType):
+            return None
+        fn = M.user_function(bound.__func__)
+        if fn is None:
+            return None
+        owner = bound.__self__
+        kind, cls = (M.CLASS, owner) if isinstance(owner, type) else (M.INSTANCE, type(owner))
+        self.free[path[0]] = self.source.resolve(path[0])
+        return self.function_call(M.for_receiver(fn, kind, cls), [self.atom(node.func.value)], node)
+
+    def callable_instance_call(self, node):
+        """``model(x)`` where the global ``model`` is an instance of a class with a
+        ``__call__`` method: ``__call__(model, x)``."""
+        path = S.dotted_path(node.func)
+        if path is None or path[0] in self.locals:
+            return None
+        obj = self.source.resolve_path(path, depend=False)
+        if obj is MISSING or isinstance(obj, type) or inspect.isroutine(obj) \
+                or getattr(obj, "__astgrad_function__", None) is not None:
+            return None
+        call = getattr(type(obj), "__call__", None)
+        fn = M.user_function(call) if inspect.isfunction(call) or hasattr(call, "__astgrad_function__") else None
+        if fn is None:
+            return None
+        self.source.resolve_path(path)          # the global's meaning is a dependency
+        self.source.dependencies.append(((M.CLASS_ROOT, "__call__"), (type(obj), call)))
+        self.free[path[0]] = self.source.resolve(path[0])
+        return self.function_call(M.for_receiver(fn, M.INSTANCE, type(obj)), [self.atom(node.func)], node)
+
+    def record_call(self, node):
+        """``Pair(a, b)`` for a namedtuple class, ``Params(W=w, b=b)`` for a dataclass whose
+        ``__init__`` only stores its fields: ``record(Pair, (a, b))``, ``record(Params,
+        {'W': w, 'b': b})``, whose derivative is the derivative of its items."""
+        path = S.dotted_path(node.func)
+        if path is None or path[0] in self.locals:
+            return None
+        cls = self.source.resolve_path(path, depend=False)
+        kind = _record_kind(cls)
+        if kind is None:
+            return None
+        self.source.resolve_path(path)
+        self.free[path[0]] = self.source.resolve(path[0])
+        if any(isinstance(a, gast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            raise self._refuse(f"*args/**kwargs unpacking when building a {cls.__name__}", node,
+                               "pass the fields one by one")
+        try:
+            bound = inspect.signature(cls).bind(*node.args, **{k.arg: k.value for k in node.keywords})
+        except TypeError as exc:
+            raise self._refuse(f"{cls.__name__}(...) with these arguments ({exc})", node) from None
+        bound.apply_defaults()
+        values = [self.record_field(cls, name, value, node) for name, value in bound.arguments.items()]
+        if kind == "tuple":
+            items = gast.Tuple(elts=values, ctx=gast.Load())
+        else:
+            items = gast.Dict(keys=[S.const(name) for name in bound.arguments], values=values)
+        from ... import runtime_objects
+        owner = self.atom(node.func)
+        return self.runtime_call(runtime_objects.record, [owner, S.name(self.fresh_assign(items, "items"))])
+
+    def record_field(self, cls, name, value, node):
+        if isinstance(value, gast.AST):
+            return self.atom(value)
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return S.const(value)
+        raise self._refuse(f"{cls.__name__}(...) leaving out the field {name!r}, whose default is "
+                           "not a number or a string", node, f"pass {name}=... explicitly")
+
+    def function_call(self, function, leading, node):
+        """A call of ``function`` (bound to a name of its own) with ``leading`` atoms
+        before the call's lowered arguments."""
+        for arg in node.args:
+            if isinstance(arg, gast.Starred):
+                raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
+        if any(kw.arg is None for kw in node.keywords):
+            raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
+        args = leading + [self.atom(a) for a in node.args]
+        keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
+        call = gast.Call(func=S.name(self.bind(function)), args=args, keywords=keywords)
+        return self.mark_function(call, function)
+
+    def mark_function(self, call, function):
+        anno.set(call, Key.TARGET, function)
+        anno.set(call, Key.METHOD, None)
+        return call
+
+
+def _is_super(node):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "super" \
+        and not node.args and not node.keywords
+
+
+def _record_kind(cls):
+    """"tuple" for a namedtuple class, "dict" for a dataclass whose ``__init__`` is the one
+    dataclasses wrote (it stores each field, nothing else), else None."""
+    if not isinstance(cls, type):
+        return None
+    if issubclass(cls, tuple) and isinstance(getattr(cls, "_fields", None), tuple):
+        return "tuple"
+    import dataclasses
+    init = getattr(cls.__init__, "__code__", None)
+    if dataclasses.is_dataclass(cls) and init is not None and init.co_filename == "<string>" \
+            and not hasattr(cls, "__post_init__") \
+            and all(field.init for field in dataclasses.fields(cls)):
+        return "dict"
+    return None

@@ -1,0 +1,26 @@
+"""Dataclass instances as values of arguments and results: their fields, and an instance
+of the same class holding other values (a gradient, a tangent), as JAX treats
+registered pytrees. Namedtuples are tuples, and handled as such."""
+
+import copy
+import dataclasses
+
+
+def is_record(x):
+    """A dataclass instance (not the class)."""
+    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+
+
+def record_items(x):
+    """(field name, value) for each field of a dataclass instance."""
+    return [(field.name, getattr(x, field.name)) for field in dataclasses.fields(x)]
+
+
+def rebuild_record(x, values):
+    """An instance of ``x``'s class whose fields hold ``values`` (name -> value); made
+    without running ``__init__`` or ``__post_init__``, which may check or convert the
+    values (a gradient is not always a valid parameter), and also for frozen classes."""
+    made = copy.copy(x)
+    for name, value in values.items():
+        object.__setattr__(made, name, value)
+    return made

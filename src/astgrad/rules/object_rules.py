@@ -1,0 +1,49 @@
+"""Rules for reading attributes of objects (``p.W``, ``self.W``): the derivative of the
+object is what was read from it, attribute by attribute (see runtime_objects.py).
+``attribute_adjoint`` and ``attribute_tangent`` are linear in their first argument and
+each other's transposes."""
+
+from ..runtime_objects import attribute, attribute_adjoint, attribute_tangent, record
+from .registry import adjoint, d, tangent
+
+
+@adjoint(attribute)
+def attribute_(y, obj, name):
+    d[obj] = attribute_adjoint(d[y], obj, name)
+
+
+@tangent(attribute)
+def attribute_(y, obj, name):
+    d[y] = attribute_tangent(d[obj], obj, name)
+
+
+@adjoint(attribute_adjoint)
+def attribute_adjoint_(y, g, obj, name):
+    d[g] = attribute_tangent(d[y], obj, name)
+
+
+@tangent(attribute_adjoint)
+def attribute_adjoint_(y, g, obj, name):
+    d[y] = attribute_adjoint(d[g], obj, name)
+
+
+@adjoint(attribute_tangent)
+def attribute_tangent_(y, g, obj, name):
+    d[g] = attribute_adjoint(d[y], obj, name)
+
+
+@tangent(attribute_tangent)
+def attribute_tangent_(y, g, obj, name):
+    d[y] = attribute_tangent(d[g], obj, name)
+
+
+# record(cls, items) builds a namedtuple from a tuple, a dataclass from a dict: the same
+# values, so the same derivatives (an AdjointList or an AdjointObject in reverse mode)
+@adjoint(record)
+def record_(y, cls, items):
+    d[items] = d[y]
+
+
+@tangent(record)
+def record_(y, cls, items):
+    d[y] = record(cls, d[items])

@@ -1,0 +1,90 @@
+"""Helpers generated code calls for the attributes of objects: ``p.W`` on a dataclass,
+a namedtuple, ``self`` in a method.
+
+The derivative of an object is the derivative of what the code reads from it: an
+``AdjointObject`` (a dict from attribute name to that attribute's derivative; a missing
+name has derivative zero), or for a namedtuple the ``AdjointList`` of its fields, so that
+``p.W`` and ``p[0]`` add up to the same derivative. ``None`` is the zero derivative of
+any object. Each helper has its rules in ``rules/object_rules.py``.
+
+Only stored attributes carry a derivative: a property or other computed attribute read
+from an object whose class astgrad does not know when it generates the code is refused
+when the derivative is needed (its getter's code is not differentiated)."""
+
+import inspect
+
+from .runtime import AdjointDict, AdjointList, add_derivatives, zeros_like
+
+
+class AdjointObject(AdjointDict):
+    """The derivative of an object: attribute name -> the derivative of that attribute."""
+
+    def __add__(self, other):
+        return AdjointObject(AdjointDict.__add__(self, other))
+
+    __radd__ = __add__
+    __iadd__ = __add__
+
+    def __repr__(self):
+        return f"AdjointObject({dict.__repr__(self)})"
+
+
+def attribute(obj, name):
+    """``obj.<name>``: the primitive generated code writes as ``obj.name``."""
+    return getattr(obj, name)
+
+
+def _field_index(obj, name):
+    """The position of field ``name`` in a namedtuple ``obj``, or None."""
+    fields = getattr(type(obj), "_fields", None)
+    if isinstance(obj, tuple) and isinstance(fields, tuple) and name in fields:
+        return fields.index(name)
+    return None
+
+
+def _check_stored(obj, name):
+    """Refuse a derivative through an attribute the object computes (a property, another
+    descriptor): astgrad differentiates stored values only."""
+    static = inspect.getattr_static(type(obj), name, None)
+    computed = static is not None and hasattr(type(static), "__get__") and (
+        hasattr(type(static), "__set__") or hasattr(type(static), "__delete__")) \
+        and not inspect.ismemberdescriptor(static)
+    if computed:
+        raise TypeError(
+            f"astgrad: {type(obj).__name__}.{name} is a {type(static).__name__}, computed when it is "
+            "read, and its code is not differentiated here. Differentiate a method of the object "
+            "(astgrad.grad(obj.method)), where self.<property> is followed, or read the stored "
+            "attributes it computes from")
+
+
+def attribute_adjoint(g, obj, name):
+    """The derivative of ``obj`` when the derivative of ``obj.<name>`` is ``g`` and its
+    other attributes have none (the transpose of ``attribute_tangent``)."""
+    index = _field_index(obj, name)
+    if index is not None:
+        result = AdjointList(zeros_like(item) for item in obj)
+        result[index] = add_derivatives(result[index], g)
+        return result
+    _check_stored(obj, name)
+    return AdjointObject({name: g})
+
+
+def attribute_tangent(g, obj, name):
+    """The derivative of ``obj.<name>`` in the derivative ``g`` of ``obj`` (zero where
+    ``g`` has none)."""
+    if g is None or (isinstance(g, (int, float)) and not isinstance(g, bool) and g == 0):
+        return zeros_like(getattr(obj, name))
+    index = _field_index(obj, name)
+    if index is not None:
+        return g[index]
+    _check_stored(obj, name)
+    value = (g[name] if name in g else None) if isinstance(g, dict) else getattr(g, name, None)
+    return zeros_like(getattr(obj, name)) if value is None else value
+
+
+def record(cls, items):
+    """A namedtuple ``cls(*items)``, or a dataclass ``cls(**items)`` (``items`` a dict):
+    how generated code builds one, so that its derivative is its items' derivatives."""
+    if isinstance(items, dict):
+        return cls(**items)
+    return cls(*items)
