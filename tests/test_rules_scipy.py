@@ -335,6 +335,18 @@ def xlogy_at(y):
     return special.xlogy(0.0, y) + special.xlogy(2.0, y)
 
 
+def erfinv_at(x):
+    return special.erfinv(x)
+
+
+def poisson_at_zero(mu):
+    return stats.poisson.logpmf(0, mu)
+
+
+def lse_of_nothing(x):
+    return special.logsumexp(np.array([x, x]))
+
+
 @pytest.mark.parametrize("f, x, value, derivative", [
     (gammaln_at, 0.0, np.inf, -np.inf),             # a pole: digamma(0) is -inf in SciPy
     (gammaln_at, -1.0, np.inf, np.nan),             # and digamma(-1) is nan
@@ -344,6 +356,11 @@ def xlogy_at(y):
     (beta_logpdf_at, 1.5, -np.inf, 0.0),
     (norm_scale, -1.0, np.nan, -(0.09 - 1.0)),      # scale < 0: nan value, the formula's derivative
     (xlogy_at, 0.0, -np.inf, np.inf),
+    (erfinv_at, 1.0, np.inf, np.inf),
+    (gamma_logpdf_at, 0.0, -np.inf, 0.0),           # on the boundary, Python floats: no ZeroDivisionError
+    (norm_scale, 0.0, np.nan, np.inf),
+    (poisson_at_zero, 0.0, 0.0, np.nan),            # mu = 0, k = 0: 0 / 0
+    (lse_of_nothing, -np.inf, -np.inf, np.nan),     # all terms -inf
 ])
 def test_out_of_domain_values(f, x, value, derivative):
     with np.errstate(all="ignore"):

@@ -26,7 +26,7 @@ from .registry import adjoint, d, tangent, unsupported
 
 @adjoint(stats.norm.logpdf)
 def norm_logpdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = numpy.divide(x - loc, scale)
     d[x] = unbroadcast(-d[y] * z / scale, x)
     d[loc] = unbroadcast(d[y] * z / scale, loc)
     d[scale] = unbroadcast(d[y] * (z * z - 1.0) / scale, scale)
@@ -34,7 +34,7 @@ def norm_logpdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(stats.norm.logpdf)
 def norm_logpdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = numpy.divide(x - loc, scale)
     d[y] = broadcast_like(-d[x] * z / scale, y)
     d[y] = broadcast_like(d[loc] * z / scale, y)
     d[y] = broadcast_like(d[scale] * (z * z - 1.0) / scale, y)
@@ -42,7 +42,7 @@ def norm_logpdf(y, x, loc=0.0, scale=1.0):
 
 @adjoint(stats.norm.pdf)
 def norm_pdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = numpy.divide(x - loc, scale)
     d[x] = unbroadcast(-d[y] * y * z / scale, x)
     d[loc] = unbroadcast(d[y] * y * z / scale, loc)
     d[scale] = unbroadcast(d[y] * y * (z * z - 1.0) / scale, scale)
@@ -50,7 +50,7 @@ def norm_pdf(y, x, loc=0.0, scale=1.0):
 
 @tangent(stats.norm.pdf)
 def norm_pdf(y, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = numpy.divide(x - loc, scale)
     d[y] = broadcast_like(-d[x] * y * z / scale, y)
     d[y] = broadcast_like(d[loc] * y * z / scale, y)
     d[y] = broadcast_like(d[scale] * y * (z * z - 1.0) / scale, y)
@@ -84,9 +84,9 @@ def t_logpdf(y, x, df, loc=0.0, scale=1.0):
     r = x - loc
     q = df * scale * scale + r * r
     d[x] = unbroadcast(-d[y] * (df + 1.0) * r / q, x)
-    d[df] = unbroadcast(d[y] * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df) - 1.0 / df
-                                      - numpy.log1p(r * r / (df * scale * scale))
-                                      + (df + 1.0) * r * r / (df * q)), df)
+    d[df] = unbroadcast(d[y] * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df) - numpy.divide(1.0, df)
+                                      - numpy.log1p(numpy.divide(r * r, df * scale * scale))
+                                      + numpy.divide((df + 1.0) * r * r, df * q)), df)
     d[loc] = unbroadcast(d[y] * (df + 1.0) * r / q, loc)
     d[scale] = unbroadcast(d[y] * df * (r * r - scale * scale) / (scale * q), scale)
 
@@ -96,9 +96,9 @@ def t_logpdf(y, x, df, loc=0.0, scale=1.0):
     r = x - loc
     q = df * scale * scale + r * r
     d[y] = broadcast_like(-d[x] * (df + 1.0) * r / q, y)
-    d[y] = broadcast_like(d[df] * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df) - 1.0 / df
-                                         - numpy.log1p(r * r / (df * scale * scale))
-                                         + (df + 1.0) * r * r / (df * q)), y)
+    d[y] = broadcast_like(d[df] * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df) - numpy.divide(1.0, df)
+                                         - numpy.log1p(numpy.divide(r * r, df * scale * scale))
+                                         + numpy.divide((df + 1.0) * r * r, df * q)), y)
     d[y] = broadcast_like(d[loc] * (df + 1.0) * r / q, y)
     d[y] = broadcast_like(d[scale] * df * (r * r - scale * scale) / (scale * q), y)
 
@@ -109,8 +109,8 @@ def t_pdf(y, x, df, loc=0.0, scale=1.0):
     q = df * scale * scale + r * r
     d[x] = unbroadcast(-d[y] * y * (df + 1.0) * r / q, x)
     d[df] = unbroadcast(d[y] * y * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df)
-                                          - 1.0 / df - numpy.log1p(r * r / (df * scale * scale))
-                                          + (df + 1.0) * r * r / (df * q)), df)
+                                          - numpy.divide(1.0, df) - numpy.log1p(numpy.divide(r * r, df * scale * scale))
+                                          + numpy.divide((df + 1.0) * r * r, df * q)), df)
     d[loc] = unbroadcast(d[y] * y * (df + 1.0) * r / q, loc)
     d[scale] = unbroadcast(d[y] * y * df * (r * r - scale * scale) / (scale * q), scale)
 
@@ -121,8 +121,8 @@ def t_pdf(y, x, df, loc=0.0, scale=1.0):
     q = df * scale * scale + r * r
     d[y] = broadcast_like(-d[x] * y * (df + 1.0) * r / q, y)
     d[y] = broadcast_like(d[df] * y * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df)
-                                             - 1.0 / df - numpy.log1p(r * r / (df * scale * scale))
-                                             + (df + 1.0) * r * r / (df * q)), y)
+                                             - numpy.divide(1.0, df) - numpy.log1p(numpy.divide(r * r, df * scale * scale))
+                                             + numpy.divide((df + 1.0) * r * r, df * q)), y)
     d[y] = broadcast_like(d[loc] * y * (df + 1.0) * r / q, y)
     d[y] = broadcast_like(d[scale] * y * df * (r * r - scale * scale) / (scale * q), y)
 
@@ -155,40 +155,40 @@ def t_cdf(y, x, df, loc=0.0, scale=1.0):
 def gamma_logpdf(y, x, a, loc=0.0, scale=1.0):
     r = x - loc
     inside = x > loc
-    d[x] = unbroadcast(d[y] * numpy.where(inside, (a - 1.0) / r - 1.0 / scale, 0.0), x)
-    d[a] = unbroadcast(d[y] * numpy.where(inside, numpy.log(r / scale) - special.digamma(a), 0.0), a)
-    d[loc] = unbroadcast(-d[y] * numpy.where(inside, (a - 1.0) / r - 1.0 / scale, 0.0), loc)
-    d[scale] = unbroadcast(d[y] * numpy.where(inside, (r / scale - a) / scale, 0.0), scale)
+    d[x] = unbroadcast(d[y] * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), x)
+    d[a] = unbroadcast(d[y] * numpy.where(inside, numpy.log(numpy.divide(r, scale)) - special.digamma(a), 0.0), a)
+    d[loc] = unbroadcast(-d[y] * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), loc)
+    d[scale] = unbroadcast(d[y] * numpy.where(inside, numpy.divide(numpy.divide(r, scale) - a, scale), 0.0), scale)
 
 
 @tangent(stats.gamma.logpdf)
 def gamma_logpdf(y, x, a, loc=0.0, scale=1.0):
     r = x - loc
     inside = x > loc
-    d[y] = broadcast_like(d[x] * numpy.where(inside, (a - 1.0) / r - 1.0 / scale, 0.0), y)
-    d[y] = broadcast_like(d[a] * numpy.where(inside, numpy.log(r / scale) - special.digamma(a), 0.0), y)
-    d[y] = broadcast_like(-d[loc] * numpy.where(inside, (a - 1.0) / r - 1.0 / scale, 0.0), y)
-    d[y] = broadcast_like(d[scale] * numpy.where(inside, (r / scale - a) / scale, 0.0), y)
+    d[y] = broadcast_like(d[x] * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
+    d[y] = broadcast_like(d[a] * numpy.where(inside, numpy.log(numpy.divide(r, scale)) - special.digamma(a), 0.0), y)
+    d[y] = broadcast_like(-d[loc] * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
+    d[y] = broadcast_like(d[scale] * numpy.where(inside, numpy.divide(numpy.divide(r, scale) - a, scale), 0.0), y)
 
 
 @adjoint(stats.gamma.pdf)
 def gamma_pdf(y, x, a, loc=0.0, scale=1.0):
     r = x - loc
     inside = x > loc
-    d[x] = unbroadcast(d[y] * y * numpy.where(inside, (a - 1.0) / r - 1.0 / scale, 0.0), x)
-    d[a] = unbroadcast(d[y] * y * numpy.where(inside, numpy.log(r / scale) - special.digamma(a), 0.0), a)
-    d[loc] = unbroadcast(-d[y] * y * numpy.where(inside, (a - 1.0) / r - 1.0 / scale, 0.0), loc)
-    d[scale] = unbroadcast(d[y] * y * numpy.where(inside, (r / scale - a) / scale, 0.0), scale)
+    d[x] = unbroadcast(d[y] * y * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), x)
+    d[a] = unbroadcast(d[y] * y * numpy.where(inside, numpy.log(numpy.divide(r, scale)) - special.digamma(a), 0.0), a)
+    d[loc] = unbroadcast(-d[y] * y * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), loc)
+    d[scale] = unbroadcast(d[y] * y * numpy.where(inside, numpy.divide(numpy.divide(r, scale) - a, scale), 0.0), scale)
 
 
 @tangent(stats.gamma.pdf)
 def gamma_pdf(y, x, a, loc=0.0, scale=1.0):
     r = x - loc
     inside = x > loc
-    d[y] = broadcast_like(d[x] * y * numpy.where(inside, (a - 1.0) / r - 1.0 / scale, 0.0), y)
-    d[y] = broadcast_like(d[a] * y * numpy.where(inside, numpy.log(r / scale) - special.digamma(a), 0.0), y)
-    d[y] = broadcast_like(-d[loc] * y * numpy.where(inside, (a - 1.0) / r - 1.0 / scale, 0.0), y)
-    d[y] = broadcast_like(d[scale] * y * numpy.where(inside, (r / scale - a) / scale, 0.0), y)
+    d[y] = broadcast_like(d[x] * y * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
+    d[y] = broadcast_like(d[a] * y * numpy.where(inside, numpy.log(numpy.divide(r, scale)) - special.digamma(a), 0.0), y)
+    d[y] = broadcast_like(-d[loc] * y * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
+    d[y] = broadcast_like(d[scale] * y * numpy.where(inside, numpy.divide(numpy.divide(r, scale) - a, scale), 0.0), y)
 
 
 @adjoint(stats.gamma.cdf)
@@ -218,58 +218,58 @@ def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
 
 @adjoint(stats.beta.logpdf)
 def beta_logpdf(y, x, a, b, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = numpy.divide(x - loc, scale)
     inside = numpy.logical_and(z > 0.0, z < 1.0)
-    u = (a - 1.0) / z - (b - 1.0) / (1.0 - z)
-    d[x] = unbroadcast(d[y] * numpy.where(inside, u / scale, 0.0), x)
+    u = numpy.divide(a - 1.0, z) - numpy.divide(b - 1.0, 1.0 - z)
+    d[x] = unbroadcast(d[y] * numpy.where(inside, numpy.divide(u, scale), 0.0), x)
     d[a] = unbroadcast(d[y] * numpy.where(
         inside, numpy.log(z) - special.digamma(a) + special.digamma(a + b), 0.0), a)
     d[b] = unbroadcast(d[y] * numpy.where(
         inside, numpy.log1p(-z) - special.digamma(b) + special.digamma(a + b), 0.0), b)
-    d[loc] = unbroadcast(-d[y] * numpy.where(inside, u / scale, 0.0), loc)
-    d[scale] = unbroadcast(-d[y] * numpy.where(inside, (z * u + 1.0) / scale, 0.0), scale)
+    d[loc] = unbroadcast(-d[y] * numpy.where(inside, numpy.divide(u, scale), 0.0), loc)
+    d[scale] = unbroadcast(-d[y] * numpy.where(inside, numpy.divide(z * u + 1.0, scale), 0.0), scale)
 
 
 @tangent(stats.beta.logpdf)
 def beta_logpdf(y, x, a, b, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = numpy.divide(x - loc, scale)
     inside = numpy.logical_and(z > 0.0, z < 1.0)
-    u = (a - 1.0) / z - (b - 1.0) / (1.0 - z)
-    d[y] = broadcast_like(d[x] * numpy.where(inside, u / scale, 0.0), y)
+    u = numpy.divide(a - 1.0, z) - numpy.divide(b - 1.0, 1.0 - z)
+    d[y] = broadcast_like(d[x] * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
     d[y] = broadcast_like(d[a] * numpy.where(
         inside, numpy.log(z) - special.digamma(a) + special.digamma(a + b), 0.0), y)
     d[y] = broadcast_like(d[b] * numpy.where(
         inside, numpy.log1p(-z) - special.digamma(b) + special.digamma(a + b), 0.0), y)
-    d[y] = broadcast_like(-d[loc] * numpy.where(inside, u / scale, 0.0), y)
-    d[y] = broadcast_like(-d[scale] * numpy.where(inside, (z * u + 1.0) / scale, 0.0), y)
+    d[y] = broadcast_like(-d[loc] * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
+    d[y] = broadcast_like(-d[scale] * numpy.where(inside, numpy.divide(z * u + 1.0, scale), 0.0), y)
 
 
 @adjoint(stats.beta.pdf)
 def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = numpy.divide(x - loc, scale)
     inside = numpy.logical_and(z > 0.0, z < 1.0)
-    u = (a - 1.0) / z - (b - 1.0) / (1.0 - z)
-    d[x] = unbroadcast(d[y] * y * numpy.where(inside, u / scale, 0.0), x)
+    u = numpy.divide(a - 1.0, z) - numpy.divide(b - 1.0, 1.0 - z)
+    d[x] = unbroadcast(d[y] * y * numpy.where(inside, numpy.divide(u, scale), 0.0), x)
     d[a] = unbroadcast(d[y] * y * numpy.where(
         inside, numpy.log(z) - special.digamma(a) + special.digamma(a + b), 0.0), a)
     d[b] = unbroadcast(d[y] * y * numpy.where(
         inside, numpy.log1p(-z) - special.digamma(b) + special.digamma(a + b), 0.0), b)
-    d[loc] = unbroadcast(-d[y] * y * numpy.where(inside, u / scale, 0.0), loc)
-    d[scale] = unbroadcast(-d[y] * y * numpy.where(inside, (z * u + 1.0) / scale, 0.0), scale)
+    d[loc] = unbroadcast(-d[y] * y * numpy.where(inside, numpy.divide(u, scale), 0.0), loc)
+    d[scale] = unbroadcast(-d[y] * y * numpy.where(inside, numpy.divide(z * u + 1.0, scale), 0.0), scale)
 
 
 @tangent(stats.beta.pdf)
 def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = numpy.divide(x - loc, scale)
     inside = numpy.logical_and(z > 0.0, z < 1.0)
-    u = (a - 1.0) / z - (b - 1.0) / (1.0 - z)
-    d[y] = broadcast_like(d[x] * y * numpy.where(inside, u / scale, 0.0), y)
+    u = numpy.divide(a - 1.0, z) - numpy.divide(b - 1.0, 1.0 - z)
+    d[y] = broadcast_like(d[x] * y * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
     d[y] = broadcast_like(d[a] * y * numpy.where(
         inside, numpy.log(z) - special.digamma(a) + special.digamma(a + b), 0.0), y)
     d[y] = broadcast_like(d[b] * y * numpy.where(
         inside, numpy.log1p(-z) - special.digamma(b) + special.digamma(a + b), 0.0), y)
-    d[y] = broadcast_like(-d[loc] * y * numpy.where(inside, u / scale, 0.0), y)
-    d[y] = broadcast_like(-d[scale] * y * numpy.where(inside, (z * u + 1.0) / scale, 0.0), y)
+    d[y] = broadcast_like(-d[loc] * y * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
+    d[y] = broadcast_like(-d[scale] * y * numpy.where(inside, numpy.divide(z * u + 1.0, scale), 0.0), y)
 
 
 @adjoint(stats.beta.cdf)
@@ -300,28 +300,28 @@ def beta_cdf(y, x, a, b, loc=0.0, scale=1.0):
 @adjoint(stats.poisson.logpmf)
 def poisson_logpmf(y, k, mu, loc=0):
     d[k] = unsupported(d[y], "the count k of scipy.stats.poisson.logpmf is discrete; only mu is differentiable")
-    d[mu] = unbroadcast(d[y] * numpy.where(numpy.isfinite(y), (k - loc) / mu - 1.0, 0.0), mu)
+    d[mu] = unbroadcast(d[y] * numpy.where(numpy.isfinite(y), numpy.divide(k - loc, mu) - 1.0, 0.0), mu)
     d[loc] = unsupported(d[y], "the shift loc of scipy.stats.poisson.logpmf is discrete; only mu is differentiable")
 
 
 @tangent(stats.poisson.logpmf)
 def poisson_logpmf(y, k, mu, loc=0):
     d[y] = unsupported(d[k], "the count k of scipy.stats.poisson.logpmf is discrete; only mu is differentiable")
-    d[y] = broadcast_like(d[mu] * numpy.where(numpy.isfinite(y), (k - loc) / mu - 1.0, 0.0), y)
+    d[y] = broadcast_like(d[mu] * numpy.where(numpy.isfinite(y), numpy.divide(k - loc, mu) - 1.0, 0.0), y)
     d[y] = unsupported(d[loc], "the shift loc of scipy.stats.poisson.logpmf is discrete; only mu is differentiable")
 
 
 @adjoint(stats.poisson.pmf)
 def poisson_pmf(y, k, mu, loc=0):
     d[k] = unsupported(d[y], "the count k of scipy.stats.poisson.pmf is discrete; only mu is differentiable")
-    d[mu] = unbroadcast(d[y] * y * ((k - loc) / mu - 1.0), mu)
+    d[mu] = unbroadcast(d[y] * y * (numpy.divide(k - loc, mu) - 1.0), mu)
     d[loc] = unsupported(d[y], "the shift loc of scipy.stats.poisson.pmf is discrete; only mu is differentiable")
 
 
 @tangent(stats.poisson.pmf)
 def poisson_pmf(y, k, mu, loc=0):
     d[y] = unsupported(d[k], "the count k of scipy.stats.poisson.pmf is discrete; only mu is differentiable")
-    d[y] = broadcast_like(d[mu] * y * ((k - loc) / mu - 1.0), y)
+    d[y] = broadcast_like(d[mu] * y * (numpy.divide(k - loc, mu) - 1.0), y)
     d[y] = unsupported(d[loc], "the shift loc of scipy.stats.poisson.pmf is discrete; only mu is differentiable")
 
 
