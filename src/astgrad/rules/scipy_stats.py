@@ -26,34 +26,30 @@ from .registry import adjoint, d, tangent, unsupported
 
 @adjoint(stats.norm.logpdf)
 def norm_logpdf(y, x, loc=0.0, scale=1.0):
-    z = numpy.divide(x - loc, scale)
-    d[x] = unbroadcast(-d[y] * z / scale, x)
-    d[loc] = unbroadcast(d[y] * z / scale, loc)
-    d[scale] = unbroadcast(d[y] * (z * z - 1.0) / scale, scale)
+    d[x] = unbroadcast(-d[y] * (x - loc) / (scale * scale), x)
+    d[loc] = unbroadcast(d[y] * (x - loc) / (scale * scale), loc)
+    d[scale] = unbroadcast(d[y] * ((x - loc) * (x - loc) - scale * scale) / (scale * scale * scale), scale)
 
 
 @tangent(stats.norm.logpdf)
 def norm_logpdf(y, x, loc=0.0, scale=1.0):
-    z = numpy.divide(x - loc, scale)
-    d[y] = broadcast_like(-d[x] * z / scale, y)
-    d[y] = broadcast_like(d[loc] * z / scale, y)
-    d[y] = broadcast_like(d[scale] * (z * z - 1.0) / scale, y)
+    d[y] = broadcast_like(-d[x] * (x - loc) / (scale * scale), y)
+    d[y] = broadcast_like(d[loc] * (x - loc) / (scale * scale), y)
+    d[y] = broadcast_like(d[scale] * ((x - loc) * (x - loc) - scale * scale) / (scale * scale * scale), y)
 
 
 @adjoint(stats.norm.pdf)
 def norm_pdf(y, x, loc=0.0, scale=1.0):
-    z = numpy.divide(x - loc, scale)
-    d[x] = unbroadcast(-d[y] * y * z / scale, x)
-    d[loc] = unbroadcast(d[y] * y * z / scale, loc)
-    d[scale] = unbroadcast(d[y] * y * (z * z - 1.0) / scale, scale)
+    d[x] = unbroadcast(-d[y] * y * (x - loc) / (scale * scale), x)
+    d[loc] = unbroadcast(d[y] * y * (x - loc) / (scale * scale), loc)
+    d[scale] = unbroadcast(d[y] * y * ((x - loc) * (x - loc) - scale * scale) / (scale * scale * scale), scale)
 
 
 @tangent(stats.norm.pdf)
 def norm_pdf(y, x, loc=0.0, scale=1.0):
-    z = numpy.divide(x - loc, scale)
-    d[y] = broadcast_like(-d[x] * y * z / scale, y)
-    d[y] = broadcast_like(d[loc] * y * z / scale, y)
-    d[y] = broadcast_like(d[scale] * y * (z * z - 1.0) / scale, y)
+    d[y] = broadcast_like(-d[x] * y * (x - loc) / (scale * scale), y)
+    d[y] = broadcast_like(d[loc] * y * (x - loc) / (scale * scale), y)
+    d[y] = broadcast_like(d[scale] * y * ((x - loc) * (x - loc) - scale * scale) / (scale * scale * scale), y)
 
 
 @adjoint(stats.norm.cdf)
