@@ -120,8 +120,10 @@ CASES = (
 def _case_id(case):
     primitive, _, kwargs, _ = case
     name = getattr(primitive, "__name__", "?")
-    owner = getattr(getattr(primitive, "__self__", None), "name", None)
-    return f"{owner}.{name}" if owner else name + (f"-{sorted(kwargs)}" if kwargs else "")
+    owner = getattr(primitive, "__self__", None)
+    if owner is not None:           # a distribution's method: norm.logpdf, multivariate_normal.pdf
+        return f"{type(owner).__name__.removesuffix('_gen')}.{name}"
+    return name + (f"-{sorted(kwargs)}" if kwargs else "")
 
 
 def _refused(template):
