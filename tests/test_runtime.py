@@ -373,6 +373,10 @@ CASES = [
     (rt.det_cofactors, lambda: (N(2, 4, 4),), {}),
     (rt.cofactors_change, lambda: (N(3, 3), N(3, 3)), {}), (rt.cofactors_change, lambda: (N(2, 4, 4), N(2, 4, 4)), {}),
     (rt.cofactors_change, lambda: (N(1, 1), N(1, 1)), {}),
+    # helpers of the SciPy rules (NumPy only)
+    (rt.logsumexp_weights, lambda: (N(3, 4), N(4), 0), {}), (rt.logsumexp_weights, lambda: (N(3), N()), {}),
+    (rt.logsumexp_weights, lambda: (N(3, 4), N(3, 1), 1, P(4), True), {}),
+    (rt.mvn_points, lambda: (N(2, 2, 3), (3, 3)), {}), (rt.mvn_points, lambda: (N(5), (1, 1)), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.

@@ -22,6 +22,7 @@ from .frontend.source import parse_function
 from .modes.forward import ForwardMode
 from .modes.reverse import ReverseMode
 from .rules import registry
+from .rules.optional import load_imported
 from .zero_safe import ZERO_SAFE
 
 
@@ -90,6 +91,7 @@ def generate(fn, key, callees):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt), with ZERO_SAFE last for the zero-safe twin) now, uncached."""
     started = time.perf_counter()
+    load_imported()     # an optional library's rules (SciPy) change the version: register them first
     version = registry.VERSION[0]
     source, normalized, namer, namespace = prepare(fn, callees)     # parse, normalize
     tree, label = _transform(fn, key, source, normalized, namer, namespace, callees)

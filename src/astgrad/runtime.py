@@ -1463,3 +1463,33 @@ def check_float_dtype(dtype, what, where):
         f"astgrad: {where}: {what}(..., dtype={numpy.dtype(dtype)}) computes an integer "
         "result, a piecewise-constant function; write the dtype as a constant (its "
         "derivative is then 0) or wrap the value in astgrad.stop_gradient(...)")
+
+
+# ---------------------------------------------------------------------------------
+# Helpers of the SciPy rules (rules/scipy_special.py, rules/scipy_stats.py); they use
+# NumPy only, so this module never imports SciPy.
+# ---------------------------------------------------------------------------------
+
+def logsumexp_weights(a, y, axis=None, b=None, keepdims=False, return_sign=False):
+    """``b * exp(a - y)`` for ``y = scipy.special.logsumexp(a, axis, b, keepdims)``: the
+    weight of each term in logsumexp's derivative (the softmax of ``a`` when ``b`` is None),
+    with the shape of ``a`` and ``b`` broadcast together."""
+    if return_sign:
+        raise ValueError(
+            "astgrad: scipy.special.logsumexp(..., return_sign=True) is not differentiated; "
+            "call it with return_sign=False (its default), which needs sum(b * exp(a)) > 0")
+    shape = numpy.shape(a) if b is None else numpy.broadcast_shapes(numpy.shape(a), numpy.shape(b))
+    weights = numpy.exp(a - unreduce(y, numpy.broadcast_to(a, shape), axis, keepdims))
+    return weights if b is None else b * weights
+
+
+def mvn_points(x, cov_shape):
+    """``x`` as an (n, k) array of points, as ``scipy.stats.multivariate_normal`` reads it
+    for a (k, k) covariance: the last axis holds the coordinates, a number or a length-k
+    vector is one point, and for k = 1 a vector holds n points."""
+    if len(cov_shape) != 2:
+        raise ValueError(
+            "astgrad: scipy.stats.multivariate_normal is differentiated with cov given as a "
+            f"(k, k) matrix, not an array of shape {tuple(cov_shape)}; pass "
+            "numpy.diag(variances) or variance * numpy.eye(k) instead")
+    return numpy.reshape(x, (-1, cov_shape[-1]))

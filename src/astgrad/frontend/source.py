@@ -16,6 +16,7 @@ import gast
 
 from ..core.missing import MISSING
 from ..errors import TransformError
+from ..rules.optional import load_imported
 
 
 class FunctionSource:
@@ -78,6 +79,7 @@ class FunctionSource:
             chain.append(obj)
         if depend:
             self.dependencies.append((tuple(parts[:len(chain)]), tuple(chain)))
+        load_imported()         # rules of an optional library (SciPy) the code may call
         return obj
 
 

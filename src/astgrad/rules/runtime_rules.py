@@ -518,3 +518,33 @@ non_differentiable(
     runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class,
     runtime.enter_context, runtime.exit_context,
 )
+
+
+# ---------------------------------------------------------------------------------
+# Helpers of the SciPy rules
+# ---------------------------------------------------------------------------------
+
+# w = b * exp(a - Y), Y = y spread over the reduced axes: dw = w da - w dY + exp(a - Y) db.
+@adjoint(runtime.logsumexp_weights)
+def logsumexp_weights_(w, a, y, axis=None, b=None, keepdims=False, return_sign=False):
+    d[a] = unbroadcast(d[w] * w, a)
+    d[y] = -numpy.sum(d[w] * w, axis=axis, keepdims=keepdims)
+    d[b] = unbroadcast(d[w] * numpy.exp(a - unreduce(y, w, axis, keepdims)), b)
+
+
+@tangent(runtime.logsumexp_weights)
+def logsumexp_weights_(w, a, y, axis=None, b=None, keepdims=False, return_sign=False):
+    d[w] = d[a] * w
+    d[w] = -unreduce(d[y], w, axis, keepdims) * w
+    d[w] = d[b] * numpy.exp(a - unreduce(y, w, axis, keepdims))
+
+
+# A reshape: linear in x; cov_shape is a tuple of ints.
+@adjoint(runtime.mvn_points)
+def mvn_points_(p, x, cov_shape):
+    d[x] = numpy.reshape(d[p], numpy.shape(x))
+
+
+@tangent(runtime.mvn_points)
+def mvn_points_(p, x, cov_shape):
+    d[p] = runtime.mvn_points(d[x], cov_shape)

@@ -1,0 +1,257 @@
+"""Derivatives of scipy.special functions (registered only when SciPy is imported).
+
+The conventions are those of ``numpy_rules.py``: functions of several arguments
+broadcast, so adjoints go through ``unbroadcast`` and tangents through
+``broadcast_like``; constants are Python floats, so float32 data stays float32.
+Every template calls only functions that have rules themselves, so derivatives can
+be differentiated again: gammaln' = digamma, digamma' = polygamma(1, .),
+polygamma(n, .)' = polygamma(n + 1, .), i0' = i1, i1' = (i0 + iv(2, .)) / 2 and
+iv(v, .)' = (iv(v - 1, .) + iv(v + 1, .)) / 2.
+
+Outside a function's domain (gammaln at a pole, logit outside [0, 1], ...) the value
+is SciPy's and the derivative is its formula's value there (inf or nan), as for NumPy's
+functions; docs/api.md lists them.
+"""
+
+import numpy
+from scipy import special
+
+from ..runtime import broadcast_like, logsumexp_weights, unbroadcast, unreduce
+from .registry import adjoint, d, tangent, unsupported
+
+# 2 / sqrt(pi) = 1.1283791670955126 and sqrt(pi) / 2 = 0.886226925452758, written out
+# as Python floats so float32 data keeps its dtype.
+
+# ---------------------------------------------------------------------------------
+# Gamma, beta and their logarithms
+# ---------------------------------------------------------------------------------
+
+
+@adjoint(special.gammaln)
+def gammaln(y, x):
+    d[x] = d[y] * special.digamma(x)
+
+
+@tangent(special.gammaln)
+def gammaln(y, x):
+    d[y] = d[x] * special.digamma(x)
+
+
+@adjoint(special.digamma)           # scipy.special.psi is scipy.special.digamma
+def digamma(y, x):
+    d[x] = d[y] * special.polygamma(1, x)
+
+
+@tangent(special.digamma)
+def digamma(y, x):
+    d[y] = d[x] * special.polygamma(1, x)
+
+
+@adjoint(special.polygamma)
+def polygamma(y, n, x):
+    d[n] = unsupported(d[y], "the order n of polygamma(n, x) is an integer; only x is differentiable")
+    d[x] = d[y] * special.polygamma(n + 1, x)
+
+
+@tangent(special.polygamma)
+def polygamma(y, n, x):
+    d[y] = unsupported(d[n], "the order n of polygamma(n, x) is an integer; only x is differentiable")
+    d[y] = d[x] * special.polygamma(n + 1, x)
+
+
+@adjoint(special.gamma)
+def gamma(y, x):
+    d[x] = d[y] * y * special.digamma(x)
+
+
+@tangent(special.gamma)
+def gamma(y, x):
+    d[y] = d[x] * y * special.digamma(x)
+
+
+@adjoint(special.beta)
+def beta(z, a, b):
+    d[a] = unbroadcast(d[z] * z * (special.digamma(a) - special.digamma(a + b)), a)
+    d[b] = unbroadcast(d[z] * z * (special.digamma(b) - special.digamma(a + b)), b)
+
+
+@tangent(special.beta)
+def beta(z, a, b):
+    d[z] = broadcast_like(d[a] * z * (special.digamma(a) - special.digamma(a + b)), z)
+    d[z] = broadcast_like(d[b] * z * (special.digamma(b) - special.digamma(a + b)), z)
+
+
+@adjoint(special.betaln)
+def betaln(z, a, b):
+    d[a] = unbroadcast(d[z] * (special.digamma(a) - special.digamma(a + b)), a)
+    d[b] = unbroadcast(d[z] * (special.digamma(b) - special.digamma(a + b)), b)
+
+
+@tangent(special.betaln)
+def betaln(z, a, b):
+    d[z] = broadcast_like(d[a] * (special.digamma(a) - special.digamma(a + b)), z)
+    d[z] = broadcast_like(d[b] * (special.digamma(b) - special.digamma(a + b)), z)
+
+
+# ---------------------------------------------------------------------------------
+# Error function, logistic function
+# ---------------------------------------------------------------------------------
+
+
+@adjoint(special.erf)
+def erf(y, x):
+    d[x] = d[y] * 1.1283791670955126 * numpy.exp(-x * x)
+
+
+@tangent(special.erf)
+def erf(y, x):
+    d[y] = d[x] * 1.1283791670955126 * numpy.exp(-x * x)
+
+
+@adjoint(special.erfc)
+def erfc(y, x):
+    d[x] = -d[y] * 1.1283791670955126 * numpy.exp(-x * x)
+
+
+@tangent(special.erfc)
+def erfc(y, x):
+    d[y] = -d[x] * 1.1283791670955126 * numpy.exp(-x * x)
+
+
+@adjoint(special.erfinv)
+def erfinv(y, x):
+    d[x] = d[y] * 0.886226925452758 * numpy.exp(y * y)
+
+
+@tangent(special.erfinv)
+def erfinv(y, x):
+    d[y] = d[x] * 0.886226925452758 * numpy.exp(y * y)
+
+
+@adjoint(special.expit)
+def expit(y, x):
+    d[x] = d[y] * y * (1.0 - y)
+
+
+@tangent(special.expit)
+def expit(y, x):
+    d[y] = d[x] * y * (1.0 - y)
+
+
+@adjoint(special.logit)
+def logit(y, x):
+    d[x] = d[y] / (x * (1.0 - x))
+
+
+@tangent(special.logit)
+def logit(y, x):
+    d[y] = d[x] / (x * (1.0 - x))
+
+
+# ---------------------------------------------------------------------------------
+# x * log(y) that is 0 where x is 0
+# ---------------------------------------------------------------------------------
+
+# d/dy is x / y (nan at x = y = 0, where the derivative does not exist); d/dx is log(y),
+# -inf at y = 0.
+@adjoint(special.xlogy)
+def xlogy(z, x, y):
+    d[x] = unbroadcast(d[z] * numpy.log(y), x)
+    d[y] = unbroadcast(d[z] * x / y, y)
+
+
+@tangent(special.xlogy)
+def xlogy(z, x, y):
+    d[z] = broadcast_like(d[x] * numpy.log(y), z)
+    d[z] = broadcast_like(d[y] * x / y, z)
+
+
+@adjoint(special.xlog1py)
+def xlog1py(z, x, y):
+    d[x] = unbroadcast(d[z] * numpy.log1p(y), x)
+    d[y] = unbroadcast(d[z] * x / (1.0 + y), y)
+
+
+@tangent(special.xlog1py)
+def xlog1py(z, x, y):
+    d[z] = broadcast_like(d[x] * numpy.log1p(y), z)
+    d[z] = broadcast_like(d[y] * x / (1.0 + y), z)
+
+
+# ---------------------------------------------------------------------------------
+# Modified Bessel functions of the first kind
+# ---------------------------------------------------------------------------------
+
+
+@adjoint(special.i0)
+def i0(y, x):
+    d[x] = d[y] * special.i1(x)
+
+
+@tangent(special.i0)
+def i0(y, x):
+    d[y] = d[x] * special.i1(x)
+
+
+@adjoint(special.i1)
+def i1(y, x):
+    d[x] = d[y] * 0.5 * (special.i0(x) + special.iv(2.0, x))
+
+
+@tangent(special.i1)
+def i1(y, x):
+    d[y] = d[x] * 0.5 * (special.i0(x) + special.iv(2.0, x))
+
+
+@adjoint(special.iv)
+def iv(y, v, x):
+    d[v] = unsupported(d[y], "iv(v, x) is differentiable in x only, not in the order v")
+    d[x] = unbroadcast(d[y] * 0.5 * (special.iv(v - 1.0, x) + special.iv(v + 1.0, x)), x)
+
+
+@tangent(special.iv)
+def iv(y, v, x):
+    d[y] = unsupported(d[v], "iv(v, x) is differentiable in x only, not in the order v")
+    d[y] = broadcast_like(d[x] * 0.5 * (special.iv(v - 1.0, x) + special.iv(v + 1.0, x)), y)
+
+
+# ---------------------------------------------------------------------------------
+# Log-sum-exp and softmax
+# ---------------------------------------------------------------------------------
+
+# w = b * exp(a - y), the weights of the terms (the softmax of a when b is None), has the
+# shape of a and b broadcast together; logsumexp_weights refuses return_sign=True.
+@adjoint(special.logsumexp)
+def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
+    w = logsumexp_weights(a, y, axis, b, keepdims, return_sign)
+    d[a] = unbroadcast(unreduce(d[y], w, axis, keepdims) * w, a)
+    d[b] = unbroadcast(unreduce(d[y], w, axis, keepdims) * numpy.exp(a - unreduce(y, w, axis, keepdims)), b)
+
+
+@tangent(special.logsumexp)
+def logsumexp(y, a, axis=None, b=None, keepdims=False, return_sign=False):
+    w = logsumexp_weights(a, y, axis, b, keepdims, return_sign)
+    d[y] = numpy.sum(d[a] * w, axis=axis, keepdims=keepdims)
+    d[y] = numpy.sum(d[b] * numpy.exp(a - unreduce(y, w, axis, keepdims)), axis=axis, keepdims=keepdims)
+
+
+@adjoint(special.softmax)
+def softmax(y, x, axis=None):
+    d[x] = y * (d[y] - numpy.sum(d[y] * y, axis=axis, keepdims=True))
+
+
+@tangent(special.softmax)
+def softmax(y, x, axis=None):
+    d[y] = y * d[x]
+    d[y] = -y * numpy.sum(d[x] * y, axis=axis, keepdims=True)
+
+
+@adjoint(special.log_softmax)
+def log_softmax(y, x, axis=None):
+    d[x] = d[y] - numpy.exp(y) * numpy.sum(d[y], axis=axis, keepdims=True)
+
+
+@tangent(special.log_softmax)
+def log_softmax(y, x, axis=None):
+    d[y] = d[x]
+    d[y] = -numpy.sum(numpy.exp(y) * d[x], axis=axis, keepdims=True)

@@ -1,0 +1,473 @@
+"""SciPy rules (scipy.special and scipy.stats), run only where SciPy is installed.
+
+* Every rule on its own: the tangent template against central finite differences, the
+  adjoint template as its transpose (<c, J t> == <J^T c, t>), on random inputs inside
+  the domain, over several shapes and broadcasting.
+* End to end: reverse and forward mode of user functions against finite differences,
+  and second order (forward over reverse, reverse over reverse) against finite
+  differences of the first-order gradient.
+* Points outside the domain give SciPy's value and no exception; refused derivatives
+  raise TransformError; ``import astgrad`` works with SciPy hidden.
+"""
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+special = pytest.importorskip("scipy.special")
+stats = pytest.importorskip("scipy.stats")
+
+import astgrad  # noqa: E402
+from astgrad.rules import optional, registry  # noqa: E402
+from fd import assert_close, numerical_hessian, numerical_jvp  # noqa: E402
+from rule_harness import check_derivatives, inner, run_adjoint, run_tangent  # noqa: E402
+
+optional.load_imported()        # the engine does this when it resolves a scipy name
+
+RNG = np.random.default_rng(11)
+SCIPY_MODULES = ("astgrad.rules.scipy_special", "astgrad.rules.scipy_stats")
+
+
+def N(*shape):
+    return float(RNG.standard_normal()) if not shape else RNG.standard_normal(shape)
+
+
+def R(low, high):
+    """Uniform in [low, high), of the given shape."""
+    def draw(*shape):
+        return float(RNG.uniform(low, high)) if not shape else RNG.uniform(low, high, shape)
+    return draw
+
+
+P = R(0.5, 3.0)         # positive, away from poles
+U = R(-0.8, 0.8)        # inside (-1, 1)
+Q = R(0.15, 0.85)       # inside (0, 1)
+
+
+def spd(k):
+    a = RNG.standard_normal((k, k))
+    return a @ a.T + k * np.eye(k)
+
+
+def simplex(k, *n):
+    x = RNG.uniform(0.2, 1.0, (k,) + n)
+    return x / np.sum(x, axis=0)
+
+
+def simplex_direction(x):
+    """A random direction that keeps each column of x on the simplex (SciPy checks it)."""
+    t = RNG.standard_normal(np.shape(x))
+    return t - np.mean(t, axis=0)
+
+
+def symmetric(x):
+    t = RNG.standard_normal(np.shape(x))
+    return t + t.T
+
+
+# (primitive, args maker, kwargs, {parameter: tangent maker} for constrained arguments)
+UNARY = [(special.gammaln, P), (special.gammaln, R(-2.8, -2.2)), (special.digamma, P), (special.gamma, P),
+         (special.erf, N), (special.erfc, N), (special.erfinv, U), (special.expit, R(-6, 6)),
+         (special.logit, Q), (special.i0, R(-3, 3)), (special.i1, R(-3, 3))]
+BINARY = [(special.beta, P, P), (special.betaln, P, P), (special.xlogy, N, P), (special.xlog1py, N, R(-0.5, 2))]
+SHAPES = [(), (3,), (2, 3)]
+BROADCAST = [((3,), ()), ((), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3))]
+
+CASES = (
+    [(f, (lambda d=d, s=s: (d(*s),)), {}, {}) for f, d in UNARY for s in SHAPES]
+    + [(f, (lambda a=a, b=b, s=s: (a(*s[0]), b(*s[1]))), {}, {}) for f, a, b in BINARY for s in BROADCAST]
+    + [(special.polygamma, lambda n=n: (n, P(4)), {}, {}) for n in (1, 2)]
+    + [(special.iv, lambda: (1.5, P(2, 3)), {}, {}), (special.iv, lambda: (np.array([0.0, 2.5]), P(3, 1)), {}, {})]
+    + [(special.logsumexp, lambda: (N(3, 4),), kw, {}) for kw in (
+        {}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)}, {"keepdims": True})]
+    + [(special.logsumexp, lambda: (N(3, 4), 1, P(4)), {}, {}),
+       (special.logsumexp, lambda: (N(4), 1, P(3, 4)), {"keepdims": True}, {}),
+       (special.logsumexp, lambda: (N(3, 4), None, P(3, 4)), {}, {})]
+    + [(fn, lambda: (N(3, 4),), kw, {}) for fn in (special.softmax, special.log_softmax)
+       for kw in ({}, {"axis": 0}, {"axis": -1}, {"axis": (0, 1)})]
+    # scipy.stats
+    + [(fn, lambda: (N(4), N(), P()), {}, {}) for fn in (stats.norm.logpdf, stats.norm.pdf, stats.norm.cdf)]
+    + [(fn, lambda: (N(2, 3), N(3), P(2, 1)), {}, {}) for fn in (stats.norm.logpdf, stats.norm.pdf, stats.norm.cdf)]
+    + [(stats.norm.logpdf, lambda: (N(3),), {}, {})]
+    + [(fn, lambda: (N(4), R(1.5, 6)(), N(), P()), {}, {}) for fn in (stats.t.logpdf, stats.t.pdf)]
+    + [(fn, lambda: (N(2, 3), R(1.5, 6)(3), N(2, 1), P()), {}, {}) for fn in (stats.t.logpdf, stats.t.pdf)]
+    + [(stats.t.cdf, lambda: (N(2, 3), 3.0, N(3), P(2, 1)), {}, {})]
+    + [(fn, lambda: (R(1.0, 4.0)(5), P(), R(-0.5, 0.5)(), P()), {}, {})
+       for fn in (stats.gamma.logpdf, stats.gamma.pdf)]
+    + [(fn, lambda: (R(0.5, 4.0)(2, 3), P(3), 0.0, P(2, 1)), {}, {}) for fn in (stats.gamma.logpdf, stats.gamma.pdf)]
+    + [(stats.gamma.cdf, lambda: (R(0.5, 4.0)(2, 3), 2.5, R(-0.3, 0.3)(3), P()), {}, {})]
+    + [(fn, lambda: (Q(5), P(), P()), {}, {}) for fn in (stats.beta.logpdf, stats.beta.pdf)]
+    + [(fn, lambda: (R(0.1, 1.1)(2, 3), P(3), P(2, 1), R(-0.2, -0.1)(), R(1.4, 1.5)()), {}, {})
+       for fn in (stats.beta.logpdf, stats.beta.pdf)]
+    + [(stats.beta.cdf, lambda: (R(0.1, 1.1)(2, 3), 2.0, 3.0, R(-0.2, -0.1)(3), R(1.4, 1.5)()), {}, {})]
+    + [(fn, lambda: (np.array([0, 1, 3, 7]), P(4)), {}, {}) for fn in (stats.poisson.logpmf, stats.poisson.pmf)]
+    + [(stats.poisson.logpmf, lambda: (np.array([[2], [5]]), P(3), 1), {}, {})]
+    + [(fn, lambda x=x: (x, N(3) * 0.3, spd(3)), {}, {"cov": symmetric})
+       for fn in (stats.multivariate_normal.logpdf, stats.multivariate_normal.pdf)
+       for x in (N(4, 3) * 0.5, N(3) * 0.5, N(2, 2, 3) * 0.5, N(1, 3) * 0.5)]
+    + [(stats.multivariate_normal.logpdf, lambda: (N(5) * 0.5, N(), spd(1)), {}, {"cov": symmetric})]
+    + [(fn, lambda x=x: (x, P(3)), {}, {"x": simplex_direction})
+       for fn in (stats.dirichlet.logpdf, stats.dirichlet.pdf) for x in (simplex(3), simplex(3, 4))]
+)
+
+
+def _case_id(case):
+    primitive, _, kwargs, _ = case
+    name = getattr(primitive, "__name__", "?")
+    owner = getattr(primitive, "__self__", None)
+    if owner is not None:           # a distribution's method: norm.logpdf, multivariate_normal.pdf
+        return f"{type(owner).__name__.removesuffix('_gen')}.{name}"
+    return name + (f"-{sorted(kwargs)}" if kwargs else "")
+
+
+def _refused(template):
+    """The parameters whose derivative the template refuses with ``unsupported``."""
+    import gast
+    refused = set()
+    for stmt in template.body:
+        calls = [node for node in gast.walk(stmt) if isinstance(node, gast.Call)]
+        if any(isinstance(c.func, gast.Name) and c.func.id == "unsupported" for c in calls):
+            refused |= {registry.derivative_ref(n) for n in gast.walk(stmt.value)} - {None}
+    return refused
+
+
+def _floats(v):
+    return isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_tangent_matches_finite_differences_and_adjoint_is_its_transpose(case):
+    primitive, make_args, kwargs, directions = case
+    args = make_args()
+    template = registry.TANGENTS[registry.rule_key(primitive)]
+    bound = template.signature.bind(*args, **kwargs).arguments
+    skip = _refused(template)   # integer orders and counts, cdfs in shape parameters
+    active = {name: value for name, value in bound.items() if _floats(value) and name not in skip}
+    tangents = {name: directions.get(name, lambda v: N(*np.shape(v)) if np.ndim(v) else N())(value)
+                for name, value in active.items()}
+    y, jvp = run_tangent(primitive, args, kwargs, tangents)
+
+    names = list(template.signature.parameters)[:len(args)]
+    expected = numerical_jvp(lambda *a: primitive(*a, **kwargs), tuple(args),
+                             tuple(tangents.get(name) for name in names))
+    assert_close(jvp, expected, rtol=1e-5, atol=1e-6, msg="tangent template vs finite differences")
+
+    cotangent = N(*np.shape(y)) if np.ndim(y) else N()
+    _, adjoints = run_adjoint(primitive, args, kwargs, cotangent, wrt=set(active))
+    for name, value in adjoints.items():
+        assert np.shape(value) == np.shape(active[name]), f"adjoint of {name} has shape {np.shape(value)}"
+    lhs = inner(cotangent, jvp)
+    rhs = sum(inner(adjoints[name], t) for name, t in tangents.items())
+    assert math.isclose(lhs, rhs, rel_tol=1e-9, abs_tol=1e-9), f"<c, jvp> = {lhs} but <vjp, t> = {rhs}"
+
+
+def test_every_scipy_rule_has_a_case():
+    covered = {registry.rule_key(case[0]) for case in CASES}
+    missing = sorted(registry.describe(key) for key, template in registry.TANGENTS.items()
+                     if template.fn.__module__ in SCIPY_MODULES and key not in covered)
+    assert not missing, f"add a case to CASES for: {missing}"
+
+
+def test_scipy_templates_call_only_functions_with_rules():
+    from test_runtime import _problems
+    problems = {f"{t.kind} {registry.describe(key)}": _problems(t)
+                for table in (registry.ADJOINTS, registry.TANGENTS) for key, t in table.items()
+                if t.fn.__module__ in SCIPY_MODULES and _problems(t)}
+    assert not problems, problems
+
+
+# digamma's derivative is polygamma(1, x), which SciPy computes in float64 only
+@pytest.mark.parametrize("fn", [special.gammaln, special.erf, special.expit, special.i1, special.logit],
+                         ids=lambda f: f.__name__)
+def test_elementwise_adjoints_keep_float32(fn):
+    x = np.linspace(0.2, 0.8, 4, dtype=np.float32)
+    _, adjoints = run_adjoint(fn, (x,), {}, np.ones(4, np.float32), wrt={"x"})
+    assert adjoints["x"].dtype == np.float32
+
+
+# ---------------------------------------------------------------------------------
+# end to end: user functions in both modes, and second order
+# ---------------------------------------------------------------------------------
+
+def special_mix(x, w):
+    return np.sum(special.gammaln(x * x + 1.0) * w) + special.logsumexp(x * w, axis=None) \
+        + np.sum(special.log_softmax(x, axis=-1) * w) + np.sum(special.xlogy(w, x * x + 0.5))
+
+
+def bessel_erf(x):
+    return np.sum(special.i0(x) * special.erf(x) + special.i1(x) * special.expit(x)
+                  + special.erfinv(x / 4.0) + special.polygamma(1, x * x + 1.0))
+
+
+def t_likelihood(params, data):
+    loc, log_scale, log_df = params[0], params[1], params[2]
+    return np.sum(stats.t.logpdf(data, np.exp(log_df), loc, np.exp(log_scale)))
+
+
+def gaussian_mixture(means, data):
+    components = stats.norm.logpdf(data[:, None], means[None, :], 0.7)
+    return np.sum(special.logsumexp(components, axis=1, b=np.array([0.3, 0.7])))
+
+
+def densities(x, a):
+    return (np.sum(stats.gamma.logpdf(x, a, scale=1.5)) + np.sum(stats.beta.pdf(x / 4.0, a, 2.0))
+            + np.sum(stats.norm.cdf(x, a, 2.0)) + np.sum(stats.poisson.logpmf(COUNTS, x)))
+
+
+COUNTS = np.array([0, 2, 5])
+
+
+def mvn_likelihood(root, mean, points):
+    cov = root @ root.T + 0.5 * np.eye(3)
+    return np.sum(stats.multivariate_normal.logpdf(points, mean, cov))
+
+
+def dirichlet_likelihood(log_alpha, raw):
+    x = np.exp(raw) / np.sum(np.exp(raw), axis=0)
+    return np.sum(stats.dirichlet.logpdf(x, np.exp(log_alpha)))
+
+
+END_TO_END = [
+    (special_mix, lambda: (N(2, 3), P(3))),
+    (bessel_erf, lambda: (U(5),)),
+    (t_likelihood, lambda: (np.array([0.2, -0.3, 1.2]), N(6))),
+    (gaussian_mixture, lambda: (np.array([-1.0, 1.5]), N(7))),
+    (densities, lambda: (R(0.5, 3.5)(3), P(3))),
+    (mvn_likelihood, lambda: (N(3, 3) * 0.5, N(3) * 0.3, N(4, 3))),
+    (dirichlet_likelihood, lambda: (N(3) * 0.3, N(3, 4))),
+]
+
+
+@pytest.mark.parametrize("f, make_args", END_TO_END, ids=[f.__name__ for f, _ in END_TO_END])
+def test_reverse_and_forward_mode_match_finite_differences(f, make_args):
+    args = make_args()
+    wrt = (0,) if f in (t_likelihood, gaussian_mixture) else None
+    check_derivatives(f, args, wrt=wrt, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("f, make_args", END_TO_END, ids=[f.__name__ for f, _ in END_TO_END])
+def test_second_order_matches_finite_differences_of_the_gradient(f, make_args):
+    args = make_args()
+    gradient = astgrad.grad(f)
+    expected = numerical_hessian(gradient, args)
+    hessian = astgrad.hessian(f)(*args)             # forward over reverse
+    size = np.size(args[0])
+    assert_close(np.reshape(hessian, (size, size)), expected, rtol=1e-4, atol=1e-5)
+
+
+def hessian_vector(x, v):
+    return np.sum(astgrad.grad(special_mix)(x, WEIGHTS) * v)
+
+
+WEIGHTS = np.array([0.5, 1.5, 2.0])
+
+
+def test_reverse_over_reverse():
+    x, v = N(2, 3), N(2, 3)
+    expected = numerical_jvp(lambda x: astgrad.grad(special_mix)(x, WEIGHTS), (x,), (v,))
+    assert_close(astgrad.grad(hessian_vector)(x, v), expected, rtol=1e-4, atol=1e-5)
+
+
+def digamma_chain(x):
+    return special.gammaln(x) * 2.0
+
+
+def test_third_order_of_gammaln_is_polygamma():
+    third = astgrad.grad(astgrad.grad(astgrad.grad(digamma_chain)))
+    assert math.isclose(third(1.7), 2.0 * special.polygamma(2, 1.7), rel_tol=1e-12)
+
+
+def norm_at(x):
+    return stats.norm.logpdf(x, 1.0, 2.0)
+
+
+NORM = stats.norm
+NORM_LOGPDF = stats.norm.logpdf
+
+
+def norm_by_alias(x):
+    return NORM.logpdf(x, 1.0, 2.0)
+
+
+def norm_by_method(x):
+    return NORM_LOGPDF(x, 1.0, 2.0)
+
+
+@pytest.mark.parametrize("f", [norm_at, norm_by_alias, norm_by_method], ids=lambda f: f.__name__)
+def test_the_rule_is_found_by_object_however_it_is_spelled(f):
+    assert math.isclose(astgrad.grad(f)(0.4), -(0.4 - 1.0) / 4.0, rel_tol=1e-12)
+    assert math.isclose(astgrad.jvp(f, (0.4,), (1.0,))[1], -(0.4 - 1.0) / 4.0, rel_tol=1e-12)
+
+
+# ---------------------------------------------------------------------------------
+# domain: SciPy's value, the derivative's natural value, never an exception
+# ---------------------------------------------------------------------------------
+
+def gammaln_at(x):
+    return special.gammaln(x)
+
+
+def logit_at(x):
+    return special.logit(x)
+
+
+def gamma_logpdf_at(x):
+    return stats.gamma.logpdf(x, 2.0)
+
+
+def beta_logpdf_at(x):
+    return stats.beta.logpdf(x, 2.0, 3.0)
+
+
+def poisson_at(mu):
+    return np.sum(stats.poisson.logpmf(np.array([-1, 2]), mu))
+
+
+def norm_scale(s):
+    return stats.norm.logpdf(0.3, 0.0, s)
+
+
+def xlogy_at(y):
+    return special.xlogy(0.0, y) + special.xlogy(2.0, y)
+
+
+def erfinv_at(x):
+    return special.erfinv(x)
+
+
+def poisson_at_zero(mu):
+    return stats.poisson.logpmf(0, mu)
+
+
+def lse_of_nothing(x):
+    return special.logsumexp(np.array([x, x]))
+
+
+@pytest.mark.parametrize("f, x, value, derivative", [
+    (gammaln_at, 0.0, np.inf, -np.inf),             # a pole: digamma(0) is -inf in SciPy
+    (gammaln_at, -1.0, np.inf, np.nan),             # and digamma(-1) is nan
+    (logit_at, 0.0, -np.inf, np.inf),
+    (logit_at, 1.5, np.nan, -4.0 / 3.0),            # outside [0, 1]: the formula's value
+    (gamma_logpdf_at, -1.0, -np.inf, 0.0),          # outside the support: constant -inf
+    (beta_logpdf_at, 1.5, -np.inf, 0.0),
+    (norm_scale, -1.0, np.nan, -(0.09 - 1.0)),      # scale < 0: nan value, the formula's derivative
+    (xlogy_at, 0.0, -np.inf, np.inf),
+    (erfinv_at, 1.0, np.inf, np.inf),
+    (gamma_logpdf_at, 0.0, -np.inf, 0.0),           # on the boundary, Python floats: no ZeroDivisionError
+    (norm_scale, 0.0, np.nan, np.inf),
+    (poisson_at_zero, 0.0, 0.0, np.nan),            # mu = 0, k = 0: 0 / 0
+    (lse_of_nothing, -np.inf, -np.inf, np.nan),     # all terms -inf
+])
+def test_out_of_domain_values(f, x, value, derivative):
+    with np.errstate(all="ignore"):
+        got_value, got = astgrad.value_and_grad(f)(x)
+        _, forward = astgrad.jvp(f, (x,), (1.0,))
+    np.testing.assert_equal(got_value, value)
+    np.testing.assert_allclose(got, derivative, rtol=1e-12)
+    np.testing.assert_allclose(forward, derivative, rtol=1e-12)
+
+
+def test_poisson_outside_the_support_has_zero_derivative():
+    # k = -1 has probability 0 (logpmf -inf, constant in mu); k = 2 gives 2 / mu - 1
+    value, g = astgrad.value_and_grad(poisson_at)(np.array([0.5, 2.0]))
+    assert value == -np.inf
+    np.testing.assert_allclose(g, [0.0, 2.0 / 2.0 - 1.0])
+
+
+# ---------------------------------------------------------------------------------
+# refusals
+# ---------------------------------------------------------------------------------
+
+def t_cdf_df(df):
+    return stats.t.cdf(0.3, df)
+
+
+def gamma_cdf_shape(a):
+    return stats.gamma.cdf(1.2, a)
+
+
+def polygamma_order(n, x):
+    return special.polygamma(n, x)
+
+
+def mvn_singular(x):
+    return stats.multivariate_normal.logpdf(x, np.zeros(2), np.eye(2), allow_singular=True)
+
+
+@pytest.mark.parametrize("f, args, words", [
+    (t_cdf_df, (3.0,), "not in df"),
+    (gamma_cdf_shape, (2.0,), "not in a"),
+    (polygamma_order, (1.0, 2.0), "is an integer"),
+    (mvn_singular, (np.ones(2),), "allow_singular"),
+])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_refused_derivatives_raise_transform_error(f, args, words, mode):
+    with pytest.raises(astgrad.TransformError, match=words):
+        if mode == "grad":
+            astgrad.grad(f)(*args)
+        else:
+            astgrad.jvp(f, args, tuple(1.0 if isinstance(a, float) else np.ones(2) for a in args))
+
+
+def lse_sign(a):
+    value, sign = special.logsumexp(a, return_sign=True)
+    return value * sign
+
+
+def test_logsumexp_with_return_sign_stops_with_a_clear_message():
+    with pytest.raises((ValueError, astgrad.TransformError), match="return_sign"):
+        astgrad.grad(lse_sign)(np.array([0.1, 0.2]))
+
+
+# ---------------------------------------------------------------------------------
+# SciPy stays optional
+# ---------------------------------------------------------------------------------
+
+HIDE_SCIPY = textwrap.dedent("""
+    import importlib.abc, sys
+
+    class NoScipy(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "scipy" or name.startswith("scipy."):
+                raise ModuleNotFoundError(f"No module named {name!r}")
+            return None
+
+    sys.meta_path.insert(0, NoScipy())
+    import numpy as np
+    import astgrad
+    from astgrad.rules import registry
+
+    def f(x):
+        return np.sum(np.sin(x) * x)
+
+    print(astgrad.grad(f)(np.array([0.5, 1.0])))
+    assert "scipy" not in sys.modules
+    assert not any("scipy" in (t.fn.__module__ or "") for t in registry.ADJOINTS.values())
+    print("ok")
+""")
+
+
+def test_astgrad_imports_and_works_without_scipy(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root / "src"))
+    script = tmp_path / "no_scipy.py"
+    script.write_text(HIDE_SCIPY)
+    result = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")
+
+
+def test_importing_astgrad_does_not_import_scipy():
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root / "src"))
+    code = "import sys, astgrad; print('scipy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
