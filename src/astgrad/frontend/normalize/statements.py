@@ -148,21 +148,24 @@ class StatementLowering:
         self.emit(stmt)
 
     def stmt_With(self, stmt):
-        """``with m1, m2: body``: each manager is made and entered in turn, the body
+        """``with m1 as v, m2: body``: each manager is made and entered in turn (``as``
+        binding what its ``__enter__`` returned), the body
         runs, and the managers exit in reverse order, as Python does when the body
         raises nothing. Only the forward code runs inside: a reverse sweep runs the
         body's adjoint later, after the exits (docs/supported-python.md)."""
         self.refuse_jump_out(stmt, "a with statement")
         managers = []
         for item in stmt.items:
-            if item.optional_vars is not None:
-                raise self._refuse("with ... as", item.context_expr,
-                                   "enter the context manager without 'as', or move the with "
-                                   "statement outside the differentiated function")
             manager = self.atom(item.context_expr, hint="manager")
-            if not isinstance(manager, gast.Name):
+            if not isinstance(manager, gast.Name) or manager.id in self.locals:
+                # its own name: ``as`` (or the body) may rebind the name it was read from
                 manager = S.name(self.fresh_assign(manager, "manager"))
-            self.emit(S.expr_stmt(self.runtime_call(runtime.enter_context, [manager])))
+            entered = self.runtime_call(runtime.enter_context, [manager])
+            if item.optional_vars is None:
+                self.emit(S.expr_stmt(entered))
+            else:       # with m as v: v is what m.__enter__() returned
+                value = self.fresh_assign(entered, "entered")
+                self.assign(item.optional_vars, S.name(value))
             managers.append(manager)
         self.out.extend(self.block(stmt.body))
         self.line = getattr(stmt, "lineno", self.line)
