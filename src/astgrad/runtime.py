@@ -260,7 +260,9 @@ def unbroadcast(g, x):
             return g
         if not isinstance(g, numpy.ndarray):
             raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
-                            "differentiated here. Use list.append or numpy.concatenate.")
+                            "differentiated here, where astgrad could not see when it generated the code that the operand "
+                            "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
+                            "use numpy.concatenate.")
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
@@ -272,7 +274,9 @@ def broadcast_like(g, x):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
         raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
-                        "differentiated here. Use list.append or numpy.concatenate.")
+                        "differentiated here, where astgrad could not see when it generated the code that the operand "
+                            "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
+                            "use numpy.concatenate.")
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
@@ -1456,3 +1460,80 @@ def check_float_dtype(dtype, what, where):
         f"astgrad: {where}: {what}(..., dtype={numpy.dtype(dtype)}) computes an integer "
         "result, a piecewise-constant function; write the dtype as a constant (its "
         "derivative is then 0) or wrap the value in astgrad.stop_gradient(...)")
+
+
+# -- list and tuple + and * ------------------------------------------------------------------
+
+def _is_items(value):
+    return isinstance(value, (list, tuple))
+
+
+def concat(a, b):
+    """``a + b`` where astgrad saw a list or a tuple when it generated the code:
+    concatenation (both operands must be lists, or both tuples, as in Python)."""
+    if not (_is_items(a) and _is_items(b)):
+        raise TypeError(f"astgrad: '+' of a {type(a).__name__} and a {type(b).__name__} where a list "
+                        "or tuple concatenation was expected; convert the array with list(...) "
+                        "or the list with numpy.asarray(...)")
+    return a + b
+
+
+def repeat(items, count):
+    """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies."""
+    if not _is_items(items) or not isinstance(count, numbers.Integral) or isinstance(count, bool):
+        raise TypeError(f"astgrad: '*' of a {type(items).__name__} and a {type(count).__name__} "
+                        "where a list or tuple repeated an int number of times was expected")
+    return items * count
+
+
+def _items_derivative(g, like):
+    """``g`` as one derivative per item of ``like`` (a zero placeholder becomes zeros)."""
+    if _is_zero_placeholder(g) or g is None:
+        return zeros_like(like)
+    return list(g)
+
+
+def cut(g, like, at_start):
+    """The part of ``g``, a derivative of a concatenation, that belongs to ``like``: its
+    first ``len(like)`` items when ``at_start``, else its last ones."""
+    if _is_zero_placeholder(g) or g is None:
+        return zeros_like(like)
+    items = list(g)
+    return AdjointList(items[:len(like)] if at_start else items[len(items) - len(like):])
+
+
+def pad_to(t, like, at_start):
+    """``t`` (a derivative of the first or last items of ``like``) as a derivative of all of
+    ``like``: zeros for the other items (the transpose of ``cut``)."""
+    if _is_zero_placeholder(t) or t is None:
+        return zeros_like(like)
+    items = list(t)
+    rest = [zeros_like(v) for v in (list(like)[len(items):] if at_start else list(like)[:len(like) - len(items)])]
+    return AdjointList(items + rest if at_start else rest + items)
+
+
+def repeated_sum(g, items):
+    """The derivative of ``items`` from the derivative ``g`` of ``items * count``: each
+    item's copies add up (zeros when count is 0)."""
+    result = zeros_like(items)
+    if _is_zero_placeholder(g) or g is None or not len(items):
+        return result
+    g = list(g)
+    for start in range(0, len(g), len(items)):
+        result = result + AdjointList(g[start:start + len(items)])
+    return result
+
+
+def repeated(t, count):
+    """The derivative of ``items * count`` from the derivative ``t`` of ``items``."""
+    if _is_zero_placeholder(t) or t is None:
+        return t
+    return AdjointList(list(t) * count)
+
+
+def repeated_like(t, like):
+    """``t`` repeated as often as it fits in ``like`` (the transpose of ``repeated_sum``)."""
+    if _is_zero_placeholder(t) or t is None:
+        return zeros_like(like)
+    t = list(t)
+    return AdjointList(t * (len(like) // len(t)) if t else [])

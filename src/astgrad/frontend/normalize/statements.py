@@ -77,8 +77,12 @@ class StatementLowering:
     def augmented(self, current, stmt, hint):
         """``in_place(current op v, current)``: what ``current op= v`` leaves in ``current``
         (``stmt`` is the augmented assignment, ``hint`` names the result of ``op``)."""
-        result = self.fresh_assign(gast.BinOp(left=S.name(current), op=stmt.op,
-                                              right=self.atom(stmt.value)), hint)
+        operation = gast.BinOp(left=S.name(current), op=stmt.op, right=stmt.value)
+        if isinstance(stmt.target, gast.Name) and self.is_sequence(stmt.target):
+            operation = self.sequence_operation(operation) or operation    # xs += ys on a list
+        if isinstance(operation, gast.BinOp):
+            operation.right = self.atom(stmt.value)
+        result = self.fresh_assign(operation, hint)
         return self.runtime_call(runtime.in_place, [S.name(result), S.name(current)])
 
     def assign(self, target, value):
