@@ -36,12 +36,13 @@ class CallLowering:
         lowered = self.container_call(node)
         if lowered is not None:
             return lowered
-        for arg in node.args:
-            if isinstance(arg, gast.Starred):
-                raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
+        if any(isinstance(arg, gast.Starred) for arg in node.args) or any(kw.arg is None for kw in node.keywords):
+            node = self.spread_arguments(node)
+            if not isinstance(node, gast.Call):
+                return node                     # zip(*xs), lowered
+            lowered = self.container_call(node)
+            if lowered is not None:
+                return lowered
         func = node.func
         path = S.dotted_path(func)
         if isinstance(func, gast.Name) and func.id in self.bindings:
@@ -82,6 +83,86 @@ class CallLowering:
         if _writes_to_out(node, result_target):
             return self.write_to_out(call, node)
         return call
+
+    # -- f(*xs), f(**d), zip(*xs) ------------------------------------------------------
+
+    def spread_arguments(self, node):
+        """``f(*xs)`` and ``f(**d)`` as a call with the arguments one by one: the items of
+        a list or tuple display and the items of a dict display with string keys are
+        spliced in; ``zip(*xs)`` becomes the list of tuples it yields; otherwise, for a
+        function of the user's with a fixed number of parameters, ``*xs`` is unpacked
+        into as many names as it must fill (``a, b = xs``, which checks the count)."""
+        if self.resolve_call(node) is builtins.zip and len(node.args) == 1 and not node.keywords:
+            return self.zip_of_rows(node.args[0].value, node)
+        args = []
+        for position, arg in enumerate(node.args):
+            if not isinstance(arg, gast.Starred):
+                args.append(arg)
+            elif isinstance(arg.value, (gast.List, gast.Tuple)):
+                args.extend(arg.value.elts)
+            else:
+                count = self.spread_count(node, position)
+                names = [self.namer.fresh("arg") for _ in range(count)]
+                self.locals.update(names)
+                self.assign(gast.Tuple(elts=[S.name(n, store=True) for n in names], ctx=gast.Store()),
+                            arg.value)
+                args.extend(S.name(n) for n in names)
+        keywords = []
+        for kw in node.keywords:
+            if kw.arg is not None:
+                keywords.append(kw)
+            elif isinstance(kw.value, gast.Dict) and all(
+                    isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
+                keywords.extend(gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values))
+            else:
+                raise self._refuse("**kwargs unpacking of a value that is not a dict display", node,
+                                   "pass the keyword arguments one by one, or write the dict out in "
+                                   "the call: f(**{'a': x})")
+        return gast.Call(func=node.func, args=args, keywords=keywords)
+
+    def spread_count(self, node, position):
+        """How many parameters ``*xs`` at argument ``position`` fills in a call of a
+        function of the user's with no *args and no defaults left to fill."""
+        import inspect
+        callee = self.resolve_call(node)
+        later = node.args[position + 1:]
+        try:
+            signature = inspect.signature(callee) if inspect.isfunction(callee) else None
+        except (TypeError, ValueError):
+            signature = None
+        positional = [] if signature is None else [
+            p for p in signature.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        named = {kw.arg for kw in node.keywords}
+        rest = positional[position:]
+        rest = rest[:len(rest) - len(later)] if later else rest
+        if signature is None or any(isinstance(a, gast.Starred) for a in later) \
+                or any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values()) \
+                or any(p.default is not p.empty or p.name in named for p in rest):
+            raise self._refuse("*args unpacking in a call whose number of arguments astgrad cannot tell",
+                               node, "pass the arguments one by one, or write the list out in the "
+                               "call: f(*[a, b])")
+        return len(rest)
+
+    def zip_of_rows(self, rows, node):
+        """``zip(*xs)``: ``[tuple([r[k] for r in xs]) for k in range(n)]``, ``n`` the
+        shortest row's length (0 for no rows), as a list."""
+        xs = self.atom(rows, hint="rows")
+        if not isinstance(xs, gast.Name):
+            xs = S.name(self.fresh_assign(xs, "rows"))
+        row, k = self.namer.fresh("row"), self.namer.fresh("k")
+        self.locals |= {row, k}
+
+        def each_row(elt):
+            return gast.ListComp(elt=elt, generators=[gast.comprehension(
+                target=S.name(row, store=True), iter=S.copy(xs), ifs=[], is_async=0)])
+        lengths = each_row(gast.Call(func=S.name("len"), args=[S.name(row)], keywords=[]))
+        shortest = gast.Call(func=S.name("min"), args=[lengths],
+                             keywords=[gast.keyword(arg="default", value=S.const(0))])
+        column = gast.Call(func=S.name("tuple"), args=[each_row(gast.Subscript(
+            value=S.name(row), slice=S.name(k), ctx=gast.Load()))], keywords=[])
+        steps = gast.Call(func=S.name("range"), args=[shortest], keywords=[])
+        return self.expr(gast.ListComp(elt=column, generators=[gast.comprehension(
+            target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
 
     # -- calls that write into an argument --------------------------------------------
 
