@@ -11,6 +11,7 @@ from .pickling import reduce_transform
 from .caching import Current, callees, forward_derivative, reverse_derivative
 from .core.functions import (StandIn, parameter_names, public_parameter_names, public_signature,
                              seed_parameter, underlying)
+from .core.partials import as_function
 from .core.wrt import normalize_wrt
 from .errors import UnresolvedName
 from .tuple_gradient import tuple_gradient
@@ -20,6 +21,12 @@ __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian",
 
 def _underlying(f):
     return underlying(f)
+
+
+def _plain(f):
+    """``f``, or for a ``functools.partial`` a plain function calling it (core/partials.py),
+    so a partial is differentiated like the function it stands for."""
+    return as_function(f) if isinstance(f, functools.partial) else f
 
 
 def _compiled(f, wrt, preserve_result):
@@ -413,6 +420,7 @@ def grad(f, wrt=0, *, preserve_result=False):
     @differentiable ones (reusing their generated code) and on generated derivatives,
     to any order.
     """
+    f = _plain(f)
     indices, single = normalize_wrt(f, wrt)
     return Derivative(f, indices, single, preserve_result)
 
@@ -425,6 +433,7 @@ def value_and_grad(f, wrt=0):
 def vjp(f, *primals):
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
+    f = _plain(f)
     _check_function(f)
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
@@ -495,6 +504,7 @@ def jvp(f, primals, tangents):
     ``primals`` and ``tangents`` are tuples of equal length; arguments that are not
     floats (ints, strings, None) are constants, and their tangents must be None (or zero).
     """
+    f = _plain(f)
     fn = _check_function(f)
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. "
@@ -552,7 +562,7 @@ def jacobian(f, wrt=0, mode="auto"):
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
-    return Jacobian(f, wrt, mode)
+    return Jacobian(_plain(f), wrt, mode)
 
 
 class Jacobian:
@@ -608,7 +618,7 @@ class Jacobian:
 def hvp(f, wrt=0):
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
-    return HessianVectorProduct(f, wrt)
+    return HessianVectorProduct(_plain(f), wrt)
 
 
 class HessianVectorProduct:
@@ -660,7 +670,7 @@ class HessianVectorProduct:
 def hessian(f, wrt=0):
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
-    return Hessian(f, wrt)
+    return Hessian(_plain(f), wrt)
 
 
 class Hessian:

@@ -4,6 +4,7 @@ ordinary in-place assignments, and nested astgrad transforms (``astgrad.grad(f)(
 ``astgrad.jvp(...)``), which become calls of generated derivatives."""
 
 import builtins
+import functools
 
 import gast
 
@@ -11,6 +12,7 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
+from ...core.partials import flatten as flatten_partial
 from ...core.wrt import normalize_wrt
 from ...errors import RecursiveCall
 from .refusals import _Line
@@ -33,6 +35,9 @@ class CallLowering:
         nested = self.nested_transform(node)
         if nested is not None:
             return nested
+        partial = self.partial_call(node)
+        if partial is not None:
+            return self.expr_Call(partial)
         lowered = self.container_call(node)
         if lowered is not None:
             return lowered
@@ -83,6 +88,68 @@ class CallLowering:
         if _writes_to_out(node, result_target):
             return self.write_to_out(call, node)
         return call
+
+    # -- functools.partial ---------------------------------------------------------------
+
+    def partial_call(self, node):
+        """A call of a partial as a call of the function it stands for, with the bound
+        arguments first and the call's keywords overriding the bound ones, or None:
+        ``functools.partial(g, a)(x)``; ``P(x)`` for a global partial ``P``; ``p(x)`` for a
+        local ``p = functools.partial(g, a)`` (whose arguments were read when it was made)."""
+        func = node.func
+        if isinstance(func, gast.Call) and self.resolve_call(func) is functools.partial and func.args:
+            bound = gast.Call(func=func.args[0], args=func.args[1:], keywords=func.keywords)
+        elif isinstance(func, gast.Name) and func.id in self.partials:
+            bound = self.partials[func.id]
+        else:
+            target = self.resolve_call(node) if not (isinstance(func, gast.Name) and func.id in self.bindings) else None
+            if not isinstance(target, functools.partial):
+                return None
+            inner, args, keywords = flatten_partial(target)
+            bound = gast.Call(func=S.name(self.bind_value(inner, "function")),
+                              args=[S.name(self.bind_value(a, "bound")) for a in args],
+                              keywords=[gast.keyword(arg=k, value=S.name(self.bind_value(v, "bound")))
+                                        for k, v in keywords.items()])
+        given = {kw.arg for kw in node.keywords}
+        return gast.Call(func=bound.func, args=list(bound.args) + list(node.args),
+                         keywords=[kw for kw in bound.keywords if kw.arg not in given] + list(node.keywords))
+
+    def local_partial(self, name, value):
+        """``p = functools.partial(g, a, k=v)``, with ``p`` bound once and only called: its
+        arguments are read now, and calls of ``p`` become calls of ``g`` (see
+        ``partial_call``). Whether it was recorded so."""
+        if not (isinstance(value, gast.Call) and self.resolve_call(value) is functools.partial
+                and value.args and not any(isinstance(a, gast.Starred) for a in value.args)
+                and all(kw.arg is not None for kw in value.keywords) and _only_called(self.source.tree, name)):
+            return False
+        func = value.args[0]
+        if isinstance(func, gast.Name) and func.id in self.partials:
+            inner = self.partials[func.id]
+            func, before, earlier = inner.func, list(inner.args), list(inner.keywords)
+        else:
+            path = S.dotted_path(func)
+            if path is None or path[0] in self.locals:
+                return False
+            before, earlier = [], []
+        args = before + [self.kept_atom(a) for a in value.args[1:]]
+        keywords = {kw.arg: kw for kw in earlier}
+        keywords.update((kw.arg, gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value))) for kw in value.keywords)
+        self.partials[name] = gast.Call(func=func, args=args, keywords=list(keywords.values()))
+        return True
+
+    def kept_atom(self, node):
+        """``node``'s value now, in a name nothing rebinds (or a constant)."""
+        value = self.atom(node, hint="bound")
+        return value if isinstance(value, gast.Constant) else S.name(self.fresh_assign(value, "bound"))
+
+    def bind_value(self, obj, hint):
+        for name, bound in self.bindings.items():
+            if bound is obj:
+                return name
+        name = self.namer.fresh(getattr(obj, "__name__", None) or hint)
+        self.bindings[name] = obj
+        self.locals.discard(name)
+        return name
 
     # -- f(*xs), f(**d), zip(*xs) ------------------------------------------------------
 
@@ -324,3 +391,19 @@ def ast_literal(node):
     if isinstance(node, gast.Tuple):
         return tuple(ast_literal(e) for e in node.elts)
     raise ValueError("not a constant")
+
+
+def _only_called(tree, name):
+    """Whether ``name`` is bound once in ``tree`` and every read of it is a call (or
+    the function of another ``partial(...)``)."""
+    called = {id(n.func) for n in gast.walk(tree) if isinstance(n, gast.Call)}
+    called |= {id(n.args[0]) for n in gast.walk(tree) if isinstance(n, gast.Call) and n.args
+               and (S.dotted_path(n.func) or [""])[-1] == "partial"}
+    stores = loads = 0
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and node.id == name:
+            if isinstance(node.ctx, gast.Store):
+                stores += 1
+            elif id(node) not in called:
+                loads += 1
+    return stores == 1 and loads == 0

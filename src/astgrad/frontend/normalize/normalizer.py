@@ -59,6 +59,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.free = {}          # free name -> resolved object, for the generated namespace
         self.bindings = {}      # names this stage introduces (generated derivatives) -> objects
         self.loop_depth = 0
+        self.partials = {}      # local name -> the call it stands for (p = functools.partial(g, a))
         self.walrus_pending = Counter()  # name -> how many := binding it in this statement are still to lower
 
     # -- entry point -------------------------------------------------------------

@@ -94,6 +94,8 @@ class StatementLowering:
             self.expr_ListComp(gast.ListComp(elt=value.elt, generators=value.generators), result=target.id)
         elif isinstance(target, gast.Name) and self.build_container_into(target.id, value):
             pass                                    # list(xs), {k: v for ...}: see containers.py
+        elif isinstance(target, gast.Name) and self.local_partial(target.id, value):
+            pass                                    # p = functools.partial(g, a): see calls.py
         elif isinstance(target, gast.Name):
             self.emit(S.assign(target.id, self.expr(value, hint=target.id)))
         elif isinstance(target, (gast.Tuple, gast.List)):
