@@ -1537,3 +1537,34 @@ def repeated_like(t, like):
         return zeros_like(like)
     t = list(t)
     return AdjointList(t * (len(like) // len(t)) if t else [])
+
+
+# -- in-place writes through aliases and into arguments -------------------------------------
+
+def copy_argument(value):
+    """The copy of an argument the function writes into, made when the generated code
+    starts, so calling a derivative leaves the caller's value as it was: a new array
+    for an array, a deep copy for a list, tuple or dict (numbers are returned as they are)."""
+    if isinstance(value, numpy.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple, dict)):
+        import copy
+        return copy.deepcopy(value)
+    return value
+
+
+def follow_in_place(alias, value):
+    """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
+    ``value`` (y's new value) if that object is an array, changed in place, else ``alias``
+    itself (on a number ``op=`` rebinds ``y`` only)."""
+    return value if isinstance(alias, numpy.ndarray) else alias
+
+
+def when_array(g, alias):
+    """``g`` where ``follow_in_place`` took the new value (``alias`` is an array), else 0."""
+    return g if isinstance(alias, numpy.ndarray) else 0.0
+
+
+def unless_array(g, alias):
+    """``g`` where ``follow_in_place`` kept ``alias`` (not an array), else 0."""
+    return 0.0 if isinstance(alias, numpy.ndarray) else g

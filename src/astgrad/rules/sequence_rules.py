@@ -1,10 +1,12 @@
 """Rules for list and tuple ``+`` and ``*`` (``runtime.concat``, ``runtime.repeat``,
 which the normalizer writes where it sees a list or a tuple) and their derivative
-helpers, and for ``set``: a set of differentiated values is refused."""
+helpers, for ``set`` (a set of differentiated values is refused), and for the helpers
+of writes into arguments and through aliases (``copy_argument``, ``follow_in_place``)."""
 
 import builtins
 
 from ..runtime import concat, cut, pad_to, repeat, repeated, repeated_like, repeated_sum
+from ..runtime import copy_argument, follow_in_place, unless_array, when_array
 from .registry import adjoint, d, tangent, unsupported
 
 
@@ -88,3 +90,47 @@ def set_(y, items=()):
 @tangent(builtins.set)
 def set_(y, items=()):
     d[y] = unsupported(d[items], "a set comprehension or set(...) of differentiated values has no derivative (a set's items are unordered, and arrays are unhashable); build a list or a dict comprehension instead")
+
+
+# -- writes into arguments and through aliases (modes/common.py) --------------------------
+
+@adjoint(copy_argument)
+def copy_argument_(y, value):
+    d[value] = d[y]
+
+
+@tangent(copy_argument)
+def copy_argument_(y, value):
+    d[y] = copy_argument(d[value])
+
+
+@adjoint(follow_in_place)
+def follow_in_place_(y, alias, value):
+    d[alias] = unless_array(d[y], alias)
+    d[value] = when_array(d[y], alias)
+
+
+@tangent(follow_in_place)
+def follow_in_place_(y, alias, value):
+    d[y] = unless_array(d[alias], alias)
+    d[y] = when_array(d[value], alias)
+
+
+@adjoint(when_array)
+def when_array_(y, g, alias):
+    d[g] = when_array(d[y], alias)
+
+
+@tangent(when_array)
+def when_array_(y, g, alias):
+    d[y] = when_array(d[g], alias)
+
+
+@adjoint(unless_array)
+def unless_array_(y, g, alias):
+    d[g] = unless_array(d[y], alias)
+
+
+@tangent(unless_array)
+def unless_array_(y, g, alias):
+    d[y] = unless_array(d[g], alias)

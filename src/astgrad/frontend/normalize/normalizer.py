@@ -11,6 +11,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
+from .arguments import copy_written_arguments
 from .calls import CallLowering
 from .containers import ContainerLowering
 from .expressions import ExpressionLowering, walrus_targets
@@ -76,10 +77,11 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
         refuse_complex(self.source, tree, self.locals)
-        body = MatchLowering(self).block(tree.body)
+        body, prologue = copy_written_arguments(self, tree.body)
+        body = MatchLowering(self).block(body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)
-        body = self.block(body)
+        body = prologue + self.block(body)
         if not body or not isinstance(body[-1], gast.Return):
             ret = gast.Return(value=S.const(None))
             ret.lineno = self.line
