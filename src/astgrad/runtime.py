@@ -102,6 +102,7 @@ class OpenContexts(threading.local):
 
     def __init__(self):
         self.managers = []
+        self.entered = {}       # id(manager) -> what its __enter__ returned, until it exits
 
 
 OPEN_CONTEXTS = OpenContexts()
@@ -111,12 +112,19 @@ def enter_context(manager):
     """What ``with manager:`` does on entry (the value ``as`` would bind)."""
     value = type(manager).__enter__(manager)
     OPEN_CONTEXTS.managers.append(manager)
+    OPEN_CONTEXTS.entered[id(manager)] = value
     return value
+
+
+def entered_value(manager):
+    """What entering ``manager`` (still open) returned: the value ``with ... as v`` binds."""
+    return OPEN_CONTEXTS.entered[id(manager)]
 
 
 def exit_context(manager):
     """What the end of ``with manager:`` does when its body raised nothing."""
     OPEN_CONTEXTS.managers.pop()
+    OPEN_CONTEXTS.entered.pop(id(manager), None)
     type(manager).__exit__(manager, None, None, None)
 
 

@@ -57,7 +57,8 @@ _FRESH_OTHER = {builtins.len, builtins.float, builtins.int, builtins.bool, built
                 builtins.round, builtins.sum, builtins.range, builtins.isinstance, builtins.print,
                 builtins.str, builtins.repr,
                 runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_index,
-                runtime.saved_item, runtime.list_to_tuple, runtime.copy_argument}
+                runtime.saved_item, runtime.list_to_tuple, runtime.copy_argument,
+                runtime.concat, runtime.repeat}
 # numpy.array and ndarray.astype copy unless told copy=False (or copy=None)
 _COPYING_UNLESS_TOLD = {numpy.array, numpy.ndarray.astype}
 

@@ -12,6 +12,7 @@ from ...core.anno import Key
 from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
+from .call_forms import CallFormLowering
 from .calls import CallLowering
 from .containers import ContainerLowering
 from .expressions import ExpressionLowering, walrus_targets
@@ -22,7 +23,7 @@ from .statements import StatementLowering
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 ContainerLowering):
+                 CallFormLowering, ContainerLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -41,7 +42,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
         calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
-        containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict comprehensions
+        call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
+        arguments.py    arguments the body writes into: copied when the code starts
+        containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict and set
+                        comprehensions, list and tuple + and *
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).

@@ -166,11 +166,9 @@ class StatementLowering:
             if not isinstance(manager, gast.Name) or manager.id in self.locals:
                 # its own name: ``as`` (or the body) may rebind the name it was read from
                 manager = S.name(self.fresh_assign(manager, "manager"))
-            entered = self.runtime_call(runtime.enter_context, [manager])
-            if item.optional_vars is None:
-                self.emit(S.expr_stmt(entered))
-            else:       # with m as v: v is what m.__enter__() returned
-                value = self.fresh_assign(entered, "entered")
+            self.emit(S.expr_stmt(self.runtime_call(runtime.enter_context, [manager])))
+            if item.optional_vars is not None:      # with m as v: what m.__enter__() returned
+                value = self.fresh_assign(self.runtime_call(runtime.entered_value, [S.copy(manager)]), "entered")
                 self.assign(item.optional_vars, S.name(value))
             managers.append(manager)
         self.out.extend(self.block(stmt.body))
