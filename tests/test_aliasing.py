@@ -24,13 +24,7 @@ def augment_while_view_is_used(x):
     return np.sum(v * v)
 
 
-def augment_an_alias(x):
-    y = x
-    y += 1.0
-    return np.sum(x * y)
-
-
-@pytest.mark.parametrize("f", [write_while_view_is_used, augment_while_view_is_used, augment_an_alias])
+@pytest.mark.parametrize("f", [write_while_view_is_used, augment_while_view_is_used])
 def test_changes_visible_through_another_name_are_refused(f):
     with pytest.raises(astgrad.TransformError, match="may share its memory"):
         astgrad.grad(f)

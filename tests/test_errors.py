@@ -72,12 +72,6 @@ def try_finally_break(x):
     return y
 
 
-def with_as(x):
-    y = x * 2.0
-    with np.errstate(all="ignore") as state:  # ERR:with
-        y = y * y
-    return y
-
 
 def with_continue(x):
     y = x * 2.0
@@ -187,7 +181,6 @@ REFUSED = [
     ("async", async_fn),
     ("try", try_except),
     ("try_finally", try_finally_break),
-    ("with", with_as),
     ("with_continue", with_continue),
     ("global", global_write),
     ("nonlocal", make_nonlocal()),

@@ -50,11 +50,20 @@ def test_lists_are_refused_not_wrong(f):
         astgrad.grad(f)([0.3, -1.2])
 
 
-def test_concatenated_literals_are_refused_not_wrong():
-    for call in (lambda: astgrad.grad(literal_lists)(0.7),
-                 lambda: astgrad.jvp(literal_lists, (0.7,), (1.0,))):
-        with pytest.raises(TypeError, match="on lists"):
-            call()
+def test_concatenated_literals_are_differentiated():
+    # a list display is certainly a list: + concatenates, and the items keep their derivatives
+    assert_close(astgrad.grad(literal_lists)(0.7), 3.0)
+    assert_close(astgrad.jvp(literal_lists, (0.7,), (1.0,))[1], 3.0)
+
+
+def test_a_list_argument_made_a_list_is_differentiated():
+    def f(xs):
+        ys = list(xs) + xs
+        return ys[0] * ys[3] + ys[1]
+    xs = [0.3, -1.2]
+    expected = numerical_grad(lambda a: f(list(a)), (np.array(xs),), 0)
+    assert_close(np.array(astgrad.grad(f)(xs)), expected)
+    assert_close(astgrad.jvp(f, (xs,), ([1.0, 1.0],))[1], np.sum(expected))
 
 
 def test_same_code_still_needs_no_shape_helpers_for_numbers():

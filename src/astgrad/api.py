@@ -613,7 +613,7 @@ def jacobian(f, wrt=0, mode="auto"):
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
-    return Jacobian(f, wrt, mode)
+    return Jacobian(as_function(f), wrt, mode)
 
 
 class Jacobian:
@@ -671,7 +671,7 @@ class Jacobian:
 def hvp(f, wrt=0):
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
-    return HessianVectorProduct(f, wrt)
+    return HessianVectorProduct(as_function(f), wrt)
 
 
 class HessianVectorProduct:
@@ -724,7 +724,7 @@ class HessianVectorProduct:
 def hessian(f, wrt=0):
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
-    return Hessian(f, wrt)
+    return Hessian(as_function(f), wrt)
 
 
 class Hessian:

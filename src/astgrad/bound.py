@@ -13,11 +13,13 @@ attribute names: ``"self.W"`` is the gradient with respect to the value of ``sel
 through every read of it, in this method and in the methods it calls.
 """
 
+import functools
 import inspect
 import numbers
 import types
 
 from .core import methods as M
+from .core.partials import as_function as partial_function
 from .core.functions import StandIn, public_parameter_names, underlying
 from .runtime_objects import attribute_tangent
 
@@ -52,7 +54,10 @@ class BoundMethod(StandIn):
 def as_function(f):
     """``f`` as the transforms take it: a bound method of a Python function, or an object
     whose class defines ``__call__`` in Python, becomes a BoundMethod; anything else is
-    returned as it is."""
+    returned as it is. A ``functools.partial`` becomes a plain function calling it
+    (core/partials.py), differentiated like the function it stands for."""
+    if isinstance(f, functools.partial):
+        f = partial_function(f)
     if isinstance(f, types.MethodType) and M.user_function(f.__func__) is not None:
         return BoundMethod(f)
     if isinstance(f, (StandIn, type)) or inspect.isroutine(f) or not callable(f):

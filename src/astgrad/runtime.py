@@ -102,6 +102,7 @@ class OpenContexts(threading.local):
 
     def __init__(self):
         self.managers = []
+        self.entered = {}       # id(manager) -> what its __enter__ returned, until it exits
 
 
 OPEN_CONTEXTS = OpenContexts()
@@ -111,12 +112,19 @@ def enter_context(manager):
     """What ``with manager:`` does on entry (the value ``as`` would bind)."""
     value = type(manager).__enter__(manager)
     OPEN_CONTEXTS.managers.append(manager)
+    OPEN_CONTEXTS.entered[id(manager)] = value
     return value
+
+
+def entered_value(manager):
+    """What entering ``manager`` (still open) returned: the value ``with ... as v`` binds."""
+    return OPEN_CONTEXTS.entered[id(manager)]
 
 
 def exit_context(manager):
     """What the end of ``with manager:`` does when its body raised nothing."""
     OPEN_CONTEXTS.managers.pop()
+    OPEN_CONTEXTS.entered.pop(id(manager), None)
     type(manager).__exit__(manager, None, None, None)
 
 
@@ -260,7 +268,9 @@ def unbroadcast(g, x):
             return g
         if not isinstance(g, numpy.ndarray):
             raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
-                            "differentiated here. Use list.append or numpy.concatenate.")
+                            "differentiated here, where astgrad could not see when it generated the code that the operand "
+                            "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
+                            "use numpy.concatenate.")
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
@@ -272,7 +282,9 @@ def broadcast_like(g, x):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
         raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
-                        "differentiated here. Use list.append or numpy.concatenate.")
+                        "differentiated here, where astgrad could not see when it generated the code that the operand "
+                            "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
+                            "use numpy.concatenate.")
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
@@ -1493,3 +1505,111 @@ def mvn_points(x, cov_shape):
             f"(k, k) matrix, not an array of shape {tuple(cov_shape)}; pass "
             "numpy.diag(variances) or variance * numpy.eye(k) instead")
     return numpy.reshape(x, (-1, cov_shape[-1]))
+
+
+# -- list and tuple + and * ------------------------------------------------------------------
+
+def _is_items(value):
+    return isinstance(value, (list, tuple))
+
+
+def concat(a, b):
+    """``a + b`` where astgrad saw a list or a tuple when it generated the code:
+    concatenation (both operands must be lists, or both tuples, as in Python)."""
+    if not (_is_items(a) and _is_items(b)):
+        raise TypeError(f"astgrad: '+' of a {type(a).__name__} and a {type(b).__name__} where a list "
+                        "or tuple concatenation was expected; convert the array with list(...) "
+                        "or the list with numpy.asarray(...)")
+    return a + b
+
+
+def repeat(items, count):
+    """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies."""
+    if not _is_items(items) or not isinstance(count, numbers.Integral) or isinstance(count, bool):
+        raise TypeError(f"astgrad: '*' of a {type(items).__name__} and a {type(count).__name__} "
+                        "where a list or tuple repeated an int number of times was expected")
+    return items * count
+
+
+def _items_derivative(g, like):
+    """``g`` as one derivative per item of ``like`` (a zero placeholder becomes zeros)."""
+    if _is_zero_placeholder(g) or g is None:
+        return zeros_like(like)
+    return list(g)
+
+
+def cut(g, like, at_start):
+    """The part of ``g``, a derivative of a concatenation, that belongs to ``like``: its
+    first ``len(like)`` items when ``at_start``, else its last ones."""
+    if _is_zero_placeholder(g) or g is None:
+        return zeros_like(like)
+    items = list(g)
+    return AdjointList(items[:len(like)] if at_start else items[len(items) - len(like):])
+
+
+def pad_to(t, like, at_start):
+    """``t`` (a derivative of the first or last items of ``like``) as a derivative of all of
+    ``like``: zeros for the other items (the transpose of ``cut``)."""
+    if _is_zero_placeholder(t) or t is None:
+        return zeros_like(like)
+    items = list(t)
+    rest = [zeros_like(v) for v in (list(like)[len(items):] if at_start else list(like)[:len(like) - len(items)])]
+    return AdjointList(items + rest if at_start else rest + items)
+
+
+def repeated_sum(g, items):
+    """The derivative of ``items`` from the derivative ``g`` of ``items * count``: each
+    item's copies add up (zeros when count is 0)."""
+    result = zeros_like(items)
+    if _is_zero_placeholder(g) or g is None or not len(items):
+        return result
+    g = list(g)
+    for start in range(0, len(g), len(items)):
+        result = result + AdjointList(g[start:start + len(items)])
+    return result
+
+
+def repeated(t, count):
+    """The derivative of ``items * count`` from the derivative ``t`` of ``items``."""
+    if _is_zero_placeholder(t) or t is None:
+        return t
+    return AdjointList(list(t) * count)
+
+
+def repeated_like(t, like):
+    """``t`` repeated as often as it fits in ``like`` (the transpose of ``repeated_sum``)."""
+    if _is_zero_placeholder(t) or t is None:
+        return zeros_like(like)
+    t = list(t)
+    return AdjointList(t * (len(like) // len(t)) if t else [])
+
+
+# -- in-place writes through aliases and into arguments -------------------------------------
+
+def copy_argument(value):
+    """The copy of an argument the function writes into, made when the generated code
+    starts, so calling a derivative leaves the caller's value as it was: a new array
+    for an array, a deep copy for a list, tuple or dict (numbers are returned as they are)."""
+    if isinstance(value, numpy.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple, dict)):
+        import copy
+        return copy.deepcopy(value)
+    return value
+
+
+def follow_in_place(alias, value):
+    """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
+    ``value`` (y's new value) if that object is an array, changed in place, else ``alias``
+    itself (on a number ``op=`` rebinds ``y`` only)."""
+    return value if isinstance(alias, numpy.ndarray) else alias
+
+
+def when_array(g, alias):
+    """``g`` where ``follow_in_place`` took the new value (``alias`` is an array), else 0."""
+    return g if isinstance(alias, numpy.ndarray) else 0.0
+
+
+def unless_array(g, alias):
+    """``g`` where ``follow_in_place`` kept ``alias`` (not an array), else 0."""
+    return 0.0 if isinstance(alias, numpy.ndarray) else g

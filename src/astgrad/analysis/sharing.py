@@ -57,7 +57,8 @@ _FRESH_OTHER = {builtins.len, builtins.float, builtins.int, builtins.bool, built
                 builtins.round, builtins.sum, builtins.range, builtins.isinstance, builtins.print,
                 builtins.str, builtins.repr,
                 runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_index,
-                runtime.saved_item, runtime.list_to_tuple}
+                runtime.saved_item, runtime.list_to_tuple, runtime.copy_argument,
+                runtime.concat, runtime.repeat}
 # numpy.array and ndarray.astype copy unless told copy=False (or copy=None)
 _COPYING_UNLESS_TOLD = {numpy.array, numpy.ndarray.astype}
 
@@ -387,8 +388,12 @@ def _analyse(fn, prepare):
         if result.id not in sharing.locals:
             result_shares.add(OUTSIDE)
     mutated = {}
+    copies = _argument_copies(sharing.statements, params)
     for change in in_place_changes(sharing.statements):
         shared = sharing.group(change.name, keeps_items=_keeps_items(sharing, change))
+        # the derivative writes into a copy of the argument; the function itself, which
+        # the caller's forward code runs, writes into the argument
+        shared = shared | {copies[n] for n in {change.name} | shared if n in copies}
         for changed in ({change.name} | shared) & (set(params) | {OUTSIDE}):
             mutated.setdefault(changed, (source, change.stmt, change.what))
     for stmt, callee_name, changed, _ in calls_changing_arguments(sharing):
@@ -396,6 +401,15 @@ def _analyse(fn, prepare):
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, (source, stmt, f"the call of {callee_name}"))
     return Effects(fn, params, result_shares, mutated)
+
+
+def _argument_copies(statements, params):
+    """{copy: parameter} for the copies ``x_1 = copy_argument(x)`` of written arguments
+    (frontend/normalize/arguments.py)."""
+    return {stmt.targets[0].id: stmt.value.args[0].id for stmt in statements
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is runtime.copy_argument
+            and isinstance(stmt.value.args[0], gast.Name) and stmt.value.args[0].id in params}
 
 
 def _keeps_items(sharing, change):

@@ -276,7 +276,8 @@ def _element_read(stmt):
         and isinstance(stmt.value.slice, (gast.Name, gast.Constant))
 
 
-def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare):
+def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare,
+                          helper=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
@@ -284,7 +285,10 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     callee may return of them) are refused as well; ``+=`` on numbers and on arrays
     nothing else refers to is fine. So is a call of a user function only when it
     changes none of its arguments in place. ``refresh_row(args)`` builds the call
-    ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``."""
+    ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``.
+    A plain alias ``v = y`` (the very same object, see ``_exact_aliases``) follows the
+    change instead of being refused: ``v = y`` again after ``y[i] = e``, and
+    ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
     from ..analysis.sharing import Sharing, calls_changing_arguments
     sharing = Sharing(params, body, prepare)
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end)
@@ -303,8 +307,12 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # a value read with a string key is a dict's item: writing into the dict replaces
         # items, it never changes one
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
-        if conflicts - items:
+        followed = _exact_aliases(sharing.statements, params, name) & (conflicts - items) \
+            if helper is not None else set()
+        if conflicts - items - followed:
             _refuse_shared_write(source, name, stmt, action)
+        for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
+            _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
 
@@ -360,6 +368,48 @@ def _refuse_shared_write(source, name, stmt, action):
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
         f"({name} = {name} + ...)", stmt, construct="in-place write")
+
+
+def _exact_aliases(statements, params, name):
+    """The names that certainly hold the very object ``name`` holds, wherever either is
+    read: all of them are bound only by plain copies of one another (``y = x``) and by
+    ``op=`` (which the others follow), except one root bound once (a parameter, or one
+    assignment). Empty when that is not sure."""
+    bindings = {p: [None] for p in params}
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            if not anno.get(stmt, Key.AUGMENTED, False):     # y op= v: followed (see _followed)
+                bindings.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Subscript):
+            for bound in S.stored_names(stmt.targets[0]):
+                bindings.setdefault(bound, []).extend([None, None])
+        elif isinstance(stmt, gast.For):
+            for bound in S.stored_names(stmt.target):
+                bindings.setdefault(bound, []).extend([None, None])
+    component, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in component:
+            continue
+        component.add(current)
+        todo.extend(v.id for v in bindings.get(current, ()) if isinstance(v, gast.Name))
+        todo.extend(other for other, values in bindings.items()
+                    if any(isinstance(v, gast.Name) and v.id == current for v in values))
+    roots = [n for n in component
+             if any(not (isinstance(v, gast.Name) and v.id in component) for v in bindings.get(n, [None]))]
+    if len(roots) > 1 or any(len(bindings.get(r, [None])) != 1 for r in roots):
+        return set()
+    return component - {name}
+
+
+def _followed(alias, name, strict, helper, stmt):
+    """After a change of ``name``'s object: ``alias = name`` (an element write: the same
+    object), or ``alias = follow_in_place(alias, name)`` (``op=``: on an array the object
+    changed, on a number only ``name`` was rebound)."""
+    line = getattr(stmt, "lineno", None)
+    if strict:
+        return S.assign(alias, S.name(name), line=line)
+    return S.assign(alias, helper("follow_in_place", [S.name(alias), S.name(name)]), line=line)
 
 
 def _read_by_key(reads):

@@ -33,6 +33,9 @@ class CallLowering:
         nested = self.nested_transform(node)
         if nested is not None:
             return nested
+        partial = self.partial_call(node)
+        if partial is not None:
+            return self.expr_Call(partial)
         lowered = self.call_function_value(node) or self.iterator_call(node)   # closures.py, iterators.py
         if lowered is not None:
             return lowered
@@ -42,12 +45,13 @@ class CallLowering:
         lowered = self.container_call(node)
         if lowered is not None:
             return lowered
-        for arg in node.args:
-            if isinstance(arg, gast.Starred):
-                raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
+        if any(isinstance(arg, gast.Starred) for arg in node.args) or any(kw.arg is None for kw in node.keywords):
+            node = self.spread_arguments(node)
+            if not isinstance(node, gast.Call):
+                return node                     # zip(*xs), lowered
+            lowered = self.container_call(node)
+            if lowered is not None:
+                return lowered
         func = node.func
         path = S.dotted_path(func)
         if isinstance(func, gast.Name) and func.id in self.bindings:

@@ -6,7 +6,10 @@ literals, item reads and loops the modes already differentiate.
 - ``for k, v in d.items()``, ``d.values()``, ``d.keys()``, in loops and comprehensions:
   a loop over the keys that reads each item ``d[k]`` when its step starts (a dict view
   shows the dict as it is then);
-- ``dict(a=x)``, ``dict([(k, v), ...])``: a dict literal;
+- ``dict(a=x)``, ``dict([(k, v), ...])``: a dict literal; ``dict(d)``: a dict
+  comprehension over ``d.items()``;
+- a view read outside a loop (``sum(d.values())``, ``list(d.items())``): the list of
+  its items now;
 - ``list(xs)``, ``tuple(xs)``: a new list of the same elements, ``[v for v in xs]``
   (``tuple`` then converts it);
 - ``a, *rest = xs``: that list, then item reads and a slice for the starred name;
@@ -40,6 +43,8 @@ class ContainerLowering:
         if isinstance(func, gast.Attribute) and func.attr == "get" and self.local_receiver(func) \
                 and 1 <= len(node.args) <= 2 and not node.keywords:
             return self.dict_get(func.value, node.args)
+        if self.dict_view(node) is not None:
+            return self.list_of(node)       # a view read outside a loop: its items now
         callee = self.resolve_call(node)
         if callee is builtins.dict:
             return self.dict_call(node)
@@ -79,6 +84,8 @@ class ContainerLowering:
         keys, values = [], []
         if len(node.args) > 1 or any(kw.arg is None for kw in node.keywords):
             return None
+        if len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], (gast.List, gast.Tuple)):
+            return self.dict_copy(node.args[0])
         if node.args:
             pairs = node.args[0]
             if not isinstance(pairs, (gast.List, gast.Tuple)) or not all(
@@ -92,6 +99,18 @@ class ContainerLowering:
             keys.append(gast.Constant(value=kw.arg, kind=None))
             values.append(kw.value)
         return self.expr_Dict(gast.Dict(keys=keys, values=values))
+
+    def dict_copy(self, mapping, result=None):
+        """``dict(d)``: ``{k: v for k, v in d.items()}``, a new dict holding d's items
+        (the generated code checks that ``d`` is a mapping)."""
+        key, value = self.namer.fresh("key"), self.namer.fresh("value")
+        self.locals |= {key, value}
+        items = gast.Call(func=gast.Attribute(value=mapping, attr="items", ctx=gast.Load()),
+                          args=[], keywords=[])
+        target = gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store())
+        generator = gast.comprehension(target=target, iter=items, ifs=[], is_async=0)
+        return self.expr_DictComp(gast.DictComp(key=S.name(key), value=S.name(value),
+                                                generators=[generator]), result)
 
     def list_of(self, iterable, result=None):
         """``[v for v in iterable]``: a new list holding the very items Python's
@@ -155,6 +174,35 @@ class ContainerLowering:
             prefix.append((target, gast.Tuple(elts=[S.name(key), read], ctx=gast.Load())))
         return loop
 
+    # -- list and tuple + and *, set comprehensions ----------------------------------------
+
+    def sequence_operation(self, node):
+        """``xs + ys`` and ``xs * n`` (``n * xs``) where an operand is certainly a list or a
+        tuple (a display, a comprehension, ``list(...)``, or a name only ever bound to
+        such values): ``concat(xs, ys)``, ``repeat(xs, n)``, whose rules follow the items.
+        Else None: the operator (on arrays and numbers) is left as it is."""
+        if not isinstance(node.op, (gast.Add, gast.Mult)):
+            return None
+        left, right = self.is_sequence(node.left), self.is_sequence(node.right)
+        if not (left or right):
+            return None
+        a, b = self.atom(node.left), self.atom(node.right)
+        if isinstance(node.op, gast.Add):
+            return self.runtime_call(runtime.concat, [a, b])
+        return self.runtime_call(runtime.repeat, [a, b] if left else [b, a])
+
+    def is_sequence(self, node):
+        if getattr(self, "sequence_names", None) is None:
+            self.sequence_names = _sequence_names(self.source.tree, self.resolve_call)
+        return _makes_sequence(node, self.sequence_names, self.resolve_call)
+
+    def expr_SetComp(self, node):
+        """``{e for ...}``: ``set([e for ...])``; a set of differentiated values is refused
+        by set's rules, a set of numbers that carry no derivative runs as it is."""
+        items = self.atom(gast.ListComp(elt=node.elt, generators=node.generators), hint="items")
+        call = self.builtin_call("set", [items])
+        return call
+
     # -- starred unpacking and dict comprehensions --------------------------------------
 
     def unpack_starred(self, target, value):
@@ -202,3 +250,47 @@ class ContainerLowering:
                     S.assign(gast.Subscript(value=S.name(result), slice=S.name(key), ctx=gast.Store()),
                              S.name(value))]
         return self.comprehension(node, gast.Dict(keys=[], values=[]), store, result)
+
+
+def _makes_sequence(node, names, resolve_call):
+    """Whether ``node`` certainly evaluates to a list or a tuple."""
+    if isinstance(node, (gast.List, gast.Tuple, gast.ListComp)):
+        return True
+    if isinstance(node, gast.Name):
+        return node.id in names
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
+        return _makes_sequence(node.left, names, resolve_call) or _makes_sequence(node.right, names, resolve_call)
+    if isinstance(node, gast.Call):
+        return resolve_call(node) in (builtins.list, builtins.tuple, builtins.sorted)
+    return False
+
+
+def _sequence_names(tree, resolve_call):
+    """The function's names every binding of which is certainly a list or a tuple (the
+    parameters are not: their values come from the caller)."""
+    args = tree.args
+    values = {a.id: [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                if isinstance(target, gast.Name):
+                    values.setdefault(target.id, []).append(node.value)
+                else:
+                    for name in S.stored_names(target):
+                        values.setdefault(name, []).append(None)
+        elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and isinstance(node.target, gast.Name):
+            values.setdefault(node.target.id, []).append(
+                node.target if isinstance(node, gast.AugAssign) else node.value)
+        elif isinstance(node, (gast.For, gast.comprehension, gast.NamedExpr, gast.withitem)):
+            target = node.optional_vars if isinstance(node, gast.withitem) else node.target
+            for name in S.stored_names(target) if target is not None else ():
+                values.setdefault(name, []).append(None)
+    names = set(values)
+    changed = True
+    while changed:
+        changed = False
+        for name in list(names):
+            if not all(v is not None and _makes_sequence(v, names, resolve_call) for v in values[name]):
+                names.discard(name)
+                changed = True
+    return names

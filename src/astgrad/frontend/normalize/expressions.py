@@ -39,6 +39,9 @@ class ExpressionLowering:
     def expr_BinOp(self, node):
         if not isinstance(node.op, _BIN_OPS):
             raise self._refuse(f"the operator {type(node.op).__name__}", node)
+        lowered = self.sequence_operation(node)
+        if lowered is not None:
+            return lowered
         return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
 
     def expr_UnaryOp(self, node):

@@ -11,6 +11,8 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
+from .arguments import copy_written_arguments
+from .call_forms import CallFormLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
@@ -26,7 +28,8 @@ from .statements import StatementLowering
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 ContainerLowering, ClosureLowering, InlineLowering, IteratorLowering, MethodLowering):
+                 CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, IteratorLowering,
+                 MethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -46,10 +49,13 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
         calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
         methods.py      method calls and property reads on self/cls, super(), global instances
-        containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict comprehensions
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions
         iterators.py    map, sorted(key=...), max/min(key=...)
+        call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
+        arguments.py    arguments the body writes into: copied when the code starts
+        containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict and set
+                        comprehensions, list and tuple + and *
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
@@ -68,6 +74,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.free = {}          # free name -> resolved object, for the generated namespace
         self.bindings = {}      # names this stage introduces (generated derivatives) -> objects
         self.loop_depth = 0
+        self.partials = {}      # local name -> the call it stands for (p = functools.partial(g, a))
         self.walrus_pending = Counter()  # name -> how many := binding it in this statement are still to lower
         self.functions = {}     # name -> the function value it holds (closures.py: Local, Global, Functions)
         self.bound_count = binding_counts([source.tree])    # how often each name is bound
@@ -88,10 +95,11 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
         refuse_complex(self.source, tree, self.locals)
-        body = MatchLowering(self).block(tree.body)
+        body, prologue = copy_written_arguments(self, tree.body)
+        body = MatchLowering(self).block(body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)
-        body = self.block(body)
+        body = prologue + self.block(body)
         if not body or not isinstance(body[-1], gast.Return):
             ret = gast.Return(value=S.const(None))
             ret.lineno = self.line

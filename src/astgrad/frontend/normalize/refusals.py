@@ -20,7 +20,6 @@ _REFUSED_EXPR = {
     gast.Yield: "yield (a generator)",
     gast.YieldFrom: "yield from (a generator)",
     gast.Await: "await",
-    gast.SetComp: "a set comprehension",
 }
 
 
@@ -28,8 +27,6 @@ _ADVICE = {
     "try/except": "move the error handling outside the differentiated function",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
     "del": "let the name go out of scope instead",
-    "a set comprehension": "arrays cannot be set items (they are unhashable); build a list or "
-                           "a dict comprehension instead",
     "an assignment expression (:=) inside a comprehension":
         "write the comprehension as a for loop that appends, with the := (or a plain assignment) in its body",
 }

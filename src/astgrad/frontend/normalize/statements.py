@@ -77,8 +77,12 @@ class StatementLowering:
     def augmented(self, current, stmt, hint):
         """``in_place(current op v, current)``: what ``current op= v`` leaves in ``current``
         (``stmt`` is the augmented assignment, ``hint`` names the result of ``op``)."""
-        result = self.fresh_assign(gast.BinOp(left=S.name(current), op=stmt.op,
-                                              right=self.atom(stmt.value)), hint)
+        operation = gast.BinOp(left=S.name(current), op=stmt.op, right=stmt.value)
+        if isinstance(stmt.target, gast.Name) and self.is_sequence(stmt.target):
+            operation = self.sequence_operation(operation) or operation    # xs += ys on a list
+        if isinstance(operation, gast.BinOp):
+            operation.right = self.atom(stmt.value)
+        result = self.fresh_assign(operation, hint)
         return self.runtime_call(runtime.in_place, [S.name(result), S.name(current)])
 
     def assign(self, target, value):
@@ -90,6 +94,8 @@ class StatementLowering:
             self.expr_ListComp(gast.ListComp(elt=value.elt, generators=value.generators), result=target.id)
         elif isinstance(target, gast.Name) and self.build_container_into(target.id, value):
             pass                                    # list(xs), {k: v for ...}: see containers.py
+        elif isinstance(target, gast.Name) and self.local_partial(target.id, value):
+            pass                                    # p = functools.partial(g, a): see calls.py
         elif isinstance(target, gast.Name):
             self.bind_name(target.id, value)        # closures.py: function values too
         elif isinstance(target, (gast.Tuple, gast.List)):
@@ -148,21 +154,22 @@ class StatementLowering:
         self.emit(stmt)
 
     def stmt_With(self, stmt):
-        """``with m1, m2: body``: each manager is made and entered in turn, the body
+        """``with m1 as v, m2: body``: each manager is made and entered in turn (``as``
+        binding what its ``__enter__`` returned), the body
         runs, and the managers exit in reverse order, as Python does when the body
         raises nothing. Only the forward code runs inside: a reverse sweep runs the
         body's adjoint later, after the exits (docs/supported-python.md)."""
         self.refuse_jump_out(stmt, "a with statement")
         managers = []
         for item in stmt.items:
-            if item.optional_vars is not None:
-                raise self._refuse("with ... as", item.context_expr,
-                                   "enter the context manager without 'as', or move the with "
-                                   "statement outside the differentiated function")
             manager = self.atom(item.context_expr, hint="manager")
-            if not isinstance(manager, gast.Name):
+            if not isinstance(manager, gast.Name) or manager.id in self.locals:
+                # its own name: ``as`` (or the body) may rebind the name it was read from
                 manager = S.name(self.fresh_assign(manager, "manager"))
             self.emit(S.expr_stmt(self.runtime_call(runtime.enter_context, [manager])))
+            if item.optional_vars is not None:      # with m as v: what m.__enter__() returned
+                value = self.fresh_assign(self.runtime_call(runtime.entered_value, [S.copy(manager)]), "entered")
+                self.assign(item.optional_vars, S.name(value))
             managers.append(manager)
         self.out.extend(self.block(stmt.body))
         self.line = getattr(stmt, "lineno", self.line)

@@ -1,0 +1,174 @@
+"""Call forms lowered to plain calls: calls of ``functools.partial`` objects (made in
+the call, bound to a local name, or global) become calls of the function they stand
+for; ``f(*xs)`` and ``f(**d)`` pass the arguments one by one; ``zip(*xs)`` becomes the
+list of tuples it yields."""
+
+import builtins
+import functools
+
+import gast
+
+from ...core import syntax as S
+from ...core.partials import flatten as flatten_partial
+
+
+class CallFormLowering:
+    """Normalizer methods for partials, argument unpacking and ``zip(*xs)``."""
+
+    # -- functools.partial ---------------------------------------------------------------
+
+    def partial_call(self, node):
+        """A call of a partial as a call of the function it stands for, with the bound
+        arguments first and the call's keywords overriding the bound ones, or None:
+        ``functools.partial(g, a)(x)``; ``P(x)`` for a global partial ``P``; ``p(x)`` for a
+        local ``p = functools.partial(g, a)`` (whose arguments were read when it was made)."""
+        func = node.func
+        if isinstance(func, gast.Call) and self.resolve_call(func) is functools.partial and func.args:
+            bound = gast.Call(func=func.args[0], args=func.args[1:], keywords=func.keywords)
+        elif isinstance(func, gast.Name) and func.id in self.partials:
+            bound = self.partials[func.id]
+        else:
+            target = self.resolve_call(node) if not (isinstance(func, gast.Name) and func.id in self.bindings) else None
+            if not isinstance(target, functools.partial):
+                return None
+            inner, args, keywords = flatten_partial(target)
+            bound = gast.Call(func=S.name(self.bind_value(inner, "function")),
+                              args=[S.name(self.bind_value(a, "bound")) for a in args],
+                              keywords=[gast.keyword(arg=k, value=S.name(self.bind_value(v, "bound")))
+                                        for k, v in keywords.items()])
+        given = {kw.arg for kw in node.keywords}
+        return gast.Call(func=bound.func, args=list(bound.args) + list(node.args),
+                         keywords=[kw for kw in bound.keywords if kw.arg not in given] + list(node.keywords))
+
+    def local_partial(self, name, value):
+        """``p = functools.partial(g, a, k=v)``, with ``p`` bound once and only called: its
+        arguments are read now, and calls of ``p`` become calls of ``g`` (see
+        ``partial_call``). Whether it was recorded so."""
+        if not (isinstance(value, gast.Call) and self.resolve_call(value) is functools.partial
+                and value.args and not any(isinstance(a, gast.Starred) for a in value.args)
+                and all(kw.arg is not None for kw in value.keywords) and _only_called(self.source.tree, name)):
+            return False
+        func = value.args[0]
+        if isinstance(func, gast.Name) and func.id in self.partials:
+            inner = self.partials[func.id]
+            func, before, earlier = inner.func, list(inner.args), list(inner.keywords)
+        else:
+            path = S.dotted_path(func)
+            if path is None or path[0] in self.locals:
+                return False
+            before, earlier = [], []
+        args = before + [self.kept_atom(a) for a in value.args[1:]]
+        keywords = {kw.arg: kw for kw in earlier}
+        keywords.update((kw.arg, gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value))) for kw in value.keywords)
+        self.partials[name] = gast.Call(func=func, args=args, keywords=list(keywords.values()))
+        return True
+
+    def kept_atom(self, node):
+        """``node``'s value now, in a name nothing rebinds (or a constant)."""
+        value = self.atom(node, hint="bound")
+        return value if isinstance(value, gast.Constant) else S.name(self.fresh_assign(value, "bound"))
+
+    def bind_value(self, obj, hint):
+        for name, bound in self.bindings.items():
+            if bound is obj:
+                return name
+        name = self.namer.fresh(getattr(obj, "__name__", None) or hint)
+        self.bindings[name] = obj
+        self.locals.discard(name)
+        return name
+
+    # -- f(*xs), f(**d), zip(*xs) ------------------------------------------------------
+
+    def spread_arguments(self, node):
+        """``f(*xs)`` and ``f(**d)`` as a call with the arguments one by one: the items of
+        a list or tuple display and the items of a dict display with string keys are
+        spliced in; ``zip(*xs)`` becomes the list of tuples it yields; otherwise, for a
+        function of the user's with a fixed number of parameters, ``*xs`` is unpacked
+        into as many names as it must fill (``a, b = xs``, which checks the count)."""
+        if self.resolve_call(node) is builtins.zip and len(node.args) == 1 and not node.keywords:
+            return self.zip_of_rows(node.args[0].value, node)
+        args = []
+        for position, arg in enumerate(node.args):
+            if not isinstance(arg, gast.Starred):
+                args.append(arg)
+            elif isinstance(arg.value, (gast.List, gast.Tuple)):
+                args.extend(arg.value.elts)
+            else:
+                count = self.spread_count(node, position)
+                names = [self.namer.fresh("arg") for _ in range(count)]
+                self.locals.update(names)
+                self.assign(gast.Tuple(elts=[S.name(n, store=True) for n in names], ctx=gast.Store()),
+                            arg.value)
+                args.extend(S.name(n) for n in names)
+        keywords = []
+        for kw in node.keywords:
+            if kw.arg is not None:
+                keywords.append(kw)
+            elif isinstance(kw.value, gast.Dict) and all(
+                    isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
+                keywords.extend(gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values))
+            else:
+                raise self._refuse("**kwargs unpacking of a value that is not a dict display", node,
+                                   "pass the keyword arguments one by one, or write the dict out in "
+                                   "the call: f(**{'a': x})")
+        return gast.Call(func=node.func, args=args, keywords=keywords)
+
+    def spread_count(self, node, position):
+        """How many parameters ``*xs`` at argument ``position`` fills in a call of a
+        function of the user's with no *args and no defaults left to fill."""
+        import inspect
+        callee = self.resolve_call(node)
+        later = node.args[position + 1:]
+        try:
+            signature = inspect.signature(callee) if inspect.isfunction(callee) else None
+        except (TypeError, ValueError):
+            signature = None
+        positional = [] if signature is None else [
+            p for p in signature.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        named = {kw.arg for kw in node.keywords}
+        rest = positional[position:]
+        rest = rest[:len(rest) - len(later)] if later else rest
+        if signature is None or any(isinstance(a, gast.Starred) for a in later) \
+                or any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values()) \
+                or any(p.default is not p.empty or p.name in named for p in rest):
+            raise self._refuse("*args unpacking in a call whose number of arguments astgrad cannot tell",
+                               node, "pass the arguments one by one, or write the list out in the "
+                               "call: f(*[a, b])")
+        return len(rest)
+
+    def zip_of_rows(self, rows, node):
+        """``zip(*xs)``: ``[tuple([r[k] for r in xs]) for k in range(n)]``, ``n`` the
+        shortest row's length (0 for no rows), as a list."""
+        xs = self.atom(rows, hint="rows")
+        if not isinstance(xs, gast.Name):
+            xs = S.name(self.fresh_assign(xs, "rows"))
+        row, k = self.namer.fresh("row"), self.namer.fresh("k")
+        self.locals |= {row, k}
+
+        def each_row(elt):
+            return gast.ListComp(elt=elt, generators=[gast.comprehension(
+                target=S.name(row, store=True), iter=S.copy(xs), ifs=[], is_async=0)])
+        lengths = each_row(gast.Call(func=S.name("len"), args=[S.name(row)], keywords=[]))
+        shortest = gast.Call(func=S.name("min"), args=[lengths],
+                             keywords=[gast.keyword(arg="default", value=S.const(0))])
+        column = gast.Call(func=S.name("tuple"), args=[each_row(gast.Subscript(
+            value=S.name(row), slice=S.name(k), ctx=gast.Load()))], keywords=[])
+        steps = gast.Call(func=S.name("range"), args=[shortest], keywords=[])
+        return self.expr(gast.ListComp(elt=column, generators=[gast.comprehension(
+            target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
+
+
+def _only_called(tree, name):
+    """Whether ``name`` is bound once in ``tree`` and every read of it is a call (or
+    the function of another ``partial(...)``)."""
+    called = {id(n.func) for n in gast.walk(tree) if isinstance(n, gast.Call)}
+    called |= {id(n.args[0]) for n in gast.walk(tree) if isinstance(n, gast.Call) and n.args
+               and (S.dotted_path(n.func) or [""])[-1] == "partial"}
+    stores = loads = 0
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and node.id == name:
+            if isinstance(node.ctx, gast.Store):
+                stores += 1
+            elif id(node) not in called:
+                loads += 1
+    return stores == 1 and loads == 0

@@ -1,0 +1,136 @@
+"""Rules for list and tuple ``+`` and ``*`` (``runtime.concat``, ``runtime.repeat``,
+which the normalizer writes where it sees a list or a tuple) and their derivative
+helpers, for ``set`` (a set of differentiated values is refused), and for the helpers
+of writes into arguments and through aliases (``copy_argument``, ``follow_in_place``)."""
+
+import builtins
+
+from ..runtime import concat, cut, pad_to, repeat, repeated, repeated_like, repeated_sum
+from ..runtime import copy_argument, follow_in_place, unless_array, when_array
+from .registry import adjoint, d, tangent, unsupported
+
+
+@adjoint(concat)
+def concat_(y, a, b):
+    d[a] = cut(d[y], a, True)
+    d[b] = cut(d[y], b, False)
+
+
+@tangent(concat)
+def concat_(y, a, b):
+    d[y] = pad_to(d[a], y, True)
+    d[y] = pad_to(d[b], y, False)
+
+
+@adjoint(repeat)
+def repeat_(y, items, count):
+    d[items] = repeated_sum(d[y], items)
+
+
+@tangent(repeat)
+def repeat_(y, items, count):
+    d[y] = repeated(d[items], count)
+
+
+@adjoint(cut)
+def cut_(y, g, like, at_start):
+    d[g] = pad_to(d[y], g, at_start)
+
+
+@tangent(cut)
+def cut_(y, g, like, at_start):
+    d[y] = cut(d[g], like, at_start)
+
+
+@adjoint(pad_to)
+def pad_to_(y, t, like, at_start):
+    d[t] = cut(d[y], t, at_start)
+
+
+@tangent(pad_to)
+def pad_to_(y, t, like, at_start):
+    d[y] = pad_to(d[t], like, at_start)
+
+
+@adjoint(repeated_sum)
+def repeated_sum_(y, g, items):
+    d[g] = repeated_like(d[y], g)
+
+
+@tangent(repeated_sum)
+def repeated_sum_(y, g, items):
+    d[y] = repeated_sum(d[g], items)
+
+
+@adjoint(repeated)
+def repeated_(y, t, count):
+    d[t] = repeated_sum(d[y], t)
+
+
+@tangent(repeated)
+def repeated_(y, t, count):
+    d[y] = repeated(d[t], count)
+
+
+@adjoint(repeated_like)
+def repeated_like_(y, t, like):
+    d[t] = repeated_sum(d[y], t)
+
+
+@tangent(repeated_like)
+def repeated_like_(y, t, like):
+    d[y] = repeated_like(d[t], like)
+
+
+@adjoint(builtins.set)
+def set_(y, items=()):
+    d[items] = unsupported(d[y], "a set comprehension or set(...) of differentiated values has no derivative (a set's items are unordered, and arrays are unhashable); build a list or a dict comprehension instead")
+
+
+@tangent(builtins.set)
+def set_(y, items=()):
+    d[y] = unsupported(d[items], "a set comprehension or set(...) of differentiated values has no derivative (a set's items are unordered, and arrays are unhashable); build a list or a dict comprehension instead")
+
+
+# -- writes into arguments and through aliases (modes/common.py) --------------------------
+
+@adjoint(copy_argument)
+def copy_argument_(y, value):
+    d[value] = d[y]
+
+
+@tangent(copy_argument)
+def copy_argument_(y, value):
+    d[y] = copy_argument(d[value])
+
+
+@adjoint(follow_in_place)
+def follow_in_place_(y, alias, value):
+    d[alias] = unless_array(d[y], alias)
+    d[value] = when_array(d[y], alias)
+
+
+@tangent(follow_in_place)
+def follow_in_place_(y, alias, value):
+    d[y] = unless_array(d[alias], alias)
+    d[y] = when_array(d[value], alias)
+
+
+@adjoint(when_array)
+def when_array_(y, g, alias):
+    d[g] = when_array(d[y], alias)
+
+
+@tangent(when_array)
+def when_array_(y, g, alias):
+    d[y] = when_array(d[g], alias)
+
+
+@adjoint(unless_array)
+def unless_array_(y, g, alias):
+    d[g] = unless_array(d[y], alias)
+
+
+@tangent(unless_array)
+def unless_array_(y, g, alias):
+    d[y] = unless_array(d[g], alias)
