@@ -19,6 +19,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
+from ...rules import registry
 
 
 class MethodLowering:
@@ -93,8 +94,8 @@ class MethodLowering:
         if path is None or path[0] in self.locals:
             return None
         bound = self.source.resolve_path(path)
-        if not isinstance(bound, types.MethodType):
-            return None
+        if not isinstance(bound, types.MethodType) or _has_rule(bound):
+            return None     # a library's bound method with a rule (scipy.stats.norm.logpdf)
         fn = M.user_function(bound.__func__)
         if fn is None:
             return None
@@ -198,3 +199,8 @@ def _record_kind(cls):
             and all(field.init for field in dataclasses.fields(cls)):
         return "dict"
     return None
+
+
+def _has_rule(obj):
+    return any(registry.lookup(table, obj) is not None for table in (registry.ADJOINTS, registry.TANGENTS)) \
+        or registry.is_non_differentiable(obj)
