@@ -393,7 +393,8 @@ def _case_id(case):
 
 
 RULE_TABLE_MODULES = ("astgrad.rules.operators", "astgrad.rules.numpy_rules", "astgrad.rules.math_rules",
-                      "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules")
+                      "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules",
+                      "astgrad.rules.reduction_rules")
 
 
 def test_every_tangent_is_exercised():
