@@ -395,15 +395,15 @@ def test_no_grad():
 
 def test_unsupported_numpy_function_raises_naming_it():
     x = T([3.0, 1.0, 2.0], requires_grad=True)
-    with pytest.raises(TypeError, match=r"numpy\.sort has no derivative rule"):
-        np.sort(x)
-    with pytest.raises(TypeError, match=r"numpy\.cumprod has no derivative rule"):
-        np.cumprod(x)
+    with pytest.raises(TypeError, match=r"numpy\.convolve has no derivative rule"):
+        np.convolve(x, x)
+    with pytest.raises(TypeError, match=r"numpy\.unwrap has no derivative rule"):
+        np.unwrap(x)
     with pytest.raises(TypeError, match=r"numpy\.add\.reduce has no derivative rule"):
         np.add.reduce(x)
     with astgrad.no_grad():
-        assert np.sort(x).tolist() == [1.0, 2.0, 3.0]
-    assert np.sort(x.detach()).tolist() == [1.0, 2.0, 3.0]
+        assert np.convolve(x, x).tolist() == [9.0, 6.0, 13.0, 4.0, 4.0]
+    assert np.convolve(x.detach(), x.detach()).tolist() == [9.0, 6.0, 13.0, 4.0, 4.0]
     assert np.argmax(x).item() == 0                   # no derivative: nothing to lose
 
 

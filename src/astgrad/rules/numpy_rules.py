@@ -575,30 +575,6 @@ def amin(y, a, axis=None, *, keepdims=False):
     d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
-@adjoint(numpy.var)
-def var(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims) * (2.0 * (a - numpy.mean(a, axis=axis, keepdims=True))
-                                                 / (repeat_count(a, axis) - ddof))
-
-
-@tangent(numpy.var)
-def var(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[y] = numpy.sum(d[a] * (a - numpy.mean(a, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) * (2.0 / (repeat_count(a, axis) - ddof))
-
-
-@adjoint(numpy.std)
-def std(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[a] = unreduce(d[y] * inverse_or_zero(y), a, axis, keepdims) * (
-        (a - numpy.mean(a, axis=axis, keepdims=True)) / (repeat_count(a, axis) - ddof))
-
-
-@tangent(numpy.std)
-def std(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[y] = numpy.sum(d[a] * (a - numpy.mean(a, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) * inverse_or_zero(y) / (repeat_count(a, axis) - ddof)
-
-
 @adjoint(numpy.cumsum)
 def cumsum(y, a, axis=None, dtype=None):
     d[a] = numpy.reshape(numpy.flip(numpy.cumsum(numpy.flip(d[y], axis), axis), axis), numpy.shape(a))
@@ -1057,30 +1033,6 @@ def min_method(y, self, axis=None, *, keepdims=False):
 @tangent(numpy.ndarray.min)
 def min_method(y, self, axis=None, *, keepdims=False):
     d[y] = numpy.sum(d[self] * tie_weights(self, y, axis, keepdims), axis=axis, keepdims=keepdims)
-
-
-@adjoint(numpy.ndarray.var)
-def var_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[self] = unreduce(d[y], self, axis, keepdims) * (
-        2.0 * (self - numpy.mean(self, axis=axis, keepdims=True)) / (repeat_count(self, axis) - ddof))
-
-
-@tangent(numpy.ndarray.var)
-def var_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[y] = numpy.sum(d[self] * (self - numpy.mean(self, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) * (2.0 / (repeat_count(self, axis) - ddof))
-
-
-@adjoint(numpy.ndarray.std)
-def std_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[self] = unreduce(d[y] * inverse_or_zero(y), self, axis, keepdims) * (
-        (self - numpy.mean(self, axis=axis, keepdims=True)) / (repeat_count(self, axis) - ddof))
-
-
-@tangent(numpy.ndarray.std)
-def std_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[y] = numpy.sum(d[self] * (self - numpy.mean(self, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) * inverse_or_zero(y) / (repeat_count(self, axis) - ddof)
 
 
 @adjoint(numpy.ndarray.cumsum)

@@ -548,3 +548,111 @@ def mvn_points_(p, x, cov_shape):
 @tangent(runtime.mvn_points)
 def mvn_points_(p, x, cov_shape):
     d[p] = runtime.mvn_points(d[x], cov_shape)
+
+
+# Helpers of the reductions and statistics (reduction_rules.py): each pair is linear in
+# its first argument and each is the other's transpose; the other arguments only say
+# where elements go (an order, shapes, an axis).
+@adjoint(runtime.permute)
+def permute_(r, g, order, axis=-1):
+    d[g] = runtime.unpermute(d[r], order, g, axis)
+
+
+@tangent(runtime.permute)
+def permute_(r, g, order, axis=-1):
+    d[r] = runtime.permute(d[g], order, axis)
+
+
+@adjoint(runtime.unpermute)
+def unpermute_(r, g, order, x, axis=-1):
+    d[g] = runtime.permute(d[r], order, axis)
+
+
+@tangent(runtime.unpermute)
+def unpermute_(r, g, order, x, axis=-1):
+    d[r] = runtime.unpermute(d[g], order, x, axis)
+
+
+@adjoint(runtime.weights_like)
+def weights_like_(r, weights, a, axis=None):
+    d[weights] = runtime.unweight(d[r], weights, a, axis)
+
+
+@tangent(runtime.weights_like)
+def weights_like_(r, weights, a, axis=None):
+    d[r] = runtime.weights_like(d[weights], a, axis)
+
+
+@adjoint(runtime.unweight)
+def unweight_(r, g, weights, a, axis=None):
+    d[g] = runtime.weights_like(d[r], a, axis)
+
+
+@tangent(runtime.unweight)
+def unweight_(r, g, weights, a, axis=None):
+    d[r] = runtime.unweight(d[g], weights, a, axis)
+
+
+@adjoint(runtime.diff_part)
+def diff_part_(r, t, which, a, n=1, axis=-1, prepend=None, append=None):
+    d[t] = runtime.undiff(d[r], which, a, n, axis, prepend, append)
+
+
+@tangent(runtime.diff_part)
+def diff_part_(r, t, which, a, n=1, axis=-1, prepend=None, append=None):
+    d[r] = runtime.diff_part(d[t], which, a, n, axis, prepend, append)
+
+
+@adjoint(runtime.undiff)
+def undiff_(r, g, which, a, n=1, axis=-1, prepend=None, append=None):
+    d[g] = runtime.diff_part(d[r], which, a, n, axis, prepend, append)
+
+
+@tangent(runtime.undiff)
+def undiff_(r, g, which, a, n=1, axis=-1, prepend=None, append=None):
+    d[r] = runtime.undiff(d[g], which, a, n, axis, prepend, append)
+
+
+@adjoint(runtime.gradient_of)
+def gradient_of_(r, t, varargs, axis=None, edge_order=1):
+    d[t] = runtime.ungradient(d[r], t, varargs, axis, edge_order)
+    d[varargs] = unsupported(d[r], "the derivative of numpy.gradient with respect to its spacing is not supported")
+
+
+@tangent(runtime.gradient_of)
+def gradient_of_(r, t, varargs, axis=None, edge_order=1):
+    d[r] = runtime.gradient_of(d[t], varargs, axis, edge_order)
+    d[r] = unsupported(d[varargs], "the derivative of numpy.gradient with respect to its spacing is not supported")
+
+
+@adjoint(runtime.ungradient)
+def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
+    d[g] = runtime.gradient_of(d[r], varargs, axis, edge_order)
+    d[varargs] = unsupported(d[r], "the derivative of numpy.gradient with respect to its spacing is not supported")
+
+
+@tangent(runtime.ungradient)
+def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
+    d[r] = runtime.ungradient(d[g], f, varargs, axis, edge_order)
+    d[r] = unsupported(d[varargs], "the derivative of numpy.gradient with respect to its spacing is not supported")
+
+
+# A quantile's weights move linearly with q between knots (and not at all with a, whose
+# order alone decides which elements they fall on).
+@adjoint(runtime.quantile_weights)
+def quantile_weights_(w, a, q, axis=None, method="linear", scale=1.0, rate=False):
+    d[q] = numpy.sum(d[w] * runtime.quantile_weight_change(a, q, axis, method, scale, rate),
+                     axis=runtime.trailing_axes(a, q))
+
+
+@tangent(runtime.quantile_weights)
+def quantile_weights_(w, a, q, axis=None, method="linear", scale=1.0, rate=False):
+    d[w] = runtime.quantile_weight_change(a, q, axis, method, scale, rate) * numpy.reshape(
+        d[q], runtime.quantile_q_shape(a, q))
+
+
+non_differentiable(
+    runtime.sort_order, runtime.quantile_weight_change, runtime.quantile_spread_shape, runtime.quantile_q_shape,
+    runtime.leading_axes, runtime.trailing_axes, runtime.quantile_reduced_axes, runtime.range_weights,
+    runtime.nan_count, runtime.degrees_of_freedom, runtime.prefix_mask,
+)
