@@ -19,6 +19,8 @@ import threading
 
 import numpy
 
+from .special import bessel_i, polygamma  # noqa: F401  (derivatives of lgamma and numpy.i0)
+
 
 class AdjointList(list):
     """The derivative of a list or tuple: one derivative per element.
