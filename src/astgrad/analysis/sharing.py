@@ -12,7 +12,6 @@ and a callee that changes an argument in place is reported, so the caller can re
 its arguments (through the parameters), globals and closure variables.
 """
 
-import builtins
 import inspect
 import weakref
 

@@ -9,7 +9,6 @@ sweep uses.
 
 import gast
 
-from .. import runtime
 from ..analysis.saves import Store
 from ..core import anno
 from ..core import syntax as S

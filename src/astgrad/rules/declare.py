@@ -59,8 +59,11 @@ def elementwise(primitives, *partials, methods=(), result=registry.FRESH, broadc
         adjoint_lines, tangent_lines = [], []
         for name, fn in by_name.items():
             partial = _expression(fn, is_math)
-            adjoint_term = _times(_d(y), partial)
-            tangent_term = _times(_d(name), partial)
+            # d(x1 * x2) = d[x1] * x2 + x1 * d[x2]: a partial that is an earlier operand
+            # stays on the left, as in the primal
+            left = isinstance(partial, ast.Name) and partial.id in params.names[1:params.names.index(name)]
+            adjoint_term = _times(_d(y), partial, left)
+            tangent_term = _times(_d(name), partial, left)
             if wraps:
                 adjoint_term = _call("unbroadcast", adjoint_term, ast.Name(id=name, ctx=ast.Load()))
                 tangent_term = _call("broadcast_like", tangent_term, ast.Name(id=y, ctx=ast.Load()))
@@ -122,9 +125,11 @@ def _is_one(node):
     return isinstance(node, ast.Constant) and node.value == 1 and not isinstance(node.value, bool)
 
 
-def _times(derivative, partial):
+def _times(derivative, partial, left=False):
     """``derivative * partial`` as one writes it: ``d[y] * a * b``, ``-d[y] / e`` for
-    ``-1.0 / e``, ``d[y]`` for ``1.0``."""
+    ``-1.0 / e``, ``d[y]`` for ``1.0``; ``partial * derivative`` if ``left``."""
+    if left:
+        return ast.BinOp(left=partial, op=ast.Mult(), right=derivative)
     if _is_one(partial):
         return derivative
     if isinstance(partial, ast.UnaryOp) and isinstance(partial.op, ast.USub):
