@@ -152,9 +152,9 @@ def walrus_rebinds_augmented_target(x):
     y += (y := x * 3.0)  # ERR:walrus_augmented
     return y
 
-def unknown_bessel(x):
+def unknown_interp(x):
     y = x * 2.0
-    z = np.i0(y)  # ERR:no_rule_i0
+    z = np.interp(y, [0.0, 1.0], [2.0, 3.0])  # ERR:no_rule_interp
     return z * z
 
 
@@ -164,9 +164,9 @@ def unknown_fft(x):
     return np.sum(np.abs(z))
 
 
-def unknown_math_gamma(x):
+def unknown_math_fmod(x):
     y = x + 2.0
-    z = math.gamma(y)  # ERR:no_rule_gamma
+    z = math.fmod(y, 0.7)  # ERR:no_rule_fmod
     return z * y
 
 
@@ -191,9 +191,9 @@ REFUSED = [
     ("lambda_to_library", lambda_to_library),
     ("star_args", star_args),
     ("star_args_stack", star_args_stack),
-    ("no_rule_i0", unknown_bessel),
+    ("no_rule_interp", unknown_interp),
     ("no_rule_fft", unknown_fft),
-    ("no_rule_gamma", unknown_math_gamma),
+    ("no_rule_fmod", unknown_math_fmod),
     ("walrus_comprehension", walrus_in_comprehension),
     ("walrus_augmented", walrus_rebinds_augmented_target),
     ("set_comprehension", set_comprehension),
@@ -207,8 +207,8 @@ CONSTRUCT_WORDS = {
     "try_finally": "try", "with": "with", "global": "global", "nonlocal": "nonlocal",
     "del": "del", "class": "class", "local_recursion": "recursion", "local_returned": "local function",
     "lambda_to_library": "local function",
-    "star_args": "*", "star_args_stack": "*", "no_rule_i0": "i0",
-    "no_rule_fft": "fft", "no_rule_gamma": "gamma", "walrus_comprehension": ":=",
+    "star_args": "*", "star_args_stack": "*", "no_rule_interp": "interp",
+    "no_rule_fft": "fft", "no_rule_fmod": "fmod", "walrus_comprehension": ":=",
     "walrus_augmented": ":=", "set_comprehension": "set comprehension", "with_continue": "with",
 }
 

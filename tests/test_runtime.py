@@ -335,6 +335,28 @@ CASES = [
     (np.unique, lambda: (N(5),), {}), (np.unique, lambda: (N(4, 3),), {"axis": 0}),
     (np.einsum, lambda: (N(2, 3), [0, 1], N(3, 4), [1, 2], [0, 2]), {}),
     (np.einsum, lambda: (N(2, 3), [0, Ellipsis], N(3), [Ellipsis]), {}),
+    # elementwise functions declared by their derivative (numpy_rules.py, math_rules.py)
+    (math.asinh, lambda: (N(),), {}), (math.acosh, lambda: (P() + 1.0,), {}), (math.atanh, lambda: (U(),), {}),
+    (math.copysign, lambda: (A(), A()), {}), (math.degrees, lambda: (N(),), {}),
+    (math.radians, lambda: (N(),), {}), (math.erf, lambda: (N(),), {}), (math.erfc, lambda: (N(),), {}),
+    (math.lgamma, lambda: (P(),), {}), (math.lgamma, lambda: (-1.5 + 0.3 * U(),), {}),
+    (math.gamma, lambda: (P(),), {}), (math.gamma, lambda: (-0.5 + 0.3 * U(),), {}),
+    (math.fsum, lambda: ([N(), N(), N()],), {}), (math.prod, lambda: ([N(), N(), N()],), {}),
+    (math.prod, lambda: ((N(), 0.0, N()),), {"start": N()}),
+    (np.conjugate, lambda: (N(3),), {}), (np.ndarray.conj, lambda: (N(3),), {}),
+    (np.ndarray.conjugate, lambda: (N(2, 2),), {}), (np.real, lambda: (N(3),), {}),
+    (np.ndarray.real, lambda: (N(3),), {}), (np.copysign, lambda: (A(3, 4), A(4)), {}),
+    (np.deg2rad, lambda: (N(3),), {}), (np.radians, lambda: (N(3),), {}), (np.rad2deg, lambda: (N(3),), {}),
+    (np.degrees, lambda: (N(3),), {}), (np.float_power, lambda: (P(3, 4), N(4)), {}),
+    (np.fmax, lambda: (N(3, 4), N(4)), {}), (np.fmin, lambda: (N(3, 1), N(4)), {}),
+    (np.fmod, lambda: ((2.5 + 0.1 * U(3)) * np.array([1.0, -1.0, 1.0]), 1.0 + 0.1 * U(3)), {}),
+    (np.i0, lambda: (N(3),), {}), (np.nan_to_num, lambda: (N(3),), {}),
+    (np.nan_to_num, lambda: (np.array([1.0, np.nan, np.inf, -np.inf]), True, N(), N(), N()), {}),
+    (np.sinc, lambda: (N(3),), {}), (np.sinc, lambda: (U(3) * 0.002,), {}),
+    (rt.polygamma, lambda: (0, P(3)), {}), (rt.polygamma, lambda: (1, -1.5 + 0.3 * U(3)), {}),
+    (rt.polygamma, lambda: (2, P() * 8.0), {}),
+    (rt.bessel_i, lambda: (0, N(3)), {}), (rt.bessel_i, lambda: (1, N(3) * 3.0), {}),
+    (rt.bessel_i, lambda: (2, N()), {}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),
@@ -421,6 +443,7 @@ CASES = [
 
 # Registered tangents that the table above does not exercise, and why.
 NOT_IN_TABLE = {
+    **({math.cbrt: "as numpy.cbrt (one declaration); Python 3.11 and later only"} if hasattr(math, "cbrt") else {}),
     np.float32: "rounds to float32, so a float64 finite difference cannot check it; see test_cast_rules",
     rt.current_row: "depends on whether a row is a view of the array, which the table's copies of the "
                     "arguments are not; checked end to end in test_trust_aliasing",

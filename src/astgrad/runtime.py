@@ -19,6 +19,8 @@ import threading
 
 import numpy
 
+from .special import bessel_i, polygamma  # noqa: F401  (derivatives of lgamma and numpy.i0)
+
 
 class AdjointList(list):
     """The derivative of a list or tuple: one derivative per element.
@@ -1693,12 +1695,15 @@ def check_array_method(receiver, method, where):
     Method calls are matched to their rule by name (``v.sum()`` gets the rule of
     ``numpy.ndarray.sum``), which is only right for NumPy arrays and scalars; a user
     object with a method of the same name must not get NumPy's derivative.
-    A list's or dict's ``copy`` means the same as an array's.
+    A list's or dict's ``copy`` means the same as an array's, and a number's ``real``,
+    ``imag`` and ``conjugate``.
     """
     if isinstance(receiver, (numpy.ndarray, numpy.generic)):
         return
     if method == "copy" and isinstance(receiver, (list, dict)):
         return
+    if method in ("real", "imag", "conjugate") and isinstance(receiver, numbers.Real):
+        return      # a Python number's .real, .imag and .conjugate() mean the same
     raise TypeError(
         f"astgrad: {where}: .{method}() was differentiated as the NumPy array method "
         f"numpy.ndarray.{method}, but it was called on a {type(receiver).__name__} object. "

@@ -13,7 +13,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from ..rules import registry
-from .mutation import MUTATING_METHODS     # a call of one is never dead code
+from .mutation import is_mutating_method     # a call of one is never dead code
 
 
 def reads(stmt):
@@ -43,9 +43,9 @@ def is_pure(value):
     """Whether evaluating ``value`` can be skipped when its result is unused."""
     for node in gast.walk(value):
         if isinstance(node, gast.Call):
-            if anno.get(node, Key.METHOD) in MUTATING_METHODS:
+            if is_mutating_method(anno.get(node, Key.METHOD)):
                 return False
-            if isinstance(node.func, gast.Attribute) and node.func.attr in MUTATING_METHODS:
+            if isinstance(node.func, gast.Attribute) and is_mutating_method(node.func.attr):
                 return False
             method = anno.get(node, Key.METHOD)
             if method is not None and registry.method_key(method) is None:

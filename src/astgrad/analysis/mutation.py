@@ -18,16 +18,12 @@ from ..core import walk
 from ..core.anno import Key
 from ..core.ops import in_place_operands
 
-# Methods that change their object (``xs.append(v)``, ``a.fill(0)``): a call of one is
-# never dead code, and its receiver is changed in place.
-MUTATING_METHODS = {"append", "pop", "extend", "insert", "remove", "clear", "update", "setdefault",
-                    "sort", "reverse", "fill", "resize", "put", "itemset", "popitem", "add",
-                    "discard", "partition", "setflags", "setfield", "__setitem__", "__iadd__"}
-
-# Library functions that write into their first argument.
-_MUTATING_NUMPY = {getattr(module, name) for module, names in (
-    (numpy, ["copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"]),
-    (numpy.random, ["shuffle"])) for name in names if hasattr(module, name)}
+def is_mutating_method(name):
+    """Whether ``v.name(...)`` may change ``v`` in place (``xs.append(v)``, ``a.fill(0)``):
+    some method of that name in the rule table does (``registry.methods_named``). A
+    call of one is never dead code."""
+    from ..rules import registry
+    return any(record.mutates == 0 for record in registry.methods_named(name))
 
 
 def is_ufunc_at(target):
@@ -36,11 +32,22 @@ def is_ufunc_at(target):
                                                                      numpy.ufunc)
 
 
-def _is_mutating_numpy(target):
+def _mutated_argument(call, target):
+    """The position of the argument a library call writes into (its record's
+    ``mutates``), or None. A function that copies unless told not to (``copy=False``,
+    ``numpy.nan_to_num``) writes only then."""
+    from ..rules import registry
     try:
-        return target in _MUTATING_NUMPY
+        record = registry.primitive(target)
     except TypeError:           # an unhashable callable is none of them
-        return False
+        return None
+    if record is None or record.mutates is None:
+        return None
+    if record.result == registry.COPIES:
+        copy = next((kw.value for kw in call.keywords if kw.arg == "copy"), None)
+        if copy is None or (isinstance(copy, gast.Constant) and copy.value is True):
+            return None
+    return record.mutates
 
 
 def mutates_arguments(call):
@@ -50,8 +57,8 @@ def mutates_arguments(call):
         return True
     target = anno.get(call, Key.TARGET)
     if target is not None:
-        return is_ufunc_at(target) or _is_mutating_numpy(target)
-    return anno.get(call, Key.METHOD) in MUTATING_METHODS
+        return is_ufunc_at(target) or _mutated_argument(call, target) is not None
+    return is_mutating_method(anno.get(call, Key.METHOD))
 
 
 class ChangeKind(enum.Enum):
@@ -96,15 +103,17 @@ def in_place_changes(statements):
             yield InPlaceChange(stmt, augmented_name(stmt), ChangeKind.AUGMENTED)
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
         if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is None \
-                and anno.get(call, Key.METHOD) in MUTATING_METHODS \
+                and is_mutating_method(anno.get(call, Key.METHOD)) \
                 and isinstance(call.func.value, gast.Name):
             yield InPlaceChange(stmt, call.func.value.id, ChangeKind.METHOD, anno.get(call, Key.METHOD))
         elif isinstance(call, gast.Call) and mutates_arguments(call):
             for kw in call.keywords:
                 if kw.arg == "out" and isinstance(kw.value, gast.Name):
                     yield InPlaceChange(stmt, kw.value.id, ChangeKind.ARGUMENT)
-            if call.args and isinstance(call.args[0], gast.Name) and anno.get(call, Key.TARGET) is not None:
-                yield InPlaceChange(stmt, call.args[0].id, ChangeKind.ARGUMENT)
+            target = anno.get(call, Key.TARGET)
+            position = None if target is None else (0 if is_ufunc_at(target) else _mutated_argument(call, target))
+            if position is not None and len(call.args) > position and isinstance(call.args[position], gast.Name):
+                yield InPlaceChange(stmt, call.args[position].id, ChangeKind.ARGUMENT)
 
 
 def names_changed_in_place(body, augmented=True):

@@ -12,7 +12,6 @@ and a callee that changes an argument in place is reported, so the caller can re
 its arguments (through the parameters), globals and closure variables.
 """
 
-import builtins
 import inspect
 import weakref
 
@@ -31,44 +30,38 @@ from .mutation import ChangeKind, in_place_changes
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
 
-def _existing(module, names):
-    return {getattr(module, n) for n in names if hasattr(module, n)}
+def _record(obj):
+    """The rule table's record of ``obj`` (its facts: fresh or not, mutating), or None."""
+    from ..rules import registry
+    try:
+        return registry.primitive(obj)
+    except TypeError:
+        return None
 
 
-# NumPy functions whose result is always a new array (or a number, or a tuple of new
-# arrays), whatever their arguments. Everything not listed may return a view.
-_FRESH_NUMPY = _existing(numpy, [
-    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
-    "eye", "identity", "tri", "indices", "arange", "linspace", "logspace", "geomspace",
-    "copy", "concatenate", "stack", "vstack", "hstack", "dstack", "column_stack", "tile",
-    "repeat", "append", "insert", "delete", "where", "dot", "vdot", "inner", "outer",
-    "tensordot", "kron", "cross", "sum", "prod", "mean", "std", "var", "max", "min", "amax",
-    "amin", "ptp", "average", "median", "cumsum", "cumprod", "diff", "trace", "clip", "sort",
-    "argsort", "argmax", "argmin", "argwhere", "nonzero", "flatnonzero", "count_nonzero",
-    "searchsorted", "unique", "take", "take_along_axis", "roll", "pad", "triu", "tril",
-    "round", "around", "interp", "convolve", "correlate", "polyval", "all", "any",
-    "allclose", "isclose", "array_equal", "shape", "ndim", "size", "result_type", "dtype",
-    "float32", "float64", "int32", "int64", "meshgrid", "histogram", "bincount", "select",
-    "piecewise", "nansum", "nanmean", "nanmax", "nanmin", "logsumexp",
-])
-_FRESH_NUMPY |= _existing(numpy.linalg, ["norm", "inv", "solve", "det", "slogdet", "eigh", "eig",
-                                         "svd", "cholesky", "qr", "pinv", "lstsq", "eigvalsh"])
-_FRESH_OTHER = {builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs,
-                builtins.round, builtins.sum, builtins.range, builtins.isinstance, builtins.print,
-                builtins.str, builtins.repr,
-                runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_index,
-                runtime.saved_item, runtime.list_to_tuple, runtime.copy_argument,
-                runtime.concat, runtime.repeat}
-# numpy.array and ndarray.astype copy unless told copy=False (or copy=None)
-_COPYING_UNLESS_TOLD = {numpy.array, numpy.ndarray.astype}
+def _result(obj):
+    record = _record(obj)
+    return None if record is None else record.result
 
-# Methods whose result is new whatever the object (arrays; for lists and dicts .copy()
-# is shallow, which the container analysis below follows).
-_FRESH_METHODS = {"copy", "sum", "mean", "prod", "max", "min", "std", "var", "cumsum", "cumprod", "dot",
-                  "trace", "tolist", "item", "flatten", "round", "clip", "argmax", "argmin",
-                  "argsort", "nonzero", "all", "any", "repeat", "take", "conj", "conjugate",
-                  "count", "index", "keys"}
-_NUMBER_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+
+def _method_results(name):
+    """What ``v.name(...)`` returns, by the records of every method of that name."""
+    from ..rules import registry
+    return {record.result for record in registry.methods_named(name)}
+
+
+def _method_is_fresh(name):
+    results = _method_results(name)
+    return bool(results) and results <= {"fresh"}
+
+
+def _is_number_attribute(name):
+    """``v.shape``, ``v.ndim``, ...: an attribute of arrays whose value is a new number."""
+    from ..rules import registry
+    import inspect as _inspect
+    methods = [m for m in registry.NAMED_METHODS.get(name, ()) if _inspect.isdatadescriptor(m)]
+    return bool(methods) and _method_is_fresh(name)
+
 
 def _is_runtime_helper(obj):
     """astgrad's own runtime helpers: each result is new or made from the first argument
@@ -104,15 +97,18 @@ def call_is_fresh(call):
     target = anno.get(call, Key.TARGET)
     method = anno.get(call, Key.METHOD)
     if target is not None:
-        if _in(target, _COPYING_UNLESS_TOLD):
+        result = _result(target)
+        if result == "copies":
             return _copies(call)
-        if isinstance(target, numpy.ufunc) or _in(target, _FRESH_NUMPY) or _in(target, _FRESH_OTHER):
+        if isinstance(target, numpy.ufunc) or result == "fresh":
             return True
         module = getattr(target, "__module__", None) or ""
         return module == "math" or module.startswith("numpy.random")
-    if method == "astype":
+    if method is None:
+        return False
+    if _method_results(method) == {"copies"}:
         return _copies(call)
-    return method in _FRESH_METHODS
+    return _method_is_fresh(method)
 
 
 class Sharing:
@@ -229,7 +225,7 @@ class Sharing:
         if isinstance(value, gast.Attribute):
             if anno.get(value, Key.GLOBAL_CHAIN, False):
                 return {OUTSIDE}
-            return set() if value.attr in _NUMBER_ATTRIBUTES else self._names([value.value])
+            return set() if _is_number_attribute(value.attr) else self._names([value.value])
         if isinstance(value, gast.Call):
             return self._shared_by_call(value)
         return set()        # operators, comparisons, constants and new literals
@@ -450,14 +446,6 @@ def calls_changing_arguments(sharing):
 
 # -- which later reads can see an in-place change ----------------------------------------
 
-# Runtime helpers without a derivative whose result depends only on the shape and type
-# of their arguments (a zero derivative, a saved shape, a check of the receiver's type).
-_SHAPE_ONLY_HELPERS = {runtime.zeros_like, runtime.shape_of, runtime.check_array_method}
-# Parameters that the adjoint rule of a runtime helper reads for their dtype alone (which
-# no in-place write changes): ``through_store(g, y)`` checks whether y is an int array.
-_DTYPE_ONLY_PARAMETERS = {runtime.through_store: {"container"}}
-
-
 def _shape_only_parameters(helper):
     """Parameters of an astgrad runtime helper whose value no derivative of the call
     needs: its adjoint rule neither differentiates nor reads them (``x`` in
@@ -467,8 +455,9 @@ def _shape_only_parameters(helper):
     if not _is_runtime_helper(helper):
         return None, set()
     template = registry.lookup(registry.ADJOINTS, helper)
+    record = registry.primitive(helper)
     if template is None:
-        if not _in(helper, _SHAPE_ONLY_HELPERS):
+        if record is None or not record.shape_only:
             return None, set()
         try:
             return inspect.signature(helper), set(inspect.signature(helper).parameters)
@@ -477,7 +466,7 @@ def _shape_only_parameters(helper):
     if template.vararg is not None:
         return None, set()
     unread = {p for p in template.param_names[1:] if p not in template.names_used}
-    return template.signature, unread | _DTYPE_ONLY_PARAMETERS.get(helper, set())
+    return template.signature, unread | set(record.dtype_parameters)
 
 
 def value_reads(stmt):

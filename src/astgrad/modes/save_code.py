@@ -9,7 +9,6 @@ sweep uses.
 
 import gast
 
-from .. import runtime
 from ..analysis.saves import Store
 from ..core import anno
 from ..core import syntax as S
@@ -74,14 +73,20 @@ def stack_inits(stacks, needs_init):
     return inits
 
 
-# runtime helpers that read only the shape of one argument (by position)
-_SHAPE_ONLY = {runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.unreduce: 1,
-               runtime.repeat_count: 0}
+def _shape_arguments(target):
+    """Positions of the arguments a call reads only for their shape (the record's
+    ``shape_arguments``: ``x`` in ``unbroadcast(g, x)``)."""
+    from ..rules import registry
+    try:
+        record = registry.primitive(target)
+    except TypeError:
+        return ()
+    return () if record is None else record.shape_arguments
 
 
 def save_shapes_only(forward, backward, helper_call):
-    """Where the reverse sweep uses a restored array only for its shape (in
-    ``unbroadcast``, ``broadcast_like``, ``unreduce``), save just its shape."""
+    """Where the reverse sweep uses a restored array only for its shape (an argument
+    in a record's ``shape_arguments``: ``unbroadcast``, ``unreduce``, ...), save just its shape."""
     only_shapes = _restored_for_shape_only(backward)
     for stmt in S.statements(forward):
         if anno.get(stmt, Key.SAVE_ID) is None:
@@ -103,10 +108,10 @@ def _restored_for_shape_only(backward):
         for node in S.header_nodes(stmt):
             skip = set()
             for sub in gast.walk(node):
-                if isinstance(sub, gast.Call) and anno.get(sub, Key.TARGET) in _SHAPE_ONLY:
-                    position = _SHAPE_ONLY[anno.get(sub, Key.TARGET)]
-                    if len(sub.args) > position and isinstance(sub.args[position], gast.Name):
-                        skip.add(id(sub.args[position]))
+                if isinstance(sub, gast.Call):
+                    for position in _shape_arguments(anno.get(sub, Key.TARGET)):
+                        if len(sub.args) > position and isinstance(sub.args[position], gast.Name):
+                            skip.add(id(sub.args[position]))
             for sub in gast.walk(node):
                 if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and id(sub) not in skip:
                     value_uses.add(sub.id)

@@ -10,17 +10,11 @@ import numpy
 
 from ..runtime import (broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
                        spread, unbroadcast)
-from .registry import adjoint, d, non_differentiable, tangent
+from .declare import elementwise
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
-@adjoint(builtins.abs)
-def abs_(y, x):
-    d[x] = d[y] * numpy.sign(x)
-
-
-@tangent(builtins.abs)
-def abs_(y, x):
-    d[y] = d[x] * numpy.sign(x)
+elementwise(builtins.abs, lambda y, x: numpy.sign(x))
 
 
 # max(a, b, ...), max(iterable), with key= and default= (and min): the derivative goes
@@ -76,3 +70,6 @@ def float_(y, x=0.0):
 non_differentiable(builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
                    builtins.isinstance, builtins.type, builtins.str, builtins.repr, builtins.print,
                    builtins.id, builtins.hash, builtins.callable)
+declare(builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs, builtins.round,
+        builtins.sum, builtins.range, builtins.isinstance, builtins.print, builtins.str, builtins.repr,
+        result=FRESH)

@@ -1,137 +1,19 @@
 """Derivatives of the ``math`` module's functions (Python floats in, floats out).
 
-The derivatives use ``math`` again where it is defined on the whole domain of the
-primal, so a gradient of float code stays float code. ``fabs`` uses
-``numpy.sign``, whose value at 0 is 0 (the same convention as ``abs``).
+Most ``math`` functions share their declaration with NumPy's function of the same
+meaning (``numpy_rules.py``: ``math.sin`` with ``numpy.sin``); where the derivative
+calls ``cos``, ``sin``, ``cosh`` or ``sinh`` it calls ``math``'s again, so a gradient of
+float code stays float code. The others are here. Out of its domain a derivative
+gives the value NumPy's arithmetic gives (inf or nan), never an exception of its own.
 """
 
 import math
 
 import numpy
 
-from .registry import adjoint, d, non_differentiable, tangent
-
-
-@adjoint(math.sin)
-def sin(y, x):
-    d[x] = d[y] * math.cos(x)
-
-
-@tangent(math.sin)
-def sin(y, x):
-    d[y] = d[x] * math.cos(x)
-
-
-@adjoint(math.cos)
-def cos(y, x):
-    d[x] = -d[y] * math.sin(x)
-
-
-@tangent(math.cos)
-def cos(y, x):
-    d[y] = -d[x] * math.sin(x)
-
-
-@adjoint(math.tan)
-def tan(y, x):
-    d[x] = d[y] * (1.0 + y * y)
-
-
-@tangent(math.tan)
-def tan(y, x):
-    d[y] = d[x] * (1.0 + y * y)
-
-
-@adjoint(math.asin)
-def asin(y, x):
-    d[x] = d[y] / math.sqrt(1.0 - x * x)
-
-
-@tangent(math.asin)
-def asin(y, x):
-    d[y] = d[x] / math.sqrt(1.0 - x * x)
-
-
-@adjoint(math.acos)
-def acos(y, x):
-    d[x] = -d[y] / math.sqrt(1.0 - x * x)
-
-
-@tangent(math.acos)
-def acos(y, x):
-    d[y] = -d[x] / math.sqrt(1.0 - x * x)
-
-
-@adjoint(math.atan)
-def atan(y, x):
-    d[x] = d[y] / (1.0 + x * x)
-
-
-@tangent(math.atan)
-def atan(y, x):
-    d[y] = d[x] / (1.0 + x * x)
-
-
-@adjoint(math.atan2)
-def atan2(z, y, x):
-    d[y] = d[z] * x / (x * x + y * y)
-    d[x] = -d[z] * y / (x * x + y * y)
-
-
-@tangent(math.atan2)
-def atan2(z, y, x):
-    d[z] = d[y] * x / (x * x + y * y)
-    d[z] = -d[x] * y / (x * x + y * y)
-
-
-@adjoint(math.sinh)
-def sinh(y, x):
-    d[x] = d[y] * math.cosh(x)
-
-
-@tangent(math.sinh)
-def sinh(y, x):
-    d[y] = d[x] * math.cosh(x)
-
-
-@adjoint(math.cosh)
-def cosh(y, x):
-    d[x] = d[y] * math.sinh(x)
-
-
-@tangent(math.cosh)
-def cosh(y, x):
-    d[y] = d[x] * math.sinh(x)
-
-
-@adjoint(math.tanh)
-def tanh(y, x):
-    d[x] = d[y] * (1.0 - y * y)
-
-
-@tangent(math.tanh)
-def tanh(y, x):
-    d[y] = d[x] * (1.0 - y * y)
-
-
-@adjoint(math.exp)
-def exp(y, x):
-    d[x] = d[y] * y
-
-
-@tangent(math.exp)
-def exp(y, x):
-    d[y] = d[x] * y
-
-
-@adjoint(math.expm1)
-def expm1(y, x):
-    d[x] = d[y] * (y + 1.0)
-
-
-@tangent(math.expm1)
-def expm1(y, x):
-    d[y] = d[x] * (y + 1.0)
+from ..runtime import polygamma, prod_except, spread, gather, stack_like, unstack_like
+from .declare import elementwise
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
 # math.log(x) is math.log(x, e); log(e) == 1.0 exactly.
@@ -147,81 +29,38 @@ def log(y, x, base=2.718281828459045):
     d[y] = -d[base] * y / (base * math.log(base))
 
 
-@adjoint(math.log1p)
-def log1p(y, x):
-    d[x] = d[y] / (x + 1.0)
+# erf' = 2 / sqrt(pi) exp(-x**2); lgamma' is the digamma function (polygamma of order 0)
+elementwise(math.erf, lambda y, x: 1.1283791670955126 * math.exp(-x * x))
+elementwise(math.erfc, lambda y, x: -1.1283791670955126 * math.exp(-x * x))
+elementwise(math.lgamma, lambda y, x: polygamma(0, x))
+elementwise(math.gamma, lambda y, x: y * polygamma(0, x))
 
 
-@tangent(math.log1p)
-def log1p(y, x):
-    d[y] = d[x] / (x + 1.0)
+# fsum adds exactly: its derivative is sum's. prod multiplies: each factor's derivative
+# is the product of the others (computed without dividing, so zeros are exact).
+@adjoint(math.fsum)
+def fsum(y, seq):
+    d[seq] = spread(d[y], seq)
 
 
-@adjoint(math.log2)
-def log2(y, x):
-    d[x] = d[y] / (x * 0.6931471805599453)
+@tangent(math.fsum)
+def fsum(y, seq):
+    d[y] = gather(d[seq], y)
 
 
-@tangent(math.log2)
-def log2(y, x):
-    d[y] = d[x] / (x * 0.6931471805599453)
+@adjoint(math.prod)
+def prod(y, iterable, *, start=1):
+    d[iterable] = unstack_like(d[y] * start * prod_except(numpy.array(iterable, dtype=float)), iterable)
+    d[start] = d[y] * math.prod(iterable)
 
 
-@adjoint(math.log10)
-def log10(y, x):
-    d[x] = d[y] / (x * 2.302585092994046)
+@tangent(math.prod)
+def prod(y, iterable, *, start=1):
+    d[y] = numpy.sum(stack_like(d[iterable], numpy.array(iterable, dtype=float))
+                     * prod_except(numpy.array(iterable, dtype=float))) * start
+    d[y] = d[start] * math.prod(iterable)
 
 
-@tangent(math.log10)
-def log10(y, x):
-    d[y] = d[x] / (x * 2.302585092994046)
-
-
-@adjoint(math.sqrt)
-def sqrt(y, x):
-    d[x] = d[y] / (2.0 * y)
-
-
-@tangent(math.sqrt)
-def sqrt(y, x):
-    d[y] = d[x] / (2.0 * y)
-
-
-# x ** (y - 1.0), not math.pow: at x = 0 with y < 1 the derivative is infinite, and
-# math.pow raises ValueError there (the primal math.pow(0.0, 0.5) is fine).
-@adjoint(math.pow)
-def pow(z, x, y):
-    d[x] = d[z] * y * x ** (y - 1.0)
-    d[y] = d[z] * z * numpy.log(numpy.where(x > 0, x, 1.0))
-
-
-@tangent(math.pow)
-def pow(z, x, y):
-    d[z] = d[x] * y * x ** (y - 1.0)
-    d[z] = d[y] * z * numpy.log(numpy.where(x > 0, x, 1.0))
-
-
-@adjoint(math.hypot)
-def hypot(z, x, y):
-    d[x] = d[z] * x / z
-    d[y] = d[z] * y / z
-
-
-@tangent(math.hypot)
-def hypot(z, x, y):
-    d[z] = d[x] * x / z
-    d[z] = d[y] * y / z
-
-
-@adjoint(math.fabs)
-def fabs(y, x):
-    d[x] = d[y] * numpy.sign(x)
-
-
-@tangent(math.fabs)
-def fabs(y, x):
-    d[y] = d[x] * numpy.sign(x)
-
-
+declare(math.fsum, math.prod, result=FRESH)
 non_differentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
                    math.isclose, math.factorial, math.comb, math.perm, math.gcd)

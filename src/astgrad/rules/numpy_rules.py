@@ -1,7 +1,9 @@
 """Derivatives of NumPy functions and ndarray methods.
 
-Each primitive has an adjoint (reverse) and a tangent (forward) template; see
-``registry.py`` for the format. Conventions used throughout:
+Elementwise functions are declared by their partial derivatives and linear ones by
+their transpose (``declare.py`` generates the templates); the rest have an adjoint
+(reverse) and a tangent (forward) template, see ``registry.py``. Where ``math`` has
+the same function, it shares the declaration. Conventions used throughout:
 
 * adjoints have exactly their input's shape: binary functions broadcast, so their
   adjoints go through ``unbroadcast`` and their tangents through ``broadcast_like``;
@@ -19,10 +21,13 @@ Template functions are named after their primitive; none of them calls a bare
 builtin whose name a template here shadows (``sum``, ``max``, ...).
 """
 
+import math
+import operator
+
 import numpy
 
 from ..runtime import (
-    arange_index, broadcast_like, cast_like, clip_weight, concatenated_part, concatenated_spread,
+    arange_index, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part, concatenated_spread,
     contract, det_cofactors, index_concatenate, inverse_or_zero,
     dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec, einsum_tangent_spec,
     inner_adjoint_left, inner_adjoint_right, inverse_axes, linspace_weights,
@@ -30,374 +35,98 @@ from ..runtime import (
     operand_shape, prod_except, arange_has_stop, repeat_count, select_weight, stack_like, tie_weights,
     unbroadcast, unique_gather, unique_scatter, unconcatenate, unreduce, unstack, unstack_like, untrace,
 )
-from .registry import adjoint, d, non_differentiable, tangent
+from .declare import elementwise, linear
+from .registry import FRESH, VIEW, adjoint, d, declare, non_differentiable, tangent
 
 # LN2 = 0.6931471805599453 and LN10 = 2.302585092994046 are written out as literals:
 # a NumPy scalar constant would promote float32 data to float64.
 
 # ---------------------------------------------------------------------------------
-# Elementwise functions of one argument
+# Elementwise functions of one argument: the derivative dy/dx
 # ---------------------------------------------------------------------------------
 
-
-@adjoint(numpy.sin)
-def sin(y, x):
-    d[x] = d[y] * numpy.cos(x)
-
-
-@tangent(numpy.sin)
-def sin(y, x):
-    d[y] = d[x] * numpy.cos(x)
-
-
-@adjoint(numpy.cos)
-def cos(y, x):
-    d[x] = -d[y] * numpy.sin(x)
-
-
-@tangent(numpy.cos)
-def cos(y, x):
-    d[y] = -d[x] * numpy.sin(x)
-
-
-@adjoint(numpy.tan)
-def tan(y, x):
-    d[x] = d[y] * (1.0 + y * y)
-
-
-@tangent(numpy.tan)
-def tan(y, x):
-    d[y] = d[x] * (1.0 + y * y)
-
-
-@adjoint(numpy.arcsin)
-def arcsin(y, x):
-    d[x] = d[y] / numpy.sqrt(1.0 - x * x)
-
-
-@tangent(numpy.arcsin)
-def arcsin(y, x):
-    d[y] = d[x] / numpy.sqrt(1.0 - x * x)
-
-
-@adjoint(numpy.arccos)
-def arccos(y, x):
-    d[x] = -d[y] / numpy.sqrt(1.0 - x * x)
-
-
-@tangent(numpy.arccos)
-def arccos(y, x):
-    d[y] = -d[x] / numpy.sqrt(1.0 - x * x)
-
-
-@adjoint(numpy.arctan)
-def arctan(y, x):
-    d[x] = d[y] / (1.0 + x * x)
-
-
-@tangent(numpy.arctan)
-def arctan(y, x):
-    d[y] = d[x] / (1.0 + x * x)
-
-
-@adjoint(numpy.sinh)
-def sinh(y, x):
-    d[x] = d[y] * numpy.cosh(x)
-
-
-@tangent(numpy.sinh)
-def sinh(y, x):
-    d[y] = d[x] * numpy.cosh(x)
-
-
-@adjoint(numpy.cosh)
-def cosh(y, x):
-    d[x] = d[y] * numpy.sinh(x)
-
-
-@tangent(numpy.cosh)
-def cosh(y, x):
-    d[y] = d[x] * numpy.sinh(x)
-
-
-@adjoint(numpy.tanh)
-def tanh(y, x):
-    d[x] = d[y] * (1.0 - y * y)
-
-
-@tangent(numpy.tanh)
-def tanh(y, x):
-    d[y] = d[x] * (1.0 - y * y)
-
-
-@adjoint(numpy.arcsinh)
-def arcsinh(y, x):
-    d[x] = d[y] / numpy.sqrt(x * x + 1.0)
-
-
-@tangent(numpy.arcsinh)
-def arcsinh(y, x):
-    d[y] = d[x] / numpy.sqrt(x * x + 1.0)
-
-
-@adjoint(numpy.arccosh)
-def arccosh(y, x):
-    d[x] = d[y] / numpy.sqrt(x * x - 1.0)
-
-
-@tangent(numpy.arccosh)
-def arccosh(y, x):
-    d[y] = d[x] / numpy.sqrt(x * x - 1.0)
-
-
-@adjoint(numpy.arctanh)
-def arctanh(y, x):
-    d[x] = d[y] / (1.0 - x * x)
-
-
-@tangent(numpy.arctanh)
-def arctanh(y, x):
-    d[y] = d[x] / (1.0 - x * x)
-
-
-@adjoint(numpy.exp)
-def exp(y, x):
-    d[x] = d[y] * y
-
-
-@tangent(numpy.exp)
-def exp(y, x):
-    d[y] = d[x] * y
-
-
-@adjoint(numpy.expm1)
-def expm1(y, x):
-    d[x] = d[y] * (y + 1.0)
-
-
-@tangent(numpy.expm1)
-def expm1(y, x):
-    d[y] = d[x] * (y + 1.0)
-
-
-@adjoint(numpy.exp2)
-def exp2(y, x):
-    d[x] = d[y] * y * 0.6931471805599453
-
-
-@tangent(numpy.exp2)
-def exp2(y, x):
-    d[y] = d[x] * y * 0.6931471805599453
-
-
-@adjoint(numpy.log)
-def log(y, x):
-    d[x] = d[y] / x
-
-
-@tangent(numpy.log)
-def log(y, x):
-    d[y] = d[x] / x
-
-
-@adjoint(numpy.log1p)
-def log1p(y, x):
-    d[x] = d[y] / (x + 1.0)
-
-
-@tangent(numpy.log1p)
-def log1p(y, x):
-    d[y] = d[x] / (x + 1.0)
-
-
-@adjoint(numpy.log2)
-def log2(y, x):
-    d[x] = d[y] / (x * 0.6931471805599453)
-
-
-@tangent(numpy.log2)
-def log2(y, x):
-    d[y] = d[x] / (x * 0.6931471805599453)
-
-
-@adjoint(numpy.log10)
-def log10(y, x):
-    d[x] = d[y] / (x * 2.302585092994046)
-
-
-@tangent(numpy.log10)
-def log10(y, x):
-    d[y] = d[x] / (x * 2.302585092994046)
-
-
-@adjoint(numpy.sqrt)
-def sqrt(y, x):
-    d[x] = d[y] / (2.0 * y)
-
-
-@tangent(numpy.sqrt)
-def sqrt(y, x):
-    d[y] = d[x] / (2.0 * y)
-
-
-@adjoint(numpy.cbrt)
-def cbrt(y, x):
-    d[x] = d[y] / (3.0 * y * y)
-
-
-@tangent(numpy.cbrt)
-def cbrt(y, x):
-    d[y] = d[x] / (3.0 * y * y)
-
-
-@adjoint(numpy.square)
-def square(y, x):
-    d[x] = 2.0 * x * d[y]
-
-
-@tangent(numpy.square)
-def square(y, x):
-    d[y] = 2.0 * x * d[x]
-
-
-@adjoint(numpy.absolute)            # numpy.abs is numpy.absolute
-def absolute(y, x):
-    d[x] = d[y] * numpy.sign(x)
-
-
-@tangent(numpy.absolute)
-def absolute(y, x):
-    d[y] = d[x] * numpy.sign(x)
-
-
-@adjoint(numpy.fabs)
-def fabs(y, x):
-    d[x] = d[y] * numpy.sign(x)
-
-
-@tangent(numpy.fabs)
-def fabs(y, x):
-    d[y] = d[x] * numpy.sign(x)
-
-
-@adjoint(numpy.negative)
-def negative(y, x):
-    d[x] = -d[y]
-
-
-@tangent(numpy.negative)
-def negative(y, x):
-    d[y] = -d[x]
-
-
-@adjoint(numpy.positive)
-def positive(y, x):
-    d[x] = d[y]
-
-
-@tangent(numpy.positive)
-def positive(y, x):
-    d[y] = d[x]
-
-
-@adjoint(numpy.reciprocal)
-def reciprocal(y, x):
-    d[x] = -d[y] * y * y
-
-
-@tangent(numpy.reciprocal)
-def reciprocal(y, x):
-    d[y] = -d[x] * y * y
-
+elementwise((numpy.sin, math.sin), lambda y, x: numpy.cos(x))
+elementwise((numpy.cos, math.cos), lambda y, x: -numpy.sin(x))
+elementwise((numpy.tan, math.tan), lambda y, x: 1.0 + y * y)
+elementwise((numpy.arcsin, math.asin), lambda y, x: 1.0 / numpy.sqrt(1.0 - x * x))
+elementwise((numpy.arccos, math.acos), lambda y, x: -1.0 / numpy.sqrt(1.0 - x * x))
+elementwise((numpy.arctan, math.atan), lambda y, x: 1.0 / (1.0 + x * x))
+elementwise((numpy.sinh, math.sinh), lambda y, x: numpy.cosh(x))
+elementwise((numpy.cosh, math.cosh), lambda y, x: numpy.sinh(x))
+elementwise((numpy.tanh, math.tanh), lambda y, x: 1.0 - y * y)
+elementwise((numpy.arcsinh, math.asinh), lambda y, x: 1.0 / numpy.sqrt(x * x + 1.0))
+elementwise((numpy.arccosh, math.acosh), lambda y, x: 1.0 / numpy.sqrt(x * x - 1.0))
+elementwise((numpy.arctanh, math.atanh), lambda y, x: 1.0 / (1.0 - x * x))
+elementwise((numpy.exp, math.exp), lambda y, x: y)
+elementwise((numpy.expm1, math.expm1), lambda y, x: y + 1.0)
+elementwise(numpy.exp2, lambda y, x: y * 0.6931471805599453)
+elementwise(numpy.log, lambda y, x: 1.0 / x)
+elementwise((numpy.log1p, math.log1p), lambda y, x: 1.0 / (x + 1.0))
+elementwise((numpy.log2, math.log2), lambda y, x: 1.0 / (x * 0.6931471805599453))
+elementwise((numpy.log10, math.log10), lambda y, x: 1.0 / (x * 2.302585092994046))
+elementwise((numpy.sqrt, math.sqrt), lambda y, x: 1.0 / (2.0 * y))
+elementwise(numpy.cbrt, lambda y, x: 1.0 / (3.0 * y * y))
+elementwise(numpy.square, lambda y, x: 2.0 * x)
+elementwise((numpy.absolute, numpy.fabs, math.fabs), lambda y, x: numpy.sign(x))   # numpy.abs is absolute
+elementwise((numpy.negative, operator.neg), lambda y, x: -1.0)
+elementwise((numpy.positive, operator.pos), lambda y, x: 1.0)
+elementwise(numpy.reciprocal, lambda y, x: -y * y)
+elementwise((numpy.deg2rad, numpy.radians, math.radians), lambda y, x: 0.017453292519943295)
+elementwise((numpy.rad2deg, numpy.degrees, math.degrees), lambda y, x: 57.29577951308232)
+elementwise(numpy.conjugate, lambda y, x: 1.0,        # numpy.conj is numpy.conjugate; real input
+            methods=(numpy.ndarray.conjugate, numpy.ndarray.conj))
+elementwise(numpy.real, lambda y, val: 1.0, methods=(numpy.ndarray.real,), result=VIEW)     # real input
+elementwise(numpy.i0, lambda y, x: bessel_i(1, x))
+# sinc(x) = sin(pi x) / (pi x); near 0 its derivative is a Taylor polynomial, so that
+# every order stays exact there (sinc'(0) = 0, sinc''(0) = -pi**2 / 3).
+elementwise(numpy.sinc, lambda y, x: numpy.where(
+    numpy.less(numpy.absolute(x), 0.002), x * (x * x * 3.2469697011334144 - 3.289868133696453),
+    (numpy.cos(3.141592653589793 * x) - y) / numpy.where(numpy.equal(x, 0.0), 1.0, x)))
+# nan_to_num: 1 where x is finite; nan, posinf and neginf take the derivative where
+# they were put in (posinf and neginf default to the largest finite numbers). The
+# partials are masks: float32 times a mask stays float32.
+elementwise(
+    numpy.nan_to_num, lambda y, x, copy=True, nan=0.0, posinf=None, neginf=None: numpy.isfinite(x),
+    nan=lambda y, x, copy=True, nan=0.0, posinf=None, neginf=None: numpy.isnan(x),
+    posinf=lambda y, x, copy=True, nan=0.0, posinf=None, neginf=None: numpy.isposinf(x),
+    neginf=lambda y, x, copy=True, nan=0.0, posinf=None, neginf=None: numpy.isneginf(x),
+    broadcast=True, result=FRESH)
+if hasattr(math, "cbrt"):       # Python 3.11
+    elementwise(math.cbrt, lambda y, x: 1.0 / (3.0 * y * y))
 
 # ---------------------------------------------------------------------------------
-# Elementwise functions of two arguments (broadcasting)
+# Elementwise functions of two arguments (broadcasting): one partial per argument
 # ---------------------------------------------------------------------------------
 
-
-@adjoint(numpy.add)
-def add(z, x1, x2):
-    d[x1] = unbroadcast(d[z], x1)
-    d[x2] = unbroadcast(d[z], x2)
-
-
-@tangent(numpy.add)
-def add(z, x1, x2):
-    d[z] = broadcast_like(d[x1], z)
-    d[z] = broadcast_like(d[x2], z)
-
-
-@adjoint(numpy.subtract)
-def subtract(z, x1, x2):
-    d[x1] = unbroadcast(d[z], x1)
-    d[x2] = unbroadcast(-d[z], x2)
-
-
-@tangent(numpy.subtract)
-def subtract(z, x1, x2):
-    d[z] = broadcast_like(d[x1], z)
-    d[z] = broadcast_like(-d[x2], z)
-
-
-@adjoint(numpy.multiply)
-def multiply(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * x2, x1)
-    d[x2] = unbroadcast(x1 * d[z], x2)
-
-
-@tangent(numpy.multiply)
-def multiply(z, x1, x2):
-    d[z] = broadcast_like(d[x1] * x2, z)
-    d[z] = broadcast_like(x1 * d[x2], z)
-
-
-@adjoint(numpy.divide)              # numpy.true_divide is numpy.divide
-def divide(z, x1, x2):
-    d[x1] = unbroadcast(d[z] / x2, x1)
-    d[x2] = unbroadcast(-d[z] * z / x2, x2)
-
-
-@tangent(numpy.divide)
-def divide(z, x1, x2):
-    d[z] = broadcast_like(d[x1] / x2, z)
-    d[z] = broadcast_like(-d[x2] * z / x2, z)
-
-
-@adjoint(numpy.power)
-def power(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * x2 * x1 ** (x2 - 1), x1)
-    d[x2] = unbroadcast(d[z] * z * numpy.log(numpy.where(x1 > 0, x1, 1.0)), x2)
-
-
-@tangent(numpy.power)
-def power(z, x1, x2):
-    d[z] = broadcast_like(d[x1] * x2 * x1 ** (x2 - 1), z)
-    d[z] = broadcast_like(d[x2] * z * numpy.log(numpy.where(x1 > 0, x1, 1.0)), z)
-
-
-@adjoint(numpy.arctan2)
-def arctan2(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * x2 / (x1 * x1 + x2 * x2), x1)
-    d[x2] = unbroadcast(-d[z] * x1 / (x1 * x1 + x2 * x2), x2)
-
-
-@tangent(numpy.arctan2)
-def arctan2(z, x1, x2):
-    d[z] = broadcast_like(d[x1] * x2 / (x1 * x1 + x2 * x2), z)
-    d[z] = broadcast_like(-d[x2] * x1 / (x1 * x1 + x2 * x2), z)
-
-
-@adjoint(numpy.hypot)
-def hypot(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * x1 / z, x1)
-    d[x2] = unbroadcast(d[z] * x2 / z, x2)
-
-
-@tangent(numpy.hypot)
-def hypot(z, x1, x2):
-    d[z] = broadcast_like(d[x1] * x1 / z, z)
-    d[z] = broadcast_like(d[x2] * x2 / z, z)
-
+elementwise((numpy.add, operator.add), lambda z, x1, x2: 1.0, lambda z, x1, x2: 1.0)
+elementwise((numpy.subtract, operator.sub), lambda z, x1, x2: 1.0, lambda z, x1, x2: -1.0)
+elementwise((numpy.multiply, operator.mul), lambda z, x1, x2: x2, lambda z, x1, x2: x1)
+elementwise((numpy.divide, operator.truediv),           # numpy.true_divide is numpy.divide
+            lambda z, x1, x2: 1.0 / x2, lambda z, x1, x2: -z / x2)
+elementwise((numpy.power, operator.pow, math.pow),
+            lambda z, x1, x2: x2 * x1 ** (x2 - 1),
+            lambda z, x1, x2: z * numpy.log(numpy.where(x1 > 0, x1, 1.0)))
+elementwise(numpy.float_power,
+            lambda z, x1, x2: x2 * numpy.float_power(x1, x2 - 1.0),
+            lambda z, x1, x2: z * numpy.log(numpy.where(x1 > 0, x1, 1.0)))
+elementwise((numpy.arctan2, math.atan2),
+            lambda z, x1, x2: x2 / (x1 * x1 + x2 * x2), lambda z, x1, x2: -x1 / (x1 * x1 + x2 * x2))
+elementwise((numpy.hypot, math.hypot), lambda z, x1, x2: x1 / z, lambda z, x1, x2: x2 / z)
+# x % y = x - floor(x / y) * y, and floor is locally constant; fmod truncates instead.
+elementwise((numpy.remainder, operator.mod),            # numpy.mod is numpy.remainder
+            lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.floor_divide(x1, x2))
+elementwise(numpy.fmod, lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.rint((x1 - z) / x2))
+# copysign(x1, x2) = |x1| with the sign of x2: the sign of x2 is locally constant.
+elementwise((numpy.copysign, math.copysign), lambda z, x1, x2: numpy.sign(x1) * numpy.sign(z), None)
+elementwise(numpy.maximum, lambda z, x1, x2: select_weight(x1, x2), lambda z, x1, x2: select_weight(x2, x1))
+elementwise(numpy.minimum, lambda z, x1, x2: select_weight(x2, x1), lambda z, x1, x2: select_weight(x1, x2))
+# fmax and fmin ignore a NaN: the other argument gets the whole derivative.
+elementwise(numpy.fmax,
+            lambda z, x1, x2: numpy.where(numpy.isnan(x2), 1.0, select_weight(x1, x2)),
+            lambda z, x1, x2: numpy.where(numpy.isnan(x1), 1.0, select_weight(x2, x1)))
+elementwise(numpy.fmin,
+            lambda z, x1, x2: numpy.where(numpy.isnan(x2), 1.0, select_weight(x2, x1)),
+            lambda z, x1, x2: numpy.where(numpy.isnan(x1), 1.0, select_weight(x1, x2)))
 
 # d logaddexp(x1, x2) / d x1 is the logistic function of x1 - x2, written as
 # exp(t - logaddexp(t, 0)) with t = x1 - x2: it neither overflows nor loses precision
@@ -405,73 +134,19 @@ def hypot(z, x1, x2):
 # lose nothing to the size of the result), and it is smooth, so every order is exact.
 # Where an input is infinite, t is infinite or NaN; there logaddexp is maximum, and so
 # is its derivative: 1 to the larger input, 1/2 to each of two equal ones (-inf, -inf).
-@adjoint(numpy.logaddexp)
-def logaddexp(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * numpy.where(numpy.isfinite(x1 - x2), numpy.exp(
-        x1 - x2 - numpy.logaddexp(x1 - x2, 0.0)), select_weight(x1, x2)), x1)
-    d[x2] = unbroadcast(d[z] * numpy.where(numpy.isfinite(x2 - x1), numpy.exp(
-        x2 - x1 - numpy.logaddexp(x2 - x1, 0.0)), select_weight(x2, x1)), x2)
-
-
-@tangent(numpy.logaddexp)
-def logaddexp(z, x1, x2):
-    d[z] = broadcast_like(d[x1] * numpy.where(numpy.isfinite(x1 - x2), numpy.exp(
-        x1 - x2 - numpy.logaddexp(x1 - x2, 0.0)), select_weight(x1, x2)), z)
-    d[z] = broadcast_like(d[x2] * numpy.where(numpy.isfinite(x2 - x1), numpy.exp(
-        x2 - x1 - numpy.logaddexp(x2 - x1, 0.0)), select_weight(x2, x1)), z)
-
-
+elementwise(
+    numpy.logaddexp,
+    lambda z, x1, x2: numpy.where(numpy.isfinite(x1 - x2), numpy.exp(
+        x1 - x2 - numpy.logaddexp(x1 - x2, 0.0)), select_weight(x1, x2)),
+    lambda z, x1, x2: numpy.where(numpy.isfinite(x2 - x1), numpy.exp(
+        x2 - x1 - numpy.logaddexp(x2 - x1, 0.0)), select_weight(x2, x1)))
 # The same in base 2: d logaddexp2(x1, x2) / d x1 = 2 ** (t - logaddexp2(t, 0)).
-@adjoint(numpy.logaddexp2)
-def logaddexp2(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * numpy.where(numpy.isfinite(x1 - x2), numpy.exp2(
-        x1 - x2 - numpy.logaddexp2(x1 - x2, 0.0)), select_weight(x1, x2)), x1)
-    d[x2] = unbroadcast(d[z] * numpy.where(numpy.isfinite(x2 - x1), numpy.exp2(
-        x2 - x1 - numpy.logaddexp2(x2 - x1, 0.0)), select_weight(x2, x1)), x2)
-
-
-@tangent(numpy.logaddexp2)
-def logaddexp2(z, x1, x2):
-    d[z] = broadcast_like(d[x1] * numpy.where(numpy.isfinite(x1 - x2), numpy.exp2(
-        x1 - x2 - numpy.logaddexp2(x1 - x2, 0.0)), select_weight(x1, x2)), z)
-    d[z] = broadcast_like(d[x2] * numpy.where(numpy.isfinite(x2 - x1), numpy.exp2(
-        x2 - x1 - numpy.logaddexp2(x2 - x1, 0.0)), select_weight(x2, x1)), z)
-
-
-@adjoint(numpy.remainder)           # numpy.mod is numpy.remainder
-def remainder(z, x1, x2):
-    d[x1] = unbroadcast(d[z], x1)
-    d[x2] = unbroadcast(-d[z] * numpy.floor_divide(x1, x2), x2)
-
-
-@tangent(numpy.remainder)
-def remainder(z, x1, x2):
-    d[z] = broadcast_like(d[x1], z)
-    d[z] = broadcast_like(-d[x2] * numpy.floor_divide(x1, x2), z)
-
-
-@adjoint(numpy.maximum)
-def maximum(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * select_weight(x1, x2), x1)
-    d[x2] = unbroadcast(d[z] * select_weight(x2, x1), x2)
-
-
-@tangent(numpy.maximum)
-def maximum(z, x1, x2):
-    d[z] = broadcast_like(d[x1] * select_weight(x1, x2), z)
-    d[z] = broadcast_like(d[x2] * select_weight(x2, x1), z)
-
-
-@adjoint(numpy.minimum)
-def minimum(z, x1, x2):
-    d[x1] = unbroadcast(d[z] * select_weight(x2, x1), x1)
-    d[x2] = unbroadcast(d[z] * select_weight(x1, x2), x2)
-
-
-@tangent(numpy.minimum)
-def minimum(z, x1, x2):
-    d[z] = broadcast_like(d[x1] * select_weight(x2, x1), z)
-    d[z] = broadcast_like(d[x2] * select_weight(x1, x2), z)
+elementwise(
+    numpy.logaddexp2,
+    lambda z, x1, x2: numpy.where(numpy.isfinite(x1 - x2), numpy.exp2(
+        x1 - x2 - numpy.logaddexp2(x1 - x2, 0.0)), select_weight(x1, x2)),
+    lambda z, x1, x2: numpy.where(numpy.isfinite(x2 - x1), numpy.exp2(
+        x2 - x1 - numpy.logaddexp2(x2 - x1, 0.0)), select_weight(x2, x1)))
 
 
 @adjoint(numpy.where)
@@ -500,8 +175,19 @@ def clip(y, a, a_min=None, a_max=None):
     d[y] = broadcast_like(d[a_max] * clip_weight(a, a_min, a_max, 2), y)
 
 
+# heaviside(x1, x2) is 0 or 1 except where x1 == 0, where it is x2.
+@adjoint(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[x2] = unbroadcast(numpy.where(numpy.equal(x1, 0.0), d[y], 0.0), x2)
+
+
+@tangent(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[y] = broadcast_like(numpy.where(numpy.equal(x1, 0.0), d[x2], 0.0), y)
+
+
 # ---------------------------------------------------------------------------------
-# Reductions
+# Reductions (ndarray methods of the same name are the same primitive)
 # ---------------------------------------------------------------------------------
 
 
@@ -575,14 +261,17 @@ def amin(y, a, axis=None, *, keepdims=False):
     d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
-@adjoint(numpy.cumsum)
-def cumsum(y, a, axis=None, dtype=None):
-    d[a] = numpy.reshape(numpy.flip(numpy.cumsum(numpy.flip(d[y], axis), axis), axis), numpy.shape(a))
+declare(numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, result=FRESH)
+declare(numpy.sum, methods=(numpy.ndarray.sum,))
+declare(numpy.mean, methods=(numpy.ndarray.mean,))
+declare(numpy.prod, methods=(numpy.ndarray.prod,))
+declare(numpy.max, methods=(numpy.ndarray.max,))
+declare(numpy.min, methods=(numpy.ndarray.min,))
 
 
-@tangent(numpy.cumsum)
-def cumsum(y, a, axis=None, dtype=None):
-    d[y] = numpy.cumsum(d[a], axis)
+linear(numpy.cumsum, lambda y, a, axis=None, dtype=None: numpy.reshape(
+    numpy.flip(numpy.cumsum(numpy.flip(d[y], axis), axis), axis), numpy.shape(a)),
+    methods=(numpy.ndarray.cumsum,), result=FRESH)
 
 
 # ---------------------------------------------------------------------------------
@@ -712,78 +401,24 @@ def norm(y, x, ord=None, axis=None, keepdims=False):
 
 
 # ---------------------------------------------------------------------------------
-# Shapes
+# Shapes: linear, so the tangent is the function applied to the tangent
 # ---------------------------------------------------------------------------------
 
-
-@adjoint(numpy.reshape)
-def reshape(y, a, shape=None, order="C"):
-    d[a] = numpy.reshape(d[y], numpy.shape(a), order=order)
-
-
-@tangent(numpy.reshape)
-def reshape(y, a, shape=None, order="C"):
-    d[y] = numpy.reshape(d[a], numpy.shape(y), order=order)
-
-
-@adjoint(numpy.ravel)
-def ravel(y, a, order="C"):
-    d[a] = numpy.reshape(d[y], numpy.shape(a), order=order)
-
-
-@tangent(numpy.ravel)
-def ravel(y, a, order="C"):
-    d[y] = numpy.ravel(d[a], order=order)
-
-
-@adjoint(numpy.transpose)
-def transpose(y, a, axes=None):
-    d[a] = numpy.transpose(d[y], inverse_axes(axes, a))
-
-
-@tangent(numpy.transpose)
-def transpose(y, a, axes=None):
-    d[y] = numpy.transpose(d[a], axes)
-
-
-@adjoint(numpy.swapaxes)
-def swapaxes(y, a, axis1, axis2):
-    d[a] = numpy.swapaxes(d[y], axis1, axis2)
-
-
-@tangent(numpy.swapaxes)
-def swapaxes(y, a, axis1, axis2):
-    d[y] = numpy.swapaxes(d[a], axis1, axis2)
-
-
-@adjoint(numpy.moveaxis)
-def moveaxis(y, a, source, destination):
-    d[a] = numpy.moveaxis(d[y], destination, source)
-
-
-@tangent(numpy.moveaxis)
-def moveaxis(y, a, source, destination):
-    d[y] = numpy.moveaxis(d[a], source, destination)
-
-
-@adjoint(numpy.expand_dims)
-def expand_dims(y, a, axis):
-    d[a] = numpy.reshape(d[y], numpy.shape(a))
-
-
-@tangent(numpy.expand_dims)
-def expand_dims(y, a, axis):
-    d[y] = numpy.reshape(d[a], numpy.shape(y))
-
-
-@adjoint(numpy.squeeze)
-def squeeze(y, a, axis=None):
-    d[a] = numpy.reshape(d[y], numpy.shape(a))
-
-
-@tangent(numpy.squeeze)
-def squeeze(y, a, axis=None):
-    d[y] = numpy.reshape(d[a], numpy.shape(y))
+linear(numpy.reshape, lambda y, a, shape=None, order="C": numpy.reshape(d[y], numpy.shape(a), order=order),
+       result=VIEW)
+linear(numpy.ravel, lambda y, a, order="C": numpy.reshape(d[y], numpy.shape(a), order=order),
+       methods=(numpy.ndarray.ravel,), result=VIEW)
+linear(numpy.ndarray.flatten, lambda y, self, order="C": numpy.reshape(d[y], numpy.shape(self), order=order),
+       apply=numpy.ravel, result=FRESH)
+linear(numpy.transpose, lambda y, a, axes=None: numpy.transpose(d[y], inverse_axes(axes, a)), result=VIEW)
+linear(numpy.ndarray.T, lambda y, self: numpy.transpose(d[y]), apply=numpy.transpose, result=VIEW)
+linear(numpy.swapaxes, lambda y, a, axis1, axis2: numpy.swapaxes(d[y], axis1, axis2),
+       methods=(numpy.ndarray.swapaxes,), result=VIEW)
+linear(numpy.moveaxis, lambda y, a, source, destination: numpy.moveaxis(d[y], destination, source), result=VIEW)
+linear(numpy.expand_dims, lambda y, a, axis: numpy.reshape(d[y], numpy.shape(a)), result=VIEW)
+linear(numpy.squeeze, lambda y, a, axis=None: numpy.reshape(d[y], numpy.shape(a)),
+       methods=(numpy.ndarray.squeeze,), result=VIEW)
+linear(numpy.flip, lambda y, m, axis=None: numpy.flip(d[y], axis), result=VIEW)
 
 
 @adjoint(numpy.broadcast_to)
@@ -794,16 +429,6 @@ def broadcast_to(y, array, shape, subok=False):
 @tangent(numpy.broadcast_to)
 def broadcast_to(y, array, shape, subok=False):
     d[y] = broadcast_like(d[array], y)
-
-
-@adjoint(numpy.flip)
-def flip(y, m, axis=None):
-    d[m] = numpy.flip(d[y], axis)
-
-
-@tangent(numpy.flip)
-def flip(y, m, axis=None):
-    d[y] = numpy.flip(d[m], axis)
 
 
 @adjoint(numpy.concatenate)
@@ -929,25 +554,7 @@ def float32(y, x=0.0):
     d[y] = cast_like(d[x], y)
 
 
-@adjoint(numpy.copy)
-def copy(y, a, order="K"):
-    d[a] = d[y]
-
-
-@tangent(numpy.copy)
-def copy(y, a, order="K"):
-    d[y] = d[a]
-
-
-# heaviside(x1, x2) is 0 or 1 except where x1 == 0, where it is x2.
-@adjoint(numpy.heaviside)
-def heaviside(y, x1, x2):
-    d[x2] = unbroadcast(numpy.where(numpy.equal(x1, 0.0), d[y], 0.0), x2)
-
-
-@tangent(numpy.heaviside)
-def heaviside(y, x1, x2):
-    d[y] = broadcast_like(numpy.where(numpy.equal(x1, 0.0), d[x2], 0.0), y)
+elementwise(numpy.copy, lambda y, a, order="K": 1.0, methods=(numpy.ndarray.copy,))
 
 
 # numpy.unique: each distinct value is one element of ar (its first occurrence, as
@@ -972,78 +579,19 @@ non_differentiable(
     numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted,
     numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.around,
     numpy.fix, numpy.sign, numpy.floor_divide,
-    numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isclose, numpy.allclose,
+    numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isposinf, numpy.isneginf, numpy.isclose, numpy.allclose,
     numpy.array_equal, numpy.any, numpy.all, numpy.signbit,
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,
     numpy.greater_equal, numpy.logical_and, numpy.logical_or, numpy.logical_not,
     numpy.logical_xor, numpy.broadcast_shapes,
+    numpy.angle, numpy.imag, numpy.ndarray.imag,     # real input: constant
 )
 
 
 # ---------------------------------------------------------------------------------
-# ndarray methods and attributes (matched by name: ``x.sum(...)``, ``x.T``)
+# ndarray methods and attributes that are primitives of their own (``x.reshape(2, 3)``
+# takes the shape as separate arguments); the others are listed with their function
 # ---------------------------------------------------------------------------------
-
-
-@adjoint(numpy.ndarray.sum)
-def sum_method(y, self, axis=None, dtype=None, *, keepdims=False):
-    d[self] = unreduce(d[y], self, axis, keepdims)
-
-
-@tangent(numpy.ndarray.sum)
-def sum_method(y, self, axis=None, dtype=None, *, keepdims=False):
-    d[y] = numpy.sum(d[self], axis=axis, keepdims=keepdims)
-
-
-@adjoint(numpy.ndarray.mean)
-def mean_method(y, self, axis=None, dtype=None, *, keepdims=False):
-    d[self] = unreduce(d[y] / repeat_count(self, axis), self, axis, keepdims)
-
-
-@tangent(numpy.ndarray.mean)
-def mean_method(y, self, axis=None, dtype=None, *, keepdims=False):
-    d[y] = numpy.mean(d[self], axis=axis, keepdims=keepdims)
-
-
-@adjoint(numpy.ndarray.prod)
-def prod_method(y, self, axis=None, dtype=None, *, keepdims=False):
-    d[self] = unreduce(d[y], self, axis, keepdims) * prod_except(self, axis)
-
-
-@tangent(numpy.ndarray.prod)
-def prod_method(y, self, axis=None, dtype=None, *, keepdims=False):
-    d[y] = numpy.sum(d[self] * prod_except(self, axis), axis=axis, keepdims=keepdims)
-
-
-@adjoint(numpy.ndarray.max)
-def max_method(y, self, axis=None, *, keepdims=False):
-    d[self] = unreduce(d[y], self, axis, keepdims) * tie_weights(self, y, axis, keepdims)
-
-
-@tangent(numpy.ndarray.max)
-def max_method(y, self, axis=None, *, keepdims=False):
-    d[y] = numpy.sum(d[self] * tie_weights(self, y, axis, keepdims), axis=axis, keepdims=keepdims)
-
-
-@adjoint(numpy.ndarray.min)
-def min_method(y, self, axis=None, *, keepdims=False):
-    d[self] = unreduce(d[y], self, axis, keepdims) * tie_weights(self, y, axis, keepdims)
-
-
-@tangent(numpy.ndarray.min)
-def min_method(y, self, axis=None, *, keepdims=False):
-    d[y] = numpy.sum(d[self] * tie_weights(self, y, axis, keepdims), axis=axis, keepdims=keepdims)
-
-
-@adjoint(numpy.ndarray.cumsum)
-def cumsum_method(y, self, axis=None, dtype=None):
-    d[self] = numpy.reshape(numpy.flip(numpy.cumsum(numpy.flip(d[y], axis), axis), axis),
-                            numpy.shape(self))
-
-
-@tangent(numpy.ndarray.cumsum)
-def cumsum_method(y, self, axis=None, dtype=None):
-    d[y] = numpy.cumsum(d[self], axis)
 
 
 @adjoint(numpy.ndarray.reshape)
@@ -1066,16 +614,6 @@ def transpose_method(y, self, *axes):
     d[y] = numpy.transpose(d[self], method_axes(axes))
 
 
-@adjoint(numpy.ndarray.T)
-def T(y, self):
-    d[self] = numpy.transpose(d[y])
-
-
-@tangent(numpy.ndarray.T)
-def T(y, self):
-    d[y] = numpy.transpose(d[self])
-
-
 @adjoint(numpy.ndarray.dot)
 def dot_method(y, self, b):
     d[self] = dot_adjoint_left(d[y], self, b)
@@ -1096,56 +634,6 @@ def trace_method(y, self, offset=0, axis1=0, axis2=1, dtype=None):
 @tangent(numpy.ndarray.trace)
 def trace_method(y, self, offset=0, axis1=0, axis2=1, dtype=None):
     d[y] = numpy.trace(d[self], offset, axis1, axis2)
-
-
-@adjoint(numpy.ndarray.ravel)
-def ravel_method(y, self, order="C"):
-    d[self] = numpy.reshape(d[y], numpy.shape(self), order=order)
-
-
-@tangent(numpy.ndarray.ravel)
-def ravel_method(y, self, order="C"):
-    d[y] = numpy.ravel(d[self], order=order)
-
-
-@adjoint(numpy.ndarray.flatten)
-def flatten_method(y, self, order="C"):
-    d[self] = numpy.reshape(d[y], numpy.shape(self), order=order)
-
-
-@tangent(numpy.ndarray.flatten)
-def flatten_method(y, self, order="C"):
-    d[y] = numpy.ravel(d[self], order=order)
-
-
-@adjoint(numpy.ndarray.squeeze)
-def squeeze_method(y, self, axis=None):
-    d[self] = numpy.reshape(d[y], numpy.shape(self))
-
-
-@tangent(numpy.ndarray.squeeze)
-def squeeze_method(y, self, axis=None):
-    d[y] = numpy.reshape(d[self], numpy.shape(y))
-
-
-@adjoint(numpy.ndarray.swapaxes)
-def swapaxes_method(y, self, axis1, axis2):
-    d[self] = numpy.swapaxes(d[y], axis1, axis2)
-
-
-@tangent(numpy.ndarray.swapaxes)
-def swapaxes_method(y, self, axis1, axis2):
-    d[y] = numpy.swapaxes(d[self], axis1, axis2)
-
-
-@adjoint(numpy.ndarray.copy)
-def copy_method(y, self, order="C"):
-    d[self] = d[y]
-
-
-@tangent(numpy.ndarray.copy)
-def copy_method(y, self, order="C"):
-    d[y] = d[self]
 
 
 @adjoint(numpy.ndarray.astype)

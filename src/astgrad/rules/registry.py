@@ -1,7 +1,16 @@
-"""The rule table: one adjoint (reverse) and one tangent (forward) template per primitive.
+"""The rule table: one record (:class:`Primitive`) per primitive, keyed by the object.
 
-A template is a small Python function whose first parameter is the primitive's
-result and whose other parameters mirror the primitive's own, e.g.::
+A record holds everything the engine knows about a function: its adjoint (reverse)
+and tangent (forward) templates, whether its result is a new object or may share
+memory with its arguments, whether it writes into an argument, whether its result
+depends on shapes alone, and which ``numpy.ndarray`` methods are the same primitive.
+No other module keeps lists of function names; they ask this table.
+
+Rules are declared in one of three ways:
+
+* ``elementwise(numpy.sin, lambda y, x: numpy.cos(x))`` and ``linear(...)``
+  (``declare.py``): the templates are generated from the derivative;
+* templates written by hand, for everything else::
 
     @adjoint(numpy.sin)
     def sin(y, x):
@@ -11,6 +20,9 @@ result and whose other parameters mirror the primitive's own, e.g.::
     def sin(y, x):
         d[y] = d[x] * numpy.cos(x)
 
+* ``non_differentiable(len, ...)`` for functions whose result carries no derivative,
+  and ``declare(fn, result=FRESH, ...)`` for facts about functions without a rule.
+
 ``d[v]`` is the derivative of ``v``. In an adjoint template ``d[x] = e`` *adds* ``e``
 to the adjoint of the input ``x``; in a tangent template ``d[y] = e`` adds the term
 ``e`` to the tangent of the result, and each such term mentions exactly one input
@@ -19,13 +31,11 @@ one template serves every combination of active arguments. Templates are parsed
 once and spliced into generated code by ``astgrad.modes.templates``.
 """
 
-import inspect
-import textwrap
+import dataclasses
 import threading
 
-import gast
-
 from ..errors import TransformError
+from .template import Template, derivative_ref, derivative_target
 
 
 class _Derivatives:
@@ -43,10 +53,70 @@ class _Derivatives:
 
 d = _Derivatives()
 
+# What a call's result is, memory-wise.
+FRESH = "fresh"             # always a new object (or a number), sharing nothing with the arguments
+VIEW = "view"               # may be a view of (share memory with) an argument
+MAY_SHARE = "may share"     # nothing is known: it may return or keep its arguments
+COPIES = "copies"           # new unless told not to copy (copy=False or copy=None)
+
+
+@dataclasses.dataclass(eq=False)
+class Primitive:
+    """One primitive: its derivative rules and the facts the engine needs about it.
+
+    ``mutates`` is the position of the argument the call writes into (0 is the
+    receiver of a method), or None. ``shape_arguments`` are the positions of arguments
+    the call reads only for their shape (``x`` in ``unbroadcast(g, x)``), and
+    ``dtype_parameters`` the parameters its rules read only for their dtype.
+    ``methods`` are ``numpy.ndarray`` methods that are this same primitive (their
+    calls ``v.sum(...)`` bind to the templates with the receiver first).
+    """
+
+    function: object
+    adjoint: Template = None
+    tangent: Template = None
+    differentiable: bool = True
+    kind: str = "facts"         # "elementwise", "linear", "templates", "non-differentiable", "facts"
+    result: str = MAY_SHARE
+    mutates: int = None
+    shape_only: bool = False    # the result depends only on the arguments' shapes and types
+    shape_arguments: tuple = ()
+    dtype_parameters: frozenset = frozenset()
+    methods: tuple = ()
+    derivative: tuple = ()      # for declared rules: the declaration's lambdas, for reading
+
+    @property
+    def name(self):
+        return describe(self.function)
+
+    @property
+    def module(self):
+        owner = method_owner(self.function)
+        return f"{owner.__module__}.{owner.__name__}" if owner is not None else \
+            (getattr(self.function, "__module__", None) or "builtins")
+
+    @property
+    def modes(self):
+        """The modes it has a rule for: ("reverse", "forward"), () without a derivative."""
+        return tuple(mode for mode, t in (("reverse", self.adjoint), ("forward", self.tangent))
+                     if t is not None)
+
+    @property
+    def has_rules(self):
+        return not self.differentiable or self.adjoint is not None or self.tangent is not None
+
+
+PRIMITIVES = {}             # key -> Primitive (a method that is the same primitive maps to its record)
+# Indexes the engine reads, kept in step with PRIMITIVES by every registration:
 ADJOINTS = {}
 TANGENTS = {}
 NON_DIFFERENTIABLE = {}     # key -> the object, for functions whose result carries no derivative
-METHOD_NAMES = {}           # method or attribute name -> key, for x.sum(), x.T, lst.append(v)
+ARRAY_METHODS = {}          # name -> key of the numpy.ndarray method or attribute with rules
+NAMED_METHODS = {}          # name -> {method objects with a record (any class: list.append too)}
+METHOD_NAMES = ARRAY_METHODS    # the name older code used
+
+VERSION = [0]      # bumped by every registration: cached code made under older rules is stale
+_changing = threading.RLock()    # one registration at a time; lookups are single dict reads
 
 
 def rule_key(obj):
@@ -72,94 +142,103 @@ def method_owner(obj):
     return None
 
 
-def _method_name(obj):
-    """'sum' for numpy.ndarray.sum, 'T' for numpy.ndarray.T; None for plain functions."""
-    return obj.__name__ if method_owner(obj) is not None else None
+def _is_array_method(obj):
+    import numpy
+    return method_owner(obj) is numpy.ndarray
 
 
-class Template:
-    """A parsed rule template: the result name, the bindable signature and the body."""
+# -- registration -------------------------------------------------------------------------
 
-    def __init__(self, fn, kind, primitive):
-        self.kind = kind                    # "adjoint" or "tangent"
-        self.primitive = primitive
-        self.fn = fn
-        self.globals = fn.__globals__
-        signature = inspect.signature(fn)
-        params = list(signature.parameters.values())
-        if not params:
-            raise TypeError(f"rule template {fn.__qualname__} needs the result as its first parameter")
-        self.result = params[0].name
-        self.signature = signature.replace(parameters=params[1:])
-        self.vararg = next((p.name for p in params[1:] if p.kind is p.VAR_POSITIONAL), None)
-        source = textwrap.dedent(inspect.getsource(fn))
-        tree = gast.parse(source).body[0]
-        body = tree.body
-        if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
-            body = body[1:]                 # docstring
-        self.body = body
-        self.param_names = [p.name for p in params]
-        self.names_used = {node.id for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Name)}
-        self._check()
-
-    def _check(self):
-        for stmt in self.body:
-            target = derivative_target(stmt)
-            if target is None:
-                continue
-            if self.kind == "adjoint" and target == self.result:
-                raise TypeError(f"adjoint template {self.fn.__qualname__}: assign to d[input], "
-                                f"not d[{self.result}] (the result's adjoint is given)")
-            if self.kind == "tangent" and target != self.result:
-                raise TypeError(f"tangent template {self.fn.__qualname__}: assign to "
-                                f"d[{self.result}] (the result's tangent), not d[{target}]")
-
-    def __repr__(self):
-        return f"<{self.kind} template for {getattr(self.primitive, '__name__', self.primitive)}>"
+def _own_record(primitive):
+    """The record of ``primitive`` itself, made if new. A method that was the same
+    primitive as a function gets a record of its own (with the same facts) once rules
+    are registered for it directly."""
+    key = rule_key(primitive)
+    record = PRIMITIVES.get(key)
+    if record is None:
+        record = Primitive(primitive)
+    elif record.function is not primitive:
+        shared = record
+        shared.methods = tuple(m for m in shared.methods if m is not primitive)
+        record = dataclasses.replace(shared, function=primitive, adjoint=None, tangent=None, methods=(),
+                                     kind="facts", differentiable=True, derivative=())
+    PRIMITIVES[key] = record
+    return record
 
 
-def derivative_target(stmt):
-    """The name inside ``d[name] = ...``, or None for other statements."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
-        return derivative_ref(stmt.targets[0])
-    return None
+def _index(record):
+    """Bring the engine's indexes up to date with ``record``."""
+    for obj in (record.function,) + tuple(record.methods):
+        key = rule_key(obj)
+        PRIMITIVES[key] = record
+        for table, value in ((ADJOINTS, record.adjoint), (TANGENTS, record.tangent)):
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+        if record.differentiable:
+            NON_DIFFERENTIABLE.pop(key, None)
+        else:
+            NON_DIFFERENTIABLE[key] = obj
+        if method_owner(obj) is not None:
+            NAMED_METHODS.setdefault(obj.__name__, set()).add(obj)
+            if _is_array_method(obj) and record.has_rules:
+                ARRAY_METHODS[obj.__name__] = key
+    VERSION[0] += 1     # after the change: code generated meanwhile is seen as stale
 
 
-def derivative_ref(node):
-    """The name inside a ``d[name]`` expression, or None."""
-    if (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name)
-            and node.value.id == "d" and isinstance(node.slice, gast.Name)):
-        return node.slice.id
-    return None
+def register(primitive, *, methods=(), **fields):
+    """Set fields of ``primitive``'s record (templates, facts) and ``methods`` that are
+    the same primitive; returns the record."""
+    with _changing:
+        if "adjoint" in fields or "tangent" in fields:
+            record = _own_record(primitive)
+        else:                   # facts of a method that is a function's primitive are that record's
+            record = PRIMITIVES.get(rule_key(primitive)) or _own_record(primitive)
+        for name, value in fields.items():
+            if not hasattr(record, name):
+                raise TypeError(f"a Primitive has no field {name!r}")
+            setattr(record, name, value)
+        for method in methods:
+            if method_owner(method) is None:
+                raise TypeError(f"{method!r} is not a method: list ndarray methods as numpy.ndarray.X")
+            if method not in record.methods:
+                record.methods = record.methods + (method,)
+        _index(record)
+    return record
 
 
-VERSION = [0]      # bumped by every registration: cached code made under older rules is stale
-_changing = threading.Lock()    # one registration at a time; lookups are single dict reads
+def declare(*primitives, **facts):
+    """Facts about functions, with or without derivative rules: ``result`` (FRESH,
+    VIEW, MAY_SHARE, COPIES), ``mutates`` (argument position), ``shape_only``,
+    ``shape_arguments``, ``dtype_parameters``, ``methods``. Returns the last one."""
+    for primitive in primitives:
+        register(primitive, **facts)
+    return primitives[-1] if primitives else None
 
 
-def _register(table, kind, primitive):
+def _register_template(kind, primitive):
     def decorate(fn):
         template = Template(fn, kind, primitive)
-        key = rule_key(primitive)
-        method = _method_name(primitive)
         with _changing:
-            table[key] = template
-            NON_DIFFERENTIABLE.pop(key, None)
-            if method is not None:
-                METHOD_NAMES[method] = key
-            VERSION[0] += 1     # after the change: code generated meanwhile is seen as stale
+            record = _own_record(primitive)
+            setattr(record, kind, template)
+            record.differentiable = True
+            if record.kind in ("facts", "non-differentiable"):
+                record.kind = "templates"
+            _index(record)
         return fn
     return decorate
 
 
 def adjoint(primitive):
     """Register the decorated template as the reverse-mode rule of ``primitive``."""
-    return _register(ADJOINTS, "adjoint", primitive)
+    return _register_template("adjoint", primitive)
 
 
 def tangent(primitive):
     """Register the decorated template as the forward-mode rule of ``primitive``."""
-    return _register(TANGENTS, "tangent", primitive)
+    return _register_template("tangent", primitive)
 
 
 def non_differentiable(*primitives):
@@ -168,14 +247,8 @@ def non_differentiable(*primitives):
     Their calls run unchanged in generated code; nothing flows back through them.
     Returns the last primitive, so it also works as a decorator.
     """
-    with _changing:
-        for primitive in primitives:
-            key = rule_key(primitive)
-            NON_DIFFERENTIABLE[key] = primitive
-            method = _method_name(primitive)
-            if method is not None:
-                METHOD_NAMES[method] = key
-        VERSION[0] += 1
+    for primitive in primitives:
+        register(primitive, adjoint=None, tangent=None, differentiable=False, kind="non-differentiable")
     return primitives[-1] if primitives else None
 
 
@@ -187,6 +260,13 @@ def unsupported(derivative, reason):
     raise RuntimeError("astgrad.rules.registry.unsupported only has a meaning inside a rule template")
 
 
+# -- lookups --------------------------------------------------------------------------------
+
+def primitive(obj):
+    """The record of ``obj``, or None."""
+    return PRIMITIVES.get(rule_key(obj))
+
+
 def is_non_differentiable(obj):
     return rule_key(obj) in NON_DIFFERENTIABLE
 
@@ -196,8 +276,16 @@ def lookup(table, obj):
 
 
 def method_key(method_name):
-    """The registered primitive for ``value.method_name``, or None."""
-    return METHOD_NAMES.get(method_name)
+    """The registered ``numpy.ndarray`` method or attribute for ``value.method_name``, or
+    None. A method call's receiver is known only when the code runs, so the engine
+    finds the rule by the name and checks the receiver is an array then."""
+    return ARRAY_METHODS.get(method_name)
+
+
+def methods_named(name):
+    """The records of the methods called ``name`` (of any class: list.append,
+    numpy.ndarray.fill): what ``v.name(...)`` may be, when ``v``'s type is unknown."""
+    return [PRIMITIVES[rule_key(m)] for m in NAMED_METHODS.get(name, ())]
 
 
 def describe(obj):
@@ -220,4 +308,6 @@ def missing_rule_error(source, node, obj, mode):
 non_differentiable(unsupported)    # never in generated code: templates.py refuses it there
 
 
-__all__ = ["d", "adjoint", "tangent", "non_differentiable", "unsupported", "Template", "TransformError"]
+__all__ = ["d", "adjoint", "tangent", "non_differentiable", "declare", "unsupported", "Primitive",
+           "Template", "TransformError", "FRESH", "VIEW", "MAY_SHARE", "COPIES",
+           "derivative_target", "derivative_ref"]

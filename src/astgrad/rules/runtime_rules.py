@@ -20,6 +20,7 @@ from ..runtime import (
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store,
 )
+from .declare import elementwise
 from .registry import adjoint, d, non_differentiable, tangent, unsupported
 
 
@@ -656,3 +657,10 @@ non_differentiable(
     runtime.leading_axes, runtime.trailing_axes, runtime.quantile_reduced_axes, runtime.range_weights,
     runtime.nan_count, runtime.degrees_of_freedom, runtime.prefix_mask,
 )
+
+
+# polygamma(n, x) and bessel_i(n, x) (special.py): families closed under differentiation.
+# The order n is an integer constant wherever a rule calls them: it has no derivative.
+elementwise(runtime.polygamma, None, lambda y, n, x: runtime.polygamma(n + 1, x), broadcast=False)
+elementwise(runtime.bessel_i, None,
+            lambda y, n, x: (runtime.bessel_i(n - 1, x) + runtime.bessel_i(n + 1, x)) * 0.5, broadcast=False)

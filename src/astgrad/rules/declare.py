@@ -1,0 +1,252 @@
+"""Rules declared by their derivative: ``elementwise`` and ``linear``.
+
+An elementwise function is declared by its partial derivatives, one per argument,
+each a lambda over the result and the function's parameters::
+
+    elementwise(numpy.sin, lambda y, x: numpy.cos(x))
+    elementwise(numpy.hypot, lambda z, x1, x2: x1 / z, lambda z, x1, x2: x2 / z)
+
+and the adjoint and tangent templates are generated from them, as one would write
+them by hand: ``d[x] = d[y] * numpy.cos(x)`` and ``d[y] = d[x] * numpy.cos(x)``;
+with several arguments, which broadcast, ``d[x1] = unbroadcast(d[z] * x1 / z, x1)``
+and ``d[z] = broadcast_like(d[x1] * x1 / z, z)``. A partial of ``None`` is zero.
+
+A function linear in its first argument is declared by its transpose, an expression
+in ``d[y]``; its tangent is the function itself applied to the tangent::
+
+    linear(numpy.flip, lambda y, m, axis=None: numpy.flip(d[y], axis))
+
+Several primitives may share one declaration (``numpy.sin`` and ``math.sin``): for
+``math`` functions, the templates call ``math`` again where NumPy's function has a
+``math`` twin defined wherever the primal is (so float code stays float code), and
+they never broadcast.
+"""
+
+import ast
+import functools
+import inspect
+import linecache
+import math
+
+import numpy
+
+from . import registry
+
+# NumPy functions a math rule calls as their math twins (defined wherever the primal is)
+_MATH_TWINS = {numpy.cos: "cos", numpy.sin: "sin", numpy.cosh: "cosh", numpy.sinh: "sinh"}
+
+
+def elementwise(primitives, *partials, methods=(), result=registry.FRESH, broadcast=None, **named):
+    """Declare elementwise ``primitives`` (one function or a tuple sharing the
+    derivative) by the partial derivative with respect to each parameter: positional
+    ``partials`` in parameter order, ``named`` ones by parameter name; ``None`` is a
+    zero partial. Returns the last primitive."""
+    lambdas = [p for p in list(partials) + list(named.values()) if p is not None]
+    if not lambdas:
+        raise TypeError("elementwise: give at least one partial derivative")
+    params = _parameters(lambdas[0])
+    by_name = dict(zip(params.names[1:], partials))
+    by_name.update(named)
+    by_name = {p: fn for p, fn in by_name.items() if fn is not None}
+    for fn in lambdas:
+        if _parameters(fn).text != params.text:
+            raise TypeError("elementwise: every partial takes the same parameters (the result first)")
+    for primitive in _as_tuple(primitives):
+        is_math = _is_math(primitive)
+        wraps = (len(partials) + len(named) > 1) if broadcast is None else broadcast
+        wraps = wraps and not is_math
+        y = params.names[0]
+        adjoint_lines, tangent_lines = [], []
+        for name, fn in by_name.items():
+            partial = _expression(fn, is_math)
+            # d(x1 * x2) = d[x1] * x2 + x1 * d[x2]: a partial that is an earlier operand
+            # stays on the left, as in the primal
+            left = isinstance(partial, ast.Name) and partial.id in params.names[1:params.names.index(name)]
+            adjoint_term = _times(_d(y), partial, left)
+            tangent_term = _times(_d(name), partial, left)
+            if wraps:
+                adjoint_term = _call("unbroadcast", adjoint_term, ast.Name(id=name, ctx=ast.Load()))
+                tangent_term = _call("broadcast_like", tangent_term, ast.Name(id=y, ctx=ast.Load()))
+            adjoint_lines.append(_assign(name, adjoint_term))
+            tangent_lines.append(_assign(y, tangent_term))
+        _register(primitive, params, lambdas[0], adjoint_lines, tangent_lines, "elementwise",
+                  tuple(by_name.values()), methods, result)
+    return _as_tuple(primitives)[-1]
+
+
+def linear(primitives, transpose, *, apply=None, methods=(), result=registry.MAY_SHARE):
+    """Declare ``primitives`` linear in their first parameter: ``transpose`` is a lambda
+    over the result and the parameters giving the adjoint, an expression in ``d[y]``.
+    The tangent is ``apply`` (the primitive itself unless given) called on the tangent,
+    with the other parameters passed on. Returns the last primitive."""
+    params = _parameters(transpose)
+    y, x = params.names[0], params.names[1]
+    for primitive in _as_tuple(primitives):
+        adjoint_lines = [_assign(x, _expression(transpose, _is_math(primitive)))]
+        function = _path(apply if apply is not None else primitive, transpose.__globals__)
+        tangent_lines = [_assign(y, _apply_to_tangent(function, params))]
+        _register(primitive, params, transpose, adjoint_lines, tangent_lines, "linear", (transpose,),
+                  methods, result)
+    return _as_tuple(primitives)[-1]
+
+
+# -- building the templates ------------------------------------------------------------------
+
+def _register(primitive, params, origin, adjoint_lines, tangent_lines, kind, derivative, methods, result):
+    name = getattr(primitive, "__name__", "primitive")
+    templates = {}
+    for which, lines in (("adjoint", adjoint_lines), ("tangent", tangent_lines)):
+        source = f"def {name}({params.text}):\n" + "".join(f"    {ast.unparse(line)}\n" for line in lines)
+        namespace = {}
+        exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
+             origin.__globals__, namespace)
+        templates[which] = registry.Template(namespace[name], which, primitive, source=source)
+    registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"],
+                      differentiable=True, kind=kind, derivative=derivative, result=result,
+                      methods=methods)
+
+
+def _d(name):
+    return ast.Subscript(value=ast.Name(id="d", ctx=ast.Load()), slice=ast.Name(id=name, ctx=ast.Load()),
+                         ctx=ast.Load())
+
+
+def _assign(name, value):
+    target = _d(name)
+    target.ctx = ast.Store()
+    return ast.Assign(targets=[target], value=value, lineno=1)
+
+
+def _call(function, *args):
+    return ast.Call(func=ast.Name(id=function, ctx=ast.Load()), args=list(args), keywords=[])
+
+
+def _is_one(node):
+    return isinstance(node, ast.Constant) and node.value == 1 and not isinstance(node.value, bool)
+
+
+def _times(derivative, partial, left=False):
+    """``derivative * partial`` as one writes it: ``d[y] * a * b``, ``-d[y] / e`` for
+    ``-1.0 / e``, ``d[y]`` for ``1.0``; ``partial * derivative`` if ``left``."""
+    if left:
+        return ast.BinOp(left=partial, op=ast.Mult(), right=derivative)
+    if _is_one(partial):
+        return derivative
+    if isinstance(partial, ast.UnaryOp) and isinstance(partial.op, ast.USub):
+        return _times(ast.UnaryOp(op=ast.USub(), operand=derivative), partial.operand)
+    if isinstance(partial, ast.BinOp) and isinstance(partial.op, (ast.Mult, ast.Div)):
+        return ast.BinOp(left=_times(derivative, partial.left), op=partial.op, right=partial.right)
+    return ast.BinOp(left=derivative, op=ast.Mult(), right=partial)
+
+
+def _apply_to_tangent(function, params):
+    """``f(d[x], p, ..., *rest, k=k)``: the other parameters passed on as declared, but
+    ``dtype``: the tangent keeps its own float dtype (the engine checks ``dtype=``)."""
+    args, keywords, by_keyword = [_d(params.names[1])], [], False
+    for p in params.signature[2:]:
+        name = ast.Name(id=p.name, ctx=ast.Load())
+        if p.name == "dtype":
+            by_keyword = True
+        elif p.kind is p.VAR_POSITIONAL:
+            args.append(ast.Starred(value=name, ctx=ast.Load()))
+        elif p.kind is p.KEYWORD_ONLY or by_keyword:
+            keywords.append(ast.keyword(arg=p.name, value=name))
+        else:
+            args.append(name)
+    return ast.Call(func=function, args=args, keywords=keywords)
+
+
+def _path(obj, namespace):
+    """An expression naming ``obj`` in ``namespace`` (``numpy.flip``, ``numpy.linalg.norm``)."""
+    for name, value in namespace.items():
+        if value is obj:
+            return ast.Name(id=name, ctx=ast.Load())
+    owner = registry.method_owner(obj)
+    parts = ([owner.__module__, owner.__name__] if owner is not None else
+             (getattr(obj, "__module__", None) or "").split(".")) + [obj.__name__]
+    for name, value in namespace.items():
+        if inspect.ismodule(value) and value.__name__ == parts[0]:
+            node, found = ast.Name(id=name, ctx=ast.Load()), value
+            for part in parts[1:]:
+                found = getattr(found, part, None)
+                node = ast.Attribute(value=node, attr=part, ctx=ast.Load())
+            if found is obj:
+                return node
+    raise TypeError(f"linear: cannot name {obj!r} from its rule module; pass apply=")
+
+
+# -- reading the declaration's lambdas --------------------------------------------------------
+
+class _Parameters:
+    def __init__(self, fn):
+        self.signature = list(inspect.signature(fn).parameters.values())
+        self.names = [p.name for p in self.signature]
+        self.text = str(inspect.signature(fn))[1:-1]
+
+
+def _parameters(fn):
+    params = _Parameters(fn)
+    if len(params.names) < 2:
+        raise TypeError("a declared derivative takes the result and the function's parameters")
+    return params
+
+
+def _expression(fn, is_math):
+    """The body of lambda ``fn`` as an ast expression (math twins put in for math rules)."""
+    node = _lambda_node(fn)
+    body = ast.parse(ast.unparse(node.body), mode="eval").body      # a fresh copy
+    return _MathTwins(fn.__globals__).visit(body) if is_math else body
+
+
+@functools.lru_cache(maxsize=None)
+def _lambdas_in(filename, text):
+    """The lambdas of a module's source, as (ast node, code object) pairs in source order."""
+    nodes = sorted((n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Lambda)),
+                   key=lambda n: (n.lineno, n.col_offset))
+    codes = [c for c in _code_objects(compile(text, filename, "exec")) if c.co_name == "<lambda>"]
+    return list(zip(nodes, codes)) if len(nodes) == len(codes) else []
+
+
+def _code_objects(code):
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            yield const
+            yield from _code_objects(const)
+
+
+def _lambda_node(fn):
+    code = fn.__code__
+    if code.co_name != "<lambda>":
+        raise TypeError(f"a declared derivative is a lambda, not {fn!r}")
+    filename = code.co_filename
+    text = "".join(linecache.getlines(filename, fn.__globals__))
+    for node, compiled in _lambdas_in(filename, text):
+        if compiled.co_firstlineno == code.co_firstlineno and \
+                (compiled.co_code, compiled.co_names, compiled.co_varnames, compiled.co_consts) == \
+                (code.co_code, code.co_names, code.co_varnames, code.co_consts):
+            return node
+    raise TypeError(f"cannot read the source of the lambda at {filename}:{code.co_firstlineno}")
+
+
+class _MathTwins(ast.NodeTransformer):
+    def __init__(self, namespace):
+        self.namespace = namespace
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            module = self.namespace.get(node.func.value.id)
+            twin = _MATH_TWINS.get(getattr(module, node.func.attr, None)) if module is numpy else None
+            if twin is not None and self.namespace.get("math") is math:
+                node.func = ast.Attribute(value=ast.Name(id="math", ctx=ast.Load()), attr=twin, ctx=ast.Load())
+        return node
+
+
+def _is_math(primitive):
+    return getattr(primitive, "__module__", None) == "math"
+
+
+def _as_tuple(primitives):
+    return primitives if isinstance(primitives, tuple) else (primitives,)
+
+

@@ -1,0 +1,75 @@
+"""What the engine knows about functions beyond their derivatives, in one place for
+those without a rule here: which return a new object, which write into an argument,
+which read only shapes.
+
+Facts about a function with a rule are part of its declaration (``result=`` of
+``elementwise`` and ``linear``); these ``declare`` calls add to the same records. A
+method's facts are those of ``numpy.ndarray.X``, ``list.X``, ``dict.X`` or ``set.X``:
+where the receiver's type is unknown (``v.append(x)``), the engine goes by every
+method of that name (see ``registry.methods_named``).
+"""
+
+import numpy
+
+from .. import runtime
+from .registry import COPIES, FRESH, declare
+
+
+def _existing(owner, names):
+    return [getattr(owner, name) for name in names if hasattr(owner, name)]
+
+
+# NumPy functions whose result is always a new array (or a number, or a tuple of new
+# arrays), whatever their arguments. Ufuncs without out= are new too (analysis/sharing.py).
+declare(*_existing(numpy, [
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
+    "eye", "identity", "tri", "indices", "arange", "linspace", "logspace", "geomspace",
+    "copy", "concatenate", "stack", "vstack", "hstack", "dstack", "column_stack", "tile",
+    "repeat", "append", "insert", "delete", "where", "dot", "vdot", "inner", "outer",
+    "tensordot", "kron", "cross", "sum", "prod", "mean", "std", "var", "max", "min", "amax",
+    "amin", "ptp", "average", "median", "cumsum", "cumprod", "diff", "trace", "clip", "sort",
+    "argsort", "argmax", "argmin", "argwhere", "nonzero", "flatnonzero", "count_nonzero",
+    "searchsorted", "unique", "take", "take_along_axis", "roll", "pad", "triu", "tril",
+    "round", "around", "interp", "convolve", "correlate", "polyval", "all", "any",
+    "allclose", "isclose", "array_equal", "shape", "ndim", "size", "result_type", "dtype",
+    "float32", "float64", "int32", "int64", "meshgrid", "histogram", "bincount", "select",
+    "piecewise", "nansum", "nanmean", "nanmax", "nanmin", "logsumexp", "i0", "nan_to_num",
+]), result=FRESH)
+declare(*_existing(numpy.linalg, ["norm", "inv", "solve", "det", "slogdet", "eigh", "eig", "svd",
+                                  "cholesky", "qr", "pinv", "lstsq", "eigvalsh"]), result=FRESH)
+# numpy.array and ndarray.astype copy unless told copy=False (or copy=None)
+declare(numpy.array, numpy.ndarray.astype, result=COPIES)
+
+# Methods whose result is new whatever the object (for lists and dicts .copy() is
+# shallow, which the container analysis follows), and the attributes that are numbers.
+declare(*_existing(numpy.ndarray, [
+    "copy", "std", "var", "cumprod", "dot", "trace", "tolist", "item", "round", "clip",
+    "argmax", "argmin", "argsort", "nonzero", "all", "any", "repeat", "take",
+    "shape", "ndim", "size", "dtype", "itemsize", "nbytes"]), result=FRESH)
+declare(list.copy, list.count, list.index, tuple.count, tuple.index, dict.copy, dict.keys,
+        result=FRESH)
+
+# Methods that change their object (``xs.append(v)``, ``a.fill(0)``): a call of one is
+# never dead code, and its receiver is changed in place.
+declare(list.append, list.pop, list.extend, list.insert, list.remove, list.clear, list.sort,
+        list.reverse, list.__setitem__, list.__iadd__,
+        dict.update, dict.setdefault, dict.popitem, dict.pop, dict.clear, dict.__setitem__,
+        set.add, set.discard, set.remove, set.pop, set.clear, set.update,
+        *_existing(numpy.ndarray, ["fill", "resize", "put", "itemset", "sort", "partition", "setflags",
+                                   "setfield", "__setitem__", "__iadd__"]),
+        mutates=0)
+# Library functions that write into their first argument.
+declare(*_existing(numpy, ["copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"]),
+        numpy.random.shuffle, mutates=0)
+# nan_to_num(x, copy=False) writes into x (and returns it)
+declare(numpy.nan_to_num, result=COPIES, mutates=0)
+
+# astgrad's runtime helpers: results that are new, and arguments read only for their shape
+declare(runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_index, runtime.saved_item,
+        runtime.list_to_tuple, runtime.polygamma, runtime.bessel_i, runtime.copy_argument,
+        runtime.concat, runtime.repeat, result=FRESH)
+declare(runtime.zeros_like, runtime.shape_of, runtime.check_array_method, shape_only=True)
+declare(runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, shape_arguments=(1,))
+declare(runtime.repeat_count, shape_arguments=(0,))
+# through_store(g, y) checks whether y is an int array: its dtype alone
+declare(runtime.through_store, dtype_parameters=frozenset({"container"}))

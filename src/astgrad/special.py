@@ -1,0 +1,88 @@
+"""Special functions that derivative rules need and NumPy lacks: the polygamma
+functions (the derivatives of ``lgamma``) and the modified Bessel functions of the
+first kind (the derivatives of ``numpy.i0``).
+
+Both families are closed under differentiation (the derivative of ``polygamma(n, x)``
+is ``polygamma(n + 1, x)``, that of ``bessel_i(n, x)`` is the mean of orders n - 1 and
+n + 1), so their rules (``rules/runtime_rules.py``) give every order. Generated code
+calls them through ``astgrad.runtime``.
+"""
+
+import math
+
+import numpy
+
+# B_2, B_4, ..., B_18: the Bernoulli numbers of the asymptotic series
+_BERNOULLI = (1.0 / 6.0, -1.0 / 30.0, 1.0 / 42.0, -1.0 / 30.0, 5.0 / 66.0, -691.0 / 2730.0,
+              7.0 / 6.0, -3617.0 / 510.0, 43867.0 / 798.0)
+
+
+def _float_result(x, values):
+    """``values`` in the float dtype of ``x`` (float32 stays float32), a scalar for a scalar."""
+    dtype = numpy.result_type(x, 1.0) if numpy.result_type(x, 1.0).kind == "f" else numpy.float64
+    values = numpy.asarray(values, dtype=dtype)
+    return values if isinstance(x, numpy.ndarray) else values[()]
+
+
+def _asymptotic(n, z):
+    """polygamma(n, z) for z >= 10 + n, from the asymptotic series."""
+    if n == 0:
+        total = numpy.log(z) - 0.5 / z
+        power = z * z
+        for k, b in enumerate(_BERNOULLI, start=1):
+            total = total - b / (2 * k * power)
+            power = power * z * z
+        return total
+    total = math.factorial(n - 1) / z ** n + math.factorial(n) / (2.0 * z ** (n + 1))
+    for k, b in enumerate(_BERNOULLI, start=1):
+        total = total + b * (math.factorial(2 * k + n - 1) / math.factorial(2 * k)) / z ** (2 * k + n)
+    return (-1.0) ** (n + 1) * total
+
+
+def polygamma(n, x):
+    """The n-th derivative of the digamma function (n = 0: digamma, the derivative of
+    ``lgamma``) at real ``x``; NaN at the poles 0, -1, -2, ... For x < 0 the digamma
+    uses the reflection formula and higher orders the recurrence, which costs one step
+    per unit of |x|."""
+    n = int(n)
+    if n < 0:
+        raise ValueError(f"polygamma: the order must be 0 or more, not {n}")
+    z = numpy.array(x, dtype=numpy.float64, ndmin=1)
+    pole = (z <= 0) & (z == numpy.floor(z))
+    reflect = (z < 0) & ~pole if n == 0 else numpy.zeros(z.shape, dtype=bool)
+    z = numpy.where(reflect, 1.0 - z, numpy.where(pole, 1.0, z))
+    total = numpy.zeros(z.shape)
+    sign = (-1.0) ** n * math.factorial(n)
+    low = z < 10.0 + n
+    with numpy.errstate(all="ignore"):
+        while numpy.any(low):
+            total = total - numpy.where(low, sign / z ** (n + 1), 0.0)
+            z = numpy.where(low, z + 1.0, z)
+            low = z < 10.0 + n
+        total = total + _asymptotic(n, z)
+        if n == 0:
+            total = numpy.where(reflect, total - numpy.pi / numpy.tan(numpy.pi * numpy.array(x, ndmin=1)), total)
+    total = numpy.where(pole | numpy.isnan(z), numpy.nan, total)
+    return _float_result(x, numpy.reshape(total, numpy.shape(x)))
+
+
+def bessel_i(n, x):
+    """The modified Bessel function of the first kind of integer order n (I_-n = I_n),
+    from its power series (every term positive, so nothing cancels)."""
+    n = abs(int(n))
+    z = numpy.array(x, dtype=numpy.float64, ndmin=1)
+    half = numpy.abs(z) / 2.0
+    with numpy.errstate(all="ignore"):
+        term = half ** n / math.factorial(n)
+        total = term.copy()
+        k = 0
+        while True:
+            k += 1
+            term = term * half * half / (k * (k + n))
+            total = total + term
+            if not numpy.any(term > 1e-17 * total) or k > 100000:
+                break
+    if n % 2:
+        total = numpy.where(z < 0, -total, total)
+    total = numpy.where(numpy.isnan(z), numpy.nan, total)
+    return _float_result(x, numpy.reshape(total, numpy.shape(x)))
