@@ -157,7 +157,7 @@ def _own_record(primitive):
     record = PRIMITIVES.get(key)
     if record is None:
         record = Primitive(primitive)
-    elif record.function is not primitive:
+    elif rule_key(record.function) != key:     # equal, not identical: bound methods are made anew
         shared = record
         shared.methods = tuple(m for m in shared.methods if m is not primitive)
         record = dataclasses.replace(shared, function=primitive, adjoint=None, tangent=None, methods=(),
