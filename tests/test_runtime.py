@@ -393,6 +393,7 @@ def _case_id(case):
 
 
 RULE_TABLE_MODULES = ("astgrad.rules.operators", "astgrad.rules.numpy_rules", "astgrad.rules.math_rules",
+                      "astgrad.rules.product_rules", "astgrad.rules.linalg_rules",
                       "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules")
 
 
