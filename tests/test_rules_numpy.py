@@ -372,9 +372,9 @@ def test_linalg(f, args):
     check(f, args())
 
 
-def test_norm_unsupported_ord_raises_clearly():
-    with pytest.raises(NotImplementedError, match="ord=2"):
-        astgrad.grad(la_norm_matrix_2)(normal(3, 3))
+def test_norm_matrix_2():
+    """The spectral norm (every other ord is in tests/test_rules_linalg.py)."""
+    check(la_norm_matrix_2, (normal(3, 3),))
 
 
 # ---------------------------------------------------------------------------------

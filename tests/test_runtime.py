@@ -439,6 +439,31 @@ CASES = [
     (rt.ungradient, lambda: (N(4, 5), N(4, 5), (np.array([0, 1, 3, 4, 6]),), 1), {"edge_order": 2}),
     (rt.quantile_weights, lambda: (N(4, 3), np.array([0.2, 0.55]) + 0.05 * U(2), 0), {}),  # no knots (k / 3)
     (rt.quantile_weights, lambda: (N(5), 30.0 + 8.0 * P()), {"scale": 0.01}),  # knots at 25, 50
+    (rt.cofactors_change, lambda: (N(1, 1), N(1, 1)), {}),    # products and numpy.linalg (rules in product_rules.py and linalg_rules.py) and their helpers
+    (np.tensordot, lambda: (N(2, 3, 4), N(4, 3, 5)), {"axes": ([1, 2], [1, 0])}),
+    (np.linalg.tensordot, lambda: (N(2, 3), N(3, 4)), {"axes": 1}),
+    (np.vdot, lambda: (N(2, 3), N(3, 2)), {}), (np.kron, lambda: (N(2), N(3, 2)), {}),
+    (np.cross, lambda: (N(4, 3), N(3)), {}), (np.linalg.cross, lambda: (N(2, 3), N(2, 3)), {}),
+    (np.linalg.matmul, lambda: (N(5, 2, 3), N(3)), {}), (np.linalg.outer, lambda: (N(3), N(2)), {}),
+    (np.linalg.cholesky, lambda: (M(3) @ M(3).T,), {}), (np.linalg.eigvalsh, lambda: (M(3),), {}),
+    (np.linalg.svd, lambda: (N(2, 3),), {"compute_uv": False}), (np.linalg.svdvals, lambda: (N(3, 4),), {}),
+    (np.linalg.pinv, lambda: (N(4, 3),), {}),
+    (np.linalg.matrix_power, lambda: (N(3, 3), 3), {}), (np.linalg.trace, lambda: (N(2, 3, 3),), {}),
+    (np.linalg.norm, lambda: (N(3, 4),), {"ord": "nuc"}), (np.linalg.norm, lambda: (N(5),), {"ord": 3}),
+    (np.linalg.norm, lambda: (N(3, 4),), {"ord": 1}),
+    (rt.in_result, lambda: (N(3), (N(3), N(2)), 0), {}), (rt.inverse_or_nan, lambda: (M(3),), {}),
+    (rt.off_diagonal_inverse, lambda: (A(3, 3),), {}), (rt.triangle_symmetric, lambda: (N(3, 3), "U"), {}),
+    (rt.triangle_symmetric_adjoint, lambda: (N(2, 3, 3),), {}), (rt.transpose_if, lambda: (N(2, 3), True), {}),
+    (rt.skew_lower, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),
+    (rt.skew_lower_adjoint, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),
+    (rt.real_eigenvalues, lambda: (N(3),), {}),
+    (rt.svd_part, lambda: ([N(4, 3), N(3), N(3, 3)], np.array([1, -1, 1]), True, 0, (4, 3)), {}),
+    (rt.svd_unpart, lambda: (N(3, 3), np.array([1, -1, 1]), True, 2, ((4, 3), (3,), (3, 3))), {}),
+    (rt.block_triangular, lambda: (N(2, 2), N(2, 2)), {}), (rt.upper_right, lambda: (N(4, 4),), {}),
+    (rt.diagonal_blocks, lambda: (N(2, 4, 4),), {}), (rt.lstsq_residuals, lambda: (N(2), N(2)), {}),
+    (rt.lstsq_residuals_adjoint, lambda: (N(1), N()), {}), (rt.safe_power, lambda: (P(3), 3), {}),
+    (rt.signed_power, lambda: (A(3), 2), {}), (rt.spectral_input, lambda: (N(3, 2, 4), 2, (0, 2)), {}),
+    (rt.spectral_output, lambda: (N(2, 3, 4), N(3, 2, 4), "nuc", (0, 2)), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.
@@ -448,6 +473,10 @@ NOT_IN_TABLE = {
     rt.current_row: "depends on whether a row is a view of the array, which the table's copies of the "
                     "arguments are not; checked end to end in test_trust_aliasing",
     rt.when_view: "as current_row", rt.unless_view: "as current_row",
+    np.linalg.slogdet: "a tuple result (so are qr, eigh, eig, svd and lstsq); their templates are checked "
+                       "the same way in test_rules_linalg.test_tuple_result_templates",
+    np.linalg.qr: "as slogdet", np.linalg.eigh: "as slogdet", np.linalg.eig: "as slogdet",
+    np.linalg.svd: "as slogdet (svd's compute_uv=False form is in the table)", np.linalg.lstsq: "as slogdet",
     rt.cofactors_second_change: "refuses its derivative in a (a fourth derivative of det), which the table "
                                 "would take; its rules for h and k are checked in test_trust_det",
 }
@@ -460,6 +489,7 @@ def _case_id(case):
 
 
 RULE_TABLE_MODULES = ("astgrad.rules.operators", "astgrad.rules.numpy_rules", "astgrad.rules.math_rules",
+                      "astgrad.rules.product_rules", "astgrad.rules.linalg_rules",
                       "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules",
                       "astgrad.rules.reduction_rules")
 

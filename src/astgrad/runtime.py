@@ -1890,3 +1890,370 @@ def when_array(g, alias):
 def unless_array(g, alias):
     """``g`` where ``follow_in_place`` kept ``alias`` (not an array), else 0."""
     return 0.0 if isinstance(alias, numpy.ndarray) else g
+
+
+# -- products and matrix decompositions (rules in rules/runtime_rules.py) --------------------
+
+_LABELS = string.ascii_letters
+
+
+def tensordot_spec(a, b, axes=2):
+    """The ``contract`` spec of ``numpy.tensordot(a, b, axes)`` over the tensors (a, b)."""
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    if isinstance(axes, numbers.Integral):
+        pairs = (list(range(na - axes, na)), list(range(axes)))
+    else:
+        pairs = axes
+    on_a, on_b = ([pairs[0]] if isinstance(pairs[0], numbers.Integral) else list(pairs[0]),
+                  [pairs[1]] if isinstance(pairs[1], numbers.Integral) else list(pairs[1]))
+    labels_a = list(_LABELS[:na])
+    labels_b = list(_LABELS[na:na + nb])
+    for i, j in zip(on_a, on_b):
+        labels_b[j % nb] = labels_a[i % na]
+    contracted = {i % na for i in on_a}
+    out = [c for i, c in enumerate(labels_a) if i not in contracted] + \
+        [c for j, c in enumerate(labels_b) if j not in {k % nb for k in on_b}]
+    return "".join(labels_a) + "," + "".join(labels_b) + "->" + "".join(out)
+
+
+def _kron_padded(a, b):
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    n = max(na, nb)
+    return n, (1,) * (n - na) + numpy.shape(a), (1,) * (n - nb) + numpy.shape(b)
+
+
+def kron_blocks(a, b):
+    """The shape that splits ``numpy.kron(a, b)`` into its blocks: (a0, b0, a1, b1, ...)."""
+    n, pa, pb = _kron_padded(a, b)
+    return tuple(size for pair in zip(pa, pb) for size in pair)
+
+
+def kron_spec(a, b, argnum):
+    """The ``contract`` spec of the adjoint of a (argnum 0) or b (argnum 1) in
+    ``numpy.kron(a, b)``, over the tensors (cotangent split by kron_blocks, other operand)."""
+    n = max(numpy.ndim(a), numpy.ndim(b))
+    own_a, own_b = _LABELS[:n], _LABELS[n:2 * n]
+    blocks = "".join(x + y for x, y in zip(own_a, own_b))
+    a_term, b_term = own_a[n - numpy.ndim(a):], own_b[n - numpy.ndim(b):]
+    return f"{blocks},{b_term}->{a_term}" if argnum == 0 else f"{blocks},{a_term}->{b_term}"
+
+
+def _cross_axes(a, b, axisa, axisb, axisc, axis):
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    return axisa % numpy.ndim(a), axisb % numpy.ndim(b), axisc
+
+
+def cross_spec(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The ``contract`` spec of ``numpy.cross`` over the tensors (a, b, levi_civita(...)):
+    result_i = eps_ijk a_j b_k, over broadcast batch axes."""
+    axisa, axisb, axisc = _cross_axes(a, b, axisa, axisb, axisc, axis)
+    batch = max(numpy.ndim(a), numpy.ndim(b)) - 1
+    labels = _LABELS[3:3 + batch]
+    term_a = list(labels[batch - (numpy.ndim(a) - 1):])
+    term_a.insert(axisa, "j")
+    term_b = list(labels[batch - (numpy.ndim(b) - 1):])
+    term_b.insert(axisb, "k")
+    out = list(labels)
+    if numpy.shape(a)[axisa] == 2 and numpy.shape(b)[axisb] == 2:
+        return "".join(term_a) + "," + "".join(term_b) + ",jk->" + "".join(out)
+    out.insert(axisc % (batch + 1), "i")
+    return "".join(term_a) + "," + "".join(term_b) + ",ijk->" + "".join(out)
+
+
+def levi_civita(a, b, axisa=-1, axisb=-1, axis=None):
+    """The constant tensor of ``cross_spec``: eps[i, j, k] for the vector lengths of a and
+    b (2 or 3), or eps[2, j, k] when both are 2-vectors (the result is then a scalar)."""
+    axisa, axisb, _ = _cross_axes(a, b, axisa, axisb, -1, axis)
+    eps = numpy.zeros((3, 3, 3), dtype=numpy.int8)
+    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+        eps[i, j, k], eps[i, k, j] = 1, -1
+    na, nb = numpy.shape(a)[axisa], numpy.shape(b)[axisb]
+    return eps[2, :2, :2] if na == 2 and nb == 2 else eps[:, :na, :nb]
+
+
+def in_result(t, y, index):
+    """The derivative of the tuple ``y`` (``numpy.linalg.eigh``'s, ``qr``'s, ...) that is
+    ``t`` for item ``index`` and zero for the others. Linear in t."""
+    out = AdjointList(zeros_like(item) for item in y)
+    out[index] = t
+    return out
+
+
+def column_shape(x, b):
+    """x's shape with a trailing 1 when b is a vector (``numpy.linalg.solve`` then solves
+    for one column), so x reshaped to it is a stack of matrices."""
+    return numpy.shape(x) + (1,) if numpy.ndim(b) == 1 else numpy.shape(x)
+
+
+def inverse_or_nan(a):
+    """``numpy.linalg.inv(a)``, NaN for the singular matrices of a stack instead of an
+    error: the derivative of log|det(a)| at a singular matrix does not exist."""
+    try:
+        return numpy.linalg.inv(a)
+    except numpy.linalg.LinAlgError:
+        a = numpy.asarray(a)
+        flat = a.reshape((-1,) + a.shape[-2:])
+        out = numpy.empty(flat.shape, dtype=numpy.result_type(a, 1.0))
+        for i, m in enumerate(flat):
+            try:
+                out[i] = numpy.linalg.inv(m)
+            except numpy.linalg.LinAlgError:
+                out[i] = numpy.nan
+        return out.reshape(a.shape)
+
+
+def off_diagonal_inverse(x):
+    """1 / x off the diagonal of the last two axes, 0 on it (inf where an off-diagonal x
+    is 0: two equal eigenvalues or singular values)."""
+    x = numpy.asarray(x)
+    eye = numpy.eye(x.shape[-1], dtype=bool)
+    with numpy.errstate(divide="ignore"):
+        r = 1.0 / numpy.where(eye, numpy.ones((), x.dtype), x)
+    return numpy.where(eye, numpy.zeros((), r.dtype), r)
+
+
+def _is_upper(upper):
+    return upper is True or (isinstance(upper, str) and upper.upper() == "U")
+
+
+def _triangle_masks(n, upper, dtype):
+    lower = numpy.tril(numpy.ones((n, n), dtype=dtype))
+    strict = numpy.tril(numpy.ones((n, n), dtype=dtype), -1)
+    return (lower.T, strict.T) if _is_upper(upper) else (lower, strict)
+
+
+def triangle_symmetric(h, upper=False):
+    """The symmetric matrix that a function reading only one triangle of ``h`` sees:
+    the lower triangle (with the diagonal) mirrored, or the upper one when ``upper`` is
+    True or 'U'. Linear in h; its transpose is ``triangle_symmetric_adjoint``."""
+    h = numpy.asarray(h)
+    own, strict = _triangle_masks(h.shape[-1], upper, _float_dtype(h) or numpy.float64)
+    return h * own + numpy.swapaxes(h * strict, -1, -2)
+
+
+def triangle_symmetric_adjoint(g, upper=False):
+    """The transpose of ``triangle_symmetric``: g's diagonal, g[i, j] + g[j, i] on the
+    triangle read, zeros on the other."""
+    g = numpy.asarray(g)
+    own, strict = _triangle_masks(g.shape[-1], upper, _float_dtype(g) or numpy.float64)
+    return g * own + numpy.swapaxes(g, -1, -2) * strict
+
+
+def transpose_if(x, flag):
+    """x with its last two axes swapped when ``flag`` (cholesky's upper=True), else x."""
+    return numpy.swapaxes(x, -1, -2) if flag else x
+
+
+def cholesky_phi(l):
+    """The mask of the Cholesky derivative: 1 below the diagonal, 1/2 on it, 0 above."""
+    n = numpy.shape(l)[-1]
+    return (numpy.tril(numpy.ones((n, n)), -1) + 0.5 * numpy.eye(n)).astype(_float_dtype(l) or numpy.float64)
+
+
+def qr_lower_mask(a, mode="reduced"):
+    """The strictly lower triangular mask of qr's derivative; refuses what has none."""
+    m, n = numpy.shape(a)[-2:]
+    if mode not in ("reduced", "complete") or m < n or (mode == "complete" and m != n):
+        raise NotImplementedError(
+            f"astgrad: the derivative of numpy.linalg.qr is supported for mode='reduced' (and "
+            f"'complete' on square matrices) with at least as many rows as columns; got mode={mode!r} "
+            f"on a {m}x{n} matrix")
+    return numpy.tril(numpy.ones((n, n), dtype=_float_dtype(a) or numpy.float64), -1)
+
+
+def skew_lower(b, low):
+    """low * b - (low * b)^T for the strictly lower mask ``low``; linear in b, its
+    transpose is ``skew_lower_adjoint``."""
+    c = b * low
+    return c - numpy.swapaxes(c, -1, -2)
+
+
+def skew_lower_adjoint(g, low):
+    """The transpose of ``skew_lower``: low * (g - g^T)."""
+    return (g - numpy.swapaxes(g, -1, -2)) * low
+
+
+def real_eigenvalues(w):
+    """w itself; refuses complex eigenvalues (``numpy.linalg.eig`` of a real matrix with a
+    complex pair), whose derivatives astgrad does not support."""
+    if numpy.iscomplexobj(w):
+        raise NotImplementedError("astgrad: the derivative of numpy.linalg.eig is supported where all "
+                                  "eigenvalues are real; this matrix has complex eigenvalues")
+    return w
+
+
+def svd_signs(y, reduced, compute_uv=True):
+    """+-1 per singular value: y's singular vectors are ``reduced``'s times these signs
+    (1 where svd was called with compute_uv=False). Refuses full_matrices=True on a
+    non-square matrix: the extra singular vectors have no derivative."""
+    s = reduced[1]
+    if not compute_uv:
+        return numpy.ones(numpy.shape(s), dtype=_float_dtype(s))
+    u = y[0]
+    if u.shape[-1] != y[2].shape[-2]:
+        raise NotImplementedError(
+            "astgrad: numpy.linalg.svd(a, full_matrices=True) of a non-square matrix has no derivative "
+            "(its extra singular vectors can be any orthonormal completion); use full_matrices=False")
+    k = s.shape[-1]
+    signs = numpy.sign(numpy.sum(u[..., :, :k] * reduced[0], axis=-2))
+    return numpy.where(signs == 0, numpy.ones((), signs.dtype), signs)
+
+
+def svd_shapes(y, compute_uv=True):
+    """The shapes of svd's result items (one shape when compute_uv is False)."""
+    return tuple(numpy.shape(item) for item in y) if compute_uv else numpy.shape(y)
+
+
+def _signed(h, signs, index):
+    if index == 0:
+        return h * numpy.expand_dims(signs, -2)
+    if index == 2:
+        return h * numpy.expand_dims(signs, -1)
+    return h
+
+
+def svd_part(g, signs, compute_uv, index, shape):
+    """The derivative of factor ``index`` (0: u, 1: s, 2: vh; ``shape`` its shape) of the
+    reduced SVD in ``svd_signs``' frame, taken from the derivative ``g`` of svd's result
+    (zeros for u and vh when svd returned only s). Linear in g; its transpose is
+    ``svd_unpart``."""
+    if not compute_uv:
+        return g if index == 1 else numpy.zeros(shape, dtype=_float_dtype(g) or numpy.float64)
+    return _signed(g[index], signs, index)
+
+
+def svd_unpart(h, signs, compute_uv, index, shapes):
+    """The transpose of ``svd_part``: ``h``, the derivative of one reduced factor, as the
+    derivative of svd's result (of the shapes ``svd_shapes`` gives; zeros elsewhere)."""
+    if not compute_uv:
+        return h if index == 1 else numpy.zeros(shapes, dtype=_float_dtype(h) or numpy.float64)
+    dtype = _float_dtype(h) or numpy.float64
+    out = AdjointList(numpy.zeros(shape, dtype=dtype) for shape in shapes)
+    out[index] = _signed(h, signs, index)
+    return out
+
+
+def block_triangular(a, h):
+    """The matrix [[a, h], [0, a]] (stacks too): the upper right block of f of it is the
+    derivative of a matrix function f (matrix_power) at a along h. Linear in (a, h)."""
+    a, h = numpy.broadcast_arrays(numpy.asarray(a), numpy.asarray(h))
+    top = numpy.concatenate([a, h], axis=-1)
+    bottom = numpy.concatenate([numpy.zeros_like(a), a], axis=-1)
+    return numpy.concatenate([top, bottom], axis=-2)
+
+
+def upper_right(m):
+    """The upper right block of a (stack of) 2n x 2n matrices."""
+    n = numpy.shape(m)[-1] // 2
+    return m[..., :n, n:]
+
+
+def diagonal_blocks(m):
+    """The sum of the two diagonal blocks of a (stack of) 2n x 2n matrices."""
+    n = numpy.shape(m)[-1] // 2
+    return m[..., :n, :n] + m[..., n:, n:]
+
+
+def lstsq_residuals(t, r):
+    """``t`` (one number per column of b) shaped like lstsq's residuals ``r``, or the
+    empty array lstsq returns when the residuals are not computed. Linear in t."""
+    if numpy.size(r) == 0:
+        return numpy.zeros(numpy.shape(r), dtype=_float_dtype(r) or numpy.float64)
+    return numpy.reshape(t, numpy.shape(r))
+
+
+def lstsq_residuals_adjoint(g, t):
+    """The transpose of ``lstsq_residuals``: g shaped like t (zeros when g is empty)."""
+    if numpy.size(g) == 0:
+        return numpy.zeros(numpy.shape(t), dtype=_float_dtype(t) or numpy.float64)
+    return numpy.reshape(g, numpy.shape(t))
+
+
+def safe_power(v, q):
+    """v ** q for v >= 0, with 0 ** 0 = 1 (norm weights use q = 0 for the 1- and
+    inf-norms, whose weights do not depend on |x|)."""
+    with numpy.errstate(divide="ignore"):
+        return numpy.power(v, q) if q != 0 else numpy.ones_like(numpy.asarray(v, dtype=_float_dtype(v) or float))
+
+
+def signed_power(v, q):
+    """sign(v) * |v| ** q (v itself for q = 1, sign(v) for q = 0): the weights of the
+    vector p-norms' derivatives, written so that every order is exact at v = 0 too."""
+    if q == 1:
+        return v
+    return numpy.sign(v) * safe_power(numpy.abs(v), q)
+
+
+def _norm_is_spectral(ord):
+    return isinstance(ord, str) and ord == "nuc" or (not isinstance(ord, str) and ord in (2, -2))
+
+
+def norm_axes(x, ord=None, axis=None):
+    """The axes ``numpy.linalg.norm(x, ord, axis)`` reduces, as a tuple."""
+    ndim = numpy.ndim(x)
+    if axis is None or ndim == 0:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    return tuple(int(a) % ndim for a in axes)
+
+
+def _norm_matrix(x, ord, axis):
+    return len(norm_axes(x, ord, axis)) == 2 and ord is not None
+
+
+def norm_exponent(x, ord=None, axis=None):
+    """q in the weights sign(x) |x / norm| ** q of the elementwise norms' derivatives."""
+    if ord is None or (isinstance(ord, str) and ord == "fro"):
+        return 1
+    if _norm_matrix(x, ord, axis) or ord in (0, 1, numpy.inf, -numpy.inf):
+        return 0
+    return ord - 1
+
+
+def _expanded(y, x, axes, keepdims):
+    return y if keepdims else numpy.expand_dims(y, axes)
+
+
+def norm_select(x, y, ord=None, axis=None, keepdims=False):
+    """Which elements the norm's derivative involves, and with what share: 1 for the
+    p-norms, the tied largest (smallest) elements for inf (-inf), the tied largest
+    (smallest) column or row sums for the matrix 1, -1, inf and -inf norms, 0 for ord=0
+    and for the norms computed from singular values."""
+    axes = norm_axes(x, ord, axis)
+    if not _norm_matrix(x, ord, axis):
+        if ord in (numpy.inf, -numpy.inf):
+            return tie_weights(numpy.abs(x), y, axes, keepdims)
+        return 0.0 if ord == 0 else 1.0
+    if isinstance(ord, str) or ord in (2, -2):
+        return 0.0 if ord != "fro" else 1.0
+    row, col = axes
+    summed, across = (row, col) if ord in (1, -1) else (col, row)
+    sums = numpy.sum(numpy.abs(x), axis=summed, keepdims=True)
+    return tie_weights(sums, _expanded(y, x, axes, keepdims), across, keepdims=True)
+
+
+def spectral_input(x, ord=None, axis=None):
+    """For the nuclear norm and ord=2, -2: x with the two norm axes last (the matrices
+    whose singular values the norm takes); otherwise a 1x1 zero placeholder. Linear."""
+    if not (_norm_matrix(x, ord, axis) and _norm_is_spectral(ord)):
+        return numpy.zeros((1, 1), dtype=_float_dtype(x) or numpy.float64)
+    return numpy.moveaxis(x, norm_axes(x, ord, axis), (-2, -1))
+
+
+def spectral_output(m, x, ord=None, axis=None):
+    """The transpose of ``spectral_input``: m moved back to x's axes (0 for the placeholder)."""
+    if not (_norm_matrix(x, ord, axis) and _norm_is_spectral(ord)):
+        return numpy.zeros((), dtype=_float_dtype(x) or numpy.float64)
+    return numpy.moveaxis(m, (-2, -1), norm_axes(x, ord, axis))
+
+
+def spectral_weights(s, ord=None):
+    """The derivative of the norm with respect to the singular values s: 1 for 'nuc', the
+    tied largest (ord=2) or smallest (ord=-2) value shared evenly, else 0."""
+    if isinstance(ord, str) and ord == "nuc":
+        return numpy.ones_like(s)
+    if not isinstance(ord, str) and ord in (2, -2):
+        pick = numpy.max(s, axis=-1, keepdims=True) if ord == 2 else numpy.min(s, axis=-1, keepdims=True)
+        return tie_weights(s, pick, -1, keepdims=True)
+    return numpy.zeros_like(s)

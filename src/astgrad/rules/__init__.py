@@ -2,6 +2,7 @@
 
 from . import registry  # noqa: F401
 from . import operators, numpy_rules, math_rules, builtin_rules, runtime_rules  # noqa: F401
+from . import product_rules, linalg_rules  # noqa: F401  (products; numpy.linalg and trace)
 from . import reduction_rules  # noqa: F401  (reductions and statistics)
 from . import containers  # noqa: F401  (in-place writes, list appends and pops)
 from . import object_rules  # noqa: F401  (attributes of objects)

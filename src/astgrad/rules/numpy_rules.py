@@ -27,13 +27,10 @@ import operator
 import numpy
 
 from ..runtime import (
-    arange_index, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part, concatenated_spread,
-    contract, det_cofactors, index_concatenate, inverse_or_zero,
-    dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec, einsum_tangent_spec,
-    inner_adjoint_left, inner_adjoint_right, inverse_axes, linspace_weights,
-    matmul_adjoint_left, matmul_adjoint_right, method_axes, method_shape, norm_axis,
-    operand_shape, prod_except, arange_has_stop, repeat_count, select_weight, stack_like, tie_weights,
-    unbroadcast, unique_gather, unique_scatter, unconcatenate, unreduce, unstack, unstack_like, untrace,
+    arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
+    concatenated_spread, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape,
+    prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
+    unique_scatter, unconcatenate, unreduce, unstack, unstack_like,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, VIEW, adjoint, d, declare, non_differentiable, tangent
@@ -275,132 +272,6 @@ linear(numpy.cumsum, lambda y, a, axis=None, dtype=None: numpy.reshape(
 
 
 # ---------------------------------------------------------------------------------
-# Linear algebra
-# ---------------------------------------------------------------------------------
-
-
-@adjoint(numpy.matmul)
-def matmul(z, x1, x2):
-    d[x1] = matmul_adjoint_left(d[z], x1, x2)
-    d[x2] = matmul_adjoint_right(d[z], x1, x2)
-
-
-@tangent(numpy.matmul)
-def matmul(z, x1, x2):
-    d[z] = numpy.matmul(d[x1], x2)
-    d[z] = numpy.matmul(x1, d[x2])
-
-
-@adjoint(numpy.dot)
-def dot(y, a, b):
-    d[a] = dot_adjoint_left(d[y], a, b)
-    d[b] = dot_adjoint_right(d[y], a, b)
-
-
-@tangent(numpy.dot)
-def dot(y, a, b):
-    d[y] = numpy.dot(d[a], b)
-    d[y] = numpy.dot(a, d[b])
-
-
-@adjoint(numpy.inner)
-def inner(y, a, b):
-    d[a] = inner_adjoint_left(d[y], a, b)
-    d[b] = inner_adjoint_right(d[y], a, b)
-
-
-@tangent(numpy.inner)
-def inner(y, a, b):
-    d[y] = numpy.inner(d[a], b)
-    d[y] = numpy.inner(a, d[b])
-
-
-@adjoint(numpy.outer)
-def outer(y, a, b):
-    d[a] = numpy.reshape(numpy.dot(d[y], numpy.ravel(b)), numpy.shape(a))
-    d[b] = numpy.reshape(numpy.dot(numpy.ravel(a), d[y]), numpy.shape(b))
-
-
-@tangent(numpy.outer)
-def outer(y, a, b):
-    d[y] = numpy.outer(d[a], b)
-    d[y] = numpy.outer(a, d[b])
-
-
-# In the interleaved form einsum(a, [0, 1], b, [1, 2], [0, 2]) the first argument is
-# an operand too: it has a derivative, and its spec slot is its labels.
-@adjoint(numpy.einsum)
-def einsum(y, subscripts, *operands, optimize=False):
-    d[subscripts] = contract(einsum_adjoint_spec(subscripts, operands, -1), numpy.shape(subscripts),
-                             d[y], subscripts, *operands)
-    d[operands] = contract(einsum_adjoint_spec(subscripts, operands, argnum),
-                           operand_shape(operands, argnum), d[y], subscripts, *operands)
-
-
-@tangent(numpy.einsum)
-def einsum(y, subscripts, *operands, optimize=False):
-    d[y] = contract(einsum_tangent_spec(subscripts, operands, -1), numpy.shape(y),
-                    d[subscripts], subscripts, *operands)
-    d[y] = contract(einsum_tangent_spec(subscripts, operands, argnum), numpy.shape(y),
-                    d[operands], subscripts, *operands)
-
-
-@adjoint(numpy.trace)
-def trace(y, a, offset=0, axis1=0, axis2=1, dtype=None):
-    d[a] = untrace(d[y], a, offset, axis1, axis2)
-
-
-@tangent(numpy.trace)
-def trace(y, a, offset=0, axis1=0, axis2=1, dtype=None):
-    d[y] = numpy.trace(d[a], offset, axis1, axis2)
-
-
-@adjoint(numpy.linalg.inv)
-def inv(y, a):
-    d[a] = -numpy.matmul(numpy.swapaxes(y, -1, -2), numpy.matmul(d[y], numpy.swapaxes(y, -1, -2)))
-
-
-@tangent(numpy.linalg.inv)
-def inv(y, a):
-    d[y] = -numpy.matmul(y, numpy.matmul(d[a], y))
-
-
-# The derivative of det is the cofactor matrix (det(a) * inv(a).T where a is invertible),
-# computed so that it stays finite and exact at singular matrices too.
-@adjoint(numpy.linalg.det)
-def det(y, a):
-    d[a] = numpy.expand_dims(d[y], (-2, -1)) * det_cofactors(a)
-
-
-@tangent(numpy.linalg.det)
-def det(y, a):
-    d[y] = numpy.sum(det_cofactors(a) * d[a], axis=(-2, -1))
-
-
-@adjoint(numpy.linalg.solve)
-def solve(x, a, b):
-    d[a] = -matmul_adjoint_left(numpy.linalg.solve(numpy.swapaxes(a, -1, -2), d[x]), a, x)
-    d[b] = numpy.linalg.solve(numpy.swapaxes(a, -1, -2), d[x])
-
-
-@tangent(numpy.linalg.solve)
-def solve(x, a, b):
-    d[x] = -numpy.linalg.solve(a, numpy.matmul(d[a], x))
-    d[x] = numpy.linalg.solve(a, d[b])
-
-
-# At a zero norm (or std) the derivative does not exist; inverse_or_zero gives 0 there.
-@adjoint(numpy.linalg.norm)
-def norm(y, x, ord=None, axis=None, keepdims=False):
-    d[x] = unreduce(d[y] * inverse_or_zero(y), x, norm_axis(x, ord, axis), keepdims) * x
-
-
-@tangent(numpy.linalg.norm)
-def norm(y, x, ord=None, axis=None, keepdims=False):
-    d[y] = numpy.sum(x * d[x], axis=norm_axis(x, ord, axis), keepdims=keepdims) * inverse_or_zero(y)
-
-
-# ---------------------------------------------------------------------------------
 # Shapes: linear, so the tangent is the function applied to the tangent
 # ---------------------------------------------------------------------------------
 
@@ -612,28 +483,6 @@ def transpose_method(y, self, *axes):
 @tangent(numpy.ndarray.transpose)
 def transpose_method(y, self, *axes):
     d[y] = numpy.transpose(d[self], method_axes(axes))
-
-
-@adjoint(numpy.ndarray.dot)
-def dot_method(y, self, b):
-    d[self] = dot_adjoint_left(d[y], self, b)
-    d[b] = dot_adjoint_right(d[y], self, b)
-
-
-@tangent(numpy.ndarray.dot)
-def dot_method(y, self, b):
-    d[y] = numpy.dot(d[self], b)
-    d[y] = numpy.dot(self, d[b])
-
-
-@adjoint(numpy.ndarray.trace)
-def trace_method(y, self, offset=0, axis1=0, axis2=1, dtype=None):
-    d[self] = untrace(d[y], self, offset, axis1, axis2)
-
-
-@tangent(numpy.ndarray.trace)
-def trace_method(y, self, offset=0, axis1=0, axis2=1, dtype=None):
-    d[y] = numpy.trace(d[self], offset, axis1, axis2)
 
 
 @adjoint(numpy.ndarray.astype)

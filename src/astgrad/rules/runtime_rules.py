@@ -664,3 +664,218 @@ non_differentiable(
 elementwise(runtime.polygamma, None, lambda y, n, x: runtime.polygamma(n + 1, x), broadcast=False)
 elementwise(runtime.bessel_i, None,
             lambda y, n, x: (runtime.bessel_i(n - 1, x) + runtime.bessel_i(n + 1, x)) * 0.5, broadcast=False)
+
+
+# -- helpers of products and matrix decompositions ---------------------------------------
+# Each is linear in its array argument (the others only say which shape or mask), so its
+# rules are itself or its transpose; the spec, shape and mask helpers are constants.
+
+@adjoint(runtime.in_result)
+def in_result_(r, t, y, index):
+    d[t] = d[r][index]
+
+
+@tangent(runtime.in_result)
+def in_result_(r, t, y, index):
+    d[r] = runtime.in_result(d[t], y, index)
+
+
+@adjoint(runtime.inverse_or_nan)
+def inverse_or_nan_(r, a):
+    d[a] = -numpy.matmul(numpy.swapaxes(r, -1, -2), numpy.matmul(d[r], numpy.swapaxes(r, -1, -2)))
+
+
+@tangent(runtime.inverse_or_nan)
+def inverse_or_nan_(r, a):
+    d[r] = -numpy.matmul(r, numpy.matmul(d[a], r))
+
+
+@adjoint(runtime.off_diagonal_inverse)
+def off_diagonal_inverse_(r, x):
+    d[x] = -d[r] * r * r
+
+
+@tangent(runtime.off_diagonal_inverse)
+def off_diagonal_inverse_(r, x):
+    d[r] = -d[x] * r * r
+
+
+@adjoint(runtime.triangle_symmetric)
+def triangle_symmetric_(r, h, upper=False):
+    d[h] = runtime.triangle_symmetric_adjoint(d[r], upper)
+
+
+@tangent(runtime.triangle_symmetric)
+def triangle_symmetric_(r, h, upper=False):
+    d[r] = runtime.triangle_symmetric(d[h], upper)
+
+
+@adjoint(runtime.triangle_symmetric_adjoint)
+def triangle_symmetric_adjoint_(r, g, upper=False):
+    d[g] = runtime.triangle_symmetric(d[r], upper)
+
+
+@tangent(runtime.triangle_symmetric_adjoint)
+def triangle_symmetric_adjoint_(r, g, upper=False):
+    d[r] = runtime.triangle_symmetric_adjoint(d[g], upper)
+
+
+@adjoint(runtime.transpose_if)
+def transpose_if_(r, x, flag):
+    d[x] = runtime.transpose_if(d[r], flag)
+
+
+@tangent(runtime.transpose_if)
+def transpose_if_(r, x, flag):
+    d[r] = runtime.transpose_if(d[x], flag)
+
+
+@adjoint(runtime.skew_lower)
+def skew_lower_(r, b, low):
+    d[b] = runtime.skew_lower_adjoint(d[r], low)
+
+
+@tangent(runtime.skew_lower)
+def skew_lower_(r, b, low):
+    d[r] = runtime.skew_lower(d[b], low)
+
+
+@adjoint(runtime.skew_lower_adjoint)
+def skew_lower_adjoint_(r, g, low):
+    d[g] = runtime.skew_lower(d[r], low)
+
+
+@tangent(runtime.skew_lower_adjoint)
+def skew_lower_adjoint_(r, g, low):
+    d[r] = runtime.skew_lower_adjoint(d[g], low)
+
+
+@adjoint(runtime.real_eigenvalues)
+def real_eigenvalues_(r, w):
+    d[w] = d[r]
+
+
+@tangent(runtime.real_eigenvalues)
+def real_eigenvalues_(r, w):
+    d[r] = d[w]
+
+
+@adjoint(runtime.svd_part)
+def svd_part_(r, g, signs, compute_uv, index, shape):
+    d[g] = runtime.svd_unpart(d[r], signs, compute_uv, index, runtime.svd_shapes(g, compute_uv))
+
+
+@tangent(runtime.svd_part)
+def svd_part_(r, g, signs, compute_uv, index, shape):
+    d[r] = runtime.svd_part(d[g], signs, compute_uv, index, shape)
+
+
+@adjoint(runtime.svd_unpart)
+def svd_unpart_(r, h, signs, compute_uv, index, shapes):
+    d[h] = runtime.svd_part(d[r], signs, compute_uv, index, numpy.shape(h))
+
+
+@tangent(runtime.svd_unpart)
+def svd_unpart_(r, h, signs, compute_uv, index, shapes):
+    d[r] = runtime.svd_unpart(d[h], signs, compute_uv, index, shapes)
+
+
+@adjoint(runtime.block_triangular)
+def block_triangular_(r, a, h):
+    d[a] = unbroadcast(runtime.diagonal_blocks(d[r]), a)
+    d[h] = unbroadcast(runtime.upper_right(d[r]), h)
+
+
+@tangent(runtime.block_triangular)
+def block_triangular_(r, a, h):
+    d[r] = runtime.block_triangular(d[a], numpy.zeros_like(h))
+    d[r] = runtime.block_triangular(numpy.zeros_like(a), d[h])
+
+
+@adjoint(runtime.upper_right)
+def upper_right_(r, m):
+    d[m] = runtime.block_triangular(numpy.zeros_like(d[r]), d[r])
+
+
+@tangent(runtime.upper_right)
+def upper_right_(r, m):
+    d[r] = runtime.upper_right(d[m])
+
+
+@adjoint(runtime.diagonal_blocks)
+def diagonal_blocks_(r, m):
+    d[m] = runtime.block_triangular(d[r], numpy.zeros_like(d[r]))
+
+
+@tangent(runtime.diagonal_blocks)
+def diagonal_blocks_(r, m):
+    d[r] = runtime.diagonal_blocks(d[m])
+
+
+@adjoint(runtime.lstsq_residuals)
+def lstsq_residuals_(r, t, res):
+    d[t] = runtime.lstsq_residuals_adjoint(d[r], t)
+
+
+@tangent(runtime.lstsq_residuals)
+def lstsq_residuals_(r, t, res):
+    d[r] = runtime.lstsq_residuals(d[t], res)
+
+
+@adjoint(runtime.lstsq_residuals_adjoint)
+def lstsq_residuals_adjoint_(r, g, t):
+    d[g] = runtime.lstsq_residuals(d[r], g)
+
+
+@tangent(runtime.lstsq_residuals_adjoint)
+def lstsq_residuals_adjoint_(r, g, t):
+    d[r] = runtime.lstsq_residuals_adjoint(d[g], t)
+
+
+# v ** q and sign(v) |v| ** q: derivative q |v| ** (q - 1), exactly 0 where q is 0.
+@adjoint(runtime.safe_power)
+def safe_power_(r, v, q):
+    d[v] = d[r] * runtime.scale(q, runtime.safe_power(v, q - 1))
+
+
+@tangent(runtime.safe_power)
+def safe_power_(r, v, q):
+    d[r] = d[v] * runtime.scale(q, runtime.safe_power(v, q - 1))
+
+
+@adjoint(runtime.signed_power)
+def signed_power_(r, v, q):
+    d[v] = d[r] * runtime.scale(q, runtime.safe_power(numpy.abs(v), q - 1))
+
+
+@tangent(runtime.signed_power)
+def signed_power_(r, v, q):
+    d[r] = d[v] * runtime.scale(q, runtime.safe_power(numpy.abs(v), q - 1))
+
+
+@adjoint(runtime.spectral_input)
+def spectral_input_(r, x, ord=None, axis=None):
+    d[x] = runtime.spectral_output(d[r], x, ord, axis)
+
+
+@tangent(runtime.spectral_input)
+def spectral_input_(r, x, ord=None, axis=None):
+    d[r] = runtime.spectral_input(d[x], ord, axis)
+
+
+@adjoint(runtime.spectral_output)
+def spectral_output_(r, m, x, ord=None, axis=None):
+    d[m] = runtime.spectral_input(d[r], ord, axis)
+
+
+@tangent(runtime.spectral_output)
+def spectral_output_(r, m, x, ord=None, axis=None):
+    d[r] = runtime.spectral_output(d[m], x, ord, axis)
+
+
+non_differentiable(
+    runtime.tensordot_spec, runtime.kron_blocks, runtime.kron_spec, runtime.cross_spec,
+    runtime.levi_civita, runtime.column_shape, runtime.cholesky_phi, runtime.qr_lower_mask,
+    runtime.svd_signs, runtime.svd_shapes, runtime.norm_axes, runtime.norm_exponent, runtime.norm_select,
+    runtime.spectral_weights,
+)

@@ -169,6 +169,8 @@ def _result(value, node, op):
             return type(value)((k, item(k, v)) for k, v in value.items())
         items = [item(i, v) for i, v in enumerate(value)]
         kind = type(value)
+        if hasattr(kind, "_fields"):        # a named tuple (numpy.linalg.svd's, eigh's, ...)
+            return kind(*items)
         return kind(items) if kind is not tuple else tuple(items)
     raise TypeError(f"astgrad: {describe(op)} returned a {type(value).__name__}, which the tape "
                     "cannot record")

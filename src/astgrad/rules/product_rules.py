@@ -1,0 +1,207 @@
+"""Derivatives of products: matmul, dot (and ndarray.dot), inner, outer, einsum, tensordot,
+vdot, kron and cross (and their numpy.linalg namesakes).
+
+Each product is linear in each operand, so each tangent is the product with one operand
+replaced by its tangent, and each adjoint is a contraction of the cotangent with the
+other operands. Conventions are those of ``numpy_rules.py``: adjoints have exactly their
+input's shape and keep its float dtype.
+"""
+
+import numpy
+
+from ..runtime import (
+    adjoint_spec, contract, cross_spec, dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec,
+    einsum_tangent_spec, inner_adjoint_left, inner_adjoint_right, kron_blocks, kron_spec, levi_civita,
+    matmul_adjoint_left, matmul_adjoint_right, operand_shape, tangent_spec, tensordot_spec,
+)
+from .registry import adjoint, d, tangent
+
+
+@adjoint(numpy.matmul)
+def matmul(z, x1, x2):
+    d[x1] = matmul_adjoint_left(d[z], x1, x2)
+    d[x2] = matmul_adjoint_right(d[z], x1, x2)
+
+
+@tangent(numpy.matmul)
+def matmul(z, x1, x2):
+    d[z] = numpy.matmul(d[x1], x2)
+    d[z] = numpy.matmul(x1, d[x2])
+
+
+@adjoint(numpy.dot)
+def dot(y, a, b):
+    d[a] = dot_adjoint_left(d[y], a, b)
+    d[b] = dot_adjoint_right(d[y], a, b)
+
+
+@tangent(numpy.dot)
+def dot(y, a, b):
+    d[y] = numpy.dot(d[a], b)
+    d[y] = numpy.dot(a, d[b])
+
+
+@adjoint(numpy.inner)
+def inner(y, a, b):
+    d[a] = inner_adjoint_left(d[y], a, b)
+    d[b] = inner_adjoint_right(d[y], a, b)
+
+
+@tangent(numpy.inner)
+def inner(y, a, b):
+    d[y] = numpy.inner(d[a], b)
+    d[y] = numpy.inner(a, d[b])
+
+
+@adjoint(numpy.outer)
+def outer(y, a, b):
+    d[a] = numpy.reshape(numpy.dot(d[y], numpy.ravel(b)), numpy.shape(a))
+    d[b] = numpy.reshape(numpy.dot(numpy.ravel(a), d[y]), numpy.shape(b))
+
+
+@tangent(numpy.outer)
+def outer(y, a, b):
+    d[y] = numpy.outer(d[a], b)
+    d[y] = numpy.outer(a, d[b])
+
+
+# In the interleaved form einsum(a, [0, 1], b, [1, 2], [0, 2]) the first argument is
+# an operand too: it has a derivative, and its spec slot is its labels.
+@adjoint(numpy.einsum)
+def einsum(y, subscripts, *operands, optimize=False):
+    d[subscripts] = contract(einsum_adjoint_spec(subscripts, operands, -1), numpy.shape(subscripts),
+                             d[y], subscripts, *operands)
+    d[operands] = contract(einsum_adjoint_spec(subscripts, operands, argnum),
+                           operand_shape(operands, argnum), d[y], subscripts, *operands)
+
+
+@tangent(numpy.einsum)
+def einsum(y, subscripts, *operands, optimize=False):
+    d[y] = contract(einsum_tangent_spec(subscripts, operands, -1), numpy.shape(y),
+                    d[subscripts], subscripts, *operands)
+    d[y] = contract(einsum_tangent_spec(subscripts, operands, argnum), numpy.shape(y),
+                    d[operands], subscripts, *operands)
+
+
+
+@adjoint(numpy.ndarray.dot)
+def dot_method(y, self, b):
+    d[self] = dot_adjoint_left(d[y], self, b)
+    d[b] = dot_adjoint_right(d[y], self, b)
+
+
+@tangent(numpy.ndarray.dot)
+def dot_method(y, self, b):
+    d[y] = numpy.dot(d[self], b)
+    d[y] = numpy.dot(self, d[b])
+
+
+
+
+# tensordot, kron and cross are contractions: their derivatives are ``contract`` calls
+# (which have rules of every order) over specs computed from the shapes.
+@adjoint(numpy.tensordot)
+def tensordot(y, a, b, axes=2):
+    d[a] = contract(adjoint_spec(tensordot_spec(a, b, axes), 0), numpy.shape(a), d[y], a, b)
+    d[b] = contract(adjoint_spec(tensordot_spec(a, b, axes), 1), numpy.shape(b), d[y], a, b)
+
+
+@tangent(numpy.tensordot)
+def tensordot(y, a, b, axes=2):
+    d[y] = contract(tangent_spec(tensordot_spec(a, b, axes), 0), numpy.shape(y), d[a], a, b)
+    d[y] = contract(tangent_spec(tensordot_spec(a, b, axes), 1), numpy.shape(y), d[b], a, b)
+
+
+@adjoint(numpy.linalg.tensordot)
+def linalg_tensordot(y, x1, x2, *, axes=2):
+    d[x1] = contract(adjoint_spec(tensordot_spec(x1, x2, axes), 0), numpy.shape(x1), d[y], x1, x2)
+    d[x2] = contract(adjoint_spec(tensordot_spec(x1, x2, axes), 1), numpy.shape(x2), d[y], x1, x2)
+
+
+@tangent(numpy.linalg.tensordot)
+def linalg_tensordot(y, x1, x2, *, axes=2):
+    d[y] = contract(tangent_spec(tensordot_spec(x1, x2, axes), 0), numpy.shape(y), d[x1], x1, x2)
+    d[y] = contract(tangent_spec(tensordot_spec(x1, x2, axes), 1), numpy.shape(y), d[x2], x1, x2)
+
+
+# vdot flattens both operands (real values: astgrad refuses complex numbers).
+@adjoint(numpy.vdot)
+def vdot(y, a, b):
+    d[a] = numpy.reshape(d[y] * numpy.ravel(b), numpy.shape(a))
+    d[b] = numpy.reshape(d[y] * numpy.ravel(a), numpy.shape(b))
+
+
+@tangent(numpy.vdot)
+def vdot(y, a, b):
+    d[y] = numpy.vdot(d[a], b)
+    d[y] = numpy.vdot(a, d[b])
+
+
+# kron(a, b) reshaped to (a0, b0, a1, b1, ...) is the outer product of a and b.
+@adjoint(numpy.kron)
+def kron(y, a, b):
+    d[a] = contract(kron_spec(a, b, 0), numpy.shape(a), numpy.reshape(d[y], kron_blocks(a, b)), b)
+    d[b] = contract(kron_spec(a, b, 1), numpy.shape(b), numpy.reshape(d[y], kron_blocks(a, b)), a)
+
+
+@tangent(numpy.kron)
+def kron(y, a, b):
+    d[y] = numpy.kron(d[a], b)
+    d[y] = numpy.kron(a, d[b])
+
+
+# cross(a, b)_i = eps_ijk a_j b_k, with the Levi-Civita tensor as a constant third tensor.
+@adjoint(numpy.cross)
+def cross(y, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    d[a] = contract(adjoint_spec(cross_spec(a, b, axisa, axisb, axisc, axis), 0), numpy.shape(a), d[y], a, b,
+                    levi_civita(a, b, axisa, axisb, axis))
+    d[b] = contract(adjoint_spec(cross_spec(a, b, axisa, axisb, axisc, axis), 1), numpy.shape(b), d[y], a, b,
+                    levi_civita(a, b, axisa, axisb, axis))
+
+
+@tangent(numpy.cross)
+def cross(y, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    d[y] = contract(tangent_spec(cross_spec(a, b, axisa, axisb, axisc, axis), 0), numpy.shape(y), d[a], a, b,
+                    levi_civita(a, b, axisa, axisb, axis))
+    d[y] = contract(tangent_spec(cross_spec(a, b, axisa, axisb, axisc, axis), 1), numpy.shape(y), d[b], a, b,
+                    levi_civita(a, b, axisa, axisb, axis))
+
+
+@adjoint(numpy.linalg.cross)
+def linalg_cross(y, x1, x2, *, axis=-1):
+    d[x1] = contract(adjoint_spec(cross_spec(x1, x2, axis=axis), 0), numpy.shape(x1), d[y], x1, x2,
+                     levi_civita(x1, x2, axis=axis))
+    d[x2] = contract(adjoint_spec(cross_spec(x1, x2, axis=axis), 1), numpy.shape(x2), d[y], x1, x2,
+                     levi_civita(x1, x2, axis=axis))
+
+
+@tangent(numpy.linalg.cross)
+def linalg_cross(y, x1, x2, *, axis=-1):
+    d[y] = contract(tangent_spec(cross_spec(x1, x2, axis=axis), 0), numpy.shape(y), d[x1], x1, x2,
+                    levi_civita(x1, x2, axis=axis))
+    d[y] = contract(tangent_spec(cross_spec(x1, x2, axis=axis), 1), numpy.shape(y), d[x2], x1, x2,
+                    levi_civita(x1, x2, axis=axis))
+
+
+@adjoint(numpy.linalg.matmul)
+def linalg_matmul(z, x1, x2):
+    d[x1] = matmul_adjoint_left(d[z], x1, x2)
+    d[x2] = matmul_adjoint_right(d[z], x1, x2)
+
+
+@tangent(numpy.linalg.matmul)
+def linalg_matmul(z, x1, x2):
+    d[z] = numpy.matmul(d[x1], x2)
+    d[z] = numpy.matmul(x1, d[x2])
+
+
+@adjoint(numpy.linalg.outer)
+def linalg_outer(y, x1, x2):
+    d[x1] = numpy.dot(d[y], x2)
+    d[x2] = numpy.dot(x1, d[y])
+
+
+@tangent(numpy.linalg.outer)
+def linalg_outer(y, x1, x2):
+    d[y] = numpy.outer(d[x1], x2)
+    d[y] = numpy.outer(x1, d[x2])
