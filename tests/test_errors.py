@@ -160,7 +160,7 @@ def unknown_bessel(x):
 
 def unknown_fft(x):
     y = x * 2.0
-    z = np.fft.fft(y)  # ERR:no_rule_fft
+    z = np.sqrt(np.fft.fft(y))  # ERR:no_rule_fft
     return np.sum(np.abs(z))
 
 
@@ -207,7 +207,7 @@ CONSTRUCT_WORDS = {
     "try_finally": "try", "with": "with", "global": "global", "nonlocal": "nonlocal",
     "del": "del", "class": "class", "lambda": "lambda", "nested_def": "function",
     "star_args": "*", "star_args_stack": "*", "no_rule_i0": "i0",
-    "no_rule_fft": "fft", "no_rule_gamma": "gamma", "walrus_comprehension": ":=",
+    "no_rule_fft": "numpy.sqrt", "no_rule_gamma": "gamma", "walrus_comprehension": ":=",
     "walrus_augmented": ":=", "set_comprehension": "set comprehension", "with_continue": "with",
 }
 

@@ -252,9 +252,15 @@ def _same_shape(g, x):
 
 
 def unbroadcast(g, x):
-    """Sum ``g`` down to the shape of ``x``: the adjoint of NumPy broadcasting."""
+    """Sum ``g`` down to the shape of ``x``: the adjoint of NumPy broadcasting. A
+    complex ``g`` reaching a real ``x`` (a real operand of a complex product) keeps its
+    real part, the adjoint of a real value (see numpy.fft below)."""
     if _same_shape(g, x):
+        if type(g) is _NDARRAY and g.dtype.kind == "c" and x.dtype.kind != "c":
+            return g.real
         return g
+    if numpy.iscomplexobj(g) and not numpy.iscomplexobj(x) and not isinstance(x, (list, tuple)):
+        g = numpy.real(g)
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
@@ -1800,3 +1806,147 @@ def choose_parts(h, a, g, mode="raise"):
     for i, part in enumerate(h):
         out = out + numpy.where(which == i, 0.0 if part is None else part, 0.0)
     return _as_like(_fit(out, numpy.shape(g)), g)
+
+
+# -- numpy.fft (rules in rules/fft_rules.py) -------------------------------------------------
+#
+# Complex values follow JAX's and autograd's convention: the adjoint of a complex z is
+# dL/d(re z) - 1j * dL/d(im z), so the adjoint of a complex-linear map is its plain
+# transpose (no conjugate), and a real input takes the real part of what reaches it.
+# The DFT matrix is symmetric, so the transpose of a transform is the same transform;
+# the sizes (n, s) pad or cut the input first, which the transpose undoes.
+
+def _fft_axes(ndim, s, axes):
+    """numpy.fft's axes as a tuple (an int for the 1-D functions; None: the last len(s)
+    axes, or all)."""
+    if isinstance(axes, numbers.Integral):
+        return (int(axes) % ndim,)
+    if axes is None:
+        return tuple(range(ndim - (ndim if s is None else len(_fft_sizes(s))), ndim))
+    return tuple(int(a) % ndim for a in axes)
+
+
+def _fft_sizes(s):
+    return None if s is None else ((int(s),) if isinstance(s, numbers.Integral) else tuple(int(n) for n in s))
+
+
+def _fit_axes(x, shape, axes):
+    """``x`` cut or padded with zeros along ``axes`` to the sizes of ``shape``."""
+    index = [slice(None)] * x.ndim
+    widths = [(0, 0)] * x.ndim
+    for axis in axes:
+        index[axis] = slice(0, shape[axis])
+        widths[axis] = (0, max(0, shape[axis] - x.shape[axis]))
+    x = x[tuple(index)]
+    return numpy.pad(x, widths) if any(w[1] for w in widths) else x
+
+
+def _real_for(out, x):
+    """``out`` as the adjoint of ``x``: its real part when x is real."""
+    if not numpy.iscomplexobj(x):
+        out = numpy.real(out)
+    return _as_like(out, x) if numpy.ndim(out) == 0 else out
+
+
+def complex_transform(t, s=None, axes=None, inverse=False, norm=None):
+    """``numpy.fft.fftn(t, s, axes, norm)`` (ifftn when ``inverse``), with the 1-D
+    functions' int n and axis accepted."""
+    t = numpy.asarray(t)
+    axes = _fft_axes(t.ndim, s, axes)
+    transform = numpy.fft.ifftn if inverse else numpy.fft.fftn
+    return transform(t, _fft_sizes(s), axes, norm)
+
+
+def complex_transpose(g, a, s=None, axes=None, inverse=False, norm=None):
+    """The adjoint of ``numpy.fft.fftn(a, s, axes, norm)`` (ifftn when ``inverse``; fft,
+    ifft, fft2, ifft2 are the same with their n/axis): the same transform of ``g``,
+    cut or padded back to a's shape (the real part when a is real)."""
+    a_ndim = numpy.ndim(a)
+    axes = _fft_axes(a_ndim, s, axes)
+    transform = numpy.fft.ifftn if inverse else numpy.fft.fftn
+    out = _fit_axes(transform(numpy.asarray(g), None, axes, norm), numpy.shape(a), axes)
+    return _real_for(out, a)
+
+
+def _rfft_plan(shape, s, axes, inverse):
+    """The full (real-side) sizes along ``axes`` and the axes, for rfftn (inverse:
+    irfftn) of an array shaped ``shape``."""
+    axes = _fft_axes(len(shape), s, axes)
+    sizes = _fft_sizes(s)
+    if sizes is None:
+        sizes = tuple(shape[a] for a in axes)
+        if inverse:
+            sizes = sizes[:-1] + (2 * (sizes[-1] - 1),)
+    return sizes, axes
+
+
+def rfft_transpose(g, x, s=None, axes=None, norm=None):
+    """The adjoint of ``numpy.fft.rfftn(x, s, axes, norm)`` (rfft with n/axis): ``g``
+    padded with zeros to the full last size, transformed, cut back to x's shape, real."""
+    g = numpy.asarray(g)
+    sizes, axes = _rfft_plan(numpy.shape(x), s, axes, False)
+    full = list(g.shape)
+    full[axes[-1]] = sizes[-1]
+    extended = _fit_axes(g, full, axes[-1:])
+    out = _fit_axes(numpy.fft.fftn(extended, None, axes, norm), numpy.shape(x), axes)
+    return _real_for(out, x)
+
+
+_DUAL_NORM = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
+
+
+def _hermitian_weights(n, m, axis, ndim):
+    """1 for the terms irfft counts once (the zero frequency, and n/2 for even n), 2 for
+    the others, shaped to broadcast along ``axis``."""
+    w = numpy.full(m, 2.0)
+    w[0] = 1.0
+    if n % 2 == 0 and m > n // 2:
+        w[n // 2] = 1.0
+    shape = [1] * ndim
+    shape[axis] = m
+    return w.reshape(shape)
+
+
+def irfft_transpose(g, a, s=None, axes=None, norm=None):
+    """The adjoint of ``numpy.fft.irfftn(a, s, axes, norm)`` (irfft with n/axis) for the
+    complex ``a``: the conjugate of the forward real transform of the real ``g`` (under
+    the dual normalization), with the terms irfft counts twice doubled, cut or padded
+    to a's shape."""
+    g = numpy.asarray(g)
+    sizes, axes = _rfft_plan(numpy.shape(a), s, axes, True)
+    spectrum = numpy.conj(numpy.fft.rfftn(g, sizes, axes, _DUAL_NORM[norm]))
+    last = axes[-1]
+    weights = _hermitian_weights(sizes[-1], spectrum.shape[last], last, spectrum.ndim)
+    out = _fit_axes(spectrum * weights.astype(spectrum.real.dtype), numpy.shape(a), axes)
+    return out if numpy.iscomplexobj(a) else numpy.real(out)
+
+
+def real_rfft(t, s=None, axes=None, norm=None):
+    """``numpy.fft.rfftn`` of the real part of ``t`` (a real tangent or adjoint held in a
+    complex array), with the 1-D function's int n and axis accepted."""
+    t = numpy.real(numpy.asarray(t))
+    return numpy.fft.rfftn(t, _fft_sizes(s), _fft_axes(t.ndim, s, axes), norm)
+
+
+def real_irfft(t, s=None, axes=None, norm=None):
+    """``numpy.fft.irfftn`` with the 1-D function's int n and axis accepted."""
+    t = numpy.asarray(t)
+    sizes, axes = _rfft_plan(t.shape, s, axes, True)
+    return numpy.fft.irfftn(t, sizes, axes, norm)
+
+
+def imag_adjoint(g, val):
+    """The adjoint of ``numpy.imag(val)``: ``-1j * g`` for a complex val, zeros for a
+    real one (whose imaginary part is the constant 0)."""
+    if numpy.iscomplexobj(val):
+        return g * numpy.complex128(-1j).astype(numpy.result_type(val))
+    return zeros_like(val) if isinstance(val, numpy.ndarray) else 0.0
+
+
+def abs_slope(x):
+    """d|x|/dx as a factor of the adjoint: sign(x) for real x; conj(x)/|x| (0 at 0) for
+    complex x, the adjoint convention of complex values (see numpy.fft above)."""
+    if not numpy.iscomplexobj(x):
+        return numpy.sign(x)
+    size = numpy.abs(x)
+    return numpy.where(size > 0, numpy.conj(x) / numpy.where(size > 0, size, 1.0), 0.0)

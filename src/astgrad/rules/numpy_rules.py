@@ -22,7 +22,7 @@ builtin whose name a template here shadows (``sum``, ``max``, ...).
 import numpy
 
 from ..runtime import (
-    arange_index, broadcast_like, cast_like, clip_weight, concatenated_part, concatenated_spread,
+    abs_slope, arange_index, broadcast_like, cast_like, clip_weight, concatenated_part, concatenated_spread,
     contract, det_cofactors, index_concatenate, inverse_or_zero,
     dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec, einsum_tangent_spec,
     inner_adjoint_left, inner_adjoint_right, inverse_axes, linspace_weights,
@@ -260,14 +260,16 @@ def square(y, x):
     d[y] = 2.0 * x * d[x]
 
 
+# abs_slope(x) is sign(x) for real x and conj(x)/|x| for complex x (the tangent then
+# takes the real part, a no-op on real values): see the numpy.fft rules.
 @adjoint(numpy.absolute)            # numpy.abs is numpy.absolute
 def absolute(y, x):
-    d[x] = d[y] * numpy.sign(x)
+    d[x] = d[y] * abs_slope(x)
 
 
 @tangent(numpy.absolute)
 def absolute(y, x):
-    d[y] = d[x] * numpy.sign(x)
+    d[y] = numpy.real(d[x] * abs_slope(x))
 
 
 @adjoint(numpy.fabs)

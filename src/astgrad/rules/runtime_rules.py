@@ -733,3 +733,75 @@ def choose_parts_(y, h, a, g, mode="raise"):
 
 
 non_differentiable(runtime.rollaxis_axes, runtime.along_axis_index)
+
+
+# -- helpers of numpy.fft (rules/fft_rules.py): each is linear, and its adjoint is the
+# transform it undoes the padding of (see runtime.py's numpy.fft section)
+@adjoint(runtime.complex_transform)
+def complex_transform_(y, t, s=None, axes=None, inverse=False, norm=None):
+    d[t] = runtime.complex_transpose(d[y], t, s, axes, inverse, norm)
+
+
+@tangent(runtime.complex_transform)
+def complex_transform_(y, t, s=None, axes=None, inverse=False, norm=None):
+    d[y] = runtime.complex_transform(d[t], s, axes, inverse, norm)
+
+
+@adjoint(runtime.complex_transpose)
+def complex_transpose_(y, g, a, s=None, axes=None, inverse=False, norm=None):
+    d[g] = runtime.complex_transform(d[y], s, axes, inverse, norm)
+
+
+@tangent(runtime.complex_transpose)
+def complex_transpose_(y, g, a, s=None, axes=None, inverse=False, norm=None):
+    d[y] = runtime.complex_transpose(d[g], a, s, axes, inverse, norm)
+
+
+@adjoint(runtime.rfft_transpose)
+def rfft_transpose_(y, g, x, s=None, axes=None, norm=None):
+    d[g] = runtime.real_rfft(d[y], s, axes, norm)
+
+
+@tangent(runtime.rfft_transpose)
+def rfft_transpose_(y, g, x, s=None, axes=None, norm=None):
+    d[y] = runtime.rfft_transpose(d[g], x, s, axes, norm)
+
+
+@adjoint(runtime.real_rfft)
+def real_rfft_(y, t, s=None, axes=None, norm=None):
+    d[t] = runtime.rfft_transpose(d[y], t, s, axes, norm)
+
+
+@tangent(runtime.real_rfft)
+def real_rfft_(y, t, s=None, axes=None, norm=None):
+    d[y] = runtime.real_rfft(d[t], s, axes, norm)
+
+
+@adjoint(runtime.irfft_transpose)
+def irfft_transpose_(y, g, a, s=None, axes=None, norm=None):
+    d[g] = runtime.real_irfft(d[y], s, axes, norm)
+
+
+@tangent(runtime.irfft_transpose)
+def irfft_transpose_(y, g, a, s=None, axes=None, norm=None):
+    d[y] = runtime.irfft_transpose(d[g], a, s, axes, norm)
+
+
+@adjoint(runtime.real_irfft)
+def real_irfft_(y, t, s=None, axes=None, norm=None):
+    d[t] = runtime.irfft_transpose(d[y], t, s, axes, norm)
+
+
+@tangent(runtime.real_irfft)
+def real_irfft_(y, t, s=None, axes=None, norm=None):
+    d[y] = runtime.real_irfft(d[t], s, axes, norm)
+
+
+@adjoint(runtime.imag_adjoint)
+def imag_adjoint_(y, g, val):
+    d[g] = numpy.imag(d[y])
+
+
+@tangent(runtime.imag_adjoint)
+def imag_adjoint_(y, g, val):
+    d[y] = runtime.imag_adjoint(d[g], val)
