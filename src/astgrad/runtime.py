@@ -259,7 +259,8 @@ def unbroadcast(g, x):
         if type(g) is _NDARRAY and g.dtype.kind == "c" and x.dtype.kind != "c":
             return g.real
         return g
-    if numpy.iscomplexobj(g) and not numpy.iscomplexobj(x) and not isinstance(x, (list, tuple)):
+    if isinstance(g, (_NDARRAY, numpy.generic)) and g.dtype.kind == "c" \
+            and not isinstance(x, (list, tuple, dict)) and not numpy.iscomplexobj(x):
         g = numpy.real(g)
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
