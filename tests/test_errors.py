@@ -160,7 +160,7 @@ def unknown_interp(x):
 
 def unknown_fft(x):
     y = x * 2.0
-    z = np.fft.fft(y)  # ERR:no_rule_fft
+    z = np.sqrt(np.fft.fft(y))  # ERR:no_rule_fft
     return np.sum(np.abs(z))
 
 
@@ -208,7 +208,7 @@ CONSTRUCT_WORDS = {
     "del": "del", "class": "class", "local_recursion": "recursion", "local_returned": "local function",
     "lambda_to_library": "local function",
     "star_args": "*", "star_args_stack": "*", "no_rule_interp": "interp",
-    "no_rule_fft": "fft", "no_rule_fmod": "fmod", "walrus_comprehension": ":=",
+    "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod", "walrus_comprehension": ":=",
     "walrus_augmented": ":=", "set_comprehension": "set comprehension", "with_continue": "with",
 }
 

@@ -262,9 +262,16 @@ def _same_shape(g, x):
 
 
 def unbroadcast(g, x):
-    """Sum ``g`` down to the shape of ``x``: the adjoint of NumPy broadcasting."""
+    """Sum ``g`` down to the shape of ``x``: the adjoint of NumPy broadcasting. A
+    complex ``g`` reaching a real ``x`` (a real operand of a complex product) keeps its
+    real part, the adjoint of a real value (see numpy.fft below)."""
     if _same_shape(g, x):
+        if type(g) is _NDARRAY and g.dtype.kind == "c" and x.dtype.kind != "c":
+            return g.real
         return g
+    if isinstance(g, (_NDARRAY, numpy.generic)) and g.dtype.kind == "c" \
+            and not isinstance(x, (list, tuple, dict)) and not numpy.iscomplexobj(x):
+        g = numpy.real(g)
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
@@ -2257,3 +2264,491 @@ def spectral_weights(s, ord=None):
         pick = numpy.max(s, axis=-1, keepdims=True) if ord == 2 else numpy.min(s, axis=-1, keepdims=True)
         return tie_weights(s, pick, -1, keepdims=True)
     return numpy.zeros_like(s)
+
+
+# -- shapes and assembly (rules in runtime_rules.py; used by rules/shape_rules.py) ----------
+#
+# Each linear helper comes with its transpose: unassemble <-> assemble, unsplit <->
+# split_as, untile <-> numpy.tile, unrepeat <-> numpy.repeat, undiag <-> numpy.diag,
+# undiagonal <-> numpy.diagonal, untake <-> numpy.take, untake_along_axis <->
+# numpy.take_along_axis, pad_scatter <-> pad_gather, unselect <-> select_parts,
+# unchoose <-> choose_parts, unatleast <-> atleast_as, unappend <-> append_as.
+
+def _dense(g, like):
+    """A derivative piece ``g`` (which may be a zero placeholder) as an array shaped
+    like ``like``, in like's float dtype."""
+    dtype = _float_dtype(like) or _float_dtype(g) or numpy.float64
+    if g is None:
+        return numpy.zeros(numpy.shape(like), dtype=dtype)
+    if numpy.shape(g) != numpy.shape(like):
+        g = numpy.broadcast_to(g, numpy.shape(like))
+    return numpy.asarray(g) if numpy.result_type(g) == dtype or _float_dtype(g) is not None \
+        else numpy.asarray(g, dtype=dtype)
+
+
+def _as_like(out, x):
+    """``out`` (shaped like x) in x's float dtype, a NumPy scalar when x is a number."""
+    out = _as_float_of(out, x)
+    if isinstance(out, numpy.ndarray) and out.ndim == 0 and not isinstance(x, numpy.ndarray):
+        return out[()]
+    return out
+
+
+_ASSEMBLERS = {"h": numpy.hstack, "v": numpy.vstack, "d": numpy.dstack, "c": numpy.column_stack}
+
+
+def _assembly_layout(shapes, how):
+    """The shape each array takes inside ``numpy.{h,v,d,column_}stack`` and the axis
+    they are joined along."""
+    if how == "h":
+        shapes = [s if len(s) else (1,) for s in shapes]
+        return shapes, 0 if len(shapes[0]) == 1 else 1
+    if how == "v":
+        return [s if len(s) >= 2 else (1,) + (s or (1,)) for s in shapes], 0
+    if how == "d":
+        return [numpy.atleast_3d(numpy.zeros(s)).shape for s in shapes], 2
+    return [s if len(s) >= 2 else (s + (1,) if s else (1, 1)) for s in shapes], 1
+
+
+def assemble(parts, how):
+    """``numpy.hstack(parts)`` for how='h' ('v', 'd', 'c': vstack, dstack, column_stack),
+    the pieces given as derivatives (zero placeholders allowed)."""
+    return _ASSEMBLERS[how]([numpy.asarray(0.0 if p is None else p) for p in parts])
+
+
+def unassemble(g, arrays, how):
+    """The derivative of ``numpy.hstack(arrays)`` (and vstack, dstack, column_stack)
+    cut back into one derivative per array, each shaped like its array."""
+    shapes, axis = _assembly_layout([numpy.shape(a) for a in arrays], how)
+    sizes = [s[axis] for s in shapes]
+    pieces = numpy.split(numpy.asarray(g), numpy.cumsum(sizes)[:-1], axis=axis)
+    return AdjointList(_as_like(numpy.reshape(p, numpy.shape(a)), a) for p, a in zip(pieces, arrays))
+
+
+def _split_axis(ary, pieces):
+    """The axis along which ``ary`` was cut into ``pieces``: the one where their shapes
+    differ from ary's (any axis, 0, when there is a single whole piece)."""
+    shape = numpy.shape(ary)
+    for piece in pieces:
+        for axis, (m, n) in enumerate(zip(numpy.shape(piece), shape)):
+            if m != n:
+                return axis
+    return 0
+
+
+def unsplit(g, ary, pieces):
+    """The adjoint of ``pieces = numpy.split(ary, ...)`` (array_split, hsplit, vsplit,
+    dsplit): the pieces' derivatives ``g`` joined back into one shaped like ary."""
+    axis = _split_axis(ary, pieces)
+    dense = [_dense(gi, piece) for gi, piece in zip(g, pieces)]
+    out = numpy.concatenate(dense, axis=axis) if dense else numpy.zeros(numpy.shape(ary))
+    return _as_like(out, ary)
+
+
+def split_as(t, ary, pieces):
+    """``t`` (shaped like ary) cut where ``ary`` was cut into ``pieces``: the transpose
+    of ``unsplit``."""
+    axis = _split_axis(ary, pieces)
+    sizes = [numpy.shape(p)[axis] for p in pieces]
+    return AdjointList(numpy.split(numpy.asarray(t), numpy.cumsum(sizes)[:-1], axis=axis))
+
+
+def unatleast(g, arys, argnum):
+    """The adjoint of argument ``argnum`` of ``numpy.atleast_{1,2,3}d(*arys)``: its part
+    of ``g`` (the one result, or item argnum of the tuple) shaped like the argument."""
+    part = g if len(arys) == 1 else g[argnum]
+    x = arys[argnum]
+    if part is None:
+        part = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
+    return _as_like(numpy.reshape(part, numpy.shape(x)), x)
+
+
+def atleast_as(t, y, arys, argnum):
+    """The tangent of ``y = numpy.atleast_{1,2,3}d(*arys)`` from argument argnum's
+    tangent ``t``: t reshaped to its result, zeros for the other results (the
+    transpose of ``unatleast``)."""
+    if not isinstance(y, (list, tuple)):
+        return numpy.reshape(t, numpy.shape(y))
+    return AdjointList(numpy.reshape(t, numpy.shape(v)) if i == argnum else numpy.zeros(numpy.shape(v))
+                       for i, v in enumerate(y))
+
+
+def unappend(g, arr, values, axis, which):
+    """The adjoint of ``numpy.append(arr, values, axis)`` for arr (which=0) or values (1)."""
+    x = (arr, values)[which]
+    if axis is None:
+        flat = numpy.ravel(g)
+        n = numpy.size(arr)
+        part = flat[:n] if which == 0 else flat[n:]
+    else:
+        n = numpy.shape(arr)[axis]
+        index = [slice(None)] * numpy.ndim(g)
+        index[axis] = slice(None, n) if which == 0 else slice(n, None)
+        part = numpy.asarray(g)[tuple(index)]
+    return _as_like(numpy.reshape(part, numpy.shape(x)), x)
+
+
+def append_as(t, arr, values, axis, which):
+    """The tangent of ``numpy.append(arr, values, axis)`` from arr's (which=0) or
+    values' (1) tangent ``t``: zeros where the other went. The transpose of unappend."""
+    zero_arr = numpy.zeros(numpy.shape(arr), dtype=_float_dtype(t) or numpy.float64)
+    zero_values = numpy.zeros(numpy.shape(values), dtype=zero_arr.dtype)
+    if which == 0:
+        return numpy.append(numpy.reshape(t, numpy.shape(arr)), zero_values, axis)
+    return numpy.append(zero_arr, numpy.reshape(t, numpy.shape(values)), axis)
+
+
+def untile(g, a, reps):
+    """The adjoint of ``numpy.tile(a, reps)``: ``g`` summed over the copies, shaped like a."""
+    reps = (reps,) if isinstance(reps, numbers.Integral) else tuple(reps)
+    shape = numpy.shape(a)
+    ndim = max(len(shape), len(reps))
+    shape_full = (1,) * (ndim - len(shape)) + tuple(shape)
+    reps = (1,) * (ndim - len(reps)) + reps
+    split = tuple(n for pair in zip(reps, shape_full) for n in pair)
+    out = numpy.sum(numpy.reshape(g, split), axis=tuple(range(0, 2 * ndim, 2)))
+    return _as_like(numpy.reshape(out, shape), a)
+
+
+def unrepeat(g, a, repeats, axis=None):
+    """The adjoint of ``numpy.repeat(a, repeats, axis)``: the copies of each element added up."""
+    shape = numpy.shape(a)
+    flat = axis is None
+    n = numpy.size(a) if flat else shape[axis]
+    owner = numpy.repeat(numpy.arange(n), numpy.broadcast_to(repeats, (n,)) if numpy.ndim(repeats) else repeats)
+    moved = numpy.moveaxis(numpy.asarray(g), 0 if flat else axis, 0)
+    out = numpy.zeros((n,) + moved.shape[1:], dtype=_float_dtype(a) or _float_dtype(g) or numpy.float64)
+    numpy.add.at(out, owner, moved)
+    out = numpy.reshape(out, shape) if flat else numpy.moveaxis(out, 0, axis)
+    return _as_like(out, a)
+
+
+def undiag(g, v, k=0):
+    """The adjoint of ``numpy.diag(v, k)``: the k-th diagonal of ``g`` when v is a vector,
+    ``g`` laid on the k-th diagonal of zeros shaped like v when v is a matrix."""
+    if numpy.ndim(v) == 1:
+        return _as_like(numpy.diagonal(g, k).copy(), v)
+    out = numpy.zeros(numpy.shape(v), dtype=_float_dtype(v) or _float_dtype(g) or numpy.float64)
+    rows = numpy.arange(numpy.size(g))
+    out[rows + max(0, -k), rows + max(0, k)] = g
+    return out
+
+
+def undiagonal(g, a, offset=0, axis1=0, axis2=1):
+    """The adjoint of ``numpy.diagonal(a, offset, axis1, axis2)``: zeros shaped like a
+    with ``g`` on that diagonal."""
+    out = numpy.zeros(numpy.shape(a), dtype=_float_dtype(a) or _float_dtype(g) or numpy.float64)
+    moved = numpy.moveaxis(out, (axis1, axis2), (-2, -1))
+    rows = numpy.arange(numpy.shape(g)[-1])
+    moved[..., rows + max(0, -offset), rows + max(0, offset)] = g
+    return out
+
+
+def rollaxis_axes(a, axis, start=0):
+    """The permutation ``numpy.rollaxis(a, axis, start)`` applies (as transpose's axes)."""
+    ndim = numpy.ndim(a)
+    axis = axis % ndim
+    start = start + ndim if start < 0 else start
+    if axis < start:
+        start -= 1
+    order = [i for i in range(ndim) if i != axis]
+    order.insert(start, axis)
+    return tuple(order)
+
+
+def _take_positions(indices, n, mode):
+    indices = numpy.asarray(indices)
+    if mode == "wrap":
+        return indices % n
+    if mode == "clip":
+        return numpy.clip(indices, 0, n - 1)
+    return indices
+
+
+def untake(g, a, indices, axis=None, mode="raise"):
+    """The adjoint of ``numpy.take(a, indices, axis, mode=mode)``: ``g`` added back at the
+    positions taken (repeats add up)."""
+    shape = numpy.shape(a)
+    dtype = _float_dtype(a) or _float_dtype(g) or numpy.float64
+    if axis is None:
+        out = numpy.zeros(numpy.size(a), dtype=dtype)
+        numpy.add.at(out, _take_positions(indices, out.size, mode), g)
+        return _as_like(numpy.reshape(out, shape), a)
+    axis = axis % len(shape)
+    out = numpy.zeros(shape, dtype=dtype)
+    positions = _take_positions(indices, shape[axis], mode)
+    index = (slice(None),) * axis + (positions,)
+    numpy.add.at(out, index, g)
+    return out
+
+
+def _along_axis_index(shape, indices, axis):
+    """The index tuple NumPy's take_along_axis uses: ``a[index]`` is the result."""
+    indices = numpy.asarray(indices)
+    ndim = len(shape)
+    axis = axis % ndim
+    index = []
+    for dim in range(ndim):
+        if dim == axis:
+            index.append(indices)
+        else:
+            fancy_shape = [1] * ndim
+            fancy_shape[dim] = shape[dim]
+            index.append(numpy.arange(shape[dim]).reshape(fancy_shape))
+    return tuple(index)
+
+
+def along_axis_index(indices, arr, axis):
+    """``numpy.put_along_axis(arr, indices, values, axis)`` is ``arr[index] = values``
+    with this index (axis None: arr seen flattened). The index is made from
+    ``indices``, never from arr's memory."""
+    if axis is None:
+        return numpy.unravel_index(numpy.asarray(indices) % max(numpy.size(arr), 1), numpy.shape(arr))
+    return _along_axis_index(numpy.shape(arr), indices, axis)
+
+
+def untake_along_axis(g, arr, indices, axis):
+    """The adjoint of ``numpy.take_along_axis(arr, indices, axis)`` (repeats add up)."""
+    dtype = _float_dtype(arr) or _float_dtype(g) or numpy.float64
+    out = numpy.zeros(numpy.shape(arr), dtype=dtype)
+    if axis is None:
+        flat = numpy.ravel(out)
+        numpy.add.at(flat, numpy.asarray(indices), g)
+        return numpy.reshape(flat, numpy.shape(arr))
+    numpy.add.at(out, _along_axis_index(out.shape, indices, axis), g)
+    return out
+
+
+_INDEX_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+
+def _pad_positions(shape, pad_width, mode, reflect_type="even"):
+    """For each element of ``numpy.pad(x, pad_width, mode)`` (x shaped ``shape``), the
+    flat position in x it copies, or -1 for a constant."""
+    if mode not in _INDEX_PAD_MODES or reflect_type != "even":
+        raise NotImplementedError(
+            f"astgrad: the derivative of numpy.pad with mode={mode!r}"
+            f"{'' if reflect_type == 'even' else f', reflect_type={reflect_type!r}'} is not supported; "
+            f"modes {', '.join(map(repr, _INDEX_PAD_MODES))} (reflect_type 'even') are")
+    positions = numpy.arange(int(numpy.prod(shape, dtype=int))).reshape(shape)
+    if mode == "constant":
+        return numpy.pad(positions, pad_width, mode, constant_values=-1)
+    return numpy.pad(positions, pad_width, mode)
+
+
+def pad_gather(t, array, pad_width, mode="constant", reflect_type="even"):
+    """The tangent of ``numpy.pad(array, pad_width, mode)``: ``t`` padded the same way,
+    with zeros where the result is a constant."""
+    positions = _pad_positions(numpy.shape(array), pad_width, mode, reflect_type)
+    flat = numpy.ravel(t)
+    out = numpy.where(positions >= 0, flat[numpy.maximum(positions, 0)] if flat.size else 0.0, 0.0)
+    return _as_float_of(out, t)
+
+
+def pad_scatter(g, array, pad_width, mode="constant", reflect_type="even"):
+    """The adjoint of ``numpy.pad(array, pad_width, mode)``: each element of ``g`` added
+    to the element of array it copies (the transpose of ``pad_gather``)."""
+    positions = _pad_positions(numpy.shape(array), pad_width, mode, reflect_type)
+    out = numpy.zeros(numpy.size(array), dtype=_float_dtype(array) or _float_dtype(g) or numpy.float64)
+    keep = positions >= 0
+    numpy.add.at(out, positions[keep], numpy.asarray(g)[keep])
+    return _as_like(numpy.reshape(out, numpy.shape(array)), array)
+
+
+def _chosen(condlist):
+    """For numpy.select: which condition picks each element (len(condlist) for none)."""
+    conds = numpy.broadcast_arrays(*[numpy.asarray(c, dtype=bool) for c in condlist])
+    first = numpy.full(conds[0].shape if conds else (), len(condlist))
+    for i in reversed(range(len(conds))):
+        first = numpy.where(conds[i], i, first)
+    return first
+
+
+def unselect(g, condlist, choicelist, default=0):
+    """The adjoints of ``numpy.select(condlist, choicelist, default)``'s choices: each
+    gets ``g`` where its condition is the first true one."""
+    first = _chosen(condlist)
+    return AdjointList(unbroadcast(numpy.where(first == i, g, 0.0), c) for i, c in enumerate(choicelist))
+
+
+def select_parts(h, condlist, g):
+    """The transpose of ``unselect``: the choices' derivatives ``h`` selected (the
+    first true condition wins), shaped like ``g``."""
+    first = _chosen(condlist)
+    out = 0.0
+    for i, part in enumerate(h):
+        out = out + numpy.where(first == i, 0.0 if part is None else part, 0.0)
+    return _as_like(_fit(out, numpy.shape(g)), g)
+
+
+def unselect_default(g, condlist, default):
+    """The adjoint of numpy.select's ``default``: ``g`` where no condition holds."""
+    return unbroadcast(numpy.where(_chosen(condlist) == len(condlist), g, 0.0), default)
+
+
+def _choice_of(a, n, mode):
+    return _take_positions(a, n, mode)
+
+
+def unchoose(g, a, choices, mode="raise"):
+    """The adjoints of ``numpy.choose(a, choices, mode=mode)``'s choices: each gets
+    ``g`` where ``a`` picks it."""
+    which = _choice_of(a, len(choices), mode)
+    parts = [unbroadcast(numpy.where(which == i, g, 0.0), c) for i, c in enumerate(choices)]
+    if isinstance(choices, numpy.ndarray):
+        return _as_like(numpy.stack(parts), choices)
+    return AdjointList(parts)
+
+
+def choose_parts(h, a, g, mode="raise"):
+    """The transpose of ``unchoose``: the choices' derivatives ``h`` chosen by ``a``,
+    shaped like ``g``."""
+    which = _choice_of(a, len(h), mode)
+    out = 0.0
+    for i, part in enumerate(h):
+        out = out + numpy.where(which == i, 0.0 if part is None else part, 0.0)
+    return _as_like(_fit(out, numpy.shape(g)), g)
+
+
+# -- numpy.fft (rules in rules/fft_rules.py) -------------------------------------------------
+#
+# Complex values follow JAX's and autograd's convention: the adjoint of a complex z is
+# dL/d(re z) - 1j * dL/d(im z), so the adjoint of a complex-linear map is its plain
+# transpose (no conjugate), and a real input takes the real part of what reaches it.
+# The DFT matrix is symmetric, so the transpose of a transform is the same transform;
+# the sizes (n, s) pad or cut the input first, which the transpose undoes.
+
+def _fft_axes(ndim, s, axes):
+    """numpy.fft's axes as a tuple (an int for the 1-D functions; None: the last len(s)
+    axes, or all)."""
+    if isinstance(axes, numbers.Integral):
+        return (int(axes) % ndim,)
+    if axes is None:
+        return tuple(range(ndim - (ndim if s is None else len(_fft_sizes(s))), ndim))
+    return tuple(int(a) % ndim for a in axes)
+
+
+def _fft_sizes(s):
+    return None if s is None else ((int(s),) if isinstance(s, numbers.Integral) else tuple(int(n) for n in s))
+
+
+def _fit_axes(x, shape, axes):
+    """``x`` cut or padded with zeros along ``axes`` to the sizes of ``shape``."""
+    index = [slice(None)] * x.ndim
+    widths = [(0, 0)] * x.ndim
+    for axis in axes:
+        index[axis] = slice(0, shape[axis])
+        widths[axis] = (0, max(0, shape[axis] - x.shape[axis]))
+    x = x[tuple(index)]
+    return numpy.pad(x, widths) if any(w[1] for w in widths) else x
+
+
+def _real_for(out, x):
+    """``out`` as the adjoint of ``x``: its real part when x is real."""
+    if not numpy.iscomplexobj(x):
+        out = numpy.real(out)
+    return _as_like(out, x) if numpy.ndim(out) == 0 else out
+
+
+def complex_transform(t, s=None, axes=None, inverse=False, norm=None):
+    """``numpy.fft.fftn(t, s, axes, norm)`` (ifftn when ``inverse``), with the 1-D
+    functions' int n and axis accepted."""
+    t = numpy.asarray(t)
+    axes = _fft_axes(t.ndim, s, axes)
+    transform = numpy.fft.ifftn if inverse else numpy.fft.fftn
+    return transform(t, _fft_sizes(s), axes, norm)
+
+
+def complex_transpose(g, a, s=None, axes=None, inverse=False, norm=None):
+    """The adjoint of ``numpy.fft.fftn(a, s, axes, norm)`` (ifftn when ``inverse``; fft,
+    ifft, fft2, ifft2 are the same with their n/axis): the same transform of ``g``,
+    cut or padded back to a's shape (the real part when a is real)."""
+    a_ndim = numpy.ndim(a)
+    axes = _fft_axes(a_ndim, s, axes)
+    transform = numpy.fft.ifftn if inverse else numpy.fft.fftn
+    out = _fit_axes(transform(numpy.asarray(g), None, axes, norm), numpy.shape(a), axes)
+    return _real_for(out, a)
+
+
+def _rfft_plan(shape, s, axes, inverse):
+    """The full (real-side) sizes along ``axes`` and the axes, for rfftn (inverse:
+    irfftn) of an array shaped ``shape``."""
+    axes = _fft_axes(len(shape), s, axes)
+    sizes = _fft_sizes(s)
+    if sizes is None:
+        sizes = tuple(shape[a] for a in axes)
+        if inverse:
+            sizes = sizes[:-1] + (2 * (sizes[-1] - 1),)
+    return sizes, axes
+
+
+def rfft_transpose(g, x, s=None, axes=None, norm=None):
+    """The adjoint of ``numpy.fft.rfftn(x, s, axes, norm)`` (rfft with n/axis): ``g``
+    padded with zeros to the full last size, transformed, cut back to x's shape, real."""
+    g = numpy.asarray(g)
+    sizes, axes = _rfft_plan(numpy.shape(x), s, axes, False)
+    full = list(g.shape)
+    full[axes[-1]] = sizes[-1]
+    extended = _fit_axes(g, full, axes[-1:])
+    out = _fit_axes(numpy.fft.fftn(extended, None, axes, norm), numpy.shape(x), axes)
+    return _real_for(out, x)
+
+
+_DUAL_NORM = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
+
+
+def _hermitian_weights(n, m, axis, ndim):
+    """1 for the terms irfft counts once (the zero frequency, and n/2 for even n), 2 for
+    the others, shaped to broadcast along ``axis``."""
+    w = numpy.full(m, 2.0)
+    w[0] = 1.0
+    if n % 2 == 0 and m > n // 2:
+        w[n // 2] = 1.0
+    shape = [1] * ndim
+    shape[axis] = m
+    return w.reshape(shape)
+
+
+def irfft_transpose(g, a, s=None, axes=None, norm=None):
+    """The adjoint of ``numpy.fft.irfftn(a, s, axes, norm)`` (irfft with n/axis) for the
+    complex ``a``: the conjugate of the forward real transform of the real ``g`` (under
+    the dual normalization), with the terms irfft counts twice doubled, cut or padded
+    to a's shape."""
+    g = numpy.asarray(g)
+    sizes, axes = _rfft_plan(numpy.shape(a), s, axes, True)
+    spectrum = numpy.conj(numpy.fft.rfftn(g, sizes, axes, _DUAL_NORM[norm]))
+    last = axes[-1]
+    weights = _hermitian_weights(sizes[-1], spectrum.shape[last], last, spectrum.ndim)
+    out = _fit_axes(spectrum * weights.astype(spectrum.real.dtype), numpy.shape(a), axes)
+    return out if numpy.iscomplexobj(a) else numpy.real(out)
+
+
+def real_rfft(t, s=None, axes=None, norm=None):
+    """``numpy.fft.rfftn`` of the real part of ``t`` (a real tangent or adjoint held in a
+    complex array), with the 1-D function's int n and axis accepted."""
+    t = numpy.real(numpy.asarray(t))
+    return numpy.fft.rfftn(t, _fft_sizes(s), _fft_axes(t.ndim, s, axes), norm)
+
+
+def real_irfft(t, s=None, axes=None, norm=None):
+    """``numpy.fft.irfftn`` with the 1-D function's int n and axis accepted."""
+    t = numpy.asarray(t)
+    sizes, axes = _rfft_plan(t.shape, s, axes, True)
+    return numpy.fft.irfftn(t, sizes, axes, norm)
+
+
+def imag_adjoint(g, val):
+    """The adjoint of ``numpy.imag(val)``: ``-1j * g`` for a complex val, zeros for a
+    real one (whose imaginary part is the constant 0)."""
+    if numpy.iscomplexobj(val):
+        return g * numpy.complex128(-1j).astype(numpy.result_type(val))
+    return zeros_like(val) if isinstance(val, numpy.ndarray) else 0.0
+
+
+def abs_slope(x):
+    """d|x|/dx as a factor of the adjoint: sign(x) for real x; conj(x)/|x| (0 at 0) for
+    complex x, the adjoint convention of complex values (see numpy.fft above)."""
+    if not numpy.iscomplexobj(x):
+        return numpy.sign(x)
+    size = numpy.abs(x)
+    return numpy.where(size > 0, numpy.conj(x) / numpy.where(size > 0, size, 1.0), 0.0)

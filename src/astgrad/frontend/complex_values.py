@@ -1,10 +1,13 @@
-"""Refuse complex numbers in differentiated code, at generation time.
+"""Where complex values may flow in differentiated code, checked at generation time.
 
-astgrad's rules are written for real numbers, and one convention for complex
-derivatives (JAX's and autograd's) would have to hold in every one of them before a
-complex value could pass through. Until then a function whose code makes complex
-values from real ones is refused with an error naming the line, instead of giving a
-derivative that silently drops an imaginary part.
+Most of astgrad's rules are written for real numbers. Complex values may come only
+from numpy.fft, and pass only through operations whose rules follow the complex
+convention (JAX's and autograd's: see rules/fft_rules.py): the transforms, ``+ - * /``,
+a power with a constant exponent, indexing, sums and means, ``numpy.real``, ``imag``,
+``conj`` and ``abs``. Anything else that meets a complex value, and any other way of
+making one (a complex literal or dtype, ``cmath``, scipy.fft), is refused with an
+error naming the line, instead of giving a derivative that silently drops an
+imaginary part.
 """
 
 import builtins
@@ -17,7 +20,7 @@ from ..core.missing import MISSING
 
 # Functions that give complex results for real arguments.
 _COMPLEX_FUNCTIONS = {numpy.vectorize, numpy.roots, numpy.linalg.eig, numpy.linalg.eigvals}
-_COMPLEX_MODULES = ("numpy.fft", "scipy.fft", "scipy.fftpack", "cmath", "numpy.lib.scimath",
+_COMPLEX_MODULES = ("scipy.fft", "scipy.fftpack", "cmath", "numpy.lib.scimath",
                     "numpy.lib._scimath_impl", "numpy.emath")
 
 
@@ -75,6 +78,7 @@ def refuse_complex(source, tree, local_names):
                 "defined for real values only. Keep the real and imaginary parts in two real "
                 "variables, or compute this part outside the differentiated function",
                 node, construct="complex")
+    check_complex_flow(source, tree, local_names)
 
 
 def _complex_dtype_argument(call):
@@ -86,3 +90,168 @@ def _complex_dtype_argument(call):
         if _complex_dtype_string(value):
             return f"the complex dtype {value.value!r}"
     return None
+
+
+# -- where the complex results of numpy.fft may go ----------------------------------------
+
+def _flow_tables():
+    from .. import runtime
+    fft = numpy.fft
+    makers = {fft.fft, fft.ifft, fft.fft2, fft.ifft2, fft.fftn, fft.ifftn, fft.rfft, fft.rfft2,
+              fft.rfftn, runtime.complex_transform, runtime.real_rfft}
+    # functions of complex values giving real ones
+    realizing = {fft.irfft, fft.irfft2, fft.irfftn, numpy.real, numpy.imag, numpy.absolute,
+                 runtime.real_irfft, runtime.rfft_transpose}
+    # complex in, complex out; real in, real out (linear, or holomorphic)
+    preserving = {fft.fft, fft.ifft, fft.fft2, fft.ifft2, fft.fftn, fft.ifftn, fft.fftshift,
+                  fft.ifftshift, numpy.conjugate, numpy.sum, numpy.mean, numpy.add, numpy.subtract,
+                  numpy.multiply, numpy.divide, numpy.negative, numpy.square, numpy.exp,
+                  runtime.broadcast_like, runtime.unreduce, runtime.unindex,
+                  runtime.complex_transform, runtime.zeros_like, runtime.in_place}
+    # adjoints shaped like their second argument: complex only when it is
+    like_second = {runtime.unbroadcast, runtime.complex_transpose, runtime.cast_like,
+                   runtime.irfft_transpose, runtime.imag_adjoint}
+    accepting = makers | realizing | preserving | like_second
+    return makers, preserving, like_second, accepting
+
+
+_ALLOWED_OPERATORS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.USub, gast.UAdd)
+
+
+class _ComplexFlow:
+    """The names that may hold complex values (made by numpy.fft), and a refusal where
+    one meets an operation whose rule is not written for complex values."""
+
+    def __init__(self, source, local_names):
+        self.source = source
+        self.local_names = local_names
+        self.complex = set()
+        self.makers, self.preserving, self.like_second, self.accepting = _flow_tables()
+
+    def refuse(self, node, what):
+        raise self.source.error(
+            f"astgrad differentiates complex values (from numpy.fft) only through the "
+            f"transforms, + - * /, a constant power, indexing, sum, mean, numpy.real, imag, "
+            f"conj and abs; here one reaches {what}. Take numpy.real/numpy.imag/numpy.abs "
+            "first, or compute this part outside the differentiated function",
+            node, construct="complex")
+
+    def resolve(self, func):
+        path = S.dotted_path(func)
+        if path is None or path[0] in self.local_names:
+            return MISSING
+        return self.source.resolve_path(path, depend=False)
+
+    def kind(self, node):
+        """Whether ``node`` may evaluate to a complex value; refuses complex values in
+        places no rule for them exists."""
+        if isinstance(node, gast.Name):
+            return node.id in self.complex
+        if isinstance(node, gast.Constant):
+            return False
+        if isinstance(node, gast.BinOp):
+            left, right = self.kind(node.left), self.kind(node.right)
+            if isinstance(node.op, gast.Pow) and left and not right and isinstance(node.right, gast.Constant):
+                return True
+            if (left or right) and not isinstance(node.op, _ALLOWED_OPERATORS):
+                self.refuse(node, f"the operator {type(node.op).__name__}")
+            return left or right
+        if isinstance(node, gast.UnaryOp):
+            inner = self.kind(node.operand)
+            if inner and not isinstance(node.op, _ALLOWED_OPERATORS):
+                self.refuse(node, f"the operator {type(node.op).__name__}")
+            return inner
+        if isinstance(node, gast.Subscript):
+            if self.kind(node.slice):
+                self.refuse(node, "an index")
+            return self.kind(node.value)
+        if isinstance(node, gast.Call):
+            return self.call_kind(node)
+        if isinstance(node, gast.Attribute):
+            if self.kind(node.value) and node.attr not in ("shape", "ndim", "size", "dtype"):
+                self.refuse(node, f"the attribute .{node.attr} (use numpy.real(...), numpy.imag(...))")
+            return False
+        if isinstance(node, (gast.Slice, gast.Tuple)) and isinstance(getattr(node, "ctx", gast.Load()), gast.Load):
+            if any(self.kind(child) for child in gast.iter_child_nodes(node) if isinstance(child, gast.expr)):
+                self.refuse(node, "a tuple or slice")
+            return False
+        for child in gast.iter_child_nodes(node):
+            if isinstance(child, gast.expr) and self.kind(child):
+                self.refuse(node, f"a {type(node).__name__}")
+        return False
+
+    def call_kind(self, call):
+        obj = self.resolve(call.func)
+        args = [self.kind(a) for a in call.args] + [self.kind(k.value) for k in call.keywords]
+        if not isinstance(call.func, gast.Name) and not isinstance(call.func, gast.Attribute):
+            self.kind(call.func)
+        if obj is not MISSING and _in(obj, self.makers):
+            if any(args) and obj in (numpy.fft.rfft, numpy.fft.rfft2, numpy.fft.rfftn):
+                self.refuse(call, f"{_describe(obj)}, which takes real values")
+            return True
+        if any(args):
+            if obj is MISSING or not _in(obj, self.accepting):
+                self.refuse(call, _describe(obj) if obj is not MISSING else "a call")
+            if _in(obj, self.like_second):
+                return len(args) > 1 and args[1]
+            return _in(obj, self.preserving)
+        return False
+
+    def statement(self, stmt):
+        """Record the names a statement makes complex; True if it added one."""
+        if isinstance(stmt, (gast.Assign, gast.AnnAssign, gast.AugAssign)) and stmt.value is not None:
+            value = stmt.value
+            if isinstance(stmt, gast.AugAssign):
+                value = gast.BinOp(left=stmt.target, op=stmt.op, right=stmt.value)
+                gast.copy_location(value, stmt)
+            is_complex = self.kind(value)
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            if not is_complex:
+                return False
+            added = False
+            for target in targets:
+                if not isinstance(target, gast.Name):
+                    self.refuse(stmt, "an assignment into an element, attribute or tuple")
+                if target.id not in self.complex:
+                    self.complex.add(target.id)
+                    added = True
+            return added
+        if isinstance(stmt, gast.Return) and stmt.value is not None:
+            if self.kind(stmt.value):
+                self.refuse(stmt, "the function's result (return a real value)")
+            return False
+        for child in gast.iter_child_nodes(stmt):
+            if isinstance(child, gast.expr) and self.kind(child):
+                self.refuse(stmt, f"a {type(stmt).__name__} statement")
+        return False
+
+
+def _in(obj, table):
+    try:
+        return obj in table
+    except TypeError:
+        return False
+
+
+def _uses_fft(tree, source, local_names):
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Attribute) and node.attr in ("fft", "ifft", "rfft", "fft2", "ifft2", "fftn",
+                                                               "ifftn", "rfft2", "rfftn"):
+            return True
+        if isinstance(node, gast.Name) and node.id not in local_names:
+            obj = source.resolve_path([node.id], depend=False)
+            if obj is not MISSING and _describe(obj).startswith(("numpy.fft", "astgrad.runtime")):
+                return True
+    return False
+
+
+def check_complex_flow(source, tree, local_names):
+    """Raise a TransformError where a complex value made by numpy.fft meets an operation
+    whose rule is not written for complex values (see the module docstring)."""
+    if not _uses_fft(tree, source, local_names):
+        return
+    flow = _ComplexFlow(source, local_names)
+    statements = [node for node in gast.walk(tree) if isinstance(node, gast.stmt)
+                  and not isinstance(node, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With, gast.Try))]
+    while any([flow.statement(stmt) for stmt in statements]):
+        pass

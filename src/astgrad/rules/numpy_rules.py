@@ -27,7 +27,7 @@ import operator
 import numpy
 
 from ..runtime import (
-    arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
+    abs_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
     concatenated_spread, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape,
     prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
     unique_scatter, unconcatenate, unreduce, unstack, unstack_like,
@@ -64,7 +64,7 @@ elementwise((numpy.log10, math.log10), lambda y, x: 1.0 / (x * 2.302585092994046
 elementwise((numpy.sqrt, math.sqrt), lambda y, x: 1.0 / (2.0 * y))
 elementwise(numpy.cbrt, lambda y, x: 1.0 / (3.0 * y * y))
 elementwise(numpy.square, lambda y, x: 2.0 * x)
-elementwise((numpy.absolute, numpy.fabs, math.fabs), lambda y, x: numpy.sign(x))   # numpy.abs is absolute
+elementwise((numpy.fabs, math.fabs), lambda y, x: numpy.sign(x))
 elementwise((numpy.negative, operator.neg), lambda y, x: -1.0)
 elementwise((numpy.positive, operator.pos), lambda y, x: 1.0)
 elementwise(numpy.reciprocal, lambda y, x: -y * y)
@@ -515,3 +515,18 @@ non_differentiable(
     numpy.ndarray.itemsize, numpy.ndarray.nbytes, numpy.ndarray.argmax, numpy.ndarray.argmin,
     numpy.ndarray.argsort, numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,
 )
+
+
+# abs_slope(x) is sign(x) for real x and conj(x)/|x| for complex x (the tangent then
+# takes the real part, a no-op on real values): see the numpy.fft rules.
+@adjoint(numpy.absolute)            # numpy.abs is numpy.absolute
+def absolute(y, x):
+    d[x] = d[y] * abs_slope(x)
+
+
+@tangent(numpy.absolute)
+def absolute(y, x):
+    d[y] = numpy.real(d[x] * abs_slope(x))
+
+
+declare(numpy.absolute, result=FRESH)

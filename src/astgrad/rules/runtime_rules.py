@@ -879,3 +879,290 @@ non_differentiable(
     runtime.svd_signs, runtime.svd_shapes, runtime.norm_axes, runtime.norm_exponent, runtime.norm_select,
     runtime.spectral_weights,
 )
+
+
+# -- helpers of shape and assembly functions (rules/shape_rules.py): each linear helper's
+# adjoint is its transpose, named in runtime.py's section on them.
+@adjoint(runtime.assemble)
+def assemble_(y, parts, how):
+    d[parts] = runtime.unassemble(d[y], parts, how)
+
+
+@tangent(runtime.assemble)
+def assemble_(y, parts, how):
+    d[y] = runtime.assemble(d[parts], how)
+
+
+@adjoint(runtime.unassemble)
+def unassemble_(y, g, arrays, how):
+    d[g] = runtime.assemble(d[y], how)
+
+
+@tangent(runtime.unassemble)
+def unassemble_(y, g, arrays, how):
+    d[y] = runtime.unassemble(d[g], arrays, how)
+
+
+@adjoint(runtime.unsplit)
+def unsplit_(y, g, ary, pieces):
+    d[g] = runtime.split_as(d[y], ary, pieces)
+
+
+@tangent(runtime.unsplit)
+def unsplit_(y, g, ary, pieces):
+    d[y] = runtime.unsplit(d[g], ary, pieces)
+
+
+@adjoint(runtime.split_as)
+def split_as_(y, t, ary, pieces):
+    d[t] = runtime.unsplit(d[y], ary, pieces)
+
+
+@tangent(runtime.split_as)
+def split_as_(y, t, ary, pieces):
+    d[y] = runtime.split_as(d[t], ary, pieces)
+
+
+@adjoint(runtime.unatleast)
+def unatleast_(y, g, arys, argnum):
+    d[g] = runtime.atleast_as(d[y], g, arys, argnum)
+
+
+@tangent(runtime.unatleast)
+def unatleast_(y, g, arys, argnum):
+    d[y] = runtime.unatleast(d[g], arys, argnum)
+
+
+@adjoint(runtime.atleast_as)
+def atleast_as_(out, t, y, arys, argnum):
+    d[t] = runtime.unatleast(d[out], arys, argnum)
+
+
+@tangent(runtime.atleast_as)
+def atleast_as_(out, t, y, arys, argnum):
+    d[out] = runtime.atleast_as(d[t], y, arys, argnum)
+
+
+@adjoint(runtime.unappend)
+def unappend_(y, g, arr, values, axis, which):
+    d[g] = runtime.append_as(d[y], arr, values, axis, which)
+
+
+@tangent(runtime.unappend)
+def unappend_(y, g, arr, values, axis, which):
+    d[y] = runtime.unappend(d[g], arr, values, axis, which)
+
+
+@adjoint(runtime.append_as)
+def append_as_(y, t, arr, values, axis, which):
+    d[t] = runtime.unappend(d[y], arr, values, axis, which)
+
+
+@tangent(runtime.append_as)
+def append_as_(y, t, arr, values, axis, which):
+    d[y] = runtime.append_as(d[t], arr, values, axis, which)
+
+
+@adjoint(runtime.untile)
+def untile_(y, g, a, reps):
+    d[g] = numpy.tile(d[y], reps)
+
+
+@tangent(runtime.untile)
+def untile_(y, g, a, reps):
+    d[y] = runtime.untile(d[g], a, reps)
+
+
+@adjoint(runtime.unrepeat)
+def unrepeat_(y, g, a, repeats, axis=None):
+    d[g] = numpy.repeat(d[y], repeats, axis)
+
+
+@tangent(runtime.unrepeat)
+def unrepeat_(y, g, a, repeats, axis=None):
+    d[y] = runtime.unrepeat(d[g], a, repeats, axis)
+
+
+@adjoint(runtime.undiag)
+def undiag_(y, g, v, k=0):
+    d[g] = numpy.diag(d[y], k)
+
+
+@tangent(runtime.undiag)
+def undiag_(y, g, v, k=0):
+    d[y] = runtime.undiag(d[g], v, k)
+
+
+@adjoint(runtime.undiagonal)
+def undiagonal_(y, g, a, offset=0, axis1=0, axis2=1):
+    d[g] = numpy.diagonal(d[y], offset, axis1, axis2)
+
+
+@tangent(runtime.undiagonal)
+def undiagonal_(y, g, a, offset=0, axis1=0, axis2=1):
+    d[y] = runtime.undiagonal(d[g], a, offset, axis1, axis2)
+
+
+@adjoint(runtime.untake)
+def untake_(y, g, a, indices, axis=None, mode="raise"):
+    d[g] = numpy.take(d[y], indices, axis, mode=mode)
+
+
+@tangent(runtime.untake)
+def untake_(y, g, a, indices, axis=None, mode="raise"):
+    d[y] = runtime.untake(d[g], a, indices, axis, mode)
+
+
+@adjoint(runtime.untake_along_axis)
+def untake_along_axis_(y, g, arr, indices, axis):
+    d[g] = numpy.take_along_axis(d[y], indices, axis)
+
+
+@tangent(runtime.untake_along_axis)
+def untake_along_axis_(y, g, arr, indices, axis):
+    d[y] = runtime.untake_along_axis(d[g], arr, indices, axis)
+
+
+@adjoint(runtime.pad_gather)
+def pad_gather_(y, t, array, pad_width, mode="constant", reflect_type="even"):
+    d[t] = runtime.pad_scatter(d[y], array, pad_width, mode, reflect_type)
+
+
+@tangent(runtime.pad_gather)
+def pad_gather_(y, t, array, pad_width, mode="constant", reflect_type="even"):
+    d[y] = runtime.pad_gather(d[t], array, pad_width, mode, reflect_type)
+
+
+@adjoint(runtime.pad_scatter)
+def pad_scatter_(y, g, array, pad_width, mode="constant", reflect_type="even"):
+    d[g] = runtime.pad_gather(d[y], array, pad_width, mode, reflect_type)
+
+
+@tangent(runtime.pad_scatter)
+def pad_scatter_(y, g, array, pad_width, mode="constant", reflect_type="even"):
+    d[y] = runtime.pad_scatter(d[g], array, pad_width, mode, reflect_type)
+
+
+@adjoint(runtime.unselect)
+def unselect_(y, g, condlist, choicelist, default=0):
+    d[g] = runtime.select_parts(d[y], condlist, g)
+
+
+@tangent(runtime.unselect)
+def unselect_(y, g, condlist, choicelist, default=0):
+    d[y] = runtime.unselect(d[g], condlist, choicelist, default)
+
+
+@adjoint(runtime.select_parts)
+def select_parts_(y, h, condlist, g):
+    d[h] = runtime.unselect(d[y], condlist, h)
+
+
+@tangent(runtime.select_parts)
+def select_parts_(y, h, condlist, g):
+    d[y] = runtime.select_parts(d[h], condlist, g)
+
+
+@adjoint(runtime.unselect_default)
+def unselect_default_(y, g, condlist, default):
+    d[g] = runtime.unselect_default(broadcast_like(d[y], g), condlist, g)
+
+
+@tangent(runtime.unselect_default)
+def unselect_default_(y, g, condlist, default):
+    d[y] = runtime.unselect_default(d[g], condlist, default)
+
+
+@adjoint(runtime.unchoose)
+def unchoose_(y, g, a, choices, mode="raise"):
+    d[g] = runtime.choose_parts(d[y], a, g, mode)
+
+
+@tangent(runtime.unchoose)
+def unchoose_(y, g, a, choices, mode="raise"):
+    d[y] = runtime.unchoose(d[g], a, choices, mode)
+
+
+@adjoint(runtime.choose_parts)
+def choose_parts_(y, h, a, g, mode="raise"):
+    d[h] = runtime.unchoose(d[y], a, h, mode)
+
+
+@tangent(runtime.choose_parts)
+def choose_parts_(y, h, a, g, mode="raise"):
+    d[y] = runtime.choose_parts(d[h], a, g, mode)
+
+
+non_differentiable(runtime.rollaxis_axes, runtime.along_axis_index)
+
+
+# -- helpers of numpy.fft (rules/fft_rules.py): each is linear, and its adjoint is the
+# transform it undoes the padding of (see runtime.py's numpy.fft section)
+@adjoint(runtime.complex_transform)
+def complex_transform_(y, t, s=None, axes=None, inverse=False, norm=None):
+    d[t] = runtime.complex_transpose(d[y], t, s, axes, inverse, norm)
+
+
+@tangent(runtime.complex_transform)
+def complex_transform_(y, t, s=None, axes=None, inverse=False, norm=None):
+    d[y] = runtime.complex_transform(d[t], s, axes, inverse, norm)
+
+
+@adjoint(runtime.complex_transpose)
+def complex_transpose_(y, g, a, s=None, axes=None, inverse=False, norm=None):
+    d[g] = runtime.complex_transform(d[y], s, axes, inverse, norm)
+
+
+@tangent(runtime.complex_transpose)
+def complex_transpose_(y, g, a, s=None, axes=None, inverse=False, norm=None):
+    d[y] = runtime.complex_transpose(d[g], a, s, axes, inverse, norm)
+
+
+@adjoint(runtime.rfft_transpose)
+def rfft_transpose_(y, g, x, s=None, axes=None, norm=None):
+    d[g] = runtime.real_rfft(d[y], s, axes, norm)
+
+
+@tangent(runtime.rfft_transpose)
+def rfft_transpose_(y, g, x, s=None, axes=None, norm=None):
+    d[y] = runtime.rfft_transpose(d[g], x, s, axes, norm)
+
+
+@adjoint(runtime.real_rfft)
+def real_rfft_(y, t, s=None, axes=None, norm=None):
+    d[t] = runtime.rfft_transpose(d[y], t, s, axes, norm)
+
+
+@tangent(runtime.real_rfft)
+def real_rfft_(y, t, s=None, axes=None, norm=None):
+    d[y] = runtime.real_rfft(d[t], s, axes, norm)
+
+
+@adjoint(runtime.irfft_transpose)
+def irfft_transpose_(y, g, a, s=None, axes=None, norm=None):
+    d[g] = runtime.real_irfft(d[y], s, axes, norm)
+
+
+@tangent(runtime.irfft_transpose)
+def irfft_transpose_(y, g, a, s=None, axes=None, norm=None):
+    d[y] = runtime.irfft_transpose(d[g], a, s, axes, norm)
+
+
+@adjoint(runtime.real_irfft)
+def real_irfft_(y, t, s=None, axes=None, norm=None):
+    d[t] = runtime.irfft_transpose(d[y], t, s, axes, norm)
+
+
+@tangent(runtime.real_irfft)
+def real_irfft_(y, t, s=None, axes=None, norm=None):
+    d[y] = runtime.real_irfft(d[t], s, axes, norm)
+
+
+@adjoint(runtime.imag_adjoint)
+def imag_adjoint_(y, g, val):
+    d[g] = numpy.imag(d[y])
+
+
+@tangent(runtime.imag_adjoint)
+def imag_adjoint_(y, g, val):
+    d[y] = runtime.imag_adjoint(d[g], val)

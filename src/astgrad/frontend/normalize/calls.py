@@ -89,6 +89,8 @@ class CallLowering:
         anno.set(call, Key.METHOD, method)
         if result_target is not None and _is_ufunc_at(result_target):
             return self.ufunc_at(call, node)
+        if result_target is not None and _is_put_along_axis(result_target):
+            return self.put_along_axis(call, node)
         if _writes_to_out(node, result_target):
             return self.write_to_out(call, node)
         return call
@@ -147,6 +149,28 @@ class CallLowering:
         self.emit(S.assign(gast.Subscript(value=S.name(array.id), slice=S.const(Ellipsis),
                                           ctx=gast.Store()), S.name(total)))
         return S.name(array.id)
+
+    def put_along_axis(self, call, node):
+        """``numpy.put_along_axis(arr, indices, values, axis)`` is NumPy's own
+        ``arr[index] = values`` with the index ``along_axis_index(arr, indices, axis)``:
+        an element write, differentiated (or refused on an argument) like any other."""
+        import inspect
+        import numpy
+        from ... import runtime
+        try:
+            bound = inspect.signature(numpy.put_along_axis).bind(
+                *call.args, **{kw.arg: kw.value for kw in call.keywords})
+        except TypeError as error:
+            raise self._refuse("numpy.put_along_axis with these arguments", node, str(error))
+        arr = bound.arguments["arr"]
+        if not isinstance(arr, gast.Name):
+            raise self._refuse("numpy.put_along_axis on a value that is not a name", node)
+        axis = bound.arguments.get("axis", S.const(None))
+        index = self.fresh_assign(self.runtime_call(
+            runtime.along_axis_index, [bound.arguments["indices"], S.name(arr.id), axis]), "index")
+        self.emit(S.assign(gast.Subscript(value=S.name(arr.id), slice=S.name(index), ctx=gast.Store()),
+                           bound.arguments["values"]))
+        return S.const(None)
 
     def runtime_call(self, helper, args):
         call = S.call(S.name(self.bind(helper)), args)
@@ -228,6 +252,11 @@ class CallLowering:
         self.bindings[name] = obj
         self.locals.discard(name)
         return name
+
+
+def _is_put_along_axis(target):
+    import numpy
+    return target is numpy.put_along_axis
 
 
 def _is_ufunc_at(target):

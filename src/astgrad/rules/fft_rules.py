@@ -1,0 +1,210 @@
+"""Derivatives of numpy.fft, and of numpy.real, numpy.imag and numpy.conj.
+
+The transforms are linear. Complex values follow JAX's and autograd's convention:
+the adjoint of a complex value z is dL/d(re z) - 1j * dL/d(im z), so the adjoint of
+a complex-linear map is its transpose (no conjugate), and a real input keeps the real
+part of what reaches it. The DFT matrix is symmetric, so the adjoint of ``fft`` is
+``fft`` again (with the padding or cutting of ``n``/``s`` undone); ``rfft`` and
+``irfft`` keep half a spectrum, which their adjoints unfold (runtime.py's numpy.fft
+section). Where complex values may flow is checked when code is generated
+(frontend/complex_values.py).
+"""
+
+import numpy
+
+from ..runtime import abs_slope, complex_transpose, imag_adjoint, irfft_transpose, rfft_transpose
+from .registry import adjoint, d, non_differentiable, tangent
+
+fft = numpy.fft
+
+# ---------------------------------------------------------------------------------
+# Complex transforms: fft, ifft, fft2, ifft2, fftn, ifftn
+# ---------------------------------------------------------------------------------
+
+
+@adjoint(fft.fft)
+def fft_(y, a, n=None, axis=-1, norm=None, out=None):
+    d[a] = complex_transpose(d[y], a, n, axis, False, norm)
+
+
+@tangent(fft.fft)
+def fft_(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = fft.fft(d[a], n, axis, norm)
+
+
+@adjoint(fft.ifft)
+def ifft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[a] = complex_transpose(d[y], a, n, axis, True, norm)
+
+
+@tangent(fft.ifft)
+def ifft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = fft.ifft(d[a], n, axis, norm)
+
+
+@adjoint(fft.fft2)
+def fft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[a] = complex_transpose(d[y], a, s, axes, False, norm)
+
+
+@tangent(fft.fft2)
+def fft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[y] = fft.fft2(d[a], s, axes, norm)
+
+
+@adjoint(fft.ifft2)
+def ifft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[a] = complex_transpose(d[y], a, s, axes, True, norm)
+
+
+@tangent(fft.ifft2)
+def ifft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[y] = fft.ifft2(d[a], s, axes, norm)
+
+
+@adjoint(fft.fftn)
+def fftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[a] = complex_transpose(d[y], a, s, axes, False, norm)
+
+
+@tangent(fft.fftn)
+def fftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[y] = fft.fftn(d[a], s, axes, norm)
+
+
+@adjoint(fft.ifftn)
+def ifftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[a] = complex_transpose(d[y], a, s, axes, True, norm)
+
+
+@tangent(fft.ifftn)
+def ifftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[y] = fft.ifftn(d[a], s, axes, norm)
+
+
+# ---------------------------------------------------------------------------------
+# Real transforms: rfft, irfft, rfft2, irfft2, rfftn, irfftn
+# ---------------------------------------------------------------------------------
+
+
+@adjoint(fft.rfft)
+def rfft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[a] = rfft_transpose(d[y], a, n, axis, norm)
+
+
+@tangent(fft.rfft)
+def rfft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = fft.rfft(d[a], n, axis, norm)
+
+
+@adjoint(fft.irfft)
+def irfft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[a] = irfft_transpose(d[y], a, n, axis, norm)
+
+
+@tangent(fft.irfft)
+def irfft(y, a, n=None, axis=-1, norm=None, out=None):
+    d[y] = fft.irfft(d[a], n, axis, norm)
+
+
+@adjoint(fft.rfft2)
+def rfft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[a] = rfft_transpose(d[y], a, s, axes, norm)
+
+
+@tangent(fft.rfft2)
+def rfft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[y] = fft.rfft2(d[a], s, axes, norm)
+
+
+@adjoint(fft.irfft2)
+def irfft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[a] = irfft_transpose(d[y], a, s, axes, norm)
+
+
+@tangent(fft.irfft2)
+def irfft2(y, a, s=None, axes=(-2, -1), norm=None, out=None):
+    d[y] = fft.irfft2(d[a], s, axes, norm)
+
+
+@adjoint(fft.rfftn)
+def rfftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[a] = rfft_transpose(d[y], a, s, axes, norm)
+
+
+@tangent(fft.rfftn)
+def rfftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[y] = fft.rfftn(d[a], s, axes, norm)
+
+
+@adjoint(fft.irfftn)
+def irfftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[a] = irfft_transpose(d[y], a, s, axes, norm)
+
+
+@tangent(fft.irfftn)
+def irfftn(y, a, s=None, axes=None, norm=None, out=None):
+    d[y] = fft.irfftn(d[a], s, axes, norm)
+
+
+# ---------------------------------------------------------------------------------
+# Shifts (permutations: the adjoint is the inverse shift)
+# ---------------------------------------------------------------------------------
+
+
+@adjoint(fft.fftshift)
+def fftshift(y, x, axes=None):
+    d[x] = fft.ifftshift(d[y], axes)
+
+
+@tangent(fft.fftshift)
+def fftshift(y, x, axes=None):
+    d[y] = fft.fftshift(d[x], axes)
+
+
+@adjoint(fft.ifftshift)
+def ifftshift(y, x, axes=None):
+    d[x] = fft.fftshift(d[y], axes)
+
+
+@tangent(fft.ifftshift)
+def ifftshift(y, x, axes=None):
+    d[y] = fft.ifftshift(d[x], axes)
+
+
+# ---------------------------------------------------------------------------------
+# Real and imaginary parts, conjugate
+# ---------------------------------------------------------------------------------
+
+
+@adjoint(numpy.real)
+def real(y, val):
+    d[val] = d[y]
+
+
+@tangent(numpy.real)
+def real(y, val):
+    d[y] = numpy.real(d[val])
+
+
+@adjoint(numpy.imag)
+def imag(y, val):
+    d[val] = imag_adjoint(d[y], val)
+
+
+@tangent(numpy.imag)
+def imag(y, val):
+    d[y] = numpy.imag(d[val])
+
+
+@adjoint(numpy.conjugate)          # numpy.conj is numpy.conjugate
+def conjugate(y, x):
+    d[x] = numpy.conjugate(d[y])
+
+
+@tangent(numpy.conjugate)
+def conjugate(y, x):
+    d[y] = numpy.conjugate(d[x])
+
+
+non_differentiable(fft.fftfreq, fft.rfftfreq, abs_slope)
