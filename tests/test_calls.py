@@ -192,7 +192,6 @@ def set_of_arrays(x):
 @pytest.mark.parametrize("f, words", [
     (star_into_defaults, "*args unpacking in a call whose number of arguments"),
     (kwargs_from_a_name, "**kwargs unpacking of a value that is not a dict display"),
-    (calls_varargs_helper, "which has *args/**kwargs parameters"),
     (set_of_arrays, "set comprehension or set(...) of differentiated values"),
 ])
 def test_refused_with_a_clear_message(f, words):

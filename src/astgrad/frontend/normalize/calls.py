@@ -12,7 +12,9 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.wrt import normalize_wrt
+from ...core.ops import is_user_function
 from ...errors import RecursiveCall
+from ..varargs import call_shape, has_varargs, specialize
 from .refusals import _Line
 
 
@@ -68,6 +70,8 @@ class CallLowering:
             new_func = S.copy(func)
             result_target = obj
             method = None
+            if has_varargs(obj) and is_user_function(obj):
+                node, new_func, result_target = self.specialized_call(node, obj)
         elif isinstance(func, gast.Attribute):
             owner = self.atom(func.value, hint="t")
             new_func = gast.Attribute(value=owner, attr=func.attr, ctx=gast.Load())
@@ -147,6 +151,15 @@ class CallLowering:
         self.emit(S.assign(gast.Subscript(value=S.name(array.id), slice=S.const(Ellipsis),
                                           ctx=gast.Store()), S.name(total)))
         return S.name(array.id)
+
+    def specialized_call(self, node, fn):
+        """A call of a function of the user's with ``*args``/``**kwargs`` as a call of
+        that function made for this call's shape (frontend/varargs.py)."""
+        spec = specialize(fn, *call_shape(fn, len(node.args), [kw.arg for kw in node.keywords]))
+        names = spec.__astgrad_keyword_names__
+        keywords = [gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords]
+        node = gast.Call(func=node.func, args=node.args, keywords=keywords)
+        return node, S.name(self.bind_value(spec, "function")), spec
 
     def runtime_call(self, helper, args):
         call = S.call(S.name(self.bind(helper)), args)
