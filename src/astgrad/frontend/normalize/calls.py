@@ -39,6 +39,7 @@ class CallLowering:
         if partial is not None:
             return self.expr_Call(partial)
         lowered = self.call_function_value(node) or self.iterator_call(node)   # closures.py, iterators.py
+        lowered = lowered or self.list_method(node) or self.reversed_call(node) or self.zip_value(node)
         if lowered is not None:
             return lowered
         method = self.method_call(node)
@@ -61,17 +62,8 @@ class CallLowering:
             result_target = self.bindings[func.id]
             method = None
         elif path is not None and path[0] not in self.locals:
-            obj = self.source.resolve_path(path)
-            if obj is MISSING:
-                raise self.source.error(
-                    f"'{'.'.join(path)}' is not defined (yet); astgrad resolves names when it "
-                    "generates code", _Line(self.line), construct="an undefined name")
-            self.free[path[0]] = self.source.resolve(path[0])
-            new_func = S.copy(func)
-            result_target = obj
+            node, new_func, result_target = self.global_callee(node, path)
             method = None
-            if has_varargs(obj) and is_user_function(obj):
-                node, new_func, result_target = self.specialized_call(node, obj)
         elif isinstance(func, gast.Attribute):
             owner = self.atom(func.value, hint="t")
             new_func = gast.Attribute(value=owner, attr=func.attr, ctx=gast.Load())
@@ -151,6 +143,19 @@ class CallLowering:
         self.emit(S.assign(gast.Subscript(value=S.name(array.id), slice=S.const(Ellipsis),
                                           ctx=gast.Store()), S.name(total)))
         return S.name(array.id)
+
+    def global_callee(self, node, path):
+        """(the call, its function, what it refers to) for a call of a global name path;
+        a function of the user's with ``*args``/``**kwargs`` is made for the call's shape."""
+        obj = self.source.resolve_path(path)
+        if obj is MISSING:
+            raise self.source.error(
+                f"'{'.'.join(path)}' is not defined (yet); astgrad resolves names when it "
+                "generates code", _Line(self.line), construct="an undefined name")
+        self.free[path[0]] = self.source.resolve(path[0])
+        if has_varargs(obj) and is_user_function(obj):
+            return self.specialized_call(node, obj)
+        return node, S.copy(node.func), obj
 
     def specialized_call(self, node, fn):
         """A call of a function of the user's with ``*args``/``**kwargs`` as a call of
