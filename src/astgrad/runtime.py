@@ -1725,10 +1725,10 @@ def has_key(mapping, key, where):
     return key in mapping
 
 
-def sort_order(keys, reverse=False):
+def key_order(keys, reverse=False):
     """The positions of ``keys`` in the order ``sorted`` puts them (stably, and with
     ``reverse`` as Python's ``sorted`` does): ``sorted(xs, key=k)`` is
-    ``[xs[i] for i in sort_order([k(v) for v in xs])]``."""
+    ``[xs[i] for i in key_order([k(v) for v in xs])]``."""
     return sorted(range(len(keys)), key=keys.__getitem__, reverse=bool(reverse))
 
 

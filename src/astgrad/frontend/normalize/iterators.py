@@ -4,7 +4,7 @@ comprehensions that call ``fn`` (inlined when it is a local function, closures.p
 
 - ``map(fn, xs, ys)`` is ``[fn(x, y) for x, y in zip(xs, ys)]``: evaluated into a list at
   once, as a generator expression is.
-- ``sorted(xs, key=k, reverse=r)`` is ``[items[i] for i in sort_order(keys, r)]`` with
+- ``sorted(xs, key=k, reverse=r)`` is ``[items[i] for i in key_order(keys, r)]`` with
   ``items = list(xs)`` and ``keys = [k(v) for v in items]``: the order is Python's own
   (stable; ``reverse`` keeps equal items in their order), the keys carry no derivative
   and each item's derivative goes back to where it came from (the permutation).
@@ -82,7 +82,7 @@ class IteratorLowering:
             item = self.namer.fresh("item")
             keys = self.comprehension_of(gast.Call(func=func, args=[S.name(item)], keywords=[]),
                                          S.name(item, store=True), S.copy(seq))
-        order = self.fresh_assign(self.runtime_call(runtime.sort_order, [S.copy(keys), reverse]), "order")
+        order = self.fresh_assign(self.runtime_call(runtime.key_order, [S.copy(keys), reverse]), "order")
         return seq, S.name(order)
 
     def sorted_call(self, iterable, key, reverse):
