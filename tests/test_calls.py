@@ -184,12 +184,6 @@ def calls_varargs_helper(x):
     return varargs_helper(x, x * 3.0)
 
 
-def recursive(x, n):
-    if n == 0:
-        return x
-    return np.sin(recursive(x, n - 1))
-
-
 def set_of_arrays(x):
     s = {v for v in [x]}
     return sum(s)
@@ -198,8 +192,6 @@ def set_of_arrays(x):
 @pytest.mark.parametrize("f, words", [
     (star_into_defaults, "*args unpacking in a call whose number of arguments"),
     (kwargs_from_a_name, "**kwargs unpacking of a value that is not a dict display"),
-    (calls_varargs_helper, "which has *args/**kwargs parameters"),
-    (recursive, "recursive call to recursive"),
     (set_of_arrays, "set comprehension or set(...) of differentiated values"),
 ])
 def test_refused_with_a_clear_message(f, words):

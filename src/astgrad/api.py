@@ -16,6 +16,7 @@ from .errors import UnresolvedName
 from .tuple_gradient import tuple_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, wrt_items
 from .records import is_record, rebuild_record, record_items
+from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .zero_safe import run_derivative
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
@@ -467,6 +468,8 @@ def grad(f, wrt=0, *, preserve_result=False):
     to any order.
     """
     f = as_function(f)
+    if takes_varargs(f):
+        return shaped(f, lambda target, spec: grad(target, spec_wrt(spec, wrt), preserve_result=preserve_result))
     items, single = wrt_items(f, wrt)
     return Derivative(f, items, single, preserve_result)
 
@@ -480,6 +483,8 @@ def vjp(f, *primals):
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
     f = as_function(f)
+    if takes_varargs(f):
+        return vjp(spec_for(f, primals)[0], *primals)
     _check_function(f)
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
@@ -554,6 +559,8 @@ def jvp(f, primals, tangents):
     floats (ints, strings, None) are constants, and their tangents must be None (or zero).
     """
     f = as_function(f)
+    if takes_varargs(f) and isinstance(primals, (tuple, list)):
+        return jvp(spec_for(f, primals)[0], primals, tangents)
     fn = _check_function(f)
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. "
@@ -613,7 +620,10 @@ def jacobian(f, wrt=0, mode="auto"):
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
-    return Jacobian(as_function(f), wrt, mode)
+    f = as_function(f)
+    if takes_varargs(f):
+        return shaped(f, lambda target, spec: jacobian(target, spec_wrt(spec, wrt), mode))
+    return Jacobian(f, wrt, mode)
 
 
 class Jacobian:
@@ -671,7 +681,10 @@ class Jacobian:
 def hvp(f, wrt=0):
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
-    return HessianVectorProduct(as_function(f), wrt)
+    f = as_function(f)
+    if takes_varargs(f):
+        return shaped(f, lambda target, spec: hvp(target, spec_wrt(spec, wrt)), trailing=1)
+    return HessianVectorProduct(f, wrt)
 
 
 class HessianVectorProduct:
@@ -724,7 +737,10 @@ class HessianVectorProduct:
 def hessian(f, wrt=0):
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
-    return Hessian(as_function(f), wrt)
+    f = as_function(f)
+    if takes_varargs(f):
+        return shaped(f, lambda target, spec: hessian(target, spec_wrt(spec, wrt)))
+    return Hessian(f, wrt)
 
 
 class Hessian:

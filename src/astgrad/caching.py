@@ -86,12 +86,15 @@ def _instantiate(generated, fn):
 # -- generation -----------------------------------------------------------------------------
 
 class _Recording:
-    """One generation in progress on this thread, collecting its callees' guards."""
-    __slots__ = ("fn", "callee_guards")
+    """One generation in progress on this thread, collecting its callees' guards, and the
+    keyword-only parameters its mode announced (see ``Deferred``)."""
+    __slots__ = ("fn", "key", "callee_guards", "keywords")
 
-    def __init__(self, fn):
+    def __init__(self, fn, key):
         self.fn = fn
+        self.key = key
         self.callee_guards = []
+        self.keywords = None
 
 
 _local = threading.local()      # .generating: this thread's _Recording stack
@@ -115,15 +118,19 @@ def _generate(fn, key):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt)) now, uncached."""
     stack = _generating()
-    if any(recording.fn is fn for recording in stack):
+    if any(recording.fn is fn and recording.key == key for recording in stack):
         raise RecursiveCall(fn)
-    recording = _Recording(fn)
+    recording = _Recording(fn, key)
     stack.append(recording)
+    with _lock:
+        _in_progress[(fn, key)] = recording
     try:
         generated = pipeline.generate(fn, key, callees)
         return dataclasses.replace(generated, callee_guards=tuple(recording.callee_guards))
     finally:
         stack.remove(recording)
+        with _lock:
+            _in_progress.pop((fn, key), None)
 
 
 def generate_reverse(fn, wrt, preserve_result):
@@ -148,6 +155,7 @@ _BY_SOURCE_LIMIT = 512
 _lock = threading.Lock()        # guards the dicts below and the caches' updates; never held
 _flights = {}                   # while generating or while user code runs.
 _waiting = {}                   # thread id -> the flight key it waits for
+_in_progress = {}               # (function, key) -> its _Recording, while it is generated
 
 
 class _Flight:
@@ -297,10 +305,55 @@ def _derivative(f, key, zero_safe):
 
 
 def derive(fn, mode, wrt, zero_safe=False):
-    """A callee's derivative, for the stages (see ``Callees``): never with the value."""
-    if mode == "reverse":
-        return reverse_derivative(fn, wrt, False, zero_safe=zero_safe)
-    return forward_derivative(fn, wrt, zero_safe=zero_safe)
+    """A callee's derivative, for the stages (see ``Callees``): never with the value. A
+    derivative whose generation is waiting for this one (recursion, on this thread or
+    through another) is a ``Deferred`` once its mode has announced its parameters."""
+    key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
+    fn = underlying(fn)
+    if zero_safe:
+        fn, key = zero_safe_source(fn), key + (ZERO_SAFE,)
+    try:
+        return _entry(fn, key).compiled
+    except RecursiveCall as error:
+        with _lock:
+            recording = _in_progress.get((fn, key))
+        if error.fn is not fn or recording is None or recording.keywords is None:
+            raise
+        return Deferred(fn, key, recording.keywords)
+
+
+def _announce(keywords):
+    """The mode generating the innermost derivative fixed its keyword-only parameters."""
+    stack = getattr(_local, "generating", None)
+    if stack:
+        stack[-1].keywords = tuple(keywords)
+
+
+class Deferred:
+    """A derivative called from its own code (recursion): generated code calls it by
+    name, and it runs the derivative as cached when the call happens, which is after its
+    generation has ended. It declares the derivative's keyword-only parameters (its
+    seed, or its tangents), which its mode announced before generating the call."""
+    __slots__ = ("function", "key", "__astgrad_keywords__", "__name__", "__qualname__", "__weakref__")
+
+    def __init__(self, fn, key, keywords):
+        self.function, self.key = fn, key
+        self.__astgrad_keywords__ = keywords
+        self.__name__ = ("grad_" if key[0] == "reverse" else "jvp_") + fn.__name__.replace("<lambda>", "lambda_")
+        self.__qualname__ = self.__name__
+
+    def __astgrad_function__(self):
+        """The generated derivative (a function of its own, to transform again)."""
+        return _entry(self.function, self.key).compiled
+
+    def __call__(self, *args, **kwargs):
+        return _entry(self.function, self.key).compiled(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __repr__(self):
+        return f"<astgrad derivative {self.__name__} of {self.function.__qualname__}, called recursively>"
 
 
 def prepare(fn):
@@ -308,7 +361,7 @@ def prepare(fn):
     return pipeline.prepare(fn, callees)
 
 
-callees = Callees(derive, prepare)     # what the stages reach the engine through
+callees = Callees(derive, prepare, _announce)     # what the stages reach the engine through
 
 
 class Current:

@@ -42,7 +42,17 @@ def public_parameter_names(f):
             if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 
+def derivative_keywords(derivative):
+    """The keyword-only parameters of a generated derivative (the gradient's output seed
+    last, a jvp's input tangents); a derivative not generated yet (a recursive call of
+    the one being generated) declares them."""
+    declared = getattr(derivative, "__astgrad_keywords__", None)
+    if declared is not None:
+        return tuple(declared)
+    code = derivative.__code__
+    return code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+
+
 def seed_parameter(gradient):
     """The name of a generated gradient's output seed: its last keyword-only parameter."""
-    code = gradient.__code__
-    return code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]
+    return derivative_keywords(gradient)[-1]

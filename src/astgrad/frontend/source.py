@@ -107,6 +107,15 @@ def parse_function(fn):
         raise TypeError(
             f"astgrad differentiates Python functions; got {type(fn).__name__} {fn!r}. "
             "Wrap it in a def (or a lambda) that calls it.")
+    specializes = getattr(fn, "__astgrad_specializes__", None)
+    if specializes is not None:
+        # a function with *args/**kwargs made for one call shape (frontend/varargs.py):
+        # its own code, rewritten, at its own lines
+        original, rewrite = specializes
+        source = parse_function(original)
+        source.tree = rewrite(copy.deepcopy(source.tree))
+        source.fn = fn
+        return source
     code = fn.__code__
     filename = code.co_filename
     try:

@@ -19,6 +19,7 @@ from ..backend import optimize
 from .. import runtime
 from ..core import syntax as S
 from ..core import walk
+from ..core.functions import derivative_keywords
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
@@ -48,6 +49,7 @@ class ForwardMode(Transform):
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
+        self.callees.announce(tuple(self.tangent(name) for name in wrt_names))
         # parameters that become varied later (a seed reassigned in a loop) start at zero
         starts = [S.assign(self.tangent(p), self.helper_call("zeros_like", [S.name(p)]))
                   for p in params if p in self.active and p not in wrt_names]
@@ -230,8 +232,7 @@ class ForwardMode(Transform):
         jvp, active = self.callee_derivative(stmt, op, lambda atom: self.tangent_of(atom) is not None,
                                              lambda callee, wrt: self.callees.derive(
                                                  callee, "forward", wrt, zero_safe=self.zero_safe))
-        code = jvp.__code__
-        tangent_params = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+        tangent_params = derivative_keywords(jvp)
         keywords = {k: S.copy(v) for k, v in op.kwargs.items()}
         for (_, atom), tangent_param in zip(active, tangent_params[-len(active):]):
             keywords[tangent_param] = S.name(self.tangent_of(atom))

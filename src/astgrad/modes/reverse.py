@@ -90,6 +90,7 @@ class ReverseMode(Transform):
         self._analyze(body, params, wrt_names)
         plan = self._plan_saves(body, params)
         seed = self.adjoint(self.output) if self.output in self.active else self.namer.fresh(self.prefix + "out")
+        self.callees.announce((seed,))
         forward_sweep = ForwardSweep(self)
         forward = forward_sweep.block(body)
         if self.preserve_result and self.output in self.fixed:

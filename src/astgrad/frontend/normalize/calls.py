@@ -12,7 +12,9 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.wrt import normalize_wrt
+from ...core.ops import is_user_function
 from ...errors import RecursiveCall
+from ..varargs import call_shape, has_varargs, specialize
 from .refusals import _Line
 
 
@@ -37,6 +39,7 @@ class CallLowering:
         if partial is not None:
             return self.expr_Call(partial)
         lowered = self.call_function_value(node) or self.iterator_call(node)   # closures.py, iterators.py
+        lowered = lowered or self.list_method(node) or self.reversed_call(node) or self.zip_value(node)
         if lowered is not None:
             return lowered
         method = self.method_call(node)
@@ -59,14 +62,7 @@ class CallLowering:
             result_target = self.bindings[func.id]
             method = None
         elif path is not None and path[0] not in self.locals:
-            obj = self.source.resolve_path(path)
-            if obj is MISSING:
-                raise self.source.error(
-                    f"'{'.'.join(path)}' is not defined (yet); astgrad resolves names when it "
-                    "generates code", _Line(self.line), construct="an undefined name")
-            self.free[path[0]] = self.source.resolve(path[0])
-            new_func = S.copy(func)
-            result_target = obj
+            node, new_func, result_target = self.global_callee(node, path)
             method = None
         elif isinstance(func, gast.Attribute):
             owner = self.atom(func.value, hint="t")
@@ -171,6 +167,28 @@ class CallLowering:
         self.emit(S.assign(gast.Subscript(value=S.name(arr.id), slice=S.name(index), ctx=gast.Store()),
                            bound.arguments["values"]))
         return S.const(None)
+
+    def global_callee(self, node, path):
+        """(the call, its function, what it refers to) for a call of a global name path;
+        a function of the user's with ``*args``/``**kwargs`` is made for the call's shape."""
+        obj = self.source.resolve_path(path)
+        if obj is MISSING:
+            raise self.source.error(
+                f"'{'.'.join(path)}' is not defined (yet); astgrad resolves names when it "
+                "generates code", _Line(self.line), construct="an undefined name")
+        self.free[path[0]] = self.source.resolve(path[0])
+        if has_varargs(obj) and is_user_function(obj):
+            return self.specialized_call(node, obj)
+        return node, S.copy(node.func), obj
+
+    def specialized_call(self, node, fn):
+        """A call of a function of the user's with ``*args``/``**kwargs`` as a call of
+        that function made for this call's shape (frontend/varargs.py)."""
+        spec = specialize(fn, *call_shape(fn, len(node.args), [kw.arg for kw in node.keywords]))
+        names = spec.__astgrad_keyword_names__
+        keywords = [gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords]
+        node = gast.Call(func=node.func, args=node.args, keywords=keywords)
+        return node, S.name(self.bind_value(spec, "function")), spec
 
     def runtime_call(self, helper, args):
         call = S.call(S.name(self.bind(helper)), args)

@@ -163,20 +163,18 @@ class ExpressionLowering:
         return None if node is None else self.atom(node, hint="index")
 
     def expr_Tuple(self, node):
-        self._no_starred(node)
+        if any(isinstance(e, gast.Starred) for e in node.elts):     # (a, *xs): displays.py
+            return self.runtime_call(runtime.list_to_tuple, [self.starred_list(node.elts)])
         return gast.Tuple(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
 
     def expr_List(self, node):
-        self._no_starred(node)
+        if any(isinstance(e, gast.Starred) for e in node.elts):     # [a, *xs]: displays.py
+            return self.starred_list(node.elts)
         return gast.List(elts=[self.atom(e) for e in node.elts], ctx=gast.Load())
 
-    def _no_starred(self, node):
-        if any(isinstance(e, gast.Starred) for e in node.elts):
-            raise self._refuse("*unpacking inside a literal", node)
-
     def expr_Dict(self, node):
-        if any(k is None for k in node.keys):
-            raise self._refuse("**unpacking inside a dict literal", node)
+        if any(k is None for k in node.keys):                       # {**d}: displays.py
+            return self.unpacking_dict(node)
         return gast.Dict(keys=[self.atom(k) for k in node.keys],
                          values=[self.atom(v) for v in node.values])
 

@@ -16,6 +16,7 @@ from .call_forms import CallFormLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
+from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .inlining import InlineLowering
 from .iterators import IteratorLowering
@@ -29,7 +30,7 @@ from .statements import StatementLowering
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, IteratorLowering,
-                 MethodLowering):
+                 MethodLowering, DisplayLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -56,6 +57,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         arguments.py    arguments the body writes into: copied when the code starts
         containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
+        displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip(...) as a value
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).

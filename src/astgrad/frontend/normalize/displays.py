@@ -1,0 +1,149 @@
+"""Displays with unpacking, set displays, and the list methods and iterators that lower
+to loops the modes already differentiate:
+
+- ``[a, *xs, b]`` (and the tuple form): a new list appending ``a``, each item of ``xs``,
+  then ``b``, in Python's order (``tuple`` converts it);
+- ``{"a": x, **d}``: a new dict storing each key in turn, ``d``'s items where it is written;
+- ``{a, b}``: ``set([a, b])``, whose rules refuse a set of differentiated values;
+- ``xs.extend(it)``: the items of ``it`` (read first), appended one by one;
+- ``xs.insert(i, v)``: ``v`` appended, the items from ``i`` moved up one place, ``v``
+  stored at ``i`` (``i`` clamped as Python does);
+- ``reversed(xs)`` of anything but a range: ``list(xs)[::-1]``;
+- ``zip(xs, ys)`` outside a ``for`` header (``enumerate(zip(...))``): the list of tuples
+  it yields, the shortest sequence setting the length.
+"""
+
+import builtins
+
+import gast
+
+from ...core import syntax as S
+
+
+class DisplayLowering:
+    """Normalizer methods for displays with ``*``/``**``, set displays, ``extend``,
+    ``insert``, ``reversed`` and ``zip`` as values."""
+
+    def starred_list(self, elts):
+        """``[a, *xs, b]`` as a new list filled by appends."""
+        result = self.namer.fresh("items")
+        self.locals.add(result)
+        self.emit(S.assign(result, gast.List(elts=[], ctx=gast.Load())))
+        for elt in elts:
+            if isinstance(elt, gast.Starred):
+                self.append_each(result, elt.value)
+            else:
+                self.append_one(result, elt)
+        return S.name(result)
+
+    def append_one(self, result, value):
+        method = gast.Attribute(value=S.name(result), attr="append", ctx=gast.Load())
+        self.statement(self.at_line(gast.Expr(value=gast.Call(func=method, args=[value], keywords=[]))))
+
+    def append_each(self, result, iterable):
+        """``for item in iterable: result.append(item)``."""
+        item = self.namer.fresh("item")
+        self.locals.add(item)
+        method = gast.Attribute(value=S.name(result), attr="append", ctx=gast.Load())
+        body = [self.at_line(gast.Expr(value=gast.Call(func=method, args=[S.name(item)], keywords=[])))]
+        self.statement(self.at_line(gast.For(target=S.name(item, store=True), iter=iterable, body=body,
+                                             orelse=[], type_comment=None)))
+
+    def at_line(self, stmt):
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.stmt):
+                node.lineno = self.line
+        return stmt
+
+    def unpacking_dict(self, node):
+        """``{"a": x, **d, "b": y}`` as a new dict storing each entry in turn."""
+        result = self.namer.fresh("d")
+        self.locals.add(result)
+        self.emit(S.assign(result, gast.Dict(keys=[], values=[])))
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                mapping = self.fresh_assign(self.atom(value, hint="d"), "d")
+                self.locals.add(mapping)
+                k, v = self.namer.fresh("key"), self.namer.fresh("value")
+                self.locals |= {k, v}
+                items = gast.Call(func=gast.Attribute(value=S.name(mapping), attr="items", ctx=gast.Load()),
+                                  args=[], keywords=[])
+                store = S.assign(gast.Subscript(value=S.name(result), slice=S.name(k), ctx=gast.Store()), S.name(v))
+                target = gast.Tuple(elts=[S.name(k, store=True), S.name(v, store=True)], ctx=gast.Store())
+                self.statement(self.at_line(gast.For(target=target, iter=items, body=[store], orelse=[],
+                                                     type_comment=None)))
+            else:
+                k = self.atom(key, hint="key")
+                v = self.atom(value)
+                self.emit(S.assign(gast.Subscript(value=S.name(result), slice=k, ctx=gast.Store()), v))
+        return S.name(result)
+
+    def expr_Set(self, node):
+        items = self.atom(gast.List(elts=node.elts, ctx=gast.Load()), hint="items")
+        return self.builtin_call("set", [items])
+
+    # -- list methods and iterators ----------------------------------------------------
+
+    def list_method(self, node):
+        """``xs.extend(it)``, ``xs.insert(i, v)`` on a local list, lowered; else None."""
+        func = node.func
+        if not (isinstance(func, gast.Attribute) and func.attr in ("extend", "insert")
+                and self.local_receiver(func) and not node.keywords
+                and len(node.args) == (1 if func.attr == "extend" else 2)
+                and not any(isinstance(a, gast.Starred) for a in node.args)):
+            return None
+        receiver = self.named_atom(func.value, "items")
+        if func.attr == "extend":
+            items = self.atom(self.list_of(node.args[0]), hint="items")    # read first: xs.extend(xs)
+            self.append_each(receiver.id, items)
+            return S.const(None)
+        return self.list_insert(receiver.id, node.args[0], node.args[1])
+
+    def list_insert(self, xs, index, value):
+        index = self.atom(index, hint="index")
+        value = self.atom(value)
+        if not isinstance(value, gast.Constant):
+            value = S.name(self.fresh_assign(value, "t"))
+        n = self.fresh_assign(self.builtin_call("len", [S.name(xs)]), "n")
+        at = self.namer.fresh("at")
+        self.locals.update({n, at})
+        source = (f"{at} = min(max({{i}} + {n} if {{i}} < 0 else {{i}}, 0), {n})\n"
+                  f"{xs}.append({{v}})\n"
+                  f"for {{j}} in range({n}, {at}, -1):\n"
+                  f"    {xs}[{{j}}] = {xs}[{{j}} - 1]\n"
+                  f"{xs}[{at}] = {{v}}\n")
+        j = self.namer.fresh("j")
+        self.locals.add(j)
+        text = source.format(i=_text(index), v=_text(value), j=j)
+        for stmt in gast.parse(text).body:
+            self.statement(self.at_line(stmt))
+        return S.const(None)
+
+    def reversed_call(self, node):
+        """``reversed(xs)`` of a value that is not a range: ``list(xs)[::-1]``; else None."""
+        if self.resolve_call(node) is not builtins.reversed or len(node.args) != 1 or node.keywords \
+                or self.resolve_call(node.args[0]) is builtins.range:
+            return None
+        items = self.atom(self.list_of(node.args[0]), hint="items")
+        backwards = gast.Slice(lower=None, upper=None, step=S.const(-1))
+        return gast.Subscript(value=items, slice=backwards, ctx=gast.Load())
+
+    def zip_value(self, node):
+        """``zip(xs, ys)`` as a value: the list of tuples it yields; else None."""
+        if self.resolve_call(node) is not builtins.zip or not node.args or node.keywords \
+                or any(isinstance(a, gast.Starred) for a in node.args):
+            return None
+        seqs = [self.atom(self.list_of(a), hint="seq") for a in node.args]
+        k = self.namer.fresh("k")
+        self.locals.add(k)
+        lengths = [self.builtin_call("len", [S.copy(s)]) for s in seqs]
+        count = lengths[0] if len(lengths) == 1 else gast.Call(func=S.name("min"), args=lengths, keywords=[])
+        column = gast.Tuple(elts=[gast.Subscript(value=S.copy(s), slice=S.name(k), ctx=gast.Load())
+                                  for s in seqs], ctx=gast.Load())
+        steps = gast.Call(func=S.name("range"), args=[count], keywords=[])
+        return self.expr(gast.ListComp(elt=column, generators=[gast.comprehension(
+            target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
+
+
+def _text(atom):
+    return atom.id if isinstance(atom, gast.Name) else repr(atom.value)
