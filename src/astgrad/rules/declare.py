@@ -52,25 +52,9 @@ def elementwise(primitives, *partials, methods=(), result=registry.FRESH, broadc
         if _parameters(fn).text != params.text:
             raise TypeError("elementwise: every partial takes the same parameters (the result first)")
     for primitive in _as_tuple(primitives):
-        is_math = _is_math(primitive)
         wraps = (len(partials) + len(named) > 1) if broadcast is None else broadcast
-        wraps = wraps and not is_math
-        y = params.names[0]
-        adjoint_lines, tangent_lines = [], []
-        for name, fn in by_name.items():
-            partial = _expression(fn, is_math)
-            # d(x1 * x2) = d[x1] * x2 + x1 * d[x2]: a partial that is an earlier operand
-            # stays on the left, as in the primal
-            left = isinstance(partial, ast.Name) and partial.id in params.names[1:params.names.index(name)]
-            adjoint_term = _times(_d(y), partial, left)
-            tangent_term = _times(_d(name), partial, left)
-            if wraps:
-                adjoint_term = _call("unbroadcast", adjoint_term, ast.Name(id=name, ctx=ast.Load()))
-                tangent_term = _call("broadcast_like", tangent_term, ast.Name(id=y, ctx=ast.Load()))
-            adjoint_lines.append(_assign(name, adjoint_term))
-            tangent_lines.append(_assign(y, tangent_term))
-        _register(primitive, params, lambdas[0], adjoint_lines, tangent_lines, "elementwise",
-                  tuple(by_name.values()), methods, result)
+        lines = functools.partial(_elementwise_lines, primitive, params, by_name, wraps)
+        _register(primitive, params, lambdas[0], lines, "elementwise", tuple(by_name.values()), methods, result)
     return _as_tuple(primitives)[-1]
 
 
@@ -82,28 +66,60 @@ def linear(primitives, transpose, *, apply=None, methods=(), result=registry.MAY
     params = _parameters(transpose)
     y, x = params.names[0], params.names[1]
     for primitive in _as_tuple(primitives):
-        adjoint_lines = [_assign(x, _expression(transpose, _is_math(primitive)))]
-        function = _path(apply if apply is not None else primitive, transpose.__globals__)
-        tangent_lines = [_assign(y, _apply_to_tangent(function, params))]
-        _register(primitive, params, transpose, adjoint_lines, tangent_lines, "linear", (transpose,),
-                  methods, result)
+        lines = functools.partial(_linear_lines, primitive, params, transpose, apply)
+        _register(primitive, params, transpose, lines, "linear", (transpose,), methods, result)
     return _as_tuple(primitives)[-1]
 
 
 # -- building the templates ------------------------------------------------------------------
 
-def _register(primitive, params, origin, adjoint_lines, tangent_lines, kind, derivative, methods, result):
-    name = getattr(primitive, "__name__", "primitive")
-    templates = {}
-    for which, lines in (("adjoint", adjoint_lines), ("tangent", tangent_lines)):
-        source = f"def {name}({params.text}):\n" + "".join(f"    {ast.unparse(line)}\n" for line in lines)
-        namespace = {}
-        exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
-             origin.__globals__, namespace)
-        templates[which] = registry.Template(namespace[name], which, primitive, source=source)
+def _elementwise_lines(primitive, params, by_name, wraps):
+    """The statements of the adjoint and of the tangent template of an elementwise rule."""
+    is_math = _is_math(primitive)
+    wraps = wraps and not is_math
+    y = params.names[0]
+    adjoint_lines, tangent_lines = [], []
+    for name, fn in by_name.items():
+        partial = _expression(fn, is_math)
+        # d(x1 * x2) = d[x1] * x2 + x1 * d[x2]: a partial that is an earlier operand
+        # stays on the left, as in the primal
+        left = isinstance(partial, ast.Name) and partial.id in params.names[1:params.names.index(name)]
+        adjoint_term = _times(_d(y), partial, left)
+        tangent_term = _times(_d(name), partial, left)
+        if wraps:
+            adjoint_term = _call("unbroadcast", adjoint_term, ast.Name(id=name, ctx=ast.Load()))
+            tangent_term = _call("broadcast_like", tangent_term, ast.Name(id=y, ctx=ast.Load()))
+        adjoint_lines.append(_assign(name, adjoint_term))
+        tangent_lines.append(_assign(y, tangent_term))
+    return {"adjoint": adjoint_lines, "tangent": tangent_lines}
+
+
+def _linear_lines(primitive, params, transpose, apply):
+    """The statements of the adjoint and of the tangent template of a linear rule."""
+    y, x = params.names[0], params.names[1]
+    function = _path(apply if apply is not None else primitive, transpose.__globals__)
+    return {"adjoint": [_assign(x, _expression(transpose, _is_math(primitive)))],
+            "tangent": [_assign(y, _apply_to_tangent(function, params))]}
+
+
+def _register(primitive, params, origin, lines, kind, derivative, methods, result):
+    """Register the rule's templates, built from ``lines()`` when first used."""
+    templates = {which: registry.Template(None, which, primitive,
+                                          build=functools.partial(_build, primitive, params, origin, lines, which))
+                 for which in ("adjoint", "tangent")}
     registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"],
                       differentiable=True, kind=kind, derivative=derivative, result=result,
                       methods=methods)
+
+
+def _build(primitive, params, origin, lines, which):
+    """The template function of one declared rule and its source: ``(fn, source)``."""
+    name = getattr(primitive, "__name__", "primitive")
+    source = f"def {name}({params.text}):\n" + "".join(f"    {ast.unparse(line)}\n" for line in lines()[which])
+    namespace = {}
+    exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
+         origin.__globals__, namespace)
+    return namespace[name], source
 
 
 def _d(name):
