@@ -49,7 +49,7 @@ def elementwise(primitives, *partials, methods=(), result=registry.FRESH, broadc
     by_name.update(named)
     by_name = {p: fn for p, fn in by_name.items() if fn is not None}
     for fn in lambdas:
-        if _parameters(fn).text != params.text:
+        if _parameters(fn).key != params.key:
             raise TypeError("elementwise: every partial takes the same parameters (the result first)")
     for primitive in _as_tuple(primitives):
         wraps = (len(partials) + len(named) > 1) if broadcast is None else broadcast
@@ -64,7 +64,6 @@ def linear(primitives, transpose, *, apply=None, methods=(), result=registry.MAY
     The tangent is ``apply`` (the primitive itself unless given) called on the tangent,
     with the other parameters passed on. Returns the last primitive."""
     params = _parameters(transpose)
-    y, x = params.names[0], params.names[1]
     for primitive in _as_tuple(primitives):
         lines = functools.partial(_linear_lines, primitive, params, transpose, apply)
         _register(primitive, params, transpose, lines, "linear", (transpose,), methods, result)
@@ -194,10 +193,32 @@ def _path(obj, namespace):
 # -- reading the declaration's lambdas --------------------------------------------------------
 
 class _Parameters:
+    """A declaration lambda's parameters: the names, read from its code object (cheap,
+    at import); the signature and its text, read by ``inspect`` when a template is built."""
+
     def __init__(self, fn):
-        self.signature = list(inspect.signature(fn).parameters.values())
-        self.names = [p.name for p in self.signature]
-        self.text = str(inspect.signature(fn))[1:-1]
+        self.fn = fn
+        code = fn.__code__
+        n, k = code.co_argcount, code.co_kwonlyargcount
+        names = list(code.co_varnames[:n])
+        rest = n + k
+        if code.co_flags & inspect.CO_VARARGS:
+            names.append(code.co_varnames[rest])
+            rest += 1
+        names += code.co_varnames[n:n + k]
+        if code.co_flags & inspect.CO_VARKEYWORDS:
+            names.append(code.co_varnames[rest])
+        self.names = names
+        self.key = (tuple(names), n, k, code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS),
+                    fn.__defaults__, fn.__kwdefaults__)
+
+    @functools.cached_property
+    def signature(self):
+        return list(inspect.signature(self.fn).parameters.values())
+
+    @functools.cached_property
+    def text(self):
+        return str(inspect.signature(self.fn))[1:-1]
 
 
 def _parameters(fn):
