@@ -363,19 +363,23 @@ def closest_supported(obj, mode):
     names = sorted(n for n, r in supported_names().items() if getattr(r, table) is not None and n != name)
     module = name.rpartition(".")[0]
     same_module = [n for n in names if n.rpartition(".")[0] == module]
-    for candidates, cutoff in ((same_module, 0.6), (names, 0.8)):
+    for candidates, cutoff in ((same_module, 0.8), (names, 0.85)):
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
         if close:
             return close[0]
     return None
 
 
+def suggestion(obj, mode):
+    """``"; did you mean numpy.linalg.eigvalsh?"`` after "no adjoint rule for X", or ``";"``."""
+    closest = closest_supported(obj, mode) if obj is not None else None
+    return f"; did you mean {closest}?" if closest else ";"
+
+
 def missing_rule_error(source, node, obj, mode):
     which = "adjoint" if mode == "adjoint" else "tangent"
-    closest = closest_supported(obj, which)
-    hint = f"; did you mean {closest}?" if closest else ";"
     return source.error(
-        f"no {which} rule for {describe(obj)}{hint} astgrad cannot differentiate through it. "
+        f"no {which} rule for {describe(obj)}{suggestion(obj, which)} astgrad cannot differentiate through it. "
         f"Register one with @astgrad.{which}({getattr(obj, '__name__', 'fn')}), or wrap the "
         f"value in astgrad.stop_gradient(...) if no derivative should flow",
         node, construct=describe(obj))
