@@ -5,7 +5,7 @@ source ahead of time and compiles it; ``grad``, ``value_and_grad`` and ``vjp`` r
 generated functions whose ``.source`` you can read and differentiate again.
 """
 
-from . import rules as _rules  # noqa: F401  (registers the derivative rules)
+from . import rules  # registers the derivative rules; astgrad.rules(pattern) lists them
 from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .errors import TransformError
 from .rules.registry import adjoint, d, non_differentiable, tangent
@@ -17,5 +17,5 @@ __version__ = "0.1.0"
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp",
            "TransformError", "adjoint",
-           "tangent", "d", "non_differentiable", "stop_gradient",
+           "tangent", "d", "non_differentiable", "stop_gradient", "rules",
            "Tensor", "tensor", "no_grad", "autograd"]

@@ -1,4 +1,5 @@
-"""Command line: ``python -m astgrad demo`` and ``python -m astgrad show FILE.py:FUNC``."""
+"""Command line: ``python -m astgrad demo``, ``python -m astgrad show FILE.py:FUNC`` and
+``python -m astgrad rules [PATTERN]``."""
 
 import argparse
 import importlib.util
@@ -103,6 +104,18 @@ def show(target, wrt, order=1, mode="reverse"):
         raise UsageError(one_line(error)) from None
 
 
+def list_rules(pattern, as_markdown):
+    """Print the public functions with rules: a table, or docs/rules.md with --markdown."""
+    from astgrad.rules import listing
+    entries = listing.rules(pattern)
+    if as_markdown:
+        print(listing.markdown(entries), end="")
+    elif not entries:
+        raise UsageError(f"no supported function matches {pattern!r}")
+    else:
+        print(listing.table(entries))
+
+
 def main(argv=None):
     parser = Parser(
         prog="python -m astgrad",
@@ -120,6 +133,13 @@ def main(argv=None):
     show_parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
                              help="reverse: the gradient function; forward: the jvp function "
                                   "(default: reverse)")
+    rules_parser = commands.add_parser("rules", help="list the functions astgrad can differentiate, "
+                                                     "with their modes and orders")
+    rules_parser.add_argument("pattern", nargs="?", metavar="PATTERN",
+                              help="keep names containing PATTERN, or matching it if it has * ? [ "
+                                   "(e.g. linalg, numpy.fft.*)")
+    rules_parser.add_argument("--markdown", action="store_true",
+                              help="print docs/rules.md (the page generated from the table)")
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -127,6 +147,8 @@ def main(argv=None):
             return 2
         if args.command == "demo":
             demo()
+        elif args.command == "rules":
+            list_rules(args.pattern, args.markdown)
         else:
             show(args.target, args.wrt, args.order, args.mode)
     except UsageError as error:

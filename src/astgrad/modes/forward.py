@@ -203,7 +203,7 @@ class ForwardMode(Transform):
         if op.kind is not OpKind.CALL:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(
-                f"no tangent rule for {what}; astgrad cannot differentiate through it. Register one "
+                f"no tangent rule for {what}{registry.suggestion(op.key, 'tangent')} astgrad cannot differentiate through it. Register one "
                 "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)"
                 + unknown_method_advice(op), stmt, construct=what)
         if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):

@@ -209,7 +209,7 @@ class ReverseMode(Transform):
         if op.kind is OpKind.UNKNOWN:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(
-                f"no adjoint rule for {what}; astgrad cannot differentiate through it. Register one "
+                f"no adjoint rule for {what}{registry.suggestion(op.key, 'adjoint')} astgrad cannot differentiate through it. Register one "
                 "with @astgrad.adjoint, or wrap the value in astgrad.stop_gradient(...)"
                 + unknown_method_advice(op),
                 stmt, construct=what)

@@ -1,4 +1,11 @@
-"""The rule table. Importing this package registers every rule."""
+"""The rule table. Importing this package registers every rule.
+
+The package is also callable: ``astgrad.rules(pattern=None)`` lists the public functions
+that have rules (see ``listing.py``).
+"""
+
+import sys
+import types
 
 from . import registry  # noqa: F401
 from . import operators, numpy_rules, math_rules, builtin_rules, runtime_rules  # noqa: F401
@@ -9,3 +16,14 @@ from . import object_rules  # noqa: F401  (attributes of objects)
 from . import sequence_rules  # noqa: F401  (list and tuple + and *, set)
 from . import facts  # noqa: F401  (fresh results, in-place writes, shape-only arguments)
 from . import shape_rules, fft_rules  # noqa: F401  (shapes and assembly; numpy.fft)
+
+
+class _RuleTable(types.ModuleType):
+    """This package, callable as ``astgrad.rules(pattern=None)``."""
+
+    def __call__(self, pattern=None):
+        from .listing import rules
+        return rules(pattern)
+
+
+sys.modules[__name__].__class__ = _RuleTable

@@ -49,28 +49,12 @@ def elementwise(primitives, *partials, methods=(), result=registry.FRESH, broadc
     by_name.update(named)
     by_name = {p: fn for p, fn in by_name.items() if fn is not None}
     for fn in lambdas:
-        if _parameters(fn).text != params.text:
+        if _parameters(fn).key != params.key:
             raise TypeError("elementwise: every partial takes the same parameters (the result first)")
     for primitive in _as_tuple(primitives):
-        is_math = _is_math(primitive)
         wraps = (len(partials) + len(named) > 1) if broadcast is None else broadcast
-        wraps = wraps and not is_math
-        y = params.names[0]
-        adjoint_lines, tangent_lines = [], []
-        for name, fn in by_name.items():
-            partial = _expression(fn, is_math)
-            # d(x1 * x2) = d[x1] * x2 + x1 * d[x2]: a partial that is an earlier operand
-            # stays on the left, as in the primal
-            left = isinstance(partial, ast.Name) and partial.id in params.names[1:params.names.index(name)]
-            adjoint_term = _times(_d(y), partial, left)
-            tangent_term = _times(_d(name), partial, left)
-            if wraps:
-                adjoint_term = _call("unbroadcast", adjoint_term, ast.Name(id=name, ctx=ast.Load()))
-                tangent_term = _call("broadcast_like", tangent_term, ast.Name(id=y, ctx=ast.Load()))
-            adjoint_lines.append(_assign(name, adjoint_term))
-            tangent_lines.append(_assign(y, tangent_term))
-        _register(primitive, params, lambdas[0], adjoint_lines, tangent_lines, "elementwise",
-                  tuple(by_name.values()), methods, result)
+        lines = functools.partial(_elementwise_lines, primitive, params, by_name, wraps)
+        _register(primitive, params, lambdas[0], lines, "elementwise", tuple(by_name.values()), methods, result)
     return _as_tuple(primitives)[-1]
 
 
@@ -80,30 +64,61 @@ def linear(primitives, transpose, *, apply=None, methods=(), result=registry.MAY
     The tangent is ``apply`` (the primitive itself unless given) called on the tangent,
     with the other parameters passed on. Returns the last primitive."""
     params = _parameters(transpose)
-    y, x = params.names[0], params.names[1]
     for primitive in _as_tuple(primitives):
-        adjoint_lines = [_assign(x, _expression(transpose, _is_math(primitive)))]
-        function = _path(apply if apply is not None else primitive, transpose.__globals__)
-        tangent_lines = [_assign(y, _apply_to_tangent(function, params))]
-        _register(primitive, params, transpose, adjoint_lines, tangent_lines, "linear", (transpose,),
-                  methods, result)
+        lines = functools.partial(_linear_lines, primitive, params, transpose, apply)
+        _register(primitive, params, transpose, lines, "linear", (transpose,), methods, result)
     return _as_tuple(primitives)[-1]
 
 
 # -- building the templates ------------------------------------------------------------------
 
-def _register(primitive, params, origin, adjoint_lines, tangent_lines, kind, derivative, methods, result):
-    name = getattr(primitive, "__name__", "primitive")
-    templates = {}
-    for which, lines in (("adjoint", adjoint_lines), ("tangent", tangent_lines)):
-        source = f"def {name}({params.text}):\n" + "".join(f"    {ast.unparse(line)}\n" for line in lines)
-        namespace = {}
-        exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
-             origin.__globals__, namespace)
-        templates[which] = registry.Template(namespace[name], which, primitive, source=source)
+def _elementwise_lines(primitive, params, by_name, wraps):
+    """The statements of the adjoint and of the tangent template of an elementwise rule."""
+    is_math = _is_math(primitive)
+    wraps = wraps and not is_math
+    y = params.names[0]
+    adjoint_lines, tangent_lines = [], []
+    for name, fn in by_name.items():
+        partial = _expression(fn, is_math)
+        # d(x1 * x2) = d[x1] * x2 + x1 * d[x2]: a partial that is an earlier operand
+        # stays on the left, as in the primal
+        left = isinstance(partial, ast.Name) and partial.id in params.names[1:params.names.index(name)]
+        adjoint_term = _times(_d(y), partial, left)
+        tangent_term = _times(_d(name), partial, left)
+        if wraps:
+            adjoint_term = _call("unbroadcast", adjoint_term, ast.Name(id=name, ctx=ast.Load()))
+            tangent_term = _call("broadcast_like", tangent_term, ast.Name(id=y, ctx=ast.Load()))
+        adjoint_lines.append(_assign(name, adjoint_term))
+        tangent_lines.append(_assign(y, tangent_term))
+    return {"adjoint": adjoint_lines, "tangent": tangent_lines}
+
+
+def _linear_lines(primitive, params, transpose, apply):
+    """The statements of the adjoint and of the tangent template of a linear rule."""
+    y, x = params.names[0], params.names[1]
+    function = _path(apply if apply is not None else primitive, transpose.__globals__)
+    return {"adjoint": [_assign(x, _expression(transpose, _is_math(primitive)))],
+            "tangent": [_assign(y, _apply_to_tangent(function, params))]}
+
+
+def _register(primitive, params, origin, lines, kind, derivative, methods, result):
+    """Register the rule's templates, built from ``lines()`` when first used."""
+    templates = {which: registry.Template(None, which, primitive,
+                                          build=functools.partial(_build, primitive, params, origin, lines, which))
+                 for which in ("adjoint", "tangent")}
     registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"],
                       differentiable=True, kind=kind, derivative=derivative, result=result,
                       methods=methods)
+
+
+def _build(primitive, params, origin, lines, which):
+    """The template function of one declared rule and its source: ``(fn, source)``."""
+    name = getattr(primitive, "__name__", "primitive")
+    source = f"def {name}({params.text}):\n" + "".join(f"    {ast.unparse(line)}\n" for line in lines()[which])
+    namespace = {}
+    exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
+         origin.__globals__, namespace)
+    return namespace[name], source
 
 
 def _d(name):
@@ -178,10 +193,32 @@ def _path(obj, namespace):
 # -- reading the declaration's lambdas --------------------------------------------------------
 
 class _Parameters:
+    """A declaration lambda's parameters: the names, read from its code object (cheap,
+    at import); the signature and its text, read by ``inspect`` when a template is built."""
+
     def __init__(self, fn):
-        self.signature = list(inspect.signature(fn).parameters.values())
-        self.names = [p.name for p in self.signature]
-        self.text = str(inspect.signature(fn))[1:-1]
+        self.fn = fn
+        code = fn.__code__
+        n, k = code.co_argcount, code.co_kwonlyargcount
+        names = list(code.co_varnames[:n])
+        rest = n + k
+        if code.co_flags & inspect.CO_VARARGS:
+            names.append(code.co_varnames[rest])
+            rest += 1
+        names += code.co_varnames[n:n + k]
+        if code.co_flags & inspect.CO_VARKEYWORDS:
+            names.append(code.co_varnames[rest])
+        self.names = names
+        self.key = (tuple(names), n, k, code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS),
+                    fn.__defaults__, fn.__kwdefaults__)
+
+    @functools.cached_property
+    def signature(self):
+        return list(inspect.signature(self.fn).parameters.values())
+
+    @functools.cached_property
+    def text(self):
+        return str(inspect.signature(self.fn))[1:-1]
 
 
 def _parameters(fn):

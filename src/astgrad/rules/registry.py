@@ -296,10 +296,90 @@ def describe(obj):
     return f"{module}.{qual}" if module and module != "builtins" else qual
 
 
+# The namespaces whose functions astgrad.rules() lists and errors suggest, in order of
+# preference for an object found in several (numpy.matmul before numpy.linalg.matmul)
+_PUBLIC_MODULES = ("builtins", "math", "operator", "numpy", "numpy.linalg", "numpy.fft",
+                   "scipy.special", "scipy.stats")
+_public_index = {}          # tuple of the imported public modules -> {id(obj): (obj, name)}
+
+
+def _public_names():
+    import sys
+    present = tuple(m for m in _PUBLIC_MODULES if m in sys.modules)
+    index = _public_index.get(present)
+    if index is None:
+        index = {}
+        for module in present:
+            prefix = "" if module == "builtins" else module + "."
+            for attr, value in sorted(vars(sys.modules[module]).items()):
+                if not attr.startswith("_") and not isinstance(value, type(sys)):
+                    index.setdefault(id(value), (value, []))[1].append(prefix + attr)
+        _public_index.clear()
+        _public_index[present] = index
+    return index
+
+
+def public_name(obj):
+    """The name a user writes for ``obj`` (``numpy.linalg.svd``, ``numpy.ndarray.sum``,
+    ``len``, ``list.append``, ``operator.add``, ``scipy.stats.norm.logpdf``), or None
+    for what is not a public builtin, math, operator, NumPy or SciPy function."""
+    names = public_names(obj)
+    return names[0] if names else None
+
+
+def public_names(obj):
+    """Every public name of ``obj``, the preferred first (``numpy.abs``, ``numpy.absolute``)."""
+    index = _public_names()
+    owner = method_owner(obj)
+    bound_to = getattr(obj, "__self__", None)
+    if owner is None and bound_to is not None and type(bound_to).__name__ != "module":
+        owner = bound_to                    # scipy.stats.norm.logpdf: a method of an instance
+    if owner is not None:
+        found = index.get(id(owner))
+        return [f"{name}.{obj.__name__}" for name in found[1]] if found and found[0] is owner else []
+    found = index.get(id(obj))
+    return list(found[1]) if found and found[0] is obj else []
+
+
+def supported_names():
+    """{public name: record} of every public function with a derivative rule."""
+    names = {}
+    for record in list(PRIMITIVES.values()):
+        if record.adjoint is None and record.tangent is None:
+            continue
+        for obj in (record.function,) + tuple(record.methods):
+            for name in public_names(obj):
+                names[name] = record
+    return names
+
+
+def closest_supported(obj, mode):
+    """The public function with a rule in ``mode`` whose name is closest to ``obj``'s:
+    within its own module first (numpy.linalg.eigvalsh for numpy.linalg.eigvals), then
+    anywhere; None if nothing is close."""
+    import difflib
+    name = public_name(obj) or describe(obj)
+    table = "adjoint" if mode == "adjoint" else "tangent"
+    names = sorted(n for n, r in supported_names().items() if getattr(r, table) is not None and n != name)
+    module = name.rpartition(".")[0]
+    same_module = [n for n in names if n.rpartition(".")[0] == module]
+    for candidates, cutoff in ((same_module, 0.8), (names, 0.85)):
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
+        if close:
+            return close[0]
+    return None
+
+
+def suggestion(obj, mode):
+    """``"; did you mean numpy.linalg.eigvalsh?"`` after "no adjoint rule for X", or ``";"``."""
+    closest = closest_supported(obj, mode) if obj is not None else None
+    return f"; did you mean {closest}?" if closest else ";"
+
+
 def missing_rule_error(source, node, obj, mode):
     which = "adjoint" if mode == "adjoint" else "tangent"
     return source.error(
-        f"no {which} rule for {describe(obj)}; astgrad cannot differentiate through it. "
+        f"no {which} rule for {describe(obj)}{suggestion(obj, which)} astgrad cannot differentiate through it. "
         f"Register one with @astgrad.{which}({getattr(obj, '__name__', 'fn')}), or wrap the "
         f"value in astgrad.stop_gradient(...) if no derivative should flow",
         node, construct=describe(obj))

@@ -4,58 +4,96 @@ A template is a small Python function whose first parameter is the primitive's r
 and whose other parameters mirror the primitive's own; its body is ``d[...] = e``
 statements (see ``registry.py``). Templates are written by hand (``@adjoint``,
 ``@tangent``) or generated from a declaration (``declare.py``); either way the engine
-sees the same object.
+sees the same object, parsed on first use.
 """
 
 import inspect
 import textwrap
+import threading
 
 import gast
 
+# What parsing a template sets; reading any of them parses the template first.
+_PARSED = ("fn", "globals", "result", "signature", "vararg", "source", "body", "param_names", "names_used")
+
 
 class Template:
-    """A rule template, parsed once.
+    """A rule template, parsed when it is first read (not when it is registered).
 
     ``fn`` is the template function (its signature and globals); ``source`` is its
-    text when it was generated rather than written in a file.
+    text when it was generated rather than written in a file. A declared rule gives
+    ``build`` instead, called on first use, which returns ``(fn, source)``.
+
+    Registering a rule only stores the function: reading the template's source and
+    parsing it waits until the engine first looks at one of the parsed attributes
+    (``body``, ``signature``, ...), so ``import astgrad`` does not parse hundreds of
+    templates it may never use. Two threads reading the same template at once parse it
+    once: the second waits for the first.
     """
 
-    def __init__(self, fn, kind, primitive, source=None):
+    def __init__(self, fn, kind, primitive, source=None, build=None):
+        if fn is None and build is None:
+            raise TypeError("a Template needs the template function or a build function")
         self.kind = kind                    # "adjoint" or "tangent"
         self.primitive = primitive
-        self.fn = fn
-        self.globals = fn.__globals__
-        signature = inspect.signature(fn)
-        params = list(signature.parameters.values())
-        if not params:
-            raise TypeError(f"rule template {fn.__qualname__} needs the result as its first parameter")
-        self.result = params[0].name
-        self.signature = signature.replace(parameters=params[1:])
-        self.vararg = next((p.name for p in params[1:] if p.kind is p.VAR_POSITIONAL), None)
-        self.source = textwrap.dedent(source if source is not None else inspect.getsource(fn))
-        tree = gast.parse(self.source).body[0]
-        body = tree.body
-        if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
-            body = body[1:]                 # docstring
-        self.body = body
-        self.param_names = [p.name for p in params]
-        self.names_used = {node.id for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Name)}
-        self._check()
+        self._pending = (fn, source, build)
+        self._lock = threading.Lock()
 
-    def _check(self):
-        for stmt in self.body:
-            target = derivative_target(stmt)
-            if target is None:
-                continue
-            if self.kind == "adjoint" and target == self.result:
-                raise TypeError(f"adjoint template {self.fn.__qualname__}: assign to d[input], "
-                                f"not d[{self.result}] (the result's adjoint is given)")
-            if self.kind == "tangent" and target != self.result:
-                raise TypeError(f"tangent template {self.fn.__qualname__}: assign to "
-                                f"d[{self.result}] (the result's tangent), not d[{target}]")
+    def __getattr__(self, name):
+        # only called for attributes not yet set: the parsed ones before parsing
+        if name not in _PARSED or "_lock" not in self.__dict__:
+            raise AttributeError(name)
+        with self._lock:
+            if self._pending is not None:
+                parsed = _parse(self, *self._pending)
+                self.__dict__.update(parsed)
+                self._pending = None
+        return self.__dict__[name]
+
+    def parse(self):
+        """Parse now (the engine parses on first use; this is for checks and tests)."""
+        self.__getattr__("body")
+        return self
+
+    @property
+    def parsed(self):
+        return self.__dict__.get("_pending", True) is None
 
     def __repr__(self):
         return f"<{self.kind} template for {getattr(self.primitive, '__name__', self.primitive)}>"
+
+
+def _parse(template, fn, source, build):
+    """The parsed attributes of ``template`` as a dict (set all at once by the caller)."""
+    if build is not None:
+        fn, source = build()
+    signature = inspect.signature(fn)
+    params = list(signature.parameters.values())
+    if not params:
+        raise TypeError(f"rule template {fn.__qualname__} needs the result as its first parameter")
+    source = textwrap.dedent(source if source is not None else inspect.getsource(fn))
+    body = gast.parse(source).body[0].body
+    if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
+        body = body[1:]                 # docstring
+    _check(template.kind, fn, params[0].name, body)
+    return {"fn": fn, "globals": fn.__globals__, "result": params[0].name,
+            "signature": signature.replace(parameters=params[1:]),
+            "vararg": next((p.name for p in params[1:] if p.kind is p.VAR_POSITIONAL), None),
+            "source": source, "body": body, "param_names": [p.name for p in params],
+            "names_used": {node.id for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Name)}}
+
+
+def _check(kind, fn, result, body):
+    for stmt in body:
+        target = derivative_target(stmt)
+        if target is None:
+            continue
+        if kind == "adjoint" and target == result:
+            raise TypeError(f"adjoint template {fn.__qualname__}: assign to d[input], "
+                            f"not d[{result}] (the result's adjoint is given)")
+        if kind == "tangent" and target != result:
+            raise TypeError(f"tangent template {fn.__qualname__}: assign to "
+                            f"d[{result}] (the result's tangent), not d[{target}]")
 
 
 def derivative_target(stmt):

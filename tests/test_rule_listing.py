@@ -1,0 +1,177 @@
+"""The public view of the rule table (astgrad.rules(), python -m astgrad rules, docs/rules.md),
+missing-rule errors that name the closest supported function, and templates parsed on
+first use (once, even from several threads)."""
+
+import dataclasses
+import importlib.util
+import inspect
+import os
+import pathlib
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad.__main__ import main
+from astgrad.rules import declare, listing, registry, template
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def by_name(entries):
+    return {e.name: e for e in entries}
+
+
+def test_rules_lists_public_functions_with_modes_orders_and_kind():
+    entries = astgrad.rules()
+    table = by_name(entries)
+    svd = table["numpy.linalg.svd"]
+    assert (svd.modes, svd.orders, svd.kind) == (("reverse", "forward"), "any", "templates")
+    assert table["numpy.sin"].kind == "elementwise"
+    assert table["numpy.flip"].kind == "linear"
+    assert table["math.erf"].modes == ("reverse", "forward")
+    assert table["len"].kind == "non-differentiable"
+    assert "operator.add" in table and "numpy.ndarray.sum" in table
+    assert "numpy.arccos" in table and "numpy.acos" in table      # every public alias
+    assert not any(name.startswith("astgrad") for name in table)  # no runtime helpers
+    assert [e.name.lower() for e in entries] == sorted(e.name.lower() for e in entries)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        svd.orders = "1"
+
+
+def test_a_pattern_is_a_substring_or_a_shell_pattern():
+    assert {e.name for e in astgrad.rules("EIGVAL")} == {"numpy.linalg.eigvalsh"}
+    fft = astgrad.rules("numpy.fft.*")
+    assert fft and all(e.name.startswith("numpy.fft.") for e in fft)
+    assert astgrad.rules("no_such_function_anywhere") == []
+
+
+def without_rules(x):
+    return x
+
+
+def test_orders_is_one_where_a_template_calls_a_function_without_rules():
+    def rank_adjoint(y, a):
+        d[a] = without_rules(d[y])
+
+    d = registry.d
+    record = registry.Primitive(np.linalg.matrix_rank, kind="templates",     # not registered
+                                adjoint=template.Template(rank_adjoint, "adjoint", np.linalg.matrix_rank))
+    assert id(record) not in listing._higher_order([record])
+    svd = registry.primitive(np.linalg.svd)
+    assert id(svd) in listing._higher_order([svd])
+
+
+def test_scipy_rules_are_listed_when_scipy_is_installed():
+    pytest.importorskip("scipy")
+    table = by_name(astgrad.rules("scipy"))
+    assert "scipy.special.gammaln" in table
+    assert "scipy.stats.norm.logpdf" in table
+    assert "scipy.stats.multivariate_normal.logpdf" in table
+
+
+def test_the_command_prints_a_table(capsys):
+    assert main(["rules", "linalg.eig"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["function", "reverse", "forward", "orders", "kind"]
+    assert lines[1].split() == ["numpy.linalg.eig", "yes", "yes", "any", "templates"]
+    assert main(["rules", "no_such_function_anywhere"]) == 2
+
+
+def without_scipy(text):
+    heading = f"\n## {listing.SCIPY_SECTION}\n"
+    return text.split(heading)[0]
+
+
+def test_docs_rules_md_is_up_to_date():
+    page = (ROOT / "docs" / "rules.md").read_text()
+    generated = listing.markdown(astgrad.rules())
+    if importlib.util.find_spec("scipy") is None:       # the page has a SciPy section; skip it
+        page, generated = without_scipy(page), without_scipy(generated)
+    assert page == generated, f"docs/rules.md is out of date: regenerate it with `{listing.REGENERATE}`"
+
+
+# -- missing rules ------------------------------------------------------------------------------
+
+def nan_argmax(x):
+    return np.nanargmax(x) * x[0]
+
+
+def unwrapped(x):
+    return np.sum(np.unwrap(x))
+
+
+def test_a_missing_rule_names_the_closest_supported_function():
+    assert registry.suggestion(np.linalg.eigvals, "adjoint") == "; did you mean numpy.linalg.eigvalsh?"
+    assert registry.suggestion(np.linalg.eigvals, "tangent") == "; did you mean numpy.linalg.eigvalsh?"
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(nan_argmax)(np.ones(3))
+    assert "no adjoint rule for numpy.nanargmax; did you mean numpy.nanmax? " \
+           "astgrad cannot differentiate through it" in str(info.value)
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.jvp(nan_argmax, (np.ones(3),), (np.ones(3),))
+    assert "no tangent rule for numpy.nanargmax; did you mean numpy.nanmax?" in str(info.value)
+
+
+def test_without_a_close_function_the_message_is_unchanged():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(unwrapped)(np.ones(3))
+    assert "no adjoint rule for numpy.unwrap; astgrad cannot differentiate through it. " \
+           "Register one with @astgrad.adjoint" in str(info.value)
+
+
+# -- templates parsed on first use ----------------------------------------------------------------
+
+def test_import_parses_no_template():
+    code = ("import gc, astgrad; from astgrad.rules.template import Template; "
+            "ts = [o for o in gc.get_objects() if isinstance(o, Template)]; "
+            "print(len(ts), sum(t.parsed for t in ts))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    total, parsed = map(int, done.stdout.split())
+    assert total > 500 and parsed == 0
+
+
+def test_two_threads_reading_one_template_parse_it_once(monkeypatch):
+    def sin_rule(y, x):
+        d[x] = d[y] * np.cos(x)
+
+    d = registry.d
+    calls = []
+    parse = template._parse
+
+    def slow_parse(*args):
+        calls.append(1)
+        time.sleep(0.05)
+        return parse(*args)
+
+    monkeypatch.setattr(template, "_parse", slow_parse)
+    shared = template.Template(sin_rule, "adjoint", np.sin)
+    assert not shared.parsed
+    start, bodies = threading.Barrier(8), []
+
+    def read():
+        start.wait()
+        bodies.append(shared.body)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len(bodies) == 8
+    assert all(body is bodies[0] for body in bodies)
+    assert shared.parsed and shared.result == "y" and "cos" in shared.source
+
+
+def test_declared_parameter_names_match_their_signatures():
+    records = {id(r): r for r in registry.PRIMITIVES.values()}.values()
+    lambdas = [fn for r in records for fn in r.derivative]
+    assert len(lambdas) > 50
+    for fn in lambdas:
+        assert declare._Parameters(fn).names == list(inspect.signature(fn).parameters)
