@@ -89,6 +89,9 @@ def without_scipy(text):
 
 def test_docs_rules_md_is_up_to_date():
     page = (ROOT / "docs" / "rules.md").read_text()
+    written_for = f"The names are those of NumPy {listing.numpy_version()};"
+    if written_for not in page:
+        pytest.skip(f"docs/rules.md lists another NumPy version's names; this is NumPy {np.__version__}")
     generated = listing.markdown(astgrad.rules())
     if importlib.util.find_spec("scipy") is None:       # the page has a SciPy section; skip it
         page, generated = without_scipy(page), without_scipy(generated)

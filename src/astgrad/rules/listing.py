@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 
 import gast
+import numpy
 
 from . import registry
 from .optional import load_imported
@@ -179,12 +180,18 @@ Every public function astgrad differentiates through, generated from its rule ta
   functions run unchanged and pass no derivative (shapes, comparisons, integer results).
 
 The SciPy section lists what is available once SciPy is installed (`pip install astgrad[scipy]`).
+The names are those of NumPy {numpy_version}; other NumPy versions add or drop a few aliases.
 """
+
+
+def numpy_version():
+    """NumPy's major.minor version, which decides the names the table lists."""
+    return ".".join(numpy.__version__.split(".")[:2])
 
 
 def markdown(entries):
     """docs/rules.md: the entries as one table per section."""
-    parts = [_INTRO.format(command=REGENERATE)]
+    parts = [_INTRO.format(command=REGENERATE, numpy_version=numpy_version())]
     for heading, belongs in SECTIONS:
         rows = [e for e in entries if belongs(e.name)]
         if not rows:
