@@ -18,7 +18,8 @@ from ..runtime import (
     undiag, undiagonal, unrepeat, unselect, unselect_default, unsplit, untake, untake_along_axis,
     untile, append_as,
 )
-from .registry import adjoint, d, tangent, unsupported
+from .declare import linear
+from .registry import VIEW, adjoint, d, tangent, unsupported
 
 # ---------------------------------------------------------------------------------
 # atleast_1d, atleast_2d, atleast_3d: reshapes (a tuple of them for several arrays)
@@ -275,6 +276,11 @@ def diagonal(y, a, offset=0, axis1=0, axis2=1):
 @tangent(numpy.diagonal)
 def diagonal(y, a, offset=0, axis1=0, axis2=1):
     d[y] = numpy.diagonal(d[a], offset, axis1, axis2)
+
+
+linear(numpy.linalg.diagonal, lambda y, x, *, offset=0: undiagonal(d[y], x, offset, -2, -1), result=VIEW)
+linear(numpy.matrix_transpose, lambda y, x: numpy.matrix_transpose(d[y]), result=VIEW)
+linear(numpy.linalg.matrix_transpose, lambda y, x: numpy.linalg.matrix_transpose(d[y]), result=VIEW)
 
 
 @adjoint(numpy.diagflat)

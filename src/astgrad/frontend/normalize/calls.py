@@ -80,6 +80,9 @@ class CallLowering:
         else:
             new_func = self.atom(func, hint="fn")
             result_target, method = None, None
+        chain = _multi_dot_chain(node, result_target)
+        if chain is not None:
+            return self.expr(chain)
         if result_target is builtins.sum and node.args and isinstance(node.args[0], gast.GeneratorExp):
             node.args[0] = gast.ListComp(elt=node.args[0].elt, generators=node.args[0].generators)
         args = [self.atom(a) for a in node.args]
@@ -282,3 +285,21 @@ def ast_literal(node):
     if isinstance(node, gast.Tuple):
         return tuple(ast_literal(e) for e in node.elts)
     raise ValueError("not a constant")
+
+
+def _multi_dot_chain(node, target):
+    """``numpy.linalg.multi_dot([a, b, c])`` as ``a @ b @ c`` (the same product, 1-d ends
+    included; multi_dot only picks the cheapest order), so it is differentiated as
+    matmuls; None for any other call, or a list that is not written out."""
+    import numpy
+    if target is not numpy.linalg.multi_dot or len(node.args) != 1 or node.keywords:
+        return None
+    items = node.args[0]
+    if not isinstance(items, (gast.List, gast.Tuple)) or len(items.elts) < 2 or any(
+            isinstance(e, gast.Starred) for e in items.elts):
+        return None
+    chain = items.elts[0]
+    for item in items.elts[1:]:
+        chain = gast.BinOp(left=chain, op=gast.MatMult(), right=item)
+        gast.copy_location(chain, node)
+    return chain
