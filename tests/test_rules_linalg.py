@@ -33,6 +33,12 @@ def distinct(n, *batch):
     return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2) + 0.1 * RNG.standard_normal(batch + (n, n))
 
 
+def real_distinct(n, *batch):
+    """Not symmetric, with real, well separated eigenvalues."""
+    p = np.eye(n) + 0.3 * RNG.standard_normal(batch + (n, n))
+    return p @ (np.arange(1.0, n + 1.0) * 1.5 * np.eye(n)) @ np.linalg.inv(p)
+
+
 def check(f, args, rtol=1e-5, atol=1e-6):
     check_derivatives(f, args, rtol=rtol, atol=atol, rng=RNG)
 
@@ -59,6 +65,11 @@ def p_dot(a, b): return np.dot(a, b)
 def p_einsum_sublist(a, b): return np.einsum(a, [0, 1], b, [1, 2], [0, 2])
 def p_einsum_sublist_implicit(a, b): return np.einsum(a, [Ellipsis, 0], b, [0])
 def p_einsum_bcast(a, b): return np.einsum('...ij,jk->...ik', a, b)
+def p_vecdot(a, b): return np.vecdot(a, b)
+def p_vecdot_axis(a, b): return np.vecdot(a, b, axis=0)
+def p_vecdot_linalg(a, b): return np.linalg.vecdot(a, b, axis=-2)
+def p_multi_dot(a, b): return np.linalg.multi_dot([a, b, b.T])
+def p_multi_dot_vectors(a, b): return np.linalg.multi_dot((b[0], a, a.T @ b[1]))
 
 
 PRODUCTS = [
@@ -74,6 +85,9 @@ PRODUCTS = [
     (p_dot, [(), (3,)]), (p_dot, [(2, 3), (4, 3, 5)]),
     (p_einsum_sublist, [(2, 3), (3, 4)]), (p_einsum_sublist_implicit, [(2, 3), (3,)]),
     (p_einsum_bcast, [(5, 2, 3), (3, 4)]),
+    (p_vecdot, [(2, 3), (3,)]), (p_vecdot, [(4, 1, 3), (2, 3)]), (p_vecdot_axis, [(3, 2), (3, 1)]),
+    (p_vecdot_linalg, [(2, 4, 3), (4, 3)]),
+    (p_multi_dot, [(2, 3), (3, 4)]), (p_multi_dot_vectors, [(2, 3), (2, 2)]),
 ]
 
 
@@ -132,6 +146,10 @@ def la_power0(a): return np.linalg.matrix_power(a, 0) + a
 def la_trace(a): return np.linalg.trace(a, offset=1)
 def la_inv(a): return np.linalg.inv(a)
 def la_det(a): return np.linalg.det(a)
+def la_eig_frontend(a):
+    w, v = np.linalg.eig(a)
+    return w[..., None, :] * v + np.sum(v, axis=-2, keepdims=True)
+def la_eigvals(a): return np.linalg.eigvals(a)
 
 
 LINALG = [
@@ -150,6 +168,8 @@ LINALG = [
     (la_power3, lambda: (N(3, 3),)), (la_power3, lambda: (N(2, 3, 3),)), (la_power_neg, lambda: (M(3),)),
     (la_power0, lambda: (N(2, 2),)), (la_trace, lambda: (N(2, 3, 4),)),
     (la_inv, lambda: (M(3, 2),)), (la_det, lambda: (M(3, 2),)),
+    (la_eig_frontend, lambda: (real_distinct(3),)), (la_eig_frontend, lambda: (real_distinct(3, 2),)),
+    (la_eigvals, lambda: (real_distinct(4),)),
 ]
 
 
@@ -181,13 +201,27 @@ def n_matrix_1_axes(x): return np.linalg.norm(x, 1, axis=(0, 1), keepdims=True)
 def n_matrix_2_axes(x): return np.linalg.norm(x, 2, axis=(-1, -2))
 def n_matrix_inf_axes(x): return np.linalg.norm(x, -np.inf, axis=(1, 2))
 def n_matrix_norm(x): return np.linalg.matrix_norm(x, ord=1)
+def n_matrix_norm_default(x): return np.linalg.matrix_norm(x)
+def n_matrix_norm_nuc(x): return np.linalg.matrix_norm(x, ord='nuc', keepdims=True)
+def n_matrix_norm_m2(x): return np.linalg.matrix_norm(x, ord=-2)
+def n_matrix_norm_inf(x): return np.linalg.matrix_norm(x, ord=np.inf)
+def n_vector_norm(x): return np.linalg.vector_norm(x)
+def n_vector_norm_1(x): return np.linalg.vector_norm(x, ord=1)
+def n_vector_norm_axes(x): return np.linalg.vector_norm(x, axis=(0, 2), ord=3)
+def n_vector_norm_inf(x): return np.linalg.vector_norm(x, axis=(-1, -2), ord=np.inf, keepdims=True)
+def n_vector_norm_minf(x): return np.linalg.vector_norm(x, axis=1, ord=-np.inf)
+def n_vector_norm_half(x): return np.linalg.vector_norm(x, ord=0.5)
 
 
 VECTOR_ORDS = [n_none, n_inf, n_minf, n_1, n_2, n_3, n_half, n_0, n_m1, n_m2]
 MATRIX_ORDS = [n_none, n_fro, n_nuc, n_inf, n_minf, n_1, n_m1, n_2, n_m2]
 NORMS = [(f, (5,)) for f in VECTOR_ORDS] + [(f, (3, 4)) for f in MATRIX_ORDS] + [
     (n_axis, (2, 3, 4)), (n_axis_keep, (3, 4)), (n_matrix_axes, (3, 2, 4)), (n_matrix_1_axes, (3, 4, 2)),
-    (n_matrix_2_axes, (2, 3, 4)), (n_matrix_inf_axes, (2, 3, 4)), (n_none, (2, 3, 4))]
+    (n_matrix_2_axes, (2, 3, 4)), (n_matrix_inf_axes, (2, 3, 4)), (n_none, (2, 3, 4)),
+    (n_matrix_norm, (2, 3, 4)), (n_matrix_norm_default, (2, 3, 4)), (n_matrix_norm_nuc, (2, 4, 3)),
+    (n_matrix_norm_m2, (3, 3)), (n_matrix_norm_inf, (3, 4)),
+    (n_vector_norm, (5,)), (n_vector_norm, (3, 4)), (n_vector_norm_1, (3, 4)), (n_vector_norm_axes, (2, 3, 4)),
+    (n_vector_norm_inf, (2, 3, 4)), (n_vector_norm_minf, (3, 4)), (n_vector_norm_half, (2, 3))]
 
 
 @pytest.mark.parametrize("f, shape", NORMS, ids=[f"{f.__name__}-{s}" for f, s in NORMS])
@@ -232,12 +266,19 @@ def s_norm_nuc(x): return np.linalg.norm(x, 'nuc')
 def s_norm_3(x): return np.linalg.norm(x, 3, axis=0)
 def s_norm_2(x): return np.linalg.norm(x, 2)
 def s_solve(x): return np.linalg.solve(x + 3.0 * np.eye(3), x[0])
+def s_eigvals(x): return np.linalg.eigvals(x + np.diag([0.0, 3.0, 6.0]))
+def s_vector_norm(x): return np.linalg.vector_norm(x, ord=3)
+def s_matrix_norm(x): return np.linalg.matrix_norm(x, ord='nuc')
+def s_vecdot(x): return np.vecdot(x, x[0] * x[1])
+def s_multi_dot(x): return np.linalg.multi_dot([x, x.T, x])
 
 
 SECOND = [(s_tensordot, (2, 3)), (s_kron, (2, 3)), (s_cross, (2, 3)), (s_vdot, (2, 3)), (s_slogdet, (3, 3)),
           (s_cholesky, (3, 3)), (s_qr, (4, 3)), (s_eigh, (3, 3)), (s_eigvalsh, (3, 3)),
           (s_svd, (4, 3)), (s_svdvals, (3, 4)), (s_pinv, (4, 3)), (s_lstsq, (5, 3)), (s_power, (3, 3)),
-          (s_norm_nuc, (3, 4)), (s_norm_3, (3, 4)), (s_norm_2, (3, 4)), (s_solve, (3, 3))]
+          (s_norm_nuc, (3, 4)), (s_norm_3, (3, 4)), (s_norm_2, (3, 4)), (s_solve, (3, 3)),
+          (s_eigvals, (3, 3)), (s_vector_norm, (3, 4)), (s_matrix_norm, (3, 4)), (s_vecdot, (2, 3)),
+          (s_multi_dot, (2, 3))]
 
 
 @pytest.mark.parametrize("op, shape", SECOND, ids=[op.__name__ for op, _ in SECOND])
@@ -247,8 +288,7 @@ def test_second_order(op, shape):
 
 
 # ---------------------------------------------------------------------------------
-# the templates of functions with tuple results, evaluated directly (numpy.linalg.eig is
-# refused by the front end, which keeps complex values out; its rule is checked here)
+# the templates of functions with tuple results, evaluated directly
 # ---------------------------------------------------------------------------------
 
 TUPLES = [

@@ -90,6 +90,11 @@ def s_choose(x, y): return np.choose(_CHOICE, [x, y, x * y[0, 0]])
 def s_real_if_close(x, y): return np.real_if_close(x * y)
 def s_r_(x, y): return np.r_[x[0], y[1], 0.5] * np.r_[y[0], x[1], x[0, 0]]
 def s_c_(x, y): return np.c_[x[0], y[1]] * y[0, 0]
+def s_matrix_transpose(x, y): return np.matrix_transpose(x[..., None] * y) * y[:, None]
+def s_linalg_matrix_transpose(x, y): return np.linalg.matrix_transpose(x * y)
+def s_linalg_diagonal(x, y): return np.linalg.diagonal(x[..., None] * y, offset=-1)
+def s_permute_dims(x, y): return np.permute_dims(x[..., None] * y, (2, 0, 1))
+def s_concat(x, y): return np.concat([x, y * y], axis=1)
 def s_put_along_axis(x, y):
     a = x * 1.0
     np.put_along_axis(a, _IDX[:1], y[:1] * 2.0, axis=0)
@@ -118,6 +123,8 @@ PROGRAMS = [
     (s_take_along_axis, (3, 3), (2, 2)), (s_take_along_none, (2, 3), (2, 2)),
     (s_select, (2, 3), (2, 3)), (s_choose, (2, 3), (2, 3)), (s_real_if_close, (2, 3), (3,)),
     (s_r_, (2, 3), (2, 3)), (s_c_, (2, 3), (2, 3)), (s_put_along_axis, (3, 3), (3, 3)),
+    (s_matrix_transpose, (2, 3), (4,)), (s_linalg_matrix_transpose, (2, 3), (2, 3)),
+    (s_linalg_diagonal, (2, 3), (4,)), (s_permute_dims, (2, 3), (4,)), (s_concat, (2, 3), (2, 2)),
 ]
 
 

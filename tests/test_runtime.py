@@ -49,9 +49,14 @@ def A(*shape):
 
 
 def with_nan(*shape):
-    """Normal numbers with a NaN in about one place in four (never a whole row)."""
+    """Normal numbers with a NaN in about one place in four (never a whole row or column:
+    the first row and column have none)."""
     x = RNG.standard_normal(shape)
-    x[(RNG.uniform(size=shape) < 0.25) & (np.arange(shape[-1]) > 0)] = np.nan
+    first = np.zeros(shape, dtype=bool)
+    first[..., 0] = True
+    if len(shape) > 1:
+        first[..., 0, :] = True
+    x[(RNG.uniform(size=shape) < 0.25) & ~first] = np.nan
     return x
 
 
@@ -451,6 +456,12 @@ CASES = [
     (np.linalg.matrix_power, lambda: (N(3, 3), 3), {}), (np.linalg.trace, lambda: (N(2, 3, 3),), {}),
     (np.linalg.norm, lambda: (N(3, 4),), {"ord": "nuc"}), (np.linalg.norm, lambda: (N(5),), {"ord": 3}),
     (np.linalg.norm, lambda: (N(3, 4),), {"ord": 1}),
+    (np.vecdot, lambda: (N(3, 4), N(4)), {}), (np.linalg.vecdot, lambda: (N(3, 2), N(3, 1)), {"axis": 0}),
+    (np.linalg.eigvals, lambda: (np.diag([1.0, 2.5, 4.0]) + 0.1 * N(3, 3),), {}),
+    (np.linalg.vector_norm, lambda: (N(2, 3, 4),), {"axis": (0, 2), "ord": 3}),
+    (np.linalg.vector_norm, lambda: (N(3, 4),), {"ord": 1}),
+    (np.linalg.matrix_norm, lambda: (N(2, 3, 4),), {"ord": "nuc"}),
+    (np.linalg.matrix_norm, lambda: (N(3, 4),), {"ord": np.inf, "keepdims": True}),
     (rt.in_result, lambda: (N(3), (N(3), N(2)), 0), {}), (rt.inverse_or_nan, lambda: (M(3),), {}),
     (rt.off_diagonal_inverse, lambda: (A(3, 3),), {}), (rt.triangle_symmetric, lambda: (N(3, 3), "U"), {}),
     (rt.triangle_symmetric_adjoint, lambda: (N(2, 3, 3),), {}), (rt.transpose_if, lambda: (N(2, 3), True), {}),
@@ -485,6 +496,8 @@ CASES += [
     (np.rot90, lambda: (N(2, 3, 4), 3, (2, 0)), {}), (np.rollaxis, lambda: (N(2, 3, 4), 2), {}),
     (np.diag, lambda: (N(3), -1), {}), (np.diag, lambda: (N(3, 5), 1), {}),
     (np.diagonal, lambda: (N(2, 3, 4), 1, 2, 0), {}), (np.diagflat, lambda: (N(2, 2), 1), {}),
+    (np.linalg.diagonal, lambda: (N(2, 3, 4),), {"offset": 1}), (np.matrix_transpose, lambda: (N(2, 3, 4),), {}),
+    (np.linalg.matrix_transpose, lambda: (N(3, 2),), {}),
     (np.triu, lambda: (N(3, 4), -1), {}), (np.tril, lambda: (N(3),), {}),
     (np.pad, lambda: (N(2, 3), ((1, 0), (2, 1))), {}), (np.pad, lambda: (N(4), 3, "reflect"), {}),
     (np.pad, lambda: (N(2, 3), 2, "edge"), {}),

@@ -583,11 +583,6 @@ def complex_vectorize(x):
     return np.sum(g(x))
 
 
-def complex_eig(x):
-    values = np.linalg.eig(np.outer(x, x))[0]
-    return np.sum(values)
-
-
 def complex_in_helper_inner(x):
     return x * 2j
 
@@ -598,7 +593,7 @@ def complex_in_helper(x):
 
 COMPLEX_CODE = [complex_literal, complex_call, complex_dtype_keyword, complex_dtype_string, complex_astype,
                 complex_fft, complex_rfft_of_constant, complex_emath, complex_cmath, complex_vectorize,
-                complex_eig, complex_in_helper]
+                complex_in_helper]
 
 
 def _line_of(f, text):
@@ -619,6 +614,35 @@ def test_code_that_makes_complex_values_is_refused_naming_the_line(f):
         assert info.value.lineno is not None
     with pytest.raises(astgrad.TransformError):
         astgrad.differentiable(f)
+
+
+def real_eig(x):
+    values, vectors = np.linalg.eig(np.outer(x, x[::-1]) + np.diag([1.0, 3.0, 6.0]))
+    return np.sum(np.sin(values)) + np.sum(vectors[0] * x)
+
+
+def test_eig_with_real_distinct_eigenvalues_is_differentiated():
+    from fd import assert_close, numerical_grad, numerical_jvp
+    x = np.array([0.5, 0.3, -0.4])
+    assert np.isrealobj(np.linalg.eig(np.outer(x, x[::-1]) + np.diag([1.0, 3.0, 6.0]))[0])
+    assert_close(astgrad.grad(real_eig)(x), numerical_grad(real_eig, (x,)))
+    v = np.array([0.2, -1.0, 0.7])
+    assert_close(astgrad.jvp(real_eig, (x,), (v,))[1], numerical_jvp(real_eig, (x,), (v,)))
+    hessian_v = astgrad.jvp(astgrad.grad(real_eig), (x,), (v,))[1]
+    assert_close(hessian_v, numerical_jvp(astgrad.grad(real_eig), (x,), (v,)), rtol=1e-4, atol=1e-5)
+
+
+def complex_eig(x):
+    values = np.linalg.eig(np.outer(x, x[::-1]) + np.array([[0.0, -4.0], [4.0, 0.0]]))[0]
+    return np.sum(np.real(values))
+
+
+def test_eig_with_complex_eigenvalues_fails_clearly_when_run():
+    x = np.array([0.5, 1.5])
+    assert np.iscomplexobj(np.linalg.eig(np.outer(x, x[::-1]) + np.array([[0.0, -4.0], [4.0, 0.0]]))[0])
+    for transform in (lambda: astgrad.grad(complex_eig)(x), lambda: astgrad.jvp(complex_eig, (x,), (np.ones(2),))):
+        with pytest.raises(NotImplementedError, match="all eigenvalues are real; this matrix has complex"):
+            transform()
 
 
 def test_the_refusal_points_at_the_complex_line():

@@ -2205,15 +2205,16 @@ def norm_axes(x, ord=None, axis=None):
     return tuple(int(a) % ndim for a in axes)
 
 
-def _norm_matrix(x, ord, axis):
-    return len(norm_axes(x, ord, axis)) == 2 and ord is not None
+def _norm_matrix(x, ord, axis, vector=False):
+    return not vector and len(norm_axes(x, ord, axis)) == 2 and ord is not None
 
 
-def norm_exponent(x, ord=None, axis=None):
-    """q in the weights sign(x) |x / norm| ** q of the elementwise norms' derivatives."""
+def norm_exponent(x, ord=None, axis=None, vector=False):
+    """q in the weights sign(x) |x / norm| ** q of the elementwise norms' derivatives
+    (``vector``: the vector norm over the axes, as ``numpy.linalg.vector_norm``)."""
     if ord is None or (isinstance(ord, str) and ord == "fro"):
         return 1
-    if _norm_matrix(x, ord, axis) or ord in (0, 1, numpy.inf, -numpy.inf):
+    if _norm_matrix(x, ord, axis, vector) or ord in (0, 1, numpy.inf, -numpy.inf):
         return 0
     return ord - 1
 
@@ -2222,13 +2223,13 @@ def _expanded(y, x, axes, keepdims):
     return y if keepdims else numpy.expand_dims(y, axes)
 
 
-def norm_select(x, y, ord=None, axis=None, keepdims=False):
+def norm_select(x, y, ord=None, axis=None, keepdims=False, vector=False):
     """Which elements the norm's derivative involves, and with what share: 1 for the
     p-norms, the tied largest (smallest) elements for inf (-inf), the tied largest
     (smallest) column or row sums for the matrix 1, -1, inf and -inf norms, 0 for ord=0
     and for the norms computed from singular values."""
     axes = norm_axes(x, ord, axis)
-    if not _norm_matrix(x, ord, axis):
+    if not _norm_matrix(x, ord, axis, vector):
         if ord in (numpy.inf, -numpy.inf):
             return tie_weights(numpy.abs(x), y, axes, keepdims)
         return 0.0 if ord == 0 else 1.0

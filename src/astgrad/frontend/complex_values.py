@@ -19,7 +19,9 @@ from ..core import syntax as S
 from ..core.missing import MISSING
 
 # Functions that give complex results for real arguments.
-_COMPLEX_FUNCTIONS = {numpy.vectorize, numpy.roots, numpy.linalg.eig, numpy.linalg.eigvals}
+# numpy.linalg.eig and eigvals are not among them: their results are real where every
+# eigenvalue is, and their rules refuse complex eigenvalues when they run.
+_COMPLEX_FUNCTIONS = {numpy.vectorize, numpy.roots}
 _COMPLEX_MODULES = ("scipy.fft", "scipy.fftpack", "cmath", "numpy.lib.scimath",
                     "numpy.lib._scimath_impl", "numpy.emath")
 

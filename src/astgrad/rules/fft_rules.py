@@ -13,6 +13,7 @@ section). Where complex values may flow is checked when code is generated
 import numpy
 
 from ..runtime import abs_slope, complex_transpose, imag_adjoint, irfft_transpose, rfft_transpose
+from .declare import linear
 from .registry import adjoint, d, non_differentiable, tangent
 
 fft = numpy.fft
@@ -152,24 +153,8 @@ def irfftn(y, a, s=None, axes=None, norm=None, out=None):
 # ---------------------------------------------------------------------------------
 
 
-@adjoint(fft.fftshift)
-def fftshift(y, x, axes=None):
-    d[x] = fft.ifftshift(d[y], axes)
-
-
-@tangent(fft.fftshift)
-def fftshift(y, x, axes=None):
-    d[y] = fft.fftshift(d[x], axes)
-
-
-@adjoint(fft.ifftshift)
-def ifftshift(y, x, axes=None):
-    d[x] = fft.fftshift(d[y], axes)
-
-
-@tangent(fft.ifftshift)
-def ifftshift(y, x, axes=None):
-    d[y] = fft.ifftshift(d[x], axes)
+linear(fft.fftshift, lambda y, x, axes=None: fft.ifftshift(d[y], axes))
+linear(fft.ifftshift, lambda y, x, axes=None: fft.fftshift(d[y], axes))
 
 
 # ---------------------------------------------------------------------------------
@@ -187,14 +172,7 @@ def real(y, val):
     d[y] = numpy.real(d[val])
 
 
-@adjoint(numpy.imag)
-def imag(y, val):
-    d[val] = imag_adjoint(d[y], val)
-
-
-@tangent(numpy.imag)
-def imag(y, val):
-    d[y] = numpy.imag(d[val])
+linear(numpy.imag, lambda y, val: imag_adjoint(d[y], val))
 
 
 @adjoint(numpy.conjugate)          # numpy.conj is numpy.conjugate

@@ -186,6 +186,19 @@ def eig(y, a):
                                     axis=-2, keepdims=True), y, 1)
 
 
+# eigvals: the eigenvalues of eig, whose eigenvectors are computed again.
+@adjoint(numpy.linalg.eigvals)
+def eigvals(y, a):
+    v = real_eigenvalues(numpy.linalg.eig(a)[1])
+    d[a] = numpy.einsum("...ij,...i,...ki->...jk", numpy.linalg.inv(v), d[y], v)
+
+
+@tangent(numpy.linalg.eigvals)
+def eigvals(y, a):
+    v = real_eigenvalues(numpy.linalg.eig(a)[1])
+    d[y] = numpy.einsum("...ij,...jk,...ki->...i", numpy.linalg.inv(v), d[a], v)
+
+
 # svd: the derivative is computed on a reduced SVD (u: m x k, s, vh: k x n), recomputed so
 # that compute_uv=False is served too; svd_signs aligns its singular vectors with the
 # result's. With f[i, j] = 1 / (s[j]^2 - s[i]^2) and ds_ = u^T da v:
@@ -347,6 +360,40 @@ def norm(y, x, ord=None, axis=None, keepdims=False):
                      norm_exponent(x, ord, axis)) * norm_select(x, y, ord, axis, keepdims) + spectral_output(
         numpy.einsum("...ji,...i,...ik->...jk", sv[0], spectral_weights(sv[1], ord), sv[2]), x, ord, axis)
     d[y] = numpy.sum(d[x] * w, axis=norm_axes(x, ord, axis), keepdims=keepdims)
+
+
+# vector_norm: the vector p-norm over any axes (all by default), whatever their number;
+# matrix_norm: numpy.linalg.norm over the last two axes.
+@adjoint(numpy.linalg.vector_norm)
+def vector_norm(y, x, *, axis=None, keepdims=False, ord=2):
+    d[x] = unreduce(d[y], x, norm_axes(x, ord, axis), keepdims) * signed_power(
+        x * unreduce(inverse_or_zero(y), x, norm_axes(x, ord, axis), keepdims),
+        norm_exponent(x, ord, axis, True)) * norm_select(x, y, ord, axis, keepdims, True)
+
+
+@tangent(numpy.linalg.vector_norm)
+def vector_norm(y, x, *, axis=None, keepdims=False, ord=2):
+    d[y] = numpy.sum(d[x] * signed_power(x * unreduce(inverse_or_zero(y), x, norm_axes(x, ord, axis), keepdims),
+                                         norm_exponent(x, ord, axis, True)) * norm_select(
+        x, y, ord, axis, keepdims, True), axis=norm_axes(x, ord, axis), keepdims=keepdims)
+
+
+@adjoint(numpy.linalg.matrix_norm)
+def matrix_norm(y, x, *, keepdims=False, ord="fro"):
+    sv = numpy.linalg.svd(spectral_input(x, ord, (-2, -1)), full_matrices=False)
+    w = signed_power(x * unreduce(inverse_or_zero(y), x, norm_axes(x, ord, (-2, -1)), keepdims),
+                     norm_exponent(x, ord, (-2, -1))) * norm_select(x, y, ord, (-2, -1), keepdims) + spectral_output(
+        numpy.einsum("...ji,...i,...ik->...jk", sv[0], spectral_weights(sv[1], ord), sv[2]), x, ord, (-2, -1))
+    d[x] = unreduce(d[y], x, norm_axes(x, ord, (-2, -1)), keepdims) * w
+
+
+@tangent(numpy.linalg.matrix_norm)
+def matrix_norm(y, x, *, keepdims=False, ord="fro"):
+    sv = numpy.linalg.svd(spectral_input(x, ord, (-2, -1)), full_matrices=False)
+    w = signed_power(x * unreduce(inverse_or_zero(y), x, norm_axes(x, ord, (-2, -1)), keepdims),
+                     norm_exponent(x, ord, (-2, -1))) * norm_select(x, y, ord, (-2, -1), keepdims) + spectral_output(
+        numpy.einsum("...ji,...i,...ik->...jk", sv[0], spectral_weights(sv[1], ord), sv[2]), x, ord, (-2, -1))
+    d[y] = numpy.sum(d[x] * w, axis=norm_axes(x, ord, (-2, -1)), keepdims=keepdims)
 
 
 @adjoint(numpy.linalg.trace)

@@ -12,7 +12,7 @@ import numpy
 from ..runtime import (
     adjoint_spec, contract, cross_spec, dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec,
     einsum_tangent_spec, inner_adjoint_left, inner_adjoint_right, kron_blocks, kron_spec, levi_civita,
-    matmul_adjoint_left, matmul_adjoint_right, operand_shape, tangent_spec, tensordot_spec,
+    matmul_adjoint_left, matmul_adjoint_right, operand_shape, tangent_spec, tensordot_spec, unbroadcast,
 )
 from .registry import adjoint, d, tangent
 
@@ -193,6 +193,31 @@ def linalg_matmul(z, x1, x2):
 def linalg_matmul(z, x1, x2):
     d[z] = numpy.matmul(d[x1], x2)
     d[z] = numpy.matmul(x1, d[x2])
+
+
+# vecdot(x1, x2) = sum(x1 * x2, axis) for real arrays, which broadcast.
+@adjoint(numpy.vecdot)
+def vecdot(z, x1, x2, *, axis=-1):
+    d[x1] = unbroadcast(numpy.expand_dims(d[z], axis) * x2, x1)
+    d[x2] = unbroadcast(x1 * numpy.expand_dims(d[z], axis), x2)
+
+
+@tangent(numpy.vecdot)
+def vecdot(z, x1, x2, *, axis=-1):
+    d[z] = numpy.vecdot(d[x1], x2, axis=axis)
+    d[z] = numpy.vecdot(x1, d[x2], axis=axis)
+
+
+@adjoint(numpy.linalg.vecdot)
+def linalg_vecdot(z, x1, x2, *, axis=-1):
+    d[x1] = unbroadcast(numpy.expand_dims(d[z], axis) * x2, x1)
+    d[x2] = unbroadcast(x1 * numpy.expand_dims(d[z], axis), x2)
+
+
+@tangent(numpy.linalg.vecdot)
+def linalg_vecdot(z, x1, x2, *, axis=-1):
+    d[z] = numpy.linalg.vecdot(d[x1], x2, axis=axis)
+    d[z] = numpy.linalg.vecdot(x1, d[x2], axis=axis)
 
 
 @adjoint(numpy.linalg.outer)

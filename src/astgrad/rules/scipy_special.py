@@ -17,6 +17,7 @@ import numpy
 from scipy import special
 
 from ..runtime import broadcast_like, logsumexp_weights, unbroadcast, unreduce
+from .declare import elementwise
 from .registry import adjoint, d, tangent, unsupported
 
 # 2 / sqrt(pi) = 1.1283791670955126 and sqrt(pi) / 2 = 0.886226925452758, written out
@@ -26,25 +27,8 @@ from .registry import adjoint, d, tangent, unsupported
 # Gamma, beta and their logarithms
 # ---------------------------------------------------------------------------------
 
-
-@adjoint(special.gammaln)
-def gammaln(y, x):
-    d[x] = d[y] * special.digamma(x)
-
-
-@tangent(special.gammaln)
-def gammaln(y, x):
-    d[y] = d[x] * special.digamma(x)
-
-
-@adjoint(special.digamma)           # scipy.special.psi is scipy.special.digamma
-def digamma(y, x):
-    d[x] = d[y] * special.polygamma(1, x)
-
-
-@tangent(special.digamma)
-def digamma(y, x):
-    d[y] = d[x] * special.polygamma(1, x)
+elementwise(special.gammaln, lambda y, x: special.digamma(x))
+elementwise(special.digamma, lambda y, x: special.polygamma(1, x))     # scipy.special.psi is digamma
 
 
 @adjoint(special.polygamma)
@@ -59,93 +43,22 @@ def polygamma(y, n, x):
     d[y] = d[x] * special.polygamma(n + 1, x)
 
 
-@adjoint(special.gamma)
-def gamma(y, x):
-    d[x] = d[y] * y * special.digamma(x)
-
-
-@tangent(special.gamma)
-def gamma(y, x):
-    d[y] = d[x] * y * special.digamma(x)
-
-
-@adjoint(special.beta)
-def beta(z, a, b):
-    d[a] = unbroadcast(d[z] * z * (special.digamma(a) - special.digamma(a + b)), a)
-    d[b] = unbroadcast(d[z] * z * (special.digamma(b) - special.digamma(a + b)), b)
-
-
-@tangent(special.beta)
-def beta(z, a, b):
-    d[z] = broadcast_like(d[a] * z * (special.digamma(a) - special.digamma(a + b)), z)
-    d[z] = broadcast_like(d[b] * z * (special.digamma(b) - special.digamma(a + b)), z)
-
-
-@adjoint(special.betaln)
-def betaln(z, a, b):
-    d[a] = unbroadcast(d[z] * (special.digamma(a) - special.digamma(a + b)), a)
-    d[b] = unbroadcast(d[z] * (special.digamma(b) - special.digamma(a + b)), b)
-
-
-@tangent(special.betaln)
-def betaln(z, a, b):
-    d[z] = broadcast_like(d[a] * (special.digamma(a) - special.digamma(a + b)), z)
-    d[z] = broadcast_like(d[b] * (special.digamma(b) - special.digamma(a + b)), z)
+elementwise(special.gamma, lambda y, x: y * special.digamma(x))
+elementwise(special.beta, lambda z, a, b: z * (special.digamma(a) - special.digamma(a + b)),
+            lambda z, a, b: z * (special.digamma(b) - special.digamma(a + b)))
+elementwise(special.betaln, lambda z, a, b: special.digamma(a) - special.digamma(a + b),
+            lambda z, a, b: special.digamma(b) - special.digamma(a + b))
 
 
 # ---------------------------------------------------------------------------------
 # Error function, logistic function
 # ---------------------------------------------------------------------------------
 
-
-@adjoint(special.erf)
-def erf(y, x):
-    d[x] = d[y] * 1.1283791670955126 * numpy.exp(-x * x)
-
-
-@tangent(special.erf)
-def erf(y, x):
-    d[y] = d[x] * 1.1283791670955126 * numpy.exp(-x * x)
-
-
-@adjoint(special.erfc)
-def erfc(y, x):
-    d[x] = -d[y] * 1.1283791670955126 * numpy.exp(-x * x)
-
-
-@tangent(special.erfc)
-def erfc(y, x):
-    d[y] = -d[x] * 1.1283791670955126 * numpy.exp(-x * x)
-
-
-@adjoint(special.erfinv)
-def erfinv(y, x):
-    d[x] = d[y] * 0.886226925452758 * numpy.exp(y * y)
-
-
-@tangent(special.erfinv)
-def erfinv(y, x):
-    d[y] = d[x] * 0.886226925452758 * numpy.exp(y * y)
-
-
-@adjoint(special.expit)
-def expit(y, x):
-    d[x] = d[y] * y * (1.0 - y)
-
-
-@tangent(special.expit)
-def expit(y, x):
-    d[y] = d[x] * y * (1.0 - y)
-
-
-@adjoint(special.logit)
-def logit(y, x):
-    d[x] = d[y] / (x * (1.0 - x))
-
-
-@tangent(special.logit)
-def logit(y, x):
-    d[y] = d[x] / (x * (1.0 - x))
+elementwise(special.erf, lambda y, x: 1.1283791670955126 * numpy.exp(-x * x))
+elementwise(special.erfc, lambda y, x: -1.1283791670955126 * numpy.exp(-x * x))
+elementwise(special.erfinv, lambda y, x: 0.886226925452758 * numpy.exp(y * y))
+elementwise(special.expit, lambda y, x: y * (1.0 - y))
+elementwise(special.logit, lambda y, x: 1.0 / (x * (1.0 - x)))
 
 
 # ---------------------------------------------------------------------------------
@@ -154,53 +67,16 @@ def logit(y, x):
 
 # d/dy is x / y (nan at x = y = 0, where the derivative does not exist); d/dx is log(y),
 # -inf at y = 0.
-@adjoint(special.xlogy)
-def xlogy(z, x, y):
-    d[x] = unbroadcast(d[z] * numpy.log(y), x)
-    d[y] = unbroadcast(d[z] * x / y, y)
-
-
-@tangent(special.xlogy)
-def xlogy(z, x, y):
-    d[z] = broadcast_like(d[x] * numpy.log(y), z)
-    d[z] = broadcast_like(d[y] * x / y, z)
-
-
-@adjoint(special.xlog1py)
-def xlog1py(z, x, y):
-    d[x] = unbroadcast(d[z] * numpy.log1p(y), x)
-    d[y] = unbroadcast(d[z] * x / (1.0 + y), y)
-
-
-@tangent(special.xlog1py)
-def xlog1py(z, x, y):
-    d[z] = broadcast_like(d[x] * numpy.log1p(y), z)
-    d[z] = broadcast_like(d[y] * x / (1.0 + y), z)
+elementwise(special.xlogy, lambda z, x, y: numpy.log(y), lambda z, x, y: x / y)
+elementwise(special.xlog1py, lambda z, x, y: numpy.log1p(y), lambda z, x, y: x / (1.0 + y))
 
 
 # ---------------------------------------------------------------------------------
 # Modified Bessel functions of the first kind
 # ---------------------------------------------------------------------------------
 
-
-@adjoint(special.i0)
-def i0(y, x):
-    d[x] = d[y] * special.i1(x)
-
-
-@tangent(special.i0)
-def i0(y, x):
-    d[y] = d[x] * special.i1(x)
-
-
-@adjoint(special.i1)
-def i1(y, x):
-    d[x] = d[y] * 0.5 * (special.i0(x) + special.iv(2.0, x))
-
-
-@tangent(special.i1)
-def i1(y, x):
-    d[y] = d[x] * 0.5 * (special.i0(x) + special.iv(2.0, x))
+elementwise(special.i0, lambda y, x: special.i1(x))
+elementwise(special.i1, lambda y, x: 0.5 * (special.i0(x) + special.iv(2.0, x)))
 
 
 @adjoint(special.iv)

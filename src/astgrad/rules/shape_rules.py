@@ -18,7 +18,8 @@ from ..runtime import (
     undiag, undiagonal, unrepeat, unselect, unselect_default, unsplit, untake, untake_along_axis,
     untile, append_as,
 )
-from .registry import adjoint, d, tangent, unsupported
+from .declare import linear
+from .registry import FRESH, VIEW, adjoint, d, tangent, unsupported
 
 # ---------------------------------------------------------------------------------
 # atleast_1d, atleast_2d, atleast_3d: reshapes (a tuple of them for several arrays)
@@ -181,131 +182,29 @@ def dsplit(y, ary, indices_or_sections):
 # Copies and rearrangements: tile, repeat, fliplr, flipud, roll, rot90, rollaxis
 # ---------------------------------------------------------------------------------
 
-
-@adjoint(numpy.tile)
-def tile(y, A, reps):
-    d[A] = untile(d[y], A, reps)
-
-
-@tangent(numpy.tile)
-def tile(y, A, reps):
-    d[y] = numpy.tile(d[A], reps)
-
-
-@adjoint(numpy.repeat)
-def repeat(y, a, repeats, axis=None):
-    d[a] = unrepeat(d[y], a, repeats, axis)
-
-
-@tangent(numpy.repeat)
-def repeat(y, a, repeats, axis=None):
-    d[y] = numpy.repeat(d[a], repeats, axis)
-
-
-@adjoint(numpy.fliplr)
-def fliplr(y, m):
-    d[m] = numpy.fliplr(d[y])
-
-
-@tangent(numpy.fliplr)
-def fliplr(y, m):
-    d[y] = numpy.fliplr(d[m])
-
-
-@adjoint(numpy.flipud)
-def flipud(y, m):
-    d[m] = numpy.flipud(d[y])
-
-
-@tangent(numpy.flipud)
-def flipud(y, m):
-    d[y] = numpy.flipud(d[m])
-
-
-@adjoint(numpy.roll)
-def roll(y, a, shift, axis=None):
-    d[a] = numpy.roll(d[y], numpy.negative(shift), axis)
-
-
-@tangent(numpy.roll)
-def roll(y, a, shift, axis=None):
-    d[y] = numpy.roll(d[a], shift, axis)
-
-
-@adjoint(numpy.rot90)
-def rot90(y, m, k=1, axes=(0, 1)):
-    d[m] = numpy.rot90(d[y], -k, axes)
-
-
-@tangent(numpy.rot90)
-def rot90(y, m, k=1, axes=(0, 1)):
-    d[y] = numpy.rot90(d[m], k, axes)
-
-
-@adjoint(numpy.rollaxis)
-def rollaxis(y, a, axis, start=0):
-    d[a] = numpy.transpose(d[y], inverse_axes(rollaxis_axes(a, axis, start), a))
-
-
-@tangent(numpy.rollaxis)
-def rollaxis(y, a, axis, start=0):
-    d[y] = numpy.rollaxis(d[a], axis, start)
+linear(numpy.tile, lambda y, A, reps: untile(d[y], A, reps), result=FRESH)
+linear(numpy.repeat, lambda y, a, repeats, axis=None: unrepeat(d[y], a, repeats, axis), result=FRESH)
+linear(numpy.fliplr, lambda y, m: numpy.fliplr(d[y]))
+linear(numpy.flipud, lambda y, m: numpy.flipud(d[y]))
+linear(numpy.roll, lambda y, a, shift, axis=None: numpy.roll(d[y], numpy.negative(shift), axis), result=FRESH)
+linear(numpy.rot90, lambda y, m, k=1, axes=(0, 1): numpy.rot90(d[y], -k, axes))
+linear(numpy.rollaxis, lambda y, a, axis, start=0:
+       numpy.transpose(d[y], inverse_axes(rollaxis_axes(a, axis, start), a)))
 
 
 # ---------------------------------------------------------------------------------
 # Diagonals and triangles
 # ---------------------------------------------------------------------------------
 
-
-@adjoint(numpy.diag)
-def diag(y, v, k=0):
-    d[v] = undiag(d[y], v, k)
-
-
-@tangent(numpy.diag)
-def diag(y, v, k=0):
-    d[y] = numpy.diag(d[v], k)
-
-
-@adjoint(numpy.diagonal)
-def diagonal(y, a, offset=0, axis1=0, axis2=1):
-    d[a] = undiagonal(d[y], a, offset, axis1, axis2)
-
-
-@tangent(numpy.diagonal)
-def diagonal(y, a, offset=0, axis1=0, axis2=1):
-    d[y] = numpy.diagonal(d[a], offset, axis1, axis2)
-
-
-@adjoint(numpy.diagflat)
-def diagflat(y, v, k=0):
-    d[v] = numpy.reshape(numpy.diagonal(d[y], k), numpy.shape(v))
-
-
-@tangent(numpy.diagflat)
-def diagflat(y, v, k=0):
-    d[y] = numpy.diagflat(d[v], k)
-
-
+linear(numpy.diag, lambda y, v, k=0: undiag(d[y], v, k))
+linear(numpy.diagonal, lambda y, a, offset=0, axis1=0, axis2=1: undiagonal(d[y], a, offset, axis1, axis2))
+linear(numpy.linalg.diagonal, lambda y, x, *, offset=0: undiagonal(d[y], x, offset, -2, -1), result=VIEW)
+linear(numpy.matrix_transpose, lambda y, x: numpy.matrix_transpose(d[y]), result=VIEW)
+linear(numpy.linalg.matrix_transpose, lambda y, x: numpy.linalg.matrix_transpose(d[y]), result=VIEW)
+linear(numpy.diagflat, lambda y, v, k=0: numpy.reshape(numpy.diagonal(d[y], k), numpy.shape(v)))
 # triu and tril of a vector broadcast it to a square matrix first.
-@adjoint(numpy.triu)
-def triu(y, m, k=0):
-    d[m] = unbroadcast(numpy.triu(d[y], k), m)
-
-
-@tangent(numpy.triu)
-def triu(y, m, k=0):
-    d[y] = numpy.triu(d[m], k)
-
-
-@adjoint(numpy.tril)
-def tril(y, m, k=0):
-    d[m] = unbroadcast(numpy.tril(d[y], k), m)
-
-
-@tangent(numpy.tril)
-def tril(y, m, k=0):
-    d[y] = numpy.tril(d[m], k)
+linear(numpy.triu, lambda y, m, k=0: unbroadcast(numpy.triu(d[y], k), m), result=FRESH)
+linear(numpy.tril, lambda y, m, k=0: unbroadcast(numpy.tril(d[y], k), m), result=FRESH)
 
 
 # ---------------------------------------------------------------------------------
@@ -344,14 +243,8 @@ def take(y, a, indices, axis=None, out=None, mode="raise"):
     d[y] = numpy.take(d[a], indices, axis, mode=mode)
 
 
-@adjoint(numpy.take_along_axis)
-def take_along_axis(y, arr, indices, axis=-1):
-    d[arr] = untake_along_axis(d[y], arr, indices, axis)
-
-
-@tangent(numpy.take_along_axis)
-def take_along_axis(y, arr, indices, axis=-1):
-    d[y] = numpy.take_along_axis(d[arr], indices, axis)
+linear(numpy.take_along_axis, lambda y, arr, indices, axis=-1:
+       untake_along_axis(d[y], arr, indices, axis), result=FRESH)
 
 
 @adjoint(numpy.select)

@@ -76,18 +76,23 @@ class CallLowering:
         else:
             new_func = self.atom(func, hint="fn")
             result_target, method = None, None
-        if result_target is builtins.sum and node.args and isinstance(node.args[0], gast.GeneratorExp):
-            node.args[0] = gast.ListComp(elt=node.args[0].elt, generators=node.args[0].generators)
+        rewritten = _rewritten_call(node, result_target)
+        if rewritten is not None:
+            return self.expr(rewritten)
         args = [self.atom(a) for a in node.args]
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=new_func, args=args, keywords=keywords)
         anno.set(call, Key.TARGET, result_target)
         anno.set(call, Key.METHOD, method)
-        if result_target is not None and _is_ufunc_at(result_target):
+        return self.writing_call(call, node, result_target)
+
+    def writing_call(self, call, node, target):
+        """``call`` itself, or the in-place assignment of a call that writes into an argument."""
+        if target is not None and _is_ufunc_at(target):
             return self.ufunc_at(call, node)
-        if result_target is not None and _is_put_along_axis(result_target):
+        if target is not None and _is_put_along_axis(target):
             return self.put_along_axis(call, node)
-        if _writes_to_out(node, result_target):
+        if _writes_to_out(node, target):
             return self.write_to_out(call, node)
         return call
 
@@ -300,3 +305,29 @@ def ast_literal(node):
     if isinstance(node, gast.Tuple):
         return tuple(ast_literal(e) for e in node.elts)
     raise ValueError("not a constant")
+
+
+def _rewritten_call(node, target):
+    """The expression to lower instead of call ``node`` (a multi_dot chain), or None;
+    ``sum(generator)`` gets a list comprehension in place."""
+    if target is builtins.sum and node.args and isinstance(node.args[0], gast.GeneratorExp):
+        node.args[0] = gast.ListComp(elt=node.args[0].elt, generators=node.args[0].generators)
+    return _multi_dot_chain(node, target)
+
+
+def _multi_dot_chain(node, target):
+    """``numpy.linalg.multi_dot([a, b, c])`` as ``a @ b @ c`` (the same product, 1-d ends
+    included; multi_dot only picks the cheapest order), so it is differentiated as
+    matmuls; None for any other call, or a list that is not written out."""
+    import numpy
+    if target is not numpy.linalg.multi_dot or len(node.args) != 1 or node.keywords:
+        return None
+    items = node.args[0]
+    if not isinstance(items, (gast.List, gast.Tuple)) or len(items.elts) < 2 or any(
+            isinstance(e, gast.Starred) for e in items.elts):
+        return None
+    chain = items.elts[0]
+    for item in items.elts[1:]:
+        chain = gast.BinOp(left=chain, op=gast.MatMult(), right=item)
+        gast.copy_location(chain, node)
+    return chain
