@@ -44,7 +44,7 @@ def test_rules_lists_public_functions_with_modes_orders_and_kind():
 
 
 def test_a_pattern_is_a_substring_or_a_shell_pattern():
-    assert {e.name for e in astgrad.rules("EIGVAL")} == {"numpy.linalg.eigvalsh"}
+    assert {e.name for e in astgrad.rules("EIGVAL")} == {"numpy.linalg.eigvals", "numpy.linalg.eigvalsh"}
     fft = astgrad.rules("numpy.fft.*")
     assert fft and all(e.name.startswith("numpy.fft.") for e in fft)
     assert astgrad.rules("no_such_function_anywhere") == []
