@@ -211,6 +211,11 @@ class Transform:
 def unknown_method_advice(op):
     """What to do about a method call astgrad found no function for (``m.apply(x)`` on an
     argument, ``self.layer.apply(x)``): said after the "no rule" message."""
+    if op.key is None and op.label == ops.CALL_OF_VALUE:
+        return (". astgrad follows a function value only where it knows the function when it "
+                "generates code: a local def or lambda, a module-level function, or the lambda or "
+                "local def a module-level factory in the same file returns (make(a)(x)); call such "
+                "a function, or pass the values its closure holds as arguments")
     if op.key is not None or not op.label.startswith(".") or not op.label.endswith("()"):
         return ""
     return (f". astgrad follows {op.label} only where it knows the receiver's class when it "
