@@ -5,6 +5,9 @@ in lists and dicts, map, sorted(key=...), max/min(key=...). Each is checked agai
 central finite differences in reverse and forward mode and to second order, on Python
 semantics' corner cases (late binding, rebinding, loop variables, shadowing)."""
 
+import functools
+import types
+
 import numpy as np
 import pytest
 
@@ -179,13 +182,107 @@ def sorted_plain_and_max_key(x, w):
     return ordered[0] * 2.0 + ordered[2] + np.sum(largest)
 
 
+# factories: module-level functions returning a function they define, inlined where
+# called so the closure's cells (the factory's locals) carry the derivative
+def scaled_by(a):
+    return lambda z: z * a + np.sin(z * a)
+
+
+def shifted_by(a):
+    b = a * a
+
+    def s(z):
+        return np.tanh(z + b)
+    return s
+
+
+def doubled_later(a):
+    def s(z):
+        return z * c               # c is read when s runs: its last value in the factory
+    c = a
+    c = c * 2.0
+    return s
+
+
+def pair(a):
+    return (lambda z: z * a, lambda z: z + a)
+
+
+def curried(a):
+    def inner(b):
+        return lambda z: z * a + b
+    return inner
+
+
+def with_default(a):
+    return lambda z, k=a: z * k
+
+
+def counter(a):
+    total = 0.0
+
+    def add(z):
+        nonlocal total
+        total = total + np.sum(z) * a
+        return total
+    return add
+
+
+def factory_lambda(x, w):
+    step = scaled_by(w)
+    return np.sum(step(x))
+
+
+def factory_def_called_at_once(x, w):
+    return np.sum(shifted_by(w)(x))
+
+
+def factory_late_binding(x, w):
+    return np.sum(doubled_later(w)(x))
+
+
+def factory_twice(x, w):
+    s1 = scaled_by(w)
+    s2 = scaled_by(np.sum(x))
+    return np.sum(s1(x) * s2(w))
+
+
+def factory_in_a_loop(x, w):
+    for i in range(3):
+        step = scaled_by(w * i + 0.5)
+        x = step(x)
+    return np.sum(x)
+
+
+def factory_of_a_pair(x, w):
+    fs = pair(w)
+    return np.sum(fs[0](x) * fs[1](x))
+
+
+def factory_of_a_factory(x, w):
+    return np.sum(curried(w)(np.sum(x))(x))
+
+
+def factory_with_default(x, w):
+    return np.sum(with_default(w)(x))
+
+
+def factory_with_nonlocal_state(x, w):
+    add = counter(w)
+    add(x)
+    return np.sum(add(x * x))
+
+
+
 CASES = [nested_once, nested_twice_and_loop, nested_early_return, inline_lambda,
          lambda_default_captures_value, late_binding, closure_over_loop_variable,
          lambda_shadows_outer_name, returned_closure, nested_nested, with_nonlocal,
          keyword_and_default_arguments, lambda_passed_to_helper, local_def_passed_to_helper,
          functions_in_a_list, functions_in_a_dict, enumerate_functions,
          global_function_bound_to_a_name, map_one_and_two, sorted_with_key,
-         sorted_plain_and_max_key]
+         sorted_plain_and_max_key, factory_lambda, factory_def_called_at_once,
+         factory_late_binding, factory_twice, factory_in_a_loop, factory_of_a_pair,
+         factory_of_a_factory, factory_with_default, factory_with_nonlocal_state]
 
 SHAPES = [((), ()), ((3,), ()), ((2, 3), (3,))]
 
@@ -311,3 +408,118 @@ def test_function_argument_refused_with_a_work_around():
     gradient = astgrad.grad(lambda x: call_argument(np.sin, x))
     assert_close(gradient(0.3), 2.0 * np.cos(0.3))
     assert_close(astgrad.grad(gradient)(0.3), -2.0 * np.sin(0.3))
+
+
+# -- a function value astgrad does not follow is refused, never a zero derivative -------------
+
+def step_for(a):
+    return lambda x: x - 0.05 * (x ** 2 - a)
+
+
+def one_step(a):
+    step = step_for(a)
+    return step(10.0)           # = 10 - 0.05 * (100 - a): d/da = 0.05 through the closure only
+
+
+def stepped_twice(a):
+    return step_for(a)(step_for(a * a)(a)) * a
+
+
+def test_closure_from_a_factory_carries_the_derivative_of_its_cells():
+    assert_close(astgrad.grad(one_step)(2.0), 0.05)
+    assert_close(astgrad.jvp(one_step, (2.0,), (1.0,))[1], 0.05)
+    assert_close(astgrad.vjp(one_step, 2.0)[1](1.0)[0], 0.05)
+    gradient = astgrad.grad(stepped_twice)
+    assert_close(gradient(0.7), numerical_grad(stepped_twice, (0.7,)))
+    assert_close(astgrad.grad(gradient)(0.7), numerical_grad(gradient, (0.7,)), rtol=1e-5)
+    assert_close(astgrad.jvp(gradient, (0.7,), (1.0,))[1], numerical_grad(gradient, (0.7,)), rtol=1e-5)
+
+
+def _make_factory(k):
+    def factory(a):
+        return lambda z: z * a * k
+    return factory
+
+
+closure_factory = _make_factory(2.0)
+
+
+def table(a):
+    ops = {}
+    ops["f"] = lambda z: z * a
+    return ops
+
+
+def partial_of(a):
+    return functools.partial(np.multiply, a)
+
+
+class Maker:
+    def make(self, a):
+        return lambda z: z * a
+
+
+MAKER = Maker()
+
+
+def holder(a):
+    return types.SimpleNamespace(fn=lambda z: z * a)
+
+
+def from_a_closure_factory(x, w):
+    return np.sum(closure_factory(w)(x))
+
+
+def from_a_container_a_call_returned(x, w):
+    ops = table(w)
+    return np.sum(ops["f"](3.0) + x)
+
+
+def from_a_partial_a_call_returned(x, w):
+    return np.sum(partial_of(w)(3.0) + x)
+
+
+def from_a_method(x, w):
+    return np.sum(MAKER.make(w)(3.0) + x)
+
+
+def from_an_attribute(x, w):
+    h = holder(w)
+    return np.sum(h.fn(3.0) + x)
+
+
+def from_a_container_argument(x, fs):
+    return np.sum(fs[0](x))
+
+
+def from_an_attribute_argument(x, obj):
+    return np.sum(obj.fn(x))
+
+
+REFUSED = [(from_a_closure_factory, r"returns a local function, defined in another module or as a closure"),
+           (from_a_container_a_call_returned, r"function value|local function lambda"),
+           (from_a_partial_a_call_returned, r"function value|functools.partial"),
+           (from_a_method, r"function value|local function lambda returned"),
+           (from_an_attribute, r"\.fn\(\)|local function lambda passed")]
+
+
+@pytest.mark.parametrize("f, message", REFUSED, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize("mode", ["grad", "jvp", "vjp"])
+def test_function_value_not_followed_is_refused(f, message, mode):
+    with pytest.raises(astgrad.TransformError, match=message) as info:
+        if mode == "grad":
+            astgrad.grad(f, wrt=1)(0.4, 0.7)
+        elif mode == "jvp":
+            astgrad.jvp(f, (0.4, 0.7), (0.0, 1.0))
+        else:
+            astgrad.vjp(f, 0.4, 0.7)
+    assert "test_closures.py:" in str(info.value)      # the file and line
+
+
+def test_function_value_from_an_argument_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"call of a function value .* passed in"):
+        astgrad.grad(from_a_container_argument)(0.4, [np.sin])
+    with pytest.raises(astgrad.TransformError, match=r"call of a function value"):
+        astgrad.jvp(from_a_container_argument, (0.4, [np.sin]), (1.0, None))
+    with pytest.raises(astgrad.TransformError, match=r"\.fn\(\)"):
+        astgrad.grad(from_an_attribute_argument)(0.4, types.SimpleNamespace(fn=np.sin))

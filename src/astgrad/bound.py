@@ -19,7 +19,7 @@ import numbers
 import types
 
 from .core import methods as M
-from .core.partials import as_function as partial_function
+from .core.partials import as_function as partial_function, calling
 from .core.functions import StandIn, public_parameter_names, underlying
 from .runtime_objects import attribute_tangent
 
@@ -58,6 +58,9 @@ def as_function(f):
     (core/partials.py), differentiated like the function it stands for."""
     if isinstance(f, functools.partial):
         f = partial_function(f)
+    library = library_function(f)
+    if library is not None:
+        return library
     if isinstance(f, types.MethodType) and M.user_function(f.__func__) is not None:
         return BoundMethod(f)
     if isinstance(f, (StandIn, type)) or inspect.isroutine(f) or not callable(f):
@@ -66,6 +69,29 @@ def as_function(f):
     if call is not None and (inspect.isfunction(call) or hasattr(call, "__astgrad_function__")):
         return BoundMethod(types.MethodType(call, f))
     return f
+
+
+def library_function(f):
+    """A NumPy, ``math`` or builtin function with a derivative rule, given to a transform
+    directly (``grad(numpy.sqrt)``), as a Python function calling it with its required
+    arguments (a ufunc's inputs); None for anything else."""
+    import numpy
+    from .core.ops import is_user_function
+    from .rules import registry
+    key = registry.rule_key(f)
+    if is_user_function(f) or isinstance(f, type) or (
+            key not in registry.ADJOINTS and key not in registry.TANGENTS):
+        return None
+    if isinstance(f, numpy.ufunc):
+        names = ["x"] if f.nin == 1 else [f"x{i + 1}" for i in range(f.nin)]
+        return calling(f, names)
+    try:
+        parameters = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    names = [p.name for p in parameters if p.default is p.empty
+             and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return calling(f, names) if names and all(n.isidentifier() for n in names) else None
 
 
 def check_receiver(receiver):

@@ -149,7 +149,14 @@ def _describe_call(call):
         if key is None:
             return Op(OpKind.UNKNOWN, None, [owner] + call.args, kwargs, label=f".{method}()")
         return _method_op(key, owner, call.args, kwargs, f".{method}()")
-    return Op(OpKind.UNKNOWN, None, call.args, kwargs, label="a call of a local function value")
+    # a function value astgrad did not follow (returned by a call, taken from a container
+    # a call returned): its closure may hold differentiated values, so the callee is an
+    # operand, and a derivative through it is refused rather than dropped
+    callee = [call.func] if isinstance(call.func, gast.Name) else []
+    return Op(OpKind.UNKNOWN, None, callee + call.args, kwargs, label=CALL_OF_VALUE)
+
+
+CALL_OF_VALUE = "a call of a function value"
 
 
 def _method_op(key, receiver, args, kwargs, label):

@@ -8,6 +8,10 @@ calling it does. ``as_function(p)`` writes the function's source (kept in
 ``linecache``, so it can be parsed and shown): its parameters are the ones
 ``inspect.signature(p)`` shows, and its body calls the innermost function with the
 bound values, which it reads from closure cells as constants.
+
+``calling(fn, names)`` is the same for a library function given to a transform
+directly (``grad(numpy.sqrt)``): ``def sqrt(x): return numpy.sqrt(x)``, a one-line
+Python function the pipeline differentiates through the function's rule.
 """
 
 import functools
@@ -83,3 +87,49 @@ def _make(p):
     made = scope["_make"](**cells)
     made.__astgrad_partial__ = p
     return made
+
+
+_callers = {}       # (library function, parameter names) -> the Python function calling it
+
+
+def calling(fn, names):
+    """A plain Python function ``def name(a, b): return fn(a, b)`` (the same one for the
+    same ``fn``): ``fn`` is read from a closure cell, its source kept in linecache."""
+    key = (fn, tuple(names))
+    made = _callers.get(key)
+    if made is None:
+        name = getattr(fn, "__name__", None) or "function"
+        if not name.isidentifier():
+            name = "function"
+        module = getattr(fn, "__module__", None) or type(fn).__module__
+        label = f"{module}.{name}" if module and module != "builtins" else name
+        params = ", ".join(names)
+        scope, callee = {}, "_function"
+        top = _module_path(fn, module, name)
+        if top is not None:         # numpy.sqrt(x) rather than a cell, when the path finds it
+            scope[top.__name__] = top
+            callee = label
+        factory = (f"def _make(_function):\n    def {name}({params}):\n"
+                   f"        return {callee}({params})\n    return {name}\n")
+        filename = f"<astgrad function calling {label}>"
+        linecache.cache[filename] = (len(factory), None, factory.splitlines(True), filename)
+        exec(compile(factory, filename, "exec"), scope)
+        made = _callers[key] = scope["_make"](fn)
+        made.__qualname__ = name
+        made.__astgrad_calls__ = fn
+    return made
+
+
+def _module_path(fn, module, name):
+    """The top-level module from which ``module.name`` reaches ``fn``, or None."""
+    import importlib
+    if not module or module == "builtins" or not all(p.isidentifier() for p in module.split(".")):
+        return None
+    try:
+        top = importlib.import_module(module.split(".")[0])
+    except ImportError:
+        return None
+    obj = top
+    for part in module.split(".")[1:] + [name]:
+        obj = getattr(obj, part, None)
+    return top if obj is fn else None

@@ -208,6 +208,21 @@ class Transform:
         return compiled, active
 
 
+def value_call_error(source, stmt, op):
+    """The refusal of a differentiated call of a function value astgrad did not follow
+    (returned by a call it does not inline, taken from a container, passed in), or None
+    for any other op: its derivative, through the arguments or the closure, is unknown."""
+    if op.kind is not OpKind.UNKNOWN or op.key is not None or op.label != ops.CALL_OF_VALUE:
+        return None
+    return source.error(
+        "astgrad cannot differentiate a call of a function value it does not know when it "
+        "generates code (returned by a call it does not inline, taken from a container, or "
+        "passed in); the derivative through its arguments or its closure would be lost. "
+        "astgrad follows a local def or lambda, a module-level function, and the lambda or local "
+        "def a module-level factory in the same file returns (make(a)(x)): call such a function, "
+        "or pass the values the closure holds as arguments", stmt, construct=ops.CALL_OF_VALUE)
+
+
 def unknown_method_advice(op):
     """What to do about a method call astgrad found no function for (``m.apply(x)`` on an
     argument, ``self.layer.apply(x)``): said after the "no rule" message."""

@@ -24,7 +24,7 @@ from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
-from .common import if_as_written, split_self_references, unknown_method_advice
+from .common import if_as_written, split_self_references, unknown_method_advice, value_call_error
 
 
 class ForwardMode(Transform):
@@ -200,6 +200,8 @@ class ForwardMode(Transform):
             else:
                 value = gast.List(elts=elements, ctx=gast.Load())
             return [_accumulate(self.tangent(stmt.targets[0].id), value)]
+        if value_call_error(self.source, stmt, op) is not None:
+            raise value_call_error(self.source, stmt, op)
         if op.kind is not OpKind.CALL:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(

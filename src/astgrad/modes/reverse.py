@@ -36,7 +36,7 @@ from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
-from .common import split_self_references, unknown_method_advice
+from .common import split_self_references, unknown_method_advice, value_call_error
 
 
 def ssa_rename(body, params, namer):
@@ -206,6 +206,8 @@ class ReverseMode(Transform):
             if registry.lookup(registry.ADJOINTS, op.key) is None:
                 raise registry.missing_rule_error(self.source, stmt, op.key, "adjoint")
             return
+        if value_call_error(self.source, stmt, op) is not None:
+            raise value_call_error(self.source, stmt, op)
         if op.kind is OpKind.UNKNOWN:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(

@@ -181,7 +181,7 @@ class ClosureLowering:
         else:
             self.functions.pop(target, None)
         lowered = self.expr(value, hint=target)
-        if isinstance(lowered, gast.Name) and isinstance(self.functions.get(lowered.id), Local):
+        if isinstance(lowered, gast.Name) and isinstance(self.functions.get(lowered.id), (Local, Functions)):
             self.bind_function(target, self.functions[lowered.id], value)   # h = make(x)
             return
         self.emit(S.assign(target, lowered))

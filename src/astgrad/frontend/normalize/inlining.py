@@ -13,11 +13,13 @@ import gast
 
 from ...core import syntax as S
 from ...core.ops import is_user_function
+from ...errors import TransformError
 from ..patterns import MatchLowering
 from ..source import parse_function
 from .closures import Functions, Global, Local
 from .jumps import _has_early_return, jumps_out
-from .scopes import binding_counts, declared, local_names, own_nodes, parameters, rename_locals
+from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
+                     returns_local_function)
 
 
 class InlineLowering:
@@ -52,17 +54,28 @@ class InlineLowering:
                 f"is: differentiate a function that passes it by name instead, e.g. "
                 f"grad(lambda x: {self.source.tree.name}(np.sin, x))")
         callee = self.resolve_call(node)
-        if callee is not None and is_user_function(callee) and hasattr(callee, "__code__") and any(
-                self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
+        if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
+            return None
+        if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
             return self.inline(self.module_function(callee, node), node)
+        if _is_factory(callee):
+            return self.inline(self.module_function(callee, node, factory=True), node)
         return None
 
-    def module_function(self, callee, node):
+    def module_function(self, callee, node, factory=False):
         """A module-level helper as a Local to inline: its code parsed, its lines counted
-        in this function's file, its defaults as the function object holds them."""
+        in this function's file, its defaults as the function object holds them. A factory
+        (a function returning a function it defines) is inlined so that the function it
+        returns is followed where it is called, its closure reading the factory's locals."""
         label = callee.__qualname__
         if callee.__globals__ is not self.source.globals or callee.__code__.co_freevars \
                 or callee.__code__.co_filename != self.source.filename:
+            if factory:
+                raise self._refuse(f"a call of {label}, which returns a local function, defined in "
+                                   "another module or as a closure", node,
+                                   f"define {label} in the same module as the function you differentiate, "
+                                   "or define the function it returns at module level and pass the "
+                                   "values its closure holds as arguments")
             raise self._refuse(f"passing a function to {label}, defined in another module or as a closure",
                                node, f"define {label} in the same module as the function you "
                                "differentiate, or call the function you pass by name inside it")
@@ -132,7 +145,8 @@ class InlineLowering:
         self.line = getattr(last, "lineno", self.line)
         if self.looks_like_function(last.value):
             function = self.function_value(last.value)
-            if isinstance(function, Local):
+            if isinstance(function, Local) or isinstance(function, Functions) and not all(
+                    isinstance(v, Global) for v in function.values):
                 name = self.namer.fresh("function")
                 self.functions[name] = function
                 return S.name(name)
@@ -283,3 +297,15 @@ class InlineLowering:
             f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
             "it is called: call it here, pass it to a helper defined in this module, to map or to "
             "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
+
+
+def _is_factory(callee):
+    """Whether a user function returns a function it defines (see returns_local_function):
+    only a function that defines one (a code object among its constants) is parsed."""
+    import inspect
+    if not any(inspect.iscode(c) for c in callee.__code__.co_consts):
+        return False
+    try:
+        return returns_local_function(parse_function(callee).tree)
+    except (TransformError, TypeError, OSError):     # no source: not inlined, so a call of its result is refused
+        return False

@@ -123,3 +123,24 @@ class _Renamer(gast.NodeVisitor):
         for stmt in fn.body if isinstance(fn.body, list) else [fn.body]:
             self.visit(stmt)
         self.mapping = mapping
+
+
+def returns_local_function(fn):
+    """Whether ``fn`` (a def) returns a function it defines itself: ``return lambda ...``,
+    ``def step(...): ...; return step``, or a tuple, list or dict holding one (a factory)."""
+    nodes = list(own_nodes(fn))
+    defined = {n.name for n in nodes if isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef))}
+    defined |= {t.id for n in nodes if isinstance(n, gast.Assign) and isinstance(n.value, gast.Lambda)
+                for t in n.targets if isinstance(t, gast.Name)}
+
+    def local_function(value):
+        if isinstance(value, gast.Lambda):
+            return True
+        if isinstance(value, gast.Name):
+            return value.id in defined
+        if isinstance(value, (gast.Tuple, gast.List)):
+            return any(local_function(e) for e in value.elts)
+        if isinstance(value, gast.Dict):
+            return any(local_function(v) for v in value.values)
+        return False
+    return any(isinstance(n, gast.Return) and local_function(n.value) for n in nodes)
