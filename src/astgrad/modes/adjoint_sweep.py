@@ -186,6 +186,7 @@ class AdjointSweep:
             lambda callee, wrt: mode.callees.derive(callee, "reverse", wrt, zero_safe=mode.zero_safe))
         if gradient is None:
             return []
+        refuse_impure_callee(mode, stmt, op)
         seed = seed_parameter(gradient)
         call = S.call(S.name(mode.namespace.ref(gradient, gradient.__name__)),
                       [S.copy(a) for a in op.args],
@@ -213,6 +214,25 @@ class AdjointSweep:
             if adjoint == adjoint_name:
                 return primal
         raise KeyError(adjoint_name)
+
+
+def refuse_impure_callee(mode, stmt, op):
+    """The gradient of ``y = helper(x)`` runs helper's forward code again: refuse a helper
+    (or a function it calls) whose result changes from one run to the next."""
+    from ..analysis.purity import first_impure_call
+    from ..core.functions import underlying
+    found = first_impure_call(op.key, mode.callees.prepare)
+    if found is None:
+        return
+    helper = underlying(op.key).__qualname__
+    through = f" (through {' -> '.join(found.chain)})" if len(found.chain) > 1 else ""
+    raise mode.source.error(
+        f"the helper {helper} calls {found.what}{through}, at {found.where()}, whose result "
+        f"changes from call to call; astgrad's derivative of a call to {helper} runs {helper} "
+        "again, so it would see different numbers. Draw the random numbers (or make the "
+        f"call) in the differentiated function and pass them to {helper}, or differentiate "
+        f"a function that does the work of {helper} itself", stmt,
+        construct=f"call to {helper}")
 
 
 def _accumulate(adjoint, value):

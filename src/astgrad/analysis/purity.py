@@ -1,0 +1,133 @@
+"""Which user functions give a different result when run twice with the same arguments.
+
+Reverse mode differentiates a call ``y = helper(x)`` by calling helper's generated
+gradient in the reverse sweep, which runs helper's forward code again. That is right
+only if the second run computes what the first did. A call that reads and advances
+hidden state breaks this: the global NumPy generator (``numpy.random.randn``), a
+``RandomState`` or ``Generator``, the ``random``, ``time`` and ``secrets`` modules, and
+a method call on an object whose class is unknown when the code is generated (it may
+be a generator, or change the object). ``first_impure_call`` finds such a call in a
+function or, transitively, in the user functions it calls.
+"""
+
+import weakref
+
+import gast
+import numpy
+
+from ..core import anno
+from ..core import walk
+from ..core.anno import Key
+from ..core.functions import underlying
+from ..core.ops import is_user_function
+from ..errors import TransformError
+
+# Modules whose functions read or advance state the caller cannot see.
+_STATEFUL_MODULES = ("numpy.random", "random", "time", "secrets")
+
+# Methods of built-in containers and arrays: what they do to their object, the in-place
+# analysis (analysis/mutation.py) already follows.
+_KNOWN_METHODS = frozenset(name for kind in (dict, list, tuple, set, str, bytes, numpy.ndarray)
+                           for name in dir(kind) if not name.startswith("_"))
+
+
+class ImpureCall:
+    """Where a call with a changing result is: the callee chain leading to it, the
+    source it is in, its node, and what it calls."""
+
+    def __init__(self, chain, source, node, what):
+        self.chain = chain          # [helper, helper's callee, ...] down to the function holding it
+        self.source = source
+        self.node = node
+        self.what = what
+
+    def where(self):
+        line = (self.source.line_text(self.node) or "").strip()
+        return f"{self.source.filename}:{self.source.file_line(self.node)}: {line}"
+
+
+def _in_stateful_module(obj):
+    module = getattr(obj, "__module__", None) or ""
+    return any(module == m or module.startswith(m + ".") for m in _STATEFUL_MODULES)
+
+
+def _stateful_target(target):
+    """A description of ``target`` when calling it reads hidden state, else None."""
+    import random, secrets, time
+    name = getattr(target, "__name__", None) or "function"
+    for module in (numpy.random, random, secrets, time):
+        try:
+            if getattr(module, name, None) == target:
+                return f"{module.__name__}.{name}"
+        except (TypeError, ValueError):
+            pass
+    owner = getattr(target, "__self__", None)
+    if owner is not None and not isinstance(owner, type) and _in_stateful_module(type(owner)):
+        return f"the method {name} of a {type(owner).__name__}"
+    if _in_stateful_module(target):
+        return f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', name)}"
+    return None
+
+
+_cache = weakref.WeakKeyDictionary()
+_visiting = []
+
+
+def first_impure_call(fn, prepare):
+    """The first ImpureCall in user function ``fn`` or the user functions it calls, or
+    None. ``prepare(fn)`` gives its normalized code (source, tree, namer, namespace)."""
+    fn = underlying(fn)
+    cached = _cache.get(fn)
+    if cached is not None and cached[0] is fn.__code__:
+        return cached[1]
+    if fn in _visiting:         # recursion: refused where it is differentiated
+        return None
+    _visiting.append(fn)
+    try:
+        found = _search(fn, prepare)
+    finally:
+        _visiting.remove(fn)
+    try:
+        _cache[fn] = (fn.__code__, found)
+    except (TypeError, AttributeError):
+        pass
+    return found
+
+
+def _search(fn, prepare):
+    try:
+        source, tree, _, _ = prepare(fn)
+    except TransformError:
+        return None             # the callee's own derivative reports what is wrong with it
+    name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
+    for stmt, node in _calls(tree.body):
+        target = anno.get(node, Key.TARGET)
+        method = anno.get(node, Key.METHOD)
+        if target is not None:
+            what = _stateful_target(target)
+            if what is not None:
+                return ImpureCall([name], source, stmt, what)
+            if is_user_function(target) and hasattr(underlying(target), "__code__"):
+                inner = first_impure_call(target, prepare)
+                if inner is not None:
+                    return ImpureCall([name] + inner.chain, inner.source, inner.node, inner.what)
+        elif method is not None and method not in _KNOWN_METHODS:
+            return ImpureCall([name], source, stmt, f"the method .{method}() of an object whose "
+                              "class astgrad does not know (a random generator, or an object "
+                              "the call may change)")
+    return None
+
+
+def _calls(body):
+    """(statement, call) for each call in ``body``; a compound statement owns only the
+    calls in its header (its test or iterable), not those in its blocks."""
+    for stmt in walk.walk_statements(body):
+        blocks = [id(block) for block in walk.inner_blocks(stmt)]
+        for _, value in gast.iter_fields(stmt):
+            if id(value) in blocks:
+                continue
+            for part in value if isinstance(value, list) else [value]:
+                if isinstance(part, gast.AST):
+                    for node in gast.walk(part):
+                        if isinstance(node, gast.Call):
+                            yield stmt, node

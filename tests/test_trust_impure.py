@@ -1,0 +1,203 @@
+"""Helpers whose result changes from call to call (random numbers, clocks, methods of
+objects of unknown class).
+
+Reverse mode differentiates ``y = helper(x)`` by calling helper's gradient in the
+reverse sweep, which runs helper's forward code a second time. A helper that draws
+random numbers would draw different ones there, so the gradient would be silently
+wrong: such a call is refused when the code is generated, naming the helper, the
+impure call and its line. Random numbers drawn in the differentiated function itself
+are saved, so that stays correct, as does forward mode (each helper runs once), and a
+helper called with no differentiated argument (it runs once, in the forward sweep).
+Every value is checked against central finite differences with the same seed.
+"""
+
+import random
+
+import numpy as np
+import numpy.random as npr
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+
+RNG = np.random.default_rng(0)
+
+
+def s(p):
+    return np.random.randn(3) * p
+
+
+def f_global(p):
+    return np.sum(s(p) ** 2)
+
+
+def sample(params, rs):
+    return rs.randn(5, 2) * np.exp(params[2:]) + params[:2]
+
+
+def g4(p):
+    x = sample(p, npr.RandomState(0))
+    return np.sum(x[:, 1] ** 2)
+
+
+def inner_draw(p):
+    return p * RNG.normal(size=3)
+
+
+def outer(p):
+    return np.sin(inner_draw(p))
+
+
+def f_transitive(p):
+    return np.sum(outer(p))
+
+
+def scaled_noise(p):
+    return noise() * p
+
+
+def f_noise_inside(p):
+    return np.sum(scaled_noise(p) ** 2)
+
+
+def jitter(p):
+    return p + random.gauss(0.0, 1.0)
+
+
+def f_random_module(p):
+    return jitter(p) ** 2
+
+
+def f_top(p):
+    e = np.random.randn(3)
+    return np.sum((e * p) ** 2)
+
+
+def f_top_state(p):
+    rs = npr.RandomState(0)
+    x = rs.randn(5, 2) * np.exp(p)
+    return np.sum(x ** 2)
+
+
+def noise():
+    return np.random.randn(3)
+
+
+def f_noise_helper(p):
+    return np.sum((noise() * p) ** 2)
+
+
+def scaled(p, e):
+    return e * p
+
+
+def f_passed_in(p):
+    e = np.random.randn(3)
+    return np.sum(scaled(p, e) ** 2)
+
+
+def total(x):
+    return x.sum() * 2.0
+
+
+def f_pure_method(p):
+    return total(np.sin(p))
+
+
+def seeded(f, seed=0):
+    """f, run each time after seeding the global generator."""
+    def run(*args):
+        np.random.seed(seed)
+        return f(*args)
+    return run
+
+
+def test_global_generator_in_helper_is_refused():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(f_global)(2.0)
+    message = str(info.value)
+    assert "the helper s calls numpy.random.randn" in message
+    assert "test_trust_impure.py" in message and "np.random.randn(3) * p" in message
+    assert "pass them to s" in message
+
+
+def test_random_state_passed_to_helper_is_refused():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(g4)(np.zeros(4))
+    message = str(info.value)
+    assert "the helper sample calls the method .randn()" in message
+    assert "rs.randn(5, 2)" in message
+
+
+def test_generator_method_in_nested_helper_is_refused():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(f_transitive)(np.ones(3))
+    message = str(info.value)
+    assert "the helper inner_draw calls the method normal of a Generator" in message
+    assert "RNG.normal(size=3)" in message
+
+
+def test_impure_call_found_through_callees():
+    # scaled_noise's own derivative is fine (noise() gets none), but it runs noise again
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(f_noise_inside)(np.ones(3))
+    message = str(info.value)
+    assert "the helper scaled_noise calls numpy.random.randn (through scaled_noise -> noise)" in message
+    assert "return np.random.randn(3)" in message
+
+
+def test_random_module_in_helper_is_refused():
+    with pytest.raises(astgrad.TransformError, match="random.gauss"):
+        astgrad.grad(f_random_module)(0.5)
+
+
+def test_random_numbers_at_top_level_stay_correct():
+    x = np.array([0.3, -1.2, 2.0])
+    np.random.seed(0)
+    g = astgrad.grad(f_top)(x)
+    np.random.seed(0)
+    e = np.random.randn(3)
+    assert_close(g, 2 * e ** 2 * x)
+    assert_close(g, numerical_grad(seeded(f_top), (x,)))
+
+
+def test_random_state_at_top_level_stays_correct():
+    p = np.array([0.1, -0.4])
+    assert_close(astgrad.grad(f_top_state)(p), numerical_grad(f_top_state, (p,)))
+
+
+def test_helper_without_differentiated_arguments_runs_once():
+    x = np.array([0.5, 1.5, -2.0])
+    np.random.seed(1)
+    g = astgrad.grad(f_noise_helper)(x)
+    assert_close(g, numerical_grad(seeded(f_noise_helper, 1), (x,)))
+
+
+def test_numbers_passed_to_the_helper_work():
+    x = np.array([0.5, 1.5, -2.0])
+    np.random.seed(2)
+    g = astgrad.grad(f_passed_in)(x)
+    assert_close(g, numerical_grad(seeded(f_passed_in, 2), (x,)))
+
+
+def test_known_array_method_in_helper_is_not_refused():
+    x = np.array([0.5, 1.5, -2.0])
+    assert_close(astgrad.grad(f_pure_method)(x), numerical_grad(f_pure_method, (x,)))
+
+
+@pytest.mark.parametrize("p", [2.0, -0.7])
+def test_forward_mode_runs_the_helper_once(p):
+    np.random.seed(0)
+    value, tangent = astgrad.jvp(f_global, (p,), (1.0,))
+    np.random.seed(0)
+    e = np.random.randn(3)
+    assert_close(value, np.sum((e * p) ** 2))
+    assert_close(tangent, 2 * np.sum(e ** 2) * p)
+    assert_close(tangent, numerical_jvp(seeded(f_global), (p,), (1.0,)))
+
+
+def test_forward_mode_with_random_state_argument():
+    p = np.array([0.2, -0.1, 0.3, -0.5])
+    t = np.array([1.0, 0.5, -0.3, 2.0])
+    _, tangent = astgrad.jvp(g4, (p,), (t,))
+    assert_close(tangent, numerical_jvp(g4, (p,), (t,)))
