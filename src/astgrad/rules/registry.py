@@ -220,6 +220,8 @@ def declare(*primitives, **facts):
 def _register_template(kind, primitive):
     def decorate(fn):
         template = Template(fn, kind, primitive)
+        if not getattr(fn, "__module__", "").startswith("astgrad."):
+            template.parse()    # a user's rule: a malformed template raises here, registering nothing
         with _changing:
             record = _own_record(primitive)
             setattr(record, kind, template)
