@@ -245,7 +245,7 @@ def _build(fn, key):
     with _lock:
         _by_source[shared] = generated
         _by_source.move_to_end(shared)
-        if len(_by_source) > _BY_SOURCE_LIMIT:
+        while len(_by_source) > _BY_SOURCE_LIMIT:
             _by_source.popitem(last=False)
     return _with_twin(_instantiate(generated, fn), fn, key)
 
