@@ -107,7 +107,7 @@ def _node_name(op):
 # -- what may be recorded ----------------------------------------------------------------------
 
 _ALL = None                 # every argument position is differentiable
-_op_info_cache = {}
+_op_info_cache = {}         # rule key -> op_info, for primitives with rules only (a bounded set)
 
 
 def op_info(op):
@@ -122,12 +122,10 @@ def op_info(op):
     template = ADJOINTS.get(key)
     if template is not None:
         info = ("diff", _positions(template))
-    elif isinstance(op, Differentiable):
-        info = ("diff", _ALL)
     elif key in NON_DIFFERENTIABLE:
         info = ("nondiff", None)
-    else:
-        info = ("unknown", None)
+    else:       # not cached: any function may be asked, and the cache would keep it alive
+        return ("diff", _ALL) if isinstance(op, Differentiable) else ("unknown", None)
     try:
         _op_info_cache[key] = info
     except TypeError:
