@@ -122,10 +122,12 @@ def op_info(op):
     template = ADJOINTS.get(key)
     if template is not None:
         info = ("diff", _positions(template))
+    elif isinstance(op, Differentiable):
+        return ("diff", _ALL)       # not cached (nor below): the cache would keep user functions alive
     elif key in NON_DIFFERENTIABLE:
         info = ("nondiff", None)
-    else:       # not cached: any function may be asked, and the cache would keep it alive
-        return ("diff", _ALL) if isinstance(op, Differentiable) else ("unknown", None)
+    else:
+        return ("unknown", None)
     try:
         _op_info_cache[key] = info
     except TypeError:
