@@ -5,8 +5,8 @@ Run:  python benchmarks/memory_generation.py [--functions 1000] [--order 2]
 A long-running process (a notebook, a program generator) differentiates many different
 functions. This writes a module of N small distinct functions (a loop, a branch, NumPy
 calls), imports it, and calls ``astgrad.grad`` of each once (with ``--order 2``, also
-the gradient of the gradient). At checkpoints it prints the memory the process still
-holds after a garbage collection: what tracemalloc sees above the starting point, the
+``astgrad.hessian``: forward mode over the generated gradient). At checkpoints it
+prints the memory the process still holds after a garbage collection: what tracemalloc sees above the starting point, the
 resident set size, how many functions the cache holds derivatives for, and how many
 generated sources ``linecache`` holds. At the end the module is dropped: everything
 generated for its functions should be freed, except the shared cache of recently
@@ -93,7 +93,7 @@ def main():
             gradient = astgrad.grad(f)
             gradient(x, w)
             if options.order == 2:
-                astgrad.grad(gradient)(x, w)
+                astgrad.hessian(f)(x, w)
             del f, gradient
             if i + 1 in checkpoints:
                 row(i + 1, i + 1, base)

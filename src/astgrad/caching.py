@@ -227,7 +227,9 @@ def _generate_once(fn, key):
 
 def _shared_key(fn, key):
     code = fn.__code__
-    # a method specialized for a receiver class resolves self.<name> on that class
+    # a method specialized for a receiver class resolves self.<name> on that class.
+    # The globals are not kept alive for their id: a dict that reuses it after they are
+    # freed gets the code only where every name it depended on means the same (the guards)
     return code.co_filename, code, id(fn.__globals__), key, receiver_of(fn)
 
 

@@ -86,7 +86,6 @@ class Generated:
     dependencies: tuple         # (name path, objects) for the function's own names
     version: int                # the rule table's version it was generated under
     seconds: float
-    scope: dict                 # the globals (kept alive: their id is in the cache key)
     callee_guards: tuple = ()   # the callees' guards, bound to their scopes (set by the cache)
 
 
@@ -106,7 +105,7 @@ def generate(fn, key, callees):
                                        set(bindings) | set(fn.__code__.co_freevars), label)
     cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
     return Generated(code, definition.args, tree.name, text, cells, tuple(source.dependencies), version,
-                     time.perf_counter() - started, fn.__globals__)
+                     time.perf_counter() - started)
 
 
 def _transform(fn, key, source, normalized, namer, namespace, callees):
