@@ -26,21 +26,22 @@ from .core.callees import Callees
 from .core.functions import parameter_names, underlying
 from .core.methods import receiver_of
 from .errors import RecursiveCall
+from .function_cache import FunctionCache
 from .guards import Entry, guards_for, merged
 from .rules import registry
 from .zero_safe import ZERO_SAFE, zero_safe_source
 
 
-def _defaults(definition, fn):
-    """The generated function's defaults: the ones the function object holds for the
-    user's parameters (never re-evaluated), literals for the parameters astgrad adds."""
+def _defaults(args, fn):
+    """The generated function's defaults (``args``: the ast.arguments of its def): the ones
+    the function object holds for the user's parameters (never re-evaluated), literals for
+    the parameters astgrad adds."""
     code = fn.__code__
     user = set(parameter_names(fn))
     positional_names = code.co_varnames[:code.co_argcount]
     held = dict(zip(positional_names[len(positional_names) - len(fn.__defaults__ or ()):],
                     fn.__defaults__ or ()))
     held_keyword = fn.__kwdefaults__ or {}
-    args = definition.args
     positional = args.posonlyargs + args.args
     defaults = []
     for arg, node in zip(positional[len(positional) - len(args.defaults):], args.defaults):
@@ -71,13 +72,13 @@ def _instantiate(generated, fn):
         if cell is None:
             return None             # a function with other closure variables: not this code
         closure.append(cell)
-    defaults, keyword = _defaults(generated.definition, fn)
+    defaults, keyword = _defaults(generated.arguments, fn)
     compiled = types.FunctionType(generated.code, fn.__globals__, generated.code.co_name, defaults,
                                   tuple(closure))
     compiled.__kwdefaults__ = keyword
-    compiled.__qualname__ = generated.tree.name
+    compiled.__qualname__ = generated.name
     compiled.source = generated.text
-    compiled.__astgrad_tree__ = generated.tree
+    compiled.__astgrad_generated__ = True
     compiled.__astgrad_seconds__ = generated.seconds
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards)
     return Entry(compiled, guards, fn, generated.version)
@@ -145,7 +146,7 @@ def generate_forward(fn, wrt):
 
 # -- the caches -------------------------------------------------------------------------------
 
-_cache = weakref.WeakKeyDictionary()    # function -> {key: Entry}
+_cache = FunctionCache()        # function -> {key: Entry}, living as long as the function
 
 # (file, code, globals, key) -> Generated, across redefinitions: re-running an identical
 # notebook cell or reloading a module reuses the code generated the first time.
@@ -234,7 +235,9 @@ def _generate_once(fn, key):
 
 def _shared_key(fn, key):
     code = fn.__code__
-    # a method specialized for a receiver class resolves self.<name> on that class
+    # a method specialized for a receiver class resolves self.<name> on that class.
+    # The globals are not kept alive for their id: a dict that reuses it after they are
+    # freed gets the code only where every name it depended on means the same (the guards)
     return code.co_filename, code, id(fn.__globals__), key, receiver_of(fn)
 
 
@@ -252,7 +255,7 @@ def _build(fn, key):
     with _lock:
         _by_source[shared] = generated
         _by_source.move_to_end(shared)
-        if len(_by_source) > _BY_SOURCE_LIMIT:
+        while len(_by_source) > _BY_SOURCE_LIMIT:
             _by_source.popitem(last=False)
     return _with_twin(_instantiate(generated, fn), fn, key)
 

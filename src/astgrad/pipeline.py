@@ -74,16 +74,18 @@ def _bind_free_names(source, normalized, namespace, source_names):
 class Generated:
     """Code generated from one function's code: shared by every function object with the
     same code and globals whose names mean the same (a re-run notebook cell, a reload,
-    closures made by one factory), each getting its own closure cells and defaults."""
+    closures made by one factory), each getting its own closure cells and defaults.
+
+    It keeps no syntax tree: trees with their annotations are many times the size of the
+    code, and a derivative of this code is generated again from ``text``."""
     code: types.CodeType
-    definition: object          # the ast.FunctionDef compiled (its defaults' literals)
-    tree: object                # the gast tree emitted
-    text: str
+    arguments: object           # the ast.arguments of the def compiled (its defaults' literals)
+    name: str                   # the def's name
+    text: str                   # the source: a transform of the code parses it again
     cells: dict                 # name astgrad introduced -> cell holding its object
     dependencies: tuple         # (name path, objects) for the function's own names
     version: int                # the rule table's version it was generated under
     seconds: float
-    scope: dict                 # the globals (kept alive: their id is in the cache key)
     callee_guards: tuple = ()   # the callees' guards, bound to their scopes (set by the cache)
 
 
@@ -102,8 +104,8 @@ def generate(fn, key, callees):
     code, definition = compile_closure(text, tree.name,                # compile
                                        set(bindings) | set(fn.__code__.co_freevars), label)
     cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
-    return Generated(code, definition, tree, text, cells, tuple(source.dependencies), version,
-                     time.perf_counter() - started, fn.__globals__)
+    return Generated(code, definition.args, tree.name, text, cells, tuple(source.dependencies), version,
+                     time.perf_counter() - started)
 
 
 def _transform(fn, key, source, normalized, namer, namespace, callees):

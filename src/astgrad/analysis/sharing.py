@@ -13,6 +13,7 @@ its arguments (through the parameters), globals and closure variables.
 """
 
 import inspect
+import typing
 import weakref
 
 import gast
@@ -327,10 +328,15 @@ class Effects:
     may share memory with, and which parameters it changes in place (with where)."""
 
     def __init__(self, fn, params, result_shares, mutated):
-        self.fn = fn
+        # the cache maps fn to its Effects: refer to fn weakly, or the entry keeps its key alive
+        self._fn = _reference(fn)
         self.params = params
         self.result_shares = result_shares
-        self.mutated = mutated          # parameter (or OUTSIDE) -> (source, node, what)
+        self.mutated = mutated          # parameter (or OUTSIDE) -> Where
+
+    @property
+    def fn(self):
+        return self._fn()
 
     def bind(self, call):
         """parameter -> argument atom for ``call``, or None when it does not bind."""
@@ -340,6 +346,28 @@ class Effects:
         except (TypeError, ValueError):
             return None
         return dict(bound.arguments)
+
+
+class Where(typing.NamedTuple):
+    """Where a function changes memory in place: the file, line and text of the change and
+    what changes it, without the function's syntax tree (kept in a cache, it would keep
+    the tree alive)."""
+    filename: str
+    line: object
+    text: object
+    what: str
+
+
+def _where(source, node, what):
+    return Where(source.filename, source.file_line(node), source.line_text(node), what)
+
+
+def _reference(fn):
+    """A weak reference to ``fn``, or a strong one where it cannot be weak."""
+    try:
+        return weakref.ref(fn)
+    except TypeError:
+        return lambda: fn
 
 
 _effects = weakref.WeakKeyDictionary()
@@ -391,11 +419,11 @@ def _analyse(fn, prepare):
         # the caller's forward code runs, writes into the argument
         shared = shared | {copies[n] for n in {change.name} | shared if n in copies}
         for changed in ({change.name} | shared) & (set(params) | {OUTSIDE}):
-            mutated.setdefault(changed, (source, change.stmt, change.what))
+            mutated.setdefault(changed, _where(source, change.stmt, change.what))
     for stmt, callee_name, changed, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
-                mutated.setdefault(name, (source, stmt, f"the call of {callee_name}"))
+                mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}"))
     return Effects(fn, params, result_shares, mutated)
 
 
@@ -425,7 +453,7 @@ def _parameters_of(fn):
 def calls_changing_arguments(sharing):
     """(statement, callee name, argument name, where) for each call of a user function
     that changes the argument's object in place, as the callee's own body shows; where
-    is (callee source, node, what) of the change. OUTSIDE for a change of a global."""
+    is the ``Where`` of the change. OUTSIDE for a change of a global."""
     for stmt in sharing.statements:
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
         target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None

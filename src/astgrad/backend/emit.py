@@ -4,10 +4,10 @@
 
 import ast
 import itertools
-import linecache
 
 import gast
 
+from ..core import generated_text
 from ..core import syntax as S
 from ..core import walk
 
@@ -54,11 +54,14 @@ def to_source(fn_def):
 def compile_function(source, name, namespace, label):
     """Compile ``source`` (defining ``name``) into a function whose globals are ``namespace``."""
     filename = f"<astgrad {label} #{next(_counter)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    generated_text.register(filename, source)
     code = compile(source, filename, "exec")
     scope = dict(namespace)
     exec(code, scope)
-    fn = scope[name]
+    # the function is not a global of its own code: a cache keyed by the function whose
+    # value holds these globals would otherwise keep its key alive
+    fn = scope.pop(name)
+    generated_text.keep_while(fn.__code__, filename)
     fn.source = source
     return fn
 
@@ -69,17 +72,19 @@ def compile_closure(source, name, free_names, label):
     those names are cells and every other name is a global looked up when the code runs.
 
     Returns the code object and the def's stdlib syntax tree (for its defaults). The
-    text in ``linecache`` is ``source`` itself: the enclosing function exists only in
+    text in ``linecache`` (while the code object lives) is ``source`` itself: the enclosing function exists only in
     the syntax tree, on the def's first line, so line and column numbers are unchanged.
     """
     filename = f"<astgrad {label} #{next(_counter)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    generated_text.register(filename, source)
     definition = ast.parse(source, filename).body[0]
     scope = ast.parse(f"def __astgrad_scope__({', '.join(sorted(free_names))}):\n    pass\n").body[0]
     scope.body = [definition]
     module = ast.Module(body=[scope], type_ignores=[])
     code = compile(module, filename, "exec", dont_inherit=True)
-    return _nested_code(_nested_code(code, "__astgrad_scope__"), name), definition
+    code = _nested_code(_nested_code(code, "__astgrad_scope__"), name)
+    generated_text.keep_while(code, filename)
+    return code, definition
 
 
 def _nested_code(code, name):

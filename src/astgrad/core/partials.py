@@ -17,8 +17,9 @@ Python function the pipeline differentiates through the function's rule.
 import functools
 import inspect
 import itertools
-import linecache
 import weakref
+
+from . import generated_text
 
 _counter = itertools.count(1)
 _made = weakref.WeakKeyDictionary()     # partial -> its function (a partial is immutable)
@@ -81,11 +82,11 @@ def _make(p):
     factory = f"def _make({', '.join(cells)}):\n" + "".join("    " + line for line in source.splitlines(True)) \
         + f"    return {name}\n"
     filename = f"<astgrad partial of {getattr(func, '__qualname__', name)} #{next(_counter)}>"
-    linecache.cache[filename] = (len(factory), None, factory.splitlines(True), filename)
+    generated_text.register(filename, factory)
     scope = {}
     exec(compile(factory, filename, "exec"), scope)
     made = scope["_make"](**cells)
-    made.__astgrad_partial__ = p
+    generated_text.keep_while(made.__code__, filename)
     return made
 
 

@@ -477,13 +477,13 @@ def _refuse_callees_changing_arguments(source, calls):
     """A call of a user function that changes an argument (or a global) in place: the
     derivative would not see the change, so it is refused, naming the callee's line."""
     from ..analysis.sharing import OUTSIDE
-    for stmt, callee, changed, (callee_source, node, what) in calls:
+    for stmt, callee, changed, where in calls:
         what_changes = "memory it did not create (an argument or a global)" if changed == OUTSIDE \
             else f"its argument '{changed}'"
         raise source.error(
-            f"the call of {callee} changes {what_changes} in place ({what} at "
-            f"{callee_source.filename}:{callee_source.file_line(node)}: "
-            f"{(callee_source.line_text(node) or '').strip()}), which astgrad cannot follow. "
+            f"the call of {callee} changes {what_changes} in place ({where.what} at "
+            f"{where.filename}:{where.line}: "
+            f"{(where.text or '').strip()}), which astgrad cannot follow. "
             f"Make {callee} build and return a new value instead (copy the argument first: "
             f"a = a.copy())", stmt, construct=f"in-place change in {callee}")
 

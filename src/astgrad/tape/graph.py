@@ -107,7 +107,7 @@ def _node_name(op):
 # -- what may be recorded ----------------------------------------------------------------------
 
 _ALL = None                 # every argument position is differentiable
-_op_info_cache = {}
+_op_info_cache = {}         # rule key -> op_info, for primitives with rules only (a bounded set)
 
 
 def op_info(op):
@@ -123,11 +123,11 @@ def op_info(op):
     if template is not None:
         info = ("diff", _positions(template))
     elif isinstance(op, Differentiable):
-        info = ("diff", _ALL)
+        return ("diff", _ALL)       # not cached (nor below): the cache would keep user functions alive
     elif key in NON_DIFFERENTIABLE:
         info = ("nondiff", None)
     else:
-        info = ("unknown", None)
+        return ("unknown", None)
     try:
         _op_info_cache[key] = info
     except TypeError:

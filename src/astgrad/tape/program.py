@@ -518,7 +518,7 @@ def _recording_math():
 
 
 def _recording_value(value, memo):
-    if inspect.isfunction(value) and hasattr(value, "__astgrad_tree__"):
+    if inspect.isfunction(value) and hasattr(value, "__astgrad_generated__"):
         return _recording_function(value, memo)
     if value is math:
         return _recording_math()
