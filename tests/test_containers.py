@@ -204,3 +204,19 @@ def test_gradient_of_nested_structures_keeps_the_structure():
     for i, got in enumerate([g["layers"]["a"][0], g["layers"]["a"][1], g["pair"][0]["s"]]):
         assert_close(got, numerical_grad(of_flat, tuple(flat), i))
     assert_close(g["pair"][1]["t"], 1.4)
+
+
+def stacked_sines(xs):
+    return np.sum(np.sin(np.vstack(xs)) * 1.5)
+
+
+def test_jvp_of_a_gradient_over_a_list_returns_plain_lists():
+    # the gradient of a list argument is a list; jvp of that gradient must give the value
+    # and the tangent as plain lists too, never astgrad's internal derivative list
+    xs = [np.array([0.3, -1.2, 0.7]), np.array([1.1, 0.4, -0.5])]
+    directions = [np.array([1.0, 0.5, -2.0]), np.array([0.25, -1.0, 3.0])]
+    out, tangent = astgrad.jvp(astgrad.grad(stacked_sines), (xs,), (directions,))
+    assert type(out) is list and type(tangent) is list
+    for x, v, o, t in zip(xs, directions, out, tangent):
+        np.testing.assert_allclose(o, 1.5 * np.cos(x), rtol=1e-12)
+        np.testing.assert_allclose(t, -1.5 * np.sin(x) * v, rtol=1e-12)

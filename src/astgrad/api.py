@@ -209,6 +209,21 @@ def _rebuild(x, parts):
     return type(x)(*parts) if hasattr(x, "_fields") else tuple(parts)
 
 
+def _plain_value(value):
+    """``value`` with astgrad's own containers (the derivative lists and dicts generated
+    code builds) turned into plain lists and dicts, at any depth."""
+    from .runtime import AdjointDict, AdjointList
+    if isinstance(value, AdjointList):
+        return [_plain_value(item) for item in value]
+    if isinstance(value, AdjointDict):
+        return {key: _plain_value(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_plain_value(item) for item in value)
+    if type(value) is dict:
+        return {key: _plain_value(item) for key, item in value.items()}
+    return value
+
+
 def _match_argument(g, x, integers_are_constants=False):
     """Give a derivative the structure of ``x``: a plain list, tuple or dict for a
     container, and at each leaf the shape and float dtype of the leaf. Leaves that are not
@@ -584,7 +599,7 @@ def jvp(f, primals, tangents):
     names = _tangent_params(compiled, len(positions))
     out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
                                   **{name: tangents[i] for name, i in zip(names, positions)})
-    return out, _match_argument(tangent, out)
+    return _plain_value(out), _match_argument(tangent, out)
 
 
 def _zeros_like(value):
