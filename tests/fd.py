@@ -281,3 +281,28 @@ def random_args(rng, *shapes):
         else:
             out.append(rng.standard_normal(shape).astype(np.float64))
     return tuple(out)
+
+
+# NumPy releases differ on two linear-algebra conventions some tests rely on: whether
+# numpy.linalg.eig of a real matrix returns real arrays when its eigenvalues are real,
+# and whether numpy.cross accepts 2-vectors.
+EIG_RETURNS_COMPLEX = np.iscomplexobj(np.linalg.eig(np.diag([1.0, 2.0]))[0])
+try:
+    np.cross(np.ones(2), np.ones(2))
+    CROSS_OF_2_VECTORS = True
+except ValueError:
+    CROSS_OF_2_VECTORS = False
+
+
+def needs_real_eig(uses_eig=True):
+    """Skip a test of eig's derivative where this NumPy gives complex eigenvalues of real
+    matrices (astgrad differentiates eig where its results are real)."""
+    if uses_eig and EIG_RETURNS_COMPLEX:
+        import pytest
+        pytest.skip(f"NumPy {np.__version__} returns complex eigenvalues for a real matrix")
+
+
+def needs_cross_of_2_vectors(uses_it=True):
+    if uses_it and not CROSS_OF_2_VECTORS:
+        import pytest
+        pytest.skip(f"NumPy {np.__version__} no longer takes 2-vectors in numpy.cross")

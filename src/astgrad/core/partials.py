@@ -113,9 +113,10 @@ def calling(fn, names):
         factory = (f"def _make(_function):\n    def {name}({params}):\n"
                    f"        return {callee}({params})\n    return {name}\n")
         filename = f"<astgrad function calling {label}>"
-        linecache.cache[filename] = (len(factory), None, factory.splitlines(True), filename)
+        generated_text.register(filename, factory)
         exec(compile(factory, filename, "exec"), scope)
         made = _callers[key] = scope["_make"](fn)
+        generated_text.keep_while(made.__code__, filename)
         made.__qualname__ = name
         made.__astgrad_calls__ = fn
     return made

@@ -23,6 +23,8 @@ they never broadcast.
 """
 
 import ast
+import copy
+import dis
 import functools
 import inspect
 import linecache
@@ -236,19 +238,30 @@ def _expression(fn, is_math):
 
 
 @functools.lru_cache(maxsize=None)
-def _lambdas_in(filename, text):
-    """The lambdas of a module's source, as (ast node, code object) pairs in source order."""
-    nodes = sorted((n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Lambda)),
-                   key=lambda n: (n.lineno, n.col_offset))
-    codes = [c for c in _code_objects(compile(text, filename, "exec")) if c.co_name == "<lambda>"]
-    return list(zip(nodes, codes)) if len(nodes) == len(codes) else []
+def _lambdas_by_line(filename, text):
+    """The lambdas of a module's source, by the line they start on."""
+    by_line = {}
+    for node in ast.walk(ast.parse(text, filename)):
+        if isinstance(node, ast.Lambda):
+            by_line.setdefault(node.lineno, []).append(node)
+    return by_line
 
 
-def _code_objects(code):
-    for const in code.co_consts:
-        if hasattr(const, "co_code"):
-            yield const
-            yield from _code_objects(const)
+# Instructions that differ between a lambda compiled in its module and compiled alone
+# (method-call forms, call preparation), and how to read them the same way.
+_SAME_AS = {"LOAD_METHOD": "LOAD_ATTR", "CALL_METHOD": "CALL_FUNCTION", "CALL": "CALL_FUNCTION"}
+_IGNORED = {"PRECALL", "CACHE", "RESUME", "NOP", "PUSH_NULL", "KW_NAMES"}
+
+
+def _instructions(code):
+    return [(_SAME_AS.get(i.opname, i.opname), repr(i.argval)) for i in dis.get_instructions(code)
+            if i.opname not in _IGNORED]
+
+
+def _compiled_alone(node, filename):
+    """The code object of one lambda node, compiled on its own (same lines)."""
+    code = compile(ast.Expression(body=copy.deepcopy(node)), filename, "eval")
+    return next(const for const in code.co_consts if hasattr(const, "co_code"))
 
 
 def _lambda_node(fn):
@@ -257,10 +270,11 @@ def _lambda_node(fn):
         raise TypeError(f"a declared derivative is a lambda, not {fn!r}")
     filename = code.co_filename
     text = "".join(linecache.getlines(filename, fn.__globals__))
-    for node, compiled in _lambdas_in(filename, text):
-        if compiled.co_firstlineno == code.co_firstlineno and \
-                (compiled.co_code, compiled.co_names, compiled.co_varnames, compiled.co_consts) == \
-                (code.co_code, code.co_names, code.co_varnames, code.co_consts):
+    # Compare each lambda starting on fn's line, compiled alone, with fn's code by what it
+    # does (its instructions and what they load): equal lambdas may share one code object.
+    wanted = _instructions(code)
+    for node in _lambdas_by_line(filename, text).get(code.co_firstlineno, ()):
+        if _instructions(_compiled_alone(node, filename)) == wanted:
             return node
     raise TypeError(f"cannot read the source of the lambda at {filename}:{code.co_firstlineno}")
 
