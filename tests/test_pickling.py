@@ -346,3 +346,17 @@ def test_the_pure_python_pickler_pickles_by_reference_too():
     assert_close(restored(W, X), numerical_grad(targets.loss, (W, X)))
     with pytest.raises(pickle.PicklingError, match="module level"):
         pickle._dumps(astgrad.jacobian(targets.square))
+
+
+def test_a_function_sent_by_value_carries_its_source_and_it_is_checked():
+    """cloudpickle 3.1+ sends a function's code without its file; astgrad sends the source
+    along, and the receiving side still checks it against the code it runs."""
+    cloudpickle = pytest.importorskip("cloudpickle")
+    assert_close(pickle.loads(cloudpickle.dumps(astgrad.hessian(targets.cube)))(W), np.diag(6 * W))
+    received = pickle.loads(cloudpickle.dumps(astgrad.grad(targets.cube))).function
+    assert received.__code__.co_filename != targets.cube.__code__.co_filename   # sent without its file
+    filename, lines, first_line = received.__astgrad_source__
+    received.__astgrad_source__ = (filename, [line.replace("x * x * x", "x * x") for line in lines],
+                                   first_line)
+    with pytest.raises(astgrad.TransformError, match="does not compile to the code"):
+        astgrad.grad(received)(W)

@@ -13,8 +13,11 @@ would pickle by value keep today's behaviour, the transform's state pickled by v
 
 import copyreg
 import importlib
+import inspect
 import pickle
 import sys
+
+from .frontend.source import ship_source
 
 
 def reduce_transform(transform, function, rebuild=None, args=()):
@@ -27,7 +30,9 @@ def reduce_transform(transform, function, rebuild=None, args=()):
     if problem is None:
         return (rebuild, args) if rebuild is not None else function.__qualname__
     if by_value:                    # cloudpickle: the transform's state, by value
-        return copyreg.__newobj__, (type(transform),), dict(transform.__dict__)
+        state = dict(transform.__dict__)
+        _ship_sources(state.values(), set())
+        return copyreg.__newobj__, (type(transform),), state
     raise pickle.PicklingError(f"cannot pickle {transform!r}: {problem}. The standard pickle "
                                f"sends a function by its module and name, so define it at module "
                                f"level (a def in an importable module, e.g. "
@@ -56,6 +61,32 @@ def why_not_by_reference(function, main_is_importable=True):
     if found is not function:
         return f"{module_name}.{qualname} is now another object ({found!r})"
     return None
+
+
+def _ship_sources(values, seen):
+    """Attach their source to the functions in ``values``, in their closures and in the
+    containers holding them: cloudpickle sends a function by value without its file, and
+    the process that receives it may have to generate its derivative from that source."""
+    for value in values:
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if inspect.isfunction(value):
+            ship_source(value)
+            cells = value.__closure__ or ()
+            _ship_sources([cell.cell_contents for cell in cells if _filled(cell)], seen)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            _ship_sources(value, seen)
+        elif isinstance(value, dict):
+            _ship_sources(value.values(), seen)
+
+
+def _filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:              # a cell not yet assigned
+        return False
+    return True
 
 
 def _suggested_name(function):

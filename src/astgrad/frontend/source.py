@@ -83,6 +83,9 @@ class FunctionSource:
         return obj
 
 
+# the attribute holding the source of a function sent by value (see ship_source)
+SHIPPED_SOURCE = "__astgrad_source__"
+
 def _closure_values(fn):
     code = getattr(fn, "__code__", None)
     if code is None or not fn.__closure__:
@@ -117,14 +120,7 @@ def parse_function(fn):
         source.fn = fn
         return source
     code = fn.__code__
-    filename = code.co_filename
-    try:
-        lines, first_line = inspect.getsourcelines(code)
-    except (OSError, TypeError) as exc:
-        raise TransformError(
-            f"cannot read the source of {fn.__qualname__} ({exc}); astgrad transforms "
-            "source code, so define the function in a file (not in an interactive "
-            "prompt or with exec)", filename) from None
+    filename, lines, first_line = _source_lines(fn)
     source = textwrap.dedent("".join(lines))
     # A function nested in a block may dedent to code that still begins indented
     # continuation lines; parsing as a whole block is what inspect gives us.
@@ -148,6 +144,37 @@ def parse_function(fn):
         tree = node
     tree.decorator_list = []
     return FunctionSource(fn, tree, filename, first_line, lines)
+
+
+def _source_lines(fn):
+    """``fn``'s file name, source lines and first line number. A function that cloudpickle
+    sent by value has lost its file (its code says ``<dynamic-code>``) and carries the
+    source it was sent with (pickling.py); either way the caller checks the text against
+    the code the function runs."""
+    code = fn.__code__
+    try:
+        lines, first_line = inspect.getsourcelines(code)
+        return code.co_filename, lines, first_line
+    except (OSError, TypeError) as exc:
+        shipped = getattr(fn, SHIPPED_SOURCE, None)
+        if shipped is not None:
+            return shipped
+        raise TransformError(
+            f"cannot read the source of {fn.__qualname__} ({exc}); astgrad transforms "
+            "source code, so define the function in a file (not in an interactive "
+            "prompt or with exec)", code.co_filename) from None
+
+
+def ship_source(fn):
+    """Attach ``fn``'s source to it, for a pickler that sends functions by value without
+    their files (cloudpickle); a function whose source cannot be read is left alone."""
+    if not inspect.isfunction(fn) or SHIPPED_SOURCE in fn.__dict__:
+        return
+    try:
+        lines, first_line = inspect.getsourcelines(fn.__code__)
+    except (OSError, TypeError):
+        return
+    setattr(fn, SHIPPED_SOURCE, (fn.__code__.co_filename, lines, first_line))
 
 
 def _running_definition(fn, module, text, filename, first_line):
