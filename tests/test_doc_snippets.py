@@ -6,6 +6,10 @@ the docs"). A block that fails names the page and line.
 
 from pathlib import Path
 
+import importlib.util
+import sys
+import warnings
+
 import pytest
 
 from doc_snippets import PageRunner, matches, normalize, page_blocks
@@ -14,8 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 # Pages whose examples use an optional extra: skipped where it is not installed.
-REQUIRES = {"scipy.md": ["scipy"], "scaling.md": ["dask", "distributed"],
-            "optimisation.md": ["scipy"], "non-differentiable.md": ["jax", "autograd", "torch"]}
+REQUIRES = {"scipy.md": ["scipy"], "scaling.md": ["dask", "distributed"], "optimisation.md": ["scipy"]}
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
@@ -40,3 +43,26 @@ def test_the_matcher_is_strict_where_it_should_be():
     assert matches(normalize("f.py:3: ... line"), normalize("f.py:3: bad line"))
     assert not matches(normalize("a\nb"), normalize("a"))
     assert matches(normalize("np.float64(2.5)"), normalize("2.5"))
+
+
+def _table_rows(text):
+    return [line for line in text.splitlines() if line.startswith("| `")]
+
+
+def test_the_non_differentiable_points_table_is_measured():
+    """The astgrad column is what astgrad returns; the peers' columns are checked too
+    where JAX, autograd and PyTorch are all installed."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import nondiff_points
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    rows = _table_rows((ROOT / "docs" / "non-differentiable.md").read_text(encoding="utf-8"))
+    assert len(rows) == len(nondiff_points.POINTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = nondiff_points.astgrad_values()
+        for row, (label, _, _), value in zip(rows, nondiff_points.POINTS, ours):
+            assert row.startswith(f"| {label} | {value} |"), (row, value)
+        if all(importlib.util.find_spec(name) for name in ("jax", "autograd", "torch")):
+            assert rows == _table_rows(nondiff_points.table())
