@@ -670,6 +670,8 @@ def unindex(g, x, index):
         return _unindex_lazily(g, x, index)
     result = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
     if _has_advanced(index):
+        if is_duck_array(g):                # Dask has no add.at: computed here
+            g = numpy.asarray(g)
         numpy.add.at(result, index, g)      # integer arrays may repeat an element
     else:
         result[index] += g                  # basic indexing and masks never repeat
