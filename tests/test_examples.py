@@ -26,10 +26,18 @@ EXPECTED = {
     "model_class.py": ["def grad_loss(self, X, y", "grad_forward(self, X", "step 300  loss",
                        "dataclass gradient: Linear"],
     "t_distribution_fit.py": ["step  0", "fitted    df", "at least as likely as scipy.stats.t.fit"],
+    "plot_derivatives.py": ["order 6:", "max |error| vs closed form", "tanh_derivatives.png"],
+    "training_curve.py": ["step    0  loss", "step  299  loss", "training_curve.png"],
 }
 
 # Examples that need an optional extra: skipped where it is not installed.
-REQUIRES = {"t_distribution_fit.py": "scipy"}
+REQUIRES = {"t_distribution_fit.py": "scipy", "plot_derivatives.py": "matplotlib",
+            "training_curve.py": "matplotlib"}
+
+# Examples that draw a picture: run with --out in a temporary folder (never over the
+# committed docs/images), which must then hold the PNG.
+PICTURES = {"plot_derivatives.py": ("tanh_derivatives.png", []),
+            "training_curve.py": ("training_curve.png", ["--steps", "300"])}
 
 
 def run(*args, timeout=60):
@@ -44,11 +52,16 @@ def test_the_required_examples_exist():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
-def test_example_runs(path):
+def test_example_runs(path, tmp_path):
     if path.name in REQUIRES:
         pytest.importorskip(REQUIRES[path.name])
-    result = run(str(path.relative_to(ROOT)))
+    picture, options = PICTURES.get(path.name, (None, []))
+    if picture:
+        options = ["--out", str(tmp_path), *options]
+    result = run(str(path.relative_to(ROOT)), *options)
     assert result.returncode == 0, result.stderr
+    if picture:
+        assert (tmp_path / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert result.stdout.strip(), f"{path.name} printed nothing"
     for text in EXPECTED.get(path.name, ()):
         assert text in result.stdout, f"{path.name} did not print {text!r}:\n{result.stdout}"

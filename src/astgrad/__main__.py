@@ -86,6 +86,7 @@ def show(target, wrt, order=1, mode="reverse"):
     from astgrad.caching import forward_derivative
     from astgrad.core.functions import underlying
     from astgrad.core.wrt import normalize_wrt
+    from astgrad.highlight import highlighted
     if order < 1:
         raise UsageError(f"--order {order}: the order must be 1 or more")
     func = load_function(target)
@@ -95,11 +96,11 @@ def show(target, wrt, order=1, mode="reverse"):
             for _ in range(order - 1):
                 func = astgrad.grad(func, wrt)
             indices, _ = normalize_wrt(func, wrt)
-            print(forward_derivative(underlying(func), indices).source)
+            print(highlighted(forward_derivative(underlying(func), indices).source))
             return
         for _ in range(order):
             func = astgrad.grad(func, wrt)
-        print(func.source)
+        print(highlighted(func.source))
     except (astgrad.TransformError, ValueError, TypeError) as error:    # unsupported code, bad --wrt
         raise UsageError(one_line(error)) from None
 

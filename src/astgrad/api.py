@@ -18,6 +18,7 @@ from .bound import WrtTarget, as_function, check_receiver, follow, leading_argum
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .zero_safe import run_derivative
+from .duck import is_duck_array
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
 
@@ -86,13 +87,13 @@ def _is_real_number(x):
     """A real number (Python or NumPy, or a 0-d real array), not a bool."""
     if isinstance(x, (bool, numpy.bool_)):
         return False
-    if isinstance(x, (numpy.ndarray, numpy.generic)):
+    if isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x):
         return x.ndim == 0 and x.dtype.kind in "fiu"
     return isinstance(x, numbers.Real)
 
 
 def _is_numeric_array(x):
-    return isinstance(x, (numpy.ndarray, numpy.generic)) and x.dtype.kind in "biufc"
+    return (isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x)) and x.dtype.kind in "biufc"
 
 
 def _describe(value):
@@ -108,7 +109,7 @@ def _check_scalar(value, fn_name):
     if _is_real_number(value):
         return
     if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim):
-        shape = numpy.shape(value) if isinstance(value, numpy.ndarray) else f"a {type(value).__name__}"
+        shape = value.shape if hasattr(value, "ndim") else f"a {type(value).__name__}"
         raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned a value of "
                          f"shape {shape}; use astgrad.vjp for non-scalar outputs")
     raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
@@ -135,14 +136,14 @@ def _check_output(value, fn_name, path=""):
 
 def _is_float(x):
     """A float leaf: Python float, NumPy float scalar or float array (not an int or a bool)."""
-    if isinstance(x, (numpy.ndarray, numpy.generic)):
+    if isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x):
         return numpy.issubdtype(x.dtype, numpy.inexact)
     return isinstance(x, numbers.Real) and not isinstance(x, numbers.Integral)
 
 
 def _is_integer(x):
     """An int leaf (Python int, NumPy integer scalar or integer array), not a bool."""
-    if isinstance(x, (numpy.ndarray, numpy.generic)):
+    if isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x):
         return x.dtype.kind in "iu"
     return isinstance(x, numbers.Integral) and not isinstance(x, (bool, numpy.bool_))
 
@@ -241,6 +242,8 @@ def _match_argument(g, x, integers_are_constants=False):
         return None
     if g is None:
         g = 0.0
+    if is_duck_array(g) or is_duck_array(x):
+        return _match_duck(g, x)
     if isinstance(x, numpy.ndarray):
         dtype = x.dtype if numpy.issubdtype(x.dtype, numpy.inexact) else numpy.float64
         g = numpy.asarray(g, dtype=dtype)
@@ -252,6 +255,19 @@ def _match_argument(g, x, integers_are_constants=False):
             return x.dtype.type(g)
         return float(g)
     return g
+
+
+def _match_duck(g, x):
+    """``_match_argument``'s leaf case where a Dask (duck) array is involved: the same
+    shape and float dtype, without converting (which would compute a Dask array)."""
+    if not hasattr(x, "shape"):        # a number: its derivative stays a (lazy) 0-d array
+        return g
+    dtype = x.dtype if numpy.issubdtype(x.dtype, numpy.inexact) else numpy.dtype(numpy.float64)
+    if not hasattr(g, "shape"):
+        return numpy.full_like(x, g, dtype=dtype)
+    if g.shape != numpy.shape(x):
+        g = numpy.broadcast_to(g, numpy.shape(x))
+    return g if g.dtype == dtype else g.astype(dtype)
 
 
 def _shape_text(x):

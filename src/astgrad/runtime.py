@@ -20,6 +20,7 @@ import threading
 import numpy
 
 from .special import bessel_i, polygamma  # noqa: F401  (derivatives of lgamma and numpy.i0)
+from .duck import as_array, is_duck_array
 
 
 class AdjointList(list):
@@ -175,6 +176,8 @@ def zeros_like(value):
         return AdjointList(zeros_like(item) for item in value)
     if isinstance(value, dict):
         return AdjointDict((key, zeros_like(item)) for key, item in value.items())
+    if is_duck_array(value):                # a Dask array: zeros of its own kind, lazily
+        return numpy.zeros_like(value, dtype=value.dtype if value.dtype.kind == "f" else numpy.float64)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return numpy.zeros(numpy.shape(value))
     return None
@@ -327,7 +330,7 @@ def tie_weights(x, y, axis=None, keepdims=False):
     do), so the result is the average of the one-sided derivatives.
     """
     dtype = _float_dtype(x) or numpy.float64
-    mask = numpy.asarray(x == unreduce(y, x, axis, keepdims), dtype=dtype)
+    mask = as_array(x == unreduce(y, x, axis, keepdims), dtype=dtype)
     count = numpy.sum(mask, axis=axis, keepdims=True)
     return mask / count
 
@@ -341,7 +344,7 @@ def select_weight(x, y):
     """1 where ``x > y``, 1/2 where they tie, 0 elsewhere (broadcast): how much of the
     derivative of ``maximum(x, y)`` goes to ``x`` (ties split evenly)."""
     weight = numpy.where(numpy.greater(x, y), 1.0, numpy.where(numpy.equal(x, y), 0.5, 0.0))
-    weight = numpy.asarray(weight, dtype=_weak_float_dtype(x, y))
+    weight = as_array(weight, dtype=_weak_float_dtype(x, y))
     return weight if weight.ndim else weight[()]
 
 
@@ -362,8 +365,8 @@ def _extremum_weights(items, y, key):
         return [1.0 if i == first else 0.0 for i in range(len(items))]
     # `item is y` also marks the item returned when comparisons fail (NaN)
     equal = [numpy.logical_or(numpy.equal(item, y), item is y) for item in items]
-    count = sum(numpy.asarray(e, dtype=numpy.float64) for e in equal)
-    return [numpy.asarray(e, dtype=numpy.float64) / numpy.maximum(count, 1.0) for e in equal]
+    count = sum(as_array(e, dtype=numpy.float64) for e in equal)
+    return [as_array(e, dtype=numpy.float64) / numpy.maximum(count, 1.0) for e in equal]
 
 
 def extremum_part(g, args, y, argnum, key=None):
@@ -416,7 +419,7 @@ def clip_weight(a, a_min, a_max, which):
         if a_min is not None:
             w = w * (select_weight(a, a_min) if which == 0 else select_weight(a_min, a))
     shape = numpy.broadcast_shapes(*[numpy.shape(v) for v in (a, a_min, a_max) if v is not None])
-    w = numpy.broadcast_to(numpy.asarray(w, dtype=_weak_float_dtype(a, a_min, a_max)), shape)
+    w = numpy.broadcast_to(as_array(w, dtype=_weak_float_dtype(a, a_min, a_max)), shape)
     return w if shape else w[()]
 
 
@@ -433,8 +436,8 @@ def clip_weight(a, a_min, a_max, which):
 
 def _nan_to_zero_where_zero(value, *factors):
     """``value`` with each NaN replaced by 0 where one of ``factors`` is exactly 0."""
-    if isinstance(value, numpy.ndarray):
-        if numpy.isnan(value).any():
+    if isinstance(value, numpy.ndarray) or is_duck_array(value):
+        if is_duck_array(value) or numpy.isnan(value).any():     # lazily for a Dask array
             zero = functools.reduce(numpy.logical_or, [numpy.equal(f, 0) for f in factors])
             return numpy.where(zero & numpy.isnan(value), numpy.zeros((), value.dtype), value)
         return value
@@ -481,7 +484,7 @@ def inverse_or_zero(y):
     """``1 / y``, but 0 where ``y`` is 0: the derivative astgrad gives norms and standard
     deviations where they are 0 (0 is a subgradient there, as for abs at 0; for a std
     over one element it is the true derivative: that std is 0 whatever the element)."""
-    if isinstance(y, numpy.ndarray):
+    if isinstance(y, numpy.ndarray) or is_duck_array(y):
         zero = y == 0
         with numpy.errstate(divide="ignore"):
             inverse = 1.0 / numpy.where(zero, 1.0, y)
@@ -663,11 +666,24 @@ def unindex(g, x, index):
         result = AdjointDict((key, zeros_like(item)) for key, item in x.items())
         result[index] = add_derivatives(result[index], g)
         return result
+    if (is_duck_array(x) or is_duck_array(g)) and not _has_advanced(index):
+        return _unindex_lazily(g, x, index)
     result = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
     if _has_advanced(index):
+        if is_duck_array(g):                # Dask has no add.at: computed here
+            g = numpy.asarray(g)
         numpy.add.at(result, index, g)      # integer arrays may repeat an element
     else:
         result[index] += g                  # basic indexing and masks never repeat
+    return result
+
+
+def _unindex_lazily(g, x, index):
+    """``unindex`` for Dask arrays: a lazy write of ``g`` into lazy zeros (basic indices
+    and masks never repeat an element, so writing is adding)."""
+    like = x if is_duck_array(x) else g
+    result = numpy.zeros_like(like, dtype=_float_dtype(x) or numpy.float64, shape=numpy.shape(x))
+    result[index] = g
     return result
 
 
@@ -788,7 +804,12 @@ def unconcatenate(g, arrays, axis=0):
         pieces = numpy.split(numpy.ravel(g), numpy.cumsum(sizes)[:-1])
         return AdjointList(cast_like(numpy.reshape(p, numpy.shape(a)), a) for p, a in zip(pieces, arrays))
     sizes = [numpy.shape(a)[axis] for a in arrays]
-    pieces = numpy.split(g, numpy.cumsum(sizes)[:-1], axis=axis)
+    if is_duck_array(g):            # Dask has no split: cut with slices, lazily
+        ends = numpy.cumsum([0] + sizes).tolist()
+        pieces = [g[(slice(None),) * (axis % g.ndim) + (slice(start, end),)]
+                  for start, end in zip(ends, ends[1:])]
+    else:
+        pieces = numpy.split(g, numpy.cumsum(sizes)[:-1], axis=axis)
     return AdjointList(cast_like(p, a) for p, a in zip(pieces, arrays))
 
 
@@ -811,7 +832,7 @@ def group_axes(x, axis=None):
     """``x`` with the axes ``axis`` moved last and merged into one: shape (..., n)."""
     shape = numpy.shape(x)
     axes, keep, n = _grouping(shape, axis)
-    moved = numpy.transpose(numpy.asarray(x), keep + axes)
+    moved = numpy.transpose(as_array(x), keep + axes)
     return numpy.reshape(moved, tuple(shape[i] for i in keep) + (n,))
 
 
@@ -1521,13 +1542,13 @@ def contract(spec, shape, *tensors):
             sizes[label] = n if sizes.get(label, 1) == 1 else sizes[label]
     unique = "".join(dict.fromkeys(out))
     present = "".join(c for c in unique if c in sizes)
-    operands = [numpy.asarray(x, dtype=dtype) for _, x in arrays]
+    operands = [as_array(x, dtype=dtype) for _, x in arrays]
     r = numpy.einsum(",".join(t for t, _ in arrays) + "->" + present, *operands)
     r = numpy.reshape(r, tuple(sizes[c] if c in sizes else 1 for c in unique))
     target = dict(zip(out, shape))
     r = _fit(r, tuple(target[c] for c in unique))
     if len(unique) == len(out):
-        return numpy.asarray(r, dtype=dtype) if shape else numpy.asarray(r, dtype=dtype)[()]
+        return as_array(r, dtype=dtype) if shape else as_array(r, dtype=dtype)[()]
     result = numpy.zeros(shape, dtype=dtype)
     numpy.einsum(out + "->" + unique, result)[...] = r
     return result
@@ -1705,8 +1726,8 @@ def check_array_method(receiver, method, where):
     A list's or dict's ``copy`` means the same as an array's, and a number's ``real``,
     ``imag`` and ``conjugate``.
     """
-    if isinstance(receiver, (numpy.ndarray, numpy.generic)):
-        return
+    if isinstance(receiver, (numpy.ndarray, numpy.generic)) or is_duck_array(receiver):
+        return                  # a Dask array's methods mean what NumPy's do
     if method == "copy" and isinstance(receiver, (list, dict)):
         return
     if method in ("real", "imag", "conjugate") and isinstance(receiver, numbers.Real):

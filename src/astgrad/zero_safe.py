@@ -10,6 +10,7 @@ import math
 
 import numpy
 
+from .duck import is_duck_array
 from .runtime import OPEN_CONTEXTS
 
 ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
@@ -38,10 +39,38 @@ def run_derivative(compiled, *args, **kwargs):
     try:
         result = exit_contexts_on_error(compiled, *args, **kwargs)
         if not has_nan(result):
+            if has_duck_array(result):      # lazy (Dask): choose element by element instead
+                return lazy_choice(result, exit_contexts_on_error(twin(), *args, **kwargs))
             return result
     except ZeroDivisionError:
         pass
     return _real(exit_contexts_on_error(twin(), *args, **kwargs))
+
+
+def has_duck_array(value):
+    """True if ``value`` (or an item of a tuple/list/dict) is a Dask (duck) array, whose
+    NaNs cannot be looked for without computing it."""
+    kind = type(value)
+    if kind is float or kind is numpy.ndarray or kind is numpy.float64:
+        return False
+    if kind is tuple or kind is list:
+        return any(has_duck_array(item) for item in value)
+    if isinstance(value, dict):
+        return any(has_duck_array(item) for item in value.values())
+    return is_duck_array(value)
+
+
+def lazy_choice(plain, safe):
+    """The plain result where it is not NaN, else the zero-safe twin's (which is equal
+    wherever the plain one is not NaN): what ``run_derivative`` returns, for results
+    holding Dask arrays, without computing them."""
+    if type(plain) in (tuple, list):
+        return type(plain)(lazy_choice(p, s) for p, s in zip(plain, safe))
+    if isinstance(plain, dict):
+        return type(plain)((key, lazy_choice(item, safe[key])) for key, item in plain.items())
+    if is_duck_array(plain):
+        return numpy.where(numpy.isnan(plain), safe, plain)
+    return safe if has_nan(plain) else plain
 
 
 def exit_contexts_on_error(run, *args, **kwargs):

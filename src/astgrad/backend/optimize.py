@@ -13,6 +13,7 @@ import dataclasses
 import operator
 
 import gast
+import numpy
 
 from ..analysis import dataflow, shapes
 from ..core import anno
@@ -149,6 +150,8 @@ def drop_default_arguments(node):
     the helper's own defaults say nothing."""
     import inspect
     for call in gast.walk(node):
+        if isinstance(call, gast.Call) and call.keywords:
+            _drop_default_order(call)
         if not isinstance(call, gast.Call) or call.keywords:
             continue
         target = anno.get(call, Key.TARGET)
@@ -167,6 +170,14 @@ def drop_default_arguments(node):
                 break
             call.args.pop()
     return node
+
+
+def _drop_default_order(call):
+    """``numpy.reshape(g, shape, order='C')`` -> ``numpy.reshape(g, shape)``: 'C' is
+    NumPy's default, and arrays of other libraries (Dask) take no ``order``."""
+    if anno.get(call, Key.TARGET) is numpy.reshape:
+        call.keywords = [k for k in call.keywords
+                         if not (k.arg == "order" and isinstance(k.value, gast.Constant) and k.value.value == "C")]
 
 
 def inline_single_use(body, keep=()):
