@@ -80,6 +80,10 @@ def _instantiate(generated, fn):
     compiled.source = generated.text
     compiled.__astgrad_generated__ = True
     compiled.__astgrad_seconds__ = generated.seconds
+    # the closure variables that are the function's own, not names astgrad bound (for export)
+    own = getattr(fn, "__astgrad_user_freevars__", fn.__code__.co_freevars)
+    compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
+                                               if n not in generated.cells and n in own)
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards)
     return Entry(compiled, guards, fn, generated.version)
 
