@@ -16,7 +16,12 @@ from .tape import autograd
 
 __version__ = "0.1.0"
 
+from .disk_cache import configure_cache  # noqa: E402
+from .rules.optional import trust_rules as _trust_rules  # noqa: E402
+
+_trust_rules()      # the rules registered so far are astgrad's own
+
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp",
            "TransformError", "adjoint",
-           "tangent", "d", "non_differentiable", "stop_gradient", "rules", "export",
+           "tangent", "d", "non_differentiable", "stop_gradient", "rules", "export", "configure_cache",
            "Tensor", "tensor", "no_grad", "autograd"]

@@ -21,7 +21,7 @@ import threading
 import types
 import weakref
 
-from . import pipeline
+from . import disk_cache, pipeline
 from .core.callees import Callees
 from .core.functions import parameter_names, underlying
 from .core.methods import receiver_of
@@ -255,7 +255,10 @@ def _build(fn, key):
         entry = _instantiate(generated, fn)
         if entry is not None and entry.holds(fn):
             return _with_twin(entry, fn, key)
-    generated = _generate(fn, key)
+    generated = disk_cache.load(fn, key)
+    if generated is None:
+        generated = _generate(fn, key)
+        disk_cache.store(fn, key, generated)
     with _lock:
         _by_source[shared] = generated
         _by_source.move_to_end(shared)
