@@ -74,15 +74,34 @@ def dotted_path(node):
 
 def names_in(node):
     """Every Name id read or written anywhere under ``node``."""
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in _names(node)}
 
 
 def loaded_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for n in _names(node) if isinstance(n.ctx, gast.Load)}
 
 
 def stored_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return {n.id for n in _names(node) if isinstance(n.ctx, gast.Store)}
+
+
+def _names(node):
+    """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
+    find, without its generators per node (these queries run for every statement of
+    every pass)."""
+    found, stack = [], [node]
+    ast_type, name_type = gast.AST, gast.Name
+    while stack:
+        current = stack.pop()
+        if type(current) is name_type:
+            found.append(current)
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast_type))
+            elif isinstance(value, ast_type):
+                stack.append(value)
+    return found
 
 
 def copy(node):
