@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import threading
 import warnings
 
@@ -128,6 +127,7 @@ def store(fn, key, generated, kinds=None):
     entry = disk_entries.entry_for(generated, name)
     if name is None or entry is None:
         return
+    import tempfile
     directory = os.path.join(cache_directory(), name[:2])
     try:
         os.makedirs(directory, exist_ok=True)
