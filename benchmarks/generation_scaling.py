@@ -157,8 +157,9 @@ def plot(rows, path):
         if not points:
             continue
         axis.plot([p[0] for p in points], [p[1] * 1e3 for p in points], "o-", label=f"{shape}, first order")
-        if all(p[2] for p in points):
-            axis.plot([p[0] for p in points], [p[2] * 1e3 for p in points], "s--", label=f"{shape}, second order")
+        seconds = [p for p in points if p[2]]
+        if seconds:
+            axis.plot([p[0] for p in seconds], [p[2] * 1e3 for p in seconds], "s--", label=f"{shape}, second order")
     axis.set_xscale("log")
     axis.set_yscale("log")
     axis.set_xlabel("statements in the function")
