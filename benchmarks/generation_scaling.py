@@ -45,7 +45,7 @@ def branchy(n):
         lines += [f"    if np.sum(a) > {i % 5 - 2}.0:",
                   f"        a = {fn}(a) * y",
                   "    else:",
-                  f"        a = a * 0.5 + x",
+                  "        a = a * 0.5 + x",
                   f"    b{i} = a * x"]
         lines.append(f"    a = a + b{i} * 0.1")
         count += 5
@@ -62,7 +62,7 @@ def loopy(n):
         fn = _UNARY[i % len(_UNARY)]
         lines += [f"    for k{i} in range(3):",
                   f"        t = {fn}(a) * y",
-                  f"        a = a * 0.5 + t * 0.25",
+                  "        a = a * 0.5 + t * 0.25",
                   f"    a = a + x * {(i % 5) * 0.1:.1f}"]
         count += 4
         i += 1
@@ -120,7 +120,7 @@ def main(argv=None):
     parser.add_argument("--no-second", action="store_true", help="first order only")
     parser.add_argument("--plot", help="write a plot (needs matplotlib)")
     args = parser.parse_args(argv)
-    import astgrad  # noqa: F401  (imported before timing)
+    importlib.import_module("astgrad")     # imported before timing
     os.environ.setdefault("ASTGRAD_CACHE", "0")
     sizes = [int(s) for s in args.sizes.split(",")]
     warm_up()

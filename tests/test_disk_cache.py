@@ -9,9 +9,7 @@ import sys
 import warnings
 
 import numpy as np
-import pytest
 
-import astgrad
 from astgrad import caching, disk_cache
 
 HERE = os.path.dirname(os.path.abspath(__file__))
