@@ -9,6 +9,7 @@ import sys
 import warnings
 
 import numpy as np
+import pytest
 
 from astgrad import caching, disk_cache
 
@@ -23,6 +24,14 @@ def _child(directory, function="f", **env):
                          env=environment, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout), run.stderr
+
+
+@pytest.fixture
+def own_rules_only(monkeypatch):
+    """Tests earlier in the run register rules of their own (@adjoint), with which no code
+    is kept on disk: these tests are about entries, so they count the rules now as astgrad's."""
+    from astgrad.rules import optional, registry
+    monkeypatch.setitem(optional._trusted, "version", registry.VERSION[0])
 
 
 def _entries(directory):
@@ -71,7 +80,7 @@ def test_code_calling_a_callee_derivative_is_generated_again_but_not_the_callee(
     np.testing.assert_array_equal(second["value"], first["value"])
 
 
-def test_a_name_meaning_something_else_now_makes_the_entry_stale(tmp_path, monkeypatch):
+def test_a_name_meaning_something_else_now_makes_the_entry_stale(tmp_path, monkeypatch, own_rules_only):
     import types
     import disk_cache_target
     disk_cache.configure_cache(enabled=True, directory=str(tmp_path))
@@ -88,7 +97,7 @@ def test_a_name_meaning_something_else_now_makes_the_entry_stale(tmp_path, monke
         disk_cache._settings["directory"] = None
 
 
-def test_unwritable_directory_warns_once_and_keeps_working(tmp_path):
+def test_unwritable_directory_warns_once_and_keeps_working(tmp_path, own_rules_only):
     import disk_cache_target
     blocked = tmp_path / "file"
     blocked.write_text("not a directory")
@@ -128,3 +137,17 @@ def test_disabled_by_environment(tmp_path):
                              env=environment, capture_output=True, text=True)
         assert json.loads(run.stdout)["generated"] == ["f"]
     assert _entries(tmp_path) == []
+
+
+def test_no_entry_is_kept_while_rules_of_ones_own_are_registered(tmp_path, monkeypatch):
+    import disk_cache_target
+    from astgrad.rules import optional, registry
+    monkeypatch.setitem(optional._trusted, "version", registry.VERSION[0] - 1)     # one more rule since
+    disk_cache.configure_cache(enabled=True, directory=str(tmp_path))
+    try:
+        key = ("reverse", (1,), True)
+        disk_cache.store(disk_cache_target.f, key, caching._generate(disk_cache_target.f, key))
+        assert _entries(tmp_path) == []
+    finally:
+        disk_cache.configure_cache(enabled=False)
+        disk_cache._settings["directory"] = None
