@@ -22,7 +22,6 @@ import argparse
 import gc
 import importlib.util
 import linecache
-import os
 import resource
 import sys
 import tempfile

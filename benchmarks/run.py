@@ -26,7 +26,6 @@ import os
 
 os.environ.setdefault("ASTGRAD_CACHE", "0")     # measure generation, not loading from the disk cache
 
-import os
 import sys
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
