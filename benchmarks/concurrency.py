@@ -10,6 +10,10 @@ Run:  python benchmarks/concurrency.py [--steps 100000]
 This prints a table to read, not a test; the numbers depend on the machine.
 """
 
+import os
+
+os.environ.setdefault("ASTGRAD_CACHE", "0")     # measure generation, not loading from the disk cache
+
 import argparse
 import concurrent.futures
 import gc

@@ -4,6 +4,10 @@ Target (issue 2): under 50 ms. Run:  python benchmarks/decoration_time.py
 This is a measurement to read, not a test; timings depend on the machine.
 """
 
+import os
+
+os.environ.setdefault("ASTGRAD_CACHE", "0")     # measure generation, not loading from the disk cache
+
 import inspect
 import statistics
 import time

@@ -23,6 +23,9 @@ code (benchmarks/profile_emitted.py).
 """
 
 import os
+
+os.environ.setdefault("ASTGRAD_CACHE", "0")     # measure generation, not loading from the disk cache
+
 import sys
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",

@@ -7,6 +7,10 @@ simply `from fd import numerical_grad, assert_close`.
 
 import os
 
+# generated code is not kept on disk while the suite runs (test_disk_cache.py turns it on
+# in a directory of its own), so no test depends on what an earlier run left behind
+os.environ["ASTGRAD_CACHE"] = "0"
+
 from hypothesis import settings
 
 # Bounded, timing-insensitive property tests: the CI machine has 2 cores and

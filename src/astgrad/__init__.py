@@ -8,6 +8,7 @@ generated functions whose ``.source`` you can read and differentiate again.
 from . import rules  # registers the derivative rules; astgrad.rules(pattern) lists them
 from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .errors import TransformError
+from .exporting import export
 from .rules.registry import adjoint, d, non_differentiable, tangent
 from .runtime import stop_gradient
 from .tape import Tensor, tensor, no_grad
@@ -15,7 +16,12 @@ from .tape import autograd
 
 __version__ = "0.1.0"
 
+from .disk_cache import configure_cache  # noqa: E402
+from .rules.optional import trust_rules as _trust_rules  # noqa: E402
+
+_trust_rules()      # the rules registered so far are astgrad's own
+
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp",
            "TransformError", "adjoint",
-           "tangent", "d", "non_differentiable", "stop_gradient", "rules",
+           "tangent", "d", "non_differentiable", "stop_gradient", "rules", "export", "configure_cache",
            "Tensor", "tensor", "no_grad", "autograd"]

@@ -1,5 +1,5 @@
-"""Command line: ``python -m astgrad demo``, ``python -m astgrad show FILE.py:FUNC`` and
-``python -m astgrad rules [PATTERN]``."""
+"""Command line: ``python -m astgrad demo``, ``python -m astgrad show FILE.py:FUNC``,
+``python -m astgrad export MODULE:FUNC -o FILE.py`` and ``python -m astgrad rules [PATTERN]``."""
 
 import argparse
 import importlib.util
@@ -105,6 +105,50 @@ def show(target, wrt, order=1, mode="reverse"):
         raise UsageError(one_line(error)) from None
 
 
+def import_function(target):
+    """``package.module:function`` imported (or ``FILE.py:function``, its directory put
+    first on sys.path so the exported module can import it by the file's name)."""
+    path, sep, name = target.rpartition(":")
+    if not sep or not path or not name:
+        raise UsageError(f"{target!r}: expected MODULE:FUNCTION (or FILE.py:FUNCTION)")
+    if path.endswith(".py"):
+        if not os.path.isfile(path):
+            raise UsageError(f"{path}: no such file")
+        sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+        path = os.path.splitext(os.path.basename(path))[0]
+    sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(path)
+    except astgrad.TransformError as error:
+        raise UsageError(one_line(error)) from None
+    except Exception as error:
+        raise UsageError(f"{path}: importing it failed: {type(error).__name__}: {one_line(error)}") from None
+    func = module
+    for part in name.split("."):
+        func = getattr(func, part, None)
+    if func is None or not callable(func):
+        raise UsageError(f"{path}: no function named {name!r}")
+    return func
+
+
+def export(target, wrt, order, mode, output):
+    """Write the standalone module holding the derivative to ``output`` (or print it)."""
+    from astgrad.exporting import ExportError
+    func = import_function(target)
+    try:
+        text = astgrad.export(func, parse_wrt(wrt), mode=mode, order=order)
+    except (astgrad.TransformError, ExportError, ValueError, TypeError) as error:
+        raise UsageError(one_line(error)) from None
+    if output is None or output == "-":
+        print(text, end="")
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write it: {error.strerror}") from None
+
+
 def list_rules(pattern, as_markdown):
     """Print the public functions with rules: a table, or docs/rules.md with --markdown."""
     from astgrad.rules import listing
@@ -134,6 +178,14 @@ def main(argv=None):
     show_parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
                              help="reverse: the gradient function; forward: the jvp function "
                                   "(default: reverse)")
+    export_parser = commands.add_parser("export", help="write a standalone module (NumPy only) holding "
+                                                       "the derivative of MODULE:FUNC")
+    export_parser.add_argument("target", metavar="MODULE:FUNC")
+    export_parser.add_argument("--wrt", default="0", help="argument(s) to differentiate, as for show (default: 0)")
+    export_parser.add_argument("--order", type=int, default=1, help="derivative order (default: 1)")
+    export_parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
+                               help="reverse: the gradient function; forward: the jvp function")
+    export_parser.add_argument("-o", "--output", metavar="FILE.py", help="where to write it (default: print it)")
     rules_parser = commands.add_parser("rules", help="list the functions astgrad can differentiate, "
                                                      "with their modes and orders")
     rules_parser.add_argument("pattern", nargs="?", metavar="PATTERN",
@@ -150,6 +202,8 @@ def main(argv=None):
             demo()
         elif args.command == "rules":
             list_rules(args.pattern, args.markdown)
+        elif args.command == "export":
+            export(args.target, args.wrt, args.order, args.mode, args.output)
         else:
             show(args.target, args.wrt, args.order, args.mode)
     except UsageError as error:

@@ -21,7 +21,7 @@ import threading
 import types
 import weakref
 
-from . import pipeline
+from . import disk_cache, pipeline
 from .core.callees import Callees
 from .core.functions import parameter_names, underlying
 from .core.methods import receiver_of
@@ -80,6 +80,10 @@ def _instantiate(generated, fn):
     compiled.source = generated.text
     compiled.__astgrad_generated__ = True
     compiled.__astgrad_seconds__ = generated.seconds
+    # the closure variables that are the function's own, not names astgrad bound (for export)
+    own = getattr(fn, "__astgrad_user_freevars__", fn.__code__.co_freevars)
+    compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
+                                               if n not in generated.cells and n in own)
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards)
     return Entry(compiled, guards, fn, generated.version)
 
@@ -251,7 +255,10 @@ def _build(fn, key):
         entry = _instantiate(generated, fn)
         if entry is not None and entry.holds(fn):
             return _with_twin(entry, fn, key)
-    generated = _generate(fn, key)
+    generated = disk_cache.load(fn, key)
+    if generated is None:
+        generated = _generate(fn, key)
+        disk_cache.store(fn, key, generated)
     with _lock:
         _by_source[shared] = generated
         _by_source.move_to_end(shared)

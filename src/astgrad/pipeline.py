@@ -7,7 +7,10 @@ guards and the zero-safe twin live there, not here.
 """
 
 import builtins
+import contextlib
 import dataclasses
+import gc
+import threading
 import time
 import types
 
@@ -89,9 +92,38 @@ class Generated:
     callee_guards: tuple = ()   # the callees' guards, bound to their scopes (set by the cache)
 
 
+_collector = {"paused": 0, "was_enabled": False}
+_collector_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """The cyclic garbage collector paused while a derivative is generated: generation
+    makes many small objects and no garbage cycles, and each full collection walks every
+    syntax tree alive, which made generating a long function's second derivative spend
+    half its time collecting. Restored as it was (paused or not) when the last ends."""
+    with _collector_lock:
+        if _collector["paused"] == 0:
+            _collector["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _collector["paused"] += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector["paused"] -= 1
+            if _collector["paused"] == 0 and _collector["was_enabled"]:
+                gc.enable()
+
+
 def generate(fn, key, callees):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt), with ZERO_SAFE last for the zero-safe twin) now, uncached."""
+    with _collector_paused():
+        return _generate(fn, key, callees)
+
+
+def _generate(fn, key, callees):
     started = time.perf_counter()
     load_imported()     # an optional library's rules (SciPy) change the version: register them first
     version = registry.VERSION[0]

@@ -65,14 +65,18 @@ def _known_pure_name(func):
     return anno.get(func, Key.PURE, False)
 
 
-def liveness(block, live_out, reads=reads):
+def liveness(block, live_out, reads=reads, dead=None):
     """Annotate each statement with ``Key.LIVE_OUT``; return the names live on entry.
-    ``reads(stmt)`` says which names a statement needs (all it loads, by default)."""
+    ``reads(stmt)`` says which names a statement needs (all it loads, by default).
+    ``dead(stmt)``, when given, says (from the statement's LIVE_OUT) that a statement
+    outside loops will be removed: what it reads is then not needed by it."""
     live = set(live_out)
     for stmt in reversed(block):
         anno.set(stmt, Key.LIVE_OUT, set(live))
         if isinstance(stmt, gast.If):
-            live = reads(stmt) | liveness(stmt.body, live, reads) | liveness(stmt.orelse, live, reads)
+            live = reads(stmt) | liveness(stmt.body, live, reads, dead) | liveness(stmt.orelse, live, reads, dead)
+        elif dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
+            continue
         elif isinstance(stmt, (gast.For, gast.While)):
             after = set(live)
             body_in = set()
@@ -92,9 +96,11 @@ def liveness(block, live_out, reads=reads):
 
 
 def eliminate_dead_code(block, live_out, keep=lambda stmt: False):
-    """Remove assignments whose value is never read, until nothing changes."""
+    """Remove assignments whose value is never read, until nothing changes. Outside
+    loops a chain of dead assignments goes in one pass (liveness skips the reads of a
+    statement it finds dead); a loop's are found one more per pass."""
     while True:
-        liveness(block, live_out)
+        liveness(block, live_out, dead=lambda stmt: _is_dead(stmt, keep))
         changed, block = _sweep(block, keep)
         if not changed:
             return block

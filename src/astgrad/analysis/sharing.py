@@ -704,11 +704,12 @@ class _TouchedSinceMade(_ForwardAnalysis):
     def __init__(self, params, body):
         self.unshared = _Unshared(params, body)
 
+    # the name sets are frozensets, never changed in place: a new state shares them
     def copy(self, made):
-        return {k: set(v) for k, v in made.items()}
+        return {k: frozenset(v) for k, v in made.items()}
 
     def frozen(self, made):
-        return {k: frozenset(v) for k, v in made.items()}
+        return dict(made)
 
     def after_test(self, test, made):
         return {k: v | S.loaded_names(test) for k, v in made.items()}
@@ -716,15 +717,13 @@ class _TouchedSinceMade(_ForwardAnalysis):
     def join(self, made, other):
         return {k: made[k] | other[k] for k in made.keys() & other.keys()}
 
-    def escaping(self, stmt, name):
-        """Names whose object, a view of it or something it holds another name may get
-        here (a copy of a list holds its items too): all the statement reads, but for
-        arguments that only give a shape, and for ``name`` itself when only an item is
-        read out of it (an item of a container is not the container)."""
-        reads = value_reads(stmt)
-        if self.item_owner(stmt) == name:
-            reads = reads - {name}
-        return reads
+    def escaping(self, stmt):
+        """``(reads, owner)``: names whose object, a view of it or something it holds
+        another name may get here (a copy of a list holds its items too) are all the
+        statement reads, but for arguments that only give a shape, and for ``owner``
+        itself when only an item is read out of it (an item of a container is not the
+        container)."""
+        return value_reads(stmt), self.item_owner(stmt)
 
     def item_owner(self, stmt):
         """``c`` when ``stmt`` only reads an item out of ``c`` (a list, tuple or dict the
@@ -755,10 +754,10 @@ class _TouchedSinceMade(_ForwardAnalysis):
             made = {k: v | mentioned for k, v in made.items()}
             self.block(stmt.body, made)
             return {k: v for k, v in made.items() if k not in bound}
-        entry = {k: set(v) for k, v in made.items()}
+        entry = dict(made)
         while True:
             # the header reads the iterable (its items go to the target) each pass
-            start = {k: v | header if header & (v | {k}) else set(v) for k, v in entry.items()}
+            start = {k: v | header if header & (v | {k}) else v for k, v in entry.items()}
             end = self.block(stmt.body, start)
             joined = {k: start[k] | end[k] for k in start.keys() & end.keys()}
             if joined == entry:
@@ -773,7 +772,8 @@ class _TouchedSinceMade(_ForwardAnalysis):
         mentioned = {n.id for n in gast.walk(stmt_seen) if isinstance(n, gast.Name)}
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
-        made = {k: v | mentioned if self.escaping(stmt, k) & (v | {k}) else set(v)
+        reads, owner = self.escaping(stmt)
+        made = {k: v | mentioned if _meets(reads if k != owner else reads - {k}, v, k) else v
                 for k, v in made.items()}
         if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.AUGMENTED, False):
             return made
@@ -782,11 +782,17 @@ class _TouchedSinceMade(_ForwardAnalysis):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name, value = stmt.targets[0].id, _passed_on(stmt.value)
             if _is_new_object(value):
-                made[name] = {name}     # a literal's items are its own: a write replaces them
+                made[name] = frozenset({name})     # a literal's items are its own: a write replaces them
             elif isinstance(value, gast.Name) and value.id in before \
                     and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id}):
                 made[name] = before[value.id] | mentioned
         return made
+
+
+def _meets(reads, touched, name):
+    """Whether ``reads`` mentions ``name`` or a name in ``touched`` (without building
+    their union: ``touched`` grows with the function)."""
+    return name in reads or not reads.isdisjoint(touched)
 
 
 def _passed_on(value):

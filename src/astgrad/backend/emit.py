@@ -66,6 +66,11 @@ def compile_function(source, name, namespace, label):
     return fn
 
 
+def new_filename(label):
+    """A synthetic file name no other generated code has."""
+    return f"<astgrad {label} #{next(_counter)}>"
+
+
 def compile_closure(source, name, free_names, label):
     """Compile ``source`` (one ``def name``) as a function whose ``free_names`` are closure
     variables: the code of ``name`` as if it were nested in a function defining them, so

@@ -11,7 +11,7 @@ keeps them.
 
 import enum
 
-_SLOT = "_astgrad_anno"
+_SLOT = SLOT = "_astgrad_anno"     # the attribute holding a node's annotations
 
 
 @enum.unique       # a repeated description would silently make two keys one
@@ -58,6 +58,12 @@ class Key(enum.Enum):
 
     # forward mode
     TANGENT_OF = "the primal name whose tangent this statement writes"
+
+
+# Facts computed for every statement from the statements around it and never changed
+# after they are set: syntax.copy shares them with a copy instead of copying them (they
+# grow with the function, and copying them made copying a statement cost as much).
+SHARED_KEYS = frozenset({Key.LIVE_OUT, Key.UNSHARED, Key.TOUCHED_SINCE_MADE, Key.UNTOUCHED_CONSTANTS})
 
 
 def get(node, key, default=None):

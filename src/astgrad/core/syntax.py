@@ -2,6 +2,8 @@
 
 import gast
 
+from . import anno
+
 
 def name(identifier, store=False):
     ctx = gast.Store() if store else gast.Load()
@@ -72,21 +74,82 @@ def dotted_path(node):
 
 def names_in(node):
     """Every Name id read or written anywhere under ``node``."""
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in _names(node)}
 
 
 def loaded_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for n in _names(node) if isinstance(n.ctx, gast.Load)}
 
 
 def stored_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return {n.id for n in _names(node) if isinstance(n.ctx, gast.Store)}
+
+
+def _names(node):
+    """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
+    find, without its generators per node (these queries run for every statement of
+    every pass)."""
+    found, stack = [], [node]
+    ast_type, name_type = gast.AST, gast.Name
+    while stack:
+        current = stack.pop()
+        if type(current) is name_type:
+            found.append(current)
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast_type))
+            elif isinstance(value, ast_type):
+                stack.append(value)
+    return found
 
 
 def copy(node):
-    """Deep copy that keeps line numbers and annotations (core/anno.py)."""
+    """Deep copy that keeps line numbers and annotations (core/anno.py).
+
+    Nodes and lists are copied here directly (``copy.deepcopy`` spends most of its time
+    on its generic protocol); the per-statement analysis facts that are never changed
+    after they are set (``anno.SHARED_KEYS``: live names, unshared names) are shared
+    with the copy, since copying them made copying a statement cost as much as the
+    function is long. Any other annotation value is deep-copied, nodes in it included,
+    with one memo, as ``copy.deepcopy`` of the whole node would."""
+    return _copy_value(node, {})
+
+
+_ATOMIC = (str, int, float, bool, complex, bytes, type(None), type(Ellipsis))
+
+
+def _copy_value(value, memo):
+    if isinstance(value, _ATOMIC):
+        return value
+    if isinstance(value, list):
+        return [_copy_value(item, memo) for item in value]
+    if isinstance(value, gast.AST):
+        copied = memo.get(id(value))
+        if copied is not None:
+            return copied
+        copied = value.__class__.__new__(value.__class__)
+        memo[id(value)] = copied
+        _keep(value, memo)
+        state = copied.__dict__
+        for field, item in value.__dict__.items():
+            state[field] = _copy_annotations(item, memo) if field == anno.SLOT else _copy_value(item, memo)
+        return copied
+    return _deepcopy(value, memo)
+
+
+def _copy_annotations(slot, memo):
+    return {key: item if key in anno.SHARED_KEYS else _deepcopy(item, memo) for key, item in slot.items()}
+
+
+def _keep(value, memo):
+    """Keep ``value`` alive in the memo (as copy.deepcopy does), so its id is not reused."""
+    memo.setdefault(id(memo), []).append(value)
+
+
+def _deepcopy(value, memo):
     import copy as _copy
-    return _copy.deepcopy(node)
+    return _copy.deepcopy(value, memo)
 
 
 def statements(block):

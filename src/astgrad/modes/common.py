@@ -306,9 +306,10 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
     from ..analysis.sharing import Sharing, calls_changing_arguments
     sharing = Sharing(params, body, prepare)
-    element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end)
+    writes = list(_checked_writes(sharing.statements))
+    element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, bool(writes))
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
-    for stmt, name, action, strict in _checked_writes(sharing.statements):
+    for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
         if strict and sharing.reaches_outside(name):
@@ -332,10 +333,11 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
 
 
-def _annotate_for_write_checks(sharing, params, body, live_at_end):
+def _annotate_for_write_checks(sharing, params, body, live_at_end, any_writes=True):
     """Mark what the check reads off each statement: which element reads ``v = y[i]``
     there are (returned: v -> those statements), which names are live after it, and
-    which written objects are new and unshared."""
+    (only where there is an in-place write to check) which written objects are new
+    and unshared."""
     from ..analysis import dataflow
     from ..analysis.sharing import mark_unshared, value_reads
     element_reads = {}
@@ -344,7 +346,8 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end):
             anno.set(stmt, Key.ELEMENT_OF, stmt.value.value.id)
             element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
     dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
-    mark_unshared(body, params)
+    if any_writes:
+        mark_unshared(body, params)
     return element_reads
 
 

@@ -17,15 +17,34 @@ _OPTIONAL = (("scipy.special", "astgrad.rules.scipy_special"),
 _pending = list(_OPTIONAL)
 _loading = threading.Lock()
 
+# the rule table's version while only astgrad's own modules have registered rules (the
+# disk cache keeps generated code only then: a user's rule is not part of its key)
+_trusted = {"version": None}
+
+
+def trust_rules():
+    """astgrad's own rules are registered (called once ``import astgrad`` is done)."""
+    from . import registry
+    _trusted["version"] = registry.VERSION[0]
+
+
+def trusted_version(version):
+    """``version`` if only astgrad's own modules registered the rules it counts, else None."""
+    return version if version == _trusted["version"] else None
+
 
 def load_imported():
     """Register the rules of every optional library now in ``sys.modules``; cheap when
     there is nothing (left) to register."""
     if not _pending or not any(library in sys.modules for library, _ in _pending):
         return
+    from . import registry
     with _loading:
         for entry in list(_pending):
             library, rules = entry
             if library in sys.modules:
+                before = registry.VERSION[0]
                 importlib.import_module(rules)
                 _pending.remove(entry)
+                if before == _trusted["version"]:
+                    _trusted["version"] = registry.VERSION[0]

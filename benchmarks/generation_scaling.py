@@ -1,0 +1,175 @@
+"""How long does generating a derivative take, against the length of the function?
+
+Synthetic functions of 10 to 1,000 statements in three shapes (straight-line,
+branchy, loopy) are written to a temporary module and differentiated; the table gives
+the generation time of the first-order gradient (reverse mode), of the second order
+(the gradient of the gradient), and the time per source statement. Run:
+
+    PYTHONPATH=src python benchmarks/generation_scaling.py [--sizes 10,100,300,1000]
+        [--plot docs/generation_scaling.png] [--no-second]
+
+A measurement to read, not a test; timings depend on the machine.
+"""
+
+import argparse
+import importlib.util
+import os
+import sys
+import tempfile
+import time
+
+_UNARY = ("np.sin", "np.cos", "np.tanh", "np.exp")
+
+
+def straight_line(n):
+    """``n`` statements, each one operation on earlier values."""
+    lines = ["def f(x, y):", "    a0 = x * y"]
+    for i in range(1, n - 1):
+        fn = _UNARY[i % len(_UNARY)]
+        if i % 3 == 0:
+            lines.append(f"    a{i} = {fn}(a{i - 1}) * 0.5")
+        elif i % 3 == 1:
+            lines.append(f"    a{i} = a{i - 1} + x * {(i % 7) * 0.1:.1f}")
+        else:
+            lines.append(f"    a{i} = a{i - 1} * y - a{max(i - 3, 0)}")
+    lines.append(f"    return np.sum(a{n - 2})")
+    return "\n".join(lines) + "\n"
+
+
+def branchy(n):
+    """About ``n`` statements, an ``if``/``else`` every five."""
+    lines = ["def f(x, y):", "    a = x * y"]
+    count, i = 1, 0
+    while count < n - 1:
+        fn = _UNARY[i % len(_UNARY)]
+        lines += [f"    if np.sum(a) > {i % 5 - 2}.0:",
+                  f"        a = {fn}(a) * y",
+                  "    else:",
+                  "        a = a * 0.5 + x",
+                  f"    b{i} = a * x"]
+        lines.append(f"    a = a + b{i} * 0.1")
+        count += 5
+        i += 1
+    lines.append("    return np.sum(a)")
+    return "\n".join(lines) + "\n"
+
+
+def loopy(n):
+    """About ``n`` statements, in loops of four statements each."""
+    lines = ["def f(x, y):", "    a = x * y"]
+    count, i = 1, 0
+    while count < n - 1:
+        fn = _UNARY[i % len(_UNARY)]
+        lines += [f"    for k{i} in range(3):",
+                  f"        t = {fn}(a) * y",
+                  "        a = a * 0.5 + t * 0.25",
+                  f"    a = a + x * {(i % 5) * 0.1:.1f}"]
+        count += 4
+        i += 1
+    lines.append("    return np.sum(a)")
+    return "\n".join(lines) + "\n"
+
+
+SHAPES = {"straight": straight_line, "branchy": branchy, "loopy": loopy}
+
+
+def load(source, directory, name):
+    path = os.path.join(directory, name + ".py")
+    with open(path, "w") as handle:
+        handle.write("import numpy as np\n\n\n" + source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module.f
+
+
+def statements(fn):
+    import ast
+    import inspect
+    return sum(isinstance(node, ast.stmt) for node in ast.walk(ast.parse(inspect.getsource(fn)))) - 1
+
+
+def measure(fn, second):
+    """(first-order seconds, second-order seconds or None), generation only, CPU time of this process."""
+    from astgrad import caching
+    started = time.process_time()
+    gradient = caching.generate_reverse(fn, (0,), False)
+    first = time.process_time() - started
+    if not second:
+        return first, None
+    started = time.process_time()
+    caching.generate_reverse(gradient, (0,), False)
+    return first, time.process_time() - started
+
+
+def warm_up():
+    """Differentiate one small function of each shape first: the rule templates are
+    parsed on first use, once per process, which is not the cost of a function's length."""
+    with tempfile.TemporaryDirectory() as directory:
+        sys.path.insert(0, directory)
+        for shape, make in SHAPES.items():
+            measure(load(make(12), directory, f"_gen_warm_{shape}"), True)
+        sys.path.remove(directory)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,30,100,300,1000")
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--no-second", action="store_true", help="first order only")
+    parser.add_argument("--plot", help="write a plot (needs matplotlib)")
+    args = parser.parse_args(argv)
+    importlib.import_module("astgrad")     # imported before timing
+    os.environ.setdefault("ASTGRAD_CACHE", "0")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    warm_up()
+    rows = []
+    with tempfile.TemporaryDirectory() as directory:
+        sys.path.insert(0, directory)
+        print(f"{'shape':<9} {'stmts':>6} {'1st (ms)':>10} {'ms/stmt':>8} {'2nd (ms)':>10} {'2nd/1st':>8}")
+        for shape in args.shapes.split(","):
+            for n in sizes:
+                fn = load(SHAPES[shape](n), directory, f"_gen_{shape}_{n}")
+                count = statements(fn)
+                first, second = measure(fn, not args.no_second)
+                rows.append((shape, count, first, second))
+                ratio = f"{second / first:8.2f}" if second else f"{'-':>8}"
+                second_ms = f"{second * 1e3:10.1f}" if second else f"{'-':>10}"
+                print(f"{shape:<9} {count:>6} {first * 1e3:10.1f} {first * 1e3 / count:8.3f} {second_ms} {ratio}",
+                      flush=True)
+    if args.plot:
+        plot(rows, args.plot)
+    return rows
+
+
+def plot(rows, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plot")
+        return
+    figure, axis = plt.subplots(figsize=(6, 4))
+    for shape in SHAPES:
+        points = [(count, first, second) for s, count, first, second in rows if s == shape]
+        if not points:
+            continue
+        axis.plot([p[0] for p in points], [p[1] * 1e3 for p in points], "o-", label=f"{shape}, first order")
+        seconds = [p for p in points if p[2]]
+        if seconds:
+            axis.plot([p[0] for p in seconds], [p[2] * 1e3 for p in seconds], "s--", label=f"{shape}, second order")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("statements in the function")
+    axis.set_ylabel("generation time (ms)")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    print(f"plot written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Generated code kept on disk, so that another process does not generate it again.
+
+An entry is the generated source text of one derivative, and how to find again each
+object the code is bound to (a module by its name, a function by its module and
+qualified name). Its key is a hash of everything that determines the code: the
+function's source text, file and first line, the mode and ``wrt``, the argument kinds
+(when code is specialized to them), astgrad's version and source, the rule table, and
+the Python and NumPy versions. On load, the entry's checksum is verified and every name
+the code depended on when it was generated must mean an equal object now (same module
+and qualified name, same code for a function); otherwise the entry is not used and the
+derivative is generated again. Code bound to something that cannot be found again by
+name (a derivative of a callee, an object made at run time) is not stored.
+
+Writes are atomic (a temporary file in the cache directory, then ``os.replace``), so a
+reader never sees half an entry. The directory is bounded in size: past the bound, the
+least recently used entries are removed. A directory that cannot be written turns the
+disk cache off for the process, with one warning.
+
+Settings: ``ASTGRAD_CACHE=0`` turns it off, ``ASTGRAD_CACHE_DIR`` chooses the directory,
+``ASTGRAD_CACHE_SIZE`` bounds it (bytes); ``astgrad.configure_cache(...)`` does the same
+from Python.
+"""
+
+import hashlib
+import json
+import os
+import sys
+import threading
+import warnings
+
+from . import disk_entries
+
+FORMAT = 1
+DEFAULT_SIZE = 64 * 1024 * 1024
+
+_settings = {"enabled": None, "directory": None, "size": None}
+_lock = threading.Lock()
+_state = {"failed": False, "stores": 0}
+
+
+def configure_cache(enabled=None, directory=None, size=None):
+    """Turn the disk cache of generated code on or off, choose its directory or bound
+    its size in bytes (None: keep the current setting). Returns the settings in effect."""
+    with _lock:
+        if enabled is not None:
+            _settings["enabled"] = bool(enabled)
+            _state["failed"] = False
+        if directory is not None:
+            _settings["directory"] = os.fspath(directory)
+            _state["failed"] = False
+        if size is not None:
+            _settings["size"] = int(size)
+    return {"enabled": _enabled(), "directory": cache_directory(), "size": _size()}
+
+
+def _enabled():
+    if _state["failed"]:
+        return False
+    if _settings["enabled"] is not None:
+        return _settings["enabled"]
+    return os.environ.get("ASTGRAD_CACHE", "1").strip().lower() not in ("0", "false", "no", "off", "")
+
+
+def _size():
+    if _settings["size"] is not None:
+        return _settings["size"]
+    try:
+        return int(os.environ.get("ASTGRAD_CACHE_SIZE", DEFAULT_SIZE))
+    except ValueError:
+        return DEFAULT_SIZE
+
+
+def cache_directory():
+    """Where entries are kept: ASTGRAD_CACHE_DIR, else the user's cache directory."""
+    directory = _settings["directory"] or os.environ.get("ASTGRAD_CACHE_DIR")
+    if directory:
+        return directory
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~")
+    elif sys.platform == "darwin":
+        base = os.path.expanduser("~/Library/Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, "astgrad")
+
+
+def entry_key(fn, key, kinds=None):
+    """The hash naming ``fn``'s derivative ``key`` (and argument ``kinds``) on disk, or
+    None when ``fn``'s source cannot be read."""
+    source = disk_entries.function_source(fn)
+    if source is None:
+        return None
+    parts = [FORMAT, disk_entries.environment(), disk_entries.rules_fingerprint(), disk_entries.key_text(key),
+             repr(kinds), source, disk_entries.stable_filename(fn.__code__.co_filename),
+             fn.__code__.co_firstlineno, fn.__qualname__, fn.__code__.co_freevars]
+    return hashlib.sha256(json.dumps(parts, default=repr).encode()).hexdigest()
+
+
+def load(fn, key, kinds=None):
+    """The Generated code stored for ``fn``'s derivative ``key``, rebuilt and checked,
+    or None (absent, corrupt, stale, or the cache is off)."""
+    if not _enabled():
+        return None
+    name = entry_key(fn, key, kinds)
+    if name is None or disk_entries.rules_fingerprint() is None:
+        return None
+    path = os.path.join(cache_directory(), name[:2], name + ".json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            entry = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    generated = disk_entries.rebuild(entry, name, fn)
+    if generated is not None:
+        try:
+            os.utime(path)          # recently used: evicted last
+        except OSError:
+            pass
+    return generated
+
+
+def store(fn, key, generated, kinds=None):
+    """Keep ``generated`` on disk if everything it is bound to can be found again."""
+    if not _enabled() or generated.callee_guards or disk_entries.rules_fingerprint() is None:
+        return
+    name = entry_key(fn, key, kinds)
+    entry = disk_entries.entry_for(generated, name)
+    if name is None or entry is None:
+        return
+    import tempfile
+    directory = os.path.join(cache_directory(), name[:2])
+    try:
+        os.makedirs(directory, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile("w", dir=directory, suffix=".tmp", delete=False, encoding="utf-8")
+        try:
+            with handle:
+                json.dump(entry, handle)
+            os.replace(handle.name, os.path.join(directory, name + ".json"))
+        except BaseException:
+            _remove(handle.name)
+            raise
+    except OSError as error:
+        _fail(error)
+        return
+    _state["stores"] += 1
+    if _state["stores"] % 16 == 1:
+        evict(_size())
+
+
+def _fail(error):
+    with _lock:
+        if _state["failed"]:
+            return
+        _state["failed"] = True
+    warnings.warn(f"astgrad cannot write its cache of generated code in {cache_directory()} "
+                  f"({error.strerror or error}); generated code is kept in memory only in this process. "
+                  "Set ASTGRAD_CACHE_DIR to a writable directory, or ASTGRAD_CACHE=0 to silence this.",
+                  RuntimeWarning, stacklevel=4)
+
+
+def evict(limit):
+    """Remove the least recently used entries until the directory holds at most ``limit`` bytes."""
+    entries = []
+    for root, _, files in os.walk(cache_directory()):
+        for file in files:
+            path = os.path.join(root, file)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            entries.append((info.st_mtime, info.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        _remove(path)
+        total -= size
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+

@@ -1,0 +1,252 @@
+"""What a disk cache entry holds, and how generated code is rebuilt from one.
+
+An object generated code is bound to, or that generation depended on, is *described*
+by what finds it again in another process: ``["module", name]``, ``["object", module,
+qualified name, code hash]`` (the hash for functions, so a changed function is noticed),
+``["value", repr]`` for a number or a string, ``["missing"]`` for an unbound name.
+Anything else (a callee's generated derivative, an object made at run time) has no
+description, and code bound to it is not stored. See disk_cache.py for the keys.
+"""
+
+import base64
+import builtins
+import hashlib
+import importlib
+import json
+import linecache
+import marshal
+import os
+import re
+import sys
+import types
+
+from .core.missing import MISSING
+from .rules import registry
+
+_ATOMS = (int, float, str, bool, type(None))
+_fingerprint = {}
+
+
+def function_source(fn):
+    """The text ``fn``'s derivative is generated from (generated code keeps it on .source):
+    the lines of its file its code spans, read through linecache (inspect.getsource
+    tokenizes the file, which costs more than the rest of a load), with a hash of its code."""
+    text = getattr(fn, "source", None)
+    if isinstance(text, str):
+        return text
+    code = fn.__code__
+    lines = linecache.getlines(code.co_filename)
+    last = max((line for _, _, line in code.co_lines() if line is not None), default=0)
+    if not lines or last < code.co_firstlineno or last > len(lines):
+        return None
+    return "".join(lines[code.co_firstlineno - 1:last]) + _code_hash(fn)
+
+
+def stable_filename(filename):
+    """A file name as another process sees it: generated code's names carry a counter."""
+    return re.sub(r" #\d+>$", ">", filename)
+
+
+def key_text(key):
+    return json.dumps(key, default=repr)
+
+
+def environment():
+    """astgrad's version and source, Python's and NumPy's versions."""
+    if "environment" not in _fingerprint:
+        import numpy
+        from . import __version__
+        digest = hashlib.sha256()
+        package = os.path.dirname(os.path.abspath(__file__))
+        for root, dirs, files in os.walk(package):
+            dirs.sort()
+            for file in sorted(files):
+                if file.endswith(".py"):
+                    digest.update(file.encode())
+                    with open(os.path.join(root, file), "rb") as handle:
+                        digest.update(handle.read())
+        _fingerprint["environment"] = [__version__, digest.hexdigest(), sys.version, numpy.__version__]
+    return _fingerprint["environment"]
+
+
+def rules_fingerprint():
+    """The rule table's state, or None when rules were registered that astgrad's own
+    modules did not register (a user's ``@adjoint``): their code is not kept on disk."""
+    from .rules import optional
+    return optional.trusted_version(registry.VERSION[0])
+
+
+def describe(obj):
+    """The description finding ``obj`` again (see the module docstring), or None."""
+    if obj is MISSING:
+        return ["missing"]
+    if isinstance(obj, _ATOMS):
+        return ["value", repr(obj)]
+    if isinstance(obj, types.ModuleType):
+        return ["module", obj.__name__]
+    if getattr(obj, "__astgrad_generated__", False):
+        return None
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
+        return None
+    if module == "builtins" and getattr(builtins, qualname, None) is obj:
+        return ["object", module, qualname, ""]
+    if find(["object", module, qualname, ""], check=False) is not obj:
+        return None
+    return ["object", module, qualname, _code_hash(obj)]
+
+
+def _code_hash(obj):
+    code = getattr(obj, "__code__", None)
+    if code is None:
+        return ""
+    digest = hashlib.sha256()
+    stack = [code]
+    while stack:
+        code = stack.pop()
+        digest.update(code.co_code)
+        digest.update(repr((code.co_names, code.co_varnames, code.co_freevars)).encode())
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                stack.append(const)
+            else:
+                digest.update(repr(const).encode())
+    return digest.hexdigest()[:24]
+
+
+def find(description, check=True):
+    """The object ``description`` names now, or MISSING when there is none (or, with
+    ``check``, when its code differs from the described one)."""
+    kind = description[0]
+    if kind == "missing":
+        return MISSING
+    if kind == "value":
+        return _literal(description[1])
+    if kind == "module":
+        return sys.modules.get(description[1]) or _import(description[1])
+    module = _import(description[1])
+    obj = module
+    for part in description[2].split("."):
+        obj = getattr(obj, part, MISSING)
+        if obj is MISSING:
+            return MISSING
+    if check and description[3] and _code_hash(obj) != description[3]:
+        return MISSING
+    return obj
+
+
+def _literal(text):
+    import ast
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return MISSING
+
+
+def _import(name):
+    try:
+        return importlib.import_module(name)
+    except Exception:
+        return MISSING
+
+
+def entry_for(generated, name):
+    """The JSON-able entry of ``generated`` (None when something in it has no description)."""
+    bindings = {}
+    for free, cell in generated.cells.items():
+        description = describe(cell.cell_contents)
+        if description is None:
+            return None
+        bindings[free] = description
+    dependencies, seen = [], set()
+    for parts, chain in generated.dependencies:
+        if parts in seen:
+            continue
+        seen.add(parts)
+        if parts and not isinstance(parts[0], str):
+            return None         # a method found on a receiver's class (core/methods.py)
+        described = [describe(obj) for obj in chain]
+        if any(d is None for d in described):
+            return None
+        dependencies.append([list(parts), described])
+    body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
+            "dependencies": dependencies, "code": base64.b64encode(marshal.dumps(generated.code)).decode()}
+    return dict(body, checksum=_checksum(body))
+
+
+def _checksum(body):
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def rebuild(entry, name, fn):
+    """The Generated code of a loaded ``entry`` for ``fn``, or None when it is corrupt,
+    belongs to another key, or a name it depended on means something else now."""
+    from .pipeline import Generated
+    try:
+        body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "code")}
+        if entry["checksum"] != _checksum(body) or body["key"] != name:
+            return None
+        objects = {free: find(d) for free, d in body["bindings"].items()}
+        if any(obj is MISSING and d[0] != "missing" for obj, d in zip(objects.values(), body["bindings"].values())):
+            return None
+        dependencies = _dependencies(body["dependencies"], fn)
+        if dependencies is None:
+            return None
+        code, arguments = _code(body, fn)
+        if set(code.co_freevars) - set(objects) - set(fn.__code__.co_freevars):
+            return None
+    except (KeyError, TypeError, ValueError, SyntaxError, AttributeError, EOFError):
+        return None
+    cells = {n: types.CellType(objects[n]) for n in code.co_freevars if n in objects}
+    return Generated(code, arguments, body["name"], body["text"], cells, dependencies,
+                     registry.VERSION[0], 0.0)
+
+
+def _code(body, fn):
+    """The stored code object (under a file name of this process, its text in linecache)
+    and the ast.arguments of its def (read from the def's first line only)."""
+    from .backend.emit import new_filename
+    from .core import generated_text
+    code = marshal.loads(base64.b64decode(body["code"]))
+    if not isinstance(code, types.CodeType) or code.co_name != body["name"]:
+        raise ValueError("not the stored function's code")
+    filename = new_filename(f"grad of {fn.__qualname__}")
+    code = _renamed(code, filename)
+    generated_text.register(filename, body["text"])
+    generated_text.keep_while(code, filename)
+    header = body["text"].split(":\n", 1)[0] + ":\n    pass\n"
+    import ast
+    return code, ast.parse(header).body[0].args
+
+
+def _renamed(code, filename):
+    consts = tuple(_renamed(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+def _dependencies(stored, fn):
+    """The dependencies as the names resolve now, if each part means what it meant."""
+    from .frontend.source import _closure_values
+    closure = _closure_values(fn)
+    scope = fn.__globals__
+    builtin_scope = scope.get("__builtins__", builtins)
+    builtin_dict = builtin_scope if isinstance(builtin_scope, dict) else vars(builtin_scope)
+    out = []
+    seen = {}
+
+    def described_now(obj):
+        if id(obj) not in seen:
+            seen[id(obj)] = (obj, describe(obj))
+        return seen[id(obj)][1]
+    for parts, described in stored:
+        root = parts[0]
+        obj = closure[root] if root in closure else scope.get(root, builtin_dict.get(root, MISSING))
+        chain = [obj]
+        for part in parts[1:len(described)]:
+            obj = getattr(obj, part, MISSING) if obj is not MISSING else MISSING
+            chain.append(obj)
+        if [described_now(o) for o in chain] != described:
+            return None
+        out.append((tuple(parts), tuple(chain)))
+    return tuple(out)

@@ -1,0 +1,159 @@
+"""astgrad.export and ``python -m astgrad export``: the exported module runs where astgrad
+cannot be imported, gives the values of the in-process derivative, and passes pyflakes."""
+
+import importlib
+import inspect
+import os
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad.exporting import ExportError, _derivative
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXAMPLES = os.path.join(os.path.dirname(HERE), "examples")
+SRC = os.path.join(os.path.dirname(HERE), "src")
+
+
+def _rng():
+    return np.random.default_rng(7)
+
+
+def _cases():
+    r = _rng()
+    cases = [
+        ("logistic_regression", "mean_log_loss", 0, "reverse", 1,
+         (r.normal(size=5), r.normal(size=(20, 5)), (r.random(20) > 0.5).astype(float)), {}),
+        ("closures", "loss", 0, "reverse", 1, (r.normal(size=(3, 3)) * 0.5, r.normal(size=(4, 3))), {}),
+        ("newton", "rosenbrock", 0, "reverse", 1, (r.normal(size=2),), {}),
+        ("newton", "rosenbrock", 0, "forward", 2, (r.normal(size=2),), {"tangent": r.normal(size=2)}),
+        ("process_pool", "loss", 0, "reverse", 1, (r.normal(size=3), r.normal(size=(8, 3)), r.normal(size=8)), {}),
+        ("quickstart", "f", (0, 1), "reverse", 1, (1.5, -2.0), {}),
+        ("quickstart", "energy", 0, "reverse", 1, (r.normal(size=(2, 2)),), {}),
+        ("rnn", "rnn_loss", (0, 1), "reverse", 1,
+         (r.normal(size=(4, 16)) * 0.3, r.normal(size=(16, 16)) * 0.3, r.normal(size=16) * 0.1,
+          r.normal(size=16), r.normal(size=(5, 3, 4)), r.normal(size=3)), {}),
+        ("show_source", "predict", 0, "reverse", 1, (r.normal(size=(3, 2)), r.normal(size=2), r.normal(size=(4, 3))), {}),
+        ("show_source", "power_sum", 0, "reverse", 1, (0.7, 3), {}),
+        ("show_source", "power_sum", 0, "reverse", 2, (0.7, 3), {}),
+    ]
+    if importlib.util.find_spec("scipy") is not None:
+        cases.append(("t_distribution_fit", "negative_log_likelihood", 0, "reverse", 1,
+                      (np.array([0.1, 0.2, 1.0]), r.standard_t(3, size=30)), {}))
+    return cases
+
+
+def _model_case():
+    r = _rng()
+    sys.path.insert(0, EXAMPLES)
+    import model_class
+    return ("model_class", "linear_loss", 0, "reverse", 1,
+            (model_class.Linear(r.normal(size=3), 0.5), r.normal(size=(6, 3)), r.normal(size=6)), {})
+
+
+def _run_exported(path, function, args, kwargs, tmp_path):
+    given, result = tmp_path / "in.pickle", tmp_path / "out.pickle"
+    with open(given, "wb") as handle:
+        pickle.dump((args, kwargs), handle)
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": EXAMPLES, "PYTHONNOUSERSITE": "1"}
+    module = os.path.splitext(os.path.basename(path))[0]
+    run = subprocess.run([sys.executable, os.path.join(HERE, "export_child.py"), str(os.path.dirname(path)),
+                          module, function, str(given), str(result)], env=env, capture_output=True, text=True,
+                         cwd=str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    with open(result, "rb") as handle:
+        return pickle.load(handle)
+
+
+def _plain(value):
+    sys.path.insert(0, HERE)
+    from export_child import plain
+    return plain(value)
+
+
+def _assert_same(got, expected):
+    if isinstance(expected, dict):
+        assert set(got) == set(expected)
+        for key in expected:
+            _assert_same(got[key], expected[key])
+    elif isinstance(expected, list):
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            _assert_same(g, e)
+    else:
+        # the same code; only a BLAS reduction order may differ between two processes
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("case", _cases() + [None], ids=lambda c: "model_class" if c is None else
+                         f"{c[0]}.{c[1]}-{c[3]}-{c[4]}")
+def test_exported_example_runs_without_astgrad(case, tmp_path):
+    module_name, name, wrt, mode, order, args, kwargs = case or _model_case()
+    sys.path.insert(0, EXAMPLES)
+    fn = getattr(importlib.import_module(module_name), name)
+    path = tmp_path / f"grad_{module_name}_{name}.py"
+    text = astgrad.export(fn, wrt, mode=mode, order=order, path=str(path))
+    assert "import astgrad" not in text and "from astgrad" not in text
+    compiled = _derivative(fn, wrt, mode, order)
+    if "tangent" in kwargs:         # a jvp's tangent parameter, by its generated name
+        required = [p.name for p in inspect.signature(compiled).parameters.values()
+                    if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+        kwargs = {name: kwargs["tangent"] for name in required}
+    expected = _plain(compiled(*args, **kwargs))
+    got, loaded = _run_exported(str(path), compiled.__code__.co_name, args, kwargs, tmp_path)
+    assert loaded == []
+    _assert_same(got, expected)
+    if mode == "reverse" and order == 1:       # the public gradient gives these values too
+        public = astgrad.grad(fn, wrt)(*args)
+        _assert_same(_plain(got) if not isinstance(got, dict) else got,
+                     _plain(public) if not isinstance(got, dict) else _plain(public))
+
+
+def test_exported_module_is_documented_and_lint_clean(tmp_path):
+    pyflakes = pytest.importorskip("pyflakes.api")
+    sys.path.insert(0, EXAMPLES)
+    import logistic_regression
+    text = astgrad.export(logistic_regression.mean_log_loss)
+    assert 'Gradient of logistic_regression.mean_log_loss with respect to w.' in text
+    assert f"Generated by astgrad {astgrad.__version__} from source sha256:" in text
+    from pyflakes.reporter import Reporter
+    import io
+    out = io.StringIO()
+    assert pyflakes.check(text, "exported.py", Reporter(out, out)) == 0, out.getvalue()
+
+
+def test_command_line_export(tmp_path):
+    out = tmp_path / "grad_rosenbrock.py"
+    env = dict(os.environ, PYTHONPATH=SRC)
+    run = subprocess.run([sys.executable, "-m", "astgrad", "export", "newton:rosenbrock", "-o", str(out)],
+                         cwd=EXAMPLES, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "def grad_rosenbrock(x, *," in out.read_text()
+    bad = subprocess.run([sys.executable, "-m", "astgrad", "export", "newton:no_such", "-o", str(out)],
+                         cwd=EXAMPLES, env=env, capture_output=True, text=True)
+    assert bad.returncode == 2 and "no function named 'no_such'" in bad.stderr
+
+
+def _refused(x):
+    return x.sort()     # an in-place sort astgrad refuses
+
+
+def test_export_of_a_refused_function_gives_the_grad_error():
+    with pytest.raises(astgrad.TransformError) as from_grad:
+        astgrad.grad(_refused)
+    with pytest.raises(astgrad.TransformError) as from_export:
+        astgrad.export(_refused)
+    assert str(from_export.value) == str(from_grad.value)
+
+
+def test_export_refuses_a_closure():
+    k = 3.0
+
+    def scaled(x):
+        return np.sum(x * k)
+    with pytest.raises(ExportError, match="closure variable 'k'"):
+        astgrad.export(scaled)

@@ -1,0 +1,30 @@
+"""benchmarks/generation_scaling.py runs (a smoke run: speed is measured there, never
+asserted here), and its synthetic functions are differentiated correctly."""
+
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "benchmarks"))
+
+import generation_scaling  # noqa: E402
+from fd import numerical_grad  # noqa: E402
+
+
+def test_smoke_run_prints_a_row_per_shape_and_size(capsys):
+    rows = generation_scaling.main(["--sizes", "10", "--no-second"])
+    assert [row[0] for row in rows] == list(generation_scaling.SHAPES)
+    assert all(row[1] >= 9 and row[2] > 0 for row in rows)
+    assert "ms/stmt" in capsys.readouterr().out
+
+
+def test_synthetic_functions_have_correct_gradients(tmp_path):
+    import astgrad
+    sys.path.insert(0, str(tmp_path))
+    x, y = np.array([0.3, -0.2, 0.1]), np.array([0.4, 0.2, -0.3])
+    for shape, make in generation_scaling.SHAPES.items():
+        fn = generation_scaling.load(make(20), str(tmp_path), f"_smoke_{shape}")
+        expected = numerical_grad(lambda v: fn(v, y), x)
+        np.testing.assert_allclose(astgrad.grad(fn)(x, y), expected, rtol=1e-6, atol=1e-8)
