@@ -27,6 +27,7 @@ class HelperSource:
         self._chosen = {}           # module name -> {index: statement}
         self._order = []            # module names, the ones imported from first
         self.names = {}             # defined name -> module name
+        self._imported = {}         # name bound by a plain import -> the module it names
 
     def add(self, module_name, name):
         """Include what defines ``name`` in module ``module_name`` (and what that needs)."""
@@ -52,10 +53,25 @@ class HelperSource:
                 if original != name:
                     chosen[index] = f"{name} = {original}"
                 continue
+            if self._already_imported(stmt):
+                continue
             chosen[index] = stmt
             for defined in _defined(stmt):
                 self._claim(defined, module_name)
             pending.extend((module_name, read) for read in _reads(stmt) if read in table)
+
+    def _already_imported(self, stmt):
+        """Whether ``stmt`` is a plain ``import numpy`` (or ``import numpy as np``) that an
+        earlier helper module's same import already wrote: the same module, the same name."""
+        if not isinstance(stmt, ast.Import):
+            return False
+        for alias in stmt.names:
+            bound = alias.asname or alias.name
+            if self._imported.get(bound) != alias.name:
+                for other in stmt.names:
+                    self._imported.setdefault(other.asname or other.name, other.name)
+                return False
+        return True
 
     def _claim(self, name, module_name):
         owner = self.names.setdefault(name, module_name)
