@@ -32,8 +32,8 @@ EXPECTED = {
 REQUIRES = {"t_distribution_fit.py": "scipy"}
 
 
-def run(*args, timeout=60):
-    env = dict(os.environ)
+def run(*args, timeout=60, env=None):
+    env = {**os.environ, **(env or {})}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout)

@@ -12,6 +12,9 @@ from .rules.registry import adjoint, d, non_differentiable, tangent
 from .runtime import stop_gradient
 from .tape import Tensor, tensor, no_grad
 from .tape import autograd
+from .tracebacks import install_excepthook
+
+install_excepthook()     # generated lines in tracebacks on Python 3.10 to 3.12, as on 3.13
 
 __version__ = "0.1.0"
 

@@ -17,6 +17,7 @@ from .tuple_gradient import tuple_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, wrt_items
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
+from .tracebacks import public
 from .zero_safe import run_derivative
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
@@ -72,6 +73,7 @@ class Differentiable(StandIn):
         return self
 
 
+@public
 def differentiable(fn):
     """Decorate ``fn`` so its adjoint is generated (and any unsupported construct
     reported as a TransformError) now rather than at the first gradient call."""
@@ -113,6 +115,20 @@ def _check_scalar(value, fn_name):
                          f"shape {shape}; use astgrad.vjp for non-scalar outputs")
     raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
                     f"array), but it returned {_describe(value)}")
+
+
+def _check_output_is_scalar(f, fn_name, args, kwargs):
+    """After generated code failed: a non-scalar output can break gradient code before it
+    can be checked, so call ``f`` and report a non-scalar output. If ``f`` fails too, or
+    returns a scalar, the generated code's error is the one to show (once)."""
+    try:
+        value = _underlying(f)(*args, **kwargs)
+    except Exception:
+        return
+    try:
+        _check_scalar(value, fn_name)
+    except (TypeError, ValueError) as error:
+        raise error from None
 
 
 def _check_output(value, fn_name, path=""):
@@ -389,6 +405,7 @@ class Derivative(StandIn):
         return code
 
     @property
+    @public
     def source(self):
         return self.plain.source
 
@@ -396,6 +413,7 @@ class Derivative(StandIn):
     def __wrapped__(self):
         return self.plain
 
+    @public
     def __call__(self, *args, **kwargs):
         if not kwargs and len(args) == self._arity:
             values = args
@@ -410,8 +428,7 @@ class Derivative(StandIn):
         try:
             value, grads = run_derivative(self._current(), *leading, *args, **kwargs)
         except Exception:
-            # a non-scalar output can break the gradient code before it can be checked
-            _check_scalar(_underlying(self.function)(*leading, *args, **kwargs), self._name)
+            _check_output_is_scalar(self.function, self._name, (*leading, *args), kwargs)
             raise
         _check_scalar(value, self._name)
         if len(self.wrt) == 1:
@@ -473,6 +490,7 @@ def _bind(f, args, kwargs):
     return bound
 
 
+@public
 def grad(f, wrt=0, *, preserve_result=False):
     """The gradient function of a scalar-valued ``f``.
 
@@ -489,11 +507,13 @@ def grad(f, wrt=0, *, preserve_result=False):
     return Derivative(f, items, single, preserve_result)
 
 
+@public
 def value_and_grad(f, wrt=0):
     """Like ``grad`` but the returned function gives ``(value, gradient)``."""
     return grad(f, wrt, preserve_result=True)
 
 
+@public
 def vjp(f, *primals):
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
@@ -520,6 +540,7 @@ class Pullback:
         self._compiled = _compiled(f, positions, False) if positions else None
         self.__name__ = f"pullback_{_function_name(f)}"
 
+    @public
     def __call__(self, cotangent):
         cotangent = _matching(cotangent, self.out, "vjp pullback: the cotangent",
                               f"{_function_name(self.function)}'s output")
@@ -567,6 +588,7 @@ def _check_function(f):
     return fn
 
 
+@public
 def jvp(f, primals, tangents):
     """Forward mode: ``(f(*primals), J @ tangents)``.
 
@@ -631,6 +653,7 @@ def _flat_basis(x):
         yield e.reshape(x.shape) if x.ndim else e[0]
 
 
+@public
 def jacobian(f, wrt=0, mode="auto"):
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
@@ -654,6 +677,7 @@ class Jacobian:
         self._fn = _underlying(f)
         self.__name__ = f"jacobian_{getattr(self._fn, '__name__', 'f')}"
 
+    @public
     def __call__(self, *args, **kwargs):
         f, fn, position, mode, target = self.function, self._fn, self._position, self.mode, self._target
         bound = _bind(f, args, kwargs)
@@ -693,6 +717,7 @@ class Jacobian:
         return self
 
 
+@public
 def hvp(f, wrt=0):
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
@@ -713,6 +738,7 @@ class HessianVectorProduct:
         self._fn = _underlying(f)
         self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
 
+    @public
     def __call__(self, *args_and_v, **kwargs):
         f, position, target = self.function, self._position, self._target
         if not args_and_v:
@@ -730,8 +756,7 @@ class HessianVectorProduct:
         try:
             product = run_derivative(compiled, *arguments, **bound.kwargs, **{name: target.seed(bound, v)})[1]
         except Exception:
-            # a non-scalar output can break the gradient code before it can be checked
-            _check_scalar(_underlying(f)(*arguments, **bound.kwargs), _function_name(f))
+            _check_output_is_scalar(f, _function_name(f), arguments, bound.kwargs)
             raise
         return _match_argument(target.select(bound, product), x)
 
@@ -749,6 +774,7 @@ class HessianVectorProduct:
         return self
 
 
+@public
 def hessian(f, wrt=0):
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
@@ -767,6 +793,7 @@ class Hessian:
         self.function, self.wrt = self._product.function, wrt
         self.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"
 
+    @public
     def __call__(self, *args, **kwargs):
         f, target = self.function, self._product._target
         bound = _bind(f, args, kwargs)
