@@ -172,3 +172,16 @@ def test_the_excepthook_prints_generated_lines():
     with contextlib.redirect_stderr(err):
         hook(type(caught), caught, caught.__traceback__)
     assert "np.log(x)" in err.getvalue()
+
+
+@pytest.mark.parametrize("case", ["nested entry points", "tape"])
+def test_input_errors_are_short(case):
+    if case == "tape":
+        x = astgrad.tensor(np.array([1.0, 2.0]), requires_grad=True)
+        error, call = RuntimeError, lambda: (x * x).sum().backward(np.ones(3))
+    else:
+        error, call = ValueError, lambda: astgrad.value_and_grad(lambda x: x * x, wrt=5)
+    with pytest.raises(error) as info:
+        call()
+    frames = [entry for entry in info.traceback if "astgrad" + "/" in str(entry.path)]
+    assert len(frames) <= 1, info.traceback

@@ -21,9 +21,9 @@ import traceback
 from .errors import TransformError
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
-# the modules that check the caller's input: their TypeError and ValueError are messages
-# meant for the user, not bugs
-_INPUT_CHECKS = ("api.py", "bound.py", "shaped.py", "records.py", "pickling.py")
+# the modules that check the caller's input: their TypeError, ValueError and RuntimeError
+# (the tape's PyTorch-worded errors) are messages meant for the user, not bugs
+_INPUT_CHECKS = ("api.py", "bound.py", "shaped.py", "records.py", "pickling.py", "program.py")
 
 
 def public(fn):
@@ -54,7 +54,9 @@ def _is_message(error, frames):
     if isinstance(error, TransformError) or not frames or not _internal(frames[-1]):
         return True
     filename = frames[-1].tb_frame.f_code.co_filename
-    return isinstance(error, (TypeError, ValueError)) and os.path.basename(filename) in _INPUT_CHECKS
+    if filename == __file__:
+        return True                     # an inner entry point already shortened it
+    return isinstance(error, (TypeError, ValueError, RuntimeError)) and os.path.basename(filename) in _INPUT_CHECKS
 
 
 def _internal(tb):

@@ -23,6 +23,7 @@ from .record import (TensorBase, apply, binary, complex_error, is_float, make_te
                      needs_recording, register_tensor_class, unary, wrap_constant)
 from .reductions import ReductionMethods
 from .shapes import ShapeMethods
+from ..tracebacks import public
 
 __all__ = ["Tensor", "tensor"]
 
@@ -116,6 +117,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         """The same values, cut from the recorded graph."""
         return make_tensor(self._data, None, False)
 
+    @public
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d self / d leaf into ``leaf.grad`` for every leaf that requires
         grad (or only for ``inputs``). ``gradient`` seeds a non-scalar tensor."""
