@@ -8,6 +8,7 @@ generated functions whose ``.source`` you can read and differentiate again.
 from . import rules  # registers the derivative rules; astgrad.rules(pattern) lists them
 from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .errors import TransformError
+from .memory import clear_cache
 from .rules.registry import adjoint, d, non_differentiable, tangent
 from .runtime import stop_gradient
 from .tape import Tensor, tensor, no_grad
@@ -16,9 +17,23 @@ from .tracebacks import install_excepthook
 
 install_excepthook()     # generated lines in tracebacks on Python 3.10 to 3.12, as on 3.13
 
-__version__ = "0.1.0"
+_FALLBACK_VERSION = "0.1.0"     # used when astgrad runs from a checkout that is not installed
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp",
            "TransformError", "adjoint",
-           "tangent", "d", "non_differentiable", "stop_gradient", "rules",
-           "Tensor", "tensor", "no_grad", "autograd"]
+           "tangent", "d", "non_differentiable", "stop_gradient", "rules", "clear_cache",
+           "Tensor", "tensor", "no_grad", "autograd", "__version__"]
+
+
+def __getattr__(name: str) -> str:
+    """``astgrad.__version__``: the installed distribution's version, read on first use
+    (importlib.metadata is not imported with astgrad, to keep ``import astgrad`` fast)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'astgrad' has no attribute {name!r}")
+    from importlib import metadata
+    try:
+        version = metadata.version("astgrad")
+    except metadata.PackageNotFoundError:
+        version = _FALLBACK_VERSION
+    globals()["__version__"] = version
+    return version

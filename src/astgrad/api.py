@@ -5,6 +5,7 @@ import functools
 import inspect
 import numbers
 import types
+from typing import Any, Callable, Literal, Sequence, Tuple, TypeVar, Union
 
 import numpy
 
@@ -21,6 +22,9 @@ from .tracebacks import public
 from .zero_safe import run_derivative
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+Wrt = Union[int, str, Tuple[Union[int, str], ...]]      # an argument by position or name, or several
 
 def _underlying(f):
     return underlying(f)
@@ -74,12 +78,12 @@ class Differentiable(StandIn):
 
 
 @public
-def differentiable(fn):
+def differentiable(fn: F) -> F:
     """Decorate ``fn`` so its adjoint is generated (and any unsupported construct
     reported as a TransformError) now rather than at the first gradient call."""
     if not inspect.isfunction(fn):
         raise TypeError(f"@astgrad.differentiable decorates a Python function, not {type(fn).__name__}")
-    return Differentiable(fn)
+    return Differentiable(fn)  # type: ignore[return-value]  # called exactly as fn
 
 
 # -- values at the API boundary: outputs, gradients, tangents ----------------------------
@@ -406,7 +410,7 @@ class Derivative(StandIn):
 
     @property
     @public
-    def source(self):
+    def source(self) -> str:
         return self.plain.source
 
     @property
@@ -414,13 +418,13 @@ class Derivative(StandIn):
         return self.plain
 
     @public
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not kwargs and len(args) == self._arity:
             values = args
         else:
             bound = _bind(self, args, kwargs)
             args, kwargs = bound.args, bound.kwargs
-            values = [bound.arguments[name] for name in self._names]
+            values = tuple(bound.arguments[name] for name in self._names)
         _refuse_complex(values, "grad")
         leading = self._leading
         for receiver in leading:
@@ -491,7 +495,7 @@ def _bind(f, args, kwargs):
 
 
 @public
-def grad(f, wrt=0, *, preserve_result=False):
+def grad(f: Callable[..., Any], wrt: Wrt = 0, *, preserve_result: bool = False) -> Derivative:
     """The gradient function of a scalar-valued ``f``.
 
     ``wrt`` picks the argument(s): an int or a parameter name gives one gradient, a
@@ -508,13 +512,13 @@ def grad(f, wrt=0, *, preserve_result=False):
 
 
 @public
-def value_and_grad(f, wrt=0):
+def value_and_grad(f: Callable[..., Any], wrt: Wrt = 0) -> Derivative:
     """Like ``grad`` but the returned function gives ``(value, gradient)``."""
     return grad(f, wrt, preserve_result=True)
 
 
 @public
-def vjp(f, *primals):
+def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
     f = as_function(f)
@@ -541,7 +545,7 @@ class Pullback:
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
-    def __call__(self, cotangent):
+    def __call__(self, cotangent: Any) -> Tuple[Any, ...]:
         cotangent = _matching(cotangent, self.out, "vjp pullback: the cotangent",
                               f"{_function_name(self.function)}'s output")
         if self._compiled is None:
@@ -589,7 +593,7 @@ def _check_function(f):
 
 
 @public
-def jvp(f, primals, tangents):
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> Tuple[Any, Any]:
     """Forward mode: ``(f(*primals), J @ tangents)``.
 
     ``primals`` and ``tangents`` are tuples of equal length; arguments that are not
@@ -654,7 +658,8 @@ def _flat_basis(x):
 
 
 @public
-def jacobian(f, wrt=0, mode="auto"):
+def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
+             mode: Literal["auto", "forward", "reverse"] = "auto") -> "Jacobian":
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
@@ -678,7 +683,7 @@ class Jacobian:
         self.__name__ = f"jacobian_{getattr(self._fn, '__name__', 'f')}"
 
     @public
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> numpy.ndarray:
         f, fn, position, mode, target = self.function, self._fn, self._position, self.mode, self._target
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "jacobian")
@@ -718,7 +723,7 @@ class Jacobian:
 
 
 @public
-def hvp(f, wrt=0):
+def hvp(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "HessianVectorProduct":
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
     f = as_function(f)
@@ -739,7 +744,7 @@ class HessianVectorProduct:
         self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
 
     @public
-    def __call__(self, *args_and_v, **kwargs):
+    def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:
         f, position, target = self.function, self._position, self._target
         if not args_and_v:
             raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
@@ -775,7 +780,7 @@ class HessianVectorProduct:
 
 
 @public
-def hessian(f, wrt=0):
+def hessian(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "Hessian":
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
     f = as_function(f)
@@ -794,7 +799,7 @@ class Hessian:
         self.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"
 
     @public
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> numpy.ndarray:
         f, target = self.function, self._product._target
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "hessian")

@@ -17,6 +17,7 @@ import functools
 import os
 import sys
 import traceback
+from typing import Any, Callable, TypeVar, cast
 
 from .errors import TransformError
 
@@ -26,7 +27,10 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _INPUT_CHECKS = ("api.py", "bound.py", "shaped.py", "records.py", "pickling.py", "program.py")
 
 
-def public(fn):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(fn: F) -> F:
     """``fn`` as an entry point of the API: an error leaving it shows the caller's frames
     and at most this one line of astgrad."""
     @functools.wraps(fn)
@@ -35,10 +39,10 @@ def public(fn):
             return fn(*args, **kwargs)
         except Exception as error:
             raise shortened(error)      # the error, with astgrad's internal frames left out
-    return astgrad_entry
+    return cast(F, astgrad_entry)
 
 
-def shortened(error):
+def shortened(error: Exception) -> Exception:
     """``error`` with its traceback (from the entry point's frame on) without astgrad's frames."""
     frames = _frames(error.__traceback__)[1:]       # the entry point's frame: the raise adds it again
     if _is_message(error, frames) and not os.environ.get("ASTGRAD_FULL_TRACEBACK"):
@@ -102,7 +106,7 @@ def _make_hook(previous):
     return astgrad_excepthook
 
 
-def install_excepthook():
+def install_excepthook() -> None:
     """On Python 3.10 to 3.12, with Python's own excepthook in place, print uncaught errors
     that pass through generated code with the lines of that code."""
     if sys.version_info < (3, 13) and sys.excepthook is sys.__excepthook__:

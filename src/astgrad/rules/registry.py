@@ -33,6 +33,7 @@ once and spliced into generated code by ``astgrad.modes.templates``.
 
 import dataclasses
 import threading
+import typing
 
 from ..errors import TransformError
 from .template import Template, derivative_ref, derivative_target
@@ -233,12 +234,15 @@ def _register_template(kind, primitive):
     return decorate
 
 
-def adjoint(primitive):
+_F = typing.TypeVar("_F", bound=typing.Callable[..., typing.Any])
+
+
+def adjoint(primitive: typing.Callable[..., typing.Any]) -> typing.Callable[[_F], _F]:
     """Register the decorated template as the reverse-mode rule of ``primitive``."""
     return _register_template("adjoint", primitive)
 
 
-def tangent(primitive):
+def tangent(primitive: typing.Callable[..., typing.Any]) -> typing.Callable[[_F], _F]:
     """Register the decorated template as the forward-mode rule of ``primitive``."""
     return _register_template("tangent", primitive)
 

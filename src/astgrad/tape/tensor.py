@@ -9,6 +9,7 @@ reductions.py, shapes.py, functions.py. Operations are recorded by record.py, an
 """
 
 import operator
+import typing
 
 import numpy
 
@@ -207,7 +208,7 @@ _UFUNC_OPERATORS = {
 }
 
 
-def tensor(data, requires_grad=False, dtype=None):
+def tensor(data: typing.Any, requires_grad: bool = False, dtype: typing.Any = None) -> "Tensor":
     """A new leaf tensor holding a copy of ``data`` (as ``torch.tensor``). Python floats
     give float64 tensors, NumPy's default."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
