@@ -62,3 +62,13 @@ def test_clear_cache_clears_the_tape_programs():
 def test_package_files():
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
     assert (ROOT / "src" / "astgrad" / "py.typed").exists()
+
+
+def test_the_installed_numpy_is_in_the_declared_range():
+    """CI installs the floor itself on its oldest Python; .ci/run reads it from this line."""
+    import re
+    floor = re.search(r'^ *"numpy>=([0-9.]+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert floor, "pyproject.toml must declare numpy>=X.Y on a line of its own"
+    wanted = tuple(int(part) for part in floor.group(1).split("."))
+    have = tuple(int(part) for part in np.__version__.split(".")[:len(wanted)])
+    assert have >= wanted

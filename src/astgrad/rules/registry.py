@@ -35,6 +35,7 @@ import dataclasses
 import threading
 import typing
 
+from ..core.functions import module_of
 from ..errors import TransformError
 from .template import Template, derivative_ref, derivative_target
 
@@ -94,7 +95,7 @@ class Primitive:
     def module(self):
         owner = method_owner(self.function)
         return f"{owner.__module__}.{owner.__name__}" if owner is not None else \
-            (getattr(self.function, "__module__", None) or "builtins")
+            (module_of(self.function) or "builtins")
 
     @property
     def modes(self):
@@ -295,7 +296,7 @@ def methods_named(name):
 
 
 def describe(obj):
-    module = getattr(obj, "__module__", None) or ""
+    module = module_of(obj) or ""
     qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
     if isinstance(obj, tuple):
         return repr(obj)
