@@ -185,3 +185,21 @@ def test_input_errors_are_short(case):
         call()
     frames = [entry for entry in info.traceback if "astgrad" + "/" in str(entry.path)]
     assert len(frames) <= 1, info.traceback
+
+
+def test_a_refusal_in_a_function_of_varargs_is_short(tmp_path):
+    """*args functions are generated at their first call, for that call's shape."""
+    path, lines = traceback_of(tmp_path, """\
+        import astgrad
+
+        def f(*xs):
+            try:
+                return xs[0] * xs[1]
+            except ValueError:
+                return 0.0
+
+        astgrad.grad(f)(1.0, 2.0)
+        """)
+    assert len(lines) <= 10, "\n".join(lines)
+    assert len(astgrad_frames(lines)) <= 1
+    assert lines[-2].startswith(f"astgrad.TransformError: {path}:4:")
