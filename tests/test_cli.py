@@ -78,3 +78,10 @@ def test_the_file_is_imported_under_its_own_name(tmp_path):
     result = run("-m", "astgrad", "show", f"{path}:f")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("module named\n")
+
+
+def test_a_methods_wrt_index_is_checked_against_its_arguments_after_self(mine):
+    result = run("-m", "astgrad", "show", f"{mine}:Model.apply", "--wrt", "2")
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.strip() == ("astgrad: error: --wrt 2: Model.apply takes 2 argument(s) after self "
+                                     "(x, scale); count from 0")

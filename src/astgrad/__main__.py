@@ -57,11 +57,20 @@ def parse_wrt(text):
     return parsed[0] if len(parsed) == 1 else parsed
 
 
-def shift(wrt, skip):
-    """--wrt indices of a method count its arguments after self, as a bound method's do."""
+def shift(wrt, skip, func):
+    """--wrt indices of a method count its arguments after self, as a bound method's do:
+    they become those parameters' names, so messages name what the user wrote."""
+    if not skip:
+        return wrt
     if isinstance(wrt, tuple):
-        return tuple(shift(item, skip) for item in wrt)
-    return wrt + skip if isinstance(wrt, int) and wrt >= 0 else wrt
+        return tuple(shift(item, skip, func) for item in wrt)
+    if not isinstance(wrt, int):
+        return wrt
+    names = list(inspect.signature(func).parameters)[skip:]
+    if not 0 <= wrt < len(names):
+        raise UsageError(f"--wrt {wrt}: {func.__qualname__} takes {len(names)} argument(s) after self "
+                         f"({', '.join(names)}); count from 0")
+    return names[wrt]
 
 
 def load_function(target):
@@ -151,7 +160,7 @@ def show(target, wrt, order=1, mode="reverse"):
         raise UsageError(f"--order {order}: the order must be 1 or more")
     func, skip = load_function(target)
     try:
-        wrt = shift(parse_wrt(wrt), skip)
+        wrt = shift(parse_wrt(wrt), skip, func)
         if mode == "forward":
             for _ in range(order - 1):
                 func = astgrad.grad(func, wrt)
