@@ -9,12 +9,16 @@ from . import rules  # registers the derivative rules; astgrad.rules(pattern) li
 from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from .errors import TransformError
 from .exporting import export
+from .memory import clear_cache
 from .rules.registry import adjoint, d, non_differentiable, tangent
 from .runtime import stop_gradient
 from .tape import Tensor, tensor, no_grad
 from .tape import autograd
+from .tracebacks import install_excepthook
 
-__version__ = "0.1.0"
+install_excepthook()     # generated lines in tracebacks on Python 3.10 to 3.12, as on 3.13
+
+_FALLBACK_VERSION = "0.1.0"     # used when astgrad runs from a checkout that is not installed
 
 from .disk_cache import configure_cache  # noqa: E402
 from .rules.optional import trust_rules as _trust_rules  # noqa: E402
@@ -23,5 +27,20 @@ _trust_rules()      # the rules registered so far are astgrad's own
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp",
            "TransformError", "adjoint",
-           "tangent", "d", "non_differentiable", "stop_gradient", "rules", "export", "configure_cache",
-           "Tensor", "tensor", "no_grad", "autograd"]
+           "tangent", "d", "non_differentiable", "stop_gradient", "rules", "export",
+           "configure_cache", "clear_cache",
+           "Tensor", "tensor", "no_grad", "autograd", "__version__"]
+
+
+def __getattr__(name: str) -> str:
+    """``astgrad.__version__``: the installed distribution's version, read on first use
+    (importlib.metadata is not imported with astgrad, to keep ``import astgrad`` fast)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'astgrad' has no attribute {name!r}")
+    from importlib import metadata
+    try:
+        version = metadata.version("astgrad")
+    except metadata.PackageNotFoundError:
+        version = _FALLBACK_VERSION
+    globals()["__version__"] = version
+    return version

@@ -1,5 +1,9 @@
-"""Command line: ``python -m astgrad demo``, ``python -m astgrad show FILE.py:FUNC``,
-``python -m astgrad export MODULE:FUNC -o FILE.py`` and ``python -m astgrad rules [PATTERN]``."""
+"""Command line: ``python -m astgrad demo``, ``python -m astgrad show FILE.py:FUNC`` (or
+``FILE.py:Class.method``), ``python -m astgrad export MODULE:FUNC -o FILE.py``,
+``python -m astgrad rules [PATTERN]`` and ``--version``.
+
+A user error (a bad argument, a missing file or function, code astgrad refuses) is one
+line on stderr and exit code 2."""
 
 import argparse
 import importlib.util
@@ -54,30 +58,97 @@ def parse_wrt(text):
     return parsed[0] if len(parsed) == 1 else parsed
 
 
+def shift(wrt, skip, func):
+    """--wrt indices of a method count its arguments after self, as a bound method's do:
+    they become those parameters' names, so messages name what the user wrote."""
+    if not skip:
+        return wrt
+    if isinstance(wrt, tuple):
+        return tuple(shift(item, skip, func) for item in wrt)
+    if not isinstance(wrt, int):
+        return wrt
+    names = list(inspect.signature(func).parameters)[skip:]
+    if not 0 <= wrt < len(names):
+        raise UsageError(f"--wrt {wrt}: {func.__qualname__} takes {len(names)} argument(s) after self "
+                         f"({', '.join(names)}); count from 0")
+    return names[wrt]
+
+
 def load_function(target):
+    """The function FILE.py:NAME names (NAME may be Class.method), imported as Python would
+    run the file, and the number of leading parameters (self) its --wrt indices skip."""
     path, sep, name = target.rpartition(":")
     if not sep or not path or not name:
-        raise UsageError(f"{target!r}: expected FILE.py:FUNCTION")
+        raise UsageError(f"{target!r}: expected FILE.py:FUNCTION or FILE.py:Class.method")
+    if os.path.isdir(path):
+        raise UsageError(f"{path}: is a directory; give a Python file and a function in it, "
+                         f"such as {os.path.join(path, 'model.py')}:loss")
     if not os.path.isfile(path):
         raise UsageError(f"{path}: no such file")
-    module_name = "_astgrad_show_" + os.path.splitext(os.path.basename(path))[0]
+    module = import_file(path)
+    found = module
+    for depth, part in enumerate(name.split(".")):
+        if not hasattr(found, part):
+            raise UsageError(missing(path, module, name.split(".")[:depth], part))
+        found = getattr(found, part)
+    if inspect.isclass(found):
+        methods = public_functions(found)
+        example = f", such as {path}:{name}.{methods[0]}" if methods else ""
+        raise UsageError(f"{path}: {name} is a class; name one of its methods{example}")
+    if not callable(found) or inspect.ismodule(found):
+        raise UsageError(f"{path}: {name} is not a function ({describe(found)})")
+    takes_self = "." in name and inspect.isfunction(found) and \
+        list(inspect.signature(found).parameters)[:1] == ["self"]
+    return found, int(takes_self)
+
+
+def import_file(path):
+    """Import ``path`` as a module named after the file (as ``import`` would name it), with
+    its folder on sys.path so its own imports work."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    module_name = stem if stem.isidentifier() and stem not in sys.modules else f"{stem}_"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
-        raise UsageError(f"{path}: cannot be imported as a Python module")
+        raise UsageError(f"{path}: cannot be imported as a Python module (is it a .py file?)")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
         spec.loader.exec_module(module)
     except astgrad.TransformError as error:        # from an @astgrad.differentiable in the file
         raise UsageError(one_line(error)) from None
     except Exception as error:
         raise UsageError(f"{path}: importing it failed: {type(error).__name__}: {one_line(error)}") from None
-    func = getattr(module, name, None)
-    if func is None:
-        raise UsageError(f"{path}: no function named {name!r}")
-    if not callable(func):
-        raise UsageError(f"{path}: {name!r} is not a function")
-    return func
+    return module
+
+
+def public_functions(namespace):
+    """The functions defined in a module or a class (not imported ones), by name."""
+    module = getattr(namespace, "__name__", None) if inspect.ismodule(namespace) else namespace.__module__
+    return [name for name, value in vars(namespace).items()
+            if inspect.isfunction(getattr(value, "__func__", value)) and not name.startswith("__")
+            and getattr(value, "__module__", module) == module]
+
+
+def missing(path, module, found_parts, part):
+    """The message for a name the file does not define: what it does define."""
+    owner = module
+    for item in found_parts:
+        owner = getattr(owner, item)
+    if found_parts:
+        where, names = f"class {'.'.join(found_parts)} has no method {part!r}", public_functions(owner)
+    else:
+        where = f"no function named {part!r}"
+        names = public_functions(module) + [name for name, value in vars(module).items()
+                                            if inspect.isclass(value) and value.__module__ == module.__name__]
+    listed = f" (it defines: {', '.join(names)})" if names else ""
+    return f"{path}: {where}{listed}"
+
+
+def describe(value):
+    if inspect.ismodule(value):
+        return f"the module {value.__name__}"
+    return f"a value of type {type(value).__name__}"
 
 
 def show(target, wrt, order=1, mode="reverse"):
@@ -89,9 +160,9 @@ def show(target, wrt, order=1, mode="reverse"):
     from astgrad.highlight import highlighted
     if order < 1:
         raise UsageError(f"--order {order}: the order must be 1 or more")
-    func = load_function(target)
+    func, skip = load_function(target)
     try:
-        wrt = parse_wrt(wrt)
+        wrt = shift(parse_wrt(wrt), skip, func)
         if mode == "forward":
             for _ in range(order - 1):
                 func = astgrad.grad(func, wrt)
@@ -161,17 +232,27 @@ def list_rules(pattern, as_markdown):
         print(listing.table(entries))
 
 
-def main(argv=None):
+EXAMPLES = """examples:
+  python -m astgrad demo
+  python -m astgrad show model.py:loss --wrt w
+  python -m astgrad show model.py:Model.apply --order 2
+  python -m astgrad rules linalg
+"""
+
+
+def build_parser():
     parser = Parser(
-        prog="python -m astgrad",
+        prog="python -m astgrad", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="astgrad: source-transformation automatic differentiation for Python and NumPy.")
+    parser.add_argument("--version", action="version", version=f"astgrad {astgrad.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("demo", help="differentiate a small NumPy function and print the generated gradient")
-    show_parser = commands.add_parser("show", help="print the gradient source astgrad generates for FILE.py:FUNC")
+    show_parser = commands.add_parser(
+        "show", help="print the gradient source astgrad generates for FILE.py:FUNC or FILE.py:Class.method")
     show_parser.add_argument("target", metavar="FILE.py:FUNC")
     show_parser.add_argument("--wrt", default="0",
                              help="argument(s) to differentiate: an index or name, or a comma-separated "
-                                  "list such as 0,1 (default: 0)")
+                                  "list such as 0,1 (default: 0; a method's indices count after self)")
     show_parser.add_argument("--order", type=int, default=1,
                              help="derivative order: 2 prints the gradient of the gradient, and so on "
                                   "(default: 1)")
@@ -193,12 +274,17 @@ def main(argv=None):
                                    "(e.g. linalg, numpy.fft.*)")
     rules_parser.add_argument("--markdown", action="store_true",
                               help="print docs/rules.md (the page generated from the table)")
+    return parser
+
+
+def main(argv=None):
+    """Run the command line; 0 on success, 2 on a user error (reported in one line)."""
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_usage(sys.stderr)
-            return 2
-        if args.command == "demo":
+            parser.print_help()
+        elif args.command == "demo":
             demo()
         elif args.command == "rules":
             list_rules(args.pattern, args.markdown)

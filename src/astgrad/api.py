@@ -5,6 +5,7 @@ import functools
 import inspect
 import numbers
 import types
+from typing import Any, Callable, Literal, Sequence, Tuple, TypeVar, Union
 
 import numpy
 
@@ -17,10 +18,14 @@ from .tuple_gradient import tuple_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, wrt_items
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
+from .tracebacks import public
 from .zero_safe import run_derivative
 from .duck import is_duck_array
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+Wrt = Union[int, str, Tuple[Union[int, str], ...]]      # an argument by position or name, or several
 
 def _underlying(f):
     return underlying(f)
@@ -73,12 +78,13 @@ class Differentiable(StandIn):
         return self
 
 
-def differentiable(fn):
+@public
+def differentiable(fn: F) -> F:
     """Decorate ``fn`` so its adjoint is generated (and any unsupported construct
     reported as a TransformError) now rather than at the first gradient call."""
     if not inspect.isfunction(fn):
         raise TypeError(f"@astgrad.differentiable decorates a Python function, not {type(fn).__name__}")
-    return Differentiable(fn)
+    return Differentiable(fn)  # type: ignore[return-value]  # called exactly as fn
 
 
 # -- values at the API boundary: outputs, gradients, tangents ----------------------------
@@ -114,6 +120,20 @@ def _check_scalar(value, fn_name):
                          f"shape {shape}; use astgrad.vjp for non-scalar outputs")
     raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
                     f"array), but it returned {_describe(value)}")
+
+
+def _check_output_is_scalar(f, fn_name, args, kwargs):
+    """After generated code failed: a non-scalar output can break gradient code before it
+    can be checked, so call ``f`` and report a non-scalar output. If ``f`` fails too, or
+    returns a scalar, the generated code's error is the one to show (once)."""
+    try:
+        value = _underlying(f)(*args, **kwargs)
+    except Exception:
+        return
+    try:
+        _check_scalar(value, fn_name)
+    except (TypeError, ValueError) as error:
+        raise error from None
 
 
 def _check_output(value, fn_name, path=""):
@@ -405,20 +425,22 @@ class Derivative(StandIn):
         return code
 
     @property
-    def source(self):
+    @public
+    def source(self) -> str:
         return self.plain.source
 
     @property
     def __wrapped__(self):
         return self.plain
 
-    def __call__(self, *args, **kwargs):
+    @public
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not kwargs and len(args) == self._arity:
             values = args
         else:
             bound = _bind(self, args, kwargs)
             args, kwargs = bound.args, bound.kwargs
-            values = [bound.arguments[name] for name in self._names]
+            values = tuple(bound.arguments[name] for name in self._names)
         _refuse_complex(values, "grad")
         leading = self._leading
         for receiver in leading:
@@ -426,8 +448,7 @@ class Derivative(StandIn):
         try:
             value, grads = run_derivative(self._current(), *leading, *args, **kwargs)
         except Exception:
-            # a non-scalar output can break the gradient code before it can be checked
-            _check_scalar(_underlying(self.function)(*leading, *args, **kwargs), self._name)
+            _check_output_is_scalar(self.function, self._name, (*leading, *args), kwargs)
             raise
         _check_scalar(value, self._name)
         if len(self.wrt) == 1:
@@ -489,7 +510,8 @@ def _bind(f, args, kwargs):
     return bound
 
 
-def grad(f, wrt=0, *, preserve_result=False):
+@public
+def grad(f: Callable[..., Any], wrt: Wrt = 0, *, preserve_result: bool = False) -> Derivative:
     """The gradient function of a scalar-valued ``f``.
 
     ``wrt`` picks the argument(s): an int or a parameter name gives one gradient, a
@@ -505,12 +527,14 @@ def grad(f, wrt=0, *, preserve_result=False):
     return Derivative(f, items, single, preserve_result)
 
 
-def value_and_grad(f, wrt=0):
+@public
+def value_and_grad(f: Callable[..., Any], wrt: Wrt = 0) -> Derivative:
     """Like ``grad`` but the returned function gives ``(value, gradient)``."""
     return grad(f, wrt, preserve_result=True)
 
 
-def vjp(f, *primals):
+@public
+def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None)."""
     f = as_function(f)
@@ -536,7 +560,8 @@ class Pullback:
         self._compiled = _compiled(f, positions, False) if positions else None
         self.__name__ = f"pullback_{_function_name(f)}"
 
-    def __call__(self, cotangent):
+    @public
+    def __call__(self, cotangent: Any) -> Tuple[Any, ...]:
         cotangent = _matching(cotangent, self.out, "vjp pullback: the cotangent",
                               f"{_function_name(self.function)}'s output")
         if self._compiled is None:
@@ -583,7 +608,8 @@ def _check_function(f):
     return fn
 
 
-def jvp(f, primals, tangents):
+@public
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> Tuple[Any, Any]:
     """Forward mode: ``(f(*primals), J @ tangents)``.
 
     ``primals`` and ``tangents`` are tuples of equal length; arguments that are not
@@ -647,7 +673,9 @@ def _flat_basis(x):
         yield e.reshape(x.shape) if x.ndim else e[0]
 
 
-def jacobian(f, wrt=0, mode="auto"):
+@public
+def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
+             mode: Literal["auto", "forward", "reverse"] = "auto") -> "Jacobian":
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
@@ -670,7 +698,8 @@ class Jacobian:
         self._fn = _underlying(f)
         self.__name__ = f"jacobian_{getattr(self._fn, '__name__', 'f')}"
 
-    def __call__(self, *args, **kwargs):
+    @public
+    def __call__(self, *args: Any, **kwargs: Any) -> numpy.ndarray:
         f, fn, position, mode, target = self.function, self._fn, self._position, self.mode, self._target
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "jacobian")
@@ -709,7 +738,8 @@ class Jacobian:
         return self
 
 
-def hvp(f, wrt=0):
+@public
+def hvp(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "HessianVectorProduct":
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
     f = as_function(f)
@@ -729,7 +759,8 @@ class HessianVectorProduct:
         self._fn = _underlying(f)
         self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
 
-    def __call__(self, *args_and_v, **kwargs):
+    @public
+    def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:
         f, position, target = self.function, self._position, self._target
         if not args_and_v:
             raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
@@ -746,8 +777,7 @@ class HessianVectorProduct:
         try:
             product = run_derivative(compiled, *arguments, **bound.kwargs, **{name: target.seed(bound, v)})[1]
         except Exception:
-            # a non-scalar output can break the gradient code before it can be checked
-            _check_scalar(_underlying(f)(*arguments, **bound.kwargs), _function_name(f))
+            _check_output_is_scalar(f, _function_name(f), arguments, bound.kwargs)
             raise
         return _match_argument(target.select(bound, product), x)
 
@@ -765,7 +795,8 @@ class HessianVectorProduct:
         return self
 
 
-def hessian(f, wrt=0):
+@public
+def hessian(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "Hessian":
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
     f = as_function(f)
@@ -783,7 +814,8 @@ class Hessian:
         self.function, self.wrt = self._product.function, wrt
         self.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"
 
-    def __call__(self, *args, **kwargs):
+    @public
+    def __call__(self, *args: Any, **kwargs: Any) -> numpy.ndarray:
         f, target = self.function, self._product._target
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "hessian")

@@ -163,6 +163,13 @@ _waiting = {}                   # thread id -> the flight key it waits for
 _in_progress = {}               # (function, key) -> its _Recording, while it is generated
 
 
+def clear():
+    """Forget the derivatives generated so far (see ``astgrad.clear_cache``)."""
+    with _lock:
+        _cache.clear()
+        _by_source.clear()
+
+
 class _Flight:
     """A generation in progress: who runs it, and an event set when it ends."""
     __slots__ = ("owner", "done")

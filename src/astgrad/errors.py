@@ -46,3 +46,6 @@ class RecursiveCall(TransformError):
             getattr(code, "co_filename", None), getattr(code, "co_firstlineno", None),
             construct="recursion")
         self.fn = fn
+
+
+TransformError.__module__ = "astgrad"      # tracebacks name it as users import it

@@ -16,6 +16,7 @@ import math
 import numbers
 import string
 import threading
+import typing
 
 import numpy
 
@@ -1554,7 +1555,10 @@ def contract(spec, shape, *tensors):
     return result
 
 
-def stop_gradient(x):
+_T = typing.TypeVar("_T")
+
+
+def stop_gradient(x: _T) -> _T:
     """Return ``x`` unchanged; no derivative flows back through the call."""
     return x
 

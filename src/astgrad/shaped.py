@@ -13,6 +13,7 @@ import threading
 
 from .core.functions import StandIn
 from .frontend.varargs import call_shape, has_varargs, specialize
+from .tracebacks import public
 
 
 def takes_varargs(f):
@@ -89,6 +90,7 @@ class PerCallShape(StandIn):
         spec = specialize(self.function, *call_shape(self.function, positional, list(kwargs)))
         return self.transform_for(spec), _renamed(spec, kwargs)
 
+    @public
     def __call__(self, *args, **kwargs):
         made, kwargs = self.for_call(args, kwargs)
         return made(*args, **kwargs)

@@ -73,6 +73,11 @@ _cache = weakref.WeakKeyDictionary()
 _visiting = []
 
 
+def clear():
+    """Forget what was found about the functions analysed so far."""
+    _cache.clear()
+
+
 def first_impure_call(fn, prepare):
     """The first ImpureCall in user function ``fn`` or the user functions it calls, or
     None. ``prepare(fn)`` gives its normalized code (source, tree, namer, namespace)."""

@@ -5,6 +5,21 @@ A leaf module: every stage may ask these questions without importing the stages 
 """
 
 import inspect
+import sys
+
+import numpy
+
+
+def module_of(obj):
+    """The module ``obj`` says it belongs to (``__module__``). NumPy's ufuncs carry none
+    before NumPy 2.1: theirs is the one of numpy and scipy.special that holds them."""
+    module = getattr(obj, "__module__", None)
+    if module is None and isinstance(obj, numpy.ufunc):
+        for name in ("numpy", "scipy.special"):
+            namespace = sys.modules.get(name)
+            if namespace is not None and getattr(namespace, obj.__name__, None) is obj:
+                return name
+    return module
 
 
 class StandIn:

@@ -16,6 +16,7 @@ import gast
 import numpy
 
 from ..core import syntax as S
+from ..core.functions import module_of
 from ..core.missing import MISSING
 
 # Functions that give complex results for real arguments.
@@ -27,7 +28,7 @@ _COMPLEX_MODULES = ("scipy.fft", "scipy.fftpack", "cmath", "numpy.lib.scimath",
 
 
 def _describe(obj):
-    module = getattr(obj, "__module__", None) or ""
+    module = module_of(obj) or ""
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
     return f"{module}.{name}" if module and module != "builtins" else name
 

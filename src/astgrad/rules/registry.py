@@ -33,7 +33,9 @@ once and spliced into generated code by ``astgrad.modes.templates``.
 
 import dataclasses
 import threading
+import typing
 
+from ..core.functions import module_of
 from ..errors import TransformError
 from .template import Template, derivative_ref, derivative_target
 
@@ -93,7 +95,7 @@ class Primitive:
     def module(self):
         owner = method_owner(self.function)
         return f"{owner.__module__}.{owner.__name__}" if owner is not None else \
-            (getattr(self.function, "__module__", None) or "builtins")
+            (module_of(self.function) or "builtins")
 
     @property
     def modes(self):
@@ -233,12 +235,15 @@ def _register_template(kind, primitive):
     return decorate
 
 
-def adjoint(primitive):
+_F = typing.TypeVar("_F", bound=typing.Callable[..., typing.Any])
+
+
+def adjoint(primitive: typing.Callable[..., typing.Any]) -> typing.Callable[[_F], _F]:
     """Register the decorated template as the reverse-mode rule of ``primitive``."""
     return _register_template("adjoint", primitive)
 
 
-def tangent(primitive):
+def tangent(primitive: typing.Callable[..., typing.Any]) -> typing.Callable[[_F], _F]:
     """Register the decorated template as the forward-mode rule of ``primitive``."""
     return _register_template("tangent", primitive)
 
@@ -291,7 +296,7 @@ def methods_named(name):
 
 
 def describe(obj):
-    module = getattr(obj, "__module__", None) or ""
+    module = module_of(obj) or ""
     qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
     if isinstance(obj, tuple):
         return repr(obj)

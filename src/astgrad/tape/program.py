@@ -41,6 +41,7 @@ import numpy
 
 from ..backend.emit import compile_function
 from ..caching import reverse_derivative
+from ..tracebacks import public
 from ..zero_safe import has_nan, run_derivative
 from ..core.functions import seed_parameter
 from ..rules.registry import rule_key
@@ -683,6 +684,7 @@ def _run(outputs, seeds, inputs, create_graph):
     return [(targets[i], _fix_array(g, targets[i])) for (i, _), g in zip(tr.reached, grads)]
 
 
+@public
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, as ``torch.autograd.grad``.
@@ -723,6 +725,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(result)
 
 
+@public
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate the gradients of ``tensors`` into ``.grad`` of the leaves that require
     grad (or of ``inputs``), as ``torch.autograd.backward``."""

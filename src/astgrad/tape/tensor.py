@@ -9,6 +9,7 @@ reductions.py, shapes.py, functions.py. Operations are recorded by record.py, an
 """
 
 import operator
+import typing
 
 import numpy
 
@@ -23,6 +24,7 @@ from .record import (TensorBase, apply, binary, complex_error, is_float, make_te
                      needs_recording, register_tensor_class, unary, wrap_constant)
 from .reductions import ReductionMethods
 from .shapes import ShapeMethods
+from ..tracebacks import public
 
 __all__ = ["Tensor", "tensor"]
 
@@ -116,6 +118,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         """The same values, cut from the recorded graph."""
         return make_tensor(self._data, None, False)
 
+    @public
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d self / d leaf into ``leaf.grad`` for every leaf that requires
         grad (or only for ``inputs``). ``gradient`` seeds a non-scalar tensor."""
@@ -205,7 +208,7 @@ _UFUNC_OPERATORS = {
 }
 
 
-def tensor(data, requires_grad=False, dtype=None):
+def tensor(data: typing.Any, requires_grad: bool = False, dtype: typing.Any = None) -> "Tensor":
     """A new leaf tensor holding a copy of ``data`` (as ``torch.tensor``). Python floats
     give float64 tensors, NumPy's default."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)

@@ -1,0 +1,16 @@
+"""``astgrad.clear_cache()``: forget the generated code astgrad keeps in memory."""
+
+from . import caching
+from .analysis import purity
+from .tape import program
+
+
+def clear_cache() -> None:
+    """Forget every derivative generated so far, and what was learned while generating
+    them. Gradient functions already made keep the code they hold and go on working;
+    transforms made afterwards (``grad(f)`` again, a tape's next ``backward``) generate
+    their code afresh. Useful to free memory in a long-running process, or to time
+    generation in a benchmark."""
+    caching.clear()
+    program.clear_cache()
+    purity.clear()

@@ -1,0 +1,113 @@
+"""Tracebacks that show the user's code.
+
+An error leaving one of astgrad's entry points (``grad``, a gradient call, ...) keeps the
+caller's frames, the frames of the user's functions and of generated code, and drops
+astgrad's own: a refused construct reads as the line that asked for the derivative and
+the message naming the construct's file and line. An error raised inside astgrad that
+is not a deliberate message (a bug) keeps every frame, so it can be reported. With the
+environment variable ``ASTGRAD_FULL_TRACEBACK=1`` every error keeps every frame.
+
+Python 3.13 prints each frame's line through ``linecache``, where generated code is
+registered; Python 3.10 to 3.12 read only files on disk when printing an uncaught error,
+so there :func:`install_excepthook` prints tracebacks that pass through generated code
+with the ``traceback`` module, which reads ``linecache``.
+"""
+
+import functools
+import os
+import sys
+import traceback
+from typing import Any, Callable, TypeVar, cast
+
+from .errors import TransformError
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# the modules that check the caller's input: their TypeError, ValueError and RuntimeError
+# (the tape's PyTorch-worded errors) are messages meant for the user, not bugs
+_INPUT_CHECKS = ("api.py", "bound.py", "shaped.py", "records.py", "pickling.py", "program.py")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(fn: F) -> F:
+    """``fn`` as an entry point of the API: an error leaving it shows the caller's frames
+    and at most this one line of astgrad."""
+    @functools.wraps(fn)
+    def astgrad_entry(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as error:
+            raise shortened(error)      # the error, with astgrad's internal frames left out
+    return cast(F, astgrad_entry)
+
+
+def shortened(error: Exception) -> Exception:
+    """``error`` with its traceback (from the entry point's frame on) without astgrad's frames."""
+    frames = _frames(error.__traceback__)[1:]       # the entry point's frame: the raise adds it again
+    if _is_message(error, frames) and not os.environ.get("ASTGRAD_FULL_TRACEBACK"):
+        if frames and _internal(frames[-1]):
+            error.__suppress_context__ = True       # what astgrad tried before refusing is its own
+        frames = [tb for tb in frames if not _internal(tb)]
+    return error.with_traceback(_chain(frames))
+
+
+def _is_message(error, frames):
+    """An error meant for the user: a refusal, an error from the user's or generated code,
+    or an input check's TypeError or ValueError."""
+    if isinstance(error, TransformError) or not frames or not _internal(frames[-1]):
+        return True
+    filename = frames[-1].tb_frame.f_code.co_filename
+    if filename == __file__:
+        return True                     # an inner entry point already shortened it
+    return isinstance(error, (TypeError, ValueError, RuntimeError)) and os.path.basename(filename) in _INPUT_CHECKS
+
+
+def _internal(tb):
+    return tb.tb_frame.f_code.co_filename.startswith(_PACKAGE)
+
+
+def _frames(tb):
+    frames = []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    return frames
+
+
+def _chain(frames):
+    for outer, inner in zip(frames, frames[1:]):
+        outer.tb_next = inner
+    if frames:
+        frames[-1].tb_next = None
+        return frames[0]
+    return None
+
+
+# -- generated lines in tracebacks on Python 3.10 to 3.12 ------------------------------
+
+def _through_generated_code(error, seen=None):
+    seen = set() if seen is None else seen
+    if error is None or id(error) in seen:
+        return False
+    seen.add(id(error))
+    if any(tb.tb_frame.f_code.co_filename.startswith("<astgrad ") for tb in _frames(error.__traceback__)):
+        return True
+    return _through_generated_code(error.__cause__, seen) or _through_generated_code(error.__context__, seen)
+
+
+def _make_hook(previous):
+    def astgrad_excepthook(kind, error, tb):
+        """Print through ``traceback`` (which reads linecache) when generated code is involved."""
+        if isinstance(error, BaseException) and _through_generated_code(error):
+            traceback.print_exception(kind, error, tb)
+        else:
+            previous(kind, error, tb)
+    return astgrad_excepthook
+
+
+def install_excepthook() -> None:
+    """On Python 3.10 to 3.12, with Python's own excepthook in place, print uncaught errors
+    that pass through generated code with the lines of that code."""
+    if sys.version_info < (3, 13) and sys.excepthook is sys.__excepthook__:
+        sys.excepthook = _make_hook(sys.__excepthook__)

@@ -1,0 +1,74 @@
+"""The package as installed: its version, its metadata, clear_cache, and its type hints."""
+
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad import caching
+from test_examples import ROOT
+
+
+def loss(x):
+    return np.sum(np.sin(x) * x)
+
+
+def test_version_is_the_installed_distributions():
+    from importlib import metadata
+    try:
+        expected = metadata.version("astgrad")
+    except metadata.PackageNotFoundError:
+        expected = astgrad._FALLBACK_VERSION
+    assert astgrad.__version__ == expected
+    assert astgrad.__version__.count(".") >= 2
+
+
+def test_the_fallback_version_matches_pyproject():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert f'version = "{astgrad._FALLBACK_VERSION}"' in text
+
+
+def test_unknown_attributes_are_attribute_errors():
+    with pytest.raises(AttributeError, match="no attribute 'gradient'"):
+        astgrad.gradient
+
+
+def test_clear_cache_forgets_generated_code_and_old_gradients_keep_working():
+    x = np.array([0.3, -1.2, 2.0])
+    expected = np.sin(x) + x * np.cos(x)
+    g = astgrad.grad(loss)
+    assert loss in caching._cache
+    first = astgrad.grad(loss).plain
+    astgrad.clear_cache()
+    assert loss not in caching._cache and len(caching._by_source) == 0
+    np.testing.assert_allclose(g(x), expected)                  # the code it holds
+    fresh = astgrad.grad(loss)
+    assert fresh.plain is not first                              # generated afresh
+    np.testing.assert_allclose(fresh(x), expected)
+
+
+def test_clear_cache_clears_the_tape_programs():
+    from astgrad.tape import program
+    t = astgrad.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (t * t).sum().backward()
+    assert program.cache_info().currsize >= 1
+    astgrad.clear_cache()
+    assert program.cache_info().currsize == 0
+    t.grad = None
+    (t * t).sum().backward()
+    np.testing.assert_allclose(np.asarray(t.grad), [2.0, 4.0])
+
+
+def test_package_files():
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert (ROOT / "src" / "astgrad" / "py.typed").exists()
+
+
+def test_the_installed_numpy_is_in_the_declared_range():
+    """CI installs the floor itself on its oldest Python; .ci/run reads it from this line."""
+    import re
+    floor = re.search(r'^ *"numpy>=([0-9.]+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert floor, "pyproject.toml must declare numpy>=X.Y on a line of its own"
+    wanted = tuple(int(part) for part in floor.group(1).split("."))
+    have = tuple(int(part) for part in np.__version__.split(".")[:len(wanted)])
+    assert have >= wanted
