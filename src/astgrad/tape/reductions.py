@@ -7,7 +7,8 @@ import numbers
 
 import numpy
 
-from .pytorch_args import MinMax, dim_args, ddof_of, numpy_options, pytorch_signature
+from . import return_types
+from .pytorch_args import dim_args, ddof_of, numpy_options, pytorch_signature
 from .record import TensorBase, apply, make_tensor
 
 __all__ = ["ReductionMethods"]
@@ -53,11 +54,14 @@ class ReductionMethods:
             return apply(reduce, (self,))
         if not isinstance(dim, numbers.Integral):
             raise TypeError(f"{name}(dim) takes one int dim, as in PyTorch, not {dim!r}")
-        values = apply(reduce, (self,), numpy_options(axis=dim, keepdims=keepdim))
-        indices = locate(self._data, axis=dim)
-        if keepdim:
-            indices = numpy.expand_dims(indices, dim)
-        return MinMax(values, make_tensor(numpy.asarray(indices), None, False))
+        # the values are picked at the indices, so (as in PyTorch) the whole derivative goes
+        # to the element the index names, not shared among equal ones
+        indices = numpy.expand_dims(locate(self._data, axis=dim), dim)
+        values = apply(numpy.take_along_axis, (self, indices), {"axis": dim})
+        if not keepdim:
+            values, indices = apply(numpy.squeeze, (values,), {"axis": dim}), numpy.squeeze(indices, dim)
+        result = return_types.max if name == "max" else return_types.min
+        return result(values, make_tensor(numpy.asarray(indices), None, False))
 
     @pytorch_signature("var")
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,

@@ -12,7 +12,7 @@ import operator
 
 import numpy
 
-from . import fmt, program
+from . import dtypes, fmt, program
 from .conversion import ConversionMethods
 from .functions import FunctionMethods
 from .graph import NoRuleError
@@ -23,12 +23,14 @@ from .record import (TensorBase, apply, binary, complex_error, is_float, make_te
                      needs_recording, register_tensor_class, unary, wrap_constant)
 from .reductions import ReductionMethods
 from .shapes import ShapeMethods
+from .torch_layout import LayoutMethods
+from .torch_math import MathMethods
 
 __all__ = ["Tensor", "tensor"]
 
 
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
-             ShapeMethods, FunctionMethods):
+             ShapeMethods, FunctionMethods, MathMethods, LayoutMethods):
     """A NumPy array that records the differentiable operations applied to it.
 
     ``.data`` is the array (read and assign it; assigning bumps the version so a
@@ -41,7 +43,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        array = numpy.array(data._data if isinstance(data, TensorBase) else data, dtype=dtype)
+        array = numpy.array(data._data if isinstance(data, TensorBase) else data,
+                            dtype=dtypes.to_numpy(dtype))
         if array.dtype.kind == "c":
             raise complex_error(array)
         self._data = array
@@ -96,7 +99,10 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @property
     def dtype(self):
-        return self._data.dtype
+        """``astgrad.float64``, ... (NumPy's dtype while generated code runs on tensors)."""
+        if grad_mode.numpy_methods:
+            return self._data.dtype
+        return dtypes.of(self._data.dtype)
 
     @property
     def ndim(self):
