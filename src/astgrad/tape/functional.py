@@ -141,11 +141,11 @@ def _check_scalar(out, name):
                            "single element")
 
 
-def _vector(v, like, in_tuple, fn_name, what):
+def _vector(v, like, in_tuple, fn_name, what, verb="is "):
     if v is None:
         if len(like) != 1 or like[0]._data.size != 1:
-            raise RuntimeError(f"The vector v can only be None if the {what} is a single Tensor with a "
-                               "single element.")
+            raise RuntimeError(f"The vector v can only be None if the {what} {verb}a single Tensor with "
+                               "a single element.")
         return (make_tensor(numpy.ones_like(like[0]._data), None, False),)
     _, v = _as_tuple(v, "v", fn_name)
     if len(v) != len(like):
@@ -162,7 +162,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     in_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
     inputs = _prepare(inputs, create_graph)
     out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "vjp")
-    v = _vector(v, outputs, out_tuple, "vjp", "user-provided function returns")
+    v = _vector(v, outputs, out_tuple, "vjp", "user-provided function returns", "")
     result = _grads(outputs, inputs, v, create_graph, strict, _independent("vjp"))
     outputs = _finish(outputs, create_graph)
     return (outputs if out_tuple else outputs[0]), (_finish(result, create_graph) if in_tuple

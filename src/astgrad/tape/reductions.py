@@ -7,11 +7,17 @@ import numbers
 
 import numpy
 
-from . import return_types
+from . import dtypes, return_types
 from .pytorch_args import dim_args, ddof_of, numpy_options, pytorch_signature
 from .record import TensorBase, apply, make_tensor
 
 __all__ = ["ReductionMethods"]
+
+
+def _scalar_type(dtype):
+    """PyTorch's name for an integer or boolean dtype in messages (``Long``, ``Bool``)."""
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(dtype.name, dtype.name)
 
 
 class ReductionMethods:
@@ -22,17 +28,23 @@ class ReductionMethods:
     @pytorch_signature("sum")
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = dim_args("sum", dim, keepdim, axis, keepdims)
-        return apply(numpy.sum, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+        return apply(numpy.sum, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
+                                                  keepdims=keepdim))
 
     @pytorch_signature("mean")
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = dim_args("mean", dim, keepdim, axis, keepdims)
-        return apply(numpy.mean, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+        if dtype is None and self._data.dtype.kind not in "fc":
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                               "floating point or complex dtype. Got: " + _scalar_type(self._data.dtype))
+        return apply(numpy.mean, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
+                                                  keepdims=keepdim))
 
     @pytorch_signature("prod")
     def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = dim_args("prod", dim, keepdim, axis, keepdims)
-        return apply(numpy.prod, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+        return apply(numpy.prod, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
+                                                  keepdims=keepdim))
 
     @pytorch_signature("max")
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):

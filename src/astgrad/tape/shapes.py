@@ -46,8 +46,7 @@ class ShapeMethods:
 
     def t(self):
         if self._data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but this one has "
-                               f"{self._data.ndim}; use transpose(dim0, dim1) or permute")
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
         return apply(numpy.transpose, (self,))
 
     def swapaxes(self, axis1, axis2):

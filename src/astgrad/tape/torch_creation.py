@@ -27,7 +27,9 @@ _generator = [numpy.random.default_rng()]
 def _leaf(array, requires_grad):
     t = make_tensor(array, None, False)
     if requires_grad:
-        t.requires_grad = True          # raises PyTorch's error for integer tensors
+        if array.dtype.kind not in "fc":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t.requires_grad = True
     return t
 
 

@@ -63,7 +63,7 @@ class LayoutMethods:
     def gather(self, dim, index):
         index = numpy.asarray(raw(index))
         if index.dtype.kind not in "iu":
-            raise RuntimeError("gather(): Expected dtype int64 for index")
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
         if index.ndim != self._data.ndim:
             raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
         for axis, (n, m) in enumerate(zip(index.shape, self._data.shape)):

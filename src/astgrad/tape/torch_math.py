@@ -116,7 +116,7 @@ class MathMethods:
     # -- comparisons that select values ---------------------------------------------------
     def clamp(self, min=None, max=None):
         if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+            raise RuntimeError("astgrad.clamp: At least one of 'min' or 'max' must not be None")
         return self.clip(min, max)
 
     def clamp_min(self, min):
@@ -190,3 +190,9 @@ class MathMethods:
     # -- predicates ---------------------------------------------------------------------------
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
+
+    def all(self, dim=None, keepdim=False):
+        return apply(numpy.all, (self._data,), numpy_options(axis=dim, keepdims=keepdim))
+
+    def any(self, dim=None, keepdim=False):
+        return apply(numpy.any, (self._data,), numpy_options(axis=dim, keepdims=keepdim))
