@@ -25,6 +25,13 @@ PENDING = {
     "abs_method": "second derivative of abs: its first derivative has no history",
     "relu_function": "second derivative of relu: its first derivative has no history",
     "relu_method": "second derivative of relu: its first derivative has no history",
+    "clamp_at_boundary": "derivative of clamp at its bounds (PyTorch: 1; numpy.clip's rule: 1/2)",
+}
+
+# Differences listed in docs/tape.md as deliberate: the default floating dtype is float64
+# (NumPy's), so an integer tensor's exp is float64 where PyTorch's is float32.
+DELIBERATE = {
+    "exp_of_int": "default dtype float64",
 }
 
 
@@ -37,6 +44,9 @@ def test_every_program_is_recorded():
 def test_same_as_pytorch(name):
     expected = GOLDEN["programs"][name]
     found = torch_compare.differences(expected, torch_compare.run(torch_programs.PROGRAMS[name], astgrad))
+    if name in DELIBERATE:
+        assert found, f"{name} now behaves as PyTorch; remove it from DELIBERATE"
+        return
     if name in PENDING:
         assert found, f"{name} now behaves as PyTorch; remove it from PENDING"
         pytest.xfail(PENDING[name])

@@ -899,3 +899,314 @@ def functional_vjp_create_graph(t):
     x = X(t, [1.0, 2.0])
     out, v = F.vjp(lambda u: (u ** 3).sum(), x, create_graph=True)
     return {"v": v, "g": grads(t, v.sum(), x)}
+
+
+# -- more methods and misuse ----------------------------------------------------------------------------
+
+def _value(expr):
+    """A program returning ``expr(t)`` (values only; for errors and shapes)."""
+    def run(t):
+        return {"y": expr(t)}
+    return run
+
+
+_MORE = {
+    "sum_dim_out_of_range": lambda t: t.sum(X(t, A), dim=2),
+    "softmax_dim_out_of_range": lambda t: t.softmax(X(t, A), dim=-3),
+    "cumsum_dim_out_of_range": lambda t: X(t, A).cumsum(5),
+    "mean_dim_list": lambda t: t.mean(X(t, C3), dim=[0, 2]),
+    "sum_keepdim_method": lambda t: X(t, C3).sum(1, keepdim=True),
+    "std_keepdim_method": lambda t: X(t, C3).std(dim=2, keepdim=True),
+    "var_unbiased_positional": lambda t: X(t, A).var(1, False),
+    "prod_with_zero_grad": lambda t: t.autograd.grad(t.prod(X(t, [2.0, 0.0, 3.0]) * 1.0), [X(t, [1.0])],
+                                                     allow_unused=True),
+    "reshape_bad_size": lambda t: t.reshape(X(t, A), (4, 2)),
+    "view_method": lambda t: X(t, C3).view(6, 4),
+    "view_minus_one": lambda t: X(t, C3).view(-1, 2),
+    "permute_wrong_count": lambda t: X(t, C3).permute(0, 1),
+    "transpose_out_of_range": lambda t: t.transpose(X(t, A), 0, 2),
+    "transpose_negative": lambda t: X(t, C3).transpose(-1, 0),
+    "unsqueeze_negative": lambda t: t.unsqueeze(X(t, A), -1),
+    "unsqueeze_out_of_range": lambda t: t.unsqueeze(X(t, A), 4),
+    "squeeze_tuple": lambda t: t.squeeze(X(t, np.ones((1, 2, 1))), (0, 2)),
+    "flatten_middle": lambda t: t.flatten(X(t, np.ones((2, 3, 4, 5))), 1, 2).shape,
+    "expand_method": lambda t: X(t, [[1.0], [2.0]]).expand(2, 3),
+    "repeat_method": lambda t: X(t, [1.0, 2.0]).repeat(2, 2),
+    "matmul_vec_mat": lambda t: t.matmul(X(t, [1.0, 2.0]), X(t, A)),
+    "matmul_mat_vec_mismatch": lambda t: t.matmul(X(t, A), X(t, [1.0, 2.0])),
+    "matmul_batched_mismatch": lambda t: t.matmul(X(t, C3), X(t, A)),
+    "matmul_int_float": lambda t: t.matmul(t.tensor([[1, 2]]), X(t, [[1.0], [2.0]])),
+    "bmm_batch_mismatch": lambda t: t.bmm(X(t, C3), X(t, np.ones((3, 4, 2)))),
+    "einsum_outer": lambda t: t.einsum("i,j->ij", X(t, [1.0, 2.0]), X(t, [3.0, 4.0, 5.0])),
+    "split_dim1_sizes": lambda t: t.split(X(t, C3), [1, 2], dim=1),
+    "chunk_uneven": lambda t: X(t, np.arange(10.0)).chunk(3),
+    "chunk_zero": lambda t: X(t, V).chunk(0),
+    "cat_empty_list": lambda t: t.cat([]),
+    "cat_negative_dim": lambda t: t.cat([X(t, A), X(t, A)], dim=-1),
+    "stack_negative_dim": lambda t: t.stack([X(t, A), X(t, A)], dim=-1),
+    "index_select_2d_index": lambda t: t.index_select(X(t, A), 0, t.tensor([[0]])),
+    "gather_dims_mismatch": lambda t: t.gather(X(t, A), 1, t.tensor([0, 1])),
+    "clamp_min_gt_max": lambda t: t.clamp(X(t, V), 1.0, -1.0),
+    "where_broadcast_values": lambda t: t.where(X(t, [1.0, -1.0], False) > 0, X(t, [[1.0], [2.0]]), -1.0),
+    "maximum_int_float": lambda t: t.maximum(t.tensor([1, 5]), X(t, [2.0, 3.0])),
+    "pow_negative_base_fraction": lambda t: t.pow(X(t, [-1.0, 4.0]), 0.5),
+    "sqrt_negative": lambda t: t.sqrt(X(t, [-1.0, 4.0])),
+    "log_zero": lambda t: t.log(X(t, [0.0, 1.0])),
+    "softmax_all_neg_inf": lambda t: t.softmax(X(t, [-float("inf"), -float("inf")]), 0),
+    "log_softmax_with_inf": lambda t: t.log_softmax(X(t, [-float("inf"), 0.0, 1.0]), 0),
+    "logsumexp_tuple_dim": lambda t: t.logsumexp(X(t, C3), dim=(0, 2)),
+    "norm_of_zero": lambda t: t.autograd.grad(t.norm(X(t, [0.0, 0.0]) * 1.0), [X(t, [0.0])], allow_unused=True),
+    "amax_keepdim": lambda t: t.amax(X(t, C3), dim=1, keepdim=True),
+    "argmax_ties": lambda t: t.argmax(X(t, [1.0, 3.0, 3.0])),
+    "max_dim_named_fields": lambda t: (lambda r: (r.values, r.indices))(X(t, A).max(dim=0)),
+    "min_all": lambda t: X(t, A).min(),
+    "size_numel_dim": lambda t: (list(X(t, C3).size()), X(t, C3).size(1), X(t, C3).numel(), X(t, C3).dim()),
+    "ones_size_list": lambda t: t.ones([2, 2], dtype=t.float64),
+    "zeros_negative": lambda t: t.zeros(-1),
+    "arange_float_step": lambda t: t.arange(0.0, 1.0, 0.3, dtype=t.float64),
+    "arange_zero_step": lambda t: t.arange(0, 3, 0),
+    "full_bool": lambda t: t.full((2,), True),
+    "eye_int": lambda t: t.eye(2, dtype=t.int64),
+    "linspace_one": lambda t: t.linspace(2.0, 3.0, 1, dtype=t.float64),
+    "tensor_nested_ints": lambda t: t.tensor([[1, 2], [3, 4]]).sum(),
+    "tensor_int_requires_grad": lambda t: t.tensor([1, 2], requires_grad=True),
+    "int_sum_dtype": lambda t: str(t.tensor([1, 2]).sum().dtype),
+    "bool_sum": lambda t: t.tensor([True, True, False]).sum(),
+    "double_of_int": lambda t: t.tensor([1, 2]).double(),
+    "float_tensor_plus_double": lambda t: str((X(t, V).float() + X(t, V)).dtype),
+    "float32_times_python_float": lambda t: str((X(t, V).float() * 2.5).dtype),
+    "to_string_device": lambda t: X(t, V).to("cpu"),
+    "to_dtype_keyword": lambda t: str(X(t, V).to(dtype=t.float32).dtype),
+    "type_as": lambda t: str(X(t, V).type_as(t.tensor([1], dtype=t.int32)).dtype),
+    "dtype_is_floating_point": lambda t: (t.float64.is_floating_point, t.int64.is_floating_point),
+    "dtype_itemsize": lambda t: (t.float32.itemsize, t.int64.itemsize, t.bool.itemsize),
+    "get_default_dtype": lambda t: str(t.get_default_dtype()) if t.__name__ == "astgrad" else "torch.float64",
+    "set_default_dtype_int": lambda t: t.set_default_dtype(t.int64),
+    "is_grad_enabled_default": lambda t: t.is_grad_enabled(),
+    "set_grad_enabled_call": lambda t: (t.set_grad_enabled(False), t.is_grad_enabled(),
+                                        t.set_grad_enabled(True), t.is_grad_enabled())[1::2],
+    "relu_int": lambda t: t.relu(t.tensor([-1, 2])),
+    "sigmoid_grad_at_zero": lambda t: (lambda x: t.autograd.grad(t.sigmoid(x), x))(X(t, 0.0)),
+    "neg_method": lambda t: X(t, V).neg(),
+    "abs_of_int": lambda t: t.abs(t.tensor([-3, 2])),
+    "exp_of_int": lambda t: str(t.exp(t.tensor([1, 2])).dtype),
+    "sum_of_list": lambda t: t.sum([1.0, 2.0]),
+}
+
+
+for _name, _expr in _MORE.items():
+    _run = _value(_expr)
+    _run.__name__ = _name
+    PROGRAMS[_name] = _run
+
+
+@program
+def prod_with_zero(t):
+    x = X(t, [2.0, 0.0, 3.0])
+    y = t.prod(x)
+    (g,) = grads(t, y, x, create_graph=True)
+    return {"y": y, "g": g, "h": grads(t, g.sum(), x)}
+
+
+@program
+def prod_dim_with_zero(t):
+    x = X(t, [[2.0, 0.0, 3.0], [1.0, 2.0, 0.5]])
+    y = x.prod(1)
+    return {"y": y, "g": grads(t, y.sum(), x)}
+
+
+@program
+def norm_grad_at_zero(t):
+    x = X(t, [0.0, 0.0])
+    return {"g": grads(t, t.norm(x), x)}
+
+
+@program
+def softmax_grad_all_equal(t):
+    x = X(t, [1.0, 1.0, 1.0])
+    y = t.softmax(x, 0)
+    return {"y": y, "g": grads(t, y[0], x)}
+
+
+@program
+def log_softmax_neg_inf_grad(t):
+    x = X(t, [-float("inf"), 0.0, 1.0])
+    y = t.log_softmax(x, 0)
+    return {"g": grads(t, y[1:].sum(), x)}
+
+
+@program
+def clamp_at_boundary(t):
+    x = X(t, [-1.0, 0.0, 1.0])
+    return {"g": grads(t, t.clamp(x, -1.0, 1.0).sum(), x)}
+
+
+@program
+def maximum_tie(t):
+    a, b = X(t, [1.0, 2.0]), X(t, [1.0, 3.0])
+    return {"g": grads(t, t.maximum(a, b).sum(), a, b)}
+
+
+@program
+def amax_ties(t):
+    x = X(t, [[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+    return {"g": grads(t, t.amax(x, dim=1).sum(), x)}
+
+
+@program
+def min_dim_ties(t):
+    x = X(t, [[1.0, 1.0, 3.0]])
+    r = t.min(x, 1)
+    return {"i": r.indices, "g": grads(t, r.values.sum(), x)}
+
+
+@program
+def std_single_element(t):
+    x = X(t, [1.5])
+    return {"y": t.std(x)}
+
+
+@program
+def var_grad_second_order(t):
+    x = X(t, V)
+    (g,) = grads(t, t.var(x), x, create_graph=True)
+    return {"g": g, "h": grads(t, (g * g).sum(), x)}
+
+
+@program
+def gather_grad_repeated_index(t):
+    x = X(t, [[1.0, 2.0], [3.0, 4.0]])
+    y = t.gather(x, 1, t.tensor([[0, 0, 0], [1, 0, 1]]))
+    return {"y": y, "g": grads(t, y.sum(), x)}
+
+
+@program
+def index_select_repeated(t):
+    x = X(t, V)
+    y = x.index_select(0, t.tensor([0, 0, 3]))
+    return {"y": y, "g": grads(t, (y * X(t, [1.0, 2.0, 3.0], False)).sum(), x)}
+
+
+@program
+def split_then_cat(t):
+    x = X(t, C3)
+    a, b = t.split(x, [3, 1], dim=2)
+    y = t.cat([b * 2, a], dim=2)
+    return {"y": y, "g": grads(t, (y * y).sum(), x)}
+
+
+@program
+def chunk_second_order(t):
+    x = X(t, V)
+    a, b = x.chunk(2)
+    (g,) = grads(t, (a * b).pow(2).sum(), x, create_graph=True)
+    return {"g": g, "h": grads(t, g.sum(), x)}
+
+
+@program
+def einsum_second_order(t):
+    a = X(t, [[1.0, 2.0], [0.5, -1.0]])
+    y = t.einsum("ij,jk,ki->", a, a, a)
+    (g,) = grads(t, y, a, create_graph=True)
+    return {"y": y, "g": g, "h": grads(t, g.sum(), a)}
+
+
+@program
+def bmm_second_order(t):
+    a = X(t, np.linspace(-1, 1, 8).reshape(2, 2, 2))
+    y = t.bmm(a, a).sum()
+    (g,) = grads(t, y, a, create_graph=True)
+    return {"g": g, "h": grads(t, (g * g).sum(), a)}
+
+
+@program
+def cumsum_second_order(t):
+    x = X(t, V)
+    (g,) = grads(t, t.cumsum(x * x, 0).sum(), x, create_graph=True)
+    return {"g": g, "h": grads(t, (g * x).sum(), x)}
+
+
+@program
+def stack_second_order(t):
+    x = X(t, V)
+    y = t.stack([x * x, t.exp(x)], 0)
+    (g,) = grads(t, y.sum(), x, create_graph=True)
+    return {"g": g, "h": grads(t, g.sum(), x)}
+
+
+@program
+def logsumexp_second_order(t):
+    x = X(t, A)
+    (g,) = grads(t, t.logsumexp(x, 1).sum(), x, create_graph=True)
+    return {"g": g, "h": grads(t, (g * g).sum(), x)}
+
+
+@program
+def sigmoid_third_order(t):
+    x = X(t, [0.3, -1.2])
+    (g,) = grads(t, t.sigmoid(x).sum(), x, create_graph=True)
+    (h,) = grads(t, g.sum(), x, create_graph=True)
+    return {"g": g, "h": h, "k": grads(t, h.sum(), x)}
+
+
+@program
+def tensor_methods_chain(t):
+    x = X(t, A)
+    y = x.matmul(X(t, B)).softmax(1).log().mean(dim=0).sum()
+    return {"y": y, "g": grads(t, y, x)}
+
+
+@program
+def functional_jacobian_matrix_input(t):
+    F = t.autograd.functional
+    return {"j": F.jacobian(lambda m: m.sum(dim=0), X(t, A, False))}
+
+
+@program
+def functional_jvp_needs_v(t):
+    F = t.autograd.functional
+    return {"r": F.jvp(lambda x: x * 2, X(t, [1.0, 2.0], False))}
+
+
+@program
+def functional_jvp_scalar_no_v(t):
+    F = t.autograd.functional
+    return {"r": F.jvp(lambda x: x * 3, X(t, 2.0, False))}
+
+
+@program
+def functional_hvp_not_scalar(t):
+    F = t.autograd.functional
+    return {"r": F.hvp(lambda x: x * 2, X(t, [1.0, 2.0], False), X(t, [1.0, 2.0], False))}
+
+
+@program
+def functional_vjp_wrong_v_shape(t):
+    F = t.autograd.functional
+    return {"r": F.vjp(lambda x: x * 2, X(t, [1.0, 2.0], False), X(t, [1.0, 2.0, 3.0], False))}
+
+
+@program
+def functional_jacobian_not_tensor_output(t):
+    F = t.autograd.functional
+    return {"r": F.jacobian(lambda x: 3.0, X(t, [1.0, 2.0], False))}
+
+
+@program
+def functional_jacobian_inputs_list(t):
+    F = t.autograd.functional
+    return {"r": F.jacobian(lambda x, y: x * y, [X(t, [1.0, 2.0], False), X(t, [3.0, 4.0], False)])}
+
+
+@program
+def functional_hessian_linear(t):
+    F = t.autograd.functional
+    return {"h": F.hessian(lambda x: (x * 3).sum(), X(t, [1.0, 2.0], False))}
+
+
+@program
+def functional_outputs_detached(t):
+    F = t.autograd.functional
+    x = X(t, [1.0, 2.0])
+    out, v = F.vjp(lambda u: u * u, x, X(t, [1.0, 1.0], False))
+    return {"out_rg": out.requires_grad, "v_rg": v.requires_grad, "x_leaf": x.is_leaf}

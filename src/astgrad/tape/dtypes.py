@@ -100,5 +100,5 @@ def set_default_dtype(d):
     """Make ``d`` (float32 or float64) the default floating dtype, as ``torch.set_default_dtype``."""
     d = of(to_numpy(d))
     if d.dtype.kind != "f" or d.dtype.itemsize < 4:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+        raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d

@@ -18,19 +18,15 @@ __all__ = ["jacobian", "hessian", "vjp", "jvp", "hvp", "vhp"]
 
 
 def _as_tuple(value, arg_name, fn_name):
-    if isinstance(value, TensorBase):
-        return False, (value,)
-    if isinstance(value, (tuple, list)):
-        for i, v in enumerate(value):
-            if not isinstance(v, TensorBase):
-                if arg_name == "outputs of the user-provided function":
-                    raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a "
-                                    f"tuple of Tensors but the value at index {i} has type {type(v)}.")
-                raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple "
-                                f"of Tensors but the value at index {i} has type {type(v)}.")
-        return True, tuple(value)
-    raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of Tensors "
-                    f"but the given {arg_name} has type {type(value)}.")
+    """(was it a tuple, the tensors): a tensor or a tuple of tensors, as PyTorch accepts."""
+    is_tuple = isinstance(value, tuple)
+    values = value if is_tuple else (value,)
+    for i, v in enumerate(values):
+        if not isinstance(v, TensorBase):
+            where = f"the value at index {i}" if is_tuple else f"the given {arg_name}"
+            raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a tuple of "
+                            f"Tensors but {where} has type {type(v)}.")
+    return is_tuple, values
 
 
 def _prepare(inputs, create_graph):
@@ -152,8 +148,9 @@ def _vector(v, like, in_tuple, fn_name, what, verb="is "):
         raise RuntimeError(f"v is a tuple of invalid length: should be {len(like)} but got {len(v)}.")
     for i, (a, b) in enumerate(zip(v, like)):
         if a._data.shape != b._data.shape:
-            raise RuntimeError(f"Entry {i} in v has invalid size: should be {list(b._data.shape)} but "
-                               f"got {list(a._data.shape)}.")
+            where = f"Entry {i} in " if in_tuple else ""
+            raise RuntimeError(f"{where}v has invalid size: should be astgrad.Size({list(b._data.shape)}) "
+                               f"but got astgrad.Size({list(a._data.shape)}).")
     return v
 
 

@@ -37,13 +37,15 @@ def _float_or(dtype):
     return dtypes.to_numpy(dtype) if dtype is not None else dtypes.get_default_dtype().dtype
 
 
-def _size(size):
+def _size(size, name=None):
     """``zeros(2, 3)``, ``zeros((2, 3))`` and ``zeros([2, 3])`` alike."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     for n in size:
         if not isinstance(n, numbers.Integral) or isinstance(n, bool):
             raise TypeError(f"size must be a sequence of ints, not {type(n).__name__} ({n!r})")
+        if n < 0 and name == "zeros":
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
         if n < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
     return tuple(int(n) for n in size)
@@ -65,6 +67,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         array = numpy.array(data, dtype=dtypes.to_numpy(dtype))
         if dtype is None and not isinstance(data, numpy.ndarray):
             array = _infer_dtype(array)
+    if requires_grad and array.dtype.kind not in "fc":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     return Tensor(array, requires_grad=requires_grad)
 
 
@@ -85,7 +89,7 @@ def from_numpy(array):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _leaf(numpy.zeros(_size(size), dtype=_float_or(dtype)), requires_grad)
+    return _leaf(numpy.zeros(_size(size, "zeros"), dtype=_float_or(dtype)), requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):

@@ -20,13 +20,15 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "is_tensor", "is_floating_point", "dot", "outer", "trace"]
 
 
-def _tensor(x):
-    return x if isinstance(x, TensorBase) else Tensor(x)
+def _tensor(x, name):
+    if not isinstance(x, TensorBase):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    return x
 
 
 def _method(name, doc):
     def function(input, *args, **kwargs):
-        return getattr(_tensor(input), name)(*args, **kwargs)
+        return getattr(_tensor(input, name), name)(*args, **kwargs)
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc
     return function
@@ -98,6 +100,10 @@ def is_tensor(obj):
 def dot(input, other):
     """Dot product of two 1-D tensors (``torch.dot``)."""
     a, b = numpy.shape(raw(input)), numpy.shape(raw(other))
+    da, db = numpy.asarray(raw(input)).dtype, numpy.asarray(raw(other)).dtype
+    if da != db:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_dtype_name(da)} "
+                           f"and {_dtype_name(db)}")
     if len(a) != 1 or len(b) != 1:
         raise RuntimeError(f"1D tensors expected, but got {len(a)}D and {len(b)}D tensors")
     if a != b:
@@ -141,7 +147,9 @@ def _check_tensors(name, tensors):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "stack":
+            raise RuntimeError("stack expects a non-empty TensorList")
+        raise ValueError(f"astgrad.{name}(): expected a non-empty list of Tensors")
     return tensors
 
 

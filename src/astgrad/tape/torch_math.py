@@ -12,13 +12,26 @@ import operator
 import numpy
 
 from .pytorch_args import dim_args, numpy_options
-from .record import apply, binary, raw, unary
+from .record import apply, binary, dimension_error, raw, unary
 
 __all__ = ["MathMethods", "matmul_check"]
 
 
 def _dims(shape):
     return "x".join(str(n) for n in shape)
+
+
+_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
+                 "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+                 "bool": "bool"}
+
+
+def dtype_check(a, b):
+    """PyTorch's RuntimeError for a product of tensors of two dtypes (NumPy would promote)."""
+    a, b = numpy.asarray(raw(a)).dtype, numpy.asarray(raw(b)).dtype
+    if a != b:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C_TYPE_NAMES.get(a.name, a.name)} != {_C_TYPE_NAMES.get(b.name, b.name)}")
 
 
 def matmul_check(a, b, name="matmul"):
@@ -45,6 +58,9 @@ def matmul_check(a, b, name="matmul"):
                                "elements respectively")
         return
     inner_b = b[0] if len(b) == 1 else b[-2]
+    if len(b) == 1 and a[-1] != b[0]:
+        rows = int(numpy.prod(a[:-1], dtype=numpy.int64))
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{a[-1]}), vec ({b[0]})")
     if a[-1] != inner_b:
         rows = numpy.prod(a[:-1], dtype=int) if len(a) > 1 else 1
         left = (rows, a[-1]) if len(b) > 2 or len(a) > 1 else (1, a[-1])
@@ -55,7 +71,11 @@ def matmul_check(a, b, name="matmul"):
 def _shift(x, dim):
     """max(x) along ``dim`` as a constant (its derivative cancels in softmax and logsumexp);
     0 where it is infinite, so an all -inf row gives NaN/-inf as in PyTorch."""
-    m = numpy.max(raw(x), axis=dim, keepdims=True)
+    data = raw(x)
+    for d in dim if isinstance(dim, tuple) else (dim,):
+        if not -max(data.ndim, 1) <= d < max(data.ndim, 1):
+            raise IndexError(dimension_error(d, data.ndim))
+    m = numpy.max(data, axis=dim, keepdims=True)
     return numpy.where(numpy.isfinite(m), m, 0.0)
 
 
@@ -67,6 +87,8 @@ class MathMethods:
     # -- products ---------------------------------------------------------------------
     def matmul(self, other):
         matmul_check(numpy.shape(raw(self)), numpy.shape(raw(other)))
+        if numpy.ndim(raw(self)) > 1 or numpy.ndim(raw(other)) > 1:
+            dtype_check(self, other)
         return binary(operator.matmul, self, other)
 
     def mm(self, mat2):
@@ -75,6 +97,7 @@ class MathMethods:
 
     def bmm(self, mat2):
         matmul_check(numpy.shape(raw(self)), numpy.shape(raw(mat2)), "bmm")
+        dtype_check(self, mat2)
         return binary(operator.matmul, self, mat2)
 
     # -- arithmetic with PyTorch's names ------------------------------------------------
@@ -138,7 +161,7 @@ class MathMethods:
     # -- activations ------------------------------------------------------------------------
     def relu(self):
         """max(x, 0), with derivative 0 at 0 as in PyTorch."""
-        return apply(numpy.where, (self._data > 0, self, 0.0))
+        return apply(numpy.where, (self._data > 0, self, 0))
 
     def sigmoid(self):
         """1 / (1 + exp(-x)), computed as exp(-log(1 + exp(-x))) so it neither overflows
