@@ -1210,3 +1210,48 @@ def functional_outputs_detached(t):
     x = X(t, [1.0, 2.0])
     out, v = F.vjp(lambda u: u * u, x, X(t, [1.0, 1.0], False))
     return {"out_rg": out.requires_grad, "v_rg": v.requires_grad, "x_leaf": x.is_leaf}
+
+
+_MORE_2 = {
+    "pow_scalar_base": lambda t: (lambda x: (t.pow(2, x), t.autograd.grad(t.pow(2, x).sum(), x)))(X(t, [1.0, 2.0])),
+    "add_scalar_first": lambda t: t.add(1, X(t, [1.0, 2.0])),
+    "mul_scalar_first": lambda t: t.mul(2, X(t, [1.0, 2.0])),
+    "maximum_scalar_other": lambda t: t.maximum(X(t, [1.0, 2.0]), 1.0),
+    "exp_of_float": lambda t: t.exp(2.0),
+    "tensor_of_tensors": lambda t: (lambda a: t.tensor([a, a * 2]))(X(t, 2.0)),
+    "tensor_of_tensor": lambda t: t.tensor(X(t, [1.0, 2.0], False)),
+    "tensor_ragged": lambda t: t.tensor([[1.0, 2.0], [3.0]]),
+    "softmax_of_long": lambda t: t.softmax(t.tensor([1, 2]), 0),
+    "log_softmax_of_long_dim0": lambda t: t.log_softmax(t.tensor([[1, 2]]), 0),
+    "stack_dim_out_of_range": lambda t: t.stack((X(t, V), X(t, V)), 2),
+    "split_zero": lambda t: t.split(X(t, [1.0, 2.0]), 0),
+    "var_positional_dim": lambda t: t.var(X(t, [1.0, 2.0, 4.0]), 0, unbiased=True),
+    "sum_positional_keepdim": lambda t: t.sum(X(t, [1.0, 2.0]), 0, True),
+    "clamp_tensor_min": lambda t: t.clamp(X(t, [1.0, 2.0]), min=X(t, [0.0, 1.5], False)),
+    "max_dim_keepdim_kw": lambda t: t.max(X(t, A), dim=1, keepdim=True),
+    "std_correction_kw": lambda t: t.std(X(t, A), dim=1, correction=0),
+    "norm_dim_keepdim": lambda t: t.norm(X(t, A), dim=1, keepdim=True),
+    "log_softmax_dtype": lambda t: str(t.log_softmax(X(t, V), 0, dtype=t.float32).dtype),
+    "sum_method_dim_tuple": lambda t: X(t, C3).sum(dim=(0, 1)),
+    "mean_method_axis_alias": lambda t: X(t, C3).mean(axis=1),
+    "cumsum_negative_dim": lambda t: t.cumsum(X(t, A), -1),
+    "eye_requires_grad": lambda t: t.eye(2, dtype=t.float64, requires_grad=True),
+    "full_like_requires_grad": lambda t: t.full_like(X(t, V, False), 3.0, requires_grad=True),
+    "linspace_requires_grad": lambda t: t.linspace(0, 1, 3, dtype=t.float64, requires_grad=True),
+    "zeros_like_of_int": lambda t: t.zeros_like(t.tensor([1, 2])),
+    "ones_like_float32": lambda t: t.ones_like(X(t, V, False), dtype=t.float32),
+    "arange_negative_step": lambda t: t.arange(5, 0, -2),
+    "randint_shape_dtype": lambda t: (list(t.randint(0, 5, (2, 3)).shape), str(t.randint(0, 5, (2,)).dtype)),
+    "split_tuple_of_sizes": lambda t: t.split(X(t, V), (2, 2)),
+    "index_select_negative_dim": lambda t: t.index_select(X(t, A), -1, t.tensor([0, 2])),
+    "gather_negative_dim": lambda t: t.gather(X(t, A), -1, t.tensor([[0], [2]])),
+    "where_int_values": lambda t: t.where(t.tensor([True, False]), t.tensor([1, 2]), t.tensor([3, 4])),
+    "einsum_batch_diag": lambda t: t.einsum("bii->b", X(t, np.arange(8.0).reshape(2, 2, 2))),
+    "flatten_0d": lambda t: t.flatten(X(t, 3.0)),
+    "unsqueeze_method_chain": lambda t: X(t, V).unsqueeze(0).unsqueeze(-1).shape,
+}
+
+for _name, _expr in _MORE_2.items():
+    _run = _value(_expr)
+    _run.__name__ = _name
+    PROGRAMS[_name] = _run

@@ -14,7 +14,7 @@ import numbers
 import numpy
 
 from . import dtypes
-from .record import TensorBase, make_tensor
+from .record import TensorBase, make_tensor, raw
 from .tensor import Tensor
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange", "linspace",
@@ -58,13 +58,43 @@ def _infer_dtype(array):
     return array
 
 
+def _first_shape(data):
+    """The shape PyTorch infers from a nested list: the lengths along its first elements."""
+    shape = []
+    while isinstance(data, (list, tuple)):
+        shape.append(len(data))
+        if not data:
+            break
+        data = data[0]
+    return shape
+
+
+def _check_nested(data, shape, dim):
+    """PyTorch's error for a ragged nested list."""
+    if dim == len(shape):
+        if isinstance(data, (list, tuple)):
+            raise ValueError(f"expected sequence of length {len(data)} at dim {dim} (got ...)")
+        return
+    if not isinstance(data, (list, tuple)):
+        raise TypeError("not a sequence")
+    if len(data) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+    for item in data:
+        _check_nested(item, shape, dim + 1)
+
+
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new leaf tensor holding a copy of ``data`` (``torch.tensor``)."""
     if isinstance(data, TensorBase):
         data = data._data
         array = numpy.array(data, dtype=dtypes.to_numpy(dtype))
     else:
-        array = numpy.array(data, dtype=dtypes.to_numpy(dtype))
+        # tensors inside a list are copied as values, as torch.tensor([a, b]) does
+        try:
+            array = numpy.array(raw(data), dtype=dtypes.to_numpy(dtype))
+        except ValueError:
+            _check_nested(raw(data), _first_shape(raw(data)), 0)
+            raise
         if dtype is None and not isinstance(data, numpy.ndarray):
             array = _infer_dtype(array)
     if requires_grad and array.dtype.kind not in "fc":

@@ -6,9 +6,12 @@ a number becomes a tensor that does not require grad), or, for functions of seve
 tensors (``cat``, ``stack``, ``einsum``, ``where``), one recorded NumPy call.
 """
 
+import numbers
+import operator
+
 import numpy
 
-from .record import TensorBase, apply, raw
+from .record import TensorBase, apply, binary, raw
 from .tensor import Tensor
 
 __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax",
@@ -26,8 +29,12 @@ def _tensor(x, name):
     return x
 
 
-def _method(name, doc):
+def _method(name, doc, scalar_first=None):
     def function(input, *args, **kwargs):
+        if scalar_first is not None and isinstance(input, numbers.Number) and args \
+                and isinstance(args[0], TensorBase):
+            alpha = kwargs.pop("alpha", 1)
+            return binary(scalar_first, input, args[0] if alpha == 1 else args[0] * alpha)
         return getattr(_tensor(input, name), name)(*args, **kwargs)
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc
@@ -66,13 +73,26 @@ rsqrt = _method("rsqrt", "1 / sqrt(x) (``torch.rsqrt``).")
 abs = _method("abs", "Absolute value (``torch.abs``).")
 sin = _method("sin", "Sine (``torch.sin``).")
 cos = _method("cos", "Cosine (``torch.cos``).")
-pow = _method("pow", "x ** exponent (``torch.pow``).")
+pow = _method("pow", "x ** exponent (``torch.pow``; ``x`` may be a number).", scalar_first=operator.pow)
 square = _method("square", "x ** 2 (``torch.square``).")
 neg = _method("neg", "-x (``torch.neg``).")
 clamp = _method("clamp", "x limited to [min, max] (``torch.clamp``).")
 clip = clamp
-maximum = _method("maximum", "Elementwise maximum (``torch.maximum``).")
-minimum = _method("minimum", "Elementwise minimum (``torch.minimum``).")
+def _both_tensors(name, doc):
+    method = _method(name, doc)
+
+    def function(input, other):
+        if not isinstance(other, TensorBase):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                            f"{type(other).__name__}")
+        return method(input, other)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
+
+
+maximum = _both_tensors("maximum", "Elementwise maximum (``torch.maximum``).")
+minimum = _both_tensors("minimum", "Elementwise minimum (``torch.minimum``).")
 split = _method("split", "Pieces of a given size, or of the given sizes, along ``dim`` (``torch.split``).")
 chunk = _method("chunk", "``chunks`` pieces of (nearly) equal size along ``dim`` (``torch.chunk``).")
 reshape = _method("reshape", "The elements in a new shape (``torch.reshape``).")
@@ -84,10 +104,10 @@ flatten = _method("flatten", "Merge dimensions ``start_dim..end_dim`` (``torch.f
 gather = _method("gather", "Values picked along ``dim`` at ``index`` (``torch.gather``).")
 index_select = _method("index_select", "Slices along ``dim`` at ``index`` (``torch.index_select``).")
 cumsum = _method("cumsum", "Running sum along ``dim`` (``torch.cumsum``).")
-add = _method("add", "x + alpha * y (``torch.add``).")
-sub = _method("sub", "x - alpha * y (``torch.sub``).")
-mul = _method("mul", "x * y (``torch.mul``).")
-div = _method("div", "x / y (``torch.div``).")
+add = _method("add", "x + alpha * y (``torch.add``).", scalar_first=operator.add)
+sub = _method("sub", "x - alpha * y (``torch.sub``).", scalar_first=operator.sub)
+mul = _method("mul", "x * y (``torch.mul``).", scalar_first=operator.mul)
+div = _method("div", "x / y (``torch.div``).", scalar_first=operator.truediv)
 t = _method("t", "Transpose of a tensor of at most 2 dimensions (``torch.t``).")
 numel = _method("numel", "Number of elements (``torch.numel``).")
 is_floating_point = _method("is_floating_point", "Whether the dtype is a floating type.")

@@ -79,6 +79,15 @@ def _shift(x, dim):
     return numpy.where(numpy.isfinite(m), m, 0.0)
 
 
+def _floating_only(x, name, dim):
+    """PyTorch's error for softmax of an integer tensor."""
+    data = raw(x)
+    if data.dtype.kind not in "fc":
+        kernel = "lastdim_kernel_impl" if dim in (-1, data.ndim - 1) else "kernel_impl"
+        type_name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(data.dtype.name, data.dtype.name)
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{type_name}\'')
+
+
 class MathMethods:
     """PyTorch's arithmetic and activation methods."""
 
@@ -170,11 +179,13 @@ class MathMethods:
 
     def softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
+        _floating_only(x, "softmax", dim)
         e = apply(numpy.exp, (x - _shift(x, dim),))
         return e / apply(numpy.sum, (e,), {"axis": dim, "keepdims": True})
 
     def log_softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
+        _floating_only(x, "log_softmax", dim)
         z = x - _shift(x, dim)
         return z - apply(numpy.log, (apply(numpy.sum, (apply(numpy.exp, (z,)),),
                                            {"axis": dim, "keepdims": True}),))
