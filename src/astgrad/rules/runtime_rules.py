@@ -1166,3 +1166,31 @@ def imag_adjoint_(y, g, val):
 @tangent(runtime.imag_adjoint)
 def imag_adjoint_(y, g, val):
     d[y] = runtime.imag_adjoint(d[g], val)
+
+
+# -- activations: sigmoid, relu, softmax, log_softmax (the tape front end's primitives) --------
+
+elementwise(runtime.sigmoid, lambda y, x: y * (1.0 - y))
+elementwise(runtime.relu, lambda y, x: numpy.sign(y))      # 1 where x > 0, else 0 (y = 0)
+
+
+@adjoint(runtime.softmax)
+def softmax_(y, x, axis=-1):
+    d[x] = y * (d[y] - numpy.sum(d[y] * y, axis=axis, keepdims=True))
+
+
+@tangent(runtime.softmax)
+def softmax_(y, x, axis=-1):
+    d[y] = y * d[x]
+    d[y] = -y * numpy.sum(d[x] * y, axis=axis, keepdims=True)
+
+
+@adjoint(runtime.log_softmax)
+def log_softmax_(y, x, axis=-1):
+    d[x] = d[y] - numpy.exp(y) * numpy.sum(d[y], axis=axis, keepdims=True)
+
+
+@tangent(runtime.log_softmax)
+def log_softmax_(y, x, axis=-1):
+    d[y] = d[x]
+    d[y] = -numpy.sum(numpy.exp(y) * d[x], axis=axis, keepdims=True)

@@ -11,6 +11,7 @@ import operator
 
 import numpy
 
+from .. import runtime
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, raw, unary
 
@@ -68,14 +69,18 @@ def matmul_check(a, b, name="matmul"):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims(left)} and {_dims(right)})")
 
 
-def _shift(x, dim):
-    """max(x) along ``dim`` as a constant (its derivative cancels in softmax and logsumexp);
-    0 where it is infinite, so an all -inf row gives NaN/-inf as in PyTorch."""
+def _check_dims(x, dim):
     data = raw(x)
     for d in dim if isinstance(dim, tuple) else (dim,):
         if not -max(data.ndim, 1) <= d < max(data.ndim, 1):
             raise IndexError(dimension_error(d, data.ndim))
-    m = numpy.max(data, axis=dim, keepdims=True)
+
+
+def _shift(x, dim):
+    """max(x) along ``dim`` as a constant (its derivative cancels in logsumexp); 0 where it
+    is infinite, so an all -inf row gives -inf as in PyTorch."""
+    _check_dims(x, dim)
+    m = numpy.max(raw(x), axis=dim, keepdims=True)
     return numpy.where(numpy.isfinite(m), m, 0.0)
 
 
@@ -170,25 +175,23 @@ class MathMethods:
     # -- activations ------------------------------------------------------------------------
     def relu(self):
         """max(x, 0), with derivative 0 at 0 as in PyTorch."""
-        return apply(numpy.where, (self._data > 0, self, 0))
+        return apply(runtime.relu, (self,))
 
     def sigmoid(self):
-        """1 / (1 + exp(-x)), computed as exp(-log(1 + exp(-x))) so it neither overflows
-        nor loses the small values."""
-        return apply(numpy.exp, (-apply(numpy.logaddexp, (0.0, -self)),))
+        """1 / (1 + exp(-x)), computed so it neither overflows nor loses small values."""
+        return apply(runtime.sigmoid, (self,))
 
     def softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
         _floating_only(x, "softmax", dim)
-        e = apply(numpy.exp, (x - _shift(x, dim),))
-        return e / apply(numpy.sum, (e,), {"axis": dim, "keepdims": True})
+        _check_dims(x, dim)
+        return apply(runtime.softmax, (x, dim))
 
     def log_softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
         _floating_only(x, "log_softmax", dim)
-        z = x - _shift(x, dim)
-        return z - apply(numpy.log, (apply(numpy.sum, (apply(numpy.exp, (z,)),),
-                                           {"axis": dim, "keepdims": True}),))
+        _check_dims(x, dim)
+        return apply(runtime.log_softmax, (x, dim))
 
     def logsumexp(self, dim, keepdim=False):
         shift = _shift(self, dim)
