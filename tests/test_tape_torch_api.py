@@ -220,3 +220,12 @@ def test_module_functions_keep_the_function_transforms():
     # astgrad.grad / jacobian / hessian / vjp / jvp are the function transforms, not the tape's
     assert astgrad.grad.__module__ == "astgrad.api"
     assert astgrad.jacobian.__module__ == "astgrad.api"
+
+
+def test_star_import_keeps_pythons_builtins():
+    namespace = {}
+    exec("from astgrad import *", namespace)
+    assert "softmax" in namespace and "float64" in namespace and "zeros" in namespace
+    for name in ("sum", "max", "min", "abs", "pow", "float", "int", "bool"):
+        assert name not in namespace, name
+        assert getattr(astgrad, name) is not None        # still astgrad.sum, astgrad.float, ...

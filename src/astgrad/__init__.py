@@ -5,6 +5,7 @@ source ahead of time and compiles it; ``grad``, ``value_and_grad`` and ``vjp`` r
 generated functions whose ``.source`` you can read and differentiate again.
 """
 
+import builtins as _builtins
 import sys as _sys
 
 from . import rules  # registers the derivative rules; astgrad.rules(pattern) lists them
@@ -27,4 +28,7 @@ __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian",
            "TransformError", "adjoint",
            "tangent", "d", "non_differentiable", "stop_gradient", "rules",
            "Tensor", "tensor", "no_grad", "autograd"] + [
-               n for n in _tape_names if n not in ("Tensor", "tensor", "no_grad", "autograd")]
+               # astgrad.sum, astgrad.float, ... are attributes, but `from astgrad import *`
+               # must not shadow Python's sum, float, max, ...
+               n for n in _tape_names if n not in ("Tensor", "tensor", "no_grad", "autograd")
+               and not hasattr(_builtins, n)]
