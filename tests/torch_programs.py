@@ -1255,3 +1255,81 @@ for _name, _expr in _MORE_2.items():
     _run = _value(_expr)
     _run.__name__ = _name
     PROGRAMS[_name] = _run
+
+
+# -- tutorial-style training loops -------------------------------------------------------------------
+
+_XS = np.linspace(-1.0, 1.0, 24).reshape(8, 3)
+_YS = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0])
+
+
+@program
+def train_logistic_regression(t):
+    x, y = X(t, _XS, False), X(t, _YS, False)
+    w = t.zeros(3, dtype=t.float64, requires_grad=True)
+    b = t.zeros(1, dtype=t.float64, requires_grad=True)
+    losses = []
+    for _ in range(5):
+        p = t.sigmoid(x @ w + b)
+        loss = -(y * t.log(p) + (1 - y) * t.log(1 - p)).mean()
+        loss.backward()
+        with t.no_grad():
+            w -= 0.5 * w.grad
+            b -= 0.5 * b.grad
+        w.grad = None
+        b.grad = None
+        losses.append(loss.item())
+    return {"w": w, "b": b, "losses": losses}
+
+
+@program
+def train_softmax_regression(t):
+    x = X(t, _XS, False)
+    target = t.tensor([0, 1, 2, 1, 0, 2, 1, 0])
+    w = t.zeros(3, 3, dtype=t.float64, requires_grad=True)
+    for _ in range(4):
+        logp = t.log_softmax(x @ w, dim=1)
+        loss = -t.gather(logp, 1, target.unsqueeze(1)).squeeze(1).mean()
+        (g,) = t.autograd.grad(loss, w)
+        with t.no_grad():
+            w -= 1.0 * g
+    return {"w": w, "loss": loss}
+
+
+@program
+def train_mlp_relu(t):
+    x = X(t, _XS, False)
+    y = X(t, _YS.reshape(8, 1), False)
+    w1 = X(t, np.linspace(-0.6, 0.7, 12).reshape(3, 4))
+    w2 = X(t, np.linspace(0.5, -0.5, 4).reshape(4, 1))
+    for _ in range(3):
+        out = t.relu(x.matmul(w1)).matmul(w2)
+        loss = ((out - y) ** 2).mean()
+        g1, g2 = t.autograd.grad(loss, (w1, w2))
+        with t.no_grad():
+            w1 -= 0.1 * g1
+            w2 -= 0.1 * g2
+    return {"w1": w1, "w2": w2, "loss": loss}
+
+
+@program
+def newton_step_with_hessian(t):
+    F = t.autograd.functional
+    f = lambda v: (t.exp(v) - 2 * v).sum() + (v[0] * v[1]) ** 2       # noqa: E731
+    v = X(t, [0.3, 0.4], False)
+    for _ in range(3):
+        g = F.jacobian(f, v)
+        H = F.hessian(f, v)
+        v = v - t.matmul(t.tensor(np.linalg.inv(H.numpy())), g)
+    return {"v": v, "g": F.jacobian(f, v)}
+
+
+@program
+def gradient_penalty(t):
+    x = X(t, [[0.5, -0.2], [1.0, 0.3]])
+    w = X(t, [[0.3, 0.1], [-0.4, 0.8]])
+    out = t.tanh(x @ w).sum()
+    (gx,) = t.autograd.grad(out, x, create_graph=True)
+    penalty = ((t.norm(gx, dim=1) - 1) ** 2).mean()
+    (gw,) = t.autograd.grad(penalty, w)
+    return {"penalty": penalty, "gw": gw}
