@@ -365,6 +365,7 @@ CASES = [
     # the tape's activations
     (rt.sigmoid, lambda: (N(3),), {}), (rt.relu, lambda: (A(2, 3),), {}),
     (rt.softmax, lambda: (N(2, 3),), {"axis": 0}), (rt.softmax, lambda: (N(4),), {}),
+    (rt.to_copy, lambda: (N(2, 3), np.float64), {}),
     (rt.log_softmax, lambda: (N(2, 3), 1), {}), (rt.log_softmax, lambda: (N(3, 2, 2),), {"axis": (0, 2)}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),

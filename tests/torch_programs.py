@@ -1248,6 +1248,7 @@ _MORE_2 = {
     "where_int_values": lambda t: t.where(t.tensor([True, False]), t.tensor([1, 2]), t.tensor([3, 4])),
     "einsum_batch_diag": lambda t: t.einsum("bii->b", X(t, np.arange(8.0).reshape(2, 2, 2))),
     "flatten_0d": lambda t: t.flatten(X(t, 3.0)),
+    "flip_dims": lambda t: (lambda x: (t.flip(x, [0, 2]), t.autograd.grad(t.flip(x, (1,))[0].sum(), x)))(X(t, C3)),
     "unsqueeze_method_chain": lambda t: X(t, V).unsqueeze(0).unsqueeze(-1).shape,
 }
 
@@ -1333,3 +1334,37 @@ def gradient_penalty(t):
     penalty = ((t.norm(gx, dim=1) - 1) ** 2).mean()
     (gw,) = t.autograd.grad(penalty, w)
     return {"penalty": penalty, "gw": gw}
+
+
+def _method_program(name, call, data=A):
+    def run(t):
+        x = X(t, data)
+        y = call(x)
+        (g,) = grads(t, (y * y).sum(), x, create_graph=True)
+        return {"y": y, "g": g, "h": grads(t, g.sum(), x)}
+    run.__name__ = name
+    PROGRAMS[name] = run
+
+
+for _name, _call in {
+    "m_sum_dim": lambda x: x.sum(dim=1), "m_mean_keepdim": lambda x: x.mean(0, keepdim=True),
+    "m_prod_dim": lambda x: x.prod(1), "m_amax": lambda x: x.amax(dim=0), "m_amin": lambda x: x.amin(1),
+    "m_var": lambda x: x.var(dim=1), "m_std_correction": lambda x: x.std(0, correction=0),
+    "m_norm": lambda x: x.norm(), "m_norm_dim": lambda x: x.norm(dim=0),
+    "m_softmax": lambda x: x.softmax(dim=1), "m_log_softmax": lambda x: x.log_softmax(dim=0),
+    "m_logsumexp": lambda x: x.logsumexp(1), "m_pow": lambda x: x.pow(3),
+    "m_clamp": lambda x: x.clamp(-1.0, 1.0) * x, "m_clip": lambda x: x.clip(min=0.0) * x,
+    "m_maximum": lambda x: x.maximum(x * 0.5), "m_minimum": lambda x: x.minimum(x.flip(1)),
+    "m_where": lambda x: x.where(x > 0, x * x), "m_cumsum": lambda x: x.cumsum(dim=1),
+    "m_reshape": lambda x: x.reshape(3, 2) * x.reshape(-1)[:2], "m_transpose": lambda x: x.transpose(0, 1) @ x,
+    "m_permute": lambda x: x.permute(1, 0).exp(), "m_squeeze": lambda x: x.unsqueeze(0).squeeze(0).sin(),
+    "m_flatten": lambda x: x.flatten() ** 2, "m_matmul": lambda x: x.matmul(x.T),
+    "m_mm": lambda x: x.mm(x.mT), "m_bmm": lambda x: x.unsqueeze(0).bmm(x.T.unsqueeze(0)),
+    "m_gather": lambda x: x.gather(1, np.array([[2, 1], [0, 0]])) if False else x.gather(1, x.argmax(1, keepdim=True)),
+    "m_index_select": lambda x: x.index_select(1, x.argmin(1)),
+    "m_split": lambda x: x.split(2, dim=1)[0] * 3, "m_chunk": lambda x: x.chunk(3, 1)[2].tanh(),
+    "m_rsqrt": lambda x: (x * x + 1).rsqrt(), "m_log1p": lambda x: (x * x).log1p(),
+    "m_sigmoid_relu": lambda x: x.sigmoid() * x.relu(), "m_abs_sqrt": lambda x: (x.abs() + 1).sqrt(),
+    "m_double_float": lambda x: x.float().double() * x, "m_to": lambda x: x.to(dtype=x.dtype) * 2,
+}.items():
+    _method_program(_name, _call)

@@ -2785,3 +2785,9 @@ def log_softmax(x, axis=-1):
     x = numpy.asarray(x)
     z = x - _softmax_shift(x, axis)
     return z - numpy.log(numpy.sum(numpy.exp(z), axis=axis, keepdims=True))
+
+
+def to_copy(x, dtype):
+    """``x`` converted to ``dtype`` (a new array): the tape's ``tensor.to(dtype)``, which,
+    unlike ``numpy.asarray(x, dtype)``, generated code can also call on tensors."""
+    return numpy.asarray(x).astype(dtype)

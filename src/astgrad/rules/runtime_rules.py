@@ -1194,3 +1194,13 @@ def log_softmax_(y, x, axis=-1):
 def log_softmax_(y, x, axis=-1):
     d[y] = d[x]
     d[y] = -numpy.sum(numpy.exp(y) * d[x], axis=axis, keepdims=True)
+
+
+@adjoint(runtime.to_copy)
+def to_copy_(y, x, dtype):
+    d[x] = cast_like(d[y], x, dtype)
+
+
+@tangent(runtime.to_copy)
+def to_copy_(y, x, dtype):
+    d[y] = cast_like(d[x], y, dtype)

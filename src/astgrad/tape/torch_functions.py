@@ -19,7 +19,7 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "logsumexp", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "abs", "sin", "cos", "pow",
            "square", "neg", "clamp", "clip", "maximum", "minimum", "where", "cat", "concat", "stack",
            "split", "chunk", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "flatten",
-           "gather", "index_select", "einsum", "cumsum", "add", "sub", "mul", "div", "t", "numel",
+           "gather", "index_select", "einsum", "cumsum", "flip", "add", "sub", "mul", "div", "t", "numel",
            "is_tensor", "is_floating_point", "dot", "outer", "trace"]
 
 
@@ -103,6 +103,7 @@ unsqueeze = _method("unsqueeze", "Insert a dimension of size 1 (``torch.unsqueez
 flatten = _method("flatten", "Merge dimensions ``start_dim..end_dim`` (``torch.flatten``).")
 gather = _method("gather", "Values picked along ``dim`` at ``index`` (``torch.gather``).")
 index_select = _method("index_select", "Slices along ``dim`` at ``index`` (``torch.index_select``).")
+flip = _method("flip", "Reverse the order of elements along ``dims`` (``torch.flip``).")
 cumsum = _method("cumsum", "Running sum along ``dim`` (``torch.cumsum``).")
 add = _method("add", "x + alpha * y (``torch.add``).", scalar_first=operator.add)
 sub = _method("sub", "x - alpha * y (``torch.sub``).", scalar_first=operator.sub)

@@ -3,13 +3,14 @@ changing dtype: ``split``, ``chunk``, ``gather``, ``index_select``, ``mT``,
 ``double``/``float``/``long``/``int``/``bool``/``to``/``type_as``.
 
 Pieces are recorded as indexing and ``numpy.take``/``take_along_axis``; dtype changes
-as ``numpy.asarray(x, dtype=...)``, whose derivative casts back.
+as ``runtime.to_copy(x, dtype)``, whose derivative casts back.
 """
 
 import numbers
 
 import numpy
 
+from .. import runtime
 from . import dtypes
 from .record import TensorBase, apply, raw
 
@@ -86,6 +87,12 @@ class LayoutMethods:
             raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
         return apply(numpy.take, (self, index.reshape(-1)), {"axis": dim})
 
+    def flip(self, *dims):
+        """Reverse the order of elements along ``dims`` (``flip(0, 1)`` or ``flip((0, 1))``)."""
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        return apply(numpy.flip, (self, tuple(dims)))
+
     @property
     def mT(self):
         if self._data.ndim < 2:
@@ -107,7 +114,7 @@ class LayoutMethods:
         target = dtypes.to_numpy(dtype)
         if target is None or target == self._data.dtype:
             return self.clone() if copy else self
-        return apply(numpy.asarray, (self,), {"dtype": target})
+        return apply(runtime.to_copy, (self, target))
 
     def type_as(self, other):
         return self.to(other._data.dtype)
