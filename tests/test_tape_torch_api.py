@@ -193,7 +193,12 @@ def test_dtype_objects_print_and_compare_like_pytorchs():
     assert astgrad.double is astgrad.float64 and astgrad.float is astgrad.float32
     assert np.zeros(2, dtype=astgrad.float32).dtype == np.float32
     assert {astgrad.int64: 1}[np.dtype(np.int64)] == 1
-    assert x.float().dtype == astgrad.float32 and not astgrad.float32.is_floating_point is False
+    assert x.float().dtype == astgrad.float32 and astgrad.float32.is_floating_point
+    assert not astgrad.int64.is_floating_point and astgrad.int64.is_signed
+    # code written for arrays reads NumPy's dtype attributes through it
+    assert np.issubdtype(x.dtype, np.floating) and x.dtype.kind == "f" and np.finfo(x.dtype).bits == 64
+    import pickle
+    assert pickle.loads(pickle.dumps(x.dtype)) is astgrad.float64
 
 
 def test_default_dtype_is_float64_and_can_be_set():

@@ -50,8 +50,18 @@ class dtype:
         return self.dtype.itemsize
 
     @property
-    def kind(self):
-        return self.dtype.kind
+    def is_complex(self):
+        return self.dtype.kind == "c"
+
+    @property
+    def is_signed(self):
+        return self.dtype.kind in "fci"
+
+    def __getattr__(self, name):
+        # the NumPy dtype's other attributes (kind, type, char, ...), for code written for arrays
+        if name.startswith("__") or name in dtype.__slots__:
+            raise AttributeError(name)
+        return getattr(self.dtype, name)
 
 
 float16 = dtype("float16", numpy.float16)
