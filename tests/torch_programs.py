@@ -1368,3 +1368,42 @@ for _name, _call in {
     "m_double_float": lambda x: x.float().double() * x, "m_to": lambda x: x.to(dtype=x.dtype) * 2,
 }.items():
     _method_program(_name, _call)
+
+
+_FUNCTIONAL = {
+    "functional_forward_mode_needs_vectorize":
+        lambda t, F: F.jacobian(lambda v: v * 2, X(t, [1.0, 2.0], False), strategy="forward-mode"),
+    "functional_bad_strategy": lambda t, F: F.jacobian(lambda v: v * 2, X(t, [1.0, 2.0], False), strategy="bad"),
+    "functional_forward_mode_vectorized":
+        lambda t, F: F.jacobian(lambda v: v.sin(), X(t, [1.0, 2.0], False), strategy="forward-mode",
+                                vectorize=True),
+    "functional_forward_mode_create_graph":
+        lambda t, F: F.jacobian(lambda v: v * 2, X(t, [1.0, 2.0], False), strategy="forward-mode",
+                                vectorize=True, create_graph=True),
+    "functional_hessian_forward_outer":
+        lambda t, F: F.hessian(lambda v: (v ** 3).sum(), X(t, [1.0, 2.0], False),
+                               outer_jacobian_strategy="forward-mode"),
+    "functional_outputs_list": lambda t, F: F.jacobian(lambda v: [v * 2], X(t, [1.0, 2.0], False)),
+    "functional_vjp_tuple_v": lambda t, F: F.vjp(lambda a, b: a * b, (X(t, [1.0, 2.0], False), X(t, [3.0, 4.0], False)),
+                                                 X(t, [1.0, -1.0], False)),
+    "functional_jvp_v_length": lambda t, F: F.jvp(lambda a, b: a * b, (X(t, [1.0, 2.0], False), X(t, [3.0, 4.0], False)),
+                                                  (X(t, [1.0, -1.0], False),)),
+    "functional_jvp_entry_size": lambda t, F: F.jvp(lambda a, b: a * b, (X(t, [1.0, 2.0], False), X(t, [3.0, 4.0], False)),
+                                                    (X(t, [1.0, -1.0], False), X(t, [1.0], False))),
+    "functional_hessian_matrix_input": lambda t, F: F.hessian(lambda m: (m ** 3).sum() * m[0, 0], X(t, [[1.0, 2.0], [0.5, -1.0]], False)),
+    "functional_vhp_tuple": lambda t, F: F.vhp(lambda a, b: (a * a * b).sum(), (X(t, [1.0, 2.0], False), X(t, [3.0, 4.0], False)),
+                                               (X(t, [1.0, 0.0], False), X(t, [0.0, 1.0], False))),
+}
+
+
+def _functional_program(expr):
+    def run(t):
+        from importlib import import_module
+        return {"r": expr(t, import_module(t.__name__ + ".autograd.functional"))}
+    return run
+
+
+for _name, _expr in _FUNCTIONAL.items():
+    _run = _functional_program(_expr)
+    _run.__name__ = _name
+    PROGRAMS[_name] = _run

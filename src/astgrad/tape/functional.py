@@ -81,6 +81,12 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     """The Jacobian of ``func`` at ``inputs``: for each output and input a tensor of shape
     ``output.shape + input.shape`` (``torch.autograd.functional.jacobian``)."""
     from .torch_functions import stack
+    _check_strategy(strategy, vectorize)
+    if strategy == "forward-mode" and create_graph:
+        raise NotImplementedError(
+            'torch.autograd.functional.jacobian: `create_graph=True` and `strategy="forward-mode"` are '
+            'not supported together (yet). Please either set `create_graph=False` or '
+            '`strategy="reverse-mode"`.'.replace("torch.", "astgrad."))
     in_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
     inputs = _prepare(inputs, create_graph)
     out_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jacobian")
@@ -102,6 +108,17 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     return _grouped(blocks, out_tuple, in_tuple)
 
 
+def _check_strategy(strategy, vectorize):
+    """PyTorch's checks of ``strategy`` (both strategies compute the same Jacobian here)."""
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If '
+                             'your function has more outputs than inputs, "forward-mode" tends to be more '
+                             'performant. Otherwise, prefer to use "reverse-mode".')
+    if strategy == "forward-mode" and not vectorize:
+        raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+                                  "only implemented for `vectorize=True`.")
+
+
 def _block(rows, out, x, create_graph, stack):
     shape = out._data.shape + x._data.shape
     if not rows:
@@ -113,6 +130,7 @@ def _block(rows, out, x, create_graph, stack):
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
             outer_jacobian_strategy="reverse-mode"):
     """The Hessian of a scalar ``func`` at ``inputs`` (``torch.autograd.functional.hessian``)."""
+    _check_strategy(outer_jacobian_strategy, vectorize)
     in_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
 
     def scalar(*args):
