@@ -2755,16 +2755,11 @@ def abs_slope(x):
     return numpy.where(size > 0, numpy.conj(x) / numpy.where(size > 0, size, 1.0), 0.0)
 
 
-# -- activations (the tape's sigmoid, relu, softmax, log_softmax: one primitive each) -----------
+# -- activations (the tape's sigmoid, softmax, log_softmax: one primitive each) ------------------
 
 def sigmoid(x):
     """1 / (1 + exp(-x)), as exp(-log(1 + exp(-x))): no overflow, small values kept."""
     return numpy.exp(-numpy.logaddexp(0.0, numpy.negative(x)))
-
-
-def relu(x):
-    """max(x, 0) (NaN stays NaN)."""
-    return numpy.maximum(x, 0)
 
 
 def _softmax_shift(x, axis):

@@ -1168,10 +1168,9 @@ def imag_adjoint_(y, g, val):
     d[y] = runtime.imag_adjoint(d[g], val)
 
 
-# -- activations: sigmoid, relu, softmax, log_softmax (the tape front end's primitives) --------
+# -- activations: sigmoid, softmax, log_softmax (the tape front end's primitives) --------
 
 elementwise(runtime.sigmoid, lambda y, x: y * (1.0 - y))
-elementwise(runtime.relu, lambda y, x: numpy.sign(y))      # 1 where x > 0, else 0 (y = 0)
 
 
 @adjoint(runtime.softmax)

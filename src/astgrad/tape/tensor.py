@@ -26,7 +26,7 @@ from .shapes import ShapeMethods
 from .torch_layout import LayoutMethods
 from .torch_math import MathMethods
 
-__all__ = ["Tensor"]   # astgrad.tensor(...) is in torch_creation.py
+__all__ = ["Tensor", "tensor"]
 
 
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
@@ -43,8 +43,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        array = numpy.array(data._data if isinstance(data, TensorBase) else data,
-                            dtype=dtypes.to_numpy(dtype))
+        array = numpy.array(data._data if isinstance(data, TensorBase) else data, dtype=dtype)
         if array.dtype.kind == "c":
             raise complex_error(array)
         self._data = array
@@ -209,6 +208,12 @@ _UFUNC_OPERATORS = {
     numpy.true_divide: operator.truediv, numpy.power: operator.pow, numpy.matmul: operator.matmul,
     numpy.remainder: operator.mod, numpy.negative: operator.neg, numpy.positive: operator.pos,
 }
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """A new leaf tensor holding a copy of ``data`` (as ``torch.tensor``). Python floats
+    give float64 tensors, NumPy's default."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
 register_tensor_class(Tensor)

@@ -175,7 +175,7 @@ class MathMethods:
     # -- activations ------------------------------------------------------------------------
     def relu(self):
         """max(x, 0), with derivative 0 at 0 as in PyTorch."""
-        return apply(runtime.relu, (self,))
+        return apply(numpy.where, (self._data > 0, self, 0))
 
     def sigmoid(self):
         """1 / (1 + exp(-x)), computed so it neither overflows nor loses small values."""
