@@ -362,6 +362,11 @@ CASES = [
     (rt.polygamma, lambda: (2, P() * 8.0), {}),
     (rt.bessel_i, lambda: (0, N(3)), {}), (rt.bessel_i, lambda: (1, N(3) * 3.0), {}),
     (rt.bessel_i, lambda: (2, N()), {}),
+    # the tape's activations
+    (rt.sigmoid, lambda: (N(3),), {}),
+    (rt.softmax, lambda: (N(2, 3),), {"axis": 0}), (rt.softmax, lambda: (N(4),), {}),
+    (rt.to_copy, lambda: (N(2, 3), np.float64), {}),
+    (rt.log_softmax, lambda: (N(2, 3), 1), {}), (rt.log_softmax, lambda: (N(3, 2, 2),), {"axis": (0, 2)}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),

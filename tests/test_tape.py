@@ -499,7 +499,7 @@ def test_tensor_api():
     (lambda: T([1e-5, 1.0]), "tensor([1.0000e-05, 1.0000e+00])"),
     (lambda: T([1, 2]), "tensor([1, 2])"),
     (lambda: T(True), "tensor(True)"),
-    (lambda: T(2.0, dtype=np.float32), "tensor(2., dtype=float32)"),
+    (lambda: T(2.0, dtype=np.float32), "tensor(2., dtype=astgrad.float32)"),
     (lambda: T(0.0), "tensor(0.)"),
 ])
 def test_repr_like_pytorch(make, text):

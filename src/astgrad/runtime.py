@@ -2778,3 +2778,36 @@ def abs_slope(x):
         return numpy.sign(x)
     size = numpy.abs(x)
     return numpy.where(size > 0, numpy.conj(x) / numpy.where(size > 0, size, 1.0), 0.0)
+
+
+# -- activations (the tape's sigmoid, softmax, log_softmax: one primitive each) ------------------
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)), as exp(-log(1 + exp(-x))): no overflow, small values kept."""
+    return numpy.exp(-numpy.logaddexp(0.0, numpy.negative(x)))
+
+
+def _softmax_shift(x, axis):
+    """The maximum along ``axis`` (0 where it is infinite), subtracted before exp."""
+    shift = numpy.max(x, axis=axis, keepdims=True)
+    return numpy.where(numpy.isfinite(shift), shift, 0)
+
+
+def softmax(x, axis=-1):
+    """exp(x) / sum(exp(x)) along ``axis``."""
+    x = numpy.asarray(x)
+    e = numpy.exp(x - _softmax_shift(x, axis))
+    return e / numpy.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis=-1):
+    """x - log(sum(exp(x))) along ``axis``."""
+    x = numpy.asarray(x)
+    z = x - _softmax_shift(x, axis)
+    return z - numpy.log(numpy.sum(numpy.exp(z), axis=axis, keepdims=True))
+
+
+def to_copy(x, dtype):
+    """``x`` converted to ``dtype`` (a new array): the tape's ``tensor.to(dtype)``, which,
+    unlike ``numpy.asarray(x, dtype)``, generated code can also call on tensors."""
+    return numpy.asarray(x).astype(dtype)

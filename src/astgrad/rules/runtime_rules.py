@@ -1166,3 +1166,40 @@ def imag_adjoint_(y, g, val):
 @tangent(runtime.imag_adjoint)
 def imag_adjoint_(y, g, val):
     d[y] = runtime.imag_adjoint(d[g], val)
+
+
+# -- activations: sigmoid, softmax, log_softmax (the tape front end's primitives) --------
+
+elementwise(runtime.sigmoid, lambda y, x: y * (1.0 - y))
+
+
+@adjoint(runtime.softmax)
+def softmax_(y, x, axis=-1):
+    d[x] = y * (d[y] - numpy.sum(d[y] * y, axis=axis, keepdims=True))
+
+
+@tangent(runtime.softmax)
+def softmax_(y, x, axis=-1):
+    d[y] = y * d[x]
+    d[y] = -y * numpy.sum(d[x] * y, axis=axis, keepdims=True)
+
+
+@adjoint(runtime.log_softmax)
+def log_softmax_(y, x, axis=-1):
+    d[x] = d[y] - numpy.exp(y) * numpy.sum(d[y], axis=axis, keepdims=True)
+
+
+@tangent(runtime.log_softmax)
+def log_softmax_(y, x, axis=-1):
+    d[y] = d[x]
+    d[y] = -numpy.sum(numpy.exp(y) * d[x], axis=axis, keepdims=True)
+
+
+@adjoint(runtime.to_copy)
+def to_copy_(y, x, dtype):
+    d[x] = cast_like(d[y], x, dtype)
+
+
+@tangent(runtime.to_copy)
+def to_copy_(y, x, dtype):
+    d[y] = cast_like(d[x], y, dtype)

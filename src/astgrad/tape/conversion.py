@@ -7,6 +7,7 @@ import operator
 
 import numpy
 
+from .. import runtime
 from .mode import grad_mode
 from .record import apply
 
@@ -68,7 +69,7 @@ class ConversionMethods:
         return complex(self._data)
 
     def astype(self, dtype):
-        return apply(numpy.asarray, (self,), {"dtype": numpy.dtype(dtype)})
+        return apply(runtime.to_copy, (self, numpy.dtype(dtype)))
 
     def copy(self):
         return apply(numpy.copy, (self,))

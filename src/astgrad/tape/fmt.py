@@ -79,7 +79,7 @@ def tensor_repr(t):
     if data.size == 0 and data.shape != (0,):
         parts.append(f"size={data.shape}")
     if data.dtype not in _DEFAULT_DTYPES:
-        parts.append(f"dtype={data.dtype.name}")
+        parts.append(f"dtype=astgrad.{data.dtype.name}")
     if t._node is not None:
         parts.append(f"grad_fn=<{t._node.name()}>")
     elif t._rg:

@@ -45,7 +45,7 @@ from ..tracebacks import public
 from ..zero_safe import has_nan, run_derivative
 from ..core.functions import seed_parameter
 from ..rules.registry import rule_key
-from ..runtime import AdjointList
+from ..runtime import AdjointList, to_copy
 from .graph import Ref, op_info, set_source_renderer
 from .mode import enable_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
@@ -613,7 +613,7 @@ def _fix(g, like):
         if g._data.shape != shape:
             g = apply(numpy.broadcast_to, (g, shape))
         if g._data.dtype != dtype:
-            g = apply(numpy.asarray, (g,), {"dtype": dtype})
+            g = apply(to_copy, (g, dtype))
         return g
     return _fix_array(g, like)
 

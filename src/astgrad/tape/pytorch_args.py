@@ -6,7 +6,6 @@ are accepted as aliases, as PyTorch does. ``pytorch_signature`` gives such a met
 ndarray's meaning instead while generated code runs on tensors (``numpy_methods``).
 """
 
-import collections
 import operator
 
 import numpy
@@ -14,7 +13,7 @@ import numpy
 from .mode import grad_mode
 from .record import apply
 
-__all__ = ["pytorch_signature", "MinMax", "dim_args", "ddof_of", "sizes_of", "numpy_options"]
+__all__ = ["pytorch_signature", "dim_args", "ddof_of", "sizes_of", "numpy_options"]
 
 
 # -- PyTorch or NumPy meaning ---------------------------------------------------------------
@@ -43,10 +42,6 @@ def _as_ndarray_method(x, name, args, kwargs):
 
 
 # -- PyTorch's method arguments -------------------------------------------------------------
-
-MinMax = collections.namedtuple("MinMax", ["values", "indices"])
-MinMax.__doc__ = "What max(dim)/min(dim) return, as PyTorch: the values and where they are."
-
 
 def dim_args(name, dim, keepdim, axis, keepdims):
     """PyTorch's ``(dim, keepdim)``, also spelled ``axis=``/``keepdims=`` as in NumPy."""

@@ -22,13 +22,23 @@ from .graph import REFS, Node, describe, keyword_tracked, no_rule_error, op_info
 from .mode import grad_mode
 
 __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
-           "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error"]
+           "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error",
+           "dimension_error"]
 
 
 # -- tensors as the recorder sees them ----------------------------------------------------------
 
 _NDARRAY = numpy.ndarray
 _asarray = numpy.asarray
+
+
+_AxisError = getattr(numpy, "exceptions", numpy).AxisError
+
+
+def dimension_error(dim, ndim):
+    """PyTorch's message for a ``dim`` outside a tensor of ``ndim`` dimensions."""
+    n = max(ndim, 1)
+    return f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
 
 
 def complex_error(array):
@@ -142,7 +152,12 @@ def apply(op, args, kwargs=None):
             rec_kwargs[name] = c
     if parents and kind == "unknown":
         raise no_rule_error(op)
-    value = op(*raw_args, **raw_kwargs) if raw_kwargs else op(*raw_args)
+    try:
+        value = op(*raw_args, **raw_kwargs) if raw_kwargs else op(*raw_args)
+    except _AxisError as error:        # as PyTorch: IndexError, "Dimension out of range ..."
+        if getattr(error, "axis", None) is None:
+            raise
+        raise IndexError(dimension_error(error.axis, error.ndim)) from None
     if not parents:
         return wrap_constant(value)
     return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),

@@ -7,10 +7,17 @@ import numbers
 
 import numpy
 
-from .pytorch_args import MinMax, dim_args, ddof_of, numpy_options, pytorch_signature
+from . import dtypes, return_types
+from .pytorch_args import dim_args, ddof_of, numpy_options, pytorch_signature
 from .record import TensorBase, apply, make_tensor
 
 __all__ = ["ReductionMethods"]
+
+
+def _scalar_type(dtype):
+    """PyTorch's name for an integer or boolean dtype in messages (``Long``, ``Bool``)."""
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(dtype.name, dtype.name)
 
 
 class ReductionMethods:
@@ -21,17 +28,23 @@ class ReductionMethods:
     @pytorch_signature("sum")
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = dim_args("sum", dim, keepdim, axis, keepdims)
-        return apply(numpy.sum, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+        return apply(numpy.sum, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
+                                                  keepdims=keepdim))
 
     @pytorch_signature("mean")
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = dim_args("mean", dim, keepdim, axis, keepdims)
-        return apply(numpy.mean, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+        if dtype is None and self._data.dtype.kind not in "fc":
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                               "floating point or complex dtype. Got: " + _scalar_type(self._data.dtype))
+        return apply(numpy.mean, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
+                                                  keepdims=keepdim))
 
     @pytorch_signature("prod")
     def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = dim_args("prod", dim, keepdim, axis, keepdims)
-        return apply(numpy.prod, (self,), numpy_options(axis=dim, dtype=dtype, keepdims=keepdim))
+        return apply(numpy.prod, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
+                                                  keepdims=keepdim))
 
     @pytorch_signature("max")
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -53,11 +66,14 @@ class ReductionMethods:
             return apply(reduce, (self,))
         if not isinstance(dim, numbers.Integral):
             raise TypeError(f"{name}(dim) takes one int dim, as in PyTorch, not {dim!r}")
-        values = apply(reduce, (self,), numpy_options(axis=dim, keepdims=keepdim))
-        indices = locate(self._data, axis=dim)
-        if keepdim:
-            indices = numpy.expand_dims(indices, dim)
-        return MinMax(values, make_tensor(numpy.asarray(indices), None, False))
+        # the values are picked at the indices, so (as in PyTorch) the whole derivative goes
+        # to the element the index names, not shared among equal ones
+        indices = numpy.expand_dims(locate(self._data, axis=dim), dim)
+        values = apply(numpy.take_along_axis, (self, indices), {"axis": dim})
+        if not keepdim:
+            values, indices = apply(numpy.squeeze, (values,), {"axis": dim}), numpy.squeeze(indices, dim)
+        result = return_types.max if name == "max" else return_types.min
+        return result(values, make_tensor(numpy.asarray(indices), None, False))
 
     @pytorch_signature("var")
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,

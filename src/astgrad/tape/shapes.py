@@ -8,9 +8,18 @@ import numbers
 import numpy
 
 from .pytorch_args import dim_args, pytorch_signature, sizes_of
-from .record import apply
+from .record import apply, dimension_error
 
 __all__ = ["ShapeMethods"]
+
+
+def _check_shape(shape, size):
+    """PyTorch's errors for a reshape to ``shape`` of ``size`` elements."""
+    if list(shape).count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = int(numpy.prod([n for n in shape if n != -1], dtype=numpy.int64))
+    if (-1 in shape and (known == 0 or size % known)) or (-1 not in shape and known != size):
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
 
 
 class ShapeMethods:
@@ -23,7 +32,9 @@ class ShapeMethods:
         return apply(numpy.transpose, (self,))
 
     def reshape(self, *shape):
-        return apply(numpy.reshape, (self, sizes_of(shape)))
+        shape = sizes_of(shape)
+        _check_shape(shape, self._data.size)
+        return apply(numpy.reshape, (self, shape))
 
     view = reshape
 
@@ -39,15 +50,21 @@ class ShapeMethods:
 
     def permute(self, *dims):
         dims = sizes_of(dims)
-        if sorted(d % max(self._data.ndim, 1) for d in dims) != list(range(self._data.ndim)):
-            raise ValueError(f"permute{dims!r}: give each of the tensor's {self._data.ndim} "
-                             "dimensions exactly once")
+        ndim = self._data.ndim
+        if len(dims) != ndim:
+            raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not "
+                               "match the length of the desired ordering of dimensions i.e. input.dim() "
+                               f"= {ndim} is not equal to len(dims) = {len(dims)}")
+        for d in dims:
+            if not -max(ndim, 1) <= d < max(ndim, 1):
+                raise IndexError(dimension_error(d, ndim))
+        if len({d % max(ndim, 1) for d in dims}) != ndim:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
         return apply(numpy.transpose, (self, dims))
 
     def t(self):
         if self._data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but this one has "
-                               f"{self._data.ndim}; use transpose(dim0, dim1) or permute")
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
         return apply(numpy.transpose, (self,))
 
     def swapaxes(self, axis1, axis2):

@@ -13,7 +13,7 @@ import typing
 
 import numpy
 
-from . import fmt, program
+from . import dtypes, fmt, program
 from .conversion import ConversionMethods
 from .functions import FunctionMethods
 from .graph import NoRuleError
@@ -25,12 +25,14 @@ from .record import (TensorBase, apply, binary, complex_error, is_float, make_te
 from .reductions import ReductionMethods
 from .shapes import ShapeMethods
 from ..tracebacks import public
+from .torch_layout import LayoutMethods
+from .torch_math import MathMethods
 
 __all__ = ["Tensor", "tensor"]
 
 
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
-             ShapeMethods, FunctionMethods):
+             ShapeMethods, FunctionMethods, MathMethods, LayoutMethods):
     """A NumPy array that records the differentiable operations applied to it.
 
     ``.data`` is the array (read and assign it; assigning bumps the version so a
@@ -98,7 +100,10 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @property
     def dtype(self):
-        return self._data.dtype
+        """``astgrad.float64``, ... (NumPy's dtype while generated code runs on tensors)."""
+        if grad_mode.numpy_methods:
+            return self._data.dtype
+        return dtypes.of(self._data.dtype)
 
     @property
     def ndim(self):

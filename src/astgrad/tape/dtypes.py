@@ -1,0 +1,114 @@
+"""PyTorch-style dtype objects (``astgrad.float64`` prints as ``astgrad.float64``, as
+``torch.float64`` prints as ``torch.float64``) over NumPy's dtypes, and the default
+floating dtype (float64, NumPy's, unless ``set_default_dtype`` says otherwise).
+
+A ``dtype`` compares equal to the NumPy dtype it stands for (``t.dtype == numpy.float64``)
+and NumPy accepts it wherever it takes a dtype (``numpy.zeros(3, dtype=astgrad.float32)``)
+through its ``.dtype`` attribute.
+"""
+
+import numpy
+
+__all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+           "bool_", "to_numpy", "of", "get_default_dtype", "set_default_dtype", "ALIASES"]
+
+
+class dtype:
+    """A tensor's element type, named as in PyTorch."""
+
+    __slots__ = ("name", "dtype")
+
+    def __init__(self, name, numpy_dtype):
+        self.name = name
+        self.dtype = numpy.dtype(numpy_dtype)       # what NumPy reads from a dtype-like object
+
+    def __repr__(self):
+        return f"astgrad.{self.name}"
+
+    __str__ = __repr__
+
+    def __eq__(self, other):
+        if isinstance(other, dtype):
+            return self.dtype == other.dtype
+        try:
+            return self.dtype == numpy.dtype(other)
+        except TypeError:
+            return NotImplemented
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+    def __reduce__(self):
+        return (of, (self.dtype,))
+
+    @property
+    def is_floating_point(self):
+        return self.dtype.kind == "f"
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def is_complex(self):
+        return self.dtype.kind == "c"
+
+    @property
+    def is_signed(self):
+        return self.dtype.kind in "fci"
+
+    def __getattr__(self, name):
+        # the NumPy dtype's other attributes (kind, type, char, ...), for code written for arrays
+        if name.startswith("__") or name in dtype.__slots__:
+            raise AttributeError(name)
+        return getattr(self.dtype, name)
+
+
+float16 = dtype("float16", numpy.float16)
+float32 = dtype("float32", numpy.float32)
+float64 = dtype("float64", numpy.float64)
+int8 = dtype("int8", numpy.int8)
+int16 = dtype("int16", numpy.int16)
+int32 = dtype("int32", numpy.int32)
+int64 = dtype("int64", numpy.int64)
+uint8 = dtype("uint8", numpy.uint8)
+bool_ = dtype("bool", numpy.bool_)
+
+_BY_NUMPY = {d.dtype: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)}
+
+# PyTorch's other names for the same dtypes (torch.double is torch.float64, ...)
+ALIASES = {"bool": bool_, "double": float64, "float": float32, "half": float16, "long": int64,
+           "int": int32, "short": int16}
+
+
+def to_numpy(value):
+    """The NumPy dtype for ``value`` (an astgrad dtype, a NumPy dtype or type, or None)."""
+    if value is None:
+        return None
+    if isinstance(value, dtype):
+        return value.dtype
+    return numpy.dtype(value)
+
+
+def of(numpy_dtype):
+    """The astgrad dtype standing for a NumPy dtype."""
+    numpy_dtype = numpy.dtype(numpy_dtype)
+    found = _BY_NUMPY.get(numpy_dtype)
+    return found if found is not None else dtype(numpy_dtype.name, numpy_dtype)
+
+
+_default = [float64]
+
+
+def get_default_dtype():
+    """The floating dtype of tensors made from Python floats and of ``zeros``, ``rand``, ...:
+    ``astgrad.float64`` (NumPy's) unless ``set_default_dtype`` changed it (PyTorch's is float32)."""
+    return _default[0]
+
+
+def set_default_dtype(d):
+    """Make ``d`` (float32 or float64) the default floating dtype, as ``torch.set_default_dtype``."""
+    d = of(to_numpy(d))
+    if d.dtype.kind != "f" or d.dtype.itemsize < 4:
+        raise TypeError("only floating-point types are supported as the default type")
+    _default[0] = d

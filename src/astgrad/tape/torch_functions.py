@@ -1,0 +1,211 @@
+"""Module-level functions with PyTorch's names and arguments (``astgrad.sum(x, dim=1)``,
+``astgrad.matmul``, ``astgrad.softmax(x, dim)``, ``astgrad.cat``, ``astgrad.where``, ...).
+
+Each is the tensor method of the same name, called on its first argument (an array or
+a number becomes a tensor that does not require grad), or, for functions of several
+tensors (``cat``, ``stack``, ``einsum``, ``where``), one recorded NumPy call.
+"""
+
+import numbers
+import operator
+
+import numpy
+
+from .record import TensorBase, apply, binary, raw
+from .tensor import Tensor
+
+__all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax",
+           "argmin", "var", "std", "norm", "relu", "sigmoid", "tanh", "softmax", "log_softmax",
+           "logsumexp", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "abs", "sin", "cos", "pow",
+           "square", "neg", "clamp", "clip", "maximum", "minimum", "where", "cat", "concat", "stack",
+           "split", "chunk", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "flatten",
+           "gather", "index_select", "einsum", "cumsum", "flip", "add", "sub", "mul", "div", "t", "numel",
+           "is_tensor", "is_floating_point", "dot", "outer", "trace"]
+
+
+def _tensor(x, name):
+    if not isinstance(x, TensorBase):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def _method(name, doc, scalar_first=None):
+    def function(input, *args, **kwargs):
+        if scalar_first is not None and isinstance(input, numbers.Number) and args \
+                and isinstance(args[0], TensorBase):
+            alpha = kwargs.pop("alpha", 1)
+            return binary(scalar_first, input, args[0] if alpha == 1 else args[0] * alpha)
+        return getattr(_tensor(input, name), name)(*args, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
+
+
+matmul = _method("matmul", "Matrix product of two tensors (``torch.matmul``).")
+mm = _method("mm", "Product of two matrices (``torch.mm``).")
+bmm = _method("bmm", "Batched product of two 3-D tensors (``torch.bmm``).")
+sum = _method("sum", "Sum over all elements or along ``dim`` (``torch.sum``).")
+mean = _method("mean", "Mean over all elements or along ``dim`` (``torch.mean``).")
+prod = _method("prod", "Product over all elements or along ``dim`` (``torch.prod``).")
+max = _method("max", "Largest element; with ``dim``, ``(values, indices)``; with a tensor, the "
+                     "elementwise maximum (``torch.max``).")
+min = _method("min", "Smallest element; with ``dim``, ``(values, indices)``; with a tensor, the "
+                     "elementwise minimum (``torch.min``).")
+amax = _method("amax", "Largest elements along ``dim`` (``torch.amax``).")
+amin = _method("amin", "Smallest elements along ``dim`` (``torch.amin``).")
+argmax = _method("argmax", "Index of the largest element (``torch.argmax``).")
+argmin = _method("argmin", "Index of the smallest element (``torch.argmin``).")
+var = _method("var", "Variance, unbiased unless ``correction=0`` (``torch.var``).")
+std = _method("std", "Standard deviation, unbiased unless ``correction=0`` (``torch.std``).")
+norm = _method("norm", "2-norm of all elements, or vector p-norm along ``dim`` (``torch.norm``).")
+relu = _method("relu", "max(x, 0) (``torch.relu``).")
+sigmoid = _method("sigmoid", "1 / (1 + exp(-x)) (``torch.sigmoid``).")
+tanh = _method("tanh", "Hyperbolic tangent (``torch.tanh``).")
+softmax = _method("softmax", "Softmax along ``dim`` (``torch.softmax``).")
+log_softmax = _method("log_softmax", "Log of the softmax along ``dim`` (``torch.log_softmax``).")
+logsumexp = _method("logsumexp", "log(sum(exp(x))) along ``dim`` (``torch.logsumexp``).")
+exp = _method("exp", "Exponential (``torch.exp``).")
+log = _method("log", "Natural logarithm (``torch.log``).")
+log1p = _method("log1p", "log(1 + x) (``torch.log1p``).")
+expm1 = _method("expm1", "exp(x) - 1 (``torch.expm1``).")
+sqrt = _method("sqrt", "Square root (``torch.sqrt``).")
+rsqrt = _method("rsqrt", "1 / sqrt(x) (``torch.rsqrt``).")
+abs = _method("abs", "Absolute value (``torch.abs``).")
+sin = _method("sin", "Sine (``torch.sin``).")
+cos = _method("cos", "Cosine (``torch.cos``).")
+pow = _method("pow", "x ** exponent (``torch.pow``; ``x`` may be a number).", scalar_first=operator.pow)
+square = _method("square", "x ** 2 (``torch.square``).")
+neg = _method("neg", "-x (``torch.neg``).")
+clamp = _method("clamp", "x limited to [min, max] (``torch.clamp``).")
+clip = clamp
+def _both_tensors(name, doc):
+    method = _method(name, doc)
+
+    def function(input, other):
+        if not isinstance(other, TensorBase):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                            f"{type(other).__name__}")
+        return method(input, other)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
+
+
+maximum = _both_tensors("maximum", "Elementwise maximum (``torch.maximum``).")
+minimum = _both_tensors("minimum", "Elementwise minimum (``torch.minimum``).")
+split = _method("split", "Pieces of a given size, or of the given sizes, along ``dim`` (``torch.split``).")
+chunk = _method("chunk", "``chunks`` pieces of (nearly) equal size along ``dim`` (``torch.chunk``).")
+reshape = _method("reshape", "The elements in a new shape (``torch.reshape``).")
+transpose = _method("transpose", "Swap dimensions ``dim0`` and ``dim1`` (``torch.transpose``).")
+permute = _method("permute", "Reorder all dimensions (``torch.permute``).")
+squeeze = _method("squeeze", "Remove dimensions of size 1 (``torch.squeeze``).")
+unsqueeze = _method("unsqueeze", "Insert a dimension of size 1 (``torch.unsqueeze``).")
+flatten = _method("flatten", "Merge dimensions ``start_dim..end_dim`` (``torch.flatten``).")
+gather = _method("gather", "Values picked along ``dim`` at ``index`` (``torch.gather``).")
+index_select = _method("index_select", "Slices along ``dim`` at ``index`` (``torch.index_select``).")
+flip = _method("flip", "Reverse the order of elements along ``dims`` (``torch.flip``).")
+cumsum = _method("cumsum", "Running sum along ``dim`` (``torch.cumsum``).")
+add = _method("add", "x + alpha * y (``torch.add``).", scalar_first=operator.add)
+sub = _method("sub", "x - alpha * y (``torch.sub``).", scalar_first=operator.sub)
+mul = _method("mul", "x * y (``torch.mul``).", scalar_first=operator.mul)
+div = _method("div", "x / y (``torch.div``).", scalar_first=operator.truediv)
+t = _method("t", "Transpose of a tensor of at most 2 dimensions (``torch.t``).")
+numel = _method("numel", "Number of elements (``torch.numel``).")
+is_floating_point = _method("is_floating_point", "Whether the dtype is a floating type.")
+
+
+def is_tensor(obj):
+    return isinstance(obj, TensorBase)
+
+
+def dot(input, other):
+    """Dot product of two 1-D tensors (``torch.dot``)."""
+    a, b = numpy.shape(raw(input)), numpy.shape(raw(other))
+    da, db = numpy.asarray(raw(input)).dtype, numpy.asarray(raw(other)).dtype
+    if da != db:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_dtype_name(da)} "
+                           f"and {_dtype_name(db)}")
+    if len(a) != 1 or len(b) != 1:
+        raise RuntimeError(f"1D tensors expected, but got {len(a)}D and {len(b)}D tensors")
+    if a != b:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] to "
+                           f"have the same number of elements, but got {a[0]} and {b[0]} elements "
+                           "respectively")
+    return apply(numpy.dot, (input, other))
+
+
+def outer(input, vec2):
+    return apply(numpy.outer, (input, vec2))
+
+
+def trace(input):
+    return apply(numpy.trace, (input,))
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` holds, else ``other``; with only ``condition``, the
+    indices of its true elements (``torch.where``)."""
+    if input is None and other is None:
+        return tuple(Tensor(i) for i in numpy.nonzero(raw(condition)))
+    cond = numpy.asarray(raw(condition))
+    if cond.dtype != numpy.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
+                           f"dtype {_dtype_name(cond.dtype)}")
+    return apply(numpy.where, (cond, input, other))
+
+
+_SCALAR_TYPE_NAMES = {"float64": "Double", "float32": "Float", "float16": "Half", "int64": "Long",
+                      "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte"}
+
+
+def _dtype_name(dtype):
+    """PyTorch's name of a scalar type, as its messages print it (``Double``, ``Long``)."""
+    return _SCALAR_TYPE_NAMES.get(dtype.name, dtype.name)
+
+
+def _check_tensors(name, tensors):
+    if isinstance(tensors, TensorBase):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = list(tensors)
+    if not tensors:
+        if name == "stack":
+            raise RuntimeError("stack expects a non-empty TensorList")
+        raise ValueError(f"astgrad.{name}(): expected a non-empty list of Tensors")
+    return tensors
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dimension (``torch.cat``)."""
+    tensors = _check_tensors("cat", tensors)
+    shapes = [numpy.shape(raw(x)) for x in tensors]
+    first = shapes[0]
+    for i, shape in enumerate(shapes[1:], 1):
+        if len(shape) != len(first):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(first)} and "
+                               f"{len(shape)}")
+        for axis, (n, m) in enumerate(zip(first, shape)):
+            if axis != dim % len(first) and n != m:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected "
+                                   f"size {n} but got size {m} for tensor number {i} in the list.")
+    return apply(numpy.concatenate, (tensors,), {"axis": dim})
+
+
+concat = cat
+
+
+def stack(tensors, dim=0):
+    """Join tensors along a new dimension (``torch.stack``)."""
+    tensors = _check_tensors("stack", tensors)
+    shapes = [numpy.shape(raw(x)) for x in tensors]
+    for i, shape in enumerate(shapes[1:], 1):
+        if shape != shapes[0]:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shapes[0])} "
+                               f"at entry 0 and {list(shape)} at entry {i}")
+    return apply(numpy.stack, (tensors,), {"axis": dim})
+
+
+def einsum(equation, *operands):
+    """Einstein summation (``torch.einsum``; operands may also be given as one list)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return apply(numpy.einsum, (equation,) + tuple(operands))

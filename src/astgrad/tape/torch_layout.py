@@ -1,0 +1,138 @@
+"""Tensor methods with PyTorch's names for picking and splitting elements and for
+changing dtype: ``split``, ``chunk``, ``gather``, ``index_select``, ``mT``,
+``double``/``float``/``long``/``int``/``bool``/``to``/``type_as``.
+
+Pieces are recorded as indexing and ``numpy.take``/``take_along_axis``; dtype changes
+as ``runtime.to_copy(x, dtype)``, whose derivative casts back.
+"""
+
+import numbers
+
+import numpy
+
+from .. import runtime
+from . import dtypes
+from .record import TensorBase, apply, raw
+
+__all__ = ["LayoutMethods", "split_sizes"]
+
+
+def split_sizes(length, split_size_or_sections, dim):
+    """The lengths of PyTorch's ``split`` pieces along a dimension of ``length``."""
+    if isinstance(split_size_or_sections, numbers.Integral):
+        step = int(split_size_or_sections)
+        if step <= 0 and length > 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension "
+                               f"size of {length}")
+        return [min(step, length - start) for start in range(0, length, step)] if step else [0]
+    sizes = [int(s) for s in split_size_or_sections]
+    if sum(sizes) != length:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {length} (input "
+                           f"tensor's size at dimension {dim}), but got split_sizes={sizes}")
+    return sizes
+
+
+def _as_dtype(value):
+    if isinstance(value, TensorBase):
+        return value._data.dtype
+    return dtypes.to_numpy(value)
+
+
+class LayoutMethods:
+    """PyTorch's splitting, gathering and dtype methods."""
+
+    __slots__ = ()
+
+    def split(self, split_size_or_sections, dim=0):
+        ndim = self._data.ndim
+        if ndim == 0:
+            raise RuntimeError("split expects at least a 1-dimensional tensor")
+        axis = dim % ndim
+        pieces, start = [], 0
+        for size in split_sizes(self._data.shape[axis], split_size_or_sections, dim):
+            index = (slice(None),) * axis + (slice(start, start + size),)
+            pieces.append(self[index])
+            start += size
+        return tuple(pieces)
+
+    def chunk(self, chunks, dim=0):
+        if chunks <= 0:
+            raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+        length = self._data.shape[dim]
+        return self.split(max(-(-length // chunks), 1), dim)
+
+    def gather(self, dim, index):
+        index = numpy.asarray(raw(index))
+        if index.dtype.kind not in "iu":
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        if index.ndim != self._data.ndim:
+            raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        for axis, (n, m) in enumerate(zip(index.shape, self._data.shape)):
+            if axis != dim % max(self._data.ndim, 1) and n > m:
+                raise RuntimeError(f"Size does not match at dimension {axis} expected index "
+                                   f"{list(index.shape)} to be no larger than self "
+                                   f"{list(self._data.shape)} apart from dimension {dim % self._data.ndim}")
+        source = self
+        if index.shape != self._data.shape:
+            # PyTorch reads only the leading part of the other dimensions
+            source = self[tuple(slice(0, n) if a != dim % self._data.ndim else slice(None)
+                                for a, n in enumerate(index.shape))]
+        return apply(numpy.take_along_axis, (source, index), {"axis": dim})
+
+    def index_select(self, dim, index):
+        index = numpy.asarray(raw(index))
+        if index.ndim > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+        if index.dtype.kind not in "iu":
+            raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+        return apply(numpy.take, (self, index.reshape(-1)), {"axis": dim})
+
+    def flip(self, *dims):
+        """Reverse the order of elements along ``dims`` (``flip(0, 1)`` or ``flip((0, 1))``)."""
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        return apply(numpy.flip, (self, tuple(dims)))
+
+    @property
+    def mT(self):
+        if self._data.ndim < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                               f"Got {self._data.ndim}-D tensor.")
+        return apply(numpy.swapaxes, (self, -2, -1))
+
+    # -- dtype changes --------------------------------------------------------------------------
+    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+        """``to(dtype)``, ``to(other)`` (its dtype), ``to("cpu")``: a tensor of that dtype
+        (the same tensor when nothing changes and ``copy`` is false)."""
+        for a in args:
+            if isinstance(a, str) or a is None:
+                device = a
+            else:
+                dtype = _as_dtype(a)
+        if device not in (None, "cpu") and str(device) != "cpu":
+            raise RuntimeError(f"astgrad tensors live on the CPU; to({device!r}) is not supported")
+        target = dtypes.to_numpy(dtype)
+        if target is None or target == self._data.dtype:
+            return self.clone() if copy else self
+        return apply(runtime.to_copy, (self, target))
+
+    def type_as(self, other):
+        return self.to(other._data.dtype)
+
+    def double(self):
+        return self.to(numpy.float64)
+
+    def float(self):
+        return self.to(numpy.float32)
+
+    def half(self):
+        return self.to(numpy.float16)
+
+    def long(self):
+        return self.to(numpy.int64)
+
+    def int(self):
+        return self.to(numpy.int32)
+
+    def bool(self):
+        return self.to(numpy.bool_)

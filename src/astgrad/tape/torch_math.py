@@ -1,0 +1,235 @@
+"""Tensor methods with PyTorch's names and arguments for arithmetic and activations:
+``matmul``/``mm``/``bmm``, ``pow``, ``clamp``, ``maximum``/``minimum``, ``where``,
+``relu``, ``sigmoid``, ``softmax``/``log_softmax``/``logsumexp`` (along ``dim``),
+``amax``/``amin``, ``norm``, ``log1p``, ``rsqrt``, ``add``/``sub``/``mul``/``div``, ...
+
+Each records NumPy calls that have derivative rules, so the derivatives (any order) come
+from the engine. Shape errors are PyTorch's RuntimeErrors with PyTorch's messages.
+"""
+
+import operator
+
+import numpy
+
+from .. import runtime
+from .pytorch_args import dim_args, numpy_options
+from .record import apply, binary, dimension_error, raw, unary
+
+__all__ = ["MathMethods", "matmul_check"]
+
+
+def _dims(shape):
+    return "x".join(str(n) for n in shape)
+
+
+_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
+                 "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+                 "bool": "bool"}
+
+
+def dtype_check(a, b):
+    """PyTorch's RuntimeError for a product of tensors of two dtypes (NumPy would promote)."""
+    a, b = numpy.asarray(raw(a)).dtype, numpy.asarray(raw(b)).dtype
+    if a != b:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C_TYPE_NAMES.get(a.name, a.name)} != {_C_TYPE_NAMES.get(b.name, b.name)}")
+
+
+def matmul_check(a, b, name="matmul"):
+    """Raise PyTorch's RuntimeError where ``a @ b`` (shapes ``a``, ``b``) is undefined."""
+    if name == "mm":
+        for shape, who in ((a, "self"), (b, "mat2")):
+            if len(shape) != 2:
+                raise RuntimeError(f"{who} must be a matrix")
+    if name == "bmm":
+        for shape, who in ((a, "batch1"), (b, "batch2")):
+            if len(shape) != 3:
+                raise RuntimeError(f"{who} must be a 3D tensor")
+        if a[0] != b[0] or a[2] != b[1]:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{a[0]}, {a[2]}] but got: [{b[0]}, {b[1]}].")
+        return
+    if not a or not b:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{len(a)}D and {len(b)}D")
+    if len(a) == 1 and len(b) == 1:
+        if a[0] != b[0]:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] "
+                               f"to have the same number of elements, but got {a[0]} and {b[0]} "
+                               "elements respectively")
+        return
+    inner_b = b[0] if len(b) == 1 else b[-2]
+    if len(b) == 1 and a[-1] != b[0]:
+        rows = int(numpy.prod(a[:-1], dtype=numpy.int64))
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{a[-1]}), vec ({b[0]})")
+    if a[-1] != inner_b:
+        rows = numpy.prod(a[:-1], dtype=int) if len(a) > 1 else 1
+        left = (rows, a[-1]) if len(b) > 2 or len(a) > 1 else (1, a[-1])
+        right = b[-2:] if len(b) > 1 else (b[0], 1)
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims(left)} and {_dims(right)})")
+
+
+def _check_dims(x, dim):
+    data = raw(x)
+    for d in dim if isinstance(dim, tuple) else (dim,):
+        if not -max(data.ndim, 1) <= d < max(data.ndim, 1):
+            raise IndexError(dimension_error(d, data.ndim))
+
+
+def _shift(x, dim):
+    """max(x) along ``dim`` as a constant (its derivative cancels in logsumexp); 0 where it
+    is infinite, so an all -inf row gives -inf as in PyTorch."""
+    _check_dims(x, dim)
+    m = numpy.max(raw(x), axis=dim, keepdims=True)
+    return numpy.where(numpy.isfinite(m), m, 0.0)
+
+
+def _floating_only(x, name, dim):
+    """PyTorch's error for softmax of an integer tensor."""
+    data = raw(x)
+    if data.dtype.kind not in "fc":
+        kernel = "lastdim_kernel_impl" if dim in (-1, data.ndim - 1) else "kernel_impl"
+        type_name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(data.dtype.name, data.dtype.name)
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for \'{type_name}\'')
+
+
+class MathMethods:
+    """PyTorch's arithmetic and activation methods."""
+
+    __slots__ = ()
+
+    # -- products ---------------------------------------------------------------------
+    def matmul(self, other):
+        matmul_check(numpy.shape(raw(self)), numpy.shape(raw(other)))
+        if numpy.ndim(raw(self)) > 1 or numpy.ndim(raw(other)) > 1:
+            dtype_check(self, other)
+        return binary(operator.matmul, self, other)
+
+    def mm(self, mat2):
+        matmul_check(numpy.shape(raw(self)), numpy.shape(raw(mat2)), "mm")
+        return self.matmul(mat2)
+
+    def bmm(self, mat2):
+        matmul_check(numpy.shape(raw(self)), numpy.shape(raw(mat2)), "bmm")
+        dtype_check(self, mat2)
+        return binary(operator.matmul, self, mat2)
+
+    # -- arithmetic with PyTorch's names ------------------------------------------------
+    def add(self, other, *, alpha=1):
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other, *, alpha=1):
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other, *, rounding_mode=None):
+        if rounding_mode is not None:
+            raise NotImplementedError("div(rounding_mode=...) is not supported; use // for floor division")
+        return self / other
+
+    def pow(self, exponent):
+        return binary(operator.pow, self, exponent)
+
+    def neg(self):
+        return unary(operator.neg, self)
+
+    def square(self):
+        return binary(operator.pow, self, 2)
+
+    def rsqrt(self):
+        return binary(operator.pow, self, -0.5)
+
+    def log1p(self):
+        return apply(numpy.log1p, (self,))
+
+    def expm1(self):
+        return apply(numpy.expm1, (self,))
+
+    def reciprocal(self):
+        return binary(operator.truediv, 1.0, self)
+
+    # -- comparisons that select values ---------------------------------------------------
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("astgrad.clamp: At least one of 'min' or 'max' must not be None")
+        return self.clip(min, max)
+
+    def clamp_min(self, min):
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        return self.clamp(max=max)
+
+    def maximum(self, other):
+        return apply(numpy.maximum, (self, other))
+
+    def minimum(self, other):
+        return apply(numpy.minimum, (self, other))
+
+    def where(self, condition, other):
+        """PyTorch's ``x.where(condition, y)``: x where condition holds, else y."""
+        return apply(numpy.where, (raw(condition), self, other))
+
+    # -- activations ------------------------------------------------------------------------
+    def relu(self):
+        """max(x, 0), with derivative 0 at 0 as in PyTorch."""
+        return apply(numpy.where, (self._data > 0, self, 0))
+
+    def sigmoid(self):
+        """1 / (1 + exp(-x)), computed so it neither overflows nor loses small values."""
+        return apply(runtime.sigmoid, (self,))
+
+    def softmax(self, dim, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        _floating_only(x, "softmax", dim)
+        _check_dims(x, dim)
+        return apply(runtime.softmax, (x, dim))
+
+    def log_softmax(self, dim, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        _floating_only(x, "log_softmax", dim)
+        _check_dims(x, dim)
+        return apply(runtime.log_softmax, (x, dim))
+
+    def logsumexp(self, dim, keepdim=False):
+        shift = _shift(self, dim)
+        s = apply(numpy.sum, (apply(numpy.exp, (self - shift,)),), {"axis": dim, "keepdims": True})
+        out = apply(numpy.log, (s,)) + shift
+        return out if keepdim else apply(numpy.squeeze, (out,), {"axis": dim})
+
+    # -- reductions PyTorch names differently -------------------------------------------------
+    def amax(self, dim=(), keepdim=False):
+        dim, keepdim = dim_args("amax", None if dim == () else dim, keepdim, None, None)
+        return apply(numpy.amax, (self,), numpy_options(axis=dim, keepdims=keepdim))
+
+    def amin(self, dim=(), keepdim=False):
+        dim, keepdim = dim_args("amin", None if dim == () else dim, keepdim, None, None)
+        return apply(numpy.amin, (self,), numpy_options(axis=dim, keepdims=keepdim))
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        """PyTorch's norm: the 2-norm of all elements (``p='fro'`` or 2), or the vector
+        p-norm along ``dim``; never a matrix norm (use numpy.linalg.norm for those)."""
+        x = self if dtype is None else self.to(dtype)
+        dim, keepdim = dim_args("norm", dim, keepdim, None, None)
+        if p == "fro":
+            p = 2
+        if dim is None:
+            x, dim = apply(numpy.reshape, (x, (-1,))), (0 if keepdim else None)
+        if isinstance(dim, tuple) and p != 2:
+            # numpy.linalg.norm over two axes is a matrix norm; PyTorch's is the vector norm
+            total = apply(numpy.sum, (abs(x) ** p,), numpy_options(axis=dim, keepdims=keepdim))
+            return total ** (1.0 / p)
+        options = numpy_options(ord=None if p == 2 else p, axis=dim, keepdims=keepdim)
+        return apply(numpy.linalg.norm, (x,), options)
+
+    # -- predicates ---------------------------------------------------------------------------
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def all(self, dim=None, keepdim=False):
+        return apply(numpy.all, (self._data,), numpy_options(axis=dim, keepdims=keepdim))
+
+    def any(self, dim=None, keepdim=False):
+        return apply(numpy.any, (self._data,), numpy_options(axis=dim, keepdims=keepdim))

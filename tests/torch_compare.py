@@ -1,0 +1,103 @@
+"""Encoding and comparison of the side-by-side programs' results (tests/torch_programs.py):
+what a program returned under PyTorch (stored in tests/torch_reference/golden.json) and
+under astgrad, as JSON-able values, and the differences between the two.
+
+A tensor is its values, dtype, shape and requires_grad; an exception its type and
+message. Names print with the library's prefix (``torch.float64``, ``astgrad.float64``),
+so ``torch`` in PyTorch's strings is read as ``astgrad``.
+"""
+
+import math
+
+import numpy as np
+
+__all__ = ["run", "encode", "differences"]
+
+
+def _is_tensor(value):
+    return hasattr(value, "requires_grad") and hasattr(value, "detach") and hasattr(value, "dtype")
+
+
+def encode(value):
+    if _is_tensor(value):
+        return {"values": value.detach().clone().tolist(), "dtype": str(value.dtype).split(".")[-1],
+                "shape": list(value.shape), "requires_grad": bool(value.requires_grad)}
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [encode(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return {"object": type(value).__name__}
+
+
+def run(fn, lib):
+    """What program ``fn`` gives with library ``lib``: its encoded results or its error."""
+    try:
+        return {"result": encode(fn(lib))}
+    except Exception as error:      # the error is the program's result
+        return {"error": type(error).__name__, "message": str(error)}
+
+
+def _text(s):
+    return s.replace("torch.", "astgrad.").replace("torch", "astgrad")
+
+
+def _close(a, b, rtol, atol):
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y, rtol, atol) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        if math.isinf(a) or math.isinf(b):
+            return a == b
+        return abs(a - b) <= atol + rtol * abs(b)
+    return a == b
+
+
+def _diff(expected, actual, path, out):
+    if isinstance(expected, dict) and "values" in expected and "dtype" in expected:
+        if not isinstance(actual, dict) or "values" not in actual:
+            out.append(f"{path}: expected a tensor, got {actual!r}")
+            return
+        for key in ("dtype", "shape", "requires_grad"):
+            if expected[key] != actual[key]:
+                out.append(f"{path}: {key} {actual[key]!r} != torch's {expected[key]!r}")
+        rtol, atol = (1e-5, 1e-6) if expected["dtype"] in ("float32", "float16") else (1e-9, 1e-12)
+        if not _close(actual["values"], expected["values"], rtol, atol):
+            out.append(f"{path}: values {actual['values']!r} != torch's {expected['values']!r}")
+    elif isinstance(expected, dict):
+        if not isinstance(actual, dict) or set(actual) != set(expected):
+            out.append(f"{path}: {actual!r} != torch's {expected!r}")
+            return
+        for k in expected:
+            _diff(expected[k], actual[k], f"{path}.{k}", out)
+    elif isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            out.append(f"{path}: {actual!r} != torch's {expected!r}")
+            return
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            _diff(e, a, f"{path}[{i}]", out)
+    elif isinstance(expected, str):
+        if not isinstance(actual, str) or _text(expected) != actual:
+            out.append(f"{path}: {actual!r} != torch's {_text(expected)!r}")
+    elif not _close(actual, expected, 1e-9, 1e-12):
+        out.append(f"{path}: {actual!r} != torch's {expected!r}")
+
+
+def differences(expected, actual):
+    """How astgrad's outcome differs from PyTorch's (an empty list: the same)."""
+    out = []
+    if "error" in expected or "error" in actual:
+        if expected.get("error") != actual.get("error"):
+            out.append(f"error {actual.get('error')} ({actual.get('message', '')[:200]}) != torch's "
+                       f"{expected.get('error')} ({expected.get('message', '')[:200]})")
+        elif _text(expected["message"]).strip() != actual["message"].strip():
+            out.append(f"message {actual['message']!r} != torch's {_text(expected['message'])!r}")
+        return out
+    _diff(expected["result"], actual["result"], "result", out)
+    return out
