@@ -10,7 +10,7 @@ from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_gr
 from .errors import TransformError
 from .rules.registry import adjoint, d, non_differentiable, tangent
 from .runtime import stop_gradient
-from .tape import Tensor, tensor, no_grad
+from .tape import Size, Tensor, tensor, no_grad
 from .tape import autograd
 
 __version__ = "0.1.0"
@@ -18,4 +18,4 @@ __version__ = "0.1.0"
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp",
            "TransformError", "adjoint",
            "tangent", "d", "non_differentiable", "stop_gradient", "rules",
-           "Tensor", "tensor", "no_grad", "autograd"]
+           "Tensor", "tensor", "Size", "no_grad", "autograd"]

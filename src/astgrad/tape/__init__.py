@@ -10,7 +10,8 @@ See docs/tape.md.
 
 from . import autograd
 from .mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .size import Size
 from .tensor import Tensor, tensor
 
-__all__ = ["Tensor", "tensor", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+__all__ = ["Tensor", "tensor", "Size", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
            "autograd"]

@@ -48,6 +48,7 @@ from ..runtime import AdjointList
 from .graph import Ref, op_info, set_source_renderer
 from .mode import enable_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
+from .versions import parents_as_recorded, stale
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -113,13 +114,6 @@ class Trace:
     __slots__ = ("key", "slots", "consts", "reached", "leaves", "outputs")
 
 
-def _version_error(tensor, expected):
-    return RuntimeError(
-        "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: [tensor of shape {tuple(numpy.shape(tensor._data))}] is at version "
-        f"{tensor._version}; expected version {expected} instead.")
-
-
 def _probe_inputs(inputs, index):
     """Non-leaf inputs with another input upstream: the walk must not stop at them
     (the upstream input's gradient flows through them), so they get a zero 'probe'
@@ -149,7 +143,7 @@ def trace(outputs, inputs):
     grad is one, in the order the program first uses them."""
     index, probes, stop = _stopping_points(inputs)
     builder = _TraceBuilder(index, probes)
-    builder.add_nodes(_recorded_tensors(outputs, stop))
+    builder.add_nodes(*_recorded_tensors(outputs, stop))
     return builder.finish(outputs)
 
 
@@ -170,9 +164,11 @@ def _stopping_points(inputs):
 
 def _recorded_tensors(outputs, stop):
     """The recorded tensors the outputs depend on (not looking past ``stop``), in
-    recording order (a node is always recorded after its parents)."""
+    recording order (a node is always recorded after its parents), and the parents of
+    the nodes whose parents were updated in place since (versions.py)."""
     found = []
     seen = set()
+    moved = {}
     stack = list(outputs)
     while stack:
         t = stack.pop()
@@ -183,9 +179,13 @@ def _recorded_tensors(outputs, stop):
         node = t._node
         if node is not None and tid not in stop:
             found.append(t)
-            stack.extend(node.parents)
+            if stale(node):
+                moved[tid] = parents_as_recorded(node)
+                stack.extend(moved[tid])
+            else:
+                stack.extend(node.parents)
     found.sort(key=_seq)
-    return found
+    return found, moved
 
 
 class _TraceBuilder:
@@ -225,8 +225,9 @@ class _TraceBuilder:
         self.reached.append((i, t))
         return s
 
-    def add_nodes(self, found):
-        """Slots for the recorded tensors ``found`` (in recording order: parents first)."""
+    def add_nodes(self, found, moved):
+        """Slots for the recorded tensors ``found`` (in recording order: parents first);
+        ``moved``: the parents as recorded of nodes whose parents changed since."""
         key, slots, consts, slot_of, probes = self.key, self.slots, self.consts, self.slot_of, self.probes
         parameter = self.parameter
         for t in found:
@@ -234,12 +235,7 @@ class _TraceBuilder:
             if node.sig is None:
                 _sign(node)
             used = []
-            versions = node.versions
-            k = 0
-            for p in node.parents:
-                if p._version != versions[k]:
-                    raise _version_error(p, versions[k])
-                k += 1
+            for p in (moved[id(t)] if moved and id(t) in moved else node.parents):
                 s = slot_of.get(id(p))
                 used.append(parameter(p) if s is None else s)
             used = tuple(used)

@@ -45,7 +45,17 @@ class TensorBase:
     for a leaf), whether it requires grad, its in-place version and its ``.grad``.
     ``tensor.Tensor`` adds the PyTorch-style methods."""
 
-    __slots__ = ("_data", "_node", "_rg", "grad", "_version", "__weakref__")
+    __slots__ = ("_data", "_node", "_rg", "grad", "_vc", "_x", "__weakref__")
+
+    # the in-place version: a one-item list shared with the tensors made by ``detach()``
+    # (as PyTorch's version counter is); ``_x`` holds rarely used state (versions.py)
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @_version.setter
+    def _version(self, value):
+        self._vc[0] = value
 
 
 _tensor_class = None    # tensor.Tensor, once registered
@@ -67,7 +77,8 @@ def make_tensor(data, node, requires_grad):
     t._node = node
     t._rg = requires_grad
     t.grad = None
-    t._version = 0
+    t._vc = [0]
+    t._x = None
     return t
 
 

@@ -16,6 +16,9 @@ from . import fmt, program
 from .conversion import ConversionMethods
 from .functions import FunctionMethods
 from .graph import NoRuleError
+from .conventions import clamp
+from .grad_fn import named
+from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
 from .mode import grad_mode
 from .operators import OperatorMethods
@@ -23,6 +26,7 @@ from .record import (TensorBase, apply, binary, complex_error, is_float, make_te
                      needs_recording, register_tensor_class, unary, wrap_constant)
 from .reductions import ReductionMethods
 from .shapes import ShapeMethods
+from .size import Size, check_dim
 
 __all__ = ["Tensor", "tensor"]
 
@@ -41,21 +45,25 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        array = numpy.array(data._data if isinstance(data, TensorBase) else data, dtype=dtype)
+        array = new_array(data, dtype)
         if array.dtype.kind == "c":
             raise complex_error(array)
         self._data = array
         self._node = None
         self._rg = False
         self.grad = None
-        self._version = 0
+        self._vc = [0]
+        self._x = None
         if requires_grad:
+            if not is_float(array.dtype):
+                raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
             self.requires_grad = True
 
     # -- attributes -----------------------------------------------------------------
     @property
     def data(self):
-        return self._data
+        """The values as a tensor that shares them, has no history and a version of its own."""
+        return data_view(self)
 
     @data.setter
     def data(self, value):
@@ -74,8 +82,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
                                "want to use a computed variable in a subgraph that doesn't require "
                                "differentiation use var_no_grad = var.detach().")
         if flag and not is_float(self._data.dtype):
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
-                               f"gradients (this one is {self._data.dtype})")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._rg = flag or self._node is not None
 
     def requires_grad_(self, requires_grad=True):
@@ -84,7 +91,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @property
     def grad_fn(self):
-        return self._node
+        node = self._node
+        return None if node is None else named(node)
 
     @property
     def is_leaf(self):
@@ -92,7 +100,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @property
     def shape(self):
-        return self._data.shape
+        return Size(self._data.shape)
 
     @property
     def dtype(self):
@@ -110,11 +118,20 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     def size(self, dim=None):
         """The shape (PyTorch's ``size()``), or its length along ``dim``."""
-        return self._data.shape if dim is None else self._data.shape[dim]
+        shape = self._data.shape
+        return Size(shape) if dim is None else shape[check_dim(dim, len(shape))]
 
     def detach(self):
-        """The same values, cut from the recorded graph."""
-        return make_tensor(self._data, None, False)
+        """The same values (shared, with the version counter), cut from the recorded graph."""
+        return detached(self)
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor too at the next ``backward()``."""
+        retain(self)
+
+    @property
+    def retains_grad(self):
+        return self._node is not None and bool(self._x) and self._x.get("retain", False)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d self / d leaf into ``leaf.grad`` for every leaf that requires
@@ -179,6 +196,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         return apply(ufunc, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
+        if func is numpy.clip:      # PyTorch's derivative at the bounds (conventions.py)
+            func = clamp
         return apply(func, args, kwargs)
 
     # called by @astgrad.differentiable functions whose arguments include a tensor
