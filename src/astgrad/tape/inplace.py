@@ -22,7 +22,7 @@ from .grad_fn import LabeledNode
 from .mode import grad_mode
 from .record import TensorBase, apply, make_tensor, raw
 from ..runtime import unindex
-from .versions import snapshot, torch_type_name
+from .versions import extra, snapshot, torch_type_name
 
 __all__ = ["InPlaceMethods"]
 
@@ -62,19 +62,20 @@ def update(tensor, compute, label=None, view=False):
     from the old value; returns the tensor."""
     recording = grad_mode.enabled
     if recording and tensor._rg and tensor._node is None:
-        raise RuntimeError(("a view of " + _LEAF[2:]) if view else _LEAF)
+        raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
     old = tensor
     if not tensor._rg:          # a constant: the recording captures a copy, not the array we change
         old = make_tensor(tensor._data.copy(), None, False)
     new = compute(old)
     value = _checked(tensor, new._data if isinstance(new, TensorBase) else new)
     node = new._node if isinstance(new, TensorBase) else None
-    if tensor._rg:
-        snapshot(tensor)
+    ghost = snapshot(tensor) if tensor._rg else None
     _store(tensor, value)
     if node is not None:
         if label is not None:
             node = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
+        if ghost is not None:
+            extra(ghost)["update"] = node       # PyTorch keeps what this update needs
         tensor._node = node
         tensor._rg = True
     tensor._version += 1

@@ -48,6 +48,9 @@ from ..runtime import AdjointList
 from .graph import Ref, op_info, set_source_renderer
 from .mode import enable_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
+from .batching import batched
+from .sharing import retained
+from .size import Size
 from .versions import parents_as_recorded, stale
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
@@ -577,7 +580,7 @@ def _seeds(outputs, grad_outputs):
         given = (grad_outputs,)
     else:
         given = tuple(grad_outputs)
-    if len(given) != len(outputs):
+    if len(given) < len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(given)} gradients")
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, given)):
@@ -587,10 +590,10 @@ def _seeds(outputs, grad_outputs):
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 g = 1.0 if out._data.ndim == 0 else numpy.ones_like(out._data)
         else:
-            shape = g.shape if isinstance(g, TensorBase) else numpy.shape(g)
+            shape = g._data.shape if isinstance(g, TensorBase) else numpy.shape(g)
             if shape != out._data.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {shape} and "
-                                   f"output[{i}] has a shape of {out._data.shape}.")
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(shape)} and "
+                                   f"output[{i}] has a shape of {Size(out._data.shape)}.")
         seeds.append(g)
     return seeds
 
@@ -680,7 +683,7 @@ def _run(outputs, seeds, inputs, create_graph):
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=True, allow_unused=None, materialize_grads=False):
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, as ``torch.autograd.grad``.
 
     ``outputs`` and ``inputs`` are tensors or sequences of tensors; the result is a
@@ -688,17 +691,19 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     (scalars default to 1). With ``create_graph=True`` the gradients are recorded
     too and can be differentiated again. ``retain_graph`` and ``only_inputs`` are
     accepted for compatibility: astgrad never frees a recording, a later call
-    replays it.
+    replays it. ``is_grads_batched=True``: the first dimension of each ``grad_outputs``
+    entry is a batch of seeds, and each gradient gets that dimension first.
     """
+    if is_grads_batched:
+        return batched(grad, outputs, inputs, grad_outputs, create_graph=create_graph,
+                       allow_unused=allow_unused, materialize_grads=materialize_grads)
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
     outputs = _as_tuple(outputs, "outputs")
-    inputs = _as_tuple(inputs, "inputs")
-    if not inputs:
-        raise RuntimeError("grad requires non-empty inputs.")
+    inputs = _inputs(inputs)
     seeds = _seeds(outputs, grad_outputs)
     _check_outputs(outputs)
     for x in inputs:
@@ -707,16 +712,27 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     unique = list({id(x): x for x in inputs}.values())
     found = {id(t): g for t, g in _run(outputs, seeds, unique, create_graph)}
     result = []
-    for x in inputs:
+    for i, x in enumerate(inputs):
         g = found.get(id(x))
         if g is None:
             if not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in "
-                                   "the graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used "
+                                   "in the graph. Set allow_unused=True if this is the desired behavior.")
             if materialize_grads:
-                g = make_tensor(numpy.zeros_like(x._data), None, True)
+                g = make_tensor(numpy.zeros_like(x._data), None, bool(create_graph))
         result.append(g)
     return tuple(result)
+
+
+def _inputs(inputs):
+    """``grad``'s inputs as a non-empty tuple of tensors (PyTorch's errors otherwise)."""
+    items = (inputs,) if isinstance(inputs, TensorBase) else tuple(inputs)
+    for v in items:
+        if not isinstance(v, TensorBase):
+            raise RuntimeError(f"all inputs have to be Tensors or GradientEdges, but got {type(v).__name__}")
+    if not items:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    return items
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -728,12 +744,16 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         inputs = _as_tuple(inputs, "inputs")
         if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for x in inputs:
             if not x._rg:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
         inputs = list({id(x): x for x in inputs}.values())
-    for target, g in _run(outputs, seeds, inputs, create_graph):
+    pairs = _run(outputs, seeds, inputs, create_graph)
+    kept = retained()
+    if kept and inputs is None:
+        pairs += _run(outputs, seeds, kept, create_graph)
+    for target, g in pairs:
         if target.grad is None:
             target.grad = g
         elif create_graph:

@@ -41,13 +41,15 @@ def extra(tensor):
 
 def snapshot(tensor):
     """Keep the tensor's current value and node under its current version, before an
-    in-place update changes them."""
+    in-place update changes them; returns that ghost."""
     ghosts = extra(tensor).setdefault("ghosts", {})
     version = tensor._version
-    if version not in ghosts:
+    ghost = ghosts.get(version)
+    if ghost is None:
         ghost = make_tensor(tensor._data.copy(), tensor._node, tensor._rg)
         ghost._vc = [version]
         ghosts[version] = ghost
+    return ghost
 
 
 # which recorded arguments a node's backward needs (PyTorch's saved tensors)
@@ -104,10 +106,12 @@ def resolve(parent, version, node, k):
     ghost = ghosts.get(version) if ghosts else None
     if ghost is None:
         raise version_error(parent, version, parent._node)
-    if _saves_input(node, k):
-        raise version_error(parent, version, parent._node)
     if ghost._node is not None and _saves_output(ghost._node):
         raise version_error(parent, version, ghost._node)
+    if ghost._x and ghost._x.get("update") is node:     # the update itself: PyTorch saved a copy
+        return ghost
+    if _saves_input(node, k):
+        raise version_error(parent, version, parent._node)
     return ghost
 
 
