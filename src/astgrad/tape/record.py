@@ -20,6 +20,7 @@ import numpy
 
 from .graph import REFS, Node, describe, keyword_tracked, no_rule_error, op_info, position_tracked, ref
 from .mode import grad_mode
+from .torch_errors import translated
 
 __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
            "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error"]
@@ -153,7 +154,13 @@ def apply(op, args, kwargs=None):
             rec_kwargs[name] = c
     if parents and kind == "unknown":
         raise no_rule_error(op)
-    value = op(*raw_args, **raw_kwargs) if raw_kwargs else op(*raw_args)
+    try:
+        value = op(*raw_args, **raw_kwargs) if raw_kwargs else op(*raw_args)
+    except (ValueError, IndexError) as error:
+        torch_error = translated(error, op, raw_args)
+        if torch_error is None:
+            raise
+        raise torch_error from None
     if not parents:
         return wrap_constant(value)
     return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
@@ -193,7 +200,13 @@ def binary(op, a, b):
     tb = isinstance(b, TensorBase)
     ad = a._data if ta else a
     bd = b._data if tb else b
-    value = op(ad, bd)
+    try:
+        value = op(ad, bd)
+    except (ValueError, IndexError) as error:
+        torch_error = translated(error, op, (ad, bd))
+        if torch_error is None:
+            raise
+        raise torch_error from None
     if not grad_mode.enabled or not ((ta and a._rg) or (tb and b._rg)):
         return make_tensor(value, None, False)
     if type(value) is not _NDARRAY:
