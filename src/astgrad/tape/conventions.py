@@ -5,7 +5,10 @@ The function transforms keep their own conventions for ``numpy.maximum`` and
 ``numpy.clip`` (ties split evenly: 0.5). The tape records ``clamp`` for every clip of a
 tensor (``x.clamp``, ``x.clip``, ``x.clamp_``, ``numpy.clip(x, ...)``) and ``relu`` for
 ``x.relu()``, so it differentiates them as PyTorch does. ``abs`` (0 at 0) and
-``x ** y`` (0 at x = 0, y = 0) already agree. docs/tape.md has the table.
+``x ** y`` (0 at x = 0, y = 0) already agree. ``x ** c`` with a constant number ``c``
+is recorded as ``power``, whose derivatives keep depending on ``x`` as PyTorch's do
+(so ``create_graph=True`` gives a derivative with history down to ``x ** 0``).
+docs/tape.md has the table.
 """
 
 import numpy
@@ -13,7 +16,7 @@ import numpy
 from ..rules.registry import adjoint, d, non_differentiable, tangent
 from ..runtime import broadcast_like, unbroadcast
 
-__all__ = ["clamp", "relu", "clamp_mask", "relu_mask"]
+__all__ = ["clamp", "relu", "clamp_mask", "relu_mask", "power", "power_slope"]
 
 
 def clamp(x, min=None, max=None):
@@ -66,3 +69,32 @@ def relu_adjoint(y, x):
 @tangent(relu)
 def relu_tangent(y, x):
     d[y] = d[x] * relu_mask(x)
+
+
+def power(x, exponent):
+    """``x ** exponent`` for a constant number ``exponent``: the tape records it so, and
+    its derivative, ``exponent * power(x, exponent - 1)``, keeps depending on ``x`` down
+    to ``x ** 0`` (whose derivative is zeros), as PyTorch's ``pow``: the fifth derivative
+    of ``x ** 4`` is 0."""
+    return x ** exponent
+
+
+def power_slope(x, exponent):
+    """The derivative of ``power(x, exponent)``: zeros for exponent 0 (also at x = 0).
+
+    It has no rule of its own: generated adjoints run on tensors (``create_graph=True``)
+    call it as it is, and it records ``power``, so the derivatives of ``x ** c`` have
+    history while the exponent is not 0, and none after, as PyTorch's."""
+    if exponent == 0:
+        return numpy.zeros_like(x)
+    return exponent * power(x, exponent - 1)
+
+
+@adjoint(power)
+def power_adjoint(y, x, exponent):
+    d[x] = d[y] * power_slope(x, exponent)
+
+
+@tangent(power)
+def power_tangent(y, x, exponent):
+    d[y] = d[x] * power_slope(x, exponent)

@@ -13,7 +13,7 @@ import numpy
 
 from .graph import Node, Ref, set_namer
 
-__all__ = ["named", "node_name", "AccumulateGrad", "LabeledNode"]
+__all__ = ["named", "node_name", "AccumulateGrad", "LabeledNode", "labeled"]
 
 
 class LabeledNode(Node):
@@ -24,6 +24,14 @@ class LabeledNode(Node):
     def __init__(self, label, op, args, kwargs, parents, versions):
         Node.__init__(self, op, args, kwargs, parents, versions)
         self.label = label
+
+
+def labeled(tensor, label):
+    """``tensor``, its node (if recorded) named ``label`` as PyTorch names it."""
+    node = tensor._node
+    if node is not None:
+        tensor._node = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
+    return tensor
 
 
 _NUMPY_NAMES = {

@@ -18,9 +18,12 @@ import operator
 
 import numpy
 
+from .conventions import power as _power
 from .graph import REFS, Node, describe, keyword_tracked, no_rule_error, op_info, position_tracked, ref
 from .mode import grad_mode
 from .torch_errors import translated
+
+_pow = operator.pow
 
 __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
            "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error"]
@@ -217,6 +220,8 @@ def binary(op, a, b):
         if tb and b._rg:
             node = Node(op, (REFS[0], REFS[1]), None, (a, b), (a._version, b._version))
         else:
+            if op is _pow and (type(bd) is int or type(bd) is float):
+                op = _power         # conventions.py: PyTorch's derivatives of x ** c
             node = Node(op, (REFS[0], bd), None, (a,), (a._version,))
     else:
         node = Node(op, (ad, REFS[0]), None, (b,), (b._version,))

@@ -8,6 +8,7 @@ import numbers
 import numpy
 
 from .pytorch_args import dim_args, pytorch_signature, sizes_of
+from .grad_fn import labeled
 from .record import apply
 
 __all__ = ["ShapeMethods"]
@@ -48,7 +49,7 @@ class ShapeMethods:
         if self._data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but this one has "
                                f"{self._data.ndim}; use transpose(dim0, dim1) or permute")
-        return apply(numpy.transpose, (self,))
+        return labeled(apply(numpy.transpose, (self,)), "TBackward0")
 
     def swapaxes(self, axis1, axis2):
         return apply(numpy.swapaxes, (self, axis1, axis2))
