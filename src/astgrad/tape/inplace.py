@@ -21,6 +21,7 @@ from .conventions import clamp
 from .grad_fn import LabeledNode
 from .mode import grad_mode
 from .record import TensorBase, apply, make_tensor, raw
+from .torch_errors import translated
 from ..runtime import unindex
 from .versions import extra, snapshot, torch_type_name
 
@@ -38,6 +39,9 @@ def _store(tensor, value):
     data = tensor._data
     if tensor._x and tensor._x.get("shared") and data.flags.writeable:
         numpy.copyto(data, value, casting="unsafe")
+    elif type(value) is numpy.ndarray and value.dtype == data.dtype and value.flags.writeable \
+            and value.base is None and value is not data:
+        tensor._data = value            # a fresh array of the right type: no copy needed
     else:
         tensor._data = numpy.array(value, dtype=data.dtype)
 
@@ -69,7 +73,9 @@ def update(tensor, compute, label=None, view=False):
     new = compute(old)
     value = _checked(tensor, new._data if isinstance(new, TensorBase) else new)
     node = new._node if isinstance(new, TensorBase) else None
-    ghost = snapshot(tensor) if tensor._rg else None
+    # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
+    # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
+    ghost = snapshot(tensor) if tensor._node is not None else None
     _store(tensor, value)
     if node is not None:
         if label is not None:
@@ -82,6 +88,28 @@ def update(tensor, compute, label=None, view=False):
     return tensor
 
 
+def _plain(tensor, op, other):
+    """An arithmetic update that nothing records (an optimizer step under ``no_grad``)."""
+    operand = other._data if isinstance(other, TensorBase) else other
+    try:
+        value = op(tensor._data, operand)
+    except ValueError as error:
+        torch_error = translated(error, op, (tensor._data, operand))
+        if torch_error is None:
+            raise
+        raise torch_error from None
+    if type(value) is not numpy.ndarray or value.dtype != tensor._data.dtype or value.shape != tensor._data.shape:
+        value = _checked(tensor, value)
+    _store(tensor, value)
+    tensor._vc[0] += 1
+    return tensor
+
+
+def _quiet(tensor, other):
+    """Whether an update of ``tensor`` by ``other`` records nothing (and needs no checks)."""
+    return not grad_mode.enabled or not (tensor._rg or (isinstance(other, TensorBase) and other._rg))
+
+
 def _scaled(other, alpha):
     return other if alpha == 1 else other * alpha
 
@@ -92,12 +120,18 @@ class InPlaceMethods:
     __slots__ = ()
 
     def add_(self, other, *, alpha=1):
+        if alpha == 1 and _quiet(self, other):
+            return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
+        if alpha == 1 and _quiet(self, other):
+            return _plain(self, operator.sub, other)
         return update(self, lambda old: old - _scaled(other, alpha))
 
     def mul_(self, other):
+        if _quiet(self, other):
+            return _plain(self, operator.mul, other)
         return update(self, lambda old: old * other)
 
     def div_(self, other, *, rounding_mode=None):

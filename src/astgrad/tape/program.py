@@ -51,7 +51,7 @@ from .record import TensorBase, apply, make_tensor, raw
 from .batching import batched
 from .sharing import retained
 from .size import Size
-from .versions import parents_as_recorded, stale
+from .versions import parents_as_recorded
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -101,12 +101,38 @@ def _numbers(items):
     return True
 
 
+_REF_CODES = [("r", k) for k in range(16)]
+
+
 def _sign(node):
+    if node.kwargs is None and _sign_simple(node):
+        return
     consts = []
     args = tuple([_encode(a, consts) for a in node.args])
     kwargs = tuple([(k, _encode(v, consts)) for k, v in node.kwargs.items()]) if node.kwargs else ()
     node.sig = (rule_key(node.op), args, kwargs)
     node.consts = consts
+
+
+def _sign_simple(node):
+    """The signature of a node whose arguments are recorded tensors, floats and ints
+    (most arithmetic), without the general encoder; False for other nodes."""
+    consts = []
+    codes = []
+    for a in node.args:
+        kind = type(a)
+        if kind is Ref and a.k < 16:
+            codes.append(_REF_CODES[a.k])
+        elif kind is float:
+            consts.append(a)
+            codes.append(_FLOAT)
+        elif kind is int:
+            codes.append(("l", int, a))
+        else:
+            return False
+    node.sig = (rule_key(node.op), tuple(codes), ())
+    node.consts = consts
+    return True
 
 
 # -- the walk ------------------------------------------------------------------------------------
@@ -182,11 +208,12 @@ def _recorded_tensors(outputs, stop):
         node = t._node
         if node is not None and tid not in stop:
             found.append(t)
-            if stale(node):
-                moved[tid] = parents_as_recorded(node)
-                stack.extend(moved[tid])
-            else:
-                stack.extend(node.parents)
+            parents = node.parents
+            for p, v in zip(parents, node.versions):
+                if p._vc[0] != v:       # updated in place since: the parents as recorded
+                    parents = moved[tid] = parents_as_recorded(node)
+                    break
+            stack.extend(parents)
     found.sort(key=_seq)
     return found, moved
 

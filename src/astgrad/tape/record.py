@@ -167,7 +167,7 @@ def apply(op, args, kwargs=None):
     if not parents:
         return wrap_constant(value)
     return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
-                               tuple(p._version for p in parents)), op)
+                               tuple(p._vc[0] for p in parents)), op)
 
 
 def _result(value, node, op):
@@ -218,13 +218,13 @@ def binary(op, a, b):
         return make_tensor(value, None, False)
     if ta and a._rg:
         if tb and b._rg:
-            node = Node(op, (REFS[0], REFS[1]), None, (a, b), (a._version, b._version))
+            node = Node(op, (REFS[0], REFS[1]), None, (a, b), (a._vc[0], b._vc[0]))
         else:
             if op is _pow and (type(bd) is int or type(bd) is float):
                 op = _power         # conventions.py: PyTorch's derivatives of x ** c
-            node = Node(op, (REFS[0], bd), None, (a,), (a._version,))
+            node = Node(op, (REFS[0], bd), None, (a,), (a._vc[0],))
     else:
-        node = Node(op, (ad, REFS[0]), None, (b,), (b._version,))
+        node = Node(op, (ad, REFS[0]), None, (b,), (b._vc[0],))
     return make_tensor(value, node, True)
 
 
@@ -232,7 +232,7 @@ def unary(op, a):
     value = op(a._data)
     if not (grad_mode.enabled and a._rg):
         return make_tensor(value, None, False)
-    return make_tensor(value, Node(op, (REFS[0],), None, (a,), (a._version,)), True)
+    return make_tensor(value, Node(op, (REFS[0],), None, (a,), (a._vc[0],)), True)
 
 
 def constant_op(op, a, b):
