@@ -8,7 +8,7 @@ import numpy
 
 from .conventions import clamp, relu
 from .mode import grad_mode
-from .record import apply
+from .record import apply, unary
 
 __all__ = ["FunctionMethods"]
 
@@ -37,22 +37,22 @@ class FunctionMethods:
         return apply(relu, (self,))
 
     def exp(self):
-        return apply(numpy.exp, (self,))
+        return unary(numpy.exp, self)
 
     def log(self):
-        return apply(numpy.log, (self,))
+        return unary(numpy.log, self)
 
     def sin(self):
-        return apply(numpy.sin, (self,))
+        return unary(numpy.sin, self)
 
     def cos(self):
-        return apply(numpy.cos, (self,))
+        return unary(numpy.cos, self)
 
     def tanh(self):
-        return apply(numpy.tanh, (self,))
+        return unary(numpy.tanh, self)
 
     def sqrt(self):
-        return apply(numpy.sqrt, (self,))
+        return unary(numpy.sqrt, self)
 
     def abs(self):
-        return apply(numpy.absolute, (self,))
+        return unary(numpy.absolute, self)

@@ -45,7 +45,7 @@ def retain(tensor):
 
 def retained():
     """The non-leaf tensors whose gradients ``backward()`` keeps."""
-    return list(_retained)
+    return list(_retained) if len(_retained) else []
 
 
 def new_array(data, dtype):
