@@ -905,3 +905,262 @@ def bad_transpose_dim(T, t):
 @program
 def bad_unsqueeze_dim(T, t):
     return t([1.0, 2.0]).unsqueeze(3)
+
+
+# -- more in-place and version cases ---------------------------------------------------------------
+@program
+def chain_of_updates(T, t):
+    x = t([1.0, 2.0, 3.0], rg=True)
+    y = x * 1
+    a = y + 0
+    y.add_(1.0)
+    b = y * 2
+    y.mul_(3.0)
+    (a + b + y).sum().backward()
+    return y, x.grad, y._version
+
+@program
+def update_used_twice(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x + 1
+    y.mul_(y.detach())
+    y.sum().backward()
+    return y, x.grad
+
+@program
+def relu_saved_output(T, t):
+    x = t([-1.0, 2.0], rg=True)
+    y = x.relu()
+    y.add_(1.0)
+    y.sum().backward()
+    return x.grad
+
+@program
+def tanh_input_modified(T, t):
+    x = t([0.5, 1.0], rg=True)
+    y = x * 1
+    z = y.tanh()
+    y.add_(1.0)
+    z.sum().backward()
+    return x.grad
+
+@program
+def sin_input_modified(T, t):
+    x = t([0.5, 1.0], rg=True)
+    y = x * 1
+    z = y.sin()
+    y.add_(1.0)
+    z.sum().backward()
+    return x.grad
+
+@program
+def div_denominator_modified(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x + 1
+    z = 1.0 / y
+    y.add_(1.0)
+    z.sum().backward()
+    return x.grad
+
+@program
+def div_numerator_modified(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x + 1
+    z = y / 2.0
+    y.add_(1.0)
+    z.sum().backward()
+    return x.grad, z
+
+@program
+def matmul_operand_modified(T, t):
+    x = t([[1.0, 2.0], [3.0, 4.0]], rg=True)
+    y = x * 1
+    w = t([[1.0], [1.0]])
+    z = y @ w
+    y.add_(1.0)
+    z.sum().backward()
+    return x.grad
+
+@program
+def setitem_2d_slice(T, t):
+    x = t([[1.0, 2.0], [3.0, 4.0]], rg=True)
+    y = x * 1
+    y[:, 0] = 0.0
+    (y * y).sum().backward()
+    return y, x.grad, fnrepr(y.grad_fn)
+
+@program
+def setitem_constant_tensor(T, t):
+    x = t([1.0, 2.0, 3.0])
+    x[1:] = t([7.0, 8.0])
+    return x, x._version, x.requires_grad
+
+@program
+def setitem_on_constant_with_grad_value(T, t):
+    w = t(2.0, rg=True)
+    a = t([0.0, 0.0, 0.0])
+    a[1] = w * 3
+    a.sum().backward()
+    return a, w.grad, a.is_leaf, fnrepr(a.grad_fn)
+
+@program
+def copy_dtype_cast(T, t):
+    x = T.tensor([1, 2])
+    x.copy_(t([1.7, -2.7]))
+    return x, str(x.dtype).replace("torch.", "")
+
+@program
+def fill_int(T, t):
+    x = T.tensor([1, 2])
+    x.fill_(5)
+    return x.tolist()
+
+@program
+def div_rounding(T, t):
+    x = t([5.0, -5.0])
+    return x.div_(2.0, rounding_mode="floor"), t([5.0, -5.0]).div_(2.0, rounding_mode="trunc")
+
+@program
+def clamp_both_none(T, t):
+    return t([1.0]).clamp_()
+
+@program
+def inplace_under_no_grad_nonleaf(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x * 2
+    with T.no_grad():
+        y.add_(1.0)
+    return y, y.requires_grad, fnrepr(y.grad_fn), y._version
+
+@program
+def detach_numpy_shares(T, t):
+    x = t([1.0, 2.0], rg=True)
+    a = x.detach().numpy()
+    with T.no_grad():
+        x.mul_(10.0)
+    return a.tolist()
+
+@program
+def detach_then_requires_grad(T, t):
+    x = t([1.0, 2.0], rg=True)
+    d = x.detach().requires_grad_()
+    (d * d).sum().backward()
+    return d.grad, x.grad, d.is_leaf
+
+@program
+def data_requires_grad_change(T, t):
+    x = t([1.0, 2.0], rg=True)
+    d = x.data
+    d.requires_grad_()
+    return d.requires_grad, x.requires_grad
+
+@program
+def retain_grad_create_graph(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x * x
+    y.retain_grad()
+    (y * y).sum().backward(create_graph=True)
+    return y.grad, x.grad
+
+@program
+def retain_grad_intermediate_chain(T, t):
+    x = t(3.0, rg=True)
+    a = x * 2
+    b = a * a
+    a.retain_grad()
+    b.retain_grad()
+    b.backward()
+    return a.grad, b.grad, x.grad
+
+@program
+def grad_fn_in_place_names(T, t):
+    x = t([1.0, 2.0], rg=True)
+    names = []
+    for op in ("add_", "sub_", "mul_", "div_"):
+        y = x * 1
+        getattr(y, op)(2.0)
+        names.append(y.grad_fn.name())
+    return names
+
+@program
+def next_functions_of_sum(T, t):
+    x = t([1.0, 2.0], rg=True)
+    return nexts(x.sum().grad_fn), nexts((x * 2).sum().grad_fn)
+
+@program
+def next_functions_rsub(T, t):
+    x = t([1.0, 2.0], rg=True)
+    return nexts((1 - x).grad_fn), nexts((x - 1).grad_fn)
+
+@program
+def accumulate_grad_same_object(T, t):
+    x = t([1.0, 2.0], rg=True)
+    a = (x * 2).grad_fn.next_functions[0][0]
+    b = (x + 1).grad_fn.next_functions[0][0]
+    return a is b
+
+@program
+def size_arithmetic(T, t):
+    s = t([[1.0, 2.0, 3.0]]).shape
+    return str(s + (4,)), s[-1], len(s), str(T.Size([])), T.Size([2, 3]).numel()
+
+@program
+def grad_batched_unused(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = t([1.0, 2.0], rg=True)
+    return T.autograd.grad(x * 2, (x, y), grad_outputs=t([[1.0, 0.0], [0.0, 1.0]]),
+                           is_grads_batched=True, allow_unused=True)
+
+@program
+def grad_materialize_unused_create_graph_values(T, t):
+    x = t(2.0, rg=True)
+    y = t(3.0, rg=True)
+    g = T.autograd.grad(x * x, (x, y), create_graph=True, materialize_grads=True)
+    return g[0], g[1], g[0].requires_grad
+
+@program
+def backward_twice_retain(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    return x.grad
+
+@program
+def item_of_nonleaf(T, t):
+    x = t([2.0], rg=True)
+    return (x * 3).item()
+
+@program
+def bool_of_requires_grad(T, t):
+    return bool(t([2.0], rg=True) * 0)
+
+@program
+def tolist_nonleaf(T, t):
+    x = t([[1.0, 2.0]], rg=True)
+    return (x * 2).tolist()
+
+@program
+def numpy_of_int(T, t):
+    return T.tensor([1, 2]).numpy().tolist()
+
+@program
+def bad_matmul_batched(T, t):
+    a = t([[[1.0, 2.0, 3.0]]])
+    return a @ t([[1.0, 2.0]])
+
+@program
+def bad_index_negative(T, t):
+    return t([1.0, 2.0, 3.0])[-4]
+
+@program
+def bad_sub_shapes_grad(T, t):
+    return t([[1.0, 2.0]], rg=True) - t([[1.0, 2.0, 3.0]])
+
+@program
+def bad_size_negative(T, t):
+    return t([1.0, 2.0]).size(-2)
+
+@program
+def bad_ragged_deep(T, t):
+    return t([[[1.0], [2.0]], [[3.0], [4.0, 5.0]]])

@@ -166,10 +166,16 @@ def _edge(value, node):
 def _next_functions(self):
     args = self.args
     if self.op in _BINARY_OPS and len(args) == 2:
+        if not _is_ref(args[0]):
+            if self.op in _COMMUTATIVE:     # 2 * x is x.__rmul__(2): the tensor comes first
+                args = (args[1], args[0])
+            elif numpy.ndim(args[0]) == 0 and not isinstance(args[0], numpy.ndarray):
+                return (_edge(args[1], self),)      # 1 - x, 2 ** x: the number is no edge
         return tuple(_edge(a, self) for a in args)
     return tuple((_accumulator(p) if p._node is None else named(p._node), 0) for p in self.parents)
 
 
+_COMMUTATIVE = {operator.add, operator.mul}
 _BINARY_OPS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.matmul}
 _classes = {}
 

@@ -46,10 +46,10 @@ def _store(tensor, value):
         tensor._data = numpy.array(value, dtype=data.dtype)
 
 
-def _checked(tensor, value):
+def _checked(tensor, value, cast=False):
     data = tensor._data
     value = numpy.asarray(value)
-    if value.dtype != data.dtype and not numpy.can_cast(value.dtype, data.dtype, "same_kind"):
+    if not cast and value.dtype != data.dtype and not numpy.can_cast(value.dtype, data.dtype, "same_kind"):
         raise RuntimeError(f"result type {torch_type_name(value.dtype)} can't be cast to the desired "
                            f"output type {torch_type_name(data.dtype)}")
     if value.shape != data.shape:
@@ -61,7 +61,7 @@ def _checked(tensor, value):
     return value
 
 
-def update(tensor, compute, label=None, view=False):
+def update(tensor, compute, label=None, view=False, cast=False):
     """Replace the tensor's value by ``compute(old)``, a tensor computed (and recorded)
     from the old value; returns the tensor."""
     recording = grad_mode.enabled
@@ -71,7 +71,7 @@ def update(tensor, compute, label=None, view=False):
     if not tensor._rg:          # a constant: the recording captures a copy, not the array we change
         old = make_tensor(tensor._data.copy(), None, False)
     new = compute(old)
-    value = _checked(tensor, new._data if isinstance(new, TensorBase) else new)
+    value = _checked(tensor, new._data if isinstance(new, TensorBase) else new, cast)
     node = new._node if isinstance(new, TensorBase) else None
     # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
     # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
@@ -143,7 +143,7 @@ class InPlaceMethods:
         return update(self, lambda old: _replaced(old, 0), "ZeroBackward0")
 
     def fill_(self, value):
-        return update(self, lambda old: _replaced(old, value), "FillBackward2")
+        return update(self, lambda old: _replaced(old, value), "FillBackward2", cast=True)
 
     def clamp_(self, min=None, max=None):
         return update(self, lambda old: apply(clamp, (old, min, max)))
@@ -151,7 +151,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
-        return update(self, lambda old: _replaced(old, src), "CopyBackwards")
+        return update(self, lambda old: _replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
         if grad_mode.numpy_methods and _recorded(self, other):

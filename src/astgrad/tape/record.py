@@ -127,6 +127,8 @@ def _split(value, track, parents):
         if track and value._rg:
             parents.append(value)
             return value._data, ref(len(parents) - 1)
+        if value._x is not None and value._x.get("shared"):
+            return value._data, value._data.copy()     # its array may be written in place later
         return value._data, value._data
     if isinstance(value, (list, tuple)) and value:
         pairs = [_split(v, track, parents) for v in value]
@@ -216,6 +218,10 @@ def binary(op, a, b):
         value = _asarray(value)
     if not is_float(value.dtype):
         return make_tensor(value, None, False)
+    if tb and b._x is not None and not b._rg and b._x.get("shared"):
+        bd = bd.copy()          # a constant whose array may be written in place later
+    elif ta and a._x is not None and not a._rg and a._x.get("shared"):
+        ad = ad.copy()
     if ta and a._rg:
         if tb and b._rg:
             node = Node(op, (REFS[0], REFS[1]), None, (a, b), (a._vc[0], b._vc[0]))

@@ -75,7 +75,9 @@ def _saves_input(node, k):
         other_is_ref = type(args[1 - position]).__name__ == "Ref"
         if op in _SAVES_OTHER:
             return other_is_ref
-        return position == 1 or other_is_ref       # a / b: b always, a when b requires grad
+        if position == 1:       # c / b (a reciprocal, which saves its result) or a / b
+            return type(args[0]).__name__ == "Ref"
+        return other_is_ref     # a / b: a when b requires grad
     return True
 
 
