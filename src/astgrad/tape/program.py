@@ -214,7 +214,7 @@ def _recorded_tensors(outputs, stop):
                     parents = moved[tid] = parents_as_recorded(node)
                     break
             stack.extend(parents)
-    found.sort(key=_seq)
+    found.sort(key=_SEQ)
     return found, moved
 
 
@@ -262,7 +262,7 @@ class _TraceBuilder:
         parameter = self.parameter
         for t in found:
             node = t._node
-            if node.sig is None:
+            if node.sig is None and (node.kwargs is not None or not _sign_simple(node)):
                 _sign(node)
             used = []
             for p in (moved[id(t)] if moved and id(t) in moved else node.parents):
@@ -307,8 +307,7 @@ class _TraceBuilder:
 _EMPTY = {}
 
 
-def _seq(t):
-    return t._node.seq
+_SEQ = operator.attrgetter("_node.seq")
 
 
 def _first(pair):

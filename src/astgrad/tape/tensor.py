@@ -196,8 +196,9 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         return apply(ufunc, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        if func is numpy.clip:      # PyTorch's derivative at the bounds (conventions.py)
-            func = clamp
+        if func is numpy.clip and not grad_mode.numpy_methods:
+            # PyTorch's derivative at the bounds (conventions.py)
+            return apply(clamp, _clip_arguments(*args, **kwargs))
         return apply(func, args, kwargs)
 
     # called by @astgrad.differentiable functions whose arguments include a tensor
@@ -206,6 +207,14 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         """Record a call of an ``@astgrad.differentiable`` function as one node: its
         derivative is the function's own generated adjoint."""
         return apply(fn, args, kwargs)
+
+
+def _clip_arguments(a, a_min=None, a_max=None, out=None, **kwargs):
+    """``numpy.clip``'s arguments as ``clamp``'s (x, min, max)."""
+    if out is not None or kwargs:
+        raise TypeError("numpy.clip on a tensor takes the array and its bounds only (no out=, "
+                        "no min=/max= spellings); use tensor.clamp(min, max)")
+    return (a, a_min, a_max)
 
 
 def _accumulating(ufunc, inputs, out):
