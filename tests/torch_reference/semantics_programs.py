@@ -1164,3 +1164,64 @@ def bad_size_negative(T, t):
 @program
 def bad_ragged_deep(T, t):
     return t([[[1.0], [2.0]], [[3.0], [4.0, 5.0]]])
+
+
+# -- tutorial training-loop patterns -------------------------------------------------------------
+@program
+def loop_data_update(T, t):
+    w = t([1.0, 2.0], rg=True)
+    out = []
+    for _ in range(3):
+        loss = (w * w).sum()
+        loss.backward()
+        w.data -= 0.1 * w.grad.data
+        w.grad.zero_()
+        out.append(loss.item())
+    return out, w, w._version, w.grad
+
+@program
+def loop_no_grad_update(T, t):
+    w = t([1.0, -2.0], rg=True)
+    b = t(0.5, rg=True)
+    x = t([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    y = t([1.0, 0.0, -1.0])
+    losses = []
+    for _ in range(4):
+        pred = x @ w + b
+        loss = ((pred - y) ** 2).mean()
+        loss.backward()
+        with T.no_grad():
+            w -= 0.01 * w.grad
+            b -= 0.01 * b.grad
+            w.grad.zero_()
+            b.grad.zero_()
+        losses.append(loss.item())
+    return losses, w, b, w.is_leaf, w._version
+
+@program
+def loop_grad_none(T, t):
+    w = t([0.5], rg=True)
+    for _ in range(3):
+        loss = (w * 3 - 1) ** 2
+        loss.sum().backward()
+        with T.no_grad():
+            w.sub_(0.05 * w.grad)
+        w.grad = None
+    return w, w.grad
+
+@program
+def grad_data_zero(T, t):
+    w = t([1.0, 2.0], rg=True)
+    (w * w).sum().backward()
+    g = w.grad
+    w.grad.data.zero_()
+    return g, w.grad
+
+@program
+def grad_after_update_of_used_leaf(T, t):
+    w = t([1.0, 2.0], rg=True)
+    loss = (w * w).sum()
+    with T.no_grad():
+        w -= 0.1
+    loss.backward()
+    return w.grad

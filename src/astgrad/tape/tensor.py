@@ -67,8 +67,10 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @data.setter
     def data(self, value):
-        self._data = numpy.asarray(value._data if isinstance(value, TensorBase) else value)
-        self._version += 1
+        array = numpy.asarray(value._data if isinstance(value, TensorBase) else value)
+        if array is not self._data:     # not ``t.data -= ...``, which wrote into the array itself
+            self._data = array
+            self._version += 1
 
     @property
     def requires_grad(self):
