@@ -1225,3 +1225,32 @@ def grad_after_update_of_used_leaf(T, t):
         w -= 0.1
     loss.backward()
     return w.grad
+
+@program
+def setitem_value_modified_later(T, t):
+    x = t([1.0, 2.0, 3.0], rg=True)
+    w = t(4.0, rg=True)
+    v = w * 1
+    y = x * 2
+    y[0] = v
+    v.add_(1.0)
+    y.sum().backward()
+    return y, x.grad, w.grad
+
+@program
+def mean_input_modified(T, t):
+    x = t([1.0, 2.0, 3.0], rg=True)
+    y = x * 1
+    m = y.mean()
+    y.mul_(2.0)
+    m.backward()
+    return m, x.grad
+
+@program
+def abs_input_modified(T, t):
+    x = t([1.0, -2.0], rg=True)
+    y = x * 1
+    z = y.abs()
+    y.add_(1.0)
+    z.sum().backward()
+    return x.grad

@@ -16,6 +16,7 @@ import operator
 
 import numpy
 
+from ..runtime import unindex
 from .record import make_tensor
 
 __all__ = ["extra", "snapshot", "resolve", "parents_as_recorded", "torch_type_name", "stale"]
@@ -57,7 +58,7 @@ _SAVES_NOTHING = {operator.add, operator.sub, operator.neg, operator.pos, operat
                   numpy.add, numpy.subtract, numpy.negative, numpy.positive, numpy.sum, numpy.mean,
                   numpy.reshape, numpy.transpose, numpy.swapaxes, numpy.broadcast_to, numpy.expand_dims,
                   numpy.squeeze, numpy.concatenate, numpy.stack, numpy.copy, numpy.where, numpy.ravel,
-                  numpy.cumsum, numpy.asarray, numpy.trace}
+                  numpy.cumsum, numpy.asarray, numpy.trace, unindex}
 _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
 _SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt}
 
