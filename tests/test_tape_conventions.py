@@ -129,3 +129,16 @@ def test_tape_benchmark_smoke_run():
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "MLP training step" in done.stdout and "loop of 100 scalar ops" in done.stdout
+
+
+def cubed_sum(x):
+    return np.sum(power(x, 3) + power(x, 0))
+
+
+def test_power_second_order_through_the_function_transforms():
+    x = np.array([0.5, -1.5, 2.0])
+    first = astgrad.grad(cubed_sum)
+    assert_close(first(x), 3 * x ** 2)
+    assert_close(astgrad.hessian(cubed_sum)(x), np.diag(6 * x))
+    _, tangent = astgrad.jvp(first, (x,), (np.ones(3),))
+    assert_close(tangent, numerical_grad(lambda v: np.sum(first(v)), (x,)), rtol=1e-5)

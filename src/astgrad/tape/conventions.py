@@ -82,9 +82,9 @@ def power(x, exponent):
 def power_slope(x, exponent):
     """The derivative of ``power(x, exponent)``: zeros for exponent 0 (also at x = 0).
 
-    It has no rule of its own: generated adjoints run on tensors (``create_graph=True``)
-    call it as it is, and it records ``power``, so the derivatives of ``x ** c`` have
-    history while the exponent is not 0, and none after, as PyTorch's."""
+    Generated adjoints run on tensors (``create_graph=True``) call it as it is, and it
+    records ``power``, so the derivatives of ``x ** c`` have history while the exponent
+    is not 0, and none after, as PyTorch's. Its rules serve the function transforms."""
     if exponent == 0:
         return numpy.zeros_like(x)
     return exponent * power(x, exponent - 1)
@@ -98,3 +98,18 @@ def power_adjoint(y, x, exponent):
 @tangent(power)
 def power_tangent(y, x, exponent):
     d[y] = d[x] * power_slope(x, exponent)
+
+
+@adjoint(power_slope)
+def power_slope_adjoint(y, x, exponent):
+    d[x] = d[y] * exponent * power_slope(x, exponent - 1)
+
+
+@tangent(power_slope)
+def power_slope_tangent(y, x, exponent):
+    d[y] = d[x] * exponent * power_slope(x, exponent - 1)
+
+
+# the tape runs it as it is on tensors (program.py), so it records ``power`` while the
+# exponent is not 0 and nothing after, rather than one node of its own
+power_slope.__astgrad_tape_direct__ = True

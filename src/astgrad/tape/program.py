@@ -547,7 +547,8 @@ def _recording_value(value, memo):
         return _recording_function(value, memo)
     if value is math:
         return _recording_math()
-    if isinstance(value, types.ModuleType) or not callable(value):
+    if isinstance(value, types.ModuleType) or not callable(value) \
+            or getattr(value, "__astgrad_tape_direct__", False):
         return value
     try:
         kind = op_info(value)[0]
