@@ -577,7 +577,7 @@ def _tape_values_and_grad(method, array, weights):
     x = T(array, requires_grad=True)
     out = method(x)
     (g,) = tape_grad((out * T(weights)).sum(), x)
-    return out.numpy(), g.numpy()
+    return out.detach().numpy(), g.detach().numpy()
 
 
 def _check_method(method, reference, array):
@@ -641,7 +641,7 @@ def test_transpose_gradient_matches_the_function_transform():
     w = np.array([[1.0, -1.0], [2.0, 0.5], [0.0, 3.0]])
     x = T(A, requires_grad=True)
     (g,) = tape_grad((x.transpose(0, 1) * T(w)).sum(), x)
-    assert_close(g.numpy(), astgrad.grad(_transposed_weighted)(A, w), 1e-12, 1e-12)
+    assert_close(g.detach().numpy(), astgrad.grad(_transposed_weighted)(A, w), 1e-12, 1e-12)
 
 
 def _transposed_weighted(a, w):
@@ -651,8 +651,8 @@ def _transposed_weighted(a, w):
 def test_max_and_min_with_dim_return_values_and_indices():
     x = T(B, requires_grad=True)
     values, indices = x.max(1)
-    assert_close(values.numpy(), np.max(B, 1), 0, 0)
-    assert indices.numpy().tolist() == np.argmax(B, 1).tolist() and not indices.requires_grad
+    assert_close(values.detach().numpy(), np.max(B, 1), 0, 0)
+    assert indices.detach().numpy().tolist() == np.argmax(B, 1).tolist() and not indices.requires_grad
     result = x.min(dim=2, keepdim=True)
     assert result.indices.shape == (2, 3, 1) and result.values.shape == (2, 3, 1)
     assert x.argmax(1, keepdim=True).shape == (2, 1, 4)
@@ -699,10 +699,10 @@ def test_generated_code_run_on_tensors_keeps_numpy_method_meanings():
     y = uses_numpy_methods(x)
     assert y.item() == pytest.approx(uses_numpy_methods(A), rel=1e-12)
     (g,) = tape_grad(y, x, create_graph=True)
-    assert_close(g.numpy(), astgrad.grad(uses_numpy_methods)(A), 1e-12, 1e-12)
-    assert_close(g.numpy(), numerical_grad(uses_numpy_methods, (A,), 0), RTOL, ATOL)
+    assert_close(g.detach().numpy(), astgrad.grad(uses_numpy_methods)(A), 1e-12, 1e-12)
+    assert_close(g.detach().numpy(), numerical_grad(uses_numpy_methods, (A,), 0), RTOL, ATOL)
     (h,) = tape_grad(g.sum(), x)
-    assert_close(h.numpy(), astgrad.hessian(uses_numpy_methods)(A).sum(axis=(0, 1)), 1e-9, 1e-9)
+    assert_close(h.detach().numpy(), astgrad.hessian(uses_numpy_methods)(A).sum(axis=(0, 1)), 1e-9, 1e-9)
     assert x.transpose(0, 1).shape == (3, 2) and x.std().item() == pytest.approx(np.std(A, ddof=1))
 
 
@@ -725,11 +725,11 @@ def test_generated_code_adding_into_an_adjoint_runs_on_tensors(w0):
     x = T(w0, requires_grad=True)
     (g,) = tape_grad(loop_sum_times_square(x), x, create_graph=True)
     as_array = np.array(w0, dtype=float)
-    assert_close(g.numpy(), numerical_grad(loop_sum_times_square, (as_array,), 0), RTOL, ATOL)
+    assert_close(g.detach().numpy(), numerical_grad(loop_sum_times_square, (as_array,), 0), RTOL, ATOL)
     (h,) = tape_grad(g.sum(), x)
     hessian = np.reshape(astgrad.hessian(loop_sum_times_square)(as_array), (as_array.size,) * 2)
-    assert_close(h.numpy(), hessian.sum(axis=0).reshape(as_array.shape), 1e-9, 1e-9)
-    assert_close(h.numpy(), numerical_grad(lambda v: np.sum(astgrad.grad(loop_sum_times_square)(v)),
+    assert_close(h.detach().numpy(), hessian.sum(axis=0).reshape(as_array.shape), 1e-9, 1e-9)
+    assert_close(h.detach().numpy(), numerical_grad(lambda v: np.sum(astgrad.grad(loop_sum_times_square)(v)),
                                            (as_array,), 0), RTOL, ATOL)
 
 
@@ -754,13 +754,13 @@ def test_generated_code_with_container_derivatives_runs_on_tensors(f):
     w0 = np.array([0.3, -0.5, 0.8])
     x = T(w0, requires_grad=True)
     (g,) = tape_grad(f(x) * np.sum(x ** 2), x, create_graph=True)
-    assert_close(g.numpy(), numerical_grad(lambda v: f(v) * np.sum(v ** 2), (w0,), 0), RTOL, ATOL)
+    assert_close(g.detach().numpy(), numerical_grad(lambda v: f(v) * np.sum(v ** 2), (w0,), 0), RTOL, ATOL)
     (h,) = tape_grad(g.sum(), x)
 
     def first(v):
         xv = T(v, requires_grad=True)
-        return np.sum(tape_grad(f(xv) * np.sum(xv ** 2), xv)[0].numpy())
-    assert_close(h.numpy(), numerical_grad(first, (w0,), 0), 1e-4, 1e-5)
+        return np.sum(tape_grad(f(xv) * np.sum(xv ** 2), xv)[0].detach().numpy())
+    assert_close(h.detach().numpy(), numerical_grad(first, (w0,), 0), 1e-4, 1e-5)
 
 
 @astgrad.differentiable
@@ -777,7 +777,7 @@ def test_create_graph_through_element_writes_is_refused_clearly():
     w0 = np.array([0.5, 0.3, 0.2])
     x = T(w0, requires_grad=True)
     (g,) = tape_grad(filled_by_element_writes(x), x)          # first order works
-    assert_close(g.numpy(), numerical_grad(filled_by_element_writes, (w0,), 0), RTOL, ATOL)
+    assert_close(g.detach().numpy(), numerical_grad(filled_by_element_writes, (w0,), 0), RTOL, ATOL)
     with pytest.raises(RuntimeError, match="create_graph=True cannot follow this gradient: its generated "
                                            "code writes elements of a NumPy array"):
         tape_grad(filled_by_element_writes(x), x, create_graph=True)

@@ -15,7 +15,7 @@ from .exporting import export
 from .memory import clear_cache
 from .rules.registry import adjoint, d, non_differentiable, tangent
 from .runtime import stop_gradient
-from .tape import Tensor, tensor, no_grad
+from .tape import Size, Tensor, tensor, no_grad
 from .tape import autograd
 from .tracebacks import install_excepthook
 from .tape import *  # noqa: F401,F403  the PyTorch-style names: sum, matmul, zeros, float32, ...
@@ -38,10 +38,10 @@ __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian",
            "TransformError", "adjoint",
            "tangent", "d", "non_differentiable", "stop_gradient", "rules", "export",
            "configure_cache", "clear_cache",
-           "Tensor", "tensor", "no_grad", "autograd", "__version__"] + [
+           "Tensor", "tensor", "Size", "no_grad", "autograd", "__version__"] + [
                # astgrad.sum, astgrad.float, ... are attributes, but `from astgrad import *`
                # must not shadow Python's sum, float, max, ...
-               n for n in _tape_names if n not in ("Tensor", "tensor", "no_grad", "autograd")
+               n for n in _tape_names if n not in ("Tensor", "tensor", "Size", "no_grad", "autograd")
                and not hasattr(_builtins, n)]
 
 

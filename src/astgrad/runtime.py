@@ -257,11 +257,17 @@ def _fit(g, shape):
     return g
 
 
+_FLOAT64 = numpy.float64
+_FLOAT64_DTYPE = numpy.dtype(numpy.float64)
+
+
 def _same_shape(g, x):
     """A fast check for the common case where there is nothing to do."""
     tg, tx = type(g), type(x)
     if tg is float and tx is float:
         return True
+    if tg is _FLOAT64:              # a float64 scalar against one, or against a 0-d float64 array
+        return tx is _FLOAT64 or (tx is numpy.ndarray and x.shape == () and x.dtype == _FLOAT64_DTYPE)
     return tg is numpy.ndarray and (tx is numpy.ndarray or tx is ShapeInfo) and g.shape == x.shape
 
 

@@ -14,12 +14,28 @@ from .record import apply
 __all__ = ["ConversionMethods"]
 
 
+def _one_element(tensor):
+    if tensor._data.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+
+
+def _shared(tensor):
+    """The tensor's array, which an in-place update must now write into (not rebind)."""
+    extra = tensor._x
+    if extra is None:
+        extra = tensor._x = {}
+    extra["shared"] = True
+    return tensor._data
+
+
 class ConversionMethods:
     """Conversions of a tensor to other types and dtypes."""
 
     __slots__ = ()
 
     def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.item()
 
     def tolist(self):
@@ -27,7 +43,10 @@ class ConversionMethods:
 
     def numpy(self):
         """The values as an ndarray (shared, not copied; carries no derivative)."""
-        return self._data
+        if self._rg and grad_mode.enabled:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return _shared(self)
 
     def __array__(self, dtype=None, copy=None):
         if self._rg and grad_mode.enabled:
@@ -40,6 +59,10 @@ class ConversionMethods:
         return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def __bool__(self):
+        size = self._data.size
+        if size != 1:
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'no values' if size == 0 else 'more than one value'} is ambiguous")
         return bool(self._data)
 
     def __float__(self):
@@ -51,10 +74,12 @@ class ConversionMethods:
                 "would math functions (math.sin(t)) and numpy.float64(t), which call it. Use "
                 "numpy functions (np.sin(t)) or tensor methods (t.sin()), which are recorded, or "
                 "t.item() / t.detach() / astgrad.no_grad() when you only want the number.")
-        return float(self._data)
+        _one_element(self)
+        return float(self._data.reshape(()))
 
     def __int__(self):
-        return int(self._data)
+        _one_element(self)
+        return int(self._data.reshape(()))
 
     def __index__(self):
         if self._data.dtype.kind not in "iub":

@@ -1,10 +1,14 @@
 """NumPy functions as tensor methods: ``exp``, ``log``, ``sin``, ``cos``, ``tanh``,
-``sqrt``, ``abs``, ``clip``, ``dot``, ``trace``; each records the NumPy call.
+``sqrt``, ``abs``, ``clip``, ``dot``, ``trace``; each records the NumPy call. ``clamp``
+(``clip``) and ``relu`` record the primitives of conventions.py (PyTorch's derivatives
+at the bounds and at 0).
 """
 
 import numpy
 
-from .record import apply
+from .conventions import clamp, relu
+from .mode import grad_mode
+from .record import apply, unary
 
 __all__ = ["FunctionMethods"]
 
@@ -20,26 +24,35 @@ class FunctionMethods:
     def trace(self):
         return apply(numpy.trace, (self,))
 
-    def clip(self, min=None, max=None):
-        return apply(numpy.clip, (self, min, max))
+    def clamp(self, min=None, max=None):
+        """``min <= x <= max``; the derivative is 1 at the bounds, as PyTorch's."""
+        if grad_mode.numpy_methods:         # generated code, written for arrays
+            return apply(numpy.clip, (self, min, max))
+        return apply(clamp, (self, min, max))
+
+    clip = clamp
+
+    def relu(self):
+        """``max(x, 0)``; the derivative is 0 at 0, as PyTorch's."""
+        return apply(relu, (self,))
 
     def exp(self):
-        return apply(numpy.exp, (self,))
+        return unary(numpy.exp, self)
 
     def log(self):
-        return apply(numpy.log, (self,))
+        return unary(numpy.log, self)
 
     def sin(self):
-        return apply(numpy.sin, (self,))
+        return unary(numpy.sin, self)
 
     def cos(self):
-        return apply(numpy.cos, (self,))
+        return unary(numpy.cos, self)
 
     def tanh(self):
-        return apply(numpy.tanh, (self,))
+        return unary(numpy.tanh, self)
 
     def sqrt(self):
-        return apply(numpy.sqrt, (self,))
+        return unary(numpy.sqrt, self)
 
     def abs(self):
-        return apply(numpy.absolute, (self,))
+        return unary(numpy.absolute, self)

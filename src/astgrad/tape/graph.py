@@ -15,7 +15,7 @@ import numpy
 from ..api import Differentiable
 from ..rules.registry import ADJOINTS, NON_DIFFERENTIABLE, derivative_target, rule_key
 
-__all__ = ["Ref", "REFS", "ref", "Node", "set_source_renderer", "op_info", "position_tracked",
+__all__ = ["Ref", "REFS", "ref", "Node", "set_source_renderer", "set_namer", "op_info", "position_tracked",
            "keyword_tracked", "describe", "NoRuleError", "no_rule_error"]
 
 
@@ -46,6 +46,19 @@ def ref(k):
 _render_source = None
 
 
+def _default_name(node):
+    return _node_name(node.op)
+
+
+_namer = _default_name
+
+
+def set_namer(namer):
+    """Make ``namer(node)`` what ``node.name()`` returns (grad_fn.py registers PyTorch's names)."""
+    global _namer
+    _namer = namer
+
+
 def set_source_renderer(render):
     """Make ``render(node)`` what ``node.source`` returns."""
     global _render_source
@@ -72,8 +85,8 @@ class Node:
         self.consts = None
 
     def name(self):
-        """PyTorch-style name: ``MulBackward0``, ``SinBackward0``, ..."""
-        return _node_name(self.op)
+        """PyTorch's name: ``MulBackward0``, ``SinBackward0``, ... (grad_fn.py)."""
+        return _namer(self)
 
     @property
     def next_functions(self):

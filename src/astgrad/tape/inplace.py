@@ -1,17 +1,176 @@
-"""In-place tensor updates: ``t[i] = v``, ``+=``/``-=``/``*=``/``/=`` and ``zero_()``.
+"""In-place tensor updates with PyTorch's rules: ``add_``, ``sub_``, ``mul_``,
+``div_``, ``zero_``, ``fill_``, ``clamp_``, ``copy_``, ``+=`` and friends, ``t[i] = v``.
 
-Each bumps the tensor's version, so a recording that used the old value refuses to
-differentiate. None is allowed on a tensor that is part of a recorded graph.
+- On a leaf that requires grad, while gradient mode is on: PyTorch's RuntimeError.
+- On any other tensor the update is recorded when a tensor taking part requires grad:
+  the tensor takes the new value and the node that computes it (``AddBackward0``,
+  ``CopySlices``, ...), and a tensor that did not require grad starts to.
+- Every update bumps the version; the old value of a tensor in a graph is kept for
+  the nodes that used it (versions.py), which refuse a backward pass as PyTorch does
+  where PyTorch saved it.
+- The new values are written into the tensor's array when the array is shared
+  (``detach()``, ``.data``, ``numpy()``), so the sharers see them; otherwise the
+  tensor gets a fresh array, so constants that recordings captured never change.
 """
 
 import operator
 
 import numpy
 
+from .conventions import clamp
+from .grad_fn import LabeledNode
 from .mode import grad_mode
-from .record import TensorBase, raw
+from .record import TensorBase, apply, make_tensor, raw
+from .torch_errors import translated
+from ..runtime import unindex
+from .versions import extra, snapshot, torch_type_name
 
 __all__ = ["InPlaceMethods"]
+
+_LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _shape_text(shape):
+    return "[" + ", ".join(str(n) for n in shape) + "]"
+
+
+def _store(tensor, value):
+    """Write ``value`` (already checked) as the tensor's new contents."""
+    data = tensor._data
+    if tensor._x and tensor._x.get("shared") and data.flags.writeable:
+        numpy.copyto(data, value, casting="unsafe")
+    elif type(value) is numpy.ndarray and value.dtype == data.dtype and value.flags.writeable \
+            and value.base is None and value is not data:
+        tensor._data = value            # a fresh array of the right type: no copy needed
+    else:
+        tensor._data = numpy.array(value, dtype=data.dtype)
+
+
+def _checked(tensor, value, cast=False):
+    data = tensor._data
+    value = numpy.asarray(value)
+    if not cast and value.dtype != data.dtype and not numpy.can_cast(value.dtype, data.dtype, "same_kind"):
+        raise RuntimeError(f"result type {torch_type_name(value.dtype)} can't be cast to the desired "
+                           f"output type {torch_type_name(data.dtype)}")
+    if value.shape != data.shape:
+        try:
+            value = numpy.broadcast_to(value, data.shape)
+        except ValueError:
+            raise RuntimeError(f"output with shape {_shape_text(data.shape)} doesn't match the "
+                               f"broadcast shape {_shape_text(numpy.broadcast_shapes(value.shape, data.shape))}") from None
+    return value
+
+
+def update(tensor, compute, label=None, view=False, cast=False):
+    """Replace the tensor's value by ``compute(old)``, a tensor computed (and recorded)
+    from the old value; returns the tensor."""
+    recording = grad_mode.enabled
+    if recording and tensor._rg and tensor._node is None:
+        raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
+    old = tensor
+    if not tensor._rg:          # a constant: the recording captures a copy, not the array we change
+        old = make_tensor(tensor._data.copy(), None, False)
+    new = compute(old)
+    value = _checked(tensor, new._data if isinstance(new, TensorBase) else new, cast)
+    node = new._node if isinstance(new, TensorBase) else None
+    # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
+    # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
+    ghost = snapshot(tensor) if tensor._node is not None else None
+    _store(tensor, value)
+    if node is not None:
+        if label is not None:
+            node = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
+        if ghost is not None:
+            extra(ghost)["update"] = node       # PyTorch keeps what this update needs
+        tensor._node = node
+        tensor._rg = True
+    tensor._version += 1
+    return tensor
+
+
+def _plain(tensor, op, other):
+    """An arithmetic update that nothing records (an optimizer step under ``no_grad``)."""
+    operand = other._data if isinstance(other, TensorBase) else other
+    try:
+        value = op(tensor._data, operand)
+    except ValueError as error:
+        torch_error = translated(error, op, (tensor._data, operand))
+        if torch_error is None:
+            raise
+        raise torch_error from None
+    if type(value) is not numpy.ndarray or value.dtype != tensor._data.dtype or value.shape != tensor._data.shape:
+        value = _checked(tensor, value)
+    _store(tensor, value)
+    tensor._vc[0] += 1
+    return tensor
+
+
+def _quiet(tensor, other):
+    """Whether an update of ``tensor`` by ``other`` records nothing (and needs no checks)."""
+    return not grad_mode.enabled or not (tensor._rg or (isinstance(other, TensorBase) and other._rg))
+
+
+def _scaled(other, alpha):
+    return other if alpha == 1 else other * alpha
+
+
+class InPlaceMethods:
+    """PyTorch's in-place methods and operators."""
+
+    __slots__ = ()
+
+    def add_(self, other, *, alpha=1):
+        if alpha == 1 and _quiet(self, other):
+            return _plain(self, operator.add, other)
+        return update(self, lambda old: old + _scaled(other, alpha))
+
+    def sub_(self, other, *, alpha=1):
+        if alpha == 1 and _quiet(self, other):
+            return _plain(self, operator.sub, other)
+        return update(self, lambda old: old - _scaled(other, alpha))
+
+    def mul_(self, other):
+        if _quiet(self, other):
+            return _plain(self, operator.mul, other)
+        return update(self, lambda old: old * other)
+
+    def div_(self, other, *, rounding_mode=None):
+        if rounding_mode is not None:
+            return update(self, lambda old: _rounded(old / other, rounding_mode))
+        return update(self, lambda old: old / other)
+
+    def zero_(self):
+        return update(self, lambda old: _replaced(old, 0), "ZeroBackward0")
+
+    def fill_(self, value):
+        return update(self, lambda old: _replaced(old, value), "FillBackward2", cast=True)
+
+    def clamp_(self, min=None, max=None):
+        return update(self, lambda old: apply(clamp, (old, min, max)))
+
+    clip_ = clamp_
+
+    def copy_(self, src, non_blocking=False):
+        return update(self, lambda old: _replaced(old, src), "CopyBackwards", cast=True)
+
+    def __iadd__(self, other):
+        if grad_mode.numpy_methods and _recorded(self, other):
+            # generated code run on tensors: its one ``+=`` adds to an adjoint that nothing
+            # else refers to (backend/accumulate.py), so the name may take the recorded sum
+            return self + other
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __setitem__(self, index, value):
+        return update(self, lambda old: _written(old, raw(index), value), "CopySlices", view=True)
 
 
 def _recorded(tensor, other):
@@ -19,54 +178,38 @@ def _recorded(tensor, other):
     return grad_mode.enabled and (tensor._rg or (isinstance(other, TensorBase) and other._rg))
 
 
-class InPlaceMethods:
-    """In-place updates: allowed when nothing is recorded (an optimizer step under
-    ``no_grad``)."""
+def _rounded(value, mode):
+    if mode == "floor":
+        return numpy.floor(value)
+    if mode == "trunc":
+        return numpy.trunc(value)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
 
-    __slots__ = ()
 
-    def __setitem__(self, index, value):
-        value_rg = isinstance(value, TensorBase) and value._rg
-        if grad_mode.enabled and (self._rg or value_rg):
-            raise RuntimeError(
-                "astgrad tensors that are part of a recorded graph cannot be written in place "
-                "(t[i] = v); build a new tensor instead, e.g. with numpy.where or "
-                "numpy.concatenate, or do the update under astgrad.no_grad()")
-        data = self._data.copy()
-        data[raw(index)] = raw(value)
-        self._data = data
-        self._version += 1
+def _replaced(old, value):
+    """``value`` (broadcast to old's shape) with a zero derivative flowing to ``old``."""
+    shape = old._data.shape
+    if isinstance(value, TensorBase) and value._data.shape != shape:
+        value = apply(numpy.broadcast_to, (value, shape))
+    if not (old._rg or (isinstance(value, TensorBase) and value._rg)) or not grad_mode.enabled:
+        return numpy.broadcast_to(raw(value), shape)
+    return apply(numpy.where, (numpy.zeros(shape, bool), old, value))
 
-    def _inplace(self, op, other):
-        other_rg = isinstance(other, TensorBase) and other._rg
-        if grad_mode.enabled and (self._rg or other_rg):
-            if self._node is None and self._rg:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                                   "in-place operation.")
-            raise RuntimeError("astgrad tensors that are part of a recorded graph cannot be "
-                               "updated in place; write y = y + x instead of y += x")
-        result = op(self._data, raw(other))
-        self._data = numpy.asarray(result).astype(self._data.dtype, copy=False)
-        self._version += 1
-        return self
 
-    def __iadd__(self, other):
-        if grad_mode.numpy_methods and _recorded(self, other):
-            # generated code run on tensors: its one ``+=`` adds to an adjoint that nothing
-            # else refers to (backend/accumulate.py), so the name may take the recorded sum
-            return self + other
-        return self._inplace(operator.add, other)
-
-    def __isub__(self, other):
-        return self._inplace(operator.sub, other)
-
-    def __imul__(self, other):
-        return self._inplace(operator.mul, other)
-
-    def __itruediv__(self, other):
-        return self._inplace(operator.truediv, other)
-
-    def zero_(self):
-        self._data = numpy.zeros_like(self._data)
-        self._version += 1
-        return self
+def _written(old, index, value):
+    """``old`` with ``value`` written at ``index`` (``old[index] = value``)."""
+    if not grad_mode.enabled or not (old._rg or (isinstance(value, TensorBase) and value._rg)):
+        data = old._data.copy()
+        data[index] = raw(value)
+        return data
+    mask = numpy.zeros(old._data.shape, bool)
+    mask[index] = True
+    if isinstance(value, TensorBase) and value._rg:
+        part = numpy.shape(old._data[index])
+        if value._data.shape != part:
+            value = apply(numpy.broadcast_to, (value, part))
+        placed = apply(unindex, (value, numpy.zeros_like(old._data), index))
+    else:
+        placed = numpy.zeros_like(old._data)
+        placed[index] = raw(value)
+    return apply(numpy.where, (mask, placed, old))

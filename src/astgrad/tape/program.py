@@ -49,6 +49,10 @@ from ..runtime import AdjointList, to_copy
 from .graph import Ref, op_info, set_source_renderer
 from .mode import enable_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
+from .batching import batched
+from .sharing import retained
+from .size import Size
+from .versions import parents_as_recorded
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -98,12 +102,38 @@ def _numbers(items):
     return True
 
 
+_REF_CODES = [("r", k) for k in range(16)]
+
+
 def _sign(node):
+    if node.kwargs is None and _sign_simple(node):
+        return
     consts = []
     args = tuple([_encode(a, consts) for a in node.args])
     kwargs = tuple([(k, _encode(v, consts)) for k, v in node.kwargs.items()]) if node.kwargs else ()
     node.sig = (rule_key(node.op), args, kwargs)
     node.consts = consts
+
+
+def _sign_simple(node):
+    """The signature of a node whose arguments are recorded tensors, floats and ints
+    (most arithmetic), without the general encoder; False for other nodes."""
+    consts = []
+    codes = []
+    for a in node.args:
+        kind = type(a)
+        if kind is Ref and a.k < 16:
+            codes.append(_REF_CODES[a.k])
+        elif kind is float:
+            consts.append(a)
+            codes.append(_FLOAT)
+        elif kind is int:
+            codes.append(("l", int, a))
+        else:
+            return False
+    node.sig = (rule_key(node.op), tuple(codes), ())
+    node.consts = consts
+    return True
 
 
 # -- the walk ------------------------------------------------------------------------------------
@@ -112,13 +142,6 @@ class Trace:
     """The program leading from parameters to outputs, and its parameter values."""
 
     __slots__ = ("key", "slots", "consts", "reached", "leaves", "outputs")
-
-
-def _version_error(tensor, expected):
-    return RuntimeError(
-        "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: [tensor of shape {tuple(numpy.shape(tensor._data))}] is at version "
-        f"{tensor._version}; expected version {expected} instead.")
 
 
 def _probe_inputs(inputs, index):
@@ -150,7 +173,7 @@ def trace(outputs, inputs):
     grad is one, in the order the program first uses them."""
     index, probes, stop = _stopping_points(inputs)
     builder = _TraceBuilder(index, probes)
-    builder.add_nodes(_recorded_tensors(outputs, stop))
+    builder.add_nodes(*_recorded_tensors(outputs, stop))
     return builder.finish(outputs)
 
 
@@ -171,9 +194,11 @@ def _stopping_points(inputs):
 
 def _recorded_tensors(outputs, stop):
     """The recorded tensors the outputs depend on (not looking past ``stop``), in
-    recording order (a node is always recorded after its parents)."""
+    recording order (a node is always recorded after its parents), and the parents of
+    the nodes whose parents were updated in place since (versions.py)."""
     found = []
     seen = set()
+    moved = {}
     stack = list(outputs)
     while stack:
         t = stack.pop()
@@ -184,9 +209,14 @@ def _recorded_tensors(outputs, stop):
         node = t._node
         if node is not None and tid not in stop:
             found.append(t)
-            stack.extend(node.parents)
-    found.sort(key=_seq)
-    return found
+            parents = node.parents
+            for p, v in zip(parents, node.versions):
+                if p._vc[0] != v:       # updated in place since: the parents as recorded
+                    parents = moved[tid] = parents_as_recorded(node)
+                    break
+            stack.extend(parents)
+    found.sort(key=_SEQ)
+    return found, moved
 
 
 class _TraceBuilder:
@@ -226,21 +256,17 @@ class _TraceBuilder:
         self.reached.append((i, t))
         return s
 
-    def add_nodes(self, found):
-        """Slots for the recorded tensors ``found`` (in recording order: parents first)."""
+    def add_nodes(self, found, moved):
+        """Slots for the recorded tensors ``found`` (in recording order: parents first);
+        ``moved``: the parents as recorded of nodes whose parents changed since."""
         key, slots, consts, slot_of, probes = self.key, self.slots, self.consts, self.slot_of, self.probes
         parameter = self.parameter
         for t in found:
             node = t._node
-            if node.sig is None:
+            if node.sig is None and (node.kwargs is not None or not _sign_simple(node)):
                 _sign(node)
             used = []
-            versions = node.versions
-            k = 0
-            for p in node.parents:
-                if p._version != versions[k]:
-                    raise _version_error(p, versions[k])
-                k += 1
+            for p in (moved[id(t)] if moved and id(t) in moved else node.parents):
                 s = slot_of.get(id(p))
                 used.append(parameter(p) if s is None else s)
             used = tuple(used)
@@ -282,8 +308,7 @@ class _TraceBuilder:
 _EMPTY = {}
 
 
-def _seq(t):
-    return t._node.seq
+_SEQ = operator.attrgetter("_node.seq")
 
 
 def _first(pair):
@@ -523,7 +548,8 @@ def _recording_value(value, memo):
         return _recording_function(value, memo)
     if value is math:
         return _recording_math()
-    if isinstance(value, types.ModuleType) or not callable(value):
+    if isinstance(value, types.ModuleType) or not callable(value) \
+            or getattr(value, "__astgrad_tape_direct__", False):
         return value
     try:
         kind = op_info(value)[0]
@@ -582,7 +608,7 @@ def _seeds(outputs, grad_outputs):
         given = (grad_outputs,)
     else:
         given = tuple(grad_outputs)
-    if len(given) != len(outputs):
+    if len(given) < len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(given)} gradients")
     seeds = []
     for i, (out, g) in enumerate(zip(outputs, given)):
@@ -592,10 +618,10 @@ def _seeds(outputs, grad_outputs):
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 g = 1.0 if out._data.ndim == 0 else numpy.ones_like(out._data)
         else:
-            shape = g.shape if isinstance(g, TensorBase) else numpy.shape(g)
+            shape = g._data.shape if isinstance(g, TensorBase) else numpy.shape(g)
             if shape != out._data.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {shape} and "
-                                   f"output[{i}] has a shape of {out._data.shape}.")
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(shape)} and "
+                                   f"output[{i}] has a shape of {Size(out._data.shape)}.")
         seeds.append(g)
     return seeds
 
@@ -686,7 +712,7 @@ def _run(outputs, seeds, inputs, create_graph):
 
 @public
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=True, allow_unused=None, materialize_grads=False):
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, as ``torch.autograd.grad``.
 
     ``outputs`` and ``inputs`` are tensors or sequences of tensors; the result is a
@@ -694,17 +720,19 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     (scalars default to 1). With ``create_graph=True`` the gradients are recorded
     too and can be differentiated again. ``retain_graph`` and ``only_inputs`` are
     accepted for compatibility: astgrad never frees a recording, a later call
-    replays it.
+    replays it. ``is_grads_batched=True``: the first dimension of each ``grad_outputs``
+    entry is a batch of seeds, and each gradient gets that dimension first.
     """
+    if is_grads_batched:
+        return batched(grad, outputs, inputs, grad_outputs, create_graph=create_graph,
+                       allow_unused=allow_unused, materialize_grads=materialize_grads)
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
     outputs = _as_tuple(outputs, "outputs")
-    inputs = _as_tuple(inputs, "inputs")
-    if not inputs:
-        raise RuntimeError("grad requires non-empty inputs.")
+    inputs = _inputs(inputs)
     seeds = _seeds(outputs, grad_outputs)
     _check_outputs(outputs)
     for x in inputs:
@@ -713,16 +741,27 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     unique = list({id(x): x for x in inputs}.values())
     found = {id(t): g for t, g in _run(outputs, seeds, unique, create_graph)}
     result = []
-    for x in inputs:
+    for i, x in enumerate(inputs):
         g = found.get(id(x))
         if g is None:
             if not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in "
-                                   "the graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used "
+                                   "in the graph. Set allow_unused=True if this is the desired behavior.")
             if materialize_grads:
-                g = make_tensor(numpy.zeros_like(x._data), None, True)
+                g = make_tensor(numpy.zeros_like(x._data), None, bool(create_graph))
         result.append(g)
     return tuple(result)
+
+
+def _inputs(inputs):
+    """``grad``'s inputs as a non-empty tuple of tensors (PyTorch's errors otherwise)."""
+    items = (inputs,) if isinstance(inputs, TensorBase) else tuple(inputs)
+    for v in items:
+        if not isinstance(v, TensorBase):
+            raise RuntimeError(f"all inputs have to be Tensors or GradientEdges, but got {type(v).__name__}")
+    if not items:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    return items
 
 
 @public
@@ -735,12 +774,16 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         inputs = _as_tuple(inputs, "inputs")
         if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         for x in inputs:
             if not x._rg:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
         inputs = list({id(x): x for x in inputs}.values())
-    for target, g in _run(outputs, seeds, inputs, create_graph):
+    pairs = _run(outputs, seeds, inputs, create_graph)
+    kept = retained()
+    if kept and inputs is None:
+        pairs += _run(outputs, seeds, kept, create_graph)
+    for target, g in pairs:
         if target.grad is None:
             target.grad = g
         elif create_graph:

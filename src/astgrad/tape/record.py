@@ -18,8 +18,12 @@ import operator
 
 import numpy
 
+from .conventions import power as _power
 from .graph import REFS, Node, describe, keyword_tracked, no_rule_error, op_info, position_tracked, ref
 from .mode import grad_mode
+from .torch_errors import translated
+
+_pow = operator.pow
 
 __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
            "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error",
@@ -55,7 +59,17 @@ class TensorBase:
     for a leaf), whether it requires grad, its in-place version and its ``.grad``.
     ``tensor.Tensor`` adds the PyTorch-style methods."""
 
-    __slots__ = ("_data", "_node", "_rg", "grad", "_version", "__weakref__")
+    __slots__ = ("_data", "_node", "_rg", "grad", "_vc", "_x", "__weakref__")
+
+    # the in-place version: a one-item list shared with the tensors made by ``detach()``
+    # (as PyTorch's version counter is); ``_x`` holds rarely used state (versions.py)
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @_version.setter
+    def _version(self, value):
+        self._vc[0] = value
 
 
 _tensor_class = None    # tensor.Tensor, once registered
@@ -77,7 +91,8 @@ def make_tensor(data, node, requires_grad):
     t._node = node
     t._rg = requires_grad
     t.grad = None
-    t._version = 0
+    t._vc = [0]
+    t._x = None
     return t
 
 
@@ -122,6 +137,8 @@ def _split(value, track, parents):
         if track and value._rg:
             parents.append(value)
             return value._data, ref(len(parents) - 1)
+        if value._x is not None and value._x.get("shared"):
+            return value._data, value._data.copy()     # its array may be written in place later
         return value._data, value._data
     if isinstance(value, (list, tuple)) and value:
         pairs = [_split(v, track, parents) for v in value]
@@ -154,14 +171,15 @@ def apply(op, args, kwargs=None):
         raise no_rule_error(op)
     try:
         value = op(*raw_args, **raw_kwargs) if raw_kwargs else op(*raw_args)
-    except _AxisError as error:        # as PyTorch: IndexError, "Dimension out of range ..."
-        if getattr(error, "axis", None) is None:
+    except (ValueError, IndexError) as error:
+        torch_error = translated(error, op, raw_args)
+        if torch_error is None:
             raise
-        raise IndexError(dimension_error(error.axis, error.ndim)) from None
+        raise torch_error from None
     if not parents:
         return wrap_constant(value)
     return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
-                               tuple(p._version for p in parents)), op)
+                               tuple(p._vc[0] for p in parents)), op)
 
 
 def _result(value, node, op):
@@ -197,20 +215,32 @@ def binary(op, a, b):
     tb = isinstance(b, TensorBase)
     ad = a._data if ta else a
     bd = b._data if tb else b
-    value = op(ad, bd)
+    try:
+        value = op(ad, bd)
+    except (ValueError, IndexError) as error:
+        torch_error = translated(error, op, (ad, bd))
+        if torch_error is None:
+            raise
+        raise torch_error from None
     if not grad_mode.enabled or not ((ta and a._rg) or (tb and b._rg)):
         return make_tensor(value, None, False)
     if type(value) is not _NDARRAY:
         value = _asarray(value)
     if not is_float(value.dtype):
         return make_tensor(value, None, False)
+    if tb and b._x is not None and not b._rg and b._x.get("shared"):
+        bd = bd.copy()          # a constant whose array may be written in place later
+    elif ta and a._x is not None and not a._rg and a._x.get("shared"):
+        ad = ad.copy()
     if ta and a._rg:
         if tb and b._rg:
-            node = Node(op, (REFS[0], REFS[1]), None, (a, b), (a._version, b._version))
+            node = Node(op, (REFS[0], REFS[1]), None, (a, b), (a._vc[0], b._vc[0]))
         else:
-            node = Node(op, (REFS[0], bd), None, (a,), (a._version,))
+            if op is _pow and (type(bd) is int or type(bd) is float):
+                op = _power         # conventions.py: PyTorch's derivatives of x ** c
+            node = Node(op, (REFS[0], bd), None, (a,), (a._vc[0],))
     else:
-        node = Node(op, (ad, REFS[0]), None, (b,), (b._version,))
+        node = Node(op, (ad, REFS[0]), None, (b,), (b._vc[0],))
     return make_tensor(value, node, True)
 
 
@@ -218,7 +248,7 @@ def unary(op, a):
     value = op(a._data)
     if not (grad_mode.enabled and a._rg):
         return make_tensor(value, None, False)
-    return make_tensor(value, Node(op, (REFS[0],), None, (a,), (a._version,)), True)
+    return make_tensor(value, Node(op, (REFS[0],), None, (a,), (a._vc[0],)), True)
 
 
 def constant_op(op, a, b):

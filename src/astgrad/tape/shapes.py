@@ -8,6 +8,7 @@ import numbers
 import numpy
 
 from .pytorch_args import dim_args, pytorch_signature, sizes_of
+from .grad_fn import labeled
 from .record import apply, dimension_error
 
 __all__ = ["ShapeMethods"]
@@ -65,7 +66,7 @@ class ShapeMethods:
     def t(self):
         if self._data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
-        return apply(numpy.transpose, (self,))
+        return labeled(apply(numpy.transpose, (self,)), "TBackward0")
 
     def swapaxes(self, axis1, axis2):
         return apply(numpy.swapaxes, (self, axis1, axis2))

@@ -17,6 +17,9 @@ from . import dtypes, fmt, program
 from .conversion import ConversionMethods
 from .functions import FunctionMethods
 from .graph import NoRuleError
+from .conventions import clamp
+from .grad_fn import named
+from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
 from .mode import grad_mode
 from .operators import OperatorMethods
@@ -27,6 +30,7 @@ from .shapes import ShapeMethods
 from ..tracebacks import public
 from .torch_layout import LayoutMethods
 from .torch_math import MathMethods
+from .size import Size, check_dim
 
 __all__ = ["Tensor", "tensor"]
 
@@ -45,26 +49,32 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        array = numpy.array(data._data if isinstance(data, TensorBase) else data, dtype=dtype)
+        array = new_array(data, dtype)
         if array.dtype.kind == "c":
             raise complex_error(array)
         self._data = array
         self._node = None
         self._rg = False
         self.grad = None
-        self._version = 0
+        self._vc = [0]
+        self._x = None
         if requires_grad:
+            if not is_float(array.dtype):
+                raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
             self.requires_grad = True
 
     # -- attributes -----------------------------------------------------------------
     @property
     def data(self):
-        return self._data
+        """The values as a tensor that shares them, has no history and a version of its own."""
+        return data_view(self)
 
     @data.setter
     def data(self, value):
-        self._data = numpy.asarray(value._data if isinstance(value, TensorBase) else value)
-        self._version += 1
+        array = numpy.asarray(value._data if isinstance(value, TensorBase) else value)
+        if array is not self._data:     # not ``t.data -= ...``, which wrote into the array itself
+            self._data = array
+            self._version += 1
 
     @property
     def requires_grad(self):
@@ -78,8 +88,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
                                "want to use a computed variable in a subgraph that doesn't require "
                                "differentiation use var_no_grad = var.detach().")
         if flag and not is_float(self._data.dtype):
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
-                               f"gradients (this one is {self._data.dtype})")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._rg = flag or self._node is not None
 
     def requires_grad_(self, requires_grad=True):
@@ -88,7 +97,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @property
     def grad_fn(self):
-        return self._node
+        node = self._node
+        return None if node is None else named(node)
 
     @property
     def is_leaf(self):
@@ -96,7 +106,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @property
     def shape(self):
-        return self._data.shape
+        return Size(self._data.shape)
 
     @property
     def dtype(self):
@@ -117,11 +127,20 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     def size(self, dim=None):
         """The shape (PyTorch's ``size()``), or its length along ``dim``."""
-        return self._data.shape if dim is None else self._data.shape[dim]
+        shape = self._data.shape
+        return Size(shape) if dim is None else shape[check_dim(dim, len(shape))]
 
     def detach(self):
-        """The same values, cut from the recorded graph."""
-        return make_tensor(self._data, None, False)
+        """The same values (shared, with the version counter), cut from the recorded graph."""
+        return detached(self)
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor too at the next ``backward()``."""
+        retain(self)
+
+    @property
+    def retains_grad(self):
+        return self._node is not None and bool(self._x) and self._x.get("retain", False)
 
     @public
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
@@ -187,6 +206,9 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         return apply(ufunc, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
+        if func is numpy.clip and not grad_mode.numpy_methods:
+            # PyTorch's derivative at the bounds (conventions.py)
+            return apply(clamp, _clip_arguments(*args, **kwargs))
         return apply(func, args, kwargs)
 
     # called by @astgrad.differentiable functions whose arguments include a tensor
@@ -195,6 +217,14 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         """Record a call of an ``@astgrad.differentiable`` function as one node: its
         derivative is the function's own generated adjoint."""
         return apply(fn, args, kwargs)
+
+
+def _clip_arguments(a, a_min=None, a_max=None, out=None, **kwargs):
+    """``numpy.clip``'s arguments as ``clamp``'s (x, min, max)."""
+    if out is not None or kwargs:
+        raise TypeError("numpy.clip on a tensor takes the array and its bounds only (no out=, "
+                        "no min=/max= spellings); use tensor.clamp(min, max)")
+    return (a, a_min, a_max)
 
 
 def _accumulating(ufunc, inputs, out):

@@ -1,0 +1,115 @@
+"""The primitives through which the tape gives PyTorch's derivatives at the points
+where a function has none: ``relu`` (0 at 0) and ``clamp`` (1 at a bound, 0 outside).
+
+The function transforms keep their own conventions for ``numpy.maximum`` and
+``numpy.clip`` (ties split evenly: 0.5). The tape records ``clamp`` for every clip of a
+tensor (``x.clamp``, ``x.clip``, ``x.clamp_``, ``numpy.clip(x, ...)``) and ``relu`` for
+``x.relu()``, so it differentiates them as PyTorch does. ``abs`` (0 at 0) and
+``x ** y`` (0 at x = 0, y = 0) already agree. ``x ** c`` with a constant number ``c``
+is recorded as ``power``, whose derivatives keep depending on ``x`` as PyTorch's do
+(so ``create_graph=True`` gives a derivative with history down to ``x ** 0``).
+docs/tape.md has the table.
+"""
+
+import numpy
+
+from ..rules.registry import adjoint, d, non_differentiable, tangent
+from ..runtime import broadcast_like, unbroadcast
+
+__all__ = ["clamp", "relu", "clamp_mask", "relu_mask", "power", "power_slope"]
+
+
+def clamp(x, min=None, max=None):
+    """``x`` limited to ``[min, max]`` (either bound may be None), as ``torch.clamp``."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None"
+                           .replace("torch.", "astgrad."))
+    return numpy.clip(x, min, max)
+
+
+def relu(x):
+    """``max(x, 0)``, whose derivative at 0 is 0 (as ``torch.relu``)."""
+    return numpy.maximum(x, numpy.zeros((), numpy.result_type(x)))
+
+
+def clamp_mask(x, min, max):
+    """1 where ``min <= x <= max`` (the bounds included), 0 elsewhere, as PyTorch's
+    clamp backward; in ``x``'s dtype."""
+    inside = numpy.ones(numpy.shape(x), bool)
+    if min is not None:
+        inside = inside & numpy.greater_equal(x, min)
+    if max is not None:
+        inside = inside & numpy.less_equal(x, max)
+    return numpy.asarray(inside, dtype=numpy.result_type(x))
+
+
+def relu_mask(x):
+    """1 where ``x > 0``, 0 elsewhere (at 0 too), in ``x``'s dtype."""
+    return numpy.asarray(numpy.greater(x, 0), dtype=numpy.result_type(x))
+
+
+non_differentiable(clamp_mask, relu_mask)
+
+
+@adjoint(clamp)
+def clamp_adjoint(y, x, min=None, max=None):
+    d[x] = unbroadcast(d[y] * clamp_mask(x, min, max), x)
+
+
+@tangent(clamp)
+def clamp_tangent(y, x, min=None, max=None):
+    d[y] = broadcast_like(d[x] * clamp_mask(x, min, max), y)
+
+
+@adjoint(relu)
+def relu_adjoint(y, x):
+    d[x] = d[y] * relu_mask(x)
+
+
+@tangent(relu)
+def relu_tangent(y, x):
+    d[y] = d[x] * relu_mask(x)
+
+
+def power(x, exponent):
+    """``x ** exponent`` for a constant number ``exponent``: the tape records it so, and
+    its derivative, ``exponent * power(x, exponent - 1)``, keeps depending on ``x`` down
+    to ``x ** 0`` (whose derivative is zeros), as PyTorch's ``pow``: the fifth derivative
+    of ``x ** 4`` is 0."""
+    return x ** exponent
+
+
+def power_slope(x, exponent):
+    """The derivative of ``power(x, exponent)``: zeros for exponent 0 (also at x = 0).
+
+    Generated adjoints run on tensors (``create_graph=True``) call it as it is, and it
+    records ``power``, so the derivatives of ``x ** c`` have history while the exponent
+    is not 0, and none after, as PyTorch's. Its rules serve the function transforms."""
+    if exponent == 0:
+        return numpy.zeros_like(x)
+    return exponent * power(x, exponent - 1)
+
+
+@adjoint(power)
+def power_adjoint(y, x, exponent):
+    d[x] = d[y] * power_slope(x, exponent)
+
+
+@tangent(power)
+def power_tangent(y, x, exponent):
+    d[y] = d[x] * power_slope(x, exponent)
+
+
+@adjoint(power_slope)
+def power_slope_adjoint(y, x, exponent):
+    d[x] = d[y] * exponent * power_slope(x, exponent - 1)
+
+
+@tangent(power_slope)
+def power_slope_tangent(y, x, exponent):
+    d[y] = d[x] * exponent * power_slope(x, exponent - 1)
+
+
+# the tape runs it as it is on tensors (program.py), so it records ``power`` while the
+# exponent is not 0 and nothing after, rather than one node of its own
+power_slope.__astgrad_tape_direct__ = True

@@ -1,0 +1,72 @@
+"""Tensors that share another's values: ``detach()`` (the values and the version
+counter), ``.data`` (the values, with a version of its own), ``retain_grad``, and
+the checks PyTorch makes when a tensor is made from nested lists."""
+
+import weakref
+
+import numpy
+
+from .record import TensorBase, make_tensor
+from .versions import extra
+
+__all__ = ["detached", "data_view", "retain", "retained", "new_array"]
+
+_retained = weakref.WeakSet()
+
+
+def _share(tensor):
+    extra(tensor)["shared"] = True
+
+
+def detached(tensor):
+    """The tensor's values as a leaf without history, sharing values and versions."""
+    d = make_tensor(tensor._data, None, False)
+    d._vc = tensor._vc
+    _share(tensor)
+    _share(d)
+    return d
+
+
+def data_view(tensor):
+    """``tensor.data``: the values shared, the version counter not."""
+    d = make_tensor(tensor._data, None, False)
+    _share(tensor)
+    _share(d)
+    return d
+
+
+def retain(tensor):
+    if not tensor._rg:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if tensor._node is not None:
+        extra(tensor)["retain"] = True
+        _retained.add(tensor)
+
+
+def retained():
+    """The non-leaf tensors whose gradients ``backward()`` keeps."""
+    return list(_retained) if len(_retained) else []
+
+
+def new_array(data, dtype):
+    """The array ``astgrad.tensor(data)`` holds (a copy), with PyTorch's error for
+    ragged nested lists."""
+    if isinstance(data, TensorBase):
+        data = data._data
+    try:
+        return numpy.array(data, dtype=dtype)
+    except ValueError:
+        if isinstance(data, (list, tuple)):
+            _check_ragged(data, 0)
+        raise
+
+
+def _check_ragged(data, dim):
+    lengths = [len(v) if isinstance(v, (list, tuple)) else None for v in data]
+    first = lengths[0] if lengths else None
+    for n in lengths:
+        if n != first:
+            raise ValueError(f"expected sequence of length {first} at dim {dim + 1} (got {n})")
+    for v in data:
+        if isinstance(v, (list, tuple)):
+            _check_ragged(v, dim + 1)

@@ -1,0 +1,74 @@
+"""PyTorch's exception types and messages for bad input that NumPy reports its own
+way: shapes that do not broadcast, matrix products of mismatched shapes, indices and
+dimensions out of range, impossible reshapes. ``translated`` maps NumPy's error for
+one primitive call to PyTorch's (or returns None to let NumPy's stand)."""
+
+import operator
+import re
+
+import numpy
+
+from .size import dim_error
+
+__all__ = ["translated"]
+
+_ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
+                operator.floordiv}
+_MATMUL = {operator.matmul, numpy.matmul, numpy.dot}
+_AXIS_ERROR = getattr(getattr(numpy, "exceptions", numpy), "AxisError", None)
+
+
+def _broadcast_message(a, b):
+    sa, sb = numpy.shape(a), numpy.shape(b)
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    for dim in range(n - 1, -1, -1):
+        if pa[dim] != pb[dim] and pa[dim] != 1 and pb[dim] != 1:
+            return (f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
+                    f"at non-singleton dimension {dim}")
+    return None
+
+
+def _matmul_message(a, b):
+    sa, sb = numpy.shape(a), numpy.shape(b)
+    if not sa or not sb:
+        return f"both arguments to matmul need to be at least 1D, but they are {len(sa)}D and {len(sb)}D"
+    if len(sa) == 1 and len(sb) == 1:
+        return (f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the same "
+                f"number of elements, but got {sa[0]} and {sb[0]} elements respectively")
+    if len(sa) == 2 and len(sb) == 1:
+        return f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})"
+    rows = sa if len(sa) == 2 else (1,) + sa[-1:] if len(sa) == 1 else (int(numpy.prod(sa[:-1])), sa[-1])
+    return f"mat1 and mat2 shapes cannot be multiplied ({rows[0]}x{rows[1]} and {sb[-2]}x{sb[-1]})"
+
+
+def _reshape_message(error, args):
+    text = str(error)
+    if "only specify one unknown dimension" in text:
+        return "only one dimension can be inferred"
+    match = re.search(r"array of size (\d+) into shape \(([^)]*)\)", text)
+    if match:
+        sizes = [s.strip() for s in match.group(2).split(",") if s.strip()]
+        return f"shape '[{', '.join(sizes)}]' is invalid for input of size {match.group(1)}"
+    return None
+
+
+def translated(error, op, args):
+    """PyTorch's exception for NumPy's ``error`` raised by ``op(*args)``, or None."""
+    if _AXIS_ERROR is not None and isinstance(error, _AXIS_ERROR) and getattr(error, "ndim", None) is not None:
+        return dim_error(error.axis, error.ndim)
+    if isinstance(error, IndexError):
+        text = str(error)
+        if "out of bounds for axis" in text:
+            return IndexError(text.replace("for axis", "for dimension"))
+        return None
+    if not isinstance(error, ValueError) or len(args) < 1:
+        return None
+    message = None
+    if op in _MATMUL and len(args) == 2:
+        message = _matmul_message(*args)
+    elif (op in _ELEMENTWISE or isinstance(op, numpy.ufunc)) and len(args) == 2:
+        message = _broadcast_message(*args)
+    elif op is numpy.reshape:
+        message = _reshape_message(error, args)
+    return None if message is None else RuntimeError(message)

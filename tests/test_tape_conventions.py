@@ -1,0 +1,144 @@
+"""The tape's own primitives (tape/conventions.py: clamp, relu, power) against
+central finite differences away from their kinks, reverse against forward mode, second
+order through the tape, PyTorch's values at the kinks, and the in-place machinery's
+gradients on random inputs (benchmarks/tape.py runs in smoke mode too)."""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad.tape.conventions import clamp, power, relu
+from fd import assert_close, numerical_grad
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+T = astgrad.tensor
+grad = astgrad.autograd.grad
+
+
+def away_from_kinks(rng, shape, kinks):
+    x = rng.uniform(-2.0, 2.0, shape)
+    for k in kinks:
+        x = np.where(np.abs(x - k) < 0.05, x + 0.1, x)
+    return x
+
+
+def clamp_both(x):
+    return clamp(x, -0.5, 0.7)
+
+
+def clamp_min(x):
+    return clamp(x, -0.3)
+
+
+def clamp_max(x):
+    return clamp(x, None, 0.4)
+
+
+def cube(x):
+    return power(x, 3)
+
+
+def shifted_power(x):
+    return power(x + 3.0, 2.5)
+
+
+FUNCTIONS = {
+    "clamp": (clamp_both, (-0.5, 0.7)),
+    "clamp_min": (clamp_min, (-0.3,)),
+    "clamp_max": (clamp_max, (0.4,)),
+    "relu": (relu, (0.0,)),
+    "cube": (cube, ()),
+    "square_of_sum": (shifted_power, ()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@pytest.mark.parametrize("shape", [(), (4,), (2, 3)])
+def test_against_finite_differences_both_modes(name, shape):
+    f, kinks = FUNCTIONS[name]
+    rng = np.random.default_rng(len(name) + len(shape))
+    x = away_from_kinks(rng, shape, kinks)
+    w = rng.standard_normal(shape)
+
+    def loss(v):
+        return np.sum(f(v) * w)
+    expected = numerical_grad(loss, (x,))
+    assert_close(astgrad.grad(loss)(x), expected)
+    tangent = rng.standard_normal(shape)
+    _, jvp = astgrad.jvp(loss, (x,), (tangent,))
+    assert_close(jvp, np.sum(expected * tangent))
+    xt = T(x, requires_grad=True)
+    assert_close(grad(loss(xt), xt)[0].detach().numpy(), expected)
+
+
+@pytest.mark.parametrize("name", ["clamp", "relu", "cube", "square_of_sum"])
+def test_second_order_through_the_tape(name):
+    f, kinks = FUNCTIONS[name]
+    rng = np.random.default_rng(7)
+    x = away_from_kinks(rng, (5,), kinks)
+    xt = T(x, requires_grad=True)
+    g, = grad(np.sum(f(xt) ** 2), xt, create_graph=True)
+
+    def first(v):
+        vt = T(v, requires_grad=True)
+        return np.sum(grad(np.sum(f(vt) ** 2), vt)[0].detach().numpy())
+    h, = grad(np.sum(g), xt)
+    assert_close(h.detach().numpy(), numerical_grad(first, (x,)), rtol=1e-4, atol=1e-5)
+
+
+def test_pytorch_values_at_the_kinks():
+    x = T([-1.0, 0.0, 1.0, 2.0], requires_grad=True)
+    assert grad(np.sum(x.clamp(0.0, 1.0)), x)[0].tolist() == [0.0, 1.0, 1.0, 0.0]
+    assert grad(np.sum(np.clip(x, 0.0, 1.0)), x)[0].tolist() == [0.0, 1.0, 1.0, 0.0]
+    assert grad(np.sum(x.relu()), x)[0].tolist() == [0.0, 0.0, 1.0, 1.0]
+    assert grad(np.sum(abs(x)), x)[0].tolist() == [-1.0, 0.0, 1.0, 1.0]
+    # the function transforms keep their own convention (ties split evenly)
+    assert astgrad.grad(lambda v: np.sum(np.clip(v, 0.0, 1.0)))(np.array([0.0, 1.0])).tolist() == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_in_place_updates_differentiate_as_the_functional_program(seed):
+    rng = np.random.default_rng(seed)
+    x0, w0 = rng.standard_normal(4), rng.standard_normal(4)
+
+    def functional(x, w):
+        y = x * 2.0
+        y = y + w * w
+        y = np.where(np.arange(4) == 1, np.sin(w[2]), y)
+        y = y * x
+        return np.sum(np.tanh(y) * w)
+
+    x, w = T(x0, requires_grad=True), T(w0, requires_grad=True)
+    y = x * 2.0
+    y.add_(w * w)
+    y[1] = w[2].sin()
+    y.mul_(x)
+    gx, gw = grad(np.sum(np.tanh(y) * w), (x, w))
+    assert_close(gx.detach().numpy(), numerical_grad(functional, (x0, w0), wrt=0))
+    assert_close(gw.detach().numpy(), numerical_grad(functional, (x0, w0), wrt=1))
+
+
+def test_tape_benchmark_smoke_run():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "tape.py"), "--quick"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "MLP training step" in done.stdout and "loop of 100 scalar ops" in done.stdout
+
+
+def cubed_sum(x):
+    return np.sum(power(x, 3) + power(x, 0))
+
+
+def test_power_second_order_through_the_function_transforms():
+    x = np.array([0.5, -1.5, 2.0])
+    first = astgrad.grad(cubed_sum)
+    assert_close(first(x), 3 * x ** 2)
+    assert_close(astgrad.hessian(cubed_sum)(x), np.diag(6 * x))
+    _, tangent = astgrad.jvp(first, (x,), (np.ones(3),))
+    assert_close(tangent, numerical_grad(lambda v: np.sum(first(v)), (x,)), rtol=1e-5)
