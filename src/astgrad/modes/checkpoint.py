@@ -135,22 +135,27 @@ def _check_replayable(loop, stacks, namespace, where):
 
 def _check_call(call, stacks, namespace, where):
     func = call.func
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        owner = namespace.get(func.value.id)
-        if func.value.id in stacks and func.attr in ("append", "pop"):
-            return
-        if owner is not None and type(owner).__name__ == "module":
-            func_value = getattr(owner, func.attr, None)
-            _check_function(func_value, ast.unparse(func), where)
-            return
-        if func.attr not in _READ_ONLY_METHODS:
-            _refuse(f"calls the method {ast.unparse(func)}(), which may change its object", where)
-        return
-    if isinstance(func, ast.Name):
-        value = namespace.get(func.id)
-        if value is None and func.id in _PURE_BUILTINS:
-            return
-        _check_function(value, func.id, where)
+    chain = []
+    while isinstance(func, ast.Attribute):
+        chain.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return _refuse(f"calls {ast.unparse(call.func)}(), which astgrad cannot check", where)
+    if func.id in stacks and chain in (["append"], ["pop"]):
+        return None
+    value = namespace.get(func.id)
+    if value is None and not chain and func.id in _PURE_BUILTINS:
+        return None
+    for name in reversed(chain):
+        if value is None or type(value).__name__ != "module":
+            break
+        value = getattr(value, name, None)
+        chain = chain[:-1]
+    if chain:       # a method of a value the loop computes
+        if chain[0] not in _READ_ONLY_METHODS:
+            _refuse(f"calls the method {ast.unparse(call.func)}(), which may change its object", where)
+        return None
+    return _check_function(value, ast.unparse(call.func), where)
 
 
 def _check_function(value, text, where):
