@@ -62,6 +62,21 @@ def matmul_adjoint_right(g, x, y):
     raise NotImplementedError
 
 
+def repeat_count(x, axis=None):
+    """Stand-in for ``runtime.repeat_count`` (full reductions only) in numba code."""
+    raise NotImplementedError
+
+
+@overload(repeat_count)
+def _repeat_count(x, axis=None):
+    if not (axis is None or isinstance(axis, (types.NoneType, types.Omitted))):
+        return None
+    if _is_array(x):
+        return lambda x, axis=None: x.size
+    if _is_scalar(x):
+        return lambda x, axis=None: 1
+
+
 def require_shape(x, shape):
     """Checks that ``x`` has the saved ``shape`` (numba code only; see numba_lower)."""
     raise NotImplementedError
@@ -275,6 +290,7 @@ HELPERS = {
     runtime.broadcast_like: broadcast_like,
     runtime.zeros_like: zeros_like,
     runtime.unreduce: unreduce,
+    runtime.repeat_count: repeat_count,
     runtime.matmul_adjoint_left: matmul_adjoint_left,
     runtime.matmul_adjoint_right: matmul_adjoint_right,
 }
