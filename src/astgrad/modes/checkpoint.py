@@ -53,8 +53,9 @@ def checkpointed(text, every, namespace, where):
     stacks = _stack_names(fn)
     pairs = _loop_pairs(fn, where)
     if not pairs:
-        raise TransformError("checkpoint= was given, but the function has no loop over range(...) "
-                             "whose derivative saves values per iteration", *where, construct="checkpoint")
+        raise TransformError("checkpoint= was given, but the function has no for loop over range(...) "
+                             "in its body (outside if/with/other loops) whose derivative saves values "
+                             "per iteration; drop checkpoint=", *where, construct="checkpoint")
     for number, (forward, backward) in enumerate(pairs):
         _check_replayable(forward, stacks, namespace, where)
         _rewrite(fn, forward, backward, stacks, every, number)
