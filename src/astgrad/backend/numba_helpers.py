@@ -210,12 +210,85 @@ def _matmul_adjoint_left(g, x, y):
     return None
 
 
+@numba.njit(fastmath=True)
+def _matrix_vector(a, v):
+    """``a @ v`` for a small matrix: a loop LLVM vectorizes (BLAS's call costs more)."""
+    out = numpy.empty(a.shape[0])
+    for i in range(a.shape[0]):
+        total = 0.0
+        for j in range(a.shape[1]):
+            total += a[i, j] * v[j]
+        out[i] = total
+    return out
+
+
+@numba.njit
+def _vector_matrix(v, a):
+    """``v @ a`` for a small matrix, row by row."""
+    out = numpy.zeros(a.shape[1])
+    for i in range(a.shape[0]):
+        vi = v[i]
+        for j in range(a.shape[1]):
+            out[j] += vi * a[i, j]
+    return out
+
+
+_SMALL = 4096       # matrices up to this many elements use the loops above
+
+
+def matmul(a, b):
+    """``a @ b`` in numba code (the lowering writes every ``@`` as this call)."""
+    raise NotImplementedError
+
+
+@overload(matmul)
+def _matmul(a, b):
+    if _is_array(a) and _is_array(b) and a.ndim == 2 and b.ndim == 1 \
+            and isinstance(a.dtype, types.Float) and isinstance(b.dtype, types.Float):
+        def matrix_vector(a, b):
+            if a.size <= _SMALL and a.shape[1] == b.shape[0]:
+                return _matrix_vector(a, b)
+            return a @ b
+        return matrix_vector
+    return lambda a, b: a @ b
+
+
+def add_matmul_adjoint_left(total, g, x, y):
+    """``total += matmul_adjoint_left(g, x, y)``, returning ``total`` (numba code)."""
+    raise NotImplementedError
+
+
+@overload(add_matmul_adjoint_left)
+def _add_matmul_adjoint_left(total, g, x, y):
+    if _is_array(total) and total.ndim == 2 and _is_array(g) and g.ndim == 1 \
+            and _is_array(x) and x.ndim == 2 and _is_array(y) and y.ndim == 1:
+        def outer_into(total, g, x, y):
+            if total.shape[0] != g.shape[0] or total.shape[1] != y.shape[0]:
+                total += matmul_adjoint_left(g, x, y)
+                return total
+            for i in range(g.shape[0]):
+                gi = g[i]
+                for j in range(y.shape[0]):
+                    total[i, j] += gi * y[j]
+            return total
+        return outer_into
+
+    def general(total, g, x, y):
+        total += matmul_adjoint_left(g, x, y)
+        return total
+    return general
+
+
 @overload(matmul_adjoint_right)
 def _matmul_adjoint_right(g, x, y):
     if not (_is_array(x) and _is_array(y)):
         return None
     if x.ndim == 2 and y.ndim == 1:
-        return lambda g, x, y: numpy.dot(g, x)
+        def vector_matrix(g, x, y):
+            if x.size <= _SMALL:
+                return _vector_matrix(g, x)
+            return numpy.dot(g, x)
+        return vector_matrix
     if x.ndim == 2 and y.ndim == 2:
         return lambda g, x, y: x.T @ g
     if x.ndim == 1 and y.ndim == 2:
@@ -296,4 +369,5 @@ HELPERS = {
 }
 
 # helpers the lowering introduces, by the name numba code calls them
-LOWERING = {"require_shape": require_shape, "range_last": range_last}
+LOWERING = {"require_shape": require_shape, "range_last": range_last, "matmul": matmul,
+            "add_matmul_adjoint_left": add_matmul_adjoint_left}

@@ -6,6 +6,8 @@ Python text. The copy differs only where numba needs it:
 - keyword-only parameters (the seed ``*, d_y=1.0``) become ordinary parameters with the
   same defaults (numba does not bind keyword-only parameters);
 - ``for i in reversed(range(...))`` becomes a ``range`` with a negative step;
+- ``a @ b`` calls ``matmul`` and ``d += matmul_adjoint_left(...)`` adds in place through
+  ``add_matmul_adjoint_left`` (loops for small operands, see ``numba_helpers``);
 - a temporary ``t_k`` first set to a constant only so that a loop can save its shape
   before overwriting it (``t_k = 0.0`` ... ``t_k_stack.append(shape_of(t_k)); t_k = ...``)
   saves the shape after the assignment instead, and the reverse sweep checks the saved
@@ -28,8 +30,30 @@ def lower(text):
     _positional_seeds(fn.args)
     _lower_blocks(fn)
     _reversed_ranges(fn)
+    _MatmulCalls().visit(fn)
     ast.fix_missing_locations(module)
     return ast.unparse(module), fn.name
+
+
+class _MatmulCalls(ast.NodeTransformer):
+    """``a @ b`` -> ``matmul(a, b)`` (small matrix-vector products run as loops), and
+    ``d += matmul_adjoint_left(g, x, y)`` -> ``d = add_matmul_adjoint_left(d, g, x, y)``
+    (the outer product added in place, with no array in between)."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.MatMult):
+            return ast.Call(ast.Name("matmul", ast.Load()), [node.left, node.right], [])
+        return node
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) \
+                and _is_call(node.value, "matmul_adjoint_left") and len(node.value.args) == 3:
+            call = ast.Call(ast.Name("add_matmul_adjoint_left", ast.Load()),
+                            [ast.Name(node.target.id, ast.Load()), *node.value.args], [])
+            return ast.Assign([ast.Name(node.target.id, ast.Store())], call)
+        return node
 
 
 def _positional_seeds(args):
