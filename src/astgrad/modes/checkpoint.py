@@ -24,6 +24,7 @@ Works on the stdlib ``ast`` of the emitted text; the result is readable Python.
 import ast
 import copy
 import math
+import re
 
 from ..errors import TransformError
 
@@ -48,7 +49,7 @@ def checkpointed(text, every, namespace, where):
     """Generated gradient source ``text`` with its top-level ``for`` loops checkpointed
     every ``every`` iterations (an int, or "sqrt"). ``namespace`` holds what the code's
     names mean (to check calls); ``where`` is (filename, line) for errors."""
-    module = ast.parse(text)
+    module = ast.parse(_comments_as_strings(text))
     fn = module.body[0]
     stacks = _stack_names(fn)
     pairs = _loop_pairs(fn, where)
@@ -60,7 +61,27 @@ def checkpointed(text, every, namespace, where):
         _check_replayable(forward, stacks, namespace, where)
         _rewrite(fn, forward, backward, stacks, every, number)
     ast.fix_missing_locations(module)
-    return ast.unparse(module)
+    return _strings_as_comments(ast.unparse(module))
+
+
+_COMMENT = "astgrad-checkpoint-comment: "
+
+
+def _comments_as_strings(text):
+    """The generated code's ``# line N: ...`` comments as string statements, so they
+    survive the rewrite (``_strings_as_comments`` turns them back)."""
+    return re.sub(r"^(\s*)# (.*)$", lambda m: f"{m[1]}{_COMMENT + m[2]!r}", text, flags=re.M)
+
+
+def _strings_as_comments(text):
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped[:1] in "'\"" and _COMMENT in stripped:
+            value = ast.literal_eval(stripped)
+            line = line[:len(line) - len(line.lstrip())] + "# " + value[len(_COMMENT):]
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def _stack_names(fn):
@@ -207,7 +228,10 @@ def _rewrite(fn, forward, backward, stacks, every, number):
     state = _carried(forward, stacks)
     state_text = ", ".join(state) + ("," if len(state) == 1 else "")
     range_text = ast.unparse(forward.iter)
-    head = ast.parse(f"{steps} = {range_text}\n"
+    note = _COMMENT + f"checkpointed loop: its state is kept every {span} iterations"
+    again = _COMMENT + "each segment, last first: its state restored, run forward saving, then its adjoint"
+    head = ast.parse(f"{note!r}\n"
+                     f"{steps} = {range_text}\n"
                      f"{span} = checkpoint_interval(len({steps}), {every!r})\n"
                      f"{saved} = []\n").body
     primal = ast.parse(f"for {segment} in range(0, len({steps}), {span}):\n"
@@ -228,4 +252,5 @@ def _rewrite(fn, forward, backward, stacks, every, number):
     reverse.body[2].body = backward.body
     at = fn.body.index(forward)
     fn.body[at:at + 1] = head + [primal]
-    fn.body[fn.body.index(backward)] = reverse
+    at = fn.body.index(backward)
+    fn.body[at:at + 1] = [ast.Expr(ast.Constant(again)), reverse]
