@@ -388,7 +388,10 @@ class Derivative(StandIn):
         """What a transform of this gradient differentiates: generated code returning what
         calling the gradient returns (with the value; a 1-tuple for a tuple ``wrt``).
         Always the plain Python code: options (backend=, checkpoint=) apply to calls only."""
-        code = self._python() if self.with_value else _compiled(self.function, self.wrt, False)
+        if self._options is None:
+            code = self._workhorse if self.with_value else self.plain
+        else:
+            code = self._python() if self.with_value else _compiled(self.function, self.wrt, False)
         if any(path for _, path in self.items):
             raise TypeError(f"{self!r}: a transform of a gradient with respect to attributes is not "
                             "supported; differentiate with respect to the arguments, or use "
