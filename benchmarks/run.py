@@ -50,6 +50,7 @@ import numpy as np  # noqa: E402
 
 import astgrad  # noqa: E402
 import astgrad.caching  # noqa: E402
+import backends  # noqa: E402
 import peers  # noqa: E402
 import workloads as W  # noqa: E402
 
@@ -66,8 +67,9 @@ HAND = "hand-written"
 AST = "astgrad grad()"
 AST_RAW = "astgrad raw"
 AST_TAPE = "astgrad tape"
+AST_NUMBA = backends.AST_NUMBA  # astgrad.grad(f, backend="numba")
 PEER_NAMES = ("autograd", "torch eager", "jax jit", "jax eager")
-SYSTEMS = (PRIMAL, HAND, AST, AST_RAW) + PEER_NAMES
+SYSTEMS = (PRIMAL, HAND, AST, AST_RAW, AST_NUMBA) + PEER_NAMES
 
 
 # -- measuring -----------------------------------------------------------------------------
@@ -282,6 +284,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="smoke run: few repeats, short batches")
     parser.add_argument("--peers", action="store_true",
                         help="with --quick: time the peers too (a full run always does)")
+    parser.add_argument("--numba", action="store_true",
+                        help="with --quick: time the numba backend too (a full run always does; compiles)")
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats per system")
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 61)
@@ -307,6 +311,8 @@ def main(argv=None):
                    AST: lambda g=public, a=args_: g(*a), AST_RAW: lambda g=compiled, a=args_: g(*a)}
         for name, call in (peer_factory(*args_).items() if with_peers else ()):
             systems[name] = call
+        if args.numba or not args.quick:
+            systems.update(backends.numba_systems(key, args_))
         verdict = {}
         for name in list(systems):
             if name in (PRIMAL, HAND):
@@ -362,6 +368,8 @@ def main(argv=None):
         primal_time = timings[PRIMAL][0]
         hand_time, hand_min = timings[HAND][0], timings[HAND][3]
         names = [PRIMAL, HAND, AST, AST_RAW, *PEER_NAMES] if label != tape_label else [PRIMAL, HAND, AST_TAPE]
+        if AST_NUMBA in checks[label]:
+            names.insert(4, AST_NUMBA)
         for index, name in enumerate(names):
             first = label if index == 0 else ""
             ok = checks[label].get(name)
@@ -402,6 +410,9 @@ def main(argv=None):
     out.append(f"  RNN memory (T={W.RNN_T}, H={W.RNN_H}): astgrad {fmt_bytes(max(m_raw, m_pub))} vs "
                f"hand-written BPTT {fmt_bytes(m_hand)} = {rnn_ratio:.2f}x "
                f"(goal <= {TARGET_MEMORY}x: {'reached' if rnn_ratio <= TARGET_MEMORY else 'MISSED'})")
+    out.append("")
+
+    out.extend(backends.checkpoint_lines(args.quick))
     out.append("")
 
     # -- generation time and the cache
@@ -461,6 +472,13 @@ def main(argv=None):
                 continue
             speedup = t[peer][0] / t[AST][0]
             target(f"{label}: faster than {peer} (need >= {need:g}x): {speedup:.1f}x", speedup >= need)
+    for label, peer in (("1 scalar loop", "jax jit"), ("4 RNN (BPTT)", "jax jit"), ("5 elementwise", "torch eager")):
+        t = results[label]
+        if AST_NUMBA not in t or peer not in t:
+            out.append(f"  [n/a] {label}: numba backend vs {peer} (not measured)")
+            continue
+        speedup = t[peer][0] / t[AST_NUMBA][0]
+        target(f"{label}: numba backend faster than {peer}: {speedup:.2f}x", speedup > 1.0)
     for label, (m_hand, m_raw, m_pub) in memory.items():
         ratio = max(m_raw, m_pub) / m_hand
         target(f"{label}: peak memory <= {TARGET_MEMORY}x hand-written: {ratio:.2f}x", ratio <= TARGET_MEMORY)

@@ -1,0 +1,169 @@
+"""The numba backend: generated derivative code compiled with ``numba.njit``.
+
+``compiled_runner(fn, strict)`` takes a generated Python derivative (what the cache
+returns) and gives a function with the same signature that runs a numba-compiled copy
+of it. The copy is the same text lowered by ``numba_lower`` with the runtime helpers
+replaced by their numba versions (``numba_helpers``); ``.source`` keeps showing the
+Python text. numba compiles for each new kind of arguments at their first call; when it
+cannot (a helper or NumPy call outside numba's subset, a value whose type changes),
+``strict`` raises ``BackendError`` naming the construct, and otherwise the runner falls
+back to the Python code for those kinds of arguments, for good.
+"""
+
+import importlib.util
+import weakref
+
+import numpy
+
+from ..errors import TransformError
+
+BACKENDS = ("python", "numba", "auto")
+_RUNNERS = weakref.WeakKeyDictionary()      # generated function -> {strict: runner}
+_SHAPE_CHECK = "astgrad numba backend"
+
+
+class BackendError(TransformError):
+    """The requested backend cannot compile this code (the message names the construct)."""
+
+
+def check_backend(backend):
+    """``backend`` checked: one of BACKENDS; numba importable when it is required."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend={backend!r}: use one of {', '.join(map(repr, BACKENDS))}")
+    if backend == "numba" and importlib.util.find_spec("numba") is None:
+        raise ImportError("backend='numba' needs numba, which is not installed: "
+                          "pip install astgrad[numba]  (or use backend='auto', which falls back "
+                          "to the Python code)")
+    return backend
+
+
+def available():
+    return importlib.util.find_spec("numba") is not None
+
+
+def compiled_runner(fn, strict):
+    """A function running ``fn`` (generated code) compiled by numba; see the module doc."""
+    runners = _RUNNERS.setdefault(fn, {})
+    runner = runners.get(strict)
+    if runner is None:
+        runner = runners[strict] = _make_runner(fn, strict)
+    return runner
+
+
+def _make_runner(fn, strict):
+    try:
+        dispatcher = _njit(fn)
+    except BackendError:
+        if strict:
+            raise
+        return fn
+    python_kinds = set()
+
+    def run(*args, **kwargs):
+        kinds = tuple(map(type, args))
+        if kinds in python_kinds:
+            return fn(*args, **kwargs)
+        try:
+            return dispatcher(*args, **kwargs)
+        except Exception as error:
+            refusal = _refusal(error, fn)
+            if refusal is None:
+                raise
+            if strict:
+                raise refusal from None
+            python_kinds.add(kinds)
+            return fn(*args, **kwargs)
+
+    run.source = fn.source if hasattr(fn, "source") else None
+    run.__name__ = fn.__name__
+    run.__qualname__ = fn.__qualname__
+    run.__wrapped__ = fn
+    run.numba_dispatcher = dispatcher
+    twin = getattr(fn, "__astgrad_zero_safe__", None)
+    if twin is not None:
+        run.__astgrad_zero_safe__ = twin
+    return run
+
+
+def _namespace(fn):
+    """The names the generated code uses, with runtime helpers swapped for numba's."""
+    from . import numba_helpers
+    scope = dict(fn.__globals__)
+    cells = fn.__closure__ or ()
+    scope.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in cells)))
+    for name in fn.__code__.co_names + fn.__code__.co_freevars:
+        value = scope.get(name)
+        helper = numba_helpers.HELPERS.get(value) if _hashable(value) else None
+        if helper is not None:
+            scope[name] = helper
+        elif getattr(value, "__module__", "") and str(getattr(value, "__module__", "")).startswith("astgrad"):
+            raise BackendError(f"the numba backend has no version of astgrad's helper {name!r}, "
+                               f"which the derivative of {_label(fn)} calls; use backend='auto' or "
+                               "the default backend", construct=name)
+    scope.update(numba_helpers.LOWERING)
+    for name, value in list(scope.items()):
+        if value is numpy:
+            scope[name] = _fast_numpy()
+    return scope
+
+
+_FAST = []
+
+
+def _fast_numpy():
+    from . import numba_helpers
+    if not _FAST:
+        _FAST.append(numba_helpers.numpy_for_numba())
+    return _FAST[0]
+
+
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _label(fn):
+    return fn.__qualname__.removeprefix("grad_").removeprefix("jvp_")
+
+
+def _njit(fn):
+    import numba
+    from .numba_lower import lower
+    text = getattr(fn, "source", None)
+    if text is None:
+        raise BackendError(f"{_label(fn)}: no generated source to compile", construct="source")
+    try:
+        lowered, name = lower(text)
+    except ValueError as error:
+        raise BackendError(f"the numba backend cannot compile the derivative of {_label(fn)}: "
+                           f"{error}", construct=str(error)) from None
+    scope = _namespace(fn)
+    exec(compile(lowered, f"<astgrad numba {fn.__qualname__}>", "exec"), scope)
+    return numba.njit(scope[name])
+
+
+def _refusal(error, fn):
+    """A BackendError for numba's failure to compile (None for other errors)."""
+    import numba.core.errors as numba_errors
+    if isinstance(error, ValueError) and str(error).startswith(_SHAPE_CHECK):
+        return BackendError(f"{_label(fn)}: {error}", construct="a value changing shape in a loop")
+    if not isinstance(error, (numba_errors.TypingError, numba_errors.UnsupportedError,
+                              numba_errors.LoweringError, numba_errors.NotDefinedError)):
+        return None
+    first = _first_line(str(error))
+    return BackendError(f"the numba backend cannot compile the derivative of {_label(fn)}: "
+                        f"numba cannot type {first}; use backend='auto' to fall back to the "
+                        "Python code", construct=first)
+
+
+def _first_line(message):
+    import re
+    message = re.sub(r"\x1b\[[0-9;]*m", "", message)
+    for line in message.splitlines():
+        line = line.strip()
+        if line and not line.startswith("Failed in") and not line.startswith("During"):
+            return line
+    return message.strip()

@@ -1,0 +1,101 @@
+"""The per-call options of the gradient transforms: ``backend=`` and ``checkpoint=``.
+
+``options(backend, checkpoint)`` checks what the user gave and returns None for the
+defaults (the generated Python code, run as it is). Otherwise ``Options.apply(fn)``
+turns a generated derivative (the compiled Python function the cache holds) into what
+the options ask for: its loops checkpointed (``modes.checkpoint``), then compiled by
+numba (``backend.numba_backend``). Each result is made once per generated function and
+kept while that function lives.
+"""
+
+import weakref
+
+from .backend import numba_backend
+from .modes import checkpoint as checkpointing
+
+_MADE = weakref.WeakKeyDictionary()     # generated function -> {Options: function}
+
+
+class Options:
+    """What a transform was asked for beyond the defaults."""
+    __slots__ = ("backend", "checkpoint")
+
+    def __init__(self, backend, checkpoint):
+        self.backend = backend
+        self.checkpoint = checkpoint
+
+    def _key(self):
+        return (self.backend, self.checkpoint)
+
+    def __eq__(self, other):
+        return isinstance(other, Options) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return f"Options(backend={self.backend!r}, checkpoint={self.checkpoint!r})"
+
+    def apply(self, fn, where):
+        """``fn`` (generated code) with these options; ``where`` = (file, line) for errors."""
+        made = _MADE.setdefault(fn, {})
+        result = made.get(self)
+        if result is None:
+            result = made[self] = self._make(fn, where)
+        return result
+
+    def _make(self, fn, where):
+        code = fn
+        if self.checkpoint is not None:
+            code = _checkpointed(fn, self.checkpoint, where)
+            if self.backend == "numba":
+                raise numba_backend.BackendError(
+                    "checkpoint= runs on the Python backend: use backend='python' or "
+                    "backend='auto' (which runs checkpointed code in Python)", *where,
+                    construct="checkpoint with backend='numba'")
+            return code
+        if self.backend == "python" or (self.backend == "auto" and not numba_backend.available()):
+            return code
+        return numba_backend.compiled_runner(code, strict=self.backend == "numba")
+
+
+def options(backend="python", checkpoint=None):
+    """The checked options, or None for the defaults."""
+    numba_backend.check_backend(backend)
+    if checkpoint is not None and checkpoint != "sqrt" and \
+            (isinstance(checkpoint, bool) or not isinstance(checkpoint, int) or checkpoint < 1):
+        raise ValueError(f"checkpoint={checkpoint!r}: give a positive int k (keep every k-th loop "
+                         "state) or 'sqrt'")
+    if backend == "python" and checkpoint is None:
+        return None
+    return Options(backend, checkpoint)
+
+
+class Wrapped:
+    """A ``caching.Current`` whose code comes out with the options applied."""
+    __slots__ = ("current", "options", "where")
+
+    def __init__(self, current, options, where):
+        self.current = current
+        self.options = options
+        self.where = where
+
+    def __call__(self):
+        return self.options.apply(self.current(), self.where)
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _checkpointed(fn, every, where):
+    scope = dict(fn.__globals__)
+    scope.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in fn.__closure__ or ())))
+    text = checkpointing.checkpointed(fn.source, every, scope, where)
+    scope["checkpoint_interval"] = checkpointing.interval
+    from .backend.emit import compile_function
+    result = compile_function(text, fn.__name__, scope, f"checkpointed {fn.__qualname__}")
+    twin = getattr(fn, "__astgrad_zero_safe__", None)
+    if twin is not None:
+        result.__astgrad_zero_safe__ = twin
+    return result
+

@@ -1,0 +1,256 @@
+"""Checkpointing of long loops in generated reverse-mode code.
+
+A reverse sweep keeps, for every iteration of a loop, what the adjoint of that
+iteration needs (pushed onto stacks by the forward sweep). For a loop of T steps that
+is T saved states. ``checkpointed(text, every)`` rewrites generated gradient code so
+that each ``for`` loop over ``range(...)`` at the top of the function
+
+- runs forward without saving anything but the loop's state at the start of every
+  ``every``-th iteration (a checkpoint: the values the loop body reads before it
+  writes them), and
+- in the reverse sweep, for each segment from the last to the first: restores the
+  segment's checkpoint, runs the segment forward again saving as usual, and runs the
+  segment's adjoint.
+
+With ``every`` about sqrt(T) (``"sqrt"``), a loop of T steps keeps about 2 sqrt(T)
+states instead of T, for one more forward run of the loop. The replay must compute
+what the first run computed: a loop that writes into arrays or objects, or calls
+something whose result changes from run to run, is refused (``TransformError``), as
+is a ``while`` loop (whose trip count is known only when it has run).
+
+Works on the stdlib ``ast`` of the emitted text; the result is readable Python.
+"""
+
+import ast
+import copy
+import math
+import re
+
+from ..errors import TransformError
+
+# names of methods that do not change their object (everything else may)
+_READ_ONLY_METHODS = frozenset({"sum", "mean", "dot", "reshape", "copy", "astype", "transpose",
+                                "max", "min", "prod", "ravel", "flatten", "conj", "item", "tolist",
+                                "std", "var", "all", "any", "argmax", "argmin", "squeeze", "get",
+                                "keys", "values", "items", "index", "count"})
+_STATEFUL_MODULES = ("numpy.random", "random", "time", "secrets", "builtins")
+_PURE_BUILTINS = frozenset({"range", "len", "abs", "min", "max", "float", "int", "sum", "tuple",
+                            "list", "zip", "enumerate", "bool", "round", "pow", "divmod", "isinstance"})
+
+
+def interval(steps, every):
+    """How many iterations one checkpoint covers: ``every``, or about sqrt(steps)."""
+    if every == "sqrt":
+        return max(1, math.isqrt(steps))
+    return every
+
+
+def checkpointed(text, every, namespace, where):
+    """Generated gradient source ``text`` with its top-level ``for`` loops checkpointed
+    every ``every`` iterations (an int, or "sqrt"). ``namespace`` holds what the code's
+    names mean (to check calls); ``where`` is (filename, line) for errors."""
+    module = ast.parse(_comments_as_strings(text))
+    fn = module.body[0]
+    stacks = _stack_names(fn)
+    pairs = _loop_pairs(fn, where)
+    if not pairs:
+        raise TransformError("checkpoint= was given, but the function has no for loop over range(...) "
+                             "in its body (outside if/with/other loops) whose derivative saves values "
+                             "per iteration; drop checkpoint=", *where, construct="checkpoint")
+    for number, (forward, backward) in enumerate(pairs):
+        _check_replayable(forward, stacks, namespace, where)
+        _rewrite(fn, forward, backward, stacks, every, number)
+    ast.fix_missing_locations(module)
+    return _strings_as_comments(ast.unparse(module))
+
+
+_COMMENT = "astgrad-checkpoint-comment: "
+
+
+def _comments_as_strings(text):
+    """The generated code's ``# line N: ...`` comments as string statements, so they
+    survive the rewrite (``_strings_as_comments`` turns them back)."""
+    return re.sub(r"^(\s*)# (.*)$", lambda m: f"{m[1]}{_COMMENT + m[2]!r}", text, flags=re.M)
+
+
+def _strings_as_comments(text):
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped[:1] in "'\"" and _COMMENT in stripped:
+            value = ast.literal_eval(stripped)
+            line = line[:len(line) - len(line.lstrip())] + "# " + value[len(_COMMENT):]
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _stack_names(fn):
+    return {stmt.targets[0].id for stmt in fn.body
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.List) and not stmt.value.elts and stmt.targets[0].id.endswith("_stack")}
+
+
+def _is_range(node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" \
+        and not node.keywords
+
+
+def _loop_pairs(fn, where):
+    """(forward loop, its adjoint loop) for each top-level ``for ... in range(...)`` that
+    saves values; a top-level ``while`` loop that saves values is refused."""
+    pairs = []
+    for position, stmt in enumerate(fn.body):
+        if isinstance(stmt, ast.While) and _pushes(stmt):
+            raise TransformError("checkpointing covers for loops over range(...); this while loop's "
+                                 "trip count is known only after it has run. Write it as a for loop "
+                                 "over range(n) (with a break-free body), or drop checkpoint=",
+                                 *where, construct="while loop")
+        if not (isinstance(stmt, ast.For) and _is_range(stmt.iter) and _pushes(stmt)):
+            continue
+        backward = _adjoint_loop(fn.body[position + 1:], stmt)
+        if backward is None:
+            continue
+        pairs.append((stmt, backward))
+    return pairs
+
+
+def _pushes(loop):
+    return any(isinstance(node, ast.Attribute) and node.attr == "append" for node in ast.walk(loop))
+
+
+def _adjoint_loop(rest, forward):
+    """The ``for <target> in reversed(<same range>)`` after ``forward``, if the range's
+    arguments are not reassigned in between."""
+    names = {node.id for node in ast.walk(forward.iter) if isinstance(node, ast.Name)}
+    for stmt in rest:
+        if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) \
+                and isinstance(stmt.iter.func, ast.Name) and stmt.iter.func.id == "reversed" \
+                and len(stmt.iter.args) == 1 and ast.dump(stmt.iter.args[0]) == ast.dump(forward.iter) \
+                and ast.dump(stmt.target) == ast.dump(forward.target):
+            return stmt
+        if names & _stored_names(stmt):
+            return None
+    return None
+
+
+def _stored_names(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _refuse(what, where):
+    raise TransformError(f"checkpoint= cannot replay this loop: it {what}; a checkpointed loop runs "
+                         "twice and must compute the same both times. Drop checkpoint= for this "
+                         "function", *where, construct="checkpointed loop")
+
+
+def _check_replayable(loop, stacks, namespace, where):
+    if loop.orelse or any(isinstance(node, (ast.Break, ast.Return, ast.Yield)) for node in ast.walk(loop)):
+        _refuse("leaves early (break/return) or has an else clause", where)
+    for node in ast.walk(loop):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store):
+            _refuse(f"writes into an array or object ({ast.unparse(node)} = ...)", where)
+        if isinstance(node, ast.AugAssign):
+            _refuse(f"changes a value in place ({ast.unparse(node).strip()})", where)
+        if isinstance(node, ast.Call):
+            _check_call(node, stacks, namespace, where)
+
+
+def _check_call(call, stacks, namespace, where):
+    func = call.func
+    chain = []
+    while isinstance(func, ast.Attribute):
+        chain.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return _refuse(f"calls {ast.unparse(call.func)}(), which astgrad cannot check", where)
+    if func.id in stacks and chain in (["append"], ["pop"]):
+        return None
+    value = namespace.get(func.id)
+    if value is None and not chain and func.id in _PURE_BUILTINS:
+        return None
+    for name in reversed(chain):
+        if value is None or type(value).__name__ != "module":
+            break
+        value = getattr(value, name, None)
+        chain = chain[:-1]
+    if chain:       # a method of a value the loop computes
+        if chain[0] not in _READ_ONLY_METHODS:
+            _refuse(f"calls the method {ast.unparse(call.func)}(), which may change its object", where)
+        return None
+    return _check_function(value, ast.unparse(call.func), where)
+
+
+def _check_function(value, text, where):
+    module = getattr(value, "__module__", None) or ""
+    name = getattr(value, "__name__", "")
+    if module == "builtins" and name in _PURE_BUILTINS:
+        return
+    if any(module == m or module.startswith(m + ".") for m in _STATEFUL_MODULES) or value is None:
+        _refuse(f"calls {text}(), whose result may change from one run to the next", where)
+
+
+def _carried(loop, stacks):
+    """Names the loop body may read before it writes them: the loop's state."""
+    assigned = _stored_names(loop) - _stored_names(loop.target) - stacks
+    state, written = [], set()
+    for stmt in loop.body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in assigned \
+                    and node.id not in written and node.id not in state:
+                state.append(node.id)
+        if isinstance(stmt, ast.Assign):
+            written |= _stored_names(stmt)
+    return state
+
+
+def _without_pushes(body, stacks):
+    """The loop body without its saves (``X_stack.append(...)``), nested blocks included."""
+    kept = []
+    for stmt in body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+                and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr == "append" \
+                and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id in stacks:
+            continue
+        stmt = copy.deepcopy(stmt)
+        for field in ("body", "orelse"):
+            if isinstance(getattr(stmt, field, None), list):
+                setattr(stmt, field, _without_pushes(getattr(stmt, field), stacks) or [ast.Pass()])
+        kept.append(stmt)
+    return kept or [ast.Pass()]
+
+
+def _rewrite(fn, forward, backward, stacks, every, number):
+    """Replace the loop pair by the checkpointed forward loop and segment-wise reverse."""
+    target = ast.unparse(forward.target)
+    base = f"{target}_{number}" if number else target
+    steps, segment, saved = f"{base}_steps", f"{base}_segment", f"{base}_checkpoints"
+    span = f"{base}_every"
+    state = _carried(forward, stacks)
+    state_text = ", ".join(state) + ("," if len(state) == 1 else "")
+    range_text = ast.unparse(forward.iter)
+    note = _COMMENT + f"checkpointed loop: its state is kept every {span} iterations"
+    again = _COMMENT + "each segment, last first: its state restored, run forward saving, then its adjoint"
+    head = ast.parse(f"{note!r}\n"
+                     f"{steps} = {range_text}\n"
+                     f"{span} = checkpoint_interval(len({steps}), {every!r})\n"
+                     f"{saved} = []\n").body
+    primal = ast.parse(f"for {segment} in range(0, len({steps}), {span}):\n"
+                       f"    {saved}.append(({state_text}))\n"
+                       f"    for {target} in {steps}[{segment}:{segment} + {span}]:\n"
+                       f"        pass\n").body[0]
+    primal.body[1].body = _without_pushes(forward.body, stacks)
+    reverse = ast.parse(f"for {segment} in reversed(range(0, len({steps}), {span})):\n"
+                        f"    {state_text} = {saved}.pop()\n"
+                        f"    for {target} in {steps}[{segment}:{segment} + {span}]:\n"
+                        f"        pass\n"
+                        f"    for {target} in reversed({steps}[{segment}:{segment} + {span}]):\n"
+                        f"        pass\n").body[0]
+    if not state:
+        reverse.body[0] = ast.Expr(ast.parse(f"{saved}.pop()", mode="eval").body)
+        primal.body[0] = ast.Expr(ast.parse(f"{saved}.append(())", mode="eval").body)
+    reverse.body[1].body = forward.body
+    reverse.body[2].body = backward.body
+    at = fn.body.index(forward)
+    fn.body[at:at + 1] = head + [primal]
+    at = fn.body.index(backward)
+    fn.body[at:at + 1] = [ast.Expr(ast.Constant(again)), reverse]

@@ -1,0 +1,193 @@
+"""checkpoint=: loops run forward keeping every k-th state, and the reverse sweep
+recomputes each segment. Gradients equal the plain ones and finite differences; a loop
+of 10^5 steps keeps O(sqrt(T)) saved values; loops that cannot be replayed are refused."""
+
+import ast
+import math
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import numerical_grad
+
+
+def scalar_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + math.sin(x * i) * x / (1 + i)
+    return s
+
+
+def rnn(Wx, Wh, xs):
+    h = np.zeros(Wh.shape[0])
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(Wx @ xs[t] + Wh @ h)
+        loss = loss + np.sum(h * h)
+    return loss
+
+
+def two_loops(x, n):
+    h = x
+    for t in range(1, n, 2):
+        h = np.tanh(h * 0.9 + 0.1 * t)
+    for t in range(n):
+        h = h * 1.01 + np.sin(h) * 0.01
+    return np.sum(h)
+
+
+def scalar_rnn(w, u, xs):
+    h = 0.0
+    for t in range(len(xs)):
+        h = math.tanh(w * h + u * xs[t])
+    return h
+
+
+@pytest.mark.parametrize("every", [1, 2, 3, 7, 50, 1000, "sqrt"])
+def test_scalar_loop_matches_plain_and_fd(every):
+    for n in (0, 1, 5, 50):
+        expected = astgrad.grad(scalar_loop)(0.7, n)
+        got = astgrad.grad(scalar_loop, checkpoint=every)(0.7, n)
+        assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
+        assert got == pytest.approx(numerical_grad(scalar_loop, (0.7, n)), rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize("every", [1, 4, "sqrt"])
+def test_rnn_matches_plain_and_fd(every):
+    rng = np.random.default_rng(1)
+    args = (rng.normal(scale=0.5, size=(3, 2)), rng.normal(scale=0.5, size=(3, 3)), rng.normal(size=(17, 2)))
+    expected = astgrad.grad(rnn, (0, 1))(*args)
+    got = astgrad.grad(rnn, (0, 1), checkpoint=every)(*args)
+    numeric = numerical_grad(rnn, args, wrt=(0, 1))
+    for g, e, f in zip(got, expected, numeric):
+        np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(g, f, rtol=1e-6, atol=1e-8)
+
+
+def test_value_and_grad_and_two_loops():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(4,))
+    for n in (0, 1, 2, 9):
+        value, got = astgrad.value_and_grad(two_loops, checkpoint=3)(x, n)
+        assert value == pytest.approx(two_loops(x, n))
+        np.testing.assert_allclose(got, astgrad.grad(two_loops)(x, n), rtol=1e-12)
+        np.testing.assert_allclose(got, numerical_grad(two_loops, (x, n)), rtol=1e-6, atol=1e-8)
+
+
+def test_source_shows_the_checkpointed_loop_and_reads_as_python():
+    g = astgrad.grad(scalar_loop, checkpoint="sqrt")
+    assert "checkpoint" in g.source and "_stack" in g.source
+    ast.parse(g.source)
+    assert "checkpoint" not in astgrad.grad(scalar_loop).source
+
+
+class _Counted(list):
+    """A stack counting, over all stacks of one call, the most values alive at once."""
+    live = peak = 0
+
+    def append(self, value):
+        _Counted.live += 1
+        _Counted.peak = max(_Counted.peak, _Counted.live)
+        super().append(value)
+
+    def pop(self):
+        _Counted.live -= 1
+        return super().pop()
+
+
+def _counting(code):
+    """``code`` (generated) run with every ``name = []`` stack counted; returns a function."""
+    tree = ast.parse(code.source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and not node.value.elts:
+            node.value = ast.Call(ast.Name("_Counted", ast.Load()), [], [])
+    ast.fix_missing_locations(tree)
+    scope = dict(code.__globals__)
+    scope.update(zip(code.__code__.co_freevars, (c.cell_contents for c in code.__closure__ or ())))
+    scope["_Counted"] = _Counted
+    exec(compile(tree, "<counted>", "exec"), scope)
+    run = scope[tree.body[0].name]
+
+    def counted(*args):
+        _Counted.live = _Counted.peak = 0
+        result = run(*args)
+        return result, _Counted.peak
+    return counted
+
+
+def test_rnn_of_100000_steps_keeps_about_sqrt_T_states():
+    steps = 10 ** 5
+    rng = np.random.default_rng(3)
+    xs = rng.normal(size=steps)
+    w, u = 0.5, 0.3
+    plain = astgrad.grad(scalar_rnn, (0, 1))
+    checkpointed = astgrad.grad(scalar_rnn, (0, 1), checkpoint="sqrt")
+    got, saved = _counting(checkpointed.plain)(w, u, xs)
+    expected = plain(w, u, xs)
+    assert got == pytest.approx(expected, rel=1e-12)
+    root = math.isqrt(steps)
+    _, plain_saved = _counting(plain.plain)(w, u, xs[:1000])
+    pushes_per_step = plain_saved // 1000
+    assert pushes_per_step >= 1                      # without checkpoints: T * pushes_per_step
+    # every sqrt(T)-th state (one tuple each) plus one segment's saves
+    assert saved <= math.ceil(steps / root) + pushes_per_step * root + 2
+    assert saved >= root
+
+
+def test_fixed_interval_keeps_T_over_k_checkpoints():
+    xs = np.random.default_rng(4).normal(size=1000)
+    _, saved = _counting(astgrad.grad(scalar_rnn, (0, 1), checkpoint=100).plain)(0.5, 0.3, xs)
+    _, plain_saved = _counting(astgrad.grad(scalar_rnn, (0, 1)).plain)(0.5, 0.3, xs)
+    per_step = plain_saved // 1000
+    # at the peak: the 9 checkpoints of the earlier segments and one segment's saves
+    assert saved == 9 + per_step * 100
+
+
+def while_loop(x):
+    s = 0.0
+    i = 0
+    while i < 5:
+        s = s + np.sin(x * s + 1.0)
+        i = i + 1
+    return s
+
+
+def writes_into_array(x, n):
+    out = np.zeros(n)
+    h = x
+    for i in range(n):
+        h = np.sin(h) * x
+        out[i] = h
+    return np.sum(out)
+
+
+def random_steps(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + np.sin(x * np.random.rand())
+    return s
+
+
+def no_loop(x):
+    return np.sin(x) * x
+
+
+@pytest.mark.parametrize("f, args, construct", [
+    (while_loop, (0.3,), "while loop"),
+    (writes_into_array, (0.3, 4), "checkpointed loop"),
+    (random_steps, (0.3, 4), "checkpointed loop"),
+    (no_loop, (0.3,), "checkpoint"),
+])
+def test_loops_that_cannot_be_replayed_are_refused(f, args, construct):
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(f, checkpoint=4)(*args)
+    assert info.value.construct == construct
+    assert f.__code__.co_filename in str(info.value)
+    assert "checkpoint" in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "half"])
+def test_bad_checkpoint_values_are_refused(bad):
+    with pytest.raises(ValueError, match="checkpoint="):
+        astgrad.grad(scalar_loop, checkpoint=bad)
