@@ -8,6 +8,7 @@ import types
 
 import numpy
 
+from . import argument_kinds
 from .pickling import reduce_transform
 from .caching import Current, callees, forward_derivative, reverse_derivative
 from .core.functions import (StandIn, parameter_names, public_parameter_names, public_signature,
@@ -17,6 +18,7 @@ from .tuple_gradient import tuple_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, wrt_items
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
+from .specialize import Versions
 from .zero_safe import run_derivative
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
@@ -353,6 +355,10 @@ class Derivative(StandIn):
         parameters = list(public_signature(f).parameters.values())
         positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         self._arity = len(parameters) if all(p.kind in positional for p in parameters) else -1
+        # -- specialization: code made for each kind of arguments (see specialize.py)
+        self._versions = None
+        if not self._leading and (type(f) is types.FunctionType or isinstance(f, Differentiable)):
+            self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current)
 
     @property
     def leading_arguments(self):
@@ -390,7 +396,27 @@ class Derivative(StandIn):
 
     @property
     def source(self):
-        return self.plain.source
+        """The gradient's code for the arguments of the latest call (the general code
+        before the first call); ``source_for(*args)`` shows it for other arguments."""
+        versions = self._versions
+        if versions is None or versions.latest is None:
+            return self.plain.source
+        return self._specialized_plain(versions.latest).source
+
+    def source_for(self, *args, **kwargs):
+        """The code this gradient runs for these arguments (specialized to their kinds
+        when it has a version for them, see docs/performance.md), without the value."""
+        if self._versions is None:
+            return self.plain.source
+        bound = _bind(self, args, kwargs)
+        signature = argument_kinds.signature([bound.arguments[name] for name in self._names])
+        return self._specialized_plain(signature).source
+
+    def _specialized_plain(self, signature):
+        if self._versions.for_signature(signature) is self._current():
+            return self.plain               # beyond the bound: the general code runs
+        key = ("reverse", self.wrt, False, argument_kinds.key_part(self._versions.names, signature))
+        return Current(self.function, key)()
 
     @property
     def __wrapped__(self):
@@ -408,7 +434,8 @@ class Derivative(StandIn):
         for receiver in leading:
             check_receiver(receiver)
         try:
-            value, grads = run_derivative(self._current(), *leading, *args, **kwargs)
+            code = self._current() if self._versions is None else self._versions.for_call(values)
+            value, grads = run_derivative(code, *leading, *args, **kwargs)
         except Exception:
             # a non-scalar output can break the gradient code before it can be checked
             _check_scalar(_underlying(self.function)(*leading, *args, **kwargs), self._name)
