@@ -36,12 +36,21 @@ def free_dead_values(body, params):
             if isinstance(node, gast.Name):
                 last[node.id] = index
     candidates = plain - other
+    aliases = {}        # a -> names whose last mention was ``a = name``: the same value
     out = []
     for index, stmt in enumerate(body):
         out.append(stmt)
-        if isinstance(stmt, gast.Return):
-            continue
-        dead = sorted(name for name in candidates if last.get(name) == index)
+        if isinstance(stmt, gast.Return) or index + 1 < len(body) and isinstance(body[index + 1], gast.Return):
+            continue                        # returning frees them anyway
+        dead = {name for name in candidates if last.get(name) == index}
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id in dead \
+                and stmt.targets[0].id in candidates:
+            # ``d = t`` then ``d *= c``: t goes with d (a del here frees nothing, and reads oddly)
+            aliases[stmt.targets[0].id] = aliases.pop(stmt.value.id, []) + [stmt.value.id]
+            dead.discard(stmt.value.id)
+        for name in list(dead):
+            dead.update(aliases.pop(name, []))
+        dead = sorted(dead)
         if dead:
             out.append(gast.Delete(targets=[gast.Name(id=name, ctx=gast.Del(), annotation=None,
                                                       type_comment=None) for name in dead]))

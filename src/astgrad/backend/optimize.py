@@ -21,6 +21,7 @@ from ..core import walk
 from ..core.anno import Key
 from .accumulate import accumulate_in_place
 from .dead_code import remove_dead_code
+from .copies import propagate_copies
 from .free_values import free_dead_values
 from .reuse_buffers import reuse_dead_buffers
 
@@ -76,6 +77,12 @@ def _inline_single_use(body, context):
     return body
 
 
+def _propagate_copies(body, context):
+    if not context.kinds:
+        return body
+    return propagate_copies(body, keep=context.params)
+
+
 def _reuse_dead_buffers(body, context):
     if not context.kinds:
         return body
@@ -98,6 +105,7 @@ PASSES = [
     _drop_default_arguments,
     _accumulate_in_place,
     _inline_single_use,
+    _propagate_copies,
     _reuse_dead_buffers,
     _free_dead_values,
 ]

@@ -60,6 +60,9 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
 
 def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
     value = stmt.value
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
+            and isinstance(value.operand, gast.Name):
+        value = gast.BinOp(left=value.operand, op=gast.Mult(), right=S.const(-1.0))    # exact
     if isinstance(value, gast.BinOp) and type(value.op) in _IN_PLACE:
         candidates = [(value.left, value.right)]
         if _IN_PLACE[type(value.op)]:
@@ -125,10 +128,11 @@ def _mentions(body):
     arithmetic or of elementwise NumPy functions (no other reference to their value)."""
     last, escaped = {}, set()
     for index, stmt in enumerate(body):
+        returned = isinstance(stmt, gast.Return) and index == len(body) - 1
         for node in gast.walk(stmt):
             if isinstance(node, gast.Name):
                 last[node.id] = index
-            for child in _escaping_children(node):
+            for child in [] if returned else _escaping_children(node):    # returning is after every write
                 escaped.add(child.id)
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             for node in gast.walk(stmt):
