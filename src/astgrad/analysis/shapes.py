@@ -26,6 +26,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from .. import argument_kinds
+from .layouts import Layouts
 from .. import runtime
 
 SCALAR = "()"
@@ -378,6 +379,8 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
     """Replace ``unbroadcast(e, x)`` and ``broadcast_like(e, x)`` by ``e`` where ``e``
     provably already has the shape of ``x``."""
     classes = ShapeClasses(body, params, adjoints, scalars, kinds)
+    layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
+                      _SHAPE_OF_SECOND) if kinds else None
 
     class Rewrite(gast.NodeTransformer):
         def visit_Call(self, node):
@@ -386,6 +389,9 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
             if target in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
                 a, b = classes.of(node.args[0]), classes.of(node.args[1])
                 if a is not None and a == b:
+                    return node.args[0]
+                if layouts is not None and layouts.of(node.args[0]) is not None \
+                        and layouts.of(node.args[0]) == layouts.of(node.args[1]):
                     return node.args[0]
             return node
 
