@@ -44,7 +44,7 @@ def free_dead_values(body, params):
             continue                        # returning frees them anyway
         dead = {name for name in candidates if last.get(name) == index}
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id in dead \
-                and stmt.targets[0].id in candidates:
+                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in candidates:
             # ``d = t`` then ``d *= c``: t goes with d (a del here frees nothing, and reads oddly)
             aliases[stmt.targets[0].id] = aliases.pop(stmt.value.id, []) + [stmt.value.id]
             dead.discard(stmt.value.id)
