@@ -57,7 +57,10 @@ class Versions:
                 return current
             if len(self._by_signature) >= MAX_VERSIONS:
                 return self.general
-            current = Current(self.function, self.key + (argument_kinds.key_part(self.names, signature),))
+            try:
+                current = Current(self.function, self.key + (argument_kinds.key_part(self.names, signature),))
+            except Exception:       # noqa: BLE001 - the general code, already made, is right for them
+                current = self.general
             self._by_signature[signature] = current
             return current
 
