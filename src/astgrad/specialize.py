@@ -66,4 +66,4 @@ class Versions:
 
     def signatures(self):
         """The signatures that have a version of their own, oldest first."""
-        return list(self._by_signature)
+        return [signature for signature, current in self._by_signature.items() if current is not self.general]

@@ -125,6 +125,8 @@ class Layouts:
             return self.of(args[1])
         if target is runtime.zeros_like and len(args) == 1:
             return self.of(args[0])
+        if target is runtime.repeat_count:
+            return ()                           # an int
         if node.keywords:
             return None
         if self.elementwise(target) and len(args) == getattr(target, "nin", 1):

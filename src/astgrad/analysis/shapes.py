@@ -400,9 +400,55 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
         rewrite.visit(stmt)
     if kinds:
         _shapes_from_parameters(body, params, classes)
+        _keep_scalar_seeds(body, layouts)
     return body
 
 
+def _keep_scalar_seeds(body, layouts):
+    """``v = unreduce(e, x)`` -> ``v = e`` for a number ``e`` (the adjoint of a full
+    reduction) when every read of ``v`` is inside arithmetic whose result has the same
+    layout whether ``v`` is a number or has ``x``'s layout: that arithmetic broadcasts
+    ``e`` to the same shape, so the array ``unreduce`` builds is not needed."""
+    parents, loads, assigned = {}, {}, {}
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        for child in gast.iter_child_nodes(node):
+            parents[id(child)] = node
+        if isinstance(node, gast.Name):
+            table = loads if isinstance(node.ctx, gast.Load) else assigned
+            table.setdefault(node.id, []).append(node)
+    for stmt in walk.walk_statements(body):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is runtime.unreduce
+                and len(stmt.value.args) >= 2):
+            continue
+        name, (seed, shaped) = stmt.targets[0].id, stmt.value.args[:2]
+        target = layouts.of(shaped)
+        if layouts.of(seed) != () or not target or len(assigned.get(name, ())) != 1 \
+                or layouts.names.get(name) != target:
+            continue
+        uses = [_arithmetic_root(use, parents) for use in loads.get(name, ())]
+        if uses and all(use is not None and _same_either_way(use, name, target, layouts) for use in uses):
+            stmt.value = seed
+
+
+def _arithmetic_root(node, parents):
+    """The largest arithmetic expression around ``node`` (None if ``node`` is not in one)."""
+    root = None
+    parent = parents.get(id(node))
+    while isinstance(parent, gast.BinOp) and isinstance(parent.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)) \
+            or isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.USub):
+        root = parent
+        parent = parents.get(id(parent))
+    return root
+
+
+def _same_either_way(expression, name, target, layouts):
+    try:
+        layouts.names[name] = ()
+        as_number = layouts.of(expression)
+    finally:
+        layouts.names[name] = target
+    return as_number is not None and as_number == layouts.of(expression)
 def _shapes_from_parameters(body, params, classes):
     """``unreduce(e, t)`` -> ``unreduce(e, x)`` where parameter ``x`` has ``t``'s shape:
     ``t`` is then not kept alive (or computed) only for its shape."""
