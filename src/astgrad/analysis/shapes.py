@@ -401,7 +401,29 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
     if kinds:
         _shapes_from_parameters(body, params, classes)
         _keep_scalar_seeds(body, layouts)
+        _sizes(body, layouts)
     return body
+
+
+class _Sizes(gast.NodeTransformer):
+    """``repeat_count(x)`` -> ``x.size`` for an array ``x`` of known layout."""
+
+    def __init__(self, layouts):
+        self.layouts = layouts
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        whole = all(isinstance(arg, gast.Constant) and arg.value is None for arg in node.args[1:])   # axis=None
+        if anno.get(node, Key.TARGET) is runtime.repeat_count and node.args and whole and not node.keywords \
+                and isinstance(node.args[0], gast.Name) and self.layouts.of(node.args[0]):
+            return gast.Attribute(value=node.args[0], attr="size", ctx=gast.Load())
+        return node
+
+
+def _sizes(body, layouts):
+    rewrite = _Sizes(layouts)
+    for stmt in body:
+        rewrite.visit(stmt)
 
 
 def _keep_scalar_seeds(body, layouts):
