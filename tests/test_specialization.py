@@ -173,3 +173,29 @@ def test_rebinding_a_global_is_noticed_by_specialized_code():
         assert_close(g(x), 6.0 * x)
     finally:
         SCALE = 2.0
+
+
+def powers(x, n):
+    y = x ** n + n * x
+    z = -y * y
+    return np.sum(z * np.exp(-x)) / n
+
+
+def test_buffers_reused_are_the_gradients_own_never_the_arguments():
+    x = rng.normal(size=(4, 3))
+    before = x.copy()
+    g = astgrad.grad(elementwise)
+    first = g(x)
+    second = g(x)
+    assert np.array_equal(x, before)                    # the arguments are never written
+    assert np.array_equal(first, second) and first is not second
+    assert "*=" in g.source                            # the version computes into dead temporaries
+
+
+def test_int_arguments_and_their_own_versions():
+    x = rng.normal(size=5)
+    g = astgrad.grad(powers)
+    for n in (2, 3):
+        assert_close(g(x, n), numerical_grad(powers, (x, n), wrt=0))
+    assert_close(g(1.5, 2), numerical_grad(powers, (1.5, 2), wrt=0))
+    assert set(g._versions.signatures()) == {("<f8[n]", "int"), ("float", "int")}
