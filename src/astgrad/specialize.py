@@ -20,11 +20,13 @@ from .caching import Current
 
 MAX_VERSIONS = 8
 
+_lock = threading.Lock()        # held while a version is made (rare: once per signature)
+
 
 class Versions:
     """One gradient's specialized versions: signature -> ``Current`` (which follows
     rebinding of the function's names like the general code does)."""
-    __slots__ = ("function", "key", "names", "general", "latest", "_by_signature", "_lock")
+    __slots__ = ("function", "key", "names", "general", "latest", "_by_signature")
 
     def __init__(self, function, key, names, general):
         self.function = function
@@ -33,7 +35,10 @@ class Versions:
         self.general = general      # the general code's Current
         self.latest = None          # the signature of the latest call
         self._by_signature = {}
-        self._lock = threading.Lock()
+
+    def __reduce__(self):
+        """Sent to another process without its versions, which are made there again."""
+        return Versions, (self.function, self.key, self.names, self.general)
 
     def for_call(self, values):
         """The compiled code to run for arguments ``values`` (one per parameter)."""
@@ -51,7 +56,7 @@ class Versions:
     def _add(self, signature):
         if not any(kind is not None for kind in signature):
             return self.general
-        with self._lock:
+        with _lock:
             current = self._by_signature.get(signature)
             if current is not None:
                 return current
