@@ -3,7 +3,9 @@
     PYTHONPATH=src python benchmarks/profile_emitted.py [WORKLOAD ...] [--calls N] [--memory]
 
 WORKLOAD is one of scalar, mlp, logreg, rnn, elementwise, hvp (default: all). For
-each, the generated gradient's source (what ``astgrad.grad(f).source`` shows) and
+each, the generated gradient's source (what ``astgrad.grad(f).source`` shows after a
+call with the workload's arguments: the code specialized to them; ``--general`` for
+the code for any arguments) and
 the hand-written gradient are re-compiled with a timer around every statement
 (inside loops too), run ``--calls`` times, and printed with the time each line
 takes per gradient call (the median over the calls, so load spikes on a shared
@@ -32,12 +34,29 @@ import tracemalloc  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import astgrad.caching  # noqa: E402
+from astgrad import argument_kinds  # noqa: E402
 import workloads as W  # noqa: E402
 
 
-def _workloads():
-    rev = astgrad.caching.reverse_derivative
-    hvp_gradient = rev(W.mlp_loss, (0,), False)
+def _specialized(fn, wrt, args):
+    """The gradient code specialized to the kinds of ``args`` (what ``astgrad.grad(f)``
+    runs for them), without the value."""
+    names = inspect.getfullargspec(fn).args
+    kinds = argument_kinds.key_part(names, argument_kinds.signature(args))
+    return astgrad.caching.Current(fn, ("reverse", tuple(wrt), False, kinds))()
+
+
+def _workloads(general=False):
+    inputs = W.make_inputs()
+    if general:
+        def rev(fn, wrt, preserve_result):
+            return astgrad.caching.reverse_derivative(fn, wrt, preserve_result)
+    else:
+        def rev(fn, wrt, preserve_result):
+            key = {W.scalar_loop: "scalar", W.mlp_loss: "mlp", W.logreg_loss: "logreg", W.rnn_loss: "rnn",
+                   W.elementwise: "elementwise"}[fn]
+            return _specialized(fn, wrt, inputs[key])
+    hvp_gradient = astgrad.caching.reverse_derivative(W.mlp_loss, (0,), False)
     return {
         "scalar": (rev(W.scalar_loop, (0,), False), W.scalar_loop_grad, "scalar", {}),
         "mlp": (rev(W.mlp_loss, (0, 1, 2, 3), False), W.mlp_grad, "mlp", {}),
@@ -135,6 +154,7 @@ def instrumented(fn, memory):
     tree = ast.fix_missing_locations(inst.visit(tree))
     timer = _Timer(len(inst.lines), memory)
     namespace = dict(fn.__globals__)
+    namespace.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in fn.__closure__ or ())))
     namespace.update(_enter=timer.enter, _leave=timer.leave, _count=timer.count)
     exec(compile(tree, f"<instrumented {fn.__name__}>", "exec"), namespace)
     return namespace[tree.body[0].name], inst.lines, timer
@@ -174,8 +194,10 @@ def main(argv=None):
     parser.add_argument("workloads", nargs="*")
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--memory", action="store_true", help="bytes alive after each line")
+    parser.add_argument("--general", action="store_true",
+                        help="the general code, not the code specialized to the workload's arguments")
     args = parser.parse_args(argv)
-    table = _workloads()
+    table = _workloads(args.general)
     inputs = W.make_inputs()
     for name in args.workloads or list(table):
         generated, hand, key, opts = table[name]

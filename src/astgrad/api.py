@@ -9,6 +9,7 @@ from typing import Any, Callable, Literal, Sequence, Tuple, TypeVar, Union
 
 import numpy
 
+from . import argument_kinds
 from .pickling import reduce_transform
 from .caching import Current, callees, forward_derivative, reverse_derivative
 from .core.functions import (StandIn, parameter_names, public_parameter_names, public_signature,
@@ -19,6 +20,7 @@ from .bound import WrtTarget, as_function, check_receiver, follow, leading_argum
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import public
+from .specialize import Versions
 from .zero_safe import run_derivative
 from .duck import is_duck_array
 from . import call_options
@@ -252,6 +254,11 @@ def _match_argument(g, x, integers_are_constants=False):
     container, and at each leaf the shape and float dtype of the leaf. Leaves that are not
     numbers (strings, None, bools) get None; so do ints if ``integers_are_constants``.
     A dataclass instance gets an instance of its class holding its fields' derivatives."""
+    if type(x) is numpy.ndarray and type(g) is numpy.ndarray and g.dtype == x.dtype \
+            and g.shape == x.shape and x.dtype.kind == "f":
+        return g                # the common cases, quickly
+    if type(x) is float and type(g) is float:
+        return g
     if is_record(x):
         return rebuild_record(x, {name: _match_argument(_field(g, name), item, integers_are_constants)
                                   for name, item in record_items(x)})
@@ -394,6 +401,10 @@ class Derivative(StandIn):
         parameters = list(public_signature(f).parameters.values())
         positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         self._arity = len(parameters) if all(p.kind in positional for p in parameters) else -1
+        # -- specialization: code made for each kind of arguments (see specialize.py)
+        self._versions = None
+        if not self._leading and (type(f) is types.FunctionType or isinstance(f, Differentiable)):
+            self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current)
 
     @property
     def leading_arguments(self):
@@ -439,7 +450,28 @@ class Derivative(StandIn):
     @property
     @public
     def source(self) -> str:
-        return self.plain.source
+        """The gradient's code for the arguments of the latest call (the general code
+        before the first call); ``source_for(*args)`` shows it for other arguments."""
+        versions = self._versions
+        if versions is None or versions.latest is None:
+            return self.plain.source
+        return self._specialized_plain(versions.latest).source
+
+    @public
+    def source_for(self, *args: Any, **kwargs: Any) -> str:
+        """The code this gradient runs for these arguments (specialized to their kinds
+        when it has a version for them, see docs/performance.md), without the value."""
+        if self._versions is None:
+            return self.plain.source
+        bound = _bind(self, args, kwargs)
+        signature = argument_kinds.signature([bound.arguments[name] for name in self._names])
+        return self._specialized_plain(signature).source
+
+    def _specialized_plain(self, signature):
+        if self._versions.for_signature(signature) is self._current():
+            return self.plain               # beyond the bound: the general code runs
+        key = ("reverse", self.wrt, False, argument_kinds.key_part(self._versions.names, signature))
+        return Current(self.function, key)()
 
     @property
     def __wrapped__(self):
@@ -458,7 +490,8 @@ class Derivative(StandIn):
         for receiver in leading:
             check_receiver(receiver)
         try:
-            value, grads = run_derivative(self._current(), *leading, *args, **kwargs)
+            code = self._current() if self._versions is None else self._versions.for_call(values)
+            value, grads = run_derivative(code, *leading, *args, **kwargs)
         except Exception:
             _check_output_is_scalar(self.function, self._name, (*leading, *args), kwargs)
             raise

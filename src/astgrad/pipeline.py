@@ -24,6 +24,7 @@ from .frontend.normalize import Normalizer
 from .frontend.source import parse_function
 from .modes.forward import ForwardMode
 from .modes.reverse import ReverseMode
+from .argument_kinds import from_key
 from .rules import registry
 from .rules.optional import load_imported
 from .zero_safe import ZERO_SAFE
@@ -118,7 +119,8 @@ def _collector_paused():
 
 def generate(fn, key, callees):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
-    ("forward", wrt), with ZERO_SAFE last for the zero-safe twin) now, uncached."""
+    ("forward", wrt), then the argument kinds of a specialized version (see
+    argument_kinds.key_part), with ZERO_SAFE last for the zero-safe twin) now, uncached."""
     with _collector_paused():
         return _generate(fn, key, callees)
 
@@ -144,7 +146,8 @@ def _transform(fn, key, source, normalized, namer, namespace, callees):
     """The derivative tree (the mode runs the optimize passes on what it builds), and a
     label for the compiled code."""
     if key[0] == "reverse":
-        mode = ReverseMode(source, normalized, key[1], namer, namespace, key[2], callees=callees)
+        mode = ReverseMode(source, normalized, key[1], namer, namespace, key[2], callees=callees,
+                           kinds=from_key(key))
         label = f"grad of {fn.__qualname__}"
     else:
         mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees)

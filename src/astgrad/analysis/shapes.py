@@ -4,6 +4,13 @@ Only names assigned once (and parameters) take part, so every relation holds for
 every execution. Elementwise operations keep their operand's shape, an operand of
 shape () (a number) does not change the other's, a derivative ``d_v`` has the shape
 of ``v``, and the shape helpers return their second argument's shape.
+
+Code specialized to its arguments' kinds (see ``argument_kinds``) knows more: a
+parameter that is a number or a 0-d array has shape (), and an array parameter's
+number of dimensions and which of them have length 1 are known. An operand whose
+dimensions are all longer than 1 fixes the shape of an elementwise result with
+operands of no more dimensions (broadcasting cannot change it); the same facts follow
+through ``@`` of arrays of known dimensions, indexing by a number and full reductions.
 """
 
 import builtins
@@ -18,6 +25,8 @@ from ..core import ops
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from .. import argument_kinds
+from .layouts import Layouts
 from .. import runtime
 
 SCALAR = "()"
@@ -31,7 +40,7 @@ class ShapeClasses:
     (a loop variable) gets a class if every assignment agrees on it; assignments
     that disagree, or depend on names without a class, take it away again."""
 
-    def __init__(self, body, params, adjoints, scalars=()):
+    def __init__(self, body, params, adjoints, scalars=(), kinds=None):
         definitions = {}
         for stmt in walk.walk_statements(body):
             if _restores_or_placeholder(stmt):
@@ -52,6 +61,12 @@ class ShapeClasses:
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
+        self.layouts = {}           # class -> its dimensions, True where the length is 1
+        for name, kind in (kinds or {}).items():
+            if name in self.cls and argument_kinds.is_scalar(kind):
+                self.cls[name] = SCALAR
+            elif name in self.cls and argument_kinds.layout(kind) is not None:
+                self.layouts[name] = argument_kinds.layout(kind)
         for param in params:
             if param in definitions:
                 definitions[param].append(S.name(param))      # its value on entry
@@ -64,8 +79,11 @@ class ShapeClasses:
                       and _opaque(values[0])}
         for name in self.roots:
             self.cls[name] = name
-        self._optimistic()
-        self._verify()
+        if kinds:
+            self._solve_with_layouts()
+        else:
+            self._optimistic()
+            self._verify()
         for primal, adjoint in adjoints.items():
             if self.cls.get(primal) not in (None, _BOTTOM) and adjoint not in definitions:
                 self.cls[adjoint] = self.cls[primal]
@@ -151,6 +169,74 @@ class ShapeClasses:
             return node.id not in self.derivatives
         return not isinstance(node, gast.BinOp) or not isinstance(node.op, gast.Div)
 
+    def _join(self, a, b):
+        joined = _join(a, b)
+        if joined is not None or a is None or b is None:
+            return joined
+        left, right = self.layouts.get(a), self.layouts.get(b)
+        if left is None or right is None:
+            return None
+        # a shape without 1s is the broadcast of itself with any shape of no more
+        # dimensions (or the code raises)
+        if not any(left) and len(left) >= len(right):
+            return a
+        if not any(right) and len(right) >= len(left):
+            return b
+        return None
+
+    def _solve_with_layouts(self):
+        """The fixed point, with the dimensions of roots found from their operands'. A
+        root's dimensions may rest on a class the verification later takes away: then
+        the root is solved again without them, until every assumption holds."""
+        start_cls, start_layouts, pinned = dict(self.cls), dict(self.layouts), set()
+        while True:
+            self.cls, self.layouts = dict(start_cls), dict(start_layouts)
+            assumed = self._root_layouts(pinned)
+            self._optimistic()
+            assumed.update(self._root_layouts(pinned))
+            self._optimistic()
+            self._verify()
+            wrong = {name for name, found in assumed.items()
+                     if self._layout_of(self.definitions[name][0]) != found}
+            if not wrong:
+                return
+            pinned |= wrong
+
+    def _root_layouts(self, pinned):
+        """Dimensions of names assigned once by ``@``, by indexing with a number and by
+        full reductions, from their operands' (a few rounds: roots feed roots)."""
+        assumed = {}
+        for _ in range(4):
+            for name in sorted(self.roots - pinned):
+                found = self._layout_of(self.definitions[name][0])
+                if found == ():
+                    self.cls[name] = SCALAR
+                elif found is not None:
+                    self.layouts[name] = found
+                if found is not None:
+                    assumed[name] = found
+        return assumed
+
+    def layout_of_class(self, cls):
+        return () if cls == SCALAR else self.layouts.get(cls)
+
+    def _layout_of(self, value):
+        if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult):
+            return _matmul_layout(self.layout_of_class(self.of(value.left)),
+                                  self.layout_of_class(self.of(value.right)))
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+            array = self.layout_of_class(self.of(value.value))
+            index = value.slice
+            if array and (self.of(index) == SCALAR and not isinstance(index, gast.Constant)
+                          or isinstance(index, gast.Constant) and type(index.value) is int):
+                return array[1:]
+            return None
+        if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords:
+            target = anno.get(value, Key.TARGET)
+            if target in _FULL_REDUCTIONS and self.layout_of_class(self.of(value.args[0])) is not None:
+                return ()
+        return None
+
     def name_class(self, name):
         found = self.cls.get(name)
         return None if found is _BOTTOM else found
@@ -166,7 +252,7 @@ class ShapeClasses:
         if isinstance(node, gast.BinOp) and isinstance(node.op, _ELEMENTWISE_OPS):
             if self._may_concatenate(node):
                 return None
-            return _join(self.of(node.left), self.of(node.right))
+            return self._join(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Call):
             target = anno.get(node, Key.TARGET)
             if target in _SHAPE_OF_SECOND and len(node.args) >= 2:
@@ -178,12 +264,26 @@ class ShapeClasses:
             if _is_elementwise(target) and len(node.args) == getattr(target, "nin", 1) and not node.keywords:
                 result = self.of(node.args[0])
                 for arg in node.args[1:]:
-                    result = _join(result, self.of(arg))
+                    result = self._join(result, self.of(arg))
                 return result
         return None
 
 
 _BOTTOM = "unknown"
+_FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
+
+
+def _matmul_layout(left, right):
+    """The dimensions of ``a @ b`` for arrays of known dimensions (1-d or 2-d)."""
+    if left is None or right is None or not left or not right or len(left) > 2 or len(right) > 2:
+        return None
+    if len(left) == 1 and len(right) == 1:
+        return ()
+    if len(left) == 1:
+        return (right[1],)
+    if len(right) == 1:
+        return (left[0],)
+    return (left[0], right[1])
 
 
 _REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult)
@@ -275,10 +375,12 @@ def _is_elementwise(target):
     return target is builtins.abs
 
 
-def drop_needless_unbroadcasts(body, params, adjoints, scalars=()):
+def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
     """Replace ``unbroadcast(e, x)`` and ``broadcast_like(e, x)`` by ``e`` where ``e``
     provably already has the shape of ``x``."""
-    classes = ShapeClasses(body, params, adjoints, scalars)
+    classes = ShapeClasses(body, params, adjoints, scalars, kinds)
+    layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
+                      _SHAPE_OF_SECOND) if kinds else None
 
     class Rewrite(gast.NodeTransformer):
         def visit_Call(self, node):
@@ -288,9 +390,99 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=()):
                 a, b = classes.of(node.args[0]), classes.of(node.args[1])
                 if a is not None and a == b:
                     return node.args[0]
+                if layouts is not None and layouts.of(node.args[0]) is not None \
+                        and layouts.of(node.args[0]) == layouts.of(node.args[1]):
+                    return node.args[0]
             return node
 
     rewrite = Rewrite()
     for stmt in body:
         rewrite.visit(stmt)
+    if kinds:
+        _shapes_from_parameters(body, params, classes)
+        _keep_scalar_seeds(body, layouts)
+        _sizes(body, layouts)
     return body
+
+
+class _Sizes(gast.NodeTransformer):
+    """``repeat_count(x)`` -> ``x.size`` for an array ``x`` of known layout."""
+
+    def __init__(self, layouts):
+        self.layouts = layouts
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        whole = all(isinstance(arg, gast.Constant) and arg.value is None for arg in node.args[1:])   # axis=None
+        if anno.get(node, Key.TARGET) is runtime.repeat_count and node.args and whole and not node.keywords \
+                and isinstance(node.args[0], gast.Name) and self.layouts.of(node.args[0]):
+            return gast.Attribute(value=node.args[0], attr="size", ctx=gast.Load())
+        return node
+
+
+def _sizes(body, layouts):
+    rewrite = _Sizes(layouts)
+    for stmt in body:
+        rewrite.visit(stmt)
+
+
+def _keep_scalar_seeds(body, layouts):
+    """``v = unreduce(e, x)`` -> ``v = e`` for a number ``e`` (the adjoint of a full
+    reduction) when every read of ``v`` is inside arithmetic whose result has the same
+    layout whether ``v`` is a number or has ``x``'s layout: that arithmetic broadcasts
+    ``e`` to the same shape, so the array ``unreduce`` builds is not needed."""
+    parents, loads, assigned = {}, {}, {}
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        for child in gast.iter_child_nodes(node):
+            parents[id(child)] = node
+        if isinstance(node, gast.Name):
+            table = loads if isinstance(node.ctx, gast.Load) else assigned
+            table.setdefault(node.id, []).append(node)
+    for stmt in walk.walk_statements(body):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is runtime.unreduce
+                and len(stmt.value.args) >= 2):
+            continue
+        name, (seed, shaped) = stmt.targets[0].id, stmt.value.args[:2]
+        target = layouts.of(shaped)
+        if layouts.of(seed) != () or not target or len(assigned.get(name, ())) != 1 \
+                or layouts.names.get(name) != target:
+            continue
+        uses = [_arithmetic_root(use, parents) for use in loads.get(name, ())]
+        if uses and all(use is not None and _same_either_way(use, name, target, layouts) for use in uses):
+            stmt.value = seed
+
+
+def _arithmetic_root(node, parents):
+    """The largest arithmetic expression around ``node`` (None if ``node`` is not in one)."""
+    root = None
+    parent = parents.get(id(node))
+    while isinstance(parent, gast.BinOp) and isinstance(parent.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)) \
+            or isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.USub):
+        root = parent
+        parent = parents.get(id(parent))
+    return root
+
+
+def _same_either_way(expression, name, target, layouts):
+    try:
+        layouts.names[name] = ()
+        as_number = layouts.of(expression)
+    finally:
+        layouts.names[name] = target
+    return as_number is not None and as_number == layouts.of(expression)
+def _shapes_from_parameters(body, params, classes):
+    """``unreduce(e, t)`` -> ``unreduce(e, x)`` where parameter ``x`` has ``t``'s shape:
+    ``t`` is then not kept alive (or computed) only for its shape."""
+    by_class = {}
+    for param in params:
+        found = classes.name_class(param)
+        if found is not None and found != SCALAR:
+            by_class.setdefault(found, param)
+    for stmt in body:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Call) and anno.get(node, Key.TARGET) in _SHAPE_OF_SECOND \
+                    and len(node.args) >= 2 and isinstance(node.args[1], gast.Name):
+                param = by_class.get(classes.name_class(node.args[1].id))
+                if param is not None:
+                    node.args[1] = S.name(param)

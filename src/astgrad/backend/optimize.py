@@ -22,6 +22,9 @@ from ..core import walk
 from ..core.anno import Key
 from .accumulate import accumulate_in_place
 from .dead_code import remove_dead_code
+from .copies import propagate_copies
+from .free_values import free_dead_values
+from .reuse_buffers import reuse_dead_buffers
 
 @dataclasses.dataclass
 class OptimizeContext:
@@ -32,7 +35,9 @@ class OptimizeContext:
     scalars: names known to hold numbers (range loop targets);
     rewrites: the mode's own rewrites of the body, run before dead code is removed
         (forward mode's tangent ownership), each ``rewrite(body) -> body``;
-    parameter_adjoints: adjoints of parameters, which may be added to in place.
+    parameter_adjoints: adjoints of parameters, which may be added to in place;
+    kinds: parameter -> argument kind, for code specialized to its arguments
+        (see ``argument_kinds``); empty for general code.
     """
 
     params: list
@@ -40,10 +45,12 @@ class OptimizeContext:
     scalars: set = dataclasses.field(default_factory=set)
     rewrites: list = dataclasses.field(default_factory=list)
     parameter_adjoints: set = dataclasses.field(default_factory=set)
+    kinds: dict = dataclasses.field(default_factory=dict)
 
 
 def _drop_needless_unbroadcasts(body, context):
-    return shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars)
+    return shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
+                                           context.kinds)
 
 
 def _mode_rewrites(body, context):
@@ -71,6 +78,24 @@ def _inline_single_use(body, context):
     return body
 
 
+def _propagate_copies(body, context):
+    if not context.kinds:
+        return body
+    return propagate_copies(body, keep=context.params)
+
+
+def _reuse_dead_buffers(body, context):
+    if not context.kinds:
+        return body
+    return reuse_dead_buffers(body, context.params, context.derivatives, context.scalars, context.kinds)
+
+
+def _free_dead_values(body, context):
+    if not context.kinds:
+        return body             # general code is transformed again, and the core form has no del
+    return free_dead_values(body, context.params)
+
+
 # The order matters: needless unbroadcasts are found while the shapes are plain
 # (before a mode's rewrites wrap values in helper calls), and dead code goes before
 # inlining, which inlines only temporaries read exactly once.
@@ -81,6 +106,9 @@ PASSES = [
     _drop_default_arguments,
     _accumulate_in_place,
     _inline_single_use,
+    _propagate_copies,
+    _reuse_dead_buffers,
+    _free_dead_values,
 ]
 
 

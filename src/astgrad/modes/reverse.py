@@ -74,10 +74,11 @@ class _Loads(gast.NodeTransformer):
 
 
 class ReverseMode(Transform):
-    def __init__(self, source, fn, wrt, namer, namespace, preserve_result=False, *, callees):
+    def __init__(self, source, fn, wrt, namer, namespace, preserve_result=False, *, callees, kinds=None):
         super().__init__(source, fn, namer, namespace, callees)
         self.wrt = wrt
         self.preserve_result = preserve_result
+        self.kinds = kinds or {}        # parameter -> argument kind, for specialized code
 
     # -- entry point -------------------------------------------------------------
 
@@ -104,7 +105,8 @@ class ReverseMode(Transform):
         inits = stack_inits(list(plan.stacks.values()) + forward_sweep.item_stacks, plan.needs_init)
         context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),
-            parameter_adjoints={self.adjoint(p) for p in params if p in self.active})
+            parameter_adjoints={self.adjoint(p) for p in params if p in self.active},
+            kinds=dict(self.kinds, **{seed: "float"}) if self.kinds else {})   # the seed of grad: 1.0
         new_body = optimize.optimize(inits + forward + backward + [ret], context)
         return self._function(new_body, seed)
 

@@ -1,0 +1,87 @@
+"""The kind of each argument of a call, as a plain value: what specialized code is made for.
+
+A kind says what generated code can rely on about a value without knowing its size:
+
+- ``"float"`` and ``"int"``: a Python float or int (not a bool, not a NumPy scalar);
+- ``"<f8[]"``, ``"<f4[n,1]"``, ...: a NumPy array, by its dtype (``dtype.str``) and one
+  letter per dimension, ``1`` where the dimension has length 1 and ``n`` where it has any
+  other length (which is all broadcasting needs to know);
+- ``None``: anything else (a NumPy scalar, a list, a dict, an object): nothing is assumed.
+
+A signature is the tuple of the kinds of a call's arguments. Both are strings, tuples
+and None only, so they hash, compare, print and serialise (``repr`` / ``json``) as they
+are, and a cache of generated code can put them into its key.
+"""
+
+import numpy
+
+_ARRAY_KINDS = {}               # (dtype, shape) -> kind: a dict lookup on the common path
+_ARRAY_KINDS_LIMIT = 4096
+
+
+def kind_of(value):
+    """The kind of one argument (see the module docstring)."""
+    kind = type(value)
+    if kind is float:
+        return "float"
+    if kind is int:
+        return "int"
+    if kind is numpy.ndarray:
+        key = (value.dtype, value.shape)
+        found = _ARRAY_KINDS.get(key)
+        if found is None:
+            found = _array_kind(value.dtype, value.shape)
+            if len(_ARRAY_KINDS) < _ARRAY_KINDS_LIMIT:
+                _ARRAY_KINDS[key] = found
+        return found
+    return None
+
+
+def _array_kind(dtype, shape):
+    return dtype.str + "[" + ",".join("1" if n == 1 else "n" for n in shape) + "]"
+
+
+def signature(values):
+    """The kinds of a call's arguments, in order: a tuple usable in any cache key."""
+    return tuple(map(kind_of, values))
+
+
+def is_scalar(kind):
+    """A Python number or a 0-d array: shape ()."""
+    return kind in ("float", "int") or (kind is not None and kind.endswith("[]"))
+
+
+def is_array(kind):
+    return kind is not None and kind.endswith("]")
+
+
+def layout(kind):
+    """An array kind's dimensions, True where the length is 1 (``"<f8[n,1]"`` ->
+    ``(False, True)``); () for a Python number; None when unknown."""
+    if kind in ("float", "int"):
+        return ()
+    if not is_array(kind):
+        return None
+    inside = kind[kind.index("[") + 1:-1]
+    return tuple(part == "1" for part in inside.split(",")) if inside else ()
+
+
+def is_python_float(kind):
+    return kind == "float"
+
+
+KEY_TAG = "kinds"
+
+
+def key_part(names, kinds):
+    """The part of a derivative's cache key naming what it is specialized to:
+    ``("kinds", ((parameter, kind), ...))``, only the parameters with a known kind."""
+    return (KEY_TAG, tuple((name, kind) for name, kind in zip(names, kinds) if kind is not None))
+
+
+def from_key(key):
+    """parameter -> kind, from a derivative's cache key (empty: general code)."""
+    for part in key[1:]:
+        if isinstance(part, tuple) and len(part) == 2 and part[0] == KEY_TAG:
+            return dict(part[1])
+    return {}

@@ -1,0 +1,58 @@
+"""Optimize pass for specialized code: free each value as soon as it is no longer needed.
+
+In straight-line code a temporary stays alive until the function returns unless
+something drops the reference; for arrays that is most of the gradient's peak memory.
+After the last statement that mentions a name, ``del name`` lets NumPy reuse its
+memory for what follows, as a careful person does by hand. Only names that the top
+level of the function assigns with plain assignments take part (so they are bound
+wherever the ``del`` runs), and not in a function with nested functions (which may
+read the name later). ``del`` is not part of the core language, so only code that is
+run and never transformed again (code specialized to its arguments) gets this pass.
+"""
+
+import gast
+
+
+def free_dead_values(body, params):
+    """``body`` with ``del`` statements after each top-level name's last mention."""
+    if any(isinstance(node, (gast.Lambda, gast.FunctionDef, gast.Global, gast.Nonlocal))
+           for stmt in body for node in gast.walk(stmt)):
+        return body
+    plain, other, last = set(), set(params), {}
+    for index, stmt in enumerate(body):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name):
+            plain.add(stmt.targets[0].id)
+            nested = [stmt.value]
+        elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+            nested = [stmt.value]           # updates a name bound before
+        else:
+            nested = [stmt]
+        for part in nested:
+            for node in gast.walk(part):
+                if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+                    other.add(node.id)
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name):
+                last[node.id] = index
+    candidates = plain - other
+    aliases = {}        # a -> names whose last mention was ``a = name``: the same value
+    out = []
+    for index, stmt in enumerate(body):
+        out.append(stmt)
+        if isinstance(stmt, gast.Return) or index + 1 < len(body) and isinstance(body[index + 1], gast.Return):
+            continue                        # returning frees them anyway
+        dead = {name for name in candidates if last.get(name) == index}
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id in dead \
+                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in candidates:
+            # ``d = t`` then ``d *= c``: t goes with d (a del here frees nothing, and reads oddly)
+            aliases[stmt.targets[0].id] = aliases.pop(stmt.value.id, []) + [stmt.value.id]
+            dead.discard(stmt.value.id)
+        for name in list(dead):
+            dead.update(aliases.pop(name, []))
+        dead = sorted(dead)
+        if dead:
+            out.append(gast.Delete(targets=[gast.Name(id=name, ctx=gast.Del(), annotation=None,
+                                                      type_comment=None) for name in dead]))
+    return out
+

@@ -1,0 +1,160 @@
+"""Optimize pass for specialized code: compute into a temporary that is no longer needed.
+
+``d_t_3 = t_1 * d_t_4``, where ``t_1`` is a float64 array this function made, has
+``d_t_3``'s shape and is not read afterwards, becomes::
+
+    d_t_3 = t_1
+    d_t_3 *= d_t_4
+
+so NumPy writes into ``t_1``'s memory instead of allocating a new array (the pass that
+frees dead values then deletes the name ``t_1``). It applies only where every fact it
+needs is known from the argument kinds: the buffer is an array of float64 that only
+arithmetic ever read (nothing else holds a reference to it), and the result has its
+shape and dtype. The order of the operands is kept (``t *= c`` for ``t * c``, and
+``t += c`` for ``c + t``, where the two are equal for floats).
+"""
+
+import gast
+import numpy
+
+from ..analysis import shapes
+from ..analysis.shapes import ShapeClasses
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+
+_IN_PLACE = {gast.Add: True, gast.Mult: True, gast.Sub: False, gast.Div: False}   # commutes?
+
+
+def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
+    float64 = {name for name, kind in kinds.items() if kind is not None and kind.startswith("<f8[")}
+    if not float64:
+        return body
+    numbers = {name for name, kind in kinds.items() if kind in ("float", "int")} | set(scalars)
+    floats = {name for name, kind in kinds.items() if kind == "float"}
+    classes = ShapeClasses(body, params, adjoints, scalars, kinds)
+    last, private = _mentions(body)
+    typed = _Float64(float64, numbers, floats)
+    fresh, out = set(), []
+    for index, stmt in enumerate(body):
+        rewritten = None
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+            target = stmt.targets[0].id
+            rewritten = _rewrite(stmt, target, fresh, private, last, index, classes, typed)
+            if typed.is_float64(stmt.value):
+                typed.names.add(target)
+                if isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)) or _is_ufunc_call(stmt.value):
+                    fresh.add(target)
+                else:
+                    fresh.discard(target)
+            else:
+                typed.names.discard(target)
+                fresh.discard(target)
+        elif not isinstance(stmt, gast.Return):
+            for name in S.stored_names(stmt):
+                fresh.discard(name)
+                typed.names.discard(name)
+        out.extend(rewritten or [stmt])
+    return out
+
+
+def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
+    value = stmt.value
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
+            and isinstance(value.operand, gast.Name):
+        value = gast.BinOp(left=value.operand, op=gast.Mult(), right=S.const(-1.0))    # exact
+    if isinstance(value, gast.BinOp) and type(value.op) in _IN_PLACE:
+        candidates = [(value.left, value.right)]
+        if _IN_PLACE[type(value.op)]:
+            candidates.append((value.right, value.left))
+        for buffer, other in candidates:
+            if isinstance(buffer, gast.Name) and buffer.id in fresh and buffer.id in private \
+                    and (last.get(buffer.id) == index or buffer.id == target) \
+                    and classes.of(value) is not None and classes.of(value) == classes.name_class(buffer.id) \
+                    and typed.is_float64(value):
+                copy = [] if buffer.id == target else [S.assign(target, S.name(buffer.id))]
+                update = gast.AugAssign(target=gast.Name(id=target, ctx=gast.Store(), annotation=None,
+                                                         type_comment=None),
+                                        op=value.op, value=other)
+                return copy + [update]
+    return None
+
+
+class _Float64:
+    """Which expressions are float64 arrays (or float64 numbers) by NumPy's promotion:
+    an operation with a float64 operand whose other operands are float64 or numbers."""
+
+    def __init__(self, names, numbers, floats):
+        self.names = set(names)
+        self.numbers = numbers
+        self.floats = floats
+
+    def is_float64(self, node):
+        if isinstance(node, gast.Name):
+            return node.id in self.names
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            return self.is_float64(node.operand)
+        if isinstance(node, gast.BinOp) and type(node.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow):
+            operands = (node.left, node.right)
+        elif _is_ufunc_call(node):
+            operands = node.args
+        elif isinstance(node, gast.Call) and anno.get(node, Key.TARGET) in shapes._SHAPE_OF_SECOND \
+                and len(node.args) >= 2:
+            # unreduce(e, x) and the like: e's values in x's shape (a float broadcast: float64)
+            first = node.args[0]
+            return self.is_float64(first) or isinstance(first, gast.Constant) and type(first.value) is float \
+                or isinstance(first, gast.Name) and first.id in self.floats
+        else:
+            return False
+        return any(self.is_float64(o) for o in operands) and all(
+            self.is_float64(o) or self._number(o) for o in operands)
+
+    def _number(self, node):
+        if isinstance(node, gast.Constant):
+            return type(node.value) in (int, float)
+        return isinstance(node, gast.Name) and node.id in self.numbers
+
+
+def _is_ufunc_call(node):
+    if not isinstance(node, gast.Call) or node.keywords:
+        return False
+    target = anno.get(node, Key.TARGET)
+    return isinstance(target, numpy.ufunc) and target.signature is None and target.nout == 1 \
+        and len(node.args) == target.nin and "d" * target.nin + "->d" in target.types
+
+
+def _mentions(body):
+    """Each name's last top-level statement, and the names only ever read as operands of
+    arithmetic or of elementwise NumPy functions (no other reference to their value)."""
+    last, escaped = {}, set()
+    for index, stmt in enumerate(body):
+        returned = isinstance(stmt, gast.Return) and index == len(body) - 1
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name):
+                last[node.id] = index
+            for child in [] if returned else _escaping_children(node):    # returning is after every write
+                escaped.add(child.id)
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            for node in gast.walk(stmt):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                    escaped.add(node.id)
+    return last, set(last) - escaped
+
+
+def _escaping_children(node):
+    """Names read by ``node`` in a way that may keep a reference to their value."""
+    if isinstance(node, (gast.BinOp, gast.UnaryOp, gast.AugAssign)):
+        return []
+    if isinstance(node, gast.Call):
+        target = anno.get(node, Key.TARGET)
+        if _is_ufunc_call(node) or target in _READERS:
+            return []
+        if target in shapes._SHAPE_OF_SECOND:       # the second argument gives a shape only
+            return [arg for arg in node.args[:1] if isinstance(arg, gast.Name)]
+    if isinstance(node, gast.Assign):
+        return [node.value] if isinstance(node.value, gast.Name) else []
+    return [child for child in gast.iter_child_nodes(node)
+            if isinstance(child, gast.Name) and isinstance(child.ctx, gast.Load)]
+
+
+_READERS = {numpy.sum, numpy.mean}

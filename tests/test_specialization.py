@@ -1,0 +1,201 @@
+"""Gradients specialized to their arguments' kinds: each version agrees with the general
+code and with finite differences, is used only for its own kind of arguments, and the
+number of versions is bounded."""
+
+import math
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad import argument_kinds, specialize
+from astgrad.caching import reverse_derivative
+from fd import assert_close, numerical_grad
+
+
+def elementwise(x):
+    return np.sum(np.sin(x) ** 2 * np.exp(-x))
+
+
+def broadcasting(x, b):
+    y = np.tanh(x * b + b)
+    return np.sum(y * y) + np.sum(x) * 0.5
+
+
+def scalar_loop(x):
+    s = 0.0
+    for i in range(20):
+        s = s + math.sin(x * i) * x / (1 + i)
+    return s
+
+
+def rnn(Wx, Wh, xs):
+    h = np.zeros(Wh.shape[0])
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(Wx @ xs[t] + Wh @ h)
+        loss = loss + np.sum(h * h)
+    return loss
+
+
+def mlp(W1, b1, W2, X):
+    h = np.tanh(X @ W1 + b1)
+    diff = h @ W2 - 1.0
+    return np.mean(diff ** 2)
+
+
+def mixed(x, y):
+    z = x * y + x
+    w = z - y
+    return np.sum(w * z / (1.0 + y * y))
+
+
+rng = np.random.default_rng(7)
+
+CASES = [
+    (elementwise, (2.0,)),
+    (elementwise, (np.array(0.7),)),
+    (elementwise, (rng.normal(size=5),)),
+    (elementwise, (rng.normal(size=(3, 1)),)),
+    (broadcasting, (rng.normal(size=(3, 4)), rng.normal(size=4))),
+    (broadcasting, (rng.normal(size=(3, 4)), rng.normal(size=(3, 1)))),
+    (broadcasting, (rng.normal(size=(1, 4)), rng.normal(size=(3, 1)))),
+    (broadcasting, (rng.normal(size=4), 1.5)),
+    (broadcasting, (0.3, rng.normal(size=(2, 3)))),
+    (broadcasting, (rng.normal(size=(1, 1)), rng.normal(size=(2, 3)))),
+    (scalar_loop, (0.8,)),
+    (scalar_loop, (np.array(0.8),)),
+    (rnn, (rng.normal(size=(4, 3)) * 0.5, rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(5, 3)))),
+    (rnn, (rng.normal(size=(1, 3)) * 0.5, rng.normal(size=(1, 1)) * 0.5, rng.normal(size=(5, 3)))),
+    (mlp, (rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)), rng.normal(size=(6, 3)))),
+    (mlp, (rng.normal(size=(3, 1)), rng.normal(size=1), rng.normal(size=(1, 1)), rng.normal(size=(6, 3)))),
+    (mixed, (rng.normal(size=(2, 3)), rng.normal(size=3))),
+    (mixed, (rng.normal(size=3), rng.normal(size=(2, 1)))),
+    (mixed, (2.0, rng.normal(size=(2, 1)))),
+]
+
+
+def _ids(case):
+    fn, args = case
+    return fn.__name__ + "-" + "-".join(str(argument_kinds.kind_of(a)) for a in args)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_ids(c) for c in CASES])
+def test_specialized_matches_general_code_and_finite_differences(case):
+    fn, args = case
+    wrt = tuple(range(len(args)))
+    g = astgrad.grad(fn, wrt)
+    got = g(*args)
+    general = reverse_derivative(fn, wrt, False)(*args)
+    general = general if isinstance(general, tuple) else (general,)
+    for position, x in enumerate(args):
+        expected = numerical_grad(fn, tuple(args), wrt=position)
+        assert np.shape(got[position]) == np.shape(x)
+        assert_close(got[position], expected, rtol=1e-5, atol=1e-6)
+        assert_close(got[position], np.broadcast_to(general[position], np.shape(x)), rtol=1e-12, atol=1e-12)
+    # the code that ran was made for these kinds
+    assert argument_kinds.signature(args) in g._versions.signatures()
+
+
+def test_float32_keeps_its_dtype_and_matches_float64():
+    x = rng.normal(size=(3, 4)).astype(np.float32)
+    b = rng.normal(size=4).astype(np.float32)
+    g = astgrad.grad(broadcasting, (0, 1))
+    gx, gb = g(x, b)
+    assert gx.dtype == np.float32 and gb.dtype == np.float32
+    ex, eb = g(x.astype(np.float64), b.astype(np.float64))
+    assert_close(gx, ex, rtol=1e-4, atol=1e-5)
+    assert_close(gb, eb, rtol=1e-4, atol=1e-5)
+    assert len(g._versions.signatures()) == 2
+
+
+def test_a_version_is_never_used_for_other_kinds():
+    g = astgrad.grad(broadcasting, (0, 1))
+    first = g(rng.normal(size=(3, 4)), rng.normal(size=4))
+    assert first[0].shape == (3, 4)
+    # same ndim, but now b has a dimension of length 1: broadcasting sums over it
+    x, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 1))
+    gx, gb = g(x, b)
+    assert gb.shape == (3, 1)
+    assert_close(gb, numerical_grad(broadcasting, (x, b), wrt=1))
+    assert len(g._versions.signatures()) == 2
+
+
+def test_specialized_code_is_shorter_for_python_floats():
+    g = astgrad.grad(scalar_loop)
+    general = g.source
+    g(0.5)
+    special = g.source
+    assert "unbroadcast" in general and "shape_of" in general
+    assert "unbroadcast" not in special and "shape_of" not in special and "_stack" not in special
+    assert g.source_for(np.ones(3)) != special
+
+
+def test_specialized_code_frees_temporaries():
+    g = astgrad.grad(elementwise)
+    g(np.linspace(0.0, 1.0, 10))
+    assert "del " in g.source and "del " not in g.plain.source
+
+
+def test_the_number_of_versions_is_bounded(monkeypatch):
+    monkeypatch.setattr(specialize, "MAX_VERSIONS", 2)
+    g = astgrad.grad(elementwise)
+    for shape in [(), (2,), (2, 3), (2, 3, 4), (1,)]:
+        x = rng.normal(size=shape)
+        assert_close(g(x), numerical_grad(elementwise, (x,)))
+    assert len(g._versions.signatures()) == 2
+    # beyond the bound, the general code runs and .source shows it
+    assert g.source_for(rng.normal(size=(1,))) == g.plain.source
+
+
+def test_argument_kinds_are_plain_values():
+    kinds = argument_kinds.signature([1.0, 2, np.zeros((3, 1)), np.float32(1.0), np.zeros((), np.float32), [1.0]])
+    assert kinds == ("float", "int", "<f8[n,1]", None, "<f4[]", None)
+    assert eval(repr(kinds)) == kinds and hash(kinds) == hash(tuple(kinds))
+    assert argument_kinds.layout("<f8[n,1]") == (False, True)
+    assert argument_kinds.is_scalar("<f4[]") and argument_kinds.is_scalar("float")
+
+
+SCALE = 2.0
+
+
+def scaled(x):
+    return np.sum(x * x) * SCALE
+
+
+def test_rebinding_a_global_is_noticed_by_specialized_code():
+    global SCALE
+    g = astgrad.grad(scaled)
+    x = rng.normal(size=3)
+    assert_close(g(x), 4.0 * x)
+    try:
+        SCALE = 3.0
+        assert_close(g(x), 6.0 * x)
+    finally:
+        SCALE = 2.0
+
+
+def powers(x, n):
+    y = x ** n + n * x
+    z = -y * y
+    return np.sum(z * np.exp(-x)) / n
+
+
+def test_buffers_reused_are_the_gradients_own_never_the_arguments():
+    x = rng.normal(size=(4, 3))
+    before = x.copy()
+    g = astgrad.grad(elementwise)
+    first = g(x)
+    second = g(x)
+    assert np.array_equal(x, before)                    # the arguments are never written
+    assert np.array_equal(first, second) and first is not second
+    assert "*=" in g.source                            # the version computes into dead temporaries
+
+
+def test_int_arguments_and_their_own_versions():
+    x = rng.normal(size=5)
+    g = astgrad.grad(powers)
+    for n in (2, 3):
+        assert_close(g(x, n), numerical_grad(powers, (x, n), wrt=0))
+    assert_close(g(1.5, 2), numerical_grad(powers, (1.5, 2), wrt=0))
+    assert set(g._versions.signatures()) == {("<f8[n]", "int"), ("float", "int")}
