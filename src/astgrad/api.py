@@ -401,9 +401,11 @@ class Derivative(StandIn):
         parameters = list(public_signature(f).parameters.values())
         positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         self._arity = len(parameters) if all(p.kind in positional for p in parameters) else -1
-        # -- specialization: code made for each kind of arguments (see specialize.py)
+        # -- specialization: code made for each kind of arguments (see specialize.py);
+        # backend= and checkpoint= run their own code, made from the general version
         self._versions = None
-        if not self._leading and (type(f) is types.FunctionType or isinstance(f, Differentiable)):
+        if options is None and not self._leading and (
+                type(f) is types.FunctionType or isinstance(f, Differentiable)):
             self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current)
 
     @property
