@@ -109,12 +109,14 @@ def parse_function(fn):
             "Wrap it in a def (or a lambda) that calls it.")
     specializes = getattr(fn, "__astgrad_specializes__", None)
     if specializes is not None:
-        # a function with *args/**kwargs made for one call shape (frontend/varargs.py):
+        # a function made for one call shape (frontend/varargs.py) or for the function
+        # values it is given (frontend/function_args.py):
         # its own code, rewritten, at its own lines
         original, rewrite = specializes
         source = parse_function(original)
         source.tree = rewrite(copy.deepcopy(source.tree))
         source.fn = fn
+        source.closure = _closure_values(fn)        # a made function may hold more cells
         return source
     code = fn.__code__
     filename = code.co_filename

@@ -13,7 +13,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.ops import is_user_function
-from ...errors import TransformError
+from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
 from ..source import parse_function
 from .closures import Functions, Global, Local
@@ -48,11 +48,13 @@ class InlineLowering:
             return None
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions:
-            raise self._refuse(
-                f"a call of the argument '{func.id}' (a function passed in)", node,
-                "astgrad generates the derivative before it knows which function the argument "
-                f"is: differentiate a function that passes it by name instead, e.g. "
-                f"grad(lambda x: {self.source.tree.name}(np.sin, x))")
+            raise function_value_unknown(self._refuse(
+                f"a call of the argument '{func.id}' (a function passed in) without knowing which "
+                "function it is", node,
+                "astgrad makes the derivative for the function an argument holds when the transform is "
+                "called with one (a def, a lambda, a NumPy function, or a list or dict of them); pass "
+                f"it there, or differentiate a function that passes it by name, e.g. "
+                f"grad(lambda x: {self.source.tree.name}(np.sin, x))"))
         callee = self.resolve_call(node)
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return None
