@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import astgrad
+import function_helpers
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 
@@ -155,7 +156,44 @@ def test_value_and_grad_and_jacobian():
 
 
 def test_without_a_function_the_call_is_refused():
-    with pytest.raises(astgrad.TransformError, match=r"test_function_arguments.py:13: .*argument 'f'"):
+    with pytest.raises(astgrad.TransformError, match=r"test_function_arguments.py:14: .*argument 'f'"):
         astgrad.grad(apply, wrt=1)(2.0, 0.5)
     with pytest.raises(astgrad.TransformError, match=r"argument 'f'"):
         astgrad.jvp(apply, (None, 0.5), (None, 1.0))
+
+
+# -- a function handed to a helper of another module, inside differentiated code --------------
+
+def newton_sqrt(a, x):
+    return 0.5 * (x + a / x)
+
+
+def sqrt_by_fixed_point(a):
+    return function_helpers.fixed_point(newton_sqrt, a, 1.0)
+
+
+def sum_of_functions(x):
+    return function_helpers.apply_all([np.sin, np.cos, cube], x) * x
+
+
+def scaled_sin(x):
+    return function_helpers.scaled(np.sin, x, scale=3.0)
+
+
+def closure_to_another_module(x):
+    return function_helpers.scaled(lambda v: v * x, x)
+
+
+@pytest.mark.parametrize("fn, x", [(sqrt_by_fixed_point, 2.0), (sum_of_functions, 0.4), (scaled_sin, 0.4)])
+def test_functions_handed_to_a_helper_of_another_module(fn, x):
+    expected = numerical_grad(fn, (x,))
+    assert_close(astgrad.grad(fn)(x), expected)
+    assert_close(astgrad.jvp(fn, (x,), (1.0,))[1], expected)
+    second = numerical_grad(astgrad.grad(fn), (x,))
+    assert_close(astgrad.grad(astgrad.grad(fn))(x), second, rtol=1e-4, atol=1e-5)
+    assert_close(astgrad.grad(sqrt_by_fixed_point)(2.0), 0.5 / np.sqrt(2.0))
+
+
+def test_a_local_function_handed_to_a_helper_of_another_module_is_refused():
+    with pytest.raises(astgrad.TransformError, match="passing a function to scaled, defined in another module"):
+        astgrad.grad(closure_to_another_module)(0.4)

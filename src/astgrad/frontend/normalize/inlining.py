@@ -9,12 +9,15 @@ enclosing scope when the call runs; ``return`` gives the call's value (early ret
 become a flag, as in the function itself). Recursion through a local function is refused.
 """
 
+import inspect
+
 import gast
 
 from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
+from ..function_args import specialize as specialize_for_values
 from ..source import parse_function
 from .closures import Functions, Global, Local
 from .jumps import _has_early_return, jumps_out
@@ -59,9 +62,36 @@ class InlineLowering:
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return None
         if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
+            if not self.same_module(callee):
+                return self.call_made_for_values(callee, node)
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
+        return None
+
+    def same_module(self, callee):
+        """Whether a module-level helper can be inlined here: defined in this function's
+        module and file, and not a closure."""
+        return callee.__globals__ is self.source.globals and not callee.__code__.co_freevars \
+            and callee.__code__.co_filename == self.source.filename
+
+    def call_made_for_values(self, callee, node):
+        """A helper from another module (or a closure) called with functions known now
+        (``fixed_point(step, x)``, ``step`` a module-level function or a NumPy one): a call
+        of the helper made for them (frontend/function_args.py), whose derivative is
+        generated like any callee's. A local function (whose closure may hold
+        differentiated values) is refused: the helper cannot be inlined here."""
+        try:
+            bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+        except TypeError:
+            return self.inline(self.module_function(callee, node), node)     # refused there
+        given = {}
+        for param, expr in bound.arguments.items():
+            if isinstance(expr, gast.AST) and self.looks_like_function(expr):
+                given[param] = _known_object(self.function_value(expr))
+        if any(value is None for value in given.values()):
+            return self.inline(self.module_function(callee, node), node)     # refused there
+        node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
 
     def module_function(self, callee, node, factory=False):
@@ -301,10 +331,22 @@ class InlineLowering:
             "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
 
 
+def _known_object(value):
+    """The object (or list, tuple or dict of objects) a function value known now is; None
+    for a local function, which only inlining follows."""
+    if isinstance(value, Global):
+        return value.obj
+    if isinstance(value, Functions):
+        items = [_known_object(v) for v in value.values]
+        if any(item is None for item in items):
+            return None
+        return dict(zip(value.keys, items)) if value.keys is not None else items
+    return None
+
+
 def _is_factory(callee):
     """Whether a user function returns a function it defines (see returns_local_function):
     only a function that defines one (a code object among its constants) is parsed."""
-    import inspect
     if not any(inspect.iscode(c) for c in callee.__code__.co_consts):
         return False
     try:
