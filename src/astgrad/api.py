@@ -346,6 +346,7 @@ class Derivative(StandIn):
         except FunctionValueUnknown:        # a gradient of a function given functions
             fn = user_code(f)
         self._name = fn.__qualname__
+        self._user = user_code(f)
         # follows rebinding of f's names; waits for its first call where f is given functions
         self._current, ready = current_or_deferred(lambda: Current(f, ("reverse", self.wrt, True)))
         self.__name__ = self._workhorse.__name__ if ready else f"grad_{fn.__name__}"
@@ -408,7 +409,7 @@ class Derivative(StandIn):
             bound = _bind(self, args, kwargs)
             args, kwargs = bound.args, bound.kwargs
             values = [bound.arguments[name] for name in self._names]
-        given = given_functions(self._names, values)
+        given = given_functions(self._names, values, self._user)
         if given and self.for_functions(given) is not self:
             return self.for_functions(given)(*args, **kwargs)
         _refuse_complex(values, "grad")
@@ -638,7 +639,7 @@ def _given_and_made(f, args, kwargs=None):
         bound = _bind(f, args, kwargs or {})
     except TypeError:
         return {}, f
-    given = given_functions(list(bound.arguments), list(bound.arguments.values()))
+    given = given_functions(list(bound.arguments), list(bound.arguments.values()), user_code(f))
     made = specialized(f, given) if given else None
     return given, f if made is None else made
 

@@ -59,22 +59,74 @@ def function_valued(value):
     return is_function_value(value)
 
 
-def given_functions(names, values):
-    """{parameter name: value} for the values that are functions (or containers of them);
+class Sequence:
+    """The kind of a list or tuple argument that the function concatenates or repeats
+    (``xs + ys``, ``xs * 2``): the made function says so (``__astgrad_sequences__``), so
+    the engine knows, when it generates code, that ``+`` and ``*`` join lists there."""
+    __slots__ = ("kind",)
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def __eq__(self, other):
+        return isinstance(other, Sequence) and other.kind is self.kind
+
+    def __hash__(self):
+        return hash(self.kind)
+
+
+def given_functions(names, values, fn=None):
+    """{parameter name: value} for the values that are functions (or containers of them),
+    and, for ``fn``'s parameters it adds or multiplies, a Sequence for a list or tuple;
     empty (quickly) for the usual numbers and arrays."""
     given = {}
+    joined = None
     for name, value in zip(names, values):
-        if type(value) in (float, numpy.ndarray, int):
+        kind = type(value)
+        if kind is float or kind is numpy.ndarray or kind is int:
             continue
         if function_valued(value):
             given[name] = value
+        elif (kind is list or kind is tuple) and fn is not None:
+            joined = joined if joined is not None else joined_parameters(fn)
+            if name in joined:
+                given[name] = Sequence(kind)
     return given
+
+
+_joined = weakref.WeakKeyDictionary()
+
+
+def joined_parameters(fn):
+    """The parameters of ``fn`` that its body uses directly as an operand of ``+`` or
+    ``*`` (``xs + ys``, ``xs * 2``, ``xs += ys``): if one is a list, that joins lists."""
+    fn = getattr(fn, "__code__", None) and fn
+    if fn is None:
+        return frozenset()
+    found = _joined.get(fn)
+    if found is None:
+        from .source import parse_function
+        try:
+            tree = parse_function(fn).tree
+        except Exception:           # no source: nothing to say; generating refuses it anyway
+            return frozenset()
+        params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+        operands = set()
+        for node in gast.walk(tree):
+            if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
+                operands.update(side.id for side in (node.left, node.right) if isinstance(side, gast.Name))
+            elif isinstance(node, gast.AugAssign) and isinstance(node.op, (gast.Add, gast.Mult)):
+                operands.update(side.id for side in (node.target, node.value) if isinstance(side, gast.Name))
+        found = _joined[fn] = frozenset(operands & params)
+    return found
 
 
 def identity(value):
     """What the made function depends on in ``value``: for a Python function its code,
     globals, closure cells and defaults (two lambdas made by the same line in the same
     scope compute the same thing), for anything else the object itself."""
+    if isinstance(value, Sequence):
+        return ("sequence", value.kind)
     if type(value) in (list, tuple):
         return (type(value), tuple(identity(item) for item in value))
     if type(value) is dict:
@@ -124,6 +176,8 @@ def _make(fn, given):
         return S.name(name)
     bindings = []
     for param, value in given.items():
+        if isinstance(value, Sequence):
+            continue                    # known to the normalizer (__astgrad_sequences__)
         if type(value) is dict:
             held = gast.Dict(keys=[S.const(k) for k in value],
                              values=[cell_for(f"{param}_{k}" if str(k).isidentifier() else f"{param}_fn", v)
@@ -140,5 +194,6 @@ def _make(fn, given):
         tree.body = [S.assign(param, S.copy(held), line=line) for param, held in bindings] + tree.body
         return tree
     made = compile_variant(fn, rewrite(tree), rewrite, cells)
+    made.__astgrad_sequences__ = frozenset(p for p, v in given.items() if isinstance(v, Sequence))
     made.__astgrad_given__ = tuple((name, identity(value)) for name, value in sorted(given.items()))
     return made

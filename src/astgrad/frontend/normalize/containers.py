@@ -193,7 +193,8 @@ class ContainerLowering:
 
     def is_sequence(self, node):
         if getattr(self, "sequence_names", None) is None:
-            self.sequence_names = _sequence_names(self.source.tree, self.resolve_call)
+            known = getattr(self.source.fn, "__astgrad_sequences__", ())    # frontend/function_args.py
+            self.sequence_names = _sequence_names(self.source.tree, self.resolve_call, known)
         return _makes_sequence(node, self.sequence_names, self.resolve_call)
 
     def expr_SetComp(self, node):
@@ -265,11 +266,11 @@ def _makes_sequence(node, names, resolve_call):
     return False
 
 
-def _sequence_names(tree, resolve_call):
+def _sequence_names(tree, resolve_call, known=()):
     """The function's names every binding of which is certainly a list or a tuple (the
-    parameters are not: their values come from the caller)."""
+    parameters are not, except those ``known`` to be: their values come from the caller)."""
     args = tree.args
-    values = {a.id: [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
+    values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
     for node in gast.walk(tree):
         if isinstance(node, gast.Assign):
             for target in node.targets:
