@@ -19,6 +19,7 @@ from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
 from ..function_args import specialize as specialize_for_values
 from ..source import parse_function
+from ..varargs import rewrite_tree
 from .closures import Functions, Global, Local
 from .jumps import _has_early_return, jumps_out
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
@@ -146,6 +147,9 @@ class InlineLowering:
                                "write the recursion as a loop, or make the function a module-level one")
         fn = S.copy(local.node)
         self.check_inlined(fn, local, node)
+        node = _spliced(node)
+        if fn.args.vararg is not None or fn.args.kwarg is not None:
+            fn, local, node = _for_call_shape(fn, local, node)
         bound = self.bind_arguments(fn, local, node)
         mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
         rename_locals(fn, mapping)
@@ -188,10 +192,6 @@ class InlineLowering:
         return value
 
     def check_inlined(self, fn, local, node):
-        args = fn.args
-        if args.vararg is not None or args.kwarg is not None:
-            raise self._refuse(f"*args/**kwargs parameters of {local.label}, called with a "
-                               "function value or defined locally", node, "list the parameters explicitly")
         written = declared(fn, gast.Global) & {n.id for n in own_nodes(fn) if isinstance(n, gast.Name)
                                                and isinstance(n.ctx, gast.Store)}
         if written:
@@ -329,6 +329,41 @@ class InlineLowering:
             f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
             "it is called: call it here, pass it to a helper defined in this module, to map or to "
             "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
+
+
+def _spliced(node):
+    """``node`` with ``*(a, b)`` and ``**{'k': v}`` displays written out as arguments."""
+    args, keywords = [], []
+    for arg in node.args:
+        if isinstance(arg, gast.Starred) and isinstance(arg.value, (gast.Tuple, gast.List)):
+            args.extend(arg.value.elts)
+        else:
+            args.append(arg)
+    for kw in node.keywords:
+        if kw.arg is None and isinstance(kw.value, gast.Dict) and all(
+                isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
+            keywords.extend(gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values))
+        else:
+            keywords.append(kw)
+    return gast.Call(func=node.func, args=args, keywords=keywords)
+
+
+def _for_call_shape(fn, local, node):
+    """A local function with ``*args``/``**kwargs`` as the function it is for this call
+    (frontend/varargs.py): one parameter per gathered argument, ``args`` and ``kwargs``
+    bound to a tuple and a dict of them at its start; the call's keywords renamed to
+    match. (fn, its Local, the call)."""
+    args = fn.args
+    named = [a.id for a in args.posonlyargs + args.args]
+    keyword_ok = set(named[len(args.posonlyargs):]) | {a.id for a in args.kwonlyargs}
+    extra = max(0, len(node.args) - len(named)) if args.vararg is not None else 0
+    keywords = [kw.arg for kw in node.keywords if kw.arg is not None and kw.arg not in keyword_ok] \
+        if args.kwarg is not None else []
+    fn, names = rewrite_tree(fn, extra, keywords)
+    local = Local(local.label, fn, [] if extra else local.defaults, local.kw_defaults)
+    node = gast.Call(func=node.func, args=node.args,
+                     keywords=[gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords])
+    return fn, local, node
 
 
 def _known_object(value):
