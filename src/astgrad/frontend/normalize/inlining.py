@@ -200,7 +200,8 @@ class InlineLowering:
         for sub in gast.walk(fn):
             if isinstance(sub, (gast.Yield, gast.YieldFrom)):
                 raise self._refuse(f"yield in {local.label} (a generator)", node,
-                                   "build and return a list instead")
+                                   "build a list instead (ys.append(v) where it would yield v), return it, "
+                                   "and loop over that list")
 
     def bind_arguments(self, fn, local, node):
         """[(parameter, value)] for a call: atoms, or function values; Python's errors for
