@@ -17,7 +17,7 @@ from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
-from ..function_args import specialize as specialize_for_values
+from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
 from .closures import Functions, Global, Local
@@ -68,6 +68,9 @@ class InlineLowering:
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
+        given = _function_defaults(callee, node)
+        if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
+            node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
 
     def same_module(self, callee):
@@ -365,6 +368,20 @@ def _for_call_shape(fn, local, node):
     node = gast.Call(func=node.func, args=node.args,
                      keywords=[gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords])
     return fn, local, node
+
+
+def _function_defaults(callee, node):
+    """{parameter: default} for the parameters a call leaves to defaults that are functions
+    (or lists or dicts of them); empty when there are none or the call spreads arguments."""
+    if not (callee.__defaults__ or callee.__kwdefaults__) or any(
+            isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords):
+        return {}
+    try:
+        bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+    except (TypeError, ValueError):
+        return {}
+    return {name: p.default for name, p in inspect.signature(callee).parameters.items()
+            if name not in bound.arguments and p.default is not p.empty and function_valued(p.default)}
 
 
 def _known_object(value):
