@@ -7,7 +7,7 @@ import pytest
 
 import astgrad
 import function_helpers
-from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+from fd import assert_close, flatten, numerical_grad, numerical_hessian, numerical_jvp, unflatten
 
 
 def apply(f, x):
@@ -197,3 +197,31 @@ def test_functions_handed_to_a_helper_of_another_module(fn, x):
 def test_a_local_function_handed_to_a_helper_of_another_module_is_refused():
     with pytest.raises(astgrad.TransformError, match="passing a function to scaled, defined in another module"):
         astgrad.grad(closure_to_another_module)(0.4)
+
+
+# -- a helper whose default is a function --------------------------------------------------
+
+def predict(params, inputs, nonlinearity=np.tanh):
+    for W, b in params:
+        outputs = inputs @ W + b
+        inputs = nonlinearity(outputs)
+    return outputs
+
+
+def predict_loss(params, x):
+    return np.sum(predict(params, x) ** 2)
+
+
+def predict_loss_sin(params, x):
+    return np.sum(predict(params, x, nonlinearity=np.sin) ** 2)
+
+
+@pytest.mark.parametrize("fn", [predict_loss, predict_loss_sin])
+def test_a_function_default_of_a_helper(fn):
+    rs = np.random.RandomState(0)
+    params = [(rs.randn(2, 3), rs.randn(3)), (rs.randn(3, 1), rs.randn(1))]
+    x = rs.randn(4, 2)
+    gradient = astgrad.grad(fn)(params, x)
+    expected = numerical_grad(lambda v: fn(unflatten(params, v), x), (flatten(params),))
+    assert_close(flatten(gradient), expected)
+    assert_close(astgrad.grad(fn, wrt=1)(params, x), numerical_grad(fn, (params, x), wrt=1))

@@ -73,31 +73,6 @@ class InlineLowering:
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
 
-    def same_module(self, callee):
-        """Whether a module-level helper can be inlined here: defined in this function's
-        module and file, and not a closure."""
-        return callee.__globals__ is self.source.globals and not callee.__code__.co_freevars \
-            and callee.__code__.co_filename == self.source.filename
-
-    def call_made_for_values(self, callee, node):
-        """A helper from another module (or a closure) called with functions known now
-        (``fixed_point(step, x)``, ``step`` a module-level function or a NumPy one): a call
-        of the helper made for them (frontend/function_args.py), whose derivative is
-        generated like any callee's. A local function (whose closure may hold
-        differentiated values) is refused: the helper cannot be inlined here."""
-        try:
-            bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
-        except TypeError:
-            return self.inline(self.module_function(callee, node), node)     # refused there
-        given = {}
-        for param, expr in bound.arguments.items():
-            if isinstance(expr, gast.AST) and self.looks_like_function(expr):
-                given[param] = _known_object(self.function_value(expr))
-        if any(value is None for value in given.values()):
-            return self.inline(self.module_function(callee, node), node)     # refused there
-        node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
-        return None
-
     def module_function(self, callee, node, factory=False):
         """A module-level helper as a Local to inline: its code parsed, its lines counted
         in this function's file, its defaults as the function object holds them. A factory
@@ -382,19 +357,6 @@ def _function_defaults(callee, node):
         return {}
     return {name: p.default for name, p in inspect.signature(callee).parameters.items()
             if name not in bound.arguments and p.default is not p.empty and function_valued(p.default)}
-
-
-def _known_object(value):
-    """The object (or list, tuple or dict of objects) a function value known now is; None
-    for a local function, which only inlining follows."""
-    if isinstance(value, Global):
-        return value.obj
-    if isinstance(value, Functions):
-        items = [_known_object(v) for v in value.values]
-        if any(item is None for item in items):
-            return None
-        return dict(zip(value.keys, items)) if value.keys is not None else items
-    return None
 
 
 def _is_factory(callee):
