@@ -225,3 +225,29 @@ def test_a_function_default_of_a_helper(fn):
     expected = numerical_grad(lambda v: fn(unflatten(params, v), x), (flatten(params),))
     assert_close(flatten(gradient), expected)
     assert_close(astgrad.grad(fn, wrt=1)(params, x), numerical_grad(fn, (params, x), wrt=1))
+
+
+# -- a factory handed to a helper, which calls what it returns ------------------------------
+
+def step_for(a):
+    return lambda x: x - 0.05 * (x ** 2 - a)
+
+
+def iterate(make_step, a, x0):
+    step = make_step(a)
+    x = x0
+    for _ in range(200):
+        x = step(x)
+    return x
+
+
+def sqrt_by_iteration(a):
+    x = 10.0            # a local named like the lambda's parameter
+    return iterate(step_for, a, x)
+
+
+def test_a_factory_handed_to_a_helper():
+    assert_close(astgrad.grad(sqrt_by_iteration)(2.0), 0.5 / np.sqrt(2.0))
+    assert_close(astgrad.jvp(sqrt_by_iteration, (2.0,), (1.0,))[1], 0.5 / np.sqrt(2.0))
+    assert_close(astgrad.grad(astgrad.grad(sqrt_by_iteration))(2.0), -0.25 * 2.0 ** -1.5, rtol=1e-4)
+    assert_close(astgrad.grad(iterate, wrt=1)(step_for, 2.0, 10.0), 0.5 / np.sqrt(2.0))

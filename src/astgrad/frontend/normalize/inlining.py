@@ -49,6 +49,8 @@ class InlineLowering:
             if isinstance(function, Functions):
                 raise self._refuse("calling a list or dict of functions", node)
             node.func = S.copy(function.func)
+            if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
+                return self.inline(self.module_function(function.obj, node, factory=True), node)
             return None
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions:
@@ -92,7 +94,7 @@ class InlineLowering:
                                "differentiate, or call the function you pass by name inside it")
         source = parse_function(callee)
         tree = source.tree
-        clash = (S.names_in(tree) - local_names(tree)) & self.locals
+        clash = _free_names(tree) & self.locals
         if clash:
             raise self._refuse(f"passing a function to {label}, whose global '{sorted(clash)[0]}' "
                                "is hidden here by a local variable of the same name", node,
@@ -310,6 +312,18 @@ class InlineLowering:
             "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
 
 
+def _free_names(fn, enclosing=frozenset()):
+    """The names ``fn`` (a def or lambda) and the functions it defines read from outside."""
+    bound = enclosing | local_names(fn)
+    names = set()
+    for node in own_nodes(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id not in bound:
+            names.add(node.id)
+        elif isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            names |= _free_names(node, bound)
+    return names
+
+
 def _spliced(node):
     """``node`` with ``*(a, b)`` and ``**{'k': v}`` displays written out as arguments."""
     args, keywords = [], []
@@ -362,7 +376,7 @@ def _function_defaults(callee, node):
 def _is_factory(callee):
     """Whether a user function returns a function it defines (see returns_local_function):
     only a function that defines one (a code object among its constants) is parsed."""
-    if not any(inspect.iscode(c) for c in callee.__code__.co_consts):
+    if getattr(callee, "__code__", None) is None or not any(inspect.iscode(c) for c in callee.__code__.co_consts):
         return False
     try:
         return returns_local_function(parse_function(callee).tree)
