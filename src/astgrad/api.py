@@ -526,7 +526,7 @@ def vjp(f, *primals):
     _check_function(f)
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
-    out = f(*primals)
+    out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
     _check_output(out, _function_name(f))
     return out, Pullback(f, primals, out, bound)
 
@@ -644,6 +644,21 @@ def _given_and_made(f, args, kwargs=None):
     return given, f if made is None else made
 
 
+def _copies(values):
+    """``values`` with their arrays copied (in lists, tuples and dicts too): a transform
+    that calls ``f`` itself leaves the caller's arguments as they were, as its generated
+    code does, even where ``f`` writes into them."""
+    def copy(value):
+        if type(value) is numpy.ndarray:
+            return value.copy()
+        if type(value) in (list, tuple):
+            return type(value)(copy(item) for item in value)
+        if type(value) is dict:
+            return {key: copy(item) for key, item in value.items()}
+        return value
+    return [copy(value) for value in values]
+
+
 def _zeros_like(value):
     from .runtime import zeros_like
     return zeros_like(value)
@@ -706,7 +721,7 @@ class Jacobian:
         x = target.value(bound)
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
-        out = fn(*arguments, **bound.kwargs)
+        out = fn(*_copies(arguments), **bound.kwargs)
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
             compiled = forward_derivative(fn, (position,))
@@ -824,7 +839,7 @@ class Hessian:
         _refuse_complex(list(bound.arguments.values()), "hessian")
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
-        _check_scalar(_underlying(f)(*target.arguments(bound), **bound.kwargs), _function_name(f))
+        _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
         columns = [numpy.asarray(self._product(*args, e.tolist() if as_list else e, **kwargs))
                    for e in _flat_basis(x)]
