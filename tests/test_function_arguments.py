@@ -251,3 +251,13 @@ def test_a_factory_handed_to_a_helper():
     assert_close(astgrad.jvp(sqrt_by_iteration, (2.0,), (1.0,))[1], 0.5 / np.sqrt(2.0))
     assert_close(astgrad.grad(astgrad.grad(sqrt_by_iteration))(2.0), -0.25 * 2.0 ** -1.5, rtol=1e-4)
     assert_close(astgrad.grad(iterate, wrt=1)(step_for, 2.0, 10.0), 0.5 / np.sqrt(2.0))
+
+
+def test_lambdas_written_in_a_for_header_spanning_lines():
+    x = 0.3
+    results = []
+    for f, expected in [(lambda v: v * SCALE, SCALE * 2 * x),
+                        (lambda v: v * v * SCALE, SCALE * 3 * x * x)]:
+        results.append((astgrad.grad(apply, wrt=1)(f, x), expected))
+    for actual, expected in results:
+        assert_close(actual, expected)

@@ -9,6 +9,7 @@ import builtins
 import copy
 import dis
 import inspect
+import linecache
 import textwrap
 import types
 
@@ -139,9 +140,9 @@ def parse_function(fn):
         source = "(\n" + source.strip() + "\n)"
         try:
             module = gast.parse(source)
-        except SyntaxError:
-            raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
-        first_line -= 1
+            first_line -= 1
+        except SyntaxError:     # a lambda inside a statement spanning lines (a for header)
+            module, source, first_line = _whole_file(fn, filename)
     node = _running_definition(fn, module, source, filename, first_line)
     lines = source.splitlines(True)
     if code.co_name == "<lambda>":
@@ -150,6 +151,15 @@ def parse_function(fn):
         tree = node
     tree.decorator_list = []
     return FunctionSource(fn, tree, filename, first_line, lines)
+
+
+def _whole_file(fn, filename):
+    """(the parsed file, its text, 1): where a lambda's lines do not parse alone."""
+    text = "".join(linecache.getlines(filename))
+    try:
+        return gast.parse(text), text, 1
+    except SyntaxError:
+        raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
 
 
 def _running_definition(fn, module, text, filename, first_line):
