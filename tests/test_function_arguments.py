@@ -261,3 +261,29 @@ def test_lambdas_written_in_a_for_header_spanning_lines():
         results.append((astgrad.grad(apply, wrt=1)(f, x), expected))
     for actual, expected in results:
         assert_close(actual, expected)
+
+
+# -- recursion handing a function on --------------------------------------------------------
+
+def compose_n(f, x, n):
+    if n == 0:
+        return f(x)
+    return compose_n(f, f(x), n - 1)
+
+
+def compose_sin(x):
+    return compose_n(np.sin, x, 2)
+
+
+def compose_via_helper(x):
+    return function_helpers.scaled(np.sin, compose_n(cube, x, 1))
+
+
+@pytest.mark.parametrize("fn", [compose_sin, compose_via_helper, lambda x: compose_n(np.tanh, x, 3)])
+def test_recursion_handing_a_function_on(fn):
+    x = 0.3
+    expected = numerical_grad(fn, (x,))
+    assert_close(astgrad.grad(fn)(x), expected)
+    assert_close(astgrad.jvp(fn, (x,), (1.0,))[1], expected)
+    assert_close(astgrad.grad(astgrad.grad(fn))(x), numerical_grad(astgrad.grad(fn), (x,)), rtol=1e-4, atol=1e-5)
+    assert_close(astgrad.grad(compose_n, wrt=1)(np.sin, x, 2), numerical_grad(compose_sin, (x,)))

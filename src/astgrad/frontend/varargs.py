@@ -81,7 +81,9 @@ def compile_variant(fn, tree, rewrite, cells=None, defaults=MISSING):
     plain = gast.gast_to_ast(gast.Module(body=[tree], type_ignores=[]))
     cells = {**dict(zip(fn.__code__.co_freevars, fn.__closure__ or ())), **(cells or {})}
     factory = ast.parse(f"def __astgrad_scope__({', '.join(cells)}):\n    pass\n")
-    factory.body[0].body = plain.body
+    # the function's own name stays a global (a recursive call), not a cell of the scope
+    own = [] if tree.name in cells else ast.parse(f"global {tree.name}").body
+    factory.body[0].body = own + plain.body
     ast.fix_missing_locations(factory)
     compiled = compile(factory, fn.__code__.co_filename, "exec", dont_inherit=True)
     scope_code = next(c for c in compiled.co_consts if hasattr(c, "co_freevars"))

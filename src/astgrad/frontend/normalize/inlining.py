@@ -106,7 +106,7 @@ class InlineLowering:
         self.namer.taken |= S.names_in(tree)
         defaults = [self.held_value(v) for v in callee.__defaults__ or ()]
         keyword = {k: self.held_value(v) for k, v in (callee.__kwdefaults__ or {}).items()}
-        return Local(label, tree, defaults, keyword)
+        return Local(label, tree, defaults, keyword, origin=callee)
 
     def held_value(self, value):
         """A default a function object holds, as an atom of the generated code."""
@@ -122,7 +122,11 @@ class InlineLowering:
     def inline(self, local, node):
         """The value of calling ``local`` (a Local) with ``node``'s arguments, its body
         emitted here; a Name bound to a Local when the call returns a local function."""
-        if any(current is local for current in self.inlining):
+        if any(current is local or local.origin is not None and current.origin is local.origin
+               for current in self.inlining):
+            lowered = self.recursive_call(local.origin, node) if local.origin is not None else None
+            if lowered is not None:
+                return lowered
             raise self._refuse(f"recursion through the local function {local.label}", node,
                                "write the recursion as a loop, or make the function a module-level one")
         fn = S.copy(local.node)
@@ -353,7 +357,7 @@ def _for_call_shape(fn, local, node):
     keywords = [kw.arg for kw in node.keywords if kw.arg is not None and kw.arg not in keyword_ok] \
         if args.kwarg is not None else []
     fn, names = rewrite_tree(fn, extra, keywords)
-    local = Local(local.label, fn, [] if extra else local.defaults, local.kw_defaults)
+    local = Local(local.label, fn, [] if extra else local.defaults, local.kw_defaults, local.origin)
     node = gast.Call(func=node.func, args=node.args,
                      keywords=[gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords])
     return fn, local, node
