@@ -286,6 +286,9 @@ def _sequence_names(tree, resolve_call, known=()):
             target = node.optional_vars if isinstance(node, gast.withitem) else node.target
             for name in S.stored_names(target) if target is not None else ():
                 values.setdefault(name, []).append(None)
+    for node in gast.walk(tree):      # bindings of any other kind (a match capture, ...): unknown
+        for name in _other_bindings(node):
+            values.setdefault(name, []).append(None)
     names = set(values)
     changed = True
     while changed:
@@ -295,3 +298,19 @@ def _sequence_names(tree, resolve_call, known=()):
                 names.discard(name)
                 changed = True
     return names
+
+
+def _other_bindings(node):
+    """Names ``node`` binds other than by assignment or a loop: match captures, a
+    ``def``/``class`` name, an ``except ... as`` name, an import."""
+    if isinstance(node, (gast.MatchAs, gast.MatchStar)) and node.name:
+        return [node.name]
+    if isinstance(node, gast.MatchMapping) and node.rest:
+        return [node.rest]
+    if isinstance(node, (gast.FunctionDef, gast.ClassDef)):
+        return [node.name]
+    if isinstance(node, gast.ExceptHandler) and node.name is not None:
+        return [node.name.id if isinstance(node.name, gast.Name) else node.name]
+    if isinstance(node, (gast.Import, gast.ImportFrom)):
+        return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+    return []
