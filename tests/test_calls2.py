@@ -271,7 +271,7 @@ def test_insert_position_is_clamped_in_the_gradient():
         assert g == pytest.approx(float(zs.index(1.0)))
 
 
-# -- refusals that remain -----------------------------------------------------------------
+# -- local functions with *args and **kwargs: inlined as the function each call makes ------------
 
 def local_varargs(x):
     def inner(*a):
@@ -279,12 +279,62 @@ def local_varargs(x):
     return inner(x)
 
 
+def local_varargs_sum(x):
+    def inner(*xs):
+        return sum(xs) * xs[0]
+    return inner(x, x * 2.0) + inner(x)
+
+
+def local_lambda_kwargs(x, w):
+    g = lambda *a, **k: a[0] * k.get("s", 1.0)      # noqa: E731
+    return g(x, s=w) + g(w)
+
+
+def local_mixed_parameters(x):
+    def inner(a, *rest, scale=2.0, **kw):
+        return a * scale + sum(rest) + kw["t"] * a
+    return inner(x, x, x * x, t=x) + inner(x, scale=3.0, t=1.0)
+
+
+def local_spreading(x):
+    def inner(*xs, **kw):
+        return np.sin(*xs) * prod_helper(x, **kw)
+    return inner(x, b=x) + inner(x * 2.0, b=1.5)
+
+
+def prod_helper(a, b=1.0):
+    return a * b
+
+
+def module_apply(f, *args, **kwargs):
+    return f(*args, **kwargs)
+
+
+def handed_to_a_varargs_helper(x, y):
+    return module_apply(prod_helper, x, b=y) + module_apply(np.sin, x) + module_apply(lambda v: v * y, x)
+
+
+@pytest.mark.parametrize("f, args", [
+    (local_varargs, (0.7,)), (local_varargs_sum, (0.7,)), (local_lambda_kwargs, (0.7, 1.3)),
+    (local_mixed_parameters, (0.7,)), (local_spreading, (0.7,)), (handed_to_a_varargs_helper, (0.7, 1.3)),
+])
+def test_local_functions_with_varargs(f, args):
+    for position in range(len(args)):
+        expected = numerical_grad(f, args, wrt=position)
+        assert_close(astgrad.grad(f, wrt=position)(*args), expected)
+        tangents = tuple(1.0 if i == position else 0.0 for i in range(len(args)))
+        assert_close(astgrad.jvp(f, args, tangents)[1], expected)
+    gradient = astgrad.grad(f)
+    assert_close(astgrad.grad(gradient)(*args), numerical_grad(gradient, args), rtol=1e-4, atol=1e-5)
+
+
+# -- refusals that remain -----------------------------------------------------------------
+
 def set_of_arrays(x):
     return sum({x, 2.0 * x})
 
 
 @pytest.mark.parametrize("f, words", [
-    (local_varargs, "*args/**kwargs parameters of inner"),
     (set_of_arrays, "set comprehension or set(...) of differentiated values"),
 ])
 def test_refused_with_a_clear_message(f, words):

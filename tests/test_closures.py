@@ -401,9 +401,12 @@ def call_argument(fn, x):
     return fn(x) * 2.0
 
 
-def test_function_argument_refused_with_a_work_around():
+def test_function_argument_is_followed_when_given_and_refused_without_one():
+    gradient = astgrad.grad(call_argument, wrt=1)      # made for the function given at each call
+    assert_close(gradient(np.sin, 0.3), 2.0 * np.cos(0.3))
+    assert_close(gradient(np.tanh, 0.3), 2.0 / np.cosh(0.3) ** 2)
     with pytest.raises(astgrad.TransformError, match=r"call of the argument 'fn' \(a function passed in\)"):
-        astgrad.grad(call_argument, wrt=1)
+        gradient(2.0, 0.3)
     # the work-around the message gives: pass the function by name in a function of x
     gradient = astgrad.grad(lambda x: call_argument(np.sin, x))
     assert_close(gradient(0.3), 2.0 * np.cos(0.3))
@@ -516,10 +519,14 @@ def test_function_value_not_followed_is_refused(f, message, mode):
     assert "test_closures.py:" in str(info.value)      # the file and line
 
 
-def test_function_value_from_an_argument_is_refused():
+def test_function_value_from_an_argument():
+    # a list of functions as an argument: made for the functions it holds
+    assert_close(astgrad.grad(from_a_container_argument)(0.4, [np.sin]), np.cos(0.4))
+    assert_close(astgrad.jvp(from_a_container_argument, (0.4, [np.sin]), (1.0, None))[1], np.cos(0.4))
+    # a list holding a function and a number is data, whose function astgrad does not know
     with pytest.raises(astgrad.TransformError, match=r"call of a function value .* passed in"):
-        astgrad.grad(from_a_container_argument)(0.4, [np.sin])
+        astgrad.grad(from_a_container_argument)(0.4, [np.sin, 2.0])
     with pytest.raises(astgrad.TransformError, match=r"call of a function value"):
-        astgrad.jvp(from_a_container_argument, (0.4, [np.sin]), (1.0, None))
+        astgrad.jvp(from_a_container_argument, (0.4, [np.sin, 2.0]), (1.0, [None, 0.0]))
     with pytest.raises(astgrad.TransformError, match=r"\.fn\(\)"):
         astgrad.grad(from_an_attribute_argument)(0.4, types.SimpleNamespace(fn=np.sin))

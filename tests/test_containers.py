@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_grad, numerical_jvp
+from fd import assert_close, flatten, numerical_grad, numerical_jvp, unflatten
 
 
 def _check(f, *args):
@@ -220,3 +220,63 @@ def test_jvp_of_a_gradient_over_a_list_returns_plain_lists():
     for x, v, o, t in zip(xs, directions, out, tangent):
         np.testing.assert_allclose(o, 1.5 * np.cos(x), rtol=1e-12)
         np.testing.assert_allclose(t, -1.5 * np.sin(x) * v, rtol=1e-12)
+
+
+# -- + and * of list arguments: the transform is made knowing they are lists ----------------
+
+def concatenated(xs, ys):
+    zs = xs + ys
+    return np.sum(zs[0] * zs[-1] + zs[1] * zs[1])
+
+
+def repeated(xs):
+    zs = xs * 2
+    return np.sum(zs[0] * zs[-1] + zs[1] * zs[2])
+
+
+def appended(xs, x):
+    xs = xs + [x]
+    return xs[0] * xs[-1]
+
+
+def joined_in_place(xs, ys):
+    xs += ys
+    return xs[0] * xs[-1]
+
+
+@pytest.mark.parametrize("f, args", [
+    (concatenated, ([0.3, 0.7], [0.5])), (concatenated, ((0.3, 0.7), (0.5, 1.1))),
+    (concatenated, ([np.array([0.3, 0.2]), 0.7], [np.array([0.5, 0.4])])),
+    (repeated, ([0.3, 0.7],)), (repeated, ((0.3, np.array([0.7, 0.1])),)),
+    (appended, ([0.3, 0.7], 0.9)), (joined_in_place, ([0.3, 0.7], [0.5, 0.2])),
+    (concatenated, (np.array([0.3, 0.7]), np.array([0.5]))),      # arrays add as arrays
+])
+def test_plus_and_times_of_list_arguments(f, args):
+    def flat(*vectors):         # f of flat float vectors, each rebuilt as its argument
+        return f(*[unflatten(arg, v) for arg, v in zip(args, vectors)])
+    vectors = tuple(flatten(arg) for arg in args)
+    wrt = tuple(range(len(args)))
+    gradients = astgrad.grad(f, wrt=wrt)(*[_copied(a) for a in args])
+    for position, g in enumerate(gradients):
+        assert type(g) is type(args[position])      # plain lists and tuples, not astgrad's own
+        assert_close(flatten(g), numerical_grad(flat, vectors, wrt=position))
+    directions = tuple(np.linspace(0.3, 1.1, v.size) for v in vectors)
+    tangents = tuple(unflatten(arg, d) for arg, d in zip(args, directions))
+    _, tangent = astgrad.jvp(f, tuple(_copied(a) for a in args), tangents)
+    assert_close(tangent, numerical_jvp(flat, vectors, directions))
+
+
+def test_second_order_of_list_concatenation():
+    def second(xs, ys):
+        zs = xs + ys
+        return zs[0] * zs[0] * zs[-1]
+    h = astgrad.hessian(second, wrt=0)([0.3, 0.7], [0.5])
+    assert_close(h, np.array([[2 * 0.5, 0.0], [0.0, 0.0]]))
+    hvp = astgrad.hvp(second, wrt=1)([0.3, 0.7], [0.5], [1.0])
+    assert_close(hvp, [0.0])
+
+
+def _copied(value):
+    if isinstance(value, (list, tuple)):
+        return type(value)(np.copy(v) if isinstance(v, np.ndarray) else v for v in value)
+    return np.copy(value) if isinstance(value, np.ndarray) else value

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_grad, numerical_jvp
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 
 def on_copies(f):
@@ -127,3 +127,34 @@ def test_what_cannot_be_followed_is_refused(f, words):
             make()
         assert words in str(info.value)
         assert "test_inplace_args.py" in str(info.value)
+
+
+# -- transforms that call f themselves leave the caller's arguments as given -------------
+
+def alias_written_in_a_loop(x):
+    y = x
+    for _ in range(2):
+        y *= x          # y is x: x becomes x**2, then x**4
+    return np.sum(y)
+
+
+def alias_written_once(x):
+    y = x
+    y *= x
+    return np.sum(y * np.sin(x))
+
+
+@pytest.mark.parametrize("f", [alias_written_in_a_loop, alias_written_once])
+def test_every_transform_of_a_function_writing_into_its_argument(f):
+    x = np.array([0.3, 0.5, 0.7])
+    on_a_copy = lambda v: f(v.copy())       # noqa: E731  (what f computes from x as given)
+    expected = numerical_grad(on_a_copy, (x.copy(),))
+    hessian = numerical_hessian(lambda v: astgrad.grad(f)(v.copy()), (x.copy(),))   # first order checked below
+    given = x.copy()
+    assert_close(astgrad.grad(f)(given), expected)
+    assert_close(astgrad.vjp(f, given)[1](1.0)[0], expected)
+    assert_close(astgrad.jvp(f, (given,), (np.ones(3),))[1], np.sum(expected))
+    assert_close(astgrad.jacobian(astgrad.grad(f))(given), hessian, rtol=1e-4, atol=1e-5)
+    assert_close(astgrad.hessian(f)(given), hessian, rtol=1e-4, atol=1e-5)
+    assert_close(astgrad.hvp(f)(given, np.ones(3)), hessian @ np.ones(3), rtol=1e-4, atol=1e-5)
+    assert_close(given, x)          # none of them changed the caller's array

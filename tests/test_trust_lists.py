@@ -45,9 +45,14 @@ def test_arrays_get_their_gradient(f):
 
 
 @pytest.mark.parametrize("f", LIST_PROGRAMS)
-def test_lists_are_refused_not_wrong(f):
-    with pytest.raises(TypeError, match="on lists"):
-        astgrad.grad(f)([0.3, -1.2])
+def test_lists_get_their_gradient_as_lists(f):
+    xs = [0.3, -1.2]
+    gradient = astgrad.grad(f)(xs)
+    assert type(gradient) is list
+    expected = numerical_grad(lambda v: f(list(v)), (np.array(xs),), 0)
+    assert_close(np.array(gradient), expected)
+    _, tangent = astgrad.jvp(f, (xs,), ([1.0, 1.0],))
+    assert_close(tangent, np.sum(expected))
 
 
 def test_concatenated_literals_are_differentiated():

@@ -114,11 +114,19 @@ def leading_arguments(f):
     return getattr(f, "leading_arguments", ())
 
 
+def user_code(f):
+    """The user's function at the bottom of ``f`` (a transform of a transform of it),
+    found without generating any code: the parameter names and the name it has."""
+    while isinstance(f, StandIn) and getattr(f, "function", None) is not None:
+        f = f.function
+    return underlying(f)
+
+
 def wrt_items(f, wrt):
     """(items, single): for each ``wrt`` item, (position, path): the position of the
     parameter among the generated code's parameters (the receiver first), and the
     attribute names to follow from it (empty for the parameter itself)."""
-    fn = underlying(f)
+    fn = user_code(f)
     if not inspect.isfunction(fn):
         raise TypeError(f"astgrad can only differentiate Python functions; got {f!r}. "
                         "Wrap it in a def that calls it.")

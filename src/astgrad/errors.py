@@ -49,3 +49,13 @@ class RecursiveCall(TransformError):
 
 
 TransformError.__module__ = "astgrad"      # tracebacks name it as users import it
+
+
+class FunctionValueUnknown(TransformError):
+    """The derivative needs to know which function an argument holds (``f(x)`` where ``f``
+    is passed in): it is generated when the function is given, at the call."""
+
+
+def function_value_unknown(error):
+    """``error`` (a TransformError) as a FunctionValueUnknown."""
+    return FunctionValueUnknown(error.reason, error.filename, error.lineno, error.line, error.construct)

@@ -9,6 +9,7 @@ import builtins
 import copy
 import dis
 import inspect
+import linecache
 import textwrap
 import types
 
@@ -112,12 +113,14 @@ def parse_function(fn):
             "Wrap it in a def (or a lambda) that calls it.")
     specializes = getattr(fn, "__astgrad_specializes__", None)
     if specializes is not None:
-        # a function with *args/**kwargs made for one call shape (frontend/varargs.py):
+        # a function made for one call shape (frontend/varargs.py) or for the function
+        # values it is given (frontend/function_args.py):
         # its own code, rewritten, at its own lines
         original, rewrite = specializes
         source = parse_function(original)
         source.tree = rewrite(copy.deepcopy(source.tree))
         source.fn = fn
+        source.closure = _closure_values(fn)        # a made function may hold more cells
         return source
     code = fn.__code__
     filename, lines, first_line = _source_lines(fn)
@@ -133,9 +136,9 @@ def parse_function(fn):
         source = "(\n" + source.strip() + "\n)"
         try:
             module = gast.parse(source)
-        except SyntaxError:
-            raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
-        first_line -= 1
+            first_line -= 1
+        except SyntaxError:     # a lambda inside a statement spanning lines (a for header)
+            module, source, first_line = _whole_file(fn, filename)
     node = _running_definition(fn, module, source, filename, first_line)
     lines = source.splitlines(True)
     if code.co_name == "<lambda>":
@@ -175,6 +178,15 @@ def ship_source(fn):
     except (OSError, TypeError):
         return
     setattr(fn, SHIPPED_SOURCE, (fn.__code__.co_filename, lines, first_line))
+
+
+def _whole_file(fn, filename):
+    """(the parsed file, its text, 1): where a lambda's lines do not parse alone."""
+    text = "".join(linecache.getlines(filename))
+    try:
+        return gast.parse(text), text, 1
+    except SyntaxError:
+        raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
 
 
 def _running_definition(fn, module, text, filename, first_line):

@@ -24,6 +24,7 @@ import weakref
 import gast
 
 from ..core import syntax as S
+from ..core.missing import MISSING
 
 _made = weakref.WeakKeyDictionary()     # fn -> {(extra, keywords): specialized function}
 
@@ -67,22 +68,34 @@ def _make(fn, extra, keywords):
     from .source import parse_function
     source = parse_function(fn)
     tree, names = rewrite_tree(S.copy(source.tree), extra, keywords)
+    made = compile_variant(fn, tree, lambda tree: rewrite_tree(tree, extra, keywords)[0],
+                           defaults=None if extra else fn.__defaults__)
+    made.__astgrad_keyword_names__ = names
+    return made
+
+
+def compile_variant(fn, tree, rewrite, cells=None, defaults=MISSING):
+    """A real function made from ``tree`` (``fn``'s own syntax tree rewritten by
+    ``rewrite``): it shares ``fn``'s globals, closure cells and keyword defaults, and its
+    free names ``cells`` ({name: cell}) adds; parsing it gives ``rewrite`` of ``fn``'s tree."""
     plain = gast.gast_to_ast(gast.Module(body=[tree], type_ignores=[]))
-    free = list(fn.__code__.co_freevars)
-    factory = ast.parse(f"def __astgrad_scope__({', '.join(free)}):\n    pass\n")
-    factory.body[0].body = plain.body
+    cells = {**dict(zip(fn.__code__.co_freevars, fn.__closure__ or ())), **(cells or {})}
+    factory = ast.parse(f"def __astgrad_scope__({', '.join(cells)}):\n    pass\n")
+    # the function's own name stays a global (a recursive call), not a cell of the scope
+    own = [] if tree.name in cells else ast.parse(f"global {tree.name}").body
+    factory.body[0].body = own + plain.body
     ast.fix_missing_locations(factory)
     compiled = compile(factory, fn.__code__.co_filename, "exec", dont_inherit=True)
     scope_code = next(c for c in compiled.co_consts if hasattr(c, "co_freevars"))
     code = next(c for c in scope_code.co_consts if hasattr(c, "co_freevars") and c.co_name == tree.name)
-    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
-    made = types.FunctionType(code, fn.__globals__, fn.__name__, None if extra else fn.__defaults__,
+    made = types.FunctionType(code, fn.__globals__, fn.__name__,
+                              fn.__defaults__ if defaults is MISSING else defaults,
                               tuple(cells[name] for name in code.co_freevars))
     made.__kwdefaults__ = fn.__kwdefaults__
     made.__qualname__ = fn.__qualname__
     made.__module__ = fn.__module__
-    made.__astgrad_specializes__ = (fn, lambda tree: rewrite_tree(tree, extra, keywords)[0])
-    made.__astgrad_keyword_names__ = names
+    made.__astgrad_specializes__ = (fn, rewrite)
+    made.__astgrad_keyword_names__ = getattr(fn, "__astgrad_keyword_names__", {})
     return made
 
 

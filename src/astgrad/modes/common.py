@@ -15,7 +15,7 @@ from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
-from ..errors import RecursiveCall
+from ..errors import RecursiveCall, function_value_unknown
 
 
 class Transform:
@@ -208,19 +208,52 @@ class Transform:
         return compiled, active
 
 
-def value_call_error(source, stmt, op):
+def value_call_error(source, stmt, op, fn=None):
     """The refusal of a differentiated call of a function value astgrad did not follow
     (returned by a call it does not inline, taken from a container, passed in), or None
-    for any other op: its derivative, through the arguments or the closure, is unknown."""
+    for any other op: its derivative, through the arguments or the closure, is unknown.
+    A function taken from an argument of ``fn`` (the core tree) is a FunctionValueUnknown:
+    the transform is made when it is called with the functions."""
     if op.kind is not OpKind.UNKNOWN or op.key is not None or op.label != ops.CALL_OF_VALUE:
         return None
-    return source.error(
+    error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
         "generates code (returned by a call it does not inline, taken from a container, or "
         "passed in); the derivative through its arguments or its closure would be lost. "
         "astgrad follows a local def or lambda, a module-level function, and the lambda or local "
         "def a module-level factory in the same file returns (make(a)(x)): call such a function, "
         "or pass the values the closure holds as arguments", stmt, construct=ops.CALL_OF_VALUE)
+    callee = op.args[0] if op.args and isinstance(op.args[0], gast.Name) else None
+    if fn is not None and callee is not None and _from_parameter(fn, callee.id):
+        return function_value_unknown(error)
+    return error
+
+
+def _from_parameter(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is taken from one of its parameters
+    (``g = fs[0]``, ``for k, g in enumerate(fs)``, through copies)."""
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    sources = {}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                for stored in S.stored_names(target):
+                    sources.setdefault(stored, []).append(node.value)
+        elif isinstance(node, gast.For):
+            for stored in S.stored_names(node.target):
+                sources.setdefault(stored, []).append(node.iter)
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in params:
+            return True
+        for value in sources.get(current, ()):
+            todo.extend(sub.id for sub in gast.walk(value)
+                        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load))
+    return False
 
 
 def unknown_method_advice(op):

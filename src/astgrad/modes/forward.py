@@ -200,8 +200,8 @@ class ForwardMode(Transform):
             else:
                 value = gast.List(elts=elements, ctx=gast.Load())
             return [_accumulate(self.tangent(stmt.targets[0].id), value)]
-        if value_call_error(self.source, stmt, op) is not None:
-            raise value_call_error(self.source, stmt, op)
+        if value_call_error(self.source, stmt, op, self.fn) is not None:
+            raise value_call_error(self.source, stmt, op, self.fn)
         if op.kind is not OpKind.CALL:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(

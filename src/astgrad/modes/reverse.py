@@ -208,8 +208,8 @@ class ReverseMode(Transform):
             if registry.lookup(registry.ADJOINTS, op.key) is None:
                 raise registry.missing_rule_error(self.source, stmt, op.key, "adjoint")
             return
-        if value_call_error(self.source, stmt, op) is not None:
-            raise value_call_error(self.source, stmt, op)
+        if value_call_error(self.source, stmt, op, self.fn) is not None:
+            raise value_call_error(self.source, stmt, op, self.fn)
         if op.kind is OpKind.UNKNOWN:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise self.source.error(

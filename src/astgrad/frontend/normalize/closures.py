@@ -25,6 +25,7 @@ import numpy
 from ...core import syntax as S
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
+from ..function_args import specialize as specialize_for_values
 from .jumps import _has_early_return
 from .scopes import as_def, binding_counts, declared, local_names, own_nodes, parameters, rename_locals
 
@@ -32,10 +33,11 @@ from .scopes import as_def, binding_counts, declared, local_names, own_nodes, pa
 class Local:
     """A function defined in the code being normalized: its def (a lambda as a def), the
     name it is known by in messages, and its defaults as evaluated where it was defined."""
-    __slots__ = ("label", "node", "defaults", "kw_defaults")
+    __slots__ = ("label", "node", "defaults", "kw_defaults", "origin")
 
-    def __init__(self, label, node, defaults, kw_defaults):
+    def __init__(self, label, node, defaults, kw_defaults, origin=None):
         self.label, self.node, self.defaults, self.kw_defaults = label, node, defaults, kw_defaults
+        self.origin = origin        # the module-level function it was parsed from, if one
 
 
 class Global:
@@ -185,3 +187,83 @@ class ClosureLowering:
             self.bind_function(target, self.functions[lowered.id], value)   # h = make(x)
             return
         self.emit(S.assign(target, lowered))
+
+    # -- helpers that cannot be inlined, handed functions known now -------------------------
+
+    def same_module(self, callee):
+        """Whether a module-level helper can be inlined here: defined in this function's
+        module and file, and not a closure."""
+        return callee.__globals__ is self.source.globals and not callee.__code__.co_freevars \
+            and callee.__code__.co_filename == self.source.filename
+
+    def recursive_call(self, callee, node):
+        """A module-level helper inlined with function values that calls itself (with
+        functions known now): the call, lowered, of the helper made for them, whose
+        derivative calls its own derivative as any recursion does; None otherwise."""
+        try:
+            bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+        except TypeError:
+            return None
+        given = {param: _known_object(self.function_value(expr)) for param, expr in bound.arguments.items()
+                 if isinstance(expr, gast.AST) and self.looks_like_function(expr)}
+        if not given or any(value is None for value in given.values()):
+            return None
+        call = self.passing_functions(node)
+        call.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
+        return self.expr(call)
+
+    def passing_functions(self, node):
+        """``node`` with each argument that is a function known now written as the
+        expression naming it (an inlined parameter bound to one has no value of its own)."""
+        def written(expr):
+            if not (isinstance(expr, gast.AST) and self.looks_like_function(expr)):
+                return expr
+            return _naming(self.function_value(expr), expr)
+        return gast.Call(func=node.func, args=[written(a) for a in node.args],
+                         keywords=[gast.keyword(arg=kw.arg, value=written(kw.value)) for kw in node.keywords])
+
+    def call_made_for_values(self, callee, node):
+        """A helper from another module (or a closure) called with functions known now
+        (``fixed_point(step, x)``, ``step`` a module-level function or a NumPy one): a call
+        of the helper made for them (frontend/function_args.py), whose derivative is
+        generated like any callee's. A local function (whose closure may hold
+        differentiated values) is refused: the helper cannot be inlined here."""
+        try:
+            bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+        except TypeError:
+            return self.inline(self.module_function(callee, node), node)     # refused there
+        given = {}
+        for param, expr in bound.arguments.items():
+            if isinstance(expr, gast.AST) and self.looks_like_function(expr):
+                given[param] = _known_object(self.function_value(expr))
+        if any(value is None for value in given.values()):
+            return self.inline(self.module_function(callee, node), node)     # refused there
+        written = self.passing_functions(node)
+        node.args, node.keywords = written.args, written.keywords
+        node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
+        return None
+
+
+def _naming(value, expr):
+    """An expression for a function value known now (a Global, or a literal of them)."""
+    if isinstance(value, Global):
+        return S.copy(value.func)
+    if isinstance(value, Functions):
+        items = [_naming(v, expr) for v in value.values]
+        if value.keys is not None:
+            return gast.Dict(keys=[S.const(k) for k in value.keys], values=items)
+        return gast.List(elts=items, ctx=gast.Load())
+    return expr
+
+
+def _known_object(value):
+    """The object (or list, tuple or dict of objects) a function value known now is; None
+    for a local function, which only inlining follows."""
+    if isinstance(value, Global):
+        return value.obj
+    if isinstance(value, Functions):
+        items = [_known_object(v) for v in value.values]
+        if any(item is None for item in items):
+            return None
+        return dict(zip(value.keys, items)) if value.keys is not None else items
+    return None

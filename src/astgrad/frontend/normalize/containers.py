@@ -193,7 +193,8 @@ class ContainerLowering:
 
     def is_sequence(self, node):
         if getattr(self, "sequence_names", None) is None:
-            self.sequence_names = _sequence_names(self.source.tree, self.resolve_call)
+            known = getattr(self.source.fn, "__astgrad_sequences__", ())    # frontend/function_args.py
+            self.sequence_names = _sequence_names(self.source.tree, self.resolve_call, known)
         return _makes_sequence(node, self.sequence_names, self.resolve_call)
 
     def expr_SetComp(self, node):
@@ -265,11 +266,11 @@ def _makes_sequence(node, names, resolve_call):
     return False
 
 
-def _sequence_names(tree, resolve_call):
+def _sequence_names(tree, resolve_call, known=()):
     """The function's names every binding of which is certainly a list or a tuple (the
-    parameters are not: their values come from the caller)."""
+    parameters are not, except those ``known`` to be: their values come from the caller)."""
     args = tree.args
-    values = {a.id: [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
+    values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
     for node in gast.walk(tree):
         if isinstance(node, gast.Assign):
             for target in node.targets:
@@ -285,6 +286,9 @@ def _sequence_names(tree, resolve_call):
             target = node.optional_vars if isinstance(node, gast.withitem) else node.target
             for name in S.stored_names(target) if target is not None else ():
                 values.setdefault(name, []).append(None)
+    for node in gast.walk(tree):      # bindings of any other kind (a match capture, ...): unknown
+        for name in _other_bindings(node):
+            values.setdefault(name, []).append(None)
     names = set(values)
     changed = True
     while changed:
@@ -294,3 +298,19 @@ def _sequence_names(tree, resolve_call):
                 names.discard(name)
                 changed = True
     return names
+
+
+def _other_bindings(node):
+    """Names ``node`` binds other than by assignment or a loop: match captures, a
+    ``def``/``class`` name, an ``except ... as`` name, an import."""
+    if isinstance(node, (gast.MatchAs, gast.MatchStar)) and node.name:
+        return [node.name]
+    if isinstance(node, gast.MatchMapping) and node.rest:
+        return [node.rest]
+    if isinstance(node, (gast.FunctionDef, gast.ClassDef)):
+        return [node.name]
+    if isinstance(node, gast.ExceptHandler) and node.name is not None:
+        return [node.name.id if isinstance(node.name, gast.Name) else node.name]
+    if isinstance(node, (gast.Import, gast.ImportFrom)):
+        return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+    return []

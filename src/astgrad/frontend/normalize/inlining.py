@@ -9,13 +9,17 @@ enclosing scope when the call runs; ``return`` gives the call's value (early ret
 become a flag, as in the function itself). Recursion through a local function is refused.
 """
 
+import inspect
+
 import gast
 
 from ...core import syntax as S
 from ...core.ops import is_user_function
-from ...errors import TransformError
+from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
+from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
+from ..varargs import rewrite_tree
 from .closures import Functions, Global, Local
 from .jumps import _has_early_return, jumps_out
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
@@ -45,21 +49,30 @@ class InlineLowering:
             if isinstance(function, Functions):
                 raise self._refuse("calling a list or dict of functions", node)
             node.func = S.copy(function.func)
+            if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
+                return self.inline(self.module_function(function.obj, node, factory=True), node)
             return None
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions:
-            raise self._refuse(
-                f"a call of the argument '{func.id}' (a function passed in)", node,
-                "astgrad generates the derivative before it knows which function the argument "
-                f"is: differentiate a function that passes it by name instead, e.g. "
-                f"grad(lambda x: {self.source.tree.name}(np.sin, x))")
+            raise function_value_unknown(self._refuse(
+                f"a call of the argument '{func.id}' (a function passed in) without knowing which "
+                "function it is", node,
+                "astgrad makes the derivative for the function an argument holds when the transform is "
+                "called with one (a def, a lambda, a NumPy function, or a list or dict of them); pass "
+                f"it there, or differentiate a function that passes it by name, e.g. "
+                f"grad(lambda x: {self.source.tree.name}(np.sin, x))"))
         callee = self.resolve_call(node)
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return None
         if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
+            if not self.same_module(callee):
+                return self.call_made_for_values(callee, node)
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
+        given = _function_defaults(callee, node)
+        if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
+            node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
 
     def module_function(self, callee, node, factory=False):
@@ -81,7 +94,7 @@ class InlineLowering:
                                "differentiate, or call the function you pass by name inside it")
         source = parse_function(callee)
         tree = source.tree
-        clash = (S.names_in(tree) - local_names(tree)) & self.locals
+        clash = _free_names(tree) & self.locals
         if clash:
             raise self._refuse(f"passing a function to {label}, whose global '{sorted(clash)[0]}' "
                                "is hidden here by a local variable of the same name", node,
@@ -93,7 +106,7 @@ class InlineLowering:
         self.namer.taken |= S.names_in(tree)
         defaults = [self.held_value(v) for v in callee.__defaults__ or ()]
         keyword = {k: self.held_value(v) for k, v in (callee.__kwdefaults__ or {}).items()}
-        return Local(label, tree, defaults, keyword)
+        return Local(label, tree, defaults, keyword, origin=callee)
 
     def held_value(self, value):
         """A default a function object holds, as an atom of the generated code."""
@@ -109,11 +122,18 @@ class InlineLowering:
     def inline(self, local, node):
         """The value of calling ``local`` (a Local) with ``node``'s arguments, its body
         emitted here; a Name bound to a Local when the call returns a local function."""
-        if any(current is local for current in self.inlining):
+        if any(current is local or local.origin is not None and current.origin is local.origin
+               for current in self.inlining):
+            lowered = self.recursive_call(local.origin, node) if local.origin is not None else None
+            if lowered is not None:
+                return lowered
             raise self._refuse(f"recursion through the local function {local.label}", node,
                                "write the recursion as a loop, or make the function a module-level one")
         fn = S.copy(local.node)
         self.check_inlined(fn, local, node)
+        node = _spliced(node)
+        if fn.args.vararg is not None or fn.args.kwarg is not None:
+            fn, local, node = _for_call_shape(fn, local, node)
         bound = self.bind_arguments(fn, local, node)
         mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
         rename_locals(fn, mapping)
@@ -156,10 +176,6 @@ class InlineLowering:
         return value
 
     def check_inlined(self, fn, local, node):
-        args = fn.args
-        if args.vararg is not None or args.kwarg is not None:
-            raise self._refuse(f"*args/**kwargs parameters of {local.label}, called with a "
-                               "function value or defined locally", node, "list the parameters explicitly")
         written = declared(fn, gast.Global) & {n.id for n in own_nodes(fn) if isinstance(n, gast.Name)
                                                and isinstance(n.ctx, gast.Store)}
         if written:
@@ -168,7 +184,8 @@ class InlineLowering:
         for sub in gast.walk(fn):
             if isinstance(sub, (gast.Yield, gast.YieldFrom)):
                 raise self._refuse(f"yield in {local.label} (a generator)", node,
-                                   "build and return a list instead")
+                                   "build a list instead (ys.append(v) where it would yield v), return it, "
+                                   "and loop over that list")
 
     def bind_arguments(self, fn, local, node):
         """[(parameter, value)] for a call: atoms, or function values; Python's errors for
@@ -299,11 +316,71 @@ class InlineLowering:
             "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
 
 
+def _free_names(fn, enclosing=frozenset()):
+    """The names ``fn`` (a def or lambda) and the functions it defines read from outside."""
+    bound = enclosing | local_names(fn)
+    names = set()
+    for node in own_nodes(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id not in bound:
+            names.add(node.id)
+        elif isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            names |= _free_names(node, bound)
+    return names
+
+
+def _spliced(node):
+    """``node`` with ``*(a, b)`` and ``**{'k': v}`` displays written out as arguments."""
+    args, keywords = [], []
+    for arg in node.args:
+        if isinstance(arg, gast.Starred) and isinstance(arg.value, (gast.Tuple, gast.List)):
+            args.extend(arg.value.elts)
+        else:
+            args.append(arg)
+    for kw in node.keywords:
+        if kw.arg is None and isinstance(kw.value, gast.Dict) and all(
+                isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
+            keywords.extend(gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values))
+        else:
+            keywords.append(kw)
+    return gast.Call(func=node.func, args=args, keywords=keywords)
+
+
+def _for_call_shape(fn, local, node):
+    """A local function with ``*args``/``**kwargs`` as the function it is for this call
+    (frontend/varargs.py): one parameter per gathered argument, ``args`` and ``kwargs``
+    bound to a tuple and a dict of them at its start; the call's keywords renamed to
+    match. (fn, its Local, the call)."""
+    args = fn.args
+    named = [a.id for a in args.posonlyargs + args.args]
+    keyword_ok = set(named[len(args.posonlyargs):]) | {a.id for a in args.kwonlyargs}
+    extra = max(0, len(node.args) - len(named)) if args.vararg is not None else 0
+    keywords = [kw.arg for kw in node.keywords if kw.arg is not None and kw.arg not in keyword_ok] \
+        if args.kwarg is not None else []
+    fn, names = rewrite_tree(fn, extra, keywords)
+    local = Local(local.label, fn, [] if extra else local.defaults, local.kw_defaults, local.origin)
+    node = gast.Call(func=node.func, args=node.args,
+                     keywords=[gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords])
+    return fn, local, node
+
+
+def _function_defaults(callee, node):
+    """{parameter: default} for the parameters a call leaves to defaults that are functions
+    (or lists or dicts of them); empty when there are none or the call spreads arguments."""
+    if not (callee.__defaults__ or callee.__kwdefaults__) or any(
+            isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords):
+        return {}
+    try:
+        bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+    except (TypeError, ValueError):
+        return {}
+    return {name: p.default for name, p in inspect.signature(callee).parameters.items()
+            if name not in bound.arguments and p.default is not p.empty and function_valued(p.default)}
+
+
 def _is_factory(callee):
     """Whether a user function returns a function it defines (see returns_local_function):
     only a function that defines one (a code object among its constants) is parsed."""
-    import inspect
-    if not any(inspect.iscode(c) for c in callee.__code__.co_consts):
+    if getattr(callee, "__code__", None) is None or not any(inspect.iscode(c) for c in callee.__code__.co_consts):
         return False
     try:
         return returns_local_function(parse_function(callee).tree)

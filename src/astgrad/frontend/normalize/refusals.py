@@ -27,6 +27,10 @@ _ADVICE = {
     "try/except": "move the error handling outside the differentiated function",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
     "del": "let the name go out of scope instead",
+    "yield (a generator)": "build a list instead (ys.append(v) where it would yield v), return it, "
+                           "and loop over that list",
+    "yield from (a generator)": "build a list instead (ys.extend(...) where it would yield from), "
+                                "return it, and loop over that list",
     "an assignment expression (:=) inside a comprehension":
         "write the comprehension as a for loop that appends, with the := (or a plain assignment) in its body",
 }

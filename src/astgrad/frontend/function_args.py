@@ -1,0 +1,199 @@
+"""Functions made for the function values they are given.
+
+``def apply(f, x): return f(x)`` cannot be differentiated before ``f`` is known. When
+it is called with a function (``apply(np.sin, x)``), or with a list, tuple or dict of
+functions, ``specialize(fn, given)`` makes ``apply`` for those values: the same
+parameters, and a body that starts by binding each such parameter to the value it was
+given, held in a closure cell of the made function::
+
+    def apply(f, x):
+        f = f_fn                # f_fn is numpy.sin, in a cell
+        return f(x)
+
+so the engine follows ``f`` as it follows any function a closure holds: the call of
+``f`` becomes a call of ``numpy.sin`` (or of the derivative of the user's function it
+is). The made function is kept for the values it was made for (at most ``KEPT`` per
+function, the most recent): a Python function given again with the same code, globals,
+closure cells and defaults reuses it, since it computes the same thing; any other value
+(a NumPy function, a builtin) is recognised by identity. A different function gives a
+different made function, so nothing stale is ever used. Function values carry no
+derivative: their gradient is None.
+"""
+
+import functools
+import inspect
+import threading
+import types
+import weakref
+from collections import OrderedDict
+
+import gast
+import numpy
+
+from ..core import syntax as S
+from .varargs import compile_variant
+
+KEPT = 32
+_made = weakref.WeakKeyDictionary()     # fn -> OrderedDict(key -> made function)
+_lock = threading.Lock()
+
+
+def is_function_value(value):
+    """A function astgrad can follow when it is given one: a Python function, a NumPy
+    ufunc, a builtin, a ``functools.partial`` or an astgrad transform."""
+    if isinstance(value, (float, int, numpy.ndarray, str, type)) or value is None:
+        return False
+    return (inspect.isfunction(value) or inspect.isbuiltin(value) or isinstance(value, numpy.ufunc)
+            or isinstance(value, functools.partial)
+            or getattr(value, "__astgrad_function__", None) is not None)
+
+
+def function_valued(value):
+    """Whether ``value`` is a function value, or a non-empty list, tuple or dict holding
+    only function values (a namedtuple is data, not a container of functions)."""
+    if type(value) in (list, tuple):
+        return bool(value) and all(is_function_value(item) for item in value)
+    if type(value) is dict:
+        return bool(value) and all(isinstance(k, (str, int)) and is_function_value(v)
+                                   for k, v in value.items())
+    return is_function_value(value)
+
+
+class Sequence:
+    """The kind of a list or tuple argument that the function concatenates or repeats
+    (``xs + ys``, ``xs * 2``): the made function says so (``__astgrad_sequences__``), so
+    the engine knows, when it generates code, that ``+`` and ``*`` join lists there."""
+    __slots__ = ("kind",)
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def __eq__(self, other):
+        return isinstance(other, Sequence) and other.kind is self.kind
+
+    def __hash__(self):
+        return hash(self.kind)
+
+
+def given_functions(names, values, fn=None):
+    """{parameter name: value} for the values that are functions (or containers of them),
+    and, for ``fn``'s parameters it adds or multiplies, a Sequence for a list or tuple;
+    empty (quickly) for the usual numbers and arrays."""
+    given = {}
+    joined = None
+    for name, value in zip(names, values):
+        kind = type(value)
+        if kind is float or kind is numpy.ndarray or kind is int:
+            continue
+        if function_valued(value):
+            given[name] = value
+        elif (kind is list or kind is tuple) and fn is not None:
+            joined = joined if joined is not None else joined_parameters(fn)
+            if name in joined:
+                given[name] = Sequence(kind)
+    return given
+
+
+_joined = weakref.WeakKeyDictionary()
+
+
+def joined_parameters(fn):
+    """The parameters of ``fn`` that its body uses directly as an operand of ``+`` or
+    ``*`` (``xs + ys``, ``xs * 2``, ``xs += ys``): if one is a list, that joins lists."""
+    fn = getattr(fn, "__code__", None) and fn
+    if fn is None:
+        return frozenset()
+    found = _joined.get(fn)
+    if found is None:
+        from .source import parse_function
+        try:
+            tree = parse_function(fn).tree
+        except Exception:           # no source: nothing to say; generating refuses it anyway
+            return frozenset()
+        params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+        operands = set()
+        for node in gast.walk(tree):
+            if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
+                operands.update(side.id for side in (node.left, node.right) if isinstance(side, gast.Name))
+            elif isinstance(node, gast.AugAssign) and isinstance(node.op, (gast.Add, gast.Mult)):
+                operands.update(side.id for side in (node.target, node.value) if isinstance(side, gast.Name))
+        found = _joined[fn] = frozenset(operands & params)
+    return found
+
+
+def identity(value):
+    """What the made function depends on in ``value``: for a Python function its code,
+    globals, closure cells and defaults (two lambdas made by the same line in the same
+    scope compute the same thing), for anything else the object itself."""
+    if isinstance(value, Sequence):
+        return ("sequence", value.kind)
+    if type(value) in (list, tuple):
+        return (type(value), tuple(identity(item) for item in value))
+    if type(value) is dict:
+        return (dict, tuple((key, identity(item)) for key, item in value.items()))
+    if inspect.isfunction(value):
+        return ("function", value.__code__, id(value.__globals__),
+                tuple(id(cell) for cell in value.__closure__ or ()),
+                tuple(id(d) for d in value.__defaults__ or ()),
+                tuple((k, id(v)) for k, v in (value.__kwdefaults__ or {}).items()))
+    return ("object", id(value))
+
+
+def specialize(fn, given):
+    """``fn`` made for ``given`` ({parameter name: function value or container of them});
+    see the module docstring. The made function holds the values, so the ids in its key
+    stay valid while it is kept."""
+    key = tuple((name, identity(value)) for name, value in sorted(given.items()))
+    if getattr(fn, "__astgrad_given__", None) == key:
+        return fn                               # already made for these values
+    with _lock:
+        made = _made.setdefault(fn, OrderedDict())
+        spec = made.get(key)
+        if spec is not None:
+            made.move_to_end(key)
+            return spec
+    spec = _make(fn, given)
+    with _lock:
+        made = _made.setdefault(fn, OrderedDict())
+        spec = made.setdefault(key, spec)
+        while len(made) > KEPT:
+            made.popitem(last=False)
+    return spec
+
+
+def _make(fn, given):
+    from .source import parse_function
+    tree = S.copy(parse_function(fn).tree)
+    taken = S.names_in(tree) | set(fn.__globals__) | set(fn.__code__.co_freevars)
+    cells = {}
+
+    def cell_for(base, value):
+        name = base
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        cells[name] = types.CellType(value)
+        return S.name(name)
+    bindings = []
+    for param, value in given.items():
+        if isinstance(value, Sequence):
+            continue                    # known to the normalizer (__astgrad_sequences__)
+        if type(value) is dict:
+            held = gast.Dict(keys=[S.const(k) for k in value],
+                             values=[cell_for(f"{param}_{k}" if str(k).isidentifier() else f"{param}_fn", v)
+                                     for k, v in value.items()])
+        elif type(value) in (list, tuple):
+            items = [cell_for(f"{param}_{i}", v) for i, v in enumerate(value)]
+            held = (gast.List if type(value) is list else gast.Tuple)(elts=items, ctx=gast.Load())
+        else:
+            held = cell_for(f"{param}_fn", value)
+        bindings.append((param, held))
+
+    def rewrite(tree):
+        line = getattr(tree, "lineno", 1)
+        tree.body = [S.assign(param, S.copy(held), line=line) for param, held in bindings] + tree.body
+        return tree
+    made = compile_variant(fn, rewrite(tree), rewrite, cells)
+    made.__astgrad_sequences__ = frozenset(p for p, v in given.items() if isinstance(v, Sequence))
+    made.__astgrad_given__ = tuple((name, identity(value)) for name, value in sorted(given.items()))
+    return made
