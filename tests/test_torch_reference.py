@@ -25,7 +25,6 @@ PENDING = {
     "abs_method": "second derivative of abs: its first derivative has no history",
     "relu_function": "second derivative of relu: its first derivative has no history",
     "relu_method": "second derivative of relu: its first derivative has no history",
-    "clamp_at_boundary": "derivative of clamp at its bounds (PyTorch: 1; numpy.clip's rule: 1/2)",
 }
 
 # Differences listed in docs/tape.md as deliberate: the default floating dtype is float64

@@ -78,7 +78,7 @@ def test_an_error_in_generated_code_is_shown_once_with_its_line(tmp_path):
     assert text.count("Traceback (most recent call last)") == 1, text
     assert "During handling" not in text
     assert len(astgrad_frames(lines)) <= 1, text
-    at = next(i for i, line in enumerate(lines) if 'File "<astgrad grad of f #1>"' in line)
+    at = next(i for i, line in enumerate(lines) if 'File "<astgrad grad of f #' in line)
     assert "np.log(x)" in lines[at + 1], text        # the generated line itself, on every Python
     assert lines[-1] == "FloatingPointError: divide by zero encountered in log"
 
