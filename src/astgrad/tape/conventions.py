@@ -9,14 +9,21 @@ tensor (``x.clamp``, ``x.clip``, ``x.clamp_``, ``numpy.clip(x, ...)``) and ``rel
 is recorded as ``power``, whose derivatives keep depending on ``x`` as PyTorch's do
 (so ``create_graph=True`` gives a derivative with history down to ``x ** 0``).
 docs/tape.md has the table.
+
+``ZERO_DERIVATIVE`` lists the piecewise constant functions (sign, rounding, and the
+slopes of ``abs`` and ``relu``) whose floating result, as PyTorch's ``sign``, ``floor``,
+``sgn``, ``threshold_backward``, keeps a history with a zero derivative when an argument
+requires grad: so the gradient of ``abs`` or ``relu`` taken with ``create_graph=True``
+requires grad and differentiates again to zeros, as in PyTorch. Helpers whose PyTorch
+twin has no such history (the clamp mask, ``zeros_like``) are not in it.
 """
 
 import numpy
 
 from ..rules.registry import adjoint, d, non_differentiable, tangent
-from ..runtime import broadcast_like, unbroadcast
+from ..runtime import abs_slope, broadcast_like, unbroadcast
 
-__all__ = ["clamp", "relu", "clamp_mask", "relu_mask", "power", "power_slope"]
+__all__ = ["clamp", "relu", "clamp_mask", "relu_mask", "power", "power_slope", "ZERO_DERIVATIVE"]
 
 
 def clamp(x, min=None, max=None):
@@ -49,6 +56,9 @@ def relu_mask(x):
 
 
 non_differentiable(clamp_mask, relu_mask)
+
+ZERO_DERIVATIVE = frozenset([numpy.sign, numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.fix,
+                             numpy.round, numpy.around, abs_slope, relu_mask])
 
 
 @adjoint(clamp)

@@ -41,7 +41,8 @@ _NUMPY_NAMES = {
     "transpose": "Permute", "swapaxes": "Transpose", "expand_dims": "Unsqueeze", "broadcast_to": "Expand",
     "concatenate": "Cat", "square": "Pow", "log1p": "Log1P", "expm1": "Expm1", "amax": "Amax",
     "amin": "Amin", "maximum": "Maximum", "minimum": "Minimum", "copy": "Clone", "where": "Where",
-    "clamp": "Clamp", "relu": "Relu",
+    "clamp": "Clamp", "relu": "Relu", "abs_slope": "Sgn", "rint": "Round", "around": "Round",
+    "fix": "Trunc",
 }
 _SECOND_FORM = {"Sum", "Mean", "Clamp", "Std", "Var", "Prod"}     # PyTorch's ...Backward1 when given dim/bounds
 

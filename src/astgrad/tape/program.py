@@ -47,6 +47,7 @@ from ..core.functions import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList, to_copy
 from .graph import Ref, op_info, set_source_renderer
+from .conventions import ZERO_DERIVATIVE
 from .mode import enable_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
 from .batching import batched
@@ -555,7 +556,7 @@ def _recording_value(value, memo):
         kind = op_info(value)[0]
     except TypeError:
         return value
-    if kind == "diff":
+    if kind == "diff" or value in ZERO_DERIVATIVE:
         return _recorder(value)
     if kind == "nondiff" and getattr(value, "__module__", None) == "astgrad.runtime":
         return _unwrapping(value)

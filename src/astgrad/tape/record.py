@@ -18,7 +18,7 @@ import operator
 
 import numpy
 
-from .conventions import power as _power
+from .conventions import ZERO_DERIVATIVE, power as _power
 from .graph import REFS, Node, describe, keyword_tracked, no_rule_error, op_info, position_tracked, ref
 from .mode import grad_mode
 from .torch_errors import translated
@@ -153,7 +153,7 @@ def apply(op, args, kwargs=None):
     """Call primitive ``op`` on ``args`` (which may hold tensors) and record the call
     when an argument it differentiates requires grad."""
     kind, positions = op_info(op)
-    track = grad_mode.enabled and kind != "nondiff"
+    track = grad_mode.enabled and (kind != "nondiff" or _zero_derivative(op))
     parents = []
     raw_args, rec_args = [], []
     for i, a in enumerate(args):
@@ -180,6 +180,15 @@ def apply(op, args, kwargs=None):
         return wrap_constant(value)
     return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
                                tuple(p._vc[0] for p in parents)), op)
+
+
+def _zero_derivative(op):
+    """Whether ``op`` (without a derivative) records a zero-derivative history
+    (conventions.ZERO_DERIVATIVE)."""
+    try:
+        return op in ZERO_DERIVATIVE
+    except TypeError:       # unhashable
+        return False
 
 
 def _result(value, node, op):
