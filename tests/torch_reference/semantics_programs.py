@@ -817,6 +817,62 @@ def conv_relu_zero(T, t):
     x = t([0.0, -1.0, 2.0], rg=True)
     return T.autograd.grad(x.relu().sum(), x)
 
+def _again(T, x, y):
+    """y's gradient with create_graph=True, whether it requires grad, and its gradient
+    (cloned: PyTorch's zero gradient of ``sgn`` has no storage until then)."""
+    (g,) = T.autograd.grad(y, x, create_graph=True)
+    h = T.autograd.grad(g.sum(), x, allow_unused=True)[0].clone() if g.requires_grad else None
+    return g, g.requires_grad, h
+
+@program
+def conv_abs_second(T, t):
+    x = t([0.0, -2.0, 3.0], rg=True)
+    return _again(T, x, x.abs().sum())
+
+@program
+def conv_abs_second_name(T, t):
+    x = t([0.0, -2.0, 3.0], rg=True)
+    (g,) = T.autograd.grad(T.abs(x).sum(), x, create_graph=True)
+    return fnrepr(g.grad_fn)
+
+@program
+def conv_abs_scaled_second(T, t):
+    x = t([[0.5, -2.0], [3.0, 0.0]], rg=True)
+    return _again(T, x, (3.0 * T.abs(x * x - 1.0)).sum())
+
+@program
+def conv_relu_second(T, t):
+    x = t([0.0, -1.0, 2.0], rg=True)
+    return _again(T, x, x.relu().sum())
+
+@program
+def conv_relu_function_second(T, t):
+    x = t([[0.0, -1.0], [2.0, 0.5]], rg=True)
+    return _again(T, x, (T.relu(x) * x).sum())
+
+@program
+def conv_relu_third(T, t):
+    x = t([0.0, -1.0, 2.0], rg=True)
+    (g,) = T.autograd.grad(T.relu(x).sum(), x, create_graph=True)
+    (h,) = T.autograd.grad(g.sum(), x, create_graph=True)
+    return h.detach()     # zeros (PyTorch's carry a history through relu's saved result)
+
+@program
+def conv_clamp_second(T, t):
+    x = t([0.0, 1.0, 0.5, -1.0, 2.0], rg=True)
+    return _again(T, x, x.clamp(0.0, 1.0).sum())
+
+@program
+def conv_linear_second(T, t):
+    x = t([0.0, -1.0, 2.0], rg=True)
+    return _again(T, x, (3.0 * x + 1.0).sum())
+
+@program
+def conv_abs_backward_create_graph(T, t):
+    x = t([0.0, -2.0, 3.0], rg=True)
+    x.abs().sum().backward(create_graph=True)
+    return x.grad, x.grad.requires_grad, T.autograd.grad(x.grad.sum(), x)[0].clone()
+
 @program
 def conv_pow_zero_zero(T, t):
     x = t(0.0, rg=True)
