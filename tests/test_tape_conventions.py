@@ -142,3 +142,62 @@ def test_power_second_order_through_the_function_transforms():
     assert_close(astgrad.hessian(cubed_sum)(x), np.diag(6 * x))
     _, tangent = astgrad.jvp(first, (x,), (np.ones(3),))
     assert_close(tangent, numerical_grad(lambda v: np.sum(first(v)), (x,)), rtol=1e-5)
+
+
+# piecewise linear functions: their gradient (create_graph=True) is piecewise constant in
+# x, requires grad as PyTorch's does, and differentiates again to zeros
+PIECEWISE = {
+    "abs": lambda x: abs(x * 2.0 - 0.5),
+    "abs_function": lambda x: astgrad.abs(x) * 3.0,
+    "relu": lambda x: x.relu() - 0.5 * x,
+    "relu_function": lambda x: astgrad.relu(x + 0.25),
+    "sign_times_x": lambda x: np.sign(x) * x,
+    "floor_plus_x": lambda x: np.floor(x) + x,          # its gradient is constant: no history
+    "floor_times_x": lambda x: np.floor(x) * x,
+    "kinks_in_a_product": lambda x: astgrad.relu(x) * astgrad.abs(x - 1.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PIECEWISE))
+@pytest.mark.parametrize("shape", [(), (5,), (2, 3)])
+def test_second_order_of_piecewise_functions(name, shape):
+    f = PIECEWISE[name]
+    rng = np.random.default_rng(len(name) * 10 + len(shape))
+    x = away_from_kinks(rng, shape, (-1.0, 0.0, 0.25, 1.0, -0.25, 2.0, -2.0))
+    x = np.where(np.abs(x - np.round(x)) < 0.05, x + 0.1, x)     # away from floor's steps
+    w = rng.standard_normal(shape)
+    xt = T(x, requires_grad=True)
+    g, = grad(np.sum(f(xt) * w), xt, create_graph=True)
+    assert g.requires_grad is (g.grad_fn is not None) is (name != "floor_plus_x")    # as PyTorch
+
+    def first(v):
+        vt = T(v, requires_grad=True)
+        return np.sum(f(vt) * w).item()
+    assert_close(g.detach().numpy(), numerical_grad(first, (x,)))
+
+    def first_derivative(v):
+        vt = T(v, requires_grad=True)
+        return np.sum(grad(np.sum(f(vt) * w), vt)[0].detach().numpy() * w)
+    if not g.requires_grad:
+        return
+    h, = grad(np.sum(g * w), xt)
+    assert not h.requires_grad
+    assert_close(h.detach().numpy(), numerical_grad(first_derivative, (x,)), rtol=1e-4, atol=1e-5)
+
+
+def test_piecewise_constant_results_keep_a_zero_history():
+    x = T([-1.5, 0.0, 2.5], requires_grad=True)
+    s = np.sign(x)
+    assert s.requires_grad and type(s.grad_fn).__name__ == "SignBackward0"
+    assert type(np.floor(x).grad_fn).__name__ == "FloorBackward0"
+    assert grad(s.sum(), x)[0].tolist() == [0.0, 0.0, 0.0]
+    g, = grad(abs(x).sum(), x, create_graph=True)
+    assert type(g.grad_fn).__name__ == "MulBackward0"       # PyTorch's: grad * x.sgn()
+    with astgrad.no_grad():
+        assert not np.sign(x).requires_grad
+    # helpers without a history in PyTorch stay constants
+    assert not np.zeros_like(x).requires_grad
+    assert not grad(x.clamp(-1.0, 1.0).sum(), x, create_graph=True)[0].requires_grad
+    # a constant derivative has no history, as in PyTorch
+    g, = grad((3.0 * x + 1.0).sum(), x, create_graph=True)
+    assert not g.requires_grad and g.tolist() == [3.0, 3.0, 3.0]
