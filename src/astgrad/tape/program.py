@@ -556,7 +556,7 @@ def _recording_value(value, memo):
         kind = op_info(value)[0]
     except TypeError:
         return value
-    if kind == "diff" or value in ZERO_DERIVATIVE:
+    if kind == "diff" or (kind == "nondiff" and value in ZERO_DERIVATIVE):   # conventions.py
         return _recorder(value)
     if kind == "nondiff" and getattr(value, "__module__", None) == "astgrad.runtime":
         return _unwrapping(value)
