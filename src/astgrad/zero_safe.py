@@ -54,7 +54,12 @@ def has_duck_array(value):
     if kind is float or kind is numpy.ndarray or kind is numpy.float64:
         return False
     if kind is tuple or kind is list:
-        return any(has_duck_array(item) for item in value)
+        for item in value:
+            kind = type(item)
+            if kind is not float and kind is not numpy.ndarray and kind is not numpy.float64 \
+                    and has_duck_array(item):
+                return True
+        return False
     if isinstance(value, dict):
         return any(has_duck_array(item) for item in value.values())
     return is_duck_array(value)
