@@ -539,8 +539,11 @@ class Derivative(StandIn):
             _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
-        grads = tuple(_match_argument(grads[index], args[position]) for index, position in self._unchecked)
-        grads = grads[0] if self.single else grads
+        if self.single:
+            index, position = self._unchecked[0]
+            grads = _match_argument(grads[index], args[position])
+        else:
+            grads = tuple([_match_argument(grads[index], args[position]) for index, position in self._unchecked])
         return (value, grads) if self.with_value else grads
 
     def for_functions(self, given):
