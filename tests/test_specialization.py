@@ -199,3 +199,23 @@ def test_int_arguments_and_their_own_versions():
         assert_close(g(x, n), numerical_grad(powers, (x, n), wrt=0))
     assert_close(g(1.5, 2), numerical_grad(powers, (1.5, 2), wrt=0))
     assert set(g._versions.signatures()) == {("<f8[n]", "int"), ("float", "int")}
+
+
+def test_the_quick_call_path_answers_like_a_call_by_keyword():
+    """Arguments that are all Python numbers or real arrays skip binding and the checks
+    of functions, lists and complex values: the result is the one a call by keyword
+    (the slow path) gives, with the same dtypes, and what must still fail fails."""
+    rng = np.random.default_rng(3)
+    x, b = rng.normal(size=(3, 4)), rng.normal(size=4)
+    g = astgrad.grad(broadcasting, (0, 1))
+    for args in [(x, b), (x.astype(np.float32), b.astype(np.float32)), (x, 0.5), (2.0, b)]:
+        quick, slow = g(*args), g(x=args[0], b=args[1])
+        for q, s, a in zip(quick, slow, args):
+            assert type(q) is type(s) and np.shape(q) == np.shape(a)
+            assert np.asarray(q).dtype == np.asarray(s).dtype
+            np.testing.assert_array_equal(q, s)
+    assert_close(g(x, b)[0], numerical_grad(lambda v: broadcasting(v, b), x))
+    with pytest.raises(TypeError, match="complex"):
+        g(x + 1j, b)
+    with pytest.raises(ValueError, match="scalar"):
+        astgrad.grad(lambda v: v * 2.0)(x)

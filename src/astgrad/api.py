@@ -414,6 +414,11 @@ class Derivative(StandIn):
         if options is None and not self._leading and (
                 type(f) is types.FunctionType or isinstance(f, Differentiable)):
             self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current)
+        # (index in the generated gradients, argument position) per wrt item: the call's fast
+        # path for arguments that need no check (_run_unchecked); empty where it does not apply
+        self._unchecked = ()
+        if self._versions is not None and self._arity >= 0 and not any(path for _, path in items):
+            self._unchecked = tuple((self.wrt.index(position), position) for position, _ in items)
 
     @property
     def leading_arguments(self):
@@ -489,6 +494,10 @@ class Derivative(StandIn):
     @public
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not kwargs and len(args) == self._arity:
+            if self._unchecked:
+                code = self._versions.for_unchecked_call(args)
+                if code is not None:
+                    return self._run_unchecked(code, args)
             values = args
         else:
             bound = _bind(self, args, kwargs)
@@ -514,6 +523,27 @@ class Derivative(StandIn):
         grads = tuple(self._pick(grads[self.wrt.index(position)], values[position], position, path)
                       for position, path in self.items)
         grads = grads[0] if self.single else grads
+        return (value, grads) if self.with_value else grads
+
+    def _run_unchecked(self, code, args):
+        """``__call__`` for arguments that are all Python numbers or real NumPy arrays
+        (``Versions.for_unchecked_call``): none is a function, a list or complex, so only
+        the output (a scalar?) and the gradients' dtypes and shapes are left to check."""
+        try:
+            value, grads = run_derivative(code, *args)
+        except Exception:
+            _check_output_is_scalar(self.function, self._name, args, {})
+            raise
+        kind = type(value)
+        if kind is not float and kind is not numpy.float64:
+            _check_scalar(value, self._name)
+        if len(self.wrt) == 1:
+            grads = (grads,)
+        if self.single:
+            index, position = self._unchecked[0]
+            grads = _match_argument(grads[index], args[position])
+        else:
+            grads = tuple([_match_argument(grads[index], args[position]) for index, position in self._unchecked])
         return (value, grads) if self.with_value else grads
 
     def for_functions(self, given):

@@ -66,6 +66,12 @@ def layout(kind):
     return tuple(part == "1" for part in inside.split(",")) if inside else ()
 
 
+def needs_no_check(kind):
+    """A Python float or int, or a NumPy array that is not complex: an argument that is
+    neither a function, nor a list, nor complex, so a call needs no check of it."""
+    return kind is not None and kind[1] != "c"     # "<c16[n]": a complex array
+
+
 def is_python_float(kind):
     return kind == "float"
 

@@ -16,9 +16,11 @@ looking the signature up is the guard.
 import threading
 
 from . import argument_kinds
+from .argument_kinds import kind_of
 from .caching import Current
 
 MAX_VERSIONS = 8
+_UNCHECKED_LIMIT = 64           # signatures remembered as needing no check (beyond: looked at again)
 
 _lock = threading.Lock()        # held while a version is made (rare: once per signature)
 
@@ -26,7 +28,7 @@ _lock = threading.Lock()        # held while a version is made (rare: once per s
 class Versions:
     """One gradient's specialized versions: signature -> ``Current`` (which follows
     rebinding of the function's names like the general code does)."""
-    __slots__ = ("function", "key", "names", "general", "latest", "_by_signature")
+    __slots__ = ("function", "key", "names", "general", "latest", "_by_signature", "_unchecked")
 
     def __init__(self, function, key, names, general):
         self.function = function
@@ -35,6 +37,7 @@ class Versions:
         self.general = general      # the general code's Current
         self.latest = None          # the signature of the latest call
         self._by_signature = {}
+        self._unchecked = {}        # signature -> Current, for signatures that need no check
 
     def __reduce__(self):
         """Sent to another process without its versions, which are made there again."""
@@ -47,6 +50,21 @@ class Versions:
         current = self._by_signature.get(signature)
         if current is None:
             current = self._add(signature)
+        return current()
+
+    def for_unchecked_call(self, args):
+        """The compiled code to run for arguments ``args`` (one per parameter) when each is
+        a Python number or a real NumPy array (``argument_kinds.needs_no_check``), which a
+        call does not need to look at further; None for any other arguments."""
+        signature = tuple(map(kind_of, args))
+        current = self._unchecked.get(signature)
+        if current is None:
+            if not all(map(argument_kinds.needs_no_check, signature)):
+                return None
+            current = self._by_signature.get(signature) or self._add(signature)
+            if len(self._unchecked) < _UNCHECKED_LIMIT:
+                self._unchecked[signature] = current
+        self.latest = signature
         return current()
 
     def for_signature(self, signature):

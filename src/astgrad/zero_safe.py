@@ -36,8 +36,14 @@ def run_derivative(compiled, *args, **kwargs):
     twin = getattr(compiled, "__astgrad_zero_safe__", None)
     if twin is None:
         return _real(exit_contexts_on_error(compiled, *args, **kwargs))
+    managers = OPEN_CONTEXTS.managers
+    depth = len(managers)
     try:
-        result = exit_contexts_on_error(compiled, *args, **kwargs)
+        try:
+            result = compiled(*args, **kwargs)
+        except BaseException as error:      # exit_contexts_on_error, inlined: the common path
+            _exit_contexts(managers, depth, error)
+            raise
         if not has_nan(result):
             if has_duck_array(result):      # lazy (Dask): choose element by element instead
                 return lazy_choice(result, exit_contexts_on_error(twin(), *args, **kwargs))
@@ -54,7 +60,12 @@ def has_duck_array(value):
     if kind is float or kind is numpy.ndarray or kind is numpy.float64:
         return False
     if kind is tuple or kind is list:
-        return any(has_duck_array(item) for item in value)
+        for item in value:
+            kind = type(item)
+            if kind is not float and kind is not numpy.ndarray and kind is not numpy.float64 \
+                    and has_duck_array(item):
+                return True
+        return False
     if isinstance(value, dict):
         return any(has_duck_array(item) for item in value.values())
     return is_duck_array(value)
@@ -82,10 +93,15 @@ def exit_contexts_on_error(run, *args, **kwargs):
     try:
         return run(*args, **kwargs)
     except BaseException as error:
-        while len(managers) > depth:
-            manager = managers.pop()
-            type(manager).__exit__(manager, type(error), error, error.__traceback__)
+        _exit_contexts(managers, depth, error)
         raise
+
+
+def _exit_contexts(managers, depth, error):
+    """Exit the with-managers entered beyond ``depth`` with ``error``, innermost first."""
+    while len(managers) > depth:
+        manager = managers.pop()
+        type(manager).__exit__(manager, type(error), error, error.__traceback__)
 
 
 def has_nan(value):
