@@ -771,7 +771,7 @@ def _given_and_made(f, args, kwargs=None):
     """(the function values among ``f``'s arguments, ``f`` made for them or ``f``)."""
     try:
         bound = _bind(f, args, kwargs or {})
-    except TypeError:
+    except (TypeError, ValueError):     # no signature (a NumPy 2.0 ufunc): checked by the caller
         return {}, f
     given = given_functions(list(bound.arguments), list(bound.arguments.values()), user_code(f))
     made = specialized(f, given) if given else None

@@ -20,6 +20,7 @@ import re
 import sys
 import types
 
+from .core.functions import module_of
 from .core.missing import MISSING
 from .rules import registry
 
@@ -86,7 +87,7 @@ def describe(obj):
         return ["module", obj.__name__]
     if getattr(obj, "__astgrad_generated__", False):
         return None
-    module = getattr(obj, "__module__", None)
+    module = module_of(obj)             # NumPy 2.0's ufuncs have no __module__
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
         return None
