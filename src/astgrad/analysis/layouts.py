@@ -18,10 +18,11 @@ import numpy
 
 from .. import argument_kinds
 from .. import runtime
+from .fixed_point import UNKNOWN, assume, retract
 from ..core import anno
 from ..core.anno import Key
 
-_BOTTOM = "unknown"
+_BOTTOM = UNKNOWN
 _ELEMENTWISE_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
 _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
 _FILLED = {numpy.zeros, numpy.ones, numpy.empty}
@@ -67,30 +68,10 @@ class Layouts:
         return lengths
 
     def _optimistic(self):
-        changed = True
-        while changed:
-            changed = False
-            for name, values in self.definitions.items():
-                if name in self.names:
-                    continue
-                for value in values:
-                    found = self.of(value) if value is not None else None
-                    if found is not None:
-                        self.names[name] = found
-                        changed = True
-                        break
+        assume(self.definitions, self.names, self.of)
 
     def _verify(self):
-        changed = True
-        while changed:
-            changed = False
-            for name, values in self.definitions.items():
-                current = self.names.get(name)
-                if current is None or current is _BOTTOM:
-                    continue
-                if any(value is None or self.of(value) != current for value in values):
-                    self.names[name] = _BOTTOM
-                    changed = True
+        retract(self.definitions, self.names, self.of)
 
     def of(self, node):
         """The layout of an expression, or None if unknown."""

@@ -26,6 +26,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from .. import argument_kinds
+from .fixed_point import UNKNOWN, assume, retract
 from .layouts import Layouts
 from .. import runtime
 
@@ -92,33 +93,10 @@ class ShapeClasses:
                 self.cls[adjoint] = self.cls[primal]
 
     def _optimistic(self):
-        changed = True
-        while changed:
-            changed = False
-            for name, values in self.definitions.items():
-                if name in self.cls:
-                    continue
-                for value in values:
-                    found = self.of(value) if value is not None else None
-                    if found is not None:
-                        self.cls[name] = found
-                        changed = True
-                        break
-
+        assume(self.definitions, self.cls, self.of)
 
     def _verify(self):
-        changed = True
-        while changed:
-            changed = False
-            for name, values in self.definitions.items():
-                current = self.cls.get(name)
-                if current in (None, _BOTTOM) or name in self.roots:
-                    continue
-                for value in values:
-                    if value is None or self.of(value) != current:
-                        self.cls[name] = _BOTTOM
-                        changed = True
-                        break
+        retract(self.definitions, self.cls, self.of, kept=self.roots)
 
     def _may_concatenate(self, node):
         """``a + b`` on two lists concatenates them and ``a * n`` with an int repeats a
@@ -269,7 +247,7 @@ class ShapeClasses:
         return None
 
 
-_BOTTOM = "unknown"
+_BOTTOM = UNKNOWN
 _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
 
 

@@ -1,0 +1,37 @@
+"""The optimistic fixed point both shape analyses use (shapes.py's classes, layouts.py's
+dimensions): give each name the fact of the first of its values that has one, then take
+back, until nothing changes, every fact that one of the name's values contradicts."""
+
+UNKNOWN = "unknown"     # a name whose values disagree: no fact
+
+
+def assume(definitions, facts, fact_of):
+    """Fill ``facts`` (name -> fact) for the names of ``definitions`` (name -> the values
+    assigned to it, None for one that is not an expression) that have none yet."""
+    changed = True
+    while changed:
+        changed = False
+        for name, values in definitions.items():
+            if name in facts:
+                continue
+            for value in values:
+                found = fact_of(value) if value is not None else None
+                if found is not None:
+                    facts[name] = found
+                    changed = True
+                    break
+
+
+def retract(definitions, facts, fact_of, kept=()):
+    """Set to UNKNOWN each fact (except those of ``kept`` names) that one of the name's
+    values does not have, until every remaining fact holds for all of its values."""
+    changed = True
+    while changed:
+        changed = False
+        for name, values in definitions.items():
+            current = facts.get(name)
+            if current is None or current == UNKNOWN or name in kept:
+                continue
+            if any(value is None or fact_of(value) != current for value in values):
+                facts[name] = UNKNOWN
+                changed = True
