@@ -219,3 +219,21 @@ def test_the_quick_call_path_answers_like_a_call_by_keyword():
         g(x + 1j, b)
     with pytest.raises(ValueError, match="scalar"):
         astgrad.grad(lambda v: v * 2.0)(x)
+
+
+def accumulates_a_buffer_into_a_name_it_reads(x0, x1):
+    v1 = x1 + x1
+    v3 = v1 ** 2
+    v4 = x1 + v3
+    return np.sum(v4) + np.sum(np.sin(x0))
+
+
+def test_a_reused_buffer_never_overwrites_a_name_the_update_still_reads():
+    """``d_x1 = d_x1 + d_v1 + d_v1`` with d_v1 dead: computing into d_v1's memory must
+    not rebind d_x1 before the update reads its old value (found by hypothesis)."""
+    x0, x1 = np.array([0.41, -0.69, -1.38]), np.array([-1.45, 0.94, 1.24])
+    gradient = astgrad.grad(accumulates_a_buffer_into_a_name_it_reads, wrt=(0, 1))
+    for _ in range(2):                          # the general code, then the specialized version
+        got = gradient(x0, x1)
+        assert_close(got[1], 1.0 + 8.0 * x1)
+        assert_close(got, numerical_grad(accumulates_a_buffer_into_a_name_it_reads, (x0, x1), wrt=(0, 1)))

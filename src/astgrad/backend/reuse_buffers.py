@@ -71,13 +71,19 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
             if isinstance(buffer, gast.Name) and buffer.id in fresh and buffer.id in private \
                     and (last.get(buffer.id) == index or buffer.id == target) \
                     and classes.of(value) is not None and classes.of(value) == classes.name_class(buffer.id) \
-                    and typed.is_float64(value):
+                    and typed.is_float64(value) \
+                    and (buffer.id == target or target not in _names_read(other)):
+                # (``d = b`` first would lose d's old value where the other operand reads it)
                 copy = [] if buffer.id == target else [S.assign(target, S.name(buffer.id))]
                 update = gast.AugAssign(target=gast.Name(id=target, ctx=gast.Store(), annotation=None,
                                                          type_comment=None),
                                         op=value.op, value=other)
                 return copy + [update]
     return None
+
+
+def _names_read(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
 
 
 class _Float64:
