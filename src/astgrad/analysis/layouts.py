@@ -85,7 +85,7 @@ class Layouts:
         if isinstance(node, gast.BinOp) and isinstance(node.op, _ELEMENTWISE_OPS):
             return _broadcast([self.of(node.left), self.of(node.right)])
         if isinstance(node, gast.BinOp) and isinstance(node.op, gast.MatMult):
-            return _matmul(self.of(node.left), self.of(node.right))
+            return matmul_layout(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Subscript):
             return self._indexed(node)
         if isinstance(node, gast.Call):
@@ -141,7 +141,7 @@ def _broadcast(layouts):
     return tuple(all(column) for column in zip(*padded))
 
 
-def _matmul(left, right):
+def matmul_layout(left, right):
     """``a @ b`` for vectors and matrices of known layouts."""
     if left is None or right is None or not left or not right or len(left) > 2 or len(right) > 2:
         return None

@@ -27,7 +27,7 @@ from ..core import walk
 from ..core.anno import Key
 from .. import argument_kinds
 from .fixed_point import UNKNOWN, assume, retract
-from .layouts import Layouts
+from .layouts import Layouts, matmul_layout
 from .. import runtime
 
 SCALAR = "()"
@@ -200,7 +200,7 @@ class ShapeClasses:
 
     def _layout_of(self, value):
         if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult):
-            return _matmul_layout(self.layout_of_class(self.of(value.left)),
+            return matmul_layout(self.layout_of_class(self.of(value.left)),
                                   self.layout_of_class(self.of(value.right)))
         if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             array = self.layout_of_class(self.of(value.value))
@@ -249,19 +249,6 @@ class ShapeClasses:
 
 _BOTTOM = UNKNOWN
 _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
-
-
-def _matmul_layout(left, right):
-    """The dimensions of ``a @ b`` for arrays of known dimensions (1-d or 2-d)."""
-    if left is None or right is None or not left or not right or len(left) > 2 or len(right) > 2:
-        return None
-    if len(left) == 1 and len(right) == 1:
-        return ()
-    if len(left) == 1:
-        return (right[1],)
-    if len(right) == 1:
-        return (left[0],)
-    return (left[0], right[1])
 
 
 _REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult)
