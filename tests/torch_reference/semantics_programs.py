@@ -858,6 +858,28 @@ def conv_relu_third(T, t):
     return h.detach()     # zeros (PyTorch's carry a history through relu's saved result)
 
 @program
+def conv_relu_second_name(T, t):
+    x = t([0.0, -1.0, 2.0], rg=True)
+    (g,) = T.autograd.grad(x.relu().sum(), x, create_graph=True)
+    return fnrepr(g.grad_fn), nexts(g.grad_fn), nexts(g.grad_fn.next_functions[1][0])
+
+@program
+def conv_relu_third_history(T, t):
+    x = t([0.0, -1.0, 2.0], rg=True)
+    (g,) = T.autograd.grad(T.relu(x).sum(), x, create_graph=True)
+    (h,) = T.autograd.grad(g.sum(), x, create_graph=True)
+    (k,) = T.autograd.grad(h.sum(), x, create_graph=True)
+    return h, fnrepr(h.grad_fn), nexts(h.grad_fn), k, fnrepr(k.grad_fn)
+
+@program
+def conv_relu_product_third(T, t):
+    x = t([[0.0, -1.0], [2.0, 0.5]], rg=True)
+    (g,) = T.autograd.grad((T.relu(x) * x).sum(), x, create_graph=True)
+    (h,) = T.autograd.grad(g.sum(), x, create_graph=True)
+    (k,) = T.autograd.grad(h.sum(), x, create_graph=True)
+    return g, fnrepr(g.grad_fn), h, fnrepr(h.grad_fn), k, fnrepr(k.grad_fn)
+
+@program
 def conv_clamp_second(T, t):
     x = t([0.0, 1.0, 0.5, -1.0, 2.0], rg=True)
     return _again(T, x, x.clamp(0.0, 1.0).sum())

@@ -15,7 +15,10 @@ slopes of ``abs`` and ``relu``) whose floating result, as PyTorch's ``sign``, ``
 ``sgn``, ``threshold_backward``, keeps a history with a zero derivative when an argument
 requires grad: so the gradient of ``abs`` or ``relu`` taken with ``create_graph=True``
 requires grad and differentiates again to zeros, as in PyTorch. Helpers whose PyTorch
-twin has no such history (the clamp mask, ``zeros_like``) are not in it.
+twin has no such history (the clamp mask, ``zeros_like``) are not in it. relu's gradient
+is ``threshold_backward(seed, relu(x))``, one node (PyTorch's
+``ThresholdBackwardBackward0``), whose own derivative is ``threshold_backward`` of relu's
+result again: relu's derivatives of every order keep a history, as PyTorch's.
 """
 
 import numpy
@@ -23,7 +26,8 @@ import numpy
 from ..rules.registry import adjoint, d, non_differentiable, tangent
 from ..runtime import abs_slope, broadcast_like, unbroadcast
 
-__all__ = ["clamp", "relu", "clamp_mask", "relu_mask", "power", "power_slope", "ZERO_DERIVATIVE"]
+__all__ = ["clamp", "relu", "clamp_mask", "relu_mask", "threshold_backward", "power", "power_slope",
+           "ZERO_DERIVATIVE"]
 
 
 def clamp(x, min=None, max=None):
@@ -71,14 +75,35 @@ def clamp_tangent(y, x, min=None, max=None):
     d[y] = broadcast_like(d[x] * clamp_mask(x, min, max), y)
 
 
+def threshold_backward(grad, y):
+    """``grad`` where ``y > 0``, 0 elsewhere: relu's derivative applied to ``grad``, in
+    terms of relu's result ``y`` (as PyTorch's ``threshold_backward``)."""
+    return grad * relu_mask(y)
+
+
 @adjoint(relu)
 def relu_adjoint(y, x):
-    d[x] = d[y] * relu_mask(x)
+    d[x] = threshold_backward(d[y], y)
 
 
 @tangent(relu)
 def relu_tangent(y, x):
-    d[y] = d[x] * relu_mask(x)
+    d[y] = threshold_backward(d[x], y)
+
+
+# threshold_backward is linear in grad; its derivative in y is zero, written as an array
+# of zeros (not left out), so that under create_graph=True the derivative of relu's
+# gradient is again threshold_backward of relu's result and keeps a history at every
+# order, as PyTorch's ThresholdBackwardBackward0 does
+@adjoint(threshold_backward)
+def threshold_backward_adjoint(z, grad, y):
+    d[grad] = unbroadcast(threshold_backward(d[z], y), grad)
+    d[y] = numpy.zeros_like(y)
+
+
+@tangent(threshold_backward)
+def threshold_backward_tangent(z, grad, y):
+    d[z] = broadcast_like(threshold_backward(d[grad], y), z)
 
 
 def power(x, exponent):

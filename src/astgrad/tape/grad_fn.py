@@ -11,6 +11,7 @@ import weakref
 
 import numpy
 
+from .conventions import threshold_backward
 from .graph import Node, Ref, set_namer
 
 __all__ = ["named", "node_name", "AccumulateGrad", "LabeledNode", "labeled"]
@@ -172,6 +173,8 @@ def _next_functions(self):
                 args = (args[1], args[0])
             elif numpy.ndim(args[0]) == 0 and not isinstance(args[0], numpy.ndarray):
                 return (_edge(args[1], self),)      # 1 - x, 2 ** x: the number is no edge
+        return tuple(_edge(a, self) for a in args)
+    if self.op is threshold_backward:       # PyTorch lists the constant gradient too: (None, 0)
         return tuple(_edge(a, self) for a in args)
     return tuple((_accumulator(p) if p._node is None else named(p._node), 0) for p in self.parents)
 
