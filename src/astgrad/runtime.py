@@ -239,19 +239,22 @@ def _fit(g, shape):
     """``g`` summed over the axes where it is wider than ``shape`` and broadcast over
     the axes where it is narrower. The map is linear and its transpose is
     ``_fit(., shape of g)``: unbroadcast and broadcast_like are both this map."""
-    g_shape = numpy.shape(g)
+    array = type(g) is _NDARRAY
+    g_shape = g.shape if array else numpy.shape(g)
     if g_shape == shape:
         return g
     extra = len(g_shape) - len(shape)
     if extra > 0:
-        g = numpy.sum(g, axis=tuple(range(extra)))
+        # the ndarray method computes what numpy.sum does, without its dispatch (a backward
+        # pass's bias gradients come here)
+        g = g.sum(axis=tuple(range(extra))) if array else numpy.sum(g, axis=tuple(range(extra)))
         g_shape = g_shape[extra:]
     elif extra < 0:
         g_shape = (1,) * -extra + g_shape
         g = numpy.reshape(g, g_shape)
     axes = tuple(i for i, (m, n) in enumerate(zip(g_shape, shape)) if m != n and n == 1)
     if axes:
-        g = numpy.sum(g, axis=axes, keepdims=True)
+        g = g.sum(axis=axes, keepdims=True) if type(g) is _NDARRAY else numpy.sum(g, axis=axes, keepdims=True)
     if numpy.shape(g) != shape:
         g = numpy.broadcast_to(g, shape)
     return g

@@ -15,7 +15,7 @@ import numpy
 from ..api import Differentiable
 from ..rules.registry import ADJOINTS, NON_DIFFERENTIABLE, derivative_target, rule_key
 
-__all__ = ["Ref", "REFS", "ref", "Node", "set_source_renderer", "set_namer", "op_info", "position_tracked",
+__all__ = ["Ref", "REFS", "ref", "WRITES", "written", "Node", "set_source_renderer", "set_namer", "op_info", "position_tracked",
            "keyword_tracked", "describe", "NoRuleError", "no_rule_error"]
 
 
@@ -39,6 +39,17 @@ _next_seq = itertools.count().__next__
 
 def ref(k):
     return REFS[k] if k < 16 else Ref(k)
+
+
+# the recording order number at the latest event that may have changed memory a recorded
+# value lives in (an in-place update, values handed out through numpy(), .data, detach(),
+# numpy.asarray): a node recorded after it still holds what its operation returned
+WRITES = [0]
+
+
+def written():
+    """Note that memory recorded values may live in may change from now on."""
+    WRITES[0] = _next_seq()
 
 
 # program.py turns a recording into source; it is built on the types here, so instead of

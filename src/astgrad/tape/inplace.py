@@ -19,6 +19,7 @@ import numpy
 
 from .conventions import clamp
 from .grad_fn import LabeledNode
+from .graph import written
 from .mode import grad_mode
 from .record import TensorBase, apply, make_tensor, raw
 from .torch_errors import translated
@@ -36,6 +37,7 @@ def _shape_text(shape):
 
 def _store(tensor, value):
     """Write ``value`` (already checked) as the tensor's new contents."""
+    written()
     data = tensor._data
     if tensor._x and tensor._x.get("shared") and data.flags.writeable:
         numpy.copyto(data, value, casting="unsafe")

@@ -51,6 +51,7 @@ from .conventions import ZERO_DERIVATIVE
 from .mode import enable_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
 from .batching import batched
+from . import reuse
 from .sharing import retained
 from .size import Size
 from .versions import parents_as_recorded
@@ -273,7 +274,7 @@ class _TraceBuilder:
             used = tuple(used)
             s = len(key)
             key.append((node.sig, used))
-            slots.append(("n", node, used, len(consts)))
+            slots.append(("n", node, used, len(consts), t))
             consts.extend(node.consts)
             if probes and id(t) in probes:
                 s = self._add_probe(t, s)
@@ -444,7 +445,7 @@ def emit(tr):
 class Entry:
     """A compiled tape program and its generated adjoint."""
 
-    __slots__ = ("forward", "adjoint", "n_wrt", "_recording", "_zero_safe_recording")
+    __slots__ = ("forward", "adjoint", "n_wrt", "_recording", "_zero_safe_recording", "backward", "seed_name")
 
     def __init__(self, forward, adjoint, n_wrt):
         self.forward = forward
@@ -452,6 +453,8 @@ class Entry:
         self.n_wrt = n_wrt
         self._recording = None
         self._zero_safe_recording = None
+        self.backward = None        # reuse.py's Backward, made on the second gradient (False: none)
+        self.seed_name = None if adjoint is None else seed_parameter(adjoint)
 
     def recording(self):
         if self._recording is None:
@@ -703,12 +706,33 @@ def _run(outputs, seeds, inputs, create_graph):
         args += [c._data if isinstance(c, TensorBase) else c for c in tr.consts]
         raw_seeds = [s._data if isinstance(s, TensorBase) else s for s in seeds]
         seed = raw_seeds[0] if len(raw_seeds) == 1 else AdjointList(raw_seeds)
-        grads = run_derivative(entry.adjoint, *args, **{seed_parameter(entry.adjoint): seed})
+        grads = _reusing(entry, tr, args, seed)
+        if grads is None:
+            grads = run_derivative(entry.adjoint, *args, **{entry.seed_name: seed})
     if entry.n_wrt == 1:
         grads = (grads,)
     if create_graph:
         return [(targets[i], _fix(g, targets[i])) for (i, _), g in zip(tr.reached, grads)]
     return [(targets[i], _fix_array(g, targets[i])) for (i, _), g in zip(tr.reached, grads)]
+
+
+_SECOND = "second"      # Entry.backward after the first gradient
+
+
+def _reusing(entry, tr, args, seed):
+    """The gradients computed by the program's backward from the recorded forward values
+    (reuse.py), or None where the full adjoint computes them: on the program's first
+    gradient (the backward is made on its second) and where the values may be stale."""
+    backward = entry.backward
+    if backward is None:
+        entry.backward = _SECOND
+        return None
+    if backward is _SECOND:
+        backward = entry.backward = reuse.backward_for(entry, tr, args) or False
+    if backward is False:
+        return None
+    values = reuse.given_values(backward, tr)
+    return None if values is None else reuse.run(backward, args, values, entry.seed_name, seed)
 
 
 @public

@@ -6,16 +6,26 @@ import weakref
 
 import numpy
 
+from .graph import written
 from .record import TensorBase, make_tensor
 from .versions import extra
 
-__all__ = ["detached", "data_view", "retain", "retained", "new_array"]
+__all__ = ["detached", "data_view", "expose", "retain", "retained", "new_array"]
 
 _retained = weakref.WeakSet()
 
 
 def _share(tensor):
     extra(tensor)["shared"] = True
+    written()
+
+
+def expose(tensor):
+    """Note that ``tensor``'s array is reachable from outside the tape (``from_numpy``,
+    ``numpy.asarray(t)``), where it may be written without the tape knowing."""
+    extra(tensor)["exposed"] = True
+    written()
+    return tensor
 
 
 def detached(tensor):

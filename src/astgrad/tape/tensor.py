@@ -16,7 +16,7 @@ import numpy
 from . import dtypes, fmt, program
 from .conversion import ConversionMethods
 from .functions import FunctionMethods
-from .graph import NoRuleError
+from .graph import NoRuleError, written
 from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
@@ -72,6 +72,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
     @data.setter
     def data(self, value):
         array = numpy.asarray(value._data if isinstance(value, TensorBase) else value)
+        written()
         if array is not self._data:     # not ``t.data -= ...``, which wrote into the array itself
             self._data = array
             self._version += 1
@@ -190,6 +191,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
             # computed into fresh arrays and rebound, so arrays a recording captured
             # as constants are never overwritten
             outs = kwargs.pop("out")
+            written()
             listed = outs if isinstance(outs, tuple) else (outs,)
             results = ufunc(*raw(inputs), **raw(kwargs))
             for o, r in zip(listed, results if isinstance(results, tuple) else (results,)):

@@ -15,6 +15,7 @@ import numpy
 
 from . import dtypes
 from .record import TensorBase, make_tensor, raw
+from .sharing import expose
 from .tensor import Tensor
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange", "linspace",
@@ -107,7 +108,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, TensorBase):
         return data if dtype is None or data._data.dtype == dtypes.to_numpy(dtype) else data.to(dtype)
     if isinstance(data, numpy.ndarray):
-        return make_tensor(numpy.asarray(data, dtype=dtypes.to_numpy(dtype)), None, False)
+        return expose(make_tensor(numpy.asarray(data, dtype=dtypes.to_numpy(dtype)), None, False))
     return tensor(data, dtype=dtype)
 
 
@@ -115,7 +116,7 @@ def from_numpy(array):
     """A tensor sharing ``array``'s memory (``torch.from_numpy``)."""
     if not isinstance(array, numpy.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return make_tensor(array, None, False)
+    return expose(make_tensor(array, None, False))
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
