@@ -249,6 +249,8 @@ def _fit(g, shape):
         # pass's bias gradients come here)
         g = g.sum(axis=tuple(range(extra))) if array else numpy.sum(g, axis=tuple(range(extra)))
         g_shape = g_shape[extra:]
+        if array and g_shape == shape:
+            return g
     elif extra < 0:
         g_shape = (1,) * -extra + g_shape
         g = numpy.reshape(g, g_shape)

@@ -39,9 +39,7 @@ def with_given_values(compiled, names):
     taken = [name for name in names if name in safe]
     if not taken:
         return None
-    definition.body = [stmt for stmt in definition.body if _assigned_name(stmt) not in safe]
-    definition.args.args += [ast.arg(arg=name) for name in taken]
-    text = ast.unparse(ast.fix_missing_locations(definition)) + "\n"
+    text = _without(source, definition, safe, taken)
     free = compiled.__code__.co_freevars
     code, _ = compile_closure(text, definition.name, set(free), f"backward of {definition.name}")
     cells = dict(zip(free, compiled.__closure__ or ()))
@@ -50,6 +48,24 @@ def with_given_values(compiled, names):
     copy.__kwdefaults__ = compiled.__kwdefaults__
     copy.source = text
     return copy, taken
+
+
+def _without(source, definition, names, parameters):
+    """``source`` without the statements assigning ``names``, and with ``parameters``
+    added to the def: line by line where the def is its first line (generated code's
+    comments stay), else unparsed."""
+    kept = [stmt for stmt in definition.body if _assigned_name(stmt) not in names]
+    dropped = [stmt for stmt in definition.body if _assigned_name(stmt) in names]
+    definition.args.args += [ast.arg(arg=name) for name in parameters]
+    lines = source.splitlines(keepends=True)
+    if definition.lineno != 1 or definition.body[0].lineno < 2 or not lines[0].rstrip().endswith(":"):
+        definition.body = kept
+        return ast.unparse(ast.fix_missing_locations(definition)) + "\n"
+    header = ast.FunctionDef(name=definition.name, args=definition.args, body=[ast.Pass()],
+                             decorator_list=[], returns=None, type_comment=None, type_params=[])
+    gone = {line for stmt in dropped for line in range(stmt.lineno - 1, stmt.end_lineno)}
+    body = [line for k, line in enumerate(lines) if k and k not in gone]
+    return ast.unparse(ast.fix_missing_locations(header)).splitlines()[0] + "\n" + "".join(body)
 
 
 def _assigned_name(stmt):

@@ -9,7 +9,7 @@ import numpy
 
 from .. import runtime
 from .mode import grad_mode
-from .graph import written
+from .graph import exposed
 from .record import apply
 
 __all__ = ["ConversionMethods"]
@@ -26,7 +26,7 @@ def _shared(tensor):
     if extra is None:
         extra = tensor._x = {}
     extra["shared"] = True
-    written()
+    exposed(tensor._data)
     return tensor._data
 
 
@@ -58,11 +58,7 @@ class ConversionMethods:
                 "or tensor.numpy() / tensor.detach() / astgrad.no_grad() when you only want the values.")
         if copy:
             return numpy.array(self._data, dtype=dtype, copy=True)
-        extra = self._x
-        if extra is None:
-            extra = self._x = {}
-        extra["exposed"] = True        # the caller may write into it (program.py's reuse checks)
-        written()
+        exposed(self._data)         # the caller may write into it (reuse.py looks)
         return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def __bool__(self):

@@ -8,6 +8,7 @@ neither, nor the Tensor class.
 
 import itertools
 import operator
+import weakref
 
 import gast
 import numpy
@@ -15,7 +16,7 @@ import numpy
 from ..api import Differentiable
 from ..rules.registry import ADJOINTS, NON_DIFFERENTIABLE, derivative_target, rule_key
 
-__all__ = ["Ref", "REFS", "ref", "WRITES", "written", "Node", "set_source_renderer", "set_namer", "op_info", "position_tracked",
+__all__ = ["Ref", "REFS", "ref", "REF_CODES", "FLOAT_CODE", "signature", "WRITES", "EXPOSED", "written", "exposed", "is_exposed", "Node", "set_source_renderer", "set_namer", "op_info", "position_tracked",
            "keyword_tracked", "describe", "NoRuleError", "no_rule_error"]
 
 
@@ -41,15 +42,51 @@ def ref(k):
     return REFS[k] if k < 16 else Ref(k)
 
 
-# the recording order number at the latest event that may have changed memory a recorded
-# value lives in (an in-place update, values handed out through numpy(), .data, detach(),
-# numpy.asarray): a node recorded after it still holds what its operation returned
+# how a node's signature (program.py) describes an argument: parents[k], a float constant
+REF_CODES = [("r", k) for k in range(16)]
+FLOAT_CODE = ("f",)
+_signatures = {}            # (op, argument codes) -> signature; ops x a few patterns: bounded
+
+
+def signature(op, codes):
+    """The structural signature of a node calling ``op`` (hashable) on arguments
+    described by ``codes``, without keywords: made once per pattern, shared by nodes
+    (the recorder sets it for arithmetic, so the program walk need not)."""
+    sig = _signatures.get((op, codes))
+    if sig is None:
+        sig = _signatures[(op, codes)] = (rule_key(op), codes, ())
+    return sig
+
+
+# the recording order number at the latest in-place write or rebinding of a tensor's
+# array: a node recorded after it still holds what its operation returned, unless its
+# memory was handed out of the tape (EXPOSED) and written there
 WRITES = [0]
+EXPOSED = weakref.WeakValueDictionary()     # id(array) -> array: memory reachable from outside
 
 
 def written():
     """Note that memory recorded values may live in may change from now on."""
     WRITES[0] = _next_seq()
+
+
+def exposed(array):
+    """Note that ``array`` (and the arrays it views) is reachable from outside the tape
+    (``numpy()``, ``numpy.asarray(t)``, ``from_numpy``), where it may be written unseen."""
+    while isinstance(array, numpy.ndarray):
+        EXPOSED[id(array)] = array
+        array = array.base
+
+
+def is_exposed(array):
+    """Whether ``array``'s memory may have been handed out of the tape (see ``exposed``)."""
+    while True:
+        if id(array) in EXPOSED:
+            return True
+        base = array.base
+        if not isinstance(base, numpy.ndarray):
+            return False
+        array = base
 
 
 # program.py turns a recording into source; it is built on the types here, so instead of

@@ -46,7 +46,7 @@ from ..zero_safe import has_nan, run_derivative
 from ..core.functions import seed_parameter
 from ..rules.registry import rule_key
 from ..runtime import AdjointList, to_copy
-from .graph import Ref, op_info, set_source_renderer
+from .graph import FLOAT_CODE, REF_CODES, Ref, op_info, set_source_renderer
 from .conventions import ZERO_DERIVATIVE
 from .mode import enable_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
@@ -93,7 +93,7 @@ def _encode(value, consts):
     return ("o", kind)
 
 
-_FLOAT = ("f",)
+_FLOAT = FLOAT_CODE
 _NUMBER_TYPES = (int, float, bool)
 
 
@@ -104,12 +104,11 @@ def _numbers(items):
     return True
 
 
-_REF_CODES = [("r", k) for k in range(16)]
+_REF_CODES = REF_CODES
+_NDARRAY = numpy.ndarray
 
 
 def _sign(node):
-    if node.kwargs is None and _sign_simple(node):
-        return
     consts = []
     args = tuple([_encode(a, consts) for a in node.args])
     kwargs = tuple([(k, _encode(v, consts)) for k, v in node.kwargs.items()]) if node.kwargs else ()
@@ -118,8 +117,9 @@ def _sign(node):
 
 
 def _sign_simple(node):
-    """The signature of a node whose arguments are recorded tensors, floats and ints
-    (most arithmetic), without the general encoder; False for other nodes."""
+    """The signature of a node whose arguments are recorded tensors, floats, ints and
+    arrays (most arithmetic), without the general encoder (it gives the same); False
+    for other nodes."""
     consts = []
     codes = []
     for a in node.args:
@@ -129,6 +129,9 @@ def _sign_simple(node):
         elif kind is float:
             consts.append(a)
             codes.append(_FLOAT)
+        elif kind is _NDARRAY:
+            consts.append(a)
+            codes.append(("a", a.shape, a.dtype))
         elif kind is int:
             codes.append(("l", int, a))
         else:
@@ -692,6 +695,7 @@ def _run(outputs, seeds, inputs, create_graph):
         return []
     entry = _entry(tr)
     _last.entry = entry
+    _last.backward = None
     if create_graph:
         args = [v for _, v in tr.reached]
         args += [c if isinstance(c, TensorBase) and c._rg else raw(c) for c in tr.consts]
@@ -732,7 +736,10 @@ def _reusing(entry, tr, args, seed):
     if backward is False:
         return None
     values = reuse.given_values(backward, tr)
-    return None if values is None else reuse.run(backward, args, values, entry.seed_name, seed)
+    grads = None if values is None else reuse.run(backward, args, values, entry.seed_name, seed)
+    if grads is not None:
+        _last.backward = backward
+    return grads
 
 
 @public
@@ -835,9 +842,12 @@ def adjoint_source(outputs, inputs=None):
 
 def last_adjoint_source():
     """The source of the adjoint the most recent ``grad``/``backward`` call ran (None
-    before the first call)."""
+    before the first call): the backward from the recorded values where it ran."""
     entry = getattr(_last, "entry", None)
-    return None if entry is None else entry.adjoint.source
+    if entry is None:
+        return None
+    backward = getattr(_last, "backward", None)
+    return entry.adjoint.source if backward is None else backward.function.source
 
 
 def forward_source(node):

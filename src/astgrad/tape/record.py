@@ -19,7 +19,8 @@ import operator
 import numpy
 
 from .conventions import ZERO_DERIVATIVE, power as _power
-from .graph import REFS, Node, describe, keyword_tracked, no_rule_error, op_info, position_tracked, ref
+from .graph import (FLOAT_CODE, REF_CODES, REFS, Node, describe, keyword_tracked, no_rule_error, op_info,
+                    position_tracked, ref, signature)
 from .mode import grad_mode
 from .torch_errors import translated
 
@@ -241,23 +242,42 @@ def binary(op, a, b):
         bd = bd.copy()          # a constant whose array may be written in place later
     elif ta and a._x is not None and not a._rg and a._x.get("shared"):
         ad = ad.copy()
+    # the node's signature is set where it is one of a few patterns (program.py's walk
+    # would compute the same)
     if ta and a._rg:
         if tb and b._rg:
             node = Node(op, (REFS[0], REFS[1]), None, (a, b), (a._vc[0], b._vc[0]))
+            node.sig = signature(op, _REF_REF)
+            node.consts = ()
         else:
             if op is _pow and (type(bd) is int or type(bd) is float):
                 op = _power         # conventions.py: PyTorch's derivatives of x ** c
             node = Node(op, (REFS[0], bd), None, (a,), (a._vc[0],))
+            if type(bd) is float:
+                node.sig = signature(op, _REF_FLOAT)
+                node.consts = (bd,)
     else:
         node = Node(op, (ad, REFS[0]), None, (b,), (b._vc[0],))
+        if type(ad) is float:
+            node.sig = signature(op, _FLOAT_REF)
+            node.consts = (ad,)
     return make_tensor(value, node, True)
+
+
+_REF_REF = (REF_CODES[0], REF_CODES[1])
+_REF_FLOAT = (REF_CODES[0], FLOAT_CODE)
+_FLOAT_REF = (FLOAT_CODE, REF_CODES[0])
+_REF = (REF_CODES[0],)
 
 
 def unary(op, a):
     value = op(a._data)
     if not (grad_mode.enabled and a._rg):
         return make_tensor(value, None, False)
-    return make_tensor(value, Node(op, (REFS[0],), None, (a,), (a._vc[0],)), True)
+    node = Node(op, (REFS[0],), None, (a,), (a._vc[0],))
+    node.sig = signature(op, _REF)
+    node.consts = ()
+    return make_tensor(value, node, True)
 
 
 def constant_op(op, a, b):

@@ -10,8 +10,9 @@ whose values it is given (``backend/given_values.py``).
 
 A recorded value is given only where it is certainly what its operation returned: an
 array the operation made (not a view of another), recorded after the latest in-place
-update or hand-out of memory (``graph.WRITES``), and leaves whose memory was never
-handed out (``from_numpy``, ``numpy.asarray(t)``, ``.numpy()``, ``detach``, ``.data``).
+update (``graph.WRITES``), whose memory was never handed out of the tape as an array
+(``.numpy()``, ``numpy.asarray(t)``: ``graph.EXPOSED``), in a program whose leaves'
+memory was not handed out either (or came from outside: ``from_numpy``, ``as_tensor``).
 Otherwise, and wherever the backward's result has a NaN or it raises, the gradient is
 computed as before, by the full adjoint from the leaves (whose zero-safe twin answers
 for NaNs).
@@ -25,7 +26,8 @@ from .. import argument_kinds
 from ..backend.given_values import with_given_values
 from ..caching import Current
 from ..zero_safe import has_nan
-from .graph import WRITES
+from .graph import EXPOSED, WRITES, is_exposed
+from .record import TensorBase
 
 __all__ = ["Backward", "backward_for", "given_values"]
 
@@ -83,28 +85,25 @@ def _candidates(tr):
 def given_values(backward, tr):
     """The recorded arrays ``backward`` takes, or None if one of them (or a leaf) may have
     changed since its operation returned it."""
+    if EXPOSED:
+        for _, leaf in tr.reached:
+            if isinstance(leaf, TensorBase) and is_exposed(leaf._data):
+                return None
+        for c in tr.consts:
+            if isinstance(c, TensorBase):
+                c = c._data
+            if type(c) is _NDARRAY and is_exposed(c):
+                return None
     since = WRITES[0]
-    for _, leaf in tr.reached:
-        if getattr(leaf, "_x", None) is not None and _handed_out(leaf):
-            return None
-    for c in tr.consts:
-        if getattr(c, "_x", None) is not None and _handed_out(c):
-            return None
     values = []
     slots = tr.slots
     for s in backward.slots:
         info = slots[s]
-        t = info[4]
-        data = t._data
-        if info[1].seq < since or data.base is not None or (t._x is not None and _handed_out(t)):
+        data = info[4]._data
+        if info[1].seq < since or data.base is not None or id(data) in EXPOSED:
             return None
         values.append(data)
     return values
-
-
-def _handed_out(tensor):
-    extra = tensor._x
-    return bool(extra.get("shared") or extra.get("exposed"))
 
 
 def run(backward, args, values, seed_name, seed):

@@ -6,7 +6,7 @@ import weakref
 
 import numpy
 
-from .graph import written
+from .graph import exposed
 from .record import TensorBase, make_tensor
 from .versions import extra
 
@@ -17,14 +17,12 @@ _retained = weakref.WeakSet()
 
 def _share(tensor):
     extra(tensor)["shared"] = True
-    written()
 
 
 def expose(tensor):
-    """Note that ``tensor``'s array is reachable from outside the tape (``from_numpy``,
-    ``numpy.asarray(t)``), where it may be written without the tape knowing."""
-    extra(tensor)["exposed"] = True
-    written()
+    """``tensor``, whose array is reachable from outside the tape (``from_numpy``,
+    ``as_tensor``), where it may be written without the tape knowing."""
+    exposed(tensor._data)
     return tensor
 
 
