@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad.tape.conventions import clamp, power, relu
+from astgrad.tape.conventions import clamp, power, relu, threshold_backward
 from fd import assert_close, numerical_grad
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -47,6 +47,11 @@ def shifted_power(x):
     return power(x + 3.0, 2.5)
 
 
+def thresholded_square(x):
+    """relu's gradient machinery: x * x where relu(x) > 0."""
+    return threshold_backward(x * x, relu(x))
+
+
 FUNCTIONS = {
     "clamp": (clamp_both, (-0.5, 0.7)),
     "clamp_min": (clamp_min, (-0.3,)),
@@ -54,6 +59,7 @@ FUNCTIONS = {
     "relu": (relu, (0.0,)),
     "cube": (cube, ()),
     "square_of_sum": (shifted_power, ()),
+    "threshold_backward": (thresholded_square, (0.0,)),
 }
 
 
@@ -76,7 +82,7 @@ def test_against_finite_differences_both_modes(name, shape):
     assert_close(grad(loss(xt), xt)[0].detach().numpy(), expected)
 
 
-@pytest.mark.parametrize("name", ["clamp", "relu", "cube", "square_of_sum"])
+@pytest.mark.parametrize("name", ["clamp", "relu", "cube", "square_of_sum", "threshold_backward"])
 def test_second_order_through_the_tape(name):
     f, kinks = FUNCTIONS[name]
     rng = np.random.default_rng(7)
