@@ -27,12 +27,17 @@ class ReductionMethods:
 
     @pytorch_signature("sum")
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        if dim is None and keepdim is False and dtype is None and axis is None and keepdims is None:
+            return apply(numpy.sum, (self,))        # the common call, as the general path records it
         dim, keepdim = dim_args("sum", dim, keepdim, axis, keepdims)
         return apply(numpy.sum, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
                                                   keepdims=keepdim))
 
     @pytorch_signature("mean")
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        if dim is None and keepdim is False and dtype is None and axis is None and keepdims is None \
+                and self._data.dtype.kind in "fc":
+            return apply(numpy.mean, (self,))       # the common call, as the general path records it
         dim, keepdim = dim_args("mean", dim, keepdim, axis, keepdims)
         if dtype is None and self._data.dtype.kind not in "fc":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
