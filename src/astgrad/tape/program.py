@@ -18,7 +18,9 @@ compiled (registered in linecache, so tracebacks and ``inspect.getsource`` show 
 and differentiated by the engine exactly like a user function, with
 ``caching.reverse_derivative``. The generated adjoint ``grad_tape(x0, x1, *, d_t1)``
 is cached under the key, so the next iteration of a training loop only walks the
-recording, hashes the key and calls the cached adjoint on the new arrays.
+recording, hashes the key and calls the cached adjoint on the new arrays; from the
+second gradient of a program on, its backward, which takes the recorded forward values
+instead of computing them again (reuse.py).
 
 ``create_graph=True`` runs a copy of the generated adjoint whose global helper
 names (unbroadcast, unreduce, unindex, ... and generated callee gradients) are
