@@ -22,6 +22,7 @@ from ..core import walk
 from ..core.anno import Key
 from .accumulate import accumulate_in_place
 from .dead_code import remove_dead_code
+from .equal_terms import add_equal_terms_once
 from .copies import propagate_copies
 from .free_values import free_dead_values
 from .reuse_buffers import reuse_dead_buffers
@@ -37,7 +38,9 @@ class OptimizeContext:
         (forward mode's tangent ownership), each ``rewrite(body) -> body``;
     parameter_adjoints: adjoints of parameters, which may be added to in place;
     kinds: parameter -> argument kind, for code specialized to its arguments
-        (see ``argument_kinds``); empty for general code.
+        (see ``argument_kinds``); empty for general code;
+    namespace: the generated function's namespace (``backend.namespace``), where a pass
+        may name library functions (None: passes name nothing new).
     """
 
     params: list
@@ -46,11 +49,14 @@ class OptimizeContext:
     rewrites: list = dataclasses.field(default_factory=list)
     parameter_adjoints: set = dataclasses.field(default_factory=set)
     kinds: dict = dataclasses.field(default_factory=dict)
+    namespace: object = None
 
 
 def _drop_needless_unbroadcasts(body, context):
+    namespace = context.namespace
+    numpy_name = None if namespace is None else (lambda: namespace.ref(numpy, "numpy"))
     return shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
-                                           context.kinds)
+                                           context.kinds, numpy_name)
 
 
 def _mode_rewrites(body, context):
@@ -61,6 +67,12 @@ def _mode_rewrites(body, context):
 
 def _remove_dead_code(body, context):
     return remove_dead_code(body)
+
+
+def _add_equal_terms_once(body, context):
+    if not context.kinds:
+        return body             # general code keeps the rules' own terms (it is transformed again)
+    return add_equal_terms_once(body, context.derivatives.values())
 
 
 def _drop_default_arguments(body, context):
@@ -103,6 +115,7 @@ PASSES = [
     _drop_needless_unbroadcasts,
     _mode_rewrites,
     _remove_dead_code,
+    _add_equal_terms_once,
     _drop_default_arguments,
     _accumulate_in_place,
     _inline_single_use,
