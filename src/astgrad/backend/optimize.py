@@ -23,6 +23,7 @@ from ..core.anno import Key
 from .accumulate import accumulate_in_place
 from .dead_code import remove_dead_code
 from .equal_terms import add_equal_terms_once
+from .fuse_loops import fuse_adjoint_loops
 from .copies import propagate_copies
 from .free_values import free_dead_values
 from .reuse_buffers import reuse_dead_buffers
@@ -85,6 +86,12 @@ def _accumulate_in_place(body, context):
     return accumulate_in_place(body, context.parameter_adjoints)
 
 
+def _fuse_adjoint_loops(body, context):
+    if not context.kinds:
+        return body             # general code saves shapes in its loops: nothing to fuse
+    return fuse_adjoint_loops(body)
+
+
 def _inline_single_use(body, context):
     inline_single_use(body, keep=set(context.derivatives.values()))
     return body
@@ -120,6 +127,7 @@ PASSES = [
     _accumulate_in_place,
     _inline_single_use,
     _propagate_copies,
+    _fuse_adjoint_loops,
     _reuse_dead_buffers,
     _free_dead_values,
 ]
