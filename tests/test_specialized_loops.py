@@ -159,7 +159,17 @@ def loop_over_rows(m, v):
     return total
 
 
+def steps_given(x, n):
+    s = x * 0.5
+    for k in range(n):
+        s = s + np.cos(x * k) * k
+    return np.sum(s)
+
+
 @pytest.mark.parametrize("fn, args", [
+    (steps_given, (rng.normal(size=3), 0)),
+    (steps_given, (rng.normal(size=3), 3)),
+    (steps_given, (0.2, 1)),
     (counter_after_loop, (0.3,)),
     (counter_after_loop, (rng.normal(size=3),)),
     (last_step_value_after_loop, (rng.normal(size=3),)),
@@ -172,7 +182,8 @@ def loop_over_rows(m, v):
     (loop_over_rows, (rng.normal(size=(4, 1)), rng.normal(size=3))),
 ], ids=lambda v: getattr(v, "__name__", None))
 def test_loops_that_may_or_may_not_fuse_compute_the_same(fn, args):
-    _check(fn, args)
+    floats = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
+    _check(fn, args, floats)
 
 
 def test_without_the_value_a_forward_loop_that_saves_nothing_goes():

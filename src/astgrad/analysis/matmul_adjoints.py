@@ -27,9 +27,11 @@ from .. import argument_kinds
 from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 
 _FLOAT64 = numpy.dtype(numpy.float64).str
+_HELPERS = (runtime.matmul_adjoint_left, runtime.matmul_adjoint_right)
 
 
 def only_float64_arrays(kinds):
@@ -40,30 +42,24 @@ def only_float64_arrays(kinds):
 def direct_matmul_adjoints(body, layouts, kinds, numpy_name):
     """Rewrite the ``matmul_adjoint_*`` calls of ``body`` that qualify (see the module
     docstring); ``numpy_name()`` gives the name numpy goes by in the generated code."""
-    if not only_float64_arrays(kinds):
-        return body
-    rewrite = _Direct(layouts, numpy_name)
-    for stmt in body:
-        rewrite.visit(stmt)
+    if only_float64_arrays(kinds):
+        walk.rewrite_calls(body, _HELPERS, _Direct(layouts, numpy_name).rewrite)
     return body
 
 
-class _Direct(gast.NodeTransformer):
+class _Direct:
     def __init__(self, layouts, numpy_name):
         self.layouts = layouts
         self.numpy_name = numpy_name
 
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        target = anno.get(node, Key.TARGET)
-        if target not in (runtime.matmul_adjoint_left, runtime.matmul_adjoint_right) \
-                or len(node.args) != 3 or node.keywords:
+    def rewrite(self, node):
+        if len(node.args) != 3 or node.keywords:
             return node
         g, x, y = node.args
         x_dims, y_dims = self._dims(x), self._dims(y)
         if x_dims is None or y_dims is None:
             return node
-        if target is runtime.matmul_adjoint_left:
+        if anno.get(node, Key.TARGET) is runtime.matmul_adjoint_left:
             return self._left(g, x_dims, y, y_dims)
         return self._right(g, x, x_dims, y_dims)
 

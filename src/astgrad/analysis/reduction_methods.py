@@ -13,6 +13,7 @@ import gast
 import numpy
 
 from ..core import anno
+from ..core import walk
 from ..core.anno import Key
 
 _METHODS = {numpy.sum: "sum", numpy.mean: "mean"}
@@ -20,25 +21,17 @@ _METHODS = {numpy.sum: "sum", numpy.mean: "mean"}
 
 def call_reduction_methods(body, layouts):
     """Rewrite the full ``numpy.sum(a)`` / ``numpy.mean(a)`` of ``body`` that qualify."""
-    rewrite = _Methods(layouts)
-    for stmt in body:
-        rewrite.visit(stmt)
-    return body
 
-
-class _Methods(gast.NodeTransformer):
-    def __init__(self, layouts):
-        self.layouts = layouts
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        method = _METHODS.get(anno.get(node, Key.TARGET))
-        if method is None or len(node.args) != 1 or node.keywords:
+    def rewrite(node):
+        if len(node.args) != 1 or node.keywords:
             return node
-        layout = self.layouts.of(node.args[0])
+        layout = layouts.of(node.args[0])
         if not layout or all(layout):
             return node
+        method = _METHODS[anno.get(node, Key.TARGET)]
         call = gast.Call(func=gast.Attribute(value=node.args[0], attr=method, ctx=gast.Load()),
                          args=[], keywords=[])
         anno.set(call, Key.METHOD, method)
         return call
+
+    return walk.rewrite_calls(body, tuple(_METHODS), rewrite)

@@ -224,32 +224,18 @@ def _exposed(block, sums):
 def _without_recomputed(forward_body, steps):
     """``steps`` without the assignments that recompute, from unchanged values, what the
     forward step just assigned to the same name."""
-    kept = []
-    last = _last_assignments(forward_body)
+    stored = [S.stored_names(stmt) for stmt in forward_body]
+    last = {stmt.targets[0].id: index for index, stmt in enumerate(forward_body)
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)}
+    kept, kept_writes = [], set()
     for stmt in steps:
-        if isinstance(stmt, gast.Assign) and not is_comment(stmt):
-            name = stmt.targets[0].id
-            same = last.get(name)
-            if same is not None and gast.dump(same.value) == gast.dump(stmt.value) \
-                    and name not in S.loaded_names(stmt.value) \
-                    and not (S.loaded_names(stmt.value) | {name}) & _written_after(forward_body, same, kept):
+        index = last.get(stmt.targets[0].id) if isinstance(stmt, gast.Assign) else None
+        if index is not None:
+            reads = S.loaded_names(stmt.value)
+            written_since = kept_writes.union(*stored[index + 1:])
+            if stmt.targets[0].id not in reads and not (reads | {stmt.targets[0].id}) & written_since \
+                    and gast.dump(forward_body[index].value) == gast.dump(stmt.value):
                 continue
         kept.append(stmt)
+        kept_writes |= S.stored_names(stmt)
     return kept
-
-
-def _last_assignments(block):
-    """name -> the last top-level assignment of ``block`` to it."""
-    last = {}
-    for stmt in block:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            last[stmt.targets[0].id] = stmt
-    return last
-
-
-def _written_after(block, assignment, kept):
-    """The names written after ``assignment`` in ``block``, and by ``kept``."""
-    index = next(i for i, stmt in enumerate(block) if stmt is assignment)
-    later = gast.Module(body=block[index + 1:] + kept, type_ignores=[])
-    return S.stored_names(later) | {node.target.id for node in gast.walk(later)
-                                    if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name)}
