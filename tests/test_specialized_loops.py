@@ -159,6 +159,14 @@ def loop_over_rows(m, v):
     return total
 
 
+def rebinds_the_counter(x):
+    s = 0.0
+    for i in range(4):
+        i = i * 2
+        s = s + np.sin(x * i)
+    return np.sum(s)
+
+
 def steps_given(x, n):
     s = x * 0.5
     for k in range(n):
@@ -167,6 +175,8 @@ def steps_given(x, n):
 
 
 @pytest.mark.parametrize("fn, args", [
+    (rebinds_the_counter, (0.3,)),
+    (rebinds_the_counter, (rng.normal(size=2),)),
     (steps_given, (rng.normal(size=3), 0)),
     (steps_given, (rng.normal(size=3), 3)),
     (steps_given, (0.2, 1)),

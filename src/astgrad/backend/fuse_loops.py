@@ -158,7 +158,8 @@ def _can_fuse(forward, forward_body, middle, backward, steps, paired):
     moved_writes = {stmt.targets[0].id for stmt in middle if isinstance(stmt, gast.Assign)}
     range_reads = S.loaded_names(forward.iter)
     return not (
-        sums & forward_names                                    # the forward loop uses a sum
+        counter in forward_written or counter in written        # a step rebinds the counter
+        or sums & forward_names                                 # the forward loop uses a sum
         or (_exposed(steps, sums) - {counter} - paired) & (forward_written | written)   # needs a later step
         or (_exposed(forward_body, set()) - paired) & (written - {counter})     # reads a step's name
         or (written | {counter}) & anno.get(backward, Key.LIVE_OUT) - sums    # read after the loops
