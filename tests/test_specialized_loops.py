@@ -226,6 +226,8 @@ def test_a_loop_that_only_adds_to_itself_is_dead_but_a_loop_with_an_effect_is_no
     LOG.clear()
     assert_close(g(0.5), 3.0)
     assert LOG == [0, 1, 2] and "unused" not in g.source and "record(i)" in g.source
+    general = inspect.getsource(g.plain)                # the general code too
+    assert "unused" not in general and "record(i)" in general
 
 
 # -- the adjoints of @ ----------------------------------------------------------------------
@@ -294,3 +296,14 @@ def test_a_sum_of_a_known_array_is_its_method_and_a_sum_of_a_number_is_not():
     assert "np.sum(" in source
     source = _code(_check(carried, (np.ones(1) * 0.4,)))      # a dimension of length 1: maybe a number
     assert "np.sum(" in source
+
+
+def sum_of_products(x):
+    return np.sum(np.sin(x) ** 2 * np.exp(-x))
+
+
+def test_a_sum_written_as_a_method_leaves_the_buffers_reused():
+    """The passes before read the sum as a reduction to a number: the seed times an array
+    still computes into that dead array."""
+    source = _code(_check(sum_of_products, (rng.normal(size=5),)))
+    assert ".sum()" in source and source.count("*=") >= 3

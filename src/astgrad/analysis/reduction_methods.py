@@ -19,14 +19,27 @@ from ..core.anno import Key
 _METHODS = {numpy.sum: "sum", numpy.mean: "mean"}
 
 
-def call_reduction_methods(body, layouts):
-    """Rewrite the full ``numpy.sum(a)`` / ``numpy.mean(a)`` of ``body`` that qualify."""
+def mark_array_reductions(body, layouts):
+    """Mark the full ``numpy.sum(a)`` / ``numpy.mean(a)`` of ``body`` whose ``a`` the
+    layouts show to be an array (``Key.ARRAY_REDUCTION``). They are rewritten last (see
+    ``call_reduction_methods``): the passes before read ``numpy.sum`` as a reduction."""
+
+    def mark(node):
+        if len(node.args) == 1 and not node.keywords:
+            layout = layouts.of(node.args[0])
+            if layout and not all(layout):
+                anno.set(node, Key.ARRAY_REDUCTION, True)
+        return node
+
+    walk.rewrite_calls(body, tuple(_METHODS), mark)
+
+
+def call_reduction_methods(body):
+    """``numpy.sum(a)`` -> ``a.sum()`` (and ``mean``) for the calls marked by
+    ``mark_array_reductions``; returns ``body``."""
 
     def rewrite(node):
-        if len(node.args) != 1 or node.keywords:
-            return node
-        layout = layouts.of(node.args[0])
-        if not layout or all(layout):
+        if not anno.get(node, Key.ARRAY_REDUCTION, False) or len(node.args) != 1 or node.keywords:
             return node
         method = _METHODS[anno.get(node, Key.TARGET)]
         call = gast.Call(func=gast.Attribute(value=node.args[0], attr=method, ctx=gast.Load()),

@@ -29,7 +29,7 @@ from .. import argument_kinds
 from .fixed_point import UNKNOWN, assume, retract
 from .layouts import Layouts, matmul_layout
 from .matmul_adjoints import direct_matmul_adjoints
-from .reduction_methods import call_reduction_methods
+from .reduction_methods import mark_array_reductions
 from .. import runtime
 
 SCALAR = "()"
@@ -371,7 +371,7 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
         _shapes_from_parameters(body, params, classes)
         _keep_scalar_seeds(body, layouts)
         _sizes(body, layouts)
-        call_reduction_methods(body, layouts)
+        mark_array_reductions(body, layouts)
         if numpy_name is not None:
             direct_matmul_adjoints(body, layouts, kinds, numpy_name)
     return body

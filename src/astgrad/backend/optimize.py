@@ -15,7 +15,7 @@ import operator
 import gast
 import numpy
 
-from ..analysis import dataflow, shapes
+from ..analysis import dataflow, reduction_methods, shapes
 from ..core import anno
 from ..core import syntax as S
 from ..core import walk
@@ -109,6 +109,12 @@ def _reuse_dead_buffers(body, context):
     return reuse_dead_buffers(body, context.params, context.derivatives, context.scalars, context.kinds)
 
 
+def _call_reduction_methods(body, context):
+    if not context.kinds:
+        return body
+    return reduction_methods.call_reduction_methods(body)
+
+
 def _free_dead_values(body, context):
     if not context.kinds:
         return body             # general code is transformed again, and the core form has no del
@@ -117,7 +123,10 @@ def _free_dead_values(body, context):
 
 # The order matters: needless unbroadcasts are found while the shapes are plain
 # (before a mode's rewrites wrap values in helper calls), and dead code goes before
-# inlining, which inlines only temporaries read exactly once.
+# inlining, which inlines only temporaries read exactly once. Loops are fused once
+# copies are gone (a copy of the seed would look like a value carried between steps),
+# and full sums become array methods last (the passes before read numpy.sum as a
+# reduction whose result is a number).
 PASSES = [
     _drop_needless_unbroadcasts,
     _mode_rewrites,
@@ -129,6 +138,7 @@ PASSES = [
     _propagate_copies,
     _fuse_adjoint_loops,
     _reuse_dead_buffers,
+    _call_reduction_methods,
     _free_dead_values,
 ]
 
