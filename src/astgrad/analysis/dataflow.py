@@ -83,7 +83,7 @@ def liveness(block, live_out, reads=reads, dead=None):
             rebound = writes(stmt)      # a for loop binds its target before each pass
             while True:
                 body_out = after | (body_in - rebound) | reads(stmt)
-                new_in = liveness(stmt.body, body_out, reads)
+                new_in = liveness(stmt.body, body_out, reads, dead)
                 if new_in <= body_in:
                     break
                 body_in |= new_in

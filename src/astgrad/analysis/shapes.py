@@ -28,6 +28,8 @@ from ..core.anno import Key
 from .. import argument_kinds
 from .fixed_point import UNKNOWN, assume, retract
 from .layouts import Layouts, matmul_layout
+from .matmul_adjoints import direct_matmul_adjoints
+from .reduction_methods import mark_array_reductions
 from .. import runtime
 
 SCALAR = "()"
@@ -340,9 +342,11 @@ def _is_elementwise(target):
     return target is builtins.abs
 
 
-def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
+def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, numpy_name=None):
     """Replace ``unbroadcast(e, x)`` and ``broadcast_like(e, x)`` by ``e`` where ``e``
-    provably already has the shape of ``x``."""
+    provably already has the shape of ``x``. In code specialized to ``kinds``, also write
+    the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
+    is given (see ``matmul_adjoints``)."""
     classes = ShapeClasses(body, params, adjoints, scalars, kinds)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND) if kinds else None
@@ -367,6 +371,9 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
         _shapes_from_parameters(body, params, classes)
         _keep_scalar_seeds(body, layouts)
         _sizes(body, layouts)
+        mark_array_reductions(body, layouts)
+        if numpy_name is not None:
+            direct_matmul_adjoints(body, layouts, kinds, numpy_name)
     return body
 
 

@@ -15,13 +15,15 @@ import operator
 import gast
 import numpy
 
-from ..analysis import dataflow, shapes
+from ..analysis import dataflow, reduction_methods, shapes
 from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from .accumulate import accumulate_in_place
 from .dead_code import remove_dead_code
+from .equal_terms import add_equal_terms_once
+from .fuse_loops import fuse_adjoint_loops
 from .copies import propagate_copies
 from .free_values import free_dead_values
 from .reuse_buffers import reuse_dead_buffers
@@ -37,7 +39,9 @@ class OptimizeContext:
         (forward mode's tangent ownership), each ``rewrite(body) -> body``;
     parameter_adjoints: adjoints of parameters, which may be added to in place;
     kinds: parameter -> argument kind, for code specialized to its arguments
-        (see ``argument_kinds``); empty for general code.
+        (see ``argument_kinds``); empty for general code;
+    namespace: the generated function's namespace (``backend.namespace``), where a pass
+        may name library functions (None: passes name nothing new).
     """
 
     params: list
@@ -46,11 +50,14 @@ class OptimizeContext:
     rewrites: list = dataclasses.field(default_factory=list)
     parameter_adjoints: set = dataclasses.field(default_factory=set)
     kinds: dict = dataclasses.field(default_factory=dict)
+    namespace: object = None
 
 
 def _drop_needless_unbroadcasts(body, context):
+    namespace = context.namespace
+    numpy_name = None if namespace is None else (lambda: namespace.ref(numpy, "numpy"))
     return shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
-                                           context.kinds)
+                                           context.kinds, numpy_name)
 
 
 def _mode_rewrites(body, context):
@@ -63,6 +70,12 @@ def _remove_dead_code(body, context):
     return remove_dead_code(body)
 
 
+def _add_equal_terms_once(body, context):
+    if not context.kinds:
+        return body             # general code keeps the rules' own terms (it is transformed again)
+    return add_equal_terms_once(body, context.derivatives.values())
+
+
 def _drop_default_arguments(body, context):
     for stmt in body:
         drop_default_arguments(stmt)
@@ -71,6 +84,12 @@ def _drop_default_arguments(body, context):
 
 def _accumulate_in_place(body, context):
     return accumulate_in_place(body, context.parameter_adjoints)
+
+
+def _fuse_adjoint_loops(body, context):
+    if not context.kinds:
+        return body             # general code saves shapes in its loops: nothing to fuse
+    return fuse_adjoint_loops(body)
 
 
 def _inline_single_use(body, context):
@@ -90,6 +109,12 @@ def _reuse_dead_buffers(body, context):
     return reuse_dead_buffers(body, context.params, context.derivatives, context.scalars, context.kinds)
 
 
+def _call_reduction_methods(body, context):
+    if not context.kinds:
+        return body
+    return reduction_methods.call_reduction_methods(body)
+
+
 def _free_dead_values(body, context):
     if not context.kinds:
         return body             # general code is transformed again, and the core form has no del
@@ -98,16 +123,22 @@ def _free_dead_values(body, context):
 
 # The order matters: needless unbroadcasts are found while the shapes are plain
 # (before a mode's rewrites wrap values in helper calls), and dead code goes before
-# inlining, which inlines only temporaries read exactly once.
+# inlining, which inlines only temporaries read exactly once. Loops are fused once
+# copies are gone (a copy of the seed would look like a value carried between steps),
+# and full sums become array methods last (the passes before read numpy.sum as a
+# reduction whose result is a number).
 PASSES = [
     _drop_needless_unbroadcasts,
     _mode_rewrites,
     _remove_dead_code,
+    _add_equal_terms_once,
     _drop_default_arguments,
     _accumulate_in_place,
     _inline_single_use,
     _propagate_copies,
+    _fuse_adjoint_loops,
     _reuse_dead_buffers,
+    _call_reduction_methods,
     _free_dead_values,
 ]
 

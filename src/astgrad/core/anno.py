@@ -55,6 +55,7 @@ class Key(enum.Enum):
     ITEM_PUSH = "the item stack a generated push writes to"
     ITEM_POP = "the item stack a generated pop reads from"
     INPLACE = "d_W = d_W + e that may become d_W += e"
+    ARRAY_REDUCTION = "numpy.sum(a) / numpy.mean(a) of an ndarray a (specialized code): a.sum() / a.mean()"
 
     # forward mode
     TANGENT_OF = "the primal name whose tangent this statement writes"

@@ -12,6 +12,8 @@ enter it (the core language has none; the front end refuses them after lowering)
 
 import gast
 
+from . import anno
+
 # Statements whose body is a scope of its own, not a nested block of this one.
 _DEFINITIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
 
@@ -91,3 +93,31 @@ def rewrite_each_block(body, fn):
         for owner, field in _slots(stmt):
             _store(owner, field, rewrite_each_block(getattr(owner, field), fn))
     return fn(body)
+
+
+def rewrite_calls(body, targets, fn):
+    """Replace every call in ``body`` whose ``Key.TARGET`` is one of ``targets`` by
+    ``fn(call)`` (the call itself to keep it), in place; the calls inside a replacement
+    are visited too. One pass over the nodes, for rewrites of a few kinds of calls."""
+    def replaced(node):
+        if isinstance(node, gast.Call):
+            target = anno.get(node, anno.Key.TARGET)
+            if target is not None and any(target is wanted for wanted in targets):
+                return fn(node)
+        return node
+
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, gast.AST):
+                        value[index] = item = replaced(item)
+                        stack.append(item)
+            elif isinstance(value, gast.AST):
+                new = replaced(value)
+                if new is not value:
+                    setattr(node, field, new)
+                stack.append(new)
+    return body

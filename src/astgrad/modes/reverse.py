@@ -106,7 +106,8 @@ class ReverseMode(Transform):
         context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),
             parameter_adjoints={self.adjoint(p) for p in params if p in self.active},
-            kinds=dict(self.kinds, **{seed: "float"}) if self.kinds else {})   # the seed of grad: 1.0
+            kinds=dict(self.kinds, **{seed: "float"}) if self.kinds else {},   # the seed of grad: 1.0
+            namespace=self.namespace)
         new_body = optimize.optimize(inits + forward + backward + [ret], context)
         return self._function(new_body, seed)
 
