@@ -153,3 +153,17 @@ def test_the_decorator_checks_and_generates_at_the_first_use(counted):
     x = np.linspace(-1.0, 1.0, 3)
     assert_close(astgrad.grad(decorated)(x), 3 * x ** 2)
     assert counted == {"front": ["once_e"], "back": ["once_e"]}
+
+
+def make_scaled_loss(scale):
+    def scaled_loss(w):
+        return np.sum(np.sin(w) * w) * scale
+    return scaled_loss
+
+
+def test_closures_of_one_factory_share_the_check_and_the_code(counted):
+    w = np.linspace(-1.0, 1.0, 5)
+    for scale in (1.0, 2.0, 3.0):
+        loss = make_scaled_loss(scale)
+        assert_close(astgrad.grad(loss)(w), scale * (np.cos(w) * w + np.sin(w)))
+    assert counted == {"front": ["scaled_loss"], "back": ["make_scaled_loss.<locals>.scaled_loss"]}

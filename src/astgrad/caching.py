@@ -159,8 +159,9 @@ def generate_forward(fn, wrt):
 
 _cache = FunctionCache()        # function -> {key: Entry}, living as long as the function
 
-# (file, code, globals, key) -> Generated, across redefinitions: re-running an identical
-# notebook cell or reloading a module reuses the code generated the first time.
+# (file, code, globals, key) -> Generated (or _CheckedSource), across redefinitions:
+# re-running an identical notebook cell or reloading a module reuses the code generated
+# (and the check made) the first time.
 _by_source = collections.OrderedDict()
 _BY_SOURCE_LIMIT = 512
 
@@ -279,12 +280,17 @@ def _build(fn, key):
     if generated is None:
         generated = _from_checked(fn, key) or _generate(fn, key)
         disk_cache.store(fn, key, generated)
+    _share(shared, generated)
+    return _with_twin(_instantiate(generated, fn), fn, key)
+
+
+def _share(shared, made):
+    """Keep ``made`` for functions equal to this one (``_shared_key``), the most recent ones."""
     with _lock:
-        _by_source[shared] = generated
+        _by_source[shared] = made
         _by_source.move_to_end(shared)
         while len(_by_source) > _BY_SOURCE_LIMIT:
             _by_source.popitem(last=False)
-    return _with_twin(_instantiate(generated, fn), fn, key)
 
 
 # -- checked now, generated when needed --------------------------------------------------------
@@ -316,9 +322,30 @@ def check(fn, key):
     return _once(fn, _CHECKED + key, _make_checked).name
 
 
+class _CheckedSource:
+    """What checking an equal function found (kept with the shared code in ``_by_source``):
+    its derivative's name and what the check depended on."""
+    __slots__ = ("name", "dependencies", "callee_guards", "version")
+
+    def __init__(self, name, dependencies, callee_guards, version):
+        self.name, self.dependencies = name, dependencies
+        self.callee_guards, self.version = callee_guards, version
+
+
 def _make_checked(fn, checked_key):
+    """A _Checked for ``fn``: from the check of an equal function (a closure made by the
+    same factory, a re-run cell) or of an earlier process while its names mean the same,
+    else from a front half made now."""
     key = checked_key[len(_CHECKED):]
     version = registry.VERSION[0]
+    shared = _shared_key(fn, checked_key)
+    with _lock:
+        known = _by_source.get(shared)
+    if known is not None and known.version == version:
+        checked = _Checked(known.name, merged(guards_for(known.dependencies, fn), known.callee_guards),
+                           fn, version)
+        if checked.holds(fn):
+            return checked
     found = disk_cache.load_checked(fn, key)
     if found is not None:
         name, dependencies = found
@@ -326,6 +353,7 @@ def _make_checked(fn, checked_key):
     front, callee_guards = _recorded(fn, key, lambda: pipeline.front(fn, key, callees))
     if not callee_guards:
         disk_cache.store_checked(fn, key, front.name, front.dependencies)
+    _share(shared, _CheckedSource(front.name, front.dependencies, callee_guards, front.version))
     guards = merged(guards_for(front.dependencies, fn), callee_guards)
     return _Checked(front.name, guards, fn, front.version, front, callee_guards)
 
