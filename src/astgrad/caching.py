@@ -350,7 +350,8 @@ def _make_checked(fn, checked_key):
     if found is not None:
         name, dependencies = found
         return _Checked(name, guards_for(dependencies, fn), fn, version)
-    front, callee_guards = _recorded(fn, key, lambda: pipeline.front(fn, key, callees))
+    # recorded under its own key: a generation of the same key may run at the same time
+    front, callee_guards = _recorded(fn, checked_key, lambda: pipeline.front(fn, key, callees))
     if not callee_guards:
         disk_cache.store_checked(fn, key, front.name, front.dependencies)
     _share(shared, _CheckedSource(front.name, front.dependencies, callee_guards, front.version))
