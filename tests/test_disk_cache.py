@@ -38,16 +38,18 @@ def _entries(directory):
     return glob.glob(os.path.join(str(directory), "*", "*.json"))
 
 
-# A gradient call generates f's general code, then the version specialized to the call's
-# argument kinds (specialize.py): two derivatives of f, two entries.
-GENERATED_BY_ONE_CALL = ["f", "f"]
+# grad(f) checks f (the front half of a generation, kept), and the first call finishes that
+# generation for the call's argument kinds (specialize.py): f's code is generated once, and
+# two entries are kept: that code, and the record that f was checked.
+GENERATED_BY_ONE_CALL = ["f"]
 
 
 def test_a_second_process_does_not_generate_again(tmp_path):
     first, _ = _child(tmp_path)
-    assert first["generated"] == GENERATED_BY_ONE_CALL and len(_entries(tmp_path)) == 2
+    assert first["generated"] == GENERATED_BY_ONE_CALL and first["checked"] == ["f"]
+    assert len(_entries(tmp_path)) == 2
     second, _ = _child(tmp_path)
-    assert second["generated"] == []
+    assert second["generated"] == [] and second["checked"] == []
     np.testing.assert_array_equal(second["value"], first["value"])
 
 
@@ -57,16 +59,19 @@ def test_corrupt_and_truncated_entries_are_regenerated(tmp_path):
     assert len(paths) == 2
     for path in paths:
         entry = json.load(open(path))
-        entry["text"] = entry["text"].replace("0.5", "0.25")    # a changed derivative, old checksum
+        if "text" in entry:
+            entry["text"] = entry["text"].replace("0.5", "0.25")    # a changed derivative, old checksum
+        else:
+            entry["checked"] = "grad_g"                             # a changed record, old checksum
         json.dump(entry, open(path, "w"))
     again, _ = _child(tmp_path)
-    assert again["generated"] == GENERATED_BY_ONE_CALL
+    assert again["generated"] == GENERATED_BY_ONE_CALL and again["checked"] == ["f"]
     np.testing.assert_array_equal(again["value"], first["value"])
     for path in paths:
         with open(path, "w") as handle:
             handle.write('{"key": ')                               # half an entry
     again, _ = _child(tmp_path)
-    assert again["generated"] == GENERATED_BY_ONE_CALL
+    assert again["generated"] == GENERATED_BY_ONE_CALL and again["checked"] == ["f"]
     np.testing.assert_array_equal(again["value"], first["value"])
 
 
@@ -82,10 +87,11 @@ def test_entries_of_another_astgrad_version_are_not_used(tmp_path, monkeypatch):
 
 def test_code_calling_a_callee_derivative_is_generated_again_but_not_the_callee(tmp_path):
     first, _ = _child(tmp_path, "calls_helper")
-    assert sorted(first["generated"]) == ["calls_helper", "calls_helper", "helper"]
+    assert sorted(first["generated"]) == sorted(first["checked"]) == ["calls_helper", "helper"]
     second, _ = _child(tmp_path, "calls_helper")
-    # both versions of calls_helper are bound to grad_helper: not kept on disk
-    assert second["generated"] == ["calls_helper", "calls_helper"]
+    # calls_helper's code is bound to grad_helper, and its check depended on helper:
+    # neither is kept on disk
+    assert second["generated"] == second["checked"] == ["calls_helper"]
     np.testing.assert_array_equal(second["value"], first["value"])
 
 

@@ -812,18 +812,18 @@ def test_interrupted_generation_leaves_nothing_half_built(modules, monkeypatch, 
 
 def test_a_thread_waiting_for_a_failed_generation_generates_itself(modules, monkeypatch):
     mod = modules(THREADED)
-    original = caching._generate
+    original = pipeline.front       # what grad(h) generates: the checked front half
     entered = threading.Event()
     attempts = []
 
-    def slow_then_failing(fn, key):
+    def slow_then_failing(fn, key, callees):
         attempts.append(fn)
         if len(attempts) == 1:
             entered.set()
             time.sleep(0.3)         # the other thread now waits for this generation
             raise RuntimeError("first attempt fails")
-        return original(fn, key)
-    monkeypatch.setattr(caching, "_generate", slow_then_failing)
+        return original(fn, key, callees)
+    monkeypatch.setattr(pipeline, "front", slow_then_failing)
 
     def first():
         with pytest.raises(RuntimeError):

@@ -91,3 +91,9 @@ def from_key(key):
         if isinstance(part, tuple) and len(part) == 2 and part[0] == KEY_TAG:
             return dict(part[1])
     return {}
+
+
+def without_kinds(key):
+    """A derivative's cache key without the part naming argument kinds: the key of the
+    general code it is specialized from."""
+    return tuple(part for part in key if not (isinstance(part, tuple) and len(part) == 2 and part[0] == KEY_TAG))

@@ -27,6 +27,7 @@ from .core.functions import parameter_names, underlying
 from .core.methods import receiver_of
 from .errors import RecursiveCall
 from .function_cache import FunctionCache
+from .argument_kinds import without_kinds
 from .guards import Entry, guards_for, merged
 from .rules import registry
 from .zero_safe import ZERO_SAFE, zero_safe_source
@@ -119,9 +120,9 @@ def _note_callee(entry):
         stack[-1].callee_guards.extend(entry.guards)
 
 
-def _generate(fn, key):
-    """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
-    ("forward", wrt)) now, uncached."""
+def _recorded(fn, key, run):
+    """``run()`` as the generation of ``fn``'s derivative ``key`` on this thread (so
+    recursion is found and its callees' guards are collected): (its result, those guards)."""
     stack = _generating()
     if any(recording.fn is fn and recording.key == key for recording in stack):
         raise RecursiveCall(fn)
@@ -130,12 +131,18 @@ def _generate(fn, key):
     with _lock:
         _in_progress[(fn, key)] = recording
     try:
-        generated = pipeline.generate(fn, key, callees)
-        return dataclasses.replace(generated, callee_guards=tuple(recording.callee_guards))
+        return run(), tuple(recording.callee_guards)
     finally:
         stack.remove(recording)
         with _lock:
             _in_progress.pop((fn, key), None)
+
+
+def _generate(fn, key):
+    """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
+    ("forward", wrt)) now, uncached."""
+    generated, callee_guards = _recorded(fn, key, lambda: pipeline.generate(fn, key, callees))
+    return dataclasses.replace(generated, callee_guards=callee_guards)
 
 
 def generate_reverse(fn, wrt, preserve_result):
@@ -152,8 +159,9 @@ def generate_forward(fn, wrt):
 
 _cache = FunctionCache()        # function -> {key: Entry}, living as long as the function
 
-# (file, code, globals, key) -> Generated, across redefinitions: re-running an identical
-# notebook cell or reloading a module reuses the code generated the first time.
+# (file, code, globals, key) -> Generated (or _CheckedSource), across redefinitions:
+# re-running an identical notebook cell or reloading a module reuses the code generated
+# (and the check made) the first time.
 _by_source = collections.OrderedDict()
 _BY_SOURCE_LIMIT = 512
 
@@ -208,6 +216,12 @@ def _waits_for(thread, target):
 
 
 def _generate_once(fn, key):
+    return _once(fn, key, _build)
+
+
+def _once(fn, key, build):
+    """``fn``'s cached value for ``key`` while it holds, else ``build(fn, key)``, cached:
+    built once however many threads ask (the others wait for it)."""
     me = threading.get_ident()
     flight_key = (fn, key)
     while True:
@@ -234,7 +248,7 @@ def _generate_once(fn, key):
             with _lock:
                 _waiting.pop(me, None)
     try:
-        entry = _build(fn, key)
+        entry = build(fn, key)
         with _lock:
             _cache.setdefault(fn, {})[key] = entry
         return entry
@@ -264,14 +278,101 @@ def _build(fn, key):
             return _with_twin(entry, fn, key)
     generated = disk_cache.load(fn, key)
     if generated is None:
-        generated = _generate(fn, key)
+        generated = _from_checked(fn, key) or _generate(fn, key)
         disk_cache.store(fn, key, generated)
+    _share(shared, generated)
+    return _with_twin(_instantiate(generated, fn), fn, key)
+
+
+def _share(shared, made):
+    """Keep ``made`` for functions equal to this one (``_shared_key``), the most recent ones."""
     with _lock:
-        _by_source[shared] = generated
+        _by_source[shared] = made
         _by_source.move_to_end(shared)
         while len(_by_source) > _BY_SOURCE_LIMIT:
             _by_source.popitem(last=False)
-    return _with_twin(_instantiate(generated, fn), fn, key)
+
+
+# -- checked now, generated when needed --------------------------------------------------------
+
+_CHECKED = ("checked",)         # the cache key of a _Checked starts with this
+
+
+class _Checked:
+    """A derivative checked but not generated yet (see ``check``): its name, whether the
+    names it depends on still mean what they meant (``holds``, as an Entry's), and the
+    front half of its generation until a generation uses it."""
+    __slots__ = ("name", "holds", "front", "callee_guards")
+
+    def __init__(self, name, guards, fn, version, front=None, callee_guards=()):
+        self.name = name
+        self.holds = Entry(None, guards, fn, version).holds
+        self.front = front
+        self.callee_guards = callee_guards
+
+
+def check(fn, key):
+    """Raise what generating ``fn``'s derivative ``key`` would raise, generating only the
+    front half (``pipeline.front``), which the first generation for any argument kinds
+    then finishes (``_from_checked``); returns the derivative's name. Checked once while
+    the names it depends on mean the same, here or (disk cache) in an earlier process."""
+    entry = _cached_entry(fn, key)
+    if entry is not None:
+        return entry.compiled.__name__
+    return _once(fn, _CHECKED + key, _make_checked).name
+
+
+class _CheckedSource:
+    """What checking an equal function found (kept with the shared code in ``_by_source``):
+    its derivative's name and what the check depended on."""
+    __slots__ = ("name", "dependencies", "callee_guards", "version")
+
+    def __init__(self, name, dependencies, callee_guards, version):
+        self.name, self.dependencies = name, dependencies
+        self.callee_guards, self.version = callee_guards, version
+
+
+def _make_checked(fn, checked_key):
+    """A _Checked for ``fn``: from the check of an equal function (a closure made by the
+    same factory, a re-run cell) or of an earlier process while its names mean the same,
+    else from a front half made now."""
+    key = checked_key[len(_CHECKED):]
+    version = registry.VERSION[0]
+    shared = _shared_key(fn, checked_key)
+    with _lock:
+        known = _by_source.get(shared)
+    if known is not None and known.version == version:
+        checked = _Checked(known.name, merged(guards_for(known.dependencies, fn), known.callee_guards),
+                           fn, version)
+        if checked.holds(fn):
+            return checked
+    found = disk_cache.load_checked(fn, key)
+    if found is not None:
+        name, dependencies = found
+        return _Checked(name, guards_for(dependencies, fn), fn, version)
+    # recorded under its own key: a generation of the same key may run at the same time
+    front, callee_guards = _recorded(fn, checked_key, lambda: pipeline.front(fn, key, callees))
+    if not callee_guards:
+        disk_cache.store_checked(fn, key, front.name, front.dependencies)
+    _share(shared, _CheckedSource(front.name, front.dependencies, callee_guards, front.version))
+    guards = merged(guards_for(front.dependencies, fn), callee_guards)
+    return _Checked(front.name, guards, fn, front.version, front, callee_guards)
+
+
+def _from_checked(fn, key):
+    """``fn``'s derivative ``key`` generated from the front half ``check`` made (for the
+    same key but for the argument kinds), or None where there is none to use."""
+    checked_key = _CHECKED + without_kinds(key)
+    with _lock:
+        entries = _cache.get(fn)
+        checked = entries.get(checked_key) if entries is not None else None
+        if checked is None or checked.front is None:
+            return None
+        front, checked.front = checked.front, None          # a front half is finished once
+    if not checked.holds(fn) or front.version != registry.VERSION[0]:
+        return None
+    generated = pipeline.back(front, key)
+    return dataclasses.replace(generated, callee_guards=checked.callee_guards)
 
 
 def _with_twin(entry, fn, key):
@@ -380,21 +481,33 @@ def prepare(fn):
 
 callees = Callees(derive, prepare, _announce)     # what the stages reach the engine through
 
+_NOT_YET = object()             # no function: a Current not generated yet
+
 
 class Current:
     """The derivative ``key`` of ``f`` as ``f`` and its names are bound now: calling it
     returns the compiled function. Generated on construction (so errors surface at
-    ``grad(f)``); afterwards each call checks the guards (a few dict lookups) and a
-    rebinding since the last call fetches or generates the code for the new meaning."""
-    __slots__ = ("function", "key", "_plain", "_state")
+    ``grad(f)``), or with ``checked=True`` only checked then (see ``check``) and
+    generated at the first call; afterwards each call checks the guards (a few dict
+    lookups) and a rebinding since the last call fetches or generates the code for the
+    new meaning."""
+    __slots__ = ("function", "key", "_plain", "_state", "_name")
 
-    def __init__(self, f, key):
+    def __init__(self, f, key, checked=False):
         self.function = f
         self.key = key
         # a plain function is its own underlying function; anything else is asked each time
         self._plain = f if getattr(f, "__astgrad_function__", None) is None else None
-        self._state = (None, None, None)
-        self._refresh()
+        self._state = (_NOT_YET, None, None)
+        if checked:
+            self._name = check(underlying(f), key)
+        else:
+            self._name = self._refresh().__name__
+
+    @property
+    def name(self):
+        """The generated function's name (known without generating it)."""
+        return self._name
 
     def __call__(self):
         fn, holds, compiled = self._state

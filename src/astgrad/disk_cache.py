@@ -99,24 +99,38 @@ def entry_key(fn, key, kinds=None):
 def load(fn, key, kinds=None):
     """The Generated code stored for ``fn``'s derivative ``key``, rebuilt and checked,
     or None (absent, corrupt, stale, or the cache is off)."""
+    name, entry = _read(fn, key, kinds)
+    return None if entry is None else disk_entries.rebuild(entry, name, fn)
+
+
+def load_checked(fn, key):
+    """(name, dependencies) of ``fn``'s derivative ``key`` where an earlier process
+    checked it (see ``store_checked``) under the same meanings of its names, else None."""
+    name, entry = _read(fn, _CHECKED + key)
+    return None if entry is None else disk_entries.rebuild_checked(entry, name, fn)
+
+
+_CHECKED = ("checked",)
+
+
+def _read(fn, key, kinds=None):
+    """(the entry's name, the entry as stored) or (name, None) when there is none."""
     if not _enabled():
-        return None
+        return None, None
     name = entry_key(fn, key, kinds)
     if name is None or disk_entries.rules_fingerprint() is None:
-        return None
+        return name, None
     path = os.path.join(cache_directory(), name[:2], name + ".json")
     try:
         with open(path, encoding="utf-8") as handle:
             entry = json.load(handle)
     except (OSError, ValueError):
-        return None
-    generated = disk_entries.rebuild(entry, name, fn)
-    if generated is not None:
-        try:
-            os.utime(path)          # recently used: evicted last
-        except OSError:
-            pass
-    return generated
+        return name, None
+    try:
+        os.utime(path)          # recently used: evicted last
+    except OSError:
+        pass
+    return name, entry
 
 
 def store(fn, key, generated, kinds=None):
@@ -124,8 +138,24 @@ def store(fn, key, generated, kinds=None):
     if not _enabled() or generated.callee_guards or disk_entries.rules_fingerprint() is None:
         return
     name = entry_key(fn, key, kinds)
-    entry = disk_entries.entry_for(generated, name)
-    if name is None or entry is None:
+    if name is not None:
+        _write(name, disk_entries.entry_for(generated, name))
+
+
+def store_checked(fn, key, function_name, dependencies):
+    """Record that ``fn``'s derivative ``key`` (named ``function_name``) passed every
+    check while its names meant what ``dependencies`` say: another process creating the
+    same gradient need not check it again before generating it for its first call."""
+    if not _enabled() or disk_entries.rules_fingerprint() is None:
+        return
+    name = entry_key(fn, _CHECKED + key)
+    if name is not None:
+        _write(name, disk_entries.checked_entry(name, function_name, dependencies))
+
+
+def _write(name, entry):
+    """Write ``entry`` (None: nothing) atomically under ``name``."""
+    if entry is None:
         return
     import tempfile
     directory = os.path.join(cache_directory(), name[:2])
@@ -155,7 +185,7 @@ def _fail(error):
     warnings.warn(f"astgrad cannot write its cache of generated code in {cache_directory()} "
                   f"({error.strerror or error}); generated code is kept in memory only in this process. "
                   "Set ASTGRAD_CACHE_DIR to a writable directory, or ASTGRAD_CACHE=0 to silence this.",
-                  RuntimeWarning, stacklevel=4)
+                  RuntimeWarning, stacklevel=5)
 
 
 def evict(limit):

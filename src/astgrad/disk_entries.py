@@ -160,8 +160,19 @@ def entry_for(generated, name):
         if description is None:
             return None
         bindings[free] = description
-    dependencies, seen = [], set()
-    for parts, chain in generated.dependencies:
+    dependencies = _described(generated.dependencies)
+    if dependencies is None:
+        return None
+    body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
+            "dependencies": dependencies, "code": base64.b64encode(marshal.dumps(generated.code)).decode()}
+    return dict(body, checksum=_checksum(body))
+
+
+def _described(dependencies):
+    """The name paths and descriptions of what they meant, JSON-able (None when
+    something has no description)."""
+    out, seen = [], set()
+    for parts, chain in dependencies:
         if parts in seen:
             continue
         seen.add(parts)
@@ -170,10 +181,31 @@ def entry_for(generated, name):
         described = [describe(obj) for obj in chain]
         if any(d is None for d in described):
             return None
-        dependencies.append([list(parts), described])
-    body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
-            "dependencies": dependencies, "code": base64.b64encode(marshal.dumps(generated.code)).decode()}
+        out.append([list(parts), described])
+    return out
+
+
+def checked_entry(name, function_name, dependencies):
+    """The JSON-able record that a derivative was checked (it is refused by nothing)
+    while ``dependencies`` meant what they mean now (None: not describable)."""
+    described = _described(dependencies)
+    if described is None:
+        return None
+    body = {"key": name, "checked": function_name, "dependencies": described}
     return dict(body, checksum=_checksum(body))
+
+
+def rebuild_checked(entry, name, fn):
+    """(the derivative's name, its dependencies as they resolve now) from a loaded
+    ``checked_entry``, or None when it is corrupt, another key's, or stale."""
+    try:
+        body = {k: entry[k] for k in ("key", "checked", "dependencies")}
+        if entry["checksum"] != _checksum(body) or body["key"] != name or not isinstance(body["checked"], str):
+            return None
+        dependencies = _dependencies(body["dependencies"], fn)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return None if dependencies is None else (body["checked"], dependencies)
 
 
 def _checksum(body):

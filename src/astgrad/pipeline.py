@@ -1,6 +1,10 @@
 """The pipeline in one place: parse -> normalize -> transform -> optimize -> emit -> compile.
 
-``generate(fn, key, callees)`` runs the stages once for one function, uncached. The
+``generate(fn, key, callees)`` runs the stages once for one function, uncached, in two
+halves: ``front`` (parse, normalize, transform: what depends on the source alone, and
+where every refusal is raised) and ``back`` (optimize, emit, compile: what depends on
+the kinds of the arguments, for code specialized to them). The caching module keeps a
+front made when a gradient is created, so its first call only runs the back half. The
 stages reach the engine only through ``callees`` (a callee's derivative, a callee's
 normalized code), which the caching module, above this one, hands in; caching,
 guards and the zero-safe twin live there, not here.
@@ -121,36 +125,69 @@ def generate(fn, key, callees):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt), then the argument kinds of a specialized version (see
     argument_kinds.key_part), with ZERO_SAFE last for the zero-safe twin) now, uncached."""
+    return back(front(fn, key, callees), key)
+
+
+@dataclasses.dataclass(eq=False)
+class Front:
+    """The first half of a generation: parse, normalize and the mode's transform, which
+    depend on the source alone and raise every refusal. ``back`` finishes it for one
+    kind of arguments (the optimize passes, emit, compile); it is finished once."""
+    mode: object                # the mode that transformed, which knows how to optimize
+    tree: object                # the derivative's def, not optimized yet
+    source: object
+    namespace: Namespace
+    label: str                  # names the compiled code
+    version: int                # the rule table's version
+    freevars: tuple             # the user function's closure variables
+    seconds: float
+
+    @property
+    def name(self):
+        return self.tree.name
+
+    @property
+    def dependencies(self):
+        return tuple(self.source.dependencies)
+
+
+def front(fn, key, callees):
+    """The first half of generating ``fn``'s derivative ``key`` (its argument kinds, if
+    any, play no part): raises what generating it would raise."""
     with _collector_paused():
-        return _generate(fn, key, callees)
+        return _front(fn, key, callees)
 
 
-def _generate(fn, key, callees):
+def _front(fn, key, callees):
     started = time.perf_counter()
     load_imported()     # an optional library's rules (SciPy) change the version: register them first
     version = registry.VERSION[0]
     source, normalized, namer, namespace = prepare(fn, callees)     # parse, normalize
-    tree, label = _transform(fn, key, source, normalized, namer, namespace, callees)
-    text = to_source(tree)                                          # emit
-    for name in sorted(namespace.used_user_names):
-        source.resolve_path([name])         # astgrad's own code uses this user name too
-    bindings = namespace.bindings()
-    code, definition = compile_closure(text, tree.name,                # compile
-                                       set(bindings) | set(fn.__code__.co_freevars), label)
-    cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
-    return Generated(code, definition.args, tree.name, text, cells, tuple(source.dependencies), version,
-                     time.perf_counter() - started)
-
-
-def _transform(fn, key, source, normalized, namer, namespace, callees):
-    """The derivative tree (the mode runs the optimize passes on what it builds), and a
-    label for the compiled code."""
     if key[0] == "reverse":
-        mode = ReverseMode(source, normalized, key[1], namer, namespace, key[2], callees=callees,
-                           kinds=from_key(key))
+        mode = ReverseMode(source, normalized, key[1], namer, namespace, key[2], callees=callees)
         label = f"grad of {fn.__qualname__}"
     else:
         mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees)
         label = f"jvp of {fn.__qualname__}"
     mode.zero_safe = key[-1] == ZERO_SAFE
-    return mode.run(), label
+    tree = mode.transform()                                         # transform
+    for name in sorted(namespace.used_user_names):
+        source.resolve_path([name])         # astgrad's own code uses this user name too
+    return Front(mode, tree, source, namespace, label, version, fn.__code__.co_freevars,
+                 time.perf_counter() - started)
+
+
+def back(front, key):
+    """The Generated code of ``front`` for the argument kinds in ``key`` (none: the
+    general code). ``front`` is used up."""
+    with _collector_paused():
+        started = time.perf_counter()
+        tree = front.mode.finish(front.tree, from_key(key))          # optimize
+        front.tree = None
+        text = to_source(tree)                                      # emit
+        bindings = front.namespace.bindings()
+        code, definition = compile_closure(text, tree.name,            # compile
+                                           set(bindings) | set(front.freevars), front.label)
+        cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
+        return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
+                         front.seconds + time.perf_counter() - started)

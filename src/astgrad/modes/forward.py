@@ -33,6 +33,10 @@ class ForwardMode(Transform):
         self.wrt = wrt
 
     def run(self):
+        return self.finish(self.transform(), {})
+
+    def transform(self):
+        """The derivative before the optimize passes (every refusal is raised here)."""
         fn = self.fn
         params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
         body = fn.body[:-1]
@@ -60,9 +64,8 @@ class ForwardMode(Transform):
         else:
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
-        context = optimize.OptimizeContext(params, self.derivatives, range_targets(new_body),
-                                           rewrites=[self.own_written_tangents])
-        new_body = optimize.optimize(new_body, context)
+        self._context = optimize.OptimizeContext(params, self.derivatives, range_targets(new_body),
+                                                 rewrites=[self.own_written_tangents])
         args = S.copy(fn.args)
         for name in wrt_names:
             args.kwonlyargs.append(gast.Name(id=self.tangent(name), ctx=gast.Param(), annotation=None,
@@ -71,6 +74,11 @@ class ForwardMode(Transform):
         name = self.namer.fresh("jvp_" + fn.name)
         return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
                                 type_comment=None, type_params=[])
+
+    def finish(self, tree, kinds):
+        """``tree`` (from ``transform``) optimized (forward code is not specialized to kinds)."""
+        tree.body = optimize.optimize(tree.body, self._context)
+        return tree
 
     # -- names -------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ a contribution from an adjoint known to be zero is skipped, and zeros are
 materialised only where control flow merges paths that disagree.
 """
 
+import dataclasses
+
 import gast
 
 from ..analysis import activity
@@ -83,6 +85,12 @@ class ReverseMode(Transform):
     # -- entry point -------------------------------------------------------------
 
     def run(self):
+        """The derivative, optimized for the argument kinds it was made with."""
+        return self.finish(self.transform(), self.kinds)
+
+    def transform(self):
+        """The derivative before the optimize passes: all the work that depends on the
+        source alone (and every refusal), whatever the kinds of the arguments."""
         fn = self.fn
         params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
         self.params = set(params)
@@ -103,13 +111,20 @@ class ReverseMode(Transform):
         ret = gast.Return(value=self._returned(wrt_names, state, result))
         save_shapes_only(forward, backward, self.helper_call)
         inits = stack_inits(list(plan.stacks.values()) + forward_sweep.item_stacks, plan.needs_init)
-        context = optimize.OptimizeContext(
+        self._context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),
             parameter_adjoints={self.adjoint(p) for p in params if p in self.active},
-            kinds=dict(self.kinds, **{seed: "float"}) if self.kinds else {},   # the seed of grad: 1.0
             namespace=self.namespace)
-        new_body = optimize.optimize(inits + forward + backward + [ret], context)
-        return self._function(new_body, seed)
+        self._seed = seed
+        return self._function(inits + forward + backward + [ret], seed)
+
+    def finish(self, tree, kinds):
+        """``tree`` (from ``transform``) optimized for the argument ``kinds`` (parameter ->
+        kind; empty for the general code). It changes ``tree``: transform once per finish."""
+        context = dataclasses.replace(
+            self._context, kinds=dict(kinds, **{self._seed: "float"}) if kinds else {})  # the seed of grad: 1.0
+        tree.body = optimize.optimize(tree.body, context)
+        return tree
 
     def _core_form(self, params, body, result):
         """Check what reverse mode supports, then rename straight-line code to single

@@ -1,0 +1,169 @@
+"""A gradient's code is generated once: ``grad(f)`` checks ``f`` (the front half of a
+generation: parse, normalize, transform, where every refusal is raised) and keeps that
+half; the first call finishes it for the arguments' kinds (optimize, emit, compile)."""
+
+import concurrent.futures
+import threading
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad import caching, pipeline
+from fd import assert_close, numerical_grad
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """{"front": [...], "back": [...]}: the functions each half of a generation ran for."""
+    counts = {"front": [], "back": []}
+    front, back = pipeline.front, pipeline.back
+
+    def counting_front(fn, key, callees):
+        counts["front"].append(fn.__name__)
+        return front(fn, key, callees)
+
+    def counting_back(made, key):
+        counts["back"].append(made.label.split(" of ", 1)[1])
+        return back(made, key)
+    monkeypatch.setattr(pipeline, "front", counting_front)
+    monkeypatch.setattr(pipeline, "back", counting_back)
+    return counts
+
+
+def once_a(x, y):
+    t = np.sin(x) * y
+    return np.sum(t * t + x)
+
+
+def test_grad_checks_and_the_first_call_generates_once(counted):
+    x, y = np.linspace(0.1, 0.9, 4), np.linspace(-1.0, 1.0, 4)
+    g = astgrad.grad(once_a)
+    assert counted == {"front": ["once_a"], "back": []}
+    assert g.__name__ == "grad_once_a"
+    assert_close(g(x, y), numerical_grad(lambda v: once_a(v, y), x))
+    assert counted == {"front": ["once_a"], "back": ["once_a"]}
+    g(x, y)
+    astgrad.grad(once_a)(x, y)              # checked and generated already: nothing new
+    assert counted == {"front": ["once_a"], "back": ["once_a"]}
+
+
+def once_b(x, y):
+    return np.sum(np.tanh(x * y) * x)
+
+
+def test_another_kind_of_arguments_and_the_general_code_are_generated_when_needed(counted):
+    x, y = np.linspace(0.1, 0.9, 3), np.linspace(-1.0, 1.0, 3)
+    g = astgrad.grad(once_b)
+    assert_close(g(x, y), numerical_grad(lambda v: once_b(v, y), x))
+    assert_close(g(0.4, 1.5), numerical_grad(lambda v: once_b(v, 1.5), 0.4))
+    assert counted["back"] == ["once_b", "once_b"] and counted["front"] == ["once_b", "once_b"]
+    general = g.source_for([0.1, 0.2], [1.0, 2.0])  # lists: no version of their own, the general code
+    assert "unbroadcast" in general and "grad_once_b" in general
+
+
+def noisy(x):
+    return x * np.random.normal()
+
+
+def calls_noisy(x):
+    return np.sum(noisy(x) * x)
+
+
+def test_refusals_in_the_transform_are_still_raised_at_grad(counted):
+    # refused while the adjoint sweep writes the call's contribution: the last step of the check
+    with pytest.raises(astgrad.TransformError, match="the helper noisy calls numpy.random.normal"):
+        astgrad.grad(calls_noisy)
+    with pytest.raises(astgrad.TransformError, match="the helper noisy calls numpy.random.normal"):
+        astgrad.differentiable(calls_noisy)
+    # the helper's own derivative is made while checking; the caller's code is not
+    assert counted["front"].count("calls_noisy") == 2 and "calls_noisy" not in counted["back"]
+
+
+SQUASH = np.sin
+
+
+def uses_global(x):
+    return np.sum(SQUASH(x) * x)
+
+
+def test_a_rebinding_between_grad_and_the_first_call_is_followed(counted, monkeypatch):
+    x = np.linspace(-0.8, 0.8, 5)
+    g = astgrad.grad(uses_global)
+    monkeypatch.setitem(globals(), "SQUASH", np.tanh)
+    assert_close(g(x), numerical_grad(uses_global, x))
+    assert_close(g(x), (1.0 - np.tanh(x) ** 2) * x + np.tanh(x))
+    assert counted["front"] == ["uses_global", "uses_global"]   # the checked half was stale
+
+
+def once_c(x):
+    return np.sum(np.exp(-x * x) * np.cos(x))
+
+
+def test_a_failed_specialized_generation_falls_back_to_the_general_code(counted, monkeypatch):
+    back = pipeline.back
+    failures = []
+
+    def failing_once(made, key):
+        if not failures:
+            failures.append(key)
+            raise RuntimeError("interrupted")
+        return back(made, key)
+    monkeypatch.setattr(pipeline, "back", failing_once)
+    x = np.linspace(-1.0, 1.0, 4)
+    g = astgrad.grad(once_c)
+    assert_close(g(x), numerical_grad(once_c, x))
+    assert len(failures) == 1 and failures[0][3][0] == "kinds"
+    assert not caching._flights and not caching._in_progress
+    # the checked half went to the failed generation; the general code was generated anew
+    assert counted == {"front": ["once_c", "once_c"], "back": ["once_c"]}
+    assert "unbroadcast" in g.source or "unreduce" in g.source
+
+
+def once_d(x, y):
+    u = np.sin(x) + y * x
+    return np.sum(u * np.cos(u))
+
+
+def test_concurrent_first_calls_generate_once(counted):
+    x, y = np.linspace(0.1, 0.9, 6), np.linspace(-1.0, 1.0, 6)
+    start = threading.Barrier(6)
+    shared = astgrad.grad(once_d)
+
+    def first_call(own):
+        start.wait()
+        g = astgrad.grad(once_d) if own else shared
+        return g(x, y)
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(first_call, [True, False] * 3, timeout=120))
+    expected = numerical_grad(lambda v: once_d(v, y), x)
+    for result in results:
+        assert_close(result, expected)
+    assert counted == {"front": ["once_d"], "back": ["once_d"]}
+    assert not caching._flights and not caching._waiting and not caching._in_progress
+
+
+def once_e(x):
+    return np.sum(x ** 3)
+
+
+def test_the_decorator_checks_and_generates_at_the_first_use(counted):
+    decorated = astgrad.differentiable(once_e)
+    assert counted == {"front": ["once_e"], "back": []}
+    x = np.linspace(-1.0, 1.0, 3)
+    assert_close(astgrad.grad(decorated)(x), 3 * x ** 2)
+    assert counted == {"front": ["once_e"], "back": ["once_e"]}
+
+
+def make_scaled_loss(scale):
+    def scaled_loss(w):
+        return np.sum(np.sin(w) * w) * scale
+    return scaled_loss
+
+
+def test_closures_of_one_factory_share_the_check_and_the_code(counted):
+    w = np.linspace(-1.0, 1.0, 5)
+    for scale in (1.0, 2.0, 3.0):
+        loss = make_scaled_loss(scale)
+        assert_close(astgrad.grad(loss)(w), scale * (np.cos(w) * w + np.sin(w)))
+    assert counted == {"front": ["scaled_loss"], "back": ["make_scaled_loss.<locals>.scaled_loss"]}
