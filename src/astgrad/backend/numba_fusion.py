@@ -95,7 +95,7 @@ class _Elementwise:
 
     def shape_helper(self, node):
         return isinstance(node.func, ast.Name) and node.func.id in self.helpers and len(node.args) == 2 \
-            and all(isinstance(arg, ast.Name) for arg in node.args)
+            and self.expression(node.args[0]) and isinstance(node.args[1], ast.Name)
 
     def movable(self, stmt):
         """An assignment whose only calls are NumPy functions (no effect but its targets)."""

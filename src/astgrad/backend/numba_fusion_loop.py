@@ -79,7 +79,7 @@ class _Kinds:
             return None if left is None or right is None else left or right
         if isinstance(node.func, ast.Attribute):                   # a NumPy function
             return self.of(node.args[0])
-        return self.shape_helper(node.func.id, *(arg.id for arg in node.args))
+        return self.shape_helper(node.func.id, *node.args)
 
     def name(self, name):
         if name in self.kinds:
@@ -88,14 +88,15 @@ class _Kinds:
         return False if type(value) in (int, float) else None
 
     def shape_helper(self, helper, value, like):
-        value_kind, like_kind = self.name(value), self.name(like)
+        value_kind, like_kind = self.of(value), self.name(like.id)
         if value_kind is None or like_kind is None:
             return None
         if helper == "unbroadcast":
             return like_kind if value_kind == like_kind else None
         if value_kind and not like_kind:
             return None
-        if not value_kind and not isinstance(self.arg_types.get(value), types.Float):
+        if not value_kind and not (isinstance(value, ast.Name)
+                                   and isinstance(self.arg_types.get(value.id), types.Float)):
             return None                 # a number spread over an array: a float argument only
         return like_kind
 

@@ -339,8 +339,8 @@ def _tanh(x):
         return lambda x: _tanh_scalar(x)
     if _is_array(x) and isinstance(x.dtype, types.Float):
         def each(x):
-            out = numpy.empty_like(x)
-            flat_in = x.reshape(-1) if x.flags.c_contiguous else x.copy().reshape(-1)
+            out = numpy.empty(x.shape)
+            flat_in = numpy.ascontiguousarray(x).reshape(-1)
             flat_out = out.reshape(-1)
             for i in range(flat_in.size):
                 flat_out[i] = _tanh_scalar(flat_in[i])

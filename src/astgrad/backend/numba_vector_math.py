@@ -99,8 +99,8 @@ def _scalar(name):
 
 def _array_loop(scalar):
     def each(x):
-        out = numpy.empty_like(x)
-        flat_in = x.reshape(-1) if x.flags.c_contiguous else x.copy().reshape(-1)
+        out = numpy.empty(x.shape)
+        flat_in = numpy.ascontiguousarray(x).reshape(-1)
         flat_out = out.reshape(-1)
         for i in range(flat_in.size):
             flat_out[i] = scalar(flat_in[i])
