@@ -46,13 +46,14 @@ def fuse(text, scope):
                    if isinstance(value, types_module.ModuleType) and value.__name__ == "numpy"}
     elementwise = _Elementwise(numpy_names, scope)
     _sink_independent(fn.body, elementwise)
+    local = _names(fn, True) | {arg.arg for arg in fn.args.args}
     body, position = [], 0
     while position < len(fn.body):
         end = position
         while end < len(fn.body) and elementwise.statement(fn.body[end]):
             end += 1
         run = fn.body[position:end]
-        call = _kernel_call(run, fn.body[end:], scope) if len(run) >= MIN_RUN else None
+        call = _kernel_call(run, fn.body[end:], local, scope) if len(run) >= MIN_RUN else None
         body.extend([call] if call is not None else run)
         body.extend(fn.body[end:end + 1])
         position = end + 1
@@ -128,14 +129,15 @@ def _sink_independent(body, elementwise):
             body.insert(spot, body.pop(index))
 
 
-def _kernel_call(run, rest, scope):
+def _kernel_call(run, rest, local, scope):
     """``(outputs) = fused_k(inputs)`` for ``run``, with the kernel added to ``scope``;
-    None when nothing the run computes is read after it."""
+    None when nothing the run computes is read after it. ``local``: the function's
+    local names (any other name is a global)."""
     later = set().union(*(_all_names(stmt) for stmt in rest)) if rest else set()
     assigned, inputs = [], []
     for stmt in run:
         for name in _ordered_loads(stmt.value):
-            if name not in assigned and name not in inputs and name not in scope:
+            if name not in assigned and name not in inputs and name in local:
                 inputs.append(name)
         target = stmt.targets[0].id
         if target not in assigned:

@@ -33,7 +33,8 @@ def power(a, b):
 
 
 def _array_argument(t):
-    return isinstance(t, types.Array) and t.dtype == types.float64 and t.layout == "C" and t.ndim >= 1
+    return isinstance(t, types.Array) and t.dtype == types.float64 and t.layout == "C" and t.ndim >= 1 \
+        and t.mutable and t.aligned
 
 
 def _number_argument(t):
