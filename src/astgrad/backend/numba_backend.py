@@ -131,6 +131,7 @@ def _label(fn):
 
 def _njit(fn):
     import numba
+    from . import numba_fusion
     from .numba_lower import lower
     text = getattr(fn, "source", None)
     if text is None:
@@ -141,6 +142,7 @@ def _njit(fn):
         raise BackendError(f"the numba backend cannot compile the derivative of {_label(fn)}: "
                            f"{error}", construct=str(error)) from None
     scope = _namespace(fn)
+    lowered = numba_fusion.fuse(lowered, scope)
     exec(compile(lowered, f"<astgrad numba {fn.__qualname__}>", "exec"), scope)
     return numba.njit(scope[name])
 
