@@ -62,6 +62,7 @@ def compile_function(source, name, namespace, label):
     # value holds these globals would otherwise keep its key alive
     fn = scope.pop(name)
     generated_text.keep_while(fn.__code__, filename)
+    generated_text.compiled_here(fn.__code__, filename)
     fn.source = source
     return fn
 
@@ -89,6 +90,7 @@ def compile_closure(source, name, free_names, label):
     code = compile(module, filename, "exec", dont_inherit=True)
     code = _nested_code(_nested_code(code, "__astgrad_scope__"), name)
     generated_text.keep_while(code, filename)
+    generated_text.compiled_here(code, filename)
     return code, definition
 
 

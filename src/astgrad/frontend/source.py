@@ -15,6 +15,7 @@ import types
 
 import gast
 
+from ..core import generated_text
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
@@ -139,7 +140,9 @@ def parse_function(fn):
             first_line -= 1
         except SyntaxError:     # a lambda inside a statement spanning lines (a for header)
             module, source, first_line = _whole_file(fn, filename)
-    node = _running_definition(fn, module, source, filename, first_line)
+    node = _generated_definition(code, module)
+    if node is None:
+        node = _running_definition(fn, module, source, filename, first_line)
     lines = source.splitlines(True)
     if code.co_name == "<lambda>":
         tree = _lambda_as_def(node)
@@ -189,14 +192,28 @@ def _whole_file(fn, filename):
         raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
 
 
+def _generated_definition(code, module):
+    """The def of code astgrad compiled from this very text (a derivative's derivative),
+    which needs no check against the code; else None."""
+    if not generated_text.is_compiled_here(code) or len(module.body) != 1:
+        return None
+    node = module.body[0]
+    return node if isinstance(node, gast.FunctionDef) and node.name == code.co_name else None
+
+
 def _running_definition(fn, module, text, filename, first_line):
     """The def or lambda node in ``module`` whose compiled code is ``fn.__code__``."""
     code = fn.__code__
+    qualname = getattr(code, "co_qualname", fn.__qualname__)
     candidates = _definitions(module, gast, code.co_name)
-    plain = _definitions(ast.parse(text), ast, code.co_name)
-    wanted = code_fingerprint(code, getattr(code, "co_qualname", fn.__qualname__))
-    for node, plain_node in zip(candidates, plain):
-        if _compiled_alone(plain_node, code, getattr(code, "co_qualname", fn.__qualname__)) == wanted:
+    wanted = None
+    for position, node in enumerate(candidates):
+        # _compiled_alone changes the tree it compiles: each candidate from its own parse
+        plain = _definitions(ast.parse(text), ast, code.co_name)
+        if position >= len(plain):
+            break
+        wanted = code_fingerprint(code, qualname) if wanted is None else wanted
+        if _compiled_alone(plain[position], code, qualname) == wanted:
             return node
     what = "lambda" if code.co_name == "<lambda>" else f"def {code.co_name}"
     wrapped = getattr(fn, "__wrapped__", None)
@@ -218,11 +235,10 @@ def _definitions(module, syntax, name):
 
 
 def _compiled_alone(node, code, qualname):
-    """The fingerprint of ``node`` (a stdlib ast def or lambda) compiled in a scope like the
+    """The fingerprint of ``node`` (a stdlib ast def or lambda, changed in place) compiled in a scope like the
     one ``code`` (called ``qualname``) was compiled in: at the same line, its free variables
     bound by an enclosing function, and inside a class when its qualified name says so
     (private names are mangled there)."""
-    node = copy.deepcopy(node)
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
     ast.increment_lineno(node, code.co_firstlineno - first)    # a class body stores its line
     if isinstance(node, ast.Lambda):
