@@ -69,17 +69,21 @@ def liveness(block, live_out, reads=reads, dead=None, writes=writes):
     """Annotate each statement with ``Key.LIVE_OUT``; return the names live on entry.
     ``reads(stmt)`` says which names a statement needs (all it loads, by default).
     ``dead(stmt)``, when given, says (from the statement's LIVE_OUT) that a statement
-    outside loops will be removed: what it reads is then not needed by it."""
-    live = set(live_out)
+    outside loops will be removed: what it reads is then not needed by it.
+
+    The sets are frozensets, shared by neighbouring statements where a statement
+    changes nothing that is live (copying the set at every statement cost as much as
+    the function is long)."""
+    live = frozenset(live_out)
     for stmt in reversed(block):
-        anno.set(stmt, Key.LIVE_OUT, set(live))
+        anno.set(stmt, Key.LIVE_OUT, live)
         if isinstance(stmt, gast.If):
             live = liveness(stmt.body, live, reads, dead, writes) \
                 | liveness(stmt.orelse, live, reads, dead, writes) | reads(stmt)
         elif dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
             continue
         elif isinstance(stmt, (gast.For, gast.While)):
-            after = set(live)
+            after = live
             body_in = set()
             rebound = writes(stmt)      # a for loop binds its target before each pass
             while True:
@@ -90,9 +94,13 @@ def liveness(block, live_out, reads=reads, dead=None, writes=writes):
                 body_in |= new_in
             live = after | (body_in - rebound) | reads(stmt)
         elif isinstance(stmt, gast.Return):
-            live = reads(stmt)
+            live = frozenset(reads(stmt))
         else:
-            live = (live - writes(stmt)) | reads(stmt)
+            written, read = writes(stmt), reads(stmt)
+            if written and not live.isdisjoint(written):
+                live = live - written
+            if not live.issuperset(read):
+                live = live | read
     return live
 
 

@@ -268,8 +268,8 @@ def _values_used_as_numbers(body):
                     proven.add(id(pending.pop(name)))
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
-            elif any(isinstance(node, _EXITS) for node in gast.walk(stmt)) or \
-                    not isinstance(stmt, (gast.Assign, gast.Expr)):
+            elif not isinstance(stmt, (gast.Assign, gast.Expr)) or \
+                    any(isinstance(node, _EXITS) for node in gast.walk(stmt)):
                 pending = {}    # what follows may not run
     return proven
 
