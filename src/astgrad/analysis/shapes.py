@@ -59,6 +59,7 @@ class ShapeClasses:
         self.cls = {p: p for p in params}
         self.params = set(params)
         self.not_sequences = _values_used_as_numbers(body)
+        self.sequence_names = None      # the names that may hold a list or tuple, found on first use
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
@@ -112,29 +113,41 @@ class ShapeClasses:
                 (self._may_be_sequence(right) and self._may_be_int(left))
         return False
 
-    def _may_be_sequence(self, node, seen=frozenset()):
+    def _may_be_sequence(self, node):
         """Whether a primal value may be a list or tuple. Derivatives may be lists too,
         but theirs add element by element."""
+        if self.sequence_names is None:
+            self.sequence_names = _least_solution(self.definitions, self._name_may_be_sequence)
+        return self._value_may_be_sequence(node, self.sequence_names)
+
+    def _name_may_be_sequence(self, name, sequences):
+        """Whether ``name`` may hold a list or tuple, if the names that may are ``sequences``."""
+        if name in self.derivatives:
+            return False
+        if name in self.params or name not in self.definitions:
+            return True
+        return any(value is None or id(value) not in self.not_sequences
+                   and self._value_may_be_sequence(value, sequences)
+                   for value in self.definitions[name])
+
+    def _value_may_be_sequence(self, node, sequences):
         if isinstance(node, gast.Name):
             name = node.id
-            if name in self.derivatives or name in seen:
+            if name in self.derivatives:
                 return False
-            if name in self.params or name not in self.definitions:
-                return True
-            return any(value is None or id(value) not in self.not_sequences
-                       and self._may_be_sequence(value, seen | {name})
-                       for value in self.definitions[name])
+            return name in self.params or name not in self.definitions or name in sequences
         if isinstance(node, (gast.Constant, gast.UnaryOp, gast.Compare)):
             return False
         if isinstance(node, gast.BinOp):
             if isinstance(node.op, gast.Add):
-                return self._may_be_sequence(node.left, seen) and self._may_be_sequence(node.right, seen)
+                return self._value_may_be_sequence(node.left, sequences) \
+                    and self._value_may_be_sequence(node.right, sequences)
             if isinstance(node.op, gast.Mult):
-                return (self._may_be_sequence(node.left, seen) and self._may_be_int(node.right)) or \
-                    (self._may_be_sequence(node.right, seen) and self._may_be_int(node.left))
+                return (self._value_may_be_sequence(node.left, sequences) and self._may_be_int(node.right)) or \
+                    (self._value_may_be_sequence(node.right, sequences) and self._may_be_int(node.left))
             return False
         if ops.in_place_operands(node):
-            return self._may_be_sequence(node.args[0], seen)      # xs += [v] extends a list
+            return self._value_may_be_sequence(node.args[0], sequences)      # xs += [v] extends a list
         if isinstance(node, gast.Call):
             return not _returns_array_or_number(anno.get(node, Key.TARGET))
         return True
@@ -253,6 +266,26 @@ _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, num
 
 _REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult)
 _EXITS = (gast.Break, gast.Continue, gast.Return, gast.Raise)
+
+
+def _least_solution(definitions, holds):
+    """The names for which ``holds(name, found)`` is true in the least solution: start
+    from none and add a name when ``holds`` says so for the names found so far, looking
+    again at a name when a name its values mention is added. (Following each name's
+    values recursively, with the names on the way counting as false, gives the same
+    names, but went as deep as the longest chain of assignments and could try every path.)"""
+    readers = {}
+    for name, values in definitions.items():
+        for value in values:
+            for read in S.names_in(value) if value is not None else ():
+                readers.setdefault(read, set()).add(name)
+    found, pending = set(), list(definitions)
+    while pending:
+        name = pending.pop()
+        if name not in found and holds(name, found):
+            found.add(name)
+            pending.extend(readers.get(name, ()))
+    return found
 
 
 def _values_used_as_numbers(body):
