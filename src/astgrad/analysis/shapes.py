@@ -380,20 +380,7 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND) if kinds else None
 
-    class Rewrite(gast.NodeTransformer):
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            target = anno.get(node, Key.TARGET)
-            if target in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
-                a, b = classes.of(node.args[0]), classes.of(node.args[1])
-                if a is not None and a == b:
-                    return node.args[0]
-                if layouts is not None and layouts.of(node.args[0]) is not None \
-                        and layouts.of(node.args[0]) == layouts.of(node.args[1]):
-                    return node.args[0]
-            return node
-
-    rewrite = Rewrite()
+    rewrite = _DropUnbroadcasts(classes, layouts)
     for stmt in body:
         rewrite.visit(stmt)
     if kinds:
@@ -401,6 +388,29 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None):
         _keep_scalar_seeds(body, layouts)
         _sizes(body, layouts)
     return body
+
+
+class _DropUnbroadcasts(gast.NodeTransformer):
+    """``unbroadcast(e, x)`` -> ``e`` where the shape classes (or layouts) of ``e`` and
+    ``x`` agree. (A class at module level: one made per call holds the analyses in a
+    reference cycle, which only the garbage collector would free.)"""
+
+    def __init__(self, classes, layouts):
+        self.classes = classes
+        self.layouts = layouts
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        target = anno.get(node, Key.TARGET)
+        if target in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
+            a, b = self.classes.of(node.args[0]), self.classes.of(node.args[1])
+            if a is not None and a == b:
+                return node.args[0]
+            layouts = self.layouts
+            if layouts is not None and layouts.of(node.args[0]) is not None \
+                    and layouts.of(node.args[0]) == layouts.of(node.args[1]):
+                return node.args[0]
+        return node
 
 
 class _Sizes(gast.NodeTransformer):
