@@ -212,8 +212,11 @@ def _running_definition(fn, module, text, filename, first_line):
         plain = _definitions(ast.parse(text), ast, code.co_name)
         if position >= len(plain):
             break
+        found = _compiled_alone(plain[position], code, qualname)
+        if found is None:
+            continue
         wanted = code_fingerprint(code, qualname) if wanted is None else wanted
-        if _compiled_alone(plain[position], code, qualname) == wanted:
+        if code_fingerprint(found, _scope_qualname(code, qualname)) == wanted:
             return node
     what = "lambda" if code.co_name == "<lambda>" else f"def {code.co_name}"
     wrapped = getattr(fn, "__wrapped__", None)
@@ -234,15 +237,27 @@ def _definitions(module, syntax, name):
             if isinstance(node, (syntax.FunctionDef, syntax.AsyncFunctionDef)) and node.name == name]
 
 
+_FINGERPRINT_FLAGS = (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR
+                      | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR)
+
+
+def _scope_qualname(code, qualname):
+    """The qualified name ``_compiled_alone`` compiles the code of ``qualname`` under."""
+    parts = qualname.split(".")
+    in_class = len(parts) >= 2 and parts[-2].isidentifier()
+    return "__astgrad_scope__.<locals>." + (f"{parts[-2]}." if in_class else "") + code.co_name
+
+
 def _compiled_alone(node, code, qualname):
-    """The fingerprint of ``node`` (a stdlib ast def or lambda, changed in place) compiled in a scope like the
+    """The code of ``node`` (a stdlib ast def or lambda, changed in place) compiled in a scope like the
     one ``code`` (called ``qualname``) was compiled in: at the same line, its free variables
     bound by an enclosing function, and inside a class when its qualified name says so
-    (private names are mangled there)."""
+    (private names are mangled there). None if it does not compile."""
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
-    ast.increment_lineno(node, code.co_firstlineno - first)    # a class body stores its line
+    if code.co_firstlineno != first:
+        ast.increment_lineno(node, code.co_firstlineno - first)    # a class body stores its line
     if isinstance(node, ast.Lambda):
-        node = ast.Expr(value=node)
+        node = ast.copy_location(ast.Expr(value=node), node)
     else:
         node.decorator_list = []
     qualname = qualname.split(".")
@@ -254,16 +269,13 @@ def _compiled_alone(node, code, qualname):
     free = [name for name in code.co_freevars if name != "__class__"]
     scope = ast.parse("def __astgrad_scope__():\n    pass\n").body[0]
     scope.body = [ast.parse(f"{name} = None").body[0] for name in free] + [node]
-    module = ast.Module(body=[scope], type_ignores=[])
-    ast.fix_missing_locations(module)
+    module = ast.Module(body=[scope], type_ignores=[])     # every statement parsed has its lines
     try:
         compiled = compile(module, code.co_filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
     # module -> __astgrad_scope__ -> [class body ->] the function
-    found = _code_named(compiled, code.co_name, depth=3 if in_class else 2)
-    qualname = "__astgrad_scope__.<locals>." + (f"{qualname[-2]}." if in_class else "") + code.co_name
-    return None if found is None else code_fingerprint(found, qualname)
+    return _code_named(compiled, code.co_name, depth=3 if in_class else 2)
 
 
 def _code_named(code, name, depth):
@@ -310,8 +322,7 @@ def code_fingerprint(code, qualname=None):
         else:
             argval = _value_key(argval, qualname)
         body.append((_NAMED.get(opname, opname), argval))
-    flags = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR
-                             | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR)
+    flags = code.co_flags & _FINGERPRINT_FLAGS
     params = code.co_argcount + code.co_kwonlyargcount
     return (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
             code.co_varnames[:params], flags, tuple(body))
