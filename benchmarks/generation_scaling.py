@@ -6,7 +6,7 @@ the generation time of the first-order gradient (reverse mode), of the second or
 (the gradient of the gradient), and the time per source statement. Run:
 
     PYTHONPATH=src python benchmarks/generation_scaling.py [--sizes 10,100,300,1000]
-        [--plot docs/generation_scaling.png] [--no-second]
+        [--plot docs/generation_scaling.png] [--no-second | --second-max 300]
 
 A measurement to read, not a test; timings depend on the machine.
 """
@@ -118,6 +118,7 @@ def main(argv=None):
     parser.add_argument("--sizes", default="10,30,100,300,1000")
     parser.add_argument("--shapes", default=",".join(SHAPES))
     parser.add_argument("--no-second", action="store_true", help="first order only")
+    parser.add_argument("--second-max", type=int, help="second order only up to this size")
     parser.add_argument("--plot", help="write a plot (needs matplotlib)")
     args = parser.parse_args(argv)
     importlib.import_module("astgrad")     # imported before timing
@@ -132,7 +133,8 @@ def main(argv=None):
             for n in sizes:
                 fn = load(SHAPES[shape](n), directory, f"_gen_{shape}_{n}")
                 count = statements(fn)
-                first, second = measure(fn, not args.no_second)
+                second_too = not args.no_second and (args.second_max is None or n <= args.second_max)
+                first, second = measure(fn, second_too)
                 rows.append((shape, count, first, second))
                 ratio = f"{second / first:8.2f}" if second else f"{'-':>8}"
                 second_ms = f"{second * 1e3:10.1f}" if second else f"{'-':>10}"
