@@ -776,8 +776,7 @@ class _TouchedSinceMade(_ForwardAnalysis):
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
         reads, owner = self.escaping(stmt)
-        made = {k: v | mentioned if _meets(reads if k != owner else reads - {k}, v, k) else v
-                for k, v in made.items()}
+        made = _touch(made, reads, owner, mentioned)
         if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.AUGMENTED, False):
             return made
         for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
@@ -811,10 +810,20 @@ def _handing_over_to(body, names):
     return kept
 
 
-def _meets(reads, touched, name):
-    """Whether ``reads`` mentions ``name`` or a name in ``touched`` (without building
-    their union: ``touched`` grows with the function)."""
-    return name in reads or not reads.isdisjoint(touched)
+def _touch(made, reads, owner, mentioned):
+    """A copy of ``made`` with ``mentioned`` added to each name's set where ``reads``
+    mentions the name or a name in its set (but for ``owner``, when only an item of it
+    is read), without building their union: one pass, with no call per name, since
+    ``made`` grows with the function."""
+    touched = dict(made)
+    if not reads:
+        return touched
+    owner_reads = reads - {owner}
+    for name, names in made.items():
+        seen_reads = owner_reads if name == owner else reads
+        if name in seen_reads or not seen_reads.isdisjoint(names):
+            touched[name] = names | mentioned
+    return touched
 
 
 def _passed_on(value):
