@@ -6,7 +6,7 @@ the generation time of the first-order gradient (reverse mode), of the second or
 (the gradient of the gradient), and the time per source statement. Run:
 
     PYTHONPATH=src python benchmarks/generation_scaling.py [--sizes 10,100,300,1000]
-        [--plot docs/generation_scaling.png] [--no-second] [--first-call]
+        [--plot docs/generation_scaling.png] [--no-second | --second-max 300] [--first-call]
 
 With ``--first-call`` it measures what a user waits for instead: ``astgrad.grad(f)``
 (which checks the function) and the gradient's first call (which generates the code
@@ -145,6 +145,7 @@ def main(argv=None):
     parser.add_argument("--sizes", default="10,30,100,300,1000")
     parser.add_argument("--shapes", default=",".join(SHAPES))
     parser.add_argument("--no-second", action="store_true", help="first order only")
+    parser.add_argument("--second-max", type=int, help="second order only up to this size")
     parser.add_argument("--plot", help="write a plot (needs matplotlib)")
     parser.add_argument("--first-call", action="store_true", help="time grad(f) and the first call instead")
     args = parser.parse_args(argv)
@@ -163,7 +164,8 @@ def main(argv=None):
             for n in sizes:
                 fn = load(SHAPES[shape](n), directory, f"_gen_{shape}_{n}")
                 count = statements(fn)
-                first, second = measure(fn, not args.no_second)
+                second_too = not args.no_second and (args.second_max is None or n <= args.second_max)
+                first, second = measure(fn, second_too)
                 rows.append((shape, count, first, second))
                 ratio = f"{second / first:8.2f}" if second else f"{'-':>8}"
                 second_ms = f"{second * 1e3:10.1f}" if second else f"{'-':>10}"

@@ -28,3 +28,22 @@ def test_synthetic_functions_have_correct_gradients(tmp_path):
         fn = generation_scaling.load(make(20), str(tmp_path), f"_smoke_{shape}")
         expected = numerical_grad(lambda v: fn(v, y), x)
         np.testing.assert_allclose(astgrad.grad(fn)(x, y), expected, rtol=1e-6, atol=1e-8)
+
+
+def test_shape_classes_follow_long_chains_of_assignments():
+    """Which names may hold a list is found without recursing along the chain of
+    assignments (a 3,000-long chain, as in the second derivative of a long function,
+    raised RecursionError), and still tells lists from arrays at its end."""
+    import gast
+    from astgrad.analysis import shapes
+    n = 3000
+    lines = ["def f(x, y):", "    t0 = x * 2.0", "    s0 = [y]"]
+    lines += [f"    t{i} = t{i - 1} + 1.0" for i in range(1, n)]
+    lines += [f"    s{i} = s{i - 1} + s{i - 1}" for i in range(1, n)]
+    body = gast.parse("\n".join(lines) + "\n").body[0].body
+    classes = shapes.ShapeClasses(body, ["x", "y"], {})
+
+    def of(name):
+        return classes.of(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None))
+    assert of(f"t{n - 1}") == of("x") == "x"        # an array plus a number keeps its shape
+    assert of(f"s{n - 1}") is None                  # list + list concatenates: no shape class

@@ -65,55 +65,97 @@ def _known_pure_name(func):
     return anno.get(func, Key.PURE, False)
 
 
-def liveness(block, live_out, reads=reads, dead=None):
+def liveness(block, live_out, reads=reads, dead=None, writes=writes):
     """Annotate each statement with ``Key.LIVE_OUT``; return the names live on entry.
     ``reads(stmt)`` says which names a statement needs (all it loads, by default).
     ``dead(stmt)``, when given, says (from the statement's LIVE_OUT) that a statement
-    outside loops will be removed: what it reads is then not needed by it."""
-    live = set(live_out)
+    outside loops will be removed: what it reads is then not needed by it.
+
+    The sets are frozensets, shared by neighbouring statements where a statement
+    changes nothing that is live (copying the set at every statement cost as much as
+    the function is long)."""
+    live = frozenset(live_out)
     for stmt in reversed(block):
-        anno.set(stmt, Key.LIVE_OUT, set(live))
+        anno.set(stmt, Key.LIVE_OUT, live)
         if isinstance(stmt, gast.If):
-            live = reads(stmt) | liveness(stmt.body, live, reads, dead) | liveness(stmt.orelse, live, reads, dead)
+            live = liveness(stmt.body, live, reads, dead, writes) \
+                | liveness(stmt.orelse, live, reads, dead, writes) | reads(stmt)
         elif dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
             continue
         elif isinstance(stmt, (gast.For, gast.While)):
-            after = set(live)
+            after = live
             body_in = set()
             rebound = writes(stmt)      # a for loop binds its target before each pass
             while True:
                 body_out = after | (body_in - rebound) | reads(stmt)
-                new_in = liveness(stmt.body, body_out, reads, dead)
+                new_in = liveness(stmt.body, body_out, reads, dead, writes)
                 if new_in <= body_in:
                     break
                 body_in |= new_in
             live = after | (body_in - rebound) | reads(stmt)
         elif isinstance(stmt, gast.Return):
-            live = reads(stmt)
+            live = frozenset(reads(stmt))
         else:
-            live = (live - writes(stmt)) | reads(stmt)
+            written, read = writes(stmt), reads(stmt)
+            if written and not live.isdisjoint(written):
+                live = live - written
+            if not live.issuperset(read):
+                live = live | read
     return live
 
 
-def eliminate_dead_code(block, live_out, keep=lambda stmt: False):
+def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
     """Remove assignments whose value is never read, until nothing changes. Outside
     loops a chain of dead assignments goes in one pass (liveness skips the reads of a
-    statement it finds dead); a loop's are found one more per pass."""
+    statement it finds dead); a loop's are found one more per pass.
+
+    ``facts`` (a ``StatementFacts``) keeps what each statement reads and writes and
+    whether its value is pure across the passes, and across calls that share it while
+    the statements are not changed but for removals."""
+    facts = StatementFacts() if facts is None else facts
     while True:
-        liveness(block, live_out, dead=lambda stmt: _is_dead(stmt, keep))
-        changed, block = _sweep(block, keep)
+        liveness(block, live_out, reads=facts.reads, dead=lambda stmt: _is_dead(stmt, keep, facts),
+                 writes=facts.writes)
+        changed, block = _sweep(block, keep, facts)
         if not changed:
             return block
 
 
-def _sweep(block, keep):
+class StatementFacts:
+    """``reads``, ``writes`` and ``is_pure`` of statements, each found once per statement.
+    Keyed by the statement's id, with the statement kept alive so no id is reused."""
+
+    def __init__(self):
+        self._reads, self._writes, self._pure = {}, {}, {}
+
+    def reads(self, stmt):
+        found = self._reads.get(id(stmt))
+        if found is None:
+            found = self._reads[id(stmt)] = (stmt, frozenset(reads(stmt)))
+        return found[1]
+
+    def writes(self, stmt):
+        found = self._writes.get(id(stmt))
+        if found is None:
+            found = self._writes[id(stmt)] = (stmt, frozenset(writes(stmt)))
+        return found[1]
+
+    def is_pure(self, stmt):
+        """Whether ``stmt.value`` (of an assignment) can be skipped when unused."""
+        found = self._pure.get(id(stmt))
+        if found is None:
+            found = self._pure[id(stmt)] = (stmt, is_pure(stmt.value))
+        return found[1]
+
+
+def _sweep(block, keep, facts):
     """One pass removing dead assignments, emptied ``if``s and emptied loops that bind
     nothing used later; returns (whether anything went, the new block)."""
     changed = False
 
     def sweep(stmt):
         nonlocal changed
-        if _is_dead(stmt, keep):
+        if _is_dead(stmt, keep, facts):
             changed = True
             return []
         if isinstance(stmt, gast.If) and not _has_code(stmt.orelse):
@@ -127,10 +169,10 @@ def _sweep(block, keep):
     return changed, block
 
 
-def _is_dead(stmt, keep):
+def _is_dead(stmt, keep, facts):
     """A statement (its nested blocks already swept) whose removal changes nothing."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT) and is_pure(stmt.value) and not keep(stmt)
+        return stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT) and facts.is_pure(stmt) and not keep(stmt)
     if isinstance(stmt, gast.If):
         return not _has_code(stmt.body) and not _has_code(stmt.orelse)
     return isinstance(stmt, gast.For) and not _has_code(stmt.body) \

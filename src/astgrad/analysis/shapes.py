@@ -61,6 +61,7 @@ class ShapeClasses:
         self.cls = {p: p for p in params}
         self.params = set(params)
         self.not_sequences = _values_used_as_numbers(body)
+        self.sequence_names = None      # the names that may hold a list or tuple, found on first use
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
@@ -114,29 +115,41 @@ class ShapeClasses:
                 (self._may_be_sequence(right) and self._may_be_int(left))
         return False
 
-    def _may_be_sequence(self, node, seen=frozenset()):
+    def _may_be_sequence(self, node):
         """Whether a primal value may be a list or tuple. Derivatives may be lists too,
         but theirs add element by element."""
+        if self.sequence_names is None:
+            self.sequence_names = _least_solution(self.definitions, self._name_may_be_sequence)
+        return self._value_may_be_sequence(node, self.sequence_names)
+
+    def _name_may_be_sequence(self, name, sequences):
+        """Whether ``name`` may hold a list or tuple, if the names that may are ``sequences``."""
+        if name in self.derivatives:
+            return False
+        if name in self.params or name not in self.definitions:
+            return True
+        return any(value is None or id(value) not in self.not_sequences
+                   and self._value_may_be_sequence(value, sequences)
+                   for value in self.definitions[name])
+
+    def _value_may_be_sequence(self, node, sequences):
         if isinstance(node, gast.Name):
             name = node.id
-            if name in self.derivatives or name in seen:
+            if name in self.derivatives:
                 return False
-            if name in self.params or name not in self.definitions:
-                return True
-            return any(value is None or id(value) not in self.not_sequences
-                       and self._may_be_sequence(value, seen | {name})
-                       for value in self.definitions[name])
+            return name in self.params or name not in self.definitions or name in sequences
         if isinstance(node, (gast.Constant, gast.UnaryOp, gast.Compare)):
             return False
         if isinstance(node, gast.BinOp):
             if isinstance(node.op, gast.Add):
-                return self._may_be_sequence(node.left, seen) and self._may_be_sequence(node.right, seen)
+                return self._value_may_be_sequence(node.left, sequences) \
+                    and self._value_may_be_sequence(node.right, sequences)
             if isinstance(node.op, gast.Mult):
-                return (self._may_be_sequence(node.left, seen) and self._may_be_int(node.right)) or \
-                    (self._may_be_sequence(node.right, seen) and self._may_be_int(node.left))
+                return (self._value_may_be_sequence(node.left, sequences) and self._may_be_int(node.right)) or \
+                    (self._value_may_be_sequence(node.right, sequences) and self._may_be_int(node.left))
             return False
         if ops.in_place_operands(node):
-            return self._may_be_sequence(node.args[0], seen)      # xs += [v] extends a list
+            return self._value_may_be_sequence(node.args[0], sequences)      # xs += [v] extends a list
         if isinstance(node, gast.Call):
             return not _returns_array_or_number(anno.get(node, Key.TARGET))
         return True
@@ -257,6 +270,26 @@ _REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast
 _EXITS = (gast.Break, gast.Continue, gast.Return, gast.Raise)
 
 
+def _least_solution(definitions, holds):
+    """The names for which ``holds(name, found)`` is true in the least solution: start
+    from none and add a name when ``holds`` says so for the names found so far, looking
+    again at a name when a name its values mention is added. (Following each name's
+    values recursively, with the names on the way counting as false, gives the same
+    names, but went as deep as the longest chain of assignments and could try every path.)"""
+    readers = {}
+    for name, values in definitions.items():
+        for value in values:
+            for read in S.names_in(value) if value is not None else ():
+                readers.setdefault(read, set()).add(name)
+    found, pending = set(), list(definitions)
+    while pending:
+        name = pending.pop()
+        if name not in found and holds(name, found):
+            found.add(name)
+            pending.extend(readers.get(name, ()))
+    return found
+
+
 def _values_used_as_numbers(body):
     """The ids of assigned values that cannot be lists or tuples whenever the code
     finishes: each is followed, in its own block and before any exit, by a use that
@@ -270,8 +303,8 @@ def _values_used_as_numbers(body):
                     proven.add(id(pending.pop(name)))
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
-            elif any(isinstance(node, _EXITS) for node in gast.walk(stmt)) or \
-                    not isinstance(stmt, (gast.Assign, gast.Expr)):
+            elif not isinstance(stmt, (gast.Assign, gast.Expr)) or \
+                    any(isinstance(node, _EXITS) for node in gast.walk(stmt)):
                 pending = {}    # what follows may not run
     return proven
 
@@ -351,20 +384,7 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND) if kinds else None
 
-    class Rewrite(gast.NodeTransformer):
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            target = anno.get(node, Key.TARGET)
-            if target in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
-                a, b = classes.of(node.args[0]), classes.of(node.args[1])
-                if a is not None and a == b:
-                    return node.args[0]
-                if layouts is not None and layouts.of(node.args[0]) is not None \
-                        and layouts.of(node.args[0]) == layouts.of(node.args[1]):
-                    return node.args[0]
-            return node
-
-    rewrite = Rewrite()
+    rewrite = _DropUnbroadcasts(classes, layouts)
     for stmt in body:
         rewrite.visit(stmt)
     if kinds:
@@ -375,6 +395,29 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
         if numpy_name is not None:
             direct_matmul_adjoints(body, layouts, kinds, numpy_name)
     return body
+
+
+class _DropUnbroadcasts(gast.NodeTransformer):
+    """``unbroadcast(e, x)`` -> ``e`` where the shape classes (or layouts) of ``e`` and
+    ``x`` agree. (A class at module level: one made per call holds the analyses in a
+    reference cycle, which only the garbage collector would free.)"""
+
+    def __init__(self, classes, layouts):
+        self.classes = classes
+        self.layouts = layouts
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        target = anno.get(node, Key.TARGET)
+        if target in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
+            a, b = self.classes.of(node.args[0]), self.classes.of(node.args[1])
+            if a is not None and a == b:
+                return node.args[0]
+            layouts = self.layouts
+            if layouts is not None and layouts.of(node.args[0]) is not None \
+                    and layouts.of(node.args[0]) == layouts.of(node.args[1]):
+                return node.args[0]
+        return node
 
 
 class _Sizes(gast.NodeTransformer):

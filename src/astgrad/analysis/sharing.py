@@ -701,8 +701,11 @@ class _TouchedSinceMade(_ForwardAnalysis):
 
     key = Key.TOUCHED_SINCE_MADE
 
-    def __init__(self, params, body):
+    def __init__(self, params, body, queried=None):
         self.unshared = _Unshared(params, body)
+        # the names whose entry is read (None: all): those queried and those handing
+        # their object over to one; the others' entries would only be carried along
+        self.kept = None if queried is None else _handing_over_to(body, queried)
 
     # the name sets are frozensets, never changed in place: a new state shares them
     def copy(self, made):
@@ -773,13 +776,13 @@ class _TouchedSinceMade(_ForwardAnalysis):
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
         reads, owner = self.escaping(stmt)
-        made = {k: v | mentioned if _meets(reads if k != owner else reads - {k}, v, k) else v
-                for k, v in made.items()}
+        made = _touch(made, reads, owner, mentioned)
         if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.AUGMENTED, False):
             return made
         for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
             made.pop(name, None)
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and (self.kept is None or stmt.targets[0].id in self.kept):
             name, value = stmt.targets[0].id, _passed_on(stmt.value)
             if _is_new_object(value):
                 made[name] = frozenset({name})     # a literal's items are its own: a write replaces them
@@ -789,10 +792,38 @@ class _TouchedSinceMade(_ForwardAnalysis):
         return made
 
 
-def _meets(reads, touched, name):
-    """Whether ``reads`` mentions ``name`` or a name in ``touched`` (without building
-    their union: ``touched`` grows with the function)."""
-    return name in reads or not reads.isdisjoint(touched)
+def _handing_over_to(body, names):
+    """``names`` and every name whose object an assignment ``y = x`` hands over (from
+    ``x``) to one of them, directly or through others."""
+    sources = {}
+    for stmt in S.statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            value = _passed_on(stmt.value)
+            if isinstance(value, gast.Name):
+                sources.setdefault(stmt.targets[0].id, set()).add(value.id)
+    kept, pending = set(names), list(names)
+    while pending:
+        for source in sources.get(pending.pop(), ()):
+            if source not in kept:
+                kept.add(source)
+                pending.append(source)
+    return kept
+
+
+def _touch(made, reads, owner, mentioned):
+    """A copy of ``made`` with ``mentioned`` added to each name's set where ``reads``
+    mentions the name or a name in its set (but for ``owner``, when only an item of it
+    is read), without building their union: one pass, with no call per name, since
+    ``made`` grows with the function."""
+    touched = dict(made)
+    if not reads:
+        return touched
+    owner_reads = reads - {owner}
+    for name, names in made.items():
+        seen_reads = owner_reads if name == owner else reads
+        if name in seen_reads or not seen_reads.isdisjoint(names):
+            touched[name] = names | mentioned
+    return touched
 
 
 def _passed_on(value):
@@ -833,9 +864,10 @@ def mark_untouched_constants(block, untouched=frozenset()):
     return untouched
 
 
-def mark_unshared(body, params):
+def mark_unshared(body, params, queried=None):
     """Annotate each statement of ``body`` with ``Key.UNSHARED`` (see ``_Unshared``);
-    needs ``Key.LIVE_OUT`` from a liveness pass."""
+    needs ``Key.LIVE_OUT`` from a liveness pass. ``Key.TOUCHED_SINCE_MADE`` holds the
+    names ``queried`` only (all when None): it grows with the function at every statement."""
     _Unshared(params, body).block(body, set())
-    _TouchedSinceMade(params, body).block(body, {})
+    _TouchedSinceMade(params, body, queried).block(body, {})
     mark_untouched_constants(body)

@@ -29,6 +29,7 @@ def propagate_copies(body, keep=()):
 
 
 def _propagate_block(block, stores, loads, keep):
+    facts = _Facts()
     position = 0
     while position < len(block):
         stmt = block[position]
@@ -38,25 +39,50 @@ def _propagate_block(block, stores, loads, keep):
         if _is_copy(stmt) and stores.get(stmt.targets[0].id) == 1 and stmt.targets[0].id not in keep:
             target, source = stmt.targets[0].id, stmt.value.id
             rest = block[position + 1:]
-            seen = sum(_count_loads(s, target) for s in rest)
+            seen = sum(facts.loads(s).get(target, 0) for s in rest)
             # ``source = target`` later gives source the value it has: no change
             if seen == loads.get(target, 0) and not any(
-                    source in S.stored_names(s) and not (_is_copy(s) and s.value.id == target) for s in rest):
+                    source in facts.stores(s) and not (_is_copy(s) and s.value.id == target) for s in rest):
                 for s in rest:
-                    _Rename(target, source).visit(s)
+                    if facts.loads(s).get(target):
+                        _Rename(target, source).visit(s)
+                        facts.forget(s)
                 del block[position]
                 continue
         position += 1
 
 
+class _Facts:
+    """The names each statement reads (how often) and stores, found once per statement
+    and again after a rename changes it: looking at the rest of the block for every
+    copy made this pass quadratic in the block's length."""
+
+    def __init__(self):
+        self._found = {}        # id(stmt) -> (stmt, {name: loads}, stored names); stmt kept alive
+
+    def _of(self, stmt):
+        found = self._found.get(id(stmt))
+        if found is None:
+            counts = {}
+            for node in gast.walk(stmt):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                    counts[node.id] = counts.get(node.id, 0) + 1
+            found = self._found[id(stmt)] = (stmt, counts, S.stored_names(stmt))
+        return found
+
+    def loads(self, stmt):
+        return self._of(stmt)[1]
+
+    def stores(self, stmt):
+        return self._of(stmt)[2]
+
+    def forget(self, stmt):
+        self._found.pop(id(stmt), None)
+
+
 def _is_copy(stmt):
     return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
         and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name)
-
-
-def _count_loads(stmt, name):
-    return sum(1 for node in gast.walk(stmt)
-               if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load))
 
 
 class _Rename(gast.NodeVisitor):

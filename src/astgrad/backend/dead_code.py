@@ -16,8 +16,9 @@ from ..core.anno import Key
 def remove_dead_code(body):
     """``body`` without dead assignments and without saves nobody restores."""
     returned = set()
+    facts = dataflow.StatementFacts()     # statements are only removed here, never changed
     while True:
-        body = dataflow.eliminate_dead_code(body, returned)
+        body = dataflow.eliminate_dead_code(body, returned, facts=facts)
         dead = _dead_saves(body)
         if not dead:
             return body

@@ -35,20 +35,42 @@ def to_source(fn_def):
     fn_def.body = walk.rewrite_each_block(fn_def.body, _drop_empty_comments)
     module = gast.Module(body=[fn_def], type_ignores=[])
     tree = gast.gast_to_ast(module)
-    ast.fix_missing_locations(tree)
+    _number_statements(tree.body)
     lines = []
     for line in ast.unparse(tree).splitlines():
         stripped = line.strip()
         if stripped[:1] in "'\"" and _COMMENT in stripped:
-            try:
-                value = ast.literal_eval(stripped)
-            except (ValueError, SyntaxError):
-                value = None
+            value = _string_literal(stripped)
             if isinstance(value, str) and value.startswith(_COMMENT):
                 indent = line[:len(line) - len(line.lstrip())]
                 line = (indent + "# " + value[len(_COMMENT):]).rstrip()
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _number_statements(block):
+    """Give the statements without one a line number: ast.unparse reads it (to look up
+    type-ignore comments, of which generated code has none); no other node needs one."""
+    for stmt in block:
+        if not hasattr(stmt, "lineno"):
+            stmt.lineno = 1
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                _number_statements(inner)
+
+
+def _string_literal(text):
+    """The value of the string literal ``text`` (None if it is not one): a literal
+    quoted once with no backslash and no quote inside is its own text between the quotes."""
+    quote = text[0]
+    inner = text[1:-1]
+    if len(text) >= 2 and text[-1] == quote and quote not in inner and "\\" not in inner:
+        return inner
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
 
 
 def compile_function(source, name, namespace, label):
@@ -62,6 +84,7 @@ def compile_function(source, name, namespace, label):
     # value holds these globals would otherwise keep its key alive
     fn = scope.pop(name)
     generated_text.keep_while(fn.__code__, filename)
+    generated_text.compiled_here(fn.__code__, filename)
     fn.source = source
     return fn
 
@@ -89,6 +112,7 @@ def compile_closure(source, name, free_names, label):
     code = compile(module, filename, "exec", dont_inherit=True)
     code = _nested_code(_nested_code(code, "__astgrad_scope__"), name)
     generated_text.keep_while(code, filename)
+    generated_text.compiled_here(code, filename)
     return code, definition
 
 

@@ -216,9 +216,8 @@ def drop_default_arguments(node):
         target = anno.get(call, Key.TARGET)
         if target is None or getattr(target, "__module__", "") != "astgrad.runtime":
             continue
-        try:
-            params = list(inspect.signature(target).parameters.values())
-        except (TypeError, ValueError):
+        params = _parameters(target)
+        if params is None:
             continue
         while call.args and len(call.args) <= len(params):
             param = params[len(call.args) - 1]
@@ -229,6 +228,20 @@ def drop_default_arguments(node):
                 break
             call.args.pop()
     return node
+
+
+_runtime_parameters = {}     # runtime helper -> its parameters (None: no signature)
+
+
+def _parameters(helper):
+    """The parameters of a runtime helper, read once (inspect.signature is slow)."""
+    if helper not in _runtime_parameters:
+        import inspect
+        try:
+            _runtime_parameters[helper] = list(inspect.signature(helper).parameters.values())
+        except (TypeError, ValueError):
+            _runtime_parameters[helper] = None
+    return _runtime_parameters[helper]
 
 
 def _drop_default_order(call):

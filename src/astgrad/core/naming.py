@@ -9,6 +9,17 @@ class Namer:
     def __init__(self, taken=()):
         self.taken = set(taken) | set(keyword.kwlist) | set(dir(builtins))
 
+    @property
+    def taken(self):
+        """The names in use: ``fresh`` never returns one. Names are only ever added to
+        it; assigning a new set (an earlier copy, to generate a block again) starts over."""
+        return self._taken
+
+    @taken.setter
+    def taken(self, names):
+        self._taken = names
+        self._numbered = {}     # base -> the last n fresh gave base_n: 1..n are all taken
+
     def reserve(self, *names):
         self.taken.update(names)
 
@@ -17,11 +28,13 @@ class Namer:
         base = re.sub(r"\W", "_", base) or "t"
         if base[0].isdigit():
             base = "_" + base
-        candidate, n = base, 0
-        while candidate in self.taken:
+        candidate, n = base, self._numbered.get(base, 0)
+        while candidate in self._taken:
             n += 1
             candidate = f"{base}_{n}"
-        self.taken.add(candidate)
+        if candidate != base:
+            self._numbered[base] = n
+        self._taken.add(candidate)
         return candidate
 
 

@@ -21,10 +21,16 @@ _DEFINITIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
 _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 
 
+# Statements that never hold a statement list (most of them: the walkers skip these fast).
+_SIMPLE = frozenset({gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.Pass,
+                     gast.Break, gast.Continue, gast.Raise, gast.Delete, gast.Import, gast.ImportFrom,
+                     gast.Global, gast.Nonlocal, gast.Assert})
+
+
 def _slots(stmt):
     """(owner, field) for each statement list directly inside ``stmt``, in source order;
     the owner is ``stmt`` itself or one of its ``except`` handlers."""
-    if isinstance(stmt, _DEFINITIONS):
+    if type(stmt) in _SIMPLE or isinstance(stmt, _DEFINITIONS):
         return []
     slots = [(stmt, "body")] if isinstance(getattr(stmt, "body", None), list) else []
     slots += [(handler, "body") for handler in getattr(stmt, "handlers", None) or ()]

@@ -15,6 +15,7 @@ import types
 
 import gast
 
+from ..core import generated_text
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
@@ -139,7 +140,9 @@ def parse_function(fn):
             first_line -= 1
         except SyntaxError:     # a lambda inside a statement spanning lines (a for header)
             module, source, first_line = _whole_file(fn, filename)
-    node = _running_definition(fn, module, source, filename, first_line)
+    node = _generated_definition(code, module)
+    if node is None:
+        node = _running_definition(fn, module, source, filename, first_line)
     lines = source.splitlines(True)
     if code.co_name == "<lambda>":
         tree = _lambda_as_def(node)
@@ -189,14 +192,31 @@ def _whole_file(fn, filename):
         raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
 
 
+def _generated_definition(code, module):
+    """The def of code astgrad compiled from this very text (a derivative's derivative),
+    which needs no check against the code; else None."""
+    if not generated_text.is_compiled_here(code) or len(module.body) != 1:
+        return None
+    node = module.body[0]
+    return node if isinstance(node, gast.FunctionDef) and node.name == code.co_name else None
+
+
 def _running_definition(fn, module, text, filename, first_line):
     """The def or lambda node in ``module`` whose compiled code is ``fn.__code__``."""
     code = fn.__code__
+    qualname = getattr(code, "co_qualname", fn.__qualname__)
     candidates = _definitions(module, gast, code.co_name)
-    plain = _definitions(ast.parse(text), ast, code.co_name)
-    wanted = code_fingerprint(code, getattr(code, "co_qualname", fn.__qualname__))
-    for node, plain_node in zip(candidates, plain):
-        if _compiled_alone(plain_node, code, getattr(code, "co_qualname", fn.__qualname__)) == wanted:
+    wanted = None
+    for position, node in enumerate(candidates):
+        # _compiled_alone changes the tree it compiles: each candidate from its own parse
+        plain = _definitions(ast.parse(text), ast, code.co_name)
+        if position >= len(plain):
+            break
+        found = _compiled_alone(plain[position], code, qualname)
+        if found is None:
+            continue
+        wanted = code_fingerprint(code, qualname) if wanted is None else wanted
+        if code_fingerprint(found, _scope_qualname(code, qualname)) == wanted:
             return node
     what = "lambda" if code.co_name == "<lambda>" else f"def {code.co_name}"
     wrapped = getattr(fn, "__wrapped__", None)
@@ -217,16 +237,27 @@ def _definitions(module, syntax, name):
             if isinstance(node, (syntax.FunctionDef, syntax.AsyncFunctionDef)) and node.name == name]
 
 
+_FINGERPRINT_FLAGS = (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR
+                      | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR)
+
+
+def _scope_qualname(code, qualname):
+    """The qualified name ``_compiled_alone`` compiles the code of ``qualname`` under."""
+    parts = qualname.split(".")
+    in_class = len(parts) >= 2 and parts[-2].isidentifier()
+    return "__astgrad_scope__.<locals>." + (f"{parts[-2]}." if in_class else "") + code.co_name
+
+
 def _compiled_alone(node, code, qualname):
-    """The fingerprint of ``node`` (a stdlib ast def or lambda) compiled in a scope like the
+    """The code of ``node`` (a stdlib ast def or lambda, changed in place) compiled in a scope like the
     one ``code`` (called ``qualname``) was compiled in: at the same line, its free variables
     bound by an enclosing function, and inside a class when its qualified name says so
-    (private names are mangled there)."""
-    node = copy.deepcopy(node)
+    (private names are mangled there). None if it does not compile."""
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
-    ast.increment_lineno(node, code.co_firstlineno - first)    # a class body stores its line
+    if code.co_firstlineno != first:
+        ast.increment_lineno(node, code.co_firstlineno - first)    # a class body stores its line
     if isinstance(node, ast.Lambda):
-        node = ast.Expr(value=node)
+        node = ast.copy_location(ast.Expr(value=node), node)
     else:
         node.decorator_list = []
     qualname = qualname.split(".")
@@ -238,16 +269,13 @@ def _compiled_alone(node, code, qualname):
     free = [name for name in code.co_freevars if name != "__class__"]
     scope = ast.parse("def __astgrad_scope__():\n    pass\n").body[0]
     scope.body = [ast.parse(f"{name} = None").body[0] for name in free] + [node]
-    module = ast.Module(body=[scope], type_ignores=[])
-    ast.fix_missing_locations(module)
+    module = ast.Module(body=[scope], type_ignores=[])     # every statement parsed has its lines
     try:
         compiled = compile(module, code.co_filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
     # module -> __astgrad_scope__ -> [class body ->] the function
-    found = _code_named(compiled, code.co_name, depth=3 if in_class else 2)
-    qualname = "__astgrad_scope__.<locals>." + (f"{qualname[-2]}." if in_class else "") + code.co_name
-    return None if found is None else code_fingerprint(found, qualname)
+    return _code_named(compiled, code.co_name, depth=3 if in_class else 2)
 
 
 def _code_named(code, name, depth):
@@ -294,8 +322,7 @@ def code_fingerprint(code, qualname=None):
         else:
             argval = _value_key(argval, qualname)
         body.append((_NAMED.get(opname, opname), argval))
-    flags = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR
-                             | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR)
+    flags = code.co_flags & _FINGERPRINT_FLAGS
     params = code.co_argcount + code.co_kwonlyargcount
     return (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
             code.co_varnames[:params], flags, tuple(body))

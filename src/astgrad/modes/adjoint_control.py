@@ -9,6 +9,7 @@ again with the zeros added, until nothing disagrees.
 """
 
 import builtins
+import weakref
 
 import gast
 
@@ -23,7 +24,7 @@ class ControlFlowAdjoints:
     """The adjoints of ``if``, ``for`` and ``while`` for an AdjointSweep ``sweep``."""
 
     def __init__(self, sweep):
-        self.sweep = sweep
+        self.sweep = weakref.proxy(sweep)   # the sweep owns this: no reference cycle to collect
         self.mode = sweep.mode
 
     def if_(self, stmt, state):

@@ -107,12 +107,13 @@ def _restored_for_shape_only(backward):
             continue
         for node in S.header_nodes(stmt):
             skip = set()
-            for sub in gast.walk(node):
+            subs = list(gast.walk(node))
+            for sub in subs:
                 if isinstance(sub, gast.Call):
                     for position in _shape_arguments(anno.get(sub, Key.TARGET)):
                         if len(sub.args) > position and isinstance(sub.args[position], gast.Name):
                             skip.add(id(sub.args[position]))
-            for sub in gast.walk(node):
+            for sub in subs:
                 if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and id(sub) not in skip:
                     value_uses.add(sub.id)
     return restored - value_uses

@@ -52,23 +52,35 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
         else:
             params[name] = _simple_constant(value)
     params[template.result] = result
-    locals_ = _template_locals(template)
+    steps, locals_ = _plan(template)
     renames = {}
     out = []
-    for stmt in template.body:
-        target = derivative_target(stmt)
-        copies = [(stmt, None)]
-        mentions = {derivative_ref(n) for n in gast.walk(stmt.value)} if target is not None else set()
-        if target is not None and template.vararg is not None and (
-                target == template.vararg or template.vararg in mentions):
-            copies = [(stmt, i) for i in range(len(params[template.vararg]))]
-        for original, position in copies:
+    for original, per_item in steps:
+        positions = range(len(params[template.vararg])) if per_item else (None,)
+        for position in positions:
             node = _Substitute(template, params, locals_, renames, derivative_of, namespace,
-                               namer, position, zero_safe).run(S.copy(original))
+                               namer, position, zero_safe).run(original)
             if node is None:
                 continue
             out.append(node)
     return out
+
+
+def _plan(template):
+    """What ``instantiate`` needs to know of ``template`` on every call, found once:
+    its statements, each with whether it is repeated for every item of the vararg
+    (``d[xs] = ...`` or a mention of ``d[xs]``), and its temporaries."""
+    plan = template.__dict__.get("_instantiation_plan")
+    if plan is None:
+        steps = []
+        for stmt in template.body:
+            target = derivative_target(stmt)
+            mentions = {derivative_ref(n) for n in gast.walk(stmt.value)} if target is not None else set()
+            per_item = target is not None and template.vararg is not None and (
+                target == template.vararg or template.vararg in mentions)
+            steps.append((stmt, per_item))
+        plan = template.__dict__["_instantiation_plan"] = (tuple(steps), frozenset(_template_locals(template)))
+    return plan
 
 
 def _template_locals(template):
@@ -97,12 +109,49 @@ class _Substitute(gast.NodeTransformer):
         self.position = position
 
     def run(self, stmt):
+        """The instantiated copy of the template statement ``stmt`` (left unchanged), or None."""
         accumulate = derivative_target(stmt) is not None
         try:
             node = self.visit(stmt)
         except _Dropped:
             return None
         anno.set(node, Key.ACCUMULATE, accumulate)
+        return node
+
+    def visit(self, node):
+        """Visit a copy of ``node``: the template's own nodes are never changed, and
+        copying while substituting walks each template statement once."""
+        if anno.SLOT in node.__dict__:
+            node = S.copy(node)
+        else:
+            copied = node.__class__.__new__(node.__class__)
+            copied.__dict__.update(node.__dict__)
+            node = copied
+        method = getattr(self, "visit_" + node.__class__.__name__, None)
+        return self.generic_visit(node) if method is None else method(node)
+
+    def generic_visit(self, node):
+        """``node``'s (a copy's) fields visited into new lists and nodes."""
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                items = []
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        item = self.visit(item)
+                        if item is None:
+                            continue
+                        if not isinstance(item, gast.AST):
+                            items.extend(item)
+                            continue
+                    items.append(item)
+                setattr(node, field, items)
+            elif isinstance(value, gast.AST):
+                new_node = self.visit(value)
+                if new_node is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, new_node)
         return node
 
     def _param_atom(self, name, element=False):

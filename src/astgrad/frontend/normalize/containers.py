@@ -271,7 +271,8 @@ def _sequence_names(tree, resolve_call, known=()):
     parameters are not, except those ``known`` to be: their values come from the caller)."""
     args = tree.args
     values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
-    for node in gast.walk(tree):
+    nodes = list(gast.walk(tree))
+    for node in nodes:
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 if isinstance(target, gast.Name):
@@ -286,7 +287,7 @@ def _sequence_names(tree, resolve_call, known=()):
             target = node.optional_vars if isinstance(node, gast.withitem) else node.target
             for name in S.stored_names(target) if target is not None else ():
                 values.setdefault(name, []).append(None)
-    for node in gast.walk(tree):      # bindings of any other kind (a match capture, ...): unknown
+    for node in nodes:      # bindings of any other kind (a match capture, ...): unknown
         for name in _other_bindings(node):
             values.setdefault(name, []).append(None)
     names = set(values)
