@@ -413,7 +413,8 @@ class Derivative(StandIn):
         self._versions = None
         if options is None and not self._leading and (
                 type(f) is types.FunctionType or isinstance(f, Differentiable)):
-            self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current)
+            self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current,
+                                      gradient_only=not with_value)
         # (index in the generated gradients, argument position) per wrt item: the call's fast
         # path for arguments that need no check (_run_unchecked); empty where it does not apply
         self._unchecked = ()
@@ -511,12 +512,15 @@ class Derivative(StandIn):
         for receiver in leading:
             check_receiver(receiver)
         code = self._current() if self._versions is None else self._versions.for_call(values)
+        proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
         try:
-            value, grads = run_derivative(code, *leading, *args, **kwargs)
+            result = run_derivative(code, *leading, *args, **kwargs)
         except Exception:
             _check_output_is_scalar(self.function, self._name, (*leading, *args), kwargs)
             raise
-        _check_scalar(value, self._name)
+        value, grads = (None, result) if proven else result
+        if not proven:
+            _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
         values = tuple(leading) + tuple(values)
@@ -530,13 +534,17 @@ class Derivative(StandIn):
         (``Versions.for_unchecked_call``): none is a function, a list or complex, so only
         the output (a scalar?) and the gradients' dtypes and shapes are left to check."""
         try:
-            value, grads = run_derivative(code, *args)
+            result = run_derivative(code, *args)
         except Exception:
             _check_output_is_scalar(self.function, self._name, args, {})
             raise
-        kind = type(value)
-        if kind is not float and kind is not numpy.float64:
-            _check_scalar(value, self._name)
+        if getattr(code, "__astgrad_gradient_only__", False):     # the output is proven a real number
+            grads = result
+        else:
+            value, grads = result
+            kind = type(value)
+            if kind is not float and kind is not numpy.float64:
+                _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
         if self.single:
