@@ -20,7 +20,7 @@ from .bound import WrtTarget, as_function, check_receiver, follow, leading_argum
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import public
-from .specialize import Versions
+from .specialize import ProductVersions, Versions
 from .zero_safe import run_derivative
 from .duck import is_duck_array
 from . import call_options
@@ -918,6 +918,10 @@ class HessianVectorProduct:
         self.function, self.wrt = f, wrt
         self._fn = _underlying(f)
         self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
+        # code specialized to the kinds of the arguments and of v (see specialize.py)
+        self._versions = None
+        if not self._target.path and not self._target.leading and type(f) is types.FunctionType:
+            self._versions = ProductVersions(f, self._position, tuple(public_parameter_names(f)))
 
     @public
     def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:
@@ -933,12 +937,20 @@ class HessianVectorProduct:
         x = target.value(bound)
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
         v = _matching(v, x, "hvp: v", where)
-        gradient = reverse_derivative(self._fn, (position,), False)
-        compiled = forward_derivative(gradient, (position,))
-        (name,) = _tangent_params(compiled, 1)
         arguments = target.arguments(bound)
+        compiled = None
+        if self._versions is not None and not bound.kwargs:
+            compiled = self._versions.for_call(tuple(bound.arguments.values()), v)
         try:
-            product = run_derivative(compiled, *arguments, **bound.kwargs, **{name: target.seed(bound, v)})[1]
+            if compiled is not None:            # returns the product alone
+                (name,) = _tangent_params(compiled, 1)
+                product = run_derivative(compiled, *arguments, **{name: v})
+            else:
+                gradient = reverse_derivative(self._fn, (position,), False)
+                compiled = forward_derivative(gradient, (position,))
+                (name,) = _tangent_params(compiled, 1)
+                product = run_derivative(compiled, *arguments, **bound.kwargs,
+                                         **{name: target.seed(bound, v)})[1]
         except Exception:
             _check_output_is_scalar(f, _function_name(f), arguments, bound.kwargs)
             raise

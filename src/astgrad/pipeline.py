@@ -29,6 +29,8 @@ from .rules import registry
 from .rules.optional import load_imported
 from .zero_safe import ZERO_SAFE
 
+TANGENT_ONLY = "tangent only"   # in a forward key: the code returns the tangent alone
+
 
 def prepare(fn, callees):
     """Parse and normalize ``fn``: (source, normalized tree, namer, namespace)."""
@@ -119,8 +121,9 @@ def _collector_paused():
 
 def generate(fn, key, callees):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
-    ("forward", wrt), then the argument kinds of a specialized version (see
-    argument_kinds.key_part), with ZERO_SAFE last for the zero-safe twin) now, uncached."""
+    ("forward", wrt), optionally TANGENT_ONLY for forward code returning only the tangent,
+    then the argument kinds of a specialized version (see argument_kinds.key_part), with
+    ZERO_SAFE last for the zero-safe twin) now, uncached."""
     with _collector_paused():
         return _generate(fn, key, callees)
 
@@ -150,7 +153,8 @@ def _transform(fn, key, source, normalized, namer, namespace, callees):
                            kinds=from_key(key))
         label = f"grad of {fn.__qualname__}"
     else:
-        mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees)
+        mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees, kinds=from_key(key),
+                           tangent_only=TANGENT_ONLY in key[2:])
         label = f"jvp of {fn.__qualname__}"
     mode.zero_safe = key[-1] == ZERO_SAFE
     return mode.run(), label

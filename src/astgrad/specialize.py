@@ -16,6 +16,11 @@ Where the function is proven to return a real number for a signature (see
 ``analysis/scalar_output``), the version of ``grad`` (not ``value_and_grad``) is the code
 returning only the gradient: it does not compute the function's value, and there is no
 value left to check. Such code is marked ``__astgrad_gradient_only__``.
+
+``hvp`` (and ``hessian``, through it) keeps versions the same way (``ProductVersions``),
+for the kinds of the function's arguments and of ``v``: forward mode over the gradient
+specialized to those kinds, computing the Hessian-vector product alone (neither the
+gradient nor the value).
 """
 
 import threading
@@ -25,7 +30,8 @@ from .analysis import shapes
 from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
 from .caching import Current, prepare
-from .core.functions import underlying
+from .core.functions import seed_parameter, underlying
+from .pipeline import TANGENT_ONLY
 
 MAX_VERSIONS = 8
 _UNCHECKED_LIMIT = 64           # signatures remembered as needing no check (beyond: looked at again)
@@ -152,3 +158,70 @@ def _proven(function, part):
     except Exception:       # noqa: BLE001 - not proven; generating the code reports any error
         return False
     return returns_real_number(tree, dict(part[1]), shapes._is_elementwise, shapes._SHAPE_OF_SECOND)
+
+
+class ProductVersions:
+    """A Hessian-vector product's specialized versions: signature (the arguments' kinds,
+    then v's) -> ``_Product``; at most :data:`MAX_VERSIONS`, further calls run the general
+    code (``for_call`` returns None)."""
+    __slots__ = ("function", "position", "names", "latest", "_by_signature")
+
+    def __init__(self, function, position, names):
+        self.function = function
+        self.position = position    # the parameter differentiated with respect to
+        self.names = names          # the parameters, in the order of the signature
+        self.latest = None
+        self._by_signature = {}
+
+    def __reduce__(self):
+        return ProductVersions, (self.function, self.position, self.names)
+
+    def for_call(self, values, v):
+        """The compiled code (arguments, then the tangent ``v`` by keyword) for arguments
+        ``values`` (one per parameter) and ``v``, or None: run the general code."""
+        signature = argument_kinds.signature(values) + (kind_of(v),)
+        version = self._by_signature.get(signature, False)
+        if version is False:
+            version = self._add(signature)
+        self.latest = signature
+        return None if version is None else version()
+
+    def _add(self, signature):
+        with _lock:
+            if signature in self._by_signature:
+                return self._by_signature[signature]
+            if len(self._by_signature) >= MAX_VERSIONS or all(kind is None for kind in signature[:-1]):
+                return None
+            try:
+                version = _Product(self.function, self.position,
+                                   argument_kinds.key_part(self.names, signature[:-1]))
+                version()
+            except Exception:       # noqa: BLE001 - the general code, already made, is right for them
+                version = None
+            self._by_signature[signature] = version
+            return version
+
+    def signatures(self):
+        """The signatures that have a version of their own, oldest first."""
+        return [signature for signature, version in self._by_signature.items() if version is not None]
+
+
+class _Product:
+    """Forward mode, returning the tangent alone, over the gradient specialized to the
+    kinds ``part``: both follow rebinding of the function's names."""
+    __slots__ = ("position", "part", "gradient", "_of", "_forward")
+
+    def __init__(self, function, position, part):
+        self.position, self.part = position, part
+        self.gradient = Current(function, ("reverse", (position,), False, part))
+        self._of = None             # the gradient code the forward code was made for
+        self._forward = None
+
+    def __call__(self):
+        gradient = self.gradient()
+        if gradient is not self._of:
+            kinds = self.part[1] + ((seed_parameter(gradient), "float"),)     # hvp seeds with 1.0
+            self._forward = Current(gradient, ("forward", (self.position,), TANGENT_ONLY,
+                                               (argument_kinds.KEY_TAG, kinds)))
+            self._of = gradient
+        return self._forward()

@@ -16,7 +16,7 @@ from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
 from ..backend import optimize
-from .. import runtime
+from .. import argument_kinds, runtime
 from ..core import syntax as S
 from ..core import walk
 from ..core.functions import derivative_keywords
@@ -28,9 +28,11 @@ from .common import if_as_written, split_self_references, unknown_method_advice,
 
 
 class ForwardMode(Transform):
-    def __init__(self, source, fn, wrt, namer, namespace, *, callees):
+    def __init__(self, source, fn, wrt, namer, namespace, *, callees, kinds=None, tangent_only=False):
         super().__init__(source, fn, namer, namespace, callees)
         self.wrt = wrt
+        self.kinds = kinds or {}            # parameter -> argument kind, for specialized code
+        self.tangent_only = tangent_only    # return the tangent alone (the value is not computed)
 
     def run(self):
         fn = self.fn
@@ -59,9 +61,11 @@ class ForwardMode(Transform):
             tangent = S.name(self.tangent(result.id))
         else:
             tangent = self.helper_call("zeros_like", [S.copy(result)])
-        new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
-        context = optimize.OptimizeContext(params, self.derivatives, range_targets(new_body),
-                                           rewrites=[self.own_written_tangents])
+        returned = tangent if self.tangent_only else gast.Tuple(elts=[value, tangent], ctx=gast.Load())
+        new_body.append(gast.Return(value=returned))
+        outside = params + [self.tangent(name) for name in wrt_names] if self.kinds else params
+        context = optimize.OptimizeContext(outside, self.derivatives, range_targets(new_body),
+                                           rewrites=[self.own_written_tangents], kinds=self._tangent_kinds(wrt_names))
         new_body = optimize.optimize(new_body, context)
         args = S.copy(fn.args)
         for name in wrt_names:
@@ -71,6 +75,16 @@ class ForwardMode(Transform):
         name = self.namer.fresh("jvp_" + fn.name)
         return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
                                 type_comment=None, type_params=[])
+
+    def _tangent_kinds(self, wrt_names):
+        """The argument kinds, and for each tangent its primal's layout (specialized code
+        is called with tangents shaped like their primals; their dtype is not assumed)."""
+        if not self.kinds:
+            return {}
+        kinds = dict(self.kinds)
+        for name in wrt_names:
+            kinds[self.tangent(name)] = argument_kinds.shaped_like(kinds.get(name))
+        return kinds
 
     # -- names -------------------------------------------------------------------
 
