@@ -240,3 +240,14 @@ def test_del_in_user_code_is_still_refused():
 
     with pytest.raises(astgrad.TransformError, match="del"):
         astgrad.grad(uses_del)(1.0)
+
+
+def test_hvp_source_shows_the_code_of_the_latest_call():
+    W1, b1, W2, X = HVP_CASES[0][1]
+    product = astgrad.hvp(mlp, 0)
+    general = product.source
+    assert "broadcast_like" in general
+    product(W1, b1, W2, X, np.ones((3, 4)))
+    assert product.source != general and "broadcast_like" not in product.source
+    assert product.source_for(W1, b1, W2, X, np.ones((3, 4))) == product.source
+    assert "unbroadcast" in product.source_for([[1.0] * 4] * 3, b1, W2, X, np.ones((3, 4)))

@@ -956,6 +956,27 @@ class HessianVectorProduct:
             raise
         return _match_argument(target.select(bound, product), x)
 
+    @property
+    @public
+    def source(self) -> str:
+        """The code of the latest call (specialized to its arguments' kinds and v's, see
+        docs/performance.md); the general code before the first call."""
+        code = self._versions.latest_code() if self._versions is not None else None
+        return code.source if code is not None else self._general().source
+
+    @public
+    def source_for(self, *args_and_v: Any, **kwargs: Any) -> str:
+        """The code a call with these arguments (and ``v`` last) runs."""
+        if self._versions is None or kwargs or not args_and_v:
+            return self._general().source
+        *args, v = args_and_v
+        bound = _bind(self.function, args, kwargs)
+        code = self._versions.code_for(tuple(bound.arguments.values()), v) if not bound.kwargs else None
+        return code.source if code is not None else self._general().source
+
+    def _general(self):
+        return forward_derivative(reverse_derivative(self._fn, (self._position,), False), (self._position,))
+
     def __repr__(self):
         return f"<astgrad hvp of {_function_name(self.function)} wrt {self.wrt!r}>"
 

@@ -205,6 +205,19 @@ class ProductVersions:
         """The signatures that have a version of their own, oldest first."""
         return [signature for signature, version in self._by_signature.items() if version is not None]
 
+    def code_for(self, values, v):
+        """The code a call with ``values`` and ``v`` runs (made now if need be), or None
+        for the general code."""
+        signature = argument_kinds.signature(values) + (kind_of(v),)
+        version = self._by_signature.get(signature, False)
+        if version is False:
+            version = self._add(signature)
+        return None if version is None else version()
+
+    def latest_code(self):
+        version = self._by_signature.get(self.latest) if self.latest is not None else None
+        return None if version is None else version()
+
 
 class _Product:
     """Forward mode, returning the tangent alone, over the gradient specialized to the
