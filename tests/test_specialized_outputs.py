@@ -221,8 +221,8 @@ def test_specialized_hvp_computes_the_product_only():
     product(W1, b1, W2, X, v)
     code = product._versions.for_call((W1, b1, W2, X), v)
     assert "broadcast_like" not in code.source and "unbroadcast" not in code.source
-    # one matmul_adjoint_right: the product's, not the gradient's
-    assert _code(code.source).count("matmul_adjoint_right") == 1
+    # the product only: the gradient itself (d_W1) is not computed
+    assert " d_W1 = " not in _code(code.source) and "dd_d_W1 = " in _code(code.source)
 
 
 def test_hessian_uses_the_specialized_products():
@@ -251,3 +251,28 @@ def test_hvp_source_shows_the_code_of_the_latest_call():
     assert product.source != general and "broadcast_like" not in product.source
     assert product.source_for(W1, b1, W2, X, np.ones((3, 4))) == product.source
     assert "unbroadcast" in product.source_for([[1.0] * 4] * 3, b1, W2, X, np.ones((3, 4)))
+
+
+def matmuls(A, B, v):
+    return np.sum(np.tanh(A @ B) * 0.5) + np.sum((A @ v) ** 2) + np.sum(v @ B)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 2), (4,)), ((1, 4), (4, 1), (4,)), ((3, 1), (1, 2), (1,))])
+def test_adjoints_of_matmul_written_as_products(shapes, dtype):
+    args = tuple(rng.normal(size=shape).astype(dtype) for shape in shapes)
+    g = astgrad.grad(matmuls, (0, 1, 2))
+    got = g(*args)
+    general = reverse_derivative(matmuls, (0, 1, 2), False)(*args)
+    wide = tuple(a.astype(np.float64) for a in args)
+    for position, x in enumerate(args):
+        assert got[position].dtype == dtype and got[position].shape == x.shape
+        assert_close(got[position], general[position], rtol=1e-6 if dtype == np.float32 else 1e-12, atol=1e-6)
+        assert_close(got[position].astype(np.float64), numerical_grad(matmuls, wide, wrt=position),
+                     rtol=1e-3 if dtype == np.float32 else 1e-5, atol=1e-4 if dtype == np.float32 else 1e-6)
+    code = _code(g.source)
+    if dtype == np.float64:     # float64 arrays of known dimensions: the products themselves
+        assert "A.T @ " in code and "@ B.T" in code and "@ A\n" in code
+        assert "matmul_adjoint_right(d_t_8, v, B)" in code      # an outer product: the helper
+    else:                       # other dtypes keep the helpers, which keep the arguments' dtypes
+        assert "matmul_adjoint_left(" in code

@@ -5,8 +5,8 @@ and False where it has any other length; () is a number or a 0-d array. Paramete
 theirs from the argument kinds (see ``argument_kinds``), and they follow through
 elementwise operations (broadcasting: a dimension is 1 only where every operand's is),
 ``@`` of vectors and matrices, indexing by a loop counter, full reductions,
-``numpy.zeros(a.shape[k])``, the shape helpers and the adjoints of ``@`` (shaped like
-their operand). A name assigned several times (a
+``numpy.zeros(a.shape[k])``, ``a.T``, the shape helpers and the adjoints of ``@``
+(shaped like their operand). A name assigned several times (a
 loop variable) has a layout when every assignment agrees on it (an optimistic fixed
 point, then checked), and a derivative ``d_v`` has the layout of ``v``.
 
@@ -93,6 +93,9 @@ class Layouts:
         if isinstance(node, gast.Attribute) and node.attr in ("size", "ndim") \
                 and isinstance(node.value, gast.Name) and self.of(node.value):
             return ()                           # an int, of an array of known layout
+        if isinstance(node, gast.Attribute) and node.attr == "T" and isinstance(node.value, gast.Name) \
+                and self.of(node.value):
+            return tuple(reversed(self.of(node.value)))     # the transpose of an array
         if isinstance(node, gast.Call):
             return self._called(node)
         return None

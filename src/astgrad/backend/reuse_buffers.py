@@ -12,12 +12,17 @@ needs is known from the argument kinds: the buffer is an array of float64 that o
 arithmetic ever read (nothing else holds a reference to it), and the result has its
 shape and dtype. The order of the operands is kept (``t *= c`` for ``t * c``, and
 ``t += c`` for ``c + t``, where the two are equal for floats).
+
+With the same facts, the adjoints of ``@`` on float64 matrices and vectors become the
+products they are (``matmul_adjoint_right(d_z, X, w)`` -> ``d_z @ X``).
 """
 
 import gast
 import numpy
 
+from .. import runtime
 from ..analysis import shapes
+from ..analysis.layouts import Layouts
 from ..analysis.shapes import ShapeClasses
 from ..core import anno
 from ..core import syntax as S
@@ -33,6 +38,8 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
     numbers = {name for name, kind in kinds.items() if kind in ("float", "int")} | set(scalars)
     floats = {name for name, kind in kinds.items() if kind == "float"}
     classes = ShapeClasses(body, params, adjoints, scalars, kinds)
+    layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, shapes._is_elementwise,
+                      shapes._SHAPE_OF_SECOND)
     last, private = _mentions(body)
     typed = _Float64(float64, numbers, floats)
     fresh, out = set(), []
@@ -40,6 +47,7 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
         rewritten = None
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
+            stmt.value = _DirectProducts(layouts, typed).visit(stmt.value)
             rewritten = _rewrite(stmt, target, fresh, private, last, index, classes, typed)
             if typed.is_float64(stmt.value):
                 typed.names.add(target)
@@ -50,10 +58,15 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
             else:
                 typed.names.discard(target)
                 fresh.discard(target)
+            if typed.is_number(stmt.value):     # a derivative kept a number (d_t = d_loss / y.size)
+                typed.numbers.add(target)
+            else:
+                typed.numbers.discard(target)
         elif not isinstance(stmt, gast.Return):
             for name in S.stored_names(stmt):
                 fresh.discard(name)
                 typed.names.discard(name)
+                typed.numbers.discard(name)
         out.extend(rewritten or [stmt])
     return out
 
@@ -82,6 +95,51 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
     return None
 
 
+# (which adjoint, dimensions of x, dimensions of y) -> the product it is, over (g, x, y)
+_MATMUL_ADJOINTS = {
+    ("matmul_adjoint_left", 2, 2): lambda g, x, y: _matmul(g, _transposed(y)),
+    ("matmul_adjoint_left", 1, 2): lambda g, x, y: _matmul(y, g),
+    ("matmul_adjoint_right", 2, 2): lambda g, x, y: _matmul(_transposed(x), g),
+    ("matmul_adjoint_right", 2, 1): lambda g, x, y: _matmul(g, x),
+}
+
+
+def _direct_matmul_adjoint(value, layouts, typed):
+    """``matmul_adjoint_right(g, x, y)`` -> ``x.T @ g`` (and the like) where ``g``, ``x``
+    and ``y`` are float64 arrays of known dimensions: the helper's own fast path, without
+    the call and its checks (its result has y's shape and dtype: nothing to fit)."""
+    if not (isinstance(value, gast.Call) and len(value.args) == 3 and not value.keywords
+            and all(isinstance(arg, gast.Name) for arg in value.args)):
+        return value
+    target = anno.get(value, Key.TARGET)
+    name = getattr(target, "__name__", None)
+    if target is not getattr(runtime, name or "", None) or not all(typed.is_float64(a) for a in value.args):
+        return value
+    g, x, y = value.args
+    dims = [layouts.of(arg) for arg in value.args]
+    if any(found is None for found in dims) or len(dims[0]) != len(dims[1]) + len(dims[2]) - 2:
+        return value
+    make = _MATMUL_ADJOINTS.get((name, len(dims[1]), len(dims[2])))
+    return value if make is None else make(S.name(g.id), S.name(x.id), S.name(y.id))
+
+
+class _DirectProducts(gast.NodeTransformer):
+    def __init__(self, layouts, typed):
+        self.layouts, self.typed = layouts, typed
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        return _direct_matmul_adjoint(node, self.layouts, self.typed)
+
+
+def _matmul(left, right):
+    return gast.BinOp(left=left, op=gast.MatMult(), right=right)
+
+
+def _transposed(node):
+    return gast.Attribute(value=node, attr="T", ctx=gast.Load())
+
+
 def _names_read(node):
     return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
 
@@ -100,6 +158,10 @@ class _Float64:
             return node.id in self.names
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
             return self.is_float64(node.operand)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.MatMult):
+            return self.is_float64(node.left) and self.is_float64(node.right)
+        if isinstance(node, gast.Attribute) and node.attr == "T":
+            return self.is_float64(node.value)
         if isinstance(node, gast.BinOp) and type(node.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow):
             operands = (node.left, node.right)
         elif _is_ufunc_call(node):
@@ -113,12 +175,24 @@ class _Float64:
         else:
             return False
         return any(self.is_float64(o) for o in operands) and all(
-            self.is_float64(o) or self._number(o) for o in operands)
+            self.is_float64(o) or self.is_number(o) for o in operands)
 
     def _number(self, node):
         if isinstance(node, gast.Constant):
             return type(node.value) in (int, float)
         return isinstance(node, gast.Name) and node.id in self.numbers
+
+    def is_number(self, node):
+        """A Python int or float: int and float constants and names, arithmetic on them
+        (no power: a negative float to a fractional power is complex), an array's size."""
+        if isinstance(node, gast.Attribute):
+            return node.attr in ("size", "ndim") and isinstance(node.value, gast.Name) \
+                and node.value.id in self.names
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            return self.is_number(node.operand)
+        if isinstance(node, gast.BinOp) and type(node.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div):
+            return self.is_number(node.left) and self.is_number(node.right)
+        return self._number(node)
 
 
 def _is_ufunc_call(node):
