@@ -276,3 +276,17 @@ def test_adjoints_of_matmul_written_as_products(shapes, dtype):
         assert "matmul_adjoint_right(d_t_8, v, B)" in code      # an outer product: the helper
     else:                       # other dtypes keep the helpers, which keep the arguments' dtypes
         assert "matmul_adjoint_left(" in code
+
+
+def test_the_quick_hvp_call_answers_like_a_call_by_keyword():
+    W1, b1, W2, X = HVP_CASES[0][1]
+    v = rng.normal(size=(3, 4))
+    product = astgrad.hvp(mlp, 0)
+    quick = product(W1, b1, W2, X, v)
+    by_keyword = astgrad.hvp(lambda W1, b1, W2, X: mlp(W1, b1, W2, X), 0)(W1, b1, W2, X, v)
+    assert_close(quick, by_keyword, rtol=1e-12, atol=1e-12)
+    assert_close(quick, product(W1, b1, W2, v, X=X), rtol=1e-12, atol=1e-12)     # by keyword: the full call
+    with pytest.raises(ValueError, match="v is of shape"):
+        product(W1, b1, W2, X, np.ones(3))
+    with pytest.raises(TypeError, match="complex"):
+        product(W1, b1, W2, X, v + 0j)

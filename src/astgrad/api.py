@@ -920,14 +920,23 @@ class HessianVectorProduct:
         self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
         # code specialized to the kinds of the arguments and of v (see specialize.py)
         self._versions = None
+        self._arity = -1        # the number of parameters where all are positional (the quick path)
         if not self._target.path and not self._target.leading and type(f) is types.FunctionType:
             self._versions = ProductVersions(f, self._position, tuple(public_parameter_names(f)))
+            parameters = list(public_signature(f).parameters.values())
+            positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            if all(p.kind in positional for p in parameters):
+                self._arity = len(parameters)
 
     @public
     def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:
         f, position, target = self.function, self._position, self._target
         if not args_and_v:
             raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
+        if not kwargs and len(args_and_v) == self._arity + 1:
+            product = self._run_unchecked(args_and_v)
+            if product is not None:
+                return product
         *args, v = args_and_v
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
@@ -955,6 +964,28 @@ class HessianVectorProduct:
             _check_output_is_scalar(f, _function_name(f), arguments, bound.kwargs)
             raise
         return _match_argument(target.select(bound, product), x)
+
+    def _run_unchecked(self, args_and_v):
+        """The call for arguments that are Python numbers or real NumPy arrays, and a ``v``
+        that is a float array (or a float) of the argument's shape: none is a function, a
+        list or complex, so nothing but the product's dtype is left to match. None for
+        other arguments (the full call checks them and explains what is wrong)."""
+        args, v = args_and_v[:-1], args_and_v[-1]
+        x = args[self._position]
+        if not all(map(argument_kinds.needs_no_check, map(argument_kinds.kind_of, args))) or not (
+                type(v) is numpy.ndarray and type(x) is numpy.ndarray and v.dtype.kind == "f"
+                and v.shape == x.shape or type(v) is float and type(x) is float):
+            return None
+        compiled = self._versions.for_call(args, v)
+        if compiled is None:
+            return None
+        (name,) = _tangent_params(compiled, 1)
+        try:
+            product = run_derivative(compiled, *args, **{name: v})
+        except Exception:
+            _check_output_is_scalar(self.function, _function_name(self.function), args, {})
+            raise
+        return _match_argument(product, x)
 
     @property
     @public
