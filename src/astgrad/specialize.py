@@ -115,12 +115,13 @@ class GradientOnly:
     function, as its names are bound now, is proven to return a real number for the
     version's kinds; after a rebinding that the proof no longer covers, the code that
     returns the value too (for the caller to check)."""
-    __slots__ = ("function", "key", "part", "plain", "proven", "_with_value")
+    __slots__ = ("function", "key", "part", "plain", "proven", "_refuted", "_with_value")
 
     def __init__(self, function, key, part, plain):
         self.function, self.key, self.part = function, key, part
         self.plain = plain          # the Current of the code without the value
         self.proven = None          # the compiled code the proof was made for
+        self._refuted = None        # the compiled code the proof failed for
         self._with_value = None
 
     @classmethod
@@ -138,9 +139,11 @@ class GradientOnly:
         compiled = self.plain()
         if compiled is self.proven:
             return compiled
-        if _proven(self.function, self.part):           # f's names were rebound: prove again
-            self.proven = self._mark(compiled)
-            return compiled
+        if compiled is not self._refuted:               # f's names were rebound: prove again
+            if _proven(self.function, self.part):
+                self.proven = self._mark(compiled)
+                return compiled
+            self._refuted = compiled
         if self._with_value is None:
             self._with_value = Current(self.function, self.key + (self.part,))
         return self._with_value()
