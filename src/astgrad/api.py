@@ -950,14 +950,15 @@ class HessianVectorProduct:
         compiled = None
         if self._versions is not None and not bound.kwargs:
             compiled = self._versions.for_call(tuple(bound.arguments.values()), v)
+        alone = compiled is not None            # specialized code returns the product alone
+        if not alone:
+            gradient = reverse_derivative(self._fn, (position,), False)
+            compiled = forward_derivative(gradient, (position,))
+        (name,) = _tangent_params(compiled, 1)
         try:
-            if compiled is not None:            # returns the product alone
-                (name,) = _tangent_params(compiled, 1)
+            if alone:
                 product = run_derivative(compiled, *arguments, **{name: v})
             else:
-                gradient = reverse_derivative(self._fn, (position,), False)
-                compiled = forward_derivative(gradient, (position,))
-                (name,) = _tangent_params(compiled, 1)
                 product = run_derivative(compiled, *arguments, **bound.kwargs,
                                          **{name: target.seed(bound, v)})[1]
         except Exception:
