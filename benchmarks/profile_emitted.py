@@ -33,6 +33,7 @@ import tracemalloc  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import astgrad  # noqa: E402
 import astgrad.caching  # noqa: E402
 from astgrad import argument_kinds  # noqa: E402
 import workloads as W  # noqa: E402
@@ -56,14 +57,19 @@ def _workloads(general=False):
             key = {W.scalar_loop: "scalar", W.mlp_loss: "mlp", W.logreg_loss: "logreg", W.rnn_loss: "rnn",
                    W.elementwise: "elementwise"}[fn]
             return _specialized(fn, wrt, inputs[key])
-    hvp_gradient = astgrad.caching.reverse_derivative(W.mlp_loss, (0,), False)
+    if general:
+        hvp_gradient = astgrad.caching.reverse_derivative(W.mlp_loss, (0,), False)
+        hvp_code = astgrad.caching.forward_derivative(hvp_gradient, (0,))
+    else:       # what astgrad.hvp runs for these arguments: the product alone
+        hvp_args = inputs["hvp"]
+        hvp_code = astgrad.hvp(W.mlp_loss, 0)._versions.code_for(hvp_args[:-1], hvp_args[-1])
     return {
         "scalar": (rev(W.scalar_loop, (0,), False), W.scalar_loop_grad, "scalar", {}),
         "mlp": (rev(W.mlp_loss, (0, 1, 2, 3), False), W.mlp_grad, "mlp", {}),
         "logreg": (rev(W.logreg_loss, (0,), False), W.logreg_grad, "logreg", {}),
         "rnn": (rev(W.rnn_loss, (0, 1), False), W.rnn_grad, "rnn", {}),
         "elementwise": (rev(W.elementwise, (0,), False), W.elementwise_grad, "elementwise", {}),
-        "hvp": (astgrad.caching.forward_derivative(hvp_gradient, (0,)), W.mlp_hvp, "hvp", {"tangent": True}),
+        "hvp": (hvp_code, W.mlp_hvp, "hvp", {"tangent": True}),
     }
 
 
@@ -205,7 +211,7 @@ def main(argv=None):
         kwargs = {}
         if opts.get("tangent"):
             code = generated.__code__
-            (tangent,) = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+            tangent = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - 1]     # the last
             kwargs = {tangent: call_args[-1]}
             gen_args = call_args[:-1]
         else:

@@ -20,7 +20,7 @@ from .bound import WrtTarget, as_function, check_receiver, follow, leading_argum
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import public
-from .specialize import Versions
+from .specialize import ProductVersions, Versions
 from .zero_safe import run_derivative
 from .duck import is_duck_array
 from . import call_options
@@ -422,7 +422,8 @@ class Derivative(StandIn):
         self._arity = len(parameters) if all(p.kind in positional for p in parameters) else -1
         self._versions = None
         if specializes:
-            self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current)
+            self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current,
+                                      gradient_only=not with_value)
         # (index in the generated gradients, argument position) per wrt item: the call's fast
         # path for arguments that need no check (_run_unchecked); empty where it does not apply
         self._unchecked = ()
@@ -520,12 +521,15 @@ class Derivative(StandIn):
         for receiver in leading:
             check_receiver(receiver)
         code = self._current() if self._versions is None else self._versions.for_call(values)
+        proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
         try:
-            value, grads = run_derivative(code, *leading, *args, **kwargs)
+            result = run_derivative(code, *leading, *args, **kwargs)
         except Exception:
             _check_output_is_scalar(self.function, self._name, (*leading, *args), kwargs)
             raise
-        _check_scalar(value, self._name)
+        value, grads = (None, result) if proven else result
+        if not proven:
+            _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
         values = tuple(leading) + tuple(values)
@@ -539,13 +543,17 @@ class Derivative(StandIn):
         (``Versions.for_unchecked_call``): none is a function, a list or complex, so only
         the output (a scalar?) and the gradients' dtypes and shapes are left to check."""
         try:
-            value, grads = run_derivative(code, *args)
+            result = run_derivative(code, *args)
         except Exception:
             _check_output_is_scalar(self.function, self._name, args, {})
             raise
-        kind = type(value)
-        if kind is not float and kind is not numpy.float64:
-            _check_scalar(value, self._name)
+        if getattr(code, "__astgrad_gradient_only__", False):     # the output is proven a real number
+            grads = result
+        else:
+            value, grads = result
+            kind = type(value)
+            if kind is not float and kind is not numpy.float64:
+                _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
         if self.single:
@@ -919,12 +927,25 @@ class HessianVectorProduct:
         self.function, self.wrt = f, wrt
         self._fn = _underlying(f)
         self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
+        # code specialized to the kinds of the arguments and of v (see specialize.py)
+        self._versions = None
+        self._arity = -1        # the number of parameters where all are positional (the quick path)
+        if not self._target.path and not self._target.leading and type(f) is types.FunctionType:
+            self._versions = ProductVersions(f, self._position, tuple(public_parameter_names(f)))
+            parameters = list(public_signature(f).parameters.values())
+            positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            if all(p.kind in positional for p in parameters):
+                self._arity = len(parameters)
 
     @public
     def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:
         f, position, target = self.function, self._position, self._target
         if not args_and_v:
             raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
+        if not kwargs and len(args_and_v) == self._arity + 1:
+            product = self._run_unchecked(args_and_v)
+            if product is not None:
+                return product
         *args, v = args_and_v
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
@@ -934,16 +955,68 @@ class HessianVectorProduct:
         x = target.value(bound)
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
         v = _matching(v, x, "hvp: v", where)
-        gradient = reverse_derivative(self._fn, (position,), False)
-        compiled = forward_derivative(gradient, (position,))
-        (name,) = _tangent_params(compiled, 1)
         arguments = target.arguments(bound)
+        compiled = None
+        if self._versions is not None and not bound.kwargs:
+            compiled = self._versions.for_call(tuple(bound.arguments.values()), v)
+        alone = compiled is not None            # specialized code returns the product alone
+        if not alone:
+            gradient = reverse_derivative(self._fn, (position,), False)
+            compiled = forward_derivative(gradient, (position,))
+        (name,) = _tangent_params(compiled, 1)
         try:
-            product = run_derivative(compiled, *arguments, **bound.kwargs, **{name: target.seed(bound, v)})[1]
+            if alone:
+                product = run_derivative(compiled, *arguments, **{name: v})
+            else:
+                product = run_derivative(compiled, *arguments, **bound.kwargs,
+                                         **{name: target.seed(bound, v)})[1]
         except Exception:
             _check_output_is_scalar(f, _function_name(f), arguments, bound.kwargs)
             raise
         return _match_argument(target.select(bound, product), x)
+
+    def _run_unchecked(self, args_and_v):
+        """The call for arguments that are Python numbers or real NumPy arrays, and a ``v``
+        that is a float array (or a float) of the argument's shape: none is a function, a
+        list or complex, so nothing but the product's dtype is left to match. None for
+        other arguments (the full call checks them and explains what is wrong)."""
+        args, v = args_and_v[:-1], args_and_v[-1]
+        x = args[self._position]
+        if not all(map(argument_kinds.needs_no_check, map(argument_kinds.kind_of, args))) or not (
+                type(v) is numpy.ndarray and type(x) is numpy.ndarray and v.dtype.kind == "f"
+                and v.shape == x.shape or type(v) is float and type(x) is float):
+            return None
+        compiled = self._versions.for_call(args, v)
+        if compiled is None:
+            return None
+        (name,) = _tangent_params(compiled, 1)
+        try:
+            product = run_derivative(compiled, *args, **{name: v})
+        except Exception:
+            _check_output_is_scalar(self.function, _function_name(self.function), args, {})
+            raise
+        return _match_argument(product, x)
+
+    @property
+    @public
+    def source(self) -> str:
+        """The code of the latest call (specialized to its arguments' kinds and v's, see
+        docs/performance.md); the general code before the first call."""
+        code = self._versions.latest_code() if self._versions is not None else None
+        return code.source if code is not None else self._general().source
+
+    @public
+    def source_for(self, *args_and_v: Any, **kwargs: Any) -> str:
+        """The code a call with these arguments (and ``v`` last) runs."""
+        if self._versions is None or kwargs or not args_and_v:
+            return self._general().source
+        *args, v = args_and_v
+        bound = _bind(self.function, args, kwargs)
+        code = self._versions.code_for(tuple(bound.arguments.values()), v) if not bound.kwargs else None
+        return code.source if code is not None else self._general().source
+
+    def _general(self):
+        return forward_derivative(reverse_derivative(self._fn, (self._position,), False), (self._position,))
 
     def __repr__(self):
         return f"<astgrad hvp of {_function_name(self.function)} wrt {self.wrt!r}>"

@@ -66,6 +66,16 @@ def layout(kind):
     return tuple(part == "1" for part in inside.split(",")) if inside else ()
 
 
+def shaped_like(kind):
+    """The kind of a value known only to have the shape of a value of ``kind``:
+    ``"?[n,1]"`` for ``"<f8[n,1]"`` (an array of that layout, of any dtype), ``"?[]"``
+    for a number; None when ``kind`` says nothing about the shape."""
+    found = layout(kind)
+    if found is None:
+        return None
+    return "?[" + ",".join("1" if one else "n" for one in found) + "]"
+
+
 def needs_no_check(kind):
     """A Python float or int, or a NumPy array that is not complex: an argument that is
     neither a function, nor a list, nor complex, so a call needs no check of it."""

@@ -33,6 +33,8 @@ from .rules import registry
 from .rules.optional import load_imported
 from .zero_safe import ZERO_SAFE
 
+TANGENT_ONLY = "tangent only"   # in a forward key: the code returns the tangent alone
+
 
 def prepare(fn, callees):
     """Parse and normalize ``fn``: (source, normalized tree, namer, namespace)."""
@@ -123,8 +125,9 @@ def _collector_paused():
 
 def generate(fn, key, callees):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
-    ("forward", wrt), then the argument kinds of a specialized version (see
-    argument_kinds.key_part), with ZERO_SAFE last for the zero-safe twin) now, uncached."""
+    ("forward", wrt), optionally TANGENT_ONLY for forward code returning only the tangent,
+    then the argument kinds of a specialized version (see argument_kinds.key_part), with
+    ZERO_SAFE last for the zero-safe twin) now, uncached."""
     return back(front(fn, key, callees), key)
 
 
@@ -167,7 +170,8 @@ def _front(fn, key, callees):
         mode = ReverseMode(source, normalized, key[1], namer, namespace, key[2], callees=callees)
         label = f"grad of {fn.__qualname__}"
     else:
-        mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees)
+        mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees,
+                           tangent_only=TANGENT_ONLY in key[2:])
         label = f"jvp of {fn.__qualname__}"
     mode.zero_safe = key[-1] == ZERO_SAFE
     tree = mode.transform()                                         # transform

@@ -11,13 +11,27 @@ A gradient keeps at most :data:`MAX_VERSIONS` specialized versions; a call with 
 another signature runs the general code, which handles every kind of argument. A
 version is used only for calls whose signature is exactly the one it was made for:
 looking the signature up is the guard.
+
+Where the function is proven to return a real number for a signature (see
+``analysis/scalar_output``), the version of ``grad`` (not ``value_and_grad``) is the code
+returning only the gradient: it does not compute the function's value, and there is no
+value left to check. Such code is marked ``__astgrad_gradient_only__``.
+
+``hvp`` (and ``hessian``, through it) keeps versions the same way (``ProductVersions``),
+for the kinds of the function's arguments and of ``v``: forward mode over the gradient
+specialized to those kinds, computing the Hessian-vector product alone (neither the
+gradient nor the value).
 """
 
 import threading
 
 from . import argument_kinds
+from .analysis import shapes
+from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
-from .caching import Current
+from .caching import Current, prepare
+from .core.functions import seed_parameter, underlying
+from .pipeline import TANGENT_ONLY
 
 MAX_VERSIONS = 8
 _UNCHECKED_LIMIT = 64           # signatures remembered as needing no check (beyond: looked at again)
@@ -28,20 +42,22 @@ _lock = threading.Lock()        # held while a version is made (rare: once per s
 class Versions:
     """One gradient's specialized versions: signature -> ``Current`` (which follows
     rebinding of the function's names like the general code does)."""
-    __slots__ = ("function", "key", "names", "general", "latest", "_by_signature", "_unchecked")
+    __slots__ = ("function", "key", "names", "general", "latest", "gradient_only", "_by_signature",
+                 "_unchecked")
 
-    def __init__(self, function, key, names, general):
+    def __init__(self, function, key, names, general, gradient_only=False):
         self.function = function
         self.key = key              # the general code's key
         self.names = names          # the parameters, in the order of the signature
         self.general = general      # the general code's Current
+        self.gradient_only = gradient_only      # the value is not wanted: code without it where proven
         self.latest = None          # the signature of the latest call
         self._by_signature = {}
         self._unchecked = {}        # signature -> Current, for signatures that need no check
 
     def __reduce__(self):
         """Sent to another process without its versions, which are made there again."""
-        return Versions, (self.function, self.key, self.names, self.general)
+        return Versions, (self.function, self.key, self.names, self.general, self.gradient_only)
 
     def for_call(self, values):
         """The compiled code to run for arguments ``values`` (one per parameter)."""
@@ -81,7 +97,9 @@ class Versions:
             if len(self._by_signature) >= MAX_VERSIONS:
                 return self.general
             try:
-                current = Current(self.function, self.key + (argument_kinds.key_part(self.names, signature),))
+                part = argument_kinds.key_part(self.names, signature)
+                current = GradientOnly.made(self.function, self.key, part) if self.gradient_only else None
+                current = current or Current(self.function, self.key + (part,))
             except Exception:       # noqa: BLE001 - the general code, already made, is right for them
                 current = self.general
             self._by_signature[signature] = current
@@ -90,3 +108,136 @@ class Versions:
     def signatures(self):
         """The signatures that have a version of their own, oldest first."""
         return [signature for signature, current in self._by_signature.items() if current is not self.general]
+
+
+class GradientOnly:
+    """A version returning only the gradient: calling it returns that code while the
+    function, as its names are bound now, is proven to return a real number for the
+    version's kinds; after a rebinding that the proof no longer covers, the code that
+    returns the value too (for the caller to check)."""
+    __slots__ = ("function", "key", "part", "plain", "proven", "_refuted", "_with_value")
+
+    def __init__(self, function, key, part, plain):
+        self.function, self.key, self.part = function, key, part
+        self.plain = plain          # the Current of the code without the value
+        self.proven = None          # the compiled code the proof was made for
+        self._refuted = None        # the compiled code the proof failed for
+        self._with_value = None
+
+    @classmethod
+    def made(cls, function, key, part):
+        """The version for kinds ``part`` (see ``argument_kinds.key_part``), or None where
+        the output is not proven a real number."""
+        if not _proven(function, part):
+            return None
+        plain = Current(function, (key[0], key[1], False, part))
+        version = cls(function, key, part, plain)
+        version.proven = version._mark(plain())
+        return version
+
+    def __call__(self):
+        compiled = self.plain()
+        if compiled is self.proven:
+            return compiled
+        if compiled is not self._refuted:               # f's names were rebound: prove again
+            if _proven(self.function, self.part):
+                self.proven = self._mark(compiled)
+                return compiled
+            self._refuted = compiled
+        if self._with_value is None:
+            self._with_value = Current(self.function, self.key + (self.part,))
+        return self._with_value()
+
+    @staticmethod
+    def _mark(compiled):
+        compiled.__astgrad_gradient_only__ = True
+        return compiled
+
+
+def _proven(function, part):
+    """Whether ``function`` returns a real number for arguments of the kinds ``part``."""
+    try:
+        _, tree, _, _ = prepare(underlying(function))
+    except Exception:       # noqa: BLE001 - not proven; generating the code reports any error
+        return False
+    return returns_real_number(tree, dict(part[1]), shapes._is_elementwise, shapes._SHAPE_OF_SECOND)
+
+
+class ProductVersions:
+    """A Hessian-vector product's specialized versions: signature (the arguments' kinds,
+    then v's) -> ``_Product``; at most :data:`MAX_VERSIONS`, further calls run the general
+    code (``for_call`` returns None)."""
+    __slots__ = ("function", "position", "names", "latest", "_by_signature")
+
+    def __init__(self, function, position, names):
+        self.function = function
+        self.position = position    # the parameter differentiated with respect to
+        self.names = names          # the parameters, in the order of the signature
+        self.latest = None
+        self._by_signature = {}
+
+    def __reduce__(self):
+        return ProductVersions, (self.function, self.position, self.names)
+
+    def for_call(self, values, v):
+        """The compiled code (arguments, then the tangent ``v`` by keyword) for arguments
+        ``values`` (one per parameter) and ``v``, or None: run the general code."""
+        signature = argument_kinds.signature(values) + (kind_of(v),)
+        version = self._by_signature.get(signature, False)
+        if version is False:
+            version = self._add(signature)
+        self.latest = signature
+        return None if version is None else version()
+
+    def _add(self, signature):
+        with _lock:
+            if signature in self._by_signature:
+                return self._by_signature[signature]
+            if len(self._by_signature) >= MAX_VERSIONS or all(kind is None for kind in signature[:-1]):
+                return None
+            try:
+                version = _Product(self.function, self.position,
+                                   argument_kinds.key_part(self.names, signature[:-1]))
+                version()
+            except Exception:       # noqa: BLE001 - the general code, already made, is right for them
+                version = None
+            self._by_signature[signature] = version
+            return version
+
+    def signatures(self):
+        """The signatures that have a version of their own, oldest first."""
+        return [signature for signature, version in self._by_signature.items() if version is not None]
+
+    def code_for(self, values, v):
+        """The code a call with ``values`` and ``v`` runs (made now if need be), or None
+        for the general code."""
+        signature = argument_kinds.signature(values) + (kind_of(v),)
+        version = self._by_signature.get(signature, False)
+        if version is False:
+            version = self._add(signature)
+        return None if version is None else version()
+
+    def latest_code(self):
+        version = self._by_signature.get(self.latest) if self.latest is not None else None
+        return None if version is None else version()
+
+
+class _Product:
+    """Forward mode, returning the tangent alone, over the gradient specialized to the
+    kinds ``part``: both follow rebinding of the function's names."""
+    __slots__ = ("position", "part", "gradient", "_of", "_forward")
+
+    def __init__(self, function, position, part):
+        self.position, self.part = position, part
+        self.gradient = Current(function, ("reverse", (position,), False, part))
+        self._of = None             # the gradient code the forward code was made for
+        self._forward = None
+
+    def __call__(self):
+        gradient = self.gradient()
+        if gradient is not self._of:
+            kinds = self.part[1] + ((seed_parameter(gradient), "float"),)     # hvp seeds with 1.0
+            self._forward = Current(gradient, ("forward", (self.position,), TANGENT_ONLY,
+                                               (argument_kinds.KEY_TAG, kinds)))
+            self._of = gradient
+        return self._forward()

@@ -5,7 +5,8 @@ and False where it has any other length; () is a number or a 0-d array. Paramete
 theirs from the argument kinds (see ``argument_kinds``), and they follow through
 elementwise operations (broadcasting: a dimension is 1 only where every operand's is),
 ``@`` of vectors and matrices, indexing by a loop counter, full reductions,
-``numpy.zeros(a.shape[k])`` and the shape helpers. A name assigned several times (a
+``numpy.zeros(a.shape[k])``, ``a.T``, the shape helpers and the adjoints of ``@``
+(shaped like their operand). A name assigned several times (a
 loop variable) has a layout when every assignment agrees on it (an optimistic fixed
 point, then checked), and a derivative ``d_v`` has the layout of ``v``.
 
@@ -26,6 +27,7 @@ _BOTTOM = UNKNOWN
 _ELEMENTWISE_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
 _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
 _FILLED = {numpy.zeros, numpy.ones, numpy.empty}
+_MATMUL_ADJOINTS = {runtime.matmul_adjoint_left: 1, runtime.matmul_adjoint_right: 2}
 
 
 class Layouts:
@@ -88,6 +90,12 @@ class Layouts:
             return matmul_layout(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Subscript):
             return self._indexed(node)
+        if isinstance(node, gast.Attribute) and node.attr in ("size", "ndim") \
+                and isinstance(node.value, gast.Name) and self.of(node.value):
+            return ()                           # an int, of an array of known layout
+        if isinstance(node, gast.Attribute) and node.attr == "T" and isinstance(node.value, gast.Name) \
+                and self.of(node.value):
+            return tuple(reversed(self.of(node.value)))     # the transpose of an array
         if isinstance(node, gast.Call):
             return self._called(node)
         return None
@@ -106,6 +114,8 @@ class Layouts:
             return self.of(args[1])
         if target is runtime.zeros_like and len(args) == 1:
             return self.of(args[0])
+        if target in _MATMUL_ADJOINTS and len(args) == 3:
+            return self.of(args[_MATMUL_ADJOINTS[target]])     # shaped like the operand
         if target is runtime.repeat_count:
             return ()                           # an int
         if node.keywords:

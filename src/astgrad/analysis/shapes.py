@@ -388,9 +388,9 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     for stmt in body:
         rewrite.visit(stmt)
     if kinds:
-        _shapes_from_parameters(body, params, classes)
+        _shapes_from_parameters(body, params, classes, layouts)
         _keep_scalar_seeds(body, layouts)
-        _sizes(body, layouts)
+        _sizes(body, layouts, params)
         mark_array_reductions(body, layouts)
         if numpy_name is not None:
             direct_matmul_adjoints(body, layouts, kinds, numpy_name)
@@ -421,22 +421,26 @@ class _DropUnbroadcasts(gast.NodeTransformer):
 
 
 class _Sizes(gast.NodeTransformer):
-    """``repeat_count(x)`` -> ``x.size`` for an array ``x`` of known layout."""
+    """``repeat_count(x)`` -> ``x.size`` for an array ``x`` of known layout (``p.size`` for a
+    parameter ``p`` of the same shape, see ``same_shape_parameter``)."""
 
-    def __init__(self, layouts):
+    def __init__(self, layouts, params):
         self.layouts = layouts
+        self.params = params
 
     def visit_Call(self, node):
         self.generic_visit(node)
         whole = all(isinstance(arg, gast.Constant) and arg.value is None for arg in node.args[1:])   # axis=None
         if anno.get(node, Key.TARGET) is runtime.repeat_count and node.args and whole and not node.keywords \
                 and isinstance(node.args[0], gast.Name) and self.layouts.of(node.args[0]):
-            return gast.Attribute(value=node.args[0], attr="size", ctx=gast.Load())
+            # the size of a parameter of the same shape: the array itself need not be kept
+            same = same_shape_parameter(node.args[0].id, self.layouts, self.params)
+            return gast.Attribute(value=S.name(same) if same else node.args[0], attr="size", ctx=gast.Load())
         return node
 
 
-def _sizes(body, layouts):
-    rewrite = _Sizes(layouts)
+def _sizes(body, layouts, params):
+    rewrite = _Sizes(layouts, params)
     for stmt in body:
         rewrite.visit(stmt)
 
@@ -445,7 +449,9 @@ def _keep_scalar_seeds(body, layouts):
     """``v = unreduce(e, x)`` -> ``v = e`` for a number ``e`` (the adjoint of a full
     reduction) when every read of ``v`` is inside arithmetic whose result has the same
     layout whether ``v`` is a number or has ``x``'s layout: that arithmetic broadcasts
-    ``e`` to the same shape, so the array ``unreduce`` builds is not needed."""
+    ``e`` to the same shape, so the array ``unreduce`` builds is not needed. A read that
+    is the whole value of a name assigned only there (``w = -v``, ``w = v``) makes ``w`` a number
+    too, under the same condition on its own reads."""
     parents, loads, assigned = {}, {}, {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         for child in gast.iter_child_nodes(node):
@@ -463,9 +469,33 @@ def _keep_scalar_seeds(body, layouts):
         if layouts.of(seed) != () or not target or len(assigned.get(name, ())) != 1 \
                 or layouts.names.get(name) != target:
             continue
-        uses = [_arithmetic_root(use, parents) for use in loads.get(name, ())]
-        if uses and all(use is not None and _same_either_way(use, name, target, layouts) for use in uses):
+        if _numbers_either_way(name, target, layouts, parents, loads, assigned):
             stmt.value = seed
+
+
+def _numbers_either_way(name, target, layouts, parents, loads, assigned):
+    """Whether ``name`` (and the names assigned from its arithmetic, see
+    ``_keep_scalar_seeds``) can hold a number instead of an array of layout ``target``."""
+    group, pending, roots = [], [name], []
+    while pending:
+        current = pending.pop()
+        group.append(current)
+        for use in loads.get(current, ()):
+            root = _arithmetic_root(use, parents)
+            if root is None and isinstance(parents.get(id(use)), gast.Assign):
+                root = use                      # a copy: w = v
+            if root is None:
+                return False
+            holder = parents.get(id(root))
+            defined = holder.targets[0].id if isinstance(holder, gast.Assign) and len(holder.targets) == 1 \
+                and isinstance(holder.targets[0], gast.Name) and holder.value is root else None
+            if defined is not None and defined not in group and defined not in pending \
+                    and len(assigned.get(defined, ())) == 1 and layouts.names.get(defined) == target \
+                    and len(group) + len(pending) < 16 and not _same_either_way(root, [current], target, layouts):
+                pending.append(defined)         # a number too, if its own reads allow it
+            elif defined not in group:
+                roots.append(root)
+    return all(_same_either_way(root, group, target, layouts) for root in roots)
 
 
 def _arithmetic_root(node, parents):
@@ -479,14 +509,17 @@ def _arithmetic_root(node, parents):
     return root
 
 
-def _same_either_way(expression, name, target, layouts):
+def _same_either_way(expression, names, target, layouts):
+    saved = {name: layouts.names[name] for name in names}
     try:
-        layouts.names[name] = ()
+        layouts.names.update(dict.fromkeys(names, ()))
         as_number = layouts.of(expression)
     finally:
-        layouts.names[name] = target
+        layouts.names.update(saved)
     return as_number is not None and as_number == layouts.of(expression)
-def _shapes_from_parameters(body, params, classes):
+
+
+def _shapes_from_parameters(body, params, classes, layouts=None):
     """``unreduce(e, t)`` -> ``unreduce(e, x)`` where parameter ``x`` has ``t``'s shape:
     ``t`` is then not kept alive (or computed) only for its shape."""
     by_class = {}
@@ -499,5 +532,44 @@ def _shapes_from_parameters(body, params, classes):
             if isinstance(node, gast.Call) and anno.get(node, Key.TARGET) in _SHAPE_OF_SECOND \
                     and len(node.args) >= 2 and isinstance(node.args[1], gast.Name):
                 param = by_class.get(classes.name_class(node.args[1].id))
+                if param is None and layouts is not None:
+                    param = same_shape_parameter(node.args[1].id, layouts, params)
                 if param is not None:
                     node.args[1] = S.name(param)
+
+
+def same_shape_parameter(name, layouts, params, depth=0):
+    """A parameter that is never assigned and provably has the shape of ``name``, or None.
+
+    ``name`` must have a layout without dimensions of length 1 and be a parameter or be
+    assigned once by elementwise arithmetic or an elementwise NumPy function: an operand
+    of the same layout (same number of dimensions, none of length 1) has the result's
+    shape, since broadcasting could only stretch dimensions of length 1. Following such
+    operands to a parameter that is never assigned gives a name that has ``name``'s shape
+    whenever ``name`` has a value, and that is alive everywhere."""
+    found = layouts.names.get(name)
+    if not found or found == _BOTTOM or any(found) or depth > 32:
+        return None
+    values = layouts.definitions.get(name)
+    if name in params:
+        return name if not values else None
+    if values is None or len(values) != 1 or values[0] is None:
+        return None
+    for operand in _elementwise_operands(values[0]):
+        if isinstance(operand, gast.Name) and layouts.names.get(operand.id) == found:
+            param = same_shape_parameter(operand.id, layouts, params, depth + 1)
+            if param is not None:
+                return param
+    return None
+
+
+def _elementwise_operands(value):
+    if isinstance(value, gast.BinOp) and isinstance(value.op, _ELEMENTWISE_OPS):
+        return [value.left, value.right]
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
+        return [value.operand]
+    if isinstance(value, gast.Call) and not value.keywords:
+        target = anno.get(value, Key.TARGET)
+        if _is_elementwise(target) and len(value.args) == getattr(target, "nin", 1):
+            return list(value.args)
+    return []

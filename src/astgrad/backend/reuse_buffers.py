@@ -12,6 +12,7 @@ needs is known from the argument kinds: the buffer is an array of float64 that o
 arithmetic ever read (nothing else holds a reference to it), and the result has its
 shape and dtype. The order of the operands is kept (``t *= c`` for ``t * c``, and
 ``t += c`` for ``c + t``, where the two are equal for floats).
+
 """
 
 import gast
@@ -50,10 +51,15 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
             else:
                 typed.names.discard(target)
                 fresh.discard(target)
+            if typed.is_number(stmt.value):     # a derivative kept a number (d_t = d_loss / y.size)
+                typed.numbers.add(target)
+            else:
+                typed.numbers.discard(target)
         elif not isinstance(stmt, gast.Return):
             for name in S.stored_names(stmt):
                 fresh.discard(name)
                 typed.names.discard(name)
+                typed.numbers.discard(name)
         out.extend(rewritten or [stmt])
     return out
 
@@ -100,6 +106,10 @@ class _Float64:
             return node.id in self.names
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
             return self.is_float64(node.operand)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.MatMult):
+            return self.is_float64(node.left) and self.is_float64(node.right)
+        if isinstance(node, gast.Attribute) and node.attr == "T":
+            return self.is_float64(node.value)
         if isinstance(node, gast.BinOp) and type(node.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow):
             operands = (node.left, node.right)
         elif _is_ufunc_call(node):
@@ -113,12 +123,24 @@ class _Float64:
         else:
             return False
         return any(self.is_float64(o) for o in operands) and all(
-            self.is_float64(o) or self._number(o) for o in operands)
+            self.is_float64(o) or self.is_number(o) for o in operands)
 
     def _number(self, node):
         if isinstance(node, gast.Constant):
             return type(node.value) in (int, float)
         return isinstance(node, gast.Name) and node.id in self.numbers
+
+    def is_number(self, node):
+        """A Python int or float: int and float constants and names, arithmetic on them
+        (no power: a negative float to a fractional power is complex), an array's size."""
+        if isinstance(node, gast.Attribute):
+            return node.attr in ("size", "ndim") and isinstance(node.value, gast.Name) \
+                and node.value.id in self.names
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            return self.is_number(node.operand)
+        if isinstance(node, gast.BinOp) and type(node.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div):
+            return self.is_number(node.left) and self.is_number(node.right)
+        return self._number(node)
 
 
 def _is_ufunc_call(node):

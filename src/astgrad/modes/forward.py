@@ -16,7 +16,7 @@ from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
 from ..backend import optimize
-from .. import runtime
+from .. import argument_kinds, runtime
 from ..core import syntax as S
 from ..core import walk
 from ..core.functions import derivative_keywords
@@ -28,12 +28,14 @@ from .common import if_as_written, split_self_references, unknown_method_advice,
 
 
 class ForwardMode(Transform):
-    def __init__(self, source, fn, wrt, namer, namespace, *, callees):
+    def __init__(self, source, fn, wrt, namer, namespace, *, callees, kinds=None, tangent_only=False):
         super().__init__(source, fn, namer, namespace, callees)
         self.wrt = wrt
+        self.kinds = kinds or {}            # parameter -> argument kind, for specialized code (run)
+        self.tangent_only = tangent_only    # return the tangent alone (the value is not computed)
 
     def run(self):
-        return self.finish(self.transform(), {})
+        return self.finish(self.transform(), self.kinds)
 
     def transform(self):
         """The derivative before the optimize passes (every refusal is raised here)."""
@@ -63,9 +65,10 @@ class ForwardMode(Transform):
             tangent = S.name(self.tangent(result.id))
         else:
             tangent = self.helper_call("zeros_like", [S.copy(result)])
-        new_body.append(gast.Return(value=gast.Tuple(elts=[value, tangent], ctx=gast.Load())))
-        self._context = optimize.OptimizeContext(params, self.derivatives, range_targets(new_body),
-                                                 rewrites=[self.own_written_tangents])
+        returned = tangent if self.tangent_only else gast.Tuple(elts=[value, tangent], ctx=gast.Load())
+        new_body.append(gast.Return(value=returned))
+        self._params, self._wrt_names = params, wrt_names
+        self._ranges = range_targets(new_body)
         args = S.copy(fn.args)
         for name in wrt_names:
             args.kwonlyargs.append(gast.Name(id=self.tangent(name), ctx=gast.Param(), annotation=None,
@@ -76,9 +79,24 @@ class ForwardMode(Transform):
                                 type_comment=None, type_params=[])
 
     def finish(self, tree, kinds):
-        """``tree`` (from ``transform``) optimized (forward code is not specialized to kinds)."""
-        tree.body = optimize.optimize(tree.body, self._context)
+        """``tree`` (from ``transform``) optimized for the argument ``kinds`` (parameter ->
+        kind; empty for the general code). It changes ``tree``: transform once per finish."""
+        outside = self._params + [self.tangent(name) for name in self._wrt_names] if kinds else self._params
+        context = optimize.OptimizeContext(outside, self.derivatives, self._ranges,
+                                           rewrites=[self.own_written_tangents],
+                                           kinds=self._tangent_kinds(kinds, self._wrt_names))
+        tree.body = optimize.optimize(tree.body, context)
         return tree
+
+    def _tangent_kinds(self, kinds, wrt_names):
+        """The argument kinds, and for each tangent its primal's layout (specialized code
+        is called with tangents shaped like their primals; their dtype is not assumed)."""
+        if not kinds:
+            return {}
+        kinds = dict(kinds)
+        for name in wrt_names:
+            kinds[self.tangent(name)] = argument_kinds.shaped_like(kinds.get(name))
+        return kinds
 
     # -- names -------------------------------------------------------------------
 
