@@ -362,10 +362,17 @@ def _make_checked(fn, checked_key):
 def _from_checked(fn, key):
     """``fn``'s derivative ``key`` generated from the front half ``check`` made (for the
     same key but for the argument kinds), or None where there is none to use."""
-    checked_key = _CHECKED + without_kinds(key)
+    general = without_kinds(key)
+    # grad's code without the value is finished from the front half checked with it
+    # (grad(f) checks the code returning the value, which its general code is)
+    candidates = [general] + ([general[:2] + (True,) + general[3:]] if general[0] == "reverse" else [])
     with _lock:
         entries = _cache.get(fn)
-        checked = entries.get(checked_key) if entries is not None else None
+        checked = None
+        for candidate in candidates if entries is not None else ():
+            checked = entries.get(_CHECKED + candidate)
+            if checked is not None and checked.front is not None:
+                break
         if checked is None or checked.front is None:
             return None
         front, checked.front = checked.front, None          # a front half is finished once

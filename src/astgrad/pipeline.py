@@ -186,6 +186,8 @@ def back(front, key):
     general code). ``front`` is used up."""
     with _collector_paused():
         started = time.perf_counter()
+        if key[0] == "reverse" and not key[2]:
+            front.mode.drop_value(front.tree)       # a front half made for the code with the value
         tree = front.mode.finish(front.tree, from_key(key))          # optimize
         front.tree = None
         text = to_source(tree)                                      # emit

@@ -126,6 +126,15 @@ class ReverseMode(Transform):
         tree.body = optimize.optimize(tree.body, context)
         return tree
 
+    def drop_value(self, tree):
+        """Make ``tree`` (from ``transform``, not finished yet) return the gradients alone
+        where it returns the value too; the optimize passes then drop what only the value
+        needed."""
+        returned = tree.body[-1]
+        if self.preserve_result and isinstance(returned, gast.Return):
+            returned.value = returned.value.elts[1]
+            self.preserve_result = False
+
     def _core_form(self, params, body, result):
         """Check what reverse mode supports, then rename straight-line code to single
         assignments and split self-references (see ssa_rename, split_self_references)."""
