@@ -191,3 +191,27 @@ def test_loops_that_cannot_be_replayed_are_refused(f, args, construct):
 def test_bad_checkpoint_values_are_refused(bad):
     with pytest.raises(ValueError, match="checkpoint="):
         astgrad.grad(scalar_loop, checkpoint=bad)
+
+
+def two_loops_with_one_header(x, y, n):
+    s = x * 1.0
+    for i in range(n):
+        s = np.sin(s) * y
+    t = x * 1.0
+    for i in range(n):
+        t = t * 2.0            # its adjoint saves nothing
+    return s + t
+
+
+@pytest.mark.parametrize("every", [1, 2, "sqrt"])
+def test_loops_with_the_same_header_are_paired_with_their_own_adjoints(every):
+    """The adjoint loops come last loop first: the first ``for i in reversed(range(n))``
+    after the first loop is the second loop's adjoint, which the checkpointed replay of
+    the first must not replace (it did: a wrong d/dy, found by random programs)."""
+    args = (0.5, 0.7, 3)
+    expected = astgrad.grad(two_loops_with_one_header, (0, 1))(*args)
+    got = astgrad.grad(two_loops_with_one_header, (0, 1), checkpoint=every)(*args)
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert got == pytest.approx(numerical_grad(two_loops_with_one_header, args, wrt=(0, 1)), rel=1e-6)
+    both = astgrad.grad(two_loops, checkpoint=every)(np.array([0.3, -0.2]), 4)
+    np.testing.assert_allclose(both, numerical_grad(two_loops, (np.array([0.3, -0.2]), 4)), rtol=1e-6)

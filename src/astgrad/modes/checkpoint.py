@@ -119,18 +119,28 @@ def _pushes(loop):
 
 
 def _adjoint_loop(rest, forward):
-    """The ``for <target> in reversed(<same range>)`` after ``forward``, if the range's
-    arguments are not reassigned in between."""
+    """The ``for <target> in reversed(<same range>)`` after ``forward`` that pops what
+    ``forward`` pushes, if the range's arguments are not reassigned in between. (Loops
+    with the same header are told apart by their stacks: the adjoints come in reverse
+    order, so the first such header after ``forward`` may be another loop's adjoint.)"""
     names = {node.id for node in ast.walk(forward.iter) if isinstance(node, ast.Name)}
+    pushed = _stacks_used(forward, "append")
     for stmt in rest:
         if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) \
                 and isinstance(stmt.iter.func, ast.Name) and stmt.iter.func.id == "reversed" \
                 and len(stmt.iter.args) == 1 and ast.dump(stmt.iter.args[0]) == ast.dump(forward.iter) \
-                and ast.dump(stmt.target) == ast.dump(forward.target):
+                and ast.dump(stmt.target) == ast.dump(forward.target) and _stacks_used(stmt, "pop") == pushed:
             return stmt
         if names & _stored_names(stmt):
             return None
     return None
+
+
+def _stacks_used(loop, method):
+    """The names ``loop`` calls ``method`` (append or pop) on."""
+    return {node.func.value.id for node in ast.walk(loop)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+            and isinstance(node.func.value, ast.Name)}
 
 
 def _stored_names(node):
