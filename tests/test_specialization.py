@@ -11,6 +11,7 @@ import astgrad
 from astgrad import argument_kinds, specialize
 from astgrad.caching import reverse_derivative
 from fd import assert_close, numerical_grad
+from programs import rnn_loss
 
 
 def elementwise(x):
@@ -27,15 +28,6 @@ def scalar_loop(x):
     for i in range(20):
         s = s + math.sin(x * i) * x / (1 + i)
     return s
-
-
-def rnn(Wx, Wh, xs):
-    h = np.zeros(Wh.shape[0])
-    loss = 0.0
-    for t in range(xs.shape[0]):
-        h = np.tanh(Wx @ xs[t] + Wh @ h)
-        loss = loss + np.sum(h * h)
-    return loss
 
 
 def mlp(W1, b1, W2, X):
@@ -65,8 +57,8 @@ CASES = [
     (broadcasting, (rng.normal(size=(1, 1)), rng.normal(size=(2, 3)))),
     (scalar_loop, (0.8,)),
     (scalar_loop, (np.array(0.8),)),
-    (rnn, (rng.normal(size=(4, 3)) * 0.5, rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(5, 3)))),
-    (rnn, (rng.normal(size=(1, 3)) * 0.5, rng.normal(size=(1, 1)) * 0.5, rng.normal(size=(5, 3)))),
+    (rnn_loss, (rng.normal(size=(4, 3)) * 0.5, rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(5, 3)))),
+    (rnn_loss, (rng.normal(size=(1, 3)) * 0.5, rng.normal(size=(1, 1)) * 0.5, rng.normal(size=(5, 3)))),
     (mlp, (rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)), rng.normal(size=(6, 3)))),
     (mlp, (rng.normal(size=(3, 1)), rng.normal(size=1), rng.normal(size=(1, 1)), rng.normal(size=(6, 3)))),
     (mixed, (rng.normal(size=(2, 3)), rng.normal(size=3))),
