@@ -59,6 +59,7 @@ class Program:
         self.has_loop = False
         self.viewed = set()         # names other names may share memory with
         self.in_loop = 0            # inside a loop, aliases bind new names only (see draw_alias)
+        self.fixed = {}             # in a loop body: the names bound before it, whose shape must stay
 
     def names(self):
         return list(self.shapes)
@@ -118,6 +119,9 @@ def _matmul_shape(left, right):
 
 
 def assign(program, indent, target, expr, shape, shared=False):
+    if target in program.fixed and shape != program.fixed[target]:
+        # (in a loop the next iteration reads it with the shape it had before the loop)
+        expr, shape = f"{target} * 0.5 + np.sum({expr})", program.fixed[target]
     program.emit(indent, f"{target} = {expr}", f"{target} = _chk({expr})")
     program.bind(target, shape, shared)
 
@@ -159,6 +163,8 @@ def draw_statement(draw, program, indent, depth):
 
 def draw_accumulate(draw, program, indent, target):
     expr, shape = draw_expr(draw, program)
+    if target in program.fixed and broadcast(program.shapes[target], shape) != program.fixed[target]:
+        expr, shape = f"np.sum({expr})", ()
     statement = draw(ACCUMULATE, "accumulation").format(v=target, e=f"({expr})")
     value = statement.split(" = ", 1)[1]
     program.emit(indent, statement, f"{target} = _chk({value})")
@@ -259,9 +265,12 @@ def draw_loop(draw, program, indent, depth, kind):
     if kind == "while":
         program.emit(indent + 1, f"{counter} = {counter} + 1")
     program.in_loop += 1
+    fixed = dict(program.fixed)
+    program.fixed = dict(before[0], **fixed)
     for _ in range(draw([0, 1, 2], "loop extra")):
         draw_statement(draw, program, indent + 1, depth + 1)
     program.in_loop -= 1
+    program.fixed = fixed
     merge(program, before, [before, program.snapshot()])
 
 
