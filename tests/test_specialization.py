@@ -229,3 +229,23 @@ def test_a_reused_buffer_never_overwrites_a_name_the_update_still_reads():
         got = gradient(x0, x1)
         assert_close(got[1], 1.0 + 8.0 * x1)
         assert_close(got, numerical_grad(accumulates_a_buffer_into_a_name_it_reads, (x0, x1), wrt=(0, 1)))
+
+
+def mean_in_a_while_loop(x0, x1, n):
+    v0 = x1 * 1.0
+    i = 0
+    while np.sum(v0) < 0.0 and i < n:
+        i = i + 1
+        v2 = x0 * 0.5 + x1
+        v0 = v0 * 0.5 + np.mean(v2)
+    return np.sum(v0)
+
+
+def test_the_size_of_a_value_restored_as_its_shape():
+    """The specialized code divides by ``v2.size`` for the mean's adjoint, where the loop's
+    reverse sweep restores v2 as its shape alone (ShapeInfo had no size: AttributeError;
+    found by random programs)."""
+    args = (np.array(-1.15), np.array([-1.03, 0.89, -1.44]), 3)
+    gradient = astgrad.grad(mean_in_a_while_loop, (0, 1))
+    assert ".size" in gradient.source_for(*args)
+    assert_close(gradient(*args), numerical_grad(mean_in_a_while_loop, args, wrt=(0, 1)))
