@@ -60,6 +60,7 @@ class Program:
         self.viewed = set()         # names other names may share memory with
         self.in_loop = 0            # inside a loop, aliases bind new names only (see draw_alias)
         self.fixed = {}             # in a loop body: the names bound before it, whose shape must stay
+        self.max_depth = 2          # of nested blocks (0: straight-line code)
 
     def names(self):
         return list(self.shapes)
@@ -140,7 +141,7 @@ def view_of(draw, program, source):
 
 def draw_statement(draw, program, indent, depth):
     kinds = ["new", "new", "accumulate", "accumulate", "alias", "view", "in_place", "overwrite"]
-    if depth < 2:
+    if depth < program.max_depth:
         kinds += ["if", "for", "while"]
     kind = draw(kinds, "statement")
     locals_ = [n for n in program.names() if n.startswith("v")]
@@ -274,10 +275,12 @@ def draw_loop(draw, program, indent, depth, kind):
     merge(program, before, [before, program.snapshot()])
 
 
-def draw_program(draw, arg_shapes, n_statements, loop=False):
+def draw_program(draw, arg_shapes, n_statements, loop=False, straight=False):
     """A program of one assignment and ``n_statements`` more (a ``for`` loop first if
-    ``loop``)."""
+    ``loop``; no blocks if ``straight``: the passes that reuse buffers and free values
+    rewrite the top level only)."""
     program = Program(arg_shapes)
+    program.max_depth = 0 if straight else 2
     assign(program, 1, program.new_name(), *draw_expr(draw, program))
     if loop:
         draw_loop(draw, program, 1, 0, "for")
