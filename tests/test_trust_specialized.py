@@ -36,7 +36,6 @@ THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 MAX_MAGNITUDE = 50.0
 MIN_MARGIN = 1e-2
 WRT = (0, 1)
-KINDS = ["float", "f8", "f8", "f4"]
 
 
 def _drawer(data):
