@@ -1,5 +1,5 @@
 """A corpus of differentiable programs shared by test_forward.py and
-test_higher_order.py.
+test_higher_order.py (and programs other tests share, such as ``rnn_loss``).
 
 Every program is a module-level ``def`` (astgrad reads source with inspect).
 ``CASES`` pairs each program with concrete arguments chosen away from branch
@@ -209,6 +209,17 @@ def rnn(W, x, h0):
     for t in range(x.shape[0]):
         h = np.tanh(W @ h + x[t])
     return np.sum(h * h)
+
+
+def rnn_loss(Wx, Wh, xs):
+    """An RNN over the rows of ``xs``, summing the squared hidden state of every step
+    (test_checkpoint.py and test_specialization.py)."""
+    h = np.zeros(Wh.shape[0])
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(Wx @ xs[t] + Wh @ h)
+        loss = loss + np.sum(h * h)
+    return loss
 
 
 # ---------------------------------------------------------------------------

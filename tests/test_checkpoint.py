@@ -10,6 +10,7 @@ import pytest
 
 import astgrad
 from fd import numerical_grad
+from programs import rnn_loss
 
 
 def scalar_loop(x, n):
@@ -17,15 +18,6 @@ def scalar_loop(x, n):
     for i in range(n):
         s = s + math.sin(x * i) * x / (1 + i)
     return s
-
-
-def rnn(Wx, Wh, xs):
-    h = np.zeros(Wh.shape[0])
-    loss = 0.0
-    for t in range(xs.shape[0]):
-        h = np.tanh(Wx @ xs[t] + Wh @ h)
-        loss = loss + np.sum(h * h)
-    return loss
 
 
 def two_loops(x, n):
@@ -57,9 +49,9 @@ def test_scalar_loop_matches_plain_and_fd(every):
 def test_rnn_matches_plain_and_fd(every):
     rng = np.random.default_rng(1)
     args = (rng.normal(scale=0.5, size=(3, 2)), rng.normal(scale=0.5, size=(3, 3)), rng.normal(size=(17, 2)))
-    expected = astgrad.grad(rnn, (0, 1))(*args)
-    got = astgrad.grad(rnn, (0, 1), checkpoint=every)(*args)
-    numeric = numerical_grad(rnn, args, wrt=(0, 1))
+    expected = astgrad.grad(rnn_loss, (0, 1))(*args)
+    got = astgrad.grad(rnn_loss, (0, 1), checkpoint=every)(*args)
+    numeric = numerical_grad(rnn_loss, args, wrt=(0, 1))
     for g, e, f in zip(got, expected, numeric):
         np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(g, f, rtol=1e-6, atol=1e-8)
@@ -191,3 +183,64 @@ def test_loops_that_cannot_be_replayed_are_refused(f, args, construct):
 def test_bad_checkpoint_values_are_refused(bad):
     with pytest.raises(ValueError, match="checkpoint="):
         astgrad.grad(scalar_loop, checkpoint=bad)
+
+
+def two_loops_with_one_header(x, y, n):
+    s = x * 1.0
+    for i in range(n):
+        s = np.sin(s) * y
+    t = x * 1.0
+    for i in range(n):
+        t = t * 2.0            # its adjoint saves nothing
+    return s + t
+
+
+@pytest.mark.parametrize("every", [1, 2, "sqrt"])
+def test_loops_with_the_same_header_are_paired_with_their_own_adjoints(every):
+    """The adjoint loops come last loop first: the first ``for i in reversed(range(n))``
+    after the first loop is the second loop's adjoint, which the checkpointed replay of
+    the first must not replace (it did: a wrong d/dy, found by random programs)."""
+    args = (0.5, 0.7, 3)
+    expected = astgrad.grad(two_loops_with_one_header, (0, 1))(*args)
+    got = astgrad.grad(two_loops_with_one_header, (0, 1), checkpoint=every)(*args)
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert got == pytest.approx(numerical_grad(two_loops_with_one_header, args, wrt=(0, 1)), rel=1e-6)
+    both = astgrad.grad(two_loops, checkpoint=every)(np.array([0.3, -0.2]), 4)
+    np.testing.assert_allclose(both, numerical_grad(two_loops, (np.array([0.3, -0.2]), 4)), rtol=1e-6)
+
+
+def nested_loop_temporaries(x, y, n):
+    v = y * 1.0
+    for i in range(n):
+        v = np.tanh(v)
+        for j in range(n):
+            v = np.mean(x) + v          # a temporary bound and read inside the inner loop only
+    return np.sum(v)
+
+
+def reads_what_a_later_loop_rebinds(x, y, n):
+    v = np.sin(x)
+    s = x * 1.0
+    for i in range(n):
+        s = np.tanh(s) + v * 0.5        # reads v; its adjoint needs only v's shape
+    for i in range(n):
+        v = v + y                       # the reverse sweep restores v as its shape
+    return np.sum(s) + np.sum(v)
+
+
+@pytest.mark.parametrize("f, args", [
+    (nested_loop_temporaries, (np.array([0.3, 0.4]), np.array([1.0, 2.0]), 2)),
+    (reads_what_a_later_loop_rebinds, (np.array([0.3, 0.4]), np.array([[0.7], [0.2]]), 3)),
+])
+@pytest.mark.parametrize("every", [1, 2])
+def test_the_saved_state_is_what_the_replay_reads(f, args, every):
+    """The replay of a segment reads the names the loop carries, not those bound and read
+    inside a nested loop (saving them failed: unbound), and also the names it only reads,
+    which the reverse sweep of a later loop may have restored to their shape alone (it
+    failed: ShapeInfo in arithmetic). Both found by random programs."""
+    expected = astgrad.grad(f, (0, 1))(*args)
+    got = astgrad.grad(f, (0, 1), checkpoint=every)(*args)
+    for g, e, n in zip(got, expected, numerical_grad(f, args, wrt=(0, 1))):
+        np.testing.assert_allclose(g, e, rtol=1e-12)
+        np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-9)
+    assert "else:" not in astgrad.grad(f, (0, 1), checkpoint=every).source

@@ -11,6 +11,7 @@ import astgrad
 from astgrad import argument_kinds, specialize
 from astgrad.caching import reverse_derivative
 from fd import assert_close, numerical_grad
+from programs import rnn_loss
 
 
 def elementwise(x):
@@ -27,15 +28,6 @@ def scalar_loop(x):
     for i in range(20):
         s = s + math.sin(x * i) * x / (1 + i)
     return s
-
-
-def rnn(Wx, Wh, xs):
-    h = np.zeros(Wh.shape[0])
-    loss = 0.0
-    for t in range(xs.shape[0]):
-        h = np.tanh(Wx @ xs[t] + Wh @ h)
-        loss = loss + np.sum(h * h)
-    return loss
 
 
 def mlp(W1, b1, W2, X):
@@ -65,8 +57,8 @@ CASES = [
     (broadcasting, (rng.normal(size=(1, 1)), rng.normal(size=(2, 3)))),
     (scalar_loop, (0.8,)),
     (scalar_loop, (np.array(0.8),)),
-    (rnn, (rng.normal(size=(4, 3)) * 0.5, rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(5, 3)))),
-    (rnn, (rng.normal(size=(1, 3)) * 0.5, rng.normal(size=(1, 1)) * 0.5, rng.normal(size=(5, 3)))),
+    (rnn_loss, (rng.normal(size=(4, 3)) * 0.5, rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(5, 3)))),
+    (rnn_loss, (rng.normal(size=(1, 3)) * 0.5, rng.normal(size=(1, 1)) * 0.5, rng.normal(size=(5, 3)))),
     (mlp, (rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)), rng.normal(size=(6, 3)))),
     (mlp, (rng.normal(size=(3, 1)), rng.normal(size=1), rng.normal(size=(1, 1)), rng.normal(size=(6, 3)))),
     (mixed, (rng.normal(size=(2, 3)), rng.normal(size=3))),
@@ -237,3 +229,23 @@ def test_a_reused_buffer_never_overwrites_a_name_the_update_still_reads():
         got = gradient(x0, x1)
         assert_close(got[1], 1.0 + 8.0 * x1)
         assert_close(got, numerical_grad(accumulates_a_buffer_into_a_name_it_reads, (x0, x1), wrt=(0, 1)))
+
+
+def mean_in_a_while_loop(x0, x1, n):
+    v0 = x1 * 1.0
+    i = 0
+    while np.sum(v0) < 0.0 and i < n:
+        i = i + 1
+        v2 = x0 * 0.5 + x1
+        v0 = v0 * 0.5 + np.mean(v2)
+    return np.sum(v0)
+
+
+def test_the_size_of_a_value_restored_as_its_shape():
+    """The specialized code divides by ``v2.size`` for the mean's adjoint, where the loop's
+    reverse sweep restores v2 as its shape alone (ShapeInfo had no size: AttributeError;
+    found by random programs)."""
+    args = (np.array(-1.15), np.array([-1.03, 0.89, -1.44]), 3)
+    gradient = astgrad.grad(mean_in_a_while_loop, (0, 1))
+    assert ".size" in gradient.source_for(*args)
+    assert_close(gradient(*args), numerical_grad(mean_in_a_while_loop, args, wrt=(0, 1)))

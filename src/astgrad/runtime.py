@@ -1667,6 +1667,12 @@ class ShapeInfo:
     def ndim(self):
         return len(self.shape)
 
+    @property
+    def size(self):
+        """The number of elements (code specialized to its arguments reads ``x.size``
+        where ``x`` is an array, which a restore may have replaced by its ShapeInfo)."""
+        return int(numpy.prod(self.shape, dtype=int))
+
     def __repr__(self):
         return f"ShapeInfo({self.shape}, {self.dtype})"
 

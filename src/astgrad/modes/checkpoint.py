@@ -119,18 +119,28 @@ def _pushes(loop):
 
 
 def _adjoint_loop(rest, forward):
-    """The ``for <target> in reversed(<same range>)`` after ``forward``, if the range's
-    arguments are not reassigned in between."""
+    """The ``for <target> in reversed(<same range>)`` after ``forward`` that pops what
+    ``forward`` pushes, if the range's arguments are not reassigned in between. (Loops
+    with the same header are told apart by their stacks: the adjoints come in reverse
+    order, so the first such header after ``forward`` may be another loop's adjoint.)"""
     names = {node.id for node in ast.walk(forward.iter) if isinstance(node, ast.Name)}
+    pushed = _stacks_used(forward, "append")
     for stmt in rest:
         if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) \
                 and isinstance(stmt.iter.func, ast.Name) and stmt.iter.func.id == "reversed" \
                 and len(stmt.iter.args) == 1 and ast.dump(stmt.iter.args[0]) == ast.dump(forward.iter) \
-                and ast.dump(stmt.target) == ast.dump(forward.target):
+                and ast.dump(stmt.target) == ast.dump(forward.target) and _stacks_used(stmt, "pop") == pushed:
             return stmt
         if names & _stored_names(stmt):
             return None
     return None
+
+
+def _stacks_used(loop, method):
+    """The names ``loop`` calls ``method`` (append or pop) on."""
+    return {node.func.value.id for node in ast.walk(loop)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+            and isinstance(node.func.value, ast.Name)}
 
 
 def _stored_names(node):
@@ -189,18 +199,49 @@ def _check_function(value, text, where):
         _refuse(f"calls {text}(), whose result may change from one run to the next", where)
 
 
-def _carried(loop, stacks):
-    """Names the loop body may read before it writes them: the loop's state."""
-    assigned = _stored_names(loop) - _stored_names(loop.target) - stacks
-    state, written = [], set()
-    for stmt in loop.body:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in assigned \
-                    and node.id not in written and node.id not in state:
-                state.append(node.id)
-        if isinstance(stmt, ast.Assign):
-            written |= _stored_names(stmt)
+def _carried(fn, loop, stacks):
+    """Names of ``fn`` the loop body may read before it writes them: the loop's state.
+
+    Names the loop only reads are state too: the reverse sweep of the code after the
+    loop, which runs before the loop is replayed, may restore them to what the adjoint
+    needs of them (their shape only, say). Parameters ``fn`` never assigns are not. A
+    name written inside a nested loop or in one branch of an ``if`` only is not written
+    for what follows (the loop may run no iteration, the other branch may run); a name
+    written and then read inside a nested loop is not state (it may be bound nowhere
+    before the loop, so saving it would fail)."""
+    names = _stored_names(fn) - _stored_names(loop.target) - stacks
+    state = []
+    _reads_before_writes(loop.body, set(), names, state)
     return state
+
+
+def _reads_before_writes(body, written, assigned, state):
+    """Add to ``state`` the names of ``assigned`` that ``body`` may read before writing
+    them, given the names ``written`` before it; returns the names written for sure
+    once ``body`` has run."""
+    written = set(written)
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            _note_reads(stmt.test, written, assigned, state)
+            then = _reads_before_writes(stmt.body, written, assigned, state)
+            written |= then & _reads_before_writes(stmt.orelse, written, assigned, state)
+        elif isinstance(stmt, (ast.For, ast.While)):
+            _note_reads(stmt.iter if isinstance(stmt, ast.For) else stmt.test, written, assigned, state)
+            inner = written | (_stored_names(stmt.target) if isinstance(stmt, ast.For) else set())
+            _reads_before_writes(stmt.body, inner, assigned, state)
+            _reads_before_writes(stmt.orelse, written, assigned, state)
+        else:
+            _note_reads(stmt.value if isinstance(stmt, ast.Assign) else stmt, written, assigned, state)
+            if isinstance(stmt, ast.Assign):
+                written |= _stored_names(stmt)
+    return written
+
+
+def _note_reads(node, written, assigned, state):
+    for name in ast.walk(node):
+        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load) and name.id in assigned \
+                and name.id not in written and name.id not in state:
+            state.append(name.id)
 
 
 def _without_pushes(body, stacks):
@@ -213,8 +254,8 @@ def _without_pushes(body, stacks):
             continue
         stmt = copy.deepcopy(stmt)
         for field in ("body", "orelse"):
-            if isinstance(getattr(stmt, field, None), list):
-                setattr(stmt, field, _without_pushes(getattr(stmt, field), stacks) or [ast.Pass()])
+            if getattr(stmt, field, None):          # (an empty else stays empty)
+                setattr(stmt, field, _without_pushes(getattr(stmt, field), stacks))
         kept.append(stmt)
     return kept or [ast.Pass()]
 
@@ -225,7 +266,7 @@ def _rewrite(fn, forward, backward, stacks, every, number):
     base = f"{target}_{number}" if number else target
     steps, segment, saved = f"{base}_steps", f"{base}_segment", f"{base}_checkpoints"
     span = f"{base}_every"
-    state = _carried(forward, stacks)
+    state = _carried(fn, forward, stacks)
     state_text = ", ".join(state) + ("," if len(state) == 1 else "")
     range_text = ast.unparse(forward.iter)
     note = _COMMENT + f"checkpointed loop: its state is kept every {span} iterations"
