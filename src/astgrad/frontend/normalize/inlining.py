@@ -10,10 +10,12 @@ become a flag, as in the function itself). Recursion through a local function is
 """
 
 import inspect
+import types
 
 import gast
 
 from ...core import syntax as S
+from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
@@ -21,6 +23,7 @@ from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
 from .closures import Functions, Global, Local
+from .foreign import rewrite_free_names, scope_of
 from .jumps import _has_early_return, jumps_out
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
@@ -65,7 +68,7 @@ class InlineLowering:
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return None
         if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
-            if not self.same_module(callee):
+            if not self.same_module(callee) and not _is_factory(callee):
                 return self.call_made_for_values(callee, node)
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
@@ -81,32 +84,44 @@ class InlineLowering:
         (a function returning a function it defines) is inlined so that the function it
         returns is followed where it is called, its closure reading the factory's locals."""
         label = callee.__qualname__
-        if callee.__globals__ is not self.source.globals or callee.__code__.co_freevars \
-                or callee.__code__.co_filename != self.source.filename:
-            if factory:
-                raise self._refuse(f"a call of {label}, which returns a local function, defined in "
-                                   "another module or as a closure", node,
-                                   f"define {label} in the same module as the function you differentiate, "
-                                   "or define the function it returns at module level and pass the "
-                                   "values its closure holds as arguments")
-            raise self._refuse(f"passing a function to {label}, defined in another module or as a closure",
-                               node, f"define {label} in the same module as the function you "
-                               "differentiate, or call the function you pass by name inside it")
         source = parse_function(callee)
         tree = source.tree
-        clash = _free_names(tree) & self.locals
-        if clash:
-            raise self._refuse(f"passing a function to {label}, whose global '{sorted(clash)[0]}' "
-                               "is hidden here by a local variable of the same name", node,
-                               "rename the local variable")
-        shift = source.first_line - self.source.first_line
-        for sub in gast.walk(tree):
-            if getattr(sub, "lineno", None) is not None:
-                sub.lineno += shift
+        if self.same_module(callee):
+            clash = _free_names(tree) & self.locals
+            if clash:
+                raise self._refuse(f"passing a function to {label}, whose global '{sorted(clash)[0]}' "
+                                   "is hidden here by a local variable of the same name", node,
+                                   "rename the local variable")
+            shift = source.first_line - self.source.first_line
+            for sub in gast.walk(tree):
+                if getattr(sub, "lineno", None) is not None:
+                    sub.lineno += shift
+        else:       # another module's function, or a closure: its free names read its own scope
+            self.namer.taken |= S.names_in(tree)
+            self.foreign_names(callee, tree)
+            for sub in gast.walk(tree):
+                if getattr(sub, "lineno", None) is not None:
+                    sub.lineno = self.line      # errors point at the call
         self.namer.taken |= S.names_in(tree)
         defaults = [self.held_value(v) for v in callee.__defaults__ or ()]
         keyword = {k: self.held_value(v) for k, v in (callee.__kwdefaults__ or {}).items()}
         return Local(label, tree, defaults, keyword, origin=callee)
+
+    def foreign_names(self, callee, tree):
+        """Write ``callee``'s free names as attributes of its scope (foreign.py), bound in
+        the generated code; a builtin, or a module this function's scope names the same
+        way, keeps its name."""
+        scope = scope_of(callee)
+        name = self.bind_value(scope, "scope")
+        self.source.scopes[name] = scope
+
+        def keep(free, value):
+            if free in self.locals or value is MISSING:
+                return False
+            ours = self.source.resolve(free)
+            return ours is value and (isinstance(value, types.ModuleType) or free not in callee.__globals__
+                                      and free not in callee.__code__.co_freevars)
+        rewrite_free_names(tree, callee, name, keep)
 
     def held_value(self, value):
         """A default a function object holds, as an atom of the generated code."""
