@@ -43,3 +43,12 @@ def _make_factory(k):
 
 
 closure_factory = _make_factory(1.5)
+
+
+def pack(a):
+    """A vector and a function that reads it back, as autograd's flatten returns them."""
+    vec = np.ravel(a) * 2.0
+
+    def unpack(v):
+        return np.reshape(v, np.shape(a)) * 0.5
+    return vec, unpack

@@ -48,13 +48,19 @@ def flatten_func_with_args(x, w):
     return loss(x, w)
 
 
+def a_value_and_a_function(x, w):
+    vec, unpack = H.pack(x * w)
+    first = H.pack(x)[0]
+    return np.sum(unpack(vec * w) ** 2) + np.sum(first * w)
+
+
 def weighted(v, c):
     return np.sum(v ** 2) * c
 
 
 CASES = [factory_of_another_module, factory_called_at_once, helper_handed_a_module_factory,
          helper_handed_a_lambda, helper_calling_its_own_global, closure_made_elsewhere,
-         flatten_func_with_args]
+         flatten_func_with_args, a_value_and_a_function]
 
 
 @pytest.mark.parametrize("shape", [(), (3,)], ids=str)

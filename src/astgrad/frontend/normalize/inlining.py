@@ -22,7 +22,7 @@ from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
-from .closures import Functions, Global, Local
+from .closures import Data, Functions, Global, Local
 from .foreign import rewrite_free_names, scope_of
 from .jumps import _has_early_return, jumps_out
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
@@ -178,6 +178,9 @@ class InlineLowering:
         if last is None or last.value is None:
             return S.const(None)
         self.line = getattr(last, "lineno", self.line)
+        mixed = self.mixed_tuple(last.value, own)
+        if mixed is not None:
+            return mixed
         if self.looks_like_function(last.value):
             function = self.function_value(last.value)
             if isinstance(function, Local) or isinstance(function, Functions) and not all(
@@ -189,6 +192,28 @@ class InlineLowering:
         if isinstance(last.value, gast.Name) and isinstance(value, gast.Name) and value.id not in own:
             value = S.name(self.fresh_assign(value, "result"))     # read now, not when used
         return value
+
+    def mixed_tuple(self, value, own):
+        """``return vec, unflatten``: a tuple of values and local functions, as a name
+        bound to a Functions whose values are read now (Data items); None otherwise."""
+        if not (isinstance(value, (gast.Tuple, gast.List)) and value.elts) \
+                or any(isinstance(e, gast.Starred) for e in value.elts):
+            return None
+        kinds = [self.looks_like_function(e) for e in value.elts]
+        if all(kinds) or not any(kinds):
+            return None
+        items = []
+        for elt, is_function in zip(value.elts, kinds):
+            if is_function:
+                items.append(self.function_value(elt))
+                continue
+            atom = self.atom(elt, hint="result")
+            if isinstance(atom, gast.Name):
+                atom = S.name(self.fresh_assign(atom, "result"))     # read now, not when used
+            items.append(Data(atom))
+        name = self.namer.fresh("function")
+        self.functions[name] = Functions(None, items)
+        return S.name(name)
 
     def check_inlined(self, fn, local, node):
         written = declared(fn, gast.Global) & {n.id for n in own_nodes(fn) if isinstance(n, gast.Name)
@@ -276,7 +301,7 @@ class InlineLowering:
         if not self.looks_like_function(iterable):
             return None
         functions = self.function_value(iterable)
-        if not isinstance(functions, Functions):
+        if not isinstance(functions, Functions) or any(isinstance(v, Data) for v in functions.values):
             return None
         pairs = functions.items()
         if method in ("items", "enumerate"):
