@@ -73,10 +73,27 @@ class InlineLowering:
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
+        if self.draws_random_numbers(callee):
+            return self.inline(self.module_function(callee, node), node)
         given = _function_defaults(callee, node)
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
+
+    def draws_random_numbers(self, callee):
+        """Whether a helper's result changes from call to call (it draws random numbers,
+        or calls a method of an object whose class astgrad does not know): such a helper
+        is inlined, so its numbers are drawn once, where the differentiated function
+        draws them, and never again by a derivative (analysis/purity.py). Not a helper
+        that calls itself: recursion stays a call."""
+        from ...analysis.purity import first_impure_call
+        if self.callees is None or any(current.origin is callee for current in self.inlining):
+            return False
+        try:
+            return first_impure_call(callee, self.callees.prepare) is not None \
+                and not _calls_itself(callee, self.callees.prepare)
+        except (TransformError, TypeError, OSError):
+            return False
 
     def module_function(self, callee, node, factory=False):
         """A module-level helper as a Local to inline: its code parsed, its lines counted
@@ -415,6 +432,14 @@ def _function_defaults(callee, node):
         return {}
     return {name: p.default for name, p in inspect.signature(callee).parameters.items()
             if name not in bound.arguments and p.default is not p.empty and function_valued(p.default)}
+
+
+def _calls_itself(callee, prepare):
+    """Whether ``callee``'s normalized code calls ``callee`` (direct recursion)."""
+    from ...core import anno
+    from ...core.anno import Key
+    _, tree, _, _ = prepare(callee)
+    return any(anno.get(n, Key.TARGET) is callee for n in gast.walk(tree) if isinstance(n, gast.Call))
 
 
 def _is_factory(callee):
