@@ -537,3 +537,24 @@ def test_function_value_from_an_argument():
         astgrad.jvp(from_a_container_argument, (0.4, [np.sin, 2.0]), (1.0, [None, 0.0]))
     with pytest.raises(astgrad.TransformError, match=r"\.fn\(\)"):
         astgrad.grad(from_an_attribute_argument)(0.4, types.SimpleNamespace(fn=np.sin))
+
+
+def _log_partition(params, x):
+    return np.sum(np.sin(params * x))
+
+
+def map_of_a_partial(params, data):
+    return sum(map(functools.partial(_log_partition, params), data))
+
+
+def test_map_of_a_partial():
+    data = [np.array([1.0, 2.0]), np.array([0.5, 0.1])]
+    p = np.array([0.3, 0.7])
+    f = map_of_a_partial
+    assert_close(astgrad.grad(f)(p, data), numerical_grad(f, (p, data)))
+    t = np.array([0.4, -1.0])
+    assert_close(astgrad.jvp(f, (p, data), (t, [np.zeros(2), np.zeros(2)]))[1],
+                 numerical_jvp(lambda q: f(q, data), (p,), (t,)))
+    gradient = astgrad.grad(f)
+    assert_close(astgrad.jvp(gradient, (p, data), (t, [np.zeros(2), np.zeros(2)]))[1],
+                 numerical_jvp(lambda q: gradient(q, data), (p,), (t,)), rtol=1e-4)
