@@ -192,3 +192,18 @@ def test_forward_mode_with_random_state_argument():
     t = np.array([1.0, 0.5, -0.3, 2.0])
     _, tangent = astgrad.jvp(g4, (p,), (t,))
     assert_close(tangent, numerical_jvp(g4, (p,), (t,)))
+
+
+def noisy_power(p, n):
+    if n == 0:
+        return p
+    return noisy_power(p * np.random.randn(), n - 1)
+
+
+def f_noisy_recursion(p):
+    return noisy_power(p, 2)
+
+
+def test_a_recursive_helper_drawing_random_numbers_stays_refused():
+    with pytest.raises(astgrad.TransformError, match="the helper noisy_power calls numpy.random.randn"):
+        astgrad.grad(f_noisy_recursion)(0.5)

@@ -213,6 +213,28 @@ class ClosureLowering:
             return
         self.emit(S.assign(target, lowered))
 
+    def mixed_tuple(self, value, own):
+        """``return vec, unflatten``: a tuple of values and local functions, as a name
+        bound to a Functions whose values are read now (Data items); None otherwise."""
+        if not (isinstance(value, (gast.Tuple, gast.List)) and value.elts) \
+                or any(isinstance(e, gast.Starred) for e in value.elts):
+            return None
+        kinds = [self.looks_like_function(e) for e in value.elts]
+        if all(kinds) or not any(kinds):
+            return None
+        items = []
+        for elt, is_function in zip(value.elts, kinds):
+            if is_function:
+                items.append(self.function_value(elt))
+                continue
+            atom = self.atom(elt, hint="result")
+            if isinstance(atom, gast.Name):
+                atom = S.name(self.fresh_assign(atom, "result"))     # read now, not when used
+            items.append(Data(atom))
+        name = self.namer.fresh("function")
+        self.functions[name] = Functions(None, items)
+        return S.name(name)
+
     # -- helpers that cannot be inlined, handed functions known now -------------------------
 
     def same_module(self, callee):

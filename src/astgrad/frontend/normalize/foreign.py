@@ -17,7 +17,44 @@ import types
 import gast
 
 from ...core.missing import MISSING
+from ...errors import TransformError
+from ..source import parse_function
 from .scopes import local_names, parameters
+
+
+class ForeignLowering:
+    """Normalizer methods for helpers inlined from elsewhere: another module's names,
+    and helpers inlined because their result changes from call to call."""
+
+    def foreign_names(self, callee, tree):
+        """Write ``callee``'s free names as attributes of its scope (foreign.py), bound in
+        the generated code; a builtin, or a module this function's scope names the same
+        way, keeps its name."""
+        scope = scope_of(callee)
+        name = self.bind_value(scope, "scope")
+        self.source.scopes[name] = scope
+
+        def keep(free, value):
+            if free in self.locals or value is MISSING:
+                return False
+            ours = self.source.resolve(free)
+            return ours is value and (isinstance(value, types.ModuleType) or free not in callee.__globals__
+                                      and free not in callee.__code__.co_freevars)
+        rewrite_free_names(tree, callee, name, keep)
+
+    def draws_random_numbers(self, callee):
+        """Whether a helper's result changes from call to call (it draws random numbers,
+        or calls a method of an object whose class astgrad does not know): such a helper
+        is inlined, so its numbers are drawn once, where the differentiated function
+        draws them, and never again by a derivative (analysis/purity.py). Not a helper
+        that calls itself: recursion stays a call."""
+        from ...analysis.purity import first_impure_call
+        if self.callees is None or any(current.origin is callee for current in self.inlining):
+            return False
+        try:
+            return not _calls_itself(callee) and first_impure_call(callee, self.callees.prepare) is not None
+        except (TransformError, TypeError, OSError):
+            return False
 
 
 class ForeignScope:
@@ -114,3 +151,14 @@ class _FreeNames(gast.NodeTransformer):
         else:
             fn.body = new[0]
         self.bound = saved
+
+
+def _calls_itself(callee):
+    """Whether ``callee``'s code calls a global of its own name that is ``callee``
+    (direct recursion), read off its source."""
+    name = callee.__name__
+    if callee.__globals__.get(name) is not callee or name not in callee.__code__.co_names:
+        return False
+    tree = parse_function(callee).tree
+    return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == name
+               for n in gast.walk(tree))

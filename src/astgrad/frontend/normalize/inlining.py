@@ -10,20 +10,17 @@ become a flag, as in the function itself). Recursion through a local function is
 """
 
 import inspect
-import types
 
 import gast
 
 from ...core import syntax as S
-from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
-from .closures import Data, Functions, Global, Local
-from .foreign import rewrite_free_names, scope_of
+from .closures import Functions, Global, Local
 from .jumps import _has_early_return, jumps_out
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
@@ -80,21 +77,6 @@ class InlineLowering:
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
 
-    def draws_random_numbers(self, callee):
-        """Whether a helper's result changes from call to call (it draws random numbers,
-        or calls a method of an object whose class astgrad does not know): such a helper
-        is inlined, so its numbers are drawn once, where the differentiated function
-        draws them, and never again by a derivative (analysis/purity.py). Not a helper
-        that calls itself: recursion stays a call."""
-        from ...analysis.purity import first_impure_call
-        if self.callees is None or any(current.origin is callee for current in self.inlining):
-            return False
-        try:
-            return first_impure_call(callee, self.callees.prepare) is not None \
-                and not _calls_itself(callee, self.callees.prepare)
-        except (TransformError, TypeError, OSError):
-            return False
-
     def module_function(self, callee, node, factory=False):
         """A module-level helper as a Local to inline: its code parsed, its lines counted
         in this function's file, its defaults as the function object holds them. A factory
@@ -123,22 +105,6 @@ class InlineLowering:
         defaults = [self.held_value(v) for v in callee.__defaults__ or ()]
         keyword = {k: self.held_value(v) for k, v in (callee.__kwdefaults__ or {}).items()}
         return Local(label, tree, defaults, keyword, origin=callee)
-
-    def foreign_names(self, callee, tree):
-        """Write ``callee``'s free names as attributes of its scope (foreign.py), bound in
-        the generated code; a builtin, or a module this function's scope names the same
-        way, keeps its name."""
-        scope = scope_of(callee)
-        name = self.bind_value(scope, "scope")
-        self.source.scopes[name] = scope
-
-        def keep(free, value):
-            if free in self.locals or value is MISSING:
-                return False
-            ours = self.source.resolve(free)
-            return ours is value and (isinstance(value, types.ModuleType) or free not in callee.__globals__
-                                      and free not in callee.__code__.co_freevars)
-        rewrite_free_names(tree, callee, name, keep)
 
     def held_value(self, value):
         """A default a function object holds, as an atom of the generated code."""
@@ -209,28 +175,6 @@ class InlineLowering:
         if isinstance(last.value, gast.Name) and isinstance(value, gast.Name) and value.id not in own:
             value = S.name(self.fresh_assign(value, "result"))     # read now, not when used
         return value
-
-    def mixed_tuple(self, value, own):
-        """``return vec, unflatten``: a tuple of values and local functions, as a name
-        bound to a Functions whose values are read now (Data items); None otherwise."""
-        if not (isinstance(value, (gast.Tuple, gast.List)) and value.elts) \
-                or any(isinstance(e, gast.Starred) for e in value.elts):
-            return None
-        kinds = [self.looks_like_function(e) for e in value.elts]
-        if all(kinds) or not any(kinds):
-            return None
-        items = []
-        for elt, is_function in zip(value.elts, kinds):
-            if is_function:
-                items.append(self.function_value(elt))
-                continue
-            atom = self.atom(elt, hint="result")
-            if isinstance(atom, gast.Name):
-                atom = S.name(self.fresh_assign(atom, "result"))     # read now, not when used
-            items.append(Data(atom))
-        name = self.namer.fresh("function")
-        self.functions[name] = Functions(None, items)
-        return S.name(name)
 
     def check_inlined(self, fn, local, node):
         written = declared(fn, gast.Global) & {n.id for n in own_nodes(fn) if isinstance(n, gast.Name)
@@ -432,14 +376,6 @@ def _function_defaults(callee, node):
         return {}
     return {name: p.default for name, p in inspect.signature(callee).parameters.items()
             if name not in bound.arguments and p.default is not p.empty and function_valued(p.default)}
-
-
-def _calls_itself(callee, prepare):
-    """Whether ``callee``'s normalized code calls ``callee`` (direct recursion)."""
-    from ...core import anno
-    from ...core.anno import Key
-    _, tree, _, _ = prepare(callee)
-    return any(anno.get(n, Key.TARGET) is callee for n in gast.walk(tree) if isinstance(n, gast.Call))
 
 
 def _is_factory(callee):

@@ -18,6 +18,7 @@ from .closures import ClosureLowering
 from .containers import ContainerLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
+from .foreign import ForeignLowering
 from .inlining import InlineLowering
 from .iterators import IteratorLowering
 from .jumps import JumpLowering, _has_early_return
@@ -30,8 +31,8 @@ from .views import rewrite_view_writes
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, IteratorLowering,
-                 MethodLowering, DisplayLowering):
+                 CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering,
+                 IteratorLowering, MethodLowering, DisplayLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
