@@ -151,7 +151,16 @@ def another_view_in_use(x, w):
     return np.sum(u) + np.sum(v)
 
 
+def base_rebound_after_the_view(x, w):
+    v = x[:2]
+    x = x * 2.0                 # v still views the argument, not the new x
+    v[0] = w
+    return np.sum(x) + np.sum(v)
+
+
 def test_what_astgrad_cannot_follow_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_view_writes.py:\d+: .*'v' while another name"):
+        astgrad.grad(base_rebound_after_the_view, wrt=1)(VECTOR.copy(), 0.7)
     with pytest.raises(TypeError, match=r"test_view_writes.py:\d+: this writes into a copy"):
         astgrad.grad(fancy_copy, wrt=1)(VECTOR.copy(), 0.7)
     with pytest.raises(TypeError, match=r"an array held by a list"):
