@@ -165,5 +165,7 @@ def test_what_astgrad_cannot_follow_is_refused():
         astgrad.grad(fancy_copy, wrt=1)(VECTOR.copy(), 0.7)
     with pytest.raises(TypeError, match=r"an array held by a list"):
         astgrad.grad(item_of_a_list, wrt=1)([VECTOR.copy()], 0.7)
+    with pytest.raises(TypeError, match=r"a list held by a list"):       # nested lists: not views
+        astgrad.grad(item_of_a_list, wrt=1)([[0.3, 0.5]], 0.7)
     with pytest.raises(astgrad.TransformError, match=r"test_view_writes.py:\d+: .*'v' while another name"):
         astgrad.grad(another_view_in_use, wrt=1)(VECTOR.copy(), 0.7)

@@ -1919,12 +1919,15 @@ def writes_through(view, base, where):
     False for a number (an element of a 1-D array). An array that does not (a copy made
     by a fancy index or a reshape, an array a list or dict holds) is refused: astgrad
     follows writes through views of arrays only."""
-    if not isinstance(view, numpy.ndarray):
+    if isinstance(view, (list, tuple, dict)):
+        what = f"a {type(view).__name__} held by a {type(base).__name__}"
+    elif not isinstance(view, numpy.ndarray):
         return False
-    if isinstance(base, numpy.ndarray) and view.base is not None and numpy.may_share_memory(view, base):
+    elif isinstance(base, numpy.ndarray) and view.base is not None and numpy.may_share_memory(view, base):
         return True
-    what = f"an array held by a {type(base).__name__}" if isinstance(base, (list, tuple, dict)) \
-        else "a copy of the array it was read from (a fancy index, or a reshape that copies)"
+    else:
+        what = f"an array held by a {type(base).__name__}" if isinstance(base, (list, tuple, dict)) \
+            else "a copy of the array it was read from (a fancy index, or a reshape that copies)"
     raise TypeError(
         f"astgrad: {where}: this writes into {what}; astgrad follows writes through views of "
         "arrays only (basic indexing, .T, a reshape that shares memory). Write into a copy and "
