@@ -207,3 +207,23 @@ def f_noisy_recursion(p):
 def test_a_recursive_helper_drawing_random_numbers_stays_refused():
     with pytest.raises(astgrad.TransformError, match="the helper noisy_power calls numpy.random.randn"):
         astgrad.grad(f_noisy_recursion)(0.5)
+
+
+CACHE = {}
+
+
+def cached_noise(n):
+    if n not in CACHE:
+        CACHE[n] = np.random.randn(n)
+    return CACHE[n]
+
+
+def f_cached(p):
+    return np.sum(cached_noise(3) * p)
+
+
+def test_a_random_helper_that_fills_a_global_cache_stays_a_call():
+    # inlined, its write into CACHE would be refused; as a call it runs once, as before
+    x = np.array([0.5, 1.5, -2.0])
+    assert_close(astgrad.grad(f_cached)(x), cached_noise(3))
+    assert_close(astgrad.jvp(f_cached, (x,), (np.ones(3),))[1], np.sum(cached_noise(3)))

@@ -47,12 +47,15 @@ class ForeignLowering:
         or calls a method of an object whose class astgrad does not know): such a helper
         is inlined, so its numbers are drawn once, where the differentiated function
         draws them, and never again by a derivative (analysis/purity.py). Not a helper
-        that calls itself: recursion stays a call."""
+        that calls itself (recursion stays a call), nor one that changes its arguments or
+        a global (``CACHE[n] = rng.normal(...)``: as a call it runs as it is)."""
         from ...analysis.purity import first_impure_call
+        from ...analysis.sharing import callee_effects
         if self.callees is None or any(current.origin is callee for current in self.inlining):
             return False
         try:
-            return not _calls_itself(callee) and first_impure_call(callee, self.callees.prepare) is not None
+            return not _calls_itself(callee) and first_impure_call(callee, self.callees.prepare) is not None \
+                and not callee_effects(callee, self.callees.prepare).mutated and not _writes_outside(callee)
         except (TransformError, TypeError, OSError):
             return False
 
@@ -162,3 +165,28 @@ def _calls_itself(callee):
     tree = parse_function(callee).tree
     return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == name
                for n in gast.walk(tree))
+
+
+def _writes_outside(callee):
+    """Whether ``callee``'s code stores into, or calls a changing method of, a name it
+    does not bind itself (a global or closure variable: ``CACHE[n] = ...``, ``LOG.append(v)``)."""
+    from ...analysis.mutation import is_mutating_method
+    tree = parse_function(callee).tree
+    own = local_names(tree) | set(parameters(tree))
+    for node in gast.walk(tree):
+        root = None
+        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            root = node.value
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and is_mutating_method(node.func.attr):      # CACHE.append(v), not rng.normal()
+            root = node.func.value
+        while isinstance(root, (gast.Subscript, gast.Attribute)):
+            root = root.value
+        if isinstance(root, gast.Name) and root.id not in own and not _is_module_name(callee, root.id):
+            return True
+    return False
+
+
+def _is_module_name(callee, name):
+    return isinstance(lookup(callee.__globals__, dict(zip(callee.__code__.co_freevars, callee.__closure__ or ())),
+                             name), types.ModuleType)
