@@ -55,7 +55,14 @@ def rebinding_is_not_aliasing(x):
     return np.sum(y * x)
 
 
-PROGRAMS = [(element_write, (np.array([1.0, 2.0, 3.0]), 2.0, 3.0)),
+def augmented_then_element_write(x):
+    x *= 0.7                 # x is an array here: not a list repeated (x * x neither)
+    x[0] = x[1] * 0.7
+    return np.sum(x * x)
+
+
+PROGRAMS = [(augmented_then_element_write, (np.array([0.3, 0.5, -0.2]),)),
+            (element_write, (np.array([1.0, 2.0, 3.0]), 2.0, 3.0)),
             (written_then_read, (np.array([0.5, 1.5, -2.0]),)),
             (alias_augmented, (np.array([0.5, 1.5]),)),
             (alias_augmented, (0.7,)),

@@ -241,18 +241,30 @@ def callee_writes_through_a_dict(x):
 
 SHARING_REFUSED = [
     (array_copy_false, "z[0] ="), (asarray_view, "z[0] ="), (astype_copy_false, "z[0] ="),
-    (reshape_view_float32, "z[0, 0] ="), (helper_returning_a_view, "z[0] ="),
+    (helper_returning_a_view, "z[0] ="),
     (helper_returning_its_argument_in_a_loop, "z[i] ="), (element_written_through_a_list, "ys[0][0] ="),
     (element_written_through_an_appended_list, "row[0] ="), (element_written_through_a_dict, "w[0] ="),
     (element_of_a_list_from_a_helper, "z[0] ="), (writable_einsum_view, "diagonal[0] ="),
-    (view_written_in_a_branch, "z[0] ="), (transpose_view_written, "z[0] ="),
-    (basic_slice_written_in_a_loop, "z[0] ="),
+    (view_written_in_a_branch, "z[0] ="),
 ]
 
 
 @pytest.mark.parametrize("f, text", SHARING_REFUSED, ids=[f.__name__ for f, _ in SHARING_REFUSED])
 def test_a_write_through_a_name_that_may_share_memory_is_refused(f, text):
     check_refused(f, text, "may share its memory")
+
+
+def test_writes_through_views_follow_numpys_aliasing():
+    # z = y.T, z = y[i:], z = y.reshape(...): the write goes into y too, as in NumPy
+    check_derivatives(transpose_view_written, X)
+    check_derivatives(basic_slice_written_in_a_loop, X, second_order=False)
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.hessian(basic_slice_written_in_a_loop)(X.copy())    # a known limitation
+    # y is float32, so finite differences see its rounding: the analytic gradient of
+    # 3 x1 x0 + x1^2 + x2^2 instead
+    expected = np.array([3 * X[1], 3 * X[0] + 2 * X[1], 2 * X[2]])
+    assert_close(astgrad.grad(reshape_view_float32)(X.copy()), expected, 1e-6, 1e-6)
+    assert_close(astgrad.jvp(reshape_view_float32, (X.copy(),), (np.ones(3),))[1], np.sum(expected), 1e-6, 1e-6)
 
 
 CALLEES_REFUSED = [

@@ -12,6 +12,7 @@ import types
 
 from .core.methods import CLASS_ROOT
 from .core.missing import MISSING
+from .frontend.source import ScopeRoot
 from .rules import registry
 
 class _CellView:
@@ -75,7 +76,9 @@ def guards_for(dependencies, fn):
             owner, expected = chain
             guards[id(owner), parts[1]] = (_AttributeView(owner, expected), parts[1], expected)
             continue
-        if root in cells:
+        if isinstance(root, ScopeRoot):     # astgrad's own name for another function's scope
+            pass
+        elif root in cells:
             guards[id(cells[root]), root] = (_CellView(cells[root]), root, chain[0])
         elif root in scope or chain[0] is MISSING:
             guards[id(scope), root] = (scope, root, chain[0])

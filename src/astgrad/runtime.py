@@ -1924,6 +1924,27 @@ def copy_argument(value):
     return value
 
 
+def writes_through(view, base, where):
+    """Whether writing into ``view`` (``v = base[i]``, ``base.T``, ``base.reshape(...)``)
+    changes ``base``, as NumPy's views do: True for an array sharing ``base``'s memory,
+    False for a number (an element of a 1-D array). An array that does not (a copy made
+    by a fancy index or a reshape, an array a list or dict holds) is refused: astgrad
+    follows writes through views of arrays only."""
+    if isinstance(view, (list, tuple, dict)):
+        what = f"a {type(view).__name__} held by a {type(base).__name__}"
+    elif not isinstance(view, numpy.ndarray):
+        return False
+    elif isinstance(base, numpy.ndarray) and view.base is not None and numpy.may_share_memory(view, base):
+        return True
+    else:
+        what = f"an array held by a {type(base).__name__}" if isinstance(base, (list, tuple, dict)) \
+            else "a copy of the array it was read from (a fancy index, or a reshape that copies)"
+    raise TypeError(
+        f"astgrad: {where}: this writes into {what}; astgrad follows writes through views of "
+        "arrays only (basic indexing, .T, a reshape that shares memory). Write into a copy and "
+        "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value")
+
+
 def follow_in_place(alias, value):
     """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
     ``value`` (y's new value) if that object is an array, changed in place, else ``alias``

@@ -35,6 +35,9 @@ class FunctionSource:
         # what generation depended on: (name path, the objects its parts meant), so the
         # generated code can be checked against the names' bindings when it is used
         self.dependencies = []
+        # names astgrad binds to another function's scope (normalize/foreign.py): their
+        # meaning is astgrad's own, so only the attributes read off them are dependencies
+        self.scopes = {}
 
     @property
     def name(self):
@@ -58,6 +61,8 @@ class FunctionSource:
 
     def resolve(self, identifier):
         """The object a free name refers to, or MISSING if it is unbound now."""
+        if identifier in self.scopes:
+            return self.scopes[identifier]
         if identifier in self.closure:
             return self.closure[identifier]
         if identifier in self.globals:
@@ -80,9 +85,20 @@ class FunctionSource:
             obj = getattr(obj, part, MISSING)
             chain.append(obj)
         if depend:
-            self.dependencies.append((tuple(parts[:len(chain)]), tuple(chain)))
+            root = ScopeRoot(parts[0]) if parts[0] in self.scopes else parts[0]
+            self.dependencies.append(((root,) + tuple(parts[1:len(chain)]), tuple(chain)))
         load_imported()         # rules of an optional library (SciPy) the code may call
         return obj
+
+
+class ScopeRoot:
+    """The root of a dependency path that is a name bound to another function's scope
+    (see FunctionSource.scopes): no guard checks the root itself, and such code is not
+    stored on disk (the root is not a name of the user's)."""
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
 
 
 # the attribute holding the source of a function sent by value (see ship_source)

@@ -57,6 +57,7 @@ def copy_written_arguments(normalizer, body):
     if not names:
         return body, []
     mapping = {name: normalizer.namer.fresh(name) for name in names}
+    normalizer.argument_copies = {copy: name for name, copy in mapping.items()}
     normalizer.locals.update(mapping.values())
     body = [_Rename(mapping).visit(stmt) for stmt in body]
     prologue = []

@@ -48,8 +48,18 @@ class Global:
         self.obj, self.func = obj, func
 
 
+class Data:
+    """A value that is not a function, among the items of a Functions (``return vec,
+    unflatten``): the atom it was read into when the tuple was made."""
+    __slots__ = ("atom",)
+
+    def __init__(self, atom):
+        self.atom = atom
+
+
 class Functions:
-    """A list, tuple or dict literal of function values: ``keys`` (None for a sequence)."""
+    """A list, tuple or dict literal of function values: ``keys`` (None for a sequence).
+    A tuple a local factory returns may hold other values too (Data items)."""
     __slots__ = ("keys", "values")
 
     def __init__(self, keys, values):
@@ -164,9 +174,24 @@ class ClosureLowering:
             return None
         container = self.functions[node.value.id]
         try:
-            return dict(container.items())[key] if container.keys is not None else container.values[key]
+            item = dict(container.items())[key] if container.keys is not None else container.values[key]
         except (KeyError, IndexError, TypeError):
             return None
+        return None if isinstance(item, Data) else item
+
+    def data_item(self, base, index):
+        """The atom of a Data item ``base[index]`` (``vec`` of ``vec, unflatten = flatten(x)``),
+        or None."""
+        if not (isinstance(base, gast.Name) and isinstance(self.functions.get(base.id), Functions)
+                and isinstance(index, gast.Constant)):
+            return None
+        container = self.functions[base.id]
+        try:
+            item = dict(container.items())[index.value] if container.keys is not None \
+                else container.values[index.value]
+        except (KeyError, IndexError, TypeError):
+            return None
+        return S.copy(item.atom) if isinstance(item, Data) else None
 
     def bind_name(self, target, value):
         """``target = value`` for a name; a function value binds the name statically."""
@@ -187,6 +212,28 @@ class ClosureLowering:
             self.bind_function(target, self.functions[lowered.id], value)   # h = make(x)
             return
         self.emit(S.assign(target, lowered))
+
+    def mixed_tuple(self, value, own):
+        """``return vec, unflatten``: a tuple of values and local functions, as a name
+        bound to a Functions whose values are read now (Data items); None otherwise."""
+        if not (isinstance(value, (gast.Tuple, gast.List)) and value.elts) \
+                or any(isinstance(e, gast.Starred) for e in value.elts):
+            return None
+        kinds = [self.looks_like_function(e) for e in value.elts]
+        if all(kinds) or not any(kinds):
+            return None
+        items = []
+        for elt, is_function in zip(value.elts, kinds):
+            if is_function:
+                items.append(self.function_value(elt))
+                continue
+            atom = self.atom(elt, hint="result")
+            if isinstance(atom, gast.Name):
+                atom = S.name(self.fresh_assign(atom, "result"))     # read now, not when used
+            items.append(Data(atom))
+        name = self.namer.fresh("function")
+        self.functions[name] = Functions(None, items)
+        return S.name(name)
 
     # -- helpers that cannot be inlined, handed functions known now -------------------------
 

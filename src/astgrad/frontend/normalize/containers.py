@@ -194,7 +194,8 @@ class ContainerLowering:
     def is_sequence(self, node):
         if getattr(self, "sequence_names", None) is None:
             known = getattr(self.source.fn, "__astgrad_sequences__", ())    # frontend/function_args.py
-            self.sequence_names = _sequence_names(self.source.tree, self.resolve_call, known)
+            self.sequence_names = _sequence_names(self.source.tree, self.resolve_call, known,
+                                                  getattr(self, "argument_copies", None))
         return _makes_sequence(node, self.sequence_names, self.resolve_call)
 
     def expr_SetComp(self, node):
@@ -266,9 +267,11 @@ def _makes_sequence(node, names, resolve_call):
     return False
 
 
-def _sequence_names(tree, resolve_call, known=()):
+def _sequence_names(tree, resolve_call, known=(), copies=None):
     """The function's names every binding of which is certainly a list or a tuple (the
-    parameters are not, except those ``known`` to be: their values come from the caller)."""
+    parameters are not, except those ``known`` to be: their values come from the caller;
+    ``copies`` maps the copy of a written argument to the argument)."""
+    copies = copies or {}
     args = tree.args
     values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
     nodes = list(gast.walk(tree))
@@ -290,6 +293,10 @@ def _sequence_names(tree, resolve_call, known=()):
     for node in nodes:      # bindings of any other kind (a match capture, ...): unknown
         for name in _other_bindings(node):
             values.setdefault(name, []).append(None)
+    for name, bound in values.items():      # only x op= v: the copy of an argument (arguments.py)
+        if all(isinstance(v, gast.Name) and v.id == name for v in bound) and name not in known \
+                and copies.get(name) not in known:
+            bound.append(None)
     names = set(values)
     changed = True
     while changed:

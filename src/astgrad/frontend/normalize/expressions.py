@@ -144,7 +144,11 @@ class ExpressionLowering:
         return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
 
     def expr_Subscript(self, node):
-        subscript = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice), ctx=gast.Load())
+        base = self.atom(node.value)
+        data = self.data_item(base, node.slice)
+        if data is not None:        # vec of (vec, unflatten), a tuple a local factory returned
+            return data
+        subscript = gast.Subscript(value=base, slice=self.index(node.slice), ctx=gast.Load())
         path = S.dotted_path(node.value)
         if path is not None and path[0] not in self.locals \
                 and runtime.is_index_concatenator(self.source.resolve_path(path)):

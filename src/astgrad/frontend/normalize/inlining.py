@@ -20,7 +20,7 @@ from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
-from .closures import Functions, Global, Local
+from .closures import Data, Functions, Global, Local
 from .jumps import _has_early_return, jumps_out
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
@@ -65,11 +65,13 @@ class InlineLowering:
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return None
         if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
-            if not self.same_module(callee):
+            if not self.same_module(callee) and not _is_factory(callee):
                 return self.call_made_for_values(callee, node)
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
+        if self.draws_random_numbers(callee):
+            return self.inline(self.module_function(callee, node), node)
         given = _function_defaults(callee, node)
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
@@ -81,28 +83,24 @@ class InlineLowering:
         (a function returning a function it defines) is inlined so that the function it
         returns is followed where it is called, its closure reading the factory's locals."""
         label = callee.__qualname__
-        if callee.__globals__ is not self.source.globals or callee.__code__.co_freevars \
-                or callee.__code__.co_filename != self.source.filename:
-            if factory:
-                raise self._refuse(f"a call of {label}, which returns a local function, defined in "
-                                   "another module or as a closure", node,
-                                   f"define {label} in the same module as the function you differentiate, "
-                                   "or define the function it returns at module level and pass the "
-                                   "values its closure holds as arguments")
-            raise self._refuse(f"passing a function to {label}, defined in another module or as a closure",
-                               node, f"define {label} in the same module as the function you "
-                               "differentiate, or call the function you pass by name inside it")
         source = parse_function(callee)
         tree = source.tree
-        clash = _free_names(tree) & self.locals
-        if clash:
-            raise self._refuse(f"passing a function to {label}, whose global '{sorted(clash)[0]}' "
-                               "is hidden here by a local variable of the same name", node,
-                               "rename the local variable")
-        shift = source.first_line - self.source.first_line
-        for sub in gast.walk(tree):
-            if getattr(sub, "lineno", None) is not None:
-                sub.lineno += shift
+        if self.same_module(callee):
+            clash = _free_names(tree) & self.locals
+            if clash:
+                raise self._refuse(f"passing a function to {label}, whose global '{sorted(clash)[0]}' "
+                                   "is hidden here by a local variable of the same name", node,
+                                   "rename the local variable")
+            shift = source.first_line - self.source.first_line
+            for sub in gast.walk(tree):
+                if getattr(sub, "lineno", None) is not None:
+                    sub.lineno += shift
+        else:       # another module's function, or a closure: its free names read its own scope
+            self.namer.taken |= S.names_in(tree)
+            self.foreign_names(callee, tree)
+            for sub in gast.walk(tree):
+                if getattr(sub, "lineno", None) is not None:
+                    sub.lineno = self.line      # errors point at the call
         self.namer.taken |= S.names_in(tree)
         defaults = [self.held_value(v) for v in callee.__defaults__ or ()]
         keyword = {k: self.held_value(v) for k, v in (callee.__kwdefaults__ or {}).items()}
@@ -163,6 +161,9 @@ class InlineLowering:
         if last is None or last.value is None:
             return S.const(None)
         self.line = getattr(last, "lineno", self.line)
+        mixed = self.mixed_tuple(last.value, own)
+        if mixed is not None:
+            return mixed
         if self.looks_like_function(last.value):
             function = self.function_value(last.value)
             if isinstance(function, Local) or isinstance(function, Functions) and not all(
@@ -261,7 +262,7 @@ class InlineLowering:
         if not self.looks_like_function(iterable):
             return None
         functions = self.function_value(iterable)
-        if not isinstance(functions, Functions):
+        if not isinstance(functions, Functions) or any(isinstance(v, Data) for v in functions.values):
             return None
         pairs = functions.items()
         if method in ("items", "enumerate"):

@@ -3,7 +3,8 @@
 comprehensions that call ``fn`` (inlined when it is a local function, closures.py).
 
 - ``map(fn, xs, ys)`` is ``[fn(x, y) for x, y in zip(xs, ys)]``: evaluated into a list at
-  once, as a generator expression is.
+  once, as a generator expression is; ``map(functools.partial(g, a), xs)`` is
+  ``[g(a, x) for x in xs]``, ``a`` read once.
 - ``sorted(xs, key=k, reverse=r)`` is ``[items[i] for i in sorted_positions(keys, r)]`` with
   ``items = list(xs)`` and ``keys = [k(v) for v in items]``: the order is Python's own
   (stable; ``reverse`` keeps equal items in their order), the keys carry no derivative
@@ -12,6 +13,7 @@ comprehensions that call ``fn`` (inlined when it is a local function, closures.p
 """
 
 import builtins
+import functools
 
 import gast
 
@@ -29,6 +31,9 @@ class IteratorLowering:
         if callee is builtins.map and len(node.args) >= 2 and not node.keywords \
                 and self.looks_like_function(node.args[0]):
             return self.map_call(node)
+        if callee is builtins.map and len(node.args) >= 2 and not node.keywords \
+                and self.is_partial_literal(node.args[0]):
+            return self.map_partial(node)
         keywords = {kw.arg: kw.value for kw in node.keywords}
         key = keywords.get("key")
         if key is not None and isinstance(key, gast.Constant) and key.value is None:
@@ -65,6 +70,30 @@ class IteratorLowering:
             target = gast.Tuple(elts=[S.name(v, store=True) for v in items], ctx=gast.Store())
             iterable = gast.Call(func=S.name("zip"), args=iterables, keywords=[])
         call = gast.Call(func=func, args=[S.name(v) for v in items], keywords=[])
+        return self.comprehension_of(call, target, iterable)
+
+    def is_partial_literal(self, node):
+        """``functools.partial(g, a, k=v)`` written out, with ``g`` a global function."""
+        if not (isinstance(node, gast.Call) and self.resolve_call(node) is functools.partial and node.args):
+            return False
+        path = S.dotted_path(node.args[0])
+        return path is not None and path[0] not in self.locals and not any(
+            isinstance(a, gast.Starred) for a in node.args) and all(kw.arg is not None for kw in node.keywords)
+
+    def map_partial(self, node):
+        """``map(functools.partial(g, a), xs)``: ``[g(a, x) for x in xs]``, the bound
+        arguments read once, when the partial is made."""
+        partial = node.args[0]
+        args = [self.kept_atom(a) for a in partial.args[1:]]
+        keywords = [gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value)) for kw in partial.keywords]
+        iterables = [self.atom(arg, hint="items") for arg in node.args[1:]]
+        items = [self.namer.fresh("item") for _ in iterables]
+        if len(items) == 1:
+            target, iterable = S.name(items[0], store=True), iterables[0]
+        else:
+            target = gast.Tuple(elts=[S.name(v, store=True) for v in items], ctx=gast.Store())
+            iterable = gast.Call(func=S.name("zip"), args=iterables, keywords=[])
+        call = gast.Call(func=S.copy(partial.args[0]), args=args + [S.name(v) for v in items], keywords=keywords)
         return self.comprehension_of(call, target, iterable)
 
     def comprehension_of(self, elt, target, iterable):

@@ -100,6 +100,8 @@ class MethodLowering:
         if fn is None:
             return None
         owner = bound.__self__
+        if self.source.resolve_path(path[:-1], depend=False) is not owner:
+            return None     # random.gauss: a method of an object the path does not name
         kind, cls = (M.CLASS, owner) if isinstance(owner, type) else (M.INSTANCE, type(owner))
         self.free[path[0]] = self.source.resolve(path[0])
         return self.function_call(M.for_receiver(fn, kind, cls), [self.atom(node.func.value)], node)

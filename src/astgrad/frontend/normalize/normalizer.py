@@ -18,6 +18,7 @@ from .closures import ClosureLowering
 from .containers import ContainerLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
+from .foreign import ForeignLowering
 from .inlining import InlineLowering
 from .iterators import IteratorLowering
 from .jumps import JumpLowering, _has_early_return
@@ -26,11 +27,12 @@ from .methods import MethodLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
+from .views import rewrite_view_writes
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, IteratorLowering,
-                 MethodLowering, DisplayLowering):
+                 CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering,
+                 IteratorLowering, MethodLowering, DisplayLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -55,6 +57,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         iterators.py    map, sorted(key=...), max/min(key=...)
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
         arguments.py    arguments the body writes into: copied when the code starts
+        views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
+        foreign.py      free names of functions from another module, read off their scope
         containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip(...) as a value
@@ -97,6 +101,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
         refuse_complex(self.source, tree, self.locals)
+        rewrite_view_writes(self, tree)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
         if _has_early_return(body):

@@ -1,0 +1,192 @@
+"""Inlining a function defined elsewhere: in another module, or as a closure.
+
+A helper from another module (``fixed_point(step_for, a, x0)``, ``flatten_func(f, x)``)
+or a closure (a function a factory made) is inlined like a helper of this module, but
+its free names belong to its own scope: its module's globals and its closure cells.
+Each one is written as an attribute of a *scope* bound in the generated code (the
+module itself, or a ``ForeignScope`` reading the closure cells and then the globals),
+so ``SCALE`` in ``othermod`` becomes ``othermod.SCALE`` and is read when the code runs,
+as the helper reads it. Builtins, and modules the differentiated function's own scope
+names the same way (``np``), keep their names.
+"""
+
+import builtins
+import sys
+import types
+
+import gast
+
+from ...core.missing import MISSING
+from ...errors import TransformError
+from ..source import parse_function
+from .scopes import local_names, parameters
+
+
+class ForeignLowering:
+    """Normalizer methods for helpers inlined from elsewhere: another module's names,
+    and helpers inlined because their result changes from call to call."""
+
+    def foreign_names(self, callee, tree):
+        """Write ``callee``'s free names as attributes of its scope (foreign.py), bound in
+        the generated code; a builtin, or a module this function's scope names the same
+        way, keeps its name."""
+        scope = scope_of(callee)
+        name = self.bind_value(scope, "scope")
+        self.source.scopes[name] = scope
+
+        def keep(free, value):
+            if free in self.locals or value is MISSING:
+                return False
+            ours = self.source.resolve(free)
+            return ours is value and (isinstance(value, types.ModuleType) or free not in callee.__globals__
+                                      and free not in callee.__code__.co_freevars)
+        rewrite_free_names(tree, callee, name, keep)
+
+    def draws_random_numbers(self, callee):
+        """Whether a helper's result changes from call to call (it draws random numbers,
+        or calls a method of an object whose class astgrad does not know): such a helper
+        is inlined, so its numbers are drawn once, where the differentiated function
+        draws them, and never again by a derivative (analysis/purity.py). Not a helper
+        that calls itself (recursion stays a call), nor one that changes its arguments or
+        a global (``CACHE[n] = rng.normal(...)``: as a call it runs as it is)."""
+        from ...analysis.purity import first_impure_call
+        from ...analysis.sharing import callee_effects
+        if self.callees is None or any(current.origin is callee for current in self.inlining):
+            return False
+        try:
+            return not _calls_itself(callee) and first_impure_call(callee, self.callees.prepare) is not None \
+                and not callee_effects(callee, self.callees.prepare).mutated and not _writes_outside(callee)
+        except (TransformError, TypeError, OSError):
+            return False
+
+
+class ForeignScope:
+    """The free names of a closure (or of a function whose globals are not a module's),
+    read when the code runs: its closure cells first, then its globals, then builtins."""
+
+    def __init__(self, fn):
+        self.__name__ = fn.__name__ + "_scope"
+        self._astgrad_globals = fn.__globals__
+        self._astgrad_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+
+    def __getattr__(self, name):
+        value = lookup(self._astgrad_globals, self._astgrad_cells, name)
+        if value is MISSING:
+            raise NameError(f"name '{name}' is not defined (in {self.__name__[:-6]})")
+        return value
+
+    def __repr__(self):
+        return f"<the names of {self.__name__[:-6]}>"
+
+
+def lookup(scope, cells, name):
+    """What ``name`` means to a function with globals ``scope`` and cells ``cells`` now."""
+    cell = cells.get(name)
+    if cell is not None:
+        try:
+            return cell.cell_contents
+        except ValueError:
+            return MISSING
+    if name in scope:
+        return scope[name]
+    builtin_scope = scope.get("__builtins__", builtins)
+    if isinstance(builtin_scope, dict):
+        return builtin_scope.get(name, MISSING)
+    return getattr(builtin_scope, name, MISSING)
+
+
+def scope_of(fn):
+    """The object whose attributes are ``fn``'s free names: its module when ``fn`` is not
+    a closure and its globals are that module's, else a ForeignScope."""
+    module = sys.modules.get(getattr(fn, "__module__", None) or "")
+    if not fn.__code__.co_freevars and isinstance(module, types.ModuleType) \
+            and vars(module) is fn.__globals__:
+        return module
+    return ForeignScope(fn)
+
+
+def rewrite_free_names(tree, fn, scope_name, keep):
+    """Write each free name of ``tree`` (``fn``'s def) as ``scope_name.name``, except the
+    names ``keep(name, value)`` accepts as they are (the value: what it means to ``fn``)."""
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+
+    def replace(name):
+        if keep(name, lookup(fn.__globals__, cells, name)):
+            return None
+        return gast.Attribute(value=gast.Name(id=scope_name, ctx=gast.Load(), annotation=None,
+                                              type_comment=None), attr=name, ctx=gast.Load())
+    _FreeNames(replace).function(tree, frozenset())
+    return tree
+
+
+class _FreeNames(gast.NodeTransformer):
+    """Replaces the loads of names no enclosing function of the tree binds."""
+
+    def __init__(self, replace):
+        self.replace = replace
+        self.bound = frozenset()
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, gast.Load) and node.id not in self.bound:
+            new = self.replace(node.id)
+            if new is not None:
+                return gast.copy_location(new, node)
+        return node
+
+    def visit_FunctionDef(self, node):
+        self.function(node, self.bound)
+        return node
+
+    def visit_Lambda(self, node):
+        self.function(node, self.bound)
+        return node
+
+    def function(self, fn, bound):
+        args = fn.args                      # defaults: evaluated in the enclosing scope
+        args.defaults = [self.visit(d) for d in args.defaults]
+        args.kw_defaults = [None if d is None else self.visit(d) for d in args.kw_defaults]
+        saved = self.bound
+        self.bound = bound | local_names(fn) | set(parameters(fn))
+        body = fn.body if isinstance(fn.body, list) else [fn.body]
+        new = [self.visit(stmt) for stmt in body]
+        if isinstance(fn.body, list):
+            fn.body = new
+        else:
+            fn.body = new[0]
+        self.bound = saved
+
+
+def _calls_itself(callee):
+    """Whether ``callee``'s code calls a global of its own name that is ``callee``
+    (direct recursion), read off its source."""
+    name = callee.__name__
+    if callee.__globals__.get(name) is not callee or name not in callee.__code__.co_names:
+        return False
+    tree = parse_function(callee).tree
+    return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == name
+               for n in gast.walk(tree))
+
+
+def _writes_outside(callee):
+    """Whether ``callee``'s code stores into, or calls a changing method of, a name it
+    does not bind itself (a global or closure variable: ``CACHE[n] = ...``, ``LOG.append(v)``)."""
+    from ...analysis.mutation import is_mutating_method
+    tree = parse_function(callee).tree
+    own = local_names(tree) | set(parameters(tree))
+    for node in gast.walk(tree):
+        root = None
+        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            root = node.value
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                and is_mutating_method(node.func.attr):      # CACHE.append(v), not rng.normal()
+            root = node.func.value
+        while isinstance(root, (gast.Subscript, gast.Attribute)):
+            root = root.value
+        if isinstance(root, gast.Name) and root.id not in own and not _is_module_name(callee, root.id):
+            return True
+    return False
+
+
+def _is_module_name(callee, name):
+    return isinstance(lookup(callee.__globals__, dict(zip(callee.__code__.co_freevars, callee.__closure__ or ())),
+                             name), types.ModuleType)

@@ -1,0 +1,261 @@
+"""Writes through a view of another array: ``v = x[:2]; v[0] = e``, ``row = x[i];
+row *= 2``, ``t = x.T; t[0] = e``, ``x[0][1] = e``.
+
+NumPy shares the memory, so the write changes ``x`` too. The derivative modes follow
+writes into the array a name holds, so such a write is rewritten, before anything else,
+as a write into the base that the view's own expression names again:
+
+    v[k] = e          ──►   writes_through(v, x, "f.py:5")
+                            v_new = v.copy()
+                            v_new[k] = e
+                            x[:2] = v_new          (x[...] = v_new.T, x[...] = v_new.reshape(x.shape))
+                            v = x[:2]              (the view again, showing the write)
+
+and ``v op= e`` the same way under ``if writes_through(v, x, ...)``, with ``v = v op e``
+otherwise (``v`` is then a number, an element of a 1-D array, which ``op=`` rebinds).
+``writes_through`` (runtime.py) raises when ``v`` is an array that does not share
+``x``'s memory (a fancy index copies; an array held by a list is not a view), so only
+what NumPy's aliasing does is followed. The index (and a reshape's shape) is read once,
+into names of its own, where the view is taken. A view is followed when its name and its
+base are each bound once (the base may be an argument); a write into the base while
+another view of it is still used stays refused by the modes, as before.
+"""
+
+import gast
+import numpy
+
+from ... import runtime
+from ...core import syntax as S
+from .scopes import binding_counts, parameters
+
+_SIMPLE_INDEX = (gast.Constant,)
+
+
+class _View:
+    """``name = base[index]``, ``base.T`` or ``base.reshape(shape)``."""
+    __slots__ = ("name", "base", "kind", "parts")
+
+    def __init__(self, name, base, kind, parts):
+        self.name, self.base, self.kind, self.parts = name, base, kind, parts
+
+    def read(self):
+        """The view's expression, read again."""
+        base = S.name(self.base)
+        if self.kind == "T":
+            return gast.Attribute(value=base, attr="T", ctx=gast.Load())
+        if self.kind == "reshape":
+            return S.call(gast.Attribute(value=base, attr="reshape", ctx=gast.Load()), [S.copy(p) for p in self.parts])
+        return gast.Subscript(value=base, slice=S.copy(self.parts[0]), ctx=gast.Load())
+
+    def write_back(self, new):
+        """``base[index] = new`` (``base[...] = new.T``, ``= new.reshape(base.shape)``)."""
+        value, index = S.name(new), self.parts[0] if self.kind == "index" else gast.Constant(value=Ellipsis, kind=None)
+        if self.kind == "T":
+            value = gast.Attribute(value=value, attr="T", ctx=gast.Load())
+        elif self.kind == "reshape":
+            shape = gast.Attribute(value=S.name(self.base), attr="shape", ctx=gast.Load())
+            value = S.call(gast.Attribute(value=value, attr="reshape", ctx=gast.Load()), [shape])
+        return S.assign(gast.Subscript(value=S.name(self.base), slice=S.copy(index), ctx=gast.Store()), value)
+
+
+class ViewWrites:
+    """Rewrites one function's writes through views (see the module doc)."""
+
+    def __init__(self, normalizer, tree):
+        self.normalizer = normalizer
+        self.counts = binding_counts([tree])
+        for node in gast.walk(tree):        # v op= e changes the view (followed here), not a binding
+            if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+                self.counts[node.target.id] -= 1
+        self.params = set(parameters(tree))
+        self.containers = _container_names(tree)
+        self.views = {}
+        # how many views of each base the function takes: a write through one view while
+        # another may be in use is left as it is (and refused, naming the view written)
+        self.taken = {}
+        for node in gast.walk(tree):
+            if isinstance(node, gast.Assign) and len(node.targets) == 1:
+                view = self.view_of(node.targets[0], node.value)
+                if view is not None:
+                    self.taken[view.base] = self.taken.get(view.base, 0) + 1
+
+    def block(self, stmts):
+        out = []
+        for stmt in stmts:
+            out.extend(self.statement(stmt))
+        return out
+
+    def statement(self, stmt):
+        for field in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, gast.FunctionDef):
+                setattr(stmt, field, self.block(getattr(stmt, field)))
+        if isinstance(stmt, gast.Try):
+            for handler in stmt.handlers:
+                handler.body = self.block(handler.body)
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            view = self.view_of(target, stmt.value)
+            if view is not None:
+                return self.bind_view(view, stmt)
+            if isinstance(target, gast.Subscript):
+                return self.element_write(stmt, target, lambda t: S.assign(t, stmt.value))
+        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
+            return self.element_write(stmt, stmt.target,
+                                      lambda t: gast.AugAssign(target=t, op=stmt.op, value=stmt.value))
+        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) \
+                and stmt.target.id in self.views and not self.shared(stmt.target.id):
+            return self.augmented_view(stmt, self.views[stmt.target.id])
+        return [stmt]
+
+    # -- views ----------------------------------------------------------------------------
+
+    def view_of(self, target, value):
+        """The _View ``target = value`` takes, if this module follows it; else None."""
+        if not isinstance(target, gast.Name) or target.id in self.params or self.counts[target.id] != 1:
+            return None
+        if isinstance(value, gast.Subscript):
+            base, kind, parts = value.value, "index", [value.slice]
+        elif isinstance(value, gast.Attribute) and value.attr == "T":
+            base, kind, parts = value.value, "T", []
+        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+                and value.func.attr == "reshape" and value.args and not value.keywords \
+                and not any(isinstance(a, gast.Starred) for a in value.args):
+            base, kind, parts = value.func.value, "reshape", list(value.args)
+        else:
+            return None
+        if not self.followed_base(base) or base.id == target.id or kind == "index" and _keyed(value):
+            return None
+        return _View(target.id, base.id, kind, parts)
+
+    def followed_base(self, base):
+        if not isinstance(base, gast.Name) or base.id in self.containers:
+            return False
+        bound = self.counts[base.id]
+        return bound == 0 and base.id in self.params or bound == 1 and base.id not in self.params \
+            or base.id in self.views
+
+    def bind_view(self, view, stmt):
+        """``v = x[i]`` with each part of the index that is not a constant read into a
+        name of its own first, so a write later names the same elements."""
+        out = []
+
+        def captured(node):
+            if isinstance(node, _SIMPLE_INDEX) or isinstance(node, gast.Name) and self.counts[node.id] == 0 \
+                    and node.id in self.params:
+                return node
+            if isinstance(node, gast.Slice):
+                return gast.Slice(lower=node.lower and captured(node.lower), upper=node.upper and captured(node.upper),
+                                  step=node.step and captured(node.step))
+            if isinstance(node, gast.Tuple):
+                return gast.Tuple(elts=[captured(e) for e in node.elts], ctx=gast.Load())
+            if isinstance(node, gast.UnaryOp) and isinstance(node.operand, gast.Constant):
+                return node
+            name = self.normalizer.namer.fresh(view.name + "_index")
+            self.normalizer.locals.add(name)
+            out.append(_at(S.assign(name, node), stmt))
+            return S.name(name)
+        view.parts = [captured(p) for p in view.parts]
+        self.views[view.name] = view
+        out.append(_at(S.assign(view.name, view.read()), stmt))
+        return out
+
+    def shared(self, name):
+        """Whether another view of the same base is taken somewhere in the function."""
+        return self.taken.get(self.views[name].base, 0) > 1
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def element_write(self, stmt, target, make):
+        """``v[k] = e`` (``make(t)`` builds the write into ``t[k]``), ``v`` a view: the
+        write goes into a copy that is written back into the base. ``x[a][b] = e``: the
+        inner element is a view taken first."""
+        holder = target.value
+        if isinstance(holder, gast.Subscript) and self.followed_base(_root(holder)) \
+                and not _keyed(holder):
+            out, name = self.chain_view(holder, stmt)
+            inner = gast.Subscript(value=S.name(name), slice=target.slice, ctx=gast.Store())
+            return out + self.element_write(stmt, inner, make)
+        if not (isinstance(holder, gast.Name) and holder.id in self.views) or self.shared(holder.id):
+            return [stmt]
+        view = self.views[holder.id]
+        new = self.normalizer.namer.fresh(view.name + "_new")
+        self.normalizer.locals.add(new)
+        copied = self.normalizer.runtime_call(numpy.copy, [view.read()])
+        write = make(gast.Subscript(value=S.name(new), slice=target.slice, ctx=gast.Store()))
+        out = [_at(S.expr_stmt(self.check(view, stmt)), stmt), _at(S.assign(new, copied), stmt), _at(write, stmt)]
+        out += self.statement(_at(view.write_back(new), stmt))      # the base may be a view too
+        return out + [_at(S.assign(view.name, view.read()), stmt)]
+
+    def chain_view(self, node, stmt):
+        """``x[a][b]`` (a Subscript) as a view bound to a fresh name: (statements, name)."""
+        out, base = [], node.value
+        if isinstance(base, gast.Subscript):
+            out, inner = self.chain_view(base, stmt)
+            base = S.name(inner)
+        name = self.normalizer.namer.fresh("view")
+        self.normalizer.locals.add(name)
+        self.counts[name] = 1
+        view = self.view_of(S.name(name, store=True), gast.Subscript(value=base, slice=node.slice, ctx=gast.Load()))
+        return out + self.bind_view(view, stmt), name
+
+    def augmented_view(self, stmt, view):
+        """``v op= e``: through the base when ``v`` is a view of it, else (a number)
+        ``v = v op e``."""
+        value = self.normalizer.namer.fresh(view.name + "_change")
+        self.normalizer.locals.add(value)
+        new = self.normalizer.namer.fresh(view.name + "_new")
+        self.normalizer.locals.add(new)
+        copied = self.normalizer.runtime_call(numpy.copy, [view.read()])
+        through = [_at(S.assign(new, copied), stmt),
+                   _at(gast.AugAssign(target=S.name(new, store=True), op=stmt.op, value=S.name(value)), stmt)]
+        through += self.statement(_at(view.write_back(new), stmt))
+        through.append(_at(S.assign(view.name, view.read()), stmt))
+        number = self.normalizer.runtime_call(runtime.copy_argument, [S.name(view.name)])   # v itself, a number
+        rebind = _at(S.assign(view.name, gast.BinOp(left=number, op=stmt.op, right=S.name(value))), stmt)
+        test = _at(gast.If(test=self.check(view, stmt), body=through, orelse=[rebind]), stmt)
+        return [_at(S.assign(value, stmt.value), stmt), test]
+
+    def check(self, view, stmt):
+        line = self.normalizer.source.file_line(stmt)
+        where = f"{self.normalizer.source.filename}:{line}"
+        return self.normalizer.runtime_call(runtime.writes_through, [
+            S.name(view.name), S.name(view.base), S.const(where)])
+
+
+def rewrite_view_writes(normalizer, tree):
+    """``tree``'s body with writes through views rewritten (see the module doc)."""
+    tree.body = ViewWrites(normalizer, tree).block(tree.body)
+    return tree
+
+
+def _root(node):
+    while isinstance(node, gast.Subscript):
+        node = node.value
+    return node
+
+
+def _keyed(subscript):
+    """``d["w"]``: a string key reads a dict's item, never a view."""
+    return any(isinstance(n, gast.Constant) and isinstance(n.value, str) for n in gast.walk(subscript.slice))
+
+
+def _at(node, stmt):
+    line = getattr(stmt, "lineno", None)
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.stmt, gast.expr)) and getattr(sub, "lineno", None) is None:
+            sub.lineno = line
+    return node
+
+
+def _container_names(tree):
+    """Names bound to a list, tuple or dict display (or list()/dict()/tuple()): an array
+    such a container holds is not a view of it."""
+    names = set()
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Assign) and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict,
+                                                                     gast.ListComp, gast.DictComp)):
+            names.update(t.id for t in node.targets if isinstance(t, gast.Name))
+        elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
+                and isinstance(node.value.func, gast.Name) and node.value.func.id in ("list", "dict", "tuple"):
+            names.update(t.id for t in node.targets if isinstance(t, gast.Name))
+    return names
