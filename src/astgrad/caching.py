@@ -363,9 +363,10 @@ def _from_checked(fn, key):
     """``fn``'s derivative ``key`` generated from the front half ``check`` made (for the
     same key but for the argument kinds), or None where there is none to use."""
     general = without_kinds(key)
-    # grad's code without the value is finished from the front half checked with it
-    # (grad(f) checks the code returning the value, which its general code is)
-    candidates = [general] + ([general[:2] + (True,) + general[3:]] if general[0] == "reverse" else [])
+    # grad's version without the value (specialized: key has kinds) is finished from the
+    # front half grad(f) checked, which is the code returning the value (its general code)
+    with_value = general[:2] + (True,) + general[3:]
+    candidates = [general] + ([with_value] if general[0] == "reverse" and general != key else [])
     with _lock:
         entries = _cache.get(fn)
         checked = None
