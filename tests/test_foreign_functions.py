@@ -10,7 +10,8 @@ import pytest
 
 import astgrad
 import foreign_helpers as H
-from fd import assert_close, numerical_grad, numerical_jvp
+from fd import assert_close, numerical_grad
+from two_argument_checks import check_first_order, check_second_order
 
 
 def local_step_for(a):
@@ -69,26 +70,13 @@ def test_reverse_and_forward_match_finite_differences(f, shape):
     rng = np.random.default_rng(3)
     x = 0.3 + 0.5 * rng.random(shape) if shape else 0.45
     args = (x, 0.8)
-    value, grads = astgrad.value_and_grad(f, wrt=(0, 1))(*args)
-    assert_close(value, f(*args), msg="the value")
-    for i in (0, 1):
-        assert_close(grads[i], numerical_grad(f, args, wrt=i), rtol=1e-5, atol=1e-6, msg=f"grad {i}")
     tangents = (rng.standard_normal(shape) if shape else 0.3, -0.7)
-    out, tangent = astgrad.jvp(f, args, tangents)
-    assert_close(out, f(*args))
-    assert_close(tangent, numerical_jvp(f, args, tangents), rtol=1e-5, atol=1e-6, msg="jvp")
+    check_first_order(f, args, tangents)
 
 
 @pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)
 def test_second_order(f):
-    args = (0.45, 0.8)
-    for i in (0, 1):
-        gradient = astgrad.grad(f, wrt=i)
-        expected = [numerical_grad(gradient, args, wrt=j) for j in (0, 1)]
-        assert_close(astgrad.grad(gradient, wrt=(0, 1))(*args), tuple(expected), rtol=1e-4, atol=1e-6,
-                     msg=f"grad of grad {i}")
-        _, forward = astgrad.jvp(gradient, args, (1.0, 0.0))
-        assert_close(forward, expected[0], rtol=1e-4, atol=1e-6, msg=f"jvp of grad {i}")
+    check_second_order(f)
 
 
 def test_the_helpers_globals_are_read_when_the_code_runs(monkeypatch):

@@ -62,15 +62,19 @@ class IteratorLowering:
 
     def map_call(self, node):
         func = self.callable_node(node.args[0])
-        iterables = [self.atom(arg, hint="items") for arg in node.args[1:]]
-        items = [self.namer.fresh("item") for _ in iterables]
-        if len(items) == 1:
-            target, iterable = S.name(items[0], store=True), iterables[0]
-        else:
-            target = gast.Tuple(elts=[S.name(v, store=True) for v in items], ctx=gast.Store())
-            iterable = gast.Call(func=S.name("zip"), args=iterables, keywords=[])
+        items, target, iterable = self.items_of(node.args[1:])
         call = gast.Call(func=func, args=[S.name(v) for v in items], keywords=[])
         return self.comprehension_of(call, target, iterable)
+
+    def items_of(self, iterables):
+        """Fresh item names for ``map``'s iterables, the loop target binding them, and what
+        it iterates over (``zip`` of them where there are several)."""
+        iterables = [self.atom(arg, hint="items") for arg in iterables]
+        items = [self.namer.fresh("item") for _ in iterables]
+        if len(items) == 1:
+            return items, S.name(items[0], store=True), iterables[0]
+        target = gast.Tuple(elts=[S.name(v, store=True) for v in items], ctx=gast.Store())
+        return items, target, gast.Call(func=S.name("zip"), args=iterables, keywords=[])
 
     def is_partial_literal(self, node):
         """``functools.partial(g, a, k=v)`` written out, with ``g`` a global function."""
@@ -86,13 +90,7 @@ class IteratorLowering:
         partial = node.args[0]
         args = [self.kept_atom(a) for a in partial.args[1:]]
         keywords = [gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value)) for kw in partial.keywords]
-        iterables = [self.atom(arg, hint="items") for arg in node.args[1:]]
-        items = [self.namer.fresh("item") for _ in iterables]
-        if len(items) == 1:
-            target, iterable = S.name(items[0], store=True), iterables[0]
-        else:
-            target = gast.Tuple(elts=[S.name(v, store=True) for v in items], ctx=gast.Store())
-            iterable = gast.Call(func=S.name("zip"), args=iterables, keywords=[])
+        items, target, iterable = self.items_of(node.args[1:])
         call = gast.Call(func=S.copy(partial.args[0]), args=args + [S.name(v) for v in items], keywords=keywords)
         return self.comprehension_of(call, target, iterable)
 
