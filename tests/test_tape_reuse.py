@@ -203,3 +203,18 @@ def test_a_constant_written_through_numpy_before_the_gradient():
     first, second = _twice(run)
     assert_close(first, np.full(3, 8.0))
     assert_close(second, first)
+
+
+def test_a_numpy_array_written_in_place_before_the_gradient():
+    # a plain NumPy array in an operation is recorded as it was: writes into it later
+    # change neither gradient (no mix of recorded values and its new contents)
+    def run():
+        a = np.array([1.0, 2.0, 3.0])
+        x = T([0.5, -0.25, 1.0], requires_grad=True)
+        z = (astgrad.tanh(x * a) * a).sum()
+        a[:] = [2.0, 0.5, -1.0]             # after the forward pass: z was computed with [1, 2, 3]
+        return grad(z, x)[0].numpy()
+    first, second = _twice(run)
+    x, a = np.array([0.5, -0.25, 1.0]), np.array([1.0, 2.0, 3.0])
+    assert_close(first, a * a * (1.0 - np.tanh(x * a) ** 2))
+    assert_close(second, first)

@@ -179,6 +179,8 @@ def apply(op, args, kwargs=None):
         raise torch_error from None
     if not parents:
         return wrap_constant(value)
+    # a NumPy array (not a tensor) is recorded as it is now: the caller may write into it later
+    rec_args = [a.copy() if type(a) is _NDARRAY and a is r else a for a, r in zip(rec_args, raw_args)]
     return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
                                tuple(p._vc[0] for p in parents)), op)
 
@@ -241,6 +243,10 @@ def binary(op, a, b):
     if tb and b._x is not None and not b._rg and b._x.get("shared"):
         bd = bd.copy()          # a constant whose array may be written in place later
     elif ta and a._x is not None and not a._rg and a._x.get("shared"):
+        ad = ad.copy()
+    elif not tb and type(bd) is _NDARRAY:
+        bd = bd.copy()          # a NumPy array the caller may write into later
+    elif not ta and type(ad) is _NDARRAY:
         ad = ad.copy()
     # the node's signature is set where it is one of a few patterns (program.py's walk
     # would compute the same)
