@@ -156,6 +156,25 @@ def test_rebinding_a_name_is_proven_again():
     assert_close(g(x), 2 * x / 4)
 
 
+def proven_once(w, X):
+    return np.mean(np.tanh(X @ w) ** 2)
+
+
+def test_code_made_before_is_not_proven_again(monkeypatch):
+    from astgrad import specialize
+    proofs = []
+    real = specialize._proven
+    monkeypatch.setattr(specialize, "_proven", lambda *a: proofs.append(a) or real(*a))
+    w, X, _ = CASES[0][1]
+    expected = astgrad.grad(proven_once)(w, X)
+    assert len(proofs) == 1
+    assert_close(expected, numerical_grad(proven_once, (w, X)))
+    again = astgrad.grad(proven_once)   # a new gradient object: its code is at hand, made after the proof
+    assert_close(again(w, X), expected)
+    assert len(proofs) == 1 and getattr(again._versions.for_call((w, X)), "__astgrad_gradient_only__", False)
+    # a rebinding still proves again (test_rebinding_a_name_is_proven_again)
+
+
 def test_a_mean_over_a_stretched_operand_is_divided_by_the_right_size():
     # the result (3, 4) has no parameter of its shape: its size is read from it
     a, b = rng.normal(size=(3, 1)), rng.normal(size=(1, 4))

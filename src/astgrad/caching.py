@@ -193,6 +193,14 @@ def _cached_entry(fn, key):
     return entry if entry is not None and entry.holds(fn) else None
 
 
+def made_before(fn, key):
+    """Whether ``fn``'s derivative ``key`` is at hand without generating it: cached here
+    while its names mean the same, or stored on disk by an earlier process (verified on
+    load). Code made only after a proof about ``fn`` (``specialize.GradientOnly``) was
+    proven then, for the same source and the same meanings of its names."""
+    return _cached_entry(fn, key) is not None or disk_cache.load(fn, key) is not None
+
+
 def _entry(fn, key):
     """``fn``'s current Entry for ``key``: the cached one while its guards hold, else a
     new one, generated once however many threads ask."""

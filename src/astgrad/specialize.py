@@ -29,7 +29,7 @@ from . import argument_kinds
 from .analysis import shapes
 from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
-from .caching import Current, prepare
+from .caching import Current, made_before, prepare
 from .core.functions import seed_parameter, underlying
 from .pipeline import TANGENT_ONLY
 
@@ -128,9 +128,11 @@ class GradientOnly:
     def made(cls, function, key, part):
         """The version for kinds ``part`` (see ``argument_kinds.key_part``), or None where
         the output is not proven a real number."""
-        if not _proven(function, part):
+        plain_key = (key[0], key[1], False, part)
+        # made before (here, or stored on disk by an earlier process) only once proven
+        if not (made_before(underlying(function), plain_key) or _proven(function, part)):
             return None
-        plain = Current(function, (key[0], key[1], False, part))
+        plain = Current(function, plain_key)
         version = cls(function, key, part, plain)
         version.proven = version._mark(plain())
         return version
