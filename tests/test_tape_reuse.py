@@ -218,3 +218,15 @@ def test_a_numpy_array_written_in_place_before_the_gradient():
     x, a = np.array([0.5, -0.25, 1.0]), np.array([1.0, 2.0, 3.0])
     assert_close(first, a * a * (1.0 - np.tanh(x * a) ** 2))
     assert_close(second, first)
+
+
+def test_a_numpy_index_array_written_in_place_before_the_gradient():
+    def run():
+        index = np.array([0, 2, 2])
+        x = T([0.5, -0.25, 1.0], requires_grad=True)
+        z = (x[index] ** 2).sum()
+        index[:] = 1                        # after the forward pass: z was computed with [0, 2, 2]
+        return grad(z, x)[0].numpy()
+    first, second = _twice(run)
+    assert_close(first, np.array([1.0, 0.0, 4.0]))
+    assert_close(second, first)

@@ -180,7 +180,7 @@ def apply(op, args, kwargs=None):
     if not parents:
         return wrap_constant(value)
     # a NumPy array (not a tensor) is recorded as it is now: the caller may write into it later
-    rec_args = [a.copy() if type(a) is _NDARRAY and a is r else a for a, r in zip(rec_args, raw_args)]
+    rec_args = [c.copy() if type(a) is _NDARRAY else c for a, c in zip(args, rec_args)]
     return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
                                tuple(p._vc[0] for p in parents)), op)
 
