@@ -156,6 +156,25 @@ def test_rebinding_a_name_is_proven_again():
     assert_close(g(x), 2 * x / 4)
 
 
+def sum_of_stretched_product(x0, x1):
+    v0 = np.sin(x0)
+    v1 = np.sin(x1)     # noqa: F841 - unused, as the hypothesis program that found this had it
+    v2 = x1 * x1
+    v3 = v0 * v2
+    return np.sum(v3)
+
+
+def test_a_full_sum_seed_stays_an_array_where_a_product_would_shrink_it():
+    # found by the hypothesis programs: the sum's adjoint kept a number made d_v0 = d * v2
+    # an array of x1's shape, not x0's, and the buffer reuse then wrote into it in place
+    x0, x1 = rng.normal(size=(2, 3)), rng.normal(size=3)
+    g = astgrad.grad(sum_of_stretched_product, (0, 1))
+    got = g(x0, x1)
+    for i in (0, 1):
+        assert got[i].shape == (x0, x1)[i].shape
+        assert_close(got[i], numerical_grad(sum_of_stretched_product, (x0, x1), wrt=i))
+
+
 def proven_once(w, X):
     return np.mean(np.tanh(X @ w) ** 2)
 

@@ -491,8 +491,9 @@ def _numbers_either_way(name, target, layouts, parents, loads, assigned):
                 and isinstance(holder.targets[0], gast.Name) and holder.value is root else None
             if defined is not None and defined not in group and defined not in pending \
                     and len(assigned.get(defined, ())) == 1 and layouts.names.get(defined) == target \
-                    and len(group) + len(pending) < 16 and not _same_either_way(root, [current], target, layouts):
-                pending.append(defined)         # a number too, if its own reads allow it
+                    and len(group) + len(pending) < 16 and not _same_either_way(root, [current], target, layouts) \
+                    and _layout_as_numbers(root, group + pending, layouts) == ():
+                pending.append(defined)         # a number too (w = -v), if its own reads allow it
             elif defined not in group:
                 roots.append(root)
     return all(_same_either_way(root, group, target, layouts) for root in roots)
@@ -510,13 +511,18 @@ def _arithmetic_root(node, parents):
 
 
 def _same_either_way(expression, names, target, layouts):
+    as_number = _layout_as_numbers(expression, names, layouts)
+    return as_number is not None and as_number == layouts.of(expression)
+
+
+def _layout_as_numbers(expression, names, layouts):
+    """The layout of ``expression`` where ``names`` hold numbers."""
     saved = {name: layouts.names[name] for name in names}
     try:
         layouts.names.update(dict.fromkeys(names, ()))
-        as_number = layouts.of(expression)
+        return layouts.of(expression)
     finally:
         layouts.names.update(saved)
-    return as_number is not None and as_number == layouts.of(expression)
 
 
 def _shapes_from_parameters(body, params, classes, layouts=None):
