@@ -21,10 +21,7 @@ examples where finite differences mean nothing are rejected instead of loosening
 tolerance.
 """
 
-import importlib.util
 import itertools
-import os
-import tempfile
 
 import numpy as np
 
@@ -39,8 +36,6 @@ ACCUMULATE = ["{v} = {v} + {e}", "{v} = {e} + {v}", "{v} = {v} + {e} + {e}", "{v
               "{v} = {e} - {v}", "{v} = {v} - {e}", "{v} = {v} + {v} + {e}", "{v} = {e} * {v} + {v}"]
 IN_PLACE = ["+=", "-=", "*="]
 
-_counter = itertools.count()
-_tmpdir = tempfile.mkdtemp(prefix="astgrad_spec_")
 
 
 def broadcast(*shapes):
@@ -296,40 +291,6 @@ def render(program, lines, name="prog"):
     result = " + ".join(f"np.sum({n})" for n in locals_[-2:] + ["x0"])
     body = "\n".join(lines)
     return f"import math\n\nimport numpy as np\n\n\ndef {name}(x0, x1, n):\n{body}\n    return {result}\n"
-
-
-def load(source, name="prog"):
-    """Write ``source`` to a fresh .py file (astgrad reads source with inspect), import
-    it and return ``name`` from it."""
-    module_name = f"astgrad_spec_{os.getpid()}_{next(_counter)}"
-    path = os.path.join(_tmpdir, module_name + ".py")
-    with open(path, "w") as handle:
-        handle.write(source)
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return getattr(module, name)
-
-
-def run_instrumented(source, args, name="prog"):
-    """(largest |intermediate|, smallest |branch margin|) of the instrumented program."""
-    stats = {"magnitude": 0.0, "margin": np.inf}
-
-    def _chk(value):
-        stats["magnitude"] = max(stats["magnitude"], float(np.max(np.abs(value))))
-        return value
-
-    def _cond(value):
-        stats["margin"] = min(stats["margin"], abs(float(value)))
-        return value
-
-    namespace = {"_chk": _chk, "_cond": _cond}
-    with np.errstate(all="ignore"):
-        exec(compile(source, "<instrumented>", "exec"), namespace)
-        value = namespace[name](*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
-    if not np.all(np.isfinite(value)):
-        stats["magnitude"] = np.inf
-    return stats
 
 
 def make_argument(rng, shape, kind):

@@ -9,10 +9,7 @@ differences are meaningless) are rejected with ``assume`` instead of weakening
 the tolerance.
 """
 
-import importlib.util
 import itertools
-import os
-import tempfile
 
 import numpy as np
 from hypothesis import HealthCheck, assume, given, note, settings
@@ -20,6 +17,7 @@ from hypothesis import strategies as st
 
 import astgrad
 from fd import assert_close, numerical_grad
+from program_files import load, run_instrumented
 
 RTOL, ATOL = 1e-5, 1e-6
 MAX_MAGNITUDE = 50.0        # reject programs whose intermediates exceed this
@@ -46,8 +44,6 @@ UNARY = [
 SHAPES = [((), ()), ((3,), (3,)), ((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (3,)),
           ((), (3,))]
 
-_counter = itertools.count()
-_tmpdir = tempfile.mkdtemp(prefix="astgrad_hyp_")
 
 
 # ---------------------------------------------------------------------------
@@ -195,39 +191,6 @@ def render(program, name, lines):
             f"def {name}(x0, x1):\n{body}\n    return np.sum({last})\n")
 
 
-def load(source, name):
-    """Write ``source`` to a fresh .py file and import it; return ``name`` from it."""
-    module_name = f"astgrad_hyp_{os.getpid()}_{next(_counter)}"
-    path = os.path.join(_tmpdir, module_name + ".py")
-    with open(path, "w") as handle:
-        handle.write(source)
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return getattr(module, name)
-
-
-def run_instrumented(source, name, args):
-    """Run the instrumented program: (max |intermediate|, min |branch margin|)."""
-    stats = {"magnitude": 0.0, "margin": np.inf}
-
-    def _chk(value):
-        stats["magnitude"] = max(stats["magnitude"], float(np.max(np.abs(value))))
-        return value
-
-    def _cond(value):
-        stats["margin"] = min(stats["margin"], abs(float(value)))
-        return value
-
-    namespace = {"_chk": _chk, "_cond": _cond}
-    with np.errstate(all="ignore"):
-        exec(compile(source, "<instrumented>", "exec"), namespace)
-        value = namespace[name](*args)
-    if not np.all(np.isfinite(value)):
-        stats["magnitude"] = np.inf
-    return stats
-
-
 def make_inputs(seed, shapes):
     rng = np.random.default_rng(seed)
     args = []
@@ -244,7 +207,7 @@ def check_program(program, seed, shapes):
     plain = render(program, name, program.plain)
     instrumented = render(program, name, program.instrumented)
     args = make_inputs(seed, shapes)
-    stats = run_instrumented(instrumented, name, args)
+    stats = run_instrumented(instrumented, args, name)
     assume(stats["magnitude"] < MAX_MAGNITUDE)
     assume(stats["margin"] > MIN_MARGIN)
     note(f"program:\n{plain}\nargs={args!r}")

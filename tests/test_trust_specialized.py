@@ -31,6 +31,7 @@ import specialized_programs as sp
 from astgrad import argument_kinds
 from astgrad.caching import reverse_derivative
 from fd import assert_close, numerical_grad, numerical_hessian
+from program_files import load, run_instrumented
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 MAX_MAGNITUDE = 50.0
@@ -59,10 +60,10 @@ def _draw_case(data, max_statements=6, loop=False):
     straight = not loop and data.draw(st.booleans(), label="straight-line?")
     program = sp.draw_program(_drawer(data), shapes, size, loop=loop, straight=straight)
     plain = sp.render(program, program.plain)
-    stats = sp.run_instrumented(sp.render(program, program.instrumented), args)
+    stats = run_instrumented(sp.render(program, program.instrumented), args)
     assume(stats["magnitude"] < MAX_MAGNITUDE and stats["margin"] > MIN_MARGIN)
     note(f"program:\n{plain}\nargs={args!r}")
-    return program, plain, sp.load(plain), args
+    return program, plain, load(plain), args
 
 
 def _is_float32(args):

@@ -1,0 +1,48 @@
+"""Running generated test programs: from a file astgrad can read the source of
+(``load``), and once instrumented, to reject programs that overflow or sit on a
+branch boundary (``run_instrumented``). Shared by the random-program tests."""
+
+import importlib.util
+import itertools
+import os
+import tempfile
+
+import numpy as np
+
+_counter = itertools.count()
+_tmpdir = tempfile.mkdtemp(prefix="astgrad_programs_")
+
+
+def load(source, name="prog"):
+    """Write ``source`` to a fresh .py file (astgrad reads source with inspect), import
+    it and return ``name`` from it."""
+    module_name = f"astgrad_program_{os.getpid()}_{next(_counter)}"
+    path = os.path.join(_tmpdir, module_name + ".py")
+    with open(path, "w") as handle:
+        handle.write(source)
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+def run_instrumented(source, args, name="prog"):
+    """(largest |intermediate|, smallest |branch margin|) of the instrumented program,
+    run on copies of the array arguments."""
+    stats = {"magnitude": 0.0, "margin": np.inf}
+
+    def _chk(value):
+        stats["magnitude"] = max(stats["magnitude"], float(np.max(np.abs(value))))
+        return value
+
+    def _cond(value):
+        stats["margin"] = min(stats["margin"], abs(float(value)))
+        return value
+
+    namespace = {"_chk": _chk, "_cond": _cond}
+    with np.errstate(all="ignore"):
+        exec(compile(source, "<instrumented>", "exec"), namespace)
+        value = namespace[name](*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    if not np.all(np.isfinite(value)):
+        stats["magnitude"] = np.inf
+    return stats
