@@ -396,8 +396,9 @@ class Derivative(StandIn):
         self._leading = leading_arguments(f)
         # specialization: code made for each kind of arguments (see specialize.py), so the
         # general code is only checked now (every refusal raised) and made if it is needed;
-        # backend= and checkpoint= run their own code, made from the general version now
-        specializes = options is None and not self._leading and (
+        # backend= runs its own code, made from the general version now; checkpoint=
+        # checkpoints the code made for each kind of arguments
+        specializes = (options is None or options.specializes) and not self._leading and (
             type(f) is types.FunctionType or isinstance(f, Differentiable))
         # follows rebinding of f's names; waits for its first call where f is given functions
         self._python, ready = current_or_deferred(
@@ -422,8 +423,9 @@ class Derivative(StandIn):
         self._arity = len(parameters) if all(p.kind in positional for p in parameters) else -1
         self._versions = None
         if specializes:
+            wrap = None if options is None else functools.partial(options.specialized, where=_where(fn))
             self._versions = Versions(f, ("reverse", self.wrt, True), tuple(self._names), self._current,
-                                      gradient_only=not with_value)
+                                      gradient_only=not with_value, wrap=wrap)
         # (index in the generated gradients, argument position) per wrt item: the call's fast
         # path for arguments that need no check (_run_unchecked); empty where it does not apply
         self._unchecked = ()
@@ -495,7 +497,10 @@ class Derivative(StandIn):
         if self._versions.for_signature(signature) is self._current():
             return self.plain               # beyond the bound: the general code runs
         key = ("reverse", self.wrt, False, argument_kinds.key_part(self._versions.names, signature))
-        return Current(self.function, key)()
+        code = Current(self.function, key)()
+        if self._options is not None:       # checkpoint=: the checkpointed version
+            code = self._options.apply(code, _where(_underlying(self.function)), specialized=True)
+        return code
 
     @property
     def __wrapped__(self):

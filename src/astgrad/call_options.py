@@ -6,6 +6,11 @@ turns a generated derivative (the compiled Python function the cache holds) into
 the options ask for: its loops checkpointed (``modes.checkpoint``), then compiled by
 numba (``backend.numba_backend``). Each result is made once per generated function and
 kept while that function lives.
+
+Checkpointed gradients are specialized to their arguments' kinds like the plain ones
+(``specialize.Versions``, each version wrapped by ``Options.specialized``): the
+checkpointing rewrites the code made for those kinds. A version whose loops save
+nothing per iteration (fused with their adjoints) runs as it is.
 """
 
 import weakref
@@ -36,18 +41,30 @@ class Options:
     def __repr__(self):
         return f"Options(backend={self.backend!r}, checkpoint={self.checkpoint!r})"
 
-    def apply(self, fn, where):
-        """``fn`` (generated code) with these options; ``where`` = (file, line) for errors."""
+    @property
+    def specializes(self):
+        """Whether the code these options run is made per kind of arguments (the Python
+        backend's checkpointed code; numba compiles the general code)."""
+        return self.checkpoint is not None and self.backend != "numba"
+
+    def apply(self, fn, where, specialized=False):
+        """``fn`` (generated code) with these options; ``where`` = (file, line) for errors.
+        ``specialized``: ``fn`` is a version made for some kinds of arguments (no loop to
+        checkpoint there is no error: it saves nothing per iteration)."""
         made = _MADE.setdefault(fn, {})
         result = made.get(self)
         if result is None:
-            result = made[self] = self._make(fn, where)
+            result = made[self] = self._make(fn, where, specialized)
         return result
 
-    def _make(self, fn, where):
+    def specialized(self, current, where):
+        """A specialized version's ``Current`` with these options applied at each call."""
+        return Wrapped(current, self, where, specialized=True)
+
+    def _make(self, fn, where, specialized):
         code = fn
         if self.checkpoint is not None:
-            code = _checkpointed(fn, self.checkpoint, where)
+            code = _checkpointed(fn, self.checkpoint, where, required=not specialized)
             if self.backend == "numba":
                 raise numba_backend.BackendError(
                     "checkpoint= runs on the Python backend: use backend='python' or "
@@ -73,29 +90,34 @@ def options(backend="python", checkpoint=None):
 
 class Wrapped:
     """A ``caching.Current`` whose code comes out with the options applied."""
-    __slots__ = ("current", "options", "where")
+    __slots__ = ("current", "options", "where", "specialized")
 
-    def __init__(self, current, options, where):
+    def __init__(self, current, options, where, specialized=False):
         self.current = current
         self.options = options
         self.where = where
+        self.specialized = specialized      # a version for some kinds of arguments
 
     def __call__(self):
-        return self.options.apply(self.current(), self.where)
+        return self.options.apply(self.current(), self.where, self.specialized)
 
     def __deepcopy__(self, memo):
         return self
 
 
-def _checkpointed(fn, every, where):
+def _checkpointed(fn, every, where, required):
     scope = dict(fn.__globals__)
     scope.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in fn.__closure__ or ())))
-    text = checkpointing.checkpointed(fn.source, every, scope, where)
+    text = checkpointing.checkpointed(fn.source, every, scope, where, required)
+    if text is None:
+        return fn
     scope["checkpoint_interval"] = checkpointing.interval
     from .backend.emit import compile_function
     result = compile_function(text, fn.__name__, scope, f"checkpointed {fn.__qualname__}")
     twin = getattr(fn, "__astgrad_zero_safe__", None)
     if twin is not None:
         result.__astgrad_zero_safe__ = twin
+    if getattr(fn, "__astgrad_gradient_only__", False):     # returns the gradient alone
+        result.__astgrad_gradient_only__ = True
     return result
 

@@ -42,22 +42,23 @@ _lock = threading.Lock()        # held while a version is made (rare: once per s
 class Versions:
     """One gradient's specialized versions: signature -> ``Current`` (which follows
     rebinding of the function's names like the general code does)."""
-    __slots__ = ("function", "key", "names", "general", "latest", "gradient_only", "_by_signature",
+    __slots__ = ("function", "key", "names", "general", "latest", "gradient_only", "wrap", "_by_signature",
                  "_unchecked")
 
-    def __init__(self, function, key, names, general, gradient_only=False):
+    def __init__(self, function, key, names, general, gradient_only=False, wrap=None):
         self.function = function
         self.key = key              # the general code's key
         self.names = names          # the parameters, in the order of the signature
         self.general = general      # the general code's Current
         self.gradient_only = gradient_only      # the value is not wanted: code without it where proven
+        self.wrap = wrap            # each version's Current -> what runs (checkpoint=: call_options)
         self.latest = None          # the signature of the latest call
         self._by_signature = {}
         self._unchecked = {}        # signature -> Current, for signatures that need no check
 
     def __reduce__(self):
         """Sent to another process without its versions, which are made there again."""
-        return Versions, (self.function, self.key, self.names, self.general, self.gradient_only)
+        return Versions, (self.function, self.key, self.names, self.general, self.gradient_only, self.wrap)
 
     def for_call(self, values):
         """The compiled code to run for arguments ``values`` (one per parameter)."""
@@ -100,6 +101,9 @@ class Versions:
                 part = argument_kinds.key_part(self.names, signature)
                 current = GradientOnly.made(self.function, self.key, part) if self.gradient_only else None
                 current = current or Current(self.function, self.key + (part,))
+                if self.wrap is not None:
+                    current = self.wrap(current)
+                    current()           # made now: what the wrapping refuses runs the general code
             except Exception:       # noqa: BLE001 - the general code, already made, is right for them
                 current = self.general
             self._by_signature[signature] = current

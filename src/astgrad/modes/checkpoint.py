@@ -45,20 +45,25 @@ def interval(steps, every):
     return every
 
 
-def checkpointed(text, every, namespace, where):
+def checkpointed(text, every, namespace, where, required=True):
     """Generated gradient source ``text`` with its top-level ``for`` loops checkpointed
     every ``every`` iterations (an int, or "sqrt"). ``namespace`` holds what the code's
-    names mean (to check calls); ``where`` is (filename, line) for errors."""
+    names mean (to check calls); ``where`` is (filename, line) for errors. Where no loop
+    saves values per iteration: a ``TransformError``, or None if not ``required`` (code
+    specialized to its arguments may need no saves where the general code does)."""
     module = ast.parse(_comments_as_strings(text))
     fn = module.body[0]
     stacks = _stack_names(fn)
     pairs = _loop_pairs(fn, where)
+    if not pairs and not required:
+        return None
     if not pairs:
         raise TransformError("checkpoint= was given, but the function has no for loop over range(...) "
                              "in its body (outside if/with/other loops) whose derivative saves values "
                              "per iteration; drop checkpoint=", *where, construct="checkpoint")
     for number, (forward, backward) in enumerate(pairs):
         _check_replayable(forward, stacks, namespace, where)
+        _undo_in_place(fn, forward, backward)
         _rewrite(fn, forward, backward, stacks, every, number)
     ast.fix_missing_locations(module)
     return _strings_as_comments(ast.unparse(module))
@@ -242,6 +247,31 @@ def _note_reads(node, written, assigned, state):
         if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load) and name.id in assigned \
                 and name.id not in written and name.id not in state:
             state.append(name.id)
+
+
+def _undo_in_place(fn, forward, backward):
+    """Between ``forward`` and ``backward``, updates in place (``b = a; b *= c`` or
+    ``a *= c``, which code specialized to its arguments writes where ``a`` is no longer
+    needed) of a value the loop reads become ``b = a * c`` again: the checkpoints keep
+    that value for the replay, which runs after them."""
+    read = {node.id for node in ast.walk(forward) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    start, end = fn.body.index(forward), fn.body.index(backward)
+    at = start + 1
+    while at < end:
+        stmt = fn.body[at]
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            name = stmt.target.id
+            before = fn.body[at - 1]
+            alias = before.value.id if isinstance(before, ast.Assign) and len(before.targets) == 1 \
+                and isinstance(before.targets[0], ast.Name) and before.targets[0].id == name \
+                and isinstance(before.value, ast.Name) else None
+            if alias in read or (alias is None and name in read):
+                value = ast.BinOp(ast.Name(alias or name, ast.Load()), stmt.op, stmt.value)
+                fn.body[at] = ast.Assign([ast.Name(name, ast.Store())], value)
+                if alias is not None:
+                    del fn.body[at - 1]
+                    at, end = at - 1, end - 1
+        at += 1
 
 
 def _without_pushes(body, stacks):
