@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 import astgrad
+from astgrad import argument_kinds
+from astgrad.specialize import MAX_VERSIONS
 from fd import numerical_grad
 from programs import rnn_loss
 
@@ -90,7 +92,13 @@ class _Counted(list):
 
 def _counting(code):
     """``code`` (generated) run with every ``name = []`` stack counted; returns a function."""
-    tree = ast.parse(code.source)
+    return _counting_text(code.source, code)
+
+
+def _counting_text(source, code):
+    """Generated ``source`` run in the namespace of ``code`` (generated from the same
+    function) with every ``name = []`` stack counted; returns a function."""
+    tree = ast.parse(source)
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.List) and not node.value.elts:
             node.value = ast.Call(ast.Name("_Counted", ast.Load()), [], [])
@@ -244,3 +252,134 @@ def test_the_saved_state_is_what_the_replay_reads(f, args, every):
         np.testing.assert_allclose(g, e, rtol=1e-12)
         np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-9)
     assert "else:" not in astgrad.grad(f, (0, 1), checkpoint=every).source
+
+
+# -- checkpointed code specialized to the arguments' kinds --------------------------------
+
+def carried(x, y, n):
+    h = x * 1.0
+    for t in range(n):
+        h = np.tanh(h * y + 0.1 * t)
+    return np.sum(h * h)
+
+
+def branchy_loop(x, y, n):
+    h = x * 1.0
+    for i in range(n):
+        if i % 2 == 0:
+            h = np.sin(h) * y
+        else:
+            h = np.cos(h) + y * h
+    return np.sum(h * h)
+
+
+def reads_then_reused(x, y, n):
+    a = np.sin(x) * 2.0
+    h = y * 1.0
+    for i in range(n):
+        h = np.tanh(h) + np.sum(a)
+    b = a * 3.0                 # specialized code may compute this in a's memory
+    return np.sum(h) + np.sum(b * b)
+
+
+def reduced_in_loop(x, y, n):
+    v = x + x
+    for i in range(n):
+        v = np.tanh(np.sum(np.sin(y))) + v * 0.5 + 0.1 * i
+    return np.sum(v) + np.sum(x)
+
+
+_R = np.random.default_rng(7)
+SPECIALIZED_CASES = [
+    (carried, (0.3, 0.8, 9)),                                                   # floats
+    (carried, (np.array(0.3), np.array(0.8), 9)),                               # 0-d arrays
+    (carried, (_R.normal(size=(3, 1)), _R.normal(size=(4,)), 9)),               # n-d, broadcast
+    (carried, (np.float32(0.3) * np.ones(3, np.float32), np.float32(0.8), 9)),   # float32
+    (branchy_loop, (_R.normal(size=(2,)), 0.7, 7)),
+    (branchy_loop, (0.4, np.array(0.6), 7)),
+    (two_loops_with_one_header, (np.array(0.5), 0.7, 6)),
+    (nested_loop_temporaries, (_R.normal(size=(3,)), _R.normal(size=(3,)), 4)),
+    (reads_then_reused, (_R.normal(size=(3,)), _R.normal(size=(3,)), 5)),
+    (reduced_in_loop, (0.41, _R.normal(size=(3,)), 4)),
+]
+
+
+def _float64(args):
+    return tuple(np.asarray(a, np.float64) if isinstance(a, (np.ndarray, np.float32)) else a for a in args)
+
+
+@pytest.mark.parametrize("f, args", SPECIALIZED_CASES)
+@pytest.mark.parametrize("every", [1, 3, "sqrt"])
+def test_specialized_checkpointed_equals_plain_and_fd(f, args, every):
+    """checkpoint= runs the version made for the arguments' kinds, checkpointed: the same
+    operations as the plain gradient's version (so the same numbers, in each argument's
+    dtype), and finite differences."""
+    plain = astgrad.grad(f, (0, 1))
+    g = astgrad.grad(f, (0, 1), checkpoint=every)
+    expected, got = plain(*args), g(*args)
+    assert argument_kinds.signature(args) in g._versions.signatures()
+    float32 = any(np.asarray(a).dtype == np.float32 for a in args[:2])
+    for e, x, arg in zip(expected, got, args):
+        assert np.shape(x) == np.shape(arg) and np.asarray(x).dtype == np.asarray(e).dtype
+        np.testing.assert_allclose(x, e, rtol=1e-12 if not float32 else 1e-6, atol=1e-14)
+    numeric = numerical_grad(f, _float64(args), wrt=(0, 1))
+    for x, n in zip(got, numeric):
+        np.testing.assert_allclose(x, n, rtol=2e-3 if float32 else 1e-6, atol=2e-3 if float32 else 1e-8)
+
+
+def test_source_for_shows_the_specialized_checkpointed_code():
+    g = astgrad.grad(carried, (0, 1), checkpoint="sqrt")
+    general = g.source
+    x, y = np.ones(3), np.ones(3) * 0.5
+    g(x, y, 4)
+    specialized = g.source
+    assert specialized == g.source_for(x, y, 4) and specialized != general
+    for text in (general, specialized):
+        assert "checkpoint_interval" in text and "_checkpoints.pop()" in text
+        ast.parse(text)
+    assert "unbroadcast" in general and "unbroadcast" not in specialized
+    assert "shape_of" not in specialized
+    floats = g.source_for(0.3, 0.8, 4)
+    assert "checkpoint" in floats and floats != specialized
+
+
+def test_checkpointed_versions_are_bounded():
+    g = astgrad.grad(carried, (0, 1), checkpoint=2)
+    shapes = [(k,) for k in range(2, 2 + MAX_VERSIONS + 3)]
+    for shape in shapes:
+        x = np.full(shape, 0.3)
+        got = g(x, 0.5, 5)
+        np.testing.assert_allclose(got[0], astgrad.grad(carried, (0, 1))(x, 0.5, 5)[0], rtol=1e-12)
+    assert len(g._versions.signatures()) <= MAX_VERSIONS
+
+
+def test_a_version_whose_loop_saves_nothing_runs_as_it_is():
+    """On floats the scalar loop's adjoint runs inside the loop (nothing saved per
+    iteration): there is nothing to checkpoint, and the version runs unchanged."""
+    g = astgrad.grad(scalar_loop, checkpoint="sqrt")
+    assert g(0.7, 50) == pytest.approx(astgrad.grad(scalar_loop)(0.7, 50), rel=1e-12)
+    assert "_stack" not in g.source and "checkpoint" not in g.source
+
+
+def test_value_and_grad_checkpointed_specialized():
+    x = _R.normal(size=(3,))
+    value, got = astgrad.value_and_grad(two_loops, checkpoint=2)(x, 7)
+    assert value == pytest.approx(two_loops(x, 7), rel=1e-12)
+    np.testing.assert_allclose(got, astgrad.grad(two_loops)(x, 7), rtol=1e-12)
+
+
+def test_rnn_of_100000_steps_specialized_keeps_about_sqrt_T_states():
+    """The RNN over 10^5 steps (hidden size 3): the checkpointed code made for its arrays
+    gives the plain gradient and keeps about 2 sqrt(T) values at once."""
+    steps, rng = 10 ** 5, np.random.default_rng(8)
+    args = (rng.normal(scale=0.3, size=(3, 2)), rng.normal(scale=0.3, size=(3, 3)), rng.normal(size=(steps, 2)))
+    g = astgrad.grad(rnn_loss, (0, 1), checkpoint="sqrt")
+    source = g.source_for(*args)
+    assert "checkpoint_interval" in source and "unbroadcast" not in source
+    # (the general code's namespace: the specialized code runs in the same)
+    got, saved = _counting_text(source, g.plain)(*args)
+    expected = astgrad.grad(rnn_loss, (0, 1))(*args)
+    for x, e in zip(got, expected):
+        np.testing.assert_allclose(x, e, rtol=1e-10, atol=1e-12)
+    root = math.isqrt(steps)
+    assert root <= saved <= 2 * root + 2

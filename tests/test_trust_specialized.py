@@ -11,8 +11,8 @@ n-d arrays, float64 or float32, with dimensions of length 1. For each program:
 - forward mode (jvp) agrees with it, and the Hessian of the first argument (forward
   over reverse) equals finite differences of the specialized gradient;
 - ``backend="numba"`` gives the same gradient or refuses with BackendError (numba is
-  optional: skipped without it), and ``checkpoint=`` gives the plain gradient or
-  refuses with TransformError.
+  optional: skipped without it), and ``checkpoint=`` (checkpointing the version made
+  for these kinds) gives the plain gradient or refuses with TransformError.
 
 A TransformError (the program uses something astgrad refuses) is an accepted outcome;
 a wrong number or any other exception fails. CI runs a few dozen programs (a few
@@ -155,19 +155,26 @@ def test_specialized_gradient_of_random_programs(data):
 @examples(ci=10, thorough=400)
 @given(data=st.data())
 def test_checkpointed_loops_of_random_programs(data):
+    """The checkpointed gradient runs the version specialized to the arguments' kinds,
+    checkpointed: the same operations as the plain specialized gradient, so the same
+    numbers (float32 too), and (float64) finite differences."""
     _, _, fn, args = _draw_case(data, max_statements=4, loop=True)
-    assume(not _is_float32(args))
     every = data.draw(st.sampled_from([1, 2, 3, "sqrt"]), label="every")
     try:
         plain = astgrad.grad(fn, WRT)(*args)
     except astgrad.TransformError:
         return
     try:
-        got = astgrad.grad(fn, WRT, checkpoint=every)(*args)
+        g = astgrad.grad(fn, WRT, checkpoint=every)
+        got = g(*args)
     except astgrad.TransformError as error:
         assert "checkpoint" in str(error)
         return
+    assert argument_kinds.signature(args) in g._versions.signatures(), "no version was made for these kinds"
+    _check_kinds(got, args)
     assert_close(got, plain, rtol=1e-12, atol=1e-14, msg="checkpointed vs plain")
+    if not _is_float32(args):
+        assert_close(got, numerical_grad(fn, args, WRT), rtol=1e-5, atol=1e-6, msg="checkpointed vs fd")
 
 
 @examples(ci=2, thorough=60)

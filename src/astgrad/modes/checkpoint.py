@@ -176,6 +176,9 @@ def _check_call(call, stacks, namespace, where):
     while isinstance(func, ast.Attribute):
         chain.append(func.attr)
         func = func.value
+    if not isinstance(func, ast.Name) and chain and chain[0] in _READ_ONLY_METHODS \
+            and isinstance(func, (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript)):
+        return None     # a method of a value computed here (np.sin(x).sum()); the call is checked too
     if not isinstance(func, ast.Name):
         return _refuse(f"calls {ast.unparse(call.func)}(), which astgrad cannot check", where)
     if func.id in stacks and chain in (["append"], ["pop"]):
