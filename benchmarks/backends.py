@@ -4,7 +4,9 @@
 backend="numba")``) for the workloads with a numba row; numba compiles at the first
 call, which run.py's correctness check makes before anything is timed.
 ``checkpoint_lines(quick)`` measures a long RNN's gradient with and without
-``checkpoint="sqrt"``: CPU time and tracemalloc peak.
+``checkpoint="sqrt"``: CPU time and tracemalloc peak. Run on its own,
+``PYTHONPATH=src python benchmarks/backends.py [T ...]`` prints that measurement for
+sequences of T steps (default 10,000).
 """
 
 import importlib.util
@@ -53,9 +55,10 @@ def _median_seconds(fn, runs):
     return sorted(times)[len(times) // 2]
 
 
-def checkpoint_lines(quick):
-    """Lines for run.py: the RNN workload over a long sequence, plain and checkpointed."""
-    steps = 500 if quick else 10_000
+def checkpoint_lines(quick, steps=None):
+    """Lines for run.py: the RNN workload over a long sequence (``steps``, by default
+    10,000 or 500 for ``quick``), plain and checkpointed."""
+    steps = steps or (500 if quick else 10_000)
     runs = 1 if quick else 5
     rng = np.random.default_rng(5)
     args = (rng.normal(scale=0.3, size=(W.RNN_H, W.RNN_IN)), rng.normal(scale=0.3, size=(W.RNN_H, W.RNN_H)),
@@ -76,3 +79,9 @@ def checkpoint_lines(quick):
         lines.append(f"  {f'grad(f, checkpoint={every!r})':28}{seconds * 1e3:>8.1f}ms{seconds / base_time:>9.2f}"
                      f"{peak / 2**20:>11.2f}MiB{peak / base_peak:>9.2f}  {'✓' if ok else '✗ WRONG'}")
     return lines
+
+
+if __name__ == "__main__":
+    import sys
+    for count in sys.argv[1:] or ["10000"]:
+        print("\n".join(checkpoint_lines(False, int(count))))
