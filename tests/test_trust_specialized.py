@@ -19,6 +19,7 @@ a wrong number or any other exception fails. CI runs a few dozen programs (a few
 seconds); HYPOTHESIS_PROFILE=thorough runs hundreds.
 """
 
+import ast
 import os
 
 import numpy as np
@@ -171,10 +172,19 @@ def test_checkpointed_loops_of_random_programs(data):
         assert "checkpoint" in str(error)
         return
     assert argument_kinds.signature(args) in g._versions.signatures(), "no version was made for these kinds"
+    text = g.source_for(*args)
+    assert "checkpoint_interval" in text or not _saves_in_loops(text), "a loop saving values is not checkpointed"
     _check_kinds(got, args)
     assert_close(got, plain, rtol=1e-12, atol=1e-14, msg="checkpointed vs plain")
     if not _is_float32(args):
         assert_close(got, numerical_grad(fn, args, WRT), rtol=1e-5, atol=1e-6, msg="checkpointed vs fd")
+
+
+def _saves_in_loops(text):
+    """Whether generated code ``text`` appends to a stack inside a top-level ``for`` loop."""
+    body = ast.parse(text).body[0].body
+    return any(isinstance(node, ast.Attribute) and node.attr == "append"
+               for stmt in body if isinstance(stmt, ast.For) for node in ast.walk(stmt))
 
 
 @examples(ci=2, thorough=60)
