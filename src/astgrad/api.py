@@ -21,6 +21,7 @@ from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import public
 from .specialize import ProductVersions, Versions
+from .chains import Chain, forward_versions
 from .zero_safe import run_derivative
 from .duck import is_duck_array
 from . import call_options
@@ -397,11 +398,13 @@ class Derivative(StandIn):
         # specialization: code made for each kind of arguments (see specialize.py), so the
         # general code is only checked now (every refusal raised) and made if it is needed;
         # backend= and checkpoint= run their own code, made from the general version now
+        plain = type(f) is types.FunctionType or isinstance(f, Differentiable)
+        # a gradient's gradient differentiates the gradient's specialized code (chains.py)
         specializes = options is None and not self._leading and (
-            type(f) is types.FunctionType or isinstance(f, Differentiable))
+            plain or isinstance(f, Derivative) and f._specializes())
         # follows rebinding of f's names; waits for its first call where f is given functions
         self._python, ready = current_or_deferred(
-            lambda: Current(f, ("reverse", self.wrt, True), checked=specializes))
+            lambda: Current(f, ("reverse", self.wrt, True), checked=specializes and plain))
         self._current = self._python
         self._options = options     # backend= and checkpoint= (call_options), None for the defaults
         if options is not None:
@@ -494,8 +497,21 @@ class Derivative(StandIn):
     def _specialized_plain(self, signature):
         if self._versions.for_signature(signature) is self._current():
             return self.plain               # beyond the bound: the general code runs
-        key = ("reverse", self.wrt, False, argument_kinds.key_part(self._versions.names, signature))
-        return Current(self.function, key)()
+        kinds = argument_kinds.key_part(self._versions.names, signature)[1]
+        return Chain(self.function, ("reverse", self.wrt, False), kinds)()
+
+    def _specializes(self):
+        """Whether transforms of this gradient can differentiate its specialized code:
+        it runs code made for its arguments' kinds, returning what a call returns."""
+        return self._versions is not None and not any(path for _, path in self.items) \
+            and not (len(self.wrt) == 1 and not self.single)
+
+    def __astgrad_specialized__(self, kinds):
+        """The ``chains.Chain`` of what ``_differentiated`` returns, specialized to
+        ``kinds`` ((parameter, kind) pairs), or None: transforms use the general code."""
+        if not self._specializes():
+            return None
+        return Chain(self.function, ("reverse", self.wrt, self.with_value), kinds)
 
     @property
     def __wrapped__(self):
@@ -772,11 +788,23 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     leading = leading_arguments(f)
     for receiver in leading:
         check_receiver(receiver)
-    compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
+    compiled = _forward_code(f, bound, positions) if not leading else None
+    if compiled is None:
+        compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
     names = _tangent_params(compiled, len(positions))
     out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
                                   **{name: tangents[i] for name, i in zip(names, positions)})
     return _plain_value(out), _match_argument(tangent, out)
+
+
+def _forward_code(f, bound, positions):
+    """The forward code specialized to the kinds of the arguments ``bound`` (tangents at
+    ``positions``, shaped like their primals), or None: the general code runs."""
+    if bound.kwargs or not (type(f) is types.FunctionType or isinstance(f, Differentiable)
+                            or isinstance(f, Derivative) and f._specializes()):
+        return None
+    versions = forward_versions(f, public_parameter_names(f))
+    return versions.code_for(tuple(bound.arguments.values()), positions)
 
 
 def _for_functions(f, args, kwargs=None):
@@ -878,11 +906,18 @@ class Jacobian:
         out = fn(*_copies(arguments), **bound.kwargs)
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
-            compiled = forward_derivative(fn, (position,))
+            compiled = None
+            if not target.path and not target.leading:
+                compiled = _forward_code(f, bound, (position,))
+            basis = _flat_basis(x)
+            if compiled is None:
+                compiled = forward_derivative(fn, (position,))
+            elif type(x) in (float, int):       # specialized code is given a tangent of x's kind
+                basis = (1.0,)
             (name,) = _tangent_params(compiled, 1)
             columns = [numpy.asarray(run_derivative(compiled, *arguments, **bound.kwargs,
                                                     **{name: target.seed(bound, e)})[1])
-                       for e in _flat_basis(x)]
+                       for e in basis]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             return flat.reshape(numpy.shape(out) + numpy.shape(x))
         compiled = reverse_derivative(fn, (position,), False)
