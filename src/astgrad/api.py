@@ -965,7 +965,8 @@ class HessianVectorProduct:
         # code specialized to the kinds of the arguments and of v (see specialize.py)
         self._versions = None
         self._arity = -1        # the number of parameters where all are positional (the quick path)
-        if not self._target.path and not self._target.leading and type(f) is types.FunctionType:
+        if not self._target.path and not self._target.leading and (
+                type(f) is types.FunctionType or isinstance(f, Derivative) and f._specializes()):
             self._versions = ProductVersions(f, self._position, tuple(public_parameter_names(f)))
             parameters = list(public_signature(f).parameters.values())
             positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)

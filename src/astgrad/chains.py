@@ -22,7 +22,6 @@ import weakref
 from . import argument_kinds
 from .argument_kinds import KEY_TAG
 from .caching import Current
-from .core.functions import seed_parameter
 
 MAX_VERSIONS = 8                # as specialize.MAX_VERSIONS (which imports this module)
 
@@ -58,8 +57,10 @@ class Chain:
             return current()
         code = self.inner()
         if code is not of:          # made now, or the gradient's names were rebound
-            # the gradient is called without its seed: the seed is its default, 1.0
-            kinds = self.kinds + ((seed_parameter(code), "float"),)
+            # the gradient is called without its seeds (its own and those of the orders
+            # below): each is its default, 1.0
+            seeds = code.__kwdefaults__ or {}
+            kinds = self.kinds + tuple((name, "float") for name, value in seeds.items() if type(value) is float)
             current = Current(code, self.key + ((KEY_TAG, kinds),))
             self._state = (code, current)
         return current()
