@@ -268,3 +268,24 @@ def test_threads_share_one_version():
 def test_numerical_grad_agrees_for_the_first_order_reference():
     # the reference the tests above build on: the first-order gradient is right
     assert_close(astgrad.grad(loop)(0.7), numerical_grad(loop, (0.7,)), rtol=1e-7)
+
+
+def _closure(scale):
+    def f(x):
+        return np.sin(x) * scale
+    return f
+
+
+def test_forward_versions_live_as_long_as_their_function():
+    import gc
+    import pickle
+    import weakref
+    f = _closure(2.0)
+    _, tangent = astgrad.jvp(f, (0.3,), (1.0,))
+    assert_close(tangent, 2.0 * math.cos(0.3), rtol=1e-14)
+    assert chains.forward_versions(f, ["x"]).signatures() == [(("float",), (0,))]
+    assert pickle.loads(pickle.dumps(chains._forward.get(f))) == {}     # sent without its versions
+    ref = weakref.ref(f)
+    del f
+    gc.collect()
+    assert ref() is None

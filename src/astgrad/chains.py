@@ -17,11 +17,11 @@ attribute paths) and only the general code can be differentiated.
 """
 
 import threading
-import weakref
 
 from . import argument_kinds
 from .argument_kinds import KEY_TAG
 from .caching import Current
+from .function_cache import FunctionCache
 
 MAX_VERSIONS = 8                # as specialize.MAX_VERSIONS (which imports this module)
 
@@ -69,7 +69,7 @@ class Chain:
 class ForwardVersions:
     """A function's forward-mode versions: (signature, positions) -> ``Chain``, or None
     where the general code runs."""
-    __slots__ = ("function", "names", "latest", "_by_signature", "__weakref__")
+    __slots__ = ("function", "names", "latest", "_by_signature")
 
     def __init__(self, function, names):
         self.function = function
@@ -109,15 +109,16 @@ class ForwardVersions:
         return [signature for signature, version in self._by_signature.items() if version is not None]
 
 
-_forward = weakref.WeakKeyDictionary()     # function -> its ForwardVersions
+# function -> {"versions": its ForwardVersions}, living as long as the function (the
+# versions refer to it: a weak dictionary would keep it alive for ever)
+_forward = FunctionCache("__astgrad_forward_versions__")
 
 
 def forward_versions(f, names):
     """``f``'s ForwardVersions (made on first use, kept while ``f`` lives)."""
-    versions = _forward.get(f)
+    entries = _forward.get(f)
+    versions = entries.get("versions") if entries is not None else None
     if versions is None:
         with _lock:
-            versions = _forward.get(f)
-            if versions is None:
-                versions = _forward[f] = ForwardVersions(f, tuple(names))
+            versions = _forward.setdefault(f, {}).setdefault("versions", ForwardVersions(f, tuple(names)))
     return versions
