@@ -147,7 +147,7 @@ def test_jvp_of_grad_on_arrays(x):
     assert tangent.dtype == x.dtype and tangent.shape == x.shape
     if x.dtype == np.float64:
         assert_close(tangent, numerical_jvp(g, (x,), (v,)), rtol=1e-6, atol=1e-7)
-    assert chains.forward_versions(g, ["x"]).signatures()
+    assert chains.versions_of(g, ["x"]).signatures()
 
 
 @pytest.mark.parametrize("shapes", [((3, 4), (4,)), ((3, 4), (3, 1)), ((1, 4), (3, 1)), ((4,), ()),
@@ -198,7 +198,7 @@ def test_jacobian_forward_matches_finite_differences(f, x):
         tolerance = 1e-4 if np.asarray(x).dtype == np.float32 else 1e-6
         assert_close(J, expected, rtol=tolerance, atol=tolerance)
         assert_close(J, astgrad.jacobian(f, mode="reverse")(x), rtol=1e-5, atol=1e-6)
-    assert chains.forward_versions(f, ["x"]).signatures()
+    assert chains.versions_of(f, ["x"]).signatures()
 
 
 def test_rebinding_a_global_makes_the_versions_again():
@@ -227,7 +227,7 @@ def test_versions_are_bounded_and_further_kinds_run_the_general_code():
         v = np.ones_like(x)
         _, tangent = astgrad.jvp(g, (x,), (v,))
         assert_close(tangent, numerical_jvp(g, (x,), (v,)), rtol=1e-6, atol=1e-7)
-    assert len(chains.forward_versions(g, ["x"]).signatures()) == chains.MAX_VERSIONS
+    assert len(chains.versions_of(g, ["x"]).signatures()) == chains.MAX_VERSIONS
     g2 = astgrad.grad(astgrad.grad(array_loop))       # a scalar output needs a 0-d x: any x.size == 1
     for x in (0.5, np.array(0.5), np.array(0.5, dtype=np.float32), np.array(0.25), 0.75):
         expected = numerical_hessian(astgrad.grad(array_loop), (np.asarray(x, dtype=np.float64),))
@@ -283,9 +283,50 @@ def test_forward_versions_live_as_long_as_their_function():
     f = _closure(2.0)
     _, tangent = astgrad.jvp(f, (0.3,), (1.0,))
     assert_close(tangent, 2.0 * math.cos(0.3), rtol=1e-14)
-    assert chains.forward_versions(f, ["x"]).signatures() == [(("float",), (0,))]
-    assert pickle.loads(pickle.dumps(chains._forward.get(f))) == {}     # sent without its versions
+    assert chains.versions_of(f, ["x"]).signatures() == [(("float",), ("forward", (0,)), ())]
+    assert pickle.loads(pickle.dumps(chains._versions.get(f))) == {}     # sent without its versions
     ref = weakref.ref(f)
     del f
     gc.collect()
     assert ref() is None
+
+
+def two_arguments(x, y):
+    return np.sin(x) * x[0] + np.exp(x) * y
+
+
+@pytest.mark.parametrize("y", [0.5, rng.normal(size=(3, 1)), rng.normal(size=4), np.array(0.3),
+                               rng.normal(size=(1, 4))], ids=["float", "n1", "n", "0-d", "1n"])
+def test_vjp_matches_general_code_and_finite_differences(y):
+    x = rng.normal(size=4)
+    out, pullback = astgrad.vjp(two_arguments, x, y)
+    cotangent = rng.normal(size=out.shape)
+    got = pullback(cotangent)
+    general = reverse_derivative(two_arguments, (0, 1), False)(x, y, d_two_arguments=cotangent)
+    for g, want, like, k in zip(got, general, (x, y), (0, 1)):
+        assert np.shape(g) == np.shape(like)
+        assert_close(g, want, rtol=1e-12, atol=1e-14)
+        assert_close(g, numerical_grad(two_arguments, (x, y), wrt=k, seed=cotangent), rtol=1e-6, atol=1e-7)
+    kinds = astgrad.argument_kinds.signature((x, y))
+    assert any(signature[0] == kinds and signature[1][0] == "reverse"
+               for signature in chains.versions_of(two_arguments, ["x", "y"]).signatures())
+
+
+@pytest.mark.parametrize("f, x", [(vector, rng.normal(size=4)), (vector_loop, rng.normal(size=(2, 1))),
+                                  (loop, 0.6), (array_loop, rng.normal(size=3))])
+def test_jacobian_reverse_matches_forward_and_finite_differences(f, x):
+    J = astgrad.jacobian(f, mode="reverse")(x)
+    assert_close(J, astgrad.jacobian(f, mode="forward")(x), rtol=1e-12, atol=1e-14)
+    assert_close(J, numerical_hessian(f, (x,)).reshape(J.shape), rtol=1e-6, atol=1e-7)
+
+
+def test_vjp_of_a_gradient():
+    g = astgrad.grad(broadcasting, wrt=(0, 1))
+    x, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 1))
+    out, pullback = astgrad.vjp(g, x, b)
+    cotangent = (rng.normal(size=x.shape), rng.normal(size=b.shape))
+    got = pullback(cotangent)
+    # the Hessian is symmetric: the vjp of the gradient is the jvp along the cotangent
+    _, expected = astgrad.jvp(g, (x, b), cotangent)
+    for a, e in zip(got, expected):
+        assert_close(a, e, rtol=1e-10, atol=1e-12)

@@ -21,7 +21,7 @@ from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import public
 from .specialize import ProductVersions, Versions
-from .chains import Chain, forward_versions
+from .chains import Chain, versions_of
 from .zero_safe import run_derivative
 from .duck import is_duck_array
 from . import call_options
@@ -706,6 +706,7 @@ class Pullback:
         self._leading = leading_arguments(f)
         positions = tuple(range(len(self._leading), len(self._leading) + len(primals)))
         self._compiled = _compiled(f, positions, False) if positions else None
+        self._positions = positions
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
@@ -717,8 +718,12 @@ class Pullback:
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
         for receiver in self._leading:
             check_receiver(receiver)
-        seed = {seed_parameter(self._compiled): _as_adjoint(cotangent)}
-        grads = run_derivative(self._compiled, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
+        code = None
+        if not self._leading and type(self.out) in (float, numpy.ndarray):
+            code = _pullback_code(self.function, self._bound, self._positions, self._compiled, cotangent)
+        code = code or self._compiled
+        seed = {seed_parameter(code): _as_adjoint(cotangent)}
+        grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
         if len(self.primals) == 1:
             grads = (grads,)
         return tuple(_match_argument(g, x, integers_are_constants=True) if _is_float_like(x) else None
@@ -800,11 +805,28 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
 def _forward_code(f, bound, positions):
     """The forward code specialized to the kinds of the arguments ``bound`` (tangents at
     ``positions``, shaped like their primals), or None: the general code runs."""
+    return _specialized_code(f, bound, ("forward", positions))
+
+
+def _pullback_code(f, bound, positions, general, cotangent):
+    """The reverse code (without the value) specialized to the kinds of the arguments
+    ``bound`` and of the ``cotangent`` (a float or an array shaped like the output), or
+    None: the code ``general`` runs."""
+    seed, kind = seed_parameter(general), argument_kinds.kind_of(cotangent)
+    if kind is None:
+        return None
+    code = _specialized_code(f, bound, ("reverse", positions, False), ((seed, kind),))
+    return code if code is not None and seed_parameter(code) == seed else None
+
+
+def _specialized_code(f, bound, key, seeds=()):
+    """The code ``key`` of ``f`` specialized to the kinds of the arguments ``bound`` and
+    of the keyword arguments ``seeds`` ((name, kind) pairs), or None (chains.py)."""
     if bound.kwargs or not (type(f) is types.FunctionType or isinstance(f, Differentiable)
                             or isinstance(f, Derivative) and f._specializes()):
         return None
-    versions = forward_versions(f, public_parameter_names(f))
-    return versions.code_for(tuple(bound.arguments.values()), positions)
+    versions = versions_of(f, public_parameter_names(f))
+    return versions.code_for(tuple(bound.arguments.values()), key, seeds)
 
 
 def _for_functions(f, args, kwargs=None):
@@ -921,10 +943,14 @@ class Jacobian:
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             return flat.reshape(numpy.shape(out) + numpy.shape(x))
         compiled = reverse_derivative(fn, (position,), False)
+        basis = (1.0,) if type(out) is float else _flat_basis(out)
+        if not target.path and not target.leading and type(out) in (float, numpy.ndarray):
+            first = 1.0 if type(out) is float else next(_flat_basis(out), None)
+            compiled = _pullback_code(f, bound, (position,), compiled, first) or compiled
         seed = seed_parameter(compiled)
         rows = [numpy.asarray(_match_argument(target.select(bound, run_derivative(
                     compiled, *arguments, **bound.kwargs, **{seed: e})), x))
-                for e in _flat_basis(out)]
+                for e in basis]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 

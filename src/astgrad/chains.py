@@ -6,10 +6,11 @@ differentiates the gradient's generated code. Its version for some argument kind
 kinds, and is specialized to them itself (``Chain``): on Python floats, each order is
 ``math.*`` code with no shape handling, as the first is.
 
-``ForwardVersions`` keeps a function's forward-mode (``jvp``, ``jacobian``) versions the
-way ``specialize.Versions`` keeps a gradient's: one per signature (the arguments'
-kinds and which of them have tangents), at most ``specialize.MAX_VERSIONS``; calls with
-further kinds run the general code. Tangents are given shaped like their primals.
+``TransformVersions`` keeps a function's versions for ``jvp``, ``jacobian`` and ``vjp``
+the way ``specialize.Versions`` keeps a gradient's: one per signature (the arguments'
+kinds, which of them are differentiated, and a pullback's cotangent's kind), at most
+``MAX_VERSIONS``; calls with further kinds run the general code. Tangents are given
+shaped like their primals, cotangents like the output.
 
 A gradient object takes part through ``__astgrad_specialized__(kinds)``: the ``Chain``
 of its own code for those kinds, or None where it runs code of its own (options,
@@ -66,9 +67,9 @@ class Chain:
         return current()
 
 
-class ForwardVersions:
-    """A function's forward-mode versions: (signature, positions) -> ``Chain``, or None
-    where the general code runs."""
+class TransformVersions:
+    """A function's versions for ``jvp``, ``jacobian`` and ``vjp``: (signature, key,
+    seed kinds) -> ``Chain``, or None where the general code runs."""
     __slots__ = ("function", "names", "latest", "_by_signature")
 
     def __init__(self, function, names):
@@ -77,11 +78,12 @@ class ForwardVersions:
         self.latest = None
         self._by_signature = {}
 
-    def code_for(self, values, positions):
-        """The compiled forward code (tangents by keyword, shaped like their primals) for
-        arguments ``values`` (one per parameter) differentiated at ``positions``, or
-        None: run the general code."""
-        signature = (argument_kinds.signature(values), positions)
+    def code_for(self, values, key, seeds=()):
+        """The compiled code ``key`` (("forward", positions): tangents by keyword, shaped
+        like their primals; ("reverse", positions, False): the seeds given) for arguments
+        ``values`` (one per parameter) and keyword arguments of the kinds ``seeds``
+        ((name, kind) pairs), or None: run the general code."""
+        signature = (argument_kinds.signature(values), key, seeds)
         version = self._by_signature.get(signature, False)
         if version is False:
             version = self._add(signature)
@@ -89,15 +91,14 @@ class ForwardVersions:
         return None if version is None else version()
 
     def _add(self, signature):
-        kinds, positions = signature
+        kinds, key, seeds = signature
         with _lock:
             if signature in self._by_signature:
                 return self._by_signature[signature]
             if len(self._by_signature) >= MAX_VERSIONS or all(kind is None for kind in kinds):
                 return None
             try:
-                version = Chain(self.function, ("forward", positions),
-                                argument_kinds.key_part(self.names, kinds)[1])
+                version = Chain(self.function, key, argument_kinds.key_part(self.names, kinds)[1] + seeds)
                 version()
             except Exception:       # noqa: BLE001 - the general code is right for them
                 version = None
@@ -109,16 +110,16 @@ class ForwardVersions:
         return [signature for signature, version in self._by_signature.items() if version is not None]
 
 
-# function -> {"versions": its ForwardVersions}, living as long as the function (the
+# function -> {"versions": its TransformVersions}, living as long as the function (the
 # versions refer to it: a weak dictionary would keep it alive for ever)
-_forward = FunctionCache("__astgrad_forward_versions__")
+_versions = FunctionCache("__astgrad_transform_versions__")
 
 
-def forward_versions(f, names):
-    """``f``'s ForwardVersions (made on first use, kept while ``f`` lives)."""
-    entries = _forward.get(f)
+def versions_of(f, names):
+    """``f``'s TransformVersions (made on first use, kept while ``f`` lives)."""
+    entries = _versions.get(f)
     versions = entries.get("versions") if entries is not None else None
     if versions is None:
         with _lock:
-            versions = _forward.setdefault(f, {}).setdefault("versions", ForwardVersions(f, tuple(names)))
+            versions = _versions.setdefault(f, {}).setdefault("versions", TransformVersions(f, tuple(names)))
     return versions
