@@ -8,8 +8,10 @@ n-d arrays, float64 or float32, with dimensions of length 1. For each program:
 - the specialized gradient (a version made for these kinds, called twice) equals the
   general code's gradient, has each argument's shape and dtype, leaves the arguments
   alone, and (float64) equals central finite differences;
-- forward mode (jvp) agrees with it, and the Hessian of the first argument (forward
-  over reverse) equals finite differences of the specialized gradient;
+- forward mode (jvp) and the pullback of vjp agree with it, the Hessian of the first
+  argument (forward over reverse) equals finite differences of the specialized
+  gradient, and so does grad(grad(f)) where that argument is a scalar (each of them
+  specialized code too);
 - ``backend="numba"`` gives the same gradient or refuses with BackendError (numba is
   optional: skipped without it), and ``checkpoint=`` (checkpointing the version made
   for these kinds) gives the plain gradient or refuses with TransformError.
@@ -129,6 +131,9 @@ def check_gradients(fn, args, hessian=True):
         hess = astgrad.hessian(fn, 0)(*args)
         numeric = numerical_hessian(lambda *a: g(*a)[0], args, wrt=0)
         assert_close(np.reshape(hess, numeric.shape), numeric, rtol=1e-4, atol=1e-5, msg="hessian")
+        if np.ndim(args[0]) == 0:       # a scalar x0: its gradient is a scalar, to differentiate again
+            second = astgrad.grad(astgrad.grad(fn, 0))(*args)
+            assert_close(float(second), float(numeric.ravel()[0]), rtol=1e-4, atol=1e-5, msg="grad of grad")
     return got
 
 
@@ -139,6 +144,14 @@ def _check_forward(fn, args, got):
     _, tangent = astgrad.jvp(fn, args, tangents)
     expected = sum(float(np.sum(np.asarray(d) * t)) for d, t in zip(got, tangents[:2]) if t is not None)
     assert_close(tangent, expected, rtol=1e-8, atol=1e-10, msg="jvp vs gradient")
+    out, pullback = astgrad.vjp(fn, *args)
+    cotangent = 1.0 if isinstance(out, float) else np.ones_like(out)
+    pulled = pullback(cotangent)
+    for a, d, x in zip(pulled, got, args):
+        if isinstance(x, int):
+            assert a is None            # vjp: ints are constants
+        else:
+            assert_close(a, d, rtol=1e-10, atol=1e-12, msg="vjp vs gradient")
 
 
 def examples(ci, thorough):

@@ -21,6 +21,7 @@ from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import public
 from .specialize import ProductVersions, Versions
+from .chains import Chain, versions_of
 from .zero_safe import run_derivative
 from .duck import is_duck_array
 from . import call_options
@@ -398,11 +399,14 @@ class Derivative(StandIn):
         # general code is only checked now (every refusal raised) and made if it is needed;
         # backend= runs its own code, made from the general version now; checkpoint=
         # checkpoints the code made for each kind of arguments
-        specializes = (options is None or options.specializes) and not self._leading and (
-            type(f) is types.FunctionType or isinstance(f, Differentiable))
+        plain = type(f) is types.FunctionType or isinstance(f, Differentiable)
+        # a gradient's gradient differentiates the gradient's specialized code (chains.py)
+        specializes = not self._leading and (
+            plain and (options is None or options.specializes)
+            or options is None and isinstance(f, Derivative) and f._specializes())
         # follows rebinding of f's names; waits for its first call where f is given functions
         self._python, ready = current_or_deferred(
-            lambda: Current(f, ("reverse", self.wrt, True), checked=specializes))
+            lambda: Current(f, ("reverse", self.wrt, True), checked=specializes and plain))
         self._current = self._python
         self._options = options     # backend= and checkpoint= (call_options), None for the defaults
         if options is not None:
@@ -496,11 +500,26 @@ class Derivative(StandIn):
     def _specialized_plain(self, signature):
         if self._versions.for_signature(signature) is self._current():
             return self.plain               # beyond the bound: the general code runs
-        key = ("reverse", self.wrt, False, argument_kinds.key_part(self._versions.names, signature))
-        code = Current(self.function, key)()
+        kinds = argument_kinds.key_part(self._versions.names, signature)[1]
+        code = Chain(self.function, ("reverse", self.wrt, False), kinds)()
         if self._options is not None:       # checkpoint=: the checkpointed version
             code = self._options.apply(code, _where(_underlying(self.function)), specialized=True)
         return code
+
+    def _specializes(self):
+        """Whether transforms of this gradient can differentiate its specialized code:
+        it runs code made for its arguments' kinds, returning what a call returns
+        (a checkpointed gradient's transforms differentiate the general code)."""
+        return self._versions is not None and self._options is None \
+            and not any(path for _, path in self.items) \
+            and not (len(self.wrt) == 1 and not self.single)
+
+    def __astgrad_specialized__(self, kinds):
+        """The ``chains.Chain`` of what ``_differentiated`` returns, specialized to
+        ``kinds`` ((parameter, kind) pairs), or None: transforms use the general code."""
+        if not self._specializes():
+            return None
+        return Chain(self.function, ("reverse", self.wrt, self.with_value), kinds)
 
     @property
     def __wrapped__(self):
@@ -695,6 +714,7 @@ class Pullback:
         self._leading = leading_arguments(f)
         positions = tuple(range(len(self._leading), len(self._leading) + len(primals)))
         self._compiled = _compiled(f, positions, False) if positions else None
+        self._positions = positions
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
@@ -706,8 +726,12 @@ class Pullback:
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
         for receiver in self._leading:
             check_receiver(receiver)
-        seed = {seed_parameter(self._compiled): _as_adjoint(cotangent)}
-        grads = run_derivative(self._compiled, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
+        code = None
+        if not self._leading and type(self.out) in (float, numpy.ndarray):
+            code = _pullback_code(self.function, self._bound, self._positions, self._compiled, cotangent)
+        code = code or self._compiled
+        seed = {seed_parameter(code): _as_adjoint(cotangent)}
+        grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
         if len(self.primals) == 1:
             grads = (grads,)
         return tuple(_match_argument(g, x, integers_are_constants=True) if _is_float_like(x) else None
@@ -777,11 +801,40 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     leading = leading_arguments(f)
     for receiver in leading:
         check_receiver(receiver)
-    compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
+    compiled = _forward_code(f, bound, positions) if not leading else None
+    if compiled is None:
+        compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
     names = _tangent_params(compiled, len(positions))
     out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
                                   **{name: tangents[i] for name, i in zip(names, positions)})
     return _plain_value(out), _match_argument(tangent, out)
+
+
+def _forward_code(f, bound, positions):
+    """The forward code specialized to the kinds of the arguments ``bound`` (tangents at
+    ``positions``, shaped like their primals), or None: the general code runs."""
+    return _specialized_code(f, bound, ("forward", positions))
+
+
+def _pullback_code(f, bound, positions, general, cotangent):
+    """The reverse code (without the value) specialized to the kinds of the arguments
+    ``bound`` and of the ``cotangent`` (a float or an array shaped like the output), or
+    None: the code ``general`` runs."""
+    seed, kind = seed_parameter(general), argument_kinds.kind_of(cotangent)
+    if kind is None:
+        return None
+    code = _specialized_code(f, bound, ("reverse", positions, False), ((seed, kind),))
+    return code if code is not None and seed_parameter(code) == seed else None
+
+
+def _specialized_code(f, bound, key, seeds=()):
+    """The code ``key`` of ``f`` specialized to the kinds of the arguments ``bound`` and
+    of the keyword arguments ``seeds`` ((name, kind) pairs), or None (chains.py)."""
+    if bound.kwargs or not (type(f) is types.FunctionType or isinstance(f, Differentiable)
+                            or isinstance(f, Derivative) and f._specializes()):
+        return None
+    versions = versions_of(f, public_parameter_names(f))
+    return versions.code_for(tuple(bound.arguments.values()), key, seeds)
 
 
 def _for_functions(f, args, kwargs=None):
@@ -883,18 +936,29 @@ class Jacobian:
         out = fn(*_copies(arguments), **bound.kwargs)
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
-            compiled = forward_derivative(fn, (position,))
+            compiled = None
+            if not target.path and not target.leading:
+                compiled = _forward_code(f, bound, (position,))
+            basis = _flat_basis(x)
+            if compiled is None:
+                compiled = forward_derivative(fn, (position,))
+            elif type(x) in (float, int):       # specialized code is given a tangent of x's kind
+                basis = (1.0,)
             (name,) = _tangent_params(compiled, 1)
             columns = [numpy.asarray(run_derivative(compiled, *arguments, **bound.kwargs,
                                                     **{name: target.seed(bound, e)})[1])
-                       for e in _flat_basis(x)]
+                       for e in basis]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             return flat.reshape(numpy.shape(out) + numpy.shape(x))
         compiled = reverse_derivative(fn, (position,), False)
+        basis = (1.0,) if type(out) is float else _flat_basis(out)
+        if not target.path and not target.leading and type(out) in (float, numpy.ndarray):
+            first = 1.0 if type(out) is float else next(_flat_basis(out), None)
+            compiled = _pullback_code(f, bound, (position,), compiled, first) or compiled
         seed = seed_parameter(compiled)
         rows = [numpy.asarray(_match_argument(target.select(bound, run_derivative(
                     compiled, *arguments, **bound.kwargs, **{seed: e})), x))
-                for e in _flat_basis(out)]
+                for e in basis]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 
@@ -935,7 +999,8 @@ class HessianVectorProduct:
         # code specialized to the kinds of the arguments and of v (see specialize.py)
         self._versions = None
         self._arity = -1        # the number of parameters where all are positional (the quick path)
-        if not self._target.path and not self._target.leading and type(f) is types.FunctionType:
+        if not self._target.path and not self._target.leading and (
+                type(f) is types.FunctionType or isinstance(f, Derivative) and f._specializes()):
             self._versions = ProductVersions(f, self._position, tuple(public_parameter_names(f)))
             parameters = list(public_signature(f).parameters.values())
             positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)

@@ -38,12 +38,13 @@ class FunctionCache:
     """function -> dict of entries (a mapping, for the few operations the engine and its
     tools use). Functions without an attribute dict fall back to a weak dictionary."""
 
-    def __init__(self):
+    def __init__(self, slot=_SLOT):
+        self._slot = slot           # the attribute holding a function's entries (one per cache)
         self._functions = weakref.WeakSet()
         self._others = weakref.WeakKeyDictionary()
 
     def _own(self, fn):
-        entries = getattr(fn, "__dict__", {}).get(_SLOT)
+        entries = getattr(fn, "__dict__", {}).get(self._slot)
         if entries is not None and entries.owner() is fn:
             return entries
         return None
@@ -60,7 +61,7 @@ class FunctionCache:
             return entries
         try:
             entries = _Entries(default, weakref.ref(fn))
-            fn.__dict__[_SLOT] = entries
+            fn.__dict__[self._slot] = entries
         except (AttributeError, TypeError):
             return self._others.setdefault(fn, default)
         self._functions.add(fn)
@@ -70,7 +71,7 @@ class FunctionCache:
         entries = self._own(fn)
         if entries is None:
             return self._others.pop(fn, default)
-        del fn.__dict__[_SLOT]
+        del fn.__dict__[self._slot]
         self._functions.discard(fn)
         return entries
 

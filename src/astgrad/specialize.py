@@ -30,10 +30,10 @@ from .analysis import shapes
 from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
 from .caching import Current, made_before, prepare
+from .chains import MAX_VERSIONS, Chain
 from .core.functions import seed_parameter, underlying
 from .pipeline import TANGENT_ONLY
 
-MAX_VERSIONS = 8
 _UNCHECKED_LIMIT = 64           # signatures remembered as needing no check (beyond: looked at again)
 
 _lock = threading.Lock()        # held while a version is made (rare: once per signature)
@@ -99,8 +99,9 @@ class Versions:
                 return self.general
             try:
                 part = argument_kinds.key_part(self.names, signature)
-                current = GradientOnly.made(self.function, self.key, part) if self.gradient_only else None
-                current = current or Current(self.function, self.key + (part,))
+                current = GradientOnly.made(self.function, self.key, part) \
+                    if self.gradient_only and not _transforms_gradient(self.function) else None
+                current = current or Chain(self.function, self.key, part[1])
                 if self.wrap is not None:
                     current = self.wrap(current)
                     current()           # made now: what the wrapping refuses runs the general code
@@ -158,6 +159,11 @@ class GradientOnly:
     def _mark(compiled):
         compiled.__astgrad_gradient_only__ = True
         return compiled
+
+
+def _transforms_gradient(function):
+    """Whether ``function`` is a gradient object (its versions are ``chains.Chain``s)."""
+    return getattr(function, "__astgrad_specialized__", None) is not None
 
 
 def _proven(function, part):
@@ -235,7 +241,7 @@ class _Product:
 
     def __init__(self, function, position, part):
         self.position, self.part = position, part
-        self.gradient = Current(function, ("reverse", (position,), False, part))
+        self.gradient = Chain(function, ("reverse", (position,), False), part[1])
         self._of = None             # the gradient code the forward code was made for
         self._forward = None
 

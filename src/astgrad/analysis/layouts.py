@@ -116,6 +116,8 @@ class Layouts:
             return self.of(args[0])
         if target in _MATMUL_ADJOINTS and len(args) == 3:
             return self.of(args[_MATMUL_ADJOINTS[target]])     # shaped like the operand
+        if target is runtime.in_place and len(args) == 2:    # y op= v: y's layout, or y op v's on a number
+            return _broadcast([self.of(args[0]), self.of(args[1])])
         if target is runtime.repeat_count:
             return ()                           # an int
         if node.keywords:

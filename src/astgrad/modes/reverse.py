@@ -122,7 +122,8 @@ class ReverseMode(Transform):
         """``tree`` (from ``transform``) optimized for the argument ``kinds`` (parameter ->
         kind; empty for the general code). It changes ``tree``: transform once per finish."""
         context = dataclasses.replace(
-            self._context, kinds=dict(kinds, **{self._seed: "float"}) if kinds else {})  # the seed of grad: 1.0
+            # the seed of grad is 1.0; a pullback's (vjp) is of the kind its key gives
+            self._context, kinds={self._seed: "float", **kinds} if kinds else {})
         tree.body = optimize.optimize(tree.body, context)
         return tree
 
