@@ -284,7 +284,11 @@ def _compiled_alone(node, code, qualname):
         node = owner
     free = [name for name in code.co_freevars if name != "__class__"]
     scope = ast.parse("def __astgrad_scope__():\n    pass\n").body[0]
-    scope.body = [ast.parse(f"{name} = None").body[0] for name in free] + [node]
+    # a module-level def's own name is a global in its body (a recursive call, also from a
+    # comprehension or generator expression in it), not a cell of the enclosing scope
+    own = ast.parse(f"global {code.co_name}").body if not in_class and code.co_name not in free \
+        and code.co_name.isidentifier() else []
+    scope.body = own + [ast.parse(f"{name} = None").body[0] for name in free] + [node]
     module = ast.Module(body=[scope], type_ignores=[])     # every statement parsed has its lines
     try:
         compiled = compile(module, code.co_filename, "exec", dont_inherit=True)
