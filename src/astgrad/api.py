@@ -1117,4 +1117,4 @@ class Hessian:
 
 # Differentiated code may call grad and jvp itself; the normalizer, below this module,
 # recognises those calls through the engine's callees (see frontend/normalize/calls.py).
-callees.grad, callees.jvp = grad, jvp
+callees.grad, callees.value_and_grad, callees.jvp = grad, value_and_grad, jvp
