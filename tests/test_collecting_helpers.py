@@ -126,24 +126,13 @@ def reads_its_list(a, out):
     out.append(a * len(out))     # reads the list: not a plain collector
 
 
-def pops_from_its_list(a, out):
-    out.append(a)
-    out.pop(0)
-
-
-def test_a_helper_that_uses_its_list_otherwise_stays_refused():
+def test_a_helper_that_also_reads_its_list_stays_refused():
     def f(x):
         ys = [x]
         reads_its_list(x, ys)
         return ys[-1]
-
-    def g(x):
-        ys = [x, x * 2.0]
-        pops_from_its_list(x, ys)
-        return ys[0]
-    for fn in (f, g):
-        with pytest.raises(astgrad.TransformError, match="changes its argument 'ys' in place"):
-            astgrad.grad(fn)(0.3)
+    with pytest.raises(astgrad.TransformError, match="changes its argument 'ys' in place"):
+        astgrad.grad(f)(0.3)
 
 
 def test_the_list_passed_twice_is_not_rewritten():
