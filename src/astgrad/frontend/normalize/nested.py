@@ -80,7 +80,11 @@ class NestedTransformLowering:
         if own is not None and any(isinstance(w, int) and w < 0 for w in _items(wrt_value)):
             raise self._refuse("astgrad.grad of a local function with a negative wrt", node,
                                "name the argument by its position from the start, or by name")
-        indices, single = normalize_wrt(callee, wrt_value)
+        try:
+            indices, single = normalize_wrt(callee, wrt_value)
+        except TypeError:       # a bound method, a callable object
+            raise self._refuse("a nested astgrad transform of a bound method or a callable object", node,
+                               "differentiate a function calling it: astgrad.grad(lambda a, b: obj.method(a, b))")
         compiled = self.nested_derivative("reverse", callee, indices, node)
         gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
         if len(indices) == 1 and not single:    # grad(f, wrt=(0,)) returns a 1-tuple
