@@ -77,3 +77,10 @@ def test_the_caller_array_is_left_alone_and_repeated_calls_agree():
     assert np.array_equal(x, before)
     assert_close(g1, g2)
     assert_close(g1, np.cos(x) * A[:, 0])
+
+
+def test_second_derivatives_ask_for_the_element():
+    x = np.array([0.3, -0.2, 0.5])
+    for transform in (lambda: astgrad.hessian(column)(x), lambda: astgrad.hvp(column)(x, x)):
+        with pytest.raises(ValueError, match=r"one-element array of shape \(1,\); return its element"):
+            transform()

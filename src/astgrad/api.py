@@ -121,6 +121,10 @@ def _check_scalar(value, fn_name):
     """grad differentiates a real scalar output: a number, a NumPy real scalar, a 0-d array."""
     if _is_real_number(value):
         return
+    if _one_element(value):         # grad and value_and_grad take it before asking here
+        raise ValueError(f"second derivatives (hessian, hvp) require {fn_name} to return a number or a 0-d "
+                         f"array, but it returned a one-element array of shape {value.shape}; return its "
+                         f"element instead ({fn_name}(...)[0], or .item())")
     if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim):
         shape = value.shape if hasattr(value, "ndim") else f"a {type(value).__name__}"
         raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned a value of "
