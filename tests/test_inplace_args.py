@@ -218,3 +218,21 @@ def test_helpers_changing_their_arguments_follow_pythons_semantics():
             assert_close(astgrad.hessian(f)(x), hessian, rtol=1e-4)
         else:
             assert_close(astgrad.grad(gradient)(x), numerical_grad(gradient, (x,)), rtol=1e-4)
+
+
+def _scale_thrice(a):
+    a *= 3.0
+    return a
+
+
+def test_an_inlined_helper_redefined_between_calls_is_followed():
+    import types
+    scope = {"np": np, "__name__": __name__}
+    scope["scale"] = types.FunctionType(scale.__code__, scope, "scale")
+    f = types.FunctionType(calls_a_helper_writing_its_argument.__code__, scope, "f")
+    x = np.array([0.3, -0.5, 0.9])
+    gradient = astgrad.grad(f)
+    assert_close(gradient(x), 8.0 * x)                      # sum((2x)^2)
+    scope["scale"] = types.FunctionType(_scale_thrice.__code__, scope, "scale")
+    assert_close(gradient(x), 18.0 * x)                     # sum((3x)^2)
+    assert_close(gradient(x), numerical_grad(lambda v: f(v.copy()), (x,)))
