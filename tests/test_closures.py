@@ -546,3 +546,17 @@ def test_map_of_a_partial():
     gradient = astgrad.grad(f)
     assert_close(astgrad.jvp(gradient, (p, data), (t, [np.zeros(2), np.zeros(2)]))[1],
                  numerical_jvp(lambda q: gradient(q, data), (p,), (t,)), rtol=1e-4)
+
+
+def factory_inner_name_reused(x, w):
+    def make(a):
+        def h(z):                   # make's own h: another variable than the h below
+            return z * a + np.sin(z)
+        return h
+    h = make(w)
+    return h(x) * h(x * w)
+
+
+def test_a_local_factory_whose_function_has_the_callers_name():
+    check_first_order(factory_inner_name_reused, (0.45, 0.8), (1.0, -0.5))
+    check_second_order(factory_inner_name_reused)

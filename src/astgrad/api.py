@@ -122,12 +122,41 @@ def _check_scalar(value, fn_name):
     """grad differentiates a real scalar output: a number, a NumPy real scalar, a 0-d array."""
     if _is_real_number(value):
         return
+    if _one_element(value):         # grad and value_and_grad take it before asking here
+        raise ValueError(f"second derivatives (hessian, hvp) require {fn_name} to return a number or a 0-d "
+                         f"array, but it returned a one-element array of shape {value.shape}; return its "
+                         f"element instead ({fn_name}(...)[0], or .item())")
     if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim):
         shape = value.shape if hasattr(value, "ndim") else f"a {type(value).__name__}"
         raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned a value of "
                          f"shape {shape}; use astgrad.vjp for non-scalar outputs")
     raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
                     f"array), but it returned {_describe(value)}")
+
+
+def _one_element(value):
+    """A real array of one element and at least one axis (shape ``(1,)``, ``(1, 1)``, ...):
+    grad takes it as the number it holds, as autograd and PyTorch do."""
+    return _is_numeric_array(value) and value.ndim > 0 and value.size == 1 and value.dtype.kind in "fiu"
+
+
+def _seeded_run(code, args, kwargs, value):
+    """The generated code run again with a seed of value's shape (its default seed is the
+    number 1.0): ``(value, gradients)`` for a one-element ``value``."""
+    seed = {seed_parameter(code): numpy.ones(value.shape)}
+    return run_derivative(code, *args, **kwargs, **seed)
+
+
+def _one_element_rerun(f, code, args, kwargs):
+    """After generated code failed: when ``f`` returns a one-element array, the run with a
+    seed of its shape (``(value, gradients)``); None otherwise."""
+    try:
+        value = _underlying(f)(*_copies(args), **kwargs)
+    except Exception:
+        return None
+    if not _one_element(value) or getattr(code, "__astgrad_gradient_only__", False):
+        return None
+    return _seeded_run(code, args, kwargs, value)
 
 
 def _check_output_is_scalar(f, fn_name, args, kwargs):
@@ -549,10 +578,14 @@ class Derivative(StandIn):
         try:
             result = run_derivative(code, *leading, *args, **kwargs)
         except Exception:
-            _check_output_is_scalar(self.function, self._name, (*leading, *args), kwargs)
-            raise
+            result = _one_element_rerun(self.function, code, (*leading, *args), kwargs)
+            if result is None:
+                _check_output_is_scalar(self.function, self._name, (*leading, *args), kwargs)
+                raise
         value, grads = (None, result) if proven else result
-        if not proven:
+        if not proven and _one_element(value):
+            value, grads = _seeded_run(code, (*leading, *args), kwargs, value)
+        elif not proven:
             _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
@@ -569,15 +602,20 @@ class Derivative(StandIn):
         try:
             result = run_derivative(code, *args)
         except Exception:
-            _check_output_is_scalar(self.function, self._name, args, {})
-            raise
+            result = _one_element_rerun(self.function, code, args, {})
+            if result is None:
+                _check_output_is_scalar(self.function, self._name, args, {})
+                raise
         if getattr(code, "__astgrad_gradient_only__", False):     # the output is proven a real number
             grads = result
         else:
             value, grads = result
             kind = type(value)
             if kind is not float and kind is not numpy.float64:
-                _check_scalar(value, self._name)
+                if _one_element(value):
+                    value, grads = _seeded_run(code, args, {}, value)
+                else:
+                    _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
         if self.single:
@@ -1153,4 +1191,4 @@ class Hessian:
 
 # Differentiated code may call grad and jvp itself; the normalizer, below this module,
 # recognises those calls through the engine's callees (see frontend/normalize/calls.py).
-callees.grad, callees.jvp = grad, jvp
+callees.grad, callees.value_and_grad, callees.jvp = grad, value_and_grad, jvp

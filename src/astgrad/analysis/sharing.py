@@ -196,6 +196,10 @@ class Sharing:
             name, value = stmt.targets[0].id, stmt.value
             for other in self.shared_by(value):
                 self._link(name, other)
+            item = self._tuple_item(value)
+            if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
+                self._link(name, item)
+                return
             container, view = self.container_read(value)
             if container is not None:
                 self.element_of.setdefault(name, set()).add(container)
@@ -206,6 +210,23 @@ class Sharing:
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
                 self.element_of.setdefault(item, set()).add(seq)
                 self.views.setdefault(seq, set()).add(item)
+
+    def _tuple_item(self, value):
+        """The name ``t[i]`` certainly is, for ``t`` bound once, to a tuple display of names
+        (as an inlined helper's ``return a, b`` is unpacked), and a constant ``i``; else None."""
+        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+                and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int):
+            return None
+        bindings = [s for s in self.statements if isinstance(s, (gast.Assign, gast.For))
+                    and value.value.id in S.stored_names(s.targets[0] if isinstance(s, gast.Assign) else s.target)]
+        if len(bindings) != 1 or not isinstance(bindings[0], gast.Assign) \
+                or not isinstance(bindings[0].targets[0], gast.Name) or not isinstance(bindings[0].value, gast.Tuple):
+            return None
+        items = bindings[0].value.elts
+        index = value.slice.value
+        if not -len(items) <= index < len(items) or not isinstance(items[index], gast.Name):
+            return None
+        return self._name(items[index])
 
     def container_read(self, value):
         """(c, may be a view) when ``value`` reads an element out of ``c``: ``c[k]`` (an

@@ -261,7 +261,14 @@ def _scope_qualname(code, qualname):
     """The qualified name ``_compiled_alone`` compiles the code of ``qualname`` under."""
     parts = qualname.split(".")
     in_class = len(parts) >= 2 and parts[-2].isidentifier()
+    if _own_name_global(code, in_class):
+        return code.co_name         # declared global in the scope: no enclosing prefix
     return "__astgrad_scope__.<locals>." + (f"{parts[-2]}." if in_class else "") + code.co_name
+
+
+def _own_name_global(code, in_class):
+    """Whether ``_compiled_alone`` declares the def's own name global in its scope."""
+    return not in_class and code.co_name not in code.co_freevars and code.co_name.isidentifier()
 
 
 def _compiled_alone(node, code, qualname):
@@ -284,7 +291,10 @@ def _compiled_alone(node, code, qualname):
         node = owner
     free = [name for name in code.co_freevars if name != "__class__"]
     scope = ast.parse("def __astgrad_scope__():\n    pass\n").body[0]
-    scope.body = [ast.parse(f"{name} = None").body[0] for name in free] + [node]
+    # a module-level def's own name is a global in its body (a recursive call, also from a
+    # comprehension or generator expression in it), not a cell of the enclosing scope
+    own = ast.parse(f"global {code.co_name}").body if _own_name_global(code, in_class) else []
+    scope.body = own + [ast.parse(f"{name} = None").body[0] for name in free] + [node]
     module = ast.Module(body=[scope], type_ignores=[])     # every statement parsed has its lines
     try:
         compiled = compile(module, code.co_filename, "exec", dont_inherit=True)

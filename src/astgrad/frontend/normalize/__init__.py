@@ -22,7 +22,7 @@ loops, jumps, expressions, calls), and its docstring says where a new one goes.
 ``match`` statements are lowered to ``if`` before all this, in ../patterns.py.
 """
 
-from .calls import ast_literal
+from .nested import ast_literal
 from .jumps import append_rest, has_break, restructure
 from .normalizer import Normalizer
 

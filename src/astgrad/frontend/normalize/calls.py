@@ -1,7 +1,6 @@
 """Calls: what a call's function refers to (a global path, a method, a helper this
 stage bound), calls that write into an argument (``out=``, ``ufunc.at``), which become
-ordinary in-place assignments, and nested astgrad transforms (``astgrad.grad(f)(x)``,
-``astgrad.jvp(...)``), which become calls of generated derivatives."""
+ordinary in-place assignments (nested astgrad transforms are in nested.py)."""
 
 import builtins
 
@@ -11,9 +10,7 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
-from ...core.wrt import normalize_wrt
 from ...core.ops import is_user_function
-from ...errors import RecursiveCall
 from ..varargs import call_shape, has_varargs, specialize
 from .refusals import _Line
 
@@ -201,72 +198,6 @@ class CallLowering:
         anno.set(call, Key.METHOD, None)
         return call
 
-    # -- nested astgrad transforms ------------------------------------------------------
-
-    def nested_transform(self, node):
-        """``astgrad.jvp(f, (x,), (v,))`` and ``astgrad.grad(f)(x)`` inside differentiated
-        code become calls of f's generated derivative, which is ordinary code to
-        differentiate again (so grad of a jvp, or of a grad, just works)."""
-        outer = node.func if isinstance(node.func, gast.Call) else None
-        target = self.resolve_call(outer if outer is not None else node)
-        if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
-            fn, primals, tangents = node.args
-            if not (isinstance(primals, gast.Tuple) and isinstance(tangents, gast.Tuple)
-                    and len(primals.elts) == len(tangents.elts)):
-                raise self._refuse("astgrad.jvp with primals/tangents that are not tuple literals", node,
-                                   "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
-            callee = self.resolve_function(fn, node)
-            positions = tuple(range(len(primals.elts)))
-            compiled = self.nested_derivative("forward", callee, positions, node)
-            code = compiled.__code__
-            # the tangent parameters come last, after the callee's own keyword-only ones
-            names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
-                                     code.co_argcount + code.co_kwonlyargcount]
-            call = S.call(S.name(self.bind(compiled)), [self.atom(e) for e in primals.elts],
-                          {name: self.atom(t) for name, t in zip(names, tangents.elts)})
-            anno.set(call, Key.TARGET, compiled)
-            anno.set(call, Key.METHOD, None)
-            return call
-        if target is self.callees.grad and outer is not None and not node.keywords:
-            wrt = outer.args[1] if len(outer.args) > 1 else S.const(0)
-            for kw in outer.keywords:
-                if kw.arg == "wrt":
-                    wrt = kw.value
-                else:
-                    raise self._refuse(f"astgrad.grad(..., {kw.arg}=...) inside differentiated code", node)
-            try:
-                wrt_value = ast_literal(wrt)
-            except ValueError:
-                raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
-            callee = self.resolve_function(outer.args[0], node)
-            indices, single = normalize_wrt(callee, wrt_value)
-            compiled = self.nested_derivative("reverse", callee, indices, node)
-            call = S.call(S.name(self.bind(compiled)), [self.atom(a) for a in node.args])
-            anno.set(call, Key.TARGET, compiled)
-            anno.set(call, Key.METHOD, None)
-            if len(indices) == 1 and not single:    # grad(f, wrt=(0,)) returns a 1-tuple
-                return gast.Tuple(elts=[S.name(self.fresh_assign(call, "t"))], ctx=gast.Load())
-            return call
-        return None
-
-    def nested_derivative(self, mode, callee, positions, node):
-        try:
-            # the zero-safe twin: no run_derivative checks a result computed in here
-            return self.callees.derive(callee, mode, positions, zero_safe=True)
-        except RecursiveCall:
-            raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
-                                    "differentiate recursion; rewrite it as a loop",
-                                    node if getattr(node, "lineno", None) else _Line(self.line),
-                                    construct="recursion") from None
-
-    def resolve_function(self, node, where):
-        path = S.dotted_path(node)
-        obj = self.source.resolve_path(path) if path and path[0] not in self.locals else MISSING
-        if obj is MISSING or not callable(obj):
-            raise self._refuse("a nested astgrad transform of a function that is not a global name", where,
-                               "pass a module-level function by name")
-        return obj
-
     def bind(self, obj):
         for name, bound in self.bindings.items():
             if bound is obj:
@@ -296,15 +227,6 @@ def _writes_to_out(node, target):
     library = target is None or isinstance(target, numpy.ufunc) \
         or (getattr(target, "__module__", None) or "").startswith("numpy")
     return library and any(kw.arg == "out" for kw in node.keywords)     # a user's out= is theirs
-
-
-def ast_literal(node):
-    """The Python value of a constant (or tuple of constants) expression node."""
-    if isinstance(node, gast.Constant):
-        return node.value
-    if isinstance(node, gast.Tuple):
-        return tuple(ast_literal(e) for e in node.elts)
-    raise ValueError("not a constant")
 
 
 def _rewritten_call(node, target):

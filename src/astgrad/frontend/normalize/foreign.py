@@ -60,6 +60,26 @@ class ForeignLowering:
             return False
 
 
+    def changes_its_arguments(self, callee):
+        """Whether a helper changes an argument in place (``vx -= e``, ``a[0] = v``) and
+        nothing outside: such a helper is inlined, so the change happens where the
+        caller's names see it, as NumPy's aliasing has it (the caller's array changes),
+        and the caller's own checks follow it. Not a helper that calls itself (recursion
+        stays a call, and is refused at the call), nor one already being inlined."""
+        from ...analysis.mutation import ChangeKind
+        from ...analysis.sharing import OUTSIDE, callee_effects
+        if self.callees is None or any(current.origin is callee for current in self.inlining):
+            return False
+        try:
+            mutated = callee_effects(callee, self.callees.prepare).mutated
+            # writes and op= (a list's methods, and changes inside further calls, stay calls)
+            writes = (ChangeKind.ELEMENT.value, ChangeKind.AUGMENTED.value)
+            return bool(mutated) and OUTSIDE not in mutated and all(w.what in writes for w in mutated.values()) \
+                and _direct_writes_only(callee) and not _calls_itself(callee) and not _writes_outside(callee)
+        except (TransformError, TypeError, OSError):
+            return False
+
+
 class ForeignScope:
     """The free names of a closure (or of a function whose globals are not a module's),
     read when the code runs: its closure cells first, then its globals, then builtins."""
@@ -165,6 +185,40 @@ def _calls_itself(callee):
     tree = parse_function(callee).tree
     return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == name
                for n in gast.walk(tree))
+
+
+_NEW_ARRAYS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array"}
+
+
+def _direct_writes_only(callee):
+    """Whether every in-place write of ``callee`` (``a[i] = v``, ``a op= v``, ``a[i] op= v``)
+    goes into a parameter by its own name, or into an array the helper made itself
+    (bound only to operators and NumPy constructors): a write through a view or an
+    item of an argument (``row = a[0]; row[0] = v``, ``d["w"][0] = v``) stays a call."""
+    tree = parse_function(callee).tree
+    params = set(parameters(tree))
+    bindings = {}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                for name in (n.id for n in gast.walk(target) if isinstance(n, gast.Name)
+                             and isinstance(n.ctx, gast.Store)):
+                    bindings.setdefault(name, []).append(node.value if isinstance(target, gast.Name) else None)
+
+    def made_here(name):
+        return name not in params and bool(bindings.get(name)) and all(
+            isinstance(v, (gast.BinOp, gast.UnaryOp)) or isinstance(v, gast.Call) and isinstance(
+                v.func, gast.Attribute) and v.func.attr in _NEW_ARRAYS | {"copy"} for v in bindings[name])
+    for node in gast.walk(tree):
+        target = node.target if isinstance(node, gast.AugAssign) else None
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+            target = node
+        if target is None or isinstance(target, gast.Name) and isinstance(node, gast.AugAssign):
+            continue
+        base = target.value if isinstance(target, gast.Subscript) else None
+        if not (isinstance(base, gast.Name) and (base.id in params or made_here(base.id))):
+            return False
+    return True
 
 
 def _writes_outside(callee):

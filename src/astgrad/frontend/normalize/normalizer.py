@@ -24,6 +24,7 @@ from .iterators import IteratorLowering
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
 from .methods import MethodLowering
+from .nested import NestedTransformLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
@@ -32,7 +33,7 @@ from .views import rewrite_view_writes
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering,
-                 IteratorLowering, MethodLowering, DisplayLowering):
+                 IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -50,7 +51,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
-        calls.py        calls, out= and ufunc.at writes, nested astgrad transforms
+        calls.py        calls, out= and ufunc.at writes
+        nested.py       astgrad.grad / value_and_grad / jvp called inside the code (local functions lifted)
         methods.py      method calls and property reads on self/cls, super(), global instances
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions

@@ -73,15 +73,35 @@ def local_names(fn):
 
 def binding_counts(nodes):
     """How many times each name is bound (assigned, a loop target, a def) anywhere under
-    ``nodes``, nested functions included: a name bound once can be followed statically."""
+    ``nodes``, nested functions included where they bind the enclosing scope's name
+    (``nonlocal``), not their own locals: a name bound once can be followed statically."""
     counts = Counter()
     for root in nodes:
-        for node in gast.walk(root):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-                counts[node.id] += 1
-            elif isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef)):
-                counts[node.name] += 1
+        if isinstance(root, (gast.FunctionDef, gast.AsyncFunctionDef)):     # the function itself
+            counts[root.name] += 1
+            for part in outer_parts(root) + list(root.body):
+                _count_bindings(part, counts, frozenset())
+        else:
+            _count_bindings(root, counts, frozenset())
     return counts
+
+
+def _count_bindings(node, counts, hidden):
+    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+        if node.id not in hidden:
+            counts[node.id] += 1
+        return
+    if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)):
+        if not isinstance(node, gast.Lambda) and node.name not in hidden:
+            counts[node.name] += 1
+        for part in outer_parts(node):          # defaults and decorators: this scope's
+            _count_bindings(part, counts, hidden)
+        inner = hidden | local_names(node)      # its own locals are other variables
+        for stmt in (node.body if isinstance(node.body, list) else [node.body]):
+            _count_bindings(stmt, counts, inner)
+        return
+    for child in gast.iter_child_nodes(node):
+        _count_bindings(child, counts, hidden)
 
 
 def rename_locals(fn, mapping):

@@ -9,6 +9,7 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ..collectors import collecting_call
 from .jumps import jumps_out
 
 
@@ -20,6 +21,12 @@ class StatementLowering:
         if isinstance(value, gast.Constant):
             return                                  # docstrings and bare constants
         if isinstance(value, gast.Call):
+            collecting = collecting_call(value, self.resolve_call)
+            if collecting is not None:      # a helper appending to a list it is given
+                twin, call, items = collecting
+                call.func = S.name(self.bind_value(twin, "function"))
+                self.append_each(items, call)
+                return
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments

@@ -1,0 +1,193 @@
+"""Nested astgrad transforms: ``astgrad.grad(g)(x)``, ``astgrad.value_and_grad(g)(x)``
+and ``astgrad.jvp(g, (x,), (v,))`` inside differentiated code become calls of ``g``'s
+generated derivative, which is ordinary code to differentiate again (so grad of a jvp,
+or of a grad, just works).
+
+``g`` may be a module-level function, a closure variable holding a function, or a local
+def or lambda of the function being normalized. A local one reads the enclosing
+function's variables: it is differentiated as its lifted twin, a function taking those
+variables as extra parameters after its own (``lambda z: z * w`` as ``def g(z, w)``),
+called with their values at the call, as a closure reads them; so the derivative with
+respect to ``w`` flows through the generated gradient too. ``value_and_grad`` is the
+call of ``g`` itself (inlined or called as any callee) and the gradient's call.
+"""
+
+import weakref
+
+import gast
+
+from ...core import anno
+from ...core import syntax as S
+from ...core.anno import Key
+from ...core.wrt import normalize_wrt
+from ...errors import RecursiveCall
+from ..varargs import compile_variant
+from .closures import Local
+from .refusals import _Line
+from .scopes import declared, local_names
+
+_lifted = weakref.WeakKeyDictionary()       # enclosing function -> {tree text: lifted function}
+
+
+class NestedTransformLowering:
+    """Normalizer methods for astgrad's transforms called inside differentiated code."""
+
+    def nested_transform(self, node):
+        """The lowered call for a nested transform ``node``, or None for any other call."""
+        outer = node.func if isinstance(node.func, gast.Call) else None
+        target = self.resolve_call(outer if outer is not None else node)
+        if target is None:
+            return None
+        if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
+            return self.nested_jvp(node)
+        with_value = target is getattr(self.callees, "value_and_grad", None)
+        if (target is self.callees.grad or with_value) and outer is not None and not node.keywords \
+                and outer.args:
+            return self.nested_gradient(node, outer, with_value)
+        return None
+
+    def nested_jvp(self, node):
+        fn, primals, tangents = node.args
+        if not (isinstance(primals, gast.Tuple) and isinstance(tangents, gast.Tuple)
+                and len(primals.elts) == len(tangents.elts)):
+            raise self._refuse("astgrad.jvp with primals/tangents that are not tuple literals", node,
+                               "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
+        callee, extra = self.nested_callee(fn, node)
+        positions = tuple(range(len(primals.elts)))
+        compiled = self.nested_derivative("forward", callee, positions, node)
+        code = compiled.__code__
+        # the tangent parameters come last, after the callee's own keyword-only ones
+        names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
+                                 code.co_argcount + code.co_kwonlyargcount]
+        call = S.call(S.name(self.bind(compiled)), [self.atom(e) for e in primals.elts] + extra,
+                      {name: self.atom(t) for name, t in zip(names, tangents.elts)})
+        return _annotated(call, compiled)
+
+    def nested_gradient(self, node, outer, with_value):
+        """``grad(g, wrt)(args)`` (``value_and_grad`` too), ``wrt`` a constant."""
+        wrt = outer.args[1] if len(outer.args) > 1 else S.const(0)
+        for kw in outer.keywords:
+            if kw.arg != "wrt":
+                raise self._refuse(f"astgrad.grad(..., {kw.arg}=...) inside differentiated code", node)
+            wrt = kw.value
+        try:
+            wrt_value = ast_literal(wrt)
+        except ValueError:
+            raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
+        args = [self.atom(a) for a in node.args]
+        callee, extra = self.nested_callee(outer.args[0], node)
+        own = len(args) if extra else None
+        if own is not None and any(isinstance(w, int) and w < 0 for w in _items(wrt_value)):
+            raise self._refuse("astgrad.grad of a local function with a negative wrt", node,
+                               "name the argument by its position from the start, or by name")
+        try:
+            indices, single = normalize_wrt(callee, wrt_value)
+        except TypeError:       # a bound method, a callable object
+            raise self._refuse("a nested astgrad transform of a bound method or a callable object", node,
+                               "differentiate a function calling it: astgrad.grad(lambda a, b: obj.method(a, b))")
+        compiled = self.nested_derivative("reverse", callee, indices, node)
+        gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
+        if len(indices) == 1 and not single:    # grad(f, wrt=(0,)) returns a 1-tuple
+            gradient = gast.Tuple(elts=[S.name(self.fresh_assign(gradient, "t"))], ctx=gast.Load())
+        if not with_value:
+            return gradient
+        value = self.atom(gast.Call(func=S.copy(outer.args[0]), args=[S.copy(a) for a in args], keywords=[]),
+                          hint="value")
+        return gast.Tuple(elts=[value, self.atom(gradient, hint="gradient")], ctx=gast.Load())
+
+    def nested_callee(self, node, where):
+        """(the function to differentiate, the extra arguments its call takes): a local
+        function as its lifted twin with the variables it reads, anything else as the
+        function a global or closure name holds."""
+        local, name = None, "lambda_"
+        if isinstance(node, gast.Lambda):
+            local = self.function_value(node)
+        elif isinstance(node, gast.Name) and isinstance(self.functions.get(node.id), Local):
+            local, name = self.functions[node.id], node.id
+        if local is None:
+            return self.resolve_function(node, where), []
+        lifted, names = self.lifted(local, where, name)
+        return lifted, [self.atom(S.name(name)) for name in names]
+
+    def lifted(self, local, where, name):
+        fn = local.node
+        if local.defaults or local.kw_defaults or fn.args.vararg or fn.args.kwarg \
+                or declared(fn, gast.Nonlocal) or declared(fn, gast.Global) or local.origin is not None:
+            raise self._refuse("a nested astgrad transform of a local function with default values, "
+                               "*args, **kwargs or nonlocal (or one of another function)", where,
+                               "pass every value as an argument, or define the function at module level")
+        own = local_names(fn)
+        read = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+        names = sorted(n for n in read - own if n in self.locals and n not in self.bindings)
+        functions = [n for n in names if n in self.functions]
+        if functions:
+            raise self._refuse(f"a nested astgrad transform of a local function that calls the local "
+                               f"function {functions[0]}", where,
+                               "define the functions it calls at module level, or pass them in")
+        tree = S.copy(fn)
+        tree.name = name
+        tree.args.args = list(tree.args.args) + [
+            gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in names]
+        return _lift(self.source.fn, tree), names
+
+    def nested_derivative(self, mode, callee, positions, node):
+        try:
+            # the zero-safe twin: no run_derivative checks a result computed in here
+            return self.callees.derive(callee, mode, positions, zero_safe=True)
+        except RecursiveCall:
+            raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
+                                    "differentiate recursion; rewrite it as a loop",
+                                    node if getattr(node, "lineno", None) else _Line(self.line),
+                                    construct="recursion") from None
+
+    def resolve_function(self, node, where):
+        from ...core.missing import MISSING
+        path = S.dotted_path(node)
+        obj = self.source.resolve_path(path) if path and path[0] not in self.locals else MISSING
+        if obj is MISSING or not callable(obj):
+            raise self._refuse("a nested astgrad transform of a function that is not a global name, "
+                               "a closure variable or a local function", where,
+                               "pass a module-level function, a local def or a lambda by name")
+        return obj
+
+
+def _lift(enclosing, tree):
+    """The lifted function for ``tree`` (a def of ``enclosing``'s body with the variables it
+    reads as extra parameters), one per enclosing function and text, so its derivatives
+    are cached."""
+    made = _lifted.setdefault(enclosing, {})
+    key = gast.dump(tree)
+    if key not in made:
+        for node in gast.walk(tree):        # normalizing moved some lines: keep the starts only
+            if getattr(node, "lineno", None) is not None:
+                node.end_lineno = node.lineno
+                node.end_col_offset = (getattr(node, "col_offset", None) or 0) + 1
+        template = S.copy(tree)
+        lifted = compile_variant(enclosing, tree, lambda _tree: S.copy(template), defaults=None)
+        lifted.__name__ = template.name
+        lifted.__qualname__ = f"{enclosing.__qualname__}.<locals>.{template.name}"
+        lifted.__kwdefaults__ = None
+        made[key] = lifted
+    return made[key]
+
+
+def _annotated(call, compiled):
+    anno.set(call, Key.TARGET, compiled)
+    anno.set(call, Key.METHOD, None)
+    return call
+
+
+def _items(wrt):
+    return list(wrt) if isinstance(wrt, (tuple, list)) else [wrt]
+
+
+def ast_literal(node):
+    """The Python value of a constant (or tuple of constants) expression node."""
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.Tuple):
+        return tuple(ast_literal(e) for e in node.elts)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):
+        return -node.operand.value
+    raise ValueError("not a constant")
+

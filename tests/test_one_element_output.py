@@ -1,0 +1,86 @@
+"""grad and value_and_grad of a function returning a one-element array (shape (1,),
+(1, 1), ...): differentiated as the number it holds, as autograd and PyTorch do; a larger
+output keeps its clear error."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+
+A = np.array([[1.0], [2.0], [-0.5]])
+
+
+def column(x):
+    return np.sin(x) @ A                        # shape (1,)
+
+
+def cell(x):
+    return np.sum(x ** 3, keepdims=True).reshape(1, 1) * np.cos(x[0])
+
+
+def one_row(x, w):
+    return np.tanh(x[None, :] @ A) * w          # shape (1, 1), w broadcast
+
+
+def three(x):
+    return x * 2.0
+
+
+def scalar_of(fn):
+    return lambda *a: float(np.ravel(fn(*a))[0])
+
+
+@pytest.mark.parametrize("fn", [column, cell])
+def test_grad_of_a_one_element_output_matches_fd(fn):
+    x = np.random.default_rng(0).normal(size=3)
+    expected = numerical_grad(scalar_of(fn), (x,))
+    assert_close(astgrad.grad(fn)(x), expected)
+    value, g = astgrad.value_and_grad(fn)(x)
+    assert value.shape == fn(x).shape           # the value as f returns it
+    assert_close(value, fn(x))
+    assert_close(g, expected)
+    v = np.random.default_rng(1).normal(size=3)
+    _, tangent = astgrad.jvp(fn, (x,), (v,))
+    assert_close(np.ravel(tangent)[0], numerical_jvp(scalar_of(fn), (x,), (v,)))
+
+
+def test_one_element_output_with_two_arguments_and_broadcasting():
+    x, w = np.array([0.3, -0.2, 0.5]), 1.7
+    gx, gw = astgrad.grad(one_row, wrt=(0, 1))(x, w)
+    assert_close(gx, numerical_grad(scalar_of(one_row), (x, w), wrt=0))
+    assert_close(gw, numerical_grad(scalar_of(one_row), (x, w), wrt=1))
+    assert isinstance(gw, float)
+
+
+def test_second_order_through_a_one_element_output():
+    x = np.array([0.3, -0.2, 0.5])
+    inner = lambda x: astgrad.grad(cell)(x)[0]      # noqa: E731
+    expected = numerical_grad(inner, (x,))
+    assert_close(astgrad.grad(lambda x: np.sum(astgrad.grad(cell)(x) * x))(x),
+                 numerical_grad(lambda x: float(np.sum(astgrad.grad(cell)(x) * x)), (x,)))
+    assert_close(astgrad.jacobian(astgrad.grad(cell))(x)[0], expected, rtol=1e-4)
+
+
+def test_a_larger_output_keeps_the_clear_error():
+    with pytest.raises(ValueError, match=r"return a scalar, but it returned a value of shape \(3,\)"):
+        astgrad.grad(three)(np.ones(3))
+    with pytest.raises(ValueError, match=r"shape \(3,\)"):
+        astgrad.value_and_grad(three)(np.ones(3))
+
+
+def test_the_caller_array_is_left_alone_and_repeated_calls_agree():
+    x = np.array([0.3, -0.2, 0.5])
+    before = x.copy()
+    g1 = astgrad.grad(column)(x)
+    g2 = astgrad.grad(column)(x)
+    assert np.array_equal(x, before)
+    assert_close(g1, g2)
+    assert_close(g1, np.cos(x) * A[:, 0])
+
+
+def test_second_derivatives_ask_for_the_element():
+    x = np.array([0.3, -0.2, 0.5])
+    for transform in (lambda: astgrad.hessian(column)(x), lambda: astgrad.hvp(column)(x, x)):
+        with pytest.raises(ValueError, match=r"one-element array of shape \(1,\); return its element"):
+            transform()
