@@ -162,20 +162,29 @@ def _live(block, live, masks, dead):
         elif dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
             continue
         elif isinstance(stmt, (gast.For, gast.While)):
-            header, rebound = masks.of(stmt)     # a for loop binds its target before each pass
-            after, body_in = live, 0
-            while True:
-                new_in = _live(stmt.body, after | (body_in & ~rebound) | header, masks, dead)
-                if new_in & ~body_in == 0:
-                    break
-                body_in |= new_in
-            live = after | (body_in & ~rebound) | header
+            live = _loop_live(stmt, live, masks, dead)
         elif isinstance(stmt, gast.Return):
             live = masks.of(stmt)[0]
         else:
             read, written = masks.of(stmt)
             live = (live & ~written) | read
     return live
+
+
+def _loop_live(loop, after, masks, dead):
+    """The mask live before ``loop`` given ``after``, its body annotated at the fixed
+    point. What is live at the end of the body (``after``, the header, and what the body
+    needs on entry, but for the target it binds before each pass) only grows; once a pass
+    adds nothing to it, the next pass would see the same and change nothing, so it is
+    not made (a pass more for nothing, at every level of nesting, made liveness over
+    generated loops cost twice and more)."""
+    header, rebound = masks.of(loop)     # a for loop binds its target before each pass
+    body_out = after | header
+    while True:
+        grown = body_out | (_live(loop.body, body_out, masks, dead) & ~rebound)
+        if grown == body_out:
+            return body_out
+        body_out = grown
 
 
 def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
@@ -195,24 +204,13 @@ def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
 
 
 class StatementFacts:
-    """``reads``, ``writes`` and ``is_pure`` of statements, each found once per statement.
-    Keyed by the statement's id, with the statement kept alive so no id is reused."""
+    """What each statement reads and writes (as liveness's masks) and whether its value is
+    pure, each found once per statement. Keyed by the statement's id, with the statement
+    kept alive so no id is reused."""
 
     def __init__(self):
-        self._reads, self._writes, self._pure = {}, {}, {}
-        self.masks = _Masks(NameBits(), self.reads, self.writes)    # the same, as liveness's masks
-
-    def reads(self, stmt):
-        found = self._reads.get(id(stmt))
-        if found is None:
-            found = self._reads[id(stmt)] = (stmt, frozenset(reads(stmt)))
-        return found[1]
-
-    def writes(self, stmt):
-        found = self._writes.get(id(stmt))
-        if found is None:
-            found = self._writes[id(stmt)] = (stmt, frozenset(writes(stmt)))
-        return found[1]
+        self._pure = {}
+        self.masks = _Masks(NameBits(), reads, writes)
 
     def is_pure(self, stmt):
         """Whether ``stmt.value`` (of an assignment) can be skipped when unused."""
