@@ -39,7 +39,7 @@ class ControlFlowAdjoints:
                                         for block, tail in ((stmt.body, tails[0]), (stmt.orelse, tails[1])))
             if not self._branches_disagree(entry, s1, s2, pre, tails):
                 break
-        merged = {a: join(state_of(s1, a), state_of(s2, a)) for a in set(s1) | set(s2)}
+        merged = _joined(s1, s2)
         out = [self.sweep.zero_init(self.sweep.primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
                for a in sorted(pre)]
         if then or orelse:
@@ -61,7 +61,7 @@ class ControlFlowAdjoints:
         """Record each adjoint set on one branch only: zeros before the ``if`` (``pre``)
         if it is unset on entry, else at the end of the other branch (``tails``)."""
         changed = False
-        for adjoint in set(s1) | set(s2):
+        for adjoint in _changed(s1, s2):        # the others are in the same state on both
             a, b = state_of(s1, adjoint), state_of(s2, adjoint)
             if (a is UNSET) != (b is UNSET):
                 changed = True
