@@ -523,8 +523,8 @@ def value_reads(stmt):
 
 
 class _ForwardAnalysis:
-    """A forward analysis over structured code: ``block`` records at each statement the
-    state before it (under ``key``) and returns the state after the block. Both branches
+    """A forward analysis over structured code: ``block`` records the state before
+    each statement (under ``key``, see ``record``) and returns the state after the block. Both branches
     of an ``if`` start from the state after its test and are joined; loops and simple
     statements are the analysis's own (``loop``, ``simple``)."""
 
@@ -714,7 +714,7 @@ class _TouchedSinceMade(_ForwardAnalysis):
     or handed over from a name that held one): the names mentioned since it was made.
     A name not mentioned since cannot refer to that object, nor to a view of it: it was
     bound before the object existed (``a0_saved = a0; a0 = a0 - t`` keeps the old
-    object apart from the new one). At each statement ``Key.TOUCHED_SINCE_MADE``."""
+    object apart from the new one). Kept under ``Key.TOUCHED_SINCE_MADE`` (see ``record``)."""
 
     key = Key.TOUCHED_SINCE_MADE
 
