@@ -524,9 +524,9 @@ def value_reads(stmt):
 
 class _ForwardAnalysis:
     """A forward analysis over structured code: ``block`` records the state before
-    each statement (under ``key``, see ``record``) and returns the state after the block. Both branches
-    of an ``if`` start from the state after its test and are joined; loops and simple
-    statements are the analysis's own (``loop``, ``simple``)."""
+    each statement (under ``key``, see ``record``) and returns the state after the
+    block. Both branches of an ``if`` start from the state after its test and are
+    joined; loops and simple statements are the analysis's own (``loop``, ``simple``)."""
 
     key = None
     recorded = None     # id(statement) -> the names whose facts are kept there (None: all, everywhere)
