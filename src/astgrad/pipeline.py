@@ -127,8 +127,11 @@ def generate(fn, key, callees):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt), optionally TANGENT_ONLY for forward code returning only the tangent,
     then the argument kinds of a specialized version (see argument_kinds.key_part), with
-    ZERO_SAFE last for the zero-safe twin) now, uncached."""
-    return back(front(fn, key, callees), key)
+    ZERO_SAFE last for the zero-safe twin) now, uncached. The collector stays paused from
+    the start of the one to the end of the other, when the trees are gone: resumed in
+    between, its first collection walked all of them."""
+    with _collector_paused():
+        return back(front(fn, key, callees), key)
 
 
 @dataclasses.dataclass(eq=False)

@@ -66,15 +66,21 @@ def _differentiable_uses(op):
 
 def _reach(start, edges):
     """``start`` and every name reached from it along ``edges`` ((sources, targets) pairs:
-    reaching any source reaches all targets), to a fixed point (loops feed back)."""
+    reaching any source reaches all targets), loops feeding back. A search: the edges
+    leaving each name are followed once, when it is reached (passes over all edges
+    until none added a name took a pass per step against the edges' order)."""
+    leaving = {}
+    for sources, targets in edges:
+        for source in sources:
+            leaving.setdefault(source, []).append(targets)
     reached = set(start)
-    changed = True
-    while changed:
-        changed = False
-        for sources, targets in edges:
-            if sources & reached and not targets <= reached:
-                reached |= targets
-                changed = True
+    pending = list(reached)
+    while pending:
+        for targets in leaving.pop(pending.pop(), ()):
+            for target in targets:
+                if target not in reached:
+                    reached.add(target)
+                    pending.append(target)
     return reached
 
 

@@ -6,6 +6,8 @@ fixed point. ``break`` is treated as falling through, which only over-approximat
 what is live, so no needed statement is ever removed.
 """
 
+import collections.abc
+
 import gast
 
 from ..core import anno
@@ -65,43 +67,124 @@ def _known_pure_name(func):
     return anno.get(func, Key.PURE, False)
 
 
-def liveness(block, live_out, reads=reads, dead=None, writes=writes):
+class NameBits:
+    """Numbers the names of one analysis: a set of names is an int, bit ``i`` standing
+    for ``names[i]``. Liveness keeps a set at every statement; as ints they cost a few
+    machine words each and the collector never walks them (frozensets of every live
+    name cost as much as the function is long, at each statement)."""
+
+    def __init__(self):
+        self.index, self.names = {}, []
+
+    def mask(self, names):
+        bits = 0
+        for name in names:
+            i = self.index.get(name)
+            if i is None:
+                i = self.index[name] = len(self.names)
+                self.names.append(name)
+            bits |= 1 << i
+        return bits
+
+
+class LiveNames(collections.abc.Set):
+    """The frozen set of names whose bits are set in ``bits`` (see ``NameBits``): what
+    ``Key.LIVE_OUT`` holds. Membership is a bit test; other set operations give frozensets."""
+
+    __slots__ = ("bits", "numbering")
+
+    def __init__(self, bits, numbering):
+        self.bits, self.numbering = bits, numbering
+
+    def __contains__(self, name):
+        i = self.numbering.index.get(name)
+        return i is not None and (self.bits >> i) & 1 == 1
+
+    def __iter__(self):
+        bits, names = self.bits, self.numbering.names
+        while bits:
+            low = bits & -bits
+            yield names[low.bit_length() - 1]
+            bits ^= low
+
+    def __len__(self):
+        return bin(self.bits).count("1")
+
+    def __repr__(self):
+        return f"LiveNames({sorted(self)!r})"
+
+    @classmethod
+    def _from_iterable(cls, names):
+        return frozenset(names)
+
+
+class _Masks:
+    """``reads`` and ``writes`` of statements as masks of one ``NameBits``, each found once."""
+
+    def __init__(self, numbering, reads, writes):
+        self.numbering, self._reads, self._writes = numbering, reads, writes
+        self._found = {}
+
+    def of(self, stmt):
+        """(read mask, write mask) of ``stmt``."""
+        found = self._found.get(id(stmt))
+        if found is None:
+            found = self._found[id(stmt)] = (stmt, self.numbering.mask(self._reads(stmt)),
+                                             self.numbering.mask(self._writes(stmt)))
+        return found[1], found[2]
+
+
+def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None):
     """Annotate each statement with ``Key.LIVE_OUT``; return the names live on entry.
     ``reads(stmt)`` says which names a statement needs (all it loads, by default).
     ``dead(stmt)``, when given, says (from the statement's LIVE_OUT) that a statement
-    outside loops will be removed: what it reads is then not needed by it.
+    outside loops will be removed: what it reads is then not needed by it. ``masks``
+    (a ``_Masks``, made from ``reads`` and ``writes`` when None) may be kept across calls
+    on statements that do not change.
 
-    The sets are frozensets, shared by neighbouring statements where a statement
-    changes nothing that is live (copying the set at every statement cost as much as
-    the function is long)."""
-    live = frozenset(live_out)
+    The sets are ``LiveNames`` (bits over one numbering of the names), shared by
+    neighbouring statements where a statement changes nothing that is live."""
+    masks = _Masks(NameBits(), reads, writes) if masks is None else masks
+    live = _live(block, masks.numbering.mask(live_out), masks, dead)
+    return frozenset(LiveNames(live, masks.numbering))
+
+
+def _live(block, live, masks, dead):
+    """``liveness`` on masks: the mask live on entry of ``block`` given ``live`` after it."""
+    shared = None
     for stmt in reversed(block):
-        anno.set(stmt, Key.LIVE_OUT, live)
+        if shared is None or shared.bits != live:
+            shared = LiveNames(live, masks.numbering)
+        anno.set(stmt, Key.LIVE_OUT, shared)
         if isinstance(stmt, gast.If):
-            live = liveness(stmt.body, live, reads, dead, writes) \
-                | liveness(stmt.orelse, live, reads, dead, writes) | reads(stmt)
+            live = _live(stmt.body, live, masks, dead) | _live(stmt.orelse, live, masks, dead) \
+                | masks.of(stmt)[0]
         elif dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
             continue
         elif isinstance(stmt, (gast.For, gast.While)):
-            after = live
-            body_in = set()
-            rebound = writes(stmt)      # a for loop binds its target before each pass
-            while True:
-                body_out = after | (body_in - rebound) | reads(stmt)
-                new_in = liveness(stmt.body, body_out, reads, dead, writes)
-                if new_in <= body_in:
-                    break
-                body_in |= new_in
-            live = after | (body_in - rebound) | reads(stmt)
+            live = _loop_live(stmt, live, masks, dead)
         elif isinstance(stmt, gast.Return):
-            live = frozenset(reads(stmt))
+            live = masks.of(stmt)[0]
         else:
-            written, read = writes(stmt), reads(stmt)
-            if written and not live.isdisjoint(written):
-                live = live - written
-            if not live.issuperset(read):
-                live = live | read
+            read, written = masks.of(stmt)
+            live = (live & ~written) | read
     return live
+
+
+def _loop_live(loop, after, masks, dead):
+    """The mask live before ``loop`` given ``after``, its body annotated at the fixed
+    point. What is live at the end of the body (``after``, the header, and what the body
+    needs on entry, but for the target it binds before each pass) only grows; once a pass
+    adds nothing to it, the next pass would see the same and change nothing, so it is
+    not made (a pass more for nothing, at every level of nesting, made liveness over
+    generated loops cost twice and more)."""
+    header, rebound = masks.of(loop)     # a for loop binds its target before each pass
+    body_out = after | header
+    while True:
+        grown = body_out | (_live(loop.body, body_out, masks, dead) & ~rebound)
+        if grown == body_out:
+            return body_out
+        body_out = grown
 
 
 def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
@@ -114,31 +197,20 @@ def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
     the statements are not changed but for removals."""
     facts = StatementFacts() if facts is None else facts
     while True:
-        liveness(block, live_out, reads=facts.reads, dead=lambda stmt: _is_dead(stmt, keep, facts),
-                 writes=facts.writes)
+        liveness(block, live_out, dead=lambda stmt: _is_dead(stmt, keep, facts), masks=facts.masks)
         changed, block = _sweep(block, keep, facts)
         if not changed:
             return block
 
 
 class StatementFacts:
-    """``reads``, ``writes`` and ``is_pure`` of statements, each found once per statement.
-    Keyed by the statement's id, with the statement kept alive so no id is reused."""
+    """What each statement reads and writes (as liveness's masks) and whether its value is
+    pure, each found once per statement. Keyed by the statement's id, with the statement
+    kept alive so no id is reused."""
 
     def __init__(self):
-        self._reads, self._writes, self._pure = {}, {}, {}
-
-    def reads(self, stmt):
-        found = self._reads.get(id(stmt))
-        if found is None:
-            found = self._reads[id(stmt)] = (stmt, frozenset(reads(stmt)))
-        return found[1]
-
-    def writes(self, stmt):
-        found = self._writes.get(id(stmt))
-        if found is None:
-            found = self._writes[id(stmt)] = (stmt, frozenset(writes(stmt)))
-        return found[1]
+        self._pure = {}
+        self.masks = _Masks(NameBits(), reads, writes)
 
     def is_pure(self, stmt):
         """Whether ``stmt.value`` (of an assignment) can be skipped when unused."""

@@ -544,17 +544,18 @@ def value_reads(stmt):
 
 
 class _ForwardAnalysis:
-    """A forward analysis over structured code: ``block`` records at each statement the
-    state before it (under ``key``) and returns the state after the block. Both branches
-    of an ``if`` start from the state after its test and are joined; loops and simple
-    statements are the analysis's own (``loop``, ``simple``)."""
+    """A forward analysis over structured code: ``block`` records the state before
+    each statement (under ``key``, see ``record``) and returns the state after the
+    block. Both branches of an ``if`` start from the state after its test and are
+    joined; loops and simple statements are the analysis's own (``loop``, ``simple``)."""
 
     key = None
+    recorded = None     # id(statement) -> the names whose facts are kept there (None: all, everywhere)
 
     def block(self, block, state):
         state = self.copy(state)
         for stmt in block:
-            anno.set(stmt, self.key, self.frozen(state))
+            self.record(stmt, state)
             if isinstance(stmt, gast.If):
                 state = self.after_test(stmt.test, state)
                 state = self.join(self.block(stmt.body, state), self.block(stmt.orelse, state))
@@ -566,6 +567,15 @@ class _ForwardAnalysis:
 
     def after_test(self, test, state):
         return state
+
+    def record(self, stmt, state):
+        """Keep the state before ``stmt`` under ``key``: all of it, or (given ``recorded``)
+        only the facts of the names asked about at ``stmt``, and nothing elsewhere. A
+        state grows with the function: kept whole at every statement it cost as much."""
+        if self.recorded is None:
+            anno.set(stmt, self.key, self.frozen(state))
+        elif id(stmt) in self.recorded:
+            anno.set(stmt, self.key, self.restricted(state, self.recorded[id(stmt)]))
 
 
 class _Unshared(_ForwardAnalysis):
@@ -579,9 +589,14 @@ class _Unshared(_ForwardAnalysis):
     key = Key.UNSHARED
     copy, frozen = set, frozenset
 
-    def __init__(self, params, body):
+    def __init__(self, params, body, recorded=None):
         self.params = set(params)
         self.containers = _containers_built_here(params, body)
+        self.recorded = recorded
+
+    @staticmethod
+    def restricted(unshared, names):
+        return frozenset(name for name in names if name in unshared)
 
     def join(self, unshared, other):
         return unshared & other
@@ -605,14 +620,16 @@ class _Unshared(_ForwardAnalysis):
             entry = joined
 
     def simple(self, stmt, unshared):
-        unshared = unshared - self.escaping(stmt)
+        """The state after ``stmt``, changed in place (``block`` owns it)."""
+        value = _passed_on(stmt.value) if isinstance(stmt, gast.Assign) else None
+        held = isinstance(value, gast.Name) and value.id in unshared     # before the statement
+        unshared -= self.escaping(stmt)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             if anno.get(stmt, Key.AUGMENTED, False):
                 return unshared             # y += v changes y's object, keeps who sees it
-            name, value = stmt.targets[0].id, _passed_on(stmt.value)
+            name = stmt.targets[0].id
             # v = w where w is not read again: v takes w's object over
-            handed_over = isinstance(value, gast.Name) and value.id in anno.get(stmt, Key.UNSHARED) \
-                and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id})
+            handed_over = held and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id})
             unshared.discard(name)
             if _is_new_object(value) or handed_over:
                 unshared.add(name)
@@ -718,15 +735,20 @@ class _TouchedSinceMade(_ForwardAnalysis):
     or handed over from a name that held one): the names mentioned since it was made.
     A name not mentioned since cannot refer to that object, nor to a view of it: it was
     bound before the object existed (``a0_saved = a0; a0 = a0 - t`` keeps the old
-    object apart from the new one). At each statement ``Key.TOUCHED_SINCE_MADE``."""
+    object apart from the new one). Kept under ``Key.TOUCHED_SINCE_MADE`` (see ``record``)."""
 
     key = Key.TOUCHED_SINCE_MADE
 
-    def __init__(self, params, body, queried=None):
+    def __init__(self, params, body, queried=None, recorded=None):
         self.unshared = _Unshared(params, body)
         # the names whose entry is read (None: all): those queried and those handing
         # their object over to one; the others' entries would only be carried along
         self.kept = None if queried is None else _handing_over_to(body, queried)
+        self.recorded = recorded
+
+    @staticmethod
+    def restricted(made, names):
+        return {name: made[name] for name in names if name in made}
 
     # the name sets are frozensets, never changed in place: a new state shares them
     def copy(self, made):
@@ -861,22 +883,24 @@ def _is_constant_literal(value):
         and not any(isinstance(node, gast.Name) for node in gast.walk(value))
 
 
-def mark_untouched_constants(block, untouched=frozenset()):
-    """Annotate each statement with ``Key.UNTOUCHED_CONSTANTS``: the names that, whatever
-    path led there, were last bound to a constant literal (``0.0``, ``[]``) that no
-    statement has read since. Such a value holds nothing and was handed to nobody.
-    Loops: a name the loop mentions anywhere counts as touched inside and after it."""
+def mark_untouched_constants(block, untouched=frozenset(), recorded=None):
+    """Annotate each statement (or, given ``recorded``, those whose id it holds) with
+    ``Key.UNTOUCHED_CONSTANTS``: the names that, whatever path led there, were last bound
+    to a constant literal (``0.0``, ``[]``) that no statement has read since. Such a
+    value holds nothing and was handed to nobody. Loops: a name the loop mentions
+    anywhere counts as touched inside and after it."""
     untouched = set(untouched)
     for stmt in block:
-        anno.set(stmt, Key.UNTOUCHED_CONSTANTS, frozenset(untouched))
+        if recorded is None or id(stmt) in recorded:
+            anno.set(stmt, Key.UNTOUCHED_CONSTANTS, frozenset(untouched))
         if isinstance(stmt, gast.If):
             untouched -= S.loaded_names(stmt.test)
-            untouched = mark_untouched_constants(stmt.body, untouched) \
-                & mark_untouched_constants(stmt.orelse, untouched)
+            untouched = mark_untouched_constants(stmt.body, untouched, recorded) \
+                & mark_untouched_constants(stmt.orelse, untouched, recorded)
         elif isinstance(stmt, (gast.For, gast.While)):
             untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
-            mark_untouched_constants(stmt.body, untouched)
-            mark_untouched_constants(getattr(stmt, "orelse", []), untouched)
+            mark_untouched_constants(stmt.body, untouched, recorded)
+            mark_untouched_constants(getattr(stmt, "orelse", []), untouched, recorded)
         else:
             untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
@@ -885,10 +909,24 @@ def mark_untouched_constants(block, untouched=frozenset()):
     return untouched
 
 
-def mark_unshared(body, params, queried=None):
-    """Annotate each statement of ``body`` with ``Key.UNSHARED`` (see ``_Unshared``);
-    needs ``Key.LIVE_OUT`` from a liveness pass. ``Key.TOUCHED_SINCE_MADE`` holds the
-    names ``queried`` only (all when None): it grows with the function at every statement."""
-    _Unshared(params, body).block(body, set())
-    _TouchedSinceMade(params, body, queried).block(body, {})
-    mark_untouched_constants(body)
+def mark_unshared(body, params, writes):
+    """Annotate the statements ``writes`` names, ``(statement, name)`` for each in-place
+    write an in-place check asks about, with what the check reads there; needs
+    ``Key.LIVE_OUT`` from a liveness pass. ``Key.UNSHARED`` (see ``_Unshared``) holds
+    which of the names written there are unshared before the statement; where one is
+    not, ``Key.TOUCHED_SINCE_MADE`` holds its entry and ``Key.UNTOUCHED_CONSTANTS`` the
+    whole set. Kept whole at every statement, the states cost as much as the function
+    is long, at each statement (and most writes, pushes on a stack the function made,
+    are into unshared objects, whose entries nobody reads)."""
+    at = {}
+    for stmt, name in writes:
+        at.setdefault(id(stmt), set()).add(name)
+    _Unshared(params, body, at).block(body, set())
+    asked = {}
+    for stmt, name in writes:
+        if name not in anno.get(stmt, Key.UNSHARED, ()):
+            asked.setdefault(id(stmt), set()).add(name)
+    queried = set().union(*asked.values())
+    if queried:
+        _TouchedSinceMade(params, body, queried, asked).block(body, {})
+        mark_untouched_constants(body, recorded=asked)

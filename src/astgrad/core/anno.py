@@ -29,9 +29,10 @@ class Key(enum.Enum):
     # analysis (dataflow, sharing)
     LIVE_OUT = "the names live after this statement (dataflow.liveness)"
     PURE = "a call, or a called name, known to have no effect (read by dataflow.is_pure)"
-    UNSHARED = "names holding an object no other name or container refers to, at this statement"
-    TOUCHED_SINCE_MADE = "name -> the names bound since that name's object was made"
-    UNTOUCHED_CONSTANTS = "names holding a constant that nothing has read since"
+    # the in-place check's facts, kept at the in-place writes only (sharing.mark_unshared)
+    UNSHARED = "names written in place here whose object no other name or container refers to"
+    TOUCHED_SINCE_MADE = "name written in place here -> the names bound since its object was made"
+    UNTOUCHED_CONSTANTS = "names holding a constant that nothing has read since (at in-place writes)"
 
     # modes, shared by reverse and forward mode (common, templates)
     RANGE_LOOP = "a for loop over a range: its target is always an int"

@@ -340,7 +340,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     from ..analysis.sharing import Sharing, calls_changing_arguments
     sharing = Sharing(params, body, prepare)
     writes = list(_checked_writes(sharing.statements))
-    element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, {w[1] for w in writes})
+    element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
     for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
@@ -366,11 +366,11 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
 
 
-def _annotate_for_write_checks(sharing, params, body, live_at_end, written):
+def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
     """Mark what the check reads off each statement: which element reads ``v = y[i]``
     there are (returned: v -> those statements), which names are live after it, and
-    (only where there is an in-place write to check) which written objects (of the
-    names ``written``) are new and unshared."""
+    (only at the in-place writes ``writes``, (statement, name) each) whether the
+    written object is new and unshared, and what may share it."""
     from ..analysis import dataflow
     from ..analysis.sharing import mark_unshared, value_reads
     element_reads = {}
@@ -379,8 +379,8 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end, written):
             anno.set(stmt, Key.ELEMENT_OF, stmt.value.value.id)
             element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
     dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
-    if written:
-        mark_unshared(body, params, written)
+    if writes:
+        mark_unshared(body, params, writes)
     return element_reads
 
 

@@ -1,0 +1,68 @@
+"""analysis/dataflow.py's liveness (sets kept as bits of an int) and activity's reach."""
+
+import gast
+
+from astgrad.analysis import activity
+from astgrad.analysis import dataflow
+from astgrad.core import anno
+from astgrad.core import syntax as S
+from astgrad.core.anno import Key
+
+LOOP = """
+a = x * 2.0
+t = 0.0
+for k in ks:
+    s = t * a
+    t = s + x
+    u = a * 3.0
+b = t + 1.0
+"""
+
+
+def _live_out(body):
+    return {stmt.targets[0].id if isinstance(stmt, gast.Assign) else type(stmt).__name__:
+            anno.get(stmt, Key.LIVE_OUT) for stmt in S.statements(body)}
+
+
+def test_liveness_over_a_loop_reaches_its_fixed_point():
+    body = S.parse_stmts(LOOP)
+    live_in = dataflow.liveness(body, {"b"})
+    live = _live_out(body)
+    assert live_in == {"x", "ks"}
+    assert live["a"] == {"a", "x", "ks"}
+    assert live["t"] == {"a", "t", "x", "ks"}
+    # t is read by the next pass: live at the end of the body, as a and x are (not k)
+    assert live["u"] == {"a", "t", "x", "ks"}
+    assert live["s"] == {"a", "s", "x", "ks"}
+    assert live["For"] == {"t"}
+    assert live["b"] == {"b"}
+
+
+def test_live_sets_behave_as_frozen_sets():
+    body = S.parse_stmts(LOOP)
+    dataflow.liveness(body, {"b"})
+    live = anno.get(body[0], Key.LIVE_OUT)
+    assert "a" in live and "b" not in live and "nowhere" not in live
+    assert sorted(live) == ["a", "ks", "x"] and len(live) == 3
+    assert live == frozenset({"a", "ks", "x"}) and frozenset({"a", "ks", "x"}) == live
+    assert {"a", "b"} & live == {"a"} and live & {"a", "b"} == {"a"}
+    assert live - {"a"} == {"ks", "x"} and {"a", "q"} - live == {"q"}
+    assert not live.isdisjoint({"x"}) and live.isdisjoint({"q"})
+    assert isinstance(live - {"a"}, frozenset)
+
+
+def test_dead_code_in_a_loop_goes_and_what_it_read_may_go_too():
+    body = S.parse_stmts(LOOP)
+    kept = dataflow.eliminate_dead_code(body, {"b"})
+    names = [stmt.targets[0].id for stmt in S.statements(kept) if isinstance(stmt, gast.Assign)]
+    assert names == ["a", "t", "s", "t", "b"]       # u is never read
+
+
+def test_reach_follows_edges_against_their_order():
+    # each edge reached only from a later one: a pass over the edges in order adds one name
+    edges = [({f"v{i + 1}"}, {f"v{i}"}) for i in range(50)]
+    assert activity._reach({"v50"}, edges) == {f"v{i}" for i in range(51)}
+    assert activity._reach({"v0"}, edges) == {"v0"}
+    # any source reaches all targets, and loops feed back
+    assert activity._reach({"b"}, [({"a", "b"}, {"c", "d"}), ({"d"}, {"a"}), ({"q"}, {"r"})]) \
+        == {"a", "b", "c", "d"}
