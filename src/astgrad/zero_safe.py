@@ -44,7 +44,11 @@ def run_derivative(compiled, *args, **kwargs):
         except BaseException as error:      # exit_contexts_on_error, inlined: the common path
             _exit_contexts(managers, depth, error)
             raise
-        if not has_nan(result):
+        kind = type(result)
+        if kind is float or kind is numpy.ndarray:      # the common cases, quickly
+            if not has_nan(result):
+                return result
+        elif not has_nan(result):
             if has_duck_array(result):      # lazy (Dask): choose element by element instead
                 return lazy_choice(result, exit_contexts_on_error(twin(), *args, **kwargs))
             return result
