@@ -17,6 +17,8 @@ from . import argument_kinds
 
 _factories = {}             # the kinds without dtypes -> a function making a matcher for them
 _FACTORIES_LIMIT = 256
+_matchers = {}              # signature -> its matcher (made for the first call's dtype objects)
+_MATCHERS_LIMIT = 1024
 
 
 def remember(versions, args):
@@ -36,8 +38,13 @@ def remember(versions, args):
 def matcher(signature, args):
     """``matches(args)``, true only for arguments of the kinds ``signature`` (as many as
     it has): a Python float or int of that type, or a NumPy array (not a subclass) of the
-    same dtype object, number of dimensions and dimensions of length 1. None where an
-    argument is of any other kind."""
+    same dtype object (the one of ``args``, or of the first arguments seen with these
+    kinds: an equal dtype that is another object is not accepted, which is only slower),
+    number of dimensions and dimensions of length 1. None where an argument is of any
+    other kind."""
+    found = _matchers.get(signature)
+    if found is not None:
+        return found
     pattern = []
     for kind in signature:
         if kind in ("float", "int"):
@@ -52,7 +59,10 @@ def matcher(signature, args):
         make = _factory(pattern)
         if len(_factories) < _FACTORIES_LIMIT:
             _factories[pattern] = make
-    return make(numpy.ndarray, *[value.dtype for value, kind in zip(args, pattern) if kind[0] == "["])
+    matches = make(numpy.ndarray, *[value.dtype for value, kind in zip(args, pattern) if kind[0] == "["])
+    if len(_matchers) < _MATCHERS_LIMIT:
+        _matchers[signature] = matches
+    return matches
 
 
 def _factory(pattern):
