@@ -23,6 +23,7 @@ The value is computed from the same operands in the same order: the results are 
 
 import gast
 
+from .. import argument_kinds
 from ..analysis import dataflow
 from ..core import anno
 from ..core import syntax as S
@@ -64,29 +65,34 @@ def number_names(body, params, scalars, kinds):
                 and id(node) not in seen:
             others.add(node.id)         # bound some other way (a loop, unpacking, del)
     numbers = {name for name in params if kinds.get(name) in ("float", "int")}
+    arrays = {name for name in params if argument_kinds.is_array(kinds.get(name))} - set(values) - others
     candidates = (set(values) - set(params) | numbers) - others | set(scalars)
     while True:
         wrong = {name for name in candidates if name in values
-                 and not all(_is_number(value, candidates) for value in values[name])}
+                 and not all(_is_number(value, candidates, arrays) for value in values[name])}
         if not wrong:
             return candidates
         candidates -= wrong
 
 
-def _is_number(node, numbers):
+def _is_number(node, numbers, arrays):
+    """A Python int or float: constants, numbers, arithmetic and ``math`` functions of
+    numbers, and the size or number of dimensions of an array argument."""
     if isinstance(node, gast.Constant):
         return type(node.value) in (int, float)
     if isinstance(node, gast.Name):
         return node.id in numbers
+    if isinstance(node, gast.Attribute):
+        return node.attr in ("size", "ndim") and isinstance(node.value, gast.Name) and node.value.id in arrays
     if isinstance(node, gast.UnaryOp):
-        return isinstance(node.op, (gast.USub, gast.UAdd)) and _is_number(node.operand, numbers)
+        return isinstance(node.op, (gast.USub, gast.UAdd)) and _is_number(node.operand, numbers, arrays)
     if isinstance(node, gast.BinOp):        # no power: a negative float to a fractional one is complex
-        return isinstance(node.op, _ARITHMETIC) and _is_number(node.left, numbers) \
-            and _is_number(node.right, numbers)
+        return isinstance(node.op, _ARITHMETIC) and _is_number(node.left, numbers, arrays) \
+            and _is_number(node.right, numbers, arrays)
     if isinstance(node, gast.Call) and not node.keywords:
         target = anno.get(node, Key.TARGET)
         return getattr(target, "__module__", None) == "math" and callable(target) \
-            and all(_is_number(arg, numbers) for arg in node.args)
+            and all(_is_number(arg, numbers, arrays) for arg in node.args)
     return False
 
 
