@@ -45,7 +45,10 @@ def run_derivative(compiled, *args, **kwargs):
             _exit_contexts(managers, depth, error)
             raise
         kind = type(result)
-        if kind is float or kind is numpy.ndarray:      # the common cases, quickly
+        if kind is float:                   # the common cases, quickly
+            if result == result:
+                return result
+        elif kind is numpy.ndarray:
             if not has_nan(result):
                 return result
         elif not has_nan(result):

@@ -19,11 +19,12 @@ computation can keep its operands alive longer; numbers do neither. The derivati
 of a name the code still shows keeps its name (``d_t`` for ``t``); the derivative of
 a temporary that is gone (``d_t_1`` once ``t_1`` is) is a temporary like any other.
 The value is computed from the same operands in the same order: the results are equal.
+The zero a number's derivative starts from is written ``0.0`` (not ``zeros_like(x)``).
 """
 
 import gast
 
-from .. import argument_kinds
+from .. import argument_kinds, runtime
 from ..analysis import dataflow
 from ..core import anno
 from ..core import syntax as S
@@ -39,6 +40,7 @@ def sink_numbers(body, params, derivatives, scalars, kinds):
     numbers = number_names(body, params, scalars, kinds)
     if not numbers:
         return body
+    _zeros_of_numbers(body, numbers)
     moved = True
     while moved:                # again once a temporary is gone: its derivative may move too
         stores, loads = _counts(body)
@@ -94,6 +96,15 @@ def _is_number(node, numbers, arrays):
         return getattr(target, "__module__", None) == "math" and callable(target) \
             and all(_is_number(arg, numbers, arrays) for arg in node.args)
     return False
+
+
+def _zeros_of_numbers(body, numbers):
+    """``d_x = zeros_like(x)`` -> ``d_x = 0.0`` for a number ``x`` (what zeros_like gives)."""
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
+                and anno.get(node.value, Key.TARGET) is runtime.zeros_like and len(node.value.args) == 1 \
+                and not node.value.keywords and _is_number(node.value.args[0], numbers, ()):
+            node.value = S.const(0.0)
 
 
 def _counts(body):
