@@ -568,17 +568,17 @@ class Derivative(StandIn):
             kind = type(value)
             if kind is not float and kind is not numpy.float64:
                 _check_scalar(value, self._name)
-        if len(self.wrt) == 1:
-            grads = (grads,)
         if self.single:
             index, position = self._unchecked[0]
-            g, x = grads[index], args[position]
+            g, x = grads if len(self.wrt) == 1 else grads[index], args[position]
             kind = type(x)
             if not (kind is float and type(g) is float or kind is numpy.ndarray and type(g) is numpy.ndarray
                     and g.dtype is x.dtype and g.shape == x.shape and x.dtype.kind == "f"):
                 g = _match_argument(g, x)               # (the common cases above fit already)
             grads = g
         else:
+            if len(self.wrt) == 1:
+                grads = (grads,)
             grads = tuple([_match_argument(grads[index], args[position]) for index, position in self._unchecked])
         return (value, grads) if self.with_value else grads
 

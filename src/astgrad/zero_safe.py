@@ -117,6 +117,8 @@ def has_nan(value):
     kind = type(value)
     if kind is float or kind is numpy.float64:
         return value != value
+    if kind is numpy.ndarray and value.ndim == 1 and value.dtype.kind == "f":
+        return math.isnan(value.dot(value))     # the common case of the array case below
     if kind is tuple or kind is list:
         for item in value:
             if type(item) is float or type(item) is numpy.float64:
