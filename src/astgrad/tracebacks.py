@@ -17,7 +17,7 @@ import functools
 import os
 import sys
 import traceback
-from typing import Any, Callable, TypeVar, cast
+from typing import Any, Callable, Set, TypeVar, cast
 
 from .errors import TransformError
 
@@ -42,7 +42,7 @@ def public(fn: F) -> F:
     return cast(F, astgrad_entry)
 
 
-_ENTRY_CODES = set()      # the code of entry points made by entry_point (not in this file)
+_ENTRY_CODES: Set[Any] = set()     # the code of entry points made by entry_point (not in this file)
 
 
 def entry_point(fn: F) -> F:
