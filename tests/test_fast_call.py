@@ -221,3 +221,47 @@ def test_a_number_is_not_moved_past_a_rebinding_of_what_it_reads():
     for x in (0.3, -1.1):
         assert_close(g(x), numerical_grad(reassigned_between, (x,)), rtol=1e-7)
         assert_close(g(x), g.plain(x), rtol=1e-13)
+
+
+def sunk(text, kinds):
+    """The body of ``text``'s function after sink_numbers, as text."""
+    import ast
+
+    import gast
+
+    from astgrad.backend.sink_numbers import sink_numbers
+    fn = gast.parse(textwrap.dedent(text)).body[0]
+    params = [arg.id for arg in fn.args.args]
+    fn.body = sink_numbers(fn.body, params, {}, set(), kinds)
+    return ast.unparse(gast.gast_to_ast(fn)).split("\n", 1)[1]
+
+
+def test_sink_numbers_moves_numbers_only_where_nothing_they_read_changes():
+    moved = sunk("""\
+        def f(x, y):
+            t = x * 2.0
+            u = y + 1.0
+            return u * t
+        """, {"x": "float", "y": "float"})
+    assert moved.split() == "return (y + 1.0) * (x * 2.0)".split(), moved
+    blocked = """\
+        def f(x, y):
+            t = x * 2.0
+            x = y + 1.0
+            return x * t
+        """
+    assert sunk(blocked, {"x": "float", "y": "float"}).count("=") == 2     # t stays before x changes
+    arrays = """\
+        def f(x, y):
+            t = x * 2.0
+            u = y + 1.0
+            return u * t
+        """
+    assert sunk(arrays, {"x": "<f8[n]", "y": "float"}).count("t = x * 2.0") == 1     # an array stays
+    powers = """\
+        def f(x, y):
+            t = x ** 0.5
+            u = y + 1.0
+            return u * t
+        """
+    assert "t = x ** 0.5" in sunk(powers, {"x": "float", "y": "float"})   # may be complex: not a number
