@@ -19,12 +19,12 @@ from .tuple_gradient import tuple_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, user_code, wrt_items
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
-from .tracebacks import public
+from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
 from .duck import is_duck_array
-from . import call_options
+from . import call_options, fast_call
 from .call_options import Wrapped
 from .function_values import current_or_deferred, given_functions, made_for, specialized
 
@@ -462,6 +462,7 @@ class Derivative(StandIn):
         # (index in the generated gradients, argument position) per wrt item: the call's fast
         # path for arguments that need no check (_run_unchecked); empty where it does not apply
         self._unchecked = ()
+        self._fast = None           # the previous call's kinds and code (fast_call.remember)
         if self._versions is not None and self._arity >= 0 and not any(path for _, path in items):
             self._unchecked = tuple((self.wrt.index(position), position) for position, _ in items)
 
@@ -554,18 +555,31 @@ class Derivative(StandIn):
     def __wrapped__(self):
         return self.plain
 
-    @public
+    @entry_point
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            fast = self._fast
+            if fast is not None and not kwargs and len(args) == self._arity:
+                matches, fn, holds, code = fast         # the previous call's kinds and code
+                if matches(args) and holds(fn):
+                    return self._run_unchecked(code, args)
+            return self._call(*args, **kwargs)
+        except Exception as error:
+            raise shortened(error)                      # an entry point, as @public makes one
+
+    def _call(self, *args, **kwargs):
         if not kwargs and len(args) == self._arity:
             if self._unchecked:
                 code = self._versions.for_unchecked_call(args)
                 if code is not None:
+                    self._fast = fast_call.remember(self._versions, args)
                     return self._run_unchecked(code, args)
             values = args
         else:
             bound = _bind(self, args, kwargs)
             args, kwargs = bound.args, bound.kwargs
             values = tuple(bound.arguments[name] for name in self._names)
+        self._fast = None
         given = given_functions(self._names, values, self._user)
         if given and self.for_functions(given) is not self:
             return self.for_functions(given)(*args, **kwargs)
@@ -616,12 +630,17 @@ class Derivative(StandIn):
                     value, grads = _seeded_run(code, args, {}, value)
                 else:
                     _check_scalar(value, self._name)
-        if len(self.wrt) == 1:
-            grads = (grads,)
         if self.single:
             index, position = self._unchecked[0]
-            grads = _match_argument(grads[index], args[position])
+            g, x = grads if len(self.wrt) == 1 else grads[index], args[position]
+            kind = type(x)
+            if not (kind is float and type(g) is float or kind is numpy.ndarray and type(g) is numpy.ndarray
+                    and g.dtype is x.dtype and g.shape == x.shape and x.dtype.kind == "f"):
+                g = _match_argument(g, x)               # (the common cases above fit already)
+            grads = g
         else:
+            if len(self.wrt) == 1:
+                grads = (grads,)
             grads = tuple([_match_argument(grads[index], args[position]) for index, position in self._unchecked])
         return (value, grads) if self.with_value else grads
 

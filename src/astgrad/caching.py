@@ -542,6 +542,12 @@ class Current:
         self._state = (fn, entry.holds, entry.compiled)
         return entry.compiled
 
+    def snapshot(self):
+        """``(fn, holds, compiled)``: while ``holds(fn)``, calling this returns
+        ``compiled``; None for a function whose code is asked for at every call."""
+        state = self._state
+        return state if state[0] is self._plain else None
+
     def __deepcopy__(self, memo):
         return self         # like a function: syntax trees holding it are copied, it is shared
 
@@ -560,3 +566,6 @@ class Frozen:
 
     def __call__(self):
         return self.compiled
+
+    def snapshot(self):
+        return None

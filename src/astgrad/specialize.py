@@ -84,6 +84,12 @@ class Versions:
         self.latest = signature
         return current()
 
+    def snapshot(self, signature):
+        """``(fn, holds, compiled)`` for the version of ``signature`` (a signature that
+        needs no check): while ``holds(fn)``, it runs ``compiled``; None if not known."""
+        current = self._unchecked.get(signature)
+        return None if current is None else current.snapshot()
+
     def for_signature(self, signature):
         current = self._by_signature.get(signature)
         return (current or self._add(signature))()
@@ -154,6 +160,11 @@ class GradientOnly:
         if self._with_value is None:
             self._with_value = Current(self.function, self.key + (self.part,))
         return self._with_value()
+
+    def snapshot(self):
+        """As ``Current.snapshot``, while the code without the value is the one proven."""
+        state = self.plain.snapshot()
+        return state if state is not None and state[2] is self.proven else None
 
     @staticmethod
     def _mark(compiled):

@@ -17,7 +17,7 @@ import functools
 import os
 import sys
 import traceback
-from typing import Any, Callable, TypeVar, cast
+from typing import Any, Callable, Set, TypeVar, cast
 
 from .errors import TransformError
 
@@ -42,6 +42,16 @@ def public(fn: F) -> F:
     return cast(F, astgrad_entry)
 
 
+_ENTRY_CODES: Set[Any] = set()     # the code of entry points made by entry_point (not in this file)
+
+
+def entry_point(fn: F) -> F:
+    """Mark ``fn`` as an entry point that catches errors itself (``raise shortened(error)``),
+    where the frame of a function made by :func:`public` would cost too much per call."""
+    _ENTRY_CODES.add(fn.__code__)
+    return fn
+
+
 def shortened(error: Exception) -> Exception:
     """``error`` with its traceback (from the entry point's frame on) without astgrad's frames."""
     frames = _frames(error.__traceback__)[1:]       # the entry point's frame: the raise adds it again
@@ -58,7 +68,7 @@ def _is_message(error, frames):
     if isinstance(error, TransformError) or not frames or not _internal(frames[-1]):
         return True
     filename = frames[-1].tb_frame.f_code.co_filename
-    if filename == __file__:
+    if filename == __file__ or frames[-1].tb_frame.f_code in _ENTRY_CODES:
         return True                     # an inner entry point already shortened it
     return isinstance(error, (TypeError, ValueError, RuntimeError)) and os.path.basename(filename) in _INPUT_CHECKS
 

@@ -44,7 +44,14 @@ def run_derivative(compiled, *args, **kwargs):
         except BaseException as error:      # exit_contexts_on_error, inlined: the common path
             _exit_contexts(managers, depth, error)
             raise
-        if not has_nan(result):
+        kind = type(result)
+        if kind is float:                   # the common cases, quickly
+            if result == result:
+                return result
+        elif kind is numpy.ndarray:
+            if not has_nan(result):
+                return result
+        elif not has_nan(result):
             if has_duck_array(result):      # lazy (Dask): choose element by element instead
                 return lazy_choice(result, exit_contexts_on_error(twin(), *args, **kwargs))
             return result
@@ -110,6 +117,8 @@ def has_nan(value):
     kind = type(value)
     if kind is float or kind is numpy.float64:
         return value != value
+    if kind is numpy.ndarray and value.ndim == 1 and value.dtype.kind == "f":
+        return math.isnan(value.dot(value))     # the common case of the array case below
     if kind is tuple or kind is list:
         for item in value:
             if type(item) is float or type(item) is numpy.float64:

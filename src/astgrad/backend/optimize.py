@@ -27,6 +27,7 @@ from .fuse_loops import fuse_adjoint_loops
 from .copies import propagate_copies
 from .free_values import free_dead_values
 from .reuse_buffers import reuse_dead_buffers
+from .sink_numbers import sink_numbers
 
 @dataclasses.dataclass
 class OptimizeContext:
@@ -103,6 +104,12 @@ def _propagate_copies(body, context):
     return propagate_copies(body, keep=context.params)
 
 
+def _sink_numbers(body, context):
+    if not context.kinds:
+        return body             # general code cannot tell numbers from arrays
+    return sink_numbers(body, context.params, context.derivatives, context.scalars, context.kinds)
+
+
 def _reuse_dead_buffers(body, context):
     if not context.kinds:
         return body
@@ -125,6 +132,7 @@ def _free_dead_values(body, context):
 # (before a mode's rewrites wrap values in helper calls), and dead code goes before
 # inlining, which inlines only temporaries read exactly once. Loops are fused once
 # copies are gone (a copy of the seed would look like a value carried between steps),
+# numbers move into their one use once loops are fused (the fused loop reads each once),
 # and full sums become array methods last (the passes before read numpy.sum as a
 # reduction whose result is a number).
 PASSES = [
@@ -137,6 +145,7 @@ PASSES = [
     _inline_single_use,
     _propagate_copies,
     _fuse_adjoint_loops,
+    _sink_numbers,
     _reuse_dead_buffers,
     _call_reduction_methods,
     _free_dead_values,

@@ -1,0 +1,176 @@
+"""Optimize pass for specialized code: a number computed for one later use moves into it.
+
+Where the argument kinds show that a name holds a Python number (an int or a float:
+a parameter of kind ``float`` or ``int``, a ``range`` loop's counter, and arithmetic
+and ``math`` functions of numbers), a temporary assigned once and read once later in
+the same block is written where it is read::
+
+    t_1 = math.sin(t)                   d_t_2 = d_s / (1 + i)
+    t_3 = 1 + i                 ->      d_x += math.sin(t) * d_t_2
+    d_t_2 = d_s / t_3                   d_t = d_t_2 * x * math.cos(t)
+    d_t_1 = d_t_2 * x
+    d_x += t_1 * d_t_2
+    d_t = d_t_1 * math.cos(t)
+
+as a person writes a loop over numbers, with fewer statements to run. The general
+inlining (``optimize.inline_single_use``) takes only a temporary read by the very next
+statement, since an array's value can change in place in between and moving its
+computation can keep its operands alive longer; numbers do neither. The derivative
+of a name the code still shows keeps its name (``d_t`` for ``t``); the derivative of
+a temporary that is gone (``d_t_1`` once ``t_1`` is) is a temporary like any other.
+The value is computed from the same operands in the same order: the results are equal.
+The zero a number's derivative starts from is written ``0.0`` (not ``zeros_like(x)``).
+"""
+
+import gast
+
+from .. import argument_kinds, runtime
+from ..analysis import dataflow
+from ..core import anno
+from ..core import syntax as S
+from ..core import walk
+from ..core.anno import Key
+from .emit import is_comment
+
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod)
+
+
+def sink_numbers(body, params, derivatives, scalars, kinds):
+    """Move number temporaries into their one later use (see the module docstring)."""
+    numbers = number_names(body, params, scalars, kinds)
+    if not numbers:
+        return body
+    _zeros_of_numbers(body, numbers)
+    moved = True
+    while moved:                # again once a temporary is gone: its derivative may move too
+        stores, loads = _counts(body)
+        shown = set(stores) | set(loads)
+        keep = set(params) | {d for primal, d in derivatives.items() if primal in shown or primal in params}
+        moved = False
+        for block in walk.walk_blocks(body):
+            moved = _sink_block(block, numbers, keep, stores, loads) or moved
+    return body
+
+
+def number_names(body, params, scalars, kinds):
+    """The names that hold a Python int or float wherever they are read: the largest set
+    whose every assignment computes a number from numbers (assume all, retract)."""
+    values, others, seen = {}, set(), set()
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                or isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
+                and isinstance(node.op, _ARITHMETIC):
+            target = node.target if isinstance(node, gast.AugAssign) else node.targets[0]
+            values.setdefault(target.id, []).append(node.value)
+            seen.add(id(target))
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)) \
+                and id(node) not in seen:
+            others.add(node.id)         # bound some other way (a loop, unpacking, del)
+    numbers = {name for name in params if kinds.get(name) in ("float", "int")}
+    arrays = {name for name in params if argument_kinds.is_array(kinds.get(name))} - set(values) - others
+    candidates = (set(values) - set(params) | numbers) - others | set(scalars)
+    while True:
+        wrong = {name for name in candidates if name in values
+                 and not all(_is_number(value, candidates, arrays) for value in values[name])}
+        if not wrong:
+            return candidates
+        candidates -= wrong
+
+
+def _is_number(node, numbers, arrays):
+    """A Python int or float: constants, numbers, arithmetic and ``math`` functions of
+    numbers, and the size or number of dimensions of an array argument."""
+    if isinstance(node, gast.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, gast.Name):
+        return node.id in numbers
+    if isinstance(node, gast.Attribute):
+        return node.attr in ("size", "ndim") and isinstance(node.value, gast.Name) and node.value.id in arrays
+    if isinstance(node, gast.UnaryOp):
+        return isinstance(node.op, (gast.USub, gast.UAdd)) and _is_number(node.operand, numbers, arrays)
+    if isinstance(node, gast.BinOp):        # no power: a negative float to a fractional one is complex
+        return isinstance(node.op, _ARITHMETIC) and _is_number(node.left, numbers, arrays) \
+            and _is_number(node.right, numbers, arrays)
+    if isinstance(node, gast.Call) and not node.keywords:
+        target = anno.get(node, Key.TARGET)
+        return getattr(target, "__module__", None) == "math" and callable(target) \
+            and all(_is_number(arg, numbers, arrays) for arg in node.args)
+    return False
+
+
+def _zeros_of_numbers(body, numbers):
+    """``d_x = zeros_like(x)`` -> ``d_x = 0.0`` for a number ``x`` (what zeros_like gives)."""
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
+                and anno.get(node.value, Key.TARGET) is runtime.zeros_like and len(node.value.args) == 1 \
+                and not node.value.keywords and _is_number(node.value.args[0], numbers, ()):
+            node.value = S.const(0.0)
+
+
+def _counts(body):
+    stores, loads = {}, {}
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Name):
+            counts = stores if isinstance(node.ctx, gast.Store) else loads
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return stores, loads
+
+
+def _sink_block(block, numbers, keep, stores, loads):
+    position, moved = 0, False
+    while position < len(block):
+        stmt = block[position]
+        use = _movable(block, position, numbers, keep, stores, loads)
+        if use is None:
+            position += 1
+            continue
+        _Replace(stmt.targets[0].id, stmt.value).visit(block[use])
+        del block[position]
+        moved = True
+    return moved
+
+
+def _movable(block, position, numbers, keep, stores, loads):
+    """The index of the statement ``block[position]``'s number may move into, or None."""
+    stmt = block[position]
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+        return None
+    name = stmt.targets[0].id
+    if name not in numbers or name in keep or stores.get(name) != 1 or loads.get(name) != 1 \
+            or _is_marked(stmt) or not dataflow.is_pure(stmt.value):
+        return None
+    read = set(S.loaded_names(stmt.value))     # numbers, and the functions of math
+    for index in range(position + 1, len(block)):
+        later = block[index]
+        if is_comment(later):
+            continue
+        if _is_marked(later) or not isinstance(later, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
+            return None
+        if name in S.names_in(later):
+            return index if _reads_in_value(later, name) else None
+        if not isinstance(later, (gast.Assign, gast.AugAssign)) or set(S.stored_names(later)) & (read | {name}):
+            return None
+    return None
+
+
+def _reads_in_value(stmt, name):
+    if isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Name):
+        return False
+    return name in S.loaded_names(stmt.value)
+
+
+def _is_marked(stmt):
+    return any(anno.get(stmt, mark) is not None
+               for mark in (Key.SAVE_ID, Key.RESTORE_ID, Key.ITEM_POP, Key.ITEM_PUSH)) \
+        or anno.get(stmt, Key.INIT_NONE, False)
+
+
+class _Replace(gast.NodeTransformer):
+    def __init__(self, name, value):
+        self.name = name
+        self.value = value
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, gast.Load) and node.id == self.name:
+            return self.value
+        return node
