@@ -101,6 +101,9 @@ class Wrapped:
     def __call__(self):
         return self.options.apply(self.current(), self.where, self.specialized)
 
+    def snapshot(self):
+        return None             # the options apply at each call: no fast path
+
     def __deepcopy__(self, memo):
         return self
 

@@ -66,6 +66,11 @@ class Chain:
             self._state = (code, current)
         return current()
 
+    def snapshot(self):
+        """As ``caching.Current.snapshot`` for a plain function's version; None for a
+        transform of a gradient (its code also depends on the gradient's names)."""
+        return self._state[1].snapshot() if self.inner is None else None
+
 
 class TransformVersions:
     """A function's versions for ``jvp``, ``jacobian`` and ``vjp``: (signature, key,
