@@ -84,15 +84,15 @@ def outcome(fn, *args):
 
 
 def expected_kind(value):
-    """'real' for a real number, 'shape' for a real array of another shape, 'type' for the rest."""
+    """'real' for a real number, 'shape' for an array of another shape, 'type' for the rest."""
     if isinstance(value, (bool, np.bool_, complex, np.complexfloating)):
         return "type"
     if isinstance(value, (int, float, np.integer, np.floating)):
         return "real"
     if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "fiu":
-            return "type"
-        return "real" if value.shape == () else "shape"
+        if value.shape != ():
+            return "shape"          # (of any dtype: the shape is checked first)
+        return "real" if value.dtype.kind in "fiu" else "type"
     return "type"
 
 
