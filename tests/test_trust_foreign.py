@@ -109,7 +109,7 @@ def seeded(helpers, module, seed):
     return call
 
 
-@settings(max_examples=500 if THOROUGH else 12, deadline=None,
+@settings(max_examples=500 if THOROUGH else 5, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_functions_of_another_module(data):

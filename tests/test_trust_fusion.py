@@ -76,7 +76,7 @@ def draw_program(draw):
     return f"import math\n\nimport numpy as np\n\n\ndef prog(x, w, A, n):\n{text}    return {ret}\n"
 
 
-@settings(max_examples=600 if THOROUGH else 6, deadline=None,
+@settings(max_examples=600 if THOROUGH else 4, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_loops_of_random_programs(data):

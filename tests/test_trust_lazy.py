@@ -88,7 +88,7 @@ def _same(a, b, what):
     assert_close(a[1], b[1], rtol=1e-12, atol=1e-12, msg=what)
 
 
-@settings(max_examples=300 if THOROUGH else 6, deadline=None,
+@settings(max_examples=300 if THOROUGH else 4, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_first_calls_from_many_threads_give_what_serial_calls_give(data):

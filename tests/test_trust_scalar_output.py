@@ -125,7 +125,7 @@ def check(f, args, value):
     assert both[0] == "error" and both[1] is wanted, both
 
 
-@settings(max_examples=800 if THOROUGH else 40, deadline=None,
+@settings(max_examples=800 if THOROUGH else 25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_value_less_gradients_of_random_programs(data):

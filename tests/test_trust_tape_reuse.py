@@ -150,7 +150,7 @@ def _same(a, b, where):
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered")
-@settings(max_examples=400 if THOROUGH else 6, deadline=None,
+@settings(max_examples=400 if THOROUGH else 4, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(st.sampled_from(OPS), min_size=1, max_size=4), loss=st.sampled_from(LOSSES),
        scenario=st.sampled_from(SCENARIOS), seed=st.integers(0, 2 ** 16))

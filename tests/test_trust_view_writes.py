@@ -85,7 +85,7 @@ def _refused(error):
         isinstance(error, TypeError) and "writes into a copy" in str(error))
 
 
-@settings(max_examples=600 if THOROUGH else 20, deadline=None,
+@settings(max_examples=600 if THOROUGH else 10, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_writes_through_views(data):
