@@ -42,7 +42,8 @@ VIEWS = {
 # writes into v (a name holding an array of at least one dimension)
 WRITES = ["v[0] = w * v[-1]", "v[0] = np.tanh(w * v[0])", "v[...] = np.cos(v) * w", "v *= w",
           "v += w * v[0]", "v -= np.sin(v) * w", "v[1:] = v[:-1] * w", "v[-1] += w", "v[:] = w",
-          "v /= 1.5 + w * w"]
+          "v /= 1.5 + w * w", "for k in range(2):\n    v *= w", "if np.sum(x) > 0.0:\n    v *= w\nelse:\n    v[0] = w",
+          "i = 0\nwhile i < 2:\n    v[...] = np.sin(v) * w\n    i = i + 1"]
 ELEMENT_WRITES = ["v += w", "v *= w", "v = v * w"]        # v an element: a number
 BASES = ["x", "x * 2.0", "np.sin(x)"]
 RETURNS = ["np.sum(b * b)", "np.sum(np.sin(b)) + np.sum(v * w)", "np.sum(b ** 3) * w",
@@ -72,7 +73,7 @@ def draw_program(data, shape):
     for k in range(data.draw(st.integers(1, 2), label="writes")):
         lines.append(data.draw(st.sampled_from(writes), label=f"write {k}"))
     result = data.draw(st.sampled_from(RETURNS), label="return")
-    body = "".join(f"    {line}\n" for line in lines)
+    body = "".join("    " + line.replace("\n", "\n    ") + "\n" for line in lines)
     return f"import numpy as np\n\n\ndef prog(x, w):\n{body}    return {result}\n"
 
 
