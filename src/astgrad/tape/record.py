@@ -15,6 +15,7 @@ so it knows tensors as ``TensorBase`` (their state) and creates them with
 
 import numbers
 import operator
+import weakref
 
 import numpy
 
@@ -178,11 +179,29 @@ def apply(op, args, kwargs=None):
             raise
         raise torch_error from None
     if not parents:
-        return wrap_constant(value)
-    # a NumPy array (not a tensor) is recorded as it is now: the caller may write into it later
-    rec_args = [c.copy() if type(a) is _NDARRAY else c for a, c in zip(args, rec_args)]
-    return _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
-                               tuple(p._vc[0] for p in parents)), op)
+        result = wrap_constant(value)
+    else:
+        # a NumPy array (not a tensor) is recorded as it is now: the caller may write into it later
+        rec_args = [c.copy() if type(a) is _NDARRAY else c for a, c in zip(args, rec_args)]
+        result = _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
+                                     tuple(p._vc[0] for p in parents)), op)
+    if type(value) is _NDARRAY and value.base is not None:
+        _note_view(result, value, args)
+    return result
+
+
+def _note_view(result, value, args):
+    """Remember which tensor ``result`` is a view of (indexing, ``.T``, a reshape give
+    NumPy views): an in-place update of it, which in PyTorch changes that tensor too,
+    is refused while that tensor lives (inplace.py)."""
+    if not isinstance(result, TensorBase) or result._data is not value:
+        return
+    for a in args:
+        if isinstance(a, TensorBase) and numpy.may_share_memory(value, a._data):
+            if result._x is None:
+                result._x = {}
+            result._x["view_of"] = weakref.ref(a)
+            return
 
 
 def _zero_derivative(op):

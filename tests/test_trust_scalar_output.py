@@ -1,0 +1,174 @@
+"""Random programs against the value-less gradient (analysis/scalar_output.py): where the
+arguments' kinds prove that f returns a real number, ``grad`` does not compute f's value
+and makes no check of it. A wrong proof is a silent wrong answer (an array's gradient
+seeded as if it were a number, a boolean or complex output differentiated).
+
+hypothesis draws expressions that are, or are not, real numbers depending on the
+arguments' kinds (reductions, items, comparisons, ``**`` with fractional exponents,
+``math`` functions, branches returning different layouts), and arguments of many kinds
+(Python float, int and bool, 0-d and n-d float64/float32/int/bool arrays). NumPy itself
+is the oracle for what f returns:
+
+- a real number: ``grad`` == ``value_and_grad``'s gradient == central finite
+  differences (float64), for a fresh grad object and when called again;
+- an array of another shape: ValueError; a boolean or complex number: TypeError (the
+  same messages as value_and_grad's), never a gradient;
+- a module-level name f reads, rebound between calls to an array, a complex or a
+  boolean: the same errors at the next call of the grad object made before.
+"""
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+
+import astgrad
+from fd import assert_close, numerical_grad
+from program_files import load
+
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
+
+KINDS = {
+    "float": lambda rng: float(rng.uniform(0.2, 1.5)),
+    "neg float": lambda rng: float(rng.uniform(-1.5, -0.2)),
+    "int": lambda rng: int(rng.integers(1, 4)),
+    "f8 0-d": lambda rng: np.array(rng.uniform(0.2, 1.5)),
+    "f8 (3,)": lambda rng: rng.uniform(-1.5, 1.5, 3),
+    "f8 (1,)": lambda rng: rng.uniform(0.2, 1.5, 1),
+    "f8 (2, 3)": lambda rng: rng.uniform(-1.5, 1.5, (2, 3)),
+    "f4 (3,)": lambda rng: rng.uniform(-1.5, 1.5, 3).astype(np.float32),
+    "i8 (3,)": lambda rng: rng.integers(1, 4, 3),
+    "f8 scalar": lambda rng: np.float64(rng.uniform(0.2, 1.5)),
+}
+N_KINDS = {"int": KINDS["int"], "float": KINDS["float"], "f8 0-d": KINDS["f8 0-d"], "bool": lambda rng: True,
+           "bool 0-d": lambda rng: np.array(True)}
+LEAVES = ["x", "x", "n", "K", "1.5", "2"]
+UNARY = ["np.sum({a})", "np.mean({a})", "{a}[0]", "{a}[-1]", "np.sin({a})", "np.exp(-{a} * {a})",
+         "math.sin({a})", "({a} > 0.5)", "np.sqrt({a})", "{a} ** 0.5", "abs({a})", "np.max({a})",
+         "np.isnan({a})", "np.sum({a}, axis=0)", "float({a})", "np.tanh({a}) * 1j"]
+BINARY = ["{a} * {b}", "{a} + {b}", "{a} - {b}", "{a} / (2.0 + {b} * {b})", "{a} ** {b}", "np.dot({a}, {b})",
+          "np.maximum({a}, {b})"]
+GLOBALS = ["2.0", "np.ones(3)", "1j", "True", "np.float32(3.0)", "np.ones(1)", "3"]
+
+
+def expression(draw, depth):
+    if depth == 0 or draw(st.integers(0, 3), label="leaf?") == 0:
+        return draw(st.sampled_from(LEAVES), label="leaf")
+    if draw(st.booleans(), label="unary?"):
+        return draw(st.sampled_from(UNARY), label="unary").format(a=expression(draw, depth - 1))
+    return draw(st.sampled_from(BINARY), label="binary").format(a=expression(draw, depth - 1),
+                                                               b=expression(draw, depth - 1))
+
+
+def program(draw):
+    first = expression(draw, 3)
+    lines = [f"r = {first}"]
+    if draw(st.booleans(), label="branch?"):
+        other = expression(draw, 2)
+        lines = ["if n > 1:", f"    r = {first}", "else:", f"    r = {other}"]
+    if draw(st.booleans(), label="rebind r?"):
+        lines.append("r = " + draw(st.sampled_from(["r * x", "r + 1.0", "np.sum(r)", "r[0]", "r * K"]),
+                                   label="rebind"))
+    body = "".join(f"    {line}\n" for line in lines)
+    return "import math\n\nimport numpy as np\n\nK = 2.0\n\n\ndef prog(x, n):\n" + body + "    return r\n"
+
+
+def outcome(fn, *args):
+    """('value', v) or ('error', type, message)."""
+    try:
+        with np.errstate(all="ignore"):
+            return ("value", fn(*args))
+    except Exception as error:      # noqa: BLE001 - the error is the outcome
+        return ("error", type(error), str(error))
+
+
+def expected_kind(value):
+    """'real' for a real number, 'shape' for an array of another shape, 'type' for the rest."""
+    if isinstance(value, (bool, np.bool_, complex, np.complexfloating)):
+        return "type"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "real"
+    if isinstance(value, np.ndarray):
+        if value.shape != ():
+            return "shape"          # (of any dtype: the shape is checked first)
+        return "real" if value.dtype.kind in "fiu" else "type"
+    return "type"
+
+
+def _copies(args):
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def check(f, args, value):
+    kind = expected_kind(value)
+    fresh = outcome(lambda *a: astgrad.grad(f)(*a), *_copies(args))
+    both = outcome(lambda *a: astgrad.value_and_grad(f)(*a), *_copies(args))
+    if fresh[0] == "error" and issubclass(fresh[1], astgrad.TransformError):
+        return
+    if kind == "real":
+        assert both[0] == "value", both
+        assert fresh[0] == "value", fresh
+        assert_close(both[1][0], value, rtol=1e-12, atol=1e-12, msg="value_and_grad's value")
+        assert_close(fresh[1], both[1][1], rtol=1e-12, atol=1e-12, msg="grad vs value_and_grad")
+        x = args[0]
+        if isinstance(x, float) or isinstance(x, np.ndarray) and x.dtype == np.float64 and np.all(np.abs(x) > 0.05):
+            with np.errstate(all="ignore"):
+                numeric = numerical_grad(f, args, wrt=0)
+            if np.all(np.isfinite(numeric)) and np.all(np.abs(numeric) < 1e4):
+                assert_close(fresh[1], numeric, rtol=1e-4, atol=1e-6, msg="grad vs fd")
+        return
+    assert fresh[0] == "error", f"grad gave {fresh[1]!r} for f's value {value!r}"
+    wanted = ValueError if kind == "shape" else TypeError
+    assert fresh[1] is wanted, fresh
+    assert both[0] == "error" and both[1] is wanted, both
+
+
+@settings(max_examples=800 if THOROUGH else 25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_value_less_gradients_of_random_programs(data):
+    text = program(data.draw)
+    # (x, the argument differentiated, is not a bool: see the known gap below)
+    kinds = (data.draw(st.sampled_from(sorted(KINDS)), label="x kind"),
+             data.draw(st.sampled_from(sorted(N_KINDS)), label="n kind"))
+    rng = np.random.default_rng(data.draw(st.integers(0, 1000), label="seed"))
+    args = (KINDS[kinds[0]](rng), N_KINDS[kinds[1]](rng))
+    note(text)
+    note(repr(args))
+    f = load(text)
+    primal = outcome(f, *_copies(args))
+    if primal[0] == "error":
+        return
+    check(f, args, primal[1])
+    try:
+        kept = astgrad.grad(f)
+    except astgrad.TransformError:
+        return
+    first = outcome(kept, *_copies(args))
+    f.__globals__["K"] = eval(data.draw(st.sampled_from(GLOBALS), label="K rebound"), {"np": np})
+    primal = outcome(f, *_copies(args))
+    if primal[0] == "error" or first[0] == "error":
+        return
+    again = outcome(kept, *_copies(args))
+    kind = expected_kind(primal[1])
+    if kind == "real":
+        assert again[0] == "value", again
+        both = astgrad.value_and_grad(f)(*_copies(args))
+        assert_close(again[1], both[1], rtol=1e-12, atol=1e-12, msg="after rebinding K")
+    else:
+        assert again[0] == "error" and again[1] is (ValueError if kind == "shape" else TypeError), again
+
+
+def abs_of(x):
+    return abs(x)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a bool differentiated argument reaches NumPy's "
+                   "sign(bool), which has no loop, instead of a clear refusal naming the argument")
+def test_a_bool_argument_differentiated_gets_a_clear_answer():
+    try:
+        astgrad.grad(abs_of)(True)
+    except (TypeError, ValueError) as error:
+        assert "argument 0" in str(error), error
