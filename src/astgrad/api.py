@@ -231,6 +231,17 @@ def _refuse_complex(values, what):
                             "parts as two real arguments")
 
 
+def _refuse_bool(values, wrt, skipped, what):
+    """A bool argument differentiated is an error, as in JAX: its derivative has no
+    meaning, and NumPy has no loops for some derivatives of bools (``sign``)."""
+    for position in wrt:
+        value = values[position]
+        if isinstance(value, (bool, numpy.bool_)) or type(value) is numpy.ndarray and value.dtype.kind == "b":
+            raise TypeError(f"{what}: argument {position - skipped} is a bool ({value!r}); astgrad "
+                            "differentiates with respect to real numbers only. Pass a float (float(x) or "
+                            "x.astype(float)), or leave the argument out of wrt= to use it as a constant")
+
+
 def _is_float_like(x):
     """What vjp and jvp differentiate: floats, and lists, tuples, dicts and dataclasses holding any."""
     if is_record(x):
@@ -570,6 +581,7 @@ class Derivative(StandIn):
     def _call(self, *args, **kwargs):
         if not kwargs and len(args) == self._arity:
             if self._unchecked:
+                _refuse_bool(args, (position for _, position in self._unchecked), 0, "grad")
                 code = self._versions.for_unchecked_call(args)
                 if code is not None:
                     self._fast = fast_call.remember(self._versions, args)
@@ -585,6 +597,7 @@ class Derivative(StandIn):
             return self.for_functions(given)(*args, **kwargs)
         _refuse_complex(values, "grad")
         leading = self._leading
+        _refuse_bool(tuple(leading) + tuple(values), self.wrt, len(leading), "grad")
         for receiver in leading:
             check_receiver(receiver)
         code = self._current() if self._versions is None else self._versions.for_call(values)
