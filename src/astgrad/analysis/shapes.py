@@ -304,7 +304,7 @@ def _values_used_as_numbers(body):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
             elif not isinstance(stmt, (gast.Assign, gast.Expr)) or \
-                    any(isinstance(node, _EXITS) for node in gast.walk(stmt)):
+                    any(isinstance(node, _EXITS) for node in S.walk_nodes(stmt)):
                 pending = {}    # what follows may not run
     return proven
 
@@ -314,7 +314,7 @@ def _numeric_uses(stmt):
     if not isinstance(stmt, (gast.Assign, gast.Expr)):
         return set()
     used = set()
-    for node in gast.walk(stmt.value):
+    for node in S.walk_nodes(stmt.value):
         if isinstance(node, gast.BinOp) and isinstance(node.op, _REJECT_SEQUENCES):
             operands = (node.left, node.right)
         elif isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
@@ -453,7 +453,7 @@ def _keep_scalar_seeds(body, layouts):
     is the whole value of a name assigned only there (``w = -v``, ``w = v``) makes ``w`` a number
     too, under the same condition on its own reads."""
     parents, loads, assigned = {}, {}, {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
         for child in gast.iter_child_nodes(node):
             parents[id(child)] = node
         if isinstance(node, gast.Name):
@@ -534,7 +534,7 @@ def _shapes_from_parameters(body, params, classes, layouts=None):
         if found is not None and found != SCALAR:
             by_class.setdefault(found, param)
     for stmt in body:
-        for node in gast.walk(stmt):
+        for node in S.walk_nodes(stmt):
             if isinstance(node, gast.Call) and anno.get(node, Key.TARGET) in _SHAPE_OF_SECOND \
                     and len(node.args) >= 2 and isinstance(node.args[1], gast.Name):
                 param = by_class.get(classes.name_class(node.args[1].id))

@@ -21,7 +21,7 @@ from ..core import walk
 def propagate_copies(body, keep=()):
     """``body`` with single-assignment copies replaced by their source."""
     stores, loads = {}, {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             counts = loads if isinstance(node.ctx, gast.Load) else stores
             counts[node.id] = counts.get(node.id, 0) + 1
@@ -64,7 +64,7 @@ class _Rest:
         self._counts = {}           # id(stmt) -> {name: loads}
         for stmt in block:
             counts = {}
-            for node in gast.walk(stmt):
+            for node in S.walk_nodes(stmt):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                     counts[node.id] = counts.get(node.id, 0) + 1
             self._counts[id(stmt)] = counts

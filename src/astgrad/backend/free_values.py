@@ -11,12 +11,13 @@ run and never transformed again (code specialized to its arguments) gets this pa
 """
 
 import gast
+from ..core import syntax as S
 
 
 def free_dead_values(body, params):
     """``body`` with ``del`` statements after each top-level name's last mention."""
     if any(isinstance(node, (gast.Lambda, gast.FunctionDef, gast.Global, gast.Nonlocal))
-           for stmt in body for node in gast.walk(stmt)):
+           for stmt in body for node in S.walk_nodes(stmt)):
         return body
     plain, other, last = set(), set(params), {}
     for index, stmt in enumerate(body):
@@ -29,10 +30,10 @@ def free_dead_values(body, params):
         else:
             nested = [stmt]
         for part in nested:
-            for node in gast.walk(part):
+            for node in S.walk_nodes(part):
                 if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
                     other.add(node.id)
-        for node in gast.walk(stmt):
+        for node in S.walk_nodes(stmt):
             if isinstance(node, gast.Name):
                 last[node.id] = index
     candidates = plain - other

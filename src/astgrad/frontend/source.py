@@ -16,6 +16,7 @@ import types
 import gast
 
 from ..core import generated_text
+from ..core import syntax as S
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
@@ -248,8 +249,8 @@ def _running_definition(fn, module, text, filename, first_line):
 def _definitions(module, syntax, name):
     """The defs called ``name`` (or every lambda) in ``module``, in walk order."""
     if name == "<lambda>":
-        return [node for node in syntax.walk(module) if isinstance(node, syntax.Lambda)]
-    return [node for node in syntax.walk(module)
+        return [node for node in S.walk_nodes(module) if isinstance(node, syntax.Lambda)]
+    return [node for node in S.walk_nodes(module)
             if isinstance(node, (syntax.FunctionDef, syntax.AsyncFunctionDef)) and node.name == name]
 
 

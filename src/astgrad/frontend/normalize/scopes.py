@@ -10,6 +10,7 @@ function where it is called, with fresh names for its parameters and locals.
 from collections import Counter
 
 import gast
+from ...core import syntax as S
 
 _FUNCTIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)
 
@@ -76,7 +77,7 @@ def binding_counts(nodes):
     ``nodes``, nested functions included: a name bound once can be followed statically."""
     counts = Counter()
     for root in nodes:
-        for node in gast.walk(root):
+        for node in S.walk_nodes(root):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                 counts[node.id] += 1
             elif isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef)):
