@@ -37,13 +37,17 @@ def free_dead_values(body, params):
             if isinstance(node, gast.Name):
                 last[node.id] = index
     candidates = plain - other
+    dying = {}          # index -> the candidates mentioned last there
+    for name in candidates:
+        if name in last:
+            dying.setdefault(last[name], set()).add(name)
     aliases = {}        # a -> names whose last mention was ``a = name``: the same value
     out = []
     for index, stmt in enumerate(body):
         out.append(stmt)
         if isinstance(stmt, gast.Return) or index + 1 < len(body) and isinstance(body[index + 1], gast.Return):
             continue                        # returning frees them anyway
-        dead = {name for name in candidates if last.get(name) == index}
+        dead = set(dying.get(index, ()))
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id in dead \
                 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in candidates:
             # ``d = t`` then ``d *= c``: t goes with d (a del here frees nothing, and reads oddly)
