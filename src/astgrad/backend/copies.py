@@ -62,16 +62,20 @@ class _Rest:
         self.loads, self.stores, self.copies = Counter(), Counter(), Counter()
         self._readers = {}          # name -> {id(stmt): stmt} of the rest's statements reading it
         self._counts = {}           # id(stmt) -> {name: loads}
+        self._stored = {}           # id(stmt) -> the names it stores
         for stmt in block:
-            counts = {}
+            counts, stored = {}, set()
             for node in S.walk_nodes(stmt):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                     counts[node.id] = counts.get(node.id, 0) + 1
+                elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                    stored.add(node.id)
             self._counts[id(stmt)] = counts
             for name, count in counts.items():
                 self.loads[name] += count
                 self._readers.setdefault(name, {})[id(stmt)] = stmt
-            self.stores.update(S.stored_names(stmt))
+            self._stored[id(stmt)] = stored
+            self.stores.update(stored)
             if _is_copy(stmt):
                 self.copies[(stmt.targets[0].id, stmt.value.id)] += 1
 
@@ -80,7 +84,7 @@ class _Rest:
         for name, count in self._counts.pop(id(stmt)).items():
             self.loads[name] -= count
             del self._readers[name][id(stmt)]
-        self.stores.subtract(S.stored_names(stmt))
+        self.stores.subtract(self._stored.pop(id(stmt)))
         if _is_copy(stmt):
             self.copies[(stmt.targets[0].id, stmt.value.id)] -= 1
 
