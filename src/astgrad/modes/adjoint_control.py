@@ -106,8 +106,7 @@ class ControlFlowAdjoints:
             for adjoint in tail:
                 body.append(self.sweep.zero_init(self.sweep.primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
                 exit_state[adjoint] = ZERO
-            joined = {a: join(state_of(entry0, a), state_of(exit_state, a))
-                      for a in set(entry0) | set(exit_state)}
+            joined = _joined(entry0, exit_state)
             if joined == entry:
                 break
             entry = joined
@@ -116,7 +115,8 @@ class ControlFlowAdjoints:
     @staticmethod
     def _iterations_disagree(entry0, entry, exit_state, pre, tail):
         conflict = False
-        for adjoint in set(entry0) | set(exit_state):
+        # the others have the same state before and after, and in entry (see _changed)
+        for adjoint in _changed(entry0, exit_state) | _changed(entry0, entry):
             before, after = state_of(entry0, adjoint), state_of(exit_state, adjoint)
             if before is UNSET and after is not UNSET and adjoint not in pre:
                 pre.add(adjoint)
@@ -176,3 +176,20 @@ class ControlFlowAdjoints:
         loop = gast.For(target=target, iter=backwards, body=body, orelse=[], type_comment=None)
         anno.set(loop, Key.RANGE_LOOP, True)
         return loop
+
+
+def _joined(before, after):
+    """{adjoint: join(its state in ``before``, in ``after``)} for the adjoints of either.
+    Only the adjoints whose state changed are joined one by one: a loop's states hold
+    every adjoint of the function so far, and joining each at every loop made the
+    reverse sweep quadratic in the number of loops."""
+    joined = {**before, **after}        # join(s, UNSET) is s, join(s, s) is s
+    for adjoint in _changed(before, after):
+        joined[adjoint] = join(state_of(before, adjoint), state_of(after, adjoint))
+    return joined
+
+
+def _changed(before, after):
+    """The adjoints whose entries differ between two state dicts (compared as sets of
+    items, a C loop)."""
+    return {adjoint for adjoint, _ in before.items() ^ after.items()}
