@@ -169,3 +169,25 @@ def test_closures_of_one_factory_share_the_check_and_the_code(counted):
         loss = make_scaled_loss(scale)
         assert_close(astgrad.grad(loss)(w), scale * (np.cos(w) * w + np.sin(w)))
     assert counted == {"front": ["scaled_loss"], "back": ["make_scaled_loss.<locals>.scaled_loss"]}
+
+
+def real_output(x, y):
+    return np.sum(np.sin(x) * y)
+
+
+def test_the_first_call_proves_the_output_real_without_parsing_again(monkeypatch):
+    """The proof that the output is a real number (for code without the value) reads
+    the normalized function grad(f) kept, instead of parsing the function again."""
+    parsed = []
+    prepare = pipeline.prepare
+
+    def counting_prepare(fn, callees):
+        parsed.append(fn.__name__)
+        return prepare(fn, callees)
+    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
+    x, y = np.linspace(0.1, 0.9, 3), np.linspace(-1.0, 1.0, 3)
+    g = astgrad.grad(real_output)
+    assert parsed == ["real_output"]
+    assert_close(g(x, y), numerical_grad(lambda v: real_output(v, y), x))
+    assert parsed == ["real_output"]
+    assert g.source_for(x, y).rstrip().endswith("return d_x")     # the version without the value ran

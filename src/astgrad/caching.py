@@ -391,6 +391,22 @@ def _from_checked(fn, key):
     return dataclasses.replace(generated, callee_guards=checked.callee_guards)
 
 
+def checked_normalized(fn, key):
+    """The normalized def of ``fn`` that checking its derivative ``key`` (code with the
+    value) made and kept (see ``pipeline.Front.normalized``), handed out once while the
+    names it depends on mean the same; else None (``prepare`` makes it again)."""
+    with _lock:
+        entries = _cache.get(fn)
+        checked = entries.get(_CHECKED + key) if entries is not None else None
+        front = checked.front if checked is not None else None
+        if front is None or front.normalized is None:
+            return None
+        normalized, front.normalized = front.normalized, None
+    if not checked.holds(fn) or front.version != registry.VERSION[0]:
+        return None
+    return normalized
+
+
 def _with_twin(entry, fn, key):
     """Plain code knows how to get its zero-safe twin, for ``run_derivative``."""
     if key[-1] != ZERO_SAFE:

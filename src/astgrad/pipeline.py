@@ -147,6 +147,8 @@ class Front:
     version: int                # the rule table's version
     freevars: tuple             # the user function's closure variables
     seconds: float
+    normalized: object = None   # grad's front: a copy of the normalized def, for the first
+                                # call's proof that the output is a real number (then dropped)
 
     @property
     def name(self):
@@ -159,7 +161,9 @@ class Front:
 
 def front(fn, key, callees):
     """The first half of generating ``fn``'s derivative ``key`` (its argument kinds, if
-    any, play no part): raises what generating it would raise."""
+    any, play no part): raises what generating it would raise. The front half of
+    ``grad``'s code with the value keeps a copy of the normalized def
+    (``Front.normalized``)."""
     with _collector_paused():
         return _front(fn, key, callees)
 
@@ -169,6 +173,8 @@ def _front(fn, key, callees):
     load_imported()     # an optional library's rules (SciPy) change the version: register them first
     version = registry.VERSION[0]
     source, normalized, namer, namespace = prepare(fn, callees)     # parse, normalize
+    keep = key[0] == "reverse" and key[2] is True and len(key) == 3
+    kept = S.copy(normalized) if keep else None         # before the transform changes it
     if key[0] == "reverse":
         mode = ReverseMode(source, normalized, key[1], namer, namespace, key[2], callees=callees)
         label = f"grad of {fn.__qualname__}"
@@ -181,7 +187,7 @@ def _front(fn, key, callees):
     for name in sorted(namespace.used_user_names):
         source.resolve_path([name])         # astgrad's own code uses this user name too
     return Front(mode, tree, source, namespace, label, version, fn.__code__.co_freevars,
-                 time.perf_counter() - started)
+                 time.perf_counter() - started, kept)
 
 
 def back(front, key):

@@ -29,7 +29,7 @@ from . import argument_kinds
 from .analysis import shapes
 from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
-from .caching import Current, made_before, prepare
+from .caching import Current, checked_normalized, made_before, prepare
 from .chains import MAX_VERSIONS, Chain
 from .core.functions import seed_parameter, underlying
 from .pipeline import TANGENT_ONLY
@@ -141,7 +141,7 @@ class GradientOnly:
         the output is not proven a real number."""
         plain_key = (key[0], key[1], False, part)
         # made before (here, or stored on disk by an earlier process) only once proven
-        if not (made_before(underlying(function), plain_key) or _proven(function, part)):
+        if not (made_before(underlying(function), plain_key) or _proven(function, part, key)):
             return None
         plain = Current(function, plain_key)
         version = cls(function, key, part, plain)
@@ -177,10 +177,14 @@ def _transforms_gradient(function):
     return getattr(function, "__astgrad_specialized__", None) is not None
 
 
-def _proven(function, part):
-    """Whether ``function`` returns a real number for arguments of the kinds ``part``."""
+def _proven(function, part, key=None):
+    """Whether ``function`` returns a real number for arguments of the kinds ``part``
+    (its normalized def from the check of ``grad``'s ``key`` where that is at hand)."""
+    fn = underlying(function)
+    tree = checked_normalized(fn, key) if key is not None else None
     try:
-        _, tree, _, _ = prepare(underlying(function))
+        if tree is None:
+            _, tree, _, _ = prepare(fn)
     except Exception:       # noqa: BLE001 - not proven; generating the code reports any error
         return False
     return returns_real_number(tree, dict(part[1]), shapes._is_elementwise, shapes._SHAPE_OF_SECOND)

@@ -21,6 +21,7 @@ from ..core.anno import Key
 from ..core.functions import underlying
 from ..core.ops import is_user_function
 from ..errors import TransformError
+from ..core import syntax as S
 
 # Modules whose functions read or advance state the caller cannot see.
 _STATEFUL_MODULES = ("numpy.random", "random", "time", "secrets")
@@ -133,6 +134,6 @@ def _calls(body):
                 continue
             for part in value if isinstance(value, list) else [value]:
                 if isinstance(part, gast.AST):
-                    for node in gast.walk(part):
+                    for node in S.walk_nodes(part):
                         if isinstance(node, gast.Call):
                             yield stmt, node

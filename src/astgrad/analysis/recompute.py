@@ -32,7 +32,7 @@ def recomputable(loop, body, store_counts):
                 and _cheap(stmt.value)):
             continue
         name = stmt.targets[0].id
-        operands = [n for n in gast.walk(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
+        operands = [n for n in S.walk_nodes(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
         if store_counts.get(name, 0) != 1 or name in S.loaded_names(stmt.value):
             continue
         if not all(isinstance(n, gast.Constant) or n.id in available or
@@ -55,8 +55,8 @@ def _cheap(value):
 
 def _loads_outside(loop, body):
     """Names read anywhere in the function outside ``loop``'s body."""
-    inside = {id(n) for stmt in loop.body for n in gast.walk(stmt)}
-    return {n.id for n in gast.walk(gast.Module(body=body, type_ignores=[]))
+    inside = {id(n) for stmt in loop.body for n in S.walk_nodes(stmt)}
+    return {n.id for n in S.walk_nodes(gast.Module(body=body, type_ignores=[]))
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in inside}
 
 

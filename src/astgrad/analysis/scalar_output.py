@@ -33,6 +33,7 @@ from ..core import anno
 from ..core.anno import Key
 from .fixed_point import assume, retract
 from .layouts import Layouts
+from ..core import syntax as S
 
 _REAL_DTYPES = "fiu"
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.MatMult)
@@ -73,7 +74,7 @@ def _definitions(body):
     and the range counters; (None, None) for code with a store this cannot follow."""
     definitions, counters, loops = {}, set(), set()
     module = gast.Module(body=body, type_ignores=[])
-    for node in gast.walk(module):
+    for node in S.walk_nodes(module):
         if isinstance(node, gast.Assign):
             if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
                 definitions.setdefault(node.targets[0].id, []).append(node.value)
@@ -88,9 +89,9 @@ def _definitions(body):
             else:
                 for name in _stored(node.target):
                     definitions.setdefault(name, []).append(None)
-    assigned = {id(node.targets[0]) for node in gast.walk(module)
+    assigned = {id(node.targets[0]) for node in S.walk_nodes(module)
                 if isinstance(node, gast.Assign) and len(node.targets) == 1}
-    for node in gast.walk(module):          # any other store (with, except, import, ...)
+    for node in S.walk_nodes(module):          # any other store (with, except, import, ...)
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store) \
                 and id(node) not in assigned and id(node) not in loops:
             definitions.setdefault(node.id, []).append(None)
@@ -101,7 +102,7 @@ def _definitions(body):
 
 
 def _stored(target):
-    return [node.id for node in gast.walk(target) if isinstance(node, gast.Name)]
+    return [node.id for node in S.walk_nodes(target) if isinstance(node, gast.Name)]
 
 
 def _is_range(node):

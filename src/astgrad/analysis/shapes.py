@@ -304,7 +304,7 @@ def _values_used_as_numbers(body):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
             elif not isinstance(stmt, (gast.Assign, gast.Expr)) or \
-                    any(isinstance(node, _EXITS) for node in gast.walk(stmt)):
+                    any(isinstance(node, _EXITS) for node in S.walk_nodes(stmt)):
                 pending = {}    # what follows may not run
     return proven
 
@@ -314,7 +314,7 @@ def _numeric_uses(stmt):
     if not isinstance(stmt, (gast.Assign, gast.Expr)):
         return set()
     used = set()
-    for node in gast.walk(stmt.value):
+    for node in S.walk_nodes(stmt.value):
         if isinstance(node, gast.BinOp) and isinstance(node.op, _REJECT_SEQUENCES):
             operands = (node.left, node.right)
         elif isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
@@ -397,7 +397,7 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     return body
 
 
-class _DropUnbroadcasts(gast.NodeTransformer):
+class _DropUnbroadcasts(walk.CallTransformer):
     """``unbroadcast(e, x)`` -> ``e`` where the shape classes (or layouts) of ``e`` and
     ``x`` agree. (A class at module level: one made per call holds the analyses in a
     reference cycle, which only the garbage collector would free.)"""
@@ -420,7 +420,7 @@ class _DropUnbroadcasts(gast.NodeTransformer):
         return node
 
 
-class _Sizes(gast.NodeTransformer):
+class _Sizes(walk.CallTransformer):
     """``repeat_count(x)`` -> ``x.size`` for an array ``x`` of known layout (``p.size`` for a
     parameter ``p`` of the same shape, see ``same_shape_parameter``)."""
 
@@ -452,18 +452,13 @@ def _keep_scalar_seeds(body, layouts):
     ``e`` to the same shape, so the array ``unreduce`` builds is not needed. A read that
     is the whole value of a name assigned only there (``w = -v``, ``w = v``) makes ``w`` a number
     too, under the same condition on its own reads."""
-    parents, loads, assigned = {}, {}, {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
-        for child in gast.iter_child_nodes(node):
-            parents[id(child)] = node
-        if isinstance(node, gast.Name):
-            table = loads if isinstance(node.ctx, gast.Load) else assigned
-            table.setdefault(node.id, []).append(node)
+    tables = None
     for stmt in walk.walk_statements(body):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is runtime.unreduce
                 and len(stmt.value.args) >= 2):
             continue
+        parents, loads, assigned = tables = tables or _parents_and_names(body)
         name, (seed, shaped) = stmt.targets[0].id, stmt.value.args[:2]
         target = layouts.of(shaped)
         if layouts.of(seed) != () or not target or len(assigned.get(name, ())) != 1 \
@@ -471,6 +466,25 @@ def _keep_scalar_seeds(body, layouts):
             continue
         if _numbers_either_way(name, target, layouts, parents, loads, assigned):
             stmt.value = seed
+
+
+def _parents_and_names(body):
+    """(id(node) -> its parent, name -> its Load nodes, name -> its other Name nodes)."""
+    parents, loads, assigned = {}, {}, {}
+    ast_type = gast.AST
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+        for field in node._fields:             # the children, as gast.iter_child_nodes gives them
+            value = getattr(node, field, None)
+            if isinstance(value, ast_type):
+                parents[id(value)] = node
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast_type):
+                        parents[id(item)] = node
+        if isinstance(node, gast.Name):
+            table = loads if isinstance(node.ctx, gast.Load) else assigned
+            table.setdefault(node.id, []).append(node)
+    return parents, loads, assigned
 
 
 def _numbers_either_way(name, target, layouts, parents, loads, assigned):
@@ -534,7 +548,7 @@ def _shapes_from_parameters(body, params, classes, layouts=None):
         if found is not None and found != SCALAR:
             by_class.setdefault(found, param)
     for stmt in body:
-        for node in gast.walk(stmt):
+        for node in S.walk_nodes(stmt):
             if isinstance(node, gast.Call) and anno.get(node, Key.TARGET) in _SHAPE_OF_SECOND \
                     and len(node.args) >= 2 and isinstance(node.args[1], gast.Name):
                 param = by_class.get(classes.name_class(node.args[1].id))

@@ -602,8 +602,8 @@ class _Unshared(_ForwardAnalysis):
         return unshared & other
 
     def loop(self, stmt, unshared):
-        touched = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
-        exits_early = any(isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in gast.walk(stmt))
+        touched = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
+        exits_early = any(isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in S.walk_nodes(stmt))
         if exits_early or getattr(stmt, "orelse", None):
             self.block(stmt.body, unshared - touched)       # simple and safe: forget them
             return unshared - touched
@@ -652,7 +652,7 @@ class _Unshared(_ForwardAnalysis):
             return set().union(set(), *(_escaping_from_value(a) for a in call.args))
         if isinstance(call, gast.Call):
             return _escaping_from_value(call)
-        return {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        return {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
 
 
     def reads_an_item(self, value):
@@ -790,13 +790,13 @@ class _TouchedSinceMade(_ForwardAnalysis):
         """Iterated to a fixed point: each pass starts from what the passes before (or
         the code before the loop) left. A loop that can leave early is done coarsely:
         every name it mentions counts as touched, in it and after it."""
-        mentioned = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+        mentioned = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
         header = S.loaded_names(stmt.iter if isinstance(stmt, gast.For) else stmt.test)
         if isinstance(stmt, gast.For):
             header |= S.stored_names(stmt.target)
         if getattr(stmt, "orelse", None) or any(
-                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in gast.walk(stmt)):
-            bound = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in S.walk_nodes(stmt)):
+            bound = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
             made = {k: v | mentioned for k, v in made.items()}
             self.block(stmt.body, made)
             return {k: v for k, v in made.items() if k not in bound}
@@ -815,7 +815,7 @@ class _TouchedSinceMade(_ForwardAnalysis):
             stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
         else:
             stmt_seen = stmt
-        mentioned = {n.id for n in gast.walk(stmt_seen) if isinstance(n, gast.Name)}
+        mentioned = {n.id for n in S.walk_nodes(stmt_seen) if isinstance(n, gast.Name)}
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
         reads, owner = self.escaping(stmt)
@@ -880,7 +880,7 @@ def _passed_on(value):
 def _is_constant_literal(value):
     """A number, string, None, or a list/tuple/dict/set literal made of those only."""
     return isinstance(value, (gast.Constant, gast.List, gast.Tuple, gast.Dict, gast.Set)) \
-        and not any(isinstance(node, gast.Name) for node in gast.walk(value))
+        and not any(isinstance(node, gast.Name) for node in S.walk_nodes(value))
 
 
 def mark_untouched_constants(block, untouched=frozenset(), recorded=None):
@@ -898,11 +898,11 @@ def mark_untouched_constants(block, untouched=frozenset(), recorded=None):
             untouched = mark_untouched_constants(stmt.body, untouched, recorded) \
                 & mark_untouched_constants(stmt.orelse, untouched, recorded)
         elif isinstance(stmt, (gast.For, gast.While)):
-            untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            untouched -= {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
             mark_untouched_constants(stmt.body, untouched, recorded)
             mark_untouched_constants(getattr(stmt, "orelse", []), untouched, recorded)
         else:
-            untouched -= {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)}
+            untouched -= {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and _is_constant_literal(stmt.value):
                 untouched.add(stmt.targets[0].id)

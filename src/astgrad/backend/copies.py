@@ -10,6 +10,8 @@ again (code specialized to its arguments) gets this pass: general code keeps its
 derivative names, which later transforms rely on.
 """
 
+from collections import Counter
+
 import gast
 
 from ..core import syntax as S
@@ -19,7 +21,7 @@ from ..core import walk
 def propagate_copies(body, keep=()):
     """``body`` with single-assignment copies replaced by their source."""
     stores, loads = {}, {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             counts = loads if isinstance(node.ctx, gast.Load) else stores
             counts[node.id] = counts.get(node.id, 0) + 1
@@ -29,55 +31,76 @@ def propagate_copies(body, keep=()):
 
 
 def _propagate_block(block, stores, loads, keep):
-    facts = _Facts()
+    rest = _Rest(block)
     position = 0
     while position < len(block):
         stmt = block[position]
+        rest.leave(stmt)                            # ``rest`` now holds block[position + 1:]
         if _is_copy(stmt) and stmt.targets[0].id == stmt.value.id:
             del block[position]                     # x = x
             continue
         if _is_copy(stmt) and stores.get(stmt.targets[0].id) == 1 and stmt.targets[0].id not in keep:
             target, source = stmt.targets[0].id, stmt.value.id
-            rest = block[position + 1:]
-            seen = sum(facts.loads(s).get(target, 0) for s in rest)
             # ``source = target`` later gives source the value it has: no change
-            if seen == loads.get(target, 0) and not any(
-                    source in facts.stores(s) and not (_is_copy(s) and s.value.id == target) for s in rest):
-                for s in rest:
-                    if facts.loads(s).get(target):
-                        _Rename(target, source).visit(s)
-                        facts.forget(s)
+            if rest.loads[target] == loads.get(target, 0) and \
+                    rest.stores[source] == rest.copies[(source, target)]:
+                rest.rename(target, source)
                 del block[position]
                 continue
         position += 1
 
 
-class _Facts:
-    """The names each statement reads (how often) and stores, found once per statement
-    and again after a rename changes it: looking at the rest of the block for every
-    copy made this pass quadratic in the block's length."""
+class _Rest:
+    """What the statements after the current one read and store, kept up to date as the
+    walk moves on and as renames change them: looking at the rest of the block for
+    every copy made this pass quadratic in the block's length.
 
-    def __init__(self):
-        self._found = {}        # id(stmt) -> (stmt, {name: loads}, stored names); stmt kept alive
+    ``loads[name]``: how often the rest reads ``name``; ``stores[name]``: how many of
+    its statements store ``name``; ``copies[(a, b)]``: how many are the copy ``a = b``."""
 
-    def _of(self, stmt):
-        found = self._found.get(id(stmt))
-        if found is None:
-            counts = {}
-            for node in gast.walk(stmt):
+    def __init__(self, block):
+        self.loads, self.stores, self.copies = Counter(), Counter(), Counter()
+        self._readers = {}          # name -> {id(stmt): stmt} of the rest's statements reading it
+        self._counts = {}           # id(stmt) -> {name: loads}
+        self._stored = {}           # id(stmt) -> the names it stores
+        for stmt in block:
+            counts, stored = {}, set()
+            for node in S.walk_nodes(stmt):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
                     counts[node.id] = counts.get(node.id, 0) + 1
-            found = self._found[id(stmt)] = (stmt, counts, S.stored_names(stmt))
-        return found
+                elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                    stored.add(node.id)
+            self._counts[id(stmt)] = counts
+            for name, count in counts.items():
+                self.loads[name] += count
+                self._readers.setdefault(name, {})[id(stmt)] = stmt
+            self._stored[id(stmt)] = stored
+            self.stores.update(stored)
+            if _is_copy(stmt):
+                self.copies[(stmt.targets[0].id, stmt.value.id)] += 1
 
-    def loads(self, stmt):
-        return self._of(stmt)[1]
+    def leave(self, stmt):
+        """``stmt``, the first statement of the rest, is no longer in it."""
+        for name, count in self._counts.pop(id(stmt)).items():
+            self.loads[name] -= count
+            del self._readers[name][id(stmt)]
+        self.stores.subtract(self._stored.pop(id(stmt)))
+        if _is_copy(stmt):
+            self.copies[(stmt.targets[0].id, stmt.value.id)] -= 1
 
-    def stores(self, stmt):
-        return self._of(stmt)[2]
-
-    def forget(self, stmt):
-        self._found.pop(id(stmt), None)
+    def rename(self, old, new):
+        """Every read of ``old`` in the rest reads ``new`` instead."""
+        for key, stmt in self._readers.pop(old, {}).items():
+            if _is_copy(stmt) and stmt.value.id == old:
+                self.copies[(stmt.targets[0].id, old)] -= 1
+                self.copies[(stmt.targets[0].id, new)] += 1
+            _Rename(old, new).visit(stmt)
+            counts = self._counts[key]
+            moved = counts.pop(old)
+            counts[new] = counts.get(new, 0) + moved
+            self.loads[old] -= moved
+            self.loads[new] += moved
+            self._readers.setdefault(new, {})[key] = stmt
 
 
 def _is_copy(stmt):

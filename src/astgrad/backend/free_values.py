@@ -11,12 +11,13 @@ run and never transformed again (code specialized to its arguments) gets this pa
 """
 
 import gast
+from ..core import syntax as S
 
 
 def free_dead_values(body, params):
     """``body`` with ``del`` statements after each top-level name's last mention."""
     if any(isinstance(node, (gast.Lambda, gast.FunctionDef, gast.Global, gast.Nonlocal))
-           for stmt in body for node in gast.walk(stmt)):
+           for stmt in body for node in S.walk_nodes(stmt)):
         return body
     plain, other, last = set(), set(params), {}
     for index, stmt in enumerate(body):
@@ -29,20 +30,24 @@ def free_dead_values(body, params):
         else:
             nested = [stmt]
         for part in nested:
-            for node in gast.walk(part):
+            for node in S.walk_nodes(part):
                 if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
                     other.add(node.id)
-        for node in gast.walk(stmt):
+        for node in S.walk_nodes(stmt):
             if isinstance(node, gast.Name):
                 last[node.id] = index
     candidates = plain - other
+    dying = {}          # index -> the candidates mentioned last there
+    for name in candidates:
+        if name in last:
+            dying.setdefault(last[name], set()).add(name)
     aliases = {}        # a -> names whose last mention was ``a = name``: the same value
     out = []
     for index, stmt in enumerate(body):
         out.append(stmt)
         if isinstance(stmt, gast.Return) or index + 1 < len(body) and isinstance(body[index + 1], gast.Return):
             continue                        # returning frees them anyway
-        dead = {name for name in candidates if last.get(name) == index}
+        dead = set(dying.get(index, ()))
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id in dead \
                 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in candidates:
             # ``d = t`` then ``d *= c``: t goes with d (a del here frees nothing, and reads oddly)

@@ -217,7 +217,7 @@ def drop_default_arguments(node):
     """``unreduce(g, x, None, False)`` -> ``unreduce(g, x)``: trailing arguments equal to
     the helper's own defaults say nothing."""
     import inspect
-    for call in gast.walk(node):
+    for call in S.walk_nodes(node):
         if isinstance(call, gast.Call) and call.keywords:
             _drop_default_order(call)
         if not isinstance(call, gast.Call) or call.keywords:
@@ -266,7 +266,7 @@ def inline_single_use(body, keep=()):
     once and read once, by the very next statement of the same block. The generated
     code reads closer to what a person writes, and runs fewer statements."""
     stores, loads = {}, {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             counts = stores if isinstance(node.ctx, gast.Store) else loads
             counts[node.id] = counts.get(node.id, 0) + 1

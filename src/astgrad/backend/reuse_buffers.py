@@ -89,7 +89,7 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
 
 
 def _names_read(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name)}
 
 
 class _Float64:
@@ -157,13 +157,13 @@ def _mentions(body):
     last, escaped = {}, set()
     for index, stmt in enumerate(body):
         returned = isinstance(stmt, gast.Return) and index == len(body) - 1
-        for node in gast.walk(stmt):
+        for node in S.walk_nodes(stmt):
             if isinstance(node, gast.Name):
                 last[node.id] = index
             for child in [] if returned else _escaping_children(node):    # returning is after every write
                 escaped.add(child.id)
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-            for node in gast.walk(stmt):
+            for node in S.walk_nodes(stmt):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                     escaped.add(node.id)
     return last, set(last) - escaped

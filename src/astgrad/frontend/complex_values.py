@@ -63,7 +63,7 @@ def _complex_dtype_string(node):
 
 def refuse_complex(source, tree, local_names):
     """Raise a TransformError at the first place ``tree`` writes a complex number."""
-    for node in gast.walk(tree):
+    for node in S.walk_nodes(tree):
         reason = None
         if isinstance(node, gast.Constant) and isinstance(node.value, complex):
             reason = f"the complex literal {node.value!r}"
@@ -237,7 +237,7 @@ def _in(obj, table):
 
 
 def _uses_fft(tree, source, local_names):
-    for node in gast.walk(tree):
+    for node in S.walk_nodes(tree):
         if isinstance(node, gast.Attribute) and node.attr in ("fft", "ifft", "rfft", "fft2", "ifft2", "fftn",
                                                                "ifftn", "rfft2", "rfftn"):
             return True
@@ -254,7 +254,7 @@ def check_complex_flow(source, tree, local_names):
     if not _uses_fft(tree, source, local_names):
         return
     flow = _ComplexFlow(source, local_names)
-    statements = [node for node in gast.walk(tree) if isinstance(node, gast.stmt)
+    statements = [node for node in S.walk_nodes(tree) if isinstance(node, gast.stmt)
                   and not isinstance(node, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With, gast.Try))]
     while any([flow.statement(stmt) for stmt in statements]):
         pass

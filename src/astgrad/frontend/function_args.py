@@ -112,7 +112,7 @@ def joined_parameters(fn):
             return frozenset()
         params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
         operands = set()
-        for node in gast.walk(tree):
+        for node in S.walk_nodes(tree):
             if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
                 operands.update(side.id for side in (node.left, node.right) if isinstance(side, gast.Name))
             elif isinstance(node, gast.AugAssign) and isinstance(node.op, (gast.Add, gast.Mult)):

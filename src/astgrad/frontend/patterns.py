@@ -217,7 +217,7 @@ def _at(stmt, node):
 
 def _set_line(stmt, match):
     """Statements without a line of their own report the ``match`` line."""
-    for node in gast.walk(stmt):
+    for node in S.walk_nodes(stmt):
         if isinstance(node, gast.stmt) and getattr(node, "lineno", None) is None:
             node.lineno = match.lineno
 

@@ -9,6 +9,7 @@ import builtins
 import copy
 import dis
 import inspect
+import itertools
 import linecache
 import textwrap
 import types
@@ -16,6 +17,7 @@ import types
 import gast
 
 from ..core import generated_text
+from ..core import syntax as S
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
@@ -225,10 +227,10 @@ def _running_definition(fn, module, text, filename, first_line):
     wanted = None
     for position, node in enumerate(candidates):
         # _compiled_alone changes the tree it compiles: each candidate from its own parse
-        plain = _definitions(ast.parse(text), ast, code.co_name)
-        if position >= len(plain):
+        plain = next(itertools.islice(_definitions(ast.parse(text), ast, code.co_name), position, None), None)
+        if plain is None:
             break
-        found = _compiled_alone(plain[position], code, qualname)
+        found = _compiled_alone(plain, code, qualname)
         if found is None:
             continue
         wanted = code_fingerprint(code, qualname) if wanted is None else wanted
@@ -246,11 +248,12 @@ def _running_definition(fn, module, text, filename, first_line):
 
 
 def _definitions(module, syntax, name):
-    """The defs called ``name`` (or every lambda) in ``module``, in walk order."""
+    """The defs called ``name`` (or every lambda) in ``module``, in walk order, found as
+    they are asked for (the def sought is most often the first: the rest is not walked)."""
     if name == "<lambda>":
-        return [node for node in syntax.walk(module) if isinstance(node, syntax.Lambda)]
-    return [node for node in syntax.walk(module)
-            if isinstance(node, (syntax.FunctionDef, syntax.AsyncFunctionDef)) and node.name == name]
+        return (node for node in S.walk_nodes(module) if isinstance(node, syntax.Lambda))
+    return (node for node in S.walk_nodes(module)
+            if isinstance(node, (syntax.FunctionDef, syntax.AsyncFunctionDef)) and node.name == name)
 
 
 _FINGERPRINT_FLAGS = (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS | inspect.CO_GENERATOR

@@ -167,7 +167,7 @@ class Transform:
 
     def index_value(self, index):
         """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
-        if not any(isinstance(n, gast.Slice) for n in gast.walk(index)):
+        if not any(isinstance(n, gast.Slice) for n in S.walk_nodes(index)):
             return S.copy(index)
         import numpy
         base = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="s_", ctx=gast.Load())
@@ -234,7 +234,7 @@ def _from_parameter(fn, name):
     (``g = fs[0]``, ``for k, g in enumerate(fs)``, through copies)."""
     params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     sources = {}
-    for node in gast.walk(fn):
+    for node in S.walk_nodes(fn):
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 for stored in S.stored_names(target):
@@ -251,7 +251,7 @@ def _from_parameter(fn, name):
         if current in params:
             return True
         for value in sources.get(current, ()):
-            todo.extend(sub.id for sub in gast.walk(value)
+            todo.extend(sub.id for sub in S.walk_nodes(value)
                         if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load))
     return False
 
@@ -271,7 +271,7 @@ def range_targets(body):
     """Names bound only by ``for name in <a range>``: always ints. (The core form loops
     with a single name only over ranges.)"""
     bound, other = set(), set()
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             bound.add(node.target.id)
             anno.set(node, Key.RANGE_LOOP, True)

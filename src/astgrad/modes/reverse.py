@@ -164,7 +164,7 @@ class ReverseMode(Transform):
 
     def _plan_saves(self, body, params):
         store_counts = {}
-        for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                 store_counts[node.id] = store_counts.get(node.id, 0) + 1
         for name in params:
@@ -201,7 +201,7 @@ class ReverseMode(Transform):
 
     def _no_early_returns(self, body):
         for stmt in body:
-            for node in gast.walk(stmt):
+            for node in S.walk_nodes(stmt):
                 if isinstance(node, gast.Return):
                     raise self.source.error(
                         "a return before the end of the function is not supported yet; "

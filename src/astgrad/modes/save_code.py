@@ -107,7 +107,7 @@ def _restored_for_shape_only(backward):
             continue
         for node in S.header_nodes(stmt):
             skip = set()
-            subs = list(gast.walk(node))
+            subs = list(S.walk_nodes(node))
             for sub in subs:
                 if isinstance(sub, gast.Call):
                     for position in _shape_arguments(anno.get(sub, Key.TARGET)):

@@ -75,7 +75,7 @@ def _plan(template):
         steps = []
         for stmt in template.body:
             target = derivative_target(stmt)
-            mentions = {derivative_ref(n) for n in gast.walk(stmt.value)} if target is not None else set()
+            mentions = {derivative_ref(n) for n in S.walk_nodes(stmt.value)} if target is not None else set()
             per_item = target is not None and template.vararg is not None and (
                 target == template.vararg or template.vararg in mentions)
             steps.append((stmt, per_item))
@@ -241,7 +241,7 @@ class _Substitute(gast.NodeTransformer):
 
 
 def _mentions_derivative(node):
-    return any(derivative_ref(n) is not None for n in gast.walk(node))
+    return any(derivative_ref(n) is not None for n in S.walk_nodes(node))
 
 
 def differentiable_atoms(template, args, kwargs):
@@ -265,7 +265,7 @@ def derivative_parameters(template):
     template's ``d[x] = ...``, the ``d[x]`` an tangent template reads."""
     if template.kind == "adjoint":
         return {derivative_target(stmt) for stmt in template.body} - {None}
-    return {derivative_ref(node) for stmt in template.body for node in gast.walk(stmt.value)
+    return {derivative_ref(node) for stmt in template.body for node in S.walk_nodes(stmt.value)
             if derivative_target(stmt) is not None} - {None}
 
 

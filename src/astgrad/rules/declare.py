@@ -32,6 +32,7 @@ import math
 
 import numpy
 
+from ..core import syntax as S
 from . import registry
 
 # NumPy functions a math rule calls as their math twins (defined wherever the primal is)
@@ -241,7 +242,7 @@ def _expression(fn, is_math):
 def _lambdas_by_line(filename, text):
     """The lambdas of a module's source, by the line they start on."""
     by_line = {}
-    for node in ast.walk(ast.parse(text, filename)):
+    for node in S.walk_nodes(ast.parse(text, filename)):
         if isinstance(node, ast.Lambda):
             by_line.setdefault(node.lineno, []).append(node)
     return by_line

@@ -12,6 +12,7 @@ import textwrap
 import threading
 
 import gast
+from ..core import syntax as S
 
 # What parsing a template sets; reading any of them parses the template first.
 _PARSED = ("fn", "globals", "result", "signature", "vararg", "source", "body", "param_names", "names_used")
@@ -80,7 +81,7 @@ def _parse(template, fn, source, build):
             "signature": signature.replace(parameters=params[1:]),
             "vararg": next((p.name for p in params[1:] if p.kind is p.VAR_POSITIONAL), None),
             "source": source, "body": body, "param_names": [p.name for p in params],
-            "names_used": {node.id for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Name)}}
+            "names_used": {node.id for stmt in body for node in S.walk_nodes(stmt) if isinstance(node, gast.Name)}}
 
 
 def _check(kind, fn, result, body):

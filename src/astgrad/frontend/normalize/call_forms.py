@@ -161,11 +161,11 @@ class CallFormLowering:
 def _only_called(tree, name):
     """Whether ``name`` is bound once in ``tree`` and every read of it is a call (or
     the function of another ``partial(...)``)."""
-    called = {id(n.func) for n in gast.walk(tree) if isinstance(n, gast.Call)}
-    called |= {id(n.args[0]) for n in gast.walk(tree) if isinstance(n, gast.Call) and n.args
+    called = {id(n.func) for n in S.walk_nodes(tree) if isinstance(n, gast.Call)}
+    called |= {id(n.args[0]) for n in S.walk_nodes(tree) if isinstance(n, gast.Call) and n.args
                and (S.dotted_path(n.func) or [""])[-1] == "partial"}
     stores = loads = 0
-    for node in gast.walk(tree):
+    for node in S.walk_nodes(tree):
         if isinstance(node, gast.Name) and node.id == name:
             if isinstance(node.ctx, gast.Store):
                 stores += 1

@@ -50,7 +50,7 @@ class DisplayLowering:
                                              orelse=[], type_comment=None)))
 
     def at_line(self, stmt):
-        for node in gast.walk(stmt):
+        for node in S.walk_nodes(stmt):
             if isinstance(node, gast.stmt):
                 node.lineno = self.line
         return stmt

@@ -20,6 +20,7 @@ from ...core.missing import MISSING
 from ...errors import TransformError
 from ..source import parse_function
 from .scopes import local_names, parameters
+from ...core import syntax as S
 
 
 class ForeignLowering:
@@ -184,7 +185,7 @@ def _calls_itself(callee):
         return False
     tree = parse_function(callee).tree
     return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == name
-               for n in gast.walk(tree))
+               for n in S.walk_nodes(tree))
 
 
 _NEW_ARRAYS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array"}
@@ -227,7 +228,7 @@ def _writes_outside(callee):
     from ...analysis.mutation import is_mutating_method
     tree = parse_function(callee).tree
     own = local_names(tree) | set(parameters(tree))
-    for node in gast.walk(tree):
+    for node in S.walk_nodes(tree):
         root = None
         if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, (gast.Store, gast.Del)):
             root = node.value

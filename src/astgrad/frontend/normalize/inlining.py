@@ -92,13 +92,13 @@ class InlineLowering:
                                    "is hidden here by a local variable of the same name", node,
                                    "rename the local variable")
             shift = source.first_line - self.source.first_line
-            for sub in gast.walk(tree):
+            for sub in S.walk_nodes(tree):
                 if getattr(sub, "lineno", None) is not None:
                     sub.lineno += shift
         else:       # another module's function, or a closure: its free names read its own scope
             self.namer.taken |= S.names_in(tree)
             self.foreign_names(callee, tree)
-            for sub in gast.walk(tree):
+            for sub in S.walk_nodes(tree):
                 if getattr(sub, "lineno", None) is not None:
                     sub.lineno = self.line      # errors point at the call
         self.namer.taken |= S.names_in(tree)
@@ -182,7 +182,7 @@ class InlineLowering:
         if written:
             raise self._refuse(f"a global statement rebinding '{sorted(written)[0]}'", node,
                                "pass the value in as an argument and return the new value")
-        for sub in gast.walk(fn):
+        for sub in S.walk_nodes(fn):
             if isinstance(sub, (gast.Yield, gast.YieldFrom)):
                 raise self._refuse(f"yield in {local.label} (a generator)", node,
                                    "build a list instead (ys.append(v) where it would yield v), return it, "
@@ -299,7 +299,7 @@ class InlineLowering:
                   and not (isinstance(value, Functions) and all(isinstance(v, Global) for v in value.values))}
         for stmt in S.statements(body):
             for part in S.header_nodes(stmt):
-                for node in gast.walk(part):
+                for node in S.walk_nodes(part):
                     if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in hidden:
                         raise self.value_escapes(stmt, self.functions[node.id])
 

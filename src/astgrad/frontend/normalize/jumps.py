@@ -31,7 +31,7 @@ class JumpLowering:
 
         def at(node, stmts):
             for stmt in stmts:
-                for sub in gast.walk(stmt):
+                for sub in S.walk_nodes(stmt):
                     if isinstance(sub, gast.stmt) and getattr(sub, "lineno", None) is None:
                         sub.lineno = getattr(node, "lineno", None)      # keep the user's lines
             return stmts

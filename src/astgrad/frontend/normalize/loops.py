@@ -215,7 +215,7 @@ class LoopLowering:
         """A comprehension as ``result = empty`` and nested loops (and ``if``s) whose
         innermost body is ``store(node, result)``, with ``node``'s targets renamed
         apart (a comprehension has a scope of its own)."""
-        if any(isinstance(n, gast.NamedExpr) for n in gast.walk(node)):
+        if any(isinstance(n, gast.NamedExpr) for n in S.walk_nodes(node)):
             # Python binds it in the enclosing function, not in the comprehension's scope
             raise self._refuse("an assignment expression (:=) inside a comprehension", node)
         result = result or self.namer.fresh("items")
@@ -237,7 +237,7 @@ class LoopLowering:
                 body = [gast.If(test=test, body=body, orelse=[])]
             body = [gast.For(target=generator.target, iter=generator.iter, body=body,
                              orelse=[], type_comment=None)]
-        for stmt in gast.walk(body[0]):
+        for stmt in S.walk_nodes(body[0]):
             if isinstance(stmt, gast.stmt):
                 stmt.lineno = self.line
         self.statement(body[0])

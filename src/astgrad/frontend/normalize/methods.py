@@ -38,7 +38,7 @@ class MethodLowering:
         if spec is not None and params:
             name = params[0].id
             stored = any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store)
-                         for n in gast.walk(self.source.tree))
+                         for n in S.walk_nodes(self.source.tree))
             found = None if stored else (name,) + tuple(spec)
         self._receiver = found
         return found

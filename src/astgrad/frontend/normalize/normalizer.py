@@ -97,7 +97,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.line = getattr(tree, "lineno", None)
             raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
-        for node in gast.walk(tree):
+        for node in S.walk_nodes(tree):
             kind = _REFUSED_EXPR.get(type(node))
             if kind:
                 self.line = getattr(node, "lineno", self.line)

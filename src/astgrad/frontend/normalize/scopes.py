@@ -10,6 +10,7 @@ function where it is called, with fresh names for its parameters and locals.
 from collections import Counter
 
 import gast
+from ...core import syntax as S
 
 _FUNCTIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)
 

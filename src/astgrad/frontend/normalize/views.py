@@ -64,7 +64,7 @@ class ViewWrites:
     def __init__(self, normalizer, tree):
         self.normalizer = normalizer
         self.counts = binding_counts([tree])
-        for node in gast.walk(tree):        # v op= e changes the view (followed here), not a binding
+        for node in S.walk_nodes(tree):        # v op= e changes the view (followed here), not a binding
             if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
                 self.counts[node.target.id] -= 1
         self.params = set(parameters(tree))
@@ -73,7 +73,7 @@ class ViewWrites:
         # how many views of each base the function takes: a write through one view while
         # another may be in use is left as it is (and refused, naming the view written)
         self.taken = {}
-        for node in gast.walk(tree):
+        for node in S.walk_nodes(tree):
             if isinstance(node, gast.Assign) and len(node.targets) == 1:
                 view = self.view_of(node.targets[0], node.value)
                 if view is not None:
@@ -236,12 +236,12 @@ def _root(node):
 
 def _keyed(subscript):
     """``d["w"]``: a string key reads a dict's item, never a view."""
-    return any(isinstance(n, gast.Constant) and isinstance(n.value, str) for n in gast.walk(subscript.slice))
+    return any(isinstance(n, gast.Constant) and isinstance(n.value, str) for n in S.walk_nodes(subscript.slice))
 
 
 def _at(node, stmt):
     line = getattr(stmt, "lineno", None)
-    for sub in gast.walk(node):
+    for sub in S.walk_nodes(node):
         if isinstance(sub, (gast.stmt, gast.expr)) and getattr(sub, "lineno", None) is None:
             sub.lineno = line
     return node
@@ -251,7 +251,7 @@ def _container_names(tree):
     """Names bound to a list, tuple or dict display (or list()/dict()/tuple()): an array
     such a container holds is not a view of it."""
     names = set()
-    for node in gast.walk(tree):
+    for node in S.walk_nodes(tree):
         if isinstance(node, gast.Assign) and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict,
                                                                      gast.ListComp, gast.DictComp)):
             names.update(t.id for t in node.targets if isinstance(t, gast.Name))
