@@ -84,3 +84,18 @@ def test_second_derivatives_ask_for_the_element():
     for transform in (lambda: astgrad.hessian(column)(x), lambda: astgrad.hvp(column)(x, x)):
         with pytest.raises(ValueError, match=r"one-element array of shape \(1,\); return its element"):
             transform()
+
+
+COMPLEX_FACTOR = 1j
+
+
+def times_complex_factor(x):
+    return x * COMPLEX_FACTOR
+
+
+def test_a_complex_one_element_output_is_named_complex_not_a_shape():
+    # found by the value-less gradient's random programs: a one-element output of the
+    # wrong dtype was reported as a wrong shape, which grad accepts
+    for x in (np.array([1.0]), np.array([[1.0]])):
+        with pytest.raises(TypeError, match="complex128"):
+            astgrad.grad(times_complex_factor)(x)

@@ -126,7 +126,7 @@ def _check_scalar(value, fn_name):
         raise ValueError(f"second derivatives (hessian, hvp) require {fn_name} to return a number or a 0-d "
                          f"array, but it returned a one-element array of shape {value.shape}; return its "
                          f"element instead ({fn_name}(...)[0], or .item())")
-    if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim):
+    if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim and value.size != 1):
         shape = value.shape if hasattr(value, "ndim") else f"a {type(value).__name__}"
         raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned a value of "
                          f"shape {shape}; use astgrad.vjp for non-scalar outputs")
