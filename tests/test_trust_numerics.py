@@ -784,3 +784,22 @@ def selects(x):
 def test_select_of_a_branch_that_is_nan_where_not_chosen():
     with np.errstate(invalid="ignore"):
         assert_close(astgrad.grad(selects)(np.array([-1.0, 4.0])), np.array([0.0, 0.25]))
+
+
+def sqrt_of_a_dot_with_zero(x, n):
+    return np.sqrt(np.dot(np.dot(x, x), n - n))
+
+
+def sqrt_of_a_product_with_zero(x, n):
+    return np.sqrt(np.sum(x * x) * (n - n))
+
+
+@pytest.mark.parametrize("f", [sqrt_of_a_dot_with_zero, sqrt_of_a_product_with_zero])
+def test_a_zero_factor_passes_nothing_on_through_dot_of_numbers_as_through_a_product(f):
+    # sqrt's infinite derivative at 0 meets the zero factor n - n: the twin reads 0 * inf
+    # as 0 for `*`, and np.dot of a number is that product (it gave NaN before)
+    x = np.array([0.41, -0.69, -1.38])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert np.array_equal(astgrad.grad(f)(x, 1.0), np.zeros(3))
+        assert astgrad.jvp(f, (x, 1.0), (np.ones(3), 0.0))[1] == 0.0

@@ -1357,8 +1357,9 @@ def _dot_contracted_axis(b):
 
 def _scaled_adjoint(g, other, x):
     """The adjoint of ``x`` in ``x * other``: dot and inner with a scalar operand are
-    plain products."""
-    return _as_float_of(_fit(g * other, numpy.shape(x)), x)
+    plain products, zero-safe as the twin writes ``*`` (a zero ``other`` passes nothing
+    on, even an infinite ``g``: the twin would read this call's NaN as that zero)."""
+    return _as_float_of(_fit(scale(g, other), numpy.shape(x)), x)
 
 
 def dot_adjoint_left(g, a, b):
