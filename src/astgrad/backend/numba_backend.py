@@ -101,7 +101,8 @@ def _namespace(fn, where=None):
         if helper is not None:
             scope[name] = helper
         elif getattr(value, "__module__", "") and str(getattr(value, "__module__", "")).startswith("astgrad"):
-            raise numba_refusals.refusal(name, fn.source, where, name, name, _label(fn), helper=True)
+            raise BackendError(**numba_refusals.refusal(name, fn.source, where, name, name, _label(fn),
+                                                        helper=True))
     scope.update(numba_helpers.LOWERING)
     scope.update(numba_reductions.LOWERING)
     for name, value in list(scope.items()):
@@ -147,7 +148,7 @@ def _njit(fn, where):
         raise BackendError(f"the numba backend cannot compile the derivative of {_label(fn)}: "
                            f"{error}", construct=str(error)) from None
     for _, called in numba_refusals.unsupported_calls(module.body[0], scope)[:1]:
-        raise numba_refusals.refusal(called, text, where, called, called, _label(fn))
+        raise BackendError(**numba_refusals.refusal(called, text, where, called, called, _label(fn)))
     module = numba_fusion.fuse_tree(module, scope)
     # compiled from the tree: numba's errors give the lines of the generated text
     exec(compile(module, _FILENAME + fn.__qualname__ + ">", "exec"), scope)
@@ -165,4 +166,5 @@ def _refusal(error, fn, where):
         return None
     what, name, construct = numba_refusals.typing_refusal(str(error))
     line = numba_refusals.generated_line(str(error), _FILENAME + fn.__qualname__ + ">")
-    return numba_refusals.refusal(what, fn.source, where, name, construct, _label(fn), line=line)
+    return BackendError(**numba_refusals.refusal(what, fn.source, where, name, construct, _label(fn),
+                                                 line=line))

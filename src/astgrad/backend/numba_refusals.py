@@ -9,7 +9,8 @@ variable that would have two types (a float before a loop and an array in it, fl
 and float64). Either way ``locate`` finds the user's line: the line of the user's
 function calling the function by name, or else the line whose derivative the generated
 code computes there (the ``# line N: ...`` comments of ``.source``), and the refusal is
-a ``BackendError`` with that file, line and construct.
+a ``BackendError`` (``numba_backend`` makes it from ``refusal``'s result) with that
+file, line and construct.
 """
 
 import ast
@@ -137,9 +138,8 @@ def dotted_name(line, name):
 
 
 def refusal(what, generated, where, name, construct, label, helper=False, line=None):
-    """The BackendError for ``what`` (see the module docstring); ``line``: where in the
-    generated code, if known."""
-    from .numba_backend import BackendError
+    """The arguments of the BackendError for ``what`` (see the module docstring);
+    ``line``: where in the generated code, if known."""
     filename, lineno, line = locate(generated, where, name, line)
     if helper:
         reason = (f"the derivative of {label} calls astgrad's helper {name!r}, which the numba "
@@ -152,4 +152,4 @@ def refusal(what, generated, where, name, construct, label, helper=False, line=N
             reason = f"{what}: the numba backend cannot compile the derivative of {label}; {_AUTO}"
         else:
             reason = f"{what} is not supported by the numba backend (in the derivative of {label}); {_AUTO}"
-    return BackendError(reason, filename, lineno, line, construct=construct)
+    return dict(message=reason, filename=filename, lineno=lineno, line=line, construct=construct)
