@@ -131,6 +131,9 @@ def main():
             table[outcome.split(" (")[0][:90]] += 1
             if outcome == "compiled":
                 compile_times.append(detail)
+            done = sum(table.values())
+            if done % 10 == 0:
+                print(f"{name}: {done} programs: {dict(table.most_common())}", flush=True)
             if options.show and options.show in outcome:
                 print(f"--- {outcome}\n{source}args={args!r}\n{detail}\n", flush=True)
         print(f"\n{name} programs ({options.count}):")

@@ -258,13 +258,13 @@ def _unindex(g, x, index):
     if isinstance(x.dtype, types.Float):
         def into_zeros_like(g, x, index):
             out = numpy.zeros_like(x)
-            out[index] += g
+            out[index] = g        # basic indices never repeat an element
             return out
         return into_zeros_like
 
     def into_zeros(g, x, index):
         out = numpy.zeros(x.shape)
-        out[index] += g
+        out[index] = g
         return out
     return into_zeros
 
