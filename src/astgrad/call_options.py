@@ -73,7 +73,7 @@ class Options:
             return code
         if self.backend == "python" or (self.backend == "auto" and not numba_backend.available()):
             return code
-        return numba_backend.compiled_runner(code, strict=self.backend == "numba")
+        return numba_backend.compiled_runner(code, strict=self.backend == "numba", where=where)
 
 
 def options(backend="python", checkpoint=None):

@@ -10,6 +10,7 @@ cannot (a helper or NumPy call outside numba's subset, a value whose type change
 back to the Python code for those kinds of arguments, for good.
 """
 
+import ast
 import importlib.util
 import weakref
 
@@ -20,6 +21,7 @@ from ..errors import TransformError
 BACKENDS = ("python", "numba", "auto")
 _RUNNERS = weakref.WeakKeyDictionary()      # generated function -> {strict: runner}
 _SHAPE_CHECK = "astgrad numba backend"
+_FILENAME = "<astgrad numba "
 
 
 class BackendError(TransformError):
@@ -41,18 +43,19 @@ def available():
     return importlib.util.find_spec("numba") is not None
 
 
-def compiled_runner(fn, strict):
-    """A function running ``fn`` (generated code) compiled by numba; see the module doc."""
+def compiled_runner(fn, strict, where=None):
+    """A function running ``fn`` (generated code) compiled by numba; see the module doc.
+    ``where``: (file, first line) of the user's function, for the refusals' messages."""
     runners = _RUNNERS.setdefault(fn, {})
     runner = runners.get(strict)
     if runner is None:
-        runner = runners[strict] = _make_runner(fn, strict)
+        runner = runners[strict] = _make_runner(fn, strict, where)
     return runner
 
 
-def _make_runner(fn, strict):
+def _make_runner(fn, strict, where):
     try:
-        dispatcher = _njit(fn)
+        dispatcher = _njit(fn, where)
     except BackendError:
         if strict:
             raise
@@ -66,7 +69,7 @@ def _make_runner(fn, strict):
         try:
             return dispatcher(*args, **kwargs)
         except Exception as error:
-            refusal = _refusal(error, fn)
+            refusal = _refusal(error, fn, where)
             if refusal is None:
                 raise
             if strict:
@@ -85,9 +88,10 @@ def _make_runner(fn, strict):
     return run
 
 
-def _namespace(fn):
+def _namespace(fn, where=None):
     """The names the generated code uses, with runtime helpers swapped for numba's."""
-    from . import numba_helpers
+    from . import numba_helpers, numba_reductions
+    from . import numba_refusals
     scope = dict(fn.__globals__)
     cells = fn.__closure__ or ()
     scope.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in cells)))
@@ -97,10 +101,10 @@ def _namespace(fn):
         if helper is not None:
             scope[name] = helper
         elif getattr(value, "__module__", "") and str(getattr(value, "__module__", "")).startswith("astgrad"):
-            raise BackendError(f"the numba backend has no version of astgrad's helper {name!r}, "
-                               f"which the derivative of {_label(fn)} calls; use backend='auto' or "
-                               "the default backend", construct=name)
+            raise BackendError(**numba_refusals.refusal(name, fn.source, where, name, name, _label(fn),
+                                                        helper=True))
     scope.update(numba_helpers.LOWERING)
+    scope.update(numba_reductions.LOWERING)
     for name, value in list(scope.items()):
         if value is numpy:
             scope[name] = _fast_numpy()
@@ -129,43 +133,38 @@ def _label(fn):
     return fn.__qualname__.removeprefix("grad_").removeprefix("jvp_")
 
 
-def _njit(fn):
+def _njit(fn, where):
     import numba
-    from . import numba_fusion
-    from .numba_lower import lower
+    from . import numba_fusion, numba_refusals
+    from .numba_lower import lower_tree
     text = getattr(fn, "source", None)
     if text is None:
         raise BackendError(f"{_label(fn)}: no generated source to compile", construct="source")
+    scope = _namespace(fn, where)
+    numpy_names = [name for name, value in scope.items() if value is _fast_numpy()]
     try:
-        lowered, name = lower(text)
+        module, name = lower_tree(text, numpy_names)
     except ValueError as error:
         raise BackendError(f"the numba backend cannot compile the derivative of {_label(fn)}: "
                            f"{error}", construct=str(error)) from None
-    scope = _namespace(fn)
-    lowered = numba_fusion.fuse(lowered, scope)
-    exec(compile(lowered, f"<astgrad numba {fn.__qualname__}>", "exec"), scope)
+    for _, called in numba_refusals.unsupported_calls(module.body[0], scope)[:1]:
+        raise BackendError(**numba_refusals.refusal(called, text, where, called, called, _label(fn)))
+    module = numba_fusion.fuse_tree(module, scope)
+    # compiled from the tree: numba's errors give the lines of the generated text
+    exec(compile(module, _FILENAME + fn.__qualname__ + ">", "exec"), scope)
     return numba.njit(scope[name])
 
 
-def _refusal(error, fn):
+def _refusal(error, fn, where):
     """A BackendError for numba's failure to compile (None for other errors)."""
     import numba.core.errors as numba_errors
+    from . import numba_refusals
     if isinstance(error, ValueError) and str(error).startswith(_SHAPE_CHECK):
-        return BackendError(f"{_label(fn)}: {error}", construct="a value changing shape in a loop")
+        return BackendError(f"{_label(fn)}: {error}", *(where or ()), construct="a value changing shape in a loop")
     if not isinstance(error, (numba_errors.TypingError, numba_errors.UnsupportedError,
                               numba_errors.LoweringError, numba_errors.NotDefinedError)):
         return None
-    first = _first_line(str(error))
-    return BackendError(f"the numba backend cannot compile the derivative of {_label(fn)}: "
-                        f"numba cannot type {first}; use backend='auto' to fall back to the "
-                        "Python code", construct=first)
-
-
-def _first_line(message):
-    import re
-    message = re.sub(r"\x1b\[[0-9;]*m", "", message)
-    for line in message.splitlines():
-        line = line.strip()
-        if line and not line.startswith("Failed in") and not line.startswith("During"):
-            return line
-    return message.strip()
+    what, name, construct = numba_refusals.typing_refusal(str(error))
+    line = numba_refusals.generated_line(str(error), _FILENAME + fn.__qualname__ + ">")
+    return BackendError(**numba_refusals.refusal(what, fn.source, where, name, construct, _label(fn),
+                                                 line=line))

@@ -40,7 +40,12 @@ _counter = itertools.count(1)
 def fuse(text, scope):
     """``text`` (lowered generated code) with its runs of elementwise statements replaced
     by calls of kernels, which are added to ``scope`` (see the module docstring)."""
-    module = ast.parse(text)
+    return ast.unparse(fuse_tree(ast.parse(text), scope))
+
+
+def fuse_tree(module, scope):
+    """``fuse`` on the syntax tree of the lowered code (changed in place and returned);
+    a kernel's call keeps the line number of the run's first statement."""
     fn = module.body[0]
     numpy_names = {name for name, value in scope.items()
                    if isinstance(value, types_module.ModuleType) and value.__name__ == "numpy"}
@@ -59,7 +64,7 @@ def fuse(text, scope):
         position = end + 1
     fn.body = body
     ast.fix_missing_locations(module)
-    return ast.unparse(module)
+    return module
 
 
 class _Elementwise:
@@ -147,8 +152,10 @@ def _kernel_call(run, rest, local, scope):
         return None
     name = f"fused_{next(_counter)}"
     scope[name] = _kernel(name, run, inputs, outputs, scope)
-    call = f"({', '.join(outputs)},) = {name}({', '.join(inputs)})"
-    return ast.parse(call).body[0]
+    call = ast.parse(f"({', '.join(outputs)},) = {name}({', '.join(inputs)})").body[0]
+    for node in ast.walk(call):
+        ast.copy_location(node, run[0])
+    return call
 
 
 def _all_names(node):

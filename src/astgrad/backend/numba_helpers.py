@@ -71,6 +71,8 @@ def repeat_count(x, axis=None):
 @overload(repeat_count)
 def _repeat_count(x, axis=None):
     if not (axis is None or isinstance(axis, (types.NoneType, types.Omitted))):
+        if _is_array(x) and x.ndim > 0 and isinstance(axis, types.Integer):
+            return lambda x, axis=None: x.shape[axis + x.ndim if axis < 0 else axis]
         return None
     if _is_array(x):
         return lambda x, axis=None: x.size
@@ -119,9 +121,21 @@ def _target_ndim(x):
     return None
 
 
-@numba.njit
 def _shape(x):
-    return numpy.shape(x)
+    """The shape ``x`` stands for: an array's, a saved shape tuple itself, () for a number
+    (``numpy.shape`` of a shape tuple would be the tuple's length)."""
+    raise NotImplementedError
+
+
+@overload(_shape)
+def _shape_of_value_or_shape(x):
+    if _is_array(x):
+        return lambda x: x.shape
+    if (isinstance(x, types.UniTuple) and isinstance(x.dtype, types.Integer)) \
+            or (isinstance(x, types.Tuple) and len(x) == 0):
+        return lambda x: x
+    if _is_scalar(x):
+        return lambda x: ()
 
 
 @overload(unbroadcast)
@@ -187,13 +201,72 @@ def _broadcast_like(g, x):
 
 
 @overload(unreduce)
-def _unreduce(g, x):
+def _unreduce(g, x, axis=None, keepdims=False):
     ndim = _target_ndim(x)
-    if _is_scalar(g) and ndim == 0:
-        return lambda g, x: g
-    if _is_scalar(g) and ndim is not None:
-        return lambda g, x: numpy.full(_shape(x), g)
+    if ndim is None:
+        return None
+    if _is_scalar(g):
+        if ndim == 0:
+            return lambda g, x, axis=None, keepdims=False: g
+        return lambda g, x, axis=None, keepdims=False: numpy.full(_shape(x), g)
+    if not _is_array(g):
+        return None
+    if g.ndim == ndim:          # keepdims, or a full reduction kept as an array
+        return lambda g, x, axis=None, keepdims=False: numpy.broadcast_to(g, _shape(x)).copy()
+    if g.ndim == ndim - 1 and isinstance(axis, types.Integer):
+        def along(g, x, axis=None, keepdims=False):
+            k = axis + ndim if axis < 0 else axis
+            return numpy.broadcast_to(numpy.expand_dims(g, k), _shape(x)).copy()
+        return along
     return None
+
+
+def in_place(value, like):
+    """Stand-in for ``runtime.in_place`` (``y op= v``) in numba code."""
+    raise NotImplementedError
+
+
+@overload(in_place)
+def _in_place(value, like):
+    if _is_scalar(like):
+        return lambda value, like: value
+    if not _is_array(like):
+        return None
+    if _is_array(value) and value.ndim == like.ndim and value.dtype == like.dtype:
+        def same(value, like):
+            if value.shape != like.shape:
+                raise ValueError("non-broadcastable output operand of an in-place operator")
+            return value
+        return same
+
+    def cast(value, like):
+        out = numpy.empty_like(like)
+        out[...] = value
+        return out
+    return cast
+
+
+def unindex(g, x, index):
+    """Stand-in for ``runtime.unindex`` (arrays, basic indices) in numba code."""
+    raise NotImplementedError
+
+
+@overload(unindex)
+def _unindex(g, x, index):
+    if not _is_array(x) or x.ndim == 0:
+        return None
+    if isinstance(x.dtype, types.Float):
+        def into_zeros_like(g, x, index):
+            out = numpy.zeros_like(x)
+            out[index] = g        # basic indices never repeat an element
+            return out
+        return into_zeros_like
+
+    def into_zeros(g, x, index):
+        out = numpy.zeros(x.shape)
+        out[index] = g
+        return out
+    return into_zeros
 
 
 @overload(matmul_adjoint_left)
@@ -370,6 +443,8 @@ HELPERS = {
     runtime.repeat_count: repeat_count,
     runtime.matmul_adjoint_left: matmul_adjoint_left,
     runtime.matmul_adjoint_right: matmul_adjoint_right,
+    runtime.in_place: in_place,
+    runtime.unindex: unindex,
 }
 
 # helpers the lowering introduces, by the name numba code calls them

@@ -6,6 +6,12 @@ Python text. The copy differs only where numba needs it:
 - keyword-only parameters (the seed ``*, d_y=1.0``) become ordinary parameters with the
   same defaults (numba does not bind keyword-only parameters);
 - ``for i in reversed(range(...))`` becomes a ``range`` with a negative step;
+- ``np.sum(a, axis=k, keepdims=True)`` and ``np.mean(a, axis=k)`` call ``sum_over`` and
+  ``mean_over`` (numba's ``np.sum`` has no ``keepdims``, its ``np.mean`` no ``axis``), and
+  an index written ``np.s_[:, ::-1]`` is the tuple of ``slice`` calls it stands for;
+- a temporary saved by value before a loop overwrites it, and started as a constant so
+  that the first save has one, is saved after each assignment instead (see
+  ``numba_saved_values``);
 - ``a @ b`` calls ``matmul`` and ``d += matmul_adjoint_left(...)`` adds in place through
   ``add_matmul_adjoint_left`` (loops for small operands, see ``numba_helpers``);
 - a temporary ``t_k`` first set to a constant only so that a loop can save its shape
@@ -20,19 +26,31 @@ Works on the stdlib ``ast`` of the emitted text (comments are not needed by numb
 
 import ast
 
+from .numba_saved_values import move_value_saves
+
 SHAPE_READERS = {"unbroadcast", "unreduce", "broadcast_like", "shape_of"}
 
 
-def lower(text):
-    """The numba form of generated source ``text``: (lowered text, function name)."""
+def lower(text, numpy_names=("np", "numpy")):
+    """The numba form of generated source ``text``: (lowered text, function name).
+    ``numpy_names``: the names NumPy has in the code's namespace."""
+    module, name = lower_tree(text, numpy_names)
+    return ast.unparse(module), name
+
+
+def lower_tree(text, numpy_names=("np", "numpy")):
+    """``lower`` as a syntax tree (module, function name) whose statements keep their line
+    numbers in ``text`` (so numba's errors point into the generated code)."""
     module = ast.parse(text)
     fn = module.body[0]
+    _NumpyCalls(frozenset(numpy_names)).visit(fn)
     _positional_seeds(fn.args)
     _lower_blocks(fn)
+    move_value_saves(fn)
     _reversed_ranges(fn)
     _MatmulCalls().visit(fn)
     ast.fix_missing_locations(module)
-    return ast.unparse(module), fn.name
+    return module, fn.name
 
 
 class _MatmulCalls(ast.NodeTransformer):
@@ -54,6 +72,48 @@ class _MatmulCalls(ast.NodeTransformer):
                             [ast.Name(node.target.id, ast.Load()), *node.value.args], [])
             return ast.Assign([ast.Name(node.target.id, ast.Store())], call)
         return node
+
+
+class _NumpyCalls(ast.NodeTransformer):
+    """``np.sum``/``np.mean`` along an axis -> ``sum_over``/``mean_over``; ``np.s_[i]`` -> ``i``."""
+
+    REDUCTIONS = {"sum": "sum_over", "mean": "mean_over"}
+
+    def __init__(self, numpy_names):
+        self.numpy_names = numpy_names
+
+    def _numpy(self, node, names):
+        return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id in self.numpy_names and node.attr in names
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if not self._numpy(node.func, self.REDUCTIONS) or not (len(node.args) > 1 or node.keywords):
+            return node
+        given = dict(zip(("a", "axis", "dtype", "out", "keepdims"), node.args))
+        given.update((k.arg, k.value) for k in node.keywords if k.arg is not None)
+        if set(given) - {"a", "axis", "keepdims"} or any(k.arg is None for k in node.keywords) \
+                or len(node.args) > 2:
+            return node         # numba says what it cannot type
+        args = [given["a"], given.get("axis", ast.Constant(None)), given.get("keepdims", ast.Constant(False))]
+        return ast.Call(ast.Name(self.REDUCTIONS[node.func.attr], ast.Load()), args, [])
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        if self._numpy(node.value, {"s_"}) and isinstance(node.ctx, ast.Load):
+            return _index_value(node.slice)
+        return node
+
+
+def _index_value(index):
+    """The value an index expression stands for: ``::-1`` -> ``slice(None, None, -1)``."""
+    if isinstance(index, ast.Slice):
+        parts = [part if part is not None else ast.Constant(None)
+                 for part in (index.lower, index.upper, index.step)]
+        return ast.Call(ast.Name("slice", ast.Load()), parts, [])
+    if isinstance(index, ast.Tuple):
+        return ast.Tuple([_index_value(element) for element in index.elts], ast.Load())
+    return index
 
 
 def _positional_seeds(args):
