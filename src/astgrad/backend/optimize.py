@@ -284,18 +284,12 @@ def _inline_block(block, stores, loads, is_pure):
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and following is not None and not isinstance(following, (gast.For, gast.While, gast.If))
                 and stores.get(stmt.targets[0].id) == 1 and loads.get(stmt.targets[0].id) == 1
-                and not _is_marked(stmt) and not _is_marked(following)
+                and not anno.moves_saved_values(stmt) and not anno.moves_saved_values(following)
                 and is_pure(stmt.value) and _reads_in_expression(following, stmt.targets[0].id)):
-            _Replace(stmt.targets[0].id, stmt.value).visit(following)
+            S.replace_loads(following, stmt.targets[0].id, stmt.value)
             del block[position]
             continue
         position += 1
-
-
-def _is_marked(stmt):
-    return any(anno.get(stmt, mark) is not None
-               for mark in (Key.SAVE_ID, Key.RESTORE_ID, Key.ITEM_POP, Key.ITEM_PUSH)) \
-        or anno.get(stmt, Key.INIT_NONE, False)
 
 
 def _reads_in_expression(stmt, name):
@@ -308,14 +302,3 @@ def _reads_in_expression(stmt, name):
     if isinstance(stmt, (gast.Return, gast.Expr, gast.AugAssign)):
         return name in S.loaded_names(stmt.value)
     return False
-
-
-class _Replace(gast.NodeTransformer):
-    def __init__(self, name, value):
-        self.name = name
-        self.value = value
-
-    def visit_Name(self, node):
-        if isinstance(node.ctx, gast.Load) and node.id == self.name:
-            return self.value
-        return node

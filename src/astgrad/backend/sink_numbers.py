@@ -124,7 +124,7 @@ def _sink_block(block, numbers, keep, stores, loads):
         if use is None:
             position += 1
             continue
-        _Replace(stmt.targets[0].id, stmt.value).visit(block[use])
+        S.replace_loads(block[use], stmt.targets[0].id, stmt.value)
         del block[position]
         moved = True
     return moved
@@ -137,14 +137,14 @@ def _movable(block, position, numbers, keep, stores, loads):
         return None
     name = stmt.targets[0].id
     if name not in numbers or name in keep or stores.get(name) != 1 or loads.get(name) != 1 \
-            or _is_marked(stmt) or not dataflow.is_pure(stmt.value):
+            or anno.moves_saved_values(stmt) or not dataflow.is_pure(stmt.value):
         return None
     read = set(S.loaded_names(stmt.value))     # numbers, and the functions of math
     for index in range(position + 1, len(block)):
         later = block[index]
         if is_comment(later):
             continue
-        if _is_marked(later) or not isinstance(later, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
+        if anno.moves_saved_values(later) or not isinstance(later, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
             return None
         if name in S.names_in(later):
             return index if _reads_in_value(later, name) else None
@@ -157,20 +157,3 @@ def _reads_in_value(stmt, name):
     if isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Name):
         return False
     return name in S.loaded_names(stmt.value)
-
-
-def _is_marked(stmt):
-    return any(anno.get(stmt, mark) is not None
-               for mark in (Key.SAVE_ID, Key.RESTORE_ID, Key.ITEM_POP, Key.ITEM_PUSH)) \
-        or anno.get(stmt, Key.INIT_NONE, False)
-
-
-class _Replace(gast.NodeTransformer):
-    def __init__(self, name, value):
-        self.name = name
-        self.value = value
-
-    def visit_Name(self, node):
-        if isinstance(node.ctx, gast.Load) and node.id == self.name:
-            return self.value
-        return node

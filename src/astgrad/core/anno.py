@@ -97,3 +97,11 @@ def copy_all(source, destination):
     """Give ``destination`` every annotation ``source`` carries."""
     for key, value in getattr(source, _SLOT, {}).items():
         set(destination, key, value)
+
+
+def moves_saved_values(stmt):
+    """Whether ``stmt`` pushes or pops a saved value (or starts a slot at None): the
+    statements the optimizer may not merge into their neighbours."""
+    return any(get(stmt, mark) is not None
+               for mark in (Key.SAVE_ID, Key.RESTORE_ID, Key.ITEM_POP, Key.ITEM_PUSH)) \
+        or get(stmt, Key.INIT_NONE, False)

@@ -188,3 +188,20 @@ def header_nodes(stmt):
     if isinstance(stmt, gast.For):
         return [stmt.iter]
     return [stmt]
+
+
+class _LoadReplacer(gast.NodeTransformer):
+    def __init__(self, identifier, value):
+        self.identifier = identifier
+        self.value = value
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, gast.Load) and node.id == self.identifier:
+            return self.value
+        return node
+
+
+def replace_loads(tree, identifier, value):
+    """Replace each read of the name ``identifier`` in ``tree`` by the node ``value``
+    (the same node at each read: callers replace a name read once). Returns the tree."""
+    return _LoadReplacer(identifier, value).visit(tree)
