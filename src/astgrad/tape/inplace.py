@@ -8,6 +8,8 @@
 - Every update bumps the version; the old value of a tensor in a graph is kept for
   the nodes that used it (versions.py), which refuse a backward pass as PyTorch does
   where PyTorch saved it.
+- An update of a view (``x[0]``, ``x.T``, ``x.view(-1)``, ...) writes through into
+  the tensor it views, as PyTorch's does (views.py).
 - The new values are written into the tensor's array when the array is shared
   (``detach()``, ``.data``, ``numpy()``), so the sharers see them; otherwise the
   tensor gets a fresh array, so constants that recordings captured never change.
@@ -25,6 +27,7 @@ from .record import TensorBase, apply, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
 from .versions import extra, snapshot, torch_type_name
+from .views import live_base, write_through
 
 __all__ = ["InPlaceMethods"]
 
@@ -63,24 +66,9 @@ def _checked(tensor, value, cast=False):
     return value
 
 
-def _refuse_update_of_view(tensor):
-    """PyTorch's ``x[0].mul_(2)`` changes ``x`` too; astgrad's tensors made by indexing,
-    ``.T`` or a reshape do not share their values with the tensor they come from, so an
-    in-place update of one while that tensor lives would leave it unchanged, silently.
-    (Not for the operators ``+=`` and the like: see ``_operator``.)"""
-    x = tensor._x
-    base = x.get("view_of") if x else None
-    if base is not None and base() is not None:
-        raise RuntimeError(
-            "an in-place update of a tensor that is a view of another (made by indexing, .T, a "
-            "reshape, ...): in PyTorch it changes that tensor too, which astgrad does not follow. "
-            "Write into the original (x[index] = value, x[index] += value) or update a copy (.clone())")
-
-
 def update(tensor, compute, label=None, view=False, cast=False):
     """Replace the tensor's value by ``compute(old)``, a tensor computed (and recorded)
     from the old value; returns the tensor."""
-    _refuse_update_of_view(tensor)
     recording = grad_mode.enabled
     if recording and tensor._rg and tensor._node is None:
         raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
@@ -93,6 +81,11 @@ def update(tensor, compute, label=None, view=False, cast=False):
     # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
     # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
     ghost = snapshot(tensor) if tensor._node is not None else None
+    if live_base(tensor) is not None:
+        if ghost is not None and node is not None:
+            extra(ghost)["update"] = node
+        write_through(tensor, new if node is not None else value, update, _written)
+        return tensor
     _store(tensor, value)
     if node is not None:
         if label is not None:
@@ -107,7 +100,6 @@ def update(tensor, compute, label=None, view=False, cast=False):
 
 def _plain(tensor, op, other):
     """An arithmetic update that nothing records (an optimizer step under ``no_grad``)."""
-    _refuse_update_of_view(tensor)
     operand = other._data if isinstance(other, TensorBase) else other
     try:
         value = op(tensor._data, operand)
@@ -118,6 +110,9 @@ def _plain(tensor, op, other):
         raise torch_error from None
     if type(value) is not numpy.ndarray or value.dtype != tensor._data.dtype or value.shape != tensor._data.shape:
         value = _checked(tensor, value)
+    if live_base(tensor) is not None:
+        write_through(tensor, value, update, _written)
+        return tensor
     _store(tensor, value)
     tensor._vc[0] += 1
     return tensor
@@ -176,32 +171,19 @@ class InPlaceMethods:
             # generated code run on tensors: its one ``+=`` adds to an adjoint that nothing
             # else refers to (backend/accumulate.py), so the name may take the recorded sum
             return self + other
-        return _operator(self, self.add_, other)
+        return self.add_(other)
 
     def __isub__(self, other):
-        return _operator(self, self.sub_, other)
+        return self.sub_(other)
 
     def __imul__(self, other):
-        return _operator(self, self.mul_, other)
+        return self.mul_(other)
 
     def __itruediv__(self, other):
-        return _operator(self, self.div_, other)
+        return self.div_(other)
 
     def __setitem__(self, index, value):
         return update(self, lambda old: _written(old, raw(index), value), "CopySlices", view=True)
-
-
-def _operator(tensor, method, other):
-    """``t += e`` and the like: not refused on a view, since Python's ``x[i] += e`` updates
-    the view ``x[i]`` and then writes it back with ``x[i] = ...`` (a view a name holds,
-    ``v = x[0]; v += e``, is updated alone)."""
-    x = tensor._x
-    base = x.pop("view_of", None) if x else None
-    try:
-        return method(other)
-    finally:
-        if base is not None:
-            x["view_of"] = base
 
 
 def _recorded(tensor, other):

@@ -29,7 +29,7 @@ _pow = operator.pow
 
 __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
            "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error",
-           "dimension_error"]
+           "dimension_error", "VIEW_BASE"]
 
 
 # -- tensors as the recorder sees them ----------------------------------------------------------
@@ -186,21 +186,25 @@ def apply(op, args, kwargs=None):
         result = _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
                                      tuple(p._vc[0] for p in parents)), op)
     if type(value) is _NDARRAY and value.base is not None:
-        _note_view(result, value, args)
+        _note_view(result, value, args, op, kwargs)
     return result
 
 
-def _note_view(result, value, args):
+VIEW_BASE = object()    # where the base goes among the arguments that made a view
+
+
+def _note_view(result, value, args, op, kwargs):
     """Remember which tensor ``result`` is a view of (indexing, ``.T``, a reshape give
-    NumPy views): an in-place update of it, which in PyTorch changes that tensor too,
-    is refused while that tensor lives (inplace.py)."""
+    NumPy views) and how ``op`` made it: an in-place update of it writes through into
+    that tensor while it lives, as in PyTorch (views.py)."""
     if not isinstance(result, TensorBase) or result._data is not value:
         return
     for a in args:
         if isinstance(a, TensorBase) and numpy.may_share_memory(value, a._data):
             if result._x is None:
                 result._x = {}
-            result._x["view_of"] = weakref.ref(a)
+            template = tuple(VIEW_BASE if b is a else raw(b) for b in args)
+            result._x["view_of"] = (weakref.ref(a), op, template, raw(kwargs) or {})
             return
 
 

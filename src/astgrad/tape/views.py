@@ -1,0 +1,73 @@
+"""Views on the tape, with PyTorch's semantics for their in-place updates.
+
+A tensor made from another by indexing, ``.T``, ``reshape``/``view`` and the like
+(NumPy gives a view) remembers which tensor it is a view of and how it was made
+(record.py). An in-place update of such a view (``v += 1``, ``v.mul_(2)``,
+``v[0] = 5``) writes through into that tensor while it lives, as PyTorch's does
+(``write_through``): the base's new value is its old one with the view's region
+replaced (recorded, so gradients flow as in PyTorch), then the view is that region
+of the base's new value again. A view of a view writes through into each in turn.
+"""
+
+import operator
+import weakref
+
+import numpy
+
+from .record import VIEW_BASE as _BASE, apply
+
+__all__ = ["live_base", "write_through"]
+
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def live_base(tensor):
+    """The tensor that ``tensor`` is a view of, while it lives (else None)."""
+    x = tensor._x
+    how = x.get("view_of") if x else None
+    return None if how is None else how[0]()
+
+
+def _made(how, base):
+    """The view ``how`` describes, taken of ``base`` (a tensor or an array)."""
+    _, op, template, kwargs = how
+    return apply(op, tuple(base if a is _BASE else a for a in template), kwargs)
+
+
+def _region(how, base):
+    """A basic index of the base for the view (``x[i]``), else the flat positions in
+    the base of the view's elements."""
+    _, op, template, kwargs = how
+    if op is operator.getitem and template[0] is _BASE and not kwargs:
+        return template[1], False
+    flat = numpy.arange(base._data.size).reshape(base._data.shape)
+    positions = numpy.asarray(op(*(flat if a is _BASE else a for a in template), **kwargs))
+    if numpy.unique(positions).size != positions.size:
+        raise RuntimeError(_OVERLAP)
+    return positions, True
+
+
+def write_through(view, new, update, written):
+    """Give the live base of ``view`` the value ``new`` (a tensor or an array of the
+    view's shape) in the view's region, through ``update`` (inplace.update), then make
+    ``view`` that region of the base's new value; returns the node of ``new``."""
+    how = view._x["view_of"]
+    base = how[0]()
+    index, flat = _region(how, base)
+    if flat:
+        shape = base._data.shape
+
+        def compute(old):
+            placed = written(apply(numpy.reshape, (old, (-1,))), index, new)
+            return apply(numpy.reshape, (placed, shape))
+    else:
+        def compute(old):
+            return written(old, index, new)
+    update(base, compute, "CopySlices", view=True)
+    again = _made(how, base)
+    view._data = numpy.array(again._data)      # its own array: the base's may change later
+    if again._node is not None:
+        view._node = again._node
+        view._rg = True
+    view._version += 1
