@@ -27,7 +27,7 @@ from .record import TensorBase, apply, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
 from .versions import extra, snapshot, torch_type_name
-from .views import live_base, write_through
+from .views import live_base, refresh, write_through
 
 __all__ = ["InPlaceMethods"]
 
@@ -95,6 +95,7 @@ def update(tensor, compute, label=None, view=False, cast=False):
         tensor._node = node
         tensor._rg = True
     tensor._version += 1
+    refresh(tensor)
     return tensor
 
 
@@ -115,6 +116,7 @@ def _plain(tensor, op, other):
         return tensor
     _store(tensor, value)
     tensor._vc[0] += 1
+    refresh(tensor)
     return tensor
 
 

@@ -5,8 +5,10 @@ A tensor made from another by indexing, ``.T``, ``reshape``/``view`` and the lik
 (record.py). An in-place update of such a view (``v += 1``, ``v.mul_(2)``,
 ``v[0] = 5``) writes through into that tensor while it lives, as PyTorch's does
 (``write_through``): the base's new value is its old one with the view's region
-replaced (recorded, so gradients flow as in PyTorch), then the view is that region
-of the base's new value again. A view of a view writes through into each in turn.
+replaced (recorded, so gradients flow as in PyTorch). After any in-place update of a
+tensor, its live views are their regions of its new value again (``refresh``), as
+PyTorch's views, which share the memory, are. Views of views write through, and are
+refreshed, in turn.
 """
 
 import operator
@@ -15,8 +17,9 @@ import weakref
 import numpy
 
 from .record import VIEW_BASE as _BASE, apply
+from .versions import snapshot
 
-__all__ = ["live_base", "write_through"]
+__all__ = ["live_base", "write_through", "refresh"]
 
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
@@ -50,8 +53,8 @@ def _region(how, base):
 
 def write_through(view, new, update, written):
     """Give the live base of ``view`` the value ``new`` (a tensor or an array of the
-    view's shape) in the view's region, through ``update`` (inplace.update), then make
-    ``view`` that region of the base's new value; returns the node of ``new``."""
+    view's shape) in the view's region, through ``update`` (inplace.update), which
+    shows the base's new value in its views (``refresh``), ``view`` among them."""
     how = view._x["view_of"]
     base = how[0]()
     index, flat = _region(how, base)
@@ -65,9 +68,25 @@ def write_through(view, new, update, written):
         def compute(old):
             return written(old, index, new)
     update(base, compute, "CopySlices", view=True)
-    again = _made(how, base)
-    view._data = numpy.array(again._data)      # its own array: the base's may change later
-    if again._node is not None:
-        view._node = again._node
-        view._rg = True
-    view._version += 1
+
+
+def refresh(base):
+    """After an in-place update of ``base``: each of its live views becomes its region
+    of the new value again (and so, in turn, their views), with a new version; the
+    nodes that used a view's old value keep it (versions.snapshot)."""
+    views = base._x.get("views") if base._x else None
+    if not views:
+        return
+    for view in list(views):
+        how = view._x["view_of"]
+        if how[0]() is not base:
+            continue
+        again = _made(how, base)
+        if view._node is not None:
+            snapshot(view)
+        view._data = numpy.array(again._data)      # its own array: the base's may change later
+        if again._node is not None:
+            view._node = again._node
+            view._rg = True
+        view._version += 1
+        refresh(view)
