@@ -27,7 +27,7 @@ from .record import TensorBase, apply, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
 from .versions import extra, snapshot, torch_type_name
-from .views import live_base, refresh, write_through
+from .views import base_of, refresh, write_through
 
 __all__ = ["InPlaceMethods"]
 
@@ -81,7 +81,7 @@ def update(tensor, compute, label=None, view=False, cast=False):
     # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
     # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
     ghost = snapshot(tensor) if tensor._node is not None else None
-    if live_base(tensor) is not None:
+    if base_of(tensor) is not None:
         if ghost is not None and node is not None:
             extra(ghost)["update"] = node
         write_through(tensor, new if node is not None else value, update, _written)
@@ -111,7 +111,7 @@ def _plain(tensor, op, other):
         raise torch_error from None
     if type(value) is not numpy.ndarray or value.dtype != tensor._data.dtype or value.shape != tensor._data.shape:
         value = _checked(tensor, value)
-    if live_base(tensor) is not None:
+    if base_of(tensor) is not None:
         write_through(tensor, value, update, _written)
         return tensor
     _store(tensor, value)

@@ -196,7 +196,7 @@ VIEW_BASE = object()    # where the base goes among the arguments that made a vi
 def _note_view(result, value, args, op, kwargs):
     """Remember which tensor ``result`` is a view of (indexing, ``.T``, a reshape give
     NumPy views) and how ``op`` made it, and that tensor its views: an in-place update
-    of the view writes through into that tensor while it lives, and an update of that
+    of the view writes through into that tensor, and an update of that
     tensor shows in its views, as in PyTorch (views.py)."""
     if not isinstance(result, TensorBase) or result._data is not value:
         return
@@ -205,7 +205,7 @@ def _note_view(result, value, args, op, kwargs):
             if result._x is None:
                 result._x = {}
             template = tuple(VIEW_BASE if b is a else raw(b) for b in args)
-            result._x["view_of"] = (weakref.ref(a), op, template, raw(kwargs) or {})
+            result._x["view_of"] = (a, op, template, raw(kwargs) or {})  # keeps ``a``, as PyTorch's views do
             if a._x is None:
                 a._x = {}
             views = a._x.get("views")

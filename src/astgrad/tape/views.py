@@ -3,7 +3,7 @@
 A tensor made from another by indexing, ``.T``, ``reshape``/``view`` and the like
 (NumPy gives a view) remembers which tensor it is a view of and how it was made
 (record.py). An in-place update of such a view (``v += 1``, ``v.mul_(2)``,
-``v[0] = 5``) writes through into that tensor while it lives, as PyTorch's does
+``v[0] = 5``) writes through into that tensor, which the view keeps alive, as PyTorch's does
 (``write_through``): the base's new value is its old one with the view's region
 replaced (recorded, so gradients flow as in PyTorch). After any in-place update of a
 tensor, its live views are their regions of its new value again (``refresh``), as
@@ -19,17 +19,17 @@ import numpy
 from .record import VIEW_BASE as _BASE, apply
 from .versions import snapshot
 
-__all__ = ["live_base", "write_through", "refresh"]
+__all__ = ["base_of", "write_through", "refresh"]
 
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
 
 
-def live_base(tensor):
-    """The tensor that ``tensor`` is a view of, while it lives (else None)."""
+def base_of(tensor):
+    """The tensor that ``tensor`` is a view of (None if it is not a view)."""
     x = tensor._x
     how = x.get("view_of") if x else None
-    return None if how is None else how[0]()
+    return None if how is None else how[0]
 
 
 def _made(how, base):
@@ -56,7 +56,7 @@ def write_through(view, new, update, written):
     view's shape) in the view's region, through ``update`` (inplace.update), which
     shows the base's new value in its views (``refresh``), ``view`` among them."""
     how = view._x["view_of"]
-    base = how[0]()
+    base = how[0]
     index, flat = _region(how, base)
     if flat:
         shape = base._data.shape
@@ -79,7 +79,7 @@ def refresh(base):
         return
     for view in list(views):
         how = view._x["view_of"]
-        if how[0]() is not base:
+        if how[0] is not base:
             continue
         again = _made(how, base)
         if view._node is not None:
