@@ -3,6 +3,8 @@ tensor viewed (``v = x[0]; v += 1`` changes ``x``), and an update of a tensor sh
 its views. Each program runs on astgrad and on PyTorch (values of the tensors and the
 gradient) and is checked against central finite differences."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -16,6 +18,17 @@ def basic_index(t, W):
     v += 1.0
     v *= W[1]
     return h, v, (h * h).sum()
+
+
+def element(t, W):
+    h = W * 1.0
+    e = h[1, 2]
+    e += W[0, 0]
+    e *= 3.0
+    row = h[0]
+    first = row[0]
+    first.mul_(W[1, 1])
+    return h, e, (h * h).sum() + e
 
 
 def slice_and_methods(t, W):
@@ -70,18 +83,22 @@ def base_update_seen_by_view(t, W):
 
 
 def a_view_saved_then_written(t, W):
-    """PyTorch refuses this backward pass (its views share one version counter with the
-    base, so writing ``flat[2:4]`` marks the saved ``flat[0]`` modified); astgrad keeps
-    the old value of ``flat[0]`` and differentiates it (checked by finite differences)."""
     h = W + 0.0
     flat = h.reshape(6)
-    flat[2:4] *= flat[0]
+    flat[2:4] *= flat[0]                # mul saved flat[0], a view of h, which changes
     return h, flat, (h * W).sum()
 
 
-PROGRAMS = [basic_index, slice_and_methods, transpose, reshape_view, view_of_a_view, in_a_loop,
+def elements_saved_then_base_written(t, W):
+    h = W * 1.0
+    y = h[0, 0] * h[0, 1]
+    h[1] += 1.0                         # other elements: PyTorch's views share one version
+    return h, y, y
+
+
+PROGRAMS = [basic_index, element, slice_and_methods, transpose, reshape_view, view_of_a_view, in_a_loop,
             base_update_seen_by_view]
-STRICTER_IN_PYTORCH = [a_view_saved_then_written]
+REFUSED = [a_view_saved_then_written, elements_saved_then_base_written]
 
 
 def _run(t, program, data):
@@ -105,7 +122,7 @@ def test_view_updates_match_pytorch(program):
         assert_close(a, b, rtol=1e-12, atol=1e-12, msg=f"{program.__name__}: {what} vs PyTorch")
 
 
-@pytest.mark.parametrize("program", PROGRAMS + STRICTER_IN_PYTORCH, ids=lambda p: p.__name__)
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.__name__)
 def test_view_update_gradients_match_finite_differences(program):
     data = _data()
     ours = _run(astgrad, program, data)
@@ -115,6 +132,30 @@ def test_view_update_gradients_match_finite_differences(program):
             return float(program(astgrad, astgrad.tensor(w))[2].item())
     assert_close(ours[3], numerical_grad(loss, (data,), wrt=0), rtol=1e-5, atol=1e-6,
                  msg=f"{program.__name__}: gradient vs finite differences")
+
+
+def test_an_element_of_a_vector_is_a_view():
+    x = astgrad.tensor(np.zeros(3))
+    v = x[0]
+    v += 1.0
+    v -= 3.0
+    x[1] /= 2.0
+    np.testing.assert_array_equal(x.numpy(), [-2.0, 0.0, 0.0])
+    x[0] = 5.0                          # the view shows the update of x
+    assert v.item() == 5.0
+
+
+@pytest.mark.parametrize("program", REFUSED, ids=lambda p: p.__name__)
+def test_a_saved_view_changed_in_place_is_refused_as_in_pytorch(program):
+    """A view is updated with the tensor it views, so a backward pass that saved the view
+    raises PyTorch's error, at the same versions."""
+    torch = pytest.importorskip("torch")
+    messages = []
+    for t in (astgrad, torch):
+        with pytest.raises(RuntimeError, match="modified by an inplace operation") as caught:
+            _run(t, program, _data())
+        messages.append(re.search(r"is at version \d+; expected version \d+", str(caught.value)).group())
+    assert messages[0] == messages[1], messages
 
 
 def test_python_updates_the_view_then_writes_it_back():

@@ -26,6 +26,7 @@ from .mode import grad_mode
 from .torch_errors import translated
 
 _pow = operator.pow
+_getitem = operator.getitem
 
 __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
            "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error",
@@ -187,6 +188,8 @@ def apply(op, args, kwargs=None):
                                      tuple(p._vc[0] for p in parents)), op)
     if type(value) is _NDARRAY and value.base is not None:
         _note_view(result, value, args, op, kwargs)
+    elif op is _getitem and isinstance(value, numpy.generic) and isinstance(args[0], TensorBase):
+        _note_view(result, None, args, op, kwargs)     # an element: a view in PyTorch
     return result
 
 
@@ -195,13 +198,13 @@ VIEW_BASE = object()    # where the base goes among the arguments that made a vi
 
 def _note_view(result, value, args, op, kwargs):
     """Remember which tensor ``result`` is a view of (indexing, ``.T``, a reshape give
-    NumPy views) and how ``op`` made it, and that tensor its views: an in-place update
+    NumPy views; ``value`` None: an element, ``x[0]`` of a vector) and how ``op`` made it, and that tensor its views: an in-place update
     of the view writes through into that tensor, and an update of that
     tensor shows in its views, as in PyTorch (views.py)."""
-    if not isinstance(result, TensorBase) or result._data is not value:
+    if not isinstance(result, TensorBase) or (value is not None and result._data is not value):
         return
     for a in args:
-        if isinstance(a, TensorBase) and numpy.may_share_memory(value, a._data):
+        if isinstance(a, TensorBase) and (value is None or numpy.may_share_memory(value, a._data)):
             if result._x is None:
                 result._x = {}
             template = tuple(VIEW_BASE if b is a else raw(b) for b in args)
