@@ -66,9 +66,10 @@ def _checked(tensor, value, cast=False):
     return value
 
 
-def update(tensor, compute, label=None, view=False, cast=False):
+def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     """Replace the tensor's value by ``compute(old)``, a tensor computed (and recorded)
-    from the old value; returns the tensor."""
+    from the old value; returns the tensor. ``rows``: the index written (``t[i] = v``),
+    if not all of it."""
     recording = grad_mode.enabled
     if recording and tensor._rg and tensor._node is None:
         raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
@@ -95,7 +96,7 @@ def update(tensor, compute, label=None, view=False, cast=False):
         tensor._node = node
         tensor._rg = True
     tensor._version += 1
-    refresh(tensor)
+    refresh(tensor, rows)
     return tensor
 
 
@@ -185,7 +186,8 @@ class InPlaceMethods:
         return self.div_(other)
 
     def __setitem__(self, index, value):
-        return update(self, lambda old: _written(old, raw(index), value), "CopySlices", view=True)
+        index = raw(index)
+        return update(self, lambda old: _written(old, index, value), "CopySlices", view=True, rows=index)
 
 
 def _recorded(tensor, other):

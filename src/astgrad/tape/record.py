@@ -30,7 +30,7 @@ _getitem = operator.getitem
 
 __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
            "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error",
-           "dimension_error", "VIEW_BASE"]
+           "dimension_error", "VIEW_BASE", "row_of"]
 
 
 # -- tensors as the recorder sees them ----------------------------------------------------------
@@ -213,9 +213,23 @@ def _note_view(result, value, args, op, kwargs):
                 a._x = {}
             views = a._x.get("views")
             if views is None:
-                views = a._x["views"] = weakref.WeakSet()
-            views.add(result)
+                views = a._x["views"] = {}
+            key = row_of(template[1], a._data.shape) if op is _getitem else None
+            bucket = views.get(key)
+            if bucket is None:
+                bucket = views[key] = weakref.WeakSet()
+            bucket.add(result)
             return
+
+
+def row_of(index, shape):
+    """The row ``x[index]`` lies in when ``index`` starts with an integer (``x[i]``,
+    ``x[i, j]``), else None: the views of a tensor are kept by row, so that an update of
+    one row shows in that row's views only (views.py)."""
+    first = index[0] if type(index) is tuple and index else index
+    if type(first) is int and shape and -shape[0] <= first < shape[0]:
+        return first % shape[0]
+    return None
 
 
 def _zero_derivative(op):

@@ -16,7 +16,7 @@ import weakref
 
 import numpy
 
-from .record import VIEW_BASE as _BASE, apply
+from .record import VIEW_BASE as _BASE, apply, row_of
 from .versions import snapshot
 
 __all__ = ["base_of", "write_through", "refresh"]
@@ -67,17 +67,24 @@ def write_through(view, new, update, written):
     else:
         def compute(old):
             return written(old, index, new)
-    update(base, compute, "CopySlices", view=True)
+    update(base, compute, "CopySlices", view=True, rows=index if not flat else None)
 
 
-def refresh(base):
-    """After an in-place update of ``base``: each of its live views becomes its region
-    of the new value again (and so, in turn, their views), with a new version; the
-    nodes that used a view's old value keep it (versions.snapshot)."""
+def refresh(base, index=None):
+    """After an in-place update of ``base`` (at ``index``, None: all of it): each of its
+    live views that may see the change becomes its region of the new value again (and
+    so, in turn, their views), with a new version; the nodes that used a view's old
+    value keep it (versions.snapshot). Views are kept by row (record.row_of), so an
+    update of row ``i`` looks at the views of row ``i`` and those not of one row."""
     views = base._x.get("views") if base._x else None
     if not views:
         return
-    for view in list(views):
+    row = None if index is None else row_of(index, base._data.shape)
+    if row is None:
+        views = [v for bucket in list(views.values()) for v in list(bucket)]
+    else:
+        views = list(views.get(row, ())) + list(views.get(None, ()))
+    for view in views:
         how = view._x["view_of"]
         if how[0] is not base:
             continue
