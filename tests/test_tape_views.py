@@ -223,3 +223,24 @@ def test_a_view_whose_elements_repeat_is_refused_as_in_pytorch():
     v = x.reshape(1, 3).expand(2, 3)
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
         v.add_(1.0)
+
+
+def test_second_order_through_view_updates_matches_pytorch():
+    torch = pytest.importorskip("torch")
+
+    def program(t, W):
+        h = W * W
+        v = h[0]
+        v *= W[1]
+        c = h.T[1]
+        c += W[0, 1] ** 3
+        return (h.sin() * h).sum()
+    data = _data()
+    results = []
+    for t in (astgrad, torch):
+        W = t.tensor(data, requires_grad=True)
+        (g,) = t.autograd.grad(program(t, W), W, create_graph=True)
+        (H,) = t.autograd.grad((g * g).sum(), W)
+        results.append([g.detach().numpy().copy(), H.detach().numpy().copy()])
+    for what, a, b in zip(("gradient", "grad of |gradient|^2"), *results):
+        assert_close(a, b, rtol=1e-12, atol=1e-12, msg=f"{what} vs PyTorch")
