@@ -244,3 +244,41 @@ def test_second_order_through_view_updates_matches_pytorch():
         results.append([g.detach().numpy().copy(), H.detach().numpy().copy()])
     for what, a, b in zip(("gradient", "grad of |gradient|^2"), *results):
         assert_close(a, b, rtol=1e-12, atol=1e-12, msg=f"{what} vs PyTorch")
+
+
+LAYOUTS = {"flatten": lambda x: x.flatten(), "unsqueeze": lambda x: x.unsqueeze(0),
+           "permute": lambda x: x.permute(1, 0), "squeeze": lambda x: x.unsqueeze(0).squeeze(0),
+           "t": lambda x: x.t(), "mT": lambda x: x.mT, "view_then_index": lambda x: x.view(3, 2)[1:]}
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_updates_of_layout_views_match_pytorch(name):
+    torch = pytest.importorskip("torch")
+    results = []
+    for t in (astgrad, torch):
+        W = t.tensor(_data(), requires_grad=True)
+        h = W * 1.0
+        v = LAYOUTS[name](h)
+        v *= -2.0
+        v.add_(1.0)
+        (g,) = t.autograd.grad((h * h.cos()).sum(), W)
+        results.append([h.detach().numpy().copy(), v.detach().numpy().copy(), g.numpy().copy()])
+    for what, a, b in zip(("base", "view", "gradient"), *results):
+        assert_close(a, b, rtol=1e-12, atol=1e-12, msg=f"{name}: {what} vs PyTorch")
+
+
+@pytest.mark.parametrize("split", [lambda x: x.chunk(3, 1)[1], lambda x: x.split(1, 0)[1],
+                                   lambda x: x.split([1, 2], 1)[0]], ids=["chunk", "split", "sizes"])
+def test_a_piece_of_split_is_refused_as_in_pytorch_while_recording(split):
+    torch = pytest.importorskip("torch")
+    messages = []
+    for t in (astgrad, torch):
+        W = t.tensor(_data(), requires_grad=True)
+        with pytest.raises(RuntimeError, match="function that returns multiple views") as caught:
+            split(W * 1.0).mul_(2.0)
+        messages.append(str(caught.value))
+        x = t.tensor(_data())
+        with t.no_grad():
+            split(x).mul_(-1.0)         # allowed without a recording, and seen by x
+        messages.append(x.numpy().round(12).tolist())
+    assert messages[:2] == messages[2:], messages

@@ -34,6 +34,11 @@ __all__ = ["InPlaceMethods"]
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
+_MULTI_VIEW = (" is a view and is being modified inplace. This view is the output of a function that "
+               "returns multiple views. Such functions do not allow the output views to be modified "
+               "inplace. You should replace the inplace operation by an out-of-place one.")
+
+
 def _shape_text(shape):
     return "[" + ", ".join(str(n) for n in shape) + "]"
 
@@ -71,6 +76,8 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     from the old value; returns the tensor. ``rows``: the index written (``t[i] = v``),
     if not all of it."""
     recording = grad_mode.enabled
+    if recording and tensor._rg and tensor._x and "multi_view" in tensor._x:
+        raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
     if recording and tensor._rg and tensor._node is None:
         raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
     old = tensor

@@ -53,6 +53,10 @@ class LayoutMethods:
             index = (slice(None),) * axis + (slice(start, start + size),)
             pieces.append(self[index])
             start += size
+        name = "SplitWithSizes" if isinstance(split_size_or_sections, (list, tuple)) else "Split"
+        for k, piece in enumerate(pieces):
+            if piece._x and "view_of" in piece._x:     # PyTorch refuses to update these in place
+                piece._x["multi_view"] = f"Output {k} of {name}"
         return tuple(pieces)
 
     def chunk(self, chunks, dim=0):
