@@ -12,7 +12,6 @@ refreshed, in turn.
 """
 
 import operator
-import weakref
 
 import numpy
 
@@ -52,7 +51,7 @@ def _region(how, base):
 
 
 def write_through(view, new, update, written):
-    """Give the live base of ``view`` the value ``new`` (a tensor or an array of the
+    """Give the base of ``view`` the value ``new`` (a tensor or an array of the
     view's shape) in the view's region, through ``update`` (inplace.update), which
     shows the base's new value in its views (``refresh``), ``view`` among them."""
     how = view._x["view_of"]
