@@ -1,6 +1,10 @@
 """Everyday Python that used to fail late where Python runs fine: ``xs.pop(i)`` with
-an index on a list of differentiated values (reverse, forward and second order,
-against finite differences), and the errors Python itself gives for a bad index."""
+an index on a list of differentiated values, and the errors Python itself gives for a
+bad index; the fields of a dataclass's gradient taken inside differentiated code
+(``astgrad.grad(loss)(params).W``). Reverse, forward and second order, against finite
+differences."""
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -66,3 +70,37 @@ def test_pop_with_a_bad_index_raises_as_python_does():
 def test_pop_with_a_key_on_a_dict_is_a_clear_error():
     with pytest.raises(TypeError, match=r"test_breadth_fixes.py:\d+: .pop\(i\) was differentiated as"):
         astgrad.grad(pop_of_a_dict)(0.3)
+
+
+# -- a dataclass's gradient read inside differentiated code ---------------------------
+
+@dataclasses.dataclass
+class Params:
+    W: np.ndarray
+    b: np.ndarray
+    label: int
+
+
+def params_loss(p, x):
+    return np.sum(np.sin(p.W * x)) * np.sum(p.W)
+
+
+def reads_gradient_fields(w):
+    p = Params(w, w * 2.0, 3)
+    g = astgrad.grad(params_loss)(p, np.linspace(0.2, 0.9, w.shape[-1]))
+    return np.sum(g.W * w) + np.sum(g.b * w) + g.label       # b, label: no derivative, zero
+
+
+def steps_with_gradient(w):
+    p = Params(w, np.cos(w), 0)
+    for _ in range(2):
+        g = astgrad.grad(params_loss)(p, w)
+        p = Params(p.W - 0.1 * g.W, p.b + g.b, p.label)
+    return np.sum(p.W * p.W) + np.sum(p.b)
+
+
+@pytest.mark.parametrize("f", [reads_gradient_fields, steps_with_gradient])
+@pytest.mark.parametrize("shape", [(3,), (2, 3)])
+def test_dataclass_gradient_fields_inside_differentiated_code(f, shape):
+    w = np.random.default_rng(5).normal(size=shape)
+    _check(f, w)

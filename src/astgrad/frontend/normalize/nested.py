@@ -12,10 +12,13 @@ respect to ``w`` flows through the generated gradient too. ``value_and_grad`` is
 call of ``g`` itself (inlined or called as any callee) and the gradient's call.
 """
 
+import inspect
+import textwrap
 import weakref
 
 import gast
 
+from ... import runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
@@ -87,6 +90,10 @@ class NestedTransformLowering:
                                "differentiate a function calling it: astgrad.grad(lambda a, b: obj.method(a, b))")
         compiled = self.nested_derivative("reverse", callee, indices, node)
         gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
+        if single and indices[0] < len(args) and _reads_fields(callee, indices[0]):
+            # a dataclass's gradient, its fields read as g.W: every field, zero where none
+            gradient = self.runtime_call(runtime_objects.record_gradient,
+                                         [S.name(self.fresh_assign(gradient, "t")), args[indices[0]]])
         if len(indices) == 1 and not single:    # grad(f, wrt=(0,)) returns a 1-tuple
             gradient = gast.Tuple(elts=[S.name(self.fresh_assign(gradient, "t"))], ctx=gast.Load())
         if not with_value:
@@ -169,6 +176,29 @@ def _lift(enclosing, tree):
         lifted.__kwdefaults__ = None
         made[key] = lifted
     return made[key]
+
+
+def _reads_fields(callee, index):
+    """Whether ``callee`` may take a dataclass as its argument ``index``: it reads an
+    attribute of that parameter, or hands it on to another call."""
+    try:
+        tree = gast.parse(textwrap.dedent(inspect.getsource(callee)))
+    except (OSError, TypeError, SyntaxError):
+        return True
+    fn = tree.body[0]
+    if not isinstance(fn, (gast.FunctionDef, gast.AsyncFunctionDef)):
+        return True
+    params = fn.args.posonlyargs + fn.args.args
+    if index >= len(params):
+        return True
+    name = params[index].id
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == name:
+            return True
+        if isinstance(node, gast.Call) and any(isinstance(a, gast.Name) and a.id == name
+                                               for a in node.args + [k.value for k in node.keywords]):
+            return True
+    return False
 
 
 def _annotated(call, compiled):
