@@ -104,3 +104,105 @@ def steps_with_gradient(w):
 def test_dataclass_gradient_fields_inside_differentiated_code(f, shape):
     w = np.random.default_rng(5).normal(size=shape)
     _check(f, w)
+
+
+# -- a list changed through one name and read through another -------------------------
+
+def alias_appended_in_loop(x):
+    ys = []
+    zs = ys
+    for k in range(3):
+        zs.append(np.sin(x) * (k + 1.0))
+    return sum(np.sum(v * v) for v in ys) + len(ys)
+
+
+def alias_popped(x):
+    ys = [x, x * 2.0, np.cos(x)]
+    zs = ys
+    last = ys.pop()
+    return np.sum(zs[0] * zs[1] * last) * len(zs)
+
+
+def alias_popped_with_index(x):
+    ys = [x, np.cos(x), x * 3.0]
+    zs = ys
+    first = ys.pop(0)
+    return np.sum(zs[0] * zs[1] + first) * len(zs)
+
+
+@pytest.mark.parametrize("f", [alias_appended_in_loop, alias_popped])
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_list_changed_through_an_alias(f, shape):
+    x = np.random.default_rng(7).normal(size=shape)
+    _check(f, x)
+
+
+def test_list_popped_with_an_index_through_an_alias_first_order():
+    x = np.random.default_rng(8).normal(size=3)
+    f = alias_popped_with_index
+    assert_close(astgrad.grad(f)(x), numerical_grad(f, (x,)))
+    tangent = np.full_like(x, 0.5)
+    assert_close(astgrad.jvp(f, (x,), (tangent,))[1], numerical_jvp(f, (x,), (tangent,)))
+
+
+# -- a transform of a bound method inside differentiated code -------------------------
+
+class Model:
+    def __init__(self, w):
+        self.w = w
+
+    def loss(self, x):
+        return np.sum(np.sin(self.w * x)) * self.scale(x)
+
+    def scale(self, x):
+        return np.sum(x * x) + 1.0
+
+
+MODEL = Model(np.array([1.0, -2.0, 0.5]))
+
+
+def grad_of_method(x):
+    g = astgrad.grad(MODEL.loss)(x)
+    return np.sum(g * x)
+
+
+def grad_of_method_by_name(x):
+    g = astgrad.grad(MODEL.loss, wrt="x")(x)
+    return np.sum(np.cos(g))
+
+
+def jvp_of_method(x):
+    y, t = astgrad.jvp(MODEL.loss, (x,), (x * 2.0,))
+    return t * y
+
+
+@pytest.mark.parametrize("f", [grad_of_method, grad_of_method_by_name, jvp_of_method])
+def test_transform_of_a_bound_method_inside_differentiated_code(f):
+    x = np.random.default_rng(9).normal(size=3)
+    _check(f, x)
+
+
+class Callable:
+    def __call__(self, x):
+        return np.sum(np.sin(x))
+
+
+CALLABLE = Callable()
+
+
+def grad_of_method_wrt_attribute(x):
+    return np.sum(astgrad.grad(MODEL.loss, wrt="self.w")(x))
+
+
+def grad_of_callable_object(x):
+    return np.sum(astgrad.grad(CALLABLE)(x))
+
+
+def test_transform_of_a_method_wrt_an_attribute_inside_differentiated_code_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_breadth_fixes.py:\d+: .*wrt into attributes"):
+        astgrad.grad(grad_of_method_wrt_attribute)(np.ones(3))
+
+
+def test_transform_of_a_callable_object_inside_differentiated_code_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_breadth_fixes.py:\d+: .*of a callable object"):
+        astgrad.grad(grad_of_callable_object)(np.ones(3))

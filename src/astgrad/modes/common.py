@@ -394,6 +394,8 @@ def _checked_writes(statements):
             yield change.stmt, change.name, "assignment into an element of", True
         elif change.kind is ChangeKind.METHOD and change.method == "append":
             yield change.stmt, change.name, "append to", True
+        elif change.kind is ChangeKind.METHOD and change.method == "pop":
+            yield change.stmt, change.name, "pop from", True
         elif change.kind is ChangeKind.AUGMENTED:
             yield change.stmt, change.name, "augmented assignment (+= and the like) on", False
 
@@ -459,7 +461,9 @@ def _followed(alias, name, strict, helper, stmt):
     changed, on a number only ``name`` was rebound)."""
     line = getattr(stmt, "lineno", None)
     if strict:
-        return S.assign(alias, S.name(name), line=line)
+        follow = S.assign(alias, S.name(name), line=line)
+        anno.set(follow, Key.FOLLOWS, True)     # the same object: no value to save
+        return follow
     return S.assign(alias, helper("follow_in_place", [S.name(alias), S.name(name)]), line=line)
 
 
