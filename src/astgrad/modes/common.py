@@ -345,7 +345,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
-        if strict and sharing.reaches_outside(name):
+        checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
+        if strict and checked and sharing.reaches_outside(name):
             _refuse_shared_write(source, name, stmt, action)
         conflicts = _live_sharers(sharing, stmt, name, action, strict)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
@@ -358,7 +359,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
         followed = _exact_aliases(sharing.statements, params, name) & (conflicts - items) \
             if helper is not None else set()
-        if conflicts - items - followed:
+        if conflicts - items - followed and checked:
             _refuse_shared_write(source, name, stmt, action)
         for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
