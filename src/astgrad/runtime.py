@@ -14,6 +14,7 @@ import collections.abc
 import functools
 import math
 import numbers
+import operator
 import string
 import threading
 import typing
@@ -1778,6 +1779,25 @@ def has_key(mapping, key, where):
     """``key in mapping``, for a lowered ``mapping.get(key)`` (see check_mapping)."""
     check_mapping(mapping, "get", where)
     return key in mapping
+
+
+def pop_position(items, index, where):
+    """The position ``items.pop(index)`` removes, counted from the front, for a
+    lowered ``xs.pop(i)``; raises what Python's ``list.pop`` raises for an index out of
+    range, and a clear TypeError when ``items`` is not a list."""
+    if not isinstance(items, list):
+        raise TypeError(
+            f"astgrad: {where}: .pop(i) was differentiated as the list method list.pop, "
+            f"but it was called on a {type(items).__name__} object. astgrad does not "
+            "differentiate methods of other objects: call a module-level function with the "
+            "object's arrays instead, or wrap the value in astgrad.stop_gradient(...)")
+    if not items:
+        raise IndexError("pop from empty list")
+    position = operator.index(index)
+    position = position + len(items) if position < 0 else position
+    if not 0 <= position < len(items):
+        raise IndexError("pop index out of range")
+    return position
 
 
 def sorted_positions(keys, reverse=False):

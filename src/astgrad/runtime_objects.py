@@ -13,7 +13,8 @@ when the derivative is needed (its getter's code is not differentiated)."""
 
 import inspect
 
-from .runtime import AdjointDict, AdjointList, add_derivatives, zeros_like
+from .records import is_record, record_items
+from .runtime import AdjointDict, AdjointList, _is_zero_placeholder, add_derivatives, zeros_like
 
 
 class AdjointObject(AdjointDict):
@@ -25,8 +26,27 @@ class AdjointObject(AdjointDict):
     __radd__ = __add__
     __iadd__ = __add__
 
+    def __getattr__(self, name):
+        # g.W on a dataclass's gradient taken inside differentiated code (the generated
+        # code reads fields as attributes): the field's derivative
+        if not name.startswith("_") and name in self:
+            return self[name]
+        raise AttributeError(f"'AdjointObject' object has no attribute '{name}'")
+
     def __repr__(self):
         return f"AdjointObject({dict.__repr__(self)})"
+
+
+def record_gradient(g, like):
+    """The gradient ``g`` with respect to ``like``, taken inside differentiated code
+    (``astgrad.grad(loss)(params)``): for a dataclass ``like``, an AdjointObject with every
+    field (zero where ``g`` has none), whose fields the code reads as ``g.W``; any other
+    gradient as it is."""
+    if not is_record(like) or not (isinstance(g, AdjointObject) or _is_zero_placeholder(g)):
+        return g
+    fields = g if isinstance(g, AdjointObject) else {}
+    return AdjointObject((name, fields[name] if name in fields else zeros_like(item))
+                         for name, item in record_items(like))
 
 
 def attribute(obj, name):

@@ -90,7 +90,9 @@ class SavePlan:
     def _plan_assign(self, stmt, previous, depth, maybe, definite):
         name = stmt.targets[0].id
         reuse = self._saved_just_before(previous, name)
-        if name in self.fixed and name in maybe and reuse is not None:
+        if anno.get(stmt, Key.FOLLOWS, False):
+            pass        # v = y, v already y's object: it keeps its value, nothing to restore
+        elif name in self.fixed and name in maybe and reuse is not None:
             anno.set(stmt, Key.SAVE, reuse)  # the program itself saved the old value
         elif name in self.fixed and name in maybe:
             anno.set(stmt, Key.SAVE, self.new_save(name, depth))

@@ -38,6 +38,7 @@ class Key(enum.Enum):
     RANGE_LOOP = "a for loop over a range: its target is always an int"
     TOP_LEVEL = "a statement that runs unconditionally (not in a loop or a branch)"
     ELEMENT_OF = "v = y[i]: the container name y this statement reads an element of"
+    FOLLOWS = "v = y after a write into y's object: v was that object already (no save needed)"
     KEPT_INDEX = "v = y[i]: the name that keeps the index i for refreshing v after writes to y"
     ACCUMULATE = "a derivative statement d[x] = e: adds to the derivative, or sets it first"
 

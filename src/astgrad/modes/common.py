@@ -345,7 +345,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
-        if strict and sharing.reaches_outside(name):
+        checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
+        if strict and checked and sharing.reaches_outside(name):
             _refuse_shared_write(source, name, stmt, action)
         conflicts = _live_sharers(sharing, stmt, name, action, strict)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
@@ -358,7 +359,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
         followed = _exact_aliases(sharing.statements, params, name) & (conflicts - items) \
             if helper is not None else set()
-        if conflicts - items - followed:
+        if conflicts - items - followed and checked:
             _refuse_shared_write(source, name, stmt, action)
         for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
@@ -394,6 +395,8 @@ def _checked_writes(statements):
             yield change.stmt, change.name, "assignment into an element of", True
         elif change.kind is ChangeKind.METHOD and change.method == "append":
             yield change.stmt, change.name, "append to", True
+        elif change.kind is ChangeKind.METHOD and change.method == "pop":
+            yield change.stmt, change.name, "pop from", True
         elif change.kind is ChangeKind.AUGMENTED:
             yield change.stmt, change.name, "augmented assignment (+= and the like) on", False
 
@@ -459,7 +462,9 @@ def _followed(alias, name, strict, helper, stmt):
     changed, on a number only ``name`` was rebound)."""
     line = getattr(stmt, "lineno", None)
     if strict:
-        return S.assign(alias, S.name(name), line=line)
+        follow = S.assign(alias, S.name(name), line=line)
+        anno.set(follow, Key.FOLLOWS, True)     # the same object: no value to save
+        return follow
     return S.assign(alias, helper("follow_in_place", [S.name(alias), S.name(name)]), line=line)
 
 

@@ -5,7 +5,7 @@ from ..runtime import loop_item, unindex, unloop_item
 from ..runtime import add_derivatives, append_derivative, drop_last, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
 from ..runtime import own_tangent
-from ..runtime import check_mapping, has_key, list_to_tuple, sorted_positions
+from ..runtime import check_mapping, has_key, list_to_tuple, pop_position, sorted_positions
 from .registry import adjoint, d, non_differentiable, tangent
 
 
@@ -129,7 +129,7 @@ def element_(y, container, index):
 
 
 # the checks behind lowered dict.get and dict views: booleans, or nothing
-non_differentiable(check_mapping, has_key, sorted_positions)
+non_differentiable(check_mapping, has_key, pop_position, sorted_positions)
 
 
 # list_to_tuple(items): the same elements, so the same derivatives (an AdjointList

@@ -3,7 +3,7 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 ``attribute_adjoint`` and ``attribute_tangent`` are linear in their first argument and
 each other's transposes."""
 
-from ..runtime_objects import attribute, attribute_adjoint, attribute_tangent, record
+from ..runtime_objects import attribute, attribute_adjoint, attribute_tangent, record, record_gradient
 from .registry import adjoint, d, tangent
 
 
@@ -47,3 +47,15 @@ def record_(y, cls, items):
 @tangent(record)
 def record_(y, cls, items):
     d[y] = record(cls, d[items])
+
+
+# record_gradient(g, like) is g with its missing fields filled with zeros: the same
+# values where g has them, so the same derivatives
+@adjoint(record_gradient)
+def record_gradient_(y, g, like):
+    d[g] = d[y]
+
+
+@tangent(record_gradient)
+def record_gradient_(y, g, like):
+    d[y] = record_gradient(d[g], like)

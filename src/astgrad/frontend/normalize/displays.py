@@ -17,6 +17,7 @@ import builtins
 
 import gast
 
+from ... import runtime
 from ...core import syntax as S
 
 
@@ -85,19 +86,39 @@ class DisplayLowering:
     # -- list methods and iterators ----------------------------------------------------
 
     def list_method(self, node):
-        """``xs.extend(it)``, ``xs.insert(i, v)`` on a local list, lowered; else None."""
+        """``xs.extend(it)``, ``xs.insert(i, v)``, ``xs.pop(i)`` on a local list, lowered; else None."""
         func = node.func
-        if not (isinstance(func, gast.Attribute) and func.attr in ("extend", "insert")
+        if not (isinstance(func, gast.Attribute) and func.attr in _LOWERED_ARITY
                 and self.local_receiver(func) and not node.keywords
-                and len(node.args) == (1 if func.attr == "extend" else 2)
+                and len(node.args) == _LOWERED_ARITY[func.attr]
                 and not any(isinstance(a, gast.Starred) for a in node.args)):
             return None
         receiver = self.named_atom(func.value, "items")
+        if func.attr == "pop":
+            return self.list_pop(receiver.id, node.args[0])
         if func.attr == "extend":
             items = self.atom(self.list_of(node.args[0]), hint="items")    # read first: xs.extend(xs)
             self.append_each(receiver.id, items)
             return S.const(None)
         return self.list_insert(receiver.id, node.args[0], node.args[1])
+
+    def list_pop(self, xs, index):
+        """``xs.pop(i)``: read the item, move the later ones down a place and drop the
+        last, so that the list stays the same object (aliases see the change)."""
+        index = self.atom(index, hint="index")
+        where = self.where()
+        at = self.fresh_assign(self.runtime_call(runtime.pop_position, [S.name(xs), index, S.const(where)]),
+                               "at")
+        value = self.fresh_assign(gast.Subscript(value=S.name(xs), slice=S.name(at), ctx=gast.Load()),
+                                  "popped")
+        j = self.namer.fresh("j")
+        self.locals.add(j)
+        source = (f"for {j} in range({at}, len({xs}) - 1):\n"
+                  f"    {xs}[{j}] = {xs}[{j} + 1]\n"
+                  f"{xs}.pop()\n")
+        for stmt in gast.parse(source).body:
+            self.statement(self.at_line(stmt))
+        return S.name(value)
 
     def list_insert(self, xs, index, value):
         index = self.atom(index, hint="index")
@@ -143,6 +164,9 @@ class DisplayLowering:
         steps = gast.Call(func=S.name("range"), args=[count], keywords=[])
         return self.expr(gast.ListComp(elt=column, generators=[gast.comprehension(
             target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
+
+
+_LOWERED_ARITY = {"extend": 1, "insert": 2, "pop": 1}
 
 
 def _text(atom):

@@ -12,10 +12,13 @@ respect to ``w`` flows through the generated gradient too. ``value_and_grad`` is
 call of ``g`` itself (inlined or called as any callee) and the gradient's call.
 """
 
+import inspect
+import textwrap
 import weakref
 
 import gast
 
+from ... import runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
@@ -54,12 +57,16 @@ class NestedTransformLowering:
                                "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
         callee, extra = self.nested_callee(fn, node)
         positions = tuple(range(len(primals.elts)))
+        leading = []
+        if inspect.ismethod(callee) and not extra and isinstance(fn, gast.Attribute):
+            # jvp(obj.method, ...): the method's function, with obj as its first argument
+            callee, positions, leading = _method_function(callee), _after_self(positions), [self.atom(fn.value)]
         compiled = self.nested_derivative("forward", callee, positions, node)
         code = compiled.__code__
         # the tangent parameters come last, after the callee's own keyword-only ones
         names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
                                  code.co_argcount + code.co_kwonlyargcount]
-        call = S.call(S.name(self.bind(compiled)), [self.atom(e) for e in primals.elts] + extra,
+        call = S.call(S.name(self.bind(compiled)), leading + [self.atom(e) for e in primals.elts] + extra,
                       {name: self.atom(t) for name, t in zip(names, tangents.elts)})
         return _annotated(call, compiled)
 
@@ -76,6 +83,14 @@ class NestedTransformLowering:
             raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
         args = [self.atom(a) for a in node.args]
         callee, extra = self.nested_callee(outer.args[0], node)
+        if inspect.ismethod(callee) and not extra and isinstance(outer.args[0], gast.Attribute):
+            # grad(obj.method)(x): the method's function, with obj as its first argument
+            if any(isinstance(w, str) and "." in w for w in _items(wrt_value)):
+                raise self._refuse("a nested astgrad transform with a wrt into attributes (wrt=\"self.W\")",
+                                   node, "pass the attribute's value to a function as an argument and "
+                                   "differentiate with respect to that")
+            callee, wrt_value = _method_function(callee), _after_self(wrt_value)
+            args = [self.atom(outer.args[0].value)] + args
         own = len(args) if extra else None
         if own is not None and any(isinstance(w, int) and w < 0 for w in _items(wrt_value)):
             raise self._refuse("astgrad.grad of a local function with a negative wrt", node,
@@ -83,10 +98,14 @@ class NestedTransformLowering:
         try:
             indices, single = normalize_wrt(callee, wrt_value)
         except TypeError:       # a bound method, a callable object
-            raise self._refuse("a nested astgrad transform of a bound method or a callable object", node,
-                               "differentiate a function calling it: astgrad.grad(lambda a, b: obj.method(a, b))")
+            raise self._refuse("a nested astgrad transform of a callable object", node,
+                               "differentiate a function calling it: astgrad.grad(lambda a, b: obj(a, b))")
         compiled = self.nested_derivative("reverse", callee, indices, node)
         gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
+        if single and indices[0] < len(args) and _reads_fields(callee, indices[0]):
+            # a dataclass's gradient, its fields read as g.W: every field, zero where none
+            gradient = self.runtime_call(runtime_objects.record_gradient,
+                                         [S.name(self.fresh_assign(gradient, "t")), args[indices[0]]])
         if len(indices) == 1 and not single:    # grad(f, wrt=(0,)) returns a 1-tuple
             gradient = gast.Tuple(elts=[S.name(self.fresh_assign(gradient, "t"))], ctx=gast.Load())
         if not with_value:
@@ -171,10 +190,58 @@ def _lift(enclosing, tree):
     return made[key]
 
 
+def _reads_fields(callee, index):
+    """Whether ``callee`` may take a dataclass as its argument ``index``: it reads an
+    attribute of that parameter, or hands it on to a function or method of the user's."""
+    try:
+        tree = gast.parse(textwrap.dedent(inspect.getsource(callee)))
+    except (OSError, TypeError, SyntaxError):
+        return True
+    fn = tree.body[0]
+    if not isinstance(fn, (gast.FunctionDef, gast.AsyncFunctionDef)):
+        return True
+    params = fn.args.posonlyargs + fn.args.args
+    if index >= len(params):
+        return True
+    name = params[index].id
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == name:
+            return True
+        if isinstance(node, gast.Call) and _user_call(node, params) \
+                and any(isinstance(a, gast.Name) and a.id == name
+                        for a in node.args + [k.value for k in node.keywords]):
+            return True
+    return False
+
+
+def _user_call(call, params):
+    """A call of a plain name (a function) or of a method of a parameter (self.helper)."""
+    func = call.func
+    return isinstance(func, gast.Name) or (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+                                           and any(func.value.id == p.id for p in params))
+
+
 def _annotated(call, compiled):
     anno.set(call, Key.TARGET, compiled)
     anno.set(call, Key.METHOD, None)
     return call
+
+
+def _method_function(method):
+    """A bound method's function, specialized for its receiver's class (so that
+    ``self.other(x)`` is followed into the class's code), taking the receiver first."""
+    from ...core import methods
+    receiver = method.__self__
+    kind, cls = (methods.CLASS, receiver) if isinstance(receiver, type) else \
+        (methods.INSTANCE, type(receiver))
+    return methods.for_receiver(methods.user_function(method.__func__), kind, cls)
+
+
+def _after_self(wrt):
+    """``wrt`` of a bound method, for its function (``self`` first)."""
+    if isinstance(wrt, (tuple, list)):
+        return type(wrt)(_after_self(w) for w in wrt)
+    return wrt + 1 if isinstance(wrt, int) and not isinstance(wrt, bool) and wrt >= 0 else wrt
 
 
 def _items(wrt):
