@@ -22,6 +22,7 @@ EXPECTED = {
     "logistic_regression.py": ["step   0", "step 100", "final"],
     "show_source.py": ["def grad_predict(", "def grad_power_sum(", ".pop()"],
     "closures.py": ["matches finite differences: True"],
+    "helpers_and_nested_grad.py": ["matches finite differences: True", "(equals x[0]: True)"],
     "rnn.py": ["generated gradient:", "step   0  loss", "step 200  loss", "final     loss"],
     "model_class.py": ["def grad_loss(self, X, y", "grad_forward(self, X", "step 300  loss",
                        "dataclass gradient: Linear"],
