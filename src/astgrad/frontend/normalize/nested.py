@@ -14,6 +14,7 @@ call of ``g`` itself (inlined or called as any callee) and the gradient's call.
 
 import inspect
 import textwrap
+import tokenize
 import weakref
 
 import gast
@@ -186,6 +187,7 @@ def _lift(enclosing, tree):
         lifted.__name__ = template.name
         lifted.__qualname__ = f"{enclosing.__qualname__}.<locals>.{template.name}"
         lifted.__kwdefaults__ = None
+        lifted.__astgrad_lifted__ = True    # its code's lines are not its file's: no getsource
         made[key] = lifted
     return made[key]
 
@@ -193,9 +195,11 @@ def _lift(enclosing, tree):
 def _reads_fields(callee, index):
     """Whether ``callee`` may take a dataclass as its argument ``index``: it reads an
     attribute of that parameter, or hands it on to a function or method of the user's."""
+    if getattr(callee, "__astgrad_lifted__", False):
+        return True
     try:
         tree = gast.parse(textwrap.dedent(inspect.getsource(callee)))
-    except (OSError, TypeError, SyntaxError):
+    except (OSError, TypeError, SyntaxError, tokenize.TokenError):
         return True
     fn = tree.body[0]
     if not isinstance(fn, (gast.FunctionDef, gast.AsyncFunctionDef)):
