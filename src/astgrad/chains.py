@@ -72,16 +72,59 @@ class Chain:
         return self._state[1].snapshot() if self.inner is None else None
 
 
-class TransformVersions:
-    """A function's versions for ``jvp``, ``jacobian`` and ``vjp``: (signature, key,
-    seed kinds) -> ``Chain``, or None where the general code runs."""
-    __slots__ = ("function", "names", "latest", "_by_signature")
+class BoundedVersions:
+    """Versions of a transform keyed by a signature: each made once (under a lock), at
+    most :data:`MAX_VERSIONS`; a signature the subclass cannot specialize, or whose
+    version fails to generate, maps to None (the general code runs for it)."""
+    __slots__ = ("latest", "_by_signature")
+    _making = _lock                 # a subclass may hold its module's lock instead
 
-    def __init__(self, function, names):
-        self.function = function
-        self.names = names          # the parameters, in the order of the signature
+    def __init__(self):
         self.latest = None
         self._by_signature = {}
+
+    def _version(self, signature):
+        """The version for ``signature`` (made now if need be), or None."""
+        version = self._by_signature.get(signature, False)
+        return self._add(signature) if version is False else version
+
+    def _add(self, signature):
+        with self._making:
+            if signature in self._by_signature:
+                return self._by_signature[signature]
+            if len(self._by_signature) >= self._limit() or not self._specializes(signature):
+                return None
+            try:
+                version = self._make(signature)
+                version()
+            except Exception:       # noqa: BLE001 - the general code is right for them
+                version = None
+            self._by_signature[signature] = version
+            return version
+
+    def _limit(self):
+        return MAX_VERSIONS         # read at each use (a subclass: its module's bound)
+
+    def _specializes(self, signature):
+        raise NotImplementedError
+
+    def _make(self, signature):
+        raise NotImplementedError
+
+    def signatures(self):
+        """The signatures that have a version of their own, oldest first."""
+        return [signature for signature, version in self._by_signature.items() if version is not None]
+
+
+class TransformVersions(BoundedVersions):
+    """A function's versions for ``jvp``, ``jacobian`` and ``vjp``: (signature, key,
+    seed kinds) -> ``Chain``, or None where the general code runs."""
+    __slots__ = ("function", "names")
+
+    def __init__(self, function, names):
+        super().__init__()
+        self.function = function
+        self.names = names          # the parameters, in the order of the signature
 
     def code_for(self, values, key, seeds=()):
         """The compiled code ``key`` (("forward", positions): tangents by keyword, shaped
@@ -89,30 +132,16 @@ class TransformVersions:
         ``values`` (one per parameter) and keyword arguments of the kinds ``seeds``
         ((name, kind) pairs), or None: run the general code."""
         signature = (argument_kinds.signature(values), key, seeds)
-        version = self._by_signature.get(signature, False)
-        if version is False:
-            version = self._add(signature)
+        version = self._version(signature)
         self.latest = signature
         return None if version is None else version()
 
-    def _add(self, signature):
-        kinds, key, seeds = signature
-        with _lock:
-            if signature in self._by_signature:
-                return self._by_signature[signature]
-            if len(self._by_signature) >= MAX_VERSIONS or all(kind is None for kind in kinds):
-                return None
-            try:
-                version = Chain(self.function, key, argument_kinds.key_part(self.names, kinds)[1] + seeds)
-                version()
-            except Exception:       # noqa: BLE001 - the general code is right for them
-                version = None
-            self._by_signature[signature] = version
-            return version
+    def _specializes(self, signature):
+        return not all(kind is None for kind in signature[0])
 
-    def signatures(self):
-        """The signatures that have a version of their own, oldest first."""
-        return [signature for signature, version in self._by_signature.items() if version is not None]
+    def _make(self, signature):
+        kinds, key, seeds = signature
+        return Chain(self.function, key, argument_kinds.key_part(self.names, kinds)[1] + seeds)
 
 
 # function -> {"versions": its TransformVersions}, living as long as the function (the

@@ -30,7 +30,7 @@ from .analysis import shapes
 from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
 from .caching import Current, checked_normalized, made_before, prepare
-from .chains import MAX_VERSIONS, Chain
+from .chains import MAX_VERSIONS, BoundedVersions, Chain
 from .core.functions import seed_parameter, underlying
 from .pipeline import TANGENT_ONLY
 
@@ -190,18 +190,18 @@ def _proven(function, part, key=None):
     return returns_real_number(tree, dict(part[1]), shapes._is_elementwise, shapes._SHAPE_OF_SECOND)
 
 
-class ProductVersions:
+class ProductVersions(BoundedVersions):
     """A Hessian-vector product's specialized versions: signature (the arguments' kinds,
     then v's) -> ``_Product``; at most :data:`MAX_VERSIONS`, further calls run the general
     code (``for_call`` returns None)."""
-    __slots__ = ("function", "position", "names", "latest", "_by_signature")
+    __slots__ = ("function", "position", "names")
+    _making = _lock                 # as before: specialize's lock, not the chains'
 
     def __init__(self, function, position, names):
+        super().__init__()
         self.function = function
         self.position = position    # the parameter differentiated with respect to
         self.names = names          # the parameters, in the order of the signature
-        self.latest = None
-        self._by_signature = {}
 
     def __reduce__(self):
         return ProductVersions, (self.function, self.position, self.names)
@@ -210,39 +210,24 @@ class ProductVersions:
         """The compiled code (arguments, then the tangent ``v`` by keyword) for arguments
         ``values`` (one per parameter) and ``v``, or None: run the general code."""
         signature = argument_kinds.signature(values) + (kind_of(v),)
-        version = self._by_signature.get(signature, False)
-        if version is False:
-            version = self._add(signature)
+        version = self._version(signature)
         self.latest = signature
         return None if version is None else version()
-
-    def _add(self, signature):
-        with _lock:
-            if signature in self._by_signature:
-                return self._by_signature[signature]
-            if len(self._by_signature) >= MAX_VERSIONS or all(kind is None for kind in signature[:-1]):
-                return None
-            try:
-                version = _Product(self.function, self.position,
-                                   argument_kinds.key_part(self.names, signature[:-1]))
-                version()
-            except Exception:       # noqa: BLE001 - the general code, already made, is right for them
-                version = None
-            self._by_signature[signature] = version
-            return version
-
-    def signatures(self):
-        """The signatures that have a version of their own, oldest first."""
-        return [signature for signature, version in self._by_signature.items() if version is not None]
 
     def code_for(self, values, v):
         """The code a call with ``values`` and ``v`` runs (made now if need be), or None
         for the general code."""
-        signature = argument_kinds.signature(values) + (kind_of(v),)
-        version = self._by_signature.get(signature, False)
-        if version is False:
-            version = self._add(signature)
+        version = self._version(argument_kinds.signature(values) + (kind_of(v),))
         return None if version is None else version()
+
+    def _limit(self):
+        return MAX_VERSIONS         # this module's bound, as Versions reads it
+
+    def _specializes(self, signature):
+        return not all(kind is None for kind in signature[:-1])
+
+    def _make(self, signature):
+        return _Product(self.function, self.position, argument_kinds.key_part(self.names, signature[:-1]))
 
     def latest_code(self):
         version = self._by_signature.get(self.latest) if self.latest is not None else None
