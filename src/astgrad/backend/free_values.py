@@ -16,26 +16,23 @@ from ..core import syntax as S
 
 def free_dead_values(body, params):
     """``body`` with ``del`` statements after each top-level name's last mention."""
-    if any(isinstance(node, (gast.Lambda, gast.FunctionDef, gast.Global, gast.Nonlocal))
-           for stmt in body for node in S.walk_nodes(stmt)):
-        return body
     plain, other, last = set(), set(params), {}
+    name_type, load_type, scopes = gast.Name, gast.Load, (gast.Lambda, gast.FunctionDef, gast.Global, gast.Nonlocal)
     for index, stmt in enumerate(body):
+        target = None               # a Name the statement binds plainly (or updates): not "other"
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
                 and isinstance(stmt.targets[0], gast.Name):
             plain.add(stmt.targets[0].id)
-            nested = [stmt.value]
+            target = stmt.targets[0]
         elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
-            nested = [stmt.value]           # updates a name bound before
-        else:
-            nested = [stmt]
-        for part in nested:
-            for node in S.walk_nodes(part):
-                if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-                    other.add(node.id)
-        for node in S.walk_nodes(stmt):
-            if isinstance(node, gast.Name):
+            target = stmt.target        # updates a name bound before
+        for node in S.walk_nodes(stmt):     # one walk: every mention, and the other bindings
+            if type(node) is name_type:
                 last[node.id] = index
+                if node is not target and type(node.ctx) is not load_type:
+                    other.add(node.id)
+            elif isinstance(node, scopes):
+                return body
     candidates = plain - other
     dying = {}          # index -> the candidates mentioned last there
     for name in candidates:

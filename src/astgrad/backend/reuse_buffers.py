@@ -33,7 +33,7 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
         return body
     numbers = {name for name, kind in kinds.items() if kind in ("float", "int")} | set(scalars)
     floats = {name for name, kind in kinds.items() if kind == "float"}
-    classes = ShapeClasses(body, params, adjoints, scalars, kinds)
+    classes = _Lazy(lambda: ShapeClasses(body, params, adjoints, scalars, kinds))
     last, private = _mentions(body)
     typed = _Float64(float64, numbers, floats)
     fresh, out = set(), []
@@ -64,6 +64,24 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
     return out
 
 
+class _Lazy:
+    """The shape classes, found when first asked for (often no statement needs them)."""
+
+    def __init__(self, make):
+        self.make, self.found = make, None
+
+    def of(self, node):
+        return self._classes().of(node)
+
+    def name_class(self, name):
+        return self._classes().name_class(name)
+
+    def _classes(self):
+        if self.found is None:
+            self.found = self.make()
+        return self.found
+
+
 def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
     value = stmt.value
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
@@ -76,9 +94,9 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
         for buffer, other in candidates:
             if isinstance(buffer, gast.Name) and buffer.id in fresh and buffer.id in private \
                     and (last.get(buffer.id) == index or buffer.id == target) \
-                    and classes.of(value) is not None and classes.of(value) == classes.name_class(buffer.id) \
                     and typed.is_float64(value) \
-                    and (buffer.id == target or target not in _names_read(other)):
+                    and (buffer.id == target or target not in _names_read(other)) \
+                    and classes.of(value) is not None and classes.of(value) == classes.name_class(buffer.id):
                 # (``d = b`` first would lose d's old value where the other operand reads it)
                 copy = [] if buffer.id == target else [S.assign(target, S.name(buffer.id))]
                 update = gast.AugAssign(target=gast.Name(id=target, ctx=gast.Store(), annotation=None,
@@ -155,17 +173,21 @@ def _mentions(body):
     """Each name's last top-level statement, and the names only ever read as operands of
     arithmetic or of elementwise NumPy functions (no other reference to their value)."""
     last, escaped = {}, set()
+    name_type, store_type, leaves = gast.Name, gast.Store, _LEAVES
     for index, stmt in enumerate(body):
         returned = isinstance(stmt, gast.Return) and index == len(body) - 1
+        bound_plainly = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
         for node in S.walk_nodes(stmt):
-            if isinstance(node, gast.Name):
+            kind = type(node)
+            if kind is name_type:
                 last[node.id] = index
-            for child in [] if returned else _escaping_children(node):    # returning is after every write
-                escaped.add(child.id)
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-            for node in S.walk_nodes(stmt):
-                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                if not bound_plainly and type(node.ctx) is store_type:
                     escaped.add(node.id)
+                continue
+            if returned or kind in leaves:      # returning is after every write
+                continue
+            for child in _escaping_children(node):
+                escaped.add(child.id)
     return last, set(last) - escaped
 
 
@@ -183,6 +205,13 @@ def _escaping_children(node):
         return [node.value] if isinstance(node.value, gast.Name) else []
     return [child for child in gast.iter_child_nodes(node)
             if isinstance(child, gast.Name) and isinstance(child.ctx, gast.Load)]
+
+
+# Nodes without a Name among their children (names, constants, contexts, operators):
+# _escaping_children has nothing to say about them.
+_LEAVES = frozenset({gast.Name, gast.Constant, gast.Load, gast.Store, gast.Del, gast.Param}
+                    | {cls for cls in vars(gast).values() if isinstance(cls, type)
+                       and issubclass(cls, (gast.operator, gast.unaryop, gast.cmpop, gast.boolop))})
 
 
 _READERS = {numpy.sum, numpy.mean}

@@ -56,7 +56,7 @@ def number_names(body, params, scalars, kinds):
     """The names that hold a Python int or float wherever they are read: the largest set
     whose every assignment computes a number from numbers (assume all, retract)."""
     values, others, seen = {}, set(), set()
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
                 or isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
                 and isinstance(node.op, _ARITHMETIC):
@@ -100,7 +100,7 @@ def _is_number(node, numbers, arrays):
 
 def _zeros_of_numbers(body, numbers):
     """``d_x = zeros_like(x)`` -> ``d_x = 0.0`` for a number ``x`` (what zeros_like gives)."""
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
                 and anno.get(node.value, Key.TARGET) is runtime.zeros_like and len(node.value.args) == 1 \
                 and not node.value.keywords and _is_number(node.value.args[0], numbers, ()):
@@ -109,7 +109,7 @@ def _zeros_of_numbers(body, numbers):
 
 def _counts(body):
     stores, loads = {}, {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             counts = stores if isinstance(node.ctx, gast.Store) else loads
             counts[node.id] = counts.get(node.id, 0) + 1
