@@ -16,6 +16,7 @@ through ``@`` of arrays of known dimensions, indexing by a number and full reduc
 import builtins
 import math
 import types
+from collections import deque
 
 import gast
 import numpy
@@ -267,7 +268,6 @@ _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, num
 
 
 _REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult)
-_EXITS = (gast.Break, gast.Continue, gast.Return, gast.Raise)
 
 
 def _least_solution(definitions, holds):
@@ -303,9 +303,8 @@ def _values_used_as_numbers(body):
                     proven.add(id(pending.pop(name)))
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
-            elif not isinstance(stmt, (gast.Assign, gast.Expr)) or \
-                    any(isinstance(node, _EXITS) for node in S.walk_nodes(stmt)):
-                pending = {}    # what follows may not run
+            elif not isinstance(stmt, (gast.Assign, gast.Expr)):
+                pending = {}    # what follows may not run (an assignment or expression holds no exit)
     return proven
 
 
@@ -380,21 +379,42 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     provably already has the shape of ``x``. In code specialized to ``kinds``, also write
     the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
     is given (see ``matmul_adjoints``)."""
+    called = _called_targets(body)     # the rewrites below look at calls of these only
     classes = ShapeClasses(body, params, adjoints, scalars, kinds)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND) if kinds else None
 
-    rewrite = _DropUnbroadcasts(classes, layouts)
-    for stmt in body:
-        rewrite.visit(stmt)
+    if runtime.unbroadcast in called or runtime.broadcast_like in called:
+        rewrite = _DropUnbroadcasts(classes, layouts)
+        for stmt in body:
+            rewrite.visit(stmt)
     if kinds:
-        _shapes_from_parameters(body, params, classes, layouts)
-        _keep_scalar_seeds(body, layouts)
-        _sizes(body, layouts, params)
-        mark_array_reductions(body, layouts)
-        if numpy_name is not None:
+        if not called.isdisjoint(_SHAPE_OF_SECOND):
+            _shapes_from_parameters(body, params, classes, layouts)
+        if runtime.unreduce in called:
+            _keep_scalar_seeds(body, layouts)
+        if runtime.repeat_count in called:
+            _sizes(body, layouts, params)
+        if numpy.sum in called or numpy.mean in called:
+            mark_array_reductions(body, layouts)
+        if numpy_name is not None and (runtime.matmul_adjoint_left in called or runtime.matmul_adjoint_right in called):
             direct_matmul_adjoints(body, layouts, kinds, numpy_name)
     return body
+
+
+def _called_targets(body):
+    """The objects the calls of ``body`` resolve to (``Key.TARGET``), hashable ones only.
+    None of the rewrites makes a call another one looks for, so a rewrite whose calls
+    are not among them has nothing to do."""
+    found, call_type = set(), gast.Call
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+        if type(node) is call_type:
+            target = anno.get(node, Key.TARGET)
+            try:
+                found.add(target)
+            except TypeError:
+                pass        # an unhashable object: none of the functions looked for
+    return found
 
 
 class _DropUnbroadcasts(walk.CallTransformer):
@@ -469,20 +489,26 @@ def _keep_scalar_seeds(body, layouts):
 
 
 def _parents_and_names(body):
-    """(id(node) -> its parent, name -> its Load nodes, name -> its other Name nodes)."""
+    """(id(node) -> its parent, name -> its Load nodes, name -> its other Name nodes),
+    the names in the order ``syntax.walk_nodes`` visits them (one walk, breadth first)."""
     parents, loads, assigned = {}, {}, {}
-    ast_type = gast.AST
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+    ast_type, name_type, load_type = gast.AST, gast.Name, gast.Load
+    todo = deque([gast.Module(body=body, type_ignores=[])])
+    append, popleft = todo.append, todo.popleft
+    while todo:
+        node = popleft()
         for field in node._fields:             # the children, as gast.iter_child_nodes gives them
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
                 parents[id(value)] = node
+                append(value)
             elif isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast_type):
                         parents[id(item)] = node
-        if isinstance(node, gast.Name):
-            table = loads if isinstance(node.ctx, gast.Load) else assigned
+                        append(item)
+        if type(node) is name_type:
+            table = loads if type(node.ctx) is load_type else assigned
             table.setdefault(node.id, []).append(node)
     return parents, loads, assigned
 
