@@ -24,14 +24,17 @@ def mark_array_reductions(body, layouts):
     layouts show to be an array (``Key.ARRAY_REDUCTION``). They are rewritten last (see
     ``call_reduction_methods``): the passes before read ``numpy.sum`` as a reduction."""
 
-    def mark(node):
-        if len(node.args) == 1 and not node.keywords:
-            layout = layouts.of(node.args[0])
-            if layout and not all(layout):
-                anno.set(node, Key.ARRAY_REDUCTION, True)
-        return node
+    walk.rewrite_calls(body, tuple(_METHODS), lambda node: mark_array_reduction(node, layouts))
 
-    walk.rewrite_calls(body, tuple(_METHODS), mark)
+
+def mark_array_reduction(node, layouts):
+    """Mark one ``numpy.sum(a)`` / ``numpy.mean(a)`` call if the layouts show ``a`` to be
+    an array (see ``mark_array_reductions``); returns the call."""
+    if len(node.args) == 1 and not node.keywords:
+        layout = layouts.of(node.args[0])
+        if layout and not all(layout):
+            anno.set(node, Key.ARRAY_REDUCTION, True)
+    return node
 
 
 def call_reduction_methods(body):

@@ -30,7 +30,7 @@ from .. import argument_kinds
 from .fixed_point import UNKNOWN, assume, retract
 from .layouts import Layouts, matmul_layout
 from .matmul_adjoints import direct_matmul_adjoints
-from .reduction_methods import mark_array_reductions
+from .reduction_methods import mark_array_reduction
 from .. import runtime
 
 SCALAR = "()"
@@ -379,65 +379,79 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     provably already has the shape of ``x``. In code specialized to ``kinds``, also write
     the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
     is given (see ``matmul_adjoints``)."""
-    called = _called_targets(body)     # the rewrites below look at calls of these only
+    calls = _calls_by_target(body)     # the rewrites below look at calls of these only
     classes = ShapeClasses(body, params, adjoints, scalars, kinds)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND) if kinds else None
 
-    if runtime.unbroadcast in called or runtime.broadcast_like in called:
-        rewrite = _DropUnbroadcasts(classes, layouts)
-        for stmt in body:
-            rewrite.visit(stmt)
+    _drop_unbroadcasts(calls.get(runtime.unbroadcast, []) + calls.get(runtime.broadcast_like, []),
+                       classes, layouts)
     if kinds:
-        if not called.isdisjoint(_SHAPE_OF_SECOND):
-            _shapes_from_parameters(body, params, classes, layouts)
-        if runtime.unreduce in called:
+        _shapes_from_parameters([entry[1] for target in _SHAPE_OF_SECOND for entry in calls.get(target, ())],
+                                params, classes, layouts)
+        if runtime.unreduce in calls:
             _keep_scalar_seeds(body, layouts)
-        if runtime.repeat_count in called:
+        if runtime.repeat_count in calls:
             _sizes(body, layouts, params)
-        if numpy.sum in called or numpy.mean in called:
-            mark_array_reductions(body, layouts)
-        if numpy_name is not None and (runtime.matmul_adjoint_left in called or runtime.matmul_adjoint_right in called):
+        for target in (numpy.sum, numpy.mean):
+            for entry in calls.get(target, ()):
+                mark_array_reduction(entry[1], layouts)
+        if numpy_name is not None and (runtime.matmul_adjoint_left in calls or runtime.matmul_adjoint_right in calls):
             direct_matmul_adjoints(body, layouts, kinds, numpy_name)
     return body
 
 
-def _called_targets(body):
-    """The objects the calls of ``body`` resolve to (``Key.TARGET``), hashable ones only.
-    None of the rewrites makes a call another one looks for, so a rewrite whose calls
-    are not among them has nothing to do."""
-    found, call_type = set(), gast.Call
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-        if type(node) is call_type:
-            target = anno.get(node, Key.TARGET)
-            try:
-                found.add(target)
-            except TypeError:
-                pass        # an unhashable object: none of the functions looked for
-    return found
+def _calls_by_target(body):
+    """The calls of ``body`` by the object they resolve to (``Key.TARGET``; hashable ones
+    only), each as (its position in a breadth-first walk, the call, its parent, the
+    parent's field holding it, its index in that list or None). None of the rewrites
+    makes a call another one looks for, so the calls found here are all they look at."""
+    calls, count = {}, 0
+    ast_type, call_type = gast.AST, gast.Call
+    todo = deque([gast.Module(body=body, type_ignores=[])])
+    append, popleft = todo.append, todo.popleft
+    while todo:
+        node = popleft()
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast_type):
+                append(value)
+                if type(value) is call_type:
+                    count = _add_call(calls, count, value, node, field, None)
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, ast_type):
+                        append(item)
+                        if type(item) is call_type:
+                            count = _add_call(calls, count, item, node, field, index)
+    return calls
 
 
-class _DropUnbroadcasts(walk.CallTransformer):
+def _add_call(calls, count, call, parent, field, index):
+    try:
+        calls.setdefault(anno.get(call, Key.TARGET), []).append((count, call, parent, field, index))
+    except TypeError:
+        pass            # an unhashable object: none of the functions looked for
+    return count + 1
+
+
+def _drop_unbroadcasts(entries, classes, layouts):
     """``unbroadcast(e, x)`` -> ``e`` where the shape classes (or layouts) of ``e`` and
-    ``x`` agree. (A class at module level: one made per call holds the analyses in a
-    reference cycle, which only the garbage collector would free.)"""
-
-    def __init__(self, classes, layouts):
-        self.classes = classes
-        self.layouts = layouts
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        target = anno.get(node, Key.TARGET)
-        if target in (runtime.unbroadcast, runtime.broadcast_like) and len(node.args) == 2:
-            a, b = self.classes.of(node.args[0]), self.classes.of(node.args[1])
-            if a is not None and a == b:
-                return node.args[0]
-            layouts = self.layouts
-            if layouts is not None and layouts.of(node.args[0]) is not None \
-                    and layouts.of(node.args[0]) == layouts.of(node.args[1]):
-                return node.args[0]
-        return node
+    ``x`` agree, for the calls ``entries`` (from ``_calls_by_target``). The deepest go
+    first (the reverse of breadth-first order), so each call is decided once the calls
+    inside it are, as a rewrite from the leaves up would."""
+    for _, node, parent, field, index in sorted(entries, key=lambda entry: entry[0], reverse=True):
+        if len(node.args) != 2:
+            continue
+        a, b = classes.of(node.args[0]), classes.of(node.args[1])
+        same = a is not None and a == b or layouts is not None and layouts.of(node.args[0]) is not None \
+            and layouts.of(node.args[0]) == layouts.of(node.args[1])
+        if not same:
+            continue
+        if index is None:
+            setattr(parent, field, node.args[0])
+        else:
+            getattr(parent, field)[index] = node.args[0]
 
 
 class _Sizes(walk.CallTransformer):
@@ -565,23 +579,22 @@ def _layout_as_numbers(expression, names, layouts):
         layouts.names.update(saved)
 
 
-def _shapes_from_parameters(body, params, classes, layouts=None):
-    """``unreduce(e, t)`` -> ``unreduce(e, x)`` where parameter ``x`` has ``t``'s shape:
-    ``t`` is then not kept alive (or computed) only for its shape."""
+def _shapes_from_parameters(calls, params, classes, layouts=None):
+    """``unreduce(e, t)`` -> ``unreduce(e, x)`` where parameter ``x`` has ``t``'s shape,
+    for the shape helpers' ``calls``: ``t`` is then not kept alive (or computed) only
+    for its shape."""
     by_class = {}
     for param in params:
         found = classes.name_class(param)
         if found is not None and found != SCALAR:
             by_class.setdefault(found, param)
-    for stmt in body:
-        for node in S.walk_nodes(stmt):
-            if isinstance(node, gast.Call) and anno.get(node, Key.TARGET) in _SHAPE_OF_SECOND \
-                    and len(node.args) >= 2 and isinstance(node.args[1], gast.Name):
-                param = by_class.get(classes.name_class(node.args[1].id))
-                if param is None and layouts is not None:
-                    param = same_shape_parameter(node.args[1].id, layouts, params)
-                if param is not None:
-                    node.args[1] = S.name(param)
+    for node in calls:
+        if len(node.args) >= 2 and isinstance(node.args[1], gast.Name):
+            param = by_class.get(classes.name_class(node.args[1].id))
+            if param is None and layouts is not None:
+                param = same_shape_parameter(node.args[1].id, layouts, params)
+            if param is not None:
+                node.args[1] = S.name(param)
 
 
 def same_shape_parameter(name, layouts, params, depth=0):
