@@ -4,6 +4,7 @@
 
 import ast
 import itertools
+import sys
 
 import gast
 
@@ -34,7 +35,7 @@ def _drop_empty_comments(block):
 def to_source(fn_def):
     fn_def.body = walk.rewrite_each_block(fn_def.body, _drop_empty_comments)
     module = gast.Module(body=[fn_def], type_ignores=[])
-    tree = gast.gast_to_ast(module)
+    tree = to_stdlib(module)
     _number_statements(tree.body)
     lines = []
     for line in ast.unparse(tree).splitlines():
@@ -46,6 +47,97 @@ def to_source(fn_def):
                 line = (indent + "# " + value[len(_COMMENT):]).rstrip()
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def to_stdlib(node):
+    """The stdlib syntax tree ``gast.gast_to_ast`` makes of ``node`` (the same nodes,
+    fields and positions), made by one function per node kind chosen once per kind:
+    gast's own converter, a ``NodeTransformer`` building every node through a dict of
+    its fields, was two thirds of emitting a long function."""
+    return _CONVERTERS.get(type(node), _generic)(node)
+
+
+def _value(value):
+    if isinstance(value, list):
+        return [_CONVERTERS.get(type(item), _generic)(item) if isinstance(item, gast.AST) else item
+                for item in value]
+    if isinstance(value, gast.AST):
+        return _CONVERTERS.get(type(value), _generic)(value)
+    return value
+
+
+def _generic(node):
+    kind = type(node)
+    plan = _PLANS.get(kind)
+    if plan is None:
+        plan = _PLANS[kind] = (getattr(ast, kind.__name__, None), kind._fields, kind._attributes)
+    target, fields, attributes = plan
+    if target is None:
+        return None                 # not a node of the stdlib's syntax (gast drops it too)
+    new = target(**{field: _value(getattr(node, field)) for field in fields if hasattr(node, field)})
+    for attribute in attributes:
+        if hasattr(node, attribute):
+            setattr(new, attribute, getattr(node, attribute))
+    return new
+
+
+def _located(new, old):
+    """``ast.copy_location``, as gast's converter uses it for the nodes it builds itself."""
+    for attribute in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        if attribute in old._attributes and attribute in new._attributes:
+            value = getattr(old, attribute, None)
+            if value is not None or hasattr(old, attribute) and attribute.startswith("end_"):
+                setattr(new, attribute, value)
+    return new
+
+
+def _name(node):
+    return _located(ast.Name(node.id, _value(node.ctx)), node)
+
+
+def _arg(node):
+    if node is None:
+        return None
+    return _located(ast.arg(node.id, _value(node.annotation), _value(node.type_comment)), node)
+
+
+def _arguments(node):
+    return ast.arguments([_arg(arg) for arg in node.posonlyargs], [_arg(arg) for arg in node.args],
+                         _arg(node.vararg), [_arg(arg) for arg in node.kwonlyargs], _value(node.kw_defaults),
+                         _arg(node.kwarg), _value(node.defaults))
+
+
+def _except_handler(node):
+    if not node.name:
+        return _generic(node)
+    return _located(ast.ExceptHandler(_value(node.type), node.name.id, _value(node.body)), node)
+
+
+def _assign(node):
+    return _located(ast.Assign(_value(node.targets), _value(node.value)), node)
+
+
+def _function(kind):
+    def convert(node):
+        return _located(kind(_value(node.name), _value(node.args), _value(node.body), _value(node.decorator_list),
+                             _value(node.returns), _value(node.type_comment)), node)
+    return convert
+
+
+def _class(node):
+    return _located(ast.ClassDef(_value(node.name), _value(node.bases), _value(node.keywords), _value(node.body),
+                                 _value(node.decorator_list)), node)
+
+
+_PLANS = {}         # gast node kind -> (stdlib kind, its fields, its attributes)
+_CONVERTERS = {gast.Name: _name, gast.arguments: _arguments, gast.ExceptHandler: _except_handler,
+               gast.Assign: _assign}
+if sys.version_info < (3, 12):      # gast's converter drops the type parameters there
+    _CONVERTERS.update({gast.FunctionDef: _function(ast.FunctionDef),
+                        gast.AsyncFunctionDef: _function(ast.AsyncFunctionDef), gast.ClassDef: _class})
+elif sys.version_info < (3, 13):    # and converts these by hand on 3.12 (generated code has none)
+    _CONVERTERS.update({getattr(gast, kind): gast.gast_to_ast for kind in ("TypeVar", "TypeVarTuple", "ParamSpec")
+                        if hasattr(gast, kind)})
 
 
 def _number_statements(block):
