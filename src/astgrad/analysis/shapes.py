@@ -61,7 +61,7 @@ class ShapeClasses:
                     definitions.setdefault(name, []).append(None)
         self.cls = {p: p for p in params}
         self.params = set(params)
-        self.not_sequences = _values_used_as_numbers(body)
+        self.not_sequences, self.value_names = _values_used_as_numbers(body)
         self.sequence_names = None      # the names that may hold a list or tuple, found on first use
         self.derivatives = set(adjoints.values())
         for name in scalars:
@@ -95,6 +95,7 @@ class ShapeClasses:
             elif self.cls.get(primal) not in (None, _BOTTOM):
                 # every derivative has its value's shape, however often it is reassigned
                 self.cls[adjoint] = self.cls[primal]
+        self.value_names = None     # true of the tree as it is now; a rewrite may change it
 
     def _optimistic(self):
         assume(self.definitions, self.cls, self.of)
@@ -120,7 +121,7 @@ class ShapeClasses:
         """Whether a primal value may be a list or tuple. Derivatives may be lists too,
         but theirs add element by element."""
         if self.sequence_names is None:
-            self.sequence_names = _least_solution(self.definitions, self._name_may_be_sequence)
+            self.sequence_names = _least_solution(self.definitions, self._name_may_be_sequence, self.value_names)
         return self._value_may_be_sequence(node, self.sequence_names)
 
     def _name_may_be_sequence(self, name, sequences):
@@ -270,16 +271,20 @@ _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, num
 _REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult)
 
 
-def _least_solution(definitions, holds):
+def _least_solution(definitions, holds, value_names=None):
     """The names for which ``holds(name, found)`` is true in the least solution: start
     from none and add a name when ``holds`` says so for the names found so far, looking
     again at a name when a name its values mention is added. (Following each name's
     values recursively, with the names on the way counting as false, gives the same
-    names, but went as deep as the longest chain of assignments and could try every path.)"""
-    readers = {}
+    names, but went as deep as the longest chain of assignments and could try every path.)
+    ``value_names``: id(value) -> the names it mentions, where already known."""
+    readers, known = {}, value_names or {}
     for name, values in definitions.items():
         for value in values:
-            for read in S.names_in(value) if value is not None else ():
+            if value is None:
+                continue
+            mentioned = known.get(id(value))
+            for read in S.names_in(value) if mentioned is None else mentioned:
                 readers.setdefault(read, set()).add(name)
     found, pending = set(), list(definitions)
     while pending:
@@ -293,37 +298,44 @@ def _least_solution(definitions, holds):
 def _values_used_as_numbers(body):
     """The ids of assigned values that cannot be lists or tuples whenever the code
     finishes: each is followed, in its own block and before any exit, by a use that
-    raises on a list (``t - 1``, ``-t``, ``math.sin(t)``)."""
-    proven = set()
+    raises on a list (``t - 1``, ``-t``, ``math.sin(t)``). And, found on the same walk,
+    id(value) -> the names each value of a plain assignment mentions."""
+    proven, value_names = set(), {}
     for block in walk.walk_blocks(body):
         pending = {}            # name -> the value assigned to it last in this block
         for stmt in block:
-            for name in _numeric_uses(stmt):
-                if name in pending:
-                    proven.add(id(pending.pop(name)))
+            if isinstance(stmt, (gast.Assign, gast.Expr)):
+                names, used = _names_and_numeric_uses(stmt.value)
+                value_names[id(stmt.value)] = names
+                for name in used:
+                    if name in pending:
+                        proven.add(id(pending.pop(name)))
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
             elif not isinstance(stmt, (gast.Assign, gast.Expr)):
                 pending = {}    # what follows may not run (an assignment or expression holds no exit)
-    return proven
+    return proven, value_names
 
 
-def _numeric_uses(stmt):
-    """Names that ``stmt`` uses where a list would raise."""
-    if not isinstance(stmt, (gast.Assign, gast.Expr)):
-        return set()
-    used = set()
-    for node in S.walk_nodes(stmt.value):
-        if isinstance(node, gast.BinOp) and isinstance(node.op, _REJECT_SEQUENCES):
+def _names_and_numeric_uses(value):
+    """(the names ``value`` mentions, the names it uses where a list would raise)."""
+    names, used = set(), set()
+    name_type, binop_type, unary_type, call_type = gast.Name, gast.BinOp, gast.UnaryOp, gast.Call
+    for node in S.walk_nodes(value):
+        kind = type(node)
+        if kind is name_type:
+            names.add(node.id)
+            continue
+        if kind is binop_type and isinstance(node.op, _REJECT_SEQUENCES):
             operands = (node.left, node.right)
-        elif isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        elif kind is unary_type and isinstance(node.op, (gast.USub, gast.UAdd)):
             operands = (node.operand,)
-        elif isinstance(node, gast.Call) and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
+        elif kind is call_type and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
             operands = node.args
         else:
             continue
         used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
-    return used
+    return names, used
 
 
 
