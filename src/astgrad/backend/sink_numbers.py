@@ -37,14 +37,15 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod)
 
 def sink_numbers(body, params, derivatives, scalars, kinds):
     """Move number temporaries into their one later use (see the module docstring)."""
-    numbers = number_names(body, params, scalars, kinds)
+    facts = _Facts(body)
+    numbers = number_names(body, params, scalars, kinds, facts)
     if not numbers:
         return body
-    _zeros_of_numbers(body, numbers)
+    _zeros_of_numbers(facts, numbers)
+    stores, loads = facts.stores, facts.loads       # kept up to date as temporaries move
     moved = True
     while moved:                # again once a temporary is gone: its derivative may move too
-        stores, loads = _counts(body)
-        shown = set(stores) | set(loads)
+        shown = {name for name, count in stores.items() if count} | {name for name, count in loads.items() if count}
         keep = set(params) | {d for primal, d in derivatives.items() if primal in shown or primal in params}
         moved = False
         for block in walk.walk_blocks(body):
@@ -52,20 +53,48 @@ def sink_numbers(body, params, derivatives, scalars, kinds):
     return body
 
 
-def number_names(body, params, scalars, kinds):
+class _Facts:
+    """What one walk of the body finds: each name's assigned values (plain and augmented
+    arithmetic assignments), the names bound some other way, the assignments of a
+    ``zeros_like`` call, and how often each name is stored and read."""
+
+    def __init__(self, body):
+        self.values, self.others, self.zeros = {}, set(), []
+        self.stores, self.loads = {}, {}
+        seen, stores, loads = set(), self.stores, self.loads
+        name_type, store_type = gast.Name, gast.Store
+        for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+            kind = type(node)
+            if kind is name_type:
+                if type(node.ctx) is store_type:
+                    stores[node.id] = stores.get(node.id, 0) + 1
+                else:
+                    loads[node.id] = loads.get(node.id, 0) + 1
+                if isinstance(node.ctx, (gast.Store, gast.Del)) and id(node) not in seen:
+                    self.others.add(node.id)    # bound some other way (a loop, unpacking, del)
+            elif kind is gast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                    or kind is gast.AugAssign and isinstance(node.target, gast.Name) \
+                    and isinstance(node.op, _ARITHMETIC):
+                target = node.target if kind is gast.AugAssign else node.targets[0]
+                self.values.setdefault(target.id, []).append(node.value)
+                seen.add(id(target))
+            if kind is gast.Assign and isinstance(node.value, gast.Call) \
+                    and anno.get(node.value, Key.TARGET) is runtime.zeros_like:
+                self.zeros.append(node)
+
+    def forget(self, node):
+        """``node`` is gone from the body: its names no longer count."""
+        for name in S.walk_nodes(node):
+            if type(name) is gast.Name:
+                counts = self.stores if type(name.ctx) is gast.Store else self.loads
+                counts[name.id] -= 1
+
+
+def number_names(body, params, scalars, kinds, facts=None):
     """The names that hold a Python int or float wherever they are read: the largest set
     whose every assignment computes a number from numbers (assume all, retract)."""
-    values, others, seen = {}, set(), set()
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
-                or isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) \
-                and isinstance(node.op, _ARITHMETIC):
-            target = node.target if isinstance(node, gast.AugAssign) else node.targets[0]
-            values.setdefault(target.id, []).append(node.value)
-            seen.add(id(target))
-        elif isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)) \
-                and id(node) not in seen:
-            others.add(node.id)         # bound some other way (a loop, unpacking, del)
+    facts = facts or _Facts(body)
+    values, others = facts.values, facts.others
     numbers = {name for name in params if kinds.get(name) in ("float", "int")}
     arrays = {name for name in params if argument_kinds.is_array(kinds.get(name))} - set(values) - others
     candidates = (set(values) - set(params) | numbers) - others | set(scalars)
@@ -98,22 +127,12 @@ def _is_number(node, numbers, arrays):
     return False
 
 
-def _zeros_of_numbers(body, numbers):
+def _zeros_of_numbers(facts, numbers):
     """``d_x = zeros_like(x)`` -> ``d_x = 0.0`` for a number ``x`` (what zeros_like gives)."""
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
-                and anno.get(node.value, Key.TARGET) is runtime.zeros_like and len(node.value.args) == 1 \
-                and not node.value.keywords and _is_number(node.value.args[0], numbers, ()):
+    for node in facts.zeros:
+        if len(node.value.args) == 1 and not node.value.keywords and _is_number(node.value.args[0], numbers, ()):
+            facts.forget(node.value)
             node.value = S.const(0.0)
-
-
-def _counts(body):
-    stores, loads = {}, {}
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Name):
-            counts = stores if isinstance(node.ctx, gast.Store) else loads
-            counts[node.id] = counts.get(node.id, 0) + 1
-    return stores, loads
 
 
 def _sink_block(block, numbers, keep, stores, loads):
@@ -124,8 +143,11 @@ def _sink_block(block, numbers, keep, stores, loads):
         if use is None:
             position += 1
             continue
-        S.replace_loads(block[use], stmt.targets[0].id, stmt.value)
+        name = stmt.targets[0].id
+        S.replace_loads(block[use], name, stmt.value)
         del block[position]
+        stores[name] -= 1           # its one store and its one read are gone; the value moved
+        loads[name] -= 1
         moved = True
     return moved
 
