@@ -21,17 +21,13 @@ from ..core import walk
 def propagate_copies(body, keep=()):
     """``body`` with single-assignment copies replaced by their source."""
     stores, loads = {}, {}
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Name):
-            counts = loads if isinstance(node.ctx, gast.Load) else stores
-            counts[node.id] = counts.get(node.id, 0) + 1
+    top = _Rest(body, (stores, loads))          # counts the whole function's names on its walk
     for block in walk.walk_blocks(body):
-        _propagate_block(block, stores, loads, set(keep))
+        _propagate_block(block, stores, loads, set(keep), top if block is body else _Rest(block))
     return body
 
 
-def _propagate_block(block, stores, loads, keep):
-    rest = _Rest(block)
+def _propagate_block(block, stores, loads, keep, rest):
     position = 0
     while position < len(block):
         stmt = block[position]
@@ -58,17 +54,26 @@ class _Rest:
     ``loads[name]``: how often the rest reads ``name``; ``stores[name]``: how many of
     its statements store ``name``; ``copies[(a, b)]``: how many are the copy ``a = b``."""
 
-    def __init__(self, block):
+    def __init__(self, block, totals=None):
+        """``totals``: (stores, loads) dicts to count every Name of ``block`` into (Load
+        ones as loads, any other as stores)."""
         self.loads, self.stores, self.copies = Counter(), Counter(), Counter()
         self._readers = {}          # name -> {id(stmt): stmt} of the rest's statements reading it
         self._counts = {}           # id(stmt) -> {name: loads}
         self._stored = {}           # id(stmt) -> the names it stores
+        all_stores, all_loads = totals if totals is not None else ({}, {})
+        name_type, load_type, store_type = gast.Name, gast.Load, gast.Store
         for stmt in block:
             counts, stored = {}, set()
             for node in S.walk_nodes(stmt):
-                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                if type(node) is not name_type:
+                    continue
+                if type(node.ctx) is load_type:
                     counts[node.id] = counts.get(node.id, 0) + 1
-                elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                    all_loads[node.id] = all_loads.get(node.id, 0) + 1
+                    continue
+                all_stores[node.id] = all_stores.get(node.id, 0) + 1
+                if type(node.ctx) is store_type:
                     stored.add(node.id)
             self._counts[id(stmt)] = counts
             for name, count in counts.items():
