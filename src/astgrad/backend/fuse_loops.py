@@ -38,6 +38,8 @@ from .emit import is_comment
 def fuse_adjoint_loops(body):
     """``body`` with each forward loop and the adjoint loop after it fused where that
     computes the same (see the module docstring)."""
+    if not any(_is_reversed_range_loop(stmt) for stmt in walk.walk_statements(body)):
+        return body             # no adjoint loop: nothing to fuse (and no liveness to find)
     dataflow.liveness(body, set())
     fused = False
     for block in walk.walk_blocks(body):
