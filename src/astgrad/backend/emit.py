@@ -74,11 +74,26 @@ def _generic(node):
     target, fields, attributes = plan
     if target is None:
         return None                 # not a node of the stdlib's syntax (gast drops it too)
-    new = target(**{field: _value(getattr(node, field)) for field in fields if hasattr(node, field)})
+    values, converters, ast_type = {}, _CONVERTERS, gast.AST
+    for field in fields:
+        value = getattr(node, field, _ABSENT)
+        if value is _ABSENT:
+            continue
+        if isinstance(value, ast_type):
+            value = converters.get(type(value), _generic)(value)
+        elif isinstance(value, list):
+            value = [converters.get(type(item), _generic)(item) if isinstance(item, ast_type) else item
+                     for item in value]
+        values[field] = value
+    new = target(**values)
     for attribute in attributes:
-        if hasattr(node, attribute):
-            setattr(new, attribute, getattr(node, attribute))
+        value = getattr(node, attribute, _ABSENT)
+        if value is not _ABSENT:
+            setattr(new, attribute, value)
     return new
+
+
+_ABSENT = object()
 
 
 def _located(new, old):
