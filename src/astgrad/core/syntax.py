@@ -93,14 +93,15 @@ def walk_nodes(node):
     (breadth first), for gast and stdlib trees alike: ``ast.walk`` makes two generators
     per node, which made walking trees a fifth of generating a derivative."""
     todo = deque([node])
-    append, popleft, ast_type = todo.append, todo.popleft, ast.AST
+    append, popleft, ast_type, child_fields = todo.append, todo.popleft, ast.AST, _CHILD_FIELDS
     while todo:
         node = popleft()
-        for field in node._fields:
+        fields = child_fields.get(type(node))
+        for field in _child_fields(type(node)) if fields is None else fields:
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
                 append(value)
-            elif isinstance(value, list):
+            elif type(value) is list:
                 for item in value:
                     if isinstance(item, ast_type):
                         append(item)
@@ -112,18 +113,31 @@ def _names(node):
     find, without its generators per node (these queries run for every statement of
     every pass)."""
     found, stack = [], [node]
-    ast_type, name_type = gast.AST, gast.Name
+    ast_type, name_type, child_fields = gast.AST, gast.Name, _CHILD_FIELDS
     while stack:
         current = stack.pop()
         if type(current) is name_type:
             found.append(current)
-        for field in current._fields:
+        fields = child_fields.get(type(current))
+        for field in _child_fields(type(current)) if fields is None else fields:
             value = getattr(current, field, None)
-            if isinstance(value, list):
+            if type(value) is list:
                 stack.extend(item for item in value if isinstance(item, ast_type))
             elif isinstance(value, ast_type):
                 stack.append(value)
     return found
+
+
+# Fields that never hold a node (a name, a constant's value): the walks skip them.
+_NOT_NODES = {"Name": ("id", "type_comment"), "Constant": ("value", "kind"), "Attribute": ("attr",),
+              "keyword": ("arg",), "FunctionDef": ("name", "type_comment")}
+_CHILD_FIELDS = {}       # node class -> its fields that may hold nodes
+
+
+def _child_fields(kind):
+    fields = _CHILD_FIELDS[kind] = tuple(field for field in kind._fields
+                                         if field not in _NOT_NODES.get(kind.__name__, ()))
+    return fields
 
 
 def copy(node):
