@@ -504,11 +504,12 @@ def _keep_scalar_seeds(body, layouts):
                 and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is runtime.unreduce
                 and len(stmt.value.args) >= 2):
             continue
-        parents, loads, assigned = tables = tables or _parents_and_names(body)
         name, (seed, shaped) = stmt.targets[0].id, stmt.value.args[:2]
         target = layouts.of(shaped)
-        if layouts.of(seed) != () or not target or len(assigned.get(name, ())) != 1 \
-                or layouts.names.get(name) != target:
+        if layouts.of(seed) != () or not target or layouts.names.get(name) != target:
+            continue
+        parents, loads, assigned = tables = tables or _parents_and_names(body)
+        if len(assigned.get(name, ())) != 1:
             continue
         if _numbers_either_way(name, target, layouts, parents, loads, assigned):
             stmt.value = seed
