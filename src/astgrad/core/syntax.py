@@ -139,34 +139,49 @@ def copy(node):
 
 
 _ATOMIC = (str, int, float, bool, complex, bytes, type(None), type(Ellipsis))
+_ATOMIC_TYPES = frozenset(_ATOMIC)      # exactly these types: one set lookup, no isinstance
 
 
 def _copy_value(value, memo):
+    kind = type(value)
+    if kind in _ATOMIC_TYPES:
+        return value
+    if kind is list:
+        return [_copy_value(item, memo) for item in value]
+    if isinstance(value, gast.AST):
+        return _copy_node(value, memo)
     if isinstance(value, _ATOMIC):
         return value
     if isinstance(value, list):
         return [_copy_value(item, memo) for item in value]
-    if isinstance(value, gast.AST):
-        copied = memo.get(id(value))
-        if copied is not None:
-            return copied
-        copied = value.__class__.__new__(value.__class__)
-        memo[id(value)] = copied
-        _keep(value, memo)
-        state = copied.__dict__
-        for field, item in value.__dict__.items():
-            state[field] = _copy_annotations(item, memo) if field == anno.SLOT else _copy_value(item, memo)
-        return copied
     return _deepcopy(value, memo)
 
 
+def _copy_node(node, memo):
+    """A copy of ``node`` (memo: id of an original -> its copy, as for copy.deepcopy; the
+    originals need no keeping alive: the tree being copied holds them)."""
+    copied = memo.get(id(node))
+    if copied is not None:
+        return copied
+    cls = node.__class__
+    copied = cls.__new__(cls)
+    memo[id(node)] = copied
+    state = copied.__dict__
+    atomic, slot = _ATOMIC_TYPES, anno.SLOT
+    for field, item in node.__dict__.items():
+        if type(item) in atomic:
+            state[field] = item
+        elif field == slot:
+            state[field] = _copy_annotations(item, memo)
+        else:
+            state[field] = _copy_value(item, memo)
+    return copied
+
+
 def _copy_annotations(slot, memo):
-    return {key: item if key in anno.SHARED_KEYS else _deepcopy(item, memo) for key, item in slot.items()}
-
-
-def _keep(value, memo):
-    """Keep ``value`` alive in the memo (as copy.deepcopy does), so its id is not reused."""
-    memo.setdefault(id(memo), []).append(value)
+    shared, atomic = anno.SHARED_KEYS, _ATOMIC_TYPES
+    return {key: item if key in shared or type(item) in atomic else _deepcopy(item, memo)
+            for key, item in slot.items()}
 
 
 def _deepcopy(value, memo):
