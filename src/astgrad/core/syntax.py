@@ -6,6 +6,7 @@ from collections import deque
 import gast
 
 from . import anno
+from .walk import _CHILD_FIELDS, child_fields, walk_statements
 
 
 def name(identifier, store=False):
@@ -75,6 +76,11 @@ def dotted_path(node):
     return None
 
 
+def name_nodes(node):
+    """The Name nodes under ``node``, in no particular order (for counts and sets)."""
+    return _names(node)
+
+
 def names_in(node):
     """Every Name id read or written anywhere under ``node``."""
     return {n.id for n in _names(node)}
@@ -94,9 +100,11 @@ def walk_nodes(node):
     per node, which made walking trees a fifth of generating a derivative."""
     todo = deque([node])
     append, popleft, ast_type = todo.append, todo.popleft, ast.AST
+    cached = _CHILD_FIELDS.get
     while todo:
         node = popleft()
-        for field in node._fields:
+        fields = cached(node.__class__)
+        for field in child_fields(node.__class__) if fields is None else fields:
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
                 append(value)
@@ -113,11 +121,13 @@ def _names(node):
     every pass)."""
     found, stack = [], [node]
     ast_type, name_type = gast.AST, gast.Name
+    cached = _CHILD_FIELDS.get
     while stack:
         current = stack.pop()
         if type(current) is name_type:
             found.append(current)
-        for field in current._fields:
+        fields = cached(current.__class__)
+        for field in child_fields(current.__class__) if fields is None else fields:
             value = getattr(current, field, None)
             if isinstance(value, list):
                 stack.extend(item for item in value if isinstance(item, ast_type))
@@ -192,7 +202,6 @@ def _deepcopy(value, memo):
 def statements(block):
     """Every statement in ``block``, nested ones included, in order: the older name of
     ``walk.walk_statements``, which new code uses."""
-    from .walk import walk_statements
     return walk_statements(block)
 
 
