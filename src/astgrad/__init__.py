@@ -8,6 +8,7 @@ generated functions whose ``.source`` you can read and differentiate again.
 import builtins as _builtins
 import importlib as _importlib
 import sys as _sys
+import typing as _typing
 
 from . import rules  # registers the derivative rules; astgrad.rules(pattern) lists them
 from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
@@ -25,6 +26,12 @@ from .disk_cache import configure_cache  # noqa: E402
 from .rules.optional import trust_rules as _trust_rules  # noqa: E402
 
 _trust_rules()      # the rules registered so far are astgrad's own
+
+if _typing.TYPE_CHECKING:       # what type checkers see; at run time these load on first use
+    from .exporting import export
+    from .tape import *  # noqa: F401,F403
+    from .tape import Size, Tensor, autograd, no_grad
+    from .tape.torch_creation import tensor
 
 _NAMES = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp",
           "TransformError", "adjoint",
@@ -49,7 +56,7 @@ def _all_names():
                      and not hasattr(_builtins, n)]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> _typing.Any:
     """What ``import astgrad`` leaves to first use: ``__version__`` (read from the
     installed distribution; importlib.metadata is not imported with astgrad), export,
     the tape front end's names, and ``__all__``, which lists them."""
@@ -68,7 +75,7 @@ def __getattr__(name: str):
     return value
 
 
-def __dir__():
+def __dir__() -> list:
     return sorted(set(globals()) | set(_all_names()) | set(_tape().__all__))
 
 
@@ -94,7 +101,7 @@ class _TapeAliases:
         from importlib.machinery import ModuleSpec
         return ModuleSpec(name, cls)
 
-    SPECS = {}      # module name -> its own spec, which importing it under an alias replaces
+    SPECS: dict = {}    # module name -> its own spec, which importing it under an alias replaces
 
     @classmethod
     def create_module(cls, spec):
