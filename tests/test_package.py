@@ -72,3 +72,21 @@ def test_the_installed_numpy_is_in_the_declared_range():
     wanted = tuple(int(part) for part in floor.group(1).split("."))
     have = tuple(int(part) for part in np.__version__.split(".")[:len(wanted)])
     assert have >= wanted
+
+
+def test_import_leaves_the_tape_and_export_to_first_use():
+    """``import astgrad`` does not load the tape front end or export; their names load
+    them when first used, and ``import astgrad.autograd.functional`` still works."""
+    import os
+    import subprocess
+    import sys
+    code = ("import sys, astgrad\n"
+            "print('astgrad.tape' in sys.modules, 'astgrad.exporting' in sys.modules)\n"
+            "import astgrad.autograd.functional as F\n"
+            "print(F is astgrad.autograd.functional, F.__name__, F.__spec__.name)\n"
+            "print(astgrad.Tensor.__module__, callable(astgrad.export), 'astgrad.exporting' in sys.modules)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == [
+        "False False", "True astgrad.tape.functional astgrad.tape.functional", "astgrad.tape.tensor True True"]

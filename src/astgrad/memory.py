@@ -1,8 +1,9 @@
 """``astgrad.clear_cache()``: forget the generated code astgrad keeps in memory."""
 
+import sys
+
 from . import caching
 from .analysis import purity
-from .tape import program
 
 
 def clear_cache() -> None:
@@ -12,5 +13,7 @@ def clear_cache() -> None:
     their code afresh. Useful to free memory in a long-running process, or to time
     generation in a benchmark."""
     caching.clear()
-    program.clear_cache()
+    program = sys.modules.get(__package__ + ".tape.program")
+    if program is not None:         # the tape front end, if it was used: its recorded programs
+        program.clear_cache()
     purity.clear()

@@ -66,6 +66,10 @@ class Key(enum.Enum):
     # forward mode
     TANGENT_OF = "the primal name whose tangent this statement writes"
 
+    # A key is equal to itself only (members are singletons): hashing by identity agrees
+    # with that, in C, where Enum's own __hash__ runs Python code at every lookup.
+    __hash__ = object.__hash__
+
 
 # Facts computed for every statement from the statements around it and never changed
 # after they are set: syntax.copy shares them with a copy instead of copying them (they
@@ -73,9 +77,12 @@ class Key(enum.Enum):
 SHARED_KEYS = frozenset({Key.LIVE_OUT, Key.UNSHARED, Key.TOUCHED_SINCE_MADE, Key.UNTOUCHED_CONSTANTS})
 
 
+_NONE = {}      # the annotations of a node that has none (only read)
+
+
 def get(node, key, default=None):
     """The value stored under ``key`` on ``node``, or ``default``."""
-    return getattr(node, _SLOT, {}).get(key, default)
+    return getattr(node, _SLOT, _NONE).get(key, default)
 
 
 def set(node, key, value):  # noqa: A001 - mirrors dict vocabulary on purpose
@@ -90,7 +97,7 @@ def set(node, key, value):  # noqa: A001 - mirrors dict vocabulary on purpose
 
 def has(node, key):
     """Whether ``node`` carries an annotation under ``key``."""
-    return key in getattr(node, _SLOT, {})
+    return key in getattr(node, _SLOT, _NONE)
 
 
 def delete(node, key):

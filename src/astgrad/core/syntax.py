@@ -6,6 +6,7 @@ from collections import deque
 import gast
 
 from . import anno
+from .walk import _CHILD_FIELDS, child_fields, walk_statements
 
 
 def name(identifier, store=False):
@@ -75,6 +76,11 @@ def dotted_path(node):
     return None
 
 
+def name_nodes(node):
+    """The Name nodes under ``node``, in no particular order (for counts and sets)."""
+    return _names(node)
+
+
 def names_in(node):
     """Every Name id read or written anywhere under ``node``."""
     return {n.id for n in _names(node)}
@@ -93,11 +99,12 @@ def walk_nodes(node):
     (breadth first), for gast and stdlib trees alike: ``ast.walk`` makes two generators
     per node, which made walking trees a fifth of generating a derivative."""
     todo = deque([node])
-    append, popleft, ast_type, child_fields = todo.append, todo.popleft, ast.AST, _CHILD_FIELDS
+    append, popleft, ast_type = todo.append, todo.popleft, ast.AST
+    cached = _CHILD_FIELDS.get
     while todo:
         node = popleft()
-        fields = child_fields.get(type(node))
-        for field in _child_fields(type(node)) if fields is None else fields:
+        fields = cached(node.__class__)
+        for field in child_fields(node.__class__) if fields is None else fields:
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
                 append(value)
@@ -113,31 +120,20 @@ def _names(node):
     find, without its generators per node (these queries run for every statement of
     every pass)."""
     found, stack = [], [node]
-    ast_type, name_type, child_fields = gast.AST, gast.Name, _CHILD_FIELDS
+    ast_type, name_type = gast.AST, gast.Name
+    cached = _CHILD_FIELDS.get
     while stack:
         current = stack.pop()
         if type(current) is name_type:
             found.append(current)
-        fields = child_fields.get(type(current))
-        for field in _child_fields(type(current)) if fields is None else fields:
+        fields = cached(current.__class__)
+        for field in child_fields(current.__class__) if fields is None else fields:
             value = getattr(current, field, None)
             if type(value) is list:
                 stack.extend(item for item in value if isinstance(item, ast_type))
             elif isinstance(value, ast_type):
                 stack.append(value)
     return found
-
-
-# Fields that never hold a node (a name, a constant's value): the walks skip them.
-_NOT_NODES = {"Name": ("id", "type_comment"), "Constant": ("value", "kind"), "Attribute": ("attr",),
-              "keyword": ("arg",), "FunctionDef": ("name", "type_comment")}
-_CHILD_FIELDS = {}       # node class -> its fields that may hold nodes
-
-
-def _child_fields(kind):
-    fields = _CHILD_FIELDS[kind] = tuple(field for field in kind._fields
-                                         if field not in _NOT_NODES.get(kind.__name__, ()))
-    return fields
 
 
 def copy(node):
@@ -153,34 +149,49 @@ def copy(node):
 
 
 _ATOMIC = (str, int, float, bool, complex, bytes, type(None), type(Ellipsis))
+_ATOMIC_TYPES = frozenset(_ATOMIC)      # exactly these types: one set lookup, no isinstance
 
 
 def _copy_value(value, memo):
+    kind = type(value)
+    if kind in _ATOMIC_TYPES:
+        return value
+    if kind is list:
+        return [_copy_value(item, memo) for item in value]
+    if isinstance(value, gast.AST):
+        return _copy_node(value, memo)
     if isinstance(value, _ATOMIC):
         return value
     if isinstance(value, list):
         return [_copy_value(item, memo) for item in value]
-    if isinstance(value, gast.AST):
-        copied = memo.get(id(value))
-        if copied is not None:
-            return copied
-        copied = value.__class__.__new__(value.__class__)
-        memo[id(value)] = copied
-        _keep(value, memo)
-        state = copied.__dict__
-        for field, item in value.__dict__.items():
-            state[field] = _copy_annotations(item, memo) if field == anno.SLOT else _copy_value(item, memo)
-        return copied
     return _deepcopy(value, memo)
 
 
+def _copy_node(node, memo):
+    """A copy of ``node`` (memo: id of an original -> its copy, as for copy.deepcopy; the
+    originals need no keeping alive: the tree being copied holds them)."""
+    copied = memo.get(id(node))
+    if copied is not None:
+        return copied
+    cls = node.__class__
+    copied = cls.__new__(cls)
+    memo[id(node)] = copied
+    state = copied.__dict__
+    atomic, slot = _ATOMIC_TYPES, anno.SLOT
+    for field, item in node.__dict__.items():
+        if type(item) in atomic:
+            state[field] = item
+        elif field == slot:
+            state[field] = _copy_annotations(item, memo)
+        else:
+            state[field] = _copy_value(item, memo)
+    return copied
+
+
 def _copy_annotations(slot, memo):
-    return {key: item if key in anno.SHARED_KEYS else _deepcopy(item, memo) for key, item in slot.items()}
-
-
-def _keep(value, memo):
-    """Keep ``value`` alive in the memo (as copy.deepcopy does), so its id is not reused."""
-    memo.setdefault(id(memo), []).append(value)
+    shared, atomic = anno.SHARED_KEYS, _ATOMIC_TYPES
+    return {key: item if key in shared or type(item) in atomic else _deepcopy(item, memo)
+            for key, item in slot.items()}
 
 
 def _deepcopy(value, memo):
@@ -191,7 +202,6 @@ def _deepcopy(value, memo):
 def statements(block):
     """Every statement in ``block``, nested ones included, in order: the older name of
     ``walk.walk_statements``, which new code uses."""
-    from .walk import walk_statements
     return walk_statements(block)
 
 

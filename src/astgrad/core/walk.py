@@ -27,6 +27,22 @@ _SIMPLE = frozenset({gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gas
                      gast.Global, gast.Nonlocal, gast.Assert})
 
 
+# Fields that hold a name, a string or a number in every node type, never a node: the
+# walks (here and in syntax.py) skip them (a Name's id, an Attribute's attr, a Constant's kind, ...).
+_SCALAR_FIELDS = frozenset({"id", "attr", "type_comment", "kind", "is_async", "conversion", "level",
+                            "simple"})
+_CHILD_FIELDS = {}      # node class -> its other fields, in order
+
+
+def child_fields(cls):
+    """The fields of nodes of class ``cls`` that may hold a node or a list of them, in
+    ``_fields`` order (so a walk over them visits children in the order ``ast.walk`` does)."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _SCALAR_FIELDS)
+    return fields
+
+
 def _slots(stmt):
     """(owner, field) for each statement list directly inside ``stmt``, in source order;
     the owner is ``stmt`` itself or one of its ``except`` handlers."""
@@ -115,7 +131,7 @@ def rewrite_calls(body, targets, fn):
     stack = list(body)
     while stack:
         node = stack.pop()
-        for field in node._fields:
+        for field in child_fields(node.__class__):
             value = getattr(node, field, None)
             if isinstance(value, list):
                 for index, item in enumerate(value):
@@ -144,7 +160,7 @@ class CallTransformer:
 
     def generic_visit(self, node):
         ast_type = gast.AST
-        for field in node._fields:
+        for field in child_fields(node.__class__):
             value = getattr(node, field, None)
             if isinstance(value, list):
                 items = []

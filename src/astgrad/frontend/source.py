@@ -11,6 +11,7 @@ import dis
 import inspect
 import itertools
 import linecache
+import sys
 import textwrap
 import types
 
@@ -146,21 +147,24 @@ def parse_function(fn):
     source = textwrap.dedent("".join(lines))
     # A function nested in a block may dedent to code that still begins indented
     # continuation lines; parsing as a whole block is what inspect gives us.
+    plain = None    # the standard library's tree the gast one was converted from
     try:
-        module = gast.parse(source)
+        plain = ast.parse(source)
     except SyntaxError:
         # getsource of a lambda returns the whole statement, which may be a fragment.
         if code.co_name != "<lambda>":
             raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
         source = "(\n" + source.strip() + "\n)"
         try:
-            module = gast.parse(source)
+            plain = ast.parse(source)
             first_line -= 1
         except SyntaxError:     # a lambda inside a statement spanning lines (a for header)
             module, source, first_line = _whole_file(fn, filename)
+    if plain is not None:
+        module = gast.ast_to_gast(plain)        # as gast.parse does, parsing once
     node = _generated_definition(code, module)
     if node is None:
-        node = _running_definition(fn, module, source, filename, first_line)
+        node = _running_definition(fn, module, source, filename, first_line, plain)
     lines = source.splitlines(True)
     if code.co_name == "<lambda>":
         tree = _lambda_as_def(node)
@@ -177,6 +181,7 @@ def _source_lines(fn):
     the code the function runs."""
     code = fn.__code__
     try:
+        _known_module_file(fn)
         lines, first_line = inspect.getsourcelines(code)
         return code.co_filename, lines, first_line
     except (OSError, TypeError) as exc:
@@ -187,6 +192,17 @@ def _source_lines(fn):
             f"cannot read the source of {fn.__qualname__} ({exc}); astgrad transforms "
             "source code, so define the function in a file (not in an interactive "
             "prompt or with exec)", code.co_filename) from None
+
+
+def _known_module_file(fn):
+    """Tell ``inspect`` the module of ``fn``'s file where ``fn``'s module was loaded from
+    that file: asked for a code object's source, ``inspect`` otherwise looks the file up
+    among every module loaded, taking the real path of each (once per module, but the
+    first time in a process that cost more than parsing a long function)."""
+    module = sys.modules.get(getattr(fn, "__module__", None) or "")
+    filename = getattr(module, "__file__", None)
+    if filename and filename == fn.__code__.co_filename and filename not in inspect.modulesbyfile:
+        inspect.modulesbyfile[filename] = module.__name__
 
 
 def ship_source(fn):
@@ -219,15 +235,17 @@ def _generated_definition(code, module):
     return node if isinstance(node, gast.FunctionDef) and node.name == code.co_name else None
 
 
-def _running_definition(fn, module, text, filename, first_line):
-    """The def or lambda node in ``module`` whose compiled code is ``fn.__code__``."""
+def _running_definition(fn, module, text, filename, first_line, parsed=None):
+    """The def or lambda node in ``module`` whose compiled code is ``fn.__code__``
+    (``parsed``: the standard library's tree of ``text``, if at hand, which is changed)."""
     code = fn.__code__
     qualname = getattr(code, "co_qualname", fn.__qualname__)
     candidates = _definitions(module, gast, code.co_name)
     wanted = None
     for position, node in enumerate(candidates):
         # _compiled_alone changes the tree it compiles: each candidate from its own parse
-        plain = next(itertools.islice(_definitions(ast.parse(text), ast, code.co_name), position, None), None)
+        tree = parsed if position == 0 and parsed is not None else ast.parse(text)
+        plain = next(itertools.islice(_definitions(tree, ast, code.co_name), position, None), None)
         if plain is None:
             break
         found = _compiled_alone(plain, code, qualname)

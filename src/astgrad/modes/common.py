@@ -271,7 +271,7 @@ def range_targets(body):
     """Names bound only by ``for name in <a range>``: always ints. (The core form loops
     with a single name only over ranges.)"""
     bound, other = set(), set()
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+    for node in S.statements(body):        # (the core form defines no functions)
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             bound.add(node.target.id)
             anno.set(node, Key.RANGE_LOOP, True)
@@ -579,7 +579,6 @@ def array_names(body, params):
     """Names that certainly hold a NumPy array or scalar whenever they are read: every
     value assigned to them comes from a differentiable NumPy function, an array method of
     such a name, or an operator on such names and numbers. (Parameters are unknown.)"""
-    from ..rules import registry
     definitions = {}
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -596,34 +595,51 @@ def array_names(body, params):
     for param in params:
         definitions.setdefault(param, []).append(None)
 
-    def makes_array(value, known):
-        if value is None:
-            return False
-        if ops.in_place_operands(value):                      # y op= v
-            return makes_array(value.args[0], known)
-        op = ops.describe(value)
-        if op.kind is OpKind.COPY:
-            return value.id in known
-        if op.kind is OpKind.CALL and op.key in _ARRAY_ARITHMETIC:
-            return all(_number(a) or isinstance(a, gast.Name) and a.id in known for a in op.args) \
-                and any(isinstance(a, gast.Name) for a in op.args)
-        if op.receiver is not None:
-            return op.key in registry.ADJOINTS and isinstance(op.receiver, gast.Name) \
-                and op.receiver.id in known
-        # a NumPy function's result is an array or a NumPy scalar, or else (a tuple, a
-        # dtype) something whose array-method names fail or carry no derivative
-        module = getattr(anno.get(value, Key.TARGET), "__module__", None) or ""
-        return module == "numpy" or module.startswith("numpy.")
-
-    known = set(definitions)            # optimistic: drop names until nothing changes
-    changed = True
-    while changed:
-        changed = False
-        for name in list(known):
-            if not all(makes_array(value, known) for value in definitions[name]):
+    # each value's requirement (the names that must hold arrays, or None: never an
+    # array) is found once; a name goes when one of its values cannot be an array, and
+    # with it every name whose value needs it: the largest set where every value makes one
+    needs = {name: [_array_requirement(value) for value in values] for name, values in definitions.items()}
+    known = {name for name, requirements in needs.items() if None not in requirements}
+    needed_by = {}
+    for name in known:
+        for requirement in needs[name]:
+            for needed in requirement:
+                needed_by.setdefault(needed, []).append(name)
+    dropped = [name for name in definitions if name not in known]
+    dropped += [needed for name in known for requirement in needs[name] for needed in requirement
+                if needed not in definitions]
+    while dropped:
+        for name in needed_by.pop(dropped.pop(), ()):
+            if name in known:
                 known.discard(name)
-                changed = True
+                dropped.append(name)
     return known
+
+
+def _array_requirement(value):
+    """The names that must hold arrays for ``value`` to make one (a frozenset, empty if
+    it always does), or None where it never certainly does (see array_names)."""
+    from ..rules import registry
+    if value is None:
+        return None
+    if ops.in_place_operands(value):                      # y op= v
+        return _array_requirement(value.args[0])
+    op = ops.describe(value)
+    if op.kind is OpKind.COPY:
+        return frozenset({value.id})
+    if op.kind is OpKind.CALL and op.key in _ARRAY_ARITHMETIC:
+        names = [a for a in op.args if isinstance(a, gast.Name)]
+        if names and all(_number(a) or isinstance(a, gast.Name) for a in op.args):
+            return frozenset(a.id for a in names)
+        return None
+    if op.receiver is not None:
+        if op.key in registry.ADJOINTS and isinstance(op.receiver, gast.Name):
+            return frozenset({op.receiver.id})
+        return None
+    # a NumPy function's result is an array or a NumPy scalar, or else (a tuple, a
+    # dtype) something whose array-method names fail or carry no derivative
+    module = getattr(anno.get(value, Key.TARGET), "__module__", None) or ""
+    return frozenset() if module == "numpy" or module.startswith("numpy.") else None
 
 
 # Operators whose result is an array when an operand is one and the others are numbers.

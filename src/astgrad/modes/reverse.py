@@ -40,6 +40,9 @@ from .save_code import save_shapes_only, stack_inits
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 from .common import split_self_references, unknown_method_advice, value_call_error
 
+# statements that are a return, or may hold one in a body S.statements does not enter
+_RETURN_OR_SCOPE = (gast.Return, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
+
 
 def ssa_rename(body, params, namer):
     """Rename re-assignments in top-level straight-line code: ``x = x * 2`` -> ``x_1``."""
@@ -164,8 +167,8 @@ class ReverseMode(Transform):
 
     def _plan_saves(self, body, params):
         store_counts = {}
-        for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+        for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+            if isinstance(node.ctx, gast.Store):
                 store_counts[node.id] = store_counts.get(node.id, 0) + 1
         for name in params:
             store_counts[name] = store_counts.get(name, 0) + 1
@@ -200,6 +203,8 @@ class ReverseMode(Transform):
         return S.names_in(fn)
 
     def _no_early_returns(self, body):
+        if not any(isinstance(stmt, _RETURN_OR_SCOPE) for stmt in S.statements(body)):
+            return          # a return is a statement: none in any block, none at all
         for stmt in body:
             for node in S.walk_nodes(stmt):
                 if isinstance(node, gast.Return):

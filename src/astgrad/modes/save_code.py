@@ -100,11 +100,15 @@ def save_shapes_only(forward, backward, helper_call):
 
 
 def _restored_for_shape_only(backward):
-    value_uses, restored = set(), set()
+    value_uses, restored, others = set(), set(), []
     for stmt in S.statements(backward):
         if anno.get(stmt, Key.RESTORE_ID) is not None:
             restored.add(stmt.targets[0].id)
-            continue
+        else:
+            others.append(stmt)
+    if not restored:            # nothing is restored (straight-line code): no use to look at
+        return restored
+    for stmt in others:
         for node in S.header_nodes(stmt):
             skip = set()
             subs = list(S.walk_nodes(node))
