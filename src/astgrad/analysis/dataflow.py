@@ -164,14 +164,15 @@ def _live(block, live, masks, dead, previous=None):
         if isinstance(stmt, gast.If):
             live = _live(stmt.body, live, masks, dead) | _live(stmt.orelse, live, masks, dead) \
                 | masks.of(stmt)[0]
-        elif dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
-            continue
         elif isinstance(stmt, (gast.For, gast.While)):
             live = _loop_live(stmt, live, masks, dead)
         elif isinstance(stmt, gast.Return):
             live = masks.of(stmt)[0]
         else:
             read, written = masks.of(stmt)
+            # only an assignment whose names are not live can be dead: asked of those alone
+            if dead is not None and not written & live and isinstance(stmt, gast.Assign) and dead(stmt):
+                continue
             live = (live & ~written) | read
     return live
 
