@@ -10,6 +10,7 @@ statement (and ``Key.TARGET_SAVES`` on a loop for its target or counter); the
 modes turn the records into save and restore statements.
 """
 
+import copy
 import dataclasses
 import enum
 
@@ -50,6 +51,14 @@ class Save:
     def reused(self):
         """The program saved the value itself: nothing to add to the forward sweep."""
         return self.store in (Store.PROGRAM_STACK, Store.PROGRAM_VARIABLE)
+
+    def __deepcopy__(self, memo):
+        """A copied statement shares the record, which never changes (deep-copying a
+        dataclass is slow, and generated code has a save for most statements); one
+        saving an element copies its index, a node, as before."""
+        if self.index is None:
+            return self
+        return dataclasses.replace(self, index=copy.deepcopy(self.index, memo))
 
 
 class Assigned:
