@@ -149,24 +149,30 @@ def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None)
     return frozenset(LiveNames(live, masks.numbering))
 
 
-def _live(block, live, masks, dead):
-    """``liveness`` on masks: the mask live on entry of ``block`` given ``live`` after it."""
+def _live(block, live, masks, dead, previous=None):
+    """``liveness`` on masks: the mask live on entry of ``block`` given ``live`` after it.
+    ``previous``, when given, is what the previous pass over ``block`` (a loop's body)
+    returned, its statements still annotated by that pass: from a statement where the
+    same names are live as then, the rest of the pass would repeat it, so it ends there."""
     shared = None
     for stmt in reversed(block):
+        if previous is not None and anno.get(stmt, Key.LIVE_OUT).bits == live:
+            return previous
         if shared is None or shared.bits != live:
             shared = LiveNames(live, masks.numbering)
         anno.set(stmt, Key.LIVE_OUT, shared)
         if isinstance(stmt, gast.If):
             live = _live(stmt.body, live, masks, dead) | _live(stmt.orelse, live, masks, dead) \
                 | masks.of(stmt)[0]
-        elif dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
-            continue
         elif isinstance(stmt, (gast.For, gast.While)):
             live = _loop_live(stmt, live, masks, dead)
         elif isinstance(stmt, gast.Return):
             live = masks.of(stmt)[0]
         else:
             read, written = masks.of(stmt)
+            # only an assignment whose names are not live can be dead: asked of those alone
+            if dead is not None and not written & live and isinstance(stmt, gast.Assign) and dead(stmt):
+                continue
             live = (live & ~written) | read
     return live
 
@@ -177,20 +183,27 @@ def _loop_live(loop, after, masks, dead):
     needs on entry, but for the target it binds before each pass) only grows; once a pass
     adds nothing to it, the next pass would see the same and change nothing, so it is
     not made (a pass more for nothing, at every level of nesting, made liveness over
-    generated loops cost twice and more)."""
+    generated loops cost twice and more). A later pass walks the body only up to where
+    what is live is what it was in the pass before (see ``_live``): usually the first
+    write of the names the pass before added."""
     header, rebound = masks.of(loop)     # a for loop binds its target before each pass
-    body_out = after | header
+    body_out, previous = after | header, None
     while True:
-        grown = body_out | (_live(loop.body, body_out, masks, dead) & ~rebound)
+        body_in = _live(loop.body, body_out, masks, dead, previous)
+        grown = body_out | (body_in & ~rebound)
         if grown == body_out:
             return body_out
-        body_out = grown
+        body_out, previous = grown, body_in
 
 
 def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
-    """Remove assignments whose value is never read, until nothing changes. Outside
-    loops a chain of dead assignments goes in one pass (liveness skips the reads of a
-    statement it finds dead); a loop's are found one more per pass.
+    """Remove assignments whose value is never read, until nothing changes. A chain of
+    dead assignments goes in one pass, in loops too (liveness skips the reads of a
+    statement it finds dead, and a loop's fixed point only grows what is live, so what
+    is dead at it was dead at every pass before). Only removing an ``if`` or a loop
+    (whose test or iterable liveness counted) can make more code dead: then liveness
+    runs again. Otherwise the ``Key.LIVE_OUT`` sets left on the statements are those a
+    new run would give (a dead statement passes what is live through unchanged).
 
     ``facts`` (a ``StatementFacts``) keeps what each statement reads and writes and
     whether its value is pure across the passes, and across calls that share it while
@@ -222,13 +235,13 @@ class StatementFacts:
 
 def _sweep(block, keep, facts):
     """One pass removing dead assignments, emptied ``if``s and emptied loops that bind
-    nothing used later; returns (whether anything went, the new block)."""
+    nothing used later; returns (whether an ``if`` or a loop went, the new block)."""
     changed = False
 
     def sweep(stmt):
         nonlocal changed
         if _is_dead(stmt, keep, facts):
-            changed = True
+            changed = changed or not isinstance(stmt, gast.Assign)
             return []
         if isinstance(stmt, gast.If) and not _has_code(stmt.orelse):
             stmt.orelse = []

@@ -10,6 +10,7 @@ statement (and ``Key.TARGET_SAVES`` on a loop for its target or counter); the
 modes turn the records into save and restore statements.
 """
 
+import copy
 import dataclasses
 import enum
 
@@ -51,6 +52,57 @@ class Save:
         """The program saved the value itself: nothing to add to the forward sweep."""
         return self.store in (Store.PROGRAM_STACK, Store.PROGRAM_VARIABLE)
 
+    def __deepcopy__(self, memo):
+        """A copied statement shares the record, which never changes (deep-copying a
+        dataclass is slow, and generated code has a save for most statements); one
+        saving an element copies its index, a node, as before."""
+        if self.index is None:
+            return self
+        return dataclasses.replace(self, index=copy.deepcopy(self.index, memo))
+
+
+class Assigned:
+    """Names assigned so far, only ever added to: those of ``before`` (a ``Names`` of
+    the block around, as it was when this one started, or a frozenset) and ``names`` (name -> the order
+    it came in). ``now()`` is the set as it is, kept without copying it: the sets grow
+    with the function, and copying them at every ``if`` and loop made planning
+    quadratic in their number."""
+
+    def __init__(self, before):
+        self.before = before
+        self.names = {}
+
+    def __contains__(self, name):
+        return name in self.names or name in self.before
+
+    def add(self, name):
+        if name not in self:
+            self.names[name] = len(self.names)
+
+    def update(self, names):
+        for name in names:
+            self.add(name)
+
+    def now(self):
+        return Names(self, len(self.names))
+
+
+class Names:
+    """The names an ``Assigned`` held when ``now()`` was asked: a read-only set that
+    answers ``in``."""
+
+    __slots__ = ("assigned", "count")
+
+    def __init__(self, assigned, count):
+        self.assigned, self.count = assigned, count
+
+    def __contains__(self, name):
+        position = self.assigned.names.get(name)
+        return position is not None and position < self.count or name in self.assigned.before
+
+    def __deepcopy__(self, memo):
+        return self         # it never changes: a copied statement shares it
+
 
 class SavePlan:
     """Plans the saves of one function body (see :meth:`annotate`).
@@ -72,7 +124,14 @@ class SavePlan:
 
     def annotate(self, block, depth, maybe, definite):
         """Mark which assignments overwrite a value that may exist (so it may need
-        saving). ``maybe``/``definite``: names possibly/surely assigned so far."""
+        saving). ``maybe``/``definite``: names possibly/surely assigned so far (sets, or
+        ``Assigned``), which it adds to."""
+        if isinstance(maybe, set):
+            inner_maybe, inner_definite = Assigned(frozenset(maybe)), Assigned(frozenset(definite))
+            self.annotate(block, depth, inner_maybe, inner_definite)
+            maybe.update(inner_maybe.names)
+            definite.update(inner_definite.names)
+            return
         previous = None
         for stmt in block:
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
@@ -102,18 +161,19 @@ class SavePlan:
         definite.add(name)
 
     def _plan_if(self, stmt, depth, maybe, definite):
-        anno.set(stmt, Key.DEFINED_BEFORE, set(definite))
-        m1, d1 = set(maybe), set(definite)
-        m2, d2 = set(maybe), set(definite)
+        anno.set(stmt, Key.DEFINED_BEFORE, definite.now())
+        m1, d1 = Assigned(maybe.now()), Assigned(definite.now())
+        m2, d2 = Assigned(maybe.now()), Assigned(definite.now())
         self.annotate(stmt.body, depth, m1, d1)
         self.annotate(stmt.orelse, depth, m2, d2)
-        maybe |= m1 | m2
-        definite |= d1 & d2
-        anno.set(stmt, Key.DEFINED_AFTER, set(definite))
+        maybe.update(m1.names)
+        maybe.update(m2.names)
+        definite.update(d1.names.keys() & d2.names.keys())     # what both assign, besides what was
+        anno.set(stmt, Key.DEFINED_AFTER, definite.now())
 
     def _plan_loop(self, stmt, depth, maybe, definite):
         """A loop rebinds its target (a while loop: its counter) every iteration."""
-        anno.set(stmt, Key.DEFINED_BEFORE, set(definite))
+        anno.set(stmt, Key.DEFINED_BEFORE, definite.now())
         is_while = isinstance(stmt, gast.While)
         enumerating = not is_while and isinstance(stmt.target, gast.Tuple)
         if is_while:
@@ -130,9 +190,11 @@ class SavePlan:
         if enumerating:
             item = stmt.target.elts[1].id
             anno.set(stmt, Key.ITEM_STACK, self.namer.fresh(item + "_stack"))
-        inner_maybe = maybe | set(targets) | S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
-        inner_definite = definite | set(targets) if enumerating else \
-            set(definite) | {t for t in targets if is_while}
+        inner_maybe = Assigned(maybe.now())
+        inner_maybe.update(targets)
+        inner_maybe.update(sorted(S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))))
+        inner_definite = Assigned(definite.now())
+        inner_definite.update(targets if enumerating else [t for t in targets if is_while])
         over_name = not is_while and isinstance(stmt.target, gast.Name)
         if over_name:
             inner_definite.add(stmt.target.id)
@@ -141,12 +203,12 @@ class SavePlan:
         self.annotate(stmt.body, depth + 1, inner_maybe, inner_definite)
         for recomputed in anno.get(stmt, Key.RECOMPUTED):
             anno.set(recomputed, Key.SAVE, None)
-        maybe |= inner_maybe
+        maybe.update(inner_maybe.names)
         if is_while:
             definite.add(anno.get(stmt, Key.COUNTER))
         elif enumerating:
             definite.add(stmt.target.elts[0].id)
-        anno.set(stmt, Key.DEFINED_AFTER, set(definite))
+        anno.set(stmt, Key.DEFINED_AFTER, definite.now())
 
     def _saved_just_before(self, previous, name):
         """Code that is itself a derivative saves a value right before overwriting it

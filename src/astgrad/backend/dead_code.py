@@ -8,7 +8,6 @@ removing both may make more code dead, so the two alternate until nothing change
 
 from ..analysis import dataflow
 from ..core import anno
-from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 
@@ -19,27 +18,27 @@ def remove_dead_code(body):
     facts = dataflow.StatementFacts()     # statements are only removed here, never changed
     while True:
         body = dataflow.eliminate_dead_code(body, returned, facts=facts)
-        dead = _dead_saves(body)
-        if not dead:
+        doomed = _dead_saves(body)
+        if not doomed:
             return body
-        body = _remove(body, lambda s: anno.get(s, Key.RESTORE_ID) in dead
-                       or anno.get(s, Key.SAVE_ID) in dead
-                       or ("item", anno.get(s, Key.ITEM_POP)) in dead
-                       or ("item", anno.get(s, Key.ITEM_PUSH)) in dead)
+        body = walk.rewrite_blocks(body, lambda stmt: [] if id(stmt) in doomed else stmt)
+
+
+_MARKS = ((Key.SAVE_ID, None), (Key.RESTORE_ID, None), (Key.ITEM_PUSH, "item"), (Key.ITEM_POP, "item"))
 
 
 def _dead_saves(body):
-    """The save ids (and ("item", stack) for enumerated items) whose restore is dead."""
-    dead = set()
-    for stmt in S.statements(body):
-        restore_id = anno.get(stmt, Key.RESTORE_ID)
-        if restore_id is not None and stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT):
-            dead.add(restore_id)
-        pop_of = anno.get(stmt, Key.ITEM_POP)
-        if pop_of is not None and stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT):
-            dead.add(("item", pop_of))
-    return dead
-
-
-def _remove(block, condition):
-    return walk.rewrite_blocks(block, lambda stmt: [] if condition(stmt) else stmt)
+    """The ids of the statements of the saves whose restore is dead, and of those
+    restores: a save id's, or for an enumerated item ("item", its stack)'s. One walk
+    reads each statement's marks once."""
+    dead, marked = set(), {}
+    for stmt in walk.walk_statements(body):
+        for key, kind in _MARKS:
+            mark = anno.get(stmt, key)
+            if mark is None:
+                continue
+            mark = mark if kind is None else (kind, mark)
+            marked.setdefault(mark, []).append(stmt)
+            if key in (Key.RESTORE_ID, Key.ITEM_POP) and stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT):
+                dead.add(mark)
+    return {id(stmt) for mark in dead for stmt in marked[mark]}

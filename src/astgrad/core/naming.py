@@ -19,9 +19,28 @@ class Namer:
     def taken(self, names):
         self._taken = names
         self._numbered = {}     # base -> the last n fresh gave base_n: 1..n are all taken
+        self._added = []        # the names taken since, in order (see ``mark``)
+
+    def mark(self):
+        """A point to come back to with ``back_to``, forgetting the names taken after it:
+        to generate a block again. It copies none of the names taken (a function's code
+        generated again at each branch and loop copied them all each time)."""
+        return len(self._added), dict(self._numbered), self._taken, self._added
+
+    def back_to(self, mark):
+        """Take back the names taken since ``mark`` (from ``mark()``)."""
+        count, numbered, taken, added = mark
+        if taken is not self._taken or added is not self._added:
+            raise RuntimeError("Namer.back_to: the taken names were replaced since the mark")
+        self._taken.difference_update(self._added[count:])
+        del self._added[count:]
+        self._numbered = dict(numbered)
 
     def reserve(self, *names):
-        self.taken.update(names)
+        for name in names:
+            if name not in self._taken:
+                self._taken.add(name)
+                self._added.append(name)
 
     def fresh(self, base):
         """``base`` if free, else ``base_1``, ``base_2``, ...; the name is then taken."""
@@ -35,6 +54,7 @@ class Namer:
         if candidate != base:
             self._numbered[base] = n
         self._taken.add(candidate)
+        self._added.append(candidate)
         return candidate
 
 

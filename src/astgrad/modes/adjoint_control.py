@@ -9,6 +9,7 @@ again with the zeros added, until nothing disagrees.
 """
 
 import builtins
+import itertools
 import weakref
 
 import gast
@@ -16,7 +17,7 @@ import gast
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
-from .adjoint_state import SET, UNSET, ZERO, join, state_of
+from .adjoint_state import SET, UNSET, ZERO, Changes, join, state_of
 from .save_code import method_call
 
 
@@ -26,33 +27,34 @@ class ControlFlowAdjoints:
     def __init__(self, sweep):
         self.sweep = weakref.proxy(sweep)   # the sweep owns this: no reference cycle to collect
         self.mode = sweep.mode
+        self._primals, self._primals_seen = {}, 0       # adjoint -> primal (see _primal_of)
 
     def if_(self, stmt, state):
         pre, tails = set(), (set(), set())
-        taken = set(self.mode.namer.taken)
+        mark = self.mode.namer.mark()
         while True:
-            self.mode.namer.taken = set(taken)
-            entry = dict(state)
-            for adjoint in pre:
-                entry[adjoint] = ZERO
+            self.mode.namer.back_to(mark)
+            entry = Changes(state, {adjoint: ZERO for adjoint in pre})
             (then, s1), (orelse, s2) = (self._branch(stmt, block, tail, entry)
                                         for block, tail in ((stmt.body, tails[0]), (stmt.orelse, tails[1])))
             if not self._branches_disagree(entry, s1, s2, pre, tails):
                 break
-        merged = _joined(s1, s2)
-        out = [self.sweep.zero_init(self.sweep.primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
+        merged = {adjoint: join(state_of(s1, adjoint), state_of(s2, adjoint))
+                  for adjoint in s1.keys() | s2.keys()}
+        _write_over(state, entry, merged)
+        out = [self.sweep.zero_init(self._primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
                for a in sorted(pre)]
         if then or orelse:
             out.append(gast.If(test=S.copy(stmt.test), body=then or [gast.Pass()], orelse=orelse))
         self.mode.last_line = None
-        return out, merged
+        return out, state
 
     def _branch(self, stmt, block, tail, entry):
         """One branch's adjoint code, with zeros at its end for the adjoints in ``tail``."""
         self.mode.last_line = None
-        code, exit_state = self.sweep.block(block, dict(entry))
+        code, exit_state = self.sweep.block(block, Changes(entry))
         for adjoint in tail:
-            code.append(self.sweep.zero_init(self.sweep.primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
+            code.append(self.sweep.zero_init(self._primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
             exit_state[adjoint] = ZERO
         return code, exit_state
 
@@ -61,7 +63,7 @@ class ControlFlowAdjoints:
         """Record each adjoint set on one branch only: zeros before the ``if`` (``pre``)
         if it is unset on entry, else at the end of the other branch (``tails``)."""
         changed = False
-        for adjoint in _changed(s1, s2):        # the others are in the same state on both
+        for adjoint in _changed(s1, s2, s1.keys() | s2.keys()):    # the others are as on entry
             a, b = state_of(s1, adjoint), state_of(s2, adjoint)
             if (a is UNSET) != (b is UNSET):
                 changed = True
@@ -78,36 +80,39 @@ class ControlFlowAdjoints:
         of the state before the loop and the state after an iteration. Only at that
         fixed point do disagreements count: an adjoint unset before the loop but set
         by the body gets zeros before the loop; one consumed by the body and not set
-        again gets zeros at the end of the body."""
+        again gets zeros at the end of the body. States are compared as ``state_of``
+        reads them (an adjoint not there is UNSET): a pass more for an UNSET written
+        out would generate the same code."""
         pre, tail = set(), set()
-        taken = set(self.mode.namer.taken)
+        mark = self.mode.namer.mark()
         while True:
-            entry0 = dict(state)
-            for adjoint in pre:
-                entry0[adjoint] = ZERO
-            body, entry, exit_state = self._iterate(stmt, entry0, tail, taken)
+            entry0 = Changes(state, {adjoint: ZERO for adjoint in pre})
+            body, entry, exit_state = self._iterate(stmt, entry0, tail, mark)
             if not self._iterations_disagree(entry0, entry, exit_state, pre, tail):
                 break
-        out = [self.sweep.zero_init(self.sweep.primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
+        out = [self.sweep.zero_init(self._primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
                for a in sorted(pre)]
         out.append(self.loop_header(stmt, body))
         for save in reversed(anno.get(stmt, Key.TARGET_SAVES)):
             out.append(self.sweep.restore(save))
         self.mode.last_line = None
-        return out, entry
+        _write_over(state, entry0, entry.own)
+        return out, state
 
-    def _iterate(self, stmt, entry0, tail, taken):
+    def _iterate(self, stmt, entry0, tail, mark):
         """The loop body's code at the fixed point of its entry states."""
-        entry = dict(entry0)
+        entry = Changes(entry0)
         for _ in range(20):
-            self.mode.namer.taken = set(taken)
+            self.mode.namer.back_to(mark)
             self.mode.last_line = None
-            body, exit_state = self.loop_body(stmt, dict(entry))
+            body, exit_state = self.loop_body(stmt, Changes(entry0, dict(entry.own)))
             for adjoint in tail:
-                body.append(self.sweep.zero_init(self.sweep.primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
+                body.append(self.sweep.zero_init(self._primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
                 exit_state[adjoint] = ZERO
-            joined = _joined(entry0, exit_state)
-            if joined == entry:
+            # what the body sets joined with the states before the loop (the rest is as then)
+            joined = Changes(entry0, {adjoint: join(state_of(entry0, adjoint), state)
+                                      for adjoint, state in exit_state.own.items()})
+            if not _changed(joined, entry, joined.keys() | entry.keys()):
                 break
             entry = joined
         return body, entry, exit_state
@@ -115,8 +120,8 @@ class ControlFlowAdjoints:
     @staticmethod
     def _iterations_disagree(entry0, entry, exit_state, pre, tail):
         conflict = False
-        # the others have the same state before and after, and in entry (see _changed)
-        for adjoint in _changed(entry0, exit_state) | _changed(entry0, entry):
+        # the others have the same state before and after, and in entry
+        for adjoint in _changed(entry0, exit_state, exit_state.keys()) | _changed(entry0, entry, entry.keys()):
             before, after = state_of(entry0, adjoint), state_of(exit_state, adjoint)
             if before is UNSET and after is not UNSET and adjoint not in pre:
                 pre.add(adjoint)
@@ -125,6 +130,18 @@ class ControlFlowAdjoints:
                 tail.add(adjoint)
                 conflict = True
         return conflict
+
+    def _primal_of(self, adjoint):
+        """The primal name whose adjoint is ``adjoint``: the first in the mode's
+        ``derivatives`` (which only grows), from a map that follows it."""
+        derivatives, primals = self.mode.derivatives, self._primals
+        new = len(derivatives) - self._primals_seen
+        if new:
+            added = list(itertools.islice(reversed(derivatives.items()), new))
+            for primal, name in reversed(added):
+                primals.setdefault(name, primal)
+            self._primals_seen = len(derivatives)
+        return primals[adjoint]
 
     def loop_body(self, stmt, state):
         """One reverse iteration: recompute the cheap temporaries, pop an enumerated
@@ -178,18 +195,14 @@ class ControlFlowAdjoints:
         return loop
 
 
-def _joined(before, after):
-    """{adjoint: join(its state in ``before``, in ``after``)} for the adjoints of either.
-    Only the adjoints whose state changed are joined one by one: a loop's states hold
-    every adjoint of the function so far, and joining each at every loop made the
-    reverse sweep quadratic in the number of loops."""
-    joined = {**before, **after}        # join(s, UNSET) is s, join(s, s) is s
-    for adjoint in _changed(before, after):
-        joined[adjoint] = join(state_of(before, adjoint), state_of(after, adjoint))
-    return joined
+def _changed(a, b, adjoints):
+    """The adjoints among ``adjoints`` whose states differ between ``a`` and ``b``."""
+    return {adjoint for adjoint in adjoints if state_of(a, adjoint) is not state_of(b, adjoint)}
 
 
-def _changed(before, after):
-    """The adjoints whose entries differ between two state dicts (compared as sets of
-    items, a C loop)."""
-    return {adjoint for adjoint, _ in before.items() ^ after.items()}
+def _write_over(state, *changes):
+    """Write into ``state`` the states of ``changes`` (dicts or Changes' own states over
+    ``state``), later ones over earlier ones: the states after a branch or a loop."""
+    for change in changes:
+        for adjoint, adjoint_state in (change.own if isinstance(change, Changes) else change).items():
+            state[adjoint] = adjoint_state

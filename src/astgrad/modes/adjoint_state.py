@@ -30,3 +30,28 @@ def join(a, b):
 def state_of(states, adjoint):
     """The state of ``adjoint`` in ``states`` (a dict; missing means UNSET)."""
     return states.get(adjoint, UNSET)
+
+
+class Changes:
+    """The adjoint states of one branch, or of one pass over a loop's body: the states
+    it sets (``own``) over the states before it (``base``, a dict or another Changes),
+    which it reads through and never changes. Copying the states of every adjoint of the
+    function so far at each branch and each pass made the sweep quadratic in the number
+    of branches and loops. Only :func:`state_of` and ``changes[adjoint] = state`` use
+    one; ``keys()`` are the adjoints it sets."""
+
+    __slots__ = ("base", "own")
+
+    def __init__(self, base, own=None):
+        self.base = base
+        self.own = {} if own is None else own
+
+    def get(self, adjoint, default=None):
+        own = self.own
+        return own[adjoint] if adjoint in own else self.base.get(adjoint, default)
+
+    def __setitem__(self, adjoint, state):
+        self.own[adjoint] = state
+
+    def keys(self):
+        return self.own.keys()
