@@ -14,6 +14,8 @@ import builtins
 import hashlib
 import importlib
 import inspect
+import io
+import tokenize
 import types
 
 from .core.functions import underlying
@@ -205,22 +207,51 @@ class _Module:
                 raise ExportError(f"{compiled.__qualname__} reads the closure variable {free!r}; "
                                   "export a function defined at module level")
             self.bind(free, value, name)
+        read_later = {}                 # global name -> its module's name (read when the code runs)
         for global_name in sorted(_global_names(compiled, source)):
-            self._bind_global(global_name, compiled.__globals__)
+            module_name = self._bind_global(global_name, compiled.__globals__)
+            if module_name is not None:
+                read_later[global_name] = module_name
+        if read_later:
+            source = self._qualified(source, read_later)
         self.functions.append(_with_docstring(source, name, description))
 
     def _bind_global(self, name, scope):
+        """Import the global ``name`` of ``scope`` (a module, a function, a class); for
+        any other value, import its module and return the module's name: the code reads
+        ``module.name`` when it runs, as the function reads its global."""
         if name in scope:
             value = scope[name]
+            module_name = scope.get("__name__", self.user_module)
             if isinstance(value, types.ModuleType):
                 self.bind(name, value)
+            elif not (inspect.isroutine(value) or inspect.isclass(value)):
+                return module_name
             elif name not in self.names:
                 self.names[name] = value
-                self.imports[f"from {scope.get('__name__', self.user_module)} import {name}"] = None
+                self.imports[f"from {module_name} import {name}"] = None
             elif self.names[name] is not value:
                 raise ExportError(f"the name {name!r} means two different objects in the exported code")
         elif not hasattr(builtins, name):
             raise ExportError(f"the derivative reads the global {name!r}, which is not defined")
+        return None
+
+    def _qualified(self, source, read_later):
+        """``source`` reading each of ``read_later``'s globals on its module (imported here,
+        under an alias where the module's name means something else in the code)."""
+        used = _names_in(source)
+        prefixes = {}
+        for module_name in set(read_later.values()):
+            top = module_name.partition(".")[0]
+            bound = self.names.get(top)
+            if top in used or (bound is not None and getattr(bound, "__name__", None) != top):
+                alias = module_name.replace(".", "_") + "_module"
+                self.imports[f"import {module_name} as {alias}"] = None
+                prefixes[module_name] = alias
+            else:
+                self.imports[f"import {module_name}"] = None
+                prefixes[module_name] = module_name
+        return _prefixed(source, {name: prefixes[module] for name, module in read_later.items()})
 
     def _namespace(self, name, module):
         """A class standing for astgrad's ``module`` read as ``name.<helper>``: the
@@ -286,6 +317,48 @@ def _global_names(compiled, source):
         names |= set(code.co_names) - set(code.co_varnames) - set(code.co_cellvars) - set(code.co_freevars)
         stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
     return names & loaded
+
+
+def _names_in(source):
+    """Every identifier in ``source`` (names, attributes, parameters, keywords)."""
+    return {tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type == tokenize.NAME}
+
+
+def _prefixed(source, prefixes):
+    """``source`` with each read of a global ``name`` in ``prefixes`` written
+    ``prefix.name`` (not an attribute ``x.name``, nor a keyword argument ``f(name=...)``)."""
+    lines = source.splitlines(True)
+    tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+              if tok.type not in (tokenize.NL, tokenize.COMMENT)]
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.type != tokenize.NAME or tok.string not in prefixes:
+            continue
+        after = tokens[i + 1].string if i + 1 < len(tokens) else ""
+        if (i and tokens[i - 1].string == ".") or (after == "=" and _in_call(tokens, i)):
+            continue
+        edits.append(tok.start)
+    for row, col in sorted(edits, reverse=True):
+        line = lines[row - 1]
+        name = tokenize.generate_tokens(io.StringIO(line[col:]).readline).__next__().string
+        lines[row - 1] = f"{line[:col]}{prefixes[name]}.{line[col:]}"
+    return "".join(lines)
+
+
+def _in_call(tokens, i):
+    """Whether the name at ``tokens[i]`` is inside brackets (a keyword argument)."""
+    depth = 0
+    for tok in reversed(tokens[:i]):
+        if tok.string in ")]}":
+            depth -= 1
+        elif tok.string in "([{":
+            depth += 1
+            if depth > 0:
+                return True
+        elif tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            return False
+    return False
 
 
 def _attributes_read(source):
