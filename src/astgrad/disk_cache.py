@@ -35,7 +35,7 @@ DEFAULT_SIZE = 64 * 1024 * 1024
 
 _settings = {"enabled": None, "directory": None, "size": None}
 _lock = threading.Lock()
-_state = {"failed": False, "stores": 0}
+_state = {"failed": False, "size": None}      # size: the directory's bytes as this process knows them
 
 
 def configure_cache(enabled=None, directory=None, size=None):
@@ -48,6 +48,7 @@ def configure_cache(enabled=None, directory=None, size=None):
         if directory is not None:
             _settings["directory"] = os.fspath(directory)
             _state["failed"] = False
+            _state["size"] = None
         if size is not None:
             _settings["size"] = int(size)
     return {"enabled": _enabled(), "directory": cache_directory(), "size": _size()}
@@ -154,27 +155,60 @@ def store_checked(fn, key, function_name, dependencies):
 
 
 def _write(name, entry):
-    """Write ``entry`` (None: nothing) atomically under ``name``."""
+    """Write ``entry`` (None: nothing) atomically under ``name``: a temporary file in the
+    same directory, renamed into place, so a reader finds the old entry, the new one or
+    none, never part of one."""
     if entry is None:
         return
     import tempfile
     directory = os.path.join(cache_directory(), name[:2])
+    target = os.path.join(directory, name + ".json")
     try:
         os.makedirs(directory, exist_ok=True)
         handle = tempfile.NamedTemporaryFile("w", dir=directory, suffix=".tmp", delete=False, encoding="utf-8")
         try:
             with handle:
                 json.dump(entry, handle)
-            os.replace(handle.name, os.path.join(directory, name + ".json"))
+            written = os.path.getsize(handle.name)
+            _replace(handle.name, target)
         except BaseException:
             _remove(handle.name)
             raise
+    except _Dropped:
+        return
     except OSError as error:
         _fail(error)
         return
-    _state["stores"] += 1
-    if _state["stores"] % 16 == 1:
-        evict(_size())
+    _bound(written)
+
+
+class _Dropped(Exception):
+    """Another process got in the way of a write (it evicted the temporary file, or on
+    Windows it has the entry open): this entry is not stored, and nothing is wrong."""
+
+
+def _replace(source, target):
+    try:
+        os.replace(source, target)
+    except FileNotFoundError:
+        raise _Dropped() from None
+    except PermissionError:
+        if os.name == "nt" and os.path.exists(target):
+            raise _Dropped() from None
+        raise
+
+
+def _bound(written):
+    """Keep the directory within its size bound: its size is taken (and entries evicted)
+    at this process's first write, then whenever what it wrote since would pass the bound."""
+    with _lock:
+        known = _state["size"]
+        _state["size"] = None if known is None else known + written
+        due = known is None or known + written > _size()
+    if due:
+        remaining = evict(_size())
+        with _lock:
+            _state["size"] = remaining
 
 
 def _fail(error):
@@ -189,8 +223,11 @@ def _fail(error):
 
 
 def evict(limit):
-    """Remove the least recently used entries until the directory holds at most ``limit`` bytes."""
-    entries = []
+    """Remove the least recently used entries until the directory holds at most ``limit``
+    bytes (a temporary file another process may still be writing is left alone); returns
+    the size left."""
+    import time
+    entries, recent = [], time.time() - 60
     for root, _, files in os.walk(cache_directory()):
         for file in files:
             path = os.path.join(root, file)
@@ -198,13 +235,15 @@ def evict(limit):
                 info = os.stat(path)
             except OSError:
                 continue
-            entries.append((info.st_mtime, info.st_size, path))
+            if not (file.endswith(".tmp") and info.st_mtime > recent):
+                entries.append((info.st_mtime, info.st_size, path))
     total = sum(size for _, size, _ in entries)
     for _, size, path in sorted(entries):
         if total <= limit:
             break
         _remove(path)
         total -= size
+    return total
 
 
 def _remove(path):
