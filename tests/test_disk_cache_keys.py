@@ -278,3 +278,21 @@ def test_an_edited_source_is_generated_again_in_the_next_process(tmp_path):
     x = np.linspace(0.1, 0.5, 3)
     np.testing.assert_allclose(first["value"], np.cos(x) * 2.0 * 2.0)
     np.testing.assert_allclose(edited["value"], np.cos(x) * 2.0 * 3.0)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership and permissions")
+def test_a_directory_everyone_can_write_is_not_used(cache_dir):
+    import warnings
+    import disk_cache_target
+    assert _stored(disk_cache_target.f, KEY) is not None
+    os.chmod(cache_dir, 0o777)
+    disk_cache.configure_cache(directory=str(cache_dir))        # checked again
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert disk_cache.load(disk_cache_target.f, KEY) is None
+            assert _stored(disk_cache_target.f, KEY) is None
+        assert [str(w.message).split(";")[0] for w in caught] == [
+            f"astgrad does not use the cache of generated code in {cache_dir}: it is writable by every user"]
+    finally:
+        os.chmod(cache_dir, 0o755)

@@ -35,7 +35,8 @@ DEFAULT_SIZE = 64 * 1024 * 1024
 
 _settings = {"enabled": None, "directory": None, "size": None}
 _lock = threading.Lock()
-_state = {"failed": False, "size": None}      # size: the directory's bytes as this process knows them
+# size: the directory's bytes as this process knows them; trusted: the directory checked
+_state = {"failed": False, "size": None, "trusted": None}
 
 
 def configure_cache(enabled=None, directory=None, size=None):
@@ -48,7 +49,7 @@ def configure_cache(enabled=None, directory=None, size=None):
         if directory is not None:
             _settings["directory"] = os.fspath(directory)
             _state["failed"] = False
-            _state["size"] = None
+            _state["size"] = _state["trusted"] = None
         if size is not None:
             _settings["size"] = int(size)
     return {"enabled": _enabled(), "directory": cache_directory(), "size": _size()}
@@ -119,7 +120,7 @@ def _read(fn, key, kinds=None):
     if not _enabled():
         return None, None
     name = entry_key(fn, key, kinds)
-    if name is None or disk_entries.rules_fingerprint() is None:
+    if name is None or disk_entries.rules_fingerprint() is None or not _trusted():
         return name, None
     path = os.path.join(cache_directory(), name[:2], name + ".json")
     try:
@@ -165,6 +166,8 @@ def _write(name, entry):
     target = os.path.join(directory, name + ".json")
     try:
         os.makedirs(directory, exist_ok=True)
+        if not _trusted():
+            return
         handle = tempfile.NamedTemporaryFile("w", dir=directory, suffix=".tmp", delete=False, encoding="utf-8")
         try:
             with handle:
@@ -212,14 +215,38 @@ def _bound(written):
 
 
 def _fail(error):
+    _off(f"astgrad cannot write its cache of generated code in {cache_directory()} ({error.strerror or error})")
+
+
+def _off(reason):
+    """Turn the disk cache off for this process, saying why once."""
     with _lock:
         if _state["failed"]:
             return
         _state["failed"] = True
-    warnings.warn(f"astgrad cannot write its cache of generated code in {cache_directory()} "
-                  f"({error.strerror or error}); generated code is kept in memory only in this process. "
-                  "Set ASTGRAD_CACHE_DIR to a writable directory, or ASTGRAD_CACHE=0 to silence this.",
+    warnings.warn(f"{reason}; generated code is kept in memory only in this process. Set ASTGRAD_CACHE_DIR "
+                  "to a writable directory of your own, or ASTGRAD_CACHE=0 to silence this.",
                   RuntimeWarning, stacklevel=5)
+
+
+def _trusted():
+    """Whether the directory may hold code this process runs: as for any code, only its
+    user (and root) may be able to write there. On POSIX a directory owned by another
+    user, or writable by everyone, turns the cache off (once, with a warning). Checked
+    once per directory; a directory that does not exist yet holds nothing to trust."""
+    directory = cache_directory()
+    if _state["trusted"] == directory or not hasattr(os, "getuid"):
+        return True
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return True
+    if info.st_uid not in (os.getuid(), 0) or info.st_mode & 0o002:
+        _off(f"astgrad does not use the cache of generated code in {directory}: it is "
+             + ("writable by every user" if info.st_mode & 0o002 else "another user's"))
+        return False
+    _state["trusted"] = directory
+    return True
 
 
 def evict(limit):

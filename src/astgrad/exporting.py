@@ -15,6 +15,7 @@ import hashlib
 import importlib
 import inspect
 import io
+import sys
 import tokenize
 import types
 
@@ -23,6 +24,10 @@ from .export_helpers import HelperSource
 
 _ASTGRAD = "astgrad"
 _SEARCHED = ("numpy", "numpy.linalg", "numpy.fft", "math", "operator", "builtins")
+
+
+_STANDARD_LIBRARY = set(getattr(sys, "stdlib_module_names", ())) or {
+    "builtins", "collections", "functools", "inspect", "itertools", "math", "numbers", "operator", "types"}
 
 
 class ExportError(ValueError):
@@ -38,7 +43,7 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
     module.add_function(compiled, compiled.__code__.co_name, _description(fn, names, mode, order))
-    text = module.text(_header(fn, names, mode, order))
+    text = module.text(lambda needs: _header(fn, names, mode, order, needs))
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -109,13 +114,16 @@ def _wrt_names(fn, wrt, skip=0):
     return [names[i] if isinstance(i, int) and -len(names) <= i < len(names) else str(i) for i in items]
 
 
-def _header(fn, names, mode, order):
+def _header(fn, names, mode, order, needs):
+    """The module's docstring; ``needs``: the modules it imports, the standard library's apart."""
     from . import __version__
     option = f" --wrt {','.join(names)}"
     option += f" --mode {mode}" if mode != "reverse" else ""
     option += f" --order {order}" if order != 1 else ""
+    others = [name for name in needs if name != "numpy"]
+    needs_text = "NumPy" + (f" (and {', '.join(others)})" if others else "")
     return (f'"""Derivative of {fn.__module__}.{fn.__qualname__}, exported by astgrad {__version__}.\n\n'
-            f"It needs NumPy (and {fn.__module__}), not astgrad. Regenerate with\n"
+            f"It needs {needs_text}, not astgrad. Regenerate with\n"
             f"    python -m astgrad export {fn.__module__}:{fn.__qualname__}{option} -o FILE.py\n"
             f'"""\n')
 
@@ -268,13 +276,15 @@ class _Module:
         return "\n".join(lines) + "\n"
 
     def text(self, header):
+        """The module's text; ``header(needs)`` writes its docstring (see ``_header``)."""
         namespaces = [self._namespace(name, module) for name, module in self.namespaces.items()]
         helper_imports, helper_code = self.helpers.statements()
         imports = list(self.imports)
         for line in helper_imports:
             if line not in self.imports:
                 imports.append(line)
-        parts = [header, "\n".join(sorted(imports, key=_import_order)) + "\n"]
+        needs = sorted({line.split()[1].partition(".")[0] for line in imports} - _STANDARD_LIBRARY)
+        parts = [header(needs), "\n".join(sorted(imports, key=_import_order)) + "\n"]
         if helper_code:
             parts.append("\n\n\n".join(helper_code))
         parts.extend(namespaces + self.functions + self.aliases)
