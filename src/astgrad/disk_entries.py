@@ -53,7 +53,8 @@ def key_text(key):
 
 
 def environment():
-    """astgrad's version and source, Python's and NumPy's versions."""
+    """astgrad's version and source files (each one's name, size and modification time,
+    as Python's bytecode cache tells a changed file), Python's and NumPy's versions."""
     if "environment" not in _fingerprint:
         import numpy
         digest = hashlib.sha256()
@@ -62,9 +63,9 @@ def environment():
             dirs.sort()
             for file in sorted(files):
                 if file.endswith(".py"):
-                    digest.update(file.encode())
-                    with open(os.path.join(root, file), "rb") as handle:
-                        digest.update(handle.read())
+                    info = os.stat(os.path.join(root, file))
+                    digest.update(f"{os.path.relpath(os.path.join(root, file), package)} {info.st_size} "
+                                  f"{info.st_mtime_ns}\n".encode())
         _fingerprint["environment"] = [version(), digest.hexdigest(), sys.version, numpy.__version__]
     return _fingerprint["environment"]
 
