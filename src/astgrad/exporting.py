@@ -9,18 +9,17 @@ carries a docstring saying what it differentiates, with respect to what, and fro
 source (a hash) with which astgrad version.
 """
 
-import ast
 import builtins
 import hashlib
 import importlib
 import inspect
-import io
 import sys
-import tokenize
 import types
 
 from .core.functions import underlying
 from .export_helpers import HelperSource
+from .export_source import (attributes_read, global_names, names_in, prefixed, variant_source,
+                            with_docstring)
 
 _ASTGRAD = "astgrad"
 _SEARCHED = ("numpy", "numpy.linalg", "numpy.fft", "math", "operator", "builtins")
@@ -202,7 +201,7 @@ class _Module:
         self.done[compiled] = name
         self.names.setdefault(name, compiled)
         source = compiled.source if source is None else source
-        for owner, attributes in _attributes_read(source).items():
+        for owner, attributes in attributes_read(source).items():
             self.attributes.setdefault(owner, set()).update(attributes)
         code = compiled.__code__
         cells = dict(zip(code.co_freevars, compiled.__closure__ or ()))
@@ -216,13 +215,13 @@ class _Module:
                                   "export a function defined at module level")
             self.bind(free, value, name)
         read_later = {}                 # global name -> its module's name (read when the code runs)
-        for global_name in sorted(_global_names(compiled, source)):
+        for global_name in sorted(global_names(compiled, source)):
             module_name = self._bind_global(global_name, compiled.__globals__)
             if module_name is not None:
                 read_later[global_name] = module_name
         if read_later:
             source = self._qualified(source, read_later)
-        self.functions.append(_with_docstring(source, name, description))
+        self.functions.append(with_docstring(source, name, description))
 
     def _bind_global(self, name, scope):
         """Import the global ``name`` of ``scope`` (a module, a function, a class); for
@@ -247,7 +246,7 @@ class _Module:
     def _qualified(self, source, read_later):
         """``source`` reading each of ``read_later``'s globals on its module (imported here,
         under an alias where the module's name means something else in the code)."""
-        used = _names_in(source)
+        used = names_in(source)
         prefixes = {}
         for module_name in set(read_later.values()):
             top = module_name.partition(".")[0]
@@ -259,7 +258,7 @@ class _Module:
             else:
                 self.imports[f"import {module_name}"] = None
                 prefixes[module_name] = module_name
-        return _prefixed(source, {name: prefixes[module] for name, module in read_later.items()})
+        return prefixed(source, {name: prefixes[module] for name, module in read_later.items()})
 
     def _namespace(self, name, module):
         """A class standing for astgrad's ``module`` read as ``name.<helper>``: the
@@ -304,82 +303,6 @@ def _introduced(compiled):
     return set(compiled.__code__.co_freevars) - set(user)
 
 
-def variant_source(fn):
-    """The source of a function astgrad made by rewriting a user's function (a helper
-    appending to a list it is given as one returning it, a call shape of ``*args``, ...)."""
-    import gast
-    from .frontend.source import parse_function
-    tree = parse_function(fn).tree
-    # its docstring, after what the rewriting put first: the export writes one of its own
-    tree.body = [stmt for stmt in tree.body if not (isinstance(stmt, gast.Expr) and isinstance(
-        stmt.value, gast.Constant) and isinstance(stmt.value.value, str))] or [gast.Pass()]
-    return ast.unparse(gast.gast_to_ast(gast.Module(body=[tree], type_ignores=[]))) + "\n"
-
-
-def _global_names(compiled, source):
-    """The global names the code reads (attribute names excluded)."""
-    tree = ast.parse(source)
-    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    names = set()
-    stack = [compiled.__code__]
-    while stack:
-        code = stack.pop()
-        names |= set(code.co_names) - set(code.co_varnames) - set(code.co_cellvars) - set(code.co_freevars)
-        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-    return names & loaded
-
-
-def _names_in(source):
-    """Every identifier in ``source`` (names, attributes, parameters, keywords)."""
-    return {tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline)
-            if tok.type == tokenize.NAME}
-
-
-def _prefixed(source, prefixes):
-    """``source`` with each read of a global ``name`` in ``prefixes`` written
-    ``prefix.name`` (not an attribute ``x.name``, nor a keyword argument ``f(name=...)``)."""
-    lines = source.splitlines(True)
-    tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(source).readline)
-              if tok.type not in (tokenize.NL, tokenize.COMMENT)]
-    edits = []
-    for i, tok in enumerate(tokens):
-        if tok.type != tokenize.NAME or tok.string not in prefixes:
-            continue
-        after = tokens[i + 1].string if i + 1 < len(tokens) else ""
-        if (i and tokens[i - 1].string == ".") or (after == "=" and _in_call(tokens, i)):
-            continue
-        edits.append(tok.start)
-    for row, col in sorted(edits, reverse=True):
-        line = lines[row - 1]
-        name = tokenize.generate_tokens(io.StringIO(line[col:]).readline).__next__().string
-        lines[row - 1] = f"{line[:col]}{prefixes[name]}.{line[col:]}"
-    return "".join(lines)
-
-
-def _in_call(tokens, i):
-    """Whether the name at ``tokens[i]`` is inside brackets (a keyword argument)."""
-    depth = 0
-    for tok in reversed(tokens[:i]):
-        if tok.string in ")]}":
-            depth -= 1
-        elif tok.string in "([{":
-            depth += 1
-            if depth > 0:
-                return True
-        elif tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
-            return False
-    return False
-
-
-def _attributes_read(source):
-    """{name: the attributes read on it} for ``name.attribute`` in ``source``."""
-    read = {}
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            read.setdefault(node.value.id, set()).add(node.attr)
-    return read
-
-
 def _module_of(obj):
     return getattr(obj, "__module__", None) or ""
 
@@ -411,14 +334,3 @@ def _resolve(module, path):
     for part in path.split("."):
         value = getattr(value, part, None)
     return value
-
-
-def _with_docstring(source, name, description):
-    """The def's text, named ``name``, with ``description`` as its docstring."""
-    first, _, rest = source.partition("\n")
-    head, sep, tail = first.partition("(")
-    first = f"def {name}{sep}{tail}" if head.startswith("def ") else first
-    indent = " " * 4
-    doc = description.replace("\n", "\n" + indent).replace(indent + "\n", "\n")
-    end = f"\n{indent}" if "\n" in description else ""
-    return f'{first}\n{indent}"""{doc}{end}"""\n{rest}'
