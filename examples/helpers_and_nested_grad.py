@@ -41,23 +41,24 @@ def linear_model(w, x):
     return x @ w                         # shape (1,): grad takes the one element
 
 
-rng = np.random.default_rng(0)
-params = [rng.standard_normal((3, 2)), rng.standard_normal(2), (rng.standard_normal(2),)]
-x = rng.standard_normal((4, 3))
+if __name__ == "__main__":          # importable without running (an exported gradient imports it)
+    rng = np.random.default_rng(0)
+    params = [rng.standard_normal((3, 2)), rng.standard_normal(2), (rng.standard_normal(2),)]
+    x = rng.standard_normal((4, 3))
 
-gradient = astgrad.grad(loss)(params, x)
-h = 1e-6
-shifted_up = [params[0].copy(), params[1], params[2]]
-shifted_down = [params[0].copy(), params[1], params[2]]
-shifted_up[0][1, 0] += h
-shifted_down[0][1, 0] -= h
-numeric = (loss(shifted_up, x) - loss(shifted_down, x)) / (2 * h)
-print("gradient structure        :", type(gradient).__name__, [np.shape(g) for g in gradient[:2]],
-      type(gradient[2]).__name__)
-print("d loss / d W[1, 0]        =", gradient[0][1, 0])
-print("finite differences        =", numeric)
-print("matches finite differences:", bool(np.isclose(gradient[0][1, 0], numeric, rtol=1e-5, atol=1e-8)))
+    gradient = astgrad.grad(loss)(params, x)
+    h = 1e-6
+    shifted_up = [params[0].copy(), params[1], params[2]]
+    shifted_down = [params[0].copy(), params[1], params[2]]
+    shifted_up[0][1, 0] += h
+    shifted_down[0][1, 0] -= h
+    numeric = (loss(shifted_up, x) - loss(shifted_down, x)) / (2 * h)
+    print("gradient structure        :", type(gradient).__name__, [np.shape(g) for g in gradient[:2]],
+          type(gradient[2]).__name__)
+    print("d loss / d W[1, 0]        =", gradient[0][1, 0])
+    print("finite differences        =", numeric)
+    print("matches finite differences:", bool(np.isclose(gradient[0][1, 0], numeric, rtol=1e-5, atol=1e-8)))
 
-w = rng.standard_normal(3)
-print("one-element output, grad  =", astgrad.grad(linear_model)(w, x[:1]), "(equals x[0]:",
-      bool(np.allclose(astgrad.grad(linear_model)(w, x[:1]), x[0])), end=")\n")
+    w = rng.standard_normal(3)
+    print("one-element output, grad  =", astgrad.grad(linear_model)(w, x[:1]), "(equals x[0]:",
+          bool(np.allclose(astgrad.grad(linear_model)(w, x[:1]), x[0])), end=")\n")

@@ -1,31 +1,50 @@
-"""Run in a subprocess by test_export.py: import an exported module where astgrad cannot
-be imported (a stub stands in for it, with nothing in it, so a user module's own
-``import astgrad`` works and any use of it fails), call its derivative, write the result.
+"""Run by test_export.py in a fresh virtual environment holding NumPy (and SciPy) only:
+import an exported module, call its derivative, write the result.
 
     python export_child.py DIRECTORY MODULE FUNCTION IN.pickle OUT.pickle
+
+astgrad is not installed there (checked first). An example's own ``import astgrad``
+line (when the exported module imports the example for a function or global it reads,
+or the arguments are instances of its classes) is given an empty stand-in: importing
+it works, using anything from it raises. The result records who imported it.
 """
 
 import dataclasses
 import importlib.abc
+import importlib.machinery
+import importlib.util
 import pickle
 import sys
 import types
 
 
-class _NoAstgrad(importlib.abc.MetaPathFinder):
+class _StandIn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Provides the empty ``astgrad`` module, remembering which module imported it."""
+
+    def __init__(self):
+        self.importers = []
+
     def find_spec(self, name, path=None, target=None):
-        if name == "astgrad" or name.startswith("astgrad."):
-            raise ImportError(f"astgrad is not importable here ({name})")
+        if name == "astgrad":
+            return importlib.machinery.ModuleSpec(name, self)
         return None
 
+    def create_module(self, spec):
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_globals.get("__name__", "").startswith(("importlib", "_frozen")):
+            frame = frame.f_back
+        self.importers.append(frame.f_globals.get("__name__") if frame is not None else None)
+        stub = types.ModuleType("astgrad")
 
-def _stub():
-    stub = types.ModuleType("astgrad")
+        def __getattr__(name):
+            if name.startswith("__"):
+                raise AttributeError(name)
+            raise RuntimeError(f"astgrad.{name} was used, where astgrad is not installed")
+        stub.__getattr__ = __getattr__
+        return stub
 
-    def __getattr__(name):
-        raise RuntimeError(f"the exported module used astgrad.{name}")
-    stub.__getattr__ = __getattr__
-    return stub
+    def exec_module(self, module):
+        pass
 
 
 def plain(value):
@@ -41,10 +60,10 @@ def plain(value):
 
 
 def main(directory, module_name, function, given, result):
-    for name in [n for n in sys.modules if n == "astgrad" or n.startswith("astgrad.")]:
-        del sys.modules[name]
-    sys.meta_path.insert(0, _NoAstgrad())
-    sys.modules["astgrad"] = _stub()
+    if importlib.util.find_spec("astgrad") is not None:
+        raise SystemExit(f"astgrad is importable here: {importlib.util.find_spec('astgrad').origin}")
+    stand_in = _StandIn()
+    sys.meta_path.insert(0, stand_in)
     sys.path.insert(0, directory)
     module = importlib.import_module(module_name)
     with open(given, "rb") as handle:
@@ -52,7 +71,7 @@ def main(directory, module_name, function, given, result):
     out = getattr(module, function)(*args, **kwargs)
     loaded = sorted(n for n in sys.modules if n.startswith("astgrad."))
     with open(result, "wb") as handle:
-        pickle.dump((plain(out), loaded), handle)
+        pickle.dump((plain(out), loaded, stand_in.importers), handle)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,12 @@ def load_function(target):
                          f"such as {os.path.join(path, 'model.py')}:loss")
     if not os.path.isfile(path):
         raise UsageError(f"{path}: no such file")
-    module = import_file(path)
+    return find_function(path, import_file(path), name)
+
+
+def find_function(path, module, name):
+    """The function ``name`` (or ``Class.method``) of ``module`` (imported from ``path``),
+    and the number of leading parameters (self) its --wrt indices skip."""
     found = module
     for depth, part in enumerate(name.split(".")):
         if not hasattr(found, part):
@@ -177,8 +182,9 @@ def show(target, wrt, order=1, mode="reverse"):
 
 
 def import_function(target):
-    """``package.module:function`` imported (or ``FILE.py:function``, its directory put
-    first on sys.path so the exported module can import it by the file's name)."""
+    """``package.module:function`` (or ``:Class.method``) imported, or ``FILE.py:function``,
+    its directory put first on sys.path so the exported module can import it by the file's
+    name; and the number of leading parameters (self) its --wrt indices skip."""
     path, sep, name = target.rpartition(":")
     if not sep or not path or not name:
         raise UsageError(f"{target!r}: expected MODULE:FUNCTION (or FILE.py:FUNCTION)")
@@ -192,22 +198,22 @@ def import_function(target):
         module = importlib.import_module(path)
     except astgrad.TransformError as error:
         raise UsageError(one_line(error)) from None
+    except ModuleNotFoundError as error:
+        if error.name != path.partition(".")[0] and error.name != path:
+            raise UsageError(f"{path}: importing it failed: ModuleNotFoundError: {one_line(error)}") from None
+        raise UsageError(f"{path}: no module of that name (run from the folder holding it, put that folder "
+                         "on PYTHONPATH, or give FILE.py:FUNCTION)") from None
     except Exception as error:
         raise UsageError(f"{path}: importing it failed: {type(error).__name__}: {one_line(error)}") from None
-    func = module
-    for part in name.split("."):
-        func = getattr(func, part, None)
-    if func is None or not callable(func):
-        raise UsageError(f"{path}: no function named {name!r}")
-    return func
+    return find_function(path, module, name)
 
 
 def export(target, wrt, order, mode, output):
     """Write the standalone module holding the derivative to ``output`` (or print it)."""
     from astgrad.exporting import ExportError
-    func = import_function(target)
+    func, skip = import_function(target)
     try:
-        text = astgrad.export(func, parse_wrt(wrt), mode=mode, order=order)
+        text = astgrad.export(func, shift(parse_wrt(wrt), skip, func), mode=mode, order=order)
     except (astgrad.TransformError, ExportError, ValueError, TypeError) as error:
         raise UsageError(one_line(error)) from None
     if output is None or output == "-":

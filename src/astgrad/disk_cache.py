@@ -35,7 +35,8 @@ DEFAULT_SIZE = 64 * 1024 * 1024
 
 _settings = {"enabled": None, "directory": None, "size": None}
 _lock = threading.Lock()
-_state = {"failed": False, "stores": 0}
+# size: the directory's bytes as this process knows them; trusted: the directory checked
+_state = {"failed": False, "size": None, "trusted": None}
 
 
 def configure_cache(enabled=None, directory=None, size=None):
@@ -48,6 +49,7 @@ def configure_cache(enabled=None, directory=None, size=None):
         if directory is not None:
             _settings["directory"] = os.fspath(directory)
             _state["failed"] = False
+            _state["size"] = _state["trusted"] = None
         if size is not None:
             _settings["size"] = int(size)
     return {"enabled": _enabled(), "directory": cache_directory(), "size": _size()}
@@ -118,7 +120,7 @@ def _read(fn, key, kinds=None):
     if not _enabled():
         return None, None
     name = entry_key(fn, key, kinds)
-    if name is None or disk_entries.rules_fingerprint() is None:
+    if name is None or disk_entries.rules_fingerprint() is None or not _trusted():
         return name, None
     path = os.path.join(cache_directory(), name[:2], name + ".json")
     try:
@@ -154,43 +156,105 @@ def store_checked(fn, key, function_name, dependencies):
 
 
 def _write(name, entry):
-    """Write ``entry`` (None: nothing) atomically under ``name``."""
+    """Write ``entry`` (None: nothing) atomically under ``name``: a temporary file in the
+    same directory, renamed into place, so a reader finds the old entry, the new one or
+    none, never part of one."""
     if entry is None:
         return
     import tempfile
     directory = os.path.join(cache_directory(), name[:2])
+    target = os.path.join(directory, name + ".json")
     try:
         os.makedirs(directory, exist_ok=True)
+        if not _trusted():
+            return
         handle = tempfile.NamedTemporaryFile("w", dir=directory, suffix=".tmp", delete=False, encoding="utf-8")
         try:
             with handle:
                 json.dump(entry, handle)
-            os.replace(handle.name, os.path.join(directory, name + ".json"))
+            written = os.path.getsize(handle.name)
+            _replace(handle.name, target)
         except BaseException:
             _remove(handle.name)
             raise
+    except _Dropped:
+        return
     except OSError as error:
         _fail(error)
         return
-    _state["stores"] += 1
-    if _state["stores"] % 16 == 1:
-        evict(_size())
+    _bound(written)
+
+
+class _Dropped(Exception):
+    """Another process got in the way of a write (it evicted the temporary file, or on
+    Windows it has the entry open): this entry is not stored, and nothing is wrong."""
+
+
+def _replace(source, target):
+    try:
+        os.replace(source, target)
+    except FileNotFoundError:
+        raise _Dropped() from None
+    except PermissionError:
+        if os.name == "nt" and os.path.exists(target):
+            raise _Dropped() from None
+        raise
+
+
+def _bound(written):
+    """Keep the directory within its size bound: its size is taken (and entries evicted)
+    at this process's first write, then whenever what it wrote since would pass the bound."""
+    with _lock:
+        known = _state["size"]
+        _state["size"] = None if known is None else known + written
+        due = known is None or known + written > _size()
+    if due:
+        remaining = evict(_size())
+        with _lock:
+            _state["size"] = remaining
 
 
 def _fail(error):
+    _off(f"astgrad cannot write its cache of generated code in {cache_directory()} ({error.strerror or error})")
+
+
+def _off(reason):
+    """Turn the disk cache off for this process, saying why once."""
     with _lock:
         if _state["failed"]:
             return
         _state["failed"] = True
-    warnings.warn(f"astgrad cannot write its cache of generated code in {cache_directory()} "
-                  f"({error.strerror or error}); generated code is kept in memory only in this process. "
-                  "Set ASTGRAD_CACHE_DIR to a writable directory, or ASTGRAD_CACHE=0 to silence this.",
+    warnings.warn(f"{reason}; generated code is kept in memory only in this process. Set ASTGRAD_CACHE_DIR "
+                  "to a writable directory of your own, or ASTGRAD_CACHE=0 to silence this.",
                   RuntimeWarning, stacklevel=5)
 
 
+def _trusted():
+    """Whether the directory may hold code this process runs: as for any code, only its
+    user (and root) may be able to write there. On POSIX a directory owned by another
+    user, or writable by everyone, turns the cache off (once, with a warning). Checked
+    once per directory; a directory that does not exist yet holds nothing to trust."""
+    directory = cache_directory()
+    if _state["trusted"] == directory or not hasattr(os, "getuid"):
+        return True
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return True
+    if info.st_uid not in (os.getuid(), 0) or info.st_mode & 0o002:
+        _off(f"astgrad does not use the cache of generated code in {directory}: it is "
+             + ("writable by every user" if info.st_mode & 0o002 else "another user's"))
+        return False
+    _state["trusted"] = directory
+    return True
+
+
 def evict(limit):
-    """Remove the least recently used entries until the directory holds at most ``limit`` bytes."""
-    entries = []
+    """Remove the least recently used entries until the directory holds at most ``limit``
+    bytes (a temporary file another process may still be writing is left alone); returns
+    the size left."""
+    import time
+    entries, recent = [], time.time() - 60
     for root, _, files in os.walk(cache_directory()):
         for file in files:
             path = os.path.join(root, file)
@@ -198,13 +262,15 @@ def evict(limit):
                 info = os.stat(path)
             except OSError:
                 continue
-            entries.append((info.st_mtime, info.st_size, path))
+            if not (file.endswith(".tmp") and info.st_mtime > recent):
+                entries.append((info.st_mtime, info.st_size, path))
     total = sum(size for _, size, _ in entries)
     for _, size, path in sorted(entries):
         if total <= limit:
             break
         _remove(path)
         total -= size
+    return total
 
 
 def _remove(path):

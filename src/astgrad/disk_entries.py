@@ -53,21 +53,45 @@ def key_text(key):
 
 
 def environment():
-    """astgrad's version and source, Python's and NumPy's versions."""
+    """astgrad's version and source files (each one's name, size and modification time,
+    as Python's bytecode cache tells a changed file), Python's and NumPy's versions."""
     if "environment" not in _fingerprint:
         import numpy
-        from . import __version__
         digest = hashlib.sha256()
         package = os.path.dirname(os.path.abspath(__file__))
         for root, dirs, files in os.walk(package):
             dirs.sort()
             for file in sorted(files):
                 if file.endswith(".py"):
-                    digest.update(file.encode())
-                    with open(os.path.join(root, file), "rb") as handle:
-                        digest.update(handle.read())
-        _fingerprint["environment"] = [__version__, digest.hexdigest(), sys.version, numpy.__version__]
+                    info = os.stat(os.path.join(root, file))
+                    digest.update(f"{os.path.relpath(os.path.join(root, file), package)} {info.st_size} "
+                                  f"{info.st_mtime_ns}\n".encode())
+        _fingerprint["environment"] = [version(), digest.hexdigest(), sys.version, numpy.__version__]
     return _fingerprint["environment"]
+
+
+def version():
+    """astgrad's installed version, as ``astgrad.__version__`` gives it, read from the
+    first ``astgrad-*.dist-info`` on sys.path (where importlib.metadata finds it) without
+    importing importlib.metadata, which costs more than loading a cache entry."""
+    for entry in sys.path:
+        try:
+            names = [n for n in os.listdir(entry or ".") if n.lower().startswith("astgrad-")
+                     and n.endswith(".dist-info")]
+        except OSError:
+            continue
+        for name in names:
+            try:
+                with open(os.path.join(entry or ".", name, "METADATA"), encoding="utf-8") as handle:
+                    for line in handle:
+                        if line.startswith("Version:"):
+                            return line.split(":", 1)[1].strip()
+                        if not line.strip():
+                            break
+            except OSError:
+                continue
+    from . import __version__
+    return __version__
 
 
 def rules_fingerprint():

@@ -1,0 +1,69 @@
+"""A second process's first gradient, from the disk cache: for the 300-statement functions
+of generation_scaling.py (straight-line, branchy, loopy), one process fills an empty cache
+directory, then new processes each take ``astgrad.grad(f)`` and call it once; printed:
+what they generated (nothing, when the cache serves them) and the time of grad() plus
+the first call, CPU and wall clock (median of the runs).
+
+    python benchmarks/second_process.py [--statements 300] [--runs 5]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+CHILD = r'''
+import json, sys, time
+import numpy as np
+import astgrad
+from astgrad import pipeline
+generated = []
+back = pipeline.back
+pipeline.back = lambda made, key: (generated.append(key[0]), back(made, key))[1]
+sys.path.insert(0, sys.argv[1])
+import second_process_target as target
+x, y = np.linspace(0.1, 0.9, 5), np.linspace(-0.5, 0.5, 5)
+wall, cpu = time.perf_counter(), time.process_time()
+gradient = astgrad.grad(target.f)
+with np.errstate(all="ignore"):         # the synthetic functions overflow; the values do not matter
+    gradient(x, y)
+print(json.dumps({"generated": generated, "cpu": time.process_time() - cpu,
+                  "wall": time.perf_counter() - wall}))
+'''
+
+
+def run(directory, cache):
+    environment = dict(os.environ, ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=cache)
+    done = subprocess.run([sys.executable, "-c", CHILD, directory], env=environment, capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, HERE)
+    from generation_scaling import SHAPES
+    print(f"{'shape':<9} {'first process (ms)':>19} {'later: generated':>17} {'CPU (ms)':>9} {'wall (ms)':>10}")
+    for shape, make in SHAPES.items():
+        with tempfile.TemporaryDirectory() as directory:
+            with open(os.path.join(directory, "second_process_target.py"), "w") as handle:
+                handle.write("import numpy as np\n\n\n" + make(args.statements))
+            cache = os.path.join(directory, "cache")
+            first = run(directory, cache)
+            later = [run(directory, cache) for _ in range(args.runs)]
+            generated = sorted({kind for result in later for kind in result["generated"]}) or "nothing"
+            print(f"{shape:<9} {first['cpu'] * 1e3:19.0f} {str(generated):>17} "
+                  f"{statistics.median(r['cpu'] for r in later) * 1e3:9.1f} "
+                  f"{statistics.median(r['wall'] for r in later) * 1e3:10.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

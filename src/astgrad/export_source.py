@@ -1,0 +1,96 @@
+"""The text of exported code: what a function's source reads (global names, attributes,
+every identifier), the source with a module's globals read on the module (``SCALE``
+becomes ``mymod.SCALE``), a def renamed with a docstring, and the source of a function
+astgrad made by rewriting a user's function. See exporting.py."""
+
+import ast
+import io
+import tokenize
+import types
+
+
+def variant_source(fn):
+    """The source of a function astgrad made by rewriting a user's function (a helper
+    appending to a list it is given as one returning it, a call shape of ``*args``, ...)."""
+    import gast
+    from .frontend.source import parse_function
+    tree = parse_function(fn).tree
+    # its docstring, after what the rewriting put first: the export writes one of its own
+    tree.body = [stmt for stmt in tree.body if not (isinstance(stmt, gast.Expr) and isinstance(
+        stmt.value, gast.Constant) and isinstance(stmt.value.value, str))] or [gast.Pass()]
+    return ast.unparse(gast.gast_to_ast(gast.Module(body=[tree], type_ignores=[]))) + "\n"
+
+
+def global_names(compiled, source):
+    """The global names the code reads (attribute names excluded)."""
+    tree = ast.parse(source)
+    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    names = set()
+    stack = [compiled.__code__]
+    while stack:
+        code = stack.pop()
+        names |= set(code.co_names) - set(code.co_varnames) - set(code.co_cellvars) - set(code.co_freevars)
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return names & loaded
+
+
+def names_in(source):
+    """Every identifier in ``source`` (names, attributes, parameters, keywords)."""
+    return {tok.string for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type == tokenize.NAME}
+
+
+def prefixed(source, prefixes):
+    """``source`` with each read of a global ``name`` in ``prefixes`` written
+    ``prefix.name`` (not an attribute ``x.name``, nor a keyword argument ``f(name=...)``)."""
+    lines = source.splitlines(True)
+    tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+              if tok.type not in (tokenize.NL, tokenize.COMMENT)]
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.type != tokenize.NAME or tok.string not in prefixes:
+            continue
+        after = tokens[i + 1].string if i + 1 < len(tokens) else ""
+        if (i and tokens[i - 1].string == ".") or (after == "=" and _in_call(tokens, i)):
+            continue
+        edits.append(tok.start)
+    for row, col in sorted(edits, reverse=True):
+        line = lines[row - 1]
+        name = tokenize.generate_tokens(io.StringIO(line[col:]).readline).__next__().string
+        lines[row - 1] = f"{line[:col]}{prefixes[name]}.{line[col:]}"
+    return "".join(lines)
+
+
+def _in_call(tokens, i):
+    """Whether the name at ``tokens[i]`` is inside brackets (a keyword argument)."""
+    depth = 0
+    for tok in reversed(tokens[:i]):
+        if tok.string in ")]}":
+            depth -= 1
+        elif tok.string in "([{":
+            depth += 1
+            if depth > 0:
+                return True
+        elif tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            return False
+    return False
+
+
+def attributes_read(source):
+    """{name: the attributes read on it} for ``name.attribute`` in ``source``."""
+    read = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            read.setdefault(node.value.id, set()).add(node.attr)
+    return read
+
+
+def with_docstring(source, name, description):
+    """The def's text, named ``name``, with ``description`` as its docstring."""
+    first, _, rest = source.partition("\n")
+    head, sep, tail = first.partition("(")
+    first = f"def {name}{sep}{tail}" if head.startswith("def ") else first
+    indent = " " * 4
+    doc = description.replace("\n", "\n" + indent).replace(indent + "\n", "\n")
+    end = f"\n{indent}" if "\n" in description else ""
+    return f'{first}\n{indent}"""{doc}{end}"""\n{rest}'

@@ -1,0 +1,46 @@
+"""A linter for exported modules (test_export.py): pyflakes when it is installed, and always
+a check of the two things pyflakes would find in generated code: imports never used, and
+names read but defined nowhere (not a builtin, not bound anywhere in the module)."""
+
+import ast
+import builtins
+import io
+
+
+def lint_problems(text, filename="exported.py"):
+    """The problems found in ``text`` (a module's source), one message each."""
+    compile(text, filename, "exec")             # a syntax error raises here
+    problems = _unused_and_undefined(ast.parse(text))
+    try:
+        from pyflakes.api import check
+        from pyflakes.reporter import Reporter
+    except ImportError:
+        return problems
+    out = io.StringIO()
+    if check(text, filename, Reporter(out, out)):
+        problems += out.getvalue().splitlines()
+    return problems
+
+
+def _unused_and_undefined(tree):
+    imported, bound, loaded = {}, set(dir(builtins)) | {"__name__", "__file__", "__doc__"}, set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                name = (alias.asname or alias.name).partition(".")[0]
+                imported[name] = node.lineno
+                bound.add(name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+    problems = [f"line {line}: {name!r} imported but unused" for name, line in imported.items()
+                if name not in loaded]
+    problems += [f"undefined name {name!r}" for name in sorted(loaded - bound)]
+    return problems
