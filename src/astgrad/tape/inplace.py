@@ -5,7 +5,8 @@
 - On any other tensor the update is recorded when a tensor taking part requires grad:
   the tensor takes the new value and the node that computes it (``AddBackward0``,
   ``CopySlices``, ...), and a tensor that did not require grad starts to.
-- Every update bumps the version; the old value of a tensor in a graph is kept for
+- Every update bumps the version, which a tensor shares with its views and the
+  tensors ``detach()`` made from it; the old value of a tensor in a graph is kept for
   the nodes that used it (versions.py), which refuse a backward pass as PyTorch does
   where PyTorch saved it.
 - An update of a view (``x[0]``, ``x.T``, ``x.view(-1)``, ...) writes through into
@@ -95,14 +96,15 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
         write_through(tensor, new if node is not None else value, update, _written)
         return tensor
     _store(tensor, value)
+    tensor._version += 1
     if node is not None:
         if label is not None:
             node = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
         if ghost is not None:
             extra(ghost)["update"] = node       # PyTorch keeps what this update needs
+        node.made_at = tensor._version
         tensor._node = node
         tensor._rg = True
-    tensor._version += 1
     refresh(tensor, rows)
     return tensor
 
@@ -122,6 +124,8 @@ def _plain(tensor, op, other):
     if base_of(tensor) is not None:
         write_through(tensor, value, update, _written)
         return tensor
+    if tensor._node is not None:
+        snapshot(tensor)            # a non-leaf changed without a recording: keep what nodes used
     _store(tensor, value)
     tensor._vc[0] += 1
     refresh(tensor)

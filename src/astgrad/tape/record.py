@@ -209,6 +209,9 @@ def _note_view(result, value, args, op, kwargs):
                 result._x = {}
             template = tuple(VIEW_BASE if b is a else raw(b) for b in args)
             result._x["view_of"] = (a, op, template, raw(kwargs) or {})  # keeps ``a``, as PyTorch's views do
+            result._vc = a._vc          # one version counter for a tensor and its views
+            if result._node is not None:
+                result._node.made_at = a._vc[0]
             if a._x is None:
                 a._x = {}
             views = a._x.get("views")

@@ -1,17 +1,24 @@
 """PyTorch's version-counter rules for the tape.
 
-Every in-place update bumps a tensor's version (shared with the tensors ``detach()``
-made from it). A recorded node remembers its parents' versions. Before a tensor that
-is part of a graph is updated in place, its old value and node are kept as a *ghost*
-under the old version, so the program walk (program.py) finds, for each node, the
-parent exactly as the node used it, and the replay computes with the old values.
+A tensor, the tensors ``detach()`` made from it and all its views (record.py) share one
+version counter, as in PyTorch, and every in-place update of any of them bumps it once.
+A recorded node remembers its parents' versions, and its own tensor's version when it
+became that tensor's ``grad_fn`` (``made_at``). Before a tensor in a graph changes value
+or node, they are kept as a *ghost* under the current version, so the program walk
+(program.py) finds, for each node, the parent exactly as the node used it: the ghost of
+the first change at or after the recorded version, or the tensor itself when it has not
+changed since (a write into another row of the tensor it views bumps its version only).
 
-PyTorch refuses a backward pass through a node whose saved tensor was modified
-afterwards; ``resolve`` raises the same error where PyTorch saves the tensor (an
-operand of ``*``, the input of ``sin``, the output of ``exp``, ...), and for a leaf
-modified after use, whose old value is not kept.
+PyTorch refuses a backward pass through a node whose saved tensor's version moved since
+it was saved: ``resolve`` raises the same error where PyTorch saves the input (an
+operand of ``*``, the input of ``sin``, ...), ``check_output`` where it saves the output
+(of ``exp``, ``tanh``, ...); a leaf changed after use raises too (its old value is not
+kept). The message names the tensor as PyTorch does: its current ``grad_fn`` (a view's,
+regenerated after an update of its family, is ``AsStrided``), or, for a saved output,
+the node that saved it.
 """
 
+import bisect
 import operator
 
 import numpy
@@ -19,7 +26,7 @@ import numpy
 from ..runtime import unindex
 from .record import make_tensor
 
-__all__ = ["extra", "snapshot", "resolve", "parents_as_recorded", "torch_type_name", "stale"]
+__all__ = ["extra", "snapshot", "resolve", "parents_as_recorded", "torch_type_name", "check_output"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -40,17 +47,35 @@ def extra(tensor):
     return x
 
 
-def snapshot(tensor):
-    """Keep the tensor's current value and node under its current version, before an
-    in-place update changes them; returns that ghost."""
-    ghosts = extra(tensor).setdefault("ghosts", {})
-    version = tensor._version
+def snapshot(tensor, version=None):
+    """Keep the tensor's current value and node under its current version (or
+    ``version``, the last one at which they were current), before an in-place update
+    changes them; returns that ghost (it shares the version counter)."""
+    x = extra(tensor)
+    ghosts = x.get("ghosts")
+    if ghosts is None:
+        ghosts = x["ghosts"] = {}
+        x["ghost_versions"] = []
+    if version is None:
+        version = tensor._version
     ghost = ghosts.get(version)
     if ghost is None:
         ghost = make_tensor(tensor._data.copy(), tensor._node, tensor._rg)
-        ghost._vc = [version]
+        ghost._vc = tensor._vc
         ghosts[version] = ghost
+        x["ghost_versions"].append(version)       # versions only grow: kept sorted
     return ghost
+
+
+def _as_of(tensor, version):
+    """The ghost holding ``tensor`` as it was at ``version`` (its first change at or
+    after it), or None if it has not changed since."""
+    x = tensor._x
+    keys = x.get("ghost_versions") if x else None
+    if not keys:
+        return None
+    i = bisect.bisect_left(keys, version)
+    return x["ghosts"][keys[i]] if i < len(keys) else None
 
 
 # which recorded arguments a node's backward needs (PyTorch's saved tensors)
@@ -92,41 +117,52 @@ def _short_name(node):
     return name[:name.rindex("Backward")] if "Backward" in name else name
 
 
+def _current_producer(tensor):
+    """The name PyTorch gives the tensor's ``grad_fn`` in the message (None: a leaf)."""
+    if tensor._node is None:
+        return None
+    if tensor._x and "view_of" in tensor._x:
+        return "AsStrided"      # a view's grad_fn, regenerated after its family changed
+    return _short_name(tensor._node)
+
+
 def version_error(tensor, expected, producer=None):
     """PyTorch's error for a tensor needed by a backward pass but modified since."""
     shape = ", ".join(str(n) for n in tensor._data.shape)
     kind = f"[astgrad.{torch_type_name(tensor._data.dtype)}Tensor [{shape}]]"
-    which = f", which is output 0 of {_short_name(producer)}," if producer is not None else ""
+    which = f", which is output 0 of {producer}," if producer is not None else ""
     return RuntimeError("one of the variables needed for gradient computation has been modified by an "
                         f"inplace operation: {kind}{which} is at version {tensor._version}; expected "
                         f"version {expected} instead." + _HINT)
 
 
+def check_output(tensor):
+    """Raise PyTorch's error if the node of ``tensor`` (a tensor met by the program walk
+    whose version moved since the node was made) saved its output for the backward pass."""
+    node = tensor._node
+    if _saves_output(node):
+        raise version_error(tensor, node.made_at, _short_name(node))
+
+
+def _own_update(parent, version, node):
+    """Whether ``node`` is the in-place update of ``parent`` from ``version`` (PyTorch
+    keeps the original value such an update needs)."""
+    ghosts = parent._x.get("ghosts") if parent._x else None
+    ghost = ghosts.get(version) if ghosts else None
+    return ghost is not None and ghost._x is not None and ghost._x.get("update") is node
+
+
 def resolve(parent, version, node, k):
     """``parent`` as ``node`` recorded it (at ``version``): the tensor itself, or the
     ghost of its old value; raises PyTorch's error where PyTorch would."""
-    ghosts = parent._x.get("ghosts") if parent._x else None
-    ghost = ghosts.get(version) if ghosts else None
-    if ghost is None:
-        raise version_error(parent, version, parent._node)
-    if ghost._node is not None and _saves_output(ghost._node):
-        raise version_error(parent, version, ghost._node)
-    if ghost._x and ghost._x.get("update") is node:     # the update itself: PyTorch saved a copy
+    if _saves_input(node, k) and not _own_update(parent, version, node):
+        raise version_error(parent, version, _current_producer(parent))
+    ghost = _as_of(parent, version)
+    if ghost is not None:
         return ghost
-    if _saves_input(node, k):
-        raise version_error(parent, version, parent._node)
-    return ghost
-
-
-def stale(node):
-    """Whether a parent of ``node`` changed in place since it was recorded."""
-    versions = node.versions
-    k = 0
-    for p in node.parents:
-        if p._vc[0] != versions[k]:
-            return True
-        k += 1
-    return False
+    if parent._node is None:        # a leaf: its old value is not kept
+        raise version_error(parent, version, None)
+    return parent
 
 
 def parents_as_recorded(node):

@@ -72,7 +72,7 @@ def write_through(view, new, update, written):
 def refresh(base, index=None):
     """After an in-place update of ``base`` (at ``index``, None: all of it): each of its
     live views that may see the change becomes its region of the new value again (and
-    so, in turn, their views), with a new version; the nodes that used a view's old
+    so, in turn, their views; the update bumped the version they share); the nodes that used a view's old
     value keep it (versions.snapshot). Views are kept by row (record.row_of), so an
     update of row ``i`` looks at the views of row ``i`` and those not of one row."""
     views = base._x.get("views") if base._x else None
@@ -89,10 +89,10 @@ def refresh(base, index=None):
             continue
         again = _made(how, base)
         if view._node is not None:
-            snapshot(view)
+            snapshot(view, view._version - 1)      # as it was before the update's bump
         view._data = numpy.array(again._data)      # its own array: the base's may change later
         if again._node is not None:
+            again._node.made_at = view._version
             view._node = again._node
             view._rg = True
-        view._version += 1
         refresh(view)
