@@ -57,6 +57,7 @@ from . import reuse
 from .sharing import retained
 from .size import Size
 from .versions import check_output, parents_as_recorded
+from .views import current_node
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -215,8 +216,11 @@ def _recorded_tensors(outputs, stop):
         seen.add(tid)
         node = t._node
         if node is not None and tid not in stop:
-            if t._vc[0] != node.made_at:    # changed since: did the node save its output?
-                check_output(t)
+            if t._vc[0] != node.made_at:    # changed since: a view's node is made again,
+                if t._x and "view_of" in t._x:      # other nodes may have saved their output
+                    node = current_node(t)
+                else:
+                    check_output(t)
             found.append(t)
             parents = node.parents
             for p, v in zip(parents, node.versions):

@@ -21,6 +21,7 @@ from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
+from .views import current_node
 from .mode import grad_mode
 from .operators import OperatorMethods
 from .record import (TensorBase, apply, binary, complex_error, is_float, make_tensor, raw,
@@ -99,6 +100,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
     @property
     def grad_fn(self):
         node = self._node
+        if node is not None and self._vc[0] != node.made_at and "view_of" in self._x:
+            node = current_node(self)       # PyTorch's regenerated grad_fn of a view
         return None if node is None else named(node)
 
     @property

@@ -160,8 +160,13 @@ def resolve(parent, version, node, k):
     ghost = _as_of(parent, version)
     if ghost is not None:
         return ghost
-    if parent._node is None:        # a leaf: its old value is not kept
+    node = parent._node
+    if node is None:                # a leaf: its old value is not kept
         raise version_error(parent, version, None)
+    if parent._x and "view_of" in parent._x and node.made_at != parent._vc[0]:
+        # a view whose node is made again when met itself (views.current_node): the
+        # nodes that used it before keep the node they used
+        return snapshot(parent, parent._vc[0] - 1)
     return parent
 
 

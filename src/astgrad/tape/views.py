@@ -8,17 +8,21 @@ A tensor made from another by indexing, ``.T``, ``reshape``/``view`` and the lik
 replaced (recorded, so gradients flow as in PyTorch). After any in-place update of a
 tensor, its live views are their regions of its new value again (``refresh``), as
 PyTorch's views, which share the memory, are. Views of views write through, and are
-refreshed, in turn.
+refreshed, in turn. A view's node, once its family changed, is made again from the
+tensor it views as that is now (``current_node``), as PyTorch regenerates a view's
+``grad_fn`` (``AsStridedBackward0``).
 """
 
 import operator
 
 import numpy
 
+from .grad_fn import LabeledNode
+from .mode import enable_grad, grad_mode, set_grad_enabled
 from .record import VIEW_BASE as _BASE, apply, row_of
 from .versions import snapshot
 
-__all__ = ["base_of", "write_through", "refresh"]
+__all__ = ["base_of", "write_through", "refresh", "current_node"]
 
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
@@ -87,12 +91,44 @@ def refresh(base, index=None):
         how = view._x["view_of"]
         if how[0] is not base:
             continue
-        again = _made(how, base)
-        if view._node is not None:
+        had_history = view._node is not None
+        with set_grad_enabled(had_history or grad_mode.enabled):     # a view's history stays
+            again = _made(how, base)
+        if had_history:
             snapshot(view, view._version - 1)      # as it was before the update's bump
         view._data = numpy.array(again._data)      # its own array: the base's may change later
         if again._node is not None:
-            again._node.made_at = view._version
-            view._node = again._node
+            view._node = _regenerated(again._node, view)
             view._rg = True
         refresh(view)
+
+
+def _regenerated(node, view):
+    node = LabeledNode("AsStridedBackward0", node.op, node.args, node.kwargs, node.parents, node.versions)
+    node.made_at = view._version
+    return node
+
+
+def current_node(view):
+    """The node of ``view`` (a view with history), made again from the tensor it views
+    if their family changed since it was made; the view's value is its region of that
+    tensor still (``refresh``), so the new node computes the same value."""
+    node = view._node
+    if node is None or view._vc[0] == node.made_at:
+        return node
+    how = view._x["view_of"]
+    base = how[0]
+    if base_of(base) is not None:
+        current_node(base)
+    if not base._rg:
+        return node
+    with enable_grad():
+        again = _made(how, base)
+    if again._node is None:
+        return node
+    snapshot(view, view._vc[0] - 1)     # the nodes that used the view keep its old node
+    node = view._node = _regenerated(again._node, view)
+    # in recording order, right after the tensor it views: before the nodes that used
+    # the view since the family's latest update, which came after that tensor's node
+    node.seq = max((p._node.seq for p in node.parents if p._node is not None), default=-1) + 1 / 1024
+    return node
