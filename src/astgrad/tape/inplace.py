@@ -4,7 +4,9 @@
 - On a leaf that requires grad, while gradient mode is on: PyTorch's RuntimeError.
 - On any other tensor the update is recorded when a tensor taking part requires grad:
   the tensor takes the new value and the node that computes it (``AddBackward0``,
-  ``CopySlices``, ...), and a tensor that did not require grad starts to.
+  ``CopySlices``, ...), and a tensor that did not require grad starts to. A non-leaf
+  updated under ``no_grad`` keeps its history: its node becomes the old one plus a
+  constant, as PyTorch's backward uses the old ``grad_fn``.
 - Every update bumps the version, which a tensor shares with its views and the
   tensors ``detach()`` made from it; the old value of a tensor in a graph is kept for
   the nodes that used it (versions.py), which refuse a backward pass as PyTorch does
@@ -21,10 +23,10 @@ import operator
 import numpy
 
 from .conventions import clamp
-from .grad_fn import LabeledNode
+from .grad_fn import LabeledNode, node_name
 from .graph import written
-from .mode import grad_mode
-from .record import TensorBase, apply, make_tensor, raw
+from .mode import enable_grad, grad_mode
+from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
 from .versions import extra, snapshot, torch_type_name
@@ -90,6 +92,8 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
     # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
     ghost = snapshot(tensor) if tensor._node is not None else None
+    if node is None and ghost is not None and base_of(tensor) is None:
+        node = _offset(tensor, value)
     if base_of(tensor) is not None:
         if ghost is not None and node is not None:
             extra(ghost)["update"] = node
@@ -109,6 +113,17 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     return tensor
 
 
+def _offset(tensor, value):
+    """The node of a non-leaf whose value changes without a recording (under
+    ``no_grad``): its old value plus a constant, so gradients flow through its old node
+    as PyTorch's, which keeps the tensor's ``grad_fn``, do (and under that name)."""
+    delta = numpy.asarray(value, dtype=tensor._data.dtype) - tensor._data
+    with enable_grad():
+        shifted = binary(operator.add, tensor, delta)
+    node = shifted._node
+    return LabeledNode(node_name(tensor._node), node.op, node.args, node.kwargs, node.parents, node.versions)
+
+
 def _plain(tensor, op, other):
     """An arithmetic update that nothing records (an optimizer step under ``no_grad``)."""
     operand = other._data if isinstance(other, TensorBase) else other
@@ -125,7 +140,7 @@ def _plain(tensor, op, other):
         write_through(tensor, value, update, _written)
         return tensor
     if tensor._node is not None:
-        snapshot(tensor)            # a non-leaf changed without a recording: keep what nodes used
+        return update(tensor, lambda old: value)
     _store(tensor, value)
     tensor._vc[0] += 1
     refresh(tensor)

@@ -56,7 +56,7 @@ from .batching import batched
 from . import reuse
 from .sharing import retained
 from .size import Size
-from .versions import check_output, parents_as_recorded
+from .versions import as_of, check_output, parents_as_recorded
 from .views import current_node
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
@@ -181,7 +181,7 @@ def trace(outputs, inputs):
     grad is one, in the order the program first uses them."""
     index, probes, stop = _stopping_points(inputs)
     builder = _TraceBuilder(index, probes)
-    builder.add_nodes(*_recorded_tensors(outputs, stop))
+    builder.add_nodes(*_recorded_tensors(outputs, stop, index))
     return builder.finish(outputs)
 
 
@@ -200,10 +200,14 @@ def _stopping_points(inputs):
     return index, probes, stop
 
 
-def _recorded_tensors(outputs, stop):
+def _recorded_tensors(outputs, stop, index):
     """The recorded tensors the outputs depend on (not looking past ``stop``), in
     recording order (a node is always recorded after its parents), and the parents of
-    the nodes whose parents were updated in place since (versions.py)."""
+    the nodes whose parents were updated in place since (versions.py).
+
+    A node whose backward PyTorch would refuse (a saved tensor changed since) raises
+    PyTorch's error if it lies on a path to an input, which PyTorch's backward runs;
+    elsewhere its tensor is taken as a constant, as PyTorch never runs its backward."""
     found = []
     seen = set()
     moved = {}
@@ -216,20 +220,50 @@ def _recorded_tensors(outputs, stop):
         seen.add(tid)
         node = t._node
         if node is not None and tid not in stop:
-            if t._vc[0] != node.made_at:    # changed since: a view's node is made again,
-                if t._x and "view_of" in t._x:      # other nodes may have saved their output
-                    node = current_node(t)
-                else:
-                    check_output(t)
+            try:
+                parents = _parents_as_recorded(t, node)
+            except RuntimeError:
+                if _reaches_input(t, index, {}):
+                    raise
+                continue                    # not differentiated: a constant
+            if parents is not node.parents:
+                moved[tid] = parents
             found.append(t)
-            parents = node.parents
-            for p, v in zip(parents, node.versions):
-                if p._vc[0] != v:       # updated in place since: the parents as recorded
-                    parents = moved[tid] = parents_as_recorded(node)
-                    break
             stack.extend(parents)
     found.sort(key=_SEQ)
     return found, moved
+
+
+def _parents_as_recorded(t, node):
+    """The parents of ``t``'s node as it used them (versions.py); a view's node is made
+    again first if its family changed (views.py)."""
+    if t._vc[0] != node.made_at:        # changed since: a view's node is made again,
+        if t._x and "view_of" in t._x:  # other nodes may have saved their output
+            node = current_node(t)
+        else:
+            check_output(t)
+    for p, v in zip(node.parents, node.versions):
+        if p._vc[0] != v:               # updated in place since: the parents as recorded
+            return parents_as_recorded(node)
+    return node.parents
+
+
+def _reaches_input(t, index, memo):
+    """Whether ``t`` depends on an input (``index``: their ids; None: any leaf that
+    requires grad), through its node's parents."""
+    tid = id(t)
+    if tid in memo:
+        return memo[tid]
+    memo[tid] = False
+    node = t._node
+    if node is None:
+        found = t._rg if index is None else tid in index
+    else:
+        found = (index is not None and tid in index) or any(
+            _reaches_input(p if p._vc[0] == v else as_of(p, v), index, memo)
+            for p, v in zip(node.parents, node.versions))
+    memo[tid] = found
+    return found
 
 
 class _TraceBuilder:

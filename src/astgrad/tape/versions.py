@@ -26,7 +26,7 @@ import numpy
 from ..runtime import unindex
 from .record import make_tensor
 
-__all__ = ["extra", "snapshot", "resolve", "parents_as_recorded", "torch_type_name", "check_output"]
+__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -65,6 +65,13 @@ def snapshot(tensor, version=None):
         ghosts[version] = ghost
         x["ghost_versions"].append(version)       # versions only grow: kept sorted
     return ghost
+
+
+def as_of(tensor, version):
+    """``tensor`` as it was at ``version``: its ghost, or itself (which may have changed
+    since where no ghost was kept, as a leaf's)."""
+    ghost = _as_of(tensor, version)
+    return tensor if ghost is None else ghost
 
 
 def _as_of(tensor, version):
@@ -144,18 +151,21 @@ def check_output(tensor):
         raise version_error(tensor, node.made_at, _short_name(node))
 
 
-def _own_update(parent, version, node):
-    """Whether ``node`` is the in-place update of ``parent`` from ``version`` (PyTorch
-    keeps the original value such an update needs)."""
+def _own_update(parent, version, node, k):
+    """Whether parent ``k`` of ``node`` is the original value of ``parent`` that the
+    in-place update ``node`` replaced at ``version`` (PyTorch keeps it for the update's
+    backward; an update computes from the original first: ``t.mul_(t)`` keeps its first
+    operand, not its second)."""
     ghosts = parent._x.get("ghosts") if parent._x else None
     ghost = ghosts.get(version) if ghosts else None
-    return ghost is not None and ghost._x is not None and ghost._x.get("update") is node
+    return (ghost is not None and ghost._x is not None and ghost._x.get("update") is node
+            and node.parents.index(parent) == k)
 
 
 def resolve(parent, version, node, k):
     """``parent`` as ``node`` recorded it (at ``version``): the tensor itself, or the
     ghost of its old value; raises PyTorch's error where PyTorch would."""
-    if _saves_input(node, k) and not _own_update(parent, version, node):
+    if _saves_input(node, k) and not _own_update(parent, version, node, k):
         raise version_error(parent, version, _current_producer(parent))
     ghost = _as_of(parent, version)
     if ghost is not None:
