@@ -182,10 +182,10 @@ class InPlaceMethods:
         return update(self, lambda old: old / other)
 
     def zero_(self):
-        return update(self, lambda old: _replaced(old, 0), "ZeroBackward0")
+        return update(self, lambda old: replaced(old, 0), "ZeroBackward0")
 
     def fill_(self, value):
-        return update(self, lambda old: _replaced(old, value), "FillBackward2", cast=True)
+        return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
 
     def clamp_(self, min=None, max=None):
         return update(self, lambda old: apply(clamp, (old, min, max)))
@@ -193,7 +193,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
-        return update(self, lambda old: _replaced(old, src), "CopyBackwards", cast=True)
+        return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
         if grad_mode.numpy_methods and _recorded(self, other):
@@ -229,7 +229,7 @@ def _rounded(value, mode):
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
 
 
-def _replaced(old, value):
+def replaced(old, value):
     """``value`` (broadcast to old's shape) with a zero derivative flowing to ``old``."""
     shape = old._data.shape
     if isinstance(value, TensorBase) and value._data.shape != shape:
