@@ -166,13 +166,18 @@ def run_program(lib, steps, seed=0):
         try:
             step(run, kind, a, b, c)
         except Exception as e:      # noqa: BLE001 - an error is part of what the program did
-            error = (type(e).__name__, str(e).replace("torch.", "astgrad.").replace("torch::", "astgrad::"))
+            error = _error(e)
             break
     if error is None:
         t = run.pool[-1]
         try:
             gradient(run, t, 0)
         except Exception as e:      # noqa: BLE001
-            error = (type(e).__name__, str(e).replace("torch.", "astgrad."))
+            error = _error(e)
     run.log.append(("pool", [_values(t) for t in run.pool]))
     return run.log, error
+
+
+def _error(e):
+    """The error as (type name, message), PyTorch's names read as astgrad's."""
+    return type(e).__name__, str(e).replace("torch.", "astgrad.").replace("torch::", "astgrad::")

@@ -30,7 +30,7 @@ from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
 from .versions import extra, snapshot, torch_type_name
-from .views import base_of, refresh, write_through
+from .views import base_of, check_overlap, refresh, write_through
 
 __all__ = ["InPlaceMethods"]
 
@@ -162,21 +162,25 @@ class InPlaceMethods:
     __slots__ = ()
 
     def add_(self, other, *, alpha=1):
+        check_overlap(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
+        check_overlap(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
         return update(self, lambda old: old - _scaled(other, alpha))
 
     def mul_(self, other):
+        check_overlap(self, other)
         if _quiet(self, other):
             return _plain(self, operator.mul, other)
         return update(self, lambda old: old * other)
 
     def div_(self, other, *, rounding_mode=None):
+        check_overlap(self, other)
         if rounding_mode is not None:
             return update(self, lambda old: _rounded(old / other, rounding_mode))
         return update(self, lambda old: old / other)
@@ -193,6 +197,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
+        check_overlap(self, src)
         return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
@@ -213,6 +218,7 @@ class InPlaceMethods:
 
     def __setitem__(self, index, value):
         index = raw(index)
+        check_overlap(self, value, index)
         return update(self, lambda old: _written(old, index, value), "CopySlices", view=True, rows=index)
 
 

@@ -211,6 +211,7 @@ def _recorded_tensors(outputs, stop, index):
     found = []
     seen = set()
     moved = {}
+    refused = []
     stack = list(outputs)
     while stack:
         t = stack.pop()
@@ -222,14 +223,16 @@ def _recorded_tensors(outputs, stop, index):
         if node is not None and tid not in stop:
             try:
                 parents = _parents_as_recorded(t, node)
-            except RuntimeError:
+            except RuntimeError as error:
                 if _reaches_input(t, index, {}):
-                    raise
-                continue                    # not differentiated: a constant
+                    refused.append((node.seq, error))
+                continue                    # else not differentiated: a constant
             if parents is not node.parents:
                 moved[tid] = parents
             found.append(t)
             stack.extend(parents)
+    if refused:     # PyTorch runs the nodes latest first and stops at the first refusal
+        raise max(refused, key=_first)[1]
     found.sort(key=_SEQ)
     return found, moved
 

@@ -19,6 +19,7 @@ the node that saved it.
 """
 
 import bisect
+import re
 import operator
 
 import numpy
@@ -119,9 +120,15 @@ def _saves_output(node):
 
 
 def _short_name(node):
+    """The node's name as PyTorch's message gives it: ``Mul`` for ``MulBackward0``,
+    ``Fill2`` for ``FillBackward2``, the
+    qualified name of the nodes written by hand (``astgrad::autograd::CopySlices``)."""
     from .grad_fn import node_name
     name = node_name(node)
-    return name[:name.rindex("Backward")] if "Backward" in name else name
+    generated = re.fullmatch(r"(\w+)Backward(\d+)", name)
+    if generated is None:
+        return "astgrad::autograd::" + name
+    return generated.group(1) + ("" if generated.group(2) == "0" else generated.group(2))
 
 
 def _current_producer(tensor):

@@ -22,8 +22,10 @@ from .mode import enable_grad, grad_mode, set_grad_enabled
 from .record import VIEW_BASE as _BASE, apply, row_of
 from .versions import snapshot
 
-__all__ = ["base_of", "write_through", "refresh", "current_node"]
+__all__ = ["base_of", "write_through", "refresh", "current_node", "check_overlap"]
 
+_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+            "to a single memory location. Please clone() the tensor before performing the operation.")
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
 
@@ -132,3 +134,60 @@ def current_node(view):
     # the view since the family's latest update, which came after that tensor's node
     node.seq = max((p._node.seq for p in node.parents if p._node is not None), default=-1) + 1 / 1024
     return node
+
+def _storage(tensor):
+    """(the tensor whose memory ``tensor`` is in, the positions of its elements there:
+    None for all of it, in order)."""
+    how = tensor._x.get("view_of") if tensor._x else None
+    if how is None:
+        return tensor, None
+    base = how[0]
+    root, positions = _storage(base)
+    if positions is None:
+        positions = numpy.arange(base._data.size).reshape(base._data.shape)
+    _, op, template, kwargs = how
+    return root, numpy.asarray(op(*(positions if a is _BASE else a for a in template), **kwargs))
+
+
+def _dense_range(positions, root):
+    """(first, end) of memory positions that fill a range once each (PyTorch's
+    non-overlapping and dense tensors), else None."""
+    if positions is None:
+        return 0, root._data.size
+    flat = positions.ravel()
+    first, end = int(flat.min()), int(flat.max()) + 1
+    if end - first != flat.size or numpy.unique(flat).size != flat.size:
+        return None
+    return first, end
+
+
+def check_overlap(out, other, index=None):
+    """PyTorch's refusal of an in-place update of ``out`` (of ``out[index]``) reading a
+    tensor ``other`` whose memory overlaps it only in part (``x.add_(x[0])``,
+    ``x[1:].copy_(x[:-1])``); the same memory, element for element, is allowed."""
+    if other is out and index is None:
+        return
+    if not (getattr(other, "_x", None) or getattr(out, "_x", None)) or not hasattr(other, "_vc"):
+        return          # neither is a view: separate memory (or the same tensor)
+    root, written = _storage(out)
+    other_root, read = _storage(other)
+    if root is not other_root:
+        return
+    if index is not None:
+        if written is None:
+            written = numpy.arange(root._data.size).reshape(root._data.shape)
+        written = numpy.asarray(written[index])
+    if (written is not None and written.size == 0) or (read is not None and read.size == 0):
+        return
+    a, b = _dense_range(written, root), _dense_range(read, root)
+    if a is None or b is None:
+        return          # PyTorch does not look further
+    if a == b:          # the same memory: allowed if element for element (same strides)
+        whole = numpy.arange(root._data.size).reshape(root._data.shape)
+        written = whole if written is None else written
+        read = whole if read is None else read
+        if written.shape == read.shape and bool((written == read).all()):
+            return
+        raise RuntimeError(_PARTIAL)
+    if a[0] < b[1] and b[0] < a[1]:
+        raise RuntimeError(_PARTIAL)
