@@ -23,7 +23,7 @@ import operator
 import numpy
 
 from .conventions import clamp
-from .grad_fn import LabeledNode, node_name
+from .grad_fn import node_name, relabeled
 from .graph import written
 from .mode import enable_grad, grad_mode
 from .record import TensorBase, apply, binary, make_tensor, raw
@@ -103,7 +103,7 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     tensor._version += 1
     if node is not None:
         if label is not None:
-            node = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
+            node = relabeled(node, label)
         if ghost is not None:
             extra(ghost)["update"] = node       # PyTorch keeps what this update needs
         node.made_at = tensor._version
@@ -121,7 +121,7 @@ def _offset(tensor, value):
     with enable_grad():
         shifted = binary(operator.add, tensor, delta)
     node = shifted._node
-    return LabeledNode(node_name(tensor._node), node.op, node.args, node.kwargs, node.parents, node.versions)
+    return relabeled(node, node_name(tensor._node))
 
 
 def _plain(tensor, op, other):

@@ -56,7 +56,7 @@ from .batching import batched
 from . import reuse
 from .sharing import retained
 from .size import Size
-from .versions import as_of, check_output, parents_as_recorded
+from .versions import as_of, check_constants, check_output, parents_as_recorded
 from .views import current_node
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
@@ -245,6 +245,8 @@ def _parents_as_recorded(t, node):
             node = current_node(t)
         else:
             check_output(t)
+    if node.constants is not None:
+        check_constants(node)
     for p, v in zip(node.parents, node.versions):
         if p._vc[0] != v:               # updated in place since: the parents as recorded
             return parents_as_recorded(node)

@@ -27,7 +27,7 @@ import numpy
 from ..runtime import unindex
 from .record import make_tensor
 
-__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output"]
+__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -113,6 +113,14 @@ def _saves_input(node, k):
             return type(args[0]).__name__ == "Ref"
         return other_is_ref     # a / b: a when b requires grad
     return True
+
+
+def check_constants(node):
+    """PyTorch's error if a tensor that ``node`` took as a constant (it did not require
+    grad) and that its backward saves was changed in place since."""
+    for i, tensor, version in node.constants:
+        if tensor._vc[0] != version and not (node.op in _SAVES_NOTHING or _saves_output(node)):
+            raise version_error(tensor, version, _current_producer(tensor))
 
 
 def _saves_output(node):

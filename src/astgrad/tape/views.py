@@ -17,7 +17,7 @@ import operator
 
 import numpy
 
-from .grad_fn import LabeledNode
+from .grad_fn import relabeled
 from .mode import enable_grad, grad_mode, set_grad_enabled
 from .record import VIEW_BASE as _BASE, apply, row_of
 from .versions import snapshot
@@ -106,7 +106,7 @@ def refresh(base, index=None):
 
 
 def _regenerated(node, view):
-    node = LabeledNode("AsStridedBackward0", node.op, node.args, node.kwargs, node.parents, node.versions)
+    node = relabeled(node, "AsStridedBackward0")
     node.made_at = view._version
     return node
 
