@@ -4,9 +4,10 @@ through ``detach()``), new leaves, repeated gradients, ``create_graph=True`` and
 derivatives. Both must make tensors of the same shapes and flags, hold the same values,
 give the same gradients, and raise the same error (type and message) at the same step.
 
-More examples run with HYPOTHESIS_PROFILE=thorough. The one difference left on purpose
-(docs/tape.md, "Differences from PyTorch") is skipped: a leaf that requires grad,
-changed in place after a graph used it, makes a gradient through that graph raise.
+More examples run with HYPOTHESIS_PROFILE=thorough. The differences left on purpose
+(docs/tape.md, "Differences from PyTorch") are skipped: a leaf that requires grad,
+changed in place after a graph used it, makes a gradient through that graph raise; a
+recorded write through ``detach()`` into a view or into a tensor with history is refused.
 """
 
 import contextlib
@@ -54,11 +55,20 @@ def _compare(ours, theirs):
             assert a == b, what
 
 
+def _refused_alias_write(error):
+    """astgrad's refusal of a recorded write through ``detach()`` or ``.data`` into a
+    view or a tensor with history, which PyTorch's shared memory shows and the tape
+    could not."""
+    return error is not None and error[1].startswith("astgrad's tape cannot record this update")
+
+
 def _check(steps):
     ours = run_program(astgrad, steps)
     with _float64_torch():
         theirs = run_program(torch, steps)
     if _leaf_changed_after_use(ours[1]) and theirs[1] is None:
+        return
+    if _refused_alias_write(ours[1]):
         return
     _compare(ours, theirs)
 

@@ -25,7 +25,7 @@ import numpy
 from .conventions import clamp
 from .grad_fn import node_name, relabeled
 from .graph import written
-from .mode import enable_grad, grad_mode
+from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
@@ -74,6 +74,26 @@ def _checked(tensor, value, cast=False):
     return value
 
 
+def _through_alias(tensor, value, node):
+    """A write of ``value`` into ``tensor``, made by ``detach()`` or ``.data``, whose
+    array it shares with the tensor it was made from: True where done here. Through
+    ``detach()``, an unrecorded write is that tensor's update under ``no_grad`` (one
+    version bump, its views and the tensor it views see it, its history is kept);
+    through ``.data`` the array is written and the views see it (no version bump)."""
+    origin, how = tensor._x["alias_of"]
+    if origin._data is not tensor._data:
+        return False            # ``origin.data = ...`` gave it another array since
+    if how == "detach" and node is None:
+        with no_grad():
+            update(origin, lambda old: value)
+        return True
+    if base_of(origin) is not None or (how == "detach" and origin._node is not None):
+        what = "a view" if base_of(origin) is not None else "a tensor that has a grad_fn"
+        raise RuntimeError(f"astgrad's tape cannot record this update of {what} through its "
+                           f"{'.data' if how == 'data' else 'detach()'}: update the tensor itself")
+    return False
+
+
 def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     """Replace the tensor's value by ``compute(old)``, a tensor computed (and recorded)
     from the old value; returns the tensor. ``rows``: the index written (``t[i] = v``),
@@ -89,6 +109,9 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     new = compute(old)
     value = _checked(tensor, new._data if isinstance(new, TensorBase) else new, cast)
     node = new._node if isinstance(new, TensorBase) else None
+    alias = tensor._x is not None and "alias_of" in tensor._x
+    if alias and _through_alias(tensor, value, node):
+        return tensor
     # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
     # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
     ghost = snapshot(tensor) if tensor._node is not None else None
@@ -110,6 +133,9 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
         tensor._node = node
         tensor._rg = True
     refresh(tensor, rows)
+    if alias and tensor._data is tensor._x["alias_of"][0]._data:
+        origin, how = tensor._x["alias_of"]
+        refresh(origin, bumped=how == "detach")     # its views see the shared array's values
     return tensor
 
 
@@ -139,7 +165,7 @@ def _plain(tensor, op, other):
     if base_of(tensor) is not None:
         write_through(tensor, value, update, _written)
         return tensor
-    if tensor._node is not None:
+    if tensor._node is not None or (tensor._x is not None and "alias_of" in tensor._x):
         return update(tensor, lambda old: value)
     _store(tensor, value)
     tensor._vc[0] += 1

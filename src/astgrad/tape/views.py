@@ -75,12 +75,13 @@ def write_through(view, new, update, written):
     update(base, compute, "CopySlices", view=True, rows=index if not flat else None)
 
 
-def refresh(base, index=None):
+def refresh(base, index=None, bumped=True):
     """After an in-place update of ``base`` (at ``index``, None: all of it): each of its
     live views that may see the change becomes its region of the new value again (and
     so, in turn, their views; the update bumped the version they share); the nodes that used a view's old
     value keep it (versions.snapshot). Views are kept by row (record.row_of), so an
-    update of row ``i`` looks at the views of row ``i`` and those not of one row."""
+    update of row ``i`` looks at the views of row ``i`` and those not of one row.
+    ``bumped``: False after a write through ``.data``, which has a version of its own."""
     views = base._x.get("views") if base._x else None
     if not views:
         return
@@ -96,13 +97,16 @@ def refresh(base, index=None):
         had_history = view._node is not None
         with set_grad_enabled(had_history or grad_mode.enabled):     # a view's history stays
             again = _made(how, base)
-        if had_history:
+        if had_history and bumped:
             snapshot(view, view._version - 1)      # as it was before the update's bump
-        view._data = numpy.array(again._data)      # its own array: the base's may change later
+        if view._x.get("shared") and view._data.base is None and view._data.shape == again._data.shape:
+            numpy.copyto(view._data, again._data)  # its detach() and .data share the array
+        else:
+            view._data = numpy.array(again._data)  # its own array: the base's may change later
         if again._node is not None:
             view._node = _regenerated(again._node, view)
             view._rg = True
-        refresh(view)
+        refresh(view, bumped=bumped)
 
 
 def _regenerated(node, view):
