@@ -94,15 +94,26 @@ def _through_alias(tensor, value, node):
     return False
 
 
+def _refused(tensor, view=False):
+    """PyTorch's refusals of an in-place update while gradient mode is on (they come
+    before its check of overlapping memory)."""
+    if grad_mode.enabled and tensor._rg:
+        if tensor._x and "multi_view" in tensor._x:
+            raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
+        if tensor._node is None:
+            raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
+
+
+def _overlap_checked(tensor, other, index=None):
+    _refused(tensor, index is not None)
+    check_overlap(tensor, other, index)
+
+
 def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     """Replace the tensor's value by ``compute(old)``, a tensor computed (and recorded)
     from the old value; returns the tensor. ``rows``: the index written (``t[i] = v``),
     if not all of it."""
-    recording = grad_mode.enabled
-    if recording and tensor._rg and tensor._x and "multi_view" in tensor._x:
-        raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
-    if recording and tensor._rg and tensor._node is None:
-        raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
+    _refused(tensor, view)
     old = tensor
     if not tensor._rg:          # a constant: the recording captures a copy, not the array we change
         old = make_tensor(tensor._data.copy(), None, False)
@@ -188,25 +199,25 @@ class InPlaceMethods:
     __slots__ = ()
 
     def add_(self, other, *, alpha=1):
-        check_overlap(self, other)
+        _overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
-        check_overlap(self, other)
+        _overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
         return update(self, lambda old: old - _scaled(other, alpha))
 
     def mul_(self, other):
-        check_overlap(self, other)
+        _overlap_checked(self, other)
         if _quiet(self, other):
             return _plain(self, operator.mul, other)
         return update(self, lambda old: old * other)
 
     def div_(self, other, *, rounding_mode=None):
-        check_overlap(self, other)
+        _overlap_checked(self, other)
         if rounding_mode is not None:
             return update(self, lambda old: _rounded(old / other, rounding_mode))
         return update(self, lambda old: old / other)
@@ -223,7 +234,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
-        check_overlap(self, src)
+        _overlap_checked(self, src)
         return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
@@ -244,7 +255,7 @@ class InPlaceMethods:
 
     def __setitem__(self, index, value):
         index = raw(index)
-        check_overlap(self, value, index)
+        _overlap_checked(self, value, index)
         return update(self, lambda old: _written(old, index, value), "CopySlices", view=True, rows=index)
 
 
