@@ -19,7 +19,7 @@ import numpy
 
 from .grad_fn import relabeled
 from .mode import enable_grad, grad_mode, set_grad_enabled
-from .record import VIEW_BASE as _BASE, apply, row_of
+from .record import VIEW_BASE as _BASE, TensorBase, apply, row_of
 from .versions import snapshot
 
 __all__ = ["base_of", "write_through", "refresh", "current_node", "check_overlap"]
@@ -171,8 +171,8 @@ def check_overlap(out, other, index=None):
     ``x[1:].copy_(x[:-1])``); the same memory, element for element, is allowed."""
     if other is out and index is None:
         return
-    if not (getattr(other, "_x", None) or getattr(out, "_x", None)) or not hasattr(other, "_vc"):
-        return          # neither is a view: separate memory (or the same tensor)
+    if not isinstance(other, TensorBase) or not (other._x or out._x):
+        return          # neither is a view: separate memory
     root, written = _storage(out)
     other_root, read = _storage(other)
     if root is not other_root:
