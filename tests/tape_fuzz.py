@@ -63,7 +63,8 @@ def _view(run, t, c):
         return t.view(1)
     kinds = [lambda: t[c % shape[0]], lambda: t[1:] if shape[0] > 1 else t[:1],
              lambda: t.reshape(-1), lambda: t.T if len(shape) == 2 else t.unsqueeze(0),
-             lambda: t[..., c % shape[-1]], lambda: t.detach()]
+             lambda: t[..., c % shape[-1]], lambda: t.detach(), lambda: t.unsqueeze(0)[0],
+             lambda: t.view(-1)[::2], lambda: t.flatten(), lambda: t.squeeze()]
     if len(shape) == 2:
         kinds.append(lambda: t[c % shape[0], (c // 2) % shape[1]])
     return kinds[c % len(kinds)]()
@@ -71,6 +72,8 @@ def _view(run, t, c):
 
 def _unary(lib, t, c):
     ops = [lambda: t.sin(), lambda: t.exp(), lambda: t.tanh(), lambda: t * t, lambda: t.abs(),
+           lambda: t.sigmoid(), lambda: t.softmax(-1) if t.dim() else t * 1.0, lambda: t.max(),
+           lambda: t.prod(), lambda: t.pow(t) if t.dim() == 0 else t.norm(),
            lambda: t.relu(), lambda: t.sum(), lambda: t.sum(0) if t.dim() else t * 2.0,
            lambda: (t * t + 1.0).sqrt(), lambda: (t.abs() + 1.0).log(), lambda: t.cos(),
            lambda: t * 3.0, lambda: t + 1.0, lambda: -t, lambda: t.clamp(0.6, 1.2),
@@ -92,7 +95,8 @@ def _inplace(lib, run, t, u, c):
     if t.dim():
         i = c % t.shape[0]
         ops += [lambda: t.__setitem__(i, 0.5), lambda: t.__setitem__(i, u[0] if u.dim() == t.dim() else u),
-                lambda: _iadd_item(t, i, 1.0)]
+                lambda: _iadd_item(t, i, 1.0), lambda: t.__setitem__(t > 1.0, 0.0),
+                lambda: t.__setitem__(lib.tensor([0, 0]) if t.shape[0] else 0, u[0] if u.dim() == t.dim() else u)]
     ops[c % len(ops)]()
 
 

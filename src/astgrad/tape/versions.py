@@ -24,6 +24,7 @@ import operator
 
 import numpy
 
+from .. import runtime
 from ..runtime import unindex
 from .record import make_tensor
 
@@ -93,7 +94,11 @@ _SAVES_NOTHING = {operator.add, operator.sub, operator.neg, operator.pos, operat
                   numpy.squeeze, numpy.concatenate, numpy.stack, numpy.copy, numpy.where, numpy.ravel,
                   numpy.cumsum, numpy.asarray, numpy.trace, unindex}
 _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
-_SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt}
+_SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt, numpy.expm1, numpy.exp2, numpy.tan,
+                 runtime.sigmoid, runtime.softmax, runtime.log_softmax}
+# their input and their output (the default saves the input only)
+_SAVES_BOTH = {numpy.prod, numpy.linalg.norm, numpy.max, numpy.min, numpy.amax, numpy.amin,
+               numpy.std, numpy.var}
 
 
 def _saves_input(node, k):
@@ -124,7 +129,11 @@ def check_constants(node):
 
 
 def _saves_output(node):
-    return node.op in _SAVES_OUTPUT or getattr(node.op, "__name__", "") == "relu"
+    op = node.op
+    if op in _SAVES_OUTPUT or op in _SAVES_BOTH or getattr(op, "__name__", "") == "relu":
+        return True
+    # x ** y with both recorded: PyTorch's PowBackward1 saves the result too
+    return op is operator.pow and len(node.parents) == 2
 
 
 def _short_name(node):
