@@ -53,7 +53,7 @@ def _describe(t):
 
 
 def _values(t):
-    return np.array(t.detach().numpy(), dtype=float, copy=True)
+    return np.array(t.detach().clone().numpy(), dtype=float, copy=True)    # (PyTorch's zero tensors)
 
 
 def _view(run, t, c):

@@ -130,6 +130,8 @@ def node_name(node):
         form = 1
     if base == "Clamp":
         form = 1
+    if base in ("Max", "Min") and (not node.kwargs or node.kwargs.get("axis") is None):
+        form = 1                # PyTorch's max() of all elements: MaxBackward1
     return f"{base}Backward{form}"
 
 
