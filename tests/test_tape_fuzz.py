@@ -6,8 +6,9 @@ give the same gradients, and raise the same error (type and message) at the same
 
 More examples run with HYPOTHESIS_PROFILE=thorough. The differences left on purpose
 (docs/tape.md, "Differences from PyTorch") are skipped: a leaf that requires grad,
-changed in place after a graph used it, makes a gradient through that graph raise; a
-recorded write through ``detach()`` into a view or into a tensor with history is refused.
+changed in place twice after a graph used it (or once, for ``create_graph=True``), makes a
+gradient through that graph raise; a recorded write through ``detach()`` into a view or
+into a tensor with history is refused.
 """
 
 import contextlib
@@ -36,8 +37,9 @@ def _float64_torch():
 
 
 def _leaf_changed_after_use(error):
-    """astgrad's error for a leaf changed in place after a graph used it (a leaf has no
-    producer in the message), where PyTorch computes unless it saved the leaf."""
+    """astgrad's error for a leaf changed in place after a graph used it, whose old value
+    is no longer kept (a leaf has no producer in the message), where PyTorch computes
+    unless it saved the leaf."""
     return (error is not None and "modified by an inplace operation" in error[1]
             and "which is output" not in error[1])
 

@@ -203,3 +203,29 @@ def test_numpy_writes_follow_the_in_place_rules():
         np.add(counts, 0.5, out=counts)
     np.add.at(counts, [0, 0], 1)
     assert counts.tolist() == [3, 2, 3] and counts._version == 1
+
+
+def test_a_leaf_changed_after_use_keeps_its_old_value_for_the_graph():
+    def program(t):
+        W = _leaf(t)
+        y = W * 2.0
+        z = (y * y).sum() + (W + 1.0).sum()     # the leaf is not saved, y is
+        with t.no_grad():
+            W.mul_(3.0)                         # an optimizer step
+        later = (W * W).sum()
+        first = t.autograd.grad(z, W, retain_graph=True)[0]
+        both = t.autograd.grad(z + later, W, retain_graph=True)[0]
+        W.grad = None
+        (z + later).backward(retain_graph=True)
+        return first, both, W.grad
+    first, both, accumulated = _same_as_torch(program)
+    np.testing.assert_allclose(first, 8.0 * DATA + 1.0, rtol=1e-12)
+    np.testing.assert_allclose(both, 8.0 * DATA + 1.0 + 6.0 * DATA, rtol=1e-12)
+
+    def saved(t):
+        W = _leaf(t)
+        z = (W * W).sum()
+        with t.no_grad():
+            W.sub_(0.5)
+        return t.autograd.grad(z, W)
+    _same_as_torch(saved)

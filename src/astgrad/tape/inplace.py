@@ -29,7 +29,7 @@ from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
-from .versions import extra, snapshot, torch_type_name
+from .versions import extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, write_through
 
 __all__ = ["InPlaceMethods"]
@@ -50,7 +50,10 @@ def _store(tensor, value):
     """Write ``value`` (already checked) as the tensor's new contents."""
     written()
     data = tensor._data
-    if tensor._x and tensor._x.get("shared") and data.flags.writeable:
+    shared = tensor._x and tensor._x.get("shared") and data.flags.writeable
+    if tensor._rg and tensor._node is None:
+        keep_leaf(tensor, data.copy() if shared else data)
+    if shared:
         numpy.copyto(data, value, casting="unsafe")
     elif type(value) is numpy.ndarray and value.dtype == data.dtype and value.flags.writeable \
             and value.base is None and value is not data:

@@ -56,7 +56,7 @@ from .batching import batched
 from . import reuse
 from .sharing import retained
 from .size import Size
-from .versions import as_of, check_constants, check_output, parents_as_recorded
+from .versions import as_of, check_constants, check_output, leaf_origin, parents_as_recorded, version_error
 from .views import current_node
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
@@ -149,7 +149,7 @@ def _sign_simple(node):
 class Trace:
     """The program leading from parameters to outputs, and its parameter values."""
 
-    __slots__ = ("key", "slots", "consts", "reached", "leaves", "outputs")
+    __slots__ = ("key", "slots", "consts", "reached", "leaves", "extra", "outputs")
 
 
 def _probe_inputs(inputs, index):
@@ -262,7 +262,8 @@ def _reaches_input(t, index, memo):
     memo[tid] = False
     node = t._node
     if node is None:
-        found = t._rg if index is None else tid in index
+        origin = leaf_origin(t)         # an old value of a leaf stands for the leaf
+        found = t._rg if index is None else (tid if origin is None else id(origin[0])) in index
     else:
         found = (index is not None and tid in index) or any(
             _reaches_input(p if p._vc[0] == v else as_of(p, v), index, memo)
@@ -275,7 +276,7 @@ class _TraceBuilder:
     """Numbers the values of a trace (its slots) in the order the walk meets them and
     builds the structural key alongside."""
 
-    __slots__ = ("index", "probes", "slot_of", "key", "slots", "consts", "reached", "leaves")
+    __slots__ = ("index", "probes", "slot_of", "key", "slots", "consts", "reached", "leaves", "extra")
 
     def __init__(self, index, probes):
         self.index = index          # None: every leaf that requires grad is an input
@@ -286,6 +287,7 @@ class _TraceBuilder:
         self.consts = []
         self.reached = []
         self.leaves = []
+        self.extra = []             # the inputs whose old values are parameters too
 
     def parameter(self, t):
         """The slot of a tensor the walk stopped at: an input (x) or a constant (c)."""
@@ -293,11 +295,16 @@ class _TraceBuilder:
         s = len(key)
         self.slot_of[id(t)] = s
         data = t._data
+        origin = leaf_origin(t)     # the old value of a leaf changed in place (versions.py):
+        leaf = t if origin is None else origin[0]       # its gradient is the leaf's
         if self.index is None:
             i = len(self.leaves)
-            self.leaves.append(t)
+            self.leaves.append(leaf)
         else:
-            i = self.index.get(id(t))
+            i = self.index.get(id(leaf))
+            if i is not None and origin is not None:
+                i = len(self.index) + len(self.extra)
+                self.extra.append(leaf)
             if i is None:
                 key.append(("c", data.shape, data.dtype))
                 self.slots.append(("c", len(self.consts)))
@@ -353,6 +360,7 @@ class _TraceBuilder:
         tr.consts = self.consts
         tr.reached = self.reached
         tr.leaves = self.leaves
+        tr.extra = self.extra
         tr.outputs = out_slots
         return tr
 
@@ -737,9 +745,14 @@ def _element_writes_refused():
 def _run(outputs, seeds, inputs, create_graph):
     """[(tensor, gradient)] for every input (or leaf, when ``inputs`` is None) reached."""
     tr = trace(outputs, inputs)
-    targets = inputs if inputs is not None else tr.leaves
+    targets = list(inputs) + tr.extra if inputs is not None else tr.leaves
     if not tr.reached:
         return []
+    if create_graph:
+        for _, value in tr.reached:
+            origin = leaf_origin(value) if isinstance(value, TensorBase) else None
+            if origin is not None:      # the recorded gradient would not lead to the leaf
+                raise version_error(origin[0], origin[1], None)
     entry = _entry(tr)
     _last.entry = entry
     _last.backward = None
@@ -818,7 +831,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not x._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     unique = list({id(x): x for x in inputs}.values())
-    found = {id(t): g for t, g in _run(outputs, seeds, unique, create_graph)}
+    found = {}
+    for t, g in _run(outputs, seeds, unique, create_graph):    # a leaf and its old value: a sum
+        found[id(t)] = g if id(t) not in found else found[id(t)] + g
     result = []
     for i, x in enumerate(inputs):
         g = found.get(id(x))

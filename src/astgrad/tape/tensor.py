@@ -21,6 +21,7 @@ from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
+from .versions import keep_leaf
 from .views import current_node
 from .mode import grad_mode
 from .operators import OperatorMethods
@@ -75,6 +76,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         array = numpy.asarray(value._data if isinstance(value, TensorBase) else value)
         written()
         if array is not self._data:     # not ``t.data -= ...``, which wrote into the array itself
+            if self._rg and self._node is None:
+                keep_leaf(self, self._data.copy())
             self._data = array
             self._version += 1
 

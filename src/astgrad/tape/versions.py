@@ -28,7 +28,7 @@ from .. import runtime
 from ..runtime import unindex
 from .record import make_tensor
 
-__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants"]
+__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -69,6 +69,24 @@ def snapshot(tensor, version=None):
     return ghost
 
 
+def keep_leaf(tensor, old):
+    """Before a leaf that requires grad takes a new value: keep ``old`` (its array, not
+    to be written again) as the leaf as it was up to now, for the nodes that used it
+    (only the latest: a leaf updated in a loop keeps one old value)."""
+    x = extra(tensor)
+    previous = x.get("leaf_ghost")
+    since = previous[1] + 1 if previous is not None else 0
+    ghost = make_tensor(old, None, True)
+    ghost._x = {"leaf_of": (tensor, tensor._version)}
+    x["leaf_ghost"] = (since, tensor._version, ghost)
+
+
+def leaf_origin(tensor):
+    """(the leaf, its version) that ``tensor`` holds an old value of, or None."""
+    x = tensor._x
+    return x.get("leaf_of") if x else None
+
+
 def as_of(tensor, version):
     """``tensor`` as it was at ``version``: its ghost, or itself (which may have changed
     since where no ghost was kept, as a leaf's)."""
@@ -80,7 +98,12 @@ def _as_of(tensor, version):
     """The ghost holding ``tensor`` as it was at ``version`` (its first change at or
     after it), or None if it has not changed since."""
     x = tensor._x
-    keys = x.get("ghost_versions") if x else None
+    if not x:
+        return None
+    if tensor._node is None:
+        kept = x.get("leaf_ghost")
+        return kept[2] if kept is not None and kept[0] <= version <= kept[1] else None
+    keys = x.get("ghost_versions")
     if not keys:
         return None
     i = bisect.bisect_left(keys, version)
@@ -195,7 +218,7 @@ def resolve(parent, version, node, k):
     if ghost is not None:
         return ghost
     node = parent._node
-    if node is None:                # a leaf: its old value is not kept
+    if node is None:                # a leaf whose value there is no longer kept
         raise version_error(parent, version, None)
     if parent._x and "view_of" in parent._x and node.made_at != parent._vc[0]:
         # a view whose node is made again when met itself (views.current_node): the
