@@ -229,3 +229,19 @@ def test_a_leaf_changed_after_use_keeps_its_old_value_for_the_graph():
             W.sub_(0.5)
         return t.autograd.grad(z, W)
     _same_as_torch(saved)
+
+
+def test_view_and_reshape_of_a_transposed_tensor_are_as_in_pytorch():
+    def program(t):
+        x = t.tensor(np.arange(6.0).reshape(2, 3), dtype=t.float64)
+        r = x.T.reshape(-1)                     # a copy: the update does not reach x
+        r.add_(100.0)
+        v = x.unsqueeze(0).view(6)              # a view: it does
+        v[5] = 9.0
+        return x, r, v
+
+    def refused(t):
+        x = t.tensor(np.arange(6.0).reshape(2, 3), dtype=t.float64)
+        return (x.T.view(-1),)
+    _same_as_torch(program)
+    assert "view size is not compatible" in _same_as_torch(refused)[1]

@@ -22,7 +22,7 @@ from .mode import enable_grad, grad_mode, set_grad_enabled
 from .record import VIEW_BASE as _BASE, TensorBase, apply, row_of
 from .versions import snapshot
 
-__all__ = ["base_of", "write_through", "refresh", "current_node", "check_overlap"]
+__all__ = ["base_of", "write_through", "refresh", "current_node", "check_overlap", "viewable"]
 
 _PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer "
             "to a single memory location. Please clone() the tensor before performing the operation.")
@@ -195,3 +195,17 @@ def check_overlap(out, other, index=None):
         raise RuntimeError(_PARTIAL)
     if a[0] < b[1] and b[0] < a[1]:
         raise RuntimeError(_PARTIAL)
+
+
+def viewable(tensor, shape):
+    """Whether PyTorch can give ``tensor`` the shape ``shape`` (-1 resolved) as a view:
+    its elements' places in memory (those of a view follow the tensor it views) allow
+    strides for it."""
+    if not (tensor._x and "view_of" in tensor._x):
+        return True         # its own memory, in order
+    positions = _storage(tensor)[1].view()
+    try:
+        positions.shape = shape
+    except AttributeError:  # NumPy would have to copy: no strides fit
+        return False
+    return True
