@@ -297,11 +297,11 @@ class _TraceBuilder:
         data = t._data
         origin = leaf_origin(t)     # the old value of a leaf changed in place (versions.py):
         leaf = t if origin is None else origin[0]       # its gradient is the leaf's
-        if self.index is None:
+        if self.index is None and t._node is None:
             i = len(self.leaves)
             self.leaves.append(leaf)
-        else:
-            i = self.index.get(id(leaf))
+        else:       # an input, or a constant (also a tensor whose backward is never run)
+            i = None if self.index is None else self.index.get(id(leaf))
             if i is not None and origin is not None:
                 i = len(self.index) + len(self.extra)
                 self.extra.append(leaf)
