@@ -42,13 +42,7 @@ def same(expected, got):
 
 # programs where astgrad differs on purpose (docs/tape.md, "Differences from PyTorch"),
 # with what astgrad gives instead
-DELIBERATE = {
-    # y.mul_(y.detach()): PyTorch saved the detached operand, which the update then
-    # overwrote, so its backward refuses; the recording keeps the value it used
-    "update_used_twice": {"value": [
-        {"tensor": [4.0, 9.0], "shape": [2], "requires_grad": True},
-        {"tensor": [2.0, 3.0], "shape": [2], "requires_grad": False}]},
-}
+DELIBERATE = {}
 
 
 def test_every_program_is_recorded():

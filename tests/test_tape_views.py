@@ -3,8 +3,6 @@ tensor viewed (``v = x[0]; v += 1`` changes ``x``), and an update of a tensor sh
 its views. Each program runs on astgrad and on PyTorch (values of the tensors and the
 gradient) and is checked against central finite differences."""
 
-import re
-
 import numpy as np
 import pytest
 
@@ -98,7 +96,7 @@ def elements_saved_then_base_written(t, W):
 
 PROGRAMS = [basic_index, element, slice_and_methods, transpose, reshape_view, view_of_a_view, in_a_loop,
             base_update_seen_by_view]
-REFUSED = [a_view_saved_then_written]
+REFUSED = [a_view_saved_then_written, elements_saved_then_base_written]
 
 
 def _run(t, program, data):
@@ -147,29 +145,16 @@ def test_an_element_of_a_vector_is_a_view():
 
 @pytest.mark.parametrize("program", REFUSED, ids=lambda p: p.__name__)
 def test_a_saved_view_changed_in_place_is_refused_as_in_pytorch(program):
-    """A view is updated with the tensor it views, so a backward pass that saved the view
-    raises PyTorch's error, at the same versions."""
+    """A tensor and its views share one version counter, as in PyTorch, so a backward
+    pass that saved a view raises PyTorch's error (same message, same versions) after an
+    update of any part of the tensor it views, also of another row."""
     torch = pytest.importorskip("torch")
     messages = []
     for t in (astgrad, torch):
         with pytest.raises(RuntimeError, match="modified by an inplace operation") as caught:
             _run(t, program, _data())
-        messages.append(re.search(r"is at version \d+; expected version \d+", str(caught.value)).group())
+        messages.append(str(caught.value).replace("torch.", "astgrad."))
     assert messages[0] == messages[1], messages
-
-
-def test_a_saved_view_of_another_row_keeps_its_value():
-    """Unlike PyTorch, whose views share one version counter with the tensor they view
-    (so it refuses this backward pass), a view of row 0 is not touched by an update of
-    row 1: its saved value is the right one, and the gradient is computed."""
-    torch = pytest.importorskip("torch")
-    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
-        _run(torch, elements_saved_then_base_written, _data())
-    data = _data()
-    got = _run(astgrad, elements_saved_then_base_written, data)[3]
-    expected = np.zeros_like(data)
-    expected[0, 0], expected[0, 1] = data[0, 1], data[0, 0]
-    np.testing.assert_allclose(got, expected, rtol=1e-15)
 
 
 def test_python_updates_the_view_then_writes_it_back():

@@ -14,7 +14,7 @@ import numpy
 from .conventions import threshold_backward
 from .graph import Node, Ref, set_namer
 
-__all__ = ["named", "node_name", "AccumulateGrad", "LabeledNode", "labeled"]
+__all__ = ["named", "node_name", "AccumulateGrad", "LabeledNode", "labeled", "relabeled"]
 
 
 class LabeledNode(Node):
@@ -27,11 +27,18 @@ class LabeledNode(Node):
         self.label = label
 
 
+def relabeled(node, label):
+    """A copy of ``node`` named ``label`` (its constants' versions too)."""
+    copy = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
+    copy.constants = node.constants
+    return copy
+
+
 def labeled(tensor, label):
     """``tensor``, its node (if recorded) named ``label`` as PyTorch names it."""
     node = tensor._node
     if node is not None:
-        tensor._node = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
+        tensor._node = relabeled(node, label)
     return tensor
 
 
@@ -123,6 +130,8 @@ def node_name(node):
         form = 1
     if base == "Clamp":
         form = 1
+    if base in ("Max", "Min") and (not node.kwargs or node.kwargs.get("axis") is None):
+        form = 1                # PyTorch's max() of all elements: MaxBackward1
     return f"{base}Backward{form}"
 
 

@@ -120,7 +120,8 @@ class Node:
     ``parents[k]``), ``versions`` the parents' in-place versions when recorded.
     """
 
-    __slots__ = ("op", "args", "kwargs", "parents", "versions", "sig", "consts", "seq", "__weakref__")
+    __slots__ = ("op", "args", "kwargs", "parents", "versions", "sig", "consts", "seq", "made_at",
+                 "constants", "__weakref__")
 
     def __init__(self, op, args, kwargs, parents, versions):
         self.seq = _next_seq()      # recording order: a node's parents always come earlier
@@ -131,6 +132,8 @@ class Node:
         self.versions = versions
         self.sig = None             # the structural key, computed on first use (program.py)
         self.consts = None
+        self.made_at = 0            # its tensor's version when the node became its grad_fn
+        self.constants = None       # ((position, tensor, version), ...) of tensors taken as constants
 
     def name(self):
         """PyTorch's name: ``MulBackward0``, ``SinBackward0``, ... (grad_fn.py)."""

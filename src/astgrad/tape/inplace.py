@@ -4,8 +4,11 @@
 - On a leaf that requires grad, while gradient mode is on: PyTorch's RuntimeError.
 - On any other tensor the update is recorded when a tensor taking part requires grad:
   the tensor takes the new value and the node that computes it (``AddBackward0``,
-  ``CopySlices``, ...), and a tensor that did not require grad starts to.
-- Every update bumps the version; the old value of a tensor in a graph is kept for
+  ``CopySlices``, ...), and a tensor that did not require grad starts to. A non-leaf
+  updated under ``no_grad`` keeps its history: its node becomes the old one plus a
+  constant, as PyTorch's backward uses the old ``grad_fn``.
+- Every update bumps the version, which a tensor shares with its views and the
+  tensors ``detach()`` made from it; the old value of a tensor in a graph is kept for
   the nodes that used it (versions.py), which refuse a backward pass as PyTorch does
   where PyTorch saved it.
 - An update of a view (``x[0]``, ``x.T``, ``x.view(-1)``, ...) writes through into
@@ -20,14 +23,14 @@ import operator
 import numpy
 
 from .conventions import clamp
-from .grad_fn import LabeledNode
+from .grad_fn import node_name, relabeled
 from .graph import written
-from .mode import grad_mode
-from .record import TensorBase, apply, make_tensor, raw
+from .mode import enable_grad, grad_mode, no_grad
+from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
-from .versions import extra, snapshot, torch_type_name
-from .views import base_of, refresh, write_through
+from .versions import extra, keep_leaf, snapshot, torch_type_name
+from .views import base_of, check_overlap, refresh, write_through
 
 __all__ = ["InPlaceMethods"]
 
@@ -47,7 +50,10 @@ def _store(tensor, value):
     """Write ``value`` (already checked) as the tensor's new contents."""
     written()
     data = tensor._data
-    if tensor._x and tensor._x.get("shared") and data.flags.writeable:
+    shared = tensor._x and tensor._x.get("shared") and data.flags.writeable
+    if tensor._rg and tensor._node is None:
+        keep_leaf(tensor, data.copy() if shared else data)
+    if shared:
         numpy.copyto(data, value, casting="unsafe")
     elif type(value) is numpy.ndarray and value.dtype == data.dtype and value.flags.writeable \
             and value.base is None and value is not data:
@@ -71,40 +77,91 @@ def _checked(tensor, value, cast=False):
     return value
 
 
+def _through_alias(tensor, value, node):
+    """A write of ``value`` into ``tensor``, made by ``detach()`` or ``.data``, whose
+    array it shares with the tensor it was made from: True where done here. Through
+    ``detach()``, an unrecorded write is that tensor's update under ``no_grad`` (one
+    version bump, its views and the tensor it views see it, its history is kept);
+    through ``.data`` the array is written and the views see it (no version bump)."""
+    origin, how = tensor._x["alias_of"]
+    if origin._data is not tensor._data:
+        return False            # ``origin.data = ...`` gave it another array since
+    if how == "detach" and node is None:
+        with no_grad():
+            update(origin, lambda old: value)
+        return True
+    if base_of(origin) is not None or (how == "detach" and origin._node is not None):
+        what = "a view" if base_of(origin) is not None else "a tensor that has a grad_fn"
+        raise RuntimeError(f"astgrad's tape cannot record this update of {what} through its "
+                           f"{'.data' if how == 'data' else 'detach()'}: update the tensor itself")
+    return False
+
+
+def _refused(tensor, view=False):
+    """PyTorch's refusals of an in-place update while gradient mode is on (they come
+    before its check of overlapping memory)."""
+    if grad_mode.enabled and tensor._rg:
+        if tensor._x and "multi_view" in tensor._x:
+            raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
+        if tensor._node is None:
+            raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
+
+
+def _overlap_checked(tensor, other, index=None):
+    _refused(tensor, index is not None)
+    check_overlap(tensor, other, index)
+
+
 def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     """Replace the tensor's value by ``compute(old)``, a tensor computed (and recorded)
     from the old value; returns the tensor. ``rows``: the index written (``t[i] = v``),
     if not all of it."""
-    recording = grad_mode.enabled
-    if recording and tensor._rg and tensor._x and "multi_view" in tensor._x:
-        raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
-    if recording and tensor._rg and tensor._node is None:
-        raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
+    _refused(tensor, view)
     old = tensor
     if not tensor._rg:          # a constant: the recording captures a copy, not the array we change
         old = make_tensor(tensor._data.copy(), None, False)
     new = compute(old)
     value = _checked(tensor, new._data if isinstance(new, TensorBase) else new, cast)
     node = new._node if isinstance(new, TensorBase) else None
+    alias = tensor._x is not None and "alias_of" in tensor._x
+    if alias and _through_alias(tensor, value, node):
+        return tensor
     # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
     # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
     ghost = snapshot(tensor) if tensor._node is not None else None
+    if node is None and ghost is not None and base_of(tensor) is None:
+        node = _offset(tensor, value)
     if base_of(tensor) is not None:
         if ghost is not None and node is not None:
             extra(ghost)["update"] = node
         write_through(tensor, new if node is not None else value, update, _written)
         return tensor
     _store(tensor, value)
+    tensor._version += 1
     if node is not None:
         if label is not None:
-            node = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
+            node = relabeled(node, label)
         if ghost is not None:
             extra(ghost)["update"] = node       # PyTorch keeps what this update needs
+        node.made_at = tensor._version
         tensor._node = node
         tensor._rg = True
-    tensor._version += 1
     refresh(tensor, rows)
+    if alias and tensor._data is tensor._x["alias_of"][0]._data:
+        origin, how = tensor._x["alias_of"]
+        refresh(origin, bumped=how == "detach")     # its views see the shared array's values
     return tensor
+
+
+def _offset(tensor, value):
+    """The node of a non-leaf whose value changes without a recording (under
+    ``no_grad``): its old value plus a constant, so gradients flow through its old node
+    as PyTorch's, which keeps the tensor's ``grad_fn``, do (and under that name)."""
+    delta = numpy.asarray(value, dtype=tensor._data.dtype) - tensor._data
+    with enable_grad():
+        shifted = binary(operator.add, tensor, delta)
+    node = shifted._node
+    return relabeled(node, node_name(tensor._node))
 
 
 def _plain(tensor, op, other):
@@ -122,6 +179,8 @@ def _plain(tensor, op, other):
     if base_of(tensor) is not None:
         write_through(tensor, value, update, _written)
         return tensor
+    if tensor._node is not None or (tensor._x is not None and "alias_of" in tensor._x):
+        return update(tensor, lambda old: value)
     _store(tensor, value)
     tensor._vc[0] += 1
     refresh(tensor)
@@ -143,30 +202,34 @@ class InPlaceMethods:
     __slots__ = ()
 
     def add_(self, other, *, alpha=1):
+        _overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
+        _overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
         return update(self, lambda old: old - _scaled(other, alpha))
 
     def mul_(self, other):
+        _overlap_checked(self, other)
         if _quiet(self, other):
             return _plain(self, operator.mul, other)
         return update(self, lambda old: old * other)
 
     def div_(self, other, *, rounding_mode=None):
+        _overlap_checked(self, other)
         if rounding_mode is not None:
             return update(self, lambda old: _rounded(old / other, rounding_mode))
         return update(self, lambda old: old / other)
 
     def zero_(self):
-        return update(self, lambda old: _replaced(old, 0), "ZeroBackward0")
+        return update(self, lambda old: replaced(old, 0), "ZeroBackward0")
 
     def fill_(self, value):
-        return update(self, lambda old: _replaced(old, value), "FillBackward2", cast=True)
+        return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
 
     def clamp_(self, min=None, max=None):
         return update(self, lambda old: apply(clamp, (old, min, max)))
@@ -174,7 +237,8 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
-        return update(self, lambda old: _replaced(old, src), "CopyBackwards", cast=True)
+        _overlap_checked(self, src)
+        return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
         if grad_mode.numpy_methods and _recorded(self, other):
@@ -194,6 +258,7 @@ class InPlaceMethods:
 
     def __setitem__(self, index, value):
         index = raw(index)
+        _overlap_checked(self, value, index)
         return update(self, lambda old: _written(old, index, value), "CopySlices", view=True, rows=index)
 
 
@@ -210,7 +275,7 @@ def _rounded(value, mode):
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
 
 
-def _replaced(old, value):
+def replaced(old, value):
     """``value`` (broadcast to old's shape) with a zero derivative flowing to ``old``."""
     shape = old._data.shape
     if isinstance(value, TensorBase) and value._data.shape != shape:

@@ -56,7 +56,8 @@ from .batching import batched
 from . import reuse
 from .sharing import retained
 from .size import Size
-from .versions import parents_as_recorded
+from .versions import as_of, check_constants, check_output, leaf_origin, parents_as_recorded, version_error
+from .views import current_node
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -148,7 +149,7 @@ def _sign_simple(node):
 class Trace:
     """The program leading from parameters to outputs, and its parameter values."""
 
-    __slots__ = ("key", "slots", "consts", "reached", "leaves", "outputs")
+    __slots__ = ("key", "slots", "consts", "reached", "leaves", "extra", "outputs")
 
 
 def _probe_inputs(inputs, index):
@@ -180,7 +181,7 @@ def trace(outputs, inputs):
     grad is one, in the order the program first uses them."""
     index, probes, stop = _stopping_points(inputs)
     builder = _TraceBuilder(index, probes)
-    builder.add_nodes(*_recorded_tensors(outputs, stop))
+    builder.add_nodes(*_recorded_tensors(outputs, stop, index))
     return builder.finish(outputs)
 
 
@@ -199,13 +200,18 @@ def _stopping_points(inputs):
     return index, probes, stop
 
 
-def _recorded_tensors(outputs, stop):
+def _recorded_tensors(outputs, stop, index):
     """The recorded tensors the outputs depend on (not looking past ``stop``), in
     recording order (a node is always recorded after its parents), and the parents of
-    the nodes whose parents were updated in place since (versions.py)."""
+    the nodes whose parents were updated in place since (versions.py).
+
+    A node whose backward PyTorch would refuse (a saved tensor changed since) raises
+    PyTorch's error if it lies on a path to an input, which PyTorch's backward runs;
+    elsewhere its tensor is taken as a constant, as PyTorch never runs its backward."""
     found = []
     seen = set()
     moved = {}
+    refused = []
     stack = list(outputs)
     while stack:
         t = stack.pop()
@@ -215,22 +221,62 @@ def _recorded_tensors(outputs, stop):
         seen.add(tid)
         node = t._node
         if node is not None and tid not in stop:
+            try:
+                parents = _parents_as_recorded(t, node)
+            except RuntimeError as error:
+                if _reaches_input(t, index, {}):
+                    refused.append((node.seq, error))
+                continue                    # else not differentiated: a constant
+            if parents is not node.parents:
+                moved[tid] = parents
             found.append(t)
-            parents = node.parents
-            for p, v in zip(parents, node.versions):
-                if p._vc[0] != v:       # updated in place since: the parents as recorded
-                    parents = moved[tid] = parents_as_recorded(node)
-                    break
             stack.extend(parents)
+    if refused:     # PyTorch runs the nodes latest first and stops at the first refusal
+        raise max(refused, key=_first)[1]
     found.sort(key=_SEQ)
     return found, moved
+
+
+def _parents_as_recorded(t, node):
+    """The parents of ``t``'s node as it used them (versions.py); a view's node is made
+    again first if its family changed (views.py)."""
+    if t._vc[0] != node.made_at:        # changed since: a view's node is made again,
+        if t._x and "view_of" in t._x:  # other nodes may have saved their output
+            node = current_node(t)
+        else:
+            check_output(t)
+    if node.constants is not None:
+        check_constants(node)
+    for p, v in zip(node.parents, node.versions):
+        if p._vc[0] != v:               # updated in place since: the parents as recorded
+            return parents_as_recorded(node)
+    return node.parents
+
+
+def _reaches_input(t, index, memo):
+    """Whether ``t`` depends on an input (``index``: their ids; None: any leaf that
+    requires grad), through its node's parents."""
+    tid = id(t)
+    if tid in memo:
+        return memo[tid]
+    memo[tid] = False
+    node = t._node
+    if node is None:
+        origin = leaf_origin(t)         # an old value of a leaf stands for the leaf
+        found = t._rg if index is None else (tid if origin is None else id(origin[0])) in index
+    else:
+        found = (index is not None and tid in index) or any(
+            _reaches_input(p if p._vc[0] == v else as_of(p, v), index, memo)
+            for p, v in zip(node.parents, node.versions))
+    memo[tid] = found
+    return found
 
 
 class _TraceBuilder:
     """Numbers the values of a trace (its slots) in the order the walk meets them and
     builds the structural key alongside."""
 
-    __slots__ = ("index", "probes", "slot_of", "key", "slots", "consts", "reached", "leaves")
+    __slots__ = ("index", "probes", "slot_of", "key", "slots", "consts", "reached", "leaves", "extra")
 
     def __init__(self, index, probes):
         self.index = index          # None: every leaf that requires grad is an input
@@ -241,6 +287,7 @@ class _TraceBuilder:
         self.consts = []
         self.reached = []
         self.leaves = []
+        self.extra = []             # the inputs whose old values are parameters too
 
     def parameter(self, t):
         """The slot of a tensor the walk stopped at: an input (x) or a constant (c)."""
@@ -248,11 +295,16 @@ class _TraceBuilder:
         s = len(key)
         self.slot_of[id(t)] = s
         data = t._data
-        if self.index is None:
+        origin = leaf_origin(t)     # the old value of a leaf changed in place (versions.py):
+        leaf = t if origin is None else origin[0]       # its gradient is the leaf's
+        if self.index is None and t._node is None:
             i = len(self.leaves)
-            self.leaves.append(t)
-        else:
-            i = self.index.get(id(t))
+            self.leaves.append(leaf)
+        else:       # an input, or a constant (also a tensor whose backward is never run)
+            i = None if self.index is None else self.index.get(id(leaf))
+            if i is not None and origin is not None:
+                i = len(self.index) + len(self.extra)
+                self.extra.append(leaf)
             if i is None:
                 key.append(("c", data.shape, data.dtype))
                 self.slots.append(("c", len(self.consts)))
@@ -308,6 +360,7 @@ class _TraceBuilder:
         tr.consts = self.consts
         tr.reached = self.reached
         tr.leaves = self.leaves
+        tr.extra = self.extra
         tr.outputs = out_slots
         return tr
 
@@ -692,9 +745,14 @@ def _element_writes_refused():
 def _run(outputs, seeds, inputs, create_graph):
     """[(tensor, gradient)] for every input (or leaf, when ``inputs`` is None) reached."""
     tr = trace(outputs, inputs)
-    targets = inputs if inputs is not None else tr.leaves
+    targets = list(inputs) + tr.extra if inputs is not None else tr.leaves
     if not tr.reached:
         return []
+    if create_graph:
+        for _, value in tr.reached:
+            origin = leaf_origin(value) if isinstance(value, TensorBase) else None
+            if origin is not None:      # the recorded gradient would not lead to the leaf
+                raise version_error(origin[0], origin[1], None)
     entry = _entry(tr)
     _last.entry = entry
     _last.backward = None
@@ -773,7 +831,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not x._rg:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     unique = list({id(x): x for x in inputs}.values())
-    found = {id(t): g for t, g in _run(outputs, seeds, unique, create_graph)}
+    found = {}
+    for t, g in _run(outputs, seeds, unique, create_graph):    # a leaf and its old value: a sum
+        found[id(t)] = g if id(t) not in found else found[id(t)] + g
     result = []
     for i, x in enumerate(inputs):
         g = found.get(id(x))

@@ -184,8 +184,12 @@ def apply(op, args, kwargs=None):
     else:
         # a NumPy array (not a tensor) is recorded as it is now: the caller may write into it later
         rec_args = [c.copy() if type(a) is _NDARRAY else c for a, c in zip(args, rec_args)]
-        result = _result(value, Node(op, tuple(rec_args), rec_kwargs, tuple(parents),
-                                     tuple(p._vc[0] for p in parents)), op)
+        node = Node(op, tuple(rec_args), rec_kwargs, tuple(parents), tuple(p._vc[0] for p in parents))
+        constants = tuple((i, a, a._vc[0]) for i, a in enumerate(args)
+                          if isinstance(a, TensorBase) and not any(a is p for p in parents))
+        if constants:
+            node.constants = constants      # PyTorch checks the versions of those it saved
+        result = _result(value, node, op)
     if type(value) is _NDARRAY and value.base is not None:
         _note_view(result, value, args, op, kwargs)
     elif op is _getitem and isinstance(value, numpy.generic) and isinstance(args[0], TensorBase):
@@ -209,6 +213,9 @@ def _note_view(result, value, args, op, kwargs):
                 result._x = {}
             template = tuple(VIEW_BASE if b is a else raw(b) for b in args)
             result._x["view_of"] = (a, op, template, raw(kwargs) or {})  # keeps ``a``, as PyTorch's views do
+            result._vc = a._vc          # one version counter for a tensor and its views
+            if result._node is not None:
+                result._node.made_at = a._vc[0]
             if a._x is None:
                 a._x = {}
             views = a._x.get("views")
@@ -309,11 +316,15 @@ def binary(op, a, b):
             if type(bd) is float:
                 node.sig = signature(op, _REF_FLOAT)
                 node.consts = (bd,)
+            elif tb:
+                node.constants = ((1, b, b._vc[0]),)
     else:
         node = Node(op, (ad, REFS[0]), None, (b,), (b._vc[0],))
         if type(ad) is float:
             node.sig = signature(op, _FLOAT_REF)
             node.consts = (ad,)
+        elif ta:
+            node.constants = ((0, a, a._vc[0]),)
     return make_tensor(value, node, True)
 
 

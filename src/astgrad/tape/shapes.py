@@ -1,4 +1,5 @@
-"""Tensor shape methods with PyTorch's arguments: ``reshape``/``view``, ``transpose``
+"""Tensor shape methods with PyTorch's arguments: ``reshape``/``view`` (a view where
+PyTorch's is one: ``view`` of a transposed tensor raises, ``reshape`` copies), ``transpose``
 (two dimensions), ``permute``, ``t``/``T``, ``squeeze``/``unsqueeze``, ``expand``,
 ``repeat`` (tiling), ``flatten``; and NumPy's ``swapaxes`` and ``ravel``.
 """
@@ -10,6 +11,7 @@ import numpy
 from .pytorch_args import dim_args, pytorch_signature, sizes_of
 from .grad_fn import labeled
 from .record import apply, dimension_error
+from .views import viewable
 
 __all__ = ["ShapeMethods"]
 
@@ -21,6 +23,12 @@ def _check_shape(shape, size):
     known = int(numpy.prod([n for n in shape if n != -1], dtype=numpy.int64))
     if (-1 in shape and (known == 0 or size % known)) or (-1 not in shape and known != size):
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+
+
+def _resolved(shape, size):
+    """``shape`` with its -1 worked out."""
+    known = int(numpy.prod([n for n in shape if n != -1], dtype=numpy.int64))
+    return tuple(size // known if n == -1 else n for n in shape) if known else tuple(shape)
 
 
 class ShapeMethods:
@@ -35,9 +43,19 @@ class ShapeMethods:
     def reshape(self, *shape):
         shape = sizes_of(shape)
         _check_shape(shape, self._data.size)
+        if not viewable(self, _resolved(shape, self._data.size)):
+            # PyTorch copies: an update of the result does not reach this tensor
+            return apply(numpy.reshape, (apply(numpy.copy, (self,)), shape))
         return apply(numpy.reshape, (self, shape))
 
-    view = reshape
+    def view(self, *shape):
+        shape = sizes_of(shape)
+        _check_shape(shape, self._data.size)
+        if not viewable(self, _resolved(shape, self._data.size)):
+            raise RuntimeError("view size is not compatible with input tensor's size and stride (at "
+                               "least one dimension spans across two contiguous subspaces). Use "
+                               ".reshape(...) instead.")
+        return apply(numpy.reshape, (self, shape))
 
     @pytorch_signature("transpose")
     def transpose(self, *dims):

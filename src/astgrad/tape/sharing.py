@@ -1,5 +1,6 @@
 """Tensors that share another's values: ``detach()`` (the values and the version
-counter), ``.data`` (the values, with a version of its own), ``retain_grad``, and
+counter), ``.data`` (the values, with a version of its own), both remembering the tensor
+whose array they share (``alias_of``), ``retain_grad``, and
 the checks PyTorch makes when a tensor is made from nested lists."""
 
 import weakref
@@ -28,18 +29,26 @@ def expose(tensor):
 
 def detached(tensor):
     """The tensor's values as a leaf without history, sharing values and versions."""
-    d = make_tensor(tensor._data, None, False)
+    d = _alias(tensor, "detach")
     d._vc = tensor._vc
-    _share(tensor)
-    _share(d)
     return d
 
 
 def data_view(tensor):
     """``tensor.data``: the values shared, the version counter not."""
+    return _alias(tensor, "data")
+
+
+def _alias(tensor, how):
+    """A tensor without history sharing ``tensor``'s array; a write through it
+    refreshes ``tensor``'s views (inplace.py)."""
+    x = tensor._x
+    if x and "view_of" in x and tensor._data.base is not None:
+        tensor._data = tensor._data.copy()  # a view's own array, which updates write into
     d = make_tensor(tensor._data, None, False)
     _share(tensor)
     _share(d)
+    extra(d)["alias_of"] = (tensor, how)
     return d
 
 

@@ -13,7 +13,7 @@ import typing
 
 import numpy
 
-from . import dtypes, fmt, program
+from . import dtypes, fmt, outputs, program
 from .conversion import ConversionMethods
 from .functions import FunctionMethods
 from .graph import NoRuleError, written
@@ -21,6 +21,8 @@ from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
+from .versions import keep_leaf
+from .views import current_node
 from .mode import grad_mode
 from .operators import OperatorMethods
 from .record import (TensorBase, apply, binary, complex_error, is_float, make_tensor, raw,
@@ -74,6 +76,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         array = numpy.asarray(value._data if isinstance(value, TensorBase) else value)
         written()
         if array is not self._data:     # not ``t.data -= ...``, which wrote into the array itself
+            if self._rg and self._node is None:
+                keep_leaf(self, self._data.copy())
             self._data = array
             self._version += 1
 
@@ -99,6 +103,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
     @property
     def grad_fn(self):
         node = self._node
+        if node is not None and self._vc[0] != node.made_at and "view_of" in self._x:
+            node = current_node(self)       # PyTorch's regenerated grad_fn of a view
         return None if node is None else named(node)
 
     @property
@@ -175,6 +181,10 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
     # -- NumPy interoperability -----------------------------------------------------------
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method != "__call__":
+            if method == "at" and isinstance(inputs[0], TensorBase):
+                return outputs.ufunc_at(ufunc, *inputs)
+            if kwargs.get("out") is not None:
+                return outputs.function_into(self._ufunc_method(method), ufunc, inputs, kwargs)
             if needs_recording(inputs):
                 raise NoRuleError(f"numpy.{ufunc.__name__}.{method} has no derivative rule in "
                                   "astgrad; it cannot be recorded on a tensor that requires grad")
@@ -185,29 +195,26 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
                 # an adjoint array that nothing else refers to (backend/accumulate.py), so
                 # the name may take the recorded sum instead of an unrecordable write
                 return self.__array_ufunc__(ufunc, method, *inputs)
-            if needs_recording(inputs):
-                raise RuntimeError(f"numpy.{ufunc.__name__}(..., out=...) writes in place, which "
-                                   "cannot be recorded; drop out=")
-            # computed into fresh arrays and rebound, so arrays a recording captured
-            # as constants are never overwritten
-            outs = kwargs.pop("out")
-            written()
-            listed = outs if isinstance(outs, tuple) else (outs,)
-            results = ufunc(*raw(inputs), **raw(kwargs))
-            for o, r in zip(listed, results if isinstance(results, tuple) else (results,)):
-                if isinstance(o, TensorBase):
-                    o._data = numpy.asarray(r).astype(o._data.dtype, copy=False)
-                    o._version += 1
-                else:
-                    o[...] = r
-            return listed[0] if len(listed) == 1 else listed
+            # computed as without out=, then written in place as t.copy_(result) (outputs.py)
+            return outputs.ufunc_into(self._ufunc_call, ufunc, inputs, kwargs)
         if not kwargs:
             op = _UFUNC_OPERATORS.get(ufunc)
             if op is not None:
                 return binary(op, *inputs) if len(inputs) == 2 else unary(op, *inputs)
         return apply(ufunc, inputs, kwargs)
 
+    def _ufunc_call(self, ufunc, inputs, kwargs):
+        return self.__array_ufunc__(ufunc, "__call__", *inputs, **kwargs)
+
+    def _ufunc_method(self, method):
+        return lambda ufunc, inputs, kwargs: self.__array_ufunc__(ufunc, method, *inputs, **kwargs)
+
     def __array_function__(self, func, types, args, kwargs):
+        if func is numpy.copyto:
+            return outputs.copy_into(*args, **kwargs)
+        if kwargs.get("out") is not None:
+            return outputs.function_into(lambda f, a, k: self.__array_function__(f, types, a, k),
+                                         func, args, kwargs)
         if func is numpy.clip and not grad_mode.numpy_methods:
             # PyTorch's derivative at the bounds (conventions.py)
             return apply(clamp, _clip_arguments(*args, **kwargs))

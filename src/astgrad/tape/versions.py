@@ -1,25 +1,34 @@
 """PyTorch's version-counter rules for the tape.
 
-Every in-place update bumps a tensor's version (shared with the tensors ``detach()``
-made from it). A recorded node remembers its parents' versions. Before a tensor that
-is part of a graph is updated in place, its old value and node are kept as a *ghost*
-under the old version, so the program walk (program.py) finds, for each node, the
-parent exactly as the node used it, and the replay computes with the old values.
+A tensor, the tensors ``detach()`` made from it and all its views (record.py) share one
+version counter, as in PyTorch, and every in-place update of any of them bumps it once.
+A recorded node remembers its parents' versions, and its own tensor's version when it
+became that tensor's ``grad_fn`` (``made_at``). Before a tensor in a graph changes value
+or node, they are kept as a *ghost* under the current version, so the program walk
+(program.py) finds, for each node, the parent exactly as the node used it: the ghost of
+the first change at or after the recorded version, or the tensor itself when it has not
+changed since (a write into another row of the tensor it views bumps its version only).
 
-PyTorch refuses a backward pass through a node whose saved tensor was modified
-afterwards; ``resolve`` raises the same error where PyTorch saves the tensor (an
-operand of ``*``, the input of ``sin``, the output of ``exp``, ...), and for a leaf
-modified after use, whose old value is not kept.
+PyTorch refuses a backward pass through a node whose saved tensor's version moved since
+it was saved: ``resolve`` raises the same error where PyTorch saves the input (an
+operand of ``*``, the input of ``sin``, ...), ``check_output`` where it saves the output
+(of ``exp``, ``tanh``, ...); a leaf changed after use raises too (its old value is not
+kept). The message names the tensor as PyTorch does: its current ``grad_fn`` (a view's,
+regenerated after an update of its family, is ``AsStrided``), or, for a saved output,
+the node that saved it.
 """
 
+import bisect
+import re
 import operator
 
 import numpy
 
+from .. import runtime
 from ..runtime import unindex
 from .record import make_tensor
 
-__all__ = ["extra", "snapshot", "resolve", "parents_as_recorded", "torch_type_name", "stale"]
+__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -40,17 +49,65 @@ def extra(tensor):
     return x
 
 
-def snapshot(tensor):
-    """Keep the tensor's current value and node under its current version, before an
-    in-place update changes them; returns that ghost."""
-    ghosts = extra(tensor).setdefault("ghosts", {})
-    version = tensor._version
+def snapshot(tensor, version=None):
+    """Keep the tensor's current value and node under its current version (or
+    ``version``, the last one at which they were current), before an in-place update
+    changes them; returns that ghost (it shares the version counter)."""
+    x = extra(tensor)
+    ghosts = x.get("ghosts")
+    if ghosts is None:
+        ghosts = x["ghosts"] = {}
+        x["ghost_versions"] = []
+    if version is None:
+        version = tensor._version
     ghost = ghosts.get(version)
     if ghost is None:
         ghost = make_tensor(tensor._data.copy(), tensor._node, tensor._rg)
-        ghost._vc = [version]
+        ghost._vc = tensor._vc
         ghosts[version] = ghost
+        x["ghost_versions"].append(version)       # versions only grow: kept sorted
     return ghost
+
+
+def keep_leaf(tensor, old):
+    """Before a leaf that requires grad takes a new value: keep ``old`` (its array, not
+    to be written again) as the leaf as it was up to now, for the nodes that used it
+    (only the latest: a leaf updated in a loop keeps one old value)."""
+    x = extra(tensor)
+    previous = x.get("leaf_ghost")
+    since = previous[1] + 1 if previous is not None else 0
+    ghost = make_tensor(old, None, True)
+    ghost._x = {"leaf_of": (tensor, tensor._version)}
+    x["leaf_ghost"] = (since, tensor._version, ghost)
+
+
+def leaf_origin(tensor):
+    """(the leaf, its version) that ``tensor`` holds an old value of, or None."""
+    x = tensor._x
+    return x.get("leaf_of") if x else None
+
+
+def as_of(tensor, version):
+    """``tensor`` as it was at ``version``: its ghost, or itself (which may have changed
+    since where no ghost was kept, as a leaf's)."""
+    ghost = _as_of(tensor, version)
+    return tensor if ghost is None else ghost
+
+
+def _as_of(tensor, version):
+    """The ghost holding ``tensor`` as it was at ``version`` (its first change at or
+    after it), or None if it has not changed since."""
+    x = tensor._x
+    if not x:
+        return None
+    if tensor._node is None:
+        kept = x.get("leaf_ghost")
+        return kept[2] if kept is not None and kept[0] <= version <= kept[1] else None
+    keys = x.get("ghost_versions")
+    if not keys:
+        return None
+    i = bisect.bisect_left(keys, version)
+    return x["ghosts"][keys[i]] if i < len(keys) else None
 
 
 # which recorded arguments a node's backward needs (PyTorch's saved tensors)
@@ -60,7 +117,11 @@ _SAVES_NOTHING = {operator.add, operator.sub, operator.neg, operator.pos, operat
                   numpy.squeeze, numpy.concatenate, numpy.stack, numpy.copy, numpy.where, numpy.ravel,
                   numpy.cumsum, numpy.asarray, numpy.trace, unindex}
 _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
-_SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt}
+_SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt, numpy.expm1, numpy.exp2, numpy.tan,
+                 runtime.sigmoid, runtime.softmax, runtime.log_softmax}
+# their input and their output (the default saves the input only)
+_SAVES_BOTH = {numpy.prod, numpy.linalg.norm, numpy.max, numpy.min, numpy.amax, numpy.amin,
+               numpy.std, numpy.var}
 
 
 def _saves_input(node, k):
@@ -82,51 +143,88 @@ def _saves_input(node, k):
     return True
 
 
+def check_constants(node):
+    """PyTorch's error if a tensor that ``node`` took as a constant (it did not require
+    grad) and that its backward saves was changed in place since."""
+    for i, tensor, version in node.constants:
+        if tensor._vc[0] != version and not (node.op in _SAVES_NOTHING or _saves_output(node)):
+            raise version_error(tensor, version, _current_producer(tensor))
+
+
 def _saves_output(node):
-    return node.op in _SAVES_OUTPUT or getattr(node.op, "__name__", "") == "relu"
+    op = node.op
+    if op in _SAVES_OUTPUT or op in _SAVES_BOTH or getattr(op, "__name__", "") == "relu":
+        return True
+    # x ** y with both recorded: PyTorch's PowBackward1 saves the result too
+    return op is operator.pow and len(node.parents) == 2
 
 
 def _short_name(node):
+    """The node's name as PyTorch's message gives it: ``Mul`` for ``MulBackward0``,
+    ``Fill2`` for ``FillBackward2``, the
+    qualified name of the nodes written by hand (``astgrad::autograd::CopySlices``)."""
     from .grad_fn import node_name
     name = node_name(node)
-    return name[:name.rindex("Backward")] if "Backward" in name else name
+    generated = re.fullmatch(r"(\w+)Backward(\d+)", name)
+    if generated is None:
+        return "astgrad::autograd::" + name
+    return generated.group(1) + ("" if generated.group(2) == "0" else generated.group(2))
+
+
+def _current_producer(tensor):
+    """The name PyTorch gives the tensor's ``grad_fn`` in the message (None: a leaf)."""
+    if tensor._node is None:
+        return None
+    if tensor._x and "view_of" in tensor._x:
+        return "AsStrided"      # a view's grad_fn, regenerated after its family changed
+    return _short_name(tensor._node)
 
 
 def version_error(tensor, expected, producer=None):
     """PyTorch's error for a tensor needed by a backward pass but modified since."""
     shape = ", ".join(str(n) for n in tensor._data.shape)
     kind = f"[astgrad.{torch_type_name(tensor._data.dtype)}Tensor [{shape}]]"
-    which = f", which is output 0 of {_short_name(producer)}," if producer is not None else ""
+    which = f", which is output 0 of {producer}," if producer is not None else ""
     return RuntimeError("one of the variables needed for gradient computation has been modified by an "
                         f"inplace operation: {kind}{which} is at version {tensor._version}; expected "
                         f"version {expected} instead." + _HINT)
 
 
+def check_output(tensor):
+    """Raise PyTorch's error if the node of ``tensor`` (a tensor met by the program walk
+    whose version moved since the node was made) saved its output for the backward pass."""
+    node = tensor._node
+    if _saves_output(node):
+        raise version_error(tensor, node.made_at, _short_name(node))
+
+
+def _own_update(parent, version, node, k):
+    """Whether parent ``k`` of ``node`` is the original value of ``parent`` that the
+    in-place update ``node`` replaced at ``version`` (PyTorch keeps it for the update's
+    backward; an update computes from the original first: ``t.mul_(t)`` keeps its first
+    operand, not its second)."""
+    ghosts = parent._x.get("ghosts") if parent._x else None
+    ghost = ghosts.get(version) if ghosts else None
+    return (ghost is not None and ghost._x is not None and ghost._x.get("update") is node
+            and node.parents.index(parent) == k)
+
+
 def resolve(parent, version, node, k):
     """``parent`` as ``node`` recorded it (at ``version``): the tensor itself, or the
     ghost of its old value; raises PyTorch's error where PyTorch would."""
-    ghosts = parent._x.get("ghosts") if parent._x else None
-    ghost = ghosts.get(version) if ghosts else None
-    if ghost is None:
-        raise version_error(parent, version, parent._node)
-    if ghost._node is not None and _saves_output(ghost._node):
-        raise version_error(parent, version, ghost._node)
-    if ghost._x and ghost._x.get("update") is node:     # the update itself: PyTorch saved a copy
+    if _saves_input(node, k) and not _own_update(parent, version, node, k):
+        raise version_error(parent, version, _current_producer(parent))
+    ghost = _as_of(parent, version)
+    if ghost is not None:
         return ghost
-    if _saves_input(node, k):
-        raise version_error(parent, version, parent._node)
-    return ghost
-
-
-def stale(node):
-    """Whether a parent of ``node`` changed in place since it was recorded."""
-    versions = node.versions
-    k = 0
-    for p in node.parents:
-        if p._vc[0] != versions[k]:
-            return True
-        k += 1
-    return False
+    node = parent._node
+    if node is None:                # a leaf whose value there is no longer kept
+        raise version_error(parent, version, None)
+    if parent._x and "view_of" in parent._x and node.made_at != parent._vc[0]:
+        # a view whose node is made again when met itself (views.current_node): the
+        # nodes that used it before keep the node they used
+        return snapshot(parent, parent._vc[0] - 1)
+    return parent
 
 
 def parents_as_recorded(node):

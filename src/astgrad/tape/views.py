@@ -8,18 +8,24 @@ A tensor made from another by indexing, ``.T``, ``reshape``/``view`` and the lik
 replaced (recorded, so gradients flow as in PyTorch). After any in-place update of a
 tensor, its live views are their regions of its new value again (``refresh``), as
 PyTorch's views, which share the memory, are. Views of views write through, and are
-refreshed, in turn.
+refreshed, in turn. A view's node, once its family changed, is made again from the
+tensor it views as that is now (``current_node``), as PyTorch regenerates a view's
+``grad_fn`` (``AsStridedBackward0``).
 """
 
 import operator
 
 import numpy
 
-from .record import VIEW_BASE as _BASE, apply, row_of
+from .grad_fn import relabeled
+from .mode import enable_grad, grad_mode, set_grad_enabled
+from .record import VIEW_BASE as _BASE, TensorBase, apply, row_of
 from .versions import snapshot
 
-__all__ = ["base_of", "write_through", "refresh"]
+__all__ = ["base_of", "write_through", "refresh", "current_node", "check_overlap", "viewable"]
 
+_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+            "to a single memory location. Please clone() the tensor before performing the operation.")
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
             "single memory location. Please clone() the tensor before performing the operation.")
 
@@ -69,12 +75,13 @@ def write_through(view, new, update, written):
     update(base, compute, "CopySlices", view=True, rows=index if not flat else None)
 
 
-def refresh(base, index=None):
+def refresh(base, index=None, bumped=True):
     """After an in-place update of ``base`` (at ``index``, None: all of it): each of its
     live views that may see the change becomes its region of the new value again (and
-    so, in turn, their views), with a new version; the nodes that used a view's old
+    so, in turn, their views; the update bumped the version they share); the nodes that used a view's old
     value keep it (versions.snapshot). Views are kept by row (record.row_of), so an
-    update of row ``i`` looks at the views of row ``i`` and those not of one row."""
+    update of row ``i`` looks at the views of row ``i`` and those not of one row.
+    ``bumped``: False after a write through ``.data``, which has a version of its own."""
     views = base._x.get("views") if base._x else None
     if not views:
         return
@@ -87,12 +94,118 @@ def refresh(base, index=None):
         how = view._x["view_of"]
         if how[0] is not base:
             continue
-        again = _made(how, base)
-        if view._node is not None:
-            snapshot(view)
-        view._data = numpy.array(again._data)      # its own array: the base's may change later
+        had_history = view._node is not None
+        with set_grad_enabled(had_history or grad_mode.enabled):     # a view's history stays
+            again = _made(how, base)
+        if had_history and bumped:
+            snapshot(view, view._version - 1)      # as it was before the update's bump
+        if view._x.get("shared") and view._data.base is None and view._data.shape == again._data.shape:
+            numpy.copyto(view._data, again._data)  # its detach() and .data share the array
+        else:
+            view._data = numpy.array(again._data)  # its own array: the base's may change later
         if again._node is not None:
-            view._node = again._node
+            view._node = _regenerated(again._node, view)
             view._rg = True
-        view._version += 1
-        refresh(view)
+        refresh(view, bumped=bumped)
+
+
+def _regenerated(node, view):
+    node = relabeled(node, "AsStridedBackward0")
+    node.made_at = view._version
+    return node
+
+
+def current_node(view):
+    """The node of ``view`` (a view with history), made again from the tensor it views
+    if their family changed since it was made; the view's value is its region of that
+    tensor still (``refresh``), so the new node computes the same value."""
+    node = view._node
+    if node is None or view._vc[0] == node.made_at:
+        return node
+    how = view._x["view_of"]
+    base = how[0]
+    if base_of(base) is not None:
+        current_node(base)
+    if not base._rg:
+        return node
+    with enable_grad():
+        again = _made(how, base)
+    if again._node is None:
+        return node
+    snapshot(view, view._vc[0] - 1)     # the nodes that used the view keep its old node
+    node = view._node = _regenerated(again._node, view)
+    # in recording order, right after the tensor it views: before the nodes that used
+    # the view since the family's latest update, which came after that tensor's node
+    node.seq = max((p._node.seq for p in node.parents if p._node is not None), default=-1) + 1 / 1024
+    return node
+
+def _storage(tensor):
+    """(the tensor whose memory ``tensor`` is in, the positions of its elements there:
+    None for all of it, in order)."""
+    how = tensor._x.get("view_of") if tensor._x else None
+    if how is None:
+        return tensor, None
+    base = how[0]
+    root, positions = _storage(base)
+    if positions is None:
+        positions = numpy.arange(base._data.size).reshape(base._data.shape)
+    _, op, template, kwargs = how
+    return root, numpy.asarray(op(*(positions if a is _BASE else a for a in template), **kwargs))
+
+
+def _dense_range(positions, root):
+    """(first, end) of memory positions that fill a range once each (PyTorch's
+    non-overlapping and dense tensors), else None."""
+    if positions is None:
+        return 0, root._data.size
+    flat = positions.ravel()
+    first, end = int(flat.min()), int(flat.max()) + 1
+    if end - first != flat.size or numpy.unique(flat).size != flat.size:
+        return None
+    return first, end
+
+
+def check_overlap(out, other, index=None):
+    """PyTorch's refusal of an in-place update of ``out`` (of ``out[index]``) reading a
+    tensor ``other`` whose memory overlaps it only in part (``x.add_(x[0])``,
+    ``x[1:].copy_(x[:-1])``); the same memory, element for element, is allowed."""
+    if other is out and index is None:
+        return
+    if not isinstance(other, TensorBase) or not (other._x or out._x):
+        return          # neither is a view: separate memory
+    root, written = _storage(out)
+    other_root, read = _storage(other)
+    if root is not other_root:
+        return
+    if index is not None:
+        if written is None:
+            written = numpy.arange(root._data.size).reshape(root._data.shape)
+        written = numpy.asarray(written[index])
+    if (written is not None and written.size == 0) or (read is not None and read.size == 0):
+        return
+    a, b = _dense_range(written, root), _dense_range(read, root)
+    if a is None or b is None:
+        return          # PyTorch does not look further
+    if a == b:          # the same memory: allowed if element for element (same strides)
+        whole = numpy.arange(root._data.size).reshape(root._data.shape)
+        written = whole if written is None else written
+        read = whole if read is None else read
+        if written.shape == read.shape and bool((written == read).all()):
+            return
+        raise RuntimeError(_PARTIAL)
+    if a[0] < b[1] and b[0] < a[1]:
+        raise RuntimeError(_PARTIAL)
+
+
+def viewable(tensor, shape):
+    """Whether PyTorch can give ``tensor`` the shape ``shape`` (-1 resolved) as a view:
+    its elements' places in memory (those of a view follow the tensor it views) allow
+    strides for it."""
+    if not (tensor._x and "view_of" in tensor._x):
+        return True         # its own memory, in order
+    positions = _storage(tensor)[1].view()
+    try:
+        positions.shape = shape
+    except AttributeError:  # NumPy would have to copy: no strides fit
+        return False
+    return True
