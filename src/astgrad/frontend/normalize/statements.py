@@ -75,6 +75,9 @@ class StatementLowering:
             base = self.atom(target.value)
             index = self.index(target.slice)
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
+            where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+            self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
+                                                                         S.const(where)])))
             new = self.fresh_assign(self.augmented(current, stmt, "t"), "t")
             self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
                                               ctx=gast.Store()), S.name(new)))
