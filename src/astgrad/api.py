@@ -127,9 +127,9 @@ def _check_scalar(value, fn_name):
                          f"array, but it returned a one-element array of shape {value.shape}; return its "
                          f"element instead ({fn_name}(...)[0], or .item())")
     if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim and value.size != 1):
-        shape = value.shape if hasattr(value, "ndim") else f"a {type(value).__name__}"
-        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned a value of "
-                         f"shape {shape}; use astgrad.vjp for non-scalar outputs")
+        what = f"a value of shape {value.shape}" if hasattr(value, "ndim") else f"a {type(value).__name__}"
+        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned {what}; use "
+                         "astgrad.vjp for non-scalar outputs")
     raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
                     f"array), but it returned {_describe(value)}")
 
