@@ -105,3 +105,24 @@ def test_transforms_inside_differentiated_code(data, x, w):
         return
     numeric = numerical_grad(lambda a, b: astgrad.grad(fn, 0)(a, b), (x, w), 1, eps=1e-5)
     assert_close(second, numeric, rtol=1e-4, atol=1e-5, msg="grad of grad vs fd of the gradient")
+
+
+def _closure_grad(w):
+    def g(a):
+        return astgrad.grad(lambda q: q * q * w)(a)
+    return astgrad.grad(g)(1.0)
+
+
+def _closure_value_and_grad(w):
+    def g(a, b):
+        h = lambda q: q * q * b * w             # noqa: E731
+        return astgrad.value_and_grad(h)(a)[1] + a
+    return astgrad.grad(g)(1.0, 1.0)
+
+
+def test_a_transform_inside_a_closure_reads_the_closure_made_now():
+    """Regression: the gradient of a closure ``g`` calling ``astgrad.grad`` of a lambda
+    that reads ``g``'s closure variable ``w`` was made once for the first ``g`` (code is
+    shared by closures of one factory) and kept reading the first ``w``: 2, 2 for 2, 4."""
+    assert [_closure_grad(w) for w in (1.0, 2.0, -3.0)] == [2.0, 4.0, -6.0]
+    assert [_closure_value_and_grad(w) for w in (1.0, 2.0)] == [3.0, 5.0]
