@@ -120,9 +120,18 @@ def _closure_value_and_grad(w):
     return astgrad.grad(g)(1.0, 1.0)
 
 
+def _closure_function(k):
+    def act(q):
+        return q * k
+    def g(a):
+        return astgrad.grad(lambda q: act(q) * q)(a)
+    return astgrad.grad(g)(1.0)
+
+
 def test_a_transform_inside_a_closure_reads_the_closure_made_now():
     """Regression: the gradient of a closure ``g`` calling ``astgrad.grad`` of a lambda
     that reads ``g``'s closure variable ``w`` was made once for the first ``g`` (code is
     shared by closures of one factory) and kept reading the first ``w``: 2, 2 for 2, 4."""
     assert [_closure_grad(w) for w in (1.0, 2.0, -3.0)] == [2.0, 4.0, -6.0]
     assert [_closure_value_and_grad(w) for w in (1.0, 2.0)] == [3.0, 5.0]
+    assert [_closure_function(k) for k in (1.0, 2.0)] == [2.0, 4.0]     # a closure's function

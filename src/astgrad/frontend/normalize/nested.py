@@ -142,6 +142,9 @@ class NestedTransformLowering:
         # made again holds other cells, while code generated once is shared by all of them)
         closure = {n for n, value in self.source.closure.items() if not _fixed(value)}
         names = sorted(n for n in read - own if n in self.locals and n not in self.bindings or n in closure)
+        for n in sorted(read - own - set(names)):
+            if n in self.source.closure:
+                self.source.resolve_path([n])       # another closure's function: code made again
         functions = [n for n in names if n in self.functions]
         if functions:
             raise self._refuse(f"a nested astgrad transform of a local function that calls the local "
@@ -175,8 +178,8 @@ class NestedTransformLowering:
 
 
 def _fixed(value):
-    """A closure variable holding a function, class or module: the lifted function reads it
-    from the closure (code depending on which one it is is guarded like any name)."""
+    """A closure variable holding a function, class or module: the lifted function reads
+    it from the closure, and the code depends on which one it is (a guard)."""
     return callable(value) or inspect.ismodule(value)
 
 
