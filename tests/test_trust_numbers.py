@@ -163,3 +163,25 @@ def test_number_programs(data, x, y, n):
     assume(_finite(fn, args) and _smooth(fn, args))
     note(text)
     check_number_program(fn, args)
+
+
+SELF_ASSIGNMENTS = [
+    "a = x * x\n    a = a\n    b = x * a\n    for i in range(n):\n        a = x * x\n    return x + b",
+    "a = x * x\n    a: float = a\n    b = x * a\n    for i in range(n):\n        a = x * x\n    return x + b",
+    "a = x * x\n    c = a = a\n    b = x * a * c\n    for i in range(n):\n        a = x * x\n    return x + b",
+    "a = x * x\n    for i in range(n):\n        a = a\n        a = a * x\n    return a",
+]
+
+
+def test_a_name_assigned_to_itself():
+    """Regression (found by test_number_programs): ``a = a`` where ``a`` is rebound in a
+    loop reached reverse mode as a copy of ``a`` onto itself, whose adjoint doubled
+    ``a``'s derivative and lost the statements before it (x + x**3 gave 1 + x**2)."""
+    for body in SELF_ASSIGNMENTS:
+        fn = load("def prog(x, n):\n    " + body + "\n")
+        for x, n in ((0.7, 0), (0.7, 2), (-1.3, 1)):
+            expected = numerical_grad(fn, (x, n), 0)
+            assert_close(astgrad.grad(fn, 0)(x, n), expected, msg=body)
+            assert_close(astgrad.grad(fn, 0)(np.array(x), n), expected, msg=body)
+            assert_close(astgrad.grad(astgrad.grad(fn, 0), 0)(x, n),
+                         numerical_grad(lambda a, k: astgrad.grad(fn, 0)(a, k), (x, n), 0), rtol=1e-4, atol=1e-5)

@@ -97,6 +97,8 @@ class StatementLowering:
 
     def assign(self, target, value):
         """``target = value`` for any target shape, in core form."""
+        if isinstance(target, gast.Name) and isinstance(value, gast.Name) and value.id == target.id:
+            return      # a = a binds a to what it holds: nothing (the modes took it for a copy)
         if isinstance(target, gast.Name) and isinstance(value, (gast.ListComp, gast.GeneratorExp)) \
                 and target.id not in S.names_in(value):
             # ys = [e for x in xs]: build the list in ys itself, so no second name holds
