@@ -1,5 +1,5 @@
 """Helpers appending to a list they are given (frontend/collectors.py) and helpers
-writing into their arguments, against Python itself and finite differences.
+writing into their arguments (inlined), against Python itself and finite differences.
 
 Fixed programs aim at what the twin (the helper rewritten to return what it appends)
 must keep: the order of the caller's own appends around the call, an early return, a
@@ -72,6 +72,20 @@ def append_arg(a, out):
 def add_to_both(a, out, other):
     out.append(a)
     other.append(a * 3.0)
+
+
+def scale_first(a, b):
+    a *= 2.0
+    return np.sum(b * b)
+
+
+def write0(a, v):
+    a[0] = v
+    return a
+
+
+def add_into(out, v):
+    out += v
 '''
 
 PROGRAMS = {
@@ -86,6 +100,13 @@ PROGRAMS = {
     "numbers": "ys = []\n    for k in range(3):\n        append_arg(float(np.sum(x)) * k, ys)\n    return sum(ys) * np.sum(x)",
     "appends_twice": "ys = []\n    add2(x, ys)\n    add2(ys[1], ys)\n    return np.sum(ys[0] * ys[3] + ys[2])",
     "same_list_twice": "ys = []\n    add_to_both(x, ys, ys)\n    return np.sum(ys[0] * ys[1])",
+    "writes into the same array twice passed": "y = x * 1.0\n    return scale_first(y, y) + np.sum(y)",
+    "writes into what it returns": "y = x * 1.0\n    z = write0(y, x[1] * 3.0)\n    z[1] = 5.0 * x[0]\n"
+                                   "    return np.sum(y * x)",
+    "writes into an alias": "y = x * 1.0\n    w = y\n    add_into(w, x)\n    return np.sum(y * x)",
+    "writes into the argument": "add_into(x, 1.0)\n    return np.sum(x * x)",
+    "writes in a loop": "y = x * 1.0\n    for k in range(3):\n        add_into(y, y * 0.5)\n        write0(y, y[-1])\n"
+                        "    return np.sum(y)",
     "nested_scaled": "ys = []\n    flat_scaled({'b': [x, (x * x,)], 'a': x[::-1]}, ys, 1.0)\n"
                      "    return sum(np.sum(v * v) for v in ys)",
 }
