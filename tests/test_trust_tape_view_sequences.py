@@ -4,7 +4,8 @@ update shows in its live views), run on astgrad and on PyTorch.
 
 hypothesis draws a base computed from a leaf ``W`` (3x4), then steps: take a view of
 the base or of an earlier view (an index, a slice, a column, ``.T``, ``reshape``,
-``view``, a view of a view), or update a view or the base in place (``add_``, ``mul_``
+``view``, ``squeeze``, ``unsqueeze``, ``t``, ``permute``, ``flatten``, ``expand``, a view
+of a view), or update a view or the base in place (``add_``, ``mul_``
 by a tensor read from ``W``, ``sub_``, ``div_``, ``clamp_``, ``+=``, ``*=``, an element
 or slice assignment). The loss reads the base and every view. Oracles:
 
@@ -31,8 +32,9 @@ THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 BASES = ["W * 1.0", "W.sin()", "W * W", "(W + 1.0).tanh()"]
 # views of a tensor named {v} of shape (3, 4) or of any shape (the ones marked "any")
 VIEWS_2D = ["{v}[0]", "{v}[1:]", "{v}[:, 1]", "{v}.T", "{v}.reshape(12)", "{v}.view(4, 3)", "{v}[::2]",
-            "{v}[1:, 1:3]", "{v}[2, 1:]"]
-VIEWS_ANY = ["{v}[1:]", "{v}[0]"]
+            "{v}[1:, 1:3]", "{v}[2, 1:]", "{v}.squeeze()", "{v}.unsqueeze(0)[0]", "{v}.t()", "{v}.permute(1, 0)",
+            "{v}.flatten()", "{v}.transpose(0, 1)", "{v}[..., 1]", "{v}[None][0]", "{v}.expand(3, 4)"]
+VIEWS_ANY = ["{v}[1:]", "{v}[0]", "{v}.squeeze()", "{v}.flatten()"]
 UPDATES = ["{v}.add_(W[0, 0] * 0.5)", "{v}.mul_(W[1, 2])", "{v}.sub_(0.25)", "{v}.div_(1.5 + W[2, 3] ** 2)",
            "{v}.clamp_(max=0.9)", "{v} += W[0, 1]", "{v} *= 1.1", "{v}[0] = W[1, 1] * 2.0",
            "{v}[...] = {v} * W[2, 0]", "{v}.mul_({v}.detach() * 0 + 2.0)"]
@@ -47,8 +49,10 @@ def draw_program(draw):
             options = VIEWS_2D if shapes[name] == (3, 4) else VIEWS_ANY
             template = draw(st.sampled_from(options), label=f"view {k}")
             expression = template.format(v=name)
-            probe = eval(template.replace(".view(", ".reshape(").format(v="np.zeros(%r)" % (shapes[name],)),
-                         {"np": np})
+            probe = eval(template.replace(".view(", ".reshape(").replace(".unsqueeze(0)", "[None]")
+                         .replace(".t()", ".T").replace(".permute(1, 0)", ".T").replace(".flatten()", ".ravel()")
+                         .replace(".transpose(0, 1)", ".T").replace(".expand(3, 4)", "")
+                         .format(v="np.zeros(%r)" % (shapes[name],)), {"np": np})
             if probe.ndim == 0:
                 continue
             view = f"v{k}"
@@ -102,3 +106,14 @@ def test_view_update_sequences_match_pytorch(data, seed):
     assert not isinstance(ours, RuntimeError), f"astgrad refused what PyTorch runs: {ours}"
     for what, a, b in zip([f"tensor {i}" for i in range(len(ours) - 2)] + ["loss", "gradient"], ours, theirs):
         assert_close(a, b, rtol=1e-12, atol=1e-12, msg=f"{what} vs PyTorch")
+
+
+def test_squeeze_with_nothing_to_squeeze_is_a_view():
+    """Regression: NumPy's squeeze returns the array itself when no dimension has length
+    1, so the tape wrapped the tensor's own array without making it a view: an update of
+    ``h.squeeze()`` changed ``h``'s values but not its gradient (PyTorch: a view)."""
+    source = ("def program(W):\n    h = W * 1.0\n    v = h.squeeze()\n    v.mul_(W[0, 1])\n    v.add_(1.0)\n"
+              "    return [h, v], (h.sin() * h).sum() + (v * v).sum()\n")
+    values = np.random.default_rng(3).uniform(0.2, 1.0, (3, 4))
+    for what, a, b in zip(("h", "v", "loss", "gradient"), run(astgrad, source, values), run(torch, source, values)):
+        assert_close(a, b, rtol=1e-12, atol=1e-12, msg=what)
