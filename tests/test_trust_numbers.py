@@ -125,7 +125,7 @@ def examples(ci, thorough):
                     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 
 
-def check_number_program(fn, args):
+def check_number_program(fn, args, second_order=True):
     try:
         g = astgrad.grad(fn, (0, 1))
         first = g(*args)
@@ -144,6 +144,8 @@ def check_number_program(fn, args):
     assert_close(tangent, 0.5 * second[0] - 1.5 * second[1], rtol=1e-9, atol=1e-11, msg="jvp vs grad")
     _, pullback = astgrad.vjp(fn, *args)
     assert_close(pullback(2.0)[:2], [2.0 * v for v in second], rtol=1e-12, atol=1e-13, msg="vjp vs grad")
+    if not second_order:
+        return
     try:
         gg = astgrad.grad(astgrad.grad(fn, 0), 1)
         second_order = gg(*args)
@@ -154,7 +156,7 @@ def check_number_program(fn, args):
     assert_close(second_order, numeric, rtol=1e-4, atol=1e-5, msg="grad of grad vs fd of grad")
 
 
-@examples(ci=20, thorough=1500)
+@examples(ci=8, thorough=1500)
 @given(data=st.data(), x=NUMBERS, y=NUMBERS, n=st.integers(0, 3))
 def test_number_programs(data, x, y, n):
     text = draw_program(lambda strategy, label: data.draw(strategy, label=label))
@@ -162,7 +164,7 @@ def test_number_programs(data, x, y, n):
     args = (x, y, n)
     assume(_finite(fn, args) and _smooth(fn, args))
     note(text)
-    check_number_program(fn, args)
+    check_number_program(fn, args, second_order=THOROUGH or data.draw(st.booleans(), label="second order?"))
 
 
 SELF_ASSIGNMENTS = [
