@@ -127,9 +127,9 @@ def _check_scalar(value, fn_name):
                          f"array, but it returned a one-element array of shape {value.shape}; return its "
                          f"element instead ({fn_name}(...)[0], or .item())")
     if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim and value.size != 1):
-        shape = value.shape if hasattr(value, "ndim") else f"a {type(value).__name__}"
-        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned a value of "
-                         f"shape {shape}; use astgrad.vjp for non-scalar outputs")
+        what = f"a value of shape {value.shape}" if hasattr(value, "ndim") else f"a {type(value).__name__}"
+        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned {what}; use "
+                         "astgrad.vjp for non-scalar outputs")
     raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
                     f"array), but it returned {_describe(value)}")
 
@@ -220,15 +220,29 @@ def _is_complex(value):
 
 def _refuse_complex(values, what):
     """A complex argument is an error: astgrad differentiates real-valued code only (it
-    would otherwise treat a complex number as a constant or drop its imaginary part)."""
+    would otherwise treat a complex number as a constant or drop its imaginary part). So
+    is a masked array or an np.matrix (``_refuse_other_operators``)."""
     for position, value in enumerate(values):
         if type(value) is float or (type(value) is numpy.ndarray and value.dtype.kind == "f"):
             continue                                    # the common cases, quickly
+        _refuse_other_operators(value, position, what)
         if _is_complex(value):
             kind = getattr(value, "dtype", type(value).__name__)
             raise TypeError(f"{what}: argument {position} is complex ({kind}); astgrad differentiates "
                             "real-valued functions of real arguments only. Pass the real and imaginary "
                             "parts as two real arguments")
+
+
+def _refuse_other_operators(value, position, what):
+    """NumPy's array subclasses whose operations mean something else are an error: a masked
+    array's operations skip its masked elements, np.matrix's ``*`` is a matrix product,
+    while the derivatives are those of plain arrays (the gradient would count masked
+    elements, or multiply elementwise)."""
+    if isinstance(value, (numpy.ma.MaskedArray, numpy.matrix)):
+        kind = "masked array" if isinstance(value, numpy.ma.MaskedArray) else "np.matrix"
+        raise TypeError(f"{what}: argument {position} is a {kind}, whose "
+                        "operations astgrad does not differentiate (masked elements, matrix products); pass "
+                        "a plain array: np.asarray(x), or np.ma.filled(x, value) for a masked array")
 
 
 def _refuse_bool(values, wrt, skipped, what):

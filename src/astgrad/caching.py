@@ -28,7 +28,7 @@ from .core.methods import receiver_of
 from .errors import RecursiveCall
 from .function_cache import FunctionCache
 from .argument_kinds import without_kinds
-from .guards import Entry, guards_for, merged
+from .guards import Entry, function_guards, guards_for, merged
 from .rules import registry
 from .zero_safe import ZERO_SAFE, zero_safe_source
 
@@ -85,7 +85,7 @@ def _instantiate(generated, fn):
     own = getattr(fn, "__astgrad_user_freevars__", fn.__code__.co_freevars)
     compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
                                                if n not in generated.cells and n in own)
-    guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards)
+    guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards, generated.function_guards)
     return Entry(compiled, guards, fn, generated.version)
 
 
@@ -142,7 +142,8 @@ def _generate(fn, key):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt)) now, uncached."""
     generated, callee_guards = _recorded(fn, key, lambda: pipeline.generate(fn, key, callees))
-    return dataclasses.replace(generated, callee_guards=callee_guards)
+    return dataclasses.replace(generated, callee_guards=callee_guards,
+                               function_guards=function_guards(generated.dependencies))
 
 
 def generate_reverse(fn, wrt, preserve_result):
@@ -362,8 +363,9 @@ def _make_checked(fn, checked_key):
     front, callee_guards = _recorded(fn, checked_key, lambda: pipeline.front(fn, key, callees))
     if not callee_guards:
         disk_cache.store_checked(fn, key, front.name, front.dependencies)
-    _share(shared, _CheckedSource(front.name, front.dependencies, callee_guards, front.version))
-    guards = merged(guards_for(front.dependencies, fn), callee_guards)
+    made = function_guards(front.dependencies)
+    _share(shared, _CheckedSource(front.name, front.dependencies, callee_guards + made, front.version))
+    guards = merged(guards_for(front.dependencies, fn), callee_guards, made)
     return _Checked(front.name, guards, fn, front.version, front, callee_guards)
 
 
@@ -388,7 +390,8 @@ def _from_checked(fn, key):
     if not checked.holds(fn) or front.version != registry.VERSION[0]:
         return None
     generated = pipeline.back(front, key)
-    return dataclasses.replace(generated, callee_guards=checked.callee_guards)
+    return dataclasses.replace(generated, callee_guards=checked.callee_guards,      # holds: as at the check
+                               function_guards=function_guards(generated.dependencies))
 
 
 def checked_normalized(fn, key):

@@ -11,6 +11,7 @@ import builtins
 import types
 
 from .core.methods import CLASS_ROOT
+from .core.ops import is_user_function
 from .core.missing import MISSING
 from .frontend.source import ScopeRoot
 from .rules import registry
@@ -92,6 +93,23 @@ def guards_for(dependencies, fn):
             else:
                 guards[id(owner), attr] = (_AttributeView(owner, expected), attr, expected)
     return list(guards.values())
+
+
+def function_guards(dependencies):
+    """Checks that each user function the code depends on (a callee, inlined or called:
+    the last object of a name path in ``dependencies``) keeps the code and defaults it
+    has now, when the code is generated: replaced in place (``helper.__code__ = ...``,
+    as IPython's autoreload does), it is another function, as ``fn``'s own code and
+    defaults are checked by ``holds``. Kept with the generated code (as its callees'
+    guards are), since code generated once is reused for equal functions later."""
+    guards = {}
+    for _, chain in dependencies:
+        obj = chain[-1] if chain else None
+        if isinstance(obj, types.FunctionType) and is_user_function(obj):
+            for attr in ("__code__", "__defaults__", "__kwdefaults__"):
+                expected = getattr(obj, attr)
+                guards[id(obj), attr] = (_AttributeView(obj, expected), attr, expected)
+    return tuple(guards.values())
 
 
 def merged(*groups):

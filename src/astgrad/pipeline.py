@@ -97,6 +97,7 @@ class Generated:
     version: int                # the rule table's version it was generated under
     seconds: float
     callee_guards: tuple = ()   # the callees' guards, bound to their scopes (set by the cache)
+    function_guards: tuple = ()     # the user functions it depends on keep their code (set by the cache)
 
 
 _collector = {"paused": 0, "was_enabled": False}

@@ -1966,6 +1966,20 @@ def writes_through(view, base, where):
         "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value")
 
 
+def item_update(item, container, where):
+    """Checked before ``c[k] op= v`` runs as ``c[k] = c[k] op v``: ``op=`` changes an
+    array (or list) object in place, so where ``c`` is a list, tuple or dict holding one,
+    any other name or item holding that object too would change, which astgrad cannot
+    follow: refused. An element of an array (a number, or a view written back into ``c``
+    anyway) and a number held by a list are fine (``op=`` rebinds a number)."""
+    if isinstance(container, (list, tuple, dict)) and isinstance(item, (numpy.ndarray, list, dict)):
+        raise TypeError(
+            f"astgrad: {where}: op= (+= and the like) on an {type(item).__name__} held by a "
+            f"{type(container).__name__} changes that object in place, and other names or items "
+            "holding it would change too, which astgrad cannot follow. Store a new value instead: "
+            "c[k] = c[k] + v")
+
+
 def follow_in_place(alias, value):
     """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
     ``value`` (y's new value) if that object is an array, changed in place, else ``alias``

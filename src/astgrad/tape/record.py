@@ -179,6 +179,8 @@ def apply(op, args, kwargs=None):
         if torch_error is None:
             raise
         raise torch_error from None
+    if type(value) is _NDARRAY and any(value is r for r in raw_args):
+        value = value.view()    # an argument's own array (squeeze with nothing to squeeze): a view of it
     if not parents:
         result = wrap_constant(value)
     else:

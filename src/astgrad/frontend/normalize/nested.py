@@ -138,7 +138,13 @@ class NestedTransformLowering:
                                "pass every value as an argument, or define the function at module level")
         own = local_names(fn)
         read = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-        names = sorted(n for n in read - own if n in self.locals and n not in self.bindings)
+        # the enclosing function's variables, and the values its closure holds (a closure
+        # made again holds other cells, while code generated once is shared by all of them)
+        closure = {n for n, value in self.source.closure.items() if not _fixed(value)}
+        names = sorted(n for n in read - own if n in self.locals and n not in self.bindings or n in closure)
+        for n in sorted(read - own - set(names)):
+            if n in self.source.closure:
+                self.source.resolve_path([n])       # another closure's function: code made again
         functions = [n for n in names if n in self.functions]
         if functions:
             raise self._refuse(f"a nested astgrad transform of a local function that calls the local "
@@ -169,6 +175,12 @@ class NestedTransformLowering:
                                "a closure variable or a local function", where,
                                "pass a module-level function, a local def or a lambda by name")
         return obj
+
+
+def _fixed(value):
+    """A closure variable holding a function, class or module: the lifted function reads
+    it from the closure, and the code depends on which one it is (a guard)."""
+    return callable(value) or inspect.ismodule(value)
 
 
 def _lift(enclosing, tree):

@@ -75,11 +75,30 @@ class StatementLowering:
             base = self.atom(target.value)
             index = self.index(target.slice)
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
+            if self.holds_objects(target.value):
+                where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+                self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
+                                                                             S.const(where)])))
             new = self.fresh_assign(self.augmented(current, stmt, "t"), "t")
             self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
                                               ctx=gast.Store()), S.name(new)))
         else:
             raise self._refuse("augmented assignment to an attribute", stmt)
+
+    def holds_objects(self, node):
+        """Whether ``node`` is certainly a list or a dict (a display, a comprehension,
+        ``list(...)``, ``[x] * 3``, ...), whose items ``op=`` changes in place when they are
+        arrays: ``c[k] op= v`` is checked when it runs (``runtime.item_update``)."""
+        if self.is_sequence(node):
+            return True
+        if not isinstance(node, gast.Name):
+            return False
+        if getattr(self, "dict_names", None) is None:
+            self.dict_names = {t.id for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign)
+                               and (isinstance(n.value, (gast.Dict, gast.DictComp)) or isinstance(n.value, gast.Call)
+                                    and isinstance(n.value.func, gast.Name) and n.value.func.id == "dict")
+                               for t in n.targets if isinstance(t, gast.Name)}
+        return node.id in self.dict_names
 
     def augmented(self, current, stmt, hint):
         """``in_place(current op v, current)``: what ``current op= v`` leaves in ``current``
@@ -94,6 +113,8 @@ class StatementLowering:
 
     def assign(self, target, value):
         """``target = value`` for any target shape, in core form."""
+        if isinstance(target, gast.Name) and isinstance(value, gast.Name) and value.id == target.id:
+            return      # a = a binds a to what it holds: nothing (the modes took it for a copy)
         if isinstance(target, gast.Name) and isinstance(value, (gast.ListComp, gast.GeneratorExp)) \
                 and target.id not in S.names_in(value):
             # ys = [e for x in xs]: build the list in ys itself, so no second name holds
