@@ -23,14 +23,16 @@ from ... import runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.functions import StandIn, underlying
 from ...core.wrt import normalize_wrt
 from ...errors import RecursiveCall
 from ..varargs import compile_variant
-from .closures import Local
+from .closures import Local, _known_object
 from .refusals import _Line
 from .scopes import declared, local_names
 
 _lifted = weakref.WeakKeyDictionary()       # enclosing function -> {tree text: lifted function}
+_receiving = weakref.WeakKeyDictionary()    # a transform of a bound method -> its Receiving
 
 
 class NestedTransformLowering:
@@ -49,6 +51,49 @@ class NestedTransformLowering:
                 and outer.args:
             return self.nested_gradient(node, outer, with_value)
         return None
+
+    def transform_object_call(self, node, transform):
+        """(call, function, target) for ``g(x)``, ``g`` a gradient made outside
+        (``g = astgrad.grad(f)``), whose generated code the transforms differentiate
+        again. Called with functions known now (``g(np.sin, x)``), it is the gradient
+        made for them, as calling it makes; a transform of a bound method takes the
+        receiver first (Receiving)."""
+        call = gast.Call(func=node.func, args=list(node.args), keywords=list(node.keywords))
+        given = self.given_functions(transform, call)
+        if given:
+            from ...function_values import specialized
+            made = specialized(transform, given)
+            transform = transform if made is None else made
+            call = self.passing_functions(call)
+        receiving = _receiving_for(transform)
+        if receiving is None:
+            if given:
+                call.func = S.name(self.bind_value(transform, "gradient"))
+            return call, S.copy(call.func), transform
+        receivers = [S.name(self.bind_value(r, r.__name__ if isinstance(r, type) else type(r).__name__.lower()))
+                     for r in transform.leading_arguments]
+        func = S.name(self.bind_value(receiving, "gradient"))
+        return gast.Call(func=func, args=receivers + call.args, keywords=call.keywords), S.copy(func), receiving
+
+    def given_functions(self, transform, call):
+        """{parameter: function} for the arguments of ``call`` that are functions known now."""
+        exprs = call.args + [kw.value for kw in call.keywords]
+        if not any(self.looks_like_function(e) for e in exprs):
+            return {}
+        from ...core.functions import public_signature
+        try:
+            bound = public_signature(transform).bind(*call.args, **{kw.arg: kw.value for kw in call.keywords})
+        except TypeError as exc:
+            raise self._refuse(f"a call of {transform.__name__} with these arguments ({exc})", call) from None
+        given = {}
+        for param, expr in bound.arguments.items():
+            if isinstance(expr, gast.AST) and self.looks_like_function(expr):
+                given[param] = _known_object(self.function_value(expr))
+                if given[param] is None:
+                    raise self._refuse(f"passing a local function to {transform.__name__}, a gradient "
+                                       "made outside", call, "pass a module-level function, or take the "
+                                       "gradient inside: astgrad.grad(f)(fn, x) with fn a local def or lambda")
+        return given
 
     def nested_jvp(self, node):
         fn, primals, tangents = node.args
@@ -169,6 +214,41 @@ class NestedTransformLowering:
                                "a closure variable or a local function", where,
                                "pass a module-level function, a local def or a lambda by name")
         return obj
+
+
+class Receiving(StandIn):
+    """A transform of a bound method (``g = astgrad.grad(model.loss)``) as a call in
+    differentiated code: its generated code takes the receiver first, so the call passes
+    it (``g(model, x)``); running, it calls ``g`` with the arguments after the receiver."""
+
+    def __init__(self, transform):
+        self.transform = transform
+        self.count = len(transform.leading_arguments)
+        self.__name__ = transform.__name__
+        self.__qualname__ = transform.__qualname__
+        self.__astgrad_function__ = transform.__astgrad_function__
+
+    def public_signature(self):
+        return inspect.signature(underlying(self))
+
+    def __call__(self, *args, **kwargs):
+        return self.transform(*args[self.count:], **kwargs)
+
+
+def _receiving_for(transform):
+    """The Receiving of a transform with leading arguments (one per transform), or None."""
+    if not getattr(transform, "leading_arguments", ()):
+        return None
+    made = _receiving.get(transform)
+    if made is None:
+        made = _receiving[transform] = Receiving(transform)
+    return made
+
+
+def is_transform_object(obj):
+    """An astgrad transform a call in differentiated code may run (a gradient, a
+    function given to astgrad.differentiable): not a plain function."""
+    return isinstance(obj, StandIn) and getattr(obj, "__astgrad_function__", None) is not None
 
 
 def _lift(enclosing, tree):
