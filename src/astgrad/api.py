@@ -989,15 +989,21 @@ class Jacobian:
         self._target = WrtTarget(f, wrt, "jacobian")
         self._position = self._target.position
         self.function, self.wrt, self.mode = f, wrt, mode
-        self._fn = _underlying(f)
-        self.__name__ = f"jacobian_{getattr(self._fn, '__name__', 'f')}"
+        self.__name__ = f"jacobian_{getattr(f, '__name__', None) or 'f'}"
+
+    @property
+    def _fn(self):
+        """The code to differentiate: asked at each call, since a gradient given function
+        values has none before it knows them."""
+        return _underlying(self.function)
 
     @public
     def __call__(self, *args: Any, **kwargs: Any) -> numpy.ndarray:
-        f, fn, position, mode, target = self.function, self._fn, self._position, self.mode, self._target
+        f, position, mode, target = self.function, self._position, self.mode, self._target
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: Jacobian(made, self.wrt, mode))(*args, **kwargs)
+        fn = self._fn
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "jacobian")
         x = target.value(bound)
