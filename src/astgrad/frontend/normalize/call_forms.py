@@ -43,7 +43,9 @@ class CallFormLowering:
     def local_partial(self, name, value):
         """``p = functools.partial(g, a, k=v)``, with ``p`` bound once and only called: its
         arguments are read now, and calls of ``p`` become calls of ``g`` (see
-        ``partial_call``). Whether it was recorded so."""
+        ``partial_call``). Whether it was recorded so. A partial of a partial
+        (``partial(partial(g, a), b)``) is the one partial of ``g`` it stands for."""
+        value = _flat_partial(self, value)
         if not (isinstance(value, gast.Call) and self.resolve_call(value) is functools.partial
                 and value.args and not any(isinstance(a, gast.Starred) for a in value.args)
                 and all(kw.arg is not None for kw in value.keywords) and _only_called(self.source.tree, name)):
@@ -172,3 +174,15 @@ def _only_called(tree, name):
             elif id(node) not in called:
                 loads += 1
     return stores == 1 and loads == 0
+
+
+def _flat_partial(normalizer, value):
+    """``partial(partial(g, a, k=1), b, j=2)`` as ``partial(g, a, b, k=1, j=2)`` (the
+    outer keywords after, replacing, the inner ones), as Python's partial flattens it."""
+    while isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Call) \
+            and normalizer.resolve_call(value) is functools.partial \
+            and normalizer.resolve_call(value.args[0]) is functools.partial and value.args[0].args:
+        inner = value.args[0]
+        value = gast.Call(func=value.func, args=list(inner.args) + list(value.args[1:]),
+                          keywords=list(inner.keywords) + list(value.keywords))
+    return value
