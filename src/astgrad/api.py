@@ -16,6 +16,7 @@ from .core.functions import (StandIn, parameter_names, public_parameter_names, p
                              seed_parameter, underlying)
 from .errors import FunctionValueUnknown, UnresolvedName
 from .tuple_gradient import tuple_gradient
+from .attribute_gradient import attribute_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, user_code, wrt_items
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
@@ -510,10 +511,8 @@ class Derivative(StandIn):
             code = self._workhorse if self.with_value else self.plain
         else:
             code = self._python() if self.with_value else _compiled(self.function, self.wrt, False)
-        if any(path for _, path in self.items):
-            raise TypeError(f"{self!r}: a transform of a gradient with respect to attributes is not "
-                            "supported; differentiate with respect to the arguments, or use "
-                            "astgrad.hvp / astgrad.hessian with the same wrt")
+        if any(path for _, path in self.items):     # each attribute's part (wrt="self.W")
+            return attribute_gradient(code, self.wrt, self.items, self.single, self.with_value)
         if len(self.wrt) == 1 and not self.single:
             return tuple_gradient(code, self.with_value)
         return code

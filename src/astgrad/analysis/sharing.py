@@ -329,10 +329,10 @@ class Sharing:
             isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and isinstance(s.value, gast.Dict) for s in bindings)
 
-    def reaches_outside(self, name):
+    def reaches_outside(self, name, keeps_items=False):
         """Whether changing ``name`` in place may change memory the function did not
-        create (an argument, a global)."""
-        reached = {name} | self.group(name)
+        create (an argument, a global); ``keeps_items`` as for ``group``."""
+        reached = {name} | self.group(name, keeps_items=keeps_items)
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
 
 

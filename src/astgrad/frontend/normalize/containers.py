@@ -113,13 +113,14 @@ class ContainerLowering:
             return True
         return self.resolve_call(node) in (builtins.zip, builtins.enumerate)
 
-    def dict_of_pairs(self, pairs):
+    def dict_of_pairs(self, pairs, result=None):
         """``dict(zip(ks, vs))``: ``{k: v for k, v in zip(ks, vs)}``, in the pairs' order."""
         key, value = self.namer.fresh("key"), self.namer.fresh("value")
         self.locals |= {key, value}
         target = gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store())
         generator = gast.comprehension(target=target, iter=pairs, ifs=[], is_async=0)
-        return self.expr_DictComp(gast.DictComp(key=S.name(key), value=S.name(value), generators=[generator]))
+        return self.expr_DictComp(gast.DictComp(key=S.name(key), value=S.name(value), generators=[generator]),
+                                  result)
 
     def dict_copy(self, mapping, result=None):
         """``dict(d)``: ``{k: v for k, v in d.items()}``, a new dict holding d's items
@@ -153,6 +154,10 @@ class ContainerLowering:
         if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
                 and self.resolve_call(value) is builtins.list:
             self.list_of(value.args[0], result=name)
+            return True
+        if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+                and self.resolve_call(value) is builtins.dict and self.yields_pairs(value.args[0]):
+            self.dict_of_pairs(value.args[0], result=name)
             return True
         return False
 

@@ -229,7 +229,7 @@ class InlineLowering:
         ``for k in ops`` over a literal of functions: one copy of the body per item."""
         steps = self.function_loop_steps(stmt.iter)
         if steps is None:
-            steps = self.key_loop_steps(stmt)
+            steps = _key_loop_steps(self, stmt)
         if steps is None:
             return False
         if jumps_out(stmt.body):
@@ -274,21 +274,6 @@ class InlineLowering:
         if method == "keys" or method is None and functions.keys is not None:
             return [S.const(k) for k, _ in pairs]
         return [v for _, v in pairs]
-
-    def key_loop_steps(self, stmt):
-        """The keys of ``for k in ("a", "b")`` or ``for i in range(2)`` (constants written
-        out) whose body calls an item ``fs[k]`` of a literal of functions; else None."""
-        if not isinstance(stmt.target, gast.Name):
-            return None
-        keys = _constant_keys(stmt.iter, self.resolve_call(stmt.iter))
-        name = stmt.target.id
-        if keys is None or not any(
-                isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
-                and isinstance(node.func.value, gast.Name) and isinstance(self.functions.get(node.func.value.id), Functions)
-                and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
-                for inner in stmt.body for node in gast.walk(inner)):
-            return None
-        return [S.const(k) for k in keys]
 
     def bind_step(self, target, step, stmt, changed):
         if isinstance(step, tuple):
@@ -404,6 +389,22 @@ def _is_factory(callee):
         return returns_local_function(parse_function(callee).tree)
     except (TransformError, TypeError, OSError):     # no source: not inlined, so a call of its result is refused
         return False
+
+
+def _key_loop_steps(normalizer, stmt):
+    """The keys of ``for k in ("a", "b")`` or ``for i in range(2)`` (constants written
+    out) whose body calls an item ``fs[k]`` of a literal of functions; else None."""
+    if not isinstance(stmt.target, gast.Name):
+        return None
+    keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter))
+    name, functions = stmt.target.id, normalizer.functions
+    if keys is None or not any(
+            isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
+            and isinstance(node.func.value, gast.Name) and isinstance(functions.get(node.func.value.id), Functions)
+            and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
+            for inner in stmt.body for node in gast.walk(inner)):
+        return None
+    return [S.const(k) for k in keys]
 
 
 def _constant_keys(iterable, callee):
