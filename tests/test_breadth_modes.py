@@ -98,3 +98,50 @@ def test_gradient_writing_into_its_argument_called_inside_leaves_the_array():
     assert np.array_equal(x, X3)
     for k in (0, 1):
         assert_close(got[k], numerical_grad(lambda *a: outer(*copies(a)), (X3, 0.8), wrt=k), 1e-4, 1e-5)
+
+
+# -- transforms of a gradient taken with respect to an attribute -------------------------
+
+class Scalar:
+    def __init__(self, c):
+        self.c = c
+
+    def loss(self, x, w):
+        return np.sum(np.sin(x * self.c) * w) + self.c ** 2 * w
+
+
+@pytest.mark.parametrize("wrt", ["self.W", ("self.W", 1), ("self.b", "self.W")])
+def test_transforms_of_a_gradient_in_attributes(wrt):
+    gl = astgrad.grad(LAYER.loss, wrt=wrt)
+
+    def scalar(x, w):
+        r = gl(x, w)
+        return np.sum(r[0]) * 2.0 + np.sum(r[1] * x) if isinstance(r, tuple) else np.sum(r * x)
+    for k in (0, 1):
+        assert_close(astgrad.grad(scalar, wrt=k)(X3, 0.8), numerical_grad(scalar, (X3, 0.8), wrt=k), 1e-4, 1e-5)
+    tangents = (np.array([0.3, -1.0, 0.5]), 0.7)
+    _, t = astgrad.jvp(gl, (X3, 0.8), tangents)
+    plus = gl(X3 + 1e-6 * tangents[0], 0.8 + 1e-6 * tangents[1])
+    minus = gl(X3 - 1e-6 * tangents[0], 0.8 - 1e-6 * tangents[1])
+    if not isinstance(t, tuple):
+        t, plus, minus = (t,), (plus,), (minus,)
+    for got, p, m in zip(t, plus, minus):
+        assert_close(got, (np.asarray(p) - np.asarray(m)) / 2e-6, 1e-4, 1e-5)
+
+
+def test_grad_of_a_gradient_in_a_number_attribute():
+    model = Scalar(0.7)
+    gc = astgrad.grad(model.loss, wrt="self.c")
+    for k in (0, 1):
+        got = astgrad.grad(gc, wrt=k)(X3, 0.8)
+        assert_close(got, numerical_grad(lambda x, w: gc(x, w), (X3, 0.8), wrt=k), 1e-4, 1e-5)
+    jac = astgrad.jacobian(astgrad.grad(LAYER.loss, wrt="self.W"), wrt=0)(X3, 0.8)
+    gw = astgrad.grad(LAYER.loss, wrt="self.W")
+    want = np.stack([numerical_grad(lambda x: gw(x, 0.8)[i], (X3,)) for i in range(3)])
+    assert_close(jac, want, 1e-4, 1e-5)
+    vg = astgrad.value_and_grad(model.loss, wrt="self.c")
+    t = np.array([0.3, -1.0, 0.5])
+    (_, (dv, dg)) = astgrad.jvp(vg, (X3, 0.8), (t, 0.0))
+    plus, minus = vg(X3 + 1e-6 * t, 0.8), vg(X3 - 1e-6 * t, 0.8)
+    assert_close(dv, (plus[0] - minus[0]) / 2e-6, 1e-5, 1e-6)
+    assert_close(dg, (plus[1] - minus[1]) / 2e-6, 1e-4, 1e-5)
