@@ -8,6 +8,7 @@ Also: a gradient made outside called inside differentiated code, for a bound met
 a ``__call__`` object, a function given functions, and a function writing into its
 argument."""
 
+import functools
 import os
 
 import numpy as np
@@ -15,7 +16,8 @@ import pytest
 
 import astgrad
 from breadth_modes import MODES, check, copies
-from breadth_programs import CASES, LAYER, X3, function_argument, write_slice_argument
+from breadth_programs import (CASES, LAYER, PARAMS, X3, Pair, dataclass_params, function_argument, user_fn,
+                              write_slice_argument)
 from fd import assert_close, numerical_grad
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
@@ -145,3 +147,66 @@ def test_grad_of_a_gradient_in_a_number_attribute():
     plus, minus = vg(X3 + 1e-6 * t, 0.8), vg(X3 - 1e-6 * t, 0.8)
     assert_close(dv, (plus[0] - minus[0]) / 2e-6, 1e-5, 1e-6)
     assert_close(dg, (plus[1] - minus[1]) / 2e-6, 1e-4, 1e-5)
+
+
+# -- every kind of gradient object, called inside a differentiated function --------------
+
+def _f(x, w):
+    return np.sum(np.sin(x) * w ** 2)
+
+
+def _star(*args):
+    return np.sum(np.sin(args[0]) * args[1] ** 2)
+
+
+def _defaults(x, w=0.5, *, s=2.0):
+    return np.sum(np.sin(x) * w ** 2 * s)
+
+
+def _pair_loss(p, w):
+    return np.sum(p.a * p.b * w)
+
+
+INSIDE = {
+    "value_and_grad": (lambda: astgrad.value_and_grad(_f),
+                       lambda g: lambda x, w: g(x, w)[0] * np.sum(g(x, w)[1] * x)),
+    "tuple wrt": (lambda: astgrad.grad(_f, wrt=(0, 1)), lambda g: lambda x, w: np.sum(g(x, w)[0] * x) + g(x, w)[1]),
+    "1-tuple wrt": (lambda: astgrad.grad(_f, wrt=(0,)), lambda g: lambda x, w: np.sum(g(x, w)[0] * x)),
+    "partial": (lambda: astgrad.grad(functools.partial(_defaults, s=3.0), wrt=1),
+                lambda g: lambda x, w: g(x, w) * w),
+    "lambda closure": (lambda: astgrad.grad(lambda a, b: np.sum(np.sin(a * b) * X3)),
+                       lambda g: lambda x, w: np.sum(g(x, w) * x)),
+    "*args": (lambda: astgrad.grad(_star), lambda g: lambda x, w: np.sum(g(x, w) * x)),
+    "defaults and keywords": (lambda: astgrad.grad(_defaults),
+                              lambda g: lambda x, w: np.sum(g(x) * x) + np.sum(g(x, w, s=w))),
+    "differentiable": (lambda: astgrad.grad(astgrad.differentiable(_f)), lambda g: lambda x, w: np.sum(g(x, w) * x)),
+    "grad of grad": (lambda: astgrad.grad(lambda x, w: np.sum(astgrad.grad(_f)(x, w) * x), wrt=1),
+                     lambda g: lambda x, w: g(x, w) * w),
+    "dataclass": (lambda: astgrad.grad(dataclass_params),
+                  lambda g: lambda x, w: np.sum(g(PARAMS, x, w).a * x) + g(PARAMS, x, w).b * w),
+    "namedtuple": (lambda: astgrad.grad(_pair_loss), lambda g: lambda x, w: np.sum(g(Pair(x, x * w), w).a)),
+    "function argument": (lambda: astgrad.grad(function_argument, wrt=1),
+                          lambda g: lambda x, w: np.sum(g(user_fn, x, w))),
+    "attribute": (lambda: astgrad.grad(LAYER.loss, wrt="self.W"), lambda g: lambda x, w: np.sum(g(x, w) * x)),
+}
+
+
+@pytest.mark.parametrize("kind", list(INSIDE))
+def test_gradient_object_called_inside(kind):
+    make, outer_of = INSIDE[kind]
+    outer = outer_of(make())
+    for k, tangent in ((0, (np.array([0.5, -1.0, 2.0]), 0.0)), (1, (np.zeros(3), 1.0))):
+        want = numerical_grad(outer, (X3.copy(), 0.8), wrt=k)
+        assert_close(astgrad.grad(outer, wrt=k)(X3, 0.8), want, 1e-4, 1e-5)
+        _, d = astgrad.jvp(outer, (X3, 0.8), tangent)
+        assert_close(d, np.sum(want * tangent[k]), 1e-4, 1e-5)
+
+
+def test_jvp_of_a_gradient_keeps_the_argument_structure():
+    g = astgrad.grad(_pair_loss)
+    p = Pair(X3, X3 * 0.8)
+    value, tangent = astgrad.jvp(g, (p, 0.8), (Pair(np.ones(3), np.zeros(3)), 0.0))
+    assert type(value) is Pair and type(tangent) is Pair
+    assert_close(tuple(value), tuple(g(p, 0.8)))
+    assert_close(tangent.b, np.ones(3) * 0.8)       # d(a * w)/da . (1, 0)
+    assert_close(tangent.a, np.zeros(3))

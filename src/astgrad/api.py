@@ -664,6 +664,21 @@ class Derivative(StandIn):
         return made_for(self, given, lambda: Derivative(made, self.items, self.single, self.with_value,
                                                         self._options))
 
+    def as_returned(self, result, args):
+        """``result`` of the code transforms of this gradient differentiate (or a tangent
+        of it), given ``args`` (the public arguments), in the structures a call returns:
+        a namedtuple's or a tuple's gradient as one, not the generated code's list."""
+        if any(path for _, path in self.items):
+            return result               # attribute_gradient.py reads the parts out
+        values = tuple(self._leading) + tuple(args)
+        value, grads = result if self.with_value else (None, result)
+        parts = (grads,) if self.single else grads
+        if not isinstance(parts, tuple) or len(parts) != len(self.items):
+            return result
+        parts = tuple(self._pick(g, values[position], position, ()) for g, (position, _) in zip(parts, self.items))
+        grads = parts[0] if self.single else parts
+        return (value, grads) if self.with_value else grads
+
     def _pick(self, g, x, position, path):
         """The gradient of one wrt item, with the structure of its value (None for a
         function given as an argument, or a list or dict of them)."""
@@ -876,6 +891,9 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     names = _tangent_params(compiled, len(positions))
     out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
                                   **{name: tangents[i] for name, i in zip(names, positions)})
+    returned = getattr(f, "as_returned", None)      # a gradient's: the structures its call returns
+    if returned is not None and not bound.kwargs:
+        out, tangent = returned(out, bound.args), returned(tangent, bound.args)
     return _plain_value(out), _match_argument(tangent, out)
 
 

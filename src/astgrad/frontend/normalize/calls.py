@@ -82,6 +82,8 @@ class CallLowering:
         call = gast.Call(func=new_func, args=args, keywords=keywords)
         anno.set(call, Key.TARGET, result_target)
         anno.set(call, Key.METHOD, method)
+        if is_transform_object(result_target):
+            return self.as_returned(call, result_target)       # nested.py
         return self.writing_call(call, node, result_target)
 
     def writing_call(self, call, node, target):

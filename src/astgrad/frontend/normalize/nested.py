@@ -59,6 +59,10 @@ class NestedTransformLowering:
         made for them, as calling it makes; a transform of a bound method takes the
         receiver first (Receiving)."""
         call = gast.Call(func=node.func, args=list(node.args), keywords=list(node.keywords))
+        if _per_call_shape(transform):      # made for the call's shape (shaped.py)
+            transform, names = transform.for_call([None] * len(call.args), {kw.arg: None for kw in call.keywords})
+            call.keywords = [gast.keyword(arg=new, value=kw.value) for new, kw in zip(names, call.keywords)]
+            call.func = S.name(self.bind_value(transform, "gradient"))
         given = self.given_functions(transform, call)
         if given:
             from ...function_values import specialized
@@ -69,11 +73,28 @@ class NestedTransformLowering:
         if receiving is None:
             if given:
                 call.func = S.name(self.bind_value(transform, "gradient"))
+            elif not is_transform_object(transform):
+                raise self._refuse(f"a call of {transform!r}", node, "call the function it transforms "
+                                   "with its arguments one by one")
             return call, S.copy(call.func), transform
         receivers = [S.name(self.bind_value(r, r.__name__ if isinstance(r, type) else type(r).__name__.lower()))
                      for r in transform.leading_arguments]
         func = S.name(self.bind_value(receiving, "gradient"))
         return gast.Call(func=func, args=receivers + call.args, keywords=call.keywords), S.copy(func), receiving
+
+    def as_returned(self, call, target):
+        """The call of a gradient made outside, its result read as a call returns it: a
+        gradient with respect to a dataclass or namedtuple whose fields the code reads."""
+        derivative = getattr(target, "transform", target)
+        items = getattr(derivative, "items", None)
+        if items is None or derivative.with_value or not derivative.single or len(items) != 1 or items[0][1]:
+            return call
+        position = items[0][0]
+        from ...bound import user_code
+        if position >= len(call.args) or not _reads_fields(user_code(derivative), position):
+            return call
+        return self.runtime_call(runtime_objects.record_gradient,
+                                 [S.name(self.fresh_assign(call, "t")), call.args[position]])
 
     def given_functions(self, transform, call):
         """{parameter: function} for the arguments of ``call`` that are functions known now."""
@@ -247,8 +268,14 @@ def _receiving_for(transform):
 
 def is_transform_object(obj):
     """An astgrad transform a call in differentiated code may run (a gradient, a
-    function given to astgrad.differentiable): not a plain function."""
-    return isinstance(obj, StandIn) and getattr(obj, "__astgrad_function__", None) is not None
+    function given to astgrad.differentiable, one made per call shape): not a plain function."""
+    return isinstance(obj, StandIn) and (getattr(obj, "__astgrad_function__", None) is not None
+                                         or _per_call_shape(obj))
+
+
+def _per_call_shape(obj):
+    """A transform of a function with ``*args``/``**kwargs``, made per call shape."""
+    return isinstance(obj, StandIn) and callable(getattr(type(obj), "for_call", None))
 
 
 def _lift(enclosing, tree):
