@@ -60,6 +60,8 @@ def _zero(value):
         return 0.0
     if isinstance(value, np.ndarray):
         return np.zeros_like(value)
+    if type(value) in (list, tuple):
+        return type(value)(_zero(v) for v in value)
     if dataclasses.is_dataclass(value):
         return dataclasses.replace(value, **{f.name: _zero(getattr(value, f.name))
                                              for f in dataclasses.fields(value)})

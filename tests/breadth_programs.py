@@ -355,3 +355,79 @@ CASES = [
     ("6 y = x; y += w (float)", alias_augment_float, (0.45, 0.8), (0, 1)),
     ("6 x[...] = ... broadcast", broadcast_write, (X3, W3), (0, 1)),
 ]
+
+
+# -- more variants ------------------------------------------------------------------------
+
+def kwargs_from_a_name(x, w):
+    opts = {"k": 2.0}
+    args = (x, w)
+    return np.sum(star(*args, **opts) + star(x, w, **opts))
+
+
+def sum_with_start(x, w):
+    xs = [x * w, np.sin(x)]
+    return np.sum(sum(xs, w * 1.0)) + sum([w, w * w])
+
+
+def list_repeat_by_int(x, w, n=3):
+    xs = [x * w] * n + [w]
+    *front, last = xs
+    return np.sum(sum(front) * last)
+
+
+def set_and_dict_comprehensions(x, w):
+    keys = {k for k in ("a", "b", "a")}
+    d = {k: x * w if k == "a" else x for k in sorted(keys) if k != "c"}
+    return np.sum(d["a"] + d["b"] * len(keys))
+
+
+def total(xs):
+    if len(xs) == 1:
+        return xs[0]
+    return xs[0] * 2.0 + total(xs[1:])
+
+
+def recursion_over_a_list(x, w):
+    return np.sum(total([x, x * w, np.sin(x)]))
+
+
+def zip_star_of_an_argument(rows, w):
+    a, b, c = zip(*rows)            # three pairs of numbers
+    return np.sum(a[0] * b[1] * w + c[1] * a[1])
+
+
+def while_else_break(x, w):
+    t = x
+    n = 0
+    while n < 5:
+        t = t * w + 0.1
+        n += 1
+        if n == 2:
+            break
+    else:
+        t = t * 100.0
+    return np.sum(t)
+
+
+def returns_closure(w):
+    def scale(v):
+        return v * w
+    return scale
+
+
+def closure_returned_by_a_helper(x, w):
+    s = returns_closure(w * 2.0)
+    return np.sum(s(x) + s(w))
+
+
+CASES += [
+    ("3 **kwargs from a name", kwargs_from_a_name, (X3, 0.8), (0, 1)),
+    ("3 sum with a start", sum_with_start, (X3, 0.8), (0, 1)),
+    ("4 list * int, starred front", list_repeat_by_int, (X3, 0.8), (0, 1)),
+    ("4 set and dict comprehensions", set_and_dict_comprehensions, (X3, 0.8), (0, 1)),
+    ("3 recursion over a list", recursion_over_a_list, (X3, 0.8), (0, 1)),
+    ("4 zip(*rows) of an argument", zip_star_of_an_argument, ([X3, X3 * 2.0], 0.8), (1,)),
+    ("5 while-else with break", while_else_break, (X3, 0.8), (0, 1)),
+    ("1 closure returned by a helper", closure_returned_by_a_helper, (X3, 0.8), (0, 1)),
+]

@@ -95,6 +95,10 @@ class CallFormLowering:
                 args.append(arg)
             elif isinstance(arg.value, (gast.List, gast.Tuple)):
                 args.extend(arg.value.elts)
+            elif isinstance(_bound_display(self, arg.value), (gast.List, gast.Tuple)):
+                display = _bound_display(self, arg.value)       # xs = (a, b) ... f(*xs)
+                args.extend(gast.Subscript(value=S.name(arg.value.id), slice=S.const(i), ctx=gast.Load())
+                            for i in range(len(display.elts)))
             else:
                 count = self.spread_count(node, position)
                 names = [self.namer.fresh("arg") for _ in range(count)]
@@ -109,6 +113,11 @@ class CallFormLowering:
             elif isinstance(kw.value, gast.Dict) and all(
                     isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
                 keywords.extend(gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values))
+            elif isinstance(_bound_display(self, kw.value), gast.Dict) and all(
+                    isinstance(k, gast.Constant) and isinstance(k.value, str) for k in _bound_display(self, kw.value).keys):
+                keywords.extend(gast.keyword(arg=k.value, value=gast.Subscript(
+                    value=S.name(kw.value.id), slice=S.const(k.value), ctx=gast.Load()))
+                    for k in _bound_display(self, kw.value).keys)      # opts = {"k": v} ... f(**opts)
             else:
                 raise self._refuse("**kwargs unpacking of a value that is not a dict display", node,
                                    "pass the keyword arguments one by one, or write the dict out in "
@@ -186,3 +195,32 @@ def _flat_partial(normalizer, value):
         value = gast.Call(func=value.func, args=list(inner.args) + list(value.args[1:]),
                           keywords=list(inner.keywords) + list(value.keywords))
     return value
+
+
+def _bound_display(normalizer, node):
+    """The tuple, list or dict display a name of the differentiated function is bound to,
+    once, where it is only ever read whole by ``*xs``/``**d`` or item by item (so its
+    items are the display's, wherever it is unpacked); None for anything else."""
+    from .scopes import binding_counts
+    tree = normalizer.source.tree
+    if not isinstance(node, gast.Name) or node.id not in normalizer.locals \
+            or binding_counts([tree]).get(node.id) != 1:
+        return None
+    display, name = None, node.id
+    for parent in S.walk_nodes(tree):
+        if isinstance(parent, gast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], gast.Name) \
+                and parent.targets[0].id == name:
+            display = parent.value
+        for child in gast.iter_child_nodes(parent):
+            if isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load) \
+                    and not _reads_whole(parent, child):
+                return None
+    if isinstance(display, (gast.Tuple, gast.List)) and not any(isinstance(e, gast.Starred) for e in display.elts):
+        return display
+    return display if isinstance(display, gast.Dict) and None not in display.keys else None
+
+
+def _reads_whole(parent, child):
+    """``*xs``, ``**d`` or ``xs[i]`` (a read): ``child``'s value is not handed anywhere it could change."""
+    return isinstance(parent, gast.Starred) or (isinstance(parent, gast.keyword) and parent.arg is None) \
+        or (isinstance(parent, gast.Subscript) and parent.value is child and isinstance(parent.ctx, gast.Load))
