@@ -18,7 +18,7 @@ import astgrad
 from breadth_modes import MODES, check, copies
 from breadth_programs import (CASES, LAYER, PARAMS, X3, Pair, dataclass_params, function_argument, user_fn,
                               write_slice_argument)
-from fd import assert_close, numerical_grad
+from fd import assert_close, flatten, numerical_grad, numerical_hessian, unflatten
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 SECOND = [m for m in MODES if m not in ("grad", "value_and_grad", "vjp", "jvp")]
@@ -210,3 +210,45 @@ def test_jvp_of_a_gradient_keeps_the_argument_structure():
     assert_close(tuple(value), tuple(g(p, 0.8)))
     assert_close(tangent.b, np.ones(3) * 0.8)       # d(a * w)/da . (1, 0)
     assert_close(tangent.a, np.zeros(3))
+
+
+# -- nested structures as parameters: structure, first and second order ------------------
+
+def _structure_loss(params, w):
+    (W, b), d = params
+    return np.sum(np.tanh(W * w + b["u"]) * d[0]) + b["u"] ** 2 * d[1]
+
+
+def _params():
+    return ((np.array([0.3, -0.2, 0.5]), {"u": 0.7}), [0.4, 1.2])
+
+
+def _structure_fd(f, params, w):
+    """Finite differences of f with respect to every float inside params, as a vector."""
+    base = flatten(params)
+    return np.array([(f(unflatten(params, base + e), w) - f(unflatten(params, base - e), w)) / 2e-6
+                     for e in np.eye(base.size) * 1e-6])
+
+
+def test_nested_structures_in_every_mode():
+    params, w = _params(), 0.8
+    g = astgrad.grad(_structure_loss)(params, w)
+    assert type(g) is tuple and type(g[0]) is tuple and type(g[0][1]) is dict and type(g[1]) is list
+    assert_close(flatten(g), _structure_fd(_structure_loss, params, w), 1e-5, 1e-6)
+    tangent = unflatten(params, np.linspace(-1.0, 1.0, flatten(params).size))
+    _, d = astgrad.jvp(_structure_loss, (params, w), (tangent, 0.0))
+    assert_close(d, float(flatten(g) @ flatten(tangent)), 1e-5, 1e-6)
+    # the gradient called inside another differentiated function, w.r.t. the structure and w
+    gi = astgrad.grad(_structure_loss)
+    c = np.linspace(0.5, 1.5, flatten(params).size)
+
+    def outer(p, w):
+        (gW, gb), gd = gi(p, w)
+        return np.sum(gW * c[:3]) + gb["u"] * c[3] + gd[0] * c[4] + gd[1] * c[5] * w
+    second = astgrad.grad(outer, wrt=(0, 1))(params, w)
+    assert_close(flatten(second[0]), _structure_fd(outer, params, w), 1e-4, 1e-5)
+    assert_close(second[1], numerical_grad(lambda w: outer(params, w), (w,)), 1e-4, 1e-5)
+    _, t = astgrad.jvp(gi, (params, w), (tangent, 0.0))
+    assert type(t) is tuple and type(t[0][1]) is dict and type(t[1]) is list
+    h = numerical_hessian(lambda p, w: gi(p, w), (params, w), wrt=0)
+    assert_close(flatten(t), h @ flatten(tangent), 1e-4, 1e-5)
