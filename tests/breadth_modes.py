@@ -10,8 +10,8 @@ import numpy as np
 import astgrad
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
-MODES = ("grad", "value_and_grad", "vjp", "jvp", "hessian", "jacobian_of_grad", "jvp_of_grad",
-         "grad_inside_lambda", "grad_inside_def")
+MODES = ("grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian_of_grad", "jvp_of_grad",
+         "vjp_of_grad", "grad_inside_lambda", "grad_inside_def")
 
 RTOL, ATOL = 1e-5, 1e-6
 RTOL2, ATOL2 = 1e-4, 1e-5         # second order: differences of generated first derivatives
@@ -116,6 +116,27 @@ def _hessian(f, args, wrt, rng, plain, expected):
     want = numerical_hessian(lambda *a: gi(*copies(a)), copies(args), wrt=i)
     assert_close(np.reshape(h, np.shape(want)), want, RTOL2, ATOL2)
     assert np.shape(h) == np.shape(args[i]) * 2
+
+
+def _hvp(f, args, wrt, rng, plain, expected):
+    i = wrt[0]
+    v = _tangent(args[i], rng)
+    got = astgrad.hvp(f, wrt=i)(*args, v)
+    gi = astgrad.grad(f, wrt=i)
+    tangents = [None] * len(args)
+    tangents[i] = v
+    assert_close(got, numerical_jvp(lambda *a: gi(*copies(a)), copies(args), tuple(tangents)), RTOL2, ATOL2)
+
+
+def _vjp_of_grad(f, args, wrt, rng, plain, expected):
+    gi = astgrad.grad(f, wrt=wrt[0])
+    out, pullback = astgrad.vjp(gi, *copies(args))
+    c = _weights(args[wrt[0]], rng)
+    c = float(c) if isinstance(out, float) else c
+    grads = pullback(c)
+    for j in wrt:
+        want = numerical_grad(lambda *a: np.sum(gi(*copies(a)) * c), copies(args), wrt=j)
+        assert_close(grads[j], want, RTOL2, ATOL2)
 
 
 def _jacobian_of_grad(f, args, wrt, rng, plain, expected):

@@ -2,8 +2,8 @@
 arguments: tests/breadth_programs.py) in every mode of astgrad against finite
 differences: reverse, forward, vjp, value_and_grad, and to second order (hessian,
 jacobian and jvp of the gradient, the gradient called inside another differentiated
-function). CI runs reverse, forward and one second-order mode per program (each
-second-order mode on several programs); HYPOTHESIS_PROFILE=thorough runs them all.
+function). CI runs one mode per program, each mode on several programs;
+HYPOTHESIS_PROFILE=thorough runs them all (and every kind of gradient object called inside).
 Also: a gradient made outside called inside differentiated code, for a bound method,
 a ``__call__`` object, a function given functions, and a function writing into its
 argument."""
@@ -21,7 +21,8 @@ from breadth_programs import (CASES, LAYER, PARAMS, X3, Pair, dataclass_params, 
 from fd import assert_close, flatten, numerical_grad, numerical_hessian, unflatten
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
-SECOND = [m for m in MODES if m not in ("grad", "value_and_grad", "vjp", "jvp")]
+FIRST = ("grad", "jvp", "vjp", "value_and_grad")
+SECOND = [m for m in MODES if m not in FIRST]
 
 # reverse-over-reverse through a generated gradient that keeps a view of the array it
 # writes into (x[1:] = x[:-1] * w): refused ("another name may share its memory"), not wrong
@@ -30,11 +31,16 @@ KNOWN_REFUSED = {("6 slice writes into an argument", "grad_inside_def")}
 
 def _selected():
     for k, (name, f, args, wrt) in enumerate(CASES):
-        modes = MODES if THOROUGH else ("grad", "jvp", SECOND[k % len(SECOND)])
+        modes = MODES if THOROUGH else _ci_modes(k)
         for mode in modes:
             marks = [pytest.mark.xfail(raises=astgrad.TransformError, strict=True)] \
                 if (name, mode) in KNOWN_REFUSED else []
             yield pytest.param(mode, f, args, wrt, id=f"{name}-{mode}", marks=marks)
+
+
+def _ci_modes(k):
+    """One mode per program in CI: first-order modes and second-order ones in turn."""
+    return (FIRST[(k // 2) % len(FIRST)],) if k % 2 == 0 else (SECOND[(k // 2) % len(SECOND)],)
 
 
 @pytest.mark.parametrize("mode, f, args, wrt", list(_selected()))
@@ -43,9 +49,9 @@ def test_program_in_mode(mode, f, args, wrt):
 
 
 def test_every_mode_runs_in_ci():
-    """Each second-order mode is run on at least three programs in CI."""
-    for mode in SECOND:
-        assert sum(1 for k in range(len(CASES)) if SECOND[k % len(SECOND)] == mode) >= 3
+    """Each mode is run on at least three programs in CI."""
+    for mode in MODES:
+        assert sum(1 for k in range(len(CASES)) if mode in _ci_modes(k)) >= 3, mode
 
 
 # -- a gradient made outside, called inside differentiated code -------------------------
@@ -191,15 +197,20 @@ INSIDE = {
 }
 
 
-@pytest.mark.parametrize("kind", list(INSIDE))
+CI_INSIDE = ("*args", "namedtuple", "function argument", "attribute", "value_and_grad", "partial")
+
+
+@pytest.mark.parametrize("kind", list(INSIDE) if THOROUGH else list(CI_INSIDE))
 def test_gradient_object_called_inside(kind):
     make, outer_of = INSIDE[kind]
     outer = outer_of(make())
-    for k, tangent in ((0, (np.array([0.5, -1.0, 2.0]), 0.0)), (1, (np.zeros(3), 1.0))):
-        want = numerical_grad(outer, (X3.copy(), 0.8), wrt=k)
-        assert_close(astgrad.grad(outer, wrt=k)(X3, 0.8), want, 1e-4, 1e-5)
-        _, d = astgrad.jvp(outer, (X3, 0.8), tangent)
-        assert_close(d, np.sum(want * tangent[k]), 1e-4, 1e-5)
+    wants = [numerical_grad(outer, (X3.copy(), 0.8), wrt=k) for k in (0, 1)]
+    got = astgrad.grad(outer, wrt=(0, 1))(X3, 0.8)
+    for k in (0, 1):
+        assert_close(got[k], wants[k], 1e-4, 1e-5)
+    tangent = (np.array([0.5, -1.0, 2.0]), 0.7)
+    _, d = astgrad.jvp(outer, (X3, 0.8), tangent)
+    assert_close(d, np.sum(wants[0] * tangent[0]) + wants[1] * tangent[1], 1e-4, 1e-5)
 
 
 def test_jvp_of_a_gradient_keeps_the_argument_structure():
