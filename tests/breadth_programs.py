@@ -431,3 +431,11 @@ CASES += [
     ("5 while-else with break", while_else_break, (X3, 0.8), (0, 1)),
     ("1 closure returned by a helper", closure_returned_by_a_helper, (X3, 0.8), (0, 1)),
 ]
+
+
+def activation(v):
+    return np.sin(v)
+
+
+def uses_activation(x, w):
+    return np.sum(activation(x) * w ** 2)

@@ -263,3 +263,21 @@ def test_nested_structures_in_every_mode():
     assert type(t) is tuple and type(t[0][1]) is dict and type(t[1]) is list
     h = numerical_hessian(lambda p, w: gi(p, w), (params, w), wrt=0)
     assert_close(flatten(t), h @ flatten(tangent), 1e-4, 1e-5)
+
+
+def _cubic(v):
+    return v ** 3 * 0.5
+
+
+def test_gradient_called_inside_follows_a_redefined_callee(monkeypatch):
+    import breadth_programs
+    gi = astgrad.grad(breadth_programs.uses_activation, wrt=0)
+
+    def outer(x, w):
+        return np.sum(gi(x, w) * x)
+    g = astgrad.grad(outer, wrt=(0, 1))
+    for _ in range(2):
+        got = g(X3, 0.8)
+        for k in (0, 1):
+            assert_close(got[k], numerical_grad(outer, (X3, 0.8), wrt=k), 1e-4, 1e-5)
+        monkeypatch.setattr(breadth_programs, "activation", _cubic)
