@@ -9,6 +9,8 @@ from collections import namedtuple
 
 import numpy as np
 
+import astgrad
+
 SCALE = 1.5
 OFFSETS = np.array([0.1, -0.2, 0.3])
 X3 = np.array([0.3, -0.4, 0.9])
@@ -439,3 +441,40 @@ def activation(v):
 
 def uses_activation(x, w):
     return np.sum(activation(x) * w ** 2)
+
+
+# -- a gradient bound to a local name, then called ------------------------------------------
+
+def _inner(x, w):
+    return np.sum(np.sin(x) * w ** 2)
+
+
+def local_gradient(x, w):
+    g = astgrad.grad(_inner)
+    return np.sum(g(x, w) * x)
+
+
+def local_gradient_of_lambda(x, w):
+    g = astgrad.grad(lambda a: np.sum(np.sin(a) * w ** 2))
+    return np.sum(g(x) * x)
+
+
+def local_value_and_grad(x, w):
+    vg = astgrad.value_and_grad(_inner, wrt=1)
+    v, d = vg(x, w)
+    return v * d
+
+
+def local_gradient_of_local_def(x, w):
+    def h(a, b):
+        return np.sum(np.tanh(a * b) * w)
+    g = astgrad.grad(h, wrt=1)
+    return g(x, w) * w + np.sum(g(x * 2.0, 0.5) * x)
+
+
+CASES += [
+    ("1 gradient bound to a local name", local_gradient, (X3, 0.8), (0, 1)),
+    ("1 gradient of a lambda bound to a name", local_gradient_of_lambda, (X3, 0.8), (0, 1)),
+    ("1 value_and_grad bound to a name", local_value_and_grad, (X3, 0.8), (0, 1)),
+    ("1 gradient of a local def bound to a name", local_gradient_of_local_def, (X3, 0.8), (0, 1)),
+]

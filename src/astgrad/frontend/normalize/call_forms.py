@@ -25,6 +25,9 @@ class CallFormLowering:
         func = node.func
         if isinstance(func, gast.Call) and self.resolve_call(func) is functools.partial and func.args:
             bound = gast.Call(func=func.args[0], args=func.args[1:], keywords=func.keywords)
+        elif isinstance(func, gast.Name) and isinstance(self.partials.get(func.id), MadeTransform):
+            # g = astgrad.grad(f) ... g(x): astgrad.grad(f)(x), a nested transform (nested.py)
+            return gast.Call(func=S.copy(self.partials[func.id].call), args=node.args, keywords=node.keywords)
         elif isinstance(func, gast.Name) and func.id in self.partials:
             bound = self.partials[func.id]
         else:
@@ -46,6 +49,9 @@ class CallFormLowering:
         ``partial_call``). Whether it was recorded so. A partial of a partial
         (``partial(partial(g, a), b)``) is the one partial of ``g`` it stands for."""
         value = _flat_partial(self, value)
+        if self.made_transform(value) and _only_called(self.source.tree, name):
+            self.partials[name] = MadeTransform(value)
+            return True
         if not (isinstance(value, gast.Call) and self.resolve_call(value) is functools.partial
                 and value.args and not any(isinstance(a, gast.Starred) for a in value.args)
                 and all(kw.arg is not None for kw in value.keywords) and _only_called(self.source.tree, name)):
@@ -64,6 +70,24 @@ class CallFormLowering:
         keywords.update((kw.arg, gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value))) for kw in value.keywords)
         self.partials[name] = gast.Call(func=func, args=args, keywords=list(keywords.values()))
         return True
+
+    def made_transform(self, value):
+        """Whether ``value`` is ``astgrad.grad(g, ...)`` or ``astgrad.value_and_grad(g, ...)``
+        of a lambda, a function this code names statically (a global, a local def bound
+        once) and a constant ``wrt``: calling it is a nested transform."""
+        if not (isinstance(value, gast.Call) and value.args and len(value.args) <= 2
+                and all(kw.arg == "wrt" for kw in value.keywords)):
+            return False
+        target = self.resolve_call(value)
+        if target is None or self.callees is None \
+                or target not in (self.callees.grad, getattr(self.callees, "value_and_grad", None)):
+            return False
+        from .scopes import binding_counts
+        fn = value.args[0]
+        path = S.dotted_path(fn)
+        return isinstance(fn, gast.Lambda) or (path is not None and path[0] not in self.locals) or (
+            isinstance(fn, gast.Name) and fn.id in self.functions
+            and binding_counts([self.source.tree]).get(fn.id) == 1)
 
     def kept_atom(self, node):
         """``node``'s value now, in a name nothing rebinds (or a constant)."""
@@ -183,6 +207,14 @@ def _only_called(tree, name):
             elif id(node) not in called:
                 loads += 1
     return stores == 1 and loads == 0
+
+
+class MadeTransform:
+    """A local name bound once to ``astgrad.grad(g)`` and only called (``call``: that call)."""
+    __slots__ = ("call",)
+
+    def __init__(self, call):
+        self.call = call
 
 
 def _flat_partial(normalizer, value):
