@@ -60,7 +60,10 @@ class NestedTransformLowering:
         receiver first (Receiving)."""
         call = gast.Call(func=node.func, args=list(node.args), keywords=list(node.keywords))
         if _per_call_shape(transform):      # made for the call's shape (shaped.py)
-            transform, names = transform.for_call([None] * len(call.args), {kw.arg: None for kw in call.keywords})
+            made, names = transform.for_call([None] * len(call.args), {kw.arg: None for kw in call.keywords})
+            if not is_transform_object(made):       # a jacobian, ...: an ordinary call
+                return node, S.copy(node.func), transform
+            transform = made
             call.keywords = [gast.keyword(arg=new, value=kw.value) for new, kw in zip(names, call.keywords)]
             call.func = S.name(self.bind_value(transform, "gradient"))
         given = self.given_functions(transform, call)
@@ -73,9 +76,6 @@ class NestedTransformLowering:
         if receiving is None:
             if given:
                 call.func = S.name(self.bind_value(transform, "gradient"))
-            elif not is_transform_object(transform):
-                raise self._refuse(f"a call of {transform!r}", node, "call the function it transforms "
-                                   "with its arguments one by one")
             return call, S.copy(call.func), transform
         receivers = [S.name(self.bind_value(r, r.__name__ if isinstance(r, type) else type(r).__name__.lower()))
                      for r in transform.leading_arguments]
@@ -153,9 +153,7 @@ class NestedTransformLowering:
         if inspect.ismethod(callee) and not extra and isinstance(outer.args[0], gast.Attribute):
             # grad(obj.method)(x): the method's function, with obj as its first argument
             if any(isinstance(w, str) and "." in w for w in _items(wrt_value)):
-                raise self._refuse("a nested astgrad transform with a wrt into attributes (wrt=\"self.W\")",
-                                   node, "pass the attribute's value to a function as an argument and "
-                                   "differentiate with respect to that")
+                return self.made_gradient_call(callee, wrt_value, with_value, args, node)
             callee, wrt_value = _method_function(callee), _after_self(wrt_value)
             args = [self.atom(outer.args[0].value)] + args
         own = len(args) if extra else None
@@ -165,8 +163,7 @@ class NestedTransformLowering:
         try:
             indices, single = normalize_wrt(callee, wrt_value)
         except TypeError:       # a bound method, a callable object
-            raise self._refuse("a nested astgrad transform of a callable object", node,
-                               "differentiate a function calling it: astgrad.grad(lambda a, b: obj(a, b))")
+            return self.made_gradient_call(callee, wrt_value, with_value, args, node)
         compiled = self.nested_derivative("reverse", callee, indices, node)
         gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
         if single and indices[0] < len(args) and _reads_fields(callee, indices[0]):
@@ -180,6 +177,22 @@ class NestedTransformLowering:
         value = self.atom(gast.Call(func=S.copy(outer.args[0]), args=[S.copy(a) for a in args], keywords=[]),
                           hint="value")
         return gast.Tuple(elts=[value, self.atom(gradient, hint="gradient")], ctx=gast.Load())
+
+    def made_gradient_call(self, callee, wrt_value, with_value, args, node):
+        """``grad(obj.method, wrt="self.W")(x)``, ``grad(obj)(x)``: the call of that gradient,
+        made now for the object the code names (a global, so a dependency), lowered as a
+        gradient made outside (``transform_object_call``)."""
+        make = self.callees.value_and_grad if with_value else self.callees.grad
+        try:
+            transform = make(callee, wrt=wrt_value)
+        except (TypeError, ValueError) as exc:
+            raise self._refuse(f"a nested astgrad transform of {callee!r} ({exc})", node) from None
+        func = S.name(self.bind_value(transform, "gradient"))
+        call, func, target = self.transform_object_call(gast.Call(func=func, args=args, keywords=[]), transform)
+        lowered = gast.Call(func=func, args=[self.atom(a) for a in call.args], keywords=[])
+        anno.set(lowered, Key.TARGET, target)
+        anno.set(lowered, Key.METHOD, None)
+        return self.as_returned(lowered, target)
 
     def nested_callee(self, node, where):
         """(the function to differentiate, the extra arguments its call takes): a local
