@@ -478,3 +478,20 @@ CASES += [
     ("1 value_and_grad bound to a name", local_value_and_grad, (X3, 0.8), (0, 1)),
     ("1 gradient of a local def bound to a name", local_gradient_of_local_def, (X3, 0.8), (0, 1)),
 ]
+
+
+# -- astgrad.grad of a method w.r.t. an attribute, or of a callable object, inside ---------
+
+def inline_gradient_in_an_attribute(x, w):
+    return np.sum(astgrad.grad(LAYER.loss, wrt="self.W")(x, w) * x)
+
+
+def inline_value_and_grad_of_a_callable(x, w):
+    v, g = astgrad.value_and_grad(LAYER, wrt=1)(x, w)
+    return v * g
+
+
+CASES += [
+    ("2 grad(obj.method, wrt='self.W') inside", inline_gradient_in_an_attribute, (X3, 0.8), (0, 1)),
+    ("2 value_and_grad(callable object) inside", inline_value_and_grad_of_a_callable, (X3, 0.8), (0, 1)),
+]
