@@ -198,11 +198,10 @@ def grad_of_callable_object(x):
     return np.sum(astgrad.grad(CALLABLE)(x))
 
 
-def test_transform_of_a_method_wrt_an_attribute_inside_differentiated_code_is_refused():
-    with pytest.raises(astgrad.TransformError, match=r"test_breadth_fixes.py:\d+: .*wrt into attributes"):
-        astgrad.grad(grad_of_method_wrt_attribute)(np.ones(3))
+def test_transform_of_a_method_wrt_an_attribute_inside_differentiated_code():
+    # the gradient is made when the code is generated, for the object MODEL holds then
+    _check(grad_of_method_wrt_attribute, np.random.default_rng(10).normal(size=3))
 
 
-def test_transform_of_a_callable_object_inside_differentiated_code_is_refused():
-    with pytest.raises(astgrad.TransformError, match=r"test_breadth_fixes.py:\d+: .*of a callable object"):
-        astgrad.grad(grad_of_callable_object)(np.ones(3))
+def test_transform_of_a_callable_object_inside_differentiated_code():
+    _check(grad_of_callable_object, np.random.default_rng(11).normal(size=3))

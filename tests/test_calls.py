@@ -164,15 +164,33 @@ def test_keyword_only_parameter_as_wrt():
     assert_close(astgrad.grad(astgrad.grad(kwonly, wrt="w"), wrt=0)(0.7, w=1.3), 2.0)
 
 
+def star_from_a_display_name(x):
+    xs = [x, x]             # bound once to a display, only unpacked: its items are spliced in
+    return g(*xs)
+
+
+def kwargs_from_a_display_name(x):
+    d = {"b": x}
+    return g(x, **d)
+
+
+@pytest.mark.parametrize("f", [star_from_a_display_name, kwargs_from_a_display_name])
+def test_unpacking_a_name_bound_to_a_display(f):
+    assert_close(astgrad.grad(f)(0.7), numerical_grad(f, (0.7,)))
+    assert_close(astgrad.jvp(f, (0.7,), (1.0,))[1], numerical_grad(f, (0.7,)))
+
+
 # -- refusals ------------------------------------------------------------------------------
 
 def star_into_defaults(x):
     xs = [x, x]
+    xs.append(x)            # changed in place: how many items it holds is not the display's
     return g(*xs)
 
 
 def kwargs_from_a_name(x):
     d = {"b": x}
+    d["b"] = x * 2.0        # changed in place: not the display's items
     return g(x, **d)
 
 

@@ -131,13 +131,13 @@ def lambda_to_library(x):
 
 
 def star_args(x):
-    pair = (x, x * 2.0)
+    pair = tuple(x[:2])     # how many items: known only when it runs (a display is spliced in)
     y = np.add(*pair)  # ERR:star_args
     return y * y
 
 
 def star_args_stack(x):
-    xs = [x, x * 2.0]
+    xs = list(x[:2])        # how many items: known only when it runs
     y = np.stack(*xs)  # ERR:star_args_stack
     return np.sum(y)
 

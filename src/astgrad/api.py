@@ -16,6 +16,7 @@ from .core.functions import (StandIn, parameter_names, public_parameter_names, p
                              seed_parameter, underlying)
 from .errors import FunctionValueUnknown, UnresolvedName
 from .tuple_gradient import tuple_gradient
+from .attribute_gradient import attribute_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, user_code, wrt_items
 from .records import is_record, rebuild_record, record_items
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
@@ -524,10 +525,8 @@ class Derivative(StandIn):
             code = self._workhorse if self.with_value else self.plain
         else:
             code = self._python() if self.with_value else _compiled(self.function, self.wrt, False)
-        if any(path for _, path in self.items):
-            raise TypeError(f"{self!r}: a transform of a gradient with respect to attributes is not "
-                            "supported; differentiate with respect to the arguments, or use "
-                            "astgrad.hvp / astgrad.hessian with the same wrt")
+        if any(path for _, path in self.items):     # each attribute's part (wrt="self.W")
+            return attribute_gradient(code, self.wrt, self.items, self.single, self.with_value)
         if len(self.wrt) == 1 and not self.single:
             return tuple_gradient(code, self.with_value)
         return code
@@ -678,6 +677,21 @@ class Derivative(StandIn):
             return self
         return made_for(self, given, lambda: Derivative(made, self.items, self.single, self.with_value,
                                                         self._options))
+
+    def as_returned(self, result, args):
+        """``result`` of the code transforms of this gradient differentiate (or a tangent
+        of it), given ``args`` (the public arguments), in the structures a call returns:
+        a namedtuple's or a tuple's gradient as one, not the generated code's list."""
+        if any(path for _, path in self.items):
+            return result               # attribute_gradient.py reads the parts out
+        values = tuple(self._leading) + tuple(args)
+        value, grads = result if self.with_value else (None, result)
+        parts = (grads,) if self.single else grads
+        if not isinstance(parts, tuple) or len(parts) != len(self.items):
+            return result
+        parts = tuple(self._pick(g, values[position], position, ()) for g, (position, _) in zip(parts, self.items))
+        grads = parts[0] if self.single else parts
+        return (value, grads) if self.with_value else grads
 
     def _pick(self, g, x, position, path):
         """The gradient of one wrt item, with the structure of its value (None for a
@@ -891,6 +905,9 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     names = _tangent_params(compiled, len(positions))
     out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
                                   **{name: tangents[i] for name, i in zip(names, positions)})
+    returned = getattr(f, "as_returned", None)      # a gradient's: the structures its call returns
+    if returned is not None and not bound.kwargs:
+        out, tangent = returned(out, bound.args), returned(tangent, bound.args)
     return _plain_value(out), _match_argument(tangent, out)
 
 
@@ -1003,15 +1020,21 @@ class Jacobian:
         self._target = WrtTarget(f, wrt, "jacobian")
         self._position = self._target.position
         self.function, self.wrt, self.mode = f, wrt, mode
-        self._fn = _underlying(f)
-        self.__name__ = f"jacobian_{getattr(self._fn, '__name__', 'f')}"
+        self.__name__ = f"jacobian_{getattr(f, '__name__', None) or 'f'}"
+
+    @property
+    def _fn(self):
+        """The code to differentiate: asked at each call, since a gradient given function
+        values has none before it knows them."""
+        return _underlying(self.function)
 
     @public
     def __call__(self, *args: Any, **kwargs: Any) -> numpy.ndarray:
-        f, fn, position, mode, target = self.function, self._fn, self._position, self.mode, self._target
+        f, position, mode, target = self.function, self._position, self.mode, self._target
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: Jacobian(made, self.wrt, mode))(*args, **kwargs)
+        fn = self._fn
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "jacobian")
         x = target.value(bound)

@@ -199,7 +199,8 @@ class WrtTarget:
             raise ValueError(f"{transform} takes one argument index (wrt=int or name); call it once per argument")
         ((self.position, self.path),) = items
         self.leading = leading_arguments(f)
-        self.names = list(underlying(f).__code__.co_varnames[:len(self.leading)]) + public_parameter_names(f)
+        # the receiver's name from the user's code: f's own may wait for function values
+        self.names = list(user_code(f).__code__.co_varnames[:len(self.leading)]) + public_parameter_names(f)
         self.label = ".".join([self.names[self.position]] + list(self.path))
 
     def arguments(self, bound):

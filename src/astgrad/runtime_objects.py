@@ -40,8 +40,11 @@ class AdjointObject(AdjointDict):
 def record_gradient(g, like):
     """The gradient ``g`` with respect to ``like``, taken inside differentiated code
     (``astgrad.grad(loss)(params)``): for a dataclass ``like``, an AdjointObject with every
-    field (zero where ``g`` has none), whose fields the code reads as ``g.W``; any other
-    gradient as it is."""
+    field (zero where ``g`` has none), whose fields the code reads as ``g.W``; for a
+    namedtuple, one of its class; any other gradient as it is."""
+    if isinstance(like, tuple) and isinstance(getattr(type(like), "_fields", None), tuple) \
+            and isinstance(g, list) and len(g) == len(like):
+        return type(like)(*g)           # a namedtuple's gradient, its fields read as g.a
     if not is_record(like) or not (isinstance(g, AdjointObject) or _is_zero_placeholder(g)):
         return g
     fields = g if isinstance(g, AdjointObject) else {}

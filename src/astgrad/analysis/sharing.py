@@ -329,10 +329,10 @@ class Sharing:
             isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and isinstance(s.value, gast.Dict) for s in bindings)
 
-    def reaches_outside(self, name):
+    def reaches_outside(self, name, keeps_items=False):
         """Whether changing ``name`` in place may change memory the function did not
-        create (an argument, a global)."""
-        reached = {name} | self.group(name)
+        create (an argument, a global); ``keeps_items`` as for ``group``."""
+        reached = {name} | self.group(name, keeps_items=keeps_items)
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
 
 
@@ -450,9 +450,11 @@ def _analyse(fn, prepare):
 
 def _argument_copies(statements, params):
     """{copy: parameter} for the copies ``x_1 = copy_argument(x)`` of written arguments
-    (frontend/normalize/arguments.py)."""
+    that normalizing made (frontend/normalize/arguments.py); not a copy the code itself
+    makes (a generated gradient's own, which leaves the caller's array as it was)."""
     return {stmt.targets[0].id: stmt.value.args[0].id for stmt in statements
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.ARGUMENT_COPY, False)
+            and isinstance(stmt.targets[0], gast.Name)
             and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is runtime.copy_argument
             and isinstance(stmt.value.args[0], gast.Name) and stmt.value.args[0].id in params}
 

@@ -29,6 +29,7 @@ class Key(enum.Enum):
     GLOBAL_CHAIN = "an attribute chain read from a module global (np.linalg.det)"
     CONCATENATOR = "numpy.r_[...] / numpy.c_[...]: its items are its operands"
     RESTORES = "c[k] = v made of derivative code's restore_item(c, k, v): written back as that call"
+    ARGUMENT_COPY = "x_1 = copy_argument(x) the normalizer made for an argument the function writes into"
 
     # analysis (dataflow, sharing)
     LIVE_OUT = "the names live after this statement (dataflow.liveness)"

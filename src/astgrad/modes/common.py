@@ -346,7 +346,10 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
-        if strict and checked and sharing.reaches_outside(name):
+        # replacing an item of a dict the function built changes no memory from outside,
+        # even where the dict holds an argument
+        keeps_items = action == "assignment into an element of" and sharing.is_dict_built_here(name)
+        if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action)
         conflicts = _live_sharers(sharing, stmt, name, action, strict)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows

@@ -67,5 +67,6 @@ def copy_written_arguments(normalizer, body):
         anno.set(call, Key.METHOD, None)
         stmt = S.assign(copy, call)
         stmt.lineno = getattr(normalizer.source.tree, "lineno", None)
+        anno.set(stmt, Key.ARGUMENT_COPY, True)
         prologue.append(stmt)
     return body, prologue

@@ -25,6 +25,9 @@ class CallFormLowering:
         func = node.func
         if isinstance(func, gast.Call) and self.resolve_call(func) is functools.partial and func.args:
             bound = gast.Call(func=func.args[0], args=func.args[1:], keywords=func.keywords)
+        elif isinstance(func, gast.Name) and isinstance(self.partials.get(func.id), MadeTransform):
+            # g = astgrad.grad(f) ... g(x): astgrad.grad(f)(x), a nested transform (nested.py)
+            return gast.Call(func=S.copy(self.partials[func.id].call), args=node.args, keywords=node.keywords)
         elif isinstance(func, gast.Name) and func.id in self.partials:
             bound = self.partials[func.id]
         else:
@@ -43,7 +46,12 @@ class CallFormLowering:
     def local_partial(self, name, value):
         """``p = functools.partial(g, a, k=v)``, with ``p`` bound once and only called: its
         arguments are read now, and calls of ``p`` become calls of ``g`` (see
-        ``partial_call``). Whether it was recorded so."""
+        ``partial_call``). Whether it was recorded so. A partial of a partial
+        (``partial(partial(g, a), b)``) is the one partial of ``g`` it stands for."""
+        value = _flat_partial(self, value)
+        if self.made_transform(value) and _only_called(self.source.tree, name):
+            self.partials[name] = MadeTransform(value)
+            return True
         if not (isinstance(value, gast.Call) and self.resolve_call(value) is functools.partial
                 and value.args and not any(isinstance(a, gast.Starred) for a in value.args)
                 and all(kw.arg is not None for kw in value.keywords) and _only_called(self.source.tree, name)):
@@ -62,6 +70,24 @@ class CallFormLowering:
         keywords.update((kw.arg, gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value))) for kw in value.keywords)
         self.partials[name] = gast.Call(func=func, args=args, keywords=list(keywords.values()))
         return True
+
+    def made_transform(self, value):
+        """Whether ``value`` is ``astgrad.grad(g, ...)`` or ``astgrad.value_and_grad(g, ...)``
+        of a lambda, a function this code names statically (a global, a local def bound
+        once) and a constant ``wrt``: calling it is a nested transform."""
+        if not (isinstance(value, gast.Call) and value.args and len(value.args) <= 2
+                and all(kw.arg == "wrt" for kw in value.keywords)):
+            return False
+        target = self.resolve_call(value)
+        if target is None or self.callees is None \
+                or target not in (self.callees.grad, getattr(self.callees, "value_and_grad", None)):
+            return False
+        from .scopes import binding_counts
+        fn = value.args[0]
+        path = S.dotted_path(fn)
+        return isinstance(fn, gast.Lambda) or (path is not None and path[0] not in self.locals) or (
+            isinstance(fn, gast.Name) and fn.id in self.functions
+            and binding_counts([self.source.tree]).get(fn.id) == 1)
 
     def kept_atom(self, node):
         """``node``'s value now, in a name nothing rebinds (or a constant)."""
@@ -93,6 +119,10 @@ class CallFormLowering:
                 args.append(arg)
             elif isinstance(arg.value, (gast.List, gast.Tuple)):
                 args.extend(arg.value.elts)
+            elif isinstance(_bound_display(self, arg.value), (gast.List, gast.Tuple)):
+                display = _bound_display(self, arg.value)       # xs = (a, b) ... f(*xs)
+                args.extend(gast.Subscript(value=S.name(arg.value.id), slice=S.const(i), ctx=gast.Load())
+                            for i in range(len(display.elts)))
             else:
                 count = self.spread_count(node, position)
                 names = [self.namer.fresh("arg") for _ in range(count)]
@@ -107,6 +137,11 @@ class CallFormLowering:
             elif isinstance(kw.value, gast.Dict) and all(
                     isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
                 keywords.extend(gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values))
+            elif isinstance(_bound_display(self, kw.value), gast.Dict) and all(
+                    isinstance(k, gast.Constant) and isinstance(k.value, str) for k in _bound_display(self, kw.value).keys):
+                keywords.extend(gast.keyword(arg=k.value, value=gast.Subscript(
+                    value=S.name(kw.value.id), slice=S.const(k.value), ctx=gast.Load()))
+                    for k in _bound_display(self, kw.value).keys)      # opts = {"k": v} ... f(**opts)
             else:
                 raise self._refuse("**kwargs unpacking of a value that is not a dict display", node,
                                    "pass the keyword arguments one by one, or write the dict out in "
@@ -172,3 +207,52 @@ def _only_called(tree, name):
             elif id(node) not in called:
                 loads += 1
     return stores == 1 and loads == 0
+
+
+class MadeTransform:
+    """A local name bound once to ``astgrad.grad(g)`` and only called (``call``: that call)."""
+    __slots__ = ("call",)
+
+    def __init__(self, call):
+        self.call = call
+
+
+def _flat_partial(normalizer, value):
+    """``partial(partial(g, a, k=1), b, j=2)`` as ``partial(g, a, b, k=1, j=2)`` (the
+    outer keywords after, replacing, the inner ones), as Python's partial flattens it."""
+    while isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Call) \
+            and normalizer.resolve_call(value) is functools.partial \
+            and normalizer.resolve_call(value.args[0]) is functools.partial and value.args[0].args:
+        inner = value.args[0]
+        value = gast.Call(func=value.func, args=list(inner.args) + list(value.args[1:]),
+                          keywords=list(inner.keywords) + list(value.keywords))
+    return value
+
+
+def _bound_display(normalizer, node):
+    """The tuple, list or dict display a name of the differentiated function is bound to,
+    once, where it is only ever read whole by ``*xs``/``**d`` or item by item (so its
+    items are the display's, wherever it is unpacked); None for anything else."""
+    from .scopes import binding_counts
+    tree = normalizer.source.tree
+    if not isinstance(node, gast.Name) or node.id not in normalizer.locals \
+            or binding_counts([tree]).get(node.id) != 1:
+        return None
+    display, name = None, node.id
+    for parent in S.walk_nodes(tree):
+        if isinstance(parent, gast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], gast.Name) \
+                and parent.targets[0].id == name:
+            display = parent.value
+        for child in gast.iter_child_nodes(parent):
+            if isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load) \
+                    and not _reads_whole(parent, child):
+                return None
+    if isinstance(display, (gast.Tuple, gast.List)) and not any(isinstance(e, gast.Starred) for e in display.elts):
+        return display
+    return display if isinstance(display, gast.Dict) and None not in display.keys else None
+
+
+def _reads_whole(parent, child):
+    """``*xs``, ``**d`` or ``xs[i]`` (a read): ``child``'s value is not handed anywhere it could change."""
+    return isinstance(parent, gast.Starred) or (isinstance(parent, gast.keyword) and parent.arg is None) \
+        or (isinstance(parent, gast.Subscript) and parent.value is child and isinstance(parent.ctx, gast.Load))

@@ -12,6 +12,7 @@ from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ..varargs import call_shape, has_varargs, specialize
+from .nested import is_transform_object
 from .refusals import _Line
 
 
@@ -81,6 +82,8 @@ class CallLowering:
         call = gast.Call(func=new_func, args=args, keywords=keywords)
         anno.set(call, Key.TARGET, result_target)
         anno.set(call, Key.METHOD, method)
+        if is_transform_object(result_target):
+            return self.as_returned(call, result_target)       # nested.py
         return self.writing_call(call, node, result_target)
 
     def writing_call(self, call, node, target):
@@ -181,6 +184,8 @@ class CallLowering:
         self.free[path[0]] = self.source.resolve(path[0])
         if has_varargs(obj) and is_user_function(obj):
             return self.specialized_call(node, obj)
+        if is_transform_object(obj):
+            return self.transform_object_call(node, obj)        # nested.py
         return node, S.copy(node.func), obj
 
     def specialized_call(self, node, fn):

@@ -6,8 +6,9 @@ literals, item reads and loops the modes already differentiate.
 - ``for k, v in d.items()``, ``d.values()``, ``d.keys()``, in loops and comprehensions:
   a loop over the keys that reads each item ``d[k]`` when its step starts (a dict view
   shows the dict as it is then);
-- ``dict(a=x)``, ``dict([(k, v), ...])``: a dict literal; ``dict(d)``: a dict
-  comprehension over ``d.items()``;
+- ``dict(a=x)``, ``dict([(k, v), ...])``: a dict literal; ``dict(zip(ks, vs))`` (and
+  other iterables of pairs as written: ``enumerate``, a comprehension): a dict
+  comprehension over the pairs; ``dict(d)``: a dict comprehension over ``d.items()``;
 - a view read outside a loop (``sum(d.values())``, ``list(d.items())``): the list of
   its items now;
 - ``list(xs)``, ``tuple(xs)``: a new list of the same elements, ``[v for v in xs]``
@@ -84,6 +85,8 @@ class ContainerLowering:
         keys, values = [], []
         if len(node.args) > 1 or any(kw.arg is None for kw in node.keywords):
             return None
+        if len(node.args) == 1 and not node.keywords and self.yields_pairs(node.args[0]):
+            return self.dict_of_pairs(node.args[0])
         if len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], (gast.List, gast.Tuple)):
             return self.dict_copy(node.args[0])
         if node.args:
@@ -99,6 +102,25 @@ class ContainerLowering:
             keys.append(gast.Constant(value=kw.arg, kind=None))
             values.append(kw.value)
         return self.expr_Dict(gast.Dict(keys=keys, values=values))
+
+    def yields_pairs(self, node):
+        """Whether ``node`` is, as written, an iterable of pairs rather than a mapping:
+        ``zip(...)``, ``enumerate(...)``, ``d.items()``, a comprehension or generator."""
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "items" \
+                and not node.args and self.local_receiver(node.func):
+            return True
+        return self.resolve_call(node) in (builtins.zip, builtins.enumerate)
+
+    def dict_of_pairs(self, pairs, result=None):
+        """``dict(zip(ks, vs))``: ``{k: v for k, v in zip(ks, vs)}``, in the pairs' order."""
+        key, value = self.namer.fresh("key"), self.namer.fresh("value")
+        self.locals |= {key, value}
+        target = gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store())
+        generator = gast.comprehension(target=target, iter=pairs, ifs=[], is_async=0)
+        return self.expr_DictComp(gast.DictComp(key=S.name(key), value=S.name(value), generators=[generator]),
+                                  result)
 
     def dict_copy(self, mapping, result=None):
         """``dict(d)``: ``{k: v for k, v in d.items()}``, a new dict holding d's items
@@ -132,6 +154,10 @@ class ContainerLowering:
         if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
                 and self.resolve_call(value) is builtins.list:
             self.list_of(value.args[0], result=name)
+            return True
+        if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+                and self.resolve_call(value) is builtins.dict and self.yields_pairs(value.args[0]):
+            self.dict_of_pairs(value.args[0], result=name)
             return True
         return False
 

@@ -229,6 +229,8 @@ class InlineLowering:
         ``for k in ops`` over a literal of functions: one copy of the body per item."""
         steps = self.function_loop_steps(stmt.iter)
         if steps is None:
+            steps = _key_loop_steps(self, stmt)
+        if steps is None:
             return False
         if jumps_out(stmt.body):
             raise self._refuse("break or continue in a loop over functions", stmt,
@@ -387,3 +389,32 @@ def _is_factory(callee):
         return returns_local_function(parse_function(callee).tree)
     except (TransformError, TypeError, OSError):     # no source: not inlined, so a call of its result is refused
         return False
+
+
+def _key_loop_steps(normalizer, stmt):
+    """The keys of ``for k in ("a", "b")`` or ``for i in range(2)`` (constants written
+    out) whose body calls an item ``fs[k]`` of a literal of functions; else None."""
+    if not isinstance(stmt.target, gast.Name):
+        return None
+    keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter))
+    name, functions = stmt.target.id, normalizer.functions
+    if keys is None or not any(
+            isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
+            and isinstance(node.func.value, gast.Name) and isinstance(functions.get(node.func.value.id), Functions)
+            and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
+            for inner in stmt.body for node in gast.walk(inner)):
+        return None
+    return [S.const(k) for k in keys]
+
+
+def _constant_keys(iterable, callee):
+    """The values of a tuple or list literal of constants, or of ``range`` with constant
+    arguments (at most a few dozen); None for anything else."""
+    if isinstance(iterable, (gast.Tuple, gast.List)) and iterable.elts \
+            and all(isinstance(e, gast.Constant) and isinstance(e.value, (str, int)) for e in iterable.elts):
+        return [e.value for e in iterable.elts]
+    if callee is range and isinstance(iterable, gast.Call) and not iterable.keywords and 1 <= len(iterable.args) <= 3 \
+            and all(isinstance(a, gast.Constant) and type(a.value) is int for a in iterable.args):
+        keys = list(range(*[a.value for a in iterable.args]))
+        return keys if 0 < len(keys) <= 64 else None
+    return None

@@ -18,6 +18,7 @@ from ...core import anno
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.functions import StandIn
 from ...core.missing import MISSING
 from ...rules import registry
 
@@ -114,8 +115,8 @@ class MethodLowering:
             return None
         obj = self.source.resolve_path(path, depend=False)
         if obj is MISSING or isinstance(obj, type) or inspect.isroutine(obj) \
-                or getattr(obj, "__astgrad_function__", None) is not None:
-            return None
+                or getattr(obj, "__astgrad_function__", None) is not None or isinstance(obj, StandIn):
+            return None     # astgrad's own transforms: nested.py
         call = getattr(type(obj), "__call__", None)
         fn = M.user_function(call) if inspect.isfunction(call) or hasattr(call, "__astgrad_function__") else None
         if fn is None:

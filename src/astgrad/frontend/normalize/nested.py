@@ -23,14 +23,16 @@ from ... import runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.functions import StandIn, underlying
 from ...core.wrt import normalize_wrt
 from ...errors import RecursiveCall
 from ..varargs import compile_variant
-from .closures import Local
+from .closures import Local, _known_object
 from .refusals import _Line
 from .scopes import declared, local_names
 
 _lifted = weakref.WeakKeyDictionary()       # enclosing function -> {tree text: lifted function}
+_receiving = weakref.WeakKeyDictionary()    # a transform of a bound method -> its Receiving
 
 
 class NestedTransformLowering:
@@ -49,6 +51,70 @@ class NestedTransformLowering:
                 and outer.args:
             return self.nested_gradient(node, outer, with_value)
         return None
+
+    def transform_object_call(self, node, transform):
+        """(call, function, target) for ``g(x)``, ``g`` a gradient made outside
+        (``g = astgrad.grad(f)``), whose generated code the transforms differentiate
+        again. Called with functions known now (``g(np.sin, x)``), it is the gradient
+        made for them, as calling it makes; a transform of a bound method takes the
+        receiver first (Receiving)."""
+        call = gast.Call(func=node.func, args=list(node.args), keywords=list(node.keywords))
+        if _per_call_shape(transform):      # made for the call's shape (shaped.py)
+            made, names = transform.for_call([None] * len(call.args), {kw.arg: None for kw in call.keywords})
+            if not is_transform_object(made):       # a jacobian, ...: an ordinary call
+                return node, S.copy(node.func), transform
+            transform = made
+            call.keywords = [gast.keyword(arg=new, value=kw.value) for new, kw in zip(names, call.keywords)]
+            call.func = S.name(self.bind_value(transform, "gradient"))
+        given = self.given_functions(transform, call)
+        if given:
+            from ...function_values import specialized
+            made = specialized(transform, given)
+            transform = transform if made is None else made
+            call = self.passing_functions(call)
+        receiving = _receiving_for(transform)
+        if receiving is None:
+            if given:
+                call.func = S.name(self.bind_value(transform, "gradient"))
+            return call, S.copy(call.func), transform
+        receivers = [S.name(self.bind_value(r, r.__name__ if isinstance(r, type) else type(r).__name__.lower()))
+                     for r in transform.leading_arguments]
+        func = S.name(self.bind_value(receiving, "gradient"))
+        return gast.Call(func=func, args=receivers + call.args, keywords=call.keywords), S.copy(func), receiving
+
+    def as_returned(self, call, target):
+        """The call of a gradient made outside, its result read as a call returns it: a
+        gradient with respect to a dataclass or namedtuple whose fields the code reads."""
+        derivative = getattr(target, "transform", target)
+        items = getattr(derivative, "items", None)
+        if items is None or derivative.with_value or not derivative.single or len(items) != 1 or items[0][1]:
+            return call
+        position = items[0][0]
+        from ...bound import user_code
+        if position >= len(call.args) or not _reads_fields(user_code(derivative), position):
+            return call
+        return self.runtime_call(runtime_objects.record_gradient,
+                                 [S.name(self.fresh_assign(call, "t")), call.args[position]])
+
+    def given_functions(self, transform, call):
+        """{parameter: function} for the arguments of ``call`` that are functions known now."""
+        exprs = call.args + [kw.value for kw in call.keywords]
+        if not any(self.looks_like_function(e) for e in exprs):
+            return {}
+        from ...core.functions import public_signature
+        try:
+            bound = public_signature(transform).bind(*call.args, **{kw.arg: kw.value for kw in call.keywords})
+        except TypeError as exc:
+            raise self._refuse(f"a call of {transform.__name__} with these arguments ({exc})", call) from None
+        given = {}
+        for param, expr in bound.arguments.items():
+            if isinstance(expr, gast.AST) and self.looks_like_function(expr):
+                given[param] = _known_object(self.function_value(expr))
+                if given[param] is None:
+                    raise self._refuse(f"passing a local function to {transform.__name__}, a gradient "
+                                       "made outside", call, "pass a module-level function, or take the "
+                                       "gradient inside: astgrad.grad(f)(fn, x) with fn a local def or lambda")
+        return given
 
     def nested_jvp(self, node):
         fn, primals, tangents = node.args
@@ -87,9 +153,7 @@ class NestedTransformLowering:
         if inspect.ismethod(callee) and not extra and isinstance(outer.args[0], gast.Attribute):
             # grad(obj.method)(x): the method's function, with obj as its first argument
             if any(isinstance(w, str) and "." in w for w in _items(wrt_value)):
-                raise self._refuse("a nested astgrad transform with a wrt into attributes (wrt=\"self.W\")",
-                                   node, "pass the attribute's value to a function as an argument and "
-                                   "differentiate with respect to that")
+                return self.made_gradient_call(callee, wrt_value, with_value, args, node)
             callee, wrt_value = _method_function(callee), _after_self(wrt_value)
             args = [self.atom(outer.args[0].value)] + args
         own = len(args) if extra else None
@@ -99,8 +163,7 @@ class NestedTransformLowering:
         try:
             indices, single = normalize_wrt(callee, wrt_value)
         except TypeError:       # a bound method, a callable object
-            raise self._refuse("a nested astgrad transform of a callable object", node,
-                               "differentiate a function calling it: astgrad.grad(lambda a, b: obj(a, b))")
+            return self.made_gradient_call(callee, wrt_value, with_value, args, node)
         compiled = self.nested_derivative("reverse", callee, indices, node)
         gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
         if single and indices[0] < len(args) and _reads_fields(callee, indices[0]):
@@ -114,6 +177,22 @@ class NestedTransformLowering:
         value = self.atom(gast.Call(func=S.copy(outer.args[0]), args=[S.copy(a) for a in args], keywords=[]),
                           hint="value")
         return gast.Tuple(elts=[value, self.atom(gradient, hint="gradient")], ctx=gast.Load())
+
+    def made_gradient_call(self, callee, wrt_value, with_value, args, node):
+        """``grad(obj.method, wrt="self.W")(x)``, ``grad(obj)(x)``: the call of that gradient,
+        made now for the object the code names (a global, so a dependency), lowered as a
+        gradient made outside (``transform_object_call``)."""
+        make = self.callees.value_and_grad if with_value else self.callees.grad
+        try:
+            transform = make(callee, wrt=wrt_value)
+        except (TypeError, ValueError) as exc:
+            raise self._refuse(f"a nested astgrad transform of {callee!r} ({exc})", node) from None
+        func = S.name(self.bind_value(transform, "gradient"))
+        call, func, target = self.transform_object_call(gast.Call(func=func, args=args, keywords=[]), transform)
+        lowered = gast.Call(func=func, args=[self.atom(a) for a in call.args], keywords=[])
+        anno.set(lowered, Key.TARGET, target)
+        anno.set(lowered, Key.METHOD, None)
+        return self.as_returned(lowered, target)
 
     def nested_callee(self, node, where):
         """(the function to differentiate, the extra arguments its call takes): a local
@@ -181,6 +260,47 @@ def _fixed(value):
     """A closure variable holding a function, class or module: the lifted function reads
     it from the closure, and the code depends on which one it is (a guard)."""
     return callable(value) or inspect.ismodule(value)
+
+
+class Receiving(StandIn):
+    """A transform of a bound method (``g = astgrad.grad(model.loss)``) as a call in
+    differentiated code: its generated code takes the receiver first, so the call passes
+    it (``g(model, x)``); running, it calls ``g`` with the arguments after the receiver."""
+
+    def __init__(self, transform):
+        self.transform = transform
+        self.count = len(transform.leading_arguments)
+        self.__name__ = transform.__name__
+        self.__qualname__ = transform.__qualname__
+        self.__astgrad_function__ = transform.__astgrad_function__
+
+    def public_signature(self):
+        return inspect.signature(underlying(self))
+
+    def __call__(self, *args, **kwargs):
+        return self.transform(*args[self.count:], **kwargs)
+
+
+def _receiving_for(transform):
+    """The Receiving of a transform with leading arguments (one per transform), or None."""
+    if not getattr(transform, "leading_arguments", ()):
+        return None
+    made = _receiving.get(transform)
+    if made is None:
+        made = _receiving[transform] = Receiving(transform)
+    return made
+
+
+def is_transform_object(obj):
+    """An astgrad transform a call in differentiated code may run (a gradient, a
+    function given to astgrad.differentiable, one made per call shape): not a plain function."""
+    return isinstance(obj, StandIn) and (getattr(obj, "__astgrad_function__", None) is not None
+                                         or _per_call_shape(obj))
+
+
+def _per_call_shape(obj):
+    """A transform of a function with ``*args``/``**kwargs``, made per call shape."""
+    return isinstance(obj, StandIn) and callable(getattr(type(obj), "for_call", None))
 
 
 def _lift(enclosing, tree):

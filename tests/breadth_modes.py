@@ -1,0 +1,185 @@
+"""Every mode of astgrad on one program, against central finite differences: grad,
+value_and_grad, vjp, jvp, hessian, jacobian of the gradient, jvp of the gradient, and
+the gradient called inside another differentiated function (by a lambda with ``*args``
+and by a def naming its arguments). Used by tests/test_breadth_modes.py."""
+
+import dataclasses
+
+import numpy as np
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+
+MODES = ("grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian_of_grad", "jvp_of_grad",
+         "vjp_of_grad", "grad_inside_lambda", "grad_inside_def")
+
+RTOL, ATOL = 1e-5, 1e-6
+RTOL2, ATOL2 = 1e-4, 1e-5         # second order: differences of generated first derivatives
+
+
+def copies(args):
+    """Fresh copies of the array arguments (a program may write into them)."""
+    def copy(value):
+        if isinstance(value, np.ndarray):
+            return value.copy()
+        if type(value) in (list, tuple):
+            return type(value)(copy(v) for v in value)
+        if type(value) is dict:
+            return {k: copy(v) for k, v in value.items()}
+        return value
+    return tuple(copy(a) for a in args)
+
+
+def _tangent(value, rng):
+    if isinstance(value, np.ndarray):
+        return rng.standard_normal(value.shape)
+    return float(rng.standard_normal())
+
+
+def _weights(value, rng):
+    return rng.standard_normal(np.shape(value)) + 1.5
+
+
+def check(mode, f, args, wrt, seed=0):
+    """Run ``mode`` of ``f`` at ``args`` (``wrt``: the positions to differentiate, floats
+    or float arrays) and compare with finite differences of ``f`` (first order) or of
+    astgrad's own gradient (second order, itself checked by the first-order modes)."""
+    rng = np.random.default_rng(seed)
+    plain = lambda *a: f(*copies(a))        # noqa: E731 - f may write into its arguments
+    before = copies(args)
+    expected = [numerical_grad(plain, copies(args), wrt=i) for i in wrt]
+    globals()["_" + mode](f, args, wrt, rng, plain, expected)
+    for arg, was in zip(args, before):
+        if isinstance(arg, np.ndarray):
+            assert np.array_equal(arg, was), "a transform changed the caller's array"
+
+
+def _zero(value):
+    """The zero tangent of an argument that is not differentiated (None for a function)."""
+    if isinstance(value, float):
+        return 0.0
+    if isinstance(value, np.ndarray):
+        return np.zeros_like(value)
+    if type(value) in (list, tuple):
+        return type(value)(_zero(v) for v in value)
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{f.name: _zero(getattr(value, f.name))
+                                             for f in dataclasses.fields(value)})
+    return None
+
+
+def _tangents(args, wrt, rng):
+    """(tangents for jvp, a zero or None for each other argument; the same with None
+    for every argument not in wrt, for numerical_jvp)."""
+    full = [_zero(a) for a in args]
+    partial = [None] * len(args)
+    for i in wrt:
+        full[i] = partial[i] = _tangent(args[i], rng)
+    return tuple(full), tuple(partial)
+
+
+def _grad(f, args, wrt, rng, plain, expected):
+    g = astgrad.grad(f, wrt=tuple(wrt))(*args)
+    assert isinstance(g, tuple) and len(g) == len(wrt)
+    for got, want in zip(g, expected):
+        assert_close(got, want, RTOL, ATOL)
+    single = astgrad.grad(f, wrt=wrt[-1])(*args)
+    assert_close(single, expected[-1], RTOL, ATOL)
+
+
+def _value_and_grad(f, args, wrt, rng, plain, expected):
+    value, g = astgrad.value_and_grad(f, wrt=wrt[0])(*args)
+    assert_close(value, plain(*args), 1e-12, 1e-12)
+    assert_close(g, expected[0], RTOL, ATOL)
+
+
+def _vjp(f, args, wrt, rng, plain, expected):
+    out, pullback = astgrad.vjp(f, *args)
+    assert_close(out, plain(*args), 1e-12, 1e-12)
+    grads = pullback(1.0)
+    for i, want in zip(wrt, expected):
+        assert_close(grads[i], want, RTOL, ATOL)
+
+
+def _jvp(f, args, wrt, rng, plain, expected):
+    full, tangents = _tangents(args, wrt, rng)
+    value, d = astgrad.jvp(f, copies(args), full)
+    assert_close(value, plain(*args), 1e-12, 1e-12)
+    assert_close(d, numerical_jvp(plain, copies(args), tangents), RTOL, ATOL)
+    assert_close(d, sum(np.sum(e * tangents[i]) for i, e in zip(wrt, expected)), RTOL, ATOL)
+
+
+def _hessian(f, args, wrt, rng, plain, expected):
+    i = wrt[0]
+    h = astgrad.hessian(f, wrt=i)(*args)
+    gi = astgrad.grad(f, wrt=i)
+    want = numerical_hessian(lambda *a: gi(*copies(a)), copies(args), wrt=i)
+    assert_close(np.reshape(h, np.shape(want)), want, RTOL2, ATOL2)
+    assert np.shape(h) == np.shape(args[i]) * 2
+
+
+def _hvp(f, args, wrt, rng, plain, expected):
+    i = wrt[0]
+    v = _tangent(args[i], rng)
+    got = astgrad.hvp(f, wrt=i)(*args, v)
+    gi = astgrad.grad(f, wrt=i)
+    tangents = [None] * len(args)
+    tangents[i] = v
+    assert_close(got, numerical_jvp(lambda *a: gi(*copies(a)), copies(args), tuple(tangents)), RTOL2, ATOL2)
+
+
+def _vjp_of_grad(f, args, wrt, rng, plain, expected):
+    gi = astgrad.grad(f, wrt=wrt[0])
+    out, pullback = astgrad.vjp(gi, *copies(args))
+    c = _weights(args[wrt[0]], rng)
+    c = float(c) if isinstance(out, float) else c
+    grads = pullback(c)
+    for j in wrt:
+        want = numerical_grad(lambda *a: np.sum(gi(*copies(a)) * c), copies(args), wrt=j)
+        assert_close(grads[j], want, RTOL2, ATOL2)
+
+
+def _jacobian_of_grad(f, args, wrt, rng, plain, expected):
+    i = wrt[0]
+    gi = astgrad.grad(f, wrt=i)
+    j = wrt[-1]
+    jac = astgrad.jacobian(gi, wrt=j)(*args)
+    want = numerical_hessian(lambda *a: gi(*copies(a)), copies(args), wrt=j)
+    assert_close(np.reshape(jac, np.shape(want)), want, RTOL2, ATOL2)
+
+
+def _jvp_of_grad(f, args, wrt, rng, plain, expected):
+    gi = astgrad.grad(f, wrt=wrt[0])
+    full, tangents = _tangents(args, wrt, rng)
+    value, d = astgrad.jvp(gi, copies(args), full)
+    assert_close(value, gi(*copies(args)), 1e-12, 1e-12)
+    assert_close(d, numerical_jvp(lambda *a: gi(*copies(a)), copies(args), tangents), RTOL2, ATOL2)
+
+
+def _grad_inside_lambda(f, args, wrt, rng, plain, expected):
+    gi = astgrad.grad(f, wrt=wrt[0])
+    c = _weights(args[wrt[0]], rng)
+    outer = lambda *a: np.sum(gi(*a) * c)       # noqa: E731 - the gradient called inside
+    got = astgrad.grad(outer, wrt=wrt[-1])(*args)
+    assert_close(got, numerical_grad(lambda *a: outer(*copies(a)), copies(args), wrt=wrt[-1]), RTOL2, ATOL2)
+
+
+def _grad_inside_def(f, args, wrt, rng, plain, expected):
+    """A def calling the gradient with its last argument (named ``w`` in every program)
+    by keyword; its own gradient and jvp agree with finite differences."""
+    gi = astgrad.grad(f, wrt=wrt[-1])
+    c = _weights(args[wrt[-1]], rng)
+    first = wrt[0]
+    if len(args) == 2:
+        def outer(a, b):
+            return np.sum(gi(a, w=b) * c) + 0.5 * np.sum((a, b)[first])
+    else:
+        def outer(a, b, d):
+            return np.sum(gi(a, b, w=d) * c) + 0.5 * np.sum((a, b, d)[first])
+    got = astgrad.grad(outer, wrt=tuple(wrt))(*args)
+    wants = [numerical_grad(lambda *a: outer(*copies(a)), copies(args), wrt=i) for i in wrt]
+    for k in range(len(wrt)):
+        assert_close(got[k], wants[k], RTOL2, ATOL2)
+    tangents, _ = _tangents(args, wrt, rng)
+    _, d = astgrad.jvp(outer, copies(args), tangents)
+    assert_close(d, sum(np.sum(want * tangents[i]) for i, want in zip(wrt, wants)), RTOL2, ATOL2)
