@@ -266,6 +266,33 @@ class Sharing:
         names = self._names(owner + arguments)
         return names | set().union(*(self.contents.get(n, set()) for n in names))
 
+    def returns_new_object(self, call):
+        """Whether ``call`` calls a user function whose result, as its own body shows,
+        shares memory with none of its arguments, globals or closure variables: a new
+        object no other name refers to when the call returns (``advect(f, vx, vy)``
+        building its result from operators and fresh calls)."""
+        target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
+        if target is None or not is_user_function(target):
+            return False
+        effects = callee_effects(target, self.prepare)
+        return not effects.result_shares and effects.bind(call) is not None
+
+    def keeps_nothing(self, call):
+        """Whether the function ``call`` calls is named by a module or a name (not a
+        method of a value) and keeps no reference to its arguments once it returns: a
+        library function, or a user function that changes nothing in place."""
+        target = anno.get(call, Key.TARGET)
+        if target is None or anno.get(call, Key.METHOD) is not None \
+                or not isinstance(call.func, (gast.Name, gast.Attribute)):
+            return False
+        bound_to = getattr(target, "__self__", None)
+        if bound_to is not None and not inspect.ismodule(bound_to):
+            return False        # a bound method: its object may keep what it is given
+        if not is_user_function(target):
+            return True
+        effects = callee_effects(target, self.prepare)
+        return not effects.mutated and effects.bind(call) is not None
+
     def _shared_by_callee(self, call, callee):
         effects = callee_effects(callee, self.prepare)
         bound = effects.bind(call)
@@ -589,10 +616,11 @@ class _Unshared(_ForwardAnalysis):
     key = Key.UNSHARED
     copy, frozen = set, frozenset
 
-    def __init__(self, params, body, recorded=None):
+    def __init__(self, params, body, recorded=None, fresh_call=None):
         self.params = set(params)
         self.containers = _containers_built_here(params, body)
         self.recorded = recorded
+        self.fresh_call = fresh_call    # call -> whether it returns a new object (user functions)
 
     @staticmethod
     def restricted(unshared, names):
@@ -631,7 +659,7 @@ class _Unshared(_ForwardAnalysis):
             # v = w where w is not read again: v takes w's object over
             handed_over = held and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id})
             unshared.discard(name)
-            if _is_new_object(value) or handed_over:
+            if _is_new_object(value, self.fresh_call) or handed_over:
                 unshared.add(name)
         elif isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Subscript):
             unshared -= S.stored_names(stmt.targets[0])
@@ -702,11 +730,14 @@ def _builds_new_object(call):
     return call_is_fresh(call) and not _in(anno.get(call, Key.TARGET), _MAY_RETURN_ARGUMENT)
 
 
-def _is_new_object(value):
+def _is_new_object(value, fresh_call=None):
+    """Whether ``value`` makes a new object; ``fresh_call(call)`` says it of a call of a
+    user function (``Sharing.returns_new_object``)."""
     if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant,
                           gast.List, gast.Tuple, gast.Dict, gast.Set)):
         return True         # a new container: what it holds escapes (see escaping)
-    return isinstance(value, gast.Call) and _builds_new_object(value)
+    return isinstance(value, gast.Call) and (_builds_new_object(value)
+                                             or fresh_call is not None and fresh_call(value))
 
 
 def _escaping_from_value(value):
@@ -739,8 +770,10 @@ class _TouchedSinceMade(_ForwardAnalysis):
 
     key = Key.TOUCHED_SINCE_MADE
 
-    def __init__(self, params, body, queried=None, recorded=None):
-        self.unshared = _Unshared(params, body)
+    def __init__(self, params, body, queried=None, recorded=None, fresh_call=None, keeps_nothing=None):
+        self.unshared = _Unshared(params, body, fresh_call=fresh_call)
+        self.fresh_call = fresh_call
+        self.keeps_nothing = keeps_nothing
         # the names whose entry is read (None: all): those queried and those handing
         # their object over to one; the others' entries would only be carried along
         self.kept = None if queried is None else _handing_over_to(body, queried)
@@ -815,7 +848,7 @@ class _TouchedSinceMade(_ForwardAnalysis):
             stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
         else:
             stmt_seen = stmt
-        mentioned = {n.id for n in S.walk_nodes(stmt_seen) if isinstance(n, gast.Name)}
+        mentioned = _mentioned(stmt_seen, self.keeps_nothing)
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
         reads, owner = self.escaping(stmt)
@@ -827,12 +860,30 @@ class _TouchedSinceMade(_ForwardAnalysis):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                 and (self.kept is None or stmt.targets[0].id in self.kept):
             name, value = stmt.targets[0].id, _passed_on(stmt.value)
-            if _is_new_object(value):
+            if _is_new_object(value, self.fresh_call):
                 made[name] = frozenset({name})     # a literal's items are its own: a write replaces them
             elif isinstance(value, gast.Name) and value.id in before \
                     and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id}):
                 made[name] = before[value.id] | mentioned
         return made
+
+
+def _mentioned(stmt, keeps_nothing):
+    """The names ``stmt`` mentions, but for those that only name a function it calls
+    which keeps no reference to what it is given (``np`` in ``np.roll(v, 1)``, as
+    ``keeps_nothing(call)`` says): such a name never comes to refer to a value."""
+    names, calls = set(), []
+    for node in S.walk_nodes(stmt):
+        if isinstance(node, gast.Name):
+            names.add(node.id)
+        elif isinstance(node, gast.Call) and keeps_nothing is not None and keeps_nothing(node):
+            calls.append(node)
+    if not calls:
+        return names
+    callees = {id(n) for call in calls for n in S.walk_nodes(call.func)}
+    elsewhere = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and id(n) not in callees}
+    return elsewhere | {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)
+                        and id(n) in callees and n.id in elsewhere}
 
 
 def _handing_over_to(body, names):
@@ -909,7 +960,7 @@ def mark_untouched_constants(block, untouched=frozenset(), recorded=None):
     return untouched
 
 
-def mark_unshared(body, params, writes):
+def mark_unshared(body, params, writes, sharing=None):
     """Annotate the statements ``writes`` names, ``(statement, name)`` for each in-place
     write an in-place check asks about, with what the check reads there; needs
     ``Key.LIVE_OUT`` from a liveness pass. ``Key.UNSHARED`` (see ``_Unshared``) holds
@@ -917,16 +968,19 @@ def mark_unshared(body, params, writes):
     not, ``Key.TOUCHED_SINCE_MADE`` holds its entry and ``Key.UNTOUCHED_CONSTANTS`` the
     whole set. Kept whole at every statement, the states cost as much as the function
     is long, at each statement (and most writes, pushes on a stack the function made,
-    are into unshared objects, whose entries nobody reads)."""
+    are into unshared objects, whose entries nobody reads). ``sharing`` (a ``Sharing``
+    of the body) says what calls of user functions return and keep."""
+    fresh_call = None if sharing is None else sharing.returns_new_object
+    keeps_nothing = None if sharing is None else sharing.keeps_nothing
     at = {}
     for stmt, name in writes:
         at.setdefault(id(stmt), set()).add(name)
-    _Unshared(params, body, at).block(body, set())
+    _Unshared(params, body, at, fresh_call).block(body, set())
     asked = {}
     for stmt, name in writes:
         if name not in anno.get(stmt, Key.UNSHARED, ()):
             asked.setdefault(id(stmt), set()).add(name)
     queried = set().union(*asked.values())
     if queried:
-        _TouchedSinceMade(params, body, queried, asked).block(body, {})
+        _TouchedSinceMade(params, body, queried, asked, fresh_call, keeps_nothing).block(body, {})
         mark_untouched_constants(body, recorded=asked)

@@ -381,7 +381,7 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
             element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
     dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
     if writes:
-        mark_unshared(body, params, writes)
+        mark_unshared(body, params, writes, sharing)
     return element_reads
 
 
