@@ -1807,6 +1807,19 @@ def sorted_positions(keys, reverse=False):
     return sorted(range(len(keys)), key=keys.__getitem__, reverse=bool(reverse))
 
 
+def like_sequence(template, items):
+    """``type(template)(items)`` for ``template`` a list or a tuple (``items`` a list):
+    a new list or tuple of the items. Another type is a ``TypeError`` (its constructor
+    was not differentiated)."""
+    if type(template) is list:
+        return list(items)
+    if type(template) is tuple:
+        return tuple(items)
+    raise TypeError(
+        f"astgrad: type(x)(items) was differentiated as building a list or a tuple like x, but x is a "
+        f"{type(template).__name__}; write list(...) or tuple(...) for the type you mean")
+
+
 def list_to_tuple(items):
     """``tuple(xs)``, once ``xs`` is made a list (``[v for v in xs]``): its own helper
     so that its rules need only cover lists."""

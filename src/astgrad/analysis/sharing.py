@@ -137,6 +137,7 @@ class Sharing:
         self._collect_contents()
         for stmt in self.statements:
             self._collect_sharing(stmt)
+        self._built_here = None
         self.holders = {}
         for holder, held in self.contents.items():
             for element in held:
@@ -356,6 +357,24 @@ class Sharing:
             isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and isinstance(s.value, gast.Dict) for s in bindings)
 
+    def is_list_or_dict_built_here(self, name):
+        """Every value bound to ``name`` is a list or dict literal made by the function,
+        or a name that is (``pos_1 = pos`` for ``pos = [0]``, as inlining binds a
+        helper's parameter): writing an item replaces it, and changes no item read out
+        before, whichever of these names reads it."""
+        if self._built_here is None:
+            self._built_here = {n for n in _containers_built_here(self.params, self.statements, flat=True)
+                                if all(self._literal_or_name(s) for s in self._bindings(n))}
+        return name in self._built_here
+
+    def _bindings(self, name):
+        return [s for s in self.statements if isinstance(s, (gast.Assign, gast.For))
+                and name in S.stored_names(s.targets[0] if isinstance(s, gast.Assign) else s.target)]
+
+    @staticmethod
+    def _literal_or_name(stmt):
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.List, gast.Dict, gast.Name))
+
     def reaches_outside(self, name):
         """Whether changing ``name`` in place may change memory the function did not
         create (an argument, a global)."""
@@ -420,27 +439,54 @@ def _reference(fn):
 
 _effects = weakref.WeakKeyDictionary()
 _analysing = []
+_assumed = {}           # fn being analysed -> the Effects its recursive calls are given
+_consulted = set()      # functions whose assumed Effects an analysis has used
 
 
 def callee_effects(fn, prepare):
     """The Effects of calling user function ``fn`` (cached per function object), read
-    from its code as ``prepare(fn)`` gives it: (source, normalized tree, namer, namespace)."""
+    from its code as ``prepare(fn)`` gives it: (source, normalized tree, namer, namespace).
+    A recursive call, met while ``fn`` is being analysed, is given what the analysis
+    assumes of ``fn``: nothing at first, then what the last pass found, until a pass
+    finds what it assumed (the least fixed point: what any finite depth of recursion
+    does). An answer that rests on an assumption still being checked is not cached."""
     fn = underlying(fn)
     cached = _effects.get(fn)
     if cached is not None and cached[0] is fn.__code__:
         return cached[1]
-    if fn in _analysing:                # recursion (refused elsewhere): assume the worst
-        return Effects(fn, [], {OUTSIDE}, {})
+    if fn in _analysing:
+        _consulted.add(fn)
+        return _assumed[fn]
     _analysing.append(fn)
     try:
-        effects = _analyse(fn, prepare)
+        effects = _fixed_point(fn, prepare)
     finally:
         _analysing.remove(fn)
-    try:
-        _effects[fn] = (fn.__code__, effects)
-    except TypeError:
-        pass
+        _assumed.pop(fn, None)
+    if not _consulted & set(_analysing):
+        try:
+            _effects[fn] = (fn.__code__, effects)
+        except TypeError:
+            pass
+    _consulted.discard(fn)
     return effects
+
+
+def _fixed_point(fn, prepare):
+    assumed = Effects(fn, _parameters_of(fn), set(), {})
+    for _ in range(len(assumed.params) + 3):    # each pass that goes on adds a parameter or OUTSIDE
+        _assumed[fn] = assumed
+        _consulted.discard(fn)
+        effects = _analyse(fn, prepare)
+        if fn not in _consulted:
+            return effects
+        joined = Effects(fn, effects.params, effects.result_shares | assumed.result_shares,
+                         {**assumed.mutated, **effects.mutated})
+        if joined.result_shares == assumed.result_shares and set(joined.mutated) == set(assumed.mutated):
+            return joined
+        assumed = joined
+    params = _parameters_of(fn)
+    return Effects(fn, params, set(params) | {OUTSIDE}, {})
 
 
 def _analyse(fn, prepare):
@@ -461,7 +507,11 @@ def _analyse(fn, prepare):
             result_shares.add(OUTSIDE)
     mutated = {}
     copies = _argument_copies(sharing.statements, params)
-    for change in in_place_changes(sharing.statements):
+    changes = list(in_place_changes(sharing.statements))
+    unshared = _unshared_writes(body, params, result, changes, sharing)
+    for change in changes:
+        if (id(change.stmt), change.name) in unshared:
+            continue        # into a new object no other name refers to there (d = {}; d[k] = v)
         shared = sharing.group(change.name, keeps_items=_keeps_items(sharing, change))
         # the derivative writes into a copy of the argument; the function itself, which
         # the caller's forward code runs, writes into the argument
@@ -475,6 +525,19 @@ def _analyse(fn, prepare):
     return Effects(fn, params, result_shares, mutated)
 
 
+def _unshared_writes(body, params, result, changes, sharing):
+    """``(id(statement), name)`` for the in-place ``changes`` into an object that, where
+    the change happens, no other name or container refers to (``_Unshared``: a flow
+    analysis, so ``r = {}; r[k] = v`` in one branch is apart from ``r = v[a:b]`` in another)."""
+    from .dataflow import liveness
+    writes = [(change.stmt, change.name) for change in changes]
+    if not writes:
+        return set()
+    liveness(body, S.names_in(result), value_reads)
+    mark_unshared(body, params, writes, sharing)
+    return {(id(stmt), name) for stmt, name in writes if name in anno.get(stmt, Key.UNSHARED, ())}
+
+
 def _argument_copies(statements, params):
     """{copy: parameter} for the copies ``x_1 = copy_argument(x)`` of written arguments
     (frontend/normalize/arguments.py)."""
@@ -485,10 +548,10 @@ def _argument_copies(statements, params):
 
 
 def _keeps_items(sharing, change):
-    """The change replaces or adds items but changes none (``ys.append(v)``, ``d[k] = v``
-    on a dict the function built), as the caller's own check reads it (modes/common.py)."""
-    return (change.kind is ChangeKind.METHOD and change.method == "append") or \
-        (change.kind is ChangeKind.ELEMENT and sharing.is_dict_built_here(change.name))
+    """The change replaces, adds or removes items but changes none (``ys.append(v)``,
+    ``ys.pop()``, ``d[k] = v`` on a list or dict the function built)."""
+    return (change.kind is ChangeKind.METHOD and change.method in ("append", "pop")) or \
+        (change.kind is ChangeKind.ELEMENT and sharing.is_list_or_dict_built_here(change.name))
 
 
 def _parameters_of(fn):
@@ -697,11 +760,12 @@ class _Unshared(_ForwardAnalysis):
         return isinstance(owner, gast.Name) and owner.id in self.containers
 
 
-def _containers_built_here(params, body):
+def _containers_built_here(params, body, flat=False):
     """Names bound only to list, tuple and dict literals (``[]``, ``{'a': x}``), or to
-    names that are (``d_saved = d`` ... ``d = d_saved``)."""
+    names that are (``d_saved = d`` ... ``d = d_saved``). ``flat``: ``body`` is the
+    list of all statements already."""
     bindings = {}
-    for stmt in walk.walk_statements(body):
+    for stmt in (body if flat else walk.walk_statements(body)):
         if isinstance(stmt, gast.Assign):
             for name in S.stored_names(stmt.targets[0]):
                 simple = isinstance(stmt.targets[0], gast.Name)
