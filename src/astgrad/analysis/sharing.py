@@ -508,7 +508,9 @@ def _analyse(fn, prepare):
     mutated = {}
     copies = _argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
-    unshared = _unshared_writes(body, params, result, changes, sharing)
+    # (a function writing into its arguments writes into them, not into the copies
+    # its derivative makes, which would count as new objects here)
+    unshared = set() if copies else _unshared_writes(body, params, result, changes, sharing)
     for change in changes:
         if (id(change.stmt), change.name) in unshared:
             continue        # into a new object no other name refers to there (d = {}; d[k] = v)

@@ -243,6 +243,22 @@ def _own_parts(stmt):
             if id(child) not in nested and not isinstance(child, (gast.excepthandler, gast.match_case))]
 
 
+def bound_to_lists(tree, name):
+    """Whether ``name`` is, in the function ``tree``, not a parameter and bound only by
+    assignments of list displays (``pos = [0]``): a list, never an array."""
+    args = tree.args
+    if name in {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}:
+        return False
+    lists = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.List) \
+                and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+            lists.add(id(node.targets[0]))
+    stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name
+              and isinstance(n.ctx, (gast.Store, gast.Del))]
+    return bool(stores) and all(id(n) in lists for n in stores)
+
+
 def item_names(parameter, count, taken):
     """The names of the twin's parameters for the items: ``pos_0``, ``pos_1``, ..."""
     names = []

@@ -11,7 +11,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
-from ..threaded import threaded_call, twin_of as threaded_twin
+from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .refusals import _Line
 
@@ -42,8 +42,8 @@ class CallLowering:
         if isinstance(given, gast.List) and (len(given.elts) < state.count
                                              or any(isinstance(e, gast.Starred) for e in given.elts)):
             return None
-        if isinstance(given, gast.Name) and (self.inlining or given.id not in self.locals
-                                             and not (own and own[0] == given.id)):
+        if isinstance(given, gast.Name) and not (own and own[0] == given.id) and (
+                self.inlining or given.id not in self.locals or not bound_to_lists(self.source.tree, given.id)):
             return None
         args = []
         for arg in node.args:                   # evaluated in order, the list's items in place
