@@ -1634,6 +1634,8 @@ def drop_last(g):
     """The derivative of a list before its last element was appended."""
     if _is_zero_placeholder(g):
         return g
+    if isinstance(g, numpy.ndarray):    # np.sum(xs) of a list: one row per item
+        return AdjointList(list(g[:-1]))
     return AdjointList(list.__getitem__(g, slice(None, -1)))
 
 

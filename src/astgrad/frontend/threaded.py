@@ -15,7 +15,7 @@ recursive helper reads and moves on::
 
 Python's semantics: each call's writes into ``pos`` are seen by its caller, and so by the
 calls after it. A helper whose list parameter is used only through items at constant
-indices (``pos[0]``, ``pos[0] = v``, ``pos[1] += v``) and by handing it on, as an
+indices (``pos[0]``, ``pos[0] = v``) and by handing it on, as an
 argument, to helpers that do the same (itself included) keeps in it nothing but those
 items. It is differentiated as its twin taking the items and returning them with its
 value::
@@ -143,9 +143,9 @@ def _hands_on_to(source, call, parameter):
 
 class StateUses(gast.NodeVisitor):
     """How a body uses the name ``parameter``: items at constant indices read or written
-    (``p[0]``, ``p[0] = v``, ``p[1] += v``), calls handing it on as an argument, and
+    (``p[0]``, ``p[0] = v``), calls handing it on as an argument, and
     anything else (bad: the name used as a whole, an item's own item or attribute,
-    the name in a nested function)."""
+    ``p[0] += v``, which changes an array item in place, the name in a nested function)."""
 
     def __init__(self, parameter):
         self.parameter = parameter
@@ -172,10 +172,9 @@ class StateUses(gast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_AugAssign(self, node):
-        target = node.target
-        if isinstance(target, gast.Subscript) and self._is_it(target.value) \
-                and isinstance(target.slice, gast.Constant) and type(target.slice.value) is int:
-            self.written.add(target.slice.value)
+        if isinstance(node.target, gast.Subscript) and self._is_it(node.target.value):
+            self.bad = True     # p[0] += v changes an array item in place: left to inlining
+            return
         self.generic_visit(node)
 
     def visit_Call(self, node):
