@@ -149,3 +149,26 @@ def test_type_of_a_template_builds_a_list_or_tuple_like_it():
     check_all_orders(sequence_like_template, np.array([0.3, -0.4, 0.8]))
     with pytest.raises(TypeError):      # as in Python: an array's type takes no generator
         astgrad.grad(lambda v: np.sum(rows_of(np.zeros(2), v)))(np.array([0.3, 0.4]))
+
+
+def written_through_an_alias(x):
+    ys = [x[0] * 2.0, x[1] * 2.0, x[2] * 2.0]
+    zs = ys
+    for j in range(3):
+        zs[j] = zs[j] * ys[(j + 1) % 3]
+    return ys[0] + ys[1] * ys[2]
+
+
+def filled_then_written_through_an_alias(x):
+    ys = []
+    for j in range(3):
+        ys.append(x[j] * 2.0)
+    zs = ys
+    for j in range(3):
+        zs[j] = np.sin(zs[j]) * x[j]
+    return zs[0] + zs[1] * zs[2]
+
+
+@pytest.mark.parametrize("f", [written_through_an_alias, filled_then_written_through_an_alias])
+def test_element_writes_into_a_list_through_an_alias_in_a_loop_to_second_order(f):
+    check_all_orders(f, np.array([0.3, -0.5, 0.8]))

@@ -508,13 +508,13 @@ def _analyse(fn, prepare):
     mutated = {}
     copies = _argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
-    # (a function writing into its arguments writes into them, not into the copies
-    # its derivative makes, which would count as new objects here)
-    unshared = set() if copies else _unshared_writes(body, params, result, changes, sharing)
+    unshared = _unshared_writes(body, params, result, changes, sharing)
     for change in changes:
-        if (id(change.stmt), change.name) in unshared:
-            continue        # into a new object no other name refers to there (d = {}; d[k] = v)
         shared = sharing.group(change.name, keeps_items=_keeps_items(sharing, change))
+        # into a new object no other name refers to there (d = {}; d[k] = v); not into
+        # a copy of an argument, which stands for the argument the function writes into
+        if (id(change.stmt), change.name) in unshared and not ({change.name} | shared) & set(copies):
+            continue
         # the derivative writes into a copy of the argument; the function itself, which
         # the caller's forward code runs, writes into the argument
         shared = shared | {copies[n] for n in {change.name} | shared if n in copies}
