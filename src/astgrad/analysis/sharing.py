@@ -474,7 +474,9 @@ def callee_effects(fn, prepare):
 
 def _fixed_point(fn, prepare):
     assumed = Effects(fn, _parameters_of(fn), set(), {})
-    for _ in range(len(assumed.params) + 3):    # each pass that goes on adds a parameter or OUTSIDE
+    # each pass that goes on adds a parameter or OUTSIDE to what the result shares or
+    # what is changed: at most twice (parameters + 1) passes, and one to see it settle
+    for _ in range(2 * len(assumed.params) + 4):
         _assumed[fn] = assumed
         _consulted.discard(fn)
         effects = _analyse(fn, prepare)
