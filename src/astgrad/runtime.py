@@ -1634,6 +1634,8 @@ def drop_last(g):
     """The derivative of a list before its last element was appended."""
     if _is_zero_placeholder(g):
         return g
+    if isinstance(g, numpy.ndarray):    # np.sum(xs) of a list: one row per item
+        return AdjointList(list(g[:-1]))
     return AdjointList(list.__getitem__(g, slice(None, -1)))
 
 
@@ -1805,6 +1807,19 @@ def sorted_positions(keys, reverse=False):
     ``reverse`` as Python's ``sorted`` does): ``sorted(xs, key=k)`` is
     ``[xs[i] for i in sorted_positions([k(v) for v in xs])]``."""
     return sorted(range(len(keys)), key=keys.__getitem__, reverse=bool(reverse))
+
+
+def like_sequence(template, items):
+    """``type(template)(items)`` for ``template`` a list or a tuple (``items`` a list):
+    a new list or tuple of the items. Another type is a ``TypeError`` (its constructor
+    was not differentiated)."""
+    if type(template) is list:
+        return list(items)
+    if type(template) is tuple:
+        return tuple(items)
+    raise TypeError(
+        f"astgrad: type(x)(items) was differentiated as building a list or a tuple like x, but x is a "
+        f"{type(template).__name__}; write list(...) or tuple(...) for the type you mean")
 
 
 def list_to_tuple(items):

@@ -137,6 +137,7 @@ class Sharing:
         self._collect_contents()
         for stmt in self.statements:
             self._collect_sharing(stmt)
+        self._built_here = None
         self.holders = {}
         for holder, held in self.contents.items():
             for element in held:
@@ -266,6 +267,33 @@ class Sharing:
         names = self._names(owner + arguments)
         return names | set().union(*(self.contents.get(n, set()) for n in names))
 
+    def returns_new_object(self, call):
+        """Whether ``call`` calls a user function whose result, as its own body shows,
+        shares memory with none of its arguments, globals or closure variables: a new
+        object no other name refers to when the call returns (``advect(f, vx, vy)``
+        building its result from operators and fresh calls)."""
+        target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
+        if target is None or not is_user_function(target):
+            return False
+        effects = callee_effects(target, self.prepare)
+        return not effects.result_shares and effects.bind(call) is not None
+
+    def keeps_nothing(self, call):
+        """Whether the function ``call`` calls is named by a module or a name (not a
+        method of a value) and keeps no reference to its arguments once it returns: a
+        library function, or a user function that changes nothing in place."""
+        target = anno.get(call, Key.TARGET)
+        if target is None or anno.get(call, Key.METHOD) is not None \
+                or not isinstance(call.func, (gast.Name, gast.Attribute)):
+            return False
+        bound_to = getattr(target, "__self__", None)
+        if bound_to is not None and not inspect.ismodule(bound_to):
+            return False        # a bound method: its object may keep what it is given
+        if not is_user_function(target):
+            return True
+        effects = callee_effects(target, self.prepare)
+        return not effects.mutated and effects.bind(call) is not None
+
     def _shared_by_callee(self, call, callee):
         effects = callee_effects(callee, self.prepare)
         bound = effects.bind(call)
@@ -328,6 +356,24 @@ class Sharing:
         return name in self.locals and name not in self.params and bool(bindings) and all(
             isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and isinstance(s.value, gast.Dict) for s in bindings)
+
+    def is_list_or_dict_built_here(self, name):
+        """Every value bound to ``name`` is a list or dict literal made by the function,
+        or a name that is (``pos_1 = pos`` for ``pos = [0]``, as inlining binds a
+        helper's parameter): writing an item replaces it, and changes no item read out
+        before, whichever of these names reads it."""
+        if self._built_here is None:
+            self._built_here = {n for n in _containers_built_here(self.params, self.statements, flat=True)
+                                if all(self._literal_or_name(s) for s in self._bindings(n))}
+        return name in self._built_here
+
+    def _bindings(self, name):
+        return [s for s in self.statements if isinstance(s, (gast.Assign, gast.For))
+                and name in S.stored_names(s.targets[0] if isinstance(s, gast.Assign) else s.target)]
+
+    @staticmethod
+    def _literal_or_name(stmt):
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.List, gast.Dict, gast.Name))
 
     def reaches_outside(self, name, keeps_items=False):
         """Whether changing ``name`` in place may change memory the function did not
@@ -393,27 +439,56 @@ def _reference(fn):
 
 _effects = weakref.WeakKeyDictionary()
 _analysing = []
+_assumed = {}           # fn being analysed -> the Effects its recursive calls are given
+_consulted = set()      # functions whose assumed Effects an analysis has used
 
 
 def callee_effects(fn, prepare):
     """The Effects of calling user function ``fn`` (cached per function object), read
-    from its code as ``prepare(fn)`` gives it: (source, normalized tree, namer, namespace)."""
+    from its code as ``prepare(fn)`` gives it: (source, normalized tree, namer, namespace).
+    A recursive call, met while ``fn`` is being analysed, is given what the analysis
+    assumes of ``fn``: nothing at first, then what the last pass found, until a pass
+    finds what it assumed (the least fixed point: what any finite depth of recursion
+    does). An answer that rests on an assumption still being checked is not cached."""
     fn = underlying(fn)
     cached = _effects.get(fn)
     if cached is not None and cached[0] is fn.__code__:
         return cached[1]
-    if fn in _analysing:                # recursion (refused elsewhere): assume the worst
-        return Effects(fn, [], {OUTSIDE}, {})
+    if fn in _analysing:
+        _consulted.add(fn)
+        return _assumed[fn]
     _analysing.append(fn)
     try:
-        effects = _analyse(fn, prepare)
+        effects = _fixed_point(fn, prepare)
     finally:
         _analysing.remove(fn)
-    try:
-        _effects[fn] = (fn.__code__, effects)
-    except TypeError:
-        pass
+        _assumed.pop(fn, None)
+    if not _consulted & set(_analysing):
+        try:
+            _effects[fn] = (fn.__code__, effects)
+        except TypeError:
+            pass
+    _consulted.discard(fn)
     return effects
+
+
+def _fixed_point(fn, prepare):
+    assumed = Effects(fn, _parameters_of(fn), set(), {})
+    # each pass that goes on adds a parameter or OUTSIDE to what the result shares or
+    # what is changed: at most twice (parameters + 1) passes, and one to see it settle
+    for _ in range(2 * len(assumed.params) + 4):
+        _assumed[fn] = assumed
+        _consulted.discard(fn)
+        effects = _analyse(fn, prepare)
+        if fn not in _consulted:
+            return effects
+        joined = Effects(fn, effects.params, effects.result_shares | assumed.result_shares,
+                         {**assumed.mutated, **effects.mutated})
+        if joined.result_shares == assumed.result_shares and set(joined.mutated) == set(assumed.mutated):
+            return joined
+        assumed = joined
+    params = _parameters_of(fn)
+    return Effects(fn, params, set(params) | {OUTSIDE}, {})
 
 
 def _analyse(fn, prepare):
@@ -434,8 +509,14 @@ def _analyse(fn, prepare):
             result_shares.add(OUTSIDE)
     mutated = {}
     copies = _argument_copies(sharing.statements, params)
-    for change in in_place_changes(sharing.statements):
+    changes = list(in_place_changes(sharing.statements))
+    unshared = _unshared_writes(body, params, result, changes, sharing)
+    for change in changes:
         shared = sharing.group(change.name, keeps_items=_keeps_items(sharing, change))
+        # into a new object no other name refers to there (d = {}; d[k] = v); not into
+        # a copy of an argument, which stands for the argument the function writes into
+        if (id(change.stmt), change.name) in unshared and not ({change.name} | shared) & set(copies):
+            continue
         # the derivative writes into a copy of the argument; the function itself, which
         # the caller's forward code runs, writes into the argument
         shared = shared | {copies[n] for n in {change.name} | shared if n in copies}
@@ -446,6 +527,19 @@ def _analyse(fn, prepare):
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}"))
     return Effects(fn, params, result_shares, mutated)
+
+
+def _unshared_writes(body, params, result, changes, sharing):
+    """``(id(statement), name)`` for the in-place ``changes`` into an object that, where
+    the change happens, no other name or container refers to (``_Unshared``: a flow
+    analysis, so ``r = {}; r[k] = v`` in one branch is apart from ``r = v[a:b]`` in another)."""
+    from .dataflow import liveness
+    writes = [(change.stmt, change.name) for change in changes]
+    if not writes:
+        return set()
+    liveness(body, S.names_in(result), value_reads)
+    mark_unshared(body, params, writes, sharing)
+    return {(id(stmt), name) for stmt, name in writes if name in anno.get(stmt, Key.UNSHARED, ())}
 
 
 def _argument_copies(statements, params):
@@ -460,10 +554,10 @@ def _argument_copies(statements, params):
 
 
 def _keeps_items(sharing, change):
-    """The change replaces or adds items but changes none (``ys.append(v)``, ``d[k] = v``
-    on a dict the function built), as the caller's own check reads it (modes/common.py)."""
-    return (change.kind is ChangeKind.METHOD and change.method == "append") or \
-        (change.kind is ChangeKind.ELEMENT and sharing.is_dict_built_here(change.name))
+    """The change replaces, adds or removes items but changes none (``ys.append(v)``,
+    ``ys.pop()``, ``d[k] = v`` on a list or dict the function built)."""
+    return (change.kind is ChangeKind.METHOD and change.method in ("append", "pop")) or \
+        (change.kind is ChangeKind.ELEMENT and sharing.is_list_or_dict_built_here(change.name))
 
 
 def _parameters_of(fn):
@@ -591,10 +685,11 @@ class _Unshared(_ForwardAnalysis):
     key = Key.UNSHARED
     copy, frozen = set, frozenset
 
-    def __init__(self, params, body, recorded=None):
+    def __init__(self, params, body, recorded=None, fresh_call=None):
         self.params = set(params)
         self.containers = _containers_built_here(params, body)
         self.recorded = recorded
+        self.fresh_call = fresh_call    # call -> whether it returns a new object (user functions)
 
     @staticmethod
     def restricted(unshared, names):
@@ -633,7 +728,7 @@ class _Unshared(_ForwardAnalysis):
             # v = w where w is not read again: v takes w's object over
             handed_over = held and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id})
             unshared.discard(name)
-            if _is_new_object(value) or handed_over:
+            if _is_new_object(value, self.fresh_call) or handed_over:
                 unshared.add(name)
         elif isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Subscript):
             unshared -= S.stored_names(stmt.targets[0])
@@ -671,11 +766,12 @@ class _Unshared(_ForwardAnalysis):
         return isinstance(owner, gast.Name) and owner.id in self.containers
 
 
-def _containers_built_here(params, body):
+def _containers_built_here(params, body, flat=False):
     """Names bound only to list, tuple and dict literals (``[]``, ``{'a': x}``), or to
-    names that are (``d_saved = d`` ... ``d = d_saved``)."""
+    names that are (``d_saved = d`` ... ``d = d_saved``). ``flat``: ``body`` is the
+    list of all statements already."""
     bindings = {}
-    for stmt in walk.walk_statements(body):
+    for stmt in (body if flat else walk.walk_statements(body)):
         if isinstance(stmt, gast.Assign):
             for name in S.stored_names(stmt.targets[0]):
                 simple = isinstance(stmt.targets[0], gast.Name)
@@ -704,11 +800,14 @@ def _builds_new_object(call):
     return call_is_fresh(call) and not _in(anno.get(call, Key.TARGET), _MAY_RETURN_ARGUMENT)
 
 
-def _is_new_object(value):
+def _is_new_object(value, fresh_call=None):
+    """Whether ``value`` makes a new object; ``fresh_call(call)`` says it of a call of a
+    user function (``Sharing.returns_new_object``)."""
     if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant,
                           gast.List, gast.Tuple, gast.Dict, gast.Set)):
         return True         # a new container: what it holds escapes (see escaping)
-    return isinstance(value, gast.Call) and _builds_new_object(value)
+    return isinstance(value, gast.Call) and (_builds_new_object(value)
+                                             or fresh_call is not None and fresh_call(value))
 
 
 def _escaping_from_value(value):
@@ -741,8 +840,10 @@ class _TouchedSinceMade(_ForwardAnalysis):
 
     key = Key.TOUCHED_SINCE_MADE
 
-    def __init__(self, params, body, queried=None, recorded=None):
-        self.unshared = _Unshared(params, body)
+    def __init__(self, params, body, queried=None, recorded=None, fresh_call=None, keeps_nothing=None):
+        self.unshared = _Unshared(params, body, fresh_call=fresh_call)
+        self.fresh_call = fresh_call
+        self.keeps_nothing = keeps_nothing
         # the names whose entry is read (None: all): those queried and those handing
         # their object over to one; the others' entries would only be carried along
         self.kept = None if queried is None else _handing_over_to(body, queried)
@@ -817,7 +918,7 @@ class _TouchedSinceMade(_ForwardAnalysis):
             stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
         else:
             stmt_seen = stmt
-        mentioned = {n.id for n in S.walk_nodes(stmt_seen) if isinstance(n, gast.Name)}
+        mentioned = _mentioned(stmt_seen, self.keeps_nothing)
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
         reads, owner = self.escaping(stmt)
@@ -829,12 +930,30 @@ class _TouchedSinceMade(_ForwardAnalysis):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                 and (self.kept is None or stmt.targets[0].id in self.kept):
             name, value = stmt.targets[0].id, _passed_on(stmt.value)
-            if _is_new_object(value):
+            if _is_new_object(value, self.fresh_call):
                 made[name] = frozenset({name})     # a literal's items are its own: a write replaces them
             elif isinstance(value, gast.Name) and value.id in before \
                     and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id}):
                 made[name] = before[value.id] | mentioned
         return made
+
+
+def _mentioned(stmt, keeps_nothing):
+    """The names ``stmt`` mentions, but for those that only name a function it calls
+    which keeps no reference to what it is given (``np`` in ``np.roll(v, 1)``, as
+    ``keeps_nothing(call)`` says): such a name never comes to refer to a value."""
+    names, calls = set(), []
+    for node in S.walk_nodes(stmt):
+        if isinstance(node, gast.Name):
+            names.add(node.id)
+        elif isinstance(node, gast.Call) and keeps_nothing is not None and keeps_nothing(node):
+            calls.append(node)
+    if not calls:
+        return names
+    callees = {id(n) for call in calls for n in S.walk_nodes(call.func)}
+    elsewhere = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and id(n) not in callees}
+    return elsewhere | {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)
+                        and id(n) in callees and n.id in elsewhere}
 
 
 def _handing_over_to(body, names):
@@ -911,7 +1030,7 @@ def mark_untouched_constants(block, untouched=frozenset(), recorded=None):
     return untouched
 
 
-def mark_unshared(body, params, writes):
+def mark_unshared(body, params, writes, sharing=None):
     """Annotate the statements ``writes`` names, ``(statement, name)`` for each in-place
     write an in-place check asks about, with what the check reads there; needs
     ``Key.LIVE_OUT`` from a liveness pass. ``Key.UNSHARED`` (see ``_Unshared``) holds
@@ -919,16 +1038,19 @@ def mark_unshared(body, params, writes):
     not, ``Key.TOUCHED_SINCE_MADE`` holds its entry and ``Key.UNTOUCHED_CONSTANTS`` the
     whole set. Kept whole at every statement, the states cost as much as the function
     is long, at each statement (and most writes, pushes on a stack the function made,
-    are into unshared objects, whose entries nobody reads)."""
+    are into unshared objects, whose entries nobody reads). ``sharing`` (a ``Sharing``
+    of the body) says what calls of user functions return and keep."""
+    fresh_call = None if sharing is None else sharing.returns_new_object
+    keeps_nothing = None if sharing is None else sharing.keeps_nothing
     at = {}
     for stmt, name in writes:
         at.setdefault(id(stmt), set()).add(name)
-    _Unshared(params, body, at).block(body, set())
+    _Unshared(params, body, at, fresh_call).block(body, set())
     asked = {}
     for stmt, name in writes:
         if name not in anno.get(stmt, Key.UNSHARED, ()):
             asked.setdefault(id(stmt), set()).add(name)
     queried = set().union(*asked.values())
     if queried:
-        _TouchedSinceMade(params, body, queried, asked).block(body, {})
+        _TouchedSinceMade(params, body, queried, asked, fresh_call, keeps_nothing).block(body, {})
         mark_untouched_constants(body, recorded=asked)

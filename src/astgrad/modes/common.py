@@ -384,7 +384,7 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
             element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
     dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
     if writes:
-        mark_unshared(body, params, writes)
+        mark_unshared(body, params, writes, sharing)
     return element_reads
 
 
@@ -408,7 +408,7 @@ def _live_sharers(sharing, stmt, name, action, strict):
     """The names live after ``stmt`` that may share memory with ``name``'s object, and
     so would see the write into it."""
     # appending, or replacing a dict's item, changes no item read out before
-    keeps_items = action == "append to" or (strict and sharing.is_dict_built_here(name))
+    keeps_items = action == "append to" or (strict and sharing.is_list_or_dict_built_here(name))
     shared = sharing.group(name, keeps_items=keeps_items)
     # a name still holding a constant nobody read since (generated code sets t = 0.0
     # before a loop and pushes that value in it) cannot see the write

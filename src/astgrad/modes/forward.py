@@ -50,6 +50,10 @@ class ForwardMode(Transform):
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]
         self.active = activity.varied_names(body, wrt_names)
+        # a call for its effect matters only where the result depends on what it changes
+        # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
+        output = result.id if isinstance(result, gast.Name) else None
+        self.affecting = activity.active_names(body, wrt_names, output)
         self.known_arrays = array_names(body, params)
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names
@@ -117,7 +121,7 @@ class ForwardMode(Transform):
         if isinstance(stmt, gast.Assign):
             return self.assign(stmt)
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-            check_effect_call(self.source, stmt, self.active)
+            check_effect_call(self.source, stmt, self.affecting)
             if anno.get(stmt.value, Key.METHOD) == "append":
                 return self.append(stmt)
         if isinstance(stmt, gast.If):

@@ -5,7 +5,7 @@ from ..runtime import loop_item, unindex, unloop_item
 from ..runtime import add_derivatives, append_derivative, drop_last, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
 from ..runtime import own_tangent
-from ..runtime import check_mapping, has_key, list_to_tuple, pop_position, sorted_positions
+from ..runtime import check_mapping, has_key, like_sequence, list_to_tuple, pop_position, sorted_positions
 from .registry import adjoint, d, non_differentiable, tangent
 
 
@@ -142,3 +142,14 @@ def list_to_tuple_(y, items):
 @tangent(list_to_tuple)
 def list_to_tuple_(y, items):
     d[y] = list_to_tuple(d[items])
+
+
+# like_sequence(template, items): type(template)(items), a list or tuple of the items
+@adjoint(like_sequence)
+def like_sequence_(y, template, items):
+    d[items] = d[y]
+
+
+@tangent(like_sequence)
+def like_sequence_(y, template, items):
+    d[y] = like_sequence(template, d[items])

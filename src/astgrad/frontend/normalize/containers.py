@@ -56,6 +56,18 @@ class ContainerLowering:
             return self.runtime_call(runtime.list_to_tuple, [self.atom(items, hint="items")])
         return None
 
+    def sequence_like(self, node):
+        """``type(xs)(f(v) for v in xs)``: a list or a tuple like ``xs`` of the new items
+        (``runtime.like_sequence``); None for any other call."""
+        func = node.func
+        if not (isinstance(func, gast.Call) and self.resolve_call(func) is builtins.type and len(func.args) == 1
+                and not func.keywords and len(node.args) == 1 and not node.keywords
+                and isinstance(node.args[0], (gast.GeneratorExp, gast.ListComp))):
+            return None
+        template = self.atom(func.args[0])
+        items = self.atom(self.list_of(node.args[0]), hint="items")
+        return self.runtime_call(runtime.like_sequence, [template, items])
+
     def local_receiver(self, func):
         """Whether ``func`` is a method of a value of this function (a global's method
         is an object astgrad resolves and treats as any other)."""

@@ -181,11 +181,21 @@ def _calls_itself(callee):
     """Whether ``callee``'s code calls a global of its own name that is ``callee``
     (direct recursion), read off its source."""
     name = callee.__name__
-    if callee.__globals__.get(name) is not callee or name not in callee.__code__.co_names:
+    if callee.__globals__.get(name) is not callee or name not in _names_used(callee.__code__):
         return False
     tree = parse_function(callee).tree
     return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == name
                for n in S.walk_nodes(tree))
+
+
+def _names_used(code):
+    """The global names ``code`` reads, and those its comprehensions read (before Python
+    3.12 a comprehension is a code object of its own)."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names_used(const)
+    return names
 
 
 _NEW_ARRAYS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array"}
