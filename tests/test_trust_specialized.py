@@ -128,7 +128,13 @@ def check_gradients(fn, args, hessian=True):
     assert_close(got, numerical_grad(fn, args, WRT), rtol=1e-5, atol=1e-6, msg="specialized vs fd")
     _check_forward(fn, args, got)
     if hessian and not isinstance(args[0], int):
-        hess = astgrad.hessian(fn, 0)(*args)
+        try:
+            hess = astgrad.hessian(fn, 0)(*args)
+        except astgrad.TransformError as error:
+            # The documented refusal (supported-python.md, known bugs): a second
+            # derivative of a write through a view (`v1 = v0[::-1]; v1 += ...`).
+            assert "in place" in str(error), error
+            return got
         numeric = numerical_hessian(lambda *a: g(*a)[0], args, wrt=0)
         assert_close(np.reshape(hess, numeric.shape), numeric, rtol=1e-4, atol=1e-5, msg="hessian")
         if np.ndim(args[0]) == 0:       # a scalar x0: its gradient is a scalar, to differentiate again
