@@ -112,14 +112,47 @@ def _hands_on_once(call, callee, parameter, seen):
     return len(given) == 1 and only_appends(callee, given[0], seen)
 
 
-class _Uses(gast.NodeVisitor):
+class ParameterUses(gast.NodeVisitor):
+    """What the uses of the name ``parameter`` in a body have in common: ``bad`` is set
+    by any use a subclass does not recognise (the name read or stored as a whole, named
+    in a nested function or class, declared global or nonlocal) and by a ``yield``."""
+
+    def __init__(self, parameter):
+        self.parameter = parameter
+        self.bad = False
+
+    def visit_Name(self, node):
+        if node.id == self.parameter:
+            self.bad = True
+
+    def visit_FunctionDef(self, node):
+        if self.parameter in S.names_in(node):
+            self.bad = True
+
+    visit_Lambda = visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Global(self, node):
+        self.bad = self.bad or self.parameter in node.names
+
+    visit_Nonlocal = visit_Global
+
+    def visit_Yield(self, node):
+        self.bad = True
+
+    visit_YieldFrom = visit_Yield
+
+    def _is_it(self, node):
+        return isinstance(node, gast.Name) and node.id == self.parameter
+
+
+class _Uses(ParameterUses):
     """How a function's body uses the name ``parameter``: appends (``p.append(v)`` and
     ``p.extend(vs)`` statements), statement calls handing it on, and anything else (bad:
     a read, a store, a return of a value, a nested function)."""
 
     def __init__(self, parameter):
-        self.parameter = parameter
-        self.appends, self.handed_on, self.bad = [], [], False
+        super().__init__(parameter)
+        self.appends, self.handed_on = [], []
 
     def visit_Expr(self, node):
         call = node.value
@@ -142,29 +175,6 @@ class _Uses(gast.NodeVisitor):
         if node.value is not None and not (isinstance(node.value, gast.Constant) and node.value.value is None):
             self.bad = True
         self.generic_visit(node)
-
-    def visit_Name(self, node):
-        if node.id == self.parameter:
-            self.bad = True
-
-    def visit_FunctionDef(self, node):
-        if self.parameter in S.names_in(node):
-            self.bad = True
-
-    visit_Lambda = visit_AsyncFunctionDef = visit_FunctionDef
-
-    def visit_Global(self, node):
-        self.bad = self.bad or self.parameter in node.names
-
-    visit_Nonlocal = visit_Global
-
-    def visit_Yield(self, node):
-        self.bad = True
-
-    visit_YieldFrom = visit_Yield
-
-    def _is_it(self, node):
-        return isinstance(node, gast.Name) and node.id == self.parameter
 
 
 def twin_of(fn, parameter):

@@ -42,7 +42,7 @@ import weakref
 import gast
 
 from ..core import syntax as S
-from .collectors import _own_nodes, _plain_user_function
+from .collectors import ParameterUses, _own_nodes, _plain_user_function
 from .varargs import compile_variant
 
 _twins = weakref.WeakKeyDictionary()        # helper -> {(parameter, count): its twin}
@@ -141,15 +141,15 @@ def _hands_on_to(source, call, parameter):
     return (callee, given[0]) if len(given) == 1 else None
 
 
-class StateUses(gast.NodeVisitor):
+class StateUses(ParameterUses):
     """How a body uses the name ``parameter``: items at constant indices read or written
     (``p[0]``, ``p[0] = v``), calls handing it on as an argument, and
     anything else (bad: the name used as a whole, an item's own item or attribute,
     ``p[0] += v``, which changes an array item in place, the name in a nested function)."""
 
     def __init__(self, parameter):
-        self.parameter = parameter
-        self.indices, self.written, self.handed_on, self.bad = set(), set(), [], False
+        super().__init__(parameter)
+        self.indices, self.written, self.handed_on = set(), set(), []
 
     def visit_Subscript(self, node):
         if self._is_it(node.value):
@@ -185,29 +185,6 @@ class StateUses(gast.NodeVisitor):
                     self.visit(item)
             return
         self.generic_visit(node)
-
-    def visit_Name(self, node):
-        if node.id == self.parameter:
-            self.bad = True
-
-    def visit_FunctionDef(self, node):
-        if self.parameter in S.names_in(node):
-            self.bad = True
-
-    visit_Lambda = visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
-
-    def visit_Global(self, node):
-        self.bad = self.bad or self.parameter in node.names
-
-    visit_Nonlocal = visit_Global
-
-    def visit_Yield(self, node):
-        self.bad = True
-
-    visit_YieldFrom = visit_Yield
-
-    def _is_it(self, node):
-        return isinstance(node, gast.Name) and node.id == self.parameter
 
 
 def _mixes(body, parameter):
