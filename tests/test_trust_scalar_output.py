@@ -102,7 +102,7 @@ def _copies(args):
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
-def check(f, args, value):
+def check(f, args, value, rtol=1e-4):
     kind = expected_kind(value)
     fresh = outcome(lambda *a: astgrad.grad(f)(*a), *_copies(args))
     both = outcome(lambda *a: astgrad.value_and_grad(f)(*a), *_copies(args))
@@ -121,7 +121,7 @@ def check(f, args, value):
             # exact zero such as x - x) the gradient is inf or NaN, as in JAX (docs/api.md,
             # "Numbers at special points"); grad == value_and_grad above still holds there
             if np.all(np.isfinite(numeric)) and np.all(np.abs(numeric) < 1e4) and np.all(np.isfinite(fresh[1])):
-                assert_close(fresh[1], numeric, rtol=1e-4, atol=1e-6, msg="grad vs fd")
+                assert_close(fresh[1], numeric, rtol=rtol, atol=1e-6, msg="grad vs fd")
         return
     assert fresh[0] == "error", f"grad gave {fresh[1]!r} for f's value {value!r}"
     wanted = ValueError if kind == "shape" else TypeError
@@ -145,7 +145,10 @@ def test_value_less_gradients_of_random_programs(data):
     primal = outcome(f, *_copies(args))
     if primal[0] == "error":
         return
-    check(f, args, primal[1])
+    # np.sin(True) is a float16 (NumPy's type for a bool), so with a bool n a derivative
+    # may hold float16 factors (log of the base in d(b ** x)/dx, as in JAX and autograd)
+    # while the value was promoted to float64: float16's precision, not a wrong rule
+    check(f, args, primal[1], rtol=2e-3 if kinds[1] == "bool" else 1e-4)
     try:
         kept = astgrad.grad(f)
     except astgrad.TransformError:
