@@ -119,7 +119,14 @@ class ParameterUses(gast.NodeVisitor):
 
     def __init__(self, parameter):
         self.parameter = parameter
-        self.bad = False
+        self.bad, self.handed_on = False, []
+
+    def _hand_on(self, call):
+        """Record ``call`` as handing the parameter on, and visit its other arguments."""
+        self.handed_on.append(call)
+        for item in call.args + [kw.value for kw in call.keywords]:
+            if not self._is_it(item):
+                self.visit(item)
 
     def visit_Name(self, node):
         if node.id == self.parameter:
@@ -152,7 +159,7 @@ class _Uses(ParameterUses):
 
     def __init__(self, parameter):
         super().__init__(parameter)
-        self.appends, self.handed_on = [], []
+        self.appends = []
 
     def visit_Expr(self, node):
         call = node.value
@@ -164,10 +171,7 @@ class _Uses(ParameterUses):
             return
         if isinstance(call, gast.Call) and S.dotted_path(call.func) is not None and any(
                 self._is_it(a) for a in call.args + [kw.value for kw in call.keywords]):
-            self.handed_on.append(call)
-            for item in call.args + [kw.value for kw in call.keywords]:
-                if not self._is_it(item):
-                    self.visit(item)
+            self._hand_on(call)
             return
         self.generic_visit(node)
 

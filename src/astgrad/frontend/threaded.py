@@ -149,7 +149,7 @@ class StateUses(ParameterUses):
 
     def __init__(self, parameter):
         super().__init__(parameter)
-        self.indices, self.written, self.handed_on = set(), set(), []
+        self.indices, self.written = set(), set()
 
     def visit_Subscript(self, node):
         if self._is_it(node.value):
@@ -179,10 +179,7 @@ class StateUses(ParameterUses):
 
     def visit_Call(self, node):
         if S.dotted_path(node.func) is not None and any(self._is_it(a) for a in node.args):
-            self.handed_on.append(node)
-            for item in node.args + [kw.value for kw in node.keywords]:
-                if not self._is_it(item):
-                    self.visit(item)
+            self._hand_on(node)
             return
         self.generic_visit(node)
 
