@@ -82,6 +82,17 @@ def needs_no_check(kind):
     return kind is not None and kind[1] != "c"     # "<c16[n]": a complex array
 
 
+def narrower_inexact(kinds):
+    """The names among ``kinds`` (name -> kind) of float or complex arrays narrower than
+    the widest such array (complex counted by its real part: ``<c8`` is as wide as
+    ``<f4``). Where precisions meet, a result has the widest one, so a value of a
+    narrower array cannot stand for a result's dtype."""
+    widths = {name: int(kind[2:kind.index("[")]) // (2 if kind[1] == "c" else 1)
+              for name, kind in kinds.items() if is_array(kind) and kind[1] in "fc"}
+    widest = max(widths.values(), default=0)
+    return {name for name, width in widths.items() if width < widest}
+
+
 def is_python_float(kind):
     return kind == "float"
 

@@ -2358,7 +2358,9 @@ def spectral_input(x, ord=None, axis=None):
     """For the nuclear norm and ord=2, -2: x with the two norm axes last (the matrices
     whose singular values the norm takes); otherwise a 1x1 zero placeholder. Linear."""
     if not (_norm_matrix(x, ord, axis) and _norm_is_spectral(ord)):
-        return numpy.zeros((1, 1), dtype=_float_dtype(x) or numpy.float64)
+        # numpy.linalg takes no float16: the placeholder's SVD is thrown away anyway
+        dtype = numpy.promote_types(_float_dtype(x) or numpy.float64, numpy.float32)
+        return numpy.zeros((1, 1), dtype=dtype)
     return numpy.moveaxis(x, norm_axes(x, ord, axis), (-2, -1))
 
 

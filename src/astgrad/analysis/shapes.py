@@ -399,9 +399,13 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     _drop_unbroadcasts(calls.get(runtime.unbroadcast, []) + calls.get(runtime.broadcast_like, []),
                        classes, layouts)
     if kinds:
+        # a seed spread like a value takes its dtype (runtime._like_dtype): where float
+        # arrays of several precisions meet, neither a narrower array nor a bare number
+        # may stand in for a value of the widest precision
+        narrower = argument_kinds.narrower_inexact(kinds)
         _shapes_from_parameters([entry[1] for target in _SHAPE_OF_SECOND for entry in calls.get(target, ())],
-                                params, classes, layouts)
-        if runtime.unreduce in calls:
+                                [param for param in params if param not in narrower], classes, layouts)
+        if runtime.unreduce in calls and not narrower:
             _keep_scalar_seeds(body, layouts)
         if runtime.repeat_count in calls:
             _sizes(body, layouts, params)

@@ -102,17 +102,19 @@ elementwise((numpy.divide, operator.truediv),           # numpy.true_divide is n
             lambda z, x1, x2: 1.0 / x2, lambda z, x1, x2: -z / x2)
 elementwise((numpy.power, operator.pow, math.pow),
             lambda z, x1, x2: x2 * x1 ** (x2 - 1),
-            lambda z, x1, x2: z * numpy.log(numpy.where(x1 > 0, x1, 1.0)))
+            lambda z, x1, x2: z * numpy.log(numpy.where(x1 > 0, x1, numpy.ones_like(z))))
 elementwise(numpy.float_power,
             lambda z, x1, x2: x2 * numpy.float_power(x1, x2 - 1.0),
-            lambda z, x1, x2: z * numpy.log(numpy.where(x1 > 0, x1, 1.0)))
+            lambda z, x1, x2: z * numpy.log(numpy.where(x1 > 0, x1, numpy.ones_like(z))))
 elementwise((numpy.arctan2, math.atan2),
-            lambda z, x1, x2: x2 / (x1 * x1 + x2 * x2), lambda z, x1, x2: -x1 / (x1 * x1 + x2 * x2))
+            lambda z, x1, x2: x2 / numpy.hypot(x1, x2) ** 2, lambda z, x1, x2: -x1 / numpy.hypot(x1, x2) ** 2)
 elementwise((numpy.hypot, math.hypot), lambda z, x1, x2: x1 / z, lambda z, x1, x2: x2 / z)
 # x % y = x - floor(x / y) * y, and floor is locally constant; fmod truncates instead.
 elementwise((numpy.remainder, operator.mod),            # numpy.mod is numpy.remainder
             lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.floor_divide(x1, x2))
 elementwise(numpy.fmod, lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.rint((x1 - z) / x2))
+# ldexp(x1, x2) = x1 * 2 ** x2, x2 an integer array (no derivative).
+elementwise((numpy.ldexp, math.ldexp), lambda z, x1, x2: numpy.exp2(x2), None)
 # copysign(x1, x2) = |x1| with the sign of x2: the sign of x2 is locally constant.
 elementwise((numpy.copysign, math.copysign), lambda z, x1, x2: numpy.sign(x1) * numpy.sign(z), None)
 elementwise(numpy.maximum, lambda z, x1, x2: select_weight(x1, x2), lambda z, x1, x2: select_weight(x2, x1))

@@ -446,14 +446,14 @@ def over_(y, g, divisor):
 @adjoint(runtime.power)
 def power_(z, x, exponent):
     d[x] = unbroadcast(runtime.scale(runtime.scale(d[z], exponent), runtime.power(x, exponent - 1)), x)
-    d[exponent] = unbroadcast(runtime.scale(runtime.scale(d[z], z), numpy.log(numpy.where(x > 0, x, 1.0))),
+    d[exponent] = unbroadcast(runtime.scale(runtime.scale(d[z], z), numpy.log(numpy.where(x > 0, x, numpy.ones_like(z)))),
                               exponent)
 
 
 @tangent(runtime.power)
 def power_(z, x, exponent):
     d[z] = broadcast_like(runtime.scale(runtime.scale(d[x], exponent), runtime.power(x, exponent - 1)), z)
-    d[z] = broadcast_like(runtime.scale(runtime.scale(d[exponent], z), numpy.log(numpy.where(x > 0, x, 1.0))),
+    d[z] = broadcast_like(runtime.scale(runtime.scale(d[exponent], z), numpy.log(numpy.where(x > 0, x, numpy.ones_like(z)))),
                           z)
 
 
