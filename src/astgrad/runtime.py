@@ -2861,6 +2861,23 @@ def imag_adjoint(g, val):
     return zeros_like(val) if isinstance(val, numpy.ndarray) else 0.0
 
 
+def positive_base(x, z):
+    """The base ``x`` of ``z = x ** y`` where its log is real and finite (x > 0; x != 0 for a
+    complex x), 1 elsewhere, in z's precision (a float16 base of a float64 power gives a
+    float64 result): ``z * log(positive_base(x, z))`` is the derivative of z by the
+    exponent. Elsewhere a real x gives a real z only for integer exponents, and that
+    derivative is taken as 0."""
+    if numpy.iscomplexobj(x) or numpy.iscomplexobj(z):
+        return numpy.where(x != 0, x, numpy.ones_like(z))
+    return numpy.where(x > 0, x, numpy.ones_like(z))
+
+
+def positive_base_slope(x):
+    """The derivative of ``positive_base(x, z)`` by x: True where it is x, False where it
+    is 1 (piecewise constant, so a bool array: it keeps the factor's dtype)."""
+    return x != 0 if numpy.iscomplexobj(x) else x > 0
+
+
 def abs_slope(x):
     """d|x|/dx as a factor of the adjoint: sign(x) for real x; conj(x)/|x| (0 at 0) for
     complex x, the adjoint convention of complex values (see numpy.fft above)."""

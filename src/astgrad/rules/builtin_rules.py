@@ -8,13 +8,21 @@ import builtins
 
 import numpy
 
-from ..runtime import (broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
+from ..runtime import (abs_slope, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
                        spread, unbroadcast)
 from .declare import elementwise
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
-elementwise(builtins.abs, lambda y, x: numpy.sign(x))
+# abs of a complex value too (1j * x reaches abs): numpy.absolute's rule (numpy_rules.py)
+@adjoint(builtins.abs)
+def abs_(y, x):
+    d[x] = d[y] * abs_slope(x)
+
+
+@tangent(builtins.abs)
+def abs_(y, x):
+    d[y] = numpy.real(d[x] * abs_slope(x))
 
 
 # max(a, b, ...), max(iterable), with key= and default= (and min): the derivative goes

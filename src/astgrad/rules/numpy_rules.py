@@ -28,7 +28,7 @@ import numpy
 
 from ..runtime import (
     abs_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
-    concatenated_spread, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape,
+    concatenated_spread, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape, positive_base,
     prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
     unique_scatter, unconcatenate, unreduce, unstack, unstack_like,
 )
@@ -102,10 +102,10 @@ elementwise((numpy.divide, operator.truediv),           # numpy.true_divide is n
             lambda z, x1, x2: 1.0 / x2, lambda z, x1, x2: -z / x2)
 elementwise((numpy.power, operator.pow, math.pow),
             lambda z, x1, x2: x2 * x1 ** (x2 - 1),
-            lambda z, x1, x2: z * numpy.log(numpy.where(x1 > 0, x1, numpy.ones_like(z))))
+            lambda z, x1, x2: z * numpy.log(positive_base(x1, z)))
 elementwise(numpy.float_power,
             lambda z, x1, x2: x2 * numpy.float_power(x1, x2 - 1.0),
-            lambda z, x1, x2: z * numpy.log(numpy.where(x1 > 0, x1, numpy.ones_like(z))))
+            lambda z, x1, x2: z * numpy.log(positive_base(x1, z)))
 elementwise((numpy.arctan2, math.atan2),
             lambda z, x1, x2: x2 / numpy.hypot(x1, x2) ** 2, lambda z, x1, x2: -x1 / numpy.hypot(x1, x2) ** 2)
 elementwise((numpy.hypot, math.hypot), lambda z, x1, x2: x1 / z, lambda z, x1, x2: x2 / z)

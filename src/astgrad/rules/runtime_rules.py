@@ -446,15 +446,20 @@ def over_(y, g, divisor):
 @adjoint(runtime.power)
 def power_(z, x, exponent):
     d[x] = unbroadcast(runtime.scale(runtime.scale(d[z], exponent), runtime.power(x, exponent - 1)), x)
-    d[exponent] = unbroadcast(runtime.scale(runtime.scale(d[z], z), numpy.log(numpy.where(x > 0, x, numpy.ones_like(z)))),
+    d[exponent] = unbroadcast(runtime.scale(runtime.scale(d[z], z), numpy.log(runtime.positive_base(x, z))),
                               exponent)
 
 
 @tangent(runtime.power)
 def power_(z, x, exponent):
     d[z] = broadcast_like(runtime.scale(runtime.scale(d[x], exponent), runtime.power(x, exponent - 1)), z)
-    d[z] = broadcast_like(runtime.scale(runtime.scale(d[exponent], z), numpy.log(numpy.where(x > 0, x, numpy.ones_like(z)))),
+    d[z] = broadcast_like(runtime.scale(runtime.scale(d[exponent], z), numpy.log(runtime.positive_base(x, z))),
                           z)
+
+
+# positive_base(x, z) is x or 1 elementwise (the power rule's log of its base)
+elementwise(runtime.positive_base, lambda r, x, z: runtime.positive_base_slope(x), None)
+non_differentiable(runtime.positive_base_slope)
 
 
 @adjoint(runtime.inverse_or_zero)

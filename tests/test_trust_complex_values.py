@@ -1,0 +1,76 @@
+"""Complex values met at run time by the rules of a real program's operations.
+
+A global that holds a complex number (or is rebound to one) is not seen when the code is
+generated; the rules it then reaches must follow the convention of complex values (see
+``runtime.abs_slope``), or fail loudly. Two did neither: the builtin ``abs`` took the
+derivative of a real abs (``abs(1j * x * x)`` gave -2x for 2x), and the derivative of
+``K ** x`` by the exponent compared the base with 0 (a bare TypeError for a Python
+complex, and the log of 1 for a complex array with a negative real part).
+"""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+from program_files import load
+
+SOURCE = """
+import numpy as np
+
+K = 1j
+C = np.array([-1.0 + 1.0j, 0.5 - 2.0j, 2.0 + 0.0j, 0.0 + 0.0j])
+
+
+def builtin_abs(x):
+    return np.sum(abs(K * x * x) + abs(C[0] * x))
+
+
+def complex_base_power(x):
+    return np.sum(np.abs(C[:3] ** x) + np.real(C[:3] ** (x * x)))
+
+
+def python_complex_base(x):
+    return abs(K ** x * x)
+"""
+
+X = np.array([0.8, -0.3, 1.1])
+
+
+@pytest.mark.parametrize("name, x", [("builtin_abs", X), ("complex_base_power", X), ("python_complex_base", 1.028)])
+def test_gradients_and_tangents_through_complex_values(name, x):
+    fn = load(SOURCE, name)
+    assert_close(astgrad.grad(fn)(x), numerical_grad(fn, (x,), 0), rtol=1e-7, atol=1e-9)
+    tangent = np.linspace(-1.0, 0.5, 3) if isinstance(x, np.ndarray) else 0.5
+    assert_close(astgrad.jvp(fn, (x,), (tangent,))[1], numerical_jvp(fn, (x,), (tangent,)), rtol=1e-7, atol=1e-9)
+
+
+POWER = """
+import numpy as np
+import astgrad
+
+W = np.array([1.0, -2.0, 0.5])
+
+
+def power(b, x):
+    return np.sum(b ** x * W)
+
+
+def by_exponent(b, x):
+    return np.sum(astgrad.grad(power, 1)(b, x) * W)
+"""
+
+
+def test_power_second_order_through_the_log_of_its_base():
+    """d/db of the derivative by the exponent needs d log(b)/db = 1/b: the helper
+    keeping log's argument positive has a derivative of its own."""
+    by_exponent = load(POWER, "by_exponent")
+    b, x = np.array([0.5, 1.5, 2.5]), np.array([0.3, 2.0, -1.0])
+    assert_close(astgrad.grad(by_exponent, (0, 1))(b, x), numerical_grad(by_exponent, (b, x), (0, 1)),
+                 rtol=1e-6, atol=1e-8)
+    power = load(POWER, "power")
+    hessian = astgrad.hessian(power, 1)(b, x)
+    assert_close(np.diag(hessian), W_VALUES * b ** x * np.log(b) ** 2, rtol=1e-12)
+
+
+W_VALUES = np.array([1.0, -2.0, 0.5])
