@@ -2325,6 +2325,9 @@ def _norm_matrix(x, ord, axis, vector=False):
 def norm_exponent(x, ord=None, axis=None, vector=False):
     """q in the weights sign(x) |x / norm| ** q of the elementwise norms' derivatives
     (``vector``: the vector norm over the axes, as ``numpy.linalg.vector_norm``)."""
+    if numpy.iscomplexobj(x):
+        raise TypeError("astgrad differentiates norms of real arrays only; for a complex z write "
+                        "numpy.sqrt(numpy.sum(numpy.abs(z) ** 2)) (the 2-norm) from abs, which takes complex values")
     if ord is None or (isinstance(ord, str) and ord == "fro"):
         return 1
     if _norm_matrix(x, ord, axis, vector) or ord in (0, 1, numpy.inf, -numpy.inf):
@@ -2876,6 +2879,16 @@ def positive_base_slope(x):
     """The derivative of ``positive_base(x, z)`` by x: True where it is x, False where it
     is 1 (piecewise constant, so a bool array: it keeps the factor's dtype)."""
     return x != 0 if numpy.iscomplexobj(x) else x > 0
+
+
+def angle_slope(x):
+    """d angle(x)/dx as a factor of the adjoint: 0 for a real x (its angle is 0 or pi,
+    piecewise constant). A complex x is refused: its angle's derivative (-1j / x) has no
+    second derivative here."""
+    if numpy.iscomplexobj(x):
+        raise TypeError("astgrad differentiates numpy.angle of real values only (there it is piecewise "
+                        "constant); for a complex z write numpy.arctan2(numpy.imag(z), numpy.real(z))")
+    return zeros_like(x) if isinstance(x, numpy.ndarray) else 0.0
 
 
 def abs_slope(x):

@@ -172,7 +172,7 @@ def real(y, val):
     d[y] = numpy.real(d[val])
 
 
-linear(numpy.imag, lambda y, val: imag_adjoint(d[y], val))
+linear(numpy.imag, lambda y, val: imag_adjoint(d[y], val), methods=(numpy.ndarray.imag,))
 
 
 @adjoint(numpy.conjugate)          # numpy.conj is numpy.conjugate

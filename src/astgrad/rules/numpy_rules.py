@@ -27,7 +27,7 @@ import operator
 import numpy
 
 from ..runtime import (
-    abs_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
+    abs_slope, angle_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
     concatenated_spread, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape, positive_base,
     prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
     unique_scatter, unconcatenate, unreduce, unstack, unstack_like,
@@ -457,7 +457,6 @@ non_differentiable(
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,
     numpy.greater_equal, numpy.logical_and, numpy.logical_or, numpy.logical_not,
     numpy.logical_xor, numpy.broadcast_shapes,
-    numpy.angle, numpy.imag, numpy.ndarray.imag,     # real input: constant
 )
 
 
@@ -517,6 +516,21 @@ non_differentiable(
     numpy.ndarray.itemsize, numpy.ndarray.nbytes, numpy.ndarray.argmax, numpy.ndarray.argmin,
     numpy.ndarray.argsort, numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,
 )
+
+
+# angle(x) is 0 or pi for a real x; a complex x is refused when the derivative runs
+@adjoint(numpy.angle)
+def angle(y, z, deg=False):
+    d[z] = d[y] * angle_slope(z)
+
+
+@tangent(numpy.angle)
+def angle(y, z, deg=False):
+    d[y] = d[z] * angle_slope(z)
+
+
+declare(numpy.angle, result=FRESH)
+non_differentiable(angle_slope)
 
 
 # abs_slope(x) is sign(x) for real x and conj(x)/|x| for complex x (the tangent then
