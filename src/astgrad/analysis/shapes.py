@@ -321,7 +321,7 @@ def _names_and_numeric_uses(value):
     """(the names ``value`` mentions, the names it uses where a list would raise)."""
     names, used = set(), set()
     name_type, binop_type, unary_type, call_type = gast.Name, gast.BinOp, gast.UnaryOp, gast.Call
-    for node in S.walk_nodes(value):
+    for node in S.operand_nodes(value):
         kind = type(node)
         if kind is name_type:
             names.add(node.id)
@@ -419,12 +419,12 @@ def _calls_by_target(body):
     parent's field holding it, its index in that list or None). None of the rewrites
     makes a call another one looks for, so the calls found here are all they look at."""
     calls, count = {}, 0
-    ast_type, call_type = gast.AST, gast.Call
+    ast_type, call_type, fields = gast.AST, gast.Call, walk.OPERAND_FIELDS
     todo = deque([gast.Module(body=body, type_ignores=[])])
     append, popleft = todo.append, todo.popleft
     while todo:
         node = popleft()
-        for field in node._fields:
+        for field in fields[node.__class__]:
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
                 append(value)
@@ -519,12 +519,12 @@ def _parents_and_names(body):
     """(id(node) -> its parent, name -> its Load nodes, name -> its other Name nodes),
     the names in the order ``syntax.walk_nodes`` visits them (one walk, breadth first)."""
     parents, loads, assigned = {}, {}, {}
-    ast_type, name_type, load_type = gast.AST, gast.Name, gast.Load
+    ast_type, name_type, load_type, fields = gast.AST, gast.Name, gast.Load, walk.OPERAND_FIELDS
     todo = deque([gast.Module(body=body, type_ignores=[])])
     append, popleft = todo.append, todo.popleft
     while todo:
         node = popleft()
-        for field in node._fields:             # the children, as gast.iter_child_nodes gives them
+        for field in fields[node.__class__]:   # the children but operators and contexts, in order
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
                 parents[id(value)] = node

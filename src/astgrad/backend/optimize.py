@@ -217,10 +217,10 @@ def drop_default_arguments(node):
     """``unreduce(g, x, None, False)`` -> ``unreduce(g, x)``: trailing arguments equal to
     the helper's own defaults say nothing."""
     import inspect
-    for call in S.walk_nodes(node):
-        if isinstance(call, gast.Call) and call.keywords:
+    for call in S.call_nodes(node):
+        if call.keywords:
             _drop_default_order(call)
-        if not isinstance(call, gast.Call) or call.keywords:
+        if call.keywords:
             continue
         target = anno.get(call, Key.TARGET)
         if target is None or getattr(target, "__module__", "") != "astgrad.runtime":
@@ -266,10 +266,9 @@ def inline_single_use(body, keep=()):
     once and read once, by the very next statement of the same block. The generated
     code reads closer to what a person writes, and runs fewer statements."""
     stores, loads = {}, {}
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Name):
-            counts = stores if isinstance(node.ctx, gast.Store) else loads
-            counts[node.id] = counts.get(node.id, 0) + 1
+    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+        counts = stores if isinstance(node.ctx, gast.Store) else loads
+        counts[node.id] = counts.get(node.id, 0) + 1
     for name in keep:           # derivative names say what a value is: keep them
         stores[name] = stores.get(name, 0) + 100
     for block in walk.walk_blocks(body):

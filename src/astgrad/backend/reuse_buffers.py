@@ -107,7 +107,7 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
 
 
 def _names_read(node):
-    return {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name)}
+    return {n.id for n in S.operand_nodes(node) if isinstance(n, gast.Name)}
 
 
 class _Float64:
@@ -177,7 +177,7 @@ def _mentions(body):
     for index, stmt in enumerate(body):
         returned = isinstance(stmt, gast.Return) and index == len(body) - 1
         bound_plainly = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-        for node in S.walk_nodes(stmt):
+        for node in S.operand_nodes(stmt):
             kind = type(node)
             if kind is name_type:
                 last[node.id] = index

@@ -6,7 +6,7 @@ from collections import deque
 import gast
 
 from . import anno
-from .walk import _CHILD_FIELDS, child_fields, walk_statements
+from .walk import _CHILD_FIELDS, OPERAND_FIELDS, child_fields, walk_statements
 
 
 def name(identifier, store=False):
@@ -81,6 +81,11 @@ def name_nodes(node):
     return _names(node)
 
 
+def call_nodes(node):
+    """The Call nodes under ``node`` (itself included), in no particular order."""
+    return _names(node, gast.Call)
+
+
 def names_in(node):
     """Every Name id read or written anywhere under ``node``."""
     return {n.id for n in _names(node)}
@@ -115,19 +120,39 @@ def walk_nodes(node):
         yield node
 
 
-def _names(node):
+def operand_nodes(node):
+    """The nodes ``walk_nodes`` gives (in its order, breadth first) but operators and
+    Load/Store/Del contexts, as a list: for walks that look at names, calls and the
+    expressions around them, which skip a third of the nodes so."""
+    found, todo = [], deque([node])
+    append, popleft, ast_type, fields = todo.append, todo.popleft, ast.AST, OPERAND_FIELDS
+    while todo:
+        node = popleft()
+        found.append(node)
+        for field in fields[node.__class__]:
+            value = getattr(node, field, None)
+            if isinstance(value, ast_type):
+                append(value)
+            elif type(value) is list:
+                for item in value:
+                    if isinstance(item, ast_type):
+                        append(item)
+    return found
+
+
+def _names(node, name_type=gast.Name):
     """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
     find, without its generators per node (these queries run for every statement of
-    every pass)."""
+    every pass). With ``name_type`` another node class: the nodes of that class (which
+    holds no operator nor context, as a Call)."""
     found, stack = [], [node]
-    ast_type, name_type = gast.AST, gast.Name
-    cached = _CHILD_FIELDS.get
+    ast_type = gast.AST
+    fields = OPERAND_FIELDS
     while stack:
         current = stack.pop()
         if type(current) is name_type:
             found.append(current)
-        fields = cached(current.__class__)
-        for field in child_fields(current.__class__) if fields is None else fields:
+        for field in fields[current.__class__]:
             value = getattr(current, field, None)
             if type(value) is list:
                 stack.extend(item for item in value if isinstance(item, ast_type))

@@ -43,6 +43,24 @@ def child_fields(cls):
     return fields
 
 
+# Fields that hold only an operator or a Load/Store/Del context: nodes with no names,
+# calls or other expressions inside. The walks that look for those skip them (a Name's
+# context alone is a third of an expression's nodes).
+_OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
+
+
+class _OperandFields(dict):
+    """Node class -> its child fields but those holding operators and contexts (found
+    on first use): ``OPERAND_FIELDS[cls]`` is one dict lookup, as walks need per node."""
+
+    def __missing__(self, cls):
+        fields = self[cls] = tuple(f for f in child_fields(cls) if f not in _OPERATOR_FIELDS)
+        return fields
+
+
+OPERAND_FIELDS = _OperandFields()
+
+
 def _slots(stmt):
     """(owner, field) for each statement list directly inside ``stmt``, in source order;
     the owner is ``stmt`` itself or one of its ``except`` handlers."""
