@@ -44,7 +44,9 @@ class ShapeClasses:
     (a loop variable) gets a class if every assignment agrees on it; assignments
     that disagree, or depend on names without a class, take it away again."""
 
-    def __init__(self, body, params, adjoints, scalars=(), kinds=None):
+    def __init__(self, body, params, adjoints, scalars=(), kinds=None, uses=None):
+        """``uses``: what ``_values_used_as_numbers`` would find of each value, where
+        already found (see ``_calls_by_target``)."""
         definitions = {}
         for stmt in walk.walk_statements(body):
             if _restores_or_placeholder(stmt):
@@ -61,7 +63,7 @@ class ShapeClasses:
                     definitions.setdefault(name, []).append(None)
         self.cls = {p: p for p in params}
         self.params = set(params)
-        self.not_sequences, self.value_names = _values_used_as_numbers(body)
+        self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
         self.sequence_names = None      # the names that may hold a list or tuple, found on first use
         self.derivatives = set(adjoints.values())
         for name in scalars:
@@ -295,17 +297,19 @@ def _least_solution(definitions, holds, value_names=None):
     return found
 
 
-def _values_used_as_numbers(body):
+def _values_used_as_numbers(body, uses=None):
     """The ids of assigned values that cannot be lists or tuples whenever the code
     finishes: each is followed, in its own block and before any exit, by a use that
     raises on a list (``t - 1``, ``-t``, ``math.sin(t)``). And, found on the same walk,
-    id(value) -> the names each value of a plain assignment mentions."""
+    id(value) -> the names each value of a plain assignment mentions. ``uses``: id(value)
+    -> ``_names_and_numeric_uses(value)`` of each value, where already found."""
     proven, value_names = set(), {}
     for block in walk.walk_blocks(body):
         pending = {}            # name -> the value assigned to it last in this block
         for stmt in block:
             if isinstance(stmt, (gast.Assign, gast.Expr)):
-                names, used = _names_and_numeric_uses(stmt.value)
+                found = uses.get(id(stmt.value)) if uses is not None else None
+                names, used = _names_and_numeric_uses(stmt.value) if found is None else found
                 value_names[id(stmt.value)] = names
                 for name in used:
                     if name in pending:
@@ -320,22 +324,26 @@ def _values_used_as_numbers(body):
 def _names_and_numeric_uses(value):
     """(the names ``value`` mentions, the names it uses where a list would raise)."""
     names, used = set(), set()
-    name_type, binop_type, unary_type, call_type = gast.Name, gast.BinOp, gast.UnaryOp, gast.Call
     for node in S.operand_nodes(value):
-        kind = type(node)
-        if kind is name_type:
-            names.add(node.id)
-            continue
-        if kind is binop_type and isinstance(node.op, _REJECT_SEQUENCES):
-            operands = (node.left, node.right)
-        elif kind is unary_type and isinstance(node.op, (gast.USub, gast.UAdd)):
-            operands = (node.operand,)
-        elif kind is call_type and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
-            operands = node.args
-        else:
-            continue
-        used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
+        _note_use(node, names, used)
     return names, used
+
+
+def _note_use(node, names, used):
+    """Add what ``node`` itself says to ``_names_and_numeric_uses``'s two sets."""
+    kind = type(node)
+    if kind is gast.Name:
+        names.add(node.id)
+        return
+    if kind is gast.BinOp and isinstance(node.op, _REJECT_SEQUENCES):
+        operands = (node.left, node.right)
+    elif kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
+        operands = (node.operand,)
+    elif kind is gast.Call and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
+        operands = node.args
+    else:
+        return
+    used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
 
 
 
@@ -391,8 +399,8 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     provably already has the shape of ``x``. In code specialized to ``kinds``, also write
     the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
     is given (see ``matmul_adjoints``)."""
-    calls = _calls_by_target(body)     # the rewrites below look at calls of these only
-    classes = ShapeClasses(body, params, adjoints, scalars, kinds)
+    calls, uses = _calls_by_target(body)     # the rewrites below look at calls of these only
+    classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND) if kinds else None
 
@@ -417,26 +425,39 @@ def _calls_by_target(body):
     """The calls of ``body`` by the object they resolve to (``Key.TARGET``; hashable ones
     only), each as (its position in a breadth-first walk, the call, its parent, the
     parent's field holding it, its index in that list or None). None of the rewrites
-    makes a call another one looks for, so the calls found here are all they look at."""
-    calls, count = {}, 0
-    ast_type, call_type, fields = gast.AST, gast.Call, walk.OPERAND_FIELDS
-    todo = deque([gast.Module(body=body, type_ignores=[])])
+    makes a call another one looks for, so the calls found here are all they look at.
+
+    And, found on the same walk, id(value) -> ``_names_and_numeric_uses(value)`` for the
+    value of each assignment and expression statement (``_values_used_as_numbers``)."""
+    calls, count, uses = {}, 0, {}
+    values = {id(stmt.value) for stmt in walk.walk_statements(body) if isinstance(stmt, (gast.Assign, gast.Expr))}
+    ast_type, call_type, name_type, fields, note = gast.AST, gast.Call, gast.Name, walk.OPERAND_FIELDS, _note_use
+    noted = (gast.BinOp, gast.UnaryOp, gast.Call)       # the other kinds _note_use looks at
+    todo = deque([(gast.Module(body=body, type_ignores=[]), None)])
     append, popleft = todo.append, todo.popleft
     while todo:
-        node = popleft()
+        node, found = popleft()         # found: the sets of the statement value holding node
+        if found is None and id(node) in values:
+            found = uses[id(node)] = (set(), set())
+        if found is not None:
+            kind = node.__class__
+            if kind is name_type:
+                found[0].add(node.id)
+            elif kind in noted:
+                note(node, found[0], found[1])
         for field in fields[node.__class__]:
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
-                append(value)
+                append((value, found))
                 if type(value) is call_type:
                     count = _add_call(calls, count, value, node, field, None)
             elif isinstance(value, list):
                 for index, item in enumerate(value):
                     if isinstance(item, ast_type):
-                        append(item)
+                        append((item, found))
                         if type(item) is call_type:
                             count = _add_call(calls, count, item, node, field, index)
-    return calls
+    return calls, uses
 
 
 def _add_call(calls, count, call, parent, field, index):

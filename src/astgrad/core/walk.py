@@ -54,7 +54,10 @@ class _OperandFields(dict):
     on first use): ``OPERAND_FIELDS[cls]`` is one dict lookup, as walks need per node."""
 
     def __missing__(self, cls):
-        fields = self[cls] = tuple(f for f in child_fields(cls) if f not in _OPERATOR_FIELDS)
+        if cls is gast.Constant:
+            fields = self[cls] = ()         # its value is a Python value, never a node
+        else:
+            fields = self[cls] = tuple(f for f in child_fields(cls) if f not in _OPERATOR_FIELDS)
         return fields
 
 
