@@ -369,8 +369,9 @@ def _opaque(value):
 
 
 def _restores_or_placeholder(stmt):
-    return anno.get(stmt, Key.RESTORE_ID) is not None or bool(anno.get(stmt, Key.ITEM_POP)) \
-        or anno.get(stmt, Key.INIT_NONE, False) or anno.get(stmt, Key.SAVE_ID) is not None
+    marks = anno.annotations(stmt)
+    return marks.get(Key.RESTORE_ID) is not None or bool(marks.get(Key.ITEM_POP)) \
+        or marks.get(Key.INIT_NONE, False) or marks.get(Key.SAVE_ID) is not None
 
 
 def _join(a, b):
