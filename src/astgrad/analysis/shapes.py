@@ -395,12 +395,15 @@ def _is_elementwise(target):
     return target is builtins.abs
 
 
-def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, numpy_name=None):
+def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, numpy_name=None, found=None):
     """Replace ``unbroadcast(e, x)`` and ``broadcast_like(e, x)`` by ``e`` where ``e``
     provably already has the shape of ``x``. In code specialized to ``kinds``, also write
     the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
-    is given (see ``matmul_adjoints``)."""
+    is given (see ``matmul_adjoints``). ``found``, a dict, is given the calls of ``body``
+    (those whose target is hashable) under "calls", as they were before the rewrites."""
     calls, uses = _calls_by_target(body)     # the rewrites below look at calls of these only
+    if found is not None:
+        found["calls"] = [entry[1] for entries in calls.values() for entry in entries]
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND) if kinds else None
