@@ -144,21 +144,47 @@ def _names(node, name_type=gast.Name):
     """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
     find, without its generators per node (these queries run for every statement of
     every pass). With ``name_type`` another node class: the nodes of that class (which
-    holds no operator nor context, as a Call)."""
+    holds no operator nor context, as a Call). The commonest expressions have their
+    children pushed directly, in the order of their fields (as the general case would)."""
     found, stack = [], [node]
-    ast_type = gast.AST
-    fields = OPERAND_FIELDS
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, found.append
+    ast_type, fields = gast.AST, OPERAND_FIELDS
+    name, binop, constant, call, attribute, unary, subscript = _COMMON
     while stack:
-        current = stack.pop()
-        if type(current) is name_type:
-            found.append(current)
-        for field in fields[current.__class__]:
-            value = getattr(current, field, None)
-            if type(value) is list:
-                stack.extend(item for item in value if isinstance(item, ast_type))
-            elif isinstance(value, ast_type):
-                stack.append(value)
+        current = pop()
+        cls = current.__class__
+        if cls is name_type:
+            add(current)
+        if cls is name:
+            if current.annotation is not None:
+                push(current.annotation)
+        elif cls is binop:
+            push(current.left)
+            push(current.right)
+        elif cls is constant:
+            pass
+        elif cls is call:
+            push(current.func)
+            extend(current.args)
+            extend(current.keywords)
+        elif cls is attribute:
+            push(current.value)
+        elif cls is unary:
+            push(current.operand)
+        elif cls is subscript:
+            push(current.value)
+            push(current.slice)
+        elif isinstance(current, ast_type):
+            for field in fields[cls]:
+                value = getattr(current, field, None)
+                if type(value) is list:
+                    extend(item for item in value if isinstance(item, ast_type))
+                elif isinstance(value, ast_type):
+                    push(value)
     return found
+
+
+_COMMON = (gast.Name, gast.BinOp, gast.Constant, gast.Call, gast.Attribute, gast.UnaryOp, gast.Subscript)
 
 
 def copy(node):
