@@ -140,8 +140,8 @@ class _Float64:
                 or isinstance(first, gast.Name) and first.id in self.floats
         else:
             return False
-        return any(self.is_float64(o) for o in operands) and all(
-            self.is_float64(o) or self.is_number(o) for o in operands)
+        found = [self.is_float64(o) for o in operands]      # each once: nested operations
+        return any(found) and all(f or self.is_number(o) for f, o in zip(found, operands))
 
     def _number(self, node):
         if isinstance(node, gast.Constant):
