@@ -143,24 +143,25 @@ def rewrite_calls(body, targets, fn):
     ``fn(call)`` (the call itself to keep it), in place; the calls inside a replacement
     are visited too. One pass over the nodes, for rewrites of a few kinds of calls."""
     def replaced(node):
-        if isinstance(node, gast.Call):
-            target = anno.get(node, anno.Key.TARGET)
-            if target is not None and any(target is wanted for wanted in targets):
-                return fn(node)
+        target = anno.get(node, anno.Key.TARGET)
+        if target is not None and any(target is wanted for wanted in targets):
+            return fn(node)
         return node
 
     stack = list(body)
+    ast_type, call_type, fields = gast.AST, gast.Call, OPERAND_FIELDS     # no call under an operator
     while stack:
         node = stack.pop()
-        for field in child_fields(node.__class__):
+        for field in fields[node.__class__]:
             value = getattr(node, field, None)
             if isinstance(value, list):
                 for index, item in enumerate(value):
-                    if isinstance(item, gast.AST):
-                        value[index] = item = replaced(item)
+                    if isinstance(item, ast_type):
+                        if item.__class__ is call_type:
+                            value[index] = item = replaced(item)
                         stack.append(item)
-            elif isinstance(value, gast.AST):
-                new = replaced(value)
+            elif isinstance(value, ast_type):
+                new = replaced(value) if value.__class__ is call_type else value
                 if new is not value:
                     setattr(node, field, new)
                 stack.append(new)
