@@ -125,18 +125,40 @@ def operand_nodes(node):
     Load/Store/Del contexts, as a list: for walks that look at names, calls and the
     expressions around them, which skip a third of the nodes so."""
     found, todo = [], deque([node])
-    append, popleft, ast_type, fields = todo.append, todo.popleft, ast.AST, OPERAND_FIELDS
+    append, extend, popleft, ast_type, fields = todo.append, todo.extend, todo.popleft, ast.AST, OPERAND_FIELDS
+    name, binop, constant, call, attribute, unary, subscript = _COMMON
     while todo:
         node = popleft()
         found.append(node)
-        for field in fields[node.__class__]:
-            value = getattr(node, field, None)
-            if isinstance(value, ast_type):
-                append(value)
-            elif type(value) is list:
-                for item in value:
-                    if isinstance(item, ast_type):
-                        append(item)
+        cls = node.__class__
+        if cls is name:
+            if node.annotation is not None:
+                append(node.annotation)
+        elif cls is binop:
+            append(node.left)
+            append(node.right)
+        elif cls is constant:
+            pass
+        elif cls is call:
+            append(node.func)
+            extend(node.args)
+            extend(node.keywords)
+        elif cls is attribute:
+            append(node.value)
+        elif cls is unary:
+            append(node.operand)
+        elif cls is subscript:
+            append(node.value)
+            append(node.slice)
+        else:
+            for field in fields[cls]:
+                value = getattr(node, field, None)
+                if isinstance(value, ast_type):
+                    append(value)
+                elif type(value) is list:
+                    for item in value:
+                        if isinstance(item, ast_type):
+                            append(item)
     return found
 
 
