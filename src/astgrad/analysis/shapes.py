@@ -436,20 +436,24 @@ def _calls_by_target(body):
     calls, count, uses = {}, 0, {}
     values = {id(stmt.value) for stmt in walk.walk_statements(body) if isinstance(stmt, (gast.Assign, gast.Expr))}
     ast_type, call_type, name_type, fields, note = gast.AST, gast.Call, gast.Name, walk.OPERAND_FIELDS, _note_use
-    noted = (gast.BinOp, gast.UnaryOp, gast.Call)       # the other kinds _note_use looks at
+    constant_type, noted = gast.Constant, (gast.BinOp, gast.UnaryOp, gast.Call)   # noted: what _note_use reads
     todo = deque([(gast.Module(body=body, type_ignores=[]), None)])
     append, popleft = todo.append, todo.popleft
     while todo:
         node, found = popleft()         # found: the sets of the statement value holding node
         if found is None and id(node) in values:
             found = uses[id(node)] = (set(), set())
-        if found is not None:
-            kind = node.__class__
-            if kind is name_type:
+        kind = node.__class__
+        if kind is name_type:
+            if found is not None:
                 found[0].add(node.id)
-            elif kind in noted:
-                note(node, found[0], found[1])
-        for field in fields[node.__class__]:
+            if node.annotation is None:
+                continue                # a leaf: nothing below it
+        elif kind is constant_type:
+            continue
+        elif found is not None and kind in noted:
+            note(node, found[0], found[1])
+        for field in fields[kind]:
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
                 append((value, found))
