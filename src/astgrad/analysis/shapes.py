@@ -100,7 +100,12 @@ class ShapeClasses:
         self.value_names = None     # true of the tree as it is now; a rewrite may change it
 
     def _optimistic(self):
-        assume(self.definitions, self.cls, self.of)
+        assume(self.definitions, self.cls, self.of, self._mentions)
+
+    def _mentions(self, value):
+        """The names ``of(value)`` depends on."""
+        found = self.value_names.get(id(value)) if self.value_names is not None else None
+        return S.names_in(value) if found is None else found
 
     def _verify(self):
         retract(self.definitions, self.cls, self.of, kept=self.roots)
@@ -406,7 +411,8 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
         found["calls"] = [entry[1] for entries in calls.values() for entry in entries]
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
-                      _SHAPE_OF_SECOND) if kinds else None
+                      _SHAPE_OF_SECOND, lambda value: uses[id(value)][0] if id(value) in uses
+                      else S.names_in(value)) if kinds else None
 
     _drop_unbroadcasts(calls.get(runtime.unbroadcast, []) + calls.get(runtime.broadcast_like, []),
                        classes, layouts)
