@@ -1,6 +1,7 @@
 """Small constructors and queries for gast trees, so the transforms read as intent."""
 
 import ast
+import operator
 from collections import deque
 
 import gast
@@ -125,40 +126,16 @@ def operand_nodes(node):
     Load/Store/Del contexts, as a list: for walks that look at names, calls and the
     expressions around them, which skip a third of the nodes so."""
     found, todo = [], deque([node])
-    append, extend, popleft, ast_type, fields = todo.append, todo.extend, todo.popleft, ast.AST, OPERAND_FIELDS
-    name, binop, constant, call, attribute, unary, subscript = _COMMON
+    append, extend, popleft, fields = todo.append, todo.extend, todo.popleft, OPERAND_FIELDS
+    common = _COMMON_CHILDREN.get
     while todo:
         node = popleft()
         found.append(node)
-        cls = node.__class__
-        if cls is name:
-            if node.annotation is not None:
-                append(node.annotation)
-        elif cls is binop:
-            append(node.left)
-            append(node.right)
-        elif cls is constant:
-            pass
-        elif cls is call:
-            append(node.func)
-            extend(node.args)
-            extend(node.keywords)
-        elif cls is attribute:
-            append(node.value)
-        elif cls is unary:
-            append(node.operand)
-        elif cls is subscript:
-            append(node.value)
-            append(node.slice)
+        children = common(node.__class__)
+        if children is not None:
+            extend(children(node))
         else:
-            for field in fields[cls]:
-                value = getattr(node, field, None)
-                if isinstance(value, ast_type):
-                    append(value)
-                elif type(value) is list:
-                    for item in value:
-                        if isinstance(item, ast_type):
-                            append(item)
+            _push_fields(node, fields[node.__class__], append, extend)
     return found
 
 
@@ -166,47 +143,54 @@ def _names(node, name_type=gast.Name):
     """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
     find, without its generators per node (these queries run for every statement of
     every pass). With ``name_type`` another node class: the nodes of that class (which
-    holds no operator nor context, as a Call). The commonest expressions have their
-    children pushed directly, in the order of their fields (as the general case would)."""
+    holds no operator nor context, as a Call)."""
     found, stack = [], [node]
-    pop, push, extend, add = stack.pop, stack.append, stack.extend, found.append
-    ast_type, fields = gast.AST, OPERAND_FIELDS
-    name, binop, constant, call, attribute, unary, subscript = _COMMON
+    push, extend, add = stack.append, stack.extend, found.append
+    ast_type, fields, common = gast.AST, OPERAND_FIELDS, _COMMON_CHILDREN.get
     while stack:
-        current = pop()
+        current = stack.pop()
         cls = current.__class__
         if cls is name_type:
             add(current)
-        if cls is name:
-            if current.annotation is not None:
-                push(current.annotation)
-        elif cls is binop:
-            push(current.left)
-            push(current.right)
-        elif cls is constant:
-            pass
-        elif cls is call:
-            push(current.func)
-            extend(current.args)
-            extend(current.keywords)
-        elif cls is attribute:
-            push(current.value)
-        elif cls is unary:
-            push(current.operand)
-        elif cls is subscript:
-            push(current.value)
-            push(current.slice)
+        children = common(cls)
+        if children is not None:
+            extend(children(current))
         elif isinstance(current, ast_type):
-            for field in fields[cls]:
-                value = getattr(current, field, None)
-                if type(value) is list:
-                    extend(item for item in value if isinstance(item, ast_type))
-                elif isinstance(value, ast_type):
-                    push(value)
+            _push_fields(current, fields[cls], push, extend)
     return found
 
 
-_COMMON = (gast.Name, gast.BinOp, gast.Constant, gast.Call, gast.Attribute, gast.UnaryOp, gast.Subscript)
+def _push_fields(node, fields, push, extend):
+    """Put the nodes in ``node``'s ``fields`` (lists of nodes too, in order) on a walk's
+    stack or queue: the general case of operand_nodes and _names, for nodes without an entry in
+    ``_COMMON_CHILDREN``."""
+    for field in fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            extend(item for item in value if isinstance(item, gast.AST))
+        elif isinstance(value, gast.AST):
+            push(value)
+
+
+_NOTHING = ()
+
+
+def _call_children(node):
+    return [node.func, *node.args, *node.keywords]
+
+
+# The children of the commonest expressions, in the order of their fields but operators
+# and contexts (OPERAND_FIELDS), for the walks above: one lookup and one call per node
+# instead of the general loop over fields.
+_COMMON_CHILDREN = {
+    gast.Name: lambda node: _NOTHING if node.annotation is None else (node.annotation,),
+    gast.Constant: lambda node: _NOTHING,
+    gast.BinOp: operator.attrgetter("left", "right"),
+    gast.Call: _call_children,
+    gast.Attribute: lambda node: (node.value,),
+    gast.UnaryOp: lambda node: (node.operand,),
+    gast.Subscript: operator.attrgetter("value", "slice"),
+}
 
 
 def copy(node):
