@@ -42,24 +42,24 @@ def writes(stmt):
 
 
 def is_pure(value):
-    """Whether evaluating ``value`` can be skipped when its result is unused."""
-    for node in gast.walk(value):
-        if isinstance(node, gast.Call):
-            if is_mutating_method(anno.get(node, Key.METHOD)):
+    """Whether evaluating ``value`` can be skipped when its result is unused: whether
+    every call in it is."""
+    for node in S.call_nodes(value):
+        if is_mutating_method(anno.get(node, Key.METHOD)):
+            return False
+        if isinstance(node.func, gast.Attribute) and is_mutating_method(node.func.attr):
+            return False
+        method = anno.get(node, Key.METHOD)
+        if method is not None and registry.method_key(method) is None:
+            return False        # obj.update(...): a method astgrad knows nothing about
+        target = anno.get(node, Key.TARGET)
+        if target is not None:
+            key = registry.rule_key(target)
+            if not (key in registry.ADJOINTS or registry.is_non_differentiable(target)):
                 return False
-            if isinstance(node.func, gast.Attribute) and is_mutating_method(node.func.attr):
+        elif anno.get(node, Key.METHOD) is None and not anno.get(node, Key.PURE, False):
+            if not _known_pure_name(node.func):
                 return False
-            method = anno.get(node, Key.METHOD)
-            if method is not None and registry.method_key(method) is None:
-                return False        # obj.update(...): a method astgrad knows nothing about
-            target = anno.get(node, Key.TARGET)
-            if target is not None:
-                key = registry.rule_key(target)
-                if not (key in registry.ADJOINTS or registry.is_non_differentiable(target)):
-                    return False
-            elif anno.get(node, Key.METHOD) is None and not anno.get(node, Key.PURE, False):
-                if not _known_pure_name(node.func):
-                    return False
     return True
 
 

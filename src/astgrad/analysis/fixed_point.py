@@ -5,21 +5,44 @@ back, until nothing changes, every fact that one of the name's values contradict
 UNKNOWN = "unknown"     # a name whose values disagree: no fact
 
 
-def assume(definitions, facts, fact_of):
+def assume(definitions, facts, fact_of, mentions=None):
     """Fill ``facts`` (name -> fact) for the names of ``definitions`` (name -> the values
-    assigned to it, None for one that is not an expression) that have none yet."""
-    changed = True
+    assigned to it, None for one that is not an expression) that have none yet: rounds
+    over the names in order until one gives no name a fact.
+
+    ``mentions(value)``, when given, is the names ``fact_of(value)`` depends on: after
+    the first round a name is looked at again only once one of those has been given a
+    fact since it was last looked at (otherwise it would find nothing again), so the
+    facts found are the same, and the last round, which finds nothing, costs nothing."""
+    readers = _readers(definitions, facts, mentions) if mentions is not None else None
+    dirty, first, changed = set(), True, True
     while changed:
         changed = False
         for name, values in definitions.items():
-            if name in facts:
+            if name in facts or readers is not None and not first and name not in dirty:
                 continue
+            dirty.discard(name)
             for value in values:
                 found = fact_of(value) if value is not None else None
                 if found is not None:
                     facts[name] = found
                     changed = True
+                    if readers is not None:
+                        dirty.update(readers.get(name, ()))
                     break
+        first = False
+
+
+def _readers(definitions, facts, mentions):
+    """name -> the names without a fact whose values mention it."""
+    readers = {}
+    for name, values in definitions.items():
+        if name in facts:
+            continue
+        for value in values:
+            for read in mentions(value) if value is not None else ():
+                readers.setdefault(read, set()).add(name)
+    return readers
 
 
 def retract(definitions, facts, fact_of, kept=()):

@@ -33,8 +33,12 @@ _MATMUL_ADJOINTS = {runtime.matmul_adjoint_left: 1, runtime.matmul_adjoint_right
 class Layouts:
     """name -> layout, from ``definitions`` (name -> assigned values, None where unknown)."""
 
-    def __init__(self, definitions, params, adjoints, counters, kinds, elementwise, shape_of_second):
+    def __init__(self, definitions, params, adjoints, counters, kinds, elementwise, shape_of_second,
+                 mentions=None):
+        """``mentions(value)``: the names in ``value``, where known cheaply (see
+        ``fixed_point.assume``)."""
         self.definitions = definitions
+        self.mentions = mentions
         self.counters = set(counters)           # ints: range loop targets
         self.elementwise = elementwise          # target -> whether it keeps its operands' shape
         self.shape_of_second = shape_of_second
@@ -70,7 +74,7 @@ class Layouts:
         return lengths
 
     def _optimistic(self):
-        assume(self.definitions, self.names, self.of)
+        assume(self.definitions, self.names, self.of, self.mentions)
 
     def _verify(self):
         retract(self.definitions, self.names, self.of)

@@ -44,7 +44,9 @@ class ShapeClasses:
     (a loop variable) gets a class if every assignment agrees on it; assignments
     that disagree, or depend on names without a class, take it away again."""
 
-    def __init__(self, body, params, adjoints, scalars=(), kinds=None):
+    def __init__(self, body, params, adjoints, scalars=(), kinds=None, uses=None):
+        """``uses``: what ``_values_used_as_numbers`` would find of each value, where
+        already found (see ``_calls_by_target``)."""
         definitions = {}
         for stmt in walk.walk_statements(body):
             if _restores_or_placeholder(stmt):
@@ -61,7 +63,7 @@ class ShapeClasses:
                     definitions.setdefault(name, []).append(None)
         self.cls = {p: p for p in params}
         self.params = set(params)
-        self.not_sequences, self.value_names = _values_used_as_numbers(body)
+        self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
         self.sequence_names = None      # the names that may hold a list or tuple, found on first use
         self.derivatives = set(adjoints.values())
         for name in scalars:
@@ -98,7 +100,12 @@ class ShapeClasses:
         self.value_names = None     # true of the tree as it is now; a rewrite may change it
 
     def _optimistic(self):
-        assume(self.definitions, self.cls, self.of)
+        assume(self.definitions, self.cls, self.of, self._mentions)
+
+    def _mentions(self, value):
+        """The names ``of(value)`` depends on."""
+        found = self.value_names.get(id(value)) if self.value_names is not None else None
+        return S.names_in(value) if found is None else found
 
     def _verify(self):
         retract(self.definitions, self.cls, self.of, kept=self.roots)
@@ -295,17 +302,19 @@ def _least_solution(definitions, holds, value_names=None):
     return found
 
 
-def _values_used_as_numbers(body):
+def _values_used_as_numbers(body, uses=None):
     """The ids of assigned values that cannot be lists or tuples whenever the code
     finishes: each is followed, in its own block and before any exit, by a use that
     raises on a list (``t - 1``, ``-t``, ``math.sin(t)``). And, found on the same walk,
-    id(value) -> the names each value of a plain assignment mentions."""
+    id(value) -> the names each value of a plain assignment mentions. ``uses``: id(value)
+    -> ``_names_and_numeric_uses(value)`` of each value, where already found."""
     proven, value_names = set(), {}
     for block in walk.walk_blocks(body):
         pending = {}            # name -> the value assigned to it last in this block
         for stmt in block:
             if isinstance(stmt, (gast.Assign, gast.Expr)):
-                names, used = _names_and_numeric_uses(stmt.value)
+                found = uses.get(id(stmt.value)) if uses is not None else None
+                names, used = _names_and_numeric_uses(stmt.value) if found is None else found
                 value_names[id(stmt.value)] = names
                 for name in used:
                     if name in pending:
@@ -320,22 +329,26 @@ def _values_used_as_numbers(body):
 def _names_and_numeric_uses(value):
     """(the names ``value`` mentions, the names it uses where a list would raise)."""
     names, used = set(), set()
-    name_type, binop_type, unary_type, call_type = gast.Name, gast.BinOp, gast.UnaryOp, gast.Call
-    for node in S.walk_nodes(value):
-        kind = type(node)
-        if kind is name_type:
-            names.add(node.id)
-            continue
-        if kind is binop_type and isinstance(node.op, _REJECT_SEQUENCES):
-            operands = (node.left, node.right)
-        elif kind is unary_type and isinstance(node.op, (gast.USub, gast.UAdd)):
-            operands = (node.operand,)
-        elif kind is call_type and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
-            operands = node.args
-        else:
-            continue
-        used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
+    for node in S.operand_nodes(value):
+        _note_use(node, names, used)
     return names, used
+
+
+def _note_use(node, names, used):
+    """Add what ``node`` itself says to ``_names_and_numeric_uses``'s two sets."""
+    kind = type(node)
+    if kind is gast.Name:
+        names.add(node.id)
+        return
+    if kind is gast.BinOp and isinstance(node.op, _REJECT_SEQUENCES):
+        operands = (node.left, node.right)
+    elif kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
+        operands = (node.operand,)
+    elif kind is gast.Call and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
+        operands = node.args
+    else:
+        return
+    used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
 
 
 
@@ -361,8 +374,9 @@ def _opaque(value):
 
 
 def _restores_or_placeholder(stmt):
-    return anno.get(stmt, Key.RESTORE_ID) is not None or bool(anno.get(stmt, Key.ITEM_POP)) \
-        or anno.get(stmt, Key.INIT_NONE, False) or anno.get(stmt, Key.SAVE_ID) is not None
+    marks = anno.annotations(stmt)
+    return marks.get(Key.RESTORE_ID) is not None or bool(marks.get(Key.ITEM_POP)) \
+        or marks.get(Key.INIT_NONE, False) or marks.get(Key.SAVE_ID) is not None
 
 
 def _join(a, b):
@@ -386,15 +400,19 @@ def _is_elementwise(target):
     return target is builtins.abs
 
 
-def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, numpy_name=None):
+def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, numpy_name=None, found=None):
     """Replace ``unbroadcast(e, x)`` and ``broadcast_like(e, x)`` by ``e`` where ``e``
     provably already has the shape of ``x``. In code specialized to ``kinds``, also write
     the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
-    is given (see ``matmul_adjoints``)."""
-    calls = _calls_by_target(body)     # the rewrites below look at calls of these only
-    classes = ShapeClasses(body, params, adjoints, scalars, kinds)
+    is given (see ``matmul_adjoints``). ``found``, a dict, is given the calls of ``body``
+    (those whose target is hashable) under "calls", as they were before the rewrites."""
+    calls, uses = _calls_by_target(body)     # the rewrites below look at calls of these only
+    if found is not None:
+        found["calls"] = [entry[1] for entries in calls.values() for entry in entries]
+    classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
-                      _SHAPE_OF_SECOND) if kinds else None
+                      _SHAPE_OF_SECOND, lambda value: uses[id(value)][0] if id(value) in uses
+                      else S.names_in(value)) if kinds else None
 
     _drop_unbroadcasts(calls.get(runtime.unbroadcast, []) + calls.get(runtime.broadcast_like, []),
                        classes, layouts)
@@ -421,26 +439,43 @@ def _calls_by_target(body):
     """The calls of ``body`` by the object they resolve to (``Key.TARGET``; hashable ones
     only), each as (its position in a breadth-first walk, the call, its parent, the
     parent's field holding it, its index in that list or None). None of the rewrites
-    makes a call another one looks for, so the calls found here are all they look at."""
-    calls, count = {}, 0
-    ast_type, call_type = gast.AST, gast.Call
-    todo = deque([gast.Module(body=body, type_ignores=[])])
+    makes a call another one looks for, so the calls found here are all they look at.
+
+    And, found on the same walk, id(value) -> ``_names_and_numeric_uses(value)`` for the
+    value of each assignment and expression statement (``_values_used_as_numbers``)."""
+    calls, count, uses = {}, 0, {}
+    values = {id(stmt.value) for stmt in walk.walk_statements(body) if isinstance(stmt, (gast.Assign, gast.Expr))}
+    ast_type, call_type, name_type, fields, note = gast.AST, gast.Call, gast.Name, walk.OPERAND_FIELDS, _note_use
+    constant_type, noted = gast.Constant, (gast.BinOp, gast.UnaryOp, gast.Call)   # noted: what _note_use reads
+    todo = deque([(gast.Module(body=body, type_ignores=[]), None)])
     append, popleft = todo.append, todo.popleft
     while todo:
-        node = popleft()
-        for field in node._fields:
+        node, found = popleft()         # found: the sets of the statement value holding node
+        if found is None and id(node) in values:
+            found = uses[id(node)] = (set(), set())
+        kind = node.__class__
+        if kind is name_type:
+            if found is not None:
+                found[0].add(node.id)
+            if node.annotation is None:
+                continue                # a leaf: nothing below it
+        elif kind is constant_type:
+            continue
+        elif found is not None and kind in noted:
+            note(node, found[0], found[1])
+        for field in fields[kind]:
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
-                append(value)
+                append((value, found))
                 if type(value) is call_type:
                     count = _add_call(calls, count, value, node, field, None)
             elif isinstance(value, list):
                 for index, item in enumerate(value):
                     if isinstance(item, ast_type):
-                        append(item)
+                        append((item, found))
                         if type(item) is call_type:
                             count = _add_call(calls, count, item, node, field, index)
-    return calls
+    return calls, uses
 
 
 def _add_call(calls, count, call, parent, field, index):
@@ -523,12 +558,12 @@ def _parents_and_names(body):
     """(id(node) -> its parent, name -> its Load nodes, name -> its other Name nodes),
     the names in the order ``syntax.walk_nodes`` visits them (one walk, breadth first)."""
     parents, loads, assigned = {}, {}, {}
-    ast_type, name_type, load_type = gast.AST, gast.Name, gast.Load
+    ast_type, name_type, load_type, fields = gast.AST, gast.Name, gast.Load, walk.OPERAND_FIELDS
     todo = deque([gast.Module(body=body, type_ignores=[])])
     append, popleft = todo.append, todo.popleft
     while todo:
         node = popleft()
-        for field in node._fields:             # the children, as gast.iter_child_nodes gives them
+        for field in fields[node.__class__]:   # the children but operators and contexts, in order
             value = getattr(node, field, None)
             if isinstance(value, ast_type):
                 parents[id(value)] = node

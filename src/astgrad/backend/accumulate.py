@@ -17,22 +17,26 @@ from ..core.anno import Key
 def accumulate_in_place(body, parameter_adjoints):
     """``d_W = d_W + e`` -> ``d_W += e`` for the adjoints in ``parameter_adjoints``
     that qualify (see the module docstring); returns ``body``."""
-    stores = {}
+    stores, name_type = {}, gast.Name
     for stmt in S.statements(body):
         if isinstance(stmt, gast.Assign):
-            for name in S.stored_names(stmt.targets[0]):
+            target = stmt.targets[0]
+            for name in (target.id,) if type(target) is name_type else S.stored_names(target):
                 stores.setdefault(name, []).append(stmt)
+    readers, marked = None, False
     for name in parameter_adjoints:
         assignments = stores.get(name, [])
         first_ok = assignments and _is_zeros_init(assignments[0])
         additions = assignments[1:]
         if not first_ok or not additions or not all(_adds_to_itself(a, name) for a in additions):
             continue
-        if _read_elsewhere(body, name, set(map(id, assignments))):
+        readers = _readers(body) if readers is None else readers
+        if _read_elsewhere(readers.get(name, ()), set(map(id, assignments))):
             continue
         for stmt in additions:
             anno.set(stmt, Key.INPLACE, True)
-    return walk.rewrite_blocks(body, _in_place)
+        marked = True
+    return walk.rewrite_blocks(body, _in_place) if marked else body
 
 
 def _is_zeros_init(stmt):
@@ -48,15 +52,20 @@ def _adds_to_itself(stmt, name):
         and value.left.id == name and name not in S.loaded_names(value.right)
 
 
-def _read_elsewhere(body, name, own):
-    """Whether ``name`` is read anywhere but in its own additions and a final return."""
+def _readers(body):
+    """Name -> the statements whose own expressions (not their nested blocks) read it."""
+    readers = {}
     for stmt in S.statements(body):
-        if id(stmt) in own or isinstance(stmt, gast.Return):
-            continue
         for node in S.header_nodes(stmt):
-            if name in S.loaded_names(node):
-                return True
-    return False
+            for name in S.loaded_names(node):
+                readers.setdefault(name, []).append(stmt)
+    return readers
+
+
+def _read_elsewhere(readers, own):
+    """Whether one of ``readers`` (of a name) is neither one of its own additions
+    (ids ``own``) nor a return (the final return of the gradients)."""
+    return any(id(stmt) not in own and not isinstance(stmt, gast.Return) for stmt in readers)
 
 
 def _in_place(stmt):

@@ -65,7 +65,7 @@ class _Rest:
         name_type, load_type, store_type = gast.Name, gast.Load, gast.Store
         for stmt in block:
             counts, stored = {}, set()
-            for node in S.walk_nodes(stmt):
+            for node in S.operand_nodes(stmt):
                 if type(node) is not name_type:
                     continue
                 if type(node.ctx) is load_type:

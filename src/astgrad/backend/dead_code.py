@@ -33,8 +33,11 @@ def _dead_saves(body):
     reads each statement's marks once."""
     dead, marked = set(), {}
     for stmt in walk.walk_statements(body):
+        marks = anno.annotations(stmt)
+        if not marks:
+            continue
         for key, kind in _MARKS:
-            mark = anno.get(stmt, key)
+            mark = marks.get(key)
             if mark is None:
                 continue
             mark = mark if kind is None else (kind, mark)

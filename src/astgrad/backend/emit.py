@@ -11,6 +11,7 @@ import gast
 from ..core import generated_text
 from ..core import syntax as S
 from ..core import walk
+from . import unparse
 
 _COMMENT = "astgrad-comment: "
 _counter = itertools.count(1)
@@ -34,11 +35,8 @@ def _drop_empty_comments(block):
 
 def to_source(fn_def):
     fn_def.body = walk.rewrite_each_block(fn_def.body, _drop_empty_comments)
-    module = gast.Module(body=[fn_def], type_ignores=[])
-    tree = to_stdlib(module)
-    _number_statements(tree.body)
     lines = []
-    for line in ast.unparse(tree).splitlines():
+    for line in _text(fn_def).splitlines():
         stripped = line.strip()
         if stripped[:1] in "'\"" and _COMMENT in stripped:
             value = _string_literal(stripped)
@@ -47,6 +45,38 @@ def to_source(fn_def):
                 line = (indent + "# " + value[len(_COMMENT):]).rstrip()
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _text(fn_def):
+    """``ast.unparse`` of ``fn_def``: its header by the stdlib, its body written straight
+    from the gast tree (``unparse.body_lines``) unless it holds what only the stdlib writes
+    (then all of it by the stdlib), or it starts with a string (which ast.unparse writes
+    as a docstring)."""
+    first = fn_def.body[0] if fn_def.body else None
+    if not (isinstance(first, gast.Expr) and isinstance(first.value, gast.Constant)
+            and isinstance(first.value.value, str)):
+        lines = [_header(fn_def)]
+        try:
+            unparse.body_lines(fn_def.body, 1, lines)
+        except unparse.Unsupported:
+            pass
+        else:
+            return "\n".join(lines)
+    tree = to_stdlib(gast.Module(body=[fn_def], type_ignores=[]))
+    _number_statements(tree.body)
+    return ast.unparse(tree)
+
+
+def _header(fn_def):
+    """The ``def`` line(s) of ``fn_def`` (decorators included), as ast.unparse writes them."""
+    body = fn_def.body
+    try:
+        fn_def.body = [gast.Pass()]
+        tree = to_stdlib(fn_def)
+    finally:
+        fn_def.body = body
+    _number_statements([tree])
+    return ast.unparse(tree).rsplit("\n", 1)[0]
 
 
 def to_stdlib(node):

@@ -30,11 +30,12 @@ def add_equal_terms_once(body, derivative_names):
 
 def _merged(value):
     terms = _terms(value)
-    if len(terms) < 3 and not (len(terms) == 2 and _same(terms[0], terms[1])):
+    same = _Same()
+    if len(terms) < 3 and not (len(terms) == 2 and same(terms[0], terms[1])):
         return value
     kept, doubled = [], []
     for term in terms:
-        twin = next((i for i, k in enumerate(kept) if i not in doubled and _same(k, term)), None)
+        twin = next((i for i, k in enumerate(kept) if i not in doubled and same(k, term)), None)
         if twin is None:
             kept.append(term)
         else:
@@ -56,8 +57,23 @@ def _terms(value):
     return [value]
 
 
-def _same(a, b):
-    return dataflow.is_pure(a) and _canonical(a) == _canonical(b)
+class _Same:
+    """``same(a, b)``: ``a`` is pure and equals ``b`` up to the order of the operands of
+    ``*``; each term's purity and canonical text found once (a sum of n terms compares
+    up to n * n pairs)."""
+
+    def __init__(self):
+        self.pure, self.texts = {}, {}
+
+    def __call__(self, a, b):
+        if id(a) not in self.pure:
+            self.pure[id(a)] = dataflow.is_pure(a)
+        return self.pure[id(a)] and self.text(a) == self.text(b)
+
+    def text(self, node):
+        if id(node) not in self.texts:
+            self.texts[id(node)] = _canonical(node)
+        return self.texts[id(node)]
 
 
 def _canonical(node):

@@ -26,7 +26,7 @@ def free_dead_values(body, params):
             target = stmt.targets[0]
         elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
             target = stmt.target        # updates a name bound before
-        for node in S.walk_nodes(stmt):     # one walk: every mention, and the other bindings
+        for node in S.operand_nodes(stmt):     # one walk: every mention, and the other bindings
             if type(node) is name_type:
                 last[node.id] = index
                 if node is not target and type(node.ctx) is not load_type:

@@ -52,13 +52,19 @@ class OptimizeContext:
     parameter_adjoints: set = dataclasses.field(default_factory=set)
     kinds: dict = dataclasses.field(default_factory=dict)
     namespace: object = None
+    # the calls of the body the first pass found, while the passes after it only remove
+    # calls (general code: no mode rewrites, none of the specialized rewrites)
+    found_calls: list = dataclasses.field(default=None, init=False, repr=False)
 
 
 def _drop_needless_unbroadcasts(body, context):
     namespace = context.namespace
     numpy_name = None if namespace is None else (lambda: namespace.ref(numpy, "numpy"))
-    return shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
-                                           context.kinds, numpy_name)
+    found = {} if not context.kinds and not context.rewrites else None
+    body = shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
+                                             context.kinds, numpy_name, found)
+    context.found_calls = None if found is None else found["calls"]
+    return body
 
 
 def _mode_rewrites(body, context):
@@ -78,6 +84,10 @@ def _add_equal_terms_once(body, context):
 
 
 def _drop_default_arguments(body, context):
+    if context.found_calls is not None:
+        _drop_defaults(context.found_calls)
+        context.found_calls = None
+        return body
     for stmt in body:
         drop_default_arguments(stmt)
     return body
@@ -216,11 +226,17 @@ def simplify(node):
 def drop_default_arguments(node):
     """``unreduce(g, x, None, False)`` -> ``unreduce(g, x)``: trailing arguments equal to
     the helper's own defaults say nothing."""
+    _drop_defaults(S.call_nodes(node))
+    return node
+
+
+def _drop_defaults(calls):
+    """``drop_default_arguments`` for each of ``calls``."""
     import inspect
-    for call in S.walk_nodes(node):
-        if isinstance(call, gast.Call) and call.keywords:
+    for call in calls:
+        if call.keywords:
             _drop_default_order(call)
-        if not isinstance(call, gast.Call) or call.keywords:
+        if call.keywords:
             continue
         target = anno.get(call, Key.TARGET)
         if target is None or getattr(target, "__module__", "") != "astgrad.runtime":
@@ -236,7 +252,6 @@ def drop_default_arguments(node):
                     or type(last.value) is not type(param.default):
                 break
             call.args.pop()
-    return node
 
 
 _runtime_parameters = {}     # runtime helper -> its parameters (None: no signature)
@@ -266,10 +281,9 @@ def inline_single_use(body, keep=()):
     once and read once, by the very next statement of the same block. The generated
     code reads closer to what a person writes, and runs fewer statements."""
     stores, loads = {}, {}
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.Name):
-            counts = stores if isinstance(node.ctx, gast.Store) else loads
-            counts[node.id] = counts.get(node.id, 0) + 1
+    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+        counts = stores if isinstance(node.ctx, gast.Store) else loads
+        counts[node.id] = counts.get(node.id, 0) + 1
     for name in keep:           # derivative names say what a value is: keep them
         stores[name] = stores.get(name, 0) + 100
     for block in walk.walk_blocks(body):

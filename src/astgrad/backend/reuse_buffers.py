@@ -107,7 +107,7 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
 
 
 def _names_read(node):
-    return {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name)}
+    return {n.id for n in S.operand_nodes(node) if isinstance(n, gast.Name)}
 
 
 class _Float64:
@@ -140,8 +140,8 @@ class _Float64:
                 or isinstance(first, gast.Name) and first.id in self.floats
         else:
             return False
-        return any(self.is_float64(o) for o in operands) and all(
-            self.is_float64(o) or self.is_number(o) for o in operands)
+        found = [self.is_float64(o) for o in operands]      # each once: nested operations
+        return any(found) and all(f or self.is_number(o) for f, o in zip(found, operands))
 
     def _number(self, node):
         if isinstance(node, gast.Constant):
@@ -177,7 +177,7 @@ def _mentions(body):
     for index, stmt in enumerate(body):
         returned = isinstance(stmt, gast.Return) and index == len(body) - 1
         bound_plainly = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-        for node in S.walk_nodes(stmt):
+        for node in S.operand_nodes(stmt):
             kind = type(node)
             if kind is name_type:
                 last[node.id] = index

@@ -63,7 +63,7 @@ class _Facts:
         self.stores, self.loads = {}, {}
         seen, stores, loads = set(), self.stores, self.loads
         name_type, store_type = gast.Name, gast.Store
-        for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+        for node in S.operand_nodes(gast.Module(body=body, type_ignores=[])):
             kind = type(node)
             if kind is name_type:
                 if type(node.ctx) is store_type:
@@ -84,7 +84,7 @@ class _Facts:
 
     def forget(self, node):
         """``node`` is gone from the body: its names no longer count."""
-        for name in S.walk_nodes(node):
+        for name in S.operand_nodes(node):
             if type(name) is gast.Name:
                 counts = self.stores if type(name.ctx) is gast.Store else self.loads
                 counts[name.id] -= 1

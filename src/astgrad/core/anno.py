@@ -86,6 +86,12 @@ def get(node, key, default=None):
     return getattr(node, _SLOT, _NONE).get(key, default)
 
 
+def annotations(node):
+    """Every annotation of ``node``, as a dict to read (not to change): one lookup for a
+    pass that asks a node for several keys."""
+    return getattr(node, _SLOT, _NONE)
+
+
 def set(node, key, value):  # noqa: A001 - mirrors dict vocabulary on purpose
     """Store ``value`` under ``key`` on ``node``."""
     if not isinstance(key, Key):

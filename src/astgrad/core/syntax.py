@@ -1,12 +1,13 @@
 """Small constructors and queries for gast trees, so the transforms read as intent."""
 
 import ast
+import operator
 from collections import deque
 
 import gast
 
 from . import anno
-from .walk import _CHILD_FIELDS, child_fields, walk_statements
+from .walk import _CHILD_FIELDS, OPERAND_FIELDS, child_fields, walk_statements
 
 
 def name(identifier, store=False):
@@ -81,6 +82,11 @@ def name_nodes(node):
     return _names(node)
 
 
+def call_nodes(node):
+    """The Call nodes under ``node`` (itself included), in no particular order."""
+    return _names(node, gast.Call)
+
+
 def names_in(node):
     """Every Name id read or written anywhere under ``node``."""
     return {n.id for n in _names(node)}
@@ -115,25 +121,76 @@ def walk_nodes(node):
         yield node
 
 
-def _names(node):
+def operand_nodes(node):
+    """The nodes ``walk_nodes`` gives (in its order, breadth first) but operators and
+    Load/Store/Del contexts, as a list: for walks that look at names, calls and the
+    expressions around them, which skip a third of the nodes so."""
+    found, todo = [], deque([node])
+    append, extend, popleft, fields = todo.append, todo.extend, todo.popleft, OPERAND_FIELDS
+    common = _COMMON_CHILDREN.get
+    while todo:
+        node = popleft()
+        found.append(node)
+        children = common(node.__class__)
+        if children is not None:
+            extend(children(node))
+        else:
+            _push_fields(node, fields[node.__class__], append, extend)
+    return found
+
+
+def _names(node, name_type=gast.Name):
     """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
     find, without its generators per node (these queries run for every statement of
-    every pass)."""
+    every pass). With ``name_type`` another node class: the nodes of that class (which
+    holds no operator nor context, as a Call)."""
     found, stack = [], [node]
-    ast_type, name_type = gast.AST, gast.Name
-    cached = _CHILD_FIELDS.get
+    push, extend, add = stack.append, stack.extend, found.append
+    ast_type, fields, common = gast.AST, OPERAND_FIELDS, _COMMON_CHILDREN.get
     while stack:
         current = stack.pop()
-        if type(current) is name_type:
-            found.append(current)
-        fields = cached(current.__class__)
-        for field in child_fields(current.__class__) if fields is None else fields:
-            value = getattr(current, field, None)
-            if type(value) is list:
-                stack.extend(item for item in value if isinstance(item, ast_type))
-            elif isinstance(value, ast_type):
-                stack.append(value)
+        cls = current.__class__
+        if cls is name_type:
+            add(current)
+        children = common(cls)
+        if children is not None:
+            extend(children(current))
+        elif isinstance(current, ast_type):
+            _push_fields(current, fields[cls], push, extend)
     return found
+
+
+def _push_fields(node, fields, push, extend):
+    """Put the nodes in ``node``'s ``fields`` (lists of nodes too, in order) on a walk's
+    stack or queue: the general case of operand_nodes and _names, for nodes without an entry in
+    ``_COMMON_CHILDREN``."""
+    for field in fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            extend(item for item in value if isinstance(item, gast.AST))
+        elif isinstance(value, gast.AST):
+            push(value)
+
+
+_NOTHING = ()
+
+
+def _call_children(node):
+    return [node.func, *node.args, *node.keywords]
+
+
+# The children of the commonest expressions, in the order of their fields but operators
+# and contexts (OPERAND_FIELDS), for the walks above: one lookup and one call per node
+# instead of the general loop over fields.
+_COMMON_CHILDREN = {
+    gast.Name: lambda node: _NOTHING if node.annotation is None else (node.annotation,),
+    gast.Constant: lambda node: _NOTHING,
+    gast.BinOp: operator.attrgetter("left", "right"),
+    gast.Call: _call_children,
+    gast.Attribute: lambda node: (node.value,),
+    gast.UnaryOp: lambda node: (node.operand,),
+    gast.Subscript: operator.attrgetter("value", "slice"),
+}
 
 
 def copy(node):

@@ -43,6 +43,27 @@ def child_fields(cls):
     return fields
 
 
+# Fields that hold only an operator or a Load/Store/Del context: nodes with no names,
+# calls or other expressions inside. The walks that look for those skip them (a Name's
+# context alone is a third of an expression's nodes).
+_OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
+
+
+class _OperandFields(dict):
+    """Node class -> its child fields but those holding operators and contexts (found
+    on first use): ``OPERAND_FIELDS[cls]`` is one dict lookup, as walks need per node."""
+
+    def __missing__(self, cls):
+        if cls is gast.Constant:
+            fields = self[cls] = ()         # its value is a Python value, never a node
+        else:
+            fields = self[cls] = tuple(f for f in child_fields(cls) if f not in _OPERATOR_FIELDS)
+        return fields
+
+
+OPERAND_FIELDS = _OperandFields()
+
+
 def _slots(stmt):
     """(owner, field) for each statement list directly inside ``stmt``, in source order;
     the owner is ``stmt`` itself or one of its ``except`` handlers."""
@@ -122,24 +143,25 @@ def rewrite_calls(body, targets, fn):
     ``fn(call)`` (the call itself to keep it), in place; the calls inside a replacement
     are visited too. One pass over the nodes, for rewrites of a few kinds of calls."""
     def replaced(node):
-        if isinstance(node, gast.Call):
-            target = anno.get(node, anno.Key.TARGET)
-            if target is not None and any(target is wanted for wanted in targets):
-                return fn(node)
+        target = anno.get(node, anno.Key.TARGET)
+        if target is not None and any(target is wanted for wanted in targets):
+            return fn(node)
         return node
 
     stack = list(body)
+    ast_type, call_type, fields = gast.AST, gast.Call, OPERAND_FIELDS     # no call under an operator
     while stack:
         node = stack.pop()
-        for field in child_fields(node.__class__):
+        for field in fields[node.__class__]:
             value = getattr(node, field, None)
             if isinstance(value, list):
                 for index, item in enumerate(value):
-                    if isinstance(item, gast.AST):
-                        value[index] = item = replaced(item)
+                    if isinstance(item, ast_type):
+                        if item.__class__ is call_type:
+                            value[index] = item = replaced(item)
                         stack.append(item)
-            elif isinstance(value, gast.AST):
-                new = replaced(value)
+            elif isinstance(value, ast_type):
+                new = replaced(value) if value.__class__ is call_type else value
                 if new is not value:
                     setattr(node, field, new)
                 stack.append(new)

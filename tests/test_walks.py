@@ -1,0 +1,95 @@
+"""The tree walks every pass uses (core/syntax.py) find what ``gast.walk`` finds, and the
+shape analyses' optimistic fixed point (analysis/fixed_point.py) finds the same facts
+whether or not it is told which names each value mentions."""
+
+import random
+
+import gast
+import pytest
+from hypothesis import given, strategies as st
+
+from astgrad.analysis import fixed_point
+from astgrad.core import syntax as S
+
+SOURCE = '''
+def f(x: "ann", y=g(1), *args, k: int = 2, **kw):
+    a = x * y + np.sum(x[1:2, ::3], axis=0) - -x ** 2
+    b, c = (a, [v for v in range(3) if v > h(v)])
+    d = {a: b, **kw} if a < b <= c else (lambda t=u(0): t + w(1))(a)
+    x.attr[0] += f(*args, key=q(1), **kw) @ a
+    del d[0], b
+    for i, j in zip(a, b):
+        while not (i and j or k):
+            if c is not None:
+                return f"{a!r} {g(b):>{w}}"
+    def inner(p: z(1) = m(2)):
+        return p
+    return a
+'''
+
+_OPERATORS = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
+
+
+def nodes_of(tree):
+    return [tree] + [stmt for stmt in gast.walk(tree) if isinstance(stmt, gast.stmt)]
+
+
+@pytest.mark.parametrize("index", range(len(nodes_of(gast.parse(SOURCE)))))
+def test_the_walks_find_what_gast_walk_finds(index):
+    node = nodes_of(gast.parse(SOURCE))[index]
+    every = list(gast.walk(node))
+    assert sorted(map(id, S.name_nodes(node))) == sorted(id(n) for n in every if isinstance(n, gast.Name))
+    assert sorted(map(id, S.call_nodes(node))) == sorted(id(n) for n in every if isinstance(n, gast.Call))
+    # operand_nodes: walk_nodes' breadth-first order without operators and contexts
+    assert [id(n) for n in S.operand_nodes(node)] == \
+        [id(n) for n in S.walk_nodes(node) if not isinstance(n, _OPERATORS)]
+    assert S.names_in(node) == {n.id for n in every if isinstance(n, gast.Name)}
+
+
+def _old_assume(definitions, facts, fact_of):
+    """The fixed point without ``mentions``: every round looks at every name."""
+    changed = True
+    while changed:
+        changed = False
+        for name, values in definitions.items():
+            if name in facts:
+                continue
+            for value in values:
+                found = fact_of(value) if value is not None else None
+                if found is not None:
+                    facts[name] = found
+                    changed = True
+                    break
+
+
+@given(st.integers(0, 2 ** 32 - 1), st.integers(2, 30))
+def test_assume_finds_the_same_facts_told_what_each_value_mentions(seed, count):
+    rng = random.Random(seed)
+    names = [f"n{i}" for i in range(count)]
+    # a value: (kind, the names it reads); its fact: "first" gives the first known fact of
+    # what it reads, "all" the fact of the first only if every one it reads has one,
+    # "sum" a new fact from them all, "none" never one; some names start with a fact
+    kinds = ("first", "all", "sum", "none")
+    definitions = {name: [None if rng.random() < 0.1 else
+                          (rng.choice(kinds), tuple(rng.sample(names, rng.randint(0, min(3, count)))))
+                          for _ in range(rng.randint(1, 3))]
+                   for name in names}
+    start = {name: rng.randint(0, 3) for name in rng.sample(names, rng.randint(1, min(3, count)))}
+
+    def fact_of_in(facts):
+        def fact_of(value):
+            kind, reads = value
+            known = [facts[r] for r in reads if r in facts]
+            if kind == "first":
+                return known[0] if known else None
+            if kind == "all":
+                return known[0] if known and len(known) == len(reads) else None
+            if kind == "sum":
+                return sum(known) % 5 if known else None
+            return None
+        return fact_of
+
+    expected, found = dict(start), dict(start)
+    _old_assume(definitions, expected, fact_of_in(expected))
+    fixed_point.assume(definitions, found, fact_of_in(found), mentions=lambda value: value[1])
+    assert found == expected
