@@ -338,8 +338,11 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
     from ..analysis.sharing import Sharing, calls_changing_arguments
+    statements = list(walk.walk_statements(body))
+    writes = list(_checked_writes(statements))
+    if not writes and not any(_calls_user_function(stmt) for stmt in statements):
+        return      # nothing changes an object in place, here or in a callee: nothing to check
     sharing = Sharing(params, body, prepare)
-    writes = list(_checked_writes(sharing.statements))
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
     for stmt, name, action, strict in writes:
@@ -368,6 +371,14 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+
+
+def _calls_user_function(stmt):
+    """Whether ``stmt`` calls a function astgrad reads the code of, which may change an
+    argument in place (``calls_changing_arguments`` says which)."""
+    call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    return isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is not None \
+        and ops.is_user_function(anno.get(call, Key.TARGET))
 
 
 def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):

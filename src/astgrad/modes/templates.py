@@ -54,16 +54,15 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
             params[name] = _simple_constant(value)
     params[template.result] = result
     steps, locals_ = _plan(template)
-    renames = {}
+    substitute = _Substitute(template, params, locals_, {}, derivative_of, namespace, namer, None,
+                             zero_safe)
     out = []
     for original, per_item in steps:
-        positions = range(len(params[template.vararg])) if per_item else (None,)
-        for position in positions:
-            node = _Substitute(template, params, locals_, renames, derivative_of, namespace,
-                               namer, position, zero_safe).run(original)
-            if node is None:
-                continue
-            out.append(node)
+        for position in range(len(params[template.vararg])) if per_item else (None,):
+            substitute.position = position
+            node = substitute.run(original)
+            if node is not None:
+                out.append(node)
     return out
 
 
@@ -187,8 +186,8 @@ class _Substitute(gast.NodeTransformer):
         if isinstance(value, tuple):
             if element and self.position is not None and name == self.template.vararg:
                 return value[self.position]
-            return gast.Tuple(elts=[S.copy(v) for v in value], ctx=gast.Load())
-        return S.copy(value)
+            return gast.Tuple(elts=[_copy_atom(v) for v in value], ctx=gast.Load())
+        return _copy_atom(value)
 
     def visit_Subscript(self, node):
         ref = derivative_ref(node)
@@ -268,6 +267,24 @@ class _Substitute(gast.NodeTransformer):
         return S.name(self.namespace.ref(obj, ident))
 
 
+def _copy_atom(node):
+    """A copy of ``node``: a name or a constant without annotations (the call's atoms,
+    copied into every statement of the template that mentions them) copied directly,
+    which ``S.copy`` does in several steps for each field; anything else by ``S.copy``."""
+    kind = type(node)
+    if kind is not _NAME and kind is not _CONSTANT or anno.SLOT in node.__dict__:
+        return S.copy(node)
+    copied = kind.__new__(kind)
+    copied.__dict__.update(node.__dict__)
+    if kind is _NAME:
+        context = node.ctx
+        if context.__dict__:
+            return S.copy(node)
+        copied.ctx = context.__class__()
+    return copied
+
+
+_NAME, _CONSTANT = gast.Name, gast.Constant
 _VISITS = {}        # node class -> _Substitute's visit_ method for it, or None
 _UNKNOWN = object()
 
