@@ -115,6 +115,19 @@ def walk_nodes(node):
         yield node
 
 
+def child_nodes(node):
+    """The nodes directly under ``node``, in field order: ``ast.iter_child_nodes``
+    without its generators, for gast and stdlib trees alike."""
+    found, ast_type = [], ast.AST
+    for field in child_fields(node.__class__):
+        value = getattr(node, field, None)
+        if isinstance(value, ast_type):
+            found.append(value)
+        elif type(value) is list:
+            found.extend(item for item in value if isinstance(item, ast_type))
+    return found
+
+
 def _names(node):
     """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
     find, without its generators per node (these queries run for every statement of

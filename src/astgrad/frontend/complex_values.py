@@ -192,10 +192,10 @@ class _ComplexFlow:
                 self.refuse(node, f"the attribute .{node.attr} (use numpy.real(...), numpy.imag(...))")
             return False
         if isinstance(node, (gast.Slice, gast.Tuple)) and isinstance(getattr(node, "ctx", gast.Load()), gast.Load):
-            if any(self.kind(child) for child in gast.iter_child_nodes(node) if isinstance(child, gast.expr)):
+            if any(self.kind(child) for child in S.child_nodes(node) if isinstance(child, gast.expr)):
                 self.refuse(node, "a tuple or slice")
             return False
-        for child in gast.iter_child_nodes(node):
+        for child in S.child_nodes(node):
             if isinstance(child, gast.expr) and self.kind(child):
                 self.refuse(node, f"a {type(node).__name__}")
         return False
@@ -240,7 +240,7 @@ class _ComplexFlow:
             if self.kind(stmt.value):
                 self.refuse(stmt, "the function's result (return a real value)")
             return False
-        for child in gast.iter_child_nodes(stmt):
+        for child in S.child_nodes(stmt):
             if isinstance(child, gast.expr) and self.kind(child):
                 self.refuse(stmt, f"a {type(stmt).__name__} statement")
         return False
