@@ -10,6 +10,7 @@ import inspect
 import gast
 
 from .. import runtime
+from ..backend import optimize
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
@@ -29,7 +30,8 @@ def _simple_constant(value):
     raise BindError(f"template default {value!r} is not a simple constant")
 
 
-def instantiate(template, result, args, kwargs, derivative_of, namespace, namer, zero_safe=False):
+def instantiate(template, result, args, kwargs, derivative_of, namespace, namer, zero_safe=False,
+                simplified=False):
     """The statements of ``template`` for one call.
 
     result: the atom holding the primitive's result; args/kwargs: atoms of the call;
@@ -37,6 +39,7 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     zero_safe: write ``d[y] * f`` as ``scale(d[y], f)``, ``d[y] / f`` as ``over(d[y], f)``
     and ``a ** b`` as ``power(a, b)``, so a zero derivative stays exactly zero where the
     local derivative f is inf or nan (runtime.py explains when this code runs).
+    simplified: the statements' values simplified (``optimize.simplify``) as they are made.
     Returns plain assignments to fresh temporaries and derivative assignments
     annotated with ``Key.ACCUMULATE`` (their target is the derivative name).
     """
@@ -55,7 +58,7 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     params[template.result] = result
     steps, locals_ = _plan(template)
     substitute = _Substitute(template, params, locals_, {}, derivative_of, namespace, namer, None,
-                             zero_safe)
+                             zero_safe, simplified)
     out = []
     for original, per_item in steps:
         for position in range(len(params[template.vararg])) if per_item else (None,):
@@ -122,8 +125,9 @@ class _Dropped(Exception):
 
 class _Substitute(gast.NodeTransformer):
     def __init__(self, template, params, locals_, renames, derivative_of, namespace, namer, position,
-                 zero_safe=False):
+                 zero_safe=False, simplified=False):
         self.zero_safe = zero_safe
+        self.fold = optimize.fold if simplified else _unchanged   # made bottom up, as simplify does
         self.template = template
         self.params = params
         self.locals = locals_
@@ -229,7 +233,7 @@ class _Substitute(gast.NodeTransformer):
 
     def visit_BinOp(self, node):
         if not self.zero_safe:
-            return self.generic_visit(node)
+            return self.fold(self.generic_visit(node))
         carries = (_mentions_derivative(node.left), _mentions_derivative(node.right))
         node = self.generic_visit(node)
         if isinstance(node.op, gast.Mult) and any(carries):
@@ -239,7 +243,10 @@ class _Substitute(gast.NodeTransformer):
             return self._helper(runtime.over, [node.left, node.right])
         if isinstance(node.op, gast.Pow):
             return self._helper(runtime.power, [node.left, node.right])
-        return node
+        return self.fold(node)
+
+    def visit_UnaryOp(self, node):
+        return self.fold(self.generic_visit(node))
 
     def _helper(self, helper, args):
         call = S.call(S.name(self.namespace.ref(helper, helper.__name__)), args)
@@ -282,6 +289,10 @@ def _copy_atom(node):
             return S.copy(node)
         copied.ctx = context.__class__()
     return copied
+
+
+def _unchanged(node):
+    return node
 
 
 _NAME, _CONSTANT = gast.Name, gast.Constant
