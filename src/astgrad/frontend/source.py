@@ -38,6 +38,7 @@ class FunctionSource:
         # what generation depended on: (name path, the objects its parts meant), so the
         # generated code can be checked against the names' bindings when it is used
         self.dependencies = []
+        self._recorded = set()          # the dependencies recorded by resolve_path, as (path, ids)
         # names astgrad binds to another function's scope (normalize/foreign.py): their
         # meaning is astgrad's own, so only the attributes read off them are dependencies
         self.scopes = {}
@@ -89,7 +90,11 @@ class FunctionSource:
             chain.append(obj)
         if depend:
             root = ScopeRoot(parts[0]) if parts[0] in self.scopes else parts[0]
-            self.dependencies.append(((root,) + tuple(parts[1:len(chain)]), tuple(chain)))
+            entry = ((root,) + tuple(parts[1:len(chain)]), tuple(chain))
+            seen = (entry[0], tuple(map(id, chain)))    # the list holds the objects: ids stay theirs
+            if seen not in self._recorded:      # a path read again (at every use) adds nothing
+                self._recorded.add(seen)
+                self.dependencies.append(entry)
         load_imported()         # rules of an optional library (SciPy) the code may call
         return obj
 
