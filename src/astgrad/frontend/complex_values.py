@@ -61,8 +61,9 @@ def _complex_dtype_string(node):
     return False
 
 
-def refuse_complex(source, tree, local_names):
-    """Raise a TransformError at the first place ``tree`` writes a complex number."""
+def refuse_complex(source, tree, local_names, nodes=None):
+    """Raise a TransformError at the first place ``tree`` writes a complex number
+    (``nodes``: ``tree``'s nodes in the order ``syntax.walk_nodes`` gives, if at hand)."""
     looked_up = {}      # a free dotted path -> what it means now (each looked up once)
     fft = False         # whether the code may use numpy.fft (see check_complex_flow)
     fft_names = {}      # an attribute, or (a name,) -> whether it may be a use of numpy.fft
@@ -73,7 +74,7 @@ def refuse_complex(source, tree, local_names):
             looked_up[key] = source.resolve_path(path, depend=False)
         return looked_up[key]
 
-    for node in S.walk_nodes(tree):
+    for node in S.walk_nodes(tree) if nodes is None else nodes:
         reason = None
         kind = type(node)
         if kind is gast.Constant and isinstance(node.value, complex):

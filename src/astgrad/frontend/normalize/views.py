@@ -63,13 +63,13 @@ class _View:
 class ViewWrites:
     """Rewrites one function's writes through views (see the module doc)."""
 
-    def __init__(self, normalizer, tree):
+    def __init__(self, normalizer, tree, nodes=None):
         self.normalizer = normalizer
         # binding_counts([tree]), which the normalizer found before changing anything
         self.counts = Counter(normalizer.bound_count) if tree is normalizer.source.tree \
             else binding_counts([tree])
         assignments = []
-        for node in S.walk_nodes(tree):
+        for node in S.walk_nodes(tree) if nodes is None else nodes:
             if type(node) is gast.AugAssign and isinstance(node.target, gast.Name):
                 self.counts[node.target.id] -= 1    # v op= e changes the view (followed here), not a binding
             elif type(node) is gast.Assign:
@@ -229,9 +229,10 @@ class ViewWrites:
             S.name(view.name), S.name(view.base), S.const(where)])
 
 
-def rewrite_view_writes(normalizer, tree):
-    """``tree``'s body with writes through views rewritten (see the module doc)."""
-    tree.body = ViewWrites(normalizer, tree).block(tree.body)
+def rewrite_view_writes(normalizer, tree, nodes=None):
+    """``tree``'s body with writes through views rewritten (see the module doc); ``nodes``:
+    ``tree``'s nodes (``syntax.walk_nodes``), if at hand."""
+    tree.body = ViewWrites(normalizer, tree, nodes).block(tree.body)
     return tree
 
 
