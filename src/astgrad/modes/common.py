@@ -275,6 +275,8 @@ def range_targets(body):
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             bound.add(node.target.id)
             anno.set(node, Key.RANGE_LOOP, True)
+        elif isinstance(node, gast.Assign) and type(node.targets[0]) is gast.Name:
+            other.add(node.targets[0].id)
         elif isinstance(node, gast.Assign):
             other |= S.stored_names(node.targets[0])
         elif isinstance(node, gast.For):
