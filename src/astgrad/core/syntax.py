@@ -29,18 +29,25 @@ def const(value):
 _NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
 
 
+def _made(cls, **fields):
+    """``cls(**fields)`` for a gast node class, without gast's constructor (see ``name``)."""
+    node = cls.__new__(cls)
+    node.__dict__.update(fields)
+    return node
+
+
 def assign(target, value, line=None):
     """``target = value``; ``target`` is a name string or a gast target node."""
     if isinstance(target, str):
         target = name(target, store=True)
-    node = gast.Assign(targets=[target], value=value, type_comment=None)
+    node = _made(gast.Assign, targets=[target], value=value, type_comment=None)
     if line is not None:
         node.lineno = line
     return node
 
 
 def expr_stmt(value, line=None):
-    node = gast.Expr(value=value)
+    node = _made(gast.Expr, value=value)
     if line is not None:
         node.lineno = line
     return node
@@ -50,8 +57,8 @@ def call(func, args=(), keywords=()):
     """``func(*args, **keywords)``; ``func`` is a dotted string or a node."""
     if isinstance(func, str):
         func = dotted(func)
-    kws = [gast.keyword(arg=k, value=v) for k, v in dict(keywords).items()]
-    return gast.Call(func=func, args=list(args), keywords=kws)
+    kws = [_made(gast.keyword, arg=k, value=v) for k, v in dict(keywords).items()]
+    return _made(gast.Call, func=func, args=list(args), keywords=kws)
 
 
 def dotted(path):
