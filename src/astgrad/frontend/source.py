@@ -320,7 +320,7 @@ def _compiled_alone(node, code, qualname, imported=()):
     _same_instructions). None if it does not compile."""
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
     if code.co_firstlineno != first:
-        ast.increment_lineno(node, code.co_firstlineno - first)    # a class body stores its line
+        _shift_lines(node, code.co_firstlineno - first)    # a class body stores its line
     if isinstance(node, ast.Lambda):
         node = ast.copy_location(ast.Expr(value=node), node)
     else:
@@ -345,6 +345,16 @@ def _compiled_alone(node, code, qualname, imported=()):
         return None
     # module -> __astgrad_scope__ -> [class body ->] the function
     return _code_named(compiled, code.co_name, depth=3 if in_class else 2)
+
+
+def _shift_lines(tree, offset):
+    """``ast.increment_lineno(tree, offset)`` for a def or lambda (no type-ignore comments
+    in it), walking the tree without a generator per node."""
+    for node in S.walk_nodes(tree):
+        if "lineno" in node._attributes:
+            node.lineno = getattr(node, "lineno", 0) + offset
+        if "end_lineno" in node._attributes and getattr(node, "end_lineno", None) is not None:
+            node.end_lineno += offset
 
 
 def _code_named(code, name, depth):

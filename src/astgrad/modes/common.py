@@ -16,6 +16,8 @@ from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, function_value_unknown
+from ..rules import registry
+from .templates import derivative_parameters, parameters_of
 
 
 class Transform:
@@ -63,8 +65,6 @@ class Transform:
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
         argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
         the rule would silently drop its derivative."""
-        from ..rules import registry
-        from .templates import derivative_parameters, parameters_of
         if op.receiver is None:
             return
         template = registry.lookup(table, op.key)
@@ -84,8 +84,6 @@ class Transform:
     def ignored_dtype(self, op, table):
         """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
         result), or None."""
-        from ..rules import registry
-        from .templates import parameters_of
         template = registry.lookup(table, op.key) if op.kind is OpKind.CALL else None
         if template is None or "dtype" not in template.signature.parameters \
                 or "dtype" in template.names_used:
@@ -552,7 +550,6 @@ def _is_runtime(obj):
 def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen."""
-    from ..rules import registry
     from ..analysis.mutation import mutates_arguments
     call = stmt.value
     method = anno.get(call, Key.METHOD)
@@ -635,7 +632,6 @@ def array_names(body, params):
 def _array_requirement(value):
     """The names that must hold arrays for ``value`` to make one (a frozenset, empty if
     it always does), or None where it never certainly does (see array_names)."""
-    from ..rules import registry
     if value is None:
         return None
     if ops.in_place_operands(value):                      # y op= v

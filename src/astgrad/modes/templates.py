@@ -335,7 +335,7 @@ def _copy_atom(node):
         context = node.ctx
         if context.__dict__:
             return S.copy(node)
-        copied.ctx = context.__class__()
+        copied.ctx = context.__class__.__new__(context.__class__)
     return copied
 
 
