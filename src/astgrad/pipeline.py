@@ -18,6 +18,8 @@ import threading
 import time
 import types
 
+import gast
+
 from .backend.emit import compile_closure, to_source
 from .backend.namespace import Namespace
 from .core import syntax as S
@@ -65,9 +67,15 @@ def _bind_free_names(source, normalized, namespace, source_names):
     """Bind the names the normalized body reads but does not define, as they mean now."""
     args = normalized.args
     params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
-    local = params | S.stored_names(normalized)
     # the body only: default values are the function object's own, never re-evaluated
-    loaded = set().union(*(S.loaded_names(stmt) for stmt in normalized.body))
+    loaded, stored = set(), set()
+    for stmt in normalized.body:
+        for node in S.name_nodes(stmt):
+            if type(node.ctx) is gast.Load:
+                loaded.add(node.id)
+            elif type(node.ctx) is gast.Store:
+                stored.add(node.id)
+    local = params | stored | S.stored_names(normalized.args)
     for name in sorted(loaded - local - set(namespace.values)):
         if name not in source_names and hasattr(builtins, name):
             namespace.bind(name, getattr(builtins, name))   # introduced by normalization (range, len)

@@ -17,12 +17,12 @@ from ..core import anno
 from ..core import walk
 from ..core.anno import Key
 from ..core.ops import in_place_operands
+from ..rules import registry
 
 def is_mutating_method(name):
     """Whether ``v.name(...)`` may change ``v`` in place (``xs.append(v)``, ``a.fill(0)``):
     some method of that name in the rule table does (``registry.methods_named``). A
     call of one is never dead code."""
-    from ..rules import registry
     return any(record.mutates == 0 for record in registry.methods_named(name))
 
 
@@ -36,7 +36,6 @@ def _mutated_argument(call, target):
     """The position of the argument a library call writes into (its record's
     ``mutates``), or None. A function that copies unless told not to (``copy=False``,
     ``numpy.nan_to_num``) writes only then."""
-    from ..rules import registry
     try:
         record = registry.primitive(target)
     except TypeError:           # an unhashable callable is none of them

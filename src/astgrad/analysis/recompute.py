@@ -17,17 +17,21 @@ from ..core.anno import Key
 from .mutation import names_changed_in_place
 
 
-def recomputable(loop, body, store_counts):
+def recomputable(loop, body, store_counts, body_loads=None):
     """The temporaries of ``loop`` (a for loop over a name) cheaper to recompute than to
     save: one arithmetic operation or indexing on the loop index, constants and values
     the loop does not change, used only later in the same iteration (``t = 0.1 * i``,
     ``x_t = xs[t]``, ``cond = i > 1``). ``body`` is the whole function body and
-    ``store_counts`` says how often each name is assigned."""
+    ``store_counts`` says how often each name is assigned; ``body_loads`` (from
+    ``loads(body)``, when the caller keeps it for several loops) how often it reads each."""
     changed_in_loop = S.stored_names(gast.Module(body=loop.body, type_ignores=[])) \
         | names_changed_in_place(loop.body)
     available = {loop.target.id}
     chosen = []
-    for position, stmt in enumerate(loop.body):
+    earlier = set()         # the names the statements of the loop before this one read
+    outside = None          # the names read anywhere in the function outside the loop
+    for stmt in loop.body:
+        reads, earlier = earlier, earlier | S.loaded_names(stmt)
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and _cheap(stmt.value)):
             continue
@@ -39,12 +43,22 @@ def recomputable(loop, body, store_counts):
                    (n.id not in changed_in_loop and store_counts.get(n.id, 0) <= 1)
                    for n in operands):
             continue
-        earlier = gast.Module(body=loop.body[:position], type_ignores=[])
-        if name in S.loaded_names(earlier) or name in _loads_outside(loop, body):
+        if outside is None:
+            outside = _loads_outside(loop, loads(body) if body_loads is None else body_loads)
+        if name in reads or name in outside:
             continue
         chosen.append(stmt)
         available.add(name)
     return chosen
+
+
+def loads(body):
+    """How many times ``body`` (nested blocks included) reads each name."""
+    counts = {}
+    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node.ctx, gast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts
 
 
 def _cheap(value):
@@ -53,11 +67,11 @@ def _cheap(value):
         or _is_math_call(value)
 
 
-def _loads_outside(loop, body):
-    """Names read anywhere in the function outside ``loop``'s body."""
-    inside = {id(n) for stmt in loop.body for n in S.walk_nodes(stmt)}
-    return {n.id for n in S.walk_nodes(gast.Module(body=body, type_ignores=[]))
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in inside}
+def _loads_outside(loop, body_loads):
+    """Names read anywhere in the function outside ``loop``'s body (``body_loads``: how
+    often the function reads each name, its reads in the loop included)."""
+    inside = loads(loop.body)
+    return {name for name, count in body_loads.items() if count > inside.get(name, 0)}
 
 
 def _is_math_call(value):

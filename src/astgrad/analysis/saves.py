@@ -121,6 +121,7 @@ class SavePlan:
         self.count = 0
         self.stacks = {}
         self.needs_init = set()
+        self.body_loads = None      # how often the body reads each name (recompute.loads), when asked
 
     def annotate(self, block, depth, maybe, definite):
         """Mark which assignments overwrite a value that may exist (so it may need
@@ -198,8 +199,10 @@ class SavePlan:
         over_name = not is_while and isinstance(stmt.target, gast.Name)
         if over_name:
             inner_definite.add(stmt.target.id)
-        anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts)
-                 if over_name else [])
+        if over_name and self.body_loads is None:
+            self.body_loads = recompute.loads(self.body)       # found once, for every loop
+        anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts,
+                                                              self.body_loads) if over_name else [])
         self.annotate(stmt.body, depth + 1, inner_maybe, inner_definite)
         for recomputed in anno.get(stmt, Key.RECOMPUTED):
             anno.set(recomputed, Key.SAVE, None)

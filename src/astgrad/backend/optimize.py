@@ -190,6 +190,11 @@ def simplify(node):
             setattr(node, field, simplify(value))
         elif isinstance(value, list):
             setattr(node, field, [simplify(v) if isinstance(v, gast.AST) else v for v in value])
+    return fold(node)
+
+
+def fold(node):
+    """``simplify`` of ``node`` whose children are simplified already."""
     if isinstance(node, gast.BinOp):
         left, right, op = node.left, node.right, type(node.op)
         if _number(left) and _number(right) and op in _FOLD:

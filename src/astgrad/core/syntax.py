@@ -11,26 +11,44 @@ from .walk import _CHILD_FIELDS, OPERAND_FIELDS, child_fields, walk_statements
 
 
 def name(identifier, store=False):
-    ctx = gast.Store() if store else gast.Load()
-    return gast.Name(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+    """``gast.Name(id=identifier, ctx=..., annotation=None, type_comment=None)``, made
+    without gast's constructor (a Python function, which made this, called for most
+    nodes generated, cost twice as much)."""
+    node = _NAME.__new__(_NAME)
+    node.__dict__.update(id=identifier, ctx=_STORE.__new__(_STORE) if store else _LOAD.__new__(_LOAD),
+                         annotation=None, type_comment=None)
+    return node
 
 
 def const(value):
-    return gast.Constant(value=value, kind=None)
+    """``gast.Constant(value=value, kind=None)``, made as ``name`` makes a name."""
+    node = _CONSTANT.__new__(_CONSTANT)
+    node.__dict__.update(value=value, kind=None)
+    return node
+
+
+_NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
+
+
+def _made(cls, **fields):
+    """``cls(**fields)`` for a gast node class, without gast's constructor (see ``name``)."""
+    node = cls.__new__(cls)
+    node.__dict__.update(fields)
+    return node
 
 
 def assign(target, value, line=None):
     """``target = value``; ``target`` is a name string or a gast target node."""
     if isinstance(target, str):
         target = name(target, store=True)
-    node = gast.Assign(targets=[target], value=value, type_comment=None)
+    node = _made(gast.Assign, targets=[target], value=value, type_comment=None)
     if line is not None:
         node.lineno = line
     return node
 
 
 def expr_stmt(value, line=None):
-    node = gast.Expr(value=value)
+    node = _made(gast.Expr, value=value)
     if line is not None:
         node.lineno = line
     return node
@@ -40,8 +58,8 @@ def call(func, args=(), keywords=()):
     """``func(*args, **keywords)``; ``func`` is a dotted string or a node."""
     if isinstance(func, str):
         func = dotted(func)
-    kws = [gast.keyword(arg=k, value=v) for k, v in dict(keywords).items()]
-    return gast.Call(func=func, args=list(args), keywords=kws)
+    kws = [_made(gast.keyword, arg=k, value=v) for k, v in dict(keywords).items()]
+    return _made(gast.Call, func=func, args=list(args), keywords=kws)
 
 
 def dotted(path):
@@ -136,6 +154,19 @@ def operand_nodes(node):
             extend(children(node))
         else:
             _push_fields(node, fields[node.__class__], append, extend)
+    return found
+
+
+def child_nodes(node):
+    """The nodes directly under ``node``, in field order: ``ast.iter_child_nodes``
+    without its generators, for gast and stdlib trees alike."""
+    found, ast_type = [], ast.AST
+    for field in child_fields(node.__class__):
+        value = getattr(node, field, None)
+        if isinstance(value, ast_type):
+            found.append(value)
+        elif type(value) is list:
+            found.extend(item for item in value if isinstance(item, ast_type))
     return found
 
 

@@ -61,19 +61,36 @@ def _complex_dtype_string(node):
     return False
 
 
-def refuse_complex(source, tree, local_names):
-    """Raise a TransformError at the first place ``tree`` writes a complex number."""
-    for node in S.walk_nodes(tree):
+def refuse_complex(source, tree, local_names, nodes=None):
+    """Raise a TransformError at the first place ``tree`` writes a complex number
+    (``nodes``: ``tree``'s nodes in the order ``syntax.walk_nodes`` gives, if at hand)."""
+    looked_up = {}      # a free dotted path -> what it means now (each looked up once)
+    fft = False         # whether the code may use numpy.fft (see check_complex_flow)
+    fft_names = {}      # an attribute, or (a name,) -> whether it may be a use of numpy.fft
+
+    def meaning(path):
+        key = tuple(path)
+        if key not in looked_up:    # a look, not a dependency: data stays live
+            looked_up[key] = source.resolve_path(path, depend=False)
+        return looked_up[key]
+
+    for node in S.walk_nodes(tree) if nodes is None else nodes:
         reason = None
-        if isinstance(node, gast.Constant) and isinstance(node.value, complex):
+        kind = type(node)
+        if kind is gast.Constant and isinstance(node.value, complex):
             reason = f"the complex literal {node.value!r}"
-        elif isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load):
-            path = S.dotted_path(node)
+        elif kind is gast.Name or kind is gast.Attribute:
+            if not fft:
+                key = node.attr if kind is gast.Attribute else (node.id,)
+                if key not in fft_names:
+                    fft_names[key] = _names_fft(node, local_names, meaning)
+                fft = fft_names[key]
+            path = S.dotted_path(node) if isinstance(node.ctx, gast.Load) else None
             if path and path[0] not in local_names:
-                obj = source.resolve_path(path, depend=False)   # a look, not a dependency: data stays live
+                obj = meaning(path)
                 if obj is not MISSING:
                     reason = makes_complex(obj)
-        elif isinstance(node, gast.Call):
+        elif kind is gast.Call:
             reason = _complex_dtype_argument(node)
         if reason:
             raise source.error(
@@ -81,7 +98,8 @@ def refuse_complex(source, tree, local_names):
                 "defined for real values only. Keep the real and imaginary parts in two real "
                 "variables, or compute this part outside the differentiated function",
                 node, construct="complex")
-    check_complex_flow(source, tree, local_names)
+    if fft:
+        check_complex_flow(source, tree, local_names)
 
 
 def _complex_dtype_argument(call):
@@ -175,10 +193,10 @@ class _ComplexFlow:
                 self.refuse(node, f"the attribute .{node.attr} (use numpy.real(...), numpy.imag(...))")
             return False
         if isinstance(node, (gast.Slice, gast.Tuple)) and isinstance(getattr(node, "ctx", gast.Load()), gast.Load):
-            if any(self.kind(child) for child in gast.iter_child_nodes(node) if isinstance(child, gast.expr)):
+            if any(self.kind(child) for child in S.child_nodes(node) if isinstance(child, gast.expr)):
                 self.refuse(node, "a tuple or slice")
             return False
-        for child in gast.iter_child_nodes(node):
+        for child in S.child_nodes(node):
             if isinstance(child, gast.expr) and self.kind(child):
                 self.refuse(node, f"a {type(node).__name__}")
         return False
@@ -223,7 +241,7 @@ class _ComplexFlow:
             if self.kind(stmt.value):
                 self.refuse(stmt, "the function's result (return a real value)")
             return False
-        for child in gast.iter_child_nodes(stmt):
+        for child in S.child_nodes(stmt):
             if isinstance(child, gast.expr) and self.kind(child):
                 self.refuse(stmt, f"a {type(stmt).__name__} statement")
         return False
@@ -236,16 +254,25 @@ def _in(obj, table):
         return False
 
 
+_FFT_ATTRIBUTES = frozenset({"fft", "ifft", "rfft", "fft2", "ifft2", "fftn", "ifftn", "rfft2", "rfftn"})
+
+
+def _names_fft(node, local_names, meaning):
+    """Whether the Name or Attribute ``node`` may be (part of) a use of numpy.fft:
+    ``meaning(path)`` is what a free dotted path means now."""
+    if isinstance(node, gast.Attribute):
+        return node.attr in _FFT_ATTRIBUTES
+    if node.id in local_names:
+        return False
+    obj = meaning([node.id])
+    return obj is not MISSING and _describe(obj).startswith(("numpy.fft", "astgrad.runtime"))
+
+
 def _uses_fft(tree, source, local_names):
-    for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Attribute) and node.attr in ("fft", "ifft", "rfft", "fft2", "ifft2", "fftn",
-                                                               "ifftn", "rfft2", "rfftn"):
-            return True
-        if isinstance(node, gast.Name) and node.id not in local_names:
-            obj = source.resolve_path([node.id], depend=False)
-            if obj is not MISSING and _describe(obj).startswith(("numpy.fft", "astgrad.runtime")):
-                return True
-    return False
+    def meaning(path):
+        return source.resolve_path(path, depend=False)
+    return any(_names_fft(node, local_names, meaning) for node in S.walk_nodes(tree)
+               if isinstance(node, (gast.Name, gast.Attribute)))
 
 
 def check_complex_flow(source, tree, local_names):

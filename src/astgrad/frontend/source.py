@@ -38,6 +38,7 @@ class FunctionSource:
         # what generation depended on: (name path, the objects its parts meant), so the
         # generated code can be checked against the names' bindings when it is used
         self.dependencies = []
+        self._recorded = set()          # the dependencies recorded by resolve_path, as (path, ids)
         # names astgrad binds to another function's scope (normalize/foreign.py): their
         # meaning is astgrad's own, so only the attributes read off them are dependencies
         self.scopes = {}
@@ -89,7 +90,11 @@ class FunctionSource:
             chain.append(obj)
         if depend:
             root = ScopeRoot(parts[0]) if parts[0] in self.scopes else parts[0]
-            self.dependencies.append(((root,) + tuple(parts[1:len(chain)]), tuple(chain)))
+            entry = ((root,) + tuple(parts[1:len(chain)]), tuple(chain))
+            seen = (entry[0], tuple(map(id, chain)))    # the list holds the objects: ids stay theirs
+            if seen not in self._recorded:      # a path read again (at every use) adds nothing
+                self._recorded.add(seen)
+                self.dependencies.append(entry)
         load_imported()         # rules of an optional library (SciPy) the code may call
         return obj
 
@@ -248,9 +253,11 @@ def _running_definition(fn, module, text, filename, first_line, parsed=None):
         plain = next(itertools.islice(_definitions(tree, ast, code.co_name), position, None), None)
         if plain is None:
             break
-        found = _compiled_alone(plain, code, qualname)
+        found = _compiled_alone(plain, code, qualname, _imported_names(fn))
         if found is None:
             continue
+        if _same_instructions(found, code):
+            return node
         wanted = code_fingerprint(code, qualname) if wanted is None else wanted
         if code_fingerprint(found, _scope_qualname(code, qualname)) == wanted:
             return node
@@ -292,14 +299,28 @@ def _own_name_global(code, in_class):
     return not in_class and code.co_name not in code.co_freevars and code.co_name.isidentifier()
 
 
-def _compiled_alone(node, code, qualname):
+def _imported_names(fn):
+    """The global names ``fn``'s code (and the code nested in it) reads that hold a module
+    now: most likely bound by an import, which 3.11 compiles a method call on differently."""
+    names, todo = set(), [fn.__code__]
+    while todo:
+        code = todo.pop()
+        names.update(code.co_names)
+        todo.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+    scope = getattr(fn, "__globals__", {})
+    return sorted(name for name in names if isinstance(scope.get(name), types.ModuleType))
+
+
+def _compiled_alone(node, code, qualname, imported=()):
     """The code of ``node`` (a stdlib ast def or lambda, changed in place) compiled in a scope like the
     one ``code`` (called ``qualname``) was compiled in: at the same line, its free variables
-    bound by an enclosing function, and inside a class when its qualified name says so
-    (private names are mangled there). None if it does not compile."""
+    bound by an enclosing function, inside a class when its qualified name says so
+    (private names are mangled there), and with the global names ``imported`` imported
+    (so the code can be the very code of the def compiled in its module, see
+    _same_instructions). None if it does not compile."""
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
     if code.co_firstlineno != first:
-        ast.increment_lineno(node, code.co_firstlineno - first)    # a class body stores its line
+        _shift_lines(node, code.co_firstlineno - first)    # a class body stores its line
     if isinstance(node, ast.Lambda):
         node = ast.copy_location(ast.Expr(value=node), node)
     else:
@@ -316,13 +337,24 @@ def _compiled_alone(node, code, qualname):
     # comprehension or generator expression in it), not a cell of the enclosing scope
     own = ast.parse(f"global {code.co_name}").body if _own_name_global(code, in_class) else []
     scope.body = own + [ast.parse(f"{name} = None").body[0] for name in free] + [node]
-    module = ast.Module(body=[scope], type_ignores=[])     # every statement parsed has its lines
+    imports = [ast.parse(f"import {name}").body[0] for name in imported]
+    module = ast.Module(body=imports + [scope], type_ignores=[])     # every statement parsed has its lines
     try:
         compiled = compile(module, code.co_filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
     # module -> __astgrad_scope__ -> [class body ->] the function
     return _code_named(compiled, code.co_name, depth=3 if in_class else 2)
+
+
+def _shift_lines(tree, offset):
+    """``ast.increment_lineno(tree, offset)`` for a def or lambda (no type-ignore comments
+    in it), walking the tree without a generator per node."""
+    for node in S.walk_nodes(tree):
+        if "lineno" in node._attributes:
+            node.lineno = getattr(node, "lineno", 0) + offset
+        if "end_lineno" in node._attributes and getattr(node, "end_lineno", None) is not None:
+            node.end_lineno += offset
 
 
 def _code_named(code, name, depth):
@@ -344,6 +376,28 @@ _NAMED = {"LOAD_METHOD": "LOAD_ATTR",
           "STORE_GLOBAL": "STORE_NAMED", "STORE_DEREF": "STORE_NAMED", "STORE_NAME": "STORE_NAMED",
           "DELETE_GLOBAL": "DELETE_NAMED", "DELETE_DEREF": "DELETE_NAMED", "DELETE_NAME": "DELETE_NAMED"}
 _JUMPS = set(dis.hasjrel) | set(dis.hasjabs) | set(getattr(dis, "hasjump", ()))
+
+
+def _same_instructions(found, code):
+    """Whether ``found`` has ``code``'s very instructions, names and constants (each
+    constant of the same type: ``1`` is not ``1.0``), so their fingerprints agree without
+    disassembling either (the usual case, a def at module level: disassembling took a
+    third of parsing a long function); where they differ, the fingerprints decide."""
+    return (found.co_code == code.co_code and found.co_names == code.co_names
+            and found.co_varnames == code.co_varnames and found.co_freevars == code.co_freevars
+            and found.co_cellvars == code.co_cellvars and found.co_argcount == code.co_argcount
+            and found.co_posonlyargcount == code.co_posonlyargcount
+            and found.co_kwonlyargcount == code.co_kwonlyargcount
+            and found.co_flags & _FINGERPRINT_FLAGS == code.co_flags & _FINGERPRINT_FLAGS
+            and _constants_key(found.co_consts) == _constants_key(code.co_consts))
+
+
+def _constants_key(values):
+    """Constants compared by type and value (``0.0 == -0.0 == False`` in Python); a
+    code object by its own equality, which compares its constants that way too."""
+    return tuple(value if isinstance(value, types.CodeType)
+                 else (type(value), _constants_key(value)) if type(value) is tuple
+                 else (type(value), repr(value)) for value in values)
 
 
 def code_fingerprint(code, qualname=None):

@@ -137,12 +137,12 @@ class AdjointSweep:
         return out, state
 
     def lower(self, stmt, state):
-        """A template statement; ``d[x] = e`` becomes an assignment or an addition."""
+        """A statement of an adjoint (simplified when it was made: ``instantiate`` and
+        ``_accumulate`` do it); ``d[x] = e`` becomes an assignment or an addition."""
         if not anno.get(stmt, Key.ACCUMULATE, False):
-            stmt.value = optimize.simplify(stmt.value)
             return stmt
         target = stmt.targets[0].id
-        value = optimize.simplify(stmt.value)
+        value = stmt.value
         if state_of(state, target) is SET:
             value = gast.BinOp(left=S.name(target), op=gast.Add(), right=value)
         state[target] = SET
@@ -171,7 +171,8 @@ class AdjointSweep:
         args = mode.call_atoms(op)
         try:
             contributions = instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs,
-                                        mode.derivative_of, mode.namespace, mode.namer, mode.zero_safe)
+                                        mode.derivative_of, mode.namespace, mode.namer, mode.zero_safe,
+                                        simplified=True)
         except BindError as exc:
             raise mode.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
@@ -236,8 +237,8 @@ def refuse_impure_callee(mode, stmt, op):
 
 
 def _accumulate(adjoint, value):
-    """``d[x] = value``: a contribution to the adjoint ``adjoint``."""
-    node = S.assign(adjoint, value)
+    """``d[x] = value``: a contribution to the adjoint ``adjoint`` (simplified)."""
+    node = S.assign(adjoint, optimize.simplify(value))
     anno.set(node, Key.ACCUMULATE, True)
     return node
 

@@ -16,6 +16,8 @@ from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, function_value_unknown
+from ..rules import registry
+from .templates import derivative_parameters, parameters_of
 
 
 class Transform:
@@ -63,8 +65,6 @@ class Transform:
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
         argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
         the rule would silently drop its derivative."""
-        from ..rules import registry
-        from .templates import derivative_parameters, parameters_of
         if op.receiver is None:
             return
         template = registry.lookup(table, op.key)
@@ -84,8 +84,6 @@ class Transform:
     def ignored_dtype(self, op, table):
         """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
         result), or None."""
-        from ..rules import registry
-        from .templates import parameters_of
         template = registry.lookup(table, op.key) if op.kind is OpKind.CALL else None
         if template is None or "dtype" not in template.signature.parameters \
                 or "dtype" in template.names_used:
@@ -275,6 +273,8 @@ def range_targets(body):
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             bound.add(node.target.id)
             anno.set(node, Key.RANGE_LOOP, True)
+        elif isinstance(node, gast.Assign) and type(node.targets[0]) is gast.Name:
+            other.add(node.targets[0].id)
         elif isinstance(node, gast.Assign):
             other |= S.stored_names(node.targets[0])
         elif isinstance(node, gast.For):
@@ -338,8 +338,11 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
     from ..analysis.sharing import Sharing, calls_changing_arguments
+    statements = list(walk.walk_statements(body))
+    writes = list(_checked_writes(statements))
+    if not writes and not any(_calls_user_function(stmt) for stmt in statements):
+        return      # nothing changes an object in place, here or in a callee: nothing to check
     sharing = Sharing(params, body, prepare)
-    writes = list(_checked_writes(sharing.statements))
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
     for stmt, name, action, strict in writes:
@@ -368,6 +371,14 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+
+
+def _calls_user_function(stmt):
+    """Whether ``stmt`` calls a function astgrad reads the code of, which may change an
+    argument in place (``calls_changing_arguments`` says which)."""
+    call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    return isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is not None \
+        and ops.is_user_function(anno.get(call, Key.TARGET))
 
 
 def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
@@ -539,7 +550,6 @@ def _is_runtime(obj):
 def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen."""
-    from ..rules import registry
     from ..analysis.mutation import mutates_arguments
     call = stmt.value
     method = anno.get(call, Key.METHOD)
@@ -622,7 +632,6 @@ def array_names(body, params):
 def _array_requirement(value):
     """The names that must hold arrays for ``value`` to make one (a frozenset, empty if
     it always does), or None where it never certainly does (see array_names)."""
-    from ..rules import registry
     if value is None:
         return None
     if ops.in_place_operands(value):                      # y op= v

@@ -29,7 +29,9 @@ class ForwardSweep:
 
     def statement(self, stmt):
         if isinstance(stmt, gast.Assign):
-            new = self.mode.as_written(stmt)
+            # the statement itself, not a copy: the adjoint sweep only reads it (copying its
+            # atoms into what it writes), and the optimize passes change the derivative after
+            new = self.mode.as_written(stmt) if anno.get(stmt, Key.RESTORES, False) else stmt
             save = anno.get(stmt, Key.SAVE)
             saving = self.save(save) if save else None
             return ([saving] if saving is not None else []) + [new]

@@ -53,9 +53,9 @@ def ssa_rename(body, params, namer):
     fixed = compound | names_changed_in_place(body, augmented=False)
     current = {}
     defined = set(params)
-    renamer = _Loads(current)
     for stmt in body:
-        renamer.visit(stmt)
+        if current:
+            _rename_loads(stmt, current)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name = stmt.targets[0].id
             if name in fixed:
@@ -68,14 +68,22 @@ def ssa_rename(body, params, namer):
     return body, current, fixed
 
 
-class _Loads(gast.NodeTransformer):
-    def __init__(self, mapping):
-        self.mapping = mapping
+def _rename_loads(stmt, mapping):
+    """Rename the names ``stmt`` reads (nested blocks included) by ``mapping``, in place."""
+    for node in S.name_nodes(stmt):
+        if node.id in mapping and isinstance(node.ctx, gast.Load):
+            node.id = mapping[node.id]
 
-    def visit_Name(self, node):
-        if isinstance(node.ctx, gast.Load) and node.id in self.mapping:
-            node.id = self.mapping[node.id]
-        return node
+
+def _stores_and_names(body):
+    """({name: how many times ``body`` assigns it}, every name ``body`` mentions), in one walk."""
+    counts, names = {}, set()
+    store = gast.Store
+    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+        names.add(node.id)
+        if type(node.ctx) is store:
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts, names
 
 
 class ReverseMode(Transform):
@@ -159,17 +167,18 @@ class ReverseMode(Transform):
         """Activity and what the rules need to know; refuse what has no rule."""
         self.active = activity.active_names(body, wrt_names, self.output)
         self.known_arrays = array_names(body, params)
-        self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
+        self._store_counts, names = _stores_and_names(body)
+        self.assigned_names = set(self._store_counts)
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
         self._check_rules(body)
-        self.prefix = derivative_prefix(self.namer.taken | set(self.source_names(self.fn)))
+        # the names of the function: its body's (which holds its statements, renamed, and
+        # the temporaries made since, all the namer's), its parameters' and its result's
+        names |= S.names_in(self.fn.args) | S.names_in(self.fn.body[-1])
+        self.prefix = derivative_prefix(self.namer.taken | names)
 
     def _plan_saves(self, body, params):
-        store_counts = {}
-        for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
-            if isinstance(node.ctx, gast.Store):
-                store_counts[node.id] = store_counts.get(node.id, 0) + 1
+        store_counts = dict(self._store_counts)
         for name in params:
             store_counts[name] = store_counts.get(name, 0) + 1
         plan = SavePlan(body, self.fixed, store_counts, self.namer)
@@ -198,9 +207,6 @@ class ReverseMode(Transform):
         name = self.namer.fresh("grad_" + self.fn.name)
         return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                                 type_comment=None, type_params=[])
-
-    def source_names(self, fn):
-        return S.names_in(fn)
 
     def _no_early_returns(self, body):
         if not any(isinstance(stmt, _RETURN_OR_SCOPE) for stmt in S.statements(body)):

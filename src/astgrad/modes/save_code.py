@@ -100,6 +100,10 @@ def save_shapes_only(forward, backward, helper_call):
 
 
 def _restored_for_shape_only(backward):
+    """The names restored in ``backward`` whose restored value its other statements read
+    only as shape arguments. One walk of each statement: a call comes before its
+    arguments (walk_nodes is breadth first), so its shape arguments are known when
+    they come."""
     value_uses, restored, others = set(), set(), []
     for stmt in S.statements(backward):
         if anno.get(stmt, Key.RESTORE_ID) is not None:
@@ -108,17 +112,22 @@ def _restored_for_shape_only(backward):
             others.append(stmt)
     if not restored:            # nothing is restored (straight-line code): no use to look at
         return restored
+    shape_only, positions_of = set(), {}
+    call_type, name_type, load_type = gast.Call, gast.Name, gast.Load
     for stmt in others:
         for node in S.header_nodes(stmt):
-            skip = set()
-            subs = list(S.walk_nodes(node))
-            for sub in subs:
-                if isinstance(sub, gast.Call):
-                    for position in _shape_arguments(anno.get(sub, Key.TARGET)):
-                        if len(sub.args) > position and isinstance(sub.args[position], gast.Name):
-                            skip.add(id(sub.args[position]))
-            for sub in subs:
-                if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and id(sub) not in skip:
+            for sub in S.walk_nodes(node):
+                kind = type(sub)
+                if kind is call_type:
+                    target = anno.get(sub, Key.TARGET)
+                    positions = positions_of.get(id(target))
+                    if positions is None:
+                        positions = positions_of[id(target)] = (_shape_arguments(target), target)
+                    for position in positions[0]:
+                        if len(sub.args) > position and type(sub.args[position]) is name_type:
+                            shape_only.add(id(sub.args[position]))
+                elif kind is name_type and sub.id in restored and type(sub.ctx) is load_type \
+                        and id(sub) not in shape_only:
                     value_uses.add(sub.id)
     return restored - value_uses
 

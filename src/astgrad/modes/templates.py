@@ -10,6 +10,7 @@ import inspect
 import gast
 
 from .. import runtime
+from ..backend import optimize
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
@@ -29,7 +30,8 @@ def _simple_constant(value):
     raise BindError(f"template default {value!r} is not a simple constant")
 
 
-def instantiate(template, result, args, kwargs, derivative_of, namespace, namer, zero_safe=False):
+def instantiate(template, result, args, kwargs, derivative_of, namespace, namer, zero_safe=False,
+                simplified=False):
     """The statements of ``template`` for one call.
 
     result: the atom holding the primitive's result; args/kwargs: atoms of the call;
@@ -37,6 +39,7 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     zero_safe: write ``d[y] * f`` as ``scale(d[y], f)``, ``d[y] / f`` as ``over(d[y], f)``
     and ``a ** b`` as ``power(a, b)``, so a zero derivative stays exactly zero where the
     local derivative f is inf or nan (runtime.py explains when this code runs).
+    simplified: the statements' values simplified (``optimize.simplify``) as they are made.
     Returns plain assignments to fresh temporaries and derivative assignments
     annotated with ``Key.ACCUMULATE`` (their target is the derivative name).
     """
@@ -54,16 +57,15 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
             params[name] = _simple_constant(value)
     params[template.result] = result
     steps, locals_ = _plan(template)
-    renames = {}
+    substitute = _Substitute(template, params, locals_, {}, derivative_of, namespace, namer, None,
+                             zero_safe, simplified)
     out = []
-    for original, per_item in steps:
-        positions = range(len(params[template.vararg])) if per_item else (None,)
-        for position in positions:
-            node = _Substitute(template, params, locals_, renames, derivative_of, namespace,
-                               namer, position, zero_safe).run(original)
-            if node is None:
-                continue
-            out.append(node)
+    for build, per_item, accumulate in steps:
+        for position in range(len(params[template.vararg])) if per_item else (None,):
+            substitute.position = position
+            node = substitute.run(build, accumulate)
+            if node is not None:
+                out.append(node)
     return out
 
 
@@ -94,18 +96,21 @@ def _bound_arguments(template, args, kwargs, defaults=False):
 
 def _plan(template):
     """What ``instantiate`` needs to know of ``template`` on every call, found once:
-    its statements, each with whether it is repeated for every item of the vararg
-    (``d[xs] = ...`` or a mention of ``d[xs]``), and its temporaries."""
+    its statements, each as its builder (``_builder``), whether it is repeated for every
+    item of the vararg (``d[xs] = ...`` or a mention of ``d[xs]``) and whether it is a
+    derivative's ``d[x] = e``, and its temporaries."""
     plan = template.__dict__.get("_instantiation_plan")
     if plan is None:
         steps = []
+        locals_ = frozenset(_template_locals(template))
+        params = frozenset(template.signature.parameters) | {template.result}
         for stmt in template.body:
             target = derivative_target(stmt)
             mentions = {derivative_ref(n) for n in S.walk_nodes(stmt.value)} if target is not None else set()
             per_item = target is not None and template.vararg is not None and (
                 target == template.vararg or template.vararg in mentions)
-            steps.append((stmt, per_item))
-        plan = template.__dict__["_instantiation_plan"] = (tuple(steps), frozenset(_template_locals(template)))
+            steps.append((_builder(stmt, template, params, locals_), per_item, target is not None))
+        plan = template.__dict__["_instantiation_plan"] = (tuple(steps), locals_)
     return plan
 
 
@@ -121,10 +126,14 @@ class _Dropped(Exception):
     """The statement mentions the derivative of something that has none."""
 
 
-class _Substitute(gast.NodeTransformer):
+class _Substitute:
+    """What one call binds a template's names to: ``run`` builds a template statement's
+    copy for it with the statement's builder (see ``_builder``)."""
+
     def __init__(self, template, params, locals_, renames, derivative_of, namespace, namer, position,
-                 zero_safe=False):
+                 zero_safe=False, simplified=False):
         self.zero_safe = zero_safe
+        self.fold = optimize.fold if simplified else _unchanged   # made bottom up, as simplify does
         self.template = template
         self.params = params
         self.locals = locals_
@@ -134,142 +143,207 @@ class _Substitute(gast.NodeTransformer):
         self.namer = namer
         self.position = position
 
-    def run(self, stmt):
-        """The instantiated copy of the template statement ``stmt`` (left unchanged), or None."""
-        accumulate = derivative_target(stmt) is not None
+    def run(self, build, accumulate):
+        """The statement ``build`` makes (a new tree; the template is left unchanged),
+        or None where it mentions a derivative that does not exist."""
         try:
-            node = self.visit(stmt)
+            node = build(self)
         except _Dropped:
             return None
         anno.set(node, Key.ACCUMULATE, accumulate)
         return node
 
-    def visit(self, node):
-        """Visit a copy of ``node``: the template's own nodes are never changed, and
-        copying while substituting walks each template statement once."""
-        if anno.SLOT in node.__dict__:
-            node = S.copy(node)
-        else:
-            copied = node.__class__.__new__(node.__class__)
-            copied.__dict__.update(node.__dict__)
-            node = copied
-        method = _VISITS.get(node.__class__, _UNKNOWN)
-        if method is _UNKNOWN:
-            method = _VISITS[node.__class__] = getattr(_Substitute, "visit_" + node.__class__.__name__, None)
-        return self.generic_visit(node) if method is None else method(self, node)
-
-    def generic_visit(self, node):
-        """``node``'s (a copy's) fields visited into new lists and nodes."""
-        for field in S.child_fields(node.__class__):
-            value = getattr(node, field, None)
-            if isinstance(value, list):
-                items = []
-                for item in value:
-                    if isinstance(item, gast.AST):
-                        item = self.visit(item)
-                        if item is None:
-                            continue
-                        if not isinstance(item, gast.AST):
-                            items.extend(item)
-                            continue
-                    items.append(item)
-                setattr(node, field, items)
-            elif isinstance(value, gast.AST):
-                new_node = self.visit(value)
-                if new_node is None:
-                    delattr(node, field)
-                else:
-                    setattr(node, field, new_node)
-        return node
-
-    def _param_atom(self, name, element=False):
+    def param_atom(self, name, element=False):
         value = self.params[name]
         if isinstance(value, tuple):
             if element and self.position is not None and name == self.template.vararg:
                 return value[self.position]
-            return gast.Tuple(elts=[S.copy(v) for v in value], ctx=gast.Load())
-        return S.copy(value)
+            return gast.Tuple(elts=[_copy_atom(v) for v in value], ctx=gast.Load())
+        return _copy_atom(value)
 
-    def visit_Subscript(self, node):
-        ref = derivative_ref(node)
-        if ref is None:
-            return self.generic_visit(node)
-        if ref not in self.params:
-            raise BindError(f"d[{ref}] in {self.template.fn.__qualname__} names no parameter")
-        atom = self._param_atom(ref, element=True)
+    def derivative(self, ref, store):
+        """``d[ref]``: the name of the derivative of the atom bound to ``ref``."""
+        atom = self.param_atom(ref, element=True)
         derivative = self.derivative_of(atom) if isinstance(atom, gast.Name) else None
         if derivative is None:
             raise _Dropped()
-        return S.name(derivative, store=isinstance(node.ctx, gast.Store))
+        return S.name(derivative, store=store)
 
-    def visit_Call(self, node):
-        path = S.dotted_path(node.func)
-        target = None
-        if path is not None and path[0] not in self.params and path[0] not in self.locals:
-            target = self.template.globals.get(path[0], MISSING)
-            if target is MISSING:
-                import builtins
-                target = getattr(builtins, path[0], None)
-            for part in path[1:]:
-                target = getattr(target, part, None)
-        method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
-        node = self.generic_visit(node)     # drops the statement first if its d[x] has none
-        if target is unsupported:           # d[x] = unsupported(d[y], "why"): x has a derivative
-            reason = node.args[-1]
-            raise BindError(reason.value if isinstance(reason, gast.Constant) else "the rule refuses it")
-        args = []
-        for arg in node.args:          # f(*operands): the vararg's atoms, one by one
-            if isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Tuple):
-                args.extend(arg.value.elts)
-            else:
-                args.append(arg)
-        node.args = args
-        anno.set(node, Key.TARGET, target)
-        anno.set(node, Key.METHOD, method)
-        return node
+    def local(self, ident, store):
+        """The template's temporary ``ident``, renamed apart for this call."""
+        if ident not in self.renames:
+            self.renames[ident] = self.namer.fresh(ident)
+        return S.name(self.renames[ident], store=store)
 
-    def visit_BinOp(self, node):
-        if not self.zero_safe:
-            return self.generic_visit(node)
-        carries = (_mentions_derivative(node.left), _mentions_derivative(node.right))
-        node = self.generic_visit(node)
-        if isinstance(node.op, gast.Mult) and any(carries):
-            g, factor = (node.left, node.right) if carries[0] else (node.right, node.left)
-            return self._helper(runtime.scale, [g, factor])
-        if isinstance(node.op, gast.Div) and carries[0]:
-            return self._helper(runtime.over, [node.left, node.right])
-        if isinstance(node.op, gast.Pow):
-            return self._helper(runtime.power, [node.left, node.right])
-        return node
-
-    def _helper(self, helper, args):
+    def helper(self, helper, args):
         call = S.call(S.name(self.namespace.ref(helper, helper.__name__)), args)
         anno.set(call, Key.TARGET, helper)
         anno.set(call, Key.METHOD, None)
         return call
 
-    def visit_Name(self, node):
-        ident = node.id
-        if ident == "argnum" and self.position is not None:
-            return S.const(self.position)
-        if ident in self.params:
-            return self._param_atom(ident)
-        if ident in self.locals:
-            if ident not in self.renames:
-                self.renames[ident] = self.namer.fresh(ident)
-            return S.name(self.renames[ident], store=isinstance(node.ctx, gast.Store))
-        obj = self.template.globals.get(ident, MISSING)
+
+def _builder(node, template, params, locals_):
+    """A function making, for a ``_Substitute``, the copy of the template's ``node`` with
+    its names substituted. What depends on the template alone (which names are
+    parameters, temporaries or globals, what a call resolves to) is found here, once
+    per template node, not at each call the template is spliced in for."""
+    kind = type(node)
+    if anno.SLOT in node.__dict__:          # a node carrying annotations keeps copies of them
+        plain = _builder(_without_annotations(node), template, params, locals_)
+        return lambda sub: _annotated(plain(sub), node)
+    if kind is gast.Name:
+        return _name_builder(node, template, params, locals_)
+    if kind is gast.Subscript and derivative_ref(node) is not None:
+        ref, store = derivative_ref(node), isinstance(node.ctx, gast.Store)
+        if ref not in params:
+            return _raising(BindError(f"d[{ref}] in {template.fn.__qualname__} names no parameter"))
+        return lambda sub: sub.derivative(ref, store)
+    copy = _copy_builder(node, template, params, locals_)
+    if kind is gast.Call:
+        return _call_builder(node, copy, template, params, locals_)
+    if kind is gast.BinOp:
+        carries = (_mentions_derivative(node.left), _mentions_derivative(node.right))
+        return lambda sub: _binop(sub, copy(sub), carries)
+    if kind is gast.UnaryOp:
+        return lambda sub: sub.fold(copy(sub))
+    return copy
+
+
+def _copy_builder(node, template, params, locals_):
+    """A function making a copy of ``node`` whose children are built by their builders,
+    in the order of the fields (a statement whose target is a missing derivative is
+    dropped before its value is looked at)."""
+    kind, state = type(node), dict(node.__dict__)
+    children = []       # (field, a builder, or a list of them)
+    for field in S.child_fields(kind):
+        value = state.get(field)
+        if isinstance(value, gast.AST):
+            children.append((field, _builder(value, template, params, locals_)))
+        elif isinstance(value, list):
+            children.append((field, [_builder(v, template, params, locals_) if isinstance(v, gast.AST)
+                                     else _constant(v) for v in value]))
+
+    def build(sub):
+        copied = kind.__new__(kind)
+        fields = copied.__dict__
+        fields.update(state)
+        for field, make in children:
+            fields[field] = [item(sub) for item in make] if type(make) is list else make(sub)
+        return copied
+    return build
+
+
+def _name_builder(node, template, params, locals_):
+    ident, store = node.id, isinstance(node.ctx, gast.Store)
+    if ident in params:
+        plain = lambda sub: sub.param_atom(ident)       # noqa: E731
+    elif ident in locals_:
+        plain = lambda sub: sub.local(ident, store)     # noqa: E731
+    else:
+        obj = template.globals.get(ident, MISSING)
         if obj is MISSING:
             import builtins
             obj = getattr(builtins, ident, MISSING)
-            if obj is not MISSING:
-                return S.name(self.namespace.ref(obj, ident), store=isinstance(node.ctx, gast.Store))
-            raise BindError(f"{self.template.fn.__qualname__} uses the unknown name {ident!r}")
-        return S.name(self.namespace.ref(obj, ident))
+            if obj is MISSING:
+                plain = _raising(BindError(f"{template.fn.__qualname__} uses the unknown name {ident!r}"))
+            else:
+                plain = lambda sub: S.name(sub.namespace.ref(obj, ident), store=store)     # noqa: E731
+        else:
+            plain = lambda sub: S.name(sub.namespace.ref(obj, ident))       # noqa: E731
+    if ident != "argnum":
+        return plain
+    return lambda sub: S.const(sub.position) if sub.position is not None else plain(sub)
 
 
-_VISITS = {}        # node class -> _Substitute's visit_ method for it, or None
-_UNKNOWN = object()
+def _call_builder(node, copy, template, params, locals_):
+    path = S.dotted_path(node.func)
+    target = None
+    if path is not None and path[0] not in params and path[0] not in locals_:
+        target = template.globals.get(path[0], MISSING)
+        if target is MISSING:
+            import builtins
+            target = getattr(builtins, path[0], None)
+        for part in path[1:]:
+            target = getattr(target, part, None)
+    method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
+
+    def build(sub):
+        call = copy(sub)            # drops the statement first if its d[x] has none
+        if target is unsupported:   # d[x] = unsupported(d[y], "why"): x has a derivative
+            reason = call.args[-1]
+            raise BindError(reason.value if isinstance(reason, gast.Constant) else "the rule refuses it")
+        args = []
+        for arg in call.args:       # f(*operands): the vararg's atoms, one by one
+            if isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Tuple):
+                args.extend(arg.value.elts)
+            else:
+                args.append(arg)
+        call.args = args
+        anno.set(call, Key.TARGET, target)
+        anno.set(call, Key.METHOD, method)
+        return call
+    return build
+
+
+def _binop(sub, node, carries):
+    """A BinOp made (its operands built): in zero-safe code a helper's call where a
+    derivative is multiplied or divided, or a power taken; else simplified."""
+    if not sub.zero_safe:
+        return sub.fold(node)
+    if isinstance(node.op, gast.Mult) and any(carries):
+        g, factor = (node.left, node.right) if carries[0] else (node.right, node.left)
+        return sub.helper(runtime.scale, [g, factor])
+    if isinstance(node.op, gast.Div) and carries[0]:
+        return sub.helper(runtime.over, [node.left, node.right])
+    if isinstance(node.op, gast.Pow):
+        return sub.helper(runtime.power, [node.left, node.right])
+    return sub.fold(node)
+
+
+def _raising(error):
+    """A builder raising ``error`` (the template is wrong where it is used, not before)."""
+    def build(sub):
+        raise error
+    return build
+
+
+def _constant(value):
+    return lambda sub: value
+
+
+def _without_annotations(node):
+    plain = S.copy(node)
+    del plain.__dict__[anno.SLOT]
+    return plain
+
+
+def _annotated(built, original):
+    anno.copy_all(S.copy(original), built)
+    return built
+
+
+def _copy_atom(node):
+    """A copy of ``node``: a name or a constant without annotations (the call's atoms,
+    copied into every statement of the template that mentions them) copied directly,
+    which ``S.copy`` does in several steps for each field; anything else by ``S.copy``."""
+    kind = type(node)
+    if kind is not _NAME and kind is not _CONSTANT or anno.SLOT in node.__dict__:
+        return S.copy(node)
+    copied = kind.__new__(kind)
+    copied.__dict__.update(node.__dict__)
+    if kind is _NAME:
+        context = node.ctx
+        if context.__dict__:
+            return S.copy(node)
+        copied.ctx = context.__class__.__new__(context.__class__)
+    return copied
+
+
+def _unchanged(node):
+    return node
+
+
+_NAME, _CONSTANT = gast.Name, gast.Constant
 
 
 def _mentions_derivative(node):

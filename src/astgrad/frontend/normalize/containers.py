@@ -329,8 +329,9 @@ def _sequence_names(tree, resolve_call, known=(), copies=None):
             for name in S.stored_names(target) if target is not None else ():
                 values.setdefault(name, []).append(None)
     for node in nodes:      # bindings of any other kind (a match capture, ...): unknown
-        for name in _other_bindings(node):
-            values.setdefault(name, []).append(None)
+        if type(node) in _OTHER_BINDERS:
+            for name in _other_bindings(node):
+                values.setdefault(name, []).append(None)
     for name, bound in values.items():      # only x op= v: the copy of an argument (arguments.py)
         if all(isinstance(v, gast.Name) and v.id == name for v in bound) and name not in known \
                 and copies.get(name) not in known:
@@ -344,6 +345,10 @@ def _sequence_names(tree, resolve_call, known=(), copies=None):
                 names.discard(name)
                 changed = True
     return names
+
+
+_OTHER_BINDERS = frozenset({gast.MatchAs, gast.MatchStar, gast.MatchMapping, gast.FunctionDef, gast.ClassDef,
+                            gast.ExceptHandler, gast.Import, gast.ImportFrom})   # see _other_bindings
 
 
 def _other_bindings(node):

@@ -194,8 +194,7 @@ def walrus_targets(stmt):
     body) bind each name: while some are still to be lowered, reads of the name are
     copied where they happen (``expr_Name``)."""
     counts = Counter()
-    for _, value in gast.iter_fields(stmt):
-        for node in value if isinstance(value, list) else [value]:
-            if isinstance(node, gast.expr):
-                counts.update(n.target.id for n in S.walk_nodes(node) if isinstance(n, gast.NamedExpr))
+    for node in S.child_nodes(stmt):
+        if isinstance(node, gast.expr):
+            counts.update(n.target.id for n in S.walk_nodes(node) if type(n) is gast.NamedExpr)
     return counts

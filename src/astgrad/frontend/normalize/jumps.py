@@ -79,7 +79,7 @@ def _contains_return(stmt):
     """Whether ``stmt`` returns from the function (a def inside it returns from itself)."""
     if isinstance(stmt, gast.FunctionDef):
         return False
-    return isinstance(stmt, gast.Return) or any(_contains_return(child) for child in gast.iter_child_nodes(stmt)
+    return isinstance(stmt, gast.Return) or any(_contains_return(child) for child in S.child_nodes(stmt)
                                                 if isinstance(child, gast.stmt))
 
 

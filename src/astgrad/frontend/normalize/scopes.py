@@ -50,7 +50,7 @@ def own_nodes(fn):
         if isinstance(node, _FUNCTIONS):
             stack.extend(outer_parts(node))
         else:
-            stack.extend(gast.iter_child_nodes(node))
+            stack.extend(S.child_nodes(node))
 
 
 def outer_parts(fn):
@@ -101,7 +101,7 @@ def _count_bindings(node, counts, hidden):
         for stmt in (node.body if isinstance(node.body, list) else [node.body]):
             _count_bindings(stmt, counts, inner)
         return
-    for child in gast.iter_child_nodes(node):
+    for child in S.child_nodes(node):
         _count_bindings(child, counts, hidden)
 
 

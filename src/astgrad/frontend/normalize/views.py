@@ -21,6 +21,8 @@ base are each bound once (the base may be an argument); a write into the base wh
 another view of it is still used stays refused by the modes, as before.
 """
 
+from collections import Counter
+
 import gast
 import numpy
 
@@ -61,20 +63,25 @@ class _View:
 class ViewWrites:
     """Rewrites one function's writes through views (see the module doc)."""
 
-    def __init__(self, normalizer, tree):
+    def __init__(self, normalizer, tree, nodes=None):
         self.normalizer = normalizer
-        self.counts = binding_counts([tree])
-        for node in S.walk_nodes(tree):        # v op= e changes the view (followed here), not a binding
-            if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
-                self.counts[node.target.id] -= 1
+        # binding_counts([tree]), which the normalizer found before changing anything
+        self.counts = Counter(normalizer.bound_count) if tree is normalizer.source.tree \
+            else binding_counts([tree])
+        assignments = []
+        for node in S.walk_nodes(tree) if nodes is None else nodes:
+            if type(node) is gast.AugAssign and isinstance(node.target, gast.Name):
+                self.counts[node.target.id] -= 1    # v op= e changes the view (followed here), not a binding
+            elif type(node) is gast.Assign:
+                assignments.append(node)
         self.params = set(parameters(tree))
-        self.containers = _container_names(tree)
+        self.containers = _container_names(assignments)
         self.views = {}
         # how many views of each base the function takes: a write through one view while
         # another may be in use is left as it is (and refused, naming the view written)
         self.taken = {}
-        for node in S.walk_nodes(tree):
-            if isinstance(node, gast.Assign) and len(node.targets) == 1:
+        for node in assignments:
+            if len(node.targets) == 1:
                 view = self.view_of(node.targets[0], node.value)
                 if view is not None:
                     self.taken[view.base] = self.taken.get(view.base, 0) + 1
@@ -222,9 +229,10 @@ class ViewWrites:
             S.name(view.name), S.name(view.base), S.const(where)])
 
 
-def rewrite_view_writes(normalizer, tree):
-    """``tree``'s body with writes through views rewritten (see the module doc)."""
-    tree.body = ViewWrites(normalizer, tree).block(tree.body)
+def rewrite_view_writes(normalizer, tree, nodes=None):
+    """``tree``'s body with writes through views rewritten (see the module doc); ``nodes``:
+    ``tree``'s nodes (``syntax.walk_nodes``), if at hand."""
+    tree.body = ViewWrites(normalizer, tree, nodes).block(tree.body)
     return tree
 
 
@@ -247,13 +255,12 @@ def _at(node, stmt):
     return node
 
 
-def _container_names(tree):
-    """Names bound to a list, tuple or dict display (or list()/dict()/tuple()): an array
-    such a container holds is not a view of it."""
+def _container_names(assignments):
+    """Names bound (by one of the Assign nodes ``assignments``) to a list, tuple or dict
+    display (or list()/dict()/tuple()): an array such a container holds is not a view of it."""
     names = set()
-    for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Assign) and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict,
-                                                                     gast.ListComp, gast.DictComp)):
+    for node in assignments:
+        if isinstance(node.value, (gast.List, gast.Tuple, gast.Dict, gast.ListComp, gast.DictComp)):
             names.update(t.id for t in node.targets if isinstance(t, gast.Name))
         elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
                 and isinstance(node.value.func, gast.Name) and node.value.func.id in ("list", "dict", "tuple"):
