@@ -17,6 +17,7 @@ import gc
 import threading
 import time
 import types
+import typing
 
 from .backend.emit import compile_closure, to_source
 from .backend.namespace import Namespace
@@ -98,6 +99,18 @@ class Generated:
     seconds: float
     callee_guards: tuple = ()   # the callees' guards, bound to their scopes (set by the cache)
     function_guards: tuple = ()     # the user functions it depends on keep their code (set by the cache)
+    derived: tuple = ()         # its callees' derivatives (Derived), or None when one came from
+                                # elsewhere (a gradient object): what the disk cache describes
+
+
+class Derived(typing.NamedTuple):
+    """A callee's derivative that generated code depends on: the function asked for
+    (a user function, or another callee's derivative), how, and the Entry obtained."""
+    function: object
+    mode: str                   # "reverse" or "forward"
+    wrt: tuple
+    zero_safe: bool
+    entry: object
 
 
 _collector = {"paused": 0, "was_enabled": False}

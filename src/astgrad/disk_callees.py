@@ -1,0 +1,79 @@
+"""The callees' derivatives a disk cache entry's code depends on, and their check on load.
+
+Code calling another user function calls that function's derivative (``grad_helper``),
+and was generated for what the callee was then: its source, what its own names meant,
+and its own callees', recursively. In memory that is the callee's guards, kept with the
+caller's (caching.py); on disk it is one record per callee derivative:
+
+    {"target": how to find the function differentiated, "source": hash of its source,
+     "mode", "wrt", "zero_safe": which derivative, "dependencies": the name paths the
+     callee's code depended on and what they meant, "callees": the callee's own records}
+
+``target`` is a description (disk_entries.py) of a user function, or ``["callee", i]``
+for the derivative of the i-th record before it (a derivative of a derivative). On load
+each record is checked (same source, every name meaning what it meant, its own records
+likewise) and its derivative taken as it is now (from memory, from its own entry or
+generated again); one that changed makes the entry stale, so the caller is generated
+again, never run against another callee. A callee whose derivative cannot be described
+(a recursive call, a gradient object, a local function) leaves its caller uncached.
+"""
+
+import hashlib
+
+from . import disk_entries
+from .core.missing import MISSING
+
+
+def described(derived):
+    """(the JSON-able records of ``derived``, a tuple of Derived; id of each one's
+    compiled code -> its position), or (None, None) when one cannot be described."""
+    records, positions = [], {}
+    for record in derived:
+        position = positions.get(id(record.function))
+        target = ["callee", position] if position is not None else disk_entries.describe(record.function)
+        generated = record.entry.generated
+        source = disk_entries.function_source(record.function)
+        if target is None or source is None or generated is None or generated.derived is None:
+            return None, None
+        dependencies = disk_entries.described_dependencies(generated.dependencies)
+        callees, _ = described(generated.derived)
+        if dependencies is None or callees is None:
+            return None, None
+        positions[id(record.entry.compiled)] = len(records)
+        records.append({"target": target, "source": _hash(source), "mode": record.mode,
+                        "wrt": list(record.wrt), "zero_safe": record.zero_safe,
+                        "dependencies": dependencies, "callees": callees})
+    return records, positions
+
+
+def resolved(records, derive):
+    """The callees' derivatives of ``records`` as they are now (a list of Derived), or
+    None when a callee changed since or cannot be found. ``derive(function, mode, wrt,
+    zero_safe)``: (the Derived record now, the function its code is generated from)."""
+    out = []
+    for record in records:
+        function = _target(record["target"], out)
+        if function is MISSING or _hash(disk_entries.function_source(function)) != record["source"]:
+            return None
+        if record["mode"] not in ("reverse", "forward") or not isinstance(record["wrt"], list):
+            return None
+        try:
+            now, scope = derive(function, record["mode"], tuple(record["wrt"]), record["zero_safe"] is True)
+        except Exception:       # noqa: BLE001 - generating it again reports any error
+            return None
+        if disk_entries.dependencies_now(record["dependencies"], scope) is None:
+            return None
+        if resolved(record["callees"], derive) is None:
+            return None
+        out.append(now)
+    return out
+
+
+def _target(description, found):
+    if description[0] == "callee":
+        return disk_entries.callee_at(description, found)
+    return disk_entries.find(description)
+
+
+def _hash(source):
+    return None if source is None else hashlib.sha256(source.encode()).hexdigest()[:32]
