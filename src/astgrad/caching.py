@@ -510,7 +510,7 @@ def derive(function, mode, wrt, zero_safe=False):
         if error.fn is not fn or recording is None or recording.keywords is None:
             raise
         return Deferred(fn, key, recording.keywords)
-    _note_derived(pipeline.Derived(function, mode, tuple(wrt), bool(zero_safe), entry))
+    _note_derived(pipeline.Derived(function, mode, tuple(wrt), bool(zero_safe), entry, fn))
     return entry.compiled
 
 
@@ -524,13 +524,12 @@ def _callee_key(function, mode, wrt, zero_safe):
 
 
 def _derive_for_disk(function, mode, wrt, zero_safe):
-    """A callee's derivative that code loaded from the disk cache calls, as it is now (see
-    ``disk_callees.resolved``): (its Derived record, the function it is generated from)."""
+    """A callee's derivative that code loaded from the disk cache calls, as it is now: its
+    Derived record (see ``disk_callees.resolved``)."""
     fn, key = _callee_key(function, mode, wrt, zero_safe)
-    entry = _entry(fn, key)
-    record = pipeline.Derived(function, mode, tuple(wrt), zero_safe, entry)
+    record = pipeline.Derived(function, mode, tuple(wrt), zero_safe, _entry(fn, key), fn)
     _note_derived(record)
-    return record, fn
+    return record
 
 
 def _announce(keywords):

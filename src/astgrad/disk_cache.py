@@ -104,7 +104,7 @@ def load(fn, key, kinds=None, derive=None):
     derivatives it calls as they are now (see ``disk_callees.resolved``; without it, code
     calling a callee's derivative is not loaded)."""
     name, entry = _read(fn, key, kinds)
-    return None if entry is None else disk_entries.rebuild(entry, name, fn, _resolver(derive))
+    return None if entry is None else disk_entries.rebuild(entry, name, fn, _resolver(derive, fn))
 
 
 def load_checked(fn, key, derive=None):
@@ -112,11 +112,11 @@ def load_checked(fn, key, derive=None):
     an earlier process checked it (see ``store_checked``) under the same meanings of its
     names and the same callees, else None."""
     name, entry = _read(fn, _CHECKED + key)
-    return None if entry is None else disk_entries.rebuild_checked(entry, name, fn, _resolver(derive))
+    return None if entry is None else disk_entries.rebuild_checked(entry, name, fn, _resolver(derive, fn))
 
 
-def _resolver(derive):
-    return lambda records: disk_callees.resolved(records, derive)
+def _resolver(derive, fn):
+    return None if derive is None else lambda records: disk_callees.resolved(records, derive, fn)
 
 
 _CHECKED = ("checked",)
@@ -146,7 +146,7 @@ def store(fn, key, generated, kinds=None):
     """Keep ``generated`` on disk if everything it is bound to can be found again."""
     if not _enabled() or generated.derived is None or disk_entries.rules_fingerprint() is None:
         return
-    callees, positions = disk_callees.described(generated.derived)
+    callees, positions = disk_callees.described(generated.derived, fn)
     name = entry_key(fn, key, kinds)
     if name is not None and callees is not None:
         _write(name, disk_entries.entry_for(generated, name, callees, positions))
@@ -159,7 +159,7 @@ def store_checked(fn, key, function_name, dependencies, derived):
     before generating it for its first call."""
     if not _enabled() or derived is None or disk_entries.rules_fingerprint() is None:
         return
-    callees, _ = disk_callees.described(derived)
+    callees, _ = disk_callees.described(derived, fn)
     name = entry_key(fn, _CHECKED + key)
     if name is not None and callees is not None:
         _write(name, disk_entries.checked_entry(name, function_name, dependencies, callees))

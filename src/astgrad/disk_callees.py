@@ -24,19 +24,19 @@ from . import disk_entries
 from .core.missing import MISSING
 
 
-def described(derived):
-    """(the JSON-able records of ``derived``, a tuple of Derived; id of each one's
-    compiled code -> its position), or (None, None) when one cannot be described."""
+def described(derived, scope):
+    """(the JSON-able records of ``derived``, a tuple of Derived made while generating
+    code from ``scope``; id of each one's compiled code -> its position), or (None, None)
+    when one cannot be described."""
     records, positions = [], {}
     for record in derived:
-        position = positions.get(id(record.function))
-        target = ["callee", position] if position is not None else disk_entries.describe(record.function)
+        target = _target_description(record.function, positions, scope)
         generated = record.entry.generated
         source = disk_entries.function_source(record.function)
         if target is None or source is None or generated is None or generated.derived is None:
             return None, None
         dependencies = disk_entries.described_dependencies(generated.dependencies)
-        callees, _ = described(generated.derived)
+        callees, _ = described(generated.derived, record.origin)
         if dependencies is None or callees is None:
             return None, None
         positions[id(record.entry.compiled)] = len(records)
@@ -46,33 +46,59 @@ def described(derived):
     return records, positions
 
 
-def resolved(records, derive):
-    """The callees' derivatives of ``records`` as they are now (a list of Derived), or
-    None when a callee changed since or cannot be found. ``derive(function, mode, wrt,
-    zero_safe)``: (the Derived record now, the function its code is generated from)."""
+def _target_description(function, positions, scope):
+    """How to find ``function`` again: ``["callee", i]`` (the derivative of an earlier
+    record), a description to find (a user function), or ``["scope", name, description]``
+    (generated code that a name of ``scope`` holds: a derivative of a derivative)."""
+    if id(function) in positions:
+        return ["callee", positions[id(function)]]
+    description = disk_entries.describe(function)
+    if description is None or description[0] != "generated":
+        return description
+    for name, value in _scope_values(scope):
+        if value is function:
+            return ["scope", name, description]
+    return None
+
+
+def _scope_values(scope):
+    from .frontend.source import _closure_values
+    yield from _closure_values(scope).items()
+    yield from scope.__globals__.items()
+
+
+def resolved(records, derive, scope):
+    """The callees' derivatives of ``records`` (made while generating code from
+    ``scope``) as they are now (a list of Derived), or None when a callee changed since
+    or cannot be found. ``derive(function, mode, wrt, zero_safe)``: the Derived record now."""
     out = []
     for record in records:
-        function = _target(record["target"], out)
+        function = _target(record["target"], out, scope)
         if function is MISSING or _hash(disk_entries.function_source(function)) != record["source"]:
             return None
         if record["mode"] not in ("reverse", "forward") or not isinstance(record["wrt"], list):
             return None
         try:
-            now, scope = derive(function, record["mode"], tuple(record["wrt"]), record["zero_safe"] is True)
+            now = derive(function, record["mode"], tuple(record["wrt"]), record["zero_safe"] is True)
         except Exception:       # noqa: BLE001 - generating it again reports any error
             return None
-        if disk_entries.dependencies_now(record["dependencies"], scope) is None:
+        if disk_entries.dependencies_now(record["dependencies"], now.origin) is None:
             return None
-        if resolved(record["callees"], derive) is None:
+        if resolved(record["callees"], derive, now.origin) is None:
             return None
         out.append(now)
     return out
 
 
-def _target(description, found):
+def _target(description, found, scope):
     if description[0] == "callee":
         return disk_entries.callee_at(description, found)
-    return disk_entries.find(description)
+    if description[0] != "scope":
+        return disk_entries.find(description)
+    if len(description) != 3 or not isinstance(description[1], str):
+        return MISSING
+    value = next((v for name, v in _scope_values(scope) if name == description[1]), MISSING)   # closure first
+    return value if disk_entries.describe(value) == description[2] else MISSING
 
 
 def _hash(source):

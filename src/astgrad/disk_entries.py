@@ -110,7 +110,7 @@ def describe(obj):
     if isinstance(obj, types.ModuleType):
         return ["module", obj.__name__]
     if getattr(obj, "__astgrad_generated__", False):
-        return None
+        return _generated(obj)
     module = module_of(obj)             # NumPy 2.0's ufuncs have no __module__
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
@@ -120,6 +120,28 @@ def describe(obj):
     if find(["object", module, qualname, ""], check=False) is not obj:
         return None
     return ["object", module, qualname, _code_hash(obj)]
+
+
+def _generated(fn):
+    """``["generated", the module its globals are, hash of its source, its defaults and
+    closure variables described]`` for generated code (a callee's derivative that other
+    code depends on): equal descriptions, equal code running in an equal scope. It names
+    nothing to find, so code bound to it is not stored (see ``entry_for``)."""
+    text = getattr(fn, "source", None)
+    if not isinstance(text, str) or not isinstance(fn.__globals__.get("__name__"), str):
+        return None
+    values = [(None, value) for value in fn.__defaults__ or ()] + sorted((fn.__kwdefaults__ or {}).items())
+    try:
+        values += [(name, cell.cell_contents) for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ())]
+    except ValueError:              # an empty cell
+        return None
+    described = []
+    for name, value in values:
+        description = describe(value)
+        if description is None:
+            return None
+        described.append([name, description])
+    return ["generated", fn.__globals__["__name__"], hashlib.sha256(text.encode()).hexdigest()[:32], described]
 
 
 def _code_hash(obj):
@@ -144,7 +166,7 @@ def find(description, check=True):
     """The object ``description`` names now, or MISSING when there is none (or, with
     ``check``, when its code differs from the described one)."""
     kind = description[0]
-    if kind == "missing":
+    if kind in ("missing", "generated"):
         return MISSING
     if kind == "value":
         return _literal(description[1])
@@ -184,7 +206,7 @@ def entry_for(generated, name, callees=(), bound=None):
     for free, cell in generated.cells.items():
         position = (bound or {}).get(id(cell.cell_contents))
         description = ["callee", position] if position is not None else describe(cell.cell_contents)
-        if description is None:
+        if description is None or description[0] == "generated":     # nothing to find it by
             return None
         bindings[free] = description
     dependencies = described_dependencies(generated.dependencies)

@@ -111,6 +111,7 @@ class Derived(typing.NamedTuple):
     wrt: tuple
     zero_safe: bool
     entry: object
+    origin: object              # the function its code was generated from (its scope)
 
 
 _collector = {"paused": 0, "was_enabled": False}
