@@ -1,5 +1,6 @@
 """A second process's first gradient, from the disk cache: for the 300-statement functions
-of generation_scaling.py (straight-line, branchy, loopy), one process fills an empty cache
+of generation_scaling.py (straight-line, branchy, loopy, and "calling": a function calling
+three branchy functions of a third of the size each), one process fills an empty cache
 directory, then new processes each take ``astgrad.grad(f)`` and call it once; printed:
 what they generated (nothing, when the cache serves them) and the time of grad() plus
 the first call, CPU and wall clock (median of the runs). With ``--no-cache`` the new
@@ -46,6 +47,13 @@ def run(directory, cache, enabled=True):
     return json.loads(done.stdout)
 
 
+def calling(n):
+    """``f`` calling three functions of about ``n / 3`` statements each."""
+    from generation_scaling import branchy
+    parts = [branchy(n // 3).replace("def f(", f"def part{i}(") for i in range(3)]
+    return "\n\n".join(parts) + "\n\ndef f(x, y):\n    return part0(x, y) + part1(x * 0.5, y) + part2(x, y * 0.5)\n"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=300)
@@ -55,7 +63,7 @@ def main(argv=None):
     sys.path.insert(0, HERE)
     from generation_scaling import SHAPES
     print(f"{'shape':<9} {'first process (ms)':>19} {'later: generated':>17} {'CPU (ms)':>9} {'wall (ms)':>10}")
-    for shape, make in SHAPES.items():
+    for shape, make in dict(SHAPES, calling=calling).items():
         with tempfile.TemporaryDirectory() as directory:
             with open(os.path.join(directory, "second_process_target.py"), "w") as handle:
                 handle.write("import numpy as np\n\n\n" + make(args.statements))

@@ -8,8 +8,11 @@ function's source text, file and first line, the mode and ``wrt``, the argument 
 the Python and NumPy versions. On load, the entry's checksum is verified and every name
 the code depended on when it was generated must mean an equal object now (same module
 and qualified name, same code for a function); otherwise the entry is not used and the
-derivative is generated again. Code bound to something that cannot be found again by
-name (a derivative of a callee, an object made at run time) is not stored.
+derivative is generated again. Code calling a callee's derivative keeps a record of each
+(which function, which derivative, what the callee's names meant, its own callees): on
+load each is checked and taken as it is now (disk_callees.py), so a changed callee makes
+the entry stale. Code bound to something that cannot be found again by name (the
+derivative of a lambda or local function, an object made at run time) is not stored.
 
 Writes are atomic (a temporary file in the cache directory, then ``os.replace``), so a
 reader never sees half an entry. The directory is bounded in size: past the bound, the

@@ -4,8 +4,11 @@ An object generated code is bound to, or that generation depended on, is *descri
 by what finds it again in another process: ``["module", name]``, ``["object", module,
 qualified name, code hash]`` (the hash for functions, so a changed function is noticed),
 ``["value", repr]`` for a number or a string, ``["missing"]`` for an unbound name.
-Anything else (a callee's generated derivative, an object made at run time) has no
-description, and code bound to it is not stored. See disk_cache.py for the keys.
+Generated code is ``["generated", module, source hash, defaults and closure described]``,
+which tells whether it is the same code but finds nothing; a callee's derivative that
+code is bound to is ``["callee", i]``, the i-th of the entry's callee records (see
+disk_callees.py). Anything else (an object made at run time) has no description, and
+code bound to it is not stored. See disk_cache.py for the keys.
 """
 
 import base64
