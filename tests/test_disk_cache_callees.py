@@ -214,3 +214,65 @@ def test_a_callee_renamed_since_makes_the_caller_stale(tmp_path):
     after = _run(tmp_path, "calls_helper")
     assert after["value"] == _run(tmp_path, "calls_helper", cache=False)["value"]
     assert "calls_helper" in after["generated"] and "helper_v2" in after["generated"]
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """The disk cache on in this process, in a directory of its own (the rules now counted
+    as astgrad's: tests earlier in the run register rules of their own)."""
+    from astgrad import disk_cache
+    from astgrad.rules import optional, registry
+    monkeypatch.setitem(optional._trusted, "version", registry.VERSION[0])
+    monkeypatch.syspath_prepend(HERE)
+    disk_cache.configure_cache(enabled=True, directory=str(tmp_path / "cache"))
+    yield tmp_path
+    disk_cache.configure_cache(enabled=False)
+    disk_cache._settings["directory"] = None
+
+
+def _rewrite(path, change):
+    """Change a stored entry and give it a matching checksum (a damaged entry that the
+    checksum does not catch): what is left to refuse it is the check of its contents."""
+    from astgrad import disk_entries
+    with open(path) as handle:
+        entry = json.load(handle)
+    change(entry)
+    body = {k: v for k, v in entry.items() if k != "checksum"}
+    with open(path, "w") as handle:
+        json.dump(dict(body, checksum=disk_entries._checksum(body)), handle)
+
+
+@pytest.mark.parametrize("binding", [["callee", -1], ["callee", 1], ["callee", "0"], ["callee"], ["generated", "x"]])
+def test_a_binding_naming_no_callee_is_refused(cache_dir, binding):
+    import disk_cache_target
+    from astgrad import caching, disk_cache
+    key = ("reverse", (0,), True)
+    generated = caching._generate(disk_cache_target.calls_helper, key)
+    disk_cache.store(disk_cache_target.calls_helper, key, generated)
+    name = disk_cache.entry_key(disk_cache_target.calls_helper, key)
+    path = os.path.join(str(cache_dir / "cache"), name[:2], name + ".json")
+    assert caching._loaded(disk_cache_target.calls_helper, key) is not None
+    assert disk_cache.load(disk_cache_target.calls_helper, key) is None, "no derive: callees not taken"
+
+    def change(entry):
+        assert entry["bindings"]["grad_helper"] == ["callee", 0]
+        entry["bindings"]["grad_helper"] = binding
+    _rewrite(path, change)
+    assert caching._loaded(disk_cache_target.calls_helper, key) is None
+
+
+@pytest.mark.parametrize("field, value", [("mode", "forward"), ("mode", "sideways"), ("wrt", [1]), ("wrt", 0),
+                                          ("source", "0" * 32), ("target", ["object", "disk_cache_target", "f", ""]),
+                                          ("target", ["scope", "helper", ["missing"]]), ("target", ["callee", 0])])
+def test_a_changed_callee_record_is_refused(cache_dir, field, value):
+    import disk_cache_target
+    from astgrad import caching, disk_cache
+    key = ("reverse", (0,), True)
+    disk_cache.store(disk_cache_target.calls_helper, key, caching._generate(disk_cache_target.calls_helper, key))
+    name = disk_cache.entry_key(disk_cache_target.calls_helper, key)
+    path = os.path.join(str(cache_dir / "cache"), name[:2], name + ".json")
+
+    def change(entry):
+        entry["callees"][0][field] = value
+    _rewrite(path, change)
+    assert caching._loaded(disk_cache_target.calls_helper, key) is None

@@ -6,16 +6,19 @@ and its own callees', recursively. In memory that is the callee's guards, kept w
 caller's (caching.py); on disk it is one record per callee derivative:
 
     {"target": how to find the function differentiated, "source": hash of its source,
-     "mode", "wrt", "zero_safe": which derivative, "dependencies": the name paths the
-     callee's code depended on and what they meant, "callees": the callee's own records}
+     "code": hash of its derivative's source, "mode", "wrt", "zero_safe": which
+     derivative, "dependencies": the name paths the callee's derivative depended on and
+     what they meant, "callees": the callee's own records}
 
-``target`` is a description (disk_entries.py) of a user function, or ``["callee", i]``
-for the derivative of the i-th record before it (a derivative of a derivative). On load
+``target`` is a description (disk_entries.py) of a user function, ``["callee", i]`` for
+the derivative of the i-th record before it (a derivative of a derivative), or
+``["scope", name, description]`` for generated code a name of the caller holds. On load
 each record is checked (same source, every name meaning what it meant, its own records
 likewise) and its derivative taken as it is now (from memory, from its own entry or
-generated again); one that changed makes the entry stale, so the caller is generated
-again, never run against another callee. A callee whose derivative cannot be described
-(a recursive call, a gradient object, a local function) leaves its caller uncached.
+generated again), which must be the same code; one that changed makes the entry stale,
+so the caller is generated again, never run against another callee. A callee whose
+derivative cannot be described (a recursive call, a gradient object, a local function)
+leaves its caller uncached.
 """
 
 import hashlib
@@ -40,7 +43,8 @@ def described(derived, scope):
         if dependencies is None or callees is None:
             return None, None
         positions[id(record.entry.compiled)] = len(records)
-        records.append({"target": target, "source": _hash(source), "mode": record.mode,
+        records.append({"target": target, "source": _hash(source), "code": _code(record.entry.compiled),
+                        "mode": record.mode,
                         "wrt": list(record.wrt), "zero_safe": record.zero_safe,
                         "dependencies": dependencies, "callees": callees})
     return records, positions
@@ -82,6 +86,8 @@ def resolved(records, derive, scope):
             now = derive(function, record["mode"], tuple(record["wrt"]), record["zero_safe"] is True)
         except Exception:       # noqa: BLE001 - generating it again reports any error
             return None
+        if _code(now.entry.compiled) != record["code"]:
+            return None         # its derivative is other code now
         if disk_entries.dependencies_now(record["dependencies"], now.origin) is None:
             return None
         if resolved(record["callees"], derive, now.origin) is None:
@@ -99,6 +105,10 @@ def _target(description, found, scope):
         return MISSING
     value = next((v for name, v in _scope_values(scope) if name == description[1]), MISSING)   # closure first
     return value if disk_entries.describe(value) == description[2] else MISSING
+
+
+def _code(compiled):
+    return _hash(getattr(compiled, "source", None))
 
 
 def _hash(source):
