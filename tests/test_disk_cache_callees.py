@@ -85,6 +85,14 @@ def make(c):
 closure = make(1.5)
 
 
+def root(v):
+    return np.sqrt(v)
+
+
+def calls_root(x, y):      # d root at 0 is inf, times 0: the zero-safe twins answer
+    return np.sum(root(x * 0.0) * y + x)
+
+
 def with_lambda(x, y):
     return np.sum(astgrad.grad(lambda a: np.sum(helper(a)))(x) * y)
 '''
@@ -106,6 +114,8 @@ elif scenario == "hessian":
     value = astgrad.hessian(m.scalar)(x)
 elif scenario == "grad_of_grad":
     value = astgrad.grad(m.of_gradient)(x)
+elif scenario == "jacobian_forward":
+    value = astgrad.jacobian(m.calls_middle, mode="forward")(x, y)
 elif scenario == "method":
     value = astgrad.grad(m.model.loss)(x, y)
 else:
@@ -136,7 +146,8 @@ def _run(directory, scenario, cache=True):
 # the caller whose code each scenario generates (a hessian: forward mode over grad_scalar)
 CACHED = {"calls_helper": "calls_helper", "calls_middle": "calls_middle", "grad_inside": "grad_inside",
           "method": "Model.loss", "closure": "make.<locals>.closure", "jvp": "calls_middle",
-          "hessian": "grad_scalar", "grad_of_grad": "of_gradient"}
+          "hessian": "grad_scalar", "grad_of_grad": "of_gradient", "calls_root": "calls_root",
+          "jacobian_forward": "calls_middle"}
 
 
 @pytest.mark.parametrize("scenario", sorted(CACHED))
