@@ -1,10 +1,13 @@
 """A second process's first gradient, from the disk cache: for the 300-statement functions
-of generation_scaling.py (straight-line, branchy, loopy), one process fills an empty cache
+of generation_scaling.py (straight-line, branchy, loopy, and "calling": a function calling
+three branchy functions of a third of the size each), one process fills an empty cache
 directory, then new processes each take ``astgrad.grad(f)`` and call it once; printed:
 what they generated (nothing, when the cache serves them) and the time of grad() plus
-the first call, CPU and wall clock (median of the runs).
+the first call, CPU and wall clock (median of the runs). With ``--no-cache`` the new
+processes run without the disk cache (``ASTGRAD_CACHE=0``): what a process pays when it
+generates the code itself.
 
-    python benchmarks/second_process.py [--statements 300] [--runs 5]
+    python benchmarks/second_process.py [--statements 300] [--runs 5] [--no-cache]
 """
 
 import argparse
@@ -37,28 +40,36 @@ print(json.dumps({"generated": generated, "cpu": time.process_time() - cpu,
 '''
 
 
-def run(directory, cache):
-    environment = dict(os.environ, ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=cache)
+def run(directory, cache, enabled=True):
+    environment = dict(os.environ, ASTGRAD_CACHE="1" if enabled else "0", ASTGRAD_CACHE_DIR=cache)
     done = subprocess.run([sys.executable, "-c", CHILD, directory], env=environment, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout)
+
+
+def calling(n):
+    """``f`` calling three functions of about ``n / 3`` statements each."""
+    from generation_scaling import branchy
+    parts = [branchy(n // 3).replace("def f(", f"def part{i}(") for i in range(3)]
+    return "\n\n".join(parts) + "\n\ndef f(x, y):\n    return part0(x, y) + part1(x * 0.5, y) + part2(x, y * 0.5)\n"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-cache", action="store_true", help="later processes without the disk cache")
     args = parser.parse_args(argv)
     sys.path.insert(0, HERE)
     from generation_scaling import SHAPES
     print(f"{'shape':<9} {'first process (ms)':>19} {'later: generated':>17} {'CPU (ms)':>9} {'wall (ms)':>10}")
-    for shape, make in SHAPES.items():
+    for shape, make in dict(SHAPES, calling=calling).items():
         with tempfile.TemporaryDirectory() as directory:
             with open(os.path.join(directory, "second_process_target.py"), "w") as handle:
                 handle.write("import numpy as np\n\n\n" + make(args.statements))
             cache = os.path.join(directory, "cache")
             first = run(directory, cache)
-            later = [run(directory, cache) for _ in range(args.runs)]
+            later = [run(directory, cache, not args.no_cache) for _ in range(args.runs)]
             generated = sorted({kind for result in later for kind in result["generated"]}) or "nothing"
             print(f"{shape:<9} {first['cpu'] * 1e3:19.0f} {str(generated):>17} "
                   f"{statistics.median(r['cpu'] for r in later) * 1e3:9.1f} "

@@ -85,13 +85,13 @@ def test_entries_of_another_astgrad_version_are_not_used(tmp_path, monkeypatch):
     assert disk_cache.entry_key(fn, key) != name
 
 
-def test_code_calling_a_callee_derivative_is_generated_again_but_not_the_callee(tmp_path):
+def test_code_calling_a_callee_derivative_is_not_generated_again(tmp_path):
     first, _ = _child(tmp_path, "calls_helper")
     assert sorted(first["generated"]) == sorted(first["checked"]) == ["calls_helper", "helper"]
     second, _ = _child(tmp_path, "calls_helper")
-    # calls_helper's code is bound to grad_helper, and its check depended on helper:
-    # neither is kept on disk
-    assert second["generated"] == second["checked"] == ["calls_helper"]
+    # calls_helper's code is bound to grad_helper: its entry says which callee derivative
+    # that is (helper's source, what helper's names meant), checked on load
+    assert second["generated"] == second["checked"] == []
     np.testing.assert_array_equal(second["value"], first["value"])
 
 

@@ -86,21 +86,31 @@ def _instantiate(generated, fn):
     compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
                                                if n not in generated.cells and n in own)
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards, generated.function_guards)
-    return Entry(compiled, guards, fn, generated.version)
+    return Entry(compiled, guards, fn, generated.version, generated)
 
 
 # -- generation -----------------------------------------------------------------------------
 
 class _Recording:
-    """One generation in progress on this thread, collecting its callees' guards, and the
+    """One generation in progress on this thread, collecting its callees' guards and
+    entries (``noted``; those asked for through ``derive``, with how: ``derived``), and the
     keyword-only parameters its mode announced (see ``Deferred``)."""
-    __slots__ = ("fn", "key", "callee_guards", "keywords")
+    __slots__ = ("fn", "key", "callee_guards", "keywords", "noted", "derived")
 
     def __init__(self, fn, key):
         self.fn = fn
         self.key = key
         self.callee_guards = []
         self.keywords = None
+        self.noted = {}             # id(entry) -> entry
+        self.derived = {}           # id(entry) -> Derived
+
+    def callees(self):
+        """The Derived records of every callee entry noted (in order), or None when one
+        came from elsewhere (a gradient object made while generating)."""
+        if any(key not in self.derived for key in self.noted):
+            return None
+        return tuple(self.derived[key] for key in self.noted)
 
 
 _local = threading.local()      # .generating: this thread's _Recording stack
@@ -118,11 +128,20 @@ def _note_callee(entry):
     stack = getattr(_local, "generating", None)
     if stack:
         stack[-1].callee_guards.extend(entry.guards)
+        stack[-1].noted.setdefault(id(entry), entry)
+
+
+def _note_derived(record):
+    """The callee entry just noted was asked for through ``derive``, as ``record`` says."""
+    stack = getattr(_local, "generating", None)
+    if stack:
+        stack[-1].derived.setdefault(id(record.entry), record)
 
 
 def _recorded(fn, key, run):
     """``run()`` as the generation of ``fn``'s derivative ``key`` on this thread (so
-    recursion is found and its callees' guards are collected): (its result, those guards)."""
+    recursion is found and its callees' guards are collected): (its result, those guards,
+    the callees' Derived records or None; see ``_Recording.callees``)."""
     stack = _generating()
     if any(recording.fn is fn and recording.key == key for recording in stack):
         raise RecursiveCall(fn)
@@ -131,7 +150,7 @@ def _recorded(fn, key, run):
     with _lock:
         _in_progress[(fn, key)] = recording
     try:
-        return run(), tuple(recording.callee_guards)
+        return run(), tuple(recording.callee_guards), recording.callees()
     finally:
         stack.remove(recording)
         with _lock:
@@ -141,9 +160,23 @@ def _recorded(fn, key, run):
 def _generate(fn, key):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt)) now, uncached."""
-    generated, callee_guards = _recorded(fn, key, lambda: pipeline.generate(fn, key, callees))
+    generated, callee_guards, derived = _recorded(fn, key, lambda: pipeline.generate(fn, key, callees))
+    return dataclasses.replace(generated, callee_guards=callee_guards, derived=derived,
+                               function_guards=function_guards(generated.dependencies))
+
+
+def _loaded(fn, key):
+    """``fn``'s derivative ``key`` from the disk cache, or None: loaded under a recording of
+    its own, which collects the guards of the callees' derivatives it calls."""
+    generated, callee_guards, _ = _recorded(fn, _LOADING + key,
+                                            lambda: disk_cache.load(fn, key, derive=_derive_for_disk))
+    if generated is None:
+        return None
     return dataclasses.replace(generated, callee_guards=callee_guards,
                                function_guards=function_guards(generated.dependencies))
+
+
+_LOADING = ("loading",)         # a recording's key while an entry is loaded
 
 
 def generate_reverse(fn, wrt, preserve_result):
@@ -199,7 +232,12 @@ def made_before(fn, key):
     while its names mean the same, or stored on disk by an earlier process (verified on
     load). Code made only after a proof about ``fn`` (``specialize.GradientOnly``) was
     proven then, for the same source and the same meanings of its names."""
-    return _cached_entry(fn, key) is not None or disk_cache.load(fn, key) is not None
+    if _cached_entry(fn, key) is not None:
+        return True
+    loaded = _loaded(fn, key)
+    if loaded is not None:
+        _share(_shared_key(fn, key), loaded)        # for the generation asking for it next
+    return loaded is not None
 
 
 def _entry(fn, key):
@@ -285,7 +323,7 @@ def _build(fn, key):
         entry = _instantiate(generated, fn)
         if entry is not None and entry.holds(fn):
             return _with_twin(entry, fn, key)
-    generated = disk_cache.load(fn, key)
+    generated = _loaded(fn, key)
     if generated is None:
         generated = _from_checked(fn, key) or _generate(fn, key)
         disk_cache.store(fn, key, generated)
@@ -311,13 +349,14 @@ class _Checked:
     """A derivative checked but not generated yet (see ``check``): its name, whether the
     names it depends on still mean what they meant (``holds``, as an Entry's), and the
     front half of its generation until a generation uses it."""
-    __slots__ = ("name", "holds", "front", "callee_guards")
+    __slots__ = ("name", "holds", "front", "callee_guards", "derived")
 
-    def __init__(self, name, guards, fn, version, front=None, callee_guards=()):
+    def __init__(self, name, guards, fn, version, front=None, callee_guards=(), derived=()):
         self.name = name
         self.holds = Entry(None, guards, fn, version).holds
         self.front = front
         self.callee_guards = callee_guards
+        self.derived = derived      # the callees' Derived records (see _Recording.callees)
 
 
 def check(fn, key):
@@ -355,18 +394,19 @@ def _make_checked(fn, checked_key):
                            fn, version)
         if checked.holds(fn):
             return checked
-    found = disk_cache.load_checked(fn, key)
+    found, callee_guards, _ = _recorded(fn, _LOADING + checked_key,
+                                        lambda: disk_cache.load_checked(fn, key, derive=_derive_for_disk))
     if found is not None:
-        name, dependencies = found
-        return _Checked(name, guards_for(dependencies, fn), fn, version)
+        name, dependencies, _ = found
+        guards = merged(guards_for(dependencies, fn), callee_guards, function_guards(dependencies))
+        return _Checked(name, guards, fn, version)
     # recorded under its own key: a generation of the same key may run at the same time
-    front, callee_guards = _recorded(fn, checked_key, lambda: pipeline.front(fn, key, callees))
-    if not callee_guards:
-        disk_cache.store_checked(fn, key, front.name, front.dependencies)
+    front, callee_guards, derived = _recorded(fn, checked_key, lambda: pipeline.front(fn, key, callees))
+    disk_cache.store_checked(fn, key, front.name, front.dependencies, derived)
     made = function_guards(front.dependencies)
     _share(shared, _CheckedSource(front.name, front.dependencies, callee_guards + made, front.version))
     guards = merged(guards_for(front.dependencies, fn), callee_guards, made)
-    return _Checked(front.name, guards, fn, front.version, front, callee_guards)
+    return _Checked(front.name, guards, fn, front.version, front, callee_guards, derived)
 
 
 def _from_checked(fn, key):
@@ -391,7 +431,7 @@ def _from_checked(fn, key):
         return None
     generated = pipeline.back(front, key)
     return dataclasses.replace(generated, callee_guards=checked.callee_guards,      # holds: as at the check
-                               function_guards=function_guards(generated.dependencies))
+                               derived=checked.derived, function_guards=function_guards(generated.dependencies))
 
 
 def checked_normalized(fn, key):
@@ -457,22 +497,39 @@ def _derivative(f, key, zero_safe):
     return _entry(fn, key).compiled
 
 
-def derive(fn, mode, wrt, zero_safe=False):
+def derive(function, mode, wrt, zero_safe=False):
     """A callee's derivative, for the stages (see ``Callees``): never with the value. A
     derivative whose generation is waiting for this one (recursion, on this thread or
     through another) is a ``Deferred`` once its mode has announced its parameters."""
-    key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
-    fn = underlying(fn)
-    if zero_safe:
-        fn, key = zero_safe_source(fn), key + (ZERO_SAFE,)
+    fn, key = _callee_key(function, mode, wrt, zero_safe)
     try:
-        return _entry(fn, key).compiled
+        entry = _entry(fn, key)
     except RecursiveCall as error:
         with _lock:
             recording = _in_progress.get((fn, key))
         if error.fn is not fn or recording is None or recording.keywords is None:
             raise
         return Deferred(fn, key, recording.keywords)
+    _note_derived(pipeline.Derived(function, mode, tuple(wrt), bool(zero_safe), entry, fn))
+    return entry.compiled
+
+
+def _callee_key(function, mode, wrt, zero_safe):
+    """(the function a callee's derivative is generated from, its key)."""
+    key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
+    fn = underlying(function)
+    if zero_safe:
+        fn, key = zero_safe_source(fn), key + (ZERO_SAFE,)
+    return fn, key
+
+
+def _derive_for_disk(function, mode, wrt, zero_safe):
+    """A callee's derivative that code loaded from the disk cache calls, as it is now: its
+    Derived record (see ``disk_callees.resolved``)."""
+    fn, key = _callee_key(function, mode, wrt, zero_safe)
+    record = pipeline.Derived(function, mode, tuple(wrt), zero_safe, _entry(fn, key), fn)
+    _note_derived(record)
+    return record
 
 
 def _announce(keywords):

@@ -8,8 +8,11 @@ function's source text, file and first line, the mode and ``wrt``, the argument 
 the Python and NumPy versions. On load, the entry's checksum is verified and every name
 the code depended on when it was generated must mean an equal object now (same module
 and qualified name, same code for a function); otherwise the entry is not used and the
-derivative is generated again. Code bound to something that cannot be found again by
-name (a derivative of a callee, an object made at run time) is not stored.
+derivative is generated again. Code calling a callee's derivative keeps a record of each
+(which function, which derivative, what the callee's names meant, its own callees): on
+load each is checked and taken as it is now (disk_callees.py), so a changed callee makes
+the entry stale. Code bound to something that cannot be found again by name (the
+derivative of a lambda or local function, an object made at run time) is not stored.
 
 Writes are atomic (a temporary file in the cache directory, then ``os.replace``), so a
 reader never sees half an entry. The directory is bounded in size: past the bound, the
@@ -28,9 +31,9 @@ import sys
 import threading
 import warnings
 
-from . import disk_entries
+from . import disk_callees, disk_entries
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_SIZE = 64 * 1024 * 1024
 
 _settings = {"enabled": None, "directory": None, "size": None}
@@ -98,18 +101,25 @@ def entry_key(fn, key, kinds=None):
     return hashlib.sha256(json.dumps(parts, default=repr).encode()).hexdigest()
 
 
-def load(fn, key, kinds=None):
+def load(fn, key, kinds=None, derive=None):
     """The Generated code stored for ``fn``'s derivative ``key``, rebuilt and checked,
-    or None (absent, corrupt, stale, or the cache is off)."""
+    or None (absent, corrupt, stale, or the cache is off). ``derive`` takes the callees'
+    derivatives it calls as they are now (see ``disk_callees.resolved``; without it, code
+    calling a callee's derivative is not loaded)."""
     name, entry = _read(fn, key, kinds)
-    return None if entry is None else disk_entries.rebuild(entry, name, fn)
+    return None if entry is None else disk_entries.rebuild(entry, name, fn, _resolver(derive, fn))
 
 
-def load_checked(fn, key):
-    """(name, dependencies) of ``fn``'s derivative ``key`` where an earlier process
-    checked it (see ``store_checked``) under the same meanings of its names, else None."""
+def load_checked(fn, key, derive=None):
+    """(name, dependencies, the callees' derivatives) of ``fn``'s derivative ``key`` where
+    an earlier process checked it (see ``store_checked``) under the same meanings of its
+    names and the same callees, else None."""
     name, entry = _read(fn, _CHECKED + key)
-    return None if entry is None else disk_entries.rebuild_checked(entry, name, fn)
+    return None if entry is None else disk_entries.rebuild_checked(entry, name, fn, _resolver(derive, fn))
+
+
+def _resolver(derive, fn):
+    return None if derive is None else lambda records: disk_callees.resolved(records, derive, fn)
 
 
 _CHECKED = ("checked",)
@@ -137,22 +147,25 @@ def _read(fn, key, kinds=None):
 
 def store(fn, key, generated, kinds=None):
     """Keep ``generated`` on disk if everything it is bound to can be found again."""
-    if not _enabled() or generated.callee_guards or disk_entries.rules_fingerprint() is None:
+    if not _enabled() or generated.derived is None or disk_entries.rules_fingerprint() is None:
         return
+    callees, positions = disk_callees.described(generated.derived, fn)
     name = entry_key(fn, key, kinds)
-    if name is not None:
-        _write(name, disk_entries.entry_for(generated, name))
+    if name is not None and callees is not None:
+        _write(name, disk_entries.entry_for(generated, name, callees, positions))
 
 
-def store_checked(fn, key, function_name, dependencies):
+def store_checked(fn, key, function_name, dependencies, derived):
     """Record that ``fn``'s derivative ``key`` (named ``function_name``) passed every
-    check while its names meant what ``dependencies`` say: another process creating the
-    same gradient need not check it again before generating it for its first call."""
-    if not _enabled() or disk_entries.rules_fingerprint() is None:
+    check while its names meant what ``dependencies`` say and its callees' derivatives
+    were ``derived``: another process creating the same gradient need not check it again
+    before generating it for its first call."""
+    if not _enabled() or derived is None or disk_entries.rules_fingerprint() is None:
         return
+    callees, _ = disk_callees.described(derived, fn)
     name = entry_key(fn, _CHECKED + key)
-    if name is not None:
-        _write(name, disk_entries.checked_entry(name, function_name, dependencies))
+    if name is not None and callees is not None:
+        _write(name, disk_entries.checked_entry(name, function_name, dependencies, callees))
 
 
 def _write(name, entry):

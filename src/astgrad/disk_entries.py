@@ -4,8 +4,11 @@ An object generated code is bound to, or that generation depended on, is *descri
 by what finds it again in another process: ``["module", name]``, ``["object", module,
 qualified name, code hash]`` (the hash for functions, so a changed function is noticed),
 ``["value", repr]`` for a number or a string, ``["missing"]`` for an unbound name.
-Anything else (a callee's generated derivative, an object made at run time) has no
-description, and code bound to it is not stored. See disk_cache.py for the keys.
+Generated code is ``["generated", module, source hash, defaults and closure described]``,
+which tells whether it is the same code but finds nothing; a callee's derivative that
+code is bound to is ``["callee", i]``, the i-th of the entry's callee records (see
+disk_callees.py). Anything else (an object made at run time) has no description, and
+code bound to it is not stored. See disk_cache.py for the keys.
 """
 
 import base64
@@ -110,7 +113,7 @@ def describe(obj):
     if isinstance(obj, types.ModuleType):
         return ["module", obj.__name__]
     if getattr(obj, "__astgrad_generated__", False):
-        return None
+        return _generated(obj)
     module = module_of(obj)             # NumPy 2.0's ufuncs have no __module__
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
@@ -120,6 +123,28 @@ def describe(obj):
     if find(["object", module, qualname, ""], check=False) is not obj:
         return None
     return ["object", module, qualname, _code_hash(obj)]
+
+
+def _generated(fn):
+    """``["generated", the module its globals are, hash of its source, its defaults and
+    closure variables described]`` for generated code (a callee's derivative that other
+    code depends on): equal descriptions, equal code running in an equal scope. It names
+    nothing to find, so code bound to it is not stored (see ``entry_for``)."""
+    text = getattr(fn, "source", None)
+    if not isinstance(text, str) or not isinstance(fn.__globals__.get("__name__"), str):
+        return None
+    values = [(None, value) for value in fn.__defaults__ or ()] + sorted((fn.__kwdefaults__ or {}).items())
+    try:
+        values += [(name, cell.cell_contents) for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ())]
+    except ValueError:              # an empty cell
+        return None
+    described = []
+    for name, value in values:
+        description = describe(value)
+        if description is None:
+            return None
+        described.append([name, description])
+    return ["generated", fn.__globals__["__name__"], hashlib.sha256(text.encode()).hexdigest()[:32], described]
 
 
 def _code_hash(obj):
@@ -144,7 +169,7 @@ def find(description, check=True):
     """The object ``description`` names now, or MISSING when there is none (or, with
     ``check``, when its code differs from the described one)."""
     kind = description[0]
-    if kind == "missing":
+    if kind in ("missing", "generated"):
         return MISSING
     if kind == "value":
         return _literal(description[1])
@@ -176,23 +201,27 @@ def _import(name):
         return MISSING
 
 
-def entry_for(generated, name):
-    """The JSON-able entry of ``generated`` (None when something in it has no description)."""
+def entry_for(generated, name, callees=(), bound=None):
+    """The JSON-able entry of ``generated`` (None when something in it has no description).
+    ``callees``: the records of the callees' derivatives it depends on (disk_callees.py),
+    ``bound``: id of each one's compiled code -> its position there."""
     bindings = {}
     for free, cell in generated.cells.items():
-        description = describe(cell.cell_contents)
-        if description is None:
+        position = (bound or {}).get(id(cell.cell_contents))
+        description = ["callee", position] if position is not None else describe(cell.cell_contents)
+        if description is None or description[0] == "generated":     # nothing to find it by
             return None
         bindings[free] = description
-    dependencies = _described(generated.dependencies)
+    dependencies = described_dependencies(generated.dependencies)
     if dependencies is None:
         return None
     body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
-            "dependencies": dependencies, "code": base64.b64encode(marshal.dumps(generated.code)).decode()}
+            "dependencies": dependencies, "callees": list(callees),
+            "code": base64.b64encode(marshal.dumps(generated.code)).decode()}
     return dict(body, checksum=_checksum(body))
 
 
-def _described(dependencies):
+def described_dependencies(dependencies):
     """The name paths and descriptions of what they meant, JSON-able (None when
     something has no description)."""
     out, seen = [], set()
@@ -209,46 +238,74 @@ def _described(dependencies):
     return out
 
 
-def checked_entry(name, function_name, dependencies):
+def checked_entry(name, function_name, dependencies, callees=()):
     """The JSON-able record that a derivative was checked (it is refused by nothing)
-    while ``dependencies`` meant what they mean now (None: not describable)."""
-    described = _described(dependencies)
+    while ``dependencies`` meant what they mean now, and its ``callees`` (records, see
+    disk_callees.py) were what they are now (None: not describable)."""
+    described = described_dependencies(dependencies)
     if described is None:
         return None
-    body = {"key": name, "checked": function_name, "dependencies": described}
+    body = {"key": name, "checked": function_name, "dependencies": described, "callees": list(callees)}
     return dict(body, checksum=_checksum(body))
 
 
-def rebuild_checked(entry, name, fn):
-    """(the derivative's name, its dependencies as they resolve now) from a loaded
-    ``checked_entry``, or None when it is corrupt, another key's, or stale."""
+def rebuild_checked(entry, name, fn, resolve=None):
+    """(the derivative's name, its dependencies as they resolve now, its callees'
+    derivatives now) from a loaded ``checked_entry``, or None when it is corrupt,
+    another key's, or stale (``resolve`` as for ``rebuild``)."""
     try:
-        body = {k: entry[k] for k in ("key", "checked", "dependencies")}
+        body = {k: entry[k] for k in ("key", "checked", "dependencies", "callees")}
         if entry["checksum"] != _checksum(body) or body["key"] != name or not isinstance(body["checked"], str):
             return None
-        dependencies = _dependencies(body["dependencies"], fn)
+        dependencies = dependencies_now(body["dependencies"], fn)
+        derived = _resolved(body["callees"], resolve) if dependencies is not None else None
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return None if dependencies is None else (body["checked"], dependencies)
+    return None if derived is None else (body["checked"], dependencies, derived)
+
+
+def _resolved(records, resolve):
+    """The callees' derivatives of ``records`` now (a tuple of Derived), or None."""
+    if not records:
+        return ()
+    if not isinstance(records, list) or resolve is None:
+        return None
+    derived = resolve(records)
+    return None if derived is None else tuple(derived)
+
+
+def callee_at(description, derived):
+    """What a binding described as ``["callee", position]`` is bound to: that callee's
+    derivative now (MISSING for a position that names none)."""
+    position = description[1] if len(description) == 2 else None
+    if type(position) is not int or not 0 <= position < len(derived):
+        return MISSING
+    return derived[position].entry.compiled
 
 
 def _checksum(body):
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def rebuild(entry, name, fn):
+def rebuild(entry, name, fn, resolve=None):
     """The Generated code of a loaded ``entry`` for ``fn``, or None when it is corrupt,
-    belongs to another key, or a name it depended on means something else now."""
+    belongs to another key, or a name it depended on means something else now.
+    ``resolve(records)``: the callees' derivatives as they are now (a list of Derived),
+    or None when one of them has changed since (see disk_callees.py)."""
     from .pipeline import Generated
     try:
-        body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "code")}
+        body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "callees", "code")}
         if entry["checksum"] != _checksum(body) or body["key"] != name:
             return None
-        objects = {free: find(d) for free, d in body["bindings"].items()}
-        if any(obj is MISSING and d[0] != "missing" for obj, d in zip(objects.values(), body["bindings"].values())):
-            return None
-        dependencies = _dependencies(body["dependencies"], fn)
+        dependencies = dependencies_now(body["dependencies"], fn)
         if dependencies is None:
+            return None
+        derived = _resolved(body["callees"], resolve)
+        if derived is None:
+            return None
+        objects = {free: callee_at(d, derived) if d[0] == "callee" else find(d)
+                   for free, d in body["bindings"].items()}
+        if any(obj is MISSING and d[0] != "missing" for obj, d in zip(objects.values(), body["bindings"].values())):
             return None
         code, arguments = _code(body, fn)
         if set(code.co_freevars) - set(objects) - set(fn.__code__.co_freevars):
@@ -257,7 +314,7 @@ def rebuild(entry, name, fn):
         return None
     cells = {n: types.CellType(objects[n]) for n in code.co_freevars if n in objects}
     return Generated(code, arguments, body["name"], body["text"], cells, dependencies,
-                     registry.VERSION[0], 0.0)
+                     registry.VERSION[0], 0.0, derived=derived)
 
 
 def _code(body, fn):
@@ -282,7 +339,7 @@ def _renamed(code, filename):
     return code.replace(co_filename=filename, co_consts=consts)
 
 
-def _dependencies(stored, fn):
+def dependencies_now(stored, fn):
     """The dependencies as the names resolve now, if each part means what it meant."""
     from .frontend.source import _closure_values
     closure = _closure_values(fn)

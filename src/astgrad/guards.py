@@ -130,12 +130,13 @@ class Entry:
     meant: identity checks only, no user code runs. It is a small function made for
     the entry's guards (one ``mapping[key] is expected`` each), because it runs on
     every call of a gradient and a loop over the guards costs twice as much."""
-    __slots__ = ("compiled", "guards", "holds")
+    __slots__ = ("compiled", "guards", "holds", "generated")
 
-    def __init__(self, compiled, guards, fn, version):
+    def __init__(self, compiled, guards, fn, version, generated=None):
         self.compiled = compiled
         self.guards = guards
         self.holds = _checker(fn, version, guards)
+        self.generated = generated      # the pipeline's Generated it runs (for the disk cache)
 
 
 _checker_factories = {}     # number of guards -> a function making a checker for that many

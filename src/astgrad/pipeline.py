@@ -17,6 +17,7 @@ import gc
 import threading
 import time
 import types
+import typing
 
 import gast
 
@@ -106,6 +107,19 @@ class Generated:
     seconds: float
     callee_guards: tuple = ()   # the callees' guards, bound to their scopes (set by the cache)
     function_guards: tuple = ()     # the user functions it depends on keep their code (set by the cache)
+    derived: tuple = ()         # its callees' derivatives (Derived), or None when one came from
+                                # elsewhere (a gradient object): what the disk cache describes
+
+
+class Derived(typing.NamedTuple):
+    """A callee's derivative that generated code depends on: the function asked for
+    (a user function, or another callee's derivative), how, and the Entry obtained."""
+    function: object
+    mode: str                   # "reverse" or "forward"
+    wrt: tuple
+    zero_safe: bool
+    entry: object
+    origin: object              # the function its code was generated from (its scope)
 
 
 _collector = {"paused": 0, "was_enabled": False}

@@ -140,8 +140,11 @@ class GradientOnly:
         """The version for kinds ``part`` (see ``argument_kinds.key_part``), or None where
         the output is not proven a real number."""
         plain_key = (key[0], key[1], False, part)
-        # made before (here, or stored on disk by an earlier process) only once proven
-        if not (made_before(underlying(function), plain_key) or _proven(function, part, key)):
+        fn = underlying(function)
+        # made before (here, or stored on disk by an earlier process) only once proven; the
+        # code with the value made before for these kinds: not proven then, and not tried
+        # again (the proof only spares computing the value, which that code checks)
+        if not made_before(fn, plain_key) and (made_before(fn, key + (part,)) or not _proven(function, part, key)):
             return None
         plain = Current(function, plain_key)
         version = cls(function, key, part, plain)

@@ -269,15 +269,40 @@ def _lambda_node(fn):
     code = fn.__code__
     if code.co_name != "<lambda>":
         raise TypeError(f"a declared derivative is a lambda, not {fn!r}")
-    filename = code.co_filename
-    text = "".join(linecache.getlines(filename, fn.__globals__))
+    filename, line = code.co_filename, code.co_firstlineno
+    lines = linecache.getlines(filename, fn.__globals__)
     # Compare each lambda starting on fn's line, compiled alone, with fn's code by what it
     # does (its instructions and what they load): equal lambdas may share one code object.
+    # The statement holding the line is parsed first (each process parses what it uses),
+    # the whole module when the lambda is not found there.
     wanted = _instructions(code)
-    for node in _lambdas_by_line(filename, text).get(code.co_firstlineno, ()):
-        if _instructions(_compiled_alone(node, filename)) == wanted:
-            return node
-    raise TypeError(f"cannot read the source of the lambda at {filename}:{code.co_firstlineno}")
+    for candidates in (lambda: _statement_lambdas(filename, lines, line),
+                       lambda: _lambdas_by_line(filename, "".join(lines)).get(line, ())):
+        for node in candidates():
+            if _instructions(_compiled_alone(node, filename)) == wanted:
+                return node
+    raise TypeError(f"cannot read the source of the lambda at {filename}:{line}")
+
+
+def _statement_lambdas(filename, lines, line):
+    """The lambdas starting on ``line`` of the top-level statement holding it (none when
+    the lines around it do not parse alone)."""
+    start, end = line - 1, line
+    while 0 < start < len(lines) and not _starts_statement(lines[start]):
+        start -= 1
+    while end < len(lines) and not _starts_statement(lines[end]):
+        end += 1
+    try:
+        tree = ast.parse("".join(lines[start:end]), filename)
+    except (SyntaxError, ValueError):
+        return ()
+    ast.increment_lineno(tree, start)
+    return [node for node in S.walk_nodes(tree) if isinstance(node, ast.Lambda) and node.lineno == line]
+
+
+def _starts_statement(text):
+    """Whether a line starts a top-level statement (nothing indented, no closing bracket)."""
+    return text[:1] not in ("", " ", "\t", "\n", "\r", "#", ")", "]", "}")
 
 
 class _MathTwins(ast.NodeTransformer):
