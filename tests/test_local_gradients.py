@@ -1,8 +1,9 @@
 """Gradients made inside differentiated code and used as function values
 (frontend/normalize/made.py): ``astgrad.grad(g)`` and ``value_and_grad(g)`` returned by
 a helper (``make(h)(x)``), bound to a name and handed to a helper, stored in a list or
-a dict, looped over, of module-level functions, lambdas and local defs closing over
-differentiated values, of methods; and derivatives of one callee for several ``wrt``
+a dict, looped over, wrapped in functools.partial, called with keyword arguments, of
+module-level functions, lambdas and local defs closing over differentiated values, of
+methods; and derivatives of one callee for several ``wrt``
 and modes in one function, which must get names of their own.
 
 Each program is checked against central finite differences (reverse mode), forward mode
@@ -10,6 +11,8 @@ against reverse mode, and its second derivative (hvp: forward over reverse) agai
 finite differences of the gradient. What astgrad cannot follow is refused at
 generation time with a TransformError naming the construct.
 """
+
+import functools
 
 import numpy as np
 import pytest
@@ -115,6 +118,18 @@ def mapped(x):
     return np.sum(sum(map(astgrad.grad(h), [x, x * 2.0])))
 
 
+def keyword_arguments(x):
+    g = lambda a, b: np.sum(np.sin(a) * b * x)     # noqa: E731
+    d = astgrad.grad(lambda a, b: np.sum(np.cos(a) * b))
+    return np.sum(astgrad.grad(g, 1)(x, b=x * x)) + np.sum(d(x, b=x)) + astgrad.value_and_grad(h2)(a=x, b=x)[0]
+
+
+def partial_of_a_gradient(x):
+    d = functools.partial(astgrad.grad(h2, 1), x)
+    e = functools.partial(astgrad.value_and_grad(lambda a, b: np.sum(np.sin(a) * b * x), wrt=1), b=x * x)
+    return np.sum(d(x * x)) + np.sum(e(x)[1]) + e(x * 2.0)[0]
+
+
 class Model:
     def __init__(self, c):
         self.c = c
@@ -122,8 +137,26 @@ class Model:
     def f(self, a):
         return np.sum(np.sin(a) * self.c)
 
+    def g(self, a, b):
+        return np.sum(np.cos(a) * b * self.c)
+
+    @staticmethod
+    def s(a):
+        return np.sum(a * a * a)
+
+    def loss(self, x):
+        """Gradients of the receiver's own methods, made inside a method."""
+        d = astgrad.grad(self.f)
+        slope = astgrad.grad(self.g, 1)(x, b=x * x) + astgrad.grad(self.s)(x)
+        return np.sum(d(x) * d(x * 2.0)) + np.sum(slope) + astgrad.jvp(self.g, (x, x), (x, x))[1] \
+            + astgrad.value_and_grad(self.f)(x)[0]
+
 
 model = Model(1.3)
+
+
+def methods_of_the_receiver(x):
+    return model.loss(x)
 
 
 def two_wrt_of_a_module_function(x):
@@ -166,6 +199,7 @@ def two_wrt_of_a_lambda(x):
 PROGRAMS = [returned_for_a_global, returned_with_value, returned_for_a_lambda_reading_x, stored_in_a_list,
             stored_in_a_dict, handed_to_a_helper, bound_then_handed_on, closure_over_x_handed_on,
             local_def_over_an_active_value, called_in_a_loop, looped_over, named_wrt, with_value_for_two, mapped,
+            keyword_arguments, partial_of_a_gradient, methods_of_the_receiver,
             two_wrt_of_a_module_function, two_modes_of_a_module_function, two_wrt_of_a_method, two_wrt_of_a_lambda]
 POINTS = [np.array([0.7, 0.3, -0.4]), np.array([-0.2, 0.1, -0.5]), np.array([[0.4, 0.9], [-0.3, 0.2]])]
 

@@ -2,7 +2,8 @@
 (frontend/normalize/nested.py): ``astgrad.grad(g)``, ``value_and_grad(g)`` and
 ``jvp(g, ...)`` of a module-level function, a local def or a lambda reading the
 enclosing function's variables, with ``wrt`` given or not, in a loop or a branch, nested
-two deep, in any order.
+two deep, in any order; gradients made as values (made.py) returned by a helper, stored
+in a list, handed to a helper.
 
 The oracle is the program run as Python (the inner transforms then run as plain calls
 of astgrad at run time): value_and_grad of the outer function gives its value, and its
@@ -35,6 +36,14 @@ def inner(a, b):
 
 def inner_nested(a, b):
     return astgrad.grad(inner)(a, b * 0.5) * b
+
+
+def make(g, wrt):
+    return astgrad.grad(g, wrt)
+
+
+def apply(d, a, b):
+    return d(a, b)
 '''
 
 # the inner function, as the text defining g (reads x and w where it is local)
@@ -56,6 +65,10 @@ TRANSFORMS = [
     "astgrad.jvp(g, ({p}, {q}), (1.0, 0.5))[1]",
     "astgrad.jvp(g, ({p}, {q}), (0.0, 1.0))[0]",
     "g({p}, {q})",
+    # gradients made in the code as values: returned, stored, handed to a helper
+    "make(g, 1)({p}, {q})",
+    "[astgrad.grad(g, 1), g][0]({p}, {q})",
+    "apply(astgrad.value_and_grad(g), {p}, {q})[1]",
 ]
 OPERANDS = ["x", "w", "x * w", "np.sin(x)", "w + 1.0", "s"]
 STATEMENTS = [

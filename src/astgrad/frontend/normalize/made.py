@@ -9,6 +9,8 @@ function is the one ``g`` named where the gradient was made; a local one reads t
 enclosing variables when the gradient is called, as its closure does.
 """
 
+import inspect
+
 import gast
 
 from ...core import syntax as S
@@ -75,3 +77,46 @@ class MadeGradientLowering:
         to ``astgrad.grad(g)`` and only called)."""
         from .call_forms import MadeTransform
         return isinstance(self.functions.get(name), Made) or isinstance(self.partials.get(name), MadeTransform)
+
+    def positional_atoms(self, callee, extra, node, leading=0):
+        """The arguments of ``node``, a call of ``callee``'s gradient (the last ``extra``
+        parameters of ``callee`` are a lifted function's own, the first ``leading`` its
+        receiver's), as atoms in the order of ``callee``'s parameters: keyword arguments
+        put in their places, evaluated in the order they are written."""
+        args = [self.atom(a) for a in node.args]
+        if not node.keywords:
+            return args
+        if any(kw.arg is None for kw in node.keywords):
+            raise self._refuse("**kwargs unpacking in a call of a gradient", node,
+                               "pass the keyword arguments one by one")
+        keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords}
+        try:
+            params = list(inspect.signature(callee).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for param in params[leading + len(args):len(params) - extra]:
+            if param.name not in keywords or param.kind not in positional:
+                break
+            args.append(keywords.pop(param.name))
+        if keywords:
+            raise self._refuse(f"a call of a gradient with the keyword argument '{next(iter(keywords))}' "
+                               "astgrad cannot put in its place", node,
+                               "pass the arguments by position, in the order of the function's parameters")
+        return args
+
+    def hold_function(self, node, hint):
+        """A fresh name holding the function value ``node`` is (followed where it is called)."""
+        name = self.namer.fresh(hint)
+        self.functions[name] = self.function_value(node)
+        self.locals.add(name)
+        return name
+
+    def receiver_method(self, node):
+        """(function, leading atoms) for ``self.method`` named in a method specialized for
+        its receiver's class (a transform of it takes the receiver first), else None."""
+        receiver = self.receiver()
+        if receiver is None or not (isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name)
+                                    and node.value.id == receiver[0]):
+            return None
+        return self.receiver_function(receiver, node.attr)

@@ -53,8 +53,7 @@ class NestedTransformLowering:
         if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
             return self.nested_jvp(node)
         with_value = target is getattr(self.callees, "value_and_grad", None)
-        if (target is self.callees.grad or with_value) and outer is not None and not node.keywords \
-                and outer.args:
+        if (target is self.callees.grad or with_value) and outer is not None and outer.args:
             return self.nested_gradient(node, outer, with_value)
         if (target is self.callees.grad or with_value) and outer is None and self.is_made_gradient(node) \
                 and not isinstance(self.function_value(node.args[0]), Global):
@@ -134,10 +133,13 @@ class NestedTransformLowering:
                 and len(primals.elts) == len(tangents.elts)):
             raise self._refuse("astgrad.jvp with primals/tangents that are not tuple literals", node,
                                "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
-        callee, extra = self.nested_callee(fn, node)
+        method = self.receiver_method(fn)           # self.f in a method (made.py)
+        callee, extra = (method[0], []) if method is not None else self.nested_callee(fn, node)
         positions = tuple(range(len(primals.elts)))
         leading = []
-        if inspect.ismethod(callee) and not extra and isinstance(fn, gast.Attribute):
+        if method is not None:
+            positions, leading = _after_self(positions, len(method[1])), method[1]
+        elif inspect.ismethod(callee) and not extra and isinstance(fn, gast.Attribute):
             # jvp(obj.method, ...): the method's function, with obj as its first argument
             callee, positions, leading = _method_function(callee), _after_self(positions), [self.atom(fn.value)]
         compiled = self.nested_derivative("forward", callee, positions, node)
@@ -160,10 +162,13 @@ class NestedTransformLowering:
             wrt_value = ast_literal(wrt)
         except ValueError:
             raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
-        args = [self.atom(a) for a in node.args]
+        method = self.receiver_method(outer.args[0])        # self.f in a method (made.py)
+        callee, extra = (method[0], []) if method is not None else self.nested_callee(outer.args[0], node)
+        args = self.positional_atoms(callee, len(extra), node, len(method[1]) if method is not None else 0)
         given = list(args)                      # the value's call: without a receiver put first
-        callee, extra = self.nested_callee(outer.args[0], node)
-        if inspect.ismethod(callee) and not extra and isinstance(outer.args[0], gast.Attribute):
+        if method is not None:
+            wrt_value, args = _after_self(wrt_value, len(method[1])), method[1] + args
+        elif inspect.ismethod(callee) and not extra and isinstance(outer.args[0], gast.Attribute):
             # grad(obj.method)(x): the method's function, with obj as its first argument
             if any(isinstance(w, str) and "." in w for w in _items(wrt_value)):
                 return self.made_gradient_call(callee, wrt_value, with_value, args, node)
@@ -407,11 +412,11 @@ def _method_function(method):
     return methods.for_receiver(methods.user_function(method.__func__), kind, cls)
 
 
-def _after_self(wrt):
-    """``wrt`` of a bound method, for its function (``self`` first)."""
+def _after_self(wrt, leading=1):
+    """``wrt`` of a bound method, for its function (``self`` first: ``leading`` arguments)."""
     if isinstance(wrt, (tuple, list)):
-        return type(wrt)(_after_self(w) for w in wrt)
-    return wrt + 1 if isinstance(wrt, int) and not isinstance(wrt, bool) and wrt >= 0 else wrt
+        return type(wrt)(_after_self(w, leading) for w in wrt)
+    return wrt + leading if isinstance(wrt, int) and not isinstance(wrt, bool) and wrt >= 0 else wrt
 
 
 def _items(wrt):
