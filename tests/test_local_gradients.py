@@ -265,3 +265,46 @@ def made_gradient_returned(x):
 def test_what_is_refused_names_the_construct(fn, message):
     with pytest.raises(astgrad.TransformError, match=message.replace("(", r"\(").replace(")", r"\)")):
         astgrad.grad(fn)(np.array([0.3, 0.4]))
+
+
+C = np.array([0.1, 0.2, 0.3])
+JACOBIAN = astgrad.jacobian(h)
+
+
+def hessian_inside(x):
+    return np.sum(astgrad.hessian(h)(x) * x)
+
+
+def jacobian_made_outside(x):
+    return np.sum(JACOBIAN(x) * x)
+
+
+def vjp_inside(x):
+    y, back = astgrad.vjp(h, x)
+    return np.sum(back(1.0)) * y
+
+
+@pytest.mark.parametrize("fn, message", [
+    (hessian_inside, "a call of what astgrad.vjp, jacobian, hessian or hvp returns; inside differentiated code use "
+                     "astgrad.grad, value_and_grad or jvp instead"),
+    (jacobian_made_outside, "no adjoint rule for astgrad.api.Jacobian.__call__; inside differentiated code use"),
+    (vjp_inside, "no adjoint rule for astgrad.api.vjp; inside differentiated code use"),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_other_transforms_inside_are_refused_with_what_to_use(fn, message):
+    x = np.array([0.3, 0.4, 0.5])
+    with pytest.raises(astgrad.TransformError, match=message):
+        astgrad.grad(fn)(x)
+    with pytest.raises(astgrad.TransformError, match=message.replace("adjoint", "tangent")):
+        astgrad.jvp(fn, (x,), (x,))
+
+
+def hessian_of_a_constant(x):
+    return x @ astgrad.hessian(h)(C) @ x + np.sum(JACOBIAN(C)) * np.sum(x)
+
+
+def test_other_transforms_inside_through_which_nothing_flows_run_as_written():
+    x = np.array([0.3, 0.4, 0.5])
+    H = astgrad.hessian(h)(C)
+    expected = (H + H.T) @ x + np.sum(JACOBIAN(C))
+    assert_close(astgrad.grad(hessian_of_a_constant)(x), expected, rtol=1e-12, atol=1e-12)
+    assert_close(astgrad.jvp(hessian_of_a_constant, (x,), (x,))[1], expected @ x, rtol=1e-12, atol=1e-12)

@@ -1292,4 +1292,3 @@ class Hessian:
 # Differentiated code may call grad and jvp itself; the normalizer, below this module,
 # recognises those calls through the engine's callees (see frontend/normalize/calls.py).
 callees.grad, callees.value_and_grad, callees.jvp = grad, value_and_grad, jvp
-callees.refused = {vjp: "vjp", jacobian: "jacobian", hessian: "hessian", hvp: "hvp"}

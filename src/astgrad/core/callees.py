@@ -13,16 +13,14 @@ class Callees:
     its names are bound now; it raises RecursiveCall for a derivative that needs itself.
     ``prepare(fn)``: ``fn`` parsed and normalized, (source, tree, namer, namespace).
     ``grad``, ``value_and_grad``, ``jvp``: astgrad's own transforms, which differentiated code may call; the
-    api module, above the engine, fills them in, and ``refused``: {transform: name} for
-    the others, which differentiated code may not call (``vjp``, ``jacobian``, ...).
+    api module, above the engine, fills them in.
     ``announce(keywords)``: a mode tells the engine the keyword-only parameters of the
     derivative it is generating (the seed, or the tangents) as soon as they are fixed, so
     a recursive call inside it can call that derivative by name before it exists."""
-    __slots__ = ("derive", "prepare", "grad", "value_and_grad", "jvp", "refused", "announce")
+    __slots__ = ("derive", "prepare", "grad", "value_and_grad", "jvp", "announce")
 
     def __init__(self, derive, prepare, announce=None):
         self.derive = derive
         self.prepare = prepare
         self.announce = announce or (lambda keywords: None)
         self.grad = self.value_and_grad = self.jvp = MISSING
-        self.refused = {}

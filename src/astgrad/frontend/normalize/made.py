@@ -36,7 +36,8 @@ class MadeGradientLowering:
         if not (isinstance(node, gast.Call) and 1 <= len(node.args) + len(node.keywords) <= 2 and node.args
                 and all(kw.arg == "wrt" for kw in node.keywords) and self.callees is not None):
             return False
-        if self.transform_target(node, depend=False) not in (self.callees.grad, getattr(self.callees, "value_and_grad", None)):
+        transforms = (self.callees.grad, getattr(self.callees, "value_and_grad", None))
+        if self.transform_target(node, depend=False) not in transforms:
             return False
         from .nested import ast_literal
         wrt = node.args[1] if len(node.args) > 1 else node.keywords[0].value if node.keywords else None

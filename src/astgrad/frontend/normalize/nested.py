@@ -44,12 +44,6 @@ class NestedTransformLowering:
         target = self.transform_target(outer if outer is not None else node)
         if target is None:
             return None
-        refused = _refused_transform(self.callees.refused, target)
-        if refused is not None:
-            raise self._refuse(f"astgrad.{refused} inside differentiated code", node,
-                               "use astgrad.grad, value_and_grad or jvp there (a Hessian-vector product: "
-                               "def dh(a): return astgrad.grad(h)(a), then astgrad.jvp(dh, (x,), (v,))[1]; a "
-                               "column of a Jacobian: astgrad.jvp(h, (x,), (e,))[1]), or call it outside")
         if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
             return self.nested_jvp(node)
         with_value = target is getattr(self.callees, "value_and_grad", None)
@@ -285,14 +279,6 @@ class NestedTransformLowering:
                                "a closure variable or a local function", where,
                                "pass a module-level function, a local def or a lambda by name")
         return obj
-
-
-def _refused_transform(refused, target):
-    """The name of an astgrad transform differentiated code may not call, or None."""
-    try:
-        return refused.get(target)
-    except TypeError:       # an unhashable callable
-        return None
 
 
 def _fixed(value):
