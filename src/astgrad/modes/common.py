@@ -64,7 +64,6 @@ class Transform:
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
         argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
         the rule would silently drop its derivative."""
-        from ..rules import registry
         from .templates import derivative_parameters, parameters_of
         if op.receiver is None:
             return

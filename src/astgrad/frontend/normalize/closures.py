@@ -304,7 +304,6 @@ class ClosureLowering:
         node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
 
-
     # -- the final check ----------------------------------------------------------------------
 
     def check_function_values(self, body):
