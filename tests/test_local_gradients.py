@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import astgrad
+import foreign_helpers
 from fd import assert_close, numerical_grad
 
 
@@ -130,6 +131,17 @@ def partial_of_a_gradient(x):
     return np.sum(d(x * x)) + np.sum(e(x)[1]) + e(x * 2.0)[0]
 
 
+def handed_to_another_module(x):
+    return foreign_helpers.scaled(astgrad.grad(h), x) + foreign_helpers.scaled(astgrad.grad(lambda a: np.sum(a * a * x)), x)
+
+
+def also_used_as_a_value(x):
+    d = astgrad.grad(h)             # a gradient of a global function also exists as a value
+    fs = [d, h]
+    scale = 1.0 if callable(d) else 0.0
+    return np.sum(d(x) * x) * scale + fs[1](x) * len(fs)
+
+
 class Model:
     def __init__(self, c):
         self.c = c
@@ -199,7 +211,8 @@ def two_wrt_of_a_lambda(x):
 PROGRAMS = [returned_for_a_global, returned_with_value, returned_for_a_lambda_reading_x, stored_in_a_list,
             stored_in_a_dict, handed_to_a_helper, bound_then_handed_on, closure_over_x_handed_on,
             local_def_over_an_active_value, called_in_a_loop, looped_over, named_wrt, with_value_for_two, mapped,
-            keyword_arguments, partial_of_a_gradient, methods_of_the_receiver,
+            keyword_arguments, partial_of_a_gradient, methods_of_the_receiver, handed_to_another_module,
+            also_used_as_a_value,
             two_wrt_of_a_module_function, two_modes_of_a_module_function, two_wrt_of_a_method, two_wrt_of_a_lambda]
 POINTS = [np.array([0.7, 0.3, -0.4]), np.array([-0.2, 0.1, -0.5]), np.array([[0.4, 0.9], [-0.3, 0.2]])]
 

@@ -211,9 +211,7 @@ class ClosureLowering:
         """``target = value`` for a name; a function value binds the name statically."""
         if self.looks_like_function(value):
             function = self.function_value(value)
-            runtime_value = isinstance(function, Global) or isinstance(function, Functions) and all(
-                isinstance(v, Global) for v in function.values)
-            if not runtime_value:
+            if not _has_value(function):
                 self.bind_function(target, function, value)
                 return
             if self.bound_count[target] <= 1:
@@ -309,8 +307,7 @@ class ClosureLowering:
     def check_function_values(self, body):
         """A local function (or a literal holding one) must not be left as a value in the
         normalized code: it is followed only where it is called."""
-        hidden = {name for name, value in self.functions.items() if not isinstance(value, Global)
-                  and not (isinstance(value, Functions) and all(isinstance(v, Global) for v in value.values))}
+        hidden = {name for name, value in self.functions.items() if not _has_value(value)}
         for stmt in S.statements(body):
             for part in S.header_nodes(stmt):
                 for node in S.walk_nodes(part):
@@ -341,6 +338,17 @@ def _naming(value, expr):
             return gast.Dict(keys=[S.const(k) for k in value.keys], values=items)
         return gast.List(elts=items, ctx=gast.Load())
     return expr
+
+
+def _has_value(function):
+    """Whether the function value ``function`` also exists when the code runs (a global
+    function, a gradient made of one, a literal of those), so that a name bound to it may
+    be used otherwise than called; a local function is only followed where it is called."""
+    if isinstance(function, Made):
+        return isinstance(function.function, Global)
+    if isinstance(function, Functions):
+        return all(_has_value(v) for v in function.values)
+    return isinstance(function, Global)
 
 
 def _value_label(value):
