@@ -7,8 +7,8 @@ methods; and derivatives of one callee for several ``wrt``
 and modes in one function, which must get names of their own.
 
 Each program is checked against central finite differences (reverse mode), forward mode
-against reverse mode, and its second derivative (hvp: forward over reverse) against
-finite differences of the gradient. What astgrad cannot follow is refused at
+against reverse mode, and its second derivative (hvp: forward over reverse; the vjp of
+the gradient: reverse over reverse) against finite differences of the gradient. What astgrad cannot follow is refused at
 generation time with a TransformError naming the construct.
 """
 
@@ -230,6 +230,16 @@ def test_against_finite_differences_in_both_modes_and_second_order(fn, x):
     assert_close(tangent, np.sum(gradient * v), rtol=1e-9, atol=1e-10, msg="jvp vs gradient")
     numeric = numerical_grad(lambda y: np.sum(astgrad.grad(fn)(y) * v), (x,), eps=1e-5)
     assert_close(astgrad.hvp(fn)(x, v), numeric, rtol=1e-4, atol=1e-5, msg="hvp vs fd of the gradient")
+
+
+@pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
+def test_reverse_over_reverse(fn):
+    x = POINTS[0]
+    v = np.array([0.5, -1.0, 0.25])
+    _, pullback = astgrad.vjp(astgrad.grad(fn), x)
+    numeric = numerical_grad(lambda y: np.sum(astgrad.grad(fn)(y) * v), (x,), eps=1e-5)
+    (cotangent,) = pullback(v)
+    assert_close(cotangent, numeric, rtol=1e-4, atol=1e-5, msg="vjp of the gradient vs fd")
 
 
 def test_a_gradient_returned_by_a_helper_is_the_gradient_of_what_it_was_given():
