@@ -1,6 +1,7 @@
 """Code written the way people write it: a plain-Python flatten helper that appends to a
 list it is given, a helper that writes into its argument, a gradient taken inside the
-function being differentiated, and a model returning a one-element array.
+function being differentiated (made by a helper that returns it), and a model returning
+a one-element array.
 
 Run from the repository root:  python examples/helpers_and_nested_grad.py
 """
@@ -27,13 +28,17 @@ def energy(z):
     return np.sum(np.cos(z) * z ** 2)
 
 
+def slope_of(fn):
+    return astgrad.grad(fn)              # a gradient as a value, returned to the caller
+
+
 def loss(params, x):
     leaves = []
     collect(params, leaves)              # [W, b, (c,)] -> [W, b, c]
     W, b, c = leaves
     h = np.tanh(x @ W + b)
     clip_in_place(h, 0.9)
-    force = astgrad.grad(energy)(h)      # a gradient inside the function: differentiated again
+    force = slope_of(energy)(h)          # a gradient inside the function: differentiated again
     return np.sum(force * c) + 0.1 * np.sum(h ** 2)
 
 

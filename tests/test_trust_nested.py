@@ -2,7 +2,8 @@
 (frontend/normalize/nested.py): ``astgrad.grad(g)``, ``value_and_grad(g)`` and
 ``jvp(g, ...)`` of a module-level function, a local def or a lambda reading the
 enclosing function's variables, with ``wrt`` given or not, in a loop or a branch, nested
-two deep, in any order.
+two deep, in any order; gradients made as values (made.py) returned by a helper, stored
+in a list, handed to a helper.
 
 The oracle is the program run as Python (the inner transforms then run as plain calls
 of astgrad at run time): value_and_grad of the outer function gives its value, and its
@@ -35,6 +36,14 @@ def inner(a, b):
 
 def inner_nested(a, b):
     return astgrad.grad(inner)(a, b * 0.5) * b
+
+
+def make(g, wrt):
+    return astgrad.grad(g, wrt)
+
+
+def apply(d, a, b):
+    return d(a, b)
 '''
 
 # the inner function, as the text defining g (reads x and w where it is local)
@@ -56,6 +65,10 @@ TRANSFORMS = [
     "astgrad.jvp(g, ({p}, {q}), (1.0, 0.5))[1]",
     "astgrad.jvp(g, ({p}, {q}), (0.0, 1.0))[0]",
     "g({p}, {q})",
+    # gradients made in the code as values: returned, stored, handed to a helper
+    "make(g, 1)({p}, {q})",
+    "[astgrad.grad(g, 1), g][0]({p}, {q})",
+    "apply(astgrad.value_and_grad(g), {p}, {q})[1]",
 ]
 OPERANDS = ["x", "w", "x * w", "np.sin(x)", "w + 1.0", "s"]
 STATEMENTS = [
@@ -92,9 +105,6 @@ def test_transforms_inside_differentiated_code(data, x, w):
         value, grads = vg(x, w)
     except astgrad.TransformError:
         return
-    except TypeError as error:          # the known bug of the xfail test below
-        assert "unexpected keyword argument" in str(error), error
-        return
     assert_close(value, expected, rtol=1e-12, atol=1e-12, msg="value")
     assert_close(grads, numerical_grad(fn, (x, w), (0, 1)), rtol=1e-5, atol=1e-6, msg="gradient vs fd")
     again = vg(x, w)[1]
@@ -106,9 +116,6 @@ def test_transforms_inside_differentiated_code(data, x, w):
     try:
         second = astgrad.grad(astgrad.grad(fn, 0), 1)(x, w)
     except astgrad.TransformError:
-        return
-    except TypeError as error:          # the known bug of the xfail test below
-        assert "unexpected keyword argument" in str(error), error
         return
     numeric = numerical_grad(lambda a, b: astgrad.grad(fn, 0)(a, b), (x, w), 1, eps=1e-5)
     assert_close(second, numeric, rtol=1e-4, atol=1e-5, msg="grad of grad vs fd of the gradient")
@@ -144,30 +151,44 @@ def test_a_transform_inside_a_closure_reads_the_closure_made_now():
     assert [_closure_function(k) for k in (1.0, 2.0)] == [2.0, 4.0]     # a closure's function
 
 
-KNOWN_BUG = {
-    "second order": ("s = x * w\n\n    def g(a, b):\n        return astgrad.grad(lambda q: q * q * b * w)(a) + a\n"
-                     "    if x > w:\n        s = s - astgrad.grad(g, 1)(s, x)\n    s = s + astgrad.grad(g, 0)(x, x)\n"
-                     "    return s\n", 2),
-    "first order": ("s = x * w\n\n    def g(a, b):\n        t = a * b\n        return t * t * w + np.tanh(a)\n"
-                    "    if x > w:\n        s = s - astgrad.value_and_grad(g, wrt=1)(w + 1.0, s)[0] * 0.5\n    else:\n"
-                    "        s = s + astgrad.value_and_grad(g, wrt=1)(w + 1.0, s)[0] * 0.5 * w\n"
-                    "    for k in range(2):\n        s = s + astgrad.value_and_grad(g)(np.sin(x), w)[0] * (k + 1.0)\n"
-                    "    return s\n", 1),
+SAME_CALLEE_TWO_WRT = {     # the body of prog(x, w)
+    "grad of a grad": """s = x * w
+
+    def g(a, b):
+        return astgrad.grad(lambda q: q * q * b * w)(a) + a
+    if x > w:
+        s = s - astgrad.grad(g, 1)(s, x)
+    s = s + astgrad.grad(g, 0)(x, x)
+    return s
+""",
+    "value_and_grad": """s = x * w
+
+    def g(a, b):
+        t = a * b
+        return t * t * w + np.tanh(a)
+    if x > w:
+        s = s - astgrad.value_and_grad(g, wrt=1)(w + 1.0, s)[0] * 0.5
+    else:
+        s = s + astgrad.value_and_grad(g, wrt=1)(w + 1.0, s)[0] * 0.5 * w
+    for k in range(2):
+        s = s + astgrad.value_and_grad(g)(np.sin(x), w)[0] * (k + 1.0)
+    return s
+""",
 }
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="known bug: two gradients of one local function with "
-                   "different wrt (one in a branch) get derivatives of one name, and the derivative calls one of "
-                   "them with the other's seed keyword")
-@pytest.mark.parametrize("case", sorted(KNOWN_BUG))
-def test_two_gradients_of_one_local_function_with_different_wrt(case):
-    """Found by test_transforms_inside_differentiated_code (not fixed yet): raises
-    ``TypeError: grad_grad_g() got an unexpected keyword argument 'dd_d_a_1'``."""
-    body, order = KNOWN_BUG[case]
-    fn = load("import astgrad\nimport numpy as np\n\n\ndef prog(x, w):\n    " + body)
-    x, w = 0.54, 0.9 if order == 1 else 0.3
-    if order == 1:
-        assert_close(astgrad.grad(fn, (0, 1))(x, w), numerical_grad(fn, (x, w), (0, 1)))
-    else:
-        numeric = numerical_grad(lambda a, b: astgrad.grad(fn, 0)(a, b), (x, w), 1, eps=1e-5)
-        assert_close(astgrad.grad(astgrad.grad(fn, 0), 1)(x, w), numeric, rtol=1e-4, atol=1e-5)
+@pytest.mark.parametrize("x, w", [(0.54, 0.9), (0.54, 0.3), (1.1, -0.4)])
+@pytest.mark.parametrize("case", sorted(SAME_CALLEE_TWO_WRT))
+def test_two_gradients_of_one_local_function_with_different_wrt(case, x, w):
+    """Regression: derivatives of one local function for two ``wrt`` (one in a branch,
+    one in a loop) got one name in the outer derivative, and one call passed the other's
+    seed keyword (``TypeError: grad_grad_g() got an unexpected keyword argument
+    'dd_d_a_1'``): a block generated again gave its names back while the namespace kept
+    the binding. Reverse and forward mode against finite differences, and grad of grad."""
+    fn = load("import astgrad\nimport numpy as np\n\n\ndef prog(x, w):\n    " + SAME_CALLEE_TWO_WRT[case])
+    grads = astgrad.grad(fn, (0, 1))(x, w)
+    assert_close(grads, numerical_grad(fn, (x, w), (0, 1)), rtol=1e-6, atol=1e-7)
+    _, tangent = astgrad.jvp(fn, (x, w), (0.25, -1.0))
+    assert_close(tangent, 0.25 * grads[0] - grads[1], rtol=1e-9, atol=1e-10)
+    numeric = numerical_grad(lambda a, b: astgrad.grad(fn, 0)(a, b), (x, w), 1, eps=1e-5)
+    assert_close(astgrad.grad(astgrad.grad(fn, 0), 1)(x, w), numeric, rtol=1e-4, atol=1e-5)

@@ -12,8 +12,8 @@ import numpy
 from . import argument_kinds
 from .pickling import reduce_transform
 from .caching import Current, callees, check, forward_derivative, reverse_derivative
-from .core.functions import (StandIn, parameter_names, public_parameter_names, public_signature,
-                             seed_parameter, underlying)
+from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
+                             public_signature, seed_parameter, underlying)
 from .errors import FunctionValueUnknown, UnresolvedName
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
@@ -123,10 +123,11 @@ def _check_scalar(value, fn_name):
     """grad differentiates a real scalar output: a number, a NumPy real scalar, a 0-d array."""
     if _is_real_number(value):
         return
-    if _one_element(value):         # grad and value_and_grad take it before asking here
-        raise ValueError(f"second derivatives (hessian, hvp) require {fn_name} to return a number or a 0-d "
-                         f"array, but it returned a one-element array of shape {value.shape}; return its "
-                         f"element instead ({fn_name}(...)[0], or .item())")
+    if _one_element(value):         # grad, value_and_grad and hvp take it before asking here
+        raise ValueError(f"hessian requires {fn_name} to return a number or a 0-d array, but it returned a "
+                         f"one-element array of shape {value.shape}, whose Hessian has the output's axes in "
+                         "front for autograd and JAX and not for PyTorch; return its element instead "
+                         f"({fn_name}(...)[0], or .item()), or use hvp, which takes it as the number it holds")
     if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim and value.size != 1):
         what = f"a value of shape {value.shape}" if hasattr(value, "ndim") else f"a {type(value).__name__}"
         raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned {what}; use "
@@ -158,6 +159,46 @@ def _one_element_rerun(f, code, args, kwargs):
     if not _one_element(value) or getattr(code, "__astgrad_gradient_only__", False):
         return None
     return _seeded_run(code, args, kwargs, value)
+
+
+def _run_product(f, compiled, args, kwargs, tangent):
+    """A Hessian-vector product's code run. ``f``'s output must be a real number: code
+    specialized to kinds where that is proven runs alone; otherwise ``f`` runs too, and a
+    one-element output (shape ``(1,)``, ...) is the number it holds, as autograd and
+    PyTorch take it: the product is run again with the gradient's seed of that shape."""
+    try:
+        product = run_derivative(compiled, *args, **kwargs, **tangent)
+    except Exception:
+        value = _output_or_missing(f, args, kwargs)
+        if not _one_element(value):
+            _check_output_is_scalar(f, _function_name(f), args, kwargs)
+            raise
+        return _seeded_product(compiled, args, kwargs, tangent, value)
+    if getattr(compiled, "__astgrad_scalar_output__", False):
+        return product
+    value = _output_or_missing(f, args, kwargs)
+    if value is _FAILED or _is_real_number(value):
+        return product
+    if _one_element(value):
+        return _seeded_product(compiled, args, kwargs, tangent, value)
+    _check_scalar(value, _function_name(f))
+    return product      # (_check_scalar raised)
+
+
+def _seeded_product(compiled, args, kwargs, tangent, value):
+    seed = derivative_keywords(compiled)[-2]       # the gradient's seed, then the tangent
+    return run_derivative(compiled, *args, **kwargs, **tangent, **{seed: numpy.ones(value.shape)})
+
+
+_FAILED = object()
+
+
+def _output_or_missing(f, args, kwargs):
+    """``f``'s output for these arguments (run on copies), or _FAILED if it raised."""
+    try:
+        return _underlying(f)(*_copies(args), **kwargs)
+    except Exception:
+        return _FAILED
 
 
 def _check_output_is_scalar(f, fn_name, args, kwargs):
@@ -1141,15 +1182,10 @@ class HessianVectorProduct:
             gradient = reverse_derivative(self._fn, (position,), False)
             compiled = forward_derivative(gradient, (position,))
         (name,) = _tangent_params(compiled, 1)
-        try:
-            if alone:
-                product = run_derivative(compiled, *arguments, **{name: v})
-            else:
-                product = run_derivative(compiled, *arguments, **bound.kwargs,
-                                         **{name: target.seed(bound, v)})[1]
-        except Exception:
-            _check_output_is_scalar(f, _function_name(f), arguments, bound.kwargs)
-            raise
+        tangent = {name: v if alone else target.seed(bound, v)}
+        product = _run_product(f, compiled, arguments, bound.kwargs, tangent)
+        if not alone:
+            product = product[1]
         return _match_argument(target.select(bound, product), x)
 
     def _run_unchecked(self, args_and_v):
@@ -1167,12 +1203,7 @@ class HessianVectorProduct:
         if compiled is None:
             return None
         (name,) = _tangent_params(compiled, 1)
-        try:
-            product = run_derivative(compiled, *args, **{name: v})
-        except Exception:
-            _check_output_is_scalar(self.function, _function_name(self.function), args, {})
-            raise
-        return _match_argument(product, x)
+        return _match_argument(_run_product(self.function, compiled, args, {}, {name: v}), x)
 
     @property
     @public

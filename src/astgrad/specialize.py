@@ -239,14 +239,17 @@ class ProductVersions(BoundedVersions):
 
 class _Product:
     """Forward mode, returning the tangent alone, over the gradient specialized to the
-    kinds ``part``: both follow rebinding of the function's names."""
-    __slots__ = ("position", "part", "gradient", "_of", "_forward")
+    kinds ``part``: both follow rebinding of the function's names. Code for kinds where
+    the function is proven to return a real number is marked ``__astgrad_scalar_output__``
+    (the product's caller need not run the function to check its output)."""
+    __slots__ = ("function", "position", "part", "gradient", "_of", "_forward", "_proven")
 
     def __init__(self, function, position, part):
-        self.position, self.part = position, part
+        self.function, self.position, self.part = function, position, part
         self.gradient = Chain(function, ("reverse", (position,), False), part[1])
         self._of = None             # the gradient code the forward code was made for
         self._forward = None
+        self._proven = None
 
     def __call__(self):
         gradient = self.gradient()
@@ -255,4 +258,9 @@ class _Product:
             self._forward = Current(gradient, ("forward", (self.position,), TANGENT_ONLY,
                                                (argument_kinds.KEY_TAG, kinds)))
             self._of = gradient
-        return self._forward()
+        code = self._forward()
+        if self._proven is None:
+            self._proven = _proven(self.function, self.part)
+        if self._proven and not getattr(code, "__astgrad_scalar_output__", False):
+            code.__astgrad_scalar_output__ = True
+        return code

@@ -39,6 +39,10 @@ class Namespace:
         return {name: value for name, value in self.values.items() if name not in self.user_names}
 
     def _use(self, name):
+        """``name``, bound already, used again: taken again too, since a block generated
+        again (``Namer.back_to``) gave back the names taken while it was first made, and
+        a binding kept under a name given back would be rebound to another object."""
+        self.namer.reserve(name)
         if name in self.user_names:
             self.used_user_names.add(name)
         return name

@@ -17,7 +17,6 @@ from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, function_value_unknown
 from ..rules import registry
-from .templates import derivative_parameters, parameters_of
 
 
 class Transform:
@@ -65,6 +64,7 @@ class Transform:
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
         argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
         the rule would silently drop its derivative."""
+        from .templates import derivative_parameters, parameters_of
         if op.receiver is None:
             return
         template = registry.lookup(table, op.key)
@@ -214,6 +214,11 @@ def value_call_error(source, stmt, op, fn=None):
     the transform is made when it is called with the functions."""
     if op.kind is not OpKind.UNKNOWN or op.key is not None or op.label != ops.CALL_OF_VALUE:
         return None
+    callee = op.args[0] if op.args and isinstance(op.args[0], gast.Name) else None
+    if fn is not None and callee is not None and _made_by_astgrad(fn, callee.id):
+        return source.error("astgrad cannot differentiate a call of what astgrad.vjp, jacobian, hessian or hvp "
+                            f"returns; {registry.TRANSFORMS_INSIDE}", stmt,
+                            construct=ops.CALL_OF_VALUE)
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
         "generates code (returned by a call it does not inline, taken from a container, or "
@@ -221,10 +226,21 @@ def value_call_error(source, stmt, op, fn=None):
         "astgrad follows a local def or lambda, a module-level function, and the lambda or local "
         "def a module-level factory in the same file returns (make(a)(x)): call such a function, "
         "or pass the values the closure holds as arguments", stmt, construct=ops.CALL_OF_VALUE)
-    callee = op.args[0] if op.args and isinstance(op.args[0], gast.Name) else None
     if fn is not None and callee is not None and _from_parameter(fn, callee.id):
         return function_value_unknown(error)
     return error
+
+
+def _made_by_astgrad(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is assigned what one of astgrad's own
+    transforms returns (``t = astgrad.jacobian(h)``)."""
+    for node in S.walk_nodes(fn):
+        if isinstance(node, gast.Assign) and any(name in S.stored_names(t) for t in node.targets) \
+                and isinstance(node.value, gast.Call):
+            target = anno.get(node.value, Key.TARGET)
+            if target is not None and registry.is_astgrad_transform(target):
+                return True
+    return False
 
 
 def _from_parameter(fn, name):

@@ -33,6 +33,7 @@ once and spliced into generated code by ``astgrad.modes.templates``.
 
 import dataclasses
 import threading
+import types
 import typing
 
 from ..core.functions import module_of
@@ -377,10 +378,25 @@ def closest_supported(obj, mode):
     return None
 
 
+TRANSFORMS_INSIDE = ("inside differentiated code use astgrad.grad, value_and_grad or jvp instead (a Hessian-vector "
+                     "product: def dh(a): return astgrad.grad(h)(a), then astgrad.jvp(dh, (x,), (v,))[1]; a column "
+                     "of a Jacobian: astgrad.jvp(h, (x,), (e,))[1]), or call it outside")
+
+
 def suggestion(obj, mode):
-    """``"; did you mean numpy.linalg.eigvalsh?"`` after "no adjoint rule for X", or ``";"``."""
+    """``"; did you mean numpy.linalg.eigvalsh?"`` after "no adjoint rule for X", or ``";"``;
+    for one of astgrad's own transforms (vjp, jacobian, hessian, hvp, what they return),
+    what to use inside differentiated code instead."""
+    if obj is not None and is_astgrad_transform(obj):
+        return f"; {TRANSFORMS_INSIDE};"
     closest = closest_supported(obj, mode) if obj is not None else None
     return f"; did you mean {closest}?" if closest else ";"
+
+
+def is_astgrad_transform(obj):
+    """Whether ``obj`` is one of astgrad's user-facing transforms, or an object one made."""
+    module = obj.__module__ if isinstance(obj, types.FunctionType) else type(obj).__module__
+    return module == "astgrad.api"
 
 
 def missing_rule_error(source, node, obj, mode):

@@ -60,6 +60,8 @@ class CallFormLowering:
         if isinstance(func, gast.Name) and func.id in self.partials:
             inner = self.partials[func.id]
             func, before, earlier = inner.func, list(inner.args), list(inner.keywords)
+        elif self.is_made_gradient(func):       # partial(astgrad.grad(g, 1), a): see made.py
+            func, before, earlier = S.name(self.hold_function(func, "gradient")), [], []
         else:
             path = S.dotted_path(func)
             if path is None or path[0] in self.locals:
@@ -74,7 +76,8 @@ class CallFormLowering:
     def made_transform(self, value):
         """Whether ``value`` is ``astgrad.grad(g, ...)`` or ``astgrad.value_and_grad(g, ...)``
         of a lambda, a function this code names statically (a global, a local def bound
-        once) and a constant ``wrt``: calling it is a nested transform."""
+        once, ``self.method`` in a method), and a constant ``wrt``: calling it is a nested
+        transform."""
         if not (isinstance(value, gast.Call) and value.args and len(value.args) <= 2
                 and all(kw.arg == "wrt" for kw in value.keywords)):
             return False
@@ -85,9 +88,11 @@ class CallFormLowering:
         from .scopes import binding_counts
         fn = value.args[0]
         path = S.dotted_path(fn)
+        receiver = self.receiver()
         return isinstance(fn, gast.Lambda) or (path is not None and path[0] not in self.locals) or (
             isinstance(fn, gast.Name) and fn.id in self.functions
-            and binding_counts([self.source.tree]).get(fn.id) == 1)
+            and binding_counts([self.source.tree]).get(fn.id) == 1) or (
+            receiver is not None and path is not None and len(path) == 2 and path[0] == receiver[0])
 
     def kept_atom(self, node):
         """``node``'s value now, in a name nothing rebinds (or a constant)."""

@@ -48,6 +48,16 @@ class Global:
         self.obj, self.func = obj, func
 
 
+class Made:
+    """A gradient made in the code (made.py): ``transform`` (astgrad.grad or value_and_grad) of the
+    function value ``function`` (a Local or Global), with ``wrt`` (a constant node or None)."""
+    __slots__ = ("transform", "function", "wrt", "label", "name")
+
+    def __init__(self, transform, function, wrt, label):
+        self.transform, self.function, self.wrt, self.label = transform, function, wrt, label
+        self.name = None        # the name a local function is called by, once called
+
+
 class Data:
     """A value that is not a function, among the items of a Functions (``return vec,
     unflatten``): the atom it was read into when the tuple was made."""
@@ -135,6 +145,8 @@ class ClosureLowering:
                 self.looks_like_function(v) for v in node.values)
         if isinstance(node, gast.Subscript):
             return self.container_item(node) is not None
+        if isinstance(node, gast.Call):
+            return self.is_made_gradient(node)      # made.py
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return False
@@ -152,6 +164,8 @@ class ClosureLowering:
             return Functions([k.value for k in node.keys], [self.function_value(v) for v in node.values])
         if isinstance(node, gast.Subscript):
             return self.container_item(node)
+        if isinstance(node, gast.Call):
+            return self.made_gradient(node)         # made.py
         path = S.dotted_path(node)
         obj = self.source.resolve_path(path)
         self.free[path[0]] = self.source.resolve(path[0])
@@ -197,9 +211,7 @@ class ClosureLowering:
         """``target = value`` for a name; a function value binds the name statically."""
         if self.looks_like_function(value):
             function = self.function_value(value)
-            runtime_value = isinstance(function, Global) or isinstance(function, Functions) and all(
-                isinstance(v, Global) for v in function.values)
-            if not runtime_value:
+            if not _has_value(function):
                 self.bind_function(target, function, value)
                 return
             if self.bound_count[target] <= 1:
@@ -208,7 +220,7 @@ class ClosureLowering:
         else:
             self.functions.pop(target, None)
         lowered = self.expr(value, hint=target)
-        if isinstance(lowered, gast.Name) and isinstance(self.functions.get(lowered.id), (Local, Functions)):
+        if isinstance(lowered, gast.Name) and isinstance(self.functions.get(lowered.id), (Local, Functions, Made)):
             self.bind_function(target, self.functions[lowered.id], value)   # h = make(x)
             return
         self.emit(S.assign(target, lowered))
@@ -290,6 +302,31 @@ class ClosureLowering:
         node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
 
+    # -- the final check ----------------------------------------------------------------------
+
+    def check_function_values(self, body):
+        """A local function (or a literal holding one) must not be left as a value in the
+        normalized code: it is followed only where it is called."""
+        hidden = {name for name, value in self.functions.items() if not _has_value(value)}
+        for stmt in S.statements(body):
+            for part in S.header_nodes(stmt):
+                for node in S.walk_nodes(part):
+                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in hidden:
+                        raise self.value_escapes(stmt, self.functions[node.id])
+
+    def value_escapes(self, stmt, value):
+        label = _value_label(value)
+        if isinstance(stmt, gast.Return):
+            how = "returned"
+        elif isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
+            how = "passed to a function astgrad does not inline"
+        else:
+            how = "stored or used as a value"
+        return self.source.error(
+            f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
+            "it is called: call it here, pass it to a helper defined in this module, to map or to "
+            "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
+
 
 def _naming(value, expr):
     """An expression for a function value known now (a Global, or a literal of them)."""
@@ -301,6 +338,23 @@ def _naming(value, expr):
             return gast.Dict(keys=[S.const(k) for k in value.keys], values=items)
         return gast.List(elts=items, ctx=gast.Load())
     return expr
+
+
+def _has_value(function):
+    """Whether the function value ``function`` also exists when the code runs (a global
+    function, a gradient made of one, a literal of those), so that a name bound to it may
+    be used otherwise than called; a local function is only followed where it is called."""
+    if isinstance(function, Made):
+        return isinstance(function.function, Global)
+    if isinstance(function, Functions):
+        return all(_has_value(v) for v in function.values)
+    return isinstance(function, Global)
+
+
+def _value_label(value):
+    if isinstance(value, Local):
+        return f"the local function {value.label}"
+    return f"the gradient {value.label}" if isinstance(value, Made) else "a list or dict of local functions"
 
 
 def _known_object(value):

@@ -20,7 +20,7 @@ from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
-from .closures import Data, Functions, Global, Local
+from .closures import Data, Functions, Global, Local, Made
 from .jumps import _has_early_return, jumps_out
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
@@ -46,6 +46,8 @@ class InlineLowering:
             function = self.function_value(func)
             if isinstance(function, Local):
                 return self.inline(function, node)
+            if isinstance(function, Made):
+                return self.call_made_gradient(function, node)
             if isinstance(function, Functions):
                 raise self._refuse("calling a list or dict of functions", node)
             node.func = S.copy(function.func)
@@ -138,7 +140,7 @@ class InlineLowering:
         self.locals |= set(mapping.values())
         self.bound_count.update(binding_counts(fn.body))
         for param, value in bound:
-            if isinstance(value, (Local, Global, Functions)):
+            if isinstance(value, (Local, Global, Functions, Made)):
                 self.functions[mapping[param]] = value
             else:
                 self.emit(S.assign(mapping[param], value))
@@ -166,7 +168,7 @@ class InlineLowering:
             return mixed
         if self.looks_like_function(last.value):
             function = self.function_value(last.value)
-            if isinstance(function, Local) or isinstance(function, Functions) and not all(
+            if isinstance(function, (Local, Made)) or isinstance(function, Functions) and not all(
                     isinstance(v, Global) for v in function.values):
                 name = self.namer.fresh("function")
                 self.functions[name] = function
@@ -291,32 +293,6 @@ class InlineLowering:
         else:
             self.functions[target.id] = step
             self.locals.add(target.id)
-
-    # -- the final check ----------------------------------------------------------------------
-
-    def check_function_values(self, body):
-        """A local function (or a literal holding one) must not be left as a value in the
-        normalized code: it is followed only where it is called."""
-        hidden = {name for name, value in self.functions.items() if not isinstance(value, Global)
-                  and not (isinstance(value, Functions) and all(isinstance(v, Global) for v in value.values))}
-        for stmt in S.statements(body):
-            for part in S.header_nodes(stmt):
-                for node in S.walk_nodes(part):
-                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in hidden:
-                        raise self.value_escapes(stmt, self.functions[node.id])
-
-    def value_escapes(self, stmt, value):
-        label = f"the local function {value.label}" if isinstance(value, Local) else "a list or dict of local functions"
-        if isinstance(stmt, gast.Return):
-            how = "returned"
-        elif isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
-            how = "passed to a function astgrad does not inline"
-        else:
-            how = "stored or used as a value"
-        return self.source.error(
-            f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
-            "it is called: call it here, pass it to a helper defined in this module, to map or to "
-            "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
 
 
 def _free_names(fn, enclosing=frozenset()):

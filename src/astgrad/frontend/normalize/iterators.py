@@ -19,7 +19,7 @@ import gast
 
 from ... import runtime
 from ...core import syntax as S
-from .closures import Local
+from .closures import Local, Made
 
 
 class IteratorLowering:
@@ -53,7 +53,7 @@ class IteratorLowering:
         """An expression calling the function value ``node`` stands for: a local
         function's name (inlined at each call), or a global function's own name."""
         function = self.function_value(node)
-        if isinstance(function, Local):
+        if isinstance(function, (Local, Made)):
             name = self.namer.fresh("fn")
             self.functions[name] = function
             self.locals.add(name)

@@ -64,16 +64,24 @@ class MethodLowering:
         return self.bound_method_call(node)
 
     def resolved_call(self, node, receiver, attr, start=None):
-        name, kind, cls = receiver
-        resolved = M.resolve(kind, cls, attr, start)
-        if resolved is None or resolved.is_call:
+        found = self.receiver_function(receiver, attr, start)
+        if found is None:
             if start is not None:
                 raise self._refuse(f"super().{attr}: not a method astgrad can follow", node)
             return None
+        return self.function_call(found[0], found[1], node)
+
+    def receiver_function(self, receiver, attr, start=None):
+        """(function, leading atoms) that ``self.<attr>`` calls for ``receiver`` (from
+        ``receiver()``), a dependency of the code; None if not a method astgrad follows."""
+        name, kind, cls = receiver
+        resolved = M.resolve(kind, cls, attr, start)
+        if resolved is None or resolved.is_call:
+            return None
         owner = super(start, cls) if start is not None else cls
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (owner, M.current(owner, attr))))
-        leading = [S.name(name) if value is None else S.name(self.bind(value)) for value in resolved.leading]
-        return self.function_call(resolved.function, leading, node)
+        return resolved.function, [S.name(name) if value is None else S.name(self.bind(value))
+                                   for value in resolved.leading]
 
     def property_read(self, node):
         """``self.area`` where ``area`` is a property of self's class: ``area(self)``."""

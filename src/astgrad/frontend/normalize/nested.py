@@ -27,7 +27,7 @@ from ...core.functions import StandIn, underlying
 from ...core.wrt import normalize_wrt
 from ...errors import RecursiveCall
 from ..varargs import compile_variant
-from .closures import Local, _known_object
+from .closures import Global, Local, _known_object
 from .refusals import _Line
 from .scopes import declared, local_names
 
@@ -41,15 +41,20 @@ class NestedTransformLowering:
     def nested_transform(self, node):
         """The lowered call for a nested transform ``node``, or None for any other call."""
         outer = node.func if isinstance(node.func, gast.Call) else None
-        target = self.resolve_call(outer if outer is not None else node)
+        target = self.transform_target(outer if outer is not None else node)
         if target is None:
             return None
         if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
             return self.nested_jvp(node)
         with_value = target is getattr(self.callees, "value_and_grad", None)
-        if (target is self.callees.grad or with_value) and outer is not None and not node.keywords \
-                and outer.args:
+        if (target is self.callees.grad or with_value) and outer is not None and outer.args:
             return self.nested_gradient(node, outer, with_value)
+        if (target is self.callees.grad or with_value) and outer is None and self.is_made_gradient(node) \
+                and not isinstance(self.function_value(node.args[0]), Global):
+            raise self._refuse(f"the gradient {self.made_gradient(node).label} of a local function used as a "
+                               "value (returned, or passed to a function astgrad does not inline)", node,
+                               "call it in the code, bind it to a name, or pass it to a helper defined in "
+                               "this module")
         return None
 
     def transform_object_call(self, node, transform):
@@ -122,10 +127,13 @@ class NestedTransformLowering:
                 and len(primals.elts) == len(tangents.elts)):
             raise self._refuse("astgrad.jvp with primals/tangents that are not tuple literals", node,
                                "write jvp(f, (x, y), (dx, dy)) with the tuples spelled out")
-        callee, extra = self.nested_callee(fn, node)
+        method = self.receiver_method(fn)           # self.f in a method (made.py)
+        callee, extra = (method[0], []) if method is not None else self.nested_callee(fn, node)
         positions = tuple(range(len(primals.elts)))
         leading = []
-        if inspect.ismethod(callee) and not extra and isinstance(fn, gast.Attribute):
+        if method is not None:
+            positions, leading = _after_self(positions, len(method[1])), method[1]
+        elif inspect.ismethod(callee) and not extra and isinstance(fn, gast.Attribute):
             # jvp(obj.method, ...): the method's function, with obj as its first argument
             callee, positions, leading = _method_function(callee), _after_self(positions), [self.atom(fn.value)]
         compiled = self.nested_derivative("forward", callee, positions, node)
@@ -148,9 +156,13 @@ class NestedTransformLowering:
             wrt_value = ast_literal(wrt)
         except ValueError:
             raise self._refuse("astgrad.grad with a wrt that is not a constant", node) from None
-        args = [self.atom(a) for a in node.args]
-        callee, extra = self.nested_callee(outer.args[0], node)
-        if inspect.ismethod(callee) and not extra and isinstance(outer.args[0], gast.Attribute):
+        method = self.receiver_method(outer.args[0])        # self.f in a method (made.py)
+        callee, extra = (method[0], []) if method is not None else self.nested_callee(outer.args[0], node)
+        args = self.positional_atoms(callee, len(extra), node, len(method[1]) if method is not None else 0)
+        given = list(args)                      # the value's call: without a receiver put first
+        if method is not None:
+            wrt_value, args = _after_self(wrt_value, len(method[1])), method[1] + args
+        elif inspect.ismethod(callee) and not extra and isinstance(outer.args[0], gast.Attribute):
             # grad(obj.method)(x): the method's function, with obj as its first argument
             if any(isinstance(w, str) and "." in w for w in _items(wrt_value)):
                 return self.made_gradient_call(callee, wrt_value, with_value, args, node)
@@ -174,7 +186,7 @@ class NestedTransformLowering:
             gradient = gast.Tuple(elts=[S.name(self.fresh_assign(gradient, "t"))], ctx=gast.Load())
         if not with_value:
             return gradient
-        value = self.atom(gast.Call(func=S.copy(outer.args[0]), args=[S.copy(a) for a in args], keywords=[]),
+        value = self.atom(gast.Call(func=S.copy(outer.args[0]), args=[S.copy(a) for a in given], keywords=[]),
                           hint="value")
         return gast.Tuple(elts=[value, self.atom(gradient, hint="gradient")], ctx=gast.Load())
 
@@ -203,6 +215,14 @@ class NestedTransformLowering:
             local = self.function_value(node)
         elif isinstance(node, gast.Name) and isinstance(self.functions.get(node.id), Local):
             local, name = self.functions[node.id], node.id
+        if isinstance(node, gast.Name) and self.made_gradient_named(node.id):
+            raise self._refuse(f"a transform of the gradient {node.id} made in the code", where,
+                               "transform a def that makes the gradient itself, e.g. "
+                               "def dh(a): return astgrad.grad(h)(a), with h a module-level function")
+        if isinstance(node, gast.Name) and isinstance(self.functions.get(node.id), Global):
+            return self.functions[node.id].obj, []      # a parameter of an inlined helper
+        if isinstance(node, gast.Name) and node.id in self.bindings:
+            return self.bindings[node.id], []           # a function a gradient was made of (made.py)
         if local is None:
             return self.resolve_function(node, where), []
         lifted, names = self.lifted(local, where, name)
@@ -224,6 +244,11 @@ class NestedTransformLowering:
         for n in sorted(read - own - set(names)):
             if n in self.source.closure:
                 self.source.resolve_path([n])       # another closure's function: code made again
+        made = [n for n in names if self.made_gradient_named(n)]
+        if made:
+            raise self._refuse(f"a nested astgrad transform of a local function that calls the gradient {made[0]} "
+                               "made in the code", where, f"make the gradient inside the function, as "
+                               f"astgrad.grad(h)(a) for the h that {made[0]} is the gradient of")
         functions = [n for n in names if n in self.functions]
         if functions:
             raise self._refuse(f"a nested astgrad transform of a local function that calls the local "
@@ -373,11 +398,11 @@ def _method_function(method):
     return methods.for_receiver(methods.user_function(method.__func__), kind, cls)
 
 
-def _after_self(wrt):
-    """``wrt`` of a bound method, for its function (``self`` first)."""
+def _after_self(wrt, leading=1):
+    """``wrt`` of a bound method, for its function (``self`` first: ``leading`` arguments)."""
     if isinstance(wrt, (tuple, list)):
-        return type(wrt)(_after_self(w) for w in wrt)
-    return wrt + 1 if isinstance(wrt, int) and not isinstance(wrt, bool) and wrt >= 0 else wrt
+        return type(wrt)(_after_self(w, leading) for w in wrt)
+    return wrt + leading if isinstance(wrt, int) and not isinstance(wrt, bool) and wrt >= 0 else wrt
 
 
 def _items(wrt):

@@ -23,6 +23,7 @@ from .inlining import InlineLowering
 from .iterators import IteratorLowering
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
+from .made import MadeGradientLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
@@ -33,7 +34,8 @@ from .views import rewrite_view_writes
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering,
-                 IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering):
+                 IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
+                 MadeGradientLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

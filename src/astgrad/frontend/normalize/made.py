@@ -1,0 +1,123 @@
+"""Gradients made inside differentiated code as function values: ``astgrad.grad(g, wrt)``
+and ``astgrad.value_and_grad(g, wrt)`` of a function known now (a module-level
+function, a local def or lambda), bound to a name, stored in a list or dict, handed to a
+helper, returned from one (``def make(g): return astgrad.grad(g)``), looped over.
+
+Such a value is followed like a local function (closures.py): each call of it is the
+nested transform of what it was made of (nested.py), ``astgrad.grad(g, wrt)(x)``. The
+function is the one ``g`` named where the gradient was made; a local one reads the
+enclosing variables when the gradient is called, as its closure does.
+"""
+
+import inspect
+
+import gast
+
+from ...core import syntax as S
+from .closures import Global, Local, Made
+
+
+class MadeGradientLowering:
+    """Normalizer methods for gradients made in the code as values."""
+
+    def transform_target(self, call, depend=True):
+        """The object a call's function is: a name this stage bound, or a global path."""
+        func = call.func if isinstance(call, gast.Call) else None
+        if isinstance(func, gast.Name) and func.id in self.bindings:
+            return self.bindings[func.id]
+        path = S.dotted_path(func) if func is not None else None
+        if path is None or path[0] in self.locals:
+            return None
+        return self.source.resolve_path(path, depend=depend)
+
+    def is_made_gradient(self, node):
+        """Whether ``node`` is ``astgrad.grad(g[, wrt])`` (or value_and_grad) of a function
+        known now, ``wrt`` a constant: a value, when not called at once."""
+        if not (isinstance(node, gast.Call) and 1 <= len(node.args) + len(node.keywords) <= 2 and node.args
+                and all(kw.arg == "wrt" for kw in node.keywords) and self.callees is not None):
+            return False
+        transforms = (self.callees.grad, getattr(self.callees, "value_and_grad", None))
+        if self.transform_target(node, depend=False) not in transforms:
+            return False
+        from .nested import ast_literal
+        wrt = node.args[1] if len(node.args) > 1 else node.keywords[0].value if node.keywords else None
+        try:
+            wrt is None or ast_literal(wrt)
+        except ValueError:
+            return False
+        fn = node.args[0]
+        return not (isinstance(fn, gast.Call) and self.is_made_gradient(fn)) and self.looks_like_function(fn)
+
+    def made_gradient(self, node):
+        """The Made value of ``node`` (is_made_gradient): the function read now."""
+        function = self.function_value(node.args[0])
+        if not isinstance(function, (Local, Global)):
+            raise self._refuse("astgrad.grad of a list or dict of functions", node)
+        wrt = node.args[1] if len(node.args) > 1 else node.keywords[0].value if node.keywords else None
+        transform = self.transform_target(node)
+        name = function.label if isinstance(function, Local) else ".".join(S.dotted_path(function.func) or ["g"])
+        return Made(transform, function, S.copy(wrt) if wrt is not None else None,
+                    f"astgrad.{transform.__name__}({name})")
+
+    def call_made_gradient(self, made, node):
+        """The lowered call of a Made value: the nested transform ``transform(g, wrt)(args)``."""
+        if isinstance(made.function, Local):
+            if made.name is None:
+                made.name = self.namer.fresh(made.function.node.name)
+            self.functions[made.name] = made.function
+            self.locals.add(made.name)
+            fn = S.name(made.name)
+        else:
+            fn = S.name(self.bind_value(made.function.obj, "function"))
+        outer = gast.Call(func=S.name(self.bind_value(made.transform, "transform")),
+                          args=[fn] + ([S.copy(made.wrt)] if made.wrt is not None else []), keywords=[])
+        return self.expr(gast.Call(func=outer, args=list(node.args), keywords=list(node.keywords)))
+
+    def made_gradient_named(self, name):
+        """Whether ``name`` holds a gradient made in the code (a Made, or a name bound once
+        to ``astgrad.grad(g)`` and only called)."""
+        from .call_forms import MadeTransform
+        return isinstance(self.functions.get(name), Made) or isinstance(self.partials.get(name), MadeTransform)
+
+    def positional_atoms(self, callee, extra, node, leading=0):
+        """The arguments of ``node``, a call of ``callee``'s gradient (the last ``extra``
+        parameters of ``callee`` are a lifted function's own, the first ``leading`` its
+        receiver's), as atoms in the order of ``callee``'s parameters: keyword arguments
+        put in their places, evaluated in the order they are written."""
+        args = [self.atom(a) for a in node.args]
+        if not node.keywords:
+            return args
+        if any(kw.arg is None for kw in node.keywords):
+            raise self._refuse("**kwargs unpacking in a call of a gradient", node,
+                               "pass the keyword arguments one by one")
+        keywords = {kw.arg: self.atom(kw.value) for kw in node.keywords}
+        try:
+            params = list(inspect.signature(callee).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for param in params[leading + len(args):len(params) - extra]:
+            if param.name not in keywords or param.kind not in positional:
+                break
+            args.append(keywords.pop(param.name))
+        if keywords:
+            raise self._refuse(f"a call of a gradient with the keyword argument '{next(iter(keywords))}' "
+                               "astgrad cannot put in its place", node,
+                               "pass the arguments by position, in the order of the function's parameters")
+        return args
+
+    def hold_function(self, node, hint):
+        """A fresh name holding the function value ``node`` is (followed where it is called)."""
+        name = self.namer.fresh(hint)
+        self.functions[name] = self.function_value(node)
+        self.locals.add(name)
+        return name
+
+    def receiver_method(self, node):
+        """(function, leading atoms) for ``self.method`` named in a method specialized for
+        its receiver's class (a transform of it takes the receiver first), else None."""
+        receiver = self.receiver()
+        if receiver is None or not (isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name)
+                                    and node.value.id == receiver[0]):
+            return None
+        return self.receiver_function(receiver, node.attr)
