@@ -100,7 +100,7 @@ def save_shapes_only(forward, backward, helper_call):
 
 
 def _restored_for_shape_only(backward):
-    value_uses, restored, others = set(), set(), []
+    restored, others = set(), []
     for stmt in S.statements(backward):
         if anno.get(stmt, Key.RESTORE_ID) is not None:
             restored.add(stmt.targets[0].id)
@@ -108,7 +108,13 @@ def _restored_for_shape_only(backward):
             others.append(stmt)
     if not restored:            # nothing is restored (straight-line code): no use to look at
         return restored
-    for stmt in others:
+    return restored - _value_uses(others)
+
+
+def _value_uses(statements):
+    """The names ``statements`` read for their value, not only for their shape."""
+    value_uses = set()
+    for stmt in statements:
         for node in S.header_nodes(stmt):
             skip = set()
             subs = list(S.walk_nodes(node))
@@ -120,7 +126,97 @@ def _restored_for_shape_only(backward):
             for sub in subs:
                 if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and id(sub) not in skip:
                     value_uses.add(sub.id)
-    return restored - value_uses
+    return value_uses
+
+
+def copy_views_read_back(body, forward, backward, helper_call):
+    """Where the reverse sweep reads a value that may be a view of memory the function
+    writes into later (``t = x[:-1]`` before ``x[1:] = t * w``), make it a copy when it
+    is made: ``t = snapshot(x[:-1])``. The reverse sweep undoes the writes before it
+    reads ``t``, so the view would show the right numbers too; but a transform of the
+    derivative (reverse over reverse) sees a view alive across a write into its array,
+    which it must refuse. The copy has the same value: the in-place check made sure the
+    function itself reads no such view after a write into its memory, except where a
+    helper asks whether it is a view (``current_row(row, y, i)``): those are left alone."""
+    chosen = _views_of_written(body) & _value_uses(S.statements(backward))
+    chosen -= _asked_whether_views(forward + backward, chosen)
+    if not chosen:
+        return
+    for stmt in S.statements(forward):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id in chosen and anno.get(stmt, Key.SAVE_ID) is None:
+            stmt.value = helper_call("snapshot", [stmt.value])
+
+
+def _asked_whether_views(code, names):
+    """The names of ``names`` that a call of an astgrad runtime helper is given together
+    with another name (``unless_view(d_row, row, y)``): such a helper may look at whether
+    one shares the other's memory, which a copy would change."""
+    from .. import runtime
+    asked = set()
+    for node in S.walk_nodes(gast.Module(body=code, type_ignores=[])):
+        target = anno.get(node, Key.TARGET) if isinstance(node, gast.Call) else None
+        if target is not None and getattr(runtime, getattr(target, "__name__", ""), None) is target:
+            given = {a.id for a in node.args if isinstance(a, gast.Name)}
+            if len(given) > 1:
+                asked |= given & names
+    return asked
+
+
+def _views_of_written(body):
+    """The names bound once, to a value that may share memory (transitively) with an
+    object a statement of ``body`` changes in place, and through which no write goes:
+    neither they nor a value made from them is written into."""
+    from ..analysis.mutation import in_place_changes
+    written = {change.name for change in in_place_changes(S.statements(body)) if _changes_items(change)}
+    made_from, bound_once = {}, {}      # name -> the names its bindings may share memory with
+    for stmt in S.statements(body):
+        for name, sources in _bindings(stmt):
+            made_from.setdefault(name, set()).update(sources)
+            bound_once[name] = name not in bound_once and isinstance(stmt, gast.Assign)
+    through = _closure(written, lambda name: made_from.get(name, ()))     # written, and what they view
+    sharers = _closure(through, lambda name: [n for n, sources in made_from.items() if name in sources])
+    return {name for name in sharers - through if bound_once[name] and made_from[name]}
+
+
+def _changes_items(change):
+    """A change of the memory of an array (not a list growing or shrinking: its items stay)."""
+    from ..analysis.mutation import ChangeKind
+    return change.kind is not ChangeKind.METHOD or change.method not in _LIST_METHODS
+
+
+_LIST_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "reverse"}
+
+
+def _bindings(stmt):
+    """(name, the names its new value may share memory with) for each name ``stmt`` binds."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return [(stmt.targets[0].id, _may_share(stmt.value))]
+    if isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Subscript):
+        return [(name, S.loaded_names(stmt.value)) for name in S.stored_names(stmt.targets[0])]
+    if isinstance(stmt, gast.For):
+        return [(name, S.loaded_names(stmt.iter)) for name in S.stored_names(stmt.target)]
+    return []
+
+
+def _may_share(value):
+    """The names whose memory the value of ``value`` may share (none for a new object)."""
+    from ..analysis.sharing import call_is_fresh
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+        return set()
+    if isinstance(value, gast.Call) and call_is_fresh(value):
+        return set()
+    return S.loaded_names(value)
+
+
+def _closure(start, step):
+    seen, todo = set(), list(start)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(step(name))
+    return seen
 
 
 def _is_key(index):
