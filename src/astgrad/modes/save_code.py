@@ -130,53 +130,85 @@ def _value_uses(statements):
 
 
 def copy_views_read_back(body, forward, backward, helper_call):
-    """Where the reverse sweep reads a value that may be a view of memory the function
-    writes into later (``t = x[:-1]`` before ``x[1:] = t * w``), make it a copy when it
-    is made: ``t = snapshot(x[:-1])``. The reverse sweep undoes the writes before it
-    reads ``t``, so the view would show the right numbers too; but a transform of the
+    """Where the reverse sweep reads a value that may be a view of memory written in
+    place after it was made (``t = x[:-1]`` before ``x[1:] = t * w``), make it a copy
+    when it is made: ``t = snapshot(x[:-1])``. The reverse sweep undoes the writes before
+    it reads ``t``, so the view would show the right numbers too; but a transform of the
     derivative (reverse over reverse) sees a view alive across a write into its array,
     which it must refuse. The copy has the same value: the in-place check made sure the
     function itself reads no such view after a write into its memory, except where a
     helper asks whether it is a view (``current_row(row, y, i)``): those are left alone."""
-    chosen = _views_of_written(body) & _value_uses(S.statements(backward))
-    chosen -= _asked_whether_views(forward + backward, chosen)
-    if not chosen:
-        return
+    graph = _SharingGraph(body)
+    code = forward + backward
+    chosen = graph.views_of_written() & _value_uses(S.statements(backward))
+    chosen -= _asked_whether_views(code, chosen, graph)
+    chosen = {name for name in chosen if _written_while_held(name, graph, code, len(forward))}
     for stmt in S.statements(forward):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                 and stmt.targets[0].id in chosen and anno.get(stmt, Key.SAVE_ID) is None:
             stmt.value = helper_call("snapshot", [stmt.value])
 
 
-def _asked_whether_views(code, names):
+def _asked_whether_views(code, names, graph):
     """The names of ``names`` that a call of an astgrad runtime helper is given together
-    with another name (``unless_view(d_row, row, y)``): such a helper may look at whether
-    one shares the other's memory, which a copy would change."""
+    with a name it was made from (``unless_view(d_row, row, y)`` for ``row = y[0]``):
+    such a helper may look at whether one shares the other's memory, which a copy would change."""
     from .. import runtime
     asked = set()
     for node in S.walk_nodes(gast.Module(body=code, type_ignores=[])):
         target = anno.get(node, Key.TARGET) if isinstance(node, gast.Call) else None
         if target is not None and getattr(runtime, getattr(target, "__name__", ""), None) is target:
             given = {a.id for a in node.args if isinstance(a, gast.Name)}
-            if len(given) > 1:
-                asked |= given & names
+            asked |= {name for name in given & names if graph.made_from_closure(name) & (given - {name})}
     return asked
 
 
-def _views_of_written(body):
-    """The names bound once, to a value that may share memory (transitively) with an
-    object a statement of ``body`` changes in place, and through which no write goes:
-    neither they nor a value made from them is written into."""
+def _written_while_held(name, graph, code, forward_length):
+    """Whether a write into memory ``name`` may share runs between the forward-sweep
+    statement binding it and the last reverse-sweep statement reading it. Positions are
+    those of the top-level statements of ``code`` (forward sweep, then reverse sweep), so
+    a loop counts as one place: a write anywhere in it may follow a binding anywhere in it."""
     from ..analysis.mutation import in_place_changes
-    written = {change.name for change in in_place_changes(S.statements(body)) if _changes_items(change)}
-    made_from, bound_once = {}, {}      # name -> the names its bindings may share memory with
-    for stmt in S.statements(body):
-        for name, sources in _bindings(stmt):
-            made_from.setdefault(name, set()).update(sources)
-            bound_once[name] = name not in bound_once and isinstance(stmt, gast.Assign)
-    through = _closure(written, lambda name: made_from.get(name, ()))     # written, and what they view
-    sharers = _closure(through, lambda name: [n for n, sources in made_from.items() if name in sources])
-    return {name for name in sharers - through if bound_once[name] and made_from[name]}
+    related = graph.made_from_closure(name)
+    bound, read, written = [], [], []
+    for position, top in enumerate(code):
+        for stmt in S.statements([top]):
+            if position < forward_length and isinstance(stmt, gast.Assign) \
+                    and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name:
+                bound.append(position)
+            if position >= forward_length and name in S.loaded_names(stmt):
+                read.append(position)
+        if any(_changes_items(change) and graph.made_from_closure(change.name) & related
+               for change in in_place_changes(S.statements([top]))):
+            written.append(position)
+    return bool(bound and read) and any(min(bound) <= w <= max(read) for w in written)
+
+
+class _SharingGraph:
+    """Which names' values may share memory with which (``made_from``: a name -> the names
+    its bindings may share memory with), over a core-form body, and the names written in place."""
+
+    def __init__(self, body):
+        from ..analysis.mutation import in_place_changes
+        self.written = {change.name for change in in_place_changes(S.statements(body)) if _changes_items(change)}
+        self.made_from, self.bound_once = {}, {}
+        for stmt in S.statements(body):
+            for name, sources in _bindings(stmt):
+                self.made_from.setdefault(name, set()).update(sources)
+                self.bound_once[name] = name not in self.bound_once and isinstance(stmt, gast.Assign)
+
+    def made_from_closure(self, name):
+        """``name`` and the names it was made from, transitively."""
+        return _closure([name], lambda n: self.made_from.get(n, ()))
+
+    def views_of_written(self):
+        """The names bound once, to a value that may share memory (transitively) with an
+        object the body changes in place, and through which no write goes: neither they
+        nor a value made from them is written into."""
+        made_from = self.made_from
+        through = _closure(self.written, lambda name: made_from.get(name, ()))     # written, and what they view
+        sharers = _closure(through, lambda name: [n for n, sources in made_from.items() if name in sources])
+        return {name for name in sharers - through if self.bound_once[name] and made_from[name]}
 
 
 def _changes_items(change):
