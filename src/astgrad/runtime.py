@@ -1995,6 +1995,42 @@ def item_update(item, container, where):
             "c[k] = c[k] + v")
 
 
+def items_apart(container, where):
+    """Checked when a derivative starts, for an argument whose items the function changes
+    with ``op=`` (``xs[0] += v``): on an array item Python changes that object in place, so
+    every other item holding it (``xs = [a, a]``) or a view of its memory changes too. The
+    derivative works on a copy where each item is its own value, so such an argument is
+    refused; a list, tuple or dict whose arrays share no memory (and any other value) passes."""
+    if not isinstance(container, (list, tuple, dict)):
+        return
+    held, roots = set(), {}
+    todo = [container]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, (list, dict, numpy.ndarray)) and id(value) in held:
+            _items_not_apart(container, where)
+        if isinstance(value, (list, tuple, dict)):
+            held.add(id(value))
+            todo.extend(value.values() if isinstance(value, dict) else value)
+        elif isinstance(value, numpy.ndarray):
+            held.add(id(value))
+            root = value
+            while isinstance(root.base, numpy.ndarray):
+                root = root.base
+            same_memory = roots.setdefault(id(root), [])
+            if any(numpy.may_share_memory(value, other) for other in same_memory):
+                _items_not_apart(container, where)
+            same_memory.append(value)
+
+
+def _items_not_apart(container, where):
+    raise TypeError(
+        f"astgrad: {where}: op= (+= and the like) on an item of this {type(container).__name__} "
+        "argument changes that array in place, and another of its items is the same array or a "
+        "view of its memory, which would change too; astgrad cannot follow that. Pass separate "
+        "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
+
+
 def follow_in_place(alias, value):
     """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
     ``value`` (y's new value) if that object is an array, changed in place, else ``alias``

@@ -16,10 +16,21 @@ from ...core.anno import Key
 def written_arguments(tree):
     """The parameters whose object the body may change in place: the base of an element
     write, or the target of an augmented assignment through a plain alias of it."""
+    return [p for p, _ in _writes_reaching(tree)]
+
+
+def item_updates(tree):
+    """{parameter: the first ``c[k] op= v`` on an item of it (through a plain alias too)}."""
+    return {p: updates[0] for p, updates in _writes_reaching(tree) if updates}
+
+
+def _writes_reaching(tree):
+    """(parameter, the ``c[k] op= v`` statements on an item of it) for each parameter
+    whose object the body may change in place, in the order of the parameters."""
     args = tree.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     copies = {}                 # name -> the names plainly copied into it
-    written, augmented = set(), set()
+    written, augmented, item_ops = set(), set(), {}
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Assign):
             for target in node.targets:
@@ -30,15 +41,28 @@ def written_arguments(tree):
         elif isinstance(node, gast.AugAssign):
             if isinstance(node.target, gast.Subscript) and isinstance(node.target.value, gast.Name):
                 written.add(node.target.value.id)
+                item_ops.setdefault(node.target.value.id, []).append(node)
             elif isinstance(node.target, gast.Name):
                 augmented.add(node.target.id)
-    reached, todo = set(), list(written | {n for n in augmented if n in copies})
+    found = []
+    for param in params:
+        reached = _closure({param}, copies)
+        if reached & (written | {n for n in augmented if n in copies}):
+            updates = sorted((u for name in reached for u in item_ops.get(name, ())),
+                             key=lambda u: getattr(u, "lineno", 0))
+            found.append((param, updates))
+    return found
+
+
+def _closure(names, copies):
+    """``names`` and every name they are plainly copied into, transitively."""
+    reached, todo = set(), list(names)
     while todo:
         name = todo.pop()
         if name not in reached:
             reached.add(name)
-            todo.extend(copies.get(name, ()))
-    return [p for p in params if p in reached]
+            todo.extend(n for n, sources in copies.items() if name in sources)
+    return reached
 
 
 class _Rename(gast.NodeTransformer):
@@ -56,12 +80,19 @@ def copy_written_arguments(normalizer, body):
     names = written_arguments(normalizer.source.tree)
     if not names:
         return body, []
+    updates = item_updates(normalizer.source.tree)     # read before the body is renamed
     mapping = {name: normalizer.namer.fresh(name) for name in names}
     normalizer.argument_copies = {copy: name for name, copy in mapping.items()}
     normalizer.locals.update(mapping.values())
     body = [_Rename(mapping).visit(stmt) for stmt in body]
     prologue = []
     for name, copy in mapping.items():
+        if name in updates:         # xs[0] += v: the items must be separate arrays
+            where = f"{normalizer.source.filename}:{normalizer.source.file_line(updates[name])}"
+            check = S.call(S.name(normalizer.bind(runtime.items_apart)), [S.name(name), S.const(where)])
+            anno.set(check, Key.TARGET, runtime.items_apart)
+            anno.set(check, Key.METHOD, None)
+            prologue.append(S.expr_stmt(check))
         call = S.call(S.name(normalizer.bind(runtime.copy_argument)), [S.name(name)])
         anno.set(call, Key.TARGET, runtime.copy_argument)
         anno.set(call, Key.METHOD, None)
