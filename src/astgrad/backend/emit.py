@@ -49,12 +49,13 @@ def to_source(fn_def):
     return "\n".join(lines) + "\n"
 
 
-def line_origins(fn_def, text):
-    """{line of ``text``: the line number its statement carries in ``fn_def``}, for the
-    statements of ``text`` (what ``to_source(fn_def)`` returned); a statement made without
-    one (a save, a restore) takes that of the statement or ``# line N`` comment before it."""
-    made = [stmt for stmt in _statements(fn_def.body)]
-    emitted = list(_statements(ast.parse(text).body[0].body))
+def line_origins(fn_def, definition):
+    """{line of the emitted text: the line number its statement carries in ``fn_def``},
+    for the statements of ``definition`` (the stdlib tree of the text ``to_source(fn_def)``
+    returned, as ``compile_closure`` parsed it); a statement made without one (a save, a
+    restore) takes that of the statement or ``# line N`` comment before it."""
+    made = list(_statements(fn_def.body))
+    emitted = list(_statements(definition.body))
     if len([s for s in made if not is_comment(s)]) != len(emitted):
         return {}
     origins, current, position = {}, getattr(fn_def, "lineno", None), 0
