@@ -4,7 +4,9 @@ Tracebacks, ``inspect.getsource``, pdb and astgrad itself (a derivative of gener
 parses that code's text again) read generated code through ``linecache`` under a
 synthetic file name. Each entry is dropped when the last code object compiled from it is
 freed, so a process that differentiates many functions keeps only the text of the code
-it still holds.
+it still holds. With the text, the line each of its lines was generated from is kept
+(``register_origins``), so a refusal in code generated from generated code (a second
+derivative) names the user's line (``origin``).
 """
 
 import linecache
