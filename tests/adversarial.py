@@ -1476,7 +1476,8 @@ def run_campaign(families, count, start=0, out=None, verbose=False):
             except Exception as exc:  # noqa: BLE001 - a bug in the harness itself
                 outcome = Outcome(CRASH, "HARNESS: " + describe_exception(exc), case)
             table[fam][outcome.kind] += 1
-            if outcome.kind == REFUSED and "TransformError: <astgrad" in outcome.detail:
+            if outcome.kind == REFUSED and ("TransformError: <astgrad" in outcome.detail
+                                            or "cannot be differentiated twice" in outcome.detail):
                 # refusing code astgrad generated itself (higher order): worth a report
                 refused_generated.append((fam, seed, outcome))
             if outcome.kind in FAILING:

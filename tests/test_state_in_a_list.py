@@ -169,6 +169,17 @@ def filled_then_written_through_an_alias(x):
     return zs[0] + zs[1] * zs[2]
 
 
-@pytest.mark.parametrize("f", [written_through_an_alias, filled_then_written_through_an_alias])
+def read_through_the_first_name(x):
+    ys = [x[0] * 2.0]
+    for x_j in x[1:]:
+        ys.append(np.cos(x_j))
+    zs = ys
+    for j in range(len(x)):
+        zs[j] = zs[j] * x[j] + zs[j - 1]
+    return ys[0] + ys[1] * ys[2]        # ys is zs: it shows the writes
+
+
+@pytest.mark.parametrize("f", [written_through_an_alias, filled_then_written_through_an_alias,
+                               read_through_the_first_name])
 def test_element_writes_into_a_list_through_an_alias_in_a_loop_to_second_order(f):
     check_all_orders(f, np.array([0.3, -0.5, 0.8]))

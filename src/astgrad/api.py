@@ -204,9 +204,10 @@ def _output_or_missing(f, args, kwargs):
 def _check_output_is_scalar(f, fn_name, args, kwargs):
     """After generated code failed: a non-scalar output can break gradient code before it
     can be checked, so call ``f`` and report a non-scalar output. If ``f`` fails too, or
-    returns a scalar, the generated code's error is the one to show (once)."""
+    returns a scalar, the generated code's error is the one to show (once). ``f`` runs on
+    copies of the arguments, which it may write into."""
     try:
-        value = _underlying(f)(*args, **kwargs)
+        value = _underlying(f)(*_copies(args), **kwargs)
     except Exception:
         return
     try:

@@ -21,8 +21,9 @@ import typing
 
 import gast
 
-from .backend.emit import compile_closure, to_source
+from .backend.emit import compile_closure, line_origins, to_source
 from .backend.namespace import Namespace
+from .core import generated_text
 from .core import syntax as S
 from .core.missing import MISSING
 from .core.naming import Namer
@@ -226,6 +227,7 @@ def back(front, key):
         bindings = front.namespace.bindings()
         code, definition = compile_closure(text, tree.name,            # compile
                                            set(bindings) | set(front.freevars), front.label)
+        generated_text.register_origins(code.co_filename, front.source.origins(line_origins(tree, definition)))
         cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
         return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
                          front.seconds + time.perf_counter() - started)

@@ -1995,6 +1995,69 @@ def item_update(item, container, where):
             "c[k] = c[k] + v")
 
 
+def items_apart(container, where):
+    """Checked when a derivative starts, for an argument whose items the function changes
+    with ``op=`` (``xs[0] += v``): on an array item Python changes that object in place, so
+    every other item holding it (``xs = [a, a]``) or a view of its memory changes too. The
+    derivative works on a copy where each item is its own value, so such an argument is
+    refused; a list, tuple or dict whose arrays share no memory (and any other value) passes."""
+    if isinstance(container, (list, tuple, dict)) \
+            and _overlapping([held for held in _held_objects(container) if held is not container]):
+        raise TypeError(
+            f"astgrad: {where}: op= (+= and the like) on an item of this {type(container).__name__} "
+            "argument changes that array in place, and another of its items is the same array or a "
+            "view of its memory, which would change too; astgrad cannot follow that. Pass separate "
+            "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
+
+
+def arguments_apart(value, others, name, where):
+    """Checked when a derivative starts, for an argument ``name`` the function writes into:
+    ``f(a, a)`` (or an array and a list holding it, or overlapping views) would have the
+    write change the other argument too, as Python does, while the derivative works on a
+    copy of the one written. Refused; arguments that share no memory pass."""
+    mine = _held_objects(value)
+    if not mine:
+        return
+    theirs = [held for other in others for held in _held_objects(other)]
+    if theirs and _overlapping(mine + theirs, len(mine)):
+        raise TypeError(
+            f"astgrad: {where}: the function writes into its argument '{name}', and another "
+            "argument is the same array (or holds it, or a view of its memory), which the write "
+            "would change too; astgrad cannot follow that. Pass a copy (f(a, a.copy()))")
+
+
+def _held_objects(value):
+    """The arrays, lists and dicts ``value`` is or holds (through lists, tuples and dicts)."""
+    held, todo = [], [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, (list, tuple, dict)):
+            if not isinstance(item, tuple):
+                held.append(item)
+            todo.extend(item.values() if isinstance(item, dict) else item)
+        elif isinstance(item, numpy.ndarray):
+            held.append(item)
+    return held
+
+
+def _overlapping(objects, split=None):
+    """Whether two of ``objects`` are one object or arrays sharing memory (with ``split``:
+    one of ``objects[:split]`` and one of ``objects[split:]``)."""
+    seen = {}       # id of the object, or of the array owning an array's memory -> [(side, object)]
+    for position, obj in enumerate(objects):
+        side = split is None or position < split
+        root = obj
+        while isinstance(root, numpy.ndarray) and root.base is not None:
+            root = root.base
+        met = seen.setdefault(id(root), [])
+        for other_side, other in met:
+            if (split is None or other_side != side) and (other is obj or isinstance(obj, numpy.ndarray)
+                                                           and numpy.may_share_memory(obj, other)):
+                return True
+        met.append((side, obj))
+    return False
+
+
 def follow_in_place(alias, value):
     """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
     ``value`` (y's new value) if that object is an array, changed in place, else ``alias``

@@ -79,6 +79,33 @@ def _header(fn_def):
     return ast.unparse(tree).rsplit("\n", 1)[0]
 
 
+def line_origins(fn_def, definition):
+    """{line of the emitted text: the line number its statement carries in ``fn_def``},
+    for the statements of ``definition`` (the stdlib tree of the text ``to_source(fn_def)``
+    returned, as ``compile_closure`` parsed it); a statement made without one (a save, a
+    restore) takes that of the statement or ``# line N`` comment before it."""
+    made = list(_statements(fn_def.body))
+    emitted = list(_statements(definition.body))
+    if len([s for s in made if not is_comment(s)]) != len(emitted):
+        return {}
+    origins, current, position = {}, getattr(fn_def, "lineno", None), 0
+    for stmt in made:
+        current = getattr(stmt, "lineno", None) or current
+        if is_comment(stmt):
+            continue
+        if current is not None:
+            origins[emitted[position].lineno] = current
+        position += 1
+    return origins
+
+
+def _statements(block):
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            yield from _statements(getattr(stmt, field, None) or [])
+
+
 def to_stdlib(node):
     """The stdlib syntax tree ``gast.gast_to_ast`` makes of ``node`` (the same nodes,
     fields and positions), made by one function per node kind chosen once per kind:

@@ -4,13 +4,16 @@ Tracebacks, ``inspect.getsource``, pdb and astgrad itself (a derivative of gener
 parses that code's text again) read generated code through ``linecache`` under a
 synthetic file name. Each entry is dropped when the last code object compiled from it is
 freed, so a process that differentiates many functions keeps only the text of the code
-it still holds.
+it still holds. With the text, the line each of its lines was generated from is kept
+(``register_origins``), so a refusal in code generated from generated code (a second
+derivative) names the user's line (``origin``).
 """
 
 import linecache
 import weakref
 
 _compiled_here = {}     # file name -> weak reference to the code compiled from its text
+_origins = {}           # file name -> {line of its text: (file name, line) the line was generated from}
 
 
 def register(filename, text):
@@ -38,3 +41,20 @@ def keep_while(code, filename):
 def _forget(filename):
     linecache.cache.pop(filename, None)
     _compiled_here.pop(filename, None)
+    _origins.pop(filename, None)
+
+
+def register_origins(filename, origins):
+    """Record, for lines of the generated text under ``filename``, the line (file name,
+    line number) each was generated from: the user's, or another generated text's."""
+    _origins[filename] = origins
+
+
+def origin(filename, line):
+    """The line of the user's code that line ``line`` of ``filename`` was generated from,
+    through any number of generations: (file name, line number), or None where
+    ``filename`` is not generated text or the line is not known."""
+    found = None
+    while filename in _origins and line in _origins[filename]:
+        found = filename, line = _origins[filename][line]
+    return found

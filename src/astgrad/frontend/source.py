@@ -52,6 +52,11 @@ class FunctionSource:
         lineno = getattr(node, "lineno", None)
         return None if lineno is None else lineno + self.first_line - 1
 
+    def origins(self, line_origins):
+        """``line_origins`` ({line: a line number of this source's tree}, see
+        ``emit.line_origins``) with each number as (file name, line in that file)."""
+        return {line: (self.filename, lineno + self.first_line - 1) for line, lineno in line_origins.items()}
+
     def line_text(self, node):
         lineno = getattr(node, "lineno", None)
         if lineno is None or not 1 <= lineno <= len(self.lines):
@@ -59,9 +64,18 @@ class FunctionSource:
         return self.lines[lineno - 1].rstrip("\n")
 
     def error(self, message, node=None, construct=None):
-        """A TransformError located at ``node`` in the user's file."""
-        return TransformError(message, self.filename, self.file_line(node),
-                              self.line_text(node), construct)
+        """A TransformError located at ``node`` in the user's file. In code astgrad
+        generated (a derivative being differentiated again) it names the user's line
+        that code was generated from, and quotes the generated line after it."""
+        line = self.file_line(node)
+        found = generated_text.origin(self.filename, line) if line is not None else None
+        if found is None:
+            return TransformError(message, self.filename, line, self.line_text(node), construct)
+        filename, user_line = found
+        text = linecache.getline(filename, user_line).rstrip("\n") or None
+        return TransformError(
+            f"this line cannot be differentiated twice: the derivative astgrad generated for it "
+            f"has `{self.line_text(node).strip()}`, where {message}", filename, user_line, text, construct)
 
     def resolve(self, identifier):
         """The object a free name refers to, or MISSING if it is unbound now."""

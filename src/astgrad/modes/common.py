@@ -58,7 +58,9 @@ class Transform:
             return []
         self.last_line = line
         text = self.source.line_text(stmt)
-        return [comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")]
+        note = comment(f"line {self.source.file_line(stmt)}: {text.strip()}" if text else "")
+        note.lineno = line          # where the statements after it come from (emit.line_origins)
+        return [note]
 
     def check_method_arguments(self, stmt, op, has_derivative, table):
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
@@ -481,7 +483,10 @@ def _exact_aliases(statements, params, name):
                     if any(isinstance(v, gast.Name) and v.id == current for v in values))
     roots = [n for n in component
              if any(not (isinstance(v, gast.Name) and v.id in component) for v in bindings.get(n, [None]))]
-    if len(roots) > 1 or any(len(bindings.get(r, [None])) != 1 for r in roots):
+    # the root's one binding from outside the component made the object; copies from
+    # the others (ys = zs after a write through zs) bind it to that same object again
+    if len(roots) > 1 or any(sum(not (isinstance(v, gast.Name) and v.id in component)
+                                 for v in bindings.get(r, [None])) != 1 for r in roots):
         return set()
     return component - {name}
 

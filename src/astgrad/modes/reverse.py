@@ -36,7 +36,7 @@ from ..rules import registry
 from .adjoint_state import SET, UNSET, state_of
 from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
-from .save_code import save_shapes_only, stack_inits
+from .save_code import copy_views_read_back, save_shapes_only, stack_inits
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 from .common import split_self_references, unknown_method_advice, value_call_error
 
@@ -121,6 +121,7 @@ class ReverseMode(Transform):
         backward, state = AdjointSweep(self).block(body, state)
         ret = gast.Return(value=self._returned(wrt_names, state, result))
         save_shapes_only(forward, backward, self.helper_call)
+        copy_views_read_back(body, forward, backward, self.helper_call)
         inits = stack_inits(list(plan.stacks.values()) + forward_sweep.item_stacks, plan.needs_init)
         self._context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),

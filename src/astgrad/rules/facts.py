@@ -67,7 +67,8 @@ declare(numpy.nan_to_num, result=COPIES, mutates=0)
 # astgrad's runtime helpers: results that are new, and arguments read only for their shape
 declare(runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_index, runtime.saved_item,
         runtime.list_to_tuple, runtime.like_sequence, runtime.polygamma, runtime.bessel_i, runtime.copy_argument,
-        runtime.concat, runtime.repeat, runtime.writes_through, runtime.item_update, runtime.sorted_positions,
+        runtime.concat, runtime.repeat, runtime.writes_through, runtime.item_update, runtime.items_apart,
+        runtime.arguments_apart, runtime.sorted_positions,
         runtime.pop_position, runtime.has_key, runtime.check_mapping, result=FRESH)
 declare(runtime.zeros_like, runtime.shape_of, runtime.check_array_method, shape_only=True)
 declare(runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, shape_arguments=(1,))

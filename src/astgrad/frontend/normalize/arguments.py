@@ -16,10 +16,21 @@ from ...core.anno import Key
 def written_arguments(tree):
     """The parameters whose object the body may change in place: the base of an element
     write, or the target of an augmented assignment through a plain alias of it."""
+    return [p for p, _ in _writes_reaching(tree)]
+
+
+def item_updates(tree):
+    """{parameter: the first ``c[k] op= v`` on an item of it (through a plain alias too)}."""
+    return {p: updates[0] for p, updates in _writes_reaching(tree) if updates}
+
+
+def _writes_reaching(tree):
+    """(parameter, the ``c[k] op= v`` statements on an item of it) for each parameter
+    whose object the body may change in place, in the order of the parameters."""
     args = tree.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     copies = {}                 # name -> the names plainly copied into it
-    written, augmented = set(), set()
+    written, augmented, item_ops = set(), set(), {}
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Assign):
             for target in node.targets:
@@ -30,15 +41,28 @@ def written_arguments(tree):
         elif isinstance(node, gast.AugAssign):
             if isinstance(node.target, gast.Subscript) and isinstance(node.target.value, gast.Name):
                 written.add(node.target.value.id)
+                item_ops.setdefault(node.target.value.id, []).append(node)
             elif isinstance(node.target, gast.Name):
                 augmented.add(node.target.id)
-    reached, todo = set(), list(written | {n for n in augmented if n in copies})
+    found = []
+    for param in params:
+        reached = _closure({param}, copies)
+        if reached & (written | {n for n in augmented if n in copies}):
+            updates = sorted((u for name in reached for u in item_ops.get(name, ())),
+                             key=lambda u: getattr(u, "lineno", 0))
+            found.append((param, updates))
+    return found
+
+
+def _closure(names, copies):
+    """``names`` and every name they are plainly copied into, transitively."""
+    reached, todo = set(), list(names)
     while todo:
         name = todo.pop()
         if name not in reached:
             reached.add(name)
-            todo.extend(copies.get(name, ()))
-    return [p for p in params if p in reached]
+            todo.extend(n for n, sources in copies.items() if name in sources)
+    return reached
 
 
 class _Rename(gast.NodeTransformer):
@@ -52,21 +76,54 @@ class _Rename(gast.NodeTransformer):
 
 
 def copy_written_arguments(normalizer, body):
-    """``body`` reading a copy of each written argument; the statements making the copies."""
-    names = written_arguments(normalizer.source.tree)
+    """``body`` reading a copy of each written argument; the statements making the copies,
+    after the checks that the arguments changed in place share no memory with the others."""
+    tree = normalizer.source.tree
+    names = written_arguments(tree)
+    updates = item_updates(tree)        # read before the body is renamed
+    prologue = _apart_checks(normalizer, names)
     if not names:
-        return body, []
+        return body, prologue
     mapping = {name: normalizer.namer.fresh(name) for name in names}
     normalizer.argument_copies = {copy: name for name, copy in mapping.items()}
     normalizer.locals.update(mapping.values())
     body = [_Rename(mapping).visit(stmt) for stmt in body]
-    prologue = []
     for name, copy in mapping.items():
+        if name in updates:         # xs[0] += v: the items must be separate arrays
+            where = f"{normalizer.source.filename}:{normalizer.source.file_line(updates[name])}"
+            prologue.append(_check(normalizer, runtime.items_apart, [S.name(name), S.const(where)]))
         call = S.call(S.name(normalizer.bind(runtime.copy_argument)), [S.name(name)])
         anno.set(call, Key.TARGET, runtime.copy_argument)
         anno.set(call, Key.METHOD, None)
         stmt = S.assign(copy, call)
-        stmt.lineno = getattr(normalizer.source.tree, "lineno", None)
+        stmt.lineno = getattr(tree, "lineno", None)
         anno.set(stmt, Key.ARGUMENT_COPY, True)
         prologue.append(stmt)
     return body, prologue
+
+
+def _apart_checks(normalizer, written):
+    """``arguments_apart(x, (y, ...), 'x', where)`` for each parameter the function changes
+    in place (``written``, and those it applies ``op=`` to, ``x *= 2.0``) when it has other
+    parameters: ``f(a, a)`` would have the change show in the other argument too."""
+    tree = normalizer.source.tree
+    params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
+    augmented = {n.target.id for n in S.walk_nodes(tree)
+                 if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)}
+    where = f"{normalizer.source.filename}:{normalizer.source.file_line(tree)}"
+    checks = []
+    for name in params:
+        others = [p for p in params if p != name]
+        if others and (name in written or name in augmented):
+            group = gast.Tuple(elts=[S.name(p) for p in others], ctx=gast.Load())
+            checks.append(_check(normalizer, runtime.arguments_apart,
+                                 [S.name(name), group, S.const(name), S.const(where)]))
+    return checks
+
+
+def _check(normalizer, helper, args):
+    """The statement calling the runtime check ``helper`` with ``args``."""
+    call = S.call(S.name(normalizer.bind(helper)), args)
+    anno.set(call, Key.TARGET, helper)
+    anno.set(call, Key.METHOD, None)
+    return S.expr_stmt(call)
