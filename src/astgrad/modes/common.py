@@ -17,6 +17,7 @@ from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, function_value_unknown
 from ..rules import registry
+from .templates import derivative_parameters, parameters_of
 
 
 class Transform:
@@ -66,7 +67,6 @@ class Transform:
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
         argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
         the rule would silently drop its derivative."""
-        from .templates import derivative_parameters, parameters_of
         if op.receiver is None:
             return
         template = registry.lookup(table, op.key)
