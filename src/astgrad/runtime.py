@@ -1607,17 +1607,20 @@ def _may_share(a, b):
     return isinstance(a, numpy.ndarray) and isinstance(b, numpy.ndarray) and numpy.may_share_memory(a, b)
 
 
-def zero_index(g, index):
+def zero_index(g, index, container=None):
     """A copy of the derivative ``g`` with ``g[index]`` set to zero (the part an
-    in-place write overwrote carries no derivative back)."""
+    in-place write overwrote carries no derivative back). For a list or a dict, the
+    zero is shaped like ``container[index]`` when the container is given: the item
+    the write replaced, put back already, which may have another shape than the one
+    written (``xs = [x, w]; xs[1] = x``)."""
     if isinstance(g, dict):
         result = AdjointDict(g)
         if index in result:
-            result[index] = zeros_like(result[index])
+            result[index] = zeros_like(_restored_item(container, index, result[index]))
         return result
     if isinstance(g, (list, tuple)):
         result = AdjointList(g)
-        result[index] = zeros_like(result[index])
+        result[index] = zeros_like(_restored_item(container, index, result[index]))
         return result
     result = numpy.array(g, dtype=float if numpy.ndim(g) == 0 else None, copy=True)
     result[index] = 0
@@ -1696,6 +1699,17 @@ def saved_item(container, key):
     if isinstance(container, dict) and key not in container:
         return MISSING
     return snapshot(container[key])
+
+
+def _restored_item(container, index, default):
+    """``container[index]``, an item of a list or dict put back by ``restore_item``, or
+    ``default`` when there is no such single item (no container, a slice, a key gone)."""
+    if isinstance(container, (list, dict)) and not isinstance(index, slice):
+        try:
+            return container[index]
+        except (IndexError, KeyError, TypeError):
+            pass
+    return default
 
 
 def restore_item(container, key, value):
