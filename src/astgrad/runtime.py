@@ -1782,13 +1782,16 @@ def check_array_method(receiver, method, where):
 def check_mapping(mapping, method, where):
     """Stop if a lowered ``mapping.get(key)`` or loop over ``mapping.items()``,
     ``.values()`` or ``.keys()`` was called on something that is not a mapping: astgrad
-    rewrote it as reads of ``mapping[key]``, which only a mapping's methods agree with."""
+    rewrote it as reads of ``mapping[key]``, which only a mapping's methods agree with.
+    Returns the mapping's keys (a live view, as ``for k in mapping`` sees them), which a
+    lowered loop iterates: keys carry no derivative, whatever the values do."""
     if not isinstance(mapping, collections.abc.Mapping):
         raise TypeError(
             f"astgrad: {where}: .{method}() was differentiated as the dict method dict.{method}, "
             f"but it was called on a {type(mapping).__name__} object. astgrad does not "
             "differentiate methods of other objects: call a module-level function with the "
             "object's arrays instead, or wrap the value in astgrad.stop_gradient(...)")
+    return mapping.keys()
 
 
 def has_key(mapping, key, where):

@@ -196,13 +196,14 @@ class ContainerLowering:
         body (``d`` copied when the body rebinds it: the loop goes over the dict it
         started with)."""
         mapping = self.loop_seq(self.named_atom(iterator.func.value, "seq"), changed_by_loop)
-        self.emit(S.expr_stmt(self.runtime_call(runtime.check_mapping, [
-            S.name(mapping.id), S.const(view), S.const(self.where())])))
+        # the loop goes over the keys view check_mapping returns: keys carry no derivative
+        keys = S.name(self.fresh_assign(self.runtime_call(runtime.check_mapping, [
+            S.name(mapping.id), S.const(view), S.const(self.where())]), "keys"))
         if view == "keys":
-            return self.items_header(mapping, None, target, changed, changed_by_loop, prefix)
+            return self.items_header(keys, None, target, changed, changed_by_loop, prefix)
         key = self.namer.fresh("key")
         self.locals.add(key)
-        loop = self.items_header(mapping, None, S.name(key, store=True), changed, changed_by_loop, prefix)
+        loop = self.items_header(keys, None, S.name(key, store=True), changed, changed_by_loop, prefix)
         read = gast.Subscript(value=S.name(mapping.id), slice=S.name(key), ctx=gast.Load())
         if view == "values":
             prefix.append((target, read))

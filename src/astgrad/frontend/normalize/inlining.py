@@ -52,8 +52,9 @@ class InlineLowering:
             if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
             return None
+        receiver = self.receiver()
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
-                and func.id not in self.functions:
+                and func.id not in self.functions and not (receiver and receiver[0] == func.id):
             raise function_value_unknown(self._refuse(
                 f"a call of the argument '{func.id}' (a function passed in) without knowing which "
                 "function it is", node,
@@ -61,6 +62,9 @@ class InlineLowering:
                 "called with one (a def, a lambda, a NumPy function, or a list or dict of them); pass "
                 f"it there, or differentiate a function that passes it by name, e.g. "
                 f"grad(lambda x: {self.source.tree.name}(np.sin, x))"))
+        method = self.class_function_call(node)         # Model.loss(model, x): methods.py
+        if method is not None:
+            return method
         callee = self.resolve_call(node)
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return None
