@@ -25,7 +25,7 @@ from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
-from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
+from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
 from .views import rewrite_view_writes
@@ -98,7 +98,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
         for node in S.walk_nodes(tree):
-            kind = _REFUSED_EXPR.get(type(node))
+            kind = _REFUSED_EXPR.get(type(node)) or self._refused_call(node)
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
@@ -128,6 +128,13 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         for arg in args.posonlyargs + args.args + args.kwonlyargs:
             arg.annotation = None
         tree.returns = None
+
+    def _refused_call(self, node):
+        """What a call of ``eval``, ``exec`` or ``locals()`` is refused as, or None."""
+        path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
+        if path is None or path[0] in self.locals:
+            return None
+        return refused_call(self.source.resolve_path(path, depend=False), node)
 
     def _refuse(self, kind, node, advice=None):
         advice = advice or _ADVICE.get(kind, "rewrite this part without it")

@@ -2,6 +2,8 @@
 outside astgrad's language (refused wherever they appear), the advice that goes with
 each, and the stand-in node that gives an error a line number when its node has none."""
 
+import builtins
+
 import gast
 
 
@@ -23,7 +25,27 @@ _REFUSED_EXPR = {
 }
 
 
+# builtins that run code astgrad never sees, or read the local variables by name
+_REFUSED_CALLS = {
+    builtins.eval: "eval (code in a string)",
+    builtins.exec: "exec (code in a string)",
+    builtins.locals: "locals() (the local variables as a dict)",
+}
+
+
+def refused_call(callee, node):
+    """The construct a call of ``callee`` is refused as, or None. ``vars()`` without an
+    argument is ``locals()``."""
+    kind = _REFUSED_CALLS.get(callee) if callable(callee) and not isinstance(callee, type) else None
+    if callee is builtins.vars and not node.args and not node.keywords:
+        kind = _REFUSED_CALLS[builtins.locals]
+    return kind
+
+
 _ADVICE = {
+    "eval (code in a string)": "write the expression out in the function",
+    "exec (code in a string)": "write the statements out in the function",
+    "locals() (the local variables as a dict)": "build the dict you need from the names themselves",
     "try/except": "move the error handling outside the differentiated function",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
     "del": "let the name go out of scope instead",
