@@ -95,8 +95,11 @@ class ContainerLowering:
         Python's order (the pairs, then the keywords, a later key replacing an earlier
         one). Other arguments are left to the ordinary call."""
         keys, values = [], []
-        if len(node.args) > 1 or any(kw.arg is None for kw in node.keywords):
+        if len(node.args) > 1:
             return None
+        if len(node.args) == 1 and node.keywords and not isinstance(node.args[0], (gast.List, gast.Tuple)) \
+                or any(kw.arg is None for kw in node.keywords):
+            return self.dict_merged(node.args, node.keywords)
         if len(node.args) == 1 and not node.keywords and self.yields_pairs(node.args[0]):
             return self.dict_of_pairs(node.args[0])
         if len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], (gast.List, gast.Tuple)):
@@ -114,6 +117,66 @@ class ContainerLowering:
             keys.append(gast.Constant(value=kw.arg, kind=None))
             values.append(kw.value)
         return self.expr_Dict(gast.Dict(keys=keys, values=values))
+
+    def dict_merged(self, args, keywords):
+        """``dict(d, k=v)``, ``dict(pairs, **opts)``: ``{**dict(d), 'k': v, **opts}``, each
+        entry stored in turn (a later key replaces an earlier one, as in Python)."""
+        keys, values = [], []
+        for arg in args:
+            keys.append(None)
+            values.append(self.atom(gast.Call(func=S.name("dict"), args=[arg], keywords=[]), hint="d")
+                          if self.yields_pairs(arg) or isinstance(arg, (gast.List, gast.Tuple)) else arg)
+        for kw in keywords:
+            keys.append(None if kw.arg is None else gast.Constant(value=kw.arg, kind=None))
+            values.append(kw.value)
+        return self.expr_Dict(gast.Dict(keys=keys, values=values))
+
+    def dict_update(self, call):
+        """``d.update(m, k=v)`` as a statement, on a dict made in this function: each entry
+        stored in turn (``d[key] = value``), after every argument is evaluated, as Python
+        passes them. Entries written out (``{"a": x}``, ``[("a", x)]``, keywords) are stored
+        one by one; others through a loop over ``dict(m).items()``. Whether it was one."""
+        func = call.func
+        if not (isinstance(func, gast.Attribute) and func.attr == "update" and isinstance(func.value, gast.Name)
+                and len(call.args) <= 1 and self.only_dicts(func.value.id)):
+            return False
+        owner = func.value.id
+        entries = _written_entries(call)
+        if entries is None:
+            self.update_from(owner, call)
+            return True
+        pairs = [(self.atom(key, hint="key"), self.atom(value)) for key, value in entries]
+        for key, value in pairs:
+            self.statement(_store(owner, key, value, self.line))
+        return True
+
+    def update_from(self, owner, call):
+        """``d.update(m)``: ``for key, value in dict(m).items(): d[key] = value``."""
+        entries = self.named_atom(gast.Call(func=S.name("dict"), args=call.args, keywords=call.keywords), "d")
+        self.locals.add(entries.id)
+        key, value = self.namer.fresh("key"), self.namer.fresh("value")
+        self.locals |= {key, value}
+        loop = gast.For(
+            target=gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store()),
+            iter=gast.Call(func=gast.Attribute(value=S.name(entries.id), attr="items", ctx=gast.Load()),
+                           args=[], keywords=[]),
+            body=[_store(owner, S.name(key), S.name(value), self.line)], orelse=[], type_comment=None)
+        loop.lineno = self.line
+        self.statement(loop)
+
+    def only_dicts(self, name):
+        """Whether the local ``name`` (not a parameter) is only ever bound, by plain
+        assignments, to a dict made here: a display, a comprehension or ``dict(...)``."""
+        from .scopes import parameters
+        if name not in self.locals or name in parameters(self.source.tree):
+            return False
+        nodes = list(S.walk_nodes(self.source.tree))
+        stores = sum(1 for n in nodes if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store))
+        values = [n.value for n in nodes if isinstance(n, gast.Assign) and len(n.targets) == 1
+                  and isinstance(n.targets[0], gast.Name) and n.targets[0].id == name]
+        return bool(values) and len(values) == stores and all(
+            isinstance(v, (gast.Dict, gast.DictComp))
+            or isinstance(v, gast.Call) and self.resolve_call(v) is builtins.dict for v in values)
 
     def yields_pairs(self, node):
         """Whether ``node`` is, as written, an iterable of pairs rather than a mapping:
@@ -361,3 +424,31 @@ def _other_bindings(node):
     if isinstance(node, (gast.Import, gast.ImportFrom)):
         return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
     return []
+
+
+def _written_entries(call):
+    """The (key, value) nodes of ``d.update(...)``'s arguments when they are written out:
+    a dict display without ``**``, a list or tuple of pairs, keywords. Else None."""
+    entries = []
+    for arg in call.args:
+        if isinstance(arg, gast.Dict) and None not in arg.keys:
+            entries.extend(zip(arg.keys, arg.values))
+        elif isinstance(arg, (gast.List, gast.Tuple)) and all(
+                isinstance(p, (gast.List, gast.Tuple)) and len(p.elts) == 2
+                and not any(isinstance(e, gast.Starred) for e in p.elts) for p in arg.elts):
+            entries.extend((p.elts[0], p.elts[1]) for p in arg.elts)
+        else:
+            return None
+    for kw in call.keywords:
+        if kw.arg is None:
+            return None
+        entries.append((gast.Constant(value=kw.arg, kind=None), kw.value))
+    return entries
+
+
+def _store(owner, key, value, line):
+    """``owner[key] = value`` as a statement at ``line``."""
+    stmt = gast.Assign(targets=[gast.Subscript(value=S.name(owner), slice=key, ctx=gast.Store())],
+                       value=value, type_comment=None)
+    stmt.lineno = line
+    return stmt

@@ -27,6 +27,8 @@ class StatementLowering:
                 call.func = S.name(self.bind_value(twin, "function"))
                 self.append_each(items, call)
                 return
+            if self.dict_update(value):     # d.update(m, k=v): containers.py
+                return
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
