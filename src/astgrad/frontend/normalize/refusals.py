@@ -36,7 +36,7 @@ _REFUSED_CALLS = {
 def refused_call(callee, node):
     """The construct a call of ``callee`` is refused as, or None. ``vars()`` without an
     argument is ``locals()``."""
-    kind = _REFUSED_CALLS.get(callee) if callable(callee) and not isinstance(callee, type) else None
+    kind = next((kind for refused, kind in _REFUSED_CALLS.items() if callee is refused), None)
     if callee is builtins.vars and not node.args and not node.keywords:
         kind = _REFUSED_CALLS[builtins.locals]
     return kind
