@@ -100,10 +100,10 @@ def make_nonlocal():
     return inner
 
 
-def delete_name(x):
-    y = x * x
-    z = y * 2.0
-    del y  # ERR:del
+def delete_dict_item(x):
+    d = {"y": x * x}
+    z = d["y"] * 2.0
+    del d["y"]  # ERR:del
     return z
 
 
@@ -184,7 +184,7 @@ REFUSED = [
     ("with_continue", with_continue),
     ("global", global_write),
     ("nonlocal", make_nonlocal()),
-    ("del", delete_name),
+    ("del", delete_dict_item),
     ("class", class_inside),
     ("local_recursion", local_recursion),
     ("local_returned", local_returned),

@@ -169,8 +169,6 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.walrus_pending = saved
 
     def statement_method(self, stmt):
-        if isinstance(stmt, gast.Delete) and self._frees_generated_values(stmt):
-            return lambda stmt: None        # only frees memory: nothing to differentiate
         kind = _REFUSED.get(type(stmt))
         if kind:
             raise self._refuse(kind, stmt)
@@ -178,12 +176,6 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if method is None:
             raise self._refuse(f"the statement '{type(stmt).__name__}'", stmt)
         return method
-
-    def _frees_generated_values(self, stmt):
-        """``del t_1, d_x`` in code astgrad generated (specialized code frees each temporary
-        after its last use); in user code ``del`` is refused."""
-        return getattr(self.source.fn, "__astgrad_generated__", False) \
-            and all(isinstance(target, gast.Name) for target in stmt.targets)
 
     def expr(self, node, hint="t"):
         """``node`` as one core operation over atoms (emitting temporaries before it)."""
