@@ -52,9 +52,8 @@ class InlineLowering:
             if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
             return None
-        receiver = self.receiver()
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
-                and func.id not in self.functions and not (receiver and receiver[0] == func.id):
+                and func.id not in self.functions and not self.is_receiver(func.id):
             raise function_value_unknown(self._refuse(
                 f"a call of the argument '{func.id}' (a function passed in) without knowing which "
                 "function it is", node,
@@ -63,11 +62,9 @@ class InlineLowering:
                 f"it there, or differentiate a function that passes it by name, e.g. "
                 f"grad(lambda x: {self.source.tree.name}(np.sin, x))"))
         method = self.class_function_call(node)         # Model.loss(model, x): methods.py
-        if method is not None:
-            return method
-        callee = self.resolve_call(node)
+        callee = self.resolve_call(node) if method is None else None
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
-            return None
+            return method
         if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
             if not self.same_module(callee) and not _is_factory(callee):
                 return self.call_made_for_values(callee, node)

@@ -44,6 +44,11 @@ class MethodLowering:
         self._receiver = found
         return found
 
+    def is_receiver(self, name):
+        """Whether ``name`` is the instance a method specialized for its class receives."""
+        receiver = self.receiver()
+        return receiver is not None and receiver[1] == M.INSTANCE and receiver[0] == name
+
     def method_call(self, node):
         """``node`` (a Call) as a call of the function it runs, or None."""
         func = node.func
@@ -51,10 +56,9 @@ class MethodLowering:
         if built is not None:
             return built
         receiver = self.receiver()
+        if isinstance(func, gast.Name) and self.is_receiver(func.id):
+            return self.resolved_call(node, receiver, "__call__")     # self(x) in a method
         if not isinstance(func, gast.Attribute):
-            if receiver is not None and receiver[1] == M.INSTANCE and isinstance(func, gast.Name) \
-                    and func.id == receiver[0]:
-                return self.resolved_call(node, receiver, "__call__")     # self(x) in a method
             return self.callable_instance_call(node)
         owner = func.value
         if receiver is not None and isinstance(owner, gast.Name) and owner.id == receiver[0]:

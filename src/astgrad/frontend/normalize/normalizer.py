@@ -16,6 +16,7 @@ from .call_forms import CallFormLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
+from .dicts import DictLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
@@ -32,7 +33,7 @@ from .views import rewrite_view_writes
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering,
+                 CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering):
     """Rewrites one parsed function into the core form (``run``).
 
@@ -61,9 +62,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         arguments.py    arguments the body writes into: copied when the code starts
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
-        containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict and set
+        dicts.py        dict.get, dict(...), d.update(...)
+        containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
-        displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip(...) as a value
+        displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
