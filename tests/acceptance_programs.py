@@ -1445,3 +1445,29 @@ def f_combo17(x, w):
             return np.sum(x * w)
         y = x / w
     return np.sum(y)
+
+
+# -- statements that were refused: import in the body, del ---------------------------------
+
+@multi(("s17 import in the body vector", (X3, 0.8), (0, 1)), ("s17 import in the body scalar", (0.3, 0.8), (0, 1)))
+def s_imports(x, w):
+    import math as m
+    import numpy.linalg
+    from numpy import cos, sin
+
+    def squash(v):
+        import numpy as np
+        return np.tanh(v)
+    return np.sum(sin(x) * w + cos(x) * squash(x * w)) + m.exp(w) + numpy.linalg.norm(x * w)
+
+
+@case("s18 del a name and a list item", (X3, 0.8))
+def s_del(x, w):
+    big = np.outer(x, x) * w
+    s = np.sum(big)
+    del big
+    xs = [x, x * w, np.sin(x)]
+    del xs[1]
+    t = xs[0] * w
+    del xs[-1], t
+    return s + np.sum(xs[0] * w) + len(xs)

@@ -50,6 +50,8 @@ FOUND_BUGS = {
     "e26 ": ("vjp_of_grad", "jacobian_of_grad"),            # list(d.items()) to second order
     "e50 ": ("grad", "jvp", "grad_inside_def"),             # list(enumerate(x))
     "f13 dataclass __call__ global vector": ("grad",),      # an unhashable global object
+    "s17 import in the body vector": ("grad", "jvp", "hessian"),    # refused before
+    "s18 ": ("grad", "jvp", "vjp_of_grad"),                 # del: refused before
 }
 
 
@@ -750,6 +752,11 @@ def _attribute_of_an_argument(x, b):
     return np.sum(x)
 
 
+def _relative_import(x):
+    from . import fd        # noqa: F401
+    return np.sum(x)
+
+
 def _setattr(x):
     setattr(BOX, "v", x)
     return np.sum(x)
@@ -758,18 +765,19 @@ def _setattr(x):
 REFUSED = [(_local_generator, "yield"), (_generator, "yield"), (_exec, "exec (code in a string)"),
            (_eval, "eval (code in a string)"), (_locals, "locals()"),
            (_attribute_of_a_global, "assignment to an attribute"),
-           (_attribute_of_an_argument, "assignment to an attribute"), (_setattr, "setattr")]
+           (_attribute_of_an_argument, "assignment to an attribute"), (_setattr, "setattr"),
+           (_relative_import, "a relative import")]
 
 
-# hessian calls f first for its value (a generator object, for _generator)
+# hessian calls f first for its value (a generator object; an ImportError)
 @pytest.mark.parametrize("f, construct, transform", [
     (f, construct, transform) for f, construct in REFUSED for transform in ("grad", "jvp", "hessian")
-    if not (transform == "hessian" and f is _generator)])
+    if not (transform == "hessian" and f in (_generator, _relative_import))])
 def test_refused_when_generated(f, construct, transform):
     """Refused by grad(f) itself (jvp and hessian: before any derivative runs), with the
     file, the line of the construct and what it is."""
     line = next(i for i, text in enumerate(_source_lines(f)) if i > 0 and any(
-        word in text for word in ("yield", "exec(", "eval(", "locals(", ".v =", "setattr(")))
+        word in text for word in ("yield", "exec(", "eval(", "locals(", ".v =", "setattr(", "import")))
     with pytest.raises(astgrad.TransformError) as info:
         if transform == "grad":
             astgrad.grad(f)

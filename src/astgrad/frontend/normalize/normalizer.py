@@ -104,6 +104,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
+        self.bind_imports(tree)
         refuse_complex(self.source, tree, self.locals)
         rewrite_view_writes(self, tree)
         body, prologue = copy_written_arguments(self, tree.body)

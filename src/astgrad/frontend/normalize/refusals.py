@@ -12,8 +12,6 @@ _REFUSED = {
     gast.ClassDef: "a class definition",
     gast.AsyncWith: "async with",
     gast.AsyncFor: "async for",
-    gast.Import: "import inside the function",
-    gast.ImportFrom: "import inside the function",
 }
 
 
