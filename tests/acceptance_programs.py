@@ -1471,3 +1471,11 @@ def s_del(x, w):
     t = xs[0] * w
     del xs[-1], t
     return s + np.sum(xs[0] * w) + len(xs)
+
+
+@multi(("s19 walrus inside comprehensions vector", (X3, 0.8), (0, 1)))
+def s_walrus_comprehension(x, w):
+    ys = [y for v in x if (y := v * w) > -0.1]           # binds y in the function, as Python does
+    zs = [(z := np.sin(v)) * z for v in x]
+    d = {k: (last := x[k] * w) for k in range(3)}
+    return sum(ys) * y + sum(zs) * z + np.sum(d[0] * last)

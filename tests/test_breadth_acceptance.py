@@ -52,6 +52,7 @@ FOUND_BUGS = {
     "f13 dataclass __call__ global vector": ("grad",),      # an unhashable global object
     "s17 import in the body vector": ("grad", "jvp", "hessian"),    # refused before
     "s18 ": ("grad", "jvp", "vjp_of_grad"),                 # del: refused before
+    "s19 ": ("grad", "jvp", "hessian"),                     # := in a comprehension: refused before
 }
 
 

@@ -142,11 +142,6 @@ def star_args_stack(x):
     return np.sum(y)
 
 
-def walrus_in_comprehension(x):
-    ys = [y for v in x if (y := v * 2.0) > 0.0]  # ERR:walrus_comprehension
-    return np.sum(ys)
-
-
 def walrus_rebinds_augmented_target(x):
     y = x * 2.0
     y += (y := x * 3.0)  # ERR:walrus_augmented
@@ -194,7 +189,6 @@ REFUSED = [
     ("no_rule_interp", unknown_interp),
     ("no_rule_fft", unknown_fft),
     ("no_rule_fmod", unknown_math_fmod),
-    ("walrus_comprehension", walrus_in_comprehension),
     ("walrus_augmented", walrus_rebinds_augmented_target),
     ("set_comprehension", set_comprehension),
 ]
@@ -208,7 +202,7 @@ CONSTRUCT_WORDS = {
     "del": "del", "class": "class", "local_recursion": "recursion", "local_returned": "local function",
     "lambda_to_library": "local function",
     "star_args": "*", "star_args_stack": "*", "no_rule_interp": "interp",
-    "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod", "walrus_comprehension": ":=",
+    "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod",
     "walrus_augmented": ":=", "set_comprehension": "set comprehension", "with_continue": "with",
 }
 

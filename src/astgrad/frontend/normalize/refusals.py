@@ -51,8 +51,6 @@ _ADVICE = {
                            "and loop over that list",
     "yield from (a generator)": "build a list instead (ys.extend(...) where it would yield from), "
                                 "return it, and loop over that list",
-    "an assignment expression (:=) inside a comprehension":
-        "write the comprehension as a for loop that appends, with the := (or a plain assignment) in its body",
 }
 
 
