@@ -1479,3 +1479,17 @@ def s_walrus_comprehension(x, w):
     zs = [(z := np.sin(v)) * z for v in x]
     d = {k: (last := x[k] * w) for k in range(3)}
     return sum(ys) * y + sum(zs) * z + np.sum(d[0] * last)
+
+
+@multi(("s20 match with a starred capture vector", (X3, 0.8), (0, 1)), ("s20 match with a starred capture scalar", (0.3, 0.8), (0, 1)))
+def s_match_star(x, w):
+    t = 0.0
+    for seq in ([x, w], [x, x * w, w, 1.0], (w,)):
+        match seq:
+            case [first, *rest, last] if len(rest) > 0:
+                t = t + np.sum(first * sum(rest) * last)
+            case [only]:
+                t = t + only * w
+            case [a, *rest]:
+                t = t + np.sum(a * w) + len(rest)
+    return t

@@ -53,6 +53,7 @@ FOUND_BUGS = {
     "s17 import in the body vector": ("grad", "jvp", "hessian"),    # refused before
     "s18 ": ("grad", "jvp", "vjp_of_grad"),                 # del: refused before
     "s19 ": ("grad", "jvp", "hessian"),                     # := in a comprehension: refused before
+    "s20 match with a starred capture vector": ("grad", "jvp", "jvp_of_grad"),     # refused before
 }
 
 

@@ -125,16 +125,18 @@ class MatchLowering:
     def pattern_MatchSequence(self, pattern, subject):
         items = pattern.patterns
         stars = [i for i, p in enumerate(items) if isinstance(p, gast.MatchStar)]
-        for i in stars:
-            if items[i].name is not None:
-                raise self.refuse(f"a starred capture (*{items[i].name}) in a sequence pattern",
-                                  pattern, "match with *_ and index or slice the subject instead")
         exact = not stars
         length = len(items) - len(stars)
         tests = [self.helper("matches_sequence", [S.copy(subject), S.const(length), S.const(exact)])]
         bindings = []
         for position, item in enumerate(items):
             if isinstance(item, gast.MatchStar):
+                if item.name is not None:       # *rest: a new list of the items it spans
+                    after = len(items) - position - 1
+                    span = gast.Slice(lower=S.const(position), upper=S.const(-after) if after else None, step=None)
+                    rest = S.call(S.name("list"), [
+                        gast.Subscript(value=S.copy(subject), slice=span, ctx=gast.Load())])
+                    bindings.append(self.capture(item.name, rest, item))
                 continue
             index = position if exact or position < stars[0] else position - len(items)
             part = gast.Subscript(value=S.copy(subject), slice=S.const(index), ctx=gast.Load())
