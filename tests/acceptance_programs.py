@@ -1493,3 +1493,17 @@ def s_match_star(x, w):
             case [a, *rest]:
                 t = t + np.sum(a * w) + len(rest)
     return t
+
+
+@multi(("s21 match with captures in alternatives vector", (X3, 0.8), (0, 1)))
+def s_match_or_capture(x, w):
+    t = 0.0
+    for seq in ([x], [x * w, w], (w, x, 1.0), {"k": x}):
+        match seq:
+            case [a] | [a, _]:
+                t = t + np.sum(a * w)
+            case {"k": a} | [_, _, a]:
+                t = t + np.sum(a) * w
+            case _:
+                t = t - w
+    return t

@@ -54,6 +54,7 @@ FOUND_BUGS = {
     "s18 ": ("grad", "jvp", "vjp_of_grad"),                 # del: refused before
     "s19 ": ("grad", "jvp", "hessian"),                     # := in a comprehension: refused before
     "s20 match with a starred capture vector": ("grad", "jvp", "jvp_of_grad"),     # refused before
+    "s21 ": ("grad", "jvp", "hessian"),                     # captures in | alternatives: refused before
 }
 
 

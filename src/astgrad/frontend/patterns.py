@@ -111,16 +111,20 @@ class MatchLowering:
         return test, bindings
 
     def pattern_MatchOr(self, pattern, subject):
-        tests = []
+        """``p1 | p2``: either test; captures (Python makes every alternative bind the
+        same names) are bound by the first alternative that matches, tested again."""
+        tests, captures = [], []
         for alternative in pattern.patterns:
             test, bindings = self.pattern(alternative, subject)
-            if bindings:
-                raise self.refuse("a capture inside an or-pattern (|)", pattern,
-                                  "write one case per alternative")
-            if test is None:
+            if test is None and not bindings:
                 return None, []
-            tests.append(test)
-        return gast.BoolOp(op=gast.Or(), values=tests), []
+            tests.append(S.const(True) if test is None else test)
+            captures.append(bindings)
+        chain = []
+        for test, bindings in reversed(list(zip(tests, captures))):
+            if any(captures):
+                chain = [_at(gast.If(test=S.copy(test), body=bindings or [gast.Pass()], orelse=chain), pattern)]
+        return gast.BoolOp(op=gast.Or(), values=tests), chain
 
     def pattern_MatchSequence(self, pattern, subject):
         items = pattern.patterns
