@@ -1507,3 +1507,11 @@ def s_match_or_capture(x, w):
             case _:
                 t = t - w
     return t
+
+
+@multi(("n18 lambdas made by a comprehension vector", (X3, 0.8), (0, 1)),
+       ("n18 lambdas made by a comprehension scalar", (0.3, 0.8), (0, 1)))
+def n_lambdas_from_comprehension(x, w):
+    fs = [lambda v, k=k: v * k * w for k in range(1, 4)]
+    gs = [lambda v: v * k for k in (1.0, 2.0)]          # read when called: every one sees k = 2.0
+    return np.sum(sum(f(x) for f in fs)) + np.sum(gs[0](x) * w) + np.sum(fs[1](x))

@@ -55,6 +55,7 @@ FOUND_BUGS = {
     "s19 ": ("grad", "jvp", "hessian"),                     # := in a comprehension: refused before
     "s20 match with a starred capture vector": ("grad", "jvp", "jvp_of_grad"),     # refused before
     "s21 ": ("grad", "jvp", "hessian"),                     # captures in | alternatives: refused before
+    "n18 lambdas made by a comprehension vector": ("grad", "jvp", "hessian", "value_and_grad"),  # refused
 }
 
 

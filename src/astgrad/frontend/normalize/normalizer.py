@@ -29,6 +29,7 @@ from .nested import NestedTransformLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
+from .unrolled import unroll_function_comprehensions
 from .views import rewrite_view_writes
 
 
@@ -60,6 +61,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         iterators.py    map, sorted(key=...), max/min(key=...)
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
         arguments.py    arguments the body writes into: copied when the code starts
+        unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
         dicts.py        dict.get, dict(...), d.update(...)
@@ -105,6 +107,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
         self.bind_imports(tree)
+        unroll_function_comprehensions(tree)
         refuse_complex(self.source, tree, self.locals)
         rewrite_view_writes(self, tree)
         body, prologue = copy_written_arguments(self, tree.body)
