@@ -100,10 +100,10 @@ def make_nonlocal():
     return inner
 
 
-def delete_name(x):
-    y = x * x
-    z = y * 2.0
-    del y  # ERR:del
+def delete_dict_item(x):
+    d = {"y": x * x}
+    z = d["y"] * 2.0
+    del d["y"]  # ERR:del
     return z
 
 
@@ -140,11 +140,6 @@ def star_args_stack(x):
     xs = list(x[:2])        # how many items: known only when it runs
     y = np.stack(*xs)  # ERR:star_args_stack
     return np.sum(y)
-
-
-def walrus_in_comprehension(x):
-    ys = [y for v in x if (y := v * 2.0) > 0.0]  # ERR:walrus_comprehension
-    return np.sum(ys)
 
 
 def walrus_rebinds_augmented_target(x):
@@ -184,7 +179,7 @@ REFUSED = [
     ("with_continue", with_continue),
     ("global", global_write),
     ("nonlocal", make_nonlocal()),
-    ("del", delete_name),
+    ("del", delete_dict_item),
     ("class", class_inside),
     ("local_recursion", local_recursion),
     ("local_returned", local_returned),
@@ -194,7 +189,6 @@ REFUSED = [
     ("no_rule_interp", unknown_interp),
     ("no_rule_fft", unknown_fft),
     ("no_rule_fmod", unknown_math_fmod),
-    ("walrus_comprehension", walrus_in_comprehension),
     ("walrus_augmented", walrus_rebinds_augmented_target),
     ("set_comprehension", set_comprehension),
 ]
@@ -208,7 +202,7 @@ CONSTRUCT_WORDS = {
     "del": "del", "class": "class", "local_recursion": "recursion", "local_returned": "local function",
     "lambda_to_library": "local function",
     "star_args": "*", "star_args_stack": "*", "no_rule_interp": "interp",
-    "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod", "walrus_comprehension": ":=",
+    "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod",
     "walrus_augmented": ":=", "set_comprehension": "set comprehension", "with_continue": "with",
 }
 

@@ -270,14 +270,21 @@ def test_hessian_uses_the_specialized_products():
     assert_close(got.reshape(expected.shape), expected, rtol=1e-5, atol=1e-6)
 
 
-def test_del_in_user_code_is_still_refused():
+def test_del_in_user_code_frees_a_name_and_refuses_an_attribute():
     def uses_del(x):
         y = x * 2.0
+        z = y * x
         del y
-        return x
+        return z
+
+    assert_close(astgrad.grad(uses_del)(1.5), 6.0)
+
+    def deletes_attribute(x):
+        del x.W
+        return 1.0
 
     with pytest.raises(astgrad.TransformError, match="del"):
-        astgrad.grad(uses_del)(1.0)
+        astgrad.grad(deletes_attribute)(1.0)
 
 
 def test_hvp_source_shows_the_code_of_the_latest_call():

@@ -526,10 +526,29 @@ def match_positional_user_class(p):
     return 0.0
 
 
+def test_match_starred_capture_binds_a_list_of_the_items_between():
+    """case [a, *rest]: rest is a new list of the items after a, as in Python."""
+    def f(xs):
+        match xs:
+            case [a, *rest, b]:
+                return a * sum(rest) * b + len(rest)
+        return 0.0
+    assert_close(astgrad.grad(match_named_star)([0.5, 0.25]), [1.0, 0.0])
+    assert_close(astgrad.grad(f)([0.5, 0.25, -1.0, 2.0]), [2 * -0.75, 1.0, 1.0, 0.5 * -0.75])
+    _, t = astgrad.jvp(f, ([0.5, 0.25, 2.0],), ([1.0, 0.0, 0.0],))
+    assert_close(t, 0.5)
+
+
+def test_match_capture_in_alternatives_binds_from_the_one_that_matched():
+    """case [a] | [a, _]: a is bound by the first alternative that matches."""
+    assert_close(astgrad.grad(match_capture_in_or)([0.5, 0.25]), [1.0, 0.0])
+    assert_close(astgrad.grad(match_capture_in_or)([0.5]), [1.0])
+    _, t = astgrad.jvp(match_capture_in_or, ([0.5, 0.25],), ([2.0, 1.0],))
+    assert_close(t, 2.0)
+
+
 @pytest.mark.parametrize("f, construct", [
-    (match_named_star, "starred capture (*rest)"),
     (match_mapping_rest, "**rest capture"),
-    (match_capture_in_or, "capture inside an or-pattern"),
     (match_positional_user_class, "class pattern with positional sub-patterns"),
 ])
 def test_match_patterns_that_cannot_be_lowered_are_refused(f, construct):

@@ -1607,17 +1607,20 @@ def _may_share(a, b):
     return isinstance(a, numpy.ndarray) and isinstance(b, numpy.ndarray) and numpy.may_share_memory(a, b)
 
 
-def zero_index(g, index):
+def zero_index(g, index, container=None):
     """A copy of the derivative ``g`` with ``g[index]`` set to zero (the part an
-    in-place write overwrote carries no derivative back)."""
+    in-place write overwrote carries no derivative back). For a list or a dict, the
+    zero is shaped like ``container[index]`` when the container is given: the item
+    the write replaced, put back already, which may have another shape than the one
+    written (``xs = [x, w]; xs[1] = x``)."""
     if isinstance(g, dict):
         result = AdjointDict(g)
         if index in result:
-            result[index] = zeros_like(result[index])
+            result[index] = zeros_like(_restored_item(container, index, result[index]))
         return result
     if isinstance(g, (list, tuple)):
         result = AdjointList(g)
-        result[index] = zeros_like(result[index])
+        result[index] = zeros_like(_restored_item(container, index, result[index]))
         return result
     result = numpy.array(g, dtype=float if numpy.ndim(g) == 0 else None, copy=True)
     result[index] = 0
@@ -1698,6 +1701,17 @@ def saved_item(container, key):
     return snapshot(container[key])
 
 
+def _restored_item(container, index, default):
+    """``container[index]``, an item of a list or dict put back by ``restore_item``, or
+    ``default`` when there is no such single item (no container, a slice, a key gone)."""
+    if isinstance(container, (list, dict)) and not isinstance(index, slice):
+        try:
+            return container[index]
+        except (IndexError, KeyError, TypeError):
+            pass
+    return default
+
+
 def restore_item(container, key, value):
     """Undo ``container[key] = ...`` with what ``saved_item`` returned."""
     if value is MISSING:
@@ -1768,13 +1782,16 @@ def check_array_method(receiver, method, where):
 def check_mapping(mapping, method, where):
     """Stop if a lowered ``mapping.get(key)`` or loop over ``mapping.items()``,
     ``.values()`` or ``.keys()`` was called on something that is not a mapping: astgrad
-    rewrote it as reads of ``mapping[key]``, which only a mapping's methods agree with."""
+    rewrote it as reads of ``mapping[key]``, which only a mapping's methods agree with.
+    Returns the mapping's keys (a live view, as ``for k in mapping`` sees them), which a
+    lowered loop iterates: keys carry no derivative, whatever the values do."""
     if not isinstance(mapping, collections.abc.Mapping):
         raise TypeError(
             f"astgrad: {where}: .{method}() was differentiated as the dict method dict.{method}, "
             f"but it was called on a {type(mapping).__name__} object. astgrad does not "
             "differentiate methods of other objects: call a module-level function with the "
             "object's arrays instead, or wrap the value in astgrad.stop_gradient(...)")
+    return mapping.keys()
 
 
 def has_key(mapping, key, where):

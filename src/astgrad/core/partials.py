@@ -44,10 +44,34 @@ def as_function(p):
     return made
 
 
+def _receiver(func, args):
+    """(object, method name, the other bound arguments) when the partial calls a method of
+    an object: ``partial(model.loss, ...)`` or ``partial(Model.loss, model, ...)`` (where
+    ``model.loss`` is that function); else None. Its source then calls
+    ``_bound_self.loss(...)``, which astgrad follows as a method of that object."""
+    if inspect.ismethod(func) and inspect.isfunction(func.__func__) and not isinstance(func.__self__, type):
+        obj, name, rest = func.__self__, func.__func__.__name__, args
+    elif inspect.isfunction(func) and args and not isinstance(args[0], type):
+        obj, name, rest = args[0], func.__name__, args[1:]
+        if getattr(type(obj), name, None) is not func:
+            return None
+    else:
+        return None
+    method = getattr(obj, name, None) if name.isidentifier() else None
+    if not (inspect.ismethod(method) and method.__func__ is getattr(func, "__func__", func)):
+        return None
+    return obj, name, rest
+
+
 def _make(p):
     func, args, keywords = flatten(p)
     signature = inspect.signature(p)
-    cells = {"_bound_function": func}
+    receiver = _receiver(func, args)
+    if receiver is not None:
+        cells = {"_bound_self": receiver[0]}
+        callee, args = f"_bound_self.{receiver[1]}", receiver[2]
+    else:
+        cells, callee = {"_bound_function": func}, "_bound_function"
     cells.update((f"_bound_{i}", value) for i, value in enumerate(args))
     cells.update((f"_bound_{name}", value) for name, value in keywords.items())
     params, call = [], [f"_bound_{i}" for i in range(len(args))]
@@ -78,7 +102,7 @@ def _make(p):
     call.extend(f"{name}=_bound_{name}" for name in keywords if name not in signature.parameters)
     name = (getattr(func, "__name__", None) or "function").replace("<lambda>", "lambda_") + "_partial"
     source = (f"def {name}({', '.join(params)}):\n"
-              f"    return _bound_function({', '.join(call)})\n")
+              f"    return {callee}({', '.join(call)})\n")
     factory = f"def _make({', '.join(cells)}):\n" + "".join("    " + line for line in source.splitlines(True)) \
         + f"    return {name}\n"
     filename = f"<astgrad partial of {getattr(func, '__qualname__', name)} #{next(_counter)}>"

@@ -111,30 +111,36 @@ class MatchLowering:
         return test, bindings
 
     def pattern_MatchOr(self, pattern, subject):
-        tests = []
+        """``p1 | p2``: either test; captures (Python makes every alternative bind the
+        same names) are bound by the first alternative that matches, tested again."""
+        tests, captures = [], []
         for alternative in pattern.patterns:
             test, bindings = self.pattern(alternative, subject)
-            if bindings:
-                raise self.refuse("a capture inside an or-pattern (|)", pattern,
-                                  "write one case per alternative")
-            if test is None:
+            if test is None and not bindings:
                 return None, []
-            tests.append(test)
-        return gast.BoolOp(op=gast.Or(), values=tests), []
+            tests.append(S.const(True) if test is None else test)
+            captures.append(bindings)
+        chain = []
+        for test, bindings in reversed(list(zip(tests, captures))):
+            if any(captures):
+                chain = [_at(gast.If(test=S.copy(test), body=bindings or [gast.Pass()], orelse=chain), pattern)]
+        return gast.BoolOp(op=gast.Or(), values=tests), chain
 
     def pattern_MatchSequence(self, pattern, subject):
         items = pattern.patterns
         stars = [i for i, p in enumerate(items) if isinstance(p, gast.MatchStar)]
-        for i in stars:
-            if items[i].name is not None:
-                raise self.refuse(f"a starred capture (*{items[i].name}) in a sequence pattern",
-                                  pattern, "match with *_ and index or slice the subject instead")
         exact = not stars
         length = len(items) - len(stars)
         tests = [self.helper("matches_sequence", [S.copy(subject), S.const(length), S.const(exact)])]
         bindings = []
         for position, item in enumerate(items):
             if isinstance(item, gast.MatchStar):
+                if item.name is not None:       # *rest: a new list of the items it spans
+                    after = len(items) - position - 1
+                    span = gast.Slice(lower=S.const(position), upper=S.const(-after) if after else None, step=None)
+                    rest = S.call(S.name("list"), [
+                        gast.Subscript(value=S.copy(subject), slice=span, ctx=gast.Load())])
+                    bindings.append(self.capture(item.name, rest, item))
                 continue
             index = position if exact or position < stars[0] else position - len(items)
             part = gast.Subscript(value=S.copy(subject), slice=S.const(index), ctx=gast.Load())

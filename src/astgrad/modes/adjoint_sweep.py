@@ -114,8 +114,11 @@ class AdjointSweep:
                 part = mode.helper_call("through_store", [part, S.name(name)])   # none into int arrays
                 node = _accumulate(mode.adjoint(value.id), mode.helper_call("unbroadcast", [part, S.copy(value)]))
                 out.append(self.lower(node, state))
-            out.append(S.assign(adjoint, mode.helper_call("zero_index", [S.name(adjoint),
-                                                                         mode.index_value(target.slice)])))
+            out.append(self.restore(anno.get(stmt, Key.SAVE)))
+            # the zero takes the shape of the item put back (a list's items may differ)
+            out.append(S.assign(adjoint, mode.helper_call("zero_index", [
+                S.name(adjoint), mode.index_value(target.slice), S.name(name)])))
+            return out, state
         out.append(self.restore(anno.get(stmt, Key.SAVE)))
         return out, state
 

@@ -77,7 +77,9 @@ def float_(y, x=0.0):
 
 non_differentiable(builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
                    builtins.isinstance, builtins.type, builtins.str, builtins.repr, builtins.print,
-                   builtins.id, builtins.hash, builtins.callable)
+                   builtins.id, builtins.hash, builtins.callable, builtins.hasattr, builtins.issubclass,
+                   builtins.format, builtins.ord, builtins.chr)
 declare(builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs, builtins.round,
         builtins.sum, builtins.range, builtins.isinstance, builtins.print, builtins.str, builtins.repr,
+        builtins.hasattr, builtins.issubclass, builtins.format, builtins.ord, builtins.chr,
         result=FRESH)

@@ -31,13 +31,13 @@ def own_tangent_(y, tangent, value, operand=None, operand_tangent=None):
 
 
 @adjoint(zero_index)
-def zero_index_(y, g, index):
-    d[g] = zero_index(d[y], index)
+def zero_index_(y, g, index, container=None):
+    d[g] = zero_index(d[y], index, container)
 
 
 @tangent(zero_index)
-def zero_index_(y, g, index):
-    d[y] = zero_index(d[g], index)
+def zero_index_(y, g, index, container=None):
+    d[y] = zero_index(d[g], index, container)
 
 
 @adjoint(loop_item)

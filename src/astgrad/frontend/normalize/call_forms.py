@@ -62,6 +62,11 @@ class CallFormLowering:
             func, before, earlier = inner.func, list(inner.args), list(inner.keywords)
         elif self.is_made_gradient(func):       # partial(astgrad.grad(g, 1), a): see made.py
             func, before, earlier = S.name(self.hold_function(func, "gradient")), [], []
+        elif isinstance(func, gast.Lambda) or isinstance(func, gast.Name) and func.id in self.functions:
+            # a local function (bound once: closures.py), inlined at each call of the partial
+            if isinstance(func, gast.Lambda):
+                func = S.name(self.define_local(self.namer.fresh("lambda"), func, "lambda"))
+            before, earlier = [], []
         else:
             path = S.dotted_path(func)
             if path is None or path[0] in self.locals:

@@ -81,9 +81,17 @@ class Functions:
 
 
 def is_function_object(obj):
-    """A function value astgrad can call by name: a Python or built-in function, a ufunc."""
+    """A function value astgrad can call by name: a Python or built-in function, a ufunc,
+    a NumPy function dispatching on its arguments (``np.sum``)."""
     return (inspect.isfunction(obj) or inspect.isbuiltin(obj) or isinstance(obj, numpy.ufunc)
+            or _numpy_dispatcher(obj)
             or getattr(obj, "__astgrad_function__", None) is not None) and not isinstance(obj, type)
+
+
+def _numpy_dispatcher(obj):
+    """``np.sum``, ``np.linalg.norm``: NumPy's wrappers of its Python functions."""
+    return callable(obj) and inspect.isfunction(getattr(obj, "_implementation", None)) \
+        and (getattr(obj, "__module__", None) or "").split(".")[0] == "numpy"
 
 
 class ClosureLowering:

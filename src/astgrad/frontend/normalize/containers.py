@@ -1,14 +1,10 @@
-"""Containers: Python's list, tuple and dict built-ins and methods, lowered to the
-literals, item reads and loops the modes already differentiate.
+"""Containers: Python's list and tuple built-ins, dict views, starred unpacking and
+comprehensions, lowered to the literals, item reads and loops the modes already
+differentiate (dict built-ins and methods: dicts.py).
 
-- ``d.get(k)``, ``d.get(k, default)``: a test ``k in d`` and a read ``d[k]`` (the item
-  itself, as Python returns it) or the default;
 - ``for k, v in d.items()``, ``d.values()``, ``d.keys()``, in loops and comprehensions:
-  a loop over the keys that reads each item ``d[k]`` when its step starts (a dict view
-  shows the dict as it is then);
-- ``dict(a=x)``, ``dict([(k, v), ...])``: a dict literal; ``dict(zip(ks, vs))`` (and
-  other iterables of pairs as written: ``enumerate``, a comprehension): a dict
-  comprehension over the pairs; ``dict(d)``: a dict comprehension over ``d.items()``;
+  a loop over the keys (which carry no derivative) that reads each item ``d[k]`` when its
+  step starts (a dict view shows the dict as it is then);
 - a view read outside a loop (``sum(d.values())``, ``list(d.items())``): the list of
   its items now;
 - ``list(xs)``, ``tuple(xs)``: a new list of the same elements, ``[v for v in xs]``
@@ -16,7 +12,7 @@ literals, item reads and loops the modes already differentiate.
 - ``a, *rest = xs``: that list, then item reads and a slice for the starred name;
 - ``{k: v for ...}``: a loop storing each item into a new dict.
 
-Methods are matched by name on a local receiver, so the generated code checks that the
+Views are matched by name on a local receiver, so the generated code checks that the
 receiver is a mapping (``runtime.check_mapping``) before relying on ``d[k]``.
 """
 
@@ -74,78 +70,6 @@ class ContainerLowering:
         path = S.dotted_path(func.value)
         return path is None or path[0] in self.locals
 
-    def dict_get(self, receiver, args):
-        """``d.get(k, default)``: ``t = d[k] if has_key(d, k) else default``, with the
-        default evaluated first, as Python passes it."""
-        owner = self.named_atom(receiver, "d")
-        key = self.atom(args[0], hint="key")
-        default = self.atom(args[1]) if len(args) > 1 else S.const(None)
-        test = self.fresh_assign(self.runtime_call(runtime.has_key, [S.name(owner.id), key,
-                                                                     S.const(self.where())]), "cond")
-        result = self.namer.fresh("t")
-        self.locals.add(result)
-        read = gast.Subscript(value=S.name(owner.id), slice=S.copy(key), ctx=gast.Load())
-        then = self.block_of(lambda: self.emit(S.assign(result, read)))
-        orelse = self.block_of(lambda: self.emit(S.assign(result, S.copy(default))))
-        self.emit_if(S.name(test), then, orelse)
-        return S.name(result)
-
-    def dict_call(self, node):
-        """``dict(a=x)``, ``dict([("a", x), ...], b=y)``, ``dict()``: a dict literal, in
-        Python's order (the pairs, then the keywords, a later key replacing an earlier
-        one). Other arguments are left to the ordinary call."""
-        keys, values = [], []
-        if len(node.args) > 1 or any(kw.arg is None for kw in node.keywords):
-            return None
-        if len(node.args) == 1 and not node.keywords and self.yields_pairs(node.args[0]):
-            return self.dict_of_pairs(node.args[0])
-        if len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], (gast.List, gast.Tuple)):
-            return self.dict_copy(node.args[0])
-        if node.args:
-            pairs = node.args[0]
-            if not isinstance(pairs, (gast.List, gast.Tuple)) or not all(
-                    isinstance(p, (gast.List, gast.Tuple)) and len(p.elts) == 2
-                    and not any(isinstance(e, gast.Starred) for e in p.elts) for p in pairs.elts):
-                return None
-            for pair in pairs.elts:
-                keys.append(pair.elts[0])
-                values.append(pair.elts[1])
-        for kw in node.keywords:
-            keys.append(gast.Constant(value=kw.arg, kind=None))
-            values.append(kw.value)
-        return self.expr_Dict(gast.Dict(keys=keys, values=values))
-
-    def yields_pairs(self, node):
-        """Whether ``node`` is, as written, an iterable of pairs rather than a mapping:
-        ``zip(...)``, ``enumerate(...)``, ``d.items()``, a comprehension or generator."""
-        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
-            return True
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "items" \
-                and not node.args and self.local_receiver(node.func):
-            return True
-        return self.resolve_call(node) in (builtins.zip, builtins.enumerate)
-
-    def dict_of_pairs(self, pairs, result=None):
-        """``dict(zip(ks, vs))``: ``{k: v for k, v in zip(ks, vs)}``, in the pairs' order."""
-        key, value = self.namer.fresh("key"), self.namer.fresh("value")
-        self.locals |= {key, value}
-        target = gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store())
-        generator = gast.comprehension(target=target, iter=pairs, ifs=[], is_async=0)
-        return self.expr_DictComp(gast.DictComp(key=S.name(key), value=S.name(value), generators=[generator]),
-                                  result)
-
-    def dict_copy(self, mapping, result=None):
-        """``dict(d)``: ``{k: v for k, v in d.items()}``, a new dict holding d's items
-        (the generated code checks that ``d`` is a mapping)."""
-        key, value = self.namer.fresh("key"), self.namer.fresh("value")
-        self.locals |= {key, value}
-        items = gast.Call(func=gast.Attribute(value=mapping, attr="items", ctx=gast.Load()),
-                          args=[], keywords=[])
-        target = gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store())
-        generator = gast.comprehension(target=target, iter=items, ifs=[], is_async=0)
-        return self.expr_DictComp(gast.DictComp(key=S.name(key), value=S.name(value),
-                                                generators=[generator]), result)
-
     def list_of(self, iterable, result=None):
         """``[v for v in iterable]``: a new list holding the very items Python's
         ``list(iterable)`` would (rows of an array, keys of a dict, ...)."""
@@ -196,13 +120,14 @@ class ContainerLowering:
         body (``d`` copied when the body rebinds it: the loop goes over the dict it
         started with)."""
         mapping = self.loop_seq(self.named_atom(iterator.func.value, "seq"), changed_by_loop)
-        self.emit(S.expr_stmt(self.runtime_call(runtime.check_mapping, [
-            S.name(mapping.id), S.const(view), S.const(self.where())])))
+        # the loop goes over the keys view check_mapping returns: keys carry no derivative
+        keys = S.name(self.fresh_assign(self.runtime_call(runtime.check_mapping, [
+            S.name(mapping.id), S.const(view), S.const(self.where())]), "keys"))
         if view == "keys":
-            return self.items_header(mapping, None, target, changed, changed_by_loop, prefix)
+            return self.items_header(keys, None, target, changed, changed_by_loop, prefix)
         key = self.namer.fresh("key")
         self.locals.add(key)
-        loop = self.items_header(mapping, None, S.name(key, store=True), changed, changed_by_loop, prefix)
+        loop = self.items_header(keys, None, S.name(key, store=True), changed, changed_by_loop, prefix)
         read = gast.Subscript(value=S.name(mapping.id), slice=S.name(key), ctx=gast.Load())
         if view == "values":
             prefix.append((target, read))
@@ -365,3 +290,4 @@ def _other_bindings(node):
     if isinstance(node, (gast.Import, gast.ImportFrom)):
         return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
     return []
+

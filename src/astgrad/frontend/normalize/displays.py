@@ -150,8 +150,12 @@ class DisplayLowering:
         return gast.Subscript(value=items, slice=backwards, ctx=gast.Load())
 
     def zip_value(self, node):
-        """``zip(xs, ys)`` as a value: the list of tuples it yields; else None."""
-        if self.resolve_call(node) is not builtins.zip or not node.args or node.keywords \
+        """``zip(xs, ys)`` (or ``enumerate(xs, start)``) as a value: the list of tuples it
+        yields; else None."""
+        callee = self.resolve_call(node)
+        if callee is builtins.enumerate:
+            return self.enumerate_value(node)
+        if callee is not builtins.zip or not node.args or node.keywords \
                 or any(isinstance(a, gast.Starred) for a in node.args):
             return None
         seqs = [self.atom(self.list_of(a), hint="seq") for a in node.args]
@@ -163,6 +167,25 @@ class DisplayLowering:
                                   for s in seqs], ctx=gast.Load())
         steps = gast.Call(func=S.name("range"), args=[count], keywords=[])
         return self.expr(gast.ListComp(elt=column, generators=[gast.comprehension(
+            target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
+
+
+    def enumerate_value(self, node):
+        """``enumerate(xs, start)`` as a value: ``[(start + k, seq[k]) for k in range(len(seq))]``."""
+        given = dict(zip(("iterable", "start"), node.args))
+        given.update((kw.arg, kw.value) for kw in node.keywords)
+        if not 1 <= len(given) == len(node.args) + len(node.keywords) <= 2 or set(given) - {"iterable", "start"} \
+                or "iterable" not in given or any(isinstance(a, gast.Starred) for a in node.args):
+            return None
+        seq = self.atom(self.list_of(given["iterable"]), hint="seq")
+        start = self.atom(given["start"], hint="start") if "start" in given else None
+        k = self.namer.fresh("k")
+        self.locals.add(k)
+        index = S.name(k) if start is None else gast.BinOp(left=S.copy(start), op=gast.Add(), right=S.name(k))
+        pair = gast.Tuple(elts=[index, gast.Subscript(value=S.copy(seq), slice=S.name(k), ctx=gast.Load())],
+                          ctx=gast.Load())
+        steps = gast.Call(func=S.name("range"), args=[self.builtin_call("len", [S.copy(seq)])], keywords=[])
+        return self.expr(gast.ListComp(elt=pair, generators=[gast.comprehension(
             target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
 
 

@@ -55,7 +55,7 @@ class InlineLowering:
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
             return None
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
-                and func.id not in self.functions:
+                and func.id not in self.functions and not self.is_receiver(func.id):
             raise function_value_unknown(self._refuse(
                 f"a call of the argument '{func.id}' (a function passed in) without knowing which "
                 "function it is", node,
@@ -63,9 +63,10 @@ class InlineLowering:
                 "called with one (a def, a lambda, a NumPy function, or a list or dict of them); pass "
                 f"it there, or differentiate a function that passes it by name, e.g. "
                 f"grad(lambda x: {self.source.tree.name}(np.sin, x))"))
-        callee = self.resolve_call(node)
+        method = self.class_function_call(node)         # Model.loss(model, x): methods.py
+        callee = self.resolve_call(node) if method is None else None
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
-            return None
+            return method
         if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
             if not self.same_module(callee) and not _is_factory(callee):
                 return self.call_made_for_values(callee, node)

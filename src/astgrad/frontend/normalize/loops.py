@@ -215,9 +215,8 @@ class LoopLowering:
         """A comprehension as ``result = empty`` and nested loops (and ``if``s) whose
         innermost body is ``store(node, result)``, with ``node``'s targets renamed
         apart (a comprehension has a scope of its own)."""
-        if any(isinstance(n, gast.NamedExpr) for n in S.walk_nodes(node)):
-            # Python binds it in the enclosing function, not in the comprehension's scope
-            raise self._refuse("an assignment expression (:=) inside a comprehension", node)
+        # a := inside binds in the enclosing function (Python's rule): the loops below keep
+        # its target's name, renaming only the comprehension's own targets
         result = result or self.namer.fresh("items")
         self.locals.add(result)
         self.emit(S.assign(result, empty))

@@ -44,16 +44,23 @@ class MethodLowering:
         self._receiver = found
         return found
 
+    def is_receiver(self, name):
+        """Whether ``name`` is the instance a method specialized for its class receives."""
+        receiver = self.receiver()
+        return receiver is not None and receiver[1] == M.INSTANCE and receiver[0] == name
+
     def method_call(self, node):
         """``node`` (a Call) as a call of the function it runs, or None."""
         func = node.func
         built = self.record_call(node)
         if built is not None:
             return built
+        receiver = self.receiver()
+        if isinstance(func, gast.Name) and self.is_receiver(func.id):
+            return self.resolved_call(node, receiver, "__call__")     # self(x) in a method
         if not isinstance(func, gast.Attribute):
             return self.callable_instance_call(node)
         owner = func.value
-        receiver = self.receiver()
         if receiver is not None and isinstance(owner, gast.Name) and owner.id == receiver[0]:
             return self.resolved_call(node, receiver, func.attr)
         if receiver is not None and _is_super(owner):
@@ -114,6 +121,32 @@ class MethodLowering:
         kind, cls = (M.CLASS, owner) if isinstance(owner, type) else (M.INSTANCE, type(owner))
         self.free[path[0]] = self.source.resolve(path[0])
         return self.function_call(M.for_receiver(fn, kind, cls), [self.atom(node.func.value)], node)
+
+    def class_function_call(self, node):
+        """``Model.loss(model, x)`` with ``model`` a global instance of ``Model`` (or of a
+        subclass): the function, specialized for the class of ``model``, as
+        ``model.loss(x)`` is, so that ``self.forward(x)`` inside follows that class.
+        Else None."""
+        path = S.dotted_path(node.func)
+        if path is None or len(path) < 2 or path[0] in self.locals:
+            return None
+        function = self.source.resolve_path(path, depend=False)
+        if not inspect.isfunction(function):
+            return None
+        owner = self.source.resolve_path(path[:-1], depend=False)
+        first = S.dotted_path(node.args[0]) if node.args and not isinstance(node.args[0], gast.Starred) else None
+        if not isinstance(owner, type) or not isinstance(_static_of(owner, path[-1]), types.FunctionType) \
+                or first is None or first[0] in self.locals:
+            return None
+        obj = self.source.resolve_path(first, depend=False)
+        fn = M.user_function(function)
+        if fn is None or obj is MISSING or not isinstance(obj, owner) or isinstance(obj, type):
+            return None
+        self.source.resolve_path(path)
+        self.source.resolve_path(first)         # the global's meaning (and class) is a dependency
+        self.free[path[0]] = self.source.resolve(path[0])
+        self.free[first[0]] = self.source.resolve(first[0])
+        return self.function_call(M.for_receiver(fn, M.INSTANCE, type(obj)), [], node)
 
     def callable_instance_call(self, node):
         """``model(x)`` where the global ``model`` is an instance of a class with a
@@ -189,6 +222,14 @@ class MethodLowering:
         anno.set(call, Key.TARGET, function)
         anno.set(call, Key.METHOD, None)
         return call
+
+
+def _static_of(cls, name):
+    """``cls.<name>`` as the class body holds it (a plain function, a staticmethod, ...)."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return vars(klass)[name]
+    return None
 
 
 def _is_super(node):

@@ -16,6 +16,7 @@ from .call_forms import CallFormLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
+from .dicts import DictLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
@@ -26,14 +27,15 @@ from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
-from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line
+from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
+from .unrolled import unroll_function_comprehensions
 from .views import rewrite_view_writes
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 CallFormLowering, ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering,
+                 CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
                  MadeGradientLowering):
     """Rewrites one parsed function into the core form (``run``).
@@ -61,11 +63,13 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         iterators.py    map, sorted(key=...), max/min(key=...)
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
         arguments.py    arguments the body writes into: copied when the code starts
+        unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
-        containers.py   list/tuple/dict built-ins, dict.get and views, a, *rest = xs, dict and set
+        dicts.py        dict.get, dict(...), d.update(...)
+        containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
-        displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip(...) as a value
+        displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
@@ -101,10 +105,16 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self._check_signature(tree)
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
         for node in nodes:
-            kind = _REFUSED_EXPR.get(type(node))
+            kind = _REFUSED_EXPR.get(type(node)) or self._refused_call(node)
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
+        kinds = set(map(type, nodes))
+        if gast.Import in kinds or gast.ImportFrom in kinds:
+            self.bind_imports(tree)
+        if gast.ListComp in kinds and gast.Lambda in kinds:
+            unroll_function_comprehensions(tree)
+            nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
         rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
@@ -131,6 +141,13 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         for arg in args.posonlyargs + args.args + args.kwonlyargs:
             arg.annotation = None
         tree.returns = None
+
+    def _refused_call(self, node):
+        """What a call of ``eval``, ``exec`` or ``locals()`` is refused as, or None."""
+        path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
+        if path is None or path[0] in self.locals:
+            return None
+        return refused_call(self.source.resolve_path(path, depend=False), node)
 
     def _refuse(self, kind, node, advice=None):
         advice = advice or _ADVICE.get(kind, "rewrite this part without it")
@@ -165,8 +182,6 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.walrus_pending = saved
 
     def statement_method(self, stmt):
-        if isinstance(stmt, gast.Delete) and self._frees_generated_values(stmt):
-            return lambda stmt: None        # only frees memory: nothing to differentiate
         kind = _REFUSED.get(type(stmt))
         if kind:
             raise self._refuse(kind, stmt)
@@ -174,12 +189,6 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if method is None:
             raise self._refuse(f"the statement '{type(stmt).__name__}'", stmt)
         return method
-
-    def _frees_generated_values(self, stmt):
-        """``del t_1, d_x`` in code astgrad generated (specialized code frees each temporary
-        after its last use); in user code ``del`` is refused."""
-        return getattr(self.source.fn, "__astgrad_generated__", False) \
-            and all(isinstance(target, gast.Name) for target in stmt.targets)
 
     def expr(self, node, hint="t"):
         """``node`` as one core operation over atoms (emitting temporaries before it)."""

@@ -2,6 +2,8 @@
 outside astgrad's language (refused wherever they appear), the advice that goes with
 each, and the stand-in node that gives an error a line number when its node has none."""
 
+import builtins
+
 import gast
 
 
@@ -10,9 +12,6 @@ _REFUSED = {
     gast.ClassDef: "a class definition",
     gast.AsyncWith: "async with",
     gast.AsyncFor: "async for",
-    gast.Delete: "del",
-    gast.Import: "import inside the function",
-    gast.ImportFrom: "import inside the function",
 }
 
 
@@ -23,16 +22,35 @@ _REFUSED_EXPR = {
 }
 
 
+# builtins that run code astgrad never sees, or read the local variables by name
+_REFUSED_CALLS = {
+    builtins.eval: "eval (code in a string)",
+    builtins.exec: "exec (code in a string)",
+    builtins.locals: "locals() (the local variables as a dict)",
+}
+
+
+def refused_call(callee, node):
+    """The construct a call of ``callee`` is refused as, or None. ``vars()`` without an
+    argument is ``locals()``."""
+    kind = next((kind for refused, kind in _REFUSED_CALLS.items() if callee is refused), None)
+    if callee is builtins.vars and not node.args and not node.keywords:
+        kind = _REFUSED_CALLS[builtins.locals]
+    return kind
+
+
 _ADVICE = {
+    "eval (code in a string)": "write the expression out in the function",
+    "exec (code in a string)": "write the statements out in the function",
+    "locals() (the local variables as a dict)": "build the dict you need from the names themselves",
     "try/except": "move the error handling outside the differentiated function",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
-    "del": "let the name go out of scope instead",
+    "del of an attribute, a slice or a dict item": "build the new value instead (a list without "
+                                                   "the items, {k: v for k, v in d.items() if k != key})",
     "yield (a generator)": "build a list instead (ys.append(v) where it would yield v), return it, "
                            "and loop over that list",
     "yield from (a generator)": "build a list instead (ys.extend(...) where it would yield from), "
                                 "return it, and loop over that list",
-    "an assignment expression (:=) inside a comprehension":
-        "write the comprehension as a for loop that appends, with the := (or a plain assignment) in its body",
 }
 
 

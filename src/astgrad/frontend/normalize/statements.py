@@ -27,6 +27,8 @@ class StatementLowering:
                 call.func = S.name(self.bind_value(twin, "function"))
                 self.append_each(items, call)
                 return
+            if self.dict_update(value):     # d.update(m, k=v): containers.py
+                return
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
@@ -47,6 +49,56 @@ class StatementLowering:
 
     def stmt_Pass(self, stmt):
         pass
+
+    def stmt_Import(self, stmt):
+        pass            # bound when the code is generated: bind_imports
+
+    stmt_ImportFrom = stmt_Import
+
+    def bind_imports(self, tree):
+        """``import numpy as np``, ``from math import sin`` in the function (or a function it
+        defines): the name is bound, when the code is generated, to what the import gives
+        (the module Python keeps in ``sys.modules``), and read as a global is."""
+        import importlib
+        for node in S.walk_nodes(tree):
+            if not isinstance(node, (gast.Import, gast.ImportFrom)):
+                continue
+            self.line = getattr(node, "lineno", self.line)
+            if isinstance(node, gast.ImportFrom) and (node.level or node.module is None):
+                raise self._refuse("a relative import inside the function", node,
+                                   "import the module at the top of the file")
+            for alias in node.names:
+                try:
+                    if isinstance(node, gast.Import):
+                        module = importlib.import_module(alias.name)
+                        value = module if alias.asname else importlib.import_module(alias.name.split(".")[0])
+                    else:
+                        module = importlib.import_module(node.module)
+                        value = getattr(module, alias.name, None) if hasattr(module, alias.name) \
+                            else importlib.import_module(f"{node.module}.{alias.name}")
+                except ImportError as exc:
+                    raise self._refuse(f"an import that fails ({exc})", node) from None
+                name = alias.asname or alias.name.split(".")[0]
+                if name in self.locals or self.source.scopes.get(name, value) is not value:
+                    raise self._refuse(f"the name '{name}' bound by an import and to other values", node,
+                                       "import it once, at the top of the file")
+                self.source.scopes[name] = value        # resolved as what the import gives
+                self.bindings[name] = value             # and bound so in the generated code
+
+    def stmt_Delete(self, stmt):
+        """``del name`` only frees memory (a function that reads the name afterwards fails
+        in Python): nothing to run or differentiate. ``del xs[i]`` of a list item is
+        ``xs.pop(i)``. Deleting an attribute, a slice or an item of a dict is refused."""
+        for target in stmt.targets:
+            if isinstance(target, (gast.Tuple, gast.List)):
+                self.stmt_Delete(gast.Delete(targets=target.elts))
+            elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
+                    and not isinstance(target.slice, gast.Slice) and not self.only_dicts(target.value.id):
+                pop = gast.Call(func=gast.Attribute(value=S.name(target.value.id), attr="pop", ctx=gast.Load()),
+                                args=[target.slice], keywords=[])
+                self.stmt_Expr(gast.Expr(value=pop))
+            elif not isinstance(target, gast.Name):
+                raise self._refuse("del of an attribute, a slice or a dict item", stmt)
 
     def stmt_Assign(self, stmt):
         targets = stmt.targets

@@ -1,0 +1,182 @@
+"""Dict built-ins and methods, lowered to dict displays, item reads and item stores:
+``d.get(k, default)``, ``dict(...)`` in its forms (keywords, pairs, a mapping, ``dict(d,
+k=v)``, ``dict(**d)``) and ``d.update(...)`` on a dict the function made.
+
+``d.get`` is matched by name on a local receiver, so the generated code checks that the
+receiver is a mapping (``runtime.check_mapping``) before relying on ``d[k]``; ``update``
+is lowered only where ``d`` is certainly a dict (bound only to dict displays,
+comprehensions or ``dict(...)``), else it stays a call that changes its receiver."""
+
+import builtins
+
+import gast
+
+from ... import runtime
+from ...core import syntax as S
+
+
+class DictLowering:
+    """Normalizer methods for dict built-ins and methods."""
+
+    def dict_get(self, receiver, args):
+        """``d.get(k, default)``: ``t = d[k] if has_key(d, k) else default``, with the
+        default evaluated first, as Python passes it."""
+        owner = self.named_atom(receiver, "d")
+        key = self.atom(args[0], hint="key")
+        default = self.atom(args[1]) if len(args) > 1 else S.const(None)
+        test = self.fresh_assign(self.runtime_call(runtime.has_key, [S.name(owner.id), key,
+                                                                     S.const(self.where())]), "cond")
+        result = self.namer.fresh("t")
+        self.locals.add(result)
+        read = gast.Subscript(value=S.name(owner.id), slice=S.copy(key), ctx=gast.Load())
+        then = self.block_of(lambda: self.emit(S.assign(result, read)))
+        orelse = self.block_of(lambda: self.emit(S.assign(result, S.copy(default))))
+        self.emit_if(S.name(test), then, orelse)
+        return S.name(result)
+
+    def dict_call(self, node):
+        """``dict(a=x)``, ``dict([("a", x), ...], b=y)``, ``dict()``: a dict literal, in
+        Python's order (the pairs, then the keywords, a later key replacing an earlier
+        one). Other arguments are left to the ordinary call."""
+        keys, values = [], []
+        if len(node.args) > 1:
+            return None
+        if len(node.args) == 1 and node.keywords and not isinstance(node.args[0], (gast.List, gast.Tuple)) \
+                or any(kw.arg is None for kw in node.keywords):
+            return self.dict_merged(node.args, node.keywords)
+        if len(node.args) == 1 and not node.keywords and self.yields_pairs(node.args[0]):
+            return self.dict_of_pairs(node.args[0])
+        if len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], (gast.List, gast.Tuple)):
+            return self.dict_copy(node.args[0])
+        if node.args:
+            pairs = node.args[0]
+            if not isinstance(pairs, (gast.List, gast.Tuple)) or not all(
+                    isinstance(p, (gast.List, gast.Tuple)) and len(p.elts) == 2
+                    and not any(isinstance(e, gast.Starred) for e in p.elts) for p in pairs.elts):
+                return None
+            for pair in pairs.elts:
+                keys.append(pair.elts[0])
+                values.append(pair.elts[1])
+        for kw in node.keywords:
+            keys.append(gast.Constant(value=kw.arg, kind=None))
+            values.append(kw.value)
+        return self.expr_Dict(gast.Dict(keys=keys, values=values))
+
+    def dict_merged(self, args, keywords):
+        """``dict(d, k=v)``, ``dict(pairs, **opts)``: ``{**dict(d), 'k': v, **opts}``, each
+        entry stored in turn (a later key replaces an earlier one, as in Python)."""
+        keys, values = [], []
+        for arg in args:
+            keys.append(None)
+            values.append(self.atom(gast.Call(func=S.name("dict"), args=[arg], keywords=[]), hint="d")
+                          if self.yields_pairs(arg) or isinstance(arg, (gast.List, gast.Tuple)) else arg)
+        for kw in keywords:
+            keys.append(None if kw.arg is None else gast.Constant(value=kw.arg, kind=None))
+            values.append(kw.value)
+        return self.expr_Dict(gast.Dict(keys=keys, values=values))
+
+    def dict_update(self, call):
+        """``d.update(m, k=v)`` as a statement, on a dict made in this function: each entry
+        stored in turn (``d[key] = value``), after every argument is evaluated, as Python
+        passes them. Entries written out (``{"a": x}``, ``[("a", x)]``, keywords) are stored
+        one by one; others through a loop over ``dict(m).items()``. Whether it was one."""
+        func = call.func
+        if not (isinstance(func, gast.Attribute) and func.attr == "update" and isinstance(func.value, gast.Name)
+                and len(call.args) <= 1 and self.only_dicts(func.value.id)):
+            return False
+        owner = func.value.id
+        entries = _written_entries(call)
+        if entries is None:
+            self.update_from(owner, call)
+            return True
+        pairs = [(self.atom(key, hint="key"), self.atom(value)) for key, value in entries]
+        for key, value in pairs:
+            self.statement(_store(owner, key, value, self.line))
+        return True
+
+    def update_from(self, owner, call):
+        """``d.update(m)``: ``for key, value in dict(m).items(): d[key] = value``."""
+        entries = self.named_atom(gast.Call(func=S.name("dict"), args=call.args, keywords=call.keywords), "d")
+        self.locals.add(entries.id)
+        key, value = self.namer.fresh("key"), self.namer.fresh("value")
+        self.locals |= {key, value}
+        loop = gast.For(
+            target=gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store()),
+            iter=gast.Call(func=gast.Attribute(value=S.name(entries.id), attr="items", ctx=gast.Load()),
+                           args=[], keywords=[]),
+            body=[_store(owner, S.name(key), S.name(value), self.line)], orelse=[], type_comment=None)
+        loop.lineno = self.line
+        self.statement(loop)
+
+    def only_dicts(self, name):
+        """Whether the local ``name`` (not a parameter) is only ever bound, by plain
+        assignments, to a dict made here: a display, a comprehension or ``dict(...)``."""
+        from .scopes import parameters
+        if name not in self.locals or name in parameters(self.source.tree):
+            return False
+        nodes = list(S.walk_nodes(self.source.tree))
+        stores = sum(1 for n in nodes if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store))
+        values = [n.value for n in nodes if isinstance(n, gast.Assign) and len(n.targets) == 1
+                  and isinstance(n.targets[0], gast.Name) and n.targets[0].id == name]
+        return bool(values) and len(values) == stores and all(
+            isinstance(v, (gast.Dict, gast.DictComp))
+            or isinstance(v, gast.Call) and self.resolve_call(v) is builtins.dict for v in values)
+
+    def yields_pairs(self, node):
+        """Whether ``node`` is, as written, an iterable of pairs rather than a mapping:
+        ``zip(...)``, ``enumerate(...)``, ``d.items()``, a comprehension or generator."""
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "items" \
+                and not node.args and self.local_receiver(node.func):
+            return True
+        return self.resolve_call(node) in (builtins.zip, builtins.enumerate)
+
+    def dict_of_pairs(self, pairs, result=None):
+        """``dict(zip(ks, vs))``: ``{k: v for k, v in zip(ks, vs)}``, in the pairs' order."""
+        key, value = self.namer.fresh("key"), self.namer.fresh("value")
+        self.locals |= {key, value}
+        target = gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store())
+        generator = gast.comprehension(target=target, iter=pairs, ifs=[], is_async=0)
+        return self.expr_DictComp(gast.DictComp(key=S.name(key), value=S.name(value), generators=[generator]),
+                                  result)
+
+    def dict_copy(self, mapping, result=None):
+        """``dict(d)``: ``{k: v for k, v in d.items()}``, a new dict holding d's items
+        (the generated code checks that ``d`` is a mapping)."""
+        key, value = self.namer.fresh("key"), self.namer.fresh("value")
+        self.locals |= {key, value}
+        items = gast.Call(func=gast.Attribute(value=mapping, attr="items", ctx=gast.Load()),
+                          args=[], keywords=[])
+        target = gast.Tuple(elts=[S.name(key, store=True), S.name(value, store=True)], ctx=gast.Store())
+        generator = gast.comprehension(target=target, iter=items, ifs=[], is_async=0)
+        return self.expr_DictComp(gast.DictComp(key=S.name(key), value=S.name(value),
+                                                generators=[generator]), result)
+
+
+def _written_entries(call):
+    """The (key, value) nodes of ``d.update(...)``'s arguments when they are written out:
+    a dict display without ``**``, a list or tuple of pairs, keywords. Else None."""
+    entries = []
+    for arg in call.args:
+        if isinstance(arg, gast.Dict) and None not in arg.keys:
+            entries.extend(zip(arg.keys, arg.values))
+        elif isinstance(arg, (gast.List, gast.Tuple)) and all(
+                isinstance(p, (gast.List, gast.Tuple)) and len(p.elts) == 2
+                and not any(isinstance(e, gast.Starred) for e in p.elts) for p in arg.elts):
+            entries.extend((p.elts[0], p.elts[1]) for p in arg.elts)
+        else:
+            return None
+    for kw in call.keywords:
+        if kw.arg is None:
+            return None
+        entries.append((gast.Constant(value=kw.arg, kind=None), kw.value))
+    return entries
+
+
+def _store(owner, key, value, line):
+    """``owner[key] = value`` as a statement at ``line``."""
+    stmt = gast.Assign(targets=[gast.Subscript(value=S.name(owner), slice=key, ctx=gast.Store())],
+                       value=value, type_comment=None)
+    stmt.lineno = line
+    return stmt
