@@ -249,3 +249,35 @@ def test_a_gradient_of_a_gradient_of_local_functions():
     assert_close(astgrad.grad(uses_local)(0.5), 12.0)
     with pytest.raises(astgrad.TransformError, match="test_corpus_constructs.py:[0-9]+: .*local function reading the enclosing"):
         astgrad.grad(uses_local_reading_m)(0.5)
+
+
+# -- a shape spread into a library call (autograd's variational autoencoder) ----------------
+
+def sample_diag_gaussian(mean, log_std, rs):
+    return rs.randn(*mean.shape) * np.exp(log_std) + mean
+
+
+def sampled_loss(mean, log_std):
+    rs = np.random.RandomState(0)           # the same draws in every call
+    return np.sum(np.sin(sample_diag_gaussian(mean, log_std, rs)) * mean)
+
+
+def zeros_of_its_shape(x):
+    return np.sum(np.ones(*x.shape) * x ** 2)
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3)])
+def test_a_shape_spread_into_a_library_call(shape):
+    rng = np.random.default_rng(5)
+    mean, log_std = rng.normal(size=shape), rng.normal(size=shape) * 0.3
+    args = (mean, log_std)
+    for wrt in (0, 1):
+        expected = numerical_grad(sampled_loss, args, wrt)
+        assert_close(astgrad.grad(sampled_loss, wrt=wrt)(*args), expected)
+        v = rng.normal(size=shape)
+        tangents = (v, np.zeros(shape)) if wrt == 0 else (np.zeros(shape), v)
+        assert_close(astgrad.jvp(sampled_loss, args, tangents)[1], np.sum(expected * v))
+    hessian = numerical_hessian(lambda *a: astgrad.grad(sampled_loss)(*a), args)
+    assert_close(astgrad.hessian(sampled_loss)(*args), hessian.reshape(shape + shape), rtol=1e-4, atol=1e-5)
+    x = np.array([0.3, -1.2, 2.0])
+    assert_close(astgrad.grad(zeros_of_its_shape)(x), 2.0 * x)
