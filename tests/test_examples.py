@@ -29,6 +29,11 @@ EXPECTED = {
     "t_distribution_fit.py": ["step  0", "fitted    df", "at least as likely as scipy.stats.t.fit"],
     "plot_derivatives.py": ["order 6:", "max |error| vs closed form", "tanh_derivatives.png"],
     "training_curve.py": ["step    0  loss", "step  299  loss", "training_curve.png"],
+    "newton_inside_loss.py": ["d loss / d scale", "implicit function theorem gives", "tuned scale"],
+    "attribute_newton.py": ["step 5", "Hessian matches finite differences: True",
+                            "d2 loss / dt dX matches finite differences: True"],
+    "inplace_updates.py": ["matches finite differences: True",
+                           "caller's arrays unchanged by the derivatives: True", "throw 30"],
 }
 
 # Examples that need an optional extra: skipped where it is not installed.

@@ -51,6 +51,11 @@ def _cases():
         ("plot_derivatives", "f", 0, "reverse", 3, (0.3,), {}),
         ("plot_derivatives", "f", 0, "forward", 3, (0.3,), {"tangent": 0.7}),
     ]
+    data = np.concatenate([r.normal(2.0, 0.5, size=20), [9.0, 11.0]])
+    cases += [
+        ("newton_inside_loss", "robust_mean", 0, "reverse", 1, (2.5, data), {}),
+        ("inplace_updates", "shoot", 0, "reverse", 1, (np.array([6.0, 6.0]), np.array([0.0, 1.0]), 0.05), {}),
+    ]
     if importlib.util.find_spec("scipy") is not None:
         cases.append(("t_distribution_fit", "negative_log_likelihood", 0, "reverse", 1,
                       (np.array([0.1, 0.2, 1.0]), r.standard_t(3, size=30)), {}))
@@ -139,8 +144,9 @@ def test_exported_example_runs_without_astgrad(case, tmp_path, bare_python):
     # the example's own `import astgrad` line, only where the exported module (or an
     # argument, an instance of the example's class) needs the example
     assert set(stand_in_importers) <= {module_name}
-    if stand_in_importers:
-        assert f"from {module_name} import" in text or module_name == "model_class"
+    if stand_in_importers:      # a function, or a global read on the module when the code runs
+        assert f"from {module_name} import" in text or f"import {module_name}\n" in text \
+            or module_name == "model_class"
     _assert_same(got, expected)
     if mode == "reverse" and order == 1:       # the public gradient gives these values too
         public = astgrad.grad(fn, wrt)(*args)
@@ -148,10 +154,36 @@ def test_exported_example_runs_without_astgrad(case, tmp_path, bare_python):
                      _plain(public) if not isinstance(got, dict) else _plain(public))
 
 
+def test_exported_gradient_with_respect_to_an_attribute(tmp_path, bare_python):
+    """A bound method's gradient in self.w (the method calls another method): the exported
+    function takes the object first."""
+    sys.path.insert(0, EXAMPLES)
+    import attribute_newton
+    r = _rng()
+    model = attribute_newton.LogisticModel(3)
+    model.w = r.normal(size=3)
+    X, y = r.normal(size=(8, 3)), (r.random(8) > 0.5).astype(float)
+    path = tmp_path / "grad_attribute_newton_loss.py"
+    text = astgrad.export(model.loss, "self.w", path=str(path))
+    assert "import astgrad" not in text and lint_problems(text) == []
+    name = _derivative(model.loss, "self.w", "reverse", 1).__code__.co_name
+    assert "with respect to self.w." in inspect.getdoc(_defined(text, name))
+    got, loaded, _ = _run_exported(bare_python, str(path), name, (model, X, y), {}, tmp_path)
+    assert loaded == []
+    _assert_same(_plain(got), _plain(astgrad.grad(model.loss, wrt="self.w")(X, y)))
+
+
+def test_a_helper_calling_astgrad_is_not_imported_by_an_export():
+    sys.path.insert(0, EXAMPLES)
+    import newton_inside_loss
+    with pytest.raises(ExportError, match="robust_mean uses astgrad when it runs"):
+        astgrad.export(newton_inside_loss.validation_loss)
+
+
 def test_every_example_with_a_function_is_exported():
     """A new example gets a case above (the tape examples record operations: there is no
     function to export)."""
-    covered = {case[0] for case in _cases()} | {"model_class"}
+    covered = {case[0] for case in _cases()} | {"model_class", "attribute_newton"}
     if importlib.util.find_spec("scipy") is None:
         covered.add("t_distribution_fit")
     examples = {name[:-3] for name in os.listdir(EXAMPLES) if name.endswith(".py")}

@@ -533,11 +533,22 @@ def out_with_where(x):
     return np.sum(y)
 
 
-@pytest.mark.parametrize("f, text", [(out_into_an_argument, "out=x"), (multiply_at, "np.multiply.at"),
+@pytest.mark.parametrize("f, text", [(multiply_at, "np.multiply.at"),
                                      (copyto_constant, "np.copyto"), (fill_constant, "y.fill"),
                                      (out_with_where, "where=")])
 def test_other_writes_through_calls_are_refused(f, text):
     check_refused(f, text)
+
+
+def test_out_into_an_argument_is_a_write_into_it():
+    # as x[...] = 2 x: the derivative works on a copy of x, f itself doubles the caller's x
+    x = X.copy()
+    assert_close(astgrad.grad(out_into_an_argument)(x), 2.0 * np.ones(3))
+    assert_close(astgrad.jvp(out_into_an_argument, (x,), (np.array([1.0, 0.5, -2.0]),))[1], -1.0)
+    assert_close(astgrad.hessian(out_into_an_argument)(x), np.zeros((3, 3)))
+    assert np.array_equal(x, X)
+    out_into_an_argument(x)
+    assert_close(x, 2.0 * X)
 
 
 # -- 4. a row read before its array is written ---------------------------------------------

@@ -456,6 +456,8 @@ def _matching(value, like, what, subject, path="", constants_allowed=False):
         raise mismatch()
     if numpy.shape(value) != numpy.shape(like):
         raise mismatch()
+    if isinstance(like, numpy.ndarray) and not isinstance(value, numpy.ndarray):
+        return numpy.asarray(value)     # a number for a 0-d array: code may write into it
     return value
 
 

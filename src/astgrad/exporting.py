@@ -78,6 +78,8 @@ def _derivative(f, wrt, mode, order):
         return forward_derivative(underlying(f), indices)
     for _ in range(order):
         f = api.grad(f, wrt)
+    if any(path for _, path in f.items):      # wrt="self.W": the attribute's part of the gradient
+        return f._differentiated()
     return f.plain
 
 
@@ -176,6 +178,7 @@ class _Module:
         self.imports[line] = None
 
     def _import_object(self, name, obj):
+        _check_standalone(name, obj)
         found = _importable(obj)
         if found is None:
             raise ExportError(f"the derivative uses {name} = {obj!r}, which cannot be imported by name; "
@@ -227,6 +230,9 @@ class _Module:
         """Import the global ``name`` of ``scope`` (a module, a function, a class); for
         any other value, import its module and return the module's name: the code reads
         ``module.name`` when it runs, as the function reads its global."""
+        if name in scope and "__name__" not in scope:     # a small function astgrad compiled
+            self.bind(name, scope[name])                   # around generated code (wrt="self.W")
+            return None
         if name in scope:
             value = scope[name]
             module_name = scope.get("__name__", self.user_module)
@@ -235,6 +241,7 @@ class _Module:
             elif not (inspect.isroutine(value) or inspect.isclass(value)):
                 return module_name
             elif name not in self.names:
+                _check_standalone(name, value)
                 self.names[name] = value
                 self.imports[f"from {module_name} import {name}"] = None
             elif self.names[name] is not value:
@@ -324,9 +331,44 @@ def _importable(obj):
         except ImportError:
             continue
         for attribute in (getattr(obj, "__qualname__", None), name):
-            if attribute and _resolve(module, attribute) is obj:
+            if attribute and _same_function(_resolve(module, attribute), obj):
                 return module_name, attribute
     return None
+
+
+def _check_standalone(name, obj):
+    """Refuse a user function the exported code would import and call that calls astgrad."""
+    uses = _astgrad_used_by(obj)
+    if uses is not None:
+        raise ExportError(f"the derivative calls {name} ({_module_of(obj)}.{obj.__qualname__}) for its "
+                          f"value, and {name} uses {uses} when it runs, which an exported module cannot "
+                          f"do without astgrad; export {name} itself, or compute its value in the "
+                          "function you export")
+
+
+def _astgrad_used_by(fn):
+    """The astgrad name (``astgrad.grad``) a user function's own code reads, or None."""
+    if not inspect.isfunction(fn) or _module_of(fn).partition(".")[0] == _ASTGRAD:
+        return None
+    codes, names = [fn.__code__], set()
+    while codes:
+        code = codes.pop()
+        names |= set(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    for name in sorted(names):
+        value = fn.__globals__.get(name)
+        if value is not None and (_module_of(value) if not isinstance(value, types.ModuleType)
+                                  else value.__name__).partition(".")[0] == _ASTGRAD:
+            return name
+    return None
+
+
+def _same_function(found, obj):
+    """``found`` is ``obj``, or the method ``obj`` is a specialization of for one receiver
+    class (core/methods.py: the same code, so the class's method runs it)."""
+    from .core.methods import receiver_of
+    return found is obj or (receiver_of(obj) is not None and inspect.isfunction(found)
+                            and found.__code__ is obj.__code__)
 
 
 def _resolve(module, path):

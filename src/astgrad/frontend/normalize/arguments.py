@@ -1,5 +1,5 @@
-"""Arguments the function writes into (``x[0] = v``, also through a plain alias
-``y = x; y[0] = v`` or ``y = x; y *= v``): the generated code works on a copy of each,
+"""Arguments the function writes into (``x[0] = v``, a NumPy result stored into one
+with ``out=``, also through a plain alias ``y = x; y[0] = v`` or ``y = x; y *= v``): the generated code works on a copy of each,
 made when it starts (``x_1 = copy_argument(x)``, the body reading ``x_1``), so calling a
 derivative never changes the caller's value, and the write is one into memory the
 function owns, which the modes differentiate. ``f(x)`` itself still changes the
@@ -11,12 +11,14 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.ops import is_user_function
 
 
-def written_arguments(tree):
+def written_arguments(tree, written_by_call=None):
     """The parameters whose object the body may change in place: the base of an element
-    write, or the target of an augmented assignment through a plain alias of it."""
-    return [p for p, _ in _writes_reaching(tree)]
+    write, a name a call writes into (``written_by_call(call)`` says which), or the
+    target of an augmented assignment through a plain alias of it."""
+    return [p for p, _ in _writes_reaching(tree, written_by_call)]
 
 
 def item_updates(tree):
@@ -24,7 +26,7 @@ def item_updates(tree):
     return {p: updates[0] for p, updates in _writes_reaching(tree) if updates}
 
 
-def _writes_reaching(tree):
+def _writes_reaching(tree, written_by_call=None):
     """(parameter, the ``c[k] op= v`` statements on an item of it) for each parameter
     whose object the body may change in place, in the order of the parameters."""
     args = tree.args
@@ -38,6 +40,8 @@ def _writes_reaching(tree):
                     copies.setdefault(target.id, set()).add(node.value.id)
                 if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                     written.add(target.value.id)
+        elif isinstance(node, gast.Call) and written_by_call is not None:
+            written.update(written_by_call(node))
         elif isinstance(node, gast.AugAssign):
             if isinstance(node.target, gast.Subscript) and isinstance(node.target.value, gast.Name):
                 written.add(node.target.value.id)
@@ -65,6 +69,33 @@ def _closure(names, copies):
     return reached
 
 
+def _written_by_call(normalizer):
+    """The names a call writes into: where NumPy stores its result (``out=``), and the
+    arguments of a helper the normalizer inlines because it changes its arguments."""
+    def written(call):
+        callee = normalizer.resolve_call(call)
+        names = _out_names(call, callee)
+        if is_user_function(callee) and hasattr(callee, "__code__") and normalizer.changes_its_arguments(callee):
+            names.extend(a.id for a in call.args + [kw.value for kw in call.keywords] if isinstance(a, gast.Name))
+        return names
+    return written
+
+
+def _out_names(call, target):
+    """The names a NumPy call stores its result into: ``out=y`` (or ``out=(y,)``), or a
+    ufunc's outputs given positionally. Taking a user function's ``out=`` for a write
+    only costs a copy of the argument."""
+    import numpy
+    outs = [kw.value for kw in call.keywords if kw.arg == "out"]
+    if isinstance(target, numpy.ufunc):
+        outs.extend(call.args[target.nin:])
+    names = []
+    for out in outs:
+        items = out.elts if isinstance(out, gast.Tuple) else [out]
+        names.extend(item.id for item in items if isinstance(item, gast.Name))
+    return names
+
+
 class _Rename(gast.NodeTransformer):
     def __init__(self, mapping):
         self.mapping = mapping
@@ -79,7 +110,7 @@ def copy_written_arguments(normalizer, body):
     """``body`` reading a copy of each written argument; the statements making the copies,
     after the checks that the arguments changed in place share no memory with the others."""
     tree = normalizer.source.tree
-    names = written_arguments(tree)
+    names = written_arguments(tree, _written_by_call(normalizer))
     updates = item_updates(tree)        # read before the body is renamed
     prologue = _apart_checks(normalizer, names)
     if not names:

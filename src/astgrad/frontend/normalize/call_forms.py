@@ -9,6 +9,7 @@ import functools
 import gast
 
 from ...core import syntax as S
+from ...core.ops import is_user_function
 from ...core.partials import flatten as flatten_partial
 
 
@@ -127,6 +128,10 @@ class CallFormLowering:
         for position, arg in enumerate(node.args):
             if not isinstance(arg, gast.Starred):
                 args.append(arg)
+            elif _spread_shape(node, arg) and not is_user_function(self.resolve_call(node)):
+                # rs.randn(*x.shape): a library call of ints only
+                shape = self.fresh_assign(arg.value, "shape")
+                args.append(gast.Starred(value=S.name(shape), ctx=gast.Load()))
             elif isinstance(arg.value, (gast.List, gast.Tuple)):
                 args.extend(arg.value.elts)
             elif isinstance(_bound_display(self, arg.value), (gast.List, gast.Tuple)):
@@ -201,6 +206,13 @@ class CallFormLowering:
         steps = gast.Call(func=S.name("range"), args=[shortest], keywords=[])
         return self.expr(gast.ListComp(elt=column, generators=[gast.comprehension(
             target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
+
+
+def _spread_shape(node, arg):
+    """``f(*x.shape)``: a shape, the only argument, spread into a call (of a library
+    function or method: the call stays as it is). Its items are ints."""
+    return len(node.args) == 1 and not node.keywords and isinstance(arg.value, gast.Attribute) \
+        and arg.value.attr == "shape"
 
 
 def _only_called(tree, name):

@@ -124,7 +124,7 @@ class CallLowering:
         rewritten = _rewritten_call(node, result_target)
         if rewritten is not None:
             return self.expr(rewritten)
-        args = [self.atom(a) for a in node.args]
+        args = [a if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]     # *shape
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=new_func, args=args, keywords=keywords)
         anno.set(call, Key.TARGET, result_target)

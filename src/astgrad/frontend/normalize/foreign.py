@@ -73,9 +73,13 @@ class ForeignLowering:
             return False
         try:
             mutated = callee_effects(callee, self.callees.prepare).mutated
-            # writes and op= (a list's methods, and changes inside further calls, stay calls)
-            writes = (ChangeKind.ELEMENT.value, ChangeKind.AUGMENTED.value)
-            return bool(mutated) and OUTSIDE not in mutated and all(w.what in writes for w in mutated.values()) \
+            # writes, op= and a list's pop/extend/insert (a helper that only appends is a
+            # collector, collectors.py; changes inside further calls stay calls)
+            writes = {ChangeKind.ELEMENT.value, ChangeKind.AUGMENTED.value} | {
+                f"the method call .{method}()" for method in _LIST_CHANGES}
+            appends_only = all(w.what == "the method call .append()" for w in mutated.values())
+            return bool(mutated) and OUTSIDE not in mutated and not appends_only \
+                and all(w.what in writes for w in mutated.values()) \
                 and _direct_writes_only(callee) and not _calls_itself(callee) and not _writes_outside(callee)
         except (TransformError, TypeError, OSError):
             return False
@@ -198,6 +202,7 @@ def _names_used(code):
     return names
 
 
+_LIST_CHANGES = ("append", "pop", "extend", "insert")
 _NEW_ARRAYS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array"}
 
 

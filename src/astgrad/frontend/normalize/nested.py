@@ -260,6 +260,12 @@ class NestedTransformLowering:
             gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in names]
         return _lift(self.source.fn, tree), names
 
+    def transform_made_now(self, node, where):
+        """``astgrad.grad(g)`` as the function a nested transform differentiates
+        (``astgrad.grad(astgrad.grad(g))(x)``): the gradient made now, whose generated
+        code is differentiated again; None for any other call."""
+        return _transform_of_known_function(self, node, where)
+
     def nested_derivative(self, mode, callee, positions, node):
         try:
             # the zero-safe twin: no run_derivative checks a result computed in here
@@ -272,6 +278,9 @@ class NestedTransformLowering:
 
     def resolve_function(self, node, where):
         from ...core.missing import MISSING
+        made = self.transform_made_now(node, where) if isinstance(node, gast.Call) else None
+        if made is not None:
+            return made
         path = S.dotted_path(node)
         obj = self.source.resolve_path(path) if path and path[0] not in self.locals else MISSING
         if obj is MISSING or not callable(obj):
@@ -279,6 +288,25 @@ class NestedTransformLowering:
                                "a closure variable or a local function", where,
                                "pass a module-level function, a local def or a lambda by name")
         return obj
+
+
+def _transform_of_known_function(normalizer, node, where):
+    """``astgrad.grad(g)`` or ``astgrad.grad(g, wrt)`` (a constant ``wrt``) of a function known
+    now (not a local one): the gradient, made now; else None."""
+    if normalizer.resolve_call(node) is not normalizer.callees.grad or not 1 <= len(node.args) <= 2 \
+            or any(kw.arg != "wrt" for kw in node.keywords):
+        return None
+    wrt = node.args[1] if len(node.args) > 1 else next((kw.value for kw in node.keywords), S.const(0))
+    try:
+        wrt_value = ast_literal(wrt)
+    except ValueError:
+        return None
+    callee, extra = normalizer.nested_callee(node.args[0], where)
+    if extra:
+        raise normalizer._refuse("a transform of astgrad.grad(g) with g a local function reading the "
+                                 "enclosing function's variables", where,
+                                 "pass those values to g as arguments, or define g at module level")
+    return normalizer.callees.grad(callee, wrt=wrt_value)
 
 
 def _fixed(value):
