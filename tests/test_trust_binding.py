@@ -578,6 +578,33 @@ def test_source_file_edited_after_import_is_refused(modules):
     Transforms(mod.f).check(1.1, 5 * 1.1 ** 4)
 
 
+def test_source_edited_to_an_equal_constant_of_another_type_is_refused(modules):
+    """2 == 2.0 in Python, but the edited source is not the code the function runs."""
+    mod = modules("""
+        def f(x):
+            return x * 2
+    """)
+    rewrite(mod, """
+        def f(x):
+            return x * 2.0
+    """)
+    with pytest.raises(TransformError, match="edited"):
+        astgrad.grad(mod.f)
+
+
+def test_module_bound_by_assignment_not_import(modules):
+    """``np = numpy`` binds a module without an import statement (Python 3.11 compiles
+    ``np.sin(x)`` differently then); the source still matches the code it runs."""
+    mod = modules("""
+        import numpy
+        np = numpy
+
+        def f(x):
+            return np.sin(x) * np.exp(x)
+    """)
+    Transforms(mod.f).check(0.7, np.cos(0.7) * np.exp(0.7) + np.sin(0.7) * np.exp(0.7))
+
+
 def test_source_edited_so_the_function_moved_is_refused(modules):
     mod = modules("""
         def f(x):

@@ -365,10 +365,11 @@ def _shift_lines(tree, offset):
     """``ast.increment_lineno(tree, offset)`` for a def or lambda (no type-ignore comments
     in it), walking the tree without a generator per node."""
     for node in S.walk_nodes(tree):
+        positions = node.__dict__
         if "lineno" in node._attributes:
-            node.lineno = getattr(node, "lineno", 0) + offset
-        if "end_lineno" in node._attributes and getattr(node, "end_lineno", None) is not None:
-            node.end_lineno += offset
+            positions["lineno"] = positions.get("lineno", 0) + offset
+        if "end_lineno" in node._attributes and positions.get("end_lineno") is not None:
+            positions["end_lineno"] += offset
 
 
 def _code_named(code, name, depth):

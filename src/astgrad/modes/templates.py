@@ -356,7 +356,7 @@ def differentiable_atoms(template, args, kwargs):
         arguments = _bound_arguments(template, args, kwargs)
     except TypeError:
         return [a for a in list(args) + list(kwargs.values()) if isinstance(a, gast.Name)]
-    targets = {derivative_target(stmt) for stmt in template.body} - {None}
+    targets = _derivative_targets(template)
     atoms = []
     for name, value in arguments.items():
         if name not in targets:
@@ -366,11 +366,20 @@ def differentiable_atoms(template, args, kwargs):
     return atoms
 
 
+def _derivative_targets(template):
+    """The ``x`` of each ``d[x] = ...`` of ``template``, found once."""
+    targets = template.__dict__.get("_derivative_targets")
+    if targets is None:
+        targets = template.__dict__["_derivative_targets"] = frozenset(
+            {derivative_target(stmt) for stmt in template.body} - {None})
+    return targets
+
+
 def derivative_parameters(template):
     """The template parameters that carry a derivative: the targets of an adjoint
     template's ``d[x] = ...``, the ``d[x]`` an tangent template reads."""
     if template.kind == "adjoint":
-        return {derivative_target(stmt) for stmt in template.body} - {None}
+        return set(_derivative_targets(template))
     return {derivative_ref(node) for stmt in template.body for node in S.walk_nodes(stmt.value)
             if derivative_target(stmt) is not None} - {None}
 
