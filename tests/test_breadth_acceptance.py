@@ -56,6 +56,7 @@ FOUND_BUGS = {
     "s20 match with a starred capture vector": ("grad", "jvp", "jvp_of_grad"),     # refused before
     "s21 ": ("grad", "jvp", "hessian"),                     # captures in | alternatives: refused before
     "n18 lambdas made by a comprehension vector": ("grad", "jvp", "hessian", "value_and_grad"),  # refused
+    "s22 match **rest and positional class patterns vector": ("grad", "jvp", "hessian"),  # refused before
 }
 
 
