@@ -1515,3 +1515,25 @@ def n_lambdas_from_comprehension(x, w):
     fs = [lambda v, k=k: v * k * w for k in range(1, 4)]
     gs = [lambda v: v * k for k in (1.0, 2.0)]          # read when called: every one sees k = 2.0
     return np.sum(sum(f(x) for f in fs)) + np.sum(gs[0](x) * w) + np.sum(fs[1](x))
+
+
+@dataclasses.dataclass
+class Span:
+    lo: float
+    hi: np.ndarray
+
+
+@multi(("s22 match **rest and positional class patterns vector", (X3, 0.8), (0, 1)),
+       ("s22 match **rest and positional class patterns scalar", (0.3, 0.8), (0, 1)))
+def s_match_rest_and_class(x, w):
+    t = 0.0
+    match {"a": x, "b": w, "c": x * 2.0}:
+        case {"a": a, **rest}:
+            t = t + np.sum(a * rest["b"] + rest["c"]) + len(rest)
+    match Span(w, x * w):
+        case Span(lo, hi) if lo > 0:
+            t = t + np.sum(lo * hi)
+    match Point(x, w):
+        case Point(p, q):
+            t = t + np.sum(p * q)
+    return t

@@ -56,6 +56,7 @@ FOUND_BUGS = {
     "s20 match with a starred capture vector": ("grad", "jvp", "jvp_of_grad"),     # refused before
     "s21 ": ("grad", "jvp", "hessian"),                     # captures in | alternatives: refused before
     "n18 lambdas made by a comprehension vector": ("grad", "jvp", "hessian", "value_and_grad"),  # refused
+    "s22 match **rest and positional class patterns vector": ("grad", "jvp", "hessian"),  # refused before
 }
 
 
@@ -623,6 +624,45 @@ def test_a14_closure_over_loop_var_late_binding():
         return np.sum(g(x))
     assert_close(astgrad.grad(f)(X3), 2.0 * np.ones(3))
     assert_close(astgrad.jvp(f, (X3,), (np.ones(3),))[1], 6.0)
+
+
+class _Walker:
+    def __init__(self, W):
+        self.W = W
+
+    def act(self, v):
+        return np.sin(v)
+
+    def loss(self, x):
+        return np.sum(self.act(x * self.W))
+
+
+class _Runner(_Walker):
+    def act(self, v):
+        return v ** 3
+
+
+WALKER = _Walker(np.ones(3))
+
+
+def _through_the_class(x):
+    return _Walker.loss(WALKER, x)
+
+
+def test_a15_class_function_called_with_a_global_object_follows_its_class_now():
+    """Model.loss(obj, x): self.act is the method of obj's class, when the gradient runs."""
+    global WALKER
+    g = astgrad.grad(_through_the_class)
+    assert_close(g(X3), np.cos(X3))
+    old, act = WALKER, _Walker.act
+    try:
+        WALKER = _Runner(np.ones(3))
+        assert_close(g(X3), 3 * X3 ** 2)
+        _Walker.act = lambda self, v: v * v
+        WALKER = _Walker(np.ones(3))
+        assert_close(g(X3), 2 * X3)
+    finally:
+        WALKER, _Walker.act = old, act
 
 
 @pytest.mark.parametrize("name, f, args", STRUCT, ids=[s[0] for s in STRUCT])

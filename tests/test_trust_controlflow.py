@@ -2,6 +2,8 @@
 loop items and as parameters, list ``+``/``*``: each checked against central finite
 differences in reverse mode, forward mode and second order."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -547,8 +549,29 @@ def test_match_capture_in_alternatives_binds_from_the_one_that_matched():
     assert_close(t, 2.0)
 
 
+def test_match_mapping_rest_and_positional_sub_patterns_of_a_dataclass():
+    """case {"a": a, **rest}: rest is a new dict of the other items; Pair(a, b) matches the
+    attributes the class's __match_args__ names."""
+    @dataclasses.dataclass
+    class Pair:
+        u: float
+        v: float
+
+    def f(x):
+        match {"a": x, "b": 2.0 * x}:
+            case {"a": a, **rest}:
+                t = a * rest["b"] + len(rest)
+        match Pair(x, 3.0):
+            case Pair(u, v):
+                t = t + u * v
+        return t
+    assert_close(f(0.5), 0.5 * 1.0 + 1 + 1.5)
+    assert_close(astgrad.grad(f)(0.5), 4.0 * 0.5 + 3.0)
+    assert_close(astgrad.jvp(f, (0.5,), (1.0,))[1], 4.0 * 0.5 + 3.0)
+    assert_close(astgrad.grad(match_mapping_rest)({"a": 0.5, "b": 1.0}), {"a": 1.0, "b": 0.0})
+
+
 @pytest.mark.parametrize("f, construct", [
-    (match_mapping_rest, "**rest capture"),
     (match_positional_user_class, "class pattern with positional sub-patterns"),
 ])
 def test_match_patterns_that_cannot_be_lowered_are_refused(f, construct):

@@ -148,30 +148,54 @@ class MatchLowering:
         return _all(tests), bindings
 
     def pattern_MatchMapping(self, pattern, subject):
-        if pattern.rest is not None:
-            raise self.refuse(f"a **{pattern.rest} capture in a mapping pattern", pattern,
-                              "read the keys you need instead")
         keys = gast.Tuple(elts=[S.copy(k) for k in pattern.keys], ctx=gast.Load())
         tests = [self.helper("matches_mapping", [S.copy(subject), keys])]
         bindings = []
         for key, item in zip(pattern.keys, pattern.patterns):
             part = gast.Subscript(value=S.copy(subject), slice=S.copy(key), ctx=gast.Load())
             self.add(self.pattern(item, part), tests, bindings)
+        if pattern.rest is not None:        # **rest: a new dict of the other items
+            k, v = self.fresh("key"), self.fresh("value")
+            items = gast.Call(func=gast.Attribute(value=S.copy(subject), attr="items", ctx=gast.Load()),
+                              args=[], keywords=[])
+            other = gast.Compare(left=S.name(k), ops=[gast.NotIn()], comparators=[S.copy(keys)])
+            rest = gast.DictComp(key=S.name(k), value=S.name(v), generators=[gast.comprehension(
+                target=gast.Tuple(elts=[S.name(k, store=True), S.name(v, store=True)], ctx=gast.Store()),
+                iter=items, ifs=[other], is_async=0)])
+            bindings.append(self.capture(pattern.rest, rest, pattern))
         return _all(tests), bindings
 
     def pattern_MatchClass(self, pattern, subject):
-        names = gast.Tuple(elts=[S.const(a) for a in pattern.kwd_attrs], ctx=gast.Load())
+        positional = self.positional_attributes(pattern)
+        attrs = (positional or []) + list(pattern.kwd_attrs)
+        names = gast.Tuple(elts=[S.const(a) for a in attrs], ctx=gast.Load())
         tests = [self.helper("matches_class", [S.copy(subject), S.copy(pattern.cls), names])]
         bindings = []
-        if pattern.patterns:
-            if len(pattern.patterns) != 1 or self.resolve(pattern.cls) not in _SELF_MATCHING:
-                raise self.refuse("a class pattern with positional sub-patterns", pattern,
-                                  "use keyword sub-patterns (Point(x=a)) or read the attributes in the body")
+        if pattern.patterns and positional is None:     # float(v), a class matching itself
             self.add(self.pattern(pattern.patterns[0], subject), tests, bindings)
+        for attr, item in zip(positional or [], pattern.patterns):
+            part = gast.Attribute(value=S.copy(subject), attr=attr, ctx=gast.Load())
+            self.add(self.pattern(item, part), tests, bindings)
         for attr, item in zip(pattern.kwd_attrs, pattern.kwd_patterns):
             part = gast.Attribute(value=S.copy(subject), attr=attr, ctx=gast.Load())
             self.add(self.pattern(item, part), tests, bindings)
         return _all(tests), bindings
+
+    def positional_attributes(self, pattern):
+        """The attributes ``Point(a, b)``'s positional sub-patterns match (the class's
+        ``__match_args__``, read when the code is generated); None for a built-in class
+        matching its subject itself (``float(v)``) or no positional sub-pattern."""
+        if not pattern.patterns:
+            return None
+        cls = self.resolve(pattern.cls)
+        if cls in _SELF_MATCHING and len(pattern.patterns) == 1:
+            return None
+        match_args = getattr(cls, "__match_args__", None) if isinstance(cls, type) else None
+        if not isinstance(match_args, tuple) or len(pattern.patterns) > len(match_args) \
+                or not all(isinstance(a, str) for a in match_args):
+            raise self.refuse("a class pattern with positional sub-patterns beyond the class's "
+                              "__match_args__", pattern, "use keyword sub-patterns (Point(x=a))")
+        return list(match_args[:len(pattern.patterns)])
 
     # -- helpers ----------------------------------------------------------------------
 
