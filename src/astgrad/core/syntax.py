@@ -145,15 +145,18 @@ def operand_nodes(node):
     expressions around them, which skip a third of the nodes so."""
     found, todo = [], deque([node])
     append, extend, popleft, fields = todo.append, todo.extend, todo.popleft, OPERAND_FIELDS
-    common = _COMMON_CHILDREN.get
+    common, name, constant = _COMMON_CHILDREN.get, gast.Name, gast.Constant
     while todo:
         node = popleft()
         found.append(node)
-        children = common(node.__class__)
+        kind = node.__class__
+        if kind is constant or kind is name and node.annotation is None:
+            continue                    # nothing below it
+        children = common(kind)
         if children is not None:
             extend(children(node))
         else:
-            _push_fields(node, fields[node.__class__], append, extend)
+            _push_fields(node, fields[kind], append, extend)
     return found
 
 
@@ -178,11 +181,14 @@ def _names(node, name_type=gast.Name):
     found, stack = [], [node]
     push, extend, add = stack.append, stack.extend, found.append
     ast_type, fields, common = gast.AST, OPERAND_FIELDS, _COMMON_CHILDREN.get
+    name, constant = gast.Name, gast.Constant
     while stack:
         current = stack.pop()
         cls = current.__class__
         if cls is name_type:
             add(current)
+        if cls is constant or cls is name and current.annotation is None:
+            continue                    # nothing below it
         children = common(cls)
         if children is not None:
             extend(children(current))
