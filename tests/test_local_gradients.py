@@ -251,6 +251,20 @@ def test_a_gradient_returned_by_a_helper_is_the_gradient_of_what_it_was_given():
                  + (2.0 * np.cos(x) - x * np.sin(x)) * x, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("fn", [stored_in_a_list, bound_then_handed_on, looped_over, returned_for_a_global],
+                         ids=lambda fn: fn.__name__)
+def test_a_gradient_only_called_is_not_made_when_the_code_runs(fn):
+    """A name bound to gradients made in the code and only called (or handed to a helper
+    of this module) needs no value: the generated code calls the derivatives, makes no
+    gradient object, and exports as NumPy code."""
+    source = astgrad.grad(fn).source
+    assert "grad(h" not in source.replace("grad_", ""), source
+    namespace = {}
+    exec(compile(astgrad.export(fn), f"exported_{fn.__name__}.py", "exec"), namespace)
+    x = POINTS[2]
+    assert_close(namespace[f"grad_{fn.__name__}"](x), astgrad.grad(fn)(x), rtol=1e-12, atol=1e-12)
+
+
 def test_derivatives_of_one_callee_for_two_wrt_get_two_names():
     source = astgrad.grad(two_wrt_of_a_module_function).source
     calls = {line.split("(")[0].split("=")[-1].strip() for line in source.splitlines() if "grad_grad_h2" in line}

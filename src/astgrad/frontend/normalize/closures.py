@@ -219,8 +219,8 @@ class ClosureLowering:
         """``target = value`` for a name; a function value binds the name statically."""
         if self.looks_like_function(value):
             function = self.function_value(value)
-            if not _has_value(function):
-                self.bind_function(target, function, value)
+            if not _has_value(function) or _holds_made(function) and self.only_called(target):
+                self.bind_function(target, function, value)     # no value needed when the code runs
                 return
             if self.bound_count[target] <= 1:
                 self.functions[target] = function
@@ -357,6 +357,11 @@ def _has_value(function):
     if isinstance(function, Functions):
         return all(_has_value(v) for v in function.values)
     return isinstance(function, Global)
+
+
+def _holds_made(function):
+    """Whether ``function`` is a gradient made in the code, or a literal holding one."""
+    return isinstance(function, Made) or isinstance(function, Functions) and any(map(_holds_made, function.values))
 
 
 def _value_label(value):

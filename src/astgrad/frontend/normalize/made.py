@@ -14,6 +14,7 @@ import inspect
 import gast
 
 from ...core import syntax as S
+from ...core.ops import is_user_function
 from .closures import Global, Local, Made
 
 
@@ -121,3 +122,30 @@ class MadeGradientLowering:
                                     and node.value.id == receiver[0]):
             return None
         return self.receiver_function(receiver, node.attr)
+
+    def only_called(self, name):
+        """Whether ``name`` is bound once in the function and only called, directly or as
+        an item (``d(x)``, ``fs[0](x)``, ``for d in fs``), or handed to a helper of this
+        module (inlined where it is given a function): then the gradients it holds need not
+        be made when the code runs."""
+        tree = self.source.tree
+        called = set()
+        for node in S.walk_nodes(tree):
+            if isinstance(node, gast.Call):
+                called.add(id(node.func.value) if isinstance(node.func, gast.Subscript) else id(node.func))
+                if self.inlined_helper(node):
+                    called.update(id(a) for a in node.args + [kw.value for kw in node.keywords])
+            elif isinstance(node, gast.For):
+                called.add(id(node.iter))
+        names = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name]
+        return sum(isinstance(n.ctx, gast.Store) for n in names) == 1 and all(
+            isinstance(n.ctx, gast.Store) or id(n) in called for n in names)
+
+    def inlined_helper(self, call):
+        """Whether ``call`` calls a function of this module, which is inlined where it is
+        handed a function value."""
+        path = S.dotted_path(call.func)
+        if path is None or path[0] in self.locals:
+            return False
+        callee = self.source.resolve_path(path, depend=False)
+        return is_user_function(callee) and hasattr(callee, "__code__") and self.same_module(callee)
