@@ -264,6 +264,8 @@ CASES = [
     (np.add, lambda: (N(3, 1), N(4)), {}), (np.subtract, lambda: (N(), N(3)), {}),
     (np.multiply, lambda: (N(3, 4), N(4)), {}), (np.divide, lambda: (N(4), A(3, 1)), {}),
     (np.power, lambda: (P(3, 4), N(4)), {}), (np.arctan2, lambda: (N(3, 4), A(4)), {}),
+    (np.ldexp, lambda: (N(3), np.array([1, -2, 0])), {}), (math.ldexp, lambda: (N(), 3), {}),
+    (np.angle, lambda: (N(3),), {}), (rt.positive_base, lambda: (P(3), N(3)), {}),
     (np.hypot, lambda: (A(3, 1), A(4)), {}), (np.remainder, lambda: (P(3), P(3) + 1.0), {}),
     (np.maximum, lambda: (N(3, 4), N(4)), {}), (np.minimum, lambda: (N(3, 1), N(4)), {}),
     (np.logaddexp, lambda: (N(3, 4), N(4)), {}), (np.logaddexp2, lambda: (N(3, 1), N(4)), {}),
@@ -536,6 +538,7 @@ CASES += [
 
 # Registered tangents that the table above does not exercise, and why.
 NOT_IN_TABLE = {
+    np.ndarray.imag: "as numpy.imag (one declaration); an attribute, not a function to call",
     **({math.cbrt: "as numpy.cbrt (one declaration); Python 3.11 and later only"} if hasattr(math, "cbrt") else {}),
     np.float32: "rounds to float32, so a float64 finite difference cannot check it; see test_cast_rules",
     rt.current_row: "depends on whether a row is a view of the array, which the table's copies of the "

@@ -246,6 +246,20 @@ def _in_place(value, like):
     return cast
 
 
+def snapshot(value):
+    """Stand-in for ``runtime.snapshot`` (a copy later writes cannot change) in numba code."""
+    raise NotImplementedError
+
+
+@overload(snapshot)
+def _snapshot(value):
+    if _is_array(value):
+        return lambda value: value.copy()
+    if _is_scalar(value):
+        return lambda value: value
+    return None
+
+
 def unindex(g, x, index):
     """Stand-in for ``runtime.unindex`` (arrays, basic indices) in numba code."""
     raise NotImplementedError
@@ -445,6 +459,7 @@ HELPERS = {
     runtime.matmul_adjoint_right: matmul_adjoint_right,
     runtime.in_place: in_place,
     runtime.unindex: unindex,
+    runtime.snapshot: snapshot,
 }
 
 # helpers the lowering introduces, by the name numba code calls them

@@ -114,7 +114,7 @@ elementwise((numpy.remainder, operator.mod),            # numpy.mod is numpy.rem
             lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.floor_divide(x1, x2))
 elementwise(numpy.fmod, lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.rint((x1 - z) / x2))
 # ldexp(x1, x2) = x1 * 2 ** x2, x2 an integer array (no derivative).
-elementwise((numpy.ldexp, math.ldexp), lambda z, x1, x2: numpy.exp2(x2), None)
+elementwise((numpy.ldexp, math.ldexp), lambda z, x1, x2: numpy.ldexp(numpy.ones_like(x1), x2), None)
 # copysign(x1, x2) = |x1| with the sign of x2: the sign of x2 is locally constant.
 elementwise((numpy.copysign, math.copysign), lambda z, x1, x2: numpy.sign(x1) * numpy.sign(z), None)
 elementwise(numpy.maximum, lambda z, x1, x2: select_weight(x1, x2), lambda z, x1, x2: select_weight(x2, x1))
