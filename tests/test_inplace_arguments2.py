@@ -41,6 +41,12 @@ def shifted_in_a_loop(x, w):
     return np.sum(y * y)
 
 
+def shifted_argument_in_a_loop(x, w):
+    for _ in range(3):
+        x[1:] = np.sin(x[:-1]) * w + x[1:]
+    return np.sum(x * x)
+
+
 def reversed_sine(x, w):
     y = x * w
     y[::-1] = np.sin(y[::-1])
@@ -74,7 +80,8 @@ def written_in_a_branch(x, w):
     return np.sum(x * x)
 
 
-SECOND_ORDER = [(shifted_into_argument, X3), (shifted_in_a_loop, X4), (reversed_sine, X3),
+SECOND_ORDER = [(shifted_into_argument, X3), (shifted_in_a_loop, X4), (shifted_argument_in_a_loop, X4),
+                (reversed_sine, X3),
                 (product_of_shifted_views, X4), (transposed_write, MATRIX), (row_written_from_rows, MATRIX)]
 
 
