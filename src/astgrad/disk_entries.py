@@ -187,8 +187,12 @@ def entry_for(generated, name):
     dependencies = _described(generated.dependencies)
     if dependencies is None:
         return None
+    # the lines of the user's files its lines came from (not those of code generated in this process)
+    origins = [[line, file, user_line] for line, (file, user_line) in (generated.origins or {}).items()
+               if not file.startswith("<")]
     body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
-            "dependencies": dependencies, "code": base64.b64encode(marshal.dumps(generated.code)).decode()}
+            "dependencies": dependencies, "code": base64.b64encode(marshal.dumps(generated.code)).decode(),
+            "origins": origins}
     return dict(body, checksum=_checksum(body))
 
 
@@ -241,7 +245,7 @@ def rebuild(entry, name, fn):
     belongs to another key, or a name it depended on means something else now."""
     from .pipeline import Generated
     try:
-        body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "code")}
+        body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "code", "origins")}
         if entry["checksum"] != _checksum(body) or body["key"] != name:
             return None
         objects = {free: find(d) for free, d in body["bindings"].items()}
@@ -256,8 +260,11 @@ def rebuild(entry, name, fn):
     except (KeyError, TypeError, ValueError, SyntaxError, AttributeError, EOFError):
         return None
     cells = {n: types.CellType(objects[n]) for n in code.co_freevars if n in objects}
+    from .core import generated_text
+    origins = {line: (file, user_line) for line, file, user_line in body["origins"]}
+    generated_text.register_origins(code.co_filename, origins)
     return Generated(code, arguments, body["name"], body["text"], cells, dependencies,
-                     registry.VERSION[0], 0.0)
+                     registry.VERSION[0], 0.0, origins=origins)
 
 
 def _code(body, fn):

@@ -99,6 +99,7 @@ class Generated:
     seconds: float
     callee_guards: tuple = ()   # the callees' guards, bound to their scopes (set by the cache)
     function_guards: tuple = ()     # the user functions it depends on keep their code (set by the cache)
+    origins: dict = None        # line of text -> (file, line) it was generated from (generated_text.origin)
 
 
 _collector = {"paused": 0, "was_enabled": False}
@@ -205,7 +206,8 @@ def back(front, key):
         bindings = front.namespace.bindings()
         code, definition = compile_closure(text, tree.name,            # compile
                                            set(bindings) | set(front.freevars), front.label)
-        generated_text.register_origins(code.co_filename, front.source.origins(line_origins(tree, definition)))
+        origins = front.source.origins(line_origins(tree, definition))
+        generated_text.register_origins(code.co_filename, origins)
         cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
         return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
-                         front.seconds + time.perf_counter() - started)
+                         front.seconds + time.perf_counter() - started, origins=origins)
