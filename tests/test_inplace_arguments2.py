@@ -41,6 +41,12 @@ def shifted_in_a_loop(x, w):
     return np.sum(y * y)
 
 
+def shifted_argument_in_a_loop(x, w):
+    for _ in range(3):
+        x[1:] = np.sin(x[:-1]) * w + x[1:]
+    return np.sum(x * x)
+
+
 def reversed_sine(x, w):
     y = x * w
     y[::-1] = np.sin(y[::-1])
@@ -74,7 +80,8 @@ def written_in_a_branch(x, w):
     return np.sum(x * x)
 
 
-SECOND_ORDER = [(shifted_into_argument, X3), (shifted_in_a_loop, X4), (reversed_sine, X3),
+SECOND_ORDER = [(shifted_into_argument, X3), (shifted_in_a_loop, X4), (shifted_argument_in_a_loop, X4),
+                (reversed_sine, X3),
                 (product_of_shifted_views, X4), (transposed_write, MATRIX), (row_written_from_rows, MATRIX)]
 
 
@@ -306,3 +313,24 @@ def test_a_second_order_refusal_names_the_users_line(f, x, helper, text):
     assert "<astgrad" not in str(error).splitlines()[0]
     assert error.filename.endswith((".py",)) and error.lineno == _line_of(source, text)
     assert text in error.line and "cannot be differentiated twice" in str(error)
+
+
+def test_the_users_line_is_named_for_code_loaded_from_the_disk_cache(tmp_path):
+    # the first derivative comes from another process's entry: its lines' origins come with it
+    import subprocess
+    import sys
+    import textwrap
+    import os
+    code = textwrap.dedent("""
+        import sys, numpy as np, astgrad
+        sys.path.insert(0, %r)
+        from test_inplace_arguments2 import written_in_a_branch
+        try:
+            astgrad.hessian(written_in_a_branch)(np.array([0.4, -0.3, 0.9, 0.6]), 0.8)
+        except astgrad.TransformError as error:
+            print(error.filename, error.lineno)
+    """) % os.path.dirname(__file__)
+    env = dict(os.environ, ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and runs[0].split()[0] == __file__, runs

@@ -103,7 +103,7 @@ def test_reverse_and_forward_match_finite_differences(f, x):
 
 
 SECOND_ORDER = [slice_view, row_augmented, index_rebound_after_the_view, element_of_a_vector,
-                view_of_a_local_array, transposed, nested_subscript]
+                view_of_a_local_array, transposed, nested_subscript, reshaped]
 
 
 @pytest.mark.parametrize("f, x", [(f, x) for f, x in PROGRAMS if f in SECOND_ORDER],

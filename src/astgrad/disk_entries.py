@@ -215,9 +215,12 @@ def entry_for(generated, name, callees=(), bound=None):
     dependencies = described_dependencies(generated.dependencies)
     if dependencies is None:
         return None
+    # the lines of the user's files its lines came from (not those of code generated in this process)
+    origins = [[line, file, user_line] for line, (file, user_line) in (generated.origins or {}).items()
+               if not file.startswith("<")]
     body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
             "dependencies": dependencies, "callees": list(callees),
-            "code": base64.b64encode(marshal.dumps(generated.code)).decode()}
+            "code": base64.b64encode(marshal.dumps(generated.code)).decode(), "origins": origins}
     return dict(body, checksum=_checksum(body))
 
 
@@ -294,7 +297,8 @@ def rebuild(entry, name, fn, resolve=None):
     or None when one of them has changed since (see disk_callees.py)."""
     from .pipeline import Generated
     try:
-        body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "callees", "code")}
+        body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "callees", "code",
+                                      "origins")}
         if entry["checksum"] != _checksum(body) or body["key"] != name:
             return None
         dependencies = dependencies_now(body["dependencies"], fn)
@@ -313,8 +317,11 @@ def rebuild(entry, name, fn, resolve=None):
     except (KeyError, TypeError, ValueError, SyntaxError, AttributeError, EOFError):
         return None
     cells = {n: types.CellType(objects[n]) for n in code.co_freevars if n in objects}
+    from .core import generated_text
+    origins = {line: (file, user_line) for line, file, user_line in body["origins"]}
+    generated_text.register_origins(code.co_filename, origins)
     return Generated(code, arguments, body["name"], body["text"], cells, dependencies,
-                     registry.VERSION[0], 0.0, derived=derived)
+                     registry.VERSION[0], 0.0, derived=derived, origins=origins)
 
 
 def _code(body, fn):

@@ -110,6 +110,7 @@ class Generated:
     function_guards: tuple = ()     # the user functions it depends on keep their code (set by the cache)
     derived: tuple = ()         # its callees' derivatives (Derived), or None when one came from
                                 # elsewhere (a gradient object): what the disk cache describes
+    origins: dict = None        # line of text -> (file, line) it was generated from (generated_text.origin)
 
 
 class Derived(typing.NamedTuple):
@@ -227,7 +228,8 @@ def back(front, key):
         bindings = front.namespace.bindings()
         code, definition = compile_closure(text, tree.name,            # compile
                                            set(bindings) | set(front.freevars), front.label)
-        generated_text.register_origins(code.co_filename, front.source.origins(line_origins(tree, definition)))
+        origins = front.source.origins(line_origins(tree, definition))
+        generated_text.register_origins(code.co_filename, origins)
         cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
         return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
-                         front.seconds + time.perf_counter() - started)
+                         front.seconds + time.perf_counter() - started, origins=origins)

@@ -186,7 +186,7 @@ class Sharing:
                 yield name, set(self.contents.get(owner, set()))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
-            yield holder, self._names([stmt.value])
+            yield holder, self._stored(stmt.targets[0].slice, stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and anno.get(stmt.value, Key.METHOD) in ("append", "insert", "extend", "setdefault"):
             holder = self._name(stmt.value.func.value)
@@ -228,6 +228,14 @@ class Sharing:
         if not -len(items) <= index < len(items) or not isinstance(items[index], gast.Name):
             return None
         return self._name(items[index])
+
+    def _stored(self, index, value):
+        """The names ``c[index] = value`` makes ``c`` hold: ``value``; with a slice (or
+        ``...``, which only an array takes), its items only (a list copies them in, an
+        array their values)."""
+        if isinstance(index, gast.Slice) or isinstance(index, gast.Constant) and index.value is Ellipsis:
+            return set().union(set(), *(self.contents.get(n, set()) for n in self._names([value])))
+        return self._names([value])
 
     def container_read(self, value):
         """(c, may be a view) when ``value`` reads an element out of ``c``: ``c[k]`` (an
