@@ -63,6 +63,7 @@ def _complex_dtype_string(node):
 
 def refuse_complex(source, tree, local_names):
     """Raise a TransformError at the first place ``tree`` writes a complex number."""
+    looked_up = {}      # dotted path -> its reason: each is looked up once (np.sin, hundreds of times)
     for node in S.walk_nodes(tree):
         reason = None
         if isinstance(node, gast.Constant) and isinstance(node.value, complex):
@@ -70,9 +71,11 @@ def refuse_complex(source, tree, local_names):
         elif isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load):
             path = S.dotted_path(node)
             if path and path[0] not in local_names:
-                obj = source.resolve_path(path, depend=False)   # a look, not a dependency: data stays live
-                if obj is not MISSING:
-                    reason = makes_complex(obj)
+                key = tuple(path)
+                if key not in looked_up:
+                    obj = source.resolve_path(path, depend=False)   # a look, not a dependency: data stays live
+                    looked_up[key] = None if obj is MISSING else makes_complex(obj)
+                reason = looked_up[key]
         elif isinstance(node, gast.Call):
             reason = _complex_dtype_argument(node)
         if reason:
@@ -237,11 +240,13 @@ def _in(obj, table):
 
 
 def _uses_fft(tree, source, local_names):
+    looked_up = set()
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Attribute) and node.attr in ("fft", "ifft", "rfft", "fft2", "ifft2", "fftn",
                                                                "ifftn", "rfft2", "rfftn"):
             return True
-        if isinstance(node, gast.Name) and node.id not in local_names:
+        if isinstance(node, gast.Name) and node.id not in local_names and node.id not in looked_up:
+            looked_up.add(node.id)
             obj = source.resolve_path([node.id], depend=False)
             if obj is not MISSING and _describe(obj).startswith(("numpy.fft", "astgrad.runtime")):
                 return True

@@ -299,6 +299,8 @@ class InlineLowering:
         normalized code: it is followed only where it is called."""
         hidden = {name for name, value in self.functions.items() if not isinstance(value, Global)
                   and not (isinstance(value, Functions) and all(isinstance(v, Global) for v in value.values))}
+        if not hidden:
+            return
         for stmt in S.statements(body):
             for part in S.header_nodes(stmt):
                 for node in S.walk_nodes(part):

@@ -21,6 +21,8 @@ base are each bound once (the base may be an argument); a write into the base wh
 another view of it is still used stays refused by the modes, as before.
 """
 
+from collections import Counter
+
 import gast
 import numpy
 
@@ -63,7 +65,9 @@ class ViewWrites:
 
     def __init__(self, normalizer, tree):
         self.normalizer = normalizer
-        self.counts = binding_counts([tree])
+        # the normalizer counted the bindings of this tree before any rewriting: a copy
+        self.counts = Counter(normalizer.bound_count) if tree is normalizer.source.tree \
+            else binding_counts([tree])
         for node in S.walk_nodes(tree):        # v op= e changes the view (followed here), not a binding
             if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
                 self.counts[node.target.id] -= 1
