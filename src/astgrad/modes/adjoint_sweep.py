@@ -9,6 +9,7 @@ adjoint assigns it, later ones add. ``if`` and loops are handled by
 
 import gast
 
+from ..analysis.saves import redirect_shapes
 from ..backend import optimize
 from ..core import anno
 from ..core import syntax as S
@@ -175,6 +176,7 @@ class AdjointSweep:
         except BindError as exc:
             raise mode.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
+        contributions = redirect_shapes(contributions, mode.shape_sources.get(id(stmt)))
         checks = mode.receiver_check(stmt, op) + mode.dtype_check(stmt, op, registry.ADJOINTS)
         return checks + contributions if contributions else []
 
