@@ -7,6 +7,7 @@ iteration. The save planner (``saves``) asks this module for them; the adjoint
 sweep emits copies of the chosen statements.
 """
 
+import collections
 import math
 
 import gast
@@ -17,12 +18,14 @@ from ..core.anno import Key
 from .mutation import names_changed_in_place
 
 
-def recomputable(loop, body, store_counts):
+def recomputable(loop, body, store_counts, loads=None):
     """The temporaries of ``loop`` (a for loop over a name) cheaper to recompute than to
     save: one arithmetic operation or indexing on the loop index, constants and values
     the loop does not change, used only later in the same iteration (``t = 0.1 * i``,
     ``x_t = xs[t]``, ``cond = i > 1``). ``body`` is the whole function body and
-    ``store_counts`` says how often each name is assigned."""
+    ``store_counts`` says how often each name is assigned; ``loads`` (``load_counts``
+    of ``body``, counted once for all its loops) how often each is read."""
+    outside = None
     changed_in_loop = S.stored_names(gast.Module(body=loop.body, type_ignores=[])) \
         | names_changed_in_place(loop.body)
     available = {loop.target.id}
@@ -40,7 +43,9 @@ def recomputable(loop, body, store_counts):
                    for n in operands):
             continue
         earlier = gast.Module(body=loop.body[:position], type_ignores=[])
-        if name in S.loaded_names(earlier) or name in _loads_outside(loop, body):
+        if outside is None:
+            outside = _loads_outside(loop, body if loads is None else loads)
+        if name in S.loaded_names(earlier) or name in outside:
             continue
         chosen.append(stmt)
         available.add(name)
@@ -53,11 +58,19 @@ def _cheap(value):
         or _is_math_call(value)
 
 
-def _loads_outside(loop, body):
-    """Names read anywhere in the function outside ``loop``'s body."""
-    inside = {id(n) for stmt in loop.body for n in S.walk_nodes(stmt)}
-    return {n.id for n in S.walk_nodes(gast.Module(body=body, type_ignores=[]))
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in inside}
+def load_counts(body):
+    """How often each name is read in ``body`` (a Counter)."""
+    return collections.Counter(n.id for n in S.name_nodes(gast.Module(body=body, type_ignores=[]))
+                               if isinstance(n.ctx, gast.Load))
+
+
+def _loads_outside(loop, loads):
+    """Names read anywhere in the function outside ``loop``'s body; ``loads`` is the
+    function's body, or its ``load_counts``."""
+    if not isinstance(loads, collections.Counter):
+        loads = load_counts(loads)
+    inside = load_counts(loop.body)
+    return {name for name, count in loads.items() if count > inside.get(name, 0)}
 
 
 def _is_math_call(value):

@@ -123,6 +123,7 @@ class SavePlan:
         self.count = 0
         self.stacks = {}
         self.needs_init = set()
+        self.loads = None       # how often each name is read (recompute.load_counts), when a loop asks
 
     def annotate(self, block, depth, maybe, definite):
         """Mark which assignments overwrite a value that may exist (so it may need
@@ -200,7 +201,9 @@ class SavePlan:
         over_name = not is_while and isinstance(stmt.target, gast.Name)
         if over_name:
             inner_definite.add(stmt.target.id)
-        anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts)
+        if over_name and self.loads is None:
+            self.loads = recompute.load_counts(self.body)     # once for all loops
+        anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts, self.loads)
                  if over_name else [])
         self.annotate(stmt.body, depth + 1, inner_maybe, inner_definite)
         for recomputed in anno.get(stmt, Key.RECOMPUTED):
@@ -295,8 +298,8 @@ def _changed_by(stmt):
 
 def _same_shape_operand(value):
     """The name whose shape ``value`` certainly has, or None: ``-a``, ``a op c`` for a
-    number ``c`` (a float for ``*``: ``xs * 2`` repeats a list), a NumPy ufunc of one
-    operand that keeps a complex value complex (``np.abs`` does not)."""
+    number ``c`` (a float for ``*``: ``xs * 2`` repeats a list), an elementwise NumPy
+    ufunc of one operand that keeps a complex value complex (``np.abs`` does not)."""
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) and isinstance(value.operand, gast.Name):
         return value.operand.id
     if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
@@ -308,7 +311,8 @@ def _same_shape_operand(value):
     if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
             and isinstance(value.args[0], gast.Name):
         ufunc = anno.get(value, Key.TARGET)
-        if isinstance(ufunc, numpy.ufunc) and ufunc.nin == 1 and ufunc.nout == 1 and ufunc is not numpy.absolute:
+        if isinstance(ufunc, numpy.ufunc) and ufunc.nin == 1 and ufunc.nout == 1 and ufunc.signature is None \
+                and ufunc is not numpy.absolute:
             return value.args[0].id
     return None
 

@@ -61,10 +61,12 @@ def _complex_dtype_string(node):
     return False
 
 
-def refuse_complex(source, tree, local_names):
-    """Raise a TransformError at the first place ``tree`` writes a complex number."""
+def refuse_complex(source, tree, local_names, nodes=None):
+    """Raise a TransformError at the first place ``tree`` writes a complex number.
+    ``nodes``: ``S.all_nodes(tree)``, when the caller has it."""
+    nodes = S.all_nodes(tree) if nodes is None else nodes
     looked_up = {}      # dotted path -> its reason: each is looked up once (np.sin, hundreds of times)
-    for node in S.walk_nodes(tree):
+    for node in nodes:
         reason = None
         if isinstance(node, gast.Constant) and isinstance(node.value, complex):
             reason = f"the complex literal {node.value!r}"
@@ -84,7 +86,7 @@ def refuse_complex(source, tree, local_names):
                 "defined for real values only. Keep the real and imaginary parts in two real "
                 "variables, or compute this part outside the differentiated function",
                 node, construct="complex")
-    check_complex_flow(source, tree, local_names)
+    check_complex_flow(source, tree, local_names, nodes)
 
 
 def _complex_dtype_argument(call):
@@ -239,9 +241,9 @@ def _in(obj, table):
         return False
 
 
-def _uses_fft(tree, source, local_names):
+def _uses_fft(nodes, source, local_names):
     looked_up = set()
-    for node in S.walk_nodes(tree):
+    for node in nodes:
         if isinstance(node, gast.Attribute) and node.attr in ("fft", "ifft", "rfft", "fft2", "ifft2", "fftn",
                                                                "ifftn", "rfft2", "rfftn"):
             return True
@@ -253,13 +255,15 @@ def _uses_fft(tree, source, local_names):
     return False
 
 
-def check_complex_flow(source, tree, local_names):
+def check_complex_flow(source, tree, local_names, nodes=None):
     """Raise a TransformError where a complex value made by numpy.fft meets an operation
-    whose rule is not written for complex values (see the module docstring)."""
-    if not _uses_fft(tree, source, local_names):
+    whose rule is not written for complex values (see the module docstring).
+    ``nodes``: ``S.all_nodes(tree)``, when the caller has it."""
+    nodes = S.all_nodes(tree) if nodes is None else nodes
+    if not _uses_fft(nodes, source, local_names):
         return
     flow = _ComplexFlow(source, local_names)
-    statements = [node for node in S.walk_nodes(tree) if isinstance(node, gast.stmt)
+    statements = [node for node in nodes if isinstance(node, gast.stmt)
                   and not isinstance(node, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With, gast.Try))]
     while any([flow.statement(stmt) for stmt in statements]):
         pass

@@ -20,7 +20,7 @@ def written_arguments(tree):
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     copies = {}                 # name -> the names plainly copied into it
     written, augmented = set(), set()
-    for node in S.walk_nodes(tree):
+    for node in S.all_nodes(tree):
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 if isinstance(target, gast.Name) and isinstance(node.value, gast.Name):

@@ -97,13 +97,14 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.line = getattr(tree, "lineno", None)
             raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
-        for node in S.walk_nodes(tree):
+        nodes = S.all_nodes(tree)       # the checks below each look at every node: one list
+        for node in nodes:
             kind = _REFUSED_EXPR.get(type(node))
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
-        refuse_complex(self.source, tree, self.locals)
-        rewrite_view_writes(self, tree)
+        refuse_complex(self.source, tree, self.locals, nodes)
+        rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
         if _has_early_return(body):

@@ -63,21 +63,22 @@ class _View:
 class ViewWrites:
     """Rewrites one function's writes through views (see the module doc)."""
 
-    def __init__(self, normalizer, tree):
+    def __init__(self, normalizer, tree, nodes=None):
         self.normalizer = normalizer
+        nodes = S.all_nodes(tree) if nodes is None else nodes      # every node, for the counts below
         # the normalizer counted the bindings of this tree before any rewriting: a copy
         self.counts = Counter(normalizer.bound_count) if tree is normalizer.source.tree \
             else binding_counts([tree])
-        for node in S.walk_nodes(tree):        # v op= e changes the view (followed here), not a binding
+        for node in nodes:        # v op= e changes the view (followed here), not a binding
             if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
                 self.counts[node.target.id] -= 1
         self.params = set(parameters(tree))
-        self.containers = _container_names(tree)
+        self.containers = _container_names(nodes)
         self.views = {}
         # how many views of each base the function takes: a write through one view while
         # another may be in use is left as it is (and refused, naming the view written)
         self.taken = {}
-        for node in S.walk_nodes(tree):
+        for node in nodes:
             if isinstance(node, gast.Assign) and len(node.targets) == 1:
                 view = self.view_of(node.targets[0], node.value)
                 if view is not None:
@@ -226,9 +227,10 @@ class ViewWrites:
             S.name(view.name), S.name(view.base), S.const(where)])
 
 
-def rewrite_view_writes(normalizer, tree):
-    """``tree``'s body with writes through views rewritten (see the module doc)."""
-    tree.body = ViewWrites(normalizer, tree).block(tree.body)
+def rewrite_view_writes(normalizer, tree, nodes=None):
+    """``tree``'s body with writes through views rewritten (see the module doc);
+    ``nodes``: ``S.all_nodes(tree)``, when the caller has it."""
+    tree.body = ViewWrites(normalizer, tree, nodes).block(tree.body)
     return tree
 
 
@@ -251,11 +253,11 @@ def _at(node, stmt):
     return node
 
 
-def _container_names(tree):
-    """Names bound to a list, tuple or dict display (or list()/dict()/tuple()): an array
-    such a container holds is not a view of it."""
+def _container_names(nodes):
+    """Names bound to a list, tuple or dict display (or list()/dict()/tuple()) by the
+    assignments among ``nodes``: an array such a container holds is not a view of it."""
     names = set()
-    for node in S.walk_nodes(tree):
+    for node in nodes:
         if isinstance(node, gast.Assign) and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict,
                                                                      gast.ListComp, gast.DictComp)):
             names.update(t.id for t in node.targets if isinstance(t, gast.Name))
