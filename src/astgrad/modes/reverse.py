@@ -53,9 +53,11 @@ def ssa_rename(body, params, namer):
     fixed = compound | names_changed_in_place(body, augmented=False)
     current = {}
     defined = set(params)
-    renamer = _Loads(current)
     for stmt in body:
-        renamer.visit(stmt)
+        if current:         # code that is a derivative already has single assignments: nothing to rename
+            for node in S.name_nodes(stmt):
+                if isinstance(node.ctx, gast.Load) and node.id in current:
+                    node.id = current[node.id]
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name = stmt.targets[0].id
             if name in fixed:
@@ -66,16 +68,6 @@ def ssa_rename(body, params, namer):
                 stmt.targets[0].id = new
             defined.add(name)
     return body, current, fixed
-
-
-class _Loads(gast.NodeTransformer):
-    def __init__(self, mapping):
-        self.mapping = mapping
-
-    def visit_Name(self, node):
-        if isinstance(node.ctx, gast.Load) and node.id in self.mapping:
-            node.id = self.mapping[node.id]
-        return node
 
 
 class ReverseMode(Transform):

@@ -197,5 +197,7 @@ def walrus_targets(stmt):
     for _, value in gast.iter_fields(stmt):
         for node in value if isinstance(value, list) else [value]:
             if isinstance(node, gast.expr):
-                counts.update(n.target.id for n in S.walk_nodes(node) if isinstance(n, gast.NamedExpr))
+                for n in S.all_nodes(node):
+                    if isinstance(n, gast.NamedExpr):
+                        counts[n.target.id] += 1
     return counts
