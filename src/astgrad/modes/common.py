@@ -338,6 +338,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
     from ..analysis.sharing import Sharing, calls_changing_arguments
+    if not _may_change_in_place(body):
+        return      # nothing to check (most code that is a derivative already)
     sharing = Sharing(params, body, prepare)
     writes = list(_checked_writes(sharing.statements))
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
@@ -368,6 +370,21 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+
+
+def _may_change_in_place(body):
+    """Whether ``body`` holds an in-place write the check looks at, or a call of a user
+    function (which may change its arguments)."""
+    from ..analysis.sharing import is_user_function
+    statements = list(walk.walk_statements(body))
+    if next(_checked_writes(statements), None) is not None:
+        return True
+    for stmt in statements:
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
+        if target is not None and is_user_function(target):
+            return True
+    return False
 
 
 def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
