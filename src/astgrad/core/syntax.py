@@ -116,25 +116,9 @@ def walk_nodes(node):
 
 
 def all_nodes(node):
-    """``list(walk_nodes(node))``, built without a generator: for the front end's
-    checks, which each look at every node of the function (one list, walked by each)."""
-    found = [node]
-    append, ast_type = found.append, ast.AST
-    cached = _CHILD_FIELDS.get
-    i = 0
-    while i < len(found):
-        current = found[i]
-        i += 1
-        fields = cached(current.__class__)
-        for field in child_fields(current.__class__) if fields is None else fields:
-            value = getattr(current, field, None)
-            if isinstance(value, ast_type):
-                append(value)
-            elif type(value) is list:
-                for item in value:
-                    if isinstance(item, ast_type):
-                        append(item)
-    return found
+    """``walk_nodes(node)`` as a list: for the front end's checks, which each look at
+    every node of the function (one walk, its list read by each)."""
+    return list(walk_nodes(node))
 
 
 def _names(node):
