@@ -50,7 +50,17 @@ def nested_loop(x, y):
     return np.sum(a)
 
 
-FUNCTIONS = [sin_loop, negated_loop, rebinding_loop, nested_loop]
+def result_reading_loop(x, y):
+    """The adjoint of ``a = t / y`` for ``y`` reads the new ``a``: its old value cannot
+    be back before that adjoint runs, so ``t``'s shape is saved."""
+    a = x * 1.0
+    for k in range(2):
+        t = a * 0.5
+        a = t / y
+    return np.sum(a)
+
+
+FUNCTIONS = [sin_loop, negated_loop, rebinding_loop, nested_loop, result_reading_loop]
 SHAPES = [((4,), (4,)), ((3, 1), (1, 4)), ((), (5,)), ((2, 3), ())]
 
 
@@ -85,9 +95,19 @@ def test_float32_values_keep_their_gradient_dtype():
 
 def test_the_temporaries_of_shape_keeping_operations_are_not_saved():
     source = astgrad.grad(sin_loop).source
-    # np.sin(a) and s * 0.25 are temporaries whose shapes are a's and s's: neither is
-    # pushed; s (a product of two arrays) and a * 0.5 (read where a has changed) still are
+    # np.sin(a), a * 0.5 and s * 0.25 are temporaries whose shapes are a's and s's: none
+    # is pushed; s (a product of two arrays) and a are
     pushes = [line.strip() for line in source.splitlines() if ".append(" in line]
-    assert len(pushes) == 3, source
+    assert pushes == ["s_stack.append(shape_of(s))", "a_stack.append(a)"], source
     assert "unbroadcast(d_s * y, a)" in source, source
     assert "unbroadcast(d_a, s)" in source, source
+    # a * 0.5 reads a's shape once a's old value is back: the pop comes first
+    lines = [line.strip() for line in source.splitlines()]
+    assert lines.index("a = a_stack.pop()") < lines.index("d_t_1 = unbroadcast(d_a, a)"), source
+
+
+def test_a_temporary_read_where_the_result_is_needed_is_still_saved():
+    source = astgrad.grad(result_reading_loop, 1).source
+    assert "t_stack.append(shape_of(t))" in source, source
+    # where only x is differentiated, nothing reads the new a: its old value comes back first
+    assert "t_stack" not in astgrad.grad(result_reading_loop, 0).source

@@ -13,6 +13,7 @@ modes turn the records into save and restore statements.
 import copy
 import dataclasses
 import enum
+import typing
 
 import gast
 import numpy
@@ -252,14 +253,22 @@ class SavePlan:
 _SHAPE_HELPERS = (runtime.unbroadcast, runtime.broadcast_like)   # read only the shape of their x
 
 
+class ShapeSources(typing.NamedTuple):
+    """``{id(statement): {temporary: name}}`` twice (see ``shape_sources``)."""
+    before_restore: dict    # what the statement's adjoint may read as it is
+    after_restore: dict     # sources that are the statement's own target: once its old value is back
+
+
 def shape_sources(body):
     """Inside loops, the temporaries whose shape the reverse sweep can read off another
     name: ``t = np.sin(a)`` or ``t = a * 0.5`` has the shape of ``a`` (and is real where
     ``a`` is), so where a later statement of the same block (before ``a`` or ``t`` is
     assigned again) passes ``t`` on to ``unbroadcast`` only for its shape, ``a``, which
     the reverse sweep holds there anyway, does as well, and ``t`` need not be saved
-    every iteration. ``{id(statement): {temporary: name}}`` (see ``redirect_shapes``)."""
-    found = {}
+    every iteration. A statement assigning ``a`` itself (``a = t + u``) may read ``a``
+    for ``t`` once its adjoint has restored the value ``a`` had (``after_restore``).
+    See ``redirect_shapes``."""
+    found = ShapeSources({}, {})
     _sources_in(body, False, found)
     return found
 
@@ -268,12 +277,17 @@ def _sources_in(block, in_loop, found):
     sources = {}
     for stmt in block:
         changed = _changed_by(stmt)
+        if in_loop and sources and isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            target, read = stmt.targets[0].id, S.loaded_names(stmt.value)
+            own = {n: s for n, s in sources.items() if s == target and n in read and n != target}
+            if own and changed == {target}:
+                found.after_restore[id(stmt)] = own
         if sources and changed:
             sources = {n: s for n, s in sources.items() if n not in changed and s not in changed}
         if in_loop and sources and isinstance(stmt, gast.Assign):
             read = {n: sources[n] for n in S.loaded_names(stmt.value) if n in sources}
             if read:
-                found[id(stmt)] = read
+                found.before_restore[id(stmt)] = read
         if isinstance(stmt, gast.If):
             _sources_in(stmt.body, in_loop, found)
             _sources_in(stmt.orelse, in_loop, found)
