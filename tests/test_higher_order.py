@@ -403,7 +403,7 @@ def test_each_order_of_ten_lines_matches_fd_of_previous(x, w):
         previous = current
 
 
-@pytest.mark.xfail(strict=True, reason="known gap, measured 61/251/998/3941 code lines (~4x per order): reverse over "
+@pytest.mark.xfail(strict=True, reason="known gap, measured 57/240/956/3659 code lines (~4x per order): reverse over "
                    "reverse saves and restores every intermediate the previous order overwrites; "
                    "reaching ~2.7x per order needs recomputation instead of saving")
 def test_emitted_source_does_not_blow_up():

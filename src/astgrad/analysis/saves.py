@@ -13,9 +13,12 @@ modes turn the records into save and restore statements.
 import copy
 import dataclasses
 import enum
+import typing
 
 import gast
+import numpy
 
+from .. import runtime
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
@@ -243,3 +246,100 @@ class SavePlan:
         if name not in self.stacks:
             self.stacks[name] = self.namer.fresh(name + "_stack")
         return self.stacks[name]
+
+
+# -- shapes read from a value the reverse sweep has anyway ---------------------------------
+
+_SHAPE_HELPERS = (runtime.unbroadcast, runtime.broadcast_like)   # read only the shape of their x
+
+
+class ShapeSources(typing.NamedTuple):
+    """``{id(statement): {temporary: name}}`` twice (see ``shape_sources``)."""
+    before_restore: dict    # what the statement's adjoint may read as it is
+    after_restore: dict     # sources that are the statement's own target: once its old value is back
+
+
+def shape_sources(body):
+    """Inside loops, the temporaries whose shape the reverse sweep can read off another
+    name: ``t = np.sin(a)`` or ``t = a * 0.5`` has the shape of ``a`` (and is real where
+    ``a`` is), so where a later statement of the same block (before ``a`` or ``t`` is
+    assigned again) passes ``t`` on to ``unbroadcast`` only for its shape, ``a``, which
+    the reverse sweep holds there anyway, does as well, and ``t`` need not be saved
+    every iteration. A statement assigning ``a`` itself (``a = t + u``) may read ``a``
+    for ``t`` once its adjoint has restored the value ``a`` had (``after_restore``).
+    See ``redirect_shapes``."""
+    found = ShapeSources({}, {})
+    _sources_in(body, False, found)
+    return found
+
+
+def _sources_in(block, in_loop, found):
+    sources = {}
+    for stmt in block:
+        changed = _changed_by(stmt)
+        if in_loop and sources and isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            target, read = stmt.targets[0].id, S.loaded_names(stmt.value)
+            own = {n: s for n, s in sources.items() if s == target and n in read and n != target}
+            if own and changed == {target}:
+                found.after_restore[id(stmt)] = own
+        if sources and changed:
+            sources = {n: s for n, s in sources.items() if n not in changed and s not in changed}
+        if in_loop and sources and isinstance(stmt, gast.Assign):
+            read = {n: sources[n] for n in S.loaded_names(stmt.value) if n in sources}
+            if read:
+                found.before_restore[id(stmt)] = read
+        if isinstance(stmt, gast.If):
+            _sources_in(stmt.body, in_loop, found)
+            _sources_in(stmt.orelse, in_loop, found)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            _sources_in(stmt.body, True, found)
+        elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            source = _same_shape_operand(stmt.value)
+            if source is not None and source != stmt.targets[0].id:
+                sources[stmt.targets[0].id] = sources.get(source, source)
+
+
+def _changed_by(stmt):
+    """Names whose value or shape ``stmt`` may change: what an assignment of a plain
+    operation binds, and every name any other statement mentions."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and (
+            isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant, gast.Name))
+            or isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is not None
+            and not any(kw.arg == "out" for kw in stmt.value.keywords)):
+        return {stmt.targets[0].id}
+    return S.names_in(stmt)
+
+
+def _same_shape_operand(value):
+    """The name whose shape ``value`` certainly has, or None: ``-a``, ``a op c`` for a
+    number ``c`` (a float for ``*``: ``xs * 2`` repeats a list), an elementwise NumPy
+    ufunc of one operand that keeps a complex value complex (``np.abs`` does not)."""
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) and isinstance(value.operand, gast.Name):
+        return value.operand.id
+    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
+        for operand, other in ((value.left, value.right), (value.right, value.left)):
+            if isinstance(operand, gast.Name) and isinstance(other, gast.Constant) \
+                    and type(other.value) in ((float,) if isinstance(value.op, gast.Mult) else (int, float)):
+                return operand.id
+        return None
+    if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+            and isinstance(value.args[0], gast.Name):
+        ufunc = anno.get(value, Key.TARGET)
+        if isinstance(ufunc, numpy.ufunc) and ufunc.nin == 1 and ufunc.nout == 1 and ufunc.signature is None \
+                and ufunc is not numpy.absolute:
+            return value.args[0].id
+    return None
+
+
+def redirect_shapes(statements, sources):
+    """``statements`` (an adjoint's) with the shape-only argument of ``unbroadcast`` and
+    ``broadcast_like`` read off its source where ``sources`` (one statement's entry of
+    ``shape_sources``) has one."""
+    if not sources:
+        return statements
+    for stmt in statements:
+        for node in S.walk_nodes(stmt):
+            if isinstance(node, gast.Call) and len(node.args) == 2 and isinstance(node.args[1], gast.Name) \
+                    and node.args[1].id in sources and anno.get(node, Key.TARGET) in _SHAPE_HELPERS:
+                node.args[1] = S.name(sources[node.args[1].id])
+    return statements

@@ -599,11 +599,26 @@ def calls_changing_arguments(sharing):
 
 # -- which later reads can see an in-place change ----------------------------------------
 
+_SHAPE_ONLY = {}     # runtime helper -> (rule table version, its _shape_only_parameters)
+
+
 def _shape_only_parameters(helper):
     """Parameters of an astgrad runtime helper whose value no derivative of the call
     needs: its adjoint rule neither differentiates nor reads them (``x`` in
     ``unbroadcast(g, x)`` only gives a shape), or reads only their dtype. Empty for
-    anything else."""
+    anything else. Found once per helper while the rule table stays as it is (generated
+    code calls a few helpers thousands of times)."""
+    from ..rules import registry
+    if not _is_runtime_helper(helper):
+        return None, set()
+    known = _SHAPE_ONLY.get(helper)
+    if known is None or known[0] != registry.VERSION[0]:
+        known = _SHAPE_ONLY[helper] = (registry.VERSION[0], _find_shape_only_parameters(helper))
+    signature, names = known[1]
+    return signature, set(names)
+
+
+def _find_shape_only_parameters(helper):
     from ..rules import registry
     if not _is_runtime_helper(helper):
         return None, set()
@@ -647,6 +662,30 @@ def value_reads(stmt):
     return names - (dropped - still_read)
 
 
+class _LoopFacts(typing.NamedTuple):
+    """What a loop's fixed point needs to know of the loop, found in one walk of it."""
+    mentioned: frozenset    # every name in it
+    asked: frozenset        # the names whose facts are kept at its statements (see ``recorded``)
+    bound: frozenset        # the names it assigns
+    header: frozenset       # a for loop's target and the names its iterable reads
+    exits_early: bool       # it holds a break, continue or return
+
+
+def _loop_facts(stmt, recorded):
+    mentioned, asked, bound, exits_early = set(), set(), set(), False
+    for node in S.walk_nodes(stmt):
+        if isinstance(node, gast.Name):
+            mentioned.add(node.id)
+            if isinstance(node.ctx, gast.Store):
+                bound.add(node.id)
+        elif isinstance(node, (gast.Break, gast.Continue, gast.Return)):
+            exits_early = True
+        elif recorded is not None and id(node) in recorded:
+            asked |= recorded[id(node)]
+    header = S.stored_names(stmt.target) | S.loaded_names(stmt.iter) if isinstance(stmt, gast.For) else set()
+    return _LoopFacts(frozenset(mentioned), frozenset(asked), frozenset(bound), frozenset(header), exits_early)
+
+
 class _ForwardAnalysis:
     """A forward analysis over structured code: ``block`` records the state before
     each statement (under ``key``, see ``record``) and returns the state after the
@@ -655,6 +694,15 @@ class _ForwardAnalysis:
 
     key = None
     recorded = None     # id(statement) -> the names whose facts are kept there (None: all, everywhere)
+    _loops = None       # id(loop) -> its _LoopFacts, found once (a fixed point visits a loop often)
+
+    def loop_facts(self, stmt):
+        if self._loops is None:
+            self._loops = {}
+        facts = self._loops.get(id(stmt))
+        if facts is None:
+            facts = self._loops[id(stmt)] = _loop_facts(stmt, self.recorded)
+        return facts
 
     def block(self, block, state):
         state = self.copy(state)
@@ -707,21 +755,23 @@ class _Unshared(_ForwardAnalysis):
         return unshared & other
 
     def loop(self, stmt, unshared):
-        touched = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
-        exits_early = any(isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in S.walk_nodes(stmt))
-        if exits_early or getattr(stmt, "orelse", None):
-            self.block(stmt.body, unshared - touched)       # simple and safe: forget them
-            return unshared - touched
-        entry = set(unshared)
-        if isinstance(stmt, gast.For):
-            entry -= S.stored_names(stmt.target) | S.loaded_names(stmt.iter)
+        """Iterated to a fixed point over the names the loop mentions: no statement in it
+        changes the facts of another name, so those pass the loop unchanged (and a loop
+        costs as much as it is long, not as the function is). A loop that can leave early
+        forgets every name it mentions."""
+        facts = self.loop_facts(stmt)
+        # kept whole at every statement (no ``recorded``), the state cannot be restricted
+        outside = unshared - facts.mentioned - facts.asked if self.recorded is not None else set()
+        if facts.exits_early or getattr(stmt, "orelse", None):
+            forgotten = unshared - facts.mentioned
+            self.block(stmt.body, forgotten)       # simple and safe: forget them
+            return forgotten
+        entry = (unshared - outside) - facts.header
         while True:
-            end = self.block(stmt.body, entry)
-            if isinstance(stmt, gast.For):
-                end -= S.stored_names(stmt.target) | S.loaded_names(stmt.iter)
+            end = self.block(stmt.body, entry) - facts.header
             joined = entry & end
             if joined == entry:
-                return entry
+                return outside | entry
             entry = joined
 
     def simple(self, stmt, unshared):
@@ -901,13 +951,12 @@ class _TouchedSinceMade(_ForwardAnalysis):
         """Iterated to a fixed point: each pass starts from what the passes before (or
         the code before the loop) left. A loop that can leave early is done coarsely:
         every name it mentions counts as touched, in it and after it."""
-        mentioned = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
-        header = S.loaded_names(stmt.iter if isinstance(stmt, gast.For) else stmt.test)
-        if isinstance(stmt, gast.For):
-            header |= S.stored_names(stmt.target)
-        if getattr(stmt, "orelse", None) or any(
-                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in S.walk_nodes(stmt)):
-            bound = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        facts = self.loop_facts(stmt)
+        mentioned, header = facts.mentioned, facts.header
+        if isinstance(stmt, gast.While):
+            header = S.loaded_names(stmt.test)
+        if getattr(stmt, "orelse", None) or facts.exits_early:
+            bound = facts.bound
             made = {k: v | mentioned for k, v in made.items()}
             self.block(stmt.body, made)
             return {k: v for k, v in made.items() if k not in bound}

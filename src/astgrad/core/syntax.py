@@ -173,6 +173,12 @@ def child_nodes(node):
     return found
 
 
+def all_nodes(node):
+    """``walk_nodes(node)`` as a list: for the front end's checks, which each look at
+    every node of the function (one walk, its list read by each)."""
+    return list(walk_nodes(node))
+
+
 def _names(node, name_type=gast.Name):
     """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
     find, without its generators per node (these queries run for every statement of

@@ -99,7 +99,7 @@ def refuse_complex(source, tree, local_names, nodes=None):
                 "variables, or compute this part outside the differentiated function",
                 node, construct="complex")
     if fft:
-        check_complex_flow(source, tree, local_names)
+        check_complex_flow(source, tree, local_names, nodes)
 
 
 def _complex_dtype_argument(call):
@@ -268,20 +268,22 @@ def _names_fft(node, local_names, meaning):
     return obj is not MISSING and _describe(obj).startswith(("numpy.fft", "astgrad.runtime"))
 
 
-def _uses_fft(tree, source, local_names):
+def _uses_fft(nodes, source, local_names):
     def meaning(path):
         return source.resolve_path(path, depend=False)
-    return any(_names_fft(node, local_names, meaning) for node in S.walk_nodes(tree)
+    return any(_names_fft(node, local_names, meaning) for node in nodes
                if isinstance(node, (gast.Name, gast.Attribute)))
 
 
-def check_complex_flow(source, tree, local_names):
+def check_complex_flow(source, tree, local_names, nodes=None):
     """Raise a TransformError where a complex value made by numpy.fft meets an operation
-    whose rule is not written for complex values (see the module docstring)."""
-    if not _uses_fft(tree, source, local_names):
+    whose rule is not written for complex values (see the module docstring).
+    ``nodes``: ``S.all_nodes(tree)``, when the caller has it."""
+    nodes = S.all_nodes(tree) if nodes is None else nodes
+    if not _uses_fft(nodes, source, local_names):
         return
     flow = _ComplexFlow(source, local_names)
-    statements = [node for node in S.walk_nodes(tree) if isinstance(node, gast.stmt)
+    statements = [node for node in nodes if isinstance(node, gast.stmt)
                   and not isinstance(node, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With, gast.Try))]
     while any([flow.statement(stmt) for stmt in statements]):
         pass

@@ -9,6 +9,7 @@ adjoint assigns it, later ones add. ``if`` and loops are handled by
 
 import gast
 
+from ..analysis.saves import redirect_shapes
 from ..backend import optimize
 from ..core import anno
 from ..core import syntax as S
@@ -67,13 +68,27 @@ class AdjointSweep:
                 contributions = self.contributions(stmt, op, adjoint)
                 if contributions:
                     out.extend(self.mode.line_comment(stmt))
+                if self._restored_first(stmt, name, contributions):
+                    out.append(self.restore(anno.get(stmt, Key.SAVE)))
+                    stmt = None
                 for contribution in contributions:
                     _append_merged(out, self.lower(contribution, state))
             state[adjoint] = UNSET
-        save = anno.get(stmt, Key.SAVE)
+        save = anno.get(stmt, Key.SAVE) if stmt is not None else None
         if save:
             out.append(self.restore(save))
         return out, state
+
+    def _restored_first(self, stmt, name, contributions):
+        """Whether the value ``stmt`` overwrote is restored before its adjoint runs: only
+        where that lets the adjoint read a shape off it (``shape_sources``), and nothing
+        in the adjoint reads ``name``'s new value."""
+        sources = self.mode.shape_sources.after_restore.get(id(stmt))
+        if not sources or not anno.get(stmt, Key.SAVE) \
+                or any(name in S.loaded_names(c) for c in contributions):
+            return False
+        redirect_shapes(contributions, sources)
+        return True
 
     def pop(self, stmt, op, state):
         """``v = xs.pop()``: xs gets v back, and its derivative gets d_v back."""
@@ -179,6 +194,7 @@ class AdjointSweep:
         except BindError as exc:
             raise mode.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
+        contributions = redirect_shapes(contributions, mode.shape_sources.before_restore.get(id(stmt)))
         checks = mode.receiver_check(stmt, op) + mode.dtype_check(stmt, op, registry.ADJOINTS)
         return checks + contributions if contributions else []
 

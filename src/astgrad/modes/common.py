@@ -411,8 +411,8 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
         if _element_read(stmt):
             anno.set(stmt, Key.ELEMENT_OF, stmt.value.value.id)
             element_reads.setdefault(stmt.targets[0].id, []).append(stmt)
-    dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
-    if writes:
+    if writes:      # what is live, and unshared, is asked only at the writes
+        dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
         mark_unshared(body, params, writes, sharing)
     return element_reads
 

@@ -26,7 +26,7 @@ import gast
 
 from ..analysis import activity
 from ..analysis.mutation import names_changed_in_place
-from ..analysis.saves import SavePlan
+from ..analysis.saves import SavePlan, shape_sources
 from ..core import ops
 from ..core.ops import OpKind
 from ..backend import optimize
@@ -109,6 +109,7 @@ class ReverseMode(Transform):
         wrt_names = [params[i] for i in self.wrt]
         self._analyze(body, params, wrt_names)
         plan = self._plan_saves(body, params)
+        self.shape_sources = shape_sources(body)
         seed = self.adjoint(self.output) if self.output in self.active else self.namer.fresh(self.prefix + "out")
         self.callees.announce((seed,))
         forward_sweep = ForwardSweep(self)

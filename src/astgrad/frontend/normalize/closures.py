@@ -316,6 +316,8 @@ class ClosureLowering:
         """A local function (or a literal holding one) must not be left as a value in the
         normalized code: it is followed only where it is called."""
         hidden = {name for name, value in self.functions.items() if not _has_value(value)}
+        if not hidden:
+            return
         for stmt in S.statements(body):
             for part in S.header_nodes(stmt):
                 for node in S.walk_nodes(part):

@@ -237,7 +237,7 @@ def _sequence_names(tree, resolve_call, known=(), copies=None):
     copies = copies or {}
     args = tree.args
     values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
-    nodes = list(S.walk_nodes(tree))
+    nodes = S.all_nodes(tree)
     for node in nodes:
         if isinstance(node, gast.Assign):
             for target in node.targets:
