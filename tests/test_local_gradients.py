@@ -208,12 +208,26 @@ def two_wrt_of_a_lambda(x):
     return s
 
 
+
+def make_for(g, argnum=0):
+    return astgrad.grad(g, wrt=argnum)
+
+
+def wrt_from_a_helpers_parameter(x):
+    """autograd-style ``grad(fun, argnum)`` written as a helper: wrt is the parameter's
+    default, or the number the call gives it."""
+    s = np.sum(x)
+    s = s + np.sum(make_for(h2)(x, s * x))
+    return s + np.sum(make_for(h2, 1)(s * x, x) * x)
+
+
 PROGRAMS = [returned_for_a_global, returned_with_value, returned_for_a_lambda_reading_x, stored_in_a_list,
             stored_in_a_dict, handed_to_a_helper, bound_then_handed_on, closure_over_x_handed_on,
             local_def_over_an_active_value, called_in_a_loop, looped_over, named_wrt, with_value_for_two, mapped,
             keyword_arguments, partial_of_a_gradient, methods_of_the_receiver, handed_to_another_module,
             also_used_as_a_value,
-            two_wrt_of_a_module_function, two_modes_of_a_module_function, two_wrt_of_a_method, two_wrt_of_a_lambda]
+            two_wrt_of_a_module_function, two_modes_of_a_module_function, two_wrt_of_a_method, two_wrt_of_a_lambda,
+            wrt_from_a_helpers_parameter]
 POINTS = [np.array([0.7, 0.3, -0.4]), np.array([-0.2, 0.1, -0.5]), np.array([[0.4, 0.9], [-0.3, 0.2]])]
 
 

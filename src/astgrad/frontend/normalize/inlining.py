@@ -139,12 +139,15 @@ class InlineLowering:
         mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
         rename_locals(fn, mapping)
         self.locals |= set(mapping.values())
-        self.bound_count.update(binding_counts(fn.body))
+        rebound = binding_counts(fn.body)
+        self.bound_count.update(rebound)
         for param, value in bound:
             if isinstance(value, (Local, Global, Functions, Made)):
                 self.functions[mapping[param]] = value
-            else:
-                self.emit(S.assign(mapping[param], value))
+                continue
+            self.emit(S.assign(mapping[param], value))
+            if isinstance(value, gast.Constant) and not rebound.get(mapping[param]):
+                self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
         body = MatchLowering(self).block(fn.body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)

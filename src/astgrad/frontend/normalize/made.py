@@ -41,7 +41,7 @@ class MadeGradientLowering:
         if self.transform_target(node, depend=False) not in transforms:
             return False
         from .nested import ast_literal
-        wrt = node.args[1] if len(node.args) > 1 else node.keywords[0].value if node.keywords else None
+        wrt = self.made_wrt(node)
         try:
             wrt is None or ast_literal(wrt)
         except ValueError:
@@ -54,11 +54,19 @@ class MadeGradientLowering:
         function = self.function_value(node.args[0])
         if not isinstance(function, (Local, Global)):
             raise self._refuse("astgrad.grad of a list or dict of functions", node)
-        wrt = node.args[1] if len(node.args) > 1 else node.keywords[0].value if node.keywords else None
+        wrt = self.made_wrt(node)
         transform = self.transform_target(node)
         name = function.label if isinstance(function, Local) else ".".join(S.dotted_path(function.func) or ["g"])
         return Made(transform, function, S.copy(wrt) if wrt is not None else None,
                     f"astgrad.{transform.__name__}({name})")
+
+    def made_wrt(self, node):
+        """The ``wrt`` of ``astgrad.grad(g, wrt)``: None, a literal, or the literal an inlined
+        helper's parameter holds (``def make(g, argnum=0): return astgrad.grad(g, wrt=argnum)``)."""
+        wrt = node.args[1] if len(node.args) > 1 else node.keywords[0].value if node.keywords else None
+        if isinstance(wrt, gast.Name) and wrt.id in self.constants:
+            return self.constants[wrt.id]
+        return wrt
 
     def call_made_gradient(self, made, node):
         """The lowered call of a Made value: the nested transform ``transform(g, wrt)(args)``."""
