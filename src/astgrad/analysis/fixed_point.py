@@ -58,3 +58,14 @@ def retract(definitions, facts, fact_of, kept=()):
             if any(value is None or fact_of(value) != current for value in values):
                 facts[name] = UNKNOWN
                 changed = True
+
+
+def reachable(start, step):
+    """The names in ``start`` and every name ``step(name)`` leads to from them, transitively."""
+    seen, todo = set(), list(start)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(step(name))
+    return seen

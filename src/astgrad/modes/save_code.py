@@ -9,6 +9,7 @@ sweep uses.
 
 import gast
 
+from ..analysis.fixed_point import reachable
 from ..analysis.saves import Store
 from ..core import anno
 from ..core import syntax as S
@@ -236,7 +237,7 @@ class _SharingGraph:
         """``name`` and the names it was made from, transitively."""
         found = self._closures.get(name)
         if found is None:
-            found = self._closures[name] = _closure([name], lambda n: self.made_from.get(n, ()))
+            found = self._closures[name] = reachable([name], lambda n: self.made_from.get(n, ()))
         return found
 
     def views_of_written(self):
@@ -249,8 +250,8 @@ class _SharingGraph:
         for name, sources in self.made_from.items():
             for source in sources:
                 made_into.setdefault(source, []).append(name)
-        through = _closure(self.written, lambda name: self.made_from.get(name, ()))     # written, and what they view
-        sharers = _closure(through, lambda name: made_into.get(name, ()))
+        through = reachable(self.written, lambda name: self.made_from.get(name, ()))     # written, and what they view
+        sharers = reachable(through, lambda name: made_into.get(name, ()))
         return {name for name in sharers - through if self.bound_once.get(name) and self.made_from[name]}
 
 
@@ -282,16 +283,6 @@ def _may_share(value):
     if isinstance(value, gast.Call) and call_is_fresh(value):
         return set()
     return S.loaded_names(value)
-
-
-def _closure(start, step):
-    seen, todo = set(), list(start)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo.extend(step(name))
-    return seen
 
 
 def _is_key(index):

@@ -8,6 +8,7 @@ caller's array, as Python does (docs/supported-python.md)."""
 import gast
 
 from ... import runtime
+from ...analysis.fixed_point import reachable
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
@@ -50,23 +51,12 @@ def _writes_reaching(tree, written_by_call=None):
                 augmented.add(node.target.id)
     found = []
     for param in params:
-        reached = _closure({param}, copies)
+        reached = reachable({param}, lambda name: [n for n, sources in copies.items() if name in sources])
         if reached & (written | {n for n in augmented if n in copies}):
             updates = sorted((u for name in reached for u in item_ops.get(name, ())),
                              key=lambda u: getattr(u, "lineno", 0))
             found.append((param, updates))
     return found
-
-
-def _closure(names, copies):
-    """``names`` and every name they are plainly copied into, transitively."""
-    reached, todo = set(), list(names)
-    while todo:
-        name = todo.pop()
-        if name not in reached:
-            reached.add(name)
-            todo.extend(n for n, sources in copies.items() if name in sources)
-    return reached
 
 
 def _written_by_call(normalizer):
