@@ -274,29 +274,64 @@ def shape_sources(body):
 
 
 def _sources_in(block, in_loop, found):
-    sources = {}
+    if not in_loop:     # sources are only asked for in loops: outside, find the loops alone
+        for stmt in block:
+            if isinstance(stmt, gast.If):
+                _sources_in(stmt.body, False, found)
+                _sources_in(stmt.orelse, False, found)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                _sources_in(stmt.body, True, found)
+        return
+    sources = _Sources()
     for stmt in block:
         changed = _changed_by(stmt)
-        if in_loop and sources and isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        named = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+        if sources and named and changed == {stmt.targets[0].id}:
             target, read = stmt.targets[0].id, S.loaded_names(stmt.value)
-            own = {n: s for n, s in sources.items() if s == target and n in read and n != target}
-            if own and changed == {target}:
+            own = {n: target for n in sources.having(target) if n in read and n != target}
+            if own:
                 found.after_restore[id(stmt)] = own
-        if sources and changed:
-            sources = {n: s for n, s in sources.items() if n not in changed and s not in changed}
-        if in_loop and sources and isinstance(stmt, gast.Assign):
-            read = {n: sources[n] for n in S.loaded_names(stmt.value) if n in sources}
+        sources.forget(changed)
+        if sources and isinstance(stmt, gast.Assign):
+            read = {n: sources.of[n] for n in S.loaded_names(stmt.value) if n in sources.of}
             if read:
                 found.before_restore[id(stmt)] = read
         if isinstance(stmt, gast.If):
-            _sources_in(stmt.body, in_loop, found)
-            _sources_in(stmt.orelse, in_loop, found)
+            _sources_in(stmt.body, True, found)
+            _sources_in(stmt.orelse, True, found)
         elif isinstance(stmt, (gast.For, gast.While)):
             _sources_in(stmt.body, True, found)
-        elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        elif named:
             source = _same_shape_operand(stmt.value)
             if source is not None and source != stmt.targets[0].id:
-                sources[stmt.targets[0].id] = sources.get(source, source)
+                sources.add(stmt.targets[0].id, sources.of.get(source, source))
+
+
+class _Sources:
+    """The temporaries of a loop body whose shape is another name's (``of``: temporary ->
+    name), indexed by that name too, so a statement forgets those it changes in the time
+    of its own names, not of every temporary so far (the body's length)."""
+
+    def __init__(self):
+        self.of, self._by = {}, {}      # name -> {temporary: None}, in the order of ``of``
+
+    def __bool__(self):
+        return bool(self.of)
+
+    def having(self, name):
+        return self._by.get(name, ())
+
+    def add(self, temporary, name):
+        self.of[temporary] = name
+        self._by.setdefault(name, {})[temporary] = None
+
+    def forget(self, changed):
+        """Drop the temporaries in ``changed`` and those with the shape of a name in it."""
+        for name in changed:
+            if name in self.of:
+                del self._by[self.of.pop(name)][name]
+            for temporary in self._by.pop(name, ()):
+                del self.of[temporary]
 
 
 def _changed_by(stmt):
