@@ -22,6 +22,7 @@ from ..core import syntax as S
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
+from .gast_convert import ast_to_gast
 
 
 class FunctionSource:
@@ -180,7 +181,7 @@ def parse_function(fn):
         except SyntaxError:     # a lambda inside a statement spanning lines (a for header)
             module, source, first_line = _whole_file(fn, filename)
     if plain is not None:
-        module = gast.ast_to_gast(plain)        # as gast.parse does, parsing once
+        module = ast_to_gast(plain)         # as gast.parse does, parsing once
     node = _generated_definition(code, module)
     if node is None:
         node = _running_definition(fn, module, source, filename, first_line, plain)
@@ -240,7 +241,7 @@ def _whole_file(fn, filename):
     """(the parsed file, its text, 1): where a lambda's lines do not parse alone."""
     text = "".join(linecache.getlines(filename))
     try:
-        return gast.parse(text), text, 1
+        return ast_to_gast(ast.parse(text)), text, 1
     except SyntaxError:
         raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
 

@@ -1,0 +1,80 @@
+"""The standard library's syntax tree as a gast tree: ``gast.ast_to_gast``, faster.
+
+gast converts node by node through ``ast.NodeTransformer``, which builds the name of a
+visit method and looks it up for every node, and asks for each field whether the node
+and gast have it. Here the method and the fields of each node class are looked up once,
+and the commonest node (a Name) is made directly; gast's own methods still convert what
+differs between the two (parameters, except handlers, the fields a Python version adds),
+so the tree is the one ``gast.ast_to_gast`` gives (tests/test_gast_convert.py compares them).
+"""
+
+import ast
+
+import gast
+from gast.ast3 import Ast3ToGAst
+
+_ABSENT = object()
+
+
+class _Converter(Ast3ToGAst):
+    """gast's converter with its dispatch and its general case looked up per class."""
+
+    _methods = {}       # ast class -> the function converting its nodes
+    _plans = {}         # ast class -> (gast class or None, its fields, its attributes)
+
+    def visit(self, node):
+        kind = node.__class__
+        method = self._methods.get(kind)
+        if method is None:
+            method = getattr(type(self), "visit_" + kind.__name__, None) or type(self).generic_visit
+            self._methods[kind] = method
+        return method(self, node)
+
+    def _visit(self, node):
+        if isinstance(node, ast.AST):
+            return self.visit(node)
+        if isinstance(node, list):
+            return [self.visit(n) if isinstance(n, ast.AST) else self._visit(n) for n in node]
+        return node
+
+    def generic_visit(self, node):
+        kind = node.__class__
+        plan = self._plans.get(kind)
+        if plan is None:
+            plan = self._plans[kind] = (getattr(gast, kind.__name__, None), kind._fields, kind._attributes)
+        target, fields, attributes = plan
+        if target is None:
+            return None         # not part of gast's tree (as gast does)
+        # a gast node is its __dict__: its constructor only stores what it is given
+        new = target.__new__(target)
+        values = new.__dict__
+        visit, tree_node = self.visit, ast.AST
+        for field in fields:
+            value = getattr(node, field, _ABSENT)
+            if isinstance(value, tree_node):
+                values[field] = visit(value)
+            elif value is not _ABSENT:
+                values[field] = self._visit(value)
+        for attribute in attributes:
+            value = getattr(node, attribute, _ABSENT)
+            if value is not _ABSENT:
+                values[attribute] = value
+        return new
+
+    def visit_Name(self, node):
+        new = gast.Name.__new__(gast.Name)
+        values = new.__dict__
+        values.update(id=node.id, ctx=self.visit(node.ctx), annotation=None, type_comment=None)
+        for attribute in _LOCATION:         # as ast.copy_location does
+            value = getattr(node, attribute, _ABSENT)
+            if value is not _ABSENT and (value is not None or attribute.startswith("end_")):
+                values[attribute] = value
+        return new
+
+
+_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
+def ast_to_gast(tree):
+    """``gast.ast_to_gast(tree)``."""
+    return _Converter().visit(tree)
