@@ -15,21 +15,12 @@ from ...core.anno import Key
 from ...core.ops import is_user_function
 
 
-def written_arguments(tree, written_by_call=None):
-    """The parameters whose object the body may change in place: the base of an element
-    write, a name a call writes into (``written_by_call(call)`` says which), or the
-    target of an augmented assignment through a plain alias of it."""
-    return [p for p, _ in _writes_reaching(tree, written_by_call)]
-
-
-def item_updates(tree):
-    """{parameter: the first ``c[k] op= v`` on an item of it (through a plain alias too)}."""
-    return {p: updates[0] for p, updates in _writes_reaching(tree) if updates}
-
-
-def _writes_reaching(tree, written_by_call=None):
-    """(parameter, the ``c[k] op= v`` statements on an item of it) for each parameter
-    whose object the body may change in place, in the order of the parameters."""
+def _argument_writes(tree, written_by_call=None):
+    """(parameter, the ``c[k] op= v`` statements on an item of it) for each parameter whose
+    object the body may change in place: the base of an element write, a name a call
+    writes into (``written_by_call(call)`` says which), or the target of an augmented
+    assignment through a plain alias of it; in the order of the parameters. And the names
+    an augmented assignment rebinds (``x *= 2.0``). One walk of the tree finds both."""
     args = tree.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     copies = {}                 # name -> the names plainly copied into it
@@ -56,7 +47,7 @@ def _writes_reaching(tree, written_by_call=None):
             updates = sorted((u for name in reached for u in item_ops.get(name, ())),
                              key=lambda u: getattr(u, "lineno", 0))
             found.append((param, updates))
-    return found
+    return found, augmented
 
 
 def _written_by_call(normalizer):
@@ -100,9 +91,10 @@ def copy_written_arguments(normalizer, body):
     """``body`` reading a copy of each written argument; the statements making the copies,
     after the checks that the arguments changed in place share no memory with the others."""
     tree = normalizer.source.tree
-    names = written_arguments(tree, _written_by_call(normalizer))
-    updates = item_updates(tree)        # read before the body is renamed
-    prologue = _apart_checks(normalizer, names)
+    found, augmented = _argument_writes(tree, _written_by_call(normalizer))
+    names = [param for param, _ in found]
+    updates = {param: items[0] for param, items in found if items}    # read before the body is renamed
+    prologue = _apart_checks(normalizer, names, augmented)
     if not names:
         return body, prologue
     mapping = {name: normalizer.namer.fresh(name) for name in names}
@@ -123,14 +115,13 @@ def copy_written_arguments(normalizer, body):
     return body, prologue
 
 
-def _apart_checks(normalizer, written):
+def _apart_checks(normalizer, written, augmented):
     """``arguments_apart(x, (y, ...), 'x', where)`` for each parameter the function changes
-    in place (``written``, and those it applies ``op=`` to, ``x *= 2.0``) when it has other
-    parameters: ``f(a, a)`` would have the change show in the other argument too."""
+    in place (``written``, and those it applies ``op=`` to, in ``augmented``: ``x *= 2.0``)
+    when it has other parameters: ``f(a, a)`` would have the change show in the other
+    argument too."""
     tree = normalizer.source.tree
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
-    augmented = {n.target.id for n in S.walk_nodes(tree)
-                 if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name)}
     where = f"{normalizer.source.filename}:{normalizer.source.file_line(tree)}"
     checks = []
     for name in params:
