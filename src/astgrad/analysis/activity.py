@@ -19,13 +19,14 @@ from ..rules import registry
 from ..modes.templates import differentiable_atoms
 
 
-def dataflow_edges(body):
-    """(defined names, names whose derivative flows into them) for each statement."""
+def dataflow_edges(body, describe=ops.describe):
+    """(defined names, names whose derivative flows into them) for each statement
+    (``describe``: ``ops.describe``, or a mode's ``ops.Descriptions`` shared by its passes)."""
     edges = []
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
-            op = ops.describe(stmt.value)
+            op = describe(stmt.value)
             uses = _differentiable_uses(op)
             if isinstance(target, gast.Name):
                 edges.append(({target.id}, uses))
@@ -33,7 +34,7 @@ def dataflow_edges(body):
                 base = target.value.id
                 edges.append(({base}, uses | {base}))
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-            op = ops.describe(stmt.value)
+            op = describe(stmt.value)
             call = stmt.value
             if anno.get(call, Key.METHOD) and isinstance(call.func.value, gast.Name) and op.differentiable:
                 owner = call.func.value.id
@@ -84,14 +85,14 @@ def _reach(start, edges):
     return reached
 
 
-def varied_names(body, inputs):
+def varied_names(body, inputs, describe=ops.describe):
     """Names that depend differentiably on ``inputs`` (all forward mode needs)."""
-    return _reach(inputs, [(uses, defs) for defs, uses in dataflow_edges(body)])
+    return _reach(inputs, [(uses, defs) for defs, uses in dataflow_edges(body, describe)])
 
 
-def active_names(body, inputs, output):
+def active_names(body, inputs, output, describe=ops.describe):
     """Names that are varied (depend on ``inputs``) and useful (``output`` depends on them)."""
-    edges = dataflow_edges(body)
+    edges = dataflow_edges(body, describe)
     varied = _reach(inputs, [(uses, defs) for defs, uses in edges])
     useful = _reach({output} if output else set(), edges)
     return varied & useful

@@ -107,6 +107,22 @@ def describe(value):
     return Op(OpKind.OPAQUE)
 
 
+class Descriptions:
+    """``describe``, once per value node: a mode's analyses and its sweep each ask what
+    every statement computes (four times a statement). Keyed by the node, kept alive
+    so no id is reused; for one transform, whose passes change no statement's value
+    between them."""
+
+    def __init__(self):
+        self._found = {}
+
+    def __call__(self, value):
+        found = self._found.get(id(value))
+        if found is None:
+            found = self._found[id(value)] = (value, describe(value))
+        return found[1]
+
+
 def in_place_operands(value):
     """``(w, y)`` if ``value`` is ``in_place(w, y)``, the core form of ``y op= v`` (``w`` is
     ``y op v``, ``y`` gives only a dtype and shape); else None."""

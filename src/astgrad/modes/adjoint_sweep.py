@@ -15,7 +15,6 @@ from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
 from ..core.ops import OpKind
-from ..core import ops
 from ..rules import registry
 from .adjoint_control import ControlFlowAdjoints
 from .adjoint_state import SET, UNSET, state_of
@@ -57,7 +56,7 @@ class AdjointSweep:
         return restore_statement(save, self.mode.helper_call)
 
     def assign(self, stmt, state):
-        op = ops.describe(stmt.value)
+        op = self.mode.describe(stmt.value)
         if op.kind is OpKind.POP:
             return self.pop(stmt, op, state)
         out = []

@@ -31,6 +31,7 @@ class Transform:
         self.namespace = namespace
         self.last_line = None
         self.derivatives = {}       # primal name -> its derivative's name (d_x)
+        self.describe = ops.Descriptions()      # what each statement computes, found once
 
     def derivative_name(self, name):
         """The name of ``name``'s derivative (its tangent or adjoint), made on first use
@@ -609,10 +610,11 @@ def mark_top_level(body):
         anno.set(stmt, Key.TOP_LEVEL, True)
 
 
-def array_names(body, params):
+def array_names(body, params, describe=ops.describe):
     """Names that certainly hold a NumPy array or scalar whenever they are read: every
     value assigned to them comes from a differentiable NumPy function, an array method of
-    such a name, or an operator on such names and numbers. (Parameters are unknown.)"""
+    such a name, or an operator on such names and numbers. (Parameters are unknown.)
+    ``describe``: ``ops.describe``, or a mode's ``ops.Descriptions``."""
     definitions = {}
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -632,7 +634,8 @@ def array_names(body, params):
     # each value's requirement (the names that must hold arrays, or None: never an
     # array) is found once; a name goes when one of its values cannot be an array, and
     # with it every name whose value needs it: the largest set where every value makes one
-    needs = {name: [_array_requirement(value) for value in values] for name, values in definitions.items()}
+    needs = {name: [_array_requirement(value, describe) for value in values]
+             for name, values in definitions.items()}
     known = {name for name, requirements in needs.items() if None not in requirements}
     needed_by = {}
     for name in known:
@@ -650,14 +653,14 @@ def array_names(body, params):
     return known
 
 
-def _array_requirement(value):
+def _array_requirement(value, describe=ops.describe):
     """The names that must hold arrays for ``value`` to make one (a frozenset, empty if
     it always does), or None where it never certainly does (see array_names)."""
     if value is None:
         return None
     if ops.in_place_operands(value):                      # y op= v
-        return _array_requirement(value.args[0])
-    op = ops.describe(value)
+        return _array_requirement(value.args[0], describe)
+    op = describe(value)
     if op.kind is OpKind.COPY:
         return frozenset({value.id})
     if op.kind is OpKind.CALL and op.key in _ARRAY_ARITHMETIC:

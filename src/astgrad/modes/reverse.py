@@ -27,7 +27,6 @@ import gast
 from ..analysis import activity
 from ..analysis.mutation import names_changed_in_place
 from ..analysis.saves import SavePlan, shape_sources
-from ..core import ops
 from ..core.ops import OpKind
 from ..backend import optimize
 from ..core import syntax as S
@@ -167,8 +166,8 @@ class ReverseMode(Transform):
 
     def _analyze(self, body, params, wrt_names):
         """Activity and what the rules need to know; refuse what has no rule."""
-        self.active = activity.active_names(body, wrt_names, self.output)
-        self.known_arrays = array_names(body, params)
+        self.active = activity.active_names(body, wrt_names, self.output, self.describe)
+        self.known_arrays = array_names(body, params, self.describe)
         self._store_counts, names = _stores_and_names(body)
         self.assigned_names = set(self._store_counts)
         self.local_names = set(params) | self.assigned_names
@@ -226,7 +225,7 @@ class ReverseMode(Transform):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 if stmt.targets[0].id not in self.active:
                     continue
-                op = ops.describe(stmt.value)
+                op = self.describe(stmt.value)
                 if op.kind in (OpKind.UNKNOWN, OpKind.OPAQUE, OpKind.FUNCTION) and not any(
                         isinstance(a, gast.Name) and a.id in self.active for a in op.atoms()):
                     continue        # a constant as far as derivatives go

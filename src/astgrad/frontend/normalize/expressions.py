@@ -196,5 +196,5 @@ def walrus_targets(stmt):
     counts = Counter()
     for node in S.child_nodes(stmt):
         if isinstance(node, gast.expr):
-            counts.update(n.target.id for n in S.walk_nodes(node) if type(n) is gast.NamedExpr)
+            counts.update(n.target.id for n in S.operand_nodes(node) if type(n) is gast.NamedExpr)
     return counts
