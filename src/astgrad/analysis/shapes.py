@@ -480,7 +480,7 @@ def _value_calls(value, found, calls, count):
     ``_note_use`` says of its nodes into ``found``."""
     names, used = found
     name_type, constant_type, binop_type, call_type = gast.Name, gast.Constant, gast.BinOp, gast.Call
-    noted, note = (gast.UnaryOp, gast.Call), _note_use
+    noted, note = (gast.UnaryOp,), _note_use
     stack = [value]
     push, pop = stack.append, stack.pop
     while stack:
@@ -501,6 +501,18 @@ def _value_calls(value, found, calls, count):
                 count = _add_call(calls, count, left, node, "left", None)
             if right.__class__ is call_type:
                 count = _add_call(calls, count, right, node, "right", None)
+            continue
+        elif kind is call_type:         # and calls, the next commonest
+            note(node, names, used)
+            func = node.func
+            push(func)
+            if func.__class__ is call_type:
+                count = _add_call(calls, count, func, node, "func", None)
+            for index, arg in enumerate(node.args):
+                push(arg)
+                if arg.__class__ is call_type:
+                    count = _add_call(calls, count, arg, node, "args", index)
+            stack.extend(node.keywords)
             continue
         elif kind in noted:
             note(node, names, used)
