@@ -355,7 +355,6 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     A plain alias ``v = y`` (the very same object, see ``_exact_aliases``) follows the
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
-    from ..analysis.sharing import Sharing, calls_changing_arguments
     statements = list(walk.walk_statements(body))
     writes = list(_checked_writes(statements))
     if writes:
@@ -363,6 +362,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         writes = [w for w in writes if w[1] not in private]
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
+    from ..analysis.sharing import Sharing, calls_changing_arguments     # imported only when needed
     sharing = Sharing(params, body, prepare)
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
