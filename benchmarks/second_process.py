@@ -2,12 +2,16 @@
 of generation_scaling.py (straight-line, branchy, loopy, and "calling": a function calling
 three branchy functions of a third of the size each), one process fills an empty cache
 directory, then new processes each take ``astgrad.grad(f)`` and call it once; printed:
-what they generated (nothing, when the cache serves them) and the time of grad() plus
-the first call, CPU and wall clock (median of the runs). With ``--no-cache`` the new
-processes run without the disk cache (``ASTGRAD_CACHE=0``): what a process pays when it
-generates the code itself.
+what they generated (nothing, when the cache serves them; "reverse zero-safe" where the
+plain gradient had a NaN, so its zero-safe twin was generated too, see zero_safe.py) and
+the time of grad() plus the first call, CPU and wall clock (median of the runs). With
+``--no-cache`` the new processes run without the disk cache (``ASTGRAD_CACHE=0``): what
+a process pays when it generates the code itself. The processes keep the bytecode of
+the modules they import (in the temporary directory), as an installed package does, so
+a module astgrad imports on first use costs what loading it costs; ``--no-bytecode``
+compiles every module from its source in every process instead.
 
-    python benchmarks/second_process.py [--statements 300] [--runs 5] [--no-cache]
+    python benchmarks/second_process.py [--statements 300] [--runs 5] [--no-cache] [--no-bytecode]
 """
 
 import argparse
@@ -27,7 +31,8 @@ import astgrad
 from astgrad import pipeline
 generated = []
 back = pipeline.back
-pipeline.back = lambda made, key: (generated.append(key[0]), back(made, key))[1]
+pipeline.back = lambda made, key: (generated.append(key[0] + (" zero-safe" if key[-1] == "zero-safe" else "")),
+                                   back(made, key))[1]
 sys.path.insert(0, sys.argv[1])
 import second_process_target as target
 x, y = np.linspace(0.1, 0.9, 5), np.linspace(-0.5, 0.5, 5)
@@ -40,8 +45,11 @@ print(json.dumps({"generated": generated, "cpu": time.process_time() - cpu,
 '''
 
 
-def run(directory, cache, enabled=True):
+def run(directory, cache, enabled=True, bytecode=True):
     environment = dict(os.environ, ASTGRAD_CACHE="1" if enabled else "0", ASTGRAD_CACHE_DIR=cache)
+    if bytecode:    # as an installed package has: the first process compiles the modules, the later load them
+        environment.pop("PYTHONDONTWRITEBYTECODE", None)
+        environment["PYTHONPYCACHEPREFIX"] = os.path.join(directory, "bytecode")
     done = subprocess.run([sys.executable, "-c", CHILD, directory], env=environment, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout)
@@ -59,19 +67,21 @@ def main(argv=None):
     parser.add_argument("--statements", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-cache", action="store_true", help="later processes without the disk cache")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="every process compiles the modules it imports from source (PYTHONDONTWRITEBYTECODE)")
     args = parser.parse_args(argv)
     sys.path.insert(0, HERE)
     from generation_scaling import SHAPES
-    print(f"{'shape':<9} {'first process (ms)':>19} {'later: generated':>17} {'CPU (ms)':>9} {'wall (ms)':>10}")
+    print(f"{'shape':<9} {'first process (ms)':>19} {'later: generated':>25} {'CPU (ms)':>9} {'wall (ms)':>10}")
     for shape, make in dict(SHAPES, calling=calling).items():
         with tempfile.TemporaryDirectory() as directory:
             with open(os.path.join(directory, "second_process_target.py"), "w") as handle:
                 handle.write("import numpy as np\n\n\n" + make(args.statements))
             cache = os.path.join(directory, "cache")
-            first = run(directory, cache)
-            later = [run(directory, cache, not args.no_cache) for _ in range(args.runs)]
-            generated = sorted({kind for result in later for kind in result["generated"]}) or "nothing"
-            print(f"{shape:<9} {first['cpu'] * 1e3:19.0f} {str(generated):>17} "
+            first = run(directory, cache, bytecode=not args.no_bytecode)
+            later = [run(directory, cache, not args.no_cache, not args.no_bytecode) for _ in range(args.runs)]
+            generated = "+".join(sorted({kind for result in later for kind in result["generated"]})) or "nothing"
+            print(f"{shape:<9} {first['cpu'] * 1e3:19.0f} {generated:>25} "
                   f"{statistics.median(r['cpu'] for r in later) * 1e3:9.1f} "
                   f"{statistics.median(r['wall'] for r in later) * 1e3:10.1f}", flush=True)
 

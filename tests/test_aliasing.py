@@ -87,3 +87,47 @@ def test_second_order_through_element_reads_of_a_written_array():
     columns = [(g(X + e * 1e-5) - g(X - e * 1e-5)) / 2e-5 for e in np.eye(3)]
     assert_close(hessian, np.stack(columns, axis=-1), 1e-5, 1e-6)
     assert_close(astgrad.jacobian(g, mode="reverse")(X), hessian, 1e-8, 1e-10)
+
+
+def stack_in_loops(x):
+    stack = []
+    a = x
+    for i in range(3):
+        stack.append(a)
+        a = np.sin(a) * x
+    for i in range(3):
+        a = a + stack.pop() * 0.5
+    return np.sum(a * a)
+
+
+def write_while_a_stack_holds_it(x):
+    y = x * 1.0
+    stack = []
+    stack.append(y)
+    y[0] = 5.0
+    z = stack.pop()
+    return np.sum(z * x)
+
+
+def test_a_private_stack_needs_no_sharing_check_and_is_differentiated(monkeypatch):
+    """A list bound once to [] and used only through its own append and pop: nothing
+    else can see its changes, so the sharing analysis is not run; differentiated to
+    second order (the generated gradient keeps values on stacks of that kind too)."""
+    from fd import numerical_hessian
+    from astgrad.analysis import sharing
+
+    def not_needed(*args):
+        raise AssertionError("the sharing analysis ran")
+    f = stack_in_loops
+    with monkeypatch.context() as patched:
+        patched.setattr(sharing, "Sharing", not_needed)
+        astgrad.clear_cache()
+        astgrad.grad(f)
+    assert_close(astgrad.grad(f)(X), numerical_grad(f, (X,)), 1e-5, 1e-6)
+    assert_close(astgrad.jvp(f, (X,), (np.ones(3),))[1], numerical_jvp(f, (X,), (np.ones(3),)), 1e-5, 1e-6)
+    assert_close(astgrad.hessian(f)(X), numerical_hessian(astgrad.grad(f), (X,)), 1e-5, 1e-6)
+
+
+def test_a_write_into_a_value_a_stack_holds_is_still_refused():
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.grad(write_while_a_stack_holds_it)

@@ -437,45 +437,87 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
 
 def _calls_by_target(body):
     """The calls of ``body`` by the object they resolve to (``Key.TARGET``; hashable ones
-    only), each as (its position in a breadth-first walk, the call, its parent, the
-    parent's field holding it, its index in that list or None). None of the rewrites
-    makes a call another one looks for, so the calls found here are all they look at.
+    only), each as (its position in a depth-first walk, the call, its parent, the
+    parent's field holding it, its index in that list or None): a call comes after the
+    calls around it. None of the rewrites makes a call another one looks for, so the
+    calls found here are all they look at.
 
     And, found on the same walk, id(value) -> ``_names_and_numeric_uses(value)`` for the
     value of each assignment and expression statement (``_values_used_as_numbers``)."""
     calls, count, uses = {}, 0, {}
     values = {id(stmt.value) for stmt in walk.walk_statements(body) if isinstance(stmt, (gast.Assign, gast.Expr))}
-    ast_type, call_type, name_type, fields, note = gast.AST, gast.Call, gast.Name, walk.OPERAND_FIELDS, _note_use
-    constant_type, noted = gast.Constant, (gast.BinOp, gast.UnaryOp, gast.Call)   # noted: what _note_use reads
-    todo = deque([(gast.Module(body=body, type_ignores=[]), None)])
-    append, popleft = todo.append, todo.popleft
-    while todo:
-        node, found = popleft()         # found: the sets of the statement value holding node
-        if found is None and id(node) in values:
+    stack = [gast.Module(body=body, type_ignores=[])]
+    while stack:
+        node = stack.pop()
+        if id(node) in values:
             found = uses[id(node)] = (set(), set())
+            count = _value_calls(node, found, calls, count)
+        else:
+            count = _push_children(node, stack, calls, count)
+    return calls, uses
+
+
+def _push_children(node, stack, calls, count):
+    """Put ``node``'s operands on ``stack``, noting those that are calls in ``calls``."""
+    ast_type, call_type = gast.AST, gast.Call
+    for field in walk.OPERAND_FIELDS[node.__class__]:
+        value = getattr(node, field, None)
+        if isinstance(value, ast_type):
+            stack.append(value)
+            if value.__class__ is call_type:
+                count = _add_call(calls, count, value, node, field, None)
+        elif type(value) is list:
+            for index, item in enumerate(value):
+                if isinstance(item, ast_type):
+                    stack.append(item)
+                    if item.__class__ is call_type:
+                        count = _add_call(calls, count, item, node, field, index)
+    return count
+
+
+def _value_calls(value, found, calls, count):
+    """``_calls_by_target``'s walk of one statement's value: its calls, and what
+    ``_note_use`` says of its nodes into ``found``."""
+    names, used = found
+    name_type, constant_type, binop_type, call_type = gast.Name, gast.Constant, gast.BinOp, gast.Call
+    noted, note = (gast.UnaryOp,), _note_use
+    stack = [value]
+    push, pop = stack.append, stack.pop
+    while stack:
+        node = pop()
         kind = node.__class__
         if kind is name_type:
-            if found is not None:
-                found[0].add(node.id)
+            names.add(node.id)
             if node.annotation is None:
                 continue                # a leaf: nothing below it
         elif kind is constant_type:
             continue
-        elif found is not None and kind in noted:
-            note(node, found[0], found[1])
-        for field in fields[kind]:
-            value = getattr(node, field, None)
-            if isinstance(value, ast_type):
-                append((value, found))
-                if type(value) is call_type:
-                    count = _add_call(calls, count, value, node, field, None)
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    if isinstance(item, ast_type):
-                        append((item, found))
-                        if type(item) is call_type:
-                            count = _add_call(calls, count, item, node, field, index)
-    return calls, uses
+        elif kind is binop_type:        # the commonest inner node, walked here
+            note(node, names, used)
+            left, right = node.left, node.right
+            push(left)
+            push(right)
+            if left.__class__ is call_type:
+                count = _add_call(calls, count, left, node, "left", None)
+            if right.__class__ is call_type:
+                count = _add_call(calls, count, right, node, "right", None)
+            continue
+        elif kind is call_type:         # and calls, the next commonest
+            note(node, names, used)
+            func = node.func
+            push(func)
+            if func.__class__ is call_type:
+                count = _add_call(calls, count, func, node, "func", None)
+            for index, arg in enumerate(node.args):
+                push(arg)
+                if arg.__class__ is call_type:
+                    count = _add_call(calls, count, arg, node, "args", index)
+            stack.extend(node.keywords)
+            continue
+        elif kind in noted:
+            note(node, names, used)
+        count = _push_children(node, stack, calls, count)
+    return count
 
 
 def _add_call(calls, count, call, parent, field, index):
@@ -489,7 +531,7 @@ def _add_call(calls, count, call, parent, field, index):
 def _drop_unbroadcasts(entries, classes, layouts):
     """``unbroadcast(e, x)`` -> ``e`` where the shape classes (or layouts) of ``e`` and
     ``x`` agree, for the calls ``entries`` (from ``_calls_by_target``). The deepest go
-    first (the reverse of breadth-first order), so each call is decided once the calls
+    first (in the reverse of the walk's order), so each call is decided once the calls
     inside it are, as a rewrite from the leaves up would."""
     for _, node, parent, field, index in sorted(entries, key=lambda entry: entry[0], reverse=True):
         if len(node.args) != 2:

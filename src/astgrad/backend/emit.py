@@ -84,14 +84,16 @@ def line_origins(fn_def, definition):
     for the statements of ``definition`` (the stdlib tree of the text ``to_source(fn_def)``
     returned, as ``compile_closure`` parsed it); a statement made without one (a save, a
     restore) takes that of the statement or ``# line N`` comment before it."""
-    made = list(_statements(fn_def.body))
-    emitted = list(_statements(definition.body))
-    if len([s for s in made if not is_comment(s)]) != len(emitted):
+    made, emitted = [], []
+    _statements(fn_def.body, made)
+    _statements(definition.body, emitted)
+    comments = {id(stmt) for stmt in made if is_comment(stmt)}
+    if len(made) - len(comments) != len(emitted):
         return {}
     origins, current, position = {}, getattr(fn_def, "lineno", None), 0
     for stmt in made:
         current = getattr(stmt, "lineno", None) or current
-        if is_comment(stmt):
+        if id(stmt) in comments:
             continue
         if current is not None:
             origins[emitted[position].lineno] = current
@@ -99,11 +101,14 @@ def line_origins(fn_def, definition):
     return origins
 
 
-def _statements(block):
+def _statements(block, found):
+    """Append the statements of ``block`` to ``found``, each followed by those nested in it."""
     for stmt in block:
-        yield stmt
+        found.append(stmt)
         for field in ("body", "orelse", "finalbody", "handlers"):
-            yield from _statements(getattr(stmt, field, None) or [])
+            inner = getattr(stmt, field, None)
+            if inner:
+                _statements(inner, found)
 
 
 def to_stdlib(node):

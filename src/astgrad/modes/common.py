@@ -356,11 +356,14 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     A plain alias ``v = y`` (the very same object, see ``_exact_aliases``) follows the
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
-    from ..analysis.sharing import Sharing, calls_changing_arguments
     statements = list(walk.walk_statements(body))
     writes = list(_checked_writes(statements))
+    if writes:
+        private = _private_stacks(body, statements, [w[1] for w in writes], params)
+        writes = [w for w in writes if w[1] not in private]
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
+    from ..analysis.sharing import Sharing, calls_changing_arguments     # imported only when needed
     sharing = Sharing(params, body, prepare)
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
@@ -390,6 +393,41 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+
+
+_STACK_METHODS = ("append", "pop")
+
+
+def _private_stacks(body, statements, written, params):
+    """The names of ``written`` bound once, to a new empty list, and otherwise only read as
+    the receiver of their own ``.append(v)`` and ``.pop()`` (the stacks of generated
+    reverse code): no other name can refer to such a list nor to what it keeps, so writing
+    into it changes nothing another name sees, and the sharing analysis need not look.
+    (A name read anywhere else, a parameter, and a function with ``global`` or
+    ``nonlocal`` have none.)"""
+    candidates = {name for name in written if name not in params}
+    if not candidates:
+        return set()
+    bound, receivers = {}, {}
+    for stmt in statements:
+        if isinstance(stmt, (gast.Global, gast.Nonlocal)):
+            return set()
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id in candidates and isinstance(stmt.value, gast.List) and not stmt.value.elts:
+            bound[stmt.targets[0].id] = bound.get(stmt.targets[0].id, 0) + 1
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+                and call.func.attr in _STACK_METHODS and isinstance(call.func.value, gast.Name) \
+                and call.func.value.id in candidates:
+            receivers[call.func.value.id] = receivers.get(call.func.value.id, 0) + 1
+    candidates = {name for name in candidates if bound.get(name) == 1}
+    if not candidates:
+        return set()
+    mentions = {}
+    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+        if node.id in candidates:
+            mentions[node.id] = mentions.get(node.id, 0) + 1
+    return {name for name in candidates if mentions.get(name) == 1 + receivers.get(name, 0)}
 
 
 def _calls_user_function(stmt):
