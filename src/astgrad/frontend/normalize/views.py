@@ -5,7 +5,7 @@ NumPy shares the memory, so the write changes ``x`` too. The derivative modes fo
 writes into the array a name holds, so such a write is rewritten, before anything else,
 as a write into the base that the view's own expression names again:
 
-    v[k] = e          ──►   writes_through(v, x, "f.py:5")
+    v[k] = e          ──►   writes_through(x[:2], x, "f.py:5")
                             v_new = v.copy()
                             v_new[k] = e
                             x[:2] = v_new          (x[...] = v_new.T, x[...] = v_new.reshape(x.shape))
@@ -223,10 +223,13 @@ class ViewWrites:
         return [_at(S.assign(value, stmt.value), stmt), test]
 
     def check(self, view, stmt):
+        """``writes_through(x[:2], x, "f.py:5")``: the view's expression read again (the
+        same memory as ``v``: each write re-reads it), so the derivative may keep ``v`` as
+        a copy of its numbers, which no helper asks about."""
         line = self.normalizer.source.file_line(stmt)
         where = f"{self.normalizer.source.filename}:{line}"
         return self.normalizer.runtime_call(runtime.writes_through, [
-            S.name(view.name), S.name(view.base), S.const(where)])
+            view.read(), S.name(view.base), S.const(where)])
 
 
 def rewrite_view_writes(normalizer, tree, nodes=None):
