@@ -216,3 +216,90 @@ def sets_in_a_loop(x, a):
 def test_helpers_changing_an_argument_called_in_a_loop(f, wrt, n):
     x = np.random.default_rng(20 + n).uniform(-0.9, 0.9, n)
     check_to_second_order(f, (x, 0.5), wrt)
+
+
+# -- 4. numerical kernels made of these writes -------------------------------------------
+
+def gauss_seidel(b, a):
+    n = b.shape[0]
+    A = np.eye(n) * (4.0 + a) + 0.5
+    x = np.zeros(n)
+    for _ in range(3):
+        for i in range(n):
+            s = b[i]
+            for j in range(n):
+                if j != i:
+                    s = s - A[i, j] * x[j]
+            x[i] = s / A[i, i]
+    return np.sum(x * x)
+
+
+def gauss_seidel_rows(b, a):
+    n = b.shape[0]
+    A = np.eye(n) * (4.0 + a) + 0.5
+    x = np.zeros(n)
+    for _ in range(3):
+        for i in range(n):
+            x[i] = (b[i] - A[i] @ x + A[i, i] * x[i]) / A[i, i]
+    return np.sum(x * x)
+
+
+def runge_kutta_in_place(y0, k):
+    y = y0 * 1.0
+    for _ in range(3):
+        k1 = -k * y * y
+        half = y.copy()
+        half += 0.05 * k1
+        y += 0.1 * (-k * half * half)
+    return np.sum(y)
+
+
+def runge_kutta_state_rows(y0, k):
+    state = np.zeros((2, y0.shape[0]))
+    state[0] = y0
+    for _ in range(3):
+        state[1] = -k * np.sin(state[0])
+        state[0] += 0.1 * state[1]
+    return np.sum(state[0] ** 2)
+
+
+def augmented_in_nested_loops(x, a):
+    n = x.shape[0]
+    M = np.zeros((n, n))
+    y = np.zeros(n)
+    for i in range(n):
+        for j in range(i + 1):
+            y[i] += x[j] * a * x[i]
+            M[i, j] += x[i] * x[j] + a
+            M[i, j] *= M[i, j]
+    return np.sum(y * y) + np.sum(M)
+
+
+def preallocated_then_reduced(x, a):
+    n = x.shape[0]
+    out = np.empty(n)
+    pairs = np.empty((n, 2))
+    for i in range(n):
+        out[i] = np.sin(x[i] * a)
+        pairs[i, 0] = x[i] * a
+        pairs[i, 1] = pairs[i, 0] ** 2
+    return np.sum(out * out) + np.max(out) + np.mean(pairs, axis=0) @ np.array([1.0, 2.0])
+
+
+def slices_shifted_in_a_loop(x, a):
+    y = x * 1.0
+    for _ in range(2):
+        y[1:] += a * y[:-1]
+    return np.sum(y ** 3)
+
+
+KERNELS = [gauss_seidel, gauss_seidel_rows, runge_kutta_in_place, runge_kutta_state_rows,
+           augmented_in_nested_loops, preallocated_then_reduced, slices_shifted_in_a_loop]
+
+
+@pytest.mark.parametrize("n", [3, 4])
+@pytest.mark.parametrize("f", KERNELS, ids=lambda f: f.__name__)
+def test_numerical_kernels_writing_in_place(f, n):
+    x = np.random.default_rng(30 + n).uniform(-0.9, 0.9, n)
+    for wrt in (0, 1):
+        check_to_second_order(f, (x, 0.6), wrt)

@@ -71,6 +71,12 @@ def _is_runtime_helper(obj):
     return name is not None and getattr(runtime, name, None) is obj
 
 
+def _shape_positions(obj):
+    """The positions of the arguments ``obj``'s record says it reads only for their shape."""
+    record = _record(obj)
+    return () if record is None else record.shape_arguments
+
+
 def _in(obj, table):
     try:
         return obj in table
@@ -274,7 +280,8 @@ class Sharing:
             return set()
         owner = [call.func.value] if method is not None else []
         if _is_runtime_helper(target) and target is not runtime.contract:
-            arguments = call.args[:1]       # the derivative it reshapes; the rest give shapes
+            # the derivative it reshapes (unless it too gives only a shape); the rest give shapes
+            arguments = call.args[:1] if 0 not in _shape_positions(target) else []
         names = self._names(owner + arguments)
         return names | set().union(*(self.contents.get(n, set()) for n in names))
 
