@@ -303,3 +303,17 @@ def test_numerical_kernels_writing_in_place(f, n):
     x = np.random.default_rng(30 + n).uniform(-0.9, 0.9, n)
     for wrt in (0, 1):
         check_to_second_order(f, (x, 0.6), wrt)
+
+
+# -- 5. lists written in place after the gradient stacked their items --------------------
+
+def extended_by_itself_then_written(x, a):
+    ys = [x, x * a]
+    ys.extend(ys)
+    ys[0] = ys[1] * x
+    return np.sum(ys[0] * ys[3]) + np.sum(ys[2])
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_a_list_extended_by_itself_then_written(wrt):
+    check_to_second_order(extended_by_itself_then_written, (np.array([0.3, -0.5, 0.7]), 0.8), wrt)
