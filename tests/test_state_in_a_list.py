@@ -79,14 +79,11 @@ def test_a_counter_in_a_list_handed_on_to_helpers(f, size):
     check_all_orders(f, np.linspace(0.2, 0.9, size))
 
 
-def test_an_item_changed_in_place_is_inlined_first_order_and_refused_at_second():
-    v = np.linspace(0.2, 0.9, 6)
-    direction = np.linspace(-0.5, 0.8, 6)
-    assert_close(astgrad.grad(augmented_in_a_loop)(v), numerical_grad(augmented_in_a_loop, (v,)))
-    assert_close(astgrad.jvp(augmented_in_a_loop, (v,), (direction,))[1],
-                 numerical_jvp(augmented_in_a_loop, (v,), (direction,)))
-    with pytest.raises(astgrad.TransformError, match="may share its memory"):      # a known gap
-        astgrad.hvp(augmented_in_a_loop)(v, direction)
+def test_an_item_changed_in_place_is_inlined_to_every_order():
+    # pos[0] += n makes take_augmented an ordinary helper, inlined in the loop: the
+    # gradient binds its parameter to the caller's list at each call, and the second
+    # pass follows that (the same list every time, nothing to save)
+    check_all_orders(augmented_in_a_loop, np.linspace(0.2, 0.9, 6))
 
 
 def test_what_the_function_itself_computes_is_unchanged():

@@ -21,6 +21,7 @@ import numpy
 from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 from . import recompute
 
@@ -116,7 +117,7 @@ class SavePlan:
     placeholder before the first save (they may not exist yet when saved).
     """
 
-    def __init__(self, body, fixed, store_counts, namer):
+    def __init__(self, body, fixed, store_counts, namer, params=()):
         self.body = body
         self.fixed = fixed
         self.store_counts = store_counts
@@ -125,6 +126,8 @@ class SavePlan:
         self.stacks = {}
         self.needs_init = set()
         self.body_loads = None      # how often the body reads each name (recompute.loads), when asked
+        self.params = params
+        self.same_object = None     # ids of the copies v = y binding the object v holds (same_object_copies)
 
     def annotate(self, block, depth, maybe, definite):
         """Mark which assignments overwrite a value that may exist (so it may need
@@ -153,7 +156,7 @@ class SavePlan:
     def _plan_assign(self, stmt, previous, depth, maybe, definite):
         name = stmt.targets[0].id
         reuse = self._saved_just_before(previous, name)
-        if anno.get(stmt, Key.FOLLOWS, False):
+        if anno.get(stmt, Key.FOLLOWS, False) or id(stmt) in self._same_object():
             pass        # v = y, v already y's object: it keeps its value, nothing to restore
         elif name in self.fixed and name in maybe and reuse is not None:
             anno.set(stmt, Key.SAVE, reuse)  # the program itself saved the old value
@@ -163,6 +166,11 @@ class SavePlan:
                 self.needs_init.add(name)
         maybe.add(name)
         definite.add(name)
+
+    def _same_object(self):
+        if self.same_object is None:
+            self.same_object = same_object_copies(self.body, self.params)
+        return self.same_object
 
     def _plan_if(self, stmt, depth, maybe, definite):
         anno.set(stmt, Key.DEFINED_BEFORE, definite.now())
@@ -246,6 +254,41 @@ class SavePlan:
         if name not in self.stacks:
             self.stacks[name] = self.namer.fresh(name + "_stack")
         return self.stacks[name]
+
+
+def same_object_copies(body, params):
+    """The ids of the copies ``v = y`` (in any block) between names that only ever hold
+    one object: every binding of each is such a copy, but for one that made the object,
+    a parameter or a statement of the top-level block (run once), not ``op=``. Such a copy
+    binds the object ``v`` held already (or ``v`` had no value yet): nothing to save, as
+    when an inlined helper's parameter is bound to the caller's list in a loop
+    (``pos_1 = pos`` ... ``pos = pos_1``)."""
+    makers = {name: ["once"] for name in params}
+    copies, top_level = [], {id(stmt) for stmt in body}
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            name = stmt.targets[0].id
+            if isinstance(stmt.value, gast.Name) and not anno.get(stmt, Key.AUGMENTED, False):
+                copies.append((stmt, name, stmt.value.id))
+                makers.setdefault(name, [])
+            else:
+                makers.setdefault(name, []).append(
+                    "once" if id(stmt) in top_level and not anno.get(stmt, Key.AUGMENTED, False) else "more")
+        elif isinstance(stmt, (gast.Assign, gast.For)):
+            for name in S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target):
+                makers.setdefault(name, []).append("more")
+    group = {name: name for name in makers}
+
+    def root(name):
+        while group.setdefault(name, name) != name:
+            name = group[name]
+        return name
+    for _, target, source in copies:
+        group[root(target)] = root(source)
+    made = {}
+    for name, kinds in makers.items():
+        made.setdefault(root(name), []).extend(kinds)
+    return {id(stmt) for stmt, target, _ in copies if made.get(root(target)) == ["once"]}
 
 
 # -- shapes read from a value the reverse sweep has anyway ---------------------------------

@@ -71,6 +71,12 @@ def _is_runtime_helper(obj):
     return name is not None and getattr(runtime, name, None) is obj
 
 
+def _shape_positions(obj):
+    """The positions of the arguments ``obj``'s record says it reads only for their shape."""
+    record = _record(obj)
+    return () if record is None else record.shape_arguments
+
+
 def _in(obj, table):
     try:
         return obj in table
@@ -134,6 +140,7 @@ class Sharing:
         self.element_of = {}            # e -> containers it was read out of
         self.views = {}                 # c -> names read out of c that may be views of it
         self.contents = {}
+        self.shapes = {}                # s <-> x for s = shape_of(x): s is x unless x is an array
         self._collect_contents()
         for stmt in self.statements:
             self._collect_sharing(stmt)
@@ -154,10 +161,11 @@ class Sharing:
     def _names(self, nodes):
         return {n for n in (self._name(node) for node in nodes) if n is not None}
 
-    def _link(self, a, b):
+    def _link(self, a, b, links=None):
+        links = self.alias if links is None else links
         if a != b:
-            self.alias.setdefault(a, set()).add(b)
-            self.alias.setdefault(b, set()).add(a)
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
 
     def _collect_contents(self):
         """What each container may hold: literal elements, appended and stored values,
@@ -195,8 +203,9 @@ class Sharing:
     def _collect_sharing(self, stmt):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name, value = stmt.targets[0].id, stmt.value
+            links = self.shapes if _is_shape_of(value) else self.alias
             for other in self.shared_by(value):
-                self._link(name, other)
+                self._link(name, other, links)
             item = self._tuple_item(value)
             if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
                 self._link(name, item)
@@ -271,7 +280,8 @@ class Sharing:
             return set()
         owner = [call.func.value] if method is not None else []
         if _is_runtime_helper(target) and target is not runtime.contract:
-            arguments = call.args[:1]       # the derivative it reshapes; the rest give shapes
+            # the derivative it reshapes (unless it too gives only a shape); the rest give shapes
+            arguments = call.args[:1] if 0 not in _shape_positions(target) else []
         names = self._names(owner + arguments)
         return names | set().union(*(self.contents.get(n, set()) for n in names))
 
@@ -334,12 +344,12 @@ class Sharing:
             steps += [(n, None) for n in self.holders.get(current, set())]
             if current not in same:
                 steps += [(view, current) for view in self.views.get(current, set())]
-            for container in self.element_of.get(current, set()):
-                steps.append((container, None))
-                if container != read_from:      # a view of it is not one of its elements
-                    # (current itself among them adds nothing: it is what ``current``
-                    # already stands for, as when a value is pushed and popped back)
-                    steps += [(n, None) for n in self.contents.get(container, set()) if n != current]
+            if read_from is None:
+                steps += [(n, None) for n in self.shapes.get(current, set())]
+                steps += self._as_element(current)
+            # else: a view of an array's memory (or a number). shape_of gives a new object
+            # for it, and a container holds it only where a name holding it was stored
+            # there (holders, above): the containers it was read out of add nothing
             if with_contents:
                 steps += [(n, None) for n in self.contents.get(current, set())]
             for step in steps:
@@ -347,6 +357,16 @@ class Sharing:
                     seen.add(step)
                     todo.append(step)
         return {n for n, _ in seen} - {name}
+
+    def _as_element(self, current):
+        """The steps from ``current`` as an element of the containers it was read out of:
+        to them, and to what else they hold (it may be any of it; ``current`` itself
+        among them adds nothing, as when a value is pushed and popped back)."""
+        steps = []
+        for container in self.element_of.get(current, ()):
+            steps.append((container, None))
+            steps += [(n, None) for n in self.contents.get(container, set()) if n != current]
+        return steps
 
     def _aliases(self, name):
         """``name`` and the names that may be the very same object."""
@@ -388,6 +408,11 @@ class Sharing:
         create (an argument, a global); ``keeps_items`` as for ``group``."""
         reached = {name} | self.group(name, keeps_items=keeps_items)
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
+
+
+def _is_shape_of(value):
+    """``shape_of(x)``: the shape of an array, any other value itself."""
+    return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.shape_of
 
 
 def is_user_function(obj):

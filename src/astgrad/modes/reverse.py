@@ -35,7 +35,8 @@ from ..rules import registry
 from .adjoint_state import SET, UNSET, state_of
 from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
-from .save_code import copy_views_read_back, save_shapes_only, stack_inits
+from .save_code import save_shapes_only, stack_inits
+from .views_read_back import copy_views_read_back
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
 from .common import split_self_references, unknown_method_advice, value_call_error
 
@@ -182,7 +183,7 @@ class ReverseMode(Transform):
         store_counts = dict(self._store_counts)
         for name in params:
             store_counts[name] = store_counts.get(name, 0) + 1
-        plan = SavePlan(body, self.fixed, store_counts, self.namer)
+        plan = SavePlan(body, self.fixed, store_counts, self.namer, params)
         plan.annotate(body, 0, set(params), set(params))
         return plan
 

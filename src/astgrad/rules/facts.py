@@ -69,7 +69,8 @@ declare(runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_inde
         runtime.list_to_tuple, runtime.like_sequence, runtime.polygamma, runtime.bessel_i, runtime.copy_argument,
         runtime.concat, runtime.repeat, runtime.writes_through, runtime.item_update, runtime.items_apart,
         runtime.arguments_apart, runtime.sorted_positions,
-        runtime.pop_position, runtime.has_key, runtime.check_mapping, result=FRESH)
+        runtime.pop_position, runtime.has_key, runtime.check_mapping,
+        runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask, result=FRESH)
 declare(runtime.zeros_like, runtime.shape_of, runtime.check_array_method, shape_only=True)
 declare(runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, shape_arguments=(1,))
 declare(runtime.repeat_count, shape_arguments=(0,))

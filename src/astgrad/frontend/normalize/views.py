@@ -1,11 +1,11 @@
 """Writes through a view of another array: ``v = x[:2]; v[0] = e``, ``row = x[i];
-row *= 2``, ``t = x.T; t[0] = e``, ``x[0][1] = e``.
+row *= 2``, ``t = x.T; t[0] = e``, ``x[0][1] = e``, ``x.T[0] = e``.
 
 NumPy shares the memory, so the write changes ``x`` too. The derivative modes follow
 writes into the array a name holds, so such a write is rewritten, before anything else,
 as a write into the base that the view's own expression names again:
 
-    v[k] = e          ──►   writes_through(v, x, "f.py:5")
+    v[k] = e          ──►   writes_through(x[:2], x, "f.py:5")
                             v_new = v.copy()
                             v_new[k] = e
                             x[:2] = v_new          (x[...] = v_new.T, x[...] = v_new.reshape(x.shape))
@@ -177,8 +177,8 @@ class ViewWrites:
         write goes into a copy that is written back into the base. ``x[a][b] = e``: the
         inner element is a view taken first."""
         holder = target.value
-        if isinstance(holder, gast.Subscript) and self.followed_base(_root(holder)) \
-                and not _keyed(holder):
+        if isinstance(holder, (gast.Subscript, gast.Attribute)) and self.followed_base(_root(holder)) \
+                and _chained(holder):
             out, name = self.chain_view(holder, stmt)
             inner = gast.Subscript(value=S.name(name), slice=target.slice, ctx=gast.Store())
             return out + self.element_write(stmt, inner, make)
@@ -194,15 +194,18 @@ class ViewWrites:
         return out + [_at(S.assign(view.name, view.read()), stmt)]
 
     def chain_view(self, node, stmt):
-        """``x[a][b]`` (a Subscript) as a view bound to a fresh name: (statements, name)."""
+        """``x[a][b]``, ``x.T[a]`` (a Subscript or ``.T``) as a view bound to a fresh name:
+        (statements, name)."""
         out, base = [], node.value
-        if isinstance(base, gast.Subscript):
+        if isinstance(base, (gast.Subscript, gast.Attribute)):
             out, inner = self.chain_view(base, stmt)
             base = S.name(inner)
         name = self.normalizer.namer.fresh("view")
         self.normalizer.locals.add(name)
         self.counts[name] = 1
-        view = self.view_of(S.name(name, store=True), gast.Subscript(value=base, slice=node.slice, ctx=gast.Load()))
+        value = gast.Attribute(value=base, attr="T", ctx=gast.Load()) if isinstance(node, gast.Attribute) \
+            else gast.Subscript(value=base, slice=node.slice, ctx=gast.Load())
+        view = self.view_of(S.name(name, store=True), value)
         return out + self.bind_view(view, stmt), name
 
     def augmented_view(self, stmt, view):
@@ -223,10 +226,13 @@ class ViewWrites:
         return [_at(S.assign(value, stmt.value), stmt), test]
 
     def check(self, view, stmt):
+        """``writes_through(x[:2], x, "f.py:5")``: the view's expression read again (the
+        same memory as ``v``: each write re-reads it), so the derivative may keep ``v`` as
+        a copy of its numbers, which no helper asks about."""
         line = self.normalizer.source.file_line(stmt)
         where = f"{self.normalizer.source.filename}:{line}"
         return self.normalizer.runtime_call(runtime.writes_through, [
-            S.name(view.name), S.name(view.base), S.const(where)])
+            view.read(), S.name(view.base), S.const(where)])
 
 
 def rewrite_view_writes(normalizer, tree, nodes=None):
@@ -237,9 +243,19 @@ def rewrite_view_writes(normalizer, tree, nodes=None):
 
 
 def _root(node):
-    while isinstance(node, gast.Subscript):
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
         node = node.value
     return node
+
+
+def _chained(node):
+    """``x[a][b]``, ``x.T``, ``x.T[a]``, ...: subscripts without a string key and ``.T``,
+    down to a name."""
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
+        if isinstance(node, gast.Attribute) and node.attr != "T" or isinstance(node, gast.Subscript) and _keyed(node):
+            return False
+        node = node.value
+    return isinstance(node, gast.Name)
 
 
 def _keyed(subscript):

@@ -1,0 +1,170 @@
+"""Views the reverse sweep reads back after a write into their memory, made copies.
+
+The forward sweep may take a view (``t = x[:-1]``, ``v = x[1:]``) before a write into
+the array it views (``x[1:] = t * w``), and the reverse sweep read it after undoing the
+write: the numbers are right, but a transform of the derivative (reverse over
+reverse) sees a view alive across a write into its array, which it must refuse. So
+once both sweeps exist, such a view is made a copy where it is made, or, where a
+runtime helper asks whether it is a view (``current_row(row, y, i)``), left as it is.
+"""
+
+import gast
+
+from ..analysis.fixed_point import reachable
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from .save_code import shape_arguments
+
+
+def _reads(stmt):
+    """(the names ``stmt`` itself reads for their value, not only for their shape; the
+    calls it makes)."""
+    value_uses, calls = set(), []
+    for node in S.header_nodes(stmt):
+        skip = set()
+        subs = list(S.walk_nodes(node))
+        for sub in subs:
+            if isinstance(sub, gast.Call):
+                calls.append(sub)
+                for position in shape_arguments(anno.get(sub, Key.TARGET)):
+                    if len(sub.args) > position and isinstance(sub.args[position], gast.Name):
+                        skip.add(id(sub.args[position]))
+        for sub in subs:
+            if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load) and id(sub) not in skip:
+                value_uses.add(sub.id)
+    return value_uses, calls
+
+
+def copy_views_read_back(body, forward, backward, helper_call):
+    """Where the reverse sweep reads a value that may be a view of memory written in
+    place after it was made (``t = x[:-1]`` before ``x[1:] = t * w``), make it a copy
+    when it is made: ``t = snapshot(x[:-1])``. The reverse sweep undoes the writes before
+    it reads ``t``, so the view would show the right numbers too; but a transform of the
+    derivative (reverse over reverse) sees a view alive across a write into its array,
+    which it must refuse. The copy has the same value: the in-place check made sure the
+    function itself reads no such view after a write into its memory, except where a
+    helper asks whether it is a view (``current_row(row, y, i)``): those are left alone.
+    Each binding of such a name is copied (a row read again after each write, in a loop):
+    the function reads none of them after a write into its memory."""
+    graph = _SharingGraph(body)
+    candidates = graph.views_of_written()
+    if not candidates:
+        return
+    places = _Places(forward + backward, len(forward))
+    held = {name for name in candidates if places.written_while_held(name, graph)}
+    chosen = held - places.asked_whether_views(held, graph)
+    for stmt in S.statements(forward) if chosen else ():
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id in chosen and anno.get(stmt, Key.SAVE_ID) is None:
+            stmt.value = helper_call("snapshot", [stmt.value])
+
+
+class _Places:
+    """Where, in ``code`` (the forward sweep, ``forward_length`` top-level statements, then
+    the reverse sweep), names are bound, read back for their value and written into, and
+    which names each call of an astgrad runtime helper is given. A place is a top-level
+    statement, so a loop counts as one: a write anywhere in it may follow a binding
+    anywhere in it."""
+
+    def __init__(self, code, forward_length):
+        from .. import runtime
+        from ..analysis.mutation import in_place_changes
+        self.bound, self.last_read, self.writes, self.helper_arguments = {}, {}, [], []
+        for position, top in enumerate(code):
+            statements = list(S.statements([top]))
+            for stmt in statements:
+                if position < forward_length and isinstance(stmt, gast.Assign) \
+                        and isinstance(stmt.targets[0], gast.Name):
+                    self.bound.setdefault(stmt.targets[0].id, position)
+                value_uses, calls = _reads(stmt)
+                if position >= forward_length:
+                    self.last_read.update(dict.fromkeys(value_uses, position))
+                for call in calls:
+                    target = anno.get(call, Key.TARGET)
+                    if target is not None and getattr(runtime, getattr(target, "__name__", ""), None) is target:
+                        self.helper_arguments.append({a.id for a in call.args if isinstance(a, gast.Name)})
+            self.writes.extend((position, change.name) for change in in_place_changes(statements)
+                               if _changes_items(change))
+
+    def written_while_held(self, name, graph):
+        """Whether a write into memory ``name`` may share runs between the forward-sweep
+        statement binding it and the last reverse-sweep statement reading its value."""
+        first, last = self.bound.get(name), self.last_read.get(name)
+        if first is None or last is None:
+            return False
+        related = graph.made_from_closure(name)
+        return any(first <= position <= last and graph.made_from_closure(written) & related
+                   for position, written in self.writes)
+
+    def asked_whether_views(self, names, graph):
+        """The names of ``names`` that a runtime helper is given together with a name it
+        was made from (``unless_view(d_row, row, y)`` for ``row = y[0]``): such a helper
+        may look at whether one shares the other's memory, which a copy would change."""
+        return {name for given in self.helper_arguments for name in given & names
+                if graph.made_from_closure(name) & (given - {name})}
+
+
+class _SharingGraph:
+    """Which names' values may share memory with which (``made_from``: a name -> the names
+    its bindings may share memory with), over a core-form body, and the names written in place."""
+
+    def __init__(self, body):
+        from ..analysis.mutation import in_place_changes
+        statements = list(S.statements(body))
+        self.written = {change.name for change in in_place_changes(statements) if _changes_items(change)}
+        self.made_from, self._closures = {}, {}
+        for stmt in statements:
+            for name, sources in _bindings(stmt):
+                self.made_from.setdefault(name, set()).update(sources)
+
+    def made_from_closure(self, name):
+        """``name`` and the names it was made from, transitively."""
+        found = self._closures.get(name)
+        if found is None:
+            found = self._closures[name] = reachable([name], lambda n: self.made_from.get(n, ()))
+        return found
+
+    def views_of_written(self):
+        """The names bound to a value that may share memory (transitively) with an
+        object the body changes in place, and through which no write goes: neither they
+        nor a value made from them is written into."""
+        if not self.written:
+            return set()
+        made_into = {}          # name -> the names made from it
+        for name, sources in self.made_from.items():
+            for source in sources:
+                made_into.setdefault(source, []).append(name)
+        through = reachable(self.written, lambda name: self.made_from.get(name, ()))     # written, and what they view
+        sharers = reachable(through, lambda name: made_into.get(name, ()))
+        return {name for name in sharers - through if self.made_from[name]}
+
+
+def _changes_items(change):
+    """A change of the memory of an array (not a list growing or shrinking: its items stay)."""
+    from ..analysis.mutation import ChangeKind
+    return change.kind is not ChangeKind.METHOD or change.method not in _LIST_METHODS
+
+
+_LIST_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "reverse"}
+
+
+def _bindings(stmt):
+    """(name, the names its new value may share memory with) for each name ``stmt`` binds."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return [(stmt.targets[0].id, _may_share(stmt.value))]
+    if isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Subscript):
+        return [(name, S.loaded_names(stmt.value)) for name in S.stored_names(stmt.targets[0])]
+    if isinstance(stmt, gast.For):
+        return [(name, S.loaded_names(stmt.iter)) for name in S.stored_names(stmt.target)]
+    return []
+
+
+def _may_share(value):
+    """The names whose memory the value of ``value`` may share (none for a new object)."""
+    from ..analysis.sharing import call_is_fresh
+    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+        return set()
+    if isinstance(value, gast.Call) and call_is_fresh(value):
+        return set()
+    return S.loaded_names(value)
