@@ -22,6 +22,7 @@ from ..source import parse_function
 from ..varargs import rewrite_tree
 from .closures import Data, Functions, Global, Local, Made
 from .jumps import _has_early_return, jumps_out
+from .made import makes_transform
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
 
@@ -67,8 +68,9 @@ class InlineLowering:
         callee = self.resolve_call(node) if method is None else None
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return method
+        node = self.made_arguments(node)        # apply(grad(h), x), grad a helper making a gradient
         if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
-            if not self.same_module(callee) and not _is_factory(callee):
+            if not self.same_module(callee) and not _is_factory(callee) and not makes_transform(callee):
                 return self.call_made_for_values(callee, node)
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):

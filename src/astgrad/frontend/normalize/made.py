@@ -9,13 +9,20 @@ function is the one ``g`` named where the gradient was made; a local one reads t
 enclosing variables when the gradient is called, as its closure does.
 """
 
+import functools
 import inspect
+import types
 
 import gast
 
 from ...core import syntax as S
+from ...core.missing import MISSING
 from ...core.ops import is_user_function
+from ...errors import TransformError
+from ...rules.registry import is_astgrad_transform
+from ..source import parse_function
 from .closures import Global, Local, Made
+from .foreign import lookup
 
 
 class MadeGradientLowering:
@@ -31,9 +38,21 @@ class MadeGradientLowering:
             return None
         return self.source.resolve_path(path, depend=depend)
 
+    def unpartialed(self, node):
+        """``functools.partial(astgrad.grad, wrt=1)(g)`` as the call it makes,
+        ``astgrad.grad(g, wrt=1)``; any other node as it is."""
+        func = node.func if isinstance(node, gast.Call) else None
+        if not (isinstance(func, gast.Call) and func.args and isinstance(func.func, (gast.Name, gast.Attribute))
+                and not any(isinstance(a, gast.Starred) for a in func.args + node.args)
+                and self.transform_target(func, depend=False) is functools.partial):
+            return node
+        return gast.Call(func=func.args[0], args=func.args[1:] + node.args,
+                         keywords=func.keywords + node.keywords)
+
     def is_made_gradient(self, node):
         """Whether ``node`` is ``astgrad.grad(g[, wrt])`` (or value_and_grad) of a function
         known now, ``wrt`` a constant: a value, when not called at once."""
+        node = self.unpartialed(node)
         if not (isinstance(node, gast.Call) and 1 <= len(node.args) + len(node.keywords) <= 2 and node.args
                 and all(kw.arg == "wrt" for kw in node.keywords) and self.callees is not None):
             return False
@@ -51,7 +70,10 @@ class MadeGradientLowering:
 
     def made_gradient(self, node):
         """The Made value of ``node`` (is_made_gradient): the function read now."""
+        node = self.unpartialed(node)
         function = self.function_value(node.args[0])
+        if isinstance(function, Made) and isinstance(function.function, Global):
+            function = self.made_object(function, node)     # grad(grad(q)), grad a helper making it
         if not isinstance(function, (Local, Global)):
             raise self._refuse("astgrad.grad of a list or dict of functions", node)
         wrt = self.made_wrt(node)
@@ -60,6 +82,17 @@ class MadeGradientLowering:
         return Made(transform, function, S.copy(wrt) if wrt is not None else None,
                     f"astgrad.{transform.__name__}({name})")
 
+    def made_object(self, made, node):
+        """The gradient ``made`` of a module-level function, made now, as a Global: what a
+        transform of it differentiates (``astgrad.grad(d)`` for ``d = astgrad.grad(q)``)."""
+        from .nested import ast_literal
+        try:
+            wrt = {} if made.wrt is None else {"wrt": ast_literal(made.wrt)}
+            obj = made.transform(made.function.obj, **wrt)
+        except (TypeError, ValueError) as exc:
+            raise self._refuse(f"{made.label} ({exc})", node) from None
+        return Global(obj, S.name(self.bind_value(obj, "gradient")))
+
     def made_wrt(self, node):
         """The ``wrt`` of ``astgrad.grad(g, wrt)``: None, a literal, or the literal an inlined
         helper's parameter holds (``def make(g, argnum=0): return astgrad.grad(g, wrt=argnum)``)."""
@@ -67,6 +100,25 @@ class MadeGradientLowering:
         if isinstance(wrt, gast.Name) and wrt.id in self.constants:
             return self.constants[wrt.id]
         return wrt
+
+    def made_arguments(self, node):
+        """``node`` with its arguments read into names, in order, when one is a call of a
+        helper that makes a gradient (``apply(grad(h), x)``, ``grad`` as makes_transform
+        says): that gradient is then a function value this stage follows, handed on."""
+        exprs = node.args + [kw.value for kw in node.keywords]
+        if any(isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords) \
+                or not any(self.makes_gradient_call(e) for e in exprs):
+            return node
+        return gast.Call(func=node.func, args=[self.atom(a) for a in node.args],
+                         keywords=[gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords])
+
+    def makes_gradient_call(self, node):
+        """Whether ``node`` calls a user function that makes a gradient (makes_transform)."""
+        path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
+        if path is None or path[0] in self.locals:
+            return False
+        callee = self.source.resolve_path(path, depend=False)
+        return is_user_function(callee) and makes_transform(callee)
 
     def call_made_gradient(self, made, node):
         """The lowered call of a Made value: the nested transform ``transform(g, wrt)(args)``."""
@@ -157,3 +209,34 @@ class MadeGradientLowering:
             return False
         callee = self.source.resolve_path(path, depend=False)
         return is_user_function(callee) and hasattr(callee, "__code__") and self.same_module(callee)
+
+
+def makes_transform(callee):
+    """Whether ``callee`` (a helper from another module, or a closure) calls one of
+    astgrad's transforms (``def grad(fun, argnum=0): return astgrad.grad(fun, wrt=argnum)``,
+    through functools.partial or in a lambda it returns), read off its source with its
+    names as its own scope binds them: such a helper is inlined where it is handed a
+    function, so the gradient it makes is followed where it is called."""
+    code = getattr(callee, "__code__", None)
+    if code is None:
+        return False
+    cells = dict(zip(code.co_freevars, callee.__closure__ or ()))
+    try:
+        tree = parse_function(callee).tree
+    except (TransformError, TypeError, OSError):
+        return False
+    for node in S.walk_nodes(tree):
+        path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
+        if not path:
+            continue
+        obj = lookup(callee.__globals__, cells, path[0])
+        for part in path[1:]:
+            obj = getattr(obj, part, MISSING)
+        if obj is functools.partial and node.args:
+            inner = S.dotted_path(node.args[0])
+            obj = lookup(callee.__globals__, cells, inner[0]) if inner else MISSING
+            for part in (inner or [])[1:]:
+                obj = getattr(obj, part, MISSING)
+        if isinstance(obj, types.FunctionType) and is_astgrad_transform(obj):
+            return True
+    return False

@@ -26,8 +26,9 @@ from ...core.anno import Key
 from ...core.functions import StandIn, underlying
 from ...core.wrt import normalize_wrt
 from ...errors import RecursiveCall
+from ...rules.registry import TRANSFORMS_INSIDE, is_astgrad_transform
 from ..varargs import compile_variant
-from .closures import Global, Local, _known_object
+from .closures import Global, Local, Made, _known_object
 from .refusals import _Line
 from .scopes import declared, local_names
 
@@ -40,15 +41,25 @@ class NestedTransformLowering:
 
     def nested_transform(self, node):
         """The lowered call for a nested transform ``node``, or None for any other call."""
-        outer = node.func if isinstance(node.func, gast.Call) else None
+        outer = self.unpartialed(node.func) if isinstance(node.func, gast.Call) else None
         target = self.transform_target(outer if outer is not None else node)
         if target is None:
+            return None
+        if target not in (self.callees.grad, self.callees.jvp, getattr(self.callees, "value_and_grad", None)) \
+                and inspect.isfunction(target) and is_astgrad_transform(target):
+            self.other_transform(outer if outer is not None else node)
             return None
         if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
             return self.nested_jvp(node)
         with_value = target is getattr(self.callees, "value_and_grad", None)
         if (target is self.callees.grad or with_value) and outer is not None and outer.args:
             return self.nested_gradient(node, outer, with_value)
+        if (target is self.callees.grad or with_value) and outer is None and not self.is_made_gradient(node) \
+                and node.args and isinstance(node.args[0], gast.Name) and node.args[0].id in self.functions:
+            raise self._refuse(f"astgrad.{target.__name__} of a function value with a wrt that is not a "
+                               "constant (or with other arguments than the function and wrt)", node,
+                               "give wrt as a number or a name written in the code (for k in range(2): "
+                               "write the steps out)")
         if (target is self.callees.grad or with_value) and outer is None and self.is_made_gradient(node) \
                 and not isinstance(self.function_value(node.args[0]), Global):
             raise self._refuse(f"the gradient {self.made_gradient(node).label} of a local function used as a "
@@ -56,6 +67,19 @@ class NestedTransformLowering:
                                "call it in the code, bind it to a name, or pass it to a helper defined in "
                                "this module")
         return None
+
+    def other_transform(self, call):
+        """``astgrad.jacobian(fun)`` (hessian, hvp, vjp) of a function value an inlined helper
+        was given (``def jacobian(fun): return astgrad.jacobian(fun)``): a module-level
+        function is written by the name it has where it was given, which the modes refuse
+        to differentiate through clearly; a local function is refused here."""
+        for position, arg in enumerate(call.args):
+            value = self.functions.get(arg.id) if isinstance(arg, gast.Name) else None
+            if isinstance(value, Global):
+                call.args[position] = S.copy(value.func)
+            elif value is not None:
+                raise self._refuse(f"astgrad.{self.transform_target(call).__name__} of a local function inside "
+                                   "differentiated code", call, TRANSFORMS_INSIDE)
 
     def transform_object_call(self, node, transform):
         """(call, function, target) for ``g(x)``, ``g`` a gradient made outside
@@ -147,11 +171,16 @@ class NestedTransformLowering:
 
     def nested_gradient(self, node, outer, with_value):
         """``grad(g, wrt)(args)`` (``value_and_grad`` too), ``wrt`` a constant."""
+        if any(isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords):
+            spread = self.spread_arguments(node)        # grad(g)(*args): the arguments one by one
+            node = spread if isinstance(spread, gast.Call) else node
         wrt = outer.args[1] if len(outer.args) > 1 else S.const(0)
         for kw in outer.keywords:
             if kw.arg != "wrt":
                 raise self._refuse(f"astgrad.grad(..., {kw.arg}=...) inside differentiated code", node)
             wrt = kw.value
+        if isinstance(wrt, gast.Name) and wrt.id in self.constants:
+            wrt = self.constants[wrt.id]        # an inlined helper's parameter bound to a literal
         try:
             wrt_value = ast_literal(wrt)
         except ValueError:
@@ -168,14 +197,15 @@ class NestedTransformLowering:
                 return self.made_gradient_call(callee, wrt_value, with_value, args, node)
             callee, wrt_value = _method_function(callee), _after_self(wrt_value)
             args = [self.atom(outer.args[0].value)] + args
-        own = len(args) if extra else None
-        if own is not None and any(isinstance(w, int) and w < 0 for w in _items(wrt_value)):
-            raise self._refuse("astgrad.grad of a local function with a negative wrt", node,
-                               "name the argument by its position from the start, or by name")
+        if extra:
+            _check_lifted_call(self, callee, len(extra), len(args), wrt_value, node)
         try:
             indices, single = normalize_wrt(callee, wrt_value)
         except TypeError:       # a bound method, a callable object
             return self.made_gradient_call(callee, wrt_value, with_value, args, node)
+        except ValueError as exc:       # wrt=5 for a function of two parameters
+            raise self._refuse(f"astgrad.grad with {exc}", node, "give wrt the position or the name of a "
+                               "parameter the function has") from None
         compiled = self.nested_derivative("reverse", callee, indices, node)
         gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
         if single and indices[0] < len(args) and _reads_fields(callee, indices[0]):
@@ -215,6 +245,9 @@ class NestedTransformLowering:
             local = self.function_value(node)
         elif isinstance(node, gast.Name) and isinstance(self.functions.get(node.id), Local):
             local, name = self.functions[node.id], node.id
+        made = self.functions.get(node.id) if isinstance(node, gast.Name) else None
+        if isinstance(made, Made) and isinstance(made.function, Global):
+            return self.made_object(made, where).obj, []        # d = grad(q) ... grad(d)(x)
         if isinstance(node, gast.Name) and self.made_gradient_named(node.id):
             raise self._refuse(f"a transform of the gradient {node.id} made in the code", where,
                                "transform a def that makes the gradient itself, e.g. "
@@ -435,6 +468,26 @@ def _after_self(wrt, leading=1):
 
 def _items(wrt):
     return list(wrt) if isinstance(wrt, (tuple, list)) else [wrt]
+
+
+def _check_lifted_call(normalizer, lifted, extra, given, wrt, node):
+    """A call of the gradient of a local function (differentiated as its lifted twin,
+    taking ``extra`` variables after its own parameters) gives one argument per own
+    parameter, and ``wrt`` names one of them, not one of the variables after them
+    (``grad(lambda a, b: a * b * w, 2)`` is Python's error, not the derivative in ``w``)."""
+    names = list(inspect.signature(lifted).parameters)[:-extra]
+    if given != len(names):
+        raise normalizer._refuse(f"a call of a gradient of a local function with {given} argument(s) "
+                                 f"(the function takes {len(names)})", node, "pass one argument per parameter")
+    for item in _items(wrt):
+        if isinstance(item, int) and not isinstance(item, bool) and item < 0:
+            raise normalizer._refuse("astgrad.grad of a local function with a negative wrt", node,
+                                     "name the argument by its position from the start, or by name")
+        if isinstance(item, int) and not isinstance(item, bool) and item >= len(names) \
+                or isinstance(item, str) and item.partition(".")[0] not in names:
+            raise normalizer._refuse(f"astgrad.grad with wrt={item!r} of a local function of {len(names)} "
+                                     f"parameter(s) {names}", node,
+                                     "give wrt the position or the name of one of its parameters")
 
 
 def ast_literal(node):
