@@ -85,14 +85,15 @@ def _reach(start, edges):
     return reached
 
 
-def varied_names(body, inputs, describe=ops.describe):
-    """Names that depend differentiably on ``inputs`` (all forward mode needs)."""
-    return _reach(inputs, [(uses, defs) for defs, uses in dataflow_edges(body, describe)])
-
-
 def active_names(body, inputs, output, describe=ops.describe):
     """Names that are varied (depend on ``inputs``) and useful (``output`` depends on them)."""
+    return varied_and_active(body, inputs, output, describe)[1]
+
+
+def varied_and_active(body, inputs, output, describe=ops.describe):
+    """(the names that depend differentiably on ``inputs``, which forward mode
+    differentiates; those of them ``output`` depends on), from one look at the statements."""
     edges = dataflow_edges(body, describe)
     varied = _reach(inputs, [(uses, defs) for defs, uses in edges])
     useful = _reach({output} if output else set(), edges)
-    return varied & useful
+    return varied, varied & useful

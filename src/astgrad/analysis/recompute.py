@@ -29,7 +29,7 @@ def recomputable(loop, body, store_counts, body_loads=None):
     available = {loop.target.id}
     chosen = []
     earlier = set()         # the names the statements of the loop before this one read
-    outside = None          # the names read anywhere in the function outside the loop
+    inside = None           # how often the loop's body reads each name (found when asked)
     for stmt in loop.body:
         reads, earlier = earlier, earlier | S.loaded_names(stmt)
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
@@ -43,10 +43,10 @@ def recomputable(loop, body, store_counts, body_loads=None):
                    (n.id not in changed_in_loop and store_counts.get(n.id, 0) <= 1)
                    for n in operands):
             continue
-        if outside is None:
-            outside = _loads_outside(loop, loads(body) if body_loads is None else body_loads)
-        if name in reads or name in outside:
-            continue
+        if inside is None:
+            inside, body_loads = loads(loop.body), loads(body) if body_loads is None else body_loads
+        if name in reads or body_loads.get(name, 0) > inside.get(name, 0):
+            continue        # read before in the iteration, or read outside the loop
         chosen.append(stmt)
         available.add(name)
     return chosen
@@ -65,13 +65,6 @@ def _cheap(value):
     """An operator, a comparison, indexing, or a ``math`` function on numbers."""
     return isinstance(value, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Subscript)) \
         or _is_math_call(value)
-
-
-def _loads_outside(loop, body_loads):
-    """Names read anywhere in the function outside ``loop``'s body (``body_loads``: how
-    often the function reads each name, its reads in the loop included)."""
-    inside = loads(loop.body)
-    return {name for name, count in body_loads.items() if count > inside.get(name, 0)}
 
 
 def _is_math_call(value):

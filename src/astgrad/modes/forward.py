@@ -49,11 +49,10 @@ class ForwardMode(Transform):
         every_name = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]
-        self.active = activity.varied_names(body, wrt_names, self.describe)
         # a call for its effect matters only where the result depends on what it changes
         # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
         output = result.id if isinstance(result, gast.Name) else None
-        self.affecting = activity.active_names(body, wrt_names, output, self.describe)
+        self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
         self.known_arrays = array_names(body, params, self.describe)
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names

@@ -162,8 +162,11 @@ class _Substitute:
         return _copy_atom(value)
 
     def derivative(self, ref, store):
-        """``d[ref]``: the name of the derivative of the atom bound to ``ref``."""
-        atom = self.param_atom(ref, element=True)
+        """``d[ref]``: the name of the derivative of the atom bound to ``ref`` (which is
+        only looked at: not copied, as ``param_atom`` would)."""
+        atom = self.params[ref]
+        if isinstance(atom, tuple):     # the vararg: its item at this position, if any
+            atom = atom[self.position] if self.position is not None and ref == self.template.vararg else None
         derivative = self.derivative_of(atom) if isinstance(atom, gast.Name) else None
         if derivative is None:
             raise _Dropped()

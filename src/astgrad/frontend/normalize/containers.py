@@ -261,15 +261,44 @@ def _sequence_names(tree, resolve_call, known=(), copies=None):
         if all(isinstance(v, gast.Name) and v.id == name for v in bound) and name not in known \
                 and copies.get(name) not in known:
             bound.append(None)
+    return _all_sequences(values, resolve_call)
+
+
+def _all_sequences(values, resolve_call):
+    """The largest set of the names in ``values`` (name -> the values bound to it, None
+    for one not known) each value of which makes a sequence given that set. One pass over
+    the names, then only the names whose values read a name that went are looked at
+    again (pass after pass over all of them was quadratic along a chain ``s = s0 + x``)."""
     names = set(values)
-    changed = True
-    while changed:
-        changed = False
-        for name in list(names):
-            if not all(v is not None and _makes_sequence(v, names, resolve_call) for v in values[name]):
-                names.discard(name)
-                changed = True
+    readers = {}            # name -> the names with a value that reads it as a sequence
+    for name, bound in values.items():
+        for value in bound:
+            for read in _sequence_operands(value):
+                readers.setdefault(read, set()).add(name)
+    again = set()
+    for name in list(names):
+        if not _makes_sequences(values[name], names, resolve_call):
+            names.discard(name)
+            again |= readers.get(name, set())
+    while again:
+        name = again.pop()
+        if name in names and not _makes_sequences(values[name], names, resolve_call):
+            names.discard(name)
+            again |= readers.get(name, set())
     return names
+
+
+def _makes_sequences(bound, names, resolve_call):
+    return all(v is not None and _makes_sequence(v, names, resolve_call) for v in bound)
+
+
+def _sequence_operands(node):
+    """The names whose being sequences ``_makes_sequence(node, ...)`` asks about."""
+    if isinstance(node, gast.Name):
+        return [node.id]
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
+        return _sequence_operands(node.left) + _sequence_operands(node.right)
+    return []
 
 
 _OTHER_BINDERS = frozenset({gast.MatchAs, gast.MatchStar, gast.MatchMapping, gast.FunctionDef, gast.ClassDef,

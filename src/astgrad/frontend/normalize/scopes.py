@@ -10,7 +10,7 @@ function where it is called, with fresh names for its parameters and locals.
 from collections import Counter
 
 import gast
-from ...core import syntax as S
+from ...core.walk import OPERAND_FIELDS
 
 _FUNCTIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)
 
@@ -42,7 +42,8 @@ def declared(fn, kind):
 
 def own_nodes(fn):
     """The nodes of ``fn``'s own scope: its body, not the bodies of the functions it
-    defines (their names, defaults and decorators are evaluated in ``fn``'s scope)."""
+    defines (their names, defaults and decorators are evaluated in ``fn``'s scope);
+    not the operators and Load/Store contexts (a Name says its context)."""
     stack = list(fn.body) if isinstance(fn.body, list) else [fn.body]
     while stack:
         node = stack.pop()
@@ -50,7 +51,18 @@ def own_nodes(fn):
         if isinstance(node, _FUNCTIONS):
             stack.extend(outer_parts(node))
         else:
-            stack.extend(S.child_nodes(node))
+            _push_operands(node, stack)
+
+
+def _push_operands(node, stack):
+    """Put the nodes directly under ``node``, in field order, on ``stack``: all but its
+    operators and contexts, which hold no name and no scope (a third of a tree's nodes)."""
+    for field in OPERAND_FIELDS[node.__class__]:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            stack.extend(item for item in value if isinstance(item, gast.AST))
+        elif isinstance(value, gast.AST):
+            stack.append(value)
 
 
 def outer_parts(fn):
@@ -101,7 +113,9 @@ def _count_bindings(node, counts, hidden):
         for stmt in (node.body if isinstance(node.body, list) else [node.body]):
             _count_bindings(stmt, counts, inner)
         return
-    for child in S.child_nodes(node):
+    children = []
+    _push_operands(node, children)
+    for child in children:
         _count_bindings(child, counts, hidden)
 
 
