@@ -6,7 +6,8 @@ a literal of functions is unrolled, so each step calls a function known now.
 Inlining keeps Python's semantics: the arguments are evaluated first, in order, and
 bound to fresh names; the body's locals get fresh names; its free names read the
 enclosing scope when the call runs; ``return`` gives the call's value (early returns
-become a flag, as in the function itself). Recursion through a local function is refused.
+become a flag, as in the function itself). A local function calling itself is called
+(recursion.py); other recursion through local functions is refused.
 """
 
 import inspect
@@ -123,6 +124,9 @@ class InlineLowering:
     def inline(self, local, node):
         """The value of calling ``local`` (a Local) with ``node``'s arguments, its body
         emitted here; a Name bound to a Local when the call returns a local function."""
+        selves = self.calls_itself(local)
+        if selves:
+            return self.recursive_local_call(local, node, selves)      # recursion.py
         if any(current is local or local.origin is not None and current.origin is local.origin
                for current in self.inlining):
             lowered = self.recursive_call(local.origin, node) if local.origin is not None else None

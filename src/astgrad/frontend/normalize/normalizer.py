@@ -27,6 +27,7 @@ from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
+from .recursion import RecursionLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
@@ -37,7 +38,7 @@ from .views import rewrite_view_writes
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
-                 MadeGradientLowering):
+                 MadeGradientLowering, RecursionLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -60,6 +61,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         methods.py      method calls and property reads on self/cls, super(), global instances
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions
+        recursion.py    a local function calling itself: called as its lifted twin
         iterators.py    map, sorted(key=...), max/min(key=...)
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
         arguments.py    arguments the body writes into: copied when the code starts
