@@ -16,6 +16,7 @@ import math
 import numbers
 import operator
 import string
+import sys
 import threading
 import typing
 
@@ -131,6 +132,46 @@ def exit_context(manager):
     OPEN_CONTEXTS.managers.pop()
     OPEN_CONTEXTS.entered.pop(id(manager), None)
     type(manager).__exit__(manager, None, None, None)
+
+
+def deleted_positions(items, lower, upper, step):
+    """The positions ``del items[lower:upper:step]`` removes, last first (so popping them
+    in turn removes those items); the error Python or NumPy raises where ``items`` is an
+    array or a tuple."""
+    if isinstance(items, _NDARRAY):
+        raise ValueError("cannot delete array elements")
+    if not isinstance(items, list):
+        raise TypeError(f"'{type(items).__name__}' object does not support item deletion")
+    return sorted(range(*slice(lower, upper, step).indices(len(items))), reverse=True)
+
+
+def outer_value(value):
+    """The value of a global or closure variable the function rebinds, as it is when the
+    code starts, under a name of its own: no pass replaces that name by the outer one,
+    which would be read again after the function wrote the variable."""
+    return value
+
+
+def store_global(name, value):
+    """``global name; name = value`` in the function calling this (generated code runs
+    with the user function's globals): the module global rebound, as the function does."""
+    sys._getframe(1).f_globals[name] = value
+
+
+def store_nonlocal(name, value, current):
+    """``nonlocal name; name = value`` in the generated code calling this, which shares the
+    user function's closure cells: the cell ``name`` of the caller's frame set to ``value``.
+    ``current`` is the cell's value, read by the caller so that its frame holds the cell
+    (a frame holds only the free variables its code reads)."""
+    frame = sys._getframe(1)
+    if name not in frame.f_code.co_freevars:
+        raise RuntimeError(f"astgrad: the generated code holds no closure cell '{name}' to write into")
+    if sys.version_info >= (3, 13):
+        frame.f_locals[name] = value            # a write-through view of the frame's variables
+        return
+    import ctypes
+    frame.f_locals[name] = value                # a snapshot of the variables, written back:
+    ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
 
 
 def is_sequence(value):

@@ -23,6 +23,7 @@ from ..source import parse_function
 from ..varargs import rewrite_tree
 from .closures import Data, Functions, Global, Local, Made
 from .jumps import _has_early_return, jumps_out
+from .outer_writes import lower_inlined_writes, writes_outer
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
 
@@ -74,7 +75,7 @@ class InlineLowering:
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
-        if self.draws_random_numbers(callee) or self.changes_its_arguments(callee):
+        if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) or writes_outer(callee, self.source.globals):
             return self.inline(self.module_function(callee, node), node)
         given = _function_defaults(callee, node)
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
@@ -135,6 +136,7 @@ class InlineLowering:
             raise self._refuse(f"recursion through the local function {local.label}", node,
                                "write the recursion as a loop, or make the function a module-level one")
         fn = S.copy(local.node)
+        lower_inlined_writes(self, fn, local)       # global N; N = ...: outer_writes.py
         self.check_inlined(fn, local, node)
         node = _spliced(node)
         if fn.args.vararg is not None or fn.args.kwarg is not None:

@@ -16,6 +16,7 @@ from .call_forms import CallFormLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
+from .deletions import DeletionLowering
 from .dicts import DictLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
@@ -27,6 +28,7 @@ from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
+from .outer_writes import lower_outer_writes
 from .recursion import RecursionLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
@@ -38,7 +40,7 @@ from .views import rewrite_view_writes
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
-                 MadeGradientLowering, RecursionLowering):
+                 MadeGradientLowering, RecursionLowering, DeletionLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -53,6 +55,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
 
         statements.py   assignments, expression statements, if, return, raise, assert,
                         with, try/finally, global (reads)
+        outer_writes.py global and nonlocal writes (also by helpers): local variables written out
+        deletions.py    del of names, list items and slices, dict items
         loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
@@ -106,6 +110,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.line = getattr(tree, "lineno", None)
             raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
+        lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
         for node in nodes:
             kind = _REFUSED_EXPR.get(type(node)) or self._refused_call(node)
