@@ -171,8 +171,8 @@ def unknown_math_fmod(x):
 
 
 def set_comprehension(x):
-    ys = {v * 2.0 for v in x}  # ERR:set_comprehension
-    return sum(ys)
+    ys = {v * 2.0 for v in [x, x]}  # ERR:set_comprehension
+    return sum(ys - {1.0})  # ERR:set_comprehension
 
 
 REFUSED = [
@@ -207,7 +207,7 @@ CONSTRUCT_WORDS = {
     "lambda_to_library": "local function",
     "star_args": "*", "star_args_stack": "*", "no_rule_interp": "interp",
     "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod",
-    "set_comprehension": "set comprehension", "with_continue": "with",
+    "set_comprehension": "used as a set", "with_continue": "with",
 }
 
 

@@ -134,6 +134,44 @@ def exit_context(manager):
     type(manager).__exit__(manager, None, None, None)
 
 
+def distinct(items):
+    """A set of ``items`` as the list of what it holds, in the set's order: what a set
+    comprehension or ``set(...)`` gives where the code only reads the set (sums it,
+    loops over it, asks ``in``). A set keeps the first of equal items, the object
+    itself, so each item of the result is one of ``items``."""
+    return list(set(items))
+
+
+def _kept_positions(kept, items):
+    """For each item of ``kept`` (``distinct(items)``), the position in ``items`` of the
+    object it is (its first)."""
+    first = {}
+    for i, item in enumerate(items):
+        first.setdefault(id(item), i)
+    return [first[id(item)] for item in kept]
+
+
+def distinct_tangent(h, kept, items):
+    """The tangent of ``kept = distinct(items)`` given the tangents ``h`` of ``items``: each
+    kept item's own. Linear in ``h``; its transpose is ``distinct_adjoint``."""
+    h = zeros_like(items) if _is_zero(h) else h
+    return AdjointList(h[i] for i in _kept_positions(kept, items))
+
+
+def distinct_adjoint(g, kept, items):
+    """The derivative of ``items`` from ``g``, that of ``kept = distinct(items)``: each
+    kept item's to the item it is, zero to the equal items the set dropped."""
+    result = AdjointList(zeros_like(item) for item in items)
+    if not _is_zero(g):
+        for j, i in enumerate(_kept_positions(kept, items)):
+            result[i] = result[i] + g[j]
+    return result
+
+
+def _is_zero(g):
+    return g is None or isinstance(g, (int, float)) and not isinstance(g, bool) and g == 0
+
+
 def deleted_positions(items, lower, upper, step):
     """The positions ``del items[lower:upper:step]`` removes, last first (so popping them
     in turn removes those items); the error Python or NumPy raises where ``items`` is an
