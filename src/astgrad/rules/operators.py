@@ -45,36 +45,16 @@ non_differentiable(operator.lt, operator.le, operator.gt, operator.ge, operator.
 # & | ^ of booleans and integers carry no derivative; of sets they are set operations,
 # whose items do: refused where a derivative would flow (never a silent zero)
 @adjoint(operator.and_)
-def and_(y, a, b):
+@adjoint(operator.or_)
+@adjoint(operator.xor)
+def bitwise(y, a, b):
     d[a] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
     d[b] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
 
 
 @tangent(operator.and_)
-def and_(y, a, b):
-    d[y] = unsupported(d[a], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-    d[y] = unsupported(d[b], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-
-
-@adjoint(operator.or_)
-def or_(y, a, b):
-    d[a] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-    d[b] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-
-
 @tangent(operator.or_)
-def or_(y, a, b):
-    d[y] = unsupported(d[a], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-    d[y] = unsupported(d[b], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-
-
-@adjoint(operator.xor)
-def xor(y, a, b):
-    d[a] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-    d[b] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-
-
 @tangent(operator.xor)
-def xor(y, a, b):
+def bitwise(y, a, b):
     d[y] = unsupported(d[a], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
     d[y] = unsupported(d[b], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")

@@ -35,9 +35,10 @@ class DeletionLowering:
                 self.delete_slice(target, stmt)
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 self.stmt_Expr(gast.Expr(value=_method(target.value.id, "pop", [target.slice])))
+            elif isinstance(target, gast.Attribute):
+                raise self._refuse("del of an attribute", stmt, "keep the value in a local name instead")
             elif not isinstance(target, gast.Name):
-                raise self._refuse("del of an attribute, or of an item of something other than a name", stmt,
-                                   _ADVICE)
+                raise self._refuse("del of an item of something other than a name", stmt, _ADVICE)
 
     def delete_slice(self, target, stmt):
         """``del xs[a:b:c]``: ``xs = [v for i, v in enumerate(xs) if i not in gone]`` with
