@@ -437,3 +437,9 @@ def test_a_set_of_arrays_raises_pythons_type_error():
         _set_of_arrays(np.ones(2))
     with pytest.raises(TypeError, match="unhashable"):
         astgrad.grad(lambda x: np.sum(_set_of_arrays(x)))(np.ones(2))
+
+
+def test_export_refuses_code_rebinding_a_global():
+    """An exported module's globals are its own: it cannot rebind the user's global."""
+    with pytest.raises(ValueError, match="rebinds a global or a closure variable"):
+        astgrad.export(global_counter_and_cache)
