@@ -15,6 +15,7 @@ variable would take it as a constant: that is refused.
 """
 
 import dis
+import functools
 import types
 
 import gast
@@ -36,10 +37,15 @@ def writes_outer(fn, module):
 
 
 def _own_outer_writes(fn):
-    code = fn.__code__
-    return {ins.argval for ins in dis.get_instructions(code)
-            if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL")
-            or ins.opname in ("STORE_DEREF", "DELETE_DEREF") and ins.argval in code.co_freevars}
+    return _outer_writes_of(fn.__code__)
+
+
+@functools.lru_cache(maxsize=4096)
+def _outer_writes_of(code):
+    """The globals and free variables ``code`` rebinds (read off its instructions, once)."""
+    return frozenset(ins.argval for ins in dis.get_instructions(code)
+                     if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL")
+                     or ins.opname in ("STORE_DEREF", "DELETE_DEREF") and ins.argval in code.co_freevars)
 
 
 def _reachable(fn):
