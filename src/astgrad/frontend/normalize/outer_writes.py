@@ -80,7 +80,10 @@ def lower_outer_writes(normalizer, tree):
     for name in sorted(kinds):
         _check(normalizer, tree, name, kinds[name])
     for d in nested:        # a local function's global N: the enclosing local variable
-        d.body.insert(0, gast.Nonlocal(names=sorted(set(kinds) & declared(d, gast.Global))))
+        names = set(kinds) & declared(d, gast.Global)
+        if names:
+            _drop_declarations(d, names)
+            d.body.insert(0, gast.Nonlocal(names=sorted(names)))
     _drop_declarations(tree, set(kinds))
     rename_locals(tree, mapping)        # the names, also where a local function reads or declares them
     normalizer.outer = {name: (mapping[name], kind) for name, kind in kinds.items()}
