@@ -75,7 +75,8 @@ class InlineLowering:
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
-        if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) or writes_outer(callee, self.source.globals):
+        if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) \
+                or writes_outer(callee, self.source.globals):       # outer_writes.py
             return self.inline(self.module_function(callee, node), node)
         given = _function_defaults(callee, node)
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)

@@ -7,10 +7,11 @@
 
 A local function that calls itself cannot be inlined (the inlining would not end). It
 is called instead, as its lifted twin (nested.py): a function of the same body taking
-the enclosing function's variables it reads as extra keyword-only parameters, whose recursive calls pass them on, and which finds itself by its own name in a
-closure cell. Its derivative is generated like any recursive callee's, calling its own
-derivative, in both modes and to any order; the derivative with respect to the
-enclosing variables it reads flows through those parameters.
+the enclosing function's variables it reads as extra keyword-only parameters, whose
+recursive calls pass them on, and which finds itself by its own name in a closure cell.
+Its derivative is generated like any recursive callee's, calling its own derivative, in
+both modes and to any order; the derivative with respect to the enclosing variables it
+reads flows through those parameters.
 """
 
 import gast
