@@ -128,6 +128,22 @@ def make_accumulator():
 ACCUMULATE, ACCUMULATE_STATE = make_accumulator()
 
 
+def make_pusher():
+    state = None
+
+    def pushes(x, w):
+        nonlocal state
+
+        def push(v):
+            nonlocal state
+            state = v
+        push(x * w)
+        for k in range(2):
+            push(state * np.sin(x) + w * k)
+        return np.sum(state * x)
+    return pushes
+
+
 def _bump(v):
     global COUNTER, CACHE
     COUNTER += 1
@@ -159,6 +175,7 @@ OUTER = [
     ("global-read-first", global_read_first, (X, 0.7)),
     ("nonlocal", ACCUMULATE, (X, 0.6)),
     ("nonlocal-float", ACCUMULATE, (-0.3, 0.6)),
+    ("nonlocal-local-def-writes", make_pusher(), (X, 0.6)),
     ("helper-writes", helper_writes_global, (X, 0.6)),
     ("local-def-writes", local_def_writes_global, (X, 0.6)),
     ("local-def-writes-other-branch", local_def_writes_global, (-X, 0.6)),

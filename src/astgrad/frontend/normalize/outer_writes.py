@@ -105,7 +105,7 @@ def lower_inlined_writes(normalizer, tree, local):
     outer = getattr(normalizer, "outer", {})
     names = _global_writes(tree)
     if not names:
-        _rename_free(tree, {n: outer[n][0] for n in S.names_in(tree) - local_names(tree) if n in outer})
+        _rename_free(normalizer, tree, {n: outer[n][0] for n in S.names_in(tree) - local_names(tree) if n in outer})
         return          # it reads the variable as it is now
     unknown = sorted(n for n in names if n not in outer)
     if local.origin is None or local.origin.__globals__ is not normalizer.source.globals or unknown:
@@ -115,7 +115,7 @@ def lower_inlined_writes(normalizer, tree, local):
     mapping = {n: outer[n][0] for n in S.names_in(tree) - (local_names(tree) - names) if n in outer}
     _drop_declarations(tree, names)
     tree.body.insert(0, gast.Nonlocal(names=sorted(mapping[n] for n in names)))
-    _rename_free(tree, mapping)
+    _rename_free(normalizer, tree, mapping)
     tree.body = _written_out(normalizer, tree.body)
 
 
@@ -125,9 +125,14 @@ def _global_writes(tree):
     return declared(tree, gast.Global) & written
 
 
-def _rename_free(tree, mapping):
+def _rename_free(normalizer, tree, mapping):
+    """Rename ``tree``'s reads of outer names to their local variables, except the cell a
+    ``store_nonlocal`` call reads (its third argument), which stays the outer name."""
+    stores = {name for name, value in normalizer.bindings.items() if value is runtime.store_nonlocal}
+    cells = {id(call.args[2]) for call in S.call_nodes(tree) if len(call.args) == 3
+             and isinstance(call.func, gast.Name) and call.func.id in stores}
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Name) and node.id in mapping:
+        if isinstance(node, gast.Name) and node.id in mapping and id(node) not in cells:
             node.id = mapping[node.id]
 
 
