@@ -83,28 +83,34 @@ def with_continue(x):
     return y
 
 
-def global_write(x):
-    global COUNTER  # ERR:global
-    COUNTER = x * 2.0  # ERR:global
-    return x * COUNTER
+def _reads_counter():
+    return COUNTER * 1.0
 
 
-def make_nonlocal():
+def global_write_read_by_helper(x):
+    global COUNTER
+    COUNTER = x * 2.0
+    return x * _reads_counter()  # ERR:global
+
+
+def make_nonlocal_read_by_helper():
     total = 0.0
 
+    def read():
+        return total
+
     def inner(x):
-        nonlocal total  # ERR:nonlocal
-        total = x * x  # ERR:nonlocal
-        return total * x
+        nonlocal total
+        total = x * x
+        return read() * x  # ERR:nonlocal
 
     return inner
 
 
-def delete_dict_item(x):
-    d = {"y": x * x}
-    z = d["y"] * 2.0
-    del d["y"]  # ERR:del
-    return z
+def delete_attribute(x):
+    y = x * 2.0
+    del y.imag  # ERR:del
+    return y
 
 
 def class_inside(x):
@@ -114,9 +120,12 @@ def class_inside(x):
 
 
 def local_recursion(x):
-    def power(t, n):
-        return t if n == 0 else t * power(t, n - 1)  # ERR:local_recursion
-    return power(x, 3)
+    def even(t, n):
+        return t if n == 0 else odd(t, n - 1)  # ERR:local_recursion
+
+    def odd(t, n):
+        return t * even(t, n - 1)  # ERR:local_recursion
+    return even(x, 3)
 
 
 def local_returned(x):
@@ -142,10 +151,6 @@ def star_args_stack(x):
     return np.sum(y)
 
 
-def walrus_rebinds_augmented_target(x):
-    y = x * 2.0
-    y += (y := x * 3.0)  # ERR:walrus_augmented
-    return y
 
 def unknown_interp(x):
     y = x * 2.0
@@ -166,8 +171,8 @@ def unknown_math_fmod(x):
 
 
 def set_comprehension(x):
-    ys = {v * 2.0 for v in x}  # ERR:set_comprehension
-    return sum(ys)
+    ys = {v * 2.0 for v in [x, x]}  # ERR:set_comprehension
+    return sum(ys - {1.0})  # ERR:set_comprehension
 
 
 REFUSED = [
@@ -177,9 +182,9 @@ REFUSED = [
     ("try", try_except),
     ("try_finally", try_finally_break),
     ("with_continue", with_continue),
-    ("global", global_write),
-    ("nonlocal", make_nonlocal()),
-    ("del", delete_dict_item),
+    ("global", global_write_read_by_helper),
+    ("nonlocal", make_nonlocal_read_by_helper()),
+    ("del", delete_attribute),
     ("class", class_inside),
     ("local_recursion", local_recursion),
     ("local_returned", local_returned),
@@ -189,7 +194,6 @@ REFUSED = [
     ("no_rule_interp", unknown_interp),
     ("no_rule_fft", unknown_fft),
     ("no_rule_fmod", unknown_math_fmod),
-    ("walrus_augmented", walrus_rebinds_augmented_target),
     ("set_comprehension", set_comprehension),
 ]
 
@@ -203,7 +207,7 @@ CONSTRUCT_WORDS = {
     "lambda_to_library": "local function",
     "star_args": "*", "star_args_stack": "*", "no_rule_interp": "interp",
     "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod",
-    "walrus_augmented": ":=", "set_comprehension": "set comprehension", "with_continue": "with",
+    "set_comprehension": "used as a set", "with_continue": "with",
 }
 
 

@@ -553,6 +553,8 @@ NOT_IN_TABLE = {
                rt.complex_transform, rt.complex_transpose, rt.imag_adjoint, rt.irfft_transpose, rt.real_irfft,
                rt.real_rfft, rt.rfft_transpose, np.fft.fft, np.fft.ifft, np.fft.fft2, np.fft.ifft2, np.fft.fftn,
                np.fft.ifftn, np.fft.rfft, np.fft.irfft, np.fft.rfft2, np.fft.irfft2, np.fft.rfftn, np.fft.irfftn)},
+    **{op: "refuses its derivatives (& | ^ of differentiated values: set operations); checked end to end "
+           "in test_errors and test_calls" for op in (operator.and_, operator.or_, operator.xor)},
     rt.cofactors_second_change: "refuses its derivative in a (a fourth derivative of det), which the table "
                                 "would take; its rules for h and k are checked in test_trust_det",
 }

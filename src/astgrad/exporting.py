@@ -162,6 +162,7 @@ class _Module:
         elif isinstance(obj, types.ModuleType):
             self._import_module(name, obj)
         elif _module_of(obj).partition(".")[0] == _ASTGRAD:
+            _check_no_outer_writes(obj, caller)
             self.helpers.add(_module_of(obj), getattr(obj, "__name__", name))
             if obj.__name__ != name:
                 self.functions.append(f"{name} = {obj.__name__}\n")
@@ -344,6 +345,16 @@ def _check_standalone(name, obj):
                           f"value, and {name} uses {uses} when it runs, which an exported module cannot "
                           f"do without astgrad; export {name} itself, or compute its value in the "
                           "function you export")
+
+
+def _check_no_outer_writes(helper, caller):
+    """Refuse code rebinding the user's globals or closure cells: the exported module's
+    own globals are not the user's module."""
+    from . import runtime
+    if helper in (runtime.store_global, runtime.store_nonlocal):
+        raise ExportError(f"{caller} rebinds a global or a closure variable (global or nonlocal), which an "
+                          "exported module cannot do in your module; export a function that takes the value "
+                          "as an argument and returns the new value")
 
 
 def _astgrad_used_by(fn):

@@ -16,6 +16,7 @@ import math
 import numbers
 import operator
 import string
+import sys
 import threading
 import typing
 
@@ -131,6 +132,84 @@ def exit_context(manager):
     OPEN_CONTEXTS.managers.pop()
     OPEN_CONTEXTS.entered.pop(id(manager), None)
     type(manager).__exit__(manager, None, None, None)
+
+
+def distinct(items):
+    """A set of ``items`` as the list of what it holds, in the set's order: what a set
+    comprehension or ``set(...)`` gives where the code only reads the set (sums it,
+    loops over it, asks ``in``). A set keeps the first of equal items, the object
+    itself, so each item of the result is one of ``items``."""
+    return list(set(items))
+
+
+def _kept_positions(kept, items):
+    """For each item of ``kept`` (``distinct(items)``), the position in ``items`` of the
+    object it is (its first)."""
+    first = {}
+    for i, item in enumerate(items):
+        first.setdefault(id(item), i)
+    return [first[id(item)] for item in kept]
+
+
+def distinct_tangent(h, kept, items):
+    """The tangent of ``kept = distinct(items)`` given the tangents ``h`` of ``items``: each
+    kept item's own. Linear in ``h``; its transpose is ``distinct_adjoint``."""
+    h = zeros_like(items) if _is_zero(h) else h
+    return AdjointList(h[i] for i in _kept_positions(kept, items))
+
+
+def distinct_adjoint(g, kept, items):
+    """The derivative of ``items`` from ``g``, that of ``kept = distinct(items)``: each
+    kept item's to the item it is, zero to the equal items the set dropped."""
+    result = AdjointList(zeros_like(item) for item in items)
+    if not _is_zero(g):
+        for j, i in enumerate(_kept_positions(kept, items)):
+            result[i] = result[i] + g[j]
+    return result
+
+
+def _is_zero(g):
+    return g is None or isinstance(g, (int, float)) and not isinstance(g, bool) and g == 0
+
+
+def deleted_positions(items, lower, upper, step):
+    """The positions ``del items[lower:upper:step]`` removes, last first (so popping them
+    in turn removes those items); the error Python or NumPy raises where ``items`` is an
+    array or a tuple."""
+    if isinstance(items, _NDARRAY):
+        raise ValueError("cannot delete array elements")
+    if not isinstance(items, list):
+        raise TypeError(f"'{type(items).__name__}' object does not support item deletion")
+    return sorted(range(*slice(lower, upper, step).indices(len(items))), reverse=True)
+
+
+def outer_value(value):
+    """The value of a global or closure variable the function rebinds, as it is when the
+    code starts, under a name of its own: no pass replaces that name by the outer one,
+    which would be read again after the function wrote the variable."""
+    return value
+
+
+def store_global(name, value):
+    """``global name; name = value`` in the function calling this (generated code runs
+    with the user function's globals): the module global rebound, as the function does."""
+    sys._getframe(1).f_globals[name] = value
+
+
+def store_nonlocal(name, value, current):
+    """``nonlocal name; name = value`` in the generated code calling this, which shares the
+    user function's closure cells: the cell ``name`` of the caller's frame set to ``value``.
+    ``current`` is the cell's value, read by the caller so that its frame holds the cell
+    (a frame holds only the free variables its code reads)."""
+    frame = sys._getframe(1)
+    if name not in frame.f_code.co_freevars:
+        raise RuntimeError(f"astgrad: the generated code holds no closure cell '{name}' to write into")
+    if sys.version_info >= (3, 13):
+        frame.f_locals[name] = value            # a write-through view of the frame's variables
+        return
+    import ctypes
+    frame.f_locals[name] = value                # a snapshot of the variables, written back:
+    ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))
 
 
 def is_sequence(value):

@@ -9,7 +9,7 @@ operand's shape themselves.
 import operator
 
 from ..runtime import matmul_adjoint_left, matmul_adjoint_right, unindex
-from .registry import adjoint, d, non_differentiable, tangent
+from .registry import adjoint, d, non_differentiable, tangent, unsupported
 
 
 # +, -, *, /, **, %, unary - and + are declared with numpy.add, numpy.subtract, ...
@@ -39,6 +39,22 @@ def getitem(y, x, index):
 
 
 non_differentiable(operator.lt, operator.le, operator.gt, operator.ge, operator.eq,
-                   operator.ne, operator.not_, operator.floordiv,
-                   operator.invert, operator.and_, operator.or_, operator.xor,
+                   operator.ne, operator.not_, operator.floordiv, operator.invert,
                    operator.is_, operator.is_not, operator.contains)
+
+# & | ^ of booleans and integers carry no derivative; of sets they are set operations,
+# whose items do: refused where a derivative would flow (never a silent zero)
+@adjoint(operator.and_)
+@adjoint(operator.or_)
+@adjoint(operator.xor)
+def bitwise(y, a, b):
+    d[a] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
+    d[b] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
+
+
+@tangent(operator.and_)
+@tangent(operator.or_)
+@tangent(operator.xor)
+def bitwise(y, a, b):
+    d[y] = unsupported(d[a], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
+    d[y] = unsupported(d[b], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")

@@ -21,7 +21,7 @@ from ..runtime import (
     written_part, in_place, through_store,
 )
 from .declare import elementwise
-from .registry import adjoint, d, non_differentiable, tangent, unsupported
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
 
 
 @adjoint(unbroadcast)
@@ -523,7 +523,10 @@ non_differentiable(
     runtime.tangent_spec, runtime.operand_shape,
     runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class,
     runtime.enter_context, runtime.exit_context, runtime.entered_value,
+    runtime.outer_value, runtime.store_global, runtime.store_nonlocal, runtime.deleted_positions,
 )
+# a global the function rebinds is its own local variable from the start; positions are new
+declare(runtime.outer_value, runtime.deleted_positions, result=FRESH)
 
 
 # ---------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Rules for list and tuple ``+`` and ``*`` (``runtime.concat``, ``runtime.repeat``,
 which the normalizer writes where it sees a list or a tuple) and their derivative
-helpers, for ``set`` (a set of differentiated values is refused), and for the helpers
+helpers, for ``set`` (a set of differentiated values is refused) and ``distinct`` (a set
+that is only read, as the list of its items), and for the helpers
 of writes into arguments and through aliases (``copy_argument``, ``follow_in_place``)."""
 
 import builtins
 
 from ..runtime import concat, cut, pad_to, repeat, repeated, repeated_like, repeated_sum
 from ..runtime import copy_argument, follow_in_place, unless_array, when_array
-from .registry import adjoint, d, tangent, unsupported
+from ..runtime import distinct, distinct_adjoint, distinct_tangent
+from .registry import FRESH, adjoint, d, declare, tangent, unsupported
 
 
 @adjoint(concat)
@@ -82,14 +84,51 @@ def repeated_like_(y, t, like):
     d[y] = repeated_like(d[t], like)
 
 
+# a set only read (summed, looped over) is the list of its items (runtime.distinct): the
+# derivative flows to the item the set kept, the first of equal ones
+@adjoint(distinct)
+def distinct_(y, items):
+    d[items] = distinct_adjoint(d[y], y, items)
+
+
+@tangent(distinct)
+def distinct_(y, items):
+    d[y] = distinct_tangent(d[items], y, items)
+
+
+@adjoint(distinct_tangent)
+def distinct_tangent_(r, h, kept, items):
+    d[h] = distinct_adjoint(d[r], kept, items)
+
+
+@tangent(distinct_tangent)
+def distinct_tangent_(r, h, kept, items):
+    d[r] = distinct_tangent(d[h], kept, items)
+
+
+@adjoint(distinct_adjoint)
+def distinct_adjoint_(r, g, kept, items):
+    d[g] = distinct_tangent(d[r], kept, items)
+
+
+@tangent(distinct_adjoint)
+def distinct_adjoint_(r, g, kept, items):
+    d[r] = distinct_adjoint(d[g], kept, items)
+
+
+# which items were kept decides the selection, not how (a piecewise-constant choice)
+declare(distinct_tangent, distinct_adjoint, shape_arguments=(1, 2))
+declare(distinct, distinct_tangent, distinct_adjoint, result=FRESH)        # new lists
+
+
 @adjoint(builtins.set)
 def set_(y, items=()):
-    d[items] = unsupported(d[y], "a set comprehension or set(...) of differentiated values has no derivative (a set's items are unordered, and arrays are unhashable); build a list or a dict comprehension instead")
+    d[items] = unsupported(d[y], "a set of differentiated values used as a set (s | t, s.add(v), compared, returned) has no derivative; only read it (sum it, loop over it, v in s), or build a list or a dict instead")
 
 
 @tangent(builtins.set)
 def set_(y, items=()):
-    d[y] = unsupported(d[items], "a set comprehension or set(...) of differentiated values has no derivative (a set's items are unordered, and arrays are unhashable); build a list or a dict comprehension instead")
+    d[y] = unsupported(d[items], "a set of differentiated values used as a set (s | t, s.add(v), compared, returned) has no derivative; only read it (sum it, loop over it, v in s), or build a list or a dict instead")
 
 
 # -- writes into arguments and through aliases (modes/common.py) --------------------------

@@ -45,6 +45,8 @@ class ContainerLowering:
         callee = self.resolve_call(node)
         if callee is builtins.dict:
             return self.dict_call(node)
+        if callee is builtins.set and id(node) in self.read_only_sets():
+            return self.set_value(node, self.list_of(node.args[0]))      # sets.py
         if callee in (builtins.list, builtins.tuple) and len(node.args) <= 1 and not node.keywords:
             items = self.list_of(node.args[0]) if node.args else gast.List(elts=[], ctx=gast.Load())
             if callee is builtins.list:
@@ -162,11 +164,9 @@ class ContainerLowering:
         return _makes_sequence(node, self.sequence_names, self.resolve_call)
 
     def expr_SetComp(self, node):
-        """``{e for ...}``: ``set([e for ...])``; a set of differentiated values is refused
-        by set's rules, a set of numbers that carry no derivative runs as it is."""
-        items = self.atom(gast.ListComp(elt=node.elt, generators=node.generators), hint="items")
-        call = self.builtin_call("set", [items])
-        return call
+        """``{e for ...}``: ``set([e for ...])``, or the list of its items where it is only
+        read (sets.py)."""
+        return self.set_value(node, gast.ListComp(elt=node.elt, generators=node.generators))   # sets.py
 
     # -- starred unpacking and dict comprehensions --------------------------------------
 

@@ -80,8 +80,7 @@ class DisplayLowering:
         return S.name(result)
 
     def expr_Set(self, node):
-        items = self.atom(gast.List(elts=node.elts, ctx=gast.Load()), hint="items")
-        return self.builtin_call("set", [items])
+        return self.set_value(node, gast.List(elts=node.elts, ctx=gast.Load()))     # sets.py
 
     # -- list methods and iterators ----------------------------------------------------
 

@@ -109,12 +109,17 @@ class ExpressionLowering:
     def walrus_assignment(self, stmt):
         """An assignment whose value has a ``:=``. Python evaluates the value before the
         targets' subscripts (``a[i] = (i := 1)`` writes ``a[1]``), so such a value is
-        computed first; an augmented assignment reads its target before its value, and
-        one whose value rebinds the target (``y += (y := 2)``) is refused."""
+        computed first. An augmented assignment reads its target before its value, so one
+        whose value rebinds the target (``y += (y := v)``) is ``y = y_old + v``, in place on
+        y_old's array as Python does."""
         if isinstance(stmt, gast.AugAssign):
-            if isinstance(stmt.target, gast.Name) and self.walrus_pending[stmt.target.id]:
-                raise self._refuse("an augmented assignment whose value rebinds its target with :=", stmt,
-                                   "bind the := in a statement of its own before this one")
+            target = stmt.target
+            if isinstance(target, gast.Name) and self.walrus_pending[target.id]:
+                old = self.fresh_assign(S.name(target.id), target.id + "_old")
+                self.emit(S.assign(old, self.augmented(old, stmt, target.id)))
+                anno.set(self.out[-1], Key.AUGMENTED, True)
+                self.emit(S.assign(target.id, S.name(old)))
+                return
             self.stmt_AugAssign(stmt)
             return
         targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]

@@ -95,6 +95,8 @@ class ForeignScope:
         self._astgrad_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
 
     def __getattr__(self, name):
+        if name.startswith("__astgrad"):    # astgrad's own probes (getattr(obj, "__astgrad_x__", None))
+            raise AttributeError(name)
         value = lookup(self._astgrad_globals, self._astgrad_cells, name)
         if value is MISSING:
             raise NameError(f"name '{name}' is not defined (in {self.__name__[:-6]})")

@@ -6,7 +6,8 @@ a literal of functions is unrolled, so each step calls a function known now.
 Inlining keeps Python's semantics: the arguments are evaluated first, in order, and
 bound to fresh names; the body's locals get fresh names; its free names read the
 enclosing scope when the call runs; ``return`` gives the call's value (early returns
-become a flag, as in the function itself). Recursion through a local function is refused.
+become a flag, as in the function itself). A local function calling itself is called
+(recursion.py); other recursion through local functions is refused.
 """
 
 import inspect
@@ -23,6 +24,7 @@ from ..varargs import rewrite_tree
 from .closures import Data, Functions, Global, Local, Made
 from .jumps import _has_early_return, jumps_out
 from .made import makes_transform
+from .outer_writes import lower_inlined_writes, writes_outer
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
 
@@ -75,7 +77,8 @@ class InlineLowering:
             return self.inline(self.module_function(callee, node), node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
-        if self.draws_random_numbers(callee) or self.changes_its_arguments(callee):
+        if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) \
+                or writes_outer(callee, self.source.globals):       # outer_writes.py
             return self.inline(self.module_function(callee, node), node)
         given = _function_defaults(callee, node)
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
@@ -125,6 +128,9 @@ class InlineLowering:
     def inline(self, local, node):
         """The value of calling ``local`` (a Local) with ``node``'s arguments, its body
         emitted here; a Name bound to a Local when the call returns a local function."""
+        selves = self.calls_itself(local)
+        if selves:
+            return self.recursive_local_call(local, node, selves)      # recursion.py
         if any(current is local or local.origin is not None and current.origin is local.origin
                for current in self.inlining):
             lowered = self.recursive_call(local.origin, node) if local.origin is not None else None
@@ -133,6 +139,7 @@ class InlineLowering:
             raise self._refuse(f"recursion through the local function {local.label}", node,
                                "write the recursion as a loop, or make the function a module-level one")
         fn = S.copy(local.node)
+        lower_inlined_writes(self, fn, local)       # global N; N = ...: outer_writes.py
         self.check_inlined(fn, local, node)
         node = _spliced(node)
         if fn.args.vararg is not None or fn.args.kwarg is not None:

@@ -15,6 +15,7 @@ call of ``g`` itself (inlined or called as any callee) and the gradient's call.
 import inspect
 import textwrap
 import tokenize
+import types
 import weakref
 
 import gast
@@ -389,10 +390,10 @@ def _per_call_shape(obj):
     return isinstance(obj, StandIn) and callable(getattr(type(obj), "for_call", None))
 
 
-def _lift(enclosing, tree):
+def _lift(enclosing, tree, recursive=False):
     """The lifted function for ``tree`` (a def of ``enclosing``'s body with the variables it
     reads as extra parameters), one per enclosing function and text, so its derivatives
-    are cached."""
+    are cached. A ``recursive`` one calls itself by its own name, a closure cell holding it."""
     made = _lifted.setdefault(enclosing, {})
     key = gast.dump(tree)
     if key not in made:
@@ -401,7 +402,10 @@ def _lift(enclosing, tree):
                 node.end_lineno = node.lineno
                 node.end_col_offset = (getattr(node, "col_offset", None) or 0) + 1
         template = S.copy(tree)
-        lifted = compile_variant(enclosing, tree, lambda _tree: S.copy(template), defaults=None)
+        own = {template.name: types.CellType()} if recursive else None
+        lifted = compile_variant(enclosing, tree, lambda _tree: S.copy(template), cells=own, defaults=None)
+        if recursive:
+            own[template.name].cell_contents = lifted
         lifted.__name__ = template.name
         lifted.__qualname__ = f"{enclosing.__qualname__}.<locals>.{template.name}"
         lifted.__kwdefaults__ = None

@@ -16,6 +16,7 @@ from .call_forms import CallFormLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
+from .deletions import DeletionLowering
 from .dicts import DictLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
@@ -27,8 +28,11 @@ from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
+from .outer_writes import lower_outer_writes
+from .recursion import RecursionLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
+from .sets import SetLowering
 from .statements import StatementLowering
 from .unrolled import unroll_function_comprehensions
 from .views import rewrite_view_writes
@@ -37,7 +41,7 @@ from .views import rewrite_view_writes
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
-                 MadeGradientLowering):
+                 MadeGradientLowering, RecursionLowering, DeletionLowering, SetLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -52,6 +56,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
 
         statements.py   assignments, expression statements, if, return, raise, assert,
                         with, try/finally, global (reads)
+        outer_writes.py global and nonlocal writes (also by helpers): local variables written out
+        deletions.py    del of names, list items and slices, dict items
         loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
@@ -60,6 +66,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         methods.py      method calls and property reads on self/cls, super(), global instances
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions
+        recursion.py    a local function calling itself: called as its lifted twin
         iterators.py    map, sorted(key=...), max/min(key=...)
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
         arguments.py    arguments the body writes into: copied when the code starts
@@ -70,6 +77,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
+        sets.py         a set only read (summed, looped over) as the list of its items
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
@@ -104,6 +112,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.line = getattr(tree, "lineno", None)
             raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
+        lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
         for node in nodes:
             kind = _REFUSED_EXPR.get(type(node)) or self._refused_call(node)

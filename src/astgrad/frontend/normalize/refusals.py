@@ -45,8 +45,6 @@ _ADVICE = {
     "locals() (the local variables as a dict)": "build the dict you need from the names themselves",
     "try/except": "move the error handling outside the differentiated function",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
-    "del of an attribute, a slice or a dict item": "build the new value instead (a list without "
-                                                   "the items, {k: v for k, v in d.items() if k != key})",
     "yield (a generator)": "build a list instead (ys.append(v) where it would yield v), return it, "
                            "and loop over that list",
     "yield from (a generator)": "build a list instead (ys.extend(...) where it would yield from), "

@@ -85,21 +85,6 @@ class StatementLowering:
                 self.source.scopes[name] = value        # resolved as what the import gives
                 self.bindings[name] = value             # and bound so in the generated code
 
-    def stmt_Delete(self, stmt):
-        """``del name`` only frees memory (a function that reads the name afterwards fails
-        in Python): nothing to run or differentiate. ``del xs[i]`` of a list item is
-        ``xs.pop(i)``. Deleting an attribute, a slice or an item of a dict is refused."""
-        for target in stmt.targets:
-            if isinstance(target, (gast.Tuple, gast.List)):
-                self.stmt_Delete(gast.Delete(targets=target.elts))
-            elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
-                    and not isinstance(target.slice, gast.Slice) and not self.only_dicts(target.value.id):
-                pop = gast.Call(func=gast.Attribute(value=S.name(target.value.id), attr="pop", ctx=gast.Load()),
-                                args=[target.slice], keywords=[])
-                self.stmt_Expr(gast.Expr(value=pop))
-            elif not isinstance(target, gast.Name):
-                raise self._refuse("del of an attribute, a slice or a dict item", stmt)
-
     def stmt_Assign(self, stmt):
         targets = stmt.targets
         if len(targets) == 1:

@@ -1,0 +1,103 @@
+"""``del``: ``del name`` frees memory only (nothing to run or differentiate); ``del
+xs[i]`` of a list item is ``xs.pop(i)``; ``del xs[i:j]`` (any slice) is ``xs = [v for i,
+v in enumerate(xs) if i not in gone]``, with ``gone`` the positions the slice names
+(``runtime.deleted_positions``, which raises NumPy's and a tuple's errors where ``xs`` is
+one); ``del d[key]`` of a dict the function made is ``d = {k: v for k, v in d.items() if
+k != key}`` after a KeyError check, so the items left keep their order. Both build the
+list or dict anew, which differentiates to any order; a list or dict held by another
+name too (``e = d``, in a list, passed to a helper) would not see the new one: that is
+refused, and so is ``del obj.a`` (an attribute of an object astgrad does not follow). As
+for any argument the function writes into, deleting from a list argument leaves the
+caller's list as it was in a call of a gradient."""
+
+import gast
+
+from ... import runtime
+from ...core import syntax as S
+from ...core.ops import is_user_function
+
+_ADVICE = ("build the new value instead (a list without the items, {k: v for k, v in d.items() "
+           "if k != key})")
+
+
+class DeletionLowering:
+    """Normalizer methods for ``del``."""
+
+    def stmt_Delete(self, stmt):
+        for target in stmt.targets:
+            if isinstance(target, (gast.Tuple, gast.List)):
+                self.stmt_Delete(gast.Delete(targets=target.elts))
+            elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
+                    and self.only_dicts(target.value.id):
+                self.delete_dict_item(target, stmt)
+            elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) \
+                    and isinstance(target.slice, gast.Slice):
+                self.delete_slice(target, stmt)
+            elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                self.stmt_Expr(gast.Expr(value=_method(target.value.id, "pop", [target.slice])))
+            elif isinstance(target, gast.Attribute):
+                raise self._refuse("del of an attribute", stmt, "keep the value in a local name instead")
+            elif not isinstance(target, gast.Name):
+                raise self._refuse("del of an item of something other than a name", stmt, _ADVICE)
+
+    def delete_slice(self, target, stmt):
+        """``del xs[a:b:c]``: ``xs = [v for i, v in enumerate(xs) if i not in gone]`` with
+        ``gone = deleted_positions(xs, a, b, c)``."""
+        name = target.value.id
+        self.refuse_shared(name, "list", stmt)
+        bounds = [S.const(None) if part is None else part
+                  for part in (target.slice.lower, target.slice.upper, target.slice.step)]
+        gone = self.fresh_assign(self.runtime_call(runtime.deleted_positions, [S.name(name)] + bounds), "gone")
+        i, v = self.namer.fresh("i"), self.namer.fresh("v")
+        kept = gast.ListComp(elt=S.name(v), generators=[gast.comprehension(
+            target=gast.Tuple(elts=[S.name(i, store=True), S.name(v, store=True)], ctx=gast.Store()),
+            iter=S.call(S.name("enumerate"), [S.name(name)]),
+            ifs=[gast.Compare(left=S.name(i), ops=[gast.NotIn()], comparators=[S.name(gone)])], is_async=0)])
+        self.assign(S.name(name, store=True), kept)
+
+    def delete_dict_item(self, target, stmt):
+        """``del d[key]`` of a dict made here: the dict without that key, rebound."""
+        name = target.value.id
+        self.refuse_shared(name, "dict", stmt)
+        key = self.atom(target.slice, hint="key")
+        missing = gast.If(test=gast.Compare(left=S.copy(key), ops=[gast.NotIn()], comparators=[S.name(name)]),
+                          body=[gast.Raise(exc=S.call(S.name("KeyError"), [S.copy(key)]), cause=None)], orelse=[])
+        k, v = self.namer.fresh("k"), self.namer.fresh("v")
+        kept = gast.DictComp(key=S.name(k), value=S.name(v), generators=[gast.comprehension(
+            target=gast.Tuple(elts=[S.name(k, store=True), S.name(v, store=True)], ctx=gast.Store()),
+            iter=_method(name, "items", []),
+            ifs=[gast.Compare(left=S.name(k), ops=[gast.NotEq()], comparators=[S.copy(key)])], is_async=0)])
+        for node in (missing, *missing.body):
+            node.lineno = self.line
+        self.statement(missing)
+        self.assign(S.name(name, store=True), kept)
+
+    def refuse_shared(self, name, kind, stmt):
+        """A list or dict that another name, a container or a callee may hold: deleting
+        from ``name``'s alone (a new list or dict) would leave it unchanged there."""
+        for node in S.walk_nodes(self.source.tree):
+            for child in S.child_nodes(node):
+                if isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load) \
+                        and not self.reads_only(node, child):
+                    raise self._refuse(f"del of items of the {kind} '{name}', which another name, a "
+                                       "container or a call may hold too", stmt, _ADVICE)
+
+    def reads_only(self, parent, child):
+        """Whether ``parent`` only reads ``child`` (an item, a method, its length,
+        membership, a loop over it, a library function of it, its return): it keeps no
+        reference to it."""
+        if isinstance(parent, (gast.Subscript, gast.Attribute)):
+            return parent.value is child
+        if isinstance(parent, gast.Compare):
+            return child is not parent.left
+        if isinstance(parent, gast.Call):
+            callee = self.resolve_call(parent) if child is not parent.func else None
+            return callee is not None and not is_user_function(callee) and not isinstance(callee, type) \
+                or callee in (list, tuple, len, sorted)
+        return isinstance(parent, gast.Return) or isinstance(parent, (gast.For, gast.comprehension)) \
+            and parent.iter is child
+
+
+def _method(name, method, args):
+    func = gast.Attribute(value=S.name(name), attr=method, ctx=gast.Load())
+    return gast.Call(func=func, args=list(args), keywords=[])
