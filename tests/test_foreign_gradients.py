@@ -90,8 +90,23 @@ def in_a_loop(x):
     return s
 
 
+def tuple_wrt(x):
+    da, db = grad(h2, (0, 1))(x, x * x)
+    return np.sum(da * db)
+
+
+def in_a_list(x):
+    fs = [grad(h), h]
+    return np.sum(fs[0](x) * x) + fs[1](x)
+
+
+def keyword_argument(x):
+    return np.sum(grad(h2, "b")(x, b=x * x))
+
+
 PROGRAMS = [argnum_default, argnum_given, with_value, through_partial, in_a_lambda, bound_then_called,
-            by_its_module, of_a_lambda_reading_x, second_derivative_inside, handed_to_another_module, in_a_loop]
+            by_its_module, of_a_lambda_reading_x, second_derivative_inside, handed_to_another_module, in_a_loop,
+            tuple_wrt, in_a_list, keyword_argument]
 POINTS = [np.array([0.7, 0.3, -0.4]), np.array([-0.2, 0.1, -0.5]), np.array([[0.4, 0.9], [-0.3, 0.2]])]
 
 

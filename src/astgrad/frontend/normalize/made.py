@@ -101,16 +101,16 @@ class MadeGradientLowering:
             return self.constants[wrt.id]
         return wrt
 
-    def made_arguments(self, node):
-        """``node`` with its arguments read into names, in order, when one is a call of a
-        helper that makes a gradient (``apply(grad(h), x)``, ``grad`` as makes_transform
-        says): that gradient is then a function value this stage follows, handed on."""
-        exprs = node.args + [kw.value for kw in node.keywords]
-        if any(isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords) \
-                or not any(self.makes_gradient_call(e) for e in exprs):
-            return node
-        return gast.Call(func=node.func, args=[self.atom(a) for a in node.args],
-                         keywords=[gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords])
+    def made_by_helper(self, node):
+        """The gradient a call of a helper making one returns (``grad(h)`` for the shim's
+        ``def grad(fun, argnum=0): return astgrad.grad(fun, wrt=argnum)``): the helper
+        inlined here, where the call is evaluated."""
+        value = self.atom(node, hint="gradient")
+        function = self.functions.get(value.id) if isinstance(value, gast.Name) else None
+        if function is None:
+            raise self._refuse("a call of a helper that makes a gradient, returning something else here", node,
+                               "return the gradient on every path of the helper")
+        return function
 
     def makes_gradient_call(self, node):
         """Whether ``node`` calls a user function that makes a gradient (makes_transform)."""
