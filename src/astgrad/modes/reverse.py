@@ -292,29 +292,26 @@ class ReverseMode(Transform):
     adjoint = Transform.derivative_name      # a derivative is an adjoint here
 
 
-_WHOLE_REDUCTIONS = frozenset({"sum", "mean", "prod", "max", "min", "amax", "amin", "nansum", "nanmean", "nanprod",
-                               "nanmax", "nanmin", "std", "var", "nanstd", "nanvar", "average", "median", "ptp",
-                               "norm", "logsumexp"})      # of one argument: a number, whatever its shape
+# operations whose adjoint needs the seed with the output's axes: products, stacking, and
+# reductions along an axis (an elementwise operation broadcasts a number seed)
+_NEED_AXES = frozenset({"matmul", "dot", "inner", "einsum", "tensordot", "kron", "outer", "cross", "stack", "vstack",
+                        "hstack", "dstack", "column_stack", "concatenate", "diff", "repeat", "inv", "pinv", "solve",
+                        "matmul_adjoint_left", "matmul_adjoint_right", "dot_adjoint_left", "dot_adjoint_right"})
+_REDUCTIONS = frozenset({"sum", "mean", "prod", "max", "min", "amax", "amin", "nansum", "nanmean", "nanprod",
+                         "nanmax", "nanmin", "std", "var", "nanstd", "nanvar", "average", "median", "ptp", "norm",
+                         "logsumexp", "cumsum", "cumprod"})
 
 
 def _seed_fits_any_shape(body, output):
     """Whether every statement computing ``output`` takes a number as its adjoint seed
-    whatever the output's shape: an elementwise operation (the number broadcasts), a
-    copy, an item, a whole reduction of one argument (its output is a number), a display
-    (its seed has its structure), a call of a user function (its own gradient takes
-    the seed as this one does). Others
-    (``@``, ``numpy.stack``, a reduction along an axis) need the seed in the output's
-    shape, which a one-element output (shape (1, 1)) has (see ``transform``)."""
+    whatever the output's shape: all but a product (``@``, ``numpy.dot``, ``einsum``),
+    a stacking and a reduction along an axis, whose adjoints need the seed with the
+    output's axes, which a one-element output (shape (1, 1)) has (see ``transform``)."""
     for stmt in S.statements(body):
         if not (isinstance(stmt, gast.Assign) and any(output in S.stored_names(t) for t in stmt.targets)):
             continue
         op = ops.describe(stmt.value)
-        if op.kind is not OpKind.CALL or isinstance(stmt.value, gast.Subscript):
-            continue        # a copy, a display (its seed has its structure), a callee's own gradient
-        record = registry.PRIMITIVES.get(registry.rule_key(op.key))
-        if record is not None and record.kind == "elementwise":
-            continue
-        if getattr(op.key, "__name__", "") in _WHOLE_REDUCTIONS and len(op.args) == 1 and not op.kwargs:
-            continue
-        return False
+        name = getattr(op.key, "__name__", "") if op.kind is OpKind.CALL else ""
+        if name in _NEED_AXES or name in _REDUCTIONS and (len(op.args) > 1 or op.kwargs):
+            return False
     return True
