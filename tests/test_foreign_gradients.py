@@ -18,6 +18,7 @@ import pytest
 import astgrad
 import gradient_shims
 from fd import assert_close, numerical_grad
+from gradient_checks import check_both_modes_and_second_order, check_reverse_over_reverse
 from gradient_shims import apply, grad, grad_in_a_lambda, grad_through_partial, jacobian, value_and_grad
 
 
@@ -89,34 +90,32 @@ def in_a_loop(x):
     return s
 
 
+def tuple_wrt(x):
+    da, db = grad(h2, (0, 1))(x, x * x)
+    return np.sum(da * db)
+
+
+def in_a_list(x):
+    fs = [grad(h), h]
+    return np.sum(fs[0](x) * x) + fs[1](x)
+
+
+def keyword_argument(x):
+    return np.sum(grad(h2, "b")(x, b=x * x))
+
+
 PROGRAMS = [argnum_default, argnum_given, with_value, through_partial, in_a_lambda, bound_then_called,
-            by_its_module, of_a_lambda_reading_x, second_derivative_inside, handed_to_another_module, in_a_loop]
+            by_its_module, of_a_lambda_reading_x, second_derivative_inside, handed_to_another_module, in_a_loop,
+            tuple_wrt, in_a_list, keyword_argument]
 POINTS = [np.array([0.7, 0.3, -0.4]), np.array([-0.2, 0.1, -0.5]), np.array([[0.4, 0.9], [-0.3, 0.2]])]
 
 
-@pytest.mark.parametrize("x", POINTS, ids=["positive", "negative", "2-d"])
+@pytest.mark.parametrize("point", range(len(POINTS)))
 @pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
-def test_against_finite_differences_in_both_modes_and_second_order(fn, x):
-    gradient = astgrad.grad(fn)(x)
-    assert_close(gradient, numerical_grad(fn, (x,)), rtol=1e-6, atol=1e-7, msg="gradient vs fd")
-    value, again = astgrad.value_and_grad(fn)(x)
-    assert_close(value, fn(x), rtol=1e-12, atol=1e-12, msg="value")
-    assert_close(again, gradient, rtol=1e-12, atol=1e-12, msg="a second call")
-    v = np.linspace(-1.0, 1.0, x.size).reshape(x.shape)
-    _, tangent = astgrad.jvp(fn, (x,), (v,))
-    assert_close(tangent, np.sum(gradient * v), rtol=1e-9, atol=1e-10, msg="jvp vs gradient")
-    numeric = numerical_grad(lambda y: np.sum(astgrad.grad(fn)(y) * v), (x,), eps=1e-5)
-    assert_close(astgrad.hvp(fn)(x, v), numeric, rtol=1e-4, atol=1e-5, msg="hvp vs fd of the gradient")
-
-
-@pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
-def test_reverse_over_reverse(fn):
-    x = POINTS[0]
-    v = np.array([0.5, -1.0, 0.25])
-    _, pullback = astgrad.vjp(astgrad.grad(fn), x)
-    numeric = numerical_grad(lambda y: np.sum(astgrad.grad(fn)(y) * v), (x,), eps=1e-5)
-    (cotangent,) = pullback(v)
-    assert_close(cotangent, numeric, rtol=1e-4, atol=1e-5, msg="vjp of the gradient vs fd")
+def test_reverse_forward_and_second_order_against_finite_differences(fn, point):
+    check_both_modes_and_second_order(fn, POINTS[point])
+    if point == 0:
+        check_reverse_over_reverse(fn, POINTS[0], np.array([0.5, -1.0, 0.25]))
 
 
 # -- autograd's negative_binomial_maxlike, as written (scipy's gammaln) -------------------

@@ -20,6 +20,7 @@ import pytest
 import astgrad
 import foreign_helpers
 from fd import assert_close, numerical_grad
+from gradient_checks import check_both_modes_and_second_order, check_reverse_over_reverse
 
 
 def h(a):
@@ -240,26 +241,12 @@ POINTS = [np.array([0.7, 0.3, -0.4]), np.array([-0.2, 0.1, -0.5]), np.array([[0.
 @pytest.mark.parametrize("x", POINTS, ids=["positive sum", "negative sum", "2-d"])
 @pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
 def test_against_finite_differences_in_both_modes_and_second_order(fn, x):
-    gradient = astgrad.grad(fn)(x)
-    assert_close(gradient, numerical_grad(fn, (x,)), rtol=1e-6, atol=1e-7, msg="gradient vs fd")
-    value, again = astgrad.value_and_grad(fn)(x)
-    assert_close(value, fn(x), rtol=1e-12, atol=1e-12, msg="value")
-    assert_close(again, gradient, rtol=1e-12, atol=1e-12, msg="a second call")
-    v = np.linspace(-1.0, 1.0, x.size).reshape(x.shape)
-    _, tangent = astgrad.jvp(fn, (x,), (v,))
-    assert_close(tangent, np.sum(gradient * v), rtol=1e-9, atol=1e-10, msg="jvp vs gradient")
-    numeric = numerical_grad(lambda y: np.sum(astgrad.grad(fn)(y) * v), (x,), eps=1e-5)
-    assert_close(astgrad.hvp(fn)(x, v), numeric, rtol=1e-4, atol=1e-5, msg="hvp vs fd of the gradient")
+    check_both_modes_and_second_order(fn, x)
 
 
 @pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
 def test_reverse_over_reverse(fn):
-    x = POINTS[0]
-    v = np.array([0.5, -1.0, 0.25])
-    _, pullback = astgrad.vjp(astgrad.grad(fn), x)
-    numeric = numerical_grad(lambda y: np.sum(astgrad.grad(fn)(y) * v), (x,), eps=1e-5)
-    (cotangent,) = pullback(v)
-    assert_close(cotangent, numeric, rtol=1e-4, atol=1e-5, msg="vjp of the gradient vs fd")
+    check_reverse_over_reverse(fn, POINTS[0], np.array([0.5, -1.0, 0.25]))
 
 
 def test_a_gradient_returned_by_a_helper_is_the_gradient_of_what_it_was_given():

@@ -216,6 +216,17 @@ def _check_output_is_scalar(f, fn_name, args, kwargs):
         raise error from None
 
 
+def _check_gradient_output(f, bound):
+    """A transform of a gradient (jvp, jacobian): the function the gradient is taken of
+    must return a real number, as calling the gradient checks (or a one-element array,
+    the number it holds); run on copies of the arguments."""
+    if not isinstance(f, Derivative):
+        return
+    value = _output_or_missing(f.function, (*f.leading_arguments, *bound.args), bound.kwargs)
+    if value is not _FAILED and not _is_real_number(value) and not _one_element(value):
+        _check_scalar(value, _function_name(f.function))
+
+
 def _check_output(value, fn_name, path=""):
     """vjp differentiates numbers, numeric arrays and lists, tuples and dicts of them."""
     if is_record(value):
@@ -839,6 +850,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     if made is not f:
         return vjp(made, *primals)
     _check_function(f)
+    _refuse_generator(f)
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
     out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
@@ -903,6 +915,17 @@ def _tangent_params(compiled, count):
     return keyword_only[len(keyword_only) - count:]
 
 
+def _refuse_generator(f, wrt=0):
+    """A generator function refused at once, with grad's TransformError (file, line,
+    yield), by every transform, as grad refuses it."""
+    try:
+        fn = _underlying(f)
+    except Exception:       # noqa: BLE001 - a gradient waiting for function values: not a generator
+        return
+    if inspect.isgeneratorfunction(fn):
+        grad(f, wrt)        # raises the TransformError naming the yield
+
+
 def _check_function(f):
     fn = _underlying(f)
     if not inspect.isfunction(fn):
@@ -932,6 +955,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s); "
                          "give one tangent per primal")
     bound = _bind(f, primals, {})
+    _check_gradient_output(f, bound)
     _refuse_complex(primals, "jvp (primals)")
     _refuse_complex(tangents, "jvp (tangents)")
     tangents = [_matching(t, x, f"jvp: tangent {i}", f"primal {i}", constants_allowed=True)
@@ -1049,6 +1073,7 @@ def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
     f = as_function(f)
+    _refuse_generator(f, wrt)
     if takes_varargs(f):
         return shaped(f, lambda target, spec: jacobian(target, spec_wrt(spec, wrt), mode))
     return Jacobian(f, wrt, mode)
@@ -1080,6 +1105,7 @@ class Jacobian:
             return made_for(self, given, lambda: Jacobian(made, self.wrt, mode))(*args, **kwargs)
         fn = self._fn
         bound = _bind(f, args, kwargs)
+        _check_gradient_output(f, bound)
         _refuse_complex(list(bound.arguments.values()), "jacobian")
         x = target.value(bound)
         _array_argument(x, target.label, "jacobian")
@@ -1132,6 +1158,7 @@ def hvp(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "HessianVectorProduc
     """A function ``(*args, v)`` giving the Hessian of scalar ``f`` w.r.t. argument
     ``wrt`` times ``v``, by forward mode over the generated gradient (no Hessian is formed)."""
     f = as_function(f)
+    _refuse_generator(f, wrt)
     if takes_varargs(f):
         return shaped(f, lambda target, spec: hvp(target, spec_wrt(spec, wrt)), trailing=1)
     return HessianVectorProduct(f, wrt)
@@ -1248,6 +1275,7 @@ def hessian(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "Hessian":
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
     f = as_function(f)
+    _refuse_generator(f, wrt)
     if takes_varargs(f):
         return shaped(f, lambda target, spec: hessian(target, spec_wrt(spec, wrt)))
     return Hessian(f, wrt)

@@ -23,7 +23,7 @@ import weakref
 
 from . import disk_cache, pipeline
 from .core.callees import Callees
-from .core.functions import parameter_names, underlying
+from .core.functions import parameter_names, underlying, user_freevars
 from .core.methods import receiver_of
 from .errors import RecursiveCall
 from .function_cache import FunctionCache
@@ -82,7 +82,7 @@ def _instantiate(generated, fn):
     compiled.__astgrad_generated__ = True
     compiled.__astgrad_seconds__ = generated.seconds
     # the closure variables that are the function's own, not names astgrad bound (for export)
-    own = getattr(fn, "__astgrad_user_freevars__", fn.__code__.co_freevars)
+    own = user_freevars(fn)
     compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
                                                if n not in generated.cells and n in own)
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards, generated.function_guards)

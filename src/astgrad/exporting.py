@@ -16,7 +16,7 @@ import inspect
 import sys
 import types
 
-from .core.functions import underlying
+from .core.functions import underlying, user_freevars
 from .export_helpers import HelperSource
 from .export_source import (attributes_read, global_names, names_in, prefixed, variant_source,
                             with_docstring)
@@ -161,6 +161,8 @@ class _Module:
                                          "(rewritten by astgrad).", variant_source(obj))
         elif isinstance(obj, types.ModuleType):
             self._import_module(name, obj)
+        elif _is_transform_object(obj):
+            self._add_transform(name, obj, caller)
         elif _module_of(obj).partition(".")[0] == _ASTGRAD:
             _check_no_outer_writes(obj, caller)
             self.helpers.add(_module_of(obj), getattr(obj, "__name__", name))
@@ -168,6 +170,23 @@ class _Module:
                 self.functions.append(f"{name} = {obj.__name__}\n")
         else:
             self._import_object(name, obj)
+
+    def _add_transform(self, name, obj, caller):
+        """A gradient the code holds as a value (``g = astgrad.grad(h)`` handed to a helper,
+        stored in a list): its generated code, which is what calling it runs."""
+        code = None
+        if not getattr(obj, "leading_arguments", ()):
+            try:
+                code = obj.__astgrad_function__()
+            except Exception:       # noqa: BLE001 - not generated: refused below
+                code = None
+        if not getattr(code, "__astgrad_generated__", False):
+            raise ExportError(f"the derivative holds {name} = {obj!r} as a value (it passes it to a function or "
+                              "keeps it), and an exported module cannot hold this astgrad transform; call the "
+                              "transform where it is made instead (astgrad.grad(h)(x)), or export the function "
+                              "it transforms")
+        self.add_function(code, name, f"{obj.__doc__.rstrip('.')} held as a value by {caller}."
+                          if obj.__doc__ else f"An astgrad transform {caller} holds as a value.")
 
     def _import_module(self, name, module):
         if module.__name__.partition(".")[0] == _ASTGRAD:     # written out as a namespace (see text)
@@ -304,11 +323,17 @@ def _import_order(line):
 
 def _introduced(compiled):
     """The free names astgrad introduced (not the user function's closure variables)."""
-    specializes = getattr(compiled, "__astgrad_specializes__", None)
-    user = getattr(compiled, "__astgrad_user_freevars__", ())
-    if specializes is not None:         # a rewritten function: its original's are the user's
-        user = underlying(specializes[0]).__code__.co_freevars
-    return set(compiled.__code__.co_freevars) - set(user)
+    if getattr(compiled, "__astgrad_specializes__", None) is None \
+            and not hasattr(compiled, "__astgrad_user_freevars__"):
+        return set(compiled.__code__.co_freevars)
+    return set(compiled.__code__.co_freevars) - set(user_freevars(compiled))
+
+
+def _is_transform_object(obj):
+    """Whether ``obj`` is an object one of astgrad's transforms made (a gradient, ...),
+    not one of the transforms themselves."""
+    from .rules.registry import is_astgrad_transform
+    return not isinstance(obj, (types.FunctionType, type)) and is_astgrad_transform(obj)
 
 
 def _module_of(obj):

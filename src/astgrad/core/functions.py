@@ -36,6 +36,16 @@ def underlying(f):
     return f if inner is None else inner()
 
 
+def user_freevars(fn):
+    """The closure variables of ``fn`` that are the user's own, not cells astgrad bound:
+    generated code says which (``__astgrad_user_freevars__``); a function astgrad rewrote
+    (made for the function values it is given) has those of the function it rewrote."""
+    specializes = getattr(fn, "__astgrad_specializes__", None)
+    if specializes is not None:
+        return user_freevars(underlying(specializes[0]))
+    return getattr(fn, "__astgrad_user_freevars__", fn.__code__.co_freevars)
+
+
 def parameter_names(fn):
     """The names of a plain function's parameters, without ``*args`` and ``**kwargs``."""
     code = fn.__code__

@@ -22,11 +22,17 @@ materialised only where control flow merges paths that disagree.
 
 import dataclasses
 
+import numpy
+
 import gast
 
-from ..analysis import activity
+from .. import argument_kinds
+from ..analysis import activity, shapes
+from ..analysis.scalar_output import returns_real_number
 from ..analysis.mutation import names_changed_in_place
 from ..analysis.saves import SavePlan, shape_sources
+from ..core import anno, ops
+from ..core.anno import Key
 from ..core.ops import OpKind
 from ..backend import optimize
 from ..core import syntax as S
@@ -120,6 +126,12 @@ class ReverseMode(Transform):
             result = S.name(kept)
         state = {seed: SET} if self.output in self.active else {}
         backward, state = AdjointSweep(self).block(body, state)
+        self._spread = None
+        if self.output in self.active and not _seed_fits_any_shape(body, self.output):
+            # the seed 1.0 of a one-element output (shape (1, 1)), as the number it holds,
+            # in the output's shape: the adjoint of @, stack, ... needs its axes
+            self._spread = S.assign(seed, self.seed_spread(seed))
+            backward.insert(0, self._spread)
         ret = gast.Return(value=self._returned(wrt_names, state, result))
         save_shapes_only(forward, backward, self.helper_call)
         copy_views_read_back(body, forward, backward, self.helper_call)
@@ -137,6 +149,8 @@ class ReverseMode(Transform):
         context = dataclasses.replace(
             # the seed of grad is 1.0; a pullback's (vjp) is of the kind its key gives
             self._context, kinds={self._seed: "float", **kinds} if kinds else {})
+        if self._spread is not None and kinds and self._seed_has_its_shape(kinds):
+            tree.body = [stmt for stmt in tree.body if stmt is not self._spread]
         tree.body = optimize.optimize(tree.body, context)
         return tree
 
@@ -201,6 +215,21 @@ class ReverseMode(Transform):
             value = gast.Tuple(elts=[S.copy(result), value], ctx=gast.Load())
         return value
 
+    def _seed_has_its_shape(self, kinds):
+        """Whether, for arguments of ``kinds``, the seed needs no spreading: a pullback's
+        seed given as an array (of the output's shape), or an output proven a number."""
+        if argument_kinds.is_array(kinds.get(self._seed)):
+            return True
+        params = {k: v for k, v in kinds.items() if k != self._seed}
+        return returns_real_number(self.fn, params, shapes._is_elementwise, shapes._SHAPE_OF_SECOND)
+
+    def seed_spread(self, seed):
+        """``d_f * numpy.ones_like(f)``: the seed spread over the output's shape."""
+        module = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="ones_like", ctx=gast.Load())
+        ones = S.call(module, [S.name(self.output)])
+        anno.set(ones, Key.TARGET, numpy.ones_like)
+        return gast.BinOp(left=S.name(seed), op=gast.Mult(), right=ones)
+
     def _function(self, body, seed):
         args = S.copy(self.fn.args)
         # keyword-only, so an extra positional argument is an error, as it is for fn
@@ -262,3 +291,28 @@ class ReverseMode(Transform):
     # -- names -------------------------------------------------------------------
 
     adjoint = Transform.derivative_name      # a derivative is an adjoint here
+
+
+# operations whose adjoint needs the seed with the output's axes: products, stacking, and
+# reductions along an axis (an elementwise operation broadcasts a number seed)
+_NEED_AXES = frozenset({"matmul", "dot", "inner", "einsum", "tensordot", "kron", "outer", "cross", "stack", "vstack",
+                        "hstack", "dstack", "column_stack", "concatenate", "diff", "repeat", "inv", "pinv", "solve",
+                        "matmul_adjoint_left", "matmul_adjoint_right", "dot_adjoint_left", "dot_adjoint_right"})
+_REDUCTIONS = frozenset({"sum", "mean", "prod", "max", "min", "amax", "amin", "nansum", "nanmean", "nanprod",
+                         "nanmax", "nanmin", "std", "var", "nanstd", "nanvar", "average", "median", "ptp", "norm",
+                         "logsumexp", "cumsum", "cumprod"})
+
+
+def _seed_fits_any_shape(body, output):
+    """Whether every statement computing ``output`` takes a number as its adjoint seed
+    whatever the output's shape: all but a product (``@``, ``numpy.dot``, ``einsum``),
+    a stacking and a reduction along an axis, whose adjoints need the seed with the
+    output's axes, which a one-element output (shape (1, 1)) has (see ``transform``)."""
+    for stmt in S.statements(body):
+        if not (isinstance(stmt, gast.Assign) and any(output in S.stored_names(t) for t in stmt.targets)):
+            continue
+        op = ops.describe(stmt.value)
+        name = getattr(op.key, "__name__", "") if op.kind is OpKind.CALL else ""
+        if name in _NEED_AXES or name in _REDUCTIONS and (len(op.args) > 1 or op.kwargs):
+            return False
+    return True

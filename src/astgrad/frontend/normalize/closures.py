@@ -154,7 +154,7 @@ class ClosureLowering:
         if isinstance(node, gast.Subscript):
             return self.container_item(node) is not None
         if isinstance(node, gast.Call):
-            return self.is_made_gradient(node)      # made.py
+            return self.is_made_gradient(node) or self.makes_gradient_call(node)     # made.py
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return False
@@ -173,7 +173,7 @@ class ClosureLowering:
         if isinstance(node, gast.Subscript):
             return self.container_item(node)
         if isinstance(node, gast.Call):
-            return self.made_gradient(node)         # made.py
+            return self.made_gradient(node) if self.is_made_gradient(node) else self.made_by_helper(node)
         path = S.dotted_path(node)
         obj = self.source.resolve_path(path)
         self.free[path[0]] = self.source.resolve(path[0])

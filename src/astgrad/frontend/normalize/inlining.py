@@ -70,7 +70,6 @@ class InlineLowering:
         callee = self.resolve_call(node) if method is None else None
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return method
-        node = self.made_arguments(node)        # apply(grad(h), x), grad a helper making a gradient
         if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
             if not self.same_module(callee) and not _is_factory(callee) and not makes_transform(callee):
                 return self.call_made_for_values(callee, node)
@@ -155,7 +154,7 @@ class InlineLowering:
                 self.functions[mapping[param]] = value
                 continue
             self.emit(S.assign(mapping[param], value))
-            if isinstance(value, gast.Constant) and not rebound.get(mapping[param]):
+            if _literal(value) and not rebound.get(mapping[param]):
                 self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
         body = MatchLowering(self).block(fn.body)
         if _has_early_return(body):
@@ -214,6 +213,8 @@ class InlineLowering:
         def value(expr):
             if isinstance(expr, gast.Starred):
                 raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
+            if _literal(expr) and isinstance(expr, gast.Tuple):
+                return S.copy(expr)         # wrt=(0, 1) in a helper making a gradient: a literal
             return self.function_value(expr) if self.looks_like_function(expr) else self.atom(expr)
         if len(node.args) > len(positional):
             raise self._refuse(f"a call of {local.label} with {len(node.args)} positional arguments "
@@ -367,6 +368,12 @@ def _function_defaults(callee, node):
         return {}
     return {name: p.default for name, p in inspect.signature(callee).parameters.items()
             if name not in bound.arguments and p.default is not p.empty and function_valued(p.default)}
+
+
+def _literal(node):
+    """Whether ``node`` is a constant, or a tuple of constants (``wrt=(0, 1)``)."""
+    return isinstance(node, gast.Constant) or isinstance(node, gast.Tuple) and bool(node.elts) \
+        and all(isinstance(e, gast.Constant) for e in node.elts)
 
 
 def _is_factory(callee):

@@ -101,16 +101,16 @@ class MadeGradientLowering:
             return self.constants[wrt.id]
         return wrt
 
-    def made_arguments(self, node):
-        """``node`` with its arguments read into names, in order, when one is a call of a
-        helper that makes a gradient (``apply(grad(h), x)``, ``grad`` as makes_transform
-        says): that gradient is then a function value this stage follows, handed on."""
-        exprs = node.args + [kw.value for kw in node.keywords]
-        if any(isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords) \
-                or not any(self.makes_gradient_call(e) for e in exprs):
-            return node
-        return gast.Call(func=node.func, args=[self.atom(a) for a in node.args],
-                         keywords=[gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords])
+    def made_by_helper(self, node):
+        """The gradient a call of a helper making one returns (``grad(h)`` for the shim's
+        ``def grad(fun, argnum=0): return astgrad.grad(fun, wrt=argnum)``): the helper
+        inlined here, where the call is evaluated."""
+        value = self.atom(node, hint="gradient")
+        function = self.functions.get(value.id) if isinstance(value, gast.Name) else None
+        if function is None:
+            raise self._refuse("a call of a helper that makes a gradient, returning something else here", node,
+                               "return the gradient on every path of the helper")
+        return function
 
     def makes_gradient_call(self, node):
         """Whether ``node`` calls a user function that makes a gradient (makes_transform)."""
@@ -212,31 +212,35 @@ class MadeGradientLowering:
 
 
 def makes_transform(callee):
-    """Whether ``callee`` (a helper from another module, or a closure) calls one of
-    astgrad's transforms (``def grad(fun, argnum=0): return astgrad.grad(fun, wrt=argnum)``,
-    through functools.partial or in a lambda it returns), read off its source with its
-    names as its own scope binds them: such a helper is inlined where it is handed a
-    function, so the gradient it makes is followed where it is called."""
+    """Whether ``callee`` (a helper from another module, or a closure) returns a gradient
+    it makes with one of astgrad's transforms (``def grad(fun, argnum=0): return
+    astgrad.grad(fun, wrt=argnum)``, through functools.partial, or a lambda calling it),
+    read off its source with its names as its own scope binds them: such a helper is
+    inlined where it is handed a function, so the gradient is followed where it is called."""
     code = getattr(callee, "__code__", None)
     if code is None:
         return False
     cells = dict(zip(code.co_freevars, callee.__closure__ or ()))
+
+    def resolved(node):
+        path = S.dotted_path(node)
+        obj = lookup(callee.__globals__, cells, path[0]) if path else MISSING
+        for part in (path or [])[1:]:
+            obj = getattr(obj, part, MISSING)
+        return obj
+
+    def transform_call(node):
+        if isinstance(node, gast.Lambda):
+            return any(transform_call(n) for n in S.walk_nodes(node.body))
+        if not isinstance(node, gast.Call):
+            return False
+        obj = resolved(node.func.func if isinstance(node.func, gast.Call) else node.func)
+        if obj is functools.partial and isinstance(node.func, gast.Call) and node.func.args:
+            obj = resolved(node.func.args[0])
+        return isinstance(obj, types.FunctionType) and is_astgrad_transform(obj)
     try:
         tree = parse_function(callee).tree
     except (TransformError, TypeError, OSError):
         return False
-    for node in S.walk_nodes(tree):
-        path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
-        if not path:
-            continue
-        obj = lookup(callee.__globals__, cells, path[0])
-        for part in path[1:]:
-            obj = getattr(obj, part, MISSING)
-        if obj is functools.partial and node.args:
-            inner = S.dotted_path(node.args[0])
-            obj = lookup(callee.__globals__, cells, inner[0]) if inner else MISSING
-            for part in (inner or [])[1:]:
-                obj = getattr(obj, part, MISSING)
-        if isinstance(obj, types.FunctionType) and is_astgrad_transform(obj):
-            return True
-    return False
+    return any(isinstance(stmt, gast.Return) and stmt.value is not None and transform_call(stmt.value)
+               for stmt in tree.body)

@@ -48,8 +48,10 @@ class NestedTransformLowering:
             return None
         if target not in (self.callees.grad, self.callees.jvp, getattr(self.callees, "value_and_grad", None)) \
                 and inspect.isfunction(target) and is_astgrad_transform(target):
-            self.other_transform(outer if outer is not None else node)
-            return None
+            made = _other_transform(self, outer if outer is not None else node)
+            if made is None:
+                return None
+            return self.expr(made if outer is None else gast.Call(func=made, args=node.args, keywords=node.keywords))
         if target is self.callees.jvp and outer is None and len(node.args) == 3 and not node.keywords:
             return self.nested_jvp(node)
         with_value = target is getattr(self.callees, "value_and_grad", None)
@@ -68,19 +70,6 @@ class NestedTransformLowering:
                                "call it in the code, bind it to a name, or pass it to a helper defined in "
                                "this module")
         return None
-
-    def other_transform(self, call):
-        """``astgrad.jacobian(fun)`` (hessian, hvp, vjp) of a function value an inlined helper
-        was given (``def jacobian(fun): return astgrad.jacobian(fun)``): a module-level
-        function is written by the name it has where it was given, which the modes refuse
-        to differentiate through clearly; a local function is refused here."""
-        for position, arg in enumerate(call.args):
-            value = self.functions.get(arg.id) if isinstance(arg, gast.Name) else None
-            if isinstance(value, Global):
-                call.args[position] = S.copy(value.func)
-            elif value is not None:
-                raise self._refuse(f"astgrad.{self.transform_target(call).__name__} of a local function inside "
-                                   "differentiated code", call, TRANSFORMS_INSIDE)
 
     def transform_object_call(self, node, transform):
         """(call, function, target) for ``g(x)``, ``g`` a gradient made outside
@@ -472,6 +461,24 @@ def _after_self(wrt, leading=1):
 
 def _items(wrt):
     return list(wrt) if isinstance(wrt, (tuple, list)) else [wrt]
+
+
+def _other_transform(normalizer, call):
+    """``astgrad.jacobian(fun)`` (hessian, hvp, vjp) of a function value an inlined helper
+    was given (``def jacobian(fun): return astgrad.jacobian(fun)``), as the call of it
+    naming a module-level function as it was given (which the modes refuse to
+    differentiate through, clearly), or None when it names no such value; a local
+    function is refused here."""
+    args, changed = [], False
+    for arg in call.args:
+        value = normalizer.functions.get(arg.id) if isinstance(arg, gast.Name) else None
+        if isinstance(value, Global):
+            arg, changed = S.copy(value.func), True
+        elif value is not None:
+            raise normalizer._refuse(f"astgrad.{normalizer.transform_target(call).__name__} of a local function "
+                                     "inside differentiated code", call, TRANSFORMS_INSIDE)
+        args.append(arg)
+    return gast.Call(func=call.func, args=args, keywords=call.keywords) if changed else None
 
 
 def _check_lifted_call(normalizer, lifted, extra, given, wrt, node):
