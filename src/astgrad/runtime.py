@@ -16,6 +16,7 @@ import math
 import numbers
 import operator
 import string
+import sys
 import threading
 import typing
 
@@ -124,6 +125,12 @@ def enter_context(manager):
 def entered_value(manager):
     """What entering ``manager`` (still open) returned: the value ``with ... as v`` binds."""
     return OPEN_CONTEXTS.entered[id(manager)]
+
+
+def caught_exception():
+    """The exception the ``except`` clause running now caught (generated code records
+    it, then picks the handler after the ``try`` statement)."""
+    return sys.exc_info()[1]
 
 
 def exit_context(manager):

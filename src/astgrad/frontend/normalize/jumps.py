@@ -56,9 +56,17 @@ class JumpLowering:
                 else:
                     # with and try/finally: the body runs to its end (guarded by the flag), so
                     # the context manager's exit and the finally body still run after a return
+                    returns = _contains_return(gast.Module(body=stmt.body, type_ignores=[]))
                     stmt.body = rewrite(stmt.body, False)
                     if isinstance(stmt, gast.Try):
                         stmt.finalbody = rewrite(stmt.finalbody, False)
+                        for handler in stmt.handlers:
+                            handler.body = rewrite(handler.body, False) or [gast.Pass()]
+                        orelse = rewrite(stmt.orelse, False)
+                        if orelse and returns:      # a return in the try body skips the else
+                            orelse = at(stmt, [gast.If(test=gast.UnaryOp(op=gast.Not(), operand=S.name(flag)),
+                                                       body=orelse, orelse=[])])
+                        stmt.orelse = orelse
                 out.append(stmt)
                 if in_loop:
                     out.extend(at(stmt, [gast.If(test=S.name(flag), body=[gast.Break()], orelse=[])]))
@@ -80,7 +88,7 @@ def _contains_return(stmt):
     if isinstance(stmt, gast.FunctionDef):
         return False
     return isinstance(stmt, gast.Return) or any(_contains_return(child) for child in S.child_nodes(stmt)
-                                                if isinstance(child, gast.stmt))
+                                                if isinstance(child, (gast.stmt, gast.excepthandler)))
 
 
 def _has_early_return(body):
@@ -104,6 +112,9 @@ def jumps_out(block):
         if isinstance(stmt, gast.If) and (jumps_out(stmt.body) or jumps_out(stmt.orelse)):
             return True
         if isinstance(stmt, (gast.With, gast.Try)) and jumps_out(stmt.body + getattr(stmt, "finalbody", [])):
+            return True
+        if isinstance(stmt, gast.Try) and (jumps_out(stmt.orelse)
+                                           or any(jumps_out(h.body) for h in stmt.handlers)):
             return True
     return False
 

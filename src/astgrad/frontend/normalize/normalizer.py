@@ -30,6 +30,7 @@ from .nested import NestedTransformLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
+from .trying import TryLowering
 from .unrolled import unroll_function_comprehensions
 from .views import rewrite_view_writes
 
@@ -37,7 +38,7 @@ from .views import rewrite_view_writes
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
-                 MadeGradientLowering):
+                 MadeGradientLowering, TryLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -52,6 +53,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
 
         statements.py   assignments, expression statements, if, return, raise, assert,
                         with, try/finally, global (reads)
+        trying.py       try with except (else, finally): a protected block, then the handlers
         loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals

@@ -1,0 +1,135 @@
+"""``try`` with ``except`` (and ``else``/``finally``): one protected block, then the handlers.
+
+``try: B except E1 as e: H1 except E2: H2 else: L finally: F`` becomes
+
+    try:                        # an ``if`` marked CATCHES: its test is what it catches
+        B
+        error = None
+    except (E1, E2):
+        error = caught_exception()
+    if error is None:
+        L
+    elif isinstance(error, E1):
+        e = error
+        H1
+    else:
+        H2
+    F
+
+so the modes see one protected block of core statements whose else (the ``except``
+clause) records the exception, and the handlers are ordinary branches. When ``B``
+raises part-way, the statements that completed keep their effects, as in Python;
+reverse mode counts them (``modes.try_adjoints``) and replays the adjoints of those
+alone. An exception no handler catches propagates (without running ``F``).
+"""
+
+import gast
+
+from ... import runtime
+from ...core import anno
+from ...core import syntax as S
+from ...core.anno import Key
+
+
+class TryLowering:
+    """Normalizer methods for ``try`` statements with ``except`` clauses."""
+
+    def try_except(self, stmt):
+        self.refuse_jump_out(stmt, "try/except")
+        caught = [None if h.type is None else self._kinds(h.type) for h in stmt.handlers]
+        if None in caught:
+            caught_test = S.name(self.bind(BaseException))
+        else:
+            caught_test = _one_or_tuple([kind for kinds in caught for kind in kinds])
+        line = self.line
+        error = self.namer.fresh("error")
+        self.locals.add(error)
+        body = self.block(stmt.body)
+        self.line = line
+        self._refuse_loops(body, stmt)
+        body.append(self._at(S.assign(error, S.const(None)), line))
+        record = self._at(S.assign(error, self.runtime_call(runtime.caught_exception, [])), line)
+        anno.set(body[-1], Key.CAUGHT, True)
+        anno.set(record, Key.CAUGHT, True)
+        protected = self.emit(gast.If(test=caught_test, body=body, orelse=[record]))
+        anno.set(protected, Key.CATCHES, True)
+        orelse = self.block(stmt.orelse)
+        self.line = line
+        handlers = [self._handler(handler, error) for handler in stmt.handlers]
+        self.line = line
+        self._dispatch(error, orelse, list(zip(caught, handlers)))
+        self.out.extend(self.block(stmt.finalbody))
+
+    def _dispatch(self, error, orelse, handlers):
+        """``if error is None: orelse`` then one branch per handler, in order."""
+        def chain(rest):
+            (kind, block), rest = rest[0], rest[1:]
+            if not rest or kind is None:    # the last handler catches what is left
+                return block
+            test = self.builtin_call("isinstance", [S.name(error), _one_or_tuple(kind)])
+            out = self.block_of(lambda: self.emit_if(self.atom(test, hint="caught"),
+                                                     block, chain(rest)))
+            return out
+        nothing = gast.Compare(left=S.name(error), ops=[gast.Is()], comparators=[S.const(None)])
+        self.emit_if(self.atom(nothing, hint="completed"), orelse, self.block_of(lambda: self.out.extend(chain(handlers))))
+
+    def _kinds(self, node):
+        """The exception classes ``except node`` names, as atoms (a tuple display's items
+        one by one: Python does not look into a nested tuple there)."""
+        elts = node.elts if isinstance(node, gast.Tuple) else [node]
+        return [self.atom(elt, hint="caught") for elt in elts]
+
+    def _handler(self, handler, error):
+        """A handler's block, with ``as`` bound to the exception and a bare ``raise``
+        raising it again."""
+        _reraise(handler.body, error)
+        self.line = getattr(handler, "lineno", self.line)
+        out = []
+        if handler.name is not None:
+            out.append(self._at(S.assign(handler.name.id if isinstance(handler.name, gast.Name) else handler.name,
+                                         S.name(error)), self.line))
+            self.locals.add(out[-1].targets[0].id)
+        out.extend(self.block(handler.body))
+        for node in S.walk_nodes(gast.Module(body=out, type_ignores=[])):
+            # derivative code's own ``error = caught_exception()``, now after the try
+            if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
+                    and anno.get(node.value, Key.TARGET) is runtime.caught_exception:
+                node.value = S.name(error)
+        return out or [gast.Pass()]
+
+    def _refuse_loops(self, body, stmt):
+        for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+            if isinstance(node, (gast.For, gast.While)):
+                self.line = getattr(node, "lineno", None) or getattr(stmt, "lineno", self.line)
+                raise self._refuse("a loop inside the body of a try with except", node,
+                                   "put the try statement inside the loop body, or the loop in a helper "
+                                   "function called after the try")
+
+    @staticmethod
+    def _at(stmt, line):
+        stmt.lineno = line
+        return stmt
+
+
+def _one_or_tuple(atoms):
+    if len(atoms) == 1:
+        return S.copy(atoms[0])
+    return gast.Tuple(elts=[S.copy(atom) for atom in atoms], ctx=gast.Load())
+
+
+def _reraise(block, error):
+    """A bare ``raise`` in ``block`` (a handler's) raises ``error``: the handler runs after
+    the try statement, where Python no longer knows which exception was caught. One in a
+    nested try's handler refers to that handler's own exception, and is left alone."""
+    for stmt in block:
+        if isinstance(stmt, gast.Raise) and stmt.exc is None:
+            stmt.exc = S.name(error)
+        elif isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            continue
+        else:
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    _reraise(inner, error)
+            for case in getattr(stmt, "cases", []):
+                _reraise(case.body, error)

@@ -1,0 +1,332 @@
+"""try/except (with else, finally, ``as``, several handlers, a bare except and raise)
+in the differentiated function: reverse mode, forward mode and second order against
+central finite differences, each path of the try taken by some input. When the try
+body raises part-way, the statements that ran keep their effects, as in Python.
+"""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+
+RTOL, ATOL = 1e-5, 1e-6
+
+
+# ---------------------------------------------------------------------------
+# programs
+# ---------------------------------------------------------------------------
+
+def scale_from_dict(x, d):
+    try:
+        s = d["scale"]
+    except KeyError:
+        s = 2.0
+    return np.sum(s * x ** 2)
+
+
+A_REGULAR = np.array([[3.0, 1.0, 0.0], [1.0, 4.0, 0.5], [0.0, 0.5, 2.0]])
+A_SINGULAR = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 1.0, 1.0]])
+
+
+def solve_or_half(x, A):
+    try:
+        y = np.linalg.solve(A, x)      # raises LinAlgError for a singular A
+    except np.linalg.LinAlgError:
+        y = x / 2.0
+    else:
+        y = y * 3.0
+    finally:
+        z = 1.0
+    return np.sum(y * y) * z
+
+
+def part_way(x, d):
+    a = x * 1.5
+    try:
+        a = np.sin(x) * 2.0
+        b = a * d["w"]             # KeyError: a keeps its new value, b is not bound
+        a = b + x ** 2
+    except KeyError:
+        a = a * 3.0
+    return np.sum(a * x)
+
+
+def part_way_branches(x, d):
+    c = np.cos(x)
+    try:
+        if np.sum(x) > 0.0:
+            c = c * np.exp(x)
+            c = c + d["shift"]     # may raise after the first write in the branch
+        else:
+            c = c * x
+        c = c * d["scale"]
+    except KeyError as missing:
+        c = c * len(str(missing))
+    return np.sum(c * c)
+
+
+def in_loop(x, picks):
+    total = 0.0
+    for i in range(len(picks)):
+        try:
+            v = x[picks[i]]             # IndexError for a pick past the end
+            w = np.exp(v) * x[0]
+        except IndexError:
+            w = x[1] * 0.5
+        total = total + w * x[2]
+    return total
+
+
+def in_loop_overwrite(x, keys, table):
+    acc = x * 1.0
+    for i in range(len(keys)):
+        try:
+            acc = acc * np.tanh(acc)          # overwrites acc, then may raise
+            acc = acc + table[keys[i]] * x
+        except KeyError:
+            acc = acc * 0.5
+    return np.sum(acc)
+
+
+def several_handlers(x, d, k):
+    try:
+        s = d[k] * x          # KeyError, or TypeError for an unhashable k
+        s = s / [1.0, 2.0][len(d) - 1]      # IndexError when d is empty or long
+    except KeyError as err:
+        s = x * len(err.args)
+    except (IndexError, TypeError):
+        s = x ** 3
+    return np.sum(s * x)
+
+
+def bare_except(x, d):
+    try:
+        s = np.sin(x) * d["k"]
+    except:  # noqa: E722
+        s = np.cos(x)
+    return np.sum(s)
+
+
+def reraise(x, d):
+    try:
+        s = x * d["k"]
+    except KeyError:
+        if d.get("quiet", False):
+            s = x * 2.0
+        else:
+            raise
+    return np.sum(s * s)
+
+
+def checked_sqrt(v):
+    if np.sum(v) < 0.0:
+        raise ValueError("negative total")
+    return np.sqrt(v)
+
+
+def caught_from_helper(x):
+    try:
+        y = checked_sqrt(x)
+    except ValueError:
+        y = -x * 0.5
+    return np.sum(y * x)
+
+
+def safe_scaled_log(v, d):
+    try:
+        return np.log(v) * d["c"]
+    except KeyError:
+        return np.log(v)
+
+
+def with_helper(x, d):
+    return np.sum(safe_scaled_log(x, d) * x)
+
+
+def returns_in_try(x, d):
+    try:
+        s = np.sin(x) * d["a"]
+        return np.sum(s)
+    except KeyError:
+        return np.sum(x ** 2)
+    finally:
+        d["touched"] = True
+
+
+def nested_try(x, d):
+    try:
+        try:
+            s = np.exp(x) * d["inner"]
+        except KeyError:
+            s = np.tanh(x) * d["outer"]
+        s = s * 2.0
+    except KeyError:
+        s = x ** 2
+    return np.sum(s * x)
+
+
+def escapes(x, d):
+    try:
+        s = x * d["a"]
+    except KeyError:
+        s = x
+    return np.sum(s) / d["b"]       # a KeyError here escapes the function
+
+
+# ---------------------------------------------------------------------------
+# the oracle
+# ---------------------------------------------------------------------------
+
+def _check_all(fn, args, second=True):
+    """grad against finite differences, jvp against finite differences and grad,
+    and (for ``second``) the Hessian against finite differences of the gradient."""
+    rng = np.random.default_rng(1)
+    gradient = astgrad.grad(fn)
+    expected = numerical_grad(fn, args, 0)
+    assert_close(gradient(*args), expected, RTOL, ATOL)
+    tangent = rng.standard_normal(np.shape(args[0]))
+    tangents = (tangent,) + tuple(_constant(a) for a in args[1:])
+    value, jv = astgrad.jvp(fn, args, tangents)
+    assert_close(value, fn(*args), RTOL, ATOL)
+    assert_close(jv, numerical_jvp(lambda x: fn(x, *args[1:]), (args[0],), (tangent,)), RTOL, ATOL)
+    assert_close(jv, np.sum(expected * tangent), RTOL, ATOL)
+    if second:
+        h = astgrad.hessian(fn)(*args)
+        assert_close(h, numerical_hessian(gradient, args), 1e-4, 1e-5)
+
+
+def _constant(arg):
+    """A zero tangent for an argument held fixed (a dict's float entries get 0.0)."""
+    if isinstance(arg, dict):
+        return {k: (0.0 if isinstance(v, float) else None) for k, v in arg.items()}
+    if isinstance(arg, np.ndarray):
+        return np.zeros_like(arg)
+    return None
+
+
+def _x(n=3, seed=0, low=0.5, high=1.5):
+    return np.random.default_rng(seed).uniform(low, high, n)
+
+
+@pytest.mark.parametrize("d", [{}, {"scale": 3.0}], ids=["handler", "body"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_value_from_dict(d, n):
+    _check_all(scale_from_dict, (_x(n), d))
+
+
+@pytest.mark.parametrize("A", [A_REGULAR, A_SINGULAR], ids=["else", "handler"])
+def test_solve_else_finally(A):
+    _check_all(solve_or_half, (_x(3, 2), A))
+
+
+@pytest.mark.parametrize("d", [{}, {"w": 0.7}], ids=["raises_midway", "completes"])
+def test_part_way_effects_kept(d):
+    _check_all(part_way, (_x(4, 3), d))
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+@pytest.mark.parametrize("d", [{}, {"shift": 0.3}, {"shift": 0.3, "scale": 1.7}, {"scale": 1.7}])
+def test_part_way_in_branches(sign, d):
+    _check_all(part_way_branches, (sign * _x(3, 4), d))
+
+
+@pytest.mark.parametrize("picks", [[0, 2, 1], [5, 1, 7, 2], [9, 9], []])
+def test_in_loop(picks):
+    _check_all(in_loop, (_x(3, 5), picks))
+
+
+@pytest.mark.parametrize("keys", [["a", "b", "a"], ["a", "zz", "b", "q"], ["q"]])
+def test_in_loop_overwrite_then_raise(keys):
+    _check_all(in_loop_overwrite, (_x(3, 6, 0.2, 0.6), keys, {"a": 0.5, "b": -0.25}))
+
+
+@pytest.mark.parametrize("d, k", [({"a": 2.0}, "a"), ({"a": 2.0}, "b"), ({"a": 2.0, "b": 1.0}, "a"),
+                                  ({"a": 2.0, "b": 1.0, "c": 3.0}, "c"), ({}, ["unhashable"])],
+                         ids=["body", "key_error", "second_stmt", "index_error", "type_error"])
+def test_several_handlers(d, k):
+    _check_all(several_handlers, (_x(3, 7), d, k))
+
+
+@pytest.mark.parametrize("d", [{}, {"k": 1.5}, {"k": "text"}])
+def test_bare_except(d):
+    _check_all(bare_except, (_x(3, 8), d))
+
+
+def test_reraise():
+    x = _x(3, 9)
+    _check_all(reraise, (x, {"k": 2.0}))
+    _check_all(reraise, (x, {"quiet": True}))
+    with pytest.raises(KeyError):
+        astgrad.grad(reraise)(x, {})
+    assert_close(astgrad.grad(reraise)(x, {"k": 0.5}), numerical_grad(reraise, (x, {"k": 0.5})))
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["completes", "helper_raises"])
+def test_exception_of_an_inlined_helper(sign):
+    _check_all(caught_from_helper, (sign * _x(3, 10),))
+
+
+@pytest.mark.parametrize("d", [{}, {"c": 0.3}])
+def test_helper_with_try_and_returns(d):
+    _check_all(with_helper, (_x(3, 11), d))
+
+
+@pytest.mark.parametrize("d", [{}, {"a": 1.3}])
+def test_returns_in_try_and_handler(d):
+    _check_all(returns_in_try, (_x(3, 12), dict(d)))
+
+
+@pytest.mark.parametrize("d", [{}, {"inner": 0.5}, {"outer": 2.0}])
+def test_nested_try(d):
+    _check_all(nested_try, (_x(3, 13), d))
+
+
+def test_escaping_exception_leaves_nothing_behind():
+    x = _x(3, 14)
+    gradient = astgrad.grad(escapes)
+    with pytest.raises(KeyError):
+        gradient(x, {"a": 2.0})
+    with pytest.raises(KeyError):
+        astgrad.jvp(escapes, (x, {}), (x, None))
+    assert_close(gradient(x, {"a": 2.0, "b": 4.0}), np.full(3, 0.5))
+    assert_close(gradient(x, {"b": 4.0}), np.full(3, 0.25))
+
+
+def test_generated_code_reads_like_a_try():
+    source = astgrad.grad(scale_from_dict).source
+    assert "try:" in source and "except KeyError:" in source
+    assert "isinstance" not in source           # one handler needs no test
+
+
+# ---------------------------------------------------------------------------
+# refusals
+# ---------------------------------------------------------------------------
+
+def loop_in_try(x, n):
+    try:
+        for i in range(n):
+            x = x * 2.0
+    except ValueError:
+        x = x * 0.0
+    return np.sum(x)
+
+
+def break_in_handler(x, ks):
+    s = 0.0
+    for k in ks:
+        try:
+            s = s + x[k]
+        except IndexError:
+            break
+    return np.sum(s)
+
+
+def test_loop_inside_try_body_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_try_except.py:\d+.*loop inside the body of a try"):
+        astgrad.grad(loop_in_try)(_x(), 2)
+
+
+def test_break_in_handler_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"break or continue inside try/except"):
+        astgrad.grad(break_in_handler)(_x(), [0, 5])
