@@ -43,7 +43,6 @@ _ADVICE = {
     "eval (code in a string)": "write the expression out in the function",
     "exec (code in a string)": "write the statements out in the function",
     "locals() (the local variables as a dict)": "build the dict you need from the names themselves",
-    "try/except": "move the error handling outside the differentiated function",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
     "del of an attribute, a slice or a dict item": "build the new value instead (a list without "
                                                    "the items, {k: v for k, v in d.items() if k != key})",

@@ -44,9 +44,10 @@ class TryLowering:
         line = self.line
         error = self.namer.fresh("error")
         self.locals.add(error)
+        self._refuse_loops(stmt.body, stmt)        # as written: the loop's own line
         body = self.block(stmt.body)
         self.line = line
-        self._refuse_loops(body, stmt)
+        self._refuse_loops(body, stmt)              # a helper's, inlined
         body.append(self._at(S.assign(error, S.const(None)), line))
         record = self._at(S.assign(error, self.runtime_call(runtime.caught_exception, [])), line)
         anno.set(body[-1], Key.CAUGHT, True)
@@ -99,11 +100,11 @@ class TryLowering:
 
     def _refuse_loops(self, body, stmt):
         for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-            if isinstance(node, (gast.For, gast.While)):
+            if isinstance(node, (gast.For, gast.While, gast.comprehension)):
                 self.line = getattr(node, "lineno", None) or getattr(stmt, "lineno", self.line)
                 raise self._refuse("a loop inside the body of a try with except", node,
-                                   "put the try statement inside the loop body, or the loop in a helper "
-                                   "function called after the try")
+                                   "move the loop out of the try body (before or after the try), or put "
+                                   "the try statement inside the loop body")
 
     @staticmethod
     def _at(stmt, line):
