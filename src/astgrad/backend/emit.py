@@ -113,8 +113,10 @@ def line_origins(fn_def, definition):
 def _statements(block):
     for stmt in block:
         yield stmt
-        for field in ("body", "orelse", "finalbody", "handlers"):
+        for field in ("body", "orelse", "finalbody"):
             yield from _statements(getattr(stmt, field, None) or [])
+        for handler in getattr(stmt, "handlers", None) or []:   # a try (made as an if: no handler node)
+            yield from _statements(handler.body)
 
 
 def to_stdlib(node):

@@ -56,17 +56,10 @@ class JumpLowering:
                 else:
                     # with and try/finally: the body runs to its end (guarded by the flag), so
                     # the context manager's exit and the finally body still run after a return
-                    returns = _contains_return(gast.Module(body=stmt.body, type_ignores=[]))
-                    stmt.body = rewrite(stmt.body, False)
                     if isinstance(stmt, gast.Try):
-                        stmt.finalbody = rewrite(stmt.finalbody, False)
-                        for handler in stmt.handlers:
-                            handler.body = rewrite(handler.body, False) or [gast.Pass()]
-                        orelse = rewrite(stmt.orelse, False)
-                        if orelse and returns:      # a return in the try body skips the else
-                            orelse = at(stmt, [gast.If(test=gast.UnaryOp(op=gast.Not(), operand=S.name(flag)),
-                                                       body=orelse, orelse=[])])
-                        stmt.orelse = orelse
+                        _rewrite_try(stmt, lambda block: rewrite(block, False), flag, at)
+                    else:
+                        stmt.body = rewrite(stmt.body, False)
                 out.append(stmt)
                 if in_loop:
                     out.extend(at(stmt, [gast.If(test=S.name(flag), body=[gast.Break()], orelse=[])]))
@@ -81,6 +74,20 @@ class JumpLowering:
         start = at(first, [S.assign(result, S.const(None)), S.assign(flag, S.const(False))])
         end = at(body[-1], [gast.Return(value=S.name(result))])
         return start + rewrite(body, False) + end
+
+
+def _rewrite_try(stmt, rewrite, flag, at):
+    """Early returns in each block of the try ``stmt``; the else clause runs only where
+    the body did not return (as in Python, which skips it then)."""
+    returns = _contains_return(gast.Module(body=stmt.body, type_ignores=[]))
+    stmt.body = rewrite(stmt.body)
+    stmt.finalbody = rewrite(stmt.finalbody)
+    for handler in stmt.handlers:
+        handler.body = rewrite(handler.body) or [gast.Pass()]
+    orelse = rewrite(stmt.orelse)
+    if orelse and returns:
+        orelse = at(stmt, [gast.If(test=gast.UnaryOp(op=gast.Not(), operand=S.name(flag)), body=orelse, orelse=[])])
+    stmt.orelse = orelse
 
 
 def _contains_return(stmt):
