@@ -4,6 +4,8 @@ central finite differences, each path of the try taken by some input. When the t
 body raises part-way, the statements that ran keep their effects, as in Python.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -356,3 +358,46 @@ def test_numba_backend_refuses_a_try():
     pytest.importorskip("numba")
     with pytest.raises(astgrad.TransformError, match="caught_exception"):
         astgrad.grad(scale_from_dict, backend="numba")(_x(), {})
+
+
+def scalar_part_way(x, d):
+    y = x * 1.5
+    try:
+        y = math.sin(x) * y
+        z = y * d["w"]
+        y = z * x
+    except KeyError:
+        y = y * y
+    return y
+
+
+def scalar_loop(x, keys, table):
+    acc = x
+    for k in keys:
+        try:
+            acc = acc * math.tanh(acc)
+            acc = acc + table[k] * x
+        except KeyError:
+            acc = acc * 0.5
+    return acc
+
+
+TABLE = {"a": 0.5, "b": -0.25}
+
+
+@pytest.mark.parametrize("fn, rest", [(scalar_part_way, ({},)), (scalar_part_way, ({"w": 0.7},)),
+                                      (scalar_loop, (["a", "b"], TABLE)), (scalar_loop, (["a", "q", "b"], TABLE)),
+                                      (scalar_loop, (["q"], TABLE))])
+def test_grad_of_grad(fn, rest):
+    """The gradient's own try statement (its except clause records the exception) is
+    differentiated again."""
+    first = astgrad.grad(fn)
+    assert_close(first(0.4, *rest), numerical_grad(fn, (0.4,) + rest))
+    assert_close(astgrad.grad(first)(0.4, *rest), numerical_grad(lambda x: first(x, *rest), (0.4,)))
+
+
+@pytest.mark.parametrize("keys", [["a", "zz", "b", "q", "a", "a", "b"], ["b"] * 5])
+def test_checkpointed_loop_with_try(keys):
+    x = _x(3, 6, 0.2, 0.6)
+    args = (x, keys, TABLE)
+    assert_close(astgrad.grad(in_loop_overwrite, checkpoint=2)(*args), numerical_grad(in_loop_overwrite, args))

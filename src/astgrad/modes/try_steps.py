@@ -30,6 +30,7 @@ class Steps:
     counter: str
     numbers: dict
     used: set
+    active: object = None       # the function's active names
     defined: object = None      # the names surely defined before the try
 
     def marker(self, stmt):
@@ -60,16 +61,17 @@ def steps_of(stmt, active):
             numbers[id(inner)] = (k, previous, inner)
             if nested or isinstance(inner, gast.If):
                 used.add(previous)          # the if's adjoint runs where it was reached
-            else:
-                if _has_adjoint(inner, active):
-                    used.add(k)
+            elif _has_adjoint(inner, active):
+                used.add(k)
                 if anno.get(inner, Key.SAVE):
-                    used.update((k, previous))
+                    used.add(previous)
+            elif anno.get(inner, Key.SAVE):
+                used.add(previous)          # a restore alone: where the statement was reached
             previous = k
 
     walk(stmt.body, 0)
     used.discard(0)
-    return Steps(anno.get(stmt, Key.COUNTER), numbers, used)
+    return Steps(anno.get(stmt, Key.COUNTER), numbers, used, active)
 
 
 def _has_adjoint(stmt, active):
@@ -141,6 +143,9 @@ def _guarded(block, steps):
             out.append(_when(steps, previous, [inner], []))
             continue
         save = anno.get(inner, Key.SAVE) if isinstance(inner, gast.Assign) else None
+        if save and not _has_adjoint(inner, steps.active):
+            out.append(_when(steps, previous, [inner], []))       # its restore, where it was reached
+            continue
         raised = []
         if save:
             restore = gast.Pass()
