@@ -115,7 +115,7 @@ def unsupported(tmp_path):
     path.write_text(textwrap.dedent("""\
         def f(x):
             try:
-                y = x * x
+                for k in range(2): y = x * x
             except ValueError:
                 y = x
             return y
@@ -147,4 +147,4 @@ def test_cli_unsupported_code_names_file_and_line(unsupported):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert f"{unsupported}:2" in lines[0]
+    assert f"{unsupported}:3" in lines[0]
