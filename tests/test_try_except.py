@@ -401,3 +401,46 @@ def test_checkpointed_loop_with_try(keys):
     x = _x(3, 6, 0.2, 0.6)
     args = (x, keys, TABLE)
     assert_close(astgrad.grad(in_loop_overwrite, checkpoint=2)(*args), numerical_grad(in_loop_overwrite, args))
+
+
+def item_write(x, idx):
+    y = x * 2.0
+    z = x * 1.0
+    try:
+        y[idx] = z[0] * 3.0        # IndexError before anything is written
+        z = y * x
+    except IndexError:
+        z = y * 0.5
+    return np.sum(z * x)
+
+
+def item_write_in_loop(x, idx):
+    y = x * 2.0
+    z = x * 1.0
+    for k in range(2):
+        try:
+            y[idx] = z[0] * 3.0    # saving the element reads it: that raises first
+            z = y * x
+        except IndexError:
+            z = y * 0.5
+    return np.sum(z * x)
+
+
+@pytest.mark.parametrize("fn", [item_write, item_write_in_loop])
+@pytest.mark.parametrize("idx", [1, 5], ids=["in_range", "index_error"])
+def test_item_write_in_try(fn, idx):
+    _check_all(fn, (_x(3, 16), idx))
+
+
+def with_in_try(x):
+    try:
+        with np.errstate(divide="ignore"):
+            y = np.log(x)
+    except FloatingPointError:
+        y = x
+    return np.sum(y)
+
+
+def test_with_inside_try_body_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_try_except.py:\d+.*with statement inside the body"):
+        astgrad.grad(with_in_try)(_x())

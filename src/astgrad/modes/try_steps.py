@@ -26,7 +26,9 @@ from ..core.ops import OpKind
 @dataclasses.dataclass
 class Steps:
     """The numbering of one try body: ``numbers`` maps id(statement) -> (k, previous k
-    on its path, the statement); ``used`` holds the numbers a guard reads."""
+    on its path, the statement), and ("saved", id(statement)) -> (k, None, statement)
+    for a statement saving an element first (the saving counts on its own);
+    ``used`` holds the numbers a guard reads."""
     counter: str
     numbers: dict
     used: set
@@ -34,8 +36,9 @@ class Steps:
     defined: object = None      # the names surely defined before the try
 
     def marker(self, stmt):
-        """``done = k`` after ``stmt``, or None where no guard reads k."""
-        entry = self.numbers.get(id(stmt))
+        """``done = k`` after ``stmt`` (or a key of ``numbers``), or None where no guard
+        reads k."""
+        entry = self.numbers.get(stmt if isinstance(stmt, tuple) else id(stmt))
         if entry is None or entry[0] not in self.used:
             return None
         return S.assign(self.counter, S.const(entry[0]))
@@ -57,16 +60,21 @@ def steps_of(stmt, active):
             if nested:
                 walk(inner.body, previous)
                 walk(inner.orelse, previous)
+            save = anno.get(inner, Key.SAVE) if isinstance(inner, gast.Assign) else None
+            if save and save.index is not None and not save.reused:
+                # saving an element reads it, which may raise too: counted once it is saved
+                previous = len(numbers) + 1
+                numbers[("saved", id(inner))] = (previous, None, inner)
             k = len(numbers) + 1
             numbers[id(inner)] = (k, previous, inner)
             if nested or isinstance(inner, gast.If):
                 used.add(previous)          # the if's adjoint runs where it was reached
             elif _has_adjoint(inner, active):
                 used.add(k)
-                if anno.get(inner, Key.SAVE):
+                if save:
                     used.add(previous)
-            elif anno.get(inner, Key.SAVE):
-                used.add(previous)          # a restore alone: where the statement was reached
+            elif save:
+                used.add(previous)          # a restore alone: where the value was saved
             previous = k
 
     walk(stmt.body, 0)
@@ -94,7 +102,11 @@ def forward_try(sweep, stmt):
                               orelse=block(inner.orelse))
                 out.append(new)
             else:
-                out.extend(sweep.statement(inner))
+                made = sweep.statement(inner)
+                saved = steps.marker(("saved", id(inner)))
+                if saved is not None:       # after the save, before the statement
+                    made.insert(len(made) - 1, saved)
+                out.extend(made)
             marker = steps.marker(inner)
             if marker is not None:
                 out.append(marker)

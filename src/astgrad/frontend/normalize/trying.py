@@ -99,12 +99,20 @@ class TryLowering:
         return out or [gast.Pass()]
 
     def _refuse_loops(self, body, stmt):
+        """A loop stopped part-way by an exception would leave its recorded iterations
+        half-made; a with statement would leave its manager entered."""
         for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
             if isinstance(node, (gast.For, gast.While, gast.comprehension)):
-                self.line = getattr(node, "lineno", None) or getattr(stmt, "lineno", self.line)
-                raise self._refuse("a loop inside the body of a try with except", node,
-                                   "move the loop out of the try body (before or after the try), or put "
-                                   "the try statement inside the loop body")
+                kind, advice = "a loop", "move the loop out of the try body (before or after the try), or " \
+                                         "put the try statement inside the loop body"
+            elif isinstance(node, gast.With) or isinstance(node, gast.Call) \
+                    and anno.get(node, Key.TARGET) is runtime.enter_context:
+                kind, advice = "a with statement", "put the try statement inside the with body, or the " \
+                                                   "with statement around the whole try"
+            else:
+                continue
+            self.line = getattr(node, "lineno", None) or getattr(stmt, "lineno", self.line)
+            raise self._refuse(f"{kind} inside the body of a try with except", node, advice)
 
     @staticmethod
     def _at(stmt, line):
