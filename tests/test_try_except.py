@@ -444,3 +444,78 @@ def with_in_try(x):
 def test_with_inside_try_body_is_refused():
     with pytest.raises(astgrad.TransformError, match=r"test_try_except.py:\d+.*with statement inside the body"):
         astgrad.grad(with_in_try)(_x())
+
+
+# ---------------------------------------------------------------------------
+# random programs: a try body stopping at a random statement, in and out of a loop
+# ---------------------------------------------------------------------------
+
+_UNARY = ["np.sin({})", "np.tanh({})", "({} * 0.5)", "np.cos({})"]
+_BINARY = ["{} * {}", "{} + {}", "{} - 0.3 * {}"]
+
+
+def _random_program(rng):
+    """Source of f(x, d): a try body of 2-5 statements over a, b, c and x, each maybe
+    reading d["kN"] (a KeyError where d lacks it), maybe under ``if len(d) > 1``; a
+    handler, maybe an else, maybe inside a loop of two iterations."""
+    names = ["a", "b", "c"]
+
+    def operand():
+        return str(rng.choice(names + ["x"]))
+
+    def expression(k):
+        value = str(rng.choice(_BINARY)).format(str(rng.choice(_UNARY)).format(operand()), operand())
+        if rng.random() < 0.6:
+            value = f"({value}) * d['k{k}']"
+        return value
+
+    lines = ["def f(x, d):", "    a = x * 1.0", "    b = np.sin(x)", "    c = x * x"]
+    loop = rng.random() < 0.5
+    pad = "    " * (2 if loop else 1)
+    if loop:
+        lines.append("    for i in range(2):")
+    lines.append(pad + "try:")
+    for k in range(int(rng.integers(2, 6))):
+        statement = f"{rng.choice(names)} = {expression(k)}"
+        if rng.random() < 0.25:
+            lines += [pad + "    if len(d) > 1:", pad + "        " + statement]
+        else:
+            lines.append(pad + "    " + statement)
+    lines += [pad + "except KeyError:", pad + f"    {rng.choice(names)} = {str(rng.choice(_UNARY)).format(operand())}"]
+    if rng.random() < 0.5:
+        lines += [pad + "else:", pad + f"    {rng.choice(names)} = {operand()} * 1.5"]
+    lines.append("    return np.sum(a * b + c)")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_programs(seed, tmp_path):
+    import importlib.util
+    rng = np.random.default_rng(seed)
+    source = "import numpy as np\n\n\n" + _random_program(rng)
+    path = tmp_path / f"try_program_{seed}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x = _x(2, seed)
+    for keys in range(6):       # d lacks k{keys} (and the later ones): the body stops there
+        d = {f"k{k}": float(0.5 + 0.1 * k) for k in range(keys)}
+        _check_all(module.f, (x, d), second=keys % 2 == 0)
+
+
+def dead_lookup(x, d):
+    try:
+        a = x * d["k"]          # a is overwritten on every path: only the lookup matters
+    except KeyError:
+        a = np.cos(x)
+    else:
+        a = np.sin(x)
+    return np.sum(a)
+
+
+@pytest.mark.parametrize("d", [{}, {"k": 2.0}])
+def test_a_dead_value_that_may_raise_is_kept(d):
+    """Dead-code elimination keeps a statement of a try body whose value is never read:
+    its exception picks the path."""
+    _check_all(dead_lookup, (_x(3, 17), d))
