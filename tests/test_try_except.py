@@ -519,3 +519,50 @@ def test_a_dead_value_that_may_raise_is_kept(d):
     """Dead-code elimination keeps a statement of a try body whose value is never read:
     its exception picks the path."""
     _check_all(dead_lookup, (_x(3, 17), d))
+
+
+def first_valid(x, keys, d):
+    for k in keys:
+        try:
+            return np.sum(x * d[k])
+        except KeyError:
+            pass
+    return np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("keys", [["a", "b"], ["q", "b"], ["q", "r"], []])
+def test_return_in_try_inside_a_loop(keys):
+    _check_all(first_valid, (_x(3, 18), keys, {"a": 1.5, "b": 2.5}))
+
+
+def raise_in_body(x, limit):
+    try:
+        y = np.sin(x)
+        if np.sum(y) > limit:
+            raise ValueError("too big")
+        y = y * 3.0
+    except ValueError as err:
+        y = y * len(str(err))
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("limit", [0.5, 5.0], ids=["raised", "not_raised"])
+def test_raise_in_the_try_body(limit):
+    _check_all(raise_in_body, (_x(3, 19), limit))
+
+
+def raise_from(x, d):
+    try:
+        s = x * d["k"]
+    except KeyError as missing:
+        raise ValueError("no k") from missing
+    return np.sum(s)
+
+
+def test_raise_from_in_a_handler():
+    with pytest.raises(ValueError, match="no k") as info:
+        astgrad.grad(raise_from)(_x(), {})
+    assert isinstance(info.value.__cause__, KeyError)
+    with pytest.raises(ValueError, match="no k"):
+        astgrad.jvp(raise_from, (_x(), {}), (_x(), {}))
+    _check_all(raise_from, (_x(), {"k": 2.0}))
