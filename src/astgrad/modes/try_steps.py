@@ -2,7 +2,7 @@
 
 A try (an ``if`` marked CATCHES, see frontend/normalize/trying.py) runs its body
 until a statement raises. The forward sweep counts the statements that completed
-(``done = k`` after statement k); the adjoint sweep runs the adjoint of statement k
+(``done = k`` after the k-th statement some guard reads); the adjoint sweep runs the adjoint of statement k
 only where ``done >= k``, and puts back the value it saved where it was reached but
 raised (``done`` at least the number of the statement before it). So the adjoints
 replay exactly the statements that ran, and every saved value is restored once.
@@ -34,6 +34,7 @@ class Steps:
     used: set
     active: object = None       # the function's active names
     defined: object = None      # the names surely defined before the try
+    ranks: dict = None          # number -> the count written for it (see _rank)
 
     def marker(self, stmt):
         """``done = k`` after ``stmt`` (or a key of ``numbers``), or None where no guard
@@ -41,11 +42,17 @@ class Steps:
         entry = self.numbers.get(stmt if isinstance(stmt, tuple) else id(stmt))
         if entry is None or entry[0] not in self.used:
             return None
-        return S.assign(self.counter, S.const(entry[0]))
+        return S.assign(self.counter, S.const(self._rank(entry[0])))
 
     def at_least(self, k):
-        test = gast.Compare(left=S.name(self.counter), ops=[gast.GtE()], comparators=[S.const(k)])
-        return test
+        return gast.Compare(left=S.name(self.counter), ops=[gast.GtE()], comparators=[S.const(self._rank(k))])
+
+    def _rank(self, k):
+        """The count written for k: the numbers guards read, renumbered 1, 2, 3, ... in
+        order (a guard compares them only with each other)."""
+        if self.ranks is None:
+            self.ranks = {number: rank for rank, number in enumerate(sorted(self.used), 1)}
+        return self.ranks[k]
 
 
 def steps_of(stmt, active):
