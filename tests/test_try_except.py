@@ -314,13 +314,27 @@ def loop_in_try(x, n):
     return np.sum(x)
 
 
-def break_in_handler(x, ks):
+def break_in_body(x, ks):
+    s = 0.0
+    for k in ks:
+        try:
+            s = s + x[k]
+            if k > 1:
+                break
+        except IndexError:
+            s = s * 2.0
+    return np.sum(s)
+
+
+def break_in_handler_with_finally(x, ks):
     s = 0.0
     for k in ks:
         try:
             s = s + x[k]
         except IndexError:
             break
+        finally:
+            s = s * 1.5
     return np.sum(s)
 
 
@@ -329,9 +343,11 @@ def test_loop_inside_try_body_is_refused():
         astgrad.grad(loop_in_try)(_x(), 2)
 
 
-def test_break_in_handler_is_refused():
-    with pytest.raises(astgrad.TransformError, match=r"break or continue inside try/except"):
-        astgrad.grad(break_in_handler)(_x(), [0, 5])
+@pytest.mark.parametrize("fn, kind", [(break_in_body, "try/except;"),
+                                      (break_in_handler_with_finally, "try/except/finally;")])
+def test_break_leaving_the_body_or_skipping_finally_is_refused(fn, kind):
+    with pytest.raises(astgrad.TransformError, match=r"break or continue inside " + kind):
+        astgrad.grad(fn)(_x(), [0, 5])
 
 
 def divides_first(x, n):
@@ -566,3 +582,34 @@ def test_raise_from_in_a_handler():
     with pytest.raises(ValueError, match="no k"):
         astgrad.jvp(raise_from, (_x(), {}), (_x(), {}))
     _check_all(raise_from, (_x(), {"k": 2.0}))
+
+
+def skip_missing(x, keys, d):
+    total = 0.0
+    for k in keys:
+        try:
+            v = d[k] * x
+        except KeyError:
+            continue
+        total = total + np.sum(np.sin(v))
+    return total
+
+
+def stop_at_missing(x, keys, d):
+    total = 0.0
+    for k in keys:
+        try:
+            v = d[k] * x
+        except KeyError:
+            break
+        else:
+            total = total + np.sum(np.sin(v))
+    else:
+        total = total * 2.0
+    return total
+
+
+@pytest.mark.parametrize("fn", [skip_missing, stop_at_missing])
+@pytest.mark.parametrize("keys", [["a", "b"], ["a", "q", "b"], ["q"], []])
+def test_continue_and_break_in_a_handler(fn, keys):
+    _check_all(fn, (_x(3, 20), keys, {"a": 1.5, "b": -0.5}))

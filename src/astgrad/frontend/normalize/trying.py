@@ -29,13 +29,14 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from .jumps import jumps_out
 
 
 class TryLowering:
     """Normalizer methods for ``try`` statements with ``except`` clauses."""
 
     def try_except(self, stmt):
-        self.refuse_jump_out(stmt, "try/except")
+        self._refuse_jumps(stmt)
         caught = [None if h.type is None else self._kinds(h.type) for h in stmt.handlers]
         if None in caught:
             caught_test = S.name(self.bind(BaseException))
@@ -60,6 +61,15 @@ class TryLowering:
         self.line = line
         self._dispatch(error, orelse, list(zip(caught, handlers)))
         self.out.extend(self.block(stmt.finalbody))
+
+    def _refuse_jumps(self, stmt):
+        """``break``/``continue`` in a handler or the else clause are branches like any
+        other, but not with a finally body (which runs first in Python); one leaving the
+        try body would leave the protected block part-way."""
+        in_branches = jumps_out(stmt.orelse) or any(jumps_out(h.body) for h in stmt.handlers)
+        if jumps_out(stmt.body + stmt.finalbody) or (in_branches and stmt.finalbody):
+            raise self._refuse("break or continue inside try/except" + ("/finally" if stmt.finalbody else ""),
+                               stmt, "set a flag inside and break after the block")
 
     def _dispatch(self, error, orelse, handlers):
         """``if error is None: orelse`` then one branch per handler, in order."""
@@ -87,9 +97,8 @@ class TryLowering:
         self.line = getattr(handler, "lineno", self.line)
         out = []
         if handler.name is not None:
-            out.append(self._at(S.assign(handler.name.id if isinstance(handler.name, gast.Name) else handler.name,
-                                         S.name(error)), self.line))
-            self.locals.add(out[-1].targets[0].id)
+            out.append(self._at(S.assign(handler.name.id, S.name(error)), self.line))
+            self.locals.add(handler.name.id)
         out.extend(self.block(handler.body))
         for node in S.walk_nodes(gast.Module(body=out, type_ignores=[])):
             # derivative code's own ``error = caught_exception()``, now after the try
