@@ -99,7 +99,7 @@ def test_oracle_flags_an_internal_error_as_crash():
 
 def test_oracle_counts_a_refusal_as_refused():
     import numpy as np
-    source = "def f(x):\n    try:\n        y = x * 2.0\n    except ValueError:\n" \
+    source = "def f(x):\n    try:\n        for k in range(2): y = x * 2.0\n    except ValueError:\n" \
              "        y = x\n    return np.sum(y)\n"
     assert classify(_case(source, (np.array([0.5]),))).kind == adversarial.REFUSED
 

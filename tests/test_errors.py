@@ -53,8 +53,9 @@ async def async_fn(x):  # ERR:async
 
 def try_except(x):
     y = x * 2.0
-    try:  # ERR:try
-        y = np.sin(y)
+    try:
+        for i in range(2):  # ERR:try
+            y = np.sin(y)
     except ValueError:
         y = y * 0.0
     return y

@@ -55,6 +55,10 @@ def _cases():
     cases += [
         ("newton_inside_loss", "robust_mean", 0, "reverse", 1, (2.5, data), {}),
         ("inplace_updates", "shoot", 0, "reverse", 1, (np.array([6.0, 6.0]), np.array([0.0, 1.0]), 0.05), {}),
+        ("fallback_solve", "fit_loss", 0, "reverse", 1,
+         (np.array([1.0, -0.5, 2.0]), np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 1.0, 1.0]]), {}), {}),
+        ("fallback_solve", "fit_loss", 0, "forward", 1,
+         (np.array([1.0, -0.5, 2.0]), np.eye(3) * 2.0, {"weight": 0.5}), {"tangent": np.ones(3)}),
     ]
     if importlib.util.find_spec("scipy") is not None:
         cases.append(("t_distribution_fit", "negative_log_likelihood", 0, "reverse", 1,

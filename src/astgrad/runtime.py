@@ -127,6 +127,12 @@ def entered_value(manager):
     return OPEN_CONTEXTS.entered[id(manager)]
 
 
+def caught_exception():
+    """The exception the ``except`` clause running now caught (generated code records
+    it, then picks the handler after the ``try`` statement)."""
+    return sys.exc_info()[1]
+
+
 def exit_context(manager):
     """What the end of ``with manager:`` does when its body raised nothing."""
     OPEN_CONTEXTS.managers.pop()

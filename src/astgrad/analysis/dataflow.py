@@ -149,21 +149,32 @@ def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None)
     return frozenset(LiveNames(live, masks.numbering))
 
 
-def _live(block, live, masks, dead, previous=None):
+def _live(block, live, masks, dead, previous=None, escape=None):
     """``liveness`` on masks: the mask live on entry of ``block`` given ``live`` after it.
     ``previous``, when given, is what the previous pass over ``block`` (a loop's body)
     returned, its statements still annotated by that pass: from a statement where the
-    same names are live as then, the rest of the pass would repeat it, so it ends there."""
+    same names are live as then, the rest of the pass would repeat it, so it ends there.
+    ``escape``, in a try body: what is live wherever the block may stop (it raises). A
+    statement there that may raise is never dead (removing it would change which
+    statements run): its target counts as live after it."""
     shared = None
     for stmt in reversed(block):
+        if escape is not None:
+            live |= escape
+            if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Constant, gast.Name)):
+                live |= masks.of(stmt)[1]
         if previous is not None and anno.get(stmt, Key.LIVE_OUT).bits == live:
             return previous
         if shared is None or shared.bits != live:
             shared = LiveNames(live, masks.numbering)
         anno.set(stmt, Key.LIVE_OUT, shared)
-        if isinstance(stmt, gast.If):
-            live = _live(stmt.body, live, masks, dead) | _live(stmt.orelse, live, masks, dead) \
-                | masks.of(stmt)[0]
+        if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
+            # a try: its body may stop after any statement and go on in the except clause
+            stopped = _live(stmt.orelse, live, masks, dead) | live | (escape or 0)
+            live = _live(stmt.body, live, masks, dead, escape=stopped) | stopped | masks.of(stmt)[0]
+        elif isinstance(stmt, gast.If):
+            live = _live(stmt.body, live, masks, dead, escape=escape) \
+                | _live(stmt.orelse, live, masks, dead, escape=escape) | masks.of(stmt)[0]
         elif isinstance(stmt, (gast.For, gast.While)):
             live = _loop_live(stmt, live, masks, dead)
         elif isinstance(stmt, gast.Return):

@@ -156,7 +156,7 @@ class SavePlan:
     def _plan_assign(self, stmt, previous, depth, maybe, definite):
         name = stmt.targets[0].id
         reuse = self._saved_just_before(previous, name)
-        if anno.get(stmt, Key.FOLLOWS, False) or id(stmt) in self._same_object():
+        if anno.get(stmt, Key.FOLLOWS, False) or id(stmt) in self._same_object() or anno.get(stmt, Key.CAUGHT, False):
             pass        # v = y, v already y's object: it keeps its value, nothing to restore
         elif name in self.fixed and name in maybe and reuse is not None:
             anno.set(stmt, Key.SAVE, reuse)  # the program itself saved the old value
@@ -174,6 +174,8 @@ class SavePlan:
 
     def _plan_if(self, stmt, depth, maybe, definite):
         anno.set(stmt, Key.DEFINED_BEFORE, definite.now())
+        if anno.get(stmt, Key.CATCHES, False):
+            self._plan_counter(stmt, depth, maybe, definite)
         m1, d1 = Assigned(maybe.now()), Assigned(definite.now())
         m2, d2 = Assigned(maybe.now()), Assigned(definite.now())
         self.annotate(stmt.body, depth, m1, d1)
@@ -182,6 +184,18 @@ class SavePlan:
         maybe.update(m2.names)
         definite.update(d1.names.keys() & d2.names.keys())     # what both assign, besides what was
         anno.set(stmt, Key.DEFINED_AFTER, definite.now())
+
+    def _plan_counter(self, stmt, depth, maybe, definite):
+        """A try counts the statements of its body that completed (``done``), saved like
+        a while loop's counter."""
+        counter = self.namer.fresh("done")
+        anno.set(stmt, Key.COUNTER, counter)
+        if depth > 0:       # each iteration counts again
+            maybe.add(counter)
+        anno.set(stmt, Key.TARGET_SAVES, [self.new_save(counter, depth)] if counter in maybe else [])
+        if counter in maybe and counter not in definite:
+            self.needs_init.add(counter)
+        definite.add(counter)
 
     def _plan_loop(self, stmt, depth, maybe, definite):
         """A loop rebinds its target (a while loop: its counter) every iteration."""

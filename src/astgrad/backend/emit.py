@@ -8,9 +8,11 @@ import sys
 
 import gast
 
+from ..core import anno
 from ..core import generated_text
 from ..core import syntax as S
 from ..core import walk
+from ..core.anno import Key
 from . import unparse
 
 _COMMENT = "astgrad-comment: "
@@ -47,6 +49,14 @@ def to_source(fn_def):
     return "\n".join(lines) + "\n"
 
 
+def _as_try(stmt):
+    """The core form of a try (an ``if`` marked CATCHES) as the try statement it stands for."""
+    if not (isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False)):
+        return stmt
+    handler = gast.ExceptHandler(type=stmt.test, name=None, body=stmt.orelse or [gast.Pass()])
+    return gast.Try(body=stmt.body, handlers=[handler], orelse=[], finalbody=[])
+
+
 def _text(fn_def):
     """``ast.unparse`` of ``fn_def``: its header by the stdlib, its body written straight
     from the gast tree (``unparse.body_lines``) unless it holds what only the stdlib writes
@@ -62,6 +72,7 @@ def _text(fn_def):
             pass
         else:
             return "\n".join(lines)
+    fn_def.body = walk.rewrite_blocks(fn_def.body, _as_try)
     tree = to_stdlib(gast.Module(body=[fn_def], type_ignores=[]))
     _number_statements(tree.body)
     return ast.unparse(tree)
@@ -105,10 +116,12 @@ def _statements(block, found):
     """Append the statements of ``block`` to ``found``, each followed by those nested in it."""
     for stmt in block:
         found.append(stmt)
-        for field in ("body", "orelse", "finalbody", "handlers"):
+        for field in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, field, None)
             if inner:
                 _statements(inner, found)
+        for handler in getattr(stmt, "handlers", None) or []:   # a try (made as an if: no handler node)
+            _statements(handler.body, found)
 
 
 def to_stdlib(node):

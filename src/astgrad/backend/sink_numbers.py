@@ -43,14 +43,24 @@ def sink_numbers(body, params, derivatives, scalars, kinds):
         return body
     _zeros_of_numbers(facts, numbers)
     stores, loads = facts.stores, facts.loads       # kept up to date as temporaries move
+    protected = _try_bodies(body)
     moved = True
     while moved:                # again once a temporary is gone: its derivative may move too
         shown = {name for name, count in stores.items() if count} | {name for name, count in loads.items() if count}
         keep = set(params) | {d for primal, d in derivatives.items() if primal in shown or primal in params}
         moved = False
         for block in walk.walk_blocks(body):
-            moved = _sink_block(block, numbers, keep, stores, loads) or moved
+            if id(block) not in protected:
+                moved = _sink_block(block, numbers, keep, stores, loads) or moved
     return body
+
+
+def _try_bodies(body):
+    """The ids of the try bodies in ``body``: a statement there may raise, so moving a
+    computation later would change which statements ran before it."""
+    return {id(inner) for block in walk.walk_blocks(body) for stmt in block
+            if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False)
+            for inner in walk.walk_blocks(stmt.body)}
 
 
 class _Facts:

@@ -13,6 +13,9 @@ import sys
 
 import gast
 
+from ..core import anno
+from ..core.anno import Key
+
 
 class Unsupported(Exception):
     """A node this writer does not know: unparse the function with ``ast.unparse``."""
@@ -235,9 +238,16 @@ def _else(block, pad, indent, lines):
 
 
 def _if(stmt, pad, indent, lines):
+    if anno.get(stmt, Key.CATCHES, False):      # the core form of a try (frontend/normalize/trying.py)
+        lines.append(pad + "try:")
+        body_lines(stmt.body, indent + 1, lines)
+        lines.append(pad + "except " + expr(stmt.test, TEST) + ":")
+        body_lines(stmt.orelse or [gast.Pass()], indent + 1, lines)
+        return
     lines.append(pad + "if " + expr(stmt.test, TEST) + ":")
     body_lines(stmt.body, indent + 1, lines)
-    while stmt.orelse and len(stmt.orelse) == 1 and type(stmt.orelse[0]) is gast.If:     # elif, as ast.unparse
+    while stmt.orelse and len(stmt.orelse) == 1 and type(stmt.orelse[0]) is gast.If \
+            and not anno.get(stmt.orelse[0], Key.CATCHES, False):     # elif, as ast.unparse
         stmt = stmt.orelse[0]
         lines.append(pad + "elif " + expr(stmt.test, TEST) + ":")
         body_lines(stmt.body, indent + 1, lines)

@@ -29,6 +29,8 @@ class Key(enum.Enum):
     GLOBAL_CHAIN = "an attribute chain read from a module global (np.linalg.det)"
     CONCATENATOR = "numpy.r_[...] / numpy.c_[...]: its items are its operands"
     RESTORES = "c[k] = v made of derivative code's restore_item(c, k, v): written back as that call"
+    CATCHES = "an if that is a try: its test the exception types caught, its else recording the exception"
+    CAUGHT = "error = ... recording a try's exception (or None): read by the handler choice only, never saved"
     ARGUMENT_COPY = "x_1 = copy_argument(x) the normalizer made for an argument the function writes into"
 
     # analysis (dataflow, sharing)
@@ -51,7 +53,7 @@ class Key(enum.Enum):
     SAVE = "the analysis.saves.Save record of the value this statement overwrites (None: recomputed)"
     DEFINED_BEFORE = "names surely assigned before this if or loop"
     DEFINED_AFTER = "names surely assigned after this if or loop"
-    COUNTER = "a while loop's iteration counter name"
+    COUNTER = "a while loop's iteration counter name (a try's: how many of its statements completed)"
     TARGET_SAVES = "the saves of a loop's target (or counter) names that may exist already"
     ITEM_STACK = "for k, item in enumerate(xs): the stack name the items are pushed to"
     RECOMPUTED = "a loop's temporaries the reverse loop recomputes instead of restoring"

@@ -20,6 +20,7 @@ from .adjoint_control import ControlFlowAdjoints
 from .adjoint_state import SET, UNSET, state_of
 from .save_code import method_call, restore_statement
 from .templates import BindError, instantiate
+from .try_steps import adjoint_try
 from ..core.functions import seed_parameter
 
 
@@ -46,8 +47,12 @@ class AdjointSweep:
             return self.append(stmt, state)
         if isinstance(stmt, gast.Assign):
             return self.assign(stmt, state)
+        if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
+            return adjoint_try(self, stmt, state)
         if isinstance(stmt, gast.If):
             return self.control.if_(stmt, state)
+        if isinstance(stmt, gast.Pass) and anno.get(stmt, Key.SAVE):     # try_steps: a restore alone
+            return [self.restore(anno.get(stmt, Key.SAVE))], state
         if isinstance(stmt, (gast.For, gast.While)):
             return self.control.loop(stmt, state)
         return [], state

@@ -233,6 +233,11 @@ def _reads_before_writes(body, written, assigned, state):
             _note_reads(stmt.test, written, assigned, state)
             then = _reads_before_writes(stmt.body, written, assigned, state)
             written |= then & _reads_before_writes(stmt.orelse, written, assigned, state)
+        elif isinstance(stmt, ast.Try):     # the body may stop anywhere: a handler sees what was before
+            done = _reads_before_writes(stmt.body, written, assigned, state)
+            for handler in stmt.handlers:
+                done &= _reads_before_writes(handler.body, written, assigned, state)
+            written |= done
         elif isinstance(stmt, (ast.For, ast.While)):
             _note_reads(stmt.iter if isinstance(stmt, ast.For) else stmt.test, written, assigned, state)
             inner = written | (_stored_names(stmt.target) if isinstance(stmt, ast.For) else set())

@@ -304,8 +304,11 @@ def range_targets(body):
 def if_as_written(stmt, block):
     """The ``if`` statement ``stmt`` with its test as written and each branch rewritten
     by ``block`` (a mode's rewrite of a statement list)."""
-    return gast.If(test=S.copy(stmt.test), body=block(stmt.body) or [gast.Pass()],
-                   orelse=block(stmt.orelse))
+    new = gast.If(test=S.copy(stmt.test), body=block(stmt.body) or [gast.Pass()],
+                  orelse=block(stmt.orelse))
+    if anno.get(stmt, Key.CATCHES, False):      # a try (frontend/normalize/trying.py)
+        anno.set(new, Key.CATCHES, True)
+    return new
 
 
 def split_self_references(block, fixed, namer, nested=None):

@@ -13,6 +13,7 @@ from ..core import syntax as S
 from ..core.anno import Key
 from .save_code import method_call, save_statement
 from .common import if_as_written
+from .try_steps import forward_try
 
 
 class ForwardSweep:
@@ -35,6 +36,8 @@ class ForwardSweep:
             save = anno.get(stmt, Key.SAVE)
             saving = self.save(save) if save else None
             return ([saving] if saving is not None else []) + [new]
+        if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
+            return forward_try(self, stmt)
         if isinstance(stmt, gast.If):
             return [if_as_written(stmt, self.block)]
         if isinstance(stmt, gast.For):

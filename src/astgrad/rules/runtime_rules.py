@@ -522,7 +522,7 @@ non_differentiable(
     runtime.einsum_adjoint_spec, runtime.einsum_tangent_spec, runtime.adjoint_spec,
     runtime.tangent_spec, runtime.operand_shape,
     runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class,
-    runtime.enter_context, runtime.exit_context, runtime.entered_value,
+    runtime.enter_context, runtime.exit_context, runtime.entered_value, runtime.caught_exception,
     runtime.outer_value, runtime.store_global, runtime.store_nonlocal, runtime.deleted_positions,
 )
 # a global the function rebinds is its own local variable from the start; positions are new

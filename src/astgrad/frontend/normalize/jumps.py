@@ -56,9 +56,10 @@ class JumpLowering:
                 else:
                     # with and try/finally: the body runs to its end (guarded by the flag), so
                     # the context manager's exit and the finally body still run after a return
-                    stmt.body = rewrite(stmt.body, False)
                     if isinstance(stmt, gast.Try):
-                        stmt.finalbody = rewrite(stmt.finalbody, False)
+                        _rewrite_try(stmt, lambda block: rewrite(block, False), flag, at)
+                    else:
+                        stmt.body = rewrite(stmt.body, False)
                 out.append(stmt)
                 if in_loop:
                     out.extend(at(stmt, [gast.If(test=S.name(flag), body=[gast.Break()], orelse=[])]))
@@ -75,12 +76,26 @@ class JumpLowering:
         return start + rewrite(body, False) + end
 
 
+def _rewrite_try(stmt, rewrite, flag, at):
+    """Early returns in each block of the try ``stmt``; the else clause runs only where
+    the body did not return (as in Python, which skips it then)."""
+    returns = _contains_return(gast.Module(body=stmt.body, type_ignores=[]))
+    stmt.body = rewrite(stmt.body)
+    stmt.finalbody = rewrite(stmt.finalbody)
+    for handler in stmt.handlers:
+        handler.body = rewrite(handler.body) or [gast.Pass()]
+    orelse = rewrite(stmt.orelse)
+    if orelse and returns:
+        orelse = at(stmt, [gast.If(test=gast.UnaryOp(op=gast.Not(), operand=S.name(flag)), body=orelse, orelse=[])])
+    stmt.orelse = orelse
+
+
 def _contains_return(stmt):
     """Whether ``stmt`` returns from the function (a def inside it returns from itself)."""
     if isinstance(stmt, gast.FunctionDef):
         return False
     return isinstance(stmt, gast.Return) or any(_contains_return(child) for child in S.child_nodes(stmt)
-                                                if isinstance(child, gast.stmt))
+                                                if isinstance(child, (gast.stmt, gast.excepthandler)))
 
 
 def _has_early_return(body):
@@ -104,6 +119,9 @@ def jumps_out(block):
         if isinstance(stmt, gast.If) and (jumps_out(stmt.body) or jumps_out(stmt.orelse)):
             return True
         if isinstance(stmt, (gast.With, gast.Try)) and jumps_out(stmt.body + getattr(stmt, "finalbody", [])):
+            return True
+        if isinstance(stmt, gast.Try) and (jumps_out(stmt.orelse)
+                                           or any(jumps_out(h.body) for h in stmt.handlers)):
             return True
     return False
 

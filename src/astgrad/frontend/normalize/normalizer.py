@@ -34,6 +34,7 @@ from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .sets import SetLowering
 from .statements import StatementLowering
+from .trying import TryLowering
 from .unrolled import unroll_function_comprehensions
 from .views import rewrite_view_writes
 
@@ -41,7 +42,8 @@ from .views import rewrite_view_writes
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
-                 MadeGradientLowering, RecursionLowering, DeletionLowering, SetLowering):
+                 MadeGradientLowering, RecursionLowering, DeletionLowering, SetLowering,
+                 TryLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -58,6 +60,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                         with, try/finally, global (reads)
         outer_writes.py global and nonlocal writes (also by helpers): local variables written out
         deletions.py    del of names, list items and slices, dict items
+        trying.py       try with except (else, finally): a protected block, then the handlers
         loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals

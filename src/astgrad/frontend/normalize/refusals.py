@@ -43,7 +43,6 @@ _ADVICE = {
     "eval (code in a string)": "write the expression out in the function",
     "exec (code in a string)": "write the statements out in the function",
     "locals() (the local variables as a dict)": "build the dict you need from the names themselves",
-    "try/except": "move the error handling outside the differentiated function",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
     "yield (a generator)": "build a list instead (ys.append(v) where it would yield v), return it, "
                            "and loop over that list",

@@ -1,6 +1,6 @@
 """Statements: assignments of every shape (``=``, annotated, augmented, unpacking,
 into a subscript), expression statements, ``if``, ``return``, ``raise``, ``assert``,
-``with``, ``try``/``finally`` and ``global`` (reads only), each turned into core
+``with``, ``try``/``finally`` (``except``: trying.py) and ``global`` (reads only), each turned into core
 statements over atoms."""
 
 import gast
@@ -263,9 +263,9 @@ class StatementLowering:
 
     def stmt_Try(self, stmt):
         """``try: body finally: cleanup`` runs body, then cleanup (an exception in the
-        body propagates without running cleanup). ``except`` is refused."""
-        if stmt.handlers or stmt.orelse:
-            raise self._refuse("try/except", stmt)
+        body propagates without running cleanup). With ``except``: trying.py."""
+        if stmt.handlers:
+            return self.try_except(stmt)
         self.refuse_jump_out(stmt, "try/finally")
         self.out.extend(self.block(stmt.body))
         self.out.extend(self.block(stmt.finalbody))

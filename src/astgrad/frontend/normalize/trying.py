@@ -1,0 +1,153 @@
+"""``try`` with ``except`` (and ``else``/``finally``): one protected block, then the handlers.
+
+``try: B except E1 as e: H1 except E2: H2 else: L finally: F`` becomes
+
+    try:                        # an ``if`` marked CATCHES: its test is what it catches
+        B
+        error = None
+    except (E1, E2):
+        error = caught_exception()
+    if error is None:
+        L
+    elif isinstance(error, E1):
+        e = error
+        H1
+    else:
+        H2
+    F
+
+so the modes see one protected block of core statements whose else (the ``except``
+clause) records the exception, and the handlers are ordinary branches. When ``B``
+raises part-way, the statements that completed keep their effects, as in Python;
+reverse mode counts them (``modes.try_adjoints``) and replays the adjoints of those
+alone. An exception no handler catches propagates (without running ``F``).
+"""
+
+import gast
+
+from ... import runtime
+from ...core import anno
+from ...core import syntax as S
+from ...core.anno import Key
+from .jumps import jumps_out
+
+
+class TryLowering:
+    """Normalizer methods for ``try`` statements with ``except`` clauses."""
+
+    def try_except(self, stmt):
+        self._refuse_jumps(stmt)
+        caught = [None if h.type is None else self._kinds(h.type) for h in stmt.handlers]
+        if None in caught:
+            caught_test = S.name(self.bind(BaseException))
+        else:
+            caught_test = _one_or_tuple([kind for kinds in caught for kind in kinds])
+        line = self.line
+        error = self.namer.fresh("error")
+        self.locals.add(error)
+        self._refuse_loops(stmt.body, stmt)        # as written: the loop's own line
+        body = self.block(stmt.body)
+        self.line = line
+        self._refuse_loops(body, stmt)              # a helper's, inlined
+        body.append(self._at(S.assign(error, S.const(None)), line))
+        record = self._at(S.assign(error, self.runtime_call(runtime.caught_exception, [])), line)
+        anno.set(body[-1], Key.CAUGHT, True)
+        anno.set(record, Key.CAUGHT, True)
+        protected = self.emit(gast.If(test=caught_test, body=body, orelse=[record]))
+        anno.set(protected, Key.CATCHES, True)
+        orelse = self.block(stmt.orelse)
+        self.line = line
+        handlers = [self._handler(handler, error) for handler in stmt.handlers]
+        self.line = line
+        self._dispatch(error, orelse, list(zip(caught, handlers)))
+        self.out.extend(self.block(stmt.finalbody))
+
+    def _refuse_jumps(self, stmt):
+        """``break``/``continue`` in a handler or the else clause are branches like any
+        other, but not with a finally body (which runs first in Python); one leaving the
+        try body would leave the protected block part-way."""
+        in_branches = jumps_out(stmt.orelse) or any(jumps_out(h.body) for h in stmt.handlers)
+        if jumps_out(stmt.body + stmt.finalbody) or (in_branches and stmt.finalbody):
+            raise self._refuse("break or continue inside try/except" + ("/finally" if stmt.finalbody else ""),
+                               stmt, "set a flag inside and break after the block")
+
+    def _dispatch(self, error, orelse, handlers):
+        """``if error is None: orelse`` then one branch per handler, in order."""
+        def chain(rest):
+            (kind, block), rest = rest[0], rest[1:]
+            if not rest or kind is None:    # the last handler catches what is left
+                return block
+            test = self.builtin_call("isinstance", [S.name(error), _one_or_tuple(kind)])
+            out = self.block_of(lambda: self.emit_if(self.atom(test, hint="caught"),
+                                                     block, chain(rest)))
+            return out
+        nothing = gast.Compare(left=S.name(error), ops=[gast.Is()], comparators=[S.const(None)])
+        self.emit_if(self.atom(nothing, hint="completed"), orelse, self.block_of(lambda: self.out.extend(chain(handlers))))
+
+    def _kinds(self, node):
+        """The exception classes ``except node`` names, as atoms (a tuple display's items
+        one by one: Python does not look into a nested tuple there)."""
+        elts = node.elts if isinstance(node, gast.Tuple) else [node]
+        return [self.atom(elt, hint="caught") for elt in elts]
+
+    def _handler(self, handler, error):
+        """A handler's block, with ``as`` bound to the exception and a bare ``raise``
+        raising it again."""
+        _reraise(handler.body, error)
+        self.line = getattr(handler, "lineno", self.line)
+        out = []
+        if handler.name is not None:
+            out.append(self._at(S.assign(handler.name.id, S.name(error)), self.line))
+            self.locals.add(handler.name.id)
+        out.extend(self.block(handler.body))
+        for node in S.walk_nodes(gast.Module(body=out, type_ignores=[])):
+            # derivative code's own ``error = caught_exception()``, now after the try
+            if isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
+                    and anno.get(node.value, Key.TARGET) is runtime.caught_exception:
+                node.value = S.name(error)
+        return out or [gast.Pass()]
+
+    def _refuse_loops(self, body, stmt):
+        """A loop stopped part-way by an exception would leave its recorded iterations
+        half-made; a with statement would leave its manager entered."""
+        for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+            if isinstance(node, (gast.For, gast.While, gast.comprehension)):
+                kind, advice = "a loop", "move the loop out of the try body (before or after the try), or " \
+                                         "put the try statement inside the loop body"
+            elif isinstance(node, gast.With) or isinstance(node, gast.Call) \
+                    and anno.get(node, Key.TARGET) is runtime.enter_context:
+                kind, advice = "a with statement", "put the try statement inside the with body, or the " \
+                                                   "with statement around the whole try"
+            else:
+                continue
+            self.line = getattr(node, "lineno", None) or getattr(stmt, "lineno", self.line)
+            raise self._refuse(f"{kind} inside the body of a try with except", node, advice)
+
+    @staticmethod
+    def _at(stmt, line):
+        stmt.lineno = line
+        return stmt
+
+
+def _one_or_tuple(atoms):
+    if len(atoms) == 1:
+        return S.copy(atoms[0])
+    return gast.Tuple(elts=[S.copy(atom) for atom in atoms], ctx=gast.Load())
+
+
+def _reraise(block, error):
+    """A bare ``raise`` in ``block`` (a handler's) raises ``error``: the handler runs after
+    the try statement, where Python no longer knows which exception was caught. One in a
+    nested try's handler refers to that handler's own exception, and is left alone."""
+    for stmt in block:
+        if isinstance(stmt, gast.Raise) and stmt.exc is None:
+            stmt.exc = S.name(error)
+        elif isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            continue
+        else:
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    _reraise(inner, error)
+            for case in getattr(stmt, "cases", []):
+                _reraise(case.body, error)

@@ -1,0 +1,185 @@
+"""Reverse mode through a ``try`` whose body may stop part-way.
+
+A try (an ``if`` marked CATCHES, see frontend/normalize/trying.py) runs its body
+until a statement raises. The forward sweep counts the statements that completed
+(``done = k`` after the k-th statement some guard reads); the adjoint sweep runs the adjoint of statement k
+only where ``done >= k``, and puts back the value it saved where it was reached but
+raised (``done`` at least the number of the statement before it). So the adjoints
+replay exactly the statements that ran, and every saved value is restored once.
+
+Statements are numbered along each path: the statements of an ``if`` in the body,
+then the ``if`` itself (it completed); a nested try counts as one statement of
+the body around it. Only the numbers some guard reads get a ``done = k``.
+"""
+
+import dataclasses
+
+import gast
+
+from ..core import anno
+from ..core import ops
+from ..core import syntax as S
+from ..core.anno import Key
+from ..core.ops import OpKind
+
+
+@dataclasses.dataclass
+class Steps:
+    """The numbering of one try body: ``numbers`` maps id(statement) -> (k, previous k
+    on its path, the statement), and ("saved", id(statement)) -> (k, None, statement)
+    for a statement saving an element first (the saving counts on its own);
+    ``used`` holds the numbers a guard reads."""
+    counter: str
+    numbers: dict
+    used: set
+    active: object = None       # the function's active names
+    defined: object = None      # the names surely defined before the try
+    ranks: dict = None          # number -> the count written for it (see _rank)
+
+    def marker(self, stmt):
+        """``done = k`` after ``stmt`` (or a key of ``numbers``), or None where no guard
+        reads k."""
+        entry = self.numbers.get(stmt if isinstance(stmt, tuple) else id(stmt))
+        if entry is None or entry[0] not in self.used:
+            return None
+        return S.assign(self.counter, S.const(self._rank(entry[0])))
+
+    def at_least(self, k):
+        return gast.Compare(left=S.name(self.counter), ops=[gast.GtE()], comparators=[S.const(self._rank(k))])
+
+    def _rank(self, k):
+        """The count written for k: the numbers guards read, renumbered 1, 2, 3, ... in
+        order (a guard compares them only with each other)."""
+        if self.ranks is None:
+            self.ranks = {number: rank for rank, number in enumerate(sorted(self.used), 1)}
+        return self.ranks[k]
+
+
+def steps_of(stmt, active):
+    """The Steps of the try ``stmt`` in a function whose active names are ``active``."""
+    numbers, used = {}, set()
+
+    def walk(block, previous):
+        for inner in block:
+            if anno.get(inner, Key.CAUGHT, False):
+                continue
+            nested = isinstance(inner, gast.If) and not anno.get(inner, Key.CATCHES, False)
+            if nested:
+                walk(inner.body, previous)
+                walk(inner.orelse, previous)
+            save = anno.get(inner, Key.SAVE) if isinstance(inner, gast.Assign) else None
+            if save and save.index is not None and not save.reused:
+                # saving an element reads it, which may raise too: counted once it is saved
+                previous = len(numbers) + 1
+                numbers[("saved", id(inner))] = (previous, None, inner)
+            k = len(numbers) + 1
+            numbers[id(inner)] = (k, previous, inner)
+            if nested or isinstance(inner, gast.If):
+                used.add(previous)          # the if's adjoint runs where it was reached
+            elif _has_adjoint(inner, active):
+                used.add(k)
+                if save:
+                    used.add(previous)
+            elif save:
+                used.add(previous)          # a restore alone: where the value was saved
+            previous = k
+
+    walk(stmt.body, 0)
+    used.discard(0)
+    return Steps(anno.get(stmt, Key.COUNTER), numbers, used, active)
+
+
+def _has_adjoint(stmt, active):
+    """Whether the adjoint sweep may write code for ``stmt`` (besides a restore)."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return stmt.targets[0].id in active or ops.describe(stmt.value).kind is OpKind.POP
+    return isinstance(stmt, (gast.Assign, gast.Expr))
+
+
+def forward_try(sweep, stmt):
+    """The try of the forward sweep ``sweep``: its statements, each followed by the
+    count of those completed where a guard reads it."""
+    steps = steps_of(stmt, sweep.mode.active)
+
+    def block(statements):
+        out = []
+        for inner in statements:
+            if isinstance(inner, gast.If) and not anno.get(inner, Key.CATCHES, False):
+                new = gast.If(test=S.copy(inner.test), body=block(inner.body) or [gast.Pass()],
+                              orelse=block(inner.orelse))
+                out.append(new)
+            else:
+                made = sweep.statement(inner)
+                saved = steps.marker(("saved", id(inner)))
+                if saved is not None:       # after the save, before the statement
+                    made.insert(len(made) - 1, saved)
+                out.extend(made)
+            marker = steps.marker(inner)
+            if marker is not None:
+                out.append(marker)
+        return out
+
+    pre = []
+    if steps.used:
+        pre = [sweep.save(save) for save in anno.get(stmt, Key.TARGET_SAVES)]
+        pre.append(S.assign(steps.counter, S.const(0)))
+    new = gast.If(test=S.copy(stmt.test), body=block(stmt.body) or [gast.Pass()],
+                  orelse=sweep.block(stmt.orelse))
+    anno.set(new, Key.CATCHES, True)
+    return pre + [new]
+
+
+def adjoint_try(sweep, stmt, state):
+    """The adjoint of the try ``stmt`` for the adjoint sweep ``sweep``: the body's
+    adjoints, each guarded by the count of the statements that completed (the
+    ``except`` clause only records the exception: it has none)."""
+    steps = steps_of(stmt, sweep.mode.active)
+    if not steps.used:
+        return sweep.block([s for s in stmt.body if not anno.get(s, Key.CAUGHT, False)], state)
+    steps.defined = anno.get(stmt, Key.DEFINED_BEFORE)
+    code, state = sweep.block(_guarded(stmt.body, steps), state)
+    code.extend(sweep.restore(save) for save in reversed(anno.get(stmt, Key.TARGET_SAVES)))
+    return code, state
+
+
+def _guarded(block, steps):
+    """``block`` as if statements whose adjoints the counter guards: ``if done >= k``
+    around statement k, the restore alone (a Pass carrying its save) where it was
+    reached but raised."""
+    out = []
+    for inner in block:
+        if anno.get(inner, Key.CAUGHT, False):
+            continue
+        k, previous, _ = steps.numbers[id(inner)]
+        if isinstance(inner, gast.If) and not anno.get(inner, Key.CATCHES, False):
+            branches = gast.If(test=inner.test, body=_guarded(inner.body, steps) or [gast.Pass()],
+                               orelse=_guarded(inner.orelse, steps))
+            for key in (Key.DEFINED_BEFORE, Key.DEFINED_AFTER):
+                anno.set(branches, key, anno.get(inner, key))
+            out.append(_when(steps, previous, [branches], []))
+            continue
+        if isinstance(inner, gast.If):          # a nested try guards its own statements
+            out.append(_when(steps, previous, [inner], []))
+            continue
+        save = anno.get(inner, Key.SAVE) if isinstance(inner, gast.Assign) else None
+        if save and not _has_adjoint(inner, steps.active):
+            out.append(_when(steps, previous, [inner], []))       # its restore, where it was reached
+            continue
+        raised = []
+        if save:
+            restore = gast.Pass()
+            anno.set(restore, Key.SAVE, save)
+            raised = [_when(steps, previous, [restore], [])]
+        out.append(_when(steps, k, [inner], raised) if k in steps.used else inner)
+    return out
+
+
+def _when(steps, k, body, orelse):
+    """``if done >= k: body else: orelse`` (the one statement of ``body`` where k is 0
+    or read by no guard)."""
+    if k == 0 or k not in steps.used:
+        return body[0]
+    guard = gast.If(test=steps.at_least(k), body=body, orelse=orelse)
+    for key in (Key.DEFINED_BEFORE, Key.DEFINED_AFTER):     # fewer names than there are: safe
+        anno.set(guard, key, steps.defined)
+    return guard
