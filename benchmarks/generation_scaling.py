@@ -35,7 +35,7 @@ def straight_line(n):
         elif i % 3 == 1:
             lines.append(f"    a{i} = a{i - 1} + x * {(i % 7) * 0.1:.1f}")
         else:
-            lines.append(f"    a{i} = a{i - 1} * y - a{max(i - 3, 0)}")
+            lines.append(f"    a{i} = a{i - 1} * y - a{max(i - 3, 0)} * 0.5")
     lines.append(f"    return np.sum(a{n - 2})")
     return "\n".join(lines) + "\n"
 
