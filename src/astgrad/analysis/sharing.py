@@ -139,6 +139,7 @@ class Sharing:
         self.alias = {}
         self.element_of = {}            # e -> containers it was read out of
         self.views = {}                 # c -> names read out of c that may be views of it
+        self.taken_out = {}             # c -> names bound to an item popped (or got) out of c
         self.contents = {}
         self.shapes = {}                # s <-> x for s = shape_of(x): s is x unless x is an array
         self._collect_contents()
@@ -213,8 +214,7 @@ class Sharing:
             container, view = self.container_read(value)
             if container is not None:
                 self.element_of.setdefault(name, set()).add(container)
-                if view:
-                    self.views.setdefault(container, set()).add(name)
+                (self.views if view else self.taken_out).setdefault(container, set()).add(name)
         elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
             item, seq = stmt.target.elts[1].id, self._name(stmt.iter.args[0])
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
@@ -344,6 +344,9 @@ class Sharing:
             steps += [(n, None) for n in self.holders.get(current, set())]
             if current not in same:
                 steps += [(view, current) for view in self.views.get(current, set())]
+                # c.pop() (or c.get(k)) is an object c held: when c may hold the object
+                # changed, so may the item (followed as a view is, from c)
+                steps += [(item, current) for item in self.taken_out.get(current, set())]
             if read_from is None:
                 steps += [(n, None) for n in self.shapes.get(current, set())]
                 steps += self._as_element(current)
