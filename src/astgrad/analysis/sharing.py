@@ -162,12 +162,6 @@ class Sharing:
     def _names(self, nodes):
         return {n for n in (self._name(node) for node in nodes) if n is not None}
 
-    def _link(self, a, b, links=None):
-        links = self.alias if links is None else links
-        if a != b:
-            links.setdefault(a, set()).add(b)
-            links.setdefault(b, set()).add(a)
-
     def _collect_contents(self):
         """What each container may hold: literal elements, appended and stored values,
         and (for shallow copies) what the copied container held. Iterated to a fixed
@@ -206,10 +200,10 @@ class Sharing:
             name, value = stmt.targets[0].id, stmt.value
             links = self.shapes if _is_shape_of(value) else self.alias
             for other in self.shared_by(value):
-                self._link(name, other, links)
+                _link(links, name, other)
             item = self._tuple_item(value)
             if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
-                self._link(name, item)
+                _link(self.alias, name, item)
                 return
             container, view = self.container_read(value)
             if container is not None:
@@ -349,7 +343,7 @@ class Sharing:
                 steps += [(item, current) for item in self.taken_out.get(current, set())]
             if read_from is None:
                 steps += [(n, None) for n in self.shapes.get(current, set())]
-                steps += self._as_element(current)
+                steps += _as_element(self, current)
             # else: a view of an array's memory (or a number). shape_of gives a new object
             # for it, and a container holds it only where a name holding it was stored
             # there (holders, above): the containers it was read out of add nothing
@@ -360,16 +354,6 @@ class Sharing:
                     seen.add(step)
                     todo.append(step)
         return {n for n, _ in seen} - {name}
-
-    def _as_element(self, current):
-        """The steps from ``current`` as an element of the containers it was read out of:
-        to them, and to what else they hold (it may be any of it; ``current`` itself
-        among them adds nothing, as when a value is pushed and popped back)."""
-        steps = []
-        for container in self.element_of.get(current, ()):
-            steps.append((container, None))
-            steps += [(n, None) for n in self.contents.get(container, set()) if n != current]
-        return steps
 
     def _aliases(self, name):
         """``name`` and the names that may be the very same object."""
@@ -411,6 +395,24 @@ class Sharing:
         create (an argument, a global); ``keeps_items`` as for ``group``."""
         reached = {name} | self.group(name, keeps_items=keeps_items)
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
+
+
+def _link(links, a, b):
+    """``a`` and ``b`` related both ways in ``links`` (``Sharing.alias`` or ``shapes``)."""
+    if a != b:
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+
+
+def _as_element(sharing, current):
+    """The steps of ``Sharing.group`` from ``current`` as an element of the containers it
+    was read out of: to them, and to what else they hold (it may be any of it; ``current``
+    itself among them adds nothing, as when a value is pushed and popped back)."""
+    steps = []
+    for container in sharing.element_of.get(current, ()):
+        steps.append((container, None))
+        steps += [(n, None) for n in sharing.contents.get(container, set()) if n != current]
+    return steps
 
 
 def _is_shape_of(value):
