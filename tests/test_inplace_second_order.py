@@ -317,3 +317,33 @@ def extended_by_itself_then_written(x, a):
 @pytest.mark.parametrize("wrt", [0, 1])
 def test_a_list_extended_by_itself_then_written(wrt):
     check_to_second_order(extended_by_itself_then_written, (np.array([0.3, -0.5, 0.7]), 0.8), wrt)
+
+
+# -- 6. an item taken back out of a list still shares the array written -------------------
+
+def row_popped_back_then_written(x, w):
+    y = x * 1.0
+    kept = []
+    kept.append(y[0])           # a view of row 0
+    row = kept.pop()            # the same view: NumPy shows the write below in it
+    y[0] = y[1] * w
+    return np.sum(row * row)
+
+
+def alias_popped_back_then_written(x, w):
+    y = x * 1.0
+    kept = [y]
+    same = kept.pop()
+    y[0] = y[1] * w
+    return np.sum(same * same)
+
+
+@pytest.mark.parametrize("f", [row_popped_back_then_written, alias_popped_back_then_written],
+                         ids=lambda f: f.__name__)
+def test_an_item_popped_out_of_a_list_sees_the_write_and_is_refused(f):
+    # the gradient would treat the popped item as unchanged (it was 0 where NumPy gives
+    # 2 * w * x[1] ** 2): refused, naming the write
+    x = np.array([[0.3, 0.5], [0.7, 0.2]])
+    with pytest.raises(astgrad.TransformError, match="while another name may share its memory") as info:
+        astgrad.grad(f, wrt=1)(x, 0.8)
+    assert "y[0] = y[1] * w" in info.value.line

@@ -139,6 +139,7 @@ class Sharing:
         self.alias = {}
         self.element_of = {}            # e -> containers it was read out of
         self.views = {}                 # c -> names read out of c that may be views of it
+        self.taken_out = {}             # c -> names bound to an item popped (or got) out of c
         self.contents = {}
         self.shapes = {}                # s <-> x for s = shape_of(x): s is x unless x is an array
         self._collect_contents()
@@ -160,12 +161,6 @@ class Sharing:
 
     def _names(self, nodes):
         return {n for n in (self._name(node) for node in nodes) if n is not None}
-
-    def _link(self, a, b, links=None):
-        links = self.alias if links is None else links
-        if a != b:
-            links.setdefault(a, set()).add(b)
-            links.setdefault(b, set()).add(a)
 
     def _collect_contents(self):
         """What each container may hold: literal elements, appended and stored values,
@@ -205,16 +200,15 @@ class Sharing:
             name, value = stmt.targets[0].id, stmt.value
             links = self.shapes if _is_shape_of(value) else self.alias
             for other in self.shared_by(value):
-                self._link(name, other, links)
+                _link(links, name, other)
             item = self._tuple_item(value)
             if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
-                self._link(name, item)
+                _link(self.alias, name, item)
                 return
             container, view = self.container_read(value)
             if container is not None:
                 self.element_of.setdefault(name, set()).add(container)
-                if view:
-                    self.views.setdefault(container, set()).add(name)
+                (self.views if view else self.taken_out).setdefault(container, set()).add(name)
         elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
             item, seq = stmt.target.elts[1].id, self._name(stmt.iter.args[0])
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
@@ -344,9 +338,12 @@ class Sharing:
             steps += [(n, None) for n in self.holders.get(current, set())]
             if current not in same:
                 steps += [(view, current) for view in self.views.get(current, set())]
+                # c.pop() (or c.get(k)) is an object c held: when c may hold the object
+                # changed, so may the item (followed as a view is, from c)
+                steps += [(item, current) for item in self.taken_out.get(current, set())]
             if read_from is None:
                 steps += [(n, None) for n in self.shapes.get(current, set())]
-                steps += self._as_element(current)
+                steps += _as_element(self, current)
             # else: a view of an array's memory (or a number). shape_of gives a new object
             # for it, and a container holds it only where a name holding it was stored
             # there (holders, above): the containers it was read out of add nothing
@@ -357,16 +354,6 @@ class Sharing:
                     seen.add(step)
                     todo.append(step)
         return {n for n, _ in seen} - {name}
-
-    def _as_element(self, current):
-        """The steps from ``current`` as an element of the containers it was read out of:
-        to them, and to what else they hold (it may be any of it; ``current`` itself
-        among them adds nothing, as when a value is pushed and popped back)."""
-        steps = []
-        for container in self.element_of.get(current, ()):
-            steps.append((container, None))
-            steps += [(n, None) for n in self.contents.get(container, set()) if n != current]
-        return steps
 
     def _aliases(self, name):
         """``name`` and the names that may be the very same object."""
@@ -408,6 +395,24 @@ class Sharing:
         create (an argument, a global); ``keeps_items`` as for ``group``."""
         reached = {name} | self.group(name, keeps_items=keeps_items)
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
+
+
+def _link(links, a, b):
+    """``a`` and ``b`` related both ways in ``links`` (``Sharing.alias`` or ``shapes``)."""
+    if a != b:
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+
+
+def _as_element(sharing, current):
+    """The steps of ``Sharing.group`` from ``current`` as an element of the containers it
+    was read out of: to them, and to what else they hold (it may be any of it; ``current``
+    itself among them adds nothing, as when a value is pushed and popped back)."""
+    steps = []
+    for container in sharing.element_of.get(current, ()):
+        steps.append((container, None))
+        steps += [(n, None) for n in sharing.contents.get(container, set()) if n != current]
+    return steps
 
 
 def _is_shape_of(value):

@@ -375,8 +375,9 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             continue        # its object is new and no other name refers to it
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
         # replacing an item of a dict the function built changes no memory from outside,
-        # even where the dict holds an argument
-        keeps_items = action == "assignment into an element of" and sharing.is_dict_built_here(name)
+        # even where the dict holds an argument; nor does appending change any item
+        keeps_items = action == "append to" \
+            or action == "assignment into an element of" and sharing.is_dict_built_here(name)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action)
         conflicts = _live_sharers(sharing, stmt, name, action, strict)
