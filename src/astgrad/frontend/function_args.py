@@ -31,6 +31,7 @@ import gast
 import numpy
 
 from ..core import syntax as S
+from .object_layouts import Layout, called_parameters, layout_of
 from .varargs import compile_variant
 
 KEPT = 32
@@ -80,13 +81,18 @@ def given_functions(names, values, fn=None):
     and, for ``fn``'s parameters it adds or multiplies, a Sequence for a list or tuple;
     empty (quickly) for the usual numbers and arrays."""
     given = {}
-    joined = None
+    joined = called = None
     for name, value in zip(names, values):
         kind = type(value)
         if kind is float or kind is numpy.ndarray or kind is int:
             continue
         if function_valued(value):
             given[name] = value
+            continue
+        called = called if called is not None or fn is None else called_parameters(fn)
+        tree = layout_of(value) if called and name in called else None
+        if tree is not None:
+            given[name] = Layout(tree)      # an object the body calls methods of: object_layouts.py
         elif (kind is list or kind is tuple) and fn is not None:
             joined = joined if joined is not None else joined_parameters(fn)
             if name in joined:
@@ -127,6 +133,8 @@ def identity(value):
     scope compute the same thing), for anything else the object itself."""
     if isinstance(value, Sequence):
         return ("sequence", value.kind)
+    if isinstance(value, Layout):
+        return ("layout", value.tree)
     if type(value) in (list, tuple):
         return (type(value), tuple(identity(item) for item in value))
     if type(value) is dict:
@@ -176,8 +184,8 @@ def _make(fn, given):
         return S.name(name)
     bindings = []
     for param, value in given.items():
-        if isinstance(value, Sequence):
-            continue                    # known to the normalizer (__astgrad_sequences__)
+        if isinstance(value, (Sequence, Layout)):
+            continue                    # known to the normalizer (__astgrad_sequences__, _layouts__)
         if type(value) is dict:
             held = gast.Dict(keys=[S.const(k) for k in value],
                              values=[cell_for(f"{param}_{k}" if str(k).isidentifier() else f"{param}_fn", v)
@@ -195,5 +203,6 @@ def _make(fn, given):
         return tree
     made = compile_variant(fn, rewrite(tree), rewrite, cells)
     made.__astgrad_sequences__ = frozenset(p for p, v in given.items() if isinstance(v, Sequence))
+    made.__astgrad_layouts__ = {p: v.tree for p, v in given.items() if isinstance(v, Layout)}
     made.__astgrad_given__ = tuple((name, identity(value)) for name, value in sorted(given.items()))
     return made

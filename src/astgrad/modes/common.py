@@ -272,15 +272,29 @@ def _from_parameter(fn, name):
     return False
 
 
+def unknown_call_error(error, op, fn):
+    """``error`` (no rule for ``op``), as a FunctionValueUnknown where ``op`` is a method
+    call on a value taken from a parameter of ``fn`` (``layer.apply(x)``): the transform
+    is then made when it is called with the object, for its class
+    (frontend/object_layouts.py)."""
+    receiver = op.args[0] if op.args else None
+    if op.key is None and op.label.startswith(".") and isinstance(receiver, gast.Name) \
+            and fn is not None and _from_parameter(fn, receiver.id):
+        return function_value_unknown(error)
+    return error
+
+
 def unknown_method_advice(op):
     """What to do about a method call astgrad found no function for (``m.apply(x)`` on an
     argument, ``self.layer.apply(x)``): said after the "no rule" message."""
     if op.key is not None or not op.label.startswith(".") or not op.label.endswith("()"):
         return ""
     return (f". astgrad follows {op.label} only where it knows the receiver's class when it "
-            "generates code: on self or cls in a method differentiated as obj.method (or called "
-            "from one), on a global object, or through the class (Model.method(obj, x)); otherwise "
-            "pass the object's arrays to a function, or differentiate the method itself")
+            "generates code: on an object given as an argument (or held by its attributes) when "
+            "the transform is called with it, on self or cls in a method differentiated as "
+            "obj.method (or called from one), on a global object, or through the class "
+            "(Model.method(obj, x)); otherwise pass the object's arrays to a function, or "
+            "differentiate the method itself")
 
 
 def range_targets(body):

@@ -27,6 +27,7 @@ from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
+from .objects import ObjectLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
@@ -36,7 +37,7 @@ from .views import rewrite_view_writes
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
-                 IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
+                 IteratorLowering, MethodLowering, ObjectLowering, DisplayLowering, NestedTransformLowering,
                  MadeGradientLowering):
     """Rewrites one parsed function into the core form (``run``).
 
@@ -58,6 +59,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         calls.py        calls, out= and ufunc.at writes
         nested.py       astgrad.grad / value_and_grad / jvp called inside the code (local functions lifted)
         methods.py      method calls and property reads on self/cls, super(), global instances
+        objects.py      method calls on objects given as arguments (and their attributes)
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions
         iterators.py    map, sorted(key=...), max/min(key=...)

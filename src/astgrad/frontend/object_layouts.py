@@ -1,0 +1,150 @@
+"""Objects given as arguments: the classes generated code is made for.
+
+``def loss(x, layer): return np.sum(layer.apply(x) ** 2)`` cannot be differentiated
+before the class of ``layer`` is known: which function ``.apply`` runs depends on it.
+When such a function is called with an object there, the object's *layout* is looked up:
+its class and, for each attribute holding another object or a list or tuple of objects
+(``self.layer``, ``self.layers``), that value's layout. The function is made for those
+layouts (function_args.specialize, as it is for functions given as arguments), and the
+normalizer follows ``layer.apply(x)``, ``layer(x)``, ``layer.inner.apply(x)`` and
+``for l in layers: x = l(x)`` into the methods of those classes, with the object as
+``self``, read when the code runs. Another class gives another layout, so other code:
+never a stale derivative.
+
+A layout is a plain, hashable tuple:
+
+- ``("object", cls, attributes, shadowed)``: ``attributes`` the sorted (name, layout)
+  pairs of the instance attributes holding objects, ``shadowed`` the instance
+  attributes that hide a name of the class (a function stored on the instance);
+- ``("items", list or tuple, (layout, ...))``: a list or tuple of objects.
+
+Only parameters the function calls through are looked at (``called_parameters``): a
+call of the parameter, of a method of it or of one of its attributes, or of the target
+of a loop over it.
+"""
+
+import inspect
+import types
+import weakref
+
+import gast
+import numpy
+
+from ..core import syntax as S
+
+OBJECT, ITEMS = "object", "items"
+_DEPTH = 4              # how deep attributes are followed
+_ITEMS_LIMIT = 64       # longer lists are not looked into
+
+
+class Layout:
+    """The given value of a parameter that holds an object: its layout (see above)."""
+    __slots__ = ("tree",)
+
+    def __init__(self, tree):
+        self.tree = tree
+
+    def __eq__(self, other):
+        return isinstance(other, Layout) and other.tree == self.tree
+
+    def __hash__(self):
+        return hash(self.tree)
+
+
+def layout_of(value, depth=_DEPTH, seen=None):
+    """The layout of ``value``, or None when it is not an object astgrad looks into (a
+    number, an array, a string, a function, a class, a module, a NumPy or builtin type's
+    instance, an object without a ``__dict__``)."""
+    kind = type(value)
+    if depth <= 0 or kind in (float, int, bool, str, bytes, numpy.ndarray, dict, set) or value is None:
+        return None
+    seen = seen if seen is not None else set()
+    if id(value) in seen:
+        return None
+    if kind in (list, tuple):
+        if not value or len(value) > _ITEMS_LIMIT:
+            return None
+        items = tuple(layout_of(item, depth, seen | {id(value)}) for item in value)
+        return (ITEMS, kind, items) if all(item is not None for item in items) else None
+    if not _is_user_instance(value):
+        return None
+    own = vars(value)
+    inner = seen | {id(value)}
+    attributes = []
+    for name, item in own.items():
+        if isinstance(name, str):
+            sub = layout_of(item, depth - 1, inner)
+            if sub is not None:
+                attributes.append((name, sub))
+    shadowed = tuple(sorted(name for name in own if isinstance(name, str) and hasattr(kind, name)))
+    return (OBJECT, kind, tuple(sorted(attributes, key=lambda pair: pair[0])), shadowed)
+
+
+def _is_user_instance(value):
+    kind = type(value)
+    if isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType, numpy.generic)) \
+            or inspect.isroutine(value) or getattr(value, "__astgrad_function__", None) is not None:
+        return False
+    module = getattr(kind, "__module__", "") or ""
+    if module == "builtins" or module.split(".")[0] in ("numpy", "astgrad", "functools"):
+        return False
+    return isinstance(getattr(value, "__dict__", None), dict)
+
+
+def attribute(tree, name):
+    """The layout of ``<object>.name`` for an object of layout ``tree``; None if unknown."""
+    if tree is None or tree[0] != OBJECT:
+        return None
+    return dict(tree[2]).get(name)
+
+
+def item(tree, index=None):
+    """The layout of an item of a list or tuple of layout ``tree``: of item ``index``, or,
+    with no index, of every item when they all have one layout; else None."""
+    if tree is None or tree[0] != ITEMS:
+        return None
+    items = tree[2]
+    if index is None:
+        return items[0] if all(entry == items[0] for entry in items) else None
+    return items[index] if -len(items) <= index < len(items) else None
+
+
+_called = weakref.WeakKeyDictionary()
+
+
+def called_parameters(fn):
+    """The parameters of ``fn`` its body calls through (see the module docstring)."""
+    fn = fn if getattr(fn, "__code__", None) is not None else None
+    if fn is None:
+        return frozenset()
+    found = _called.get(fn)
+    if found is None:
+        from .source import parse_function
+        try:
+            tree = parse_function(fn).tree
+        except Exception:           # no source: generating refuses it anyway
+            return frozenset()
+        found = _called[fn] = _called_roots(tree)
+    return found
+
+
+def root(node):
+    """The name at the bottom of ``a.b.c`` (or of ``a[0].b``), or None."""
+    while isinstance(node, (gast.Attribute, gast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _called_roots(tree):
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    loops = {}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+            loops.setdefault(node.target.id, set()).add(root(node.iter))
+    found = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Call):
+            name = root(node.func)
+            found.add(name)
+            found |= loops.get(name, set())
+    return frozenset(found & params)
