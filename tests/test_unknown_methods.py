@@ -269,3 +269,34 @@ def item_read_into_a_name(x):
 def test_op_assign_on_an_item_another_name_may_hold_is_refused(f):
     with pytest.raises(TypeError, match="held by a list changes that object in place"):
         astgrad.grad(f)(np.array([0.5, -0.5]))
+
+
+# -- objects handed on to helpers --------------------------------------------------------
+
+def doubled(layer, x):
+    return layer.apply(x) * 2.0
+
+
+def through_a_helper(x, layer):
+    return np.sum(doubled(layer, x) ** 2)
+
+
+def run_layers(layers, x):
+    for layer in layers:
+        x = layer(x)
+    return x
+
+
+def layers_through_a_helper(x, layers):
+    return np.sum(run_layers(layers, x) ** 2)
+
+
+@pytest.mark.parametrize("f, make", [
+    (through_a_helper, lambda W: Linear(W)),
+    (through_a_helper, lambda W: Wave(0.8)),
+    (layers_through_a_helper, lambda W: [Linear(W), Linear(W.T)]),
+    (layers_through_a_helper, lambda W: [Wave(0.3), Linear(W), Wave(1.2)]),
+])
+def test_an_object_handed_to_a_helper(f, make):
+    x = np.array([0.6, -0.2, 0.9])
+    _check_all_modes(f, make(_weights(3, 11)), x)

@@ -20,7 +20,8 @@ A layout is a plain, hashable tuple:
 
 Only parameters the function calls through are looked at (``called_parameters``): a
 call of the parameter, of a method of it or of one of its attributes, or of the target
-of a loop over it.
+of a loop over it, or a call it is passed to (``helper(layer, x)``, made for the
+layout in turn).
 """
 
 import inspect
@@ -143,8 +144,8 @@ def _called_roots(tree):
             loops.setdefault(node.target.id, set()).add(root(node.iter))
     found = set()
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Call):
-            name = root(node.func)
-            found.add(name)
-            found |= loops.get(name, set())
+        if isinstance(node, gast.Call):     # layer(x), layer.apply(x), helper(layer, x)
+            for name in [root(node.func)] + [root(a) for a in node.args + [kw.value for kw in node.keywords]]:
+                found.add(name)
+                found |= loops.get(name, set())
     return frozenset(found & params)

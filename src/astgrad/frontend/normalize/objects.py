@@ -12,6 +12,7 @@ one only if no attribute of that name is assigned in the function. A method that
 assigns attributes itself (``self.count += 1``) is not followed: the call is left as it
 was (run for its effect, or refused where a derivative flows through it)."""
 
+import inspect
 import weakref
 
 import gast
@@ -50,6 +51,26 @@ class ObjectLowering:
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
 
+    def objects_given(self, callee, node):
+        """{parameter: Layout} for the arguments of a call of the module-level function
+        ``callee`` that are objects of a known layout and that ``callee`` calls through
+        (``helper(layer, x)`` calling ``layer.apply(x)``): the call is then a call of
+        ``callee`` made for those layouts, as the function itself was."""
+        called = L.called_parameters(callee)
+        if not called or any(isinstance(a, gast.Starred) for a in node.args) \
+                or any(kw.arg is None for kw in node.keywords):
+            return {}
+        try:
+            bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+        except (TypeError, ValueError):
+            return {}
+        given = {}
+        for param, expr in bound.arguments.items():
+            tree = self.layout(expr) if param in called and isinstance(expr, gast.AST) else None
+            if tree is not None:
+                given[param] = L.Layout(tree)
+        return given
+
     def unroll_object_loop(self, stmt):
         """``for layer in layers`` over a list or tuple of objects of different classes
         (its length is part of the layout): one copy of the body per item, ``layer`` bound
@@ -58,8 +79,12 @@ class ObjectLowering:
         target = stmt.target
         tree = self.layout(stmt.iter)
         if not isinstance(target, gast.Name) or tree is None or tree[0] != L.ITEMS \
-                or L.item(tree) is not None or jumps_out(stmt.body) \
-                or _store_counts(self.source.tree).get(target.id) != 1:
+                or self.bound_count.get(target.id) != 1:
+            return False
+        if L.item(tree) is not None:        # one layout for every item: the loop as it is
+            self.named_layouts()[target.id] = L.item(tree)
+            return False
+        if jumps_out(stmt.body):
             return False
         items = self.atom(stmt.iter, hint="items")
         for index, entry in enumerate(tree[2]):
@@ -125,13 +150,14 @@ class ObjectLowering:
         own = M.receiver_layout(self.source.fn)
         if receiver is not None and receiver[1] == M.INSTANCE and own is not None:
             found[receiver[0]] = own
-        for node in S.walk_nodes(self.source.tree):
-            if isinstance(node, gast.For) and isinstance(node.target, gast.Name) \
-                    and stores.get(node.target.id) == 1:
-                tree = L.item(self.layout(node.iter))
-                if tree is not None:
-                    found[node.target.id] = tree
-        return found
+        return found        # (loop targets are added by unroll_object_loop, inlined parameters by inherit_layout)
+
+    def inherit_layout(self, name, value):
+        """``name``, an inlined helper's parameter bound once, to ``value``: it stands for
+        the layout of ``value``."""
+        tree = self.layout(value) if self.bound_count.get(name, 0) <= 1 else None
+        if tree is not None:
+            self.named_layouts()[name] = tree
 
     def assigned_attributes(self):
         found = self.__dict__.get("_assigned_attributes")
