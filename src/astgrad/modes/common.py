@@ -77,11 +77,11 @@ class Transform:
             arguments = [a for name, atoms in bound.items() if name not in carried for a in atoms]
         for atom in arguments:
             if isinstance(atom, gast.Name) and atom is not op.receiver and has_derivative(atom):
-                raise self.source.error(
+                raise unknown_call_error(self.source.error(
                     f"{op.label} is differentiated as the NumPy array method, which takes no "
                     f"derivative through the argument '{atom.id}'; if the receiver is not a NumPy "
                     "array, call a module-level function with its arrays instead, or wrap the "
-                    "value in astgrad.stop_gradient(...)", stmt, construct=op.label)
+                    "value in astgrad.stop_gradient(...)", stmt, construct=op.label), op, self.fn)
 
     def ignored_dtype(self, op, table):
         """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
@@ -273,13 +273,13 @@ def _from_parameter(fn, name):
 
 
 def unknown_call_error(error, op, fn):
-    """``error`` (no rule for ``op``), as a FunctionValueUnknown where ``op`` is a method
-    call on a value taken from a parameter of ``fn`` (``layer.apply(x)``): the transform
-    is then made when it is called with the object, for its class
-    (frontend/object_layouts.py)."""
+    """``error`` (no rule for ``op``, or an array method's rule that does not fit), as a
+    FunctionValueUnknown where ``op`` is a method call on a value taken from a parameter of
+    ``fn`` (``layer.apply(x)``, ``m.sum(x)``): the transform is then made when it is called
+    with the object, for its class (frontend/object_layouts.py)."""
     receiver = op.args[0] if op.args else None
-    if op.key is None and op.label.startswith(".") and isinstance(receiver, gast.Name) \
-            and fn is not None and _from_parameter(fn, receiver.id):
+    method = op.key is None and op.label.startswith(".") or op.receiver is not None     # (an array method's name)
+    if method and isinstance(receiver, gast.Name) and fn is not None and _from_parameter(fn, receiver.id):
         return function_value_unknown(error)
     return error
 

@@ -130,7 +130,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             ret.lineno = self.line
             body.append(ret)
         self.check_function_values(body)
-        new = gast.FunctionDef(name=tree.name, args=tree.args, body=body, decorator_list=[],
+        new = gast.FunctionDef(name=self.own_name(tree), args=tree.args, body=body, decorator_list=[],
                                returns=None, type_comment=None, type_params=[])
         new.lineno = getattr(tree, "lineno", 1)
         return new

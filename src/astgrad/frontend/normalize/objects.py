@@ -33,23 +33,33 @@ class ObjectLowering:
     def object_call(self, node):
         """``node`` (a Call) as a call of the method that runs, or None."""
         func = node.func
-        if isinstance(func, gast.Attribute):
-            receiver, attr = func.value, func.attr
-        elif isinstance(func, gast.Name):
-            receiver, attr = func, "__call__"
+        if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
+            receiver, attr = func.value, func.attr          # layer.apply(x)
+        elif isinstance(func, (gast.Name, gast.Attribute)):
+            receiver, attr = func, "__call__"               # layer(x), self.head(x)
         else:
             return None
+        if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
+            return None     # self.forward(x), self(x): methods.py, which passes the layout on
         owner = self.layout(receiver)
         if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
             return None
         cls = owner[1]
-        resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner)
+        # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
+        resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
         if resolved is None or resolved.is_call or _assigns_attributes(resolved.function):
             return None
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
+
+    def own_name(self, tree):
+        """The name of the function normalized: a method followed on an object of a known
+        class goes by its class and name (``Dense_call``), as its derivatives do."""
+        fn = self.source.fn
+        called = getattr(fn, "__name__", tree.name)
+        return called if M.receiver_of(fn) is not None and called.isidentifier() else tree.name
 
     def objects_given(self, callee, node):
         """{parameter: Layout} for the arguments of a call of the module-level function
