@@ -31,7 +31,7 @@ import gast
 import numpy
 
 from ..core import syntax as S
-from .object_layouts import Layout, called_parameters, layout_of
+from .object_layouts import Layout, called_parameters, found_in_source, layout_of
 from .varargs import compile_variant
 
 KEPT = 32
@@ -106,25 +106,18 @@ _joined = weakref.WeakKeyDictionary()
 def joined_parameters(fn):
     """The parameters of ``fn`` that its body uses directly as an operand of ``+`` or
     ``*`` (``xs + ys``, ``xs * 2``, ``xs += ys``): if one is a list, that joins lists."""
-    fn = getattr(fn, "__code__", None) and fn
-    if fn is None:
-        return frozenset()
-    found = _joined.get(fn)
-    if found is None:
-        from .source import parse_function
-        try:
-            tree = parse_function(fn).tree
-        except Exception:           # no source: nothing to say; generating refuses it anyway
-            return frozenset()
-        params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
-        operands = set()
-        for node in S.walk_nodes(tree):
-            if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
-                operands.update(side.id for side in (node.left, node.right) if isinstance(side, gast.Name))
-            elif isinstance(node, gast.AugAssign) and isinstance(node.op, (gast.Add, gast.Mult)):
-                operands.update(side.id for side in (node.target, node.value) if isinstance(side, gast.Name))
-        found = _joined[fn] = frozenset(operands & params)
-    return found
+    return found_in_source(fn, _joined, _joined_in)
+
+
+def _joined_in(tree):
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    operands = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
+            operands.update(side.id for side in (node.left, node.right) if isinstance(side, gast.Name))
+        elif isinstance(node, gast.AugAssign) and isinstance(node.op, (gast.Add, gast.Mult)):
+            operands.update(side.id for side in (node.target, node.value) if isinstance(side, gast.Name))
+    return frozenset(operands & params)
 
 
 def identity(value):

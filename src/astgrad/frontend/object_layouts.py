@@ -115,17 +115,24 @@ _called = weakref.WeakKeyDictionary()
 
 def called_parameters(fn):
     """The parameters of ``fn`` its body calls through (see the module docstring)."""
+    return found_in_source(fn, _called, _called_roots)
+
+
+def found_in_source(fn, cache, find):
+    """``find(tree)`` for the parsed tree of ``fn`` (a function), kept in ``cache`` (a
+    WeakKeyDictionary) for ``fn``; an empty frozenset for a function without source,
+    which generating code refuses anyway."""
     fn = fn if getattr(fn, "__code__", None) is not None else None
     if fn is None:
         return frozenset()
-    found = _called.get(fn)
+    found = cache.get(fn)
     if found is None:
         from .source import parse_function
         try:
             tree = parse_function(fn).tree
-        except Exception:           # no source: generating refuses it anyway
+        except Exception:
             return frozenset()
-        found = _called[fn] = _called_roots(tree)
+        found = cache[fn] = find(tree)
     return found
 
 

@@ -7,7 +7,7 @@ such writes are checked when they run (runtime.item_update) and refused. Where t
 function's own code shows that each item is the only reference to its array, the
 check is left out and the write is followed as a store of the new value.
 
-``owns_its_items(tree, name, resolve)`` says so, from the source, conservatively:
+``owns_its_items(normalizer, node)`` says so, from the source, conservatively:
 
 - ``name`` is bound once, by ``name = <display>``: a list, tuple or dict display, or a
   list or dict comprehension, each of whose items is made new there: an operator's
@@ -31,7 +31,19 @@ from ...rules import registry
 _CONSTRUCTS_NEW = frozenset({"copy"})       # methods that return a new array
 
 
-def owns_its_items(tree, name, resolve):
+def owns_its_items(normalizer, node):
+    """Whether ``node`` names a list or dict of the function ``normalizer`` lowers whose
+    array items nothing else refers to: ``c[k] op= v`` there needs no check. (Not in an
+    inlined helper, whose names are renamed.)"""
+    if not isinstance(node, gast.Name) or normalizer.inlining:
+        return False
+    known = normalizer.__dict__.setdefault("_owns_items", {})
+    if node.id not in known:
+        known[node.id] = _owns(normalizer.source.tree, node.id, normalizer.resolve_call)
+    return known[node.id]
+
+
+def _owns(tree, name, resolve):
     """Whether the container ``name`` in the function ``tree`` (gast) holds only arrays
     nothing else refers to (see the module docstring); ``resolve(call)`` is the object a
     call calls, or None."""

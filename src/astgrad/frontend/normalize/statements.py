@@ -129,7 +129,7 @@ class StatementLowering:
             index = self.index(target.slice)
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
             if (self.holds_objects(target.value) or self.items_read_into_names(target.value)) \
-                    and not self.owns_its_items(target.value):
+                    and not owns_its_items(self, target.value):
                 where = f"{self.source.filename}:{self.source.file_line(stmt)}"
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
                                                                              S.const(where)])))
@@ -153,16 +153,6 @@ class StatementLowering:
                                     and isinstance(n.value.func, gast.Name) and n.value.func.id == "dict")
                                for t in n.targets if isinstance(t, gast.Name)}
         return node.id in self.dict_names
-
-    def owns_its_items(self, node):
-        """Whether ``node`` names a list or dict whose array items nothing else refers to
-        (fresh_items.py): ``c[k] op= v`` there needs no check."""
-        if not isinstance(node, gast.Name) or self.inlining:
-            return False
-        known = self.__dict__.setdefault("_owns_items", {})
-        if node.id not in known:
-            known[node.id] = owns_its_items(self.source.tree, node.id, self.resolve_call)
-        return known[node.id]
 
     def items_read_into_names(self, node):
         """Whether ``node`` is the copy of an argument (``xs``) whose items the function
