@@ -300,3 +300,23 @@ def layers_through_a_helper(x, layers):
 def test_an_object_handed_to_a_helper(f, make):
     x = np.array([0.6, -0.2, 0.9])
     _check_all_modes(f, make(_weights(3, 11)), x)
+
+
+class Swapper:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def swap(self):
+        self.inner = Wave(0.1)
+
+
+def swaps_then_calls(x, holder):
+    holder.swap()
+    return np.sum(holder.inner.apply(x))
+
+
+def test_a_method_that_may_change_which_class_is_followed_is_refused():
+    """holder.swap() rebinds holder.inner: the code made for the class inner held when the
+    gradient was called would run another class's object."""
+    with pytest.raises(astgrad.TransformError, match=r"Swapper\.swap, which assigns the attribute 'inner'"):
+        astgrad.grad(swaps_then_calls)(np.ones(2), Swapper(Linear(np.eye(2))))

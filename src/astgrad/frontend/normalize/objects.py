@@ -24,7 +24,7 @@ from .jumps import jumps_out
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
-_assigns = weakref.WeakKeyDictionary()      # function -> whether its body assigns an attribute
+_assigns = weakref.WeakKeyDictionary()      # function -> the attributes its body assigns
 
 
 class ObjectLowering:
@@ -47,7 +47,16 @@ class ObjectLowering:
         cls = owner[1]
         # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
         resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
-        if resolved is None or resolved.is_call or _assigns_attributes(resolved.function):
+        if resolved is None or resolved.is_call:
+            return None
+        assigned = _assigned_attributes(resolved.function)
+        if assigned:        # run as it is (for its effect), unless it may change what the code follows
+            changed = sorted(assigned & _followed_names(self.named_layouts().values()))
+            if changed:
+                raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns the attribute "
+                                   f"{changed[0]!r}, while this code follows the methods of the objects "
+                                   "such attributes hold (their classes are looked up when it is called)",
+                                   node, "assign that attribute outside the differentiated function")
             return None
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
@@ -186,15 +195,23 @@ def _store_counts(tree):
     return counts
 
 
-def _assigns_attributes(fn):
-    """Whether ``fn``'s own body assigns (or deletes) an attribute; True without source."""
-    found = _assigns.get(fn)
-    if found is None:
-        from ..source import parse_function
-        try:
-            tree = parse_function(fn).tree
-        except Exception:
-            return True
-        found = _assigns[fn] = any(isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
-                                   for node in S.walk_nodes(tree))
-    return found
+def _assigned_attributes(fn):
+    """The attribute names ``fn``'s own body assigns (or deletes): found_in_source."""
+    return L.found_in_source(fn, _assigns, lambda tree: frozenset(
+        node.attr for node in S.walk_nodes(tree)
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))))
+
+
+def _followed_names(trees):
+    """The attributes holding objects in the layouts ``trees``, and the names of their
+    classes' attributes (the methods the code may follow)."""
+    names, todo = set(), list(trees)
+    while todo:
+        tree = todo.pop()
+        if tree[0] == L.OBJECT:
+            names.update(name for name, _ in tree[2])
+            names.update(name for klass in tree[1].__mro__[:-1] for name in vars(klass))
+            todo.extend(sub for _, sub in tree[2])
+        else:
+            todo.extend(tree[2])
+    return names
