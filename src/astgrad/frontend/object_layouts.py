@@ -25,6 +25,7 @@ layout in turn).
 """
 
 import inspect
+import sys
 import types
 import weakref
 
@@ -34,6 +35,9 @@ import numpy
 from ..core import syntax as S
 
 OBJECT, ITEMS = "object", "items"
+_LIBRARIES = frozenset({"numpy", "astgrad", "scipy", "sklearn", "pandas", "matplotlib", "torch", "jax",
+                        "jaxlib", "autograd", "dask", "distributed", "numba", "gast"})
+_STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins", "functools"}
 _DEPTH = 4              # how deep attributes are followed
 _ITEMS_LIMIT = 64       # longer lists are not looked into
 
@@ -86,9 +90,9 @@ def _is_user_instance(value):
     if isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType, numpy.generic)) \
             or inspect.isroutine(value) or getattr(value, "__astgrad_function__", None) is not None:
         return False
-    module = getattr(kind, "__module__", "") or ""
-    if module == "builtins" or module.split(".")[0] in ("numpy", "astgrad", "functools"):
-        return False
+    top = (getattr(kind, "__module__", "") or "").split(".")[0]
+    if top in _LIBRARIES or top in _STANDARD_LIBRARY:
+        return False        # a library's object: its methods have rules, or are not followed
     return isinstance(getattr(value, "__dict__", None), dict)
 
 
