@@ -5,6 +5,7 @@ import inspect
 import operator
 
 import gast
+import numpy
 
 from .. import runtime
 from ..core import anno
@@ -81,7 +82,7 @@ class Transform:
                     f"{op.label} is differentiated as the NumPy array method, which takes no "
                     f"derivative through the argument '{atom.id}'; if the receiver is not a NumPy "
                     "array, call a module-level function with its arrays instead, or wrap the "
-                    "value in astgrad.stop_gradient(...)", stmt, construct=op.label), op, self.fn)
+                    "value in astgrad.stop_gradient(...)", stmt, construct=op.label), op, self.fn, True)
 
     def ignored_dtype(self, op, table):
         """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
@@ -272,13 +273,16 @@ def _from_parameter(fn, name):
     return False
 
 
-def unknown_call_error(error, op, fn):
+def unknown_call_error(error, op, fn, array_method=False):
     """``error`` (no rule for ``op``, or an array method's rule that does not fit), as a
     FunctionValueUnknown where ``op`` is a method call on a value taken from a parameter of
     ``fn`` (``layer.apply(x)``, ``m.sum(x)``): the transform is then made when it is called
-    with the object, for its class (frontend/object_layouts.py)."""
+    with the object, for its class (frontend/object_layouts.py). ``array_method``: the
+    error is that an array method's rule does not fit the call (``m.sum(x)``); any other
+    error about a name of an array method (``x.sort()``) is raised as it is."""
     receiver = op.args[0] if op.args else None
-    method = op.key is None and op.label.startswith(".") or op.receiver is not None     # (an array method's name)
+    method = op.receiver is not None if array_method else op.key is None and op.label.startswith(".") \
+        and not hasattr(numpy.ndarray, op.label[1:].partition("(")[0])
     if method and isinstance(receiver, gast.Name) and fn is not None and _from_parameter(fn, receiver.id):
         return function_value_unknown(error)
     return error
