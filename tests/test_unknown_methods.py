@@ -320,3 +320,15 @@ def test_a_method_that_may_change_which_class_is_followed_is_refused():
     gradient was called would run another class's object."""
     with pytest.raises(astgrad.TransformError, match=r"Swapper\.swap, which assigns the attribute 'inner'"):
         astgrad.grad(swaps_then_calls)(np.ones(2), Swapper(Linear(np.eye(2))))
+
+
+def item_made_by_a_ufunc_writing_into_an_argument(x):
+    y = x * 1.0
+    xs = [np.add(x, 1.0, y)]        # the ufunc returns y itself
+    xs[0] *= 2.0
+    return np.sum(y * x)
+
+
+def test_a_ufunc_returning_its_output_argument_is_no_new_item():
+    with pytest.raises(TypeError, match="held by a list changes that object in place"):
+        astgrad.grad(item_made_by_a_ufunc_writing_into_an_argument)(np.array([0.5, -0.5]))

@@ -49,8 +49,9 @@ def _owns(tree, name, resolve):
     call calls, or None."""
     parents = {}
     for node in S.walk_nodes(tree):
-        if isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names:
-            return False
+        if isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names \
+                or name in (getattr(node, "name", None), getattr(node, "rest", None), getattr(node, "asname", None)):
+            return False        # declared outside, or bound by a def, an except, a match pattern, an import
         for child in gast.iter_child_nodes(node):
             parents[child] = node
     uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name]
@@ -87,7 +88,7 @@ def _made_new(node, resolve):
         return False
     if isinstance(node.func, gast.Attribute) and node.func.attr in _CONSTRUCTS_NEW and not node.args:
         return True
-    return _returns_new(resolve(node))
+    return _takes_items(node, resolve)
 
 
 def _returns_new(target):
@@ -129,8 +130,13 @@ def _safe_use(name, parents, resolve):
 
 
 def _takes_items(call, resolve):
-    """A call of a library function returning a new array, which keeps nothing it is given."""
-    return not any(kw.arg == "out" for kw in call.keywords) and _returns_new(resolve(call))
+    """A call of a library function returning a new array, which keeps nothing it is given
+    (no ``out=``, nor a ufunc's output given by position: ``np.add(a, b, out)``)."""
+    target = resolve(call)
+    if any(kw.arg == "out" for kw in call.keywords) \
+            or isinstance(target, numpy.ufunc) and len(call.args) > target.nin:
+        return False
+    return _returns_new(target)
 
 
 def _in_local_function(node, parents, tree):
