@@ -24,7 +24,6 @@ of a loop over it, or a call it is passed to (``helper(layer, x)``, made for the
 layout in turn).
 """
 
-import inspect
 import sys
 import types
 import weakref
@@ -59,41 +58,51 @@ class Layout:
 def layout_of(value, depth=_DEPTH, seen=None):
     """The layout of ``value``, or None when it is not an object astgrad looks into (a
     number, an array, a string, a function, a class, a module, a NumPy or builtin type's
-    instance, an object without a ``__dict__``)."""
+    instance, an object without a ``__dict__``). Looked up at each call: kept quick."""
     kind = type(value)
-    if depth <= 0 or kind in (float, int, bool, str, bytes, numpy.ndarray, dict, set) or value is None:
+    if kind in _LEAVES or depth <= 0:
         return None
     seen = seen if seen is not None else set()
     if id(value) in seen:
         return None
-    if kind in (list, tuple):
-        if not value or len(value) > _ITEMS_LIMIT:
+    seen.add(id(value))
+    try:
+        if kind is list or kind is tuple:
+            if not value or len(value) > _ITEMS_LIMIT:
+                return None
+            items = tuple([layout_of(item, depth, seen) for item in value])
+            return None if None in items else (ITEMS, kind, items)
+        own = getattr(value, "__dict__", None) if _looked_into(kind) else None
+        if type(own) is not dict:
             return None
-        items = tuple(layout_of(item, depth, seen | {id(value)}) for item in value)
-        return (ITEMS, kind, items) if all(item is not None for item in items) else None
-    if not _is_user_instance(value):
-        return None
-    own = vars(value)
-    inner = seen | {id(value)}
-    attributes = []
-    for name, item in own.items():
-        if isinstance(name, str):
-            sub = layout_of(item, depth - 1, inner)
-            if sub is not None:
-                attributes.append((name, sub))
-    shadowed = tuple(sorted(name for name in own if isinstance(name, str) and hasattr(kind, name)))
-    return (OBJECT, kind, tuple(sorted(attributes, key=lambda pair: pair[0])), shadowed)
+        attributes, shadowed = [], []
+        for name, item in own.items():
+            if hasattr(kind, name):         # (read now: a class may gain a method later)
+                shadowed.append(name)
+            if type(item) not in _LEAVES:
+                sub = layout_of(item, depth - 1, seen)
+                if sub is not None:
+                    attributes.append((name, sub))
+        return (OBJECT, kind, tuple(attributes), tuple(shadowed))
+    finally:
+        seen.discard(id(value))
 
 
-def _is_user_instance(value):
-    kind = type(value)
-    if isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType, numpy.generic)) \
-            or inspect.isroutine(value) or getattr(value, "__astgrad_function__", None) is not None:
-        return False
-    top = (getattr(kind, "__module__", "") or "").split(".")[0]
-    if top in _LIBRARIES or top in _STANDARD_LIBRARY:
-        return False        # a library's object: its methods have rules, or are not followed
-    return isinstance(getattr(value, "__dict__", None), dict)
+_LEAVES = frozenset({float, int, bool, complex, str, bytes, numpy.ndarray, dict, set, frozenset, type(None)})
+_LOOKED_INTO = {}       # class -> whether astgrad looks into its instances
+_LOOKED_INTO_LIMIT = 4096
+
+
+def _looked_into(kind):
+    found = _LOOKED_INTO.get(kind)
+    if found is None:
+        top = (getattr(kind, "__module__", "") or "").split(".")[0]
+        found = not issubclass(kind, (type, types.ModuleType, types.FunctionType, types.MethodType,
+                                      types.BuiltinFunctionType, numpy.generic, numpy.ufunc)) \
+            and top not in _LIBRARIES and top not in _STANDARD_LIBRARY     # a library's object: not followed
+        if len(_LOOKED_INTO) < _LOOKED_INTO_LIMIT:
+            _LOOKED_INTO[kind] = found
+    return found
 
 
 def attribute(tree, name):
