@@ -332,3 +332,16 @@ def item_made_by_a_ufunc_writing_into_an_argument(x):
 def test_a_ufunc_returning_its_output_argument_is_no_new_item():
     with pytest.raises(TypeError, match="held by a list changes that object in place"):
         astgrad.grad(item_made_by_a_ufunc_writing_into_an_argument)(np.array([0.5, -0.5]))
+
+
+def test_second_order_with_respect_to_an_array_a_layer_holds():
+    W, V = _weights(3, 12), _weights(3, 13)
+    x = np.array([0.5, -0.3, 0.7])
+    model = Model(Linear(W), [Linear(V), Wave(0.5)])
+    gradient = astgrad.grad(model_loss, wrt="model.layer.W")
+
+    def gradient_at(w):
+        return gradient(x, Model(Linear(w), model.layers))
+    expected = np.stack([numerical_grad(lambda w: gradient_at(w)[i, j], (W,)) for i in range(3) for j in range(3)])
+    hessian = astgrad.hessian(model_loss, wrt="model.layer.W")(x, model)
+    assert_close(hessian.reshape(9, 9), expected.reshape(9, 9), rtol=1e-4, atol=1e-6)
