@@ -167,10 +167,24 @@ def items_on_an_object(x, obj):
     return s
 
 
-@pytest.mark.parametrize("f", [get_on_an_object, items_on_an_object])
-def test_dict_methods_on_other_objects_stop(f):
+class SlottedNotADict:
+    """As NotADict, without a ``__dict__``: astgrad does not look into its class."""
+    __slots__ = ()
+    get, items = NotADict.get, NotADict.items
+
+
+@pytest.mark.parametrize("f, obj", [(get_on_an_object, SlottedNotADict()), (items_on_an_object, NotADict()),
+                                    (items_on_an_object, SlottedNotADict())])
+def test_dict_methods_on_other_objects_stop(f, obj):
     with pytest.raises(TypeError, match="dict method"):
-        astgrad.grad(f)(0.5, NotADict())
+        astgrad.grad(f)(0.5, obj)
+
+
+def test_a_get_method_of_an_object_argument_runs_its_own_code():
+    """obj.get(...) on an object given as an argument is its class's get, followed for the
+    class the call passes (object arguments: test_unknown_methods.py)."""
+    assert astgrad.grad(get_on_an_object)(0.5, NotADict()) == pytest.approx(2.0)
+    assert astgrad.jvp(get_on_an_object, (0.5, NotADict()), (1.0, None))[1] == pytest.approx(2.0)
 
 
 def test_too_few_values_for_starred_unpacking():

@@ -32,6 +32,8 @@ EXPECTED = {
     "newton_inside_loss.py": ["d loss / d scale", "implicit function theorem gives", "tuned scale"],
     "attribute_newton.py": ["step 5", "Hessian matches finite differences: True",
                             "d2 loss / dt dX matches finite differences: True"],
+    "layers_passed_to_a_loss.py": ["matches finite differences: True", "step 100  loss",
+                                   "grad(model.mse) agrees: True"],
     "inplace_updates.py": ["matches finite differences: True",
                            "caller's arrays unchanged by the derivatives: True", "throw 30"],
     "fallback_solve.py": ["regular matrix: gradient", "singular matrix: gradient", "matches finite differences: True",

@@ -177,6 +177,24 @@ def test_exported_gradient_with_respect_to_an_attribute(tmp_path, bare_python):
     _assert_same(_plain(got), _plain(astgrad.grad(model.loss, wrt="self.w")(X, y)))
 
 
+def test_exported_gradient_of_a_model_holding_layers(tmp_path, bare_python):
+    """A bound method calling the layers its object holds (a list of them, and one in an
+    attribute): exported for their classes, the object first."""
+    sys.path.insert(0, EXAMPLES)
+    import layers_passed_to_a_loss as example
+    r = _rng()
+    model = example.build_model(r)
+    x = r.normal(size=(6, 3))
+    y = r.normal(size=6)
+    path = tmp_path / "grad_layers_passed_to_a_loss_mse.py"
+    text = astgrad.export(model.mse, 0, path=str(path))
+    assert "import astgrad" not in text and lint_problems(text) == []
+    name = _derivative(model.mse, 0, "reverse", 1).__code__.co_name
+    got, loaded, _ = _run_exported(bare_python, str(path), name, (model, x, y), {}, tmp_path)
+    assert loaded == []
+    _assert_same(_plain(got), _plain(astgrad.grad(model.mse)(x, y)))
+
+
 def test_a_helper_calling_astgrad_is_not_imported_by_an_export():
     sys.path.insert(0, EXAMPLES)
     import newton_inside_loss
@@ -187,7 +205,7 @@ def test_a_helper_calling_astgrad_is_not_imported_by_an_export():
 def test_every_example_with_a_function_is_exported():
     """A new example gets a case above (the tape examples record operations: there is no
     function to export)."""
-    covered = {case[0] for case in _cases()} | {"model_class", "attribute_newton"}
+    covered = {case[0] for case in _cases()} | {"model_class", "attribute_newton", "layers_passed_to_a_loss"}
     if importlib.util.find_spec("scipy") is None:
         covered.add("t_distribution_fit")
     examples = {name[:-3] for name in os.listdir(EXAMPLES) if name.endswith(".py")}

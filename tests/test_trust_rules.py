@@ -109,6 +109,20 @@ class Model:
 MODEL = Model(np.array([1.0, 2.0, 3.0]))
 
 
+class SlottedModel:
+    """As Model, without a ``__dict__``: astgrad does not look into such an object's class
+    when it is given one, so ``m.sum(x)`` is left to NumPy's array method rule."""
+    __slots__ = ("w",)
+
+    def __init__(self, w):
+        self.w = w
+
+    sum, mean, prod, dot, argmax = Model.sum, Model.mean, Model.prod, Model.dot, Model.argmax
+
+
+SLOTTED = SlottedModel(MODEL.w)
+
+
 def method_sum_of_argument(x, m):
     return m.sum(x)  # ERR:user_sum
 
@@ -139,7 +153,22 @@ def method_argmax_of_argument(x, m):
 ])
 def test_user_method_taking_a_differentiated_argument_is_refused(fn, marker, method, mode):
     """obj.sum(x) used to get ndarray.sum's rule with x bound to `axis`: gradient 0."""
-    assert_refused(fn, marker, method, "NumPy array method", "'", mode=mode, args=(normal(3), MODEL))
+    assert_refused(fn, marker, method, "NumPy array method", "'", mode=mode, args=(normal(3), SLOTTED))
+
+
+@pytest.mark.parametrize("fn", [method_sum_of_argument, method_mean_of_argument, method_argmax_of_argument])
+def test_user_method_of_an_object_argument_runs_its_own_code(fn):
+    """m.sum(x) on a Model given as an argument is Model.sum, followed into its code for
+    the class the call passes (not ndarray.sum's rule)."""
+    check_with_object(fn, normal(3), MODEL)
+
+
+def check_with_object(fn, x, obj):
+    """``grad`` and ``jvp`` of ``fn(x, obj)`` in ``x`` against finite differences."""
+    expected = numerical_grad(lambda v: fn(v, obj), (x,))
+    assert_close(astgrad.grad(fn)(x, obj), expected)
+    direction = normal(np.size(x))
+    assert_close(astgrad.jvp(fn, (x, obj), (direction, None))[1], np.dot(expected, direction))
 
 
 def test_method_of_a_global_user_object_runs_its_own_code():
@@ -164,9 +193,10 @@ def test_user_method_the_rule_would_differentiate_stops_at_run_time(fn):
     the receiver's type is only known when the code runs, which checks it."""
     x = normal(3)
     with pytest.raises(TypeError, match=rf"{THIS_NAME}:\d+: \.dot\(\) was differentiated as the NumPy"):
-        astgrad.grad(fn)(x, MODEL)
-    with pytest.raises(TypeError, match=r"called on a Model object"):
-        astgrad.jvp(fn, (x, MODEL), (np.ones(3), None))
+        astgrad.grad(fn)(x, SLOTTED)
+    with pytest.raises(TypeError, match=r"called on a SlottedModel object"):
+        astgrad.jvp(fn, (x, SLOTTED), (np.ones(3), None))
+    check_with_object(fn, x, MODEL)     # an object astgrad looks into: its class's own dot
 
 
 def test_the_same_code_checks_the_receiver_on_every_call():
@@ -174,8 +204,10 @@ def test_the_same_code_checks_the_receiver_on_every_call():
     w = normal(3)
     check(method_dot_of_argument, normal(3), w, wrt=0)
     gradient = astgrad.grad(method_dot_of_argument)
-    with pytest.raises(TypeError, match="Model"):
-        gradient(normal(3), MODEL)
+    with pytest.raises(TypeError, match="SlottedModel"):
+        gradient(normal(3), SLOTTED)
+    x = normal(3)
+    assert_close(gradient(x, MODEL), MODEL.w * np.cos(x))      # Model.dot, made for the Model given
 
 
 def dot_in_a_branch(x, m, flag):
@@ -200,8 +232,8 @@ def methods_of_one_parameter(x):
 def test_receiver_checks_run_on_every_path(mode):
     """One check per receiver is kept only where it runs unconditionally."""
     w = normal(3)
-    for fn, args in [(dot_in_a_branch, (normal(3), MODEL, True)), (dot_in_a_loop_and_at_top, (normal(3), MODEL))]:
-        with pytest.raises(TypeError, match="called on a Model object"):
+    for fn, args in [(dot_in_a_branch, (normal(3), SLOTTED, True)), (dot_in_a_loop_and_at_top, (normal(3), SLOTTED))]:
+        with pytest.raises(TypeError, match="called on a SlottedModel object"):
             if mode == "grad":
                 astgrad.grad(fn)(*args)
             else:

@@ -667,7 +667,7 @@ class Derivative(StandIn):
         leading = self._leading
         _refuse_bool(tuple(leading) + tuple(values), self.wrt, len(leading), "grad")
         for receiver in leading:
-            check_receiver(receiver)
+            check_receiver(receiver, self.function)
         code = self._current() if self._versions is None else self._versions.for_call(values)
         proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
         try:
@@ -879,7 +879,7 @@ class Pullback:
             return ()
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
         for receiver in self._leading:
-            check_receiver(receiver)
+            check_receiver(receiver, self.function)
         code = None
         if not self._leading and type(self.out) in (float, numpy.ndarray):
             code = _pullback_code(self.function, self._bound, self._positions, self._compiled, cotangent)
@@ -966,7 +966,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
         return out, _match_argument(_zeros_like(out), out)
     leading = leading_arguments(f)
     for receiver in leading:
-        check_receiver(receiver)
+        check_receiver(receiver, f)
     compiled = _forward_code(f, bound, positions) if not leading else None
     if compiled is None:
         compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))

@@ -21,6 +21,7 @@ import types
 from .core import methods as M
 from .core.partials import as_function as partial_function, calling
 from .core.functions import StandIn, public_parameter_names, underlying
+from .frontend.object_layouts import called_parameters, layout_of
 from .runtime_objects import attribute_tangent
 
 
@@ -34,7 +35,11 @@ class BoundMethod(StandIn):
         receiver = method.__self__
         kind, cls = (M.CLASS, receiver) if isinstance(receiver, type) else (M.INSTANCE, type(receiver))
         self.method = method
-        self.function = M.for_receiver(fn, kind, cls)
+        # what the receiver's attributes hold, where the method calls through them
+        # (self.layer.apply(x)): frontend/object_layouts.py; checked at each call
+        layout = layout_of(receiver) if kind == M.INSTANCE and fn is not None \
+            and fn.__code__.co_varnames[:1] and fn.__code__.co_varnames[0] in called_parameters(fn) else None
+        self.function = M.for_receiver(fn, kind, cls, layout)
         self.leading_arguments = (receiver,)
         self.__astgrad_function__ = lambda: self.function
         self.__name__ = fn.__name__
@@ -94,10 +99,11 @@ def library_function(f):
     return calling(f, names) if names and all(n.isidentifier() for n in names) else None
 
 
-def check_receiver(receiver):
+def check_receiver(receiver, f=None):
     """Refuse a receiver holding, in its own ``__dict__``, a function that hides a method of
     its class: ``self.<name>`` then runs the instance's function, while the code was
-    generated for the class's method."""
+    generated for the class's method. Refuse one whose attributes no longer hold objects of
+    the classes the code of ``f`` (a transform of a method) was made for."""
     own = getattr(receiver, "__dict__", None)
     if not own or isinstance(receiver, type):
         return
@@ -106,6 +112,21 @@ def check_receiver(receiver):
             raise TypeError(f"astgrad: {type(receiver).__name__}.{name} is hidden by an attribute of the "
                             f"instance ({value!r}), which astgrad does not follow; define it as a method "
                             "of a subclass, or delete the instance attribute")
+    made = _receiver_layout(f)
+    if made is not None and layout_of(receiver) != made:
+        name = getattr(f, "__name__", "method")
+        raise TypeError(f"astgrad: the transform of {type(receiver).__name__}.{name} was made for the "
+                        "classes of the objects its receiver's attributes held then, and an attribute now "
+                        "holds an object of another class (or no longer holds one); make the transform "
+                        "again (astgrad.grad(obj.method)), or pass the object as an argument of a "
+                        "function, whose transform follows the classes it is given at each call")
+
+
+def _receiver_layout(f):
+    """The receiver layout the specialization at the bottom of ``f`` was made for."""
+    while f is not None and not inspect.isfunction(f):
+        f = getattr(f, "function", None)
+    return M.receiver_layout(f) if f is not None else None
 
 
 def leading_arguments(f):
@@ -198,6 +219,7 @@ class WrtTarget:
         if not single:
             raise ValueError(f"{transform} takes one argument index (wrt=int or name); call it once per argument")
         ((self.position, self.path),) = items
+        self.function = f
         self.leading = leading_arguments(f)
         # the receiver's name from the user's code: f's own may wait for function values
         self.names = list(user_code(f).__code__.co_varnames[:len(self.leading)]) + public_parameter_names(f)
@@ -206,7 +228,7 @@ class WrtTarget:
     def arguments(self, bound):
         """The generated code's positional arguments: the receiver, then ``bound``'s."""
         for receiver in self.leading:
-            check_receiver(receiver)
+            check_receiver(receiver, self.function)
         return tuple(self.leading) + tuple(bound.args)
 
     def root(self, bound):

@@ -24,7 +24,7 @@ import weakref
 from . import disk_cache, pipeline
 from .core.callees import Callees
 from .core.functions import parameter_names, underlying, user_freevars
-from .core.methods import receiver_of
+from .core.methods import receiver_layout, receiver_of
 from .errors import RecursiveCall
 from .function_cache import FunctionCache
 from .argument_kinds import without_kinds
@@ -310,7 +310,11 @@ def _shared_key(fn, key):
     # a method specialized for a receiver class resolves self.<name> on that class.
     # The globals are not kept alive for their id: a dict that reuses it after they are
     # freed gets the code only where every name it depended on means the same (the guards)
-    return code.co_filename, code, id(fn.__globals__), key, receiver_of(fn)
+    # (and, where known, what its attributes hold), and a function made for the objects or
+    # sequences it is given, which compiles to equal code, knows their kinds: object_layouts.py
+    made_for = (tuple(sorted(getattr(fn, "__astgrad_layouts__", {}).items())),
+                getattr(fn, "__astgrad_sequences__", None))
+    return code.co_filename, code, id(fn.__globals__), key, receiver_of(fn), receiver_layout(fn), made_for
 
 
 def _build(fn, key):

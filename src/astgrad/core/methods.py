@@ -25,21 +25,24 @@ CLASS_ROOT = object()       # root of a dependency (CLASS_ROOT, attr) -> (cls, w
 _specializations = weakref.WeakKeyDictionary()      # fn -> {(kind, cls): specialization}
 
 
-def for_receiver(fn, kind, cls):
+def for_receiver(fn, kind, cls, layout=None, name=None):
     """``fn`` (a plain function) specialized for a first parameter that is an instance of
-    ``cls`` (kind INSTANCE) or ``cls`` itself (kind CLASS)."""
+    ``cls`` (kind INSTANCE) or ``cls`` itself (kind CLASS); ``layout``: what the instance's
+    attributes hold, where it is known (frontend/object_layouts.py); ``name``: the name it
+    goes by (and its derivatives after it), ``fn``'s own by default."""
     table = _specializations.setdefault(fn, {})
-    made = table.get((kind, cls))
+    made = table.get((kind, cls, layout, name))
     if made is not None and made.__code__ is fn.__code__ and made.__defaults__ is fn.__defaults__ \
             and made.__kwdefaults__ is fn.__kwdefaults__:
         return made
-    made = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    made = types.FunctionType(fn.__code__, fn.__globals__, name or fn.__name__, fn.__defaults__, fn.__closure__)
     made.__kwdefaults__ = fn.__kwdefaults__
     made.__qualname__ = fn.__qualname__
     made.__module__ = fn.__module__
     made.__doc__ = fn.__doc__
     made.__astgrad_receiver__ = (kind, cls)
-    table[kind, cls] = made
+    made.__astgrad_receiver_layout__ = layout
+    table[kind, cls, layout, name] = made
     return made
 
 
@@ -64,10 +67,17 @@ class Resolved:
         self.function, self.leading, self.is_call = function, leading, is_call
 
 
-def resolve(kind, cls, name, start=None):
+def receiver_layout(fn):
+    """The layout of a specialization's receiver (frontend/object_layouts.py), or None."""
+    return getattr(fn, "__astgrad_receiver_layout__", None)
+
+
+def resolve(kind, cls, name, start=None, layout=None, called=None):
     """``receiver.<name>`` for a receiver of this kind and class, as a Resolved, or None
     when it is not a function astgrad can follow (an instance attribute, a value).
-    ``start``: look only in the classes after it in the method resolution order (super())."""
+    ``start``: look only in the classes after it in the method resolution order (super());
+    ``layout``: the receiver's, passed on to the methods it calls; ``called``: the name a
+    method (or a property's getter) goes by, its own by default."""
     static = _static(cls, name, start)
     if static is MISSING:
         return None
@@ -79,13 +89,19 @@ def resolve(kind, cls, name, start=None):
         return None if fn is None else Resolved(for_receiver(fn, CLASS, cls), (cls,))
     if isinstance(static, property):
         fn = user_function(static.fget) if kind == INSTANCE else None
-        return None if fn is None else Resolved(for_receiver(fn, INSTANCE, cls), (None,), is_call=True)
+        return None if fn is None else Resolved(for_receiver(fn, INSTANCE, cls, layout, called), (None,),
+                                                is_call=True)
     fn = user_function(static)
     if fn is None:
         return None
     if kind == CLASS:               # cls.f(a): the plain function, its arguments as given
         return Resolved(fn)
-    return Resolved(for_receiver(fn, INSTANCE, cls), (None,))
+    return Resolved(for_receiver(fn, INSTANCE, cls, layout, called), (None,))
+
+
+def static_attribute(cls, name):
+    """``cls.<name>`` as the class body holds it (a function, a property, ...), or MISSING."""
+    return _static(cls, name, None)
 
 
 def _static(cls, name, start):

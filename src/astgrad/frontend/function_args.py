@@ -31,6 +31,7 @@ import gast
 import numpy
 
 from ..core import syntax as S
+from .object_layouts import Layout, called_parameters, found_in_source, layout_of
 from .varargs import compile_variant
 
 KEPT = 32
@@ -80,13 +81,18 @@ def given_functions(names, values, fn=None):
     and, for ``fn``'s parameters it adds or multiplies, a Sequence for a list or tuple;
     empty (quickly) for the usual numbers and arrays."""
     given = {}
-    joined = None
+    joined = called = None
     for name, value in zip(names, values):
         kind = type(value)
         if kind is float or kind is numpy.ndarray or kind is int:
             continue
         if function_valued(value):
             given[name] = value
+            continue
+        called = called if called is not None or fn is None else called_parameters(fn)
+        tree = layout_of(value) if called and name in called else None
+        if tree is not None:
+            given[name] = Layout(tree)      # an object the body calls methods of: object_layouts.py
         elif (kind is list or kind is tuple) and fn is not None:
             joined = joined if joined is not None else joined_parameters(fn)
             if name in joined:
@@ -100,25 +106,18 @@ _joined = weakref.WeakKeyDictionary()
 def joined_parameters(fn):
     """The parameters of ``fn`` that its body uses directly as an operand of ``+`` or
     ``*`` (``xs + ys``, ``xs * 2``, ``xs += ys``): if one is a list, that joins lists."""
-    fn = getattr(fn, "__code__", None) and fn
-    if fn is None:
-        return frozenset()
-    found = _joined.get(fn)
-    if found is None:
-        from .source import parse_function
-        try:
-            tree = parse_function(fn).tree
-        except Exception:           # no source: nothing to say; generating refuses it anyway
-            return frozenset()
-        params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
-        operands = set()
-        for node in S.walk_nodes(tree):
-            if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
-                operands.update(side.id for side in (node.left, node.right) if isinstance(side, gast.Name))
-            elif isinstance(node, gast.AugAssign) and isinstance(node.op, (gast.Add, gast.Mult)):
-                operands.update(side.id for side in (node.target, node.value) if isinstance(side, gast.Name))
-        found = _joined[fn] = frozenset(operands & params)
-    return found
+    return found_in_source(fn, _joined, _joined_in)
+
+
+def _joined_in(tree):
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    operands = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
+            operands.update(side.id for side in (node.left, node.right) if isinstance(side, gast.Name))
+        elif isinstance(node, gast.AugAssign) and isinstance(node.op, (gast.Add, gast.Mult)):
+            operands.update(side.id for side in (node.target, node.value) if isinstance(side, gast.Name))
+    return frozenset(operands & params)
 
 
 def identity(value):
@@ -127,6 +126,8 @@ def identity(value):
     scope compute the same thing), for anything else the object itself."""
     if isinstance(value, Sequence):
         return ("sequence", value.kind)
+    if isinstance(value, Layout):
+        return ("layout", value.tree)
     if type(value) in (list, tuple):
         return (type(value), tuple(identity(item) for item in value))
     if type(value) is dict:
@@ -176,8 +177,8 @@ def _make(fn, given):
         return S.name(name)
     bindings = []
     for param, value in given.items():
-        if isinstance(value, Sequence):
-            continue                    # known to the normalizer (__astgrad_sequences__)
+        if isinstance(value, (Sequence, Layout)):
+            continue                    # known to the normalizer (__astgrad_sequences__, _layouts__)
         if type(value) is dict:
             held = gast.Dict(keys=[S.const(k) for k in value],
                              values=[cell_for(f"{param}_{k}" if str(k).isidentifier() else f"{param}_fn", v)
@@ -195,5 +196,6 @@ def _make(fn, given):
         return tree
     made = compile_variant(fn, rewrite(tree), rewrite, cells)
     made.__astgrad_sequences__ = frozenset(p for p, v in given.items() if isinstance(v, Sequence))
+    made.__astgrad_layouts__ = {p: v.tree for p, v in given.items() if isinstance(v, Layout)}
     made.__astgrad_given__ = tuple((name, identity(value)) for name, value in sorted(given.items()))
     return made

@@ -5,6 +5,7 @@ import inspect
 import operator
 
 import gast
+import numpy
 
 from .. import runtime
 from ..core import anno
@@ -78,11 +79,11 @@ class Transform:
             arguments = [a for name, atoms in bound.items() if name not in carried for a in atoms]
         for atom in arguments:
             if isinstance(atom, gast.Name) and atom is not op.receiver and has_derivative(atom):
-                raise self.source.error(
+                raise unknown_call_error(self.source.error(
                     f"{op.label} is differentiated as the NumPy array method, which takes no "
                     f"derivative through the argument '{atom.id}'; if the receiver is not a NumPy "
                     "array, call a module-level function with its arrays instead, or wrap the "
-                    "value in astgrad.stop_gradient(...)", stmt, construct=op.label)
+                    "value in astgrad.stop_gradient(...)", stmt, construct=op.label), op, self.fn, True)
 
     def ignored_dtype(self, op, table):
         """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
@@ -273,15 +274,32 @@ def _from_parameter(fn, name):
     return False
 
 
+def unknown_call_error(error, op, fn, array_method=False):
+    """``error`` (no rule for ``op``, or an array method's rule that does not fit), as a
+    FunctionValueUnknown where ``op`` is a method call on a value taken from a parameter of
+    ``fn`` (``layer.apply(x)``, ``m.sum(x)``): the transform is then made when it is called
+    with the object, for its class (frontend/object_layouts.py). ``array_method``: the
+    error is that an array method's rule does not fit the call (``m.sum(x)``); any other
+    error about a name of an array method (``x.sort()``) is raised as it is."""
+    receiver = op.args[0] if op.args else None
+    method = op.receiver is not None if array_method else op.key is None and op.label.startswith(".") \
+        and not hasattr(numpy.ndarray, op.label[1:].partition("(")[0])
+    if method and isinstance(receiver, gast.Name) and fn is not None and _from_parameter(fn, receiver.id):
+        return function_value_unknown(error)
+    return error
+
+
 def unknown_method_advice(op):
     """What to do about a method call astgrad found no function for (``m.apply(x)`` on an
     argument, ``self.layer.apply(x)``): said after the "no rule" message."""
     if op.key is not None or not op.label.startswith(".") or not op.label.endswith("()"):
         return ""
     return (f". astgrad follows {op.label} only where it knows the receiver's class when it "
-            "generates code: on self or cls in a method differentiated as obj.method (or called "
-            "from one), on a global object, or through the class (Model.method(obj, x)); otherwise "
-            "pass the object's arrays to a function, or differentiate the method itself")
+            "generates code: on an object given as an argument (or held by its attributes) when "
+            "the transform is called with it, on self or cls in a method differentiated as "
+            "obj.method (or called from one), on a global object, or through the class "
+            "(Model.method(obj, x)); otherwise pass the object's arrays to a function, or "
+            "differentiate the method itself")
 
 
 def range_targets(body):

@@ -24,7 +24,7 @@ from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
-from .common import if_as_written, split_self_references, unknown_method_advice, value_call_error
+from .common import if_as_written, split_self_references, unknown_call_error, unknown_method_advice, value_call_error
 
 
 class ForwardMode(Transform):
@@ -233,10 +233,10 @@ class ForwardMode(Transform):
             raise value_call_error(self.source, stmt, op, self.fn)
         if op.kind is not OpKind.CALL:
             what = registry.describe(op.key) if op.key is not None else op.label
-            raise self.source.error(
+            raise unknown_call_error(self.source.error(
                 f"no tangent rule for {what}{registry.suggestion(op.key, 'tangent')} astgrad cannot differentiate through it. Register one "
                 "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)"
-                + unknown_method_advice(op), stmt, construct=what)
+                + unknown_method_advice(op), stmt, construct=what), op, self.fn)
         if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):
             return []
         template = registry.lookup(registry.TANGENTS, op.key)

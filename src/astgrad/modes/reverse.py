@@ -44,7 +44,7 @@ from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .views_read_back import copy_views_read_back
 from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
-from .common import split_self_references, unknown_method_advice, value_call_error
+from .common import split_self_references, unknown_call_error, unknown_method_advice, value_call_error
 
 # statements that are a return, or may hold one in a body S.statements does not enter
 _RETURN_OR_SCOPE = (gast.Return, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
@@ -280,11 +280,11 @@ class ReverseMode(Transform):
             raise value_call_error(self.source, stmt, op, self.fn)
         if op.kind is OpKind.UNKNOWN:
             what = registry.describe(op.key) if op.key is not None else op.label
-            raise self.source.error(
+            raise unknown_call_error(self.source.error(
                 f"no adjoint rule for {what}{registry.suggestion(op.key, 'adjoint')} astgrad cannot differentiate through it. Register one "
                 "with @astgrad.adjoint, or wrap the value in astgrad.stop_gradient(...)"
                 + unknown_method_advice(op),
-                stmt, construct=what)
+                stmt, construct=what), op, self.fn)
         raise self.source.error("astgrad cannot differentiate this expression", stmt,
                                 construct="expression")
 

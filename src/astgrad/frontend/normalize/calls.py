@@ -95,8 +95,8 @@ class CallLowering:
         partial = self.partial_call(node)
         if partial is not None:
             return self.expr_Call(partial)
-        lowered = self.sequence_like(node) or self.threaded_call(node) or self.call_function_value(node) \
-            or self.iterator_call(node)     # frontend/threaded.py, closures.py, iterators.py
+        lowered = self.object_call(node) or self.sequence_like(node) or self.threaded_call(node) \
+            or self.call_function_value(node) or self.iterator_call(node)    # objects.py, threaded.py, ...
         lowered = lowered or self.list_method(node) or self.reversed_call(node) or self.zip_value(node)
         if lowered is not None:
             return lowered

@@ -79,7 +79,7 @@ class InlineLowering:
         if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) \
                 or writes_outer(callee, self.source.globals):       # outer_writes.py
             return self.inline(self.module_function(callee, node), node)
-        given = _function_defaults(callee, node)
+        given = {**_function_defaults(callee, node), **self.objects_given(callee, node)}     # objects.py
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
@@ -154,6 +154,7 @@ class InlineLowering:
                 self.functions[mapping[param]] = value
                 continue
             self.emit(S.assign(mapping[param], value))
+            self.inherit_layout(mapping[param], value)          # an object of a known class: objects.py
             if _literal(value) and not rebound.get(mapping[param]):
                 self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
         body = MatchLowering(self).block(fn.body)

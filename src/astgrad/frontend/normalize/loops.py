@@ -42,7 +42,7 @@ class LoopLowering:
         self.loop_else(stmt, broke)
 
     def stmt_For(self, stmt):
-        if self.unroll_function_loop(stmt):      # inlining.py: for g in [np.sin, lambda v: ...]
+        if self.unroll_function_loop(stmt) or self.unroll_object_loop(stmt):     # inlining.py, objects.py
             return
         broke = self.break_flag(stmt)
         iterator = stmt.iter

@@ -82,7 +82,7 @@ class MethodLowering:
         """(function, leading atoms) that ``self.<attr>`` calls for ``receiver`` (from
         ``receiver()``), a dependency of the code; None if not a method astgrad follows."""
         name, kind, cls = receiver
-        resolved = M.resolve(kind, cls, attr, start)
+        resolved = M.resolve(kind, cls, attr, start, M.receiver_layout(self.source.fn))
         if resolved is None or resolved.is_call:
             return None
         owner = super(start, cls) if start is not None else cls
@@ -96,7 +96,7 @@ class MethodLowering:
         if receiver is None or not isinstance(node.value, gast.Name) or node.value.id != receiver[0]:
             return None
         name, kind, cls = receiver
-        resolved = M.resolve(kind, cls, node.attr)
+        resolved = M.resolve(kind, cls, node.attr, layout=M.receiver_layout(self.source.fn))
         if resolved is None or not resolved.is_call:
             return None
         self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (cls, M.current(cls, node.attr))))

@@ -28,6 +28,7 @@ from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
+from .objects import ObjectLowering
 from .outer_writes import lower_outer_writes
 from .recursion import RecursionLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
@@ -41,7 +42,7 @@ from .views import rewrite_view_writes
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
-                 IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
+                 IteratorLowering, MethodLowering, ObjectLowering, DisplayLowering, NestedTransformLowering,
                  MadeGradientLowering, RecursionLowering, DeletionLowering, SetLowering,
                  TryLowering):
     """Rewrites one parsed function into the core form (``run``).
@@ -67,6 +68,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         calls.py        calls, out= and ufunc.at writes
         nested.py       astgrad.grad / value_and_grad / jvp called inside the code (local functions lifted)
         methods.py      method calls and property reads on self/cls, super(), global instances
+        objects.py      method calls on objects given as arguments (and their attributes)
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions
         recursion.py    a local function calling itself: called as its lifted twin
@@ -140,7 +142,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             ret.lineno = self.line
             body.append(ret)
         self.check_function_values(body)
-        new = gast.FunctionDef(name=tree.name, args=tree.args, body=body, decorator_list=[],
+        new = gast.FunctionDef(name=self.own_name(tree), args=tree.args, body=body, decorator_list=[],
                                returns=None, type_comment=None, type_params=[])
         new.lineno = getattr(tree, "lineno", 1)
         return new

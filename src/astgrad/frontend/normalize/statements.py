@@ -10,6 +10,7 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ..collectors import collecting_call
+from .fresh_items import owns_its_items
 from .jumps import jumps_out
 
 
@@ -112,7 +113,8 @@ class StatementLowering:
             base = self.atom(target.value)
             index = self.index(target.slice)
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
-            if self.holds_objects(target.value) or self.items_read_into_names(target.value):
+            if (self.holds_objects(target.value) or self.items_read_into_names(target.value)) \
+                    and not owns_its_items(self, target.value):
                 where = f"{self.source.filename}:{self.source.file_line(stmt)}"
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
                                                                              S.const(where)])))

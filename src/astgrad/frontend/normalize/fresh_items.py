@@ -1,0 +1,149 @@
+"""Lists and dicts whose array items nothing else refers to: ``xs[0] *= 2.0`` there is
+``xs[0] = xs[0] * 2.0``.
+
+On an array item, ``c[k] op= v`` changes that array object in place, so every other
+name or item holding it changes too (``xs = [t, t]``, ``[np.zeros(3)] * 3``, ``[x]``):
+such writes are checked when they run (runtime.item_update) and refused. Where the
+function's own code shows that each item is the only reference to its array, the
+check is left out and the write is followed as a store of the new value.
+
+``owns_its_items(normalizer, node)`` says so, from the source, conservatively:
+
+- ``name`` is bound once, by ``name = <display>``: a list, tuple or dict display, or a
+  list or dict comprehension, each of whose items is made new there: an operator's
+  result, a number, ``.copy()``, or a call of a NumPy (or ``math``) function that
+  returns a new array (``np.zeros(3)``, ``np.sin(x)``, not ``np.asarray(x)``);
+- every other use of ``name`` reads an item straight into an operator or into such a
+  call (``xs[0] * w``, ``np.sum(xs[1])``), passes the whole container to such a call
+  (``np.stack(xs)``), takes ``len(name)``, or writes an item: ``name[k] op= v``, or
+  ``name[k] = <made new>``;
+- no local function or lambda reads ``name``.
+
+Anything else (``a = xs[0]``, ``for a in xs``, ``ys = xs``, ``xs.append(t)``,
+``xs[0][1:]``) keeps the check."""
+
+import gast
+import numpy
+
+from ...core import syntax as S
+from ...rules import registry
+
+_CONSTRUCTS_NEW = frozenset({"copy"})       # methods that return a new array
+
+
+def owns_its_items(normalizer, node):
+    """Whether ``node`` names a list or dict of the function ``normalizer`` lowers whose
+    array items nothing else refers to: ``c[k] op= v`` there needs no check. (Not in an
+    inlined helper, whose names are renamed.)"""
+    if not isinstance(node, gast.Name) or normalizer.inlining:
+        return False
+    known = normalizer.__dict__.setdefault("_owns_items", {})
+    if node.id not in known:
+        known[node.id] = _owns(normalizer.source.tree, node.id, normalizer.resolve_call)
+    return known[node.id]
+
+
+def _owns(tree, name, resolve):
+    """Whether the container ``name`` in the function ``tree`` (gast) holds only arrays
+    nothing else refers to (see the module docstring); ``resolve(call)`` is the object a
+    call calls, or None."""
+    parents = {}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names \
+                or name in (getattr(node, "name", None), getattr(node, "rest", None), getattr(node, "asname", None)):
+            return False        # declared outside, or bound by a def, an except, a match pattern, an import
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name]
+    bindings = [n for n in uses if not isinstance(n.ctx, gast.Load)]
+    if len(bindings) != 1 or _in_local_function(bindings[0], parents, tree) \
+            or any(_in_local_function(n, parents, tree) for n in uses):
+        return False
+    binding = parents.get(bindings[0])
+    if not (isinstance(binding, gast.Assign) and binding.targets == [bindings[0]]
+            and _new_items(binding.value, resolve)):
+        return False
+    return all(n is bindings[0] or _safe_use(n, parents, resolve) for n in uses)
+
+
+def _new_items(value, resolve):
+    if isinstance(value, (gast.List, gast.Tuple)):
+        return all(_made_new(item, resolve) for item in value.elts)
+    if isinstance(value, gast.Dict):
+        return None not in value.keys and all(_made_new(item, resolve) for item in value.values)
+    if isinstance(value, gast.ListComp):
+        return _made_new(value.elt, resolve)
+    if isinstance(value, gast.DictComp):
+        return _made_new(value.value, resolve)
+    return False
+
+
+def _made_new(node, resolve):
+    """Whether ``node`` certainly evaluates to a new object (or a number)."""
+    if isinstance(node, (gast.BinOp, gast.UnaryOp)):
+        return True
+    if isinstance(node, gast.Constant):
+        return isinstance(node.value, (int, float, complex)) and not isinstance(node.value, bool)
+    if not isinstance(node, gast.Call) or any(kw.arg in ("out", "copy") for kw in node.keywords):
+        return False
+    if isinstance(node.func, gast.Attribute) and node.func.attr in _CONSTRUCTS_NEW and not node.args:
+        return True
+    return _takes_items(node, resolve)
+
+
+def _returns_new(target):
+    if target is None:
+        return False
+    if isinstance(target, numpy.ufunc) or getattr(target, "__module__", None) == "math":
+        return True
+    try:
+        record = registry.primitive(target)
+    except TypeError:
+        return False
+    return record is not None and record.result == registry.FRESH and _is_library(target)
+
+
+def _is_library(target):
+    module = getattr(target, "__module__", None) or ""
+    return module == "math" or module.split(".")[0] == "numpy"
+
+
+def _safe_use(name, parents, resolve):
+    parent = parents.get(name)
+    if isinstance(parent, gast.Call) and name in parent.args:
+        func = parent.func
+        return isinstance(func, gast.Name) and func.id == "len" and len(parent.args) == 1 \
+            or _takes_items(parent, resolve)
+    if not (isinstance(parent, gast.Subscript) and parent.value is name) \
+            or isinstance(parent.slice, gast.Slice):
+        return False
+    above = parents.get(parent)
+    if isinstance(parent.ctx, gast.Store):
+        if isinstance(above, gast.AugAssign):
+            return above.target is parent
+        return isinstance(above, gast.Assign) and above.targets == [parent] and _made_new(above.value, resolve)
+    if isinstance(above, (gast.BinOp, gast.Compare)) or isinstance(above, gast.UnaryOp):
+        return True
+    if isinstance(above, gast.AugAssign):
+        return above.value is parent
+    return isinstance(above, gast.Call) and parent in above.args and _takes_items(above, resolve)
+
+
+def _takes_items(call, resolve):
+    """A call of a library function returning a new array, which keeps nothing it is given
+    (no ``out=``, nor a ufunc's output given by position: ``np.add(a, b, out)``)."""
+    target = resolve(call)
+    if any(kw.arg == "out" for kw in call.keywords) \
+            or isinstance(target, numpy.ufunc) and len(call.args) > target.nin:
+        return False
+    return _returns_new(target)
+
+
+def _in_local_function(node, parents, tree):
+    current = parents.get(node)
+    while current is not None and current is not tree:
+        if isinstance(current, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)):
+            return True
+        current = parents.get(current)
+    return False
+

@@ -1,0 +1,217 @@
+"""Calls on objects whose layout the function was made for (frontend/object_layouts.py):
+``layer.apply(x)``, ``layer(x)``, ``self.layer.apply(x)``, ``for layer in layers: x =
+layer(x)``. Each becomes a call of the method that runs for the object's class, with
+the object (read when the code runs) as ``self``, as ``self.forward(x)`` does in a
+method (methods.py); the method is specialized for the object's layout in turn, so the
+objects its own attributes hold are followed too.
+
+A name stands for a layout only where nothing rebinds it: a parameter the function was
+made for, the receiver of a method specialized with one, and a loop target bound only
+by a loop over a list or tuple whose items all have one layout. An attribute stands for
+one only if no attribute of that name is assigned in the function. A method that
+assigns attributes itself (``self.count += 1``) is not followed: the call is left as it
+was (run for its effect, or refused where a derivative flows through it)."""
+
+import inspect
+import weakref
+
+import gast
+
+from ...core import methods as M
+from ...core import syntax as S
+from .. import object_layouts as L
+from .jumps import jumps_out
+
+_LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
+
+_assigns = weakref.WeakKeyDictionary()      # function -> the attributes its body assigns
+
+
+class ObjectLowering:
+    """Normalizer methods following calls on objects of a known layout."""
+
+    def object_call(self, node):
+        """``node`` (a Call) as a call of the method that runs, or None."""
+        func = node.func
+        if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
+            receiver, attr = func.value, func.attr          # layer.apply(x)
+        elif isinstance(func, (gast.Name, gast.Attribute)):
+            receiver, attr = func, "__call__"               # layer(x), self.head(x)
+        else:
+            return None
+        if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
+            return None     # self.forward(x), self(x): methods.py, which passes the layout on
+        owner = self.layout(receiver)
+        if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
+            return None
+        cls = owner[1]
+        # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
+        resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
+        if resolved is None or resolved.is_call:
+            return None
+        assigned = _assigned_attributes(resolved.function)
+        if assigned:        # run as it is (for its effect), unless it may change what the code follows
+            changed = sorted(assigned & _followed_names(self.named_layouts().values()))
+            if changed:
+                raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns the attribute "
+                                   f"{changed[0]!r}, while this code follows the methods of the objects "
+                                   "such attributes hold (their classes are looked up when it is called)",
+                                   node, "assign that attribute outside the differentiated function")
+            return None
+        self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
+        leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
+                   for value in resolved.leading]
+        return self.function_call(resolved.function, leading, node)
+
+    def own_name(self, tree):
+        """The name of the function normalized: a method followed on an object of a known
+        class goes by its class and name (``Dense_call``), as its derivatives do."""
+        fn = self.source.fn
+        called = getattr(fn, "__name__", tree.name)
+        return called if M.receiver_of(fn) is not None and called.isidentifier() else tree.name
+
+    def objects_given(self, callee, node):
+        """{parameter: Layout} for the arguments of a call of the module-level function
+        ``callee`` that are objects of a known layout and that ``callee`` calls through
+        (``helper(layer, x)`` calling ``layer.apply(x)``): the call is then a call of
+        ``callee`` made for those layouts, as the function itself was."""
+        called = L.called_parameters(callee)
+        if not called or any(isinstance(a, gast.Starred) for a in node.args) \
+                or any(kw.arg is None for kw in node.keywords):
+            return {}
+        try:
+            bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+        except (TypeError, ValueError):
+            return {}
+        given = {}
+        for param, expr in bound.arguments.items():
+            tree = self.layout(expr) if param in called and isinstance(expr, gast.AST) else None
+            if tree is not None:
+                given[param] = L.Layout(tree)
+        return given
+
+    def unroll_object_loop(self, stmt):
+        """``for layer in layers`` over a list or tuple of objects of different classes
+        (its length is part of the layout): one copy of the body per item, ``layer`` bound
+        to that item, read when the code runs, and standing for its layout. False for any
+        other loop."""
+        target = stmt.target
+        tree = self.layout(stmt.iter)
+        if not isinstance(target, gast.Name) or tree is None or tree[0] != L.ITEMS \
+                or self.bound_count.get(target.id) != 1:
+            return False
+        if L.item(tree) is not None:        # one layout for every item: the loop as it is
+            self.named_layouts()[target.id] = L.item(tree)
+            return False
+        if jumps_out(stmt.body):
+            return False
+        items = self.atom(stmt.iter, hint="items")
+        for index, entry in enumerate(tree[2]):
+            read = gast.Subscript(value=S.copy(items), slice=S.const(index), ctx=gast.Load())
+            self.statement(gast.Assign(targets=[S.name(target.id, store=True)], value=read, type_comment=None))
+            self.named_layouts()[target.id] = entry
+            for inner in stmt.body:
+                self.line = getattr(inner, "lineno", self.line)
+                self.statement(S.copy(inner))
+        del self.named_layouts()[target.id]
+        for inner in stmt.orelse:
+            self.line = getattr(inner, "lineno", self.line)
+            self.statement(inner)
+        return True
+
+    def layout(self, node):
+        """The layout of the object ``node`` reads, where the function was made for it."""
+        if isinstance(node, gast.Name):
+            found = self.named_layouts().get(node.id)
+            changed = node.id in self.changed_lists()[0]
+        elif isinstance(node, gast.Attribute):
+            owner = self.layout(node.value)
+            if owner is None or node.attr in self.assigned_attributes() \
+                    or isinstance(M.static_attribute(owner[1], node.attr), property):
+                return None
+            found = L.attribute(owner, node.attr)
+            changed = node.attr in self.changed_lists()[1]
+        else:
+            return None
+        return None if found is not None and found[0] == L.ITEMS and changed else found
+
+    def changed_lists(self):
+        """(names, attribute names) of lists the function may change in place (an item
+        assigned, a list method that changes it called): their items are not known."""
+        found = self.__dict__.get("_changed_lists")
+        if found is None:
+            names, attributes = set(), set()
+            for node in S.walk_nodes(self.source.tree):
+                if isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)):
+                    owner = node.value
+                elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                        and node.func.attr in _LIST_CHANGES:
+                    owner = node.func.value
+                else:
+                    continue
+                if isinstance(owner, gast.Name):
+                    names.add(owner.id)
+                elif isinstance(owner, gast.Attribute):
+                    attributes.add(owner.attr)
+            found = self._changed_lists = (names, attributes)
+        return found
+
+    def named_layouts(self):
+        """{name: layout} for the names that stand for one (see the module docstring)."""
+        found = self.__dict__.get("_named_layouts")
+        if found is not None:
+            return found
+        stores = _store_counts(self.source.tree)
+        found = self._named_layouts = {}
+        given = getattr(self.source.fn, "__astgrad_layouts__", None) or {}
+        found.update((name, tree) for name, tree in given.items() if not stores.get(name))
+        receiver = self.receiver()
+        own = M.receiver_layout(self.source.fn)
+        if receiver is not None and receiver[1] == M.INSTANCE and own is not None:
+            found[receiver[0]] = own
+        return found        # (loop targets are added by unroll_object_loop, inlined parameters by inherit_layout)
+
+    def inherit_layout(self, name, value):
+        """``name``, an inlined helper's parameter bound once, to ``value``: it stands for
+        the layout of ``value``."""
+        tree = self.layout(value) if self.bound_count.get(name, 0) <= 1 else None
+        if tree is not None:
+            self.named_layouts()[name] = tree
+
+    def assigned_attributes(self):
+        found = self.__dict__.get("_assigned_attributes")
+        if found is None:
+            found = self._assigned_attributes = {
+                node.attr for node in S.walk_nodes(self.source.tree)
+                if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))}
+        return found
+
+
+def _store_counts(tree):
+    counts = {}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts
+
+
+def _assigned_attributes(fn):
+    """The attribute names ``fn``'s own body assigns (or deletes): found_in_source."""
+    return L.found_in_source(fn, _assigns, lambda tree: frozenset(
+        node.attr for node in S.walk_nodes(tree)
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))))
+
+
+def _followed_names(trees):
+    """The attributes holding objects in the layouts ``trees``, and the names of their
+    classes' attributes (the methods the code may follow)."""
+    names, todo = set(), list(trees)
+    while todo:
+        tree = todo.pop()
+        if tree[0] == L.OBJECT:
+            names.update(name for name, _ in tree[2])
+            names.update(name for klass in tree[1].__mro__[:-1] for name in vars(klass))
+            todo.extend(sub for _, sub in tree[2])
+        else:
+            todo.extend(tree[2])
+    return names

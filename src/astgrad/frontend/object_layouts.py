@@ -1,0 +1,171 @@
+"""Objects given as arguments: the classes generated code is made for.
+
+``def loss(x, layer): return np.sum(layer.apply(x) ** 2)`` cannot be differentiated
+before the class of ``layer`` is known: which function ``.apply`` runs depends on it.
+When such a function is called with an object there, the object's *layout* is looked up:
+its class and, for each attribute holding another object or a list or tuple of objects
+(``self.layer``, ``self.layers``), that value's layout. The function is made for those
+layouts (function_args.specialize, as it is for functions given as arguments), and the
+normalizer follows ``layer.apply(x)``, ``layer(x)``, ``layer.inner.apply(x)`` and
+``for l in layers: x = l(x)`` into the methods of those classes, with the object as
+``self``, read when the code runs. Another class gives another layout, so other code:
+never a stale derivative.
+
+A layout is a plain, hashable tuple:
+
+- ``("object", cls, attributes, shadowed)``: ``attributes`` the sorted (name, layout)
+  pairs of the instance attributes holding objects, ``shadowed`` the instance
+  attributes that hide a name of the class (a function stored on the instance);
+- ``("items", list or tuple, (layout, ...))``: a list or tuple of objects.
+
+Only parameters the function calls through are looked at (``called_parameters``): a
+call of the parameter, of a method of it or of one of its attributes, or of the target
+of a loop over it, or a call it is passed to (``helper(layer, x)``, made for the
+layout in turn).
+"""
+
+import sys
+import types
+import weakref
+
+import gast
+import numpy
+
+from ..core import syntax as S
+
+OBJECT, ITEMS = "object", "items"
+_LIBRARIES = frozenset({"numpy", "astgrad", "scipy", "sklearn", "pandas", "matplotlib", "torch", "jax",
+                        "jaxlib", "autograd", "dask", "distributed", "numba", "gast"})
+_STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins", "functools"}
+_DEPTH = 4              # how deep attributes are followed
+_ITEMS_LIMIT = 64       # longer lists are not looked into
+
+
+class Layout:
+    """The given value of a parameter that holds an object: its layout (see above)."""
+    __slots__ = ("tree",)
+
+    def __init__(self, tree):
+        self.tree = tree
+
+    def __eq__(self, other):
+        return isinstance(other, Layout) and other.tree == self.tree
+
+    def __hash__(self):
+        return hash(self.tree)
+
+
+def layout_of(value, depth=_DEPTH, seen=None):
+    """The layout of ``value``, or None when it is not an object astgrad looks into (a
+    number, an array, a string, a function, a class, a module, a NumPy or builtin type's
+    instance, an object without a ``__dict__``). Looked up at each call: kept quick."""
+    kind = type(value)
+    if kind in _LEAVES or depth <= 0:
+        return None
+    seen = seen if seen is not None else set()
+    if id(value) in seen:
+        return None
+    seen.add(id(value))
+    try:
+        if kind is list or kind is tuple:
+            if not value or len(value) > _ITEMS_LIMIT:
+                return None
+            items = tuple([layout_of(item, depth, seen) for item in value])
+            return None if None in items else (ITEMS, kind, items)
+        own = getattr(value, "__dict__", None) if _looked_into(kind) else None
+        if type(own) is not dict:
+            return None
+        attributes, shadowed = [], []
+        for name, item in own.items():
+            if hasattr(kind, name):         # (read now: a class may gain a method later)
+                shadowed.append(name)
+            if type(item) not in _LEAVES:
+                sub = layout_of(item, depth - 1, seen)
+                if sub is not None:
+                    attributes.append((name, sub))
+        return (OBJECT, kind, tuple(attributes), tuple(shadowed))
+    finally:
+        seen.discard(id(value))
+
+
+_LEAVES = frozenset({float, int, bool, complex, str, bytes, numpy.ndarray, dict, set, frozenset, type(None)})
+_LOOKED_INTO = {}       # class -> whether astgrad looks into its instances
+_LOOKED_INTO_LIMIT = 4096
+
+
+def _looked_into(kind):
+    found = _LOOKED_INTO.get(kind)
+    if found is None:
+        top = (getattr(kind, "__module__", "") or "").split(".")[0]
+        found = not issubclass(kind, (type, types.ModuleType, types.FunctionType, types.MethodType,
+                                      types.BuiltinFunctionType, numpy.generic, numpy.ufunc)) \
+            and top not in _LIBRARIES and top not in _STANDARD_LIBRARY     # a library's object: not followed
+        if len(_LOOKED_INTO) < _LOOKED_INTO_LIMIT:
+            _LOOKED_INTO[kind] = found
+    return found
+
+
+def attribute(tree, name):
+    """The layout of ``<object>.name`` for an object of layout ``tree``; None if unknown."""
+    if tree is None or tree[0] != OBJECT:
+        return None
+    return dict(tree[2]).get(name)
+
+
+def item(tree, index=None):
+    """The layout of an item of a list or tuple of layout ``tree``: of item ``index``, or,
+    with no index, of every item when they all have one layout; else None."""
+    if tree is None or tree[0] != ITEMS:
+        return None
+    items = tree[2]
+    if index is None:
+        return items[0] if all(entry == items[0] for entry in items) else None
+    return items[index] if -len(items) <= index < len(items) else None
+
+
+_called = weakref.WeakKeyDictionary()
+
+
+def called_parameters(fn):
+    """The parameters of ``fn`` its body calls through (see the module docstring)."""
+    return found_in_source(fn, _called, _called_roots)
+
+
+def found_in_source(fn, cache, find):
+    """``find(tree)`` for the parsed tree of ``fn`` (a function), kept in ``cache`` (a
+    WeakKeyDictionary) for ``fn``; an empty frozenset for a function without source,
+    which generating code refuses anyway."""
+    fn = fn if getattr(fn, "__code__", None) is not None else None
+    if fn is None:
+        return frozenset()
+    found = cache.get(fn)
+    if found is None:
+        from .source import parse_function
+        try:
+            tree = parse_function(fn).tree
+        except Exception:
+            return frozenset()
+        found = cache[fn] = find(tree)
+    return found
+
+
+def root(node):
+    """The name at the bottom of ``a.b.c`` (or of ``a[0].b``), or None."""
+    while isinstance(node, (gast.Attribute, gast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _called_roots(tree):
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    loops = {}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+            loops.setdefault(node.target.id, set()).add(root(node.iter))
+    found = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Call):     # layer(x), layer.apply(x), helper(layer, x)
+            for name in [root(node.func)] + [root(a) for a in node.args + [kw.value for kw in node.keywords]]:
+                found.add(name)
+                found |= loops.get(name, set())
+    return frozenset(found & params)
