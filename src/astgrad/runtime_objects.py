@@ -111,3 +111,26 @@ def record(cls, items):
     if isinstance(items, dict):
         return cls(**items)
     return cls(*items)
+
+
+def replaceable_fields(obj, changes, how):
+    """The names of the fields ``how`` (``dataclasses.replace(obj, ...)`` or
+    ``obj._replace(...)``) passes to the class: a dataclass's ``__init__`` fields, a
+    namedtuple's fields; Python's error for anything else or a name in ``changes`` that
+    is not such a field."""
+    import dataclasses
+    if how == "replace":
+        if not is_record(obj):
+            raise TypeError("replace() should be called on dataclass instances")
+        names = tuple(f.name for f in dataclasses.fields(obj) if f.init)
+        unknown = [k for k in changes if k not in names]
+        if unknown:
+            raise TypeError(f"{type(obj).__name__}.__init__() got an unexpected keyword argument '{unknown[0]}'")
+        return names
+    names = getattr(type(obj), "_fields", None)
+    if not (isinstance(obj, tuple) and isinstance(names, tuple)):
+        raise AttributeError(f"'{type(obj).__name__}' object has no attribute '_replace'")
+    unknown = [k for k in changes if k not in names]
+    if unknown:
+        raise ValueError(f"Got unexpected field names: {unknown!r}")
+    return names

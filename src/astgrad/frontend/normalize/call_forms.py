@@ -79,6 +79,47 @@ class CallFormLowering:
         self.partials[name] = gast.Call(func=func, args=args, keywords=list(keywords.values()))
         return True
 
+    def is_partial_value(self, node):
+        """``functools.partial(g, a, k=v)`` of a function value known now, its arguments
+        written out (no ``*xs``/``**d``)."""
+        return self.resolve_call(node) is functools.partial and bool(node.args) \
+            and not any(isinstance(a, gast.Starred) for a in node.args) \
+            and all(kw.arg is not None for kw in node.keywords) and self.looks_like_function(node.args[0])
+
+    def partial_value(self, node):
+        """``functools.partial(g, a, k=v)`` handed around as a value (to a helper, bound to
+        a name the code passes on): the local function it behaves as, inlined where called,
+        its arguments read now::
+
+            def partial(*args, k=<v>, **kwargs):
+                return g(<a>, *args, k=k, **kwargs)
+        """
+        from .closures import Local
+        node = _flat_partial(self, node)
+        func = node.args[0]
+        if isinstance(func, gast.Lambda):
+            func = S.name(self.define_local(self.namer.fresh("lambda"), func, "lambda"))
+        elif not (isinstance(func, gast.Name) and func.id in self.functions):
+            function = self.function_value(func)
+            func = S.copy(function.func) if hasattr(function, "func") else func
+        bound = [self.kept_atom(a) for a in node.args[1:]]
+        keywords = {kw.arg: self.kept_atom(kw.value) for kw in node.keywords}
+        star, double = self.namer.fresh("args"), self.namer.fresh("kwargs")
+
+        def param(name):
+            return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
+        call = gast.Call(func=func, args=bound + [gast.Starred(value=S.name(star), ctx=gast.Load())],
+                         keywords=[gast.keyword(arg=k, value=S.name(k)) for k in keywords]
+                         + [gast.keyword(arg=None, value=S.name(double))])
+        body = gast.Return(value=call)
+        body.lineno = self.line
+        fn = gast.FunctionDef(name=self.namer.fresh("partial"), args=gast.arguments(
+            posonlyargs=[], args=[], vararg=param(star), kwonlyargs=[param(k) for k in keywords],
+            kw_defaults=[None] * len(keywords), kwarg=param(double), defaults=[]),
+            body=[body], decorator_list=[], returns=None, type_comment=None, type_params=[])
+        fn.lineno = self.line
+        return Local("functools.partial", fn, [], keywords)
+
     def made_transform(self, value):
         """Whether ``value`` is ``astgrad.grad(g, ...)`` or ``astgrad.value_and_grad(g, ...)``
         of a lambda, a function this code names statically (a global, a local def bound

@@ -82,9 +82,10 @@ class CallLowering:
         partial = self.partial_call(node)
         if partial is not None:
             return self.expr_Call(partial)
-        lowered = self.sequence_like(node) or self.threaded_call(node) or self.call_function_value(node) \
+        lowered = self.replace_call(node) or self.sequence_like(node) or self.threaded_call(node) or self.call_function_value(node) \
             or self.iterator_call(node)     # frontend/threaded.py, closures.py, iterators.py
-        lowered = lowered or self.list_method(node) or self.reversed_call(node) or self.zip_value(node)
+        lowered = lowered or self.list_method(node) or self.reversed_call(node) or self.zip_value(node) \
+            or self.itertools_call(node)
         if lowered is not None:
             return lowered
         method = self.method_call(node)

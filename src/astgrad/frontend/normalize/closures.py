@@ -154,7 +154,7 @@ class ClosureLowering:
         if isinstance(node, gast.Subscript):
             return self.container_item(node) is not None
         if isinstance(node, gast.Call):
-            return self.is_made_gradient(node)      # made.py
+            return self.is_made_gradient(node) or self.is_partial_value(node)     # made.py, call_forms.py
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return False
@@ -172,6 +172,8 @@ class ClosureLowering:
             return Functions([k.value for k in node.keys], [self.function_value(v) for v in node.values])
         if isinstance(node, gast.Subscript):
             return self.container_item(node)
+        if isinstance(node, gast.Call) and self.is_partial_value(node):
+            return self.partial_value(node)         # call_forms.py
         if isinstance(node, gast.Call):
             return self.made_gradient(node)         # made.py
         path = S.dotted_path(node)

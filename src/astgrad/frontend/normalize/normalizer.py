@@ -22,11 +22,13 @@ from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
 from .inlining import InlineLowering
 from .iterators import IteratorLowering
+from .itertools_calls import ItertoolsLowering
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
+from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
@@ -36,8 +38,8 @@ from .views import rewrite_view_writes
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
-                 IteratorLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
-                 MadeGradientLowering):
+                 IteratorLowering, ItertoolsLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
+                 MadeGradientLowering, ReplaceLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -61,6 +63,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions
         iterators.py    map, sorted(key=...), max/min(key=...)
+        itertools_calls.py  itertools (chain, product, combinations, pairwise, islice, accumulate, ...),
+                        functools.reduce
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
         arguments.py    arguments the body writes into: copied when the code starts
         unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
@@ -70,6 +74,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
+        replaced.py     dataclasses.replace(p, a=v), namedtuple._replace(a=v)
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
