@@ -134,3 +134,24 @@ def replaceable_fields(obj, changes, how):
     if unknown:
         raise ValueError(f"Got unexpected field names: {unknown!r}")
     return names
+
+
+def fields_dict(names, values):
+    """``{name: value}`` for the fields a replaced dataclass is built from (linear in
+    ``values``; its rules are in rules/object_rules.py)."""
+    return dict(zip(names, values))
+
+
+def field_values(g, names, like):
+    """The derivative of the values ``fields_dict(names, like)`` was built from, when the
+    dict's derivative is ``g`` (a mapping, a record of tangents, or zero): one per name,
+    zero where ``g`` has none (the transpose of ``fields_dict``)."""
+    def part(name, value):
+        if g is None or _is_zero_placeholder(g):
+            found = None
+        elif isinstance(g, dict):
+            found = g.get(name)
+        else:
+            found = getattr(g, name, None)
+        return zeros_like(value) if found is None else found
+    return AdjointList(part(name, value) for name, value in zip(names, like))

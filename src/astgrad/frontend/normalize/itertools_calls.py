@@ -148,14 +148,17 @@ class ItertoolsLowering:
         if start is None:           # the first item starts, the loop runs over the others
             seq = self.atom(self.list_of(iterable), hint="seq")
             head = gast.Slice(lower=None, upper=S.const(1), step=None)
-            first = self.list_of(gast.Subscript(value=S.copy(seq), slice=head, ctx=gast.Load())) if keep_all \
-                else gast.Subscript(value=S.copy(seq), slice=S.const(0), ctx=gast.Load())
+            head = gast.Subscript(value=S.copy(seq), slice=head, ctx=gast.Load())
+            first = None if keep_all else gast.Subscript(value=S.copy(seq), slice=S.const(0), ctx=gast.Load())
+            if keep_all:
+                self.list_of(head, result=acc)      # built in acc itself: no second name holds it
             rest = gast.Subscript(value=S.copy(seq), slice=gast.Slice(lower=S.const(1), upper=None, step=None),
                                   ctx=gast.Load())
         else:                       # over the iterable itself (a literal of functions is unrolled)
             first = gast.List(elts=[S.copy(start)], ctx=gast.Load()) if keep_all else S.copy(start)
             rest = iterable
-        self.emit(S.assign(acc, first if S.is_atom(first) or isinstance(first, gast.List) else self.expr(first)))
+        if first is not None:
+            self.emit(S.assign(acc, first if S.is_atom(first) or isinstance(first, gast.List) else self.expr(first)))
         last = gast.Subscript(value=S.name(acc), slice=S.const(-1), ctx=gast.Load()) if keep_all else S.name(acc)
         value = gast.BinOp(left=last, op=operator_class(), right=S.name(item)) if operator_class is not None \
             else gast.Call(func=combine, args=[last, S.name(item)], keywords=[])

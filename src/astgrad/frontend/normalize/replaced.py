@@ -4,7 +4,7 @@ object, built as ``record(type(p), items)`` (runtime_objects.py), so the derivat
 each field goes to the new value or back to the old object:
 
     names = replaceable_fields(p, changes, 'replace')    # Python's errors for a bad name
-    items = {n: changes[n] if n in changes else p.<n> for n in names}
+    items = fields_dict(names, [changes[n] if n in changes else p.<n> for n in names])
     q = record(type(p), items)
 
 (a namedtuple's items are a tuple, in field order). The class is read when the code
@@ -42,9 +42,10 @@ class ReplaceLowering:
         names, items, n = (self.namer.fresh(hint) for hint in ("names", "items", "n"))
         self.locals.update((changes, names, items, n))
         helpers = {name: self.bind_value(obj, name) for name, obj in (
-            ("replaceable_fields", runtime_objects.replaceable_fields), ("attribute", runtime_objects.attribute))}
+            ("replaceable_fields", runtime_objects.replaceable_fields), ("attribute", runtime_objects.attribute),
+            ("fields_dict", runtime_objects.fields_dict))}
         item = f"{changes}[{n}] if {n} in {changes} else {helpers['attribute']}({obj.id}, {n})"
-        display = f"{{{n}: {item} for {n} in {names}}}" if how == "replace" \
+        display = f"{helpers['fields_dict']}({names}, [{item} for {n} in {names}])" if how == "replace" \
             else f"tuple([{item} for {n} in {names}])"
         text = (f"{names} = {helpers['replaceable_fields']}({obj.id}, {changes}, {how!r})\n"
                 f"{items} = {display}\n")
