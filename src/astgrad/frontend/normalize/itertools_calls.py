@@ -9,7 +9,7 @@ list displays, comprehensions and loops over positions (which carry none):
   tuple length must be known: a constant ``r``, or the number of iterables);
 - ``pairwise(xs)`` is ``[(s[k], s[k + 1]) for k in range(len(s) - 1)]``;
 - ``islice(xs, start, stop, step)`` is ``list(xs)[start:stop:step]``; ``repeat(v, n)`` is
-  ``[v] * n``;
+  ``[v] * n``, and ``repeat(v)`` in a ``for ... in zip(...)`` header is ``v`` at each step;
 - ``accumulate(xs, f, initial=v)`` and ``functools.reduce(f, xs, v)`` are a loop over the
   positions carrying the running value (``f`` an operator function, a global function or a
   local one, inlined; ``accumulate`` without ``f`` adds).
@@ -65,6 +65,11 @@ class ItertoolsLowering:
             item = self.atom(gast.List(elts=[node.args[0]], ctx=gast.Load()), hint="items")
             return self.runtime_call(runtime.repeat, [item, self.atom(node.args[1], hint="n")])
         return None
+
+    def endless_repeat(self, node):
+        """``itertools.repeat(v)`` without a count (in ``zip``: ``v`` at every step)."""
+        return isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
+            and not isinstance(node.args[0], gast.Starred) and self.resolve_call(node) is itertools.repeat
 
     # -- lists built at once -----------------------------------------------------------
 
