@@ -11,7 +11,6 @@ import dataclasses
 import functools
 import itertools
 import operator
-import os
 from collections import namedtuple
 
 import numpy as np
@@ -19,18 +18,8 @@ import pytest
 
 import astgrad
 from acceptance_programs2 import CASES, X3
-from breadth_modes import MODES, check
+from breadth_modes import MODES, check, found_bug_params
 from fd import assert_close, numerical_grad
-
-THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
-FIRST = ("grad", "jvp", "vjp", "value_and_grad")
-SECOND = [m for m in MODES if m not in FIRST]
-
-
-def _ci_modes(k):
-    """One mode per program in CI: first-order modes and second-order ones in turn."""
-    return (FIRST[(k // 2) % len(FIRST)],) if k % 2 == 0 else (SECOND[(k // 2) % len(SECOND)],)
-
 
 # programs that found a bug, and the modes it showed in
 FOUND_BUGS = {
@@ -66,14 +55,7 @@ FOUND_BUGS = {
 
 
 def _selected():
-    for k, (name, f, args, wrt) in enumerate(CASES):
-        found = next((modes for prefix, modes in FOUND_BUGS.items() if name.startswith(prefix)), ())
-        if THOROUGH:
-            modes = MODES
-        else:
-            modes = tuple(found) + tuple(m for m in _ci_modes(k // 3) if k % 3 == 0 and m not in found)
-        for mode in modes:
-            yield pytest.param(mode, f, args, wrt, id=f"{name}-{mode}")
+    return found_bug_params(CASES, FOUND_BUGS)
 
 
 @pytest.mark.parametrize("mode, f, args, wrt", list(_selected()))
