@@ -792,6 +792,19 @@ class Affine:
 
 AFF = Affine(A1 + 2 * np.eye(3), np.array([0.1, 0.2, 0.3]))
 
+def kern(a, b, scale):
+    return np.exp(-scale * (a - b) ** 2)
+
+
+@case("b26 partials made by a comprehension", (X3, 0.8))
+def b26(x, w):
+    ks = [functools.partial(kern, scale=s) for s in (0.5, 1.0, w)]
+    total = 0.0
+    for k in ks:
+        total = total + np.sum(k(x, x[::-1]))
+    return total
+
+
 @case("b27 dataclass global call and method", (X3, 0.8))
 def b27(x, w):
     return np.sum(AFF(x * w)) + AFF.inverse_norm(x) * w
@@ -939,6 +952,13 @@ def b46(x, w):
 # --- conditional function choice
 
 # --- closure modifying list in outer scope (append)
+@case("b48 function chosen by a conditional expression", (X3, 0.8))
+def b48(x, w):
+    f = np.sin if w > 0.5 else np.cos
+    g = (lambda v: v * w) if np.sum(x) > 0 else (lambda v: v / w)
+    return np.sum(f(g(x))) + np.sum((np.tanh if w < 0.5 else np.exp)(x))
+
+
 @case("b49 closure appends to outer list", (X3, 0.8))
 def b49(x, w):
     seen = []

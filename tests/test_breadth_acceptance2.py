@@ -35,9 +35,11 @@ FOUND_BUGS = {
     "a45 ": ("grad", "jvp"),                    # combinations_with_replacement, functools.reduce
     "a46 ": ("grad", "jvp_of_grad"),            # functools.reduce over a list of functions
     "b13 ": ("grad", "jvp"),                    # namedtuple fields named mean and var
+    "b26 ": ("grad", "hessian"),                # a list of partials made by a comprehension
     "b34 ": ("grad", "jvp"),                    # list.reverse()
     "b44 ": ("grad",),                          # itertools.chain.from_iterable
     "b45 ": ("grad", "hessian"),                # functools.reduce(operator.mul, ...)
+    "b48 ": ("grad", "jvp"),                    # f = np.sin if c else np.cos; (f if c else g)(x)
     "b46 ": ("vjp_of_grad", "jvp"),             # accumulate(initial=...), accumulate(xs, max)
     "c12 ": ("grad",),                          # itertools.product(x, repeat=2)
     "c13 ": ("grad", "jvp_of_grad"),            # combinations of rows

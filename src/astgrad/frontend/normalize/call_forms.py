@@ -94,31 +94,66 @@ class CallFormLowering:
             def partial(*args, k=<v>, **kwargs):
                 return g(<a>, *args, k=k, **kwargs)
         """
-        from .closures import Local
         node = _flat_partial(self, node)
-        func = node.args[0]
-        if isinstance(func, gast.Lambda):
-            func = S.name(self.define_local(self.namer.fresh("lambda"), func, "lambda"))
-        elif not (isinstance(func, gast.Name) and func.id in self.functions):
-            function = self.function_value(func)
-            func = S.copy(function.func) if hasattr(function, "func") else func
         bound = [self.kept_atom(a) for a in node.args[1:]]
         keywords = {kw.arg: self.kept_atom(kw.value) for kw in node.keywords}
+        return self.forwarding_function("functools.partial", lambda call: [gast.Return(value=call(
+            self.function_name(node.args[0]), bound, [gast.keyword(arg=k, value=S.name(k)) for k in keywords]))],
+            keywords)
+
+    def chosen_function(self, node):
+        """``f = np.sin if c else g`` (each a function value known now): the local function
+        calling the one chosen, the test evaluated now (where Python evaluates it)::
+
+            def chosen(*args, **kwargs):
+                if <c>:
+                    return np.sin(*args, **kwargs)
+                return g(*args, **kwargs)
+        """
+        test = self.kept_atom(node.test)
+        first, second = self.function_name(node.body), self.function_name(node.orelse)
+        return self.forwarding_function("a function chosen by a conditional expression", lambda call: [
+            gast.If(test=S.copy(test), body=[gast.Return(value=call(first, [], []))], orelse=[]),
+            gast.Return(value=call(second, [], []))], {})
+
+    def function_name(self, node):
+        """An expression naming the function value ``node`` (a local function's name)."""
+        if isinstance(node, gast.Lambda):
+            return S.name(self.define_local(self.namer.fresh("lambda"), node, "lambda"))
+        if isinstance(node, gast.Name) and node.id in self.functions:
+            return S.copy(node)
+        function = self.function_value(node)
+        if hasattr(function, "func"):
+            return S.copy(function.func)
+        name = self.namer.fresh("fn")
+        self.functions[name] = function
+        self.locals.add(name)
+        return S.name(name)
+
+    def forwarding_function(self, label, body, keywords):
+        """A local function taking any arguments (and the keyword-only ``keywords``,
+        {name: default atom}) whose ``body(call)`` forwards them: ``call(func, first,
+        named)`` is the call of ``func`` with ``first``, the arguments and ``named``."""
+        from .closures import Local
         star, double = self.namer.fresh("args"), self.namer.fresh("kwargs")
 
         def param(name):
             return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
-        call = gast.Call(func=func, args=bound + [gast.Starred(value=S.name(star), ctx=gast.Load())],
-                         keywords=[gast.keyword(arg=k, value=S.name(k)) for k in keywords]
-                         + [gast.keyword(arg=None, value=S.name(double))])
-        body = gast.Return(value=call)
-        body.lineno = self.line
-        fn = gast.FunctionDef(name=self.namer.fresh("partial"), args=gast.arguments(
+
+        def call(func, first, named):
+            return gast.Call(func=S.copy(func), args=list(first) + [gast.Starred(value=S.name(star), ctx=gast.Load())],
+                             keywords=list(named) + [gast.keyword(arg=None, value=S.name(double))])
+        statements = body(call)
+        for stmt in statements:
+            for sub in S.walk_nodes(stmt):
+                if isinstance(sub, gast.stmt):
+                    sub.lineno = self.line
+        fn = gast.FunctionDef(name=self.namer.fresh("forward"), args=gast.arguments(
             posonlyargs=[], args=[], vararg=param(star), kwonlyargs=[param(k) for k in keywords],
             kw_defaults=[None] * len(keywords), kwarg=param(double), defaults=[]),
-            body=[body], decorator_list=[], returns=None, type_comment=None, type_params=[])
+            body=statements, decorator_list=[], returns=None, type_comment=None, type_params=[])
         fn.lineno = self.line
-        return Local("functools.partial", fn, [], keywords)
+        return Local(label, fn, [], keywords)
 
     def made_transform(self, value):
         """Whether ``value`` is ``astgrad.grad(g, ...)`` or ``astgrad.value_and_grad(g, ...)``

@@ -155,6 +155,8 @@ class ClosureLowering:
             return self.container_item(node) is not None
         if isinstance(node, gast.Call):
             return self.is_made_gradient(node) or self.is_partial_value(node)     # made.py, call_forms.py
+        if isinstance(node, gast.IfExp):
+            return self.looks_like_function(node.body) and self.looks_like_function(node.orelse)
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return False
@@ -174,6 +176,8 @@ class ClosureLowering:
             return self.container_item(node)
         if isinstance(node, gast.Call) and self.is_partial_value(node):
             return self.partial_value(node)         # call_forms.py
+        if isinstance(node, gast.IfExp):
+            return self.chosen_function(node)       # call_forms.py
         if isinstance(node, gast.Call):
             return self.made_gradient(node)         # made.py
         path = S.dotted_path(node)

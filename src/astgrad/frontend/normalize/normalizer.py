@@ -32,7 +32,7 @@ from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .statements import StatementLowering
-from .unrolled import unroll_function_comprehensions
+from .unrolled import is_partial_call, unroll_function_comprehensions
 from .views import rewrite_view_writes
 
 
@@ -118,7 +118,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         kinds = set(map(type, nodes))
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
-        if gast.ListComp in kinds and gast.Lambda in kinds:
+        if gast.ListComp in kinds and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
             unroll_function_comprehensions(tree)
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
