@@ -8,10 +8,11 @@ list displays, comprehensions and loops over positions (which carry none):
   the same itertools function over the positions, each tuple read from the items (the
   tuple length must be known: a constant ``r``, or the number of iterables);
 - ``pairwise(xs)`` is ``[(s[k], s[k + 1]) for k in range(len(s) - 1)]``;
-- ``islice(xs, start, stop, step)`` is ``list(xs)[start:stop:step]``; ``repeat(v, n)`` is
-  ``[v] * n``, and ``repeat(v)`` in a ``for ... in zip(...)`` header is ``v`` at each step;
+- ``islice(xs, start, stop, step)`` with constant bounds is ``list(xs)[start:stop:step]``;
+- ``repeat(v, n)`` is ``[v] * n``; ``repeat(v)`` in a ``for ... in zip(...)`` header is
+  ``v`` at each step (loops.py);
 - ``accumulate(xs, f, initial=v)`` and ``functools.reduce(f, xs, v)`` are a loop over the
-  positions carrying the running value (``f`` an operator function, a global function or a
+  items carrying the running value (``f`` an operator function, a global function or a
   local one, inlined; ``accumulate`` without ``f`` adds).
 
 Each evaluates into a list at once, where itertools would yield lazily: the same items in
@@ -59,7 +60,9 @@ class ItertoolsLowering:
         if callee is itertools.pairwise and len(node.args) == 1:
             seq = self.atom(self.list_of(node.args[0]), hint="seq")
             return self.positions_comprehension("(s[k], s[k + 1]) for k in range(len(s) - 1)", s=seq)
-        if callee is itertools.islice and 2 <= len(node.args) <= 4:
+        if callee is itertools.islice and 2 <= len(node.args) <= 4 and all(
+                isinstance(a, gast.Constant) and (a.value is None or type(a.value) is int and a.value >= 0)
+                for a in node.args[1:]):        # Python refuses negative bounds: left to it
             return self.sliced(node.args)
         if callee is itertools.repeat and len(node.args) == 2:
             item = self.atom(gast.List(elts=[node.args[0]], ctx=gast.Load()), hint="items")
