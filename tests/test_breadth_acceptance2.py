@@ -257,3 +257,17 @@ def masks(x, w):
 
 def test_or_of_boolean_masks_still_differentiates():
     assert_close(astgrad.grad(masks, wrt=(0, 1))(X3, 0.8)[1], numerical_grad(masks, (X3, 0.8), wrt=1))
+
+
+def chosen_by_value(x, w):
+    f = np.sin if w > 0.5 else np.cos
+    g = (lambda v: v * w) if np.sum(x) > 0 else (lambda v: v / w)
+    return np.sum(f(g(x)))
+
+
+@pytest.mark.parametrize("x, w", [(X3, 0.8), (X3, 0.3), (-X3, 0.8), (-X3, 0.3)])
+def test_a_function_chosen_by_a_conditional_follows_the_values_of_the_call(x, w):
+    g = astgrad.grad(chosen_by_value, wrt=(0, 1))       # one derivative for every branch taken
+    got = g(x, w)
+    for i in (0, 1):
+        assert_close(got[i], numerical_grad(chosen_by_value, (x, w), wrt=i))
