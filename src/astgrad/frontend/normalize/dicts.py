@@ -1,7 +1,7 @@
 """Dict built-ins and methods, lowered to dict displays, item reads and item stores:
 ``d.get(k, default)``, ``dict(...)`` in its forms (keywords, pairs, a mapping, ``dict(d,
-k=v)``, ``dict(**d)``), ``d.update(...)`` on a dict the function made and ``a | b``
-where an operand is certainly a dict (``{**a, **b}``).
+k=v)``, ``dict(**d)``), ``d.update(...)`` and ``d.setdefault(k, v)`` on a dict the function
+made, and ``a | b`` where an operand is certainly a dict (``{**a, **b}``).
 
 ``d.get`` is matched by name on a local receiver, so the generated code checks that the
 receiver is a mapping (``runtime.check_mapping``) before relying on ``d[k]``; ``update``
@@ -75,6 +75,18 @@ class DictLowering:
             keys.append(None if kw.arg is None else gast.Constant(value=kw.arg, kind=None))
             values.append(kw.value)
         return self.expr_Dict(gast.Dict(keys=keys, values=values))
+
+    def dict_setdefault(self, owner, args):
+        """``d.setdefault(k, v)`` on a dict made in this function: ``v`` stored at ``k``
+        where ``d`` has no ``k`` (both evaluated first, as Python passes them), then ``d[k]``."""
+        key = self.atom(args[0], hint="key")
+        default = self.atom(args[1]) if len(args) > 1 else S.const(None)
+        present = self.fresh_assign(self.runtime_call(runtime.has_key, [S.name(owner), key, S.const(self.where())]),
+                                    "cond")
+        absent = self.fresh_assign(gast.UnaryOp(op=gast.Not(), operand=S.name(present)), "cond")
+        self.emit_if(S.name(absent), self.block_of(lambda: self.statement(_store(owner, key, default, self.line))),
+                     [])
+        return gast.Subscript(value=S.name(owner), slice=S.copy(key), ctx=gast.Load())
 
     def dict_update(self, call):
         """``d.update(m, k=v)`` as a statement, on a dict made in this function: each entry
