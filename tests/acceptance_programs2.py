@@ -291,6 +291,24 @@ def a18(x, w):
 
 
 # --- keyword-only params with defaults
+def inner_kw(x, *, a=1.0, b=0.0, power=2):
+    return a * x ** power + b
+
+
+def middle_kw(x, **kwargs):
+    kwargs.setdefault("b", 0.5)
+    return inner_kw(x, **kwargs)
+
+
+def outer_kw(x, scale, **kwargs):
+    return scale * middle_kw(x, **kwargs)
+
+
+@case("a19 kwargs forwarded through two helpers, setdefault on the way", (X3, 0.8))
+def a19(x, w):
+    return np.sum(outer_kw(x, w, a=w, power=3) + outer_kw(np.cos(x), 2.0, b=w))
+
+
 def penalized(x, w, *, l1=0.0, l2=0.1, eps=1e-8):
     return np.sum((x - w) ** 2) + l1 * np.sum(np.sqrt(x * x + eps)) + l2 * np.sum(x ** 2)
 

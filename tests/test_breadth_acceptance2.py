@@ -28,6 +28,7 @@ FOUND_BUGS = {
     "a15 ": ("grad", "jvp", "hessian"),         # dataclasses.replace of differentiated fields
     "a16 ": ("value_and_grad", "jvp"),          # dataclasses.replace: a wrong value (a field reset)
     "a18 ": ("grad", "jvp_of_grad"),            # NamedTuple._replace
+    "a19 ": ("grad", "jvp", "hessian"),         # **kwargs changed by setdefault, then passed on
     "a26 ": ("grad", "jvp"),                    # sorted(key=operator.itemgetter(1), reverse=True)
     "a27 ": ("grad", "vjp_of_grad"),            # itertools.chain, accumulate
     "a28 ": ("grad", "jvp"),                    # itertools.product, combinations
@@ -232,10 +233,28 @@ def uses_kwargs_changed(x, w):
     return np.sum(kwargs_changed(x, a=w))
 
 
-def test_kwargs_changed_in_place_then_passed_on_is_refused():
+def test_kwargs_changed_in_place_then_passed_on():
     """It was passed on as the call gave it (b=2.0 lost: a wrong value and gradient)."""
-    with pytest.raises(astgrad.TransformError, match=r"\*\*kwargs unpacking"):
-        astgrad.grad(uses_kwargs_changed, wrt=1)(X3, 0.8)
+    value, g = astgrad.value_and_grad(uses_kwargs_changed, wrt=1)(X3, 0.8)
+    assert_close(value, uses_kwargs_changed(X3, 0.8), 1e-12, 1e-12)
+    assert_close(g, numerical_grad(uses_kwargs_changed, (X3, 0.8), wrt=1))
+
+
+def passes_options(x, w, options):
+    return np.sum(inner(x * w, **options))
+
+
+def test_a_mapping_spread_into_a_call_follows_its_keys_and_the_defaults_now():
+    g = astgrad.grad(passes_options, wrt=1)
+    for options in ({}, {"a": 2.0}, {"b": 1.0, "a": 0.5}):
+        assert_close(g(X3, 0.8, options), numerical_grad(lambda w: passes_options(X3, w, options), (0.8,)))
+    inner.__defaults__ = (3.0, 0.0)
+    try:
+        assert_close(g(X3, 0.8, {}), numerical_grad(lambda w: passes_options(X3, w, {}), (0.8,)))
+    finally:
+        inner.__defaults__ = (1.0, 0.0)
+    with pytest.raises(TypeError, match="'c'"):
+        g(X3, 0.8, {"c": 1.0})
 
 
 def merge_arguments(a, b):
