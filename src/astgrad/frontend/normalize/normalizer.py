@@ -20,6 +20,7 @@ from .dicts import DictLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
+from .forwarding import ForwardingFunctions
 from .inlining import InlineLowering
 from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
@@ -39,7 +40,7 @@ from .views import rewrite_view_writes
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, ItertoolsLowering, MethodLowering, DisplayLowering, NestedTransformLowering,
-                 MadeGradientLowering, ReplaceLowering):
+                 MadeGradientLowering, ReplaceLowering, ForwardingFunctions):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -66,6 +67,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         itertools_calls.py  itertools (chain, product, combinations, pairwise, islice, accumulate, ...),
                         functools.reduce
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
+        forwarding.py   a partial as a value, a function chosen by a conditional expression
         arguments.py    arguments the body writes into: copied when the code starts
         unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
