@@ -212,9 +212,9 @@ def test_namedtuple_replace_with_a_field_it_has_not_raises_pythons_error():
     def f(x, w):
         s = Pair(x, w)._replace(q=w)
         return np.sum(s.h)
-    with pytest.raises(ValueError, match="q"):
+    with pytest.raises((ValueError, TypeError), match="q") as python:     # TypeError from 3.13 on
         f(X3, 0.8)
-    with pytest.raises(ValueError, match="q"):
+    with pytest.raises(python.type, match="q"):
         astgrad.grad(f, wrt=1)(X3, 0.8)
 
 

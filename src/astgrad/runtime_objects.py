@@ -123,16 +123,14 @@ def replaceable_fields(obj, changes, how):
         if not is_record(obj):
             raise TypeError("replace() should be called on dataclass instances")
         names = tuple(f.name for f in dataclasses.fields(obj) if f.init)
-        unknown = [k for k in changes if k not in names]
-        if unknown:
-            raise TypeError(f"{type(obj).__name__}.__init__() got an unexpected keyword argument '{unknown[0]}'")
+        if any(k not in names for k in changes):
+            dataclasses.replace(obj, **changes)     # raises Python's own error
         return names
     names = getattr(type(obj), "_fields", None)
     if not (isinstance(obj, tuple) and isinstance(names, tuple)):
         raise AttributeError(f"'{type(obj).__name__}' object has no attribute '_replace'")
-    unknown = [k for k in changes if k not in names]
-    if unknown:
-        raise ValueError(f"Got unexpected field names: {unknown!r}")
+    if any(k not in names for k in changes):
+        obj._replace(**changes)                     # raises Python's own error (ValueError, TypeError in 3.13)
     return names
 
 
