@@ -4,14 +4,20 @@ the gradient called inside another differentiated function (by a lambda with ``*
 and by a def naming its arguments). Used by tests/test_breadth_modes.py."""
 
 import dataclasses
+import os
 
 import numpy as np
+import pytest
 
 import astgrad
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 MODES = ("grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian_of_grad", "jvp_of_grad",
          "vjp_of_grad", "grad_inside_lambda", "grad_inside_def")
+
+FIRST = ("grad", "jvp", "vjp", "value_and_grad")
+SECOND = tuple(m for m in MODES if m not in FIRST)
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 RTOL, ATOL = 1e-5, 1e-6
 RTOL2, ATOL2 = 1e-4, 1e-5         # second order: differences of generated first derivatives
@@ -183,3 +189,22 @@ def _grad_inside_def(f, args, wrt, rng, plain, expected):
     tangents, _ = _tangents(args, wrt, rng)
     _, d = astgrad.jvp(outer, copies(args), tangents)
     assert_close(d, sum(np.sum(want * tangents[i]) for i, want in zip(wrt, wants)), RTOL2, ATOL2)
+
+
+def ci_modes(k):
+    """One mode per program in CI: first-order modes and second-order ones in turn."""
+    return (FIRST[(k // 2) % len(FIRST)],) if k % 2 == 0 else (SECOND[(k // 2) % len(SECOND)],)
+
+
+def found_bug_params(cases, found_bugs):
+    """pytest params (mode, f, args, wrt) for ``cases``: in CI, each program whose name
+    starts with a key of ``found_bugs`` in the modes it names, and one mode per program
+    on every third of the others; with HYPOTHESIS_PROFILE=thorough, every mode of all."""
+    for k, (name, f, args, wrt) in enumerate(cases):
+        found = next((modes for prefix, modes in found_bugs.items() if name.startswith(prefix)), ())
+        if THOROUGH:
+            modes = MODES
+        else:
+            modes = tuple(found) + tuple(m for m in ci_modes(k // 3) if k % 3 == 0 and m not in found)
+        for mode in modes:
+            yield pytest.param(mode, f, args, wrt, id=f"{name}-{mode}")

@@ -10,7 +10,6 @@ generated (generators, eval/exec, attribute assignment)."""
 
 import dataclasses
 import functools
-import os
 from typing import NamedTuple
 
 import numpy as np
@@ -18,20 +17,12 @@ import pytest
 
 import astgrad
 from acceptance_programs import CASES, STRUCT
-from breadth_modes import MODES, check
+from breadth_modes import MODES, check, found_bug_params
 from fd import assert_close, numerical_grad, numerical_hessian
 
-THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
-FIRST = ("grad", "jvp", "vjp", "value_and_grad")
-SECOND = [m for m in MODES if m not in FIRST]
 X3 = np.array([0.3, -0.4, 0.9])
 W3 = np.array([0.7, 1.1, -0.5])
 M23 = np.array([[0.2, -0.5, 0.4], [0.9, 0.1, -0.3]])
-
-
-def _ci_modes(k):
-    """One mode per program in CI: first-order modes and second-order ones in turn."""
-    return (FIRST[(k // 2) % len(FIRST)],) if k % 2 == 0 else (SECOND[(k // 2) % len(SECOND)],)
 
 
 # programs that found a bug, and the modes it showed in (CI runs these, with the rest of
@@ -61,14 +52,7 @@ FOUND_BUGS = {
 
 
 def _selected():
-    for k, (name, f, args, wrt) in enumerate(CASES):
-        found = next((modes for prefix, modes in FOUND_BUGS.items() if name.startswith(prefix)), ())
-        if THOROUGH:
-            modes = MODES
-        else:
-            modes = tuple(found) + tuple(m for m in _ci_modes(k // 3) if k % 3 == 0 and m not in found)
-        for mode in modes:
-            yield pytest.param(mode, f, args, wrt, id=f"{name}-{mode}")
+    return found_bug_params(CASES, FOUND_BUGS)
 
 
 @pytest.mark.parametrize("mode, f, args, wrt", list(_selected()))

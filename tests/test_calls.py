@@ -194,6 +194,16 @@ def kwargs_from_a_name(x):
     return g(x, **d)
 
 
+def gathers_keywords(a, **kw):
+    return a * kw["b"]
+
+
+def kwargs_from_a_name_into_kwargs(x):
+    d = {"b": x}
+    d["b"] = x * 2.0        # its keys known when the code runs, for a function gathering **kw
+    return gathers_keywords(x, **d)
+
+
 def varargs_helper(*xs):
     return xs[0] * xs[1]
 
@@ -209,7 +219,7 @@ def set_used_as_a_set(x):
 
 @pytest.mark.parametrize("f, words", [
     (star_into_defaults, "*args unpacking in a call whose number of arguments"),
-    (kwargs_from_a_name, "**kwargs unpacking of a value that is not a dict display"),
+    (kwargs_from_a_name_into_kwargs, "**kwargs unpacking of a value that is not a dict display"),
     (set_used_as_a_set, "a set of differentiated values used as a set"),
 ])
 def test_refused_with_a_clear_message(f, words):
@@ -217,3 +227,11 @@ def test_refused_with_a_clear_message(f, words):
         astgrad.grad(f)
     assert words in str(info.value)
     assert "test_calls.py" in str(info.value)
+
+
+@pytest.mark.parametrize("x", [0.7, np.array([0.3, -0.4, 0.9])])
+def test_kwargs_from_a_name_into_a_function_with_named_parameters(x):
+    """Its keys are read when the code runs: each parameter left from the dict, or its default."""
+    def total(v):
+        return np.sum(kwargs_from_a_name(v))
+    assert_close(astgrad.grad(total)(x), numerical_grad(total, (x,)))

@@ -12,6 +12,7 @@ its float dtype (float32 stays float32). The derivative of a list or tuple is an
 
 import collections.abc
 import functools
+import inspect
 import math
 import numbers
 import operator
@@ -1883,6 +1884,24 @@ def has_key(mapping, key, where):
     """``key in mapping``, for a lowered ``mapping.get(key)`` (see check_mapping)."""
     check_mapping(mapping, "get", where)
     return key in mapping
+
+
+def check_keywords(mapping, allowed, required, name):
+    """Python's TypeError for ``name(**mapping)`` where ``mapping`` has a key that is not
+    one of the parameters ``allowed`` or lacks one of the ``required`` ones (a lowered
+    ``f(**d)`` whose keys are known only when the code runs)."""
+    unknown = [key for key in mapping if key not in allowed]
+    if unknown:
+        raise TypeError(f"{name}() got an unexpected keyword argument (or multiple values for "
+                        f"argument) '{unknown[0]}'")
+    missing = [key for key in required if key not in mapping]
+    if missing:
+        raise TypeError(f"{name}() missing 1 required argument: '{missing[0]}'")
+
+
+def default_of(fn, name):
+    """The default value of ``fn``'s parameter ``name``, as it is now."""
+    return inspect.signature(fn).parameters[name].default
 
 
 def pop_position(items, index, where):

@@ -111,3 +111,45 @@ def record(cls, items):
     if isinstance(items, dict):
         return cls(**items)
     return cls(*items)
+
+
+def replaceable_fields(obj, changes, how):
+    """The names of the fields ``how`` (``dataclasses.replace(obj, ...)`` or
+    ``obj._replace(...)``) passes to the class: a dataclass's ``__init__`` fields, a
+    namedtuple's fields; Python's error for anything else or a name in ``changes`` that
+    is not such a field."""
+    import dataclasses
+    if how == "replace":
+        if not is_record(obj):
+            raise TypeError("replace() should be called on dataclass instances")
+        names = tuple(f.name for f in dataclasses.fields(obj) if f.init)
+        if any(k not in names for k in changes):
+            dataclasses.replace(obj, **changes)     # raises Python's own error
+        return names
+    names = getattr(type(obj), "_fields", None)
+    if not (isinstance(obj, tuple) and isinstance(names, tuple)):
+        raise AttributeError(f"'{type(obj).__name__}' object has no attribute '_replace'")
+    if any(k not in names for k in changes):
+        obj._replace(**changes)                     # raises Python's own error (ValueError, TypeError in 3.13)
+    return names
+
+
+def fields_dict(names, values):
+    """``{name: value}`` for the fields a replaced dataclass is built from (linear in
+    ``values``; its rules are in rules/object_rules.py)."""
+    return dict(zip(names, values))
+
+
+def field_values(g, names, like):
+    """The derivative of the values ``fields_dict(names, like)`` was built from, when the
+    dict's derivative is ``g`` (a mapping, a record of tangents, or zero): one per name,
+    zero where ``g`` has none (the transpose of ``fields_dict``)."""
+    def part(name, value):
+        if g is None or _is_zero_placeholder(g):
+            found = None
+        elif isinstance(g, dict):
+            found = g.get(name)
+        else:
+            found = getattr(g, name, None)
+        return zeros_like(value) if found is None else found
+    return AdjointList(part(name, value) for name, value in zip(names, like))

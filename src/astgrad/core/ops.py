@@ -98,7 +98,9 @@ def describe(value):
         if not isinstance(value.value, gast.Name) or _is_global_chain(value):
             return Op(OpKind.CONST)
         key = registry.method_key(value.attr)
-        if key is None:             # an attribute of an object: p.W on a dataclass, self.W
+        if key is None or callable(key):
+            # an attribute of an object: p.W on a dataclass, self.W; s.mean on a namedtuple
+            # (an array's method read without a call is not the array method's result)
             return Op(OpKind.CALL, runtime_objects.attribute, [value.value, gast.Constant(value.attr, None)],
                       label=f".{value.attr}")
         return _method_op(key, value.value, [], {}, f".{value.attr}")

@@ -134,10 +134,34 @@ def rewrite_tree(tree, extra, keywords):
         spread[double] = gast.Dict(keys=[S.const(k) for k in keywords], values=[S.name(names[k]) for k in keywords])
         prologue.append(S.assign(double, S.copy(spread[double]), line=line))
     args.vararg = args.kwarg = None
-    rebound = S.stored_names(gast.Module(body=tree.body, type_ignores=[]))
+    body = gast.Module(body=tree.body, type_ignores=[])
+    rebound = S.stored_names(body) | {name for name in spread if _changed_in_place(body, name)}
     spreading = _Spread({k: v for k, v in spread.items() if k not in rebound})
     tree.body = prologue + [spreading.visit(stmt) for stmt in tree.body]
     return tree, names
+
+
+_READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "count", "index"})
+
+
+def _changed_in_place(tree, name):
+    """Whether the body may change what ``name`` holds without rebinding it
+    (``kwargs["b"] = v``, ``kwargs.setdefault(...)``, a call given it): every read of
+    it must be ``*name``, ``**name``, ``name[k]``, ``len(name)``, ``k in name``, a loop over
+    it or a method that only reads."""
+    for parent in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(parent):
+            if not (isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load)):
+                continue
+            if isinstance(parent, (gast.Starred, gast.comprehension, gast.For)) \
+                    or isinstance(parent, gast.keyword) and parent.arg is None \
+                    or isinstance(parent, gast.Subscript) and isinstance(parent.ctx, gast.Load) \
+                    or isinstance(parent, gast.Compare) and child is not parent.left \
+                    or isinstance(parent, gast.Attribute) and parent.attr in _READ_METHODS \
+                    or isinstance(parent, gast.Call) and S.dotted_path(parent.func) == ["len"]:
+                continue
+            return True
+    return False
 
 
 class _Spread(gast.NodeTransformer):

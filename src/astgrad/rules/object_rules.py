@@ -3,8 +3,9 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 ``attribute_adjoint`` and ``attribute_tangent`` are linear in their first argument and
 each other's transposes."""
 
-from ..runtime_objects import attribute, attribute_adjoint, attribute_tangent, record, record_gradient
-from .registry import adjoint, d, tangent
+from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, field_values, fields_dict, record,
+                               record_gradient, replaceable_fields)
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
 @adjoint(attribute)
@@ -49,6 +50,10 @@ def record_(y, cls, items):
     d[y] = record(cls, d[items])
 
 
+# a new object (its items are the items': like list_to_tuple, not the container itself)
+declare(record, result=FRESH)
+
+
 # record_gradient(g, like) is g with its missing fields filled with zeros: the same
 # values where g has them, so the same derivatives
 @adjoint(record_gradient)
@@ -59,3 +64,32 @@ def record_gradient_(y, g, like):
 @tangent(record_gradient)
 def record_gradient_(y, g, like):
     d[y] = record_gradient(d[g], like)
+
+
+# the names of the fields dataclasses.replace / namedtuple._replace pass on: strings
+non_differentiable(replaceable_fields)
+
+
+# fields_dict(names, values) builds a replaced dataclass's fields from a list of values;
+# field_values(g, names, like) reads them back: linear, and each other's transposes
+@adjoint(fields_dict)
+def fields_dict_(y, names, values):
+    d[values] = field_values(d[y], names, values)
+
+
+@tangent(fields_dict)
+def fields_dict_(y, names, values):
+    d[y] = fields_dict(names, d[values])
+
+
+@adjoint(field_values)
+def field_values_(y, g, names, like):
+    d[g] = fields_dict(names, d[y])
+
+
+@tangent(field_values)
+def field_values_(y, g, names, like):
+    d[y] = field_values(d[g], names, like)
+
+
+declare(fields_dict, field_values, result=FRESH)

@@ -43,18 +43,19 @@ non_differentiable(operator.lt, operator.le, operator.gt, operator.ge, operator.
                    operator.is_, operator.is_not, operator.contains)
 
 # & | ^ of booleans and integers carry no derivative; of sets they are set operations,
-# whose items do: refused where a derivative would flow (never a silent zero)
+# whose items do, and | of dicts is a merge (written {**a, **b} where astgrad sees the
+# dicts): refused where a derivative would flow (never a silent zero)
 @adjoint(operator.and_)
 @adjoint(operator.or_)
 @adjoint(operator.xor)
 def bitwise(y, a, b):
-    d[a] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-    d[b] = unsupported(d[y], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
+    d[a] = unsupported(d[y], "'|', '&' and '^' of values that carry a derivative: of sets (a set of differentiated values only read works: sum it, loop over it, v in s) and of dicts whose operands astgrad cannot tell are dicts (write {**a, **b}) they have no derivative here")
+    d[b] = unsupported(d[y], "'|', '&' and '^' of values that carry a derivative: of sets (a set of differentiated values only read works: sum it, loop over it, v in s) and of dicts whose operands astgrad cannot tell are dicts (write {**a, **b}) they have no derivative here")
 
 
 @tangent(operator.and_)
 @tangent(operator.or_)
 @tangent(operator.xor)
 def bitwise(y, a, b):
-    d[y] = unsupported(d[a], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
-    d[y] = unsupported(d[b], "| & and ^ of differentiated values (sets of them) have no derivative; only read a set of differentiated values (sum it, loop over it, v in s)")
+    d[y] = unsupported(d[a], "'|', '&' and '^' of values that carry a derivative: of sets (a set of differentiated values only read works: sum it, loop over it, v in s) and of dicts whose operands astgrad cannot tell are dicts (write {**a, **b}) they have no derivative here")
+    d[y] = unsupported(d[b], "'|', '&' and '^' of values that carry a derivative: of sets (a set of differentiated values only read works: sum it, loop over it, v in s) and of dicts whose operands astgrad cannot tell are dicts (write {**a, **b}) they have no derivative here")

@@ -8,6 +8,7 @@ import functools
 
 import gast
 
+from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...core.partials import flatten as flatten_partial
@@ -157,11 +158,56 @@ class CallFormLowering:
                 keywords.extend(gast.keyword(arg=k.value, value=gast.Subscript(
                     value=S.name(kw.value.id), slice=S.const(k.value), ctx=gast.Load()))
                     for k in _bound_display(self, kw.value).keys)      # opts = {"k": v} ... f(**opts)
+            elif not any(k.arg is None for k in node.keywords if k is not kw) \
+                    and self.fixed_signature(node) is not None:
+                keywords.append(kw)         # keys known when the code runs: read one by one below
             else:
                 raise self._refuse("**kwargs unpacking of a value that is not a dict display", node,
                                    "pass the keyword arguments one by one, or write the dict out in "
                                    "the call: f(**{'a': x})")
+        spread = next((kw for kw in keywords if kw.arg is None), None)
+        if spread is not None:
+            keywords = [kw for kw in keywords if kw is not spread]
+            keywords += self.keywords_of_mapping(node, spread.value, len(args), {kw.arg for kw in keywords})
         return gast.Call(func=node.func, args=args, keywords=keywords)
+
+    def fixed_signature(self, node):
+        """The signature of the function of the user's ``node`` calls, when it has no
+        ``*args``/``**kwargs`` parameters; else None."""
+        import inspect
+        callee = self.resolve_call(node)
+        if not (inspect.isfunction(callee) and is_user_function(callee)):
+            return None
+        signature = inspect.signature(callee)
+        kinds = {p.kind for p in signature.parameters.values()}
+        return None if kinds & {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD} else signature
+
+    def keywords_of_mapping(self, node, mapping, positional, named):
+        """``f(a, k=v, **d)`` with ``d``'s keys known only when the code runs, ``f`` a function
+        of the user's with a fixed signature: each parameter left (``p``) passed as
+        ``d["p"] if "p" in d else <its default now>``, after Python's TypeError for a key
+        ``f`` does not take or a required parameter ``d`` lacks."""
+        import inspect
+        signature = self.fixed_signature(node)
+        left = [p for i, p in enumerate(signature.parameters.values())
+                if p.kind is not p.POSITIONAL_ONLY and p.name not in named
+                and not (p.kind is p.POSITIONAL_OR_KEYWORD and i < positional)]
+        d = self.atom(mapping, hint="kwargs")
+        if not isinstance(d, gast.Name):
+            d = S.name(self.fresh_assign(d, "kwargs"))
+        required = [p.name for p in left if p.default is inspect.Parameter.empty]
+        self.emit(gast.Expr(value=self.runtime_call(runtime.check_keywords, [
+            S.copy(d), S.const(tuple(p.name for p in left)), S.const(tuple(required)),
+            S.const(self.resolve_call(node).__qualname__)])))
+        keywords = []
+        for p in left:
+            read = gast.Subscript(value=S.copy(d), slice=S.const(p.name), ctx=gast.Load())
+            if p.name not in required:
+                present = self.runtime_call(runtime.has_key, [S.copy(d), S.const(p.name), S.const(self.where())])
+                default = self.runtime_call(runtime.default_of, [S.copy(node.func), S.const(p.name)])
+                read = gast.IfExp(test=present, body=read, orelse=default)
+            keywords.append(gast.keyword(arg=p.name, value=self.atom(read, hint=p.name)))
+        return keywords
 
     def spread_count(self, node, position):
         """How many parameters ``*xs`` at argument ``position`` fills in a call of a

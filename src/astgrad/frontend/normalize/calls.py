@@ -88,6 +88,18 @@ class CallLowering:
                         value=item, type_comment=None))
         return gast.Subscript(value=S.copy(result), slice=gast.Constant(value=0, kind=None), ctx=gast.Load())
 
+    def lowered_call(self, node):
+        """The call lowered by the first of the constructs it may be, or None."""
+        for lowering in (self.object_call, self.replace_call,                     # objects.py, replaced.py
+                         self.sequence_like, self.threaded_call,             # threaded.py
+                         self.call_function_value, self.iterator_call,       # closures.py, iterators.py
+                         self.list_method, self.reversed_call, self.zip_value,   # displays.py
+                         self.itertools_call):                                   # itertools_calls.py
+            lowered = lowering(node)
+            if lowered is not None:
+                return lowered
+        return None
+
     def expr_Call(self, node):
         nested = self.nested_transform(node)
         if nested is not None:
@@ -95,9 +107,7 @@ class CallLowering:
         partial = self.partial_call(node)
         if partial is not None:
             return self.expr_Call(partial)
-        lowered = self.object_call(node) or self.sequence_like(node) or self.threaded_call(node) \
-            or self.call_function_value(node) or self.iterator_call(node)    # objects.py, threaded.py, ...
-        lowered = lowered or self.list_method(node) or self.reversed_call(node) or self.zip_value(node)
+        lowered = self.lowered_call(node)
         if lowered is not None:
             return lowered
         method = self.method_call(node)

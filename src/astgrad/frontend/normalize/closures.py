@@ -154,7 +154,9 @@ class ClosureLowering:
         if isinstance(node, gast.Subscript):
             return self.container_item(node) is not None
         if isinstance(node, gast.Call):
-            return self.is_made_gradient(node) or self.makes_gradient_call(node)     # made.py
+            return self.is_made_gradient(node) or self.makes_gradient_call(node) or self.is_partial_value(node)  # made.py, call_forms.py
+        if isinstance(node, gast.IfExp):
+            return self.looks_like_function(node.body) and self.looks_like_function(node.orelse)
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return False
@@ -172,6 +174,10 @@ class ClosureLowering:
             return Functions([k.value for k in node.keys], [self.function_value(v) for v in node.values])
         if isinstance(node, gast.Subscript):
             return self.container_item(node)
+        if isinstance(node, gast.Call) and self.is_partial_value(node):
+            return self.partial_value(node)         # call_forms.py
+        if isinstance(node, gast.IfExp):
+            return self.chosen_function(node)       # call_forms.py
         if isinstance(node, gast.Call):
             return self.made_gradient(node) if self.is_made_gradient(node) else self.made_by_helper(node)
         path = S.dotted_path(node)

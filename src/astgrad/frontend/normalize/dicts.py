@@ -1,6 +1,7 @@
 """Dict built-ins and methods, lowered to dict displays, item reads and item stores:
 ``d.get(k, default)``, ``dict(...)`` in its forms (keywords, pairs, a mapping, ``dict(d,
-k=v)``, ``dict(**d)``) and ``d.update(...)`` on a dict the function made.
+k=v)``, ``dict(**d)``), ``d.update(...)`` and ``d.setdefault(k, v)`` on a dict the function
+made, and ``a | b`` where an operand is certainly a dict (``{**a, **b}``).
 
 ``d.get`` is matched by name on a local receiver, so the generated code checks that the
 receiver is a mapping (``runtime.check_mapping``) before relying on ``d[k]``; ``update``
@@ -75,6 +76,18 @@ class DictLowering:
             values.append(kw.value)
         return self.expr_Dict(gast.Dict(keys=keys, values=values))
 
+    def dict_setdefault(self, owner, args):
+        """``d.setdefault(k, v)`` on a dict made in this function: ``v`` stored at ``k``
+        where ``d`` has no ``k`` (both evaluated first, as Python passes them), then ``d[k]``."""
+        key = self.atom(args[0], hint="key")
+        default = self.atom(args[1]) if len(args) > 1 else S.const(None)
+        present = self.fresh_assign(self.runtime_call(runtime.has_key, [S.name(owner), key, S.const(self.where())]),
+                                    "cond")
+        absent = self.fresh_assign(gast.UnaryOp(op=gast.Not(), operand=S.name(present)), "cond")
+        self.emit_if(S.name(absent), self.block_of(lambda: self.statement(_store(owner, key, default, self.line))),
+                     [])
+        return gast.Subscript(value=S.name(owner), slice=S.copy(key), ctx=gast.Load())
+
     def dict_update(self, call):
         """``d.update(m, k=v)`` as a statement, on a dict made in this function: each entry
         stored in turn (``d[key] = value``), after every argument is evaluated, as Python
@@ -121,6 +134,20 @@ class DictLowering:
         return bool(values) and len(values) == stores and all(
             isinstance(v, (gast.Dict, gast.DictComp))
             or isinstance(v, gast.Call) and self.resolve_call(v) is builtins.dict for v in values)
+
+    def dict_union(self, node):
+        """``a | b`` where an operand is certainly a dict (a display, a comprehension,
+        ``dict(...)``, or a local only ever bound to one): ``{**a, **b}``; else None."""
+        if not isinstance(node.op, gast.BitOr) or not any(self.makes_dict(v) for v in (node.left, node.right)):
+            return None
+        return self.unpacking_dict(gast.Dict(keys=[None, None], values=[node.left, node.right]))
+
+    def makes_dict(self, node):
+        if isinstance(node, (gast.Dict, gast.DictComp)):
+            return True
+        if isinstance(node, gast.Call):
+            return self.resolve_call(node) is builtins.dict
+        return isinstance(node, gast.Name) and self.only_dicts(node.id)
 
     def yields_pairs(self, node):
         """Whether ``node`` is, as written, an iterable of pairs rather than a mapping:

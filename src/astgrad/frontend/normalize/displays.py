@@ -8,6 +8,7 @@ to loops the modes already differentiate:
 - ``xs.extend(it)``: the items of ``it`` (read first), appended one by one;
 - ``xs.insert(i, v)``: ``v`` appended, the items from ``i`` moved up one place, ``v``
   stored at ``i`` (``i`` clamped as Python does);
+- ``xs.reverse()``: the items swapped pairwise from the ends, in the same list;
 - ``reversed(xs)`` of anything but a range: ``list(xs)[::-1]``;
 - ``zip(xs, ys)`` outside a ``for`` header (``enumerate(zip(...))``): the list of tuples
   it yields, the shortest sequence setting the length.
@@ -85,7 +86,8 @@ class DisplayLowering:
     # -- list methods and iterators ----------------------------------------------------
 
     def list_method(self, node):
-        """``xs.extend(it)``, ``xs.insert(i, v)``, ``xs.pop(i)`` on a local list, lowered; else None."""
+        """``xs.extend(it)``, ``xs.insert(i, v)``, ``xs.pop(i)``, ``xs.reverse()`` on a local
+        list, lowered; else None."""
         func = node.func
         if not (isinstance(func, gast.Attribute) and func.attr in _LOWERED_ARITY
                 and self.local_receiver(func) and not node.keywords
@@ -95,6 +97,8 @@ class DisplayLowering:
         receiver = self.named_atom(func.value, "items")
         if func.attr == "pop":
             return self.list_pop(receiver.id, node.args[0])
+        if func.attr == "reverse":
+            return self.list_reverse(receiver.id)
         if func.attr == "extend":
             items = self.atom(self.list_of(node.args[0]), hint="items")    # read first: xs.extend(xs)
             self.append_each(receiver.id, items)
@@ -118,6 +122,20 @@ class DisplayLowering:
         for stmt in gast.parse(source).body:
             self.statement(self.at_line(stmt))
         return S.name(value)
+
+    def list_reverse(self, xs):
+        """``xs.reverse()``: swap the items pairwise from the ends, so that the list stays
+        the same object (aliases see the change)."""
+        n, j, item = (self.namer.fresh(hint) for hint in ("n", "j", "item"))
+        self.locals.update({n, j, item})
+        source = (f"{n} = len({xs})\n"
+                  f"for {j} in range({n} // 2):\n"
+                  f"    {item} = {xs}[{j}]\n"
+                  f"    {xs}[{j}] = {xs}[{n} - 1 - {j}]\n"
+                  f"    {xs}[{n} - 1 - {j}] = {item}\n")
+        for stmt in gast.parse(source).body:
+            self.statement(self.at_line(stmt))
+        return S.const(None)
 
     def list_insert(self, xs, index, value):
         index = self.atom(index, hint="index")
@@ -188,7 +206,7 @@ class DisplayLowering:
             target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
 
 
-_LOWERED_ARITY = {"extend": 1, "insert": 2, "pop": 1}
+_LOWERED_ARITY = {"extend": 1, "insert": 2, "pop": 1, "reverse": 0}
 
 
 def _text(atom):

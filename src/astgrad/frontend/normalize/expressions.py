@@ -39,7 +39,7 @@ class ExpressionLowering:
     def expr_BinOp(self, node):
         if not isinstance(node.op, _BIN_OPS):
             raise self._refuse(f"the operator {type(node.op).__name__}", node)
-        lowered = self.sequence_operation(node)
+        lowered = self.sequence_operation(node) or self.dict_union(node)    # containers.py, dicts.py
         if lowered is not None:
             return lowered
         return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))

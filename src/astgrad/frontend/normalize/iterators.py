@@ -10,10 +10,12 @@ comprehensions that call ``fn`` (inlined when it is a local function, closures.p
   (stable; ``reverse`` keeps equal items in their order), the keys carry no derivative
   and each item's derivative goes back to where it came from (the permutation).
 - ``max(xs, key=k)`` / ``min(xs, key=k)`` is the first item with the largest / smallest key.
+- a key ``operator.itemgetter(1)`` (``attrgetter("a")``) is the lambda it stands for.
 """
 
 import builtins
 import functools
+import operator
 
 import gast
 
@@ -35,7 +37,7 @@ class IteratorLowering:
                 and self.is_partial_literal(node.args[0]):
             return self.map_partial(node)
         keywords = {kw.arg: kw.value for kw in node.keywords}
-        key = keywords.get("key")
+        key = self.getter_lambda(keywords.get("key"))
         if key is not None and isinstance(key, gast.Constant) and key.value is None:
             key = None
         if key is not None and not self.looks_like_function(key):
@@ -48,6 +50,23 @@ class IteratorLowering:
             first = self.fresh_assign(gast.Subscript(value=order, slice=S.const(0), ctx=gast.Load()), "i")
             return gast.Subscript(value=seq, slice=S.name(first), ctx=gast.Load())
         return None
+
+    def getter_lambda(self, key):
+        """``operator.itemgetter(1)`` (``attrgetter("a")``) of constants as the lambda it
+        stands for (``lambda v: v[1]``); any other key as it is."""
+        getter = self.resolve_call(key)
+        if getter not in (operator.itemgetter, operator.attrgetter) or key.keywords or not key.args \
+                or not all(isinstance(a, gast.Constant) for a in key.args):
+            return key
+        if getter is operator.attrgetter and not all(isinstance(a.value, str) for a in key.args):
+            return key
+        item = self.namer.fresh("item")
+        reads = [gast.Subscript(value=S.name(item), slice=S.const(a.value), ctx=gast.Load())
+                 if getter is operator.itemgetter else _attribute_path(S.name(item), a.value) for a in key.args]
+        body = reads[0] if len(reads) == 1 else gast.Tuple(elts=reads, ctx=gast.Load())
+        parameter = gast.Name(id=item, ctx=gast.Param(), annotation=None, type_comment=None)
+        return gast.Lambda(args=gast.arguments(args=[parameter], posonlyargs=[], vararg=None, kwonlyargs=[],
+                                               kw_defaults=[], kwarg=None, defaults=[]), body=body)
 
     def callable_node(self, node):
         """An expression calling the function value ``node`` stands for: a local
@@ -117,3 +136,10 @@ class IteratorLowering:
         position = self.namer.fresh("i")
         read = gast.Subscript(value=S.copy(seq), slice=S.name(position), ctx=gast.Load())
         return self.comprehension_of(read, S.name(position, store=True), order)
+
+
+def _attribute_path(node, path):
+    """``node.a.b`` for the path "a.b"."""
+    for attr in path.split("."):
+        node = gast.Attribute(value=node, attr=attr, ctx=gast.Load())
+    return node

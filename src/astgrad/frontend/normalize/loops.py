@@ -122,7 +122,8 @@ class LoopLowering:
             anno.set(loop_iter, Key.TARGET, builtins.range)
             return loop_target, loop_iter
         if callee is builtins.zip and not iterator.keywords and isinstance(target, (gast.Tuple, gast.List)) \
-                and len(target.elts) == len(iterator.args):
+                and len(target.elts) == len(iterator.args) \
+                and not all(self.endless_repeat(a) for a in iterator.args):
             return self.zip_header(iterator, target, changed_by_loop, prefix)
         view = self.dict_view(iterator)
         if view is not None:
@@ -132,15 +133,19 @@ class LoopLowering:
     def zip_header(self, iterator, target, changed_by_loop, prefix):
         """``for a, b in zip(xs, ys)``: ``for k in range(min(len(xs), len(ys)))``, with
         ``a = xs[k]; b = ys[k]`` first in the body."""
-        seqs = [self.loop_seq(self.atom(a, hint="seq"), changed_by_loop) for a in iterator.args]
-        lengths = [self.fresh_assign(self.builtin_call("len", [s]), "n") for s in seqs]
+        repeated = {i: self.kept_atom(a.args[0]) for i, a in enumerate(iterator.args) if self.endless_repeat(a)}
+        seqs = [repeated.get(i) or self.loop_seq(self.atom(a, hint="seq"), changed_by_loop)
+                for i, a in enumerate(iterator.args)]
+        lengths = [self.fresh_assign(self.builtin_call("len", [s]), "n") for i, s in enumerate(seqs)
+                   if i not in repeated]
         count = S.name(lengths[0]) if len(lengths) == 1 else S.name(
             self.fresh_assign(self.builtin_call("min", [S.name(n) for n in lengths]), "n"))
         index = self.namer.fresh("k")
         loop_target = S.name(index, store=True)
         loop_iter = self.builtin_call("range", [count])
-        prefix.extend((elt, gast.Subscript(value=S.copy(seq), slice=S.name(index), ctx=gast.Load()))
-                      for elt, seq in zip(target.elts, seqs))
+        prefix.extend((elt, S.copy(seq) if i in repeated else
+                       gast.Subscript(value=S.copy(seq), slice=S.name(index), ctx=gast.Load()))
+                      for i, (elt, seq) in enumerate(zip(target.elts, seqs)))
         return loop_target, loop_iter
 
     def items_header(self, iterator, callee, target, changed, changed_by_loop, prefix):

@@ -21,8 +21,10 @@ from .dicts import DictLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
+from .forwarding import ForwardingFunctions
 from .inlining import InlineLowering
 from .iterators import IteratorLowering
+from .itertools_calls import ItertoolsLowering
 from .jumps import JumpLowering, _has_early_return
 from .loops import LoopLowering
 from .made import MadeGradientLowering
@@ -31,20 +33,21 @@ from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .outer_writes import lower_outer_writes
 from .recursion import RecursionLowering
+from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .sets import SetLowering
 from .statements import StatementLowering
 from .trying import TryLowering
-from .unrolled import unroll_function_comprehensions
+from .unrolled import is_partial_call, unroll_function_comprehensions
 from .views import rewrite_view_writes
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
-                 IteratorLowering, MethodLowering, ObjectLowering, DisplayLowering, NestedTransformLowering,
-                 MadeGradientLowering, RecursionLowering, DeletionLowering, SetLowering,
-                 TryLowering):
+                 IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
+                 NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
+                 SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -73,7 +76,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         inlining.py     calls of function values (inlined), loops over literals of functions
         recursion.py    a local function calling itself: called as its lifted twin
         iterators.py    map, sorted(key=...), max/min(key=...)
+        itertools_calls.py  itertools (chain, product, combinations, pairwise, islice, accumulate, ...),
+                        functools.reduce
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
+        forwarding.py   a partial as a value, a function chosen by a conditional expression
         arguments.py    arguments the body writes into: copied when the code starts
         unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
@@ -83,6 +89,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
         sets.py         a set only read (summed, looped over) as the list of its items
+        replaced.py     dataclasses.replace(p, a=v), namedtuple._replace(a=v)
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
@@ -127,7 +134,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         kinds = set(map(type, nodes))
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
-        if gast.ListComp in kinds and gast.Lambda in kinds:
+        if gast.ListComp in kinds and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
             unroll_function_comprehensions(tree)
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)

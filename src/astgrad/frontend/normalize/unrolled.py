@@ -9,11 +9,22 @@ that step's constant; a name the lambda's body reads from the comprehension (``l
 v * k``) is read when the lambda is called, after the comprehension finished, so it is
 the last constant. Only comprehensions with one ``for`` over ``range`` of integer
 literals or over a tuple or list of literals, with no ``if``, whose item is a lambda,
-are written out; others are left as they are."""
+are written out; others are left as they are.
+
+A list of partials, ``[partial(k, scale=s) for s in (0.5, w)]``, is written out the same
+way (``[partial(k, scale=0.5), partial(k, scale=w)]``; the items may be names, read when
+the display is built, as the comprehension reads them), each followed as a partial."""
 
 import gast
 
 from ...core import syntax as S
+
+
+def is_partial_call(node):
+    """``partial(g, ...)`` or ``functools.partial(g, ...)`` with no lambda in its
+    arguments (what the name means does not matter: the list display made is the same)."""
+    return isinstance(node, gast.Call) and (S.dotted_path(node.func) or [""])[-1] == "partial" \
+        and not any(isinstance(n, gast.Lambda) for n in S.walk_nodes(node))
 
 
 def unroll_function_comprehensions(tree):
@@ -30,6 +41,9 @@ class _Unroller(gast.NodeTransformer):
         name = node.generators[0].target.id
         if not values:
             return gast.List(elts=[], ctx=gast.Load())
+        if not isinstance(node.elt, gast.Lambda):      # a partial: each step's call made with its item
+            elts = [_Substitute(name, value).visit(S.copy(node.elt)) for value in values]
+            return gast.copy_location(gast.List(elts=elts, ctx=gast.Load()), node)
         elts = [_instance(node.elt, name, value, values[-1]) for value in values]
         return gast.copy_location(gast.List(elts=elts, ctx=gast.Load()), node)
 
@@ -37,7 +51,8 @@ class _Unroller(gast.NodeTransformer):
 def _constant_steps(node):
     """The constants the comprehension's loop variable takes, or None when it is not
     one this module writes out."""
-    if len(node.generators) != 1 or not isinstance(node.elt, gast.Lambda):
+    partial = is_partial_call(node.elt)
+    if len(node.generators) != 1 or not (isinstance(node.elt, gast.Lambda) or partial):
         return None
     generator = node.generators[0]
     if generator.ifs or generator.is_async or not isinstance(generator.target, gast.Name):
@@ -45,6 +60,9 @@ def _constant_steps(node):
     source = generator.iter
     if isinstance(source, (gast.Tuple, gast.List)) and all(isinstance(e, gast.Constant) for e in source.elts):
         return [e.value for e in source.elts]
+    if partial and isinstance(source, (gast.Tuple, gast.List)) \
+            and all(isinstance(e, (gast.Constant, gast.Name)) for e in source.elts):
+        return list(source.elts)        # names read as the display would read them
     if isinstance(source, gast.Call) and isinstance(source.func, gast.Name) and source.func.id == "range" \
             and not source.keywords and 1 <= len(source.args) <= 3 \
             and all(isinstance(a, gast.Constant) and type(a.value) is int for a in source.args):
@@ -74,7 +92,9 @@ class _Substitute(gast.NodeTransformer):
 
     def visit_Name(self, node):
         if node.id == self.name and isinstance(node.ctx, gast.Load):
-            return gast.copy_location(gast.Constant(value=self.value, kind=None), node)
+            value = S.copy(self.value) if isinstance(self.value, gast.AST) else gast.Constant(value=self.value,
+                                                                                             kind=None)
+            return gast.copy_location(value, node)
         return node
 
     def visit_Lambda(self, node):

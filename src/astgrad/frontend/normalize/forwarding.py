@@ -1,0 +1,99 @@
+"""Function values made by an expression, followed as local functions that forward their
+arguments (closures.py inlines them where they are called, and a helper handed one is
+inlined too):
+
+- ``functools.partial(g, a, k=v)`` handed around as a value (to a helper, ``map``,
+  ``sorted(key=...)``, ``functools.reduce``, a name the code passes on) is
+  ``def partial(*args, k=<v>, **kwargs): return g(<a>, *args, k=k, **kwargs)``, its
+  arguments read where the partial is made;
+- ``np.sin if c else g`` is ``def chosen(*args, **kwargs): if <c>: return np.sin(*args,
+  **kwargs)`` ... ``return g(*args, **kwargs)``, the test evaluated where Python
+  evaluates it.
+"""
+
+import functools
+
+import gast
+
+from ...core import syntax as S
+from .call_forms import _flat_partial
+from .closures import Local
+
+
+class ForwardingFunctions:
+    """Normalizer methods for partials as values and functions chosen by a condition."""
+
+    def is_partial_value(self, node):
+        """``functools.partial(g, a, k=v)`` of a function value known now, its arguments
+        written out (no ``*xs``/``**d``)."""
+        return self.resolve_call(node) is functools.partial and bool(node.args) \
+            and not any(isinstance(a, gast.Starred) for a in node.args) \
+            and all(kw.arg is not None for kw in node.keywords) and self.looks_like_function(node.args[0])
+
+    def partial_value(self, node):
+        """``functools.partial(g, a, k=v)`` handed around as a value (to a helper, bound to
+        a name the code passes on): the local function it behaves as, inlined where called,
+        its arguments read now::
+
+            def partial(*args, k=<v>, **kwargs):
+                return g(<a>, *args, k=k, **kwargs)
+        """
+        node = _flat_partial(self, node)
+        bound = [self.kept_atom(a) for a in node.args[1:]]
+        keywords = {kw.arg: self.kept_atom(kw.value) for kw in node.keywords}
+        return self.forwarding_function("functools.partial", lambda call: [gast.Return(value=call(
+            self.function_name(node.args[0]), bound, [gast.keyword(arg=k, value=S.name(k)) for k in keywords]))],
+            keywords)
+
+    def chosen_function(self, node):
+        """``f = np.sin if c else g`` (each a function value known now): the local function
+        calling the one chosen, the test evaluated now (where Python evaluates it)::
+
+            def chosen(*args, **kwargs):
+                if <c>:
+                    return np.sin(*args, **kwargs)
+                return g(*args, **kwargs)
+        """
+        test = self.kept_atom(node.test)
+        first, second = self.function_name(node.body), self.function_name(node.orelse)
+        return self.forwarding_function("a function chosen by a conditional expression", lambda call: [
+            gast.If(test=S.copy(test), body=[gast.Return(value=call(first, [], []))], orelse=[]),
+            gast.Return(value=call(second, [], []))], {})
+
+    def function_name(self, node):
+        """An expression naming the function value ``node`` (a local function's name)."""
+        if isinstance(node, gast.Lambda):
+            return S.name(self.define_local(self.namer.fresh("lambda"), node, "lambda"))
+        if isinstance(node, gast.Name) and node.id in self.functions:
+            return S.copy(node)
+        function = self.function_value(node)
+        if hasattr(function, "func"):
+            return S.copy(function.func)
+        name = self.namer.fresh("fn")
+        self.functions[name] = function
+        self.locals.add(name)
+        return S.name(name)
+
+    def forwarding_function(self, label, body, keywords):
+        """A local function taking any arguments (and the keyword-only ``keywords``,
+        {name: default atom}) whose ``body(call)`` forwards them: ``call(func, first,
+        named)`` is the call of ``func`` with ``first``, the arguments and ``named``."""
+        star, double = self.namer.fresh("args"), self.namer.fresh("kwargs")
+
+        def param(name):
+            return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
+
+        def call(func, first, named):
+            return gast.Call(func=S.copy(func), args=list(first) + [gast.Starred(value=S.name(star), ctx=gast.Load())],
+                             keywords=list(named) + [gast.keyword(arg=None, value=S.name(double))])
+        statements = body(call)
+        for stmt in statements:
+            for sub in S.walk_nodes(stmt):
+                if isinstance(sub, gast.stmt):
+                    sub.lineno = self.line
+        fn = gast.FunctionDef(name=self.namer.fresh("forward"), args=gast.arguments(
+            posonlyargs=[], args=[], vararg=param(star), kwonlyargs=[param(k) for k in keywords],
+            kw_defaults=[None] * len(keywords), kwarg=param(double), defaults=[]),
+            body=statements, decorator_list=[], returns=None, type_comment=None, type_params=[])
+        fn.lineno = self.line
+        return Local(label, fn, [], keywords)

@@ -1,0 +1,55 @@
+"""``dataclasses.replace(p, lr=v)`` and ``s._replace(h=v)`` (a namedtuple): a new object of
+the same class, each field the new value given for it or the old one read from the
+object, built as ``record(type(p), items)`` (runtime_objects.py), so the derivative of
+each field goes to the new value or back to the old object:
+
+    names = replaceable_fields(p, changes, 'replace')    # Python's errors for a bad name
+    items = fields_dict(names, [changes[n] if n in changes else p.<n> for n in names])
+    q = record(type(p), items)
+
+(a namedtuple's items are a tuple, in field order). The class is read when the code
+runs, so ``p`` may be an argument of any dataclass or namedtuple class."""
+
+import dataclasses
+
+import gast
+
+from ... import runtime_objects
+from ...core import syntax as S
+
+
+class ReplaceLowering:
+    """Normalizer methods for dataclasses.replace and namedtuple._replace."""
+
+    def replace_call(self, node):
+        """The lowered call, or None when ``node`` is not one of the two."""
+        if node.keywords and any(kw.arg is None for kw in node.keywords):
+            return None
+        if self.resolve_call(node) is dataclasses.replace and len(node.args) == 1 \
+                and not isinstance(node.args[0], gast.Starred):
+            return self.replaced(node.args[0], node.keywords, "replace")
+        if isinstance(node.func, gast.Attribute) and node.func.attr == "_replace" and not node.args \
+                and not (isinstance(node.func.value, gast.Name) and node.func.value.id in self.functions):
+            return self.replaced(node.func.value, node.keywords, "_replace")
+        return None
+
+    def replaced(self, receiver, keywords, how):
+        obj = self.atom(receiver, hint="obj")
+        if not isinstance(obj, gast.Name):
+            obj = S.name(self.fresh_assign(obj, "obj"))
+        changes = self.fresh_assign(gast.Dict(keys=[S.const(kw.arg) for kw in keywords],
+                                              values=[self.atom(kw.value) for kw in keywords]), "changes")
+        names, items, n = (self.namer.fresh(hint) for hint in ("names", "items", "n"))
+        self.locals.update((changes, names, items, n))
+        helpers = {name: self.bind_value(obj, name) for name, obj in (
+            ("replaceable_fields", runtime_objects.replaceable_fields), ("attribute", runtime_objects.attribute),
+            ("fields_dict", runtime_objects.fields_dict))}
+        item = f"{changes}[{n}] if {n} in {changes} else {helpers['attribute']}({obj.id}, {n})"
+        display = f"{helpers['fields_dict']}({names}, [{item} for {n} in {names}])" if how == "replace" \
+            else f"tuple([{item} for {n} in {names}])"
+        text = (f"{names} = {helpers['replaceable_fields']}({obj.id}, {changes}, {how!r})\n"
+                f"{items} = {display}\n")
+        for stmt in gast.parse(text).body:
+            self.statement(self.at_line(stmt))
+        cls = self.fresh_assign(self.builtin_call("type", [S.copy(obj)]), "cls")
+        return self.runtime_call(runtime_objects.record, [S.name(cls), S.name(items)])
