@@ -4,7 +4,7 @@
 per value); this module writes the statements: the push or copy in the forward
 sweep, the pop or read back in the reverse sweep, the empty stacks at the start,
 and, once both sweeps exist, saves of just the shape where that is all the reverse
-sweep uses.
+sweep uses, and none where it reads nothing back.
 """
 
 import gast
