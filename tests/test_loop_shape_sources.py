@@ -111,3 +111,41 @@ def test_a_temporary_read_where_the_result_is_needed_is_still_saved():
     assert "t_stack.append(shape_of(t))" in source, source
     # where only x is differentiated, nothing reads the new a: its old value comes back first
     assert "t_stack" not in astgrad.grad(result_reading_loop, 0).source
+
+
+
+def rescaled_loop(x, y):
+    """Its derivative, transformed again, restores values in its loop that nothing reads
+    back (the shapes come from operands): those are not saved at all."""
+    a = x * y
+    for k in range(3):
+        t = np.sin(a) * y
+        a = a * 0.5 + t * 0.25
+    a = a + x * 0.0
+    return np.sum(a)
+
+
+def test_no_save_is_made_that_the_reverse_sweep_never_reads_back(monkeypatch):
+    """At first and second order, the transform makes no save that only dead-code
+    elimination would take out again (looked at before the optimize passes, which drop
+    unbroadcasts and with them more reads)."""
+    import copy
+
+    from astgrad.analysis import dataflow
+    from astgrad.backend import dead_code, optimize
+    run, unread = optimize.optimize, []
+
+    def checked(body, context):
+        mine = dataflow.eliminate_dead_code(copy.deepcopy(body), set())
+        unread.append(len(dead_code._dead_saves(mine)))
+        return run(body, context)
+
+    monkeypatch.setattr(optimize, "optimize", checked)
+    gradient = astgrad.grad(rescaled_loop)
+
+    def first(x, y):
+        return np.sum(gradient(x, y) * np.arange(1.0, 4.0))
+
+    x, y = np.linspace(0.2, 0.6, 3), np.full((2, 1), 0.5)
+    assert_close(astgrad.grad(first)(x, y), numerical_grad(first, (x, y), 0))
+    assert len(unread) >= 2 and not any(unread), unread

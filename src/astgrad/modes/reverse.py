@@ -133,9 +133,10 @@ class ReverseMode(Transform):
             self._spread = S.assign(seed, self.seed_spread(seed))
             backward.insert(0, self._spread)
         ret = gast.Return(value=self._returned(wrt_names, state, result))
-        save_shapes_only(forward, backward, self.helper_call)
+        unsaved = save_shapes_only(forward, backward, self.helper_call, ret)
         copy_views_read_back(body, forward, backward, self.helper_call)
-        inits = stack_inits(list(plan.stacks.values()) + forward_sweep.item_stacks, plan.needs_init)
+        stacks = [stack for name, stack in plan.stacks.items() if name not in unsaved]
+        inits = stack_inits(stacks + forward_sweep.item_stacks, plan.needs_init - unsaved)
         self._context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),
             parameter_adjoints={self.adjoint(p) for p in params if p in self.active},

@@ -4,7 +4,8 @@
 per value); this module writes the statements: the push or copy in the forward
 sweep, the pop or read back in the reverse sweep, the empty stacks at the start,
 and, once both sweeps exist, saves of just the shape where that is all the reverse
-sweep uses (copies of views read back are ``views_read_back``'s).
+sweep uses, and none where it reads nothing back (copies of views read back are
+``views_read_back``'s).
 """
 
 import gast
@@ -12,6 +13,7 @@ import gast
 from ..analysis.saves import Store
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 
 
@@ -84,10 +86,13 @@ def shape_arguments(target):
     return () if record is None else record.shape_arguments
 
 
-def save_shapes_only(forward, backward, helper_call):
+def save_shapes_only(forward, backward, helper_call, returned=None):
     """Where the reverse sweep uses a restored array only for its shape (an argument
-    in a record's ``shape_arguments``: ``unbroadcast``, ``unreduce``, ...), save just its shape."""
-    only_shapes = _restored_for_shape_only(backward)
+    in a record's ``shape_arguments``: ``unbroadcast``, ``unreduce``, ...), save just its
+    shape; where neither it nor ``returned`` (the return statement) reads a restored name
+    at all, leave out its saves and restores. Returns the names whose saves all went."""
+    only_shapes, unread = _restored_for_shape_only(backward, returned)
+    unread = _drop_unread(forward, backward, unread)
     for stmt in S.statements(forward):
         if anno.get(stmt, Key.SAVE_ID) is None:
             continue
@@ -97,21 +102,43 @@ def save_shapes_only(forward, backward, helper_call):
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) \
                 and stmt.value.id in only_shapes:
             stmt.value = helper_call("shape_of", [stmt.value])
+    return unread
 
 
-def _restored_for_shape_only(backward):
-    """The names restored in ``backward`` whose restored value its other statements read
-    only as shape arguments. One walk of each statement: a call comes before its
-    arguments (walk_nodes is breadth first), so its shape arguments are known when
-    they come."""
-    value_uses, restored, others = set(), set(), []
+def _drop_unread(forward, backward, unread):
+    """Remove the restores of the names ``unread`` and the saves they read back, unless
+    that would empty a block; returns the names whose saves went (none, or ``unread``)."""
+    if not unread:
+        return unread
+    restores = [stmt for stmt in S.statements(backward) if anno.get(stmt, Key.RESTORE_ID) is not None
+                and stmt.targets[0].id in unread]
+    doomed = {anno.get(stmt, Key.RESTORE_ID) for stmt in restores}
+    gone = {id(stmt) for stmt in restores}
+    blocks = list(walk.walk_blocks(forward)) + list(walk.walk_blocks(backward))
+    kept = [[stmt for stmt in block if id(stmt) not in gone and anno.get(stmt, Key.SAVE_ID) not in doomed]
+            for block in blocks]
+    if any(block and not left for block, left in zip(blocks, kept)):
+        return set()            # a loop holding nothing else (dead code removes it whole)
+    for block, left in zip(blocks, kept):
+        block[:] = left
+    return unread
+
+
+def _restored_for_shape_only(backward, returned=None):
+    """(the names restored in ``backward`` whose restored value its other statements read
+    only as shape arguments, those neither they nor ``returned`` read at all). One walk of
+    each statement: a call comes before its arguments (walk_nodes is breadth first), so
+    its shape arguments are known when they come."""
+    value_uses, shape_uses, restored, others = set(), set(), set(), []
     for stmt in S.statements(backward):
         if anno.get(stmt, Key.RESTORE_ID) is not None:
             restored.add(stmt.targets[0].id)
         else:
             others.append(stmt)
     if not restored:            # nothing is restored (straight-line code): no use to look at
-        return restored
+        return restored, restored
+    if returned is not None:
+        others.append(returned)
     shape_only, positions_of = set(), {}
     call_type, name_type, load_type = gast.Call, gast.Name, gast.Load
     for stmt in others:
@@ -126,10 +153,9 @@ def _restored_for_shape_only(backward):
                     for position in positions[0]:
                         if len(sub.args) > position and type(sub.args[position]) is name_type:
                             shape_only.add(id(sub.args[position]))
-                elif kind is name_type and sub.id in restored and type(sub.ctx) is load_type \
-                        and id(sub) not in shape_only:
-                    value_uses.add(sub.id)
-    return restored - value_uses
+                elif kind is name_type and sub.id in restored and type(sub.ctx) is load_type:
+                    (shape_uses if id(sub) in shape_only else value_uses).add(sub.id)
+    return restored - value_uses, restored - value_uses - shape_uses
 
 
 def _is_key(index):
