@@ -94,3 +94,21 @@ def test_transforms_of_the_gradient_of_a_vector_output_say_what_is_wrong(transfo
     of the output's sum)."""
     with pytest.raises(ValueError, match="grad requires _vector_output to return a scalar"):
         transform(astgrad.grad(_vector_output))
+
+
+@pytest.mark.parametrize("transform", [
+    lambda g: astgrad.jvp(g, (POINT,), (V,)),
+    lambda g: astgrad.jacobian(g, mode="forward")(POINT),
+], ids=["jvp", "jacobian forward"])
+def test_a_transform_of_the_gradient_leaves_the_gradient_checking_its_output(transform):
+    """The gradient a transform of a gradient differentiates is made without the value,
+    and without a proof that the output is a number: a later call of the gradient (or of
+    a new gradient of the same function) must still check the output, not take that code
+    as proven (it returned the gradient of the output's sum)."""
+    def vector_output(x):
+        return x * 3.0 - np.cos(x)
+    with pytest.raises(ValueError, match="to return a scalar"):
+        transform(astgrad.grad(vector_output))
+    for gradient in (astgrad.grad(vector_output), astgrad.grad(vector_output)):
+        with pytest.raises(ValueError, match="to return a scalar"):
+            gradient(POINT)

@@ -955,7 +955,6 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s); "
                          "give one tangent per primal")
     bound = _bind(f, primals, {})
-    _check_gradient_output(f, bound)
     _refuse_complex(primals, "jvp (primals)")
     _refuse_complex(tangents, "jvp (tangents)")
     tangents = [_matching(t, x, f"jvp: tangent {i}", f"primal {i}", constants_allowed=True)
@@ -971,8 +970,13 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     if compiled is None:
         compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
     names = _tangent_params(compiled, len(positions))
-    out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
-                                  **{name: tangents[i] for name, i in zip(names, positions)})
+    try:
+        out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
+                                      **{name: tangents[i] for name, i in zip(names, positions)})
+    except Exception:
+        _check_gradient_output(f, bound)        # a gradient's function returning no number
+        raise
+    _check_gradient_output(f, bound)            # after the run: f's own draws and writes come second
     returned = getattr(f, "as_returned", None)      # a gradient's: the structures its call returns
     if returned is not None and not bound.kwargs:
         out, tangent = returned(out, bound.args), returned(tangent, bound.args)
