@@ -141,18 +141,20 @@ class GradientOnly:
         the output is not proven a real number."""
         plain_key = (key[0], key[1], False, part)
         fn = underlying(function)
+        plain = None
         if made_before(fn, plain_key):
             # marked when proven here; code without the value is also made unproven (the
             # gradient a transform of this gradient differentiates): proven again then
-            made = Current(function, plain_key)()
-            proven = getattr(made, "__astgrad_gradient_only__", False) or _proven(function, part, key)
+            plain = Current(function, plain_key)
+            proven = getattr(plain(), "__astgrad_gradient_only__", False) or _proven(function, part, key)
         else:
             # the code with the value made before for these kinds: not proven then, and not
             # tried again (the proof only spares computing the value, which that code checks)
             proven = not made_before(fn, key + (part,)) and _proven(function, part, key)
         if not proven:
             return None
-        plain = Current(function, plain_key)
+        if plain is None:           # made only once proven: no code is made for nothing
+            plain = Current(function, plain_key)
         version = cls(function, key, part, plain)
         version.proven = version._mark(plain())
         return version
