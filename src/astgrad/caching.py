@@ -227,6 +227,12 @@ def _cached_entry(fn, key):
     return entry if entry is not None and entry.holds(fn) else None
 
 
+def made_here(fn, key):
+    """Whether ``fn``'s derivative ``key`` was made (or loaded) in this process and is
+    cached while its names mean the same."""
+    return _cached_entry(fn, key) is not None
+
+
 def made_before(fn, key):
     """Whether ``fn``'s derivative ``key`` is at hand without generating it: cached here
     while its names mean the same, or stored on disk by an earlier process (verified on

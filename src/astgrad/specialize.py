@@ -29,7 +29,7 @@ from . import argument_kinds
 from .analysis import shapes
 from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
-from .caching import Current, checked_normalized, made_before, prepare
+from .caching import Current, checked_normalized, made_before, made_here, prepare
 from .chains import MAX_VERSIONS, BoundedVersions, Chain
 from .core.functions import seed_parameter, underlying
 from .pipeline import TANGENT_ONLY
@@ -141,12 +141,14 @@ class GradientOnly:
         the output is not proven a real number."""
         plain_key = (key[0], key[1], False, part)
         fn = underlying(function)
-        plain = None
-        if made_before(fn, plain_key):
-            # marked when proven here; code without the value is also made unproven (the
-            # gradient a transform of this gradient differentiates): proven again then
+        plain, here = None, made_here(fn, plain_key)
+        if here or made_before(fn, plain_key):
+            # made in this process: marked when proven; a transform of this gradient also
+            # makes it, unproven (the gradient it differentiates): proven again then. Stored
+            # on disk by an earlier process: taken as proven there
             plain = Current(function, plain_key)
-            proven = getattr(plain(), "__astgrad_gradient_only__", False) or _proven(function, part, key)
+            proven = (not here or getattr(plain(), "__astgrad_gradient_only__", False)
+                      or _proven(function, part, key))
         else:
             # the code with the value made before for these kinds: not proven then, and not
             # tried again (the proof only spares computing the value, which that code checks)
