@@ -112,3 +112,28 @@ def test_a_transform_of_the_gradient_leaves_the_gradient_checking_its_output(tra
     for gradient in (astgrad.grad(vector_output), astgrad.grad(vector_output)):
         with pytest.raises(ValueError, match="to return a scalar"):
             gradient(POINT)
+
+
+def _calls_the_gradient(y):
+    return np.sum(_GRADIENT_OF_A_VECTOR_OUTPUT(y) * y)
+
+
+def _vector_valued(x):
+    return x * 2.0 + np.sin(x)
+
+
+_GRADIENT_OF_A_VECTOR_OUTPUT = astgrad.grad(_vector_valued)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: forward-mode code runs the forward derivative "
+                   "of a gradient called in the code, which does not check that its function "
+                   "returns a number (calling the function itself, and grad of it, raise)")
+@pytest.mark.parametrize("transform", [
+    lambda: astgrad.jvp(_calls_the_gradient, (POINT,), (V,)),
+    lambda: astgrad.hvp(_calls_the_gradient)(POINT, V),
+], ids=["jvp", "hvp"])
+def test_forward_mode_through_a_gradient_of_a_vector_output_says_what_is_wrong(transform):
+    with pytest.raises(ValueError, match="to return a scalar"):
+        _calls_the_gradient(POINT)
+    with pytest.raises(ValueError, match="to return a scalar"):
+        transform()
