@@ -122,18 +122,16 @@ class ObjectLowering:
     def layout(self, node):
         """The layout of the object ``node`` reads, where the function was made for it."""
         if isinstance(node, gast.Name):
-            found = self.named_layouts().get(node.id)
-            changed = node.id in self.changed_lists()[0]
+            found, name, kind = self.named_layouts().get(node.id), node.id, 0
         elif isinstance(node, gast.Attribute):
             owner = self.layout(node.value)
             if owner is None or node.attr in self.assigned_attributes() \
                     or isinstance(M.static_attribute(owner[1], node.attr), property):
                 return None
-            found = L.attribute(owner, node.attr)
-            changed = node.attr in self.changed_lists()[1]
+            found, name, kind = L.attribute(owner, node.attr), node.attr, 1
         else:
             return None
-        return None if found is not None and found[0] == L.ITEMS and changed else found
+        return None if found is not None and found[0] == L.ITEMS and name in self.changed_lists()[kind] else found
 
     def changed_lists(self):
         """(names, attribute names) of lists the function may change in place (an item
@@ -161,10 +159,11 @@ class ObjectLowering:
         found = self.__dict__.get("_named_layouts")
         if found is not None:
             return found
-        stores = _store_counts(self.source.tree)
         found = self._named_layouts = {}
         given = getattr(self.source.fn, "__astgrad_layouts__", None) or {}
-        found.update((name, tree) for name, tree in given.items() if not stores.get(name))
+        if given:
+            stores = _store_counts(self.source.tree)
+            found.update((name, tree) for name, tree in given.items() if not stores.get(name))
         receiver = self.receiver()
         own = M.receiver_layout(self.source.fn)
         if receiver is not None and receiver[1] == M.INSTANCE and own is not None:

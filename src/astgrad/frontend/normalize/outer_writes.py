@@ -66,15 +66,15 @@ def lower_outer_writes(normalizer, tree):
     reaches write, and the closure cells it writes, are local variables written out
     after each binding (see the module doc); ``normalizer.outer`` maps each to its local."""
     fn = normalizer.source.fn
-    nested = [n for n in S.walk_nodes(tree) if isinstance(n, gast.FunctionDef) and n is not tree]
-    kinds = {name: runtime.store_global for d in [tree] + nested for name in _global_writes(d)}
+    kinds, nonlocals = _declared_writes(tree)
     helpers = {name for g in _reachable(fn)[1:] if g.__globals__ is fn.__globals__
                for name in _own_outer_writes(g) & set(g.__code__.co_names)}
     kinds.update({name: runtime.store_global for name in helpers})
-    kinds.update({name: runtime.store_nonlocal for name in declared(tree, gast.Nonlocal)})
+    kinds.update({name: runtime.store_nonlocal for name in nonlocals})
     normalizer.outer = {}
     if not kinds:
         return
+    nested = _nested_defs(tree)
     normalizer.namer.taken |= set(kinds)        # the outer names keep their meaning
     mapping = {name: normalizer.namer.fresh(name) for name in sorted(kinds)}
     for name in sorted(kinds):
@@ -119,10 +119,30 @@ def lower_inlined_writes(normalizer, tree, local):
     tree.body = _written_out(normalizer, tree.body)
 
 
+def _declared_writes(tree):
+    """({global: store_global} for the globals ``tree`` or a def in it declares and
+    writes, the names ``tree`` declares nonlocal). One walk finds whether any ``global``
+    or ``nonlocal`` statement is there at all: most functions have none."""
+    if not any(type(node) in _DECLARATIONS for node in S.walk_nodes(tree)):
+        return {}, set()
+    kinds = {name: runtime.store_global for d in [tree] + _nested_defs(tree) for name in _global_writes(d)}
+    return kinds, declared(tree, gast.Nonlocal)
+
+
+_DECLARATIONS = (gast.Global, gast.Nonlocal)
+
+
+def _nested_defs(tree):
+    return [n for n in S.walk_nodes(tree) if isinstance(n, gast.FunctionDef) and n is not tree]
+
+
 def _global_writes(tree):
-    written = {n.id for n in own_nodes(tree) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-    written |= {n.name for n in own_nodes(tree) if isinstance(n, gast.FunctionDef)}
-    return declared(tree, gast.Global) & written
+    names = declared(tree, gast.Global)
+    if not names:
+        return names
+    written = {n.id if isinstance(n, gast.Name) else n.name for n in own_nodes(tree)
+               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) or isinstance(n, gast.FunctionDef)}
+    return names & written
 
 
 def _rename_free(normalizer, tree, mapping):
