@@ -22,6 +22,7 @@ from ..core import syntax as S
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
+from . import block_lines
 from .gast_convert import ast_to_gast
 
 
@@ -163,14 +164,9 @@ def parse_function(fn):
         source.closure = _closure_values(fn)        # a made function may hold more cells
         return source
     code = fn.__code__
-    filename, lines, first_line = _source_lines(fn)
-    source = textwrap.dedent("".join(lines))
-    # A function nested in a block may dedent to code that still begins indented
-    # continuation lines; parsing as a whole block is what inspect gives us.
-    plain = None    # the standard library's tree the gast one was converted from
-    try:
-        plain = ast.parse(source)
-    except SyntaxError:
+    # plain: the standard library's tree the gast one is converted from
+    filename, source, first_line, plain = _read_source(fn)
+    if plain is None:
         # getsource of a lambda returns the whole statement, which may be a fragment.
         if code.co_name != "<lambda>":
             raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
@@ -194,20 +190,41 @@ def parse_function(fn):
     return FunctionSource(fn, tree, filename, first_line, lines)
 
 
-def _source_lines(fn):
-    """``fn``'s file name, source lines and first line number. A function that cloudpickle
+def _read_source(fn):
+    """(file name, ``fn``'s source dedented, its first line, the source parsed, or None
+    where it does not parse). A function nested in a block may dedent to code that still
+    begins indented continuation lines; parsing as a whole block is what inspect gives
+    us. The def's lines are first found by indentation (block_lines.py); where they do
+    not parse, they are those ``inspect`` finds."""
+    filename, lines, first_line, by_indentation = _source_lines(fn)
+    while True:
+        source = textwrap.dedent("".join(lines))
+        try:
+            return filename, source, first_line, ast.parse(source)
+        except SyntaxError:
+            if not by_indentation:
+                return filename, source, first_line, None
+            filename, lines, first_line, by_indentation = _source_lines(fn, by_indentation=False)
+
+
+def _source_lines(fn, by_indentation=True):
+    """``fn``'s file name, source lines, first line number, and whether the lines were
+    found by indentation. A function that cloudpickle
     sent by value has lost its file (its code says ``<dynamic-code>``) and carries the
     source it was sent with (pickling.py); either way the caller checks the text against
     the code the function runs."""
     code = fn.__code__
     try:
         _known_module_file(fn)
+        found = block_lines.getsourcelines(code) if by_indentation else None
+        if found is not None:
+            return (code.co_filename,) + found + (True,)
         lines, first_line = inspect.getsourcelines(code)
-        return code.co_filename, lines, first_line
+        return code.co_filename, lines, first_line, False
     except (OSError, TypeError) as exc:
         shipped = getattr(fn, SHIPPED_SOURCE, None)
         if shipped is not None:
-            return shipped
+            return tuple(shipped) + (False,)
         raise TransformError(
             f"cannot read the source of {fn.__qualname__} ({exc}); astgrad transforms "
             "source code, so define the function in a file (not in an interactive "
@@ -334,8 +351,10 @@ def _compiled_alone(node, code, qualname, imported=()):
     (so the code can be the very code of the def compiled in its module, see
     _same_instructions). None if it does not compile."""
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
-    if code.co_firstlineno != first:
-        _shift_lines(node, code.co_firstlineno - first)    # a class body stores its line
+    if code.co_firstlineno != first and any(isinstance(c, types.CodeType) for c in code.co_consts):
+        # code objects compare their lines: those of the code nested in it must agree (a
+        # class body stores its line); without any, the lines play no part in the check
+        _shift_lines(node, code.co_firstlineno - first)
     if isinstance(node, ast.Lambda):
         node = ast.copy_location(ast.Expr(value=node), node)
     else:

@@ -240,24 +240,26 @@ def _sequence_names(tree, resolve_call, known=(), copies=None):
     copies = copies or {}
     args = tree.args
     values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
-    nodes = S.all_nodes(tree)
-    for node in nodes:
-        if isinstance(node, gast.Assign):
+    for node in S.operand_nodes(tree):      # (one type test for most nodes: no binding)
+        kind = type(node)
+        if kind not in _BINDERS:
+            continue
+        if kind is gast.Assign:
             for target in node.targets:
                 if isinstance(target, gast.Name):
                     values.setdefault(target.id, []).append(node.value)
                 else:
                     for name in S.stored_names(target):
                         values.setdefault(name, []).append(None)
-        elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and isinstance(node.target, gast.Name):
-            values.setdefault(node.target.id, []).append(
-                node.target if isinstance(node, gast.AugAssign) else node.value)
-        elif isinstance(node, (gast.For, gast.comprehension, gast.NamedExpr, gast.withitem)):
-            target = node.optional_vars if isinstance(node, gast.withitem) else node.target
+        elif kind in (gast.AugAssign, gast.AnnAssign):
+            if isinstance(node.target, gast.Name):
+                values.setdefault(node.target.id, []).append(
+                    node.target if kind is gast.AugAssign else node.value)
+        elif kind in (gast.For, gast.comprehension, gast.NamedExpr, gast.withitem):
+            target = node.optional_vars if kind is gast.withitem else node.target
             for name in S.stored_names(target) if target is not None else ():
                 values.setdefault(name, []).append(None)
-    for node in nodes:      # bindings of any other kind (a match capture, ...): unknown
-        if type(node) in _OTHER_BINDERS:
+        else:       # bindings of any other kind (a match capture, ...): unknown
             for name in _other_bindings(node):
                 values.setdefault(name, []).append(None)
     for name, bound in values.items():      # only x op= v: the copy of an argument (arguments.py)
@@ -306,6 +308,8 @@ def _sequence_operands(node):
 
 _OTHER_BINDERS = frozenset({gast.MatchAs, gast.MatchStar, gast.MatchMapping, gast.FunctionDef, gast.ClassDef,
                             gast.ExceptHandler, gast.Import, gast.ImportFrom})   # see _other_bindings
+_BINDERS = _OTHER_BINDERS | {gast.Assign, gast.AugAssign, gast.AnnAssign, gast.For, gast.comprehension,
+                              gast.NamedExpr, gast.withitem}
 
 
 def _other_bindings(node):

@@ -396,11 +396,12 @@ def _key_loop_steps(normalizer, stmt):
         return None
     keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter))
     name, functions = stmt.target.id, normalizer.functions
-    if keys is None or not any(
-            isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
+    # (where no literal of functions is bound, no item of one is called: the body is not walked)
+    if keys is None or not any(isinstance(f, Functions) for f in functions.values()) or not any(
+            isinstance(node.func, gast.Subscript)
             and isinstance(node.func.value, gast.Name) and isinstance(functions.get(node.func.value.id), Functions)
             and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
-            for inner in stmt.body for node in gast.walk(inner)):
+            for inner in stmt.body for node in S.call_nodes(inner)):
         return None
     return [S.const(k) for k in keys]
 
