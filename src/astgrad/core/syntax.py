@@ -105,6 +105,12 @@ def call_nodes(node):
     return _names(node, gast.Call)
 
 
+def nodes_of_class(node, kind):
+    """The nodes of class ``kind`` under ``node`` (itself included), in no particular
+    order; ``kind`` holds no operator nor context (a Call, a NamedExpr)."""
+    return _names(node, kind)
+
+
 def names_in(node):
     """Every Name id read or written anywhere under ``node``."""
     return {n.id for n in _names(node)}

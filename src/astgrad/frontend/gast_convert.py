@@ -26,7 +26,9 @@ class _Converter(Ast3ToGAst):
         kind = node.__class__
         method = self._methods.get(kind)
         if method is None:
-            method = getattr(type(self), "visit_" + kind.__name__, None) or type(self).generic_visit
+            method = getattr(type(self), "visit_" + kind.__name__, None)
+            if method is None or method is _CONSTANT and not _LEGACY:
+                method = type(self).generic_visit
             self._methods[kind] = method
         return method(self, node)
 
@@ -53,8 +55,10 @@ class _Converter(Ast3ToGAst):
             value = getattr(node, field, _ABSENT)
             if isinstance(value, tree_node):
                 values[field] = visit(value)
+            elif isinstance(value, list):
+                values[field] = [visit(n) if isinstance(n, tree_node) else self._visit(n) for n in value]
             elif value is not _ABSENT:
-                values[field] = self._visit(value)
+                values[field] = value       # a name, a number: as _visit gives it
         for attribute in attributes:
             value = getattr(node, attribute, _ABSENT)
             if value is not _ABSENT:
@@ -73,6 +77,12 @@ class _Converter(Ast3ToGAst):
 
 
 _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+# ast.NodeVisitor's visit_Constant looks for a visit_Num, visit_Str, ... (raising and
+# catching an AttributeError for each constant) and calls generic_visit: where gast's
+# converter has none of those, constants go to generic_visit directly
+_CONSTANT = getattr(ast.NodeVisitor, "visit_Constant", None)
+_LEGACY = any(hasattr(Ast3ToGAst, "visit_" + name) for name in ("Num", "Str", "Bytes", "NameConstant", "Ellipsis"))
 
 
 def ast_to_gast(tree):

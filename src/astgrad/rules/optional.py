@@ -36,7 +36,11 @@ def trusted_version(version):
 def load_imported():
     """Register the rules of every optional library now in ``sys.modules``; cheap when
     there is nothing (left) to register."""
-    if not _pending or not any(library in sys.modules for library, _ in _pending):
+    modules = sys.modules
+    for library, _ in _pending:     # (a loop, not any(): this runs at every name resolved)
+        if library in modules:
+            break
+    else:
         return
     from . import registry
     with _loading:

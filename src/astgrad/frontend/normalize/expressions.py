@@ -201,5 +201,6 @@ def walrus_targets(stmt):
     counts = Counter()
     for node in S.child_nodes(stmt):
         if isinstance(node, gast.expr):
-            counts.update(n.target.id for n in S.operand_nodes(node) if type(n) is gast.NamedExpr)
+            for walrus in S.nodes_of_class(node, gast.NamedExpr):
+                counts[walrus.target.id] += 1
     return counts
