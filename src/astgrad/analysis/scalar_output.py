@@ -72,31 +72,33 @@ def returns_real_number(fn_tree, kinds, elementwise, shape_of_second):
 def _definitions(body):
     """name -> the values assigned to it (None for a store that is not ``name = value``),
     and the range counters; (None, None) for code with a store this cannot follow."""
-    definitions, counters, loops = {}, set(), set()
-    module = gast.Module(body=body, type_ignores=[])
-    for node in S.walk_nodes(module):
-        if isinstance(node, gast.Assign):
+    definitions, counters, bound = {}, set(), set()
+    other = []      # any other store (with, except, import, ...), added after the assignments
+    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):    # parents before children
+        kind = type(node)
+        if kind is gast.Assign:
+            if len(node.targets) == 1:
+                bound.add(id(node.targets[0]))
             if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
                 definitions.setdefault(node.targets[0].id, []).append(node.value)
             else:
                 for target in node.targets:
                     for name in _stored(target):
                         definitions.setdefault(name, []).append(None)
-        elif isinstance(node, gast.For):
+        elif kind is gast.For:
             if isinstance(node.target, gast.Name) and _is_range(node.iter):
                 counters.add(node.target.id)
-                loops.add(id(node.target))
+                bound.add(id(node.target))
             else:
                 for name in _stored(node.target):
                     definitions.setdefault(name, []).append(None)
-    assigned = {id(node.targets[0]) for node in S.walk_nodes(module)
-                if isinstance(node, gast.Assign) and len(node.targets) == 1}
-    for node in S.walk_nodes(module):          # any other store (with, except, import, ...)
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store) \
-                and id(node) not in assigned and id(node) not in loops:
-            definitions.setdefault(node.id, []).append(None)
-        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+        elif kind is gast.Name:
+            if isinstance(node.ctx, gast.Store) and id(node) not in bound:
+                other.append(node.id)
+        elif kind is gast.Global or kind is gast.Nonlocal:
             return None, None
+    for name in other:
+        definitions.setdefault(name, []).append(None)
     counters = {c for c in counters if c not in definitions}    # also assigned otherwise: not always an int
     return definitions, counters
 
