@@ -81,7 +81,7 @@ _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 # ast.NodeVisitor's visit_Constant looks for a visit_Num, visit_Str, ... (raising and
 # catching an AttributeError for each constant) and calls generic_visit: where gast's
 # converter has none of those, constants go to generic_visit directly
-_CONSTANT = getattr(ast.NodeVisitor, "visit_Constant", None)
+_CONSTANT = vars(ast.NodeVisitor).get("visit_Constant")
 _LEGACY = any(hasattr(Ast3ToGAst, "visit_" + name) for name in ("Num", "Str", "Bytes", "NameConstant", "Ellipsis"))
 
 
