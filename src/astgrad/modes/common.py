@@ -398,7 +398,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             or action == "assignment into an element of" and sharing.is_dict_built_here(name)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action)
-        conflicts = _live_sharers(sharing, stmt, name, action, strict)
+        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params))
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -494,9 +494,10 @@ def _checked_writes(statements):
             yield change.stmt, change.name, "augmented assignment (+= and the like) on", False
 
 
-def _live_sharers(sharing, stmt, name, action, strict):
+def _live_sharers(sharing, stmt, name, action, strict, code):
     """The names live after ``stmt`` that may share memory with ``name``'s object, and
-    so would see the write into it."""
+    so would see the write into it; ``code`` is the body and the parameters. A stack of
+    ``name``'s own earlier values (reverse code's ``d_stack``) never holds its object."""
     # appending, or replacing a dict's item, changes no item read out before
     keeps_items = action == "append to" or (strict and sharing.is_list_or_dict_built_here(name))
     shared = sharing.group(name, keeps_items=keeps_items)
@@ -506,6 +507,9 @@ def _live_sharers(sharing, stmt, name, action, strict):
     touched = anno.get(stmt, Key.TOUCHED_SINCE_MADE, {}).get(name)
     if touched is not None:         # names bound before name's object was made
         conflicts &= touched
+    if conflicts:
+        from ..analysis.value_stacks import own_value_stacks
+        conflicts -= own_value_stacks(*code, name, conflicts)
     return conflicts
 
 

@@ -1,0 +1,157 @@
+"""Second derivatives of constructs whose first derivative writes in place: a dict made
+and filled inside a loop (under a number key, by a comprehension, by ``del d[key]``, by a
+``match`` ``**rest`` capture). Each program is checked in reverse mode (grad,
+value_and_grad, vjp), forward mode (jvp) and to second order (hessian, grad of grad,
+jvp of grad) against central finite differences in float64, at random inputs of several
+sizes, and the caller's array must be left as it was."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian
+
+
+def _check_every_order(fn, x, v):
+    before = x.copy()
+    gradient = astgrad.grad(fn)(x)
+    assert_close(gradient, numerical_grad(fn, (x,)), rtol=1e-6, atol=1e-7, msg="grad vs fd")
+    value, again = astgrad.value_and_grad(fn)(x)
+    assert_close(value, fn(x.copy()), rtol=1e-12, atol=1e-12, msg="value")
+    assert_close(again, gradient, rtol=1e-12, atol=1e-12, msg="value_and_grad")
+    out, pullback = astgrad.vjp(fn, x)
+    assert_close(pullback(2.0)[0], 2.0 * gradient, rtol=1e-12, atol=1e-12, msg="vjp")
+    _, tangent = astgrad.jvp(fn, (x,), (v,))
+    assert_close(tangent, np.sum(gradient * v), rtol=1e-9, atol=1e-10, msg="jvp")
+    expected = numerical_hessian(astgrad.grad(fn), (x,), eps=1e-5)
+    assert_close(astgrad.hessian(fn)(x), expected, rtol=1e-4, atol=1e-5, msg="hessian vs fd of grad")
+    directional = astgrad.grad(lambda y: np.sum(astgrad.grad(fn)(y) * v))
+    assert_close(directional(x), expected @ v, rtol=1e-4, atol=1e-5, msg="grad of grad")
+    _, hv = astgrad.jvp(astgrad.grad(fn), (x,), (v,))
+    assert_close(hv, expected @ v, rtol=1e-4, atol=1e-5, msg="jvp of grad")
+    np.testing.assert_array_equal(x, before)
+
+
+def _inputs(n, seed):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1.0, 1.0, n), rng.normal(size=n)
+
+
+# -- a dict made inside a loop and filled there -------------------------------------
+
+def dict_number_key(x):
+    total = 0.0
+    for i in range(2):
+        d = {}
+        d[i] = x * (i + 1.0)
+        total = total + np.sum(d[i] * x)
+    return total
+
+
+def dict_key_written_twice(x):
+    total = 0.0
+    for i in range(3):
+        d = {}
+        d[i] = x * (i + 1.0)
+        d[i] = d[i] * x              # the same key again
+        d[0] = np.sin(d[i])          # key 0 is key i when i == 0
+        total = total + np.sum(d[0] * d[i])
+    return total
+
+
+def dict_holding_the_argument(x):
+    total = 0.0
+    for i in range(2):
+        d = {}
+        d[i] = x                     # the argument itself, not a copy
+        d[i + 1] = d[i] * x
+        total = total + np.sum(d[i + 1] * d[i])
+    return total
+
+
+def dict_with_alias(x):
+    total = 0.0
+    for i in range(2):
+        d = {}
+        e = d                        # the same dict under another name
+        d[i] = x * 2.0
+        total = total + np.sum(e[i] * x)
+    return total
+
+
+def dict_filled_in_nested_loop(x):
+    total = 0.0
+    for _ in range(2):
+        d = {}
+        for j in range(3):
+            d[j] = x[j] * x
+            if j > 0:
+                d[j] = d[j] + d[j - 1]
+        total = total + np.sum(d[2] * x)
+    return total
+
+
+def dict_comprehension_in_loop(x):
+    d = {"a": x, "b": x * 2.0}
+    total = 0.0
+    for _ in range(2):
+        e = {key: v for key, v in d.items() if key != "a"}
+        total = total + np.sum(e["b"] * x)
+    return total
+
+
+def dict_comprehension_number_keys(x):
+    total = 0.0
+    for k in range(3):
+        e = {j: x * (j + k) for j in range(3) if j != k}
+        total = total + sum(np.sum(v * np.sin(x)) for v in e.values())
+    return total
+
+
+def dict_delete_in_loop(x):
+    total = 0.0
+    for _ in range(2):
+        d = {"a": x, "b": x * 2.0}
+        del d["a"]
+        total = total + np.sum(d["b"] * x)
+    return total
+
+
+def match_rest_in_loop(x):
+    total = 0.0
+    d = {"a": x, "b": x * 2.0, "c": np.cos(x)}
+    for _ in range(2):
+        match d:
+            case {"a": a, **rest}:
+                total = total + np.sum(a * rest["b"] * rest["c"])
+    return total
+
+
+DICTS_IN_LOOPS = [dict_number_key, dict_key_written_twice, dict_holding_the_argument, dict_with_alias,
+                  dict_filled_in_nested_loop, dict_comprehension_in_loop, dict_comprehension_number_keys,
+                  dict_delete_in_loop, match_rest_in_loop]
+
+
+@pytest.mark.parametrize("fn", DICTS_IN_LOOPS, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_dict_in_loop_every_order(fn, n):
+    x, v = _inputs(n, seed=n)
+    _check_every_order(fn, x, v)
+
+
+def list_of_dicts_made_in_loop(x):
+    out = []
+    for i in range(2):
+        d = {}
+        d[i] = x * (i + 1.0)
+        out.append(d)                # the list holds each dict the loop makes
+    return np.sum(out[0][0] * out[1][1] * x)
+
+
+def test_dict_held_by_a_list_second_order_refused():
+    x, _ = _inputs(3, seed=0)
+    assert_close(astgrad.grad(list_of_dicts_made_in_loop)(x),
+                 numerical_grad(list_of_dicts_made_in_loop, (x,)), rtol=1e-6, atol=1e-7)
+    with pytest.raises(astgrad.TransformError, match="cannot be differentiated twice"):
+        astgrad.hessian(list_of_dicts_made_in_loop)(x)
+
