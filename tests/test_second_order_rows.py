@@ -155,3 +155,143 @@ def test_dict_held_by_a_list_second_order_refused():
     with pytest.raises(astgrad.TransformError, match="cannot be differentiated twice"):
         astgrad.hessian(list_of_dicts_made_in_loop)(x)
 
+
+# -- a row read before its array is written, inside a branch ----------------------
+
+def row_in_branch(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > -5.0:
+        row = y[0]
+        y[1] = row * x
+        out = np.sum(row * x)
+    else:
+        out = np.sum(y)
+    return out + np.sum(y * y)
+
+
+def row_in_branch_same_row(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > -5.0:
+        row = y[0]
+        y[0] = row * x               # j == i: the row is a view and shows the write
+        out = np.sum(row * x)
+    else:
+        out = 0.0
+    return out + np.sum(y * y)
+
+
+def number_in_branch(x):
+    y = x * 2.0
+    if x[0] > -5.0:
+        r = y[1]                     # a number: keeps its value
+        y[1] = r * x[0]
+        out = r * y[1]
+    else:
+        out = 0.0
+    return out + np.sum(y * x)
+
+
+def row_in_branch_name_index(x):
+    y = np.outer(x, x) + 1.0
+    k = 1
+    if x[0] > -5.0:
+        row = y[k]
+        y[2] = row * np.sin(x)
+        y[k] = row * 3.0             # the row itself, by another name of its index
+        out = np.sum(row * y[2])
+    else:
+        out = 0.0
+    return out + np.sum(y)
+
+
+def row_in_else_branch(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > 5.0:
+        out = np.sum(y)
+    else:
+        row = y[1]
+        y[0] = row * x
+        out = np.sum(row * y[0])
+    return out
+
+
+def row_written_four_times(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > -5.0:
+        row = y[1]
+        y[2] = row * np.sin(x)
+        y[1] = row * 3.0
+        y[0] = row * y[2]
+        y[1] = row + y[0]
+        out = np.sum(row * y[2])
+    else:
+        out = 0.0
+    return out + np.sum(y * y)
+
+
+def row_in_nested_branches(x):
+    y = np.outer(x, x) + 1.0
+    out = 0.0
+    if x[0] > -5.0:
+        row = y[2]
+        if x[1] > -5.0:
+            y[2] = row * x
+            y[1] = row * 2.0
+        out = np.sum(row * y[1])
+    return out + np.sum(y * y)
+
+
+def row_of_an_array_rebound(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > -5.0:
+        row = y[0]
+        y = y * 2.0                  # a new array: the row keeps the old one's values
+        y[0] = row * x
+        out = np.sum(row * y[0])
+    else:
+        out = 0.0
+    return out + np.sum(y)
+
+
+ROWS_IN_BRANCHES = [row_in_branch, row_in_branch_same_row, number_in_branch, row_in_branch_name_index,
+                    row_in_else_branch, row_written_four_times, row_in_nested_branches, row_of_an_array_rebound]
+
+
+@pytest.mark.parametrize("fn", ROWS_IN_BRANCHES, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("n", [3, 4])
+def test_row_read_before_write_in_branch_every_order(fn, n):
+    x, v = _inputs(n, seed=10 + n)
+    _check_every_order(fn, x, v)
+
+
+def sweep_reading_the_current_row(x):
+    y = np.outer(x, x) * 0.5 + 1.0
+    for i in range(y.shape[0] - 1):
+        row = y[i]                                  # a view of y
+        y[i + 1] = y[i + 1] * 0.5 + row * x[i]
+        y[i] = row * 2.0
+    return np.sum(y * y)
+
+
+def sweep_copying_the_current_row(x):
+    y = np.outer(x, x) * 0.5 + 1.0
+    for i in range(y.shape[0] - 1):
+        row = y[i].copy()
+        y[i + 1] = y[i + 1] * 0.5 + row * x[i]
+        y[i] = row * 2.0
+    return np.sum(y * y)
+
+
+def test_row_read_in_a_loop_second_order_refused_with_the_work_around():
+    x, v = _inputs(4, seed=3)
+    gradient = astgrad.grad(sweep_reading_the_current_row)(x)
+    assert_close(gradient, numerical_grad(sweep_reading_the_current_row, (x,)), rtol=1e-6, atol=1e-7)
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.hessian(sweep_reading_the_current_row)(x)
+    error = info.value
+    assert error.filename == __file__ and "y[i + 1] = y[i + 1] * 0.5 + row * x[i]" in error.line
+    assert "'row' holds a row of it read before" in str(error) and "row = y[...].copy()" in str(error)
+    # the work-around the message gives: the same function here, since the row is not read
+    # after y[i] is written
+    assert_close(sweep_copying_the_current_row(x), sweep_reading_the_current_row(x), rtol=1e-12, atol=1e-12)
+    _check_every_order(sweep_copying_the_current_row, x, v)
