@@ -156,6 +156,73 @@ def test_dict_held_by_a_list_second_order_refused():
         astgrad.hessian(list_of_dicts_made_in_loop)(x)
 
 
+def own_stack_of_dicts(x):
+    s = []
+    d = {}
+    for i in range(3):
+        d[0] = x * (i + 1.0)
+        s.append(d)                  # the dict goes on the stack as d moves to a new one
+        d = {}
+    total = 0.0
+    for _ in range(3):
+        d = s.pop()
+        d[0] = d[0] * x              # the stack no longer holds it
+        total = total + np.sum(d[0])
+    return total
+
+
+def own_stack_of_arrays(x):
+    s = []
+    y = np.zeros(3)
+    for i in range(3):
+        y[0] = x[i] * 2.0
+        s.append(y)
+        y = np.zeros(3)
+    total = 0.0
+    for i in range(3):
+        y = s.pop()
+        y[1] = y[0] * x[i]
+        total = total + np.sum(y * y)
+    return total
+
+
+@pytest.mark.parametrize("fn", [own_stack_of_dicts, own_stack_of_arrays], ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("n", [3, 4])
+def test_a_stack_of_a_names_own_values_first_order(fn, n):
+    # pushing a name's object as the name moves to a new one, and writing into it once
+    # popped: nothing else holds it (second derivatives of this are refused when generated)
+    x, v = _inputs(n, seed=20 + n)
+    before = x.copy()
+    gradient = astgrad.grad(fn)(x)
+    assert_close(gradient, numerical_grad(fn, (x,)), rtol=1e-6, atol=1e-7, msg="grad vs fd")
+    value, again = astgrad.value_and_grad(fn)(x)
+    assert_close(value, fn(x.copy()), rtol=1e-12, atol=1e-12, msg="value")
+    assert_close(again, gradient, rtol=1e-12, atol=1e-12, msg="value_and_grad")
+    _, tangent = astgrad.jvp(fn, (x,), (v,))
+    assert_close(tangent, np.sum(gradient * v), rtol=1e-9, atol=1e-10, msg="jvp")
+    np.testing.assert_array_equal(x, before)
+
+
+def pushed_twice(x):
+    s = []
+    d = {}
+    d[0] = x * 2.0
+    s.append(d)
+    d = {}
+    d = s.pop()
+    s.append(d)
+    t = d                            # another name for the dict the stack holds again
+    d = {}
+    t[0] = t[0] * x                  # changes what the stack holds
+    return np.sum(s.pop()[0])
+
+
+def test_a_write_into_what_the_stack_still_holds_is_refused():
+    x, _ = _inputs(3, seed=1)
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.grad(pushed_twice)(x)
+
+
 # -- a row read before its array is written, inside a branch ----------------------
 
 def row_in_branch(x):
