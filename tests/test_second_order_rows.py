@@ -320,8 +320,17 @@ def row_of_an_array_rebound(x):
     return out + np.sum(y)
 
 
+def row_under_another_name(x):
+    y = np.outer(x, x) + 1.0
+    row = y[0]
+    keep = row                       # the same view: shows the write too
+    y[0] = row * x
+    return np.sum(keep * x) + np.sum(y)
+
+
 ROWS_IN_BRANCHES = [row_in_branch, row_in_branch_same_row, number_in_branch, row_in_branch_name_index,
-                    row_in_else_branch, row_written_four_times, row_in_nested_branches, row_of_an_array_rebound]
+                    row_in_else_branch, row_written_four_times, row_in_nested_branches, row_of_an_array_rebound,
+                    row_under_another_name]
 
 
 @pytest.mark.parametrize("fn", ROWS_IN_BRANCHES, ids=lambda fn: fn.__name__)
@@ -362,3 +371,21 @@ def test_row_read_in_a_loop_second_order_refused_with_the_work_around():
     # after y[i] is written
     assert_close(sweep_copying_the_current_row(x), sweep_reading_the_current_row(x), rtol=1e-12, atol=1e-12)
     _check_every_order(sweep_copying_the_current_row, x, v)
+
+
+def row_kept_then_its_index_rebound_by_a_loop(x):
+    y = np.outer(x, x) + 1.0
+    i = 0
+    row = y[i]
+    keep = row                       # y[0]
+    for i in range(1, 2):
+        pass
+    row = y[i]                       # y[1]: keep is not the row read last
+    y[0] = row * x
+    return np.sum(keep * x) + np.sum(row * y[0])
+
+
+def test_a_row_kept_under_another_name_with_its_index_rebound_is_refused():
+    x, _ = _inputs(3, seed=2)
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.grad(row_kept_then_its_index_rebound_by_a_loop)(x)

@@ -623,15 +623,20 @@ def _kept_copy_of_row(sharing, v, name, element_reads, assigned):
 def _one_row(statements, names, reads):
     """Where none of ``names`` is bound in a loop and ``reads`` all use one index value (see
     ``_index_root``): (each name's bound values, that index); else None."""
-    only = {}
+    only = {}       # None: a binding by a for loop or an unpacking (a value of many)
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             only.setdefault(stmt.targets[0].id, []).append(stmt.value)
         elif isinstance(stmt, (gast.For, gast.While)):
             if names & S.stored_names(gast.Module(body=stmt.body + stmt.orelse, type_ignores=[])):
                 return None
-        elif isinstance(stmt, gast.Assign) and names & S.stored_names(stmt.targets[0]):
-            return None
+            for bound in S.stored_names(stmt.target) if isinstance(stmt, gast.For) else ():
+                only.setdefault(bound, []).append(None)
+        elif isinstance(stmt, gast.Assign):
+            for bound in S.stored_names(stmt.targets[0]):
+                only.setdefault(bound, []).append(None)
+    if any(None in only.get(n, ()) for n in names):
+        return None
     index = _index_root(reads[0].value.slice, only)
     if index is None or any(_index_root(r.value.slice, only) != index for r in reads):
         return None
@@ -664,7 +669,7 @@ def _index_root(index, only):
     each bound once: one value wherever it is read. None for anything else."""
     while isinstance(index, gast.Name):
         values = only.get(index.id, [])
-        if len(values) > 1:
+        if len(values) > 1 or None in values:
             return None
         if not values or not isinstance(values[0], (gast.Name, gast.Constant)):
             return ("name", index.id)
