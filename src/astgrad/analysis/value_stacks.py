@@ -26,8 +26,8 @@ def own_value_stacks(body, params, name, candidates):
     (see the module's docstring): a list bound once, to ``[]``, read only as the
     receiver of its ``append`` and ``pop``; each push is ``name`` itself, rebound right
     after to a new object, or ``saved_item(name, k)`` (or a name bound only to such
-    items); and ``name`` (not a parameter)
-    is bound only to new objects and to values popped off one such stack."""
+    items); and ``name`` (not a parameter) is bound only to new objects and to values
+    popped off one such stack."""
     if name in params:
         return set()
     stacks = {s for s in candidates if s not in params and _only_a_stack(body, s)}
@@ -47,6 +47,8 @@ def _receiver(stmt, methods):
 
 
 def _only_a_stack(body, stack):
+    """``stack`` is bound once, to ``[]``, and read only as the receiver of its ``append``
+    and ``pop`` (so no other name can refer to it, nor to what it holds)."""
     bindings = receivers = 0
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, (gast.Global, gast.Nonlocal)):
@@ -62,6 +64,8 @@ def _only_a_stack(body, stack):
 
 
 def _pushes_only_own_values(body, stack, name):
+    """Each ``stack.append(v)`` pushes ``name``, rebound to a new object by the next
+    statement, or an item of it saved before a write (``saved_item(name, k)``)."""
     items = _saved_items(body, name)
     for block in walk.walk_blocks(body):
         for position, stmt in enumerate(block):
@@ -105,6 +109,7 @@ def _saves_an_item_of(value, name):
 
 
 def _bound_to_new_or_popped(body, name, stacks):
+    """Every binding of ``name`` is a new object or a value popped off one of ``stacks``."""
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.For) and name in S.stored_names(stmt.target):
             return False
