@@ -10,6 +10,7 @@ import numpy
 from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import generated_text
 from ..core import walk
 from ..core.anno import Key
 from ..core import ops
@@ -398,7 +399,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             or action == "assignment into an element of" and sharing.is_dict_built_here(name)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action)
-        conflicts = _live_sharers(sharing, stmt, name, action, strict)
+        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params))
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -410,7 +411,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         followed = _exact_aliases(sharing.statements, params, name) & (conflicts - items) \
             if helper is not None else set()
         if conflicts - items - followed and checked:
-            _refuse_shared_write(source, name, stmt, action)
+            _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads))
         for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
         for v in sorted(refreshed):
@@ -494,9 +495,10 @@ def _checked_writes(statements):
             yield change.stmt, change.name, "augmented assignment (+= and the like) on", False
 
 
-def _live_sharers(sharing, stmt, name, action, strict):
+def _live_sharers(sharing, stmt, name, action, strict, code):
     """The names live after ``stmt`` that may share memory with ``name``'s object, and
-    so would see the write into it."""
+    so would see the write into it; ``code`` is the body and the parameters. A stack of
+    ``name``'s own earlier values (reverse code's ``d_stack``) never holds its object."""
     # appending, or replacing a dict's item, changes no item read out before
     keeps_items = action == "append to" or (strict and sharing.is_list_or_dict_built_here(name))
     shared = sharing.group(name, keeps_items=keeps_items)
@@ -506,10 +508,26 @@ def _live_sharers(sharing, stmt, name, action, strict):
     touched = anno.get(stmt, Key.TOUCHED_SINCE_MADE, {}).get(name)
     if touched is not None:         # names bound before name's object was made
         conflicts &= touched
+    if conflicts:
+        from ..analysis.value_stacks import own_value_stacks
+        conflicts -= own_value_stacks(*code, name, conflicts)
     return conflicts
 
 
-def _refuse_shared_write(source, name, stmt, action):
+def _rows_of(names, array, element_reads):
+    """The names of ``names`` read out of ``array`` as rows, ``row = array[i]``."""
+    return sorted(v for v in names
+                  if any(anno.get(r, Key.ELEMENT_OF) == array for r in element_reads.get(v, ())))
+
+
+def _refuse_shared_write(source, name, stmt, action, rows=()):
+    if rows and generated_text.origin(source.filename, source.file_line(stmt)) is not None:
+        raise source.error(
+            f"{action} '{name}' while '{rows[0]}' holds a row of it read before, which the derivative "
+            f"reads again after the write (a row is a view, and shows it): astgrad differentiates that "
+            f"once, not twice, where the row or the write is inside a loop. Where the row need not show "
+            f"the write, copy it where it is read ({rows[0]} = {name}[...].copy())",
+            stmt, construct="in-place write")
     raise source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
@@ -571,16 +589,104 @@ def _read_by_key(reads):
 
 def _refreshable(sharing, v, name, element_reads):
     """``v`` is only ever ``name[i]`` (one index), and every value bound to ``name`` is
-    new, so a view of an older ``name`` never overlaps the current one."""
+    new, so a view of an older ``name`` never overlaps the current one. (A copy of such
+    a row kept to be put back, ``v = row``, is one too: its reads are taken as ``row``'s.)"""
     assigned = [s for s in sharing.statements if isinstance(s, gast.Assign)
                 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == v]
-    reads = element_reads.get(v, [])
-    if not reads or len(reads) != len(assigned) or any(anno.get(r, Key.ELEMENT_OF) != name for r in reads):
+    reads = [r for r in element_reads.get(v, []) if r.targets[0].id == v]     # not a copy's
+    if not reads:
+        return _kept_copy_of_row(sharing, v, name, element_reads, assigned)
+    if any(anno.get(r, Key.ELEMENT_OF) != name for r in reads):
+        return False
+    if len(reads) != len(assigned) and not _same_row_again(sharing.statements, v, name, reads, assigned):
         return False
     bindings = [s for s in sharing.statements if isinstance(s, gast.Assign)
                 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == name]
     return all(not sharing.shared_by(s.value) and sharing.container_read(s.value)[0] is None
                for s in bindings)
+
+
+def _kept_copy_of_row(sharing, v, name, element_reads, assigned):
+    """``v`` bound only to one row ``row`` (``row_saved = row``, which derivative code puts
+    back later), outside loops, where ``row`` is only ever the same row of ``name``: ``v`` is
+    that row too, read again after a write as ``row`` is."""
+    sources = {s.value.id if isinstance(s.value, gast.Name) else None for s in assigned}
+    row = sources.pop() if len(sources) == 1 else None
+    if row is None or row == v or not element_reads.get(row) \
+            or _one_row(sharing.statements, {v, row}, element_reads[row]) is None \
+            or not _refreshable(sharing, row, name, element_reads):
+        return False
+    element_reads[v] = element_reads[row]
+    return True
+
+
+def _one_row(statements, names, reads):
+    """Where none of ``names`` is bound in a loop and ``reads`` all use one index value (see
+    ``_index_root``): (each name's bound values, that index); else None."""
+    only = {}       # None: a binding by a for loop or an unpacking (a value of many)
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            only.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            if names & S.stored_names(gast.Module(body=stmt.body + stmt.orelse, type_ignores=[])):
+                return None
+            for bound in S.stored_names(stmt.target) if isinstance(stmt, gast.For) else ():
+                only.setdefault(bound, []).append(None)
+        elif isinstance(stmt, gast.Assign):
+            for bound in S.stored_names(stmt.targets[0]):
+                only.setdefault(bound, []).append(None)
+    if any(None in only.get(n, ()) for n in names):
+        return None
+    index = _index_root(reads[0].value.slice, only)
+    if index is None or any(_index_root(r.value.slice, only) != index for r in reads):
+        return None
+    return only, index
+
+
+def _same_row_again(statements, v, name, reads, assigned):
+    """Derivative code outside loops binding ``v`` (a row ``v = y[i]``, every read with
+    the one index ``i``) again only to the same row: to the row read again after a write,
+    ``t = current_row(v, y, i); v = t``, and to a copy of ``v`` kept to be put back,
+    ``v_saved = v`` ... ``v = v_saved``. Then ``v`` is ``y[i]`` (or the number it was)
+    wherever it is read, and reading it again after a write with that index is right."""
+    found = _one_row(statements, {v}, reads)
+    if found is None:
+        return False
+    only, index = found
+    for stmt in assigned:
+        if stmt in reads:
+            continue
+        source = stmt.value.id if isinstance(stmt.value, gast.Name) else None
+        values = only.get(source, [])
+        if not values or not all(_refreshes(value, v, name, index, only) or _names(value, v)
+                                 for value in values):
+            return False
+    return True
+
+
+def _index_root(index, only):
+    """A constant index's value, or the name an index name is a copy of (``i_1 = i``),
+    each bound once: one value wherever it is read. None for anything else."""
+    while isinstance(index, gast.Name):
+        values = only.get(index.id, [])
+        if len(values) > 1 or None in values:
+            return None
+        if not values or not isinstance(values[0], (gast.Name, gast.Constant)):
+            return ("name", index.id)
+        index = values[0]
+    return ("constant", index.value) if isinstance(index, gast.Constant) else None
+
+
+def _names(value, v):
+    return isinstance(value, gast.Name) and value.id == v
+
+
+def _refreshes(value, v, name, index, only):
+    """``current_row(v, name, i)``, with ``i`` the index ``index`` (see ``_index_root``)."""
+    from .. import runtime
+    return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.current_row \
+        and len(value.args) == 3 and _names(value.args[0], v) and _names(value.args[1], name) \
+        and _index_root(value.args[2], only) == index
 
 
 def _refresh_after(body, write, v, name, reads, refresh_row, namer):

@@ -100,9 +100,12 @@ class _Places:
     def asked_whether_views(self, names, graph):
         """The names of ``names`` that a runtime helper is given together with a name it
         was made from (``unless_view(d_row, row, y)`` for ``row = y[0]``): such a helper
-        may look at whether one shares the other's memory, which a copy would change."""
-        return {name for given in self.helper_arguments for name in given & names
-                if graph.made_from_closure(name) & (given - {name})}
+        may look at whether one shares the other's memory, which a copy would change; and
+        the names such a name may be a copy of (``row = row_saved``): a copy of those would
+        not be a view either."""
+        asked = {name for given in self.helper_arguments for name in given
+                 if graph.made_from_closure(name) & (given - {name})}
+        return set().union(set(), *(graph.made_from_closure(name) for name in asked)) & names
 
 
 class _SharingGraph:

@@ -1,0 +1,123 @@
+"""Stacks that keep a name's own earlier values, as generated reverse code has them.
+
+Reverse code saves a name ``d`` it is about to rebind by pushing its object on a stack
+of its own (``d_stack.append(d); d = {}``), saves an item it is about to replace
+(``d_stack.append(saved_item(d, i)); d[i] = v``) and gets both back in the reverse sweep
+(``restore_item(d, i, d_stack.pop())`` ... ``d = d_stack.pop()``). Such a stack holds
+``d``'s earlier objects, never the one ``d`` holds: an object goes on it only as ``d``
+moves to a new one, and comes off it as ``d`` takes it back. So a write into ``d``
+(a write the reverse sweep undoes, above, included) changes nothing the stack holds,
+although the stack and ``d`` may share memory as far as the flow-insensitive sharing
+analysis can tell. ``own_value_stacks`` finds these stacks, from the code's shape alone.
+"""
+
+import gast
+
+from .. import runtime
+from ..core import anno
+from ..core import syntax as S
+from ..core import walk
+from ..core.anno import Key
+from .sharing import _is_new_object
+
+
+def own_value_stacks(body, params, name, candidates):
+    """The names of ``candidates`` that are stacks of ``name``'s own earlier values
+    (see the module's docstring): a list bound once, to ``[]``, read only as the
+    receiver of its ``append`` and ``pop``; each push is ``name`` itself, rebound right
+    after to a new object, or ``saved_item(name, k)`` (or a name bound only to such
+    items); and ``name`` (not a parameter) is bound only to new objects and to values
+    popped off one such stack."""
+    if name in params:
+        return set()
+    stacks = {s for s in candidates if s not in params and _only_a_stack(body, s)}
+    if not stacks:
+        return set()
+    stacks = {s for s in stacks if _pushes_only_own_values(body, s, name)}
+    return stacks if stacks and _bound_to_new_or_popped(body, name, stacks) else set()
+
+
+def _receiver(stmt, methods):
+    """The stack name ``s`` of ``s.append(v)`` / ``t = s.pop()`` at ``stmt``, and the call."""
+    call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+            and call.func.attr in methods and isinstance(call.func.value, gast.Name):
+        return call.func.value.id, call
+    return None, None
+
+
+def _only_a_stack(body, stack):
+    """``stack`` is bound once, to ``[]``, and read only as the receiver of its ``append``
+    and ``pop`` (so no other name can refer to it, nor to what it holds)."""
+    bindings = receivers = 0
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, (gast.Global, gast.Nonlocal)):
+            return False
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id == stack:
+            if not (isinstance(stmt.value, gast.List) and not stmt.value.elts):
+                return False
+            bindings += 1
+        receivers += _receiver(stmt, ("append", "pop"))[0] == stack
+    mentions = sum(1 for node in S.name_nodes(gast.Module(body=body, type_ignores=[])) if node.id == stack)
+    return bindings == 1 and mentions == 1 + receivers
+
+
+def _pushes_only_own_values(body, stack, name):
+    """Each ``stack.append(v)`` pushes ``name``, rebound to a new object by the next
+    statement, or an item of it saved before a write (``saved_item(name, k)``)."""
+    items = _saved_items(body, name)
+    for block in walk.walk_blocks(body):
+        for position, stmt in enumerate(block):
+            receiver, call = _receiver(stmt, ("append",))
+            if receiver != stack:
+                continue
+            if not isinstance(stmt, gast.Expr) or len(call.args) != 1 or call.keywords:
+                return False
+            pushed = call.args[0]
+            if isinstance(pushed, gast.Name) and pushed.id == name:
+                following = block[position + 1] if position + 1 < len(block) else None
+                if not _rebinds_to_new(following, name):
+                    return False
+            elif not (_saves_an_item_of(pushed, name) or isinstance(pushed, gast.Name) and pushed.id in items):
+                return False
+    return True
+
+
+def _saved_items(body, name):
+    """The names bound only to ``saved_item(name, k)`` (normalized code pushes such a
+    temporary)."""
+    saves, others = set(), set()
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.For):
+            others |= S.stored_names(stmt.target)
+        elif isinstance(stmt, gast.Assign):
+            simple = isinstance(stmt.targets[0], gast.Name) and _saves_an_item_of(stmt.value, name)
+            (saves if simple else others).update(S.stored_names(stmt.targets[0]))
+    return saves - others
+
+
+def _rebinds_to_new(stmt, name):
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+        and stmt.targets[0].id == name and not anno.get(stmt, Key.AUGMENTED, False) \
+        and _is_new_object(stmt.value)
+
+
+def _saves_an_item_of(value, name):
+    return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.saved_item \
+        and len(value.args) == 2 and isinstance(value.args[0], gast.Name) and value.args[0].id == name
+
+
+def _bound_to_new_or_popped(body, name, stacks):
+    """Every binding of ``name`` is a new object or a value popped off one of ``stacks``."""
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.For) and name in S.stored_names(stmt.target):
+            return False
+        if not isinstance(stmt, gast.Assign) or name not in S.stored_names(stmt.targets[0]):
+            continue
+        if not isinstance(stmt.targets[0], gast.Name) or anno.get(stmt, Key.AUGMENTED, False):
+            return False
+        receiver, call = _receiver(stmt, ("pop",))
+        if not (_is_new_object(stmt.value) or receiver in stacks and not call.args):
+            return False
+    return True

@@ -1,0 +1,391 @@
+"""Second derivatives of constructs whose first derivative writes in place: a dict made
+and filled inside a loop (under a number key, by a comprehension, by ``del d[key]``, by a
+``match`` ``**rest`` capture). Each program is checked in reverse mode (grad,
+value_and_grad, vjp), forward mode (jvp) and to second order (hessian, grad of grad,
+jvp of grad) against central finite differences in float64, at random inputs of several
+sizes, and the caller's array must be left as it was."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian
+
+
+def _check_every_order(fn, x, v):
+    before = x.copy()
+    gradient = astgrad.grad(fn)(x)
+    assert_close(gradient, numerical_grad(fn, (x,)), rtol=1e-6, atol=1e-7, msg="grad vs fd")
+    value, again = astgrad.value_and_grad(fn)(x)
+    assert_close(value, fn(x.copy()), rtol=1e-12, atol=1e-12, msg="value")
+    assert_close(again, gradient, rtol=1e-12, atol=1e-12, msg="value_and_grad")
+    out, pullback = astgrad.vjp(fn, x)
+    assert_close(pullback(2.0)[0], 2.0 * gradient, rtol=1e-12, atol=1e-12, msg="vjp")
+    _, tangent = astgrad.jvp(fn, (x,), (v,))
+    assert_close(tangent, np.sum(gradient * v), rtol=1e-9, atol=1e-10, msg="jvp")
+    expected = numerical_hessian(astgrad.grad(fn), (x,), eps=1e-5)
+    assert_close(astgrad.hessian(fn)(x), expected, rtol=1e-4, atol=1e-5, msg="hessian vs fd of grad")
+    directional = astgrad.grad(lambda y: np.sum(astgrad.grad(fn)(y) * v))
+    assert_close(directional(x), expected @ v, rtol=1e-4, atol=1e-5, msg="grad of grad")
+    _, hv = astgrad.jvp(astgrad.grad(fn), (x,), (v,))
+    assert_close(hv, expected @ v, rtol=1e-4, atol=1e-5, msg="jvp of grad")
+    np.testing.assert_array_equal(x, before)
+
+
+def _inputs(n, seed):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1.0, 1.0, n), rng.normal(size=n)
+
+
+# -- a dict made inside a loop and filled there -------------------------------------
+
+def dict_number_key(x):
+    total = 0.0
+    for i in range(2):
+        d = {}
+        d[i] = x * (i + 1.0)
+        total = total + np.sum(d[i] * x)
+    return total
+
+
+def dict_key_written_twice(x):
+    total = 0.0
+    for i in range(3):
+        d = {}
+        d[i] = x * (i + 1.0)
+        d[i] = d[i] * x              # the same key again
+        d[0] = np.sin(d[i])          # key 0 is key i when i == 0
+        total = total + np.sum(d[0] * d[i])
+    return total
+
+
+def dict_holding_the_argument(x):
+    total = 0.0
+    for i in range(2):
+        d = {}
+        d[i] = x                     # the argument itself, not a copy
+        d[i + 1] = d[i] * x
+        total = total + np.sum(d[i + 1] * d[i])
+    return total
+
+
+def dict_with_alias(x):
+    total = 0.0
+    for i in range(2):
+        d = {}
+        e = d                        # the same dict under another name
+        d[i] = x * 2.0
+        total = total + np.sum(e[i] * x)
+    return total
+
+
+def dict_filled_in_nested_loop(x):
+    total = 0.0
+    for _ in range(2):
+        d = {}
+        for j in range(3):
+            d[j] = x[j] * x
+            if j > 0:
+                d[j] = d[j] + d[j - 1]
+        total = total + np.sum(d[2] * x)
+    return total
+
+
+def dict_comprehension_in_loop(x):
+    d = {"a": x, "b": x * 2.0}
+    total = 0.0
+    for _ in range(2):
+        e = {key: v for key, v in d.items() if key != "a"}
+        total = total + np.sum(e["b"] * x)
+    return total
+
+
+def dict_comprehension_number_keys(x):
+    total = 0.0
+    for k in range(3):
+        e = {j: x * (j + k) for j in range(3) if j != k}
+        total = total + sum(np.sum(v * np.sin(x)) for v in e.values())
+    return total
+
+
+def dict_delete_in_loop(x):
+    total = 0.0
+    for _ in range(2):
+        d = {"a": x, "b": x * 2.0}
+        del d["a"]
+        total = total + np.sum(d["b"] * x)
+    return total
+
+
+def match_rest_in_loop(x):
+    total = 0.0
+    d = {"a": x, "b": x * 2.0, "c": np.cos(x)}
+    for _ in range(2):
+        match d:
+            case {"a": a, **rest}:
+                total = total + np.sum(a * rest["b"] * rest["c"])
+    return total
+
+
+DICTS_IN_LOOPS = [dict_number_key, dict_key_written_twice, dict_holding_the_argument, dict_with_alias,
+                  dict_filled_in_nested_loop, dict_comprehension_in_loop, dict_comprehension_number_keys,
+                  dict_delete_in_loop, match_rest_in_loop]
+
+
+@pytest.mark.parametrize("fn", DICTS_IN_LOOPS, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_dict_in_loop_every_order(fn, n):
+    x, v = _inputs(n, seed=n)
+    _check_every_order(fn, x, v)
+
+
+def list_of_dicts_made_in_loop(x):
+    out = []
+    for i in range(2):
+        d = {}
+        d[i] = x * (i + 1.0)
+        out.append(d)                # the list holds each dict the loop makes
+    return np.sum(out[0][0] * out[1][1] * x)
+
+
+def test_dict_held_by_a_list_second_order_refused():
+    x, _ = _inputs(3, seed=0)
+    assert_close(astgrad.grad(list_of_dicts_made_in_loop)(x),
+                 numerical_grad(list_of_dicts_made_in_loop, (x,)), rtol=1e-6, atol=1e-7)
+    with pytest.raises(astgrad.TransformError, match="cannot be differentiated twice"):
+        astgrad.hessian(list_of_dicts_made_in_loop)(x)
+
+
+def own_stack_of_dicts(x):
+    s = []
+    d = {}
+    for i in range(3):
+        d[0] = x * (i + 1.0)
+        s.append(d)                  # the dict goes on the stack as d moves to a new one
+        d = {}
+    total = 0.0
+    for _ in range(3):
+        d = s.pop()
+        d[0] = d[0] * x              # the stack no longer holds it
+        total = total + np.sum(d[0])
+    return total
+
+
+def own_stack_of_arrays(x):
+    s = []
+    y = np.zeros(3)
+    for i in range(3):
+        y[0] = x[i] * 2.0
+        s.append(y)
+        y = np.zeros(3)
+    total = 0.0
+    for i in range(3):
+        y = s.pop()
+        y[1] = y[0] * x[i]
+        total = total + np.sum(y * y)
+    return total
+
+
+@pytest.mark.parametrize("fn", [own_stack_of_dicts, own_stack_of_arrays], ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("n", [3, 4])
+def test_a_stack_of_a_names_own_values_first_order(fn, n):
+    # pushing a name's object as the name moves to a new one, and writing into it once
+    # popped: nothing else holds it (second derivatives of this are refused when generated)
+    x, v = _inputs(n, seed=20 + n)
+    before = x.copy()
+    gradient = astgrad.grad(fn)(x)
+    assert_close(gradient, numerical_grad(fn, (x,)), rtol=1e-6, atol=1e-7, msg="grad vs fd")
+    value, again = astgrad.value_and_grad(fn)(x)
+    assert_close(value, fn(x.copy()), rtol=1e-12, atol=1e-12, msg="value")
+    assert_close(again, gradient, rtol=1e-12, atol=1e-12, msg="value_and_grad")
+    _, tangent = astgrad.jvp(fn, (x,), (v,))
+    assert_close(tangent, np.sum(gradient * v), rtol=1e-9, atol=1e-10, msg="jvp")
+    np.testing.assert_array_equal(x, before)
+
+
+def pushed_twice(x):
+    s = []
+    d = {}
+    d[0] = x * 2.0
+    s.append(d)
+    d = {}
+    d = s.pop()
+    s.append(d)
+    t = d                            # another name for the dict the stack holds again
+    d = {}
+    t[0] = t[0] * x                  # changes what the stack holds
+    return np.sum(s.pop()[0])
+
+
+def test_a_write_into_what_the_stack_still_holds_is_refused():
+    x, _ = _inputs(3, seed=1)
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.grad(pushed_twice)(x)
+
+
+# -- a row read before its array is written, inside a branch ----------------------
+
+def row_in_branch(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > -5.0:
+        row = y[0]
+        y[1] = row * x
+        out = np.sum(row * x)
+    else:
+        out = np.sum(y)
+    return out + np.sum(y * y)
+
+
+def row_in_branch_same_row(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > -5.0:
+        row = y[0]
+        y[0] = row * x               # j == i: the row is a view and shows the write
+        out = np.sum(row * x)
+    else:
+        out = 0.0
+    return out + np.sum(y * y)
+
+
+def number_in_branch(x):
+    y = x * 2.0
+    if x[0] > -5.0:
+        r = y[1]                     # a number: keeps its value
+        y[1] = r * x[0]
+        out = r * y[1]
+    else:
+        out = 0.0
+    return out + np.sum(y * x)
+
+
+def row_in_branch_name_index(x):
+    y = np.outer(x, x) + 1.0
+    k = 1
+    if x[0] > -5.0:
+        row = y[k]
+        y[2] = row * np.sin(x)
+        y[k] = row * 3.0             # the row itself, by another name of its index
+        out = np.sum(row * y[2])
+    else:
+        out = 0.0
+    return out + np.sum(y)
+
+
+def row_in_else_branch(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > 5.0:
+        out = np.sum(y)
+    else:
+        row = y[1]
+        y[0] = row * x
+        out = np.sum(row * y[0])
+    return out
+
+
+def row_written_four_times(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > -5.0:
+        row = y[1]
+        y[2] = row * np.sin(x)
+        y[1] = row * 3.0
+        y[0] = row * y[2]
+        y[1] = row + y[0]
+        out = np.sum(row * y[2])
+    else:
+        out = 0.0
+    return out + np.sum(y * y)
+
+
+def row_in_nested_branches(x):
+    y = np.outer(x, x) + 1.0
+    out = 0.0
+    if x[0] > -5.0:
+        row = y[2]
+        if x[1] > -5.0:
+            y[2] = row * x
+            y[1] = row * 2.0
+        out = np.sum(row * y[1])
+    return out + np.sum(y * y)
+
+
+def row_of_an_array_rebound(x):
+    y = np.outer(x, x) + 1.0
+    if x[0] > -5.0:
+        row = y[0]
+        y = y * 2.0                  # a new array: the row keeps the old one's values
+        y[0] = row * x
+        out = np.sum(row * y[0])
+    else:
+        out = 0.0
+    return out + np.sum(y)
+
+
+def row_under_another_name(x):
+    y = np.outer(x, x) + 1.0
+    row = y[0]
+    keep = row                       # the same view: shows the write too
+    y[0] = row * x
+    return np.sum(keep * x) + np.sum(y)
+
+
+ROWS_IN_BRANCHES = [row_in_branch, row_in_branch_same_row, number_in_branch, row_in_branch_name_index,
+                    row_in_else_branch, row_written_four_times, row_in_nested_branches, row_of_an_array_rebound,
+                    row_under_another_name]
+
+
+@pytest.mark.parametrize("fn", ROWS_IN_BRANCHES, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("n", [3, 4])
+def test_row_read_before_write_in_branch_every_order(fn, n):
+    x, v = _inputs(n, seed=10 + n)
+    _check_every_order(fn, x, v)
+
+
+def sweep_reading_the_current_row(x):
+    y = np.outer(x, x) * 0.5 + 1.0
+    for i in range(y.shape[0] - 1):
+        row = y[i]                                  # a view of y
+        y[i + 1] = y[i + 1] * 0.5 + row * x[i]
+        y[i] = row * 2.0
+    return np.sum(y * y)
+
+
+def sweep_copying_the_current_row(x):
+    y = np.outer(x, x) * 0.5 + 1.0
+    for i in range(y.shape[0] - 1):
+        row = y[i].copy()
+        y[i + 1] = y[i + 1] * 0.5 + row * x[i]
+        y[i] = row * 2.0
+    return np.sum(y * y)
+
+
+def test_row_read_in_a_loop_second_order_refused_with_the_work_around():
+    x, v = _inputs(4, seed=3)
+    gradient = astgrad.grad(sweep_reading_the_current_row)(x)
+    assert_close(gradient, numerical_grad(sweep_reading_the_current_row, (x,)), rtol=1e-6, atol=1e-7)
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.hessian(sweep_reading_the_current_row)(x)
+    error = info.value
+    assert error.filename == __file__ and "y[i + 1] = y[i + 1] * 0.5 + row * x[i]" in error.line
+    assert "'row' holds a row of it read before" in str(error) and "row = y[...].copy()" in str(error)
+    # the work-around the message gives: the same function here, since the row is not read
+    # after y[i] is written
+    assert_close(sweep_copying_the_current_row(x), sweep_reading_the_current_row(x), rtol=1e-12, atol=1e-12)
+    _check_every_order(sweep_copying_the_current_row, x, v)
+
+
+def row_kept_then_its_index_rebound_by_a_loop(x):
+    y = np.outer(x, x) + 1.0
+    i = 0
+    row = y[i]
+    keep = row                       # y[0]
+    for i in range(1, 2):
+        pass
+    row = y[i]                       # y[1]: keep is not the row read last
+    y[0] = row * x
+    return np.sum(keep * x) + np.sum(row * y[0])
+
+
+def test_a_row_kept_under_another_name_with_its_index_rebound_is_refused():
+    x, _ = _inputs(3, seed=2)
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.grad(row_kept_then_its_index_rebound_by_a_loop)(x)
