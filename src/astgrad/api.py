@@ -872,7 +872,11 @@ class Pullback:
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
-    def __call__(self, cotangent: Any) -> Tuple[Any, ...]:
+    def __call__(self, cotangent: Any, *extra: Any) -> Tuple[Any, ...]:
+        if extra:
+            raise TypeError(f"{self.__name__} takes one cotangent, of the shape of "
+                            f"{_function_name(self.function)}'s output, but {1 + len(extra)} were given; "
+                            "for a function returning a tuple, pass one tuple of cotangents")
         cotangent = _matching(cotangent, self.out, "vjp pullback: the cotangent",
                               f"{_function_name(self.function)}'s output")
         if self._compiled is None:
