@@ -360,6 +360,78 @@ def test_random_programs_with_arguments_of_every_kind(data, n_blocks, seed, shap
         assert_close(np.asarray(gradient, np.float64), reference, tolerance, tolerance)
 
 
+# -- a global instance whose method the function calls: its class and its own attributes --
+
+class Layer:
+    def __init__(self, s, w):
+        self.s, self.w = s, w
+
+    def act(self, x):
+        return np.tanh(self.s * x)
+
+    def loss(self, x):
+        return np.sum(self.act(x) * self.w)
+
+    def __call__(self, x):
+        return self.loss(x) * 2.0
+
+
+class SteepLayer(Layer):
+    def act(self, x):
+        return x * 7.0
+
+
+LAYER = Layer(2.0, np.array([1.0, 2.0]))
+
+
+def through_a_global_instance(x):
+    return LAYER.loss(x)
+
+
+def through_the_class(x):
+    return Layer.loss(LAYER, x)
+
+
+def calling_a_global_instance(x):
+    return LAYER(x)
+
+
+THROUGH_INSTANCES = [through_a_global_instance, through_the_class, calling_a_global_instance]
+
+
+@pytest.fixture
+def layer(monkeypatch):
+    fresh = Layer(2.0, np.array([1.0, 2.0]))
+    monkeypatch.setitem(globals(), "LAYER", fresh)
+    return fresh
+
+
+def _matches_finite_differences(gradient, f, x):
+    assert_close(gradient(x), numerical_grad(f, (x,)))
+
+
+@pytest.mark.parametrize("f", THROUGH_INSTANCES, ids=[f.__name__ for f in THROUGH_INSTANCES])
+def test_a_method_hidden_by_an_attribute_of_the_global_instance_is_refused(f, layer):
+    x = np.array([0.3, -0.2])
+    gradient = astgrad.grad(f)
+    _matches_finite_differences(gradient, f, x)
+    layer.act = lambda v: v ** 3                # self.act(x) now runs this
+    with pytest.raises(astgrad.TransformError, match=r"Layer\.act hidden by an attribute of the instance"):
+        gradient(x)
+    del layer.act
+    _matches_finite_differences(gradient, f, x)
+
+
+@pytest.mark.parametrize("f", THROUGH_INSTANCES, ids=[f.__name__ for f in THROUGH_INSTANCES])
+def test_a_global_instance_given_another_class_is_followed(f, layer):
+    x = np.array([0.3, -0.2])
+    gradient = astgrad.grad(f)
+    _matches_finite_differences(gradient, f, x)
+    layer.__class__ = SteepLayer                # self.act(x) is now 7 x
+    _matches_finite_differences(gradient, f, x)
+    assert_close(astgrad.jvp(f, (x,), (np.ones(2),))[1], numerical_jvp(f, (x,), (np.ones(2),)))
+
+
 # -- the tape: a leaf changed through .data after the graph was recorded ---------------
 
 @pytest.mark.xfail(strict=True, reason=(
