@@ -17,6 +17,7 @@
   read-only arrays give the gradient of the float64 call, in the argument's dtype.
 """
 
+import functools
 import importlib.util
 import warnings
 
@@ -430,6 +431,40 @@ def test_a_global_instance_given_another_class_is_followed(f, layer):
     layer.__class__ = SteepLayer                # self.act(x) is now 7 x
     _matches_finite_differences(gradient, f, x)
     assert_close(astgrad.jvp(f, (x,), (np.ones(2),))[1], numerical_jvp(f, (x,), (np.ones(2),)))
+
+
+def loss_of_a_given_layer(x, given):
+    return given.loss(x)
+
+
+def test_a_method_hidden_by_an_attribute_of_an_argument_object_is_refused():
+    x = np.array([0.3, -0.2])
+    given = Layer(2.0, np.array([1.0, 2.0]))
+    gradient = astgrad.grad(loss_of_a_given_layer)
+    assert_close(gradient(x, given), numerical_grad(lambda a: loss_of_a_given_layer(a, given), (x,)))
+    given.act = lambda v: v ** 3
+    with pytest.raises(astgrad.TransformError, match=r"Layer\.act hidden by an attribute of the instance"):
+        gradient(x, given)
+    del given.act
+    given.__class__ = SteepLayer
+    assert_close(gradient(x, given), numerical_grad(lambda a: loss_of_a_given_layer(a, given), (x,)))
+
+
+# -- a partial of a NumPy function given to a transform ---------------------------------
+
+def test_a_partial_of_a_ufunc_is_differentiated_in_its_remaining_input():
+    power_of_two = functools.partial(np.power, 2.0)          # 2 ** x: out= is not an input
+    assert_close(astgrad.grad(power_of_two)(3.0), 8.0 * np.log(2.0))
+    assert_close(astgrad.jvp(functools.partial(np.hypot, 3.0), (4.0,), (1.0,)), (5.0, 0.8))
+    assert_close(astgrad.grad(functools.partial(np.arctan2, 1.0))(2.0), -0.2)
+
+
+def test_a_partial_of_a_numpy_function_passes_its_bound_keywords_on():
+    column_sums = functools.partial(np.sum, axis=0)
+    m = np.arange(6.0).reshape(2, 3)
+    assert_close(astgrad.jacobian(column_sums)(m), np.stack([np.eye(3)] * 2, axis=1))
+    with pytest.raises(ValueError, match="use astgrad.vjp"):
+        astgrad.grad(column_sums)(m)
 
 
 # -- the tape: a leaf changed through .data after the graph was recorded ---------------

@@ -76,7 +76,13 @@ def _make(p):
     cells.update((f"_bound_{name}", value) for name, value in keywords.items())
     params, call = [], [f"_bound_{i}" for i in range(len(args))]
     keyword_only = False
-    for param in signature.parameters.values():
+    parameters = list(signature.parameters.values())
+    if receiver is None and not inspect.isfunction(func):
+        # a library function (a ufunc, numpy.sum): its required arguments only, as grad(numpy.sqrt)
+        # takes; out=, where=, ... keep their defaults and the bound keywords are passed on
+        parameters = [param for param in parameters if param.default is param.empty
+                      and param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD)]
+    for param in parameters:
         default = ""
         if param.default is not param.empty:
             cells[f"_default_{param.name}"] = param.default
@@ -96,10 +102,9 @@ def _make(p):
         params.append(param.name + default)
         call.append(f"{param.name}={param.name}" if param.kind is param.KEYWORD_ONLY else param.name)
         if param.kind is param.POSITIONAL_ONLY and not any(
-                q.kind is q.POSITIONAL_ONLY for q in list(signature.parameters.values())[
-                    list(signature.parameters).index(param.name) + 1:]):
+                q.kind is q.POSITIONAL_ONLY for q in parameters[parameters.index(param) + 1:]):
             params.append("/")
-    call.extend(f"{name}=_bound_{name}" for name in keywords if name not in signature.parameters)
+    call.extend(f"{name}=_bound_{name}" for name in keywords if name not in {p.name for p in parameters})
     name = (getattr(func, "__name__", None) or "function").replace("<lambda>", "lambda_") + "_partial"
     source = (f"def {name}({', '.join(params)}):\n"
               f"    return {callee}({', '.join(call)})\n")

@@ -23,6 +23,9 @@ from ...core.missing import MISSING
 from ...rules import registry
 
 
+_HIDDEN_ADVICE = "define it as a method of a subclass, or delete the instance attribute"
+
+
 class MethodLowering:
     """Normalizer methods resolving method calls and property reads."""
 
@@ -71,6 +74,10 @@ class MethodLowering:
         return self.bound_method_call(node)
 
     def resolved_call(self, node, receiver, attr, start=None):
+        layout = M.receiver_layout(self.source.fn)
+        if start is None and receiver[1] == M.INSTANCE and _hides(layout, attr):
+            raise self._refuse(f"{receiver[2].__name__}.{attr} hidden by an attribute of the instance", node,
+                               _HIDDEN_ADVICE)
         found = self.receiver_function(receiver, attr, start)
         if found is None:
             if start is not None:
@@ -135,7 +142,7 @@ class MethodLowering:
         for name in _methods_named(cls, fn):
             if name in own:
                 raise self._refuse(f"{cls.__name__}.{name} hidden by an attribute of the instance", node,
-                                   "define it as a method of a subclass, or delete the instance attribute")
+                                   _HIDDEN_ADVICE)
             self.source.dependencies.append(((M.CLASS_ROOT, name), (obj, getattr(obj, name))))
 
     def class_function_call(self, node):
@@ -248,6 +255,12 @@ def _static_of(cls, name):
         if name in vars(klass):
             return vars(klass)[name]
     return None
+
+
+def _hides(layout, name):
+    """Whether the receiver of this layout (frontend/object_layouts.py) holds an attribute
+    of its own that hides ``name`` on its class."""
+    return isinstance(layout, tuple) and layout[0] == "object" and name in layout[3]
 
 
 def _methods_named(cls, fn):
