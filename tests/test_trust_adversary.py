@@ -131,6 +131,18 @@ def test_a_pullback_given_two_cotangents_says_to_pass_one_tuple():
     assert_close(pullback((np.ones(2), np.ones(2)))[0], 2.0 + np.cos(x))
 
 
+def cubes(x):
+    return np.sum(x ** 3)
+
+
+def test_hvp_called_without_v_says_v_comes_last():
+    x = np.array([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"missing a required argument: 'x'; hvp of cubes takes its "
+                                        r"arguments followed by v"):
+        astgrad.hvp(cubes)(x)
+    assert_close(astgrad.hvp(cubes)(x, np.ones(2)), 6 * x)
+
+
 # -- an argument written into that a global, a closure or an attribute also holds ------
 
 G = np.array([1.0, 2.0, 3.0])

@@ -1206,7 +1206,10 @@ class HessianVectorProduct:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: HessianVectorProduct(made, self.wrt))(*args_and_v, **kwargs)
-        bound = _bind(f, args, kwargs)
+        try:
+            bound = _bind(f, args, kwargs)
+        except TypeError as error:       # hvp(f)(x) took x for v
+            raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v") from None
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
