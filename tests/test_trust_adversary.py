@@ -143,6 +143,20 @@ def test_hvp_called_without_v_says_v_comes_last():
     assert_close(astgrad.hvp(cubes)(x, np.ones(2)), 6 * x)
 
 
+RESULTS = [("what astgrad.jacobian returns", lambda: astgrad.jacobian(cubes)),
+           ("what astgrad.hessian returns", lambda: astgrad.hessian(cubes)),
+           ("what astgrad.hvp returns", lambda: astgrad.hvp(cubes)),
+           ("vjp's pullback", lambda: astgrad.vjp(cubes, np.ones(2))[1])]
+
+
+@pytest.mark.parametrize("what, make", RESULTS, ids=[what for what, _ in RESULTS])
+@pytest.mark.parametrize("transform", [astgrad.grad, astgrad.jacobian, astgrad.hessian, astgrad.hvp,
+                                       astgrad.value_and_grad])
+def test_a_transform_of_what_jacobian_hessian_hvp_or_vjp_returns_says_what_to_do(what, make, transform):
+    with pytest.raises(TypeError, match=f"astgrad cannot transform {what}; transform the function itself"):
+        transform(make())
+
+
 # -- an argument written into that a global, a closure or an attribute also holds ------
 
 G = np.array([1.0, 2.0, 3.0])

@@ -861,6 +861,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
 class Pullback:
     """vjp's pullback: the transposed Jacobian of ``f`` at ``primals`` applied to a
     cotangent of ``f``'s output ``out``."""
+    __astgrad_result__ = "vjp's pullback"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, primals, out, bound=None):
         self.function, self.primals, self.out = f, primals, out
@@ -1089,6 +1090,7 @@ def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
 
 class Jacobian:
     """What ``jacobian(f, wrt, mode)`` returns: call it with ``f``'s arguments."""
+    __astgrad_result__ = "what astgrad.jacobian returns"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, wrt=0, mode="auto"):
         if mode not in ("auto", "forward", "reverse"):
@@ -1174,6 +1176,7 @@ def hvp(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "HessianVectorProduc
 
 class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
+    __astgrad_result__ = "what astgrad.hvp returns"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, wrt=0):
         f = as_function(f)
@@ -1294,6 +1297,7 @@ def hessian(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "Hessian":
 
 class Hessian:
     """What ``hessian(f, wrt)`` returns: call it with ``f``'s arguments."""
+    __astgrad_result__ = "what astgrad.hessian returns"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, wrt=0):
         self._product = HessianVectorProduct(f, wrt)
