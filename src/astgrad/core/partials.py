@@ -63,9 +63,22 @@ def _receiver(func, args):
     return obj, name, rest
 
 
+def _parameters(p, func, args):
+    """The parameters of calling the partial ``p`` (of ``func`` with ``args`` bound): what
+    ``inspect.signature(p)`` shows, or a ufunc's remaining inputs (``x``, or ``x1, x2``)
+    where Python cannot read its signature."""
+    try:
+        return list(inspect.signature(p).parameters.values())
+    except ValueError:
+        nin = getattr(func, "nin", None)
+        if not isinstance(nin, int):
+            raise
+        names = ["x"] if nin == 1 else [f"x{i + 1}" for i in range(nin)]
+        return [inspect.Parameter(name, inspect.Parameter.POSITIONAL_ONLY) for name in names[len(args):]]
+
+
 def _make(p):
     func, args, keywords = flatten(p)
-    signature = inspect.signature(p)
     receiver = _receiver(func, args)
     if receiver is not None:
         cells = {"_bound_self": receiver[0]}
@@ -76,7 +89,7 @@ def _make(p):
     cells.update((f"_bound_{name}", value) for name, value in keywords.items())
     params, call = [], [f"_bound_{i}" for i in range(len(args))]
     keyword_only = False
-    parameters = list(signature.parameters.values())
+    parameters = _parameters(p, func, args)
     if receiver is None and not inspect.isfunction(func):
         # a library function (a ufunc, numpy.sum): its required arguments only, as grad(numpy.sqrt)
         # takes; out=, where=, ... keep their defaults and the bound keywords are passed on
