@@ -861,6 +861,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
 class Pullback:
     """vjp's pullback: the transposed Jacobian of ``f`` at ``primals`` applied to a
     cotangent of ``f``'s output ``out``."""
+    __astgrad_result__ = "vjp's pullback"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, primals, out, bound=None):
         self.function, self.primals, self.out = f, primals, out
@@ -872,7 +873,11 @@ class Pullback:
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
-    def __call__(self, cotangent: Any) -> Tuple[Any, ...]:
+    def __call__(self, cotangent: Any, *extra: Any) -> Tuple[Any, ...]:
+        if extra:
+            raise TypeError(f"{self.__name__} takes one cotangent, of the shape of "
+                            f"{_function_name(self.function)}'s output, but {1 + len(extra)} were given; "
+                            "for a function returning a tuple, pass one tuple of cotangents")
         cotangent = _matching(cotangent, self.out, "vjp pullback: the cotangent",
                               f"{_function_name(self.function)}'s output")
         if self._compiled is None:
@@ -1085,6 +1090,7 @@ def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
 
 class Jacobian:
     """What ``jacobian(f, wrt, mode)`` returns: call it with ``f``'s arguments."""
+    __astgrad_result__ = "what astgrad.jacobian returns"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, wrt=0, mode="auto"):
         if mode not in ("auto", "forward", "reverse"):
@@ -1170,6 +1176,7 @@ def hvp(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "HessianVectorProduc
 
 class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
+    __astgrad_result__ = "what astgrad.hvp returns"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, wrt=0):
         f = as_function(f)
@@ -1202,7 +1209,10 @@ class HessianVectorProduct:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: HessianVectorProduct(made, self.wrt))(*args_and_v, **kwargs)
-        bound = _bind(f, args, kwargs)
+        try:
+            bound = _bind(f, args, kwargs)
+        except TypeError as error:       # hvp(f)(x) took x for v
+            raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v") from None
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
@@ -1287,6 +1297,7 @@ def hessian(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "Hessian":
 
 class Hessian:
     """What ``hessian(f, wrt)`` returns: call it with ``f``'s arguments."""
+    __astgrad_result__ = "what astgrad.hessian returns"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, wrt=0):
         self._product = HessianVectorProduct(f, wrt)

@@ -63,6 +63,11 @@ def as_function(f):
     (core/partials.py), differentiated like the function it stands for."""
     if isinstance(f, functools.partial):
         f = partial_function(f)
+    result = getattr(type(f), "__astgrad_result__", None)
+    if result is not None:
+        raise TypeError(f"astgrad cannot transform {result}; transform the function itself: "
+                        "astgrad.hessian(f) or astgrad.jacobian(astgrad.grad(f)) for second "
+                        "derivatives, astgrad.jvp(astgrad.grad(f), (x,), (v,)) for a Hessian-vector product")
     library = library_function(f)
     if library is not None:
         return library

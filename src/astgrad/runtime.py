@@ -19,6 +19,7 @@ import operator
 import string
 import sys
 import threading
+import types
 import typing
 
 import numpy
@@ -2143,22 +2144,35 @@ def arguments_apart(value, others, name, where):
     if theirs and _overlapping(mine + theirs, len(mine)):
         raise TypeError(
             f"astgrad: {where}: the function writes into its argument '{name}', and another "
-            "argument is the same array (or holds it, or a view of its memory), which the write "
-            "would change too; astgrad cannot follow that. Pass a copy (f(a, a.copy()))")
+            "argument (or a global or closure variable the function reads) is the same array (or "
+            "holds it, or a view of its memory), which the write would change too; astgrad cannot "
+            "follow that. Pass a copy (f(a, a.copy()))")
 
 
 def _held_objects(value):
-    """The arrays, lists and dicts ``value`` is or holds (through lists, tuples and dicts)."""
-    held, todo = [], [value]
+    """The arrays, lists and dicts ``value`` is or holds (through lists, tuples, dicts and
+    the attributes of objects: ``Box(a)`` holds ``a``)."""
+    held, todo, opened = [], [value], set()     # opened: ids of the objects whose items are listed
     while todo:
         item = todo.pop()
         if isinstance(item, (list, tuple, dict)):
             if not isinstance(item, tuple):
                 held.append(item)
-            todo.extend(item.values() if isinstance(item, dict) else item)
+            if id(item) not in opened:
+                opened.add(id(item))
+                todo.extend(item.values() if isinstance(item, dict) else item)
         elif isinstance(item, numpy.ndarray):
             held.append(item)
+        elif _plain_object(item) and id(item) not in opened:
+            opened.add(id(item))
+            todo.extend(vars(item).values())
     return held
+
+
+def _plain_object(item):
+    """An instance of a class with attributes (not a module, function, class or method)."""
+    return hasattr(item, "__dict__") and not isinstance(
+        item, (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType))
 
 
 def _overlapping(objects, split=None):

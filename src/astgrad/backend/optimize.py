@@ -219,6 +219,9 @@ def fold(node):
             return left
         if op is gast.Pow and _is(right, 1):
             return left
+    if isinstance(node, gast.Call) and len(node.args) == 2 and not node.keywords \
+            and _is(node.args[1], 1) and anno.get(node, Key.TARGET) is numpy.power:
+        return node.args[0]         # numpy.power(e, 1), as e ** 1
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
         inner = node.operand
         if isinstance(inner, gast.UnaryOp) and isinstance(inner.op, gast.USub):

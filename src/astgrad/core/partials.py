@@ -63,9 +63,22 @@ def _receiver(func, args):
     return obj, name, rest
 
 
+def _parameters(p, func, args):
+    """The parameters of calling the partial ``p`` (of ``func`` with ``args`` bound): what
+    ``inspect.signature(p)`` shows, or a ufunc's remaining inputs (``x``, or ``x1, x2``)
+    where Python cannot read its signature."""
+    try:
+        return list(inspect.signature(p).parameters.values())
+    except ValueError:
+        nin = getattr(func, "nin", None)
+        if not isinstance(nin, int):
+            raise
+        names = ["x"] if nin == 1 else [f"x{i + 1}" for i in range(nin)]
+        return [inspect.Parameter(name, inspect.Parameter.POSITIONAL_ONLY) for name in names[len(args):]]
+
+
 def _make(p):
     func, args, keywords = flatten(p)
-    signature = inspect.signature(p)
     receiver = _receiver(func, args)
     if receiver is not None:
         cells = {"_bound_self": receiver[0]}
@@ -76,7 +89,13 @@ def _make(p):
     cells.update((f"_bound_{name}", value) for name, value in keywords.items())
     params, call = [], [f"_bound_{i}" for i in range(len(args))]
     keyword_only = False
-    for param in signature.parameters.values():
+    parameters = _parameters(p, func, args)
+    if receiver is None and not inspect.isfunction(func):
+        # a library function (a ufunc, numpy.sum): its required arguments only, as grad(numpy.sqrt)
+        # takes; out=, where=, ... keep their defaults and the bound keywords are passed on
+        parameters = [param for param in parameters if param.default is param.empty
+                      and param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD)]
+    for param in parameters:
         default = ""
         if param.default is not param.empty:
             cells[f"_default_{param.name}"] = param.default
@@ -96,10 +115,9 @@ def _make(p):
         params.append(param.name + default)
         call.append(f"{param.name}={param.name}" if param.kind is param.KEYWORD_ONLY else param.name)
         if param.kind is param.POSITIONAL_ONLY and not any(
-                q.kind is q.POSITIONAL_ONLY for q in list(signature.parameters.values())[
-                    list(signature.parameters).index(param.name) + 1:]):
+                q.kind is q.POSITIONAL_ONLY for q in parameters[parameters.index(param) + 1:]):
             params.append("/")
-    call.extend(f"{name}=_bound_{name}" for name in keywords if name not in signature.parameters)
+    call.extend(f"{name}=_bound_{name}" for name in keywords if name not in {p.name for p in parameters})
     name = (getattr(func, "__name__", None) or "function").replace("<lambda>", "lambda_") + "_partial"
     source = (f"def {name}({', '.join(params)}):\n"
               f"    return {callee}({', '.join(call)})\n")

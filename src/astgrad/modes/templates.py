@@ -6,8 +6,11 @@ drops every statement about an argument that has no derivative.
 """
 
 import inspect
+import math
+import types
 
 import gast
+import numpy
 
 from .. import runtime
 from ..backend import optimize
@@ -258,20 +261,42 @@ def _name_builder(node, template, params, locals_):
     return lambda sub: S.const(sub.position) if sub.position is not None else plain(sub)
 
 
+_ORIGINALS = {}     # module name -> its attributes when astgrad first read it
+
+
+def original_attribute(owner, name):
+    """``owner.name``; for a module, as it was when astgrad first read the module (numpy
+    and math: when astgrad was imported), so a rule's ``numpy.cos`` means NumPy's cos
+    even after the user's ``np.cos = my_cos``."""
+    if not isinstance(owner, types.ModuleType):
+        return getattr(owner, name, None)
+    attributes = _ORIGINALS.get(owner.__name__)
+    if attributes is None:
+        attributes = _ORIGINALS[owner.__name__] = dict(vars(owner))
+    found = attributes.get(name, MISSING)
+    return getattr(owner, name, None) if found is MISSING else found
+
+
+original_attribute(numpy, "sin"), original_attribute(math, "sin")     # read them now
+
+
 def _call_builder(node, copy, template, params, locals_):
     path = S.dotted_path(node.func)
-    target = None
+    target = owner = None
     if path is not None and path[0] not in params and path[0] not in locals_:
         target = template.globals.get(path[0], MISSING)
         if target is MISSING:
             import builtins
             target = getattr(builtins, path[0], None)
         for part in path[1:]:
-            target = getattr(target, part, None)
+            owner, target = target, original_attribute(target, part)
     method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
 
     def build(sub):
         call = copy(sub)            # drops the statement first if its d[x] has none
+        if isinstance(owner, types.ModuleType) and getattr(owner, path[-1], None) is not target:
+            # the module's function was replaced (np.cos = my_cos): call the one the rule means
+            call.func = S.name(sub.namespace.ref(target, path[-1]))
         if target is unsupported:   # d[x] = unsupported(d[y], "why"): x has a derivative
             reason = call.args[-1]
             raise BindError(reason.value if isinstance(reason, gast.Constant) else "the rule refuses it")
@@ -284,7 +309,7 @@ def _call_builder(node, copy, template, params, locals_):
         call.args = args
         anno.set(call, Key.TARGET, target)
         anno.set(call, Key.METHOD, method)
-        return call
+        return sub.fold(call)
     return build
 
 

@@ -100,8 +100,13 @@ elementwise((numpy.subtract, operator.sub), lambda z, x1, x2: 1.0, lambda z, x1,
 elementwise((numpy.multiply, operator.mul), lambda z, x1, x2: x2, lambda z, x1, x2: x1)
 elementwise((numpy.divide, operator.truediv),           # numpy.true_divide is numpy.divide
             lambda z, x1, x2: 1.0 / x2, lambda z, x1, x2: -z / x2)
-elementwise((numpy.power, operator.pow, math.pow),
+elementwise((operator.pow, math.pow),
             lambda z, x1, x2: x2 * x1 ** (x2 - 1),
+            lambda z, x1, x2: z * numpy.log(positive_base(x1, z)))
+# numpy.power of a negative Python float to a fractional power is NaN, where Python's **
+# is complex: its partial takes the power as numpy.power does.
+elementwise(numpy.power,
+            lambda z, x1, x2: x2 * numpy.power(x1, x2 - 1),
             lambda z, x1, x2: z * numpy.log(positive_base(x1, z)))
 elementwise(numpy.float_power,
             lambda z, x1, x2: x2 * numpy.float_power(x1, x2 - 1.0),

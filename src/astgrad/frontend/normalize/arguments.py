@@ -5,7 +5,10 @@ derivative never changes the caller's value, and the write is one into memory th
 function owns, which the modes differentiate. ``f(x)`` itself still changes the
 caller's array, as Python does (docs/supported-python.md)."""
 
+import types
+
 import gast
+import numpy
 
 from ... import runtime
 from ...analysis.fixed_point import reachable
@@ -124,13 +127,58 @@ def _apart_checks(normalizer, written, augmented):
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     where = f"{normalizer.source.filename}:{normalizer.source.file_line(tree)}"
     checks = []
+    shared = _free_containers(normalizer.source, params) if written or augmented else []
+    for name in shared:
+        normalizer.namer.reserve(name)      # read by the checks: no temporary may take it
     for name in params:
-        others = [p for p in params if p != name]
+        others = [p for p in params if p != name] + shared
         if others and (name in written or name in augmented):
             group = gast.Tuple(elts=[S.name(p) for p in others], ctx=gast.Load())
             checks.append(_check(normalizer, runtime.arguments_apart,
                                  [S.name(name), group, S.const(name), S.const(where)]))
     return checks
+
+
+def _free_containers(source, params):
+    """The global and closure names the function (or a function of its module it calls)
+    reads that hold an array, list, dict or object now: ``f(G)`` for such a global ``G``
+    would have a write into the argument change ``G`` too, as ``f(a, a)`` changes the
+    other argument. Names the function binds itself are left out (read before the body,
+    they are not bound yet)."""
+    loaded, stored = set(), set()
+    for node in S.walk_nodes(source.tree):
+        if isinstance(node, gast.Name):
+            (loaded if isinstance(node.ctx, gast.Load) else stored).add(node.id)
+    read = loaded | _names_read_by_callees(source.globals, [source.globals.get(n) for n in loaded])
+    found = []
+    for name in sorted(read - stored - set(params)):
+        value = source.closure.get(name, source.globals.get(name))
+        if isinstance(value, (numpy.ndarray, list, dict, tuple)) or _plain_object(value):
+            found.append(name)
+    return found
+
+
+def _plain_object(value):
+    """An instance of a class holding attributes (``cfg.w``), not a function or module."""
+    return hasattr(value, "__dict__") and not callable(value) and not isinstance(value, types.ModuleType)
+
+
+def _names_read_by_callees(scope, values):
+    """The global names read by the user functions among ``values`` defined in the module
+    whose globals are ``scope``, and by the functions of that module they call in turn."""
+    read, todo, seen = set(), list(values), set()
+    while todo:
+        fn = todo.pop()
+        if not is_user_function(fn) or getattr(fn, "__globals__", None) is not scope or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        codes = [fn.__code__]
+        while codes:
+            code = codes.pop()
+            read.update(code.co_names)
+            codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+        todo.extend(scope.get(name) for name in fn.__code__.co_names)
+    return read
 
 
 def _check(normalizer, helper, args):

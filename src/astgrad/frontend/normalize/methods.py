@@ -23,6 +23,9 @@ from ...core.missing import MISSING
 from ...rules import registry
 
 
+_HIDDEN_ADVICE = "define it as a method of a subclass, or delete the instance attribute"
+
+
 class MethodLowering:
     """Normalizer methods resolving method calls and property reads."""
 
@@ -71,6 +74,10 @@ class MethodLowering:
         return self.bound_method_call(node)
 
     def resolved_call(self, node, receiver, attr, start=None):
+        layout = M.receiver_layout(self.source.fn)
+        if start is None and receiver[1] == M.INSTANCE and _hides(layout, attr):
+            raise self._refuse(f"{receiver[2].__name__}.{attr} hidden by an attribute of the instance", node,
+                               _HIDDEN_ADVICE)
         found = self.receiver_function(receiver, attr, start)
         if found is None:
             if start is not None:
@@ -119,8 +126,24 @@ class MethodLowering:
         if self.source.resolve_path(path[:-1], depend=False) is not owner:
             return None     # random.gauss: a method of an object the path does not name
         kind, cls = (M.CLASS, owner) if isinstance(owner, type) else (M.INSTANCE, type(owner))
+        if kind == M.INSTANCE:
+            self.instance_as_resolved(owner, fn, node)
         self.free[path[0]] = self.source.resolve(path[0])
         return self.function_call(M.for_receiver(fn, kind, cls), [self.atom(node.func.value)], node)
+
+    def instance_as_resolved(self, obj, fn, node):
+        """The global instance ``obj`` whose method ``fn`` the code calls keeps its class,
+        and no attribute of its own hides a method of the class that ``fn`` (or a method
+        it names) may call: dependencies of the code, and refused where one hides it now
+        (``self.act(x)`` would run the instance's function, the code the class's)."""
+        cls = type(obj)
+        self.source.dependencies.append(((M.CLASS_ROOT, "__class__"), (obj, cls)))
+        own = getattr(obj, "__dict__", None) or {}
+        for name in _methods_named(cls, fn):
+            if name in own:
+                raise self._refuse(f"{cls.__name__}.{name} hidden by an attribute of the instance", node,
+                                   _HIDDEN_ADVICE)
+            self.source.dependencies.append(((M.CLASS_ROOT, name), (obj, getattr(obj, name))))
 
     def class_function_call(self, node):
         """``Model.loss(model, x)`` with ``model`` a global instance of ``Model`` (or of a
@@ -144,6 +167,7 @@ class MethodLowering:
             return None
         self.source.resolve_path(path)
         self.source.resolve_path(first)         # the global's meaning (and class) is a dependency
+        self.instance_as_resolved(obj, fn, node)
         self.free[path[0]] = self.source.resolve(path[0])
         self.free[first[0]] = self.source.resolve(first[0])
         return self.function_call(M.for_receiver(fn, M.INSTANCE, type(obj)), [], node)
@@ -164,6 +188,7 @@ class MethodLowering:
             return None
         self.source.resolve_path(path)          # the global's meaning is a dependency
         self.source.dependencies.append(((M.CLASS_ROOT, "__call__"), (type(obj), call)))
+        self.instance_as_resolved(obj, fn, node)
         self.free[path[0]] = self.source.resolve(path[0])
         return self.function_call(M.for_receiver(fn, M.INSTANCE, type(obj)), [self.atom(node.func)], node)
 
@@ -230,6 +255,31 @@ def _static_of(cls, name):
         if name in vars(klass):
             return vars(klass)[name]
     return None
+
+
+def _hides(layout, name):
+    """Whether the receiver of this layout (frontend/object_layouts.py) holds an attribute
+    of its own that hides ``name`` on its class."""
+    return isinstance(layout, tuple) and layout[0] == "object" and name in layout[3]
+
+
+def _methods_named(cls, fn):
+    """The methods of ``cls`` (plain, static or class methods, not properties, which an
+    instance attribute cannot hide) whose names ``fn``'s code reads, and the methods
+    those read in turn."""
+    names, todo = set(), [fn]
+    while todo:
+        codes = [todo.pop().__code__]
+        while codes:
+            code = codes.pop()
+            codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+            for name in code.co_names:
+                static = _static_of(cls, name) if name not in names and not name.startswith("__") else None
+                function = getattr(static, "__func__", static)
+                if inspect.isfunction(function) and _static_of(object, name) is None:
+                    names.add(name)
+                    todo.append(function)
+    return sorted(names)
 
 
 def _is_super(node):
