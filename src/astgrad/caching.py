@@ -526,7 +526,10 @@ def derive(function, mode, wrt, zero_safe=False):
 
 def _callee_key(function, mode, wrt, zero_safe):
     """(the function a callee's derivative is generated from, its key)."""
-    key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
+    if mode == "gradient":          # grad's code for a call in other code: it checks the output
+        key = ("reverse", tuple(wrt), pipeline.CHECKED)
+    else:
+        key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
     fn = underlying(function)
     if zero_safe:
         fn, key = zero_safe_source(fn), key + (ZERO_SAFE,)
