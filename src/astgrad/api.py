@@ -12,7 +12,7 @@ import numpy
 from . import argument_kinds
 from .pickling import reduce_transform
 from .caching import Current, callees, check, forward_derivative, reverse_derivative
-from .pipeline import CHECKED, CHECKED_WITH_VALUE
+from .pipeline import CHECKED, CHECKED_WITH_VALUE, PROVEN
 from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
                              public_signature, seed_parameter, underlying)
 from .errors import FunctionValueUnknown, UnresolvedName
@@ -565,10 +565,13 @@ class Derivative(StandIn):
         return self._specialized_plain(signature).source
 
     def _specialized_plain(self, signature):
-        if self._versions.for_signature(signature) is self._current():
+        version = self._versions.for_signature(signature)
+        if version is self._current():
             return self.plain               # beyond the bound: the general code runs
         kinds = argument_kinds.key_part(self._versions.names, signature)[1]
-        code = Chain(self.function, ("reverse", self.wrt, False), kinds)()
+        # the code a proven version runs (made once proven), else the same code made for showing
+        proven = getattr(version, "__astgrad_gradient_only__", False)
+        code = Chain(self.function, ("reverse", self.wrt, PROVEN if proven else False), kinds)()
         if self._options is not None:       # checkpoint=: the checkpointed version
             code = self._options.apply(code, _where(_underlying(self.function)), specialized=True)
         return code
