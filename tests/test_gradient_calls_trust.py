@@ -158,7 +158,64 @@ def matrix_scalar(y):
     return np.sum(A @ G_SCALAR(y))
 
 
+class _Model:
+    def __init__(self):
+        self.W = np.array([1.0, 2.0, 3.0])
+
+    def vector_loss(self, x):
+        return self.W * np.sin(x)
+
+    def scalar_loss(self, x):
+        return np.sum(self.W * np.sin(x) * x)
+
+
+MODEL = _Model()
+BOUND_VECTOR, BOUND_SCALAR = astgrad.grad(MODEL.vector_loss), astgrad.grad(MODEL.scalar_loss)
+ATTRIBUTE_VECTOR = astgrad.grad(_Model.vector_loss, wrt="self.W")
+ATTRIBUTE_SCALAR = astgrad.grad(_Model.scalar_loss, wrt="self.W")
+
+
+@astgrad.differentiable
+def _decorated_vector(x):
+    return x * np.cos(x)
+
+
+@astgrad.differentiable
+def _decorated_scalar(x):
+    return np.sum(x * np.cos(x))
+
+
+DECORATED_VECTOR, DECORATED_SCALAR = astgrad.grad(_decorated_vector), astgrad.grad(_decorated_scalar)
+
+
+def bound_vector(y):
+    return np.sum(BOUND_VECTOR(y) * y)
+
+
+def bound_scalar(y):
+    return np.sum(BOUND_SCALAR(y) * y)
+
+
+def attribute_vector(y):
+    return np.sum(ATTRIBUTE_VECTOR(MODEL, y) * y)
+
+
+def attribute_scalar(y):
+    return np.sum(ATTRIBUTE_SCALAR(MODEL, y) * y)
+
+
+def decorated_vector(y):
+    return np.sum(DECORATED_VECTOR(y) * y)
+
+
+def decorated_scalar(y):
+    return np.sum(DECORATED_SCALAR(y) * y)
+
+
 WAYS = {
+    "a bound method's gradient": (bound_vector, bound_scalar),
+    "a gradient with respect to an attribute": (attribute_vector, attribute_scalar),
+    "a gradient of an @differentiable function": (decorated_vector, decorated_scalar),
     "a global gradient": (global_vector, global_scalar),
     "a gradient whose output only is summed": (sum_only_vector, sum_only_scalar),
     "a global value_and_grad": (value_and_grad_vector, value_and_grad_scalar),

@@ -15,7 +15,9 @@ looking the signature up is the guard.
 Where the function is proven to return a real number for a signature (see
 ``analysis/scalar_output``), the version of ``grad`` (not ``value_and_grad``) is the code
 returning only the gradient: it does not compute the function's value, and there is no
-value left to check. Such code is marked ``__astgrad_gradient_only__``.
+value left to check. Such code is marked ``__astgrad_gradient_only__``, and is cached
+(and stored on disk) under a key of its own (``pipeline.PROVEN``), made only once the
+proof holds: no other code is taken for it, in this process or a later one.
 
 ``hvp`` (and ``hessian``, through it) keeps versions the same way (``ProductVersions``),
 for the kinds of the function's arguments and of ``v``: forward mode over the gradient
