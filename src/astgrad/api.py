@@ -532,12 +532,14 @@ class Derivative(StandIn):
             code = self._options.apply(code, _where(_underlying(self.function)))
         return code
 
-    def _differentiated(self):
+    def _differentiated(self, checked=True):
         """What a transform of this gradient differentiates: generated code returning what
         calling the gradient returns (with the value; a 1-tuple for a tuple ``wrt``), and
-        checking, as the call does, that the function returns a real number. Always the
-        plain Python code: options (backend=, checkpoint=) apply to calls only."""
-        code = _compiled(self.function, self.wrt, CHECKED_WITH_VALUE if self.with_value else CHECKED)
+        checking, as the call does, that the function returns a real number (with
+        ``checked=False``, not: the code with its seeds, which export writes out). Always
+        the plain Python code: options (backend=, checkpoint=) apply to calls only."""
+        kind = (CHECKED_WITH_VALUE if self.with_value else CHECKED) if checked else self.with_value
+        code = _compiled(self.function, self.wrt, kind)
         if any(path for _, path in self.items):     # each attribute's part (wrt="self.W")
             return attribute_gradient(code, self.wrt, self.items, self.single, self.with_value)
         if len(self.wrt) == 1 and not self.single:
