@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
-import textwrap
+import threading
 
 import numpy as np
 import pytest
@@ -307,6 +307,50 @@ def test_a_gradient_of_a_function_returning_a_list_says_what_is_wrong():
                       lambda: astgrad.grad(h)(P)):
         with pytest.raises(ValueError, match="to return a scalar, but it returned a list"):
             transform()
+
+
+CHOSEN = _scalar
+
+
+def calls_the_chosen(y):
+    return np.sum(astgrad.grad(CHOSEN)(y) * y)
+
+
+def test_a_rebinding_between_calls_is_followed(monkeypatch):
+    """The function a gradient in the code is taken of, rebound between calls: vector-valued,
+    every transform raises; scalar again, the values are right again."""
+    expected = numerical_jvp(calls_the_chosen, (P,), (V,), eps=1e-5)
+    assert_close(astgrad.jvp(calls_the_chosen, (P,), (V,))[1], expected, rtol=1e-5, atol=1e-6)
+    monkeypatch.setitem(globals(), "CHOSEN", _vector)
+    for transform in ("jvp", "hvp", "grad", "jvp of grad"):
+        with pytest.raises(ValueError, match="grad requires _vector to return a scalar"):
+            TRANSFORMS[transform](calls_the_chosen)
+    monkeypatch.setitem(globals(), "CHOSEN", _scalar)
+    assert_close(astgrad.jvp(calls_the_chosen, (P,), (V,))[1], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_threads_transforming_and_calling_the_same_gradient():
+    """jvp of the gradient of a vector-valued function (code without the value) in some
+    threads while others call the gradient: every one of them raises."""
+    def vector_output(x):
+        return x * 3.0 - np.cos(x)
+    outcomes = []
+
+    def run(call):
+        for _ in range(10):
+            try:
+                call()
+                outcomes.append("no error")
+            except ValueError as error:
+                outcomes.append("scalar" if "to return a scalar" in str(error) else str(error))
+    calls = [lambda: astgrad.jvp(astgrad.grad(vector_output), (P,), (V,)),
+             lambda: astgrad.grad(vector_output)(P)]
+    threads = [threading.Thread(target=run, args=(calls[i % 2],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["scalar"] * 40
 
 
 # -- across processes -------------------------------------------------------------------
