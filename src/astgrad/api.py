@@ -534,12 +534,11 @@ class Derivative(StandIn):
 
     def _differentiated(self, checked=True):
         """What a transform of this gradient differentiates: generated code returning what
-        calling the gradient returns (with the value; a 1-tuple for a tuple ``wrt``), and
-        checking, as the call does, that the function returns a real number (with
-        ``checked=False``, not: the code with its seeds, which export writes out). Always
-        the plain Python code: options (backend=, checkpoint=) apply to calls only."""
-        kind = (CHECKED_WITH_VALUE if self.with_value else CHECKED) if checked else self.with_value
-        code = _compiled(self.function, self.wrt, kind)
+        calling the gradient returns (with the value; a 1-tuple for a tuple ``wrt``), checking
+        as the call does that the function returns a real number (``checked=False``: the code
+        with its seeds, which export writes out). Plain Python: options apply to calls only."""
+        code = _compiled(self.function, self.wrt, (CHECKED_WITH_VALUE if self.with_value else CHECKED)
+                         if checked else self.with_value)
         if any(path for _, path in self.items):     # each attribute's part (wrt="self.W")
             return attribute_gradient(code, self.wrt, self.items, self.single, self.with_value)
         if len(self.wrt) == 1 and not self.single:
@@ -571,8 +570,7 @@ class Derivative(StandIn):
         if version is self._current():
             return self.plain               # beyond the bound: the general code runs
         kinds = argument_kinds.key_part(self._versions.names, signature)[1]
-        # the code a proven version runs (made once proven), else the same code made for showing
-        proven = getattr(version, "__astgrad_gradient_only__", False)
+        proven = getattr(version, "__astgrad_gradient_only__", False)     # its code, made once proven
         code = Chain(self.function, ("reverse", self.wrt, PROVEN if proven else False), kinds)()
         if self._options is not None:       # checkpoint=: the checkpointed version
             code = self._options.apply(code, _where(_underlying(self.function)), specialized=True)
