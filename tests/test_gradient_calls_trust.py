@@ -212,7 +212,41 @@ def decorated_scalar(y):
     return np.sum(DECORATED_SCALAR(y) * y)
 
 
+def _varargs_vector(*xs):
+    return xs[0] * 2.0 + np.sin(xs[0])
+
+
+def _varargs_scalar(*xs):
+    return np.sum(xs[0] ** 2 * np.cos(xs[0]))
+
+
+def _apply(fn, x):
+    return fn(x)
+
+
+VARARGS_VECTOR, VARARGS_SCALAR = astgrad.grad(_varargs_vector), astgrad.grad(_varargs_scalar)
+OF_APPLY = astgrad.grad(_apply, wrt=1)
+
+
+def varargs_vector(y):
+    return np.sum(VARARGS_VECTOR(y) * y)
+
+
+def varargs_scalar(y):
+    return np.sum(VARARGS_SCALAR(y) * y)
+
+
+def given_vector(y):
+    return np.sum(OF_APPLY(_vector, y) * y)
+
+
+def given_scalar(y):
+    return np.sum(OF_APPLY(_scalar, y) * y)
+
+
 WAYS = {
+    "a gradient of a function taking *args": (varargs_vector, varargs_scalar),
+    "a gradient of a function given a function": (given_vector, given_scalar),
     "a bound method's gradient": (bound_vector, bound_scalar),
     "a gradient with respect to an attribute": (attribute_vector, attribute_scalar),
     "a gradient of an @differentiable function": (decorated_vector, decorated_scalar),
