@@ -12,6 +12,7 @@ gradient of a real number only where it was stored after that proof; code a tran
 of the gradient made (without the value) is never taken for it.
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -392,6 +393,8 @@ def test_threads_transforming_and_calling_the_same_gradient():
 MODULE = '''
 import numpy as np
 
+import astgrad
+
 
 def vector_helper(x):
     return x * 2.0 + np.sin(x)
@@ -410,6 +413,14 @@ def f(x):
 
 def vector_output(x):
     return x * 3.0 - np.cos(x)
+
+
+def calls_scalar(y):
+    return np.sum(astgrad.grad(scalar_helper)(y) * y)
+
+
+def calls_vector(y):
+    return np.sum(astgrad.grad(vector_helper)(y) * y)
 '''
 
 FIRST = {
@@ -469,6 +480,29 @@ def test_a_later_process_does_not_take_a_transform_s_gradient_code_as_proven(mod
     assert os.listdir(os.path.join(module_directory, "cache"))      # the first process stored code
     outcome = _run(module_directory, "astgrad.grad(m.vector_output)(x)")
     assert _raises_the_scalar_error(outcome), outcome
+
+
+def test_a_later_process_loads_code_calling_a_gradient_that_checks_its_output(module_directory):
+    """Code calling ``astgrad.grad(h)(y)`` inline, stored by process 1 with the gradient's
+    code it calls (the code checking the output): process 2 gets the same values, and
+    the same error for a vector-valued h."""
+    code = "astgrad.jvp(m.calls_scalar, (x,), (x,))[1]"
+    first, second = _run(module_directory, code), _run(module_directory, code)
+    x = np.array([0.3, -0.5, 0.8])
+    scalar_helper = _load_module(module_directory).scalar_helper
+    assert_close(np.array(second), numerical_jvp(lambda y: np.sum(astgrad.grad(scalar_helper)(y) * y), (x,), (x,)),
+                 rtol=1e-5, atol=1e-6)
+    assert first == second
+    for _ in range(2):
+        outcome = _run(module_directory, "astgrad.jvp(m.calls_vector, (x,), (x,))")
+        assert _raises_the_scalar_error(outcome), outcome
+
+
+def _load_module(directory):
+    spec = importlib.util.spec_from_file_location("cached_module_here", os.path.join(directory, "cached_module.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_a_later_process_takes_code_proven_before_a_rebinding_only_for_those_names(module_directory):
