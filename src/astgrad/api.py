@@ -12,6 +12,7 @@ import numpy
 from . import argument_kinds
 from .pickling import reduce_transform
 from .caching import Current, callees, check, forward_derivative, reverse_derivative
+from .pipeline import CHECKED, CHECKED_WITH_VALUE, PROVEN
 from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
                              public_signature, seed_parameter, underlying)
 from .errors import FunctionValueUnknown, UnresolvedName
@@ -24,6 +25,9 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
+from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
+                      is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
+                      one_element as _one_element)
 from .duck import is_duck_array
 from . import call_options, fast_call
 from .call_options import Wrapped
@@ -97,50 +101,6 @@ def differentiable(fn: F) -> F:
 
 
 # -- values at the API boundary: outputs, gradients, tangents ----------------------------
-
-def _is_real_number(x):
-    """A real number (Python or NumPy, or a 0-d real array), not a bool."""
-    if isinstance(x, (bool, numpy.bool_)):
-        return False
-    if isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x):
-        return x.ndim == 0 and x.dtype.kind in "fiu"
-    return isinstance(x, numbers.Real)
-
-
-def _is_numeric_array(x):
-    return (isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x)) and x.dtype.kind in "biufc"
-
-
-def _describe(value):
-    if value is None:
-        return "None"
-    if isinstance(value, (numpy.ndarray, numpy.generic)):
-        return f"an array of dtype {value.dtype} and shape {value.shape}"
-    return f"a value of type {type(value).__name__}"
-
-
-def _check_scalar(value, fn_name):
-    """grad differentiates a real scalar output: a number, a NumPy real scalar, a 0-d array."""
-    if _is_real_number(value):
-        return
-    if _one_element(value):         # grad, value_and_grad and hvp take it before asking here
-        raise ValueError(f"hessian requires {fn_name} to return a number or a 0-d array, but it returned a "
-                         f"one-element array of shape {value.shape}, whose Hessian has the output's axes in "
-                         "front for autograd and JAX and not for PyTorch; return its element instead "
-                         f"({fn_name}(...)[0], or .item()), or use hvp, which takes it as the number it holds")
-    if isinstance(value, (list, tuple, dict)) or (_is_numeric_array(value) and value.ndim and value.size != 1):
-        what = f"a value of shape {value.shape}" if hasattr(value, "ndim") else f"a {type(value).__name__}"
-        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned {what}; use "
-                         "astgrad.vjp for non-scalar outputs")
-    raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
-                    f"array), but it returned {_describe(value)}")
-
-
-def _one_element(value):
-    """A real array of one element and at least one axis (shape ``(1,)``, ``(1, 1)``, ...):
-    grad takes it as the number it holds, as autograd and PyTorch do."""
-    return _is_numeric_array(value) and value.ndim > 0 and value.size == 1 and value.dtype.kind in "fiu"
-
 
 def _seeded_run(code, args, kwargs, value):
     """The generated code run again with a seed of value's shape (its default seed is the
@@ -572,14 +532,13 @@ class Derivative(StandIn):
             code = self._options.apply(code, _where(_underlying(self.function)))
         return code
 
-    def _differentiated(self):
+    def _differentiated(self, checked=True):
         """What a transform of this gradient differentiates: generated code returning what
-        calling the gradient returns (with the value; a 1-tuple for a tuple ``wrt``).
-        Always the plain Python code: options (backend=, checkpoint=) apply to calls only."""
-        if self._options is None:
-            code = self._workhorse if self.with_value else self.plain
-        else:
-            code = self._python() if self.with_value else _compiled(self.function, self.wrt, False)
+        calling the gradient returns (with the value; a 1-tuple for a tuple ``wrt``), checking
+        as the call does that the function returns a real number (``checked=False``: the code
+        with its seeds, which export writes out). Plain Python: options apply to calls only."""
+        code = _compiled(self.function, self.wrt, (CHECKED_WITH_VALUE if self.with_value else CHECKED)
+                         if checked else self.with_value)
         if any(path for _, path in self.items):     # each attribute's part (wrt="self.W")
             return attribute_gradient(code, self.wrt, self.items, self.single, self.with_value)
         if len(self.wrt) == 1 and not self.single:
@@ -607,10 +566,12 @@ class Derivative(StandIn):
         return self._specialized_plain(signature).source
 
     def _specialized_plain(self, signature):
-        if self._versions.for_signature(signature) is self._current():
+        version = self._versions.for_signature(signature)
+        if version is self._current():
             return self.plain               # beyond the bound: the general code runs
         kinds = argument_kinds.key_part(self._versions.names, signature)[1]
-        code = Chain(self.function, ("reverse", self.wrt, False), kinds)()
+        proven = getattr(version, "__astgrad_gradient_only__", False)     # its code, made once proven
+        code = Chain(self.function, ("reverse", self.wrt, PROVEN if proven else False), kinds)()
         if self._options is not None:       # checkpoint=: the checkpointed version
             code = self._options.apply(code, _where(_underlying(self.function)), specialized=True)
         return code
@@ -628,7 +589,7 @@ class Derivative(StandIn):
         ``kinds`` ((parameter, kind) pairs), or None: transforms use the general code."""
         if not self._specializes():
             return None
-        return Chain(self.function, ("reverse", self.wrt, self.with_value), kinds)
+        return Chain(self.function, ("reverse", self.wrt, CHECKED_WITH_VALUE if self.with_value else CHECKED), kinds)
 
     @property
     def __wrapped__(self):

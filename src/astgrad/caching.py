@@ -227,17 +227,11 @@ def _cached_entry(fn, key):
     return entry if entry is not None and entry.holds(fn) else None
 
 
-def made_here(fn, key):
-    """Whether ``fn``'s derivative ``key`` was made (or loaded) in this process and is
-    cached while its names mean the same."""
-    return _cached_entry(fn, key) is not None
-
-
 def made_before(fn, key):
     """Whether ``fn``'s derivative ``key`` is at hand without generating it: cached here
     while its names mean the same, or stored on disk by an earlier process (verified on
-    load). Code made only after a proof about ``fn`` (``specialize.GradientOnly``) was
-    proven then, for the same source and the same meanings of its names."""
+    load). Code under ``pipeline.PROVEN``'s key is made only after a proof about ``fn``
+    (``specialize.GradientOnly``), for the same source and the same meanings of its names."""
     if _cached_entry(fn, key) is not None:
         return True
     loaded = _loaded(fn, key)
@@ -526,7 +520,10 @@ def derive(function, mode, wrt, zero_safe=False):
 
 def _callee_key(function, mode, wrt, zero_safe):
     """(the function a callee's derivative is generated from, its key)."""
-    key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
+    if mode == "gradient":          # grad's code for a call in other code: it checks the output
+        key = ("reverse", tuple(wrt), pipeline.CHECKED)
+    else:
+        key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
     fn = underlying(function)
     if zero_safe:
         fn, key = zero_safe_source(fn), key + (ZERO_SAFE,)
@@ -627,6 +624,14 @@ class Current:
         entry = _entry(fn, self.key)
         self._state = (fn, entry.holds, entry.compiled)
         return entry.compiled
+
+    def held(self):
+        """The compiled code while the names it depends on mean what they meant when it
+        was made, without making any: None before the first call and after a rebinding."""
+        fn, holds, compiled = self._state
+        if fn is _NOT_YET or fn is not (self._plain or underlying(self.function)):
+            return None
+        return compiled if holds(fn) else None
 
     def snapshot(self):
         """``(fn, holds, compiled)``: while ``holds(fn)``, calling this returns

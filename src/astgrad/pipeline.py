@@ -39,6 +39,28 @@ from .zero_safe import ZERO_SAFE
 
 TANGENT_ONLY = "tangent only"   # in a forward key: the code returns the tangent alone
 
+# The third item of a reverse key: what the code returns. True: the value and the
+# gradients (grad's call checks the value); False: the gradients, for the seeds given (a
+# pullback, a callee's adjoint); CHECKED: the gradients, after a check that the output is
+# a real number, as calling grad does (what a transform of a gradient differentiates,
+# and a gradient called inside differentiated code runs); CHECKED_WITH_VALUE: the value
+# and the gradients, after that check (a transform of value_and_grad); PROVEN: the
+# gradients, made only once the output is proven a real number for the argument kinds
+# in the key (specialize.GradientOnly), so code stored under it was proven.
+CHECKED = "checked"
+CHECKED_WITH_VALUE = "checked with value"
+PROVEN = "proven"
+
+
+def returns_value(key):
+    """Whether the code of the reverse ``key`` returns the function's value too."""
+    return key[2] is True or key[2] == CHECKED_WITH_VALUE
+
+
+def checks_output(key):
+    """Whether the code of the reverse ``key`` checks that the output is a real number."""
+    return key[2] == CHECKED or key[2] == CHECKED_WITH_VALUE
+
 
 def prepare(fn, callees):
     """Parse and normalize ``fn``: (source, normalized tree, namer, namespace)."""
@@ -117,7 +139,7 @@ class Derived(typing.NamedTuple):
     """A callee's derivative that generated code depends on: the function asked for
     (a user function, or another callee's derivative), how, and the Entry obtained."""
     function: object
-    mode: str                   # "reverse" or "forward"
+    mode: str                   # "reverse", "forward" or "gradient" (Callees.derive)
     wrt: tuple
     zero_safe: bool
     entry: object
@@ -201,7 +223,7 @@ def _front(fn, key, callees):
     keep = key[0] == "reverse" and key[2] is True and len(key) == 3
     kept = S.copy(normalized) if keep else None         # before the transform changes it
     if key[0] == "reverse":
-        mode = ReverseMode(source, normalized, key[1], namer, namespace, key[2], callees=callees)
+        mode = ReverseMode(source, normalized, key[1], namer, namespace, returns_value(key), callees=callees)
         label = f"grad of {fn.__qualname__}"
     else:
         mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees,
@@ -220,8 +242,10 @@ def back(front, key):
     general code). ``front`` is used up."""
     with _collector_paused():
         started = time.perf_counter()
-        if key[0] == "reverse" and not key[2]:
+        if key[0] == "reverse" and not returns_value(key):
             front.mode.drop_value(front.tree)       # a front half made for the code with the value
+        if key[0] == "reverse" and checks_output(key):
+            front.mode.check_output(front.tree, from_key(key))
         tree = front.mode.finish(front.tree, from_key(key))          # optimize
         front.tree = None
         text = to_source(tree)                                      # emit

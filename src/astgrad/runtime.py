@@ -26,6 +26,7 @@ import numpy
 
 from .special import bessel_i, polygamma  # noqa: F401  (derivatives of lgamma and numpy.i0)
 from .duck import as_array, is_duck_array
+from .outputs import check_scalar, is_real_number, one_element
 
 
 class AdjointList(list):
@@ -1948,6 +1949,15 @@ def list_to_tuple(items):
     """``tuple(xs)``, once ``xs`` is made a list (``[v for v in xs]``): its own helper
     so that its rules need only cover lists."""
     return tuple(items)
+
+
+def check_scalar_output(value, name):
+    """Stop where ``name``, the function a gradient is taken of, returned no number:
+    code returning the gradient alone (which a transform of ``grad(name)`` runs) checks
+    the output as calling the gradient does. A one-element array is the number it holds."""
+    if type(value) is float or is_real_number(value) or one_element(value):
+        return
+    check_scalar(value, name)
 
 
 def check_float_dtype(dtype, what, where):

@@ -15,7 +15,9 @@ looking the signature up is the guard.
 Where the function is proven to return a real number for a signature (see
 ``analysis/scalar_output``), the version of ``grad`` (not ``value_and_grad``) is the code
 returning only the gradient: it does not compute the function's value, and there is no
-value left to check. Such code is marked ``__astgrad_gradient_only__``.
+value left to check. Such code is marked ``__astgrad_gradient_only__``, and is cached
+(and stored on disk) under a key of its own (``pipeline.PROVEN``), made only once the
+proof holds: no other code is taken for it, in this process or a later one.
 
 ``hvp`` (and ``hessian``, through it) keeps versions the same way (``ProductVersions``),
 for the kinds of the function's arguments and of ``v``: forward mode over the gradient
@@ -29,10 +31,10 @@ from . import argument_kinds
 from .analysis import shapes
 from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
-from .caching import Current, checked_normalized, made_before, made_here, prepare
+from .caching import Current, checked_normalized, made_before, prepare
 from .chains import MAX_VERSIONS, BoundedVersions, Chain
 from .core.functions import seed_parameter, underlying
-from .pipeline import TANGENT_ONLY
+from .pipeline import PROVEN, TANGENT_ONLY
 
 _UNCHECKED_LIMIT = 64           # signatures remembered as needing no check (beyond: looked at again)
 
@@ -130,49 +132,42 @@ class GradientOnly:
 
     def __init__(self, function, key, part, plain):
         self.function, self.key, self.part = function, key, part
-        self.plain = plain          # the Current of the code without the value
+        self.plain = plain          # the Current of the code without the value (the proven key)
         self.proven = None          # the compiled code the proof was made for
-        self._refuted = None        # the compiled code the proof failed for
+        self._refuted = None        # the code with the value, for the names the proof failed for
         self._with_value = None
 
     @classmethod
     def made(cls, function, key, part):
         """The version for kinds ``part`` (see ``argument_kinds.key_part``), or None where
         the output is not proven a real number."""
-        plain_key = (key[0], key[1], False, part)
+        proven_key = (key[0], key[1], PROVEN, part)
         fn = underlying(function)
-        plain, here = None, made_here(fn, plain_key)
-        if here or made_before(fn, plain_key):
-            # made in this process: marked when proven; a transform of this gradient also
-            # makes it, unproven (the gradient it differentiates): proven again then. Stored
-            # on disk by an earlier process: taken as proven there
-            plain = Current(function, plain_key)
-            proven = (not here or getattr(plain(), "__astgrad_gradient_only__", False)
-                      or _proven(function, part, key))
-        else:
-            # the code with the value made before for these kinds: not proven then, and not
-            # tried again (the proof only spares computing the value, which that code checks)
-            proven = not made_before(fn, key + (part,)) and _proven(function, part, key)
-        if not proven:
+        # code under the proven key is made only once proven (here, or by an earlier
+        # process, whose disk entry holds while the names mean what they meant then); the
+        # code with the value made before for these kinds: not proven then, and not tried
+        # again (the proof only spares computing the value, which that code checks)
+        if not made_before(fn, proven_key) and (made_before(fn, key + (part,)) or not _proven(function, part, key)):
             return None
-        if plain is None:           # made only once proven: no code is made for nothing
-            plain = Current(function, plain_key)
-        version = cls(function, key, part, plain)
-        version.proven = version._mark(plain())
+        version = cls(function, key, part, Current(function, proven_key))
+        version.proven = version._mark(version.plain())
         return version
 
     def __call__(self):
-        compiled = self.plain()
-        if compiled is self.proven:
+        compiled = self.plain.held()
+        if compiled is not None and compiled is self.proven:
             return compiled
-        if compiled is not self._refuted:               # f's names were rebound: prove again
-            if _proven(self.function, self.part):
-                self.proven = self._mark(compiled)
-                return compiled
-            self._refuted = compiled
+        if self._refuted is not None and self._with_value() is self._refuted:
+            return self._refuted            # f's names mean what the proof failed for
+        # f's names were rebound: proven again before the code is made for them, so code
+        # is stored under the proven key (and on disk) only once proven
+        if _proven(self.function, self.part):
+            self.proven = self._mark(self.plain())
+            return self.proven
         if self._with_value is None:
             self._with_value = Current(self.function, self.key + (self.part,))
-        return self._with_value()
+        self._refuted = self._with_value()
+        return self._refuted
 
     def snapshot(self):
         """As ``Current.snapshot``, while the code without the value is the one proven."""

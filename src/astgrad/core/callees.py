@@ -9,7 +9,8 @@ from .missing import MISSING
 
 class Callees:
     """``derive(fn, mode, wrt, zero_safe=False)``: the compiled derivative of ``fn``
-    (``mode`` "reverse" or "forward") w.r.t. its parameter indices ``wrt``, as ``fn`` and
+    (``mode`` "reverse" or "forward"; "gradient": grad's code, checking that the output is a
+    real number) w.r.t. its parameter indices ``wrt``, as ``fn`` and
     its names are bound now; it raises RecursiveCall for a derivative that needs itself.
     ``prepare(fn)``: ``fn`` parsed and normalized, (source, tree, namer, namespace).
     ``grad``, ``value_and_grad``, ``jvp``: astgrad's own transforms, which differentiated code may call; the

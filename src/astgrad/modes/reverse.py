@@ -137,6 +137,7 @@ class ReverseMode(Transform):
         copy_views_read_back(body, forward, backward, self.helper_call)
         stacks = [stack for name, stack in plan.stacks.items() if name not in unsaved]
         inits = stack_inits(stacks + forward_sweep.item_stacks, plan.needs_init - unsaved)
+        self._boundary = (len(inits) + len(forward), result)     # where check_output puts its check
         self._context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),
             parameter_adjoints={self.adjoint(p) for p in params if p in self.active},
@@ -163,6 +164,17 @@ class ReverseMode(Transform):
         if self.preserve_result and isinstance(returned, gast.Return):
             returned.value = returned.value.elts[1]
             self.preserve_result = False
+
+    def check_output(self, tree, kinds):
+        """Make ``tree`` (from ``transform``, not finished yet) check, between its forward
+        and its reverse sweep, that the output is a real number, as calling grad does
+        (``runtime.check_scalar_output``); not for argument ``kinds`` that prove it one."""
+        params = {k: v for k, v in kinds.items() if k != self._seed}
+        if kinds and returns_real_number(self.fn, params, shapes._is_elementwise, shapes._SHAPE_OF_SECOND):
+            return
+        at, result = self._boundary
+        name = getattr(self.source.fn, "__qualname__", self.fn.name)
+        tree.body.insert(at, S.expr_stmt(self.helper_call("check_scalar_output", [S.copy(result), S.const(name)])))
 
     def _core_form(self, params, body, result):
         """Check what reverse mode supports, then rename straight-line code to single

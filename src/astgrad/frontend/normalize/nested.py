@@ -196,7 +196,7 @@ class NestedTransformLowering:
         except ValueError as exc:       # wrt=5 for a function of two parameters
             raise self._refuse(f"astgrad.grad with {exc}", node, "give wrt the position or the name of a "
                                "parameter the function has") from None
-        compiled = self.nested_derivative("reverse", callee, indices, node)
+        compiled = self.nested_derivative("gradient", callee, indices, node)   # checks the output
         gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
         if single and indices[0] < len(args) and _reads_fields(callee, indices[0]):
             # a dataclass's gradient, its fields read as g.W: every field, zero where none
