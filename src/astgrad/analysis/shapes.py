@@ -3,7 +3,9 @@
 Only names assigned once (and parameters) take part, so every relation holds for
 every execution. Elementwise operations keep their operand's shape, an operand of
 shape () (a number) does not change the other's, a derivative ``d_v`` has the shape
-of ``v``, and the shape helpers return their second argument's shape.
+of ``v``, and the shape helpers return their second argument's shape. A class is the
+broadcast of the shapes of a set of names, so an elementwise result of operands of
+different classes has one too: ``x * y + x`` has the shape of ``x * y``.
 
 Code specialized to its arguments' kinds (see ``argument_kinds``) knows more: a
 parameter that is a number or a 0-d array has shape (), and an array parameter's
@@ -172,19 +174,21 @@ class ShapeClasses:
         return not isinstance(node, gast.BinOp) or not isinstance(node.op, gast.Div)
 
     def _join(self, a, b):
-        joined = _join(a, b)
-        if joined is not None or a is None or b is None:
-            return joined
-        left, right = self.layouts.get(a), self.layouts.get(b)
-        if left is None or right is None:
+        if a is None or b is None:
             return None
-        # a shape without 1s is the broadcast of itself with any shape of no more
-        # dimensions (or the code raises)
-        if not any(left) and len(left) >= len(right):
+        if a == b or b == SCALAR:
             return a
-        if not any(right) and len(right) >= len(left):
+        if a == SCALAR:
             return b
-        return None
+        left, right = self.layouts.get(a), self.layouts.get(b)
+        if left is not None and right is not None:
+            # a shape without 1s is the broadcast of itself with any shape of no more
+            # dimensions (or the code raises)
+            if not any(left) and len(left) >= len(right):
+                return a
+            if not any(right) and len(right) >= len(left):
+                return b
+        return _join(a, b)
 
     def _solve_with_layouts(self):
         """The fixed point, with the dimensions of roots found from their operands'. A
@@ -342,6 +346,9 @@ def _note_use(node, names, used):
         return
     if kind is gast.BinOp and isinstance(node.op, _REJECT_SEQUENCES):
         operands = (node.left, node.right)
+    elif kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Mult)):
+        # a list plus a number, or times a float, raises (times an int repeats it)
+        operands = _beside_number(node.left, node.right, node.op) + _beside_number(node.right, node.left, node.op)
     elif kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
         operands = (node.operand,)
     elif kind is gast.Call and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
@@ -351,6 +358,17 @@ def _note_use(node, names, used):
     used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
 
 
+
+
+def _beside_number(operand, other, op):
+    """(``operand``,) where ``other`` is a number constant a list cannot be added to, or
+    (for ``*``) a float or complex one it cannot be multiplied by; else ()."""
+    if type(other) is not gast.Constant or type(other.value) not in _NUMBER_TYPES:
+        return ()
+    return (operand,) if type(op) is gast.Add or type(other.value) in (float, complex) else ()
+
+
+_NUMBER_TYPES = (int, float, complex, bool)
 
 
 def _returns_array_or_number(target):
@@ -380,13 +398,19 @@ def _restores_or_placeholder(stmt):
 
 
 def _join(a, b):
+    """The class of the broadcast of values of classes ``a`` and ``b``. A class stands
+    for the broadcast of the shapes of a set of names (parameters and roots: a name,
+    SCALAR for none, a frozenset for several); broadcasting, where it succeeds, is
+    associative, commutative and idempotent, so the result is the union of the sets
+    (``x * y + x`` has the shape of ``x * y``)."""
     if a is None or b is None:
         return None
     if a == SCALAR:
         return b
-    if b == SCALAR:
+    if b == SCALAR or a == b:
         return a
-    return a if a == b else None
+    joined = (a if type(a) is frozenset else frozenset((a,))) | (b if type(b) is frozenset else frozenset((b,)))
+    return a if joined == a else b if joined == b else joined
 
 
 def _is_elementwise(target):
