@@ -7,7 +7,9 @@ where a loop or a branch changes a value's shape.
 
 Arguments may be lists, where ``x * y`` repeats one (``n * [a, b]``) and has no such
 shape; a value that is then multiplied by a float or added to a number is no list
-(that raises), so ``a = x * y; ... a * 0.5`` has the shape of ``x * y``."""
+(that raises), so ``a = x * y; ... a * 0.5`` has the shape of ``x * y``, also where the
+use starts the body of a loop over a constant range that is not empty (see
+test_loop_shape_sources.py: the loop's statements then need no saved shapes either)."""
 
 import numpy as np
 import pytest

@@ -309,16 +309,22 @@ def _least_solution(definitions, holds, value_names=None):
 def _values_used_as_numbers(body, uses=None):
     """The ids of assigned values that cannot be lists or tuples whenever the code
     finishes: each is followed, in its own block and before any exit, by a use that
-    raises on a list (``t - 1``, ``-t``, ``math.sin(t)``). And, found on the same walk,
-    id(value) -> the names each value of a plain assignment mentions. ``uses``: id(value)
-    -> ``_names_and_numeric_uses(value)`` of each value, where already found."""
+    raises on a list (``t - 1``, ``-t``, ``math.sin(t)``, ``t * 0.5``), or by a loop
+    over a constant range that is not empty whose body starts with such a use. And,
+    found on the same walk, id(value) -> the names each value of a plain assignment
+    mentions. ``uses``: id(value) -> ``_names_and_numeric_uses(value)`` of each value,
+    where already found."""
     proven, value_names = set(), {}
+
+    def names_and_uses(value):
+        found = uses.get(id(value)) if uses is not None else None
+        return _names_and_numeric_uses(value) if found is None else found
+
     for block in walk.walk_blocks(body):
         pending = {}            # name -> the value assigned to it last in this block
         for stmt in block:
             if isinstance(stmt, (gast.Assign, gast.Expr)):
-                found = uses.get(id(stmt.value)) if uses is not None else None
-                names, used = _names_and_numeric_uses(stmt.value) if found is None else found
+                names, used = names_and_uses(stmt.value)
                 value_names[id(stmt.value)] = names
                 for name in used:
                     if name in pending:
@@ -326,8 +332,35 @@ def _values_used_as_numbers(body, uses=None):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
             elif not isinstance(stmt, (gast.Assign, gast.Expr)):
+                if pending and _runs_at_least_once(stmt):
+                    loop_names = S.stored_names(stmt.target)
+                    proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, names_and_uses)
+                                  if name in pending and name not in loop_names)
                 pending = {}    # what follows may not run (an assignment or expression holds no exit)
     return proven, value_names
+
+
+def _runs_at_least_once(stmt):
+    """Whether ``stmt`` is a for loop over ``range`` of int constants that is not empty."""
+    if not (isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Call)
+            and anno.get(stmt.iter, Key.TARGET) is range and not stmt.iter.keywords
+            and 1 <= len(stmt.iter.args) <= 3):
+        return False
+    bounds = [arg.value for arg in stmt.iter.args if isinstance(arg, gast.Constant)]
+    return len(bounds) == len(stmt.iter.args) and all(type(b) is int for b in bounds) \
+        and not (len(bounds) == 3 and bounds[2] == 0) and len(range(*bounds)) > 0
+
+
+def _first_numeric_uses(block, names_and_uses):
+    """The names the assignments and expressions at the start of ``block`` use where a
+    list raises (``_note_use``) before assigning them: the names' values on entry."""
+    found, assigned = set(), set()
+    for stmt in block:
+        if not isinstance(stmt, (gast.Assign, gast.Expr)):
+            break
+        found.update(name for name in names_and_uses(stmt.value)[1] if name not in assigned)
+        assigned.update(S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ())
+    return found
 
 
 def _names_and_numeric_uses(value):
