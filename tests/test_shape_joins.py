@@ -9,7 +9,9 @@ Arguments may be lists, where ``x * y`` repeats one (``n * [a, b]``) and has no 
 shape; a value that is then multiplied by a float or added to a number is no list
 (that raises), so ``a = x * y; ... a * 0.5`` has the shape of ``x * y``, also where the
 use starts the body of a loop over a constant range that is not empty (see
-test_loop_shape_sources.py: the loop's statements then need no saved shapes either)."""
+test_loop_shape_sources.py: the loop's statements then need no saved shapes either).
+A list is repeated only by a Python int: a derivative, or a product with one, is none,
+so ``d_t * 2 * z`` has ``z``'s shape."""
 
 import numpy as np
 import pytest
@@ -47,6 +49,10 @@ def numbers_follow(x, y):
     return np.sum(c * y + 1.0)
 
 
+def cos_times_square(z):
+    return np.sum(np.cos(z) * z ** 2)
+
+
 def repeated(x, n):
     a = x * n           # a list repeated where x is a list and n an int
     b = a * 2           # repeated again: no proof that a is not a list
@@ -79,6 +85,16 @@ def test_a_value_used_as_a_number_is_no_list():
     # only t = x * 0.5 (x's shape) and x itself differ from the shape of x * y
     assert source.count("unbroadcast(") == 2, source
     assert "unbroadcast(d_b, t)" in source and "unbroadcast(d_a * y, x)" in source
+
+
+def test_a_derivative_times_a_number_is_no_int():
+    source = caching.generate_reverse(cos_times_square, (0,), False).source
+    assert "unbroadcast(" not in source and "d_z = d_t_1 * 2 * z" in source, source
+    second = caching.generate_reverse(caching.generate_reverse(cos_times_square, (0,), False), (0,), False)
+    for z in (np.linspace(-1.0, 2.0, 4), 0.7, np.full((2, 3), 0.3)):
+        assert_close(astgrad.grad(cos_times_square)(z), numerical_grad(cos_times_square, (z,)), rtol=1e-5, atol=1e-6)
+        row_sums = numerical_grad(lambda v: np.sum(astgrad.grad(cos_times_square)(v)), (z,))
+        assert_close(second(z), row_sums, rtol=1e-4, atol=1e-5)
 
 
 def test_a_value_that_may_be_a_list_keeps_its_sums():

@@ -67,6 +67,7 @@ class ShapeClasses:
         self.params = set(params)
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
         self.sequence_names = None      # the names that may hold a list or tuple, found on first use
+        self.int_names = None           # and those that may hold a Python int
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
@@ -166,12 +167,24 @@ class ShapeClasses:
         return True
 
     def _may_be_int(self, node):
-        """Whether a value may be an int (which repeats a list it multiplies)."""
-        if isinstance(node, gast.Constant):
-            return isinstance(node.value, int)
-        if isinstance(node, gast.Name):
-            return node.id not in self.derivatives
-        return not isinstance(node, gast.BinOp) or not isinstance(node.op, gast.Div)
+        """Whether a value may be a Python int or bool (which repeats a list it
+        multiplies; NumPy's numbers do not)."""
+        if self.int_names is None:
+            self.int_names = _least_solution(self.definitions, self._name_may_be_int, self.value_names)
+        return _value_may_be_int(node, self._int_name(self.int_names))
+
+    def _name_may_be_int(self, name, ints):
+        if name in self.derivatives:
+            return False
+        if name in self.params or name not in self.definitions:
+            return True
+        may_be = self._int_name(ints)
+        return any(value is None or _value_may_be_int(value, may_be) for value in self.definitions[name])
+
+    def _int_name(self, ints):
+        """Whether a name may hold a Python int, if the names that may are ``ints``."""
+        derivatives, params, definitions = self.derivatives, self.params, self.definitions
+        return lambda name: name not in derivatives and (name in params or name not in definitions or name in ints)
 
     def _join(self, a, b):
         if a is None or b is None:
@@ -391,6 +404,26 @@ def _note_use(node, names, used):
     used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
 
 
+
+
+def _value_may_be_int(node, name_may_be):
+    """Whether ``node`` may be a Python int or bool: an operation's result is one only where
+    its operands are (with a float or an array it is a float or an array), a ufunc's never."""
+    kind = type(node)
+    if kind is gast.Constant:
+        return type(node.value) in (int, bool)
+    if kind is gast.Name:
+        return name_may_be(node.id)
+    if kind is gast.BinOp:
+        if isinstance(node.op, (gast.Div, gast.MatMult)):
+            return False
+        return _value_may_be_int(node.left, name_may_be) and _value_may_be_int(node.right, name_may_be)
+    if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd, gast.Invert)):
+        return _value_may_be_int(node.operand, name_may_be)
+    if kind is gast.Call:
+        target = anno.get(node, Key.TARGET)
+        return not (isinstance(target, numpy.ufunc) or target is runtime.unreduce)
+    return True
 
 
 def _beside_number(operand, other, op):
