@@ -17,6 +17,17 @@ def sin_loop(x, y):
     return np.sum(a)
 
 
+def sin_loop_any_count(x, y, n):
+    """``sin_loop`` over a count that may be 0: then nothing shows that ``x * y`` is no
+    list (a list times an int repeats it), so no shape is known and each is read off a
+    value the reverse sweep holds."""
+    a = x * y
+    for k in range(n):
+        s = np.sin(a) * y
+        a = a * 0.5 + s * 0.25
+    return np.sum(a)
+
+
 def negated_loop(x, y):
     a = x + y
     for k in range(2):
@@ -94,7 +105,7 @@ def test_float32_values_keep_their_gradient_dtype():
 
 
 def test_the_temporaries_of_shape_keeping_operations_are_not_saved():
-    source = astgrad.grad(sin_loop).source
+    source = astgrad.grad(sin_loop_any_count).source
     # np.sin(a), a * 0.5 and s * 0.25 are temporaries whose shapes are a's and s's: none
     # is pushed; s (a product of two arrays) and a are
     pushes = [line.strip() for line in source.splitlines() if ".append(" in line]
@@ -104,6 +115,17 @@ def test_the_temporaries_of_shape_keeping_operations_are_not_saved():
     # a * 0.5 reads a's shape once a's old value is back: the pop comes first
     lines = [line.strip() for line in source.splitlines()]
     assert lines.index("a = a_stack.pop()") < lines.index("d_t_1 = unbroadcast(d_a, a)"), source
+    x, y = np.linspace(0.2, 0.6, 3), np.full((2, 1), 0.5)
+    for n in (0, 3):
+        for wrt in (0, 1):
+            assert_close(astgrad.grad(sin_loop_any_count, wrt)(x, y, n),
+                         numerical_grad(sin_loop_any_count, (x, y, n), wrt))
+    # three iterations read a * 0.5 at the start of the first: a = x * y is no list, the
+    # shapes are all x * y's, and only a itself is saved
+    source = astgrad.grad(sin_loop).source
+    pushes = [line.strip() for line in source.splitlines() if ".append(" in line]
+    assert pushes == ["a_stack.append(a)"], source
+    assert source.count("unbroadcast(") == 1 and "unbroadcast(d_a * y, x)" in source, source
 
 
 def test_a_temporary_read_where_the_result_is_needed_is_still_saved():

@@ -3,7 +3,9 @@
 Only names assigned once (and parameters) take part, so every relation holds for
 every execution. Elementwise operations keep their operand's shape, an operand of
 shape () (a number) does not change the other's, a derivative ``d_v`` has the shape
-of ``v``, and the shape helpers return their second argument's shape.
+of ``v``, and the shape helpers return their second argument's shape. A class is the
+broadcast of the shapes of a set of names, so an elementwise result of operands of
+different classes has one too: ``x * y + x`` has the shape of ``x * y``.
 
 Code specialized to its arguments' kinds (see ``argument_kinds``) knows more: a
 parameter that is a number or a 0-d array has shape (), and an array parameter's
@@ -65,6 +67,7 @@ class ShapeClasses:
         self.params = set(params)
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
         self.sequence_names = None      # the names that may hold a list or tuple, found on first use
+        self.int_names = None           # and those that may hold a Python int
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
@@ -164,27 +167,41 @@ class ShapeClasses:
         return True
 
     def _may_be_int(self, node):
-        """Whether a value may be an int (which repeats a list it multiplies)."""
-        if isinstance(node, gast.Constant):
-            return isinstance(node.value, int)
-        if isinstance(node, gast.Name):
-            return node.id not in self.derivatives
-        return not isinstance(node, gast.BinOp) or not isinstance(node.op, gast.Div)
+        """Whether a value may be a Python int or bool (which repeats a list it
+        multiplies; NumPy's numbers do not)."""
+        if self.int_names is None:
+            self.int_names = _least_solution(self.definitions, self._name_may_be_int, self.value_names)
+        return _value_may_be_int(node, self._int_name(self.int_names))
+
+    def _name_may_be_int(self, name, ints):
+        if name in self.derivatives:
+            return False
+        if name in self.params or name not in self.definitions:
+            return True
+        may_be = self._int_name(ints)
+        return any(value is None or _value_may_be_int(value, may_be) for value in self.definitions[name])
+
+    def _int_name(self, ints):
+        """Whether a name may hold a Python int, if the names that may are ``ints``."""
+        derivatives, params, definitions = self.derivatives, self.params, self.definitions
+        return lambda name: name not in derivatives and (name in params or name not in definitions or name in ints)
 
     def _join(self, a, b):
-        joined = _join(a, b)
-        if joined is not None or a is None or b is None:
-            return joined
-        left, right = self.layouts.get(a), self.layouts.get(b)
-        if left is None or right is None:
+        if a is None or b is None:
             return None
-        # a shape without 1s is the broadcast of itself with any shape of no more
-        # dimensions (or the code raises)
-        if not any(left) and len(left) >= len(right):
+        if a == b or b == SCALAR:
             return a
-        if not any(right) and len(right) >= len(left):
+        if a == SCALAR:
             return b
-        return None
+        left, right = self.layouts.get(a), self.layouts.get(b)
+        if left is not None and right is not None:
+            # a shape without 1s is the broadcast of itself with any shape of no more
+            # dimensions (or the code raises)
+            if not any(left) and len(left) >= len(right):
+                return a
+            if not any(right) and len(right) >= len(left):
+                return b
+        return _join(a, b)
 
     def _solve_with_layouts(self):
         """The fixed point, with the dimensions of roots found from their operands'. A
@@ -305,16 +322,22 @@ def _least_solution(definitions, holds, value_names=None):
 def _values_used_as_numbers(body, uses=None):
     """The ids of assigned values that cannot be lists or tuples whenever the code
     finishes: each is followed, in its own block and before any exit, by a use that
-    raises on a list (``t - 1``, ``-t``, ``math.sin(t)``). And, found on the same walk,
-    id(value) -> the names each value of a plain assignment mentions. ``uses``: id(value)
-    -> ``_names_and_numeric_uses(value)`` of each value, where already found."""
+    raises on a list (``t - 1``, ``-t``, ``math.sin(t)``, ``t * 0.5``), or by a loop
+    over a constant range that is not empty whose body starts with such a use. And,
+    found on the same walk, id(value) -> the names each value of a plain assignment
+    mentions. ``uses``: id(value) -> ``_names_and_numeric_uses(value)`` of each value,
+    where already found."""
     proven, value_names = set(), {}
+
+    def names_and_uses(value):
+        found = uses.get(id(value)) if uses is not None else None
+        return _names_and_numeric_uses(value) if found is None else found
+
     for block in walk.walk_blocks(body):
         pending = {}            # name -> the value assigned to it last in this block
         for stmt in block:
             if isinstance(stmt, (gast.Assign, gast.Expr)):
-                found = uses.get(id(stmt.value)) if uses is not None else None
-                names, used = _names_and_numeric_uses(stmt.value) if found is None else found
+                names, used = names_and_uses(stmt.value)
                 value_names[id(stmt.value)] = names
                 for name in used:
                     if name in pending:
@@ -322,8 +345,35 @@ def _values_used_as_numbers(body, uses=None):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
             elif not isinstance(stmt, (gast.Assign, gast.Expr)):
+                if pending and _runs_at_least_once(stmt):
+                    loop_names = S.stored_names(stmt.target)
+                    proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, names_and_uses)
+                                  if name in pending and name not in loop_names)
                 pending = {}    # what follows may not run (an assignment or expression holds no exit)
     return proven, value_names
+
+
+def _runs_at_least_once(stmt):
+    """Whether ``stmt`` is a for loop over ``range`` of int constants that is not empty."""
+    if not (isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Call)
+            and anno.get(stmt.iter, Key.TARGET) is range and not stmt.iter.keywords
+            and 1 <= len(stmt.iter.args) <= 3):
+        return False
+    bounds = [arg.value for arg in stmt.iter.args if isinstance(arg, gast.Constant)]
+    return len(bounds) == len(stmt.iter.args) and all(type(b) is int for b in bounds) \
+        and not (len(bounds) == 3 and bounds[2] == 0) and len(range(*bounds)) > 0
+
+
+def _first_numeric_uses(block, names_and_uses):
+    """The names the assignments and expressions at the start of ``block`` use where a
+    list raises (``_note_use``) before assigning them: the names' values on entry."""
+    found, assigned = set(), set()
+    for stmt in block:
+        if not isinstance(stmt, (gast.Assign, gast.Expr)):
+            break
+        found.update(name for name in names_and_uses(stmt.value)[1] if name not in assigned)
+        assigned.update(S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ())
+    return found
 
 
 def _names_and_numeric_uses(value):
@@ -342,6 +392,9 @@ def _note_use(node, names, used):
         return
     if kind is gast.BinOp and isinstance(node.op, _REJECT_SEQUENCES):
         operands = (node.left, node.right)
+    elif kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Mult)):
+        # a list plus a number, or times a float, raises (times an int repeats it)
+        operands = _beside_number(node.left, node.right, node.op) + _beside_number(node.right, node.left, node.op)
     elif kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
         operands = (node.operand,)
     elif kind is gast.Call and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
@@ -351,6 +404,37 @@ def _note_use(node, names, used):
     used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
 
 
+
+
+def _value_may_be_int(node, name_may_be):
+    """Whether ``node`` may be a Python int or bool: an operation's result is one only where
+    its operands are (with a float or an array it is a float or an array), a ufunc's never."""
+    kind = type(node)
+    if kind is gast.Constant:
+        return type(node.value) in (int, bool)
+    if kind is gast.Name:
+        return name_may_be(node.id)
+    if kind is gast.BinOp:
+        if isinstance(node.op, (gast.Div, gast.MatMult)):
+            return False
+        return _value_may_be_int(node.left, name_may_be) and _value_may_be_int(node.right, name_may_be)
+    if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd, gast.Invert)):
+        return _value_may_be_int(node.operand, name_may_be)
+    if kind is gast.Call:
+        target = anno.get(node, Key.TARGET)
+        return not (isinstance(target, numpy.ufunc) or target is runtime.unreduce)
+    return True
+
+
+def _beside_number(operand, other, op):
+    """(``operand``,) where ``other`` is a number constant a list cannot be added to, or
+    (for ``*``) a float or complex one it cannot be multiplied by; else ()."""
+    if type(other) is not gast.Constant or type(other.value) not in _NUMBER_TYPES:
+        return ()
+    return (operand,) if type(op) is gast.Add or type(other.value) in (float, complex) else ()
+
+
+_NUMBER_TYPES = (int, float, complex, bool)
 
 
 def _returns_array_or_number(target):
@@ -380,13 +464,19 @@ def _restores_or_placeholder(stmt):
 
 
 def _join(a, b):
+    """The class of the broadcast of values of classes ``a`` and ``b``. A class stands
+    for the broadcast of the shapes of a set of names (parameters and roots: a name,
+    SCALAR for none, a frozenset for several); broadcasting, where it succeeds, is
+    associative, commutative and idempotent, so the result is the union of the sets
+    (``x * y + x`` has the shape of ``x * y``)."""
     if a is None or b is None:
         return None
     if a == SCALAR:
         return b
-    if b == SCALAR:
+    if b == SCALAR or a == b:
         return a
-    return a if a == b else None
+    joined = (a if type(a) is frozenset else frozenset((a,))) | (b if type(b) is frozenset else frozenset((b,)))
+    return a if joined == a else b if joined == b else joined
 
 
 def _is_elementwise(target):

@@ -126,22 +126,33 @@ def _drop_unread(forward, backward, unread):
 
 def _restored_for_shape_only(backward, returned=None):
     """(the names restored in ``backward`` whose restored value its other statements read
-    only as shape arguments, those neither they nor ``returned`` read at all). One walk of
-    each statement: a call comes before its arguments (walk_nodes is breadth first), so
-    its shape arguments are known when they come."""
-    value_uses, shape_uses, restored, others = set(), set(), set(), []
-    for stmt in S.statements(backward):
-        if anno.get(stmt, Key.RESTORE_ID) is not None:
-            restored.add(stmt.targets[0].id)
-        else:
-            others.append(stmt)
+    only as shape arguments, those neither they nor ``returned`` read at all). A read in
+    a top-level statement before the first that restores the name reads the value the
+    forward sweep left, not a restored one, and does not count. One walk of each
+    statement: a call comes before its arguments (walk_nodes is breadth first), so its
+    shape arguments are known when they come."""
+    restored, others = {}, []       # name -> the index of the first top-level statement restoring it
+    for index, top in enumerate(backward):
+        for stmt in S.statements([top]):
+            if anno.get(stmt, Key.RESTORE_ID) is not None:
+                restored.setdefault(stmt.targets[0].id, index)
+            else:
+                others.append((index, stmt))
     if not restored:            # nothing is restored (straight-line code): no use to look at
-        return restored, restored
+        return set(), set()
     if returned is not None:
-        others.append(returned)
+        others.append((len(backward), returned))
+    value_uses, shape_uses = _restored_reads(others, restored)
+    return restored.keys() - value_uses, restored.keys() - value_uses - shape_uses
+
+
+def _restored_reads(others, restored):
+    """(the names of ``restored`` read as values, those read as shape arguments) by the
+    ``others``, (top-level index, statement) pairs, after the first restore of each."""
+    value_uses, shape_uses = set(), set()
     shape_only, positions_of = set(), {}
     call_type, name_type, load_type = gast.Call, gast.Name, gast.Load
-    for stmt in others:
+    for index, stmt in others:
         for node in S.header_nodes(stmt):
             for sub in S.walk_nodes(node):
                 kind = type(sub)
@@ -153,9 +164,9 @@ def _restored_for_shape_only(backward, returned=None):
                     for position in positions[0]:
                         if len(sub.args) > position and type(sub.args[position]) is name_type:
                             shape_only.add(id(sub.args[position]))
-                elif kind is name_type and sub.id in restored and type(sub.ctx) is load_type:
+                elif kind is name_type and restored.get(sub.id, index + 1) <= index and type(sub.ctx) is load_type:
                     (shape_uses if id(sub) in shape_only else value_uses).add(sub.id)
-    return restored - value_uses, restored - value_uses - shape_uses
+    return value_uses, shape_uses
 
 
 def _is_key(index):

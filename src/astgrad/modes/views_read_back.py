@@ -117,6 +117,8 @@ class _SharingGraph:
         statements = list(S.statements(body))
         self.written = {change.name for change in in_place_changes(statements) if _changes_items(change)}
         self.made_from, self._closures = {}, {}
+        if not self.written:
+            return          # nothing is written into: no view to look for (views_of_written)
         for stmt in statements:
             for name, sources in _bindings(stmt):
                 self.made_from.setdefault(name, set()).update(sources)
