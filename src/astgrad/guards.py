@@ -10,6 +10,7 @@ time (an identity check per guard), transitively through the callees.
 import builtins
 import types
 
+from .core.functions import ITEMS_ROOT, same_items
 from .core.methods import CLASS_ROOT
 from .core.ops import is_user_function
 from .core.missing import MISSING
@@ -63,6 +64,22 @@ class _AttributeView:
         return True
 
 
+class _ItemsView:
+    """The items of a global list, tuple or dict of functions read like a dict, for guards:
+    the snapshot taken when code was generated while each item is the same object."""
+    __slots__ = ("obj", "expected")
+
+    def __init__(self, obj, expected):
+        self.obj = obj
+        self.expected = expected
+
+    def __getitem__(self, _key):
+        return self.expected if same_items(self.obj, self.expected) else None
+
+    def __contains__(self, _key):
+        return True
+
+
 def guards_for(dependencies, fn):
     """The checks ``(mapping, key, expected)`` that hold while every name path in
     ``dependencies`` means, for ``fn``, the objects it meant when code was generated."""
@@ -76,6 +93,10 @@ def guards_for(dependencies, fn):
         if root is CLASS_ROOT:      # a method found on a receiver's class (core/methods.py)
             owner, expected = chain
             guards[id(owner), parts[1]] = (_AttributeView(owner, expected), parts[1], expected)
+            continue
+        if root is ITEMS_ROOT:      # the items of a global list or dict of functions (closures.py)
+            container, expected = chain
+            guards[id(container), ITEMS_ROOT] = (_ItemsView(container, expected), ITEMS_ROOT, expected)
             continue
         if isinstance(root, ScopeRoot):     # astgrad's own name for another function's scope
             pass
@@ -118,7 +139,7 @@ def merged(*groups):
         for guard in group:
             mapping = guard[0]
             identity = id(mapping.cell) if isinstance(mapping, _CellView) else (
-                id(mapping.obj) if isinstance(mapping, _AttributeView) else id(mapping))
+                id(mapping.obj) if isinstance(mapping, (_AttributeView, _ItemsView)) else id(mapping))
             out.setdefault((identity, guard[1]), guard)
     return tuple(out.values())
 

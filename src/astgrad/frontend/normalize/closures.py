@@ -23,6 +23,7 @@ import gast
 import numpy
 
 from ...core import syntax as S
+from ...core.functions import ITEMS_ROOT, items_snapshot
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ..function_args import specialize as specialize_for_values
@@ -86,6 +87,14 @@ def is_function_object(obj):
     return (inspect.isfunction(obj) or inspect.isbuiltin(obj) or isinstance(obj, numpy.ufunc)
             or _numpy_dispatcher(obj)
             or getattr(obj, "__astgrad_function__", None) is not None) and not isinstance(obj, type)
+
+
+def _functions_container(obj):
+    """Whether ``obj`` is a list, tuple or dict (with string or integer keys) holding only
+    function values."""
+    if type(obj) is dict:
+        return bool(obj) and all(type(k) in (str, int) for k in obj) and all(map(is_function_object, obj.values()))
+    return type(obj) in (list, tuple) and bool(obj) and all(map(is_function_object, obj))
 
 
 def _numpy_dispatcher(obj):
@@ -160,7 +169,8 @@ class ClosureLowering:
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return False
-        return is_function_object(self.source.resolve_path(path, depend=False))
+        obj = self.source.resolve_path(path, depend=False)
+        return is_function_object(obj) or _functions_container(obj)
 
     def function_value(self, node):
         """The Local, Global or Functions that ``node`` (looks_like_function) is."""
@@ -183,12 +193,24 @@ class ClosureLowering:
         path = S.dotted_path(node)
         obj = self.source.resolve_path(path)
         self.free[path[0]] = self.source.resolve(path[0])
+        if _functions_container(obj):
+            return self.global_functions(path, obj)
         return Global(obj, S.copy(node))
+
+    def global_functions(self, path, container):
+        """A global list, tuple or dict holding only functions (``ACTS = {"tanh": np.tanh,
+        "relu": relu}``) as the literal of the functions it holds now: the code depends on
+        them (a guard), so it is made again when an item is replaced, added or removed."""
+        self.source.dependencies.append(((ITEMS_ROOT, ".".join(path)), (container, items_snapshot(container))))
+        keys = list(container) if isinstance(container, dict) else None
+        values = container.values() if isinstance(container, dict) else container
+        return Functions(keys, [Global(v, S.name(self.bind_value(v, "function"))) for v in values])
 
     def container_item(self, node):
         """``fs[0]``, ``ops["sin"]``, ``ops[k]`` (k a key of an unrolled loop) of a literal
         of functions; None if not one."""
-        if not (isinstance(node.value, gast.Name) and isinstance(self.functions.get(node.value.id), Functions)):
+        container = self.functions_literal(node.value)
+        if container is None:
             return None
         index = node.slice
         if isinstance(index, gast.Name) and index.id in self.constant_names:
@@ -200,12 +222,23 @@ class ClosureLowering:
             key = -index.operand.value
         else:
             return None
-        container = self.functions[node.value.id]
         try:
             item = dict(container.items())[key] if container.keys is not None else container.values[key]
         except (KeyError, IndexError, TypeError):
             return None
         return None if isinstance(item, Data) else item
+
+    def functions_literal(self, node):
+        """The Functions ``node`` names: a local literal of function values, or a global
+        list, tuple or dict holding only functions; None otherwise."""
+        if isinstance(node, gast.Name) and node.id in self.functions:
+            found = self.functions[node.id]
+            return found if isinstance(found, Functions) else None
+        path = S.dotted_path(node)
+        if path is None or path[0] in self.locals \
+                or not _functions_container(self.source.resolve_path(path, depend=False)):
+            return None
+        return self.function_value(node)
 
     def data_item(self, base, index):
         """The atom of a Data item ``base[index]`` (``vec`` of ``vec, unflatten = flatten(x)``),

@@ -39,7 +39,7 @@ from .scopes import binding_counts, own_nodes, parameters
 from .sets import SetLowering
 from .statements import StatementLowering
 from .trying import TryLowering
-from .unrolled import is_partial_call, unroll_function_comprehensions
+from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
 from .views import rewrite_view_writes
 
 
@@ -136,6 +136,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bind_imports(tree)
         if gast.ListComp in kinds and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
             unroll_function_comprehensions(tree)
+            nodes = list(S.walk_nodes(tree))
+        if gast.Lambda in kinds and any(isinstance(n, gast.Attribute) and n.attr == "append" for n in nodes):
+            gather_appended_functions(tree)
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
         rewrite_view_writes(self, tree, nodes)
