@@ -38,9 +38,11 @@ class RecursionLowering:
         if local.origin is not None:
             return set()
         reach = self._reached(local)
-        return {n for n, other in self.functions.items() if isinstance(other, Local) and other is not local
-                and other.origin is None and other in reach and local in self._reached(other)} | \
-            {n for n, other in self.functions.items() if other is local and local in reach}
+        if local not in reach:
+            return set()
+        group = {other for other in reach if other is local or local in self._reached(other)}
+        return {n.func.id for member in group for n in gast.walk(member.node) if isinstance(n, gast.Call)
+                and isinstance(n.func, gast.Name) and self.functions.get(n.func.id) in group}
 
     def _reached(self, local):
         """The local functions defined here that calling ``local`` may call."""

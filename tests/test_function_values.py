@@ -1,0 +1,268 @@
+"""Functions as values: a list of lambdas built by appending, local functions calling each
+other, a global list or dict of functions, local functions a helper returns. Each program
+runs in every mode (grad, value_and_grad, vjp, jvp, hessian, hvp, jacobian, jvp and vjp of
+the gradient, the gradient called inside another differentiated function) against central
+finite differences; then what Python's binding says when a global item, a closure cell or
+a loop variable changes, and what stays refused."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import MODES, check
+from fd import assert_close, numerical_grad, numerical_hessian
+
+X3 = np.array([0.3, -0.5, 0.7])
+
+
+# -- lists of functions built by appending ----------------------------------------------------
+
+def appended_with_defaults(x, w):
+    fs = []
+    for k in range(3):
+        fs.append(lambda v, k=k: v ** (k + 1) * w)
+    return sum(np.sum(f(x)) for f in fs)
+
+
+def appended_late_binding(x, w):
+    fs = []
+    for k in range(3):
+        fs.append(lambda z: z * x[k] + w)      # reads k when called: the last value, 2
+    total = sum(np.sum(f(x)) for f in fs)
+    k = 0
+    return total + np.sum(fs[1](x))           # k rebound: now reads x[0]
+
+
+def appended_one_by_one(x, w):
+    fs = []
+    fs.append(lambda z: np.sin(z) * w)
+    fs.append(np.tanh)
+    fs.append(lambda z: z * x[0])
+    h = x
+    for f in fs:
+        h = f(h)
+    return np.sum(h)
+
+
+# -- local functions calling each other ---------------------------------------------------------
+
+def mutual_even_odd(x, w):
+    def even(n, z):
+        if n == 0:
+            return z
+        return odd(n - 1, z * w)
+
+    def odd(n, z):
+        if n == 0:
+            return z
+        return even(n - 1, np.sin(z) + x)
+    return np.sum(even(4, x))
+
+
+def mutual_three(x, w):
+    scale = w * 2.0
+
+    def a(z, n):
+        return z if n <= 0 else b(z * scale, n - 1)
+
+    def b(z, n):
+        return np.tanh(z) if n <= 0 else c(z + x, n - 1)
+
+    c = lambda z, n: a(np.sin(z), n - 1)        # noqa: E731 - a lambda in the cycle
+    return np.sum(a(x, 5)) + np.sum(b(x * w, 2))
+
+
+# -- global lists and dicts of functions ----------------------------------------------------------
+
+def square(v):
+    return v * v
+
+
+ACTIVATIONS = {"tanh": np.tanh, "square": square, "affine": lambda v: 0.5 * v + 1.0}
+PIPELINE = [np.sin, lambda v: v * 2.0, np.tanh]
+CHOICES = (np.cos, square)
+
+
+def global_dict(x, w):
+    return np.sum(ACTIVATIONS["tanh"](x * w) + ACTIVATIONS["square"](x) * w + ACTIVATIONS["affine"](x))
+
+
+def global_list_loop(x, w):
+    h = x * w
+    for f in PIPELINE:
+        h = f(h)
+    return np.sum(h)
+
+
+def global_tuple_indexed(x, w):
+    return np.sum(CHOICES[0](x) * CHOICES[-1](w))
+
+
+def global_dict_items(x, w):
+    total = 0.0
+    for name, f in ACTIVATIONS.items():
+        total = total + np.sum(f(x + w))
+    return total
+
+
+# -- local functions a helper returns --------------------------------------------------------------
+
+def make_scale(w):
+    def scaled(z):
+        return z * w
+    return scaled
+
+
+def make_curve(a):
+    return lambda z: np.sin(z) * a
+
+
+def returned_closures(x, w):
+    g = make_scale(x)
+    h = make_curve(w)
+    total = 0.0
+    for i in range(3):
+        total = total + np.sum(g(h(x)) * i)
+    return total
+
+
+PROGRAMS = [appended_with_defaults, appended_late_binding, appended_one_by_one, mutual_even_odd, mutual_three,
+            global_dict, global_list_loop, global_tuple_indexed, global_dict_items, returned_closures]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", PROGRAMS, ids=[f.__name__ for f in PROGRAMS])
+def test_every_mode_against_finite_differences(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("f", PROGRAMS, ids=[f.__name__ for f in PROGRAMS])
+def test_random_inputs_reverse_and_forward(f):
+    rng = np.random.default_rng()
+    for shape in [(3,), (4,), (6,)]:
+        x, w = rng.standard_normal(shape) * 0.5, float(rng.uniform(0.5, 1.0))
+        gx, gw = astgrad.grad(f, wrt=(0, 1))(x, w)
+        assert_close(gx, numerical_grad(f, (x, w), wrt=0))
+        assert_close(gw, numerical_grad(f, (x, w), wrt=1))
+        v = rng.standard_normal(shape)
+        assert_close(astgrad.jvp(f, (x, w), (v, 0.5))[1], np.dot(gx, v) + 0.5 * gw)
+
+
+def test_late_binding_reads_the_loop_variable_when_called():
+    x = X3.copy()
+    expected = sum(np.sum(x * x[2] + 0.8) for _ in range(3)) + np.sum(x * x[0] + 0.8)
+    assert_close(astgrad.value_and_grad(appended_late_binding)(x, 0.8)[0], expected)
+
+
+# -- Python's binding when things change after the gradient is made -------------------------------
+
+_ITEMS = {"act": np.sin}
+_STEPS = [np.tanh]
+
+
+def uses_items(x):
+    return np.sum(_ITEMS["act"](x) * x)
+
+
+def uses_steps(x):
+    h = x
+    for f in _STEPS:
+        h = f(h)
+    return np.sum(h)
+
+
+def test_global_dict_item_replaced_after_grad_is_made():
+    d = astgrad.grad(uses_items)
+    x = X3.copy()
+    assert_close(d(x), np.cos(x) * x + np.sin(x))
+    _ITEMS["act"] = np.exp
+    try:
+        assert_close(d(x), np.exp(x) * x + np.exp(x))
+        assert_close(astgrad.jvp(uses_items, (x,), (np.ones(3),))[1], np.sum(np.exp(x) * x + np.exp(x)))
+    finally:
+        _ITEMS["act"] = np.sin
+    assert_close(d(x), np.cos(x) * x + np.sin(x))
+
+
+def test_global_list_changed_after_grad_is_made():
+    d = astgrad.grad(uses_steps)
+    x = X3.copy()
+    assert_close(d(x), 1 - np.tanh(x) ** 2)
+    _STEPS.append(np.sin)
+    try:
+        assert_close(d(x), np.cos(np.tanh(x)) * (1 - np.tanh(x) ** 2))
+        _STEPS[0] = square
+        assert_close(d(x), np.cos(x * x) * 2 * x)
+        assert_close(astgrad.hessian(uses_steps)(x), numerical_hessian(d, (x,)), rtol=1e-4, atol=1e-5)
+    finally:
+        _STEPS[:] = [np.tanh]
+    assert_close(d(x), 1 - np.tanh(x) ** 2)
+
+
+def _recursive_closure():
+    scale = 2.0
+
+    def f(x):
+        def even(n, z):
+            return z if n == 0 else odd(n - 1, z * scale)
+
+        def odd(n, z):
+            return z if n == 0 else even(n - 1, np.sin(z))
+        return np.sum(even(3, x))
+
+    def rebind(value):
+        nonlocal scale
+        scale = value
+    return f, rebind
+
+
+def test_closure_cell_rebound_after_grad_is_made():
+    f, rebind = _recursive_closure()
+    d = astgrad.grad(f)
+    x = X3.copy()
+    assert_close(d(x), numerical_grad(f, (x,)))
+    rebind(-1.5)
+    assert_close(d(x), numerical_grad(f, (x,)))
+    assert_close(d(x), 2.25 * np.cos(-1.5 * x))
+
+
+# -- what stays refused, and says what to do ----------------------------------------------------
+
+def recursion_through_outside_helper(x):
+    def helper(z):
+        return z * 2.0
+
+    def even(n, z):
+        return z if n == 0 else odd(n - 1, helper(z))
+
+    def odd(n, z):
+        return z if n == 0 else even(n - 1, z * x)
+    return np.sum(even(3, x))
+
+
+def lambda_to_apply_along_axis(x):
+    return np.sum(np.apply_along_axis(lambda r: r * x[0], 0, np.ones((2, 3))))
+
+
+def appended_in_branch(x, w):
+    fs = []
+    if w > 0:
+        fs.append(lambda z: z * w)
+    return sum(np.sum(f(x)) for f in fs)
+
+
+@pytest.mark.parametrize("f, words", [
+    (recursion_through_outside_helper, ["recursion through the local function", "calls the local function helper",
+                                        "module-level"]),
+    (lambda_to_apply_along_axis, ["local function lambda passed to a function astgrad does not inline",
+                                  "call it here"]),
+    (appended_in_branch, ["local function lambda passed to a function astgrad does not inline", "call it here"]),
+])
+def test_refused_with_advice(f, words):
+    args = (X3.copy(),) if f.__code__.co_argcount == 1 else (X3.copy(), 0.8)
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(f)(*args)
+    message = str(info.value)
+    assert "test_function_values.py" in message
+    for word in words:
+        assert word in message
