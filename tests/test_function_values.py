@@ -5,6 +5,8 @@ the gradient, the gradient called inside another differentiated function) agains
 finite differences; then what Python's binding says when a global item, a closure cell or
 a loop variable changes, and what stays refused."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -126,8 +128,27 @@ def returned_closures(x, w):
     return total
 
 
+def weighted(a, z, power=1.0):
+    return a * z ** power
+
+
+def make_weighted(a, power):
+    return functools.partial(weighted, a, power=power)
+
+
+def make_mapped(g, a):
+    return functools.partial(g, a)
+
+
+def partials_from_helpers(x, w):
+    p = make_weighted(x, 2.0)
+    q = make_mapped(lambda a, z: np.sin(a * z), w)
+    return np.sum(p(x * w) + q(x)) + np.sum(make_weighted(w, 3.0)(x))
+
+
 PROGRAMS = [appended_with_defaults, appended_late_binding, appended_one_by_one, mutual_even_odd, mutual_three,
-            global_dict, global_list_loop, global_tuple_indexed, global_dict_items, returned_closures]
+            global_dict, global_list_loop, global_tuple_indexed, global_dict_items, returned_closures,
+            partials_from_helpers]
 
 
 @pytest.mark.parametrize("mode", MODES)

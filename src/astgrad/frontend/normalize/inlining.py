@@ -379,9 +379,11 @@ def _literal(node):
 
 
 def _is_factory(callee):
-    """Whether a user function returns a function it defines (see returns_local_function):
-    only a function that defines one (a code object among its constants) is parsed."""
-    if getattr(callee, "__code__", None) is None or not any(inspect.iscode(c) for c in callee.__code__.co_consts):
+    """Whether a user function returns a function it defines or a partial it makes (see
+    returns_local_function): only a function that defines one (a code object among its
+    constants) or names ``partial`` is parsed."""
+    code = getattr(callee, "__code__", None)
+    if code is None or not (any(inspect.iscode(c) for c in code.co_consts) or "partial" in code.co_names):
         return False
     try:
         return returns_local_function(parse_function(callee).tree)
