@@ -256,6 +256,9 @@ class ClosureLowering:
 
     def bind_name(self, target, value):
         """``target = value`` for a name; a function value binds the name statically."""
+        if not self.inlining and target in getattr(self.source.fn, "__astgrad_mixed__", ()) \
+                and self.bind_mixed_argument(target, value):
+            return
         if self.looks_like_function(value):
             function = self.function_value(value)
             if not _has_value(function) or _holds_made(function) and self.only_called(target):
@@ -264,6 +267,8 @@ class ClosureLowering:
             if self.bound_count[target] <= 1:
                 self.functions[target] = function
                 self.locals.add(target)
+            if isinstance(function, Global) and isinstance(value, gast.Subscript):
+                value = S.copy(function.func)       # g = fs[0]: the function itself, not the literal
         else:
             self.functions.pop(target, None)
         lowered = self.expr(value, hint=target)
@@ -272,17 +277,40 @@ class ClosureLowering:
             return
         self.emit(S.assign(target, lowered))
 
-    def mixed_tuple(self, value, own):
-        """``return vec, unflatten``: a tuple of values and local functions, as a name
-        bound to a Functions whose values are read now (Data items); None otherwise."""
-        if not (isinstance(value, (gast.Tuple, gast.List)) and value.elts) \
-                or any(isinstance(e, gast.Starred) for e in value.elts):
+    def bind_mixed_argument(self, target, value):
+        """``fns = [fns_0, fns[1]]``, how a function made for an argument holding functions
+        and other values (frontend/function_args.py) starts: ``fns`` bound to the Functions
+        of those functions and of the other items, read now from the argument."""
+        items = self.namer.fresh(f"{target}_items")
+        self.read_before_bound.add(id(self.emit(S.assign(items, S.name(target)))))
+        value = S.copy(value)
+        for node in S.walk_nodes(value):
+            if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id == target:
+                node.value = S.name(items)
+        mixed = self.mixed_tuple(value, set(), dicts=True)
+        if mixed is None:
+            return False
+        self.functions[target] = self.functions[mixed.id]
+        self.locals.add(target)
+        return True
+
+    def mixed_tuple(self, value, own, dicts=False):
+        """``return vec, unflatten``: a tuple of values and local functions (with ``dicts``,
+        a dict display with constant keys too), as a name bound to a Functions whose values
+        are read now (Data items); None otherwise."""
+        if dicts and isinstance(value, gast.Dict) and value.keys \
+                and all(isinstance(k, gast.Constant) for k in value.keys):
+            elts, keys = value.values, [k.value for k in value.keys]
+        elif isinstance(value, (gast.Tuple, gast.List)) and value.elts \
+                and not any(isinstance(e, gast.Starred) for e in value.elts):
+            elts, keys = value.elts, None
+        else:
             return None
-        kinds = [self.looks_like_function(e) for e in value.elts]
+        kinds = [self.looks_like_function(e) for e in elts]
         if all(kinds) or not any(kinds):
             return None
         items = []
-        for elt, is_function in zip(value.elts, kinds):
+        for elt, is_function in zip(elts, kinds):
             if is_function:
                 items.append(self.function_value(elt))
                 continue
@@ -291,7 +319,7 @@ class ClosureLowering:
                 atom = S.name(self.fresh_assign(atom, "result"))     # read now, not when used
             items.append(Data(atom))
         name = self.namer.fresh("function")
-        self.functions[name] = Functions(None, items)
+        self.functions[name] = Functions(keys, items)
         return S.name(name)
 
     # -- helpers that cannot be inlined, handed functions known now -------------------------
@@ -358,6 +386,8 @@ class ClosureLowering:
         if not hidden:
             return
         for stmt in S.statements(body):
+            if id(stmt) in self.read_before_bound:
+                continue
             for part in S.header_nodes(stmt):
                 for node in S.walk_nodes(part):
                     if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in hidden:
