@@ -175,6 +175,68 @@ def test_late_binding_reads_the_loop_variable_when_called():
     assert_close(astgrad.value_and_grad(appended_late_binding)(x, 0.8)[0], expected)
 
 
+# -- arguments holding functions and other values -------------------------------------------------
+
+def mixed_list(fns, x, w):
+    return np.sum(fns[0](x * w) * fns[1] + fns[2](x))
+
+
+def mixed_dict(cfg, x, w):
+    act, scale = cfg["act"], cfg["scale"]
+    return np.sum(act(x * scale) * w)
+
+
+def mixed_tuple_unpacked(cfg, x, w):
+    act, scale = cfg
+    h = x
+    for _ in range(2):
+        h = act(h * scale + w)
+    return np.sum(h)
+
+
+MIXED = [(mixed_list, [np.sin, 2.0, square]), (mixed_dict, {"act": np.tanh, "scale": 1.5}),
+         (mixed_tuple_unpacked, (np.tanh, 0.7))]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f, given", MIXED, ids=[f.__name__ for f, _ in MIXED])
+def test_argument_holding_functions_and_values(f, given, mode):
+    if mode in ("jvp", "jvp_of_grad", "grad_inside_def") and type(given) is dict:
+        pytest.skip("breadth_modes gives no tangent for a dict argument: test_jvp_with_a_dict_argument")
+    check(mode, f, (given, X3.copy(), 0.8), (1, 2))
+
+
+def test_another_function_or_value_in_the_argument_is_followed():
+    d = astgrad.grad(mixed_tuple_unpacked, wrt=(1, 2))
+    x = X3.copy()
+    for cfg in [(np.tanh, 0.7), (np.sin, 0.7), (np.tanh, -1.3), (np.sin, np.array([0.5, 1.0, 2.0]))]:
+        gx, gw = d(cfg, x, 0.8)
+        assert_close(gx, numerical_grad(mixed_tuple_unpacked, (cfg, x, 0.8), wrt=1))
+        assert_close(gw, numerical_grad(mixed_tuple_unpacked, (cfg, x, 0.8), wrt=2))
+
+
+def test_jvp_with_a_dict_argument():
+    x, cfg = X3.copy(), {"act": np.tanh, "scale": 1.5}
+    v = np.array([0.2, -1.0, 0.5])
+    value, d = astgrad.jvp(mixed_dict, (cfg, x, 0.8), ({"act": None, "scale": 0.3}, v, -0.4))
+    assert_close(value, mixed_dict(cfg, x, 0.8))
+    gs = numerical_grad(lambda s: mixed_dict({"act": np.tanh, "scale": s}, x, 0.8), (1.5,))
+    gx = numerical_grad(mixed_dict, (cfg, x, 0.8), wrt=1)
+    gw = numerical_grad(mixed_dict, (cfg, x, 0.8), wrt=2)
+    assert_close(d, 0.3 * gs + np.dot(gx, v) - 0.4 * gw)
+
+
+def test_gradient_with_respect_to_the_argument_holding_functions():
+    x = X3.copy()
+    g = astgrad.grad(mixed_dict, wrt=0)({"act": np.tanh, "scale": 1.5}, x, 0.8)
+    assert set(g) == {"act", "scale"} and g["act"] is None
+    expected = numerical_grad(lambda s: mixed_dict({"act": np.tanh, "scale": s}, x, 0.8), (1.5,))
+    assert_close(g["scale"], expected)
+    g = astgrad.grad(mixed_list, wrt=0)([np.sin, 2.0, square], x, 0.8)
+    assert g[0] is None and g[2] is None
+    assert_close(g[1], np.sum(np.sin(x * 0.8)))
+
+
 # -- Python's binding when things change after the gradient is made -------------------------------
 
 _ITEMS = {"act": np.sin}

@@ -26,7 +26,7 @@ from ...core import syntax as S
 from ...core.functions import ITEMS_ROOT, items_snapshot
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
-from ..function_args import specialize as specialize_for_values
+from ..function_args import Mixed, specialize as specialize_for_values
 from .jumps import _has_early_return
 from .scopes import as_def, binding_counts, declared, local_names, own_nodes, parameters, rename_locals
 
@@ -70,11 +70,13 @@ class Data:
 
 class Functions:
     """A list, tuple or dict literal of function values: ``keys`` (None for a sequence).
-    A tuple a local factory returns may hold other values too (Data items)."""
-    __slots__ = ("keys", "values")
+    A tuple a local factory returns may hold other values too (Data items), as may an
+    argument of ``f`` (``argument``: its type, list, tuple or dict; the parameter keeps
+    the argument as its value when the code runs)."""
+    __slots__ = ("keys", "values", "argument")
 
-    def __init__(self, keys, values):
-        self.keys, self.values = keys, values
+    def __init__(self, keys, values, argument=None):
+        self.keys, self.values, self.argument = keys, values, argument
 
     def items(self):
         keys = self.keys if self.keys is not None else range(len(self.values))
@@ -280,17 +282,13 @@ class ClosureLowering:
     def bind_mixed_argument(self, target, value):
         """``fns = [fns_0, fns[1]]``, how a function made for an argument holding functions
         and other values (frontend/function_args.py) starts: ``fns`` bound to the Functions
-        of those functions and of the other items, read now from the argument."""
-        items = self.namer.fresh(f"{target}_items")
-        self.read_before_bound.add(id(self.emit(S.assign(items, S.name(target)))))
-        value = S.copy(value)
-        for node in S.walk_nodes(value):
-            if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id == target:
-                node.value = S.name(items)
+        of those functions and of the other items, read now from the argument, which the
+        parameter still holds when the code runs."""
         mixed = self.mixed_tuple(value, set(), dicts=True)
         if mixed is None:
             return False
-        self.functions[target] = self.functions[mixed.id]
+        function = self.functions[target] = self.functions[mixed.id]
+        function.argument = dict if isinstance(value, gast.Dict) else (list if isinstance(value, gast.List) else tuple)
         self.locals.add(target)
         return True
 
@@ -386,8 +384,6 @@ class ClosureLowering:
         if not hidden:
             return
         for stmt in S.statements(body):
-            if id(stmt) in self.read_before_bound:
-                continue
             for part in S.header_nodes(stmt):
                 for node in S.walk_nodes(part):
                     if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in hidden:
@@ -411,6 +407,8 @@ def _naming(value, expr):
     """An expression for a function value known now (a Global, or a literal of them)."""
     if isinstance(value, Global):
         return S.copy(value.func)
+    if isinstance(value, Functions) and value.argument is not None:
+        return expr                     # the argument itself
     if isinstance(value, Functions):
         items = [_naming(v, expr) for v in value.values]
         if value.keys is not None:
@@ -426,7 +424,7 @@ def _has_value(function):
     if isinstance(function, Made):
         return isinstance(function.function, Global)
     if isinstance(function, Functions):
-        return all(_has_value(v) for v in function.values)
+        return function.argument is not None or all(_has_value(v) for v in function.values)
     return isinstance(function, Global)
 
 
@@ -446,6 +444,9 @@ def _known_object(value):
     for a local function, which only inlining follows."""
     if isinstance(value, Global):
         return value.obj
+    if isinstance(value, Functions) and value.argument is not None:     # its other items read when the code runs
+        items = [None if isinstance(v, Data) else _known_object(v) for v in value.values]
+        return Mixed(dict(zip(value.keys, items)) if value.keys is not None else value.argument(items))
     if isinstance(value, Functions):
         items = [_known_object(v) for v in value.values]
         if any(item is None for item in items):

@@ -58,6 +58,12 @@ class InlineLowering:
             if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
             return None
+        if isinstance(func, gast.Subscript) and self.functions_literal(func.value) is not None:
+            raise self._refuse(
+                "a call of a function taken from a list or dict of functions with a key known only when the "
+                "code runs", node, "index it with a constant, loop over constant keys (for name in (\"tanh\", "
+                "\"sin\"): ops[name](x)), or pass the function itself as an argument (the derivative is made "
+                "for the function given)")
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions and not self.is_receiver(func.id):
             raise function_value_unknown(self._refuse(
@@ -397,10 +403,10 @@ def _key_loop_steps(normalizer, stmt):
     if not isinstance(stmt.target, gast.Name):
         return None
     keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter))
-    name, functions = stmt.target.id, normalizer.functions
+    name = stmt.target.id
     if keys is None or not any(
             isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
-            and isinstance(node.func.value, gast.Name) and isinstance(functions.get(node.func.value.id), Functions)
+            and normalizer.functions_literal(node.func.value) is not None      # closures.py
             and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
             for inner in stmt.body for node in gast.walk(inner)):
         return None

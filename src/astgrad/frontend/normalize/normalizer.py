@@ -112,7 +112,6 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.walrus_pending = Counter()  # name -> how many := binding it in this statement are still to lower
         self.functions = {}     # name -> the function value it holds (closures.py: Local, Global, Functions)
         self.constants = {}     # an inlined parameter bound to a literal and never rebound -> that literal
-        self.read_before_bound = set()      # ids of statements reading an argument closures.py then binds
         self.bound_count = binding_counts([source.tree])    # how often each name is bound
         self.constant_names = {}    # name -> the constant key an unrolled loop over functions bound it to
         self.inlining = []      # the local functions being inlined, innermost last
