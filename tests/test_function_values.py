@@ -339,7 +339,8 @@ def appended_in_branch(x, w):
                                         "module-level"]),
     (lambda_to_apply_along_axis, ["local function lambda passed to a function astgrad does not inline",
                                   "call it here"]),
-    (appended_in_branch, ["local function lambda passed to a function astgrad does not inline", "call it here"]),
+    (appended_in_branch, ["local function lambda appended to a list astgrad does not follow",
+                          "append it right after fs = []"]),
 ])
 def test_refused_with_advice(f, words):
     args = (X3.copy(),) if f.__code__.co_argcount == 1 else (X3.copy(), 0.8)

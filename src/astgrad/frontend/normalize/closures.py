@@ -391,16 +391,22 @@ class ClosureLowering:
 
     def value_escapes(self, stmt, value):
         label = _value_label(value)
+        advice = ("call it here, pass it to a helper defined in this module, to map or to sorted(key=...), "
+                  "or define it at module level")
         if isinstance(stmt, gast.Return):
             how = "returned"
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "append":
+            how = "appended to a list astgrad does not follow"
+            advice = ("append it right after fs = [] (append statements, or a loop over constants whose body "
+                      "is the one append), build the list as a display, or " + advice)
         elif isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
             how = "passed to a function astgrad does not inline"
         else:
             how = "stored or used as a value"
         return self.source.error(
             f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
-            "it is called: call it here, pass it to a helper defined in this module, to map or to "
-            "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
+            f"it is called: {advice}", stmt, construct="a local function as a value")
 
 
 def _naming(value, expr):
