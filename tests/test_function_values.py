@@ -6,6 +6,7 @@ finite differences; then what Python's binding says when a global item, a closur
 a loop variable changes, and what stays refused."""
 
 import functools
+from collections import namedtuple
 
 import numpy as np
 import pytest
@@ -146,9 +147,35 @@ def partials_from_helpers(x, w):
     return np.sum(p(x * w) + q(x)) + np.sum(make_weighted(w, 3.0)(x))
 
 
+# -- a namedtuple class made in the body -----------------------------------------------------------
+
+def local_namedtuple_through_helpers(x, w):
+    Pt = namedtuple("Pt", "x y")
+
+    def make(a):
+        return Pt(a, a * w)
+
+    def norm(p):
+        return np.sum(p.x ** 2 + p.y ** 2)
+    return norm(make(x)) + norm(make(np.cos(x)))
+
+
+def local_namedtuple_replaced(x, w):
+    State = namedtuple("State", ["pos", "vel"], defaults=(0.0,))
+
+    def step(s):
+        return s._replace(pos=s.pos + 0.1 * s.vel, vel=s.vel - 0.1 * w * s.pos)
+    s = State(x)
+    s = s._replace(vel=np.ones(len(x)) * w)
+    for _ in range(3):
+        s = step(s)
+    g = State(np.mean(s.pos), np.std(x))
+    return np.sum(s.pos * s.vel) + g.pos * g.vel
+
+
 PROGRAMS = [appended_with_defaults, appended_late_binding, appended_one_by_one, mutual_even_odd, mutual_three,
             global_dict, global_list_loop, global_tuple_indexed, global_dict_items, returned_closures,
-            partials_from_helpers]
+            partials_from_helpers, local_namedtuple_through_helpers, local_namedtuple_replaced]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -167,6 +194,15 @@ def test_random_inputs_reverse_and_forward(f):
         assert_close(gw, numerical_grad(f, (x, w), wrt=1))
         v = rng.standard_normal(shape)
         assert_close(astgrad.jvp(f, (x, w), (v, 0.5))[1], np.dot(gx, v) + 0.5 * gw)
+
+
+def test_a_namedtuple_made_in_a_closure():
+    def make(x, w):
+        P = namedtuple("P", "a b")
+        p = P(x * w, w)
+        return np.sum(p.a) * p.b
+    assert_close(astgrad.grad(make)(X3.copy(), 0.8), np.full(3, 0.64))
+    assert_close(astgrad.grad(make, wrt=1)(X3.copy(), 0.8), 2 * 0.8 * np.sum(X3))
 
 
 def test_late_binding_reads_the_loop_variable_when_called():

@@ -39,6 +39,7 @@ from .scopes import binding_counts, own_nodes, parameters
 from .sets import SetLowering
 from .statements import StatementLowering
 from .trying import TryLowering
+from .local_records import hoist_local_namedtuples
 from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
 from .views import rewrite_view_writes
 
@@ -139,6 +140,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             nodes = list(S.walk_nodes(tree))
         if gast.Lambda in kinds and any(isinstance(n, gast.Attribute) and n.attr == "append" for n in nodes):
             gather_appended_functions(tree)
+            nodes = list(S.walk_nodes(tree))
+        if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
+            hoist_local_namedtuples(self, tree)
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
         rewrite_view_writes(self, tree, nodes)
