@@ -104,3 +104,12 @@ def same_items(container, snapshot):
     if isinstance(container, dict):
         return all(k == k0 and v is v0 for (k, v), (k0, v0) in zip(now, snapshot))
     return all(v is v0 for v, v0 in zip(now, snapshot))
+
+
+def function_identity(fn):
+    """What code made for the Python function ``fn`` depends on: its code, globals,
+    closure cells and defaults (two lambdas made by the same line in the same scope
+    compute the same thing)."""
+    return ("function", fn.__code__, id(fn.__globals__), tuple(id(cell) for cell in fn.__closure__ or ()),
+            tuple(id(d) for d in fn.__defaults__ or ()),
+            tuple((k, id(v)) for k, v in (fn.__kwdefaults__ or {}).items()))

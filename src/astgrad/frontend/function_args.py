@@ -31,6 +31,7 @@ import gast
 import numpy
 
 from ..core import syntax as S
+from ..core.functions import function_identity
 from .object_layouts import Layout, called_parameters, found_in_source, layout_of
 from .varargs import compile_variant
 
@@ -164,10 +165,7 @@ def identity(value):
     if type(value) is dict:
         return (dict, tuple((key, identity(item)) for key, item in value.items()))
     if inspect.isfunction(value):
-        return ("function", value.__code__, id(value.__globals__),
-                tuple(id(cell) for cell in value.__closure__ or ()),
-                tuple(id(d) for d in value.__defaults__ or ()),
-                tuple((k, id(v)) for k, v in (value.__kwdefaults__ or {}).items()))
+        return function_identity(value)
     return ("object", id(value))
 
 

@@ -21,6 +21,7 @@ from ...core.anno import Key
 from ...core.functions import StandIn
 from ...core.missing import MISSING
 from ...rules import registry
+from .. import object_layouts as L
 
 
 class MethodLowering:
@@ -75,8 +76,16 @@ class MethodLowering:
         if found is None:
             if start is not None:
                 raise self._refuse(f"super().{attr}: not a method astgrad can follow", node)
-            return None
+            held = L.held_function(L.attribute(M.receiver_layout(self.source.fn), attr))
+            return None if held is None else self.held_function_call(held, node)
         return self.function_call(found[0], found[1], node)
+
+    def held_function_call(self, function, node):
+        """``self.act(z)`` where the receiver's layout says its attribute ``act`` holds
+        ``function`` (frontend/object_layouts.py): a call of that function, which the code
+        was made for (another function there makes other code)."""
+        call = gast.Call(func=S.name(self.bind(function)), args=list(node.args), keywords=list(node.keywords))
+        return self.expr(call)
 
     def receiver_function(self, receiver, attr, start=None):
         """(function, leading atoms) that ``self.<attr>`` calls for ``receiver`` (from
