@@ -23,7 +23,6 @@ import gast
 import numpy
 
 from ...core import syntax as S
-from ...core.functions import ITEMS_ROOT, items_snapshot
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ..function_args import Mixed, specialize as specialize_for_values
@@ -91,7 +90,7 @@ def is_function_object(obj):
             or getattr(obj, "__astgrad_function__", None) is not None) and not isinstance(obj, type)
 
 
-def _functions_container(obj):
+def functions_container(obj):
     """Whether ``obj`` is a list, tuple or dict (with string or integer keys) holding only
     function values."""
     if type(obj) is dict:
@@ -172,7 +171,7 @@ class ClosureLowering:
         if path is None or path[0] in self.locals:
             return False
         obj = self.source.resolve_path(path, depend=False)
-        return is_function_object(obj) or _functions_container(obj)
+        return is_function_object(obj) or functions_container(obj)
 
     def function_value(self, node):
         """The Local, Global or Functions that ``node`` (looks_like_function) is."""
@@ -195,18 +194,9 @@ class ClosureLowering:
         path = S.dotted_path(node)
         obj = self.source.resolve_path(path)
         self.free[path[0]] = self.source.resolve(path[0])
-        if _functions_container(obj):
+        if functions_container(obj):
             return self.global_functions(path, obj)
         return Global(obj, S.copy(node))
-
-    def global_functions(self, path, container):
-        """A global list, tuple or dict holding only functions (``ACTS = {"tanh": np.tanh,
-        "relu": relu}``) as the literal of the functions it holds now: the code depends on
-        them (a guard), so it is made again when an item is replaced, added or removed."""
-        self.source.dependencies.append(((ITEMS_ROOT, ".".join(path)), (container, items_snapshot(container))))
-        keys = list(container) if isinstance(container, dict) else None
-        values = container.values() if isinstance(container, dict) else container
-        return Functions(keys, [Global(v, S.name(self.bind_value(v, "function"))) for v in values])
 
     def container_item(self, node):
         """``fs[0]``, ``ops["sin"]``, ``ops[k]`` (k a key of an unrolled loop) of a literal
@@ -229,18 +219,6 @@ class ClosureLowering:
         except (KeyError, IndexError, TypeError):
             return None
         return None if isinstance(item, Data) else item
-
-    def functions_literal(self, node):
-        """The Functions ``node`` names: a local literal of function values, or a global
-        list, tuple or dict holding only functions; None otherwise."""
-        if isinstance(node, gast.Name) and node.id in self.functions:
-            found = self.functions[node.id]
-            return found if isinstance(found, Functions) else None
-        path = S.dotted_path(node)
-        if path is None or path[0] in self.locals \
-                or not _functions_container(self.source.resolve_path(path, depend=False)):
-            return None
-        return self.function_value(node)
 
     def data_item(self, base, index):
         """The atom of a Data item ``base[index]`` (``vec`` of ``vec, unflatten = flatten(x)``),
@@ -278,19 +256,6 @@ class ClosureLowering:
             self.bind_function(target, self.functions[lowered.id], value)   # h = make(x)
             return
         self.emit(S.assign(target, lowered))
-
-    def bind_mixed_argument(self, target, value):
-        """``fns = [fns_0, fns[1]]``, how a function made for an argument holding functions
-        and other values (frontend/function_args.py) starts: ``fns`` bound to the Functions
-        of those functions and of the other items, read now from the argument, which the
-        parameter still holds when the code runs."""
-        mixed = self.mixed_tuple(value, set(), dicts=True)
-        if mixed is None:
-            return False
-        function = self.functions[target] = self.functions[mixed.id]
-        function.argument = dict if isinstance(value, gast.Dict) else (list if isinstance(value, gast.List) else tuple)
-        self.locals.add(target)
-        return True
 
     def mixed_tuple(self, value, own, dicts=False):
         """``return vec, unflatten``: a tuple of values and local functions (with ``dicts``,

@@ -59,11 +59,7 @@ class InlineLowering:
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
             return None
         if isinstance(func, gast.Subscript) and self.functions_literal(func.value) is not None:
-            raise self._refuse(
-                "a call of a function taken from a list or dict of functions with a key known only when the "
-                "code runs", node, "index it with a constant, loop over constant keys (for name in (\"tanh\", "
-                "\"sin\"): ops[name](x)), or pass the function itself as an argument (the derivative is made "
-                "for the function given)")
+            raise self.key_known_later(node)        # function_literals.py
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions and not self.is_receiver(func.id):
             raise function_value_unknown(self._refuse(
