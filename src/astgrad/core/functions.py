@@ -84,6 +84,7 @@ def seed_parameter(gradient):
 
 
 ITEMS_ROOT = object()   # root of a dependency (ITEMS_ROOT, name) -> (container, items_snapshot(container))
+LAYOUT_ROOT = object()  # root of a dependency (LAYOUT_ROOT, name) -> (a global instance, its layout)
 
 
 def items_snapshot(container):
