@@ -121,12 +121,12 @@ def class_inside(x):
 
 
 def local_recursion(x):
-    def even(t, n):
-        return t if n == 0 else odd(t, n - 1)  # ERR:local_recursion
+    def even(t, *n):        # local functions calling each other are lifted: not with *args
+        return t if n[0] == 0 else odd(t, n[0] - 1)
 
     def odd(t, n):
-        return t * even(t, n - 1)  # ERR:local_recursion
-    return even(x, 3)
+        return t * even(t, n - 1)
+    return even(x, 3)  # ERR:local_recursion
 
 
 def local_returned(x):

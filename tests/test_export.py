@@ -54,6 +54,9 @@ def _cases():
     data = np.concatenate([r.normal(2.0, 0.5, size=20), [9.0, 11.0]])
     cases += [
         ("newton_inside_loss", "robust_mean", 0, "reverse", 1, (2.5, data), {}),
+        ("activation_functions", "loss", 0, "reverse", 1,
+         ([r.normal(size=(3, 8)) * 0.5, r.normal(size=(8, 8)) * 0.3, r.normal(size=8) * 0.3],
+          [r.normal(size=8) * 0.1, r.normal(size=8) * 0.1], r.normal(size=(6, 3)), r.normal(size=6)), {}),
         ("inplace_updates", "shoot", 0, "reverse", 1, (np.array([6.0, 6.0]), np.array([0.0, 1.0]), 0.05), {}),
         ("fallback_solve", "fit_loss", 0, "reverse", 1,
          (np.array([1.0, -0.5, 2.0]), np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 1.0, 1.0]]), {}), {}),

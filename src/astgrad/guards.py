@@ -10,9 +10,11 @@ time (an identity check per guard), transitively through the callees.
 import builtins
 import types
 
+from .core.functions import ITEMS_ROOT, LAYOUT_ROOT, same_items
 from .core.methods import CLASS_ROOT
 from .core.ops import is_user_function
 from .core.missing import MISSING
+from .frontend.object_layouts import layout_of
 from .frontend.source import ScopeRoot
 from .rules import registry
 
@@ -63,6 +65,38 @@ class _AttributeView:
         return True
 
 
+class _ItemsView:
+    """The items of a global list, tuple or dict of functions read like a dict, for guards:
+    the snapshot taken when code was generated while each item is the same object."""
+    __slots__ = ("obj", "expected")
+
+    def __init__(self, obj, expected):
+        self.obj = obj
+        self.expected = expected
+
+    def __getitem__(self, _key):
+        return self.expected if same_items(self.obj, self.expected) else None
+
+    def __contains__(self, _key):
+        return True
+
+
+class _LayoutView:
+    """A global instance's layout (frontend/object_layouts.py: the classes of the objects
+    its attributes hold, the functions they hold) read like a dict, for guards."""
+    __slots__ = ("obj", "expected")
+
+    def __init__(self, obj, expected):
+        self.obj = obj
+        self.expected = expected
+
+    def __getitem__(self, _key):
+        return self.expected if layout_of(self.obj) == self.expected else None
+
+    def __contains__(self, _key):
+        return True
+
+
 def guards_for(dependencies, fn):
     """The checks ``(mapping, key, expected)`` that hold while every name path in
     ``dependencies`` means, for ``fn``, the objects it meant when code was generated."""
@@ -76,6 +110,11 @@ def guards_for(dependencies, fn):
         if root is CLASS_ROOT:      # a method found on a receiver's class (core/methods.py)
             owner, expected = chain
             guards[id(owner), parts[1]] = (_AttributeView(owner, expected), parts[1], expected)
+            continue
+        if root is ITEMS_ROOT or root is LAYOUT_ROOT:   # a global's items (function_literals.py) or layout
+            owner, expected = chain
+            view = _ItemsView(owner, expected) if root is ITEMS_ROOT else _LayoutView(owner, expected)
+            guards[id(owner), root] = (view, root, expected)
             continue
         if isinstance(root, ScopeRoot):     # astgrad's own name for another function's scope
             pass
@@ -118,7 +157,7 @@ def merged(*groups):
         for guard in group:
             mapping = guard[0]
             identity = id(mapping.cell) if isinstance(mapping, _CellView) else (
-                id(mapping.obj) if isinstance(mapping, _AttributeView) else id(mapping))
+                id(mapping.obj) if isinstance(mapping, (_AttributeView, _ItemsView, _LayoutView)) else id(mapping))
             out.setdefault((identity, guard[1]), guard)
     return tuple(out.values())
 

@@ -81,3 +81,36 @@ def derivative_keywords(derivative):
 def seed_parameter(gradient):
     """The name of a generated gradient's output seed: its last keyword-only parameter."""
     return derivative_keywords(gradient)[-1]
+
+
+ITEMS_ROOT = object()   # root of a dependency (ITEMS_ROOT, name) -> (container, items_snapshot(container))
+LAYOUT_ROOT = object()  # root of a dependency (LAYOUT_ROOT, name) -> (a global instance, its layout)
+
+
+def items_snapshot(container):
+    """The items of a list, tuple or dict as a tuple (a dict's as (key, value) pairs), for
+    a guard that they are still the same objects."""
+    return tuple(container.items()) if isinstance(container, dict) else tuple(container)
+
+
+def same_items(container, snapshot):
+    """Whether ``container`` holds the objects ``snapshot`` (items_snapshot) held, under
+    the same keys."""
+    try:
+        now = items_snapshot(container)
+    except Exception:
+        return False
+    if len(now) != len(snapshot):
+        return False
+    if isinstance(container, dict):
+        return all(k == k0 and v is v0 for (k, v), (k0, v0) in zip(now, snapshot))
+    return all(v is v0 for v, v0 in zip(now, snapshot))
+
+
+def function_identity(fn):
+    """What code made for the Python function ``fn`` depends on: its code, globals,
+    closure cells and defaults (two lambdas made by the same line in the same scope
+    compute the same thing)."""
+    return ("function", fn.__code__, id(fn.__globals__), tuple(id(cell) for cell in fn.__closure__ or ()),
+            tuple(id(d) for d in fn.__defaults__ or ()),
+            tuple((k, id(v)) for k, v in (fn.__kwdefaults__ or {}).items()))

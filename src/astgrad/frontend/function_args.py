@@ -31,6 +31,7 @@ import gast
 import numpy
 
 from ..core import syntax as S
+from ..core.functions import function_identity
 from .object_layouts import Layout, called_parameters, found_in_source, layout_of
 from .varargs import compile_variant
 
@@ -47,6 +48,30 @@ def is_function_value(value):
     return (inspect.isfunction(value) or inspect.isbuiltin(value) or isinstance(value, numpy.ufunc)
             or isinstance(value, functools.partial)
             or getattr(value, "__astgrad_function__", None) is not None)
+
+
+class Mixed:
+    """A list, tuple or dict argument holding functions and other values (``[np.sin, 2.0]``):
+    the made function binds it to a display of the functions it holds and of its other
+    items read from the argument when the code runs (``__astgrad_mixed__``)."""
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+def mixed_functions(value):
+    """Whether ``value`` is a list, tuple or dict (string or integer keys) holding at least
+    one function value and other values that hold none."""
+    if type(value) in (list, tuple):
+        items = list(value)
+    elif type(value) is dict and all(isinstance(k, (str, int)) for k in value):
+        items = list(value.values())
+    else:
+        return False
+    kinds = [is_function_value(item) for item in items]
+    return any(kinds) and not all(kinds) and not any(
+        function_valued(item) or mixed_functions(item) for item, kind in zip(items, kinds) if not kind)
 
 
 def function_valued(value):
@@ -89,6 +114,9 @@ def given_functions(names, values, fn=None):
         if function_valued(value):
             given[name] = value
             continue
+        if fn is not None and mixed_functions(value):
+            given[name] = Mixed(value)
+            continue
         called = called if called is not None or fn is None else called_parameters(fn)
         tree = layout_of(value) if called and name in called else None
         if tree is not None:
@@ -128,15 +156,16 @@ def identity(value):
         return ("sequence", value.kind)
     if isinstance(value, Layout):
         return ("layout", value.tree)
+    if isinstance(value, Mixed):        # the other items are read when the code runs
+        items = value.value.items() if type(value.value) is dict else enumerate(value.value)
+        return ("mixed", type(value.value), tuple((k, identity(v) if is_function_value(v) else None)
+                                                  for k, v in items))
     if type(value) in (list, tuple):
         return (type(value), tuple(identity(item) for item in value))
     if type(value) is dict:
         return (dict, tuple((key, identity(item)) for key, item in value.items()))
     if inspect.isfunction(value):
-        return ("function", value.__code__, id(value.__globals__),
-                tuple(id(cell) for cell in value.__closure__ or ()),
-                tuple(id(d) for d in value.__defaults__ or ()),
-                tuple((k, id(v)) for k, v in (value.__kwdefaults__ or {}).items()))
+        return function_identity(value)
     return ("object", id(value))
 
 
@@ -177,18 +206,8 @@ def _make(fn, given):
         return S.name(name)
     bindings = []
     for param, value in given.items():
-        if isinstance(value, (Sequence, Layout)):
-            continue                    # known to the normalizer (__astgrad_sequences__, _layouts__)
-        if type(value) is dict:
-            held = gast.Dict(keys=[S.const(k) for k in value],
-                             values=[cell_for(f"{param}_{k}" if str(k).isidentifier() else f"{param}_fn", v)
-                                     for k, v in value.items()])
-        elif type(value) in (list, tuple):
-            items = [cell_for(f"{param}_{i}", v) for i, v in enumerate(value)]
-            held = (gast.List if type(value) is list else gast.Tuple)(elts=items, ctx=gast.Load())
-        else:
-            held = cell_for(f"{param}_fn", value)
-        bindings.append((param, held))
+        if not isinstance(value, (Sequence, Layout)):   # those known to the normalizer (__astgrad_sequences__, ...)
+            bindings.extend(_held(param, value, cell_for))
 
     def rewrite(tree):
         line = getattr(tree, "lineno", 1)
@@ -197,5 +216,34 @@ def _make(fn, given):
     made = compile_variant(fn, rewrite(tree), rewrite, cells)
     made.__astgrad_sequences__ = frozenset(p for p, v in given.items() if isinstance(v, Sequence))
     made.__astgrad_layouts__ = {p: v.tree for p, v in given.items() if isinstance(v, Layout)}
+    made.__astgrad_mixed__ = frozenset(p for p, v in given.items() if isinstance(v, Mixed))
     made.__astgrad_given__ = tuple((name, identity(value)) for name, value in sorted(given.items()))
     return made
+
+
+def _held(param, value, cell_for):
+    """The statements ``(name, expression)`` binding ``param`` to the function value (or
+    container of them) it is given, each function held in a cell (``cell_for``)."""
+    if isinstance(value, Mixed):        # its other items read from the argument
+        return [(param, _mixed_display(param, value.value, cell_for))]
+    if type(value) is dict:
+        return [(param, gast.Dict(keys=[S.const(k) for k in value],
+                                  values=[cell_for(f"{param}_{k}" if str(k).isidentifier() else f"{param}_fn", v)
+                                          for k, v in value.items()]))]
+    if type(value) in (list, tuple):
+        items = [cell_for(f"{param}_{i}", v) for i, v in enumerate(value)]
+        return [(param, (gast.List if type(value) is list else gast.Tuple)(elts=items, ctx=gast.Load()))]
+    return [(param, cell_for(f"{param}_fn", value))]
+
+
+def _mixed_display(param, value, cell_for):
+    """The display binding ``param`` (a Mixed argument): its functions held in cells, its
+    other items read from the argument (``[param_0, param[1]]``)."""
+    def item(key, v):
+        if is_function_value(v):
+            return cell_for(f"{param}_{key}" if str(key).isidentifier() or isinstance(key, int) else f"{param}_fn", v)
+        return gast.Subscript(value=S.name(param), slice=S.const(key), ctx=gast.Load())
+    if type(value) is dict:
+        return gast.Dict(keys=[S.const(k) for k in value], values=[item(k, v) for k, v in value.items()])
+    items = [item(i, v) for i, v in enumerate(value)]
+    return (gast.List if type(value) is list else gast.Tuple)(elts=items, ctx=gast.Load())

@@ -16,7 +16,9 @@ A layout is a plain, hashable tuple:
 - ``("object", cls, attributes, shadowed)``: ``attributes`` the sorted (name, layout)
   pairs of the instance attributes holding objects, ``shadowed`` the instance
   attributes that hide a name of the class (a function stored on the instance);
-- ``("items", list or tuple, (layout, ...))``: a list or tuple of objects.
+- ``("items", list or tuple, (layout, ...))``: a list or tuple of objects;
+- ``("function", Held)``: a function an attribute holds (``self.act = np.tanh``), called
+  as ``self.act(z)``: the function itself, compared by what code made for it depends on.
 
 Only parameters the function calls through are looked at (``called_parameters``): a
 call of the parameter, of a method of it or of one of its attributes, or of the target
@@ -24,6 +26,7 @@ of a loop over it, or a call it is passed to (``helper(layer, x)``, made for the
 layout in turn).
 """
 
+import inspect
 import sys
 import types
 import weakref
@@ -32,8 +35,9 @@ import gast
 import numpy
 
 from ..core import syntax as S
+from ..core.functions import function_identity
 
-OBJECT, ITEMS = "object", "items"
+OBJECT, ITEMS, FUNCTION = "object", "items", "function"
 _LIBRARIES = frozenset({"numpy", "astgrad", "scipy", "sklearn", "pandas", "matplotlib", "torch", "jax",
                         "jaxlib", "autograd", "dask", "distributed", "numba", "gast"})
 _STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins", "functools"}
@@ -80,12 +84,42 @@ def layout_of(value, depth=_DEPTH, seen=None):
             if hasattr(kind, name):         # (read now: a class may gain a method later)
                 shadowed.append(name)
             if type(item) not in _LEAVES:
-                sub = layout_of(item, depth - 1, seen)
+                sub = _held_function(item) or layout_of(item, depth - 1, seen)
                 if sub is not None:
                     attributes.append((name, sub))
         return (OBJECT, kind, tuple(attributes), tuple(shadowed))
     finally:
         seen.discard(id(value))
+
+
+class Held:
+    """A function an object's attribute holds, in a layout: equal to another for a function
+    that computes the same (the same object, or a Python function of the same code, globals,
+    closure cells and defaults)."""
+    __slots__ = ("function", "key")
+
+    def __init__(self, function):
+        self.function = function
+        self.key = function_identity(function) if inspect.isfunction(function) else ("object", id(function))
+
+    def __eq__(self, other):
+        return isinstance(other, Held) and other.key == self.key
+
+    def __hash__(self):
+        return hash(self.key)
+
+
+def _held_function(value):
+    """The layout of a function an attribute holds (a Python function, a NumPy ufunc or a
+    builtin), or None."""
+    if inspect.isfunction(value) or inspect.isbuiltin(value) or isinstance(value, numpy.ufunc):
+        return (FUNCTION, Held(value))
+    return None
+
+
+def held_function(tree):
+    """The function of a layout ``("function", Held)``, or None for any other layout."""
+    return tree[1].function if tree is not None and tree[0] == FUNCTION else None
 
 
 _LEAVES = frozenset({float, int, bool, complex, str, bytes, numpy.ndarray, dict, set, frozenset, type(None)})

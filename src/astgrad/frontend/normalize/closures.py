@@ -25,7 +25,7 @@ import numpy
 from ...core import syntax as S
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
-from ..function_args import specialize as specialize_for_values
+from ..function_args import Mixed, specialize as specialize_for_values
 from .jumps import _has_early_return
 from .scopes import as_def, binding_counts, declared, local_names, own_nodes, parameters, rename_locals
 
@@ -69,11 +69,13 @@ class Data:
 
 class Functions:
     """A list, tuple or dict literal of function values: ``keys`` (None for a sequence).
-    A tuple a local factory returns may hold other values too (Data items)."""
-    __slots__ = ("keys", "values")
+    A tuple a local factory returns may hold other values too (Data items), as may an
+    argument of ``f`` (``argument``: its type, list, tuple or dict; the parameter keeps
+    the argument as its value when the code runs)."""
+    __slots__ = ("keys", "values", "argument")
 
-    def __init__(self, keys, values):
-        self.keys, self.values = keys, values
+    def __init__(self, keys, values, argument=None):
+        self.keys, self.values, self.argument = keys, values, argument
 
     def items(self):
         keys = self.keys if self.keys is not None else range(len(self.values))
@@ -86,6 +88,14 @@ def is_function_object(obj):
     return (inspect.isfunction(obj) or inspect.isbuiltin(obj) or isinstance(obj, numpy.ufunc)
             or _numpy_dispatcher(obj)
             or getattr(obj, "__astgrad_function__", None) is not None) and not isinstance(obj, type)
+
+
+def functions_container(obj):
+    """Whether ``obj`` is a list, tuple or dict (with string or integer keys) holding only
+    function values."""
+    if type(obj) is dict:
+        return bool(obj) and all(type(k) in (str, int) for k in obj) and all(map(is_function_object, obj.values()))
+    return type(obj) in (list, tuple) and bool(obj) and all(map(is_function_object, obj))
 
 
 def _numpy_dispatcher(obj):
@@ -160,7 +170,8 @@ class ClosureLowering:
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return False
-        return is_function_object(self.source.resolve_path(path, depend=False))
+        obj = self.source.resolve_path(path, depend=False)
+        return is_function_object(obj) or functions_container(obj)
 
     def function_value(self, node):
         """The Local, Global or Functions that ``node`` (looks_like_function) is."""
@@ -183,12 +194,15 @@ class ClosureLowering:
         path = S.dotted_path(node)
         obj = self.source.resolve_path(path)
         self.free[path[0]] = self.source.resolve(path[0])
+        if functions_container(obj):
+            return self.global_functions(path, obj)
         return Global(obj, S.copy(node))
 
     def container_item(self, node):
         """``fs[0]``, ``ops["sin"]``, ``ops[k]`` (k a key of an unrolled loop) of a literal
         of functions; None if not one."""
-        if not (isinstance(node.value, gast.Name) and isinstance(self.functions.get(node.value.id), Functions)):
+        container = self.functions_literal(node.value)
+        if container is None:
             return None
         index = node.slice
         if isinstance(index, gast.Name) and index.id in self.constant_names:
@@ -200,7 +214,6 @@ class ClosureLowering:
             key = -index.operand.value
         else:
             return None
-        container = self.functions[node.value.id]
         try:
             item = dict(container.items())[key] if container.keys is not None else container.values[key]
         except (KeyError, IndexError, TypeError):
@@ -223,6 +236,9 @@ class ClosureLowering:
 
     def bind_name(self, target, value):
         """``target = value`` for a name; a function value binds the name statically."""
+        if not self.inlining and target in getattr(self.source.fn, "__astgrad_mixed__", ()) \
+                and self.bind_mixed_argument(target, value):
+            return
         if self.looks_like_function(value):
             function = self.function_value(value)
             if not _has_value(function) or _holds_made(function) and self.only_called(target):
@@ -231,6 +247,8 @@ class ClosureLowering:
             if self.bound_count[target] <= 1:
                 self.functions[target] = function
                 self.locals.add(target)
+            if isinstance(function, Global) and isinstance(value, gast.Subscript):
+                value = S.copy(function.func)       # g = fs[0]: the function itself, not the literal
         else:
             self.functions.pop(target, None)
         lowered = self.expr(value, hint=target)
@@ -239,17 +257,23 @@ class ClosureLowering:
             return
         self.emit(S.assign(target, lowered))
 
-    def mixed_tuple(self, value, own):
-        """``return vec, unflatten``: a tuple of values and local functions, as a name
-        bound to a Functions whose values are read now (Data items); None otherwise."""
-        if not (isinstance(value, (gast.Tuple, gast.List)) and value.elts) \
-                or any(isinstance(e, gast.Starred) for e in value.elts):
+    def mixed_tuple(self, value, own, dicts=False):
+        """``return vec, unflatten``: a tuple of values and local functions (with ``dicts``,
+        a dict display with constant keys too), as a name bound to a Functions whose values
+        are read now (Data items); None otherwise."""
+        if dicts and isinstance(value, gast.Dict) and value.keys \
+                and all(isinstance(k, gast.Constant) for k in value.keys):
+            elts, keys = value.values, [k.value for k in value.keys]
+        elif isinstance(value, (gast.Tuple, gast.List)) and value.elts \
+                and not any(isinstance(e, gast.Starred) for e in value.elts):
+            elts, keys = value.elts, None
+        else:
             return None
-        kinds = [self.looks_like_function(e) for e in value.elts]
+        kinds = [self.looks_like_function(e) for e in elts]
         if all(kinds) or not any(kinds):
             return None
         items = []
-        for elt, is_function in zip(value.elts, kinds):
+        for elt, is_function in zip(elts, kinds):
             if is_function:
                 items.append(self.function_value(elt))
                 continue
@@ -258,7 +282,7 @@ class ClosureLowering:
                 atom = S.name(self.fresh_assign(atom, "result"))     # read now, not when used
             items.append(Data(atom))
         name = self.namer.fresh("function")
-        self.functions[name] = Functions(None, items)
+        self.functions[name] = Functions(keys, items)
         return S.name(name)
 
     # -- helpers that cannot be inlined, handed functions known now -------------------------
@@ -332,22 +356,30 @@ class ClosureLowering:
 
     def value_escapes(self, stmt, value):
         label = _value_label(value)
+        advice = ("call it here, pass it to a helper defined in this module, to map or to sorted(key=...), "
+                  "or define it at module level")
         if isinstance(stmt, gast.Return):
             how = "returned"
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "append":
+            how = "appended to a list astgrad does not follow"
+            advice = ("append it right after fs = [] (append statements, or a loop over constants whose body "
+                      "is the one append), build the list as a display, or " + advice)
         elif isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
             how = "passed to a function astgrad does not inline"
         else:
             how = "stored or used as a value"
         return self.source.error(
             f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
-            "it is called: call it here, pass it to a helper defined in this module, to map or to "
-            "sorted(key=...), or define it at module level", stmt, construct="a local function as a value")
+            f"it is called: {advice}", stmt, construct="a local function as a value")
 
 
 def _naming(value, expr):
     """An expression for a function value known now (a Global, or a literal of them)."""
     if isinstance(value, Global):
         return S.copy(value.func)
+    if isinstance(value, Functions) and value.argument is not None:
+        return expr                     # the argument itself
     if isinstance(value, Functions):
         items = [_naming(v, expr) for v in value.values]
         if value.keys is not None:
@@ -363,7 +395,7 @@ def _has_value(function):
     if isinstance(function, Made):
         return isinstance(function.function, Global)
     if isinstance(function, Functions):
-        return all(_has_value(v) for v in function.values)
+        return function.argument is not None or all(_has_value(v) for v in function.values)
     return isinstance(function, Global)
 
 
@@ -383,6 +415,9 @@ def _known_object(value):
     for a local function, which only inlining follows."""
     if isinstance(value, Global):
         return value.obj
+    if isinstance(value, Functions) and value.argument is not None:     # its other items read when the code runs
+        items = [None if isinstance(v, Data) else _known_object(v) for v in value.values]
+        return Mixed(dict(zip(value.keys, items)) if value.keys is not None else value.argument(items))
     if isinstance(value, Functions):
         items = [_known_object(v) for v in value.values]
         if any(item is None for item in items):

@@ -58,6 +58,8 @@ class InlineLowering:
             if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
             return None
+        if isinstance(func, gast.Subscript) and self.functions_literal(func.value) is not None:
+            raise self.key_known_later(node)        # function_literals.py
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions and not self.is_receiver(func.id):
             raise function_value_unknown(self._refuse(
@@ -379,9 +381,11 @@ def _literal(node):
 
 
 def _is_factory(callee):
-    """Whether a user function returns a function it defines (see returns_local_function):
-    only a function that defines one (a code object among its constants) is parsed."""
-    if getattr(callee, "__code__", None) is None or not any(inspect.iscode(c) for c in callee.__code__.co_consts):
+    """Whether a user function returns a function it defines or a partial it makes (see
+    returns_local_function): only a function that defines one (a code object among its
+    constants) or names ``partial`` is parsed."""
+    code = getattr(callee, "__code__", None)
+    if code is None or not (any(inspect.iscode(c) for c in code.co_consts) or "partial" in code.co_names):
         return False
     try:
         return returns_local_function(parse_function(callee).tree)
@@ -395,11 +399,10 @@ def _key_loop_steps(normalizer, stmt):
     if not isinstance(stmt.target, gast.Name):
         return None
     keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter))
-    name, functions = stmt.target.id, normalizer.functions
-    # (where no literal of functions is bound, no item of one is called: the body is not walked)
-    if keys is None or not any(isinstance(f, Functions) for f in functions.values()) or not any(
-            isinstance(node.func, gast.Subscript)
-            and isinstance(node.func.value, gast.Name) and isinstance(functions.get(node.func.value.id), Functions)
+    name = stmt.target.id
+    if keys is None or not any(
+            isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
+            and normalizer.functions_literal(node.func.value) is not None      # closures.py
             and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
             for inner in stmt.body for node in S.call_nodes(inner)):
         return None

@@ -18,9 +18,11 @@ from ...core import anno
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.anno import Key
-from ...core.functions import StandIn
+from ...core.functions import LAYOUT_ROOT, StandIn
 from ...core.missing import MISSING
 from ...rules import registry
+from ..source import ScopeRoot
+from .. import object_layouts as L
 
 
 _HIDDEN_ADVICE = "define it as a method of a subclass, or delete the instance attribute"
@@ -82,8 +84,19 @@ class MethodLowering:
         if found is None:
             if start is not None:
                 raise self._refuse(f"super().{attr}: not a method astgrad can follow", node)
-            return None
+            held = L.held_function(L.attribute(M.receiver_layout(self.source.fn), attr))
+            return None if held is None else self.held_function_call(held, node)
         return self.function_call(found[0], found[1], node)
+
+    def held_function_call(self, function, node):
+        """``self.act(z)`` where the receiver's layout says its attribute ``act`` holds
+        ``function`` (frontend/object_layouts.py): a call of that function, which the code
+        was made for (another function there makes other code). Which one is not a name
+        another process could look up: the code is not kept on disk (a dependency rooted
+        at a ScopeRoot, which no guard checks)."""
+        self.source.dependencies.append(((ScopeRoot(getattr(function, "__name__", "function")),), (function,)))
+        call = gast.Call(func=S.name(self.bind(function)), args=list(node.args), keywords=list(node.keywords))
+        return self.expr(call)
 
     def receiver_function(self, receiver, attr, start=None):
         """(function, leading atoms) that ``self.<attr>`` calls for ``receiver`` (from
@@ -129,7 +142,18 @@ class MethodLowering:
         if kind == M.INSTANCE:
             self.instance_as_resolved(owner, fn, node)
         self.free[path[0]] = self.source.resolve(path[0])
-        return self.function_call(M.for_receiver(fn, kind, cls), [self.atom(node.func.value)], node)
+        layout = self.global_layout(owner) if kind == M.INSTANCE else None
+        return self.function_call(M.for_receiver(fn, kind, cls, layout), [self.atom(node.func.value)], node)
+
+    def global_layout(self, obj):
+        """The layout of a global instance whose attributes hold objects or functions
+        (frontend/object_layouts.py), which its methods are made for: a dependency of the
+        code, checked at each call, so changing what they hold makes new code; else None."""
+        tree = L.layout_of(obj)
+        if tree is None or tree[0] != L.OBJECT or not tree[2]:
+            return None
+        self.source.dependencies.append(((LAYOUT_ROOT, type(obj).__name__), (obj, tree)))
+        return tree
 
     def instance_as_resolved(self, obj, fn, node):
         """The global instance ``obj`` whose method ``fn`` the code calls keeps its class,
@@ -190,7 +214,8 @@ class MethodLowering:
         self.source.dependencies.append(((M.CLASS_ROOT, "__call__"), (type(obj), call)))
         self.instance_as_resolved(obj, fn, node)
         self.free[path[0]] = self.source.resolve(path[0])
-        return self.function_call(M.for_receiver(fn, M.INSTANCE, type(obj)), [self.atom(node.func)], node)
+        layout = self.global_layout(obj)
+        return self.function_call(M.for_receiver(fn, M.INSTANCE, type(obj), layout), [self.atom(node.func)], node)
 
     def record_call(self, node):
         """``Pair(a, b)`` for a namedtuple class, ``Params(W=w, b=b)`` for a dataclass whose

@@ -33,7 +33,7 @@ from .closures import Global, Local, Made, _known_object
 from .refusals import _Line
 from .scopes import declared, local_names
 
-_lifted = weakref.WeakKeyDictionary()       # enclosing function -> {tree text: lifted function}
+_lifted = weakref.WeakKeyDictionary()       # enclosing function -> {tree texts: lifted functions}
 _receiving = weakref.WeakKeyDictionary()    # a transform of a bound method -> its Receiving
 
 
@@ -383,24 +383,37 @@ def _lift(enclosing, tree, recursive=False):
     """The lifted function for ``tree`` (a def of ``enclosing``'s body with the variables it
     reads as extra parameters), one per enclosing function and text, so its derivatives
     are cached. A ``recursive`` one calls itself by its own name, a closure cell holding it."""
+    return _lift_together(enclosing, [tree], recursive)[0]
+
+
+def _lift_together(enclosing, trees, recursive=True):
+    """The lifted functions for ``trees`` (defs of ``enclosing``'s body calling each other
+    by their names, closure cells holding them, when ``recursive``), made once per
+    enclosing function and texts."""
     made = _lifted.setdefault(enclosing, {})
-    key = gast.dump(tree)
+    key = tuple(gast.dump(tree) for tree in trees)
     if key not in made:
-        for node in gast.walk(tree):        # normalizing moved some lines: keep the starts only
-            if getattr(node, "lineno", None) is not None:
-                node.end_lineno = node.lineno
-                node.end_col_offset = (getattr(node, "col_offset", None) or 0) + 1
-        template = S.copy(tree)
-        own = {template.name: types.CellType()} if recursive else None
-        lifted = compile_variant(enclosing, tree, lambda _tree: S.copy(template), cells=own, defaults=None)
-        if recursive:
-            own[template.name].cell_contents = lifted
-        lifted.__name__ = template.name
-        lifted.__qualname__ = f"{enclosing.__qualname__}.<locals>.{template.name}"
-        lifted.__kwdefaults__ = None
-        lifted.__astgrad_lifted__ = True    # its code's lines are not its file's: no getsource
-        made[key] = lifted
+        cells = {tree.name: types.CellType() for tree in trees} if recursive else None
+        functions = [_lifted_one(enclosing, tree, cells) for tree in trees]
+        for tree, lifted in zip(trees, functions):
+            if recursive:
+                cells[tree.name].cell_contents = lifted
+        made[key] = functions
     return made[key]
+
+
+def _lifted_one(enclosing, tree, cells):
+    for node in gast.walk(tree):        # normalizing moved some lines: keep the starts only
+        if getattr(node, "lineno", None) is not None:
+            node.end_lineno = node.lineno
+            node.end_col_offset = (getattr(node, "col_offset", None) or 0) + 1
+    template = S.copy(tree)
+    lifted = compile_variant(enclosing, tree, lambda _tree: S.copy(template), cells=cells, defaults=None)
+    lifted.__name__ = template.name
+    lifted.__qualname__ = f"{enclosing.__qualname__}.<locals>.{template.name}"
+    lifted.__kwdefaults__ = None
+    lifted.__astgrad_lifted__ = True    # its code's lines are not its file's: no getsource
+    return lifted
 
 
 def _reads_fields(callee, index):

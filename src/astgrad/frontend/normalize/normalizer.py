@@ -22,10 +22,12 @@ from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions
+from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
 from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
 from .jumps import JumpLowering, _has_early_return
+from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
@@ -39,7 +41,7 @@ from .scopes import binding_counts, own_nodes, parameters
 from .sets import SetLowering
 from .statements import StatementLowering
 from .trying import TryLowering
-from .unrolled import is_partial_call, unroll_function_comprehensions
+from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
 from .views import rewrite_view_writes
 
 
@@ -47,7 +49,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
-                 SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions):
+                 SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -136,6 +138,12 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bind_imports(tree)
         if gast.ListComp in kinds and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
             unroll_function_comprehensions(tree)
+            nodes = list(S.walk_nodes(tree))
+        if gast.Lambda in kinds and any(isinstance(n, gast.Attribute) and n.attr == "append" for n in nodes):
+            gather_appended_functions(tree)
+            nodes = list(S.walk_nodes(tree))
+        if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
+            hoist_local_namedtuples(self, tree)
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
         rewrite_view_writes(self, tree, nodes)

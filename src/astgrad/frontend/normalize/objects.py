@@ -33,6 +33,10 @@ class ObjectLowering:
     def object_call(self, node):
         """``node`` (a Call) as a call of the method that runs, or None."""
         func = node.func
+        if isinstance(func, gast.Attribute):        # layer.act(x), act a function the layout holds
+            held = L.held_function(L.attribute(self.layout(func.value), func.attr))
+            if held is not None:
+                return self.held_function_call(held, node)      # methods.py
         if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
             receiver, attr = func.value, func.attr          # layer.apply(x)
         elif isinstance(func, (gast.Name, gast.Attribute)):

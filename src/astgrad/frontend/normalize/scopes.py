@@ -10,6 +10,8 @@ function where it is called, with fresh names for its parameters and locals.
 from collections import Counter
 
 import gast
+
+from ...core import syntax as S
 from ...core.walk import OPERAND_FIELDS
 
 _FUNCTIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)
@@ -162,7 +164,8 @@ class _Renamer(gast.NodeVisitor):
 
 def returns_local_function(fn):
     """Whether ``fn`` (a def) returns a function it defines itself: ``return lambda ...``,
-    ``def step(...): ...; return step``, or a tuple, list or dict holding one (a factory)."""
+    ``def step(...): ...; return step``, ``return functools.partial(g, a)``, or a tuple,
+    list or dict holding one (a factory)."""
     nodes = list(own_nodes(fn))
     defined = {n.name for n in nodes if isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef))}
     defined |= {t.id for n in nodes if isinstance(n, gast.Assign) and isinstance(n.value, gast.Lambda)
@@ -171,6 +174,8 @@ def returns_local_function(fn):
     def local_function(value):
         if isinstance(value, gast.Lambda):
             return True
+        if isinstance(value, gast.Call):
+            return (S.dotted_path(value.func) or [""])[-1] == "partial"
         if isinstance(value, gast.Name):
             return value.id in defined
         if isinstance(value, (gast.Tuple, gast.List)):

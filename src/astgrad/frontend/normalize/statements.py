@@ -10,6 +10,7 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ..collectors import collecting_call
+from .closures import Functions
 from .fresh_items import owns_its_items
 from .jumps import jumps_out
 
@@ -208,13 +209,16 @@ class StatementLowering:
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(elts) \
                 and not any(isinstance(e, gast.Starred) for e in value.elts):
             # a, b = b, a: evaluate every right-hand value before assigning any
-            parts = [self.atom(v) for v in value.elts]
+            stored = set(S.stored_names(target))      # a function value known now is bound as it is (closures.py)
+            parts = [v if self.looks_like_function(v) and not S.names_in(v) & stored else self.atom(v)
+                     for v in value.elts]
             parts = [S.name(self.fresh_assign(p, "t")) if isinstance(p, gast.Name)
                      and p.id in S.stored_names(target) else p for p in parts]
             for elt, part in zip(elts, parts):
                 self.assign(elt, part)
             return
-        packed = self.atom(value, hint="t")
+        known = isinstance(value, gast.Name) and isinstance(self.functions.get(value.id), Functions)
+        packed = value if known else self.atom(value, hint="t")     # a literal of functions: its items
         if not isinstance(packed, gast.Name):
             raise self._refuse("unpacking a constant", target)
         for position, elt in enumerate(elts):

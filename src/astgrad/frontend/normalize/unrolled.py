@@ -13,11 +13,19 @@ are written out; others are left as they are.
 
 A list of partials, ``[partial(k, scale=s) for s in (0.5, w)]``, is written out the same
 way (``[partial(k, scale=0.5), partial(k, scale=w)]``; the items may be names, read when
-the display is built, as the comprehension reads them), each followed as a partial."""
+the display is built, as the comprehension reads them), each followed as a partial.
+
+A list of functions built by appending, ``fs = []`` followed by ``fs.append(lambda v: v * w)``
+statements or by a loop over such constants appending a lambda (``for k in range(3):
+fs.append(lambda v, k=k: v ** k)``), is written as the display those statements build,
+``fs = [lambda v, k=0: v ** k, ...]``, the loop's variable then bound to its last value as
+the loop leaves it (a lambda's body reading it reads it when called, as Python does).
+Only adjacent statements, appending lambdas or names of functions, are gathered."""
 
 import gast
 
 from ...core import syntax as S
+from ...core.walk import rewrite_each_block
 
 
 def is_partial_call(node):
@@ -58,16 +66,107 @@ def _constant_steps(node):
     if generator.ifs or generator.is_async or not isinstance(generator.target, gast.Name):
         return None
     source = generator.iter
-    if isinstance(source, (gast.Tuple, gast.List)) and all(isinstance(e, gast.Constant) for e in source.elts):
-        return [e.value for e in source.elts]
     if partial and isinstance(source, (gast.Tuple, gast.List)) \
             and all(isinstance(e, (gast.Constant, gast.Name)) for e in source.elts):
         return list(source.elts)        # names read as the display would read them
+    return _constants(source)
+
+
+def _constants(source):
+    """The constants iterating over ``source`` gives (``range`` of integer literals, a
+    tuple or list of literals), or None."""
+    if isinstance(source, (gast.Tuple, gast.List)) and all(isinstance(e, gast.Constant) for e in source.elts):
+        return [e.value for e in source.elts]
     if isinstance(source, gast.Call) and isinstance(source.func, gast.Name) and source.func.id == "range" \
             and not source.keywords and 1 <= len(source.args) <= 3 \
             and all(isinstance(a, gast.Constant) and type(a.value) is int for a in source.args):
         return list(range(*(a.value for a in source.args)))
     return None
+
+
+# -- lists of functions built by appending ---------------------------------------------------
+
+def gather_appended_functions(tree):
+    """``tree`` (a def) with each list of functions built by appending written as its
+    display, in its body and the bodies of the functions defined in it."""
+    for node in list(S.walk_nodes(tree)):
+        if isinstance(node, gast.FunctionDef):
+            node.body = rewrite_each_block(node.body, _gathered)
+
+
+def _gathered(block):
+    out, i = [], 0
+    while i < len(block):
+        stmt = block[i]
+        name = _empty_list(stmt)
+        if name is None:
+            out.append(stmt)
+            i += 1
+            continue
+        items, after, j = [], [], i + 1
+        while j < len(block) and _append_step(block[j], name, items, after):
+            j += 1
+        if not any(isinstance(item, gast.Lambda) for item in items):
+            out.append(stmt)
+            i += 1
+            continue
+        display = gast.copy_location(gast.List(elts=items, ctx=gast.Load()), stmt.value)
+        out.append(gast.copy_location(gast.Assign(targets=stmt.targets, value=display, type_comment=None), stmt))
+        out.extend(after)
+        i = j
+    return out
+
+
+def _empty_list(stmt):
+    """``name`` for ``name = []``, else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.List) and not stmt.value.elts:
+        return stmt.targets[0].id
+    return None
+
+
+def _append_step(stmt, name, items, after):
+    """Whether ``stmt`` appends functions to the list ``name``: their values added to
+    ``items`` and the binding a loop leaves to ``after``."""
+    item = _appended(stmt, name)
+    if item is not None:
+        items.append(item)
+        return True
+    if not (isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and not stmt.orelse
+            and len(stmt.body) == 1):
+        return False
+    item, steps = _appended(stmt.body[0], name), _constants(stmt.iter)
+    if not isinstance(item, gast.Lambda) or steps is None or stmt.target.id == name:
+        return False
+    items.extend(_made_at(item, stmt.target.id, value) for value in steps)
+    if steps:
+        after.append(gast.copy_location(S.assign(stmt.target.id, S.const(steps[-1])), stmt))
+    return True
+
+
+def _appended(stmt, name):
+    """The lambda or function name ``stmt`` (``name.append(item)``) appends, or None."""
+    if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
+        return None
+    call = stmt.value
+    if call.keywords or len(call.args) != 1 or not isinstance(call.func, gast.Attribute) \
+            or call.func.attr != "append" or not (isinstance(call.func.value, gast.Name)
+                                                  and call.func.value.id == name):
+        return None
+    item = call.args[0]
+    if not (isinstance(item, gast.Lambda) or S.dotted_path(item) is not None) or name in S.names_in(item):
+        return None
+    return item
+
+
+def _made_at(fn, name, value):
+    """The lambda ``fn`` as made at the loop step where ``name`` is ``value``: its
+    defaults evaluated with that value, its body reading the variable when called."""
+    fn = S.copy(fn)
+    args = fn.args
+    args.defaults = [_Substitute(name, value).visit(d) for d in args.defaults]
+    args.kw_defaults = [None if d is None else _Substitute(name, value).visit(d) for d in args.kw_defaults]
+    return fn
 
 
 def _instance(fn, name, value, last):

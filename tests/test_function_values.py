@@ -1,0 +1,496 @@
+"""Functions as values: a list of lambdas built by appending, local functions calling each
+other, a global list or dict of functions, local functions a helper returns. Each program
+runs in every mode (grad, value_and_grad, vjp, jvp, hessian, hvp, jacobian, jvp and vjp of
+the gradient, the gradient called inside another differentiated function) against central
+finite differences; then what Python's binding says when a global item, a closure cell or
+a loop variable changes, and what stays refused."""
+
+import functools
+from collections import namedtuple
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import MODES, check
+from fd import assert_close, numerical_grad, numerical_hessian
+
+X3 = np.array([0.3, -0.5, 0.7])
+
+
+# -- lists of functions built by appending ----------------------------------------------------
+
+def appended_with_defaults(x, w):
+    fs = []
+    for k in range(3):
+        fs.append(lambda v, k=k: v ** (k + 1) * w)
+    return sum(np.sum(f(x)) for f in fs)
+
+
+def appended_late_binding(x, w):
+    fs = []
+    for k in range(3):
+        fs.append(lambda z: z * x[k] + w)      # reads k when called: the last value, 2
+    total = sum(np.sum(f(x)) for f in fs)
+    k = 0
+    return total + np.sum(fs[1](x))           # k rebound: now reads x[0]
+
+
+def appended_one_by_one(x, w):
+    fs = []
+    fs.append(lambda z: np.sin(z) * w)
+    fs.append(np.tanh)
+    fs.append(lambda z: z * x[0])
+    h = x
+    for f in fs:
+        h = f(h)
+    return np.sum(h)
+
+
+# -- local functions calling each other ---------------------------------------------------------
+
+def mutual_even_odd(x, w):
+    def even(n, z):
+        if n == 0:
+            return z
+        return odd(n - 1, z * w)
+
+    def odd(n, z):
+        if n == 0:
+            return z
+        return even(n - 1, np.sin(z) + x)
+    return np.sum(even(4, x))
+
+
+def mutual_three(x, w):
+    scale = w * 2.0
+
+    def a(z, n):
+        return z if n <= 0 else b(z * scale, n - 1)
+
+    def b(z, n):
+        return np.tanh(z) if n <= 0 else c(z + x, n - 1)
+
+    c = lambda z, n: a(np.sin(z), n - 1)        # noqa: E731 - a lambda in the cycle
+    return np.sum(a(x, 5)) + np.sum(b(x * w, 2))
+
+
+# -- global lists and dicts of functions ----------------------------------------------------------
+
+def square(v):
+    return v * v
+
+
+ACTIVATIONS = {"tanh": np.tanh, "square": square, "affine": lambda v: 0.5 * v + 1.0}
+PIPELINE = [np.sin, lambda v: v * 2.0, np.tanh]
+CHOICES = (np.cos, square)
+
+
+def global_dict(x, w):
+    return np.sum(ACTIVATIONS["tanh"](x * w) + ACTIVATIONS["square"](x) * w + ACTIVATIONS["affine"](x))
+
+
+def global_list_loop(x, w):
+    h = x * w
+    for f in PIPELINE:
+        h = f(h)
+    return np.sum(h)
+
+
+def global_tuple_indexed(x, w):
+    return np.sum(CHOICES[0](x) * CHOICES[-1](w))
+
+
+def global_dict_items(x, w):
+    total = 0.0
+    for name, f in ACTIVATIONS.items():
+        total = total + np.sum(f(x + w))
+    return total
+
+
+# -- local functions a helper returns --------------------------------------------------------------
+
+def make_scale(w):
+    def scaled(z):
+        return z * w
+    return scaled
+
+
+def make_curve(a):
+    return lambda z: np.sin(z) * a
+
+
+def returned_closures(x, w):
+    g = make_scale(x)
+    h = make_curve(w)
+    total = 0.0
+    for i in range(3):
+        total = total + np.sum(g(h(x)) * i)
+    return total
+
+
+def weighted(a, z, power=1.0):
+    return a * z ** power
+
+
+def make_weighted(a, power):
+    return functools.partial(weighted, a, power=power)
+
+
+def make_mapped(g, a):
+    return functools.partial(g, a)
+
+
+def partials_from_helpers(x, w):
+    p = make_weighted(x, 2.0)
+    q = make_mapped(lambda a, z: np.sin(a * z), w)
+    return np.sum(p(x * w) + q(x)) + np.sum(make_weighted(w, 3.0)(x))
+
+
+# -- a namedtuple class made in the body -----------------------------------------------------------
+
+def local_namedtuple_through_helpers(x, w):
+    Pt = namedtuple("Pt", "x y")
+
+    def make(a):
+        return Pt(a, a * w)
+
+    def norm(p):
+        return np.sum(p.x ** 2 + p.y ** 2)
+    return norm(make(x)) + norm(make(np.cos(x)))
+
+
+def local_namedtuple_replaced(x, w):
+    State = namedtuple("State", ["pos", "vel"], defaults=(0.0,))
+
+    def step(s):
+        return s._replace(pos=s.pos + 0.1 * s.vel, vel=s.vel - 0.1 * w * s.pos)
+    s = State(x)
+    s = s._replace(vel=np.ones(len(x)) * w)
+    for _ in range(3):
+        s = step(s)
+    g = State(np.mean(s.pos), np.std(x))
+    return np.sum(s.pos * s.vel) + g.pos * g.vel
+
+
+PROGRAMS = [appended_with_defaults, appended_late_binding, appended_one_by_one, mutual_even_odd, mutual_three,
+            global_dict, global_list_loop, global_tuple_indexed, global_dict_items, returned_closures,
+            partials_from_helpers, local_namedtuple_through_helpers, local_namedtuple_replaced]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", PROGRAMS, ids=[f.__name__ for f in PROGRAMS])
+def test_every_mode_against_finite_differences(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("f", PROGRAMS, ids=[f.__name__ for f in PROGRAMS])
+def test_random_inputs_reverse_and_forward(f):
+    rng = np.random.default_rng()
+    for shape in [(3,), (4,), (6,)]:
+        x, w = rng.standard_normal(shape) * 0.5, float(rng.uniform(0.5, 1.0))
+        gx, gw = astgrad.grad(f, wrt=(0, 1))(x, w)
+        assert_close(gx, numerical_grad(f, (x, w), wrt=0))
+        assert_close(gw, numerical_grad(f, (x, w), wrt=1))
+        v = rng.standard_normal(shape)
+        assert_close(astgrad.jvp(f, (x, w), (v, 0.5))[1], np.dot(gx, v) + 0.5 * gw)
+
+
+def test_a_namedtuple_made_in_a_closure():
+    def make(x, w):
+        P = namedtuple("P", "a b")
+        p = P(x * w, w)
+        return np.sum(p.a) * p.b
+    assert_close(astgrad.grad(make)(X3.copy(), 0.8), np.full(3, 0.64))
+    assert_close(astgrad.grad(make, wrt=1)(X3.copy(), 0.8), 2 * 0.8 * np.sum(X3))
+
+
+def test_late_binding_reads_the_loop_variable_when_called():
+    x = X3.copy()
+    expected = sum(np.sum(x * x[2] + 0.8) for _ in range(3)) + np.sum(x * x[0] + 0.8)
+    assert_close(astgrad.value_and_grad(appended_late_binding)(x, 0.8)[0], expected)
+
+
+# -- arguments holding functions and other values -------------------------------------------------
+
+def mixed_list(fns, x, w):
+    return np.sum(fns[0](x * w) * fns[1] + fns[2](x))
+
+
+def mixed_dict(cfg, x, w):
+    act, scale = cfg["act"], cfg["scale"]
+    return np.sum(act(x * scale) * w)
+
+
+def mixed_tuple_unpacked(cfg, x, w):
+    act, scale = cfg
+    h = x
+    for _ in range(2):
+        h = act(h * scale + w)
+    return np.sum(h)
+
+
+MIXED = [(mixed_list, [np.sin, 2.0, square]), (mixed_dict, {"act": np.tanh, "scale": 1.5}),
+         (mixed_tuple_unpacked, (np.tanh, 0.7))]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f, given", MIXED, ids=[f.__name__ for f, _ in MIXED])
+def test_argument_holding_functions_and_values(f, given, mode):
+    if mode in ("jvp", "jvp_of_grad", "grad_inside_def") and type(given) is dict:
+        pytest.skip("breadth_modes gives no tangent for a dict argument: test_jvp_with_a_dict_argument")
+    check(mode, f, (given, X3.copy(), 0.8), (1, 2))
+
+
+def test_another_function_or_value_in_the_argument_is_followed():
+    d = astgrad.grad(mixed_tuple_unpacked, wrt=(1, 2))
+    x = X3.copy()
+    for cfg in [(np.tanh, 0.7), (np.sin, 0.7), (np.tanh, -1.3), (np.sin, np.array([0.5, 1.0, 2.0]))]:
+        gx, gw = d(cfg, x, 0.8)
+        assert_close(gx, numerical_grad(mixed_tuple_unpacked, (cfg, x, 0.8), wrt=1))
+        assert_close(gw, numerical_grad(mixed_tuple_unpacked, (cfg, x, 0.8), wrt=2))
+
+
+def test_jvp_with_a_dict_argument():
+    x, cfg = X3.copy(), {"act": np.tanh, "scale": 1.5}
+    v = np.array([0.2, -1.0, 0.5])
+    value, d = astgrad.jvp(mixed_dict, (cfg, x, 0.8), ({"act": None, "scale": 0.3}, v, -0.4))
+    assert_close(value, mixed_dict(cfg, x, 0.8))
+    gs = numerical_grad(lambda s: mixed_dict({"act": np.tanh, "scale": s}, x, 0.8), (1.5,))
+    gx = numerical_grad(mixed_dict, (cfg, x, 0.8), wrt=1)
+    gw = numerical_grad(mixed_dict, (cfg, x, 0.8), wrt=2)
+    assert_close(d, 0.3 * gs + np.dot(gx, v) - 0.4 * gw)
+
+
+def test_gradient_with_respect_to_the_argument_holding_functions():
+    x = X3.copy()
+    g = astgrad.grad(mixed_dict, wrt=0)({"act": np.tanh, "scale": 1.5}, x, 0.8)
+    assert set(g) == {"act", "scale"} and g["act"] is None
+    expected = numerical_grad(lambda s: mixed_dict({"act": np.tanh, "scale": s}, x, 0.8), (1.5,))
+    assert_close(g["scale"], expected)
+    g = astgrad.grad(mixed_list, wrt=0)([np.sin, 2.0, square], x, 0.8)
+    assert g[0] is None and g[2] is None
+    assert_close(g[1], np.sum(np.sin(x * 0.8)))
+
+
+# -- functions held in attributes of objects given as arguments ------------------------------------
+
+class Dense:
+    def __init__(self, W, act=None):
+        self.W = W
+        self.act = act if act is not None else (lambda z: z)
+
+    def __call__(self, h):
+        return self.act(self.W @ h)
+
+
+class Stack:
+    def __init__(self, layers):
+        self.layers = list(layers)
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+A3 = np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6], [0.7, 0.2, 0.1]])
+
+
+def through_a_stack(net, x, w):
+    return np.sum(net(x * w) ** 2)
+
+
+def through_an_attribute(layer, x, w):
+    return np.sum(layer.act(x) * w) + np.sum(layer(x))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f, obj", [(through_a_stack, Stack([Dense(A3, np.tanh), Dense(A3.T, square), Dense(A3)])),
+                                    (through_an_attribute, Dense(A3, np.sin))],
+                         ids=["stack", "attribute"])
+def test_function_held_by_an_attribute(f, obj, mode):
+    if mode in ("grad_inside_lambda", "grad_inside_def"):
+        pytest.skip("a gradient made outside, of a function given an object, is not followed inside another one")
+    check(mode, f, (obj, X3.copy(), 0.8), (1, 2))
+
+
+NET = Stack([Dense(A3, np.tanh), Dense(A3.T)])
+
+
+def through_a_global_stack(x, w):
+    return np.sum(NET(x * w) ** 2)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_methods_of_a_global_instance_holding_layers(mode):
+    check(mode, through_a_global_stack, (X3.copy(), 0.8), (0, 1))
+
+
+def test_global_instance_changed_after_grad_is_made():
+    d = astgrad.grad(through_a_global_stack, wrt=(0, 1))
+    x = X3.copy()
+
+    def expected():
+        return (numerical_grad(through_a_global_stack, (x, 0.8), wrt=0),
+                numerical_grad(through_a_global_stack, (x, 0.8), wrt=1))
+    saved = list(NET.layers)
+    try:
+        assert_close(d(x, 0.8), expected())
+        NET.layers[1].act = np.sin                       # another function held
+        assert_close(d(x, 0.8), expected())
+        NET.layers.append(Dense(A3, square))             # another layer
+        assert_close(d(x, 0.8), expected())
+        NET.layers[0] = Stack([Dense(A3.T, np.cos)])     # another class
+        assert_close(d(x, 0.8), expected())
+    finally:
+        NET.layers[:] = saved
+        saved[1].act = lambda z: z
+    assert_close(d(x, 0.8), expected())
+
+
+def test_layers_holding_different_functions_with_the_disk_cache_on(tmp_path):
+    # the code of Dense.__call__ made for a layer holding np.tanh is not the code for one
+    # holding square: it is not kept on disk, where its source alone would name it
+    from astgrad import disk_cache
+    disk_cache.configure_cache(enabled=True, directory=str(tmp_path))
+    try:
+        net = Stack([Dense(A3, np.tanh), Dense(A3.T, square), Dense(A3)])
+        x, v = X3.copy(), np.array([0.5, -1.0, 2.0])
+        for _ in range(2):
+            astgrad.clear_cache()
+            value, d = astgrad.jvp(through_a_stack, (net, x, 0.8), (None, v, 0.0))
+            assert_close(value, through_a_stack(net, x, 0.8))
+            assert_close(d, np.dot(numerical_grad(through_a_stack, (net, x, 0.8), wrt=1), v))
+            assert_close(astgrad.grad(through_a_stack, wrt=1)(net, x, 0.8),
+                         numerical_grad(through_a_stack, (net, x, 0.8), wrt=1))
+    finally:
+        disk_cache.configure_cache(enabled=False)
+        disk_cache._settings["directory"] = None
+
+
+def test_function_attribute_replaced_between_calls():
+    layer = Dense(A3, np.tanh)
+    d = astgrad.grad(through_a_stack, wrt=1)
+    net = Stack([layer])
+    x = X3.copy()
+    assert_close(d(net, x, 0.8), numerical_grad(through_a_stack, (net, x, 0.8), wrt=1))
+    layer.act = np.sin
+    assert_close(d(net, x, 0.8), numerical_grad(through_a_stack, (net, x, 0.8), wrt=1))
+    layer.act = lambda z: z * z * 0.5
+    assert_close(d(net, x, 0.8), numerical_grad(through_a_stack, (net, x, 0.8), wrt=1))
+
+
+# -- Python's binding when things change after the gradient is made -------------------------------
+
+_ITEMS = {"act": np.sin}
+_STEPS = [np.tanh]
+
+
+def uses_items(x):
+    return np.sum(_ITEMS["act"](x) * x)
+
+
+def uses_steps(x):
+    h = x
+    for f in _STEPS:
+        h = f(h)
+    return np.sum(h)
+
+
+def test_global_dict_item_replaced_after_grad_is_made():
+    d = astgrad.grad(uses_items)
+    x = X3.copy()
+    assert_close(d(x), np.cos(x) * x + np.sin(x))
+    _ITEMS["act"] = np.exp
+    try:
+        assert_close(d(x), np.exp(x) * x + np.exp(x))
+        assert_close(astgrad.jvp(uses_items, (x,), (np.ones(3),))[1], np.sum(np.exp(x) * x + np.exp(x)))
+    finally:
+        _ITEMS["act"] = np.sin
+    assert_close(d(x), np.cos(x) * x + np.sin(x))
+
+
+def test_global_list_changed_after_grad_is_made():
+    d = astgrad.grad(uses_steps)
+    x = X3.copy()
+    assert_close(d(x), 1 - np.tanh(x) ** 2)
+    _STEPS.append(np.sin)
+    try:
+        assert_close(d(x), np.cos(np.tanh(x)) * (1 - np.tanh(x) ** 2))
+        _STEPS[0] = square
+        assert_close(d(x), np.cos(x * x) * 2 * x)
+        assert_close(astgrad.hessian(uses_steps)(x), numerical_hessian(d, (x,)), rtol=1e-4, atol=1e-5)
+    finally:
+        _STEPS[:] = [np.tanh]
+    assert_close(d(x), 1 - np.tanh(x) ** 2)
+
+
+def _recursive_closure():
+    scale = 2.0
+
+    def f(x):
+        def even(n, z):
+            return z if n == 0 else odd(n - 1, z * scale)
+
+        def odd(n, z):
+            return z if n == 0 else even(n - 1, np.sin(z))
+        return np.sum(even(3, x))
+
+    def rebind(value):
+        nonlocal scale
+        scale = value
+    return f, rebind
+
+
+def test_closure_cell_rebound_after_grad_is_made():
+    f, rebind = _recursive_closure()
+    d = astgrad.grad(f)
+    x = X3.copy()
+    assert_close(d(x), numerical_grad(f, (x,)))
+    rebind(-1.5)
+    assert_close(d(x), numerical_grad(f, (x,)))
+    assert_close(d(x), 2.25 * np.cos(-1.5 * x))
+
+
+# -- what stays refused, and says what to do ----------------------------------------------------
+
+def recursion_through_outside_helper(x):
+    def helper(z):
+        return z * 2.0
+
+    def even(n, z):
+        return z if n == 0 else odd(n - 1, helper(z))
+
+    def odd(n, z):
+        return z if n == 0 else even(n - 1, z * x)
+    return np.sum(even(3, x))
+
+
+def lambda_to_apply_along_axis(x):
+    return np.sum(np.apply_along_axis(lambda r: r * x[0], 0, np.ones((2, 3))))
+
+
+def appended_in_branch(x, w):
+    fs = []
+    if w > 0:
+        fs.append(lambda z: z * w)
+    return sum(np.sum(f(x)) for f in fs)
+
+
+@pytest.mark.parametrize("f, words", [
+    (recursion_through_outside_helper, ["recursion through the local function", "calls the local function helper",
+                                        "module-level"]),
+    (lambda_to_apply_along_axis, ["local function lambda passed to a function astgrad does not inline",
+                                  "call it here"]),
+    (appended_in_branch, ["local function lambda appended to a list astgrad does not follow",
+                          "append it right after fs = []"]),
+])
+def test_refused_with_advice(f, words):
+    args = (X3.copy(),) if f.__code__.co_argcount == 1 else (X3.copy(), 0.8)
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(f)(*args)
+    message = str(info.value)
+    assert "test_function_values.py" in message
+    for word in words:
+        assert word in message
