@@ -13,6 +13,7 @@ from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
+from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
@@ -47,7 +48,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
-                 SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions):
+                 SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, BuiltObjectLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -131,6 +131,8 @@ class ObjectLowering:
                 return None
             found = L.attribute(owner, node.attr)
             changed = node.attr in self.changed_lists()[1]
+        elif isinstance(node, gast.Call):
+            return self.static_layout(node, L._DEPTH)        # Quad(A).value(x): built_objects.py
         else:
             return None
         return None if found is not None and found[0] == L.ITEMS and changed else found
