@@ -147,3 +147,4 @@ def without_attribute_(y, g, name):
 
 
 declare(with_attribute, without_attribute, result=FRESH)
+

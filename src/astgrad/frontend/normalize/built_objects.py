@@ -11,7 +11,8 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import _tree, built_class, constructor_twin, init_of, is_namespace, own_returns, plain_uses, self_stores
+from .instances import (_tree, built_class, constructor_twin, init_of, is_namespace, own_returns, plain_uses,
+                        self_stores, state_twin)
 from .methods import _record_kind
 
 _ITEMS_LIMIT = 64
@@ -36,8 +37,9 @@ class BuiltObjectLowering:
         """``Dense(W, b)``: ``attrs = Dense_init(W, b)``, then ``instance(Dense, attrs)``."""
         cls = self.built_class_of(node)
         if cls is None or any(isinstance(a, gast.Starred) for a in node.args) \
-                or any(kw.arg is None for kw in node.keywords):
-            return None
+                or any(kw.arg is None or isinstance(kw.value, gast.Lambda) for kw in node.keywords) \
+                or any(isinstance(a, gast.Lambda) for a in node.args):
+            return None         # (a function value stored on an object is not followed)
         path = S.dotted_path(node.func)
         if path[0] in self.locals:
             owner = S.name(path[0])             # cls, the classmethod's class
@@ -203,6 +205,24 @@ class BuiltObjectLowering:
         self.statement(gast.AugAssign(target=S.name(current, store=True), op=stmt.op, value=stmt.value))
         return self.attribute_write(target, S.name(current))
 
+    def state_call(self, receiver, cls, attr, layout, assigned, node):
+        """``cell.step(x)`` where ``step`` stores attributes of ``self`` and ``cell`` is an
+        object this function built: ``t = Cell_step_state(cell, x); cell = t[1]``, then
+        ``t[0]``: the method's twin, whose writes are ``with_attribute``, returns its
+        result and the new object. None for any other receiver (the call is left as it
+        is)."""
+        if not isinstance(receiver, gast.Name) or not all(self.owns_object(receiver.id, a) for a in assigned):
+            return None
+        method = M.static_attribute(cls, attr)
+        twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state")
+        made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)
+        made.__astgrad_specializes__ = twin.__astgrad_specializes__
+        made.__astgrad_writes_self__ = True
+        self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
+        pair = self.fresh_assign(self.function_call(made, [S.name(receiver.id)], node), "t")
+        self.emit(S.assign(receiver.id, gast.Subscript(value=S.name(pair), slice=S.const(1), ctx=gast.Load())))
+        return gast.Subscript(value=S.name(pair), slice=S.const(0), ctx=gast.Load())
+
     def owns_object(self, name, attr):
         """Whether ``name`` is bound once, to an object built here whose class lets
         ``<name>.<attr>`` be stored, and is used only as ``name.x`` or ``name(...)``."""
@@ -216,6 +236,9 @@ class BuiltObjectLowering:
         return static is MISSING or not hasattr(type(static), "__set__") and not hasattr(type(static), "__get__")
 
     def _owned_class(self, name):
+        receiver = self.receiver()
+        if getattr(self.source.fn, "__astgrad_writes_self__", False) and self.is_receiver(name):
+            return receiver[2]          # self in a method's twin returning the object (state_call)
         if self.bound_count.get(name, 0) != 1 or name in self.functions:
             return None
         bindings = [n for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign)

@@ -25,6 +25,7 @@ import weakref
 
 import gast
 
+from ... import runtime_objects
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -32,6 +33,7 @@ from .. import object_layouts as L
 from ..varargs import compile_variant
 
 _twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
+_state_twins = weakref.WeakKeyDictionary()  # method -> its twin returning (result, self)
 _DEPTH = 4                                  # how deep methods are looked into for uses of self
 
 
@@ -196,6 +198,86 @@ def constructor_twin(init, cls_name):
         twin.__name__ = twin.__qualname__ = name
         _twins[init] = twin
     return twin
+
+
+def state_twin(method, name):
+    """The twin of ``method`` (which stores attributes of ``self``) returning ``(its
+    result, self)``: differentiated with its writes as ``with_attribute``, then the caller
+    binds the object it returns (one per method, kept while it lives)."""
+    twin = _state_twins.get(method)
+    if twin is None:
+        from ..source import parse_function
+        rewrite = lambda tree: _state_tree(tree, name)      # noqa: E731
+        # it runs its writes as with_attribute too (the object it is given stays as it
+        # was, for the derivative), which the tree astgrad reads leaves to the normalizer
+        runs = _WritesAsNew(rewrite(S.copy(parse_function(method).tree)))
+        twin = compile_variant(method, runs.tree, rewrite,
+                               cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute)})
+        twin.__name__ = twin.__qualname__ = name
+        twin.__astgrad_writes_self__ = True
+        _state_twins[method] = twin
+    return twin
+
+
+_WITH_ATTRIBUTE = "__astgrad_with_attribute__"
+
+
+class _WritesAsNew(gast.NodeTransformer):
+    """A method's twin with ``self.a = v`` as ``self = with_attribute(self, 'a', v)``
+    (and ``self.a += v`` as ``self = with_attribute(self, 'a', self.a + v)``)."""
+
+    def __init__(self, tree):
+        self.me = (tree.args.posonlyargs + tree.args.args)[0].id
+        tree.body = [self.visit(stmt) for stmt in tree.body]
+        self.tree = tree
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_FunctionDef
+
+    def _new(self, node, attr, value):
+        call = S.call(S.name(_WITH_ATTRIBUTE), [S.name(self.me), S.const(attr), value])
+        return gast.copy_location(S.assign(self.me, call), node)
+
+    def _mine(self, target):
+        return isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name) \
+            and target.value.id == self.me
+
+    def visit_Assign(self, node):
+        if len(node.targets) == 1 and self._mine(node.targets[0]):
+            return self._new(node, node.targets[0].attr, node.value)
+        return node
+
+    def visit_AugAssign(self, node):
+        if self._mine(node.target):
+            read = gast.Attribute(value=S.name(self.me), attr=node.target.attr, ctx=gast.Load())
+            return self._new(node, node.target.attr, gast.BinOp(left=read, op=node.op, right=node.value))
+        return node
+
+
+class _WithSelf(gast.NodeTransformer):
+    def __init__(self, me):
+        self.me = me
+
+    def visit_FunctionDef(self, node):
+        return node         # a nested function: as it is
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_FunctionDef
+
+    def visit_Return(self, node):
+        value = node.value if node.value is not None else S.const(None)
+        return gast.copy_location(gast.Return(value=gast.Tuple(elts=[value, S.name(self.me)], ctx=gast.Load())),
+                                  node)
+
+
+def _state_tree(tree, name):
+    me = (tree.args.posonlyargs + tree.args.args)[0].id
+    end = _WithSelf(me).visit(gast.Return(value=None))
+    tree.body = [_WithSelf(me).visit(stmt) for stmt in tree.body] + [gast.copy_location(end, tree.body[-1])]
+    tree.name = name
+    tree.decorator_list = []
+    return tree
 
 
 class _SelfAsDict(gast.NodeTransformer):

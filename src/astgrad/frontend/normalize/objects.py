@@ -57,7 +57,7 @@ class ObjectLowering:
                                    f"{changed[0]!r}, while this code follows the methods of the objects "
                                    "such attributes hold (their classes are looked up when it is called)",
                                    node, "assign that attribute outside the differentiated function")
-            return None
+            return self.state_call(receiver, cls, attr, owner, assigned, node)     # built_objects.py
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
