@@ -1,0 +1,264 @@
+"""Objects the differentiated code builds itself: instances of module-level classes
+(``Dense(W, b)``, a list of layers, a classmethod or method returning a new object),
+``types.SimpleNamespace``, attribute writes on such objects (``p.W = p.W * 2``) and
+methods that store attributes of ``self`` (an RNN cell stepping its state). Every mode
+against central finite differences (tests/breadth_modes.py), on random inputs of
+several shapes; and the writes astgrad cannot follow refused, never answered wrongly."""
+
+import dataclasses
+import types
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import MODES, check
+
+
+class Dense:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, h):
+        return np.tanh(self.W @ h + self.b)
+
+
+class MLP:
+    def __init__(self, layers, scale=1.0):
+        self.layers = list(layers)
+        self.scale = scale
+
+    def __call__(self, x):
+        h = x
+        for layer in self.layers:
+            h = layer(h)
+        return h * self.scale
+
+    def loss(self, x):
+        return np.sum(self(x) ** 2)
+
+
+class Quad:
+    def __init__(self, A):
+        self.A = A
+
+    def value(self, v):
+        return np.sum((self.A @ v) ** 2)
+
+
+class Polynomial:
+    def __init__(self, coeffs):
+        self.coeffs = coeffs
+
+    def __call__(self, z):
+        return sum(c * z ** k for k, c in enumerate(self.coeffs))
+
+    def derivative(self):
+        return Polynomial([k * c for k, c in enumerate(self.coeffs)][1:])
+
+
+class Scaled:
+    def __init__(self, W, temp=1.0):
+        self.W = W
+        self.temp = temp
+
+    @classmethod
+    def make(cls, s, n):
+        return cls(np.eye(n) * s, temp=1.5)
+
+    @property
+    def scaled(self):
+        return self.W / self.temp
+
+    def apply(self, x):
+        return np.sum(np.sin(self.scaled @ x))
+
+
+class Cell:
+    """An RNN cell keeping its state on itself."""
+
+    def __init__(self, W, U):
+        self.W = W
+        self.U = U
+        self.h = np.zeros(W.shape[0])
+        self.steps = 0
+
+    def step(self, x):
+        self.h = np.tanh(self.W @ self.h + self.U @ x)
+        self.steps = self.steps + 1
+        return self.h
+
+
+def mlp(x, w):
+    A = np.linspace(-0.5, 0.7, x.size * x.size).reshape(x.size, x.size)
+    net = MLP([Dense(A * w, np.zeros(x.size)), Dense(A.T, np.ones(x.size) * w)], scale=w)
+    return net.loss(x)
+
+
+def layers_loop(x, w):
+    layers = [Dense(np.eye(x.size) * w, x), Dense(np.eye(x.size), np.sin(x))]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h ** 2)
+
+
+def built_and_called(x, w):
+    return Quad(np.outer(x, x) * w).value(x + w)
+
+
+def method_returning_an_object(x, w):
+    p = Polynomial([1.0, w, 0.5, w * w])
+    dp = p.derivative()
+    return np.sum(p(x) + dp(x) ** 2)
+
+
+def classmethod_property(x, w):
+    model = Scaled.make(w, x.size)
+    return model.apply(x) + model.apply(x * 2)
+
+
+def attribute_writes(x, w):
+    p = Dense(np.eye(x.size) * w, x * 1.5)
+    p.W = p.W * 2 + np.outer(x, x)
+    p.b = p.b + w
+    if w > 0:
+        p.b = p.b * x
+    return np.sum(p(x))
+
+
+def namespace(x, w):
+    s = types.SimpleNamespace(scale=w)
+    s.h = np.tanh(x * s.scale)
+    for _ in range(3):
+        s.h = s.h * s.h + x
+    return np.sum(s.h)
+
+
+@dataclasses.dataclass
+class Params:
+    W: np.ndarray
+    b: float
+
+
+def dataclass_updated(x, w):
+    p = Params(W=np.outer(x, x), b=w)
+    p.W = p.W * p.b
+    p.b = p.b ** 2
+    return np.sum(p.W) + p.b
+
+
+def rnn_cell(x, w):
+    n = x.size
+    cell = Cell(np.eye(n) * w, np.outer(x, x) * 0.3)
+    out = 0.0
+    for t in range(3):
+        out = out + np.sum(cell.step(x * (t + 1)))
+    return out * cell.steps + np.sum(cell.h)
+
+
+PROGRAMS = [mlp, layers_loop, built_and_called, method_returning_an_object, classmethod_property,
+            attribute_writes, namespace, dataclass_updated, rnn_cell]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n, seed", [(3, 0), (2, 1)])
+def test_every_mode_against_finite_differences(f, mode, n, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-0.8, 0.8, n)
+    w = float(rng.uniform(0.4, 0.9))
+    check(mode, f, (x, w), (0, 1), seed=seed)
+
+
+def test_gradient_keeps_the_structure_of_the_arguments():
+    def loss(params, x):
+        net = MLP([Dense(params["W"], params["b"])])
+        return net.loss(x)
+    params = {"W": np.eye(3) * 0.5, "b": np.ones(3) * 0.1}
+    g = astgrad.grad(loss)(params, np.array([0.3, -0.2, 0.5]))
+    assert isinstance(g, dict) and set(g) == {"W", "b"} and g["W"].shape == (3, 3)
+    eps = 1e-6
+    e = np.zeros(3)
+    e[1] = eps
+    up = loss({"W": params["W"], "b": params["b"] + e}, np.array([0.3, -0.2, 0.5]))
+    down = loss({"W": params["W"], "b": params["b"] - e}, np.array([0.3, -0.2, 0.5]))
+    assert np.isclose(g["b"][1], (up - down) / (2 * eps), rtol=1e-6, atol=1e-9)
+
+
+# -- what is refused ---------------------------------------------------------------------
+
+
+def aliased(x, w):
+    p = Dense(np.eye(x.size), x)
+    q = p
+    q.W = q.W * w
+    return np.sum(p(x))
+
+
+def escaped(x, w):
+    p = Dense(np.eye(x.size), x)
+    held = [p]
+    p.W = p.W * w
+    return np.sum(held[0](x))
+
+
+def argument_object(x, layer):
+    layer.W = layer.W * 2
+    return np.sum(layer(x))
+
+
+@pytest.mark.parametrize("f", [aliased, escaped], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_object_also_named_otherwise_is_refused(f, mode):
+    x = np.array([0.3, -0.4, 0.9])
+    with pytest.raises(astgrad.TransformError, match="assignment to an attribute"):
+        if mode == "grad":
+            astgrad.grad(f, wrt=(0, 1))(x, 0.7)
+        else:
+            astgrad.jvp(f, (x, 0.7), (np.ones(3), 1.0))
+
+
+def test_an_object_from_outside_keeps_the_old_refusal():
+    with pytest.raises(astgrad.TransformError, match="cannot differentiate assignment to an attribute; assign to a "
+                                                     "local name or an array element instead"):
+        astgrad.grad(argument_object)(np.array([0.3, -0.4]), Dense(np.eye(2), np.zeros(2)))
+
+
+def test_a_method_redefined_between_calls_is_followed_again():
+    class Layer:
+        def __init__(self, W):
+            self.W = W
+
+        def apply(self, x):
+            return np.sum(self.W * x)
+
+    globals()["_Layer"] = Layer
+    try:
+        def f(x, w):
+            return _Layer(w).apply(x)     # noqa: F821 - a global bound above
+        x = np.array([0.5, -1.0])
+        assert np.allclose(astgrad.grad(f, wrt=1)(x, 2.0), np.sum(x))
+        Layer.apply = lambda self, x: np.sum(self.W ** 2 * x)
+        assert np.allclose(astgrad.grad(f, wrt=1)(x, 2.0), 2 * 2.0 * np.sum(x))
+    finally:
+        del globals()["_Layer"]
+
+
+def test_the_object_given_to_a_method_is_not_changed_by_the_derivative():
+    def f(W, x):
+        cell = Cell(W, np.eye(2))
+        first = cell.step(x)
+        second = cell.step(x)
+        return np.sum(first * second)
+    W, x = np.array([[0.3, -0.1], [0.2, 0.4]]), np.array([0.5, -0.7])
+    g = astgrad.grad(f)(W, x)
+    eps = 1e-6
+    fd = np.zeros_like(W)
+    for i in range(2):
+        for j in range(2):
+            E = np.zeros_like(W)
+            E[i, j] = eps
+            fd[i, j] = (f(W + E, x) - f(W - E, x)) / (2 * eps)
+    assert np.allclose(g, fd, rtol=1e-6, atol=1e-8)
