@@ -5,8 +5,10 @@ methods that store attributes of ``self`` (an RNN cell stepping its state). Ever
 against central finite differences (tests/breadth_modes.py), on random inputs of
 several shapes; and the writes astgrad cannot follow refused, never answered wrongly."""
 
+import collections
 import dataclasses
 import types
+from collections import defaultdict
 
 import numpy as np
 import pytest
@@ -158,8 +160,41 @@ def rnn_cell(x, w):
     return out * cell.steps + np.sum(cell.h)
 
 
+def grouped_sums(x, w):
+    acc = defaultdict(float)
+    for i in range(x.size):
+        acc[i % 2] += x[i] * w
+    return acc[0] * acc[1] + acc[7] + len(acc)
+
+
+def grouped_arrays(x, w):
+    acc = collections.defaultdict(lambda: np.zeros(2))
+    for i in range(x.size - 1):
+        acc[(i + 1) % 2] = acc[(i + 1) % 2] + x[i:i + 2] * w
+    total = 0.0
+    for k, v in acc.items():
+        total = total + (k + 1) * np.sum(np.sin(v))
+    return total
+
+
+@dataclasses.dataclass
+class Momentum:
+    lr: float = 0.1
+    m: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(3))
+    history: list = dataclasses.field(default_factory=list)
+
+
+def default_factory(x, w):
+    opt = Momentum(lr=w)
+    theta = x[:3]
+    for _ in range(3):
+        opt.m = 0.9 * opt.m + np.sin(theta)
+        theta = theta - opt.lr * opt.m
+    return np.sum(theta ** 2) + len(opt.history)
+
+
 PROGRAMS = [mlp, layers_loop, built_and_called, method_returning_an_object, classmethod_property,
-            attribute_writes, namespace, dataclass_updated, rnn_cell]
+            attribute_writes, namespace, dataclass_updated, rnn_cell, grouped_sums, grouped_arrays]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -170,6 +205,32 @@ def test_every_mode_against_finite_differences(f, mode, n, seed):
     x = rng.uniform(-0.8, 0.8, n)
     w = float(rng.uniform(0.4, 0.9))
     check(mode, f, (x, w), (0, 1), seed=seed)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_dataclass_default_factory(mode, seed):
+    rng = np.random.default_rng(seed)
+    check(mode, default_factory, (rng.uniform(-0.8, 0.8, 3), float(rng.uniform(0.4, 0.9))), (0, 1), seed=seed)
+
+
+def kept_default_dict(x, w):
+    acc = defaultdict(float)
+    acc[0] += w
+    return _sum_two(acc) * x[0]
+
+
+def _sum_two(d):
+    return d[0] + d[1]
+
+
+def test_a_defaultdict_handed_on_is_left_as_it_is():
+    """A defaultdict given to a helper stays one (the helper reads a missing key): the
+    values are Python's, and its derivative is refused rather than guessed."""
+    x = np.array([0.5, 0.2])
+    assert kept_default_dict(x, 2.0) == 1.0
+    with pytest.raises(astgrad.TransformError):
+        astgrad.grad(kept_default_dict, wrt=(0, 1))(x, 2.0)
 
 
 def test_gradient_keeps_the_structure_of_the_arguments():

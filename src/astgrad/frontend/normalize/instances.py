@@ -89,7 +89,7 @@ def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0):
     """Whether the function ``tree`` names ``me`` only as ``plain_self_uses`` says,
     binding it at most ``stores`` times."""
     seen = set() if seen is None else seen
-    parents = _parents(tree)
+    parents = parents_of(tree)
     for node in S.walk_nodes(tree):
         if isinstance(node, (gast.FunctionDef, gast.Lambda, gast.AsyncFunctionDef, gast.ClassDef)) \
                 and node is not tree and me in S.names_in(node):
@@ -178,7 +178,8 @@ def own_returns(tree):
     return found
 
 
-def _parents(tree):
+def parents_of(tree):
+    """{id(node): its parent} for the nodes of ``tree``."""
     parents = {}
     for node in S.walk_nodes(tree):
         for child in gast.iter_child_nodes(node):

@@ -17,6 +17,7 @@ from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
+from .default_dicts import rewrite_default_dicts
 from .deletions import DeletionLowering
 from .dicts import DictLowering
 from .displays import DisplayLowering
@@ -139,6 +140,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             unroll_function_comprehensions(tree)
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
+        if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py
+            nodes = list(S.walk_nodes(tree))
         rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
