@@ -193,8 +193,36 @@ def default_factory(x, w):
     return np.sum(theta ** 2) + len(opt.history)
 
 
+def class_in_the_body(x, w):
+    @dataclasses.dataclass
+    class Affine:
+        A: np.ndarray
+        c: float
+
+        def __call__(self, v):
+            return self.A @ v + self.c
+
+    aff = Affine(np.outer(x, x) * w, 0.5)
+    return np.sum(np.sin(aff(x)))
+
+
+def layer_class_in_the_body(x, w):
+    class Layer:
+        def __init__(self, W):
+            self.W = W
+
+        def __call__(self, h):
+            return np.tanh(self.W * h)
+
+    layers = [Layer(w), Layer(x)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h)
+
+
 PROGRAMS = [mlp, layers_loop, built_and_called, method_returning_an_object, classmethod_property,
-            attribute_writes, namespace, dataclass_updated, rnn_cell, grouped_sums, grouped_arrays]
+            attribute_writes, namespace, dataclass_updated, rnn_cell, grouped_sums, grouped_arrays, class_in_the_body, layer_class_in_the_body]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -323,3 +351,61 @@ def test_the_object_given_to_a_method_is_not_changed_by_the_derivative():
             E[i, j] = eps
             fd[i, j] = (f(W + E, x) - f(W - E, x)) / (2 * eps)
     assert np.allclose(g, fd, rtol=1e-6, atol=1e-8)
+
+
+def reads_a_local(x, w):
+    class Layer:
+        def __call__(self, h):
+            return h * w
+    return np.sum(Layer()(x))
+
+
+def names_itself(x, w):
+    class Poly:
+        def __init__(self, c):
+            self.c = c
+
+        def scaled(self, s):
+            return Poly(self.c * s)
+    return np.sum(Poly(x).scaled(w).c)
+
+
+def class_in_a_branch(x, w):
+    if w > 0:
+        class Layer:
+            def __call__(self, h):
+                return h
+    return np.sum(x * w)
+
+
+@pytest.mark.parametrize("f, message", [
+    (reads_a_local, "a class definition reading the local variable 'w'"),
+    (names_itself, r"a class definition naming itself \(Poly\)"),
+    (class_in_a_branch, "a class definition; ")])
+def test_class_statements_refused_with_the_reason(f, message):
+    with pytest.raises(astgrad.TransformError, match=message):
+        astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+class Counting:
+    def __init__(self, W):
+        self.W = W
+        self.calls = 0
+
+    def __call__(self, h):
+        self.calls = self.calls + 1
+        return np.tanh(self.W * h)
+
+
+def state_of_objects_in_a_list(x, w):
+    layers = [Counting(w), Counting(x)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h) * layers[0].calls
+
+
+def test_a_method_storing_state_on_an_object_in_a_list_is_refused():
+    """The objects went into a list: their changes are not followed, so refused."""
+    with pytest.raises(astgrad.TransformError):
+        astgrad.grad(state_of_objects_in_a_list, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)

@@ -28,6 +28,7 @@ from .inlining import InlineLowering
 from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
 from .jumps import JumpLowering, _has_early_return
+from .local_classes import bind_local_classes
 from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .methods import MethodLowering
@@ -127,6 +128,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
         lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
+        if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
+            bind_local_classes(self, tree)  # local_classes.py
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
         for node in nodes:
             kind = _REFUSED_EXPR.get(type(node)) or self._refused_call(node)
