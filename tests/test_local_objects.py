@@ -409,3 +409,56 @@ def test_a_method_storing_state_on_an_object_in_a_list_is_refused():
     """The objects went into a list: their changes are not followed, so refused."""
     with pytest.raises(astgrad.TransformError):
         astgrad.grad(state_of_objects_in_a_list, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+class Registered:
+    def __init__(self, W):
+        self.W = W
+        _keep(self)
+
+
+def _keep(obj):
+    return obj
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    a: float
+
+
+class WithSetter:
+    def __init__(self, a):
+        self._a = a
+
+    @property
+    def a(self):
+        return self._a
+
+    @a.setter
+    def a(self, v):
+        self._a = v
+
+
+def init_hands_self_on(x, w):
+    return np.sum(Registered(x * w).W)
+
+
+def frozen_written(x, w):
+    p = Frozen(w)
+    p.a = p.a * 2
+    return p.a * np.sum(x)
+
+
+def property_written(x, w):
+    p = WithSetter(w)
+    p.a = w * 2
+    return p._a * np.sum(x)
+
+
+@pytest.mark.parametrize("f, message", [
+    (init_hands_self_on, "no adjoint rule for test_local_objects.Registered"),
+    (frozen_written, "assignment to an attribute"),
+    (property_written, "assignment to an attribute")])
+def test_objects_astgrad_does_not_follow_are_refused(f, message):
+    with pytest.raises(astgrad.TransformError, match=message):
+        astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
