@@ -462,3 +462,27 @@ def property_written(x, w):
 def test_objects_astgrad_does_not_follow_are_refused(f, message):
     with pytest.raises(astgrad.TransformError, match=message):
         astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+class Augmenting:
+    def __init__(self, W):
+        self.W = W
+        self.h = np.zeros(W.shape[0])
+
+    def step(self, x):
+        self.h += self.W @ x
+        return self.h
+
+
+def augmented_state(x, w):
+    cell = Augmenting(np.eye(x.size) * w)
+    cell.step(x)
+    return np.sum(cell.step(x))
+
+
+def test_a_method_augmenting_an_attribute_of_self_is_refused():
+    """``self.h += v`` writes into the array the object held before the call (Python's
+    in-place add): not a new state, so refused with the way out."""
+    with pytest.raises(astgrad.TransformError, match=r"augmented assignment to an attribute of self in "
+                                                     r"Augmenting.step.*write self.a = self.a \+ v there"):
+        astgrad.grad(augmented_state, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)

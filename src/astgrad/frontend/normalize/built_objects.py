@@ -12,7 +12,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from .instances import (_tree, built_class, constructor_twin, init_of, is_namespace, own_returns, plain_uses,
-                        self_stores, state_twin)
+                        self_stores, state_twin, augments_self)
 from .methods import _record_kind
 
 _ITEMS_LIMIT = 64
@@ -214,6 +214,10 @@ class BuiltObjectLowering:
         if not isinstance(receiver, gast.Name) or not all(self.owns_object(receiver.id, a) for a in assigned):
             return None
         method = M.static_attribute(cls, attr)
+        if augments_self(method):
+            raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
+                               "an object this code follows from state to state", node,
+                               "write self.a = self.a + v there")
         twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state")
         made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)
         made.__astgrad_specializes__ = twin.__astgrad_specializes__

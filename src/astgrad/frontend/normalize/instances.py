@@ -111,6 +111,10 @@ def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0):
             if isinstance(called, gast.Call) and called.func is parent \
                     and not _method_keeps_self_plain(cls, parent.attr, depth, seen):
                 return False
+            static = M.static_attribute(cls, parent.attr)
+            if isinstance(static, property) and not (inspect.isfunction(static.fget)
+                                                     and plain_self_uses(static.fget, cls, depth - 1, seen)):
+                return False        # a property's getter is given self too
             continue
         if isinstance(parent, gast.Call) and parent.func is node \
                 and _method_keeps_self_plain(cls, "__call__", depth, seen):
@@ -203,16 +207,15 @@ def constructor_twin(init, cls_name):
 
 def state_twin(method, name):
     """The twin of ``method`` (which stores attributes of ``self``) returning ``(its
-    result, self)``: differentiated with its writes as ``with_attribute``, then the caller
-    binds the object it returns (one per method, kept while it lives)."""
+    result, self)``, each ``self.a = v`` written ``self = with_attribute(self, 'a', v)``
+    so that the object it is given stays as it was (one per method, kept while it lives).
+    The normalizer reads those writes as the attribute writes they stand for
+    (``attribute_writes``)."""
     twin = _state_twins.get(method)
     if twin is None:
         from ..source import parse_function
-        rewrite = lambda tree: _state_tree(tree, name)      # noqa: E731
-        # it runs its writes as with_attribute too (the object it is given stays as it
-        # was, for the derivative), which the tree astgrad reads leaves to the normalizer
-        runs = _WritesAsNew(rewrite(S.copy(parse_function(method).tree)))
-        twin = compile_variant(method, runs.tree, rewrite,
+        rewrite = lambda tree: _WritesAsNew(_state_tree(tree, name)).tree      # noqa: E731
+        twin = compile_variant(method, rewrite(S.copy(parse_function(method).tree)), rewrite,
                                cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute)})
         twin.__name__ = twin.__qualname__ = name
         twin.__astgrad_writes_self__ = True
@@ -220,12 +223,40 @@ def state_twin(method, name):
     return twin
 
 
+def augments_self(method):
+    """Whether ``method`` has ``self.a += v`` (which on an array changes the array in
+    place, wherever else it is held: not followed as a new state)."""
+    tree = _tree(method)
+    me = (tree.args.posonlyargs + tree.args.args)[0].id
+    return any(isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Attribute)
+               and isinstance(n.target.value, gast.Name) and n.target.value.id == me for n in S.walk_nodes(tree))
+
+
+def attribute_writes(tree):
+    """``tree`` (a state twin's, see ``state_twin``) with ``self = with_attribute(self,
+    'a', v)`` read back as ``self.a = v``."""
+    me = (tree.args.posonlyargs + tree.args.args)[0].id
+    for node in S.walk_nodes(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                setattr(node, field, [_as_attribute_write(stmt, me) for stmt in block])
+    return tree
+
+
+def _as_attribute_write(stmt, me):
+    value = stmt.value if isinstance(stmt, gast.Assign) else None
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == _WITH_ATTRIBUTE:
+        target = gast.Attribute(value=S.name(me), attr=value.args[1].value, ctx=gast.Store())
+        return gast.copy_location(gast.Assign(targets=[target], value=value.args[2], type_comment=None), stmt)
+    return stmt
+
+
 _WITH_ATTRIBUTE = "__astgrad_with_attribute__"
 
 
 class _WritesAsNew(gast.NodeTransformer):
-    """A method's twin with ``self.a = v`` as ``self = with_attribute(self, 'a', v)``
-    (and ``self.a += v`` as ``self = with_attribute(self, 'a', self.a + v)``)."""
+    """A method's twin with ``self.a = v`` as ``self = with_attribute(self, 'a', v)``."""
 
     def __init__(self, tree):
         self.me = (tree.args.posonlyargs + tree.args.args)[0].id
@@ -237,23 +268,12 @@ class _WritesAsNew(gast.NodeTransformer):
 
     visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_FunctionDef
 
-    def _new(self, node, attr, value):
-        call = S.call(S.name(_WITH_ATTRIBUTE), [S.name(self.me), S.const(attr), value])
-        return gast.copy_location(S.assign(self.me, call), node)
-
-    def _mine(self, target):
-        return isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name) \
-            and target.value.id == self.me
-
     def visit_Assign(self, node):
-        if len(node.targets) == 1 and self._mine(node.targets[0]):
-            return self._new(node, node.targets[0].attr, node.value)
-        return node
-
-    def visit_AugAssign(self, node):
-        if self._mine(node.target):
-            read = gast.Attribute(value=S.name(self.me), attr=node.target.attr, ctx=gast.Load())
-            return self._new(node, node.target.attr, gast.BinOp(left=read, op=node.op, right=node.value))
+        target = node.targets[0]
+        if len(node.targets) == 1 and isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name) \
+                and target.value.id == self.me:
+            call = S.call(S.name(_WITH_ATTRIBUTE), [S.name(self.me), S.const(target.attr), node.value])
+            return gast.copy_location(S.assign(self.me, call), node)
         return node
 
 

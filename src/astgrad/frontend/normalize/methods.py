@@ -94,7 +94,7 @@ class MethodLowering:
         """``self.area`` where ``area`` is a property of self's class: ``area(self)``."""
         receiver = self.receiver()
         if receiver is None or not isinstance(node.value, gast.Name) or node.value.id != receiver[0]:
-            return None
+            return self.object_property_read(node)      # objects.py
         name, kind, cls = receiver
         resolved = M.resolve(kind, cls, node.attr, layout=M.receiver_layout(self.source.fn))
         if resolved is None or not resolved.is_call:

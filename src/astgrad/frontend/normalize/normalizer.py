@@ -25,6 +25,7 @@ from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions
 from .inlining import InlineLowering
+from .instances import attribute_writes
 from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
 from .jumps import JumpLowering, _has_early_return
@@ -127,6 +128,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.line = getattr(tree, "lineno", None)
             raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
+        if getattr(self.source.fn, "__astgrad_writes_self__", False):
+            attribute_writes(tree)          # a method's state twin: instances.py
+            self.bound_count = binding_counts([tree])
         lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
             bind_local_classes(self, tree)  # local_classes.py

@@ -63,6 +63,21 @@ class ObjectLowering:
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
 
+    def object_property_read(self, node):
+        """``layer.scaled`` (a property) on an object of a known layout: its getter called
+        with the object, as ``self.scaled`` is in a method; else None."""
+        owner = self.layout(node.value) if isinstance(node.value, gast.Name) else None
+        if owner is None or owner[0] != L.OBJECT or node.attr in owner[3] \
+                or not isinstance(M.static_attribute(owner[1], node.attr), property):
+            return None
+        cls = owner[1]
+        resolved = M.resolve(M.INSTANCE, cls, node.attr, layout=owner, called=f"{cls.__name__}_{node.attr}")
+        if resolved is None or not resolved.is_call:
+            return None
+        self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (cls, M.current(cls, node.attr))))
+        return self.function_call(resolved.function, [S.name(node.value.id)], gast.Call(func=node, args=[],
+                                                                                       keywords=[]))
+
     def own_name(self, tree):
         """The name of the function normalized: a method followed on an object of a known
         class goes by its class and name (``Dense_call``), as its derivatives do."""
