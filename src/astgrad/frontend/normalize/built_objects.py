@@ -11,8 +11,8 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (_tree, built_class, constructor_twin, init_of, is_namespace, own_returns, plain_uses,
-                        self_stores, state_twin, augments_self)
+from .instances import (augments_self, built_class, constructor_twin, function_tree, init_of, is_namespace,
+                        own_returns, plain_uses, self_stores, state_twin)
 from .methods import _record_kind
 
 _ITEMS_LIMIT = 64
@@ -120,7 +120,7 @@ class BuiltObjectLowering:
     def _returned_class(self, fn, cls):
         """The one class each return of ``fn`` builds, the global's meaning a dependency
         of this code (``cls``: a classmethod's class, its first parameter); else None."""
-        tree = _tree(fn)
+        tree = function_tree(fn)
         if tree is None:
             return None
         first = (tree.args.posonlyargs + tree.args.args)[:1]

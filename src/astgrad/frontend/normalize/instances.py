@@ -56,7 +56,7 @@ def built_class(cls):
 
 
 def _calls_super(fn):
-    tree = _tree(fn)
+    tree = function_tree(fn)
     return tree is None or any(isinstance(n, gast.Name) and n.id == "super" for n in S.walk_nodes(tree))
 
 
@@ -78,7 +78,7 @@ def plain_self_uses(fn, cls, depth=_DEPTH, seen=None):
     if fn in seen:
         return True
     seen.add(fn)
-    tree = _tree(fn)
+    tree = function_tree(fn)
     if tree is None or depth <= 0:
         return False
     params = tree.args.posonlyargs + tree.args.args
@@ -128,7 +128,7 @@ def self_stores(init):
     ("given", p), ("list", p) or ("tuple", p) where the attribute is stored once, at the
     top level, from the parameter ``p`` (never rebound), or ``list(p)``, ``tuple(p)``;
     else None."""
-    tree = _tree(init)
+    tree = function_tree(init)
     params = tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
     me, names = params[0].id, {p.id for p in params[1:]}
     rebound = S.stored_names(tree)
@@ -158,7 +158,8 @@ def _method_keeps_self_plain(cls, name, depth, seen):
     return plain_self_uses(static, cls, depth - 1, seen)
 
 
-def _tree(fn):
+def function_tree(fn):
+    """The parsed tree of ``fn``, or None when astgrad cannot read its source."""
     from ..source import parse_function
     try:
         return parse_function(fn).tree
@@ -226,7 +227,9 @@ def state_twin(method, name):
 def augments_self(method):
     """Whether ``method`` has ``self.a += v`` (which on an array changes the array in
     place, wherever else it is held: not followed as a new state)."""
-    tree = _tree(method)
+    tree = function_tree(method)
+    if tree is None or not tree.args.posonlyargs + tree.args.args:
+        return False
     me = (tree.args.posonlyargs + tree.args.args)[0].id
     return any(isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Attribute)
                and isinstance(n.target.value, gast.Name) and n.target.value.id == me for n in S.walk_nodes(tree))
