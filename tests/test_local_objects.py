@@ -221,8 +221,17 @@ def layer_class_in_the_body(x, w):
     return np.sum(h)
 
 
+POLY = Polynomial([1.0, 0.5, -0.3, 0.2])
+
+
+def global_object_method_returning_an_object(x, w):
+    d = POLY.derivative()
+    return np.sum(POLY(x * w)) + np.sum(d(x) * w)
+
+
 PROGRAMS = [mlp, layers_loop, built_and_called, method_returning_an_object, classmethod_property,
-            attribute_writes, namespace, dataclass_updated, rnn_cell, grouped_sums, grouped_arrays, class_in_the_body, layer_class_in_the_body]
+            attribute_writes, namespace, dataclass_updated, rnn_cell, grouped_sums, grouped_arrays, class_in_the_body, layer_class_in_the_body,
+            global_object_method_returning_an_object]
 
 
 @pytest.mark.parametrize("mode", MODES)

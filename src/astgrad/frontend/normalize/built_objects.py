@@ -103,11 +103,16 @@ class BuiltObjectLowering:
             path = S.dotted_path(func)
             holder = self.source.resolve_path(path[:-1], depend=False) \
                 if path is not None and path[0] not in self.locals and path[0] not in self.functions else None
-            if not isinstance(holder, type):
+            if holder is MISSING or holder is None or not (isinstance(holder, type) or L.layout_of(holder)):
                 return None
-            fn, cls = M.static_attribute(holder, func.attr), holder
-            if not isinstance(fn, classmethod):
-                return None
+            if isinstance(holder, type):            # Model.create(w), a classmethod
+                fn, cls = M.static_attribute(holder, func.attr), holder
+                if not isinstance(fn, classmethod):
+                    return None
+            else:                                   # POLY.derivative(), a global object's method
+                fn, cls = M.static_attribute(type(holder), func.attr), None
+                if not inspect.isfunction(fn) or func.attr in vars(holder):
+                    return None
             self.source.resolve_path(path)
         fn = getattr(fn, "__func__", fn)
         if not inspect.isfunction(fn) or fn.__globals__ is not getattr(self.source.fn, "__globals__", None):
