@@ -495,3 +495,45 @@ def test_a_method_augmenting_an_attribute_of_self_is_refused():
     with pytest.raises(astgrad.TransformError, match=r"augmented assignment to an attribute of self in "
                                                      r"Augmenting.step.*write self.a = self.a \+ v there"):
         astgrad.grad(augmented_state, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+class Appending:
+    def __init__(self, layers):
+        self.layers = list(layers)
+        self.layers.append(Dense(np.eye(2) * 2.0, np.zeros(2)))
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+class Growing:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def add(self, layer):
+        self.layers.append(layer)
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def init_appends_a_layer(x, w):
+    return np.sum(Appending([Dense(np.eye(2) * w, x)])(x))
+
+
+def method_appends_a_layer(x, w):
+    net = Growing([Dense(np.eye(2) * w, x)])
+    net.add(Dense(np.eye(2) * 3.0, x))
+    return np.sum(net(x))
+
+
+@pytest.mark.parametrize("f", [init_appends_a_layer, method_appends_a_layer], ids=lambda f: f.__name__)
+def test_a_list_of_layers_changed_in_place_is_not_taken_for_what_it_was(f):
+    """The layers a loop runs are those the list holds when it runs: a list changed by
+    __init__ or by a method is refused, never run with the layers it had before."""
+    with pytest.raises(astgrad.TransformError):
+        astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)

@@ -14,6 +14,7 @@ from .. import object_layouts as L
 from .instances import (augments_self, built_class, constructor_twin, function_tree, init_of, is_namespace,
                         own_returns, plain_uses, self_stores, state_twin)
 from .methods import _record_kind
+from .objects import changed_in_place
 
 _ITEMS_LIMIT = 64
 
@@ -219,6 +220,11 @@ class BuiltObjectLowering:
         if not isinstance(receiver, gast.Name) or not all(self.owns_object(receiver.id, a) for a in assigned):
             return None
         method = M.static_attribute(cls, attr)
+        changed = sorted(changed_in_place(function_tree(method)))
+        if changed:
+            raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes self.{changed[0]} in place, on an "
+                               "object this code follows from state to state", node,
+                               f"build a new value instead (self.{changed[0]} = self.{changed[0]} + [v])")
         if augments_self(method):
             raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
                                "an object this code follows from state to state", node,

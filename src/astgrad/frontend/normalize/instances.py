@@ -125,18 +125,21 @@ def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0):
 
 def self_stores(init):
     """{attribute: how} for each attribute ``init`` stores on ``self``: ``how`` is
-    ("given", p), ("list", p) or ("tuple", p) where the attribute is stored once, at the
-    top level, from the parameter ``p`` (never rebound), or ``list(p)``, ``tuple(p)``;
-    else None."""
+    ("given", p), ("list", p) or ("tuple", p) where the attribute is named once, in a
+    store at the top level, from the parameter ``p`` (named nowhere else), or ``list(p)``,
+    ``tuple(p)``; else None (a list ``init`` appends to has a length not known here)."""
     tree = function_tree(init)
     params = tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
     me, names = params[0].id, {p.id for p in params[1:]}
     rebound = S.stored_names(tree)
-    counts = {}
+    counts, uses, reads = {}, {}, {}
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store) \
-                and isinstance(node.value, gast.Name) and node.value.id == me:
-            counts[node.attr] = counts.get(node.attr, 0) + 1
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == me:
+            uses[node.attr] = uses.get(node.attr, 0) + 1        # (its value changed in place: not known)
+            if isinstance(node.ctx, gast.Store):
+                counts[node.attr] = counts.get(node.attr, 0) + 1
+        elif isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx, gast.Param):
+            reads[node.id] = reads.get(node.id, 0) + 1
     found = dict.fromkeys(counts)
     for stmt in tree.body:
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Attribute)
@@ -146,7 +149,8 @@ def self_stores(init):
         if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in ("list", "tuple") \
                 and value.func.id not in init.__globals__ and len(value.args) == 1 and not value.keywords:
             how, value = value.func.id, value.args[0]
-        if counts[attr] == 1 and isinstance(value, gast.Name) and value.id in names and value.id not in rebound:
+        if counts[attr] == uses[attr] == 1 and isinstance(value, gast.Name) and value.id in names \
+                and value.id not in rebound and reads[value.id] == 1:
             found[attr] = (how, value.id)
     return found
 

@@ -49,15 +49,17 @@ class ObjectLowering:
         resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
         if resolved is None or resolved.is_call:
             return None
-        assigned = _assigned_attributes(resolved.function)
-        if assigned:        # run as it is (for its effect), unless it may change what the code follows
-            changed = sorted(assigned & _followed_names(self.named_layouts().values()))
-            if changed:
-                raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns the attribute "
-                                   f"{changed[0]!r}, while this code follows the methods of the objects "
-                                   "such attributes hold (their classes are looked up when it is called)",
-                                   node, "assign that attribute outside the differentiated function")
-            return self.state_call(receiver, cls, attr, owner, assigned, node)     # built_objects.py
+        found = _assigned_attributes(resolved.function)
+        assigned, in_place = found if found else ((), ())
+        changed = sorted(set(assigned).union(in_place) & _followed_names(self.named_layouts().values())) \
+            if assigned or in_place else ()
+        if changed:         # it may change what the code follows
+            raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns the attribute "
+                               f"{changed[0]!r}, while this code follows the methods of the objects "
+                               "such attributes hold (their classes are looked up when it is called)",
+                               node, "assign that attribute outside the differentiated function")
+        if assigned:        # a new state of an object built here (built_objects.py), else run as it is
+            return self.state_call(receiver, cls, attr, owner, assigned, node)
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
@@ -213,10 +215,26 @@ def _store_counts(tree):
 
 
 def _assigned_attributes(fn):
-    """The attribute names ``fn``'s own body assigns (or deletes): found_in_source."""
-    return L.found_in_source(fn, _assigns, lambda tree: frozenset(
+    """(the attribute names ``fn``'s own body assigns or deletes, those whose list or
+    dict it changes in place: ``self.layers.append(l)``, ``self.cache[k] = v``):
+    found_in_source (a function without source: empty)."""
+    return L.found_in_source(fn, _assigns, lambda tree: (frozenset(
         node.attr for node in S.walk_nodes(tree)
-        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))))
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))), changed_in_place(tree)))
+
+
+def changed_in_place(tree):
+    """The attribute names whose value ``tree`` changes in place: a list method called on
+    ``<obj>.name``, an item of it written or deleted."""
+    found = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in _LIST_CHANGES \
+                and isinstance(node.func.value, gast.Attribute):
+            found.add(node.func.value.attr)
+        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)) \
+                and isinstance(node.value, gast.Attribute):
+            found.add(node.value.attr)
+    return frozenset(found)
 
 
 def _followed_names(trees):
