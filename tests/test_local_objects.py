@@ -537,3 +537,46 @@ def test_a_list_of_layers_changed_in_place_is_not_taken_for_what_it_was(f):
     __init__ or by a method is refused, never run with the layers it had before."""
     with pytest.raises(astgrad.TransformError):
         astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+# -- **d into a helper with **kwargs -----------------------------------------------------
+
+
+def _inner_kw(x, a=1.0, b=2.0, power=1):
+    return a * np.sin(x) ** power + b
+
+
+def _middle_kw(x, **kwargs):
+    kwargs.setdefault("b", 0.5)
+    return _inner_kw(x, **kwargs)
+
+
+def _outer_kw(x, scale, **kwargs):
+    return scale * _middle_kw(x, **kwargs)
+
+
+def kwargs_dict_built_then_spread(x, w):
+    opts = dict(a=w)
+    opts["b"] = np.sum(x)
+    more = {**opts, "power": 2}
+    first = np.sum(_outer_kw(x, 1.0, **more)) + np.sum(_middle_kw(x, **opts))
+    opts["power"] = 3
+    return first + np.sum(_middle_kw(x * w, **opts))
+
+
+def kwargs_key_stored_in_a_branch(x, w):
+    opts = {"a": w}
+    if w > 0:
+        opts["b"] = w
+    return np.sum(_middle_kw(x, **opts))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_dict_with_keys_known_from_the_code_spread_into_kwargs(mode):
+    rng = np.random.default_rng(3)
+    check(mode, kwargs_dict_built_then_spread, (rng.uniform(-0.8, 0.8, 3), 0.7), (0, 1))
+
+
+def test_a_dict_whose_keys_depend_on_a_branch_keeps_the_old_refusal():
+    with pytest.raises(astgrad.TransformError, match="kwargs unpacking of a value that is not a dict display"):
+        astgrad.grad(kwargs_key_stored_in_a_branch, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)

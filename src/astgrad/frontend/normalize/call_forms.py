@@ -12,6 +12,7 @@ from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...core.partials import flatten as flatten_partial
+from .known_keys import known_keys
 
 
 class CallFormLowering:
@@ -158,6 +159,10 @@ class CallFormLowering:
                 keywords.extend(gast.keyword(arg=k.value, value=gast.Subscript(
                     value=S.name(kw.value.id), slice=S.const(k.value), ctx=gast.Load()))
                     for k in _bound_display(self, kw.value).keys)      # opts = {"k": v} ... f(**opts)
+            elif known_keys(self, kw.value, kw.value) is not None:     # opts["b"] = v ... f(**opts)
+                keywords.extend(gast.keyword(arg=key, value=gast.Subscript(
+                    value=S.name(kw.value.id), slice=S.const(key), ctx=gast.Load()))
+                    for key in known_keys(self, kw.value, kw.value))
             elif not any(k.arg is None for k in node.keywords if k is not kw) \
                     and self.fixed_signature(node) is not None:
                 keywords.append(kw)         # keys known when the code runs: read one by one below
