@@ -147,6 +147,17 @@ class CallFormLowering:
                 self.assign(gast.Tuple(elts=[S.name(n, store=True) for n in names], ctx=gast.Store()),
                             arg.value)
                 args.extend(S.name(n) for n in names)
+        keywords = self.spread_keywords(node)
+        spread = next((kw for kw in keywords if kw.arg is None), None)
+        if spread is not None:
+            keywords = [kw for kw in keywords if kw is not spread]
+            keywords += self.keywords_of_mapping(node, spread.value, len(args), {kw.arg for kw in keywords})
+        return gast.Call(func=node.func, args=args, keywords=keywords)
+
+    def spread_keywords(self, node):
+        """The keywords of ``node`` with each ``**d`` whose items are known spliced in
+        (a display, a name bound to one, a dict whose keys the code says); one ``**d``
+        left for a function of the user's with named parameters only (read one by one)."""
         keywords = []
         for kw in node.keywords:
             if kw.arg is not None:
@@ -165,16 +176,12 @@ class CallFormLowering:
                     for key in known_keys(self, kw.value, kw.value))
             elif not any(k.arg is None for k in node.keywords if k is not kw) \
                     and self.fixed_signature(node) is not None:
-                keywords.append(kw)         # keys known when the code runs: read one by one below
+                keywords.append(kw)         # keys known when the code runs: spread_arguments reads them
             else:
                 raise self._refuse("**kwargs unpacking of a value that is not a dict display", node,
                                    "pass the keyword arguments one by one, or write the dict out in "
                                    "the call: f(**{'a': x})")
-        spread = next((kw for kw in keywords if kw.arg is None), None)
-        if spread is not None:
-            keywords = [kw for kw in keywords if kw is not spread]
-            keywords += self.keywords_of_mapping(node, spread.value, len(args), {kw.arg for kw in keywords})
-        return gast.Call(func=node.func, args=args, keywords=keywords)
+        return keywords
 
     def fixed_signature(self, node):
         """The signature of the function of the user's ``node`` calls, when it has no
