@@ -200,7 +200,8 @@ def gathers_keywords(a, **kw):
 
 def kwargs_from_a_name_into_kwargs(x):
     d = {"b": x}
-    d["b"] = x * 2.0        # its keys known when the code runs, for a function gathering **kw
+    for _ in range(2):
+        d["b"] = x * 2.0    # its keys known when the code runs (not from the code), for a function gathering **kw
     return gathers_keywords(x, **d)
 
 

@@ -115,9 +115,12 @@ def delete_attribute(x):
 
 
 def class_inside(x):
+    scale = 2.0
+
     class Helper:  # ERR:class
-        scale = 2.0
-    return x * Helper.scale
+        def apply(self, v):
+            return v * scale        # a local variable of the function: refused
+    return Helper().apply(x)
 
 
 def local_recursion(x):

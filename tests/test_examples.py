@@ -24,6 +24,7 @@ EXPECTED = {
     "closures.py": ["matches finite differences: True"],
     "helpers_and_nested_grad.py": ["matches finite differences: True", "(equals x[0]: True)"],
     "rnn.py": ["generated gradient:", "step   0  loss", "step 200  loss", "final     loss"],
+    "rnn_cell_object.py": ["gradient through the cell's states matches finite differences: True", "step 100  loss"],
     "model_class.py": ["def grad_loss(self, X, y", "grad_forward(self, X", "step 300  loss",
                        "dataclass gradient: Linear"],
     "t_distribution_fit.py": ["step  0", "fitted    df", "at least as likely as scipy.stats.t.fit"],

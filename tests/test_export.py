@@ -40,6 +40,8 @@ def _cases():
         ("rnn", "rnn_loss", (0, 1), "reverse", 1,
          (r.normal(size=(4, 16)) * 0.3, r.normal(size=(16, 16)) * 0.3, r.normal(size=16) * 0.1,
           r.normal(size=16), r.normal(size=(5, 3, 4)), r.normal(size=3)), {}),
+        ("rnn_cell_object", "loss", (0, 1), "reverse", 1,
+         (r.normal(size=(4, 4)) * 0.3, r.normal(size=(4, 3)) * 0.5, r.normal(size=(5, 3)), r.normal(size=4)), {}),
         ("show_source", "predict", 0, "reverse", 1, (r.normal(size=(3, 2)), r.normal(size=2), r.normal(size=(4, 3))), {}),
         ("show_source", "power_sum", 0, "reverse", 1, (0.7, 3), {}),
         ("show_source", "power_sum", 0, "reverse", 2, (0.7, 3), {}),

@@ -270,7 +270,24 @@ def zeros_like(value):
         return numpy.zeros_like(value, dtype=value.dtype if value.dtype.kind == "f" else numpy.float64)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return numpy.zeros(numpy.shape(value))
+    if _plain_object(value):
+        return AdjointDict()        # an object's: no attribute has a derivative (see runtime_objects.py)
     return None
+
+
+def _plain_object(value):
+    """Whether ``value`` is an object of a user class (or a SimpleNamespace) keeping its
+    attributes in its ``__dict__``, whose derivative is a dict of its attributes'."""
+    kind = type(value)
+    if type(getattr(value, "__dict__", None)) is not dict or isinstance(value, _NOT_PLAIN):
+        return False
+    top = (getattr(kind, "__module__", "") or "").split(".")[0]
+    return kind.__name__ == "SimpleNamespace" and top == "types" or top not in _LIBRARY_MODULES
+
+
+_NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
+              functools.partial, BaseException)
+_LIBRARY_MODULES = frozenset(sys.stdlib_module_names) | {"builtins", "numpy", "astgrad", "scipy", "dask", "numba"}
 
 
 # -- dtypes ----------------------------------------------------------------------------

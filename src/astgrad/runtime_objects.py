@@ -153,3 +153,42 @@ def field_values(g, names, like):
             found = getattr(g, name, None)
         return zeros_like(value) if found is None else found
     return AdjointList(part(name, value) for name, value in zip(names, like))
+
+
+def instance(cls, attributes):
+    """An instance of ``cls`` whose ``__dict__`` is ``attributes``: how generated code
+    builds an object of a user class, whose ``__init__`` it ran as a function returning
+    the attributes it stores (frontend/normalize/instances.py), so that the derivative
+    of the object is the derivative of those attributes. A derivative that is zero (or
+    None) stays as it is."""
+    if not isinstance(attributes, dict):
+        return attributes
+    obj = cls.__new__(cls)
+    obj.__dict__.update(attributes)
+    return obj
+
+
+
+def object_tangent(attributes):
+    """The tangent of an object ``instance`` built from ``attributes`` (their tangents):
+    an AdjointObject, as every derivative of an object is."""
+    return AdjointObject(attributes) if isinstance(attributes, dict) else attributes
+
+
+def with_attribute(obj, name, value):
+    """``obj`` with the attribute ``name`` set to ``value``, as a new object of its class:
+    generated code's ``p.W = v`` on an object the code built and nothing else refers to
+    (frontend/normalize/instances.py), so that the write is a new value like any other."""
+    made = type(obj).__new__(type(obj))
+    made.__dict__.update(obj.__dict__)
+    made.__dict__[name] = value
+    return made
+
+
+def without_attribute(g, name):
+    """The derivative ``g`` of an object with nothing for its attribute ``name``: what
+    goes back to the object ``with_attribute`` was given."""
+    if g is None or _is_zero_placeholder(g) or (isinstance(g, (int, float)) and not isinstance(g, bool) and g == 0):
+        return g
+    items = g if isinstance(g, dict) else vars(g)
+    return AdjointObject((key, value) for key, value in items.items() if key != name)

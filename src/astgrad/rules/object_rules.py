@@ -3,8 +3,9 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 ``attribute_adjoint`` and ``attribute_tangent`` are linear in their first argument and
 each other's transposes."""
 
-from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, field_values, fields_dict, record,
-                               record_gradient, replaceable_fields)
+from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, field_values, fields_dict, instance,
+                               object_tangent, record, record_gradient, replaceable_fields, with_attribute,
+                               without_attribute)
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
@@ -93,3 +94,57 @@ def field_values_(y, g, names, like):
 
 
 declare(fields_dict, field_values, result=FRESH)
+
+
+# instance(cls, attributes) builds an object of a user class from the dict of what its
+# __init__ stores: the same values, so the same derivatives (an AdjointObject)
+@adjoint(instance)
+def instance_(y, cls, attributes):
+    d[attributes] = d[y]
+
+
+@tangent(instance)
+def instance_(y, cls, attributes):
+    d[y] = object_tangent(d[attributes])
+
+
+@adjoint(object_tangent)
+def object_tangent_(y, attributes):
+    d[attributes] = d[y]
+
+
+@tangent(object_tangent)
+def object_tangent_(y, attributes):
+    d[y] = object_tangent(d[attributes])
+
+
+declare(instance, object_tangent, result=FRESH)
+
+
+# with_attribute(obj, name, value): the object with one attribute replaced; the
+# derivative of that attribute goes to value, of the others back to obj
+@adjoint(with_attribute)
+def with_attribute_(y, obj, name, value):
+    d[obj] = without_attribute(d[y], name)
+    d[value] = attribute_tangent(d[y], y, name)
+
+
+@tangent(with_attribute)
+def with_attribute_(y, obj, name, value):
+    d[y] = without_attribute(d[obj], name)
+    d[y] = attribute_adjoint(d[value], y, name)
+
+
+# without_attribute(g, name) drops one attribute of a derivative: a projection, its own transpose
+@adjoint(without_attribute)
+def without_attribute_(y, g, name):
+    d[g] = without_attribute(d[y], name)
+
+
+@tangent(without_attribute)
+def without_attribute_(y, g, name):
+    d[y] = without_attribute(d[g], name)
+
+
+declare(with_attribute, without_attribute, result=FRESH)
+

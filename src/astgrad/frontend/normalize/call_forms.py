@@ -12,6 +12,7 @@ from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...core.partials import flatten as flatten_partial
+from .known_keys import known_keys
 
 
 class CallFormLowering:
@@ -146,6 +147,17 @@ class CallFormLowering:
                 self.assign(gast.Tuple(elts=[S.name(n, store=True) for n in names], ctx=gast.Store()),
                             arg.value)
                 args.extend(S.name(n) for n in names)
+        keywords = self.spread_keywords(node)
+        spread = next((kw for kw in keywords if kw.arg is None), None)
+        if spread is not None:
+            keywords = [kw for kw in keywords if kw is not spread]
+            keywords += self.keywords_of_mapping(node, spread.value, len(args), {kw.arg for kw in keywords})
+        return gast.Call(func=node.func, args=args, keywords=keywords)
+
+    def spread_keywords(self, node):
+        """The keywords of ``node`` with each ``**d`` whose items are known spliced in
+        (a display, a name bound to one, a dict whose keys the code says); one ``**d``
+        left for a function of the user's with named parameters only (read one by one)."""
         keywords = []
         for kw in node.keywords:
             if kw.arg is not None:
@@ -158,18 +170,18 @@ class CallFormLowering:
                 keywords.extend(gast.keyword(arg=k.value, value=gast.Subscript(
                     value=S.name(kw.value.id), slice=S.const(k.value), ctx=gast.Load()))
                     for k in _bound_display(self, kw.value).keys)      # opts = {"k": v} ... f(**opts)
+            elif known_keys(self, kw.value, kw.value) is not None:     # opts["b"] = v ... f(**opts)
+                keywords.extend(gast.keyword(arg=key, value=gast.Subscript(
+                    value=S.name(kw.value.id), slice=S.const(key), ctx=gast.Load()))
+                    for key in known_keys(self, kw.value, kw.value))
             elif not any(k.arg is None for k in node.keywords if k is not kw) \
                     and self.fixed_signature(node) is not None:
-                keywords.append(kw)         # keys known when the code runs: read one by one below
+                keywords.append(kw)         # keys known when the code runs: spread_arguments reads them
             else:
                 raise self._refuse("**kwargs unpacking of a value that is not a dict display", node,
                                    "pass the keyword arguments one by one, or write the dict out in "
                                    "the call: f(**{'a': x})")
-        spread = next((kw for kw in keywords if kw.arg is None), None)
-        if spread is not None:
-            keywords = [kw for kw in keywords if kw is not spread]
-            keywords += self.keywords_of_mapping(node, spread.value, len(args), {kw.arg for kw in keywords})
-        return gast.Call(func=node.func, args=args, keywords=keywords)
+        return keywords
 
     def fixed_signature(self, node):
         """The signature of the function of the user's ``node`` calls, when it has no

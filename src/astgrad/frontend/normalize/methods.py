@@ -114,7 +114,7 @@ class MethodLowering:
         """``self.area`` where ``area`` is a property of self's class: ``area(self)``."""
         receiver = self.receiver()
         if receiver is None or not isinstance(node.value, gast.Name) or node.value.id != receiver[0]:
-            return None
+            return self.object_property_read(node)      # objects.py
         name, kind, cls = receiver
         resolved = M.resolve(kind, cls, node.attr, layout=M.receiver_layout(self.source.fn))
         if resolved is None or not resolved.is_call:
@@ -252,6 +252,9 @@ class MethodLowering:
             return self.atom(value)
         if value is None or isinstance(value, (bool, int, float, str)):
             return S.const(value)
+        factory = _default_factory(cls, name)
+        if factory is not None:         # field(default_factory=...): called for each object, as __init__ does
+            return self.atom(gast.Call(func=S.name(self.bind_value(factory, "factory")), args=[], keywords=[]))
         raise self._refuse(f"{cls.__name__}(...) leaving out the field {name!r}, whose default is "
                            "not a number or a string", node, f"pass {name}=... explicitly")
 
@@ -272,6 +275,15 @@ class MethodLowering:
         anno.set(call, Key.TARGET, function)
         anno.set(call, Key.METHOD, None)
         return call
+
+
+def _default_factory(cls, name):
+    """The ``default_factory`` of the dataclass field ``name``, or None."""
+    import dataclasses
+    for field in dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else ():
+        if field.name == name and field.default_factory is not dataclasses.MISSING:
+            return field.default_factory
+    return None
 
 
 def _static_of(cls, name):

@@ -13,9 +13,11 @@ from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
+from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
+from .default_dicts import rewrite_default_dicts
 from .deletions import DeletionLowering
 from .dicts import DictLowering
 from .displays import DisplayLowering
@@ -24,9 +26,11 @@ from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
+from .instances import attribute_writes
 from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
 from .jumps import JumpLowering, _has_early_return
+from .local_classes import bind_local_classes
 from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
@@ -49,7 +53,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
-                 SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering):
+                 SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
+                 BuiltObjectLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -126,7 +131,12 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.line = getattr(tree, "lineno", None)
             raise self._refuse("async def", tree, "make it a plain def")
         self._check_signature(tree)
+        if getattr(self.source.fn, "__astgrad_writes_self__", False):
+            attribute_writes(tree)          # a method's state twin: instances.py
+            self.bound_count = binding_counts([tree])
         lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
+        if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
+            bind_local_classes(self, tree)  # local_classes.py
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
         for node in nodes:
             kind = _REFUSED_EXPR.get(type(node)) or self._refused_call(node)
@@ -146,6 +156,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             hoist_local_namedtuples(self, tree)
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
+        if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py
+            nodes = list(S.walk_nodes(tree))
         rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)

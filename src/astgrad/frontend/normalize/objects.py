@@ -53,19 +53,36 @@ class ObjectLowering:
         resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
         if resolved is None or resolved.is_call:
             return None
-        assigned = _assigned_attributes(resolved.function)
-        if assigned:        # run as it is (for its effect), unless it may change what the code follows
-            changed = sorted(assigned & _followed_names(self.named_layouts().values()))
-            if changed:
-                raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns the attribute "
-                                   f"{changed[0]!r}, while this code follows the methods of the objects "
-                                   "such attributes hold (their classes are looked up when it is called)",
-                                   node, "assign that attribute outside the differentiated function")
-            return None
+        found = _assigned_attributes(resolved.function)
+        assigned, in_place = found if found else ((), ())
+        changed = sorted(set(assigned).union(in_place) & _followed_names(self.named_layouts().values())) \
+            if assigned or in_place else ()
+        if changed:         # it may change what the code follows
+            raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns the attribute "
+                               f"{changed[0]!r}, while this code follows the methods of the objects "
+                               "such attributes hold (their classes are looked up when it is called)",
+                               node, "assign that attribute outside the differentiated function")
+        if assigned:        # a new state of an object built here (built_objects.py), else run as it is
+            return self.state_call(receiver, cls, attr, owner, assigned, node)
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
+
+    def object_property_read(self, node):
+        """``layer.scaled`` (a property) on an object of a known layout: its getter called
+        with the object, as ``self.scaled`` is in a method; else None."""
+        owner = self.layout(node.value) if isinstance(node.value, gast.Name) else None
+        if owner is None or owner[0] != L.OBJECT or node.attr in owner[3] \
+                or not isinstance(M.static_attribute(owner[1], node.attr), property):
+            return None
+        cls = owner[1]
+        resolved = M.resolve(M.INSTANCE, cls, node.attr, layout=owner, called=f"{cls.__name__}_{node.attr}")
+        if resolved is None or not resolved.is_call:
+            return None
+        self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (cls, M.current(cls, node.attr))))
+        return self.function_call(resolved.function, [S.name(node.value.id)], gast.Call(func=node, args=[],
+                                                                                       keywords=[]))
 
     def own_name(self, tree):
         """The name of the function normalized: a method followed on an object of a known
@@ -133,6 +150,8 @@ class ObjectLowering:
                     or isinstance(M.static_attribute(owner[1], node.attr), property):
                 return None
             found, name, kind = L.attribute(owner, node.attr), node.attr, 1
+        elif isinstance(node, gast.Call):
+            return self.static_layout(node, L._DEPTH)        # Quad(A).value(x): built_objects.py
         else:
             return None
         return None if found is not None and found[0] == L.ITEMS and name in self.changed_lists()[kind] else found
@@ -199,10 +218,26 @@ def _store_counts(tree):
 
 
 def _assigned_attributes(fn):
-    """The attribute names ``fn``'s own body assigns (or deletes): found_in_source."""
-    return L.found_in_source(fn, _assigns, lambda tree: frozenset(
+    """(the attribute names ``fn``'s own body assigns or deletes, those whose list or
+    dict it changes in place: ``self.layers.append(l)``, ``self.cache[k] = v``):
+    found_in_source (a function without source: empty)."""
+    return L.found_in_source(fn, _assigns, lambda tree: (frozenset(
         node.attr for node in S.walk_nodes(tree)
-        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))))
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))), changed_in_place(tree)))
+
+
+def changed_in_place(tree):
+    """The attribute names whose value ``tree`` changes in place: a list method called on
+    ``<obj>.name``, an item of it written or deleted."""
+    found = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in _LIST_CHANGES \
+                and isinstance(node.func.value, gast.Attribute):
+            found.add(node.func.value.attr)
+        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)) \
+                and isinstance(node.value, gast.Attribute):
+            found.add(node.value.attr)
+    return frozenset(found)
 
 
 def _followed_names(trees):

@@ -90,7 +90,10 @@ class StatementLowering:
     def stmt_Assign(self, stmt):
         targets = stmt.targets
         if len(targets) == 1:
+            built = self.built_layout(targets[0], stmt.value)        # built_objects.py
             self.assign(targets[0], stmt.value)
+            if built is not None:
+                self.named_layouts()[targets[0].id] = built
             return
         value = self.atom(stmt.value, hint="t")
         for target in targets:
@@ -122,7 +125,7 @@ class StatementLowering:
             new = self.fresh_assign(self.augmented(current, stmt, "t"), "t")
             self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
                                               ctx=gast.Store()), S.name(new)))
-        else:
+        elif not self.augmented_attribute(stmt):            # built_objects.py
             raise self._refuse("augmented assignment to an attribute", stmt)
 
     def holds_objects(self, node):
@@ -197,7 +200,7 @@ class StatementLowering:
             self.emit(S.assign(gast.Subscript(value=base, slice=index, ctx=gast.Store()), rhs))
         elif isinstance(target, gast.Starred):
             raise self._refuse("starred assignment (a, *b = ...)", target)
-        else:
+        elif not self.attribute_write(target, value):         # built_objects.py
             raise self._refuse("assignment to an attribute", target,
                                "assign to a local name or an array element instead")
 

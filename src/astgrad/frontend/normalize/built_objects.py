@@ -1,0 +1,271 @@
+"""Lowering of objects the code builds (see instances.py for the rules): the call of a
+class as its ``__init__``'s twin and ``instance(cls, attrs)``, the layout a name bound
+to such an object stands for, and attribute writes on it as ``with_attribute``."""
+
+import inspect
+
+import gast
+
+from ... import runtime_objects
+from ...core import methods as M
+from ...core import syntax as S
+from ...core.missing import MISSING
+from .. import object_layouts as L
+from .instances import (augments_self, built_class, constructor_twin, function_tree, init_of, is_namespace,
+                        own_returns, plain_uses, self_stores, state_twin)
+from .methods import _record_kind
+from .objects import changed_in_place
+
+_ITEMS_LIMIT = 64
+
+
+class BuiltObjectLowering:
+    """Normalizer methods for objects of user classes built in the code."""
+
+    def built_class_of(self, node):
+        """The class ``node`` (a Call) builds an instance of, when instances.py follows
+        it; else None."""
+        path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
+        receiver = self.receiver()
+        if path is not None and receiver is not None and receiver[1] == M.CLASS and path == [receiver[0]]:
+            return receiver[2] if built_class(receiver[2]) else None      # cls(W) in a classmethod
+        if path is None or path[0] in self.locals or path[0] in self.functions:
+            return None
+        cls = self.source.resolve_path(path, depend=False)
+        return cls if built_class(cls) else None
+
+    def instance_call(self, node):
+        """``Dense(W, b)``: ``attrs = Dense_init(W, b)``, then ``instance(Dense, attrs)``."""
+        cls = self.built_class_of(node)
+        if cls is None or any(isinstance(a, gast.Starred) for a in node.args) \
+                or any(kw.arg is None or isinstance(kw.value, gast.Lambda) for kw in node.keywords) \
+                or any(isinstance(a, gast.Lambda) for a in node.args):
+            return None         # (a function value stored on an object is not followed)
+        path = S.dotted_path(node.func)
+        if path[0] in self.locals:
+            owner = S.name(path[0])             # cls, the classmethod's class
+        else:
+            self.source.resolve_path(path)
+            self.free[path[0]] = self.source.resolve(path[0])
+            owner = self.atom(node.func)
+        init = None if is_namespace(cls) else init_of(cls)
+        if is_namespace(cls) or init is None:
+            if node.args or (node.keywords and init is None and not is_namespace(cls)):
+                return None         # Python's TypeError when the code runs
+            if not is_namespace(cls):
+                self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
+            attrs = gast.Dict(keys=[S.const(kw.arg) for kw in node.keywords],
+                              values=[self.atom(kw.value) for kw in node.keywords])
+        else:
+            try:
+                inspect.signature(init).bind(None, *node.args, **{kw.arg: kw.value for kw in node.keywords})
+            except TypeError as exc:
+                raise self._refuse(f"{cls.__name__}(...) with these arguments ({exc})", node) from None
+            self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
+            attrs = self.function_call(constructor_twin(init, cls.__name__), [], node)
+        return self.runtime_call(runtime_objects.instance, [owner, S.name(self.fresh_assign(attrs, "attrs"))])
+
+    def built_layout(self, target, value):
+        """The layout ``target = value`` binds ``target`` to, when the name is bound only
+        there and ``value`` builds objects whose classes are known; else None."""
+        if not isinstance(target, gast.Name) or self.bound_count.get(target.id, 0) != 1:
+            return None
+        return self.static_layout(value, L._DEPTH)
+
+    def static_layout(self, node, depth):
+        """The layout of the value ``node`` computes, known from the code; else None."""
+        if isinstance(node, gast.Name):
+            return self.layout(node)
+        if isinstance(node, (gast.List, gast.Tuple)):
+            if not node.elts or len(node.elts) > _ITEMS_LIMIT or any(isinstance(e, gast.Starred) for e in node.elts):
+                return None
+            items = tuple(self.static_layout(e, depth) for e in node.elts)
+            return None if None in items else (L.ITEMS, list if isinstance(node, gast.List) else tuple, items)
+        if not isinstance(node, gast.Call) or depth <= 0 or any(isinstance(a, gast.Starred) for a in node.args) \
+                or any(kw.arg is None for kw in node.keywords):
+            return None
+        cls = self.built_class_of(node) or self.record_class_of(node)
+        if cls is None:
+            return self.returned_layout(node)
+        return (L.OBJECT, cls) + self.stored_layouts(cls, node, depth - 1)
+
+    def returned_layout(self, node):
+        """The layout of what ``p.derivative()`` or ``Model.create(w)`` returns (a method
+        of an object of a known layout, a classmethod of a global class) where each of its
+        returns builds an object of one class (``return Polynomial(cs)``, ``return
+        cls(W)``): that class, with no attribute known to hold an object; else None."""
+        func = node.func
+        if not isinstance(func, gast.Attribute):
+            return None
+        owner = self.layout(func.value)
+        if owner is not None and owner[0] == L.OBJECT and func.attr not in owner[3]:
+            fn, cls = M.static_attribute(owner[1], func.attr), None
+        else:
+            path = S.dotted_path(func)
+            holder = self.source.resolve_path(path[:-1], depend=False) \
+                if path is not None and path[0] not in self.locals and path[0] not in self.functions else None
+            if holder is MISSING or holder is None or not (isinstance(holder, type) or L.layout_of(holder)):
+                return None
+            if isinstance(holder, type):            # Model.create(w), a classmethod
+                fn, cls = M.static_attribute(holder, func.attr), holder
+                if not isinstance(fn, classmethod):
+                    return None
+            else:                                   # POLY.derivative(), a global object's method
+                fn, cls = M.static_attribute(type(holder), func.attr), None
+                if not inspect.isfunction(fn) or func.attr in vars(holder):
+                    return None
+            self.source.resolve_path(path)
+        fn = getattr(fn, "__func__", fn)
+        if not inspect.isfunction(fn) or fn.__globals__ is not getattr(self.source.fn, "__globals__", None):
+            return None
+        built = self._returned_class(fn, cls)
+        if built is None:
+            return None
+        return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=func, args=[], keywords=[]), 0)[1])
+
+    def _returned_class(self, fn, cls):
+        """The one class each return of ``fn`` builds, the global's meaning a dependency
+        of this code (``cls``: a classmethod's class, its first parameter); else None."""
+        tree = function_tree(fn)
+        if tree is None:
+            return None
+        first = (tree.args.posonlyargs + tree.args.args)[:1]
+        found = set()
+        for stmt in own_returns(tree):
+            value = stmt.value
+            path = S.dotted_path(value.func) if isinstance(value, gast.Call) else None
+            if path is None:
+                return None
+            if cls is not None and first and tuple(path) == (first[0].id,):
+                found.add(cls)
+                continue
+            if path[0] in S.stored_names(tree) or any(a.id == path[0] for a in first):
+                return None
+            built = self.source.resolve_path(path, depend=False)
+            if not (built_class(built) or _record_kind(built) == "dict"):
+                return None
+            self.source.resolve_path(path)
+            found.add(built)
+        return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
+
+    def record_class_of(self, node):
+        path = S.dotted_path(node.func)
+        if path is None or path[0] in self.locals or path[0] in self.functions:
+            return None
+        cls = self.source.resolve_path(path, depend=False)
+        return cls if _record_kind(cls) == "dict" else None
+
+    def stored_layouts(self, cls, node, depth):
+        """(attributes, shadowed) of the layout of ``cls(...)`` called as ``node``: the
+        attributes ``__init__`` stores once, at its top level, from a parameter (or
+        ``list``/``tuple`` of one) holding objects of a known layout."""
+        init = None if is_namespace(cls) else init_of(cls)
+        if init is None or _record_kind(cls) is not None:
+            given = {kw.arg: kw.value for kw in node.keywords}
+            if _record_kind(cls) is not None:
+                try:
+                    given = dict(inspect.signature(cls).bind(*node.args, **given).arguments)
+                except TypeError:
+                    return (), ()
+            stores = {name: ("given", name) for name in given}
+        else:
+            try:
+                given = dict(inspect.signature(init).bind(None, *node.args,
+                                                          **{kw.arg: kw.value for kw in node.keywords}).arguments)
+            except TypeError:
+                return (), ()
+            stores = self_stores(init)
+        attributes = []
+        for name, how in stores.items():
+            tree = None
+            if how is not None and how[1] in given and isinstance(given[how[1]], gast.AST):
+                tree = self.static_layout(given[how[1]], depth)
+                if tree is not None and how[0] in ("list", "tuple"):
+                    tree = (L.ITEMS, list if how[0] == "list" else tuple, tree[2]) if tree[0] == L.ITEMS else None
+            if tree is not None:
+                attributes.append((name, tree))
+        shadowed = tuple(sorted(name for name in stores if M.static_attribute(cls, name) is not MISSING))
+        return tuple(sorted(attributes, key=lambda pair: pair[0])), shadowed
+
+    def attribute_write(self, target, value):
+        """``p.W = value`` on an object this function built and refers to only through its
+        attributes (see instances.py): ``p = with_attribute(p, 'W', value)``. False for
+        any other attribute write."""
+        owner = target.value
+        if not isinstance(owner, gast.Name) or not self.owns_object(owner.id, target.attr):
+            return False
+        new = self.atom(value)
+        self.emit(S.assign(owner.id, self.runtime_call(runtime_objects.with_attribute,
+                                                       [S.name(owner.id), S.const(target.attr), new])))
+        return True
+
+    def augmented_attribute(self, stmt):
+        """``p.W += v`` on an object this function built: ``t = p.W; t += v; p.W = t``
+        (an array attribute changed in place, as Python's ``+=`` does). False for any
+        other attribute."""
+        target = stmt.target
+        if not isinstance(target.value, gast.Name) or not self.owns_object(target.value.id, target.attr):
+            return False
+        current = self.fresh_assign(self.expr(gast.Attribute(value=S.copy(target.value), attr=target.attr,
+                                                             ctx=gast.Load())), target.attr)
+        self.statement(gast.AugAssign(target=S.name(current, store=True), op=stmt.op, value=stmt.value))
+        return self.attribute_write(target, S.name(current))
+
+    def state_call(self, receiver, cls, attr, layout, assigned, node):
+        """``cell.step(x)`` where ``step`` stores attributes of ``self`` and ``cell`` is an
+        object this function built: ``t = Cell_step_state(cell, x); cell = t[1]``, then
+        ``t[0]``: the method's twin, whose writes are ``with_attribute``, returns its
+        result and the new object. None for any other receiver (the call is left as it
+        is)."""
+        if not isinstance(receiver, gast.Name) or not all(self.owns_object(receiver.id, a) for a in assigned):
+            return None
+        method = M.static_attribute(cls, attr)
+        changed = sorted(changed_in_place(function_tree(method)))
+        if changed:
+            raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes self.{changed[0]} in place, on an "
+                               "object this code follows from state to state", node,
+                               f"build a new value instead (self.{changed[0]} = self.{changed[0]} + [v])")
+        if augments_self(method):
+            raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
+                               "an object this code follows from state to state", node,
+                               "write self.a = self.a + v there")
+        twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state")
+        made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)
+        made.__astgrad_specializes__ = twin.__astgrad_specializes__
+        made.__astgrad_writes_self__ = True
+        self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
+        pair = self.fresh_assign(self.function_call(made, [S.name(receiver.id)], node), "t")
+        self.emit(S.assign(receiver.id, gast.Subscript(value=S.name(pair), slice=S.const(1), ctx=gast.Load())))
+        return gast.Subscript(value=S.name(pair), slice=S.const(0), ctx=gast.Load())
+
+    def owns_object(self, name, attr):
+        """Whether ``name`` is bound once, to an object built here whose class lets
+        ``<name>.<attr>`` be stored, and is used only as ``name.x`` or ``name(...)``."""
+        owned = self.__dict__.setdefault("_owned_objects", {})
+        if name not in owned:
+            owned[name] = self._owned_class(name)
+        cls = owned[name]
+        if cls is None:
+            return False
+        static = M.static_attribute(cls, attr)
+        return static is MISSING or not hasattr(type(static), "__set__") and not hasattr(type(static), "__get__")
+
+    def _owned_class(self, name):
+        receiver = self.receiver()
+        if getattr(self.source.fn, "__astgrad_writes_self__", False) and self.is_receiver(name):
+            return receiver[2]          # self in a method's twin returning the object (state_call)
+        if self.bound_count.get(name, 0) != 1 or name in self.functions:
+            return None
+        bindings = [n for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign)
+                    and any(isinstance(t, gast.Name) and t.id == name for t in n.targets)]
+        if len(bindings) != 1 or len(bindings[0].targets) != 1:
+            return None
+        call = bindings[0].value
+        cls = self.built_class_of(call) if isinstance(call, gast.Call) else None
+        if cls is None and isinstance(call, gast.Call):
+            cls = self.record_class_of(call)
+            if cls is not None and M.static_attribute(cls, "__setattr__") is not object.__setattr__:
+                cls = None      # a frozen dataclass: Python refuses the write
+        if cls is None or not plain_uses(self.source.tree, name, cls, stores=1):
+            return None
+        return cls

@@ -1,0 +1,347 @@
+"""Objects the differentiated code builds itself: ``layer = Dense(W, b)``,
+``s = types.SimpleNamespace(h=x)``, and attribute writes on them (``p.W = p.W * 2``).
+
+Python runs ``Dense.__init__`` on a new object, which stores its attributes. Where
+``__init__`` uses ``self`` only to store and read attributes (``self.W = W``), the call
+becomes the call of its twin, the same function starting from ``self = {}``, writing
+``self['W'] = W`` and returning ``self``; the object is then ``instance(Dense, attrs)``
+(runtime_objects.py), whose derivative is the derivative of those attributes, as for a
+dataclass built in the code. The class is known when the code is generated (a global,
+guarded, and ``__init__`` a dependency), so a name bound once to such an object stands
+for its layout (frontend/object_layouts.py) and its methods are followed as those of an
+argument object are (objects.py): ``net(x)``, ``net.loss(x, y)``,
+``for layer in self.layers``.
+
+``p.W = v`` on an object the function built (bound once to one, and named nowhere else
+but as ``p.attr`` or in a call of a method that keeps ``self`` to itself) is the new
+value ``p = with_attribute(p, 'W', v)``: nothing else refers to the object, so the copy
+is what Python's write gives. Anywhere else an attribute write is refused (an argument,
+a global, an object that also went into a list, an alias ``q = p``)."""
+
+import dataclasses
+import inspect
+import types
+import weakref
+
+import gast
+
+from ... import runtime_objects
+from ...core import methods as M
+from ...core import syntax as S
+from ...core.missing import MISSING
+from .. import object_layouts as L
+from ..varargs import compile_variant
+
+_twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
+_state_twins = weakref.WeakKeyDictionary()  # method -> its twin returning (result, self)
+_DEPTH = 4                                  # how deep methods are looked into for uses of self
+
+
+def built_class(cls):
+    """Whether instances of ``cls`` built in the code are followed: a plain user class
+    (no ``__new__``, ``__slots__``, ``__setattr__`` or metaclass of its own) whose
+    ``__init__`` is object's or only stores and reads attributes of ``self``."""
+    if is_namespace(cls):
+        return True
+    if not isinstance(cls, type) or type(cls) is not type or not L._looked_into(cls) or cls.__mro__[-1] is not object:
+        return False
+    if dataclasses.is_dataclass(cls) or issubclass(cls, tuple):
+        return False        # dataclasses and namedtuples: methods.py's record_call
+    for klass in cls.__mro__[:-1]:
+        if not L._looked_into(klass) or any(name in vars(klass) for name in (
+                "__new__", "__slots__", "__setattr__", "__getattribute__", "__getattr__", "__init_subclass__")):
+            return False
+    init = init_of(cls)
+    return init is None or (inspect.isfunction(init) and plain_self_uses(init, cls) and not _calls_super(init))
+
+
+def _calls_super(fn):
+    tree = function_tree(fn)
+    return tree is None or any(isinstance(n, gast.Name) and n.id == "super" for n in S.walk_nodes(tree))
+
+
+def is_namespace(cls):
+    return cls is types.SimpleNamespace
+
+
+def init_of(cls):
+    init = M.static_attribute(cls, "__init__")
+    return None if init is object.__init__ else init
+
+
+def plain_self_uses(fn, cls, depth=_DEPTH, seen=None):
+    """Whether ``fn`` (a function whose first parameter is ``self``) names ``self`` only
+    as ``self.attr`` (read or stored: not a method of the class that might keep ``self``
+    unless that method does the same, transitively) or as a call ``self(...)`` of a
+    ``__call__`` that does the same; and has no nested function naming it."""
+    seen = set() if seen is None else seen
+    if fn in seen:
+        return True
+    seen.add(fn)
+    tree = function_tree(fn)
+    if tree is None or depth <= 0:
+        return False
+    params = tree.args.posonlyargs + tree.args.args
+    return bool(params) and plain_uses(tree, params[0].id, cls, depth, seen)
+
+
+def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0):
+    """Whether the function ``tree`` names ``me`` only as ``plain_self_uses`` says,
+    binding it at most ``stores`` times."""
+    seen = set() if seen is None else seen
+    parents = parents_of(tree)
+    for node in S.walk_nodes(tree):
+        if isinstance(node, (gast.FunctionDef, gast.Lambda, gast.AsyncFunctionDef, gast.ClassDef)) \
+                and node is not tree and me in S.names_in(node):
+            return False
+        if isinstance(node, (gast.Global, gast.Nonlocal)) and me in node.names:
+            return False
+        if not (isinstance(node, gast.Name) and node.id == me) or isinstance(node.ctx, gast.Param):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(node.ctx, (gast.Store, gast.Del)):
+            stores -= 1
+            if stores < 0 or isinstance(node.ctx, gast.Del):
+                return False
+            continue
+        if isinstance(parent, gast.Attribute) and parent.value is node:
+            called = parents.get(id(parent))
+            if isinstance(parent.ctx, gast.Del):
+                return False
+            if isinstance(called, gast.Call) and called.func is parent \
+                    and not _method_keeps_self_plain(cls, parent.attr, depth, seen):
+                return False
+            static = M.static_attribute(cls, parent.attr)
+            if isinstance(static, property) and not (inspect.isfunction(static.fget)
+                                                     and plain_self_uses(static.fget, cls, depth - 1, seen)):
+                return False        # a property's getter is given self too
+            continue
+        if isinstance(parent, gast.Call) and parent.func is node \
+                and _method_keeps_self_plain(cls, "__call__", depth, seen):
+            continue
+        return False
+    return True
+
+
+def self_stores(init):
+    """{attribute: how} for each attribute ``init`` stores on ``self``: ``how`` is
+    ("given", p), ("list", p) or ("tuple", p) where the attribute is named once, in a
+    store at the top level, from the parameter ``p`` (named nowhere else), or ``list(p)``,
+    ``tuple(p)``; else None (a list ``init`` appends to has a length not known here)."""
+    tree = function_tree(init)
+    params = tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
+    me, names = params[0].id, {p.id for p in params[1:]}
+    rebound = S.stored_names(tree)
+    counts, uses, reads = {}, {}, {}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == me:
+            uses[node.attr] = uses.get(node.attr, 0) + 1        # (its value changed in place: not known)
+            if isinstance(node.ctx, gast.Store):
+                counts[node.attr] = counts.get(node.attr, 0) + 1
+        elif isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx, gast.Param):
+            reads[node.id] = reads.get(node.id, 0) + 1
+    found = dict.fromkeys(counts)
+    for stmt in tree.body:
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Attribute)
+                and isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id == me):
+            continue
+        attr, value, how = stmt.targets[0].attr, stmt.value, "given"
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in ("list", "tuple") \
+                and value.func.id not in init.__globals__ and len(value.args) == 1 and not value.keywords:
+            how, value = value.func.id, value.args[0]
+        if counts[attr] == uses[attr] == 1 and isinstance(value, gast.Name) and value.id in names \
+                and value.id not in rebound and reads[value.id] == 1:
+            found[attr] = (how, value.id)
+    return found
+
+
+def _method_keeps_self_plain(cls, name, depth, seen):
+    static = M.static_attribute(cls, name)
+    if static is MISSING or not inspect.isfunction(static):
+        return True         # an attribute holding a function, a staticmethod: not given self
+    return plain_self_uses(static, cls, depth - 1, seen)
+
+
+def function_tree(fn):
+    """The parsed tree of ``fn``, or None when astgrad cannot read its source."""
+    from ..source import parse_function
+    try:
+        return parse_function(fn).tree
+    except Exception:       # noqa: BLE001 - a function astgrad cannot read is not followed
+        return None
+
+
+def own_returns(tree):
+    """The ``return`` statements of the function ``tree`` itself (not of nested ones);
+    an empty list when one returns nothing."""
+    found, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)):
+            continue
+        if isinstance(node, gast.Return):
+            if node.value is None:
+                return []
+            found.append(node)
+        todo.extend(gast.iter_child_nodes(node))
+    return found
+
+
+def parents_of(tree):
+    """{id(node): its parent} for the nodes of ``tree``."""
+    parents = {}
+    for node in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(node):
+            parents[id(child)] = node
+    return parents
+
+
+def constructor_twin(init, cls_name):
+    """The twin of ``init`` returning the dict of the attributes it stores (see the
+    module docstring); one per ``__init__``, kept while it lives."""
+    twin = _twins.get(init)
+    if twin is None:
+        from ..source import parse_function
+        name = f"{cls_name}_init"
+        rewrite = lambda tree: _twin_tree(tree, name)       # noqa: E731
+        twin = compile_variant(init, rewrite(S.copy(parse_function(init).tree)), rewrite)
+        twin.__name__ = twin.__qualname__ = name
+        _twins[init] = twin
+    return twin
+
+
+def state_twin(method, name):
+    """The twin of ``method`` (which stores attributes of ``self``) returning ``(its
+    result, self)``, each ``self.a = v`` written ``self = with_attribute(self, 'a', v)``
+    so that the object it is given stays as it was (one per method, kept while it lives).
+    The normalizer reads those writes as the attribute writes they stand for
+    (``attribute_writes``)."""
+    twin = _state_twins.get(method)
+    if twin is None:
+        from ..source import parse_function
+        rewrite = lambda tree: _WritesAsNew(_state_tree(tree, name)).tree      # noqa: E731
+        twin = compile_variant(method, rewrite(S.copy(parse_function(method).tree)), rewrite,
+                               cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute)})
+        twin.__name__ = twin.__qualname__ = name
+        twin.__astgrad_writes_self__ = True
+        _state_twins[method] = twin
+    return twin
+
+
+def augments_self(method):
+    """Whether ``method`` has ``self.a += v`` (which on an array changes the array in
+    place, wherever else it is held: not followed as a new state)."""
+    tree = function_tree(method)
+    if tree is None or not tree.args.posonlyargs + tree.args.args:
+        return False
+    me = (tree.args.posonlyargs + tree.args.args)[0].id
+    return any(isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Attribute)
+               and isinstance(n.target.value, gast.Name) and n.target.value.id == me for n in S.walk_nodes(tree))
+
+
+def attribute_writes(tree):
+    """``tree`` (a state twin's, see ``state_twin``) with ``self = with_attribute(self,
+    'a', v)`` read back as ``self.a = v``."""
+    me = (tree.args.posonlyargs + tree.args.args)[0].id
+    for node in S.walk_nodes(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                setattr(node, field, [_as_attribute_write(stmt, me) for stmt in block])
+    return tree
+
+
+def _as_attribute_write(stmt, me):
+    value = stmt.value if isinstance(stmt, gast.Assign) else None
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == _WITH_ATTRIBUTE:
+        target = gast.Attribute(value=S.name(me), attr=value.args[1].value, ctx=gast.Store())
+        return gast.copy_location(gast.Assign(targets=[target], value=value.args[2], type_comment=None), stmt)
+    return stmt
+
+
+_WITH_ATTRIBUTE = "__astgrad_with_attribute__"
+
+
+class _WritesAsNew(gast.NodeTransformer):
+    """A method's twin with ``self.a = v`` as ``self = with_attribute(self, 'a', v)``."""
+
+    def __init__(self, tree):
+        self.me = (tree.args.posonlyargs + tree.args.args)[0].id
+        tree.body = [self.visit(stmt) for stmt in tree.body]
+        self.tree = tree
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_FunctionDef
+
+    def visit_Assign(self, node):
+        target = node.targets[0]
+        if len(node.targets) == 1 and isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name) \
+                and target.value.id == self.me:
+            call = S.call(S.name(_WITH_ATTRIBUTE), [S.name(self.me), S.const(target.attr), node.value])
+            return gast.copy_location(S.assign(self.me, call), node)
+        return node
+
+
+class _WithSelf(gast.NodeTransformer):
+    def __init__(self, me):
+        self.me = me
+
+    def visit_FunctionDef(self, node):
+        return node         # a nested function: as it is
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_FunctionDef
+
+    def visit_Return(self, node):
+        value = node.value if node.value is not None else S.const(None)
+        return gast.copy_location(gast.Return(value=gast.Tuple(elts=[value, S.name(self.me)], ctx=gast.Load())),
+                                  node)
+
+
+def _state_tree(tree, name):
+    me = (tree.args.posonlyargs + tree.args.args)[0].id
+    end = _WithSelf(me).visit(gast.Return(value=None))
+    tree.body = [_WithSelf(me).visit(stmt) for stmt in tree.body] + [gast.copy_location(end, tree.body[-1])]
+    tree.name = name
+    tree.decorator_list = []
+    return tree
+
+
+class _SelfAsDict(gast.NodeTransformer):
+    def __init__(self, me):
+        self.me = me
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if isinstance(node.value, gast.Name) and node.value.id == self.me:
+            return gast.copy_location(gast.Subscript(value=S.name(self.me), slice=S.const(node.attr),
+                                                     ctx=node.ctx), node)
+        return node
+
+    def visit_FunctionDef(self, node):
+        return node         # a nested function (which does not name self): as it is
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = visit_FunctionDef
+
+    def visit_Return(self, node):
+        return gast.copy_location(gast.Return(value=S.name(self.me)), node)
+
+
+def _twin_tree(tree, name):
+    args = tree.args
+    params = args.posonlyargs + args.args
+    me = params[0].id
+    if args.posonlyargs:
+        args.posonlyargs = args.posonlyargs[1:]
+    else:
+        args.args = args.args[1:]
+    line = getattr(tree.body[0], "lineno", getattr(tree, "lineno", 1))
+    body = [_SelfAsDict(me).visit(stmt) for stmt in tree.body]
+    tree.body = [S.assign(me, gast.Dict(keys=[], values=[]), line=line)] + body \
+        + [gast.Return(value=S.name(me))]
+    for stmt in (tree.body[0], tree.body[-1]):
+        gast.copy_location(stmt, tree.body[1] if len(tree.body) > 2 else tree)
+    tree.name = name
+    tree.decorator_list = []
+    return tree

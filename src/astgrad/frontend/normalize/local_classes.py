@@ -1,0 +1,111 @@
+"""A ``class`` statement in the body of the differentiated function:
+
+    def loss(x, w):
+        @dataclasses.dataclass
+        class Affine:
+            A: np.ndarray
+            c: float
+
+            def __call__(self, v):
+                return self.A @ v + self.c
+
+        f = Affine(np.eye(3) * w, 0.5)
+        return np.sum(f(x))
+
+The class is made when the code is generated, from its own lines (so its methods have
+source astgrad reads, and errors name their lines), in the function's module, and the
+name is bound to it as an import inside the function is: its instances are then objects
+of a known class (built_objects.py, or a dataclass built as a record). Python makes a
+new class at each call; that differs only in the class's identity, which the code may
+not depend on.
+
+Only a class statement at the top level of the body, whose name is bound nowhere else,
+reading no local variable of the function (its methods read globals, as a module-level
+class's do) and not naming itself, is made so; any other is refused with the reason."""
+
+import ast
+import weakref
+
+import gast
+
+from ...core import syntax as S
+
+_made = weakref.WeakKeyDictionary()         # function -> {line: the class made for that statement}
+
+
+def bind_local_classes(normalizer, tree):
+    """Make each class statement of ``tree``'s body and bind its name (see above)."""
+    for index, stmt in enumerate(tree.body):
+        if not isinstance(stmt, gast.ClassDef):
+            continue
+        normalizer.line = getattr(stmt, "lineno", normalizer.line)
+        _check(normalizer, stmt)
+        cls = _made_class(normalizer, stmt)
+        normalizer.source.scopes[stmt.name] = cls
+        normalizer.bindings[stmt.name] = cls
+        normalizer.locals.discard(stmt.name)
+        tree.body[index] = gast.copy_location(gast.Pass(), stmt)
+
+
+def _check(normalizer, stmt):
+    name = stmt.name
+    if normalizer.bound_count.get(name, 0) > 1 or name in normalizer.source.scopes:
+        raise normalizer._refuse("a class definition whose name is bound to other values too", stmt,
+                                 "give the class a name of its own, or define it at module level")
+    read = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    if name in read:
+        raise normalizer._refuse(f"a class definition naming itself ({name}) in its body", stmt,
+                                 "define the class at module level")
+    outer = sorted(_free_names(stmt) & normalizer.locals)
+    if outer:
+        raise normalizer._refuse(f"a class definition reading the local variable '{outer[0]}'", stmt,
+                                 "define the class at module level, and pass the value to it")
+
+
+def _free_names(stmt):
+    """The names the class statement reads from the scope around it: its decorators',
+    bases' and class body's, and each method's own free names."""
+    found = set()
+    scopes = [([d for d in stmt.decorator_list] + list(stmt.bases) + [k.value for k in stmt.keywords], set())]
+    body_stores = set()
+    for item in stmt.body:
+        if isinstance(item, (gast.FunctionDef, gast.AsyncFunctionDef)):
+            scopes.append((item.decorator_list + item.args.defaults + [d for d in item.args.kw_defaults if d], set()))
+            scopes.append(([item], None))
+        else:
+            scopes.append(([item], body_stores))
+            body_stores |= {n.id for n in S.walk_nodes(item) if isinstance(n, gast.Name)
+                            and isinstance(n.ctx, gast.Store)}
+    for nodes, own in scopes:
+        names = [n for node in nodes for n in S.walk_nodes(node) if isinstance(n, gast.Name)]
+        bound = own if own is not None else {n.id for n in names if not isinstance(n.ctx, gast.Load)}
+        found |= {n.id for n in names if isinstance(n.ctx, gast.Load) and n.id not in bound}
+    return found
+
+
+def _made_class(normalizer, stmt):
+    source = normalizer.source
+    fn = source.fn
+    line = source.file_line(stmt)
+    table = _made.setdefault(fn, {}) if _weak(fn) else {}
+    if line in table:
+        return table[line]
+    plain = gast.gast_to_ast(gast.Module(body=[S.copy(stmt)], type_ignores=[]))
+    ast.increment_lineno(plain, source.first_line - 1)
+    ast.fix_missing_locations(plain)
+    scope = {}
+    try:
+        exec(compile(plain, source.filename, "exec", dont_inherit=True), source.globals, scope)     # noqa: S102
+    except Exception as exc:     # noqa: BLE001 - the user's class body failed: said so, at its line
+        raise normalizer._refuse(f"a class definition that fails when it is made ({type(exc).__name__}: {exc})",
+                                 stmt, "define the class at module level") from None
+    table[line] = scope[stmt.name]
+    return table[line]
+
+
+def _weak(fn):
+    try:
+        weakref.ref(fn)
+    except TypeError:
+        return False
+    return True

@@ -1,0 +1,582 @@
+"""Objects the differentiated code builds itself: instances of module-level classes
+(``Dense(W, b)``, a list of layers, a classmethod or method returning a new object),
+``types.SimpleNamespace``, attribute writes on such objects (``p.W = p.W * 2``) and
+methods that store attributes of ``self`` (an RNN cell stepping its state). Every mode
+against central finite differences (tests/breadth_modes.py), on random inputs of
+several shapes; and the writes astgrad cannot follow refused, never answered wrongly."""
+
+import collections
+import dataclasses
+import types
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import MODES, check
+
+
+class Dense:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, h):
+        return np.tanh(self.W @ h + self.b)
+
+
+class MLP:
+    def __init__(self, layers, scale=1.0):
+        self.layers = list(layers)
+        self.scale = scale
+
+    def __call__(self, x):
+        h = x
+        for layer in self.layers:
+            h = layer(h)
+        return h * self.scale
+
+    def loss(self, x):
+        return np.sum(self(x) ** 2)
+
+
+class Quad:
+    def __init__(self, A):
+        self.A = A
+
+    def value(self, v):
+        return np.sum((self.A @ v) ** 2)
+
+
+class Polynomial:
+    def __init__(self, coeffs):
+        self.coeffs = coeffs
+
+    def __call__(self, z):
+        return sum(c * z ** k for k, c in enumerate(self.coeffs))
+
+    def derivative(self):
+        return Polynomial([k * c for k, c in enumerate(self.coeffs)][1:])
+
+
+class Scaled:
+    def __init__(self, W, temp=1.0):
+        self.W = W
+        self.temp = temp
+
+    @classmethod
+    def make(cls, s, n):
+        return cls(np.eye(n) * s, temp=1.5)
+
+    @property
+    def scaled(self):
+        return self.W / self.temp
+
+    def apply(self, x):
+        return np.sum(np.sin(self.scaled @ x))
+
+
+class Cell:
+    """An RNN cell keeping its state on itself."""
+
+    def __init__(self, W, U):
+        self.W = W
+        self.U = U
+        self.h = np.zeros(W.shape[0])
+        self.steps = 0
+
+    def step(self, x):
+        self.h = np.tanh(self.W @ self.h + self.U @ x)
+        self.steps = self.steps + 1
+        return self.h
+
+
+def mlp(x, w):
+    A = np.linspace(-0.5, 0.7, x.size * x.size).reshape(x.size, x.size)
+    net = MLP([Dense(A * w, np.zeros(x.size)), Dense(A.T, np.ones(x.size) * w)], scale=w)
+    return net.loss(x)
+
+
+def layers_loop(x, w):
+    layers = [Dense(np.eye(x.size) * w, x), Dense(np.eye(x.size), np.sin(x))]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h ** 2)
+
+
+def built_and_called(x, w):
+    return Quad(np.outer(x, x) * w).value(x + w)
+
+
+def method_returning_an_object(x, w):
+    p = Polynomial([1.0, w, 0.5, w * w])
+    dp = p.derivative()
+    return np.sum(p(x) + dp(x) ** 2)
+
+
+def classmethod_property(x, w):
+    model = Scaled.make(w, x.size)
+    return model.apply(x) + model.apply(x * 2)
+
+
+def attribute_writes(x, w):
+    p = Dense(np.eye(x.size) * w, x * 1.5)
+    p.W = p.W * 2 + np.outer(x, x)
+    p.b = p.b + w
+    if w > 0:
+        p.b = p.b * x
+    return np.sum(p(x))
+
+
+def namespace(x, w):
+    s = types.SimpleNamespace(scale=w)
+    s.h = np.tanh(x * s.scale)
+    for _ in range(3):
+        s.h = s.h * s.h + x
+    return np.sum(s.h)
+
+
+@dataclasses.dataclass
+class Params:
+    W: np.ndarray
+    b: float
+
+
+def dataclass_updated(x, w):
+    p = Params(W=np.outer(x, x), b=w)
+    p.W = p.W * p.b
+    p.b = p.b ** 2
+    return np.sum(p.W) + p.b
+
+
+def rnn_cell(x, w):
+    n = x.size
+    cell = Cell(np.eye(n) * w, np.outer(x, x) * 0.3)
+    out = 0.0
+    for t in range(3):
+        out = out + np.sum(cell.step(x * (t + 1)))
+    return out * cell.steps + np.sum(cell.h)
+
+
+def grouped_sums(x, w):
+    acc = defaultdict(float)
+    for i in range(x.size):
+        acc[i % 2] += x[i] * w
+    return acc[0] * acc[1] + acc[7] + len(acc)
+
+
+def grouped_arrays(x, w):
+    acc = collections.defaultdict(lambda: np.zeros(2))
+    for i in range(x.size - 1):
+        acc[(i + 1) % 2] = acc[(i + 1) % 2] + x[i:i + 2] * w
+    total = 0.0
+    for k, v in acc.items():
+        total = total + (k + 1) * np.sum(np.sin(v))
+    return total
+
+
+@dataclasses.dataclass
+class Momentum:
+    lr: float = 0.1
+    m: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(3))
+    history: list = dataclasses.field(default_factory=list)
+
+
+def default_factory(x, w):
+    opt = Momentum(lr=w)
+    theta = x[:3]
+    for _ in range(3):
+        opt.m = 0.9 * opt.m + np.sin(theta)
+        theta = theta - opt.lr * opt.m
+    return np.sum(theta ** 2) + len(opt.history)
+
+
+def class_in_the_body(x, w):
+    @dataclasses.dataclass
+    class Affine:
+        A: np.ndarray
+        c: float
+
+        def __call__(self, v):
+            return self.A @ v + self.c
+
+    aff = Affine(np.outer(x, x) * w, 0.5)
+    return np.sum(np.sin(aff(x)))
+
+
+def layer_class_in_the_body(x, w):
+    class Layer:
+        def __init__(self, W):
+            self.W = W
+
+        def __call__(self, h):
+            return np.tanh(self.W * h)
+
+    layers = [Layer(w), Layer(x)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h)
+
+
+POLY = Polynomial([1.0, 0.5, -0.3, 0.2])
+
+
+def global_object_method_returning_an_object(x, w):
+    d = POLY.derivative()
+    return np.sum(POLY(x * w)) + np.sum(d(x) * w)
+
+
+PROGRAMS = [mlp, layers_loop, built_and_called, method_returning_an_object, classmethod_property,
+            attribute_writes, namespace, dataclass_updated, rnn_cell, grouped_sums, grouped_arrays, class_in_the_body, layer_class_in_the_body,
+            global_object_method_returning_an_object]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n, seed", [(3, 0), (2, 1)])
+def test_every_mode_against_finite_differences(f, mode, n, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-0.8, 0.8, n)
+    w = float(rng.uniform(0.4, 0.9))
+    check(mode, f, (x, w), (0, 1), seed=seed)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_dataclass_default_factory(mode, seed):
+    rng = np.random.default_rng(seed)
+    check(mode, default_factory, (rng.uniform(-0.8, 0.8, 3), float(rng.uniform(0.4, 0.9))), (0, 1), seed=seed)
+
+
+def kept_default_dict(x, w):
+    acc = defaultdict(float)
+    acc[0] += w
+    return _sum_two(acc) * x[0]
+
+
+def _sum_two(d):
+    return d[0] + d[1]
+
+
+def test_a_defaultdict_handed_on_is_left_as_it_is():
+    """A defaultdict given to a helper stays one (the helper reads a missing key): the
+    values are Python's, and its derivative is refused rather than guessed."""
+    x = np.array([0.5, 0.2])
+    assert kept_default_dict(x, 2.0) == 1.0
+    with pytest.raises(astgrad.TransformError):
+        astgrad.grad(kept_default_dict, wrt=(0, 1))(x, 2.0)
+
+
+def test_gradient_keeps_the_structure_of_the_arguments():
+    def loss(params, x):
+        net = MLP([Dense(params["W"], params["b"])])
+        return net.loss(x)
+    params = {"W": np.eye(3) * 0.5, "b": np.ones(3) * 0.1}
+    g = astgrad.grad(loss)(params, np.array([0.3, -0.2, 0.5]))
+    assert isinstance(g, dict) and set(g) == {"W", "b"} and g["W"].shape == (3, 3)
+    eps = 1e-6
+    e = np.zeros(3)
+    e[1] = eps
+    up = loss({"W": params["W"], "b": params["b"] + e}, np.array([0.3, -0.2, 0.5]))
+    down = loss({"W": params["W"], "b": params["b"] - e}, np.array([0.3, -0.2, 0.5]))
+    assert np.isclose(g["b"][1], (up - down) / (2 * eps), rtol=1e-6, atol=1e-9)
+
+
+# -- what is refused ---------------------------------------------------------------------
+
+
+def aliased(x, w):
+    p = Dense(np.eye(x.size), x)
+    q = p
+    q.W = q.W * w
+    return np.sum(p(x))
+
+
+def escaped(x, w):
+    p = Dense(np.eye(x.size), x)
+    held = [p]
+    p.W = p.W * w
+    return np.sum(held[0](x))
+
+
+def argument_object(x, layer):
+    layer.W = layer.W * 2
+    return np.sum(layer(x))
+
+
+@pytest.mark.parametrize("f", [aliased, escaped], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_object_also_named_otherwise_is_refused(f, mode):
+    x = np.array([0.3, -0.4, 0.9])
+    with pytest.raises(astgrad.TransformError, match="assignment to an attribute"):
+        if mode == "grad":
+            astgrad.grad(f, wrt=(0, 1))(x, 0.7)
+        else:
+            astgrad.jvp(f, (x, 0.7), (np.ones(3), 1.0))
+
+
+def test_an_object_from_outside_keeps_the_old_refusal():
+    with pytest.raises(astgrad.TransformError, match="cannot differentiate assignment to an attribute; assign to a "
+                                                     "local name or an array element instead"):
+        astgrad.grad(argument_object)(np.array([0.3, -0.4]), Dense(np.eye(2), np.zeros(2)))
+
+
+def test_a_method_redefined_between_calls_is_followed_again():
+    class Layer:
+        def __init__(self, W):
+            self.W = W
+
+        def apply(self, x):
+            return np.sum(self.W * x)
+
+    globals()["_Layer"] = Layer
+    try:
+        def f(x, w):
+            return _Layer(w).apply(x)     # noqa: F821 - a global bound above
+        x = np.array([0.5, -1.0])
+        assert np.allclose(astgrad.grad(f, wrt=1)(x, 2.0), np.sum(x))
+        Layer.apply = lambda self, x: np.sum(self.W ** 2 * x)
+        assert np.allclose(astgrad.grad(f, wrt=1)(x, 2.0), 2 * 2.0 * np.sum(x))
+    finally:
+        del globals()["_Layer"]
+
+
+def test_the_object_given_to_a_method_is_not_changed_by_the_derivative():
+    def f(W, x):
+        cell = Cell(W, np.eye(2))
+        first = cell.step(x)
+        second = cell.step(x)
+        return np.sum(first * second)
+    W, x = np.array([[0.3, -0.1], [0.2, 0.4]]), np.array([0.5, -0.7])
+    g = astgrad.grad(f)(W, x)
+    eps = 1e-6
+    fd = np.zeros_like(W)
+    for i in range(2):
+        for j in range(2):
+            E = np.zeros_like(W)
+            E[i, j] = eps
+            fd[i, j] = (f(W + E, x) - f(W - E, x)) / (2 * eps)
+    assert np.allclose(g, fd, rtol=1e-6, atol=1e-8)
+
+
+def reads_a_local(x, w):
+    class Layer:
+        def __call__(self, h):
+            return h * w
+    return np.sum(Layer()(x))
+
+
+def names_itself(x, w):
+    class Poly:
+        def __init__(self, c):
+            self.c = c
+
+        def scaled(self, s):
+            return Poly(self.c * s)
+    return np.sum(Poly(x).scaled(w).c)
+
+
+def class_in_a_branch(x, w):
+    if w > 0:
+        class Layer:
+            def __call__(self, h):
+                return h
+    return np.sum(x * w)
+
+
+@pytest.mark.parametrize("f, message", [
+    (reads_a_local, "a class definition reading the local variable 'w'"),
+    (names_itself, r"a class definition naming itself \(Poly\)"),
+    (class_in_a_branch, "a class definition; ")])
+def test_class_statements_refused_with_the_reason(f, message):
+    with pytest.raises(astgrad.TransformError, match=message):
+        astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+class Counting:
+    def __init__(self, W):
+        self.W = W
+        self.calls = 0
+
+    def __call__(self, h):
+        self.calls = self.calls + 1
+        return np.tanh(self.W * h)
+
+
+def state_of_objects_in_a_list(x, w):
+    layers = [Counting(w), Counting(x)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h) * layers[0].calls
+
+
+def test_a_method_storing_state_on_an_object_in_a_list_is_refused():
+    """The objects went into a list: their changes are not followed, so refused."""
+    with pytest.raises(astgrad.TransformError):
+        astgrad.grad(state_of_objects_in_a_list, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+class Registered:
+    def __init__(self, W):
+        self.W = W
+        _keep(self)
+
+
+def _keep(obj):
+    return obj
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    a: float
+
+
+class WithSetter:
+    def __init__(self, a):
+        self._a = a
+
+    @property
+    def a(self):
+        return self._a
+
+    @a.setter
+    def a(self, v):
+        self._a = v
+
+
+def init_hands_self_on(x, w):
+    return np.sum(Registered(x * w).W)
+
+
+def frozen_written(x, w):
+    p = Frozen(w)
+    p.a = p.a * 2
+    return p.a * np.sum(x)
+
+
+def property_written(x, w):
+    p = WithSetter(w)
+    p.a = w * 2
+    return p._a * np.sum(x)
+
+
+@pytest.mark.parametrize("f, message", [
+    (init_hands_self_on, "no adjoint rule for test_local_objects.Registered"),
+    (frozen_written, "assignment to an attribute"),
+    (property_written, "assignment to an attribute")])
+def test_objects_astgrad_does_not_follow_are_refused(f, message):
+    with pytest.raises(astgrad.TransformError, match=message):
+        astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+class Augmenting:
+    def __init__(self, W):
+        self.W = W
+        self.h = np.zeros(W.shape[0])
+
+    def step(self, x):
+        self.h += self.W @ x
+        return self.h
+
+
+def augmented_state(x, w):
+    cell = Augmenting(np.eye(x.size) * w)
+    cell.step(x)
+    return np.sum(cell.step(x))
+
+
+def test_a_method_augmenting_an_attribute_of_self_is_refused():
+    """``self.h += v`` writes into the array the object held before the call (Python's
+    in-place add): not a new state, so refused with the way out."""
+    with pytest.raises(astgrad.TransformError, match=r"augmented assignment to an attribute of self in "
+                                                     r"Augmenting.step.*write self.a = self.a \+ v there"):
+        astgrad.grad(augmented_state, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+class Appending:
+    def __init__(self, layers):
+        self.layers = list(layers)
+        self.layers.append(Dense(np.eye(2) * 2.0, np.zeros(2)))
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+class Growing:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def add(self, layer):
+        self.layers.append(layer)
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def init_appends_a_layer(x, w):
+    return np.sum(Appending([Dense(np.eye(2) * w, x)])(x))
+
+
+def method_appends_a_layer(x, w):
+    net = Growing([Dense(np.eye(2) * w, x)])
+    net.add(Dense(np.eye(2) * 3.0, x))
+    return np.sum(net(x))
+
+
+@pytest.mark.parametrize("f", [init_appends_a_layer, method_appends_a_layer], ids=lambda f: f.__name__)
+def test_a_list_of_layers_changed_in_place_is_not_taken_for_what_it_was(f):
+    """The layers a loop runs are those the list holds when it runs: a list changed by
+    __init__ or by a method is refused, never run with the layers it had before."""
+    with pytest.raises(astgrad.TransformError):
+        astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+# -- **d into a helper with **kwargs -----------------------------------------------------
+
+
+def _inner_kw(x, a=1.0, b=2.0, power=1):
+    return a * np.sin(x) ** power + b
+
+
+def _middle_kw(x, **kwargs):
+    kwargs.setdefault("b", 0.5)
+    return _inner_kw(x, **kwargs)
+
+
+def _outer_kw(x, scale, **kwargs):
+    return scale * _middle_kw(x, **kwargs)
+
+
+def kwargs_dict_built_then_spread(x, w):
+    opts = dict(a=w)
+    opts["b"] = np.sum(x)
+    more = {**opts, "power": 2}
+    first = np.sum(_outer_kw(x, 1.0, **more)) + np.sum(_middle_kw(x, **opts))
+    opts["power"] = 3
+    return first + np.sum(_middle_kw(x * w, **opts))
+
+
+def kwargs_key_stored_in_a_branch(x, w):
+    opts = {"a": w}
+    if w > 0:
+        opts["b"] = w
+    return np.sum(_middle_kw(x, **opts))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_dict_with_keys_known_from_the_code_spread_into_kwargs(mode):
+    rng = np.random.default_rng(3)
+    check(mode, kwargs_dict_built_then_spread, (rng.uniform(-0.8, 0.8, 3), 0.7), (0, 1))
+
+
+def test_a_dict_whose_keys_depend_on_a_branch_keeps_the_old_refusal():
+    with pytest.raises(astgrad.TransformError, match="kwargs unpacking of a value that is not a dict display"):
+        astgrad.grad(kwargs_key_stored_in_a_branch, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
