@@ -53,6 +53,7 @@ class ForwardMode(Transform):
         # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
         output = result.id if isinstance(result, gast.Name) else None
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
+        self.output_known = output is not None
         self.known_arrays = array_names(body, params, self.describe)
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names
@@ -232,6 +233,8 @@ class ForwardMode(Transform):
         if value_call_error(self.source, stmt, op, self.fn) is not None:
             raise value_call_error(self.source, stmt, op, self.fn)
         if op.kind is not OpKind.CALL:
+            if self.output_known and stmt.targets[0].id not in self.affecting:
+                return []       # the output does not depend on it (k.startswith("m") of a key)
             what = registry.describe(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
                 f"no tangent rule for {what}{registry.suggestion(op.key, 'tangent')} astgrad cannot differentiate through it. Register one "
