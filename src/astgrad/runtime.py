@@ -2131,6 +2131,23 @@ def items_apart(container, where):
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
 
 
+def written_items_apart(container, item, where):
+    """Checked before ``d[a][b] = v`` writes into the item ``d[a]`` (a list, dict or array)
+    and stores it back into ``d``: were that item held by ``d`` twice (``d = [r, r]``) or
+    another of its arrays a view of its memory, the write would change that one too, which
+    astgrad cannot follow. Refused; a number or an item held once passes."""
+    if not isinstance(item, (list, dict, numpy.ndarray)) or not isinstance(container, (list, tuple, dict)):
+        return
+    others = [held for held in _held_objects(container) if held is not container]
+    mine = next(k for k, held in enumerate(others) if held is item)
+    if _overlapping([item] + others[:mine] + others[mine + 1:], 1):
+        raise TypeError(
+            f"astgrad: {where}: this writes into an item of a {type(container).__name__} that holds "
+            "that item (or arrays sharing its memory) more than once, so the write would change the "
+            "others too; astgrad cannot follow that. Store a new value instead (t = d[a].copy(); "
+            "t[b] = v; d[a] = t), or keep separate copies in the container")
+
+
 def arguments_apart(value, others, name, where):
     """Checked when a derivative starts, for an argument ``name`` the function writes into:
     ``f(a, a)`` (or an array and a list holding it, or overlapping views) would have the
