@@ -1450,3 +1450,29 @@ def w07(x, w):
                 continue
             e = e + a.charge * b.charge / (np.sum((a.pos - b.pos) ** 2) + 0.5)
     return e
+
+
+@case("w08 list of dataclasses where one item gets no derivative", (X4, 0.8))
+def w08(x, w):
+    sites = [Site(x[:2], 1.0), Site(x[2:], w)]
+    e = 0.0
+    for i in range(2):
+        s = sites[i]
+        if i > 0:
+            e = e + np.sum(s.pos * s.pos) * s.charge
+    return e
+
+
+@case("w09 namedtuple states, only the last one read", (X3, 0.8))
+def w09(x, w):
+    states = [Particle(x, x * w, 1.0), Particle(x * 2.0, x, w)]
+    return np.sum(states[-1].q * states[-1].p) * states[-1].m
+
+
+@case("w10 map with operator.itemgetter and attrgetter", (X3, 0.8))
+def w10(x, w):
+    pts = [(x[0], w), (x[1], x[2])]
+    firsts = list(map(operator.itemgetter(0), pts))
+    states = [Particle(x, x * w, 1.0), Particle(x * 2.0, x, w)]
+    masses = list(map(operator.attrgetter("m"), states))
+    return sum(firsts) * w + masses[1] * np.sum(states[0].p)

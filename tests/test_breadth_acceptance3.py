@@ -35,6 +35,8 @@ FOUND_BUGS = {
     "w05 ": ("grad", "jvp", "jvp_of_grad"),
     "q20 ": ("grad", "jvp"),                        # t[1:] * 2 of a tuple: a late TypeError
     "w04 ": ("grad", "jvp", "hessian"),
+    "w08 ": ("grad", "jvp", "hvp"),                 # a dataclass in a list with no derivative: None["pos"]
+    "w10 ": ("grad", "jvp"),                        # map(operator.itemgetter(0), ...): no adjoint rule for map
 }
 
 
