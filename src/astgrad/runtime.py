@@ -789,9 +789,11 @@ def _unindex_lazily(g, x, index):
 def loop_item(g, xs, index):
     """The derivative of the item a for loop takes from ``xs`` at step ``index``, given
     the derivative ``g`` of ``xs``: ``g[index]``; iterating a dict gives its keys, whose
-    derivative is zero."""
+    derivative is zero; so has each item where ``xs`` has none (None: a set of keys)."""
     if isinstance(xs, dict):
         return 0.0
+    if g is None:
+        return None
     return g[index]
 
 

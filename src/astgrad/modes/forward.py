@@ -233,7 +233,7 @@ class ForwardMode(Transform):
         if value_call_error(self.source, stmt, op, self.fn) is not None:
             raise value_call_error(self.source, stmt, op, self.fn)
         if op.kind is not OpKind.CALL:
-            if self.output_known and stmt.targets[0].id not in self.affecting:
+            if self.unused(stmt):
                 return []       # the output does not depend on it (k.startswith("m") of a key)
             what = registry.describe(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
@@ -256,10 +256,17 @@ class ForwardMode(Transform):
             terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
                                 self.namespace, self.namer, self.zero_safe)
         except BindError as exc:
+            if self.unused(stmt):
+                return []       # set(d) of a dict's keys, only looked up in
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
         checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS)
         return checks + terms if terms else []
+
+    def unused(self, stmt):
+        """Whether the output does not depend on what ``stmt`` assigns (a zero tangent is
+        then as good as its own: reverse mode differentiates only what the output uses)."""
+        return self.output_known and stmt.targets[0].id not in self.affecting
 
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""
