@@ -202,26 +202,6 @@ class StatementLowering:
             raise self._refuse("assignment to an attribute", target,
                                "assign to a local name or an array element instead")
 
-    def nested_item_write(self, target, value):
-        """``d[a][b] = v``: ``t = d[a]; t[b] = v; d[a] = t``. Storing the item back (Python's
-        ``d[a]`` is ``t`` already) lets the derivative of ``d`` follow the write; a check
-        first refuses a ``d`` holding the written item twice (or a view of its memory)."""
-        outer = target.value
-        holder = self.atom(outer.value)
-        if not isinstance(holder, gast.Name):
-            raise self._refuse("assignment into a constant", target)
-        key = self.index(outer.slice)
-        item = self.fresh_assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Load()), "t")
-        if isinstance(outer.value, gast.Name):      # deeper (d[a][b][c] = v): refused as before
-            self.emit(gast.Expr(value=self.runtime_call(runtime.written_items_apart, [
-                S.copy(holder), S.name(item), S.const(self.where())])))
-        index = self.index(target.slice)
-        rhs = self.atom(value)
-        self.emit(S.assign(gast.Subscript(value=S.name(item), slice=index, ctx=gast.Store()), rhs))
-        if isinstance(outer.value, gast.Name):
-            self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
-                               S.name(item)))
-
     def unpack(self, target, value):
         elts = target.elts
         if any(isinstance(e, gast.Starred) for e in elts):
