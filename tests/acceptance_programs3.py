@@ -1476,3 +1476,139 @@ def w10(x, w):
     states = [Particle(x, x * w, 1.0), Particle(x * 2.0, x, w)]
     masses = list(map(operator.attrgetter("m"), states))
     return sum(firsts) * w + masses[1] * np.sum(states[0].p)
+
+
+# ---- idioms: dict keys by value, getters, in-place writes into arguments, currying
+@case("x02 enumerate(zip(a, b)) nested unpack", (X3, 0.8))
+def x02(x, w):
+    s = 0.0
+    for i, (a, b) in enumerate(zip(x, W3 * w)):
+        s = s + (i + 1) * a * b
+    return s
+
+@case("x03 max(d, key=d.get)", (X3, 0.8))
+def x03(x, w):
+    d = {"a": x[0] * w, "b": x[1], "c": x[2] * w}
+    best = max(d, key=d.get)
+    return d[best] * w
+
+@case("x04 sorted(d.items(), key=lambda kv: kv[1])", (X3, 0.8))
+def x04(x, w):
+    d = {"a": x[0] * w, "b": x[1], "c": x[2] * w}
+    ranked = sorted(d.items(), key=lambda kv: kv[1])
+    return ranked[0][1] + 2.0 * ranked[-1][1]
+
+@case("x06 min(zip(scores, values)) tuple comparison", (X3, 0.8))
+def x06(x, w):
+    scores = [2.0, 1.0, 3.0]
+    best = min(zip(scores, [x[0] * w, x[1], x[2]]))
+    return best[1] * w
+
+@case("x08 while True with break", (0.3, 0.8))
+def x08(x, w):
+    y = x
+    k = 0
+    while True:
+        y = y * w + 0.1
+        k += 1
+        if k >= 4:
+            break
+    return y
+
+@case("x09 match or-pattern with guard on value", (X3, 0.8))
+def x09(x, w):
+    mode = "l2"
+    match mode:
+        case "l1" | "abs" if w > 0:
+            return np.sum(np.abs(x)) * w
+        case "l2" | "sq":
+            return np.sum(x ** 2) * w
+    return w
+
+@case("x10 boolean mask write into argument", (X3, 0.8))
+def x10(x, w):
+    x[x < 0] = w
+    return np.sum(x ** 2)
+
+@case("x11 augmented slice write into 2d argument", (M23, 0.8))
+def x11(m, w):
+    m[:, 0] *= w
+    m[1] += m[0]
+    return np.sum(m ** 2)
+
+@case("x12 y = x; y += 1 on a float leaves x", (0.3, 0.8))
+def x12(x, w):
+    y = x
+    y += w
+    return y * x
+
+@case("x13 sum(d.values()) of arrays", (X3, 0.8))
+def x13(x, w):
+    d = {"a": x * w, "b": np.sin(x)}
+    return np.sum(sum(d.values()))
+
+@case("x14 comprehension over items with value-dependent filter", (X3, 0.8))
+def x14(x, w):
+    d = {"a": x[0] * w, "b": x[1] * w, "c": x[2]}
+    pos = {k: v for k, v in d.items() if v > 0}
+    return sum(pos.values()) * w
+
+@case("x15 nested lambdas (currying)", (X3, 0.8))
+def x15(x, w):
+    add = lambda a: lambda b: a * b + a
+    return np.sum(add(w)(x))
+
+@case("x17 functools.partial with keyword-only bound, called in a loop", (X3, 0.8))
+def x17(x, w):
+    def step(v, *, lr, decay=1.0):
+        return v - lr * decay * v ** 3
+    update = functools.partial(step, lr=0.1 * w)
+    for _ in range(3):
+        x = update(x)
+    return np.sum(x)
+
+@case("x18 **kwargs merged with defaults dict", (X3, 0.8))
+def x18(x, w):
+    def layer(v, **opts):
+        cfg = {"scale": 1.0, "shift": 0.0}
+        cfg.update(opts)
+        return v * cfg["scale"] + cfg["shift"]
+    return np.sum(layer(x, scale=w) * layer(x, shift=w))
+
+@case("x19 *args and keyword-only after it", (X3, 0.8))
+def x19(x, w):
+    def combine(*parts, weight=1.0):
+        return sum(np.sum(p) for p in parts) * weight
+    return combine(x, x * x, weight=w) + combine(x * w)
+
+@case("x20 tuple(...) of map then unpack", (X3, 0.8))
+def x20(x, w):
+    a, b, c = tuple(map(lambda v: v * w, x))
+    return a * b + c
+
+@case("x21 reversed(sorted(...))", (X3, 0.8))
+def x21(x, w):
+    ys = list(reversed(sorted(x * w)))
+    return ys[0] * 2.0 + ys[1]
+
+@case("x22 zip(*xs) of arrays rows into sums", (M23, 0.8))
+def x22(m, w):
+    return sum(a * b for a, b in zip(*m)) * w
+
+@case("x23 dict(...) from list of tuples with comprehension", (X3, 0.8))
+def x23(x, w):
+    d = dict([(f"k{i}", v * w) for i, v in enumerate(x)])
+    return d["k0"] * d["k2"] - d["k1"]
+
+@case("x24 set of keys difference then lookup", (X3, 0.8))
+def x24(x, w):
+    d = {"a": x[0] * w, "b": x[1], "c": x[2]}
+    keep = sorted(set(d) - {"b"})
+    return sum(d[k] for k in keep) * w
+
+@case("x25 min/max with key over arrays by norm", (X3, 0.8))
+def x25(x, w):
+    cands = [x * w, x + 0.5, -x]
+    lo = min(cands, key=lambda a: float(np.linalg.norm(a)))
+    hi = max(cands, key=lambda a: float(np.linalg.norm(a)))
+    return np.sum(lo * hi)
