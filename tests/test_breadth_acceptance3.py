@@ -107,6 +107,20 @@ def test_nested_write_into_an_item_held_twice_is_refused_when_it_runs():
         astgrad.jvp(written_into_a_shared_item, (X3, 0.8), (np.zeros(3), 1.0))
 
 
+def written_into_an_item_of_a_tuple(x, w):
+    t = ([0.0, 1.0], [2.0, 3.0])
+    t[0][1] = x[0] * w
+    return t[0][1] * t[1][0]
+
+
+def test_nested_write_into_an_item_of_a_tuple_is_refused_clearly():
+    """Python writes into the list the tuple holds; astgrad stores the item back, which a
+    tuple cannot take: a clear error, not Python's own about tuples."""
+    assert written_into_an_item_of_a_tuple(X3, 0.8) == pytest.approx(0.48)
+    with pytest.raises(TypeError, match="astgrad: .*an item of a tuple.*hold the items in a list"):
+        astgrad.grad(written_into_an_item_of_a_tuple, wrt=1)(X3, 0.8)
+
+
 def test_nested_write_into_an_item_another_name_holds_is_refused():
     with pytest.raises(astgrad.TransformError, match="may share its memory"):
         astgrad.grad(written_into_an_item_read_before, wrt=1)(X3, 0.8)

@@ -2137,8 +2137,16 @@ def written_items_apart(container, item, where):
     """Checked before ``d[a][b] = v`` writes into the item ``d[a]`` (a list, dict or array)
     and stores it back into ``d``: were that item held by ``d`` twice (``d = [r, r]``) or
     another of its arrays a view of its memory, the write would change that one too, which
-    astgrad cannot follow. Refused; a number or an item held once passes."""
-    if not isinstance(item, (list, dict, numpy.ndarray)) or not isinstance(container, (list, tuple, dict)):
+    astgrad cannot follow. Refused; so is a container other than a list, a dict or an
+    array (a tuple cannot take the item back). A number or an item held once passes."""
+    if isinstance(container, numpy.ndarray):
+        return
+    if not isinstance(container, (list, dict)):
+        raise TypeError(
+            f"astgrad: {where}: this writes into an item of a {type(container).__name__}, which astgrad "
+            "follows by storing the written item back into its container, a list, a dict or an array; "
+            "hold the items in a list (t = [a, b]), or build a new value")
+    if not isinstance(item, (list, dict, numpy.ndarray)):
         return
     others = [held for held in _held_objects(container) if held is not container]
     mine = next(k for k, held in enumerate(others) if held is item)
