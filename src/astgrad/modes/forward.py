@@ -11,7 +11,7 @@ import gast
 import numpy
 
 from ..analysis import activity
-from ..analysis.mutation import names_changed_in_place
+from ..analysis.mutation import mutates_arguments, names_changed_in_place
 from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
@@ -266,7 +266,9 @@ class ForwardMode(Transform):
     def unused(self, stmt):
         """Whether the output does not depend on what ``stmt`` assigns (a zero tangent is
         then as good as its own: reverse mode differentiates only what the output uses)."""
-        return self.output_known and stmt.targets[0].id not in self.affecting
+        call = stmt.value
+        return self.output_known and stmt.targets[0].id not in self.affecting \
+            and not (isinstance(call, gast.Call) and mutates_arguments(call))
 
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""
