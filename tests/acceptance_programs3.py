@@ -1612,3 +1612,16 @@ def x25(x, w):
     lo = min(cands, key=lambda a: float(np.linalg.norm(a)))
     hi = max(cands, key=lambda a: float(np.linalg.norm(a)))
     return np.sum(lo * hi)
+
+
+Cfg = namedtuple("Cfg", ["lr", "steps", "decay"], defaults=[3, 0.9])
+
+
+@case("w11 namedtuple defaults and _asdict()", (X3, 0.8))
+def w11(x, w):
+    c = Cfg(lr=0.1 * w)
+    d = c._asdict()
+    p = x
+    for _ in range(d["steps"]):
+        p = p - d["lr"] * p * d["decay"]
+    return np.sum(p) + len(c._fields)

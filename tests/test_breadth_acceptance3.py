@@ -39,6 +39,7 @@ FOUND_BUGS = {
     "w10 ": ("grad", "jvp"),                        # map(operator.itemgetter(0), ...): no adjoint rule for map
     "x18 ": ("grad", "jvp"),                        # d.update(m) in a local def: refused (renamed locals)
     "x24 ": ("jvp", "hessian"),                     # set(d) of keys in forward mode: refused, then None[k]
+    "w11 ": ("grad", "jvp", "hessian"),             # namedtuple._asdict(): no adjoint rule
 }
 
 
