@@ -808,9 +808,11 @@ def _unindex_lazily(g, x, index):
 def loop_item(g, xs, index):
     """The derivative of the item a for loop takes from ``xs`` at step ``index``, given
     the derivative ``g`` of ``xs``: ``g[index]``; iterating a dict gives its keys, whose
-    derivative is zero."""
+    derivative is zero; so has each item where ``xs`` has none (None: a set of keys)."""
     if isinstance(xs, dict):
         return 0.0
+    if g is None:
+        return None
     return g[index]
 
 
@@ -2157,6 +2159,31 @@ def items_apart(container, where):
             "argument changes that array in place, and another of its items is the same array or a "
             "view of its memory, which would change too; astgrad cannot follow that. Pass separate "
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
+
+
+def written_items_apart(container, item, where):
+    """Checked before ``d[a][b] = v`` writes into the item ``d[a]`` (a list, dict or array)
+    and stores it back into ``d``: were that item held by ``d`` twice (``d = [r, r]``) or
+    another of its arrays a view of its memory, the write would change that one too, which
+    astgrad cannot follow. Refused; so is a container other than a list, a dict or an
+    array (a tuple cannot take the item back). A number or an item held once passes."""
+    if isinstance(container, numpy.ndarray):
+        return
+    if not isinstance(container, (list, dict)):
+        raise TypeError(
+            f"astgrad: {where}: this writes into an item of a {type(container).__name__}, which astgrad "
+            "follows by storing the written item back into its container, a list, a dict or an array; "
+            "hold the items in a list (t = [a, b]), or build a new value")
+    if not isinstance(item, (list, dict, numpy.ndarray)):
+        return
+    others = [held for held in _held_objects(container) if held is not container]
+    mine = next(k for k, held in enumerate(others) if held is item)
+    if _overlapping([item] + others[:mine] + others[mine + 1:], 1):
+        raise TypeError(
+            f"astgrad: {where}: this writes into an item of a {type(container).__name__} that holds "
+            "that item (or arrays sharing its memory) more than once, so the write would change the "
+            "others too; astgrad cannot follow that. Store a new value instead (t = d[a].copy(); "
+            "t[b] = v; d[a] = t), or keep separate copies in the container")
 
 
 def arguments_apart(value, others, name, where):

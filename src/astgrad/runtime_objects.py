@@ -114,8 +114,8 @@ def record(cls, items):
 
 
 def replaceable_fields(obj, changes, how):
-    """The names of the fields ``how`` (``dataclasses.replace(obj, ...)`` or
-    ``obj._replace(...)``) passes to the class: a dataclass's ``__init__`` fields, a
+    """The names of the fields ``how`` (``dataclasses.replace(obj, ...)``,
+    ``obj._replace(...)`` or ``obj._asdict()``) passes to the class: a dataclass's ``__init__`` fields, a
     namedtuple's fields; Python's error for anything else or a name in ``changes`` that
     is not such a field."""
     import dataclasses
@@ -128,7 +128,12 @@ def replaceable_fields(obj, changes, how):
         return names
     names = getattr(type(obj), "_fields", None)
     if not (isinstance(obj, tuple) and isinstance(names, tuple)):
-        raise AttributeError(f"'{type(obj).__name__}' object has no attribute '_replace'")
+        if hasattr(obj, how):       # a method of another class, with a namedtuple's name
+            raise TypeError(
+                f"astgrad: .{how}() was differentiated as the namedtuple method, but it was called on a "
+                f"{type(obj).__name__} object; call a module-level function with the object's arrays "
+                "instead, or wrap the value in astgrad.stop_gradient(...)")
+        raise AttributeError(f"'{type(obj).__name__}' object has no attribute '{how}'")
     if any(k not in names for k in changes):
         obj._replace(**changes)                     # raises Python's own error (ValueError, TypeError in 3.13)
     return names

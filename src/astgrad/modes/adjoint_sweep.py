@@ -28,9 +28,11 @@ class AdjointSweep:
     """Writes the adjoint statements of ``mode`` (a ReverseMode) for a block, given
     the adjoint states after it; returns the code and the states before it."""
 
-    def __init__(self, mode):
+    def __init__(self, mode, body=()):
         self.mode = mode
         self.control = ControlFlowAdjoints(self)
+        # names whose attributes the code reads: objects, whose zero derivative is None
+        self.objects = read_as_objects(body)
 
     def block(self, block, state):
         out = []
@@ -152,7 +154,11 @@ class AdjointSweep:
             adjoint = mode.adjoint(owner.id)
             if mode.derivative_of(value) is not None:
                 last = gast.Subscript(value=S.name(adjoint), slice=S.const(-1), ctx=gast.Load())
-                out.append(self.lower(_accumulate(mode.adjoint(value.id), last), state))
+                contribution = self.lower(_accumulate(mode.adjoint(value.id), last), state)
+                if value.id in self.objects and isinstance(contribution.value, gast.BinOp):
+                    # an object's derivative and the list's item may both be None (zero)
+                    contribution.value = mode.helper_call("add_derivatives", [contribution.value.left, last])
+                out.append(contribution)
             out.append(S.assign(adjoint, mode.helper_call("drop_last", [S.name(adjoint)])))
         if not anno.get(stmt, Key.REUSED_BY_RESTORE, False):     # else the restore already popped
             out.append(S.expr_stmt(method_call(owner.id, "pop", [])))
@@ -257,6 +263,19 @@ def refuse_impure_callee(mode, stmt, op):
         f"call) in the differentiated function and pass them to {helper}, or differentiate "
         f"a function that does the work of {helper} itself", stmt,
         construct=f"call to {helper}")
+
+
+_ARRAY_ATTRIBUTES = frozenset({"shape", "T", "ndim", "dtype", "size", "real", "imag", "mT", "flat"})
+
+
+def read_as_objects(body):
+    """The names in ``body`` whose attributes other than an array's are read (``b.pos``,
+    not a method called, nor ``x.shape``): objects, whose zero derivative is None."""
+    called = {id(node.func) for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Call)}
+    return {node.value.id for stmt in body for node in gast.walk(stmt)
+            if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name)
+            and isinstance(node.ctx, gast.Load) and id(node) not in called
+            and node.attr not in _ARRAY_ATTRIBUTES}
 
 
 def _accumulate(adjoint, value):

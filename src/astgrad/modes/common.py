@@ -399,7 +399,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             or action == "assignment into an element of" and sharing.is_dict_built_here(name)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action)
-        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params))
+        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) - _written_back(body, stmt, name)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -704,6 +704,22 @@ def _refresh_after(body, write, v, name, reads, refresh_row, namer):
         index = S.name(kept)
     refresh = S.assign(v, refresh_row([S.name(v), S.name(name), S.copy(index)]), line=write.lineno)
     _insert_after(body, write, refresh)
+
+
+def _written_back(block, stmt, name):
+    """{d} when the statement after ``stmt`` (a write into ``name``) is ``d[k] = name``:
+    ``d[a][b] = v`` written as ``t = d[a]; t[b] = v; d[a] = t``, where d takes the written
+    item back before anything reads it, so its derivative follows the write."""
+    for inner in walk.walk_blocks(block):
+        for position, current in enumerate(inner[:-1]):
+            if current is stmt:
+                after = inner[position + 1]
+                if isinstance(after, gast.Assign) and isinstance(after.targets[0], gast.Subscript) \
+                        and isinstance(after.targets[0].value, gast.Name) \
+                        and isinstance(after.value, gast.Name) and after.value.id == name:
+                    return {after.targets[0].value.id}
+                return set()
+    return set()
 
 
 def _insert_after(block, stmt, new):

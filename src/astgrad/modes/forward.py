@@ -11,7 +11,7 @@ import gast
 import numpy
 
 from ..analysis import activity
-from ..analysis.mutation import names_changed_in_place
+from ..analysis.mutation import mutates_arguments, names_changed_in_place
 from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
@@ -53,6 +53,7 @@ class ForwardMode(Transform):
         # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
         output = result.id if isinstance(result, gast.Name) else None
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
+        self.output_known = output is not None
         self.known_arrays = array_names(body, params, self.describe)
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names
@@ -232,6 +233,8 @@ class ForwardMode(Transform):
         if value_call_error(self.source, stmt, op, self.fn) is not None:
             raise value_call_error(self.source, stmt, op, self.fn)
         if op.kind is not OpKind.CALL:
+            if self.unused(stmt):
+                return []       # the output does not depend on it (k.startswith("m") of a key)
             what = registry.describe(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
                 f"no tangent rule for {what}{registry.suggestion(op.key, 'tangent')} astgrad cannot differentiate through it. Register one "
@@ -253,10 +256,19 @@ class ForwardMode(Transform):
             terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
                                 self.namespace, self.namer, self.zero_safe)
         except BindError as exc:
+            if self.unused(stmt):
+                return []       # set(d) of a dict's keys, only looked up in
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
         checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS)
         return checks + terms if terms else []
+
+    def unused(self, stmt):
+        """Whether the output does not depend on what ``stmt`` assigns (a zero tangent is
+        then as good as its own: reverse mode differentiates only what the output uses)."""
+        call = stmt.value
+        return self.output_known and stmt.targets[0].id not in self.affecting \
+            and not (isinstance(call, gast.Call) and mutates_arguments(call))
 
     def call(self, stmt, op):
         """``y = helper(a, b)`` becomes ``y, d_y = jvp_helper(a, b, d_a=d_a)``."""

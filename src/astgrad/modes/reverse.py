@@ -125,7 +125,7 @@ class ReverseMode(Transform):
             forward.append(S.assign(kept, S.name(self.output)))
             result = S.name(kept)
         state = {seed: SET} if self.output in self.active else {}
-        backward, state = AdjointSweep(self).block(body, state)
+        backward, state = AdjointSweep(self, body).block(body, state)
         self._spread = None
         if self.output in self.active and not _seed_fits_any_shape(body, self.output):
             # the seed 1.0 of a one-element output (shape (1, 1)), as the number it holds,

@@ -6,6 +6,7 @@ each other's transposes."""
 from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, field_values, fields_dict, instance,
                                object_tangent, record, record_gradient, replaceable_fields, with_attribute,
                                without_attribute)
+from ..runtime import add_derivatives, zeros_like
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
@@ -40,10 +41,11 @@ def attribute_tangent_(y, g, obj, name):
 
 
 # record(cls, items) builds a namedtuple from a tuple, a dataclass from a dict: the same
-# values, so the same derivatives (an AdjointList or an AdjointObject in reverse mode)
+# values, so the same derivatives (an AdjointList or an AdjointObject in reverse mode;
+# None, an object's zero, becomes the items' zeros, which the items' adjoints read)
 @adjoint(record)
 def record_(y, cls, items):
-    d[items] = d[y]
+    d[items] = add_derivatives(zeros_like(items), d[y])
 
 
 @tangent(record)

@@ -228,6 +228,8 @@ def _makes_sequence(node, names, resolve_call):
         return node.id in names
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
         return _makes_sequence(node.left, names, resolve_call) or _makes_sequence(node.right, names, resolve_call)
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+        return _makes_sequence(node.value, names, resolve_call)      # xs[1:] of a list or tuple
     if isinstance(node, gast.Call):
         return resolve_call(node) in (builtins.list, builtins.tuple, builtins.sorted)
     return False
@@ -303,6 +305,8 @@ def _sequence_operands(node):
         return [node.id]
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
         return _sequence_operands(node.left) + _sequence_operands(node.right)
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+        return _sequence_operands(node.value)
     return []
 
 

@@ -1,7 +1,8 @@
 """Dict built-ins and methods, lowered to dict displays, item reads and item stores:
 ``d.get(k, default)``, ``dict(...)`` in its forms (keywords, pairs, a mapping, ``dict(d,
 k=v)``, ``dict(**d)``), ``d.update(...)`` and ``d.setdefault(k, v)`` on a dict the function
-made, and ``a | b`` where an operand is certainly a dict (``{**a, **b}``).
+made, ``a | b`` where an operand is certainly a dict (``{**a, **b}``), and writes into an
+item of a container, ``d[k][j] = v`` (the item written and stored back).
 
 ``d.get`` is matched by name on a local receiver, so the generated code checks that the
 receiver is a mapping (``runtime.check_mapping``) before relying on ``d[k]``; ``update``
@@ -107,6 +108,26 @@ class DictLowering:
             self.statement(_store(owner, key, value, self.line))
         return True
 
+    def nested_item_write(self, target, value):
+        """``d[a][b] = v``: ``t = d[a]; t[b] = v; d[a] = t``. Storing the item back (Python's
+        ``d[a]`` is ``t`` already) lets the derivative of ``d`` follow the write; a check
+        first refuses a ``d`` holding the written item twice (or a view of its memory)."""
+        outer = target.value
+        holder = self.atom(outer.value)
+        if not isinstance(holder, gast.Name):
+            raise self._refuse("assignment into a constant", target)
+        key = self.index(outer.slice)
+        item = self.fresh_assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Load()), "t")
+        if isinstance(outer.value, gast.Name):      # deeper (d[a][b][c] = v): refused as before
+            self.emit(gast.Expr(value=self.runtime_call(runtime.written_items_apart, [
+                S.copy(holder), S.name(item), S.const(self.where())])))
+        index = self.index(target.slice)
+        rhs = self.atom(value)
+        self.emit(S.assign(gast.Subscript(value=S.name(item), slice=index, ctx=gast.Store()), rhs))
+        if isinstance(outer.value, gast.Name):
+            self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
+                               S.name(item)))
+
     def update_from(self, owner, call):
         """``d.update(m)``: ``for key, value in dict(m).items(): d[key] = value``."""
         entries = self.named_atom(gast.Call(func=S.name("dict"), args=call.args, keywords=call.keywords), "d")
@@ -127,7 +148,7 @@ class DictLowering:
         from .scopes import parameters
         if name not in self.locals or name in parameters(self.source.tree):
             return False
-        nodes = list(S.walk_nodes(self.source.tree))
+        nodes = [n for tree in [self.source.tree] + self.inlined_trees for n in S.walk_nodes(tree)]
         stores = sum(1 for n in nodes if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store))
         values = [n.value for n in nodes if isinstance(n, gast.Assign) and len(n.targets) == 1
                   and isinstance(n.targets[0], gast.Name) and n.targets[0].id == name]

@@ -149,6 +149,7 @@ class InlineLowering:
         bound = self.bind_arguments(fn, local, node)
         mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
         rename_locals(fn, mapping)
+        self.inlined_trees.append(fn)
         self.locals |= set(mapping.values())
         rebound = binding_counts(fn.body)
         self.bound_count.update(rebound)

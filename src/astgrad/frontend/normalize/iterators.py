@@ -30,6 +30,10 @@ class IteratorLowering:
     def iterator_call(self, node):
         """The lowered call for map/sorted/max/min over function values, else None."""
         callee = self.resolve_call(node)
+        if callee is builtins.map and len(node.args) >= 2 and not node.keywords:
+            getter = self.getter_lambda(node.args[0])     # map(operator.itemgetter(0), pairs)
+            if getter is not node.args[0]:
+                node = gast.Call(func=node.func, args=[getter] + node.args[1:], keywords=[])
         if callee is builtins.map and len(node.args) >= 2 and not node.keywords \
                 and self.looks_like_function(node.args[0]):
             return self.map_call(node)

@@ -136,7 +136,12 @@ class MethodLowering:
         if fn is None:
             return None
         owner = bound.__self__
-        if self.source.resolve_path(path[:-1], depend=False) is not owner:
+        named = self.source.resolve_path(path[:-1], depend=False)
+        if isinstance(owner, type) and named is not owner and type(named) is owner:
+            # obj.make(x), a classmethod read through a global instance: make(type(obj), x)
+            self.free[path[0]] = self.source.resolve(path[0])
+            return self.function_call(M.for_receiver(fn, M.CLASS, owner), [S.name(self.bind(owner))], node)
+        if named is not owner:
             return None     # random.gauss: a method of an object the path does not name
         kind, cls = (M.CLASS, owner) if isinstance(owner, type) else (M.INSTANCE, type(owner))
         if kind == M.INSTANCE:

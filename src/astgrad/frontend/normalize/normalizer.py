@@ -91,7 +91,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
-        dicts.py        dict.get, dict(...), d.update(...)
+        dicts.py        dict.get, dict(...), d.update(...), d[k][j] = v
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
@@ -122,6 +122,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.bound_count = binding_counts([source.tree])    # how often each name is bound
         self.constant_names = {}    # name -> the constant key an unrolled loop over functions bound it to
         self.inlining = []      # the local functions being inlined, innermost last
+        self.inlined_trees = []     # their defs, with the fresh names their locals got (dicts.py)
 
     # -- entry point -------------------------------------------------------------
 

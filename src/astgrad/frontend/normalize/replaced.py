@@ -8,7 +8,8 @@ each field goes to the new value or back to the old object:
     q = record(type(p), items)
 
 (a namedtuple's items are a tuple, in field order). The class is read when the code
-runs, so ``p`` may be an argument of any dataclass or namedtuple class."""
+runs, so ``p`` may be an argument of any dataclass or namedtuple class. ``s._asdict()`` is
+the ``items`` dict alone, with no change given."""
 
 import dataclasses
 
@@ -31,6 +32,10 @@ class ReplaceLowering:
         if isinstance(node.func, gast.Attribute) and node.func.attr == "_replace" and not node.args \
                 and not (isinstance(node.func.value, gast.Name) and node.func.value.id in self.functions):
             return self.replaced(node.func.value, node.keywords, "_replace")
+        if isinstance(node.func, gast.Attribute) and node.func.attr == "_asdict" and not node.args \
+                and not node.keywords and not (isinstance(node.func.value, gast.Name)
+                                               and node.func.value.id in self.functions):
+            return self.replaced(node.func.value, [], "_asdict")
         return None
 
     def replaced(self, receiver, keywords, how):
@@ -45,11 +50,13 @@ class ReplaceLowering:
             ("replaceable_fields", runtime_objects.replaceable_fields), ("attribute", runtime_objects.attribute),
             ("fields_dict", runtime_objects.fields_dict))}
         item = f"{changes}[{n}] if {n} in {changes} else {helpers['attribute']}({obj.id}, {n})"
-        display = f"{helpers['fields_dict']}({names}, [{item} for {n} in {names}])" if how == "replace" \
-            else f"tuple([{item} for {n} in {names}])"
+        display = f"tuple([{item} for {n} in {names}])" if how == "_replace" \
+            else f"{helpers['fields_dict']}({names}, [{item} for {n} in {names}])"
         text = (f"{names} = {helpers['replaceable_fields']}({obj.id}, {changes}, {how!r})\n"
                 f"{items} = {display}\n")
         for stmt in gast.parse(text).body:
             self.statement(self.at_line(stmt))
+        if how == "_asdict":        # s._asdict(): the dict of its fields, {name: s.<name>}
+            return S.name(items)
         cls = self.fresh_assign(self.builtin_call("type", [S.copy(obj)]), "cls")
         return self.runtime_call(runtime_objects.record, [S.name(cls), S.name(items)])
