@@ -497,6 +497,63 @@ def test_a_method_augmenting_an_attribute_of_self_is_refused():
         astgrad.grad(augmented_state, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
 
 
+class Tally:
+    """A counter: ``self.count`` only ever holds a number (``= 0`` and ``+= 1``)."""
+
+    def __init__(self):
+        self.count = 0
+        self.total = 0.0
+
+    def bump(self, v):
+        self.count += 1
+        self.total = self.total + v
+        return self.count
+
+
+def counted_steps(x, w):
+    tally = Tally()
+    for v in x:
+        tally.bump(v * w)
+    return tally.total * tally.count + np.sum(x * x) * w
+
+
+def counter_set_by_the_caller(x, w):
+    tally = Tally()
+    tally.count = x * w                 # now an array: += would change it in place
+    tally.bump(w)
+    return np.sum(tally.count)
+
+
+class Scaling:
+    def __init__(self):
+        self.count = 1
+
+    def bump(self):
+        self.count *= 2                 # not a += or -= of a number: stays refused
+        return self.count
+
+
+def scaled_counter(x, w):
+    s = Scaling()
+    s.bump()
+    return np.sum(x) * w * s.count
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("n, seed", [(3, 0), (2, 1)])
+def test_a_counter_attribute_augmented_by_a_method_is_followed(mode, n, seed):
+    """``self.count += 1`` on an attribute that only holds numbers binds a new number, as
+    Python does, so the method is followed as a new state."""
+    rng = np.random.default_rng(seed)
+    check(mode, counted_steps, (rng.uniform(-0.8, 0.8, n), float(rng.uniform(0.4, 0.9))), (0, 1), seed=seed)
+
+
+@pytest.mark.parametrize("f", [counter_set_by_the_caller, scaled_counter], ids=lambda f: f.__name__)
+def test_a_counter_that_may_hold_an_array_is_still_refused(f):
+    with pytest.raises(astgrad.TransformError, match=r"augmented assignment to an attribute of self"):
+        astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
 class Appending:
     def __init__(self, layers):
         self.layers = list(layers)

@@ -11,7 +11,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (augments_self, built_class, constructor_twin, function_tree, init_of, is_namespace,
+from .instances import (augments_self, built_class, number_counters, constructor_twin, function_tree, init_of, is_namespace,
                         own_returns, plain_uses, self_stores, state_twin)
 from .methods import _record_kind
 from .objects import changed_in_place
@@ -211,6 +211,13 @@ class BuiltObjectLowering:
         self.statement(gast.AugAssign(target=S.name(current, store=True), op=stmt.op, value=stmt.value))
         return self.attribute_write(target, S.name(current))
 
+    def _counters(self, cls):
+        """The number attributes of ``cls`` (instances.number_counters) this function
+        never assigns itself (it could store an array there)."""
+        assigned = {n.attr for n in S.walk_nodes(self.source.tree)
+                    if isinstance(n, gast.Attribute) and isinstance(n.ctx, (gast.Store, gast.Del))}
+        return number_counters(cls) - assigned
+
     def state_call(self, receiver, cls, attr, layout, assigned, node):
         """``cell.step(x)`` where ``step`` stores attributes of ``self`` and ``cell`` is an
         object this function built: ``t = Cell_step_state(cell, x); cell = t[1]``, then
@@ -225,7 +232,7 @@ class BuiltObjectLowering:
             raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes self.{changed[0]} in place, on an "
                                "object this code follows from state to state", node,
                                f"build a new value instead (self.{changed[0]} = self.{changed[0]} + [v])")
-        if augments_self(method):
+        if augments_self(method, self._counters(cls)):
             raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
                                "an object this code follows from state to state", node,
                                "write self.a = self.a + v there")

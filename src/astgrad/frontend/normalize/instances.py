@@ -228,15 +228,49 @@ def state_twin(method, name):
     return twin
 
 
-def augments_self(method):
+def augments_self(method, counters=frozenset()):
     """Whether ``method`` has ``self.a += v`` (which on an array changes the array in
-    place, wherever else it is held: not followed as a new state)."""
+    place, wherever else it is held: not followed as a new state), for an ``a`` not in
+    ``counters`` (attributes that only hold numbers, see ``number_counters``)."""
     tree = function_tree(method)
     if tree is None or not tree.args.posonlyargs + tree.args.args:
         return False
     me = (tree.args.posonlyargs + tree.args.args)[0].id
-    return any(isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Attribute)
-               and isinstance(n.target.value, gast.Name) and n.target.value.id == me for n in S.walk_nodes(tree))
+    return any(isinstance(n, gast.AugAssign) and _self_attribute(n.target, me) and n.target.attr not in counters
+               for n in S.walk_nodes(tree))
+
+
+def number_counters(cls):
+    """The attributes of ``cls`` that only ever hold Python numbers: every store to one
+    in the class's methods is a number literal (``self.count = 0``) or ``+=``/``-=`` of
+    one (``self.count += 1``). ``self.count += 1`` then binds a new number, as
+    ``self.count = self.count + 1`` does, so a state twin may write it that way."""
+    stores, other, seen = {}, set(), set()
+    for klass in cls.__mro__[:-1]:
+        for value in vars(klass).values():
+            value = value.fget if isinstance(value, property) else value
+            tree = function_tree(value) if inspect.isfunction(value) else None
+            params = tree.args.posonlyargs + tree.args.args if tree is not None else []
+            if not params:
+                continue
+            me = params[0].id
+            for node in S.walk_nodes(tree):
+                if isinstance(node, (gast.Assign, gast.AugAssign)) and len(getattr(node, "targets", [None])) == 1:
+                    target = node.targets[0] if isinstance(node, gast.Assign) else node.target
+                    if _self_attribute(target, me):
+                        number = isinstance(node.value, gast.Constant) and type(node.value.value) in (int, float)
+                        op_ok = isinstance(node, gast.Assign) or isinstance(node.op, (gast.Add, gast.Sub))
+                        stores.setdefault(target.attr, []).append(number and op_ok)
+                        seen.add(id(target))
+                        continue
+                if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del)) \
+                        and _self_attribute(node, me) and id(node) not in seen:
+                    other.add(node.attr)        # a store of another form (a, self.b = ...)
+    return frozenset(a for a, kinds in stores.items() if all(kinds) and a not in other)
+
+
+def _self_attribute(node, me):
+    return isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == me
 
 
 def attribute_writes(tree):
@@ -282,6 +316,15 @@ class _WritesAsNew(gast.NodeTransformer):
             call = S.call(S.name(_WITH_ATTRIBUTE), [S.name(self.me), S.const(target.attr), node.value])
             return gast.copy_location(S.assign(self.me, call), node)
         return node
+
+    def visit_AugAssign(self, node):
+        """``self.count += 1`` (a number attribute, see ``number_counters``): a new number."""
+        if not _self_attribute(node.target, self.me):
+            return node
+        read = gast.Attribute(value=S.name(self.me), attr=node.target.attr, ctx=gast.Load())
+        store = gast.Attribute(value=S.name(self.me), attr=node.target.attr, ctx=gast.Store())
+        value = gast.BinOp(left=read, op=node.op, right=node.value)
+        return self.visit_Assign(gast.copy_location(gast.Assign(targets=[store], value=value, type_comment=None), node))
 
 
 class _WithSelf(gast.NodeTransformer):
