@@ -171,3 +171,11 @@ def test_grad_of_a_function_called_with_tensors_says_what_to_do(requires_grad):
 def test_grad_of_the_same_function_with_the_tensors_array():
     t = astgrad.tensor(START)
     assert_close(astgrad.grad(sum_of_squares)(t.detach().numpy()), 2.0 * np.array(START))
+
+
+def test_create_graph_over_an_old_value_says_to_record_again():
+    x = astgrad.tensor(START, requires_grad=True)
+    z = (x * 2.0).exp().sum()
+    x.data.mul_(10.0)
+    with pytest.raises(RuntimeError, match=r"create_graph=True cannot follow.*changed through \.data"):
+        astgrad.autograd.grad(z, x, create_graph=True)

@@ -29,7 +29,7 @@ from ..runtime import unindex
 from .record import make_tensor
 
 __all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
-           "check_data_writes"]
+           "check_data_writes", "old_leaf_error"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -148,6 +148,17 @@ def check_data_writes(found):
             if _saves_output(node):
                 raise RuntimeError(_DATA_MIXED.format(_short_name(node)))
             changed.add(id(t))
+
+
+def old_leaf_error(origin):
+    """The error of ``create_graph=True`` over a graph that used an old value of a leaf
+    (``origin``: the leaf and its version then), which the gradient could not lead to."""
+    leaf, version = origin
+    if leaf._version == version:        # changed through .data only
+        return RuntimeError("create_graph=True cannot follow a gradient through a leaf changed through .data "
+                            "after the graph used it (the tape keeps its old value apart from it): record the "
+                            "computation again after changing the leaf")
+    return version_error(leaf, version, None)
 
 
 def leaf_origin(tensor):
