@@ -498,12 +498,6 @@ def test_a_partial_of_a_numpy_function_passes_its_bound_keywords_on():
 
 # -- the tape: a leaf changed through .data after the graph was recorded ---------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the tape differentiates its recording from the leaves' values when grad runs, and a "
-    "write through .data changes a leaf without a version (as in PyTorch); PyTorch's "
-    "backward uses the values its nodes saved (here y = 2x, recorded before the write) "
-    "and gives 8x; astgrad gives 80x. A fix keeps the leaf's old value (keep_leaf) "
-    "when .data of a leaf that requires grad is written"))
 def test_a_leaf_changed_through_data_after_recording_keeps_what_the_nodes_saw():
     x = astgrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = x * 2.0

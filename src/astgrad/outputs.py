@@ -46,6 +46,11 @@ def check_scalar(value, fn_name):
         what = f"a value of shape {value.shape}" if hasattr(value, "ndim") else f"a {type(value).__name__}"
         raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned {what}; use "
                          "astgrad.vjp for non-scalar outputs")
+    if type(value).__module__.startswith("astgrad.tape"):      # called with astgrad.tensor arguments
+        raise TypeError(f"grad requires {fn_name} to return a real scalar, but it returned an astgrad.tensor: "
+                        "astgrad.grad differentiates functions of NumPy arrays and numbers, so pass arrays "
+                        "(t.detach().numpy()), or differentiate a computation on tensors with "
+                        "astgrad.autograd.grad (or .backward())")
     raise TypeError(f"grad requires {fn_name} to return a real scalar (a float or a 0-d float "
                     f"array), but it returned {describe_value(value)}")
 

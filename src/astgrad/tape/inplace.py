@@ -29,7 +29,7 @@ from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
-from .versions import extra, keep_leaf, snapshot, torch_type_name
+from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, write_through
 
 __all__ = ["InPlaceMethods"]
@@ -86,6 +86,8 @@ def _through_alias(tensor, value, node):
     origin, how = tensor._x["alias_of"]
     if origin._data is not tensor._data:
         return False            # ``origin.data = ...`` gave it another array since
+    if how == "data" and origin._rg and origin._node is None:
+        data_written(origin)    # the graph keeps the leaf's old value, as PyTorch's does
     if how == "detach" and node is None:
         with no_grad():
             update(origin, lambda old: value)

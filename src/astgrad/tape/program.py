@@ -56,7 +56,7 @@ from .batching import batched
 from . import reuse
 from .sharing import retained
 from .size import Size
-from .versions import as_of, check_constants, check_output, leaf_origin, parents_as_recorded, version_error
+from .versions import as_of, check_constants, check_data_writes, check_output, leaf_origin, old_leaf_error, parents_as_recorded, version_error
 from .views import current_node
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
@@ -234,6 +234,8 @@ def _recorded_tensors(outputs, stop, index):
     if refused:     # PyTorch runs the nodes latest first and stops at the first refusal
         raise max(refused, key=_first)[1]
     found.sort(key=_SEQ)
+    if moved:
+        check_data_writes(found)
     return found, moved
 
 
@@ -752,7 +754,7 @@ def _run(outputs, seeds, inputs, create_graph):
         for _, value in tr.reached:
             origin = leaf_origin(value) if isinstance(value, TensorBase) else None
             if origin is not None:      # the recorded gradient would not lead to the leaf
-                raise version_error(origin[0], origin[1], None)
+                raise old_leaf_error(origin)
     entry = _entry(tr)
     _last.entry = entry
     _last.backward = None

@@ -64,15 +64,19 @@ class TensorBase:
 
     __slots__ = ("_data", "_node", "_rg", "grad", "_vc", "_x", "__weakref__")
 
-    # the in-place version: a one-item list shared with the tensors made by ``detach()``
-    # (as PyTorch's version counter is); ``_x`` holds rarely used state (versions.py)
+    # the in-place version: a list shared with the tensors made by ``detach()`` (as
+    # PyTorch's version counter is): the count of changes, and, once a leaf was written
+    # through ``.data``, the count of those, which PyTorch's version does not show
+    # (versions.data_written); ``_x`` holds rarely used state (versions.py)
     @property
     def _version(self):
-        return self._vc[0]
+        vc = self._vc
+        return vc[0] if len(vc) == 1 else vc[0] - vc[1]
 
     @_version.setter
     def _version(self, value):
-        self._vc[0] = value
+        vc = self._vc
+        vc[0] = value if len(vc) == 1 else value + vc[1]
 
 
 _tensor_class = None    # tensor.Tensor, once registered

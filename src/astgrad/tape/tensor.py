@@ -21,7 +21,7 @@ from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
-from .versions import keep_leaf
+from .versions import data_written
 from .views import current_node
 from .mode import grad_mode
 from .operators import OperatorMethods
@@ -77,9 +77,10 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         written()
         if array is not self._data:     # not ``t.data -= ...``, which wrote into the array itself
             if self._rg and self._node is None:
-                keep_leaf(self, self._data.copy())
+                data_written(self)      # PyTorch's version does not move
+            else:
+                self._version += 1
             self._data = array
-            self._version += 1
 
     @property
     def requires_grad(self):

@@ -28,7 +28,8 @@ from .. import runtime
 from ..runtime import unindex
 from .record import make_tensor
 
-__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin"]
+__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
+           "check_data_writes", "old_leaf_error"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -78,7 +79,86 @@ def keep_leaf(tensor, old):
     since = previous[1] + 1 if previous is not None else 0
     ghost = make_tensor(old, None, True)
     ghost._x = {"leaf_of": (tensor, tensor._version)}
-    x["leaf_ghost"] = (since, tensor._version, ghost)
+    x["leaf_ghost"] = (since, tensor._vc[0], ghost)
+
+
+def data_written(tensor):
+    """Before a write through ``.data`` changes ``tensor``, a leaf that requires grad:
+    keep its old value for the nodes that used it, as PyTorch's graph keeps the values
+    it computed from it, and count the change where PyTorch's version does not show it."""
+    keep_leaf(tensor, tensor._data.copy())
+    vc = tensor._vc
+    if len(vc) == 1:
+        vc.append(0)
+    x = tensor._x
+    run = x.get("data_run")
+    start = run[0] if run is not None and run[1] == vc[0] else vc[0]
+    vc[0] += 1
+    vc[1] += 1
+    x["data_run"] = (start, vc[0])      # the versions since ``start`` are all such writes
+
+
+def _only_data_writes(leaf, version):
+    """Whether every change of ``leaf`` since ``version`` was a write through ``.data``."""
+    run = leaf._x.get("data_run") if leaf._x else None
+    return run is not None and run[0] <= version and run[1] == leaf._vc[0]
+
+
+_DATA_MIXED = ("a leaf that requires grad was changed through .data after the graph used it: PyTorch's "
+               "backward of {} would mix its new value, which a node saved, with old values computed from "
+               "it, which astgrad's tape cannot reproduce: record the computation again after changing the leaf")
+_DATA_TWICE = ("a leaf that requires grad was changed through .data more than once after this graph used "
+               "it; astgrad's tape keeps only its value before the last change: record the computation "
+               "again after changing the leaf")
+
+
+def _leaf_written_through_data(leaf, version, node, k):
+    """``leaf`` as ``node`` used it before writes through ``.data``: the leaf itself
+    (its new value) where the node saved it, as PyTorch's backward reads it there, else
+    its kept old value, as PyTorch's graph computed from it."""
+    if _saves_input(node, k):
+        return leaf
+    ghost = _as_of(leaf, version)
+    if ghost is None:
+        raise RuntimeError(_DATA_TWICE)
+    return ghost
+
+
+def _reads_new_leaf(node, k, p, v):
+    return p._node is None and p._vc[0] != v and _only_data_writes(p, v) and _saves_input(node, k)
+
+
+def check_data_writes(found):
+    """``found``: the recorded tensors of a backward pass, parents first. A node that
+    saved a leaf changed through ``.data`` since computes its output from the new value,
+    where PyTorch's output holds the old one: raise if a node's backward needs that output
+    (or one computed from it), where PyTorch's result would mix the two."""
+    changed = set()
+    for t in found:
+        node = t._node
+        hit = False
+        for k, (p, v) in enumerate(zip(node.parents, node.versions)):
+            if id(p) in changed:
+                if _saves_input(node, k):
+                    raise RuntimeError(_DATA_MIXED.format(_short_name(node)))
+                hit = True
+            elif _reads_new_leaf(node, k, p, v):
+                hit = True
+        if hit:
+            if _saves_output(node):
+                raise RuntimeError(_DATA_MIXED.format(_short_name(node)))
+            changed.add(id(t))
+
+
+def old_leaf_error(origin):
+    """The error of ``create_graph=True`` over a graph that used an old value of a leaf
+    (``origin``: the leaf and its version then), which the gradient could not lead to."""
+    leaf, version = origin
+    if leaf._version == version:        # changed through .data only
+        return RuntimeError("create_graph=True cannot follow a gradient through a leaf changed through .data "
+                            "after the graph used it (the tape keeps its old value apart from it): record the "
+                            "computation again after changing the leaf")
+    return version_error(leaf, version, None)
 
 
 def leaf_origin(tensor):
@@ -212,6 +292,8 @@ def _own_update(parent, version, node, k):
 def resolve(parent, version, node, k):
     """``parent`` as ``node`` recorded it (at ``version``): the tensor itself, or the
     ghost of its old value; raises PyTorch's error where PyTorch would."""
+    if parent._node is None and _only_data_writes(parent, version):
+        return _leaf_written_through_data(parent, version, node, k)
     if _saves_input(node, k) and not _own_update(parent, version, node, k):
         raise version_error(parent, version, _current_producer(parent))
     ghost = _as_of(parent, version)
