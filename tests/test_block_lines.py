@@ -95,3 +95,30 @@ def test_a_def_with_lines_less_indented_inside_it_is_read_whole(fn):
     x = np.array([0.3, -0.7, 1.1])
     assert_close(astgrad.grad(fn)(x), numerical_grad(fn, (x,)))
     assert len(lines) > len(found)
+
+
+def test_code_astgrad_compiled_is_read_from_its_text_in_memory(monkeypatch):
+    """The lines of code astgrad generated and compiled (differentiated again for a
+    second derivative) come from its text in memory, the lines ``inspect`` gives, without
+    ``inspect``'s search for a file and a module (the first search in a process looks at
+    every module loaded)."""
+    from astgrad import caching
+    from astgrad.core import generated_text
+    gradient = caching.generate_reverse(backslash_continued, (0,), False)
+    code = gradient.__code__
+    assert generated_text.text_lines(backslash_continued.__code__) is None
+    text = generated_text.text_lines(code)
+    assert text is not None
+    assert block_lines.getsourcelines(code, text) == inspect.getsourcelines(code)
+
+    findsource = inspect.findsource
+
+    def no_search(obj):
+        assert not (inspect.iscode(obj) and generated_text.is_compiled_here(obj)), \
+            "inspect searched for the file of code astgrad compiled"
+        return findsource(obj)
+    monkeypatch.setattr(inspect, "findsource", no_search)
+    second = caching.generate_reverse(gradient, (0,), False)
+    monkeypatch.undo()
+    x = np.array([0.3, -1.2, 2.0])
+    assert_close(second(x), numerical_grad(lambda v: np.sum(gradient(v)), x))

@@ -90,3 +90,40 @@ def test_import_leaves_the_tape_and_export_to_first_use():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:3] == [
         "False False", "True astgrad.tape.functional astgrad.tape.functional", "astgrad.tape.tensor True True"]
+
+
+def test_numpy_random_facts_without_importing_it(tmp_path):
+    """``import astgrad`` does not import numpy.random, yet what it knows of
+    numpy.random.shuffle (it changes its argument) holds once the program imports it,
+    and the rule table's version (part of the disk cache's key) is the same whether the
+    program imported numpy.random before astgrad, after it, or not at all."""
+    import os
+    import subprocess
+    import sys
+    report = ("from astgrad import disk_entries\n"
+              "print('numpy.random' in sys.modules, disk_entries.rules_fingerprint())\n")
+    shuffles = ("import numpy\n"
+                "def f(x):\n"
+                "    y = x * 1.0\n"
+                "    numpy.random.shuffle(y)\n"
+                "    return y[0]\n"
+                "try:\n"
+                "    astgrad.grad(f)(numpy.ones(3))\n"
+                "except astgrad.TransformError as e:\n"
+                "    print(\"changes 'y' in place\" in str(e))\n")
+    programs = ["import sys, astgrad\n" + report,
+                "import sys, astgrad\n" + report + shuffles + report,
+                "import sys, numpy.random, astgrad\n" + report + shuffles + report]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    lines = []
+    for code in programs:
+        program = tmp_path / "program.py"       # (astgrad reads f's source from its file)
+        program.write_text(code)
+        result = subprocess.run([sys.executable, str(program)], env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr
+        lines.append(result.stdout.split())
+    version = lines[0][1]
+    assert version != "None"
+    assert lines == [["False", version], ["False", version, "True", "True", version],
+                     ["True", version, "True", "True", version]]

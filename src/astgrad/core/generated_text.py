@@ -33,6 +33,15 @@ def is_compiled_here(code):
     return ref is not None and ref() is code
 
 
+def text_lines(code):
+    """The lines of the text ``code`` was compiled from, where astgrad compiled it here
+    (see ``is_compiled_here``); else None."""
+    if not is_compiled_here(code):
+        return None
+    entry = linecache.cache.get(code.co_filename)
+    return entry[2] if entry is not None else None
+
+
 def keep_while(code, filename):
     """Drop ``filename``'s entry once ``code`` (a code object compiled from it) is freed."""
     weakref.finalize(code, _forget, filename).atexit = False

@@ -13,12 +13,17 @@ left to ``inspect`` from the start (None).
 import inspect
 
 
-def getsourcelines(code):
+def getsourcelines(code, text=None):
     """(lines, first line number) of ``code`` (a def's code object) as
-    ``inspect.getsourcelines`` gives them, or None where that is left to it."""
+    ``inspect.getsourcelines`` gives them, or None where that is left to it. ``text``:
+    the lines of ``code``'s file where the caller has them (``inspect`` looks for the
+    file, and its module among every module loaded, which takes longer than the rest)."""
     if code.co_name == "<lambda>":
         return None
-    lines, start = inspect.findsource(code)
+    if text is None:
+        lines, start = inspect.findsource(code)
+    else:
+        lines, start = text, code.co_firstlineno - 1    # (inspect's start for a code object)
     block = _block(lines, start)
     return None if block is None else (block, start + 1)
 

@@ -216,7 +216,7 @@ def _source_lines(fn, by_indentation=True):
     code = fn.__code__
     try:
         _known_module_file(fn)
-        found = block_lines.getsourcelines(code) if by_indentation else None
+        found = block_lines.getsourcelines(code, generated_text.text_lines(code)) if by_indentation else None
         if found is not None:
             return (code.co_filename,) + found + (True,)
         lines, first_line = inspect.getsourcelines(code)

@@ -12,6 +12,7 @@ method of that name (see ``registry.methods_named``).
 import numpy
 
 from .. import runtime
+from .optional import declare_when_imported
 from .registry import COPIES, FRESH, declare
 
 
@@ -60,7 +61,9 @@ declare(list.append, list.pop, list.extend, list.insert, list.remove, list.clear
         mutates=0)
 # Library functions that write into their first argument.
 declare(*_existing(numpy, ["copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"]),
-        numpy.random.shuffle, mutates=0)
+        mutates=0)
+# (by name: importing numpy.random would slow ``import astgrad`` down)
+declare_when_imported("numpy.random", ["shuffle"], mutates=0)
 # nan_to_num(x, copy=False) writes into x (and returns it)
 declare(numpy.nan_to_num, result=COPIES, mutates=0)
 

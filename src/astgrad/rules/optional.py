@@ -4,6 +4,12 @@ astgrad never imports an optional library itself: ``import astgrad`` stays fast 
 without SciPy. The frontend calls ``load_imported()`` whenever it resolves a name, so the
 rules of ``scipy.special`` and ``scipy.stats`` are registered before the first function that
 calls them is differentiated (the library is imported by then, since the name resolved).
+
+Facts about functions of a module astgrad does not import itself (``numpy.random``, several
+milliseconds) are declared by name with ``declare_when_imported``: they count in the rule
+table's version when declared, and are attached to the functions, without changing the
+version, once the module is imported. So the version (part of the disk cache's key) is
+the same whether or not the program imported the module.
 """
 
 import importlib
@@ -14,7 +20,7 @@ import threading
 _OPTIONAL = (("scipy.special", "astgrad.rules.scipy_special"),
              ("scipy.stats", "astgrad.rules.scipy_stats"))
 
-_pending = list(_OPTIONAL)
+_pending = list(_OPTIONAL)      # and (module, (names, facts)) from declare_when_imported
 _loading = threading.Lock()
 
 # the rule table's version while only astgrad's own modules have registered rules (the
@@ -33,6 +39,15 @@ def trusted_version(version):
     return version if version == _trusted["version"] else None
 
 
+def declare_when_imported(module, names, **facts):
+    """Facts (as ``registry.declare``) about the functions ``module.name`` for each of
+    ``names``, attached once ``module`` is imported; astgrad does not import it."""
+    from . import registry
+    with _loading:
+        registry.count_declaration()    # counted now: attaching them later changes nothing
+        _pending.append((module, (tuple(names), facts)))
+
+
 def load_imported():
     """Register the rules of every optional library now in ``sys.modules``; cheap when
     there is nothing (left) to register."""
@@ -42,13 +57,21 @@ def load_imported():
             break
     else:
         return
-    from . import registry
     with _loading:
         for entry in list(_pending):
-            library, rules = entry
-            if library in sys.modules:
-                before = registry.VERSION[0]
-                importlib.import_module(rules)
+            if entry[0] in sys.modules:
+                _register(*entry)
                 _pending.remove(entry)
-                if before == _trusted["version"]:
-                    _trusted["version"] = registry.VERSION[0]
+
+
+def _register(library, rules):
+    from . import registry
+    if not isinstance(rules, str):      # facts declared by name
+        names, facts = rules
+        found = sys.modules[library]
+        registry.declare_counted(*[getattr(found, n) for n in names if hasattr(found, n)], **facts)
+        return
+    before = registry.VERSION[0]
+    importlib.import_module(rules)
+    if before == _trusted["version"]:
+        _trusted["version"] = registry.VERSION[0]

@@ -211,6 +211,23 @@ def register(primitive, *, methods=(), **fields):
     return record
 
 
+def count_declaration():
+    """Count a declaration made by name, whose functions get their facts later
+    (``rules/optional.declare_when_imported``), in the version now."""
+    with _changing:
+        VERSION[0] += 1
+
+
+def declare_counted(*primitives, **facts):
+    """``declare`` for facts already counted in the version (``count_declaration``):
+    the version stays. No code made before can call these functions: their module was
+    not imported then."""
+    with _changing:
+        version = VERSION[0]
+        declare(*primitives, **facts)
+        VERSION[0] = version
+
+
 def declare(*primitives, **facts):
     """Facts about functions, with or without derivative rules: ``result`` (FRESH,
     VIEW, MAY_SHARE, COPIES), ``mutates`` (argument position), ``shape_only``,
