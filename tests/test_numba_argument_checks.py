@@ -3,13 +3,18 @@ variable or another argument may hold: the derivative's check of its arguments
 (``arguments_apart``) runs in Python before the compiled code, so such functions compile
 under strict numba, give the finite-difference gradient, and still refuse ``f(G)``."""
 
+import ast
+import importlib.util
+import inspect
+
 import numpy as np
 import pytest
 
 import astgrad
+from astgrad.backend import numba_prelude
 from fd import assert_close, numerical_grad
 
-numba = pytest.importorskip("numba")
+needs_numba = pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="numba is not installed")
 
 G = np.array([1.0, 2.0, 3.0])
 
@@ -54,6 +59,7 @@ def _compiled(g):
     return dispatcher
 
 
+@needs_numba
 @pytest.mark.parametrize("backend", ["numba", "auto"])
 @pytest.mark.parametrize("f", GLOBAL_READERS, ids=[f.__name__ for f in GLOBAL_READERS])
 def test_a_function_writing_into_its_argument_compiles_and_matches_fd(f, backend, shared_global):
@@ -70,6 +76,7 @@ def test_a_function_writing_into_its_argument_compiles_and_matches_fd(f, backend
     _compiled(g)
 
 
+@needs_numba
 @pytest.mark.parametrize("backend", ["numba", "auto"])
 @pytest.mark.parametrize("f", GLOBAL_READERS, ids=[f.__name__ for f in GLOBAL_READERS])
 def test_the_global_as_the_argument_is_still_refused(f, backend, shared_global):
@@ -85,6 +92,7 @@ def test_the_global_as_the_argument_is_still_refused(f, backend, shared_global):
     assert dispatcher.signatures == compiled_kinds      # the compiled code never saw them
 
 
+@needs_numba
 def test_a_closure_variable_as_the_argument_is_refused():
     w = np.array([1.0, 2.0, 3.0])
     f = closure_doubling(w)
@@ -99,6 +107,7 @@ def test_a_closure_variable_as_the_argument_is_refused():
     np.testing.assert_array_equal(w, [1.0, 2.0, 3.0])
 
 
+@needs_numba
 def test_one_array_given_as_both_arguments_is_refused():
     g = astgrad.grad(doubles_and_reads_other, backend="numba")
     a, b = np.array([0.4, -1.2, 2.5]), np.array([1.5, 0.5, -2.0])
@@ -109,3 +118,21 @@ def test_one_array_given_as_both_arguments_is_refused():
     with pytest.raises(TypeError, match=REFUSED):
         g(a, a[::-1])
     np.testing.assert_array_equal(a, [0.4, -1.2, 2.5])
+
+
+def test_the_checks_are_lifted_out_of_the_code_numba_compiles(shared_global):
+    """What the backend does, without numba: the check statements leave the compiled
+    body, and the Python function made of them has the derivative's parameters."""
+    fn = astgrad.grad(doubles_and_reads_global)._current()
+    names = numba_prelude.check_names(fn)
+    assert names == {"arguments_apart"}
+    body = ast.parse(fn.source).body[0]
+    checks = numba_prelude.lift(body, fn, names)
+    assert "arguments_apart" not in ast.unparse(body)
+    assert len(body.body) == len(ast.parse(fn.source).body[0].body) - 1
+    assert checks(np.array([0.4, -1.2, 2.5])) is None
+    assert inspect.signature(checks) == inspect.signature(fn)
+    with pytest.raises(TypeError, match=REFUSED):
+        checks(shared_global[1:])
+    plain = astgrad.grad(lambda x: np.sum(x * G))._current()     # writes into nothing: no checks
+    assert numba_prelude.lift(ast.parse(plain.source).body[0], plain, numba_prelude.check_names(plain)) is None
