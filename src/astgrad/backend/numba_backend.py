@@ -55,7 +55,7 @@ def compiled_runner(fn, strict, where=None):
 
 def _make_runner(fn, strict, where):
     try:
-        dispatcher = _njit(fn, where)
+        dispatcher, checks = _njit(fn, where)
     except BackendError:
         if strict:
             raise
@@ -66,6 +66,8 @@ def _make_runner(fn, strict, where):
         kinds = tuple(map(type, args))
         if kinds in python_kinds:
             return fn(*args, **kwargs)
+        if checks is not None:
+            checks(*args, **kwargs)
         try:
             return dispatcher(*args, **kwargs)
         except Exception as error:
@@ -88,8 +90,9 @@ def _make_runner(fn, strict, where):
     return run
 
 
-def _namespace(fn, where=None):
-    """The names the generated code uses, with runtime helpers swapped for numba's."""
+def _namespace(fn, where=None, lifted=()):
+    """The names the generated code uses, with runtime helpers swapped for numba's
+    (``lifted``: those of the argument checks run in Python before, left as they are)."""
     from . import numba_helpers, numba_reductions
     from . import numba_refusals
     scope = dict(fn.__globals__)
@@ -100,7 +103,7 @@ def _namespace(fn, where=None):
         helper = numba_helpers.HELPERS.get(value) if _hashable(value) else None
         if helper is not None:
             scope[name] = helper
-        elif getattr(value, "__module__", "") and str(getattr(value, "__module__", "")).startswith("astgrad"):
+        elif name not in lifted and getattr(value, "__module__", "") and str(getattr(value, "__module__", "")).startswith("astgrad"):
             raise BackendError(**numba_refusals.refusal(name, fn.source, where, name, name, _label(fn),
                                                         helper=True))
     scope.update(numba_helpers.LOWERING)
@@ -135,24 +138,32 @@ def _label(fn):
 
 def _njit(fn, where):
     import numba
-    from . import numba_fusion, numba_refusals
+    from . import numba_fusion, numba_prelude, numba_refusals
     from .numba_lower import lower_tree
     text = getattr(fn, "source", None)
     if text is None:
         raise BackendError(f"{_label(fn)}: no generated source to compile", construct="source")
-    scope = _namespace(fn, where)
+    lifted = numba_prelude.check_names(fn)
+    scope = _namespace(fn, where, lifted)
     numpy_names = [name for name, value in scope.items() if value is _fast_numpy()]
     try:
         module, name = lower_tree(text, numpy_names)
     except ValueError as error:
         raise BackendError(f"the numba backend cannot compile the derivative of {_label(fn)}: "
                            f"{error}", construct=str(error)) from None
+    checks = numba_prelude.lift(module.body[0], fn, lifted)
+    for name in _names(module.body[0]) & lifted:        # a check that could not be lifted
+        raise BackendError(**numba_refusals.refusal(name, text, where, name, name, _label(fn), helper=True))
     for _, called in numba_refusals.unsupported_calls(module.body[0], scope)[:1]:
         raise BackendError(**numba_refusals.refusal(called, text, where, called, called, _label(fn)))
     module = numba_fusion.fuse_tree(module, scope)
     # compiled from the tree: numba's errors give the lines of the generated text
     exec(compile(module, _FILENAME + fn.__qualname__ + ">", "exec"), scope)
-    return numba.njit(scope[name])
+    return numba.njit(scope[name]), checks
+
+
+def _names(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def _refusal(error, fn, where):
