@@ -208,3 +208,25 @@ def found_bug_params(cases, found_bugs):
             modes = tuple(found) + tuple(m for m in ci_modes(k // 3) if k % 3 == 0 and m not in found)
         for mode in modes:
             yield pytest.param(mode, f, args, wrt, id=f"{name}-{mode}")
+
+
+def acceptance_tests(cases, found_bugs):
+    """The three tests an acceptance suite runs over ``cases`` (see ``found_bug_params``):
+    each selected program in its mode; each key of ``found_bugs`` naming one program; each
+    mode run on at least two programs in CI. A suite binds them to test_ names."""
+    selected = list(found_bug_params(cases, found_bugs))
+
+    @pytest.mark.parametrize("mode, f, args, wrt", selected)
+    def program_in_mode(mode, f, args, wrt):
+        check(mode, f, args, wrt)
+
+    def every_found_bug_names_one_program():
+        for prefix in found_bugs:
+            assert sum(1 for name, *_ in cases if name.startswith(prefix)) == 1, prefix
+
+    def every_mode_runs_in_ci():
+        chosen = [p.values[0] for p in selected]
+        for mode in MODES:
+            assert chosen.count(mode) >= 2, mode
+
+    return program_in_mode, every_found_bug_names_one_program, every_mode_runs_in_ci

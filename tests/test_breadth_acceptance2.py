@@ -18,7 +18,7 @@ import pytest
 
 import astgrad
 from acceptance_programs2 import CASES, X3
-from breadth_modes import MODES, check, found_bug_params
+from breadth_modes import acceptance_tests
 from fd import assert_close, numerical_grad
 
 # programs that found a bug, and the modes it showed in
@@ -57,25 +57,8 @@ FOUND_BUGS = {
 }
 
 
-def _selected():
-    return found_bug_params(CASES, FOUND_BUGS)
-
-
-@pytest.mark.parametrize("mode, f, args, wrt", list(_selected()))
-def test_program_in_mode(mode, f, args, wrt):
-    check(mode, f, args, wrt)
-
-
-def test_every_found_bug_names_one_program():
-    for prefix in FOUND_BUGS:
-        assert sum(1 for name, *_ in CASES if name.startswith(prefix)) == 1, prefix
-
-
-def test_every_mode_runs_in_ci():
-    """Each mode is run on at least two programs in CI."""
-    chosen = [values[0] for values in (p.values for p in _selected())]
-    for mode in MODES:
-        assert chosen.count(mode) >= 2, mode
+test_program_in_mode, test_every_found_bug_names_one_program, test_every_mode_runs_in_ci = \
+    acceptance_tests(CASES, FOUND_BUGS)
 
 
 # -- what the names mean now ---------------------------------------------------------------
