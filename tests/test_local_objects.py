@@ -6,6 +6,7 @@ against central finite differences (tests/breadth_modes.py), on random inputs of
 several shapes; and the writes astgrad cannot follow refused, never answered wrongly."""
 
 import collections
+import functools
 import dataclasses
 import types
 from collections import defaultdict
@@ -637,3 +638,41 @@ def test_a_dict_with_keys_known_from_the_code_spread_into_kwargs(mode):
 def test_a_dict_whose_keys_depend_on_a_branch_keeps_the_old_refusal():
     with pytest.raises(astgrad.TransformError, match="kwargs unpacking of a value that is not a dict display"):
         astgrad.grad(kwargs_key_stored_in_a_branch, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+# -- a helper decorated with functools.lru_cache -------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _cached_square(v):
+    return v * v
+
+
+@functools.cache
+def _cached_poly(v, power=2):
+    return v ** power + np.sin(v)
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_noisy(v):
+    return v * np.random.rand()
+
+
+def cached_helpers_on_floats(x, w):
+    return _cached_square(x * w) + _cached_square(w) + _cached_poly(x, power=3)
+
+
+def cached_helper_drawing_random_numbers(x, w):
+    return _cached_noisy(x * w)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_pure_lru_cached_helper_is_followed_through_its_wrapped_function(mode, seed):
+    rng = np.random.default_rng(seed)
+    x, w = rng.uniform(-1.2, 1.2, 2)
+    check(mode, cached_helpers_on_floats, (float(x), float(w)), (0, 1), seed=seed)
+
+
+def test_a_cached_helper_whose_result_changes_from_call_to_call_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"cached helper _cached_noisy.*numpy.random.rand"):
+        astgrad.grad(cached_helper_drawing_random_numbers, wrt=(0, 1))(0.3, 0.8)
