@@ -9,14 +9,19 @@ each field goes to the new value or back to the old object:
 
 (a namedtuple's items are a tuple, in field order). The class is read when the code
 runs, so ``p`` may be an argument of any dataclass or namedtuple class. ``s._asdict()`` is
-the ``items`` dict alone, with no change given."""
+the ``items`` dict alone, with no change given. ``Cfg._make(items)`` is ``Cfg(*items)``."""
 
+import collections
 import dataclasses
 
 import gast
 
 from ... import runtime_objects
 from ...core import syntax as S
+
+# The code of namedtuple's own ``_make`` (each class gets a function sharing it): a class
+# that defines its own ``_make`` is not lowered.
+_NAMEDTUPLE_MAKE = collections.namedtuple("_Probe", "a")._make.__func__.__code__
 
 
 class ReplaceLowering:
@@ -36,7 +41,35 @@ class ReplaceLowering:
                 and not node.keywords and not (isinstance(node.func.value, gast.Name)
                                                and node.func.value.id in self.functions):
             return self.replaced(node.func.value, [], "_asdict")
-        return None
+        made = self.namedtuple_made(node)
+        return None if made is None else self.expr_Call(made)
+
+    def namedtuple_made(self, node):
+        """``Cfg._make(items)`` of a namedtuple class as ``Cfg(*items)``, or None."""
+        if not (isinstance(node.func, gast.Attribute) and node.func.attr == "_make"
+                and len(node.args) == 1 and not node.keywords
+                and not isinstance(node.args[0], gast.Starred)):
+            return None
+        path = S.dotted_path(node.func.value)
+        if path is None or path[0] in self.locals:
+            return None
+        owner = self.source.resolve_path(path)
+        if not (isinstance(owner, type) and issubclass(owner, tuple) and hasattr(owner, "_fields")
+                and getattr(owner, "_make", None) is not None
+                and getattr(getattr(owner._make, "__func__", None), "__code__", None) is _NAMEDTUPLE_MAKE):
+            return None
+        items = node.args[0]
+        if isinstance(items, (gast.List, gast.Tuple)):
+            if len(items.elts) != len(owner._fields):
+                raise self._refuse(f"{owner.__name__}._make of {len(items.elts)} items for "
+                                   f"{len(owner._fields)} fields", node, "give one item per field")
+            args = list(items.elts)
+        else:                   # a, b, c = items: Python's check of the count
+            args = [self.namer.fresh("item") for _ in owner._fields]
+            self.locals.update(args)
+            self.assign(gast.Tuple(elts=[S.name(n, store=True) for n in args], ctx=gast.Store()), items)
+            args = [S.name(n) for n in args]
+        return gast.Call(func=S.copy(node.func.value), args=args, keywords=[])
 
     def replaced(self, receiver, keywords, how):
         obj = self.atom(receiver, hint="obj")
