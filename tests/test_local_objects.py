@@ -728,3 +728,45 @@ def test_a_class_with_its_own_make_is_not_taken_for_namedtuples():
     # A classmethod calling cls(...) is not followed yet: refused, naming the call.
     with pytest.raises(astgrad.TransformError, match=r"argument 'cls'"):
         astgrad.grad(namedtuple_made_by_its_own_make, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+# -- **params of a dict comprehension over constant keys ----------------------------
+
+_DENSITY_KEYS = ("kind", "loc", "scale")
+
+
+def _log_density(kind, z, **params):
+    if kind == "normal":
+        return -0.5 * ((z - params["loc"]) / params["scale"]) ** 2 - np.log(params["scale"])
+    return np.log(params["rate"]) - params["rate"] * z
+
+
+def kwargs_of_a_comprehension_over_a_global_tuple(x, w):
+    spec = {"kind": "normal", "loc": w, "scale": 1.0 + w * w}
+    params = {k: spec[k] for k in _DENSITY_KEYS if k != "kind" and k not in ("rate",)}
+    return np.sum(_log_density(spec["kind"], x, **params))
+
+
+def kwargs_of_a_comprehension_over_a_display(x, w):
+    params = {k: np.exp(w) + len(k) for k in ["rate", "rate"]}
+    return np.sum(_log_density("exponential", x * x, **params))
+
+
+def kwargs_of_a_comprehension_filtered_by_values(x, w):
+    spec = {"loc": w, "scale": 1.0 + w * w, "rate": -1.0}
+    params = {k: spec[k] for k in ("loc", "scale", "rate") if spec[k] != -1.0}
+    return np.sum(_log_density("normal", x, **params))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", [kwargs_of_a_comprehension_over_a_global_tuple,
+                               kwargs_of_a_comprehension_over_a_display])
+@pytest.mark.parametrize("shape", [(3,), (2, 2)])
+def test_a_dict_comprehension_over_constant_keys_is_spread_into_kwargs(mode, f, shape):
+    rng = np.random.default_rng(shape[0] + len(shape))
+    check(mode, f, (rng.uniform(-0.8, 0.8, shape), float(rng.uniform(0.3, 1.1))), (0, 1))
+
+
+def test_a_dict_comprehension_whose_keys_depend_on_values_keeps_the_refusal():
+    with pytest.raises(astgrad.TransformError, match="kwargs unpacking of a value that is not a dict display"):
+        astgrad.grad(kwargs_of_a_comprehension_filtered_by_values, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)

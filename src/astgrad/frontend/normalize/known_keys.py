@@ -4,7 +4,8 @@ the call is ``helper(x, a=opts["a"], b=opts["b"])``, made for those keywords as 
 written so is (a helper with ``**kwargs`` included).
 
 Known only for a name bound once, at the top level of the body, to a dict display with
-string keys (or ``{**other, "k": v}`` of another such dict, or ``dict(a=..., ...)``),
+string keys (or ``{**other, "k": v}`` of another such dict, or ``dict(a=..., ...)``, or
+a comprehension ``{k: ... for k in ("a", "b")}`` over constant keys),
 given new keys only by ``opts["k"] = v`` statements at the top level, and named nowhere
 else but as ``opts["k"]`` and ``**opts``: the keys at a use are the display's and those
 stored by the statements before it."""
@@ -65,6 +66,8 @@ def _display_keys(normalizer, tree, value, at, depth):
                 and normalizer.source.resolve_path(path) is builtins.dict:
             return [kw.arg for kw in value.keywords]
         return None
+    if isinstance(value, gast.DictComp):
+        return _comprehension_keys(normalizer, value)
     if not isinstance(value, gast.Dict):
         return None
     keys = []
@@ -79,6 +82,51 @@ def _display_keys(normalizer, tree, value, at, depth):
         else:
             return None
     return keys
+
+
+def _comprehension_keys(normalizer, value):
+    """The keys of ``{k: ... for k in ("a", "b") if k != "c"}``: a comprehension over a
+    tuple or list of strings (a display, or a global name holding a tuple), whose key is
+    the loop name and whose conditions compare that name with constants only."""
+    if len(value.generators) != 1 or not isinstance(value.key, gast.Name):
+        return None
+    loop = value.generators[0]
+    if loop.is_async or not isinstance(loop.target, gast.Name) or loop.target.id != value.key.id:
+        return None
+    keys = _constant_strings(normalizer, loop.iter)
+    if keys is None or not all(_constant_test(test, loop.target.id) for test in loop.ifs):
+        return None
+    tests = [compile(gast.gast_to_ast(gast.Expression(body=test)), "<keys>", "eval") for test in loop.ifs]
+    kept = []
+    for key in keys:
+        if all(eval(test, {"__builtins__": {}}, {loop.target.id: key}) for test in tests) and key not in kept:
+            kept.append(key)
+    return kept
+
+
+def _constant_strings(normalizer, node):
+    if isinstance(node, (gast.Tuple, gast.List)):
+        items = [elt.value if isinstance(elt, gast.Constant) else None for elt in node.elts]
+    else:
+        path = S.dotted_path(node)
+        if path is None or path[0] in normalizer.locals:
+            return None
+        items = normalizer.source.resolve_path(path)
+        if not isinstance(items, tuple):
+            return None
+        items = list(items)
+    return items if all(isinstance(item, str) for item in items) else None
+
+
+_CONSTANT_TEST_NODES = (gast.Compare, gast.BoolOp, gast.UnaryOp, gast.Constant, gast.Tuple, gast.List,
+                        gast.Set, gast.Load, gast.cmpop, gast.boolop, gast.Not)
+
+
+def _constant_test(test, name):
+    """Whether ``test`` compares the loop name with constants only (so it can be
+    evaluated for each key when the code is generated)."""
+    return all(isinstance(node, _CONSTANT_TEST_NODES) or (isinstance(node, gast.Name) and node.id == name)
+               for node in gast.walk(test))
 
 
 def _item_of(node, name):
