@@ -657,6 +657,16 @@ def _cached_noisy(v):
     return v * np.random.rand()
 
 
+_CALLS = 0
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_counting(v):
+    global _CALLS
+    _CALLS = _CALLS + 1
+    return v * _CALLS
+
+
 def cached_helpers_on_floats(x, w):
     return _cached_square(x * w) + _cached_square(w) + _cached_poly(x, power=3)
 
@@ -676,6 +686,13 @@ def test_a_pure_lru_cached_helper_is_followed_through_its_wrapped_function(mode,
 def test_a_cached_helper_whose_result_changes_from_call_to_call_is_refused():
     with pytest.raises(astgrad.TransformError, match=r"cached helper _cached_noisy.*numpy.random.rand"):
         astgrad.grad(cached_helper_drawing_random_numbers, wrt=(0, 1))(0.3, 0.8)
+
+
+def test_a_cached_helper_writing_a_global_is_refused():
+    def f(x, w):
+        return _cached_counting(x * w) + _cached_counting(x * w)
+    with pytest.raises(astgrad.TransformError, match=r"cached helper _cached_counting, which writes a global"):
+        astgrad.grad(f, wrt=(0, 1))(0.3, 0.8)
 
 
 # -- namedtuple._make ------------------------------------------------------------------
