@@ -695,6 +695,25 @@ def test_a_cached_helper_writing_a_global_is_refused():
         astgrad.grad(f, wrt=(0, 1))(0.3, 0.8)
 
 
+_CACHE_SCALE = 2.0
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_scaled(v):
+    return v * _CACHE_SCALE
+
+
+def test_a_cached_helper_reading_a_global_value_is_refused():
+    """The cache keeps what the helper computed with the global's value then: after
+    ``_CACHE_SCALE`` is rebound, ``f`` still returns the old products, which the wrapped
+    function's derivative would not describe."""
+    def f(x, w):
+        return _cached_scaled(x * w)
+    with pytest.raises(astgrad.TransformError, match=r"cached helper _cached_scaled, which reads the global "
+                                                     r"'_CACHE_SCALE'"):
+        astgrad.grad(f, wrt=(0, 1))(0.3, 0.8)
+
+
 # -- namedtuple._make ------------------------------------------------------------------
 
 _MadeCfg = collections.namedtuple("_MadeCfg", ["lr", "steps", "decay"], defaults=[3, 0.9])

@@ -4,11 +4,13 @@ The cache only answers a call it has seen with the result it stored. For a pure 
 that result is what the helper computes again, so the derivative follows the function
 the cache wraps (``__wrapped__``). A helper whose result changes from call to call (it
 draws random numbers, or calls a method astgrad cannot follow: analysis/purity.py) or
-that reads a global it writes would give the derivative of other values than the
-cached ones: that is refused.
+that reads a global it writes, or a global value the program may rebind or change
+(anything but a module, a function or a class: the cache would not see the change),
+would give the derivative of other values than the cached ones: that is refused.
 """
 
 import functools
+import inspect
 
 from ...core.ops import is_user_function
 from ...errors import TransformError
@@ -36,6 +38,10 @@ def uncached(normalizer, obj, node):
         raise normalizer._refuse(f"a call of the cached helper {name}, which writes a "
                                  "global or nonlocal name (the cache keeps stale results)",
                                  node, _ADVICE)
+    state = _state_read(helper)
+    if state is not None:
+        raise normalizer._refuse(f"a call of the cached helper {name}, which reads {state}: the "
+                                 "cache would keep results computed with an earlier value", node, _ADVICE)
     try:
         impure = first_impure_call(helper, normalizer.callees.prepare)
     except (TransformError, TypeError, OSError):
@@ -55,3 +61,16 @@ def _declares_outer_names(fn):
     except (TransformError, OSError, TypeError):
         return False
     return any(isinstance(node, (gast.Global, gast.Nonlocal)) for node in gast.walk(tree))
+
+
+def _state_read(fn):
+    """What ``fn`` reads that the program may rebind or change (a global holding a value,
+    a closure variable), described; None when it reads only modules, functions and classes."""
+    if fn.__code__.co_freevars:
+        return f"the closure variable '{fn.__code__.co_freevars[0]}'"
+    for name in fn.__code__.co_names:
+        value = fn.__globals__.get(name, inspect)
+        if not (inspect.ismodule(value) or inspect.isroutine(value) or inspect.isclass(value)
+                or isinstance(value, functools._lru_cache_wrapper)):
+            return f"the global '{name}'"
+    return None
