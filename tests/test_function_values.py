@@ -494,3 +494,75 @@ def test_refused_with_advice(f, words):
     assert "test_function_values.py" in message
     for word in words:
         assert word in message
+
+
+# -- lists of functions walked backwards --------------------------------------------------------
+
+def reversed_local_list(x, w):
+    fs = [np.sin, lambda v: v * w, np.cos]
+    out = x
+    for f in reversed(fs):
+        out = f(out)
+    return np.sum(out)
+
+
+def sliced_backwards_local_list(x, w):
+    fs = [np.sin, lambda v: v * w, np.tanh]
+    out = x
+    for f in fs[::-1]:
+        out = f(out)
+    return np.sum(out)
+
+
+def enumerate_reversed_list(x, w):
+    fs = (np.sin, lambda v: v * w, np.cos)
+    out = x
+    for k, f in enumerate(reversed(fs)):
+        out = f(out) * (k + 1.0)
+    return np.sum(out)
+
+
+def reversed_dict_items(x, w):
+    ops = {"a": np.sin, "b": lambda v: v * w, "c": np.cos}
+    out = x
+    for name, f in reversed(ops.items()):
+        out = f(out) + (1.0 if name == "a" else 0.0)
+    return np.sum(out)
+
+
+BACKWARDS = [reversed_local_list, sliced_backwards_local_list, enumerate_reversed_list, reversed_dict_items]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", BACKWARDS, ids=[f.__name__ for f in BACKWARDS])
+def test_lists_of_functions_walked_backwards(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+def test_reversed_walk_matches_python():
+    x = X3.copy()
+    assert_close(reversed_local_list(x, 0.8), np.sum(np.sin(np.cos(x) * 0.8)))
+    assert_close(enumerate_reversed_list(x, 0.8), np.sum(np.sin(np.cos(x) * 0.8 * 2.0) * 3.0))
+    assert_close(astgrad.grad(reversed_local_list, wrt=1)(x, 0.8), np.sum(np.cos(np.cos(x) * 0.8) * np.cos(x)))
+
+
+_BACK = [np.sin, np.tanh]
+
+
+def uses_reversed_global(x):
+    h = x
+    for f in reversed(_BACK):
+        h = f(h)
+    return np.sum(h)
+
+
+def test_global_list_walked_backwards_changed_after_grad_is_made():
+    d = astgrad.grad(uses_reversed_global)
+    x = X3.copy()
+    assert_close(d(x), np.cos(np.tanh(x)) * (1 - np.tanh(x) ** 2))
+    _BACK[1] = np.exp
+    try:
+        assert_close(d(x), np.cos(np.exp(x)) * np.exp(x))
+    finally:
+        _BACK[1] = np.tanh
+    assert_close(d(x), np.cos(np.tanh(x)) * (1 - np.tanh(x) ** 2))

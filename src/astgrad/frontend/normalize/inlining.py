@@ -271,7 +271,15 @@ class InlineLowering:
 
     def function_loop_steps(self, iterable):
         """What each step of a loop over a literal of functions binds: a key (a constant),
-        a function value, or a (key, function) pair; None for any other loop."""
+        a function value, or a (key, function) pair; None for any other loop. The
+        literal may be walked backwards (``reversed(fs)``, ``fs[::-1]``, also inside
+        ``enumerate`` or around ``ops.items()``)."""
+        inner = self.backwards_of(iterable)
+        if inner is not None:
+            if isinstance(iterable, gast.Subscript) and not self.functions_sequence(inner):
+                return None         # (a dict cannot be sliced: Python raises there)
+            steps = self.function_loop_steps(inner)
+            return None if steps is None else steps[::-1]
         method = None
         if isinstance(iterable, gast.Call) and not iterable.keywords:
             func = iterable.func
@@ -282,12 +290,19 @@ class InlineLowering:
                 method, iterable = "enumerate", iterable.args[0]
             else:
                 return None
+        backwards = self.backwards_of(iterable) if method == "enumerate" else None
+        if backwards is not None:
+            iterable = backwards
         if not self.looks_like_function(iterable):
             return None
         functions = self.function_value(iterable)
         if not isinstance(functions, Functions) or any(isinstance(v, Data) for v in functions.values):
             return None
         pairs = functions.items()
+        if backwards is not None:
+            pairs = list(enumerate(v for _, v in pairs[::-1])) if functions.keys is None else None
+            if pairs is None:
+                return None
         if method in ("items", "enumerate"):
             if (method == "items") != (functions.keys is not None):
                 return None
@@ -295,6 +310,26 @@ class InlineLowering:
         if method == "keys" or method is None and functions.keys is not None:
             return [S.const(k) for k, _ in pairs]
         return [v for _, v in pairs]
+
+    def backwards_of(self, iterable):
+        """``xs`` for ``reversed(xs)`` or ``xs[::-1]``; else None."""
+        if isinstance(iterable, gast.Call) and len(iterable.args) == 1 and not iterable.keywords \
+                and not isinstance(iterable.args[0], gast.Starred) \
+                and self.resolve_call(iterable) is reversed:
+            return iterable.args[0]
+        if isinstance(iterable, gast.Subscript) and isinstance(iterable.slice, gast.Slice) \
+                and iterable.slice.lower is None and iterable.slice.upper is None \
+                and _minus_one(iterable.slice.step):
+            return iterable.value
+        return None
+
+    def functions_sequence(self, node):
+        """Whether ``node`` is a list or tuple literal of function values."""
+        if not self.looks_like_function(node):
+            return False
+        functions = self.function_value(node)
+        return isinstance(functions, Functions) and functions.keys is None
+
 
     def bind_step(self, target, step, stmt, changed):
         if isinstance(step, tuple):
@@ -421,3 +456,10 @@ def _constant_keys(iterable, callee):
         keys = list(range(*[a.value for a in iterable.args]))
         return keys if 0 < len(keys) <= 64 else None
     return None
+
+
+def _minus_one(node):
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        node = node.operand
+        return isinstance(node, gast.Constant) and type(node.value) is int and node.value == 1
+    return isinstance(node, gast.Constant) and type(node.value) is int and node.value == -1
