@@ -566,3 +566,46 @@ def test_global_list_walked_backwards_changed_after_grad_is_made():
     finally:
         _BACK[1] = np.tanh
     assert_close(d(x), np.cos(np.tanh(x)) * (1 - np.tanh(x) ** 2))
+
+
+# -- a bound method of a global instance taken as a value ----------------------------------------
+
+class Scaled:
+    def __init__(self, W, c):
+        self.W, self.c = W, c
+
+    def forward(self, h):
+        return np.tanh(self.W @ h + self.c)
+
+
+MODEL = Scaled(A3, 0.1)
+
+
+def bound_method_as_value(x, w):
+    f = MODEL.forward
+    return np.sum(f(x) * w) + np.sum(f(f(x * w)))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_bound_method_of_a_global_instance_as_value(mode):
+    check(mode, bound_method_as_value, (X3.copy(), 0.8), (0, 1))
+
+
+def test_bound_method_global_rebound_after_grad_is_made():
+    global MODEL
+    d = astgrad.grad(bound_method_as_value, wrt=(0, 1))
+    x = X3.copy()
+
+    def expected():
+        return (numerical_grad(bound_method_as_value, (x, 0.8), wrt=0),
+                numerical_grad(bound_method_as_value, (x, 0.8), wrt=1))
+    saved = MODEL
+    try:
+        assert_close(d(x, 0.8), expected())
+        MODEL = Scaled(A3.T * 2.0, -0.3)                 # the global rebound
+        assert_close(d(x, 0.8), expected())
+        MODEL.c = 0.5                                    # an attribute of the new instance changed
+        assert_close(d(x, 0.8), expected())
+    finally:
+        MODEL = saved
+    assert_close(d(x, 0.8), expected())
