@@ -609,3 +609,56 @@ def test_bound_method_global_rebound_after_grad_is_made():
     finally:
         MODEL = saved
     assert_close(d(x, 0.8), expected())
+
+
+# -- list.sort(key=...) on a list the function made ------------------------------------------------
+
+def sort_in_place_with_key(x, w):
+    vals = [x[0] * w, x[1], x[2] * w]
+    vals.sort(key=lambda v: -v)
+    return vals[0] * 3.0 + vals[2]
+
+
+def sort_seen_through_another_name(x, w):
+    vals = [x[0] * w, np.sin(x[1]), x[2] * w]
+    other = vals
+    scale = w
+    vals.sort(key=lambda v: abs(v - 0.1 * scale), reverse=True)
+    return other[0] * 3.0 + other[1] * w + vals[2]
+
+
+SORTS = [sort_in_place_with_key, sort_seen_through_another_name]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", SORTS, ids=[f.__name__ for f in SORTS])
+def test_list_sort_with_a_local_key(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+def test_list_sort_orders_like_python():
+    x = np.array([0.3, -0.5, 0.7])
+    assert_close(sort_in_place_with_key(x, 0.8), 0.7 * 0.8 * 3.0 - 0.5)
+    gx, gw = astgrad.grad(sort_seen_through_another_name, wrt=(0, 1))(x, 0.8)
+    assert_close(gx, numerical_grad(sort_seen_through_another_name, (x, 0.8), wrt=0))
+    assert_close(gw, numerical_grad(sort_seen_through_another_name, (x, 0.8), wrt=1))
+
+
+_SORT_KEY_SIGN = [1.0]
+
+
+def sort_by_global_sign(x):
+    vals = [x[0], x[1], x[2]]
+    vals.sort(key=lambda v: _SORT_KEY_SIGN[0] * v)
+    return vals[0] * 2.0 + vals[1]
+
+
+def test_list_sort_key_reading_a_global_changed_after_grad_is_made():
+    d = astgrad.grad(sort_by_global_sign)
+    x = np.array([0.3, -0.5, 0.7])
+    assert_close(d(x), np.array([1.0, 2.0, 0.0]))
+    _SORT_KEY_SIGN[0] = -1.0
+    try:
+        assert_close(d(x), np.array([1.0, 0.0, 2.0]))
+    finally:
+        _SORT_KEY_SIGN[0] = 1.0

@@ -20,6 +20,7 @@ from .containers import ContainerLowering
 from .default_dicts import rewrite_default_dicts
 from .deletions import DeletionLowering
 from .dicts import DictLowering
+from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
@@ -54,7 +55,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
-                 BuiltObjectLowering):
+                 BuiltObjectLowering, ListSortLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -92,6 +93,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
         dicts.py        dict.get, dict(...), d.update(...), d[k][j] = v
+        list_sort.py    xs.sort(key=...) on a list made here: xs[:] = sorted(xs, key=...)
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
