@@ -662,3 +662,61 @@ def test_list_sort_key_reading_a_global_changed_after_grad_is_made():
         assert_close(d(x), np.array([1.0, 0.0, 2.0]))
     finally:
         _SORT_KEY_SIGN[0] = 1.0
+
+
+# -- getattr with a name known when the code is generated -------------------------------------------
+
+def getattr_from_a_config(x, w):
+    cfg = {"act": "tanh", "out": "exp"}
+    h = getattr(np, cfg["act"])(x * w)
+    return np.sum(getattr(np, cfg["out"])(h))
+
+
+def getattr_constant_name(x, w):
+    return np.sum(getattr(np, "sin")(x * w) * getattr(np, "cos")(x))
+
+
+GETATTRS = [getattr_from_a_config, getattr_constant_name]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", GETATTRS, ids=[f.__name__ for f in GETATTRS])
+def test_getattr_with_a_known_name(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+class _Activations:
+    def __init__(self):
+        self.act = np.tanh
+
+
+ACTS = _Activations()
+
+
+def getattr_of_a_global_instance(x):
+    return np.sum(getattr(ACTS, "act")(x))
+
+
+def test_getattr_target_rebound_after_grad_is_made():
+    d = astgrad.grad(getattr_of_a_global_instance)
+    x = X3.copy()
+    assert_close(d(x), 1 - np.tanh(x) ** 2)
+    ACTS.act = np.sin
+    try:
+        assert_close(d(x), np.cos(x))
+    finally:
+        ACTS.act = np.tanh
+    assert_close(d(x), 1 - np.tanh(x) ** 2)
+
+
+def getattr_from_a_changed_config(x, w):
+    cfg = {"act": "tanh"}
+    cfg["act"] = "sin"
+    return np.sum(getattr(np, cfg["act"])(x * w))
+
+
+def test_getattr_from_a_config_the_code_changes_is_refused():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(getattr_from_a_changed_config)(X3.copy(), 0.8)
+    assert "test_function_values.py" in str(info.value)
+    assert "function value it does not know" in str(info.value)

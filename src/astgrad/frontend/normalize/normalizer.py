@@ -19,6 +19,7 @@ from .closures import ClosureLowering
 from .containers import ContainerLowering
 from .default_dicts import rewrite_default_dicts
 from .deletions import DeletionLowering
+from .constant_getattr import rewrite_constant_getattr
 from .dicts import DictLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
@@ -94,6 +95,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         foreign.py      free names of functions from another module, read off their scope
         dicts.py        dict.get, dict(...), d.update(...), d[k][j] = v
         list_sort.py    xs.sort(key=...) on a list made here: xs[:] = sorted(xs, key=...)
+        constant_getattr.py  getattr(np, "tanh") with a name known now: np.tanh
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
@@ -157,6 +159,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
             hoist_local_namedtuples(self, tree)
+            nodes = list(S.walk_nodes(tree))
+        if any(isinstance(n, gast.Name) and n.id == "getattr" for n in nodes) \
+                and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
         if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py
