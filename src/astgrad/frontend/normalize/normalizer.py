@@ -21,6 +21,7 @@ from .default_dicts import rewrite_default_dicts
 from .deletions import DeletionLowering
 from .constant_getattr import rewrite_constant_getattr
 from .dicts import DictLowering
+from .function_loops import FunctionLoopLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
@@ -56,7 +57,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
-                 BuiltObjectLowering, ListSortLowering):
+                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -96,6 +97,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         dicts.py        dict.get, dict(...), d.update(...), d[k][j] = v
         list_sort.py    xs.sort(key=...) on a list made here: xs[:] = sorted(xs, key=...)
         constant_getattr.py  getattr(np, "tanh") with a name known now: np.tanh
+        function_loops.py  for g in fs (or reversed(fs)) over a literal of functions: unrolled
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
