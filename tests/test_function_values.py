@@ -494,3 +494,229 @@ def test_refused_with_advice(f, words):
     assert "test_function_values.py" in message
     for word in words:
         assert word in message
+
+
+# -- lists of functions walked backwards --------------------------------------------------------
+
+def reversed_local_list(x, w):
+    fs = [np.sin, lambda v: v * w, np.cos]
+    out = x
+    for f in reversed(fs):
+        out = f(out)
+    return np.sum(out)
+
+
+def sliced_backwards_local_list(x, w):
+    fs = [np.sin, lambda v: v * w, np.tanh]
+    out = x
+    for f in fs[::-1]:
+        out = f(out)
+    return np.sum(out)
+
+
+def enumerate_reversed_list(x, w):
+    fs = (np.sin, lambda v: v * w, np.cos)
+    out = x
+    for k, f in enumerate(reversed(fs)):
+        out = f(out) * (k + 1.0)
+    return np.sum(out)
+
+
+def reversed_dict_items(x, w):
+    ops = {"a": np.sin, "b": lambda v: v * w, "c": np.cos}
+    out = x
+    for name, f in reversed(ops.items()):
+        out = f(out) + (1.0 if name == "a" else 0.0)
+    return np.sum(out)
+
+
+BACKWARDS = [reversed_local_list, sliced_backwards_local_list, enumerate_reversed_list, reversed_dict_items]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", BACKWARDS, ids=[f.__name__ for f in BACKWARDS])
+def test_lists_of_functions_walked_backwards(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+def test_reversed_walk_matches_python():
+    x = X3.copy()
+    assert_close(reversed_local_list(x, 0.8), np.sum(np.sin(np.cos(x) * 0.8)))
+    assert_close(enumerate_reversed_list(x, 0.8), np.sum(np.sin(np.cos(x) * 0.8 * 2.0) * 3.0))
+    assert_close(astgrad.grad(reversed_local_list, wrt=1)(x, 0.8), np.sum(np.cos(np.cos(x) * 0.8) * np.cos(x)))
+
+
+_BACK = [np.sin, np.tanh]
+
+
+def uses_reversed_global(x):
+    h = x
+    for f in reversed(_BACK):
+        h = f(h)
+    return np.sum(h)
+
+
+def test_global_list_walked_backwards_changed_after_grad_is_made():
+    d = astgrad.grad(uses_reversed_global)
+    x = X3.copy()
+    assert_close(d(x), np.cos(np.tanh(x)) * (1 - np.tanh(x) ** 2))
+    _BACK[1] = np.exp
+    try:
+        assert_close(d(x), np.cos(np.exp(x)) * np.exp(x))
+    finally:
+        _BACK[1] = np.tanh
+    assert_close(d(x), np.cos(np.tanh(x)) * (1 - np.tanh(x) ** 2))
+
+
+# -- a bound method of a global instance taken as a value ----------------------------------------
+
+class Scaled:
+    def __init__(self, W, c):
+        self.W, self.c = W, c
+
+    def forward(self, h):
+        return np.tanh(self.W @ h + self.c)
+
+
+MODEL = Scaled(A3, 0.1)
+
+
+def bound_method_as_value(x, w):
+    f = MODEL.forward
+    return np.sum(f(x) * w) + np.sum(f(f(x * w)))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_bound_method_of_a_global_instance_as_value(mode):
+    check(mode, bound_method_as_value, (X3.copy(), 0.8), (0, 1))
+
+
+def test_bound_method_global_rebound_after_grad_is_made():
+    global MODEL
+    d = astgrad.grad(bound_method_as_value, wrt=(0, 1))
+    x = X3.copy()
+
+    def expected():
+        return (numerical_grad(bound_method_as_value, (x, 0.8), wrt=0),
+                numerical_grad(bound_method_as_value, (x, 0.8), wrt=1))
+    saved = MODEL
+    try:
+        assert_close(d(x, 0.8), expected())
+        MODEL = Scaled(A3.T * 2.0, -0.3)                 # the global rebound
+        assert_close(d(x, 0.8), expected())
+        MODEL.c = 0.5                                    # an attribute of the new instance changed
+        assert_close(d(x, 0.8), expected())
+    finally:
+        MODEL = saved
+    assert_close(d(x, 0.8), expected())
+
+
+# -- list.sort(key=...) on a list the function made ------------------------------------------------
+
+def sort_in_place_with_key(x, w):
+    vals = [x[0] * w, x[1], x[2] * w]
+    vals.sort(key=lambda v: -v)
+    return vals[0] * 3.0 + vals[2]
+
+
+def sort_seen_through_another_name(x, w):
+    vals = [x[0] * w, np.sin(x[1]), x[2] * w]
+    other = vals
+    scale = w
+    vals.sort(key=lambda v: abs(v - 0.1 * scale), reverse=True)
+    return other[0] * 3.0 + other[1] * w + vals[2]
+
+
+SORTS = [sort_in_place_with_key, sort_seen_through_another_name]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", SORTS, ids=[f.__name__ for f in SORTS])
+def test_list_sort_with_a_local_key(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+def test_list_sort_orders_like_python():
+    x = np.array([0.3, -0.5, 0.7])
+    assert_close(sort_in_place_with_key(x, 0.8), 0.7 * 0.8 * 3.0 - 0.5)
+    gx, gw = astgrad.grad(sort_seen_through_another_name, wrt=(0, 1))(x, 0.8)
+    assert_close(gx, numerical_grad(sort_seen_through_another_name, (x, 0.8), wrt=0))
+    assert_close(gw, numerical_grad(sort_seen_through_another_name, (x, 0.8), wrt=1))
+
+
+_SORT_KEY_SIGN = [1.0]
+
+
+def sort_by_global_sign(x):
+    vals = [x[0], x[1], x[2]]
+    vals.sort(key=lambda v: _SORT_KEY_SIGN[0] * v)
+    return vals[0] * 2.0 + vals[1]
+
+
+def test_list_sort_key_reading_a_global_changed_after_grad_is_made():
+    d = astgrad.grad(sort_by_global_sign)
+    x = np.array([0.3, -0.5, 0.7])
+    assert_close(d(x), np.array([1.0, 2.0, 0.0]))
+    _SORT_KEY_SIGN[0] = -1.0
+    try:
+        assert_close(d(x), np.array([1.0, 0.0, 2.0]))
+    finally:
+        _SORT_KEY_SIGN[0] = 1.0
+
+
+# -- getattr with a name known when the code is generated -------------------------------------------
+
+def getattr_from_a_config(x, w):
+    cfg = {"act": "tanh", "out": "exp"}
+    h = getattr(np, cfg["act"])(x * w)
+    return np.sum(getattr(np, cfg["out"])(h))
+
+
+def getattr_constant_name(x, w):
+    return np.sum(getattr(np, "sin")(x * w) * getattr(np, "cos")(x))
+
+
+GETATTRS = [getattr_from_a_config, getattr_constant_name]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", GETATTRS, ids=[f.__name__ for f in GETATTRS])
+def test_getattr_with_a_known_name(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+class _Activations:
+    def __init__(self):
+        self.act = np.tanh
+
+
+ACTS = _Activations()
+
+
+def getattr_of_a_global_instance(x):
+    return np.sum(getattr(ACTS, "act")(x))
+
+
+def test_getattr_target_rebound_after_grad_is_made():
+    d = astgrad.grad(getattr_of_a_global_instance)
+    x = X3.copy()
+    assert_close(d(x), 1 - np.tanh(x) ** 2)
+    ACTS.act = np.sin
+    try:
+        assert_close(d(x), np.cos(x))
+    finally:
+        ACTS.act = np.tanh
+    assert_close(d(x), 1 - np.tanh(x) ** 2)
+
+
+def getattr_from_a_changed_config(x, w):
+    cfg = {"act": "tanh"}
+    cfg["act"] = "sin"
+    return np.sum(getattr(np, cfg["act"])(x * w))
+
+
+def test_getattr_from_a_config_the_code_changes_is_refused():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(getattr_from_a_changed_config)(X3.copy(), 0.8)
+    assert "test_function_values.py" in str(info.value)
+    assert "function value it does not know" in str(info.value)

@@ -90,6 +90,12 @@ def is_function_object(obj):
             or getattr(obj, "__astgrad_function__", None) is not None) and not isinstance(obj, type)
 
 
+def _instance_method(obj):
+    """A method of an instance of a user's class (``MODEL.forward``): named by its path,
+    a call of it is followed as ``MODEL.forward(x)`` is."""
+    return inspect.ismethod(obj) and not isinstance(obj.__self__, type) and is_user_function(obj.__func__)
+
+
 def functions_container(obj):
     """Whether ``obj`` is a list, tuple or dict (with string or integer keys) holding only
     function values."""
@@ -171,7 +177,7 @@ class ClosureLowering:
         if path is None or path[0] in self.locals:
             return False
         obj = self.source.resolve_path(path, depend=False)
-        return is_function_object(obj) or functions_container(obj)
+        return is_function_object(obj) or functions_container(obj) or len(path) > 1 and _instance_method(obj)
 
     def function_value(self, node):
         """The Local, Global or Functions that ``node`` (looks_like_function) is."""

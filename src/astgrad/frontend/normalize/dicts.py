@@ -145,16 +145,7 @@ class DictLowering:
     def only_dicts(self, name):
         """Whether the local ``name`` (not a parameter) is only ever bound, by plain
         assignments, to a dict made here: a display, a comprehension or ``dict(...)``."""
-        from .scopes import parameters
-        if name not in self.locals or name in parameters(self.source.tree):
-            return False
-        nodes = [n for tree in [self.source.tree] + self.inlined_trees for n in S.walk_nodes(tree)]
-        stores = sum(1 for n in nodes if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store))
-        values = [n.value for n in nodes if isinstance(n, gast.Assign) and len(n.targets) == 1
-                  and isinstance(n.targets[0], gast.Name) and n.targets[0].id == name]
-        return bool(values) and len(values) == stores and all(
-            isinstance(v, (gast.Dict, gast.DictComp))
-            or isinstance(v, gast.Call) and self.resolve_call(v) is builtins.dict for v in values)
+        return bound_only_to(self, name, (gast.Dict, gast.DictComp), (builtins.dict,))
 
     def dict_union(self, node):
         """``a | b`` where an operand is certainly a dict (a display, a comprehension,
@@ -228,3 +219,19 @@ def _store(owner, key, value, line):
                        value=value, type_comment=None)
     stmt.lineno = line
     return stmt
+
+
+def bound_only_to(normalizer, name, displays, makers):
+    """Whether the local ``name`` (not a parameter) is only ever bound, by plain
+    assignments, to a new container: one of ``displays`` (node types) or a call of one of
+    ``makers`` (built-ins)."""
+    from .scopes import parameters
+    if name not in normalizer.locals or name in parameters(normalizer.source.tree):
+        return False
+    nodes = [n for tree in [normalizer.source.tree] + normalizer.inlined_trees for n in S.walk_nodes(tree)]
+    stores = sum(1 for n in nodes if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store))
+    values = [n.value for n in nodes if isinstance(n, gast.Assign) and len(n.targets) == 1
+              and isinstance(n.targets[0], gast.Name) and n.targets[0].id == name]
+    return bool(values) and len(values) == stores and all(
+        isinstance(v, displays) or isinstance(v, gast.Call) and any(normalizer.resolve_call(v) is m for m in makers)
+        for v in values)

@@ -1,7 +1,8 @@
 """Calls of function values (closures.py says which values are followed): a local
 function, or a module-level helper handed a function value, is inlined where it is
 called; a global function bound to another name is called by its own name; a loop over
-a literal of functions is unrolled, so each step calls a function known now.
+a literal of functions is unrolled (function_loops.py), so each step calls a function
+known now.
 
 Inlining keeps Python's semantics: the arguments are evaluated first, in order, and
 bound to fresh names; the body's locals get fresh names; its free names read the
@@ -21,8 +22,8 @@ from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
-from .closures import Data, Functions, Global, Local, Made
-from .jumps import _has_early_return, jumps_out
+from .closures import Functions, Global, Local, Made
+from .jumps import _has_early_return
 from .made import makes_transform
 from .outer_writes import lower_inlined_writes, writes_outer
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
@@ -243,76 +244,6 @@ class InlineLowering:
                           if isinstance(defaults[param], gast.AST) else defaults[param]))
         return bound
 
-    # -- loops over functions ---------------------------------------------------------------
-
-    def unroll_function_loop(self, stmt):
-        """``for g in fs``, ``for i, g in enumerate(fs)``, ``for k, g in ops.items()``,
-        ``for k in ops`` over a literal of functions: one copy of the body per item."""
-        steps = self.function_loop_steps(stmt.iter)
-        if steps is None:
-            steps = _key_loop_steps(self, stmt)
-        if steps is None:
-            return False
-        if jumps_out(stmt.body):
-            raise self._refuse("break or continue in a loop over functions", stmt,
-                               "loop over the indices and call fs[i] under an if instead")
-        changed = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
-        for step in steps:
-            self.bind_step(stmt.target, step, stmt, changed)
-            for inner in stmt.body:
-                self.line = getattr(inner, "lineno", self.line)
-                self.statement(S.copy(inner))
-        for name in S.stored_names(stmt.target):
-            self.constant_names.pop(name, None)
-        for inner in stmt.orelse:
-            self.line = getattr(inner, "lineno", self.line)
-            self.statement(inner)
-        return True
-
-    def function_loop_steps(self, iterable):
-        """What each step of a loop over a literal of functions binds: a key (a constant),
-        a function value, or a (key, function) pair; None for any other loop."""
-        method = None
-        if isinstance(iterable, gast.Call) and not iterable.keywords:
-            func = iterable.func
-            if isinstance(func, gast.Attribute) and func.attr in ("items", "values", "keys") \
-                    and not iterable.args:
-                method, iterable = func.attr, func.value
-            elif self.resolve_call(iterable) is enumerate and len(iterable.args) == 1:
-                method, iterable = "enumerate", iterable.args[0]
-            else:
-                return None
-        if not self.looks_like_function(iterable):
-            return None
-        functions = self.function_value(iterable)
-        if not isinstance(functions, Functions) or any(isinstance(v, Data) for v in functions.values):
-            return None
-        pairs = functions.items()
-        if method in ("items", "enumerate"):
-            if (method == "items") != (functions.keys is not None):
-                return None
-            return [(S.const(k), v) for k, v in pairs]
-        if method == "keys" or method is None and functions.keys is not None:
-            return [S.const(k) for k, _ in pairs]
-        return [v for _, v in pairs]
-
-    def bind_step(self, target, step, stmt, changed):
-        if isinstance(step, tuple):
-            if not (isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2):
-                raise self._refuse("this loop target over (key, function) pairs", stmt,
-                                   "unpack each pair into two names: for k, g in ...")
-            self.bind_step(target.elts[0], step[0], stmt, changed)
-            self.bind_step(target.elts[1], step[1], stmt, changed)
-        elif not isinstance(target, gast.Name):
-            raise self._refuse("this loop target over functions", stmt, "bind each function to one name")
-        elif isinstance(step, gast.Constant):
-            self.emit(S.assign(target.id, S.copy(step)))
-            if target.id not in changed:
-                self.constant_names[target.id] = step.value
-        else:
-            self.functions[target.id] = step
-            self.locals.add(target.id)
-
 
 def _free_names(fn, enclosing=frozenset()):
     """The names ``fn`` (a def or lambda) and the functions it defines read from outside."""
@@ -392,32 +323,3 @@ def _is_factory(callee):
         return returns_local_function(parse_function(callee).tree)
     except (TransformError, TypeError, OSError):     # no source: not inlined, so a call of its result is refused
         return False
-
-
-def _key_loop_steps(normalizer, stmt):
-    """The keys of ``for k in ("a", "b")`` or ``for i in range(2)`` (constants written
-    out) whose body calls an item ``fs[k]`` of a literal of functions; else None."""
-    if not isinstance(stmt.target, gast.Name):
-        return None
-    keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter))
-    name = stmt.target.id
-    if keys is None or not any(
-            isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
-            and normalizer.functions_literal(node.func.value) is not None      # closures.py
-            and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
-            for inner in stmt.body for node in S.call_nodes(inner)):
-        return None
-    return [S.const(k) for k in keys]
-
-
-def _constant_keys(iterable, callee):
-    """The values of a tuple or list literal of constants, or of ``range`` with constant
-    arguments (at most a few dozen); None for anything else."""
-    if isinstance(iterable, (gast.Tuple, gast.List)) and iterable.elts \
-            and all(isinstance(e, gast.Constant) and isinstance(e.value, (str, int)) for e in iterable.elts):
-        return [e.value for e in iterable.elts]
-    if callee is range and isinstance(iterable, gast.Call) and not iterable.keywords and 1 <= len(iterable.args) <= 3 \
-            and all(isinstance(a, gast.Constant) and type(a.value) is int for a in iterable.args):
-        keys = list(range(*[a.value for a in iterable.args]))
-        return keys if 0 < len(keys) <= 64 else None
-    return None

@@ -19,7 +19,10 @@ from .closures import ClosureLowering
 from .containers import ContainerLowering
 from .default_dicts import rewrite_default_dicts
 from .deletions import DeletionLowering
+from .constant_getattr import rewrite_constant_getattr
 from .dicts import DictLowering
+from .function_loops import FunctionLoopLowering
+from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
@@ -54,7 +57,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
-                 BuiltObjectLowering):
+                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -92,6 +95,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
         dicts.py        dict.get, dict(...), d.update(...), d[k][j] = v
+        list_sort.py    xs.sort(key=...) on a list made here: xs[:] = sorted(xs, key=...)
+        constant_getattr.py  getattr(np, "tanh") with a name known now: np.tanh
+        function_loops.py  for g in fs (or reversed(fs)) over a literal of functions: unrolled
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
                         comprehensions, list and tuple + and *
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
@@ -155,6 +161,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
             hoist_local_namedtuples(self, tree)
+            nodes = list(S.walk_nodes(tree))
+        if any(isinstance(n, gast.Name) and n.id == "getattr" for n in nodes) \
+                and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
         if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py

@@ -31,6 +31,8 @@ class StatementLowering:
                 return
             if self.dict_update(value):     # d.update(m, k=v): containers.py
                 return
+            if self.list_sort(value):       # xs.sort(key=...): list_sort.py
+                return
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
