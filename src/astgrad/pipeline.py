@@ -24,6 +24,7 @@ import gast
 from .backend.emit import compile_closure, line_origins, to_source
 from .backend.namespace import Namespace
 from .core import generated_text
+from .core import ops
 from .core import syntax as S
 from .core.missing import MISSING
 from .core.naming import Namer
@@ -231,6 +232,7 @@ def _front(fn, key, callees):
         label = f"jvp of {fn.__qualname__}"
     mode.zero_safe = key[-1] == ZERO_SAFE
     tree = mode.transform()                                         # transform
+    mode.describe = ops.Descriptions()      # of the transformed statements, asked no more: not kept
     for name in sorted(namespace.used_user_names):
         source.resolve_path([name])         # astgrad's own code uses this user name too
     return Front(mode, tree, source, namespace, label, version, fn.__code__.co_freevars,
@@ -239,21 +241,29 @@ def _front(fn, key, callees):
 
 def back(front, key):
     """The Generated code of ``front`` for the argument kinds in ``key`` (none: the
-    general code). ``front`` is used up."""
+    general code). ``front`` is used up: what it held, and the trees made from it, are
+    freed before the collector resumes (alive then, its first collection walked them all)."""
     with _collector_paused():
-        started = time.perf_counter()
-        if key[0] == "reverse" and not returns_value(key):
-            front.mode.drop_value(front.tree)       # a front half made for the code with the value
-        if key[0] == "reverse" and checks_output(key):
-            front.mode.check_output(front.tree, from_key(key))
-        tree = front.mode.finish(front.tree, from_key(key))          # optimize
-        front.tree = None
-        text = to_source(tree)                                      # emit
-        bindings = front.namespace.bindings()
-        code, definition = compile_closure(text, tree.name,            # compile
-                                           set(bindings) | set(front.freevars), front.label)
-        origins = front.source.origins(line_origins(tree, definition))
-        generated_text.register_origins(code.co_filename, origins)
-        cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
-        return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
-                         front.seconds + time.perf_counter() - started, origins=origins)
+        try:
+            return _back(front, key)
+        finally:
+            front.mode = front.normalized = None
+
+
+def _back(front, key):
+    started = time.perf_counter()
+    if key[0] == "reverse" and not returns_value(key):
+        front.mode.drop_value(front.tree)       # a front half made for the code with the value
+    if key[0] == "reverse" and checks_output(key):
+        front.mode.check_output(front.tree, from_key(key))
+    tree = front.mode.finish(front.tree, from_key(key))          # optimize
+    front.tree = None
+    text = to_source(tree)                                      # emit
+    bindings = front.namespace.bindings()
+    code, definition = compile_closure(text, tree.name,            # compile
+                                       set(bindings) | set(front.freevars), front.label)
+    origins = front.source.origins(line_origins(tree, definition))
+    generated_text.register_origins(code.co_filename, origins)
+    cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
+    return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
+                     front.seconds + time.perf_counter() - started, origins=origins)

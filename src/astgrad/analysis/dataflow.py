@@ -276,9 +276,5 @@ def _is_dead(stmt, keep, facts):
 
 
 def _has_code(block):
-    return any(not _is_comment(s) and not isinstance(s, gast.Pass) for s in block)
-
-
-def _is_comment(stmt):
-    from ..backend.emit import is_comment
-    return is_comment(stmt)
+    from ..backend.emit import is_comment      # (imported here: the backend builds on this module)
+    return any(not is_comment(s) and not isinstance(s, gast.Pass) for s in block)

@@ -91,12 +91,15 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
         candidates = [(value.left, value.right)]
         if _IN_PLACE[type(value.op)]:
             candidates.append((value.right, value.left))
+        shape = _NOT_YET         # the value's shape class, found when first needed
         for buffer, other in candidates:
             if isinstance(buffer, gast.Name) and buffer.id in fresh and buffer.id in private \
                     and (last.get(buffer.id) == index or buffer.id == target) \
                     and typed.is_float64(value) \
-                    and (buffer.id == target or target not in _names_read(other)) \
-                    and classes.of(value) is not None and classes.of(value) == classes.name_class(buffer.id):
+                    and (buffer.id == target or target not in _names_read(other)):
+                shape = classes.of(value) if shape is _NOT_YET else shape
+                if shape is None or shape != classes.name_class(buffer.id):
+                    continue
                 # (``d = b`` first would lose d's old value where the other operand reads it)
                 copy = [] if buffer.id == target else [S.assign(target, S.name(buffer.id))]
                 update = gast.AugAssign(target=gast.Name(id=target, ctx=gast.Store(), annotation=None,
@@ -104,6 +107,9 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
                                         op=value.op, value=other)
                 return copy + [update]
     return None
+
+
+_NOT_YET = object()
 
 
 def _names_read(node):

@@ -90,10 +90,12 @@ def inner_blocks(stmt):
 def walk_statements(body):
     """Every statement in ``body``, nested ones included, in source order (a statement
     comes before the statements inside it). Read only."""
+    simple = _SIMPLE
     for stmt in body:
         yield stmt
-        for block in inner_blocks(stmt):
-            yield from walk_statements(block)
+        if stmt.__class__ not in simple:
+            for block in inner_blocks(stmt):
+                yield from walk_statements(block)
 
 
 def walk_blocks(body):
@@ -101,9 +103,11 @@ def walk_blocks(body):
     ones first. A caller may change a yielded list in place: the lists inside it are
     looked up only after it has been yielded."""
     yield body
+    simple = _SIMPLE
     for stmt in body:
-        for block in inner_blocks(stmt):
-            yield from walk_blocks(block)
+        if stmt.__class__ not in simple:
+            for block in inner_blocks(stmt):
+                yield from walk_blocks(block)
 
 
 def rewrite_blocks(body, fn):
@@ -115,10 +119,11 @@ def rewrite_blocks(body, fn):
     visited in source order. Nested blocks are replaced on their statements; the
     rewritten top-level block is returned (``body`` itself is not changed).
     """
-    out = []
+    out, simple = [], _SIMPLE
     for stmt in body:
-        for owner, field in _slots(stmt):
-            _store(owner, field, rewrite_blocks(getattr(owner, field), fn))
+        if stmt.__class__ not in simple:
+            for owner, field in _slots(stmt):
+                _store(owner, field, rewrite_blocks(getattr(owner, field), fn))
         result = fn(stmt)
         if isinstance(result, list):
             out.extend(result)

@@ -271,9 +271,10 @@ _ARRAY_ATTRIBUTES = frozenset({"shape", "T", "ndim", "dtype", "size", "real", "i
 def read_as_objects(body):
     """The names in ``body`` whose attributes other than an array's are read (``b.pos``,
     not a method called, nor ``x.shape``): objects, whose zero derivative is None."""
-    called = {id(node.func) for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Call)}
-    return {node.value.id for stmt in body for node in gast.walk(stmt)
-            if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name)
+    nodes = S.operand_nodes(gast.Module(body=body, type_ignores=[]))      # one walk, as a list
+    called = {id(node.func) for node in nodes if node.__class__ is gast.Call}
+    return {node.value.id for node in nodes
+            if node.__class__ is gast.Attribute and isinstance(node.value, gast.Name)
             and isinstance(node.ctx, gast.Load) and id(node) not in called
             and node.attr not in _ARRAY_ATTRIBUTES}
 
