@@ -1,0 +1,76 @@
+"""Generating a derivative pauses Python's cyclic garbage collector and leaves it as it
+was: enabled or disabled as the program had it, the objects the program froze
+(``gc.freeze``) still frozen, and the objects the kept front half of a generation holds
+(between ``grad(f)`` and the first call) still collected once they are garbage."""
+
+import gc
+import weakref
+
+import numpy as np
+
+import astgrad
+from fd import assert_close, numerical_grad
+from program_files import load
+
+SOURCE = '''
+import numpy as np
+
+
+def f(x):
+    t = np.sin(x) * x
+    for _ in range(2):
+        t = t * 0.5 + np.cos(t)
+    return np.sum(t)
+'''
+
+X = np.linspace(0.1, 0.9, 4)
+
+
+def _gradient_now():
+    gradient = astgrad.grad(load(SOURCE, "f"))      # a new function: its front half is made now
+    gradient(X)
+
+
+def test_the_collector_is_enabled_again_after_grad_and_the_first_call():
+    assert gc.isenabled()
+    _gradient_now()
+    assert gc.isenabled()
+
+
+def test_a_collector_the_program_disabled_stays_disabled():
+    gc.disable()
+    try:
+        _gradient_now()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_objects_the_program_froze_stay_frozen():
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        _gradient_now()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+class _Node:
+    pass
+
+
+def test_cycles_made_before_grad_are_still_collected():
+    made = _Node()
+    made.self = made                # a cycle, young when grad(f) runs
+    alive = weakref.ref(made)
+    del made
+    _gradient_now()
+    gc.collect()
+    assert alive() is None
+
+
+def test_the_gradient_is_right_after_the_pause():
+    f = load(SOURCE, "f")
+    assert_close(astgrad.grad(f)(X), numerical_grad(f, (X,)))
