@@ -99,7 +99,7 @@ class _Rest:
             if _is_copy(stmt) and stmt.value.id == old:
                 self.copies[(stmt.targets[0].id, old)] -= 1
                 self.copies[(stmt.targets[0].id, new)] += 1
-            _Rename(old, new).visit(stmt)
+            _rename(stmt, old, new)
             counts = self._counts[key]
             moved = counts.pop(old)
             counts[new] = counts.get(new, 0) + moved
@@ -113,10 +113,8 @@ def _is_copy(stmt):
         and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name)
 
 
-class _Rename(gast.NodeVisitor):
-    def __init__(self, old, new):
-        self.old, self.new = old, new
-
-    def visit_Name(self, node):
-        if node.id == self.old and isinstance(node.ctx, gast.Load):
-            node.id = self.new
+def _rename(stmt, old, new):
+    """Every read of ``old`` in ``stmt`` reads ``new`` instead."""
+    for node in S.name_nodes(stmt):
+        if node.id == old and isinstance(node.ctx, gast.Load):
+            node.id = new

@@ -82,4 +82,15 @@ def _canonical(node):
         return "(" + " * ".join(sorted([_canonical(node.left), _canonical(node.right)])) + ")"
     if isinstance(node, gast.BinOp):
         return f"({_canonical(node.left)} {type(node.op).__name__} {_canonical(node.right)})"
-    return gast.dump(node)
+    return _text(node)
+
+
+def _text(value):
+    """The node's class and fields, recursively (what ``gast.dump`` says, which makes a
+    closure per call that only the collector frees)."""
+    if isinstance(value, gast.AST):
+        fields = ", ".join(_text(getattr(value, field, None)) for field in value._fields)
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_text, value)) + "]"
+    return repr(value)

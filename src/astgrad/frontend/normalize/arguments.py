@@ -28,7 +28,7 @@ def _argument_writes(tree, written_by_call=None):
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     copies = {}                 # name -> the names plainly copied into it
     written, augmented, item_ops = set(), set(), {}
-    for node in S.walk_nodes(tree):
+    for node in S.operand_nodes(tree):     # (no Assign, Call or AugAssign among the operators)
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 if isinstance(target, gast.Name) and isinstance(node.value, gast.Name):
@@ -146,7 +146,7 @@ def _free_containers(source, params):
     other argument. Names the function binds itself are left out (read before the body,
     they are not bound yet)."""
     loaded, stored = set(), set()
-    for node in S.walk_nodes(source.tree):
+    for node in S.name_nodes(source.tree):
         if isinstance(node, gast.Name):
             (loaded if isinstance(node.ctx, gast.Load) else stored).add(node.id)
     read = loaded | _names_read_by_callees(source.globals, [source.globals.get(n) for n in loaded])

@@ -123,7 +123,7 @@ def _declared_writes(tree):
     """({global: store_global} for the globals ``tree`` or a def in it declares and
     writes, the names ``tree`` declares nonlocal). One walk finds whether any ``global``
     or ``nonlocal`` statement is there at all: most functions have none."""
-    if not any(type(node) in _DECLARATIONS for node in S.walk_nodes(tree)):
+    if not any(type(node) in _DECLARATIONS for node in S.operand_nodes(tree)):
         return {}, set()
     kinds = {name: runtime.store_global for d in [tree] + _nested_defs(tree) for name in _global_writes(d)}
     return kinds, declared(tree, gast.Nonlocal)
