@@ -10,6 +10,7 @@ default arguments, and inlining single-use temporaries.
 """
 
 import dataclasses
+import inspect
 import operator
 
 import gast
@@ -88,8 +89,7 @@ def _drop_default_arguments(body, context):
         _drop_defaults(context.found_calls)
         context.found_calls = None
         return body
-    for stmt in body:
-        drop_default_arguments(stmt)
+    _drop_defaults(S.call_nodes(gast.Module(body=body, type_ignores=[])))      # one walk
     return body
 
 
@@ -240,7 +240,6 @@ def drop_default_arguments(node):
 
 def _drop_defaults(calls):
     """``drop_default_arguments`` for each of ``calls``."""
-    import inspect
     for call in calls:
         if call.keywords:
             _drop_default_order(call)
@@ -268,7 +267,6 @@ _runtime_parameters = {}     # runtime helper -> its parameters (None: no signat
 def _parameters(helper):
     """The parameters of a runtime helper, read once (inspect.signature is slow)."""
     if helper not in _runtime_parameters:
-        import inspect
         try:
             _runtime_parameters[helper] = list(inspect.signature(helper).parameters.values())
         except (TypeError, ValueError):
