@@ -119,27 +119,43 @@ class FunctionLoopLowering:
 
 
 def _key_loop_steps(normalizer, stmt):
-    """The keys of ``for k in ("a", "b")`` or ``for i in range(2)`` (constants written
-    out) whose body calls an item ``fs[k]`` of a literal of functions; else None."""
+    """The keys of ``for k in ("a", "b")``, ``for i in range(2)`` or ``for i in
+    range(len(fs))`` (constants written out) whose body calls an item ``fs[k]`` of a
+    literal of functions, or hands one on (``step(fs[k], y)``); else None."""
     if not isinstance(stmt.target, gast.Name):
         return None
-    keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter))
     name = stmt.target.id
+    keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter), _literal_length(normalizer, stmt.iter))
     if keys is None or not any(
-            isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
-            and normalizer.functions_literal(node.func.value) is not None      # closures.py
-            and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
-            for inner in stmt.body for node in S.call_nodes(inner)):
+            isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load)
+            and isinstance(node.slice, gast.Name) and node.slice.id == name
+            and normalizer.functions_literal(node.value) is not None      # closures.py
+            for inner in stmt.body for node in S.walk_nodes(inner)):
         return None
     return [S.const(k) for k in keys]
 
 
-def _constant_keys(iterable, callee):
+def _literal_length(normalizer, iterable):
+    """The number of items of ``fs`` in ``range(len(fs))``, ``fs`` a sequence literal of
+    functions; None otherwise."""
+    if not (isinstance(iterable, gast.Call) and len(iterable.args) == 1 and not iterable.keywords):
+        return None
+    inner = iterable.args[0]
+    if not (isinstance(inner, gast.Call) and len(inner.args) == 1 and not inner.keywords
+            and normalizer.resolve_call(inner) is len):
+        return None
+    functions = normalizer.functions_literal(inner.args[0])
+    return None if functions is None or functions.keys is not None else len(functions.values)
+
+
+def _constant_keys(iterable, callee, length=None):
     """The values of a tuple or list literal of constants, or of ``range`` with constant
-    arguments (at most a few dozen); None for anything else."""
+    arguments or over ``length`` (at most a few dozen); None for anything else."""
     if isinstance(iterable, (gast.Tuple, gast.List)) and iterable.elts \
             and all(isinstance(e, gast.Constant) and isinstance(e.value, (str, int)) for e in iterable.elts):
         return [e.value for e in iterable.elts]
+    if callee is range and length is not None:
+        return list(range(length)) or None
     if callee is range and isinstance(iterable, gast.Call) and not iterable.keywords and 1 <= len(iterable.args) <= 3 \
             and all(isinstance(a, gast.Constant) and type(a.value) is int for a in iterable.args):
         keys = list(range(*[a.value for a in iterable.args]))
