@@ -104,6 +104,34 @@ def functions_container(obj):
     return type(obj) in (list, tuple) and bool(obj) and all(map(is_function_object, obj))
 
 
+_READING_METHODS = frozenset({"copy", "count", "index", "get", "keys", "values", "items"})
+
+
+def changed_in_place(tree, name, seen=None):
+    """Whether the code of ``tree`` may change the list or dict bound to ``name`` after it
+    is made: an item written or deleted, a method other than a reading one called on it,
+    or the same for another name assigned from it (``gs = fs``)."""
+    seen = {name} if seen is None else seen | {name}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Subscript) and _is_name(node.value, name) \
+                and isinstance(node.ctx, (gast.Store, gast.Del)):
+            return True
+        if isinstance(node, gast.Attribute) and _is_name(node.value, name) and node.attr not in _READING_METHODS:
+            return True
+        if isinstance(node, gast.AugAssign) and _is_name(node.target, name):
+            return True
+        if isinstance(node, (gast.Assign, gast.AnnAssign)) and _is_name(node.value, name):
+            targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+            for target in targets:
+                if not isinstance(target, gast.Name) or target.id not in seen and changed_in_place(tree, target.id, seen):
+                    return True
+    return False
+
+
+def _is_name(node, name):
+    return isinstance(node, gast.Name) and node.id == name
+
+
 def _numpy_dispatcher(obj):
     """``np.sum``, ``np.linalg.norm``: NumPy's wrappers of its Python functions."""
     return callable(obj) and inspect.isfunction(getattr(obj, "_implementation", None)) \
@@ -245,7 +273,10 @@ class ClosureLowering:
         if not self.inlining and target in getattr(self.source.fn, "__astgrad_mixed__", ()) \
                 and self.bind_mixed_argument(target, value):
             return
-        if self.looks_like_function(value):
+        if self.bind_display_of_functions(target, value):
+            return
+        if self.looks_like_function(value) and not (
+                isinstance(value, (gast.List, gast.Dict)) and changed_in_place(self.source.tree, target)):
             function = self.function_value(value)
             if not _has_value(function) or _holds_made(function) and self.only_called(target):
                 self.bind_function(target, function, value)     # no value needed when the code runs
@@ -276,12 +307,16 @@ class ClosureLowering:
         else:
             return None
         kinds = [self.looks_like_function(e) for e in elts]
-        if all(kinds) or not any(kinds):
+        nested = [not kind and self.holds_functions(e) for e, kind in zip(elts, kinds)]
+        if all(kinds) or not any(kinds) and not any(nested):
             return None
         items = []
-        for elt, is_function in zip(elts, kinds):
+        for elt, is_function, inner in zip(elts, kinds, nested):
             if is_function:
                 items.append(self.function_value(elt))
+                continue
+            if inner:       # ("scale", lambda v: v * w) in a list of such pairs
+                items.append(self.functions[self.mixed_tuple(elt, own).id])
                 continue
             atom = self.atom(elt, hint="result")
             if isinstance(atom, gast.Name):
@@ -290,6 +325,27 @@ class ClosureLowering:
         name = self.namer.fresh("function")
         self.functions[name] = Functions(keys, items)
         return S.name(name)
+
+    def holds_functions(self, node):
+        """Whether ``node`` is a tuple or list display holding a function value, in it or
+        in a display it holds (``[("scale", lambda v: v * w), ("sin", np.sin)]``)."""
+        return isinstance(node, (gast.Tuple, gast.List)) and any(
+            self.looks_like_function(e) or self.holds_functions(e) for e in node.elts)
+
+    def bind_display_of_functions(self, target, value):
+        """``pipeline = [("scale", lambda v: v * w), ("sin", np.sin)]``, bound once and
+        never changed: ``target`` bound to the Functions of its items (the other values
+        read now, as the display reads them). Whether it was."""
+        if not (isinstance(value, (gast.Tuple, gast.List)) and self.bound_count[target] <= 1
+                and not self.looks_like_function(value) and self.holds_functions(value)
+                and not changed_in_place(self.source.tree, target)):
+            return False
+        mixed = self.mixed_tuple(value, set())
+        if mixed is None:
+            return False
+        self.functions[target] = self.functions.pop(mixed.id)
+        self.locals.add(target)
+        return True
 
     # -- helpers that cannot be inlined, handed functions known now -------------------------
 

@@ -8,6 +8,11 @@ follows ``fs = [np.sin, lambda v: v * w]``):
 - an argument holding functions and other values (``[np.sin, 2.0]``), which the function
   was made for (frontend/function_args.py): its functions are known, its other items
   read from the argument when the code runs.
+
+A list or dict display of functions the code changes afterwards (``fs[0] = np.tan``,
+``fs.append(g)``, ``del ops["a"]``, directly or through another name bound to it) is
+not followed as the functions it was made with (closures.py's ``changed_in_place``): it is an ordinary value, and a call of
+one of its items is refused (or, for a lambda, the lambda stored as a value is).
 """
 
 import gast
@@ -62,3 +67,4 @@ class FunctionLiteralLowering:
             "code runs", node, "index it with a constant, loop over constant keys (for name in (\"tanh\", "
             "\"sin\"): ops[name](x)), or pass the function itself as an argument (the derivative is made "
             "for the function given)")
+

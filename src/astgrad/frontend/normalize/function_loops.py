@@ -7,7 +7,7 @@ when the code is generated."""
 import gast
 
 from ...core import syntax as S
-from .closures import Data, Functions
+from .closures import Data, Functions, changed_in_place
 from .jumps import jumps_out
 
 
@@ -49,6 +49,8 @@ class FunctionLoopLowering:
                 return None         # (a dict cannot be sliced: Python raises there)
             steps = self.function_loop_steps(inner)
             return None if steps is None else steps[::-1]
+        if isinstance(iterable, gast.Call) and self.resolve_call(iterable) is zip:
+            return self.zip_steps(iterable)
         method = None
         if isinstance(iterable, gast.Call) and not iterable.keywords:
             func = iterable.func
@@ -80,6 +82,47 @@ class FunctionLoopLowering:
             return [S.const(k) for k, _ in pairs]
         return [v for _, v in pairs]
 
+    def zip_steps(self, node):
+        """The steps of ``zip(fs, cs)``, ``fs`` a sequence literal of functions and the
+        others of a number of items known now (a display, its values read now as zip
+        reads them; a name bound once to a tuple, or to a list never changed, its items
+        read at each step; constants): each step a list of the items it unpacks; None
+        for any other zip."""
+        if node.keywords or len(node.args) < 2 or any(isinstance(a, gast.Starred) for a in node.args):
+            return None
+        kinds = [self.zip_column_kind(arg) for arg in node.args]
+        if None in kinds or "functions" not in kinds:
+            return None
+        columns = []
+        for arg, kind in zip(node.args, kinds):
+            if kind == "functions":
+                columns.append(list(self.function_value(arg).values))
+            elif kind == "display":
+                columns.append([Data(self.kept_atom(e)) for e in arg.elts])     # call_forms.py
+            elif isinstance(kind, int):
+                columns.append([Data(gast.Subscript(value=S.name(arg.id), slice=S.const(i), ctx=gast.Load()))
+                                for i in range(kind)])
+            else:
+                columns.append([S.const(k) for k in kind])
+        return [list(step) for step in zip(*columns)]
+
+    def zip_column_kind(self, arg):
+        """How a loop over ``zip`` reads the items of its argument ``arg``: "functions",
+        "display", the length of a name bound once to a display never changed, the
+        constants (a list) of a range or a tuple of constants; None when it cannot tell."""
+        if self.functions_sequence(arg):
+            return "functions"
+        if isinstance(arg, (gast.Tuple, gast.List)) and arg.elts:
+            keys = _constant_keys(arg, None)
+            if keys is not None:
+                return keys
+            return None if any(isinstance(e, gast.Starred) or self.looks_like_function(e) for e in arg.elts) \
+                else "display"
+        if isinstance(arg, gast.Call):
+            return _constant_keys(arg, self.resolve_call(arg))
+        display = _fixed_display(self, arg)
+        return None if display is None else len(display.elts)
+
     def backwards_of(self, iterable):
         """``xs`` for ``reversed(xs)`` or ``xs[::-1]``; else None."""
         if isinstance(iterable, gast.Call) and len(iterable.args) == 1 and not iterable.keywords \
@@ -101,7 +144,24 @@ class FunctionLoopLowering:
 
 
     def bind_step(self, target, step, stmt, changed):
-        if isinstance(step, tuple):
+        if isinstance(step, Functions) and step.keys is None and step.argument is None \
+                and isinstance(target, (gast.Tuple, gast.List)):
+            step = list(step.values)
+        if isinstance(step, list) and isinstance(target, gast.Name):      # for pair in zip(fs, cs)
+            step = Functions(None, [Data(item) if isinstance(item, gast.Constant) else item for item in step])
+        elif isinstance(step, list):      # the items of a tuple, unpacked
+            if len(target.elts) != len(step) or any(isinstance(e, gast.Starred) for e in target.elts):
+                raise self._refuse("unpacking a tuple holding functions into a different number of names", stmt,
+                                   "unpack each item into one name per value it holds")
+            for part, item in zip(target.elts, step):
+                self.bind_step(part, item, stmt, changed)
+            return
+        elif isinstance(step, Data):
+            if not isinstance(target, gast.Name):
+                raise self._refuse("this loop target over functions", stmt, "bind each item to one name")
+            self.emit(S.assign(target.id, S.copy(step.atom)))
+            self.functions.pop(target.id, None)
+        elif isinstance(step, tuple):
             if not (isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2):
                 raise self._refuse("this loop target over (key, function) pairs", stmt,
                                    "unpack each pair into two names: for k, g in ...")
@@ -116,6 +176,22 @@ class FunctionLoopLowering:
         else:
             self.functions[target.id] = step
             self.locals.add(target.id)
+
+
+def _fixed_display(normalizer, node):
+    """The display a local name is bound to, once, when its items never change: a tuple,
+    or a list the code never changes in place; None otherwise."""
+    if not isinstance(node, gast.Name) or node.id in normalizer.functions \
+            or normalizer.bound_count[node.id] != 1:
+        return None
+    tree = normalizer.source.tree
+    for stmt in S.walk_nodes(tree):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id == node.id:
+            value = stmt.value
+            if isinstance(value, gast.Tuple) or isinstance(value, gast.List) and not changed_in_place(tree, node.id):
+                return None if any(isinstance(e, gast.Starred) for e in value.elts) else value
+    return None
 
 
 def _key_loop_steps(normalizer, stmt):
