@@ -243,6 +243,8 @@ class ClosureLowering:
             key = self.constant_names[index.id]
         elif isinstance(index, gast.Constant):
             key = index.value
+        elif self.constant_item(index) is not None:      # ops[config["act"]], config a dict display
+            key = self.constant_item(index).value
         elif isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
                 and isinstance(index.operand, gast.Constant):
             key = -index.operand.value
@@ -253,6 +255,41 @@ class ClosureLowering:
         except (KeyError, IndexError, TypeError):
             return None
         return None if isinstance(item, Data) else item
+
+    def fixed_display(self, node):
+        """The display a local name is bound to, once, when its items never change: a
+        tuple, or a list or a dict the code never changes in place; None otherwise."""
+        if not isinstance(node, gast.Name) or node.id in self.functions or self.bound_count[node.id] != 1:
+            return None
+        tree = self.source.tree
+        for stmt in S.walk_nodes(tree):
+            if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                    and stmt.targets[0].id == node.id:
+                value = stmt.value
+                if isinstance(value, gast.Tuple) or isinstance(value, (gast.List, gast.Dict)) \
+                        and not changed_in_place(tree, node.id):
+                    parts = value.values if isinstance(value, gast.Dict) else value.elts
+                    return None if None in getattr(value, "keys", ()) \
+                        or any(isinstance(e, gast.Starred) for e in parts) else value
+        return None
+
+    def constant_item(self, node):
+        """The constant ``config["act"]`` reads, ``config`` bound once to a display never
+        changed whose item there is a constant (all its keys constants); None otherwise."""
+        if not (isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load)
+                and isinstance(node.slice, gast.Constant)):
+            return None
+        display = self.fixed_display(node.value)
+        if isinstance(display, gast.Dict):
+            if not all(isinstance(k, gast.Constant) for k in display.keys):
+                return None
+            found = {k.value: v for k, v in zip(display.keys, display.values)}.get(node.slice.value)
+        elif display is not None and type(node.slice.value) is int \
+                and -len(display.elts) <= node.slice.value < len(display.elts):
+            found = display.elts[node.slice.value]
+        else:
+            return None
+        return found if isinstance(found, gast.Constant) else None
 
     def data_item(self, base, index):
         """The atom of a Data item ``base[index]`` (``vec`` of ``vec, unflatten = flatten(x)``),

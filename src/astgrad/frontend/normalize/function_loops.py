@@ -7,7 +7,7 @@ when the code is generated."""
 import gast
 
 from ...core import syntax as S
-from .closures import Data, Functions, changed_in_place
+from .closures import Data, Functions
 from .jumps import jumps_out
 
 
@@ -120,7 +120,7 @@ class FunctionLoopLowering:
                 else "display"
         if isinstance(arg, gast.Call):
             return _constant_keys(arg, self.resolve_call(arg))
-        display = _fixed_display(self, arg)
+        display = self.fixed_display(arg)
         return None if display is None else len(display.elts)
 
     def backwards_of(self, iterable):
@@ -176,22 +176,6 @@ class FunctionLoopLowering:
         else:
             self.functions[target.id] = step
             self.locals.add(target.id)
-
-
-def _fixed_display(normalizer, node):
-    """The display a local name is bound to, once, when its items never change: a tuple,
-    or a list the code never changes in place; None otherwise."""
-    if not isinstance(node, gast.Name) or node.id in normalizer.functions \
-            or normalizer.bound_count[node.id] != 1:
-        return None
-    tree = normalizer.source.tree
-    for stmt in S.walk_nodes(tree):
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-                and stmt.targets[0].id == node.id:
-            value = stmt.value
-            if isinstance(value, gast.Tuple) or isinstance(value, gast.List) and not changed_in_place(tree, node.id):
-                return None if any(isinstance(e, gast.Starred) for e in value.elts) else value
-    return None
 
 
 def _key_loop_steps(normalizer, stmt):

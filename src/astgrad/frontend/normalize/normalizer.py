@@ -26,7 +26,7 @@ from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
-from .forwarding import ForwardingFunctions
+from .forwarding import ForwardingFunctions, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
 from .instances import attribute_writes
@@ -159,6 +159,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if (gast.Lambda in kinds or gast.Starred in kinds) \
                 and any(isinstance(n, gast.Attribute) and n.attr == "append" for n in nodes):
             gather_appended_functions(tree)
+            nodes = list(S.walk_nodes(tree))
+        if gast.If in kinds and (gast.FunctionDef in kinds or gast.Lambda in kinds) \
+                and any(count > 1 for count in self.bound_count.values()):
+            choose_branch_functions(self, tree)     # forwarding.py
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
             hoist_local_namedtuples(self, tree)
