@@ -921,10 +921,34 @@ def lambda_list_appended_through_an_alias(x, w):
     return sum(np.sum(f(x)) for f in fs)
 
 
+def _adds_cos(fs):
+    fs.append(np.cos)
+
+
+def list_changed_by_a_helper(x):
+    fs = [np.sin, np.tanh]
+    _adds_cos(fs)
+    s = 0.0
+    for f in fs:
+        s = s + np.sum(f(x))
+    return s
+
+
+def pairs_of_global_functions_used_whole(x, w):
+    terms = [(1.0, np.sin), (w, np.cos)]
+    return len(terms) * x[0] * w
+
+
+def test_pairs_of_global_functions_stay_a_value():
+    assert_close(astgrad.grad(pairs_of_global_functions_used_whole, wrt=(0, 1))(X3.copy(), 0.8)[0],
+                 np.array([1.6, 0.0, 0.0]))
+
+
 def test_list_of_functions_changed_in_the_body_is_not_followed_as_made():
-    with pytest.raises(astgrad.TransformError) as info:
-        astgrad.grad(item_replaced_in_the_body)(X3.copy())
-    assert "test_function_values.py" in str(info.value)
+    for f in (item_replaced_in_the_body, list_changed_by_a_helper):
+        with pytest.raises(astgrad.TransformError) as info:
+            astgrad.grad(f)(X3.copy())
+        assert "test_function_values.py" in str(info.value)
     with pytest.raises(astgrad.TransformError) as info:
         astgrad.grad(lambda_list_appended_through_an_alias)(X3.copy(), 0.8)
     assert "test_function_values.py" in str(info.value) and "lambda" in str(info.value)

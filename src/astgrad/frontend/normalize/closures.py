@@ -25,7 +25,9 @@ import numpy
 from ...core import syntax as S
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
+from ...errors import TransformError
 from ..function_args import Mixed, specialize as specialize_for_values
+from ..source import parse_function
 from .jumps import _has_early_return
 from .scopes import as_def, binding_counts, declared, local_names, own_nodes, parameters, rename_locals
 
@@ -105,31 +107,49 @@ def functions_container(obj):
 
 
 _READING_METHODS = frozenset({"copy", "count", "index", "get", "keys", "values", "items"})
+_READING_CALLS = (len, zip, enumerate, reversed, list, tuple, iter, sorted, map, isinstance)
 
 
-def changed_in_place(tree, name, seen=None):
+def changed_in_place(tree, name, callee_def, depth=0):
     """Whether the code of ``tree`` may change the list or dict bound to ``name`` after it
     is made: an item written or deleted, a method other than a reading one called on it,
-    or the same for another name assigned from it (``gs = fs``)."""
-    seen = {name} if seen is None else seen | {name}
-    for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Subscript) and _is_name(node.value, name) \
-                and isinstance(node.ctx, (gast.Store, gast.Del)):
-            return True
-        if isinstance(node, gast.Attribute) and _is_name(node.value, name) and node.attr not in _READING_METHODS:
-            return True
-        if isinstance(node, gast.AugAssign) and _is_name(node.target, name):
-            return True
-        if isinstance(node, (gast.Assign, gast.AnnAssign)) and _is_name(node.value, name):
-            targets = node.targets if isinstance(node, gast.Assign) else [node.target]
-            for target in targets:
-                if not isinstance(target, gast.Name) or target.id not in seen and changed_in_place(tree, target.id, seen):
-                    return True
+    the list put in another container, or handed to a function that may change it (a
+    helper whose code does, ``callee_def(call)`` giving its def, "library" for a library
+    function, None when unknown), or the same for another name assigned from it."""
+    if depth > 4:
+        return True
+    for parent in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(parent):
+            if isinstance(child, gast.Name) and child.id == name and not (
+                    isinstance(child.ctx, gast.Store) and not isinstance(parent, gast.AugAssign)) \
+                    and _may_change(tree, parent, child, callee_def, depth):
+                return True
     return False
 
 
-def _is_name(node, name):
-    return isinstance(node, gast.Name) and node.id == name
+def _may_change(tree, parent, child, callee_def, depth):
+    """Whether ``parent``, holding a read of the list ``child``, may change it."""
+    if isinstance(parent, gast.Subscript):
+        return parent.value is child and not isinstance(parent.ctx, gast.Load)
+    if isinstance(parent, gast.Attribute):
+        return parent.attr not in _READING_METHODS
+    if isinstance(parent, (gast.For, gast.comprehension)):
+        return parent.iter is not child
+    if isinstance(parent, (gast.Return, gast.Expr, gast.Compare, gast.Starred)):
+        return False
+    if isinstance(parent, gast.Assign) and parent.value is child:
+        return any(not isinstance(t, gast.Name) or changed_in_place(tree, t.id, callee_def, depth + 1)
+                   for t in parent.targets)
+    if isinstance(parent, gast.Call) and parent.func is not child:
+        callee = callee_def(parent)
+        if callee == "library":
+            return False
+        if not isinstance(callee, gast.FunctionDef) or child not in parent.args:
+            return True
+        params = [a.id for a in callee.args.posonlyargs + callee.args.args]
+        position = parent.args.index(child)
+        return position >= len(params) or changed_in_place(callee, params[position], callee_def, depth + 1)
+    return not isinstance(parent, gast.Call)
 
 
 def _numpy_dispatcher(obj):
@@ -267,11 +287,32 @@ class ClosureLowering:
                     and stmt.targets[0].id == node.id:
                 value = stmt.value
                 if isinstance(value, gast.Tuple) or isinstance(value, (gast.List, gast.Dict)) \
-                        and not changed_in_place(tree, node.id):
+                        and not self.changed_in_place(node.id):
                     parts = value.values if isinstance(value, gast.Dict) else value.elts
                     return None if None in getattr(value, "keys", ()) \
                         or any(isinstance(e, gast.Starred) for e in parts) else value
         return None
+
+    def changed_in_place(self, name):
+        """Whether the code may change the list or dict a local ``name`` is bound to after
+        it is made (see ``changed_in_place``)."""
+        return changed_in_place(self.source.tree, name, self.callee_def)
+
+    def callee_def(self, call):
+        """The def a call runs when it is a function of the user's (a local def, or parsed),
+        "library" for another function astgrad resolves, None when it cannot tell."""
+        if isinstance(call.func, gast.Name) and call.func.id in self.locals:
+            return next((n for n in S.walk_nodes(self.source.tree)
+                         if isinstance(n, gast.FunctionDef) and n.name == call.func.id), None)
+        callee = self.resolve_call(call)
+        if callee is None:
+            return None
+        if not (is_user_function(callee) and hasattr(callee, "__code__")):
+            return "library"
+        try:
+            return parse_function(callee).tree
+        except TransformError:
+            return None
 
     def constant_item(self, node):
         """The constant ``config["act"]`` reads, ``config`` bound once to a display never
@@ -313,7 +354,7 @@ class ClosureLowering:
         if self.bind_display_of_functions(target, value):
             return
         if self.looks_like_function(value) and not (
-                isinstance(value, (gast.List, gast.Dict)) and changed_in_place(self.source.tree, target)):
+                isinstance(value, (gast.List, gast.Dict)) and self.changed_in_place(target)):
             function = self.function_value(value)
             if not _has_value(function) or _holds_made(function) and self.only_called(target):
                 self.bind_function(target, function, value)     # no value needed when the code runs
@@ -375,8 +416,12 @@ class ClosureLowering:
         read now, as the display reads them). Whether it was."""
         if not (isinstance(value, (gast.Tuple, gast.List)) and self.bound_count[target] <= 1
                 and not self.looks_like_function(value) and self.holds_functions(value)
-                and not changed_in_place(self.source.tree, target)):
+                and not self.changed_in_place(target)):
             return False
+        if not any(isinstance(n, gast.Lambda) or isinstance(n, gast.Name) and n.id in self.functions
+                   and not _has_value(self.functions[n.id]) for n in S.walk_nodes(value)) \
+                and not _walked_only(self.source.tree, target):
+            return False        # global functions only, and the list is used whole: kept as a value
         mixed = self.mixed_tuple(value, set())
         if mixed is None:
             return False
@@ -471,6 +516,20 @@ class ClosureLowering:
         return self.source.error(
             f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
             f"it is called: {advice}", stmt, construct="a local function as a value")
+
+
+def _walked_only(tree, name):
+    """Whether every read of ``name`` in ``tree`` is a loop over it (also through ``zip``,
+    ``enumerate`` or ``reversed``) or one of its items."""
+    for parent in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(parent):
+            if isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load) and not (
+                    isinstance(parent, gast.Subscript) and parent.value is child
+                    or isinstance(parent, (gast.For, gast.comprehension)) and parent.iter is child
+                    or isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name)
+                    and parent.func.id in ("zip", "enumerate", "reversed")):
+                return False
+    return True
 
 
 def _naming(value, expr):
