@@ -120,8 +120,8 @@ def changed_in_place(tree, name, callee_def, depth=0):
         return True
     for parent in S.walk_nodes(tree):
         for child in gast.iter_child_nodes(parent):
-            if isinstance(child, gast.Name) and child.id == name and not (
-                    isinstance(child.ctx, gast.Store) and not isinstance(parent, gast.AugAssign)) \
+            if isinstance(child, gast.Name) and child.id == name and not isinstance(child.ctx, gast.Param) \
+                    and not (isinstance(child.ctx, gast.Store) and not isinstance(parent, gast.AugAssign)) \
                     and _may_change(tree, parent, child, callee_def, depth):
                 return True
     return False
