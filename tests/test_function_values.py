@@ -793,8 +793,15 @@ def chosen_by_name_and_handed_on(x, w):
     return np.sum(y)
 
 
-PRIORS = {"normal": lambda z, s: -0.5 * (z / s) ** 2 - np.log(s),
-          "laplace": lambda z, s: -np.abs(z) / s - np.log(2 * s)}
+def _normal_prior(z, s):
+    return -0.5 * (z / s) ** 2 - np.log(s)
+
+
+def _laplace_prior(z, s):
+    return -np.abs(z) / s - np.log(2 * s)
+
+
+PRIORS = {"normal": _normal_prior, "laplace": _laplace_prior}
 
 
 def key_read_from_a_config(x, w):
