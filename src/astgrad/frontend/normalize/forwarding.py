@@ -108,7 +108,10 @@ class ForwardingFunctions:
 def choose_branch_functions(normalizer, tree):
     """``tree`` (the differentiated def) with each name defined as a function in every
     branch of an ``if`` (and nowhere else, and not read inside the branches) rewritten
-    as a function per branch and a choice after the ``if`` (see the module doc)."""
+    as a function per branch and a choice after the ``if`` (see the module doc). Whether
+    it rewrote one."""
+    if not any(count > 1 for count in normalizer.bound_count.values()):
+        return False
     counts, made = binding_counts([tree]), []
 
     def rewrite(block):
@@ -122,6 +125,7 @@ def choose_branch_functions(normalizer, tree):
     if made:
         normalizer.bound_count = binding_counts([tree])
         normalizer.locals |= set(made)
+    return bool(made)
 
 
 def _chosen(normalizer, stmt, counts, made):

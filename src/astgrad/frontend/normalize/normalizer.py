@@ -153,16 +153,14 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         kinds = set(map(type, nodes))
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
-        if (gast.ListComp in kinds or gast.DictComp in kinds) and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
+        if kinds & {gast.ListComp, gast.DictComp} and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
             unroll_function_comprehensions(tree)
             nodes = list(S.walk_nodes(tree))
-        if (gast.Lambda in kinds or gast.Starred in kinds) \
-                and any(isinstance(n, gast.Attribute) and n.attr == "append" for n in nodes):
+        if kinds & {gast.Lambda, gast.Starred} and any(isinstance(n, gast.Attribute) and n.attr == "append"
+                                                       for n in nodes):
             gather_appended_functions(tree)
             nodes = list(S.walk_nodes(tree))
-        if gast.If in kinds and (gast.FunctionDef in kinds or gast.Lambda in kinds) \
-                and any(count > 1 for count in self.bound_count.values()):
-            choose_branch_functions(self, tree)     # forwarding.py
+        if gast.If in kinds and choose_branch_functions(self, tree):     # forwarding.py
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
             hoist_local_namedtuples(self, tree)
