@@ -822,6 +822,26 @@ def defined_in_each_branch(x, w):
     return np.sum(h(x) ** 2)
 
 
+def defined_in_each_step_of_a_loop(x, w):
+    s = 0.0
+    for k in range(3):
+        if k % 2 == 0:
+            def h(v):
+                return v * w * k
+        else:
+            h = lambda v: np.sin(v * w) + k      # noqa: E731
+        s = s + np.sum(h(x))
+    return s
+
+
+def global_function_in_each_branch(x, w):
+    if w > 0:
+        act = np.tanh
+    else:
+        act = np.sin
+    return np.sum(act(x * w))
+
+
 def _total(*args):
     s = 0.0
     for a in args:
@@ -839,7 +859,8 @@ def spread_after_appends(x, w):
 IN_CONTAINERS = [pairs_of_names_and_functions, pairs_of_weights_and_functions, zipped_with_weights,
                  zipped_with_a_display_and_a_range, indexed_over_its_length, list_handed_to_a_helper,
                  dict_comprehension_of_lambdas, chosen_by_name_and_handed_on, key_read_from_a_config,
-                 defined_in_each_branch, spread_after_appends]
+                 defined_in_each_branch, defined_in_each_step_of_a_loop, global_function_in_each_branch,
+                 spread_after_appends]
 
 
 @pytest.mark.parametrize("mode", ("grad", "jvp", "hessian"))
@@ -959,3 +980,15 @@ def test_list_of_functions_changed_in_the_body_is_not_followed_as_made():
     with pytest.raises(astgrad.TransformError) as info:
         astgrad.grad(lambda_list_appended_through_an_alias)(X3.copy(), 0.8)
     assert "test_function_values.py" in str(info.value) and "lambda" in str(info.value)
+
+
+def zipped_with_an_argument(x, w, cs):
+    fs = (np.sin, lambda v: v * w)
+    return sum(c * np.sum(f(x)) for f, c in zip(fs, cs))
+
+
+def test_zip_of_local_functions_with_values_of_unknown_number_is_refused():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(zipped_with_an_argument)(X3.copy(), 0.8, [1.0, 2.0])
+    assert "test_function_values.py" in str(info.value)
+    assert "zip of local functions and values whose number astgrad cannot tell" in str(info.value)

@@ -21,7 +21,7 @@ import gast
 
 from ...core import syntax as S
 from .call_forms import _flat_partial
-from .closures import Local
+from .closures import Local, is_function_object
 from .scopes import binding_counts
 from ...core.walk import rewrite_each_block
 
@@ -135,14 +135,15 @@ def _chosen(normalizer, stmt, counts, made):
     if branches is None:
         return []
     after = []
-    for name in [n for n in map(_defined, branches[0]) if n is not None]:
+    for name in [n for n in (_defined(s, normalizer) for s in branches[0]) if n is not None]:
         if counts[name] != len(branches) or any(
-                [_defined(s) for s in branch].count(name) != 1 or _reads(branch, name) for branch in branches):
+                [_defined(s, normalizer) for s in branch].count(name) != 1 or _reads(branch, name)
+                for branch in branches):
             continue
         flag = normalizer.namer.fresh(name + "_choice")
         choices = []
         for k, branch in enumerate(branches):
-            at = next(i for i, s in enumerate(branch) if _defined(s) == name)
+            at = next(i for i, s in enumerate(branch) if _defined(s, normalizer) == name)
             own = normalizer.namer.fresh(name)
             _rename(branch[at], own)
             branch.insert(at + 1, gast.copy_location(S.assign(flag, S.const(k)), branch[at]))
@@ -165,12 +166,16 @@ def _branches(stmt):
     return branches + [stmt.orelse] if stmt.orelse else None
 
 
-def _defined(stmt):
-    """The name ``stmt`` defines a function under (a def, or a lambda bound to a name), or None."""
+def _defined(stmt, normalizer):
+    """The name ``stmt`` defines a function under (a def, or a lambda or a global function
+    bound to a name), or None."""
     if isinstance(stmt, gast.FunctionDef) and not stmt.decorator_list:
         return stmt.name
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-            and isinstance(stmt.value, gast.Lambda):
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+        return None
+    path = S.dotted_path(stmt.value)
+    if isinstance(stmt.value, gast.Lambda) or path is not None and path[0] not in normalizer.locals \
+            and is_function_object(normalizer.source.resolve_path(path, depend=False)):
         return stmt.targets[0].id
     return None
 

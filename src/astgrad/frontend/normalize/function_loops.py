@@ -7,7 +7,7 @@ when the code is generated."""
 import gast
 
 from ...core import syntax as S
-from .closures import Data, Functions
+from .closures import Data, Functions, _has_value
 from .jumps import jumps_out
 
 
@@ -91,8 +91,13 @@ class FunctionLoopLowering:
         if node.keywords or len(node.args) < 2 or any(isinstance(a, gast.Starred) for a in node.args):
             return None
         kinds = [self.zip_column_kind(arg) for arg in node.args]
-        if None in kinds or "functions" not in kinds:
+        if "functions" not in kinds:
             return None
+        if None in kinds:
+            if all(_has_value(self.function_value(arg)) for arg, kind in zip(node.args, kinds) if kind == "functions"):
+                return None         # a zip of global functions, made when the code runs
+            raise self._refuse("a loop over zip of local functions and values whose number astgrad cannot tell", node,
+                               "zip them with a tuple or list display, or a tuple bound once (cs = (1.0, w))")
         columns = []
         for arg, kind in zip(node.args, kinds):
             if kind == "functions":
