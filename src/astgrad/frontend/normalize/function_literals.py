@@ -189,8 +189,8 @@ def _may_change(tree, parent, child, callee_def, depth):
         return parent.attr not in _READING_METHODS
     if isinstance(parent, (gast.For, gast.comprehension)):
         return parent.iter is not child
-    if isinstance(parent, (gast.Return, gast.Expr, gast.Compare, gast.Starred)):
-        return False
+    if isinstance(parent, (gast.Return, gast.Expr, gast.Compare, gast.Starred, gast.BinOp)):
+        return False        # read, spread into a call, or joined into a new list (fs + gs)
     if isinstance(parent, gast.Assign) and parent.value is child:
         return any(not isinstance(t, gast.Name) or changed_in_place(tree, t.id, callee_def, depth + 1)
                    for t in parent.targets)
