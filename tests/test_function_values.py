@@ -992,3 +992,16 @@ def test_zip_of_local_functions_with_values_of_unknown_number_is_refused():
         astgrad.grad(zipped_with_an_argument)(X3.copy(), 0.8, [1.0, 2.0])
     assert "test_function_values.py" in str(info.value)
     assert "zip of local functions and values whose number astgrad cannot tell" in str(info.value)
+
+
+def test_global_dict_item_chosen_by_a_config_replaced_after_grad_is_made():
+    d = astgrad.grad(key_read_from_a_config, wrt=0)
+    x, w = X3.copy(), 0.8
+    s = 1.5 + w * w
+    assert_close(d(x, w), -np.sign(x) * w / s)
+    PRIORS["laplace"] = _normal_prior
+    try:
+        assert_close(d(x, w), -x * w * w / s ** 2)
+    finally:
+        PRIORS["laplace"] = _laplace_prior
+    assert_close(d(x, w), -np.sign(x) * w / s)
