@@ -191,11 +191,13 @@ def _key_loop_steps(normalizer, stmt):
         return None
     name = stmt.target.id
     keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter), _literal_length(normalizer, stmt.iter))
+    jumps = jumps_out(stmt.body)       # then only a call fs[k](...) unrolls it (and is refused there)
     if keys is None or not any(
             isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load)
             and isinstance(node.slice, gast.Name) and node.slice.id == name
-            and normalizer.functions_literal(node.value) is not None      # closures.py
-            for inner in stmt.body for node in S.walk_nodes(inner)):
+            and normalizer.functions_literal(node.value) is not None      # function_literals.py
+            for inner in stmt.body
+            for node in ((c.func for c in S.call_nodes(inner)) if jumps else S.walk_nodes(inner))):
         return None
     return [S.const(k) for k in keys]
 
