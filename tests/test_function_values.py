@@ -731,6 +731,14 @@ def pairs_of_names_and_functions(x, w):
     return np.sum(x)
 
 
+def enumerated_pairs(x, w):
+    pipeline = [("scale", lambda v: v * w), ("sin", np.sin)]
+    s = 0.0
+    for i, (name, fn) in enumerate(pipeline):
+        s = s + (i + 1) * np.sum(fn(x)) * len(name)
+    return s
+
+
 def pairs_of_weights_and_functions(x, w):
     terms = ((1.0, np.sin), (w, lambda v: v * v), (0.5, np.tanh))
     return sum(c * np.sum(f(x)) for c, f in terms)
@@ -856,7 +864,7 @@ def spread_after_appends(x, w):
     return _total(*parts)
 
 
-IN_CONTAINERS = [pairs_of_names_and_functions, pairs_of_weights_and_functions, zipped_with_weights,
+IN_CONTAINERS = [pairs_of_names_and_functions, enumerated_pairs, pairs_of_weights_and_functions, zipped_with_weights,
                  zipped_with_a_display_and_a_range, indexed_over_its_length, list_handed_to_a_helper,
                  dict_comprehension_of_lambdas, chosen_by_name_and_handed_on, key_read_from_a_config,
                  defined_in_each_branch, defined_in_each_step_of_a_loop, global_function_in_each_branch,
