@@ -184,8 +184,23 @@ def test_unpacking_a_name_bound_to_a_display(f):
 
 def star_into_defaults(x):
     xs = [x, x]
-    xs.append(x)            # changed in place: how many items it holds is not the display's
+    if np.sum(x) > 0:
+        xs.append(x)        # in a branch: how many items it holds is not known when the code is made
     return g(*xs)
+
+
+def star_after_appends(x):
+    xs = [x, x]
+    xs.append(x * 0.5)      # right after the display: the list [x, x, x * 0.5] fills k too
+    return g(*xs)
+
+
+@pytest.mark.parametrize("x", [0.7, np.array([0.3, -0.4, 0.9])])
+def test_star_of_a_list_made_by_a_display_and_appends(x):
+    def total(v):
+        return np.sum(star_after_appends(v))
+    assert_close(star_after_appends(x), x * np.sin(x) * x * 0.5)
+    assert_close(astgrad.grad(total)(x), numerical_grad(total, (x,)))
 
 
 def kwargs_from_a_name(x):

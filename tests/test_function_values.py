@@ -720,3 +720,296 @@ def test_getattr_from_a_config_the_code_changes_is_refused():
         astgrad.grad(getattr_from_a_changed_config)(X3.copy(), 0.8)
     assert "test_function_values.py" in str(info.value)
     assert "function value it does not know" in str(info.value)
+
+
+# -- functions in lists, tuples and dicts iterated, zipped, indexed, handed on -------------------
+
+def pairs_of_names_and_functions(x, w):
+    pipeline = [("scale", lambda v: v * w), ("sin", np.sin), ("shift", lambda v: v + 1.0)]
+    for _, fn in pipeline:
+        x = fn(x)
+    return np.sum(x)
+
+
+def enumerated_pairs(x, w):
+    pipeline = [("scale", lambda v: v * w), ("sin", np.sin)]
+    s = 0.0
+    for i, (name, fn) in enumerate(pipeline):
+        s = s + (i + 1) * np.sum(fn(x)) * len(name)
+    return s
+
+
+def pairs_of_weights_and_functions(x, w):
+    terms = ((1.0, np.sin), (w, lambda v: v * v), (0.5, np.tanh))
+    return sum(c * np.sum(f(x)) for c, f in terms)
+
+
+def zipped_with_weights(x, w):
+    fs = (np.sin, np.cos, lambda v: v * w)
+    cs = (1.0, w, 0.5)
+    return sum(c * np.sum(f(x)) for f, c in zip(fs, cs))
+
+
+def zipped_with_a_display_and_a_range(x, w):
+    total = 0.0
+    for f, c, k in zip([np.tanh, lambda v: v * w], [w * w, 2.0], range(5)):
+        total = total + c * np.sum(f(x) ** (k + 1))
+    return total
+
+
+def indexed_over_its_length(x, w):
+    fs = [np.sin, lambda v: v * w, np.exp]
+    s = 0.0
+    for i in range(len(fs)):
+        s = s + np.sum(fs[i](x)) * (i + 1)
+    return s
+
+
+def _compose(fs, x):
+    for f in fs:
+        x = f(x)
+    return x
+
+
+def list_handed_to_a_helper(x, w):
+    fs = [np.sin, lambda v: v * w, np.tanh]
+    return np.sum(_compose(fs, x))
+
+
+def dict_comprehension_of_lambdas(x, w):
+    ops = {k: (lambda v, k=k: v * k * w) for k in (1.0, 2.0)}
+    return np.sum(ops[1.0](x) + ops[2.0](x) ** 2)
+
+
+def _step_with(integrator, f, y, dt):
+    return integrator(f, y, dt)
+
+
+def _euler(f, y, dt):
+    return y + dt * f(y)
+
+
+def _midpoint(f, y, dt):
+    return y + dt * f(y + 0.5 * dt * f(y))
+
+
+def chosen_by_name_and_handed_on(x, w):
+    methods = {"euler": _euler, "midpoint": _midpoint}
+    y = x
+    for name in ("euler", "midpoint", "midpoint"):
+        y = _step_with(methods[name], lambda v: -w * v + np.sin(v), y, 0.1)
+    return np.sum(y)
+
+
+def _normal_prior(z, s):
+    return -0.5 * (z / s) ** 2 - np.log(s)
+
+
+def _laplace_prior(z, s):
+    return -np.abs(z) / s - np.log(2 * s)
+
+
+PRIORS = {"normal": _normal_prior, "laplace": _laplace_prior}
+
+
+def key_read_from_a_config(x, w):
+    config = {"prior": "laplace", "scale": 1.5 + w * w}
+    prior = PRIORS[config["prior"]]
+    return np.sum(prior(x * w, config["scale"]))
+
+
+def defined_in_each_branch(x, w):
+    if w > 0:
+        def h(v):
+            return v * w
+    elif w < -5:
+        h = lambda v: v - w      # noqa: E731 - a lambda bound in one branch, a def in the others
+    else:
+        def h(v):
+            return v / w
+    return np.sum(h(x) ** 2)
+
+
+def defined_in_each_step_of_a_loop(x, w):
+    s = 0.0
+    for k in range(3):
+        if k % 2 == 0:
+            def h(v):
+                return v * w * k
+        else:
+            h = lambda v: np.sin(v * w) + k      # noqa: E731
+        s = s + np.sum(h(x))
+    return s
+
+
+def global_function_in_each_branch(x, w):
+    if w > 0:
+        act = np.tanh
+    else:
+        act = np.sin
+    return np.sum(act(x * w))
+
+
+def _total(*args):
+    s = 0.0
+    for a in args:
+        s = s + np.sum(a)
+    return s
+
+
+def spread_after_appends(x, w):
+    parts = [x, x * w]
+    parts.append(x ** 2)
+    parts.append(np.sin(x) * w)
+    return _total(*parts)
+
+
+IN_CONTAINERS = [pairs_of_names_and_functions, enumerated_pairs, pairs_of_weights_and_functions, zipped_with_weights,
+                 zipped_with_a_display_and_a_range, indexed_over_its_length, list_handed_to_a_helper,
+                 dict_comprehension_of_lambdas, chosen_by_name_and_handed_on, key_read_from_a_config,
+                 defined_in_each_branch, defined_in_each_step_of_a_loop, global_function_in_each_branch,
+                 spread_after_appends]
+
+
+@pytest.mark.parametrize("mode", ("grad", "jvp", "hessian"))
+@pytest.mark.parametrize("f", IN_CONTAINERS, ids=[f.__name__ for f in IN_CONTAINERS])
+def test_functions_in_containers_and_branches(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+def test_function_defined_in_the_other_branch():
+    check("grad", defined_in_each_branch, (X3.copy(), -0.8), (0, 1))
+    check("grad", defined_in_each_branch, (X3.copy(), -6.0), (0, 1))
+
+
+def branch_chosen_then_test_changed(x, w):
+    s = w
+    if w > 0:
+        def h(v):
+            return v * s
+    else:
+        def h(v):
+            return v / s
+    w = -w                  # the branch taken stays; the closure reads s when called
+    s = 2.0 * s
+    return np.sum(h(x) ** 2) + w
+
+
+def test_branch_function_keeps_the_branch_and_reads_its_cell_when_called():
+    x = X3.copy()
+    assert_close(branch_chosen_then_test_changed(x, 0.8), np.sum((x * 1.6) ** 2) - 0.8)
+    assert_close(astgrad.grad(branch_chosen_then_test_changed)(x, 0.8), 2 * x * 1.6 ** 2)
+    assert_close(astgrad.grad(branch_chosen_then_test_changed)(x, -0.8), 2 * x / 1.6 ** 2)
+
+
+def pairs_read_when_made(x, w):
+    c, s = w, w
+    terms = [(c, lambda v: v * s)]
+    c, s = 2.0, 3.0 * w     # the pair's c was read when the list was made; the lambda reads s now
+    return sum(k * np.sum(f(x)) for k, f in terms)
+
+
+def test_pairs_keep_their_values_and_closures_read_late():
+    x = X3.copy()
+    assert_close(pairs_read_when_made(x, 0.8), 0.8 * np.sum(x * 2.4))
+    assert_close(astgrad.grad(pairs_read_when_made, wrt=1)(x, 0.8), 6 * 0.8 * np.sum(x))
+
+
+_ZIPPED = [np.sin, np.cos]
+
+
+def zips_a_global_list(x):
+    return sum(c * np.sum(f(x)) for f, c in zip(_ZIPPED, (1.0, 2.0, 3.0)))
+
+
+def indexes_a_global_list(x):
+    s = 0.0
+    for i in range(len(_ZIPPED)):
+        s = s + np.sum(_ZIPPED[i](x))
+    return s
+
+
+def test_global_list_replaced_and_appended_to_after_grad_is_made():
+    zipped, indexed = astgrad.grad(zips_a_global_list), astgrad.grad(indexes_a_global_list)
+    x = X3.copy()
+    assert_close(zipped(x), np.cos(x) - 2 * np.sin(x))
+    _ZIPPED[0] = np.tanh
+    _ZIPPED.append(np.exp)
+    try:
+        assert_close(zipped(x), 1 - np.tanh(x) ** 2 - 2 * np.sin(x) + 3 * np.exp(x))
+        assert_close(indexed(x), 1 - np.tanh(x) ** 2 - np.sin(x) + np.exp(x))
+    finally:
+        _ZIPPED[:] = [np.sin, np.cos]
+    assert_close(zipped(x), np.cos(x) - 2 * np.sin(x))
+    assert_close(indexed(x), np.cos(x) - np.sin(x))
+
+
+def item_replaced_in_the_body(x):
+    fs = [np.sin, np.cos]
+    fs[0] = np.tan
+    return np.sum(fs[0](x))
+
+
+def lambda_list_appended_through_an_alias(x, w):
+    fs = [np.sin, lambda v: v * w]
+    gs = fs
+    gs.append(np.cos)
+    return sum(np.sum(f(x)) for f in fs)
+
+
+def _adds_cos(fs):
+    fs.append(np.cos)
+
+
+def list_changed_by_a_helper(x):
+    fs = [np.sin, np.tanh]
+    _adds_cos(fs)
+    s = 0.0
+    for f in fs:
+        s = s + np.sum(f(x))
+    return s
+
+
+def pairs_of_global_functions_used_whole(x, w):
+    terms = [(1.0, np.sin), (w, np.cos)]
+    return len(terms) * x[0] * w
+
+
+def test_pairs_of_global_functions_stay_a_value():
+    assert_close(astgrad.grad(pairs_of_global_functions_used_whole, wrt=(0, 1))(X3.copy(), 0.8)[0],
+                 np.array([1.6, 0.0, 0.0]))
+
+
+def test_list_of_functions_changed_in_the_body_is_not_followed_as_made():
+    for f in (item_replaced_in_the_body, list_changed_by_a_helper):
+        with pytest.raises(astgrad.TransformError) as info:
+            astgrad.grad(f)(X3.copy())
+        assert "test_function_values.py" in str(info.value)
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(lambda_list_appended_through_an_alias)(X3.copy(), 0.8)
+    assert "test_function_values.py" in str(info.value) and "lambda" in str(info.value)
+
+
+def zipped_with_an_argument(x, w, cs):
+    fs = (np.sin, lambda v: v * w)
+    return sum(c * np.sum(f(x)) for f, c in zip(fs, cs))
+
+
+def test_zip_of_local_functions_with_values_of_unknown_number_is_refused():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(zipped_with_an_argument)(X3.copy(), 0.8, [1.0, 2.0])
+    assert "test_function_values.py" in str(info.value)
+    assert "zip of local functions and values whose number astgrad cannot tell" in str(info.value)
+
+
+def test_global_dict_item_chosen_by_a_config_replaced_after_grad_is_made():
+    d = astgrad.grad(key_read_from_a_config, wrt=0)
+    x, w = X3.copy(), 0.8
+    s = 1.5 + w * w
+    assert_close(d(x, w), -np.sign(x) * w / s)
+    PRIORS["laplace"] = _normal_prior
+    try:
+        assert_close(d(x, w), -x * w * w / s ** 2)
+    finally:
+        PRIORS["laplace"] = _laplace_prior
+    assert_close(d(x, w), -np.sign(x) * w / s)

@@ -215,6 +215,8 @@ class ClosureLowering:
             key = self.constant_names[index.id]
         elif isinstance(index, gast.Constant):
             key = index.value
+        elif self.constant_item(index) is not None:      # ops[config["act"]], config a dict display
+            key = self.constant_item(index).value
         elif isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
                 and isinstance(index.operand, gast.Constant):
             key = -index.operand.value
@@ -245,7 +247,10 @@ class ClosureLowering:
         if not self.inlining and target in getattr(self.source.fn, "__astgrad_mixed__", ()) \
                 and self.bind_mixed_argument(target, value):
             return
-        if self.looks_like_function(value):
+        if self.bind_display_of_functions(target, value):
+            return
+        if self.looks_like_function(value) and not (
+                isinstance(value, (gast.List, gast.Dict)) and self.changed_in_place(target)):
             function = self.function_value(value)
             if not _has_value(function) or _holds_made(function) and self.only_called(target):
                 self.bind_function(target, function, value)     # no value needed when the code runs
@@ -276,12 +281,16 @@ class ClosureLowering:
         else:
             return None
         kinds = [self.looks_like_function(e) for e in elts]
-        if all(kinds) or not any(kinds):
+        nested = [not kind and self.holds_functions(e) for e, kind in zip(elts, kinds)]
+        if all(kinds) or not any(kinds) and not any(nested):
             return None
         items = []
-        for elt, is_function in zip(elts, kinds):
+        for elt, is_function, inner in zip(elts, kinds, nested):
             if is_function:
                 items.append(self.function_value(elt))
+                continue
+            if inner:       # ("scale", lambda v: v * w) in a list of such pairs
+                items.append(self.functions[self.mixed_tuple(elt, own).id])
                 continue
             atom = self.atom(elt, hint="result")
             if isinstance(atom, gast.Name):

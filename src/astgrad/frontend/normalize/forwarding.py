@@ -8,7 +8,11 @@ inlined too):
   arguments read where the partial is made;
 - ``np.sin if c else g`` is ``def chosen(*args, **kwargs): if <c>: return np.sin(*args,
   **kwargs)`` ... ``return g(*args, **kwargs)``, the test evaluated where Python
-  evaluates it.
+  evaluates it;
+- one name defined in each branch of an ``if`` (``if c: def act(z): ... else: def
+  act(z): ...``, or a lambda bound in each) is a function of its own in each branch,
+  the branch taken noted in a flag, and the name bound after the ``if`` to the one
+  the flag chose (``act = act_1 if choice == 0 else act_2``), followed as above.
 """
 
 import functools
@@ -17,7 +21,9 @@ import gast
 
 from ...core import syntax as S
 from .call_forms import _flat_partial
-from .closures import Local
+from .closures import Local, is_function_object
+from .scopes import binding_counts
+from ...core.walk import rewrite_each_block
 
 
 class ForwardingFunctions:
@@ -97,3 +103,90 @@ class ForwardingFunctions:
             body=statements, decorator_list=[], returns=None, type_comment=None, type_params=[])
         fn.lineno = self.line
         return Local(label, fn, [], keywords)
+
+
+def choose_branch_functions(normalizer, tree):
+    """``tree`` (the differentiated def) with each name defined as a function in every
+    branch of an ``if`` (and nowhere else, and not read inside the branches) rewritten
+    as a function per branch and a choice after the ``if`` (see the module doc). Whether
+    it rewrote one."""
+    if not any(count > 1 for count in normalizer.bound_count.values()):
+        return False
+    counts, made = binding_counts([tree]), []
+
+    def rewrite(block):
+        out = []
+        for stmt in block:
+            out.append(stmt)
+            if isinstance(stmt, gast.If):
+                out.extend(_chosen(normalizer, stmt, counts, made))
+        return out
+    tree.body = rewrite_each_block(tree.body, rewrite)
+    if made:
+        normalizer.bound_count = binding_counts([tree])
+        normalizer.locals |= set(made)
+    return bool(made)
+
+
+def _chosen(normalizer, stmt, counts, made):
+    """The bindings after ``stmt`` of each name its branches each define once (its
+    definitions renamed, a flag set after each)."""
+    branches = _branches(stmt)
+    if branches is None:
+        return []
+    after = []
+    for name in [n for n in (_defined(s, normalizer) for s in branches[0]) if n is not None]:
+        if counts[name] != len(branches) or any(
+                [_defined(s, normalizer) for s in branch].count(name) != 1 or _reads(branch, name)
+                for branch in branches):
+            continue
+        flag = normalizer.namer.fresh(name + "_choice")
+        choices = []
+        for k, branch in enumerate(branches):
+            at = next(i for i, s in enumerate(branch) if _defined(s, normalizer) == name)
+            own = normalizer.namer.fresh(name)
+            _rename(branch[at], own)
+            branch.insert(at + 1, gast.copy_location(S.assign(flag, S.const(k)), branch[at]))
+            choices.append(own)
+        made.extend(choices + [flag])
+        value = S.name(choices[-1])
+        for k in range(len(choices) - 2, -1, -1):
+            test = gast.Compare(left=S.name(flag), ops=[gast.Eq()], comparators=[S.const(k)])
+            value = gast.IfExp(test=test, body=S.name(choices[k]), orelse=value)
+        after.append(gast.copy_location(S.assign(name, value), stmt))
+    return after
+
+
+def _branches(stmt):
+    """The blocks of an ``if``/``elif``/``else`` chain ending in an ``else``; None without one."""
+    branches = [stmt.body]
+    while len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], gast.If):
+        stmt = stmt.orelse[0]
+        branches.append(stmt.body)
+    return branches + [stmt.orelse] if stmt.orelse else None
+
+
+def _defined(stmt, normalizer):
+    """The name ``stmt`` defines a function under (a def, or a lambda or a global function
+    bound to a name), or None."""
+    if isinstance(stmt, gast.FunctionDef) and not stmt.decorator_list:
+        return stmt.name
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+        return None
+    path = S.dotted_path(stmt.value)
+    if isinstance(stmt.value, gast.Lambda) or path is not None and path[0] not in normalizer.locals \
+            and is_function_object(normalizer.source.resolve_path(path, depend=False)):
+        return stmt.targets[0].id
+    return None
+
+
+def _reads(branch, name):
+    return any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store)
+               for stmt in branch for n in S.walk_nodes(stmt))
+
+
+def _rename(stmt, name):
+    if isinstance(stmt, gast.FunctionDef):
+        stmt.name = name
+    else:
+        stmt.targets[0].id = name

@@ -7,14 +7,29 @@ follows ``fs = [np.sin, lambda v: v * w]``):
   removing one makes new code at the next call;
 - an argument holding functions and other values (``[np.sin, 2.0]``), which the function
   was made for (frontend/function_args.py): its functions are known, its other items
-  read from the argument when the code runs.
+  read from the argument when the code runs;
+- a list or tuple display of tuples of values and functions (``pipeline = [("scale",
+  lambda v: v * w), ("sin", np.sin)]``), bound once and never changed: its values read
+  when it is made, as the display reads them, its functions followed (``for name, fn in
+  pipeline``).
+
+A list or dict display of functions the code changes afterwards (``fs[0] = np.tan``,
+``fs.append(g)``, ``del ops["a"]``, directly, through another name bound to it, or in a
+helper it is handed to: ``changed_in_place``) is not followed as the functions it was
+made with: it is an ordinary value, and a call of one of its items is refused (or, for a
+lambda, the lambda stored as a value is). The same check says which tuples, lists and
+dicts of values keep the items of their display (``fixed_display``): a zip over one
+(function_loops.py), a key read from one (``ops[config["act"]]``).
 """
 
 import gast
 
 from ...core import syntax as S
 from ...core.functions import ITEMS_ROOT, items_snapshot
-from .closures import Functions, Global, functions_container
+from ...core.ops import is_user_function
+from ...errors import TransformError
+from ..source import parse_function
+from .closures import Functions, Global, _has_value, functions_container
 
 
 class FunctionLiteralLowering:
@@ -62,3 +77,144 @@ class FunctionLiteralLowering:
             "code runs", node, "index it with a constant, loop over constant keys (for name in (\"tanh\", "
             "\"sin\"): ops[name](x)), or pass the function itself as an argument (the derivative is made "
             "for the function given)")
+
+    def fixed_display(self, node):
+        """The display a local name is bound to, once, when its items never change: a
+        tuple, or a list or a dict the code never changes in place; None otherwise."""
+        if not isinstance(node, gast.Name) or node.id in self.functions or self.bound_count[node.id] != 1:
+            return None
+        tree = self.source.tree
+        for stmt in S.walk_nodes(tree):
+            if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                    and stmt.targets[0].id == node.id:
+                value = stmt.value
+                if isinstance(value, gast.Tuple) or isinstance(value, (gast.List, gast.Dict)) \
+                        and not self.changed_in_place(node.id):
+                    parts = value.values if isinstance(value, gast.Dict) else value.elts
+                    return None if None in getattr(value, "keys", ()) \
+                        or any(isinstance(e, gast.Starred) for e in parts) else value
+        return None
+
+    def changed_in_place(self, name):
+        """Whether the code may change the list or dict a local ``name`` is bound to after
+        it is made (see ``changed_in_place``)."""
+        return changed_in_place(self.source.tree, name, self.callee_def)
+
+    def callee_def(self, call):
+        """The def a call runs when it is a function of the user's (a local def, or parsed),
+        "library" for another function astgrad resolves, None when it cannot tell."""
+        if isinstance(call.func, gast.Name) and call.func.id in self.locals:
+            return next((n for n in S.walk_nodes(self.source.tree)
+                         if isinstance(n, gast.FunctionDef) and n.name == call.func.id), None)
+        callee = self.resolve_call(call)
+        if callee is None:
+            return None
+        if not (is_user_function(callee) and hasattr(callee, "__code__")):
+            return "library"
+        try:
+            return parse_function(callee).tree
+        except TransformError:
+            return None
+
+    def constant_item(self, node):
+        """The constant ``config["act"]`` reads, ``config`` bound once to a display never
+        changed whose item there is a constant (all its keys constants); None otherwise."""
+        if not (isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load)
+                and isinstance(node.slice, gast.Constant)):
+            return None
+        display = self.fixed_display(node.value)
+        if isinstance(display, gast.Dict):
+            if not all(isinstance(k, gast.Constant) for k in display.keys):
+                return None
+            found = {k.value: v for k, v in zip(display.keys, display.values)}.get(node.slice.value)
+        elif display is not None and type(node.slice.value) is int \
+                and -len(display.elts) <= node.slice.value < len(display.elts):
+            found = display.elts[node.slice.value]
+        else:
+            return None
+        return found if isinstance(found, gast.Constant) else None
+
+    def holds_functions(self, node):
+        """Whether ``node`` is a tuple or list display holding a function value, in it or
+        in a display it holds (``[("scale", lambda v: v * w), ("sin", np.sin)]``)."""
+        return isinstance(node, (gast.Tuple, gast.List)) and any(
+            self.looks_like_function(e) or self.holds_functions(e) for e in node.elts)
+
+    def bind_display_of_functions(self, target, value):
+        """``pipeline = [("scale", lambda v: v * w), ("sin", np.sin)]``, bound once and
+        never changed: ``target`` bound to the Functions of its items (the other values
+        read now, as the display reads them). Whether it was."""
+        if not (isinstance(value, (gast.Tuple, gast.List)) and self.bound_count[target] <= 1
+                and not self.looks_like_function(value) and self.holds_functions(value)
+                and not self.changed_in_place(target)):
+            return False
+        if not any(isinstance(n, gast.Lambda) or isinstance(n, gast.Name) and n.id in self.functions
+                   and not _has_value(self.functions[n.id]) for n in S.walk_nodes(value)) \
+                and not _walked_only(self.source.tree, target):
+            return False        # global functions only, and the list is used whole: kept as a value
+        mixed = self.mixed_tuple(value, set())
+        if mixed is None:
+            return False
+        self.functions[target] = self.functions.pop(mixed.id)
+        self.locals.add(target)
+        return True
+
+
+_READING_METHODS = frozenset({"copy", "count", "index", "get", "keys", "values", "items"})
+_READING_CALLS = (len, zip, enumerate, reversed, list, tuple, iter, sorted, map, isinstance)
+
+
+def changed_in_place(tree, name, callee_def, depth=0):
+    """Whether the code of ``tree`` may change the list or dict bound to ``name`` after it
+    is made: an item written or deleted, a method other than a reading one called on it,
+    the list put in another container, or handed to a function that may change it (a
+    helper whose code does, ``callee_def(call)`` giving its def, "library" for a library
+    function, None when unknown), or the same for another name assigned from it."""
+    if depth > 4:
+        return True
+    for parent in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(parent):
+            if isinstance(child, gast.Name) and child.id == name and not isinstance(child.ctx, gast.Param) \
+                    and not (isinstance(child.ctx, gast.Store) and not isinstance(parent, gast.AugAssign)) \
+                    and _may_change(tree, parent, child, callee_def, depth):
+                return True
+    return False
+
+
+def _may_change(tree, parent, child, callee_def, depth):
+    """Whether ``parent``, holding a read of the list ``child``, may change it."""
+    if isinstance(parent, gast.Subscript):
+        return parent.value is child and not isinstance(parent.ctx, gast.Load)
+    if isinstance(parent, gast.Attribute):
+        return parent.attr not in _READING_METHODS
+    if isinstance(parent, (gast.For, gast.comprehension)):
+        return parent.iter is not child
+    if isinstance(parent, (gast.Return, gast.Expr, gast.Compare, gast.Starred, gast.BinOp)):
+        return False        # read, spread into a call, or joined into a new list (fs + gs)
+    if isinstance(parent, gast.Assign) and parent.value is child:
+        return any(not isinstance(t, gast.Name) or changed_in_place(tree, t.id, callee_def, depth + 1)
+                   for t in parent.targets)
+    if isinstance(parent, gast.Call) and parent.func is not child:
+        callee = callee_def(parent)
+        if callee == "library":
+            return False
+        if not isinstance(callee, gast.FunctionDef) or child not in parent.args:
+            return True
+        params = [a.id for a in callee.args.posonlyargs + callee.args.args]
+        position = parent.args.index(child)
+        return position >= len(params) or changed_in_place(callee, params[position], callee_def, depth + 1)
+    return not isinstance(parent, gast.Call)
+
+
+def _walked_only(tree, name):
+    """Whether every read of ``name`` in ``tree`` is a loop over it (also through ``zip``,
+    ``enumerate`` or ``reversed``) or one of its items."""
+    for parent in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(parent):
+            if isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load) and not (
+                    isinstance(parent, gast.Subscript) and parent.value is child
+                    or isinstance(parent, (gast.For, gast.comprehension)) and parent.iter is child
+                    or isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name)
+                    and parent.func.id in ("zip", "enumerate", "reversed")):
+                return False
+    return True

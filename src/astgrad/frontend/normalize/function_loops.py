@@ -7,7 +7,7 @@ when the code is generated."""
 import gast
 
 from ...core import syntax as S
-from .closures import Data, Functions
+from .closures import Data, Functions, _has_value
 from .jumps import jumps_out
 
 
@@ -49,6 +49,8 @@ class FunctionLoopLowering:
                 return None         # (a dict cannot be sliced: Python raises there)
             steps = self.function_loop_steps(inner)
             return None if steps is None else steps[::-1]
+        if isinstance(iterable, gast.Call) and self.resolve_call(iterable) is zip:
+            return self.zip_steps(iterable)
         method = None
         if isinstance(iterable, gast.Call) and not iterable.keywords:
             func = iterable.func
@@ -80,6 +82,52 @@ class FunctionLoopLowering:
             return [S.const(k) for k, _ in pairs]
         return [v for _, v in pairs]
 
+    def zip_steps(self, node):
+        """The steps of ``zip(fs, cs)``, ``fs`` a sequence literal of functions and the
+        others of a number of items known now (a display, its values read now as zip
+        reads them; a name bound once to a tuple, or to a list never changed, its items
+        read at each step; constants): each step a list of the items it unpacks; None
+        for any other zip."""
+        if node.keywords or len(node.args) < 2 or any(isinstance(a, gast.Starred) for a in node.args):
+            return None
+        kinds = [self.zip_column_kind(arg) for arg in node.args]
+        if "functions" not in kinds:
+            return None
+        if None in kinds:
+            if all(_has_value(self.function_value(arg)) for arg, kind in zip(node.args, kinds) if kind == "functions"):
+                return None         # a zip of global functions, made when the code runs
+            raise self._refuse("a loop over zip of local functions and values whose number astgrad cannot tell", node,
+                               "zip them with a tuple or list display, or a tuple bound once (cs = (1.0, w))")
+        columns = []
+        for arg, kind in zip(node.args, kinds):
+            if kind == "functions":
+                columns.append(list(self.function_value(arg).values))
+            elif kind == "display":
+                columns.append([Data(self.kept_atom(e)) for e in arg.elts])     # call_forms.py
+            elif isinstance(kind, int):
+                columns.append([Data(gast.Subscript(value=S.name(arg.id), slice=S.const(i), ctx=gast.Load()))
+                                for i in range(kind)])
+            else:
+                columns.append([S.const(k) for k in kind])
+        return [list(step) for step in zip(*columns)]
+
+    def zip_column_kind(self, arg):
+        """How a loop over ``zip`` reads the items of its argument ``arg``: "functions",
+        "display", the length of a name bound once to a display never changed, the
+        constants (a list) of a range or a tuple of constants; None when it cannot tell."""
+        if self.functions_sequence(arg):
+            return "functions"
+        if isinstance(arg, (gast.Tuple, gast.List)) and arg.elts:
+            keys = _constant_keys(arg, None)
+            if keys is not None:
+                return keys
+            return None if any(isinstance(e, gast.Starred) or self.looks_like_function(e) for e in arg.elts) \
+                else "display"
+        if isinstance(arg, gast.Call):
+            return _constant_keys(arg, self.resolve_call(arg))
+        display = self.fixed_display(arg)
+        return None if display is None else len(display.elts)
+
     def backwards_of(self, iterable):
         """``xs`` for ``reversed(xs)`` or ``xs[::-1]``; else None."""
         if isinstance(iterable, gast.Call) and len(iterable.args) == 1 and not iterable.keywords \
@@ -101,7 +149,24 @@ class FunctionLoopLowering:
 
 
     def bind_step(self, target, step, stmt, changed):
-        if isinstance(step, tuple):
+        if isinstance(step, Functions) and step.keys is None and step.argument is None \
+                and isinstance(target, (gast.Tuple, gast.List)):
+            step = list(step.values)
+        if isinstance(step, list) and isinstance(target, gast.Name):      # for pair in zip(fs, cs)
+            step = Functions(None, [Data(item) if isinstance(item, gast.Constant) else item for item in step])
+        elif isinstance(step, list):      # the items of a tuple, unpacked
+            if len(target.elts) != len(step) or any(isinstance(e, gast.Starred) for e in target.elts):
+                raise self._refuse("unpacking a tuple holding functions into a different number of names", stmt,
+                                   "unpack each item into one name per value it holds")
+            for part, item in zip(target.elts, step):
+                self.bind_step(part, item, stmt, changed)
+            return
+        elif isinstance(step, Data):
+            if not isinstance(target, gast.Name):
+                raise self._refuse("this loop target over functions", stmt, "bind each item to one name")
+            self.emit(S.assign(target.id, S.copy(step.atom)))
+            self.functions.pop(target.id, None)
+        elif isinstance(step, tuple):
             if not (isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2):
                 raise self._refuse("this loop target over (key, function) pairs", stmt,
                                    "unpack each pair into two names: for k, g in ...")
@@ -119,27 +184,45 @@ class FunctionLoopLowering:
 
 
 def _key_loop_steps(normalizer, stmt):
-    """The keys of ``for k in ("a", "b")`` or ``for i in range(2)`` (constants written
-    out) whose body calls an item ``fs[k]`` of a literal of functions; else None."""
+    """The keys of ``for k in ("a", "b")``, ``for i in range(2)`` or ``for i in
+    range(len(fs))`` (constants written out) whose body calls an item ``fs[k]`` of a
+    literal of functions, or hands one on (``step(fs[k], y)``); else None."""
     if not isinstance(stmt.target, gast.Name):
         return None
-    keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter))
     name = stmt.target.id
+    keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter), _literal_length(normalizer, stmt.iter))
+    jumps = jumps_out(stmt.body)       # then only a call fs[k](...) unrolls it (and is refused there)
     if keys is None or not any(
-            isinstance(node, gast.Call) and isinstance(node.func, gast.Subscript)
-            and normalizer.functions_literal(node.func.value) is not None      # closures.py
-            and isinstance(node.func.slice, gast.Name) and node.func.slice.id == name
-            for inner in stmt.body for node in S.call_nodes(inner)):
+            isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load)
+            and isinstance(node.slice, gast.Name) and node.slice.id == name
+            and normalizer.functions_literal(node.value) is not None      # function_literals.py
+            for inner in stmt.body
+            for node in ((c.func for c in S.call_nodes(inner)) if jumps else S.walk_nodes(inner))):
         return None
     return [S.const(k) for k in keys]
 
 
-def _constant_keys(iterable, callee):
+def _literal_length(normalizer, iterable):
+    """The number of items of ``fs`` in ``range(len(fs))``, ``fs`` a sequence literal of
+    functions; None otherwise."""
+    if not (isinstance(iterable, gast.Call) and len(iterable.args) == 1 and not iterable.keywords):
+        return None
+    inner = iterable.args[0]
+    if not (isinstance(inner, gast.Call) and len(inner.args) == 1 and not inner.keywords
+            and normalizer.resolve_call(inner) is len):
+        return None
+    functions = normalizer.functions_literal(inner.args[0])
+    return None if functions is None or functions.keys is not None else len(functions.values)
+
+
+def _constant_keys(iterable, callee, length=None):
     """The values of a tuple or list literal of constants, or of ``range`` with constant
-    arguments (at most a few dozen); None for anything else."""
+    arguments or over ``length`` (at most a few dozen); None for anything else."""
     if isinstance(iterable, (gast.Tuple, gast.List)) and iterable.elts \
             and all(isinstance(e, gast.Constant) and isinstance(e.value, (str, int)) for e in iterable.elts):
         return [e.value for e in iterable.elts]
+    if callee is range and length is not None:
+        return list(range(length)) or None
     if callee is range and isinstance(iterable, gast.Call) and not iterable.keywords and 1 <= len(iterable.args) <= 3 \
             and all(isinstance(a, gast.Constant) and type(a.value) is int for a in iterable.args):
         keys = list(range(*[a.value for a in iterable.args]))

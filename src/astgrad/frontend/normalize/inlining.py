@@ -58,6 +58,8 @@ class InlineLowering:
             node.func = S.copy(function.func)
             if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
+            if is_user_function(function.obj) and hasattr(function.obj, "__code__") and self.hands_functions(node):
+                return self.call_with_functions(function.obj, node)     # integrator(f, y), f a lambda
             return None
         if isinstance(func, gast.Subscript) and self.functions_literal(func.value) is not None:
             raise self.key_known_later(node)        # function_literals.py
@@ -74,10 +76,8 @@ class InlineLowering:
         callee = self.resolve_call(node) if method is None else None
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
             return method
-        if any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords]):
-            if not self.same_module(callee) and not _is_factory(callee) and not makes_transform(callee):
-                return self.call_made_for_values(callee, node)
-            return self.inline(self.module_function(callee, node), node)
+        if self.hands_functions(node):
+            return self.call_with_functions(callee, node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
         if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) \
@@ -87,6 +87,17 @@ class InlineLowering:
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
+
+    def hands_functions(self, node):
+        """Whether the call ``node`` is given a function value among its arguments."""
+        return any(self.looks_like_function(a) for a in node.args + [kw.value for kw in node.keywords])
+
+    def call_with_functions(self, callee, node):
+        """A module-level helper given function values: inlined (from this module), or
+        called as the helper made for them."""
+        if not self.same_module(callee) and not _is_factory(callee) and not makes_transform(callee):
+            return self.call_made_for_values(callee, node)
+        return self.inline(self.module_function(callee, node), node)
 
     def module_function(self, callee, node, factory=False):
         """A module-level helper as a Local to inline: its code parsed, its lines counted

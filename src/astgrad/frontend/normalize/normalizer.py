@@ -26,7 +26,7 @@ from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
-from .forwarding import ForwardingFunctions
+from .forwarding import ForwardingFunctions, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
 from .instances import attribute_writes
@@ -153,11 +153,14 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         kinds = set(map(type, nodes))
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
-        if gast.ListComp in kinds and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
+        if kinds & {gast.ListComp, gast.DictComp} and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
             unroll_function_comprehensions(tree)
             nodes = list(S.walk_nodes(tree))
-        if gast.Lambda in kinds and any(isinstance(n, gast.Attribute) and n.attr == "append" for n in nodes):
+        if kinds & {gast.Lambda, gast.Starred} and any(isinstance(n, gast.Attribute) and n.attr == "append"
+                                                       for n in nodes):
             gather_appended_functions(tree)
+            nodes = list(S.walk_nodes(tree))
+        if gast.If in kinds and choose_branch_functions(self, tree):     # forwarding.py
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
             hoist_local_namedtuples(self, tree)

@@ -55,12 +55,27 @@ class _Unroller(gast.NodeTransformer):
         elts = [_instance(node.elt, name, value, values[-1]) for value in values]
         return gast.copy_location(gast.List(elts=elts, ctx=gast.Load()), node)
 
+    def visit_DictComp(self, node):
+        """``{k: (lambda v, k=k: v * k) for k in (1.0, 2.0)}``: the dict display it makes,
+        each key the constant of its step."""
+        self.generic_visit(node)
+        values = _constant_steps(node, node.value)
+        if values is None or not isinstance(node.value, gast.Lambda):
+            return node
+        name = node.generators[0].target.id
+        keys = [_Substitute(name, value).visit(S.copy(node.key)) for value in values]
+        if not all(isinstance(k, gast.Constant) for k in keys):
+            return node
+        items = [_instance(node.value, name, value, values[-1]) for value in values]
+        return gast.copy_location(gast.Dict(keys=keys, values=items), node)
 
-def _constant_steps(node):
+
+def _constant_steps(node, elt=None):
     """The constants the comprehension's loop variable takes, or None when it is not
-    one this module writes out."""
-    partial = is_partial_call(node.elt)
-    if len(node.generators) != 1 or not (isinstance(node.elt, gast.Lambda) or partial):
+    one this module writes out (``elt``: the item made at each step, a dict's value)."""
+    elt = node.elt if elt is None else elt
+    partial = is_partial_call(elt)
+    if len(node.generators) != 1 or not (isinstance(elt, gast.Lambda) or partial):
         return None
     generator = node.generators[0]
     if generator.ifs or generator.is_async or not isinstance(generator.target, gast.Name):
@@ -88,25 +103,28 @@ def _constants(source):
 
 def gather_appended_functions(tree):
     """``tree`` (a def) with each list of functions built by appending written as its
-    display, in its body and the bodies of the functions defined in it."""
+    display, in its body and the bodies of the functions defined in it; and each list
+    spread into a call (``f(*parts)``) made by a display and the appends right after it
+    (``parts = [a, b]; parts.append(c)``), written as the one display they build."""
+    spread = {n.value.id for n in S.walk_nodes(tree) if isinstance(n, gast.Starred) and isinstance(n.value, gast.Name)}
     for node in list(S.walk_nodes(tree)):
         if isinstance(node, gast.FunctionDef):
-            node.body = rewrite_each_block(node.body, _gathered)
+            node.body = rewrite_each_block(node.body, lambda block: _gathered(block, spread))
 
 
-def _gathered(block):
+def _gathered(block, spread):
     out, i = [], 0
     while i < len(block):
         stmt = block[i]
-        name = _empty_list(stmt)
+        name = _list_display(stmt)
         if name is None:
             out.append(stmt)
             i += 1
             continue
-        items, after, j = [], [], i + 1
-        while j < len(block) and _append_step(block[j], name, items, after):
+        items, after, j = list(stmt.value.elts), [], i + 1
+        while j < len(block) and _append_step(block[j], name, items, after, name in spread):
             j += 1
-        if not any(isinstance(item, gast.Lambda) for item in items):
+        if j == i + 1 or not (name in spread or any(isinstance(item, gast.Lambda) for item in items)):
             out.append(stmt)
             i += 1
             continue
@@ -117,18 +135,18 @@ def _gathered(block):
     return out
 
 
-def _empty_list(stmt):
-    """``name`` for ``name = []``, else None."""
+def _list_display(stmt):
+    """``name`` for ``name = [...]`` (a display with no ``*``), else None."""
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-            and isinstance(stmt.value, gast.List) and not stmt.value.elts:
+            and isinstance(stmt.value, gast.List) and not any(isinstance(e, gast.Starred) for e in stmt.value.elts):
         return stmt.targets[0].id
     return None
 
 
-def _append_step(stmt, name, items, after):
-    """Whether ``stmt`` appends functions to the list ``name``: their values added to
-    ``items`` and the binding a loop leaves to ``after``."""
-    item = _appended(stmt, name)
+def _append_step(stmt, name, items, after, values=False):
+    """Whether ``stmt`` appends functions (with ``values``, any value) to the list
+    ``name``: their values added to ``items`` and the binding a loop leaves to ``after``."""
+    item = _appended(stmt, name, values)
     if item is not None:
         items.append(item)
         return True
@@ -144,8 +162,10 @@ def _append_step(stmt, name, items, after):
     return True
 
 
-def _appended(stmt, name):
-    """The lambda or function name ``stmt`` (``name.append(item)``) appends, or None."""
+def _appended(stmt, name, values=False):
+    """The item ``stmt`` (``name.append(item)``) appends, or None: a lambda or a
+    function's name, or with ``values`` an expression calling no function it could
+    reach the list through (a local one)."""
     if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)):
         return None
     call = stmt.value
@@ -154,9 +174,18 @@ def _appended(stmt, name):
                                                   and call.func.value.id == name):
         return None
     item = call.args[0]
-    if not (isinstance(item, gast.Lambda) or S.dotted_path(item) is not None) or name in S.names_in(item):
+    if name in S.names_in(item):
         return None
-    return item
+    if isinstance(item, gast.Lambda) or S.dotted_path(item) is not None:
+        return item
+    return item if values and _calls_only_globals(item) else None
+
+
+def _calls_only_globals(item):
+    """Whether every call in ``item`` is of a module's function or method (``np.sin(x)``,
+    ``x.sum()``), never of a bare name, which may be a local function reading the list."""
+    return not any(isinstance(n, (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)) for n in S.walk_nodes(item)) \
+        and all(isinstance(n.func, gast.Attribute) for n in S.walk_nodes(item) if isinstance(n, gast.Call))
 
 
 def _made_at(fn, name, value):
