@@ -208,7 +208,7 @@ class Processes:
 @pytest.fixture(scope="module")
 def processes(tmp_path_factory):
     src = tmp_path_factory.mktemp("astgrad_source")
-    shutil.copytree(os.path.join(SRC, "astgrad"), src / "astgrad", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(os.path.join(SRC, "astgrad"), src / "astgrad")      # with its bytecode (conftest.py)
     return Processes(tmp_path_factory.mktemp("callees"), str(src))
 
 
