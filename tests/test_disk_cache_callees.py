@@ -208,7 +208,8 @@ class Processes:
 @pytest.fixture(scope="module")
 def processes(tmp_path_factory):
     src = tmp_path_factory.mktemp("astgrad_source")
-    shutil.copytree(os.path.join(SRC, "astgrad"), src / "astgrad")      # with its bytecode (conftest.py)
+    # with its bytecode (conftest.py), not a file another process is writing it to
+    shutil.copytree(os.path.join(SRC, "astgrad"), src / "astgrad", ignore=shutil.ignore_patterns("*.pyc.*"))
     return Processes(tmp_path_factory.mktemp("callees"), str(src))
 
 
