@@ -30,6 +30,7 @@ failing programs are written to a file so they can be reproduced.
 """
 
 import argparse
+import atexit
 import collections
 import copy
 import importlib.util
@@ -39,6 +40,7 @@ import math
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import traceback
@@ -195,14 +197,24 @@ class Verdicts:
 # ---------------------------------------------------------------------------
 
 _counter = itertools.count()
-_tmpdir = tempfile.mkdtemp(prefix="astgrad_adv_")
+_tmpdir = []        # the directory the generated modules are written to, made at the first load
+
+
+def _module_directory():
+    """A directory of this process's own for the generated modules, removed at exit."""
+    if not _tmpdir:
+        _tmpdir.append(tempfile.mkdtemp(prefix="astgrad_adv_"))
+        atexit.register(shutil.rmtree, _tmpdir[0], ignore_errors=True)
+    return _tmpdir[0]
+
+
 PRELUDE = "import math\n\nimport numpy as np\n\nimport astgrad\n\n\n"
 
 
 def load(source):
     """Write source to a fresh .py file and import it (astgrad reads source files)."""
     name = f"astgrad_adv_{os.getpid()}_{next(_counter)}"
-    path = os.path.join(_tmpdir, name + ".py")
+    path = os.path.join(_module_directory(), name + ".py")
     with open(path, "w") as handle:
         handle.write(source)
     spec = importlib.util.spec_from_file_location(name, path)

@@ -2,15 +2,18 @@
 (``load``), and once instrumented, to reject programs that overflow or sit on a
 branch boundary (``run_instrumented``). Shared by the random-program tests."""
 
+import atexit
 import importlib.util
 import itertools
 import os
+import shutil
 import tempfile
 
 import numpy as np
 
 _counter = itertools.count()
 _tmpdir = tempfile.mkdtemp(prefix="astgrad_programs_")
+atexit.register(shutil.rmtree, _tmpdir, ignore_errors=True)     # not left in the temp directory
 
 
 def load(source, name="prog"):

@@ -5,10 +5,11 @@ forward mode and second order; and a callee edited between processes (its body, 
 default value, what one of its names means, a callee of the callee) makes the caller's
 entry stale, so it is generated again and never runs against the old callee. Each
 scenario runs in child processes sharing one cache directory; the oracle for every
-value is a process without the disk cache."""
+value is a process without the disk cache (see ``Processes``)."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -97,7 +98,7 @@ def with_lambda(x, y):
     return np.sum(astgrad.grad(lambda a: np.sum(helper(a)))(x) * y)
 '''
 
-CHILD = r'''
+CHILD = r"""
 import json, sys
 import numpy as np
 import astgrad
@@ -107,21 +108,24 @@ back = pipeline.back
 pipeline.back = lambda made, key: (generated.append(made.label.split(" of ", 1)[1]), back(made, key))[1]
 import callee_main as m
 x, y = np.linspace(0.1, 0.5, 4), np.linspace(0.2, 0.3, 4)
-scenario = sys.argv[1]
-if scenario == "jvp":
-    value = astgrad.jvp(m.calls_middle, (x, y), (y, x))
-elif scenario == "hessian":
-    value = astgrad.hessian(m.scalar)(x)
-elif scenario == "grad_of_grad":
-    value = astgrad.grad(m.of_gradient)(x)
-elif scenario == "jacobian_forward":
-    value = astgrad.jacobian(m.calls_middle, mode="forward")(x, y)
-elif scenario == "method":
-    value = astgrad.grad(m.model.loss)(x, y)
-else:
-    value = astgrad.grad(getattr(m, scenario), (0, 1))(x, y)
-print(json.dumps({"generated": generated, "value": np.asarray(value).tolist()}))
-'''
+results = {}
+for scenario in sys.argv[1:]:
+    generated.clear()
+    if scenario == "jvp":
+        value = astgrad.jvp(m.calls_middle, (x, y), (y, x))
+    elif scenario == "hessian":
+        value = astgrad.hessian(m.scalar)(x)
+    elif scenario == "grad_of_grad":
+        value = astgrad.grad(m.of_gradient)(x)
+    elif scenario == "jacobian_forward":
+        value = astgrad.jacobian(m.calls_middle, mode="forward")(x, y)
+    elif scenario == "method":
+        value = astgrad.grad(m.model.loss)(x, y)
+    else:
+        value = astgrad.grad(getattr(m, scenario), (0, 1))(x, y)
+    results[scenario] = {"generated": list(generated), "value": np.asarray(value).tolist()}
+print(json.dumps(results))
+"""
 
 START = {"act": "np.tanh", "default": "2.0", "body": "ACT(v) * s"}
 
@@ -133,14 +137,18 @@ def _write(directory, **changes):
     (directory / "callee_main.py").write_text(MAIN)
 
 
-def _run(directory, scenario, cache=True):
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, str(directory)]),
+def _run(directory, scenario, cache=True, src=SRC):
+    """What a new process computes for ``scenario`` (or for each of a list of them, then
+    {scenario: result}), with the disk cache in ``directory`` or without it."""
+    scenarios = [scenario] if isinstance(scenario, str) else list(scenario)
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([src, str(directory)]),
                        ASTGRAD_CACHE="1" if cache else "0", ASTGRAD_CACHE_DIR=str(directory / "cache"),
                        PYTHONDONTWRITEBYTECODE="1")
-    run = subprocess.run([sys.executable, "-c", CHILD, scenario], env=environment, capture_output=True,
+    run = subprocess.run([sys.executable, "-c", CHILD, *scenarios], env=environment, capture_output=True,
                          text=True, cwd=str(directory))
     assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    results = json.loads(run.stdout)
+    return results[scenario] if isinstance(scenario, str) else results
 
 
 # the caller whose code each scenario generates (a hessian: forward mode over grad_scalar)
@@ -149,47 +157,95 @@ CACHED = {"calls_helper": "calls_helper", "calls_middle": "calls_middle", "grad_
           "hessian": "grad_scalar", "grad_of_grad": "of_gradient", "calls_root": "calls_root",
           "jacobian_forward": "calls_middle"}
 
+EDITS = {"body": {"body": "np.sin(v) * s"}, "default": {"default": "3.0"}, "global": {"act": "np.sin"},
+         "same code": {"body": "ACT(v)*s"}}
+EDITED = ["calls_helper", "calls_middle", "grad_inside", "hessian"]
+
+
+class Processes:
+    """The child processes of the tests below, in one directory, all running one copy of
+    astgrad's source taken at the start: the disk cache's key counts astgrad's source
+    files (their size and modification time), so an edit of the checkout, or a checkout,
+    while the tests run would make every entry stale from one process to the next.
+
+    What several tests begin with is made once: the first process of each scenario on the
+    files as they start (a new cache; the cache it leaves is kept and put back for each
+    test that goes on from there, each next process is new), and the values without the
+    disk cache (the oracle) for each version of the files, every scenario in one process."""
+
+    def __init__(self, directory, src):
+        self.directory, self.src = directory, src
+        self._first, self._oracle = {}, {}
+
+    def first(self, scenario):
+        """The first process's result for ``scenario`` on the starting files; the files and
+        the cache are left as that process left them."""
+        cache, kept = self.directory / "cache", self.directory / "kept" / scenario
+        _write(self.directory)
+        shutil.rmtree(cache, ignore_errors=True)
+        if scenario not in self._first:
+            self._first[scenario] = self.run(scenario)
+            shutil.copytree(cache, kept)
+        else:
+            shutil.copytree(kept, cache)
+        return self._first[scenario]
+
+    def run(self, scenario, cache=True):
+        return _run(self.directory, scenario, cache, self.src)
+
+    def oracle(self, scenario, **changes):
+        """The value of ``scenario`` without the disk cache, with the files so changed."""
+        version = tuple(sorted(changes.items()))
+        if version not in self._oracle:
+            directory = self.directory / f"oracle{len(self._oracle)}"
+            directory.mkdir()
+            _write(directory, **changes)
+            scenarios = EDITED if changes else sorted(CACHED) + ["with_lambda"]
+            self._oracle[version] = _run(directory, scenarios, False, self.src)
+        return self._oracle[version][scenario]["value"]
+
+
+@pytest.fixture(scope="module")
+def processes(tmp_path_factory):
+    src = tmp_path_factory.mktemp("astgrad_source")
+    # with its bytecode (conftest.py), not a file another process is writing it to
+    shutil.copytree(os.path.join(SRC, "astgrad"), src / "astgrad", ignore=shutil.ignore_patterns("*.pyc.*"))
+    return Processes(tmp_path_factory.mktemp("callees"), str(src))
+
 
 @pytest.mark.parametrize("scenario", sorted(CACHED))
-def test_a_second_process_generates_nothing(tmp_path, scenario):
-    _write(tmp_path)
-    first = _run(tmp_path, scenario)
+def test_a_second_process_generates_nothing(processes, scenario):
+    first = processes.first(scenario)
     assert CACHED[scenario] in first["generated"]
-    second = _run(tmp_path, scenario)
+    second = processes.run(scenario)
     assert second["generated"] == [] and second["value"] == first["value"]
-    assert _run(tmp_path, scenario, cache=False)["value"] == first["value"]
+    assert processes.oracle(scenario) == first["value"]
 
 
-def test_code_calling_a_local_function_s_derivative_is_generated_again_and_right(tmp_path):
+def test_code_calling_a_local_function_s_derivative_is_generated_again_and_right(processes):
     """A transform of a lambda or a local function inside the code: the function its
     code calls the derivative of is made while generating, and cannot be found again in
     another process, so that code is not kept; the callees of the lambda are."""
-    _write(tmp_path)
-    first = _run(tmp_path, "with_lambda")
-    second = _run(tmp_path, "with_lambda")
-    assert second["value"] == first["value"] == _run(tmp_path, "with_lambda", cache=False)["value"]
+    first = processes.first("with_lambda")
+    second = processes.run("with_lambda")
+    assert second["value"] == first["value"] == processes.oracle("with_lambda")
     assert "helper" in first["generated"] and "helper" not in second["generated"]
     assert "with_lambda" in second["generated"]
 
 
-EDITS = {"body": {"body": "np.sin(v) * s"}, "default": {"default": "3.0"}, "global": {"act": "np.sin"},
-         "same code": {"body": "ACT(v)*s"}}
-
-
-@pytest.mark.parametrize("scenario", ["calls_helper", "calls_middle", "grad_inside", "hessian"])
+@pytest.mark.parametrize("scenario", EDITED)
 @pytest.mark.parametrize("edit", sorted(EDITS))
-def test_an_edited_callee_makes_the_caller_stale(tmp_path, scenario, edit):
-    _write(tmp_path)
-    before = _run(tmp_path, scenario)
-    _write(tmp_path, **EDITS[edit])
-    after = _run(tmp_path, scenario)
-    assert after["value"] == _run(tmp_path, scenario, cache=False)["value"]
+def test_an_edited_callee_makes_the_caller_stale(processes, scenario, edit):
+    before = processes.first(scenario)
+    _write(processes.directory, **EDITS[edit])
+    after = processes.run(scenario)
+    assert after["value"] == processes.oracle(scenario, **EDITS[edit])
     if edit == "same code":         # the callee's text changed (spacing), not its code
         assert after["value"] == before["value"]
     else:
         assert after["value"] != before["value"]
         assert CACHED[scenario] in after["generated"], "the caller generated again"
-    again = _run(tmp_path, scenario)
+    again = processes.run(scenario)
     assert again["generated"] == [] and again["value"] == after["value"]
 
 
@@ -200,11 +256,10 @@ def _entries(directory):
                 yield os.path.join(root, name)
 
 
-def test_a_corrupt_callee_entry_is_generated_again_and_the_caller_still_loads(tmp_path):
-    _write(tmp_path)
-    first = _run(tmp_path, "calls_helper")
+def test_a_corrupt_callee_entry_is_generated_again_and_the_caller_still_loads(processes):
+    first = processes.first("calls_helper")
     corrupted = 0
-    for path in _entries(tmp_path):
+    for path in _entries(processes.directory):
         with open(path) as handle:
             entry = json.load(handle)
         if entry.get("name") == "grad_helper":
@@ -212,18 +267,17 @@ def test_a_corrupt_callee_entry_is_generated_again_and_the_caller_still_loads(tm
                 handle.write(json.dumps(entry)[:100])       # half an entry
             corrupted += 1
     assert corrupted == 1
-    second = _run(tmp_path, "calls_helper")
+    second = processes.run("calls_helper")
     assert second["generated"] == ["helper"] and second["value"] == first["value"]
 
 
-def test_a_callee_renamed_since_makes_the_caller_stale(tmp_path):
+def test_a_callee_renamed_since_makes_the_caller_stale(processes):
     """The name the caller calls is bound to a function of another name now (same code)."""
-    _write(tmp_path)
-    _run(tmp_path, "calls_helper")
+    processes.first("calls_helper")
     renamed = HELPER.format(**START).replace("def helper(", "def helper_v2(")
-    (tmp_path / "callee_helper.py").write_text(renamed + "\n\nhelper = helper_v2\n")
-    after = _run(tmp_path, "calls_helper")
-    assert after["value"] == _run(tmp_path, "calls_helper", cache=False)["value"]
+    (processes.directory / "callee_helper.py").write_text(renamed + "\n\nhelper = helper_v2\n")
+    after = processes.run("calls_helper")
+    assert after["value"] == processes.run("calls_helper", cache=False)["value"]
     assert "calls_helper" in after["generated"] and "helper_v2" in after["generated"]
 
 

@@ -302,3 +302,93 @@ def test_a_directory_everyone_can_write_is_not_used(cache_dir):
             f"astgrad does not use the cache of generated code in {cache_dir}: it is writable by every user"]
     finally:
         os.chmod(cache_dir, 0o755)
+
+
+SCIPY_CHILD = r'''
+import json, sys
+import numpy as np
+import astgrad
+from astgrad import pipeline
+from astgrad.rules import optional
+generated = []
+back = pipeline.back
+pipeline.back = lambda made, key: (generated.append(made.label.split(" of ", 1)[1]), back(made, key))[1]
+import plain_user
+x = np.linspace(0.1, 0.5, 3)
+if sys.argv[1] == "scipy":          # a function calling SciPy first: SciPy's rules are registered
+    import scipy_user
+    astgrad.grad(scipy_user.g)(x)
+value = astgrad.grad(plain_user.f)(x)
+print(json.dumps({"generated": generated, "value": value.tolist(), "rules": optional.loaded_rules()}))
+'''
+
+
+def test_code_calling_no_scipy_is_shared_by_processes_with_and_without_scipy(tmp_path):
+    """SciPy's rules are registered once a program imports SciPy: code that calls no SciPy
+    function does not depend on them, so its entry serves both kinds of process."""
+    pytest.importorskip("scipy.special")
+    (tmp_path / "plain_user.py").write_text("import numpy as np\n\n\ndef f(x):\n    return np.sum(np.sin(x) * x)\n")
+    (tmp_path / "scipy_user.py").write_text("import numpy as np\nfrom scipy import special\n\n\n"
+                                            "def g(x):\n    return np.sum(special.erf(x))\n")
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, str(tmp_path)]), ASTGRAD_CACHE="1",
+                       ASTGRAD_CACHE_DIR=str(tmp_path / "cache"), PYTHONDONTWRITEBYTECODE="1")
+
+    def run(*arguments):
+        done = subprocess.run([sys.executable, "-c", SCIPY_CHILD, *arguments], env=environment,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+    without = run("no scipy")
+    assert without["generated"] == ["f"] and without["rules"] == []
+    with_scipy = run("scipy")
+    assert [rules[0] for rules in with_scipy["rules"]] == ["scipy.special"], "SciPy's rules registered"
+    assert with_scipy["generated"] == ["g"] and with_scipy["value"] == without["value"]
+    assert run("scipy")["generated"] == [], "g's entry, keyed by SciPy's rules, is served too"
+    x = np.linspace(0.1, 0.5, 3)
+    np.testing.assert_allclose(without["value"], np.cos(x) * x + np.sin(x))
+
+
+def test_code_calling_scipy_is_keyed_by_scipy_s_rules(cache_dir, tmp_path, monkeypatch):
+    """A function calling scipy.special is stored under a key naming SciPy's rules (the
+    registrations and SciPy's version): other SciPy rules are a miss, and the same ones a
+    hit, while a function calling no SciPy function is served under both."""
+    pytest.importorskip("scipy.special")
+    from astgrad.rules import optional
+    path = tmp_path / "scipy_user.py"
+    path.write_text(textwrap.dedent("""\
+        import numpy as np
+        from scipy import special
+
+
+        def f(x, y):
+            return np.sum(special.erf(x) * y)
+        """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("scipy_user", None)
+    importlib.invalidate_caches()
+    fn = importlib.import_module("scipy_user").f
+    plain = _module(tmp_path, monkeypatch, "cache_key_plain", "2.0").f
+    assert _stored(fn, KEY) is not None and _stored(plain, KEY) is not None
+    rules = optional.loaded_rules()
+    assert "scipy.special" in [r[0] for r in rules]
+    names = {os.path.basename(p)[:-len(".json")] for p in _entry_paths(cache_dir)}
+    assert disk_cache.entry_key(fn, KEY, optional=rules) in names
+    assert disk_cache.entry_key(fn, KEY) not in names and disk_cache.entry_key(plain, KEY) in names
+    original = optional._loaded
+    loaded = [list(entry) for entry in original]
+    for entry in loaded:
+        entry[1] += entry[0] == "scipy.special"     # one rule more in SciPy's table (the core one as it was)
+    from astgrad.rules import registry
+    version, trusted = registry.VERSION[0], optional._trusted["version"]
+    monkeypatch.setattr(optional, "_loaded", loaded)
+    registry.VERSION[0] = optional._trusted["version"] = version + 1
+    try:
+        assert disk_cache.load(fn, KEY) is None, "other SciPy rules"
+        assert disk_cache.load(plain, KEY) is not None, "SciPy's rules are not part of its key"
+    finally:
+        registry.VERSION[0], optional._trusted["version"] = version, trusted
+    monkeypatch.setattr(optional, "_loaded", original)
+    assert disk_cache.load(fn, KEY) is not None, "the same SciPy rules"
+    import scipy
+    monkeypatch.setattr(scipy, "__version__", "0.0.1")
+    assert disk_cache.load(fn, KEY) is None, "another SciPy version"

@@ -89,16 +89,16 @@ def _run(directory, cache):
 @settings(max_examples=25 if THOROUGH else 1, deadline=None, suppress_health_check=list(HealthCheck))
 @given(edits=st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=2, unique=True), data=st.data())
 def test_edits_between_processes_sharing_a_disk_cache(edits, data):
-    directory = tempfile.mkdtemp(prefix="astgrad_trust_cache_")
-    values = dict(START)
-    if data.draw(st.booleans(), label="start with a non-scalar f?"):
-        values["sum_outside"] = "False"
-    _write(directory, values)
-    first = _run(directory, "1")
-    assert _run(directory, "1") == first, "the second process, from the cache"
-    assert _run(directory, "0") == first, "without the cache"
-    for key in edits:
-        values[key] = data.draw(st.sampled_from(EDITS[key]), label=key)
-    note(repr(values))
-    _write(directory, values)
-    assert _run(directory, "1") == _run(directory, "0"), "after the edit, from the cache vs without it"
+    with tempfile.TemporaryDirectory(prefix="astgrad_trust_cache_") as directory:
+        values = dict(START)
+        if data.draw(st.booleans(), label="start with a non-scalar f?"):
+            values["sum_outside"] = "False"
+        _write(directory, values)
+        first = _run(directory, "1")
+        assert _run(directory, "1") == first, "the second process, from the cache"
+        assert _run(directory, "0") == first, "without the cache"
+        for key in edits:
+            values[key] = data.draw(st.sampled_from(EDITS[key]), label=key)
+        note(repr(values))
+        _write(directory, values)
+        assert _run(directory, "1") == _run(directory, "0"), "after the edit, from the cache vs without it"

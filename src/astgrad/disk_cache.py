@@ -4,8 +4,9 @@ An entry is the generated source text of one derivative, and how to find again e
 object the code is bound to (a module by its name, a function by its module and
 qualified name). Its key is a hash of everything that determines the code: the
 function's source text, file and first line, the mode and ``wrt``, the argument kinds
-(when code is specialized to them), astgrad's version and source, the rule table, and
-the Python and NumPy versions. On load, the entry's checksum is verified and every name
+(when code is specialized to them), astgrad's version and source, the rule table (the
+rules of an optional library such as SciPy, and its version, only for code that reached
+one of its objects), and the Python and NumPy versions. On load, the entry's checksum is verified and every name
 the code depended on when it was generated must mean an equal object now (same module
 and qualified name, same code for a function); otherwise the entry is not used and the
 derivative is generated again. Code calling a callee's derivative keeps a record of each
@@ -32,6 +33,7 @@ import threading
 import warnings
 
 from . import disk_callees, disk_entries
+from .rules.optional import loaded_rules
 
 FORMAT = 2
 DEFAULT_SIZE = 64 * 1024 * 1024
@@ -89,15 +91,18 @@ def cache_directory():
     return os.path.join(base, "astgrad")
 
 
-def entry_key(fn, key, kinds=None):
+def entry_key(fn, key, kinds=None, optional=()):
     """The hash naming ``fn``'s derivative ``key`` (and argument ``kinds``) on disk, or
-    None when ``fn``'s source cannot be read."""
+    None when ``fn``'s source cannot be read. ``optional``: the optional libraries' rules
+    (disk_entries.optional_rules), for code that may have used them."""
     source = disk_entries.function_source(fn)
     if source is None:
         return None
     parts = [FORMAT, disk_entries.environment(), disk_entries.rules_fingerprint(), disk_entries.key_text(key),
              repr(kinds), source, disk_entries.stable_filename(fn.__code__.co_filename),
              fn.__code__.co_firstlineno, fn.__qualname__, fn.__code__.co_freevars]
+    if optional:
+        parts.append(optional)
     return hashlib.sha256(json.dumps(parts, default=repr).encode()).hexdigest()
 
 
@@ -126,23 +131,35 @@ _CHECKED = ("checked",)
 
 
 def _read(fn, key, kinds=None):
-    """(the entry's name, the entry as stored) or (name, None) when there is none."""
+    """(the entry's name, the entry as stored) or (name, None) when there is none. Code
+    that depended on no optional library (SciPy) is keyed without their rules; other
+    code, with the rules this process registered for them (see ``store``)."""
     if not _enabled():
         return None, None
     name = entry_key(fn, key, kinds)
     if name is None or disk_entries.rules_fingerprint() is None or not _trusted():
         return name, None
+    entry = _entry(name)
+    optional = loaded_rules() if entry is None else ()
+    if optional:
+        name = entry_key(fn, key, kinds, optional)
+        entry = _entry(name)
+    return name, entry
+
+
+def _entry(name):
+    """The entry stored under ``name`` (marked recently used), or None."""
     path = os.path.join(cache_directory(), name[:2], name + ".json")
     try:
         with open(path, encoding="utf-8") as handle:
             entry = json.load(handle)
     except (OSError, ValueError):
-        return name, None
+        return None
     try:
         os.utime(path)          # recently used: evicted last
     except OSError:
         pass
-    return name, entry
+    return entry
 
 
 def store(fn, key, generated, kinds=None):
@@ -150,7 +167,9 @@ def store(fn, key, generated, kinds=None):
     if not _enabled() or generated.derived is None or disk_entries.rules_fingerprint() is None:
         return
     callees, positions = disk_callees.described(generated.derived, fn)
-    name = entry_key(fn, key, kinds)
+    optional = disk_entries.optional_rules(generated.dependencies,
+                                           [cell.cell_contents for cell in generated.cells.values()])
+    name = entry_key(fn, key, kinds, optional)
     if name is not None and callees is not None:
         _write(name, disk_entries.entry_for(generated, name, callees, positions))
 
@@ -163,7 +182,7 @@ def store_checked(fn, key, function_name, dependencies, derived):
     if not _enabled() or derived is None or disk_entries.rules_fingerprint() is None:
         return
     callees, _ = disk_callees.described(derived, fn)
-    name = entry_key(fn, _CHECKED + key)
+    name = entry_key(fn, _CHECKED + key, optional=disk_entries.optional_rules(dependencies))
     if name is not None and callees is not None:
         _write(name, disk_entries.checked_entry(name, function_name, dependencies, callees))
 

@@ -104,6 +104,20 @@ def rules_fingerprint():
     return optional.trusted_version(registry.VERSION[0])
 
 
+def optional_rules(dependencies, bound=()):
+    """The optional libraries' rules (rules/optional.py) if code that depended on
+    ``dependencies`` (name paths and what they meant) and is ``bound`` to those objects
+    may have used them: it reached an object of such a library (SciPy). Else (): code
+    reaching none is the same whether or not the process registered their rules."""
+    from .rules import optional
+    objects = [obj for _, chain in dependencies for obj in chain] + list(bound)
+    for obj in objects:
+        module = obj.__name__ if isinstance(obj, types.ModuleType) else module_of(obj)
+        if isinstance(module, str) and module.split(".")[0] in optional.PACKAGES:
+            return optional.loaded_rules()
+    return ()
+
+
 def describe(obj):
     """The description finding ``obj`` again (see the module docstring), or None."""
     if obj is MISSING:

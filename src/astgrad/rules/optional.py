@@ -10,6 +10,11 @@ milliseconds) are declared by name with ``declare_when_imported``: they count in
 table's version when declared, and are attached to the functions, without changing the
 version, once the module is imported. So the version (part of the disk cache's key) is
 the same whether or not the program imported the module.
+
+The disk cache keys code by the core table's version (``trusted_version``: the optional
+libraries' registrations not counted) and, only for code that depends on an optional
+library, by the rules registered for those libraries too (``loaded_rules``): code that
+calls no SciPy function is the same whether or not the process imported SciPy.
 """
 
 import importlib
@@ -20,12 +25,15 @@ import threading
 _OPTIONAL = (("scipy.special", "astgrad.rules.scipy_special"),
              ("scipy.stats", "astgrad.rules.scipy_stats"))
 
+PACKAGES = frozenset(library.split(".")[0] for library, _ in _OPTIONAL)      # {"scipy"}
 _pending = list(_OPTIONAL)      # and (module, (names, facts)) from declare_when_imported
 _loading = threading.Lock()
 
 # the rule table's version while only astgrad's own modules have registered rules (the
 # disk cache keeps generated code only then: a user's rule is not part of its key)
 _trusted = {"version": None}
+# [library, registrations its rule module made] for each optional library whose rules are registered
+_loaded = []
 
 
 def trust_rules():
@@ -35,8 +43,20 @@ def trust_rules():
 
 
 def trusted_version(version):
-    """``version`` if only astgrad's own modules registered the rules it counts, else None."""
-    return version if version == _trusted["version"] else None
+    """The core rule table's version (without the optional libraries' registrations, see
+    ``loaded_rules``) if only astgrad's own modules registered the rules ``version``
+    counts, else None."""
+    if version != _trusted["version"]:
+        return None
+    return version - sum(count for _, count in _loaded)
+
+
+def loaded_rules():
+    """[library, its version, registrations] of each optional library whose rules are
+    registered (those of every one the program imported are registered first)."""
+    load_imported()
+    return [[library, getattr(sys.modules.get(library.split(".")[0]), "__version__", None), count]
+            for library, count in _loaded]
 
 
 def declare_when_imported(module, names, **facts):
@@ -73,5 +93,6 @@ def _register(library, rules):
         return
     before = registry.VERSION[0]
     importlib.import_module(rules)
+    _loaded.append([library, registry.VERSION[0] - before])
     if before == _trusted["version"]:
         _trusted["version"] = registry.VERSION[0]
