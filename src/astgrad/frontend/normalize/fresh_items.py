@@ -56,8 +56,8 @@ def _owns(tree, name, resolve):
             parents[child] = node
     uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name]
     bindings = [n for n in uses if not isinstance(n.ctx, gast.Load)]
-    if len(bindings) != 1 or _in_local_function(bindings[0], parents, tree) \
-            or any(_in_local_function(n, parents, tree) for n in uses):
+    if len(bindings) != 1 or in_local_function(bindings[0], parents, tree) \
+            or any(in_local_function(n, parents, tree) for n in uses):
         return False
     binding = parents.get(bindings[0])
     if not (isinstance(binding, gast.Assign) and binding.targets == [bindings[0]]
@@ -88,7 +88,7 @@ def _made_new(node, resolve):
         return False
     if isinstance(node.func, gast.Attribute) and node.func.attr in _CONSTRUCTS_NEW and not node.args:
         return True
-    return _takes_items(node, resolve)
+    return takes_items(node, resolve)
 
 
 def _returns_new(target):
@@ -113,7 +113,7 @@ def _safe_use(name, parents, resolve):
     if isinstance(parent, gast.Call) and name in parent.args:
         func = parent.func
         return isinstance(func, gast.Name) and func.id == "len" and len(parent.args) == 1 \
-            or _takes_items(parent, resolve)
+            or takes_items(parent, resolve)
     if not (isinstance(parent, gast.Subscript) and parent.value is name) \
             or isinstance(parent.slice, gast.Slice):
         return False
@@ -126,10 +126,10 @@ def _safe_use(name, parents, resolve):
         return True
     if isinstance(above, gast.AugAssign):
         return above.value is parent
-    return isinstance(above, gast.Call) and parent in above.args and _takes_items(above, resolve)
+    return isinstance(above, gast.Call) and parent in above.args and takes_items(above, resolve)
 
 
-def _takes_items(call, resolve):
+def takes_items(call, resolve):
     """A call of a library function returning a new array, which keeps nothing it is given
     (no ``out=``, nor a ufunc's output given by position: ``np.add(a, b, out)``)."""
     target = resolve(call)
@@ -139,7 +139,7 @@ def _takes_items(call, resolve):
     return _returns_new(target)
 
 
-def _in_local_function(node, parents, tree):
+def in_local_function(node, parents, tree):
     current = parents.get(node)
     while current is not None and current is not tree:
         if isinstance(current, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)):

@@ -1,0 +1,172 @@
+"""Appends to a list that a list or dict holds: ``d[k].append(v)``, ``groups[i].append(v)``
+and ``d.setdefault(k, []).append(v)``.
+
+Python appends to the list object the container holds, so every other name holding that
+list sees the new item too. Where the function's own code shows that nothing but the
+container refers to its lists (``owns_its_lists``), the append is followed as a store of
+a new list, ``d[k] = d[k] + [v]``, which differentiates as any item store does, to any
+order. Elsewhere the list is read out, appended to and stored back, ``t = d[k];
+t.append(v); d[k] = t``, as ``d[k][j] = v`` is (dicts.py): the in-place checks of the
+modes then see the append and every name that may share the list, and refuse where
+one would not see it.
+
+``owns_its_lists(normalizer, name)``, from the source, conservatively:
+
+- ``name`` is bound once, by ``name = <display>``: a list or dict display, or a list or
+  dict comprehension, each of whose items is a new list (a list display or a list
+  comprehension);
+- every other use of ``name`` is the receiver of such an append (also through
+  ``name.setdefault(k, <new list>)``), a store of a new list (``name[k] = []``), a test
+  ``k in name``, ``len(name)``, the keys it gives a loop (``for k in name``), or an item
+  read straight into an operator, a subscript (``name[k][0]``), or a call that keeps
+  nothing it is given and returns no list it was given (``sum``, ``len``, ``max``,
+  ``sorted``, a NumPy function returning a new array);
+- no local function or lambda reads ``name``.
+"""
+
+import builtins
+
+import gast
+
+from ... import runtime
+from ...core import syntax as S
+from .fresh_items import in_local_function, takes_items
+
+# builtins that keep nothing they are given and return no list they were given
+_READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
+                builtins.tuple, builtins.any, builtins.all)
+
+
+class ItemAppendLowering:
+    """Normalizer methods for ``c[k].append(v)`` and ``d.setdefault(k, []).append(v)``."""
+
+    def item_append(self, call):
+        """``c[k].append(v)`` (or ``d.setdefault(k, []).append(v)``) as a statement, lowered
+        as the module docstring says. Whether it was one."""
+        func = call.func
+        if not (isinstance(func, gast.Attribute) and func.attr == "append" and len(call.args) == 1
+                and not call.keywords and isinstance(func.value, (gast.Subscript, gast.Call))):
+            return False
+        receiver = func.value
+        if isinstance(receiver, gast.Call):
+            if not _is_setdefault(receiver):
+                return False
+            read = self.container_call(receiver)        # stores the default where k is missing
+            if read is None:
+                return False
+            holder, key = read.value, read.slice
+        else:
+            if isinstance(receiver.slice, gast.Slice) or not isinstance(receiver.value, gast.Name):
+                return False
+            holder, key = self.atom(receiver.value), self.index(receiver.slice)
+        item = self.fresh_assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Load()), "t")
+        self.locals.add(item)
+        if self.owns_its_lists(holder):
+            added = self.atom(gast.List(elts=[call.args[0]], ctx=gast.Load()), hint="items")
+            grown = self.fresh_assign(self.runtime_call(runtime.concat, [S.name(item), added]), "t")
+            self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
+                               S.name(grown)))
+            return True
+        self.emit(gast.Expr(value=self.runtime_call(runtime.written_items_apart, [
+            S.copy(holder), S.name(item), S.const(self.where())])))
+        self.emit(S.expr_stmt(self.expr(gast.Call(
+            func=gast.Attribute(value=S.name(item), attr="append", ctx=gast.Load()), args=call.args, keywords=[]))))
+        self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
+                           S.name(item)))
+        return True
+
+    def owns_its_lists(self, node):
+        """Whether ``node`` names a list or dict of this function (not of an inlined
+        helper, whose names are renamed) whose lists nothing else refers to."""
+        if not isinstance(node, gast.Name) or self.inlining:
+            return False
+        known = self.__dict__.setdefault("_owns_lists", {})
+        if node.id not in known:
+            known[node.id] = _owns_lists(self.source.tree, node.id, self.resolve_call)
+        return known[node.id]
+
+
+def _is_setdefault(call):
+    func = call.func
+    return isinstance(func, gast.Attribute) and func.attr == "setdefault" and isinstance(func.value, gast.Name) \
+        and 1 <= len(call.args) <= 2 and not call.keywords
+
+
+def _owns_lists(tree, name, resolve):
+    """Whether the container ``name`` of the function ``tree`` holds only lists nothing
+    else refers to (see the module docstring)."""
+    parents = {}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names \
+                or name in (getattr(node, "name", None), getattr(node, "rest", None), getattr(node, "asname", None)):
+            return False
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name]
+    bindings = [n for n in uses if not isinstance(n.ctx, gast.Load)]
+    if len(bindings) != 1 or any(in_local_function(n, parents, tree) for n in uses):
+        return False
+    binding = parents.get(bindings[0])
+    if not (isinstance(binding, gast.Assign) and binding.targets == [bindings[0]] and _new_lists(binding.value)):
+        return False
+    holds_by_key = isinstance(binding.value, (gast.Dict, gast.DictComp))
+    return all(n is bindings[0] or _safe_use(n, parents, resolve, holds_by_key) for n in uses)
+
+
+def _new_lists(value):
+    """A display or comprehension whose items are all new lists."""
+    if isinstance(value, gast.List):
+        return all(_new_list(item) for item in value.elts)
+    if isinstance(value, gast.Dict):
+        return None not in value.keys and all(_new_list(item) for item in value.values)
+    if isinstance(value, gast.ListComp):
+        return _new_list(value.elt)
+    if isinstance(value, gast.DictComp):
+        return _new_list(value.value)
+    return False
+
+
+def _new_list(node):
+    return isinstance(node, (gast.List, gast.ListComp))
+
+
+def _safe_use(name, parents, resolve, holds_by_key):
+    parent = parents.get(name)
+    if isinstance(parent, gast.Compare):            # k in d
+        return all(isinstance(op, (gast.In, gast.NotIn)) for op in parent.ops) and parent.left is not name
+    if isinstance(parent, (gast.For, gast.comprehension)) and parent.iter is name:
+        return holds_by_key                         # a dict gives its keys; a list, its lists
+    if isinstance(parent, gast.Call) and parent.args == [name]:
+        return resolve(parent) is builtins.len
+    if isinstance(parent, gast.Attribute) and parent.attr == "setdefault":
+        call = parents.get(parent)
+        return isinstance(call, gast.Call) and len(call.args) == 2 and _new_list(call.args[1]) \
+            and _is_append_receiver(call, parents)
+    if not (isinstance(parent, gast.Subscript) and parent.value is name) or isinstance(parent.slice, gast.Slice):
+        return False
+    return _safe_item_use(parent, parents, resolve)
+
+
+def _safe_item_use(item, parents, resolve):
+    """Whether the use of ``c[k]`` lets no other name get the list it reads."""
+    above = parents.get(item)
+    if isinstance(item.ctx, gast.Store):
+        return isinstance(above, gast.Assign) and above.targets == [item] and _new_list(above.value)
+    if _is_append_receiver(item, parents):
+        return True
+    if isinstance(above, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+        return True
+    if isinstance(above, gast.Subscript) and above.value is item:
+        return isinstance(above.ctx, gast.Load) and not isinstance(above.slice, gast.Slice)
+    if isinstance(above, gast.Call) and item in above.args:
+        return resolve(above) in _READS_ITEMS or takes_items(above, resolve)
+    return False
+
+
+def _is_append_receiver(node, parents):
+    """``node.append(v)`` as a statement of its own."""
+    attribute = parents.get(node)
+    call = parents.get(attribute)
+    return isinstance(attribute, gast.Attribute) and attribute.attr == "append" and attribute.value is node \
+        and isinstance(call, gast.Call) and call.func is attribute and len(call.args) == 1 \
+        and isinstance(parents.get(call), gast.Expr)
