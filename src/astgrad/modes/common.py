@@ -399,7 +399,10 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             or action == "assignment into an element of" and sharing.is_dict_built_here(name)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action)
-        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) - _written_back(body, stmt, name)
+        # d[a][b] = v stored back into d: d, and every name that is the very same dict, see it
+        stored_back = set().union(set(), *({holder} | _exact_aliases(sharing.statements, params, holder)
+                                           for holder in _written_back(body, stmt, name)))
+        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) - stored_back
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)

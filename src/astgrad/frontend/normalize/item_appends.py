@@ -25,6 +25,7 @@ one would not see it.
 """
 
 import builtins
+import dataclasses
 
 import gast
 
@@ -45,9 +46,11 @@ class ItemAppendLowering:
         as the module docstring says. Whether it was one."""
         func = call.func
         if not (isinstance(func, gast.Attribute) and func.attr == "append" and len(call.args) == 1
-                and not call.keywords and isinstance(func.value, (gast.Subscript, gast.Call))):
+                and not call.keywords and isinstance(func.value, (gast.Subscript, gast.Call, gast.Attribute))):
             return False
         receiver = func.value
+        if isinstance(receiver, gast.Attribute):
+            return self.attribute_append(receiver, call.args[0])
         if isinstance(receiver, gast.Call):
             if not _is_setdefault(receiver):
                 return False
@@ -74,6 +77,33 @@ class ItemAppendLowering:
         self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
                            S.name(item)))
         return True
+
+    def attribute_append(self, receiver, value):
+        """``p.history.append(v)`` on an object this function built (built_objects.py) whose
+        attribute holds a list nothing else refers to: ``p.history = p.history + [v]``,
+        the object written as a new one. Whether it was one."""
+        owner = receiver.value
+        if not (isinstance(owner, gast.Name) and isinstance(receiver.ctx, gast.Load)
+                and self.owns_object(owner.id, receiver.attr) and self.owns_list_attribute(owner.id, receiver.attr)):
+            return False
+        current = self.fresh_assign(self.expr(gast.Attribute(value=S.name(owner.id), attr=receiver.attr,
+                                                             ctx=gast.Load())), receiver.attr)
+        added = self.atom(gast.List(elts=[value], ctx=gast.Load()), hint="items")
+        grown = self.fresh_assign(self.runtime_call(runtime.concat, [S.name(current), added]), receiver.attr)
+        return self.attribute_write(gast.Attribute(value=S.name(owner.id), attr=receiver.attr, ctx=gast.Store()),
+                                    S.name(grown))
+
+    def owns_list_attribute(self, name, attr):
+        """Whether ``name.attr`` holds a list nothing else refers to: ``name`` is bound once,
+        to an instance of a dataclass whose field ``attr`` the call leaves to its
+        ``default_factory=list`` or gives a list display; ``name`` is used only to read
+        attributes (no method calls); each read of ``name.attr`` is safe (module docstring)."""
+        if self.inlining:
+            return False
+        known = self.__dict__.setdefault("_owns_list_attributes", {})
+        if (name, attr) not in known:
+            known[name, attr] = _owns_list_attribute(self.source.tree, name, attr, self.resolve_call)
+        return known[name, attr]
 
     def owns_its_lists(self, node):
         """Whether ``node`` names a list or dict of this function (not of an inlined
@@ -170,3 +200,44 @@ def _is_append_receiver(node, parents):
     return isinstance(attribute, gast.Attribute) and attribute.attr == "append" and attribute.value is node \
         and isinstance(call, gast.Call) and call.func is attribute and len(call.args) == 1 \
         and isinstance(parents.get(call), gast.Expr)
+
+
+def _owns_list_attribute(tree, name, attr, resolve):
+    parents = {}
+    for node in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name]
+    bindings = [n for n in uses if not isinstance(n.ctx, gast.Load)]
+    binding = parents.get(bindings[0]) if len(bindings) == 1 else None
+    if not (isinstance(binding, gast.Assign) and isinstance(binding.value, gast.Call)
+            and _fresh_list_field(resolve(binding.value), binding.value, attr)):
+        return False
+    for use in uses:
+        if use is bindings[0]:
+            continue
+        read = parents.get(use)
+        if not (isinstance(read, gast.Attribute) and read.value is use) \
+                or isinstance(parents.get(read), gast.Call) and parents.get(read).func is read:
+            return False            # the object itself handed on, or a method given self
+        if read.attr == attr and not (_safe_item_use(read, parents, resolve) if isinstance(read.ctx, gast.Load)
+                                      else _new_list(getattr(parents.get(read), "value", None))):
+            return False
+    return True
+
+
+def _fresh_list_field(cls, call, attr):
+    """Whether ``cls(...)``, as ``call`` makes it, gets a new list in the field ``attr``: a
+    dataclass field left to ``default_factory=list``, or given a list display."""
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)) or any(kw.arg is None for kw in call.keywords) \
+            or any(isinstance(a, gast.Starred) for a in call.args):
+        return False
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    names = [f.name for f in fields]
+    if attr not in names:
+        return False
+    given = {kw.arg: kw.value for kw in call.keywords}
+    given.update(zip(names, call.args))
+    if attr in given:
+        return _new_list(given[attr])
+    return fields[names.index(attr)].default_factory is list
