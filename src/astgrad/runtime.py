@@ -1932,6 +1932,19 @@ def check_keywords(mapping, allowed, required, name):
         raise TypeError(f"{name}() missing 1 required argument: '{missing[0]}'")
 
 
+def check_spread_keywords(mapping, taken, name):
+    """Python's TypeError for ``name(..., **mapping)`` handing ``mapping`` whole to the
+    ``**kwargs`` parameter: not a mapping, a key that is not a string, or a key naming a
+    parameter the call gives already (``taken``)."""
+    if not isinstance(mapping, collections.abc.Mapping):
+        raise TypeError(f"{name}() argument after ** must be a mapping, not {type(mapping).__name__}")
+    for key in mapping:
+        if not isinstance(key, str):
+            raise TypeError("keywords must be strings")
+        if key in taken:
+            raise TypeError(f"{name}() got multiple values for argument '{key}'")
+
+
 def default_of(fn, name):
     """The default value of ``fn``'s parameter ``name``, as it is now."""
     return inspect.signature(fn).parameters[name].default
