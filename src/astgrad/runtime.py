@@ -1932,6 +1932,12 @@ def check_keywords(mapping, allowed, required, name):
         raise TypeError(f"{name}() missing 1 required argument: '{missing[0]}'")
 
 
+def hashable_arguments(*values):
+    """Python's TypeError for a call of a helper decorated with ``functools.lru_cache``
+    given a value the cache cannot hash (``unhashable type: 'numpy.ndarray'``)."""
+    hash(values)
+
+
 def check_spread_keywords(mapping, taken, name):
     """Python's TypeError for ``name(..., **mapping)`` handing ``mapping`` whole to the
     ``**kwargs`` parameter: not a mapping, a key that is not a string, or a key naming a
