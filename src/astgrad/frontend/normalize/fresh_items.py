@@ -68,17 +68,17 @@ def _owns(tree, name, resolve):
 
 def _new_items(value, resolve):
     if isinstance(value, (gast.List, gast.Tuple)):
-        return all(_made_new(item, resolve) for item in value.elts)
+        return all(made_new(item, resolve) for item in value.elts)
     if isinstance(value, gast.Dict):
-        return None not in value.keys and all(_made_new(item, resolve) for item in value.values)
+        return None not in value.keys and all(made_new(item, resolve) for item in value.values)
     if isinstance(value, gast.ListComp):
-        return _made_new(value.elt, resolve)
+        return made_new(value.elt, resolve)
     if isinstance(value, gast.DictComp):
-        return _made_new(value.value, resolve)
+        return made_new(value.value, resolve)
     return False
 
 
-def _made_new(node, resolve):
+def made_new(node, resolve):
     """Whether ``node`` certainly evaluates to a new object (or a number)."""
     if isinstance(node, (gast.BinOp, gast.UnaryOp)):
         return True
@@ -121,7 +121,7 @@ def _safe_use(name, parents, resolve):
     if isinstance(parent.ctx, gast.Store):
         if isinstance(above, gast.AugAssign):
             return above.target is parent
-        return isinstance(above, gast.Assign) and above.targets == [parent] and _made_new(above.value, resolve)
+        return isinstance(above, gast.Assign) and above.targets == [parent] and made_new(above.value, resolve)
     if isinstance(above, (gast.BinOp, gast.Compare)) or isinstance(above, gast.UnaryOp):
         return True
     if isinstance(above, gast.AugAssign):

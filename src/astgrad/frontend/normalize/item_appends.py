@@ -26,12 +26,13 @@ one would not see it.
 
 import builtins
 import dataclasses
+import types
 
 import gast
 
 from ... import runtime
 from ...core import syntax as S
-from .fresh_items import in_local_function, takes_items
+from .fresh_items import in_local_function, made_new, takes_items
 
 # builtins that keep nothing they are given and return no list they were given
 _READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
@@ -98,12 +99,24 @@ class ItemAppendLowering:
         to an instance of a dataclass whose field ``attr`` the call leaves to its
         ``default_factory=list`` or gives a list display; ``name`` is used only to read
         attributes (no method calls); each read of ``name.attr`` is safe (module docstring)."""
+        return self._owns_attribute(name, attr, _new_list)
+
+    def owns_attribute_value(self, name, attr):
+        """Whether ``name.attr`` holds a number, or an array nothing else refers to, each
+        time the code stores it (the constructor's argument, ``name.attr = v``): made new
+        there (an operator's result, a number, a NumPy function returning a new array,
+        ``.copy()``), and each read of ``name.attr`` is safe (module docstring). Then
+        ``name.attr op= v`` changes no array another name sees."""
+        return self._owns_attribute(name, attr, lambda node: made_new(node, self.resolve_call))
+
+    def _owns_attribute(self, name, attr, fresh):
         if self.inlining:
             return False
-        known = self.__dict__.setdefault("_owns_list_attributes", {})
-        if (name, attr) not in known:
-            known[name, attr] = _owns_list_attribute(self.source.tree, name, attr, self.resolve_call)
-        return known[name, attr]
+        known = self.__dict__.setdefault("_owns_attributes", {})
+        if (name, attr, fresh.__name__) not in known:
+            known[name, attr, fresh.__name__] = _owns_attribute(self.source.tree, name, attr, self.resolve_call,
+                                                                fresh)
+        return known[name, attr, fresh.__name__]
 
     def owns_its_lists(self, node):
         """Whether ``node`` names a list or dict of this function (not of an inlined
@@ -202,7 +215,10 @@ def _is_append_receiver(node, parents):
         and isinstance(parents.get(call), gast.Expr)
 
 
-def _owns_list_attribute(tree, name, attr, resolve):
+def _owns_attribute(tree, name, attr, resolve, fresh):
+    """Whether ``name.attr`` (``name`` bound once, to an object the function builds) holds,
+    wherever it is stored, a value ``fresh(node)`` says is made new there, and each
+    read of it keeps the value to itself (see the module docstring)."""
     parents = {}
     for node in S.walk_nodes(tree):
         for child in gast.iter_child_nodes(node):
@@ -211,7 +227,7 @@ def _owns_list_attribute(tree, name, attr, resolve):
     bindings = [n for n in uses if not isinstance(n.ctx, gast.Load)]
     binding = parents.get(bindings[0]) if len(bindings) == 1 else None
     if not (isinstance(binding, gast.Assign) and isinstance(binding.value, gast.Call)
-            and _fresh_list_field(resolve(binding.value), binding.value, attr)):
+            and _fresh_field(resolve(binding.value), binding.value, attr, fresh)):
         return False
     for use in uses:
         if use is bindings[0]:
@@ -220,24 +236,36 @@ def _owns_list_attribute(tree, name, attr, resolve):
         if not (isinstance(read, gast.Attribute) and read.value is use) \
                 or isinstance(parents.get(read), gast.Call) and parents.get(read).func is read:
             return False            # the object itself handed on, or a method given self
-        if read.attr == attr and not (_safe_item_use(read, parents, resolve) if isinstance(read.ctx, gast.Load)
-                                      else _new_list(getattr(parents.get(read), "value", None))):
+        if read.attr == attr and not _safe_attribute_use(read, parents, resolve, fresh):
             return False
     return True
 
 
-def _fresh_list_field(cls, call, attr):
-    """Whether ``cls(...)``, as ``call`` makes it, gets a new list in the field ``attr``: a
-    dataclass field left to ``default_factory=list``, or given a list display."""
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)) or any(kw.arg is None for kw in call.keywords) \
-            or any(isinstance(a, gast.Starred) for a in call.args):
+def _safe_attribute_use(read, parents, resolve, fresh):
+    above = parents.get(read)
+    if isinstance(read.ctx, gast.Load):
+        return _safe_item_use(read, parents, resolve)
+    if isinstance(above, gast.AugAssign):
+        return above.target is read
+    return isinstance(above, gast.Assign) and above.targets == [read] and fresh(above.value)
+
+
+def _fresh_field(cls, call, attr, fresh):
+    """Whether ``cls(...)``, as ``call`` makes it, stores in ``attr`` a value ``fresh``
+    accepts (a ``types.SimpleNamespace`` or a dataclass given it by keyword or position),
+    or a new list (a dataclass field left to ``default_factory=list``, for lists)."""
+    if any(kw.arg is None for kw in call.keywords) or any(isinstance(a, gast.Starred) for a in call.args):
+        return False
+    given = {kw.arg: kw.value for kw in call.keywords}
+    if cls is types.SimpleNamespace and not call.args:
+        return attr in given and fresh(given[attr])
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         return False
     fields = [f for f in dataclasses.fields(cls) if f.init]
     names = [f.name for f in fields]
     if attr not in names:
         return False
-    given = {kw.arg: kw.value for kw in call.keywords}
     given.update(zip(names, call.args))
     if attr in given:
-        return _new_list(given[attr])
-    return fields[names.index(attr)].default_factory is list
+        return fresh(given[attr])
+    return fresh is _new_list and fields[names.index(attr)].default_factory is list
