@@ -35,11 +35,18 @@ def owns_its_items(normalizer, node):
     """Whether ``node`` names a list or dict of the function ``normalizer`` lowers whose
     array items nothing else refers to: ``c[k] op= v`` there needs no check. (Not in an
     inlined helper, whose names are renamed.)"""
+    return owned_name(normalizer, node, _owns)
+
+
+def owned_name(normalizer, node, owns):
+    """``owns(tree, name, resolve)`` for the local ``node`` names, kept per name on the
+    normalizer; False for anything but a name of the function itself (not of an inlined
+    helper, whose names are renamed)."""
     if not isinstance(node, gast.Name) or normalizer.inlining:
         return False
-    known = normalizer.__dict__.setdefault("_owns_items", {})
+    known = normalizer.__dict__.setdefault(f"_{owns.__name__}", {})
     if node.id not in known:
-        known[node.id] = _owns(normalizer.source.tree, node.id, normalizer.resolve_call)
+        known[node.id] = owns(normalizer.source.tree, node.id, normalizer.resolve_call)
     return known[node.id]
 
 

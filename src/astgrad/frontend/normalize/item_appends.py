@@ -32,7 +32,7 @@ import gast
 
 from ... import runtime
 from ...core import syntax as S
-from .fresh_items import in_local_function, made_new, takes_items
+from .fresh_items import in_local_function, made_new, owned_name, takes_items
 
 # builtins that keep nothing they are given and return no list they were given
 _READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
@@ -121,12 +121,7 @@ class ItemAppendLowering:
     def owns_its_lists(self, node):
         """Whether ``node`` names a list or dict of this function (not of an inlined
         helper, whose names are renamed) whose lists nothing else refers to."""
-        if not isinstance(node, gast.Name) or self.inlining:
-            return False
-        known = self.__dict__.setdefault("_owns_lists", {})
-        if node.id not in known:
-            known[node.id] = _owns_lists(self.source.tree, node.id, self.resolve_call)
-        return known[node.id]
+        return owned_name(self, node, _owns_lists)
 
 
 def _is_setdefault(call):
