@@ -6,6 +6,7 @@ cached helper given an array. Each against finite differences in several modes, 
 adversarial twins: where another name keeps the list, dict or array, Python's write
 shows through it, so astgrad refuses (or raises what Python raises)."""
 
+import collections
 import dataclasses
 import functools
 import inspect
@@ -55,6 +56,13 @@ def grouped_in_a_list_of_lists(x, w):
     for i, v in enumerate(x):
         groups[i % 2].append(v * w)
     return sum(groups[0]) * sum(groups[1]) + len(groups[0])
+
+
+def grouped_in_a_defaultdict(x, w):
+    acc = collections.defaultdict(list)
+    for i, v in enumerate(x):
+        acc[i % 2].append(v * w)
+    return sum(acc[0]) * sum(acc[1])
 
 
 def stored_back_by_hand(x, w):
@@ -150,6 +158,7 @@ FOLLOWED = [
     (grouped_after_a_membership_test, ("value_and_grad", "jvp_of_grad")),
     (grouped_in_a_list_of_lists, ("grad", "vjp_of_grad")),
     (stored_back_by_hand, ("grad", "jvp")),
+    (grouped_in_a_defaultdict, ("vjp", "jvp")),
     (history_in_a_dataclass_field, ("grad", "hessian")),
     (augmented_namespace_attribute, ("grad", "jvp", "hessian")),
     (augmented_dataclass_attribute, ("value_and_grad", "hvp")),
@@ -166,7 +175,8 @@ def test_writes_into_containers_against_finite_differences(f, mode):
 
 def test_second_derivatives_of_writes_into_an_item_are_refused_naming_the_line():
     # the item is written and stored back (first order above); twice is refused, as for d[k][j] = v
-    for f, text in ((stored_back_by_hand, "t.append(v * w)"), (adam_steps_on_dict_state, "state[\"m\"][k] = m")):
+    for f, text in ((stored_back_by_hand, "t.append(v * w)"), (adam_steps_on_dict_state, "state[\"m\"][k] = m"),
+                    (grouped_in_a_defaultdict, "acc[i % 2].append(v * w)")):
         with pytest.raises(astgrad.TransformError, match="cannot be differentiated twice") as info:
             astgrad.hessian(f)(X3, W)
         assert text in str(info.value)
