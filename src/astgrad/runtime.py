@@ -396,6 +396,8 @@ def unbroadcast(g, x):
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
+        if _is_zero_placeholder(g):     # a list's zero, whatever its length (zero_index)
+            return zeros_like(x)
         if not isinstance(g, numpy.ndarray):
             raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
                             "differentiated here, where astgrad could not see when it generated the code that the operand "
@@ -411,6 +413,8 @@ def broadcast_like(g, x):
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
+        if _is_zero_placeholder(g):
+            return zeros_like(x)
         raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
                         "differentiated here, where astgrad could not see when it generated the code that the operand "
                             "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
@@ -1719,19 +1723,27 @@ def zero_index(g, index, container=None):
     in-place write overwrote carries no derivative back). For a list or a dict, the
     zero is shaped like ``container[index]`` when the container is given: the item
     the write replaced, put back already, which may have another shape than the one
-    written (``xs = [x, w]; xs[1] = x``)."""
+    written (``xs = [x, w]; xs[1] = x``). A list item gets the zero placeholder, of any
+    length: the code may still pop items the sweep put back off that very list object
+    (``t = d[k]; t.append(v); d[k] = t``), so its length now is not its length where
+    the derivative read out of it is added."""
     if isinstance(g, dict):
         result = AdjointDict(g)
         if index in result:
-            result[index] = zeros_like(_restored_item(container, index, result[index]))
+            result[index] = _zero_item(_restored_item(container, index, result[index]))
         return result
     if isinstance(g, (list, tuple)):
         result = AdjointList(g)
-        result[index] = zeros_like(_restored_item(container, index, result[index]))
+        result[index] = _zero_item(_restored_item(container, index, result[index]))
         return result
     result = numpy.array(g, dtype=float if numpy.ndim(g) == 0 else None, copy=True)
     result[index] = 0
     return result
+
+
+def _zero_item(item):
+    """The zero derivative of an item a write replaced: the placeholder 0.0 for a list."""
+    return 0.0 if type(item) is list else zeros_like(item)
 
 
 def _is_zero_placeholder(g):
@@ -1918,6 +1930,25 @@ def check_keywords(mapping, allowed, required, name):
     missing = [key for key in required if key not in mapping]
     if missing:
         raise TypeError(f"{name}() missing 1 required argument: '{missing[0]}'")
+
+
+def hashable_arguments(*values):
+    """Python's TypeError for a call of a helper decorated with ``functools.lru_cache``
+    given a value the cache cannot hash (``unhashable type: 'numpy.ndarray'``)."""
+    hash(values)
+
+
+def check_spread_keywords(mapping, taken, name):
+    """Python's TypeError for ``name(..., **mapping)`` handing ``mapping`` whole to the
+    ``**kwargs`` parameter: not a mapping, a key that is not a string, or a key naming a
+    parameter the call gives already (``taken``)."""
+    if not isinstance(mapping, collections.abc.Mapping):
+        raise TypeError(f"{name}() argument after ** must be a mapping, not {type(mapping).__name__}")
+    for key in mapping:
+        if not isinstance(key, str):
+            raise TypeError("keywords must be strings")
+        if key in taken:
+            raise TypeError(f"{name}() got multiple values for argument '{key}'")
 
 
 def default_of(fn, name):

@@ -411,7 +411,8 @@ def _as_element(sharing, current):
     steps = []
     for container in sharing.element_of.get(current, ()):
         steps.append((container, None))
-        steps += [(n, None) for n in sharing.contents.get(container, set()) if n != current]
+        for same in sharing._aliases(container):      # d = t: what t holds, d holds
+            steps += [(n, None) for n in sharing.contents.get(same, set()) if n != current]
     return steps
 
 

@@ -47,12 +47,14 @@ def call_shape(fn, positional, keywords):
 
 def specialize(fn, extra, keywords):
     """``fn`` for calls with ``extra`` positional arguments beyond its named ones and the
-    keywords ``keywords`` gathered by ``**kwargs`` (see the module docstring)."""
+    keywords ``keywords`` gathered by ``**kwargs`` (see the module docstring); for
+    ``keywords`` None, ``**kwargs`` becomes a keyword-only parameter of the same name
+    given the dict whole (``f(a, **d)`` with ``d``'s keys known only when the code runs)."""
     shapes = _made.setdefault(fn, {})
-    key = (extra, tuple(keywords))
+    key = (extra, None if keywords is None else tuple(keywords))
     made = shapes.get(key)
     if made is None:
-        made = shapes[key] = _make(fn, extra, tuple(keywords))
+        made = shapes[key] = _make(fn, *key)
     return made
 
 
@@ -124,7 +126,11 @@ def rewrite_tree(tree, extra, keywords):
             args.defaults = []          # every named positional parameter is given
         spread[star] = gast.Tuple(elts=[S.name(p) for p in params], ctx=gast.Load())
         prologue.append(S.assign(star, S.copy(spread[star]), line=line))
-    if args.kwarg is not None:
+    if args.kwarg is not None and keywords is None:           # the dict given whole
+        args.kwonlyargs = list(args.kwonlyargs) + [
+            gast.Name(id=args.kwarg.id, ctx=gast.Param(), annotation=None, type_comment=None)]
+        args.kw_defaults = list(args.kw_defaults) + [None]
+    elif args.kwarg is not None:
         double = args.kwarg.id
         for key in keywords:
             names[key] = fresh(f"{double}_{key}")

@@ -399,7 +399,10 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             or action == "assignment into an element of" and sharing.is_dict_built_here(name)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action)
-        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) - _written_back(body, stmt, name)
+        # d[a][b] = v stored back into d: d, and every name that is the very same dict, see it
+        stored_back = set().union(set(), *({holder} | _exact_aliases(sharing.statements, params, holder)
+                                           for holder in _written_back(body, stmt, name)))
+        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) - stored_back
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -528,11 +531,25 @@ def _refuse_shared_write(source, name, stmt, action, rows=()):
             f"once, not twice, where the row or the write is inside a loop. Where the row need not show "
             f"the write, copy it where it is read ({rows[0]} = {name}[...].copy())",
             stmt, construct="in-place write")
+    if not _names_in_line(source, stmt, name):      # a value astgrad read out of an item or attribute
+        raise source.error(
+            f"{action} the list, dict or array this line writes into (an item of a container or an "
+            f"attribute, read out as '{name}') while another name may share its memory (an argument, "
+            f"an alias, a view or a list holding it), so that value would change too and astgrad cannot "
+            f"follow it. Keep no other name for it, or store a new value (d[k] = d[k] + [v], "
+            f"p.b = p.b + v)", stmt, construct="in-place write")
     raise source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
         f"({name} = {name} + ...)", stmt, construct="in-place write")
+
+
+def _names_in_line(source, stmt, name):
+    """Whether the user's line of ``stmt`` names ``name`` (not a name astgrad made)."""
+    import re
+    text = source.line_text(stmt)
+    return text is not None and re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
 
 def _exact_aliases(statements, params, name):

@@ -208,6 +208,10 @@ class BuiltObjectLowering:
             return False
         current = self.fresh_assign(self.expr(gast.Attribute(value=S.copy(target.value), attr=target.attr,
                                                              ctx=gast.Load())), target.attr)
+        if self.owns_attribute_value(target.value.id, target.attr):        # item_appends.py
+            # no other name holds the array: op= changes nothing another name sees
+            new = self.fresh_assign(self.augmented(current, stmt, target.attr), target.attr)
+            return self.attribute_write(target, S.name(new))
         self.statement(gast.AugAssign(target=S.name(current, store=True), op=stmt.op, value=stmt.value))
         return self.attribute_write(target, S.name(current))
 

@@ -53,6 +53,22 @@ def uncached(normalizer, obj, node):
     return helper
 
 
+def hashed_arguments(normalizer, node):
+    """``node`` (a call of a cached helper) with its arguments evaluated first, into atoms,
+    and a check that the cache can hash them, as ``lru_cache`` does before it calls the
+    helper: with an array, Python raises ``TypeError: unhashable type``, and so does the
+    derivative."""
+    import gast
+    from ... import runtime
+    if any(isinstance(arg, gast.Starred) for arg in node.args) or any(kw.arg is None for kw in node.keywords):
+        return node
+    args = [normalizer.atom(arg) for arg in node.args]
+    keywords = [gast.keyword(arg=kw.arg, value=normalizer.atom(kw.value)) for kw in node.keywords]
+    normalizer.emit(gast.Expr(value=normalizer.runtime_call(
+        runtime.hashable_arguments, args + [kw.value for kw in keywords])))
+    return gast.Call(func=node.func, args=args, keywords=keywords)
+
+
 def _declares_outer_names(fn):
     import gast
     from ..source import parse_function

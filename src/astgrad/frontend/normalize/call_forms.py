@@ -151,6 +151,8 @@ class CallFormLowering:
         spread = next((kw for kw in keywords if kw.arg is None), None)
         if spread is not None:
             keywords = [kw for kw in keywords if kw is not spread]
+            if self.fixed_signature(node) is None:      # f(a, **d) into f's own **kwargs
+                return self.kwargs_given_whole(node, args, keywords, spread.value)
             keywords += self.keywords_of_mapping(node, spread.value, len(args), {kw.arg for kw in keywords})
         return gast.Call(func=node.func, args=args, keywords=keywords)
 
@@ -175,7 +177,7 @@ class CallFormLowering:
                     value=S.name(kw.value.id), slice=S.const(key), ctx=gast.Load()))
                     for key in known_keys(self, kw.value, kw.value))
             elif not any(k.arg is None for k in node.keywords if k is not kw) \
-                    and self.fixed_signature(node) is not None:
+                    and self.fixed_signature(node) is not None or self.takes_kwargs_whole(node):
                 keywords.append(kw)         # keys known when the code runs: spread_arguments reads them
             else:
                 raise self._refuse("**kwargs unpacking of a value that is not a dict display", node,

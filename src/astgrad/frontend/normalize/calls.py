@@ -13,7 +13,7 @@ from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
-from .cached_calls import is_cached_helper, uncached
+from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .nested import is_transform_object
 from .refusals import _Line
 
@@ -256,6 +256,7 @@ class CallLowering:
         self.free[path[0]] = self.source.resolve(path[0])
         if is_cached_helper(obj):                               # @functools.lru_cache
             obj = uncached(self, obj, node)
+            node = hashed_arguments(self, node)
             node = gast.Call(func=S.name(self.bind_value(obj, "function")), args=node.args,
                              keywords=node.keywords)
         if has_varargs(obj) and is_user_function(obj):

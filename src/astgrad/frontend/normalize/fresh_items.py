@@ -35,11 +35,18 @@ def owns_its_items(normalizer, node):
     """Whether ``node`` names a list or dict of the function ``normalizer`` lowers whose
     array items nothing else refers to: ``c[k] op= v`` there needs no check. (Not in an
     inlined helper, whose names are renamed.)"""
+    return owned_name(normalizer, node, _owns)
+
+
+def owned_name(normalizer, node, owns):
+    """``owns(tree, name, resolve)`` for the local ``node`` names, kept per name on the
+    normalizer; False for anything but a name of the function itself (not of an inlined
+    helper, whose names are renamed)."""
     if not isinstance(node, gast.Name) or normalizer.inlining:
         return False
-    known = normalizer.__dict__.setdefault("_owns_items", {})
+    known = normalizer.__dict__.setdefault(f"_{owns.__name__}", {})
     if node.id not in known:
-        known[node.id] = _owns(normalizer.source.tree, node.id, normalizer.resolve_call)
+        known[node.id] = owns(normalizer.source.tree, node.id, normalizer.resolve_call)
     return known[node.id]
 
 
@@ -56,8 +63,8 @@ def _owns(tree, name, resolve):
             parents[child] = node
     uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name]
     bindings = [n for n in uses if not isinstance(n.ctx, gast.Load)]
-    if len(bindings) != 1 or _in_local_function(bindings[0], parents, tree) \
-            or any(_in_local_function(n, parents, tree) for n in uses):
+    if len(bindings) != 1 or in_local_function(bindings[0], parents, tree) \
+            or any(in_local_function(n, parents, tree) for n in uses):
         return False
     binding = parents.get(bindings[0])
     if not (isinstance(binding, gast.Assign) and binding.targets == [bindings[0]]
@@ -68,17 +75,17 @@ def _owns(tree, name, resolve):
 
 def _new_items(value, resolve):
     if isinstance(value, (gast.List, gast.Tuple)):
-        return all(_made_new(item, resolve) for item in value.elts)
+        return all(made_new(item, resolve) for item in value.elts)
     if isinstance(value, gast.Dict):
-        return None not in value.keys and all(_made_new(item, resolve) for item in value.values)
+        return None not in value.keys and all(made_new(item, resolve) for item in value.values)
     if isinstance(value, gast.ListComp):
-        return _made_new(value.elt, resolve)
+        return made_new(value.elt, resolve)
     if isinstance(value, gast.DictComp):
-        return _made_new(value.value, resolve)
+        return made_new(value.value, resolve)
     return False
 
 
-def _made_new(node, resolve):
+def made_new(node, resolve):
     """Whether ``node`` certainly evaluates to a new object (or a number)."""
     if isinstance(node, (gast.BinOp, gast.UnaryOp)):
         return True
@@ -88,7 +95,7 @@ def _made_new(node, resolve):
         return False
     if isinstance(node.func, gast.Attribute) and node.func.attr in _CONSTRUCTS_NEW and not node.args:
         return True
-    return _takes_items(node, resolve)
+    return takes_items(node, resolve)
 
 
 def _returns_new(target):
@@ -113,7 +120,7 @@ def _safe_use(name, parents, resolve):
     if isinstance(parent, gast.Call) and name in parent.args:
         func = parent.func
         return isinstance(func, gast.Name) and func.id == "len" and len(parent.args) == 1 \
-            or _takes_items(parent, resolve)
+            or takes_items(parent, resolve)
     if not (isinstance(parent, gast.Subscript) and parent.value is name) \
             or isinstance(parent.slice, gast.Slice):
         return False
@@ -121,15 +128,15 @@ def _safe_use(name, parents, resolve):
     if isinstance(parent.ctx, gast.Store):
         if isinstance(above, gast.AugAssign):
             return above.target is parent
-        return isinstance(above, gast.Assign) and above.targets == [parent] and _made_new(above.value, resolve)
+        return isinstance(above, gast.Assign) and above.targets == [parent] and made_new(above.value, resolve)
     if isinstance(above, (gast.BinOp, gast.Compare)) or isinstance(above, gast.UnaryOp):
         return True
     if isinstance(above, gast.AugAssign):
         return above.value is parent
-    return isinstance(above, gast.Call) and parent in above.args and _takes_items(above, resolve)
+    return isinstance(above, gast.Call) and parent in above.args and takes_items(above, resolve)
 
 
-def _takes_items(call, resolve):
+def takes_items(call, resolve):
     """A call of a library function returning a new array, which keeps nothing it is given
     (no ``out=``, nor a ufunc's output given by position: ``np.add(a, b, out)``)."""
     target = resolve(call)
@@ -139,7 +146,7 @@ def _takes_items(call, resolve):
     return _returns_new(target)
 
 
-def _in_local_function(node, parents, tree):
+def in_local_function(node, parents, tree):
     current = parents.get(node)
     while current is not None and current is not tree:
         if isinstance(current, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)):

@@ -150,6 +150,12 @@ class InlineLowering:
             lowered = self.recursive_call(local.origin, node) if local.origin is not None else None
             if lowered is not None:
                 return lowered
+            if local.origin is not None:        # a module-level helper inlined for a function value
+                raise self._refuse(
+                    f"recursion through the helper {local.label}, given a local function (a lambda or "
+                    "a def) reading variables of the function differentiated", node,
+                    "give it a module-level function reading none (the helper is made for that "
+                    "function), or write the recursion as a loop")
             raise self._refuse(f"recursion through the local function {local.label}", node,
                                "write the recursion as a loop, or make the function a module-level one")
         fn = S.copy(local.node)

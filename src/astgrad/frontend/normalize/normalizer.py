@@ -29,6 +29,8 @@ from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
+from .item_appends import ItemAppendLowering
+from .spread_kwargs import KwargsWholeLowering
 from .instances import attribute_writes
 from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
@@ -57,7 +59,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
-                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering):
+                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
+                 KwargsWholeLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -33,6 +33,8 @@ class StatementLowering:
                 return
             if self.list_sort(value):       # xs.sort(key=...): list_sort.py
                 return
+            if self.item_append(value):     # d[k].append(v): item_appends.py
+                return
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
