@@ -62,9 +62,7 @@ class FunctionLoopLowering:
         backwards = self.backwards_of(iterable) if method == "enumerate" else None
         if backwards is not None:
             iterable = backwards
-        if not self.looks_like_function(iterable):
-            return None
-        functions = self.function_value(iterable)
+        functions = self.looped_functions(iterable)        # method_values.py
         if not isinstance(functions, Functions) or any(isinstance(v, Data) for v in functions.values):
             return None
         pairs = functions.items()

@@ -265,7 +265,12 @@ class MethodLowering:
 
     def function_call(self, function, leading, node):
         """A call of ``function`` (bound to a name of its own) with ``leading`` atoms
-        before the call's lowered arguments."""
+        before the call's lowered arguments (a method handed a function value: inlined,
+        method_values.py)."""
+        inlined = self.method_given_functions(function, leading, node)
+        if inlined is not None:
+            return inlined
+        function = self.method_function_defaults(function, leading, node)
         for arg in node.args:
             if isinstance(arg, gast.Starred):
                 raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")

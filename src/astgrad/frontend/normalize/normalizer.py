@@ -37,6 +37,7 @@ from .local_classes import bind_local_classes
 from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
+from .method_values import MethodValueLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
 from .objects import ObjectLowering
@@ -57,7 +58,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
-                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering):
+                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, MethodValueLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
