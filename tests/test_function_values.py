@@ -720,3 +720,138 @@ def test_getattr_from_a_config_the_code_changes_is_refused():
         astgrad.grad(getattr_from_a_changed_config)(X3.copy(), 0.8)
     assert "test_function_values.py" in str(info.value)
     assert "function value it does not know" in str(info.value)
+
+
+# -- methods and callable objects as function values -----------------------------------------------
+
+class Layer:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, h, *, activation=np.tanh):
+        return activation(self.W @ h + self.b)
+
+
+class Network:
+    def __init__(self, layers, head):
+        self.layers = layers
+        self.head = head
+
+    def features(self, x):
+        h = x
+        for layer in self.layers[:-1]:
+            h = layer.forward(h)
+        return self.layers[-1].forward(h, activation=lambda z: z)
+
+    def __call__(self, x):
+        return self.head @ self.features(x)
+
+    def apply(self, f, x):
+        return np.sum(f(self.features(x)))
+
+    def scaled_by(self, x, w):
+        return self.apply(lambda z: z * w, x) + self.apply(np.sin, x * w)
+
+    def mapped(self, xs):
+        return sum(map(self.layers[0].forward, xs))
+
+    def each(self, xs):
+        return list(map(self, xs))
+
+
+NETWORK = Network([Layer(A3, np.full(3, 0.1)), Layer(A3 * 0.5, np.zeros(3))], np.array([1.0, -1.0, 0.5]))
+OTHER = Stack([Dense(A3.T, np.sin), Dense(A3)])
+
+
+def network_keyword_lambda(x, w):
+    return NETWORK(x * w) + np.sum(NETWORK.features(x)) * w
+
+
+def network_method_given_lambdas(x, w):
+    return NETWORK.scaled_by(x, w)
+
+
+def map_of_a_callable_object(x, w):
+    return sum(map(NETWORK, [x, x * w, np.sin(x)]))
+
+
+def map_of_a_bound_method(x, w):
+    return np.sum(NETWORK.mapped([x, x * w])) + sum(NETWORK.each([x * w, x])) + np.sum(
+        sum(map(NETWORK.features, [x * w])))
+
+
+def loop_over_global_callables(x, w):
+    total = 0.0
+    for net in (NET, OTHER):
+        total = total + np.sum(net(x + w) ** 2)
+    return total
+
+
+METHOD_CASES = [network_keyword_lambda, network_method_given_lambdas, map_of_a_callable_object,
+                map_of_a_bound_method, loop_over_global_callables]
+
+
+@pytest.mark.parametrize("f, mode", [(f, m) for k, f in enumerate(METHOD_CASES)
+                                     for m in ("grad", "jvp", ("hessian", "jvp_of_grad", "hvp")[k % 3])])
+def test_methods_and_callable_objects_as_function_values(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+def _both(f, x, w):
+    return numerical_grad(f, (x, w), wrt=0), numerical_grad(f, (x, w), wrt=1)
+
+
+def test_callables_as_values_follow_python_after_grad_is_made():
+    global OTHER
+    loop = astgrad.grad(loop_over_global_callables, wrt=(0, 1))
+    given = astgrad.grad(network_method_given_lambdas, wrt=(0, 1))
+    x, saved, forward = X3.copy(), OTHER, Layer.forward
+    try:
+        assert_close(loop(x, 0.8), _both(loop_over_global_callables, x, 0.8))
+        OTHER = Stack([Dense(A3, np.cos)])              # the global rebound to another object
+        assert_close(loop(x, 0.8), _both(loop_over_global_callables, x, 0.8))
+        OTHER.layers[0].act = square                     # an attribute of it rebound
+        assert_close(loop(x, 0.8), _both(loop_over_global_callables, x, 0.8))
+        assert_close(given(x, 0.8), _both(network_method_given_lambdas, x, 0.8))
+
+        def cubed(self, h, *, activation=np.cos):        # the method redefined on the class
+            return activation(self.W @ h + self.b) ** 3
+        Layer.forward = cubed
+        assert_close(given(x, 0.8), _both(network_method_given_lambdas, x, 0.8))
+        NETWORK.layers.reverse()                          # the list the method loops over changed
+        assert_close(given(x, 0.8), _both(network_method_given_lambdas, x, 0.8))
+    finally:
+        OTHER, Layer.forward = saved, forward
+        NETWORK.layers.sort(key=lambda layer: -layer.b[0])
+    assert_close(given(x, 0.8), _both(network_method_given_lambdas, x, 0.8))
+
+
+def polynomial_of_another_module(x, w):
+    d = POLY.derivative()
+    return np.sum(POLY(x * w)) + np.sum(d(x) * w)
+
+
+from foreign_helpers import Polynomial      # noqa: E402 - a class of another module
+POLY = Polynomial([1.0, 0.5, -0.3, 0.2])
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_method_of_another_module_returning_a_new_object(mode):
+    check(mode, polynomial_of_another_module, (X3.copy(), 0.8), (0, 1))
+
+
+def test_a_method_of_another_module_returning_a_new_object_follows_its_module_now():
+    import foreign_helpers
+    d = astgrad.grad(polynomial_of_another_module, wrt=(0, 1))
+    x = X3.copy()
+    assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))
+
+    class Doubled(Polynomial):
+        def __call__(self, z):
+            return 2.0 * sum(c * z ** k for k, c in enumerate(self.coeffs))
+    try:
+        foreign_helpers.Polynomial = Doubled            # the name derivative() builds, rebound in its module
+        assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))
+    finally:
+        foreign_helpers.Polynomial = Polynomial
+    assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))

@@ -220,10 +220,13 @@ class BuiltObjectLowering:
             if isinstance(arg, gast.Constant) and arg.value is None:
                 return NONE
             path = S.dotted_path(arg)
-            if path is None or path[0] in self.locals or path[0] in self.functions \
-                    or not is_function_object(self.source.resolve_path(path, depend=False)):
+            if path is None or path[0] in self.locals or path[0] in self.functions:
                 return None
-            return self.source.resolve_path(path)       # (a dependency)
+            value = self.source.resolve_path(path, depend=False)
+            if value is not None and not is_function_object(value):
+                return None
+            self.source.resolve_path(path)              # what the name means: a dependency
+            return NONE if value is None else value
         found = {}
         for name in stores:
             held = stored_function(init, tree, first_line, name, dict(bound.arguments), resolve)

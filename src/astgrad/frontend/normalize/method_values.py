@@ -80,15 +80,19 @@ class MethodValueLowering:
         return self.comprehension_of(call, target, iterable)
 
     def followed_callable(self, node):
-        """Whether ``node`` is a path astgrad follows a call of as a method or callable
-        object: rooted at ``self`` or at a name standing for an object of a known layout
-        (``self.layer``, ``layer.forward``, ``layer``), or a global callable object."""
-        path = S.dotted_path(node)
-        if path is None:
+        """Whether ``node`` is an expression astgrad follows a call of as a method or
+        callable object: a method of ``self`` or of an object of a known layout
+        (``self.forward``, ``self.layers[0].forward``), such an object (``self.layer``,
+        ``layer``), or a global callable object."""
+        if not isinstance(node, (gast.Name, gast.Attribute, gast.Subscript)):
             return False
-        if path[0] in self.named_layouts() or self.is_receiver(path[0]):
-            own = self.named_layouts().get(path[0])
-            return len(path) > 1 or own is not None and own[0] == L.OBJECT
+        for part in ([node.value] if isinstance(node, gast.Attribute) else []) + [node]:
+            found = self.layout(part)
+            if found is not None and found[0] == L.OBJECT:
+                return True
+        path = S.dotted_path(node)
+        if path is not None and len(path) > 1 and self.is_receiver(path[0]):
+            return True
         return self.callable_global(node)
 
     def callable_global(self, node):
