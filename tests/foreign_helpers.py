@@ -52,16 +52,3 @@ def pack(a):
     def unpack(v):
         return np.reshape(v, np.shape(a)) * 0.5
     return vec, unpack
-
-
-class Polynomial:
-    """A polynomial whose derivative() builds another one (test_function_values.py)."""
-
-    def __init__(self, coeffs):
-        self.coeffs = coeffs
-
-    def __call__(self, z):
-        return sum(c * z ** k for k, c in enumerate(self.coeffs))
-
-    def derivative(self):
-        return Polynomial([k * c for k, c in enumerate(self.coeffs)][1:])

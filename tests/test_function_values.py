@@ -831,7 +831,7 @@ def polynomial_of_another_module(x, w):
     return np.sum(POLY(x * w)) + np.sum(d(x) * w)
 
 
-from foreign_helpers import Polynomial      # noqa: E402 - a class of another module
+from test_local_objects import Polynomial   # noqa: E402 - a class of another module
 POLY = Polynomial([1.0, 0.5, -0.3, 0.2])
 
 
@@ -841,7 +841,7 @@ def test_a_method_of_another_module_returning_a_new_object(mode):
 
 
 def test_a_method_of_another_module_returning_a_new_object_follows_its_module_now():
-    import foreign_helpers
+    import test_local_objects
     d = astgrad.grad(polynomial_of_another_module, wrt=(0, 1))
     x = X3.copy()
     assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))
@@ -850,8 +850,8 @@ def test_a_method_of_another_module_returning_a_new_object_follows_its_module_no
         def __call__(self, z):
             return 2.0 * sum(c * z ** k for k, c in enumerate(self.coeffs))
     try:
-        foreign_helpers.Polynomial = Doubled            # the name derivative() builds, rebound in its module
+        test_local_objects.Polynomial = Doubled         # the name derivative() builds, rebound in its module
         assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))
     finally:
-        foreign_helpers.Polynomial = Polynomial
+        test_local_objects.Polynomial = Polynomial
     assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))

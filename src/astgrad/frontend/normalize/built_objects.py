@@ -13,10 +13,7 @@ from ...core.missing import MISSING
 from .. import object_layouts as L
 from .instances import (augments_self, built_class, number_counters, constructor_twin, function_tree, init_of, is_namespace,
                         own_returns, plain_uses, self_stores, state_twin)
-from ..source import parse_function
-from .closures import is_function_object
 from .foreign import scope_of
-from .held_functions import NONE, stored_function
 from .methods import _record_kind
 from .objects import changed_in_place
 
@@ -204,35 +201,6 @@ class BuiltObjectLowering:
                 attributes.append((name, tree))
         shadowed = tuple(sorted(name for name in stores if M.static_attribute(cls, name) is not MISSING))
         return tuple(sorted(attributes, key=lambda pair: pair[0])), shadowed
-
-    def held_functions(self, init, node, stores):
-        """{attribute: FUNCTION layout} for the attributes ``init``, called as ``node``,
-        stores a function known now in (held_functions.py)."""
-        tree = function_tree(init)
-        try:
-            bound = inspect.signature(init).bind(None, *node.args, **{kw.arg: kw.value for kw in node.keywords})
-        except TypeError:
-            return {}
-        bound.apply_defaults()
-        first_line = parse_function(init).first_line
-
-        def resolve(arg):
-            if isinstance(arg, gast.Constant) and arg.value is None:
-                return NONE
-            path = S.dotted_path(arg)
-            if path is None or path[0] in self.locals or path[0] in self.functions:
-                return None
-            value = self.source.resolve_path(path, depend=False)
-            if value is not None and not is_function_object(value):
-                return None
-            self.source.resolve_path(path)              # what the name means: a dependency
-            return NONE if value is None else value
-        found = {}
-        for name in stores:
-            held = stored_function(init, tree, first_line, name, dict(bound.arguments), resolve)
-            if held is not None:
-                found[name] = held
-        return found
 
     def attribute_write(self, target, value):
         """``p.W = value`` on an object this function built and refers to only through its

@@ -20,15 +20,50 @@ that same function where ``__init__`` made the lambda, so the twin has no local 
 to keep as a value.
 """
 
+import inspect
 import types
 
 import gast
 
 from ...core import syntax as S
 from .. import object_layouts as L
+from ..source import parse_function
 from .closures import is_function_object
 
 NONE = object()        # a parameter known to be None
+
+
+class HeldFunctionLowering:
+    """Normalizer methods finding the functions objects built in the code hold."""
+
+    def held_functions(self, init, node, stores):
+        """{attribute: FUNCTION layout} for the attributes ``init``, called as ``node``,
+        stores a function known now in (held_functions.py)."""
+        try:
+            bound = inspect.signature(init).bind(None, *node.args, **{kw.arg: kw.value for kw in node.keywords})
+            source = parse_function(init)
+        except Exception:       # noqa: BLE001 - arguments that do not fit, a source astgrad cannot read
+            return {}
+        bound.apply_defaults()
+        tree, first_line = source.tree, source.first_line
+
+        def resolve(arg):
+            if isinstance(arg, gast.Constant) and arg.value is None:
+                return NONE
+            path = S.dotted_path(arg)
+            if path is None or path[0] in self.locals or path[0] in self.functions:
+                return None
+            value = self.source.resolve_path(path, depend=False)
+            if value is not None and not is_function_object(value):
+                return None
+            self.source.resolve_path(path)              # what the name means: a dependency
+            return NONE if value is None else value
+        found = {}
+        for name in stores:
+            held = stored_function(init, tree, first_line, name, dict(bound.arguments), resolve)
+            if held is not None:
+                found[name] = held
+        return found
 
 
 def constant_lambdas(init, tree, first_line):

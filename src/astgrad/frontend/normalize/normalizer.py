@@ -22,6 +22,7 @@ from .deletions import DeletionLowering
 from .constant_getattr import rewrite_constant_getattr
 from .dicts import DictLowering
 from .function_loops import FunctionLoopLowering
+from .held_functions import HeldFunctionLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
@@ -58,7 +59,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
-                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, MethodValueLowering):
+                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, MethodValueLowering,
+                 HeldFunctionLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
