@@ -48,6 +48,8 @@ class HeldFunctionLowering:
         tree, first_line = source.tree, source.first_line
 
         def resolve(arg):
+            if isinstance(arg, gast.IfExp) and _constant_test(arg.test) is not None:
+                return resolve(arg.body if _constant_test(arg.test) else arg.orelse)    # i == 0, i written out
             if isinstance(arg, gast.Constant) and arg.value is None:
                 return NONE
             path = S.dotted_path(arg)
@@ -141,6 +143,18 @@ def stored_function(init, tree, first_line, attr, given, resolve):
         return None
     found = evaluate(value)
     return None if found is None or found is NONE else (L.FUNCTION, L.Held(found))
+
+
+_COMPARE = {gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b, gast.Lt: lambda a, b: a < b,
+            gast.LtE: lambda a, b: a <= b, gast.Gt: lambda a, b: a > b, gast.GtE: lambda a, b: a >= b}
+
+
+def _constant_test(test):
+    """The value of a comparison of two integer constants (``0 == 0``); else None."""
+    if isinstance(test, gast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _COMPARE \
+            and all(isinstance(v, gast.Constant) and type(v.value) is int for v in [test.left] + test.comparators):
+        return _COMPARE[type(test.ops[0])](test.left.value, test.comparators[0].value)
+    return None
 
 
 def _none_test(test):

@@ -13,6 +13,7 @@ from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
+from .built_lists import BuiltListLowering
 from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
@@ -60,7 +61,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, MethodValueLowering,
-                 HeldFunctionLowering):
+                 HeldFunctionLowering, BuiltListLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
