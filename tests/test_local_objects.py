@@ -962,3 +962,49 @@ def layer_whose_lambda_reads_init(x, w):
 def test_a_lambda_closing_over_init_is_still_refused_not_answered_wrongly():
     with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+.*act"):
         astgrad.grad(layer_whose_lambda_reads_init, wrt=(0, 1))(np.array([0.3, -0.4, 0.9]), 0.8)
+
+
+def layers_from_a_comprehension(x, w):
+    n = x.shape[0]
+    mats = [_mats(n), _mats(n).T]
+    biases = [np.full(n, 0.1), np.full(n, -0.2)]
+    layers = [Activated(W * w, b, np.tanh if i == 0 else None) for i, (W, b) in enumerate(zip(mats, biases))]
+    net = MLP(layers)
+    return np.sum(net(x) ** 2)
+
+
+def layers_from_a_range(x, w):
+    layers = [Activated(_mats(x.shape[0]) * (k + w), x * 0.1, ACT if k > 0 else _square) for k in range(3)]
+    return MLP(layers).loss(x)
+
+
+@pytest.mark.parametrize("f, mode", [(layers_from_a_comprehension, "grad"), (layers_from_a_comprehension, "hessian"),
+                                     (layers_from_a_range, "jvp"), (layers_from_a_range, "jvp_of_grad")])
+@pytest.mark.parametrize("shape", [(3,), (5,)])
+def test_objects_built_by_a_comprehension_over_known_items(f, mode, shape):
+    check(mode, f, (np.linspace(-0.7, 0.9, shape[0]), 0.8), (0, 1))
+
+
+def test_objects_built_by_a_comprehension_follow_a_rebound_global():
+    from fd import assert_close
+    global ACT
+    d = astgrad.grad(layers_from_a_range, wrt=(0, 1))
+    x = np.array([0.3, -0.4, 0.9])
+    assert_close(d(x, 0.8), _expected(layers_from_a_range, x, 0.8))
+    try:
+        ACT = np.sin
+        assert_close(d(x, 0.8), _expected(layers_from_a_range, x, 0.8))
+    finally:
+        ACT = np.tanh
+    assert_close(d(x, 0.8), _expected(layers_from_a_range, x, 0.8))
+
+
+def layers_over_an_argument(x, ws):
+    layers = [Activated(_mats(x.shape[0]) * w, x * 0.1, np.tanh if w > 0 else None) for w in ws]
+    return MLP(layers).loss(x)
+
+
+def test_objects_built_over_items_known_only_when_the_code_runs_are_refused():
+    # the functions the layers hold depend on values: refused, never answered with a guess
+    with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+"):
+        astgrad.grad(layers_over_an_argument)(np.array([0.3, -0.4, 0.9]), [0.5, -0.5])

@@ -15,8 +15,8 @@ in place), ``layers`` bound only there, becomes
 so the name stands for a list of objects whose classes (and the functions they hold,
 held_functions.py) are known, as a list display of them does (built_objects.py). Python
 evaluates the iterable once, then the item expression for each item in turn, its loop
-variables its own: the same here, with fresh names, and an ``enumerate`` index written as
-the constant it is.
+variables its own: the same here, with fresh names, and an ``enumerate`` index (or the
+variable of a loop over ``range`` of constants) written as the constant it is.
 """
 
 import builtins
@@ -47,6 +47,10 @@ class BuiltListLowering:
         count = self.known_length(source)
         if count is None or not 0 < count <= _LIMIT:
             return None
+        steps = _range_constants(self, source)
+        if steps is not None and isinstance(target, gast.Name):        # for k in range(3): k written out
+            return gast.copy_location(gast.List(elts=[_renamed(S.copy(value.elt), {target.id: k}) for k in steps],
+                                                ctx=gast.Load()), value)
         item = self.namer.fresh("item")
         every = gast.ListComp(elt=S.name(item), generators=[gast.comprehension(
             target=S.name(item, store=True), iter=generator.iter, ifs=[], is_async=0)])
@@ -73,9 +77,9 @@ class BuiltListLowering:
         callee = self.resolve_call(node)
         if callee is None or node.keywords or any(isinstance(a, gast.Starred) for a in node.args):
             return None
-        if callee is builtins.range and 1 <= len(node.args) <= 3 \
-                and all(isinstance(a, gast.Constant) and type(a.value) is int for a in node.args):
-            return len(range(*[a.value for a in node.args]))
+        if callee is builtins.range:
+            steps = _range_constants(self, node)
+            return None if steps is None else len(steps)
         if callee is builtins.enumerate and len(node.args) == 1:
             return self.known_length(node.args[0])
         if callee is builtins.zip and node.args:
@@ -104,6 +108,14 @@ def _enumerated(normalizer, generator):
             and isinstance(target, gast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[0], gast.Name):
         return target.elts[0].id, source.args[0], target.elts[1]
     return None, source, target
+
+
+def _range_constants(normalizer, source):
+    """The integers ``range`` of integer constants gives; else None."""
+    if normalizer.resolve_call(source) is builtins.range and not source.keywords and 1 <= len(source.args) <= 3 \
+            and all(isinstance(a, gast.Constant) and type(a.value) is int for a in source.args):
+        return list(range(*[a.value for a in source.args]))
+    return None
 
 
 def _renamed(node, names):
