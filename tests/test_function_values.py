@@ -787,8 +787,18 @@ def loop_over_global_callables(x, w):
     return total
 
 
+SMALL_NETWORK = Network([Layer(A3.T, np.zeros(3)), Layer(A3, np.full(3, -0.1))], np.array([0.5, 1.0, -1.0]))
+
+
+def methods_of_looped_global_callables(x, w):
+    total = 0.0
+    for m in (NETWORK, SMALL_NETWORK):
+        total = total + np.sum(m.features(x * w)) * m.head[0]
+    return total
+
+
 METHOD_CASES = [network_keyword_lambda, network_method_given_lambdas, map_of_a_callable_object,
-                map_of_a_bound_method, loop_over_global_callables]
+                map_of_a_bound_method, loop_over_global_callables, methods_of_looped_global_callables]
 
 
 @pytest.mark.parametrize("f, mode", [(f, m) for k, f in enumerate(METHOD_CASES)

@@ -7,7 +7,8 @@ when the code is generated."""
 import gast
 
 from ...core import syntax as S
-from .closures import Data, Functions
+from .closures import Data, Functions, Global
+from .method_values import callable_instance
 from .jumps import jumps_out
 
 
@@ -114,6 +115,8 @@ class FunctionLoopLowering:
         else:
             self.functions[target.id] = step
             self.locals.add(target.id)
+            if isinstance(step, Global) and callable_instance(step.obj):
+                self.emit(S.assign(target.id, S.copy(step.func)))     # an object: read as a value too
 
 
 def _key_loop_steps(normalizer, stmt):

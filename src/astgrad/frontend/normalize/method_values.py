@@ -27,7 +27,7 @@ from ...core import syntax as S
 from ...core.ops import is_user_function
 from .. import object_layouts as L
 from ..function_args import specialize as specialize_for_values
-from .closures import Functions
+from .closures import Functions, Global
 from .inlining import _function_defaults
 
 
@@ -69,6 +69,17 @@ class MethodValueLowering:
         made.__astgrad_receiver__ = function.__astgrad_receiver__
         made.__astgrad_receiver_layout__ = M.receiver_layout(function)
         return made
+
+    def aliased_method_call(self, node, path):
+        """``m.loss(x)`` where ``m`` is bound to a global callable object by a loop over
+        them (``for m in (NET, NET2)``): the call through the global's name; else None."""
+        value = self.functions.get(path[0])
+        if len(path) < 2 or not isinstance(value, Global) or not callable_instance(value.obj):
+            return None
+        func = S.copy(value.func)
+        for attr in path[1:]:
+            func = gast.Attribute(value=func, attr=attr, ctx=gast.Load())
+        return self.expr(gast.Call(func=func, args=node.args, keywords=node.keywords))
 
     def map_of_callable(self, node):
         """``map(NET, xs)``, ``map(self.layer, xs)``: the list comprehension calling the

@@ -128,7 +128,7 @@ class MethodLowering:
         function with ``obj`` first (``obj`` is read when the code runs)."""
         path = S.dotted_path(node.func)
         if path is None or path[0] in self.locals:
-            return None
+            return None if path is None else self.aliased_method_call(node, path)     # method_values.py
         bound = self.source.resolve_path(path)
         if not isinstance(bound, types.MethodType) or _has_rule(bound):
             return None     # a library's bound method with a rule (scipy.stats.norm.logpdf)
