@@ -865,3 +865,40 @@ def test_a_method_of_another_module_returning_a_new_object_follows_its_module_no
     finally:
         test_local_objects.Polynomial = Polynomial
     assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))
+
+
+class Scaler:
+    def __init__(self, s):
+        self.s = s
+
+    def apply(self, f, x):
+        return np.sum(f(x) * self.s)
+
+    def run(self, x, w):
+        return self.apply(lambda z: np.sin(z) * w, x) + self.apply(np.cos, x)
+
+
+def object_argument_given_a_lambda(model, x, w):
+    return model.apply(lambda z: z * w, x)
+
+
+def built_object_given_lambdas(x, w):
+    m = Scaler(w)
+    return m.apply(lambda z: z ** 2 * w, x) + m.run(x, w)
+
+
+@pytest.mark.parametrize("f, args, wrt, mode", [
+    (object_argument_given_a_lambda, (Scaler(2.0), X3, 0.8), (1, 2), "grad"),
+    (object_argument_given_a_lambda, (Scaler(2.0), X3, 0.8), (1, 2), "hessian"),
+    (built_object_given_lambdas, (X3, 0.8), (0, 1), "jvp"),
+    (built_object_given_lambdas, (X3, 0.8), (0, 1), "vjp_of_grad"),
+    (Scaler(1.5).run, (X3, 0.8), (0, 1), "grad"),
+    (Scaler(1.5).run, (X3, 0.8), (0, 1), "hvp")])
+def test_methods_of_argument_built_and_bound_objects_given_lambdas(f, args, wrt, mode):
+    check(mode, f, tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args), wrt)
+
+
+def test_a_lambda_given_to_a_method_of_an_object_without_that_method_is_refused_at_the_call():
+    d = astgrad.grad(object_argument_given_a_lambda, wrt=1)        # the class is known only at the call
+    with pytest.raises(astgrad.TransformError, match=r"test_function_values.py:\d+.*lambda"):
+        d(Layer(A3, np.zeros(3)), X3.copy(), 0.8)
