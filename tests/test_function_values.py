@@ -797,8 +797,24 @@ def methods_of_looped_global_callables(x, w):
     return total
 
 
+class Holder:
+    def __init__(self, layer):
+        self.layer = layer
+
+    def run(self, xs):
+        return list(map(self.layer, xs))
+
+
+HOLDER = Holder(Dense(A3, np.sin))
+
+
+def map_of_a_held_layer(x, w):
+    return np.sum(sum(HOLDER.run([x, x * w])))
+
+
 METHOD_CASES = [network_keyword_lambda, network_method_given_lambdas, map_of_a_callable_object,
-                map_of_a_bound_method, loop_over_global_callables, methods_of_looped_global_callables]
+                map_of_a_bound_method, loop_over_global_callables, methods_of_looped_global_callables,
+                map_of_a_held_layer]
 
 
 @pytest.mark.parametrize("f, mode", [(f, m) for k, f in enumerate(METHOD_CASES)
