@@ -918,3 +918,36 @@ def test_a_lambda_given_to_a_method_of_an_object_without_that_method_is_refused_
     d = astgrad.grad(object_argument_given_a_lambda, wrt=1)        # the class is known only at the call
     with pytest.raises(astgrad.TransformError, match=r"test_function_values.py:\d+.*lambda"):
         d(Layer(A3, np.zeros(3)), X3.copy(), 0.8)
+
+
+def apply_to(f, x):
+    return f(x)
+
+
+def global_object_handed_to_a_helper(x, w):
+    return np.sum(apply_to(OTHER, x * w)) + np.sum(apply_to(HOLDER.layer, x)) * w
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_global_callable_object_handed_to_a_helper(mode):
+    check(mode, global_object_handed_to_a_helper, (X3.copy(), 0.8), (0, 1))
+
+
+def test_a_global_object_handed_to_a_helper_follows_python_after_grad_is_made():
+    global OTHER
+    d = astgrad.grad(global_object_handed_to_a_helper, wrt=(0, 1))
+    x, saved, call = X3.copy(), OTHER, Dense.__call__
+    try:
+        assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+        OTHER = Dense(A3.T, np.cos)                       # another object, of another class
+        assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+        HOLDER.layer.act = square                         # the function the held layer holds
+        assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+
+        def shifted(self, h):                             # the method redefined on the class
+            return self.act(self.W @ h) + 1.0
+        Dense.__call__ = shifted
+        assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+    finally:
+        OTHER, Dense.__call__, HOLDER.layer.act = saved, call, np.sin
+    assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))

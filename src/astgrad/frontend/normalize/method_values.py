@@ -24,6 +24,7 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.functions import LAYOUT_ROOT
 from ...core.ops import is_user_function
 from .. import object_layouts as L
 from ..function_args import specialize as specialize_for_values
@@ -125,6 +126,23 @@ class MethodValueLowering:
             return L.item(owner, index)
         items = owner[2][index]
         return (L.ITEMS, owner[1], items) if items else None
+
+    def global_object_layout(self, node):
+        """The layout of the global object ``node`` names, handed to a helper that calls
+        it (``apply(POLY, x)``): what the name means, the object's class and its layout
+        are dependencies of the code, checked at each call; else None."""
+        path = S.dotted_path(node)
+        if path is None or path[0] in self.locals or path[0] in self.functions:
+            return None
+        obj = self.source.resolve_path(path, depend=False)
+        tree = L.layout_of(obj)
+        if tree is None or tree[0] != L.OBJECT:
+            return None
+        self.source.resolve_path(path)
+        self.source.dependencies.append(((M.CLASS_ROOT, "__class__"), (obj, type(obj))))
+        self.source.dependencies.append(((LAYOUT_ROOT, type(obj).__name__), (obj, tree)))
+        self.free[path[0]] = self.source.resolve(path[0])
+        return tree
 
     def looped_functions(self, node):
         """The function values a loop over ``node`` walks: a literal of functions, or of

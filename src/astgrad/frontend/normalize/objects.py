@@ -106,7 +106,8 @@ class ObjectLowering:
             return {}
         given = {}
         for param, expr in bound.arguments.items():
-            tree = self.layout(expr) if param in called and isinstance(expr, gast.AST) else None
+            tree = self.layout(expr) or self.global_object_layout(expr) \
+                if param in called and isinstance(expr, gast.AST) else None        # method_values.py
             if tree is not None:
                 given[param] = L.Layout(tree)
         return given
