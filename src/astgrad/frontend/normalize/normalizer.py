@@ -86,6 +86,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         nested.py       astgrad.grad / value_and_grad / jvp called inside the code (local functions lifted)
         methods.py      method calls and property reads on self/cls, super(), global instances
         objects.py      method calls on objects given as arguments (and their attributes)
+        method_values.py  methods and callable objects as function values (map(NET, xs), loops
+                        over global callables), methods handed function values (inlined)
+        held_functions.py  the function an object built in the code holds (self.act = act)
+        built_lists.py  [Dense(W, b) for W, b in zip(mats, biases)] over known items: written out
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions
         recursion.py    a local function calling itself: called as its lifted twin
