@@ -1013,3 +1013,234 @@ def test_global_dict_item_chosen_by_a_config_replaced_after_grad_is_made():
     finally:
         PRIORS["laplace"] = _laplace_prior
     assert_close(d(x, w), -np.sign(x) * w / s)
+
+
+# -- methods and callable objects as function values -----------------------------------------------
+
+class Layer:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, h, *, activation=np.tanh):
+        return activation(self.W @ h + self.b)
+
+
+class Network:
+    def __init__(self, layers, head):
+        self.layers = layers
+        self.head = head
+
+    def features(self, x):
+        h = x
+        for layer in self.layers[:-1]:
+            h = layer.forward(h)
+        return self.layers[-1].forward(h, activation=lambda z: z)
+
+    def __call__(self, x):
+        return self.head @ self.features(x)
+
+    def apply(self, f, x):
+        return np.sum(f(self.features(x)))
+
+    def scaled_by(self, x, w):
+        return self.apply(lambda z: z * w, x) + self.apply(np.sin, x * w)
+
+    def mapped(self, xs):
+        return sum(map(self.layers[0].forward, xs))
+
+    def each(self, xs):
+        return list(map(self, xs))
+
+
+NETWORK = Network([Layer(A3, np.full(3, 0.1)), Layer(A3 * 0.5, np.zeros(3))], np.array([1.0, -1.0, 0.5]))
+OTHER = Stack([Dense(A3.T, np.sin), Dense(A3)])
+
+
+def network_keyword_lambda(x, w):
+    return NETWORK(x * w) + np.sum(NETWORK.features(x)) * w
+
+
+def network_method_given_lambdas(x, w):
+    return NETWORK.scaled_by(x, w)
+
+
+def map_of_a_callable_object(x, w):
+    return sum(map(NETWORK, [x, x * w, np.sin(x)]))
+
+
+def map_of_a_bound_method(x, w):
+    return np.sum(NETWORK.mapped([x, x * w])) + sum(NETWORK.each([x * w, x])) + np.sum(
+        sum(map(NETWORK.features, [x * w])))
+
+
+def loop_over_global_callables(x, w):
+    total = 0.0
+    for net in (NET, OTHER):
+        total = total + np.sum(net(x + w) ** 2)
+    return total
+
+
+SMALL_NETWORK = Network([Layer(A3.T, np.zeros(3)), Layer(A3, np.full(3, -0.1))], np.array([0.5, 1.0, -1.0]))
+
+
+def methods_of_looped_global_callables(x, w):
+    total = 0.0
+    for m in (NETWORK, SMALL_NETWORK):
+        total = total + np.sum(m.features(x * w)) * m.head[0]
+    return total
+
+
+class Holder:
+    def __init__(self, layer):
+        self.layer = layer
+
+    def run(self, xs):
+        return list(map(self.layer, xs))
+
+
+HOLDER = Holder(Dense(A3, np.sin))
+
+
+def map_of_a_held_layer(x, w):
+    return np.sum(sum(HOLDER.run([x, x * w])))
+
+
+METHOD_CASES = [network_keyword_lambda, network_method_given_lambdas, map_of_a_callable_object,
+                map_of_a_bound_method, loop_over_global_callables, methods_of_looped_global_callables,
+                map_of_a_held_layer]
+
+
+@pytest.mark.parametrize("f, mode", [(f, m) for k, f in enumerate(METHOD_CASES)
+                                     for m in ("grad", "jvp", ("hessian", "jvp_of_grad", "hvp")[k % 3])])
+def test_methods_and_callable_objects_as_function_values(f, mode):
+    check(mode, f, (X3.copy(), 0.8), (0, 1))
+
+
+def _both(f, x, w):
+    return numerical_grad(f, (x, w), wrt=0), numerical_grad(f, (x, w), wrt=1)
+
+
+def test_callables_as_values_follow_python_after_grad_is_made():
+    global OTHER
+    loop = astgrad.grad(loop_over_global_callables, wrt=(0, 1))
+    given = astgrad.grad(network_method_given_lambdas, wrt=(0, 1))
+    x, saved, forward = X3.copy(), OTHER, Layer.forward
+    try:
+        assert_close(loop(x, 0.8), _both(loop_over_global_callables, x, 0.8))
+        OTHER = Stack([Dense(A3, np.cos)])              # the global rebound to another object
+        assert_close(loop(x, 0.8), _both(loop_over_global_callables, x, 0.8))
+        OTHER.layers[0].act = square                     # an attribute of it rebound
+        assert_close(loop(x, 0.8), _both(loop_over_global_callables, x, 0.8))
+        assert_close(given(x, 0.8), _both(network_method_given_lambdas, x, 0.8))
+
+        def cubed(self, h, *, activation=np.cos):        # the method redefined on the class
+            return activation(self.W @ h + self.b) ** 3
+        Layer.forward = cubed
+        assert_close(given(x, 0.8), _both(network_method_given_lambdas, x, 0.8))
+        NETWORK.layers.reverse()                          # the list the method loops over changed
+        assert_close(given(x, 0.8), _both(network_method_given_lambdas, x, 0.8))
+    finally:
+        OTHER, Layer.forward = saved, forward
+        NETWORK.layers.sort(key=lambda layer: -layer.b[0])
+    assert_close(given(x, 0.8), _both(network_method_given_lambdas, x, 0.8))
+
+
+def polynomial_of_another_module(x, w):
+    d = POLY.derivative()
+    return np.sum(POLY(x * w)) + np.sum(d(x) * w)
+
+
+from test_local_objects import Polynomial   # noqa: E402 - a class of another module
+POLY = Polynomial([1.0, 0.5, -0.3, 0.2])
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_method_of_another_module_returning_a_new_object(mode):
+    check(mode, polynomial_of_another_module, (X3.copy(), 0.8), (0, 1))
+
+
+def test_a_method_of_another_module_returning_a_new_object_follows_its_module_now():
+    import test_local_objects
+    d = astgrad.grad(polynomial_of_another_module, wrt=(0, 1))
+    x = X3.copy()
+    assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))
+
+    class Doubled(Polynomial):
+        def __call__(self, z):
+            return 2.0 * sum(c * z ** k for k, c in enumerate(self.coeffs))
+    try:
+        test_local_objects.Polynomial = Doubled         # the name derivative() builds, rebound in its module
+        assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))
+    finally:
+        test_local_objects.Polynomial = Polynomial
+    assert_close(d(x, 0.8), _both(polynomial_of_another_module, x, 0.8))
+
+
+class Scaler:
+    def __init__(self, s):
+        self.s = s
+
+    def apply(self, f, x):
+        return np.sum(f(x) * self.s)
+
+    def run(self, x, w):
+        return self.apply(lambda z: np.sin(z) * w, x) + self.apply(np.cos, x)
+
+
+def object_argument_given_a_lambda(model, x, w):
+    return model.apply(lambda z: z * w, x)
+
+
+def built_object_given_lambdas(x, w):
+    m = Scaler(w)
+    return m.apply(lambda z: z ** 2 * w, x) + m.run(x, w)
+
+
+@pytest.mark.parametrize("f, args, wrt, mode", [
+    (object_argument_given_a_lambda, (Scaler(2.0), X3, 0.8), (1, 2), "grad"),
+    (object_argument_given_a_lambda, (Scaler(2.0), X3, 0.8), (1, 2), "hessian"),
+    (built_object_given_lambdas, (X3, 0.8), (0, 1), "jvp"),
+    (built_object_given_lambdas, (X3, 0.8), (0, 1), "vjp_of_grad"),
+    (Scaler(1.5).run, (X3, 0.8), (0, 1), "grad"),
+    (Scaler(1.5).run, (X3, 0.8), (0, 1), "hvp")])
+def test_methods_of_argument_built_and_bound_objects_given_lambdas(f, args, wrt, mode):
+    check(mode, f, tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args), wrt)
+
+
+def test_a_lambda_given_to_a_method_of_an_object_without_that_method_is_refused_at_the_call():
+    d = astgrad.grad(object_argument_given_a_lambda, wrt=1)        # the class is known only at the call
+    with pytest.raises(astgrad.TransformError, match=r"test_function_values.py:\d+.*lambda"):
+        d(Layer(A3, np.zeros(3)), X3.copy(), 0.8)
+
+
+def apply_to(f, x):
+    return f(x)
+
+
+def global_object_handed_to_a_helper(x, w):
+    return np.sum(apply_to(OTHER, x * w)) + np.sum(apply_to(HOLDER.layer, x)) * w
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_global_callable_object_handed_to_a_helper(mode):
+    check(mode, global_object_handed_to_a_helper, (X3.copy(), 0.8), (0, 1))
+
+
+def test_a_global_object_handed_to_a_helper_follows_python_after_grad_is_made():
+    global OTHER
+    d = astgrad.grad(global_object_handed_to_a_helper, wrt=(0, 1))
+    x, saved, call = X3.copy(), OTHER, Dense.__call__
+    try:
+        assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+        OTHER = Dense(A3.T, np.cos)                       # another object, of another class
+        assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+        HOLDER.layer.act = square                         # the function the held layer holds
+        assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+
+        def shifted(self, h):                             # the method redefined on the class
+            return self.act(self.W @ h) + 1.0
+        Dense.__call__ = shifted
+        assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+    finally:
+        OTHER, Dense.__call__, HOLDER.layer.act = saved, call, np.sin
+    assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))

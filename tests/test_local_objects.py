@@ -861,3 +861,151 @@ def test_a_dataclass_whose_post_init_changes_a_field_is_refused_not_taken_as_a_r
     # read as a record of its arguments, b would miss the doubling: refused instead
     with pytest.raises(astgrad.TransformError, match="_Doubled"):
         astgrad.grad(dataclass_with_post_init_applied, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+
+
+# -- functions an object built in the code holds in its attributes ---------------------------------
+
+class Activated:
+    def __init__(self, W, b, act=None):
+        self.W = W
+        self.b = b
+        self.act = act if act is not None else (lambda z: z)
+
+    def __call__(self, h):
+        return self.act(self.W @ h + self.b)
+
+
+def _square(z):
+    return z * z
+
+
+ACT = np.tanh
+
+
+def _mats(n):
+    return np.eye(n) * 0.6 + 0.1 * np.arange(n * n).reshape(n, n) / n ** 2
+
+
+def layers_holding_functions(x, w):
+    n = x.shape[0]
+    net = MLP([Activated(_mats(n) * w, np.zeros(n), np.tanh), Activated(_mats(n).T, np.ones(n) * w),
+               Activated(_mats(n), np.full(n, 0.1), act=_square)])
+    return np.sum(net(x) ** 2)
+
+
+def held_function_read_off_the_object(x, w):
+    layer = Activated(_mats(x.shape[0]), x * w, np.sin)
+    return np.sum(layer.act(x) * w) + np.sum(layer(x))
+
+
+def layer_holding_a_global(x, w):
+    layer = Activated(_mats(x.shape[0]) * w, np.zeros(x.shape[0]), ACT)
+    return np.sum(layer(x))
+
+
+HELD_CASES = [layers_holding_functions, held_function_read_off_the_object, layer_holding_a_global]
+
+
+@pytest.mark.parametrize("f, mode", [(f, m) for k, f in enumerate(HELD_CASES)
+                                     for m in ("grad", "jvp", ("hessian", "jvp_of_grad", "hvp")[k])])
+@pytest.mark.parametrize("shape", [(3,), (4,)])
+def test_functions_held_by_objects_built_in_the_code(f, mode, shape):
+    check(mode, f, (np.linspace(-0.7, 0.9, shape[0]), 0.8), (0, 1))
+
+
+def _expected(f, x, w):
+    from fd import numerical_grad
+    return numerical_grad(f, (x, w), wrt=0), numerical_grad(f, (x, w), wrt=1)
+
+
+def test_a_function_held_by_a_built_object_follows_python_after_grad_is_made():
+    from fd import assert_close
+    global ACT
+    d = astgrad.grad(layer_holding_a_global, wrt=(0, 1))
+    x = np.array([0.3, -0.4, 0.9])
+    assert_close(d(x, 0.8), _expected(layer_holding_a_global, x, 0.8))
+    init, call = Activated.__init__, Activated.__call__
+    try:
+        ACT = np.sin                        # the global the call passes, rebound
+        assert_close(d(x, 0.8), _expected(layer_holding_a_global, x, 0.8))
+
+        def doubled(self, W, b, act=None):  # another default lambda
+            self.W = W
+            self.b = b
+            self.act = act if act is not None else (lambda z: 2.0 * z)
+        Activated.__init__ = doubled
+        ACT = None
+        assert_close(d(x, 0.8), _expected(layer_holding_a_global, x, 0.8))
+
+        def squared(self, h):               # the method redefined on the class
+            return self.act(self.W @ h + self.b) ** 2
+        Activated.__call__ = squared
+        assert_close(d(x, 0.8), _expected(layer_holding_a_global, x, 0.8))
+    finally:
+        ACT, Activated.__init__, Activated.__call__ = np.tanh, init, call
+    assert_close(d(x, 0.8), _expected(layer_holding_a_global, x, 0.8))
+
+
+class Closing:
+    def __init__(self, W, scale):
+        self.W = W
+        self.act = lambda z: np.tanh(z) * scale        # reads a variable of __init__
+
+    def __call__(self, h):
+        return self.act(self.W @ h)
+
+
+def layer_whose_lambda_reads_init(x, w):
+    layer = Closing(_mats(x.shape[0]), w)
+    return np.sum(layer(x))
+
+
+def test_a_lambda_closing_over_init_is_still_refused_not_answered_wrongly():
+    with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+.*act"):
+        astgrad.grad(layer_whose_lambda_reads_init, wrt=(0, 1))(np.array([0.3, -0.4, 0.9]), 0.8)
+
+
+def layers_from_a_comprehension(x, w):
+    n = x.shape[0]
+    mats = [_mats(n), _mats(n).T]
+    biases = [np.full(n, 0.1), np.full(n, -0.2)]
+    layers = [Activated(W * w, b, np.tanh if i == 0 else None) for i, (W, b) in enumerate(zip(mats, biases))]
+    net = MLP(layers)
+    return np.sum(net(x) ** 2)
+
+
+def layers_from_a_range(x, w):
+    layers = [Activated(_mats(x.shape[0]) * (k + w), x * 0.1, ACT if k > 0 else _square) for k in range(3)]
+    return MLP(layers).loss(x)
+
+
+@pytest.mark.parametrize("f, mode", [(layers_from_a_comprehension, "grad"), (layers_from_a_comprehension, "hessian"),
+                                     (layers_from_a_range, "jvp"), (layers_from_a_range, "jvp_of_grad")])
+@pytest.mark.parametrize("shape", [(3,), (5,)])
+def test_objects_built_by_a_comprehension_over_known_items(f, mode, shape):
+    check(mode, f, (np.linspace(-0.7, 0.9, shape[0]), 0.8), (0, 1))
+
+
+def test_objects_built_by_a_comprehension_follow_a_rebound_global():
+    from fd import assert_close
+    global ACT
+    d = astgrad.grad(layers_from_a_range, wrt=(0, 1))
+    x = np.array([0.3, -0.4, 0.9])
+    assert_close(d(x, 0.8), _expected(layers_from_a_range, x, 0.8))
+    try:
+        ACT = np.sin
+        assert_close(d(x, 0.8), _expected(layers_from_a_range, x, 0.8))
+    finally:
+        ACT = np.tanh
+    assert_close(d(x, 0.8), _expected(layers_from_a_range, x, 0.8))
+
+
+def layers_over_an_argument(x, ws):
+    layers = [Activated(_mats(x.shape[0]) * w, x * 0.1, np.tanh if w > 0 else None) for w in ws]
+    return MLP(layers).loss(x)
+
+
+def test_objects_built_over_items_known_only_when_the_code_runs_are_refused():
+    # the functions the layers hold depend on values: refused, never answered with a guess
+    with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+"):
+        astgrad.grad(layers_over_an_argument)(np.array([0.3, -0.4, 0.9]), [0.5, -0.5])

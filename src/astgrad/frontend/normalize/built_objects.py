@@ -13,6 +13,7 @@ from ...core.missing import MISSING
 from .. import object_layouts as L
 from .instances import (augments_self, built_class, number_counters, constructor_twin, function_tree, init_of, is_namespace,
                         own_returns, plain_uses, self_stores, state_twin)
+from .foreign import scope_of
 from .methods import _record_kind
 from .objects import changed_in_place
 
@@ -116,7 +117,7 @@ class BuiltObjectLowering:
                     return None
             self.source.resolve_path(path)
         fn = getattr(fn, "__func__", fn)
-        if not inspect.isfunction(fn) or fn.__globals__ is not getattr(self.source.fn, "__globals__", None):
+        if not inspect.isfunction(fn):
             return None
         built = self._returned_class(fn, cls)
         if built is None:
@@ -124,11 +125,13 @@ class BuiltObjectLowering:
         return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=func, args=[], keywords=[]), 0)[1])
 
     def _returned_class(self, fn, cls):
-        """The one class each return of ``fn`` builds, the global's meaning a dependency
-        of this code (``cls``: a classmethod's class, its first parameter); else None."""
+        """The one class each return of ``fn`` builds, the global's meaning (in ``fn``'s
+        module) a dependency of this code (``cls``: a classmethod's class, its first
+        parameter); else None."""
         tree = function_tree(fn)
         if tree is None:
             return None
+        resolve_path = self.scope_resolver(fn)
         first = (tree.args.posonlyargs + tree.args.args)[:1]
         found = set()
         for stmt in own_returns(tree):
@@ -141,12 +144,23 @@ class BuiltObjectLowering:
                 continue
             if path[0] in S.stored_names(tree) or any(a.id == path[0] for a in first):
                 return None
-            built = self.source.resolve_path(path, depend=False)
+            built = resolve_path(path, depend=False)
             if not (built_class(built) or _record_kind(built) == "dict"):
                 return None
-            self.source.resolve_path(path)
+            resolve_path(path)
             found.add(built)
         return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
+
+    def scope_resolver(self, fn):
+        """``resolve_path`` for the free names of ``fn``: this function's own, or, for a
+        function of another module (or a closure), names read off its scope (foreign.py),
+        whose meaning is a dependency of this code all the same."""
+        if fn.__globals__ is getattr(self.source.fn, "__globals__", None) and not fn.__code__.co_freevars:
+            return self.source.resolve_path
+        scope = scope_of(fn)
+        name = self.bind_value(scope, "scope")
+        self.source.scopes[name] = scope
+        return lambda path, depend=True: self.source.resolve_path([name] + list(path), depend)
 
     def record_class_of(self, node):
         path = S.dotted_path(node.func)
@@ -175,14 +189,15 @@ class BuiltObjectLowering:
             except TypeError:
                 return (), ()
             stores = self_stores(init)
-        attributes = []
+        held = self.held_functions(init, node, stores) if init is not None and _record_kind(cls) is None else {}
+        attributes = list(held.items())
         for name, how in stores.items():
             tree = None
             if how is not None and how[1] in given and isinstance(given[how[1]], gast.AST):
                 tree = self.static_layout(given[how[1]], depth)
                 if tree is not None and how[0] in ("list", "tuple"):
                     tree = (L.ITEMS, list if how[0] == "list" else tuple, tree[2]) if tree[0] == L.ITEMS else None
-            if tree is not None:
+            if tree is not None and name not in held:
                 attributes.append((name, tree))
         shadowed = tuple(sorted(name for name in stores if M.static_attribute(cls, name) is not MISSING))
         return tuple(sorted(attributes, key=lambda pair: pair[0])), shadowed

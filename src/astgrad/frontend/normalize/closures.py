@@ -25,7 +25,9 @@ import numpy
 from ...core import syntax as S
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
+from ...errors import function_value_unknown
 from ..function_args import Mixed, specialize as specialize_for_values
+from ..object_layouts import root
 from .jumps import _has_early_return
 from .scopes import as_def, binding_counts, declared, local_names, own_nodes, parameters, rename_locals
 
@@ -384,9 +386,14 @@ class ClosureLowering:
             how = "passed to a function astgrad does not inline"
         else:
             how = "stored or used as a value"
-        return self.source.error(
+        error = self.source.error(
             f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
             f"it is called: {advice}", stmt, construct="a local function as a value")
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+                and root(call.func) in parameters(self.source.tree):
+            return function_value_unknown(error)    # model.apply(lambda ...): followed once model's class is known
+        return error
 
 
 def _naming(value, expr):

@@ -7,7 +7,8 @@ when the code is generated."""
 import gast
 
 from ...core import syntax as S
-from .closures import Data, Functions, _has_value
+from .closures import Data, Functions, Global, _has_value
+from .method_values import callable_instance
 from .jumps import jumps_out
 
 
@@ -64,9 +65,7 @@ class FunctionLoopLowering:
         backwards = self.backwards_of(iterable) if method == "enumerate" else None
         if backwards is not None:
             iterable = backwards
-        if not self.looks_like_function(iterable):
-            return None
-        functions = self.function_value(iterable)
+        functions = self.looped_functions(iterable)        # method_values.py
         if not isinstance(functions, Functions) or any(isinstance(v, Data) for v in functions.values):
             return None
         pairs = functions.items()
@@ -181,6 +180,8 @@ class FunctionLoopLowering:
         else:
             self.functions[target.id] = step
             self.locals.add(target.id)
+            if isinstance(step, Global) and callable_instance(step.obj):
+                self.emit(S.assign(target.id, S.copy(step.func)))     # an object: read as a value too
 
 
 def _key_loop_steps(normalizer, stmt):

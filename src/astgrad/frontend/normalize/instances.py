@@ -31,6 +31,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from ..varargs import compile_variant
+from .held_functions import constant_lambdas, lambdas_as_names
 
 _twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
 _state_twins = weakref.WeakKeyDictionary()  # method -> its twin returning (result, self)
@@ -203,8 +204,16 @@ def constructor_twin(init, cls_name):
     if twin is None:
         from ..source import parse_function
         name = f"{cls_name}_init"
-        rewrite = lambda tree: _twin_tree(tree, name)       # noqa: E731
-        twin = compile_variant(init, rewrite(S.copy(parse_function(init).tree)), rewrite)
+        source = parse_function(init)
+        held = {}
+
+        def rewrite(tree):      # a lambda reading no variable of init: the function it makes (held_functions.py)
+            lambdas = constant_lambdas(init, tree, source.first_line)
+            tree, names = lambdas_as_names(tree, lambdas, S.names_in(tree) | set(init.__globals__))
+            held.update(names)
+            return _twin_tree(tree, name)
+        tree = rewrite(S.copy(source.tree))
+        twin = compile_variant(init, tree, rewrite, cells={n: types.CellType(f) for n, f in held.items()})
         twin.__name__ = twin.__qualname__ = name
         _twins[init] = twin
     return twin

@@ -37,6 +37,10 @@ class IteratorLowering:
         if callee is builtins.map and len(node.args) >= 2 and not node.keywords \
                 and self.looks_like_function(node.args[0]):
             return self.map_call(node)
+        if callee is builtins.map:
+            lowered = self.map_of_callable(node)       # map(NET, xs), map(self.layer, xs): method_values.py
+            if lowered is not None:
+                return lowered
         if callee is builtins.map and len(node.args) >= 2 and not node.keywords \
                 and self.is_partial_literal(node.args[0]):
             return self.map_partial(node)

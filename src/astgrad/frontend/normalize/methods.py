@@ -128,7 +128,7 @@ class MethodLowering:
         function with ``obj`` first (``obj`` is read when the code runs)."""
         path = S.dotted_path(node.func)
         if path is None or path[0] in self.locals:
-            return None
+            return None if path is None else self.aliased_method_call(node, path)     # method_values.py
         bound = self.source.resolve_path(path)
         if not isinstance(bound, types.MethodType) or _has_rule(bound):
             return None     # a library's bound method with a rule (scipy.stats.norm.logpdf)
@@ -265,7 +265,12 @@ class MethodLowering:
 
     def function_call(self, function, leading, node):
         """A call of ``function`` (bound to a name of its own) with ``leading`` atoms
-        before the call's lowered arguments."""
+        before the call's lowered arguments (a method handed a function value: inlined,
+        method_values.py)."""
+        inlined = self.method_given_functions(function, leading, node)
+        if inlined is not None:
+            return inlined
+        function = self.method_function_defaults(function, leading, node)
         for arg in node.args:
             if isinstance(arg, gast.Starred):
                 raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")

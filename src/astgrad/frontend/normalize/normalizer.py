@@ -13,6 +13,7 @@ from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
+from .built_lists import BuiltListLowering
 from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
@@ -22,6 +23,7 @@ from .deletions import DeletionLowering
 from .constant_getattr import rewrite_constant_getattr
 from .dicts import DictLowering
 from .function_loops import FunctionLoopLowering
+from .held_functions import HeldFunctionLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
@@ -39,6 +41,7 @@ from .local_classes import bind_local_classes
 from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
+from .method_values import MethodValueLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
 from .objects import ObjectLowering
@@ -60,7 +63,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
-                 KwargsWholeLowering):
+                 KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -85,6 +88,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         nested.py       astgrad.grad / value_and_grad / jvp called inside the code (local functions lifted)
         methods.py      method calls and property reads on self/cls, super(), global instances
         objects.py      method calls on objects given as arguments (and their attributes)
+        method_values.py  methods and callable objects as function values (map(NET, xs), loops
+                        over global callables), methods handed function values (inlined)
+        held_functions.py  the function an object built in the code holds (self.act = act)
+        built_lists.py  [Dense(W, b) for W, b in zip(mats, biases)] over known items: written out
         closures.py     local defs and lambdas, nonlocal, function values bound to names
         inlining.py     calls of function values (inlined), loops over literals of functions
         recursion.py    a local function calling itself: called as its lifted twin

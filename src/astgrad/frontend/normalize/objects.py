@@ -106,7 +106,8 @@ class ObjectLowering:
             return {}
         given = {}
         for param, expr in bound.arguments.items():
-            tree = self.layout(expr) if param in called and isinstance(expr, gast.AST) else None
+            tree = self.layout(expr) or self.global_object_layout(expr) \
+                if param in called and isinstance(expr, gast.AST) else None        # method_values.py
             if tree is not None:
                 given[param] = L.Layout(tree)
         return given
@@ -152,6 +153,8 @@ class ObjectLowering:
             found, name, kind = L.attribute(owner, node.attr), node.attr, 1
         elif isinstance(node, gast.Call):
             return self.static_layout(node, L._DEPTH)        # Quad(A).value(x): built_objects.py
+        elif isinstance(node, gast.Subscript):
+            return self.item_layout(node)                   # self.layers[-1]: method_values.py
         else:
             return None
         return None if found is not None and found[0] == L.ITEMS and name in self.changed_lists()[kind] else found

@@ -94,8 +94,11 @@ class StatementLowering:
     def stmt_Assign(self, stmt):
         targets = stmt.targets
         if len(targets) == 1:
-            built = self.built_layout(targets[0], stmt.value)        # built_objects.py
-            self.assign(targets[0], stmt.value)
+            value = stmt.value
+            if isinstance(targets[0], gast.Name) and self.bound_count.get(targets[0].id, 0) == 1:
+                value = self.written_out_objects(value) or value       # [Dense(...) for ...]: built_lists.py
+            built = self.built_layout(targets[0], value)             # built_objects.py
+            self.assign(targets[0], value)
             if built is not None:
                 self.named_layouts()[targets[0].id] = built
             return

@@ -1,0 +1,189 @@
+"""Functions an object the code builds holds in its attributes: ``Dense(W, b, np.tanh)``
+for a class whose ``__init__`` stores ``self.act = act if act is not None else (lambda
+z: z)``, then calls ``self.act(h)`` in a method.
+
+Which function an attribute holds is read off ``__init__`` and the call, when the code
+is generated, where that is certain: the attribute is stored once, at the top level of
+``__init__``, from
+
+- a parameter, given a global function (``np.tanh``, a module-level def: its meaning a
+  dependency of the code) or left to a default that is a function;
+- ``p if p is not None else e`` (or ``p is None``), with ``p`` given as above or None;
+- a lambda written there that reads no variable of ``__init__`` and has no defaults: it
+  computes what the function made from its code (``__init__``'s constant) computes, so
+  the layout holds that function (object_layouts.Held compares functions by code).
+
+The object's layout then says the attribute holds that function (a FUNCTION layout,
+frontend/object_layouts.py), and the methods made for it call the function itself
+(methods.py's ``held_function_call``). The constructor's twin (instances.py) stores
+that same function where ``__init__`` made the lambda, so the twin has no local function
+to keep as a value.
+"""
+
+import inspect
+import types
+
+import gast
+
+from ...core import syntax as S
+from .. import object_layouts as L
+from ..source import parse_function
+from .closures import is_function_object
+
+NONE = object()        # a parameter known to be None
+
+
+class HeldFunctionLowering:
+    """Normalizer methods finding the functions objects built in the code hold."""
+
+    def held_functions(self, init, node, stores):
+        """{attribute: FUNCTION layout} for the attributes ``init``, called as ``node``,
+        stores a function known now in (held_functions.py)."""
+        try:
+            bound = inspect.signature(init).bind(None, *node.args, **{kw.arg: kw.value for kw in node.keywords})
+            source = parse_function(init)
+        except Exception:       # noqa: BLE001 - arguments that do not fit, a source astgrad cannot read
+            return {}
+        bound.apply_defaults()
+        tree, first_line = source.tree, source.first_line
+
+        def resolve(arg):
+            if isinstance(arg, gast.IfExp) and _constant_test(arg.test) is not None:
+                return resolve(arg.body if _constant_test(arg.test) else arg.orelse)    # i == 0, i written out
+            if isinstance(arg, gast.Constant) and arg.value is None:
+                return NONE
+            path = S.dotted_path(arg)
+            if path is None or path[0] in self.locals or path[0] in self.functions:
+                return None
+            value = self.source.resolve_path(path, depend=False)
+            if value is not None and not is_function_object(value):
+                return None
+            self.source.resolve_path(path)              # what the name means: a dependency
+            return NONE if value is None else value
+        found = {}
+        for name in stores:
+            held = stored_function(init, tree, first_line, name, dict(bound.arguments), resolve)
+            if held is not None:
+                found[name] = held
+        return found
+
+
+def constant_lambdas(init, tree, first_line):
+    """{id(lambda node): function} for the lambdas of ``tree`` (``init``'s parsed def,
+    whose line 1 is the file's ``first_line``) outside nested functions that read no
+    variable of ``init`` and have no defaults, each the function made from its code
+    constant; a lambda sharing its line with another is left out (its code is not known)."""
+    codes = {}
+    for const in init.__code__.co_consts:
+        if isinstance(const, types.CodeType) and const.co_name == "<lambda>":
+            codes.setdefault(const.co_firstlineno, []).append(const)
+    found = {}
+    for node in _own_lambdas(tree):
+        candidates = codes.get(node.lineno + first_line - 1, [])
+        if len(candidates) != 1 or candidates[0].co_freevars or node.args.defaults \
+                or any(d is not None for d in node.args.kw_defaults):
+            continue
+        made = types.FunctionType(candidates[0], init.__globals__, "<lambda>")
+        made.__qualname__ = f"{init.__qualname__}.<locals>.<lambda>"
+        made.__module__ = init.__module__
+        found[id(node)] = made
+    return found
+
+
+def _own_lambdas(tree):
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            continue
+        if isinstance(node, gast.Lambda):
+            yield node
+            continue
+        todo.extend(gast.iter_child_nodes(node))
+
+
+def stored_function(init, tree, first_line, attr, given, resolve):
+    """The function ``init`` (parsed as ``tree``) stores in ``self.<attr>`` for a call
+    binding ``given`` ({parameter: the argument's node, or the default object}), with
+    ``resolve(node)`` the function (or None, or NONE) an argument node is; None when not
+    certain (see the module docstring)."""
+    params = tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
+    me = params[0].id
+    stores = [node for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute)
+              and isinstance(node.value, gast.Name) and node.value.id == me and node.attr == attr
+              and isinstance(node.ctx, (gast.Store, gast.Del))]
+    value = None
+    for stmt in tree.body:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and stmt.targets[0] in stores:
+            value = stmt.value
+    if len(stores) != 1 or value is None:
+        return None
+    rebound = S.stored_names(tree)
+    lambdas = constant_lambdas(init, tree, first_line)
+
+    def evaluate(node):
+        if isinstance(node, gast.Constant) and node.value is None:
+            return NONE
+        if isinstance(node, gast.Lambda):
+            return lambdas.get(id(node))
+        if isinstance(node, gast.Name) and node.id in given and node.id not in rebound:
+            found = given[node.id]
+            if isinstance(found, gast.AST):
+                return resolve(found)
+            return NONE if found is None else found if is_function_object(found) else None
+        if isinstance(node, gast.IfExp):
+            test = _none_test(node.test)
+            if test is None:
+                return None
+            name, is_none = test
+            known = evaluate(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None))
+            if known is None:
+                return None
+            return evaluate(node.body if (known is NONE) == is_none else node.orelse)
+        return None
+    found = evaluate(value)
+    return None if found is None or found is NONE else (L.FUNCTION, L.Held(found))
+
+
+_COMPARE = {gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b, gast.Lt: lambda a, b: a < b,
+            gast.LtE: lambda a, b: a <= b, gast.Gt: lambda a, b: a > b, gast.GtE: lambda a, b: a >= b}
+
+
+def _constant_test(test):
+    """The value of a comparison of two integer constants (``0 == 0``); else None."""
+    if isinstance(test, gast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _COMPARE \
+            and all(isinstance(v, gast.Constant) and type(v.value) is int for v in [test.left] + test.comparators):
+        return _COMPARE[type(test.ops[0])](test.left.value, test.comparators[0].value)
+    return None
+
+
+def _none_test(test):
+    """(name, True) for ``name is None``, (name, False) for ``name is not None``; else None."""
+    if isinstance(test, gast.Compare) and isinstance(test.left, gast.Name) and len(test.ops) == 1 \
+            and isinstance(test.ops[0], (gast.Is, gast.IsNot)) and isinstance(test.comparators[0], gast.Constant) \
+            and test.comparators[0].value is None:
+        return test.left.id, isinstance(test.ops[0], gast.Is)
+    return None
+
+
+def lambdas_as_names(tree, lambdas, taken):
+    """``tree`` with each lambda of ``lambdas`` (``constant_lambdas``) replaced by a name,
+    and {name: function} for those names (fresh: not in ``taken``)."""
+    names = {}
+
+    class Replace(gast.NodeTransformer):
+        def visit_Lambda(self, node):
+            if id(node) not in lambdas:
+                return node
+            name = "lambda_fn"
+            while name in taken or name in names:
+                name += "_"
+            names[name] = lambdas[id(node)]
+            return gast.copy_location(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None), node)
+
+        def visit_FunctionDef(self, node):
+            return node
+
+        visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+    tree.body = [Replace().visit(stmt) for stmt in tree.body]
+    return tree, names

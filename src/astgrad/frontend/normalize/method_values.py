@@ -1,0 +1,178 @@
+"""Methods and callable objects handed around as function values, and methods handed
+function values:
+
+- ``self.apply(lambda z: z * w, x)``, ``layer.forward(h, activation=lambda z: z)``: a
+  method astgrad follows (on ``self``, on an object of a known layout, on a global
+  instance), called with a function value, is inlined where it is called, as a
+  module-level helper given one is (inlining.py): the function is then followed where
+  the method calls it, its closure reading the caller's variables. The receiver is bound
+  to a name of its own, standing for the receiver's layout (objects.py), so the
+  method's calls on ``self`` are followed inside too.
+- ``map(NET, xs)``, ``map(self.layer, xs)``, ``map(obj.f, xs)``: a global callable
+  object, or a method or callable attribute of an object whose class is known, as the
+  function ``map`` calls: ``[NET(x) for x in xs]``. The path is read at each call, as
+  ``map`` reads it once: nothing in the comprehension rebinds a name, and astgrad
+  follows only plain attributes there (a property is not followed as a function).
+- ``for net in (NET, NET2): total += net(x)``: a literal of global callable objects (and
+  functions), unrolled one step per item by function_loops.py, each step calling the
+  object by its global name (guarded, as ``NET(x)`` is).
+"""
+
+import inspect
+
+import gast
+
+from ...core import methods as M
+from ...core import syntax as S
+from ...core.functions import LAYOUT_ROOT
+from ...core.ops import is_user_function
+from .. import object_layouts as L
+from ..function_args import specialize as specialize_for_values
+from .closures import Functions, Global
+from .inlining import _function_defaults
+
+
+class MethodValueLowering:
+    """Normalizer methods for methods and callable objects as function values."""
+
+    def method_given_functions(self, function, leading, node):
+        """The call of the method ``function`` (specialized for its receiver, see
+        core/methods.py) inlined, when one of its arguments is a function value; else
+        None (the method is called as it is)."""
+        spec = M.receiver_of(function)
+        exprs = list(node.args) + [kw.value for kw in node.keywords]
+        if spec is None or getattr(function, "__astgrad_writes_self__", False) \
+                or any(isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords) \
+                or not any(self.looks_like_function(a) for a in exprs):
+            return None
+        kind, cls = spec
+        leading = list(leading)
+        if kind == M.INSTANCE and leading and isinstance(leading[0], gast.Name):
+            layout = M.receiver_layout(function) or self.layout(leading[0]) or (L.OBJECT, cls, (), ())
+            me = self.fresh_assign(leading[0], "self")
+            self.bound_count[me] = 1
+            self.named_layouts()[me] = layout
+            leading[0] = S.name(me)
+        call = gast.Call(func=node.func, args=leading + list(node.args), keywords=list(node.keywords))
+        return self.inline(self.module_function(function, call), call)
+
+    def method_function_defaults(self, function, leading, node):
+        """The method ``function`` made for the functions its defaults hold where the call
+        leaves them (``def forward(self, h, *, activation=np.tanh)``), as a module-level
+        helper is (inlining.py); ``function`` itself where there are none."""
+        if M.receiver_of(function) is None or not (function.__defaults__ or function.__kwdefaults__):
+            return function
+        given = _function_defaults(function, gast.Call(func=node.func, args=list(leading) + list(node.args),
+                                                       keywords=list(node.keywords)))
+        if not given:
+            return function
+        made = specialize_for_values(function, given)
+        made.__astgrad_receiver__ = function.__astgrad_receiver__
+        made.__astgrad_receiver_layout__ = M.receiver_layout(function)
+        return made
+
+    def aliased_method_call(self, node, path):
+        """``m.loss(x)`` where ``m`` is bound to a global callable object by a loop over
+        them (``for m in (NET, NET2)``): the call through the global's name; else None."""
+        value = self.functions.get(path[0])
+        if len(path) < 2 or not isinstance(value, Global) or not callable_instance(value.obj):
+            return None
+        func = S.copy(value.func)
+        for attr in path[1:]:
+            func = gast.Attribute(value=func, attr=attr, ctx=gast.Load())
+        return self.expr(gast.Call(func=func, args=node.args, keywords=node.keywords))
+
+    def map_of_callable(self, node):
+        """``map(NET, xs)``, ``map(self.layer, xs)``: the list comprehension calling the
+        object or method for each item; None for any other call."""
+        if len(node.args) < 2 or node.keywords or not self.followed_callable(node.args[0]):
+            return None
+        items, target, iterable = self.items_of(node.args[1:])         # iterators.py
+        call = gast.Call(func=S.copy(node.args[0]), args=[S.name(v) for v in items], keywords=[])
+        return self.comprehension_of(call, target, iterable)
+
+    def followed_callable(self, node):
+        """Whether ``node`` is an expression astgrad follows a call of as a method or
+        callable object: a method of ``self`` or of an object of a known layout
+        (``self.forward``, ``self.layers[0].forward``), such an object (``self.layer``,
+        ``layer``), or a global callable object."""
+        if not isinstance(node, (gast.Name, gast.Attribute, gast.Subscript)):
+            return False
+        for part in ([node.value] if isinstance(node, gast.Attribute) else []) + [node]:
+            found = self.layout(part)
+            if found is not None and found[0] == L.OBJECT:
+                return True
+        path = S.dotted_path(node)
+        if path is not None and len(path) > 1 and self.is_receiver(path[0]):
+            return True
+        return self.callable_global(node)
+
+    def callable_global(self, node):
+        """Whether ``node`` names a global instance of a user class with a ``__call__``
+        astgrad follows (``NET``)."""
+        path = S.dotted_path(node)
+        if path is None or path[0] in self.locals:
+            return False
+        return callable_instance(self.source.resolve_path(path, depend=False))
+
+    def item_layout(self, node):
+        """The layout of ``layers[-1]`` or ``layers[:-1]`` (a constant index or slice) of
+        a list or tuple of a known layout; else None."""
+        owner = self.layout(node.value)
+        index = _constant_index(node.slice)
+        if owner is None or owner[0] != L.ITEMS or index is None:
+            return None
+        if isinstance(index, int):
+            return L.item(owner, index)
+        items = owner[2][index]
+        return (L.ITEMS, owner[1], items) if items else None
+
+    def global_object_layout(self, node):
+        """The layout of the global object ``node`` names, handed to a helper that calls
+        it (``apply(POLY, x)``): what the name means, the object's class and its layout
+        are dependencies of the code, checked at each call; else None."""
+        path = S.dotted_path(node)
+        if path is None or path[0] in self.locals or path[0] in self.functions:
+            return None
+        obj = self.source.resolve_path(path, depend=False)
+        tree = L.layout_of(obj)
+        if tree is None or tree[0] != L.OBJECT:
+            return None
+        self.source.resolve_path(path)
+        self.source.dependencies.append(((M.CLASS_ROOT, "__class__"), (obj, type(obj))))
+        self.source.dependencies.append(((LAYOUT_ROOT, type(obj).__name__), (obj, tree)))
+        self.free[path[0]] = self.source.resolve(path[0])
+        return tree
+
+    def looped_functions(self, node):
+        """The function values a loop over ``node`` walks: a literal of functions, or of
+        global callable objects and functions; None for anything else."""
+        if self.looks_like_function(node):
+            return self.function_value(node)
+        if isinstance(node, (gast.List, gast.Tuple)) and node.elts \
+                and any(self.callable_global(e) for e in node.elts) \
+                and all(self.callable_global(e) or self.looks_like_function(e) for e in node.elts):
+            return Functions(None, [self.function_value(e) for e in node.elts])
+        return None
+
+
+def _constant_index(node):
+    """The int or slice (of int constants or None) ``node`` is, written with constants;
+    else None."""
+    if isinstance(node, gast.Slice):
+        parts = [None if part is None else _constant_index(part) for part in (node.lower, node.upper, node.step)]
+        given = [part for part in (node.lower, node.upper, node.step) if part is not None]
+        if any(not isinstance(_constant_index(part), int) for part in given) or parts[2] == 0:
+            return None
+        return slice(*parts)
+    negative = isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
+    value = node.operand if negative else node
+    if isinstance(value, gast.Constant) and type(value.value) is int:
+        return -value.value if negative else value.value
+    return None
+
+
+def callable_instance(obj):
+    """An instance of a user's class whose ``__call__`` is a function of its own."""
+    call = getattr(type(obj), "__call__", None)
+    return not isinstance(obj, type) and inspect.isfunction(call) and is_user_function(call)
