@@ -113,13 +113,14 @@ def choose_branch_functions(normalizer, tree):
     if not any(count > 1 for count in normalizer.bound_count.values()):
         return False
     counts, made = binding_counts([tree]), []
+    values = _used_as_values(tree)
 
     def rewrite(block):
         out = []
         for stmt in block:
             out.append(stmt)
             if isinstance(stmt, gast.If):
-                out.extend(_chosen(normalizer, stmt, counts, made))
+                out.extend(_chosen(normalizer, stmt, counts, made, values))
         return out
     tree.body = rewrite_each_block(tree.body, rewrite)
     if made:
@@ -128,14 +129,18 @@ def choose_branch_functions(normalizer, tree):
     return bool(made)
 
 
-def _chosen(normalizer, stmt, counts, made):
+def _chosen(normalizer, stmt, counts, made, values):
     """The bindings after ``stmt`` of each name its branches each define once (its
-    definitions renamed, a flag set after each)."""
+    definitions renamed, a flag set after each). A name only ever bound to global
+    functions and also used as a value (handed to a helper) is left as it is: the
+    helper is made for the function it is given when the code runs."""
     branches = _branches(stmt)
     if branches is None:
         return []
     after = []
     for name in [n for n in (_defined(s, normalizer) for s in branches[0]) if n is not None]:
+        if name in values and all(_binds_global(s, name) for branch in branches for s in branch):
+            continue
         if counts[name] != len(branches) or any(
                 [_defined(s, normalizer) for s in branch].count(name) != 1 or _reads(branch, name)
                 for branch in branches):
@@ -178,6 +183,22 @@ def _defined(stmt, normalizer):
             and is_function_object(normalizer.source.resolve_path(path, depend=False)):
         return stmt.targets[0].id
     return None
+
+
+def _used_as_values(tree):
+    """The names read other than as the function of a call (``g(f)`` reads ``f`` as a value)."""
+    called = {id(n.func) for n in S.walk_nodes(tree) if isinstance(n, gast.Call)}
+    return {n.id for n in S.walk_nodes(tree)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in called}
+
+
+def _binds_global(stmt, name):
+    """Whether ``stmt`` is not a def or lambda bound to ``name`` (so, in a branch that
+    defines ``name``, its binding is a global function)."""
+    if isinstance(stmt, gast.FunctionDef):
+        return stmt.name != name
+    return not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Lambda)
+                and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets))
 
 
 def _reads(branch, name):
