@@ -4,10 +4,11 @@ Generated code runs with the user function's own globals and shares its closure
 cells, so the user's names (``np``, ``SCALE``, a closure variable) are looked up when
 the code runs, as in the function itself. Everything astgrad adds (rule templates'
 objects, runtime helpers, callees' derivatives) is a *binding* of the namespace and
-reaches the generated code as a closure cell. A template's ``numpy.cos`` reuses the
-user's alias when there is one (``np.cos`` in a module that did ``import numpy as
-np``); such a reuse is recorded in ``used_user_names``, because the code then depends
-on what that user name means.
+reaches the generated code as a closure cell. A template's ``numpy.cos`` is read
+through the snapshot of numpy (core/originals.py), never the user's ``np``, so it
+means NumPy's cos whatever the user rebinds; where astgrad's code reuses another of the
+user's names, the reuse is recorded in ``used_user_names``, because the code then
+depends on what that user name means.
 """
 
 import builtins
