@@ -16,6 +16,7 @@ import weakref
 
 import numpy
 
+from ..core.originals import Snapshot, live_module
 from ..errors import TransformError
 
 BACKENDS = ("python", "numba", "auto")
@@ -100,6 +101,8 @@ def _namespace(fn, where=None, lifted=()):
     scope.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in cells)))
     for name in fn.__code__.co_names + fn.__code__.co_freevars:
         value = scope.get(name)
+        if isinstance(value, Snapshot):     # numba reads a module's functions once, compiling
+            value = scope[name] = live_module(value)
         helper = numba_helpers.HELPERS.get(value) if _hashable(value) else None
         if helper is not None:
             scope[name] = helper

@@ -10,6 +10,7 @@ module name is bound to in generated code, so ``numpy.cos(x)`` there reads as wr
 and costs what a module's attribute costs.
 """
 
+import importlib
 import math
 import types
 
@@ -44,6 +45,14 @@ class Snapshot(types.ModuleType):
 
     def __getattr__(self, name):
         return getattr(self.__dict__["__astgrad_live__"], name)
+
+    def __reduce__(self):
+        return _snapshot_named, (self.__name__,)
+
+
+def _snapshot_named(name):
+    """The ``Snapshot`` of the module ``name`` (what a pickled one becomes)."""
+    return snapshot(importlib.import_module(name))
 
 
 def snapshot(module):
