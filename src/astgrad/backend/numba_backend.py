@@ -16,7 +16,7 @@ import weakref
 
 import numpy
 
-from ..core.originals import Snapshot, live_module
+from ..core.originals import Snapshot, live_module, plain_copy, replaced
 from ..errors import TransformError
 
 BACKENDS = ("python", "numba", "auto")
@@ -101,19 +101,21 @@ def _namespace(fn, where=None, lifted=()):
     scope.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in cells)))
     for name in fn.__code__.co_names + fn.__code__.co_freevars:
         value = scope.get(name)
-        if isinstance(value, Snapshot):     # numba reads a module's functions once, compiling
-            value = scope[name] = live_module(value)
         helper = numba_helpers.HELPERS.get(value) if _hashable(value) else None
         if helper is not None:
             scope[name] = helper
-        elif name not in lifted and getattr(value, "__module__", "") and str(getattr(value, "__module__", "")).startswith("astgrad"):
+        elif name not in lifted and not isinstance(value, Snapshot) \
+                and str(getattr(value, "__module__", "") or "").startswith("astgrad"):
             raise BackendError(**numba_refusals.refusal(name, fn.source, where, name, name, _label(fn),
                                                         helper=True))
     scope.update(numba_helpers.LOWERING)
     scope.update(numba_reductions.LOWERING)
+    user_numpy = numpy if replaced(numpy) else _fast_numpy()   # the user's np.cos = my_cos is kept
     for name, value in list(scope.items()):
         if value is numpy:
-            scope[name] = _fast_numpy()
+            scope[name] = user_numpy
+        elif isinstance(value, Snapshot):   # a rule's numpy.cos: NumPy's, as astgrad found it
+            scope[name] = _fast_numpy() if value.__name__ == "numpy" else plain_copy(live_module(value))
     return scope
 
 

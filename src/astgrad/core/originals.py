@@ -4,8 +4,8 @@ A derivative rule's ``numpy.cos`` means NumPy's cos. The user may replace a modu
 function (a notebook's ``np.cos = my_cos``) before or after a derivative is generated;
 the user's own calls see the replacement (they are looked up when the code runs, as
 in the function itself), the calls a rule introduced do not. ``original_attribute``
-is a module's attribute as astgrad first read it (numpy and math: when astgrad was
-imported); ``snapshot`` is a module object holding those attributes, which a rule's
+is a module's attribute as astgrad first read it (numpy, numpy.linalg, numpy.fft and
+math: when astgrad was imported); ``snapshot`` is a module object holding those attributes, which a rule's
 module name is bound to in generated code, so ``numpy.cos(x)`` there reads as written
 and costs what a module's attribute costs.
 """
@@ -56,14 +56,43 @@ def _snapshot_named(name):
 
 
 def snapshot(module):
-    """The ``Snapshot`` of ``module`` (the same object each time)."""
+    """The ``Snapshot`` of ``module`` (the same object each time); its submodules
+    (``numpy.linalg``) are their snapshots, so ``numpy.linalg.inv`` is read as it was too."""
     found = _SNAPSHOTS.get(module.__name__)
     if found is None or found.__dict__["__astgrad_live__"] is not module:
         found = Snapshot(module.__name__)
-        found.__dict__.update(_attributes(module))
+        inside = module.__name__ + "."
+        found.__dict__.update({name: snapshot(value) if _is_submodule(value, inside + name) else value
+                               for name, value in _attributes(module).items()})
         found.__dict__["__astgrad_live__"] = module
         _SNAPSHOTS[module.__name__] = found
     return found
+
+
+def _is_submodule(value, name):
+    """Whether ``value`` is the public submodule ``name`` (``numpy.linalg``)."""
+    return isinstance(value, types.ModuleType) and not isinstance(value, Snapshot) \
+        and value.__name__ == name and not name.rpartition(".")[2].startswith("_")
+
+
+def plain_copy(module):
+    """A plain module object holding ``module``'s attributes as astgrad first read them
+    (and those it gained since), its public submodules copied so too: for a compiler
+    that reads a module's functions when it compiles (numba), which a ``Snapshot``'s
+    class would confuse."""
+    inside = module.__name__ + "."
+    copy = types.ModuleType(module.__name__)
+    copy.__dict__.update(vars(module))
+    copy.__dict__.update({name: plain_copy(value) if _is_submodule(value, inside + name) else value
+                          for name, value in _attributes(module).items()})
+    return copy
+
+
+def replaced(module):
+    """Whether a public attribute of ``module`` is no longer what astgrad first read."""
+    live = vars(module)
+    return any(live.get(name, MISSING) is not value for name, value in _attributes(module).items()
+               if not name.startswith("_"))
 
 
 def live_module(obj):
@@ -71,4 +100,5 @@ def live_module(obj):
     return obj.__dict__["__astgrad_live__"] if isinstance(obj, Snapshot) else obj
 
 
-original_attribute(numpy, "sin"), original_attribute(math, "sin")     # read them now
+for _module in (numpy, numpy.linalg, numpy.fft, math):     # read them now
+    _attributes(_module)

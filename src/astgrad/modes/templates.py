@@ -16,7 +16,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
 from ..core.missing import MISSING
-from ..core.originals import original_attribute, snapshot
+from ..core.originals import original_attribute
 from ..rules.registry import derivative_ref, derivative_target, unsupported
 
 
@@ -255,8 +255,9 @@ def _name_builder(node, template, params, locals_):
                 plain = lambda sub: S.name(sub.namespace.ref(obj, ident), store=store)     # noqa: E731
         else:
             if isinstance(obj, types.ModuleType):   # numpy.cos in a rule means NumPy's cos
-                obj = snapshot(obj)
-            plain = lambda sub: S.name(sub.namespace.ref(obj, ident))       # noqa: E731
+                plain = lambda sub: S.name(sub.namespace.ref_original(obj, ident))     # noqa: E731
+            else:
+                plain = lambda sub: S.name(sub.namespace.ref(obj, ident))       # noqa: E731
     if ident != "argnum":
         return plain
     return lambda sub: S.const(sub.position) if sub.position is not None else plain(sub)
