@@ -4,14 +4,16 @@ A derivative rule's ``numpy.cos`` means NumPy's cos. The user may replace a modu
 function (a notebook's ``np.cos = my_cos``) before or after a derivative is generated;
 the user's own calls see the replacement (they are looked up when the code runs, as
 in the function itself), the calls a rule introduced do not. ``original_attribute``
-is a module's attribute as astgrad first read it (numpy, numpy.linalg, numpy.fft and
-math: when astgrad was imported); ``snapshot`` is a module object holding those attributes, which a rule's
-module name is bound to in generated code, so ``numpy.cos(x)`` there reads as written
-and costs what a module's attribute costs.
+is a module's attribute as astgrad first read it (numpy, its public submodules and
+math: when astgrad was imported); ``snapshot`` is a module object holding those
+attributes, which a rule's module name is bound to in generated code, so
+``numpy.cos(x)`` there reads as written and costs what a module's attribute costs.
 """
 
+import functools
 import importlib
 import math
+import threading
 import types
 
 import numpy
@@ -22,10 +24,14 @@ _ORIGINALS = {}     # module name -> its attributes when astgrad first read it
 _SNAPSHOTS = {}     # module name -> its Snapshot
 
 
+_LOCK = threading.RLock()     # one snapshot per module, whichever thread asks first
+
+
 def _attributes(module):
     attributes = _ORIGINALS.get(module.__name__)
     if attributes is None:
-        attributes = _ORIGINALS[module.__name__] = dict(vars(module))
+        with _LOCK:
+            attributes = _ORIGINALS.setdefault(module.__name__, dict(vars(module)))
     return attributes
 
 
@@ -41,10 +47,9 @@ def original_attribute(owner, name):
 
 class Snapshot(types.ModuleType):
     """A module as astgrad first read it: same name, its attributes then; an attribute
-    it did not have then (a submodule loaded lazily) is read from the module itself."""
-
-    def __getattr__(self, name):
-        return getattr(self.__dict__["__astgrad_live__"], name)
+    it did not have then (a submodule loaded lazily) is read from the module itself, by
+    the ``__getattr__`` in its dict (as a module's own, PEP 562: a method of the class
+    would make every attribute read three times slower)."""
 
     def __reduce__(self):
         return _snapshot_named, (self.__name__,)
@@ -58,14 +63,25 @@ def _snapshot_named(name):
 def snapshot(module):
     """The ``Snapshot`` of ``module`` (the same object each time); its submodules
     (``numpy.linalg``) are their snapshots, so ``numpy.linalg.inv`` is read as it was too."""
+    if isinstance(module, Snapshot):
+        return module
     found = _SNAPSHOTS.get(module.__name__)
-    if found is None or found.__dict__["__astgrad_live__"] is not module:
-        found = Snapshot(module.__name__)
-        inside = module.__name__ + "."
-        found.__dict__.update({name: snapshot(value) if _is_submodule(value, inside + name) else value
-                               for name, value in _attributes(module).items()})
-        found.__dict__["__astgrad_live__"] = module
-        _SNAPSHOTS[module.__name__] = found
+    if found is not None and found.__dict__["__astgrad_live__"] is module:
+        return found
+    with _LOCK:
+        found = _SNAPSHOTS.get(module.__name__)
+        if found is None or found.__dict__["__astgrad_live__"] is not module:
+            found = _SNAPSHOTS[module.__name__] = _new_snapshot(module)
+        return found
+
+
+def _new_snapshot(module):
+    found = Snapshot(module.__name__)
+    inside = module.__name__ + "."
+    found.__dict__.update({name: snapshot(value) if _is_submodule(value, inside + name) else value
+                           for name, value in _attributes(module).items()})
+    found.__dict__["__astgrad_live__"] = module
+    found.__dict__["__getattr__"] = functools.partial(getattr, module)
     return found
 
 
@@ -100,5 +116,5 @@ def live_module(obj):
     return obj.__dict__["__astgrad_live__"] if isinstance(obj, Snapshot) else obj
 
 
-for _module in (numpy, numpy.linalg, numpy.fft, math):     # read them now
-    _attributes(_module)
+for _module in (numpy, math):       # read them now (numpy.linalg and numpy.fft with numpy)
+    snapshot(_module)
