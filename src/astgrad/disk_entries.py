@@ -26,7 +26,7 @@ import types
 
 from .core.functions import module_of
 from .core.missing import MISSING
-from .core.originals import Snapshot, snapshot
+from .core.originals import is_snapshot, snapshot
 from .rules import registry
 
 _ATOMS = (int, float, str, bool, type(None))
@@ -112,7 +112,7 @@ def describe(obj):
         return ["missing"]
     if isinstance(obj, _ATOMS):
         return ["value", repr(obj)]
-    if isinstance(obj, Snapshot):
+    if is_snapshot(obj):
         return ["snapshot", obj.__name__]
     if isinstance(obj, types.ModuleType):
         return ["module", obj.__name__]

@@ -16,7 +16,7 @@ import weakref
 
 import numpy
 
-from ..core.originals import Snapshot, live_module, plain_copy, replaced
+from ..core.originals import is_snapshot, replaced
 from ..errors import TransformError
 
 BACKENDS = ("python", "numba", "auto")
@@ -104,7 +104,7 @@ def _namespace(fn, where=None, lifted=()):
         helper = numba_helpers.HELPERS.get(value) if _hashable(value) else None
         if helper is not None:
             scope[name] = helper
-        elif name not in lifted and not isinstance(value, Snapshot) \
+        elif name not in lifted and not is_snapshot(value) \
                 and str(getattr(value, "__module__", "") or "").startswith("astgrad"):
             raise BackendError(**numba_refusals.refusal(name, fn.source, where, name, name, _label(fn),
                                                         helper=True))
@@ -114,8 +114,8 @@ def _namespace(fn, where=None, lifted=()):
     for name, value in list(scope.items()):
         if value is numpy:
             scope[name] = user_numpy
-        elif isinstance(value, Snapshot):   # a rule's numpy.cos: NumPy's, as astgrad found it
-            scope[name] = _fast_numpy() if value.__name__ == "numpy" else plain_copy(live_module(value))
+        elif is_snapshot(value) and value.__name__ == "numpy":  # a rule's numpy.cos: NumPy's, as found
+            scope[name] = _fast_numpy()
     return scope
 
 
