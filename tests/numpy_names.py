@@ -32,3 +32,13 @@ def scaled_by(numpy):
 
 def math_sine(x):
     return math.sin(x) * 2.0
+
+
+def loop_of_sines(x):
+    for _ in range(2):
+        x = numpy.sin(x) * 1.5
+    return numpy.sum(x)
+
+
+def calls_loop_of_sines(x):
+    return loop_of_sines(np.cos(x)) + np.sum(np.sin(x))

@@ -226,6 +226,19 @@ def test_an_exported_derivative_imports_numpy_under_the_names_its_code_reads():
     assert_close(namespace["grad_numpy_sines"](X), COS(X))
 
 
+def test_an_exported_caller_and_callee_naming_numpy_differently_import_numpy_under_each_name():
+    f = numpy_names.calls_loop_of_sines
+    text = astgrad.export(f)
+    imports = {line for line in text.splitlines() if line.startswith(("import ", "from "))}
+    assert imports == {"import numbers", "import numpy", "import numpy as np", "import numpy as original_numpy",
+                       "from numpy_names import loop_of_sines"}
+    namespace = {}
+    exec(compile(text, "<exported>", "exec"), namespace)
+    assert_close(namespace["grad_calls_loop_of_sines"](X), numerical_grad(f, (X,)))
+
+
+# -- still open -----------------------------------------------------------------------
+
 @pytest.mark.xfail(strict=True, reason=(
     "astgrad's runtime helpers (unreduce, unbroadcast, unindex, ...) call the live numpy "
     "module when the code runs: a NumPy function only a helper calls, replaced after the "
