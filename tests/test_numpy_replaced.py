@@ -189,6 +189,9 @@ def test_numba_compiles_a_rules_numpy_as_astgrad_found_it(monkeypatch):
     assert_close(astgrad.grad(hyperbolic, backend="numba")(X), expected)     # and compiled
     from astgrad.backend import numba_helpers
     assert numba_helpers.numpy_for_numba().cosh is cosh     # whenever numba first compiles
+    slope = numerical_grad(numpy_names.math_sine, (0.3,))
+    monkeypatch.setattr(math, "cos", math.sin)
+    assert_close(astgrad.grad(numpy_names.math_sine, backend="numba")(0.3), slope)
 
 
 def test_a_disk_cache_entry_written_before_a_replacement_is_right_after_it(tmp_path, monkeypatch):
