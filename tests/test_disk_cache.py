@@ -166,3 +166,23 @@ def test_no_entry_is_kept_while_rules_of_ones_own_are_registered(tmp_path, monke
     finally:
         disk_cache.configure_cache(enabled=False)
         disk_cache._settings["directory"] = None
+
+
+def test_a_rules_numpy_module_comes_back_as_the_rule_means_it(tmp_path, own_rules_only):
+    import disk_cache_target
+    from astgrad.core.originals import is_snapshot
+    disk_cache.configure_cache(enabled=True, directory=str(tmp_path))
+    try:
+        key = ("reverse", (0,), True)
+        generated = caching._generate(disk_cache_target.f, key)
+        disk_cache.store(disk_cache_target.f, key, generated)
+        loaded = disk_cache.load(disk_cache_target.f, key)
+        rules_numpy = {name: cell.cell_contents for name, cell in loaded.cells.items()
+                       if is_snapshot(cell.cell_contents)}
+        assert rules_numpy == {name: cell.cell_contents for name, cell in generated.cells.items()
+                               if is_snapshot(cell.cell_contents)}
+        assert [module.__name__ for module in rules_numpy.values()] == ["numpy"]
+        assert "numpy.cos(x)" in loaded.text and "np.sin(x)" in loaded.text
+    finally:
+        disk_cache.configure_cache(enabled=False)
+        disk_cache._settings["directory"] = None

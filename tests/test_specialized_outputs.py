@@ -318,7 +318,7 @@ def test_adjoints_of_matmul_written_as_products(shapes, dtype):
     code = _code(g.source)
     if dtype == np.float64:     # float64 arrays of known dimensions: the products themselves
         assert "A.T @ " in code and "@ B.T" in code and "@ A\n" in code
-        assert "np.outer(v, d_t_8)" in code and "matmul_adjoint" not in code     # v @ B's adjoint: outer
+        assert "numpy.outer(v, d_t_8)" in code and "matmul_adjoint" not in code     # v @ B's adjoint: outer
     else:                       # other dtypes keep the helpers, which keep the arguments' dtypes
         assert "matmul_adjoint_left(" in code
 

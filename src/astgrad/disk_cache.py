@@ -35,7 +35,7 @@ import warnings
 from . import disk_callees, disk_entries
 from .rules.optional import loaded_rules
 
-FORMAT = 2
+FORMAT = 3      # 3: a rule's module bound to its snapshot (core/originals.py)
 DEFAULT_SIZE = 64 * 1024 * 1024
 
 _settings = {"enabled": None, "directory": None, "size": None}

@@ -1,7 +1,8 @@
 """What a disk cache entry holds, and how generated code is rebuilt from one.
 
 An object generated code is bound to, or that generation depended on, is *described*
-by what finds it again in another process: ``["module", name]``, ``["object", module,
+by what finds it again in another process: ``["module", name]`` (``["snapshot", name]``
+for the module as a rule means it, see core/originals.py), ``["object", module,
 qualified name, code hash]`` (the hash for functions, so a changed function is noticed),
 ``["value", repr]`` for a number or a string, ``["missing"]`` for an unbound name.
 Generated code is ``["generated", module, source hash, defaults and closure described]``,
@@ -25,6 +26,7 @@ import types
 
 from .core.functions import module_of
 from .core.missing import MISSING
+from .core.originals import is_snapshot, snapshot
 from .rules import registry
 
 _ATOMS = (int, float, str, bool, type(None))
@@ -124,6 +126,8 @@ def describe(obj):
         return ["missing"]
     if isinstance(obj, _ATOMS):
         return ["value", repr(obj)]
+    if is_snapshot(obj):
+        return ["snapshot", obj.__name__]
     if isinstance(obj, types.ModuleType):
         return ["module", obj.__name__]
     if getattr(obj, "__astgrad_generated__", False):
@@ -187,8 +191,9 @@ def find(description, check=True):
         return MISSING
     if kind == "value":
         return _literal(description[1])
-    if kind == "module":
-        return sys.modules.get(description[1]) or _import(description[1])
+    if kind in ("module", "snapshot"):
+        module = sys.modules.get(description[1]) or _import(description[1])
+        return snapshot(module) if kind == "snapshot" and module is not MISSING else module
     module = _import(description[1])
     obj = module
     for part in description[2].split("."):

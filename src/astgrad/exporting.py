@@ -17,6 +17,7 @@ import sys
 import types
 
 from .core.functions import underlying, user_freevars
+from .core.originals import live_module
 from .export_helpers import HelperSource
 from .export_source import (attributes_read, global_names, names_in, prefixed, variant_source,
                             with_docstring)
@@ -152,7 +153,10 @@ class _Module:
         self.attributes = {}            # name -> the attributes the code reads on it
 
     def bind(self, name, obj, caller=None):
-        """``name`` at module level means ``obj`` (read by ``caller``): import or define it."""
+        """``name`` at module level means ``obj`` (read by ``caller``): import or define it.
+        NumPy as astgrad found it (core/originals.py) is imported as NumPy: the exported
+        module reads NumPy when it runs, as any module does."""
+        obj = live_module(obj)
         if name in self.names:
             if self.names[name] is not obj:
                 raise ExportError(f"the exported code uses the name {name!r} for two different objects "

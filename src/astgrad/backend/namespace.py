@@ -4,14 +4,19 @@ Generated code runs with the user function's own globals and shares its closure
 cells, so the user's names (``np``, ``SCALE``, a closure variable) are looked up when
 the code runs, as in the function itself. Everything astgrad adds (rule templates'
 objects, runtime helpers, callees' derivatives) is a *binding* of the namespace and
-reaches the generated code as a closure cell. A template's ``numpy.cos`` reuses the
-user's alias when there is one (``np.cos`` in a module that did ``import numpy as
-np``); such a reuse is recorded in ``used_user_names``, because the code then depends
-on what that user name means.
+reaches the generated code as a closure cell. A call astgrad writes on a module (a
+rule's ``numpy.cos``, ``numpy.ones_like``) reads the module's snapshot
+(core/originals.py), never the user's ``np``, so it means NumPy's cos whatever the user
+rebinds; it is written ``numpy.cos`` where the code has no other use for the name
+``numpy``, else ``original_numpy.cos`` (``ref_original``). Where astgrad's code reuses
+another of the user's names, the reuse is recorded in ``used_user_names``, because the
+code then depends on what that user name means.
 """
 
 import builtins
 import types
+
+from ..core.originals import snapshot
 
 
 class Namespace:
@@ -46,6 +51,16 @@ class Namespace:
         if name in self.user_names:
             self.used_user_names.add(name)
         return name
+
+    def ref_original(self, module, preferred=None):
+        """A name bound to ``module`` as astgrad first read it (its snapshot):
+        ``preferred`` (the module's own name) where the code has no other use for it, else
+        ``original_<preferred>`` (never a number, which would read as a second variable)."""
+        obj = snapshot(module)
+        preferred = preferred or module.__name__.rpartition(".")[2]
+        if preferred in self.namer.taken and self.values.get(preferred, _NOTHING) is not obj:
+            preferred = "original_" + preferred
+        return self.ref(obj, preferred)
 
     def ref(self, obj, preferred):
         """A name bound to ``obj``, preferring an existing binding, then ``preferred``."""

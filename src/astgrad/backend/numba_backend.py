@@ -16,6 +16,7 @@ import weakref
 
 import numpy
 
+from ..core.originals import is_snapshot, replaced
 from ..errors import TransformError
 
 BACKENDS = ("python", "numba", "auto")
@@ -103,13 +104,17 @@ def _namespace(fn, where=None, lifted=()):
         helper = numba_helpers.HELPERS.get(value) if _hashable(value) else None
         if helper is not None:
             scope[name] = helper
-        elif name not in lifted and getattr(value, "__module__", "") and str(getattr(value, "__module__", "")).startswith("astgrad"):
+        elif name not in lifted and not is_snapshot(value) \
+                and str(getattr(value, "__module__", "") or "").startswith("astgrad"):
             raise BackendError(**numba_refusals.refusal(name, fn.source, where, name, name, _label(fn),
                                                         helper=True))
     scope.update(numba_helpers.LOWERING)
     scope.update(numba_reductions.LOWERING)
+    user_numpy = numpy if replaced(numpy) else _fast_numpy()   # the user's np.cos = my_cos is kept
     for name, value in list(scope.items()):
         if value is numpy:
+            scope[name] = user_numpy
+        elif is_snapshot(value) and value.__name__ == "numpy":  # a rule's numpy.cos: NumPy's, as found
             scope[name] = _fast_numpy()
     return scope
 

@@ -437,11 +437,14 @@ def _tanh(x):
 
 
 def numpy_for_numba():
-    """A module like numpy whose functions numba compiles faster than its own: tanh, and
-    sin, cos, exp, log, expm1, log1p, tanh four elements at a time where glibc's vector
-    math library is there (``numba_vector_math``)."""
+    """A module like numpy (as astgrad found it: see core/originals.py) whose functions
+    numba compiles faster than its own: tanh, and sin, cos, exp, log, expm1, log1p, tanh
+    four elements at a time where glibc's vector math library is there
+    (``numba_vector_math``)."""
+    from ..core.originals import original_attributes
     module = types_module.ModuleType("numpy")
     module.__dict__.update(numpy.__dict__)
+    module.__dict__.update(original_attributes(numpy))      # NumPy's functions as astgrad found them
     module.tanh = tanh
     module.__dict__.update(numba_vector_math.numpy_functions())
     return module

@@ -60,7 +60,7 @@ class OptimizeContext:
 
 def _drop_needless_unbroadcasts(body, context):
     namespace = context.namespace
-    numpy_name = None if namespace is None else (lambda: namespace.ref(numpy, "numpy"))
+    numpy_name = None if namespace is None else (lambda: namespace.ref_original(numpy))
     found = {} if not context.kinds and not context.rewrites else None
     body = shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
                                              context.kinds, numpy_name, found)

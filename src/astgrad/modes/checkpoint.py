@@ -25,6 +25,7 @@ import ast
 import copy
 import math
 import re
+import types
 
 from ..errors import TransformError
 
@@ -187,7 +188,7 @@ def _check_call(call, stacks, namespace, where):
     if value is None and not chain and func.id in _PURE_BUILTINS:
         return None
     for name in reversed(chain):
-        if value is None or type(value).__name__ != "module":
+        if value is None or not isinstance(value, types.ModuleType):
             break
         value = getattr(value, name, None)
         chain = chain[:-1]

@@ -173,7 +173,7 @@ class Transform:
         if not any(isinstance(n, gast.Slice) for n in S.walk_nodes(index)):
             return S.copy(index)
         import numpy
-        base = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="s_", ctx=gast.Load())
+        base = gast.Attribute(value=S.name(self.namespace.ref_original(numpy)), attr="s_", ctx=gast.Load())
         return gast.Subscript(value=base, slice=S.copy(index), ctx=gast.Load())
 
     def callee_derivative(self, stmt, op, has_derivative, derive):

@@ -238,7 +238,7 @@ class ReverseMode(Transform):
 
     def seed_spread(self, seed):
         """``d_f * numpy.ones_like(f)``: the seed spread over the output's shape."""
-        module = gast.Attribute(value=S.name(self.namespace.ref(numpy, "numpy")), attr="ones_like", ctx=gast.Load())
+        module = gast.Attribute(value=S.name(self.namespace.ref_original(numpy)), attr="ones_like", ctx=gast.Load())
         ones = S.call(module, [S.name(self.output)])
         anno.set(ones, Key.TARGET, numpy.ones_like)
         return gast.BinOp(left=S.name(seed), op=gast.Mult(), right=ones)

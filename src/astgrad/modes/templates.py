@@ -6,11 +6,9 @@ drops every statement about an argument that has no derivative.
 """
 
 import inspect
-import math
 import types
 
 import gast
-import numpy
 
 from .. import runtime
 from ..backend import optimize
@@ -18,6 +16,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
 from ..core.missing import MISSING
+from ..core.originals import original_attribute
 from ..rules.registry import derivative_ref, derivative_target, unsupported
 
 
@@ -255,29 +254,13 @@ def _name_builder(node, template, params, locals_):
             else:
                 plain = lambda sub: S.name(sub.namespace.ref(obj, ident), store=store)     # noqa: E731
         else:
-            plain = lambda sub: S.name(sub.namespace.ref(obj, ident))       # noqa: E731
+            if isinstance(obj, types.ModuleType):   # numpy.cos in a rule means NumPy's cos
+                plain = lambda sub: S.name(sub.namespace.ref_original(obj, ident))     # noqa: E731
+            else:
+                plain = lambda sub: S.name(sub.namespace.ref(obj, ident))       # noqa: E731
     if ident != "argnum":
         return plain
     return lambda sub: S.const(sub.position) if sub.position is not None else plain(sub)
-
-
-_ORIGINALS = {}     # module name -> its attributes when astgrad first read it
-
-
-def original_attribute(owner, name):
-    """``owner.name``; for a module, as it was when astgrad first read the module (numpy
-    and math: when astgrad was imported), so a rule's ``numpy.cos`` means NumPy's cos
-    even after the user's ``np.cos = my_cos``."""
-    if not isinstance(owner, types.ModuleType):
-        return getattr(owner, name, None)
-    attributes = _ORIGINALS.get(owner.__name__)
-    if attributes is None:
-        attributes = _ORIGINALS[owner.__name__] = dict(vars(owner))
-    found = attributes.get(name, MISSING)
-    return getattr(owner, name, None) if found is MISSING else found
-
-
-original_attribute(numpy, "sin"), original_attribute(math, "sin")     # read them now
 
 
 def _call_builder(node, copy, template, params, locals_):
@@ -294,9 +277,6 @@ def _call_builder(node, copy, template, params, locals_):
 
     def build(sub):
         call = copy(sub)            # drops the statement first if its d[x] has none
-        if isinstance(owner, types.ModuleType) and getattr(owner, path[-1], None) is not target:
-            # the module's function was replaced (np.cos = my_cos): call the one the rule means
-            call.func = S.name(sub.namespace.ref(target, path[-1]))
         if target is unsupported:   # d[x] = unsupported(d[y], "why"): x has a derivative
             reason = call.args[-1]
             raise BindError(reason.value if isinstance(reason, gast.Constant) else "the rule refuses it")

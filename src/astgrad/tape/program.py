@@ -46,6 +46,7 @@ from ..caching import reverse_derivative
 from ..tracebacks import public
 from ..zero_safe import has_nan, run_derivative
 from ..core.functions import seed_parameter
+from ..core.originals import original_attribute, snapshot
 from ..rules.registry import rule_key
 from ..runtime import AdjointList, to_copy
 from .graph import FLOAT_CODE, REF_CODES, Ref, op_info, set_source_renderer
@@ -385,11 +386,14 @@ _UNARY = {operator.neg: "-", operator.pos: "+"}
 
 
 def _numpy_path(op):
+    """``numpy.sin`` for NumPy's sin as astgrad found it: the program's ``numpy`` is that
+    NumPy (a snapshot, core/originals.py), so a later ``np.sin = my_sin`` changes no
+    program made before it."""
     name = getattr(op, "__name__", None)
     if not isinstance(name, str):
         return None
     for prefix, module in (("numpy", numpy), ("numpy.linalg", numpy.linalg)):
-        if getattr(module, name, None) is op:
+        if original_attribute(module, name) is op:
             return f"{prefix}.{name}"
     return None
 
@@ -475,7 +479,7 @@ def _statement(node, used, names, first_const, namespace):
 
 def emit(tr):
     """The trace as the source of ``def tape(...)`` and the namespace it needs."""
-    namespace = {"numpy": numpy}
+    namespace = {"numpy": snapshot(numpy)}
     names = [None] * len(tr.slots)
     lines = []
     count = 0
