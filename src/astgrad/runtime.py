@@ -2253,13 +2253,13 @@ def _held_objects(value):
                 todo.extend(item.values() if isinstance(item, dict) else item)
         elif isinstance(item, numpy.ndarray):
             held.append(item)
-        elif _plain_object(item) and id(item) not in opened:
+        elif _has_attributes(item) and id(item) not in opened:
             opened.add(id(item))
             todo.extend(vars(item).values())
     return held
 
 
-def _plain_object(item):
+def _has_attributes(item):
     """An instance of a class with attributes (not a module, function, class or method)."""
     return hasattr(item, "__dict__") and not isinstance(
         item, (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType))
