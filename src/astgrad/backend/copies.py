@@ -5,9 +5,10 @@ of copies (``d_t_5 = d_s``, ``d_t_4 = d_t_5``); in a loop each copy is a stateme
 on every iteration. Where a name is assigned exactly once in the whole function, by a
 copy ``a = b``, and every read of ``a`` comes later in the same block while ``b`` is
 not assigned again in that block (other than ``b = a``), the reads of ``a`` read ``b`` and the copy goes; an
-assignment of a name to itself goes too. Only code that is run and never transformed
-again (code specialized to its arguments) gets this pass: general code keeps its
-derivative names, which later transforms rely on.
+assignment of a name to itself goes too. Code specialized to its arguments (run, never
+shown as the derivative's source nor transformed again) drops every such copy; general
+code only the copies into a derivative's name (``d_t_9 = d_a8``: its reads read ``d_a8``),
+keeping the names the user's code gives its values, which its reads show.
 """
 
 from collections import Counter
@@ -18,16 +19,18 @@ from ..core import syntax as S
 from ..core import walk
 
 
-def propagate_copies(body, keep=()):
-    """``body`` with single-assignment copies replaced by their source."""
+def propagate_copies(body, keep=(), only=None):
+    """``body`` with single-assignment copies replaced by their source; ``only``, where
+    given, is the names such a copy may assign (the others are kept)."""
     stores, loads = {}, {}
     top = _Rest(body, (stores, loads))          # counts the whole function's names on its walk
+    only = None if only is None else set(only)
     for block in walk.walk_blocks(body):
-        _propagate_block(block, stores, loads, set(keep), top if block is body else _Rest(block))
+        _propagate_block(block, stores, loads, set(keep), top if block is body else _Rest(block), only)
     return body
 
 
-def _propagate_block(block, stores, loads, keep, rest):
+def _propagate_block(block, stores, loads, keep, rest, only):
     position = 0
     while position < len(block):
         stmt = block[position]
@@ -35,7 +38,8 @@ def _propagate_block(block, stores, loads, keep, rest):
         if _is_copy(stmt) and stmt.targets[0].id == stmt.value.id:
             del block[position]                     # x = x
             continue
-        if _is_copy(stmt) and stores.get(stmt.targets[0].id) == 1 and stmt.targets[0].id not in keep:
+        if _is_copy(stmt) and stores.get(stmt.targets[0].id) == 1 and stmt.targets[0].id not in keep \
+                and (only is None or stmt.targets[0].id in only):
             target, source = stmt.targets[0].id, stmt.value.id
             # ``source = target`` later gives source the value it has: no change
             if rest.loads[target] == loads.get(target, 0) and \

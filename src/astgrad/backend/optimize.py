@@ -109,8 +109,8 @@ def _inline_single_use(body, context):
 
 
 def _propagate_copies(body, context):
-    if not context.kinds:
-        return body
+    if not context.kinds:       # general code keeps the copies into the values' own names
+        return propagate_copies(body, keep=context.params, only=context.derivatives.values())
     return propagate_copies(body, keep=context.params)
 
 
