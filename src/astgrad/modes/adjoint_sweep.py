@@ -271,11 +271,18 @@ _ARRAY_ATTRIBUTES = frozenset({"shape", "T", "ndim", "dtype", "size", "real", "i
 def read_as_objects(body):
     """The names in ``body`` whose attributes other than an array's are read (``b.pos``,
     not a method called, nor ``x.shape``): objects, whose zero derivative is None."""
-    called = {id(node.func) for stmt in body for node in gast.walk(stmt) if isinstance(node, gast.Call)}
-    return {node.value.id for stmt in body for node in gast.walk(stmt)
-            if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name)
-            and isinstance(node.ctx, gast.Load) and id(node) not in called
-            and node.attr not in _ARRAY_ATTRIBUTES}
+    called, attributes = set(), []
+    call_type, attribute_type = gast.Call, gast.Attribute
+    for stmt in body:               # one walk, skipping operators and contexts
+        for node in S.operand_nodes(stmt):
+            kind = node.__class__
+            if kind is call_type:
+                called.add(id(node.func))
+            elif kind is attribute_type:
+                attributes.append(node)
+    return {node.value.id for node in attributes
+            if isinstance(node.value, gast.Name) and isinstance(node.ctx, gast.Load)
+            and id(node) not in called and node.attr not in _ARRAY_ATTRIBUTES}
 
 
 def _accumulate(adjoint, value):
