@@ -19,6 +19,7 @@ import pytest
 import astgrad
 from astgrad import caching
 from fd import assert_close, numerical_grad, numerical_hessian
+from test_loop_shape_sources import sin_loop
 
 
 def joined(x, y):
@@ -166,12 +167,7 @@ def test_shapes_that_do_not_broadcast_still_raise():
 # first derivative) has the shape of the values pushed: a gradient's gradient reads the
 # first derivative's stacks as plain lists, used only by append and pop.
 
-def stacked(x, y):
-    a = x * y
-    for k in range(3):
-        t = np.sin(a) * y
-        a = a * 0.5 + t * 0.25
-    return np.sum(a)
+stacked = sin_loop      # a = x * y, then a = a * 0.5 + np.sin(a) * y * 0.25 three times
 
 
 def mixed_stack(x, y):

@@ -20,19 +20,22 @@ from ..core import walk
 from ..core.anno import Key
 from .. import runtime
 
+_NONE = frozenset()
 _READERS = (runtime.zeros_like, runtime.append_derivative, runtime.pad_last)
 
 
-def stack_pops(body, definitions):
+def stack_pops(body, definitions, value_names=None):
     """id(``s.pop()`` call) -> the atoms appended to ``s``, for each stack ``s`` of
-    ``body`` (``definitions``: name -> its assigned values, as ShapeClasses collects them)."""
+    ``body`` (``definitions``: name -> its assigned values, as ShapeClasses collects them;
+    ``value_names``: id(value) -> the names it mentions, for the assignments and
+    expression statements where known)."""
     candidates = {name for name, values in definitions.items()
                   if len(values) == 1 and type(values[0]) is gast.List and not values[0].elts}
     if not candidates:
         return {}
     pushed, pops, spoiled = {}, {}, set()
     for stmt in walk.walk_statements(body):
-        mentioned = _mentioned(stmt, candidates)
+        mentioned = _mentioned(stmt, candidates, value_names or {})
         if not mentioned:
             continue
         use = _stack_use(stmt, candidates)
@@ -50,7 +53,18 @@ def stack_pops(body, definitions):
     return found
 
 
-def _mentioned(stmt, candidates):
+def _mentioned(stmt, candidates, value_names):
+    """The ``candidates`` ``stmt`` mentions, but in its nested blocks."""
+    if (isinstance(stmt, gast.Expr) or isinstance(stmt, gast.Assign) and len(stmt.targets) == 1) \
+            and id(stmt.value) in value_names:
+        names = value_names[id(stmt.value)]
+        found = _NONE if names.isdisjoint(candidates) else names & candidates
+        if isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            if type(target) is gast.Name:
+                return found | {target.id} if target.id in candidates else found
+            return found | (S.names_in(target) & candidates)
+        return found
     names = set()
     for node in S.header_nodes(stmt):
         names |= S.names_in(node)

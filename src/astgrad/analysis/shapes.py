@@ -67,12 +67,8 @@ class ShapeClasses:
         self.cls = {p: p for p in params}
         self.params = set(params)
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
-        self.pops = stack_pops(body, definitions)   # id(s.pop()) -> the atoms pushed on s
-        for key, pushed in self.pops.items():       # a popped value depends on those
-            self.value_names[key] = self.value_names.get(key, set()) | S.names_in(gast.Tuple(elts=pushed,
-                                                                                             ctx=gast.Load()))
-        self.sequence_names = None      # the names that may hold a list or tuple, found on first use
-        self.int_names = None           # and those that may hold a Python int
+        self.pops = self._stack_pops(body, definitions)
+        self.sequence_names = self.int_names = None     # may hold a list or tuple / an int: found on first use
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
@@ -106,6 +102,15 @@ class ShapeClasses:
                 # every derivative has its value's shape, however often it is reassigned
                 self.cls[adjoint] = self.cls[primal]
         self.value_names = None     # true of the tree as it is now; a rewrite may change it
+
+    def _stack_pops(self, body, definitions):
+        """id(``s.pop()``) -> the atoms pushed on ``s`` (see list_stacks), noting that a
+        popped value depends on those."""
+        pops = stack_pops(body, definitions, self.value_names)
+        for key, pushed in pops.items():
+            self.value_names[key] = self.value_names.get(key, set()) | S.names_in(gast.Tuple(elts=pushed,
+                                                                                             ctx=gast.Load()))
+        return pops
 
     def _optimistic(self):
         assume(self.definitions, self.cls, self.of, self._mentions)
