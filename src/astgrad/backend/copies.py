@@ -19,12 +19,13 @@ from ..core import syntax as S
 from ..core import walk
 
 
-def propagate_copies(body, keep=(), only=None):
+def propagate_copies(body, keep=(), only=None, counts=None):
     """``body`` with single-assignment copies replaced by their source; ``only``, where
-    given, is the names such a copy may assign (the others are kept)."""
-    stores, loads = {}, {}
+    given, is the names such a copy may assign (the others are kept), and ``counts``, if
+    known, (stores, reads) of each name of ``body``."""
     if only is not None:
-        return _propagate_some(body, stores, loads, set(keep), set(only))
+        return _propagate_some(body, set(keep), set(only), counts)
+    stores, loads = {}, {}
     top = _Rest(body, (stores, loads))          # counts the whole function's names on its walk
     for block in walk.walk_blocks(body):
         _propagate_block(block, stores, loads, set(keep), top if block is body else _Rest(block), None)
@@ -34,15 +35,12 @@ def propagate_copies(body, keep=(), only=None):
 _LOOK_AHEAD = 64        # statements a copy's reads are looked for in (general code)
 
 
-def _propagate_some(body, stores, loads, keep, only):
+def _propagate_some(body, keep, only, counts):
     """``propagate_copies`` of the copies into ``only``, each found with its reads in the
     next ``_LOOK_AHEAD`` statements of its block (those of derivatives of temporaries are
     a few statements on): no look at the rest of each block, which made this pass a tenth
     of the time of generating a gradient's gradient."""
-    load_type = gast.Load
-    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
-        table = loads if type(node.ctx) is load_type else stores
-        table[node.id] = table.get(node.id, 0) + 1
+    stores, loads = counts if counts is not None else _name_counts(body)
     only = {name for name in only if stores.get(name) == 1 and name not in keep}
     names = _StatementNames()
     for block in walk.walk_blocks(body):
@@ -55,6 +53,16 @@ def _propagate_some(body, stores, loads, keep, only):
                 continue
             position += 1
     return body
+
+
+def _name_counts(body):
+    """(stores, reads) of each name of ``body`` (a Name not read is a store)."""
+    stores, loads = {}, {}
+    load_type = gast.Load
+    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+        table = loads if type(node.ctx) is load_type else stores
+        table[node.id] = table.get(node.id, 0) + 1
+    return stores, loads
 
 
 def _replace_reads(block, position, loads, names):
