@@ -13,6 +13,7 @@ from astgrad import caching
 from astgrad.backend.copies import propagate_copies
 from astgrad.core import syntax as S
 from fd import assert_close, numerical_grad
+from test_loop_shape_sources import nested_loop, sin_loop
 
 
 def _propagated(text, only=("t",)):
@@ -36,21 +37,18 @@ def test_copies_into_derivatives(text, expected):
     assert _propagated(text) == "\n".join(expected).splitlines()
 
 
-def loop(x, y):
-    a = x * y
-    for k in range(3):
-        t = np.tanh(a) * y
-        a = a * 0.5 + t * 0.25
-    return np.sum(a)
-
-
 def test_the_general_gradient_of_a_loop_has_no_copies_of_derivatives():
-    gradient = caching.generate_reverse(loop, (0,), False)
+    gradient = caching.generate_reverse(sin_loop, (0,), False)
     copies = [line for line in gradient.source.splitlines()
               if line.strip().startswith("d_") and line.split("=")[1].strip().isidentifier()]
     assert copies == [], gradient.source
+
+
+@pytest.mark.parametrize("fn", [sin_loop, nested_loop])
+def test_loops_without_the_copies_stay_right(fn):
+    gradient = caching.generate_reverse(fn, (0,), False)
     second = caching.generate_reverse(gradient, (0,), False)
     for x, y in ((np.linspace(0.1, 0.9, 4), 0.7), (np.linspace(-1, 1, 3), np.linspace(0.2, 0.4, 3))):
-        assert_close(gradient(x, y), numerical_grad(loop, (x, y)), rtol=1e-5, atol=1e-6)
+        assert_close(gradient(x, y), numerical_grad(fn, (x, y)), rtol=1e-5, atol=1e-6)
         row_sums = numerical_grad(lambda *a: np.sum(gradient(*a)), (x, y))
         assert_close(second(x, y), row_sums, rtol=1e-4, atol=1e-5)
