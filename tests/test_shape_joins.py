@@ -19,6 +19,7 @@ import pytest
 import astgrad
 from astgrad import caching
 from fd import assert_close, numerical_grad, numerical_hessian
+from test_loop_shape_sources import sin_loop
 
 
 def joined(x, y):
@@ -160,3 +161,57 @@ def test_second_order(fn, shapes):
 def test_shapes_that_do_not_broadcast_still_raise():
     with pytest.raises(ValueError):
         caching.generate_reverse(joined, (0,), False)(np.ones(3), np.ones(4))
+
+
+# A value pushed on a list and popped back later (a loop's values, recorded by the
+# first derivative) has the shape of the values pushed: a gradient's gradient reads the
+# first derivative's stacks as plain lists, used only by append and pop.
+
+stacked = sin_loop      # a = x * y, then a = a * 0.5 + np.sin(a) * y * 0.25 three times
+
+
+def mixed_stack(x, y):
+    s = []
+    s.append(x)
+    s.append(x * y)
+    a = s.pop()         # x * y
+    b = s.pop()         # x: values of two shapes were pushed
+    return np.sum(a * b + b)
+
+
+def escaped_stack(x, y):
+    s = []
+    s.append(x * y)
+    t = s
+    t.append(x)         # pushed through another name
+    a = s.pop()
+    return np.sum(a * y + x)
+
+
+_STACKED = caching.generate_reverse(stacked, (0,), False)
+_STACKED_SECOND = caching.generate_reverse(_STACKED, (0,), False)
+
+
+def test_values_popped_from_a_stack_have_the_pushed_shape():
+    code = [line.strip() for line in _STACKED_SECOND.source.splitlines() if not line.strip().startswith("#")]
+    assert "a = a_stack.pop()" in code
+    # only the derivative of x itself is summed back to x's shape
+    assert sum("unbroadcast(" in line for line in code) == 1 and "dd_x = unbroadcast(dd_a * y, x)" in code, code
+
+
+@pytest.mark.parametrize("shapes", [((3,), (3,)), ((3, 1), (4,)), ((2,), ()), ((), (3,))])
+def test_second_order_through_a_stack(shapes):
+    args = _arguments(np.random.default_rng(13), *shapes)
+    row_sums = numerical_grad(lambda *a: np.sum(_STACKED(*a)), args, wrt=0)
+    assert_close(_STACKED_SECOND(*args), row_sums, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("fn", [mixed_stack, escaped_stack])
+def test_a_list_that_is_not_one_stack_of_one_shape_keeps_its_sums(fn):
+    gradient = caching.generate_reverse(fn, (0,), False)
+    for shapes in (((3, 1), (4,)), ((2,), ())):
+        args = _arguments(np.random.default_rng(17), *shapes)
+        assert_close(gradient(*args), numerical_grad(fn, args), rtol=1e-5, atol=1e-6)
+        second = caching.generate_reverse(gradient, (0,), False)
+        row_sums = numerical_grad(lambda *a: np.sum(gradient(*a)), args, wrt=0)
+        assert_close(second(*args), row_sums, rtol=1e-4, atol=1e-5)

@@ -31,6 +31,7 @@ from ..core.anno import Key
 from .. import argument_kinds
 from .fixed_point import UNKNOWN, assume, retract
 from .layouts import Layouts, matmul_layout
+from .list_stacks import stack_pops
 from .matmul_adjoints import direct_matmul_adjoints
 from .reduction_methods import mark_array_reduction
 from .. import runtime
@@ -66,8 +67,8 @@ class ShapeClasses:
         self.cls = {p: p for p in params}
         self.params = set(params)
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
-        self.sequence_names = None      # the names that may hold a list or tuple, found on first use
-        self.int_names = None           # and those that may hold a Python int
+        self.pops = self._stack_pops(body, definitions)
+        self.sequence_names = self.int_names = None     # may hold a list or tuple / an int: found on first use
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
@@ -86,7 +87,7 @@ class ShapeClasses:
         # it is the same at every use.
         self.roots = {name for name, values in definitions.items()
                       if len(values) == 1 and values[0] is not None and name not in self.cls
-                      and _opaque(values[0])}
+                      and _opaque(values[0]) and id(values[0]) not in self.pops}
         for name in self.roots:
             self.cls[name] = name
         if kinds:
@@ -101,6 +102,15 @@ class ShapeClasses:
                 # every derivative has its value's shape, however often it is reassigned
                 self.cls[adjoint] = self.cls[primal]
         self.value_names = None     # true of the tree as it is now; a rewrite may change it
+
+    def _stack_pops(self, body, definitions):
+        """id(``s.pop()``) -> the atoms pushed on ``s`` (see list_stacks), noting that a
+        popped value depends on those."""
+        pops = stack_pops(body, definitions, self.value_names)
+        for key, pushed in pops.items():
+            self.value_names[key] = self.value_names.get(key, set()) | S.names_in(gast.Tuple(elts=pushed,
+                                                                                             ctx=gast.Load()))
+        return pops
 
     def _optimistic(self):
         assume(self.definitions, self.cls, self.of, self._mentions)
@@ -162,6 +172,8 @@ class ShapeClasses:
             return False
         if ops.in_place_operands(node):
             return self._value_may_be_sequence(node.args[0], sequences)      # xs += [v] extends a list
+        if id(node) in self.pops:           # what was pushed
+            return any(self._value_may_be_sequence(atom, sequences) for atom in self.pops[id(node)])
         if isinstance(node, gast.Call):
             return not _returns_array_or_number(anno.get(node, Key.TARGET))
         return True
@@ -256,6 +268,19 @@ class ShapeClasses:
                 return ()
         return None
 
+    def _popped(self, pushed):
+        """The class of a value popped from a stack ``pushed`` atoms were pushed on: theirs,
+        where they agree on one made of parameters only (a root's shape may differ from
+        one of its earlier values' in a loop)."""
+        found = None
+        for atom in pushed:
+            cls = self.of(atom)
+            if cls is None or found is not None and cls != found:
+                return None
+            found = cls
+        members = found if type(found) is frozenset else {found}
+        return found if found == SCALAR or found is not None and members <= self.params else None
+
     def name_class(self, name):
         found = self.cls.get(name)
         return None if found is _BOTTOM else found
@@ -273,6 +298,8 @@ class ShapeClasses:
                 return None
             return self._join(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Call):
+            if id(node) in self.pops:
+                return self._popped(self.pops[id(node)])
             target = anno.get(node, Key.TARGET)
             if target in _SHAPE_OF_SECOND and len(node.args) >= 2:
                 return self.of(node.args[1])

@@ -56,6 +56,8 @@ class OptimizeContext:
     # the calls of the body the first pass found, while the passes after it only remove
     # calls (general code: no mode rewrites, none of the specialized rewrites)
     found_calls: list = dataclasses.field(default=None, init=False, repr=False)
+    # (stores, reads) of each name of the body, as inlining left it, for the copies pass
+    name_counts: tuple = dataclasses.field(default=None, init=False, repr=False)
 
 
 def _drop_needless_unbroadcasts(body, context):
@@ -104,13 +106,14 @@ def _fuse_adjoint_loops(body, context):
 
 
 def _inline_single_use(body, context):
-    inline_single_use(body, keep=set(context.derivatives.values()))
+    context.name_counts = inline_single_use(body, keep=set(context.derivatives.values()))
     return body
 
 
 def _propagate_copies(body, context):
-    if not context.kinds:
-        return body
+    counts, context.name_counts = context.name_counts, None
+    if not context.kinds:       # general code keeps the copies into the values' own names
+        return propagate_copies(body, keep=context.params, only=context.derivatives.values(), counts=counts)
     return propagate_copies(body, keep=context.params)
 
 
@@ -285,15 +288,20 @@ def _drop_default_order(call):
 def inline_single_use(body, keep=()):
     """``t = a + b; y = np.tanh(t)`` -> ``y = np.tanh(a + b)`` for a temporary assigned
     once and read once, by the very next statement of the same block. The generated
-    code reads closer to what a person writes, and runs fewer statements."""
+    code reads closer to what a person writes, and runs fewer statements. Returns
+    (stores, reads) of each name of the body as it leaves it (a name not in the first
+    is never stored)."""
     stores, loads = {}, {}
     for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
         counts = stores if isinstance(node.ctx, gast.Store) else loads
         counts[node.id] = counts.get(node.id, 0) + 1
+    kept = {name: stores.get(name, 0) for name in keep}
     for name in keep:           # derivative names say what a value is: keep them
         stores[name] = stores.get(name, 0) + 100
     for block in walk.walk_blocks(body):
         _inline_block(block, stores, loads, dataflow.is_pure)
+    stores.update(kept)
+    return stores, loads
 
 
 def _inline_block(block, stores, loads, is_pure):
@@ -308,6 +316,8 @@ def _inline_block(block, stores, loads, is_pure):
                 and is_pure(stmt.value) and _reads_in_expression(following, stmt.targets[0].id)):
             S.replace_loads(following, stmt.targets[0].id, stmt.value)
             del block[position]
+            stores[stmt.targets[0].id] -= 1     # the temporary is gone
+            loads[stmt.targets[0].id] -= 1
             continue
         position += 1
 

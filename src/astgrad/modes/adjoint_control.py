@@ -37,8 +37,16 @@ class ControlFlowAdjoints:
             entry = Changes(state, {adjoint: ZERO for adjoint in pre})
             (then, s1), (orelse, s2) = (self._branch(stmt, block, tail, entry)
                                         for block, tail in ((stmt.body, tails[0]), (stmt.orelse, tails[1])))
-            if not self._branches_disagree(entry, s1, s2, pre, tails):
+            found_pre, found_tails = set(), (set(), set())
+            if not self._branches_disagree(entry, s1, s2, found_pre, found_tails):
                 break
+            if not found_pre:       # zeros at the branches' ends settle it: the code is made already
+                self._end_with_zeros(stmt, then, s1, found_tails[0])
+                self._end_with_zeros(stmt, orelse, s2, found_tails[1])
+                break
+            pre |= found_pre
+            tails[0].update(found_tails[0])
+            tails[1].update(found_tails[1])
         merged = {adjoint: join(state_of(s1, adjoint), state_of(s2, adjoint))
                   for adjoint in s1.keys() | s2.keys()}
         _write_over(state, entry, merged)
@@ -53,10 +61,13 @@ class ControlFlowAdjoints:
         """One branch's adjoint code, with zeros at its end for the adjoints in ``tail``."""
         self.mode.last_line = None
         code, exit_state = self.sweep.block(block, Changes(entry))
+        self._end_with_zeros(stmt, code, exit_state, tail)
+        return code, exit_state
+
+    def _end_with_zeros(self, stmt, code, exit_state, tail):
         for adjoint in tail:
             code.append(self.sweep.zero_init(self._primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
             exit_state[adjoint] = ZERO
-        return code, exit_state
 
     @staticmethod
     def _branches_disagree(entry, s1, s2, pre, tails):

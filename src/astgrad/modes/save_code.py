@@ -154,7 +154,7 @@ def _restored_reads(others, restored):
     call_type, name_type, load_type = gast.Call, gast.Name, gast.Load
     for index, stmt in others:
         for node in S.header_nodes(stmt):
-            for sub in S.walk_nodes(node):
+            for sub in S.operand_nodes(node):     # breadth first, without operators and contexts
                 kind = type(sub)
                 if kind is call_type:
                     target = anno.get(sub, Key.TARGET)
