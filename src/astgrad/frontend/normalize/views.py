@@ -150,12 +150,12 @@ class ViewWrites:
     def followed_base(self, base):
         """Whether ``base`` names the same array wherever the view is used: bound once (or
         an argument never rebound), or, for a view taken by a statement of the function's
-        body itself, never bound again after that statement."""
+        body itself, a local bound only before that statement."""
         if not isinstance(base, gast.Name) or base.id in self.containers:
             return False
         bound = self.counts[base.id]
         return bound == 0 and base.id in self.params or bound == 1 and base.id not in self.params \
-            or base.id in self.views or self.at_top and self.last_bound.get(base.id, -1) < self.top
+            or base.id in self.views or self.at_top and self.last_bound.get(base.id, self.top) < self.top
 
     def bind_view(self, view, stmt, shown=True):
         """``v = x[i]`` with each part of the index that is not a constant read into a
