@@ -184,3 +184,23 @@ def test_a_slice_of_a_list_read_after_a_write_is_refused_clearly():
     where it writes the code: refused when it runs, saying how to take the copy."""
     with pytest.raises(TypeError, match=r"test_views_see_writes.py:\d+: a slice taken of this list .*list\(xs\[:2\]\)"):
         astgrad.grad(slice_of_a_list_kept, wrt=1)([0.3, -0.2, 0.5], 0.8)
+
+
+def written_in_a_loop_and_never_read(x, w):
+    b = x * 2.0
+    v = b.copy()
+    u = b[2]
+    v -= np.sin(v) * w
+    i = 0
+    while i < 2:
+        v[...] = np.sin(v) * w      # its saves stay in the loop; v's stack must be made too
+        i = i + 1
+    return np.sum(b * b) + np.sum(u * u) * w
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_an_array_written_in_a_loop_that_the_result_does_not_read(mode):
+    """Found by the random view writes: the restores of ``v`` went (nothing reads it),
+    its stack with them, while the saves of its items in the loop stayed (NameError)."""
+    x = np.array([[0.3, -0.5, 0.8, 1.1], [0.2, 0.4, 0.6, 0.9], [0.1, 0.2, 0.3, 0.4]])
+    check(mode, written_in_a_loop_and_never_read, (x, 0.7), (0, 1))
