@@ -468,3 +468,25 @@ def test_a_buffer_a_list_holds_written_is_refused():
     x, _ = _inputs(4, seed=3)
     with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:.*may share its memory"):
         astgrad.grad(heat_buffers_kept_in_a_list)(x)
+
+
+def row_read_before_writes_in_both_branches(x):
+    y = np.sin(np.outer(x, x))
+    row = y[2]
+    if np.sum(x) > 0.0:
+        y[:2] = y[:2] * x[0]
+    else:
+        y[0] = x[1]
+    y[:2] = y[:2] + x[2] * y[0]
+    return np.sum(y * y) + np.sum(row * row)
+
+
+def test_a_row_kept_in_one_branch_of_the_gradient_is_refused_at_second_order():
+    """The gradient keeps the row in each branch (``row_saved = row``); after the branches
+    only one of those is bound, so it cannot be read again there: refused when generated
+    (it raised UnboundLocalError when run)."""
+    x, _ = _inputs(3, seed=4)
+    f = row_read_before_writes_in_both_branches
+    assert_close(astgrad.grad(f)(x), numerical_grad(f, (x,)), rtol=1e-6, atol=1e-7)
+    with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:.*cannot be differentiated twice"):
+        astgrad.hessian(f)(x)
