@@ -609,14 +609,16 @@ def _refreshable(sharing, v, name, element_reads):
 def _bound_on_every_path(block, stmt, v):
     """Whether ``v`` is bound (``v = ...``) before ``stmt`` on every path through ``block``
     to it: in the block holding ``stmt`` or one enclosing it, ahead of it (a row read in
-    one branch only is not there to read again after a write past the branches)."""
+    one branch only is not there to read again after a write past the branches). A write
+    inside a branch counts as bound: reverse code writes in the branch of its forward
+    code's test, where the forward branch bound ``v``."""
     bound = False
     for current in block:
         if current is stmt:
             return bound
         for inner in _inner_blocks(current):
             if any(s is stmt for s in walk.walk_statements(inner)):
-                return bound or _bound_on_every_path(inner, stmt, v)
+                return bound or isinstance(current, gast.If) or _bound_on_every_path(inner, stmt, v)
         if isinstance(current, gast.Assign) and isinstance(current.targets[0], gast.Name) \
                 and current.targets[0].id == v:
             bound = True
