@@ -16,9 +16,17 @@ otherwise (``v`` is then a number, an element of a 1-D array, which ``op=`` rebi
 ``writes_through`` (runtime.py) raises when ``v`` is an array that does not share
 ``x``'s memory (a fancy index copies; an array held by a list is not a view), so only
 what NumPy's aliasing does is followed. The index (and a reshape's shape) is read once,
-into names of its own, where the view is taken. A view is followed when its name and its
-base are each bound once (the base may be an argument); a write into the base while
-another view of it is still used stays refused by the modes, as before.
+into names of its own, where the view is taken. A view is followed when its name is bound
+once and its base names one array wherever the view is used (bound once, an argument, or a
+local bound only before a statement of the body taking the view).
+
+After any write into the base (through a view, or ``x[k] = e`` itself), the views of it
+bound before, in the same block or an enclosing one, are read again (``u = x[1:]``), so
+each shows the write as NumPy's view does: those written through, and those read later
+whose index is basic slicing or ``.T`` (``shows_write`` checks, where one is read again,
+that it shares the base's memory: a slice of a list is a copy). Any other view still in
+use across a write (a row ``x[i]``, a view under a second name, a view bound in a branch)
+is refused by the modes, as before.
 """
 
 from collections import Counter
