@@ -24,7 +24,17 @@ def augment_while_view_is_used(x):
     return np.sum(v * v)
 
 
-@pytest.mark.parametrize("f", [write_while_view_is_used, augment_while_view_is_used])
+def view_taken_in_a_branch(x):
+    y = x * 1.0
+    if x[0] > 0.0:
+        v = y[:2]
+    else:
+        v = y[1:]
+    y[0] = 5.0 * x[1]
+    return np.sum(v * v)
+
+
+@pytest.mark.parametrize("f", [augment_while_view_is_used, view_taken_in_a_branch])
 def test_changes_visible_through_another_name_are_refused(f):
     with pytest.raises(astgrad.TransformError, match="may share its memory"):
         astgrad.grad(f)
@@ -79,6 +89,15 @@ def test_a_row_view_used_after_a_write_shows_the_write():
     m = np.arange(6.0).reshape(2, 3) * 0.1 + 0.2
     f = row_used_after_its_array_is_written
     assert_close(astgrad.grad(f)(m), numerical_grad(lambda v: f(v.copy()), (m,)), 1e-5, 1e-6)
+
+
+def test_a_slice_used_after_its_array_is_written_shows_the_write():
+    """``v = y[:2]`` is read again after ``y[0] = ...``, as NumPy's view shows the write."""
+    f = write_while_view_is_used
+    assert_close(astgrad.grad(f)(X.copy()), numerical_grad(lambda v: f(v.copy()), (X,)), 1e-5, 1e-6)
+    tangent = np.array([0.2, -1.0, 0.5])
+    assert_close(astgrad.jvp(f, (X.copy(),), (tangent,))[1],
+                 numerical_jvp(lambda x: f(x.copy()), (X,), (tangent,)), 1e-5, 1e-6)
 
 
 def test_second_order_through_element_reads_of_a_written_array():

@@ -49,10 +49,17 @@ test_program_in_mode, test_every_found_bug_names_one_program, test_every_mode_ru
 
 # -- d[a][b] = v into a local list or dict of containers -----------------------------------
 
-def _nested(modes, marks=()):
+# written in a loop, row after row (or item after item by a key): the first derivative's
+# stacks keep the items of earlier steps, which the second pass cannot tell from the item
+# written now
+IN_LOOPS = ("v13 ", "w01 ", "w02 ")
+
+
+def _nested(modes, marks=None):
     for name, f, args, wrt in NESTED_WRITES:
         for mode in modes:
-            yield pytest.param(mode, f, args, wrt, id=f"{name}-{mode}", marks=marks)
+            yield pytest.param(mode, f, args, wrt, id=f"{name}-{mode}",
+                               marks=marks if marks is not None and name.startswith(IN_LOOPS) else ())
 
 
 @pytest.mark.parametrize("mode, f, args, wrt", list(_nested(FIRST)))
@@ -62,10 +69,15 @@ def test_nested_item_write_first_order(mode, f, args, wrt):
 
 @pytest.mark.parametrize("mode, f, args, wrt", list(_nested(("hessian", "jvp_of_grad"), pytest.mark.xfail(
     strict=True, raises=astgrad.TransformError,
-    reason="known gap: the first derivative's code writes into the item and stores it back "
-           "with restore stacks in between, which the second pass cannot yet follow"))))
+    reason="known gap: in a loop, the first derivative's stacks keep the items written at earlier "
+           "steps, which the second pass cannot tell apart from the item written now"))))
 def test_nested_item_write_second_order(mode, f, args, wrt):
     check(mode, f, args, wrt)
+
+
+def test_every_nested_write_in_a_loop_names_one_program():
+    for prefix in IN_LOOPS:
+        assert sum(1 for name, *_ in NESTED_WRITES if name.startswith(prefix)) == 1, prefix
 
 
 def written_into_a_shared_item(x, w):

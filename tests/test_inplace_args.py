@@ -135,11 +135,25 @@ def test_a_helper_writing_its_argument_changes_the_callers_array():
 def view_then_write(x):
     v = x[:2]
     x[0] = 5.0
-    return np.sum(v * x)
+    return np.sum(v * x[1:])
+
+
+def view_kept_by_an_alias_then_write(x):
+    v = x[:2]
+    kept = v
+    x[0] = 5.0
+    return np.sum(kept * x[1:])
+
+
+def test_a_view_of_the_argument_shows_a_write_into_it():
+    x = np.array([0.3, -0.5, 0.9])
+    assert_close(astgrad.grad(view_then_write)(x), numerical_grad(on_copies(view_then_write), (x,)))
+    assert_close(astgrad.jvp(view_then_write, (x,), (np.ones(3),))[1],
+                 numerical_jvp(on_copies(view_then_write), (x,), (np.ones(3),)))
 
 
 @pytest.mark.parametrize("f, words", [
-    (view_then_write, "while another name may share its memory"),
+    (view_kept_by_an_alias_then_write, "while another name may share its memory"),
 ])
 def test_what_cannot_be_followed_is_refused(f, words):
     for make in (lambda: astgrad.grad(f), lambda: astgrad.jvp(f, (np.ones(3),), (np.ones(3),))):

@@ -389,3 +389,104 @@ def test_a_row_kept_under_another_name_with_its_index_rebound_is_refused():
     x, _ = _inputs(3, seed=2)
     with pytest.raises(astgrad.TransformError, match="may share its memory"):
         astgrad.grad(row_kept_then_its_index_rebound_by_a_loop)(x)
+
+
+# -- a stencil written into a buffer in a loop (the saves of the slice written) -------
+
+def heat_in_a_while_loop(x):
+    u = x * 1.0
+    t = 0.0
+    while t < 0.3:
+        lap = np.zeros_like(u)                      # a new buffer each step
+        lap[1:-1] = u[:-2] - 2 * u[1:-1] + u[2:]
+        u = u + 0.1 * x[0] * lap
+        t += 0.1
+    return np.sum(u ** 2)
+
+
+def heat_into_one_buffer(x):
+    u = x * 1.0
+    lap = np.zeros_like(u)                          # one buffer written at each step
+    for _ in range(3):
+        lap[1:-1] = u[:-2] - 2 * u[1:-1] + u[2:]
+        u = u + 0.1 * x[1] * lap
+    return np.sum(u ** 2) + np.sum(lap * x)
+
+
+def heat_negative_steps(x):
+    u = x * 1.0
+    k = 0
+    while k < 3:
+        lap = np.zeros_like(u)
+        lap[-2:0:-1] = u[-3::-1] - 2 * u[-2:0:-1] + u[:1:-1]
+        u = u + 0.1 * x[0] * lap
+        k += 1
+    return np.sum(u ** 2)
+
+
+def heat_in_place(x):
+    u = x * 1.0
+    for _ in range(3):
+        lap = u[:-2] - 2 * u[1:-1] + u[2:]
+        u[1:-1] += 0.1 * x[0] * lap
+    return np.sum(u ** 2)
+
+
+def heat_buffer_kept_by_an_alias(x):
+    u = x * 1.0
+    lap = np.zeros_like(u)
+    first = lap                                     # the same buffer: shows every step
+    for _ in range(3):
+        lap[1:-1] = u[:-2] - 2 * u[1:-1] + u[2:]
+        u = u + 0.1 * x[0] * lap
+    return np.sum(u ** 2) + np.sum(first * x)
+
+
+STENCILS = [heat_in_a_while_loop, heat_into_one_buffer, heat_negative_steps, heat_in_place,
+            heat_buffer_kept_by_an_alias]
+
+
+@pytest.mark.parametrize("fn", STENCILS, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("n", [4, 6])
+def test_stencil_in_a_loop_every_order(fn, n):
+    x, v = _inputs(n, seed=30 + n)
+    _check_every_order(fn, x, v)
+
+
+def heat_buffers_kept_in_a_list(x):
+    u = x * 1.0
+    history = []
+    for _ in range(3):
+        lap = np.zeros_like(u)
+        history.append(lap)                         # the list holds the buffer written next
+        lap[1:-1] = u[:-2] - 2 * u[1:-1] + u[2:]
+        u = u + 0.1 * x[0] * lap
+    return np.sum(u ** 2) + np.sum(history[0] * x)
+
+
+def test_a_buffer_a_list_holds_written_is_refused():
+    x, _ = _inputs(4, seed=3)
+    with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:.*may share its memory"):
+        astgrad.grad(heat_buffers_kept_in_a_list)(x)
+
+
+def row_read_before_writes_in_both_branches(x):
+    y = np.sin(np.outer(x, x))
+    row = y[2]
+    if np.sum(x) > 0.0:
+        y[:2] = y[:2] * x[0]
+    else:
+        y[0] = x[1]
+    y[:2] = y[:2] + x[2] * y[0]
+    return np.sum(y * y) + np.sum(row * row)
+
+
+def test_a_row_kept_in_one_branch_of_the_gradient_is_refused_at_second_order():
+    """The gradient keeps the row in each branch (``row_saved = row``); after the branches
+    only one of those is bound, so it cannot be read again there: refused when generated
+    (it raised UnboundLocalError when run)."""
+    x, _ = _inputs(3, seed=4)
+    f = row_read_before_writes_in_both_branches
+    assert_close(astgrad.grad(f)(x), numerical_grad(f, (x,)), rtol=1e-6, atol=1e-7)
+    with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:.*cannot be differentiated twice"):
+        astgrad.hessian(f)(x)

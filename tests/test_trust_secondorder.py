@@ -237,9 +237,17 @@ def test_grad_of_grad_after_untaken_early_return_matches_hessian():
 
 def view_kept_across_write(x):
     y = x * 2.0
-    v = y[1:]
-    y[0] = 5.0
+    v = y[:2]
+    y[0] = 5.0 * x[2]           # v shows it: read again after the write, as NumPy's view
     return np.sum(v * x[1:])
+
+
+def view_under_a_second_name_kept_across_write(x):
+    y = x * 2.0
+    v = y[:2]
+    kept = v
+    y[0] = 5.0
+    return np.sum(kept * x[1:])
 
 
 def alias_kept_across_write(x):
@@ -298,7 +306,7 @@ def handed_on_but_still_used(x):
 
 
 @pytest.mark.parametrize("f", [alias_kept_across_write, saved_old_object_then_written,
-                               handed_on_but_still_used], ids=lambda f: f.__name__)
+                               handed_on_but_still_used, view_kept_across_write], ids=lambda f: f.__name__)
 def test_plain_aliases_follow_the_write_to_second_order(f):
     # z = y is the very same array: the write shows through z, as in NumPy
     x, v = np.array([0.3, -0.5, 0.8]), np.array([0.2, 0.7, -0.4])
@@ -307,7 +315,7 @@ def test_plain_aliases_follow_the_write_to_second_order(f):
     assert_close(astgrad.hvp(f)(x, v), numerical_jvp(astgrad.grad(f), (x,), (v,)), rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("f", [view_kept_across_write, list_holding_array_written,
+@pytest.mark.parametrize("f", [view_under_a_second_name_kept_across_write, list_holding_array_written,
                                shallow_copy_of_list_holding_array, item_of_literal_written,
                                alias_on_one_path],
                          ids=lambda f: f.__name__)

@@ -3,8 +3,9 @@
 ``x.T``, reshapes, views of views, rows in a loop, and writes into copies that are not
 views (``x.copy()``, ``x + 0.0``, a fancy index).
 
-hypothesis draws the base (the argument, or an array computed from it), the view, one
-or two writes through it and what the function returns. Each program must give, or be
+hypothesis draws the base (the argument, or an array computed from it), the view, maybe
+another view of the base read at the end, one or two writes through the view or into the
+base and what the function returns. Each program must give, or be
 refused (TransformError, or the TypeError naming a write into a copy):
 
 - reverse mode == central finite differences of f on copies of its arguments (f writes
@@ -70,9 +71,12 @@ def draw_program(data, shape):
                   "    row " + data.draw(st.sampled_from(["*= w", "+= w * row[0]", "-= np.tanh(row) * w"]),
                                          label="row write")]
     lines.append(f"v = {view}")
+    other = data.draw(st.none() | st.sampled_from(VIEWS[len(shape)]), label="another view of b")
+    if other is not None:       # read after the writes: a slice or .T shows them, a copy keeps its values
+        lines.append("u = " + other.format(b="b"))
     for k in range(data.draw(st.integers(1, 2), label="writes")):
-        lines.append(data.draw(st.sampled_from(writes), label=f"write {k}"))
-    result = data.draw(st.sampled_from(RETURNS), label="return")
+        lines.append(data.draw(st.sampled_from(writes + ["b[0] = w * b[-1]"]), label=f"write {k}"))
+    result = data.draw(st.sampled_from(RETURNS), label="return") + (" + np.sum(u * u)" if other else "")
     body = "".join("    " + line.replace("\n", "\n    ") + "\n" for line in lines)
     return f"import numpy as np\n\n\ndef prog(x, w):\n{body}    return {result}\n"
 

@@ -2168,6 +2168,20 @@ def writes_through(view, base, where):
         "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value")
 
 
+def shows_write(view, base, where):
+    """Checked where a view taken before a write into ``base`` (``u = x[1:]``, ``x.T``) is
+    read again after it, so it shows the write as NumPy's views do: ``view`` must share
+    ``base``'s memory. A slice of a list is a copy, which the write leaves as it was:
+    refused."""
+    if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray) and numpy.may_share_memory(view, base):
+        return
+    raise TypeError(
+        f"astgrad: {where}: a slice taken of this {type(base).__name__} before the write is read "
+        f"after it; astgrad follows slices of arrays, which share the array's memory and show the "
+        f"write, but this one is a {type(view).__name__} of its own. Take the copy explicitly "
+        "(u = list(xs[:2]), u = x[:2].copy()) where the slice should keep the earlier values")
+
+
 def item_update(item, container, where):
     """Checked before ``c[k] op= v`` runs as ``c[k] = c[k] op v``: ``op=`` changes an
     array (or list) object in place, so where ``c`` is a list, tuple or dict holding one,

@@ -2,7 +2,7 @@
 
 Reverse code saves a name ``d`` it is about to rebind by pushing its object on a stack
 of its own (``d_stack.append(d); d = {}``), saves an item it is about to replace
-(``d_stack.append(saved_item(d, i)); d[i] = v``) and gets both back in the reverse sweep
+(``d_stack.append(saved_item(d, i)); d[i] = v``, ``d_stack.append(snapshot(d[1:-1]))``) and gets both back in the reverse sweep
 (``restore_item(d, i, d_stack.pop())`` ... ``d = d_stack.pop()``). Such a stack holds
 ``d``'s earlier objects, never the one ``d`` holds: an object goes on it only as ``d``
 moves to a new one, and comes off it as ``d`` takes it back. So a write into ``d``
@@ -85,14 +85,21 @@ def _pushes_only_own_values(body, stack, name):
 
 
 def _saved_items(body, name):
-    """The names bound only to ``saved_item(name, k)`` (normalized code pushes such a
-    temporary)."""
+    """The names bound only to ``saved_item(name, k)`` or ``snapshot(name[k])``
+    (normalized code pushes such a temporary, and reads ``name[k]`` into one first)."""
+    parts = _bound_only(body, lambda value: isinstance(value, gast.Subscript)
+                        and isinstance(value.value, gast.Name) and value.value.id == name)
+    return _bound_only(body, lambda value: _saves_an_item_of(value, name, parts))
+
+
+def _bound_only(body, test):
+    """The names every binding of which is a plain ``n = value`` with ``test(value)``."""
     saves, others = set(), set()
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.For):
             others |= S.stored_names(stmt.target)
         elif isinstance(stmt, gast.Assign):
-            simple = isinstance(stmt.targets[0], gast.Name) and _saves_an_item_of(stmt.value, name)
+            simple = isinstance(stmt.targets[0], gast.Name) and test(stmt.value)
             (saves if simple else others).update(S.stored_names(stmt.targets[0]))
     return saves - others
 
@@ -103,9 +110,21 @@ def _rebinds_to_new(stmt, name):
         and _is_new_object(stmt.value)
 
 
-def _saves_an_item_of(value, name):
-    return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.saved_item \
-        and len(value.args) == 2 and isinstance(value.args[0], gast.Name) and value.args[0].id == name
+def _saves_an_item_of(value, name, parts=()):
+    """``saved_item(name, k)``, or ``snapshot(name[k])`` (a copy of the elements a slice
+    write replaces; ``name[k]`` may be read into one of the names ``parts`` first)."""
+    if not (isinstance(value, gast.Call) and len(value.args) in (1, 2)):
+        return False
+    target, first = anno.get(value, Key.TARGET), value.args[0]
+    if target is runtime.snapshot and len(value.args) == 1:
+        if isinstance(first, gast.Name) and first.id in parts:
+            return True
+        if not isinstance(first, gast.Subscript):
+            return False
+        first = first.value
+    elif target is not runtime.saved_item or len(value.args) != 2:
+        return False
+    return isinstance(first, gast.Name) and first.id == name
 
 
 def _bound_to_new_or_popped(body, name, stacks):

@@ -407,7 +407,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
         refreshed = {v for v in conflicts if refresh_row is not None and strict
-                     and _refreshable(sharing, v, name, element_reads)}
+                     and _refreshable(sharing, v, name, element_reads) and _bound_on_every_path(body, stmt, v)}
         # a value read with a string key is a dict's item: writing into the dict replaces
         # items, it never changes one
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
@@ -621,6 +621,31 @@ def _refreshable(sharing, v, name, element_reads):
                 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == name]
     return all(not sharing.shared_by(s.value) and sharing.container_read(s.value)[0] is None
                for s in bindings)
+
+
+def _bound_on_every_path(block, stmt, v):
+    """Whether ``v`` is bound (``v = ...``) before ``stmt`` on every path through ``block``
+    to it: in the block holding ``stmt`` or one enclosing it, ahead of it (a row read in
+    one branch only is not there to read again after a write past the branches). A write
+    inside a branch counts as bound: reverse code writes in the branch of its forward
+    code's test, where the forward branch bound ``v``."""
+    bound = False
+    for current in block:
+        if current is stmt:
+            return bound
+        for inner in _inner_blocks(current):
+            if any(s is stmt for s in walk.walk_statements(inner)):
+                return bound or isinstance(current, gast.If) or _bound_on_every_path(inner, stmt, v)
+        if isinstance(current, gast.Assign) and isinstance(current.targets[0], gast.Name) \
+                and current.targets[0].id == v:
+            bound = True
+    return bound
+
+
+def _inner_blocks(stmt):
+    blocks = [getattr(stmt, field) for field in ("body", "orelse", "finalbody")
+              if isinstance(getattr(stmt, field, None), list)]
+    return blocks + [handler.body for handler in getattr(stmt, "handlers", ())]
 
 
 def _kept_copy_of_row(sharing, v, name, element_reads, assigned):

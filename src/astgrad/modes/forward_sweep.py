@@ -24,16 +24,27 @@ class ForwardSweep:
     def __init__(self, mode):
         self.mode = mode
         self.item_stacks = []
+        self.saved_before = set()       # write-backs whose save runs before the write they follow
 
     def block(self, block):
-        return [new for stmt in block for new in self.statement(stmt)]
+        out = []
+        for position, stmt in enumerate(block):
+            following = block[position + 1] if position + 1 < len(block) else None
+            if following is not None and anno.get(following, Key.SAVE) and _written_back(stmt, following):
+                # t[k] = v; d[a] = t: d[a] saved before t is written (the item as it was),
+                # so the write-back follows the write at once, as it did in the program
+                saving = self.save(anno.get(following, Key.SAVE))
+                out += [saving] if saving is not None else []
+                self.saved_before.add(id(following))
+            out += self.statement(stmt)
+        return out
 
     def statement(self, stmt):
         if isinstance(stmt, gast.Assign):
             # the statement itself, not a copy: the adjoint sweep only reads it (copying its
             # atoms into what it writes), and the optimize passes change the derivative after
             new = self.mode.as_written(stmt) if anno.get(stmt, Key.RESTORES, False) else stmt
-            save = anno.get(stmt, Key.SAVE)
+            save = anno.get(stmt, Key.SAVE) if id(stmt) not in self.saved_before else None
             saving = self.save(save) if save else None
             return ([saving] if saving is not None else []) + [new]
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
@@ -75,3 +86,11 @@ class ForwardSweep:
         count = S.assign(counter, gast.BinOp(left=S.name(counter), op=gast.Add(), right=S.const(1)))
         body = [count] + self.block(stmt.body)
         return pre + [gast.While(test=S.copy(stmt.test), body=body, orelse=[])]
+
+
+def _written_back(write, following):
+    """``t[k] = v`` followed by ``d[a] = t`` (``d[a][k] = v`` as normalized code has it)."""
+    return isinstance(write, gast.Assign) and isinstance(write.targets[0], gast.Subscript) \
+        and isinstance(write.targets[0].value, gast.Name) and isinstance(following, gast.Assign) \
+        and isinstance(following.targets[0], gast.Subscript) and isinstance(following.targets[0].value, gast.Name) \
+        and isinstance(following.value, gast.Name) and following.value.id == write.targets[0].value.id

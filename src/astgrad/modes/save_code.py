@@ -90,19 +90,23 @@ def save_shapes_only(forward, backward, helper_call, returned=None):
     """Where the reverse sweep uses a restored array only for its shape (an argument
     in a record's ``shape_arguments``: ``unbroadcast``, ``unreduce``, ...), save just its
     shape; where neither it nor ``returned`` (the return statement) reads a restored name
-    at all, leave out its saves and restores. Returns the names whose saves all went."""
+    at all, leave out its saves and restores. Returns the names whose saves all went
+    (not a name whose items are still saved before writes into them)."""
     only_shapes, unread = _restored_for_shape_only(backward, returned)
     unread = _drop_unread(forward, backward, unread)
+    still_saved = set()         # a name whose item saves stay (restore_item) keeps its stack
     for stmt in S.statements(forward):
         if anno.get(stmt, Key.SAVE_ID) is None:
             continue
+        if unread:
+            still_saved |= S.loaded_names(stmt)
         call = stmt.value if isinstance(stmt, gast.Expr) else None
         if call is not None and isinstance(call.args[0], gast.Name) and call.args[0].id in only_shapes:
             call.args[0] = helper_call("shape_of", [call.args[0]])
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) \
                 and stmt.value.id in only_shapes:
             stmt.value = helper_call("shape_of", [stmt.value])
-    return unread
+    return unread - still_saved
 
 
 def _drop_unread(forward, backward, unread):

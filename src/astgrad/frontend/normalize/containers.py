@@ -264,6 +264,9 @@ def _sequence_names(tree, resolve_call, known=(), copies=None):
         else:       # bindings of any other kind (a match capture, ...): unknown
             for name in _other_bindings(node):
                 values.setdefault(name, []).append(None)
+    for name, argument in copies.items():   # the copy of an argument starts as the caller's value
+        if argument not in known:
+            values.setdefault(name, []).append(None)
     for name, bound in values.items():      # only x op= v: the copy of an argument (arguments.py)
         if all(isinstance(v, gast.Name) and v.id == name for v in bound) and name not in known \
                 and copies.get(name) not in known:

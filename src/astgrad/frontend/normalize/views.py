@@ -16,9 +16,17 @@ otherwise (``v`` is then a number, an element of a 1-D array, which ``op=`` rebi
 ``writes_through`` (runtime.py) raises when ``v`` is an array that does not share
 ``x``'s memory (a fancy index copies; an array held by a list is not a view), so only
 what NumPy's aliasing does is followed. The index (and a reshape's shape) is read once,
-into names of its own, where the view is taken. A view is followed when its name and its
-base are each bound once (the base may be an argument); a write into the base while
-another view of it is still used stays refused by the modes, as before.
+into names of its own, where the view is taken. A view is followed when its name is bound
+once and its base names one array wherever the view is used (bound once, an argument, or a
+local bound only before a statement of the body taking the view).
+
+After any write into the base (through a view, or ``x[k] = e`` itself), the views of it
+bound before, in the same block or an enclosing one, are read again (``u = x[1:]``), so
+each shows the write as NumPy's view does: those written through, and those read later
+whose index is basic slicing or ``.T`` (``shows_write`` checks, where one is read again,
+that it shares the base's memory: a slice of a list is a copy). Any other view still in
+use across a write (a row ``x[i]``, a view under a second name, a view bound in a branch)
+is refused by the modes, as before.
 """
 
 from collections import Counter
@@ -77,14 +85,25 @@ class ViewWrites:
         self.params = set(parameters(tree))
         self.containers = _container_names(assignments)
         self.views = {}
-        # how many views of each base the function takes: a write through one view while
-        # another may be in use is left as it is (and refused, naming the view written)
-        self.taken = {}
-        for node in assignments:
-            if len(node.targets) == 1:
-                view = self.view_of(node.targets[0], node.value)
-                if view is not None:
-                    self.taken[view.base] = self.taken.get(view.base, 0) + 1
+        # the views bound before the statement at hand in its block or an enclosing one
+        # (in binding order): a write into their base is shown by reading them again
+        self.visible = []
+        # which statement of the function's body is at hand, whether it is that statement
+        # itself (not one nested in it), and the last statement of the body binding and
+        # reading each name
+        self.top, self.at_top, self.last_bound, self.last_read = 0, False, {}, {}
+
+    def function_body(self, stmts):
+        for index, stmt in enumerate(stmts):
+            for name in binding_counts([stmt]):
+                self.last_bound[name] = index
+            for name in S.loaded_names(stmt):
+                self.last_read[name] = index
+        out = []
+        for self.top, stmt in enumerate(stmts):
+            self.at_top = True
+            out.extend(self.statement(stmt))
+        return out
 
     def block(self, stmts):
         out = []
@@ -93,12 +112,15 @@ class ViewWrites:
         return out
 
     def statement(self, stmt):
-        for field in ("body", "orelse", "finalbody"):
-            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, gast.FunctionDef):
-                setattr(stmt, field, self.block(getattr(stmt, field)))
-        if isinstance(stmt, gast.Try):
-            for handler in stmt.handlers:
-                handler.body = self.block(handler.body)
+        visible, at_top = list(self.visible), self.at_top
+        blocks = [stmt] if not isinstance(stmt, gast.Try) else [stmt] + stmt.handlers
+        for holder in blocks:
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(holder, field, None), list) and not isinstance(holder, gast.FunctionDef):
+                    self.at_top = False
+                    setattr(holder, field, self.block(getattr(holder, field)))
+                    self.visible = list(visible)        # a view bound inside is not bound after it
+        self.at_top = at_top
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
             view = self.view_of(target, stmt.value)
@@ -109,8 +131,7 @@ class ViewWrites:
         if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
             return self.element_write(stmt, stmt.target,
                                       lambda t: gast.AugAssign(target=t, op=stmt.op, value=stmt.value))
-        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) \
-                and stmt.target.id in self.views and not self.shared(stmt.target.id):
+        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) and stmt.target.id in self.views:
             return self.augmented_view(stmt, self.views[stmt.target.id])
         return [stmt]
 
@@ -135,15 +156,19 @@ class ViewWrites:
         return _View(target.id, base.id, kind, parts)
 
     def followed_base(self, base):
+        """Whether ``base`` names the same array wherever the view is used: bound once (or
+        an argument never rebound), or, for a view taken by a statement of the function's
+        body itself, a local bound only before that statement."""
         if not isinstance(base, gast.Name) or base.id in self.containers:
             return False
         bound = self.counts[base.id]
         return bound == 0 and base.id in self.params or bound == 1 and base.id not in self.params \
-            or base.id in self.views
+            or base.id in self.views or self.at_top and self.last_bound.get(base.id, self.top) < self.top
 
-    def bind_view(self, view, stmt):
+    def bind_view(self, view, stmt, shown=True):
         """``v = x[i]`` with each part of the index that is not a constant read into a
-        name of its own first, so a write later names the same elements."""
+        name of its own first, so a write later names the same elements; ``shown``: read
+        again after a write into its base (not a view made only to be written through)."""
         out = []
 
         def captured(node):
@@ -163,35 +188,71 @@ class ViewWrites:
             return S.name(name)
         view.parts = [captured(p) for p in view.parts]
         self.views[view.name] = view
+        if shown:
+            self.visible = [v for v in self.visible if v != view.name] + [view.name]
         out.append(_at(S.assign(view.name, view.read()), stmt))
         return out
 
-    def shared(self, name):
-        """Whether another view of the same base is taken somewhere in the function."""
-        return self.taken.get(self.views[name].base, 0) > 1
+    def shown(self, root, written, stmt):
+        """After a write into ``root``: the views ``written`` through (checked to share its
+        memory) read again, and each other view of ``root`` bound before and read later
+        whose index is basic slicing (an array sharing the memory wherever ``root`` is an
+        array, checked where it is read again), so each shows the write as NumPy's does."""
+        again, out = set(), []
+        for name in sorted(self.visible + [w for w in written if w not in self.visible], key=self.depth):
+            view = self.views[name]
+            if view.base != root and view.base not in again:
+                continue
+            if name not in written:
+                if not (_sliced(view) and self.read_later(name)):
+                    continue
+                out.append(_at(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt))
+            again.add(name)
+            out.append(_at(S.assign(name, view.read()), stmt))
+        return out
+
+    def read_later(self, name):
+        """Whether ``name`` may be read after the statement at hand (a statement of the
+        function's body itself reads its operands before it writes)."""
+        return self.last_read.get(name, -1) > (self.top if self.at_top else self.top - 1)
+
+    def depth(self, name):
+        """How many views lie between view ``name`` and the array it views."""
+        count = 0
+        while name in self.views:
+            name, count = self.views[name].base, count + 1
+        return count
 
     # -- writes -----------------------------------------------------------------------------
 
-    def element_write(self, stmt, target, make):
+    def element_write(self, stmt, target, make, written=()):
         """``v[k] = e`` (``make(t)`` builds the write into ``t[k]``), ``v`` a view: the
         write goes into a copy that is written back into the base. ``x[a][b] = e``: the
-        inner element is a view taken first."""
+        inner element is a view taken first. ``written``: the views this write goes
+        through, read again after it with the other views of the array written."""
         holder = target.value
         if isinstance(holder, (gast.Subscript, gast.Attribute)) and self.followed_base(_root(holder)) \
                 and _chained(holder):
             out, name = self.chain_view(holder, stmt)
             inner = gast.Subscript(value=S.name(name), slice=target.slice, ctx=gast.Store())
             return out + self.element_write(stmt, inner, make)
-        if not (isinstance(holder, gast.Name) and holder.id in self.views) or self.shared(holder.id):
+        if not isinstance(holder, gast.Name):
             return [stmt]
+        if holder.id not in self.views:
+            return [stmt] + self.shown(holder.id, written, stmt)
         view = self.views[holder.id]
         new = self.normalizer.namer.fresh(view.name + "_new")
         self.normalizer.locals.add(new)
         copied = self.normalizer.runtime_call(numpy.copy, [view.read()])
         write = make(gast.Subscript(value=S.name(new), slice=target.slice, ctx=gast.Store()))
         out = [_at(S.expr_stmt(self.check(view, stmt)), stmt), _at(S.assign(new, copied), stmt), _at(write, stmt)]
-        out += self.statement(_at(view.write_back(new), stmt))      # the base may be a view too
-        return out + [_at(S.assign(view.name, view.read()), stmt)]
+        return out + self.written_back(view, new, stmt, written)
+
+    def written_back(self, view, new, stmt, written):
+        """``base[index] = new`` for view ``view`` (the base may be a view too)."""
+        back = _at(view.write_back(new), stmt)
+        return self.element_write(back, back.targets[0], lambda t: S.assign(t, back.value),
+                                  written + (view.name,))
 
     def chain_view(self, node, stmt):
         """``x[a][b]``, ``x.T[a]`` (a Subscript or ``.T``) as a view bound to a fresh name:
@@ -206,7 +267,7 @@ class ViewWrites:
         value = gast.Attribute(value=base, attr="T", ctx=gast.Load()) if isinstance(node, gast.Attribute) \
             else gast.Subscript(value=base, slice=node.slice, ctx=gast.Load())
         view = self.view_of(S.name(name, store=True), value)
-        return out + self.bind_view(view, stmt), name
+        return out + self.bind_view(view, stmt, shown=False), name
 
     def augmented_view(self, stmt, view):
         """``v op= e``: through the base when ``v`` is a view of it, else (a number)
@@ -218,28 +279,47 @@ class ViewWrites:
         copied = self.normalizer.runtime_call(numpy.copy, [view.read()])
         through = [_at(S.assign(new, copied), stmt),
                    _at(gast.AugAssign(target=S.name(new, store=True), op=stmt.op, value=S.name(value)), stmt)]
-        through += self.statement(_at(view.write_back(new), stmt))
-        through.append(_at(S.assign(view.name, view.read()), stmt))
+        through += self.written_back(view, new, stmt, ())
         number = self.normalizer.runtime_call(runtime.copy_argument, [S.name(view.name)])   # v itself, a number
         rebind = _at(S.assign(view.name, gast.BinOp(left=number, op=stmt.op, right=S.name(value))), stmt)
         test = _at(gast.If(test=self.check(view, stmt), body=through, orelse=[rebind]), stmt)
         return [_at(S.assign(value, stmt.value), stmt), test]
 
-    def check(self, view, stmt):
+    def check(self, view, stmt, helper=runtime.writes_through):
         """``writes_through(x[:2], x, "f.py:5")``: the view's expression read again (the
         same memory as ``v``: each write re-reads it), so the derivative may keep ``v`` as
-        a copy of its numbers, which no helper asks about."""
+        a copy of its numbers, which no helper asks about (``shows_write`` for a view
+        read again after a write through another name)."""
         line = self.normalizer.source.file_line(stmt)
         where = f"{self.normalizer.source.filename}:{line}"
-        return self.normalizer.runtime_call(runtime.writes_through, [
+        return self.normalizer.runtime_call(helper, [
             view.read(), S.name(view.base), S.const(where)])
 
 
 def rewrite_view_writes(normalizer, tree, nodes=None):
     """``tree``'s body with writes through views rewritten (see the module doc); ``nodes``:
     ``tree``'s nodes (``syntax.walk_nodes``), if at hand."""
-    tree.body = ViewWrites(normalizer, tree, nodes).block(tree.body)
+    tree.body = ViewWrites(normalizer, tree, nodes).function_body(tree.body)
     return tree
+
+
+def _sliced(view):
+    """Whether view ``view`` is ``x.T`` or ``x[i]`` with basic slicing only (slices, and
+    constant integers, ``...`` and ``None``), at least one slice or ``...``: an array
+    sharing ``x``'s memory wherever ``x`` is an array, never a number nor a copy."""
+    if view.kind == "T":
+        return True
+    if view.kind != "index":
+        return False
+    index = view.parts[0]
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    for part in parts:
+        if isinstance(part, gast.UnaryOp):
+            part = part.operand
+        if not (isinstance(part, gast.Slice) or isinstance(part, gast.Constant) and (
+                part.value is None or part.value is Ellipsis or type(part.value) is int)):
+            return False
+    return any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and p.value is Ellipsis for p in parts)
 
 
 def _root(node):
