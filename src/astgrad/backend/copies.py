@@ -113,7 +113,7 @@ class _StatementNames:
 
     def rename(self, stmt, old, new):
         """Make ``stmt`` read ``new`` where it reads ``old``; returns how often it did."""
-        _Rename(old, new).visit(stmt)
+        _rename(stmt, old, new)
         read = self._found[id(stmt)][0]
         moved = read.pop(old, 0)
         read[new] = read.get(new, 0) + moved

@@ -3,6 +3,7 @@ source line, index values, and the derivatives of the user's own callees."""
 
 import inspect
 import operator
+import re
 
 import gast
 import numpy
@@ -531,7 +532,10 @@ def _refuse_shared_write(source, name, stmt, action, rows=()):
             f"once, not twice, where the row or the write is inside a loop. Where the row need not show "
             f"the write, copy it where it is read ({rows[0]} = {name}[...].copy())",
             stmt, construct="in-place write")
-    if not _names_in_line(source, stmt, name):      # a value astgrad read out of an item or attribute
+    user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
+    if _names_in_line(source, stmt, user_name):
+        name = user_name
+    elif not _names_in_line(source, stmt, name):        # a value astgrad read out of an item or attribute
         raise source.error(
             f"{action} the list, dict or array this line writes into (an item of a container or an "
             f"attribute, read out as '{name}') while another name may share its memory (an argument, "
@@ -547,7 +551,6 @@ def _refuse_shared_write(source, name, stmt, action, rows=()):
 
 def _names_in_line(source, stmt, name):
     """Whether the user's line of ``stmt`` names ``name`` (not a name astgrad made)."""
-    import re
     text = source.line_text(stmt)
     return text is not None and re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
