@@ -818,6 +818,28 @@ def test_mutual_recursion_started_from_two_threads_works_in_both(modules):
     assert not caching._flights and not caching._waiting and not caching._in_progress
 
 
+def test_the_sharing_analysis_of_one_function_in_two_threads_keeps_each_thread_s_assumptions(modules):
+    # thread A is inside the analysis of pong (between noting it as under way and giving
+    # its recursive calls an assumption) when thread B asks about pong: B must analyse it
+    # itself, not read A's half-made state (a KeyError, or A's unproven assumption)
+    from astgrad.analysis import sharing
+    mod = modules(RECURSIVE)
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_prepare(fn):
+        inside.set()
+        release.wait(10)
+        return caching.prepare(fn)
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        first = pool.submit(sharing.callee_effects, mod.pong, slow_prepare)
+        assert inside.wait(10)
+        second = pool.submit(sharing.callee_effects, mod.pong, caching.prepare).result(timeout=60)
+        release.set()
+        assert first.result(timeout=60).mutated == second.mutated == {}
+    assert second.result_shares == first.result().result_shares
+
+
 @pytest.mark.parametrize("interruption", [KeyboardInterrupt, RuntimeError])
 def test_interrupted_generation_leaves_nothing_half_built(modules, monkeypatch, interruption):
     mod = modules(CALLERS)

@@ -13,6 +13,7 @@ its arguments (through the parameters), globals and closure variables.
 """
 
 import inspect
+import threading
 import typing
 import weakref
 
@@ -477,9 +478,19 @@ def _reference(fn):
 
 
 _effects = weakref.WeakKeyDictionary()
-_analysing = []
-_assumed = {}           # fn being analysed -> the Effects its recursive calls are given
-_consulted = set()      # functions whose assumed Effects an analysis has used
+
+
+class _Analyses(threading.local):
+    """The analyses under way in this thread (two threads analysing the same recursive
+    functions must not read each other's assumptions)."""
+
+    def __init__(self):
+        self.analysing = []
+        self.assumed = {}           # fn being analysed -> the Effects its recursive calls are given
+        self.consulted = set()      # functions whose assumed Effects an analysis has used
+
+
+_under_way = _Analyses()
 
 
 def callee_effects(fn, prepare):
@@ -493,21 +504,21 @@ def callee_effects(fn, prepare):
     cached = _effects.get(fn)
     if cached is not None and cached[0] is fn.__code__:
         return cached[1]
-    if fn in _analysing:
-        _consulted.add(fn)
-        return _assumed[fn]
-    _analysing.append(fn)
+    if fn in _under_way.analysing:
+        _under_way.consulted.add(fn)
+        return _under_way.assumed[fn]
+    _under_way.analysing.append(fn)
     try:
         effects = _fixed_point(fn, prepare)
     finally:
-        _analysing.remove(fn)
-        _assumed.pop(fn, None)
-    if not _consulted & set(_analysing):
+        _under_way.analysing.remove(fn)
+        _under_way.assumed.pop(fn, None)
+    if not _under_way.consulted & set(_under_way.analysing):
         try:
             _effects[fn] = (fn.__code__, effects)
         except TypeError:
             pass
-    _consulted.discard(fn)
+    _under_way.consulted.discard(fn)
     return effects
 
 
@@ -516,10 +527,10 @@ def _fixed_point(fn, prepare):
     # each pass that goes on adds a parameter or OUTSIDE to what the result shares or
     # what is changed: at most twice (parameters + 1) passes, and one to see it settle
     for _ in range(2 * len(assumed.params) + 4):
-        _assumed[fn] = assumed
-        _consulted.discard(fn)
+        _under_way.assumed[fn] = assumed
+        _under_way.consulted.discard(fn)
         effects = _analyse(fn, prepare)
-        if fn not in _consulted:
+        if fn not in _under_way.consulted:
             return effects
         joined = Effects(fn, effects.params, effects.result_shares | assumed.result_shares,
                          {**assumed.mutated, **effects.mutated})
