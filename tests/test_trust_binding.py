@@ -840,6 +840,38 @@ def test_the_sharing_analysis_of_one_function_in_two_threads_keeps_each_thread_s
     assert second.result_shares == first.result().result_shares
 
 
+NOISY = """
+    import numpy as np
+
+    def noisy(x):
+        return x + np.random.normal()
+
+    def outer(x):
+        return noisy(x) * 2.0
+"""
+
+
+def test_the_purity_search_of_one_function_in_two_threads_is_not_taken_as_pure(modules):
+    # thread A is inside the search of noisy when thread B searches outer, which calls it:
+    # B must find noisy's random draw, not take A's unfinished search for "pure"
+    from astgrad.analysis import purity
+    mod = modules(NOISY)
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_prepare(fn):
+        inside.set()
+        release.wait(10)
+        return caching.prepare(fn)
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        first = pool.submit(purity.first_impure_call, mod.noisy, slow_prepare)
+        assert inside.wait(10)
+        second = pool.submit(purity.first_impure_call, mod.outer, caching.prepare).result(timeout=60)
+        release.set()
+        assert first.result(timeout=60) is not None
+    assert second is not None
+
+
 @pytest.mark.parametrize("interruption", [KeyboardInterrupt, RuntimeError])
 def test_interrupted_generation_leaves_nothing_half_built(modules, monkeypatch, interruption):
     mod = modules(CALLERS)

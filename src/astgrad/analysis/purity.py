@@ -10,6 +10,7 @@ be a generator, or change the object). ``first_impure_call`` finds such a call i
 function or, transitively, in the user functions it calls.
 """
 
+import threading
 import weakref
 
 import gast
@@ -71,7 +72,17 @@ def _stateful_target(target):
 
 
 _cache = weakref.WeakKeyDictionary()
-_visiting = []
+
+
+class _Visiting(threading.local):
+    """The functions this thread's search is inside (another thread's search of the same
+    function is no answer here: it has not finished)."""
+
+    def __init__(self):
+        self.functions = []
+
+
+_visiting = _Visiting()
 
 
 def clear():
@@ -86,13 +97,13 @@ def first_impure_call(fn, prepare):
     cached = _cache.get(fn)
     if cached is not None and cached[0] is fn.__code__:
         return cached[1]
-    if fn in _visiting:         # recursion: refused where it is differentiated
+    if fn in _visiting.functions:     # recursion: refused where it is differentiated
         return None
-    _visiting.append(fn)
+    _visiting.functions.append(fn)
     try:
         found = _search(fn, prepare)
     finally:
-        _visiting.remove(fn)
+        _visiting.functions.remove(fn)
     try:
         _cache[fn] = (fn.__code__, found)
     except (TypeError, AttributeError):
