@@ -18,8 +18,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _child(directory, function="f", **env):
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]), ASTGRAD_CACHE="1",
-                       ASTGRAD_CACHE_DIR=str(directory), **env)
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
+                       ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(directory), **env)
     run = subprocess.run([sys.executable, os.path.join(HERE, "disk_cache_child.py"), function],
                          env=environment, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
