@@ -11,15 +11,15 @@ import warnings
 import numpy as np
 import pytest
 
+import astgrad_source
 from astgrad import caching, disk_cache
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(os.path.dirname(HERE), "src")
 
 
 def _child(directory, function="f", **env):
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, HERE]), ASTGRAD_CACHE="1",
-                       ASTGRAD_CACHE_DIR=str(directory), **env)
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
+                       ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(directory), **env)
     run = subprocess.run([sys.executable, os.path.join(HERE, "disk_cache_child.py"), function],
                          env=environment, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -145,7 +145,7 @@ def test_eviction_keeps_the_directory_bounded(tmp_path):
 
 
 def test_disabled_by_environment(tmp_path):
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, HERE]), ASTGRAD_CACHE="0",
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]), ASTGRAD_CACHE="0",
                        ASTGRAD_CACHE_DIR=str(tmp_path))
     for _ in range(2):
         run = subprocess.run([sys.executable, os.path.join(HERE, "disk_cache_child.py"), "f"],

@@ -15,8 +15,9 @@ import sys
 
 import pytest
 
+import astgrad_source
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(os.path.dirname(HERE), "src")
 
 HELPER = '''\
 import numpy as np
@@ -137,7 +138,7 @@ def _write(directory, **changes):
     (directory / "callee_main.py").write_text(MAIN)
 
 
-def _run(directory, scenario, cache=True, src=SRC):
+def _run(directory, scenario, cache, src):
     """What a new process computes for ``scenario`` (or for each of a list of them, then
     {scenario: result}), with the disk cache in ``directory`` or without it."""
     scenarios = [scenario] if isinstance(scenario, str) else list(scenario)
@@ -207,10 +208,7 @@ class Processes:
 
 @pytest.fixture(scope="module")
 def processes(tmp_path_factory):
-    src = tmp_path_factory.mktemp("astgrad_source")
-    # with its bytecode (conftest.py), not a file another process is writing it to
-    shutil.copytree(os.path.join(SRC, "astgrad"), src / "astgrad", ignore=shutil.ignore_patterns("*.pyc.*"))
-    return Processes(tmp_path_factory.mktemp("callees"), str(src))
+    return Processes(tmp_path_factory.mktemp("callees"), astgrad_source.path())
 
 
 @pytest.mark.parametrize("scenario", sorted(CACHED))

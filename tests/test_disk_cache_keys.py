@@ -15,10 +15,10 @@ import textwrap
 import numpy as np
 import pytest
 
+import astgrad_source
 from astgrad import caching, disk_cache, disk_entries
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(os.path.dirname(HERE), "src")
 KEY = ("reverse", (0,), False, ("kinds", (("x", "<f8[n]"), ("y", "<f8[n]"))))
 
 
@@ -171,8 +171,8 @@ print(json.dumps({"values": values, "warnings": warned}))
 
 
 def _child(directory, *args, code=CHILD, **env):
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, HERE]), ASTGRAD_CACHE="1",
-                       ASTGRAD_CACHE_DIR=str(directory), **env)
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
+                       ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(directory), **env)
     return subprocess.Popen([sys.executable, "-c", code, *args], env=environment, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -243,13 +243,13 @@ def test_concurrent_writers_and_readers_never_see_half_an_entry(tmp_path):
 
 def test_processes_differentiating_at_once_agree_and_a_later_one_generates_nothing(tmp_path):
     processes = [subprocess.Popen([sys.executable, os.path.join(HERE, "disk_cache_child.py"), "f"],
-                                  env=dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, HERE]), ASTGRAD_CACHE="1",
-                                           ASTGRAD_CACHE_DIR=str(tmp_path)),
+                                  env=dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
+                                           ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path)),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     runs = [_result(process) for process in processes]
     assert all(run["value"] == runs[0]["value"] for run in runs)
     later = _result(subprocess.Popen([sys.executable, os.path.join(HERE, "disk_cache_child.py"), "f"],
-                                     env=dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, HERE]),
+                                     env=dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
                                               ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path)),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     assert later["generated"] == [] and later["checked"] == [] and later["value"] == runs[0]["value"]
@@ -271,8 +271,8 @@ print(json.dumps({"value": astgrad.grad(edited_user.f)(np.linspace(0.1, 0.5, 3),
 
 def test_an_edited_source_is_generated_again_in_the_next_process(tmp_path):
     user = tmp_path / "edited_user.py"
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, str(tmp_path)]), ASTGRAD_CACHE="1",
-                       ASTGRAD_CACHE_DIR=str(tmp_path / "cache"), PYTHONDONTWRITEBYTECODE="1")
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), str(tmp_path)]),
+                       ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path / "cache"), PYTHONDONTWRITEBYTECODE="1")
 
     def run(constant):
         user.write_text(f"import numpy as np\n\n\ndef f(x, y):\n    return np.sum(np.sin(x) * y * {constant})\n")
@@ -330,8 +330,8 @@ def test_code_calling_no_scipy_is_shared_by_processes_with_and_without_scipy(tmp
     (tmp_path / "plain_user.py").write_text("import numpy as np\n\n\ndef f(x):\n    return np.sum(np.sin(x) * x)\n")
     (tmp_path / "scipy_user.py").write_text("import numpy as np\nfrom scipy import special\n\n\n"
                                             "def g(x):\n    return np.sum(special.erf(x))\n")
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, str(tmp_path)]), ASTGRAD_CACHE="1",
-                       ASTGRAD_CACHE_DIR=str(tmp_path / "cache"), PYTHONDONTWRITEBYTECODE="1")
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), str(tmp_path)]),
+                       ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path / "cache"), PYTHONDONTWRITEBYTECODE="1")
 
     def run(*arguments):
         done = subprocess.run([sys.executable, "-c", SCIPY_CHILD, *arguments], env=environment,

@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 import astgrad
+import astgrad_source
 from fd import assert_close, numerical_grad, numerical_jvp
 
 P = np.array([0.3, -0.5, 0.8])
@@ -449,9 +450,8 @@ def _run(directory, code):
     cache) gives: the value as a list, or the error's type and message."""
     lines = code.splitlines()
     lines[-1] = "result = " + lines[-1]
-    src = os.path.dirname(os.path.dirname(os.path.abspath(astgrad.__file__)))   # this checkout's
     environment = dict(os.environ, ASTGRAD_CACHE_DIR=os.path.join(directory, "cache"),
-                       PYTHONPATH=os.pathsep.join([directory, src]))
+                       PYTHONPATH=os.pathsep.join([directory, astgrad_source.path()]))
     environment.pop("ASTGRAD_CACHE", None)
     child = CHILD.format(code="\n    ".join(lines))
     result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=environment,

@@ -331,7 +331,9 @@ def test_the_users_line_is_named_for_code_loaded_from_the_disk_cache(tmp_path):
         except astgrad.TransformError as error:
             print(error.filename, error.lineno)
     """) % os.path.dirname(__file__)
-    env = dict(os.environ, ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path))
+    import astgrad_source
+    env = dict(os.environ, ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path),
+               PYTHONPATH=os.pathsep.join([astgrad_source.path(), os.environ.get("PYTHONPATH", "")]))
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
             for _ in range(2)]
     assert runs[0] == runs[1] and runs[0].split()[0] == __file__, runs

@@ -49,6 +49,10 @@ def test_array_code_compiled_matches_python_and_fd():
     got = astgrad.grad(elementwise, backend="numba")(x)
     np.testing.assert_allclose(got, astgrad.grad(elementwise)(x), rtol=1e-12)
     np.testing.assert_allclose(got, numerical_grad(elementwise, (x,)), rtol=1e-6, atol=1e-9)
+    auto = astgrad.grad(elementwise, backend="auto")        # the lenient runner: the same compiled code
+    np.testing.assert_array_equal(auto(x), got)
+    dispatcher = astgrad.grad(elementwise, backend="numba")._current().numba_dispatcher
+    assert auto._current().numba_dispatcher is dispatcher and len(dispatcher.signatures) == 1
 
 
 def test_a_helper_numba_lacks_is_refused_or_falls_back():

@@ -21,8 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+import astgrad_source
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(os.path.dirname(HERE), "src")
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 CHILD = r'''
@@ -77,7 +78,7 @@ def _write(directory, values):
 
 
 def _run(directory, cache):
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, directory]), ASTGRAD_CACHE=cache,
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), directory]), ASTGRAD_CACHE=cache,
                        ASTGRAD_CACHE_DIR=os.path.join(directory, "cache"), PYTHONDONTWRITEBYTECODE="1")
     run = subprocess.run([sys.executable, "-W", "ignore", "-c", CHILD], env=environment, capture_output=True,
                          text=True, cwd=directory)

@@ -21,6 +21,7 @@ from ..errors import TransformError
 
 BACKENDS = ("python", "numba", "auto")
 _RUNNERS = weakref.WeakKeyDictionary()      # generated function -> {strict: runner}
+_COMPILED = weakref.WeakKeyDictionary()     # generated function -> (dispatcher, checks)
 _SHAPE_CHECK = "astgrad numba backend"
 _FILENAME = "<astgrad numba "
 
@@ -56,7 +57,7 @@ def compiled_runner(fn, strict, where=None):
 
 def _make_runner(fn, strict, where):
     try:
-        dispatcher, checks = _njit(fn, where)
+        dispatcher, checks = _compiled(fn, where)
     except BackendError:
         if strict:
             raise
@@ -139,6 +140,16 @@ def _hashable(value):
 
 def _label(fn):
     return fn.__qualname__.removeprefix("grad_").removeprefix("jvp_")
+
+
+def _compiled(fn, where):
+    """``_njit(fn, where)``, made once per generated function: the strict and the lenient
+    runner of one derivative share one dispatcher, so numba compiles each kind of
+    arguments once for both."""
+    compiled = _COMPILED.get(fn)
+    if compiled is None:
+        compiled = _COMPILED[fn] = _njit(fn, where)
+    return compiled
 
 
 def _njit(fn, where):
