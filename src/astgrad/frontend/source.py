@@ -22,7 +22,7 @@ from ..core import syntax as S
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
-from . import block_lines
+from . import block_lines, file_lambdas
 from .gast_convert import ast_to_gast
 
 
@@ -175,9 +175,9 @@ def parse_function(fn):
             plain = ast.parse(source)
             first_line -= 1
         except SyntaxError:     # a lambda inside a statement spanning lines (a for header)
-            module, source, first_line = _whole_file(fn, filename)
-    if plain is not None:
-        module = ast_to_gast(plain)         # as gast.parse does, parsing once
+            node, lines = _lambda_in_file(fn, filename)
+            return FunctionSource(fn, _lambda_as_def(node), filename, 1, lines)
+    module = ast_to_gast(plain)         # as gast.parse does, parsing once
     node = _generated_definition(code, module)
     if node is None:
         node = _running_definition(fn, module, source, filename, first_line, plain)
@@ -254,13 +254,19 @@ def ship_source(fn):
     setattr(fn, SHIPPED_SOURCE, (fn.__code__.co_filename, lines, first_line))
 
 
-def _whole_file(fn, filename):
-    """(the parsed file, its text, 1): where a lambda's lines do not parse alone."""
-    text = "".join(linecache.getlines(filename))
+def _lambda_in_file(fn, filename):
+    """(the gast node of lambda ``fn``, its file's lines), found in its whole file (parsed
+    once for each text it has): where the lambda's lines do not parse alone."""
+    code = fn.__code__
+    qualname = getattr(code, "co_qualname", fn.__qualname__)
     try:
-        return ast_to_gast(ast.parse(text)), text, 1
+        lines, candidates = file_lambdas.lambdas(filename, code.co_firstlineno)
     except SyntaxError:
         raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
+    for plain in candidates:
+        if _compiles_to(copy.deepcopy(plain), fn, qualname):     # the kept node stays as parsed
+            return ast_to_gast(plain), lines
+    raise _not_running_error(fn, filename, code.co_firstlineno)
 
 
 def _generated_definition(code, module):
@@ -278,21 +284,29 @@ def _running_definition(fn, module, text, filename, first_line, parsed=None):
     code = fn.__code__
     qualname = getattr(code, "co_qualname", fn.__qualname__)
     candidates = _definitions(module, gast, code.co_name)
-    wanted = None
     for position, node in enumerate(candidates):
         # _compiled_alone changes the tree it compiles: each candidate from its own parse
         tree = parsed if position == 0 and parsed is not None else ast.parse(text)
         plain = next(itertools.islice(_definitions(tree, ast, code.co_name), position, None), None)
         if plain is None:
             break
-        found = _compiled_alone(plain, code, qualname, _imported_names(fn))
-        if found is None:
-            continue
-        if _same_instructions(found, code):
+        if _compiles_to(plain, fn, qualname):
             return node
-        wanted = code_fingerprint(code, qualname) if wanted is None else wanted
-        if code_fingerprint(found, _scope_qualname(code, qualname)) == wanted:
-            return node
+    raise _not_running_error(fn, filename, first_line)
+
+
+def _compiles_to(plain, fn, qualname):
+    """Whether ``plain`` (a stdlib def or lambda, changed) compiles to the code ``fn`` runs."""
+    code = fn.__code__
+    found = _compiled_alone(plain, code, qualname, _imported_names(fn))
+    if found is None:
+        return False
+    return (_same_instructions(found, code)
+            or code_fingerprint(found, _scope_qualname(code, qualname)) == code_fingerprint(code, qualname))
+
+
+def _not_running_error(fn, filename, first_line):
+    code = fn.__code__
     what = "lambda" if code.co_name == "<lambda>" else f"def {code.co_name}"
     wrapped = getattr(fn, "__wrapped__", None)
     hint = (f" ({fn.__qualname__} has a __wrapped__ attribute: it is a decorator's wrapper, and "
