@@ -105,9 +105,13 @@ class ObjectLowering:
         except (TypeError, ValueError):
             return {}
         given = {}
+        # a method's own receiver (model.loss(x) of a global model) is followed as the
+        # receiver it is specialized for (methods.py), not as an object handed in
+        receiver = next(iter(bound.signature.parameters), None) if M.receiver_of(callee) is not None else None
         for param, expr in bound.arguments.items():
-            tree = self.layout(expr) or self.global_object_layout(expr) \
-                if param in called and isinstance(expr, gast.AST) else None        # method_values.py
+            if param not in called or not isinstance(expr, gast.AST):
+                continue
+            tree = self.layout(expr) or (self.global_object_layout(expr) if param != receiver else None)
             if tree is not None:
                 given[param] = L.Layout(tree)
         return given
