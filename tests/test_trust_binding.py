@@ -818,12 +818,9 @@ def test_mutual_recursion_started_from_two_threads_works_in_both(modules):
     assert not caching._flights and not caching._waiting and not caching._in_progress
 
 
-def test_the_sharing_analysis_of_one_function_in_two_threads_keeps_each_thread_s_assumptions(modules):
-    # thread A is inside the analysis of pong (between noting it as under way and giving
-    # its recursive calls an assumption) when thread B asks about pong: B must analyse it
-    # itself, not read A's half-made state (a KeyError, or A's unproven assumption)
-    from astgrad.analysis import sharing
-    mod = modules(RECURSIVE)
+def _one_thread_inside_the_other(analysis, first_fn, second_fn):
+    """``analysis(first_fn, prepare)`` in one thread, held inside its ``prepare``, while
+    another thread runs ``analysis(second_fn, prepare)`` to the end: both results."""
     inside, release = threading.Event(), threading.Event()
 
     def slow_prepare(fn):
@@ -832,12 +829,22 @@ def test_the_sharing_analysis_of_one_function_in_two_threads_keeps_each_thread_s
         return caching.prepare(fn)
 
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        first = pool.submit(sharing.callee_effects, mod.pong, slow_prepare)
+        first = pool.submit(analysis, first_fn, slow_prepare)
         assert inside.wait(10)
-        second = pool.submit(sharing.callee_effects, mod.pong, caching.prepare).result(timeout=60)
+        second = pool.submit(analysis, second_fn, caching.prepare).result(timeout=60)
         release.set()
-        assert first.result(timeout=60).mutated == second.mutated == {}
-    assert second.result_shares == first.result().result_shares
+        return first.result(timeout=60), second
+
+
+def test_the_sharing_analysis_of_one_function_in_two_threads_keeps_each_thread_s_assumptions(modules):
+    # thread A is inside the analysis of pong (between noting it as under way and giving
+    # its recursive calls an assumption) when thread B asks about pong: B must analyse it
+    # itself, not read A's half-made state (a KeyError, or A's unproven assumption)
+    from astgrad.analysis import sharing
+    mod = modules(RECURSIVE)
+    first, second = _one_thread_inside_the_other(sharing.callee_effects, mod.pong, mod.pong)
+    assert first.mutated == second.mutated == {}
+    assert second.result_shares == first.result_shares
 
 
 NOISY = """
@@ -856,20 +863,8 @@ def test_the_purity_search_of_one_function_in_two_threads_is_not_taken_as_pure(m
     # B must find noisy's random draw, not take A's unfinished search for "pure"
     from astgrad.analysis import purity
     mod = modules(NOISY)
-    inside, release = threading.Event(), threading.Event()
-
-    def slow_prepare(fn):
-        inside.set()
-        release.wait(10)
-        return caching.prepare(fn)
-
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        first = pool.submit(purity.first_impure_call, mod.noisy, slow_prepare)
-        assert inside.wait(10)
-        second = pool.submit(purity.first_impure_call, mod.outer, caching.prepare).result(timeout=60)
-        release.set()
-        assert first.result(timeout=60) is not None
-    assert second is not None
+    first, second = _one_thread_inside_the_other(purity.first_impure_call, mod.noisy, mod.outer)
+    assert first is not None and second is not None
 
 
 @pytest.mark.parametrize("interruption", [KeyboardInterrupt, RuntimeError])
