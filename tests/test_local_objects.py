@@ -1009,3 +1009,41 @@ def test_objects_built_over_items_known_only_when_the_code_runs_are_refused():
     # the functions the layers hold depend on values: refused, never answered with a guess
     with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+"):
         astgrad.grad(layers_over_an_argument)(np.array([0.3, -0.4, 0.9]), [0.5, -0.5])
+
+
+class Tanh:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, h):
+        return np.tanh(h @ self.W + self.b)
+
+
+def layers_over_argument_weights(W1, W2, x):
+    """The weights reach the layers through the comprehension's iterable (zip of a
+    display holding the arguments), not through its item expression."""
+    layers = [Tanh(W, b) for i, (W, b) in enumerate(zip([W1, W2], [0.1, -0.2]))]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h ** 2)
+
+
+def layers_over_argument_weights_holding_functions(W1, W2, x):
+    layers = [Activated(W, b, np.tanh if i == 0 else None) for i, (W, b) in enumerate(zip([W1, W2], [0.1, -0.2]))]
+    return np.sum(MLP(layers)(x) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_objects_built_over_argument_weights_carry_their_derivative(mode):
+    # was a zero gradient: the items of the comprehension's iterable were read from a
+    # comprehension left unlowered, which carried no derivative
+    W1, W2 = _mats(3) * 0.5, _mats(3).T * 0.4
+    check(mode, layers_over_argument_weights, (W1, W2, np.linspace(-0.5, 0.7, 3)), (0, 1, 2))
+
+
+def test_objects_over_argument_weights_holding_functions_are_refused_not_answered_wrongly():
+    W1, W2 = _mats(3) * 0.5, _mats(3).T * 0.4
+    with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+.*act"):
+        astgrad.grad(layers_over_argument_weights_holding_functions, wrt=(0, 1))(W1, W2, np.linspace(-0.5, 0.7, 3))

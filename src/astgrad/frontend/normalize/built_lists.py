@@ -54,7 +54,10 @@ class BuiltListLowering:
         item = self.namer.fresh("item")
         every = gast.ListComp(elt=S.name(item), generators=[gast.comprehension(
             target=S.name(item, store=True), iter=generator.iter, ifs=[], is_async=0)])
-        items = self.fresh_assign(every, "items")         # list(iterable): evaluated once, first
+        # list(iterable): evaluated once, first, and lowered as any comprehension is, so
+        # the derivative flows through the items (W_1 = items[0][1] reads W1's)
+        items = self.namer.fresh("items")
+        self.statement(gast.Assign(targets=[S.name(items, store=True)], value=every, type_comment=None))
         elts = []
         for k in range(count):
             names = {name: self.namer.fresh(name) for name in S.stored_names(target)}
