@@ -13,6 +13,7 @@ import numpy
 
 from .. import runtime, runtime_objects
 from . import anno
+from . import syntax as S
 from .anno import Key
 from ..rules import registry
 
@@ -65,10 +66,16 @@ class Op:
             return True
         if self.kind is OpKind.CALL:
             return not registry.is_non_differentiable(self.key)
-        return self.kind is OpKind.UNKNOWN
+        return self.kind in (OpKind.UNKNOWN, OpKind.OPAQUE)
 
     def atoms(self):
         return self.args + list(self.kwargs.values())
+
+
+_OPAQUE_LABELS = {"ListComp": "a list comprehension", "SetComp": "a set comprehension",
+                  "DictComp": "a dict comprehension", "GeneratorExp": "a generator expression",
+                  "Lambda": "a lambda", "IfExp": "a conditional expression", "BoolOp": "and/or",
+                  "JoinedStr": "an f-string", "NamedExpr": "an assignment expression"}
 
 
 def describe(value):
@@ -106,7 +113,10 @@ def describe(value):
         return _method_op(key, value.value, [], {}, f".{value.attr}")
     if isinstance(value, gast.Call):
         return _describe_call(value)
-    return Op(OpKind.OPAQUE)
+    # anything else: the names it reads are its inputs, so a differentiated one is refused
+    # rather than taken for a constant
+    reads = [n for n in S.walk_nodes(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+    return Op(OpKind.OPAQUE, args=reads, label=_OPAQUE_LABELS.get(type(value).__name__, "this expression"))
 
 
 class Descriptions:

@@ -298,8 +298,10 @@ class ReverseMode(Transform):
                 "with @astgrad.adjoint, or wrap the value in astgrad.stop_gradient(...)"
                 + unknown_method_advice(op),
                 stmt, construct=what), op, self.fn)
-        raise self.source.error("astgrad cannot differentiate this expression", stmt,
-                                construct="expression")
+        what = op.label or "this expression"
+        raise self.source.error(f"astgrad cannot differentiate {what} here: it reads a differentiated value; "
+                                "write it as a loop, or wrap the value in astgrad.stop_gradient(...)", stmt,
+                                construct=what)
 
     # -- names -------------------------------------------------------------------
 
