@@ -40,6 +40,8 @@ EXPECTED = {
     "activation_functions.py": ["matches finite differences: True",
                                 "after replacing an activation, matches finite differences: True",
                                 "heads passed as an argument, matches finite differences: True", "step 100  loss"],
+    "heat_stencil.py": ["gradient matches finite differences: True", "forward mode matches reverse mode: True",
+                        "Hessian-vector product matches finite differences: True"],
     "fallback_solve.py": ["regular matrix: gradient", "singular matrix: gradient", "matches finite differences: True",
                           "except np.linalg.LinAlgError:", "if done >= 1:"],
 }
