@@ -23,7 +23,6 @@ they never broadcast.
 """
 
 import ast
-import copy
 import dis
 import functools
 import inspect
@@ -260,8 +259,10 @@ def _instructions(code):
 
 
 def _compiled_alone(node, filename):
-    """The code object of one lambda node, compiled on its own (same lines)."""
-    code = compile(ast.Expression(body=copy.deepcopy(node)), filename, "eval")
+    """The code object of one lambda node, compiled on its own (same lines). ``compile``
+    reads the node without changing it (no copy: copying took a quarter of building a
+    declared rule's template)."""
+    code = compile(ast.Expression(body=node), filename, "eval")
     return next(const for const in code.co_consts if hasattr(const, "co_code"))
 
 

@@ -8,11 +8,13 @@ sees the same object, parsed on first use.
 """
 
 import inspect
+import linecache
 import textwrap
 import threading
 
 import gast
 from ..core import syntax as S
+from ..frontend import block_lines
 
 # What parsing a template sets; reading any of them parses the template first.
 _PARSED = ("fn", "globals", "result", "signature", "vararg", "source", "body", "param_names", "names_used")
@@ -72,8 +74,8 @@ def _parse(template, fn, source, build):
     params = list(signature.parameters.values())
     if not params:
         raise TypeError(f"rule template {fn.__qualname__} needs the result as its first parameter")
-    source = textwrap.dedent(source if source is not None else inspect.getsource(fn))
-    body = gast.parse(source).body[0].body
+    source, tree = _parsed_source(fn) if source is None else (source, gast.parse(textwrap.dedent(source)))
+    body = tree.body[0].body
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:]                 # docstring
     _check(template.kind, fn, params[0].name, body)
@@ -82,6 +84,22 @@ def _parse(template, fn, source, build):
             "vararg": next((p.name for p in params[1:] if p.kind is p.VAR_POSITIONAL), None),
             "source": source, "body": body, "param_names": [p.name for p in params],
             "names_used": {node.id for stmt in body for node in S.walk_nodes(stmt) if isinstance(node, gast.Name)}}
+
+
+def _parsed_source(fn):
+    """(the text of template function ``fn``, dedented, and its tree). Its lines are
+    first found by indentation (``block_lines``: ``inspect`` tokenizes the function, which
+    took about half of parsing a template); where those do not parse, ``inspect``'s."""
+    code = fn.__code__
+    found = block_lines.getsourcelines(code, linecache.getlines(code.co_filename, fn.__globals__))
+    if found is not None:
+        source = textwrap.dedent("".join(found[0]))
+        try:
+            return source, gast.parse(source)
+        except SyntaxError:
+            pass
+    source = textwrap.dedent(inspect.getsource(fn))
+    return source, gast.parse(source)
 
 
 def _check(kind, fn, result, body):
