@@ -51,6 +51,8 @@ def test_a_second_process_does_not_generate_again(tmp_path):
     second, _ = _child(tmp_path)
     assert second["generated"] == [] and second["checked"] == []
     np.testing.assert_array_equal(second["value"], first["value"])
+    # served from the disk, the second process does not even load the generation engine
+    assert first["engine"] and not second["engine"]
 
 
 def test_corrupt_and_truncated_entries_are_regenerated(tmp_path):

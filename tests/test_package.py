@@ -92,6 +92,33 @@ def test_import_leaves_the_tape_and_export_to_first_use():
         "False False", "True astgrad.tape.functional astgrad.tape.functional", "astgrad.tape.tensor True True"]
 
 
+def test_import_loads_only_what_gradients_need():
+    """``import astgrad`` loads neither the optional libraries, nor the parts of astgrad
+    used only by some programs (the tape, export, the CLI, the numba backend), nor the
+    generation engine, which loads when code is first generated (code served from the
+    disk cache needs none of it; test_disk_cache.py). A module of astgrad's asked for by
+    name loads without the tape, and the tape's own rules leave the disk cache on."""
+    import os
+    import subprocess
+    import sys
+    later = ["numba", "scipy", "dask", "torch", "jax", "importlib.metadata", "astgrad.tape", "astgrad.exporting",
+             "astgrad.__main__", "astgrad.backend.numba_lower", "astgrad.pipeline", "astgrad.frontend.normalize",
+             "astgrad.modes.reverse", "astgrad.modes.forward", "astgrad.modes.checkpoint",
+             "astgrad.analysis.shapes", "astgrad.backend.optimize"]
+    code = ("import sys, astgrad\n"
+            "from astgrad.disk_entries import rules_fingerprint\n"
+            "version = rules_fingerprint()\n"
+            f"print([name for name in {later!r} if name in sys.modules])\n"
+            "from astgrad import pipeline\n"
+            "print('astgrad.tape' in sys.modules, rules_fingerprint() == version)\n"
+            "import astgrad.autograd\n"
+            "print(version is not None and rules_fingerprint() == version)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == ["[]", "False True", "True"]
+
+
 def test_numpy_random_facts_without_importing_it(tmp_path):
     """``import astgrad`` does not import numpy.random, yet what it knows of
     numpy.random.shuffle (it changes its argument) holds once the program imports it,

@@ -67,12 +67,20 @@ def __getattr__(name: str) -> _typing.Any:
     elif name in _LAZY:
         module, attribute = _LAZY[name]
         value = getattr(_importlib.import_module(f"{__name__}.{module}"), attribute)
-    elif not name.startswith("__") and name in _tape().__all__:
+    elif not name.startswith("__") and not _own_submodule(name) and name in _tape().__all__:
         value = getattr(_tape(), name)
     else:
         raise AttributeError(f"module 'astgrad' has no attribute {name!r}")
     globals()[name] = value
     return value
+
+
+def _own_submodule(name):
+    """Whether ``name`` is one of astgrad's modules, not imported yet (``from astgrad
+    import pipeline`` asks for the attribute first): the import system loads it, without
+    the tape front end being loaded to look for the name there."""
+    from importlib.machinery import PathFinder
+    return PathFinder.find_spec(f"{__name__}.{name}", __path__) is not None
 
 
 def __dir__() -> list:

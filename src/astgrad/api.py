@@ -12,7 +12,7 @@ import numpy
 from . import argument_kinds
 from .pickling import reduce_transform
 from .caching import Current, callees, check, forward_derivative, reverse_derivative
-from .pipeline import CHECKED, CHECKED_WITH_VALUE, PROVEN
+from .generation_records import CHECKED, CHECKED_WITH_VALUE, PROVEN
 from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
                              public_signature, seed_parameter, underlying)
 from .errors import FunctionValueUnknown, UnresolvedName

@@ -21,11 +21,12 @@ import threading
 import types
 import weakref
 
-from . import disk_cache, pipeline
+from . import disk_cache
 from .core.callees import Callees
 from .core.functions import parameter_names, underlying, user_freevars
 from .core.methods import receiver_layout, receiver_of
 from .errors import RecursiveCall
+from .generation_records import CHECKED, Derived
 from .function_cache import FunctionCache
 from .argument_kinds import without_kinds
 from .guards import Entry, function_guards, guards_for, merged
@@ -157,10 +158,18 @@ def _recorded(fn, key, run):
             _in_progress.pop((fn, key), None)
 
 
+def _pipeline():
+    """The generation engine, imported when code is first generated: serving code made
+    before (kept in memory or on disk) needs none of it, so ``import astgrad`` does not
+    load it."""
+    from . import pipeline
+    return pipeline
+
+
 def _generate(fn, key):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt)) now, uncached."""
-    generated, callee_guards, derived = _recorded(fn, key, lambda: pipeline.generate(fn, key, callees))
+    generated, callee_guards, derived = _recorded(fn, key, lambda: _pipeline().generate(fn, key, callees))
     return dataclasses.replace(generated, callee_guards=callee_guards, derived=derived,
                                function_guards=function_guards(generated.dependencies))
 
@@ -405,7 +414,7 @@ def _make_checked(fn, checked_key):
         guards = merged(guards_for(dependencies, fn), callee_guards, function_guards(dependencies))
         return _Checked(name, guards, fn, version)
     # recorded under its own key: a generation of the same key may run at the same time
-    front, callee_guards, derived = _recorded(fn, checked_key, lambda: pipeline.front(fn, key, callees))
+    front, callee_guards, derived = _recorded(fn, checked_key, lambda: _pipeline().front(fn, key, callees))
     disk_cache.store_checked(fn, key, front.name, front.dependencies, derived)
     made = function_guards(front.dependencies)
     _share(shared, _CheckedSource(front.name, front.dependencies, callee_guards + made, front.version))
@@ -433,7 +442,7 @@ def _from_checked(fn, key):
         front, checked.front = checked.front, None          # a front half is finished once
     if not checked.holds(fn) or front.version != registry.VERSION[0]:
         return None
-    generated = pipeline.back(front, key)
+    generated = _pipeline().back(front, key)
     return dataclasses.replace(generated, callee_guards=checked.callee_guards,      # holds: as at the check
                                derived=checked.derived, function_guards=function_guards(generated.dependencies))
 
@@ -514,14 +523,14 @@ def derive(function, mode, wrt, zero_safe=False):
         if error.fn is not fn or recording is None or recording.keywords is None:
             raise
         return Deferred(fn, key, recording.keywords)
-    _note_derived(pipeline.Derived(function, mode, tuple(wrt), bool(zero_safe), entry, fn))
+    _note_derived(Derived(function, mode, tuple(wrt), bool(zero_safe), entry, fn))
     return entry.compiled
 
 
 def _callee_key(function, mode, wrt, zero_safe):
     """(the function a callee's derivative is generated from, its key)."""
     if mode == "gradient":          # grad's code for a call in other code: it checks the output
-        key = ("reverse", tuple(wrt), pipeline.CHECKED)
+        key = ("reverse", tuple(wrt), CHECKED)
     else:
         key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
     fn = underlying(function)
@@ -534,7 +543,7 @@ def _derive_for_disk(function, mode, wrt, zero_safe):
     """A callee's derivative that code loaded from the disk cache calls, as it is now: its
     Derived record (see ``disk_callees.resolved``)."""
     fn, key = _callee_key(function, mode, wrt, zero_safe)
-    record = pipeline.Derived(function, mode, tuple(wrt), zero_safe, _entry(fn, key), fn)
+    record = Derived(function, mode, tuple(wrt), zero_safe, _entry(fn, key), fn)
     _note_derived(record)
     return record
 
@@ -575,7 +584,7 @@ class Deferred:
 
 def prepare(fn):
     """A callee parsed and normalized, for the sharing analysis (see ``Callees``)."""
-    return pipeline.prepare(fn, callees)
+    return _pipeline().prepare(fn, callees)
 
 
 callees = Callees(derive, prepare, _announce)     # what the stages reach the engine through

@@ -16,7 +16,6 @@ nothing per iteration (fused with their adjoints) runs as it is.
 import weakref
 
 from .backend import numba_backend
-from .modes import checkpoint as checkpointing
 
 _MADE = weakref.WeakKeyDictionary()     # generated function -> {Options: function}
 
@@ -109,6 +108,7 @@ class Wrapped:
 
 
 def _checkpointed(fn, every, where, required):
+    from .modes import checkpoint as checkpointing      # loaded with the first checkpoint= asked for
     scope = dict(fn.__globals__)
     scope.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in fn.__closure__ or ())))
     text = checkpointing.checkpointed(fn.source, every, scope, where, required)

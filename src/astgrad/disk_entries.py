@@ -27,6 +27,7 @@ import types
 from .core.functions import module_of
 from .core.missing import MISSING
 from .core.originals import is_snapshot, snapshot
+from .generation_records import Generated
 from .rules import registry
 
 _ATOMS = (int, float, str, bool, type(None))
@@ -314,7 +315,6 @@ def rebuild(entry, name, fn, resolve=None):
     belongs to another key, or a name it depended on means something else now.
     ``resolve(records)``: the callees' derivatives as they are now (a list of Derived),
     or None when one of them has changed since (see disk_callees.py)."""
-    from .pipeline import Generated
     try:
         body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "callees", "code",
                                       "origins")}

@@ -28,13 +28,11 @@ gradient nor the value).
 import threading
 
 from . import argument_kinds
-from .analysis import shapes
-from .analysis.scalar_output import returns_real_number
 from .argument_kinds import kind_of
 from .caching import Current, checked_normalized, made_before, prepare
 from .chains import MAX_VERSIONS, BoundedVersions, Chain
 from .core.functions import seed_parameter, underlying
-from .pipeline import PROVEN, TANGENT_ONLY
+from .generation_records import PROVEN, TANGENT_ONLY
 
 _UNCHECKED_LIMIT = 64           # signatures remembered as needing no check (beyond: looked at again)
 
@@ -187,7 +185,10 @@ def _transforms_gradient(function):
 
 def _proven(function, part, key=None):
     """Whether ``function`` returns a real number for arguments of the kinds ``part``
-    (its normalized def from the check of ``grad``'s ``key`` where that is at hand)."""
+    (its normalized def from the check of ``grad``'s ``key`` where that is at hand).
+    The analyses are imported here: code loaded from the disk cache needs no proof."""
+    from .analysis import shapes
+    from .analysis.scalar_output import returns_real_number
     fn = underlying(function)
     tree = checked_normalized(fn, key) if key is not None else None
     try:

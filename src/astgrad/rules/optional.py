@@ -17,6 +17,7 @@ library, by the rules registered for those libraries too (``loaded_rules``): cod
 calls no SciPy function is the same whether or not the process imported SciPy.
 """
 
+import contextlib
 import importlib
 import sys
 import threading
@@ -34,6 +35,8 @@ _loading = threading.Lock()
 _trusted = {"version": None}
 # [library, registrations its rule module made] for each optional library whose rules are registered
 _loaded = []
+# registrations of astgrad's own modules loaded after ``import astgrad`` (the tape front end)
+_own_later = [0]
 
 
 def trust_rules():
@@ -48,7 +51,24 @@ def trusted_version(version):
     counts, else None."""
     if version != _trusted["version"]:
         return None
-    return version - sum(count for _, count in _loaded)
+    return version - sum(count for _, count in _loaded) - _own_later[0]
+
+
+@contextlib.contextmanager
+def own_rules():
+    """Around the import of one of astgrad's own modules that registers rules when first
+    used rather than with ``import astgrad`` (the tape front end): its rules are astgrad's
+    own, so the disk cache stays on, and they leave the version the cache's key holds
+    as it was (they are fixed by astgrad's source, which the key holds too, and code
+    reaching the module's functions imports it, and so its rules, to be loaded)."""
+    from . import registry
+    before = registry.VERSION[0]
+    try:
+        yield
+    finally:
+        if before == _trusted["version"]:
+            _own_later[0] += registry.VERSION[0] - before
+            _trusted["version"] = registry.VERSION[0]
 
 
 def loaded_rules():

@@ -8,7 +8,10 @@ a Python function and differentiated by astgrad's source transformer.
 See docs/tape.md.
 """
 
-from . import autograd, return_types, torch_creation, torch_functions
+from ..rules.optional import own_rules as _own_rules
+
+with _own_rules():      # the tape's rules are astgrad's own (the disk cache stays on)
+    from . import autograd, return_types, torch_creation, torch_functions
 from .dtypes import (bool_, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32,
                      int64, set_default_dtype, uint8)
 from .mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
