@@ -77,18 +77,12 @@ def test_the_installed_numpy_is_in_the_declared_range():
 def test_import_leaves_the_tape_and_export_to_first_use():
     """``import astgrad`` does not load the tape front end or export; their names load
     them when first used, and ``import astgrad.autograd.functional`` still works."""
-    import os
-    import subprocess
-    import sys
     code = ("import sys, astgrad\n"
             "print('astgrad.tape' in sys.modules, 'astgrad.exporting' in sys.modules)\n"
             "import astgrad.autograd.functional as F\n"
             "print(F is astgrad.autograd.functional, F.__name__, F.__spec__.name)\n"
             "print(astgrad.Tensor.__module__, callable(astgrad.export), 'astgrad.exporting' in sys.modules)\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:3] == [
+    assert _printed_by_a_new_process(code)[:3] == [
         "False False", "True astgrad.tape.functional astgrad.tape.functional", "astgrad.tape.tensor True True"]
 
 
@@ -98,9 +92,6 @@ def test_import_loads_only_what_gradients_need():
     generation engine, which loads when code is first generated (code served from the
     disk cache needs none of it; test_disk_cache.py). A module of astgrad's asked for by
     name loads without the tape, and the tape's own rules leave the disk cache on."""
-    import os
-    import subprocess
-    import sys
     later = ["numba", "scipy", "dask", "torch", "jax", "importlib.metadata", "astgrad.tape", "astgrad.exporting",
              "astgrad.__main__", "astgrad.backend.numba_lower", "astgrad.pipeline", "astgrad.frontend.normalize",
              "astgrad.modes.reverse", "astgrad.modes.forward", "astgrad.modes.checkpoint",
@@ -113,10 +104,18 @@ def test_import_loads_only_what_gradients_need():
             "print('astgrad.tape' in sys.modules, rules_fingerprint() == version)\n"
             "import astgrad.autograd\n"
             "print(version is not None and rules_fingerprint() == version)\n")
+    assert _printed_by_a_new_process(code)[:3] == ["[]", "False True", "True"]
+
+
+def _printed_by_a_new_process(code):
+    """The lines ``code`` prints, run by a new Python process with this checkout's astgrad."""
+    import os
+    import subprocess
+    import sys
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:3] == ["[]", "False True", "True"]
+    return result.stdout.split("\n")
 
 
 def test_numpy_random_facts_without_importing_it(tmp_path):

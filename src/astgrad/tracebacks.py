@@ -16,7 +16,6 @@ with the ``traceback`` module, which reads ``linecache``.
 import functools
 import os
 import sys
-import traceback
 from typing import Any, Callable, Set, TypeVar, cast
 
 from .errors import TransformError
@@ -110,6 +109,7 @@ def _make_hook(previous):
     def astgrad_excepthook(kind, error, tb):
         """Print through ``traceback`` (which reads linecache) when generated code is involved."""
         if isinstance(error, BaseException) and _through_generated_code(error):
+            import traceback    # (loaded when an error is printed, not with astgrad)
             traceback.print_exception(kind, error, tb)
         else:
             previous(kind, error, tb)
