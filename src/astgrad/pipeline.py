@@ -90,8 +90,6 @@ def _bind_free_names(source, normalized, namespace, source_names):
         namespace.bind_user(name, value)
 
 
-
-
 _collector = {"paused": 0, "was_enabled": False}
 _collector_lock = threading.Lock()
 

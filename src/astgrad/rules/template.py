@@ -74,7 +74,11 @@ def _parse(template, fn, source, build):
     params = list(signature.parameters.values())
     if not params:
         raise TypeError(f"rule template {fn.__qualname__} needs the result as its first parameter")
-    source, tree = _parsed_source(fn) if source is None else (source, gast.parse(textwrap.dedent(source)))
+    if source is None:
+        source, tree = _parsed_source(fn)
+    else:
+        source = textwrap.dedent(source)
+        tree = gast.parse(source)
     body = tree.body[0].body
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:]                 # docstring
