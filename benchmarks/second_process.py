@@ -4,13 +4,15 @@ three branchy functions of a third of the size each), one process fills an empty
 directory, then new processes each take ``astgrad.grad(f)`` and call it once; printed:
 what they generated (nothing, when the cache serves them; "reverse zero-safe" where the
 plain gradient had a NaN, so its zero-safe twin was generated too, see zero_safe.py) and
-the time of grad() plus the first call, CPU and wall clock, and the CPU time of ``import
+the time of grad() plus the first call, CPU and wall clock (loading the generation
+engine included where the process generates code), and the CPU time of ``import
 astgrad`` after NumPy (median of the runs). With
 ``--no-cache`` the new processes run without the disk cache (``ASTGRAD_CACHE=0``): what
-a process pays when it generates the code itself. The processes keep the bytecode of
-the modules they import (in the temporary directory), as an installed package does, so
-a module astgrad imports on first use costs what loading it costs; ``--no-bytecode``
-compiles every module from its source in every process instead.
+a process pays when it generates the code itself. The processes load the bytecode of
+the modules they import (compiled once, in the temporary directory, before the first
+process), as an installed package does, so a module astgrad imports on first use
+costs what loading it costs; ``--no-bytecode`` compiles every module from its source
+in every process instead.
 
     python benchmarks/second_process.py [--statements 300] [--runs 5] [--no-cache] [--no-bytecode]
 """
@@ -65,9 +67,11 @@ print(json.dumps({"generated": generated, "cpu": time.process_time() - cpu,
 
 def run(directory, cache, enabled=True, bytecode=True):
     environment = dict(os.environ, ASTGRAD_CACHE="1" if enabled else "0", ASTGRAD_CACHE_DIR=cache)
-    if bytecode:    # as an installed package has: the first process compiles the modules, the later load them
+    if bytecode:    # as an installed package has: the modules compiled once (as at install), then loaded
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
         environment["PYTHONPYCACHEPREFIX"] = os.path.join(directory, "bytecode")
+        if not os.path.isdir(environment["PYTHONPYCACHEPREFIX"]):
+            subprocess.run([sys.executable, "-c", "import astgrad.pipeline"], env=environment, check=True)
     done = subprocess.run([sys.executable, "-c", CHILD, directory], env=environment, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout)
