@@ -34,7 +34,9 @@ def reads(stmt):
 
 
 def writes(stmt):
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)):
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return {stmt.targets[0].id}
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Tuple):
         return S.stored_names(stmt.targets[0])
     if isinstance(stmt, gast.For):
         return S.stored_names(stmt.target)
@@ -269,13 +271,14 @@ class StatementFacts:
         return found[1]
 
     def live_after(self, stmt, name):
-        """Whether ``name`` is live after ``stmt`` (a statement of the last liveness run)."""
+        """Whether ``name`` is live after ``stmt`` by the last liveness run (any name is,
+        after a statement the run did not reach)."""
         i = self.masks.numbering.index.get(name)
-        return i is not None and (self.live_out[id(stmt)] >> i) & 1 == 1
+        return i is not None and (self.live_out.get(id(stmt), -1) >> i) & 1 == 1
 
     def writes_live(self, stmt):
         """Whether a name ``stmt`` writes is live after it (last liveness run)."""
-        return self.masks.of(stmt)[1] & self.live_out[id(stmt)] != 0
+        return self.masks.of(stmt)[1] & self.live_out.get(id(stmt), -1) != 0
 
 
 def _sweep(block, keep, facts):
