@@ -252,6 +252,14 @@ def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
             return block
 
 
+def record_liveness(block, live_out, facts):
+    """Liveness over ``block`` (the names ``live_out`` live after it) into ``facts`` (a
+    ``StatementFacts``), without annotating the statements: for a pass that asks what is
+    live after a few of them (``facts.live_names``)."""
+    facts.live_out = table = {}
+    _live(block, facts.masks.numbering.mask(live_out), _Run(facts.masks, None, table))
+
+
 class StatementFacts:
     """What each statement reads and writes (as liveness's masks) and whether its value is
     pure, each found once per statement. Keyed by the statement's id, with the statement
@@ -275,6 +283,10 @@ class StatementFacts:
         after a statement the run did not reach)."""
         i = self.masks.numbering.index.get(name)
         return i is not None and (self.live_out.get(id(stmt), -1) >> i) & 1 == 1
+
+    def live_names(self, stmt):
+        """The names live after ``stmt`` by the last liveness run, as ``Key.LIVE_OUT`` holds them."""
+        return LiveNames(self.live_out[id(stmt)], self.masks.numbering)
 
     def writes_live(self, stmt):
         """Whether a name ``stmt`` writes is live after it (last liveness run)."""
