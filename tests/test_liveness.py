@@ -66,3 +66,38 @@ def test_reach_follows_edges_against_their_order():
     # any source reaches all targets, and loops feed back
     assert activity._reach({"b"}, [({"a", "b"}, {"c", "d"}), ({"d"}, {"a"}), ({"q"}, {"r"})]) \
         == {"a", "b", "c", "d"}
+
+
+BRANCHY_LOOP = """
+a = x * 2.0
+t = 0.0
+for k in ks:
+    if k > 1:
+        s = t * a
+    else:
+        s = a + 1.0
+    t = s + x
+    j = 0
+    while j < k:
+        t = t * 0.5
+        j = j + 1
+b = t + 1.0
+"""
+
+
+def test_dead_code_elimination_finds_what_liveness_annotates():
+    # no statement here is dead: the table of the elimination's run holds, for every
+    # statement and name, what liveness writes on the statement
+    annotated, eliminated = S.parse_stmts(BRANCHY_LOOP), S.parse_stmts(BRANCHY_LOOP)
+    dataflow.liveness(annotated, {"b"})
+    facts = dataflow.StatementFacts()
+    kept = dataflow.eliminate_dead_code(eliminated, {"b"}, facts=facts)
+    assert len(list(S.statements(kept))) == len(list(S.statements(annotated)))
+    names = S.names_in(gast.Module(body=annotated, type_ignores=[])) | {"nowhere"}
+    for mine, theirs in zip(S.statements(kept), S.statements(annotated)):
+        live = anno.get(theirs, Key.LIVE_OUT)
+        assert {name for name in names if facts.live_after(mine, name)} == live
+        assert anno.get(mine, Key.LIVE_OUT) is None      # the elimination annotates nothing
+    # a statement its run never reached keeps every name it writes live: never taken for dead
+    stray = S.parse_stmts("u = x * 3.0")[0]
+    assert facts.live_after(stray, "b") and facts.writes_live(stray)

@@ -158,8 +158,9 @@ def test_no_save_is_made_that_the_reverse_sweep_never_reads_back(monkeypatch):
     run, unread = optimize.optimize, []
 
     def checked(body, context):
-        mine = dataflow.eliminate_dead_code(copy.deepcopy(body), set())
-        unread.append(len(dead_code._dead_saves(mine)))
+        facts = dataflow.StatementFacts()
+        mine = dataflow.eliminate_dead_code(copy.deepcopy(body), set(), facts=facts)
+        unread.append(len(dead_code._dead_saves(mine, facts)))
         return run(body, context)
 
     monkeypatch.setattr(optimize, "optimize", checked)

@@ -34,7 +34,9 @@ def reads(stmt):
 
 
 def writes(stmt):
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], (gast.Name, gast.Tuple)):
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return {stmt.targets[0].id}
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Tuple):
         return S.stored_names(stmt.targets[0])
     if isinstance(stmt, gast.For):
         return S.stored_names(stmt.target)
@@ -138,18 +140,33 @@ def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None)
     """Annotate each statement with ``Key.LIVE_OUT``; return the names live on entry.
     ``reads(stmt)`` says which names a statement needs (all it loads, by default).
     ``dead(stmt)``, when given, says (from the statement's LIVE_OUT) that a statement
-    outside loops will be removed: what it reads is then not needed by it. ``masks``
+    will be removed: what it reads is then not needed by it. ``masks``
     (a ``_Masks``, made from ``reads`` and ``writes`` when None) may be kept across calls
     on statements that do not change.
 
     The sets are ``LiveNames`` (bits over one numbering of the names), shared by
     neighbouring statements where a statement changes nothing that is live."""
     masks = _Masks(NameBits(), reads, writes) if masks is None else masks
-    live = _live(block, masks.numbering.mask(live_out), masks, dead)
+    live = _live(block, masks.numbering.mask(live_out), _Run(masks, dead))
     return frozenset(LiveNames(live, masks.numbering))
 
 
-def _live(block, live, masks, dead, previous=None, escape=None):
+class _Run:
+    """One liveness run: the statements' masks, the ``dead`` test, and where the set
+    live after each statement goes: ``table`` (id of the statement -> its mask), or,
+    when None, the statement's ``Key.LIVE_OUT``."""
+
+    __slots__ = ("masks", "dead", "table")
+
+    def __init__(self, masks, dead, table=None):
+        self.masks, self.dead, self.table = masks, dead, table
+
+    def recorded(self, stmt):
+        """The mask this run left on ``stmt``."""
+        return self.table[id(stmt)] if self.table is not None else anno.get(stmt, Key.LIVE_OUT).bits
+
+
+def _live(block, live, run, previous=None, escape=None):
     """``liveness`` on masks: the mask live on entry of ``block`` given ``live`` after it.
     ``previous``, when given, is what the previous pass over ``block`` (a loop's body)
     returned, its statements still annotated by that pass: from a statement where the
@@ -157,38 +174,42 @@ def _live(block, live, masks, dead, previous=None, escape=None):
     ``escape``, in a try body: what is live wherever the block may stop (it raises). A
     statement there that may raise is never dead (removing it would change which
     statements run): its target counts as live after it."""
-    shared = None
+    masks, dead, table, shared = run.masks, run.dead, run.table, None
     for stmt in reversed(block):
         if escape is not None:
             live |= escape
             if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Constant, gast.Name)):
                 live |= masks.of(stmt)[1]
-        if previous is not None and anno.get(stmt, Key.LIVE_OUT).bits == live:
+        if previous is not None and run.recorded(stmt) == live:
             return previous
-        if shared is None or shared.bits != live:
-            shared = LiveNames(live, masks.numbering)
-        anno.set(stmt, Key.LIVE_OUT, shared)
+        if table is not None:
+            table[id(stmt)] = live
+        else:
+            if shared is None or shared.bits != live:
+                shared = LiveNames(live, masks.numbering)
+            anno.set(stmt, Key.LIVE_OUT, shared)
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
             # a try: its body may stop after any statement and go on in the except clause
-            stopped = _live(stmt.orelse, live, masks, dead) | live | (escape or 0)
-            live = _live(stmt.body, live, masks, dead, escape=stopped) | stopped | masks.of(stmt)[0]
+            stopped = _live(stmt.orelse, live, run) | live | (escape or 0)
+            live = _live(stmt.body, live, run, escape=stopped) | stopped | masks.of(stmt)[0]
         elif isinstance(stmt, gast.If):
-            live = _live(stmt.body, live, masks, dead, escape=escape) \
-                | _live(stmt.orelse, live, masks, dead, escape=escape) | masks.of(stmt)[0]
+            live = _live(stmt.body, live, run, escape=escape) \
+                | _live(stmt.orelse, live, run, escape=escape) | masks.of(stmt)[0]
         elif isinstance(stmt, (gast.For, gast.While)):
-            live = _loop_live(stmt, live, masks, dead)
+            live = _loop_live(stmt, live, run)
         elif isinstance(stmt, gast.Return):
             live = masks.of(stmt)[0]
         else:
             read, written = masks.of(stmt)
+            killed = live & written     # (not live & ~written: a negative int costs the set's length twice more)
             # only an assignment whose names are not live can be dead: asked of those alone
-            if dead is not None and not written & live and isinstance(stmt, gast.Assign) and dead(stmt):
+            if not killed and dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
                 continue
-            live = (live & ~written) | read
+            live = (live ^ killed if killed else live) | read
     return live
 
 
-def _loop_live(loop, after, masks, dead):
+def _loop_live(loop, after, run):
     """The mask live before ``loop`` given ``after``, its body annotated at the fixed
     point. What is live at the end of the body (``after``, the header, and what the body
     needs on entry, but for the target it binds before each pass) only grows; once a pass
@@ -197,10 +218,10 @@ def _loop_live(loop, after, masks, dead):
     generated loops cost twice and more). A later pass walks the body only up to where
     what is live is what it was in the pass before (see ``_live``): usually the first
     write of the names the pass before added."""
-    header, rebound = masks.of(loop)     # a for loop binds its target before each pass
+    header, rebound = run.masks.of(loop)     # a for loop binds its target before each pass
     body_out, previous = after | header, None
     while True:
-        body_in = _live(loop.body, body_out, masks, dead, previous)
+        body_in = _live(loop.body, body_out, run, previous)
         grown = body_out | (body_in & ~rebound)
         if grown == body_out:
             return body_out
@@ -213,28 +234,42 @@ def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
     statement it finds dead, and a loop's fixed point only grows what is live, so what
     is dead at it was dead at every pass before). Only removing an ``if`` or a loop
     (whose test or iterable liveness counted) can make more code dead: then liveness
-    runs again. Otherwise the ``Key.LIVE_OUT`` sets left on the statements are those a
-    new run would give (a dead statement passes what is live through unchanged).
+    runs again. Otherwise what the last run found live after each statement (see
+    ``StatementFacts.live_after``) is what a new run would give (a dead statement passes
+    what is live through unchanged). The statements are not annotated: the sets stay
+    in a table of the run, which costs a fraction of writing one on every statement.
 
     ``facts`` (a ``StatementFacts``) keeps what each statement reads and writes and
     whether its value is pure across the passes, and across calls that share it while
     the statements are not changed but for removals."""
     facts = StatementFacts() if facts is None else facts
     while True:
-        liveness(block, live_out, dead=lambda stmt: _is_dead(stmt, keep, facts), masks=facts.masks)
+        facts.live_out = table = {}
+        _live(block, facts.masks.numbering.mask(live_out),
+              _Run(facts.masks, lambda stmt: _is_dead(stmt, keep, facts), table))
         changed, block = _sweep(block, keep, facts)
         if not changed:
             return block
 
 
+def record_liveness(block, live_out, facts):
+    """Liveness over ``block`` (the names ``live_out`` live after it) into ``facts`` (a
+    ``StatementFacts``), without annotating the statements: for a pass that asks what is
+    live after a few of them (``facts.live_names``)."""
+    facts.live_out = table = {}
+    _live(block, facts.masks.numbering.mask(live_out), _Run(facts.masks, None, table))
+
+
 class StatementFacts:
     """What each statement reads and writes (as liveness's masks) and whether its value is
     pure, each found once per statement. Keyed by the statement's id, with the statement
-    kept alive so no id is reused."""
+    kept alive so no id is reused. ``live_out``: the masks live after each statement
+    (by id) that the last liveness run of ``eliminate_dead_code`` found."""
 
     def __init__(self):
         self._pure = {}
         self.masks = _Masks(NameBits(), reads, writes)
+        self.live_out = {}
 
     def is_pure(self, stmt):
         """Whether ``stmt.value`` (of an assignment) can be skipped when unused."""
@@ -242,6 +277,20 @@ class StatementFacts:
         if found is None:
             found = self._pure[id(stmt)] = (stmt, is_pure(stmt.value))
         return found[1]
+
+    def live_after(self, stmt, name):
+        """Whether ``name`` is live after ``stmt`` by the last liveness run (any name is,
+        after a statement the run did not reach)."""
+        i = self.masks.numbering.index.get(name)
+        return i is not None and (self.live_out.get(id(stmt), -1) >> i) & 1 == 1
+
+    def live_names(self, stmt):
+        """The names live after ``stmt`` by the last liveness run, as ``Key.LIVE_OUT`` holds them."""
+        return LiveNames(self.live_out[id(stmt)], self.masks.numbering)
+
+    def writes_live(self, stmt):
+        """Whether a name ``stmt`` writes is live after it (last liveness run)."""
+        return self.masks.of(stmt)[1] & self.live_out.get(id(stmt), -1) != 0
 
 
 def _sweep(block, keep, facts):
@@ -268,11 +317,10 @@ def _sweep(block, keep, facts):
 def _is_dead(stmt, keep, facts):
     """A statement (its nested blocks already swept) whose removal changes nothing."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT) and facts.is_pure(stmt) and not keep(stmt)
+        return not facts.writes_live(stmt) and facts.is_pure(stmt) and not keep(stmt)
     if isinstance(stmt, gast.If):
         return not _has_code(stmt.body) and not _has_code(stmt.orelse)
-    return isinstance(stmt, gast.For) and not _has_code(stmt.body) \
-        and not (S.stored_names(stmt.target) & anno.get(stmt, Key.LIVE_OUT))
+    return isinstance(stmt, gast.For) and not _has_code(stmt.body) and not facts.writes_live(stmt)
 
 
 def _has_code(block):

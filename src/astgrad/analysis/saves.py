@@ -430,8 +430,8 @@ def redirect_shapes(statements, sources):
     if not sources:
         return statements
     for stmt in statements:
-        for node in S.walk_nodes(stmt):
-            if isinstance(node, gast.Call) and len(node.args) == 2 and isinstance(node.args[1], gast.Name) \
+        for node in S.call_nodes(stmt):
+            if len(node.args) == 2 and isinstance(node.args[1], gast.Name) \
                     and node.args[1].id in sources and anno.get(node, Key.TARGET) in _SHAPE_HELPERS:
                 node.args[1] = S.name(sources[node.args[1].id])
     return statements

@@ -18,7 +18,7 @@ def remove_dead_code(body):
     facts = dataflow.StatementFacts()     # statements are only removed here, never changed
     while True:
         body = dataflow.eliminate_dead_code(body, returned, facts=facts)
-        doomed = _dead_saves(body)
+        doomed = _dead_saves(body, facts)
         if not doomed:
             return body
         body = walk.rewrite_blocks(body, lambda stmt: [] if id(stmt) in doomed else stmt)
@@ -27,8 +27,9 @@ def remove_dead_code(body):
 _MARKS = ((Key.SAVE_ID, None), (Key.RESTORE_ID, None), (Key.ITEM_PUSH, "item"), (Key.ITEM_POP, "item"))
 
 
-def _dead_saves(body):
-    """The ids of the statements of the saves whose restore is dead, and of those
+def _dead_saves(body, facts):
+    """The ids of the statements of the saves whose restore is dead (by ``facts``, the
+    ``StatementFacts`` of the dead-code elimination just run on ``body``), and of those
     restores: a save id's, or for an enumerated item ("item", its stack)'s. One walk
     reads each statement's marks once."""
     dead, marked = set(), {}
@@ -42,6 +43,6 @@ def _dead_saves(body):
                 continue
             mark = mark if kind is None else (kind, mark)
             marked.setdefault(mark, []).append(stmt)
-            if key in (Key.RESTORE_ID, Key.ITEM_POP) and stmt.targets[0].id not in anno.get(stmt, Key.LIVE_OUT):
+            if key in (Key.RESTORE_ID, Key.ITEM_POP) and not facts.live_after(stmt, stmt.targets[0].id):
                 dead.add(mark)
     return {id(stmt) for mark in dead for stmt in marked[mark]}

@@ -40,14 +40,15 @@ def fuse_adjoint_loops(body):
     computes the same (see the module docstring)."""
     if not any(_is_reversed_range_loop(stmt) for stmt in walk.walk_statements(body)):
         return body             # no adjoint loop: nothing to fuse (and no liveness to find)
-    dataflow.liveness(body, set())
+    facts = dataflow.StatementFacts()
+    dataflow.record_liveness(body, set(), facts)       # asked of the adjoint loops alone
     fused = False
     for block in walk.walk_blocks(body):
-        fused = _fuse_in_block(block) or fused
+        fused = _fuse_in_block(block, facts) or fused
     return remove_dead_code(body) if fused else body    # the emptied stacks
 
 
-def _fuse_in_block(block):
+def _fuse_in_block(block, facts):
     position, fused = 0, False
     while position < len(block):
         backward = block[position]
@@ -59,7 +60,7 @@ def _fuse_in_block(block):
             forward_body = [stmt for stmt in forward.body if id(stmt) not in saves]
             steps = [stmt for stmt in backward.body if id(stmt) not in saves and not is_comment(stmt)]
             paired = {pop.targets[0].id for _, pop in pairs}
-            if _can_fuse(forward, forward_body, middle, backward, steps, paired):
+            if _can_fuse(forward, forward_body, middle, backward, steps, paired, facts.live_names(backward)):
                 forward.body = forward_body + _without_recomputed(
                     forward_body, [stmt for stmt in backward.body if id(stmt) not in saves])
                 block[found:position + 1] = middle + [forward]
@@ -139,10 +140,11 @@ def _is_pure_assign(stmt):
     return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and dataflow.is_pure(stmt.value)
 
 
-def _can_fuse(forward, forward_body, middle, backward, steps, paired):
+def _can_fuse(forward, forward_body, middle, backward, steps, paired, live_after):
     """Whether running ``middle``, then each of ``backward``'s steps right after the same
     step of ``forward``, computes what running the three in turn computes. The bodies
-    come without the saves of ``paired`` names (see ``_save_pairs``)."""
+    come without the saves of ``paired`` names (see ``_save_pairs``); ``live_after``:
+    the names live after ``backward``."""
     if forward.orelse or backward.orelse or not isinstance(forward.target, gast.Name):
         return False
     if not all(is_comment(stmt) or _is_pure_assign(stmt) for stmt in forward_body):
@@ -164,7 +166,7 @@ def _can_fuse(forward, forward_body, middle, backward, steps, paired):
         or sums & forward_names                                 # the forward loop uses a sum
         or (_exposed(steps, sums) - {counter} - paired) & (forward_written | written)   # needs a later step
         or (_exposed(forward_body, set()) - paired) & (written - {counter})     # reads a step's name
-        or (written | {counter}) & anno.get(backward, Key.LIVE_OUT) - sums    # read after the loops
+        or (written | {counter}) & live_after - sums        # read after the loops
         or moved_reads & (forward_written | {counter})
         or moved_writes & (forward_names | {counter} | range_reads)
         or range_reads & (forward_written | written))

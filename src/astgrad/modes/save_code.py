@@ -92,8 +92,9 @@ def save_shapes_only(forward, backward, helper_call, returned=None):
     shape; where neither it nor ``returned`` (the return statement) reads a restored name
     at all, leave out its saves and restores. Returns the names whose saves all went
     (not a name whose items are still saved before writes into them)."""
-    only_shapes, unread = _restored_for_shape_only(backward, returned)
-    unread = _drop_unread(forward, backward, unread)
+    only_shapes, unread, restores = _restored_for_shape_only(backward, returned)
+    unread = _drop_unread(forward, backward, [stmt for stmt in restores if stmt.targets[0].id in unread]) \
+        if unread else unread
     still_saved = set()         # a name whose item saves stay (restore_item) keeps its stack
     for stmt in S.statements(forward):
         if anno.get(stmt, Key.SAVE_ID) is None:
@@ -109,45 +110,46 @@ def save_shapes_only(forward, backward, helper_call, returned=None):
     return unread - still_saved
 
 
-def _drop_unread(forward, backward, unread):
-    """Remove the restores of the names ``unread`` and the saves they read back, unless
-    that would empty a block; returns the names whose saves went (none, or ``unread``)."""
-    if not unread:
-        return unread
-    restores = [stmt for stmt in S.statements(backward) if anno.get(stmt, Key.RESTORE_ID) is not None
-                and stmt.targets[0].id in unread]
+def _drop_unread(forward, backward, restores):
+    """Remove ``restores`` (those of the names nothing reads back) and the saves they
+    read back, unless that would empty a block; returns the names whose saves went (none,
+    or the names ``restores`` restore). Only the blocks that lose a statement are rebuilt."""
     doomed = {anno.get(stmt, Key.RESTORE_ID) for stmt in restores}
     gone = {id(stmt) for stmt in restores}
-    blocks = list(walk.walk_blocks(forward)) + list(walk.walk_blocks(backward))
-    kept = [[stmt for stmt in block if id(stmt) not in gone and anno.get(stmt, Key.SAVE_ID) not in doomed]
-            for block in blocks]
-    if any(block and not left for block, left in zip(blocks, kept)):
-        return set()            # a loop holding nothing else (dead code removes it whole)
-    for block, left in zip(blocks, kept):
+    changed = []
+    for block in (*walk.walk_blocks(forward), *walk.walk_blocks(backward)):
+        left = [stmt for stmt in block if id(stmt) not in gone and anno.get(stmt, Key.SAVE_ID) not in doomed]
+        if len(left) < len(block):
+            if not left:
+                return set()        # a loop holding nothing else (dead code removes it whole)
+            changed.append((block, left))
+    for block, left in changed:
         block[:] = left
-    return unread
+    return {stmt.targets[0].id for stmt in restores}
 
 
 def _restored_for_shape_only(backward, returned=None):
     """(the names restored in ``backward`` whose restored value its other statements read
-    only as shape arguments, those neither they nor ``returned`` read at all). A read in
-    a top-level statement before the first that restores the name reads the value the
-    forward sweep left, not a restored one, and does not count. One walk of each
-    statement: a call comes before its arguments (walk_nodes is breadth first), so its
-    shape arguments are known when they come."""
-    restored, others = {}, []       # name -> the index of the first top-level statement restoring it
+    only as shape arguments, those neither they nor ``returned`` read at all, the restore
+    statements). A read in a top-level statement before the first that restores the name
+    reads the value the forward sweep left, not a restored one, and does not count. One
+    walk of each statement: a call comes before its arguments (walk_nodes is breadth
+    first), so its shape arguments are known when they come."""
+    # restored: name -> the index of the first top-level statement restoring it
+    restored, others, restores = {}, [], []
     for index, top in enumerate(backward):
         for stmt in S.statements([top]):
             if anno.get(stmt, Key.RESTORE_ID) is not None:
                 restored.setdefault(stmt.targets[0].id, index)
+                restores.append(stmt)
             else:
                 others.append((index, stmt))
     if not restored:            # nothing is restored (straight-line code): no use to look at
-        return set(), set()
+        return set(), set(), restores
     if returned is not None:
         others.append((len(backward), returned))
     value_uses, shape_uses = _restored_reads(others, restored)
-    return restored.keys() - value_uses, restored.keys() - value_uses - shape_uses
+    return restored.keys() - value_uses, restored.keys() - value_uses - shape_uses, restores
 
 
 def _restored_reads(others, restored):
