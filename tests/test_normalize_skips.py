@@ -104,3 +104,14 @@ def test_the_looks_find_what_the_rewrites_rewrite():
         normalizer = types.SimpleNamespace(locals={"x", "w", "c", "v", "g"})
         assert N._may_write_through_views(nodes) == (fn is views)
         assert N._branch_defines_function(normalizer, nodes) == (fn is branch_functions)
+
+
+def test_only_helpers_making_complex_values_start_the_complex_check():
+    # generated code calls unbroadcast, unreduce, ...: no complex value to follow there;
+    # complex_transform and real_rfft (in the derivatives of numpy.fft code) make them
+    from astgrad import runtime
+    from astgrad.frontend import complex_values
+    for helper, starts in ((runtime.unbroadcast, False), (runtime.unreduce, False),
+                           (runtime.complex_transform, True), (runtime.real_rfft, True)):
+        node = gast.Name(id="helper", ctx=gast.Load(), annotation=None, type_comment=None)
+        assert complex_values._names_fft(node, set(), lambda path: helper) is starts
