@@ -170,8 +170,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                                                        for n in nodes):
             gather_appended_functions(tree)
             nodes = list(S.walk_nodes(tree))
-        if gast.If in kinds and _branch_defines_function(self, nodes) \
-                and choose_branch_functions(self, tree):     # forwarding.py
+        if gast.If in kinds and _branch_defines_function(self, nodes) and choose_branch_functions(self, tree):
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
             hoist_local_namedtuples(self, tree)
@@ -182,7 +181,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         refuse_complex(self.source, tree, self.locals, nodes)
         if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py
             nodes = list(S.walk_nodes(tree))
-        if _may_write_through_views(nodes):
+        if _may_write_through_views(nodes):     # views.py (most code binds no view)
             rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
