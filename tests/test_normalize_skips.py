@@ -77,7 +77,7 @@ def _normalized(fn):
 def test_the_skipped_rewrites_would_change_nothing(monkeypatch):
     functions = _functions()
     generated = [fn for fn in functions if fn.__code__.co_filename.startswith("<")]
-    assert len(functions) > 60 and len(generated) > 30
+    assert len(functions) > 40 and len(generated) > 20      # (fewer where an optional library is missing)
     skipped = [_normalized(fn) for fn in functions]
     monkeypatch.setattr(N, "_branch_defines_function", lambda normalizer, nodes: True)
     monkeypatch.setattr(N, "_may_write_through_views", lambda nodes: True)
