@@ -273,7 +273,10 @@ def _names_fft(node, local_names, meaning):
     obj = meaning([node.id])
     if obj is MISSING:
         return False
-    described = _describe(obj)
+    try:
+        described = _describe(obj)
+    except Exception:       # an object whose attributes raise (a closure's names): none of those
+        return False
     return described.startswith("numpy.fft") or described in _RUNTIME_MAKERS
 
 
