@@ -79,7 +79,7 @@ def test_the_skipped_rewrites_would_change_nothing(monkeypatch):
     generated = [fn for fn in functions if fn.__code__.co_filename.startswith("<")]
     assert len(functions) > 40 and len(generated) > 20      # (fewer where an optional library is missing)
     skipped = [_normalized(fn) for fn in functions]
-    monkeypatch.setattr(N, "_branch_defines_function", lambda normalizer, nodes: True)
+    monkeypatch.setattr(N, "branch_defines_function", lambda normalizer, nodes: True)
     monkeypatch.setattr(N, "_may_write_through_views", lambda nodes: True)
     always = [_normalized(fn) for fn in functions]
     for fn, text, expected in zip(functions, skipped, always):
@@ -103,7 +103,7 @@ def test_the_looks_find_what_the_rewrites_rewrite():
         nodes = list(ast.walk(gast.ast_to_gast(tree)))
         normalizer = types.SimpleNamespace(locals={"x", "w", "c", "v", "g"})
         assert N._may_write_through_views(nodes) == (fn is views)
-        assert N._branch_defines_function(normalizer, nodes) == (fn is branch_functions)
+        assert N.branch_defines_function(normalizer, nodes) == (fn is branch_functions)
 
 
 def test_only_helpers_making_complex_values_start_the_complex_check():

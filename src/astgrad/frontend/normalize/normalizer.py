@@ -28,7 +28,7 @@ from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
-from .forwarding import ForwardingFunctions, _defined as defines_function, choose_branch_functions
+from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
 from .item_appends import ItemAppendLowering
@@ -170,7 +170,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                                                        for n in nodes):
             gather_appended_functions(tree)
             nodes = list(S.walk_nodes(tree))
-        if gast.If in kinds and _branch_defines_function(self, nodes) and choose_branch_functions(self, tree):
+        if gast.If in kinds and branch_defines_function(self, nodes) and choose_branch_functions(self, tree):
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
             hoist_local_namedtuples(self, tree)
@@ -292,15 +292,6 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         node.func.id = name
         anno.set(node, Key.TARGET, getattr(builtins, name))
         return node
-
-
-def _branch_defines_function(normalizer, nodes):
-    """Whether the body of an ``if`` binds a function (a def, a lambda or a global
-    function): what ``choose_branch_functions`` looks for first. Most code binds none
-    (generated code, a derivative to differentiate again, never), and the look costs
-    less than that pass's walks."""
-    return any(type(node) is gast.If and any(defines_function(stmt, normalizer) is not None for stmt in node.body)
-               for node in nodes)
 
 
 def _may_write_through_views(nodes):
