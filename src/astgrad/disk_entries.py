@@ -240,7 +240,8 @@ def entry_for(generated, name, callees=(), bound=None):
                if not file.startswith("<")]
     body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
             "dependencies": dependencies, "callees": list(callees),
-            "code": base64.b64encode(marshal.dumps(generated.code)).decode(), "origins": origins}
+            "code": base64.b64encode(marshal.dumps(generated.code)).decode(), "origins": origins,
+            "placeholders": list(generated.placeholders)}
     return dict(body, checksum=_checksum(body))
 
 
@@ -317,7 +318,7 @@ def rebuild(entry, name, fn, resolve=None):
     or None when one of them has changed since (see disk_callees.py)."""
     try:
         body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "callees", "code",
-                                      "origins")}
+                                      "origins", "placeholders")}
         if entry["checksum"] != _checksum(body) or body["key"] != name:
             return None
         dependencies = dependencies_now(body["dependencies"], fn)
@@ -339,8 +340,10 @@ def rebuild(entry, name, fn, resolve=None):
     from .core import generated_text
     origins = {line: (file, user_line) for line, file, user_line in body["origins"]}
     generated_text.register_origins(code.co_filename, origins)
+    placeholders = tuple(body["placeholders"])
+    generated_text.register_placeholders(code.co_filename, placeholders)
     return Generated(code, arguments, body["name"], body["text"], cells, dependencies,
-                     registry.VERSION[0], 0.0, derived=derived, origins=origins)
+                     registry.VERSION[0], 0.0, derived=derived, origins=origins, placeholders=placeholders)
 
 
 def _code(body, fn):

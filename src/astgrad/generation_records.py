@@ -57,6 +57,7 @@ class Generated:
     derived: tuple = ()         # its callees' derivatives (Derived), or None when one came from
                                 # elsewhere (a gradient object): what the disk cache describes
     origins: dict = None        # line of text -> (file, line) it was generated from (generated_text.origin)
+    placeholders: tuple = ()    # the lines of text that are placeholders (generated_text.register_placeholders)
 
 
 class Derived(typing.NamedTuple):

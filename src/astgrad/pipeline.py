@@ -20,11 +20,13 @@ import types
 
 import gast
 
-from .backend.emit import compile_closure, line_origins, to_source
+from .backend.emit import compile_closure, line_origins, placeholder_lines, to_source
 from .backend.namespace import Namespace
+from .core import anno
 from .core import generated_text
 from .core import ops
 from .core import syntax as S
+from .core.anno import Key
 from .core.missing import MISSING
 from .core.naming import Namer
 from .errors import TransformError, UnresolvedName
@@ -60,9 +62,26 @@ def _prepare(fn, callees):
     namer = Namer(source_names)
     normalizer = Normalizer(source, namer, callees)
     normalized = normalizer.run()                                   # normalize
+    _mark_placeholders(fn, normalized)
     namespace = Namespace(namer, normalizer.bindings, source_names)
     _bind_free_names(source, normalized, namespace, source_names)
     return source, normalized, namer, namespace
+
+
+def _mark_placeholders(fn, normalized):
+    """In generated code (a derivative's derivative), mark the placeholders the code was
+    generated with as the mode marks its own (``Key.INIT_NONE``): a value saved by a
+    loop's first iteration and popped back, never read, which the shape analysis does not
+    take for one of the name's values (``t = 0.0`` before ``t = np.exp(a)`` in the loop
+    would leave ``t`` with no shape, and every ``unbroadcast`` its value reaches)."""
+    lines = generated_text.placeholder_lines(fn.__code__)
+    if not lines:
+        return
+    for stmt in normalized.body:
+        if getattr(stmt, "lineno", None) in lines and isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Constant) \
+                and type(stmt.value.value) is float:
+            anno.set(stmt, Key.INIT_NONE, True)
 
 
 def _bind_free_names(source, normalized, namespace, source_names):
@@ -218,6 +237,9 @@ def _back(front, key):
                                        set(bindings) | set(front.freevars), front.label)
     origins = front.source.origins(line_origins(tree, definition))
     generated_text.register_origins(code.co_filename, origins)
+    placeholders = placeholder_lines(tree, definition)
+    generated_text.register_placeholders(code.co_filename, placeholders)
     cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
     return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
-                     front.seconds + time.perf_counter() - started, origins=origins)
+                     front.seconds + time.perf_counter() - started, origins=origins,
+                     placeholders=placeholders)

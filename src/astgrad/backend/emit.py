@@ -112,6 +112,17 @@ def line_origins(fn_def, definition):
     return origins
 
 
+def placeholder_lines(fn_def, definition):
+    """The lines of the emitted text (``definition``, as for ``line_origins``) holding the
+    placeholders of ``fn_def``'s body (``Key.INIT_NONE``: ``t = 0.0`` for a name saved
+    before a loop first assigns it), which a derivative of the text treats as such too."""
+    made = [stmt for stmt in fn_def.body if not is_comment(stmt)]
+    if len(made) != len(definition.body):
+        return ()
+    return tuple(emitted.lineno for stmt, emitted in zip(made, definition.body)
+                 if anno.get(stmt, Key.INIT_NONE, False))
+
+
 def _statements(block, found):
     """Append the statements of ``block`` to ``found``, each followed by those nested in it."""
     for stmt in block:

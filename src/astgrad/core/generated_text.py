@@ -14,6 +14,7 @@ import weakref
 
 _compiled_here = {}     # file name -> weak reference to the code compiled from its text
 _origins = {}           # file name -> {line of its text: (file name, line) the line was generated from}
+_placeholders = {}      # file name -> the lines of its text that are placeholders (see register_placeholders)
 
 
 def register(filename, text):
@@ -51,6 +52,21 @@ def _forget(filename):
     linecache.cache.pop(filename, None)
     _compiled_here.pop(filename, None)
     _origins.pop(filename, None)
+    _placeholders.pop(filename, None)
+
+
+def register_placeholders(filename, lines):
+    """Record which lines of the generated text under ``filename`` are placeholders
+    (``t = 0.0`` for a name saved before a loop first assigns it: a value only moved,
+    pushed and popped back, never read), so a derivative of that text knows them too."""
+    if lines:
+        _placeholders[filename] = frozenset(lines)
+
+
+def placeholder_lines(code):
+    """The lines of the generated text ``code`` was compiled from that are placeholders
+    (see ``register_placeholders``); empty for any other code."""
+    return _placeholders.get(code.co_filename, frozenset())
 
 
 def register_origins(filename, origins):

@@ -257,6 +257,12 @@ def _in(obj, table):
 _FFT_ATTRIBUTES = frozenset({"fft", "ifft", "rfft", "fft2", "ifft2", "fftn", "ifftn", "rfft2", "rfftn"})
 
 
+# the helpers of generated code that make complex values (the makers of _flow_tables): the
+# others (unbroadcast, unreduce, ...) make none, and code calling only those (any
+# derivative differentiated again) has no complex value to follow
+_RUNTIME_MAKERS = frozenset({"astgrad.runtime.complex_transform", "astgrad.runtime.real_rfft"})
+
+
 def _names_fft(node, local_names, meaning):
     """Whether the Name or Attribute ``node`` may be (part of) a use of numpy.fft:
     ``meaning(path)`` is what a free dotted path means now."""
@@ -265,7 +271,13 @@ def _names_fft(node, local_names, meaning):
     if node.id in local_names:
         return False
     obj = meaning([node.id])
-    return obj is not MISSING and _describe(obj).startswith(("numpy.fft", "astgrad.runtime"))
+    if obj is MISSING:
+        return False
+    try:
+        described = _describe(obj)
+    except Exception:       # an object whose attributes raise (a closure's names): none of those
+        return False
+    return described.startswith("numpy.fft") or described in _RUNTIME_MAKERS
 
 
 def _uses_fft(nodes, source, local_names):

@@ -211,3 +211,12 @@ def _rename(stmt, name):
         stmt.name = name
     else:
         stmt.targets[0].id = name
+
+
+def branch_defines_function(normalizer, nodes):
+    """Whether the body of an ``if`` among ``nodes`` binds a function (a def, a lambda or
+    a global function): what ``choose_branch_functions`` looks for. Most code binds none
+    (generated code, a derivative differentiated again, never), and this look costs less
+    than that pass's walks."""
+    return any(type(node) is gast.If and any(_defined(stmt, normalizer) is not None for stmt in node.body)
+               for node in nodes)

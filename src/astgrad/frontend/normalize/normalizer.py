@@ -28,7 +28,7 @@ from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
-from .forwarding import ForwardingFunctions, choose_branch_functions
+from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
 from .item_appends import ItemAppendLowering
@@ -170,7 +170,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                                                        for n in nodes):
             gather_appended_functions(tree)
             nodes = list(S.walk_nodes(tree))
-        if gast.If in kinds and choose_branch_functions(self, tree):     # forwarding.py
+        if gast.If in kinds and branch_defines_function(self, nodes) and choose_branch_functions(self, tree):
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
             hoist_local_namedtuples(self, tree)
@@ -181,7 +181,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         refuse_complex(self.source, tree, self.locals, nodes)
         if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py
             nodes = list(S.walk_nodes(tree))
-        rewrite_view_writes(self, tree, nodes)
+        if _may_write_through_views(nodes):     # views.py (most code binds no view)
+            rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
         if _has_early_return(body):
@@ -291,6 +292,26 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         node.func.id = name
         anno.set(node, Key.TARGET, getattr(builtins, name))
         return node
+
+
+def _may_write_through_views(nodes):
+    """Whether ``nodes`` hold what ``rewrite_view_writes`` rewrites: a name bound to a
+    possible view (``v = x[i]``, ``x.T``, ``x.reshape(...)``) or a write into an item;
+    without one it returns every statement as it is."""
+    for node in nodes:
+        kind = type(node)
+        if kind is gast.AugAssign and type(node.target) is gast.Subscript:
+            return True
+        if kind is not gast.Assign or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        if type(target) is gast.Subscript:
+            return True
+        if type(target) is gast.Name and (
+                type(value) is gast.Subscript or type(value) is gast.Attribute and value.attr == "T"
+                or type(value) is gast.Call and type(value.func) is gast.Attribute and value.func.attr == "reshape"):
+            return True
+    return False
 
 
 def _local_names(tree):
