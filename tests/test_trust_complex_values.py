@@ -5,7 +5,9 @@ generated; the rules it then reaches must follow the convention of complex value
 ``runtime.abs_slope``), or fail loudly. Two did neither: the builtin ``abs`` took the
 derivative of a real abs (``abs(1j * x * x)`` gave -2x for 2x), and the derivative of
 ``K ** x`` by the exponent compared the base with 0 (a bare TypeError for a Python
-complex, and the log of 1 for a complex array with a negative real part).
+complex, and the log of 1 for a complex array with a negative real part). Two more took
+a factor as constant that is not for complex values: ``numpy.sign(z) = z/|z|`` had a zero
+derivative, and abs's slope ``conj(z)/|z|`` a zero derivative (a zero Hessian through abs).
 """
 
 import numpy as np
@@ -53,13 +55,21 @@ def real_angle(x):
 
 def abs_of_complex(x):
     return np.sum(np.abs(K * x + 0.3))
+
+
+def sign_of_complex(x):
+    return np.sum(np.real(np.sign(C[:3] * x + 0.3)) * x + np.imag(np.sign(K * x + 0.3)))
+
+
+def builtin_abs_of_complex(x):
+    return np.sum(abs(C[:3] * x + 0.3) * x)
 """
 
 X = np.array([0.8, -0.3, 1.1])
 
 
 @pytest.mark.parametrize("name, x", [("builtin_abs", X), ("complex_base_power", X), ("python_complex_base", 1.028),
-                                     ("imag_attribute", X), ("real_angle", X)])
+                                     ("imag_attribute", X), ("real_angle", X), ("sign_of_complex", X)])
 def test_gradients_and_tangents_through_complex_values(name, x):
     fn = load(SOURCE, name)
     assert_close(astgrad.grad(fn)(x), numerical_grad(fn, (x,), 0), rtol=1e-7, atol=1e-9)
@@ -77,15 +87,37 @@ def test_what_has_no_rule_for_complex_values_says_so_when_it_meets_one(name, mes
         astgrad.jvp(fn, (X,), (np.ones(3),))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: abs_slope, the factor of abs's derivative, is taken as constant "
-                   "(true for real values: sign); for a complex value met at run time (a complex global) its own "
-                   "derivative is not, so the second derivative through abs is 0. Complex values from numpy.fft are "
-                   "refused at generation instead")
-def test_second_order_through_abs_of_a_complex_global():
-    fn = load(SOURCE, "abs_of_complex")
+@pytest.mark.parametrize("name", ["abs_of_complex", "builtin_abs_of_complex"])
+def test_second_order_through_abs_of_a_complex_global(name):
+    """abs_slope(z) = conj(z)/|z|, the factor of abs's derivative, changes with a complex z
+    (it was taken as constant, as sign is for real values: the Hessian came out 0)."""
+    fn = load(SOURCE, name)
     gradient = astgrad.grad(fn)
     expected = np.stack([numerical_grad(lambda v: gradient(v)[k], (X,), 0) for k in range(3)])
+    assert np.abs(expected).max() > 0.1
     assert_close(astgrad.hessian(fn)(X), expected, rtol=1e-5, atol=1e-7)
+    weights = np.array([0.5, -1.0, 2.0])
+    by_grad = astgrad.grad(lambda v: np.sum(gradient(v) * weights))(X)
+    assert_close(by_grad, expected.T @ weights, rtol=1e-5, atol=1e-7)
+    _, product = astgrad.jvp(gradient, (X,), (weights,))
+    assert_close(product, expected @ weights, rtol=1e-5, atol=1e-7)
+
+
+def test_sign_of_a_complex_value_is_refused_past_the_first_derivative():
+    """sign(z) = z/|z| changes with a complex z (its derivative was taken as 0): its first
+    derivative is exact (test above), its second refused."""
+    gradient = astgrad.grad(load(SOURCE, "sign_of_complex"))
+    with pytest.raises(TypeError, match="numpy.sign of one at most once"):
+        astgrad.hessian(load(SOURCE, "sign_of_complex"))(X)
+    with pytest.raises(TypeError, match="numpy.sign of one at most once"):
+        astgrad.grad(lambda v: gradient(v)[0])(X)
+
+
+def test_abs_of_a_complex_value_is_refused_past_the_second_derivative():
+    gradient = astgrad.grad(load(SOURCE, "abs_of_complex"))
+    second = astgrad.grad(lambda v: gradient(v)[0])
+    with pytest.raises(TypeError, match="abs of a complex value at most twice"):
+        astgrad.grad(lambda v: second(v)[1])(X)
 
 
 POWER = """

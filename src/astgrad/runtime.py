@@ -3202,6 +3202,29 @@ def abs_slope(x):
     return numpy.where(size > 0, numpy.conj(x) / numpy.where(size > 0, size, 1.0), 0.0)
 
 
+def abs_slope_change(v, x):
+    """The change of ``abs_slope(x)`` along ``v``: 0 for real x (sign is piecewise
+    constant); for complex x, with s = conj(x)/|x|, ``-1j * s * imag(s * v) / |x|`` (0 at
+    0). The map is its own adjoint under the complex convention, so it is also the
+    adjoint of ``abs_slope`` for a cotangent ``v``."""
+    if not numpy.iscomplexobj(x):
+        return zeros_like(x)
+    size = numpy.abs(x)
+    safe = numpy.where(size > 0, size, 1.0)
+    slope = numpy.where(size > 0, numpy.conj(x) / safe, 0.0)
+    return -1j * slope * numpy.imag(slope * v) / safe
+
+
+def abs_slope_curvature(v, h, x):
+    """The change of ``abs_slope_change(v, x)`` along ``h`` in x, a third derivative of
+    abs: 0 for real x; a complex x is refused."""
+    if numpy.iscomplexobj(x):
+        raise TypeError("astgrad differentiates abs of a complex value at most twice, and numpy.sign of one "
+                        "at most once; write abs(z) as numpy.sqrt(numpy.real(z) ** 2 + numpy.imag(z) ** 2) "
+                        "(and sign(z) as z / that) for more")
+    return zeros_like(x)
+
+
 # -- activations (the tape's sigmoid, softmax, log_softmax: one primitive each) ------------------
 
 def sigmoid(x):
