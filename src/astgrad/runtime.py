@@ -537,7 +537,10 @@ def if_empty(g, args, like):
 def clip_weight(a, a_min, a_max, which):
     """The share of the derivative of ``clip(a, a_min, a_max)`` that goes to ``a``
     (which=0), ``a_min`` (1) or ``a_max`` (2), reading clip as
-    ``minimum(maximum(a, a_min), a_max)`` with ties split evenly (as maximum does)."""
+    ``minimum(maximum(a, a_min), a_max)`` with ties split evenly (as maximum does). A
+    Python int bound is compared as an array (clip takes -1 for a uint8 ``a``; maximum
+    would not)."""
+    a_min, a_max = (numpy.asarray(v) if type(v) is int else v for v in (a_min, a_max))
     low = a if a_min is None else numpy.maximum(a, a_min)
     if which == 2:
         w = select_weight(low, a_max)
