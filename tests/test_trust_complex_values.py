@@ -5,9 +5,9 @@ generated; the rules it then reaches must follow the convention of complex value
 ``runtime.abs_slope``), or fail loudly. Two did neither: the builtin ``abs`` took the
 derivative of a real abs (``abs(1j * x * x)`` gave -2x for 2x), and the derivative of
 ``K ** x`` by the exponent compared the base with 0 (a bare TypeError for a Python
-complex, and the log of 1 for a complex array with a negative real part). Two more took
-a factor as constant that is not for complex values: ``numpy.sign(z) = z/|z|`` had a zero
-derivative, and abs's slope ``conj(z)/|z|`` a zero derivative (a zero Hessian through abs).
+complex, and the log of 1 for a complex array with a negative real part). And abs's
+slope ``conj(z)/|z|`` was taken as constant, as sign(x) is for real values: the Hessian
+through abs of a complex value was 0.
 """
 
 import numpy as np
@@ -57,10 +57,6 @@ def abs_of_complex(x):
     return np.sum(np.abs(K * x + 0.3))
 
 
-def sign_of_complex(x):
-    return np.sum(np.real(np.sign(C[:3] * x + 0.3)) * x + np.imag(np.sign(K * x + 0.3)))
-
-
 def builtin_abs_of_complex(x):
     return np.sum(abs(C[:3] * x + 0.3) * x)
 """
@@ -69,7 +65,7 @@ X = np.array([0.8, -0.3, 1.1])
 
 
 @pytest.mark.parametrize("name, x", [("builtin_abs", X), ("complex_base_power", X), ("python_complex_base", 1.028),
-                                     ("imag_attribute", X), ("real_angle", X), ("sign_of_complex", X)])
+                                     ("imag_attribute", X), ("real_angle", X)])
 def test_gradients_and_tangents_through_complex_values(name, x):
     fn = load(SOURCE, name)
     assert_close(astgrad.grad(fn)(x), numerical_grad(fn, (x,), 0), rtol=1e-7, atol=1e-9)
@@ -101,16 +97,6 @@ def test_second_order_through_abs_of_a_complex_global(name):
     assert_close(by_grad, expected.T @ weights, rtol=1e-5, atol=1e-7)
     _, product = astgrad.jvp(gradient, (X,), (weights,))
     assert_close(product, expected @ weights, rtol=1e-5, atol=1e-7)
-
-
-def test_sign_of_a_complex_value_is_refused_past_the_first_derivative():
-    """sign(z) = z/|z| changes with a complex z (its derivative was taken as 0): its first
-    derivative is exact (test above), its second refused."""
-    gradient = astgrad.grad(load(SOURCE, "sign_of_complex"))
-    with pytest.raises(TypeError, match="numpy.sign of one at most once"):
-        astgrad.hessian(load(SOURCE, "sign_of_complex"))(X)
-    with pytest.raises(TypeError, match="numpy.sign of one at most once"):
-        astgrad.grad(lambda v: gradient(v)[0])(X)
 
 
 def test_abs_of_a_complex_value_is_refused_past_the_second_derivative():

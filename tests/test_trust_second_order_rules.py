@@ -7,8 +7,8 @@ piecewise-constant helper (floor, round, mod). Each is constant for real values 
 from its kinks, so second derivatives (Hessian, grad of grad, jvp of grad) must match
 central finite differences there; for complex values met at run time (a complex global)
 a factor is constant only if it is piecewise constant there too (a comparison, a sort
-order: lexicographic), and abs's slope conj(z)/|z| and sign's z/|z| are not: they have
-rules of their own (see test_trust_complex_values). At the kinks, the conventions are
+order: lexicographic); abs's slope conj(z)/|z| is not, and has rules of its own (see
+test_trust_complex_values). At the kinks, the conventions are
 JAX's and autograd's; NaN and inf in a where's untaken branch stay out of second
 derivatives too. Odd inputs: float32 stays float32 at second order, ints are real numbers
 (the result float64), a bool argument is refused, 0-d arrays and Python floats agree.

@@ -3222,9 +3222,8 @@ def abs_slope_curvature(v, h, x):
     """The change of ``abs_slope_change(v, x)`` along ``h`` in x, a third derivative of
     abs: 0 for real x; a complex x is refused."""
     if numpy.iscomplexobj(x):
-        raise TypeError("astgrad differentiates abs of a complex value at most twice, and numpy.sign of one "
-                        "at most once; write abs(z) as numpy.sqrt(numpy.real(z) ** 2 + numpy.imag(z) ** 2) "
-                        "(and sign(z) as z / that) for more")
+        raise TypeError("astgrad differentiates abs of a complex value at most twice; for a third "
+                        "derivative write it as numpy.sqrt(numpy.real(z) ** 2 + numpy.imag(z) ** 2)")
     return zeros_like(x)
 
 

@@ -27,7 +27,7 @@ import operator
 import numpy
 
 from ..runtime import (
-    abs_slope, abs_slope_change, angle_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
+    abs_slope, angle_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
     concatenated_spread, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape, positive_base,
     prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
     unique_scatter, unconcatenate, unreduce, unstack, unstack_like,
@@ -456,7 +456,7 @@ non_differentiable(
     numpy.argmax, numpy.argmin, numpy.argsort, numpy.argwhere, numpy.nonzero,
     numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted,
     numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.around,
-    numpy.fix, numpy.floor_divide,
+    numpy.fix, numpy.sign, numpy.floor_divide,
     numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isposinf, numpy.isneginf, numpy.isclose, numpy.allclose,
     numpy.array_equal, numpy.any, numpy.all, numpy.signbit,
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,
@@ -551,18 +551,3 @@ def absolute(y, x):
 
 
 declare(numpy.absolute, result=FRESH)
-
-
-# sign(x) is piecewise constant for a real x; for a complex x it is x/|x| = conj(abs_slope(x)),
-# which changes with x (abs_slope_change is 0 for real x).
-@adjoint(numpy.sign)
-def sign(y, x):
-    d[x] = abs_slope_change(numpy.conj(d[y]), x)
-
-
-@tangent(numpy.sign)
-def sign(y, x):
-    d[y] = numpy.conj(abs_slope_change(d[x], x))
-
-
-declare(numpy.sign, result=FRESH)
