@@ -3210,6 +3210,8 @@ def abs_slope_change(v, x):
     constant); for complex x, with s = conj(x)/|x|, ``-1j * s * imag(s * v) / |x|`` (0 at
     0). The map is its own adjoint under the complex convention, so it is also the
     adjoint of ``abs_slope`` for a cotangent ``v``."""
+    if type(x) is _NDARRAY and x.dtype.kind == "f":
+        return numpy.zeros(x.shape, x.dtype)        # the common case, quickly
     if not numpy.iscomplexobj(x):
         return zeros_like(x)
     size = numpy.abs(x)
