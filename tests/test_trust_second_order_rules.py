@@ -207,6 +207,10 @@ def test_clip_of_unsigned_integers_with_a_negative_bound():
     numpy.maximum, which does not (a bare OverflowError)."""
     def f(x): return np.sum(np.clip(x, -1, 3) ** 2 + x.clip(0, 4) * x)
     x = np.array([2, 4, 5, 1], dtype=np.uint8)
+    try:
+        np.clip(x, -1, 3)
+    except OverflowError:
+        pytest.skip("this NumPy's clip refuses a negative bound for unsigned integers itself")
     assert_close(astgrad.grad(f)(x), astgrad.grad(f)(x.astype(float)), rtol=1e-12)
     assert_close(astgrad.hessian(f)(x), astgrad.hessian(f)(x.astype(float)), rtol=1e-12)
 

@@ -2508,6 +2508,16 @@ def real_eigenvalues(w):
     return w
 
 
+def real_matrix(a, what):
+    """``a`` itself; refuses a complex matrix (met at run time: a complex global), for
+    the decompositions whose derivatives are written for real matrices (``what``)."""
+    if numpy.iscomplexobj(a):
+        raise TypeError(f"astgrad differentiates {what} of real matrices only; this one is complex (a complex "
+                        "global or closure variable reached it). Compute it outside the differentiated function, "
+                        "or work with the real and imaginary parts")
+    return a
+
+
 def svd_signs(y, reduced, compute_uv=True):
     """+-1 per singular value: y's singular vectors are ``reduced``'s times these signs
     (1 where svd was called with compute_uv=False). Refuses full_matrices=True on a

@@ -12,7 +12,8 @@ section). Where complex values may flow is checked when code is generated
 
 import numpy
 
-from ..runtime import abs_slope, abs_slope_change, abs_slope_curvature, complex_transpose, imag_adjoint, irfft_transpose, rfft_transpose
+from ..runtime import (abs_slope, abs_slope_change, abs_slope_curvature, complex_transpose, imag_adjoint,
+                       irfft_transpose, rfft_transpose)
 from .declare import linear
 from .registry import adjoint, d, non_differentiable, tangent
 
