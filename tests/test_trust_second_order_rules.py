@@ -234,3 +234,14 @@ def test_zero_dimensional_arrays_and_python_floats_agree_at_second_order():
     for result in seconds + hessians + products:
         assert_close(np.asarray(result, dtype=float), np.asarray(seconds[0]), rtol=1e-14)
     assert all(np.shape(h) == () for h in hessians)
+
+
+def quartic(x): return np.abs(x) * x ** 3 + np.sum(np.abs(np.array([x, 2.0 * x])) ** 2)
+
+
+def test_abs_of_real_values_to_third_order():
+    """abs's slope has a derivative of its own (0 for real values) and so does that
+    derivative: third derivatives of real code through abs are unchanged."""
+    third = astgrad.grad(astgrad.grad(astgrad.grad(quartic)))
+    for v in (0.7, -1.3, np.float32(0.4)):
+        assert_close(third(v), 24.0 * abs(v), rtol=1e-5)
