@@ -93,9 +93,22 @@ def test_second_order(f):
     assert_close(np.ravel(hvp), expected @ np.ravel(v), rtol=1e-5, atol=1e-6)
 
 
-def test_second_order_through_abs_of_a_complex_value_is_refused_clearly():
-    with pytest.raises(astgrad.TransformError, match="abs_slope"):
-        astgrad.hessian(power_spectrum)(N(6))
+def amplitude(x): return np.sum(np.abs(np.fft.rfft(x)) * np.arange(4.0))
+
+
+@pytest.mark.parametrize("f", [power_spectrum, amplitude], ids=lambda f: f.__name__)
+def test_second_order_through_abs_of_a_complex_value(f):
+    """abs_slope(z) = conj(z)/|z| has a derivative of its own for complex z."""
+    x = N(6)
+    expected = numerical_hessian(astgrad.grad(f), (x,))
+    assert_close(astgrad.hessian(f)(x), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_third_order_through_abs_of_a_complex_value_is_refused_clearly():
+    first = astgrad.grad(amplitude)
+    second = astgrad.grad(lambda v: first(v)[0])
+    with pytest.raises(TypeError, match="abs of a complex value at most twice"):
+        astgrad.grad(lambda v: second(v)[1])(N(6))
 
 
 @pytest.mark.parametrize("f", [power_spectrum, irfftn_default, rfftn_s, shifts, fft2_parts], ids=lambda f: f.__name__)

@@ -1012,12 +1012,22 @@ def _zeros_like(value):
     return zeros_like(value)
 
 
+def _refuse_bool_argument(x, name, transform):
+    """The argument a second derivative or a Jacobian is taken by must not be a bool (a
+    Python bool, a NumPy bool or a bool array), as for grad (``_refuse_bool``)."""
+    if isinstance(x, (bool, numpy.bool_)) or type(x) is numpy.ndarray and x.dtype.kind == "b":
+        raise TypeError(f"{transform}: argument {name!r} is a bool ({x!r}); astgrad differentiates with "
+                        "respect to real numbers only. Pass a float (float(x) or x.astype(float)), or "
+                        "differentiate with respect to another argument")
+
+
 def _array_argument(x, name, transform):
     """jacobian and hessian lay derivatives out over the elements of an array: the argument
     must be a number, an array or a (nested) list of numbers that forms one."""
+    _refuse_bool_argument(x, name, transform)
     if not isinstance(x, dict):
         try:
-            if numpy.asarray(x).dtype.kind in "biuf":
+            if numpy.asarray(x).dtype.kind in "iuf":
                 return
         except ValueError:
             pass
@@ -1176,6 +1186,7 @@ class HessianVectorProduct:
             raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v") from None
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
+        _refuse_bool_argument(x, target.label, "hvp")
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
         v = _matching(v, x, "hvp: v", where)
         arguments = target.arguments(bound)
@@ -1202,7 +1213,7 @@ class HessianVectorProduct:
         x = args[self._position]
         if not all(map(argument_kinds.needs_no_check, map(argument_kinds.kind_of, args))) or not (
                 type(v) is numpy.ndarray and type(x) is numpy.ndarray and v.dtype.kind == "f"
-                and v.shape == x.shape or type(v) is float and type(x) is float):
+                and x.dtype.kind != "b" and v.shape == x.shape or type(v) is float and type(x) is float):
             return None
         compiled = self._versions.for_call(args, v)
         if compiled is None:

@@ -537,7 +537,10 @@ def if_empty(g, args, like):
 def clip_weight(a, a_min, a_max, which):
     """The share of the derivative of ``clip(a, a_min, a_max)`` that goes to ``a``
     (which=0), ``a_min`` (1) or ``a_max`` (2), reading clip as
-    ``minimum(maximum(a, a_min), a_max)`` with ties split evenly (as maximum does)."""
+    ``minimum(maximum(a, a_min), a_max)`` with ties split evenly (as maximum does). A
+    Python int bound is compared as an array (clip takes -1 for a uint8 ``a``; maximum
+    would not)."""
+    a_min, a_max = (numpy.asarray(v) if type(v) is int else v for v in (a_min, a_max))
     low = a if a_min is None else numpy.maximum(a, a_min)
     if which == 2:
         w = select_weight(low, a_max)
@@ -2505,6 +2508,16 @@ def real_eigenvalues(w):
     return w
 
 
+def real_matrix(a, what):
+    """``a`` itself; refuses a complex matrix (met at run time: a complex global), for
+    the decompositions whose derivatives are written for real matrices (``what``)."""
+    if numpy.iscomplexobj(a):
+        raise TypeError(f"astgrad differentiates {what} of real matrices only; this one is complex (a complex "
+                        "global or closure variable reached it). Compute it outside the differentiated function, "
+                        "or work with the real and imaginary parts")
+    return a
+
+
 def svd_signs(y, reduced, compute_uv=True):
     """+-1 per singular value: y's singular vectors are ``reduced``'s times these signs
     (1 where svd was called with compute_uv=False). Refuses full_matrices=True on a
@@ -3200,6 +3213,30 @@ def abs_slope(x):
         return numpy.sign(x)
     size = numpy.abs(x)
     return numpy.where(size > 0, numpy.conj(x) / numpy.where(size > 0, size, 1.0), 0.0)
+
+
+def abs_slope_change(v, x):
+    """The change of ``abs_slope(x)`` along ``v``: 0 for real x (sign is piecewise
+    constant); for complex x, with s = conj(x)/|x|, ``-1j * s * imag(s * v) / |x|`` (0 at
+    0). The map is its own adjoint under the complex convention, so it is also the
+    adjoint of ``abs_slope`` for a cotangent ``v``."""
+    if type(x) is _NDARRAY and x.dtype.kind == "f":
+        return numpy.zeros(x.shape, x.dtype)        # the common case, quickly
+    if not numpy.iscomplexobj(x):
+        return zeros_like(x)
+    size = numpy.abs(x)
+    safe = numpy.where(size > 0, size, 1.0)
+    slope = numpy.where(size > 0, numpy.conj(x) / safe, 0.0)
+    return -1j * slope * numpy.imag(slope * v) / safe
+
+
+def abs_slope_curvature(v, h, x):
+    """The change of ``abs_slope_change(v, x)`` along ``h`` in x, a third derivative of
+    abs: 0 for real x; a complex x is refused."""
+    if numpy.iscomplexobj(x):
+        raise TypeError("astgrad differentiates abs of a complex value at most twice; for a third "
+                        "derivative write it as numpy.sqrt(numpy.real(z) ** 2 + numpy.imag(z) ** 2)")
+    return zeros_like(x)
 
 
 # -- activations (the tape's sigmoid, softmax, log_softmax: one primitive each) ------------------

@@ -159,7 +159,9 @@ def _real(result):
 def _complex_error(value):
     what = getattr(value, "dtype", type(value).__name__)
     return TypeError(f"a derivative computed by astgrad came out complex ({what}); astgrad "
-                     "differentiates real-valued code only. A negative Python float raised to a "
-                     "fractional power is complex in Python: use numpy.power or numpy.sqrt (NaN there) "
-                     "or keep the base positive")
+                     "differentiates real-valued code only. Either a complex value met when the code ran "
+                     "(a complex global or closure variable) reached an operation whose derivative astgrad "
+                     "takes for real values only: take numpy.real/numpy.imag/numpy.abs of it first; or a "
+                     "negative Python float was raised to a fractional power, which is complex in Python: "
+                     "use numpy.power or numpy.sqrt (NaN there) or keep the base positive")
 

@@ -12,7 +12,8 @@ section). Where complex values may flow is checked when code is generated
 
 import numpy
 
-from ..runtime import abs_slope, complex_transpose, imag_adjoint, irfft_transpose, rfft_transpose
+from ..runtime import (abs_slope, abs_slope_change, abs_slope_curvature, complex_transpose, imag_adjoint,
+                       irfft_transpose, rfft_transpose)
 from .declare import linear
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -185,4 +186,32 @@ def conjugate(y, x):
     d[y] = numpy.conjugate(d[x])
 
 
-non_differentiable(fft.fftfreq, fft.rfftfreq, abs_slope)
+non_differentiable(fft.fftfreq, fft.rfftfreq)
+
+
+# abs_slope(x), the factor of abs's derivative, is sign(x) for a real x (no derivative)
+# and conj(x)/|x| for a complex one, which changes with x: abs_slope_change is that
+# change (0 for real x), a map that is its own adjoint; past it, complex x is refused.
+@adjoint(abs_slope)
+def abs_slope_(y, x):
+    d[x] = abs_slope_change(d[y], x)
+
+
+@tangent(abs_slope)
+def abs_slope_(y, x):
+    d[y] = abs_slope_change(d[x], x)
+
+
+@adjoint(abs_slope_change)
+def abs_slope_change_(r, v, x):
+    d[v] = abs_slope_change(d[r], x)
+    d[x] = abs_slope_curvature(v, d[r], x)
+
+
+@tangent(abs_slope_change)
+def abs_slope_change_(r, v, x):
+    d[r] = abs_slope_change(d[v], x)
+    d[r] = abs_slope_curvature(v, d[x], x)
+
+
+non_differentiable(abs_slope_curvature)

@@ -10,7 +10,7 @@ import numpy
 from ..runtime import (
     block_triangular, cholesky_phi, column_shape, det_cofactors, in_result, inverse_or_nan, inverse_or_zero,
     lstsq_residuals, lstsq_residuals_adjoint, matmul_adjoint_left, norm_axes, norm_exponent, norm_select,
-    off_diagonal_inverse, over, qr_lower_mask, real_eigenvalues, scale, signed_power, skew_lower,
+    off_diagonal_inverse, over, qr_lower_mask, real_eigenvalues, real_matrix, scale, signed_power, skew_lower,
     skew_lower_adjoint, spectral_input, spectral_output, spectral_weights, svd_part, svd_shapes, svd_signs,
     svd_unpart, transpose_if, triangle_symmetric, triangle_symmetric_adjoint, unbroadcast, unreduce, untrace,
     upper_right,
@@ -82,7 +82,7 @@ def slogdet(y, a):
 # With a = L L^T: dL = L phi(L^-1 dA L^-T), phi = lower triangle with half the diagonal.
 @adjoint(numpy.linalg.cholesky)
 def cholesky(y, a, *, upper=False):
-    l = transpose_if(y, upper)
+    l = transpose_if(real_matrix(y, "numpy.linalg.cholesky"), upper)
     lt = numpy.swapaxes(l, -1, -2)
     q = cholesky_phi(l) * numpy.matmul(lt, transpose_if(d[y], upper))
     d[a] = triangle_symmetric_adjoint(numpy.swapaxes(numpy.linalg.solve(lt, numpy.swapaxes(
@@ -91,7 +91,7 @@ def cholesky(y, a, *, upper=False):
 
 @tangent(numpy.linalg.cholesky)
 def cholesky(y, a, *, upper=False):
-    l = transpose_if(y, upper)
+    l = transpose_if(real_matrix(y, "numpy.linalg.cholesky"), upper)
     d[y] = transpose_if(numpy.matmul(l, cholesky_phi(l) * numpy.linalg.solve(l, numpy.swapaxes(
         numpy.linalg.solve(l, triangle_symmetric(d[a], upper)), -1, -2))), upper)
 
@@ -101,7 +101,7 @@ def cholesky(y, a, *, upper=False):
 @adjoint(numpy.linalg.qr)
 def qr(y, a, mode="reduced"):
     low = qr_lower_mask(a, mode)
-    q = y[0]
+    q = real_matrix(y[0], "numpy.linalg.qr")
     r = y[1]
     m = numpy.matmul(d[y][1], numpy.swapaxes(r, -1, -2)) - numpy.matmul(numpy.swapaxes(q, -1, -2), d[y][0])
     bbar = m - skew_lower_adjoint(m, low)
@@ -111,7 +111,7 @@ def qr(y, a, mode="reduced"):
 @tangent(numpy.linalg.qr)
 def qr(y, a, mode="reduced"):
     low = qr_lower_mask(a, mode)
-    q = y[0]
+    q = real_matrix(y[0], "numpy.linalg.qr")
     r = y[1]
     qt = numpy.swapaxes(q, -1, -2)
     rt = numpy.swapaxes(r, -1, -2)
@@ -132,7 +132,7 @@ def qr(y, a, mode="reduced"):
 @adjoint(numpy.linalg.eigh)
 def eigh(y, a, UPLO="L"):
     w = y[0]
-    v = y[1]
+    v = real_matrix(y[1], "numpy.linalg.eigh")
     f = off_diagonal_inverse(numpy.expand_dims(w, -2) - numpy.expand_dims(w, -1))
     inner = scale(numpy.matmul(numpy.swapaxes(v, -1, -2), d[y][1]), f)
     d[a] = triangle_symmetric_adjoint(numpy.einsum("...ji,...i,...ki->...jk", v, d[y][0], v) + numpy.matmul(
@@ -142,7 +142,7 @@ def eigh(y, a, UPLO="L"):
 @tangent(numpy.linalg.eigh)
 def eigh(y, a, UPLO="L"):
     w = y[0]
-    v = y[1]
+    v = real_matrix(y[1], "numpy.linalg.eigh")
     f = off_diagonal_inverse(numpy.expand_dims(w, -2) - numpy.expand_dims(w, -1))
     d[y] = in_result(numpy.einsum("...ji,...jk,...ki->...i", v, triangle_symmetric(d[a], UPLO), v), y, 0)
     d[y] = in_result(numpy.matmul(v, scale(numpy.matmul(numpy.swapaxes(v, -1, -2), numpy.matmul(
@@ -151,13 +151,13 @@ def eigh(y, a, UPLO="L"):
 
 @adjoint(numpy.linalg.eigvalsh)
 def eigvalsh(y, a, UPLO="L"):
-    v = numpy.linalg.eigh(a, UPLO)[1]
+    v = real_matrix(numpy.linalg.eigh(a, UPLO)[1], "numpy.linalg.eigvalsh")
     d[a] = triangle_symmetric_adjoint(numpy.einsum("...ji,...i,...ki->...jk", v, d[y], v), UPLO)
 
 
 @tangent(numpy.linalg.eigvalsh)
 def eigvalsh(y, a, UPLO="L"):
-    v = numpy.linalg.eigh(a, UPLO)[1]
+    v = real_matrix(numpy.linalg.eigh(a, UPLO)[1], "numpy.linalg.eigvalsh")
     d[y] = numpy.einsum("...ji,...jk,...ki->...i", v, triangle_symmetric(d[a], UPLO), v)
 
 
@@ -209,7 +209,7 @@ def eigvals(y, a):
 # vectors' cotangent is 0).
 @adjoint(numpy.linalg.svd)
 def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
-    re = numpy.linalg.svd(a, full_matrices=False)
+    re = numpy.linalg.svd(real_matrix(a, "numpy.linalg.svd"), full_matrices=False)
     signs = svd_signs(y, re, compute_uv)
     u = re[0]
     s = re[1]
@@ -231,7 +231,7 @@ def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
 
 @tangent(numpy.linalg.svd)
 def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
-    re = numpy.linalg.svd(a, full_matrices=False)
+    re = numpy.linalg.svd(real_matrix(a, "numpy.linalg.svd"), full_matrices=False)
     signs = svd_signs(y, re, compute_uv)
     u = re[0]
     s = re[1]
@@ -260,13 +260,13 @@ def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
 
 @adjoint(numpy.linalg.svdvals)
 def svdvals(y, x):
-    re = numpy.linalg.svd(x, full_matrices=False)
+    re = numpy.linalg.svd(real_matrix(x, "numpy.linalg.svdvals"), full_matrices=False)
     d[x] = numpy.einsum("...ji,...i,...ik->...jk", re[0], d[y], re[2])
 
 
 @tangent(numpy.linalg.svdvals)
 def svdvals(y, x):
-    re = numpy.linalg.svd(x, full_matrices=False)
+    re = numpy.linalg.svd(real_matrix(x, "numpy.linalg.svdvals"), full_matrices=False)
     d[y] = numpy.einsum("...ji,...jk,...ik->...i", re[0], d[x], re[2])
 
 

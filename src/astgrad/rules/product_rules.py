@@ -124,11 +124,13 @@ def linalg_tensordot(y, x1, x2, *, axes=2):
     d[y] = contract(tangent_spec(tensordot_spec(x1, x2, axes), 1), numpy.shape(y), d[x2], x1, x2)
 
 
-# vdot flattens both operands (real values: astgrad refuses complex numbers).
+# vdot flattens both operands and conjugates the first, sum(conj(a) * b): complex-linear
+# in b, conjugate-linear in a, so a's adjoint is conj(d[y] * b) (a real a keeps its real
+# part); on real values both are the plain products.
 @adjoint(numpy.vdot)
 def vdot(y, a, b):
-    d[a] = numpy.reshape(d[y] * numpy.ravel(b), numpy.shape(a))
-    d[b] = numpy.reshape(d[y] * numpy.ravel(a), numpy.shape(b))
+    d[a] = unbroadcast(numpy.reshape(numpy.conj(d[y] * numpy.ravel(b)), numpy.shape(a)), a)
+    d[b] = unbroadcast(numpy.reshape(d[y] * numpy.conj(numpy.ravel(a)), numpy.shape(b)), b)
 
 
 @tangent(numpy.vdot)
@@ -195,11 +197,12 @@ def linalg_matmul(z, x1, x2):
     d[z] = numpy.matmul(x1, d[x2])
 
 
-# vecdot(x1, x2) = sum(x1 * x2, axis) for real arrays, which broadcast.
+# vecdot(x1, x2) = sum(conj(x1) * x2, axis), which broadcast: conjugate-linear in x1 (as
+# vdot), so x1's adjoint is conjugated too; on real values both are the plain products.
 @adjoint(numpy.vecdot)
 def vecdot(z, x1, x2, *, axis=-1):
-    d[x1] = unbroadcast(numpy.expand_dims(d[z], axis) * x2, x1)
-    d[x2] = unbroadcast(x1 * numpy.expand_dims(d[z], axis), x2)
+    d[x1] = unbroadcast(numpy.conj(numpy.expand_dims(d[z], axis) * x2), x1)
+    d[x2] = unbroadcast(numpy.conj(x1) * numpy.expand_dims(d[z], axis), x2)
 
 
 @tangent(numpy.vecdot)
@@ -210,8 +213,8 @@ def vecdot(z, x1, x2, *, axis=-1):
 
 @adjoint(numpy.linalg.vecdot)
 def linalg_vecdot(z, x1, x2, *, axis=-1):
-    d[x1] = unbroadcast(numpy.expand_dims(d[z], axis) * x2, x1)
-    d[x2] = unbroadcast(x1 * numpy.expand_dims(d[z], axis), x2)
+    d[x1] = unbroadcast(numpy.conj(numpy.expand_dims(d[z], axis) * x2), x1)
+    d[x2] = unbroadcast(numpy.conj(x1) * numpy.expand_dims(d[z], axis), x2)
 
 
 @tangent(numpy.linalg.vecdot)

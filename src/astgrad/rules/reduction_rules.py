@@ -37,54 +37,57 @@ from .registry import adjoint, d, tangent, unsupported
 # ---------------------------------------------------------------------------------
 # variance and standard deviation (``correction`` is NumPy's other name for ddof)
 # ---------------------------------------------------------------------------------
+# var(a) = mean(|a - mean(a)|**2) is real for a complex a too: its derivative takes the
+# conjugate of the deviation (a no-op on real values), its tangent the real part.
 
 
 @adjoint(numpy.var)
 def var(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False, correction=None):
-    d[a] = unreduce(d[y], a, axis, keepdims) * (2.0 * (a - numpy.mean(a, axis=axis, keepdims=True))
+    d[a] = unreduce(d[y], a, axis, keepdims) * (2.0 * numpy.conj(a - numpy.mean(a, axis=axis, keepdims=True))
                                                  / degrees_of_freedom(a, axis, ddof, correction))
 
 
 @tangent(numpy.var)
 def var(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False, correction=None):
-    d[y] = numpy.sum(d[a] * (a - numpy.mean(a, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) * (2.0 / degrees_of_freedom(a, axis, ddof, correction))
+    d[y] = numpy.real(numpy.sum(d[a] * numpy.conj(a - numpy.mean(a, axis=axis, keepdims=True)), axis=axis,
+                                keepdims=keepdims)) * (2.0 / degrees_of_freedom(a, axis, ddof, correction))
 
 
 @adjoint(numpy.std)
 def std(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False, correction=None):
     d[a] = unreduce(d[y] * inverse_or_zero(y), a, axis, keepdims) * (
-        (a - numpy.mean(a, axis=axis, keepdims=True)) / degrees_of_freedom(a, axis, ddof, correction))
+        numpy.conj(a - numpy.mean(a, axis=axis, keepdims=True)) / degrees_of_freedom(a, axis, ddof, correction))
 
 
 @tangent(numpy.std)
 def std(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False, correction=None):
-    d[y] = numpy.sum(d[a] * (a - numpy.mean(a, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) * inverse_or_zero(y) / degrees_of_freedom(a, axis, ddof, correction)
+    d[y] = numpy.real(numpy.sum(d[a] * numpy.conj(a - numpy.mean(a, axis=axis, keepdims=True)), axis=axis,
+                                keepdims=keepdims)) * inverse_or_zero(y) / degrees_of_freedom(a, axis, ddof, correction)
 
 
 @adjoint(numpy.ndarray.var)
 def var_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
     d[self] = unreduce(d[y], self, axis, keepdims) * (
-        2.0 * (self - numpy.mean(self, axis=axis, keepdims=True)) / degrees_of_freedom(self, axis, ddof))
+        2.0 * numpy.conj(self - numpy.mean(self, axis=axis, keepdims=True)) / degrees_of_freedom(self, axis, ddof))
 
 
 @tangent(numpy.ndarray.var)
 def var_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[y] = numpy.sum(d[self] * (self - numpy.mean(self, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) * (2.0 / degrees_of_freedom(self, axis, ddof))
+    d[y] = numpy.real(numpy.sum(d[self] * numpy.conj(self - numpy.mean(self, axis=axis, keepdims=True)),
+                                axis=axis, keepdims=keepdims)) * (2.0 / degrees_of_freedom(self, axis, ddof))
 
 
 @adjoint(numpy.ndarray.std)
 def std_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
     d[self] = unreduce(d[y] * inverse_or_zero(y), self, axis, keepdims) * (
-        (self - numpy.mean(self, axis=axis, keepdims=True)) / degrees_of_freedom(self, axis, ddof))
+        numpy.conj(self - numpy.mean(self, axis=axis, keepdims=True)) / degrees_of_freedom(self, axis, ddof))
 
 
 @tangent(numpy.ndarray.std)
 def std_method(y, self, axis=None, dtype=None, *, ddof=0, keepdims=False):
-    d[y] = numpy.sum(d[self] * (self - numpy.mean(self, axis=axis, keepdims=True)), axis=axis,
-                     keepdims=keepdims) * inverse_or_zero(y) / degrees_of_freedom(self, axis, ddof)
+    d[y] = numpy.real(numpy.sum(d[self] * numpy.conj(self - numpy.mean(self, axis=axis, keepdims=True)),
+                                axis=axis, keepdims=keepdims)) * inverse_or_zero(y) / degrees_of_freedom(
+        self, axis, ddof)
 
 
 # ---------------------------------------------------------------------------------
@@ -320,27 +323,29 @@ def nanmin(y, a, axis=None, *, keepdims=False):
 @adjoint(numpy.nanvar)
 def nanvar(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False, correction=None):
     d[a] = numpy.where(numpy.isnan(a), 0.0, unreduce(d[y], a, axis, keepdims) * (
-        2.0 * (a - numpy.nanmean(a, axis=axis, keepdims=True)) / degrees_of_freedom(a, axis, ddof, correction, True)))
+        2.0 * numpy.conj(a - numpy.nanmean(a, axis=axis, keepdims=True))
+        / degrees_of_freedom(a, axis, ddof, correction, True)))
 
 
 @tangent(numpy.nanvar)
 def nanvar(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False, correction=None):
-    d[y] = numpy.sum(numpy.where(numpy.isnan(a), 0.0, d[a] * (
-        2.0 * (a - numpy.nanmean(a, axis=axis, keepdims=True)) / degrees_of_freedom(a, axis, ddof, correction, True))),
-        axis=axis, keepdims=keepdims)
+    d[y] = numpy.real(numpy.sum(numpy.where(numpy.isnan(a), 0.0, d[a] * (
+        2.0 * numpy.conj(a - numpy.nanmean(a, axis=axis, keepdims=True))
+        / degrees_of_freedom(a, axis, ddof, correction, True))), axis=axis, keepdims=keepdims))
 
 
 @adjoint(numpy.nanstd)
 def nanstd(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False, correction=None):
     d[a] = numpy.where(numpy.isnan(a), 0.0, unreduce(d[y] * inverse_or_zero(y), a, axis, keepdims) * (
-        (a - numpy.nanmean(a, axis=axis, keepdims=True)) / degrees_of_freedom(a, axis, ddof, correction, True)))
+        numpy.conj(a - numpy.nanmean(a, axis=axis, keepdims=True))
+        / degrees_of_freedom(a, axis, ddof, correction, True)))
 
 
 @tangent(numpy.nanstd)
 def nanstd(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False, correction=None):
-    d[y] = numpy.sum(numpy.where(numpy.isnan(a), 0.0, d[a] * (
-        (a - numpy.nanmean(a, axis=axis, keepdims=True)) / degrees_of_freedom(a, axis, ddof, correction, True))),
-        axis=axis, keepdims=keepdims) * inverse_or_zero(y)
+    d[y] = numpy.real(numpy.sum(numpy.where(numpy.isnan(a), 0.0, d[a] * (
+        numpy.conj(a - numpy.nanmean(a, axis=axis, keepdims=True))
+        / degrees_of_freedom(a, axis, ddof, correction, True))), axis=axis, keepdims=keepdims)) * inverse_or_zero(y)
 
 
 @adjoint(numpy.nancumsum)

@@ -768,6 +768,17 @@ def real_eigenvalues_(r, w):
     d[r] = d[w]
 
 
+# real_matrix(a, what) is a itself (it only refuses a complex matrix)
+@adjoint(runtime.real_matrix)
+def real_matrix_(r, a, what):
+    d[a] = d[r]
+
+
+@tangent(runtime.real_matrix)
+def real_matrix_(r, a, what):
+    d[r] = d[a]
+
+
 @adjoint(runtime.svd_part)
 def svd_part_(r, g, signs, compute_uv, index, shape):
     d[g] = runtime.svd_unpart(d[r], signs, compute_uv, index, runtime.svd_shapes(g, compute_uv))
