@@ -95,6 +95,8 @@ def differentiable(fn: F) -> F:
     """Decorate ``fn`` so its adjoint is checked (any unsupported construct reported
     as a TransformError) now rather than at the first gradient call; the code itself
     is generated once, when first needed."""
+    if isinstance(fn, Differentiable):      # decorated twice: the same checked function
+        return fn  # type: ignore[return-value]
     if not inspect.isfunction(fn):
         raise TypeError(f"@astgrad.differentiable decorates a Python function, not {type(fn).__name__}")
     return Differentiable(fn)  # type: ignore[return-value]  # called exactly as fn
@@ -1139,9 +1141,9 @@ class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
     __astgrad_result__ = "what astgrad.hvp returns"     # not a function transforms take (bound.as_function)
 
-    def __init__(self, f, wrt=0):
+    def __init__(self, f, wrt=0, transform="hvp"):
         f = as_function(f)
-        self._target = WrtTarget(f, wrt, "hvp")
+        self._target = WrtTarget(f, wrt, transform)     # transform: the name errors give
         self._position = self._target.position
         self.function, self.wrt = f, wrt
         self._fn = _underlying(f)
@@ -1261,7 +1263,7 @@ class Hessian:
     __astgrad_result__ = "what astgrad.hessian returns"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, wrt=0):
-        self._product = HessianVectorProduct(f, wrt)
+        self._product = HessianVectorProduct(f, wrt, "hessian")
         self._position = self._product._position
         self.function, self.wrt = self._product.function, wrt
         self.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"

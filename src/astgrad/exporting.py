@@ -157,15 +157,15 @@ class _Module:
         NumPy as astgrad found it (core/originals.py) is imported as NumPy: the exported
         module reads NumPy when it runs, as any module does."""
         obj = live_module(obj)
+        from .caching import Deferred
+        if isinstance(obj, Deferred):           # a derivative calling itself (recursion, mutual too)
+            obj = underlying(obj)
         if name in self.names:
             if self.names[name] is not obj:
                 raise ExportError(f"the exported code uses the name {name!r} for two different objects "
                                   f"({self.names[name]!r} and {obj!r}); rename one of them in your code")
             return
         self.names[name] = obj
-        from .caching import Deferred
-        if isinstance(obj, Deferred):           # a derivative calling itself (recursion)
-            obj = underlying(obj)
         if getattr(obj, "__astgrad_generated__", False):
             self.add_function(obj, name, f"The derivative of a function {caller} calls, generated with it.")
         elif getattr(obj, "__astgrad_specializes__", None) is not None:
@@ -369,9 +369,24 @@ def _importable(obj):
         except ImportError:
             continue
         for attribute in (getattr(obj, "__qualname__", None), name):
-            if attribute and _same_function(_resolve(module, attribute), obj):
-                return module_name, attribute
+            if not attribute:
+                continue
+            found = _resolve(module, attribute)
+            for suffix, candidate in _functions_held(found):
+                if _same_function(candidate, obj):
+                    return module_name, attribute + suffix
     return None
+
+
+def _functions_held(found):
+    """(suffix, function) for what a class attribute path reaches: the function itself,
+    a classmethod's function (``Model.make.__func__``), a property's getter
+    (``Model.size.fget``)."""
+    yield "", found
+    if inspect.ismethod(found):
+        yield ".__func__", found.__func__
+    elif isinstance(found, property):
+        yield ".fget", found.fget
 
 
 def _check_standalone(name, obj):
