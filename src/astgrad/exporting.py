@@ -19,7 +19,7 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_source import (attributes_read, global_names, names_in, prefixed, variant_source,
+from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, variant_source,
                             with_docstring)
 
 _ASTGRAD = "astgrad"
@@ -183,6 +183,23 @@ class _Module:
         else:
             self._import_object(name, obj)
 
+    def _module_name(self, free, value, source):
+        """The module-level name for the derivative a generated function calls as ``free``:
+        ``free``, unless that name already means another derivative (the jvp of a recursive
+        gradient calls itself by the name of the jvp that calls it first), in which case
+        the name it is defined under, or a new one."""
+        from .caching import Deferred
+        obj = underlying(value) if isinstance(value, Deferred) else value
+        if free not in self.names or self.names[free] is obj or not getattr(obj, "__astgrad_generated__", False):
+            return free
+        if obj in self.done:
+            return self.done[obj]
+        taken = names_in(source)
+        count = 1
+        while f"{free}_{count}" in self.names or f"{free}_{count}" in taken:
+            count += 1
+        return f"{free}_{count}"
+
     def _add_transform(self, name, obj, caller):
         """A gradient the code holds as a value (``g = astgrad.grad(h)`` handed to a helper,
         stored in a list): its generated code, which is what calling it runs."""
@@ -240,6 +257,7 @@ class _Module:
             self.attributes.setdefault(owner, set()).update(attributes)
         code = compiled.__code__
         cells = dict(zip(code.co_freevars, compiled.__closure__ or ()))
+        renames = {}
         for free in code.co_freevars:
             try:
                 value = cells[free].cell_contents
@@ -248,7 +266,12 @@ class _Module:
             if free not in _introduced(compiled):
                 raise ExportError(f"{compiled.__qualname__} reads the closure variable {free!r}; "
                                   "export a function defined at module level")
-            self.bind(free, value, name)
+            module_name = self._module_name(free, value, source)
+            if module_name != free:
+                renames[free] = module_name
+            self.bind(module_name, value, name)
+        if renames:
+            source = renamed(source, renames)
         read_later = {}                 # global name -> its module's name (read when the code runs)
         for global_name in sorted(global_names(compiled, source)):
             module_name = self._bind_global(global_name, compiled.__globals__)
