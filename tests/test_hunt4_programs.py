@@ -233,6 +233,13 @@ def test_hessian_names_itself_when_given_several_arguments():
         astgrad.hvp(_two, wrt=(0, 1))(X3, 0.5, X3)
 
 
+def test_hvp_given_v_by_keyword_says_to_pass_it_last():
+    with pytest.raises(TypeError, match=r"followed by v, positionally: hvp\(f\)\(x, v\), not v="):
+        astgrad.hvp(_cube)(X3, v=np.ones(3))
+    with pytest.raises(TypeError, match=r"followed by v$"):
+        astgrad.hvp(_cube)(X3)
+
+
 def _cube(x):
     return np.sum(x ** 3)
 

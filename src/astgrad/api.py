@@ -1137,6 +1137,13 @@ def hvp(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "HessianVectorProduc
     return HessianVectorProduct(f, wrt)
 
 
+def _v_keyword(f, kwargs):
+    """What to say of ``v=...`` given to an hvp whose function has no parameter ``v``."""
+    if "v" not in kwargs or "v" in public_parameter_names(f):
+        return ""
+    return ", positionally: hvp(f)(x, v), not v=..."
+
+
 class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
     __astgrad_result__ = "what astgrad.hvp returns"     # not a function transforms take (bound.as_function)
@@ -1163,7 +1170,7 @@ class HessianVectorProduct:
     def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:
         f, position, target = self.function, self._position, self._target
         if not args_and_v:
-            raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
+            raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v{_v_keyword(f, kwargs)}")
         if not kwargs and len(args_and_v) == self._arity + 1:
             product = self._run_unchecked(args_and_v)
             if product is not None:
@@ -1175,7 +1182,8 @@ class HessianVectorProduct:
         try:
             bound = _bind(f, args, kwargs)
         except TypeError as error:       # hvp(f)(x) took x for v
-            raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v") from None
+            raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v"
+                            f"{_v_keyword(f, kwargs)}") from None
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
