@@ -3,13 +3,17 @@ hand-written optimizers (Adam, line search, Newton in a while loop), small physi
 (leapfrog, springs, heat), statistics (log-likelihoods, logsumexp, mixtures, a Kalman
 filter), ML layers (attention, layer norm, convolution by slicing, RNN cells), geometry
 and option payoffs, kinks at the sample point, odd dtypes, aliasing, views, recursion and
-user classes. Each entry of CASES is (name, f, args, wrt); the last argument of each
-program is named ``w`` (tests/breadth_modes.py calls the gradient with it by keyword).
+user classes, and the Python semantics an adversary leans on (late binding, type
+checks, star-unpacking, builtins on arrays). Each entry of CASES is (name, f, args,
+wrt); the last argument of each program is named ``w`` (tests/breadth_modes.py calls
+the gradient with it by keyword).
 Used by tests/test_hunt4_programs.py."""
 
 import dataclasses
 import functools
+import itertools
 import math
+import operator
 
 import numpy as np
 
@@ -1167,3 +1171,181 @@ def f24(x, w):
 @case("f25 np.clip on both ends with a parameter bound", (X4, 0.8))
 def f25(x, w):
     return np.sum(np.clip(x, -0.5, w) ** 2)
+
+
+@case("g01 late-binding lambdas in a loop all see the last k", (X3, 0.8))
+def g01(x, w):
+    fs = []
+    for k in range(3):
+        fs.append(lambda v: v * k * w)
+    return sum(np.sum(f(x)) for f in fs)
+
+@case("g02 late binding through a list comprehension of lambdas", (X3, 0.8))
+def g02(x, w):
+    fs = [lambda v: v ** k * w for k in range(1, 4)]
+    return sum(np.sum(f(x)) for f in fs)
+
+@case("g03 closure sees a variable rebound after the def", (X3, 0.8))
+def g03(x, w):
+    s = 1.0
+    def h(v):
+        return v * s
+    s = w * 3.0
+    return np.sum(h(x))
+
+@case("g04 isinstance(x, float) branch on the argument kind", (0.3, 0.8))
+def g04(x, w):
+    if isinstance(x, float):
+        return x * x * w
+    return np.sum(x) * w
+
+@case("g05 type(x) is np.ndarray branch", (X3, 0.8))
+def g05(x, w):
+    if type(x) is np.ndarray:
+        return np.sum(x ** 2) * w
+    return x * w
+
+@case("g06 hasattr(x, 'shape') branch", (X3, 0.8))
+def g06(x, w):
+    if hasattr(x, "shape") and x.shape:
+        return np.sum(np.sin(x)) * w
+    return math.sin(x) * w
+
+@case("g07 star-unpacking first, *rest", (X4, 0.8))
+def g07(x, w):
+    first, *rest, last = x
+    return first * w + sum(rest) * last
+
+@case("g08 chained assignment a = b = expr", (X3, 0.8))
+def g08(x, w):
+    a = b = x * w
+    b = b + 1.0
+    return np.sum(a * b)
+
+@case("g09 for-else and while-else", (X3, 0.8))
+def g09(x, w):
+    s = 0.0
+    for v in x:
+        if v > 5:
+            break
+        s = s + v * w
+    else:
+        s = s * 2.0
+    k = 0
+    while k < 2:
+        s = s + w
+        k += 1
+    else:
+        s = s * w
+    return s
+
+@case("g10 functools.reduce(operator.mul, x)", (X3, 0.8))
+def g10(x, w):
+    return functools.reduce(operator.mul, x * w) + functools.reduce(lambda a, b: a + b * b, x, 0.0)
+
+@case("g11 itertools.accumulate running sums", (X4, 0.8))
+def g11(x, w):
+    return sum(v * v for v in itertools.accumulate(x * w))
+
+@case("g12 zip(*matrix) transpose of rows", (M23, 0.8))
+def g12(x, w):
+    cols = list(zip(*x))
+    return sum(c[0] * c[1] * w for c in cols)
+
+@case("g13 builtin max/min/abs/pow on array elements", (X3, 0.8))
+def g13(x, w):
+    return max(x) * w + min(x[0], x[1]) + abs(x[1]) * pow(w, 3)
+
+@case("g14 sum(x, start) builtin with array start", (M23, 0.8))
+def g14(x, w):
+    return np.sum(sum(x, np.zeros(3) + w) ** 2)
+
+@case("g15 sorted(array) with key abs", (X3, 0.8))
+def g15(x, w):
+    s = sorted(x * w, key=abs)
+    return s[0] + 2 * s[1] + 3 * s[2]
+
+@case("g16 math.fsum and math.prod of elements", (X3, 0.8))
+def g16(x, w):
+    return math.fsum([v * w for v in x]) + math.prod([1.0 + v for v in x])
+
+@case("g17 x.item() and float(x[0]) as scalars", (X3, 0.8))
+def g17(x, w):
+    return x[0].item() * w + float(x[1]) * w ** 2
+
+@case("g18 len(x) and x.shape[0] in the math", (X4, 0.8))
+def g18(x, w):
+    n = len(x)
+    m = x.shape[0]
+    return np.sum(x) / n * w + np.sum(x ** 2) / (m - 1)
+
+@case("g19 round() piecewise constant times smooth", (X3, 0.8))
+def g19(x, w):
+    return round(float(np.sum(x)), 1) * w + np.sum(x) * w
+
+@case("g20 dict comprehension over enumerate of an array", (X3, 0.8))
+def g20(x, w):
+    d = {i: v * w for i, v in enumerate(x)}
+    return d[0] * d[2] + d[1]
+
+@case("g21 global counter incremented inside f", (X3, 0.8))
+def g21(x, w):
+    global CALLS
+    CALLS += 1
+    return np.sum(x * w)
+
+CALLS = 0
+
+@case("g22 mutable default list appended each call", (X3, 0.8))
+def g22(x, w, acc=[]):
+    acc.append(1)
+    return np.sum(x * w) * 2.0
+
+@case("g23 function attribute as a constant", (X3, 0.8))
+def g23(x, w):
+    return np.sum(x * w) * g23.scale
+
+g23.scale = 3.0
+
+@case("g24 exception for control flow: StopIteration from next()", (X3, 0.8))
+def g24(x, w):
+    it = iter(x * w)
+    s = 0.0
+    while True:
+        try:
+            s = s + next(it) ** 2
+        except StopIteration:
+            break
+    return s
+
+@case("g25 conditional expression choosing a function", (X3, 0.8))
+def g25(x, w):
+    f = np.sin if w > 0 else np.cos
+    return np.sum(f(x * w))
+
+@case("g26 slice assignment with a step on a copy", (X4, 0.8))
+def g26(x, w):
+    y = x.copy()
+    y[::2] = y[::2] * w
+    y[1::2] = np.exp(y[1::2])
+    return np.sum(y ** 2)
+
+@case("g27 negative index and negative-step slicing", (X4, 0.8))
+def g27(x, w):
+    return x[-1] * w + np.sum(x[::-1] * np.arange(4.0)) + x[-2:][0] * w
+
+@case("g28 in-place op on a slice of a fresh array in a loop", (X4, 0.8))
+def g28(x, w):
+    y = np.zeros(4)
+    for i in range(4):
+        y[i:] += x[i] * w
+    return np.sum(y ** 2)
+
+@case("g29 np.newaxis broadcasting outer difference", (X3, 0.8))
+def g29(x, w):
+    d = x[:, np.newaxis] - x[np.newaxis, :] * w
+    return np.sum(d ** 2)
+
+@case("g30 Ellipsis indexing", (M23, 0.8))
+def g30(x, w):
+    return np.sum(x[..., 1] * w) + np.sum(x[0, ...] ** 2)
