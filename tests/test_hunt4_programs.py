@@ -164,6 +164,33 @@ def test_exported_hessian_vector_product(name, f, args, wrt, tmp_path):
     assert_close(got, astgrad.hvp(f, wrt=i)(*copies(args), v), 1e-6, 1e-8)
 
 
+# the second derivative (reverse mode, order 2) called with its default seeds: the seed of
+# the gradient's output, 1.0, stands for 1 in each of its elements (the generated code
+# takes it shaped like the gradient: a scalar gave wrong values, c16 and b13, or a
+# TypeError where the code indexes it)
+SECOND = [c for c in CASES if c[0].startswith(("a14 ", "b13 ", "c15 ", "c16 "))] + EXPORTED[1::4]
+
+
+@pytest.mark.parametrize("name, f, args, wrt", [pytest.param(*c, id=c[0].split()[0]) for c in SECOND])
+def test_exported_second_derivative_with_its_default_seeds(name, f, args, wrt, tmp_path):
+    i = wrt[0]
+    second, _ = _exported(f, i, "reverse", 2, tmp_path)
+    ones = np.ones(np.shape(args[i])) if isinstance(args[i], np.ndarray) else 1.0
+    assert_close(second(*copies(args)), astgrad.hvp(f, wrt=i)(*copies(args), ones), 1e-6, 1e-8)
+
+
+def test_exported_second_derivative_in_two_arguments_with_its_default_seeds(tmp_path):
+    name, f, args, wrt = next(c for c in CASES if c[0].startswith("c16 "))
+    second, _ = _exported(f, (0, 1), "reverse", 2, tmp_path)
+    gradient = astgrad.grad(f, wrt=(0, 1))
+
+    def gradient_sum(*a):
+        return sum(np.sum(g) for g in gradient(*copies(a)))
+    got = second(*copies(args))
+    for i in (0, 1):
+        assert_close(got[i], numerical_grad(gradient_sum, copies(args), wrt=i), 1e-5, 1e-6)
+
+
 # -- the tape: a clamp's tensor bound ----------------------------------------------------
 
 LOW = np.array([-0.5, 0.0, -0.2, -0.1])

@@ -93,12 +93,14 @@ def attributes_read(source):
     return read
 
 
-def with_docstring(source, name, description):
-    """The def's text, named ``name``, with ``description`` as its docstring."""
+def with_docstring(source, name, description, prologue=()):
+    """The def's text, named ``name``, with ``description`` as its docstring and the
+    statements ``prologue`` first in its body."""
     first, _, rest = source.partition("\n")
     head, sep, tail = first.partition("(")
     first = f"def {name}{sep}{tail}" if head.startswith("def ") else first
     indent = " " * 4
     doc = description.replace("\n", "\n" + indent).replace(indent + "\n", "\n")
     end = f"\n{indent}" if "\n" in description else ""
-    return f'{first}\n{indent}"""{doc}{end}"""\n{rest}'
+    lines = "".join(f"{indent}{line}\n" for line in prologue)
+    return f'{first}\n{indent}"""{doc}{end}"""\n{lines}{rest}'

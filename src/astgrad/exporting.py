@@ -19,6 +19,7 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
+from .export_seeds import seed_like, seed_lines
 from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, variant_source,
                             with_docstring)
 
@@ -42,7 +43,10 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     fn = _function(f)
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
-    module.add_function(compiled, compiled.__code__.co_name, _description(fn, names, mode, order))
+    prologue = seed_lines(compiled, names, wrt)
+    if prologue:
+        module.bind("seed_like", seed_like, compiled.__code__.co_name)
+    module.add_function(compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue=prologue)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
@@ -243,9 +247,9 @@ class _Module:
             return
         self.imports[f"from {module_name} import {attribute}" + (f" as {name}" if name != attribute else "")] = None
 
-    def add_function(self, compiled, name, description, source=None):
+    def add_function(self, compiled, name, description, source=None, prologue=()):
         """Add a generated derivative, or a function astgrad rewrote (its ``source``), and,
-        through ``bind``, everything it refers to."""
+        through ``bind``, everything it refers to; ``prologue``: statements put first."""
         if compiled in self.done:
             if self.done[compiled] != name:
                 self.aliases.append(f"{name} = {self.done[compiled]}\n")
@@ -279,7 +283,7 @@ class _Module:
                 read_later[global_name] = module_name
         if read_later:
             source = self._qualified(source, read_later)
-        self.functions.append(with_docstring(source, name, description))
+        self.functions.append(with_docstring(source, name, description, prologue))
 
     def _bind_global(self, name, scope):
         """Import the global ``name`` of ``scope`` (a module, a function, a class); for
