@@ -1349,3 +1349,15 @@ def g29(x, w):
 @case("g30 Ellipsis indexing", (M23, 0.8))
 def g30(x, w):
     return np.sum(x[..., 1] * w) + np.sum(x[0, ...] ** 2)
+
+
+class Portfolio:
+    """A model whose method's second derivative is exported (tests/test_hunt4_programs.py)."""
+
+    def __init__(self):
+        self.C = np.array([[0.04, 0.01, 0.0], [0.01, 0.09, 0.02], [0.0, 0.02, 0.16]])
+        self.mu = np.array([0.05, 0.08, 0.12])
+
+    def sharpe(self, x):
+        wts = x / np.sum(x)
+        return (wts @ self.mu) / np.sqrt(wts @ self.C @ wts)

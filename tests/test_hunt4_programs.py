@@ -19,7 +19,7 @@ import astgrad
 from astgrad.exporting import _derivative
 from breadth_modes import FIRST, check, ci_modes, copies
 from fd import assert_close, numerical_grad, numerical_jvp
-from hunt4_programs import CASES, X3, X4
+from hunt4_programs import CASES, X3, X4, Portfolio
 
 # programs where finite differences are no oracle: at a kink of the sample point only the
 # first-order modes are compared (astgrad's one-sided averages are what central
@@ -189,6 +189,20 @@ def test_exported_second_derivative_in_two_arguments_with_its_default_seeds(tmp_
     got = second(*copies(args))
     for i in (0, 1):
         assert_close(got[i], numerical_grad(gradient_sum, copies(args), wrt=i), 1e-5, 1e-6)
+
+
+def test_exported_second_derivative_of_a_bound_method(tmp_path):
+    """export(model.sharpe, 0, order=2): the gradient's code takes the receiver first, so
+    the second differentiation counts wrt after it (it differentiated with respect to the
+    object, and returned its attributes' derivatives)."""
+    model = Portfolio()
+    x = np.array([0.55, 0.2, 0.85])
+    second, _ = _exported(model.sharpe, 0, "reverse", 2, tmp_path)
+    assert_close(second(model, x.copy()), astgrad.hvp(model.sharpe)(x, np.ones(3)), 1e-6, 1e-8)
+    third, _ = _exported(model.sharpe, 0, "reverse", 3, tmp_path)
+    hvp = astgrad.hvp(model.sharpe)
+    want = numerical_grad(lambda v: np.sum(hvp(v, np.ones(3))), (x.copy(),))
+    assert_close(third(model, x.copy()), want, 1e-5, 1e-6)
 
 
 # -- the tape: a clamp's tensor bound ----------------------------------------------------

@@ -81,8 +81,9 @@ def _derivative(f, wrt, mode, order):
             f = api.grad(_with_seeds(f), wrt)
         indices, _ = normalize_wrt(f, wrt)
         return forward_derivative(_with_seeds(f), indices)
-    for _ in range(order):
-        f = api.grad(_with_seeds(f), wrt)
+    after_self = _after_self(wrt) if inspect.ismethod(underlying(f)) else wrt
+    for k in range(order):       # a method's gradient code takes the receiver first: wrt counts after it
+        f = api.grad(_with_seeds(f), wrt if k == 0 else after_self)
     if any(path for _, path in f.items):      # wrt="self.W": the attribute's part of the gradient
         return f._differentiated(checked=False)
     return f.plain
