@@ -191,6 +191,17 @@ def test_exported_second_derivative_in_two_arguments_with_its_default_seeds(tmp_
         assert_close(got[i], numerical_grad(gradient_sum, copies(args), wrt=i), 1e-5, 1e-6)
 
 
+def _star(x, *ws):
+    return np.sum(x * ws[0]) + ws[1] ** 2
+
+
+def test_export_of_a_function_taking_star_args_says_why_not():
+    """Its derivative depends on how many arguments a call gives (it raised AttributeError
+    from astgrad's internals)."""
+    with pytest.raises(astgrad.exporting.ExportError, match=r"_star takes \*args or \*\*kwargs"):
+        astgrad.export(_star, 2)
+
+
 def test_exported_second_derivative_of_a_bound_method(tmp_path):
     """export(model.sharpe, 0, order=2): the gradient's code takes the receiver first, so
     the second differentiation counts wrt after it (it differentiated with respect to the

@@ -20,6 +20,7 @@ from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
 from .export_seeds import seed_like, seed_lines
+from .shaped import takes_varargs
 from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, variant_source,
                             with_docstring)
 
@@ -73,7 +74,11 @@ def _derivative(f, wrt, mode, order):
         raise ValueError(f"mode={mode!r}: expected 'reverse' or 'forward'")
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise ValueError(f"order={order!r}: the order must be an int, 1 or more")
-    _function(f)
+    fn = _function(f)
+    if takes_varargs(fn):
+        raise ExportError(f"{fn.__qualname__} takes *args or **kwargs, whose derivative astgrad generates for each "
+                          "number and names of arguments it is called with; export a function that names its "
+                          "parameters (def f(x, w): return g(x, w))")
     if mode == "forward":
         if inspect.ismethod(underlying(f)):     # the jvp of a method's function: wrt counts after self
             f, wrt = _function(f), _after_self(wrt)
