@@ -96,7 +96,7 @@ def differentiable(fn: F) -> F:
     as a TransformError) now rather than at the first gradient call; the code itself
     is generated once, when first needed."""
     if isinstance(fn, Differentiable):      # decorated twice: the same checked function
-        return fn  # type: ignore[return-value]
+        return fn
     if not inspect.isfunction(fn):
         raise TypeError(f"@astgrad.differentiable decorates a Python function, not {type(fn).__name__}")
     return Differentiable(fn)  # type: ignore[return-value]  # called exactly as fn
