@@ -5,8 +5,11 @@ front end and ``astgrad.export`` on a subset; strict xfails for the programs ast
 still refuses. Then what the hunt found in the API layer, the tape and export, each
 checked on its own: a clamp's tensor bound gets its derivative on the tape, the pair
 ``max(dim)`` returns says what it is when used as an array, ``hessian`` names itself in
-its errors, ``@differentiable`` applied twice, and exported modules for local functions
-calling each other and for classmethods and properties."""
+its errors, ``hvp`` given ``v=`` says to pass it last, ``@differentiable`` applied
+twice; exported modules for local functions calling each other, recursive helpers in
+forward mode of order 2, classmethods and properties; exported second derivatives
+called with their default seeds, and of a bound method; export of a ``*args``
+function refused with a reason."""
 
 import importlib.util
 import inspect
