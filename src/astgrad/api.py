@@ -95,6 +95,8 @@ def differentiable(fn: F) -> F:
     """Decorate ``fn`` so its adjoint is checked (any unsupported construct reported
     as a TransformError) now rather than at the first gradient call; the code itself
     is generated once, when first needed."""
+    if isinstance(fn, Differentiable):      # decorated twice: the same checked function
+        return fn
     if not inspect.isfunction(fn):
         raise TypeError(f"@astgrad.differentiable decorates a Python function, not {type(fn).__name__}")
     return Differentiable(fn)  # type: ignore[return-value]  # called exactly as fn
@@ -1145,13 +1147,20 @@ def hvp(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "HessianVectorProduc
     return HessianVectorProduct(f, wrt)
 
 
+def _v_keyword(f, kwargs):
+    """What to say of ``v=...`` given to an hvp whose function has no parameter ``v``."""
+    if "v" not in kwargs or "v" in public_parameter_names(f):
+        return ""
+    return ", positionally: hvp(f)(x, v), not v=..."
+
+
 class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
     __astgrad_result__ = "what astgrad.hvp returns"     # not a function transforms take (bound.as_function)
 
-    def __init__(self, f, wrt=0):
+    def __init__(self, f, wrt=0, transform="hvp"):
         f = as_function(f)
-        self._target = WrtTarget(f, wrt, "hvp")
+        self._target = WrtTarget(f, wrt, transform)     # transform: the name errors give
         self._position = self._target.position
         self.function, self.wrt = f, wrt
         self._fn = _underlying(f)
@@ -1171,7 +1180,7 @@ class HessianVectorProduct:
     def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:
         f, position, target = self.function, self._position, self._target
         if not args_and_v:
-            raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v")
+            raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v{_v_keyword(f, kwargs)}")
         if not kwargs and len(args_and_v) == self._arity + 1:
             product = self._run_unchecked(args_and_v)
             if product is not None:
@@ -1183,7 +1192,8 @@ class HessianVectorProduct:
         try:
             bound = _bind(f, args, kwargs)
         except TypeError as error:       # hvp(f)(x) took x for v
-            raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v") from None
+            raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v"
+                            f"{_v_keyword(f, kwargs)}") from None
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
         _refuse_bool_argument(x, target.label, "hvp")
@@ -1272,7 +1282,7 @@ class Hessian:
     __astgrad_result__ = "what astgrad.hessian returns"     # not a function transforms take (bound.as_function)
 
     def __init__(self, f, wrt=0):
-        self._product = HessianVectorProduct(f, wrt)
+        self._product = HessianVectorProduct(f, wrt, "hessian")
         self._position = self._product._position
         self.function, self.wrt = self._product.function, wrt
         self.__name__ = f"hessian_{getattr(_underlying(f), '__name__', 'f')}"

@@ -43,21 +43,29 @@ def names_in(source):
 def prefixed(source, prefixes):
     """``source`` with each read of a global ``name`` in ``prefixes`` written
     ``prefix.name`` (not an attribute ``x.name``, nor a keyword argument ``f(name=...)``)."""
+    return _global_reads_replaced(source, prefixes, lambda name: f"{prefixes[name]}.{name}")
+
+
+def renamed(source, names):
+    """``source`` with each read of a global ``name`` in ``names`` written ``names[name]``."""
+    return _global_reads_replaced(source, names, names.get)
+
+
+def _global_reads_replaced(source, names, replacement):
     lines = source.splitlines(True)
     tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(source).readline)
               if tok.type not in (tokenize.NL, tokenize.COMMENT)]
     edits = []
     for i, tok in enumerate(tokens):
-        if tok.type != tokenize.NAME or tok.string not in prefixes:
+        if tok.type != tokenize.NAME or tok.string not in names:
             continue
         after = tokens[i + 1].string if i + 1 < len(tokens) else ""
         if (i and tokens[i - 1].string == ".") or (after == "=" and _in_call(tokens, i)):
             continue
-        edits.append(tok.start)
-    for row, col in sorted(edits, reverse=True):
+        edits.append((tok.start, tok.string))
+    for (row, col), name in sorted(edits, reverse=True):
         line = lines[row - 1]
-        name = tokenize.generate_tokens(io.StringIO(line[col:]).readline).__next__().string
-        lines[row - 1] = f"{line[:col]}{prefixes[name]}.{line[col:]}"
+        lines[row - 1] = f"{line[:col]}{replacement(name)}{line[col + len(name):]}"
     return "".join(lines)
 
 
@@ -85,12 +93,14 @@ def attributes_read(source):
     return read
 
 
-def with_docstring(source, name, description):
-    """The def's text, named ``name``, with ``description`` as its docstring."""
+def with_docstring(source, name, description, prologue=()):
+    """The def's text, named ``name``, with ``description`` as its docstring and the
+    statements ``prologue`` first in its body."""
     first, _, rest = source.partition("\n")
     head, sep, tail = first.partition("(")
     first = f"def {name}{sep}{tail}" if head.startswith("def ") else first
     indent = " " * 4
     doc = description.replace("\n", "\n" + indent).replace(indent + "\n", "\n")
     end = f"\n{indent}" if "\n" in description else ""
-    return f'{first}\n{indent}"""{doc}{end}"""\n{rest}'
+    lines = "".join(f"{indent}{line}\n" for line in prologue)
+    return f'{first}\n{indent}"""{doc}{end}"""\n{lines}{rest}'

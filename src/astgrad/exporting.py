@@ -19,7 +19,9 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_source import (attributes_read, global_names, names_in, prefixed, variant_source,
+from .export_seeds import seed_like, seed_lines
+from .shaped import takes_varargs
+from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, variant_source,
                             with_docstring)
 
 _ASTGRAD = "astgrad"
@@ -42,7 +44,10 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     fn = _function(f)
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
-    module.add_function(compiled, compiled.__code__.co_name, _description(fn, names, mode, order))
+    prologue = seed_lines(compiled, names, wrt)
+    if prologue:
+        module.bind("seed_like", seed_like, compiled.__code__.co_name)
+    module.add_function(compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue=prologue)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
@@ -69,7 +74,11 @@ def _derivative(f, wrt, mode, order):
         raise ValueError(f"mode={mode!r}: expected 'reverse' or 'forward'")
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise ValueError(f"order={order!r}: the order must be an int, 1 or more")
-    _function(f)
+    fn = _function(f)
+    if takes_varargs(fn):
+        raise ExportError(f"{fn.__qualname__} takes *args or **kwargs, whose derivative astgrad generates for each "
+                          "number and names of arguments it is called with; export a function that names its "
+                          "parameters (def f(x, w): return g(x, w))")
     if mode == "forward":
         if inspect.ismethod(underlying(f)):     # the jvp of a method's function: wrt counts after self
             f, wrt = _function(f), _after_self(wrt)
@@ -77,8 +86,9 @@ def _derivative(f, wrt, mode, order):
             f = api.grad(_with_seeds(f), wrt)
         indices, _ = normalize_wrt(f, wrt)
         return forward_derivative(_with_seeds(f), indices)
-    for _ in range(order):
-        f = api.grad(_with_seeds(f), wrt)
+    after_self = _after_self(wrt) if inspect.ismethod(underlying(f)) else wrt
+    for k in range(order):       # a method's gradient code takes the receiver first: wrt counts after it
+        f = api.grad(_with_seeds(f), wrt if k == 0 else after_self)
     if any(path for _, path in f.items):      # wrt="self.W": the attribute's part of the gradient
         return f._differentiated(checked=False)
     return f.plain
@@ -157,15 +167,15 @@ class _Module:
         NumPy as astgrad found it (core/originals.py) is imported as NumPy: the exported
         module reads NumPy when it runs, as any module does."""
         obj = live_module(obj)
+        from .caching import Deferred
+        if isinstance(obj, Deferred):           # a derivative calling itself (recursion, mutual too)
+            obj = underlying(obj)
         if name in self.names:
             if self.names[name] is not obj:
                 raise ExportError(f"the exported code uses the name {name!r} for two different objects "
                                   f"({self.names[name]!r} and {obj!r}); rename one of them in your code")
             return
         self.names[name] = obj
-        from .caching import Deferred
-        if isinstance(obj, Deferred):           # a derivative calling itself (recursion)
-            obj = underlying(obj)
         if getattr(obj, "__astgrad_generated__", False):
             self.add_function(obj, name, f"The derivative of a function {caller} calls, generated with it.")
         elif getattr(obj, "__astgrad_specializes__", None) is not None:
@@ -182,6 +192,23 @@ class _Module:
                 self.functions.append(f"{name} = {obj.__name__}\n")
         else:
             self._import_object(name, obj)
+
+    def _module_name(self, free, value, source):
+        """The module-level name for the derivative a generated function calls as ``free``:
+        ``free``, unless that name already means another derivative (the jvp of a recursive
+        gradient calls itself by the name of the jvp that calls it first), in which case
+        the name it is defined under, or a new one."""
+        from .caching import Deferred
+        obj = underlying(value) if isinstance(value, Deferred) else value
+        if free not in self.names or self.names[free] is obj or not getattr(obj, "__astgrad_generated__", False):
+            return free
+        if obj in self.done:
+            return self.done[obj]
+        taken = names_in(source)
+        count = 1
+        while f"{free}_{count}" in self.names or f"{free}_{count}" in taken:
+            count += 1
+        return f"{free}_{count}"
 
     def _add_transform(self, name, obj, caller):
         """A gradient the code holds as a value (``g = astgrad.grad(h)`` handed to a helper,
@@ -226,9 +253,9 @@ class _Module:
             return
         self.imports[f"from {module_name} import {attribute}" + (f" as {name}" if name != attribute else "")] = None
 
-    def add_function(self, compiled, name, description, source=None):
+    def add_function(self, compiled, name, description, source=None, prologue=()):
         """Add a generated derivative, or a function astgrad rewrote (its ``source``), and,
-        through ``bind``, everything it refers to."""
+        through ``bind``, everything it refers to; ``prologue``: statements put first."""
         if compiled in self.done:
             if self.done[compiled] != name:
                 self.aliases.append(f"{name} = {self.done[compiled]}\n")
@@ -240,6 +267,7 @@ class _Module:
             self.attributes.setdefault(owner, set()).update(attributes)
         code = compiled.__code__
         cells = dict(zip(code.co_freevars, compiled.__closure__ or ()))
+        renames = {}
         for free in code.co_freevars:
             try:
                 value = cells[free].cell_contents
@@ -248,7 +276,12 @@ class _Module:
             if free not in _introduced(compiled):
                 raise ExportError(f"{compiled.__qualname__} reads the closure variable {free!r}; "
                                   "export a function defined at module level")
-            self.bind(free, value, name)
+            module_name = self._module_name(free, value, source)
+            if module_name != free:
+                renames[free] = module_name
+            self.bind(module_name, value, name)
+        if renames:
+            source = renamed(source, renames)
         read_later = {}                 # global name -> its module's name (read when the code runs)
         for global_name in sorted(global_names(compiled, source)):
             module_name = self._bind_global(global_name, compiled.__globals__)
@@ -256,7 +289,7 @@ class _Module:
                 read_later[global_name] = module_name
         if read_later:
             source = self._qualified(source, read_later)
-        self.functions.append(with_docstring(source, name, description))
+        self.functions.append(with_docstring(source, name, description, prologue))
 
     def _bind_global(self, name, scope):
         """Import the global ``name`` of ``scope`` (a module, a function, a class); for
@@ -369,9 +402,24 @@ def _importable(obj):
         except ImportError:
             continue
         for attribute in (getattr(obj, "__qualname__", None), name):
-            if attribute and _same_function(_resolve(module, attribute), obj):
-                return module_name, attribute
+            if not attribute:
+                continue
+            found = _resolve(module, attribute)
+            for suffix, candidate in _functions_held(found):
+                if _same_function(candidate, obj):
+                    return module_name, attribute + suffix
     return None
+
+
+def _functions_held(found):
+    """(suffix, function) for what a class attribute path reaches: the function itself,
+    a classmethod's function (``Model.make.__func__``), a property's getter
+    (``Model.size.fget``)."""
+    yield "", found
+    if inspect.ismethod(found):
+        yield ".__func__", found.__func__
+    elif isinstance(found, property):
+        yield ".fget", found.fget
 
 
 def _check_standalone(name, obj):

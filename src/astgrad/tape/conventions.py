@@ -26,7 +26,7 @@ import numpy
 from ..rules.registry import adjoint, d, non_differentiable, tangent
 from ..runtime import abs_slope, broadcast_like, unbroadcast
 
-__all__ = ["clamp", "relu", "clamp_mask", "relu_mask", "threshold_backward", "power", "power_slope",
+__all__ = ["clamp", "relu", "clamp_mask", "clamp_bound_mask", "relu_mask", "threshold_backward", "power", "power_slope",
            "ZERO_DERIVATIVE"]
 
 
@@ -54,12 +54,26 @@ def clamp_mask(x, min, max):
     return numpy.asarray(inside, dtype=numpy.result_type(x))
 
 
+def clamp_bound_mask(x, min, max, bound):
+    """1 where clamp's result is its bound ``bound`` ("min" or "max"), 0 elsewhere, as
+    PyTorch's clamp backward to a tensor bound: ``max(x, min)`` (x where they tie), then
+    ``min(that, max)`` (the first where they tie); in ``x``'s dtype."""
+    low = x if min is None else numpy.maximum(x, min)
+    if bound == "max":
+        at = numpy.greater(low, max)
+    else:
+        at = numpy.less(x, min)
+        if max is not None:
+            at = at & numpy.less_equal(low, max)
+    return numpy.asarray(at, dtype=numpy.result_type(x))
+
+
 def relu_mask(x):
     """1 where ``x > 0``, 0 elsewhere (at 0 too), in ``x``'s dtype."""
     return numpy.asarray(numpy.greater(x, 0), dtype=numpy.result_type(x))
 
 
-non_differentiable(clamp_mask, relu_mask)
+non_differentiable(clamp_mask, clamp_bound_mask, relu_mask)
 
 ZERO_DERIVATIVE = frozenset([numpy.sign, numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.fix,
                              numpy.round, numpy.around, abs_slope, relu_mask])
@@ -68,11 +82,15 @@ ZERO_DERIVATIVE = frozenset([numpy.sign, numpy.floor, numpy.ceil, numpy.trunc, n
 @adjoint(clamp)
 def clamp_adjoint(y, x, min=None, max=None):
     d[x] = unbroadcast(d[y] * clamp_mask(x, min, max), x)
+    d[min] = unbroadcast(d[y] * clamp_bound_mask(x, min, max, "min"), min)
+    d[max] = unbroadcast(d[y] * clamp_bound_mask(x, min, max, "max"), max)
 
 
 @tangent(clamp)
 def clamp_tangent(y, x, min=None, max=None):
     d[y] = broadcast_like(d[x] * clamp_mask(x, min, max), y)
+    d[y] = broadcast_like(d[min] * clamp_bound_mask(x, min, max, "min"), y)
+    d[y] = broadcast_like(d[max] * clamp_bound_mask(x, min, max, "max"), y)
 
 
 def threshold_backward(grad, y):

@@ -14,7 +14,22 @@ def named_result(name):
         return (f"astgrad.return_types.{name}(\nvalues={self.values!r},\n"
                 f"indices={self.indices!r})")
 
-    return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__module__": __name__,
+    def not_an_array(self):
+        also = f" (or a{name}(dim, keepdim=True), which gives the values only)" if name in ("max", "min") else ""
+        return TypeError(f"astgrad.return_types.{name} is the pair (values, indices) that {name}(dim) returns, "
+                         f"as in PyTorch, not a tensor: use its .values{also}")
+
+    def __array__(self, dtype=None, copy=None):
+        # NumPy arithmetic (t - t.max(dim=1)) and functions would read the pair as an array
+        raise not_an_array(self)
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) and not hasattr(type(key), "__index__"):   # as the values: r[:, 0]
+            raise not_an_array(self)
+        return base.__getitem__(self, key)
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__array__": __array__,
+                                "__getitem__": __getitem__, "__module__": __name__,
                                 "__doc__": f"What {name}(dim) returns: the values and their indices."})
 
 

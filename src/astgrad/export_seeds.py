@@ -1,0 +1,43 @@
+"""The seeds of an exported derivative of order 2 or more.
+
+Such a function differentiates a gradient, whose output has the shape of the arguments
+it is taken with respect to, and it takes that output's seed as a keyword parameter
+(``dd_d_x=1.0``) after the seed of the function's own output (``d_loss=1.0``).
+Generated code takes each seed shaped like the output it seeds, as astgrad's own
+transforms always pass it; the exported function is called by hand, with the default
+``1.0``, so its first lines make each such seed that shape: a number stands for itself
+in every element (1.0: the derivative of the sum of the gradient's elements, as 1.0 is
+for a scalar output). ``exporting.export`` writes those lines and copies ``seed_like``
+into the module.
+"""
+
+import inspect
+
+import numpy
+
+
+def seed_like(seed, like):
+    """``seed`` as the seed of a gradient taken w.r.t. ``like`` (an argument, or a tuple
+    of them): a number becomes that number in every element of an array argument, and
+    one such seed per argument of a tuple; anything else is left as it is."""
+    if isinstance(like, tuple):
+        if isinstance(seed, (tuple, list)):
+            return seed
+        return tuple(seed_like(seed, item) for item in like)
+    if numpy.ndim(seed) == 0 and isinstance(like, numpy.ndarray) and like.ndim > 0:
+        return numpy.full(like.shape, seed, dtype=numpy.result_type(seed, like, 1.0))
+    return seed
+
+
+def seed_lines(compiled, names, wrt):
+    """The statements shaping the seeds of ``compiled``'s gradient outputs (its keyword
+    parameters with a default after the first), for arguments ``names`` given as ``wrt``
+    (one name, or a tuple); none for a first derivative or an attribute path (self.W)."""
+    seeds = [p.name for p in inspect.signature(compiled).parameters.values()
+             if p.kind is p.KEYWORD_ONLY and p.default is not p.empty][1:]
+    if not seeds or not all(name.isidentifier() for name in names):
+        return []
+    like = names[0]
+    if isinstance(wrt, (tuple, list)):
+        like = f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+    return [f"{seed} = seed_like({seed}, {like})" for seed in seeds]
