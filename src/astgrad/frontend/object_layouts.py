@@ -18,7 +18,9 @@ A layout is a plain, hashable tuple:
   attributes that hide a name of the class (a function stored on the instance);
 - ``("items", list or tuple, (layout, ...))``: a list or tuple of objects;
 - ``("function", Held)``: a function an attribute holds (``self.act = np.tanh``), called
-  as ``self.act(z)``: the function itself, compared by what code made for it depends on.
+  as ``self.act(z)``: the function itself, compared by what code made for it depends on;
+  ``Held(None)`` for an attribute an object built in the code certainly holds None in
+  (``self.act = act``, given None), whose call raises as Python's does.
 
 Only parameters the function calls through are looked at (``called_parameters``): a
 call of the parameter, of a method of it or of one of its attributes, or of the target
@@ -120,6 +122,12 @@ def _held_function(value):
 def held_function(tree):
     """The function of a layout ``("function", Held)``, or None for any other layout."""
     return tree[1].function if tree is not None and tree[0] == FUNCTION else None
+
+
+def holds_none(tree):
+    """Whether ``tree`` says an attribute that may hold a function holds None
+    (``self.act = act``, given None: ``("function", Held(None))``)."""
+    return tree is not None and tree[0] == FUNCTION and tree[1].function is None
 
 
 _LEAVES = frozenset({float, int, bool, complex, str, bytes, numpy.ndarray, dict, set, frozenset, type(None)})

@@ -13,6 +13,10 @@ is generated, where that is certain: the attribute is stored once, at the top le
   computes what the function made from its code (``__init__``'s constant) computes, so
   the layout holds that function (object_layouts.Held compares functions by code).
 
+An attribute certainly stored None that way (``act`` given None, no default function)
+holds None: a call of it raises the TypeError Python raises, so a method testing ``if
+self.act is not None`` before calling it is followed for both kinds of objects.
+
 The object's layout then says the attribute holds that function (a FUNCTION layout,
 frontend/object_layouts.py), and the methods made for it call the function itself
 (methods.py's ``held_function_call``). The constructor's twin (instances.py) stores
@@ -27,7 +31,7 @@ import gast
 
 from ...core import syntax as S
 from .. import object_layouts as L
-from ..source import parse_function
+from ..source import ScopeRoot, parse_function
 from .closures import is_function_object
 
 NONE = object()        # a parameter known to be None
@@ -66,6 +70,16 @@ class HeldFunctionLowering:
             if held is not None:
                 found[name] = held
         return found
+
+    def none_call(self, node):
+        """``self.act(h)`` where the object's layout says ``act`` holds None (under ``if
+        self.act is not None``, say): the TypeError Python raises there, and None for its
+        value (nothing runs after it). The code depends on the layout, which is not a
+        name another process could look up: not kept on disk (as held_function_call)."""
+        self.source.dependencies.append(((ScopeRoot("None"),), (None,)))
+        message = S.const("'NoneType' object is not callable")
+        self.emit(gast.Raise(exc=gast.Call(func=S.name("TypeError"), args=[message], keywords=[]), cause=None))
+        return S.const(None)
 
 
 def constant_lambdas(init, tree, first_line):
@@ -142,7 +156,9 @@ def stored_function(init, tree, first_line, attr, given, resolve):
             return evaluate(node.body if (known is NONE) == is_none else node.orelse)
         return None
     found = evaluate(value)
-    return None if found is None or found is NONE else (L.FUNCTION, L.Held(found))
+    if found is NONE:
+        return (L.FUNCTION, L.Held(None))       # None: its call raises (none_call)
+    return None if found is None else (L.FUNCTION, L.Held(found))
 
 
 _COMPARE = {gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b, gast.Lt: lambda a, b: a < b,

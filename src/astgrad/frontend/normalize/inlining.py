@@ -38,6 +38,9 @@ class InlineLowering:
         None (a global function bound to a local name is written back into ``node.func``)."""
         func = node.func
         if isinstance(func, gast.Call):         # make(3.0)(x): what the inner call returns
+            built = self.built_object_call(node)        # MLP(layers)(x): method_values.py
+            if built is not None:
+                return built
             made = self.atom(func, hint="fn")
             node = gast.Call(func=made, args=node.args, keywords=node.keywords)
             if not (isinstance(made, gast.Name) and made.id in self.functions):

@@ -34,7 +34,10 @@ class ObjectLowering:
         """``node`` (a Call) as a call of the method that runs, or None."""
         func = node.func
         if isinstance(func, gast.Attribute):        # layer.act(x), act a function the layout holds
-            held = L.held_function(L.attribute(self.layout(func.value), func.attr))
+            attribute = L.attribute(self.layout(func.value), func.attr)
+            if L.holds_none(attribute):
+                return self.none_call(node)         # held_functions.py
+            held = L.held_function(attribute)
             if held is not None:
                 return self.held_function_call(held, node)      # methods.py
         if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
