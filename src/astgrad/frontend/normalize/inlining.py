@@ -150,7 +150,8 @@ class InlineLowering:
             return self.recursive_local_call(local, node, selves)      # recursion.py
         if any(current is local or local.origin is not None and current.origin is local.origin
                for current in self.inlining):
-            lowered = self.recursive_call(local.origin, node) if local.origin is not None else None
+            lowered = self.recursive_call(local.origin, node) or self.recursive_helper_call(local, node) \
+                if local.origin is not None else None        # recursion.py
             if lowered is not None:
                 return lowered
             if local.origin is not None:        # a module-level helper inlined for a function value
