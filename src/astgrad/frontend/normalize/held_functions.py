@@ -29,6 +29,7 @@ import types
 
 import gast
 
+from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
 from ..source import ScopeRoot, parse_function
@@ -71,6 +72,20 @@ class HeldFunctionLowering:
                 found[name] = held
         return found
 
+    def refuse_closing_lambda(self, cls, attr, node):
+        """Refused, naming what to write instead, where ``__init__`` of ``cls`` stores in
+        ``self.<attr>`` a lambda reading its own variables (``self.f = lambda z: scale *
+        np.tanh(W @ z)``): the function's closure holds values the derivative flows
+        through, which astgrad does not follow into an object. Else nothing."""
+        init = M.static_attribute(cls, "__init__") if isinstance(cls, type) else None
+        read = _closing_reads(init, attr) if inspect.isfunction(init) else ()
+        if read:
+            names = ", ".join(read)
+            raise self._refuse(
+                f"a call of {cls.__name__}.{attr}, a lambda __init__ makes reading its variables ({names})",
+                node, f"store them as attributes and make {attr} a method reading them "
+                      f"(self.{read[0]} = {read[0]} in __init__, def {attr}(self, z): ... self.{read[0]} ...)")
+
     def none_call(self, node):
         """``self.act(h)`` where the object's layout says ``act`` holds None (under ``if
         self.act is not None``, say): the TypeError Python raises there, and None for its
@@ -102,6 +117,29 @@ def constant_lambdas(init, tree, first_line):
         made.__module__ = init.__module__
         found[id(node)] = made
     return found
+
+
+def _closing_reads(init, attr):
+    """The variables of ``init`` a lambda it stores in ``self.<attr>`` (at its top level)
+    reads, sorted; empty where it stores none such (or its source cannot be read)."""
+    try:
+        tree = parse_function(init).tree
+    except Exception:       # noqa: BLE001 - no source: nothing to name
+        return ()
+    params = tree.args.posonlyargs + tree.args.args
+    if not params:
+        return ()
+    own = ({a.id for a in params + tree.args.kwonlyargs} | S.stored_names(tree)) - {params[0].id}
+    for stmt in tree.body:
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
+        if isinstance(target, gast.Attribute) and target.attr == attr and isinstance(target.value, gast.Name) \
+                and target.value.id == params[0].id:
+            for fn in (n for n in S.walk_nodes(stmt.value) if isinstance(n, gast.Lambda)):
+                bound = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+                read = sorted((S.loaded_names(fn.body) - bound) & own)
+                if read:
+                    return tuple(read)
+    return ()
 
 
 def _own_lambdas(tree):

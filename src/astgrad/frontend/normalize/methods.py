@@ -85,6 +85,8 @@ class MethodLowering:
             if start is not None:
                 raise self._refuse(f"super().{attr}: not a method astgrad can follow", node)
             attribute = L.attribute(M.receiver_layout(self.source.fn), attr)
+            if attribute is None:
+                self.refuse_closing_lambda(receiver[2], attr, node)     # held_functions.py
             if L.holds_none(attribute):
                 return self.none_call(node)         # held_functions.py
             held = L.held_function(attribute)

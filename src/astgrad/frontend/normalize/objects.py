@@ -52,6 +52,8 @@ class ObjectLowering:
         if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
             return None
         cls = owner[1]
+        if attr != "__call__" and L.attribute(owner, attr) is None:
+            self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
         # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
         resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
         if resolved is None or resolved.is_call:
