@@ -38,8 +38,7 @@ class InlineLowering:
         None (a global function bound to a local name is written back into ``node.func``)."""
         func = node.func
         if isinstance(func, gast.Call):         # make(3.0)(x): what the inner call returns
-            built = self.built_object_call(node)        # MLP(layers)(x): method_values.py
-            if built is not None:
+            if (built := self.built_object_call(node)) is not None:     # MLP(layers)(x): method_values.py
                 return built
             made = self.atom(func, hint="fn")
             node = gast.Call(func=made, args=node.args, keywords=node.keywords)
@@ -151,7 +150,7 @@ class InlineLowering:
         if any(current is local or local.origin is not None and current.origin is local.origin
                for current in self.inlining):
             lowered = self.recursive_call(local.origin, node) or self.recursive_helper_call(local, node) \
-                if local.origin is not None else None        # recursion.py
+                if local.origin is not None else None        # the helper made for them, or its twin: recursion.py
             if lowered is not None:
                 return lowered
             if local.origin is not None:        # a module-level helper inlined for a function value

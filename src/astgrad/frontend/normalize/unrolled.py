@@ -11,6 +11,12 @@ the last constant. Only comprehensions with one ``for`` over ``range`` of intege
 literals or over a tuple or list of literals, with no ``if``, whose item is a lambda,
 are written out; others are left as they are.
 
+A loop unpacking pairs, ``{k: (lambda z, s=s: z * s) for k, s in pairs}``, over a display
+of tuples of constants and parameters the function never rebinds (``(("a", w), ("b",
+2.0))``, or a name bound once to one at the top of the body and only iterated over), is
+written out the same way, each step's values substituted for the names it binds; a
+parameter read by the lambda's body (not a default) leaves the comprehension as it is.
+
 A list of partials, ``[partial(k, scale=s) for s in (0.5, w)]``, is written out the same
 way (``[partial(k, scale=0.5), partial(k, scale=w)]``; the items may be names, read when
 the display is built, as the comprehension reads them), each followed as a partial.
