@@ -60,7 +60,10 @@ def _named_displays(tree):
         if isinstance(n.ctx, (gast.Store, gast.Del)):
             stores[n.id] = stores.get(n.id, 0) + 1
     args = tree.args
-    fixed = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs} - set(stores)
+    own = args.posonlyargs + args.args + args.kwonlyargs
+    # a parameter of a nested function or lambda named so would read another variable
+    shadowed = {n.id for n in names if isinstance(n.ctx, gast.Param) and not any(n is a for a in own)}
+    fixed = {a.id for a in own} - set(stores) - shadowed
     iterated = {id(g.iter) for g in S.walk_nodes(tree) if isinstance(g, (gast.comprehension, gast.For))}
     found = {}
     for stmt in tree.body:
@@ -69,7 +72,7 @@ def _named_displays(tree):
             continue
         name = stmt.targets[0].id
         items = stmt.value.elts
-        if stores.get(name) == 1 and items and all(
+        if stores.get(name) == 1 and name not in shadowed and items and all(
                 isinstance(item, gast.Tuple) and all(isinstance(e, gast.Constant) or isinstance(e, gast.Name)
                                                      and e.id in fixed for e in item.elts) for item in items) \
                 and all(id(n) in iterated for n in names if n.id == name and isinstance(n.ctx, gast.Load)):
