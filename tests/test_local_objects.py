@@ -1143,3 +1143,36 @@ def test_a_lambda_of_init_reading_its_variables_is_refused_with_what_to_write():
     with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+.*ClosingF\.f.*\(W, scale\).*"
                                                      r"store them as attributes"):
         astgrad.grad(method_lambda_reading_init, wrt=(0, 1))(np.array([0.3, -0.4, 0.9]), 0.8)
+
+
+L_TANH = MaybeActivated(_mats(3) * 0.6, np.full(3, 0.1), np.tanh)
+L_NONE = MaybeActivated(_mats(3).T * 0.5, np.full(3, -0.2), None)
+
+
+def global_layers_some_holding_none(x, w):
+    return np.sum(L_NONE(L_TANH(x * w)) ** 2)
+
+
+def a_layer_given(x, layer, w):
+    return np.sum(layer(x * w) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_global_layers_some_holding_none(mode):
+    check(mode, global_layers_some_holding_none, (np.array([0.3, -0.4, 0.9]), 0.8), (0, 1))
+
+
+def test_a_layer_holding_none_given_and_then_a_function():
+    from fd import assert_close, numerical_grad
+    x = np.array([0.3, -0.4, 0.9])
+    d = astgrad.grad(a_layer_given, wrt=(0, 2))
+    for layer in (L_NONE, L_TANH, L_NONE):      # another layout, other code; back again
+        want = [numerical_grad(lambda a, c: a_layer_given(a, layer, c), (x, 0.8), wrt=i) for i in (0, 1)]
+        assert_close(d(x, layer, 0.8), want)
+    g = astgrad.grad(global_layers_some_holding_none, wrt=1)
+    for act in (None, np.sin, None):            # the global's attribute changed after grad: followed
+        L_NONE.act = act
+        try:
+            assert_close(g(x, 0.8), numerical_grad(global_layers_some_holding_none, (x, 0.8), wrt=1))
+        finally:
+            L_NONE.act = None
