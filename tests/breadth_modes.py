@@ -171,12 +171,16 @@ def _grad_inside_lambda(f, args, wrt, rng, plain, expected):
 
 
 def _grad_inside_def(f, args, wrt, rng, plain, expected):
-    """A def calling the gradient with its last argument (named ``w`` in every program)
-    by keyword; its own gradient and jvp agree with finite differences."""
+    """A def calling the gradient with its last argument (named ``w`` in every program
+    of two or three arguments) by keyword, or with the one argument of a program taking
+    one; its own gradient and jvp agree with finite differences."""
     gi = astgrad.grad(f, wrt=wrt[-1])
     c = _weights(args[wrt[-1]], rng)
     first = wrt[0]
-    if len(args) == 2:
+    if len(args) == 1:
+        def outer(a):
+            return np.sum(gi(a) * c) + 0.5 * np.sum(a)
+    elif len(args) == 2:
         def outer(a, b):
             return np.sum(gi(a, w=b) * c) + 0.5 * np.sum((a, b)[first])
     else:

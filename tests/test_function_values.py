@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from breadth_modes import MODES, check
+from breadth_modes import MODES, check, ci_modes
 from fd import assert_close, numerical_grad, numerical_hessian
 
 X3 = np.array([0.3, -0.5, 0.7])
@@ -1244,3 +1244,95 @@ def test_a_global_object_handed_to_a_helper_follows_python_after_grad_is_made():
     finally:
         OTHER, Dense.__call__, HOLDER.layer.act = saved, call, np.sin
     assert_close(d(x, 0.8), _both(global_object_handed_to_a_helper, x, 0.8))
+
+
+# -- a recursive helper handed a local function; dicts of lambdas over pairs ------------------
+
+def tree_map(f, tree):
+    if isinstance(tree, dict):
+        return {k: tree_map(f, v) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(tree_map(f, v) for v in tree)
+    return f(tree)
+
+
+def tree_leaves(tree):
+    if isinstance(tree, dict):
+        return [leaf for v in tree.values() for leaf in tree_leaves(v)]
+    if isinstance(tree, (list, tuple)):
+        return [leaf for v in tree for leaf in tree_leaves(v)]
+    return [tree]
+
+
+def tree_scaled_by_a_lambda(x, w):
+    tree = {"a": [x, (w, x * w)], "b": {"c": np.sin(x)}}
+    scaled = tree_map(lambda t: t * w, tree)
+    return sum(np.sum(leaf ** 2) for leaf in tree_leaves(scaled))
+
+
+def tree_mapped_by_a_local_def(x, w):
+    shift = np.cos(w)
+
+    def squash(t):
+        return np.tanh(t * w) + shift
+    tree = [x, {"k": x ** 2}]
+    return sum(np.sum(leaf) for leaf in tree_leaves(tree_map(squash, tree)))
+
+
+def tree_lambda_reading_a_rebound_variable(x, w):
+    scale = w
+    f = lambda t: t * scale        # noqa: E731 - reads scale when called
+    scale = w * w                  # rebound after the lambda is made: the call reads this one
+    return sum(np.sum(leaf) for leaf in tree_leaves(tree_map(f, {"a": x, "b": [x * w]})))
+
+
+def activations_over_a_display(x, w):
+    acts = {k: (lambda z, s=s: z * s) for k, s in [("a", w), ("b", 2.0)]}
+    return np.sum(acts["a"](x) + acts["b"](x) * w)
+
+
+def activations_over_pairs(x, w):
+    pairs = [("a", w), ("b", 2.0)]
+    acts = {k: (lambda z, s=s: np.tanh(z * s)) for k, s in pairs}
+    return sum(np.sum(act(x)) for act in acts.values())
+
+
+def activation_replaced_in_the_dict(x, w):
+    acts = {k: (lambda z, s=s: z * s) for k, s in [("a", w), ("b", 2.0)]}
+    acts["a"] = np.sin                 # the dict's function replaced: the call runs np.sin
+    return np.sum(acts["a"](x * w) + acts["b"](x))
+
+
+RECURSIVE_HELPERS = [tree_scaled_by_a_lambda, tree_mapped_by_a_local_def, tree_lambda_reading_a_rebound_variable,
+                     activations_over_a_display, activations_over_pairs]
+
+
+@pytest.mark.parametrize("f, mode", [(f, m) for k, f in enumerate(RECURSIVE_HELPERS) for m in ("grad", "jvp")
+                                      + ci_modes(2 * k + 1)], ids=lambda v: getattr(v, "__name__", v))
+def test_recursive_helpers_and_dicts_of_lambdas(f, mode):
+    # reverse and forward mode for each, and a second-order mode in turn
+    check(mode, f, (X3, 0.8), (0, 1))
+
+
+def tree_map_swapping_functions(f, g, tree):
+    if isinstance(tree, list):
+        return [tree_map_swapping_functions(g, f, v) for v in tree]
+    return f(tree)
+
+
+def tree_with_functions_swapped(x, w):
+    out = tree_map_swapping_functions(lambda t: t * w, lambda t: t + w, [x, [x]])
+    return np.sum(out[0]) + np.sum(out[1][0])
+
+
+def test_a_dict_of_lambdas_changed_after_it_is_made_is_refused():
+    # the dict a comprehension wrote out, an item replaced: refused at that line, never a
+    # derivative of the lambda the item held
+    with pytest.raises(astgrad.TransformError, match=r"test_function_values.py:\d+.*lambda"):
+        astgrad.grad(activation_replaced_in_the_dict, wrt=1)(X3, 0.8)
+
+
+def test_a_recursive_helper_handing_on_other_functions_is_refused():
+    # its recursive call hands the functions on swapped: refused, naming the helper
+    with pytest.raises(astgrad.TransformError, match=r"test_function_values.py:\d+.*tree_map_swapping_functions"):
+        astgrad.grad(tree_with_functions_swapped, wrt=1)(X3, 0.8)

@@ -1043,7 +1043,136 @@ def test_objects_built_over_argument_weights_carry_their_derivative(mode):
     check(mode, layers_over_argument_weights, (W1, W2, np.linspace(-0.5, 0.7, 3)), (0, 1, 2))
 
 
-def test_objects_over_argument_weights_holding_functions_are_refused_not_answered_wrongly():
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_objects_over_argument_weights_holding_functions(mode):
+    # was refused: the layers' functions (np.tanh, and the identity lambda of __init__
+    # for the layer given None) are followed through MLP(layers)(x), built and called at once
     W1, W2 = _mats(3) * 0.5, _mats(3).T * 0.4
-    with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+.*act"):
-        astgrad.grad(layers_over_argument_weights_holding_functions, wrt=(0, 1))(W1, W2, np.linspace(-0.5, 0.7, 3))
+    check(mode, layers_over_argument_weights_holding_functions, (W1, W2, np.linspace(-0.5, 0.7, 3)), (0, 1, 2))
+
+
+# -- a global object through a local alias; layers holding None -------------------------------
+
+class Features:
+    def __init__(self, W):
+        self.W = W
+
+    def features(self, v):
+        return np.tanh(self.W @ v)
+
+
+NETWORK = Features(_mats(3) * 0.7)
+
+
+def features_through_an_alias(x, w):
+    h = NETWORK
+    return np.sum(h.features(x * w) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_global_object_through_a_local_alias(mode):
+    check(mode, features_through_an_alias, (np.array([0.3, -0.4, 0.9]), 0.8), (0, 1))
+
+
+class OtherFeatures:
+    def __init__(self, W):
+        self.W = W
+
+    def features(self, v):
+        return np.sin(self.W @ v) * 2.0
+
+
+def test_a_global_object_through_an_alias_followed_as_it_is_now():
+    global NETWORK
+    from fd import assert_close
+    x = np.array([0.3, -0.4, 0.9])
+    d = astgrad.grad(features_through_an_alias, wrt=(0, 1))
+    saved = NETWORK
+    try:
+        assert_close(d(x, 0.8), _expected(features_through_an_alias, x, 0.8))
+        NETWORK.W = _mats(3).T * 0.3                # its attribute changed: read when the code runs
+        assert_close(d(x, 0.8), _expected(features_through_an_alias, x, 0.8))
+        NETWORK = OtherFeatures(_mats(3) * 0.5)     # rebound to an object of another class
+        assert_close(d(x, 0.8), _expected(features_through_an_alias, x, 0.8))
+        NETWORK.features = lambda v: v * 3.0        # an instance attribute hiding the method
+        assert_close(d(x, 0.8), _expected(features_through_an_alias, x, 0.8))
+    finally:
+        NETWORK = saved
+        NETWORK.W = _mats(3) * 0.7
+
+
+class MaybeActivated:
+    def __init__(self, W, b, act):
+        self.W = W
+        self.b = b
+        self.act = act
+
+    def __call__(self, v):
+        h = self.W @ v + self.b
+        if self.act is not None:
+            h = self.act(h)
+        return h
+
+
+def layers_holding_none(x, w):
+    b1, b2 = np.full(3, 0.1) * w, np.full(3, -0.2)
+    layers = [MaybeActivated(W, b, np.tanh if i == 0 else None)
+              for i, (W, b) in enumerate(zip([_mats(3) * w, _mats(3).T], [b1, b2]))]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_layers_built_over_argument_weights_some_holding_none(mode):
+    check(mode, layers_holding_none, (np.array([0.3, -0.4, 0.9]), 0.8), (0, 1))
+
+
+class ClosingF:
+    def __init__(self, W, scale):
+        self.f = lambda z: scale * np.tanh(W @ z)
+
+
+def method_lambda_reading_init(x, w):
+    m = ClosingF(_mats(3) * w, w)
+    return np.sum(m.f(x))
+
+
+def test_a_lambda_of_init_reading_its_variables_is_refused_with_what_to_write():
+    with pytest.raises(astgrad.TransformError, match=r"test_local_objects.py:\d+.*ClosingF\.f.*\(W, scale\).*"
+                                                     r"store them as attributes"):
+        astgrad.grad(method_lambda_reading_init, wrt=(0, 1))(np.array([0.3, -0.4, 0.9]), 0.8)
+
+
+L_TANH = MaybeActivated(_mats(3) * 0.6, np.full(3, 0.1), np.tanh)
+L_NONE = MaybeActivated(_mats(3).T * 0.5, np.full(3, -0.2), None)
+
+
+def global_layers_some_holding_none(x, w):
+    return np.sum(L_NONE(L_TANH(x * w)) ** 2)
+
+
+def a_layer_given(x, layer, w):
+    return np.sum(layer(x * w) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_global_layers_some_holding_none(mode):
+    check(mode, global_layers_some_holding_none, (np.array([0.3, -0.4, 0.9]), 0.8), (0, 1))
+
+
+def test_a_layer_holding_none_given_and_then_a_function():
+    from fd import assert_close, numerical_grad
+    x = np.array([0.3, -0.4, 0.9])
+    d = astgrad.grad(a_layer_given, wrt=(0, 2))
+    for layer in (L_NONE, L_TANH, L_NONE):      # another layout, other code; back again
+        want = [numerical_grad(lambda a, c: a_layer_given(a, layer, c), (x, 0.8), wrt=i) for i in (0, 1)]
+        assert_close(d(x, layer, 0.8), want)
+    g = astgrad.grad(global_layers_some_holding_none, wrt=1)
+    for act in (None, np.sin, None):            # the global's attribute changed after grad: followed
+        L_NONE.act = act
+        try:
+            assert_close(g(x, 0.8), numerical_grad(global_layers_some_holding_none, (x, 0.8), wrt=1))
+        finally:
+            L_NONE.act = None

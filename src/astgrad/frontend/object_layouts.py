@@ -18,7 +18,9 @@ A layout is a plain, hashable tuple:
   attributes that hide a name of the class (a function stored on the instance);
 - ``("items", list or tuple, (layout, ...))``: a list or tuple of objects;
 - ``("function", Held)``: a function an attribute holds (``self.act = np.tanh``), called
-  as ``self.act(z)``: the function itself, compared by what code made for it depends on.
+  as ``self.act(z)``: the function itself, compared by what code made for it depends on;
+  ``Held(None)`` for an attribute an object built in the code certainly holds None in
+  (``self.act = act``, given None), whose call raises as Python's does.
 
 Only parameters the function calls through are looked at (``called_parameters``): a
 call of the parameter, of a method of it or of one of its attributes, or of the target
@@ -83,7 +85,10 @@ def layout_of(value, depth=_DEPTH, seen=None):
         for name, item in own.items():
             if hasattr(kind, name):         # (read now: a class may gain a method later)
                 shadowed.append(name)
-            if type(item) not in _LEAVES:
+            if item is None:
+                if name in _called_on_self(kind):   # where a function could be: its call raises (methods.py)
+                    attributes.append((name, _HELD_NONE))
+            elif type(item) not in _LEAVES:
                 sub = _held_function(item) or layout_of(item, depth - 1, seen)
                 if sub is not None:
                     attributes.append((name, sub))
@@ -120,6 +125,38 @@ def _held_function(value):
 def held_function(tree):
     """The function of a layout ``("function", Held)``, or None for any other layout."""
     return tree[1].function if tree is not None and tree[0] == FUNCTION else None
+
+
+_HELD_NONE = (FUNCTION, Held(None))
+_self_calls = weakref.WeakKeyDictionary()       # function -> the attributes it calls on self
+_CLASS_CALLS = {}                               # class -> the attributes its methods call on self
+
+
+def _called_on_self(kind):
+    """The attributes the methods of the class ``kind`` call on ``self`` (``self.act(h)``):
+    an attribute holding None there is part of the layout (as a function would be)."""
+    found = _CLASS_CALLS.get(kind)
+    if found is None:
+        found = frozenset().union(*(found_in_source(value, _self_calls, _self_called)
+                                    for klass in kind.__mro__ if klass is not object
+                                    for value in vars(klass).values() if inspect.isfunction(value)))
+        if len(_CLASS_CALLS) < _LOOKED_INTO_LIMIT:
+            _CLASS_CALLS[kind] = found
+    return found
+
+
+def _self_called(tree):
+    params = tree.args.posonlyargs + tree.args.args
+    me = params[0].id if params else None
+    return frozenset(node.func.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Call)
+                     and isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name)
+                     and node.func.value.id == me)
+
+
+def holds_none(tree):
+    """Whether ``tree`` says an attribute that may hold a function holds None
+    (``self.act = act``, given None: ``("function", Held(None))``)."""
+    return tree is not None and tree[0] == FUNCTION and tree[1].function is None
 
 
 _LEAVES = frozenset({float, int, bool, complex, str, bytes, numpy.ndarray, dict, set, frozenset, type(None)})

@@ -68,9 +68,12 @@ class BuiltObjectLowering:
 
     def built_layout(self, target, value):
         """The layout ``target = value`` binds ``target`` to, when the name is bound only
-        there and ``value`` builds objects whose classes are known; else None."""
+        there and ``value`` builds objects whose classes are known, or names a global
+        object (a local alias of it); else None."""
         if not isinstance(target, gast.Name) or self.bound_count.get(target.id, 0) != 1:
             return None
+        if isinstance(value, (gast.Name, gast.Attribute)) and self.layout(value) is None:
+            return self.global_object_layout(value)     # h = NETWORK: method_values.py
         return self.static_layout(value, L._DEPTH)
 
     def static_layout(self, node, depth):

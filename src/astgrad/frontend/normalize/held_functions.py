@@ -13,6 +13,10 @@ is generated, where that is certain: the attribute is stored once, at the top le
   computes what the function made from its code (``__init__``'s constant) computes, so
   the layout holds that function (object_layouts.Held compares functions by code).
 
+An attribute certainly stored None that way (``act`` given None, no default function)
+holds None: a call of it raises the TypeError Python raises, so a method testing ``if
+self.act is not None`` before calling it is followed for both kinds of objects.
+
 The object's layout then says the attribute holds that function (a FUNCTION layout,
 frontend/object_layouts.py), and the methods made for it call the function itself
 (methods.py's ``held_function_call``). The constructor's twin (instances.py) stores
@@ -25,9 +29,10 @@ import types
 
 import gast
 
+from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
-from ..source import parse_function
+from ..source import ScopeRoot, parse_function
 from .closures import is_function_object
 
 NONE = object()        # a parameter known to be None
@@ -67,6 +72,30 @@ class HeldFunctionLowering:
                 found[name] = held
         return found
 
+    def refuse_closing_lambda(self, cls, attr, node):
+        """Refused, naming what to write instead, where ``__init__`` of ``cls`` stores in
+        ``self.<attr>`` a lambda reading its own variables (``self.f = lambda z: scale *
+        np.tanh(W @ z)``): the function's closure holds values the derivative flows
+        through, which astgrad does not follow into an object. Else nothing."""
+        init = M.static_attribute(cls, "__init__") if isinstance(cls, type) else None
+        read = _closing_reads(init, attr) if inspect.isfunction(init) else ()
+        if read:
+            names = ", ".join(read)
+            raise self._refuse(
+                f"a call of {cls.__name__}.{attr}, a lambda __init__ makes reading its variables ({names})",
+                node, f"store them as attributes and make {attr} a method reading them "
+                      f"(self.{read[0]} = {read[0]} in __init__, def {attr}(self, z): ... self.{read[0]} ...)")
+
+    def none_call(self, node):
+        """``self.act(h)`` where the object's layout says ``act`` holds None (under ``if
+        self.act is not None``, say): the TypeError Python raises there, and None for its
+        value (nothing runs after it). The code depends on the layout, which is not a
+        name another process could look up: not kept on disk (as held_function_call)."""
+        self.source.dependencies.append(((ScopeRoot("None"),), (None,)))
+        message = S.const("'NoneType' object is not callable")
+        self.emit(gast.Raise(exc=gast.Call(func=S.name("TypeError"), args=[message], keywords=[]), cause=None))
+        return S.const(None)
+
 
 def constant_lambdas(init, tree, first_line):
     """{id(lambda node): function} for the lambdas of ``tree`` (``init``'s parsed def,
@@ -88,6 +117,29 @@ def constant_lambdas(init, tree, first_line):
         made.__module__ = init.__module__
         found[id(node)] = made
     return found
+
+
+def _closing_reads(init, attr):
+    """The variables of ``init`` a lambda it stores in ``self.<attr>`` (at its top level)
+    reads, sorted; empty where it stores none such (or its source cannot be read)."""
+    try:
+        tree = parse_function(init).tree
+    except Exception:       # noqa: BLE001 - no source: nothing to name
+        return ()
+    params = tree.args.posonlyargs + tree.args.args
+    if not params:
+        return ()
+    own = ({a.id for a in params + tree.args.kwonlyargs} | S.stored_names(tree)) - {params[0].id}
+    for stmt in tree.body:
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
+        if isinstance(target, gast.Attribute) and target.attr == attr and isinstance(target.value, gast.Name) \
+                and target.value.id == params[0].id:
+            for fn in (n for n in S.walk_nodes(stmt.value) if isinstance(n, gast.Lambda)):
+                bound = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+                read = sorted((S.loaded_names(fn.body) - bound) & own)
+                if read:
+                    return tuple(read)
+    return ()
 
 
 def _own_lambdas(tree):
@@ -142,7 +194,9 @@ def stored_function(init, tree, first_line, attr, given, resolve):
             return evaluate(node.body if (known is NONE) == is_none else node.orelse)
         return None
     found = evaluate(value)
-    return None if found is None or found is NONE else (L.FUNCTION, L.Held(found))
+    if found is NONE:
+        return (L.FUNCTION, L.Held(None))       # None: its call raises (none_call)
+    return None if found is None else (L.FUNCTION, L.Held(found))
 
 
 _COMPARE = {gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b, gast.Lt: lambda a, b: a < b,

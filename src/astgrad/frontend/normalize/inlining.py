@@ -38,6 +38,8 @@ class InlineLowering:
         None (a global function bound to a local name is written back into ``node.func``)."""
         func = node.func
         if isinstance(func, gast.Call):         # make(3.0)(x): what the inner call returns
+            if (built := self.built_object_call(node)) is not None:     # MLP(layers)(x): method_values.py
+                return built
             made = self.atom(func, hint="fn")
             node = gast.Call(func=made, args=node.args, keywords=node.keywords)
             if not (isinstance(made, gast.Name) and made.id in self.functions):
@@ -147,7 +149,8 @@ class InlineLowering:
             return self.recursive_local_call(local, node, selves)      # recursion.py
         if any(current is local or local.origin is not None and current.origin is local.origin
                for current in self.inlining):
-            lowered = self.recursive_call(local.origin, node) if local.origin is not None else None
+            lowered = self.recursive_call(local.origin, node) or self.recursive_helper_call(local, node) \
+                if local.origin is not None else None        # the helper made for them, or its twin: recursion.py
             if lowered is not None:
                 return lowered
             if local.origin is not None:        # a module-level helper inlined for a function value

@@ -13,6 +13,8 @@ function values:
   function ``map`` calls: ``[NET(x) for x in xs]``. The path is read at each call, as
   ``map`` reads it once: nothing in the comprehension rebinds a name, and astgrad
   follows only plain attributes there (a property is not followed as a function).
+- ``MLP(layers)(x)``: an object built in the code and called at once, called through a
+  name standing for its layout.
 - ``for net in (NET, NET2): total += net(x)``: a literal of global callable objects (and
   functions), unrolled one step per item by function_loops.py, each step calling the
   object by its global name (guarded, as ``NET(x)`` is).
@@ -81,6 +83,18 @@ class MethodValueLowering:
         for attr in path[1:]:
             func = gast.Attribute(value=func, attr=attr, ctx=gast.Load())
         return self.expr(gast.Call(func=func, args=node.args, keywords=node.keywords))
+
+    def built_object_call(self, node):
+        """``MLP(layers)(x)``: the object built (of a class astgrad follows) bound to a
+        name of its own, which stands for its layout, and called through it; else None."""
+        tree = self.static_layout(node.func, L._DEPTH)          # built_objects.py
+        if tree is None or tree[0] != L.OBJECT:
+            return None
+        name = self.namer.fresh("built")
+        self.bound_count[name] = 1
+        self.locals.add(name)
+        self.statement(gast.Assign(targets=[S.name(name, store=True)], value=node.func, type_comment=None))
+        return self.expr(gast.Call(func=S.name(name), args=node.args, keywords=node.keywords))
 
     def map_of_callable(self, node):
         """``map(NET, xs)``, ``map(self.layer, xs)``: the list comprehension calling the

@@ -84,7 +84,12 @@ class MethodLowering:
         if found is None:
             if start is not None:
                 raise self._refuse(f"super().{attr}: not a method astgrad can follow", node)
-            held = L.held_function(L.attribute(M.receiver_layout(self.source.fn), attr))
+            attribute = L.attribute(M.receiver_layout(self.source.fn), attr)
+            if attribute is None:
+                self.refuse_closing_lambda(receiver[2], attr, node)     # held_functions.py
+            if L.holds_none(attribute):
+                return self.none_call(node)         # held_functions.py
+            held = L.held_function(attribute)
             return None if held is None else self.held_function_call(held, node)
         return self.function_call(found[0], found[1], node)
 

@@ -34,7 +34,10 @@ class ObjectLowering:
         """``node`` (a Call) as a call of the method that runs, or None."""
         func = node.func
         if isinstance(func, gast.Attribute):        # layer.act(x), act a function the layout holds
-            held = L.held_function(L.attribute(self.layout(func.value), func.attr))
+            attribute = L.attribute(self.layout(func.value), func.attr)
+            if L.holds_none(attribute):
+                return self.none_call(node)         # held_functions.py
+            held = L.held_function(attribute)
             if held is not None:
                 return self.held_function_call(held, node)      # methods.py
         if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
@@ -49,6 +52,8 @@ class ObjectLowering:
         if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
             return None
         cls = owner[1]
+        if attr != "__call__" and L.attribute(owner, attr) is None:
+            self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
         # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
         resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
         if resolved is None or resolved.is_call:

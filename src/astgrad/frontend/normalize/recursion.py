@@ -16,7 +16,24 @@ reads flows through those parameters.
 Local functions calling each other (``even`` calls ``odd``, which calls ``even``) are
 lifted together: each takes every enclosing variable any of them reads, passes them on
 in its calls of the others, and finds the others by their names in closure cells.
+
+A module-level helper of this module given a local function reading variables of the
+function differentiated, that hands the function on unchanged to itself::
+
+    def tree_map(f, tree):
+        if isinstance(tree, dict):
+            return {k: tree_map(f, v) for k, v in tree.items()}
+        return f(tree)
+
+    scaled = tree_map(lambda t: t * w, tree)
+
+is inlined once, and its recursive calls call its lifted twin: the helper without the
+parameter ``f``, its body starting with the local function's def bound to ``f``, taking
+the variables that function reads (``w``) as keyword-only parameters and passing them on
+(``tree_map(v, w=w)``).
 """
+
+import inspect
 
 import gast
 
@@ -101,6 +118,33 @@ class RecursionLowering:
             raise self._refuse(f"{label}, which calls the local function {functions[0]}", node, _ADVICE)
         return names
 
+    def recursive_helper_call(self, local, node):
+        """The lowered recursive call ``node`` of the helper ``local`` (a Local parsed from
+        a module-level function of this module) handing the local functions it was given
+        on unchanged: a call of its lifted twin (see the module docstring); else None."""
+        callee = local.origin
+        try:
+            bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
+        except TypeError:
+            return None
+        given = {param: self.function_value(expr) for param, expr in bound.arguments.items()
+                 if isinstance(expr, gast.AST) and self.looks_like_function(expr)}
+        if not given or not all(isinstance(v, Local) and v.origin is None for v in given.values()) \
+                or not self.same_module(callee):
+            return None
+        names = sorted(set().union(*(self._enclosing_reads(v, node, set()) for v in given.values())))
+        tree = _helper_twin(local.node, callee.__name__, given, names)
+        if tree is None:
+            return None
+        lifted, = _lift_together(self.source.fn, [tree])
+        lifted.__defaults__, lifted.__kwdefaults__ = None, None
+        params = list(inspect.signature(callee).parameters)
+        call = gast.Call(func=S.name(self.bind_value(lifted, "function")),
+                         args=[a for p, a in zip(params, node.args) if p not in given],
+                         keywords=[kw for kw in node.keywords if kw.arg not in given]
+                         + [gast.keyword(arg=n, value=S.name(n)) for n in names])
+        return self.expr(call)
+
 
 def _lifted_tree(fn, name, names, selves):
     """The def ``fn`` named ``name``, taking ``names`` as extra keyword-only parameters
@@ -113,4 +157,38 @@ def _lifted_tree(fn, name, names, selves):
     for call in gast.walk(tree):        # its calls pass the enclosing variables on
         if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and call.func.id in selves:
             call.keywords = list(call.keywords) + [gast.keyword(arg=n, value=S.name(n)) for n in names]
+    return tree
+
+def _helper_twin(helper, name, given, names):
+    """The def ``helper`` (named ``name``) without the parameters ``given`` ({parameter:
+    Local}), each bound at its start to its local function's def, taking ``names`` as
+    keyword-only parameters, its calls of itself passing them on; None where the helper
+    rebinds such a parameter, has defaults, ``*args``/``**kwargs``, or calls itself with
+    other functions."""
+    tree = S.copy(helper)
+    args = tree.args
+    params = [a.id for a in args.posonlyargs + args.args]
+    if args.vararg or args.kwarg or args.kwonlyargs or args.defaults or not set(given) <= set(params) \
+            or set(names) & (S.names_in(tree) | set(given)) or S.stored_names(tree) & set(given):
+        return None
+    for call in gast.walk(tree):
+        if isinstance(call, gast.Name) and call.id == name and not isinstance(call.ctx, gast.Load):
+            return None
+        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and call.func.id == name):
+            continue
+        if call.keywords or len(call.args) != len(params) or any(
+                not (isinstance(a, gast.Name) and a.id == p) for p, a in zip(params, call.args) if p in given):
+            return None
+        call.args = [a for p, a in zip(params, call.args) if p not in given]
+        call.keywords = [gast.keyword(arg=n, value=S.name(n)) for n in names]
+    kept = [a for a in args.posonlyargs + args.args if a.id not in given]
+    args.posonlyargs, args.args = [], kept
+    args.kwonlyargs = [gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in names]
+    args.kw_defaults = [None] * len(names)
+    defs = []
+    for param, function in given.items():
+        fn = S.copy(function.node)
+        fn.name = param
+        defs.append(fn)
+    tree.body = defs + tree.body
     return tree

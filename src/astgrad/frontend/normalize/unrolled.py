@@ -11,6 +11,12 @@ the last constant. Only comprehensions with one ``for`` over ``range`` of intege
 literals or over a tuple or list of literals, with no ``if``, whose item is a lambda,
 are written out; others are left as they are.
 
+A loop unpacking pairs, ``{k: (lambda z, s=s: z * s) for k, s in pairs}``, over a display
+of tuples of constants and parameters the function never rebinds (``(("a", w), ("b",
+2.0))``, or a name bound once to one at the top of the body and only iterated over), is
+written out the same way, each step's values substituted for the names it binds; a
+parameter read by the lambda's body (not a default) leaves the comprehension as it is.
+
 A list of partials, ``[partial(k, scale=s) for s in (0.5, w)]``, is written out the same
 way (``[partial(k, scale=0.5), partial(k, scale=w)]``; the items may be names, read when
 the display is built, as the comprehension reads them), each followed as a partial.
@@ -37,54 +43,131 @@ def is_partial_call(node):
 
 def unroll_function_comprehensions(tree):
     """``tree`` with each such comprehension replaced by its list display."""
-    return _Unroller().visit(tree)
+    return _Unroller(_named_displays(tree)).visit(tree)
+
+
+def _named_displays(tree):
+    """{statement: (name, display)} for the statements of ``tree``'s body binding a name
+    to a display of tuples of constants and parameters the body never rebinds
+    (``pairs = [("a", w), ("b", 2.0)]``), where that is the name's one binding and the
+    function only iterates over it: a comprehension over the name iterates over the
+    display."""
+    if not isinstance(tree, gast.FunctionDef):
+        return {}
+    names = list(_names_of(tree))
+    stores = {}
+    for n in names:
+        if isinstance(n.ctx, (gast.Store, gast.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+    args = tree.args
+    own = args.posonlyargs + args.args + args.kwonlyargs
+    # a parameter of a nested function or lambda named so would read another variable
+    shadowed = {n.id for n in names if isinstance(n.ctx, gast.Param) and not any(n is a for a in own)}
+    fixed = {a.id for a in own} - set(stores) - shadowed
+    iterated = {id(g.iter) for g in S.walk_nodes(tree) if isinstance(g, (gast.comprehension, gast.For))}
+    found = {}
+    for stmt in tree.body:
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, (gast.List, gast.Tuple))):
+            continue
+        name = stmt.targets[0].id
+        items = stmt.value.elts
+        if stores.get(name) == 1 and name not in shadowed and items and all(
+                isinstance(item, gast.Tuple) and all(isinstance(e, gast.Constant) or isinstance(e, gast.Name)
+                                                     and e.id in fixed for e in item.elts) for item in items) \
+                and all(id(n) in iterated for n in names if n.id == name and isinstance(n.ctx, gast.Load)):
+            found[stmt] = (name, stmt.value)
+    return found
+
+
+def _names_of(tree):
+    return (n for n in S.walk_nodes(tree) if isinstance(n, gast.Name))
 
 
 class _Unroller(gast.NodeTransformer):
+    def __init__(self, displays):
+        self.displays = displays        # from _named_displays
+        self.known = {}                 # name -> its display, once its binding is passed
+
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        if node in self.displays:
+            name, display = self.displays[node]
+            self.known[name] = display
+        return node
+
     def visit_ListComp(self, node):
         self.generic_visit(node)
-        values = _constant_steps(node)
-        if values is None:
+        steps = _steps(node, known=self.known)
+        if steps is None:
             return node
-        name = node.generators[0].target.id
-        if not values:
+        if not steps:
             return gast.List(elts=[], ctx=gast.Load())
         if not isinstance(node.elt, gast.Lambda):      # a partial: each step's call made with its item
-            elts = [_Substitute(name, value).visit(S.copy(node.elt)) for value in values]
+            elts = [_Substitute(step).visit(S.copy(node.elt)) for step in steps]
             return gast.copy_location(gast.List(elts=elts, ctx=gast.Load()), node)
-        elts = [_instance(node.elt, name, value, values[-1]) for value in values]
+        elts = [_instance(node.elt, step, steps[-1]) for step in steps]
+        if any(elt is None for elt in elts):
+            return node
         return gast.copy_location(gast.List(elts=elts, ctx=gast.Load()), node)
 
     def visit_DictComp(self, node):
-        """``{k: (lambda v, k=k: v * k) for k in (1.0, 2.0)}``: the dict display it makes,
-        each key the constant of its step."""
+        """``{k: (lambda v, k=k: v * k) for k in (1.0, 2.0)}``, ``{k: (lambda z, s=s: z * s)
+        for k, s in (("a", w), ("b", 2.0))}``: the dict display it makes, each key the
+        constant of its step."""
         self.generic_visit(node)
-        values = _constant_steps(node, node.value)
-        if values is None or not isinstance(node.value, gast.Lambda):
+        steps = _steps(node, node.value, self.known)
+        if steps is None or not isinstance(node.value, gast.Lambda):
             return node
-        name = node.generators[0].target.id
-        keys = [_Substitute(name, value).visit(S.copy(node.key)) for value in values]
+        keys = [_Substitute(step).visit(S.copy(node.key)) for step in steps]
         if not all(isinstance(k, gast.Constant) for k in keys):
             return node
-        items = [_instance(node.value, name, value, values[-1]) for value in values]
+        items = [_instance(node.value, step, steps[-1] if steps else {}) for step in steps]
+        if any(item is None for item in items):
+            return node
         return gast.copy_location(gast.Dict(keys=keys, values=items), node)
 
 
-def _constant_steps(node, elt=None):
-    """The constants the comprehension's loop variable takes, or None when it is not
-    one this module writes out (``elt``: the item made at each step, a dict's value)."""
+def _steps(node, elt=None, known=None):
+    """{variable: value} at each step of the comprehension's loop, or None when it is
+    not one this module writes out (``elt``: the item made at each step, a dict's
+    value). A value is a constant, or a name the iterable's display reads (read there,
+    as the comprehension reads it once)."""
     elt = node.elt if elt is None else elt
     partial = is_partial_call(elt)
     if len(node.generators) != 1 or not (isinstance(elt, gast.Lambda) or partial):
         return None
     generator = node.generators[0]
-    if generator.ifs or generator.is_async or not isinstance(generator.target, gast.Name):
+    if generator.ifs or generator.is_async:
         return None
-    source = generator.iter
+    target, source = generator.target, generator.iter
+    if isinstance(source, gast.Name) and known and source.id in known:
+        source = known[source.id]           # pairs = [("a", w), ...]: its display
+    if isinstance(target, gast.Tuple):          # for k, s in (("a", w), ("b", 2.0))
+        return _unpacked_steps(target, source)
+    if not isinstance(target, gast.Name):
+        return None
     if partial and isinstance(source, (gast.Tuple, gast.List)) \
             and all(isinstance(e, (gast.Constant, gast.Name)) for e in source.elts):
-        return list(source.elts)        # names read as the display would read them
-    return _constants(source)
+        return [{target.id: e} for e in source.elts]        # names read as the display would read them
+    values = _constants(source)
+    return None if values is None else [{target.id: value} for value in values]
+
+
+def _unpacked_steps(target, source):
+    """The steps of a loop unpacking each item into ``target`` (a tuple of names) over a
+    display of tuples of constants and names, one item per name; else None."""
+    names = [t.id for t in target.elts if isinstance(t, gast.Name)]
+    if len(names) != len(target.elts) or len(set(names)) != len(names) \
+            or not isinstance(source, (gast.Tuple, gast.List)):
+        return None
+    steps = []
+    for item in source.elts:
+        if not isinstance(item, (gast.Tuple, gast.List)) or len(item.elts) != len(names) \
+                or not all(isinstance(e, (gast.Constant, gast.Name)) for e in item.elts):
+            return None
+        steps.append(dict(zip(names, item.elts)))
+    return steps
 
 
 def _constants(source):
@@ -192,36 +275,43 @@ def _made_at(fn, name, value):
     """The lambda ``fn`` as made at the loop step where ``name`` is ``value``: its
     defaults evaluated with that value, its body reading the variable when called."""
     fn = S.copy(fn)
-    args = fn.args
-    args.defaults = [_Substitute(name, value).visit(d) for d in args.defaults]
-    args.kw_defaults = [None if d is None else _Substitute(name, value).visit(d) for d in args.kw_defaults]
+    _defaults_at(fn.args, {name: value})
     return fn
 
 
-def _instance(fn, name, value, last):
-    """The lambda made at the step where ``name`` is ``value``."""
+def _defaults_at(args, step):
+    args.defaults = [_Substitute(step).visit(d) for d in args.defaults]
+    args.kw_defaults = [None if d is None else _Substitute(step).visit(d) for d in args.kw_defaults]
+
+
+def _instance(fn, step, last):
+    """The lambda made at ``step`` ({variable: value}); its body reads a variable of the
+    loop it does not bind as the last step's value, which must then be a constant (a
+    name would be read when the lambda is called, not when the loop ended): else None."""
     fn = S.copy(fn)
     args = fn.args
-    args.defaults = [_Substitute(name, value).visit(d) for d in args.defaults]
-    args.kw_defaults = [None if d is None else _Substitute(name, value).visit(d) for d in args.kw_defaults]
+    _defaults_at(args, step)
     params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
     params |= {a.id for a in (args.vararg, args.kwarg) if a is not None}
-    if name not in params:
-        fn.body = _Substitute(name, last).visit(fn.body)
+    read = {name: value for name, value in last.items() if name not in params and name in S.names_in(fn.body)}
+    if any(isinstance(value, gast.AST) and not isinstance(value, gast.Constant) for value in read.values()):
+        return None
+    if read:
+        fn.body = _Substitute(read).visit(fn.body)
     return fn
 
 
 class _Substitute(gast.NodeTransformer):
-    """Reads of ``name`` replaced by the constant ``value`` (not inside a nested lambda
-    or comprehension that binds ``name`` itself)."""
+    """Reads of the names of ``step`` ({name: value}) replaced by their values, all at
+    once (not inside a nested lambda or comprehension that binds the name itself)."""
 
-    def __init__(self, name, value):
-        self.name, self.value = name, value
+    def __init__(self, step):
+        self.step = step
 
     def visit_Name(self, node):
-        if node.id == self.name and isinstance(node.ctx, gast.Load):
-            value = S.copy(self.value) if isinstance(self.value, gast.AST) else gast.Constant(value=self.value,
-                                                                                             kind=None)
+        if node.id in self.step and isinstance(node.ctx, gast.Load):
+            value = self.step[node.id]
+            value = S.copy(value) if isinstance(value, gast.AST) else gast.Constant(value=value, kind=None)
             return gast.copy_location(value, node)
         return node
 
@@ -230,11 +320,13 @@ class _Substitute(gast.NodeTransformer):
         bound = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
         args.defaults = [self.visit(d) for d in args.defaults]
         args.kw_defaults = [None if d is None else self.visit(d) for d in args.kw_defaults]
-        if self.name not in bound:
-            node.body = self.visit(node.body)
+        inner = {name: value for name, value in self.step.items() if name not in bound}
+        if inner:
+            node.body = _Substitute(inner).visit(node.body)
         return node
 
     def visit_ListComp(self, node):
-        return node if self.name in S.stored_names(node) else self.generic_visit(node)
+        inner = {name: value for name, value in self.step.items() if name not in S.stored_names(node)}
+        return _Substitute(inner).generic_visit(node) if inner else node
 
     visit_GeneratorExp = visit_SetComp = visit_DictComp = visit_ListComp
