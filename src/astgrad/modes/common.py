@@ -418,9 +418,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads))
         for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
-        if stored_back and action in _COPIED_WRITES and helper is not None and namer is not None \
-                and not (followed or refreshed):
-            _write_into_a_copy(body, stmt, name, action, helper, namer)
+        _write_into_a_copy(body, stmt, name, action, (helper, namer), followed | refreshed)
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
 
@@ -780,13 +778,18 @@ def _store_back(block, stmt, name):
     return None
 
 
-def _write_into_a_copy(body, stmt, name, action, helper, namer):
+def _write_into_a_copy(body, stmt, name, action, makers, kept):
     """``t = d[a]; t[b] = v; d[a] = t`` (or ``t.append(v)``), once the check found no
     other name that would see the write: ``t_1 = written_copy(t); t_1[b] = v; d[a] = t_1``
     (then ``t = t_1`` where ``t`` is read later). No value another name reads changes, as
     in Python, and the object written into is new and held by one name, so the
-    derivative's own code (whose stacks keep earlier objects) can be differentiated again."""
+    derivative's own code (whose stacks keep earlier objects) can be differentiated again.
+    Left as it is where names ``kept`` follow the object written into (aliases, rows).
+    ``makers``: (``helper(name, args)`` building a runtime call, the namer)."""
+    helper, namer = makers
     store = _store_back(body, stmt, name)
+    if store is None or kept or action not in _COPIED_WRITES or helper is None or namer is None:
+        return
     line = getattr(stmt, "lineno", None)
     copy = namer.fresh(name)
     _insert_before(body, stmt, S.assign(copy, helper("written_copy", [S.name(name)]), line=line))
