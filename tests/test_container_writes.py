@@ -193,6 +193,22 @@ def the_same_key_appended_twice(x, w):
     return sum(acc["a"]) * w
 
 
+def list_read_after_it_is_stored_back(x, w):
+    d = {0: [x[0]]}
+    t = d[0]
+    t.append(x[1] * w)
+    d[0] = t
+    return sum(t) * sum(d[0]) * w        # t and d[0] are the same list, as in Python
+
+
+def several_writes_into_items_of_one_dict(x, w):
+    d = {"a": {"m": x[0]}, "b": {"m": x[1]}}
+    d["a"]["m"] = d["a"]["m"] * w
+    d["b"]["m"] = d["a"]["m"] + x[2]
+    d["a"]["m"] = d["b"]["m"] * d["a"]["m"]
+    return d["a"]["m"] + d["b"]["m"] * w
+
+
 FOLLOWED = [
     (grouped_by_setdefault, ("grad", "jvp", "hessian")),
     (grouped_in_a_dict_display, ("vjp", "hvp")),
@@ -209,6 +225,8 @@ FOLLOWED = [
     (outer_dict_kept_under_a_name, ("vjp", "hessian")),
     (dict_given_to_two_helpers, ("grad", "hvp", "jvp_of_grad")),
     (the_same_key_appended_twice, ("jvp", "hessian")),
+    (list_read_after_it_is_stored_back, ("grad", "vjp_of_grad")),
+    (several_writes_into_items_of_one_dict, ("jvp", "hessian", "jvp_of_grad")),
 ]
 
 
@@ -325,7 +343,17 @@ def defaultdict_copied_then_appended(x, w):
     return sum(acc[0]) * w + len(acc[0])
 
 
+def list_appended_to_after_it_is_stored_back(x, w):
+    d = {0: [x[0]]}
+    t = d[0]
+    t.append(x[1] * w)
+    d[0] = t
+    t.append(x[2])                      # d[0] sees this one too, not stored back
+    return sum(d[0]) * w + sum(t)
+
+
 TWINS = [
+    (list_appended_to_after_it_is_stored_back, "t.append(x[2])"),
     (shallow_copy_by_dict, "state[\"m\"][k] = old + v"),
     (shallow_copy_by_copy, "state[\"m\"][k] = old + v"),
     (defaultdict_list_kept_under_a_name, "acc[i % 2].append(v * w)"),
