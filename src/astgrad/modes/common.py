@@ -757,7 +757,10 @@ def _written_back(block, stmt, name):
     ``d[a][b] = v`` written as ``t = d[a]; t[b] = v; d[a] = t``, where d takes the written
     item back before anything reads it, so its derivative follows the write."""
     store = _store_back(block, stmt, name)
-    return set() if store is None else {store.targets[0].value.id}
+    if store is None:       # derivative code undoing a write into an item copy: see restored_holders
+        from .restored_holders import restored_holders
+        return restored_holders(block, stmt, name)
+    return {store.targets[0].value.id}
 
 
 # the writes into an item its container takes back that go into a copy of the item
