@@ -360,7 +360,28 @@ def list_appended_to_after_it_is_stored_back(x, w):
     return sum(d[0]) * w + sum(t)
 
 
+def item_kept_in_a_list_each_step(x, w):
+    d = {"a": {"m": x[0]}}
+    keep = []
+    for i in range(2):
+        keep.append(d["a"])             # the same inner dict each step: Python shows it every write
+        d["a"]["m"] = d["a"]["m"] * w + x[i]
+    return keep[0]["m"] * keep[1]["m"]
+
+
+def row_kept_under_a_name_in_a_loop(x, w):
+    d = {"a": [x[0], x[1]]}
+    total = 0.0
+    for i in range(2):
+        row = d["a"]
+        d["a"][0] = d["a"][1] * w + x[i]
+        total = total + row[0]
+    return total
+
+
 TWINS = [
+    (item_kept_in_a_list_each_step, "d[\"a\"][\"m\"] = d[\"a\"][\"m\"] * w + x[i]"),
+    (row_kept_under_a_name_in_a_loop, "d[\"a\"][0] = d[\"a\"][1] * w + x[i]"),
     (list_appended_to_after_it_is_stored_back, "t.append(x[2])"),
     (shallow_copy_by_dict, "state[\"m\"][k] = old + v"),
     (shallow_copy_by_copy, "state[\"m\"][k] = old + v"),
