@@ -233,6 +233,17 @@ def items_written_in_a_branch(x, w):
     return d["a"]["m"] * x[2] + d["g"][1] * w
 
 
+def add(groups, k, v):
+    groups[k].append(v)
+
+
+def appended_through_a_helper(x, w):
+    acc = {0: [], 1: []}
+    for i, v in enumerate(x):
+        add(acc, i % 2, v * w)
+    return sum(acc[0]) * sum(acc[1])
+
+
 FOLLOWED = [
     (grouped_by_setdefault, ("grad", "jvp", "hessian")),
     (grouped_in_a_dict_display, ("vjp", "hvp")),
@@ -248,6 +259,7 @@ FOLLOWED = [
     (keys_made_at_run_time, ("vjp", "hessian", "vjp_of_grad")),
     (array_item_written_in_a_loop, ("grad", "hvp", "jvp_of_grad")),
     (items_written_in_a_branch, ("jvp", "hessian", "vjp_of_grad")),
+    (appended_through_a_helper, ("grad", "jvp", "hessian")),
     (inner_dict_written_by_a_helper, ("grad", "jvp", "hessian", "jvp_of_grad")),
     (outer_dict_kept_under_a_name, ("vjp", "hessian")),
     (dict_given_to_two_helpers, ("grad", "hvp", "jvp_of_grad")),
