@@ -2214,6 +2214,26 @@ def items_apart(container, where):
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
 
 
+def written_copy(item):
+    """A new object holding what ``item`` holds, for ``t = d[a]; t[b] = v; d[a] = t``
+    (and ``t.append(v)``) once the checks have shown that nothing but ``d`` and ``t``
+    refers to ``t``'s object: the write goes into the copy, which ``d`` takes back, so
+    every name the program reads sees what Python shows, and no other name holds the
+    object written into (a derivative of the derivative can follow it). An array is
+    copied; anything else shallowly, keeping its type (``defaultdict``, ``OrderedDict``,
+    ``deque``), its items the very same objects (a number is returned as it is)."""
+    if isinstance(item, numpy.ndarray):
+        return item.copy()
+    import copy
+    try:
+        return copy.copy(item)
+    except Exception as error:
+        raise TypeError(
+            f"astgrad: this writes into an item of type {type(item).__name__}, held by a list or dict, "
+            f"which astgrad follows by writing into a copy of it, and it cannot be copied ({error}); "
+            "hold a list, a dict or an array there, or build a new value") from None
+
+
 def written_items_apart(container, item, where):
     """Checked before ``d[a][b] = v`` writes into the item ``d[a]`` (a list, dict or array)
     and stores it back into ``d``: were that item held by ``d`` twice (``d = [r, r]``) or

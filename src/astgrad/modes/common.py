@@ -418,6 +418,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads))
         for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
+        _write_into_a_copy(body, stmt, name, action, (helper, namer), followed | refreshed)
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
 
@@ -755,6 +756,19 @@ def _written_back(block, stmt, name):
     """{d} when the statement after ``stmt`` (a write into ``name``) is ``d[k] = name``:
     ``d[a][b] = v`` written as ``t = d[a]; t[b] = v; d[a] = t``, where d takes the written
     item back before anything reads it, so its derivative follows the write."""
+    store = _store_back(block, stmt, name)
+    if store is None:       # derivative code undoing a write into an item copy: see restored_holders
+        from .restored_holders import restored_holders
+        return restored_holders(block, stmt, name)
+    return {store.targets[0].value.id}
+
+
+# the writes into an item its container takes back that go into a copy of the item
+_COPIED_WRITES = ("assignment into an element of", "append to")
+
+
+def _store_back(block, stmt, name):
+    """The statement ``d[k] = name`` right after ``stmt``, or None."""
     for inner in walk.walk_blocks(block):
         for position, current in enumerate(inner[:-1]):
             if current is stmt:
@@ -762,9 +776,41 @@ def _written_back(block, stmt, name):
                 if isinstance(after, gast.Assign) and isinstance(after.targets[0], gast.Subscript) \
                         and isinstance(after.targets[0].value, gast.Name) \
                         and isinstance(after.value, gast.Name) and after.value.id == name:
-                    return {after.targets[0].value.id}
-                return set()
-    return set()
+                    return after
+                return None
+    return None
+
+
+def _write_into_a_copy(body, stmt, name, action, makers, kept):
+    """``t = d[a]; t[b] = v; d[a] = t`` (or ``t.append(v)``), once the check found no
+    other name that would see the write: ``t_1 = written_copy(t); t_1[b] = v; d[a] = t_1``
+    (then ``t = t_1`` where ``t`` is read later). No value another name reads changes, as
+    in Python, and the object written into is new and held by one name, so the
+    derivative's own code (whose stacks keep earlier objects) can be differentiated again.
+    Left as it is where names ``kept`` follow the object written into (aliases, rows).
+    ``makers``: (``helper(name, args)`` building a runtime call, the namer)."""
+    helper, namer = makers
+    store = _store_back(body, stmt, name)
+    if store is None or kept or action not in _COPIED_WRITES or helper is None or namer is None:
+        return
+    line = getattr(stmt, "lineno", None)
+    copy = namer.fresh(name)
+    _insert_before(body, stmt, S.assign(copy, helper("written_copy", [S.name(name)]), line=line))
+    written = stmt.value.func if action == "append to" else stmt.targets[0]       # t.append(v), t[b] = v
+    written.value = S.name(copy)
+    store.value = S.name(copy)
+    if name in anno.get(store, Key.LIVE_OUT, {name}):
+        _insert_after(body, store, S.assign(name, S.name(copy), line=line))
+
+
+def _insert_before(block, stmt, new):
+    """Put ``new`` right before ``stmt``, wherever in ``block`` (or its nested blocks) it is."""
+    for inner in walk.walk_blocks(block):
+        for position, current in enumerate(inner):
+            if current is stmt:
+                inner.insert(position, new)
+                return True
+    return False
 
 
 def _insert_after(block, stmt, new):

@@ -56,7 +56,8 @@ def copy_views_read_back(body, forward, backward, helper_call):
     chosen = held - places.asked_whether_views(held, graph)
     for stmt in S.statements(forward) if chosen else ():
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and stmt.targets[0].id in chosen and anno.get(stmt, Key.SAVE_ID) is None:
+                and stmt.targets[0].id in chosen and anno.get(stmt, Key.SAVE_ID) is None \
+                and not graph.is_new(stmt.value):       # a new object is no view of anything
             stmt.value = helper_call("snapshot", [stmt.value])
 
 
@@ -119,6 +120,10 @@ class _SharingGraph:
         self.made_from, self._closures = {}, {}
         if not self.written:
             return          # nothing is written into: no view to look for (views_of_written)
+        self.reads = {}
+        for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+            if isinstance(node.ctx, gast.Load):
+                self.reads[node.id] = self.reads.get(node.id, 0) + 1
         for stmt in statements:
             for name, sources in _bindings(stmt):
                 self.made_from.setdefault(name, set()).update(sources)
@@ -129,6 +134,14 @@ class _SharingGraph:
         if found is None:
             found = self._closures[name] = reachable([name], lambda n: self.made_from.get(n, ()))
         return found
+
+    def is_new(self, value):
+        """Whether ``value`` is certainly a new object: made new here, or a temporary
+        every binding of which is one and read nowhere else (``t_1 = written_copy(t);
+        t = t_1``: ``t`` takes ``t_1``'s object over)."""
+        if isinstance(value, gast.Name):
+            return self.made_from.get(value.id) == set() and self.reads.get(value.id) == 1
+        return not _may_share(value)
 
     def views_of_written(self):
         """The names bound to a value that may share memory (transitively) with an

@@ -4,7 +4,7 @@ container built-ins (dict.get, tuple(xs))."""
 from ..runtime import loop_item, unindex, unloop_item
 from ..runtime import add_derivatives, append_derivative, drop_last, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
-from ..runtime import own_tangent
+from ..runtime import own_tangent, written_copy
 from ..runtime import check_keywords, check_mapping, default_of, has_key, like_sequence, list_to_tuple, pop_position
 from ..runtime import check_spread_keywords, hashable_arguments
 from ..runtime import sorted_positions
@@ -19,6 +19,18 @@ def snapshot_(y, value):
 @tangent(snapshot)
 def snapshot_(y, value):
     d[y] = snapshot(d[value])
+
+
+# written_copy(t) holds what t holds: the identity on values; a write into its tangent
+# (forward mode writes into tangents in place) must not change t's
+@adjoint(written_copy)
+def written_copy_(y, item):
+    d[item] = d[y]
+
+
+@tangent(written_copy)
+def written_copy_(y, item):
+    d[y] = written_copy(d[item])
 
 
 # own_tangent(t, ...) is t, or a copy of it: the identity on values

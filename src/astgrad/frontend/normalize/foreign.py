@@ -77,7 +77,8 @@ class ForeignLowering:
             # collector, collectors.py; changes inside further calls stay calls)
             writes = {ChangeKind.ELEMENT.value, ChangeKind.AUGMENTED.value} | {
                 f"the method call .{method}()" for method in _LIST_CHANGES}
-            appends_only = all(w.what == "the method call .append()" for w in mutated.values())
+            appends_only = all(w.what == "the method call .append()" for w in mutated.values()) \
+                and not _appends_to_items(callee)
             return bool(mutated) and OUTSIDE not in mutated and not appends_only \
                 and all(w.what in writes for w in mutated.values()) \
                 and _direct_writes_only(callee) and not _calls_itself(callee) and not _writes_outside(callee)
@@ -243,6 +244,17 @@ def _direct_writes_only(callee):
         if not (isinstance(base, gast.Name) and (base.id in params or made_here(base.id))):
             return False
     return True
+
+
+def _appends_to_items(callee):
+    """Whether ``callee`` appends to a list an argument holds (``acc[k].append(v)``): not
+    a collector, which appends to the list it is given; inlined, the caller's code
+    appends to the item and stores it back (item_appends.py)."""
+    tree = parse_function(callee).tree
+    params = set(parameters(tree))
+    return any(isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "append"
+               and isinstance(node.func.value, gast.Subscript) and isinstance(node.func.value.value, gast.Name)
+               and node.func.value.value.id in params for node in gast.walk(tree))
 
 
 def _dict_items(tree):
