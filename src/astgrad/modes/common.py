@@ -386,10 +386,12 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         writes = [w for w in writes if w[1] not in private]
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
-    from ..analysis.sharing import Sharing, calls_changing_arguments     # imported only when needed
+    from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
+    from ..analysis.unread_values import UnreadValues
     sharing = Sharing(params, body, prepare)
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
+    unread = None
     for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
@@ -404,6 +406,9 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         stored_back = set().union(set(), *({holder} | _exact_aliases(sharing.statements, params, holder)
                                            for holder in _written_back(body, stmt, name)))
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) - stored_back
+        if conflicts:       # those that hold the object but never read it again see nothing
+            unread = unread or UnreadValues(body, live_at_end, value_reads, sharing.group)
+            conflicts -= unread.unread(stmt, conflicts)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -420,6 +425,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+        if unread is not None and (followed or refreshed):
+            unread.forget()
 
 
 _STACK_METHODS = ("append", "pop")
