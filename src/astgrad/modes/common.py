@@ -400,8 +400,6 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
                                  sharers=sharing.group(name, keeps_items=keeps_items))
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
             - _stored_back(sharing, params, holders)
-        # those that hold the object but never read its value again see nothing
-        conflicts -= unread.unread(stmt, conflicts) if conflicts else set()
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -412,9 +410,11 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
         followed = _exact_aliases(sharing.statements, params, name) & (conflicts - items) \
             if helper is not None else set()
-        if conflicts - items - followed and checked:
+        # of the others, those that hold the object but never read its value again see nothing
+        refused = conflicts - items - followed if checked else set()
+        if refused and not refused <= unread.unread(stmt, refused):
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
-                                 holders=holders, sharers=conflicts - items - followed)
+                                 holders=holders, sharers=refused)
         for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
             unread.forget()
