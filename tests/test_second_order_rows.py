@@ -493,7 +493,7 @@ def test_a_row_kept_in_one_branch_of_the_gradient_is_refused_at_second_order():
         astgrad.hessian(f)(x)
 
 
-# -- d[a][b] = v in a loop: twins of the rows the first derivative keeps on its stacks ----
+# -- d[a][b] = v in a loop (and in branches): twins of the rows the first derivative keeps --
 
 def written_twice_in_one_step(x, w):
     grid = [[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]]
@@ -557,11 +557,41 @@ def previous_row_read_through_a_name(x, w):
     return prev[0] * w + grid[0][0]
 
 
+def written_in_either_branch(x, w):
+    grid = [[0.0, 1.0], [0.0, 1.0]]
+    if x[0] > 0:
+        grid[0][0] = x[1] * w
+    else:
+        grid[1][0] = x[2] * w
+    grid[0][1] = grid[0][0] * x[0] + grid[1][0]
+    return grid[0][1] * w + grid[1][0] * grid[0][0]
+
+
+def several_items_of_one_dict(x, w):
+    d = {"a": {"m": 0.0, "s": 1.0}, "b": {"m": 0.5}}
+    d["a"]["m"] = x[0] * w
+    d["a"]["s"] = d["a"]["m"] * x[1]
+    d["b"]["m"] = d["a"]["s"] * w + x[2]
+    return d["a"]["m"] * d["b"]["m"] + d["a"]["s"]
+
+
+def a_branch_in_the_loop(x, w):
+    grid = [[0.0, 1.0], [0.0, 1.0], [0.5, 1.0]]
+    for i in range(3):
+        if x[i] > 0:
+            grid[i][0] = x[i] * w
+        else:
+            grid[i][1] = grid[i][1] * x[i] + w
+    return sum(r[0] * r[1] for r in grid)
+
+
 ROWS_WRITTEN_IN_LOOPS = [written_twice_in_one_step, index_repeated_across_steps, negative_indices,
                          rows_rewritten_by_an_outer_loop, new_keys_in_dicts_met_again, rows_of_a_while_loop,
-                         previous_row_read_through_a_name]
+                         previous_row_read_through_a_name, written_in_either_branch, several_items_of_one_dict,
+                         a_branch_in_the_loop]
 # one second-order mode per program (their first derivatives were checked before)
-_IN_TURN = ("hessian", "jvp_of_grad", "hessian", "vjp_of_grad", "hessian", "jacobian_of_grad", "jvp_of_grad")
+_IN_TURN = ("hessian", "jvp_of_grad", "hessian", "vjp_of_grad", "hessian", "jacobian_of_grad", "jvp_of_grad",
+            "hessian", "vjp_of_grad", "hessian")
 
 
 @pytest.mark.parametrize("fn, mode", list(zip(ROWS_WRITTEN_IN_LOOPS, _IN_TURN)),
