@@ -638,3 +638,51 @@ def test_a_row_another_name_reads_after_the_write_is_refused(fn):
     x = np.array([0.3, -0.4, 0.9])
     with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:"):
         astgrad.grad(fn)(x, 0.8)
+
+
+# -- what a name or a stack holds but never reads again sees nothing of a write -----------
+
+def rows_pushed_and_dropped(x, w):
+    rows = [[0.0, 1.0], [0.0, 1.0]]
+    s = []
+    for i in range(2):
+        r = rows[i]
+        s.append(r)                  # the stack holds the row written next
+        r[0] = x[i] * w
+        rows[i] = r
+    s.pop()                          # ... and nothing reads what it held
+    return rows[1][0] * x[0] + rows[0][0] * w
+
+
+def rows_pushed_and_read(x, w):
+    rows = [[0.0, 1.0], [0.0, 1.0]]
+    s = []
+    for i in range(2):
+        r = rows[i]
+        s.append(r)
+        r[0] = x[i] * w
+        rows[i] = r
+    t = s.pop()                      # the row written, read through the stack
+    return t[0] * x[0] + rows[0][0]
+
+
+def row_stored_where_an_alias_reads_it(x, w):
+    rows = [[0.0, 1.0], [0.0, 1.0]]
+    keep = {}
+    r = rows[0]
+    keep["r"] = r
+    other = keep                     # keep is not read again, but other is the same dict
+    r[0] = x[0] * w
+    rows[0] = r
+    return other["r"][0] * w + rows[0][0]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "vjp_of_grad"])
+def test_a_row_a_stack_holds_but_never_reads_again(mode):
+    check(mode, rows_pushed_and_dropped, (np.array([0.3, -0.4, 0.9]), 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("fn", [rows_pushed_and_read, row_stored_where_an_alias_reads_it], ids=lambda fn: fn.__name__)
+def test_a_row_read_again_through_a_stack_or_an_alias_is_refused(fn):
+    with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:.*may share its memory"):
+        astgrad.grad(fn)(np.array([0.3, -0.4, 0.9]), 0.8)

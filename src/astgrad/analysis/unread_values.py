@@ -37,6 +37,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from . import dataflow
+from .sharing import OUTSIDE
 
 _MAX_PASSES = 12        # not settled by then: nothing is claimed unread
 
@@ -52,9 +53,10 @@ class UnreadValues:
     when first asked. ``unread(stmt, names)``: those of ``names`` whose value held
     after ``stmt`` no later statement reads."""
 
-    def __init__(self, body, live_at_end, value_reads, shares):
+    def __init__(self, body, params, live_at_end, value_reads, shares):
         self.body, self.live_at_end, self.value_reads = body, set(live_at_end), value_reads
         self.shares, self._groups = shares, {}
+        self.outside = set(params) | {OUTSIDE}       # the caller may read what these hold
         self._found = None          # (id(stmt) -> live names after it, unread stacks), or False
 
     def unread(self, stmt, names):
@@ -127,13 +129,14 @@ class UnreadValues:
 
     def _seen_after(self, container, after, unread_stacks):
         """Whether ``container``'s object may be read after a statement (``after``: the
-        names live there): through it, or a name that may share it, not an unread stack."""
-        if container in after:
+        names live there): through it, or a name that may share it, not an unread stack;
+        or by the caller (a parameter's object, memory from outside)."""
+        if container in after or container in self.outside:
             return True
         group = self._groups.get(container)
         if group is None:
             group = self._groups[container] = frozenset(self.shares(container))
-        return any(n in after and n not in unread_stacks for n in group)
+        return any(n in after and n not in unread_stacks or n in self.outside for n in group)
 
 
 def _restored(stmt):

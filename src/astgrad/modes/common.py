@@ -388,7 +388,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     sharing = Sharing(params, body, prepare)
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
-    unread = UnreadValues(body, live_at_end, value_reads, sharing.group)     # found when first asked
+    unread = UnreadValues(body, params, live_at_end, value_reads, sharing.group)     # found when first asked
     for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
