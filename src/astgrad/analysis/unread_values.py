@@ -18,9 +18,13 @@ value the derivative reads through them.
   ``pop``);
 - ``c[k] = v`` (and ``restore_item(c, k, v)``, reverse code putting an item back)
   reads ``v`` (and ``c``) only if ``c``, or a name that may share its object
-  (``shares(c)``, the sharing analysis's group), is live after it;
+  (``shares(c)``, the sharing analysis's group), is live after it, and ``c`` holds no
+  parameter's object (which the caller may read);
 - ``n = value`` with no effect reads nothing if ``n`` is not live after it;
-- shape-only arguments of astgrad's runtime helpers are no reads (``value_reads``).
+- shape-only arguments of astgrad's runtime helpers are no reads (``value_reads``), nor
+  are the containers reverse code passes only for their structure (``_STRUCTURE_ONLY``).
+
+The check of in-place writes asks it only where a write would otherwise be refused.
 
 The three first rules depend on liveness itself. A dead assignment's reads are left
 out within a pass (as dead-code elimination does); the stacks and the restores are
