@@ -21,7 +21,7 @@ W3 = np.array([0.7, 1.1, -0.5])
 M23 = np.array([[0.2, -0.5, 0.4], [0.9, 0.1, -0.3]])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
 CASES = []
-NESTED_WRITES = []      # d[a][b] = v: differentiated to first order (second order is refused)
+NESTED_WRITES = []      # d[a][b] = v: differentiated to first and second order
 
 
 def case(name, args, wrt=(0, 1), into=CASES):

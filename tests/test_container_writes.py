@@ -255,7 +255,7 @@ FOLLOWED = [
     (augmented_namespace_attribute, ("grad", "jvp", "hessian")),
     (augmented_dataclass_attribute, ("value_and_grad", "hvp")),
     (kwargs_from_a_comprehension_in_a_loop, ("grad", "jvp", "hessian")),
-    (adam_steps_on_dict_state, ("grad", "jvp", "hessian", "jvp_of_grad")),
+    (adam_steps_on_dict_state, ("grad", "jvp", "hessian", "jvp_of_grad", "vjp_of_grad")),
     (keys_made_at_run_time, ("vjp", "hessian", "vjp_of_grad")),
     (array_item_written_in_a_loop, ("grad", "hvp", "jvp_of_grad")),
     (items_written_in_a_branch, ("jvp", "hessian", "vjp_of_grad")),

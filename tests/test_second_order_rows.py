@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from breadth_modes import FIRST, check
 from fd import assert_close, numerical_grad, numerical_hessian
 
 
@@ -490,3 +491,198 @@ def test_a_row_kept_in_one_branch_of_the_gradient_is_refused_at_second_order():
     assert_close(astgrad.grad(f)(x), numerical_grad(f, (x,)), rtol=1e-6, atol=1e-7)
     with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:.*cannot be differentiated twice"):
         astgrad.hessian(f)(x)
+
+
+# -- d[a][b] = v in a loop (and in branches): twins of the rows the first derivative keeps --
+
+def written_twice_in_one_step(x, w):
+    grid = [[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]]
+    for i in range(3):
+        grid[i][0] = x[i] * w
+        grid[i][0] = grid[i][0] * x[i] + grid[i][1] * w      # the same item again
+    return sum(row[0] * row[1] + row[0] ** 2 for row in grid)
+
+
+def index_repeated_across_steps(x, w):
+    grid = [[0.5, 0.0], [0.25, 0.0]]
+    for j in range(5):
+        i = j % 2                                              # each row written again later
+        grid[i][0] = grid[i][0] * x[j % 3] * w + x[i]
+        grid[i][1] = grid[i][1] + grid[i][0] ** 2
+    return grid[0][0] * grid[1][1] + grid[0][1] * w
+
+
+def negative_indices(x, w):
+    grid = [[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]]
+    for i in range(3):
+        grid[i - 3][0] = x[i] * w
+        grid[-1][1] = grid[-1][1] * x[i] + grid[i][0]          # the last row, every step
+    return sum(row[0] * row[1] for row in grid) * w
+
+
+def rows_rewritten_by_an_outer_loop(x, w):
+    grid = [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    for k in range(2):
+        for i in range(3):
+            grid[i][0] = grid[i][0] * w + x[i]
+            grid[i][1] = grid[i][1] + grid[i][0] * x[(i + k) % 3]
+    return sum(row[0] * row[1] for row in grid)
+
+
+def new_keys_in_dicts_met_again(x, w):
+    stats = {"a": {"m": 0.0}, "b": {"m": 1.0}}
+    for i, v in enumerate(x):
+        key = "a" if i % 2 == 0 else "b"
+        stats[key]["m"] = stats[key]["m"] * w + v
+        stats[key]["s" + str(i)] = v * v * w                   # a key the dict did not have
+    return stats["a"]["m"] * stats["b"]["m"] + stats["a"]["s2"] * stats["a"]["s0"]
+
+
+def rows_of_a_while_loop(x, w):
+    grid = [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    i = 0
+    while i < 3:
+        grid[i][0] = x[i] * w
+        grid[i][1] = grid[i][0] * grid[i - 1][0] + x[i]       # the row before (the last one at i = 0)
+        i = i + 1
+    return sum(row[0] * row[1] for row in grid)
+
+
+def previous_row_read_through_a_name(x, w):
+    grid = [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    prev = grid[0]
+    for i in range(3):
+        grid[i][0] = x[i] * w + prev[0]                       # at i = 0, prev is the row written
+        prev = grid[i]
+    return prev[0] * w + grid[0][0]
+
+
+def written_in_either_branch(x, w):
+    grid = [[0.0, 1.0], [0.0, 1.0]]
+    if x[0] > 0:
+        grid[0][0] = x[1] * w
+    else:
+        grid[1][0] = x[2] * w
+    grid[0][1] = grid[0][0] * x[0] + grid[1][0]
+    return grid[0][1] * w + grid[1][0] * grid[0][0]
+
+
+def several_items_of_one_dict(x, w):
+    d = {"a": {"m": 0.0, "s": 1.0}, "b": {"m": 0.5}}
+    d["a"]["m"] = x[0] * w
+    d["a"]["s"] = d["a"]["m"] * x[1]
+    d["b"]["m"] = d["a"]["s"] * w + x[2]
+    return d["a"]["m"] * d["b"]["m"] + d["a"]["s"]
+
+
+def a_branch_in_the_loop(x, w):
+    grid = [[0.0, 1.0], [0.0, 1.0], [0.5, 1.0]]
+    for i in range(3):
+        if x[i] > 0:
+            grid[i][0] = x[i] * w
+        else:
+            grid[i][1] = grid[i][1] * x[i] + w
+    return sum(r[0] * r[1] for r in grid)
+
+
+ROWS_WRITTEN_IN_LOOPS = [written_twice_in_one_step, index_repeated_across_steps, negative_indices,
+                         rows_rewritten_by_an_outer_loop, new_keys_in_dicts_met_again, rows_of_a_while_loop,
+                         previous_row_read_through_a_name, written_in_either_branch, several_items_of_one_dict,
+                         a_branch_in_the_loop]
+# one second-order mode per program (their first derivatives were checked before)
+_IN_TURN = ("hessian", "jvp_of_grad", "hessian", "vjp_of_grad", "hessian", "jacobian_of_grad", "jvp_of_grad",
+            "hessian", "vjp_of_grad", "hessian")
+
+
+@pytest.mark.parametrize("fn, mode", list(zip(ROWS_WRITTEN_IN_LOOPS, _IN_TURN)),
+                         ids=[f"{fn.__name__}-{mode}" for fn, mode in zip(ROWS_WRITTEN_IN_LOOPS, _IN_TURN)])
+def test_rows_written_in_a_loop_second_order(fn, mode):
+    x = np.random.default_rng(40).uniform(-1.0, 1.0, 3)
+    check(mode, fn, (x, 0.8), (0, 1))
+
+
+def row_kept_outside_the_loop(x, w):
+    grid = [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    first = grid[0]                                            # an alias the loop writes through
+    for i in range(3):
+        grid[i][0] = x[i] * w
+        grid[i][1] = grid[i][0] ** 2 + x[i]
+    return first[0] * w + first[1] * grid[2][0]
+
+
+def row_read_before_and_after_its_write(x, w):
+    grid = [[1.0, 0.0], [2.0, 0.0], [3.0, 0.0]]
+    total = 0.0
+    for i in range(3):
+        r = grid[i]
+        a = r[0]
+        grid[i][0] = a * x[i] * w
+        total = total + r[0] * a                               # r shows the write
+    return total
+
+
+def rows_kept_in_a_list(x, w):
+    grid = [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    kept = []
+    for i in range(3):
+        kept.append(grid[i])
+        grid[i][0] = x[i] * w
+    return sum(r[0] * r[0] for r in kept) + grid[1][0] * w
+
+
+@pytest.mark.parametrize("fn", [row_kept_outside_the_loop, row_read_before_and_after_its_write, rows_kept_in_a_list],
+                         ids=lambda fn: fn.__name__)
+def test_a_row_another_name_reads_after_the_write_is_refused(fn):
+    # another name holds the row written in the loop and reads it afterwards: refused as
+    # the first derivative is made (so at every order), naming the line
+    x = np.array([0.3, -0.4, 0.9])
+    with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:"):
+        astgrad.grad(fn)(x, 0.8)
+
+
+# -- what a name or a stack holds but never reads again sees nothing of a write -----------
+
+def rows_pushed_and_dropped(x, w):
+    rows = [[0.0, 1.0], [0.0, 1.0]]
+    s = []
+    for i in range(2):
+        r = rows[i]
+        s.append(r)                  # the stack holds the row written next
+        r[0] = x[i] * w
+        rows[i] = r
+    s.pop()                          # ... and nothing reads what it held
+    return rows[1][0] * x[0] + rows[0][0] * w
+
+
+def rows_pushed_and_read(x, w):
+    rows = [[0.0, 1.0], [0.0, 1.0]]
+    s = []
+    for i in range(2):
+        r = rows[i]
+        s.append(r)
+        r[0] = x[i] * w
+        rows[i] = r
+    t = s.pop()                      # the row written, read through the stack
+    return t[0] * x[0] + rows[0][0]
+
+
+def row_stored_where_an_alias_reads_it(x, w):
+    rows = [[0.0, 1.0], [0.0, 1.0]]
+    keep = {}
+    r = rows[0]
+    keep["r"] = r
+    other = keep                     # keep is not read again, but other is the same dict
+    r[0] = x[0] * w
+    rows[0] = r
+    return other["r"][0] * w + rows[0][0]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "vjp_of_grad"])
+def test_a_row_a_stack_holds_but_never_reads_again(mode):
+    check(mode, rows_pushed_and_dropped, (np.array([0.3, -0.4, 0.9]), 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("fn", [rows_pushed_and_read, row_stored_where_an_alias_reads_it], ids=lambda fn: fn.__name__)
+def test_a_row_read_again_through_a_stack_or_an_alias_is_refused(fn):
+    with pytest.raises(astgrad.TransformError, match="test_second_order_rows.py:.*may share its memory"):
+        astgrad.grad(fn)(np.array([0.3, -0.4, 0.9]), 0.8)

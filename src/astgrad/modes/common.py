@@ -380,30 +380,26 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
     statements = list(walk.walk_statements(body))
-    writes = list(_checked_writes(statements))
-    if writes:
-        private = _private_stacks(body, statements, [w[1] for w in writes], params)
-        writes = [w for w in writes if w[1] not in private]
+    writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
-    from ..analysis.sharing import Sharing, calls_changing_arguments     # imported only when needed
+    from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
+    from ..analysis.unread_values import UnreadValues
     sharing = Sharing(params, body, prepare)
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
+    unread = UnreadValues(body, params, live_at_end, value_reads, sharing.group)     # found when first asked
     for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
-        # replacing an item of a dict the function built changes no memory from outside,
-        # even where the dict holds an argument; nor does appending change any item
-        keeps_items = action == "append to" \
-            or action == "assignment into an element of" and sharing.is_dict_built_here(name)
+        keeps_items = _replaces_items(sharing, name, action)
+        holders = _written_back(body, stmt, name)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
-            _refuse_shared_write(source, name, stmt, action)
-        # d[a][b] = v stored back into d: d, and every name that is the very same dict, see it
-        stored_back = set().union(set(), *({holder} | _exact_aliases(sharing.statements, params, holder)
-                                           for holder in _written_back(body, stmt, name)))
-        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) - stored_back
+            _refuse_shared_write(source, name, stmt, action, holders=holders,
+                                 sharers=sharing.group(name, keeps_items=keeps_items))
+        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
+            - _stored_back(sharing, params, holders)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -414,16 +410,39 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
         followed = _exact_aliases(sharing.statements, params, name) & (conflicts - items) \
             if helper is not None else set()
-        if conflicts - items - followed and checked:
-            _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads))
+        # of the others, those that hold the object but never read its value again see nothing
+        refused = conflicts - items - followed if checked else set()
+        if refused and not refused <= unread.unread(stmt, refused):
+            _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
+                                 holders=holders, sharers=refused)
         for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
             _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
-        _write_into_a_copy(body, stmt, name, action, (helper, namer), followed | refreshed)
+            unread.forget()
+        if _write_into_a_copy(body, stmt, name, action, (helper, namer), followed | refreshed):
+            unread.forget()
         for v in sorted(refreshed):
             _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+            unread.forget()
 
 
 _STACK_METHODS = ("append", "pop")
+
+
+def _replaces_items(sharing, name, action):
+    """Whether the write replaces or adds items but changes none: replacing an item of a
+    dict the function built changes no memory from outside, even where the dict holds an
+    argument; nor does appending change any item."""
+    return action == "append to" \
+        or action == "assignment into an element of" and sharing.is_dict_built_here(name)
+
+
+def _writes_to_check(body, statements, params):
+    """``_checked_writes`` of ``statements``, but for those into private stacks."""
+    writes = list(_checked_writes(statements))
+    if writes:
+        private = _private_stacks(body, statements, [w[1] for w in writes], params)
+        writes = [w for w in writes if w[1] not in private]
+    return writes
 
 
 def _private_stacks(body, statements, written, params):
@@ -525,7 +544,7 @@ def _rows_of(names, array, element_reads):
                   if any(anno.get(r, Key.ELEMENT_OF) == array for r in element_reads.get(v, ())))
 
 
-def _refuse_shared_write(source, name, stmt, action, rows=()):
+def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=()):
     if rows and generated_text.origin(source.filename, source.file_line(stmt)) is not None:
         raise source.error(
             f"{action} '{name}' while '{rows[0]}' holds a row of it read before, which the derivative "
@@ -536,6 +555,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=()):
     user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
     if _names_in_line(source, stmt, user_name):
         name = user_name
+    elif not _names_in_line(source, stmt, name) and holders:      # d[a][b] = v, the item d[a] read out
+        _refuse_write_into_an_item(source, stmt, action, sorted(holders)[0], sharers)
     elif not _names_in_line(source, stmt, name):        # a value astgrad read out of an item or attribute
         raise source.error(
             f"{action} the list, dict or array this line writes into (an item of a container or an "
@@ -548,6 +569,27 @@ def _refuse_shared_write(source, name, stmt, action, rows=()):
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
         f"({name} = {name} + ...)", stmt, construct="in-place write")
+
+
+def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
+    """``d[a][b] = v`` (written as ``t = d[a]; t[b] = v; d[a] = t``) where the item ``d[a]``
+    may share memory with another name: the refusal names ``d`` and those of the user's
+    names (``sharers``, besides ``d``) that would see the write, and says what to write."""
+    text = "\n".join(source.lines)
+    others = sorted(n for n in sharers if n != holder and re.search(rf"(?<![\w.]){re.escape(n)}\b", text))
+    if not others:
+        raise source.error(
+            f"{action} an item of '{holder}' while another name may share that item's memory (an "
+            f"argument, an alias, a view or another list holding it), so the write would change it "
+            f"too, which astgrad cannot follow. Keep copies in '{holder}' (.copy()), or store a new "
+            f"item ({holder}[k] = ...)", stmt, construct="in-place write")
+    named, first = " and ".join(f"'{n}'" for n in others[:3]), others[0]
+    raise source.error(
+        f"{action} an item of '{holder}' while that item may share its memory with {named} (it may "
+        f"be {first} itself, a view of it such as the row {first}[0], or an item {first} holds), so the "
+        f"write would change {named} too, which astgrad cannot follow. Write into {first} itself, "
+        f"keep copies in '{holder}' ({first}[0].copy()), or store a new item ({holder}[k] = ...)",
+        stmt, construct="in-place write")
 
 
 def _names_in_line(source, stmt, name):
@@ -752,6 +794,12 @@ def _refresh_after(body, write, v, name, reads, refresh_row, namer):
     _insert_after(body, write, refresh)
 
 
+def _stored_back(sharing, params, holders):
+    """``d[a][b] = v`` stored back into ``d`` (``holders``, from ``_written_back``): ``d``,
+    and every name that is the very same dict, see the write."""
+    return set().union(set(), *({holder} | _exact_aliases(sharing.statements, params, holder) for holder in holders))
+
+
 def _written_back(block, stmt, name):
     """{d} when the statement after ``stmt`` (a write into ``name``) is ``d[k] = name``:
     ``d[a][b] = v`` written as ``t = d[a]; t[b] = v; d[a] = t``, where d takes the written
@@ -787,12 +835,12 @@ def _write_into_a_copy(body, stmt, name, action, makers, kept):
     (then ``t = t_1`` where ``t`` is read later). No value another name reads changes, as
     in Python, and the object written into is new and held by one name, so the
     derivative's own code (whose stacks keep earlier objects) can be differentiated again.
-    Left as it is where names ``kept`` follow the object written into (aliases, rows).
-    ``makers``: (``helper(name, args)`` building a runtime call, the namer)."""
+    Left as it is where names ``kept`` follow the object written into (aliases, rows);
+    returns whether it changed the body. ``makers``: (``helper(name, args)`` building a runtime call, the namer)."""
     helper, namer = makers
     store = _store_back(body, stmt, name)
     if store is None or kept or action not in _COPIED_WRITES or helper is None or namer is None:
-        return
+        return False
     line = getattr(stmt, "lineno", None)
     copy = namer.fresh(name)
     _insert_before(body, stmt, S.assign(copy, helper("written_copy", [S.name(name)]), line=line))
@@ -801,6 +849,7 @@ def _write_into_a_copy(body, stmt, name, action, makers, kept):
     store.value = S.name(copy)
     if name in anno.get(store, Key.LIVE_OUT, {name}):
         _insert_after(body, store, S.assign(name, S.name(copy), line=line))
+    return True
 
 
 def _insert_before(block, stmt, new):
