@@ -257,9 +257,7 @@ def test_a_write_through_a_name_that_may_share_memory_is_refused(f, text):
 def test_writes_through_views_follow_numpys_aliasing():
     # z = y.T, z = y[i:], z = y.reshape(...): the write goes into y too, as in NumPy
     check_derivatives(transpose_view_written, X)
-    check_derivatives(basic_slice_written_in_a_loop, X, second_order=False)
-    with pytest.raises(astgrad.TransformError, match="may share its memory"):
-        astgrad.hessian(basic_slice_written_in_a_loop)(X.copy())    # a known limitation
+    check_derivatives(basic_slice_written_in_a_loop, X)
     # y is float32, so finite differences see its rounding: the analytic gradient of
     # 3 x1 x0 + x1^2 + x2^2 instead
     expected = np.array([3 * X[1], 3 * X[0] + 2 * X[1], 2 * X[2]])
