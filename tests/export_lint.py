@@ -1,6 +1,7 @@
 """A linter for exported modules (test_export.py): pyflakes when it is installed, and always
-a check of the two things pyflakes would find in generated code: imports never used, and
-names read but defined nowhere (not a builtin, not bound anywhere in the module)."""
+a check of the three things pyflakes would find in generated code: imports never used,
+names read but defined nowhere (not a builtin, not bound anywhere in the module), and
+local names assigned but never read."""
 
 import ast
 import builtins
@@ -10,7 +11,8 @@ import io
 def lint_problems(text, filename="exported.py"):
     """The problems found in ``text`` (a module's source), one message each."""
     compile(text, filename, "exec")             # a syntax error raises here
-    problems = _unused_and_undefined(ast.parse(text))
+    tree = ast.parse(text)
+    problems = _unused_and_undefined(tree) + _unread_locals(tree)
     try:
         from pyflakes.api import check
         from pyflakes.reporter import Reporter
@@ -43,4 +45,21 @@ def _unused_and_undefined(tree):
     problems = [f"line {line}: {name!r} imported but unused" for name, line in imported.items()
                 if name not in loaded]
     problems += [f"undefined name {name!r}" for name in sorted(loaded - bound)]
+    return problems
+
+
+def _unread_locals(tree):
+    """``name = value`` in a function whose name the function never reads (as pyflakes
+    says it: tuple targets and names declared global or nonlocal are left alone)."""
+    problems = []
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        read = {node.id for node in ast.walk(function) if isinstance(node, ast.Name)
+                and not isinstance(node.ctx, ast.Store)}
+        read |= {name for node in ast.walk(function) if isinstance(node, (ast.Global, ast.Nonlocal))
+                 for name in node.names}
+        problems += [f"line {node.lineno}: local variable {target.id!r} is assigned to but never used"
+                     for node in ast.walk(function) if isinstance(node, ast.Assign)
+                     for target in node.targets if isinstance(target, ast.Name) and target.id not in read]
     return problems

@@ -15,6 +15,7 @@ import pytest
 
 import astgrad
 from astgrad.exporting import ExportError, _derivative, source_hash
+from astgrad.export_source import unread_calls_alone
 from export_lint import lint_problems
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -241,6 +242,17 @@ def test_exported_module_is_documented():
 def test_the_linter_finds_what_pyflakes_finds():
     assert lint_problems("import os\n\ndef f(x):\n    return x + y\n")[:2] == \
         ["line 1: 'os' imported but unused", "undefined name 'y'"]
+    assert lint_problems("def f(x):\n    t = g(x)\n    return x\n\ndef g(x):\n    return x\n")[:1] == \
+        ["line 2: local variable 't' is assigned to but never used"]
+
+
+def test_a_call_kept_for_what_it_may_do_is_exported_as_the_call_alone():
+    """A derivative keeps a call of a user function whose value nobody reads (it is not
+    known to be free of effects): the export writes the call alone, as a person would."""
+    source = ("def f(layer, x):\n    y = layer(x)  # kept\n    é = helper(x, é=1)\n"
+              "    w = helper(x)\n    return w\n")
+    assert unread_calls_alone(source) == ("def f(layer, x):\n    layer(x)  # kept\n"
+                                          "    helper(x, é=1)\n    w = helper(x)\n    return w\n")
 
 
 def test_command_line_export(tmp_path):

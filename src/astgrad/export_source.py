@@ -1,5 +1,5 @@
 """The text of exported code: what a function's source reads (global names, attributes,
-every identifier), the source with a module's globals read on the module (``SCALE``
+every identifier), unread calls written alone, the source with a module's globals read on the module (``SCALE``
 becomes ``mymod.SCALE``), a def renamed with a docstring, and the source of a function
 astgrad made by rewriting a user's function. See exporting.py."""
 
@@ -82,6 +82,26 @@ def _in_call(tokens, i):
         elif tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
             return False
     return False
+
+
+def unread_calls_alone(source):
+    """``source`` (one def) with each ``name = call(...)`` whose name the function never
+    reads written as the call alone: a call the derivative keeps for what it may do (a user
+    function not known to be free of effects), not for its value."""
+    tree = ast.parse(source)
+    read = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store)}
+    read |= {name for node in ast.walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal)) for name in node.names}
+    unread = [node for node in ast.walk(tree) if isinstance(node, ast.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], ast.Name) and node.targets[0].id not in read
+              and isinstance(node.value, ast.Call) and node.lineno == node.value.lineno]
+    if not unread:
+        return source
+    lines = source.splitlines(True)
+    for node in unread:
+        line = lines[node.lineno - 1]       # ast columns count UTF-8 bytes
+        encoded = line.encode()
+        lines[node.lineno - 1] = (encoded[:node.col_offset] + encoded[node.value.col_offset:]).decode()
+    return "".join(lines)
 
 
 def attributes_read(source):

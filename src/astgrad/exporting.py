@@ -21,8 +21,8 @@ from .core.originals import live_module
 from .export_helpers import HelperSource
 from .export_seeds import seed_like, seed_lines
 from .shaped import takes_varargs
-from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, variant_source,
-                            with_docstring)
+from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, unread_calls_alone,
+                            variant_source, with_docstring)
 
 _ASTGRAD = "astgrad"
 _SEARCHED = ("numpy", "numpy.linalg", "numpy.fft", "math", "operator", "builtins")
@@ -262,7 +262,7 @@ class _Module:
             return
         self.done[compiled] = name
         self.names.setdefault(name, compiled)
-        source = compiled.source if source is None else source
+        source = unread_calls_alone(compiled.source) if source is None else source
         for owner, attributes in attributes_read(source).items():
             self.attributes.setdefault(owner, set()).update(attributes)
         code = compiled.__code__
