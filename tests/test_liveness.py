@@ -101,3 +101,56 @@ def test_dead_code_elimination_finds_what_liveness_annotates():
     # a statement its run never reached keeps every name it writes live: never taken for dead
     stray = S.parse_stmts("u = x * 3.0")[0]
     assert facts.live_after(stray, "b") and facts.writes_live(stray)
+
+
+SAVED = """
+t_stack = []
+t = 0.0
+for k in ks:
+    t_stack.append(t)
+    t = x * 2.0
+for k in ks:
+    READ
+    t = t_stack.pop()
+    d = d + 1.0
+return d
+"""
+
+
+def _saved_body(read):
+    body = S.parse_stmts(SAVED.replace("READ", read))
+    push, pop = body[2].body[0], body[3].body[1]
+    anno.set(push, Key.SAVE_ID, 7)
+    anno.set(push.value, Key.METHOD, "append")
+    anno.set(pop, Key.RESTORE_ID, 7)
+    anno.set(pop.value, Key.METHOD, "pop")
+    return body
+
+
+def _assigned(body):
+    return [stmt.targets[0].id for stmt in S.statements(body) if isinstance(stmt, gast.Assign)]
+
+
+def test_a_push_goes_with_its_pop_when_nothing_reads_the_value_back():
+    from astgrad.backend import dead_code
+    found = []
+    original = dead_code._dead_saves
+
+    def recorded(*args):
+        found.append(original(*args))
+        return found[-1]
+    dead_code._dead_saves = recorded
+    try:
+        kept = dead_code.remove_dead_code(_saved_body("d = d * 2.0"))
+    finally:
+        dead_code._dead_saves = original
+    assert _assigned(kept) == ["d", "d"]
+    assert not any(isinstance(stmt, gast.Expr) for stmt in S.statements(kept))
+    assert found == [set()]     # the liveness run removed the pair itself, and what the push read
+
+
+def test_a_pop_read_by_the_next_pass_of_its_loop_keeps_its_push():
+    from astgrad.backend.dead_code import remove_dead_code
+    kept = remove_dead_code(_saved_body("d = d * t"))
+    assert _assigned(kept) == ["t_stack", "t", "t", "d", "t", "d"]
+    assert sum(isinstance(stmt, gast.Expr) for stmt in S.statements(kept)) == 1

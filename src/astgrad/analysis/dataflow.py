@@ -156,10 +156,11 @@ class _Run:
     live after each statement goes: ``table`` (id of the statement -> its mask), or,
     when None, the statement's ``Key.LIVE_OUT``."""
 
-    __slots__ = ("masks", "dead", "table")
+    __slots__ = ("masks", "dead", "table", "paired")
 
-    def __init__(self, masks, dead, table=None):
+    def __init__(self, masks, dead, table=None, paired=()):
         self.masks, self.dead, self.table = masks, dead, table
+        self.paired = paired        # ids of statements other than assignments ``dead`` is asked about
 
     def recorded(self, stmt):
         """The mask this run left on ``stmt``."""
@@ -174,7 +175,7 @@ def _live(block, live, run, previous=None, escape=None):
     ``escape``, in a try body: what is live wherever the block may stop (it raises). A
     statement there that may raise is never dead (removing it would change which
     statements run): its target counts as live after it."""
-    masks, dead, table, shared = run.masks, run.dead, run.table, None
+    masks, dead, table, shared, paired = run.masks, run.dead, run.table, None, run.paired
     for stmt in reversed(block):
         if escape is not None:
             live |= escape
@@ -203,7 +204,8 @@ def _live(block, live, run, previous=None, escape=None):
             read, written = masks.of(stmt)
             killed = live & written     # (not live & ~written: a negative int costs the set's length twice more)
             # only an assignment whose names are not live can be dead: asked of those alone
-            if not killed and dead is not None and isinstance(stmt, gast.Assign) and dead(stmt):
+            if not killed and dead is not None and (isinstance(stmt, gast.Assign) or id(stmt) in paired) \
+                    and dead(stmt):
                 continue
             live = (live ^ killed if killed else live) | read
     return live
@@ -246,7 +248,7 @@ def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
     while True:
         facts.live_out = table = {}
         _live(block, facts.masks.numbering.mask(live_out),
-              _Run(facts.masks, lambda stmt: _is_dead(stmt, keep, facts), table))
+              _Run(facts.masks, lambda stmt: _is_dead(stmt, keep, facts), table, facts.paired_saves))
         changed, block = _sweep(block, keep, facts)
         if not changed:
             return block
@@ -264,12 +266,25 @@ class StatementFacts:
     """What each statement reads and writes (as liveness's masks) and whether its value is
     pure, each found once per statement. Keyed by the statement's id, with the statement
     kept alive so no id is reused. ``live_out``: the masks live after each statement
-    (by id) that the last liveness run of ``eliminate_dead_code`` found."""
+    (by id) that the last liveness run of ``eliminate_dead_code`` found.
+
+    ``paired_saves``: {id of a statement: (it, the one statement it is kept for)}, where
+    the pair goes together: a push onto a stack and the pop putting the value back
+    (the pop changes the stack, so it goes only with its push). The pop must come in a
+    later top-level statement than the push, so that liveness has settled on the pop
+    (its loops at their fixed points) when it comes to the push; ``paired_restores``
+    holds the ids of those pops."""
 
     def __init__(self):
         self._pure = {}
         self.masks = _Masks(NameBits(), reads, writes)
         self.live_out = {}
+        self.paired_saves, self.paired_restores = {}, set()
+
+    def pair(self, save, restore):
+        """Remove the push ``save`` exactly when the pop ``restore`` is dead (see above)."""
+        self.paired_saves[id(save)] = (save, restore)
+        self.paired_restores.add(id(restore))
 
     def is_pure(self, stmt):
         """Whether ``stmt.value`` (of an assignment) can be skipped when unused."""
@@ -301,7 +316,7 @@ def _sweep(block, keep, facts):
     def sweep(stmt):
         nonlocal changed
         if _is_dead(stmt, keep, facts):
-            changed = changed or not isinstance(stmt, gast.Assign)
+            changed = changed or isinstance(stmt, (gast.If, gast.For, gast.While))
             return []
         if isinstance(stmt, gast.If) and not _has_code(stmt.orelse):
             stmt.orelse = []
@@ -317,7 +332,11 @@ def _sweep(block, keep, facts):
 def _is_dead(stmt, keep, facts):
     """A statement (its nested blocks already swept) whose removal changes nothing."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return not facts.writes_live(stmt) and facts.is_pure(stmt) and not keep(stmt)
+        return not facts.writes_live(stmt) and (facts.is_pure(stmt) or id(stmt) in facts.paired_restores) \
+            and not keep(stmt)
+    pair = facts.paired_saves.get(id(stmt))
+    if pair is not None:
+        return not facts.writes_live(pair[1]) and not keep(pair[1])
     if isinstance(stmt, gast.If):
         return not _has_code(stmt.body) and not _has_code(stmt.orelse)
     return isinstance(stmt, gast.For) and not _has_code(stmt.body) and not facts.writes_live(stmt)
