@@ -71,16 +71,25 @@ def environment():
     if "environment" not in _fingerprint:
         import numpy
         digest = sha256()
-        package = os.path.dirname(os.path.abspath(__file__))
-        for root, dirs, files in os.walk(package):
-            dirs.sort()
-            for file in sorted(files):
-                if file.endswith(".py"):
-                    info = os.stat(os.path.join(root, file))
-                    digest.update(f"{os.path.relpath(os.path.join(root, file), package)} {info.st_size} "
-                                  f"{info.st_mtime_ns}\n".encode())
+        _digest_sources(digest, os.path.dirname(os.path.abspath(__file__)), "")
         _fingerprint["environment"] = [version(), digest.hexdigest(), sys.version, numpy.__version__]
     return _fingerprint["environment"]
+
+
+def _digest_sources(digest, directory, prefix):
+    """Add each ``.py`` file under ``directory`` to ``digest`` (its name from the package,
+    size, modification time), a directory's own files (sorted) before its subdirectories
+    (sorted), as ``os.walk`` goes; the bytecode directories are not read (``os.walk``
+    listing them and ``relpath`` took most of a disk cache hit's time)."""
+    with os.scandir(directory) as entries:
+        entries = sorted(entries, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.endswith(".py") and entry.is_file():
+            info = entry.stat()
+            digest.update(f"{prefix}{entry.name} {info.st_size} {info.st_mtime_ns}\n".encode())
+    for entry in entries:
+        if entry.name != "__pycache__" and entry.is_dir():
+            _digest_sources(digest, entry.path, f"{prefix}{entry.name}{os.sep}")
 
 
 def version():
