@@ -90,6 +90,34 @@ def test_entries_of_another_version_are_ignored(cache_dir, monkeypatch):
     assert disk_cache.load(disk_cache_target.f, KEY) is None
 
 
+def _sources_digest(package):
+    digest = disk_entries.sha256()
+    disk_entries._digest_sources(digest, str(package), "")
+    return digest.hexdigest()
+
+
+def test_astgrad_sources_digest_follows_every_source_file_and_no_bytecode(tmp_path):
+    """The part of the key naming astgrad's own sources changes when any ``.py`` file
+    under the package changes (a subpackage's too, and a new one), not when bytecode does."""
+    package = tmp_path / "package"
+    for name in ("__init__.py", "a.py", "sub/__init__.py", "sub/b.py", "sub/deeper/c.py", "__pycache__/a.pyc",
+                 "notes.txt"):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(name)
+    digests = [_sources_digest(package)]
+    (package / "__pycache__" / "a.pyc").write_text("other bytecode")
+    (package / "sub" / "__pycache__").mkdir()
+    (package / "sub" / "__pycache__" / "b.pyc").write_text("bytecode")
+    assert _sources_digest(package) == digests[0]
+    (package / "sub" / "deeper" / "c.py").write_text("c = 2\n")
+    digests.append(_sources_digest(package))
+    (package / "sub" / "d.py").write_text("")
+    digests.append(_sources_digest(package))
+    os.utime(package / "a.py", ns=(0, 0))
+    digests.append(_sources_digest(package))
+    assert len(set(digests)) == 4, digests
+
+
 def _entry_paths(directory):
     return sorted(os.path.join(root, name) for root, _, names in os.walk(directory) for name in names)
 

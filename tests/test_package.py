@@ -90,12 +90,14 @@ def test_import_loads_only_what_gradients_need():
     """``import astgrad`` loads neither the optional libraries, nor the parts of astgrad
     used only by some programs (the tape, export, the CLI, the numba backend), nor the
     generation engine, which loads when code is first generated (code served from the
-    disk cache needs none of it; test_disk_cache.py). A module of astgrad's asked for by
-    name loads without the tape, and the tape's own rules leave the disk cache on."""
+    disk cache needs none of it; test_disk_cache.py), nor ``hashlib`` (whose start-up
+    loads OpenSSL: the disk cache hashes with the interpreter's own SHA-256). A module of
+    astgrad's asked for by name loads without the tape, and the tape's own rules leave
+    the disk cache on."""
     later = ["numba", "scipy", "dask", "torch", "jax", "importlib.metadata", "astgrad.tape", "astgrad.exporting",
              "astgrad.__main__", "astgrad.backend.numba_lower", "astgrad.pipeline", "astgrad.frontend.normalize",
              "astgrad.modes.reverse", "astgrad.modes.forward", "astgrad.modes.checkpoint",
-             "astgrad.analysis.shapes", "astgrad.backend.optimize"]
+             "astgrad.analysis.shapes", "astgrad.backend.optimize", "hashlib"]
     code = ("import sys, astgrad\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
             "version = rules_fingerprint()\n"

@@ -25,7 +25,6 @@ Settings: ``ASTGRAD_CACHE=0`` turns it off, ``ASTGRAD_CACHE_DIR`` chooses the di
 from Python.
 """
 
-import hashlib
 import json
 import os
 import sys
@@ -103,7 +102,7 @@ def entry_key(fn, key, kinds=None, optional=()):
              fn.__code__.co_firstlineno, fn.__qualname__, fn.__code__.co_freevars]
     if optional:
         parts.append(optional)
-    return hashlib.sha256(json.dumps(parts, default=repr).encode()).hexdigest()
+    return disk_entries.sha256(json.dumps(parts, default=repr).encode()).hexdigest()
 
 
 def load(fn, key, kinds=None, derive=None):

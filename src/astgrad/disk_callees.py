@@ -21,7 +21,6 @@ derivative cannot be described (a recursive call, a gradient object, a local fun
 leaves its caller uncached.
 """
 
-import hashlib
 
 from . import disk_entries
 from .core.missing import MISSING
@@ -112,4 +111,4 @@ def _code(compiled):
 
 
 def _hash(source):
-    return None if source is None else hashlib.sha256(source.encode()).hexdigest()[:32]
+    return None if source is None else disk_entries.sha256(source.encode()).hexdigest()[:32]

@@ -16,7 +16,6 @@ import inspect
 import math
 import numbers
 import operator
-import string
 import sys
 import threading
 import types
@@ -28,6 +27,9 @@ from .special import bessel_i, polygamma  # noqa: F401  (derivatives of lgamma a
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
 from .core import originals
+
+# einsum's subscript letters (string.ascii_letters, without importing string at start-up)
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 # the helpers call NumPy as astgrad found it, as the calls of a rule do (a user's later
 # np.broadcast_to = f does not reach unreduce); an exported module imports numpy itself
@@ -1564,7 +1566,7 @@ def _einsum_terms(subscripts, operands):
 
 def _sublist_labels(sublist):
     """[0, 1, Ellipsis] -> 'ab...': einsum's integer labels 0..51 are letters."""
-    return "".join("..." if item is Ellipsis else string.ascii_letters[int(item)] for item in sublist)
+    return "".join("..." if item is Ellipsis else _LETTERS[int(item)] for item in sublist)
 
 
 def _einsum_string_terms(subscripts, operands):
@@ -1574,7 +1576,7 @@ def _einsum_string_terms(subscripts, operands):
     if len(ins) != len(operands):
         raise ValueError(f"einsum subscripts {subscripts!r} name {len(ins)} operands, got {len(operands)}")
     used = {c for c in text if c.isalpha()}
-    spare = [c for c in string.ascii_letters if c not in used]
+    spare = [c for c in _LETTERS if c not in used]
     widths = [numpy.ndim(op) - len(term.replace("...", "")) for term, op in zip(ins, operands) if "..." in term]
     width = max(widths, default=0)
     ellipsis = "".join(spare[:width])
@@ -2339,7 +2341,7 @@ def unless_array(g, alias):
 
 # -- products and matrix decompositions (rules in rules/runtime_rules.py) --------------------
 
-_LABELS = string.ascii_letters
+_LABELS = _LETTERS
 
 
 def tensordot_spec(a, b, axes=2):

@@ -23,6 +23,7 @@ they never broadcast.
 """
 
 import ast
+import copy
 import dis
 import functools
 import inspect
@@ -232,8 +233,7 @@ def _parameters(fn):
 
 def _expression(fn, is_math):
     """The body of lambda ``fn`` as an ast expression (math twins put in for math rules)."""
-    node = _lambda_node(fn)
-    body = ast.parse(ast.unparse(node.body), mode="eval").body      # a fresh copy
+    body = _lambda_node(fn).body        # a tree of its own (the math twins change it)
     return _MathTwins(fn.__globals__).visit(body) if is_math else body
 
 
@@ -277,11 +277,12 @@ def _lambda_node(fn):
     # The statement holding the line is parsed first (each process parses what it uses),
     # the whole module when the lambda is not found there.
     wanted = _instructions(code)
-    for candidates in (lambda: _statement_lambdas(filename, lines, line),
-                       lambda: _lambdas_by_line(filename, "".join(lines)).get(line, ())):
-        for node in candidates():
-            if _instructions(_compiled_alone(node, filename)) == wanted:
-                return node
+    for node in _statement_lambdas(filename, lines, line):      # parsed for this call: its own
+        if _instructions(_compiled_alone(node, filename)) == wanted:
+            return node
+    for node in _lambdas_by_line(filename, "".join(lines)).get(line, ()):     # shared: copied
+        if _instructions(_compiled_alone(node, filename)) == wanted:
+            return copy.deepcopy(node)
     raise TypeError(f"cannot read the source of the lambda at {filename}:{line}")
 
 
@@ -297,8 +298,8 @@ def _statement_lambdas(filename, lines, line):
         tree = ast.parse("".join(lines[start:end]), filename)
     except (SyntaxError, ValueError):
         return ()
-    ast.increment_lineno(tree, start)
-    return [node for node in S.walk_nodes(tree) if isinstance(node, ast.Lambda) and node.lineno == line]
+    # (line numbers counted from the statement's first line: only the lambdas' are compared)
+    return [node for node in S.walk_nodes(tree) if isinstance(node, ast.Lambda) and node.lineno == line - start]
 
 
 def _starts_statement(text):
