@@ -66,15 +66,21 @@ def solve(x, a, b):
     d[x] = numpy.linalg.solve(a, d[b])
 
 
-# slogdet's sign is piecewise constant; d log|det a| = inv(a)^T (NaN where a is singular).
+# With t = tr(inv(a) da) (NaN where a is singular): d log|det a| = Re t, and the sign
+# exp(i Im log det a) changes by sign * i Im t, where i Im z = (z - conj z) / 2; for a real
+# a the sign is piecewise constant, and those terms are 0. The adjoint of a is
+# (g_log + i Im(g_sign * sign)) inv(a)^T (no conjugate: JAX's and autograd's convention).
 @adjoint(numpy.linalg.slogdet)
 def slogdet(y, a):
-    d[a] = numpy.expand_dims(d[y][1], (-2, -1)) * numpy.swapaxes(inverse_or_nan(a), -1, -2)
+    d[a] = numpy.expand_dims(d[y][1] + (d[y][0] * y[0] - numpy.conj(d[y][0] * y[0])) / 2, (-2, -1)) \
+        * numpy.swapaxes(inverse_or_nan(a), -1, -2)
 
 
 @tangent(numpy.linalg.slogdet)
 def slogdet(y, a):
-    d[y] = in_result(numpy.sum(numpy.swapaxes(inverse_or_nan(a), -1, -2) * d[a], axis=(-2, -1)), y, 1)
+    d[y] = in_result(numpy.real(numpy.sum(numpy.swapaxes(inverse_or_nan(a), -1, -2) * d[a], axis=(-2, -1))), y, 1)
+    d[y] = in_result(y[0] * (numpy.sum(numpy.swapaxes(inverse_or_nan(a), -1, -2) * d[a], axis=(-2, -1)) - numpy.conj(
+        numpy.sum(numpy.swapaxes(inverse_or_nan(a), -1, -2) * d[a], axis=(-2, -1)))) / 2, y, 0)
 
 
 # cholesky reads one triangle of a (the lower one, the upper with upper=True): the

@@ -272,7 +272,8 @@ def untrace_(y, g, a, offset=0, axis1=0, axis2=1):
 
 @adjoint(contract)
 def contract_(y, spec, shape, *tensors):
-    d[tensors] = contract(adjoint_spec(spec, argnum), operand_shape(tensors, argnum), d[y], *tensors)
+    d[tensors] = cast_like(contract(adjoint_spec(spec, argnum), operand_shape(tensors, argnum), d[y], *tensors),
+                           tensors[argnum])     # a real tensor's adjoint is real (complex products)
 
 
 @tangent(contract)
