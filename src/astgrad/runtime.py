@@ -2105,8 +2105,13 @@ def concat(a, b):
 def repeat(items, count):
     """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies."""
     if not _is_items(items) or not isinstance(count, numbers.Integral) or isinstance(count, bool):
+        hint = ""
+        if _is_items(items) and isinstance(count, (numpy.ndarray, numpy.generic, float)):
+            hint = (" (in NumPy a list times an array multiplies elementwise, but astgrad could not tell "
+                    "when it generated the code that this operand is not an int, as it is for an argument: "
+                    "write numpy.asarray([...]) * v or numpy.multiply([...], v))")
         raise TypeError(f"astgrad: '*' of a {type(items).__name__} and a {type(count).__name__} "
-                        "where a list or tuple repeated an int number of times was expected")
+                        f"where a list or tuple repeated an int number of times was expected{hint}")
     return items * count
 
 
