@@ -9,7 +9,7 @@ derivative on the wrong branch for Re z < 0. The same file checks numpy.linalg.d
 slogdet of a complex matrix (det's cofactors were formed with transposes where a complex
 SVD needs conjugate transposes; slogdet's sign was taken as constant), and numpy.stack
 and vstack of one array (a sequence of rows), whose derivative was wrong for real values
-too.
+too, and math.prod of complex items (its derivative dropped their imaginary parts).
 """
 
 import numpy as np
@@ -93,6 +93,8 @@ def test_an_elementwise_rule_on_complex_values_is_right_or_refused(name, kind):
 
 
 MATRICES = """
+import math
+
 import numpy as np
 
 C = np.array([0.6 + 0.8j, -0.5 + 1.1j, 1.2 - 0.4j])
@@ -136,13 +138,17 @@ def vstack_rows(x):
 def stack_complex_rows(x):
     w = np.stack(x * C)
     return np.sum(np.real(w)) + 0.5 * np.sum(np.imag(w))
+
+
+def product_of_complex_items(x):
+    return np.abs(math.prod(x * C)) + np.real(math.prod([x[0] * C[1], x[2]]))
 """
 MATRIX_NAMES = ["det_abs", "det_parts", "slogdet_log", "slogdet_sign", "slogdet_real", "stack_rows",
-                "vstack_rows", "stack_complex_rows"]
+                "vstack_rows", "stack_complex_rows", "product_of_complex_items"]
 
 
 @pytest.mark.parametrize("name", MATRIX_NAMES)
-def test_determinants_of_complex_matrices_and_stacks_of_rows(name):
+def test_determinants_of_complex_matrices_products_and_stacks_of_rows(name):
     fn = load(MATRICES, name)
     gradient = astgrad.grad(fn)
     assert_close(gradient(X), numerical_grad(fn, (X,), 0), rtol=1e-6, atol=1e-8)
