@@ -9,7 +9,9 @@ derivative on the wrong branch for Re z < 0. The same file checks numpy.linalg.d
 slogdet of a complex matrix (det's cofactors were formed with transposes where a complex
 SVD needs conjugate transposes; slogdet's sign was taken as constant), and numpy.stack
 and vstack of one array (a sequence of rows), whose derivative was wrong for real values
-too, and math.prod of complex items (its derivative dropped their imaginary parts).
+too, math.prod of complex items (its derivative dropped their imaginary parts), and the
+tangents of numpy.full_like with a complex fill and of math.fsum of complex NumPy numbers,
+which keep the real parts (the tangents kept the imaginary parts too).
 """
 
 import numpy as np
@@ -94,6 +96,7 @@ def test_an_elementwise_rule_on_complex_values_is_right_or_refused(name, kind):
 
 MATRICES = """
 import math
+import warnings
 
 import numpy as np
 
@@ -142,9 +145,17 @@ def stack_complex_rows(x):
 
 def product_of_complex_items(x):
     return np.abs(math.prod(x * C)) + np.real(math.prod([x[0] * C[1], x[2]]))
+
+
+def real_parts_kept(x):
+    # a complex fill of a float array, math.fsum of complex NumPy numbers: the real parts
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        return np.sum(np.full_like(W, x[0] * C[1]) * V) + math.fsum(x * C) * x[1]
 """
 MATRIX_NAMES = ["det_abs", "det_parts", "slogdet_log", "slogdet_sign", "slogdet_real", "stack_rows",
-                "vstack_rows", "stack_complex_rows", "product_of_complex_items"]
+                "vstack_rows", "stack_complex_rows", "product_of_complex_items",
+                "real_parts_kept"]
 
 
 @pytest.mark.parametrize("name", MATRIX_NAMES)

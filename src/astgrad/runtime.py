@@ -939,8 +939,16 @@ def gather(h, g):
         total = 0.0
         for item in h:
             total = total + _fit(item, numpy.shape(g))
-        return _fit(_like_dtype(total, g), numpy.shape(g))
-    return _fit(numpy.sum(h, axis=0), numpy.shape(g))
+        return _real_for(_fit(_like_dtype(total, g), numpy.shape(g)), g)
+    return _real_for(_fit(numpy.sum(h, axis=0), numpy.shape(g)), g)
+
+
+def _real_for(out, g):
+    """``out``'s real part where ``g`` is real and ``out`` complex (math.fsum of complex
+    NumPy numbers keeps their real parts), else ``out``."""
+    if numpy.iscomplexobj(out) and not numpy.iscomplexobj(g):
+        return numpy.real(out)
+    return out
 
 
 def unconcatenate(g, arrays, axis=0):

@@ -375,7 +375,7 @@ def full(y, shape, fill_value, dtype=None, order="C"):
 
 @tangent(numpy.full)
 def full(y, shape, fill_value, dtype=None, order="C"):
-    d[y] = broadcast_like(cast_like(d[fill_value], fill_value, dtype), y)
+    d[y] = cast_like(broadcast_like(d[fill_value], y), y, dtype)     # y's dtype: a complex fill's real part
 
 
 @adjoint(numpy.full_like)
@@ -385,7 +385,7 @@ def full_like(y, a, fill_value, dtype=None):
 
 @tangent(numpy.full_like)
 def full_like(y, a, fill_value, dtype=None):
-    d[y] = broadcast_like(cast_like(d[fill_value], fill_value, dtype), y)
+    d[y] = cast_like(broadcast_like(d[fill_value], y), y, dtype)     # y's dtype: a complex fill's real part
 
 
 # retstep (numpy's fifth parameter, which makes the result a tuple) is left out, so a
