@@ -2457,6 +2457,15 @@ def levi_civita(a, b, axisa=-1, axisb=-1, axis=None):
     return eps[2, :2, :2] if na == 2 and nb == 2 else eps[:, :na, :nb]
 
 
+def quarter_turn(z):
+    """``z`` turned a quarter (times 1j) where it is complex; 0 where it is real (the
+    sign of numpy.linalg.slogdet of a real matrix is piecewise constant). Linear, and its
+    own transpose."""
+    if numpy.iscomplexobj(z):
+        return z * 1j
+    return numpy.zeros_like(z) if isinstance(z, numpy.ndarray) else 0.0
+
+
 def in_result(t, y, index):
     """The derivative of the tuple ``y`` (``numpy.linalg.eigh``'s, ``qr``'s, ...) that is
     ``t`` for item ``index`` and zero for the others. Linear in t."""
