@@ -871,7 +871,7 @@ def cast_like(g, x, dtype=None):
         g = numpy.asarray(g, dtype=target)
         if not isinstance(x, numpy.ndarray):
             g = g[()]
-    elif target is None and numpy.iscomplexobj(g) and not numpy.iscomplexobj(x):
+    elif target is None and type(g) is not float and numpy.iscomplexobj(g) and not numpy.iscomplexobj(x):
         g = numpy.real(g)
     return g
 
@@ -939,14 +939,14 @@ def gather(h, g):
         total = 0.0
         for item in h:
             total = total + _fit(item, numpy.shape(g))
-        return _real_for(_fit(_like_dtype(total, g), numpy.shape(g)), g)
-    return _real_for(_fit(numpy.sum(h, axis=0), numpy.shape(g)), g)
+        return _real_part_for(_fit(_like_dtype(total, g), numpy.shape(g)), g)
+    return _real_part_for(_fit(numpy.sum(h, axis=0), numpy.shape(g)), g)
 
 
-def _real_for(out, g):
+def _real_part_for(out, g):
     """``out``'s real part where ``g`` is real and ``out`` complex (math.fsum of complex
     NumPy numbers keeps their real parts), else ``out``."""
-    if numpy.iscomplexobj(out) and not numpy.iscomplexobj(g):
+    if type(out) is not float and numpy.iscomplexobj(out) and not numpy.iscomplexobj(g):
         return numpy.real(out)
     return out
 
