@@ -472,6 +472,7 @@ CASES = [
     (np.linalg.matrix_norm, lambda: (N(2, 3, 4),), {"ord": "nuc"}),
     (np.linalg.matrix_norm, lambda: (N(3, 4),), {"ord": np.inf, "keepdims": True}),
     (rt.in_result, lambda: (N(3), (N(3), N(2)), 0), {}), (rt.inverse_or_nan, lambda: (M(3),), {}),
+    (rt.quarter_turn, lambda: (N(3),), {}),     # 0 for a real value (complex ones: test_complex_rules_audit.py)
     (rt.off_diagonal_inverse, lambda: (A(3, 3),), {}), (rt.triangle_symmetric, lambda: (N(3, 3), "U"), {}),
     (rt.triangle_symmetric_adjoint, lambda: (N(2, 3, 3),), {}), (rt.transpose_if, lambda: (N(2, 3), True), {}),
     (rt.skew_lower, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),

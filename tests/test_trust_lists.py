@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_grad
+from fd import assert_close, numerical_grad, numerical_jvp
+from program_files import load
 
 
 def doubled_by_concatenation(xs):
@@ -82,3 +83,60 @@ def test_same_code_still_needs_no_shape_helpers_for_numbers():
     source = astgrad.grad(f).source
     assert "unbroadcast(d_t" not in source, source
     assert_close(astgrad.grad(f)(1.5, 0.5), numerical_grad(f, (1.5, 0.5), 0))
+
+
+LIST_TIMES_ARRAY = """
+import numpy as np
+import astgrad
+
+
+def cube(x):
+    return np.sum(x ** 3)
+
+
+def gradient_times_list(v):
+    return np.sum(astgrad.grad(cube)(v) * [1.0, 2.0, 3.0])
+
+
+def list_times_gradient(v):
+    return np.sum([1.0, 2.0, 3.0] * astgrad.grad(cube)(v))
+
+
+def list_times_numpy_value(v):
+    s = np.sin(v)
+    return np.sum([1.0, 2.0, 3.0] * s)
+
+
+def items_times_numpy_value(v):
+    return np.sum([v[0], v[1]] * np.cos(v[:2]))
+
+
+def list_repeated(v):
+    items = [v[0], v[1]] * 2
+    return items[0] * items[3]
+
+
+def list_times_argument(v):
+    return np.sum(v * [1.0, 2.0, 3.0])
+"""
+
+
+@pytest.mark.parametrize("name", ["gradient_times_list", "list_times_gradient", "list_times_numpy_value",
+                                  "items_times_numpy_value", "list_repeated"])
+def test_a_list_times_an_array_multiplies_elementwise_as_in_numpy(name):
+    """``*`` of a list and a value known to be an array (a NumPy call's result, a
+    gradient, a name bound only to those) is NumPy's elementwise product, not a list
+    repetition (it was refused as one); a list times an int still repeats it."""
+    fn = load(LIST_TIMES_ARRAY, name)
+    v = np.array([2.0, -1.0, 3.0])
+    assert_close(astgrad.grad(fn)(v), numerical_grad(fn, (v,), 0))
+    assert_close(astgrad.jvp(fn, (v,), (np.array([0.5, 1.0, -2.0]),))[1],
+                 numerical_jvp(fn, (v,), (np.array([0.5, 1.0, -2.0]),)))
+
+
+def test_a_list_times_an_argument_says_how_to_write_an_elementwise_product():
+    """An argument's kind is not known when the code is generated: read as a repetition,
+    and an array there is refused with the way to write the product."""
+    fn = load(LIST_TIMES_ARRAY, "list_times_argument")
+    with pytest.raises(TypeError, match=r"numpy.asarray\(\[...\]\) \* v"):
+        astgrad.grad(fn)(np.array([2.0, -1.0, 3.0]))

@@ -1039,6 +1039,12 @@ def _array_argument(x, name, transform):
                     f"pass the arrays as separate arguments")
 
 
+def _float_dtype_of(x):
+    """The float dtype of a derivative by ``x``: x's own, float64 for ints and Python numbers."""
+    dtype = numpy.result_type(x)
+    return dtype if dtype.kind == "f" else numpy.dtype(numpy.float64)
+
+
 def _flat_basis(x):
     x = numpy.asarray(x)
     dtype = x.dtype if numpy.issubdtype(x.dtype, numpy.inexact) else numpy.float64
@@ -1109,7 +1115,8 @@ class Jacobian:
                                                     **{name: target.seed(bound, e)})[1])
                        for e in basis]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
-            return flat.reshape(numpy.shape(out) + numpy.shape(x))
+            # in x's float dtype, as the rows of reverse mode are (and grad and hessian)
+            return flat.reshape(numpy.shape(out) + numpy.shape(x)).astype(_float_dtype_of(x), copy=False)
         compiled = reverse_derivative(fn, (position,), False)
         basis = (1.0,) if type(out) is float else _flat_basis(out)
         if not target.path and not target.leading and type(out) in (float, numpy.ndarray):

@@ -638,13 +638,20 @@ def det_cofactors(a):
     # prod over j != i of s_j, without dividing by a zero s_i
     others = numpy.stack([numpy.prod(numpy.delete(s, i, axis=-1), axis=-1) for i in range(n)], axis=-1)
     sign = numpy.linalg.det(u) * numpy.linalg.det(vh)
-    # adj(a) = det(v) det(u) v diag(others) u^T; the cofactor matrix is adj(a)^T
-    adjugate = numpy.matmul(numpy.swapaxes(vh, -1, -2) * others[..., None, :], numpy.swapaxes(u, -1, -2))
+    # adj(a) = det(u) det(vh) vh^H diag(others) u^H (conjugate transposes: u, vh are unitary
+    # for a complex a); the cofactor matrix is adj(a)^T
+    adjugate = numpy.matmul(_adjoint_matrix(vh) * others[..., None, :], _adjoint_matrix(u))
     return numpy.swapaxes(adjugate, -1, -2) * sign[..., None, None]
 
 
+def _adjoint_matrix(m):
+    """The conjugate transpose of (a stack of) matrices (the transpose of real ones)."""
+    t = numpy.swapaxes(m, -1, -2)
+    return numpy.conj(t) if numpy.iscomplexobj(t) else t
+
+
 # Higher derivatives of det, finite at singular matrices. With a = u diag(s) vh (SVD)
-# and sign = det(u) det(vh), det(a + h) = sign * det(diag(s) + x) for x = u^T h vh^T,
+# and sign = det(u) det(vh), det(a + h) = sign * det(diag(s) + x) for x = u^H h vh^H,
 # and det(diag(s) + x) = sum over index sets J of det(x[J, J]) * prod_{l not in J} s_l.
 # So every derivative of det is a polynomial in s and x: no inverse, no division.
 
@@ -682,12 +689,15 @@ def _products_excluding(s, count):
 
 
 def _in_frame(u, h, vh):
-    """x = u^T h vh^T: h in the coordinates where a is diag(s)."""
-    return numpy.matmul(numpy.swapaxes(u, -1, -2), numpy.matmul(h, numpy.swapaxes(vh, -1, -2)))
+    """x = u^H h vh^H: h in the coordinates where a is diag(s) (u^T h vh^T for a real a)."""
+    return numpy.matmul(_adjoint_matrix(u), numpy.matmul(h, _adjoint_matrix(vh)))
 
 
 def _from_frame(u, m, vh, sign):
-    """sign * u m vh: a gradient in the diag(s) coordinates, back in a's."""
+    """sign * conj(u) m conj(vh): a gradient in the diag(s) coordinates, back in a's
+    (the transpose of _in_frame; complex gradients are not conjugated)."""
+    if numpy.iscomplexobj(u):
+        u, vh = numpy.conj(u), numpy.conj(vh)
     return numpy.matmul(u, numpy.matmul(m, vh)) * sign[..., None, None]
 
 
@@ -858,9 +868,13 @@ def cast_like(g, x, dtype=None):
     if numpy.shape(g) != shape:
         g = numpy.reshape(g, shape)
     if target is not None and numpy.result_type(g) != target:
+        if target.kind != "c" and numpy.iscomplexobj(g):
+            g = numpy.real(g)       # a real x's adjoint is the real part (see numpy.fft below)
         g = numpy.asarray(g, dtype=target)
         if not isinstance(x, numpy.ndarray):
             g = g[()]
+    elif target is None and type(g) is not float and numpy.iscomplexobj(g) and not numpy.iscomplexobj(x):
+        g = numpy.real(g)
     return g
 
 
@@ -927,8 +941,16 @@ def gather(h, g):
         total = 0.0
         for item in h:
             total = total + _fit(item, numpy.shape(g))
-        return _fit(_like_dtype(total, g), numpy.shape(g))
-    return _fit(numpy.sum(h, axis=0), numpy.shape(g))
+        return _real_part_for(_fit(_like_dtype(total, g), numpy.shape(g)), g)
+    return _real_part_for(_fit(numpy.sum(h, axis=0), numpy.shape(g)), g)
+
+
+def _real_part_for(out, g):
+    """``out``'s real part where ``g`` is real and ``out`` complex (math.fsum of complex
+    NumPy numbers keeps their real parts), else ``out``."""
+    if type(out) is not float and numpy.iscomplexobj(out) and not numpy.iscomplexobj(g):
+        return numpy.real(out)
+    return out
 
 
 def unconcatenate(g, arrays, axis=0):
@@ -936,7 +958,8 @@ def unconcatenate(g, arrays, axis=0):
     if axis is None:
         sizes = [int(numpy.size(a)) for a in arrays]
         pieces = numpy.split(numpy.ravel(g), numpy.cumsum(sizes)[:-1])
-        return AdjointList(cast_like(numpy.reshape(p, numpy.shape(a)), a) for p, a in zip(pieces, arrays))
+        return _pieces_adjoint([cast_like(numpy.reshape(p, numpy.shape(a)), a) for p, a in zip(pieces, arrays)],
+                               arrays)
     sizes = [numpy.shape(a)[axis] for a in arrays]
     if is_duck_array(g):            # Dask has no split: cut with slices, lazily
         ends = numpy.cumsum([0] + sizes).tolist()
@@ -944,13 +967,23 @@ def unconcatenate(g, arrays, axis=0):
                   for start, end in zip(ends, ends[1:])]
     else:
         pieces = numpy.split(g, numpy.cumsum(sizes)[:-1], axis=axis)
-    return AdjointList(cast_like(p, a) for p, a in zip(pieces, arrays))
+    return _pieces_adjoint([cast_like(p, a) for p, a in zip(pieces, arrays)], arrays)
 
 
 def unstack(g, arrays, axis=0):
     """The derivative of ``numpy.stack(arrays, axis)`` split back into the arrays."""
     moved = numpy.moveaxis(g, axis, 0)
-    return AdjointList(cast_like(moved[i], a) for i, a in enumerate(arrays))
+    return _pieces_adjoint([cast_like(moved[i], a) for i, a in enumerate(arrays)], arrays)
+
+
+def _pieces_adjoint(pieces, arrays):
+    """The derivatives of the pieces of ``arrays``: a list of them, or for one array given
+    as the sequence of its rows (``numpy.stack(x)``), an array shaped like it."""
+    if not isinstance(arrays, numpy.ndarray):
+        return AdjointList(pieces)
+    if not pieces:
+        return numpy.zeros(arrays.shape, dtype=_float_dtype(arrays) or numpy.float64)
+    return cast_like(numpy.stack(pieces), arrays)
 
 
 # -- grouping axes (for prod) -------------------------------------------------------------
@@ -1419,6 +1452,8 @@ def _as_float_of(out, x):
     dtype = _float_dtype(x)
     if dtype is None or numpy.result_type(out) == dtype:
         return out
+    if dtype.kind != "c" and numpy.iscomplexobj(out):
+        out = numpy.real(out)       # a real x's adjoint is the real part (see numpy.fft below)
     out = numpy.asarray(out, dtype=dtype)
     return out if out.ndim or isinstance(x, numpy.ndarray) else out[()]
 
@@ -2080,8 +2115,13 @@ def concat(a, b):
 def repeat(items, count):
     """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies."""
     if not _is_items(items) or not isinstance(count, numbers.Integral) or isinstance(count, bool):
+        hint = ""
+        if _is_items(items) and isinstance(count, (numpy.ndarray, numpy.generic, float)):
+            hint = (" (in NumPy a list times an array multiplies elementwise, but astgrad could not tell "
+                    "when it generated the code that this operand is not an int, as it is for an argument: "
+                    "write numpy.asarray([...]) * v or numpy.multiply([...], v))")
         raise TypeError(f"astgrad: '*' of a {type(items).__name__} and a {type(count).__name__} "
-                        "where a list or tuple repeated an int number of times was expected")
+                        f"where a list or tuple repeated an int number of times was expected{hint}")
     return items * count
 
 
@@ -2417,6 +2457,15 @@ def levi_civita(a, b, axisa=-1, axisb=-1, axis=None):
         eps[i, j, k], eps[i, k, j] = 1, -1
     na, nb = numpy.shape(a)[axisa], numpy.shape(b)[axisb]
     return eps[2, :2, :2] if na == 2 and nb == 2 else eps[:, :na, :nb]
+
+
+def quarter_turn(z):
+    """``z`` turned a quarter (times 1j) where it is complex; 0 where it is real (the
+    sign of numpy.linalg.slogdet of a real matrix is piecewise constant). Linear, and its
+    own transpose."""
+    if numpy.iscomplexobj(z):
+        return z * 1j
+    return numpy.zeros_like(z) if isinstance(z, numpy.ndarray) else 0.0
 
 
 def in_result(t, y, index):
@@ -2778,7 +2827,7 @@ def unassemble(g, arrays, how):
     shapes, axis = _assembly_layout([numpy.shape(a) for a in arrays], how)
     sizes = [s[axis] for s in shapes]
     pieces = numpy.split(numpy.asarray(g), numpy.cumsum(sizes)[:-1], axis=axis)
-    return AdjointList(_as_like(numpy.reshape(p, numpy.shape(a)), a) for p, a in zip(pieces, arrays))
+    return _pieces_adjoint([_as_like(numpy.reshape(p, numpy.shape(a)), a) for p, a in zip(pieces, arrays)], arrays)
 
 
 def _split_axis(ary, pieces):

@@ -225,6 +225,11 @@ def fold(node):
     if isinstance(node, gast.Call) and len(node.args) == 2 and not node.keywords \
             and _is(node.args[1], 1) and anno.get(node, Key.TARGET) is numpy.power:
         return node.args[0]         # numpy.power(e, 1), as e ** 1
+    if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Tuple) and _number(node.slice) \
+            and isinstance(node.ctx, gast.Load) and all(isinstance(e, (gast.Name, gast.Constant)) for e in node.value.elts):
+        index = node.slice.value
+        if type(index) is int and -len(node.value.elts) <= index < len(node.value.elts):
+            return node.value.elts[index]       # (a, b)[1], a rule's operands[argnum], is b
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
         inner = node.operand
         if isinstance(inner, gast.UnaryOp) and isinstance(inner.op, gast.USub):

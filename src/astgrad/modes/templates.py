@@ -209,7 +209,7 @@ def _builder(node, template, params, locals_):
     if kind is gast.BinOp:
         carries = (_mentions_derivative(node.left), _mentions_derivative(node.right))
         return lambda sub: _binop(sub, copy(sub), carries)
-    if kind is gast.UnaryOp:
+    if kind is gast.UnaryOp or kind is gast.Subscript:
         return lambda sub: sub.fold(copy(sub))
     return copy
 

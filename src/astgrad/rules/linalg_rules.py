@@ -10,7 +10,7 @@ import numpy
 from ..runtime import (
     block_triangular, cholesky_phi, column_shape, det_cofactors, in_result, inverse_or_nan, inverse_or_zero,
     lstsq_residuals, lstsq_residuals_adjoint, matmul_adjoint_left, norm_axes, norm_exponent, norm_select,
-    off_diagonal_inverse, over, qr_lower_mask, real_eigenvalues, real_matrix, scale, signed_power, skew_lower,
+    off_diagonal_inverse, over, quarter_turn, qr_lower_mask, real_eigenvalues, real_matrix, scale, signed_power, skew_lower,
     skew_lower_adjoint, spectral_input, spectral_output, spectral_weights, svd_part, svd_shapes, svd_signs,
     svd_unpart, transpose_if, triangle_symmetric, triangle_symmetric_adjoint, unbroadcast, unreduce, untrace,
     upper_right,
@@ -66,15 +66,21 @@ def solve(x, a, b):
     d[x] = numpy.linalg.solve(a, d[b])
 
 
-# slogdet's sign is piecewise constant; d log|det a| = inv(a)^T (NaN where a is singular).
+# With t = tr(inv(a) da) (NaN where a is singular): d log|det a| = Re t, and the sign
+# exp(i Im log det a) changes by sign * i Im t, where i Im z = (z - conj z) / 2; for a real
+# a the sign is piecewise constant, and those terms are 0. The adjoint of a is
+# (g_log + i Im(g_sign * sign)) inv(a)^T (no conjugate: JAX's and autograd's convention).
 @adjoint(numpy.linalg.slogdet)
 def slogdet(y, a):
-    d[a] = numpy.expand_dims(d[y][1], (-2, -1)) * numpy.swapaxes(inverse_or_nan(a), -1, -2)
+    d[a] = numpy.expand_dims(d[y][1] + (d[y][0] * y[0] - numpy.conj(d[y][0] * y[0])) / 2, (-2, -1)) \
+        * numpy.swapaxes(inverse_or_nan(a), -1, -2)
 
 
 @tangent(numpy.linalg.slogdet)
 def slogdet(y, a):
-    d[y] = in_result(numpy.sum(numpy.swapaxes(inverse_or_nan(a), -1, -2) * d[a], axis=(-2, -1)), y, 1)
+    d[y] = in_result(numpy.real(numpy.sum(numpy.swapaxes(inverse_or_nan(a), -1, -2) * d[a], axis=(-2, -1))), y, 1)
+    d[y] = in_result(quarter_turn(y[0]) * numpy.imag(numpy.sum(numpy.swapaxes(inverse_or_nan(a), -1, -2) * d[a],
+                                                                axis=(-2, -1))), y, 0)
 
 
 # cholesky reads one triangle of a (the lower one, the upper with upper=True): the

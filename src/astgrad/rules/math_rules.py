@@ -48,16 +48,16 @@ def fsum(y, seq):
     d[y] = gather(d[seq], y)
 
 
+# (numpy.array(iterable) keeps complex items complex: dtype=float dropped their imaginary parts)
 @adjoint(math.prod)
 def prod(y, iterable, *, start=1):
-    d[iterable] = unstack_like(d[y] * start * prod_except(numpy.array(iterable, dtype=float)), iterable)
+    d[iterable] = unstack_like(d[y] * start * prod_except(numpy.array(iterable)), iterable)
     d[start] = d[y] * math.prod(iterable)
 
 
 @tangent(math.prod)
 def prod(y, iterable, *, start=1):
-    d[y] = numpy.sum(stack_like(d[iterable], numpy.array(iterable, dtype=float))
-                     * prod_except(numpy.array(iterable, dtype=float))) * start
+    d[y] = numpy.sum(stack_like(d[iterable], numpy.array(iterable)) * prod_except(numpy.array(iterable))) * start
     d[y] = d[start] * math.prod(iterable)
 
 

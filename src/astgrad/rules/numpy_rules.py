@@ -52,7 +52,9 @@ elementwise((numpy.sinh, math.sinh), lambda y, x: numpy.cosh(x))
 elementwise((numpy.cosh, math.cosh), lambda y, x: numpy.sinh(x))
 elementwise((numpy.tanh, math.tanh), lambda y, x: 1.0 - y * y)
 elementwise((numpy.arcsinh, math.asinh), lambda y, x: 1.0 / numpy.sqrt(x * x + 1.0))
-elementwise((numpy.arccosh, math.acosh), lambda y, x: 1.0 / numpy.sqrt(x * x - 1.0))
+# sqrt(x - 1) * sqrt(x + 1), not sqrt(x * x - 1): the same for real x, and the branch of
+# numpy.arccosh for a complex x (the other has the wrong sign where Re x < 0)
+elementwise((numpy.arccosh, math.acosh), lambda y, x: 1.0 / (numpy.sqrt(x - 1.0) * numpy.sqrt(x + 1.0)))
 elementwise((numpy.arctanh, math.atanh), lambda y, x: 1.0 / (1.0 - x * x))
 elementwise((numpy.exp, math.exp), lambda y, x: y)
 elementwise((numpy.expm1, math.expm1), lambda y, x: y + 1.0)
@@ -373,7 +375,7 @@ def full(y, shape, fill_value, dtype=None, order="C"):
 
 @tangent(numpy.full)
 def full(y, shape, fill_value, dtype=None, order="C"):
-    d[y] = broadcast_like(cast_like(d[fill_value], fill_value, dtype), y)
+    d[y] = cast_like(broadcast_like(d[fill_value], y), y, dtype)     # y's dtype: a complex fill's real part
 
 
 @adjoint(numpy.full_like)
@@ -383,7 +385,7 @@ def full_like(y, a, fill_value, dtype=None):
 
 @tangent(numpy.full_like)
 def full_like(y, a, fill_value, dtype=None):
-    d[y] = broadcast_like(cast_like(d[fill_value], fill_value, dtype), y)
+    d[y] = cast_like(broadcast_like(d[fill_value], y), y, dtype)     # y's dtype: a complex fill's real part
 
 
 # retstep (numpy's fifth parameter, which makes the result a tuple) is left out, so a

@@ -4,13 +4,14 @@ vdot, kron and cross (and their numpy.linalg namesakes).
 Each product is linear in each operand, so each tangent is the product with one operand
 replaced by its tangent, and each adjoint is a contraction of the cotangent with the
 other operands. Conventions are those of ``numpy_rules.py``: adjoints have exactly their
-input's shape and keep its float dtype.
+input's shape and keep its float dtype; ``cast_like`` also takes the real part where
+a real operand meets a complex one (JAX's and autograd's convention, as for numpy.fft).
 """
 
 import numpy
 
 from ..runtime import (
-    adjoint_spec, contract, cross_spec, dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec,
+    adjoint_spec, cast_like, contract, cross_spec, dot_adjoint_left, dot_adjoint_right, einsum_adjoint_spec,
     einsum_tangent_spec, inner_adjoint_left, inner_adjoint_right, kron_blocks, kron_spec, levi_civita,
     matmul_adjoint_left, matmul_adjoint_right, operand_shape, tangent_spec, tensordot_spec, unbroadcast,
 )
@@ -55,8 +56,8 @@ def inner(y, a, b):
 
 @adjoint(numpy.outer)
 def outer(y, a, b):
-    d[a] = numpy.reshape(numpy.dot(d[y], numpy.ravel(b)), numpy.shape(a))
-    d[b] = numpy.reshape(numpy.dot(numpy.ravel(a), d[y]), numpy.shape(b))
+    d[a] = cast_like(numpy.dot(d[y], numpy.ravel(b)), a)
+    d[b] = cast_like(numpy.dot(numpy.ravel(a), d[y]), b)
 
 
 @tangent(numpy.outer)
@@ -69,10 +70,11 @@ def outer(y, a, b):
 # an operand too: it has a derivative, and its spec slot is its labels.
 @adjoint(numpy.einsum)
 def einsum(y, subscripts, *operands, optimize=False):
-    d[subscripts] = contract(einsum_adjoint_spec(subscripts, operands, -1), numpy.shape(subscripts),
-                             d[y], subscripts, *operands)
-    d[operands] = contract(einsum_adjoint_spec(subscripts, operands, argnum),
-                           operand_shape(operands, argnum), d[y], subscripts, *operands)
+    d[subscripts] = cast_like(contract(einsum_adjoint_spec(subscripts, operands, -1), numpy.shape(subscripts),
+                                       d[y], subscripts, *operands), subscripts)
+    d[operands] = cast_like(contract(einsum_adjoint_spec(subscripts, operands, argnum),
+                                     operand_shape(operands, argnum), d[y], subscripts, *operands),
+                            operands[argnum])
 
 
 @tangent(numpy.einsum)
@@ -102,8 +104,8 @@ def dot_method(y, self, b):
 # (which have rules of every order) over specs computed from the shapes.
 @adjoint(numpy.tensordot)
 def tensordot(y, a, b, axes=2):
-    d[a] = contract(adjoint_spec(tensordot_spec(a, b, axes), 0), numpy.shape(a), d[y], a, b)
-    d[b] = contract(adjoint_spec(tensordot_spec(a, b, axes), 1), numpy.shape(b), d[y], a, b)
+    d[a] = cast_like(contract(adjoint_spec(tensordot_spec(a, b, axes), 0), numpy.shape(a), d[y], a, b), a)
+    d[b] = cast_like(contract(adjoint_spec(tensordot_spec(a, b, axes), 1), numpy.shape(b), d[y], a, b), b)
 
 
 @tangent(numpy.tensordot)
@@ -114,8 +116,8 @@ def tensordot(y, a, b, axes=2):
 
 @adjoint(numpy.linalg.tensordot)
 def linalg_tensordot(y, x1, x2, *, axes=2):
-    d[x1] = contract(adjoint_spec(tensordot_spec(x1, x2, axes), 0), numpy.shape(x1), d[y], x1, x2)
-    d[x2] = contract(adjoint_spec(tensordot_spec(x1, x2, axes), 1), numpy.shape(x2), d[y], x1, x2)
+    d[x1] = cast_like(contract(adjoint_spec(tensordot_spec(x1, x2, axes), 0), numpy.shape(x1), d[y], x1, x2), x1)
+    d[x2] = cast_like(contract(adjoint_spec(tensordot_spec(x1, x2, axes), 1), numpy.shape(x2), d[y], x1, x2), x2)
 
 
 @tangent(numpy.linalg.tensordot)
@@ -142,8 +144,8 @@ def vdot(y, a, b):
 # kron(a, b) reshaped to (a0, b0, a1, b1, ...) is the outer product of a and b.
 @adjoint(numpy.kron)
 def kron(y, a, b):
-    d[a] = contract(kron_spec(a, b, 0), numpy.shape(a), numpy.reshape(d[y], kron_blocks(a, b)), b)
-    d[b] = contract(kron_spec(a, b, 1), numpy.shape(b), numpy.reshape(d[y], kron_blocks(a, b)), a)
+    d[a] = cast_like(contract(kron_spec(a, b, 0), numpy.shape(a), numpy.reshape(d[y], kron_blocks(a, b)), b), a)
+    d[b] = cast_like(contract(kron_spec(a, b, 1), numpy.shape(b), numpy.reshape(d[y], kron_blocks(a, b)), a), b)
 
 
 @tangent(numpy.kron)
@@ -155,10 +157,10 @@ def kron(y, a, b):
 # cross(a, b)_i = eps_ijk a_j b_k, with the Levi-Civita tensor as a constant third tensor.
 @adjoint(numpy.cross)
 def cross(y, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    d[a] = contract(adjoint_spec(cross_spec(a, b, axisa, axisb, axisc, axis), 0), numpy.shape(a), d[y], a, b,
-                    levi_civita(a, b, axisa, axisb, axis))
-    d[b] = contract(adjoint_spec(cross_spec(a, b, axisa, axisb, axisc, axis), 1), numpy.shape(b), d[y], a, b,
-                    levi_civita(a, b, axisa, axisb, axis))
+    d[a] = cast_like(contract(adjoint_spec(cross_spec(a, b, axisa, axisb, axisc, axis), 0), numpy.shape(a), d[y],
+                              a, b, levi_civita(a, b, axisa, axisb, axis)), a)
+    d[b] = cast_like(contract(adjoint_spec(cross_spec(a, b, axisa, axisb, axisc, axis), 1), numpy.shape(b), d[y],
+                              a, b, levi_civita(a, b, axisa, axisb, axis)), b)
 
 
 @tangent(numpy.cross)
@@ -171,10 +173,10 @@ def cross(y, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 @adjoint(numpy.linalg.cross)
 def linalg_cross(y, x1, x2, *, axis=-1):
-    d[x1] = contract(adjoint_spec(cross_spec(x1, x2, axis=axis), 0), numpy.shape(x1), d[y], x1, x2,
-                     levi_civita(x1, x2, axis=axis))
-    d[x2] = contract(adjoint_spec(cross_spec(x1, x2, axis=axis), 1), numpy.shape(x2), d[y], x1, x2,
-                     levi_civita(x1, x2, axis=axis))
+    d[x1] = cast_like(contract(adjoint_spec(cross_spec(x1, x2, axis=axis), 0), numpy.shape(x1), d[y], x1, x2,
+                               levi_civita(x1, x2, axis=axis)), x1)
+    d[x2] = cast_like(contract(adjoint_spec(cross_spec(x1, x2, axis=axis), 1), numpy.shape(x2), d[y], x1, x2,
+                               levi_civita(x1, x2, axis=axis)), x2)
 
 
 @tangent(numpy.linalg.cross)
@@ -225,8 +227,8 @@ def linalg_vecdot(z, x1, x2, *, axis=-1):
 
 @adjoint(numpy.linalg.outer)
 def linalg_outer(y, x1, x2):
-    d[x1] = numpy.dot(d[y], x2)
-    d[x2] = numpy.dot(x1, d[y])
+    d[x1] = cast_like(numpy.dot(d[y], x2), x1)
+    d[x2] = cast_like(numpy.dot(x1, d[y]), x2)
 
 
 @tangent(numpy.linalg.outer)

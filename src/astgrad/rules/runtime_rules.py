@@ -270,9 +270,20 @@ def untrace_(y, g, a, offset=0, axis1=0, axis2=1):
     d[y] = untrace(d[g], a, offset, axis1, axis2)
 
 
+@adjoint(runtime.quarter_turn)
+def quarter_turn_(y, z):
+    d[z] = runtime.quarter_turn(d[y])
+
+
+@tangent(runtime.quarter_turn)
+def quarter_turn_(y, z):
+    d[y] = runtime.quarter_turn(d[z])
+
+
 @adjoint(contract)
 def contract_(y, spec, shape, *tensors):
-    d[tensors] = contract(adjoint_spec(spec, argnum), operand_shape(tensors, argnum), d[y], *tensors)
+    d[tensors] = cast_like(contract(adjoint_spec(spec, argnum), operand_shape(tensors, argnum), d[y], *tensors),
+                           tensors[argnum])     # a real tensor's adjoint is real (complex products)
 
 
 @tangent(contract)

@@ -22,6 +22,8 @@ import gast
 
 from ... import runtime
 from ...core import syntax as S
+from ...core.functions import module_of
+from ...rules import registry
 from .refusals import _Line
 
 _DICT_VIEWS = ("items", "values", "keys")
@@ -154,6 +156,9 @@ class ContainerLowering:
         left, right = self.is_sequence(node.left), self.is_sequence(node.right)
         if not (left or right):
             return None
+        if isinstance(node.op, gast.Mult) and left != right \
+                and self.is_array(node.right if left else node.left):
+            return None     # a list times an array multiplies elementwise, as in NumPy
         a, b = self.atom(node.left), self.atom(node.right)
         if isinstance(node.op, gast.Add):
             return self.runtime_call(runtime.concat, [a, b])
@@ -165,6 +170,16 @@ class ContainerLowering:
             self.sequence_names = _sequence_names(self.source.tree, self.resolve_call, known,
                                                   getattr(self, "argument_copies", None))
         return _makes_sequence(node, self.sequence_names, self.resolve_call)
+
+    def is_array(self, node):
+        """Whether ``node`` certainly evaluates to a NumPy array or float (not an int that
+        would repeat a list): a call of a NumPy function with derivative rules or of a
+        function an astgrad transform made, or a name every binding of which is one."""
+        if getattr(self, "array_names", None) is None:
+            self.array_names = _array_names(self.source.tree, self.resolve_call)
+        if isinstance(node, gast.Name):
+            return node.id in self.array_names
+        return _makes_array(node, self.resolve_call)
 
     def expr_SetComp(self, node):
         """``{e for ...}``: ``set([e for ...])``, or the list of its items where it is only
@@ -218,6 +233,40 @@ class ContainerLowering:
                     S.assign(gast.Subscript(value=S.name(result), slice=S.name(key), ctx=gast.Store()),
                              S.name(value))]
         return self.comprehension(node, gast.Dict(keys=[], values=[]), store, result)
+
+
+def _makes_array(node, resolve_call):
+    """Whether the call ``node`` certainly gives an array or a float: a NumPy function
+    with derivative rules (floats in, floats out), or what an astgrad transform made
+    (``astgrad.grad(g)(v)``)."""
+    if not isinstance(node, gast.Call):
+        return False
+    if isinstance(node.func, gast.Call):
+        maker = resolve_call(node.func)
+        return maker is not None and registry.is_astgrad_transform(maker)
+    obj = resolve_call(node)
+    if obj is None or not (module_of(obj) or "").startswith("numpy"):
+        return False
+    return registry.primitive(obj) is not None and not registry.is_non_differentiable(obj)
+
+
+def _array_names(tree, resolve_call):
+    """The function's local names bound only by assignments of ``_makes_array`` calls."""
+    values = {}
+    for node in S.operand_nodes(tree):
+        kind = type(node)
+        if kind is gast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+            values.setdefault(node.targets[0].id, []).append(_makes_array(node.value, resolve_call))
+        elif kind in _BINDERS:
+            targets = node.targets if kind is gast.Assign else [getattr(node, "target", None)]
+            for target in targets:
+                for name in S.stored_names(target) if target is not None else ():
+                    values.setdefault(name, []).append(False)
+            for name in _other_bindings(node):
+                values.setdefault(name, []).append(False)
+    args = tree.args
+    parameters = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    return {name for name, made in values.items() if all(made) and name not in parameters}
 
 
 def _makes_sequence(node, names, resolve_call):
