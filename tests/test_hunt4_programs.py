@@ -31,9 +31,6 @@ AT_A_KINK = ("c17 ", "c18 ", "c19 ", "c20 ", "c21 ")
 
 # what astgrad still refuses (strict: a program that starts working must move out of here)
 REFUSED = {
-    "a24 ": (None, astgrad.TransformError,
-             "np.trapz in the untaken branch of a conditional expression is resolved at generation "
-             "(NumPy 2 has no trapz), and numpy.trapezoid has no derivative rule"),
     "c28 ": (None, astgrad.TransformError, "complex intermediate values (1j): real derivatives only"),
     "d05 ": (None, TypeError, "op= on an array held twice by a list"),
     "d06 ": (None, astgrad.TransformError, "a write through a dict value sharing a local array"),

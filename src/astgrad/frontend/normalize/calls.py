@@ -1,6 +1,7 @@
 """Calls: what a call's function refers to (a global path, a method, a helper this
 stage bound), calls that write into an argument (``out=``, ``ufunc.at``), which become
-ordinary in-place assignments (nested astgrad transforms are in nested.py)."""
+ordinary in-place assignments, and NumPy functions differentiated as their Python form
+(library_forms.py; nested astgrad transforms are in nested.py)."""
 
 import builtins
 
@@ -14,6 +15,7 @@ from ...core.ops import is_user_function
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
+from .library_forms import library_form
 from .nested import is_transform_object
 from .refusals import _Line
 
@@ -149,6 +151,9 @@ class CallLowering:
         rewritten = _rewritten_call(node, result_target)
         if rewritten is not None:
             return self.expr(rewritten)
+        form = library_form(result_target)      # library_forms.py: numpy.trapezoid
+        if form is not None:
+            new_func, result_target = S.name(self.bind_value(form, "function")), form
         args = [a if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]     # *shape
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=new_func, args=args, keywords=keywords)
