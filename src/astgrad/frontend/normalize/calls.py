@@ -169,6 +169,8 @@ class CallLowering:
             return self.ufunc_at(call, node)
         if target is not None and _is_put_along_axis(target):
             return self.put_along_axis(call, node)
+        if target is not None and _is_fill_diagonal(target):
+            return self.fill_diagonal(node)
         if _writes_to_out(node, target):
             return self.write_to_out(call, node)
         return call
@@ -250,6 +252,32 @@ class CallLowering:
                            bound.arguments["values"]))
         return S.const(None)
 
+    def fill_diagonal(self, node):
+        """``numpy.fill_diagonal(a, val)`` is ``a[index] = val`` with the index of a's main
+        diagonal, ``diagonal_index(a, val)`` (which raises where NumPy raises, and for a
+        number of values NumPy would repeat): an element write like any other."""
+        import inspect
+        import numpy
+        from ... import runtime
+        try:
+            bound = inspect.signature(numpy.fill_diagonal).bind(*node.args, **{kw.arg: kw.value
+                                                                              for kw in node.keywords})
+        except TypeError as error:
+            raise self._refuse("numpy.fill_diagonal with these arguments", node, str(error))
+        a, wrap = bound.arguments["a"], bound.arguments.get("wrap", S.const(False))
+        if not isinstance(a, gast.Name):
+            raise self._refuse("numpy.fill_diagonal on a value that is not a name", node,
+                               "bind the array to a name first")
+        if not (isinstance(wrap, gast.Constant) and wrap.value is False):
+            raise self._refuse("numpy.fill_diagonal(..., wrap=...)", node,
+                               "write the diagonal entries of a tall matrix yourself (a[i, i] = v)")
+        value = self.atom(bound.arguments["val"], hint="val")
+        shape = self.fresh_assign(self.runtime_call(numpy.shape, [S.name(a.id)]), "shape")
+        index = self.fresh_assign(self.runtime_call(runtime.diagonal_index, [S.name(shape), value]), "index")
+        self.emit(S.assign(gast.Subscript(value=S.name(a.id), slice=S.name(index), ctx=gast.Store()),
+                           S.copy(value)))
+        return S.const(None)
+
     def global_callee(self, node, path):
         """(the call, its function, what it refers to) for a call of a global name path;
         a function of the user's with ``*args``/``**kwargs`` is made for the call's shape."""
@@ -298,6 +326,11 @@ class CallLowering:
 def _is_put_along_axis(target):
     import numpy
     return target is numpy.put_along_axis
+
+
+def _is_fill_diagonal(target):
+    import numpy
+    return target is numpy.fill_diagonal
 
 
 def _is_ufunc_at(target):
