@@ -12,6 +12,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
+from ..generators import consumed_generator
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
@@ -105,6 +106,7 @@ class CallLowering:
         return None
 
     def expr_Call(self, node):
+        node = self.consumed_generator(node)
         nested = self.nested_transform(node)
         if nested is not None:
             return nested
@@ -162,6 +164,11 @@ class CallLowering:
         if is_transform_object(result_target):
             return self.as_returned(call, result_target)       # nested.py
         return self.writing_call(call, node, result_target)
+
+    def consumed_generator(self, node):
+        """``sum(gen(x))`` (or list, tuple, sorted, min, max) of a generator helper as the
+        same call of its twin returning the list of its items (frontend/generators.py)."""
+        return consumed_generator(node, self.resolve_call, lambda twin: self.bind_value(twin, "function"))
 
     def writing_call(self, call, node, target):
         """``call`` itself, or the in-place assignment of a call that writes into an argument."""

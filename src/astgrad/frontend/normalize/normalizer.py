@@ -10,6 +10,7 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ..complex_values import refuse_complex
+from ..generators import rewrite_consumed_generators
 from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
@@ -179,6 +180,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
+        if rewrite_consumed_generators(own_nodes(tree), self.resolve_call,
+                                       lambda twin: self.bind_value(twin, "function")):
+            nodes = list(S.walk_nodes(tree))        # sum(gen(x)): frontend/generators.py
         if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py
             nodes = list(S.walk_nodes(tree))
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
