@@ -41,9 +41,6 @@ REFUSED = {
     "g17 ": (None, astgrad.TransformError, "x[0].item() has no derivative rule"),
     "g22 ": (None, astgrad.TransformError, "a mutable default list appended to"),
     "g24 ": (None, astgrad.TransformError, "iter() and next() with StopIteration"),
-    "b22 ": (("grad_inside_lambda", "grad_inside_def"), astgrad.TransformError,
-             "a gradient calling numpy.random.default_rng(0) inside another derivative: refused as "
-             "random although the seed is fixed"),
 }
 
 
