@@ -12,7 +12,6 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
-from ..generators import consumed_generator
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
@@ -99,17 +98,13 @@ class CallLowering:
                          self.sequence_like, self.threaded_call,             # threaded.py
                          self.call_function_value, self.iterator_call,       # closures.py, iterators.py
                          self.list_method, self.reversed_call, self.zip_value,   # displays.py
-                         self.itertools_call):                                   # itertools_calls.py
+                         self.itertools_call, self.next_call):      # itertools_calls.py, explicit_iterators.py
             lowered = lowering(node)
             if lowered is not None:
                 return lowered
         return None
 
     def expr_Call(self, node):
-        node = self.consumed_generator(node)
-        taken = self.next_call(node)                # explicit_iterators.py
-        if taken is not None:
-            return taken
         nested = self.nested_transform(node)
         if nested is not None:
             return nested
@@ -156,9 +151,6 @@ class CallLowering:
         rewritten = _rewritten_call(node, result_target)
         if rewritten is not None:
             return self.expr(rewritten)
-        form = library_form(result_target)      # library_forms.py: numpy.trapezoid
-        if form is not None:
-            new_func, result_target = S.name(self.bind_value(form, "function")), form
         args = [a if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]     # *shape
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=new_func, args=args, keywords=keywords)
@@ -167,11 +159,6 @@ class CallLowering:
         if is_transform_object(result_target):
             return self.as_returned(call, result_target)       # nested.py
         return self.writing_call(call, node, result_target)
-
-    def consumed_generator(self, node):
-        """``sum(gen(x))`` (or list, tuple, sorted, min, max) of a generator helper as the
-        same call of its twin returning the list of its items (frontend/generators.py)."""
-        return consumed_generator(node, self.resolve_call, lambda twin: self.bind_value(twin, "function"))
 
     def writing_call(self, call, node, target):
         """``call`` itself, or the in-place assignment of a call that writes into an argument."""
@@ -262,32 +249,6 @@ class CallLowering:
                            bound.arguments["values"]))
         return S.const(None)
 
-    def fill_diagonal(self, node):
-        """``numpy.fill_diagonal(a, val)`` is ``a[index] = val`` with the index of a's main
-        diagonal, ``diagonal_index(a, val)`` (which raises where NumPy raises, and for a
-        number of values NumPy would repeat): an element write like any other."""
-        import inspect
-        import numpy
-        from ... import runtime
-        try:
-            bound = inspect.signature(numpy.fill_diagonal).bind(*node.args, **{kw.arg: kw.value
-                                                                              for kw in node.keywords})
-        except TypeError as error:
-            raise self._refuse("numpy.fill_diagonal with these arguments", node, str(error))
-        a, wrap = bound.arguments["a"], bound.arguments.get("wrap", S.const(False))
-        if not isinstance(a, gast.Name):
-            raise self._refuse("numpy.fill_diagonal on a value that is not a name", node,
-                               "bind the array to a name first")
-        if not (isinstance(wrap, gast.Constant) and wrap.value is False):
-            raise self._refuse("numpy.fill_diagonal(..., wrap=...)", node,
-                               "write the diagonal entries of a tall matrix yourself (a[i, i] = v)")
-        value = self.atom(bound.arguments["val"], hint="val")
-        shape = self.fresh_assign(self.runtime_call(numpy.shape, [S.name(a.id)]), "shape")
-        index = self.fresh_assign(self.runtime_call(runtime.diagonal_index, [S.name(shape), value]), "index")
-        self.emit(S.assign(gast.Subscript(value=S.name(a.id), slice=S.name(index), ctx=gast.Store()),
-                           S.copy(value)))
-        return S.const(None)
-
     def global_callee(self, node, path):
         """(the call, its function, what it refers to) for a call of a global name path;
         a function of the user's with ``*args``/``**kwargs`` is made for the call's shape."""
@@ -306,6 +267,9 @@ class CallLowering:
             return self.specialized_call(node, obj)
         if is_transform_object(obj):
             return self.transform_object_call(node, obj)        # nested.py
+        form = library_form(obj)        # numpy.trapezoid: library_forms.py
+        if form is not None:
+            return node, S.name(self.bind_value(form, "function")), form
         return node, S.copy(node.func), obj
 
     def specialized_call(self, node, fn):

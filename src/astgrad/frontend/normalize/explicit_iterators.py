@@ -26,6 +26,7 @@ import builtins
 import gast
 
 from ...core import syntax as S
+from ..generators import rewrite_consumed_generators
 from .scopes import own_nodes
 
 
@@ -87,7 +88,16 @@ def _unchanged(normalizer, nodes, iterated):
 
 
 class ExplicitIteratorLowering:
-    """Normalizer method for ``next(it)`` of an iterator made a list (see above)."""
+    """Normalizer methods for ``next(it)`` of an iterator made a list (see above)."""
+
+    def rewrite_iteration(self, tree, nodes):
+        """Before lowering: find the explicit iterators, and make the generator helpers
+        consumed whole calls of their list twins (frontend/generators.py); whether the
+        tree changed."""
+        if any(isinstance(n, gast.Name) and n.id == "iter" for n in nodes):
+            self.explicit_iterators = explicit_iterators(self, tree)
+        return bool(self.explicit_iterators) | rewrite_consumed_generators(
+            own_nodes(tree), self.resolve_call, lambda twin: self.bind_value(twin, "function"))
 
     def next_call(self, node):
         """``next(it)``: StopIteration raised past the list's end, else the item at the

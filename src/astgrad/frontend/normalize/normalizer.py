@@ -10,7 +10,6 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ..complex_values import refuse_complex
-from ..generators import rewrite_consumed_generators
 from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
@@ -27,7 +26,7 @@ from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
-from .explicit_iterators import ExplicitIteratorLowering, explicit_iterators
+from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
@@ -38,6 +37,7 @@ from .spread_kwargs import KwargsWholeLowering
 from .instances import attribute_writes
 from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
+from .library_forms import LibraryWriteLowering
 from .jumps import JumpLowering, _has_early_return
 from .local_classes import bind_local_classes
 from .local_records import hoist_local_namedtuples
@@ -66,7 +66,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
-                 ExplicitIteratorLowering):
+                 ExplicitIteratorLowering, LibraryWriteLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -184,12 +184,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
-        if any(isinstance(n, gast.Name) and n.id == "iter" for n in nodes):
-            self.explicit_iterators = explicit_iterators(self, tree)     # it = iter(e); next(it)
-        if rewrite_consumed_generators(own_nodes(tree), self.resolve_call,
-                                       lambda twin: self.bind_value(twin, "function")):
-            nodes = list(S.walk_nodes(tree))        # sum(gen(x)): frontend/generators.py
-        if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py
+        if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):   # next(it), sum(gen(x))
             nodes = list(S.walk_nodes(tree))
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
             rewrite_view_writes(self, tree, nodes)
