@@ -14,14 +14,16 @@ X4 = np.array([0.3, -0.2, 0.8, 0.1])
 
 
 def until_exhausted(x, w):
-    it = iter(x * w)
-    s = 0.0
+    it = iter(np.sin(x) * w)
+    total, count = 0.0, 0
     while True:
         try:
-            s = s + next(it) ** 2
+            v = next(it)
         except StopIteration:
             break
-    return s
+        total = total + v * np.cos(v) * count
+        count += 1
+    return total
 
 
 def head_then_rest(x, w):

@@ -5,24 +5,14 @@ against finite differences in first and second order; objects of different class
 zipped stay refused (as do objects of one class whose attributes hold a differentiated
 value in one and a constant in another: their layouts differ)."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 
 import astgrad
 from breadth_modes import check
+from hunt4_programs import Spring      # k, rest; energy(d) = k (d - rest)^2 / 2
 
 X3 = np.array([0.3, -0.4, 0.9])
-
-
-@dataclasses.dataclass
-class Spring:
-    k: float
-    rest: float
-
-    def energy(self, d):
-        return 0.5 * self.k * (d - self.rest) ** 2
 
 
 class Cubic:

@@ -27,6 +27,7 @@ import gast
 
 from ..core import syntax as S
 from ..core.ops import is_user_function
+from .collectors import _own_nodes, returning_new_list
 from .varargs import compile_variant, has_varargs
 
 CONSUMERS = (builtins.sum, builtins.list, builtins.tuple, builtins.sorted, builtins.min, builtins.max)
@@ -77,16 +78,6 @@ def list_twin(fn):
     return _twins[fn]
 
 
-def _own_nodes(body):
-    """The nodes of a function's body, not those of functions defined in it."""
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if not isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)):
-            todo.extend(gast.iter_child_nodes(node))
-
-
 def _has_twin(tree):
     """Whether every yield of the function is a statement ``yield v``/``yield from e``,
     and it returns only at its end (an early return would leave the list the twin
@@ -102,21 +93,13 @@ def _listing_tree(tree):
     """``yield v`` as ``items.append(v)``, ``yield from e`` as ``items.extend(e)``, every
     return returning ``items`` (a generator's return value goes to no consumer here)."""
     items = _fresh(tree, "items")
-    line = getattr(tree, "lineno", 1)
     for node in _own_nodes(tree.body):
         if isinstance(node, gast.Expr) and isinstance(node.value, (gast.Yield, gast.YieldFrom)):
             method = "append" if isinstance(node.value, gast.Yield) else "extend"
             value = node.value.value if node.value.value is not None else S.const(None)
             node.value = gast.copy_location(S.call(gast.Attribute(value=S.name(items), attr=method,
                                                                   ctx=gast.Load()), [value]), node.value)
-        elif isinstance(node, gast.Return):     # the last statement (_has_twin)
-            node.value = S.name(items)
-    last = tree.body[-1] if tree.body else None
-    ending = [] if isinstance(last, gast.Return) else [gast.Return(value=S.name(items))]
-    for stmt in ending:
-        stmt.lineno = getattr(last, "lineno", line)
-    tree.body = [S.assign(items, gast.List(elts=[], ctx=gast.Load()), line=line)] + tree.body + ending
-    return tree
+    return returning_new_list(tree, items)      # its one return is the last statement (_has_twin)
 
 
 def _fresh(tree, base):

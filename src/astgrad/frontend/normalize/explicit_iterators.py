@@ -44,6 +44,7 @@ def explicit_iterators(normalizer, tree):
                     and _unchanged(normalizer, nodes, iterated):
                 found[name] = normalizer.namer.fresh(name + "_pos")
                 normalizer.locals.add(found[name])
+                normalizer.bound_count[found[name]] += 2        # here, and again at each next(it)
                 made = gast.copy_location(gast.Call(func=S.name("list"), args=[iterated], keywords=[]), node.value)
                 node.targets = [gast.Tuple(elts=[S.name(name, store=True), S.name(found[name], store=True)],
                                            ctx=gast.Store())]
