@@ -1,6 +1,8 @@
 """Objects of one class built in a list, looped over zipped with values
 (``for s, d in zip(springs, x)``, also in a comprehension or a generator expression
-summed): each loop name stands for the objects' layout, so their methods are followed,
+summed): each loop name stands for the objects' layout, so their methods are followed
+(a comprehension over objects of different classes takes one step per object, as a
+``for`` loop does),
 against finite differences in first and second order; objects of different classes
 zipped stay refused (as do objects of one class whose attributes hold a differentiated
 value in one and a constant in another: their layouts differ)."""
@@ -41,6 +43,16 @@ def two_lists_in_a_loop(x, w):
 @pytest.mark.parametrize("f", [summed_generator, two_lists_in_a_loop], ids=lambda f: f.__name__)
 def test_methods_of_zipped_objects(mode, f):
     check(mode, f, (X3, 0.8), (0, 1))
+
+
+def comprehension_over_classes(x, w):
+    parts = [Spring(w, 0.1), Cubic(w * 2.0), Spring(1.5, x[1])]
+    return sum([np.sum(p.energy(x)) for p in parts])      # one step per object, as a for loop
+
+
+def test_a_comprehension_over_objects_of_different_classes():
+    for mode in ("grad", "jvp", "hessian"):
+        check(mode, comprehension_over_classes, (X3, 0.8), (0, 1))
 
 
 def mixed(x, w):
