@@ -227,3 +227,51 @@ def test_a_random_helper_that_fills_a_global_cache_stays_a_call():
     x = np.array([0.5, 1.5, -2.0])
     assert_close(astgrad.grad(f_cached)(x), cached_noise(3))
     assert_close(astgrad.jvp(f_cached, (x,), (np.ones(3),))[1], np.sum(cached_noise(3)))
+
+
+# A generator made in the function from a seed written in the code draws the same numbers
+# in every run, so a gradient of such a function may run again (called inside another
+# gradient); made without a seed, from a seed given by the caller (it may be None) or
+# bound twice, it stays refused, saying to fix the seed.
+
+def dropout(x, w):
+    rng = np.random.default_rng(0)
+    keep = rng.random(4) > 0.3
+    return np.sum(np.where(keep, x * w / 0.7, 0.0) ** 2) + np.sum(rng.normal(size=4) * x)
+
+
+def unseeded(x, w):
+    rng = np.random.default_rng()
+    return np.sum(x * w * rng.random(4))
+
+
+def seeded_by_caller(x, w, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.sum(x * w * rng.random(4))
+
+
+def rebound(x, w):
+    rng = np.random.default_rng(0)
+    if w > 0:
+        rng = np.random.RandomState()
+    return np.sum(x * w * rng.random(4))
+
+
+X4 = np.array([0.25, 0.5, -0.75, 1.2])
+
+
+def _gradient_inside(f):
+    inner = astgrad.grad(f, 0)
+    return lambda x, w: np.sum(inner(x, w) * np.array([1.0, -2.0, 0.5, 1.5]))
+
+
+def test_a_gradient_drawing_from_a_fixed_seed_is_differentiated_again():
+    outer = _gradient_inside(dropout)
+    for wrt in (0, 1):
+        assert_close(astgrad.grad(outer, wrt)(X4, 0.8), numerical_grad(outer, (X4, 0.8), wrt=wrt))
+
+
+@pytest.mark.parametrize("f", [unseeded, seeded_by_caller, rebound], ids=lambda f: f.__name__)
+def test_a_gradient_drawing_without_a_fixed_seed_stays_refused(f):
+    with pytest.raises(astgrad.TransformError, match=r"numpy.random.default_rng\(0\)\): its numbers"):
+        astgrad.grad(_gradient_inside(f), 1)(X4, 0.8)

@@ -3003,6 +3003,23 @@ def _along_axis_index(shape, indices, axis):
     return tuple(index)
 
 
+def diagonal_index(shape, values):
+    """``numpy.fill_diagonal(arr, values)`` is ``arr[index] = values`` with this index of
+    the main diagonal (a[i, i, ..., i]) of an array shaped ``shape``, raising where NumPy
+    raises; ``values`` one number or one per diagonal entry (NumPy would repeat fewer
+    and drop more)."""
+    if len(shape) < 2:
+        raise ValueError("array must be at least 2-d")
+    if len(shape) > 2 and len(set(shape)) > 1:
+        raise ValueError("All dimensions of input must be of equal length")
+    count = min(shape)
+    if numpy.size(values) != 1 and numpy.shape(values) != (count,):
+        raise ValueError(f"astgrad: numpy.fill_diagonal was given values shaped {numpy.shape(values)} for a "
+                         f"diagonal of {count} entries; astgrad follows it with one number or {count} "
+                         f"values in a 1-d array (numpy.resize(values, {count}) repeats them as NumPy does)")
+    return numpy.diag_indices(count, len(shape))
+
+
 def along_axis_index(indices, arr, axis):
     """``numpy.put_along_axis(arr, indices, values, axis)`` is ``arr[index] = values``
     with this index (axis None: arr seen flattened). The index is made from

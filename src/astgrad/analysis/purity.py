@@ -6,8 +6,10 @@ only if the second run computes what the first did. A call that reads and advanc
 hidden state breaks this: the global NumPy generator (``numpy.random.randn``), a
 ``RandomState`` or ``Generator``, the ``random``, ``time`` and ``secrets`` modules, and
 a method call on an object whose class is unknown when the code is generated (it may
-be a generator, or change the object). ``first_impure_call`` finds such a call in a
-function or, transitively, in the user functions it calls.
+be a generator, or change the object). A generator the function makes from a fixed
+seed (``rng = numpy.random.default_rng(0)``) gives the same numbers in every run: its
+draws are constants, as Python computes them. ``first_impure_call`` finds such a call in
+a function or, transitively, in the user functions it calls.
 """
 
 import threading
@@ -117,9 +119,13 @@ def _search(fn, prepare):
     except TransformError:
         return None             # the callee's own derivative reports what is wrong with it
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
+    seeded = _seeded_generators(tree)
     for stmt, node in _calls(tree.body):
         target = anno.get(node, Key.TARGET)
         method = anno.get(node, Key.METHOD)
+        if _seeds(node) or method is not None and isinstance(node.func, gast.Attribute) \
+                and isinstance(node.func.value, gast.Name) and node.func.value.id in seeded:
+            continue            # draws of a generator made here from a fixed seed: the same each run
         if target is not None:
             what = _stateful_target(target)
             if what is not None:
@@ -133,6 +139,29 @@ def _search(fn, prepare):
                               "class astgrad does not know (a random generator, or an object "
                               "the call may change)")
     return None
+
+
+def _seeds(call):
+    """Whether ``call`` makes a new random generator from a fixed seed, an int written in
+    the code (``numpy.random.default_rng(0)``, ``RandomState(0)``): its draws are the same
+    numbers in every run (a seed of None, or none, draws one from the system)."""
+    target = anno.get(call, Key.TARGET)
+    if not any(target is maker for maker in (numpy.random.default_rng, numpy.random.RandomState)):
+        return False
+    given = call.args + [kw.value for kw in call.keywords if kw.arg == "seed"]
+    return len(given) == 1 and len(call.keywords) <= 1 and isinstance(given[0], gast.Constant) \
+        and type(given[0].value) is int
+
+
+def _seeded_generators(tree):
+    """The names bound once, to a generator made from a fixed seed (``_seeds``)."""
+    bound = {}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
+            bound[node.id] = bound.get(node.id, 0) + 1
+    return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
+            if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and bound.get(stmt.targets[0].id) == 1 and isinstance(stmt.value, gast.Call) and _seeds(stmt.value)}
 
 
 def _calls(body):

@@ -198,15 +198,21 @@ def _collecting_tree(tree, parameter):
     keep = [i for i, a in enumerate(args.kwonlyargs) if a.id != parameter]
     args.kwonlyargs = [args.kwonlyargs[i] for i in keep]
     args.kw_defaults = [args.kw_defaults[i] for i in keep]
+    return returning_new_list(tree, parameter)
+
+
+def returning_new_list(tree, name):
+    """``tree`` (a function) starting from ``name = []`` and returning ``name`` wherever
+    it returns, and at its end."""
     line = getattr(tree, "lineno", 1)
     for node in _own_nodes(tree.body):
         if isinstance(node, gast.Return):
-            node.value = S.name(parameter)
+            node.value = S.name(name)
     last = tree.body[-1] if tree.body else None
-    ending = [] if isinstance(last, gast.Return) else [gast.Return(value=S.name(parameter))]
+    ending = [] if isinstance(last, gast.Return) else [gast.Return(value=S.name(name))]
     for stmt in ending:
         stmt.lineno = getattr(last, "lineno", line)
-    tree.body = [S.assign(parameter, gast.List(elts=[], ctx=gast.Load()), line=line)] + tree.body + ending
+    tree.body = [S.assign(name, gast.List(elts=[], ctx=gast.Load()), line=line)] + tree.body + ending
     return tree
 
 

@@ -261,8 +261,16 @@ def refuse_impure_callee(mode, stmt, op):
         f"changes from call to call; astgrad's derivative of a call to {helper} runs {helper} "
         "again, so it would see different numbers. Draw the random numbers (or make the "
         f"call) in the differentiated function and pass them to {helper}, or differentiate "
-        f"a function that does the work of {helper} itself", stmt,
+        f"a function that does the work of {helper} itself{_seed_advice(found)}", stmt,
         construct=f"call to {helper}")
+
+
+def _seed_advice(found):
+    """For a generator made without a fixed seed: how to make its draws the same each run."""
+    if "default_rng" in found.what or "RandomState" in found.what:
+        return (", or make the generator there from a seed written in the code "
+                "(numpy.random.default_rng(0)): its numbers are then the same in every run")
+    return ""
 
 
 _ARRAY_ATTRIBUTES = frozenset({"shape", "T", "ndim", "dtype", "size", "real", "imag", "mT", "flat"})

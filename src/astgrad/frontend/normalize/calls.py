@@ -1,6 +1,7 @@
 """Calls: what a call's function refers to (a global path, a method, a helper this
 stage bound), calls that write into an argument (``out=``, ``ufunc.at``), which become
-ordinary in-place assignments (nested astgrad transforms are in nested.py)."""
+ordinary in-place assignments, and NumPy functions differentiated as their Python form
+(library_forms.py; nested astgrad transforms are in nested.py)."""
 
 import builtins
 
@@ -14,6 +15,7 @@ from ...core.ops import is_user_function
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
+from .library_forms import library_form
 from .nested import is_transform_object
 from .refusals import _Line
 
@@ -96,7 +98,7 @@ class CallLowering:
                          self.sequence_like, self.threaded_call,             # threaded.py
                          self.call_function_value, self.iterator_call,       # closures.py, iterators.py
                          self.list_method, self.reversed_call, self.zip_value,   # displays.py
-                         self.itertools_call):                                   # itertools_calls.py
+                         self.itertools_call, self.next_call):      # itertools_calls.py, explicit_iterators.py
             lowered = lowering(node)
             if lowered is not None:
                 return lowered
@@ -164,6 +166,8 @@ class CallLowering:
             return self.ufunc_at(call, node)
         if target is not None and _is_put_along_axis(target):
             return self.put_along_axis(call, node)
+        if target is not None and _is_fill_diagonal(target):
+            return self.fill_diagonal(node)
         if _writes_to_out(node, target):
             return self.write_to_out(call, node)
         return call
@@ -263,6 +267,9 @@ class CallLowering:
             return self.specialized_call(node, obj)
         if is_transform_object(obj):
             return self.transform_object_call(node, obj)        # nested.py
+        form = library_form(obj)        # numpy.trapezoid: library_forms.py
+        if form is not None:
+            return node, S.name(self.bind_value(form, "function")), form
         return node, S.copy(node.func), obj
 
     def specialized_call(self, node, fn):
@@ -293,6 +300,11 @@ class CallLowering:
 def _is_put_along_axis(target):
     import numpy
     return target is numpy.put_along_axis
+
+
+def _is_fill_diagonal(target):
+    import numpy
+    return target is numpy.fill_diagonal
 
 
 def _is_ufunc_at(target):

@@ -3,6 +3,8 @@
 evaluation order), assignment expressions ``(y := e)`` (an assignment where Python
 evaluates them), attribute chains, subscripts and literals. Calls are in calls.py."""
 
+import builtins
+import types
 from collections import Counter
 
 import gast
@@ -88,12 +90,35 @@ class ExpressionLowering:
         self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
 
     def expr_IfExp(self, node):
+        known = self.known_test(node.test)
+        if known is not None:               # hasattr(np, "trapezoid"): only the branch taken
+            return self.expr(node.body if known else node.orelse)
         test = self.atom(node.test, hint="cond")
         result = self.namer.fresh("t")
         then = self.block_of(lambda: self.emit(S.assign(result, self.expr(node.body))))
         orelse = self.block_of(lambda: self.emit(S.assign(result, self.expr(node.orelse))))
         self.emit(gast.If(test=test, body=then, orelse=orelse))
         return S.name(result)
+
+    def known_test(self, test):
+        """The value of a test known when the code is generated, or None: whether a
+        module has an attribute (``hasattr(np, "trapezoid")``, or its ``not``), which the
+        code reads as astgrad resolves names, once, when it generates code (a module that
+        gains or loses the attribute later makes astgrad generate the code again). The
+        branch not taken may name what the module lacks."""
+        if isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not):
+            known = self.known_test(test.operand)
+            return None if known is None else not known
+        if not (isinstance(test, gast.Call) and len(test.args) == 2 and not test.keywords
+                and self.resolve_call(test) is builtins.hasattr):
+            return None
+        path, name = S.dotted_path(test.args[0]), test.args[1]
+        if path is None or path[0] in self.locals or not (
+                isinstance(name, gast.Constant) and isinstance(name.value, str)):
+            return None
+        if not isinstance(self.source.resolve_path(path), types.ModuleType):
+            return None
+        return self.source.resolve_path(path + [name.value]) is not MISSING
 
     def expr_NamedExpr(self, node):
         """``(y := e)`` is ``y = e`` where Python evaluates it (inside the branch of an

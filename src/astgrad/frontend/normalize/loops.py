@@ -233,6 +233,7 @@ class LoopLowering:
                 rename[target_name] = self.namer.fresh(target_name)
         node = _Renamer(rename).visit(S.copy(node))
         self.locals |= set(rename.values())
+        self.bound_count.update(dict.fromkeys(rename.values(), 1))     # by its loop alone
         body = store(node, result)
         for generator in reversed(node.generators):
             if generator.ifs:

@@ -26,6 +26,7 @@ from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
+from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
@@ -36,6 +37,7 @@ from .spread_kwargs import KwargsWholeLowering
 from .instances import attribute_writes
 from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
+from .library_forms import LibraryWriteLowering
 from .jumps import JumpLowering, _has_early_return
 from .local_classes import bind_local_classes
 from .local_records import hoist_local_namedtuples
@@ -63,7 +65,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
-                 KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering):
+                 KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
+                 ExplicitIteratorLowering, LibraryWriteLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -96,6 +99,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         inlining.py     calls of function values (inlined), loops over literals of functions
         recursion.py    a local function calling itself: called as its lifted twin
         iterators.py    map, sorted(key=...), max/min(key=...)
+        explicit_iterators.py  it = iter(e) advanced by next(it): the list of e's items
         itertools_calls.py  itertools (chain, product, combinations, pairwise, islice, accumulate, ...),
                         functools.reduce
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
@@ -139,6 +143,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.constant_names = {}    # name -> the constant key an unrolled loop over functions bound it to
         self.inlining = []      # the local functions being inlined, innermost last
         self.inlined_trees = []     # their defs, with the fresh names their locals got (dicts.py)
+        self.explicit_iterators = {}    # it = iter(e) advanced by next(it) -> its position (explicit_iterators.py)
 
     # -- entry point -------------------------------------------------------------
 
@@ -179,7 +184,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
-        if rewrite_default_dicts(self, tree, nodes):        # default_dicts.py
+        if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):   # next(it), sum(gen(x))
             nodes = list(S.walk_nodes(tree))
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
             rewrite_view_writes(self, tree, nodes)

@@ -127,6 +127,8 @@ class ObjectLowering:
         to that item, read when the code runs, and standing for its layout. False for any
         other loop."""
         target = stmt.target
+        if self.zipped_objects(stmt):
+            return False
         tree = self.layout(stmt.iter)
         if not isinstance(target, gast.Name) or tree is None or tree[0] != L.ITEMS \
                 or self.bound_count.get(target.id) != 1:
@@ -149,6 +151,23 @@ class ObjectLowering:
             self.line = getattr(inner, "lineno", self.line)
             self.statement(inner)
         return True
+
+    def zipped_objects(self, stmt):
+        """``for s, d in zip(springs, x)`` with ``springs`` a list of objects of one
+        layout: ``s`` stands for that layout in the body (the loop as it is); whether
+        any such name was found."""
+        target, iterable = stmt.target, stmt.iter
+        if not (isinstance(target, gast.Tuple) and isinstance(iterable, gast.Call) and not iterable.keywords
+                and len(target.elts) == len(iterable.args) and self.resolve_call(iterable) is zip):
+            return False
+        found = False
+        for name, arg in zip(target.elts, iterable.args):
+            tree = None if isinstance(arg, gast.Starred) else self.layout(arg)
+            if isinstance(name, gast.Name) and self.bound_count.get(name.id) == 1 and tree is not None \
+                    and tree[0] == L.ITEMS and L.item(tree) is not None:
+                self.named_layouts()[name.id] = L.item(tree)
+                found = True
+        return found
 
     def layout(self, node):
         """The layout of the object ``node`` reads, where the function was made for it."""

@@ -245,6 +245,10 @@ class StatementLowering:
         return "result" if self.source.tree.name in ("lambda_",) else self.source.tree.name
 
     def stmt_If(self, stmt):
+        known = self.known_test(stmt.test)
+        if known is not None:               # if hasattr(np, "trapezoid"): only the branch taken
+            self.out.extend(self.block(stmt.body if known else stmt.orelse))
+            return
         test = self.atom(stmt.test, hint="cond")
         body = self.block(stmt.body)
         orelse = self.block(stmt.orelse)

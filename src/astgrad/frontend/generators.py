@@ -1,0 +1,110 @@
+"""Generator helpers consumed whole, as functions returning the list of what they yield.
+
+A helper that is a generator, called where all it yields is taken at once::
+
+    def pairs(v, s):                        def pairs(v, s):
+        for i in range(len(v) - 1):             items = []
+            yield v[i] * v[i + 1] * s           for i in range(len(v) - 1):
+                                                    items.append(v[i] * v[i + 1] * s)
+    sum(pairs(x, w))                            return items
+
+Python's semantics: ``sum``, ``list``, ``tuple``, ``sorted``, ``min`` and ``max`` take
+every item before they return, and nothing else runs between two items, so running the
+helper to its end first gives the same items in the same order (a generator that never
+ends never ends either way). The call is made a call of the helper's twin above (a real
+function, frontend/varargs.py ``compile_variant``: errors name the helper's own lines).
+Elsewhere (a ``for`` loop over it, ``next``) the items are taken one at a time, in turn
+with other code, and the helper stays refused with the advice to build the list.
+A helper whose ``yield`` is not a statement of its own (``x = yield v``, a value sent
+in), or that returns before its end, has no such twin.
+"""
+
+import builtins
+import inspect
+import weakref
+
+import gast
+
+from ..core import syntax as S
+from ..core.ops import is_user_function
+from .collectors import _own_nodes, returning_new_list
+from .varargs import compile_variant, has_varargs
+
+CONSUMERS = (builtins.sum, builtins.list, builtins.tuple, builtins.sorted, builtins.min, builtins.max)
+_twins = weakref.WeakKeyDictionary()        # generator helper -> its twin (None: it has none)
+
+
+def consumed_generator(node, resolve, bind):
+    """Call ``node`` of a consumer whose first argument is a call of a generator helper
+    with a twin, as the same call of the twin (``resolve``: what a call's function is;
+    ``bind``: the name a twin gets in the generated code); else ``node`` itself."""
+    if not isinstance(node, gast.Call) or not node.args or not isinstance(node.args[0], gast.Call) \
+            or not any(resolve(node) is c for c in CONSUMERS):
+        return node
+    inner = node.args[0]
+    twin = list_twin(resolve(inner))
+    if twin is None:
+        return node
+    call = gast.Call(func=S.name(bind(twin)), args=inner.args, keywords=inner.keywords)
+    return gast.copy_location(gast.Call(func=node.func, args=[gast.copy_location(call, inner)] + node.args[1:],
+                                        keywords=node.keywords), node)
+
+
+def rewrite_consumed_generators(nodes, resolve, bind):
+    """Every such call among ``nodes`` (a function's own scope) rewritten in place,
+    before any construct's lowering reads it (``list(gen(x))`` as an assigned value,
+    ``max(gen(x))``); whether any was."""
+    changed = False
+    for node in nodes:
+        if isinstance(node, gast.Call) and node.args and isinstance(node.args[0], gast.Call):
+            new = consumed_generator(node, resolve, bind)
+            if new is not node:
+                node.args[0] = new.args[0]
+                changed = True
+    return changed
+
+
+def list_twin(fn):
+    """The twin of generator helper ``fn`` returning the list of what it yields, or None."""
+    if not (inspect.isgeneratorfunction(fn) and is_user_function(fn)) or has_varargs(fn):
+        return None
+    if fn not in _twins:
+        from .source import parse_function
+        try:
+            tree = S.copy(parse_function(fn).tree)
+        except Exception:       # noqa: BLE001 - a helper astgrad cannot read: refused where it is read
+            return None
+        _twins[fn] = compile_variant(fn, _listing_tree(tree), _listing_tree) if _has_twin(tree) else None
+    return _twins[fn]
+
+
+def _has_twin(tree):
+    """Whether every yield of the function is a statement ``yield v``/``yield from e``,
+    and it returns only at its end (an early return would leave the list the twin
+    returns shared with the appends after it, for all the analysis can tell)."""
+    nodes = list(_own_nodes(tree.body))
+    statements = {id(n.value) for n in nodes if isinstance(n, gast.Expr)}
+    last = tree.body[-1] if tree.body else None
+    return all(id(n) in statements for n in nodes if isinstance(n, (gast.Yield, gast.YieldFrom))) \
+        and all(n is last for n in nodes if isinstance(n, gast.Return))
+
+
+def _listing_tree(tree):
+    """``yield v`` as ``items.append(v)``, ``yield from e`` as ``items.extend(e)``, every
+    return returning ``items`` (a generator's return value goes to no consumer here)."""
+    items = _fresh(tree, "items")
+    for node in _own_nodes(tree.body):
+        if isinstance(node, gast.Expr) and isinstance(node.value, (gast.Yield, gast.YieldFrom)):
+            method = "append" if isinstance(node.value, gast.Yield) else "extend"
+            value = node.value.value if node.value.value is not None else S.const(None)
+            node.value = gast.copy_location(S.call(gast.Attribute(value=S.name(items), attr=method,
+                                                                  ctx=gast.Load()), [value]), node.value)
+    return returning_new_list(tree, items)      # its one return is the last statement (_has_twin)
+
+
+def _fresh(tree, base):
+    taken = S.names_in(tree)
+    name, k = base, 1
+    while name in taken:
+        name, k = f"{base}_{k}", k + 1
+    return name

@@ -1,0 +1,126 @@
+"""An iterator made with ``iter`` and advanced with ``next``, as the list of its items::
+
+    it = iter(x * w)                        it, it_pos = list(x * w), 0
+    while True:                             while True:
+        try:                                    try:
+            s = s + next(it) ** 2                   if it_pos >= len(it):
+        except StopIteration:                           raise StopIteration
+            break                                   item = it[it_pos]
+                                                    it_pos = it_pos + 1
+                                                    s = s + item ** 2
+                                                except StopIteration:
+                                                    break
+
+Python's semantics: ``next(it)`` gives the items in order and raises StopIteration after
+the last (``next(it, default)`` gives the default instead), which the list gives read
+from a position moving on. The list is made where ``iter`` is called: the same
+items, as long as nothing changes what is iterated over afterwards. So only a name bound
+once by ``it = iter(e)`` and used for nothing but ``next(it)`` is rewritten, and only
+where ``e`` is a value of its own (an expression, not a name), or a name that is read
+and nothing else (not written into, not handed to a call, no method called on it).
+Any other iterator is left to the rules, which have none for ``iter``.
+"""
+
+import builtins
+
+import gast
+
+from ...core import syntax as S
+from ..generators import rewrite_consumed_generators
+from .scopes import own_nodes
+
+
+def explicit_iterators(normalizer, tree):
+    """{name: its position's name} for the names of ``tree`` that are such iterators
+    (their ``it = iter(e)`` made ``it, it_pos = list(e), 0`` in place)."""
+    nodes = list(own_nodes(tree))
+    found = {}
+    for node in nodes:
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                and _is_call_of(normalizer, node.value, builtins.iter) and len(node.value.args) == 1 \
+                and not node.value.keywords:
+            name, iterated = node.targets[0].id, node.value.args[0]
+            if normalizer.bound_count[name] == 1 and _only_advanced(normalizer, nodes, name) \
+                    and _unchanged(normalizer, nodes, iterated):
+                found[name] = normalizer.namer.fresh(name + "_pos")
+                normalizer.locals.add(found[name])
+                normalizer.bound_count[found[name]] += 2        # here, and again at each next(it)
+                made = gast.copy_location(gast.Call(func=S.name("list"), args=[iterated], keywords=[]), node.value)
+                node.targets = [gast.Tuple(elts=[S.name(name, store=True), S.name(found[name], store=True)],
+                                           ctx=gast.Store())]
+                node.value = gast.Tuple(elts=[made, S.const(0)], ctx=gast.Load())
+    return found
+
+
+def _is_call_of(normalizer, node, fn):
+    return isinstance(node, gast.Call) and normalizer.resolve_call(node) is fn
+
+
+def _only_advanced(normalizer, nodes, name):
+    """Whether every read of ``name`` is the iterator of a ``next`` call (none inside a
+    function the code defines)."""
+    advanced = {id(node.args[0]) for node in nodes if _is_call_of(normalizer, node, builtins.next)
+                and 1 <= len(node.args) <= 2 and not node.keywords}
+    reads = [n for n in nodes if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load)]
+    inner = [n for n in S.walk_nodes(gast.Module(body=[n for n in nodes if isinstance(
+        n, (gast.FunctionDef, gast.Lambda))], type_ignores=[])) if isinstance(n, gast.Name) and n.id == name]
+    return bool(reads) and not inner and all(id(n) in advanced for n in reads)
+
+
+def _unchanged(normalizer, nodes, iterated):
+    """Whether what ``iterated`` refers to stays as it is: a value of its own, or a
+    local name read and nothing else (it may be an argument: still only read)."""
+    if not isinstance(iterated, gast.Name):
+        return not isinstance(iterated, (gast.Attribute, gast.Subscript))
+    name = iterated.id
+    if normalizer.bound_count[name] > 1:
+        return False
+    for node in nodes:
+        if isinstance(node, gast.Call) and any(isinstance(a, gast.Name) and a.id == name
+                                               for a in node.args + [kw.value for kw in node.keywords]) \
+                and not (_is_call_of(normalizer, node, builtins.iter) or _is_call_of(normalizer, node, builtins.len)):
+            return False
+        if isinstance(node, (gast.Attribute, gast.Subscript)) and isinstance(node.value, gast.Name) \
+                and node.value.id == name and (isinstance(node, gast.Attribute) or not isinstance(node.ctx, gast.Load)):
+            return False
+        if isinstance(node, (gast.AugAssign, gast.Delete)) and name in S.names_in(node):
+            return False
+    return True
+
+
+class ExplicitIteratorLowering:
+    """Normalizer methods for ``next(it)`` of an iterator made a list (see above)."""
+
+    def rewrite_iteration(self, tree, nodes):
+        """Before lowering: find the explicit iterators, and make the generator helpers
+        consumed whole calls of their list twins (frontend/generators.py); whether the
+        tree changed."""
+        if any(isinstance(n, gast.Name) and n.id == "iter" for n in nodes):
+            self.explicit_iterators = explicit_iterators(self, tree)
+        return bool(self.explicit_iterators) | rewrite_consumed_generators(
+            own_nodes(tree), self.resolve_call, lambda twin: self.bind_value(twin, "function"))
+
+    def next_call(self, node):
+        """``next(it)``: StopIteration raised past the list's end, else the item at the
+        position, which moves on; ``next(it, default)``: the default past the end
+        (evaluated first, as an argument). None for any other call."""
+        if not (self.explicit_iterators and isinstance(node, gast.Call) and node.args and isinstance(node.args[0], gast.Name)
+                and node.args[0].id in self.explicit_iterators and self.resolve_call(node) is builtins.next):
+            return None
+        it = node.args[0].id
+        pos = self.explicit_iterators[it]
+        default = self.atom(node.args[1], hint="default") if len(node.args) == 2 else None
+        item = self.namer.fresh("item")
+        self.locals.add(item)
+        take = S.parse_stmts(f"{item} = {it}[{pos}]\n{pos} = {pos} + 1")
+        if default is None:
+            block = S.parse_stmts(f"if {pos} >= len({it}):\n    raise StopIteration") + take
+        else:
+            block = [gast.If(test=S.parse_expr(f"{pos} < len({it})"), body=take,
+                             orelse=[S.assign(item, default, line=self.line)])]
+        for stmt in block:
+            for sub in S.walk_nodes(stmt):
+                if isinstance(sub, gast.stmt):
+                    sub.lineno = self.line
+            self.statement(stmt)
+        return S.name(item)
