@@ -42,6 +42,8 @@ class AdjointList(list):
     An array of the same length is added row by row.
     """
 
+    astgrad_items = True        # its own __getitem__ reads items as a list's (see own_items)
+
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0):
             return self
@@ -772,8 +774,8 @@ def own_items(container, method):
     ``__getitem__``) in Python code of its own: derivative code takes ``c[k] = v`` and
     ``c[k]`` as a list, a dict or an array stores and reads an item (a class doubling
     what it stores would get the derivative of the plain store); else nothing."""
-    own = getattr(type(container), method, None)
-    if inspect.isfunction(own) and not own.__module__.startswith("astgrad.") \
+    kind = type(container)
+    if inspect.isfunction(getattr(kind, method, None)) and not getattr(kind, "astgrad_items", False) \
             and not (hasattr(container, "shape") and hasattr(container, "dtype")):     # an array's are followed
         raise TypeError(
             f"astgrad: this {'writes' if method == '__setitem__' else 'reads'} an item of a "
