@@ -232,3 +232,24 @@ def test_exported_second_derivative_of_an_item_write(tmp_path):
     for i in (0, 1):
         want = numerical_grad(lambda x, w: float(np.sum(gradient(x, w)[0]) + gradient(x, w)[1]), (X3, 0.8), wrt=i)
         np.testing.assert_allclose(got[i], want, rtol=1e-5, atol=1e-6)
+
+
+def inserted_into_an_item(x, w):
+    rows = [[x[0], x[1]]]
+    rows[0].insert(0, w)
+    return rows[0][0] * x[2] + rows[0][2]
+
+
+def popped_from_an_item(x, w):
+    d = {"a": [x[0], x[1], x[2]]}
+    v = d["a"].pop(1)
+    return v * w + d["a"][1]
+
+
+@pytest.mark.parametrize("f", [inserted_into_an_item, popped_from_an_item])
+def test_a_list_method_on_an_item_names_the_write(f):
+    """xs[k].insert(i, v) and d[k].pop(i) are refused naming the write into the item (they
+    said that a name astgrad made, 'items.append', was not defined)."""
+    with pytest.raises(astgrad.TransformError, match="may share") as info:
+        astgrad.grad(f, wrt=(0, 1))(X3, 0.8)
+    assert "not defined" not in str(info.value)
