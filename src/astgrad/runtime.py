@@ -44,6 +44,8 @@ class AdjointList(list):
     An array of the same length is added row by row.
     """
 
+    astgrad_items = True        # its own __getitem__ reads items as a list's (see own_items)
+
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0):
             return self
@@ -769,10 +771,29 @@ def written_part(g, index):
 def through_store(g, container):
     """The derivative that passes through ``container[index] = v``: ``g`` (the derivative
     of ``v``, or of what was stored) unless ``container`` is an integer or bool array,
-    which truncates what it stores: a piecewise-constant map, whose derivative is 0."""
-    if type(container) is not _NDARRAY or container.dtype.kind not in "biu":     # the hot path
-        return g
-    return zeros_like(g)
+    which truncates what it stores: a piecewise-constant map, whose derivative is 0. A
+    container whose class writes items with code of its own is refused (``own_items``)."""
+    kind = type(container)
+    if kind is _NDARRAY:
+        return g if container.dtype.kind not in "biu" else zeros_like(g)
+    if kind is not list and kind is not dict:
+        own_items(container, "__setitem__")
+    return g
+
+
+def own_items(container, method):
+    """A TypeError where the class of ``container`` defines ``method`` (``__setitem__``,
+    ``__getitem__``) in Python code of its own: derivative code takes ``c[k] = v`` and
+    ``c[k]`` as a list, a dict or an array stores and reads an item (a class doubling
+    what it stores would get the derivative of the plain store); else nothing."""
+    kind = type(container)
+    if inspect.isfunction(getattr(kind, method, None)) and not getattr(kind, "astgrad_items", False) \
+            and not (hasattr(container, "shape") and hasattr(container, "dtype")):     # an array's are followed
+        raise TypeError(
+            f"astgrad: this {'writes' if method == '__setitem__' else 'reads'} an item of a "
+            f"{type(container).__name__}, whose {method} is its own code; astgrad follows the items of "
+            "lists, dicts and arrays (and of classes that keep their item methods). Call a method "
+            "of the object (obj.set(k, v)) or hold a list, a dict or an array")
 
 
 def written_into(h, g, index):
@@ -796,6 +817,8 @@ def _last_writes(shape, index, part_shape):
 
 def unindex(g, x, index):
     """Zeros shaped like ``x`` with ``g`` added at ``x[index]`` (repeats add up)."""
+    if type(x) is not _NDARRAY and type(x) not in _PLAIN_CONTAINERS:
+        own_items(x, "__getitem__")
     if isinstance(x, (list, tuple)):
         result = AdjointList(zeros_like(item) for item in x)
         if isinstance(index, slice):
@@ -818,6 +841,9 @@ def unindex(g, x, index):
     else:
         result[index] += g                  # basic indexing and masks never repeat
     return result
+
+
+_PLAIN_CONTAINERS = (list, tuple, dict)
 
 
 def _unindex_lazily(g, x, index):

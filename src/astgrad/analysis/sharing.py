@@ -20,7 +20,7 @@ import weakref
 import gast
 import numpy
 
-from .. import runtime
+from .. import runtime, runtime_objects
 from ..core import anno
 from ..core import syntax as S
 from ..core import walk
@@ -28,6 +28,7 @@ from ..core.anno import Key
 from ..core.functions import underlying
 from ..errors import TransformError
 from .mutation import ChangeKind, in_place_changes
+from .source_writes import source_changes
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
@@ -188,6 +189,9 @@ class Sharing:
             elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.list_to_tuple:
                 owner = self._name(value.args[0])       # tuple(xs): a new tuple of xs's items
                 yield name, set(self.contents.get(owner, set()))
+            elif _object_built(value):
+                held = self._names(_object_parts(value))
+                yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
             yield holder, self._stored(stmt.targets[0].slice, stmt.value)
@@ -206,10 +210,14 @@ class Sharing:
             if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
                 _link(self.alias, name, item)
                 return
-            container, view = self.container_read(value)
-            if container is not None:
-                self.element_of.setdefault(name, set()).add(container)
-                (self.views if view else self.taken_out).setdefault(container, set()).add(name)
+            containers = [self.container_read(value)]
+            if _object_built(value):    # an object holding c[k]: as if it were read out of c
+                containers += [(self._name(part.value), True) for part in _object_parts(value)
+                               if isinstance(part, gast.Subscript)]
+            for container, view in containers:
+                if container is not None:
+                    self.element_of.setdefault(name, set()).add(container)
+                    (self.views if view else self.taken_out).setdefault(container, set()).add(name)
         elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
             item, seq = stmt.target.elts[1].id, self._name(stmt.iter.args[0])
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
@@ -246,6 +254,9 @@ class Sharing:
         element, or a view of an array), ``c.pop()`` (an element of a list)."""
         if isinstance(value, gast.Subscript):
             return self._name(value.value), True
+        if isinstance(value, gast.Attribute) and not _is_number_attribute(value.attr) \
+                and not anno.get(value, Key.GLOBAL_CHAIN, False):
+            return self._name(value.value), True    # o.a: an object o holds (o may be a record)
         if isinstance(value, gast.Call) and anno.get(value, Key.METHOD) in ("pop", "get"):
             return self._name(value.func.value), False
         return None, False
@@ -417,6 +428,33 @@ def _as_element(sharing, current):
     return steps
 
 
+def _object_built(value):
+    """Whether ``value`` builds an object of a user class or a record (``record(cls,
+    {...})``, ``instance(cls, {...})``, ``with_attribute(obj, name, v)``): a new object
+    that holds what it is given, as a list display holds its items."""
+    return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _OBJECT_BUILDERS
+
+
+_OBJECT_BUILDERS = (runtime_objects.record, runtime_objects.instance, runtime_objects.with_attribute)
+
+
+def _object_parts(call):
+    """The expressions the object ``call`` builds holds: the items of the display given
+    to ``record`` or ``instance`` (or the name of a dict of them), the object whose
+    attributes ``with_attribute`` copies and the value it sets."""
+    if anno.get(call, Key.TARGET) is runtime_objects.with_attribute:
+        return [call.args[0], call.args[2]] if len(call.args) == 3 else list(call.args)
+    parts = []
+    for argument in call.args[1:]:
+        if isinstance(argument, gast.Dict):
+            parts += argument.values
+        elif isinstance(argument, (gast.List, gast.Tuple)):
+            parts += argument.elts
+        else:
+            parts.append(argument)
+    return parts
+
+
 def _is_shape_of(value):
     """``shape_of(x)``: the shape of an array, any other value itself."""
     return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.shape_of
@@ -545,9 +583,12 @@ def _analyse(fn, prepare):
     try:
         source, tree, _, _ = prepare(fn)
     except TransformError:
-        # the callee's own derivative reports what is wrong with it; here assume the worst
+        # the callee's own derivative reports what is wrong with it; here assume the worst,
+        # and what its source shows it changes (where no derivative of it is made)
         params = _parameters_of(fn)
-        return Effects(fn, params, set(params) | {OUTSIDE}, {})
+        mutated = {name: Where(fn.__code__.co_filename, line, text, "a change in place")
+                   for name, (line, text) in source_changes(fn, OUTSIDE).items()}
+        return Effects(fn, params, set(params) | {OUTSIDE}, mutated)
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
     sharing = Sharing(params, body, prepare)
@@ -576,7 +617,21 @@ def _analyse(fn, prepare):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}"))
+    for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin
+        for name in {owner} | sharing.group(owner):
+            if name in params or name == OUTSIDE:
+                mutated.setdefault(name, _where(source, stmt, "an assignment to an attribute"))
     return Effects(fn, params, result_shares, mutated)
+
+
+def _attribute_stores(statements):
+    """(statement, name) for each ``name.a = v`` (or ``del name.a``) of ``statements``:
+    the object ``name`` refers to is changed, as an in-place write changes an array."""
+    for stmt in statements:
+        targets = stmt.targets if isinstance(stmt, (gast.Assign, gast.Delete)) else []
+        for target in targets:
+            if isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name):
+                yield stmt, target.value.id
 
 
 def _unshared_writes(body, params, result, changes, sharing):

@@ -183,6 +183,20 @@ def attribute(tree, name):
     return dict(tree[2]).get(name)
 
 
+def without_attributes(tree, names):
+    """The layout ``tree`` with nothing said of the attributes ``names`` of any object in
+    it (code assigns them: what they hold then is not known)."""
+    if tree is None or not names:
+        return tree
+    if tree[0] == OBJECT:
+        kept = tuple((name, without_attributes(entry, names)) for name, entry in tree[2] if name not in names)
+        return tree if kept == tree[2] else (OBJECT, tree[1], kept) + tree[3:]
+    if tree[0] == ITEMS:
+        items = tuple(without_attributes(entry, names) for entry in tree[2])
+        return tree if items == tree[2] else (ITEMS, tree[1], items)
+    return tree
+
+
 def item(tree, index=None):
     """The layout of an item of a list or tuple of layout ``tree``: of item ``index``, or,
     with no index, of every item when they all have one layout; else None."""

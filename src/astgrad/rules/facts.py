@@ -9,6 +9,8 @@ where the receiver's type is unknown (``v.append(x)``), the engine goes by every
 method of that name (see ``registry.methods_named``).
 """
 
+import operator
+
 import numpy
 
 from .. import runtime
@@ -61,7 +63,7 @@ declare(list.append, list.pop, list.extend, list.insert, list.remove, list.clear
         mutates=0)
 # Library functions that write into their first argument.
 declare(*_existing(numpy, ["copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"]),
-        mutates=0)
+        operator.setitem, operator.delitem, setattr, delattr, mutates=0)
 # (by name: importing numpy.random would slow ``import astgrad`` down)
 declare_when_imported("numpy.random", ["shuffle"], mutates=0)
 # nan_to_num(x, copy=False) writes into x (and returns it)

@@ -8,6 +8,7 @@ reductions.py, shapes.py, functions.py. Operations are recorded by record.py, an
 ``backward``/``astgrad.autograd.grad`` differentiate the recording (program.py).
 """
 
+import copy
 import operator
 import typing
 
@@ -168,6 +169,19 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         if self._data.ndim == 0 and spec:
             return format(self._data.item(), spec)
         return format(str(self), spec)
+
+    def __deepcopy__(self, memo):
+        """A new leaf with a copy of the values (and of ``.grad``), as PyTorch makes one. A
+        tensor the recorded graph computed is refused, as PyTorch refuses it: its copy would
+        be cut from the graph, and no gradient would reach what it was computed from."""
+        if self._node is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol; copy.deepcopy of a computed tensor would cut it from the "
+                               "graph. Use t.clone() to copy it with its history, or t.detach().clone()")
+        made = Tensor(self._data.copy(), requires_grad=self._rg)
+        memo[id(self)] = made
+        made.grad = copy.deepcopy(self.grad, memo)
+        return made
 
     def __len__(self):
         if self._data.ndim == 0:

@@ -105,8 +105,12 @@ class ContainerLowering:
         return False
 
     def named_atom(self, node, hint):
+        """``node`` as a name of this function (a new one bound to it where it is not a name:
+        a local, so that code generated around it reads it as one, not as a global)."""
         value = self.atom(node, hint=hint)
-        return value if isinstance(value, gast.Name) else S.name(self.fresh_assign(value, hint))
+        named = value if isinstance(value, gast.Name) else S.name(self.fresh_assign(value, hint))
+        self.locals.add(named.id)
+        return named
 
     def where(self):
         return f"{self.source.filename}:{self.source.file_line(_Line(self.line))}"

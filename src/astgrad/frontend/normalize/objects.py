@@ -185,7 +185,11 @@ class ObjectLowering:
             return self.item_layout(node)                   # self.layers[-1]: method_values.py
         else:
             return None
-        return None if found is not None and found[0] == L.ITEMS and name in self.changed_lists()[kind] else found
+        if found is not None and found[0] == L.ITEMS and name in self.changed_lists()[kind]:
+            return None
+        # an attribute the function assigns may hold another object or function by the
+        # time the object is used (layer.act = np.sin): what it holds is not known
+        return L.without_attributes(found, self.assigned_attributes())
 
     def changed_lists(self):
         """(names, attribute names) of lists the function may change in place (an item

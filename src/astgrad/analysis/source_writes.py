@@ -1,0 +1,54 @@
+"""What a user function astgrad cannot normalize changes in place, read off its source.
+
+The sharing analysis reads a callee's effects from its core form. A callee whose code is
+refused there (``layer.act = np.sin`` on an object it was given) still runs where the
+caller calls it on values nothing is differentiated through, and the caller's code may
+depend on what it changes (the functions an object holds). So the statements of its
+source that change an object are found here, without normalizing: an assignment (or
+``del``, or ``op=``) to an attribute or an item of a name, and a call of a method that
+changes its object (``xs.append(v)``). The name is a parameter, or any other name not
+bound in the function (a global, a closure variable: ``outside``).
+"""
+
+import ast
+import inspect
+import textwrap
+
+from .mutation import is_mutating_method
+
+
+def source_changes(fn, outside):
+    """{parameter or ``outside``: (line, text)} for the first change of each in ``fn``'s
+    source (the module's docstring); {} where the source cannot be read."""
+    try:
+        lines, first = inspect.getsourcelines(fn)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    defs = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not defs:
+        return {}
+    args = defs[0].args
+    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    local = {n.id for n in ast.walk(defs[0]) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    found = {}
+    for node in ast.walk(defs[0]):
+        root = _changed_root(node)
+        if root is None or (root in local and root not in params):
+            continue
+        line = first + node.lineno - 1
+        found.setdefault(root if root in params else outside, (line, lines[node.lineno - 1].strip()))
+    return found
+
+
+def _changed_root(node):
+    """The name whose object ``node`` changes, or None."""
+    if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        target = node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_mutating_method(node.func.attr):
+        target = node.func.value
+    else:
+        return None
+    while isinstance(target, (ast.Attribute, ast.Subscript)):
+        target = target.value
+    return target.id if isinstance(target, ast.Name) else None
