@@ -30,6 +30,7 @@ from ..errors import TransformError
 from .mutation import ChangeKind, in_place_changes
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
+UNREADABLE = "code astgrad cannot read"     # how a Where names a callee it could not analyse
 
 
 def _record(obj):
@@ -544,10 +545,13 @@ def _fixed_point(fn, prepare):
 def _analyse(fn, prepare):
     try:
         source, tree, _, _ = prepare(fn)
-    except TransformError:
-        # the callee's own derivative reports what is wrong with it; here assume the worst
+    except TransformError as error:
+        # code astgrad cannot read (B.v = a on a global) may change anything it can reach:
+        # assume the worst, so a call of it is refused where that could matter
         params = _parameters_of(fn)
-        return Effects(fn, params, set(params) | {OUTSIDE}, {})
+        where = Where(error.filename, error.lineno, error.line,
+                      f"{UNREADABLE} ({error.reason.splitlines()[0]})")
+        return Effects(fn, params, set(params) | {OUTSIDE}, dict.fromkeys([*params, OUTSIDE], where))
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
     sharing = Sharing(params, body, prepare)
@@ -570,13 +574,33 @@ def _analyse(fn, prepare):
         # the derivative writes into a copy of the argument; the function itself, which
         # the caller's forward code runs, writes into the argument
         shared = shared | {copies[n] for n in {change.name} | shared if n in copies}
-        for changed in ({change.name} | shared) & (set(params) | {OUTSIDE}):
+        # a name that is not the function's own (a global, a closure variable) is memory
+        # from outside: G.append(a) or A[:] = a in the callee changes what the caller reads
+        reached = {n if n in sharing.locals else OUTSIDE for n in {change.name} | shared}
+        for changed in reached & (set(params) | {OUTSIDE}):
             mutated.setdefault(changed, _where(source, change.stmt, change.what))
+    for stmt, name in _attribute_stores(sharing.statements):      # B.v = a: B's object changes
+        for changed in {n if n in sharing.locals else OUTSIDE for n in {name} | sharing.group(name)} \
+                & (set(params) | {OUTSIDE}):
+            mutated.setdefault(changed, _where(source, stmt, "an assignment to an attribute"))
     for stmt, callee_name, changed, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}"))
     return Effects(fn, params, result_shares, mutated)
+
+
+def _attribute_stores(statements):
+    """(statement, name) for each ``name.attr = v`` (or ``name.a.b = v``) of ``statements``."""
+    for stmt in statements:
+        if not isinstance(stmt, gast.Assign):
+            continue
+        for target in stmt.targets:
+            base = target
+            while isinstance(base, gast.Attribute):
+                base = base.value
+            if base is not target and isinstance(base, gast.Name):
+                yield stmt, base.id
 
 
 def _unshared_writes(body, params, result, changes, sharing):

@@ -875,10 +875,16 @@ def _insert_after(block, stmt, new):
 def _refuse_callees_changing_arguments(source, calls):
     """A call of a user function that changes an argument (or a global) in place: the
     derivative would not see the change, so it is refused, naming the callee's line."""
-    from ..analysis.sharing import OUTSIDE
+    from ..analysis.sharing import OUTSIDE, UNREADABLE
     for stmt, callee, changed, where in calls:
         what_changes = "memory it did not create (an argument or a global)" if changed == OUTSIDE \
             else f"its argument '{changed}'"
+        if where.what.startswith(UNREADABLE):
+            raise source.error(
+                f"the call of {callee} may change {what_changes} in place: its {where.what} at "
+                f"{where.filename}:{where.line}: {(where.text or '').strip()}), so astgrad cannot "
+                f"follow what it changes. Make {callee} return what it computes instead",
+                stmt, construct=f"call of {callee}")
         raise source.error(
             f"the call of {callee} changes {what_changes} in place ({where.what} at "
             f"{where.filename}:{where.line}: "
