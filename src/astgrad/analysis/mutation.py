@@ -8,6 +8,7 @@ written in place. All of them read the changes of a core-form body from
 """
 
 import enum
+import types
 from typing import NamedTuple
 
 import gast
@@ -47,6 +48,22 @@ def _mutated_argument(call, target):
         if copy is None or (isinstance(copy, gast.Constant) and copy.value is True):
             return None
     return record.mutates
+
+
+def _method_called(call):
+    """The name of the method ``call`` calls on a name's object (``ys.append(v)``), or None:
+    a method of a local value (``Key.METHOD``), or the bound method of an object a global
+    name holds, which generation resolved to that very method (``G.append`` of a global
+    list ``G``): it changes the global's object as much."""
+    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute):
+        return None
+    target = anno.get(call, Key.TARGET)
+    if target is None:
+        return anno.get(call, Key.METHOD)
+    owner = getattr(target, "__self__", None)
+    if owner is None or isinstance(owner, (types.ModuleType, type)) or is_ufunc_at(target):
+        return None
+    return getattr(target, "__name__", None) if getattr(target, "__name__", None) == call.func.attr else None
 
 
 def mutates_arguments(call):
@@ -101,10 +118,9 @@ def in_place_changes(statements):
         elif augmented_name(stmt) is not None:
             yield InPlaceChange(stmt, augmented_name(stmt), ChangeKind.AUGMENTED)
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is None \
-                and is_mutating_method(anno.get(call, Key.METHOD)) \
-                and isinstance(call.func.value, gast.Name):
-            yield InPlaceChange(stmt, call.func.value.id, ChangeKind.METHOD, anno.get(call, Key.METHOD))
+        method = _method_called(call)
+        if method is not None and is_mutating_method(method) and isinstance(call.func.value, gast.Name):
+            yield InPlaceChange(stmt, call.func.value.id, ChangeKind.METHOD, method)
         elif isinstance(call, gast.Call) and mutates_arguments(call):
             for kw in call.keywords:
                 if kw.arg == "out" and isinstance(kw.value, gast.Name):

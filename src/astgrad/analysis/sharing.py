@@ -611,14 +611,17 @@ def _analyse(fn, prepare):
         # the derivative writes into a copy of the argument; the function itself, which
         # the caller's forward code runs, writes into the argument
         shared = shared | {copies[n] for n in {change.name} | shared if n in copies}
-        for changed in ({change.name} | shared) & (set(params) | {OUTSIDE}):
+        # a name that is not the function's own (a global, a closure variable) is memory
+        # from outside: G.append(a) or A[:] = a in the callee changes what the caller reads
+        reached = {n if n in sharing.locals else OUTSIDE for n in {change.name} | shared}
+        for changed in reached & (set(params) | {OUTSIDE}):
             mutated.setdefault(changed, _where(source, change.stmt, change.what))
     for stmt, callee_name, changed, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}"))
     for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin
-        for name in {owner} | sharing.group(owner):
+        for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, "an assignment to an attribute"))
     return Effects(fn, params, result_shares, mutated)

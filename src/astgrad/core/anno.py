@@ -64,6 +64,7 @@ class Key(enum.Enum):
     ITEM_PUSH = "the item stack a generated push writes to"
     ITEM_POP = "the item stack a generated pop reads from"
     INPLACE = "d_W = d_W + e that may become d_W += e"
+    CHANGES_OUTSIDE = "(callee, Where): a user function call changing an object a global holds"
     ARRAY_REDUCTION = "numpy.sum(a) / numpy.mean(a) of an ndarray a (specialized code): a.sum() / a.mean()"
 
     # forward mode

@@ -873,18 +873,41 @@ def _insert_after(block, stmt, new):
 
 
 def _refuse_callees_changing_arguments(source, calls):
-    """A call of a user function that changes an argument (or a global) in place: the
-    derivative would not see the change, so it is refused, naming the callee's line."""
+    """A call of a user function that changes an argument in place: the derivative would
+    not see the change, so it is refused, naming the callee's line. A change of memory
+    from outside (a global's object) matters only where a differentiated value goes in
+    (a memo table of constants is fine): the call is marked, and ``check_outside_changes``
+    refuses it once the modes know what is differentiated."""
     from ..analysis.sharing import OUTSIDE
     for stmt, callee, changed, where in calls:
-        what_changes = "memory it did not create (an argument or a global)" if changed == OUTSIDE \
-            else f"its argument '{changed}'"
-        raise source.error(
-            f"the call of {callee} changes {what_changes} in place ({where.what} at "
-            f"{where.filename}:{where.line}: "
-            f"{(where.text or '').strip()}), which astgrad cannot follow. "
-            f"Make {callee} build and return a new value instead (copy the argument first: "
-            f"a = a.copy())", stmt, construct=f"in-place change in {callee}")
+        if changed == OUTSIDE:
+            anno.set(stmt, Key.CHANGES_OUTSIDE, (callee, where))
+            continue
+        raise source.error(_callee_change_message(callee, f"its argument '{changed}'", where),
+                           stmt, construct=f"in-place change in {callee}")
+
+
+def _callee_change_message(callee, what_changes, where):
+    return (f"the call of {callee} changes {what_changes} in place ({where.what} at "
+            f"{where.filename}:{where.line}: {(where.text or '').strip()}), which astgrad cannot "
+            f"follow. Make {callee} build and return a new value instead (copy the argument first: "
+            f"a = a.copy())")
+
+
+def check_outside_changes(source, stmt, varied):
+    """Refuse a call of a user function that changes memory from outside (an object a
+    global holds: ``HISTORY.append(a)``) when a value depending on the inputs (``varied``)
+    goes into it: what it stores there may be read back (``HISTORY[-1]``), by the function
+    or a helper, where the derivative cannot follow."""
+    marked = anno.get(stmt, Key.CHANGES_OUTSIDE)
+    call = getattr(stmt, "value", None)
+    if marked is None or not isinstance(call, gast.Call):
+        return
+    arguments = call.args + [keyword.value for keyword in call.keywords]
+    if any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
+        callee, where = marked
+        raise source.error(_callee_change_message(callee, "memory it did not create (a global's object)", where),
+                           stmt, construct=f"in-place change in {callee}")
 
 
 def _is_runtime(obj):

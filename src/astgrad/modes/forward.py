@@ -23,7 +23,8 @@ from ..core.functions import derivative_keywords
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
-from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
+from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, \
+    check_outside_changes, range_targets
 from .common import if_as_written, split_self_references, unknown_call_error, unknown_method_advice, value_call_error
 
 
@@ -116,6 +117,7 @@ class ForwardMode(Transform):
         return [new for stmt in block for new in self.statement(stmt)]
 
     def statement(self, stmt):
+        check_outside_changes(self.source, stmt, self.active)     # varied: what it stores may be read back
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.setitem(stmt)
         if isinstance(stmt, gast.Assign):

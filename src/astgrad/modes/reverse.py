@@ -43,7 +43,8 @@ from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .views_read_back import copy_views_read_back
-from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, range_targets
+from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, \
+    check_outside_changes, range_targets
 from .common import split_self_references, unknown_call_error, unknown_method_advice, value_call_error
 
 # statements that are a return, or may hold one in a body S.statements does not enter
@@ -194,7 +195,7 @@ class ReverseMode(Transform):
 
     def _analyze(self, body, params, wrt_names):
         """Activity and what the rules need to know; refuse what has no rule."""
-        self.active = activity.active_names(body, wrt_names, self.output, self.describe)
+        self.varied, self.active = activity.varied_and_active(body, wrt_names, self.output, self.describe)
         self.known_arrays = array_names(body, params, self.describe)
         self._store_counts, names = _stores_and_names(body)
         self.assigned_names = set(self._store_counts)
@@ -265,6 +266,7 @@ class ReverseMode(Transform):
 
     def _check_rules(self, body):
         for stmt in S.statements(body):
+            check_outside_changes(self.source, stmt, self.varied)
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 if stmt.targets[0].id not in self.active:
                     continue

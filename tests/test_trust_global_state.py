@@ -1,0 +1,158 @@
+"""Writes into global state: a function (or a helper it calls) that changes an object a
+global name holds, and reads it back, computes through that object; astgrad cannot follow
+a derivative through memory outside the function, so such code is refused at the call or
+the write, naming the line, wherever a value that depends on the inputs goes in (a memo
+table of constants is fine). Each of these programs gave a wrong gradient with no error
+before (the write was not seen at all). Their twins that only read globals, or write into
+the function's own objects, are differentiated and checked against finite differences."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad
+
+X = np.array([0.3, -0.7, 1.1])
+
+HISTORY = []
+TABLE = {}
+BUFFER = np.zeros(3)
+SCALE = np.array([1.5, -0.5, 2.0])
+
+
+class Box:
+    pass
+
+
+BOX = Box()
+
+
+def push_global(a):
+    HISTORY.append(a)
+
+
+def put_in_table(a):
+    TABLE["k"] = a
+
+
+def fill_buffer(a):
+    BUFFER[:] = a
+
+
+def stash_on_an_object(a):
+    BOX.v = a * 3.0
+
+
+def latest():
+    return HISTORY[-1]
+
+
+def pushed_then_read(x):
+    push_global(x * 2.0)
+    return np.sum(HISTORY[-1] ** 2) + np.sum(x)
+
+
+def pushed_with_its_value_kept(x):
+    r = push_global(x * 2.0)
+    return np.sum(HISTORY[-1] ** 2) + np.sum(x)
+
+
+def appended_here_then_read(x):
+    HISTORY.append(x * 2.0)
+    return np.sum(HISTORY[-1] ** 2) + np.sum(x)
+
+
+def pushed_then_read_by_another_helper(x):
+    push_global(x * 2.0)
+    return np.sum(latest() ** 2)
+
+
+def put_in_a_global_dict(x):
+    put_in_table(x * 2.0)
+    return np.sum(TABLE["k"] ** 2)
+
+
+def written_into_a_global_array(x):
+    fill_buffer(x * 2.0)
+    return np.sum(BUFFER ** 2)
+
+
+def stored_on_a_global_object(x):
+    stash_on_an_object(x)
+    return np.sum(BOX.v ** 2)
+
+
+REFUSED = [
+    (pushed_then_read, "push_global(x * 2.0)", "HISTORY.append(a)"),
+    (pushed_with_its_value_kept, "r = push_global(x * 2.0)", "HISTORY.append(a)"),
+    (appended_here_then_read, "HISTORY.append(x * 2.0)", "HISTORY"),
+    (pushed_then_read_by_another_helper, "push_global(x * 2.0)", "HISTORY.append(a)"),
+    (put_in_a_global_dict, "put_in_table(x * 2.0)", 'TABLE["k"] = a'),
+    (written_into_a_global_array, "fill_buffer(x * 2.0)", "BUFFER[:] = a"),
+    (stored_on_a_global_object, "stash_on_an_object(x)", "BOX.v = a * 3.0"),
+]
+
+
+@pytest.mark.parametrize("f, line, inside", REFUSED, ids=[f.__name__ for f, _, _ in REFUSED])
+@pytest.mark.parametrize("transform", ["grad", "jvp"])
+def test_a_write_into_global_state_is_refused_naming_the_line(f, line, inside, transform):
+    state = (list(HISTORY), dict(TABLE), BUFFER.copy())
+    with pytest.raises(astgrad.TransformError) as info:
+        if transform == "grad":
+            astgrad.grad(f)(X.copy())
+        else:
+            astgrad.jvp(f, (X.copy(),), (np.ones(3),))
+    message = str(info.value)
+    assert line in message and inside in message
+    # refused before any of the code ran: the globals are as they were
+    assert len(HISTORY) == len(state[0]) and TABLE.keys() == state[1].keys()
+    assert np.array_equal(BUFFER, state[2])
+
+
+# -- twins: globals read, the function's own objects written ---------------------------------
+
+def scale_of(a):
+    return a * SCALE
+
+
+def append_to(xs, a):
+    xs.append(a)
+
+
+def global_only_read(x):
+    return np.sum(scale_of(x) ** 2) + np.sum(SCALE * x)
+
+
+def own_list_written_by_a_helper(x):
+    xs = []
+    append_to(xs, x * 2.0)
+    return np.sum(xs[-1] ** 2) + np.sum(x)
+
+
+MEMO = {}
+
+
+def memo_weights(n):
+    if n not in MEMO:       # a memo table of constants: what it stores depends on no input
+        MEMO[n] = np.linspace(0.5, 1.5, n)
+    return MEMO[n]
+
+
+def memo_table_of_constants(x):
+    return np.sum(np.sin(x) * memo_weights(x.shape[0]))
+
+
+def own_array_written_here(x):
+    buf = np.zeros(3)
+    buf[:] = x * 2.0
+    return np.sum(buf ** 2)
+
+
+@pytest.mark.parametrize("f", [global_only_read, own_list_written_by_a_helper, own_array_written_here,
+                               memo_table_of_constants])
+def test_reading_globals_and_writing_own_objects_match_finite_differences(f):
+    assert_close(astgrad.grad(f)(X.copy()), numerical_grad(f, X.copy()))
+    _, tangent = astgrad.jvp(f, (X.copy(),), (np.ones(3),))
+    assert_close(tangent, np.sum(numerical_grad(f, X.copy())))
+    hessian = astgrad.hessian(f)(X.copy())
+    assert_close(hessian, np.array([numerical_grad(lambda v: astgrad.grad(f)(v)[i], X.copy()) for i in range(3)]))
