@@ -1,6 +1,7 @@
 """What reverse and forward mode share: calls of runtime helpers, comments naming the
 source line, index values, and the derivatives of the user's own callees."""
 
+import collections
 import inspect
 import operator
 import re
@@ -924,6 +925,27 @@ def check_effect_call(source, stmt, active):
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def check_deques(source, body, active):
+    """A ``collections.deque`` holding differentiated values is refused: derivatives
+    follow lists, tuples and dicts (a deque's ``maxlen`` drops items unseen, its other
+    methods have no rule). Refused where the deque's own name carries a derivative or
+    an assignment carrying one reads it (``d = {"q": deque()}``)."""
+    deques = {}
+    for stmt in S.statements(body):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        name = stmt.targets[0].id
+        if isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is collections.deque:
+            deques[name] = stmt
+        read = [deques[n] for n in S.names_in(stmt.value) if n in deques]
+        if name in active and (name in deques or read):
+            made = deques.get(name) or read[0]
+            raise source.error(
+                "a collections.deque holds a differentiated value here, which astgrad does not "
+                "follow (it follows lists, tuples and dicts); use a list instead (xs.append(v), "
+                "xs.pop(), xs[-1], xs = xs[1:] for popleft)", made, construct="collections.deque")
 
 
 def mark_top_level(body):
