@@ -22,7 +22,7 @@ from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
-from .closures import Functions, Global, Local, Made
+from .closures import BoundMethod, Functions, Global, Local, Made
 from .jumps import _has_early_return
 from .made import makes_transform
 from .outer_writes import lower_inlined_writes, writes_outer
@@ -57,6 +57,8 @@ class InlineLowering:
                 return self.call_made_gradient(function, node)
             if isinstance(function, Functions):
                 raise self._refuse("calling a list or dict of functions", node)
+            if isinstance(function, BoundMethod):       # g(x), g = h.features: h.features(x)
+                return self.expr(gast.Call(func=S.copy(function.func), args=node.args, keywords=node.keywords))
             node.func = S.copy(function.func)
             if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
