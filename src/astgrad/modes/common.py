@@ -222,10 +222,11 @@ def value_call_error(source, stmt, op, fn=None):
     if op.kind is not OpKind.UNKNOWN or op.key is not None or op.label != ops.CALL_OF_VALUE:
         return None
     callee = op.args[0] if op.args and isinstance(op.args[0], gast.Name) else None
+    from_parameter = fn is not None and callee is not None and _from_parameter(fn, callee.id)
     if fn is not None and callee is not None and _made_by_astgrad(fn, callee.id):
-        return source.error("astgrad cannot differentiate a call of what astgrad.vjp, jacobian, hessian or hvp "
-                            f"returns; {registry.TRANSFORMS_INSIDE}", stmt,
-                            construct=ops.CALL_OF_VALUE)
+        error = source.error("astgrad cannot differentiate a call of what astgrad.vjp, jacobian, hessian or hvp "
+                             f"returns; {registry.TRANSFORMS_INSIDE}", stmt, construct=ops.CALL_OF_VALUE)
+        return function_value_unknown(error) if from_parameter else error   # grad(h.loss): h's class known later
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
         "generates code (returned by a call it does not inline, taken from a container, or "
@@ -233,9 +234,7 @@ def value_call_error(source, stmt, op, fn=None):
         "astgrad follows a local def or lambda, a module-level function, and the lambda or local "
         "def a module-level factory in the same file returns (make(a)(x)): call such a function, "
         "or pass the values the closure holds as arguments", stmt, construct=ops.CALL_OF_VALUE)
-    if fn is not None and callee is not None and _from_parameter(fn, callee.id):
-        return function_value_unknown(error)
-    return error
+    return function_value_unknown(error) if from_parameter else error
 
 
 def _made_by_astgrad(fn, name):

@@ -45,8 +45,8 @@ class MethodValueLowering:
     """Normalizer methods for methods and callable objects as function values."""
 
     def method_of_local(self, node):
-        """Whether ``node`` is ``h.attr`` that every later call may read again for the
-        value it gives now: ``h`` a name other than a function value or a global, bound
+        """Whether ``node`` is ``h.attr``, a method of the class of the object ``h`` names,
+        that every later call may read again for the value it gives now: ``h`` bound
         once at the top level of the body before the statement holding ``node`` (or an
         argument never rebound), and ``attr`` assigned nowhere in the function."""
         if self.inlining or not (isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name)) \
@@ -55,6 +55,9 @@ class MethodValueLowering:
         owner, tree = node.value.id, self.source.tree
         if owner in self.functions or self.is_receiver(owner):
             return False
+        layout = self.layout(node.value)        # an argument's once the transform is called with it
+        if layout is None or layout[0] != L.OBJECT or not inspect.isfunction(M.static_attribute(layout[1], node.attr)):
+            return False        # a method of the object's class, not an attribute holding data
         bound = _top_level_binding(tree, owner)
         where = next((k for k, stmt in enumerate(tree.body)
                       if any(n is node for n in S.walk_nodes(stmt))), None)
