@@ -61,6 +61,28 @@ def attribute_changed_after_taking_the_method(x, w):
     return np.sum(g(x))
 
 
+class Hidden(Head):
+    def __init__(self, s):
+        super().__init__(s)
+        self.features = lambda x: x * 3.0       # an instance attribute hiding the method
+
+
+def apply(f, x):
+    h = x * 2.0                 # a name of the helper's own, as the caller's object is named
+    return f(h) + h
+
+
+def method_handed_to_a_helper(x, w):
+    h = Head(w)
+    g = h.features
+    return np.sum(apply(g, x))
+
+
+def hidden_method_of_an_argument(x, w, h):
+    g = h.features              # Python's: the instance attribute
+    return np.sum(g(x) * w)
+
+
 PROGRAMS = [method_of_a_built_object, method_of_an_argument, list_of_methods, dict_of_methods_of_an_argument,
             attribute_changed_after_taking_the_method]
 
@@ -68,13 +90,19 @@ PROGRAMS = [method_of_a_built_object, method_of_an_argument, list_of_methods, di
 def _args(f, n, seed):
     rng = np.random.default_rng(seed)
     args = (rng.standard_normal(n), float(rng.uniform(0.5, 1.5)))
-    return args + (Head(0.6),) if "argument" in f.__name__ else args
+    return args + ((Hidden if "hidden" in f.__name__ else Head)(0.6),) if "argument" in f.__name__ else args
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "jvp_of_grad", "vjp_of_grad"])
 @pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
 def test_a_method_taken_as_a_value_against_finite_differences(f, mode):
     check(mode, f, _args(f, 3, 0), (0, 1))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", [method_handed_to_a_helper, hidden_method_of_an_argument], ids=lambda f: f.__name__)
+def test_a_method_value_handed_on_or_hidden_follows_python(f, mode):
+    check(mode, f, _args(f, 3, 1), (0, 1))
 
 
 def test_another_object_of_the_class_is_followed_as_well():
