@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from breadth_modes import check
 from fd import assert_close, flatten, numerical_grad, numerical_jvp, unflatten
 
 
@@ -341,3 +342,55 @@ def test_a_deque_of_indices_is_followed():
     # d/dw of the gradient in x: the jvp of the gradient along w
     _, mixed = astgrad.jvp(astgrad.grad(deque_of_indices), (x, 0.8), (np.zeros(3), 1.0))
     assert_close(mixed, np.array([1.0, 2.0, 3.0]))
+
+
+# -- a recursive helper mapping a module-level function over a nested container, twice --------
+
+def tree_map(f, tree):
+    if isinstance(tree, dict):
+        return {k: tree_map(f, v) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(tree_map(f, v) for v in tree)
+    return f(tree)
+
+
+def square(t):
+    return t * t
+
+
+def squared_tree(x, w):
+    tree = {"a": [x, (w, x * w)], "b": {"c": np.sin(x)}}
+    out = tree_map(square, tree)
+    return np.sum(out["a"][0]) * w + np.sum(out["a"][1][1]) + out["a"][1][0] + np.sum(out["b"]["c"])
+
+
+def squared_subtrees(x, w):
+    tree = {"a": x * w, "b": {"c": x, "d": [w, x]}}
+    out = {k: tree_map(square, v) for k, v in tree.items()}
+    return np.sum(out["a"]) + np.sum(out["b"]["c"]) * w + np.sum(out["b"]["d"][1]) * out["b"]["d"][0]
+
+
+def popped_row_read_after_its_write(x, w):
+    # the twin: the row a list drops is kept and read after a write into it
+    rows = [[0.0, 1.0], [0.0, 1.0]]
+    s = []
+    for i in range(2):
+        r = rows[i]
+        s.append(r)
+        r[0] = x[i] * w
+        rows[i] = r
+    t = s.pop()
+    return t[0] * x[0] + rows[0][0]
+
+
+@pytest.mark.parametrize("f, mode", [(squared_subtrees, "hessian"), (squared_subtrees, "jvp_of_grad"),
+                                     (squared_tree, "hessian")], ids=lambda v: getattr(v, "__name__", v))
+def test_a_function_mapped_over_a_nested_container_second_order(f, mode):
+    # reverse code drops the items its loops appended (xs.pop(), the value unread): the
+    # dicts they held, written back into as the sweep undoes the writes, are read by no one
+    check(mode, f, (np.array([0.3, -0.5, 0.9]), 0.8), (0, 1))
+
+
+def test_a_popped_item_that_is_read_keeps_the_write_refused():
+    with pytest.raises(astgrad.TransformError, match="test_containers.py:.*may share its memory"):
+        astgrad.grad(popped_row_read_after_its_write)(np.array([0.3, -0.4, 0.9]), 0.8)
