@@ -13,6 +13,7 @@ import pytest
 import astgrad
 from breadth_modes import check
 from fd import assert_close, flatten, numerical_grad, numerical_jvp, unflatten
+from test_function_values import tree_map
 
 
 def _check(f, *args):
@@ -345,14 +346,6 @@ def test_a_deque_of_indices_is_followed():
 
 
 # -- a recursive helper mapping a module-level function over a nested container, twice --------
-
-def tree_map(f, tree):
-    if isinstance(tree, dict):
-        return {k: tree_map(f, v) for k, v in tree.items()}
-    if isinstance(tree, (list, tuple)):
-        return type(tree)(tree_map(f, v) for v in tree)
-    return f(tree)
-
 
 def square(t):
     return t * t
