@@ -4,11 +4,16 @@ semantics: a copy of a container shares its elements, ``d.get`` returns the elem
 itself, and writes through one name show through the others or are refused. Gradients
 with respect to nested structures keep the structure, in plain Python types."""
 
+import collections
+from collections import deque
+
 import numpy as np
 import pytest
 
 import astgrad
+from breadth_modes import check
 from fd import assert_close, flatten, numerical_grad, numerical_jvp, unflatten
+from test_function_values import tree_map
 
 
 def _check(f, *args):
@@ -294,3 +299,91 @@ def _copied(value):
     if isinstance(value, (list, tuple)):
         return type(value)(np.copy(v) if isinstance(v, np.ndarray) else v for v in value)
     return np.copy(value) if isinstance(value, np.ndarray) else value
+
+
+# -- collections.deque: followed only where it holds no differentiated value ------------------
+
+def deque_in_a_dict(x, w):
+    d = {"q": collections.deque()}
+    for v in x:
+        d["q"].append(v * w)
+    return sum(d["q"]) * w
+
+
+def deque_with_maxlen(x, w):
+    q = deque(maxlen=2)                 # drops the oldest item: no derivative could follow it
+    for v in x:
+        q.append(v * w)
+    return q[0] * 2.0 + q[-1] * w
+
+
+def deque_of_indices(x, w):
+    order = deque(range(len(x)))        # holds no differentiated value: followed as Python runs it
+    total = 0.0
+    while order:
+        i = order.popleft()
+        total = total + x[i] * w * (i + 1.0)
+    return total
+
+
+@pytest.mark.parametrize("f, line", [(deque_in_a_dict, 'd = {"q": collections.deque()}'),
+                                     (deque_with_maxlen, "q = deque(maxlen=2)")])
+@pytest.mark.parametrize("transform", [lambda f: astgrad.grad(f, wrt=(0, 1)), astgrad.hessian,
+                                       lambda f: lambda *a: astgrad.jvp(f, a, (np.ones(3), 1.0))])
+def test_a_deque_holding_differentiated_values_is_refused(f, line, transform):
+    with pytest.raises(astgrad.TransformError, match="collections.deque holds a differentiated") as error:
+        transform(f)(np.array([0.3, -0.5, 0.9]), 0.8)
+    assert line in str(error.value) and "use a list" in str(error.value)
+
+
+def test_a_deque_of_indices_is_followed():
+    _check(deque_of_indices, np.array([0.3, -0.5, 0.9]), np.array(0.8))
+    x = np.array([0.3, -0.5, 0.9])
+    assert_close(astgrad.hessian(deque_of_indices, wrt=1)(x, 0.8), 0.0)
+    # d/dw of the gradient in x: the jvp of the gradient along w
+    _, mixed = astgrad.jvp(astgrad.grad(deque_of_indices), (x, 0.8), (np.zeros(3), 1.0))
+    assert_close(mixed, np.array([1.0, 2.0, 3.0]))
+
+
+# -- a recursive helper mapping a module-level function over a nested container, twice --------
+
+def square(t):
+    return t * t
+
+
+def squared_tree(x, w):
+    tree = {"a": [x, (w, x * w)], "b": {"c": np.sin(x)}}
+    out = tree_map(square, tree)
+    return np.sum(out["a"][0]) * w + np.sum(out["a"][1][1]) + out["a"][1][0] + np.sum(out["b"]["c"])
+
+
+def squared_subtrees(x, w):
+    tree = {"a": x * w, "b": {"c": x, "d": [w, x]}}
+    out = {k: tree_map(square, v) for k, v in tree.items()}
+    return np.sum(out["a"]) + np.sum(out["b"]["c"]) * w + np.sum(out["b"]["d"][1]) * out["b"]["d"][0]
+
+
+def popped_row_read_after_its_write(x, w):
+    # the twin: the row a list drops is kept and read after a write into it
+    rows = [[0.0, 1.0], [0.0, 1.0]]
+    s = []
+    for i in range(2):
+        r = rows[i]
+        s.append(r)
+        r[0] = x[i] * w
+        rows[i] = r
+    t = s.pop()
+    return t[0] * x[0] + rows[0][0]
+
+
+@pytest.mark.parametrize("f, mode", [(squared_subtrees, "hessian"), (squared_subtrees, "jvp_of_grad"),
+                                     (squared_tree, "hessian")], ids=lambda v: getattr(v, "__name__", v))
+def test_a_function_mapped_over_a_nested_container_second_order(f, mode):
+    # reverse code drops the items its loops appended (xs.pop(), the value unread): the
+    # dicts they held, written back into as the sweep undoes the writes, are read by no one
+    check(mode, f, (np.array([0.3, -0.5, 0.9]), 0.8), (0, 1))
+
+
+def test_a_popped_item_that_is_read_keeps_the_write_refused():
+    with pytest.raises(astgrad.TransformError, match="test_containers.py:.*may share its memory"):
+        astgrad.grad(popped_row_read_after_its_write)(np.array([0.3, -0.4, 0.9]), 0.8)

@@ -20,9 +20,11 @@ value the derivative reads through them.
   reads ``v`` (and ``c``) only if ``c``, or a name that may share its object
   (``shares(c)``, the sharing analysis's group), is live after it, and ``c`` holds no
   parameter's object (which the caller may read);
-- ``n = value`` with no effect reads nothing if ``n`` is not live after it;
+- ``n = value`` with no effect (or ``n = xs.pop()``) reads nothing if ``n`` is not live
+  after it;
 - shape-only arguments of astgrad's runtime helpers are no reads (``value_reads``), nor
-  are the containers reverse code passes only for their structure (``_STRUCTURE_ONLY``).
+  are the containers reverse code passes only for their structure (``_STRUCTURE_ONLY``),
+  nor ``xs.pop()`` whose value nothing reads (it drops an item, reading none).
 
 The check of in-place writes asks it only where a write would otherwise be refused.
 
@@ -117,6 +119,8 @@ class UnreadValues:
             restored = _restored(stmt)
             if restored is not None and not restores.get(id(stmt), False):
                 return S.loaded_names(restored[1])
+            if _discarded_pop(stmt):
+                return set()        # xs.pop() as a statement drops an item, reading no value
             return value_reads(stmt) - _structure_only(stmt)
         return reads
 
@@ -126,7 +130,7 @@ class UnreadValues:
         name may read ``c``'s object (liveness asks after annotating ``stmt``)."""
         target = stmt.targets[0]
         if isinstance(target, gast.Name):
-            return dataflow.is_pure(stmt.value)
+            return dataflow.is_pure(stmt.value) or _pop(stmt.value)    # popped = xs.pop(), popped unread
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
             return not self._seen_after(target.value.id, anno.get(stmt, Key.LIVE_OUT), unread_stacks)
         return False
@@ -151,6 +155,18 @@ def _restored(stmt):
             and len(call.args) == 3 and isinstance(call.args[0], gast.Name) and not call.keywords:
         return call.args[0], call.args[1]
     return None
+
+
+def _discarded_pop(stmt):
+    """Whether ``stmt`` is ``xs.pop()`` whose value nothing keeps (reverse code dropping
+    the item a loop appended)."""
+    return isinstance(stmt, gast.Expr) and _pop(stmt.value)
+
+
+def _pop(value):
+    """Whether ``value`` is ``xs.pop()``: it drops the last item, reading none."""
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "pop" \
+        and isinstance(value.func.value, gast.Name) and not value.args and not value.keywords
 
 
 def _structure_only(stmt):

@@ -253,4 +253,18 @@ def _called_roots(tree):
             for name in [root(node.func)] + [root(a) for a in node.args + [kw.value for kw in node.keywords]]:
                 found.add(name)
                 found |= loops.get(name, set())
-    return frozenset(found & params)
+    return frozenset((found | _methods_taken(tree, found)) & params)
+
+
+def _methods_taken(tree, called):
+    """The objects whose attributes a name the body calls is bound to: ``g = h.features``,
+    ``fs = [h.a, h.b]`` where ``g(x)`` or ``fs[0](x)`` (or a loop over ``fs``) is called."""
+    found = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], gast.Name) and node.targets[0].id in called:
+            value = node.value
+            items = value.elts if isinstance(value, (gast.List, gast.Tuple)) else \
+                value.values if isinstance(value, gast.Dict) else [value]
+            found |= {root(item) for item in items if isinstance(item, gast.Attribute)}
+    return found

@@ -1,6 +1,7 @@
 """What reverse and forward mode share: calls of runtime helpers, comments naming the
 source line, index values, and the derivatives of the user's own callees."""
 
+import collections
 import inspect
 import operator
 import re
@@ -221,10 +222,11 @@ def value_call_error(source, stmt, op, fn=None):
     if op.kind is not OpKind.UNKNOWN or op.key is not None or op.label != ops.CALL_OF_VALUE:
         return None
     callee = op.args[0] if op.args and isinstance(op.args[0], gast.Name) else None
+    from_parameter = fn is not None and callee is not None and _from_parameter(fn, callee.id)
     if fn is not None and callee is not None and _made_by_astgrad(fn, callee.id):
-        return source.error("astgrad cannot differentiate a call of what astgrad.vjp, jacobian, hessian or hvp "
-                            f"returns; {registry.TRANSFORMS_INSIDE}", stmt,
-                            construct=ops.CALL_OF_VALUE)
+        error = source.error("astgrad cannot differentiate a call of what astgrad.vjp, jacobian, hessian or hvp "
+                             f"returns; {registry.TRANSFORMS_INSIDE}", stmt, construct=ops.CALL_OF_VALUE)
+        return function_value_unknown(error) if from_parameter else error   # grad(h.loss): h's class known later
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
         "generates code (returned by a call it does not inline, taken from a container, or "
@@ -232,9 +234,7 @@ def value_call_error(source, stmt, op, fn=None):
         "astgrad follows a local def or lambda, a module-level function, and the lambda or local "
         "def a module-level factory in the same file returns (make(a)(x)): call such a function, "
         "or pass the values the closure holds as arguments", stmt, construct=ops.CALL_OF_VALUE)
-    if fn is not None and callee is not None and _from_parameter(fn, callee.id):
-        return function_value_unknown(error)
-    return error
+    return function_value_unknown(error) if from_parameter else error
 
 
 def _made_by_astgrad(fn, name):
@@ -947,6 +947,27 @@ def check_effect_call(source, stmt, active):
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def check_deques(source, body, active):
+    """A ``collections.deque`` holding differentiated values is refused: derivatives
+    follow lists, tuples and dicts (a deque's ``maxlen`` drops items unseen, its other
+    methods have no rule). Refused where the deque's own name carries a derivative or
+    an assignment carrying one reads it (``d = {"q": deque()}``)."""
+    deques = {}
+    for stmt in S.statements(body):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        name = stmt.targets[0].id
+        if isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is collections.deque:
+            deques[name] = stmt
+        read = [deques[n] for n in S.names_in(stmt.value) if n in deques]
+        if name in active and (name in deques or read):
+            made = deques.get(name) or read[0]
+            raise source.error(
+                "a collections.deque holds a differentiated value here, which astgrad does not "
+                "follow (it follows lists, tuples and dicts); use a list instead (xs.append(v), "
+                "xs.pop(), xs[-1], xs = xs[1:] for popleft)", made, construct="collections.deque")
 
 
 def mark_top_level(body):

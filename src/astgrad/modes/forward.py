@@ -23,7 +23,7 @@ from ..core.functions import derivative_keywords
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
-from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, \
+from .common import array_names, mark_top_level, Transform, check_deques, check_effect_call, check_in_place_writes, \
     check_outside_changes, range_targets
 from .common import if_as_written, split_self_references, unknown_call_error, unknown_method_advice, value_call_error
 
@@ -55,6 +55,7 @@ class ForwardMode(Transform):
         output = result.id if isinstance(result, gast.Name) else None
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
         self.output_known = output is not None
+        check_deques(self.source, body, self.active)
         self.known_arrays = array_names(body, params, self.describe)
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names

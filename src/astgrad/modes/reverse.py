@@ -43,7 +43,7 @@ from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .views_read_back import copy_views_read_back
-from .common import array_names, mark_top_level, Transform, check_effect_call, check_in_place_writes, \
+from .common import array_names, mark_top_level, Transform, check_deques, check_effect_call, check_in_place_writes, \
     check_outside_changes, range_targets
 from .common import split_self_references, unknown_call_error, unknown_method_advice, value_call_error
 
@@ -202,6 +202,7 @@ class ReverseMode(Transform):
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
         self._check_rules(body)
+        check_deques(self.source, body, self.active)
         # the names of the function: its body's (which holds its statements, renamed, and
         # the temporaries made since, all the namer's), its parameters' and its result's
         names |= S.names_in(self.fn.args) | S.names_in(self.fn.body[-1])

@@ -50,6 +50,14 @@ class Global:
         self.obj, self.func = obj, func
 
 
+class BoundMethod(Global):
+    """``h.features`` of a local object or an argument, taken as a function value (see
+    ``method_of_local`` in method_values.py): its calls are calls of ``h.features``; no object is known now."""
+
+    def __init__(self, func):
+        super().__init__(None, func)
+
+
 class Made:
     """A gradient made in the code (made.py): ``transform`` (astgrad.grad or value_and_grad) of the
     function value ``function`` (a Local or Global), with ``wrt`` (a constant node or None)."""
@@ -175,6 +183,8 @@ class ClosureLowering:
             return self.is_made_gradient(node) or self.makes_gradient_call(node) or self.is_partial_value(node)  # made.py, call_forms.py
         if isinstance(node, gast.IfExp):
             return self.looks_like_function(node.body) and self.looks_like_function(node.orelse)
+        if self.method_of_local(node):
+            return True         # g = h.features, h a local object or an argument: method_values.py
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return False
@@ -199,6 +209,8 @@ class ClosureLowering:
             return self.chosen_function(node)       # call_forms.py
         if isinstance(node, gast.Call):
             return self.made_gradient(node) if self.is_made_gradient(node) else self.made_by_helper(node)
+        if self.method_of_local(node):
+            return BoundMethod(S.copy(node))
         path = S.dotted_path(node)
         obj = self.source.resolve_path(path)
         self.free[path[0]] = self.source.resolve(path[0])

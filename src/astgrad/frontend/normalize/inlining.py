@@ -22,7 +22,7 @@ from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
 from ..varargs import rewrite_tree
-from .closures import Functions, Global, Local, Made
+from .closures import BoundMethod, Functions, Global, Local, Made
 from .jumps import _has_early_return
 from .made import makes_transform
 from .outer_writes import lower_inlined_writes, writes_outer
@@ -57,6 +57,8 @@ class InlineLowering:
                 return self.call_made_gradient(function, node)
             if isinstance(function, Functions):
                 raise self._refuse("calling a list or dict of functions", node)
+            if isinstance(function, BoundMethod):       # g(x), g = h.features: h.features(x)
+                return self.expr(gast.Call(func=S.copy(function.func), args=node.args, keywords=node.keywords))
             node.func = S.copy(function.func)
             if is_user_function(function.obj) and _is_factory(function.obj):     # f(a), f a factory
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
@@ -67,13 +69,7 @@ class InlineLowering:
             raise self.key_known_later(node)        # function_literals.py
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions and not self.is_receiver(func.id):
-            raise function_value_unknown(self._refuse(
-                f"a call of the argument '{func.id}' (a function passed in) without knowing which "
-                "function it is", node,
-                "astgrad makes the derivative for the function an argument holds when the transform is "
-                "called with one (a def, a lambda, a NumPy function, or a list or dict of them); pass "
-                f"it there, or differentiate a function that passes it by name, e.g. "
-                f"grad(lambda x: {self.source.tree.name}(np.sin, x))"))
+            raise self.argument_called(func.id, node)
         method = self.class_function_call(node)         # Model.loss(model, x): methods.py
         callee = self.resolve_call(node) if method is None else None
         if callee is None or not is_user_function(callee) or not hasattr(callee, "__code__"):
@@ -89,6 +85,16 @@ class InlineLowering:
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
+
+    def argument_called(self, name, node):
+        """The refusal of ``f(x)``, ``f`` an argument whose function is not known yet."""
+        return function_value_unknown(self._refuse(
+            f"a call of the argument '{name}' (a function passed in) without knowing which "
+            "function it is", node,
+            "astgrad makes the derivative for the function an argument holds when the transform is "
+            "called with one (a def, a lambda, a NumPy function, or a list or dict of them); pass "
+            f"it there, or differentiate a function that passes it by name, e.g. "
+            f"grad(lambda x: {self.source.tree.name}(np.sin, x))"))
 
     def hands_functions(self, node):
         """Whether the call ``node`` is given a function value among its arguments."""

@@ -21,7 +21,7 @@ from ...core.ops import is_user_function
 from ...errors import TransformError
 from ...rules.registry import is_astgrad_transform
 from ..source import parse_function
-from .closures import Global, Local, Made
+from .closures import BoundMethod, Global, Local, Made
 from .foreign import lookup
 
 
@@ -66,6 +66,8 @@ class MadeGradientLowering:
         except ValueError:
             return False
         fn = node.args[0]
+        if self.method_of_local(fn) or isinstance(fn, gast.Name) and isinstance(self.functions.get(fn.id), BoundMethod):
+            return False        # grad(h.loss) of a local object: refused as a nested transform (nested.py)
         return not (isinstance(fn, gast.Call) and self.is_made_gradient(fn)) and self.looks_like_function(fn)
 
     def made_gradient(self, node):

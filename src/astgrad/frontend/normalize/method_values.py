@@ -15,6 +15,13 @@ function values:
   follows only plain attributes there (a property is not followed as a function).
 - ``MLP(layers)(x)``: an object built in the code and called at once, called through a
   name standing for its layout.
+- ``g = h.features; g(x)``, ``fs = [m.a, m.b]``: a method (or any attribute) of a local
+  object or an argument taken as a value, where the object's name is bound once, at the
+  top level of the body, before it (or is an argument never rebound) and no attribute of
+  that name is assigned in the function: every call of it is ``h.features(x)``, the call
+  Python makes (the object the value holds is the one ``h`` names there), followed as
+  such a method call is. Elsewhere (``h`` rebound: the value keeps the first object) it
+  stays a function value astgrad does not know, refused where it is called.
 - ``for net in (NET, NET2): total += net(x)``: a literal of global callable objects (and
   functions), unrolled one step per item by function_loops.py, each step calling the
   object by its global name (guarded, as ``NET(x)`` is).
@@ -36,6 +43,25 @@ from .inlining import _function_defaults
 
 class MethodValueLowering:
     """Normalizer methods for methods and callable objects as function values."""
+
+    def method_of_local(self, node):
+        """Whether ``node`` is ``h.attr``, a method of the class of the object ``h`` names,
+        that every later call may read again for the value it gives now: ``h`` bound
+        once at the top level of the body before the statement holding ``node`` (or an
+        argument never rebound), and ``attr`` assigned nowhere in the function."""
+        if self.inlining or not (isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name)) \
+                or node.attr in self.assigned_attributes():
+            return False
+        owner, tree = node.value.id, self.source.tree
+        if owner in self.functions or self.is_receiver(owner):
+            return False
+        layout = self.layout(node.value)        # an argument's once the transform is called with it
+        if layout is None or layout[0] != L.OBJECT or not inspect.isfunction(M.static_attribute(layout[1], node.attr)):
+            return False        # a method of the object's class, not an attribute holding data
+        bound = _top_level_binding(tree, owner)
+        where = next((k for k, stmt in enumerate(tree.body)
+                      if any(n is node for n in S.walk_nodes(stmt))), None)
+        return bound is not None and where is not None and where > bound
 
     def method_given_functions(self, function, leading, node):
         """The call of the method ``function`` (specialized for its receiver, see
@@ -168,6 +194,21 @@ class MethodValueLowering:
                 and all(self.callable_global(e) or self.looks_like_function(e) for e in node.elts):
             return Functions(None, [self.function_value(e) for e in node.elts])
         return None
+
+
+def _top_level_binding(tree, name):
+    """The position in ``tree``'s body of the one statement binding ``name`` (-1 for an
+    argument bound nowhere in the body); None when it is bound otherwise or more often."""
+    stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name
+              and isinstance(n.ctx, (gast.Store, gast.Del))]
+    is_argument = any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(tree.args))
+    if is_argument or any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names
+                          for n in S.walk_nodes(tree)):
+        return -1 if is_argument and not stores else None
+    if len(stores) != 1:
+        return None
+    return next((k for k, stmt in enumerate(tree.body) if isinstance(stmt, gast.Assign)
+                 and len(stmt.targets) == 1 and stmt.targets[0] is stores[0]), None)
 
 
 def _constant_index(node):

@@ -29,7 +29,7 @@ from ...core.wrt import normalize_wrt
 from ...errors import RecursiveCall
 from ...rules.registry import TRANSFORMS_INSIDE, is_astgrad_transform
 from ..varargs import compile_variant
-from .closures import Global, Local, Made, _known_object
+from .closures import BoundMethod, Global, Local, Made, _known_object
 from .refusals import _Line
 from .scopes import declared, local_names
 
@@ -242,7 +242,9 @@ class NestedTransformLowering:
             raise self._refuse(f"a transform of the gradient {node.id} made in the code", where,
                                "transform a def that makes the gradient itself, e.g. "
                                "def dh(a): return astgrad.grad(h)(a), with h a module-level function")
-        if isinstance(node, gast.Name) and isinstance(self.functions.get(node.id), Global):
+        if isinstance(node, gast.Name) and isinstance(self.functions.get(node.id), BoundMethod):
+            node = self.functions[node.id].func         # f = h.loss: refused as grad(h.loss) is
+        elif isinstance(node, gast.Name) and isinstance(self.functions.get(node.id), Global):
             return self.functions[node.id].obj, []      # a parameter of an inlined helper
         if isinstance(node, gast.Name) and node.id in self.bindings:
             return self.bindings[node.id], []           # a function a gradient was made of (made.py)
