@@ -49,13 +49,13 @@ def A(*shape):
 
 
 def with_nan(*shape):
-    """Normal numbers with a NaN in about one place in four (never a whole row or column:
-    the first row and column have none)."""
+    """Normal numbers with a NaN in about one place in four (each row and column keeps
+    two numbers, so ddof=1 has a degree of freedom: the first two rows and columns have none)."""
     x = RNG.standard_normal(shape)
     first = np.zeros(shape, dtype=bool)
-    first[..., 0] = True
+    first[..., :2] = True
     if len(shape) > 1:
-        first[..., 0, :] = True
+        first[..., :2, :] = True
     x[(RNG.uniform(size=shape) < 0.25) & ~first] = np.nan
     return x
 
@@ -248,6 +248,8 @@ CASES = [
     (builtins.min, lambda: (N(), N()), {}), (builtins.max, lambda: ([N(), N(), N()],), {}),
     (builtins.max, lambda: (N(), N(), N()), {}), (builtins.min, lambda: ((N(), N()),), {"key": abs}),
     (builtins.max, lambda: (N(4),), {}), (builtins.sum, lambda: ([N(3), N(3), N(1)],), {}),
+    (builtins.pow, lambda: (P(3, 4), N(4)), {}), (builtins.pow, lambda: (P(), N()), {}),
+    (np.ndarray.item, lambda: (N(1, 1),), {}), (np.ndarray.item, lambda: (N(1),), {}),
     (builtins.sum, lambda: (N(3, 4),), {}), (builtins.sum, lambda: ([N(), N()], N()), {}),
     (builtins.float, lambda: (N(),), {}),
     # numpy elementwise
@@ -376,6 +378,8 @@ CASES = [
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),
     (rt.broadcast_like, lambda: (N(3, 1), N(1, 4)), {}), (rt.unreduce, lambda: (N(3), N(3, 4), 1), {}),
     (rt.unreduce, lambda: (N(), N(3, 4)), {}), (rt.unreduce, lambda: (N(1, 4), N(3, 4), 0, True), {}),
+    (rt.unreduce, lambda: (N(4), N(3, 4), 0, False, np.array([True, False, True, True])), {}),
+    (rt.unreduce, lambda: (N(), N(3, 4), None, False, np.array([[True], [False], [True]])), {}),
     (rt.unindex, lambda: (N(3), N(5), [0, 2, 2]), {}), (rt.unindex, lambda: (N(2, 2), N(4, 3), (slice(1, 3), [0, 2])), {}),
     (rt.unindex, lambda: (N(2), [N(2), N(2)], 0), {}),
     (rt.cast_like, lambda: (N(), N(1, 1)), {}), (rt.cast_like, lambda: (N(3), N(3)), {"dtype": int}),

