@@ -119,3 +119,45 @@ MASK = np.array([[True, False, True, True], [False, True, True, False], [True, T
 
 def test_where_second_order():
     check(second_order(w_sum_fixed), (normal(3, 4),))
+
+
+# -- numpy.trapezoid (numpy.trapz where NumPy still has it) --------------------------------
+
+TRAPEZOID = getattr(np, "trapezoid", None) or np.trapz
+
+
+def t_plain(y): return TRAPEZOID(y * y)
+def t_dx(y, dx): return TRAPEZOID(np.sin(y), dx=dx)
+def t_x(y, x): return TRAPEZOID(y, x)
+def t_x_axis(y, x): return TRAPEZOID(y * y, x=x, axis=0)
+def t_x_keyword_axis(y, x): return TRAPEZOID(np.exp(y), x=x, axis=-2)
+def t_dx_axis(y, dx): return TRAPEZOID(y, dx=dx, axis=1)
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (t_plain, [(5,)]), (t_plain, [(3, 4)]), (t_dx, [(4,), ()]), (t_dx, [(2, 5), (2, 1)]),
+    (t_x, [(5,), (5,)]), (t_x, [(3, 5), (5,)]), (t_x, [(3, 5), (3, 5)]), (t_x_axis, [(4, 2), (4,)]),
+    (t_x_axis, [(4, 3), (4, 3)]), (t_x_keyword_axis, [(2, 4, 3), (4,)]), (t_dx_axis, [(3, 4, 2), (3, 1, 1)]),
+    (t_plain, [(1,)]),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_trapezoid(f, shapes):
+    args = [normal(*shapes[0])] + [normal(*s) if s else positive() for s in shapes[1:]]
+    if f in (t_x, t_x_axis, t_x_keyword_axis):      # sample points in increasing order
+        axis = 0 if f is t_x_axis else -2 if f is t_x_keyword_axis else -1
+        args[1] = np.cumsum(positive(*shapes[1]), axis=axis if len(shapes[1]) > 1 else 0)
+    check(f, tuple(args))
+
+
+def test_trapezoid_x_given_ignores_dx():
+    g = astgrad.grad(lambda y, x, dx: TRAPEZOID(y, x, dx), (0, 1, 2))
+    _, _, g_dx = g(np.array([1.0, 2.0, 4.0]), np.array([0.0, 1.0, 3.0]), 0.5)
+    assert g_dx == 0.0
+
+
+def t_second(y): return TRAPEZOID(y * y, x=np.cumsum(y * y + 1.0, axis=-1))
+def t_second_dx(y): return TRAPEZOID(np.sin(y), dx=y[..., :1] + 2.0, axis=-1)
+
+
+@pytest.mark.parametrize("f", [t_second, t_second_dx], ids=lambda f: f.__name__)
+def test_trapezoid_second_order(f):
+    check(second_order(f), (normal(2, 4),))

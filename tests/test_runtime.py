@@ -28,6 +28,7 @@ from fd import assert_close, needs_real_eig, numerical_jvp
 from rule_harness import as_callable, inner, run_adjoint, run_tangent
 
 RNG = np.random.default_rng(3)
+TRAPEZOID = [getattr(np, name) for name in ("trapezoid", "trapz") if hasattr(np, name)]
 
 
 def N(*shape):
@@ -373,6 +374,17 @@ CASES = [
     (rt.softmax, lambda: (N(2, 3),), {"axis": 0}), (rt.softmax, lambda: (N(4),), {}),
     (rt.to_copy, lambda: (N(2, 3), np.float64), {}),
     (rt.log_softmax, lambda: (N(2, 3), 1), {}), (rt.log_softmax, lambda: (N(3, 2, 2),), {"axis": (0, 2)}),
+    # functions of sampled data and their helpers (sampled_rules.py)
+    *[(trapezoid, lambda: (N(3, 5),), {}) for trapezoid in TRAPEZOID],
+    *[(trapezoid, lambda: (N(5, 2), np.cumsum(P(5))), {"axis": 0}) for trapezoid in TRAPEZOID],
+    *[(trapezoid, lambda: (N(2, 4), np.cumsum(P(2, 4), axis=1)), {}) for trapezoid in TRAPEZOID],
+    *[(trapezoid, lambda: (N(2, 4), None, P(2, 1)), {}) for trapezoid in TRAPEZOID],
+    (rt.trapezoid_spacing, lambda: (N(4), N(2, 4)), {}), (rt.trapezoid_spacing, lambda: (N(3, 4), N(3, 4), 0), {}),
+    (rt.trapezoid_spacing, lambda: (None, N(3, 4), -1, P(3, 1)), {}),
+    (rt.trapezoid_unspacing, lambda: (N(1, 3), N(4), N(2, 4)), {}),
+    (rt.trapezoid_unspacing, lambda: (N(2, 4), N(3, 4), N(3, 4), 0), {}),
+    (rt.trapezoid_weights, lambda: (N(2, 3), N(2, 4)), {}), (rt.trapezoid_weights, lambda: (P(), N(4, 2), 0), {}),
+    (rt.trapezoid_pairs, lambda: (N(2, 4), N(2, 3)), {}), (rt.trapezoid_pairs, lambda: (N(4, 2), P(), 0), {}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),
@@ -577,7 +589,8 @@ def _case_id(case):
 RULE_TABLE_MODULES = ("astgrad.rules.operators", "astgrad.rules.numpy_rules", "astgrad.rules.math_rules",
                       "astgrad.rules.product_rules", "astgrad.rules.linalg_rules",
                       "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules",
-                      "astgrad.rules.reduction_rules", "astgrad.rules.shape_rules", "astgrad.rules.fft_rules")
+                      "astgrad.rules.reduction_rules", "astgrad.rules.shape_rules", "astgrad.rules.fft_rules",
+                      "astgrad.rules.sampled_rules")
 
 
 def test_every_tangent_is_exercised():
