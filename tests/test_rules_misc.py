@@ -161,3 +161,79 @@ def t_second_dx(y): return TRAPEZOID(np.sin(y), dx=y[..., :1] + 2.0, axis=-1)
 @pytest.mark.parametrize("f", [t_second, t_second_dx], ids=lambda f: f.__name__)
 def test_trapezoid_second_order(f):
     check(second_order(f), (normal(2, 4),))
+
+
+# -- numpy.interp --------------------------------------------------------------------------
+
+XP = np.array([-1.0, -0.2, 0.5, 0.9, 2.0])
+
+
+def i_x(x): return np.interp(x, XP, [0.3, -1.0, 2.0, 0.5, 1.5])
+def i_fp(x, fp): return np.interp(x, XP, fp)
+def i_left_right(x, fp, left, right): return np.interp(x, XP, fp, left=left, right=right)
+def i_period(x, fp): return np.interp(x, [0.1, 2.5, 1.0, 4.0], fp, period=5.0)
+def i_list(fp): return np.interp([0.1, 0.5, -3.0], [0.0, 0.3, 0.6], fp)
+
+
+def away_from_knots(*shape):
+    """Points in (-2.5, 2.5) not within 0.01 of a knot of XP (nor of the period's)."""
+    x = RNG.uniform(-2.5, 2.5, shape)
+    knots = np.concatenate([XP, [0.1, 2.5, 1.0, 4.0, -4.0, -2.5, -1.0]])
+    near = np.min(np.abs(np.subtract.outer(x, knots)), axis=-1) < 0.01
+    return np.where(near, x + 0.05, x)
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (2, 5)], ids=str)
+def test_interp(shape):
+    x = away_from_knots(*shape)
+    check(i_x, (x,))
+    check(i_fp, (x, normal(5)))
+    check(i_left_right, (x, normal(5), normal(), normal()))
+    check(i_period, (x, normal(4)))
+
+
+def test_interp_list_arguments():
+    check(i_list, (normal(3),))
+
+
+def test_interp_at_knots_takes_the_segment_on_the_right():
+    g = astgrad.grad(i_x)
+    # slopes of the segments: -1.625, 4.2857, -3.75, 0.909; at the last knot the last segment's
+    assert_close([g(-0.2), g(0.5), g(2.0), g(-1.0), g(-1.5), g(2.5)],
+                 [(2.0 + 1.0) / 0.7, (0.5 - 2.0) / 0.4, (1.5 - 0.5) / 1.1, (-1.0 - 0.3) / 0.8, 0.0, 0.0])
+
+
+def test_interp_sample_positions_are_refused():
+    def f(xp):
+        return np.interp(0.3, xp, [1.0, 2.0])
+    with pytest.raises(astgrad.TransformError, match="sample positions"):
+        astgrad.grad(f)(np.array([0.0, 1.0]))
+
+
+def i_second(x): return np.interp(x, XP, np.cos(x[:5]), left=x[0] * 2.0) * x
+
+
+def test_interp_second_order():
+    check(second_order(i_second), (away_from_knots(6),))
+
+
+# -- numpy.convolve ------------------------------------------------------------------------
+
+def c_full(a, v): return np.convolve(a, v)
+def c_same(a, v): return np.convolve(a, v, "same")
+def c_valid(a, v): return np.convolve(a, v, mode="valid")
+def c_constant(a): return np.convolve(a, [0.5, 1.0, -0.3])
+
+
+@pytest.mark.parametrize("n, m", [(5, 3), (3, 5), (4, 4), (1, 3), (6, 2)], ids=str)
+@pytest.mark.parametrize("f", [c_full, c_same, c_valid], ids=lambda f: f.__name__)
+def test_convolve(f, n, m):
+    check(f, (normal(n), normal(m)))
+
+
+def c_second(a): return np.convolve(a * a, a[:3], "same") * np.convolve(a, [1.0, -2.0])[1:]
+
+
+def test_convolve_second_order():
+    check(c_constant, (normal(4),))
+    check(second_order(c_second), (normal(5),))

@@ -83,3 +83,105 @@ def _sum_to(g, x):
                   keepdims=True)
     g = numpy.reshape(g, shape)
     return g if isinstance(x, numpy.ndarray) else g[()]
+
+
+# -- interp(x, xp, fp) = w0 * fp[i0] + w1 * fp[i1] (+ left or right outside xp) -----------
+# The segment of x is the one JAX takes (searchsorted on the right): at a knot, the
+# segment starting there; at the last knot, the last segment. The weights are 1 - t and
+# t, t the position of x in its segment; outside [xp[0], xp[-1]] fp[0] (fp[-1]) has
+# weight 1 unless left (right) is given.
+
+def _real_array(values):
+    """``values`` (an array, a list, a number) as a float array."""
+    values = numpy.asarray(values)
+    return values.astype(numpy.result_type(values.dtype, 1.0), copy=False)
+
+
+def _interp_stencil(x, xp, left, right, period):
+    """(i0, i1, w0, w1, slope): the two samples of fp each x reads, their weights and
+    d t / d x (0 outside xp)."""
+    x, xp = _real_array(x), _real_array(xp)
+    positions = numpy.arange(len(xp))
+    if period is not None:
+        period = abs(period)
+        x, xp = x % period, xp % period
+        order = numpy.argsort(xp, kind="stable")
+        xp = numpy.concatenate([xp[order][-1:] - period, xp[order], xp[order][:1] + period])
+        positions = numpy.concatenate([order[-1:], order, order[:1]])
+    i = numpy.clip(numpy.searchsorted(xp, x, side="right"), 1, len(xp) - 1)
+    span = xp[i] - xp[i - 1]
+    slope = 1.0 / span
+    w1 = (x - xp[i - 1]) * slope
+    i0, i1 = positions[i - 1], positions[i]
+    if period is None:
+        below, above = x < xp[0], x > xp[-1]
+        outside = below | above
+        i0 = numpy.where(below, 0, numpy.where(above, len(xp) - 1, i0))
+        w1 = numpy.where(outside, 0.0, w1)
+        w0 = numpy.where(below, 0.0 if left is not None else 1.0,
+                         numpy.where(above, 0.0 if right is not None else 1.0, 1.0 - w1))
+        slope = numpy.where(outside, 0.0, slope)
+    else:
+        w0 = 1.0 - w1
+    return i0, i1, w0, w1, slope
+
+
+def interp_index(x, xp, period=None, which=0):
+    """The position in fp of the first (``which`` 0) or second sample each x reads."""
+    return _interp_stencil(x, xp, None, None, period)[which]
+
+
+def interp_weight(x, xp, left=None, right=None, period=None, which=0):
+    """The weight of the first (``which`` 0) or second sample each x reads; its
+    derivative in x is ``interp_weight_slope``."""
+    return _interp_stencil(x, xp, left, right, period)[2 + which]
+
+
+def interp_weight_slope(x, xp, left=None, right=None, period=None, which=0):
+    """d interp_weight / d x: -1 / (the segment's length) for the first sample, +1 /
+    (the length) for the second, 0 outside xp."""
+    slope = _interp_stencil(x, xp, left, right, period)[4]
+    return slope if which else -slope
+
+
+def interp_outside(x, xp, period=None, side="left"):
+    """1.0 where x is left (``side`` "left") or right of the samples, else 0.0."""
+    x, xp = _real_array(x), _real_array(xp)
+    if period is not None:
+        return numpy.zeros_like(x)
+    below = x < xp[0] if side == "left" else x > xp[-1]
+    return below.astype(x.dtype)
+
+
+def interp_fill(value):
+    """``numpy.interp``'s left= or right= for a tangent in fp: None stays None (fp's end
+    sample, which the tangent's own end gives), a given value is a constant (0)."""
+    return None if value is None else 0.0
+
+
+# -- convolve(a, v, mode): the full convolution, cropped ---------------------------------
+
+def _convolve_window(a, v, mode):
+    """(start, length) of ``numpy.convolve(a, v, mode)`` in the full convolution."""
+    n, m = numpy.size(a), numpy.size(v)
+    if mode in ("full", 2):
+        return 0, n + m - 1
+    if mode in ("same", 1):
+        return (min(n, m) - 1) // 2, max(n, m)
+    return min(n, m) - 1, max(n, m) - min(n, m) + 1
+
+
+def convolve_embed(g, a, v, mode="full"):
+    """``g``, of the shape of ``numpy.convolve(a, v, mode)``, put in its place in the
+    full convolution (zeros around it). Linear; its transpose is ``convolve_crop``."""
+    start, length = _convolve_window(a, v, mode)
+    g = numpy.asarray(g)
+    full = numpy.zeros(numpy.size(a) + numpy.size(v) - 1, dtype=g.dtype)
+    full[start:start + length] = g
+    return full
+
+
+def convolve_crop(h, a, v, mode="full"):
+    """The part of a full convolution ``h`` that ``numpy.convolve(a, v, mode)`` keeps."""
+    start, length = _convolve_window(a, v, mode)
+    return numpy.asarray(h)[start:start + length].copy()

@@ -7,9 +7,10 @@ vocabulary for second order.
 
 import numpy
 
-from ..runtime import (is_none, trapezoid_pairs, trapezoid_spacing, trapezoid_unspacing, trapezoid_weights,
-                       unreduce)
-from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
+from ..runtime import (convolve_crop, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none,
+                       trapezoid_pairs, trapezoid_spacing, trapezoid_unspacing, trapezoid_weights, unbroadcast,
+                       unindex, unreduce)
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
 
 _TRAPEZOID = tuple(getattr(numpy, name) for name in ("trapezoid", "trapz") if hasattr(numpy, name))
 
@@ -77,3 +78,84 @@ def trapezoid_pairs_(r, g, s, axis=-1):
 
 non_differentiable(is_none)
 declare(trapezoid_unspacing, trapezoid_weights, trapezoid_pairs, result=FRESH)    # spacing may be dx itself
+
+
+# interp(x, xp, fp, left, right, period) = w0 * fp[i0] + w1 * fp[i1], or left / right
+# outside the samples: linear in fp, left and right; in x the slope of the segment
+# (sampled.py says which segment a knot takes), 0 outside. xp has no rule.
+
+
+@adjoint(numpy.interp)
+def interp(y, x, xp, fp, left=None, right=None, period=None):
+    d[x] = d[y] * (numpy.take(fp, interp_index(x, xp, period, 0)) * interp_weight_slope(x, xp, left, right, period, 0)
+                   + numpy.take(fp, interp_index(x, xp, period, 1)) * interp_weight_slope(x, xp, left, right, period, 1))
+    d[xp] = unsupported(d[y], "numpy.interp is differentiated in x, fp, left and right, not in the sample positions xp")
+    d[fp] = unindex(d[y] * interp_weight(x, xp, left, right, period, 0), fp, interp_index(x, xp, period, 0))
+    d[fp] = unindex(d[y] * interp_weight(x, xp, left, right, period, 1), fp, interp_index(x, xp, period, 1))
+    d[left] = unbroadcast(d[y] * interp_outside(x, xp, period, "left"), left)
+    d[right] = unbroadcast(d[y] * interp_outside(x, xp, period, "right"), right)
+
+
+@tangent(numpy.interp)
+def interp(y, x, xp, fp, left=None, right=None, period=None):
+    d[y] = d[x] * (numpy.take(fp, interp_index(x, xp, period, 0)) * interp_weight_slope(x, xp, left, right, period, 0)
+                   + numpy.take(fp, interp_index(x, xp, period, 1)) * interp_weight_slope(x, xp, left, right, period, 1))
+    d[y] = unsupported(d[xp], "numpy.interp is differentiated in x, fp, left and right, not in the sample positions xp")
+    d[y] = numpy.interp(x, xp, d[fp], interp_fill(left), interp_fill(right), period)
+    d[y] = d[left] * interp_outside(x, xp, period, "left")
+    d[y] = d[right] * interp_outside(x, xp, period, "right")
+
+
+# the weights of interp's samples: their derivative in x is piecewise constant
+@adjoint(interp_weight)
+def interp_weight_(w, x, xp, left=None, right=None, period=None, which=0):
+    d[x] = d[w] * interp_weight_slope(x, xp, left, right, period, which)
+    d[xp] = unsupported(d[w], "numpy.interp is differentiated in x, fp, left and right, not in the sample positions xp")
+
+
+@tangent(interp_weight)
+def interp_weight_(w, x, xp, left=None, right=None, period=None, which=0):
+    d[w] = d[x] * interp_weight_slope(x, xp, left, right, period, which)
+    d[w] = unsupported(d[xp], "numpy.interp is differentiated in x, fp, left and right, not in the sample positions xp")
+
+
+declare(numpy.interp, interp_weight, result=FRESH)
+non_differentiable(interp_index, interp_weight_slope, interp_outside, interp_fill)
+
+
+# convolve(a, v, mode) is bilinear: the adjoint of a is the cotangent, placed in the
+# full convolution, convolved with v reversed ("valid" keeps a's length), and so for v.
+@adjoint(numpy.convolve)
+def convolve(y, a, v, mode="full"):
+    d[a] = numpy.convolve(convolve_embed(d[y], a, v, mode), numpy.flip(v), "valid")
+    d[v] = numpy.convolve(convolve_embed(d[y], a, v, mode), numpy.flip(a), "valid")
+
+
+@tangent(numpy.convolve)
+def convolve(y, a, v, mode="full"):
+    d[y] = numpy.convolve(d[a], v, mode)
+    d[y] = numpy.convolve(a, d[v], mode)
+
+
+@adjoint(convolve_embed)
+def convolve_embed_(h, g, a, v, mode="full"):
+    d[g] = convolve_crop(d[h], a, v, mode)
+
+
+@tangent(convolve_embed)
+def convolve_embed_(h, g, a, v, mode="full"):
+    d[h] = convolve_embed(d[g], a, v, mode)
+
+
+@adjoint(convolve_crop)
+def convolve_crop_(g, h, a, v, mode="full"):
+    d[h] = convolve_embed(d[g], a, v, mode)
+
+
+@tangent(convolve_crop)
+def convolve_crop_(g, h, a, v, mode="full"):
+    d[g] = convolve_crop(d[h], a, v, mode)
+
+
+declare(numpy.convolve, convolve_embed, convolve_crop, result=FRESH)
+declare(convolve_embed, convolve_crop, shape_arguments=(1, 2))     # a and v: their sizes
