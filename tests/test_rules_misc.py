@@ -237,3 +237,38 @@ def c_second(a): return np.convolve(a * a, a[:3], "same") * np.convolve(a, [1.0,
 def test_convolve_second_order():
     check(c_constant, (normal(4),))
     check(second_order(c_second), (normal(5),))
+
+
+# -- ufunc reductions and divmod -------------------------------------------------------------
+
+def u_max(x): return np.maximum.reduce(x)
+def u_min_axis(x): return np.minimum.reduce(x, axis=-1, keepdims=True)
+def u_add(x): return np.add.reduce(x * x, axis=-1)
+def u_multiply(x): return np.multiply.reduce(x)
+def u_divmod(x, y): return np.divmod(x, y)[1] * 2.0 + np.divmod(x, y)[0] * x
+def u_builtin_divmod(a, b): q, r = divmod(a, b); return r * r + q * a
+
+
+@pytest.mark.parametrize("f", [u_max, u_min_axis, u_add, u_multiply], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shape", [(4,), (3, 4)], ids=str)
+def test_ufunc_reduce(f, shape):
+    check(f, (normal(*shape),))
+
+
+def test_ufunc_reduce_splits_ties():
+    assert_close(astgrad.grad(u_max)(np.array([1.0, 3.0, 3.0])), [0.0, 0.5, 0.5], rtol=0, atol=0)
+
+
+def test_ufunc_reduce_second_order():
+    check(second_order(u_max), (normal(3, 4),))
+    check(second_order(u_multiply), (normal(3, 4),))
+
+
+def test_divmod():
+    # away from the jumps of the quotient: x / y not within 0.05 of an integer
+    y = positive(3, 4)
+    x = (np.floor(normal(3, 4) * 3.0) + RNG.uniform(0.1, 0.9, (3, 4))) * y
+    check(u_divmod, (x, y))
+    check(u_divmod, (x, 0.7 + 0.0 * positive()))
+    check(u_builtin_divmod, (2.7, 0.8))
+    check(u_builtin_divmod, (-1.3, 0.5))

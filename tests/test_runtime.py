@@ -374,6 +374,9 @@ CASES = [
     (rt.softmax, lambda: (N(2, 3),), {"axis": 0}), (rt.softmax, lambda: (N(4),), {}),
     (rt.to_copy, lambda: (N(2, 3), np.float64), {}),
     (rt.log_softmax, lambda: (N(2, 3), 1), {}), (rt.log_softmax, lambda: (N(3, 2, 2),), {"axis": (0, 2)}),
+    (np.maximum.reduce, lambda: (N(3, 4),), {}), (np.minimum.reduce, lambda: (N(3, 4), 1, None, None, True), {}),
+    (np.add.reduce, lambda: (N(3, 4),), {"axis": -1}), (np.multiply.reduce, lambda: (N(4),), {}),
+    (np.divmod, lambda: (np.array([1.3, -0.2, 2.6]), P(3)), {}), (builtins.divmod, lambda: (2.7, 0.8), {}),
     # functions of sampled data and their helpers (sampled_rules.py)
     *[(trapezoid, lambda: (N(3, 5),), {}) for trapezoid in TRAPEZOID],
     *[(trapezoid, lambda: (N(5, 2), np.cumsum(P(5))), {"axis": 0}) for trapezoid in TRAPEZOID],

@@ -29,7 +29,7 @@ import numpy
 
 from ..runtime import (
     abs_slope, angle_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
-    concatenated_spread, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape, positive_base,
+    concatenated_spread, in_result, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape, positive_base,
     prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
     unique_scatter, unconcatenate, unreduce, unstack, unstack_like,
 )
@@ -119,6 +119,20 @@ elementwise((numpy.hypot, math.hypot), lambda z, x1, x2: x1 / z, lambda z, x1, x
 # x % y = x - floor(x / y) * y, and floor is locally constant; fmod truncates instead.
 elementwise((numpy.remainder, operator.mod),            # numpy.mod is numpy.remainder
             lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.floor_divide(x1, x2))
+# divmod(x1, x2) = (x1 // x2, x1 % x2): the quotient is locally constant, the remainder
+# is remainder's
+for _divmod in (numpy.divmod, builtins.divmod):
+    @adjoint(_divmod)
+    def divmod_(y, x1, x2):
+        d[x1] = unbroadcast(d[y][1], x1)
+        d[x2] = unbroadcast(-d[y][1] * y[0], x2)
+
+    @tangent(_divmod)
+    def divmod_(y, x1, x2):
+        d[y] = in_result(broadcast_like(d[x1], y[1]), y, 1)
+        d[y] = in_result(broadcast_like(-d[x2] * y[0], y[1]), y, 1)
+
+declare(numpy.divmod, builtins.divmod, result=FRESH)
 elementwise(numpy.fmod, lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.rint((x1 - z) / x2))
 # ldexp(x1, x2) = x1 * 2 ** x2, x2 an integer array (no derivative).
 elementwise((numpy.ldexp, math.ldexp), lambda z, x1, x2: numpy.ldexp(numpy.ones_like(x1), x2), None)
