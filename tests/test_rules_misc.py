@@ -272,3 +272,30 @@ def test_divmod():
     check(u_divmod, (x, 0.7 + 0.0 * positive()))
     check(u_builtin_divmod, (2.7, 0.8))
     check(u_builtin_divmod, (-1.3, 0.5))
+
+
+# -- numpy.sign: piecewise constant for real values, x / |x| for complex ones ----------------
+
+Z = np.array([1.0 + 1.0j, 2.0 - 0.5j, -0.3 + 0.8j])
+
+
+def s_real(x): return np.sign(x) * x * x
+def s_complex(x): return np.real(np.sign(x + Z)) + 2.0 * np.imag(np.sign(Z * x))
+def s_complex_sum(x): return np.sum(np.real(np.sign(x * x + Z)))
+
+
+def test_sign_of_real_values_is_piecewise_constant():
+    check(s_real, (RNG.uniform(0.3, 2.0, 4) * np.array([1.0, -1.0, 1.0, -1.0]),))
+    check(second_order(s_real), (RNG.uniform(0.3, 2.0, 4) * np.array([1.0, -1.0, 1.0, -1.0]),))
+
+
+def test_sign_of_complex_values_is_differentiated():
+    # a complex global is seen only when the code runs: sign(z) = z / |z| changes with z
+    check(s_complex, (normal(3),))
+    g = astgrad.grad(s_complex_sum)(np.array([0.3, -0.4, 0.9]))
+    assert np.all(np.abs(g) > 1e-3)
+
+
+def test_sign_of_complex_values_second_order_is_refused():
+    with pytest.raises(TypeError, match="numpy.sign of a complex value"):
+        astgrad.hessian(s_complex_sum)(np.array([0.3, -0.4, 0.9]))

@@ -377,6 +377,9 @@ CASES = [
     (np.maximum.reduce, lambda: (N(3, 4),), {}), (np.minimum.reduce, lambda: (N(3, 4), 1, None, None, True), {}),
     (np.add.reduce, lambda: (N(3, 4),), {"axis": -1}), (np.multiply.reduce, lambda: (N(4),), {}),
     (np.divmod, lambda: (np.array([1.3, -0.2, 2.6]), P(3)), {}), (builtins.divmod, lambda: (2.7, 0.8), {}),
+    # numpy.sign of real values (complex ones: tests/test_rules_misc.py)
+    (np.sign, lambda: (A(3, 4),), {}), (rt.sign_change, lambda: (N(3), A(3)), {}),
+    (rt.sign_change_adjoint, lambda: (N(3), A(3)), {}),
     # functions of sampled data and their helpers (sampled_rules.py)
     *[(trapezoid, lambda: (N(3, 5),), {}) for trapezoid in TRAPEZOID],
     *[(trapezoid, lambda: (N(5, 2), np.cumsum(P(5))), {"axis": 0}) for trapezoid in TRAPEZOID],

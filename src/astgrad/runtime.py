@@ -3268,6 +3268,47 @@ def abs_slope_curvature(v, h, x):
     return zeros_like(x)
 
 
+def sign_change(v, x):
+    """The change of ``numpy.sign(x)`` along ``v``: 0 for real x (sign is piecewise
+    constant); for complex x, where NumPy's sign is x/|x|, with s = x/|x|,
+    ``1j * s * imag(conj(s) * v) / |x|`` (0 at 0). Linear in v; its transpose under the
+    complex convention (see numpy.fft above) is ``sign_change_adjoint``."""
+    if not numpy.iscomplexobj(x):
+        return _real_zeros(x)
+    size, slope = _unit(x)
+    return 1j * slope * numpy.imag(numpy.conj(slope) * v) / size
+
+
+def sign_change_adjoint(g, x):
+    """The adjoint of ``sign_change`` for a cotangent ``g`` of sign(x): 0 for real x,
+    ``1j * conj(s) * imag(s * g) / |x|`` for complex x."""
+    if not numpy.iscomplexobj(x):
+        return _real_zeros(x)
+    size, slope = _unit(x)
+    return 1j * numpy.conj(slope) * numpy.imag(slope * g) / size
+
+
+def sign_curvature(v, h, x):
+    """A second derivative of ``numpy.sign(x)``: 0 for real x; a complex x is refused."""
+    if numpy.iscomplexobj(x):
+        raise TypeError("astgrad differentiates numpy.sign of a complex value (x / |x|) once only; for a "
+                        "second derivative write it as z / numpy.abs(z)")
+    return _real_zeros(x)
+
+
+def _real_zeros(x):
+    """Zeros of x's shape and float dtype (a number for a number)."""
+    zero = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
+    return zero if isinstance(x, numpy.ndarray) else zero[()]
+
+
+def _unit(x):
+    """(|x| with 1 where x is 0, x/|x| with 0 where x is 0) of a complex x."""
+    size = numpy.abs(x)
+    safe = numpy.where(size > 0, size, 1.0)
+    return safe, numpy.where(size > 0, x / safe, 0.0)
+
+
 # -- activations (the tape's sigmoid, softmax, log_softmax: one primitive each) ------------------
 
 def sigmoid(x):

@@ -473,7 +473,7 @@ non_differentiable(
     numpy.argmax, numpy.argmin, numpy.argsort, numpy.argwhere, numpy.nonzero,
     numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted,
     numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.around,
-    numpy.fix, numpy.sign, numpy.floor_divide,
+    numpy.fix, numpy.floor_divide,
     numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isposinf, numpy.isneginf, numpy.isclose, numpy.allclose,
     numpy.array_equal, numpy.any, numpy.all, numpy.signbit,
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,
