@@ -299,3 +299,39 @@ def test_sign_of_complex_values_is_differentiated():
 def test_sign_of_complex_values_second_order_is_refused():
     with pytest.raises(TypeError, match="numpy.sign of a complex value"):
         astgrad.hessian(s_complex_sum)(np.array([0.3, -0.4, 0.9]))
+
+
+# -- numpy.cov ---------------------------------------------------------------------------------
+
+AW = np.array([1.0, 2.0, 0.5, 1.0, 3.0])
+FW = np.array([1, 2, 1, 3, 1])
+
+
+def v_plain(m): return np.cov(m)
+def v_pair(m, y): return np.cov(m, y)
+def v_columns(m): return np.cov(m, rowvar=False, bias=True)
+def v_weighted(m): return np.cov(m, aweights=AW, ddof=2)
+def v_frequencies(m, y): return np.cov(m, y, fweights=FW, bias=True)
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (v_plain, [(3, 5)]), (v_plain, [(5,)]), (v_pair, [(2, 5), (5,)]), (v_pair, [(5,), (5,)]),
+    (v_columns, [(5, 3)]), (v_weighted, [(3, 5)]), (v_frequencies, [(2, 5), (3, 5)]),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_cov(f, shapes):
+    check(f, tuple(normal(*s) for s in shapes))
+
+
+def test_cov_weights_have_no_rule():
+    def f(w):
+        return np.sum(np.cov(np.arange(6.0).reshape(2, 3) ** 2, aweights=w))
+    with pytest.raises(astgrad.TransformError, match="weights"):
+        astgrad.grad(f)(np.ones(3))
+
+
+def v_second(m): return np.cov(m * m, m[:1])
+
+
+def test_cov_second_order():
+    check(second_order(v_second), (normal(2, 4),))
+    check(second_order(v_weighted), (normal(3, 5),))

@@ -400,6 +400,12 @@ CASES = [
     (np.convolve, lambda: (N(4), N(2)), {"mode": "valid"}),
     (rt.convolve_embed, lambda: (N(5), N(5), N(2), "same"), {}), (rt.convolve_embed, lambda: (N(2), N(3), N(4), "valid"), {}),
     (rt.convolve_crop, lambda: (N(6), N(2), N(5), "same"), {}), (rt.convolve_crop, lambda: (N(6), N(4), N(3), "valid"), {}),
+    (np.cov, lambda: (N(3, 5),), {}), (np.cov, lambda: (N(5), N(2, 5)), {"bias": True}),
+    (np.cov, lambda: (N(5, 2),), {"rowvar": False, "fweights": np.array([1, 2, 1, 3, 1])}),
+    (rt.cov_rows, lambda: (N(2, 4), N(4)), {}), (rt.cov_rows, lambda: (N(4, 2),), {"rowvar": False}),
+    (rt.cov_share, lambda: (N(3, 4), N(2, 4), N(4), True, 1), {}), (rt.cov_share, lambda: (N(2, 4), N(4, 2), None, False), {}),
+    (rt.cov_place, lambda: (N(4), N(2, 4), N(4), True, 1), {}), (rt.cov_place, lambda: (N(4, 2), N(4, 2), None, False), {}),
+    (rt.cov_symmetric, lambda: (N(3, 3), (3, 3)), {}), (rt.cov_symmetric, lambda: (N(1, 1), ()), {}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),

@@ -185,3 +185,85 @@ def convolve_crop(h, a, v, mode="full"):
     """The part of a full convolution ``h`` that ``numpy.convolve(a, v, mode)`` keeps."""
     start, length = _convolve_window(a, v, mode)
     return numpy.asarray(h)[start:start + length].copy()
+
+
+# -- cov(m, y) = Xc W Xc^T / f: X the variables' rows, Xc centred, W the weights ---------------
+
+def cov_rows(m, y=None, rowvar=True):
+    """The data of ``numpy.cov(m, y, rowvar)`` as rows of variables (m's, then y's), a
+    float array. Linear in m and y; ``cov_share`` is its transpose."""
+    rows = []
+    for part in (m, y):
+        if part is None:
+            continue
+        part = _real_array(numpy.array(part, ndmin=2))
+        rows.append(part.T if not rowvar and part.shape[0] != 1 else part)
+    return numpy.concatenate(rows, axis=0) if len(rows) > 1 else rows[0]
+
+
+def _cov_span(m, y, rowvar, part):
+    """(first row, number of rows, transposed) of ``part`` (0: m, 1: y) in cov_rows."""
+    def rows_of(value):
+        shape = numpy.shape(numpy.array(value, ndmin=2)) if numpy.ndim(value) < 2 else numpy.shape(value)
+        transposed = not rowvar and shape[0] != 1
+        return (shape[1] if transposed else shape[0]), transposed
+    m_rows, m_transposed = rows_of(m)
+    if part == 0:
+        return 0, m_rows, m_transposed
+    y_rows, y_transposed = rows_of(y)
+    return m_rows, y_rows, y_transposed
+
+
+def cov_share(g, m, y=None, rowvar=True, part=0):
+    """The rows of ``g`` (shaped as cov_rows) that come from m (``part`` 0) or y (1),
+    in that argument's shape."""
+    start, count, transposed = _cov_span(m, y, rowvar, part)
+    rows = numpy.asarray(g)[start:start + count]
+    return numpy.reshape(rows.T if transposed else rows, numpy.shape(m if part == 0 else y))
+
+
+def cov_place(t, m, y=None, rowvar=True, part=0):
+    """``t``, of m's (``part`` 0) or y's (1) shape, in its rows of cov_rows, zeros in the
+    others. The transpose of ``cov_share``."""
+    start, count, transposed = _cov_span(m, y, rowvar, part)
+    total = count if part == 1 and m is None else _cov_span(m, y, rowvar, 0)[1] + (
+        _cov_span(m, y, rowvar, 1)[1] if y is not None else 0)
+    t = _real_array(numpy.array(t, ndmin=2))
+    rows = t.T if transposed else t
+    out = numpy.zeros((total, rows.shape[1]), dtype=rows.dtype)
+    out[start:start + count] = rows
+    return out
+
+
+def cov_weights(x, fweights=None, aweights=None):
+    """The weight of each observation (column of x): fweights * aweights, ones without."""
+    w = numpy.ones(numpy.shape(x)[1])
+    for weights in (fweights, aweights):
+        if weights is not None:
+            w = w * numpy.asarray(weights, dtype=numpy.float64)
+    return w
+
+
+def cov_factor(x, bias=False, ddof=None, fweights=None, aweights=None):
+    """The divisor of ``numpy.cov``: the weights' sum less ddof times the aweights' share."""
+    w = cov_weights(x, fweights, aweights)
+    total = numpy.sum(w)
+    if ddof is None:
+        ddof = 0 if bias else 1
+    if aweights is None:
+        return total - ddof
+    a = numpy.asarray(aweights, dtype=numpy.float64)
+    return total - ddof * numpy.sum(w * a) / total
+
+
+def cov_symmetric(t, shape):
+    """``t + t^T`` of a square ``t`` (given in any shape of its size), in ``shape``.
+    Its own transpose, given t's shape."""
+    k = int(round(numpy.sqrt(numpy.size(t))))
+    square = numpy.reshape(t, (k, k))
+    return numpy.reshape(square + square.T, shape)
+
+
+def square_shape(x):
+    """(rows, rows) of a matrix ``x``."""
+    return (numpy.shape(x)[0],) * 2

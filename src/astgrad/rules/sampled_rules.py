@@ -7,7 +7,8 @@ vocabulary for second order.
 
 import numpy
 
-from ..runtime import (convolve_crop, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none,
+from ..runtime import (convolve_crop, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights,
+                       square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none,
                        trapezoid_pairs, trapezoid_spacing, trapezoid_unspacing, trapezoid_weights, unbroadcast,
                        unindex, unreduce)
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -159,3 +160,75 @@ def convolve_crop_(g, h, a, v, mode="full"):
 
 declare(numpy.convolve, convolve_embed, convolve_crop, result=FRESH)
 declare(convolve_embed, convolve_crop, shape_arguments=(1, 2))     # a and v: their sizes
+
+
+# cov(m, y) = Xc W Xc^T / f, X = cov_rows(m, y) with Xc its rows centred (the weighted
+# mean), W the observations' weights and f cov_factor: d cov = S(dX W Xc^T) / f, S(T) =
+# T + T^T (dX needs no centring: Xc W 1 = 0). The weights have no rule.
+@adjoint(numpy.cov)
+def cov(c, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
+    w = cov_weights(cov_rows(m, y, rowvar), fweights, aweights)
+    xc = cov_rows(m, y, rowvar) - numpy.average(cov_rows(m, y, rowvar), axis=1, weights=w, keepdims=True)
+    d[m] = cov_share(numpy.matmul(cov_symmetric(d[c], square_shape(xc)), xc * w), m, y, rowvar, 0) / cov_factor(
+        xc, bias, ddof, fweights, aweights)
+    d[y] = cov_share(numpy.matmul(cov_symmetric(d[c], square_shape(xc)), xc * w), m, y, rowvar, 1) / cov_factor(
+        xc, bias, ddof, fweights, aweights)
+    d[aweights] = unsupported(d[c], "numpy.cov is differentiated in m and y, not in its weights")
+
+
+@tangent(numpy.cov)
+def cov(c, m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
+    w = cov_weights(cov_rows(m, y, rowvar), fweights, aweights)
+    xc = cov_rows(m, y, rowvar) - numpy.average(cov_rows(m, y, rowvar), axis=1, weights=w, keepdims=True)
+    d[c] = cov_symmetric(numpy.matmul(cov_place(d[m], m, y, rowvar, 0) * w, numpy.transpose(xc)), numpy.shape(c)) / (
+        cov_factor(xc, bias, ddof, fweights, aweights))
+    d[c] = cov_symmetric(numpy.matmul(cov_place(d[y], m, y, rowvar, 1) * w, numpy.transpose(xc)), numpy.shape(c)) / (
+        cov_factor(xc, bias, ddof, fweights, aweights))
+    d[c] = unsupported(d[aweights], "numpy.cov is differentiated in m and y, not in its weights")
+
+
+@adjoint(cov_rows)
+def cov_rows_(x, m, y=None, rowvar=True):
+    d[m] = cov_share(d[x], m, y, rowvar, 0)
+    d[y] = cov_share(d[x], m, y, rowvar, 1)
+
+
+@tangent(cov_rows)
+def cov_rows_(x, m, y=None, rowvar=True):
+    d[x] = cov_place(d[m], m, y, rowvar, 0)
+    d[x] = cov_place(d[y], m, y, rowvar, 1)
+
+
+@adjoint(cov_share)
+def cov_share_(r, g, m, y=None, rowvar=True, part=0):
+    d[g] = cov_place(d[r], m, y, rowvar, part)
+
+
+@tangent(cov_share)
+def cov_share_(r, g, m, y=None, rowvar=True, part=0):
+    d[r] = cov_share(d[g], m, y, rowvar, part)
+
+
+@adjoint(cov_place)
+def cov_place_(r, t, m, y=None, rowvar=True, part=0):
+    d[t] = cov_share(d[r], m, y, rowvar, part)
+
+
+@tangent(cov_place)
+def cov_place_(r, t, m, y=None, rowvar=True, part=0):
+    d[r] = cov_place(d[t], m, y, rowvar, part)
+
+
+@adjoint(cov_symmetric)
+def cov_symmetric_(r, t, shape):
+    d[t] = cov_symmetric(d[r], numpy.shape(t))
+
+
+@tangent(cov_symmetric)
+def cov_symmetric_(r, t, shape):
+    d[r] = cov_symmetric(d[t], shape)
+
+
+declare(numpy.cov, cov_rows, cov_share, cov_place, cov_symmetric, result=FRESH)
+declare(cov_share, cov_place, shape_arguments=(1, 2))
+non_differentiable(cov_weights, cov_factor, square_shape)
