@@ -335,3 +335,30 @@ def v_second(m): return np.cov(m * m, m[:1])
 def test_cov_second_order():
     check(second_order(v_second), (normal(2, 4),))
     check(second_order(v_weighted), (normal(3, 5),))
+
+
+# -- numpy.corrcoef ----------------------------------------------------------------------------
+
+def r_plain(x): return np.corrcoef(x)
+def r_pair(x, y): return np.corrcoef(x, y)
+def r_columns(x): return np.corrcoef(x, rowvar=False)
+def r_one(x): return np.corrcoef(x) * x
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (r_plain, [(3, 5)]), (r_pair, [(2, 5), (5,)]), (r_pair, [(5,), (5,)]), (r_columns, [(6, 3)]), (r_one, [(4,)]),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_corrcoef(f, shapes):
+    check(f, tuple(normal(*s) for s in shapes))
+
+
+def test_corrcoef_second_order():
+    check(second_order(r_plain), (normal(3, 5),))
+
+
+def test_corrcoef_change_is_the_transpose_of_its_adjoint():
+    from astgrad import runtime
+    x = normal(3, 6)
+    c, r = np.cov(x), np.corrcoef(x)
+    dc, g = normal(3, 3), normal(3, 3)
+    assert np.isclose(np.sum(g * runtime.corr_change(dc, c, r)), np.sum(runtime.corr_change_adjoint(g, c, r) * dc))

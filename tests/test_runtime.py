@@ -406,6 +406,8 @@ CASES = [
     (rt.cov_share, lambda: (N(3, 4), N(2, 4), N(4), True, 1), {}), (rt.cov_share, lambda: (N(2, 4), N(4, 2), None, False), {}),
     (rt.cov_place, lambda: (N(4), N(2, 4), N(4), True, 1), {}), (rt.cov_place, lambda: (N(4, 2), N(4, 2), None, False), {}),
     (rt.cov_symmetric, lambda: (N(3, 3), (3, 3)), {}), (rt.cov_symmetric, lambda: (N(1, 1), ()), {}),
+    (np.corrcoef, lambda: (N(3, 5),), {}), (np.corrcoef, lambda: (N(5), N(2, 5)), {}),
+    (np.corrcoef, lambda: (N(5, 2),), {"rowvar": False}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),
@@ -577,6 +579,9 @@ CASES += [
 
 # Registered tangents that the table above does not exercise, and why.
 NOT_IN_TABLE = {
+    rt.corr_change: "linear in its first argument, refused in the others (a third derivative of corrcoef); "
+                    "checked in test_rules_misc.test_corrcoef_change_is_the_transpose_of_its_adjoint",
+    rt.corr_change_adjoint: "as corr_change",
     operator.or_: "its rules only refuse (a dict merge astgrad could not see); checked in "
                   "test_breadth_acceptance2.test_dict_merge_of_arguments_is_refused_not_zero",
     np.ndarray.imag: "as numpy.imag (one declaration); an attribute, not a function to call",

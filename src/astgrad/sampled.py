@@ -267,3 +267,32 @@ def cov_symmetric(t, shape):
 def square_shape(x):
     """(rows, rows) of a matrix ``x``."""
     return (numpy.shape(x)[0],) * 2
+
+
+# -- corrcoef: R = C / (s s^T), s the standard deviations (the square roots of C's diagonal) ---
+
+def _square(value, like):
+    k = int(round(numpy.sqrt(numpy.size(like))))
+    return numpy.reshape(value, (k, k))
+
+
+def corr_change(dc, c, r):
+    """The change of ``numpy.corrcoef``'s result ``r`` when the covariance ``c`` changes
+    by ``dc``: dc / (s s^T) - r (u 1^T + 1 u^T), u = diag(dc) / (2 diag(c)). Linear in
+    dc; its transpose is ``corr_change_adjoint``. In r's shape."""
+    dc, c2, r2 = _square(dc, c), _square(c, c), _square(r, c)
+    diagonal = numpy.diagonal(c2)
+    s = numpy.sqrt(diagonal)
+    u = numpy.diagonal(dc) / (2.0 * diagonal)
+    return numpy.reshape(dc / numpy.outer(s, s) - r2 * (u[:, None] + u[None, :]), numpy.shape(r))
+
+
+def corr_change_adjoint(g, c, r):
+    """The transpose of ``corr_change`` in dc: g / (s s^T) less, on the diagonal, the
+    rows' and columns' sums of g * r over 2 diag(c). In c's shape."""
+    g, c2, r2 = _square(g, c), _square(c, c), _square(r, c)
+    diagonal = numpy.diagonal(c2)
+    s = numpy.sqrt(diagonal)
+    weighted = g * r2
+    spread = numpy.diag((numpy.sum(weighted, axis=1) + numpy.sum(weighted, axis=0)) / (2.0 * diagonal))
+    return numpy.reshape(g / numpy.outer(s, s) - spread, numpy.shape(c))

@@ -7,7 +7,7 @@ vocabulary for second order.
 
 import numpy
 
-from ..runtime import (convolve_crop, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights,
+from ..runtime import (convolve_crop, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights,
                        square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none,
                        trapezoid_pairs, trapezoid_spacing, trapezoid_unspacing, trapezoid_weights, unbroadcast,
                        unindex, unreduce)
@@ -232,3 +232,61 @@ def cov_symmetric_(r, t, shape):
 declare(numpy.cov, cov_rows, cov_share, cov_place, cov_symmetric, result=FRESH)
 declare(cov_share, cov_place, shape_arguments=(1, 2))
 non_differentiable(cov_weights, cov_factor, square_shape)
+
+
+# corrcoef(x, y) = C / (s s^T), C = cov(x, y), s = sqrt(diag(C)): its adjoint in C is
+# corr_change_adjoint, written out here in NumPy's functions (so it has a derivative
+# again), then cov's adjoint. The tangent goes through corr_change, whose derivative
+# in C and in the result is refused (the tangent's own derivative: a third order).
+@adjoint(numpy.corrcoef)
+def corrcoef(r, x, y=None, rowvar=True, bias=None, ddof=None, *, dtype=None):
+    xc = cov_rows(x, y, rowvar) - numpy.mean(cov_rows(x, y, rowvar), axis=1, keepdims=True)
+    c2 = numpy.reshape(numpy.cov(x, y, rowvar), square_shape(xc))
+    g = numpy.reshape(d[r], square_shape(xc)) * numpy.reshape(numpy.abs(r) < 1.0, square_shape(xc))
+    gc = g / numpy.outer(numpy.sqrt(numpy.diagonal(c2)), numpy.sqrt(numpy.diagonal(c2))) - numpy.diag(
+        (numpy.sum(g * numpy.reshape(r, square_shape(xc)), axis=1)
+         + numpy.sum(g * numpy.reshape(r, square_shape(xc)), axis=0)) / (2.0 * numpy.diagonal(c2)))
+    d[x] = cov_share(numpy.matmul(cov_symmetric(gc, square_shape(xc)), xc), x, y, rowvar, 0) / cov_factor(xc)
+    d[y] = cov_share(numpy.matmul(cov_symmetric(gc, square_shape(xc)), xc), x, y, rowvar, 1) / cov_factor(xc)
+
+
+@tangent(numpy.corrcoef)
+def corrcoef(r, x, y=None, rowvar=True, bias=None, ddof=None, *, dtype=None):
+    xc = cov_rows(x, y, rowvar) - numpy.mean(cov_rows(x, y, rowvar), axis=1, keepdims=True)
+    d[r] = corr_change(cov_symmetric(numpy.matmul(cov_place(d[x], x, y, rowvar, 0), numpy.transpose(xc)),
+                                     square_shape(xc)) / cov_factor(xc), numpy.cov(x, y, rowvar), r) * (
+        numpy.abs(r) < 1.0)
+    d[r] = corr_change(cov_symmetric(numpy.matmul(cov_place(d[y], x, y, rowvar, 1), numpy.transpose(xc)),
+                                     square_shape(xc)) / cov_factor(xc), numpy.cov(x, y, rowvar), r) * (
+        numpy.abs(r) < 1.0)
+
+
+@adjoint(corr_change)
+def corr_change_(r2, dc, c, r):
+    d[dc] = corr_change_adjoint(d[r2], c, r)
+    d[c] = unsupported(d[r2], "numpy.corrcoef is differentiated at most twice")
+    d[r] = unsupported(d[r2], "numpy.corrcoef is differentiated at most twice")
+
+
+@tangent(corr_change)
+def corr_change_(r2, dc, c, r):
+    d[r2] = corr_change(d[dc], c, r)
+    d[r2] = unsupported(d[c], "numpy.corrcoef is differentiated at most twice")
+    d[r2] = unsupported(d[r], "numpy.corrcoef is differentiated at most twice")
+
+
+@adjoint(corr_change_adjoint)
+def corr_change_adjoint_(gc, g, c, r):
+    d[g] = corr_change(d[gc], c, r)
+    d[c] = unsupported(d[gc], "numpy.corrcoef is differentiated at most twice")
+    d[r] = unsupported(d[gc], "numpy.corrcoef is differentiated at most twice")
+
+
+@tangent(corr_change_adjoint)
+def corr_change_adjoint_(gc, g, c, r):
+    d[gc] = corr_change_adjoint(d[g], c, r)
+    d[gc] = unsupported(d[c], "numpy.corrcoef is differentiated at most twice")
+    d[gc] = unsupported(d[r], "numpy.corrcoef is differentiated at most twice")
+
+
+declare(numpy.corrcoef, corr_change, corr_change_adjoint, result=FRESH)
