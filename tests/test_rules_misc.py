@@ -362,3 +362,13 @@ def test_corrcoef_change_is_the_transpose_of_its_adjoint():
     c, r = np.cov(x), np.corrcoef(x)
     dc, g = normal(3, 3), normal(3, 3)
     assert np.isclose(np.sum(g * runtime.corr_change(dc, c, r)), np.sum(runtime.corr_change_adjoint(g, c, r) * dc))
+
+
+# -- numpy.bincount with weights ----------------------------------------------------------------
+
+def n_bincount(w): return np.bincount(np.array([0, 2, 2, 4, 0]), weights=w * w, minlength=7)
+
+
+def test_bincount_weights():
+    check(n_bincount, (normal(5),))
+    check(second_order(n_bincount), (normal(5),))

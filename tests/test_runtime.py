@@ -408,6 +408,7 @@ CASES = [
     (rt.cov_symmetric, lambda: (N(3, 3), (3, 3)), {}), (rt.cov_symmetric, lambda: (N(1, 1), ()), {}),
     (np.corrcoef, lambda: (N(3, 5),), {}), (np.corrcoef, lambda: (N(5), N(2, 5)), {}),
     (np.corrcoef, lambda: (N(5, 2),), {"rowvar": False}),
+    (np.bincount, lambda: (np.array([0, 2, 2, 4]), N(4)), {}), (np.bincount, lambda: ([1, 1, 0], N(3), 4), {}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),

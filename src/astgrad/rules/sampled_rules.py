@@ -290,3 +290,15 @@ def corr_change_adjoint_(gc, g, c, r):
 
 
 declare(numpy.corrcoef, corr_change, corr_change_adjoint, result=FRESH)
+
+
+# bincount(x, weights) adds the weights of equal x: linear in weights, whose adjoint
+# reads each weight's bin (x are integers, without a derivative)
+@adjoint(numpy.bincount)
+def bincount(y, x, weights=None, minlength=0):
+    d[weights] = numpy.take(d[y], x)
+
+
+@tangent(numpy.bincount)
+def bincount(y, x, weights=None, minlength=0):
+    d[y] = numpy.bincount(x, d[weights], minlength)
