@@ -403,24 +403,14 @@ def multiply_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
     d[y] = numpy.sum(d[array] * prod_except(array, axis), axis=axis, keepdims=keepdims)
 
 
-@adjoint(numpy.maximum.reduce)
-def maximum_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
-    d[array] = unreduce(d[y], array, axis, keepdims) * tie_weights(array, y, axis, keepdims)
+for _extremum in (numpy.maximum.reduce, numpy.minimum.reduce):
+    @adjoint(_extremum)
+    def extremum_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
+        d[array] = unreduce(d[y], array, axis, keepdims) * tie_weights(array, y, axis, keepdims)
 
-
-@tangent(numpy.maximum.reduce)
-def maximum_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
-    d[y] = numpy.sum(d[array] * tie_weights(array, y, axis, keepdims), axis=axis, keepdims=keepdims)
-
-
-@adjoint(numpy.minimum.reduce)
-def minimum_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
-    d[array] = unreduce(d[y], array, axis, keepdims) * tie_weights(array, y, axis, keepdims)
-
-
-@tangent(numpy.minimum.reduce)
-def minimum_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
-    d[y] = numpy.sum(d[array] * tie_weights(array, y, axis, keepdims), axis=axis, keepdims=keepdims)
+    @tangent(_extremum)
+    def extremum_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
+        d[y] = numpy.sum(d[array] * tie_weights(array, y, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
 declare(numpy.add.reduce, numpy.multiply.reduce, numpy.maximum.reduce, numpy.minimum.reduce, result=FRESH)
