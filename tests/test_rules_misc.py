@@ -280,6 +280,7 @@ Z = np.array([1.0 + 1.0j, 2.0 - 0.5j, -0.3 + 0.8j])
 
 
 def s_real(x): return np.sign(x) * x * x
+def s_real_sum(x): return np.sum(np.sign(x) * x * x)
 def s_complex(x): return np.real(np.sign(x + Z)) + 2.0 * np.imag(np.sign(Z * x))
 def s_complex_sum(x): return np.sum(np.real(np.sign(x * x + Z)))
 
@@ -372,3 +373,9 @@ def n_bincount(w): return np.bincount(np.array([0, 2, 2, 4, 0]), weights=w * w, 
 def test_bincount_weights():
     check(n_bincount, (normal(5),))
     check(second_order(n_bincount), (normal(5),))
+
+
+def test_sign_of_real_values_compiles_with_numba():
+    pytest.importorskip("numba")
+    assert_close(astgrad.grad(s_real_sum, backend="numba")(np.array([0.3, -0.4, 0.9])), [0.6, 0.8, 1.8])
+    assert_close(astgrad.grad(s_real, backend="numba")(-0.7), 1.4)

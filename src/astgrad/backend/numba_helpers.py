@@ -221,6 +221,29 @@ def _unreduce(g, x, axis=None, keepdims=False):
     return None
 
 
+def sign_change(v, x):
+    """Stand-in for ``runtime.sign_change`` (real x: 0) in numba code."""
+    raise NotImplementedError
+
+
+def sign_change_adjoint(g, x):
+    """Stand-in for ``runtime.sign_change_adjoint`` (real x: 0) in numba code."""
+    raise NotImplementedError
+
+
+def _real_sign_zero(v, x):
+    """numpy.sign of a real x changes nowhere: zeros of x's shape (a complex x has no version)."""
+    if isinstance(x, types.Float):
+        return lambda v, x: 0.0
+    if _is_array(x) and isinstance(x.dtype, types.Float):
+        return lambda v, x: numpy.zeros(x.shape, x.dtype)
+    return None
+
+
+overload(sign_change)(_real_sign_zero)
+overload(sign_change_adjoint)(_real_sign_zero)
+
+
 def in_place(value, like):
     """Stand-in for ``runtime.in_place`` (``y op= v``) in numba code."""
     raise NotImplementedError
@@ -463,6 +486,8 @@ HELPERS = {
     runtime.in_place: in_place,
     runtime.unindex: unindex,
     runtime.snapshot: snapshot,
+    runtime.sign_change: sign_change,
+    runtime.sign_change_adjoint: sign_change_adjoint,
 }
 
 # helpers the lowering introduces, by the name numba code calls them
