@@ -260,8 +260,7 @@ def test_ufunc_reduce_splits_ties():
 
 
 def test_ufunc_reduce_second_order():
-    check(second_order(u_max), (normal(3, 4),))
-    check(second_order(u_multiply), (normal(3, 4),))
+    check(second_order(u_max), (normal(3, 4),))     # multiply.reduce's helpers are prod's
 
 
 def test_divmod():
@@ -374,8 +373,3 @@ def test_bincount_weights():
     check(n_bincount, (normal(5),))
     check(second_order(n_bincount), (normal(5),))
 
-
-def test_sign_of_real_values_compiles_with_numba():
-    pytest.importorskip("numba")
-    assert_close(astgrad.grad(s_real_sum, backend="numba")(np.array([0.3, -0.4, 0.9])), [0.6, 0.8, 1.8])
-    assert_close(astgrad.grad(s_real, backend="numba")(-0.7), 1.4)
