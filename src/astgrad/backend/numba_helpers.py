@@ -63,21 +63,22 @@ def matmul_adjoint_right(g, x, y):
     raise NotImplementedError
 
 
-def repeat_count(x, axis=None):
-    """Stand-in for ``runtime.repeat_count`` (full reductions only) in numba code."""
+def repeat_count(x, axis=None, keepdims=False):
+    """Stand-in for ``runtime.repeat_count`` (full reductions or one axis, no ``where``)
+    in numba code; ``keepdims`` does not change the count."""
     raise NotImplementedError
 
 
 @overload(repeat_count)
-def _repeat_count(x, axis=None):
+def _repeat_count(x, axis=None, keepdims=False):
     if not (axis is None or isinstance(axis, (types.NoneType, types.Omitted))):
         if _is_array(x) and x.ndim > 0 and isinstance(axis, types.Integer):
-            return lambda x, axis=None: x.shape[axis + x.ndim if axis < 0 else axis]
+            return lambda x, axis=None, keepdims=False: x.shape[axis + x.ndim if axis < 0 else axis]
         return None
     if _is_array(x):
-        return lambda x, axis=None: x.size
+        return lambda x, axis=None, keepdims=False: x.size
     if _is_scalar(x):
-        return lambda x, axis=None: 1
+        return lambda x, axis=None, keepdims=False: 1
 
 
 def require_shape(x, shape):
