@@ -1,15 +1,13 @@
-"""NumPy functions differentiated as their Python form (frontend/normalize/library_forms.py):
-``numpy.trapezoid`` over sample points, a spacing, another axis, against finite
-differences in first and second order, and the form against NumPy itself; and a test
-``hasattr(module, "name")`` known when the code is generated, whose untaken branch may
-name what the module lacks (``np.trapz`` on NumPy 2). ``numpy.fill_diagonal`` as the
-element write it is, raising where NumPy raises."""
+"""``numpy.trapezoid`` in user programs (over sample points, a spacing, another axis)
+against finite differences in first and second order; a test ``hasattr(module, "name")``
+known when the code is generated, whose untaken branch may name what the module lacks
+(``np.trapz`` on NumPy 2); ``numpy.fill_diagonal`` as the element write it is
+(frontend/normalize/library_forms.py), raising where NumPy raises."""
 
 import numpy as np
 import pytest
 
 import astgrad
-from astgrad.frontend.normalize.library_forms import trapezoid
 from breadth_modes import check
 
 T = np.linspace(0.0, 1.0, 7)
@@ -52,17 +50,6 @@ PROGRAMS = [(over_points, (0.3, 0.8)), (spacing_and_axis, (0.4, W3)), (statement
 @pytest.mark.parametrize("f, args", PROGRAMS, ids=lambda v: getattr(v, "__name__", ""))
 def test_differentiated_like_numpy(mode, f, args):
     check(mode, f, args, (0, 1))
-
-
-@pytest.mark.parametrize("shape, axis, points", [((5,), -1, None), ((3, 4), 0, "1d"), ((3, 4), 1, "1d"),
-                                                  ((2, 3, 4), 1, "full"), ((2, 3), -1, "full")])
-def test_the_form_computes_what_numpy_computes(shape, axis, points):
-    rng = np.random.default_rng(1)
-    y = rng.standard_normal(shape)
-    x = None if points is None else np.cumsum(rng.random(shape[axis] if points == "1d" else shape), axis=
-                                              0 if points == "1d" else axis)
-    kwargs = {"dx": 0.7} if x is None else {"x": x}
-    np.testing.assert_allclose(trapezoid(y, axis=axis, **kwargs), numpy_trapezoid(y, axis=axis, **kwargs))
 
 
 def test_a_local_name_test_is_not_read_when_generating():

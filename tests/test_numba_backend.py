@@ -22,7 +22,7 @@ def scalar_loop(x, n):
 
 
 def elementwise(x):
-    return np.mean(np.sin(x) ** 2 * np.exp(-x))
+    return np.mean(np.sin(x) ** 2 * np.exp(-x) + np.sign(x) * x * x)   # sign: a zero derivative helper
 
 
 def with_maximum(x):

@@ -28,6 +28,7 @@ from fd import assert_close, needs_real_eig, numerical_jvp
 from rule_harness import as_callable, inner, run_adjoint, run_tangent
 
 RNG = np.random.default_rng(3)
+TRAPEZOID = [getattr(np, name) for name in ("trapezoid", "trapz") if hasattr(np, name)]
 
 
 def N(*shape):
@@ -49,13 +50,13 @@ def A(*shape):
 
 
 def with_nan(*shape):
-    """Normal numbers with a NaN in about one place in four (never a whole row or column:
-    the first row and column have none)."""
+    """Normal numbers with a NaN in about one place in four (each row and column keeps
+    two numbers, so ddof=1 has a degree of freedom: the first two rows and columns have none)."""
     x = RNG.standard_normal(shape)
     first = np.zeros(shape, dtype=bool)
-    first[..., 0] = True
+    first[..., :2] = True
     if len(shape) > 1:
-        first[..., 0, :] = True
+        first[..., :2, :] = True
     x[(RNG.uniform(size=shape) < 0.25) & ~first] = np.nan
     return x
 
@@ -248,6 +249,8 @@ CASES = [
     (builtins.min, lambda: (N(), N()), {}), (builtins.max, lambda: ([N(), N(), N()],), {}),
     (builtins.max, lambda: (N(), N(), N()), {}), (builtins.min, lambda: ((N(), N()),), {"key": abs}),
     (builtins.max, lambda: (N(4),), {}), (builtins.sum, lambda: ([N(3), N(3), N(1)],), {}),
+    (builtins.pow, lambda: (P(3, 4), N(4)), {}), (builtins.pow, lambda: (P(), N()), {}),
+    (np.ndarray.item, lambda: (N(1, 1),), {}), (np.ndarray.item, lambda: (N(1),), {}),
     (builtins.sum, lambda: (N(3, 4),), {}), (builtins.sum, lambda: ([N(), N()], N()), {}),
     (builtins.float, lambda: (N(),), {}),
     # numpy elementwise
@@ -371,11 +374,48 @@ CASES = [
     (rt.softmax, lambda: (N(2, 3),), {"axis": 0}), (rt.softmax, lambda: (N(4),), {}),
     (rt.to_copy, lambda: (N(2, 3), np.float64), {}),
     (rt.log_softmax, lambda: (N(2, 3), 1), {}), (rt.log_softmax, lambda: (N(3, 2, 2),), {"axis": (0, 2)}),
+    (np.maximum.reduce, lambda: (N(3, 4),), {}), (np.minimum.reduce, lambda: (N(3, 4), 1, None, None, True), {}),
+    (np.add.reduce, lambda: (N(3, 4),), {"axis": -1}), (np.multiply.reduce, lambda: (N(4),), {}),
+    (np.divmod, lambda: (np.array([1.3, -0.2, 2.6]), P(3)), {}), (builtins.divmod, lambda: (2.7, 0.8), {}),
+    # numpy.sign of real values (complex ones: tests/test_rules_misc.py)
+    (np.sign, lambda: (A(3, 4),), {}), (rt.sign_change, lambda: (N(3), A(3)), {}),
+    (rt.sign_change_adjoint, lambda: (N(3), A(3)), {}),
+    # functions of sampled data and their helpers (sampled_rules.py)
+    *[(trapezoid, lambda: (N(3, 5),), {}) for trapezoid in TRAPEZOID],
+    *[(trapezoid, lambda: (N(5, 2), np.cumsum(P(5))), {"axis": 0}) for trapezoid in TRAPEZOID],
+    *[(trapezoid, lambda: (N(2, 4), np.cumsum(P(2, 4), axis=1)), {}) for trapezoid in TRAPEZOID],
+    *[(trapezoid, lambda: (N(2, 4), None, P(2, 1)), {}) for trapezoid in TRAPEZOID],
+    (rt.trapezoid_spacing, lambda: (N(4), N(2, 4)), {}), (rt.trapezoid_spacing, lambda: (N(3, 4), N(3, 4), 0), {}),
+    (rt.trapezoid_spacing, lambda: (None, N(3, 4), -1, P(3, 1)), {}),
+    (rt.trapezoid_unspacing, lambda: (N(1, 3), N(4), N(2, 4)), {}),
+    (rt.trapezoid_unspacing, lambda: (N(2, 4), N(3, 4), N(3, 4), 0), {}),
+    (rt.trapezoid_weights, lambda: (N(2, 3), N(2, 4)), {}), (rt.trapezoid_weights, lambda: (P(), N(4, 2), 0), {}),
+    (rt.trapezoid_pairs, lambda: (N(2, 4), N(2, 3)), {}), (rt.trapezoid_pairs, lambda: (N(4, 2), P(), 0), {}),
+    (np.interp, lambda: (np.array([-1.5, -0.3, 0.2, 0.7, 1.8]), np.array([-2, 0, 1, 2]), N(4)), {}),
+    (np.interp, lambda: (np.array([-1.5, 0.2, 1.8]), np.array([-1, 0, 1]), N(3), N(), N()), {}),
+    (np.interp, lambda: (np.array([[0.3, 2.2], [4.1, 1.4]]), np.array([0, 2, 1]), N(3)), {"period": 3.0}),
+    (rt.interp_weight, lambda: (np.array([-1.5, 0.2, 0.7]), np.array([-1, 0, 1])), {"which": 1}),
+    (rt.interp_weight, lambda: (np.array([-1.5, 0.2, 1.7]), np.array([-1, 0, 1]), None, 0.5), {}),
+    (np.convolve, lambda: (N(5), N(3)), {}), (np.convolve, lambda: (N(3), N(5), "same"), {}),
+    (np.convolve, lambda: (N(4), N(2)), {"mode": "valid"}),
+    (rt.convolve_embed, lambda: (N(5), N(5), N(2), "same"), {}), (rt.convolve_embed, lambda: (N(2), N(3), N(4), "valid"), {}),
+    (rt.convolve_crop, lambda: (N(6), N(2), N(5), "same"), {}), (rt.convolve_crop, lambda: (N(6), N(4), N(3), "valid"), {}),
+    (np.cov, lambda: (N(3, 5),), {}), (np.cov, lambda: (N(5), N(2, 5)), {"bias": True}),
+    (np.cov, lambda: (N(5, 2),), {"rowvar": False, "fweights": np.array([1, 2, 1, 3, 1])}),
+    (rt.cov_rows, lambda: (N(2, 4), N(4)), {}), (rt.cov_rows, lambda: (N(4, 2),), {"rowvar": False}),
+    (rt.cov_share, lambda: (N(3, 4), N(2, 4), N(4), True, 1), {}), (rt.cov_share, lambda: (N(2, 4), N(4, 2), None, False), {}),
+    (rt.cov_place, lambda: (N(4), N(2, 4), N(4), True, 1), {}), (rt.cov_place, lambda: (N(4, 2), N(4, 2), None, False), {}),
+    (rt.cov_symmetric, lambda: (N(3, 3), (3, 3)), {}), (rt.cov_symmetric, lambda: (N(1, 1), ()), {}),
+    (np.corrcoef, lambda: (N(3, 5),), {}), (np.corrcoef, lambda: (N(5), N(2, 5)), {}),
+    (np.corrcoef, lambda: (N(5, 2),), {"rowvar": False}),
+    (np.bincount, lambda: (np.array([0, 2, 2, 4]), N(4)), {}), (np.bincount, lambda: ([1, 1, 0], N(3), 4), {}),
     # runtime helpers
     (rt.unbroadcast, lambda: (N(3, 4), N(4)), {}), (rt.unbroadcast, lambda: (N(3, 4), N(3, 1)), {}),
     (rt.unbroadcast, lambda: (N(4), N(3, 4)), {}), (rt.broadcast_like, lambda: (N(4), N(3, 4)), {}),
     (rt.broadcast_like, lambda: (N(3, 1), N(1, 4)), {}), (rt.unreduce, lambda: (N(3), N(3, 4), 1), {}),
     (rt.unreduce, lambda: (N(), N(3, 4)), {}), (rt.unreduce, lambda: (N(1, 4), N(3, 4), 0, True), {}),
+    (rt.unreduce, lambda: (N(4), N(3, 4), 0, False, np.array([True, False, True, True])), {}),
+    (rt.unreduce, lambda: (N(), N(3, 4), None, False, np.array([[True], [False], [True]])), {}),
     (rt.unindex, lambda: (N(3), N(5), [0, 2, 2]), {}), (rt.unindex, lambda: (N(2, 2), N(4, 3), (slice(1, 3), [0, 2])), {}),
     (rt.unindex, lambda: (N(2), [N(2), N(2)], 0), {}),
     (rt.cast_like, lambda: (N(), N(1, 1)), {}), (rt.cast_like, lambda: (N(3), N(3)), {"dtype": int}),
@@ -541,6 +581,9 @@ CASES += [
 
 # Registered tangents that the table above does not exercise, and why.
 NOT_IN_TABLE = {
+    rt.corr_change: "linear in its first argument, refused in the others (a third derivative of corrcoef); "
+                    "checked in test_rules_misc.test_corrcoef_change_is_the_transpose_of_its_adjoint",
+    rt.corr_change_adjoint: "as corr_change",
     operator.or_: "its rules only refuse (a dict merge astgrad could not see); checked in "
                   "test_breadth_acceptance2.test_dict_merge_of_arguments_is_refused_not_zero",
     np.ndarray.imag: "as numpy.imag (one declaration); an attribute, not a function to call",
@@ -574,7 +617,8 @@ def _case_id(case):
 RULE_TABLE_MODULES = ("astgrad.rules.operators", "astgrad.rules.numpy_rules", "astgrad.rules.math_rules",
                       "astgrad.rules.product_rules", "astgrad.rules.linalg_rules",
                       "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules",
-                      "astgrad.rules.reduction_rules", "astgrad.rules.shape_rules", "astgrad.rules.fft_rules")
+                      "astgrad.rules.reduction_rules", "astgrad.rules.shape_rules", "astgrad.rules.fft_rules",
+                      "astgrad.rules.sampled_rules")
 
 
 def test_every_tangent_is_exercised():

@@ -398,15 +398,15 @@ def test_no_grad():
 
 def test_unsupported_numpy_function_raises_naming_it():
     x = T([3.0, 1.0, 2.0], requires_grad=True)
-    with pytest.raises(TypeError, match=r"numpy\.convolve has no derivative rule"):
-        np.convolve(x, x)
+    with pytest.raises(TypeError, match=r"numpy\.correlate has no derivative rule"):
+        np.correlate(x, x)
     with pytest.raises(TypeError, match=r"numpy\.unwrap has no derivative rule"):
         np.unwrap(x)
-    with pytest.raises(TypeError, match=r"numpy\.add\.reduce has no derivative rule"):
-        np.add.reduce(x)
+    with pytest.raises(TypeError, match=r"numpy\.add\.accumulate has no derivative rule"):
+        np.add.accumulate(x)
     with astgrad.no_grad():
-        assert np.convolve(x, x).tolist() == [9.0, 6.0, 13.0, 4.0, 4.0]
-    assert np.convolve(x.detach(), x.detach()).tolist() == [9.0, 6.0, 13.0, 4.0, 4.0]
+        assert np.correlate(x, x, "full").tolist() == [6.0, 5.0, 14.0, 5.0, 6.0]
+    assert np.correlate(x.detach(), x.detach(), "full").tolist() == [6.0, 5.0, 14.0, 5.0, 6.0]
     assert np.argmax(x).item() == 0                   # no derivative: nothing to lose
 
 

@@ -81,8 +81,6 @@ def _instantiate(generated, fn):
     compiled.__qualname__ = generated.name
     compiled.source = generated.text
     compiled.__astgrad_generated__ = True
-    if getattr(fn, "__astgrad_form__", False):     # its derivative is differentiated in turn
-        compiled.__astgrad_form__ = True
     compiled.__astgrad_seconds__ = generated.seconds
     # the closure variables that are the function's own, not names astgrad bound (for export)
     own = user_freevars(fn)

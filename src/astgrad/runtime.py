@@ -24,6 +24,9 @@ import typing
 import numpy
 
 from .special import bessel_i, polygamma  # noqa: F401  (derivatives of lgamma and numpy.i0)
+from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cov)
+    convolve_crop, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
+    trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
 from .core import originals
@@ -439,18 +442,24 @@ def _reduced_axes(ndim, axis):
     return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
 
 
-def unreduce(g, x, axis=None, keepdims=False):
-    """Spread the adjoint ``g`` of a reduction of ``x`` over ``axis`` back to x's shape."""
+def unreduce(g, x, axis=None, keepdims=False, where=True):
+    """Spread the adjoint ``g`` of a reduction of ``x`` over ``axis`` back to x's shape;
+    ``where`` is the reduction's mask (``numpy.sum(x, where=m)``): 0 where it is False."""
     shape = numpy.shape(x)
     g = _like_dtype(g, x)
     if axis is not None and not keepdims:
         g = numpy.expand_dims(g, _reduced_axes(len(shape), axis))
+    if where is not True:
+        return numpy.where(where, g, numpy.zeros((), dtype=numpy.result_type(g)))
     return numpy.broadcast_to(g, shape)
 
 
-def repeat_count(x, axis=None):
-    """How many elements a reduction over ``axis`` combines (for mean, var, std)."""
+def repeat_count(x, axis=None, keepdims=False, where=True):
+    """How many elements a reduction over ``axis`` combines (for mean, var, std): a
+    number, or with a mask ``where`` the count of each result's elements it keeps."""
     shape = numpy.shape(x)
+    if where is not True:
+        return numpy.sum(numpy.broadcast_to(where, shape), axis=axis, keepdims=keepdims)
     return int(numpy.prod([shape[a] for a in _reduced_axes(len(shape), axis)], dtype=int))
 
 
@@ -3351,6 +3360,47 @@ def abs_slope_curvature(v, h, x):
         raise TypeError("astgrad differentiates abs of a complex value at most twice; for a third "
                         "derivative write it as numpy.sqrt(numpy.real(z) ** 2 + numpy.imag(z) ** 2)")
     return zeros_like(x)
+
+
+def sign_change(v, x):
+    """The change of ``numpy.sign(x)`` along ``v``: 0 for real x (sign is piecewise
+    constant); for complex x, where NumPy's sign is x/|x|, with s = x/|x|,
+    ``1j * s * imag(conj(s) * v) / |x|`` (0 at 0). Linear in v; its transpose under the
+    complex convention (see numpy.fft above) is ``sign_change_adjoint``."""
+    if not numpy.iscomplexobj(x):
+        return _real_zeros(x)
+    size, slope = _unit(x)
+    return 1j * slope * numpy.imag(numpy.conj(slope) * v) / size
+
+
+def sign_change_adjoint(g, x):
+    """The adjoint of ``sign_change`` for a cotangent ``g`` of sign(x): 0 for real x,
+    ``1j * conj(s) * imag(s * g) / |x|`` for complex x."""
+    if not numpy.iscomplexobj(x):
+        return _real_zeros(x)
+    size, slope = _unit(x)
+    return 1j * numpy.conj(slope) * numpy.imag(slope * g) / size
+
+
+def sign_curvature(v, h, x):
+    """A second derivative of ``numpy.sign(x)``: 0 for real x; a complex x is refused."""
+    if numpy.iscomplexobj(x):
+        raise TypeError("astgrad differentiates numpy.sign of a complex value (x / |x|) once only; for a "
+                        "second derivative write it as z / numpy.abs(z)")
+    return _real_zeros(x)
+
+
+def _real_zeros(x):
+    """Zeros of x's shape and float dtype (a number for a number)."""
+    zero = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
+    return zero if isinstance(x, numpy.ndarray) else zero[()]
+
+
+def _unit(x):
+    """(|x| with 1 where x is 0, x/|x| with 0 where x is 0) of a complex x."""
+    size = numpy.abs(x)
+    safe = numpy.where(size > 0, size, 1.0)
+    return safe, numpy.where(size > 0, x / safe, 0.0)
 
 
 # -- activations (the tape's sigmoid, softmax, log_softmax: one primitive each) ------------------

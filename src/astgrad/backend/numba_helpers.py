@@ -63,21 +63,22 @@ def matmul_adjoint_right(g, x, y):
     raise NotImplementedError
 
 
-def repeat_count(x, axis=None):
-    """Stand-in for ``runtime.repeat_count`` (full reductions only) in numba code."""
+def repeat_count(x, axis=None, keepdims=False):
+    """Stand-in for ``runtime.repeat_count`` (full reductions or one axis, no ``where``)
+    in numba code; ``keepdims`` does not change the count."""
     raise NotImplementedError
 
 
 @overload(repeat_count)
-def _repeat_count(x, axis=None):
+def _repeat_count(x, axis=None, keepdims=False):
     if not (axis is None or isinstance(axis, (types.NoneType, types.Omitted))):
         if _is_array(x) and x.ndim > 0 and isinstance(axis, types.Integer):
-            return lambda x, axis=None: x.shape[axis + x.ndim if axis < 0 else axis]
+            return lambda x, axis=None, keepdims=False: x.shape[axis + x.ndim if axis < 0 else axis]
         return None
     if _is_array(x):
-        return lambda x, axis=None: x.size
+        return lambda x, axis=None, keepdims=False: x.size
     if _is_scalar(x):
-        return lambda x, axis=None: 1
+        return lambda x, axis=None, keepdims=False: 1
 
 
 def require_shape(x, shape):
@@ -219,6 +220,29 @@ def _unreduce(g, x, axis=None, keepdims=False):
             return numpy.broadcast_to(numpy.expand_dims(g, k), _shape(x)).copy()
         return along
     return None
+
+
+def sign_change(v, x):
+    """Stand-in for ``runtime.sign_change`` (real x: 0) in numba code."""
+    raise NotImplementedError
+
+
+def sign_change_adjoint(g, x):
+    """Stand-in for ``runtime.sign_change_adjoint`` (real x: 0) in numba code."""
+    raise NotImplementedError
+
+
+def _real_sign_zero(v, x):
+    """numpy.sign of a real x changes nowhere: zeros of x's shape (a complex x has no version)."""
+    if isinstance(x, types.Float):
+        return lambda v, x: 0.0
+    if _is_array(x) and isinstance(x.dtype, types.Float):
+        return lambda v, x: numpy.zeros(x.shape, x.dtype)
+    return None
+
+
+overload(sign_change)(_real_sign_zero)
+overload(sign_change_adjoint)(_real_sign_zero)
 
 
 def in_place(value, like):
@@ -463,6 +487,8 @@ HELPERS = {
     runtime.in_place: in_place,
     runtime.unindex: unindex,
     runtime.snapshot: snapshot,
+    runtime.sign_change: sign_change,
+    runtime.sign_change_adjoint: sign_change_adjoint,
 }
 
 # helpers the lowering introduces, by the name numba code calls them

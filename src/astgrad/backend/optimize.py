@@ -282,12 +282,18 @@ def _parameters(helper):
     return _runtime_parameters[helper]
 
 
+_DEFAULT_KEYWORDS = {numpy.reshape: ("order", "C"), numpy.sum: ("where", True), numpy.mean: ("where", True)}
+
+
 def _drop_default_order(call):
     """``numpy.reshape(g, shape, order='C')`` -> ``numpy.reshape(g, shape)``: 'C' is
-    NumPy's default, and arrays of other libraries (Dask) take no ``order``."""
-    if anno.get(call, Key.TARGET) is numpy.reshape:
+    NumPy's default, and arrays of other libraries (Dask) take no ``order``; so is
+    ``where=True`` of ``numpy.sum`` and ``numpy.mean`` (which ``where=`` rules pass on)."""
+    default = _DEFAULT_KEYWORDS.get(anno.get(call, Key.TARGET))
+    if default is not None:
+        name, value = default
         call.keywords = [k for k in call.keywords
-                         if not (k.arg == "order" and isinstance(k.value, gast.Constant) and k.value.value == "C")]
+                         if not (k.arg == name and isinstance(k.value, gast.Constant) and k.value.value is value)]
 
 
 def inline_single_use(body, keep=()):

@@ -220,8 +220,6 @@ def is_user_function(obj):
         return True
     if not inspect.isfunction(obj):
         return False
-    if getattr(obj, "__astgrad_form__", False):     # frontend/normalize/library_forms.py
-        return True
     module = obj.__module__ or ""
     return not any(module == library.rstrip(".") or module.startswith(library.rstrip(".") + ".")
                    for library in _LIBRARY_MODULES)

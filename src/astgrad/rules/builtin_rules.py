@@ -1,4 +1,4 @@
-"""Derivatives of Python builtins: abs, min/max, sum, float.
+"""Derivatives of Python builtins: abs, min/max, sum, float (and ``ndarray.item``, which is float).
 
 Template functions here end in ``_`` so they do not shadow the builtins that other
 templates in this module call (``float``).
@@ -73,6 +73,17 @@ def float_(y, x=0.0):
 @tangent(builtins.float)
 def float_(y, x=0.0):
     d[y] = float(d[x])
+
+
+# a.item() of an array with one element is float(a) (an index argument is refused)
+@adjoint(numpy.ndarray.item)
+def item_(y, self):
+    d[self] = cast_like(d[y], self)
+
+
+@tangent(numpy.ndarray.item)
+def item_(y, self):
+    d[y] = float(cast_like(d[self], y))
 
 
 non_differentiable(builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,

@@ -12,10 +12,11 @@ section). Where complex values may flow is checked when code is generated
 
 import numpy
 
-from ..runtime import (abs_slope, abs_slope_change, abs_slope_curvature, complex_transpose, imag_adjoint,
+from ..runtime import (abs_slope, abs_slope_change, abs_slope_curvature, sign_change, sign_change_adjoint,
+                       sign_curvature, complex_transpose, imag_adjoint,
                        irfft_transpose, rfft_transpose)
 from .declare import linear
-from .registry import adjoint, d, non_differentiable, tangent
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 fft = numpy.fft
 
@@ -215,3 +216,43 @@ def abs_slope_change_(r, v, x):
 
 
 non_differentiable(abs_slope_curvature)
+
+
+# numpy.sign: piecewise constant for real x; x/|x| for a complex x (NumPy 2), whose
+# derivative sign_change gives (its second derivative is refused at run time)
+@adjoint(numpy.sign)
+def sign(y, x):
+    d[x] = sign_change_adjoint(d[y], x)
+
+
+@tangent(numpy.sign)
+def sign(y, x):
+    d[y] = sign_change(d[x], x)
+
+
+@adjoint(sign_change)
+def sign_change_(r, v, x):
+    d[v] = sign_change_adjoint(d[r], x)
+    d[x] = sign_curvature(v, d[r], x)
+
+
+@tangent(sign_change)
+def sign_change_(r, v, x):
+    d[r] = sign_change(d[v], x)
+    d[r] = sign_curvature(v, d[x], x)
+
+
+@adjoint(sign_change_adjoint)
+def sign_change_adjoint_(r, g, x):
+    d[g] = sign_change(d[r], x)
+    d[x] = sign_curvature(g, d[r], x)
+
+
+@tangent(sign_change_adjoint)
+def sign_change_adjoint_(r, g, x):
+    d[r] = sign_change_adjoint(d[g], x)
+    d[r] = sign_curvature(g, d[x], x)
+
+
+declare(numpy.sign, sign_change, sign_change_adjoint, result=FRESH)
+non_differentiable(sign_curvature)

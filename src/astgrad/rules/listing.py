@@ -160,6 +160,8 @@ SECTIONS = (("NumPy", lambda n: n.startswith("numpy.") and n.count(".") == 1),
             ("numpy.linalg", lambda n: n.startswith("numpy.linalg.")),
             ("numpy.fft", lambda n: n.startswith("numpy.fft.")),
             ("numpy.ndarray methods and attributes", lambda n: n.startswith("numpy.ndarray.")),
+            ("NumPy ufunc methods", lambda n: n.startswith("numpy.") and n.count(".") == 2
+             and n.split(".")[1] not in ("linalg", "fft", "ndarray")),
             ("math", lambda n: n.startswith("math.")),
             ("operator", lambda n: n.startswith("operator.")),
             ("Builtins", lambda n: not n.startswith(("numpy.", "math.", "operator.", "scipy."))),

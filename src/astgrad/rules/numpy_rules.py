@@ -21,6 +21,7 @@ Template functions are named after their primitive; none of them calls a bare
 builtin whose name a template here shadows (``sum``, ``max``, ...).
 """
 
+import builtins
 import math
 import operator
 
@@ -28,7 +29,7 @@ import numpy
 
 from ..runtime import (
     abs_slope, angle_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
-    concatenated_spread, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape, positive_base,
+    concatenated_spread, in_result, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape, positive_base,
     prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
     unique_scatter, unconcatenate, unreduce, unstack, unstack_like,
 )
@@ -102,7 +103,8 @@ elementwise((numpy.subtract, operator.sub), lambda z, x1, x2: 1.0, lambda z, x1,
 elementwise((numpy.multiply, operator.mul), lambda z, x1, x2: x2, lambda z, x1, x2: x1)
 elementwise((numpy.divide, operator.truediv),           # numpy.true_divide is numpy.divide
             lambda z, x1, x2: 1.0 / x2, lambda z, x1, x2: -z / x2)
-elementwise((operator.pow, math.pow),
+# the builtin pow(x, y) is x ** y (pow(x, y, mod) is refused: its rule takes two arguments)
+elementwise((operator.pow, math.pow, builtins.pow),
             lambda z, x1, x2: x2 * x1 ** (x2 - 1),
             lambda z, x1, x2: z * numpy.log(positive_base(x1, z)))
 # numpy.power of a negative Python float to a fractional power is NaN, where Python's **
@@ -119,6 +121,20 @@ elementwise((numpy.hypot, math.hypot), lambda z, x1, x2: x1 / z, lambda z, x1, x
 # x % y = x - floor(x / y) * y, and floor is locally constant; fmod truncates instead.
 elementwise((numpy.remainder, operator.mod),            # numpy.mod is numpy.remainder
             lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.floor_divide(x1, x2))
+# divmod(x1, x2) = (x1 // x2, x1 % x2): the quotient is locally constant, the remainder
+# is remainder's
+for _divmod in (numpy.divmod, builtins.divmod):
+    @adjoint(_divmod)
+    def divmod_(y, x1, x2):
+        d[x1] = unbroadcast(d[y][1], x1)
+        d[x2] = unbroadcast(-d[y][1] * y[0], x2)
+
+    @tangent(_divmod)
+    def divmod_(y, x1, x2):
+        d[y] = in_result(broadcast_like(d[x1], y[1]), y, 1)
+        d[y] = in_result(broadcast_like(-d[x2] * y[0], y[1]), y, 1)
+
+declare(numpy.divmod, builtins.divmod, result=FRESH)
 elementwise(numpy.fmod, lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.rint((x1 - z) / x2))
 # ldexp(x1, x2) = x1 * 2 ** x2, x2 an integer array (no derivative).
 elementwise((numpy.ldexp, math.ldexp), lambda z, x1, x2: numpy.ldexp(numpy.ones_like(x1), x2), None)
@@ -197,24 +213,25 @@ def heaviside(y, x1, x2):
 # ---------------------------------------------------------------------------------
 
 
+# where= masks the elements a sum or mean combines: the others get no derivative
 @adjoint(numpy.sum)
-def sum(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims)
+def sum(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+    d[a] = unreduce(d[y], a, axis, keepdims, where)
 
 
 @tangent(numpy.sum)
-def sum(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[y] = numpy.sum(d[a], axis=axis, keepdims=keepdims)
+def sum(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+    d[y] = numpy.sum(d[a], axis=axis, keepdims=keepdims, where=where)
 
 
 @adjoint(numpy.mean)
-def mean(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[a] = unreduce(d[y] / repeat_count(a, axis), a, axis, keepdims)
+def mean(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+    d[a] = unreduce(d[y] / repeat_count(a, axis, keepdims, where), a, axis, keepdims, where)
 
 
 @tangent(numpy.mean)
-def mean(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[y] = numpy.mean(d[a], axis=axis, keepdims=keepdims)
+def mean(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+    d[y] = numpy.mean(d[a], axis=axis, keepdims=keepdims, where=where)
 
 
 @adjoint(numpy.prod)
@@ -458,7 +475,7 @@ non_differentiable(
     numpy.argmax, numpy.argmin, numpy.argsort, numpy.argwhere, numpy.nonzero,
     numpy.flatnonzero, numpy.count_nonzero, numpy.searchsorted,
     numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.round, numpy.around,
-    numpy.fix, numpy.sign, numpy.floor_divide,
+    numpy.fix, numpy.floor_divide,
     numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isposinf, numpy.isneginf, numpy.isclose, numpy.allclose,
     numpy.array_equal, numpy.any, numpy.all, numpy.signbit,
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,

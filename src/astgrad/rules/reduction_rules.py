@@ -32,7 +32,7 @@ from ..runtime import (
     quantile_weights, range_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
     ungroup_axes, unpermute, unreduce, unweight, weights_like,
 )
-from .registry import adjoint, d, tangent, unsupported
+from .registry import FRESH, adjoint, d, declare, tangent, unsupported
 
 # ---------------------------------------------------------------------------------
 # variance and standard deviation (``correction`` is NumPy's other name for ddof)
@@ -376,3 +376,41 @@ def nancumprod(y, a, axis=None, dtype=None):
     w = numpy.where(m, prod_except(numpy.where(m, numpy.expand_dims(b, -2), 1.0), -1), 0.0)
     d[y] = numpy.reshape(ungroup_axes(numpy.sum(w * numpy.expand_dims(group_axes(d[a], axis), -2), axis=-1),
                                       a, axis), numpy.shape(y))
+
+
+# ---------------------------------------------------------------------------------
+# ufunc reductions: numpy.add.reduce is sum, numpy.maximum.reduce is amax, ... (axis 0
+# unless told); ties split evenly as for max and min
+# ---------------------------------------------------------------------------------
+
+@adjoint(numpy.add.reduce)
+def add_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
+    d[array] = unreduce(d[y], array, axis, keepdims)
+
+
+@tangent(numpy.add.reduce)
+def add_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
+    d[y] = numpy.sum(d[array], axis=axis, keepdims=keepdims)
+
+
+@adjoint(numpy.multiply.reduce)
+def multiply_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
+    d[array] = unreduce(d[y], array, axis, keepdims) * prod_except(array, axis)
+
+
+@tangent(numpy.multiply.reduce)
+def multiply_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
+    d[y] = numpy.sum(d[array] * prod_except(array, axis), axis=axis, keepdims=keepdims)
+
+
+for _extremum in (numpy.maximum.reduce, numpy.minimum.reduce):
+    @adjoint(_extremum)
+    def extremum_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
+        d[array] = unreduce(d[y], array, axis, keepdims) * tie_weights(array, y, axis, keepdims)
+
+    @tangent(_extremum)
+    def extremum_reduce(y, array, axis=0, dtype=None, out=None, keepdims=False):
+        d[y] = numpy.sum(d[array] * tie_weights(array, y, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+declare(numpy.add.reduce, numpy.multiply.reduce, numpy.maximum.reduce, numpy.minimum.reduce, result=FRESH)

@@ -45,13 +45,13 @@ def broadcast_like_(y, g, x):
 
 
 @adjoint(unreduce)
-def unreduce_(y, g, x, axis=None, keepdims=False):
-    d[g] = numpy.sum(d[y], axis=axis, keepdims=keepdims)
+def unreduce_(y, g, x, axis=None, keepdims=False, where=True):
+    d[g] = numpy.sum(d[y], axis=axis, keepdims=keepdims, where=where)
 
 
 @tangent(unreduce)
-def unreduce_(y, g, x, axis=None, keepdims=False):
-    d[y] = unreduce(d[g], x, axis, keepdims)
+def unreduce_(y, g, x, axis=None, keepdims=False, where=True):
+    d[y] = unreduce(d[g], x, axis, keepdims, where)
 
 
 @adjoint(unindex)

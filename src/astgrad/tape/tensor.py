@@ -17,7 +17,7 @@ import numpy
 from . import dtypes, fmt, outputs, program
 from .conversion import ConversionMethods
 from .functions import FunctionMethods
-from .graph import NoRuleError, written
+from .graph import NoRuleError, op_info, written
 from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
@@ -201,6 +201,9 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
             if kwargs.get("out") is not None:
                 return outputs.function_into(self._ufunc_method(method), ufunc, inputs, kwargs)
             if needs_recording(inputs):
+                bound = getattr(ufunc, method)          # numpy.maximum.reduce: a rule of its own
+                if op_info(bound)[0] != "unknown":
+                    return apply(bound, inputs, kwargs)
                 raise NoRuleError(f"numpy.{ufunc.__name__}.{method} has no derivative rule in "
                                   "astgrad; it cannot be recorded on a tensor that requires grad")
             return wrap_constant(getattr(ufunc, method)(*raw(inputs), **raw(kwargs)))

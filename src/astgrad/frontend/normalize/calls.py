@@ -15,7 +15,6 @@ from ...core.ops import is_user_function
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
-from .library_forms import library_form
 from .nested import is_transform_object
 from .refusals import _Line
 
@@ -267,9 +266,6 @@ class CallLowering:
             return self.specialized_call(node, obj)
         if is_transform_object(obj):
             return self.transform_object_call(node, obj)        # nested.py
-        form = library_form(obj)        # numpy.trapezoid: library_forms.py
-        if form is not None:
-            return node, S.name(self.bind_value(form, "function")), form
         return node, S.copy(node.func), obj
 
     def specialized_call(self, node, fn):
