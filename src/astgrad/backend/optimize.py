@@ -298,8 +298,11 @@ def _drop_default_order(call):
 
 def inline_single_use(body, keep=()):
     """``t = a + b; y = np.tanh(t)`` -> ``y = np.tanh(a + b)`` for a temporary assigned
-    once and read once, by the very next statement of the same block. The generated
-    code reads closer to what a person writes, and runs fewer statements. Returns
+    once and read once, by the next statement of the same block. The generated code reads
+    closer to what a person writes, and runs fewer statements. The saves reverse mode
+    puts before an assignment (``a_saved = a``, ``a_stack.append(a)``) may stand in
+    between where they change nothing the temporary's value reads: ``t = a * 0.5;
+    a_stack.append(a); a = t + b`` -> ``a_stack.append(a); a = a * 0.5 + b``. Returns
     (stores, reads) of each name of the body as it leaves it (a name not in the first
     is never stored)."""
     stores, loads = {}, {}
@@ -319,18 +322,57 @@ def _inline_block(block, stores, loads, is_pure):
     position = 0
     while position < len(block):
         stmt = block[position]
-        following = block[position + 1] if position + 1 < len(block) else None
         if (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-                and following is not None and not isinstance(following, (gast.For, gast.While, gast.If))
                 and stores.get(stmt.targets[0].id) == 1 and loads.get(stmt.targets[0].id) == 1
-                and not anno.moves_saved_values(stmt) and not anno.moves_saved_values(following)
-                and is_pure(stmt.value) and _reads_in_expression(following, stmt.targets[0].id)):
-            S.replace_loads(following, stmt.targets[0].id, stmt.value)
-            del block[position]
-            stores[stmt.targets[0].id] -= 1     # the temporary is gone
-            loads[stmt.targets[0].id] -= 1
-            continue
+                and not anno.moves_saved_values(stmt) and is_pure(stmt.value)):
+            reader = _reader(block, position)
+            if reader is not None:
+                S.replace_loads(reader, stmt.targets[0].id, stmt.value)
+                del block[position]
+                stores[stmt.targets[0].id] -= 1     # the temporary is gone
+                loads[stmt.targets[0].id] -= 1
+                continue
         position += 1
+
+
+def _reader(block, position):
+    """The statement after ``block[position]`` (``t = value``) that reads ``t`` in its
+    value, past the saves that change no name ``value`` reads; None if the next statement
+    but such saves is not one or is a compound statement or a save itself."""
+    name, read = block[position].targets[0].id, None
+    for following in block[position + 1:]:
+        if isinstance(following, (gast.For, gast.While, gast.If)):
+            return None
+        if not anno.moves_saved_values(following):
+            if following is not block[position + 1] and not (_copies(following, name)
+                                                              and not S.call_nodes(block[position].value)):
+                return None         # past saves only arithmetic, into ``a = t``: it stays one operation
+            return following if _reads_in_expression(following, name) else None
+        changed = _changed_by_save(following)
+        read = S.loaded_names(block[position].value) if read is None else read
+        if changed is None or changed in read:
+            return None
+    return None
+
+
+def _copies(stmt, name):
+    """Whether ``stmt`` is ``v = name`` for a name ``v``."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+        and isinstance(stmt.value, gast.Name) and stmt.value.id == name
+
+
+def _changed_by_save(stmt):
+    """The one name a save statement changes: its target (``a_saved = a``, ``t = 0.0``)
+    or the stack it pushes on (``a_stack.append(a)``); None for any other form."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+            and dataflow.is_pure(stmt.value):
+        return stmt.targets[0].id
+    value = stmt.value if isinstance(stmt, gast.Expr) else None
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "append" \
+            and isinstance(value.func.value, gast.Name) and len(value.args) == 1 and not value.keywords \
+            and dataflow.is_pure(value.args[0]):
+        return value.func.value.id
+    return None
 
 
 def _reads_in_expression(stmt, name):

@@ -348,7 +348,37 @@ def split_self_references(block, fixed, namer, nested=None):
         first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
         second = S.assign(stmt.targets[0].id, S.name(temp), line=getattr(stmt, "lineno", None))
         return [first, second]
-    return walk.rewrite_blocks(block, split)
+
+    def split_block(stmts):
+        out = []
+        for stmt in stmts:
+            parts = split(stmt)
+            if not isinstance(parts, list):
+                out.append(parts)
+            elif out and _saves_before(out[-1], parts[1].targets[0].id, parts[0].value):
+                out[-1:] = [parts[0], out[-1], parts[1]]
+            else:
+                out.extend(parts)
+        return out
+    return walk.rewrite_each_block(list(block), split_block)
+
+
+def _saves_before(stmt, name, value):
+    """Whether ``stmt`` is a derivative's own save of ``name`` (``name_saved = name``,
+    ``name_stack.append(name)``) that changes nothing ``value`` reads: the part of a
+    self-reference ``name = value`` computing ``value`` goes before it, so the save stays
+    right before the assignment, where reverse mode finds it and saves nothing again."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.Name) and stmt.value.id == name:
+        changed = stmt.targets[0].id
+    elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and len(stmt.value.args) == 1 \
+            and anno.get(stmt.value, Key.METHOD) == "append" and isinstance(stmt.value.func, gast.Attribute) \
+            and isinstance(stmt.value.func.value, gast.Name) and isinstance(stmt.value.args[0], gast.Name) \
+            and stmt.value.args[0].id == name:
+        changed = stmt.value.func.value.id
+    else:
+        return False
+    return changed != name and changed not in S.names_in(value)
 
 
 def creates_new_value(value):
