@@ -1125,6 +1125,7 @@ def choose_parts_(y, h, a, g, mode="raise"):
 
 non_differentiable(runtime.rollaxis_axes, runtime.along_axis_index)
 non_differentiable(runtime.diagonal_index)
+non_differentiable(runtime.own_items)      # raises or returns None: a check inside through_store/unindex
 
 
 # -- helpers of numpy.fft (rules/fft_rules.py): each is linear, and its adjoint is the
