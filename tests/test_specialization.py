@@ -249,3 +249,20 @@ def test_the_size_of_a_value_restored_as_its_shape():
     gradient = astgrad.grad(mean_in_a_while_loop, (0, 1))
     assert ".size" in gradient.source_for(*args)
     assert_close(gradient(*args), numerical_grad(mean_in_a_while_loop, args, wrt=(0, 1)))
+
+
+MASK = np.array([True, False, True, True])
+
+
+def mean_under_a_mask_and_kept_dims(x):
+    return np.mean(x ** 2, where=MASK) + np.mean(x * 3.0, keepdims=True)[0]
+
+
+def test_the_count_of_a_mean_is_a_size_only_without_a_mask():
+    # keepdims=True counts every element (x.size); where= counts the mask's elements
+    x = np.array([0.3, -0.5, 0.9, 1.2])
+    gradient = astgrad.grad(mean_under_a_mask_and_kept_dims)
+    got = gradient(x)
+    assert_close(got, numerical_grad(mean_under_a_mask_and_kept_dims, x))
+    code = gradient.source_for(x)
+    assert "x.size" in code and "repeat_count(t, None, False, MASK)" in code

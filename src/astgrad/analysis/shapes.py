@@ -679,13 +679,23 @@ class _Sizes(walk.CallTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        whole = all(isinstance(arg, gast.Constant) and arg.value is None for arg in node.args[1:])   # axis=None
-        if anno.get(node, Key.TARGET) is runtime.repeat_count and node.args and whole and not node.keywords \
+        if anno.get(node, Key.TARGET) is runtime.repeat_count and node.args and _counts_all(node) \
                 and isinstance(node.args[0], gast.Name) and self.layouts.of(node.args[0]):
             # the size of a parameter of the same shape: the array itself need not be kept
             same = same_shape_parameter(node.args[0].id, self.layouts, self.params)
             return gast.Attribute(value=S.name(same) if same else node.args[0], attr="size", ctx=gast.Load())
         return node
+
+
+def _counts_all(node):
+    """Whether ``repeat_count(x, axis=None, keepdims=..., where=True)`` counts every element
+    of ``x`` (``x.size``, whatever ``keepdims``): no axis and no mask."""
+    given = dict(zip(("axis", "keepdims", "where"), node.args[1:]))
+    given.update((kw.arg, kw.value) for kw in node.keywords)
+    if set(given) - {"axis", "keepdims", "where"}:
+        return False
+    constant = {name: value.value for name, value in given.items() if isinstance(value, gast.Constant)}
+    return len(constant) == len(given) and constant.get("axis") is None and constant.get("where", True) is True
 
 
 def _sizes(body, layouts, params):
