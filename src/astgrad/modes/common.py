@@ -445,14 +445,25 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         if refused and not refused <= unread.unread(stmt, refused):
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
                                  holders=holders, sharers=refused)
-        for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
-            _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
-            unread.forget()
-        if _write_into_a_copy(body, stmt, name, action, (helper, namer), followed | refreshed):
-            unread.forget()
-        for v in sorted(refreshed):
-            _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
-            unread.forget()
+        changed = _follow_write(body, (stmt, name, action, strict), followed, refreshed, element_reads,
+                                (helper, namer, refresh_row))
+        if changed:
+            unread.forget()     # statements were added: what is unread is found again
+
+
+def _follow_write(body, write, followed, refreshed, element_reads, makers):
+    """The statements after a write that let other names see it as Python does: aliases
+    ``followed``, rows ``refreshed`` read again, or the write put into a copy of the item
+    (``_write_into_a_copy``); whether any was added. ``write``: (statement, name, action,
+    strict); ``makers``: (helper, namer, refresh_row)."""
+    stmt, name, action, strict = write
+    helper, namer, refresh_row = makers
+    for v in sorted(followed):      # y = x; y[0] = v (or y *= v): x sees the change
+        _insert_after(body, stmt, _followed(v, name, strict, helper, stmt))
+    copied = _write_into_a_copy(body, stmt, name, action, (helper, namer), followed | refreshed)
+    for v in sorted(refreshed):
+        _refresh_after(body, stmt, v, name, element_reads[v], refresh_row, namer)
+    return bool(followed or refreshed or copied)
 
 
 _STACK_METHODS = ("append", "pop")
