@@ -211,3 +211,22 @@ def test_power_second_order_through_the_log_of_its_base():
 
 
 W_VALUES = np.array([1.0, -2.0, 0.5])
+
+
+PARTS = np.array([1 + 2j, 0.5 - 1j, 2j])
+
+
+def parts_of_a_tuple_of_mixed_arrays(x):
+    # numpy.imag / numpy.real of a tuple of a complex and a real array: the adjoint is
+    # taken item by item (it raised an internal TypeError on the tuple's dtype)
+    a, b = np.imag(np.atleast_1d(x * PARTS, x * 2.0))
+    c, d = np.real(np.atleast_1d(x * PARTS, x * 2.0))
+    return np.sum(a ** 2) + np.sum(b * x) + np.sum(c * d)
+
+
+def test_parts_of_a_tuple_of_mixed_arrays_match_finite_differences():
+    x = np.array([0.3, -0.4, 0.9])
+    expected = numerical_grad(parts_of_a_tuple_of_mixed_arrays, x)
+    assert_close(astgrad.grad(parts_of_a_tuple_of_mixed_arrays)(x), expected)
+    _, tangent = astgrad.jvp(parts_of_a_tuple_of_mixed_arrays, (x,), (np.ones(3),))
+    assert_close(tangent, np.sum(expected))

@@ -3296,7 +3296,11 @@ def real_irfft(t, s=None, axes=None, norm=None):
 
 def imag_adjoint(g, val):
     """The adjoint of ``numpy.imag(val)``: ``-1j * g`` for a complex val, zeros for a
-    real one (whose imaginary part is the constant 0)."""
+    real one (whose imaginary part is the constant 0); item by item for a list or tuple
+    of arrays (``numpy.imag(numpy.atleast_1d(a, b))``), whose dtypes may differ."""
+    if isinstance(val, (list, tuple)):
+        items = [imag_adjoint(g_item, item) for g_item, item in zip(g, val)]
+        return items if isinstance(val, list) else tuple(items)
     if numpy.iscomplexobj(val):
         return g * numpy.complex128(-1j).astype(numpy.result_type(val))
     return zeros_like(val) if isinstance(val, numpy.ndarray) else 0.0
