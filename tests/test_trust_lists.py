@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_grad, numerical_jvp
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 from program_files import load
 
 
@@ -140,3 +140,32 @@ def test_a_list_times_an_argument_says_how_to_write_an_elementwise_product():
     fn = load(LIST_TIMES_ARRAY, "list_times_argument")
     with pytest.raises(TypeError, match=r"numpy.asarray\(\[...\]\) \* v"):
         astgrad.grad(fn)(np.array([2.0, -1.0, 3.0]))
+
+
+def repeated_then_numpy(xs, n):
+    a = xs * n                  # n copies of the list, then read by NumPy as an array
+    return np.sum(np.sin(a) * a)
+
+
+def repeated_through_a_branch(xs, n):
+    a = xs * n
+    if np.sum(a) > 0.0:
+        a = np.sin(a) * n
+    else:
+        a = np.cos(a) * 2.0
+    return np.sum(a * n * a)
+
+
+@pytest.mark.parametrize("f", [repeated_then_numpy, repeated_through_a_branch])
+@pytest.mark.parametrize("xs", [[0.3], [0.2, 0.4, -0.1]])
+def test_a_repeated_list_read_by_numpy_in_every_mode(f, xs):
+    """The tangent of a repeated list times an array is NumPy's elementwise product (the
+    derivative list multiplied each of its items by the whole array: 3x too large for
+    one item repeated three times, with no error)."""
+    expected = numerical_grad(lambda v: f(list(v), 3), (np.array(xs),), 0)
+    assert_close(np.array(astgrad.grad(f)(xs, 3)), expected)
+    direction = [1.0, -0.5, 2.0][:len(xs)]
+    assert_close(astgrad.jvp(f, (xs, 3), (direction, None))[1], expected @ np.array(direction))
+    gradient = astgrad.grad(f)
+    expected_hessian = numerical_hessian(lambda v, n: np.array(gradient(v, n)), (xs, 3))
+    assert_close(np.array(astgrad.hessian(f)(xs, 3)), expected_hessian)

@@ -60,6 +60,8 @@ class AdjointList(list):
     __iadd__ = __add__          # d_xs += e adds too (list's += would extend)
 
     def __mul__(self, other):
+        if isinstance(other, numpy.ndarray) and other.ndim:
+            return _as_rows(self) * other   # as NumPy multiplies a list by an array: elementwise
         return AdjointList(a * other for a in self)
 
     __rmul__ = __mul__
@@ -73,6 +75,12 @@ class AdjointList(list):
 
     def __repr__(self):
         return f"AdjointList({list.__repr__(self)})"
+
+
+def _as_rows(items):
+    """The derivatives of a list's items as one array (a 0.0 placeholder broadcast to its
+    siblings' shape), as NumPy reads the list."""
+    return numpy.stack(numpy.broadcast_arrays(*items)) if items else numpy.zeros(0)
 
 
 class AdjointDict(dict):
