@@ -19,6 +19,7 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
+from .export_guards import arrays_not_lists, list_guard_lines
 from .export_seeds import seed_like, seed_lines
 from .shaped import takes_varargs
 from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, unread_calls_alone,
@@ -44,9 +45,12 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     fn = _function(f)
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
-    prologue = seed_lines(compiled, names, wrt)
-    if prologue:
+    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt)
+    if guards:
+        module.bind("arrays_not_lists", arrays_not_lists, compiled.__code__.co_name)
+    if seeds:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
+    prologue = guards + seeds
     module.add_function(compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue=prologue)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
     if path is not None:
