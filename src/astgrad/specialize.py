@@ -185,13 +185,14 @@ def _transforms_gradient(function):
 
 def _proven(function, part, key=None):
     """Whether ``function`` returns a real number for arguments of the kinds ``part``
-    (its normalized def from the check of ``grad``'s ``key`` where that is at hand).
+    (with ``grad``'s ``key``: its normalized def from the front half the code made next
+    is finished from, see ``caching.checked_normalized``).
     The analyses are imported here: code loaded from the disk cache needs no proof."""
     from .analysis import shapes
     from .analysis.scalar_output import returns_real_number
     fn = underlying(function)
-    tree = checked_normalized(fn, key) if key is not None else None
     try:
+        tree = checked_normalized(fn, key) if key is not None else None
         if tree is None:
             _, tree, _, _ = prepare(fn)
     except Exception:       # noqa: BLE001 - not proven; generating the code reports any error
