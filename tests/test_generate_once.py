@@ -3,6 +3,7 @@ generation: parse, normalize, transform, where every refusal is raised) and keep
 half; the first call finishes it for the arguments' kinds (optimize, emit, compile)."""
 
 import concurrent.futures
+import sys
 import threading
 
 import numpy as np
@@ -246,3 +247,29 @@ def test_each_further_kind_of_arguments_parses_the_function_once(monkeypatch, co
     assert parsed == ["product"] * 3
     assert counted["front"] == ["product"] * 3
     assert counted["back"] == ["product"] * 3
+
+
+activation = np.sin
+
+
+def activated(x):
+    return np.sum(activation(x) * x)
+
+
+def test_a_rebinding_proves_and_generates_from_one_parse(monkeypatch):
+    """After a rebinding of a name the code depends on, the proof for the new meaning and
+    the code made for it come from one parse of the function."""
+    parsed = []
+    prepare = pipeline.prepare
+
+    def counting_prepare(fn, callees):
+        parsed.append(fn.__name__)
+        return prepare(fn, callees)
+    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
+    x = np.linspace(-1.0, 1.0, 4)
+    g = astgrad.grad(activated)
+    assert_close(g(x), np.cos(x) * x + np.sin(x))
+    monkeypatch.setattr(sys.modules[__name__], "activation", np.tanh)
+    assert_close(g(x), (1.0 - np.tanh(x) ** 2) * x + np.tanh(x))
+    assert getattr(g._versions.for_signature(g._versions.signatures()[0]), "__astgrad_gradient_only__", False)
+    assert parsed == ["activated", "activated"]
