@@ -19,7 +19,8 @@ later processes call the gradient with matrices where the first called it with v
 each with its own copy of the cache the first one filled: the check is on disk, the
 code for the new kinds is generated.
 
-    python benchmarks/second_process.py [--statements 300] [--runs 5] [--no-cache] [--no-bytecode] [--best] [--other-kinds]
+    python benchmarks/second_process.py [--statements 300] [--runs 5] [--no-cache] [--no-bytecode] [--best]
+        [--other-kinds]
 """
 
 import argparse

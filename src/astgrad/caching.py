@@ -239,7 +239,8 @@ def _cached_entry(fn, key):
 def made_before(fn, key):
     """Whether ``fn``'s derivative ``key`` is at hand without generating it: cached here
     while its names mean the same (for ``fn`` or an equal function, see ``_shared_key``),
-    or stored on disk by an earlier process (verified on load). Code under ``pipeline.PROVEN``'s key is made only after a proof about ``fn``
+    or stored on disk by an earlier process (verified on load). Code under
+    ``pipeline.PROVEN``'s key is made only after a proof about ``fn``
     (``specialize.GradientOnly``), for the same source and the same meanings of its names."""
     if _cached_entry(fn, key) is not None or _shared_entry(fn, key) is not None:
         return True
