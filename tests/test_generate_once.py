@@ -3,7 +3,6 @@ generation: parse, normalize, transform, where every refusal is raised) and keep
 half; the first call finishes it for the arguments' kinds (optimize, emit, compile)."""
 
 import concurrent.futures
-import sys
 import threading
 
 import numpy as np
@@ -30,6 +29,19 @@ def counted(monkeypatch):
     monkeypatch.setattr(pipeline, "front", counting_front)
     monkeypatch.setattr(pipeline, "back", counting_back)
     return counts
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """[...]: the functions parsed and normalized, in order."""
+    names = []
+    prepare = pipeline.prepare
+
+    def counting_prepare(fn, callees):
+        names.append(fn.__name__)
+        return prepare(fn, callees)
+    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
+    return names
 
 
 def once_a(x, y):
@@ -178,18 +190,11 @@ def make_activated_loss(activation):
     return activated_loss
 
 
-def test_closures_of_one_factory_take_the_proof_with_the_code(monkeypatch):
+def test_closures_of_one_factory_take_the_proof_with_the_code(parsed):
     """The code without the value made for one closure is taken for an equal one (the
     proof made before it holds for the same source and names, as for code from the disk
     cache): the later closures are not parsed again for a proof. One with another
     activation is proven and made anew."""
-    parsed = []
-    prepare = pipeline.prepare
-
-    def counting_prepare(fn, callees):
-        parsed.append(fn.__name__)
-        return prepare(fn, callees)
-    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
     w = np.linspace(-1.0, 1.0, 5)
     for activation, derivative in ((np.sin, np.cos), (np.sin, np.cos), (np.tanh, lambda v: 1.0 - np.tanh(v) ** 2)):
         g = astgrad.grad(make_activated_loss(activation))
@@ -202,16 +207,9 @@ def real_output(x, y):
     return np.sum(np.sin(x) * y)
 
 
-def test_the_first_call_proves_the_output_real_without_parsing_again(monkeypatch):
+def test_the_first_call_proves_the_output_real_without_parsing_again(parsed):
     """The proof that the output is a real number (for code without the value) reads
     the normalized function grad(f) kept, instead of parsing the function again."""
-    parsed = []
-    prepare = pipeline.prepare
-
-    def counting_prepare(fn, callees):
-        parsed.append(fn.__name__)
-        return prepare(fn, callees)
-    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
     x, y = np.linspace(0.1, 0.9, 3), np.linspace(-1.0, 1.0, 3)
     g = astgrad.grad(real_output)
     assert parsed == ["real_output"]
@@ -224,17 +222,10 @@ def product(x, y):
     return np.sin(x) @ y        # a number for two vectors, a vector for a matrix and a vector
 
 
-def test_each_further_kind_of_arguments_parses_the_function_once(monkeypatch, counted):
+def test_each_further_kind_of_arguments_parses_the_function_once(parsed, counted):
     """A call with a further kind of arguments (the front half grad(f) kept is finished
     already) parses and normalizes the function once, for the proof and the code together:
     the proof's front half is the one the code is finished from."""
-    parsed = []
-    prepare = pipeline.prepare
-
-    def counting_prepare(fn, callees):
-        parsed.append(fn.__name__)
-        return prepare(fn, callees)
-    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
     x, y = np.linspace(0.1, 0.9, 3), np.linspace(-1.0, 1.0, 3)
     g = astgrad.grad(product)
     assert_close(g(x, y), np.cos(x) * y)
@@ -256,20 +247,13 @@ def activated(x):
     return np.sum(activation(x) * x)
 
 
-def test_a_rebinding_proves_and_generates_from_one_parse(monkeypatch):
+def test_a_rebinding_proves_and_generates_from_one_parse(parsed, monkeypatch):
     """After a rebinding of a name the code depends on, the proof for the new meaning and
     the code made for it come from one parse of the function."""
-    parsed = []
-    prepare = pipeline.prepare
-
-    def counting_prepare(fn, callees):
-        parsed.append(fn.__name__)
-        return prepare(fn, callees)
-    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
     x = np.linspace(-1.0, 1.0, 4)
     g = astgrad.grad(activated)
     assert_close(g(x), np.cos(x) * x + np.sin(x))
-    monkeypatch.setattr(sys.modules[__name__], "activation", np.tanh)
+    monkeypatch.setitem(globals(), "activation", np.tanh)
     assert_close(g(x), (1.0 - np.tanh(x) ** 2) * x + np.tanh(x))
     assert getattr(g._versions.for_signature(g._versions.signatures()[0]), "__astgrad_gradient_only__", False)
     assert parsed == ["activated", "activated"]
