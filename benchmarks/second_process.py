@@ -5,7 +5,8 @@ directory, then new processes each take ``astgrad.grad(f)`` and call it once; pr
 what they generated (nothing, when the cache serves them; "reverse zero-safe" where the
 plain gradient had a NaN, so its zero-safe twin was generated too, see zero_safe.py) and
 the time of grad() plus the first call, CPU and wall clock (loading the generation
-engine included where the process generates code), and the CPU time of ``import
+engine included where the process generates code), the CPU time of grad() alone (the
+check; the rest of the CPU time is the first call), and the CPU time of ``import
 astgrad`` after NumPy (median of the runs). With
 ``--no-cache`` the new processes run without the disk cache (``ASTGRAD_CACHE=0``): what
 a process pays when it generates the code itself. The processes load the bytecode of
@@ -13,14 +14,19 @@ the modules they import (compiled once, in the temporary directory, before the f
 process), as an installed package does, so a module astgrad imports on first use
 costs what loading it costs; ``--no-bytecode`` compiles every module from its source
 in every process instead. ``--best`` prints the least of the runs instead of the median
-(on a loaded machine the least is the steadier of the two).
+(on a loaded machine the least is the steadier of the two). With ``--other-kinds`` the
+later processes call the gradient with matrices where the first called it with vectors,
+each with its own copy of the cache the first one filled: the check is on disk, the
+code for the new kinds is generated.
 
     python benchmarks/second_process.py [--statements 300] [--runs 5] [--no-cache] [--no-bytecode] [--best]
+        [--other-kinds]
 """
 
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,25 +63,36 @@ else:                           # a version of astgrad that loads the engine wit
 sys.path.insert(0, sys.argv[1])
 import second_process_target as target
 x, y = np.linspace(0.1, 0.9, 5), np.linspace(-0.5, 0.5, 5)
+if sys.argv[2] == "matrices":
+    x, y = np.outer(np.ones(2), x), np.outer(np.ones(2), y)
 wall, cpu = time.perf_counter(), time.process_time()
 gradient = astgrad.grad(target.f)
+checked = time.process_time() - cpu
 with np.errstate(all="ignore"):         # the synthetic functions overflow; the values do not matter
     gradient(x, y)
-print(json.dumps({"generated": generated, "cpu": time.process_time() - cpu,
+print(json.dumps({"generated": generated, "cpu": time.process_time() - cpu, "grad": checked,
                   "wall": time.perf_counter() - wall, "import": imported}))
 '''
 
 
-def run(directory, cache, enabled=True, bytecode=True):
+def run(directory, cache, enabled=True, bytecode=True, kinds="vectors"):
     environment = dict(os.environ, ASTGRAD_CACHE="1" if enabled else "0", ASTGRAD_CACHE_DIR=cache)
     if bytecode:    # as an installed package has: the modules compiled once (as at install), then loaded
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
         environment["PYTHONPYCACHEPREFIX"] = os.path.join(directory, "bytecode")
         if not os.path.isdir(environment["PYTHONPYCACHEPREFIX"]):
             subprocess.run([sys.executable, "-c", "import astgrad.pipeline"], env=environment, check=True)
-    done = subprocess.run([sys.executable, "-c", CHILD, directory], env=environment, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", CHILD, directory, kinds], env=environment, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout)
+
+
+def _copied(cache, number):
+    """A copy of the cache directory as the first process left it (so that each later
+    process finds only what the first one stored)."""
+    copy = f"{cache}-{number}"
+    shutil.copytree(cache, copy)
+    return copy
 
 
 def calling(n):
@@ -93,22 +110,27 @@ def main(argv=None):
     parser.add_argument("--no-bytecode", action="store_true",
                         help="every process compiles the modules it imports from source (PYTHONDONTWRITEBYTECODE)")
     parser.add_argument("--best", action="store_true", help="the least of the runs instead of the median")
+    parser.add_argument("--other-kinds", action="store_true",
+                        help="later processes call the gradient with matrices, not the first one's vectors")
     args = parser.parse_args(argv)
     statistic = min if args.best else statistics.median
     sys.path.insert(0, HERE)
     from generation_scaling import SHAPES
-    print(f"{'shape':<9} {'first process (ms)':>19} {'later: generated':>25} {'CPU (ms)':>9} {'wall (ms)':>10} "
-          f"{'import (ms)':>12}")
+    print(f"{'shape':<9} {'first process (ms)':>19} {'later: generated':>25} {'CPU (ms)':>9} {'grad() (ms)':>12} "
+          f"{'wall (ms)':>10} {'import (ms)':>12}")
     for shape, make in dict(SHAPES, calling=calling).items():
         with tempfile.TemporaryDirectory() as directory:
             with open(os.path.join(directory, "second_process_target.py"), "w") as handle:
                 handle.write("import numpy as np\n\n\n" + make(args.statements))
             cache = os.path.join(directory, "cache")
             first = run(directory, cache, bytecode=not args.no_bytecode)
-            later = [run(directory, cache, not args.no_cache, not args.no_bytecode) for _ in range(args.runs)]
+            later = [run(directory, _copied(cache, run_number) if args.other_kinds else cache, not args.no_cache,
+                         not args.no_bytecode, "matrices" if args.other_kinds else "vectors")
+                     for run_number in range(args.runs)]
             generated = "+".join(sorted({kind for result in later for kind in result["generated"]})) or "nothing"
             print(f"{shape:<9} {first['cpu'] * 1e3:19.0f} {generated:>25} "
                   f"{statistic(r['cpu'] for r in later) * 1e3:9.1f} "
+                  f"{statistic(r['grad'] for r in later) * 1e3:12.1f} "
                   f"{statistic(r['wall'] for r in later) * 1e3:10.1f} "
                   f"{statistic(r['import'] for r in later) * 1e3:12.1f}", flush=True)
 

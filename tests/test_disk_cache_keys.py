@@ -185,7 +185,7 @@ def read_only(*args, **kwargs):
 if failure == "replace":
     disk_cache.os.replace = no_space
 elif failure == "write":
-    disk_cache.json.dump = no_space
+    disk_cache._write_json = no_space
 elif failure == "makedirs":
     disk_cache.os.makedirs = read_only
 import disk_cache_target as t

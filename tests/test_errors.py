@@ -313,3 +313,12 @@ def test_vjp_of_non_function_is_type_error(bad):
 def test_grad_of_non_function_raises_at_grad_time():
     with pytest.raises(TypeError):
         astgrad.grad(np.isnan)         # a library function without a derivative rule
+
+
+@pytest.mark.parametrize("marker, fn", REFUSED, ids=IDS)
+def test_grad_refuses_when_made_not_when_first_called(marker, fn):
+    # grad(f) checks f (the code for the arguments' kinds is made at the first call):
+    # what is refused, grad(f) itself refuses, naming the file and the line
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(fn)
+    check_error(info.value, marker)

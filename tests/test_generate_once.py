@@ -31,6 +31,19 @@ def counted(monkeypatch):
     return counts
 
 
+@pytest.fixture
+def parsed(monkeypatch):
+    """[...]: the functions parsed and normalized, in order."""
+    names = []
+    prepare = pipeline.prepare
+
+    def counting_prepare(fn, callees):
+        names.append(fn.__name__)
+        return prepare(fn, callees)
+    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
+    return names
+
+
 def once_a(x, y):
     t = np.sin(x) * y
     return np.sum(t * t + x)
@@ -171,23 +184,76 @@ def test_closures_of_one_factory_share_the_check_and_the_code(counted):
     assert counted == {"front": ["scaled_loss"], "back": ["make_scaled_loss.<locals>.scaled_loss"]}
 
 
+def make_activated_loss(activation):
+    def activated_loss(w):
+        return np.sum(activation(w) * w)
+    return activated_loss
+
+
+def test_closures_of_one_factory_take_the_proof_with_the_code(parsed):
+    """The code without the value made for one closure is taken for an equal one (the
+    proof made before it holds for the same source and names, as for code from the disk
+    cache): the later closures are not parsed again for a proof. One with another
+    activation is proven and made anew."""
+    w = np.linspace(-1.0, 1.0, 5)
+    for activation, derivative in ((np.sin, np.cos), (np.sin, np.cos), (np.tanh, lambda v: 1.0 - np.tanh(v) ** 2)):
+        g = astgrad.grad(make_activated_loss(activation))
+        assert_close(g(w), derivative(w) * w + activation(w))
+        assert getattr(g._versions.for_signature(g._versions.signatures()[0]), "__astgrad_gradient_only__", False)
+    assert parsed == ["activated_loss", "activated_loss"]
+
+
 def real_output(x, y):
     return np.sum(np.sin(x) * y)
 
 
-def test_the_first_call_proves_the_output_real_without_parsing_again(monkeypatch):
+def test_the_first_call_proves_the_output_real_without_parsing_again(parsed):
     """The proof that the output is a real number (for code without the value) reads
     the normalized function grad(f) kept, instead of parsing the function again."""
-    parsed = []
-    prepare = pipeline.prepare
-
-    def counting_prepare(fn, callees):
-        parsed.append(fn.__name__)
-        return prepare(fn, callees)
-    monkeypatch.setattr(pipeline, "prepare", counting_prepare)
     x, y = np.linspace(0.1, 0.9, 3), np.linspace(-1.0, 1.0, 3)
     g = astgrad.grad(real_output)
     assert parsed == ["real_output"]
     assert_close(g(x, y), numerical_grad(lambda v: real_output(v, y), x))
     assert parsed == ["real_output"]
     assert g.source_for(x, y).rstrip().endswith("return d_x")     # the version without the value ran
+
+
+def product(x, y):
+    return np.sin(x) @ y        # a number for two vectors, a vector for a matrix and a vector
+
+
+def test_each_further_kind_of_arguments_parses_the_function_once(parsed, counted):
+    """A call with a further kind of arguments (the front half grad(f) kept is finished
+    already) parses and normalizes the function once, for the proof and the code together:
+    the proof's front half is the one the code is finished from."""
+    x, y = np.linspace(0.1, 0.9, 3), np.linspace(-1.0, 1.0, 3)
+    g = astgrad.grad(product)
+    assert_close(g(x, y), np.cos(x) * y)
+    x32, y32 = x.astype(np.float32), y.astype(np.float32)
+    assert_close(g(x32, y32), np.cos(x32) * y32, rtol=1e-5)
+    assert [getattr(g._versions.for_signature(signature), "__astgrad_gradient_only__", False)
+            for signature in g._versions.signatures()] == [True, True]       # proven: no value
+    with pytest.raises(ValueError, match="scalar"):         # not proven: the output is checked
+        g(np.ones((2, 3)), y)
+    assert parsed == ["product"] * 3
+    assert counted["front"] == ["product"] * 3
+    assert counted["back"] == ["product"] * 3
+
+
+activation = np.sin
+
+
+def activated(x):
+    return np.sum(activation(x) * x)
+
+
+def test_a_rebinding_proves_and_generates_from_one_parse(parsed, monkeypatch):
+    """After a rebinding of a name the code depends on, the proof for the new meaning and
+    the code made for it come from one parse of the function."""
+    x = np.linspace(-1.0, 1.0, 4)
+    g = astgrad.grad(activated)
+    assert_close(g(x), np.cos(x) * x + np.sin(x))
+    monkeypatch.setitem(globals(), "activation", np.tanh)
+    assert_close(g(x), (1.0 - np.tanh(x) ** 2) * x + np.tanh(x))
+    assert getattr(g._versions.for_signature(g._versions.signatures()[0]), "__astgrad_gradient_only__", False)
+    assert parsed == ["activated", "activated"]

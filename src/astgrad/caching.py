@@ -238,10 +238,11 @@ def _cached_entry(fn, key):
 
 def made_before(fn, key):
     """Whether ``fn``'s derivative ``key`` is at hand without generating it: cached here
-    while its names mean the same, or stored on disk by an earlier process (verified on
-    load). Code under ``pipeline.PROVEN``'s key is made only after a proof about ``fn``
+    while its names mean the same (for ``fn`` or an equal function, see ``_shared_key``),
+    or stored on disk by an earlier process (verified on load). Code under
+    ``pipeline.PROVEN``'s key is made only after a proof about ``fn``
     (``specialize.GradientOnly``), for the same source and the same meanings of its names."""
-    if _cached_entry(fn, key) is not None:
+    if _cached_entry(fn, key) is not None or _shared_entry(fn, key) is not None:
         return True
     loaded = _loaded(fn, key)
     if loaded is not None:
@@ -329,19 +330,27 @@ def _shared_key(fn, key):
 def _build(fn, key):
     """An Entry for ``fn``: from code generated for an equal function if its names mean
     the same now, else from newly generated code."""
+    entry = _shared_entry(fn, key)
+    if entry is not None:
+        return _with_twin(entry, fn, key)
     shared = _shared_key(fn, key)
-    with _lock:
-        generated = _by_source.get(shared)
-    if generated is not None and generated.version == registry.VERSION[0]:
-        entry = _instantiate(generated, fn)
-        if entry is not None and entry.holds(fn):
-            return _with_twin(entry, fn, key)
     generated = _loaded(fn, key)
     if generated is None:
         generated = _from_checked(fn, key) or _generate(fn, key)
         disk_cache.store(fn, key, generated)
     _share(shared, generated)
     return _with_twin(_instantiate(generated, fn), fn, key)
+
+
+def _shared_entry(fn, key):
+    """An Entry for ``fn`` running the code generated for an equal function (or for ``fn``
+    before a rebinding), while the names it depends on mean the same; else None."""
+    with _lock:
+        generated = _by_source.get(_shared_key(fn, key))
+    if generated is None or generated.version != registry.VERSION[0]:
+        return None
+    entry = _instantiate(generated, fn)
+    return entry if entry is not None and entry.holds(fn) else None
 
 
 def _share(shared, made):
@@ -413,12 +422,21 @@ def _make_checked(fn, checked_key):
         name, dependencies, _ = found
         guards = merged(guards_for(dependencies, fn), callee_guards, function_guards(dependencies))
         return _Checked(name, guards, fn, version)
+    checked = _front_checked(fn, checked_key)
+    front = checked.front
+    disk_cache.store_checked(fn, key, front.name, front.dependencies, checked.derived)
+    made = function_guards(front.dependencies)
+    _share(shared, _CheckedSource(front.name, front.dependencies, checked.callee_guards + made, front.version))
+    return checked
+
+
+def _front_checked(fn, checked_key):
+    """A _Checked for ``fn`` holding a front half made now (which raises what generating
+    the derivative would raise)."""
+    key = checked_key[len(_CHECKED):]
     # recorded under its own key: a generation of the same key may run at the same time
     front, callee_guards, derived = _recorded(fn, checked_key, lambda: _pipeline().front(fn, key, callees))
-    disk_cache.store_checked(fn, key, front.name, front.dependencies, derived)
-    made = function_guards(front.dependencies)
-    _share(shared, _CheckedSource(front.name, front.dependencies, callee_guards + made, front.version))
-    guards = merged(guards_for(front.dependencies, fn), callee_guards, made)
+    guards = merged(guards_for(front.dependencies, fn), callee_guards, function_guards(front.dependencies))
     return _Checked(front.name, guards, fn, front.version, front, callee_guards, derived)
 
 
@@ -448,18 +466,28 @@ def _from_checked(fn, key):
 
 
 def checked_normalized(fn, key):
-    """The normalized def of ``fn`` that checking its derivative ``key`` (code with the
-    value) made and kept (see ``pipeline.Front.normalized``), handed out once while the
-    names it depends on mean the same; else None (``prepare`` makes it again)."""
+    """The normalized def of ``fn`` for a proof about the code generated next from its
+    derivative ``key`` (grad's code with the value; see ``specialize._proven``): the one
+    that checking ``key`` made and kept (see ``pipeline.Front.normalized``), handed out
+    once while the names it depends on mean the same. Where that front half is gone
+    (finished for other argument kinds, or the check came from the disk cache or from an
+    equal function), a front half is made now and kept in its place: the generation
+    that follows the proof finishes it, so the function is parsed and normalized once,
+    not once for the proof and again for its code. None where there is none to give."""
+    checked_key = _CHECKED + key
     with _lock:
         entries = _cache.get(fn)
-        checked = entries.get(_CHECKED + key) if entries is not None else None
+        checked = entries.get(checked_key) if entries is not None else None
         front = checked.front if checked is not None else None
-        if front is None or front.normalized is None:
-            return None
-        normalized, front.normalized = front.normalized, None
-    if not checked.holds(fn) or front.version != registry.VERSION[0]:
-        return None
+        normalized = front.normalized if front is not None else None
+        if normalized is not None:
+            front.normalized = None
+    if normalized is not None and checked.holds(fn) and front.version == registry.VERSION[0]:
+        return normalized
+    checked = _front_checked(fn, checked_key)
+    normalized, checked.front.normalized = checked.front.normalized, None
+    with _lock:
+        _cache.setdefault(fn, {})[checked_key] = checked
     return normalized
 
 

@@ -139,15 +139,9 @@ class GradientOnly:
     def made(cls, function, key, part):
         """The version for kinds ``part`` (see ``argument_kinds.key_part``), or None where
         the output is not proven a real number."""
-        proven_key = (key[0], key[1], PROVEN, part)
-        fn = underlying(function)
-        # code under the proven key is made only once proven (here, or by an earlier
-        # process, whose disk entry holds while the names mean what they meant then); the
-        # code with the value made before for these kinds: not proven then, and not tried
-        # again (the proof only spares computing the value, which that code checks)
-        if not made_before(fn, proven_key) and (made_before(fn, key + (part,)) or not _proven(function, part, key)):
+        if not _without_value(function, key, part):
             return None
-        version = cls(function, key, part, Current(function, proven_key))
+        version = cls(function, key, part, Current(function, (key[0], key[1], PROVEN, part)))
         version.proven = version._mark(version.plain())
         return version
 
@@ -159,7 +153,7 @@ class GradientOnly:
             return self._refuted            # f's names mean what the proof failed for
         # f's names were rebound: proven again before the code is made for them, so code
         # is stored under the proven key (and on disk) only once proven
-        if _proven(self.function, self.part):
+        if _without_value(self.function, self.key, self.part):
             self.proven = self._mark(self.plain())
             return self.proven
         if self._with_value is None:
@@ -178,6 +172,19 @@ class GradientOnly:
         return compiled
 
 
+def _without_value(function, key, part):
+    """Whether the code without the value runs for kinds ``part`` as ``function``'s names
+    are bound now: code under the proven key is made only once proven (here, or by an
+    earlier process, whose disk entry holds while the names mean what they meant then),
+    so where it is at hand it is taken; where the code with the value was made before for
+    these kinds, it was not proven then and is not tried again (the proof only spares
+    computing the value, which that code checks); else proven now."""
+    fn = underlying(function)
+    if made_before(fn, (key[0], key[1], PROVEN, part)):
+        return True
+    return not made_before(fn, key + (part,)) and _proven(function, part, key)
+
+
 def _transforms_gradient(function):
     """Whether ``function`` is a gradient object (its versions are ``chains.Chain``s)."""
     return getattr(function, "__astgrad_specialized__", None) is not None
@@ -185,13 +192,14 @@ def _transforms_gradient(function):
 
 def _proven(function, part, key=None):
     """Whether ``function`` returns a real number for arguments of the kinds ``part``
-    (its normalized def from the check of ``grad``'s ``key`` where that is at hand).
+    (with ``grad``'s ``key``: its normalized def from the front half the code made next
+    is finished from, see ``caching.checked_normalized``).
     The analyses are imported here: code loaded from the disk cache needs no proof."""
     from .analysis import shapes
     from .analysis.scalar_output import returns_real_number
     fn = underlying(function)
-    tree = checked_normalized(fn, key) if key is not None else None
     try:
+        tree = checked_normalized(fn, key) if key is not None else None
         if tree is None:
             _, tree, _, _ = prepare(fn)
     except Exception:       # noqa: BLE001 - not proven; generating the code reports any error
