@@ -294,9 +294,14 @@ def same_object_copies(body, params):
     group = {name: name for name in makers}
 
     def root(name):
-        while group.setdefault(name, name) != name:
-            name = group[name]
-        return name
+        top = name
+        while group.setdefault(top, top) != top:
+            top = group[top]
+        while name != top:      # every name on the way points at the root now
+            following = group[name]
+            group[name] = top
+            name = following
+        return top
     for _, target, source in copies:
         group[root(target)] = root(source)
     made = {}
