@@ -152,20 +152,25 @@ def _restored_for_shape_only(backward, returned=None):
 
 def _restored_reads(others, restored):
     """(the names of ``restored`` read as values, those read as shape arguments) by the
-    ``others``, (top-level index, statement) pairs, after the first restore of each. The
-    names of a statement come first (one quick walk); its calls are looked at only where
-    it reads a restored name not yet known to be read as a value, which is rare: the
-    first read of each is."""
+    ``others``, (top-level index, statement) pairs in order, after the first restore of
+    each. A statement is looked at only while some name restored before it is not known
+    yet to be read as a value (a restored name is usually read as one right after its
+    restore); its calls only where it reads such a name."""
     value_uses, shape_uses, positions_of = set(), set(), {}
-    load_type = gast.Load
+    pending = sorted((index, name) for name, index in restored.items())[::-1]     # by index, last first
+    active, load_type = set(), gast.Load
     for index, stmt in others:
+        while pending and pending[-1][0] <= index:
+            active.add(pending.pop()[1])
+        if not active:
+            continue
         for node in S.header_nodes(stmt):
-            reads = [sub for sub in S.name_nodes(node) if sub.id not in value_uses
-                     and restored.get(sub.id, index + 1) <= index and type(sub.ctx) is load_type]
+            reads = [sub for sub in S.name_nodes(node) if sub.id in active and type(sub.ctx) is load_type]
             if reads:
                 shape_only = _shape_arguments_in(node, positions_of)
                 for sub in reads:
                     (shape_uses if id(sub) in shape_only else value_uses).add(sub.id)
+                active -= value_uses
     return value_uses, shape_uses
 
 
