@@ -71,3 +71,17 @@ def test_a_popped_value_has_the_class_every_pushed_atom_has():
     assert _stack_classes(["1.0", "2", "1.0"]) == ("()", "()")             # numbers only
     assert _stack_classes(["1.0", "True"]) == (None, None)                  # a bool is no number here
     assert _stack_classes(["x", "1.0"]) == (None, None)
+
+
+def test_a_pushed_constant_without_a_hash_counts_as_one_atom_of_its_own():
+    """Generated code may push a constant of any value: one without a hash (a list) is
+    kept apart from the others, and makes no shape class, as before."""
+    import gast
+    from astgrad.analysis import shapes
+    body = gast.parse("def f(x, y):\n    s = []\n    s.append(x)\n    s.append(x)\n"
+                      "    v = s.pop()\n    w = v * 0.5\n").body[0].body
+    body[2].value.args[0] = gast.Constant(value=[1.0], kind=None)      # s.append([1.0]) as a constant
+    classes = shapes.ShapeClasses(body, ["x", "y"], {})
+    assert classes.name_class("v") is None and classes.name_class("w") is None
+    body[2].value.args[0] = gast.Name(id="x", ctx=gast.Load(), annotation=None, type_comment=None)
+    assert shapes.ShapeClasses(body, ["x", "y"], {}).name_class("v") == "x"

@@ -329,8 +329,15 @@ class ShapeClasses:
 
 def _atom_key(atom):
     """A pushed atom (a name or a constant) as a key equal for the same name or the same
-    constant (of the same type: 1, 1.0 and True differ)."""
-    return ("name", atom.id) if isinstance(atom, gast.Name) else ("constant", type(atom.value), atom.value)
+    constant (of the same type: 1, 1.0 and True differ); a constant whose value has no
+    hash is a key of its own."""
+    if isinstance(atom, gast.Name):
+        return ("name", atom.id)
+    try:
+        hash(atom.value)
+    except TypeError:
+        return ("node", id(atom))
+    return ("constant", type(atom.value), atom.value)
 
 
 _BOTTOM = UNKNOWN
