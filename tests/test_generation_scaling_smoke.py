@@ -47,3 +47,41 @@ def test_shape_classes_follow_long_chains_of_assignments():
         return classes.of(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None))
     assert of(f"t{n - 1}") == of("x") == "x"        # an array plus a number keeps its shape
     assert of(f"s{n - 1}") is None                  # list + list concatenates: no shape class
+
+
+def _stack_classes(pushes):
+    """The shape class of ``v = s.pop()`` after ``s.append(p)`` for each of ``pushes``
+    (parameters x, y of their own shapes; constants), in the loop-free form a derivative
+    pushes and pops in."""
+    import gast
+    from astgrad.analysis import shapes
+    lines = ["def f(x, y):", "    s = []"] + [f"    s.append({p})" for p in pushes]
+    lines += ["    v = s.pop()", "    w = v * 0.5", "    return w"]
+    body = gast.parse("\n".join(lines) + "\n").body[0].body
+    classes = shapes.ShapeClasses(body[:-1], ["x", "y"], {})
+    return classes.name_class("v"), classes.name_class("w")
+
+
+def test_a_popped_value_has_the_class_every_pushed_atom_has():
+    """A stack pushed in every loop of a long function holds many pushes of one name:
+    each pop looks at the distinct atoms pushed (not at every push), which must keep
+    apart names and constants of different kinds."""
+    assert _stack_classes(["x"] * 500) == ("x", "x")
+    assert _stack_classes(["x"] * 3 + ["y"] + ["x"] * 3) == (None, None)     # two shapes
+    assert _stack_classes(["1.0", "2", "1.0"]) == ("()", "()")             # numbers only
+    assert _stack_classes(["1.0", "True"]) == (None, None)                  # a bool is no number here
+    assert _stack_classes(["x", "1.0"]) == (None, None)
+
+
+def test_a_pushed_constant_without_a_hash_counts_as_one_atom_of_its_own():
+    """Generated code may push a constant of any value: one without a hash (a list) is
+    kept apart from the others, and makes no shape class, as before."""
+    import gast
+    from astgrad.analysis import shapes
+    body = gast.parse("def f(x, y):\n    s = []\n    s.append(x)\n    s.append(x)\n"
+                      "    v = s.pop()\n    w = v * 0.5\n").body[0].body
+    body[2].value.args[0] = gast.Constant(value=[1.0], kind=None)      # s.append([1.0]) as a constant
+    classes = shapes.ShapeClasses(body, ["x", "y"], {})
+    assert classes.name_class("v") is None and classes.name_class("w") is None
+    body[2].value.args[0] = gast.Name(id="x", ctx=gast.Load(), annotation=None, type_comment=None)
+    assert shapes.ShapeClasses(body, ["x", "y"], {}).name_class("v") == "x"

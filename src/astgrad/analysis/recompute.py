@@ -17,28 +17,31 @@ from ..core.anno import Key
 from .mutation import names_changed_in_place
 
 
-def recomputable(loop, body, store_counts, body_loads=None):
+def recomputable(loop, body, store_counts, body_loads=None, stored=None):
     """The temporaries of ``loop`` (a for loop over a name) cheaper to recompute than to
     save: one arithmetic operation or indexing on the loop index, constants and values
     the loop does not change, used only later in the same iteration (``t = 0.1 * i``,
     ``x_t = xs[t]``, ``cond = i > 1``). ``body`` is the whole function body and
     ``store_counts`` says how often each name is assigned; ``body_loads`` (from
-    ``loads(body)``, when the caller keeps it for several loops) how often it reads each."""
-    changed_in_loop = S.stored_names(gast.Module(body=loop.body, type_ignores=[])) \
-        | names_changed_in_place(loop.body)
+    ``loads(body)``, when the caller keeps it for several loops) how often it reads each;
+    ``stored``, when the caller has it, the names the loop's body stores."""
+    if stored is None:
+        stored = S.stored_names(gast.Module(body=loop.body, type_ignores=[]))
+    changed_in_loop = stored | names_changed_in_place(loop.body)
     available = {loop.target.id}
     chosen = []
     earlier = set()         # the names the statements of the loop before this one read
     inside = None           # how often the loop's body reads each name (found when asked)
     for stmt in loop.body:
-        reads, earlier = earlier, earlier | S.loaded_names(stmt)
+        loaded = S.loaded_names(stmt)
+        reads, earlier = earlier, earlier | loaded
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and _cheap(stmt.value)):
             continue
         name = stmt.targets[0].id
-        operands = [n for n in S.walk_nodes(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
-        if store_counts.get(name, 0) != 1 or name in S.loaded_names(stmt.value):
+        if store_counts.get(name, 0) != 1 or name in loaded:   # (the target is stored, not read)
             continue
+        operands = [n for n in S.walk_nodes(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
         if not all(isinstance(n, gast.Constant) or n.id in available or
                    (n.id not in changed_in_loop and store_counts.get(n.id, 0) <= 1)
                    for n in operands):

@@ -218,7 +218,8 @@ class SavePlan:
             anno.set(stmt, Key.ITEM_STACK, self.namer.fresh(item + "_stack"))
         inner_maybe = Assigned(maybe.now())
         inner_maybe.update(targets)
-        inner_maybe.update(sorted(S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))))
+        stored = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
+        inner_maybe.update(sorted(stored))
         inner_definite = Assigned(definite.now())
         inner_definite.update(targets if enumerating else [t for t in targets if is_while])
         over_name = not is_while and isinstance(stmt.target, gast.Name)
@@ -227,7 +228,7 @@ class SavePlan:
         if over_name and self.body_loads is None:
             self.body_loads = recompute.loads(self.body)       # found once, for every loop
         anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts,
-                                                              self.body_loads) if over_name else [])
+                                                              self.body_loads, stored) if over_name else [])
         self.annotate(stmt.body, depth + 1, inner_maybe, inner_definite)
         for recomputed in anno.get(stmt, Key.RECOMPUTED):
             anno.set(recomputed, Key.SAVE, None)
@@ -294,9 +295,14 @@ def same_object_copies(body, params):
     group = {name: name for name in makers}
 
     def root(name):
-        while group.setdefault(name, name) != name:
-            name = group[name]
-        return name
+        top = name
+        while group.setdefault(top, top) != top:
+            top = group[top]
+        while name != top:      # every name on the way points at the root now
+            following = group[name]
+            group[name] = top
+            name = following
+        return top
     for _, target, source in copies:
         group[root(target)] = root(source)
     made = {}

@@ -104,12 +104,22 @@ class ShapeClasses:
         self.value_names = None     # true of the tree as it is now; a rewrite may change it
 
     def _stack_pops(self, body, definitions):
-        """id(``s.pop()``) -> the atoms pushed on ``s`` (see list_stacks), noting that a
-        popped value depends on those."""
-        pops = stack_pops(body, definitions, self.value_names)
+        """id(``s.pop()``) -> the distinct atoms pushed on ``s`` (see list_stacks), noting
+        that a popped value depends on those. What holds of a popped value rests on which
+        names and constants were pushed, not on how often: a stack pushed in every loop
+        of a long function (``a_stack.append(a)``) has one atom, not one per loop, for
+        each of its pops to look at."""
+        pops, distinct = stack_pops(body, definitions, self.value_names), {}
         for key, pushed in pops.items():
-            self.value_names[key] = self.value_names.get(key, set()) | S.names_in(gast.Tuple(elts=pushed,
-                                                                                             ctx=gast.Load()))
+            found = distinct.get(id(pushed))        # the pops of one stack share its list
+            if found is None:
+                unique = {}
+                for atom in pushed:
+                    unique.setdefault(_atom_key(atom), atom)
+                atoms = list(unique.values())
+                found = distinct[id(pushed)] = (pushed, atoms, S.names_in(gast.Tuple(elts=atoms, ctx=gast.Load())))
+            pops[key] = found[1]
+            self.value_names[key] = self.value_names.get(key, set()) | found[2]
         return pops
 
     def _optimistic(self):
@@ -315,6 +325,19 @@ class ShapeClasses:
                     result = self._join(result, self.of(arg))
                 return result
         return None
+
+
+def _atom_key(atom):
+    """A pushed atom (a name or a constant) as a key equal for the same name or the same
+    constant (of the same type: 1, 1.0 and True differ); a constant whose value has no
+    hash is a key of its own."""
+    if isinstance(atom, gast.Name):
+        return ("name", atom.id)
+    try:
+        hash(atom.value)
+    except TypeError:
+        return ("node", id(atom))
+    return ("constant", type(atom.value), atom.value)
 
 
 _BOTTOM = UNKNOWN

@@ -34,7 +34,7 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
     numbers = {name for name, kind in kinds.items() if kind in ("float", "int")} | set(scalars)
     floats = {name for name, kind in kinds.items() if kind == "float"}
     classes = _Lazy(lambda: ShapeClasses(body, params, adjoints, scalars, kinds))
-    last, private = _mentions(body)
+    last, private, stores = _mentions(body)
     typed = _Float64(float64, numbers, floats)
     fresh, out = set(), []
     for index, stmt in enumerate(body):
@@ -56,7 +56,7 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
             else:
                 typed.numbers.discard(target)
         elif not isinstance(stmt, gast.Return):
-            for name in S.stored_names(stmt):
+            for name in stores.get(index, ()):
                 fresh.discard(name)
                 typed.names.discard(name)
                 typed.numbers.discard(name)
@@ -176,9 +176,10 @@ def _is_ufunc_call(node):
 
 
 def _mentions(body):
-    """Each name's last top-level statement, and the names only ever read as operands of
-    arithmetic or of elementwise NumPy functions (no other reference to their value)."""
-    last, escaped = {}, set()
+    """Each name's last top-level statement, the names only ever read as operands of
+    arithmetic or of elementwise NumPy functions (no other reference to their value), and
+    the names each top-level statement stores (by its index)."""
+    last, escaped, stores = {}, set(), {}
     name_type, store_type, leaves = gast.Name, gast.Store, _LEAVES
     for index, stmt in enumerate(body):
         returned = isinstance(stmt, gast.Return) and index == len(body) - 1
@@ -187,14 +188,16 @@ def _mentions(body):
             kind = type(node)
             if kind is name_type:
                 last[node.id] = index
-                if not bound_plainly and type(node.ctx) is store_type:
-                    escaped.add(node.id)
+                if type(node.ctx) is store_type:
+                    stores.setdefault(index, set()).add(node.id)
+                    if not bound_plainly:
+                        escaped.add(node.id)
                 continue
             if returned or kind in leaves:      # returning is after every write
                 continue
             for child in _escaping_children(node):
                 escaped.add(child.id)
-    return last, set(last) - escaped
+    return last, set(last) - escaped, stores
 
 
 def _escaping_children(node):

@@ -1002,7 +1002,7 @@ def check_deques(source, body, active):
         name = stmt.targets[0].id
         if isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is collections.deque:
             deques[name] = stmt
-        read = [deques[n] for n in S.names_in(stmt.value) if n in deques]
+        read = [deques[n] for n in S.names_in(stmt.value) if n in deques] if deques else []
         if name in active and (name in deques or read):
             made = deques.get(name) or read[0]
             raise source.error(

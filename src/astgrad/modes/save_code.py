@@ -132,9 +132,7 @@ def _restored_for_shape_only(backward, returned=None):
     """(the names restored in ``backward`` whose restored value its other statements read
     only as shape arguments, those neither they nor ``returned`` read at all, the restore
     statements). A read in a top-level statement before the first that restores the name
-    reads the value the forward sweep left, not a restored one, and does not count. One
-    walk of each statement: a call comes before its arguments (walk_nodes is breadth
-    first), so its shape arguments are known when they come."""
+    reads the value the forward sweep left, not a restored one, and does not count."""
     # restored: name -> the index of the first top-level statement restoring it
     restored, others, restores = {}, [], []
     for index, top in enumerate(backward):
@@ -154,25 +152,41 @@ def _restored_for_shape_only(backward, returned=None):
 
 def _restored_reads(others, restored):
     """(the names of ``restored`` read as values, those read as shape arguments) by the
-    ``others``, (top-level index, statement) pairs, after the first restore of each."""
-    value_uses, shape_uses = set(), set()
-    shape_only, positions_of = set(), {}
-    call_type, name_type, load_type = gast.Call, gast.Name, gast.Load
+    ``others``, (top-level index, statement) pairs in order, after the first restore of
+    each. A statement is looked at only while some name restored before it is not known
+    yet to be read as a value (a restored name is usually read as one right after its
+    restore); its calls only where it reads such a name."""
+    value_uses, shape_uses, positions_of = set(), set(), {}
+    pending = sorted((index, name) for name, index in restored.items())[::-1]     # by index, last first
+    active, load_type = set(), gast.Load
     for index, stmt in others:
+        while pending and pending[-1][0] <= index:
+            active.add(pending.pop()[1])
+        if not active:
+            continue
         for node in S.header_nodes(stmt):
-            for sub in S.operand_nodes(node):     # breadth first, without operators and contexts
-                kind = type(sub)
-                if kind is call_type:
-                    target = anno.get(sub, Key.TARGET)
-                    positions = positions_of.get(id(target))
-                    if positions is None:
-                        positions = positions_of[id(target)] = (shape_arguments(target), target)
-                    for position in positions[0]:
-                        if len(sub.args) > position and type(sub.args[position]) is name_type:
-                            shape_only.add(id(sub.args[position]))
-                elif kind is name_type and restored.get(sub.id, index + 1) <= index and type(sub.ctx) is load_type:
+            reads = [sub for sub in S.name_nodes(node) if sub.id in active and type(sub.ctx) is load_type]
+            if reads:
+                shape_only = _shape_arguments_in(node, positions_of)
+                for sub in reads:
                     (shape_uses if id(sub) in shape_only else value_uses).add(sub.id)
+                active -= value_uses
     return value_uses, shape_uses
+
+
+def _shape_arguments_in(node, positions_of):
+    """The ids of the Name nodes under ``node`` that a call reads only for their shape;
+    ``positions_of`` keeps each call target's shape positions once found."""
+    found, name_type = set(), gast.Name
+    for call in S.call_nodes(node):
+        target = anno.get(call, Key.TARGET)
+        positions = positions_of.get(id(target))
+        if positions is None:
+            positions = positions_of[id(target)] = (shape_arguments(target), target)
+        for position in positions[0]:
+            if len(call.args) > position and type(call.args[position]) is name_type:
+                found.add(id(call.args[position]))
+    return found
 
 
 def _is_key(index):
