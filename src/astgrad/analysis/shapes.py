@@ -32,6 +32,7 @@ from .. import argument_kinds
 from .fixed_point import UNKNOWN, assume, retract
 from .layouts import Layouts, matmul_layout
 from .list_stacks import stack_pops
+from .shape_flow import same_shape_calls
 from .matmul_adjoints import direct_matmul_adjoints
 from .reduction_methods import mark_array_reduction
 from .. import runtime
@@ -536,8 +537,12 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
                       _SHAPE_OF_SECOND, lambda value: uses[id(value)][0] if id(value) in uses
                       else S.names_in(value)) if kinds else None
 
-    _drop_unbroadcasts(calls.get(runtime.unbroadcast, []) + calls.get(runtime.broadcast_like, []),
-                       classes, layouts)
+    entries = calls.get(runtime.unbroadcast, []) + calls.get(runtime.broadcast_like, [])
+    # general code only: specialized code knows its arrays' layouts, and its later
+    # rewrites (_keep_scalar_seeds) read the classes alone
+    flow = same_shape_calls(body, classes, classes.of, classes._join, _is_elementwise) \
+        if entries and not kinds else set()
+    _drop_unbroadcasts(entries, classes, layouts, flow)
     if kinds:
         # a seed spread like a value takes its dtype (runtime._like_dtype): where float
         # arrays of several precisions meet, neither a narrower array nor a bare number
@@ -650,7 +655,7 @@ def _add_call(calls, count, call, parent, field, index):
     return count + 1
 
 
-def _drop_unbroadcasts(entries, classes, layouts):
+def _drop_unbroadcasts(entries, classes, layouts, flow=frozenset()):
     """``unbroadcast(e, x)`` -> ``e`` where the shape classes (or layouts) of ``e`` and
     ``x`` agree, for the calls ``entries`` (from ``_calls_by_target``). The deepest go
     first (in the reverse of the walk's order), so each call is decided once the calls
@@ -659,8 +664,8 @@ def _drop_unbroadcasts(entries, classes, layouts):
         if len(node.args) != 2:
             continue
         a, b = classes.of(node.args[0]), classes.of(node.args[1])
-        same = a is not None and a == b or layouts is not None and layouts.of(node.args[0]) is not None \
-            and layouts.of(node.args[0]) == layouts.of(node.args[1])
+        same = a is not None and a == b or id(node) in flow or layouts is not None \
+            and layouts.of(node.args[0]) is not None and layouts.of(node.args[0]) == layouts.of(node.args[1])
         if not same:
             continue
         if index is None:

@@ -1,0 +1,252 @@
+"""Shapes that hold at one point of the code, for names assigned several times.
+
+``ShapeClasses`` (shapes.py) gives a name one shape class for all of its values, so a
+name assigned values of different or unknown shapes has none, and a call
+``unbroadcast(e, a)`` reading it stays even where ``e`` was made from the value ``a``
+holds there. This walk follows the code in the order it runs instead: each assignment
+gives its name a *token*, the class ``ShapeClasses.of`` would find for the value with
+the tokens the names hold at that point, or else a new atom that stands for the shape
+of that one value (a restore ``a = a_saved`` gives ``a`` back the token it had when it
+was saved). Two expressions with the same token have the same shape wherever both are
+computed without error, so ``unbroadcast(e, x)`` and ``broadcast_like(e, x)`` with
+``e`` and ``x`` of the same token can go.
+
+Where control flow joins, a name keeps its token only if every way in agrees (a name
+assigned in one arm of an ``if`` only keeps that arm's: on the other it is unbound). In
+a loop, each name the loop assigns gets a new atom at the start of the body (its value
+from an earlier step or from before the loop) and after the loop; atoms made in the
+body stand for one step's values, and only the names the loop assigns can hold them.
+
+A token is only as good as the values it describes staying the shape they were: the
+walk is made only of code in which no value changes shape in place (no method calls but
+those of local stacks, no calls but to NumPy, ``math`` and astgrad's shape helpers, no
+writes to items or attributes, no nested scopes). A product ``a * n`` may repeat a list
+rather than broadcast: as ShapeClasses does, it gets no class unless an operand is known
+to be a NumPy array or an inexact number (which a list cannot be repeated by), which the
+walk also follows from one assignment to the next.
+"""
+
+import builtins
+import itertools
+
+import gast
+import numpy
+
+from ..core import anno
+from ..core import ops
+from ..core import syntax as S
+from ..core.anno import Key
+from .. import runtime
+
+_SHAPE_OF_FIRST = (runtime.zeros_like, runtime.shape_of)
+_PURE_HELPERS = frozenset({runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.zeros_like,
+                           runtime.shape_of, runtime.repeat_count})
+_PURE_BUILTINS = frozenset({range, reversed, len, abs, float, builtins.min, builtins.max})
+_STATEMENTS = (gast.Assign, gast.Expr, gast.If, gast.For, gast.While, gast.Return, gast.Pass, gast.Break,
+               gast.Continue)
+_NESTED_SCOPES = (gast.Lambda, gast.NamedExpr, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
+
+
+def same_shape_calls(body, classes, of, join, elementwise):
+    """The ids of the calls ``unbroadcast(e, x)`` and ``broadcast_like(e, x)`` of ``body``
+    whose operands have the same token where they run (see the module's docstring); none
+    where ``body`` holds code a token cannot follow. ``classes``: the ShapeClasses of
+    ``body``; ``of``, ``join``, ``elementwise``: its class of a constant, its join, and
+    whether a call's target works element by element."""
+    stacks = _stacks(body, classes.definitions)
+    if stacks is None:
+        return set()
+    walk = _Walk(classes, of, join, elementwise)
+    walk.tokens.update((param, param) for param in classes.params)     # their values on entry
+    walk.block(body)
+    return walk.same
+
+
+def _stacks(body, definitions):
+    """The local stacks of ``body`` (lists assigned once by ``[]`` whose every other
+    mention is ``s.append(v)`` or ``s.pop()``), or None where the body holds code the
+    walk does not follow: a statement or call that could change a value's shape in place."""
+    receivers, mentions = {}, {}
+    for node in S.all_nodes(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.stmt) and not isinstance(node, _STATEMENTS) or isinstance(node, _NESTED_SCOPES):
+            return None
+        if isinstance(node, gast.If) and anno.get(node, Key.CATCHES, False) \
+                or isinstance(node, (gast.For, gast.While)) and node.orelse:
+            return None
+        if isinstance(node, gast.Assign) and (len(node.targets) != 1 or not _plain_target(node.targets[0])):
+            return None
+        if isinstance(node, gast.Name):
+            mentions[node.id] = mentions.get(node.id, 0) + 1
+        elif isinstance(node, gast.Call):
+            if any(keyword.arg == "out" for keyword in node.keywords):
+                return None
+            receiver = _stack_receiver(node)
+            if receiver is not None:
+                receivers[receiver] = receivers.get(receiver, 0) + 1
+            elif not _pure(anno.get(node, Key.TARGET)):
+                return None
+    stacks = set(receivers)
+    for name in stacks:
+        values = definitions.get(name, ())
+        if not (len(values) == 1 and type(values[0]) is gast.List and not values[0].elts) \
+                or mentions.get(name, 0) != receivers[name] + 1:
+            return None
+    return stacks
+
+
+def _plain_target(target):
+    return isinstance(target, gast.Name) or \
+        isinstance(target, (gast.Tuple, gast.List)) and all(isinstance(elt, gast.Name) for elt in target.elts)
+
+
+def _stack_receiver(call):
+    """``s`` for a call ``s.append(v)`` or ``s.pop()``; else None."""
+    func = call.func
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and not call.keywords \
+            and (func.attr == "append" and len(call.args) == 1 or func.attr == "pop" and not call.args):
+        return func.value.id
+    return None
+
+
+def _pure(target):
+    """Whether a call of ``target`` leaves every value's shape as it was."""
+    if target is None:
+        return False
+    if isinstance(target, numpy.ufunc):
+        return True
+    try:
+        if target in _PURE_HELPERS or target in _PURE_BUILTINS:
+            return True
+    except TypeError:
+        return False        # unhashable
+    module = getattr(target, "__module__", None) or ""
+    return module == "math" or module.split(".")[0] == "numpy" and callable(target)
+
+
+def _inexact_ufunc(target):
+    """A ufunc whose every (non-object) loop returns inexact numbers: its result is an
+    array or an inexact NumPy number, never a list nor an int that repeats one."""
+    if not isinstance(target, numpy.ufunc):
+        return False
+    outputs = [types.split("->")[1] for types in target.types if "O" not in types]
+    return bool(outputs) and all(code in "efdgFDG" for out in outputs for code in out)
+
+
+class _Walk:
+    """The tokens of the names, statement by statement (see the module's docstring)."""
+
+    def __init__(self, classes, of, join, elementwise):
+        self.classes, self.of, self.join, self.elementwise = classes, of, join, elementwise
+        self.tokens = {}            # name -> its token where the walk is
+        self.numeric = set()        # names holding an array or an inexact number there
+        self.same = set()
+        self._atoms = itertools.count()
+
+    def block(self, block):
+        for stmt in block:
+            if isinstance(stmt, gast.Assign):
+                self._calls(stmt.value)
+                target = stmt.targets[0]
+                if isinstance(target, gast.Name):
+                    self._set(target.id, self.token(stmt.value), self.is_numeric(stmt.value))
+                else:
+                    for name in S.stored_names(target):
+                        self._set(name, None, False)
+            elif isinstance(stmt, gast.If):
+                self._if(stmt)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                self._loop(stmt)
+            elif isinstance(stmt, (gast.Expr, gast.Return)) and stmt.value is not None:
+                self._calls(stmt.value)
+
+    def _set(self, name, token, numeric):
+        self.tokens[name] = token if token is not None else f"@{next(self._atoms)}"
+        if numeric:
+            self.numeric.add(name)
+        else:
+            self.numeric.discard(name)
+
+    def _if(self, stmt):
+        self._calls(stmt.test)
+        before_tokens, before_numeric = dict(self.tokens), set(self.numeric)
+        self.block(stmt.body)
+        body_tokens, body_numeric = self.tokens, self.numeric
+        self.tokens, self.numeric = before_tokens, before_numeric
+        self.block(stmt.orelse)
+        for name, token in body_tokens.items():
+            if name not in self.tokens:         # unbound the other way
+                self.tokens[name] = token
+                if name in body_numeric:
+                    self.numeric.add(name)
+            elif self.tokens[name] != token:
+                self._set(name, None, name in self.numeric and name in body_numeric)
+            elif name not in body_numeric:
+                self.numeric.discard(name)
+
+    def _loop(self, stmt):
+        assigned = S.stored_names(stmt)
+        for name in assigned:       # its value from an earlier step, or from before the loop
+            self._set(name, None, False)
+        self._calls(stmt.iter if isinstance(stmt, gast.For) else stmt.test)
+        self.block(stmt.body)
+        for name in assigned:       # its value from any step, or from before the loop
+            self._set(name, None, False)
+
+    def _calls(self, value):
+        """Note the calls in ``value`` whose operands have the same token."""
+        for node in S.call_nodes(value):
+            if anno.get(node, Key.TARGET) in (runtime.unbroadcast, runtime.broadcast_like) \
+                    and len(node.args) == 2 and not node.keywords:
+                token = self.token(node.args[0])
+                if token is not None and token == self.token(node.args[1]):
+                    self.same.add(id(node))
+
+    def token(self, node):
+        """The token of ``node``'s value here, or None."""
+        kind = type(node)
+        if kind is gast.Name:
+            found = self.classes.name_class(node.id)
+            return found if found is not None else self.tokens.get(node.id)
+        if kind is gast.Constant:
+            return self.of(node)
+        if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
+            return self.token(node.operand)
+        if kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)):
+            if self.classes._may_concatenate(node) and not (self.is_numeric(node.left)
+                                                             or self.is_numeric(node.right)):
+                return None
+            return self.join(self.token(node.left), self.token(node.right))
+        if kind is gast.Call and id(node) not in self.classes.pops:
+            return self._call_token(node, anno.get(node, Key.TARGET))
+        return None
+
+    def _call_token(self, node, target):
+        args = node.args
+        if target in (runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce) and len(args) >= 2:
+            return self.token(args[1])
+        if target in _SHAPE_OF_FIRST and args or ops.in_place_operands(node):
+            return self.token(args[0])
+        if self.elementwise(target) and len(args) == getattr(target, "nin", 1) and not node.keywords:
+            result = self.token(args[0])
+            for arg in args[1:]:
+                result = self.join(result, self.token(arg))
+            return result
+        return None
+
+    def is_numeric(self, node):
+        """Whether ``node``'s value is an array or an inexact number here (never a list,
+        nor an int that would repeat one)."""
+        kind = type(node)
+        if kind is gast.Name:
+            return node.id in self.numeric
+        if kind is gast.Constant:
+            return type(node.value) in (float, complex)
+        if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
+            return self.is_numeric(node.operand)
+        if kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)):
+            return self.is_numeric(node.left) or self.is_numeric(node.right)
+        if kind is gast.Call:
+            target = anno.get(node, Key.TARGET)
+            return target is runtime.unreduce or _inexact_ufunc(target) and not node.keywords
+        return False
+
