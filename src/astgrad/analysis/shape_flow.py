@@ -35,12 +35,16 @@ import numpy
 from ..core import anno
 from ..core import ops
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
 from .. import runtime
 
 _SHAPE_OF_FIRST = (runtime.zeros_like, runtime.shape_of)
 _PURE_HELPERS = frozenset({runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.zeros_like,
-                           runtime.shape_of, runtime.repeat_count})
+                           runtime.shape_of, runtime.repeat_count, runtime.append_derivative, runtime.drop_last,
+                           runtime.pad_last})
+# helpers that read a stack and return a new value (list_stacks._READERS)
+_STACK_READERS = (runtime.zeros_like, runtime.append_derivative, runtime.pad_last)
 _PURE_BUILTINS = frozenset({range, reversed, len, abs, float, builtins.min, builtins.max})
 _STATEMENTS = (gast.Assign, gast.Expr, gast.If, gast.For, gast.While, gast.Return, gast.Pass, gast.Break,
                gast.Continue)
@@ -53,45 +57,76 @@ def same_shape_calls(body, classes, of, join, elementwise):
     where ``body`` holds code a token cannot follow. ``classes``: the ShapeClasses of
     ``body``; ``of``, ``join``, ``elementwise``: its class of a constant, its join, and
     whether a call's target works element by element."""
-    stacks = _stacks(body, classes.definitions)
-    if stacks is None:
-        return set()
-    walk = _Walk(classes, of, join, elementwise)
-    walk.tokens.update((param, param) for param in classes.params)     # their values on entry
-    walk.block(body)
-    return walk.same
+    follow = _Walk(classes, of, join, elementwise)
+    follow.tokens.update((param, param) for param in classes.params)     # their values on entry
+    follow.block(body)
+    return follow.same if follow.gate.passed(classes.definitions) else set()
 
 
-def _stacks(body, definitions):
-    """The local stacks of ``body`` (lists assigned once by ``[]`` whose every other
-    mention is ``s.append(v)`` or ``s.pop()``), or None where the body holds code the
-    walk does not follow: a statement or call that could change a value's shape in place."""
-    receivers, mentions = {}, {}
-    for node in S.all_nodes(gast.Module(body=body, type_ignores=[])):
-        if isinstance(node, gast.stmt) and not isinstance(node, _STATEMENTS) or isinstance(node, _NESTED_SCOPES):
-            return None
-        if isinstance(node, gast.If) and anno.get(node, Key.CATCHES, False) \
-                or isinstance(node, (gast.For, gast.While)) and node.orelse:
-            return None
-        if isinstance(node, gast.Assign) and (len(node.targets) != 1 or not _plain_target(node.targets[0])):
-            return None
-        if isinstance(node, gast.Name):
-            mentions[node.id] = mentions.get(node.id, 0) + 1
-        elif isinstance(node, gast.Call):
-            if any(keyword.arg == "out" for keyword in node.keywords):
-                return None
-            receiver = _stack_receiver(node)
-            if receiver is not None:
-                receivers[receiver] = receivers.get(receiver, 0) + 1
-            elif not _pure(anno.get(node, Key.TARGET)):
-                return None
-    stacks = set(receivers)
-    for name in stacks:
-        values = definitions.get(name, ())
-        if not (len(values) == 1 and type(values[0]) is gast.List and not values[0].elts) \
-                or mentions.get(name, 0) != receivers[name] + 1:
-            return None
-    return stacks
+class _Gate:
+    """What the walk checks of the code it passes: only statements and calls that leave
+    every value's shape as it was, and lists used only as local stacks (assigned once by
+    ``[]``, every other mention ``s.append(v)``, ``s.pop()`` or an argument of a helper
+    that only reads it, as list_stacks has them)."""
+
+    def __init__(self):
+        self.ok = True
+        self.receivers, self.mentions, self.read = {}, {}, {}
+
+    def statement(self, stmt):
+        if not isinstance(stmt, _STATEMENTS) \
+                or isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False) \
+                or isinstance(stmt, (gast.For, gast.While)) and stmt.orelse \
+                or isinstance(stmt, gast.Assign) and (len(stmt.targets) != 1 or not _plain_target(stmt.targets[0])):
+            self.ok = False
+
+    def calls(self, node):
+        """The calls in ``node`` (an expression or a target), checking every node on the way."""
+        found, stack, mentions = [], [node], self.mentions
+        while stack:
+            node = stack.pop()
+            kind = node.__class__
+            if kind is gast.Name:
+                mentions[node.id] = mentions.get(node.id, 0) + 1
+                continue
+            if kind is gast.Call:
+                found.append(node)
+                self._call(node)
+            elif issubclass(kind, _NESTED_SCOPES):
+                self.ok = False
+            for field in walk.OPERAND_FIELDS[kind]:
+                value = getattr(node, field, None)
+                if isinstance(value, gast.AST):
+                    stack.append(value)
+                elif type(value) is list:
+                    stack.extend(item for item in value if isinstance(item, gast.AST))
+        return found
+
+    def _call(self, node):
+        if any(keyword.arg == "out" for keyword in node.keywords):
+            self.ok = False
+        receiver = _stack_receiver(node)
+        if receiver is not None:
+            self.receivers[receiver] = self.receivers.get(receiver, 0) + 1
+            return
+        target = anno.get(node, Key.TARGET)
+        if not _pure(target):
+            self.ok = False
+        elif target in _STACK_READERS:
+            for arg in node.args:
+                if isinstance(arg, gast.Name):
+                    self.read[arg.id] = self.read.get(arg.id, 0) + 1
+
+    def passed(self, definitions):
+        """Whether every check held (``definitions``: ShapeClasses's, name -> values)."""
+        if not self.ok:
+            return False
+        for name, count in self.receivers.items():
+            values = definitions.get(name, ())
+            if not (len(values) == 1 and type(values[0]) is gast.List and not values[0].elts) \
+                    or self.mentions.get(name, 0) != count + self.read.get(name, 0) + 1:
+                return False
+        return True
 
 
 def _plain_target(target):
@@ -140,13 +175,16 @@ class _Walk:
         self.tokens = {}            # name -> its token where the walk is
         self.numeric = set()        # names holding an array or an inexact number there
         self.same = set()
+        self.gate = _Gate()
         self._atoms = itertools.count()
 
     def block(self, block):
         for stmt in block:
+            self.gate.statement(stmt)
             if isinstance(stmt, gast.Assign):
                 self._calls(stmt.value)
                 target = stmt.targets[0]
+                self.gate.calls(target)
                 if isinstance(target, gast.Name):
                     self._set(target.id, self.token(stmt.value), self.is_numeric(stmt.value))
                 else:
@@ -167,26 +205,42 @@ class _Walk:
             self.numeric.discard(name)
 
     def _if(self, stmt):
+        """Each arm from the tokens before the if; after it, a name keeps a token both
+        arms agree on (or the one arm's, where it is unbound the other way)."""
         self._calls(stmt.test)
-        before_tokens, before_numeric = dict(self.tokens), set(self.numeric)
+        assigned = S.stored_names(gast.Module(body=stmt.body + stmt.orelse, type_ignores=[]))
+        before = self._tokens_of(assigned)
         self.block(stmt.body)
-        body_tokens, body_numeric = self.tokens, self.numeric
-        self.tokens, self.numeric = before_tokens, before_numeric
+        after_body = self._tokens_of(assigned)
+        self._put(before)
         self.block(stmt.orelse)
-        for name, token in body_tokens.items():
+        for name, (token, numeric) in after_body.items():
+            if token is None:
+                continue
             if name not in self.tokens:         # unbound the other way
-                self.tokens[name] = token
-                if name in body_numeric:
-                    self.numeric.add(name)
+                self._set(name, token, numeric)
             elif self.tokens[name] != token:
-                self._set(name, None, name in self.numeric and name in body_numeric)
-            elif name not in body_numeric:
+                self._set(name, None, numeric and name in self.numeric)
+            elif not numeric:
                 self.numeric.discard(name)
+
+    def _tokens_of(self, names):
+        return {name: (self.tokens.get(name), name in self.numeric) for name in names}
+
+    def _put(self, found):
+        for name, (token, numeric) in found.items():
+            if token is None:
+                self.tokens.pop(name, None)
+                self.numeric.discard(name)
+            else:
+                self._set(name, token, numeric)
 
     def _loop(self, stmt):
         assigned = S.stored_names(stmt)
         for name in assigned:       # its value from an earlier step, or from before the loop
             self._set(name, None, False)
+        if isinstance(stmt, gast.For):
+            self.gate.calls(stmt.target)
         self._calls(stmt.iter if isinstance(stmt, gast.For) else stmt.test)
         self.block(stmt.body)
         for name in assigned:       # its value from any step, or from before the loop
@@ -194,7 +248,7 @@ class _Walk:
 
     def _calls(self, value):
         """Note the calls in ``value`` whose operands have the same token."""
-        for node in S.call_nodes(value):
+        for node in self.gate.calls(value):
             if anno.get(node, Key.TARGET) in (runtime.unbroadcast, runtime.broadcast_like) \
                     and len(node.args) == 2 and not node.keywords:
                 token = self.token(node.args[0])
