@@ -266,7 +266,7 @@ class _Walk:
         if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.token(node.operand)
         if kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)):
-            if self.classes._may_concatenate(node) and not (self.is_numeric(node.left)
+            if self.classes.may_concatenate(node) and not (self.is_numeric(node.left)
                                                              or self.is_numeric(node.right)):
                 return None
             return self.join(self.token(node.left), self.token(node.right))
