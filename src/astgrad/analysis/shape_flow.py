@@ -21,9 +21,21 @@ A token is only as good as the values it describes staying the shape they were: 
 walk is made only of code in which no value changes shape in place (no method calls but
 those of local stacks, no calls but to NumPy, ``math`` and astgrad's shape helpers, no
 writes to items or attributes, no nested scopes). A product ``a * n`` may repeat a list
-rather than broadcast: as ShapeClasses does, it gets no class unless an operand is known
-to be a NumPy array or an inexact number (which a list cannot be repeated by), which the
-walk also follows from one assignment to the next.
+rather than broadcast, and ``a + b`` join two lists: as ShapeClasses does, neither gets
+its operands' class unless an operand is known to be a NumPy array or an inexact number
+(which a list cannot be repeated by nor added to), which the walk also follows from one
+assignment to the next.
+
+A product that may repeat a list gets a token of its own atom and its operands' atoms.
+The value's shape is its atom's, and it absorbs the operands' shapes wherever it
+broadcasts with them: where the product broadcasts, that is its shape already; where
+``a`` (of length n) is repeated k times, the int k has shape (), and the n * k items
+broadcast with a length only if that is 1 or n * k, so with ``a``'s only if n or k is 1,
+and then the result is n * k long again (axes after the first are ``a``'s). A value
+made from the product with other values of its operands' atoms so has the product's
+shape, whether it broadcast with them or not, as its token says. (Two lists joined by
+``+`` do not absorb theirs: ``[] + [v]`` has one item, which broadcasts with the empty
+list to none.)
 """
 
 import builtins
@@ -163,8 +175,14 @@ def _inexact_ufunc(target):
     array or an inexact NumPy number, never a list nor an int that repeats one."""
     if not isinstance(target, numpy.ufunc):
         return False
-    outputs = [types.split("->")[1] for types in target.types if "O" not in types]
-    return bool(outputs) and all(code in "efdgFDG" for out in outputs for code in out)
+    found = _INEXACT.get(target)
+    if found is None:
+        outputs = [types.split("->")[1] for types in target.types if "O" not in types]
+        found = _INEXACT[target] = bool(outputs) and all(code in "efdgFDG" for out in outputs for code in out)
+    return found
+
+
+_INEXACT = {}       # ufunc -> _inexact_ufunc's answer
 
 
 class _Walk:
@@ -266,10 +284,13 @@ class _Walk:
         if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.token(node.operand)
         if kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)):
+            left, right = self.token(node.left), self.token(node.right)
             if self.classes.may_concatenate(node) and not (self.is_numeric(node.left)
                                                              or self.is_numeric(node.right)):
-                return None
-            return self.join(self.token(node.left), self.token(node.right))
+                if not isinstance(node.op, gast.Mult) or left is None or right is None:
+                    return None
+                return self.join(self.join(f"@r{id(node)}", left), right)    # see the docstring
+            return self.join(left, right)
         if kind is gast.Call and id(node) not in self.classes.pops:
             return self._call_token(node, anno.get(node, Key.TARGET))
         return None
