@@ -182,3 +182,37 @@ def test_a_product_of_arrays_that_may_have_repeated_a_list(shapes):
     second = caching.generate_reverse(_REPEATED, (0,), False)
     row_sums = numerical_grad(lambda *a: np.sum(_REPEATED(*a)), args)
     assert_close(second(*args), row_sums, rtol=1e-4, atol=1e-5)
+
+
+def same_flag_twice(x, y):
+    c = np.sum(x) > 0.0
+    if c:
+        a = x * y
+    else:
+        a = np.sin(x) * 2.0
+    b = np.cos(a) * 2.0         # the shape of x * y, or of x, as the arm taken
+    if c:                       # the same arm again: b has the shape of x * y
+        d = b * y
+    else:
+        d = b + y               # here it may grow
+    return np.sum(d * a)
+
+
+_FLAG = caching.generate_reverse(same_flag_twice, (0,), False)
+
+
+def test_an_if_on_the_same_flag_takes_the_same_arm():
+    # the first arm of the second if sums nothing back: b * y has b's shape there
+    assert "unbroadcast(d_d * y, b)" not in _FLAG.source and "unbroadcast(d_d, b)" in _FLAG.source, _FLAG.source
+
+
+@pytest.mark.parametrize("shapes", SHAPES + [((3,), (2, 1))])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_an_if_on_the_same_flag(shapes, sign):
+    x, y = _arguments(np.random.default_rng(37), *shapes)
+    x = np.abs(x) * sign + 0.1 * sign
+    for wrt in (0, 1):
+        gradient = _FLAG if wrt == 0 else caching.generate_reverse(same_flag_twice, (1,), False)
+        assert_close(gradient(x, y), numerical_grad(same_flag_twice, (x, y), wrt=wrt), rtol=1e-5, atol=1e-6)
+    second = caching.generate_reverse(_FLAG, (0,), False)
+    assert_close(second(x, y), numerical_grad(lambda *a: np.sum(_FLAG(*a)), (x, y)), rtol=1e-4, atol=1e-5)

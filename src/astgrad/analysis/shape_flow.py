@@ -193,6 +193,9 @@ class _Walk:
         self.tokens = {}            # name -> its token where the walk is
         self.numeric = set()        # names holding an array or an inexact number there
         self.same = set()
+        self.flags = set()          # names holding a comparison's result (which no code here changes)
+        self.joined = {}            # (flag, its token) -> {atom an if on it made: (each arm's token)}
+        self.refined = {}           # atom -> the token it stands for in the arm being walked
         self.gate = _Gate()
         self._atoms = itertools.count()
 
@@ -205,6 +208,9 @@ class _Walk:
                 self.gate.calls(target)
                 if isinstance(target, gast.Name):
                     self._set(target.id, self.token(stmt.value), self.is_numeric(stmt.value))
+                    if isinstance(stmt.value, gast.Compare) or isinstance(stmt.value, gast.UnaryOp) \
+                            and isinstance(stmt.value.op, gast.Not):
+                        self.flags.add(target.id)
                 else:
                     for name in S.stored_names(target):
                         self._set(name, None, False)
@@ -217,6 +223,7 @@ class _Walk:
 
     def _set(self, name, token, numeric):
         self.tokens[name] = token if token is not None else f"@{next(self._atoms)}"
+        self.flags.discard(name)
         if numeric:
             self.numeric.add(name)
         else:
@@ -224,23 +231,39 @@ class _Walk:
 
     def _if(self, stmt):
         """Each arm from the tokens before the if; after it, a name keeps a token both
-        arms agree on (or the one arm's, where it is unbound the other way)."""
+        arms agree on (or the one arm's, where it is unbound the other way). An if on a
+        flag an earlier if tested (the same value: a comparison's result, not assigned
+        since) takes the same arm: there an atom that if made where its arms disagreed
+        stands for what that arm gave."""
         self._calls(stmt.test)
+        flag = self._flag(stmt.test)
         assigned = S.stored_names(gast.Module(body=stmt.body + stmt.orelse, type_ignores=[]))
-        before = self._tokens_of(assigned)
+        before, outer, known = self._tokens_of(assigned), self.refined, self.joined.get(flag, {})
+        self.refined = {**outer, **{atom: arms[0] for atom, arms in known.items()}}
         self.block(stmt.body)
         after_body = self._tokens_of(assigned)
         self._put(before)
+        self.refined = {**outer, **{atom: arms[1] for atom, arms in known.items()}}
         self.block(stmt.orelse)
+        self.refined = outer
         for name, (token, numeric) in after_body.items():
             if token is None:
                 continue
             if name not in self.tokens:         # unbound the other way
                 self._set(name, token, numeric)
             elif self.tokens[name] != token:
+                arms = (token, self.tokens[name])
                 self._set(name, None, numeric and name in self.numeric)
+                if flag is not None:
+                    self.joined.setdefault(flag, {})[self.tokens[name]] = arms
             elif not numeric:
                 self.numeric.discard(name)
+
+    def _flag(self, test):
+        """(name, token) of a test that is a name holding a comparison's result, else None."""
+        if isinstance(test, gast.Name) and test.id in self.flags:
+            return test.id, self.tokens.get(test.id)
+        return None
 
     def _tokens_of(self, names):
         return {name: (self.tokens.get(name), name in self.numeric) for name in names}
@@ -278,7 +301,11 @@ class _Walk:
         kind = type(node)
         if kind is gast.Name:
             found = self.classes.name_class(node.id)
-            return found if found is not None else self.tokens.get(node.id)
+            if found is None:
+                found = self.tokens.get(node.id)
+                if self.refined and found is not None:
+                    found = self._refine(found)
+            return found
         if kind is gast.Constant:
             return self.of(node)
         if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
@@ -294,6 +321,17 @@ class _Walk:
         if kind is gast.Call and id(node) not in self.classes.pops:
             return self._call_token(node, anno.get(node, Key.TARGET))
         return None
+
+    def _refine(self, token):
+        """``token`` with the atoms ``refined`` has replaced by what they stand for."""
+        atoms = token if type(token) is frozenset else (token,)
+        if not any(atom in self.refined for atom in atoms):
+            return token
+        result = None
+        for atom in atoms:
+            found = self.refined.get(atom, atom)
+            result = found if result is None else self.join(result, found)
+        return result
 
     def _call_token(self, node, target):
         args = node.args
