@@ -12,7 +12,10 @@ computed without error, so ``unbroadcast(e, x)`` and ``broadcast_like(e, x)`` wi
 ``e`` and ``x`` of the same token can go.
 
 Where control flow joins, a name keeps its token only if every way in agrees (a name
-assigned in one arm of an ``if`` only keeps that arm's: on the other it is unbound). In
+assigned in one arm of an ``if`` only keeps that arm's: on the other it is unbound), else
+it gets a new atom. A later ``if`` on the same flag (a comparison's result, not assigned
+since), as a derivative's reverse sweep has for each ``if`` of its forward sweep, takes
+the same arm: in it, that atom stands for the token that arm gave. In
 a loop, each name the loop assigns gets a new atom at the start of the body (its value
 from an earlier step or from before the loop) and after the loop; atoms made in the
 body stand for one step's values, and only the names the loop assigns can hold them.
