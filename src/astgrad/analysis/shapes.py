@@ -32,6 +32,7 @@ from .. import argument_kinds
 from .fixed_point import UNKNOWN, assume, retract
 from .layouts import Layouts, matmul_layout
 from .list_stacks import stack_pops
+from .shape_flow import same_shape_calls
 from .matmul_adjoints import direct_matmul_adjoints
 from .reduction_methods import mark_array_reduction
 from .. import runtime
@@ -133,7 +134,7 @@ class ShapeClasses:
     def _verify(self):
         retract(self.definitions, self.cls, self.of, kept=self.roots)
 
-    def _may_concatenate(self, node):
+    def may_concatenate(self, node):
         """``a + b`` on two lists concatenates them and ``a * n`` with an int repeats a
         list: neither keeps its operand's shape. (A value of the same shape class as a
         list has its length, so only a number, class SCALAR, can be the ``n``.)"""
@@ -306,7 +307,7 @@ class ShapeClasses:
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
         if isinstance(node, gast.BinOp) and isinstance(node.op, _ELEMENTWISE_OPS):
-            if self._may_concatenate(node):
+            if self.may_concatenate(node):
                 return None
             return self._join(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Call):
@@ -559,8 +560,12 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
                       _SHAPE_OF_SECOND, lambda value: uses[id(value)][0] if id(value) in uses
                       else S.names_in(value)) if kinds else None
 
+    # in general code, where a class is not known the shapes followed through the code
+    # may still match (specialized code knows its arrays' layouts, and its later
+    # rewrites, _keep_scalar_seeds, read the classes alone)
+    flow = None if kinds else lambda: same_shape_calls(body, classes, classes.of, classes._join, _is_elementwise)
     _drop_unbroadcasts(calls.get(runtime.unbroadcast, []) + calls.get(runtime.broadcast_like, []),
-                       classes, layouts)
+                       classes, layouts, flow)
     if kinds:
         # a seed spread like a value takes its dtype (runtime._like_dtype): where float
         # arrays of several precisions meet, neither a narrower array nor a bare number
@@ -673,17 +678,22 @@ def _add_call(calls, count, call, parent, field, index):
     return count + 1
 
 
-def _drop_unbroadcasts(entries, classes, layouts):
+def _drop_unbroadcasts(entries, classes, layouts, flow=None):
     """``unbroadcast(e, x)`` -> ``e`` where the shape classes (or layouts) of ``e`` and
-    ``x`` agree, for the calls ``entries`` (from ``_calls_by_target``). The deepest go
-    first (in the reverse of the walk's order), so each call is decided once the calls
-    inside it are, as a rewrite from the leaves up would."""
+    ``x`` agree, or where ``flow()`` (called once, where a class is not known) has the
+    call, for the calls ``entries`` (from ``_calls_by_target``). The deepest go first
+    (in the reverse of the walk's order), so each call is decided once the calls inside
+    it are, as a rewrite from the leaves up would."""
+    followed = None
     for _, node, parent, field, index in sorted(entries, key=lambda entry: entry[0], reverse=True):
         if len(node.args) != 2:
             continue
         a, b = classes.of(node.args[0]), classes.of(node.args[1])
-        same = a is not None and a == b or layouts is not None and layouts.of(node.args[0]) is not None \
-            and layouts.of(node.args[0]) == layouts.of(node.args[1])
+        same = a is not None and a == b or layouts is not None \
+            and layouts.of(node.args[0]) is not None and layouts.of(node.args[0]) == layouts.of(node.args[1])
+        if not same and flow is not None and (a is None or b is None):
+            followed = flow() if followed is None else followed
+            same = id(node) in followed
         if not same:
             continue
         if index is None:
