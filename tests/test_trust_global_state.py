@@ -82,7 +82,17 @@ def stored_on_a_global_object(x):
     return np.sum(BOX.v ** 2)
 
 
+def appended_then_tail_kept(x):
+    # del of a global's slice was lowered to a new local list: the global kept its items,
+    # and the append before it was taken as a local one, read back with no derivative
+    HISTORY.append(x * 2.0)
+    v = HISTORY[-1]
+    del HISTORY[:-4]
+    return np.sum(v * x)
+
+
 REFUSED = [
+    (appended_then_tail_kept, "del HISTORY[:-4]", "'HISTORY'"),
     (pushed_then_read, "push_global(x * 2.0)", "HISTORY.append(a)"),
     (pushed_with_its_value_kept, "r = push_global(x * 2.0)", "HISTORY.append(a)"),
     (appended_here_then_read, "HISTORY.append(x * 2.0)", "HISTORY"),
