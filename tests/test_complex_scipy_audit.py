@@ -26,6 +26,8 @@ import astgrad
 from fd import assert_close, numerical_grad, numerical_jvp
 from program_files import load
 
+pytest.importorskip("scipy.stats")
+
 HEAD = """
 import warnings
 
