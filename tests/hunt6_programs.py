@@ -772,13 +772,14 @@ def b16(x, w):
     return tree_sum(tree_map(lambda t: np.tanh(t) * t, d))
 
 
-@case("b17 twin: a dict of lists made in a loop, read through the array of each list")
+@case("b17 twin: a dict of lists made in a loop, one list read while the other grows")
 def b17(x, w):
     d = {"a": [], "b": []}
     for i in range(3):
         d["a"].append(x[i] * w)
-        d["b"].append(x[i] + w)
-    return np.sum(np.array(d["a"]) * np.array(d["b"]))
+        if i > 0:
+            d["b"].append(d["a"][i - 1] * x[i])
+    return np.sum(np.stack(d["a"]) ** 2) + sum(d["b"])
 
 
 @case("e21 sorted of a generator with a key")
