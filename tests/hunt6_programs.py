@@ -422,6 +422,8 @@ def b06(x, w):
     return np.sum(ops["f"](x) + ops["t"](x))
 
 
+# tree_map in this module (not test_function_values' copy): a recursive helper handed a
+# lambda reading w is followed when it lives in the program's module (b09, b16)
 def tree_map(f, tree):
     if isinstance(tree, dict):
         return {k: tree_map(f, v) for k, v in tree.items()}
