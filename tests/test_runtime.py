@@ -479,6 +479,7 @@ CASES = [
     (rt.logsumexp_weights, lambda: (N(3, 4), N(4), 0), {}), (rt.logsumexp_weights, lambda: (N(3), N()), {}),
     (rt.logsumexp_weights, lambda: (N(3, 4), N(3, 1), 1, P(4), True), {}),
     (rt.mvn_points, lambda: (N(2, 2, 3), (3, 3)), {}), (rt.mvn_points, lambda: (N(5), (1, 1)), {}),
+    (rt.scipy_shift, lambda: (N(3), N(2, 3)), {}), (rt.scipy_shift, lambda: (N(), N(4)), {}),
     # helpers of the reductions and statistics
     (rt.permute, lambda: (N(3, 4), np.argsort(N(3, 4), axis=1), 1), {}),
     (rt.permute, lambda: (N(3, 4), np.argsort(N(12)), None), {}),

@@ -82,7 +82,41 @@ def stored_on_a_global_object(x):
     return np.sum(BOX.v ** 2)
 
 
+def appended_then_tail_kept(x):
+    # del of a global's slice was lowered to a new local list: the global kept its items,
+    # and the append before it was taken as a local one, read back with no derivative
+    HISTORY.append(x * 2.0)
+    v = HISTORY[-1]
+    del HISTORY[:-4]
+    return np.sum(v * x)
+
+
+def extended_here_then_read(x):
+    HISTORY.extend([x * 2.0, x])
+    return np.sum(HISTORY[-2] ** 2) + np.sum(x)
+
+
+def inserted_here_then_read(x):
+    HISTORY.insert(0, x * 2.0)
+    return np.sum(HISTORY[0] ** 2)
+
+
+def updated_here_then_read(x):
+    TABLE.update({"k": x * 2.0})
+    return np.sum(TABLE["k"] ** 2)
+
+
+def set_by_default_here_then_read(x):
+    TABLE.setdefault("d", x * 2.0)
+    return np.sum(TABLE["d"] * x)
+
+
 REFUSED = [
+    (extended_here_then_read, "HISTORY.extend([x * 2.0, x])", "'HISTORY'"),
+    (inserted_here_then_read, "HISTORY.insert(0, x * 2.0)", "'HISTORY'"),
+    (updated_here_then_read, 'TABLE.update({"k": x * 2.0})', "'TABLE'"),
+    (set_by_default_here_then_read, 'TABLE.setdefault("d", x * 2.0)', "'TABLE'"),
+    (appended_then_tail_kept, "del HISTORY[:-4]", "'HISTORY'"),
     (pushed_then_read, "push_global(x * 2.0)", "HISTORY.append(a)"),
     (pushed_with_its_value_kept, "r = push_global(x * 2.0)", "HISTORY.append(a)"),
     (appended_here_then_read, "HISTORY.append(x * 2.0)", "HISTORY"),
@@ -142,6 +176,12 @@ def memo_table_of_constants(x):
     return np.sum(np.sin(x) * memo_weights(x.shape[0]))
 
 
+def memo_set_by_default_here(x):
+    w = TABLE.setdefault(("w", 3), np.linspace(1.0, 2.0, 3))      # constants: fine
+    TABLE.update({"n": 3})
+    return np.sum(np.sin(x) * w) * TABLE["n"]
+
+
 def own_array_written_here(x):
     buf = np.zeros(3)
     buf[:] = x * 2.0
@@ -149,7 +189,7 @@ def own_array_written_here(x):
 
 
 @pytest.mark.parametrize("f", [global_only_read, own_list_written_by_a_helper, own_array_written_here,
-                               memo_table_of_constants])
+                               memo_table_of_constants, memo_set_by_default_here])
 def test_reading_globals_and_writing_own_objects_match_finite_differences(f):
     assert_close(astgrad.grad(f)(X.copy()), numerical_grad(f, X.copy()))
     _, tangent = astgrad.jvp(f, (X.copy(),), (np.ones(3),))

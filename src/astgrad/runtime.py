@@ -2130,13 +2130,24 @@ def logsumexp_weights(a, y, axis=None, b=None, keepdims=False, return_sign=False
 def mvn_points(x, cov_shape):
     """``x`` as an (n, k) array of points, as ``scipy.stats.multivariate_normal`` reads it
     for a (k, k) covariance: the last axis holds the coordinates, a number or a length-k
-    vector is one point, and for k = 1 a vector holds n points."""
+    vector is one point, and for k = 1 a vector holds n points. SciPy reads the points as
+    floats: a complex ``x`` counts by its real part."""
     if len(cov_shape) != 2:
         raise ValueError(
             "astgrad: scipy.stats.multivariate_normal is differentiated with cov given as a "
             f"(k, k) matrix, not an array of shape {tuple(cov_shape)}; pass "
             "numpy.diag(variances) or variance * numpy.eye(k) instead")
-    return numpy.reshape(x, (-1, cov_shape[-1]))
+    return numpy.reshape(numpy.real(x), (-1, cov_shape[-1]))
+
+
+def scipy_shift(loc, x):
+    """``loc`` as ``scipy.stats`` reads it in ``(x - loc) / scale``: SciPy casts that
+    quotient to ``x``'s float dtype, so beside a real ``x`` a complex ``loc`` counts by
+    its real part alone (SciPy drops the imaginary part, with a ComplexWarning). Linear
+    in ``loc``."""
+    if numpy.iscomplexobj(loc) and not numpy.iscomplexobj(x):
+        return numpy.real(loc)
+    return loc
 
 
 # -- list and tuple + and * ------------------------------------------------------------------

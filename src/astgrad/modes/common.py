@@ -951,6 +951,32 @@ def check_outside_changes(source, stmt, varied):
                            stmt, construct=f"in-place change in {callee}")
 
 
+def check_outside_methods(source, stmt, varied):
+    """Refuse a method call changing an object a global or closure variable holds
+    (``LOG.extend([v])``, ``D.update(k=v)``, ``D.setdefault(k, v)``: generation resolved
+    it to that object's bound method) where a value depending on the inputs (``varied``)
+    goes in: what it stores may be read back where the derivative cannot follow. A memo
+    table of constants is fine; ``append`` is checked with the writes into shared memory."""
+    from ..analysis.mutation import is_mutating_method
+    call = getattr(stmt, "value", None)
+    target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
+    owner = getattr(target, "__self__", None)
+    if not isinstance(owner, (list, dict, set, numpy.ndarray)) or not isinstance(call.func, gast.Attribute):
+        return
+    method = getattr(target, "__name__", None)
+    if method == "append" or method != call.func.attr or not is_mutating_method(method):
+        return
+    arguments = call.args + [keyword.value for keyword in call.keywords]
+    if any(isinstance(node, gast.Name) and node.id in varied for a in arguments for node in S.walk_nodes(a)):
+        holder = S.dotted_path(call.func.value)
+        name = ".".join(holder) if holder else "an object from outside the function"
+        raise source.error(
+            f"the method call .{method}() stores a value that depends on the inputs in '{name}', "
+            "an object the function did not make (a global's or a closure's): what it stores may be "
+            "read back where the derivative cannot follow it. Keep the value in a local name, or "
+            "store it outside the differentiated function", stmt, construct=f".{method}()")
+
+
 def _is_runtime(obj):
     return getattr(runtime, getattr(obj, "__name__", ""), None) is obj
 

@@ -24,7 +24,7 @@ from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
 from .common import array_names, mark_top_level, Transform, check_deques, check_effect_call, check_in_place_writes, \
-    check_outside_changes, range_targets
+    check_outside_changes, check_outside_methods, range_targets
 from .common import if_as_written, split_self_references, unknown_call_error, unknown_method_advice, value_call_error
 
 
@@ -119,6 +119,7 @@ class ForwardMode(Transform):
 
     def statement(self, stmt):
         check_outside_changes(self.source, stmt, self.active)     # varied: what it stores may be read back
+        check_outside_methods(self.source, stmt, self.active)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.setitem(stmt)
         if isinstance(stmt, gast.Assign):

@@ -72,7 +72,7 @@ def _stores(stmt, name):
 def _restores(stmt):
     """(container, key as written) that ``stmt`` puts an item back into: the write
     ``d[a] = old`` a derivative of a derivative reads ``restore_item(d, a, old)`` as, or
-    that call itself (kept as a call for a constant string key); else None."""
+    that call itself (where it was not read so: its container is not a name); else None."""
     if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.RESTORES, False) \
             and isinstance(stmt.targets[0], gast.Subscript) and isinstance(stmt.targets[0].value, gast.Name):
         return stmt.targets[0].value.id, gast.dump(stmt.targets[0].slice)

@@ -44,7 +44,7 @@ from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .views_read_back import copy_views_read_back
 from .common import array_names, mark_top_level, Transform, check_deques, check_effect_call, check_in_place_writes, \
-    check_outside_changes, range_targets
+    check_outside_changes, check_outside_methods, range_targets
 from .common import split_self_references, unknown_call_error, unknown_method_advice, value_call_error
 
 # statements that are a return, or may hold one in a body S.statements does not enter
@@ -268,6 +268,7 @@ class ReverseMode(Transform):
     def _check_rules(self, body):
         for stmt in S.statements(body):
             check_outside_changes(self.source, stmt, self.varied)
+            check_outside_methods(self.source, stmt, self.varied)
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 if stmt.targets[0].id not in self.active:
                     continue

@@ -570,6 +570,17 @@ def mvn_points_(p, x, cov_shape):
     d[p] = runtime.mvn_points(d[x], cov_shape)
 
 
+# Linear in loc: the identity, or the real part (whose adjoint is the identity too).
+@adjoint(runtime.scipy_shift)
+def scipy_shift_(m, loc, x):
+    d[loc] = d[m]
+
+
+@tangent(runtime.scipy_shift)
+def scipy_shift_(m, loc, x):
+    d[m] = runtime.scipy_shift(d[loc], x)
+
+
 # Helpers of the reductions and statistics (reduction_rules.py): each pair is linear in
 # its first argument and each is the other's transpose; the other arguments only say
 # where elements go (an order, shapes, an axis).

@@ -10,13 +10,15 @@ broadcasting arguments, Python float constants). Where a density is zero (``x`` 
 the support of gamma or beta, ``k`` outside poisson's), the log-density is the constant
 -inf, and its derivatives are 0. Parameters outside their domain (``scale <= 0``, ...)
 give SciPy's nan value and the formula's derivative. A derivative that has no closed form
-(a cdf in a shape parameter) is refused with ``unsupported``.
+(a cdf in a shape parameter) is refused with ``unsupported``. SciPy computes
+``(x - loc) / scale`` in ``x``'s float dtype, so beside a real ``x`` a complex ``loc``
+counts by its real part (``scipy_shift``); with a complex ``x`` the formulas are analytic.
 """
 
 import numpy
 from scipy import special, stats
 
-from ..runtime import broadcast_like, mvn_points, unbroadcast
+from ..runtime import broadcast_like, mvn_points, scipy_shift, unbroadcast
 from .registry import adjoint, d, tangent, unsupported
 
 # ---------------------------------------------------------------------------------
@@ -26,46 +28,52 @@ from .registry import adjoint, d, tangent, unsupported
 
 @adjoint(stats.norm.logpdf)
 def norm_logpdf(y, x, loc=0.0, scale=1.0):
-    d[x] = unbroadcast(-d[y] * (x - loc) / (scale * scale), x)
-    d[loc] = unbroadcast(d[y] * (x - loc) / (scale * scale), loc)
-    d[scale] = unbroadcast(d[y] * ((x - loc) * (x - loc) - scale * scale) / (scale * scale * scale), scale)
+    m = scipy_shift(loc, x)
+    d[x] = unbroadcast(-d[y] * (x - m) / (scale * scale), x)
+    d[loc] = unbroadcast(d[y] * (x - m) / (scale * scale), loc)
+    d[scale] = unbroadcast(d[y] * ((x - m) * (x - m) - scale * scale) / (scale * scale * scale), scale)
 
 
 @tangent(stats.norm.logpdf)
 def norm_logpdf(y, x, loc=0.0, scale=1.0):
-    d[y] = broadcast_like(-d[x] * (x - loc) / (scale * scale), y)
-    d[y] = broadcast_like(d[loc] * (x - loc) / (scale * scale), y)
-    d[y] = broadcast_like(d[scale] * ((x - loc) * (x - loc) - scale * scale) / (scale * scale * scale), y)
+    m = scipy_shift(loc, x)
+    d[y] = broadcast_like(-d[x] * (x - m) / (scale * scale), y)
+    d[y] = broadcast_like(scipy_shift(d[loc], x) * (x - m) / (scale * scale), y)
+    d[y] = broadcast_like(d[scale] * ((x - m) * (x - m) - scale * scale) / (scale * scale * scale), y)
 
 
 @adjoint(stats.norm.pdf)
 def norm_pdf(y, x, loc=0.0, scale=1.0):
-    d[x] = unbroadcast(-d[y] * y * (x - loc) / (scale * scale), x)
-    d[loc] = unbroadcast(d[y] * y * (x - loc) / (scale * scale), loc)
-    d[scale] = unbroadcast(d[y] * y * ((x - loc) * (x - loc) - scale * scale) / (scale * scale * scale), scale)
+    m = scipy_shift(loc, x)
+    d[x] = unbroadcast(-d[y] * y * (x - m) / (scale * scale), x)
+    d[loc] = unbroadcast(d[y] * y * (x - m) / (scale * scale), loc)
+    d[scale] = unbroadcast(d[y] * y * ((x - m) * (x - m) - scale * scale) / (scale * scale * scale), scale)
 
 
 @tangent(stats.norm.pdf)
 def norm_pdf(y, x, loc=0.0, scale=1.0):
-    d[y] = broadcast_like(-d[x] * y * (x - loc) / (scale * scale), y)
-    d[y] = broadcast_like(d[loc] * y * (x - loc) / (scale * scale), y)
-    d[y] = broadcast_like(d[scale] * y * ((x - loc) * (x - loc) - scale * scale) / (scale * scale * scale), y)
+    m = scipy_shift(loc, x)
+    d[y] = broadcast_like(-d[x] * y * (x - m) / (scale * scale), y)
+    d[y] = broadcast_like(scipy_shift(d[loc], x) * y * (x - m) / (scale * scale), y)
+    d[y] = broadcast_like(d[scale] * y * ((x - m) * (x - m) - scale * scale) / (scale * scale * scale), y)
 
 
 @adjoint(stats.norm.cdf)
 def norm_cdf(y, x, loc=0.0, scale=1.0):
+    m = scipy_shift(loc, x)
     p = stats.norm.pdf(x, loc, scale)
     d[x] = unbroadcast(d[y] * p, x)
     d[loc] = unbroadcast(-d[y] * p, loc)
-    d[scale] = unbroadcast(-d[y] * p * (x - loc) / scale, scale)
+    d[scale] = unbroadcast(-d[y] * p * (x - m) / scale, scale)
 
 
 @tangent(stats.norm.cdf)
 def norm_cdf(y, x, loc=0.0, scale=1.0):
+    m = scipy_shift(loc, x)
     p = stats.norm.pdf(x, loc, scale)
     d[y] = broadcast_like(d[x] * p, y)
-    d[y] = broadcast_like(-d[loc] * p, y)
-    d[y] = broadcast_like(-d[scale] * p * (x - loc) / scale, y)
+    d[y] = broadcast_like(-scipy_shift(d[loc], x) * p, y)
+    d[y] = broadcast_like(-d[scale] * p * (x - m) / scale, y)
 
 
 # ---------------------------------------------------------------------------------
@@ -77,7 +85,8 @@ def norm_cdf(y, x, loc=0.0, scale=1.0):
 
 @adjoint(stats.t.logpdf)
 def t_logpdf(y, x, df, loc=0.0, scale=1.0):
-    r = x - loc
+    m = scipy_shift(loc, x)
+    r = x - m
     q = df * scale * scale + r * r
     d[x] = unbroadcast(-d[y] * (df + 1.0) * r / q, x)
     d[df] = unbroadcast(d[y] * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df) - numpy.divide(1.0, df)
@@ -89,19 +98,21 @@ def t_logpdf(y, x, df, loc=0.0, scale=1.0):
 
 @tangent(stats.t.logpdf)
 def t_logpdf(y, x, df, loc=0.0, scale=1.0):
-    r = x - loc
+    m = scipy_shift(loc, x)
+    r = x - m
     q = df * scale * scale + r * r
     d[y] = broadcast_like(-d[x] * (df + 1.0) * r / q, y)
     d[y] = broadcast_like(d[df] * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df) - numpy.divide(1.0, df)
                                          - numpy.log1p(numpy.divide(r * r, df * scale * scale))
                                          + numpy.divide((df + 1.0) * r * r, df * q)), y)
-    d[y] = broadcast_like(d[loc] * (df + 1.0) * r / q, y)
+    d[y] = broadcast_like(scipy_shift(d[loc], x) * (df + 1.0) * r / q, y)
     d[y] = broadcast_like(d[scale] * df * (r * r - scale * scale) / (scale * q), y)
 
 
 @adjoint(stats.t.pdf)
 def t_pdf(y, x, df, loc=0.0, scale=1.0):
-    r = x - loc
+    m = scipy_shift(loc, x)
+    r = x - m
     q = df * scale * scale + r * r
     d[x] = unbroadcast(-d[y] * y * (df + 1.0) * r / q, x)
     d[df] = unbroadcast(d[y] * y * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df)
@@ -113,32 +124,35 @@ def t_pdf(y, x, df, loc=0.0, scale=1.0):
 
 @tangent(stats.t.pdf)
 def t_pdf(y, x, df, loc=0.0, scale=1.0):
-    r = x - loc
+    m = scipy_shift(loc, x)
+    r = x - m
     q = df * scale * scale + r * r
     d[y] = broadcast_like(-d[x] * y * (df + 1.0) * r / q, y)
     d[y] = broadcast_like(d[df] * y * 0.5 * (special.digamma(0.5 * df + 0.5) - special.digamma(0.5 * df)
                                              - numpy.divide(1.0, df) - numpy.log1p(numpy.divide(r * r, df * scale * scale))
                                              + numpy.divide((df + 1.0) * r * r, df * q)), y)
-    d[y] = broadcast_like(d[loc] * y * (df + 1.0) * r / q, y)
+    d[y] = broadcast_like(scipy_shift(d[loc], x) * y * (df + 1.0) * r / q, y)
     d[y] = broadcast_like(d[scale] * y * df * (r * r - scale * scale) / (scale * q), y)
 
 
 @adjoint(stats.t.cdf)
 def t_cdf(y, x, df, loc=0.0, scale=1.0):
+    m = scipy_shift(loc, x)
     p = stats.t.pdf(x, df, loc, scale)
     d[x] = unbroadcast(d[y] * p, x)
     d[df] = unsupported(d[y], "scipy.stats.t.cdf is differentiable in x, loc and scale, not in df")
     d[loc] = unbroadcast(-d[y] * p, loc)
-    d[scale] = unbroadcast(-d[y] * p * (x - loc) / scale, scale)
+    d[scale] = unbroadcast(-d[y] * p * (x - m) / scale, scale)
 
 
 @tangent(stats.t.cdf)
 def t_cdf(y, x, df, loc=0.0, scale=1.0):
+    m = scipy_shift(loc, x)
     p = stats.t.pdf(x, df, loc, scale)
     d[y] = broadcast_like(d[x] * p, y)
     d[y] = unsupported(d[df], "scipy.stats.t.cdf is differentiable in x, loc and scale, not in df")
-    d[y] = broadcast_like(-d[loc] * p, y)
-    d[y] = broadcast_like(-d[scale] * p * (x - loc) / scale, y)
+    d[y] = broadcast_like(-scipy_shift(d[loc], x) * p, y)
+    d[y] = broadcast_like(-d[scale] * p * (x - m) / scale, y)
 
 
 # ---------------------------------------------------------------------------------
@@ -149,8 +163,9 @@ def t_cdf(y, x, df, loc=0.0, scale=1.0):
 
 @adjoint(stats.gamma.logpdf)
 def gamma_logpdf(y, x, a, loc=0.0, scale=1.0):
-    r = x - loc
-    inside = x > loc
+    m = scipy_shift(loc, x)
+    r = x - m
+    inside = x > m
     d[x] = unbroadcast(d[y] * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), x)
     d[a] = unbroadcast(d[y] * numpy.where(inside, numpy.log(numpy.divide(r, scale)) - special.digamma(a), 0.0), a)
     d[loc] = unbroadcast(-d[y] * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), loc)
@@ -159,18 +174,21 @@ def gamma_logpdf(y, x, a, loc=0.0, scale=1.0):
 
 @tangent(stats.gamma.logpdf)
 def gamma_logpdf(y, x, a, loc=0.0, scale=1.0):
-    r = x - loc
-    inside = x > loc
+    m = scipy_shift(loc, x)
+    r = x - m
+    inside = x > m
     d[y] = broadcast_like(d[x] * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
     d[y] = broadcast_like(d[a] * numpy.where(inside, numpy.log(numpy.divide(r, scale)) - special.digamma(a), 0.0), y)
-    d[y] = broadcast_like(-d[loc] * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
+    d[y] = broadcast_like(-scipy_shift(d[loc], x)
+                          * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
     d[y] = broadcast_like(d[scale] * numpy.where(inside, numpy.divide(numpy.divide(r, scale) - a, scale), 0.0), y)
 
 
 @adjoint(stats.gamma.pdf)
 def gamma_pdf(y, x, a, loc=0.0, scale=1.0):
-    r = x - loc
-    inside = x > loc
+    m = scipy_shift(loc, x)
+    r = x - m
+    inside = x > m
     d[x] = unbroadcast(d[y] * y * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), x)
     d[a] = unbroadcast(d[y] * y * numpy.where(inside, numpy.log(numpy.divide(r, scale)) - special.digamma(a), 0.0), a)
     d[loc] = unbroadcast(-d[y] * y * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), loc)
@@ -179,30 +197,34 @@ def gamma_pdf(y, x, a, loc=0.0, scale=1.0):
 
 @tangent(stats.gamma.pdf)
 def gamma_pdf(y, x, a, loc=0.0, scale=1.0):
-    r = x - loc
-    inside = x > loc
+    m = scipy_shift(loc, x)
+    r = x - m
+    inside = x > m
     d[y] = broadcast_like(d[x] * y * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
     d[y] = broadcast_like(d[a] * y * numpy.where(inside, numpy.log(numpy.divide(r, scale)) - special.digamma(a), 0.0), y)
-    d[y] = broadcast_like(-d[loc] * y * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
+    d[y] = broadcast_like(-scipy_shift(d[loc], x) * y
+                          * numpy.where(inside, numpy.divide(a - 1.0, r) - numpy.divide(1.0, scale), 0.0), y)
     d[y] = broadcast_like(d[scale] * y * numpy.where(inside, numpy.divide(numpy.divide(r, scale) - a, scale), 0.0), y)
 
 
 @adjoint(stats.gamma.cdf)
 def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
+    m = scipy_shift(loc, x)
     p = stats.gamma.pdf(x, a, loc, scale)
     d[x] = unbroadcast(d[y] * p, x)
     d[a] = unsupported(d[y], "scipy.stats.gamma.cdf is differentiable in x, loc and scale, not in a")
     d[loc] = unbroadcast(-d[y] * p, loc)
-    d[scale] = unbroadcast(-d[y] * p * (x - loc) / scale, scale)
+    d[scale] = unbroadcast(-d[y] * p * (x - m) / scale, scale)
 
 
 @tangent(stats.gamma.cdf)
 def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
+    m = scipy_shift(loc, x)
     p = stats.gamma.pdf(x, a, loc, scale)
     d[y] = broadcast_like(d[x] * p, y)
     d[y] = unsupported(d[a], "scipy.stats.gamma.cdf is differentiable in x, loc and scale, not in a")
-    d[y] = broadcast_like(-d[loc] * p, y)
-    d[y] = broadcast_like(-d[scale] * p * (x - loc) / scale, y)
+    d[y] = broadcast_like(-scipy_shift(d[loc], x) * p, y)
+    d[y] = broadcast_like(-d[scale] * p * (x - m) / scale, y)
 
 
 # ---------------------------------------------------------------------------------
@@ -214,7 +236,8 @@ def gamma_cdf(y, x, a, loc=0.0, scale=1.0):
 
 @adjoint(stats.beta.logpdf)
 def beta_logpdf(y, x, a, b, loc=0.0, scale=1.0):
-    z = numpy.divide(x - loc, scale)
+    m = scipy_shift(loc, x)
+    z = numpy.divide(x - m, scale)
     inside = numpy.logical_and(z > 0.0, z < 1.0)
     u = numpy.divide(a - 1.0, z) - numpy.divide(b - 1.0, 1.0 - z)
     d[x] = unbroadcast(d[y] * numpy.where(inside, numpy.divide(u, scale), 0.0), x)
@@ -228,7 +251,8 @@ def beta_logpdf(y, x, a, b, loc=0.0, scale=1.0):
 
 @tangent(stats.beta.logpdf)
 def beta_logpdf(y, x, a, b, loc=0.0, scale=1.0):
-    z = numpy.divide(x - loc, scale)
+    m = scipy_shift(loc, x)
+    z = numpy.divide(x - m, scale)
     inside = numpy.logical_and(z > 0.0, z < 1.0)
     u = numpy.divide(a - 1.0, z) - numpy.divide(b - 1.0, 1.0 - z)
     d[y] = broadcast_like(d[x] * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
@@ -236,13 +260,14 @@ def beta_logpdf(y, x, a, b, loc=0.0, scale=1.0):
         inside, numpy.log(z) - special.digamma(a) + special.digamma(a + b), 0.0), y)
     d[y] = broadcast_like(d[b] * numpy.where(
         inside, numpy.log1p(-z) - special.digamma(b) + special.digamma(a + b), 0.0), y)
-    d[y] = broadcast_like(-d[loc] * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
+    d[y] = broadcast_like(-scipy_shift(d[loc], x) * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
     d[y] = broadcast_like(-d[scale] * numpy.where(inside, numpy.divide(z * u + 1.0, scale), 0.0), y)
 
 
 @adjoint(stats.beta.pdf)
 def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
-    z = numpy.divide(x - loc, scale)
+    m = scipy_shift(loc, x)
+    z = numpy.divide(x - m, scale)
     inside = numpy.logical_and(z > 0.0, z < 1.0)
     u = numpy.divide(a - 1.0, z) - numpy.divide(b - 1.0, 1.0 - z)
     d[x] = unbroadcast(d[y] * y * numpy.where(inside, numpy.divide(u, scale), 0.0), x)
@@ -256,7 +281,8 @@ def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
 
 @tangent(stats.beta.pdf)
 def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
-    z = numpy.divide(x - loc, scale)
+    m = scipy_shift(loc, x)
+    z = numpy.divide(x - m, scale)
     inside = numpy.logical_and(z > 0.0, z < 1.0)
     u = numpy.divide(a - 1.0, z) - numpy.divide(b - 1.0, 1.0 - z)
     d[y] = broadcast_like(d[x] * y * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
@@ -264,28 +290,30 @@ def beta_pdf(y, x, a, b, loc=0.0, scale=1.0):
         inside, numpy.log(z) - special.digamma(a) + special.digamma(a + b), 0.0), y)
     d[y] = broadcast_like(d[b] * y * numpy.where(
         inside, numpy.log1p(-z) - special.digamma(b) + special.digamma(a + b), 0.0), y)
-    d[y] = broadcast_like(-d[loc] * y * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
+    d[y] = broadcast_like(-scipy_shift(d[loc], x) * y * numpy.where(inside, numpy.divide(u, scale), 0.0), y)
     d[y] = broadcast_like(-d[scale] * y * numpy.where(inside, numpy.divide(z * u + 1.0, scale), 0.0), y)
 
 
 @adjoint(stats.beta.cdf)
 def beta_cdf(y, x, a, b, loc=0.0, scale=1.0):
+    m = scipy_shift(loc, x)
     p = stats.beta.pdf(x, a, b, loc, scale)
     d[x] = unbroadcast(d[y] * p, x)
     d[a] = unsupported(d[y], "scipy.stats.beta.cdf is differentiable in x, loc and scale, not in a")
     d[b] = unsupported(d[y], "scipy.stats.beta.cdf is differentiable in x, loc and scale, not in b")
     d[loc] = unbroadcast(-d[y] * p, loc)
-    d[scale] = unbroadcast(-d[y] * p * (x - loc) / scale, scale)
+    d[scale] = unbroadcast(-d[y] * p * (x - m) / scale, scale)
 
 
 @tangent(stats.beta.cdf)
 def beta_cdf(y, x, a, b, loc=0.0, scale=1.0):
+    m = scipy_shift(loc, x)
     p = stats.beta.pdf(x, a, b, loc, scale)
     d[y] = broadcast_like(d[x] * p, y)
     d[y] = unsupported(d[a], "scipy.stats.beta.cdf is differentiable in x, loc and scale, not in a")
     d[y] = unsupported(d[b], "scipy.stats.beta.cdf is differentiable in x, loc and scale, not in b")
-    d[y] = broadcast_like(-d[loc] * p, y)
-    d[y] = broadcast_like(-d[scale] * p * (x - loc) / scale, y)
+    d[y] = broadcast_like(-scipy_shift(d[loc], x) * p, y)
+    d[y] = broadcast_like(-d[scale] * p * (x - m) / scale, y)
 
 
 # ---------------------------------------------------------------------------------
@@ -324,48 +352,54 @@ def poisson_pmf(y, k, mu, loc=0):
 # ---------------------------------------------------------------------------------
 # Multivariate normal, with mean and a (k, k) covariance given: points r = x - mean as
 # rows, s = r cov^-1, logpdf = -(k log(2 pi) + log det(cov) + sum(r * s, -1)) / 2.
-# The derivative in cov is the symmetric one (cov is read as a symmetric matrix:
-# along a direction h it is the derivative along (h + h^T) / 2), as autograd's.
+# SciPy reads x, mean and cov as floats (the real parts of complex values: mvn_points
+# and numpy.real below). The derivative in cov is the symmetric one (cov is read as a
+# symmetric matrix: along a direction h it is the derivative along (h + h^T) / 2), as autograd's.
 # ---------------------------------------------------------------------------------
 
 
 @adjoint(stats.multivariate_normal.logpdf)
 def mvn_logpdf(y, x, mean, cov):
-    s = numpy.transpose(numpy.linalg.solve(cov, numpy.transpose(mvn_points(x, numpy.shape(cov)) - mean)))
+    c = numpy.real(cov)
+    s = numpy.transpose(numpy.linalg.solve(c, numpy.transpose(mvn_points(x, numpy.shape(cov)) - numpy.real(mean))))
     g = numpy.reshape(d[y], (-1, 1))
     d[x] = numpy.reshape(-g * s, numpy.shape(x))
     d[mean] = unbroadcast(numpy.sum(g * s, axis=0), mean)
     d[cov] = 0.5 * (numpy.matmul(numpy.transpose(s), g * s)
-                    - numpy.sum(g) * numpy.transpose(numpy.linalg.inv(cov)))
+                    - numpy.sum(g) * numpy.transpose(numpy.linalg.inv(c)))
 
 
 @tangent(stats.multivariate_normal.logpdf)
 def mvn_logpdf(y, x, mean, cov):
-    s = numpy.transpose(numpy.linalg.solve(cov, numpy.transpose(mvn_points(x, numpy.shape(cov)) - mean)))
+    c = numpy.real(cov)
+    s = numpy.transpose(numpy.linalg.solve(c, numpy.transpose(mvn_points(x, numpy.shape(cov)) - numpy.real(mean))))
     d[y] = numpy.reshape(-numpy.sum(s * mvn_points(d[x], numpy.shape(cov)), axis=-1), numpy.shape(y))
-    d[y] = numpy.reshape(numpy.sum(s * d[mean], axis=-1), numpy.shape(y))
-    d[y] = numpy.reshape(0.5 * numpy.sum(s * numpy.matmul(s, numpy.transpose(d[cov])), axis=-1), numpy.shape(y))
-    d[y] = broadcast_like(-0.5 * numpy.sum(numpy.linalg.inv(cov) * numpy.transpose(d[cov])), y)
+    d[y] = numpy.reshape(numpy.sum(s * numpy.real(d[mean]), axis=-1), numpy.shape(y))
+    d[y] = numpy.reshape(0.5 * numpy.sum(s * numpy.matmul(s, numpy.transpose(numpy.real(d[cov]))), axis=-1),
+                         numpy.shape(y))
+    d[y] = broadcast_like(-0.5 * numpy.sum(numpy.linalg.inv(c) * numpy.transpose(numpy.real(d[cov]))), y)
 
 
 @adjoint(stats.multivariate_normal.pdf)
 def mvn_pdf(y, x, mean, cov):
-    s = numpy.transpose(numpy.linalg.solve(cov, numpy.transpose(mvn_points(x, numpy.shape(cov)) - mean)))
+    c = numpy.real(cov)
+    s = numpy.transpose(numpy.linalg.solve(c, numpy.transpose(mvn_points(x, numpy.shape(cov)) - numpy.real(mean))))
     g = numpy.reshape(d[y] * y, (-1, 1))
     d[x] = numpy.reshape(-g * s, numpy.shape(x))
     d[mean] = unbroadcast(numpy.sum(g * s, axis=0), mean)
     d[cov] = 0.5 * (numpy.matmul(numpy.transpose(s), g * s)
-                    - numpy.sum(g) * numpy.transpose(numpy.linalg.inv(cov)))
+                    - numpy.sum(g) * numpy.transpose(numpy.linalg.inv(c)))
 
 
 @tangent(stats.multivariate_normal.pdf)
 def mvn_pdf(y, x, mean, cov):
-    s = numpy.transpose(numpy.linalg.solve(cov, numpy.transpose(mvn_points(x, numpy.shape(cov)) - mean)))
+    c = numpy.real(cov)
+    s = numpy.transpose(numpy.linalg.solve(c, numpy.transpose(mvn_points(x, numpy.shape(cov)) - numpy.real(mean))))
     d[y] = numpy.reshape(-numpy.sum(s * mvn_points(d[x], numpy.shape(cov)), axis=-1), numpy.shape(y)) * y
-    d[y] = numpy.reshape(numpy.sum(s * d[mean], axis=-1), numpy.shape(y)) * y
-    d[y] = numpy.reshape(0.5 * numpy.sum(s * numpy.matmul(s, numpy.transpose(d[cov])), axis=-1),
+    d[y] = numpy.reshape(numpy.sum(s * numpy.real(d[mean]), axis=-1), numpy.shape(y)) * y
+    d[y] = numpy.reshape(0.5 * numpy.sum(s * numpy.matmul(s, numpy.transpose(numpy.real(d[cov]))), axis=-1),
                          numpy.shape(y)) * y
-    d[y] = -0.5 * numpy.sum(numpy.linalg.inv(cov) * numpy.transpose(d[cov])) * y
+    d[y] = -0.5 * numpy.sum(numpy.linalg.inv(c) * numpy.transpose(numpy.real(d[cov]))) * y
 
 
 # ---------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ one); ``del d[key]`` of a dict the function made is ``d = {k: v for k, v in d.it
 k != key}`` after a KeyError check, so the items left keep their order. Both build the
 list or dict anew, which differentiates to any order; a list or dict held by another
 name too (``e = d``, in a list, passed to a helper) would not see the new one: that is
-refused, and so is ``del obj.a`` (an attribute of an object astgrad does not follow). As
+refused, and so is ``del obj.a`` (an attribute of an object astgrad does not follow), and a
+``del`` of a slice of a global or closure variable (rebinding the name would leave the
+list outside the function unchanged, and make the name a local one). As
 for any argument the function writes into, deleting from a list argument leaves the
 caller's list as it was in a call of a gradient."""
 
@@ -44,6 +46,11 @@ class DeletionLowering:
         """``del xs[a:b:c]``: ``xs = [v for i, v in enumerate(xs) if i not in gone]`` with
         ``gone = deleted_positions(xs, a, b, c)``."""
         name = target.value.id
+        if name not in self.locals:
+            raise self._refuse(f"del of a slice of '{name}', which is not a local name of the function "
+                               "(a global or a closure variable): the deletion changes state outside "
+                               "the function", stmt, "delete outside the differentiated function, or "
+                               f"work on a copy (kept = list({name}))")
         self.refuse_shared(name, "list", stmt)
         bounds = [S.const(None) if part is None else part
                   for part in (target.slice.lower, target.slice.upper, target.slice.step)]

@@ -310,5 +310,4 @@ class StatementLowering:
 def _is_restore(call):
     from ... import runtime
     return anno.get(call, Key.TARGET) is runtime.restore_item and len(call.args) == 3 \
-        and not call.keywords and isinstance(call.args[0], gast.Name) \
-        and not (isinstance(call.args[1], gast.Constant) and isinstance(call.args[1].value, str))
+        and not call.keywords and isinstance(call.args[0], gast.Name)
