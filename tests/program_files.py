@@ -27,6 +27,17 @@ def load(source, name="prog"):
     return getattr(module, name)
 
 
+_SHARED = {}
+
+
+def load_shared(source, name="prog"):
+    """``load``, once per (source, name) in a test process: cases of one test that differ
+    only in their arguments share the function, and so its generated derivatives."""
+    if (source, name) not in _SHARED:
+        _SHARED[source, name] = load(source, name)
+    return _SHARED[source, name]
+
+
 def run_instrumented(source, args, name="prog"):
     """(largest |intermediate|, smallest |branch margin|) of the instrumented program,
     run on copies of the array arguments."""
