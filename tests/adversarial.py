@@ -30,7 +30,6 @@ failing programs are written to a file so they can be reproduced.
 """
 
 import argparse
-import atexit
 import collections
 import copy
 import importlib.util
@@ -40,9 +39,7 @@ import math
 import os
 import random
 import re
-import shutil
 import sys
-import tempfile
 import traceback
 import warnings
 
@@ -57,6 +54,7 @@ if os.path.isdir(SRC) and SRC not in sys.path:
 
 import astgrad  # noqa: E402
 from astgrad import TransformError  # noqa: E402
+import scratch_dirs  # noqa: E402
 from fd import assert_close, numerical_grad, numerical_jvp  # noqa: E402
 
 OK, REFUSED, WRONG, CRASH, INVALID = "OK", "REFUSED", "WRONG", "CRASH", "INVALID"
@@ -203,8 +201,7 @@ _tmpdir = []        # the directory the generated modules are written to, made a
 def _module_directory():
     """A directory of this process's own for the generated modules, removed at exit."""
     if not _tmpdir:
-        _tmpdir.append(tempfile.mkdtemp(prefix="astgrad_adv_"))
-        atexit.register(shutil.rmtree, _tmpdir[0], ignore_errors=True)
+        _tmpdir.append(scratch_dirs.make("adversarial_"))
     return _tmpdir[0]
 
 

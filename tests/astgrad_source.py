@@ -8,12 +8,11 @@ first use: ``PYTHONPATH=astgrad_source.path()``. The copy keeps the files' times
 key is the one of the tree as it was) and their bytecode (conftest.py writes it), and is
 removed at exit."""
 
-import atexit
 import os
 import shutil
-import tempfile
 
 import astgrad
+import scratch_dirs
 
 LIVE = os.path.dirname(os.path.dirname(os.path.abspath(astgrad.__file__)))   # this checkout's src
 _COPY = []
@@ -22,8 +21,7 @@ _COPY = []
 def path():
     """The directory holding the copy of the ``astgrad`` package (for PYTHONPATH)."""
     if not _COPY:
-        directory = tempfile.mkdtemp(prefix="astgrad_source_")
-        atexit.register(shutil.rmtree, directory, True)
+        directory = scratch_dirs.make("source_")
         # with its bytecode, not a file another process is writing it to
         shutil.copytree(os.path.join(LIVE, "astgrad"), os.path.join(directory, "astgrad"),
                         ignore=shutil.ignore_patterns("*.pyc.*"))

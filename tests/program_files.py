@@ -2,18 +2,16 @@
 (``load``), and once instrumented, to reject programs that overflow or sit on a
 branch boundary (``run_instrumented``). Shared by the random-program tests."""
 
-import atexit
 import importlib.util
 import itertools
 import os
-import shutil
-import tempfile
 
 import numpy as np
 
+import scratch_dirs
+
 _counter = itertools.count()
-_tmpdir = tempfile.mkdtemp(prefix="astgrad_programs_")
-atexit.register(shutil.rmtree, _tmpdir, ignore_errors=True)     # not left in the temp directory
+_tmpdir = scratch_dirs.make("programs_")     # not left in the temp directory, even by a killed run
 
 
 def load(source, name="prog"):
@@ -27,6 +25,17 @@ def load(source, name="prog"):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return getattr(module, name)
+
+
+_SHARED = {}
+
+
+def load_shared(source, name="prog"):
+    """``load``, once per (source, name) in a test process: cases of one test that differ
+    only in their arguments share the function, and so its generated derivatives."""
+    if (source, name) not in _SHARED:
+        _SHARED[source, name] = load(source, name)
+    return _SHARED[source, name]
 
 
 def run_instrumented(source, args, name="prog"):

@@ -13,13 +13,13 @@ import io
 import contextlib
 import os
 import sys
-import tempfile
 import types
 
 import gast
 import pytest
 
 from astgrad import caching
+import scratch_dirs
 from astgrad.frontend.normalize import normalizer as N
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,7 +49,7 @@ def _example_functions():
 def _benchmark_functions():
     sys.path.insert(0, BENCHMARKS)
     import generation_scaling
-    directory = tempfile.mkdtemp()
+    directory = scratch_dirs.make("benchmarks_")
     sys.path.insert(0, directory)
     return [generation_scaling.load(make(30), directory, f"_skips_{shape}")
             for shape, make in generation_scaling.SHAPES.items()]

@@ -13,24 +13,21 @@ its arguments. Each program must give, or be refused with TransformError:
 - after the helper module's ``SCALE`` is rebound, the gradient made before follows it.
 """
 
-import atexit
 import importlib
 import itertools
 import os
-import shutil
 import sys
-import tempfile
 
 import numpy as np
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import astgrad
+import scratch_dirs
 from fd import assert_close, numerical_grad
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
-_dir = tempfile.mkdtemp(prefix="astgrad_foreign_")
-atexit.register(shutil.rmtree, _dir, ignore_errors=True)     # not left in the temp directory
+_dir = scratch_dirs.make("foreign_")     # not left in the temp directory
 sys.path.insert(0, _dir)
 _counter = itertools.count()
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import astgrad
 from fd import assert_close, numerical_grad
-from program_files import load
+from program_files import load, load_shared
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
@@ -185,7 +185,7 @@ def test_two_gradients_of_one_local_function_with_different_wrt(case, x, w):
     seed keyword (``TypeError: grad_grad_g() got an unexpected keyword argument
     'dd_d_a_1'``): a block generated again gave its names back while the namespace kept
     the binding. Reverse and forward mode against finite differences, and grad of grad."""
-    fn = load("import astgrad\nimport numpy as np\n\n\ndef prog(x, w):\n    " + SAME_CALLEE_TWO_WRT[case])
+    fn = load_shared("import astgrad\nimport numpy as np\n\n\ndef prog(x, w):\n    " + SAME_CALLEE_TWO_WRT[case])
     grads = astgrad.grad(fn, (0, 1))(x, w)
     assert_close(grads, numerical_grad(fn, (x, w), (0, 1)), rtol=1e-6, atol=1e-7)
     _, tangent = astgrad.jvp(fn, (x, w), (0.25, -1.0))
