@@ -20,6 +20,7 @@ from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
 from .export_seeds import seed_like, seed_lines
+from .export_twins import add_with_twin
 from .shaped import takes_varargs
 from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, unread_calls_alone,
                             variant_source, with_docstring)
@@ -47,7 +48,7 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     prologue = seed_lines(compiled, names, wrt)
     if prologue:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
-    module.add_function(compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue=prologue)
+    add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
@@ -161,6 +162,8 @@ class _Module:
         self.done = {}                  # function added -> the name it is defined under
         self.namespaces = {}            # name -> astgrad module the code reads attributes of
         self.attributes = {}            # name -> the attributes the code reads on it
+        self.texts = {}                 # a derivative's text under a placeholder name -> its name
+        self.twin_suffix = ""           # while a zero-safe twin is added: its callees' suffix
 
     def bind(self, name, obj, caller=None):
         """``name`` at module level means ``obj`` (read by ``caller``): import or define it.
@@ -171,7 +174,7 @@ class _Module:
         if isinstance(obj, Deferred):           # a derivative calling itself (recursion, mutual too)
             obj = underlying(obj)
         if name in self.names:
-            if self.names[name] is not obj:
+            if self.names[name] is not obj and not self._defined_under(obj, name):
                 raise ExportError(f"the exported code uses the name {name!r} for two different objects "
                                   f"({self.names[name]!r} and {obj!r}); rename one of them in your code")
             return
@@ -200,15 +203,20 @@ class _Module:
         the name it is defined under, or a new one."""
         from .caching import Deferred
         obj = underlying(value) if isinstance(value, Deferred) else value
-        if free not in self.names or self.names[free] is obj or not getattr(obj, "__astgrad_generated__", False):
+        if free not in self.names or self.names[free] is obj or not _written_out(obj):
             return free
         if obj in self.done:
             return self.done[obj]
-        taken = names_in(source)
+        return self.free_name(free + self.twin_suffix, names_in(source))
+
+    def free_name(self, name, taken=()):
+        """``name``, or ``name_1``, ``name_2``, ...: the first that means nothing yet."""
+        if name not in self.names and name not in taken:
+            return name
         count = 1
-        while f"{free}_{count}" in self.names or f"{free}_{count}" in taken:
+        while f"{name}_{count}" in self.names or f"{name}_{count}" in taken:
             count += 1
-        return f"{free}_{count}"
+        return f"{name}_{count}"
 
     def _add_transform(self, name, obj, caller):
         """A gradient the code holds as a value (``g = astgrad.grad(h)`` handed to a helper,
@@ -259,27 +267,19 @@ class _Module:
         if compiled in self.done:
             if self.done[compiled] != name:
                 self.aliases.append(f"{name} = {self.done[compiled]}\n")
-            return
+            return self.done[compiled]
         self.done[compiled] = name
         self.names.setdefault(name, compiled)
         source = unread_calls_alone(compiled.source) if source is None else source
         for owner, attributes in attributes_read(source).items():
             self.attributes.setdefault(owner, set()).update(attributes)
-        code = compiled.__code__
-        cells = dict(zip(code.co_freevars, compiled.__closure__ or ()))
         renames = {}
-        for free in code.co_freevars:
-            try:
-                value = cells[free].cell_contents
-            except ValueError:
-                raise ExportError(f"the derivative reads {free!r}, which is not bound yet") from None
-            if free not in _introduced(compiled):
-                raise ExportError(f"{compiled.__qualname__} reads the closure variable {free!r}; "
-                                  "export a function defined at module level")
+        for free, value in _references(compiled):
             module_name = self._module_name(free, value, source)
+            self.bind(module_name, value, name)
+            module_name = self._defined_as(value, module_name)
             if module_name != free:
                 renames[free] = module_name
-            self.bind(module_name, value, name)
         if renames:
             source = renamed(source, renames)
         read_later = {}                 # global name -> its module's name (read when the code runs)
@@ -289,14 +289,37 @@ class _Module:
                 read_later[global_name] = module_name
         if read_later:
             source = self._qualified(source, read_later)
+        return self._define(compiled, source, name, description, prologue)
+
+    def _define(self, compiled, source, name, description, prologue):
+        """Append the def of ``compiled``; a zero-safe twin whose text is a derivative's
+        already defined is not written again: the name it is defined under."""
+        text = with_docstring(source, "_", "", prologue)
+        if self.twin_suffix and text in self.texts:
+            self.done[compiled] = self.texts[text]
+            return self.texts[text]
+        self.texts.setdefault(text, name)
         self.functions.append(with_docstring(source, name, description, prologue))
+        return name
+
+    def _defined_under(self, obj, name):
+        """Whether generated code ``obj`` is defined as ``name`` (a zero-safe twin whose
+        text is its plain code's)."""
+        return _written_out(obj) and self.done.get(obj) == name
+
+    def _defined_as(self, value, name):
+        """The name generated code ``value`` (bound as ``name``) is defined under."""
+        from .caching import Deferred
+        obj = underlying(value) if isinstance(value, Deferred) else value
+        if _written_out(obj):
+            return self.done.get(obj, name)
+        return name
 
     def _bind_global(self, name, scope):
         """Import the global ``name`` of ``scope`` (a module, a function, a class); for
         any other value, import its module and return the module's name: the code reads
         ``module.name`` when it runs, as the function reads its global."""
-        if name in scope and "__name__" not in scope:     # a small function astgrad compiled
-            self.bind(name, scope[name])                   # around generated code (wrt="self.W")
+        if name in scope and "__name__" not in scope:     # bound by _references
             return None
         if name in scope:
             value = scope[name]
@@ -364,6 +387,34 @@ class _Module:
 
 def _import_order(line):
     return (line.startswith("from "), line)
+
+
+def _written_out(obj):
+    """Whether the exported module defines ``obj``: code astgrad generated, or a user
+    function astgrad rewrote."""
+    return getattr(obj, "__astgrad_generated__", False) or getattr(obj, "__astgrad_specializes__", None) is not None
+
+
+def _references(compiled):
+    """(name, value) for each name astgrad bound for generated code ``compiled``: its
+    free variables, and the globals of a small function astgrad compiled around
+    generated code (wrt="self.W"), which has no module."""
+    code = compiled.__code__
+    cells = dict(zip(code.co_freevars, compiled.__closure__ or ()))
+    for free in code.co_freevars:
+        try:
+            value = cells[free].cell_contents
+        except ValueError:
+            raise ExportError(f"the derivative reads {free!r}, which is not bound yet") from None
+        if free not in _introduced(compiled):
+            raise ExportError(f"{compiled.__qualname__} reads the closure variable {free!r}; "
+                              "export a function defined at module level")
+        yield free, value
+    scope = compiled.__globals__
+    if "__name__" not in scope:
+        for name in sorted(global_names(compiled, compiled.source)):
+            if name in scope:
+                yield name, scope[name]
 
 
 def _introduced(compiled):
