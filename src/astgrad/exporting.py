@@ -163,6 +163,7 @@ class _Module:
         self.namespaces = {}            # name -> astgrad module the code reads attributes of
         self.attributes = {}            # name -> the attributes the code reads on it
         self.texts = {}                 # a derivative's text under a placeholder name -> its name
+        self.renamed = {}               # (name astgrad bound, id of its value) -> module-level name
         self.twin_suffix = ""           # while a zero-safe twin is added: its callees' suffix
 
     def bind(self, name, obj, caller=None):
@@ -197,14 +198,20 @@ class _Module:
             self._import_object(name, obj)
 
     def _module_name(self, free, value, source):
-        """The module-level name for the derivative a generated function calls as ``free``:
-        ``free``, unless that name already means another derivative (the jvp of a recursive
-        gradient calls itself by the name of the jvp that calls it first), in which case
-        the name it is defined under, or a new one."""
+        """The module-level name for what generated code reads as ``free`` (a name astgrad
+        bound): ``free``, unless that name already means another object (the jvp of a
+        recursive gradient calls itself by the name of the jvp that calls it first; two
+        layers' methods read their functions as ``act_fn``), in which case the name a
+        derivative is defined under, or a new one."""
         from .caching import Deferred
-        obj = underlying(value) if isinstance(value, Deferred) else value
-        if free not in self.names or self.names[free] is obj or not _written_out(obj):
+        obj = underlying(value) if isinstance(value, Deferred) else live_module(value)
+        if free not in self.names or self.names[free] is obj or self._defined_under(obj, free):
             return free
+        if not _written_out(obj):       # a name astgrad bound, to another object elsewhere
+            key = (free, id(obj))       # (a function each layer holds): one name per object
+            if key not in self.renamed:
+                self.renamed[key] = self.free_name(free, names_in(source))
+            return self.renamed[key]
         if obj in self.done:
             return self.done[obj]
         return self.free_name(free + self.twin_suffix, names_in(source))
