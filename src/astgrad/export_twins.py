@@ -11,6 +11,7 @@ exporting.py).
 
 import functools
 
+from .errors import TransformError
 from .zero_safe import has_nan
 
 SUFFIX = "_zero_safe"
@@ -45,8 +46,13 @@ def add_with_twin(module, compiled, name, description, prologue=()):
     """Add ``compiled`` to the exported ``module`` (an ``exporting._Module``) under
     ``name``, with its zero-safe twin and the fallback on it where the twin's code
     differs from it."""
+    try:
+        twin = zero_safe_twin(compiled)
+    except TransformError:      # in process too, it is generated only where the plain code gives NaN
+        twin = None
+        description += ("\n\nWhere its result has a NaN, astgrad raises TransformError instead: the "
+                        "zero-safe variant it\nwould answer with there cannot be generated.")
     module.add_function(compiled, name, description, prologue=prologue)
-    twin = zero_safe_twin(compiled)
     if twin is None:
         return
     plain_text = module.functions.pop()         # the def of ``compiled``: added last
