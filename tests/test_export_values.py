@@ -127,3 +127,17 @@ def test_a_namespace_argument_gets_a_seed_per_attribute():
     seed = seed_like(2.0, like)
     assert set(seed) == {"w", "c"} and seed["c"] == 2.0
     np.testing.assert_array_equal(seed["w"], [2.0, 2.0])
+
+
+def spectrum_energy(x, w):
+    return np.sum(np.abs(np.fft.fft(x * w)) ** 2)
+
+
+def test_a_derivative_whose_zero_safe_twin_cannot_be_generated_exports_its_plain_code(tmp_path):
+    """The second derivative of complex code through abs: its twin (which astgrad
+    generates in process only where the plain code gives NaN) is refused, so the module
+    holds the plain code and says so (the export raised that TransformError)."""
+    second, _ = _load(spectrum_energy, 0, "reverse", 2, tmp_path)
+    assert "the zero-safe variant it would answer with there cannot be generated" in " ".join(second.__doc__.split())
+    assert not hasattr(second, "__wrapped__")       # no fallback
+    assert_close(second(X, W, dd_d_x=V), astgrad.hvp(spectrum_energy)(X, W, V), 1e-12, 1e-14)
