@@ -8,6 +8,8 @@ loaded, and compared with ``astgrad.hvp``; each passes the linter."""
 import dataclasses
 import importlib.util
 import inspect
+import os
+import sys
 import types
 
 import numpy as np
@@ -16,7 +18,7 @@ import pytest
 import astgrad
 from astgrad.exporting import _derivative
 from export_lint import lint_problems
-from fd import assert_close
+from fd import assert_close, numerical_jvp
 from hunt5_programs import m13 as layers_of_two_functions     # np.tanh, None, np.sin
 
 
@@ -122,3 +124,34 @@ def test_a_derivative_whose_zero_safe_twin_cannot_be_generated_exports_its_plain
     assert "the zero-safe variant it would answer with there cannot be generated" in " ".join(second.__doc__.split())
     assert not hasattr(second, "__wrapped__")       # no fallback
     assert_close(second(X, W, dd_d_x=V), astgrad.hvp(spectrum_energy)(X, W, V), 1e-12, 1e-14)
+
+
+@pytest.fixture(scope="module")
+def logistic():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples"))
+    import attribute_newton
+    model = attribute_newton.LogisticModel(3)
+    model.w = R.normal(size=3)
+    return model, R.normal(size=(8, 3)), (R.random(8) > 0.5).astype(float)
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_forward_mode_export_of_a_method_calling_another(order, logistic, tmp_path):
+    """The jvp of model.loss, which calls self.logits: generated for the receiver's class
+    (it was generated for the class's plain function, where self.logits() was refused)."""
+    model, x, y = logistic
+    product, signature = _load(model.loss, 0, "forward", order, tmp_path)
+    tangent = R.normal(size=x.shape)
+    value, got = product(model, x, y, **{list(signature.parameters)[-1]: tangent})
+    if order == 1:
+        expected = numerical_jvp(lambda a: model.loss(a, y), (x,), (tangent,))
+        assert_close(got, expected, 1e-6, 1e-8)
+    else:
+        assert_close(got, astgrad.hvp(model.loss)(x, y, tangent), 1e-12, 1e-14)
+
+
+def test_export_of_a_second_derivative_in_an_attribute_says_why_not(logistic):
+    """Its code took no seed and seeded the attribute's gradient with a number: calling it
+    raised inside NumPy."""
+    with pytest.raises(astgrad.exporting.ExportError, match=r"wrt='self.w': the exported derivative of order 2"):
+        astgrad.export(logistic[0].loss, "self.w", order=2)

@@ -70,6 +70,7 @@ def _function(f):
 def _derivative(f, wrt, mode, order):
     from . import api
     from .caching import forward_derivative
+    from .bound import as_function, leading_arguments
     from .core.wrt import normalize_wrt
     if mode not in ("reverse", "forward"):
         raise ValueError(f"mode={mode!r}: expected 'reverse' or 'forward'")
@@ -80,17 +81,22 @@ def _derivative(f, wrt, mode, order):
         raise ExportError(f"{fn.__qualname__} takes *args or **kwargs, whose derivative astgrad generates for each "
                           "number and names of arguments it is called with; export a function that names its "
                           "parameters (def f(x, w): return g(x, w))")
-    if mode == "forward":
-        if inspect.ismethod(underlying(f)):     # the jvp of a method's function: wrt counts after self
-            f, wrt = _function(f), _after_self(wrt)
-        for _ in range(order - 1):
-            f = api.grad(_with_seeds(f), wrt)
-        indices, _ = normalize_wrt(f, wrt)
-        return forward_derivative(_with_seeds(f), indices)
     after_self = _after_self(wrt) if inspect.ismethod(underlying(f)) else wrt
-    for k in range(order):       # a method's gradient code takes the receiver first: wrt counts after it
+    for k in range(order if mode == "reverse" else order - 1):
+        # a method's gradient code takes the receiver first: wrt counts after it
         f = api.grad(_with_seeds(f), wrt if k == 0 else after_self)
+    if mode == "forward":
+        # the method bound to its receiver (its class known), or the gradient code of order - 1
+        target = as_function(f) if order == 1 else f
+        indices, _ = normalize_wrt(target, wrt if order <= 2 else after_self)
+        shift = len(leading_arguments(target))      # the receiver, which the code takes first
+        return forward_derivative(_with_seeds(target), tuple(shift + i for i in indices))
     if any(path for _, path in f.items):      # wrt="self.W": the attribute's part of the gradient
+        if order > 1:
+            raise ExportError(f"wrt={wrt!r}: the exported derivative of order {order} with respect to an "
+                              "attribute would seed the gradient it differentiates with a number where it takes "
+                              "the attribute's shape; export the derivative of order 1, or a function "
+                              "taking the attribute's value as a parameter")
         return f._differentiated(checked=False)
     return f.plain
 
