@@ -40,7 +40,18 @@ def object_of_weights(params, x):
     return np.mean((x @ params.w + params.c) ** 2) + params.c ** 3
 
 
+_LOADED = {}
+
+
 def _load(fn, wrt, mode, order, tmp_path):
+    """The exported derivative (each exported once) and the signature of astgrad's code."""
+    key = (fn, wrt, mode, order)
+    if key not in _LOADED:
+        _LOADED[key] = _export(fn, wrt, mode, order, tmp_path)
+    return _LOADED[key]
+
+
+def _export(fn, wrt, mode, order, tmp_path):
     text = astgrad.export(fn, wrt, mode=mode, order=order)
     assert lint_problems(text) == []
     path = tmp_path / f"exported_{fn.__name__}_{mode}_{order}.py"
@@ -66,8 +77,6 @@ def test_layers_holding_different_functions_export_at_order_two(mode, tmp_path):
     got = exported(X, W, **{seed: V})
     expected = astgrad.hvp(layers_of_two_functions)(X, W, V)
     assert_close(got[1] if mode == "forward" else got, expected, 1e-12, 1e-14)
-    first, _ = _load(layers_of_two_functions, 0, "reverse", 1, tmp_path)
-    assert_close(first(X, W), astgrad.grad(layers_of_two_functions)(X, W), 1e-12, 1e-14)
 
 
 R = np.random.default_rng(4)
