@@ -31,7 +31,9 @@ def falls_back_on(twin):
                     return result
             except ZeroDivisionError:
                 pass
-            return twin(*args, **kwargs)
+            result = twin(*args, **kwargs)
+            has_nan(result)         # a complex result raises TypeError, as in process
+            return result
         return derivative
     return decorate
 
