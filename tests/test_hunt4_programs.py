@@ -97,9 +97,19 @@ def test_program_on_the_tape(f, args, wrt):
 
 # -- astgrad.export of programs: the module written, loaded and run ---------------------
 
+_EXPORTED_MODULES = {}
+
+
 def _exported(f, wrt, mode, order, tmp_path):
-    """The exported derivative (loaded from the module written) and its keyword-only
-    tangent parameters."""
+    """The exported derivative (loaded from the module written; each exported once) and
+    its keyword-only tangent parameters."""
+    key = (f, wrt, mode, order)
+    if key not in _EXPORTED_MODULES:
+        _EXPORTED_MODULES[key] = _export(f, wrt, mode, order, tmp_path)
+    return _EXPORTED_MODULES[key]
+
+
+def _export(f, wrt, mode, order, tmp_path):
     path = tmp_path / f"exported_{f.__name__}.py"
     astgrad.export(f, wrt, mode=mode, order=order, path=str(path))
     compiled = _derivative(f, wrt, mode, order)
