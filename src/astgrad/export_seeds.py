@@ -12,6 +12,7 @@ into the module.
 """
 
 import inspect
+import types
 
 import numpy
 
@@ -19,12 +20,19 @@ import numpy
 def seed_like(seed, like):
     """``seed`` as the seed of a gradient taken w.r.t. ``like`` (an argument, or a tuple
     of them): a number becomes that number in every element of an array argument, and
-    one such seed per argument of a tuple; anything else is left as it is."""
-    if isinstance(like, tuple):
-        if isinstance(seed, (tuple, list)):
-            return seed
-        return tuple(seed_like(seed, item) for item in like)
-    if numpy.ndim(seed) == 0 and isinstance(like, numpy.ndarray) and like.ndim > 0:
+    one such seed per item of a tuple, a list or a dict (an argument holding arrays, or
+    the tuple of arguments) and per attribute of an object; anything else is left as it
+    is."""
+    if isinstance(seed, (tuple, list, dict)) or numpy.ndim(seed) != 0:
+        return seed
+    if isinstance(like, (tuple, list)):     # a namedtuple's derivative is a tuple
+        return (tuple if isinstance(like, tuple) else list)(seed_like(seed, item) for item in like)
+    if isinstance(like, dict):
+        return {key: seed_like(seed, item) for key, item in like.items()}
+    attributes = getattr(like, "__dict__", None)
+    if type(attributes) is dict and not isinstance(like, (type, types.FunctionType, types.ModuleType)):
+        return {name: seed_like(seed, item) for name, item in attributes.items()}     # an object's
+    if isinstance(like, numpy.ndarray) and like.ndim > 0:
         return numpy.full(like.shape, seed, dtype=numpy.result_type(seed, like, 1.0))
     return seed
 

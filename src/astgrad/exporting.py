@@ -21,6 +21,7 @@ from .core.originals import live_module
 from .export_helpers import HelperSource
 from .export_guards import arrays_not_lists, list_guard_lines
 from .export_seeds import seed_like, seed_lines
+from .export_twins import add_with_twin
 from .shaped import takes_varargs
 from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, unread_calls_alone,
                             variant_source, with_docstring)
@@ -51,7 +52,7 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     if seeds:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
     prologue = guards + seeds
-    module.add_function(compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue=prologue)
+    add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
@@ -73,6 +74,7 @@ def _function(f):
 def _derivative(f, wrt, mode, order):
     from . import api
     from .caching import forward_derivative
+    from .bound import as_function, leading_arguments
     from .core.wrt import normalize_wrt
     if mode not in ("reverse", "forward"):
         raise ValueError(f"mode={mode!r}: expected 'reverse' or 'forward'")
@@ -83,17 +85,22 @@ def _derivative(f, wrt, mode, order):
         raise ExportError(f"{fn.__qualname__} takes *args or **kwargs, whose derivative astgrad generates for each "
                           "number and names of arguments it is called with; export a function that names its "
                           "parameters (def f(x, w): return g(x, w))")
-    if mode == "forward":
-        if inspect.ismethod(underlying(f)):     # the jvp of a method's function: wrt counts after self
-            f, wrt = _function(f), _after_self(wrt)
-        for _ in range(order - 1):
-            f = api.grad(_with_seeds(f), wrt)
-        indices, _ = normalize_wrt(f, wrt)
-        return forward_derivative(_with_seeds(f), indices)
     after_self = _after_self(wrt) if inspect.ismethod(underlying(f)) else wrt
-    for k in range(order):       # a method's gradient code takes the receiver first: wrt counts after it
+    for k in range(order if mode == "reverse" else order - 1):
+        # a method's gradient code takes the receiver first: wrt counts after it
         f = api.grad(_with_seeds(f), wrt if k == 0 else after_self)
+    if mode == "forward":
+        # the method bound to its receiver (its class known), or the gradient code of order - 1
+        target = as_function(f) if order == 1 else f
+        indices, _ = normalize_wrt(target, wrt if order <= 2 else after_self)
+        shift = len(leading_arguments(target))      # the receiver, which the code takes first
+        return forward_derivative(_with_seeds(target), tuple(shift + i for i in indices))
     if any(path for _, path in f.items):      # wrt="self.W": the attribute's part of the gradient
+        if order > 1:
+            raise ExportError(f"wrt={wrt!r}: the exported derivative of order {order} with respect to an "
+                              "attribute would seed the gradient it differentiates with a number where it takes "
+                              "the attribute's shape; export the derivative of order 1, or a function "
+                              "taking the attribute's value as a parameter")
         return f._differentiated(checked=False)
     return f.plain
 
@@ -165,6 +172,9 @@ class _Module:
         self.done = {}                  # function added -> the name it is defined under
         self.namespaces = {}            # name -> astgrad module the code reads attributes of
         self.attributes = {}            # name -> the attributes the code reads on it
+        self.texts = {}                 # a derivative's text under a placeholder name -> its name
+        self.renamed = {}               # (name astgrad bound, id of its value) -> module-level name
+        self.twin_suffix = ""           # while a zero-safe twin is added: its callees' suffix
 
     def bind(self, name, obj, caller=None):
         """``name`` at module level means ``obj`` (read by ``caller``): import or define it.
@@ -175,7 +185,7 @@ class _Module:
         if isinstance(obj, Deferred):           # a derivative calling itself (recursion, mutual too)
             obj = underlying(obj)
         if name in self.names:
-            if self.names[name] is not obj:
+            if self.names[name] is not obj and not self._defined_under(obj, name):
                 raise ExportError(f"the exported code uses the name {name!r} for two different objects "
                                   f"({self.names[name]!r} and {obj!r}); rename one of them in your code")
             return
@@ -198,21 +208,32 @@ class _Module:
             self._import_object(name, obj)
 
     def _module_name(self, free, value, source):
-        """The module-level name for the derivative a generated function calls as ``free``:
-        ``free``, unless that name already means another derivative (the jvp of a recursive
-        gradient calls itself by the name of the jvp that calls it first), in which case
-        the name it is defined under, or a new one."""
+        """The module-level name for what generated code reads as ``free`` (a name astgrad
+        bound): ``free``, unless that name already means another object (the jvp of a
+        recursive gradient calls itself by the name of the jvp that calls it first; two
+        layers' methods read their functions as ``act_fn``), in which case the name a
+        derivative is defined under, or a new one."""
         from .caching import Deferred
-        obj = underlying(value) if isinstance(value, Deferred) else value
-        if free not in self.names or self.names[free] is obj or not getattr(obj, "__astgrad_generated__", False):
+        obj = underlying(value) if isinstance(value, Deferred) else live_module(value)
+        if free not in self.names or self.names[free] is obj or self._defined_under(obj, free):
             return free
+        if not _written_out(obj):       # a name astgrad bound, to another object elsewhere
+            key = (free, id(obj))       # (a function each layer holds): one name per object
+            if key not in self.renamed:
+                self.renamed[key] = self.free_name(free, names_in(source))
+            return self.renamed[key]
         if obj in self.done:
             return self.done[obj]
-        taken = names_in(source)
+        return self.free_name(free + self.twin_suffix, names_in(source))
+
+    def free_name(self, name, taken=()):
+        """``name``, or ``name_1``, ``name_2``, ...: the first that means nothing yet."""
+        if name not in self.names and name not in taken:
+            return name
         count = 1
-        while f"{free}_{count}" in self.names or f"{free}_{count}" in taken:
+        while f"{name}_{count}" in self.names or f"{name}_{count}" in taken:
             count += 1
-        return f"{free}_{count}"
+        return f"{name}_{count}"
 
     def _add_transform(self, name, obj, caller):
         """A gradient the code holds as a value (``g = astgrad.grad(h)`` handed to a helper,
@@ -263,27 +284,19 @@ class _Module:
         if compiled in self.done:
             if self.done[compiled] != name:
                 self.aliases.append(f"{name} = {self.done[compiled]}\n")
-            return
+            return self.done[compiled]
         self.done[compiled] = name
         self.names.setdefault(name, compiled)
         source = unread_calls_alone(compiled.source) if source is None else source
         for owner, attributes in attributes_read(source).items():
             self.attributes.setdefault(owner, set()).update(attributes)
-        code = compiled.__code__
-        cells = dict(zip(code.co_freevars, compiled.__closure__ or ()))
         renames = {}
-        for free in code.co_freevars:
-            try:
-                value = cells[free].cell_contents
-            except ValueError:
-                raise ExportError(f"the derivative reads {free!r}, which is not bound yet") from None
-            if free not in _introduced(compiled):
-                raise ExportError(f"{compiled.__qualname__} reads the closure variable {free!r}; "
-                                  "export a function defined at module level")
+        for free, value in _references(compiled):
             module_name = self._module_name(free, value, source)
+            self.bind(module_name, value, name)
+            module_name = self._defined_as(value, module_name)
             if module_name != free:
                 renames[free] = module_name
-            self.bind(module_name, value, name)
         if renames:
             source = renamed(source, renames)
         read_later = {}                 # global name -> its module's name (read when the code runs)
@@ -293,14 +306,37 @@ class _Module:
                 read_later[global_name] = module_name
         if read_later:
             source = self._qualified(source, read_later)
+        return self._define(compiled, source, name, description, prologue)
+
+    def _define(self, compiled, source, name, description, prologue):
+        """Append the def of ``compiled``; a zero-safe twin whose text is a derivative's
+        already defined is not written again: the name it is defined under."""
+        text = with_docstring(source, "_", "", prologue)
+        if self.twin_suffix and text in self.texts:
+            self.done[compiled] = self.texts[text]
+            return self.texts[text]
+        self.texts.setdefault(text, name)
         self.functions.append(with_docstring(source, name, description, prologue))
+        return name
+
+    def _defined_under(self, obj, name):
+        """Whether generated code ``obj`` is defined as ``name`` (a zero-safe twin whose
+        text is its plain code's)."""
+        return _written_out(obj) and self.done.get(obj) == name
+
+    def _defined_as(self, value, name):
+        """The name generated code ``value`` (bound as ``name``) is defined under."""
+        from .caching import Deferred
+        obj = underlying(value) if isinstance(value, Deferred) else value
+        if _written_out(obj):
+            return self.done.get(obj, name)
+        return name
 
     def _bind_global(self, name, scope):
         """Import the global ``name`` of ``scope`` (a module, a function, a class); for
         any other value, import its module and return the module's name: the code reads
         ``module.name`` when it runs, as the function reads its global."""
-        if name in scope and "__name__" not in scope:     # a small function astgrad compiled
-            self.bind(name, scope[name])                   # around generated code (wrt="self.W")
+        if name in scope and "__name__" not in scope:     # bound by _references
             return None
         if name in scope:
             value = scope[name]
@@ -368,6 +404,34 @@ class _Module:
 
 def _import_order(line):
     return (line.startswith("from "), line)
+
+
+def _written_out(obj):
+    """Whether the exported module defines ``obj``: code astgrad generated, or a user
+    function astgrad rewrote."""
+    return getattr(obj, "__astgrad_generated__", False) or getattr(obj, "__astgrad_specializes__", None) is not None
+
+
+def _references(compiled):
+    """(name, value) for each name astgrad bound for generated code ``compiled``: its
+    free variables, and the globals of a small function astgrad compiled around
+    generated code (wrt="self.W"), which has no module."""
+    code = compiled.__code__
+    cells = dict(zip(code.co_freevars, compiled.__closure__ or ()))
+    for free in code.co_freevars:
+        try:
+            value = cells[free].cell_contents
+        except ValueError:
+            raise ExportError(f"the derivative reads {free!r}, which is not bound yet") from None
+        if free not in _introduced(compiled):
+            raise ExportError(f"{compiled.__qualname__} reads the closure variable {free!r}; "
+                              "export a function defined at module level")
+        yield free, value
+    scope = compiled.__globals__
+    if "__name__" not in scope:
+        for name in sorted(global_names(compiled, compiled.source)):
+            if name in scope:
+                yield name, scope[name]
 
 
 def _introduced(compiled):

@@ -1,0 +1,166 @@
+"""The exported module gives the values of astgrad's in-process derivative where the
+export of a hunt's programs found it did not: layers holding different functions at
+order 2 (an ExportError named a name astgrad bound, ``act_fn``), and the default seeds
+of an exported second derivative taken with respect to an argument holding arrays (a
+list, a dict: a TypeError; an object: silently zero). Each module is exported once,
+loaded, and compared with ``astgrad.hvp``; each passes the linter."""
+
+import dataclasses
+import importlib.util
+import inspect
+import os
+import sys
+import types
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad.exporting import _derivative
+from export_lint import lint_problems
+from fd import assert_close, numerical_jvp
+from hunt5_programs import m13 as layers_of_two_functions     # np.tanh, None, np.sin
+
+
+def list_of_weights(ws, x):
+    return np.sum(np.tanh(x @ ws[0]) * ws[1]) + np.sum(ws[0] ** 3)
+
+
+def dict_of_weights(p, x):
+    return np.sum(np.sin(x * p["a"]) * p["b"] ** 2)
+
+
+@dataclasses.dataclass
+class Params:
+    w: np.ndarray
+    c: float
+
+
+def object_of_weights(params, x):
+    return np.mean((x @ params.w + params.c) ** 2) + params.c ** 3
+
+
+_LOADED = {}
+
+
+def _load(fn, wrt, mode, order, tmp_path):
+    """The exported derivative (each exported once) and the signature of astgrad's code."""
+    key = (fn, wrt, mode, order)
+    if key not in _LOADED:
+        _LOADED[key] = _export(fn, wrt, mode, order, tmp_path)
+    return _LOADED[key]
+
+
+def _export(fn, wrt, mode, order, tmp_path):
+    text = astgrad.export(fn, wrt, mode=mode, order=order)
+    assert lint_problems(text) == []
+    path = tmp_path / f"exported_{fn.__name__}_{mode}_{order}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    compiled = _derivative(fn, wrt, mode, order)
+    return getattr(module, compiled.__code__.co_name), inspect.signature(compiled)
+
+
+X = np.array([0.3, -0.7, 1.1])
+W = np.array([0.9, 1.2, -0.4])
+V = np.array([0.5, -1.0, 0.25])
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_layers_holding_different_functions_export_at_order_two(mode, tmp_path):
+    """Each layer's method reads its function under the name astgrad bound it to; the
+    module names the second one act_fn_1 (it raised ExportError: rename 'act_fn')."""
+    exported, signature = _load(layers_of_two_functions, 0, mode, 2, tmp_path)
+    seed = list(signature.parameters)[-1]       # the gradient's seed, or the tangent
+    got = exported(X, W, **{seed: V})
+    expected = astgrad.hvp(layers_of_two_functions)(X, W, V)
+    assert_close(got[1] if mode == "forward" else got, expected, 1e-12, 1e-14)
+
+
+R = np.random.default_rng(4)
+XM = R.normal(size=(5, 3))
+HOLDERS = [
+    (list_of_weights, [R.normal(size=(3, 2)), R.normal(size=2)], lambda ws: [np.ones((3, 2)), np.ones(2)]),
+    (dict_of_weights, {"a": R.normal(size=3), "b": 0.7}, lambda p: {"a": np.ones(3), "b": 1.0}),
+    (object_of_weights, Params(R.normal(size=3), 0.4), lambda p: Params(np.ones(3), 1.0)),
+]
+
+
+@pytest.mark.parametrize("fn, holder, ones", HOLDERS, ids=lambda v: getattr(v, "__name__", ""))
+def test_default_seeds_of_a_second_derivative_with_respect_to_a_holder_of_arrays(fn, holder, ones, tmp_path):
+    """The seed 1.0 stands for 1 in each element of each array the argument holds (the
+    generated code indexed the number, or read no attribute of it: zero)."""
+    second, _ = _load(fn, 0, "reverse", 2, tmp_path)
+    x = XM if fn is not dict_of_weights else XM[:, 0:3].sum(axis=0)
+    got = second(holder, x)
+    expected = astgrad.hvp(fn)(holder, x, ones(holder))
+    if isinstance(expected, Params):
+        expected = {"w": expected.w, "c": expected.c}
+    items = expected.items() if isinstance(expected, dict) else enumerate(expected)
+    for key, value in items:
+        assert np.all(np.asarray(value) != 0)
+        assert_close(got[key], value, 1e-12, 1e-14)
+
+
+def test_seeds_given_for_a_holder_are_taken_as_they_are(tmp_path):
+    second, _ = _load(list_of_weights, 0, "reverse", 2, tmp_path)
+    ws = HOLDERS[0][1]
+    seed = [R.normal(size=(3, 2)), R.normal(size=2)]
+    got = second(ws, XM, **{list(inspect.signature(second).parameters)[-1]: seed})
+    for g, e in zip(got, astgrad.hvp(list_of_weights)(ws, XM, seed)):
+        assert_close(g, e, 1e-12, 1e-14)
+
+
+def test_a_namespace_argument_gets_a_seed_per_attribute():
+    from astgrad.export_seeds import seed_like
+    like = types.SimpleNamespace(w=np.zeros(2), c=0.5)
+    seed = seed_like(2.0, like)
+    assert set(seed) == {"w", "c"} and seed["c"] == 2.0
+    np.testing.assert_array_equal(seed["w"], [2.0, 2.0])
+
+
+def spectrum_energy(x, w):
+    return np.sum(np.abs(np.fft.fft(x * w)) ** 2)
+
+
+def test_a_derivative_whose_zero_safe_twin_cannot_be_generated_exports_its_plain_code(tmp_path):
+    """The second derivative of complex code through abs: its twin (which astgrad
+    generates in process only where the plain code gives NaN) is refused, so the module
+    holds the plain code and says so (the export raised that TransformError)."""
+    second, _ = _load(spectrum_energy, 0, "reverse", 2, tmp_path)
+    assert "the zero-safe variant it would answer with there cannot be generated" in " ".join(second.__doc__.split())
+    assert not hasattr(second, "__wrapped__")       # no fallback
+    assert_close(second(X, W, dd_d_x=V), astgrad.hvp(spectrum_energy)(X, W, V), 1e-12, 1e-14)
+
+
+@pytest.fixture(scope="module")
+def logistic():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples"))
+    import attribute_newton
+    model = attribute_newton.LogisticModel(3)
+    model.w = R.normal(size=3)
+    return model, R.normal(size=(8, 3)), (R.random(8) > 0.5).astype(float)
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_forward_mode_export_of_a_method_calling_another(order, logistic, tmp_path):
+    """The jvp of model.loss, which calls self.logits: generated for the receiver's class
+    (it was generated for the class's plain function, where self.logits() was refused)."""
+    model, x, y = logistic
+    product, signature = _load(model.loss, 0, "forward", order, tmp_path)
+    tangent = R.normal(size=x.shape)
+    value, got = product(model, x, y, **{list(signature.parameters)[-1]: tangent})
+    if order == 1:
+        expected = numerical_jvp(lambda a: model.loss(a, y), (x,), (tangent,))
+        assert_close(got, expected, 1e-6, 1e-8)
+    else:
+        assert_close(got, astgrad.hvp(model.loss)(x, y, tangent), 1e-12, 1e-14)
+
+
+def test_export_of_a_second_derivative_in_an_attribute_says_why_not(logistic):
+    """Its code took no seed and seeded the attribute's gradient with a number: calling it
+    raised inside NumPy."""
+    with pytest.raises(astgrad.exporting.ExportError, match=r"wrt='self.w': the exported derivative of order 2"):
+        astgrad.export(logistic[0].loss, "self.w", order=2)
