@@ -125,11 +125,24 @@ def spectrum_energy(x, w):
     return np.sum(np.abs(np.fft.fft(x * w)) ** 2)
 
 
-def test_a_derivative_whose_zero_safe_twin_cannot_be_generated_exports_its_plain_code(tmp_path):
-    """The second derivative of complex code through abs: its twin (which astgrad
-    generates in process only where the plain code gives NaN) is refused, so the module
-    holds the plain code and says so (the export raised that TransformError)."""
+def test_the_second_derivative_of_complex_code_through_abs_exports_its_twin(tmp_path):
+    """The second derivative of complex code through abs has a zero-safe twin (its
+    zero-safe products follow the complex convention), exported with the fallback."""
     second, _ = _load(spectrum_energy, 0, "reverse", 2, tmp_path)
+    assert hasattr(second, "__wrapped__")       # the fallback on the twin
+    assert_close(second(X, W, dd_d_x=V), astgrad.hvp(spectrum_energy)(X, W, V), 1e-12, 1e-14)
+
+
+def test_a_derivative_whose_zero_safe_twin_cannot_be_generated_exports_its_plain_code(tmp_path, monkeypatch):
+    """Where astgrad refuses the twin (in process it is generated only where the plain
+    code gives NaN), the module holds the plain code and its docstring says so."""
+    from astgrad import export_twins
+
+    def refused(compiled):
+        raise astgrad.TransformError("example.py:1: the zero-safe variant is refused here")
+    monkeypatch.setattr(export_twins, "zero_safe_twin", refused)
+    (tmp_path / "plain").mkdir()
+    second = _export(spectrum_energy, 0, "reverse", 2, tmp_path / "plain")[0]
     assert "the zero-safe variant it would answer with there cannot be generated" in " ".join(second.__doc__.split())
     assert not hasattr(second, "__wrapped__")       # no fallback
     assert_close(second(X, W, dd_d_x=V), astgrad.hvp(spectrum_energy)(X, W, V), 1e-12, 1e-14)
