@@ -29,16 +29,15 @@ REFUSED = {
     "k21 ": "a deep copy of a list of lists taken before a write: the sharing analysis takes "
             "copy.deepcopy as keeping the rows",
     "k22 ": "list(d['a']) before a write into d['a']: the copy is taken as sharing the row",
-    "k30 ": "a dataclass's list field written by index (p.vals[0] = ...)",
     "k33 ": "copies of a row pushed on a stack, the row written after each push",
     "k34 ": "numbers read out of a row pushed on a stack, the row written after each push",
     "k40 ": "a name kept for an item the dict no longer holds when the new item is written",
+    "m23 ": "a dataclass's dict field written by key in a loop, differentiated twice (first order "
+            "follows it: tests/test_object_items.py)",
     "m14 ": "a layer holding a lambda that reads a variable of the function",
     "m15 ": "an attribute holding a function assigned in the function (its layout is not kept)",
     "m16 ": "an attribute holding a function assigned None in the function (its layout is not kept)",
     "m17 ": "a layer's function chosen by a branch on the data",
-    "m19 ": "an object's list attribute written by index",
-    "m23 ": "a dataclass's dict field written by key in a loop",
     "t05 ": "a deque held by a dict, written by index (taken as sharing what the dict holds)",
     "t06 ": "an OrderedDict held by a list, written by key (taken as sharing what the list holds)",
     "t07 ": "a defaultdict(float) held by a dict, written by key in a loop",

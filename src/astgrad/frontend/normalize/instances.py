@@ -197,6 +197,46 @@ def parents_of(tree):
     return parents
 
 
+def plain_stores(init, args, keywords):
+    """The attributes ``init`` stores, as ``[(attribute, argument node)]``, where its body
+    (a docstring aside) only stores its parameters or constants on ``self``
+    (``self.W = W; self.act = act``) and ``args`` and ``keywords`` (the call's, without
+    ``self``) bind every parameter, a default standing for itself when it is a number, a
+    string, a bool or None; else None. Such a constructor is the dict display of what it
+    stores, which shows the sharing analysis each attribute as an item the object holds."""
+    tree = function_tree(init)
+    signature = inspect.signature(init)
+    if tree is None or not tree.args.args or any(
+            p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in signature.parameters.values()):
+        return None
+    try:
+        bound = signature.bind(None, *args, **{kw.arg: kw.value for kw in keywords})
+    except TypeError:
+        return None
+    bound.apply_defaults()
+    me, values = tree.args.args[0].id, bound.arguments
+    body = tree.body
+    if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
+        body = body[1:]         # the docstring
+    stores = []
+    for stmt in body:
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
+        if not (isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name) and target.value.id == me):
+            return None
+        if isinstance(stmt.value, gast.Constant):
+            stores.append((target.attr, S.const(stmt.value.value)))
+            continue
+        if not (isinstance(stmt.value, gast.Name) and stmt.value.id in values and stmt.value.id != me):
+            return None
+        given = values[stmt.value.id]
+        if not isinstance(given, gast.AST):
+            if given is not None and type(given) not in (int, float, bool, str):
+                return None
+            given = S.const(given)
+        stores.append((target.attr, given))
+    return stores
+
+
 def constructor_twin(init, cls_name):
     """The twin of ``init`` returning the dict of the attributes it stores (see the
     module docstring); one per ``__init__``, kept while it lives."""

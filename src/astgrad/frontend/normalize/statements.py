@@ -200,6 +200,8 @@ class StatementLowering:
             self.unpack(target, value)
         elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Subscript):
             self.nested_item_write(target, value)
+        elif isinstance(target, gast.Subscript) and self.attribute_item_write(target, value):
+            pass                                    # p.W[i] = v on a built object: item_appends.py
         elif isinstance(target, gast.Subscript):
             base = self.atom(target.value)
             if not isinstance(base, gast.Name):

@@ -1,0 +1,161 @@
+"""Writes into an item of a list, dict or array an object built in the code holds
+(``p.vals[0] = v`` on a dataclass, ``layer.W[i] = v`` on an instance of a user class):
+the item written and stored back on the object, in every mode against central finite
+differences (tests/breadth_modes.py); the twins where another name would see the write
+refused, naming the line; a constructor changed between calls followed."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import MODES, check
+
+
+@dataclasses.dataclass
+class Hold:
+    vals: list
+
+
+@dataclasses.dataclass
+class State:
+    m: dict
+    v: np.ndarray
+
+
+class Layer:
+    def __init__(self, W, act=None):
+        """Stores what it is given."""
+        self.W = W
+        self.act = act
+        self.scale = 2.0
+
+
+def dataclass_list_field(x, w):
+    p = Hold([x[0], x[1] * x[2]])
+    p.vals[0] = p.vals[1] * w
+    return p.vals[0] * x[2] + p.vals[1]
+
+
+def layer_list_attribute(x, w):
+    layer = Layer([x[:2], x[-2:]])
+    layer.W[1] = layer.W[0] * w
+    return np.sum(layer.W[1] * layer.W[0]) * layer.scale
+
+
+def layer_array_attribute(x, w):
+    layer = Layer(x * 1.0)
+    layer.W[0] = np.sin(w)
+    return np.sum(layer.W ** 2)
+
+
+def dataclass_dict_field_in_a_loop(x, w):
+    s = State({}, x * 0.0)
+    for i in range(3):
+        s.m[i] = x[i] * w + s.m.get(i - 1, 0.0)
+    return s.m[2] * s.m[1]
+
+
+PROGRAMS = [dataclass_list_field, layer_list_attribute, layer_array_attribute]
+ARGS = [(np.array([0.3, -0.7, 1.1]), 0.9), (np.array([0.5, 1.3, -0.4, 0.8]), -1.2)]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
+def test_item_of_an_attribute_written(mode, f):
+    for args in ARGS:
+        check(mode, f, args, (0, 1))
+
+
+@pytest.mark.parametrize("mode", ("grad", "jvp", "vjp", "value_and_grad"))
+def test_dict_field_written_in_a_loop(mode):
+    check(mode, dataclass_dict_field_in_a_loop, ARGS[0], (0, 1))
+
+
+def test_dict_field_written_in_a_loop_twice_differentiated_is_refused():
+    """The reverse sweep undoes each write into a copy of the dict held by a new object
+    each step; astgrad does not follow that a second time, and says where."""
+    with pytest.raises(astgrad.TransformError, match="test_object_items.py:.*differentiated twice"):
+        astgrad.hessian(dataclass_dict_field_in_a_loop, wrt=0)(*ARGS[0])
+
+
+# -- twins: another name would see the write ---------------------------------------------
+
+def kept_list_given_to_a_dataclass(x, w):
+    v = [x[0], x[1]]
+    p = Hold(v)
+    p.vals[0] = p.vals[1] * w
+    return v[0] * x[2]
+
+
+def kept_array_given_to_a_layer(x, w):
+    a = x * 1.0
+    layer = Layer(a)
+    layer.W[0] = w
+    return np.sum(a * x)
+
+
+def one_list_in_two_layers(x, w):
+    shared = [x[0], x[1]]
+    a = Layer(shared)
+    b = Layer(shared)
+    a.W[1] = x[2] * w
+    return b.W[1] * x[0]
+
+
+@pytest.mark.parametrize("f", [kept_list_given_to_a_dataclass, kept_array_given_to_a_layer,
+                               one_list_in_two_layers], ids=lambda f: f.__name__)
+def test_write_another_name_would_see_is_refused(f):
+    with pytest.raises(astgrad.TransformError, match="test_object_items.py:"):
+        astgrad.grad(f, wrt=(0, 1))(*ARGS[0])
+    with pytest.raises(astgrad.TransformError, match="test_object_items.py:"):
+        astgrad.jvp(f, ARGS[0], (np.ones(3), 1.0))
+
+
+class Twice:
+    def __init__(self, W):
+        self.W = W
+        self.V = W
+
+
+def one_list_under_two_attributes(x, w):
+    t = Twice([x[0], x[1]])
+    t.W[0] = x[2] * w
+    return t.V[0] * x[1]
+
+
+def test_one_list_under_two_attributes_is_refused():
+    """``self.V = W`` too: the object holds the list twice, so the write shows in both;
+    refused when the derivative is called, naming the line."""
+    with pytest.raises(TypeError, match="astgrad: .*test_object_items.py:.* holds that item"):
+        astgrad.grad(one_list_under_two_attributes, wrt=(0, 1))(*ARGS[0])
+
+
+class Rebuilt:
+    def __init__(self, W):
+        self.W = W
+
+
+def rebuilt_layer(x, w):
+    layer = Rebuilt([x[0], x[1]])
+    layer.W[0] = layer.W[1] * w
+    return layer.W[0] * x[2]
+
+
+def test_constructor_changed_between_calls_is_followed():
+    g = astgrad.grad(rebuilt_layer, wrt=(0, 1))
+    x, w = ARGS[0]
+    first = g(x, w)
+    np.testing.assert_allclose(first[0], [0.0, w * x[2], x[1] * w])
+    original = Rebuilt.__init__
+
+    def scaled(self, W):
+        self.W = [v * 3.0 for v in W]
+    Rebuilt.__init__ = scaled
+    try:
+        dx, dw = g(x, w)
+    finally:
+        Rebuilt.__init__ = original
+    np.testing.assert_allclose(dx, [0.0, 3.0 * w * x[2], 3.0 * x[1] * w])
+    np.testing.assert_allclose(dw, 3.0 * x[1] * x[2])
