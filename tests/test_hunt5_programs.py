@@ -35,8 +35,6 @@ REFUSED = {
     "m23 ": "a dataclass's dict field written by key in a loop, differentiated twice (first order "
             "follows it: tests/test_object_items.py)",
     "m14 ": "a layer holding a lambda that reads a variable of the function",
-    "m15 ": "an attribute holding a function assigned in the function (its layout is not kept)",
-    "m16 ": "an attribute holding a function assigned None in the function (its layout is not kept)",
     "m17 ": "a layer's function chosen by a branch on the data",
     "t05 ": "a deque held by a dict, written by index (taken as sharing what the dict holds)",
     "t06 ": "an OrderedDict held by a list, written by key (taken as sharing what the list holds)",
@@ -158,8 +156,7 @@ WRONG_BEFORE = [
     (array_given_to_a_layer, "layer.W[0] = w"),
     (item_held_by_an_attribute, 'd["a"][1] = w'),
     (setitem_through_operator, 'operator.setitem(d["a"], 0, w)'),
-    (act_assigned_after_use, None),         # refused in Layer.__call__ (tests/hunt5_programs.py)
-    (act_assigned_in_a_branch, None),
+    (act_assigned_in_a_branch, None),       # refused in Layer.__call__ (tests/hunt5_programs.py)
     (act_set_by_setattr, 'setattr(layer, "act", np.sin)'),
     (act_set_by_a_helper, "    use_sine(layer)"),
 ]
@@ -176,6 +173,13 @@ def test_a_change_astgrad_gave_a_wrong_derivative_for_is_refused(f, text):
         assert where in str(info.value)
         if text is None:
             assert "h = self.act(h)" in str(info.value)
+
+
+@pytest.mark.parametrize("mode", ("grad", "jvp", "hessian"))
+def test_a_function_assigned_after_use_is_followed(mode):
+    """The second call runs sin, as Python's does: the methods called after the
+    assignment are made for the function the attribute holds then."""
+    check(mode, act_assigned_after_use, (X3, 0.8), (0, 1))
 
 
 def _line_of(text):

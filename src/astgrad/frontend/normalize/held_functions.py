@@ -51,26 +51,36 @@ class HeldFunctionLowering:
             return {}
         bound.apply_defaults()
         tree, first_line = source.tree, source.first_line
-
-        def resolve(arg):
-            if isinstance(arg, gast.IfExp) and _constant_test(arg.test) is not None:
-                return resolve(arg.body if _constant_test(arg.test) else arg.orelse)    # i == 0, i written out
-            if isinstance(arg, gast.Constant) and arg.value is None:
-                return NONE
-            path = S.dotted_path(arg)
-            if path is None or path[0] in self.locals or path[0] in self.functions:
-                return None
-            value = self.source.resolve_path(path, depend=False)
-            if value is not None and not is_function_object(value):
-                return None
-            self.source.resolve_path(path)              # what the name means: a dependency
-            return NONE if value is None else value
         found = {}
         for name in stores:
-            held = stored_function(init, tree, first_line, name, dict(bound.arguments), resolve)
+            held = stored_function(init, tree, first_line, name, dict(bound.arguments), self.given_function)
             if held is not None:
                 found[name] = held
         return found
+
+    def given_function(self, arg):
+        """The function (or NONE for None) the argument node ``arg`` is, known now (a
+        global function, its meaning a dependency of the code); else None."""
+        if isinstance(arg, gast.IfExp) and _constant_test(arg.test) is not None:
+            return self.given_function(arg.body if _constant_test(arg.test) else arg.orelse)   # i == 0, written out
+        if isinstance(arg, gast.Constant) and arg.value is None:
+            return NONE
+        path = S.dotted_path(arg)
+        if path is None or path[0] in self.locals or path[0] in self.functions:
+            return None
+        value = self.source.resolve_path(path, depend=False)
+        if value is not None and not is_function_object(value):
+            return None
+        self.source.resolve_path(path)              # what the name means: a dependency
+        return NONE if value is None else value
+
+    def function_layout(self, node):
+        """The FUNCTION layout of the value ``node`` when it is a function known now or
+        None (``layer.act = np.tanh``, ``layer.act = None``); else None."""
+        found = self.given_function(node)
+        if found is None:
+            return None
+        return (L.FUNCTION, L.Held(None if found is NONE else found))
 
     def refuse_closing_lambda(self, cls, attr, node):
         """Refused, naming what to write instead, where ``__init__`` of ``cls`` stores in

@@ -188,8 +188,10 @@ class ObjectLowering:
         if found is not None and found[0] == L.ITEMS and name in self.changed_lists()[kind]:
             return None
         # an attribute the function assigns may hold another object or function by the
-        # time the object is used (layer.act = np.sin): what it holds is not known
-        return L.without_attributes(found, self.assigned_attributes())
+        # time the object is used (layer.act = np.sin): what it holds is not known, but
+        # where each write is followed (built_objects.follow_attribute)
+        followed = self.followed_attributes(name) if kind == 0 else frozenset()
+        return L.without_attributes(found, self.assigned_attributes() - followed)
 
     def changed_lists(self):
         """(names, attribute names) of lists the function may change in place (an item
@@ -285,6 +287,6 @@ def _followed_names(trees):
             names.update(name for name, _ in tree[2])
             names.update(name for klass in tree[1].__mro__[:-1] for name in vars(klass))
             todo.extend(sub for _, sub in tree[2])
-        else:
+        elif tree[0] == L.ITEMS:
             todo.extend(tree[2])
-    return names
+    return names        # (a FUNCTION layout, a function an attribute holds, has none)
