@@ -68,9 +68,8 @@ class BuiltObjectLowering:
         return self.runtime_call(runtime_objects.instance, [owner, S.name(self.fresh_assign(attrs, "attrs"))])
 
     def plain_constructor(self, init, node):
-        """``Layer(W, act)`` where ``__init__`` only stores its parameters and constants
-        (``instances.plain_stores``): the dict display ``{'W': W, 'act': act}`` of the
-        arguments, each evaluated once, in the call's order; else None."""
+        """``{'W': W, 'act': act}`` for ``Layer(W, act)`` whose ``__init__`` only stores its
+        parameters and constants (``instances.plain_stores``), arguments evaluated once."""
         stores = plain_stores(init, node.args, node.keywords)
         if stores is None:
             return None
@@ -229,40 +228,6 @@ class BuiltObjectLowering:
                                                        [S.name(owner.id), S.const(target.attr), new])))
         self.follow_attribute(owner.id, target, value)
         return True
-
-    def follow_attribute(self, name, target, value):
-        """After ``name.attr = value``, the layout ``name`` stands for says what the
-        attribute holds now where every write of ``.attr`` in the function is such a
-        statement of its own at the top level (``followed_attributes``): the function or
-        None given (``layer.act = np.tanh``), the layout of an object built there; else
-        nothing (a call of the attribute is then refused as unknown)."""
-        tree = self.named_layouts().get(name)
-        if tree is None or tree[0] != L.OBJECT or target.attr not in self.followed_attributes(name):
-            return
-        top_level = any(stmt.targets[0] is target for stmt in self.source.tree.body if isinstance(stmt, gast.Assign))
-        entry = (self.function_layout(value) or self.static_layout(value, L._DEPTH)) if top_level else None
-        kept = [(attr, held) for attr, held in tree[2] if attr != target.attr]
-        attributes = tuple(sorted(kept + ([(target.attr, entry)] if entry is not None else []),
-                                  key=lambda pair: pair[0]))
-        self.named_layouts()[name] = (L.OBJECT, tree[1], attributes) + tuple(tree[3:])
-
-    def followed_attributes(self, name):
-        """The attributes of the object ``name`` stands for whose layout follows each write
-        (``follow_attribute``): every store of ``.attr`` in the function is ``name.attr =
-        v``, a statement at its top level, and the class has no ``attr`` of its own (a
-        method, a descriptor) an instance attribute would hide."""
-        found = self.__dict__.setdefault("_followed_attributes", {})
-        if name not in found:
-            top = {id(stmt.targets[0]) for stmt in self.source.tree.body if isinstance(stmt, gast.Assign)
-                   and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Attribute)
-                   and isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id == name}
-            stores = [node for node in S.walk_nodes(self.source.tree) if isinstance(node, gast.Attribute)
-                      and isinstance(node.ctx, (gast.Store, gast.Del))]
-            cls = self._owned_class(name) if not self.inlining else None
-            found[name] = frozenset() if cls is None else frozenset(
-                node.attr for node in stores if id(node) in top and M.static_attribute(cls, node.attr) is MISSING
-                and all(id(other) in top for other in stores if other.attr == node.attr))
-        return found[name]
 
     def augmented_attribute(self, stmt):
         """``p.W += v`` on an object this function built: ``t = p.W; t += v; p.W = t``
