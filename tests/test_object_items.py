@@ -267,3 +267,65 @@ def test_function_attribute_assigned_where_not_followed_is_refused(f):
         astgrad.grad(f, wrt=(0, 1))(*ARGS[0])
     with pytest.raises(astgrad.TransformError, match=r"test_object_items.py:\d+"):
         astgrad.jvp(f, ARGS[0], (np.ones(3), 1.0))
+
+
+# -- layers given as *layers, a list mixing objects with a NumPy function ---------------------
+
+class Linear:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, v):
+        return self.W @ v + self.b
+
+
+class Sequential:
+    def __init__(self, *layers):
+        self.layers = list(layers)
+
+    def __call__(self, v):
+        for layer in self.layers:
+            v = layer(v)
+        return v
+
+
+class Stack:
+    def __init__(self, *layers):
+        self.layers = layers
+
+    def __call__(self, v):
+        for layer in self.layers:
+            v = layer(v)
+        return v
+
+
+def sequential_of_layers_and_tanh(x, w):
+    net = Sequential(Linear(w[:2], np.array([0.1, -0.1])), np.tanh, Linear(np.array([[1.0, -2.0]]), 0.0))
+    return net(x)[0]
+
+
+def stack_of_sin_and_layers(x, w):
+    net = Stack(np.sin, Linear(w, 0.5), np.exp)
+    return np.sum(net(x))
+
+
+MATRIX = np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6], [0.2, 0.2, 0.1]])
+
+
+@pytest.mark.parametrize("mode", ("grad", "jvp", "vjp", "hessian", "jvp_of_grad", "vjp_of_grad"))
+@pytest.mark.parametrize("f", [sequential_of_layers_and_tanh, stack_of_sin_and_layers], ids=lambda f: f.__name__)
+def test_layers_given_as_star_args(mode, f):
+    check(mode, f, (ARGS[0][0], MATRIX), (0, 1))
+
+
+def sequential_given_a_kept_list(x, w):
+    layers = [Linear(w, 0.5), np.tanh]
+    net = Sequential(*layers)
+    return np.sum(net(x))
+
+
+def test_star_args_of_a_list_name_is_refused():
+    """``Sequential(*layers)`` spreading a list under a name: refused at that line."""
+    with pytest.raises(astgrad.TransformError, match=r"test_object_items.py:\d+: .*\n.*Sequential\(\*layers\)"):
+        astgrad.grad(sequential_given_a_kept_list, wrt=1)(ARGS[0][0], MATRIX)

@@ -74,8 +74,12 @@ class BuiltObjectLowering:
         if stores is None:
             return None
         atoms = {id(given): self.atom(given) for given in node.args + [kw.value for kw in node.keywords]}
-        return gast.Dict(keys=[S.const(attr) for attr, _ in stores],
-                         values=[S.copy(atoms.get(id(given), given)) for _, given in stores])
+
+        def value(given):       # a display of the *args it holds, or one argument
+            if isinstance(given, (gast.List, gast.Tuple)) and all(id(e) in atoms for e in given.elts):
+                return self.atom(type(given)(elts=[S.copy(atoms[id(e)]) for e in given.elts], ctx=gast.Load()))
+            return S.copy(atoms.get(id(given), given))
+        return gast.Dict(keys=[S.const(attr) for attr, _ in stores], values=[value(given) for _, given in stores])
 
     def built_layout(self, target, value):
         """The layout ``target = value`` binds ``target`` to, when the name is bound only
@@ -95,6 +99,8 @@ class BuiltObjectLowering:
             if not node.elts or len(node.elts) > _ITEMS_LIMIT or any(isinstance(e, gast.Starred) for e in node.elts):
                 return None
             items = tuple(self.static_layout(e, depth) for e in node.elts)
+            if None in items and any(item is not None for item in items):     # [Linear(W), np.tanh]
+                items = tuple(item or self.function_layout(e) for item, e in zip(items, node.elts))
             return None if None in items else (L.ITEMS, list if isinstance(node, gast.List) else tuple, items)
         if not isinstance(node, gast.Call) or depth <= 0 or any(isinstance(a, gast.Starred) for a in node.args) \
                 or any(kw.arg is None for kw in node.keywords):
@@ -206,9 +212,11 @@ class BuiltObjectLowering:
         held = self.held_functions(init, node, stores) if init is not None and _record_kind(cls) is None else {}
         attributes = list(held.items())
         for name, how in stores.items():
-            tree = None
-            if how is not None and how[1] in given and isinstance(given[how[1]], gast.AST):
-                tree = self.static_layout(given[how[1]], depth)
+            tree, arg = None, given.get(how[1]) if how is not None else None
+            if isinstance(arg, tuple):          # *layers: a tuple of the arguments
+                arg = gast.Tuple(elts=list(arg), ctx=gast.Load())
+            if isinstance(arg, gast.AST):
+                tree = self.static_layout(arg, depth)
                 if tree is not None and how[0] in ("list", "tuple"):
                     tree = (L.ITEMS, list if how[0] == "list" else tuple, tree[2]) if tree[0] == L.ITEMS else None
             if tree is not None and name not in held:

@@ -131,7 +131,7 @@ def self_stores(init):
     ``tuple(p)``; else None (a list ``init`` appends to has a length not known here)."""
     tree = function_tree(init)
     params = tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
-    me, names = params[0].id, {p.id for p in params[1:]}
+    me, names = params[0].id, {p.id for p in params[1:]} | ({tree.args.vararg.id} if tree.args.vararg else set())
     rebound = S.stored_names(tree)
     counts, uses, reads = {}, {}, {}
     for node in S.walk_nodes(tree):
@@ -206,8 +206,7 @@ def plain_stores(init, args, keywords):
     stores, which shows the sharing analysis each attribute as an item the object holds."""
     tree = function_tree(init)
     signature = inspect.signature(init)
-    if tree is None or not tree.args.args or any(
-            p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in signature.parameters.values()):
+    if tree is None or not tree.args.args or any(p.kind == p.VAR_KEYWORD for p in signature.parameters.values()):
         return None
     try:
         bound = signature.bind(None, *args, **{kw.arg: kw.value for kw in keywords})
@@ -226,15 +225,28 @@ def plain_stores(init, args, keywords):
         if isinstance(stmt.value, gast.Constant):
             stores.append((target.attr, S.const(stmt.value.value)))
             continue
-        if not (isinstance(stmt.value, gast.Name) and stmt.value.id in values and stmt.value.id != me):
+        value, display = _listed(stmt.value, init)
+        if not (isinstance(value, gast.Name) and value.id in values and value.id != me):
             return None
-        given = values[stmt.value.id]
+        given = values[value.id]
+        if isinstance(given, tuple) and tree.args.vararg is not None and value.id == tree.args.vararg.id:
+            given = display(elts=list(given), ctx=gast.Load())         # *layers: the arguments it holds
+        elif display is not gast.Tuple:
+            return None
         if not isinstance(given, gast.AST):
             if given is not None and type(given) not in (int, float, bool, str):
                 return None
             given = S.const(given)
         stores.append((target.attr, given))
     return stores
+
+
+def _listed(value, init):
+    """(``p``, gast.List) for ``list(p)`` (the builtin), else (``value``, gast.Tuple)."""
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == "list" \
+            and "list" not in init.__globals__ and len(value.args) == 1 and not value.keywords:
+        return value.args[0], gast.List
+    return value, gast.Tuple
 
 
 def constructor_twin(init, cls_name):

@@ -1,5 +1,6 @@
 """Appends to a list that a list or dict holds: ``d[k].append(v)``, ``groups[i].append(v)``
-and ``d.setdefault(k, []).append(v)``.
+and ``d.setdefault(k, []).append(v)``; and writes into an item an object the function
+built holds, ``p.W[i] = v`` (``attribute_item_write``).
 
 Python appends to the list object the container holds, so every other name holding that
 list sees the new item too. Where the function's own code shows that nothing but the
