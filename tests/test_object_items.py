@@ -329,3 +329,29 @@ def test_star_args_of_a_list_name_is_refused():
     """``Sequential(*layers)`` spreading a list under a name: refused at that line."""
     with pytest.raises(astgrad.TransformError, match=r"test_object_items.py:\d+: .*\n.*Sequential\(\*layers\)"):
         astgrad.grad(sequential_given_a_kept_list, wrt=1)(ARGS[0][0], MATRIX)
+
+
+class Polynomial:
+    def __init__(self, coefs):
+        self.coefs = coefs
+
+    def __call__(self, t):
+        out = 0.0
+        for c in reversed(self.coefs):
+            out = out * t + c
+        return out
+
+    def derivative(self):
+        return Polynomial([i * c for i, c in enumerate(self.coefs)][1:])
+
+
+def polynomial_and_its_derivative(x, w):
+    p = Polynomial([x[0], x[1] * w, x[2]])
+    return p(w) + p.derivative()(0.5)
+
+
+@pytest.mark.parametrize("mode", ("hessian", "vjp_of_grad", "grad_inside_def"))
+def test_object_built_from_a_slice_of_a_list_twice_differentiated(mode):
+    """``Polynomial(items[1:])`` in a method: the second derivative gives the slice a
+    zero derivative where nothing reaches it."""
+    check(mode, polynomial_and_its_derivative, ARGS[0], (0, 1))

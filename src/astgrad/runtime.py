@@ -830,6 +830,8 @@ def unindex(g, x, index):
         own_items(x, "__getitem__")
     if isinstance(x, (list, tuple)):
         result = AdjointList(zeros_like(item) for item in x)
+        if isinstance(index, slice) and _is_zero_placeholder(g):
+            return result           # the zero standing for a slice's derivative (an object's list)
         if isinstance(index, slice):
             for position, value in zip(range(*index.indices(len(x))), g):
                 result[position] = add_derivatives(result[position], value)
