@@ -38,6 +38,12 @@ OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 _NEW_VALUE_FACTORIES = frozenset({"float", "int", "list", "dict", "set"})
 
 
+def _new_value_factory(call, local_names):
+    """Whether ``defaultdict(factory, ...)`` is given one of those builtins (not a local)."""
+    factory = call.args[0] if call.args else None
+    return isinstance(factory, gast.Name) and factory.id in _NEW_VALUE_FACTORIES and factory.id not in local_names
+
+
 def _record(obj):
     """The rule table's record of ``obj`` (its facts: fresh or not, mutating), or None."""
     from ..rules import registry
@@ -290,8 +296,7 @@ class Sharing:
         if call_is_fresh(call) or method in ("pop", "get"):
             return set()
         owner = [call.func.value] if method is not None else []
-        if target is collections.defaultdict and call.args and isinstance(call.args[0], gast.Name) \
-                and call.args[0].id in _NEW_VALUE_FACTORIES and self._name(call.args[0]) == OUTSIDE:
+        if target is collections.defaultdict and _new_value_factory(call, self.locals):
             arguments = arguments[1:]       # defaultdict(float, ...): its defaults are new values
         if _is_runtime_helper(target) and target is not runtime.contract:
             # the derivative it reshapes (unless it too gives only a shape); the rest give shapes

@@ -12,7 +12,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from .instances import (augments_self, built_class, number_counters, constructor_twin, function_tree, init_of, is_namespace,
-                        own_returns, plain_stores, plain_uses, self_stores, state_twin)
+                        own_returns, plain_constructor, plain_uses, self_stores, state_twin)
 from .foreign import scope_of
 from .methods import _record_kind
 from .objects import changed_in_place
@@ -63,23 +63,9 @@ class BuiltObjectLowering:
             except TypeError as exc:
                 raise self._refuse(f"{cls.__name__}(...) with these arguments ({exc})", node) from None
             self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
-            attrs = self.plain_constructor(init, node) or self.function_call(
+            attrs = plain_constructor(self, init, node) or self.function_call(
                 constructor_twin(init, cls.__name__), [], node)
         return self.runtime_call(runtime_objects.instance, [owner, S.name(self.fresh_assign(attrs, "attrs"))])
-
-    def plain_constructor(self, init, node):
-        """``{'W': W, 'act': act}`` for ``Layer(W, act)`` whose ``__init__`` only stores its
-        parameters and constants (``instances.plain_stores``), arguments evaluated once."""
-        stores = plain_stores(init, node.args, node.keywords)
-        if stores is None:
-            return None
-        atoms = {id(given): self.atom(given) for given in node.args + [kw.value for kw in node.keywords]}
-
-        def value(given):       # a display of the *args it holds, or one argument
-            if isinstance(given, (gast.List, gast.Tuple)) and all(id(e) in atoms for e in given.elts):
-                return self.atom(type(given)(elts=[S.copy(atoms[id(e)]) for e in given.elts], ctx=gast.Load()))
-            return S.copy(atoms.get(id(given), given))
-        return gast.Dict(keys=[S.const(attr) for attr, _ in stores], values=[value(given) for _, given in stores])
 
     def built_layout(self, target, value):
         """The layout ``target = value`` binds ``target`` to, when the name is bound only

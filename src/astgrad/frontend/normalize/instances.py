@@ -197,6 +197,22 @@ def parents_of(tree):
     return parents
 
 
+def plain_constructor(normalizer, init, node):
+    """``{'W': W, 'act': act}`` for ``Layer(W, act)`` (the call ``node``) whose ``__init__``
+    only stores its parameters and constants (``plain_stores``), each argument evaluated
+    once, in the call's order, by ``normalizer``; else None."""
+    stores = plain_stores(init, node.args, node.keywords)
+    if stores is None:
+        return None
+    atoms = {id(given): normalizer.atom(given) for given in node.args + [kw.value for kw in node.keywords]}
+
+    def value(given):       # a display of the *args it holds, or one argument
+        if isinstance(given, (gast.List, gast.Tuple)) and all(id(e) in atoms for e in given.elts):
+            return normalizer.atom(type(given)(elts=[S.copy(atoms[id(e)]) for e in given.elts], ctx=gast.Load()))
+        return S.copy(atoms.get(id(given), given))
+    return gast.Dict(keys=[S.const(attr) for attr, _ in stores], values=[value(given) for _, given in stores])
+
+
 def plain_stores(init, args, keywords):
     """The attributes ``init`` stores, as ``[(attribute, argument node)]``, where its body
     (a docstring aside) only stores its parameters or constants on ``self``
