@@ -30,55 +30,17 @@ def restored_holders(body, stmt, name):
     in its block. Empty otherwise."""
     if not anno.get(stmt, Key.RESTORES, False) or not _bound_to_copies(body, name):
         return set()
-    objects = [s for s in walk.walk_statements(body) if _attribute_store(s, name)]
-    if objects:
-        return _restored_object(body, stmt, name, objects)
     stores = {(s.targets[0].value.id, gast.dump(s.targets[0].slice)) for s in walk.walk_statements(body)
               if _stores(s, name)}
     if len(stores) != 1:
         return set()
     holder, key = next(iter(stores))
-    prior = _before(body, stmt)
-    undone = any(_restores(earlier) == (holder, key) for earlier in prior)
-    return {holder} if undone else set()
-
-
-def _before(body, stmt):
-    """The statements before ``stmt`` in its block."""
     for block in walk.walk_blocks(body):
         for position, current in enumerate(block):
             if current is stmt:
-                return block[:position]
-    return []
-
-
-def _restored_object(body, stmt, name, stores):
-    """The object ``h`` for ``p.W[b] = v`` written into a copy, ``h = with_attribute(p, 'W',
-    name)``, stored once: the reverse sweep takes ``h`` (and each name the code binds to
-    ``h``, ``p = h``) back off its stack before it undoes the write into the copy, so no
-    name it reads then holds the object holding the copy. Empty otherwise."""
-    if len(stores) != 1 or S.stored_names(stores[0].targets[0]) & {name}:
-        return set()
-    holder = stores[0].targets[0].id
-    same = {holder} | {s.targets[0].id for s in walk.walk_statements(body) if isinstance(s, gast.Assign)
-                       and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name)
-                       and s.value.id == holder}
-    popped = {s.targets[0].id for s in _before(body, stmt) if isinstance(s, gast.Assign)
-              and isinstance(s.targets[0], gast.Name) and _is_pop(s.value)}
-    return {holder} if same <= popped else set()
-
-
-def _attribute_store(stmt, name):
-    """``h = with_attribute(p, 'W', name)``."""
-    from .. import runtime_objects
-    value = stmt.value if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) else None
-    return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime_objects.with_attribute \
-        and len(value.args) == 3 and isinstance(value.args[2], gast.Name) and value.args[2].id == name
-
-
-def _is_pop(value):
-    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "pop" \
-        and not value.args
+                undone = any(_restores(prior) == (holder, key) for prior in block[:position])
+                return {holder} if undone else set()
+    return set()
 
 
 def _bound_to_copies(body, name):
