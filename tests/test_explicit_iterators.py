@@ -2,7 +2,9 @@
 the items in order, StopIteration after the last (caught to end a loop), a default
 instead where one is given, and ``next`` only where Python evaluates it, against
 finite differences in first and second order; an iterator over something the code
-changes afterwards, or used other than by ``next``, is not read as a list."""
+changes afterwards, or used other than by ``next``, is not read as a list, and the refusal
+says what is followed. ``iter(e)`` iterated where it is made (``for v in iter(e)``,
+``sum(iter(e))``) is ``e``."""
 
 import numpy as np
 import pytest
@@ -70,3 +72,22 @@ def test_an_iterator_not_only_advanced_by_next_is_not_read_as_a_list():
         assert f(X4, 0.7) != 0.0                # runs in Python
         with pytest.raises(astgrad.TransformError, match="rule for iter|append to .xs. while another name"):
             astgrad.grad(f, (0, 1))(X4, 0.7)
+
+
+def test_an_iterator_used_otherwise_says_what_is_followed():
+    with pytest.raises(astgrad.TransformError, match=r"test_explicit_iterators.py:\d+: .*iter.*astgrad follows an "
+                                                     r"iterator made by iter\(e\) where next\(it\) alone advances it"):
+        astgrad.grad(also_looped, (0, 1))(X4, 0.7)
+
+
+def iterated_where_made(x, w):
+    s = 0.0
+    for v in iter(x * w):
+        s = s + np.sin(v)
+    head = list(iter([x[0] * w, x[1]]))[0]
+    return s + head * sum(iter(x)) + max(iter([x[0], w])) + sum(a * b for a, b in zip(iter(x), x[::-1]))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "vjp_of_grad"])
+def test_an_iterator_iterated_where_it_is_made_is_what_it_iterates(mode):
+    check(mode, iterated_where_made, (X4, 0.7), (0, 1))

@@ -838,6 +838,8 @@ def unindex(g, x, index):
         own_items(x, "__getitem__")
     if isinstance(x, (list, tuple)):
         result = AdjointList(zeros_like(item) for item in x)
+        if isinstance(index, slice) and _is_zero_placeholder(g):
+            return result           # the zero standing for a slice's derivative (an object's list)
         if isinstance(index, slice):
             for position, value in zip(range(*index.indices(len(x))), g):
                 result[position] = add_derivatives(result[position], value)
@@ -2332,13 +2334,14 @@ def written_copy(item):
 
 def written_items_apart(container, item, where):
     """Checked before ``d[a][b] = v`` writes into the item ``d[a]`` (a list, dict or array)
-    and stores it back into ``d``: were that item held by ``d`` twice (``d = [r, r]``) or
+    and stores it back into ``d`` (or ``p.W[b] = v``, the object ``p`` taking its attribute
+    back, ``with_attribute``): were that item held by ``d`` twice (``d = [r, r]``) or
     another of its arrays a view of its memory, the write would change that one too, which
     astgrad cannot follow. Refused; so is a container other than a list, a dict or an
     array (a tuple cannot take the item back). A number or an item held once passes."""
     if isinstance(container, numpy.ndarray):
         return
-    if not isinstance(container, (list, dict)):
+    if not isinstance(container, (list, dict)) and not _has_attributes(container):
         raise TypeError(
             f"astgrad: {where}: this writes into an item of a {type(container).__name__}, which astgrad "
             "follows by storing the written item back into its container, a list, a dict or an array; "

@@ -12,6 +12,7 @@ and a callee that changes an argument in place is reported, so the caller can re
 its arguments (through the parameters), globals and closure variables.
 """
 
+import collections
 import inspect
 import threading
 import typing
@@ -31,6 +32,16 @@ from .mutation import ChangeKind, in_place_changes
 from .source_writes import source_changes
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
+
+
+# the builtins a defaultdict may take as its factory that make a new value at each call
+_NEW_VALUE_FACTORIES = frozenset({"float", "int", "list", "dict", "set"})
+
+
+def _new_value_factory(call, local_names):
+    """Whether ``defaultdict(factory, ...)`` is given one of those builtins (not a local)."""
+    factory = call.args[0] if call.args else None
+    return isinstance(factory, gast.Name) and factory.id in _NEW_VALUE_FACTORIES and factory.id not in local_names
 
 
 def _record(obj):
@@ -285,6 +296,8 @@ class Sharing:
         if call_is_fresh(call) or method in ("pop", "get"):
             return set()
         owner = [call.func.value] if method is not None else []
+        if target is collections.defaultdict and _new_value_factory(call, self.locals):
+            arguments = arguments[1:]       # defaultdict(float, ...): its defaults are new values
         if _is_runtime_helper(target) and target is not runtime.contract:
             # the derivative it reshapes (unless it too gives only a shape); the rest give shapes
             arguments = call.args[:1] if 0 not in _shape_positions(target) else []

@@ -849,7 +849,8 @@ def _written_back(block, stmt, name):
     if store is None:       # derivative code undoing a write into an item copy: see restored_holders
         from .restored_holders import restored_holders
         return restored_holders(block, stmt, name)
-    return {store.targets[0].value.id}
+    target = store.targets[0]
+    return {target.id if isinstance(target, gast.Name) else target.value.id}
 
 
 # the writes into an item its container takes back that go into a copy of the item
@@ -857,7 +858,8 @@ _COPIED_WRITES = ("assignment into an element of", "append to")
 
 
 def _store_back(block, stmt, name):
-    """The statement ``d[k] = name`` right after ``stmt``, or None."""
+    """The statement ``d[k] = name`` (or ``p = with_attribute(p, 'W', name)``, an object
+    taking its attribute back) right after ``stmt``, or None."""
     for inner in walk.walk_blocks(block):
         for position, current in enumerate(inner[:-1]):
             if current is stmt:
@@ -866,8 +868,20 @@ def _store_back(block, stmt, name):
                         and isinstance(after.targets[0].value, gast.Name) \
                         and isinstance(after.value, gast.Name) and after.value.id == name:
                     return after
-                return None
+                return after if _attribute_stored_back(after, name) else None
     return None
+
+
+def _attribute_stored_back(stmt, name):
+    """``p = with_attribute(p, 'W', name)``."""
+    from .. import runtime_objects
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Call) and len(stmt.value.args) == 3
+            and anno.get(stmt.value, Key.TARGET) is runtime_objects.with_attribute):
+        return False
+    owner, _, value = stmt.value.args
+    return isinstance(owner, gast.Name) and owner.id == stmt.targets[0].id \
+        and isinstance(value, gast.Name) and value.id == name
 
 
 def _write_into_a_copy(body, stmt, name, action, makers, kept):
@@ -887,7 +901,10 @@ def _write_into_a_copy(body, stmt, name, action, makers, kept):
     _insert_before(body, stmt, S.assign(copy, helper("written_copy", [S.name(name)]), line=line))
     written = stmt.value.func if action == "append to" else stmt.targets[0]       # t.append(v), t[b] = v
     written.value = S.name(copy)
-    store.value = S.name(copy)
+    if isinstance(store.targets[0], gast.Subscript):
+        store.value = S.name(copy)
+    else:
+        store.value.args[2] = S.name(copy)
     if name in anno.get(store, Key.LIVE_OUT, {name}):
         _insert_after(body, store, S.assign(name, S.name(copy), line=line))
     return True

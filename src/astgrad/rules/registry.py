@@ -31,6 +31,7 @@ one template serves every combination of active arguments. Templates are parsed
 once and spliced into generated code by ``astgrad.modes.templates``.
 """
 
+import builtins
 import dataclasses
 import threading
 import types
@@ -406,6 +407,10 @@ def suggestion(obj, mode):
     what to use inside differentiated code instead."""
     if obj is not None and is_astgrad_transform(obj):
         return f"; {TRANSFORMS_INSIDE};"
+    if obj is builtins.iter:
+        return ("; astgrad follows an iterator made by iter(e) where next(it) alone advances it "
+                "(it = iter(e); a = next(it)), or where it is iterated at once (for v in iter(e), "
+                "sum(iter(e))); else iterate over e itself, or keep a position in a name (e[k]);")
     closest = closest_supported(obj, mode) if obj is not None else None
     return f"; did you mean {closest}?" if closest else ";"
 

@@ -12,7 +12,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from .instances import (augments_self, built_class, number_counters, constructor_twin, function_tree, init_of, is_namespace,
-                        own_returns, plain_uses, self_stores, state_twin)
+                        own_returns, plain_constructor, plain_uses, self_stores, state_twin)
 from .foreign import scope_of
 from .methods import _record_kind
 from .objects import changed_in_place
@@ -63,7 +63,8 @@ class BuiltObjectLowering:
             except TypeError as exc:
                 raise self._refuse(f"{cls.__name__}(...) with these arguments ({exc})", node) from None
             self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
-            attrs = self.function_call(constructor_twin(init, cls.__name__), [], node)
+            attrs = plain_constructor(self, init, node) or self.function_call(
+                constructor_twin(init, cls.__name__), [], node)
         return self.runtime_call(runtime_objects.instance, [owner, S.name(self.fresh_assign(attrs, "attrs"))])
 
     def built_layout(self, target, value):
@@ -84,6 +85,8 @@ class BuiltObjectLowering:
             if not node.elts or len(node.elts) > _ITEMS_LIMIT or any(isinstance(e, gast.Starred) for e in node.elts):
                 return None
             items = tuple(self.static_layout(e, depth) for e in node.elts)
+            if None in items and any(item is not None for item in items):     # [Linear(W), np.tanh]
+                items = tuple(item or self.function_layout(e) for item, e in zip(items, node.elts))
             return None if None in items else (L.ITEMS, list if isinstance(node, gast.List) else tuple, items)
         if not isinstance(node, gast.Call) or depth <= 0 or any(isinstance(a, gast.Starred) for a in node.args) \
                 or any(kw.arg is None for kw in node.keywords):
@@ -195,9 +198,11 @@ class BuiltObjectLowering:
         held = self.held_functions(init, node, stores) if init is not None and _record_kind(cls) is None else {}
         attributes = list(held.items())
         for name, how in stores.items():
-            tree = None
-            if how is not None and how[1] in given and isinstance(given[how[1]], gast.AST):
-                tree = self.static_layout(given[how[1]], depth)
+            tree, arg = None, given.get(how[1]) if how is not None else None
+            if isinstance(arg, tuple):          # *layers: a tuple of the arguments
+                arg = gast.Tuple(elts=list(arg), ctx=gast.Load())
+            if isinstance(arg, gast.AST):
+                tree = self.static_layout(arg, depth)
                 if tree is not None and how[0] in ("list", "tuple"):
                     tree = (L.ITEMS, list if how[0] == "list" else tuple, tree[2]) if tree[0] == L.ITEMS else None
             if tree is not None and name not in held:
@@ -215,6 +220,7 @@ class BuiltObjectLowering:
         new = self.atom(value)
         self.emit(S.assign(owner.id, self.runtime_call(runtime_objects.with_attribute,
                                                        [S.name(owner.id), S.const(target.attr), new])))
+        self.follow_attribute(owner.id, target, value)
         return True
 
     def augmented_attribute(self, stmt):

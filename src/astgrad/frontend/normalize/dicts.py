@@ -111,8 +111,14 @@ class DictLowering:
     def nested_item_write(self, target, value):
         """``d[a][b] = v``: ``t = d[a]; t[b] = v; d[a] = t``. Storing the item back (Python's
         ``d[a]`` is ``t`` already) lets the derivative of ``d`` follow the write; a check
-        first refuses a ``d`` holding the written item twice (or a view of its memory)."""
+        first refuses a ``d`` holding the written item twice (or a view of its memory).
+        ``p.W[b] = v`` on an object the code built likewise (item_appends.py). Whether
+        ``target`` was one of those."""
         outer = target.value
+        if isinstance(outer, gast.Attribute):
+            return self.attribute_item_write(target, value)
+        if not isinstance(outer, gast.Subscript):
+            return False
         holder = self.atom(outer.value)
         if not isinstance(holder, gast.Name):
             raise self._refuse("assignment into a constant", target)
@@ -127,6 +133,7 @@ class DictLowering:
         if isinstance(outer.value, gast.Name):
             self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
                                S.name(item)))
+        return True
 
     def update_from(self, owner, call):
         """``d.update(m)``: ``for key, value in dict(m).items(): d[key] = value``."""

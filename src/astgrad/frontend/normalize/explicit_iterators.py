@@ -18,7 +18,9 @@ items, as long as nothing changes what is iterated over afterwards. So only a na
 once by ``it = iter(e)`` and used for nothing but ``next(it)`` is rewritten, and only
 where ``e`` is a value of its own (an expression, not a name), or a name that is read
 and nothing else (not written into, not handed to a call, no method called on it).
-Any other iterator is left to the rules, which have none for ``iter``.
+``iter(e)`` iterated where it is made (``for v in iter(e)``, ``sum(iter(e))``) is ``e``.
+Any other iterator is left to the rules, which have none for ``iter`` (their message says
+what astgrad follows).
 """
 
 import builtins
@@ -50,6 +52,27 @@ def explicit_iterators(normalizer, tree):
                                            ctx=gast.Store())]
                 node.value = gast.Tuple(elts=[made, S.const(0)], ctx=gast.Load())
     return found
+
+
+# builtins that iterate over their arguments once, from the start (iter(e) of them is e)
+_ITERATING = (builtins.sum, builtins.list, builtins.tuple, builtins.sorted, builtins.min, builtins.max,
+              builtins.enumerate, builtins.zip, builtins.set, builtins.any, builtins.all)
+
+
+def _iterated_at_once(normalizer, nodes):
+    """``iter(e)`` iterated where it is made (``for v in iter(e)``, a comprehension over it,
+    ``sum(iter(e))``, ``list(iter(e))``, ``zip(iter(a), b)``) is ``e``: each of those calls
+    ``iter`` on what it is given, and ``iter`` of an iterator is that iterator."""
+    for node in nodes:
+        if isinstance(node, (gast.For, gast.comprehension)) and _plain_iter(normalizer, node.iter):
+            node.iter = node.iter.args[0]
+        elif isinstance(node, gast.Call) and normalizer.resolve_call(node) in _ITERATING:
+            node.args = [a.args[0] if _plain_iter(normalizer, a) else a for a in node.args]
+
+
+def _plain_iter(normalizer, node):
+    return _is_call_of(normalizer, node, builtins.iter) and len(node.args) == 1 and not node.keywords \
+        and not isinstance(node.args[0], gast.Starred)
 
 
 def _is_call_of(normalizer, node, fn):
@@ -96,6 +119,7 @@ class ExplicitIteratorLowering:
         consumed whole calls of their list twins (frontend/generators.py); whether the
         tree changed."""
         if any(isinstance(n, gast.Name) and n.id == "iter" for n in nodes):
+            _iterated_at_once(self, nodes)
             self.explicit_iterators = explicit_iterators(self, tree)
         return bool(self.explicit_iterators) | rewrite_consumed_generators(
             own_nodes(tree), self.resolve_call, lambda twin: self.bind_value(twin, "function"))

@@ -31,6 +31,7 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.missing import MISSING
 from .. import object_layouts as L
 from ..source import ScopeRoot, parse_function
 from .closures import is_function_object
@@ -51,26 +52,70 @@ class HeldFunctionLowering:
             return {}
         bound.apply_defaults()
         tree, first_line = source.tree, source.first_line
-
-        def resolve(arg):
-            if isinstance(arg, gast.IfExp) and _constant_test(arg.test) is not None:
-                return resolve(arg.body if _constant_test(arg.test) else arg.orelse)    # i == 0, i written out
-            if isinstance(arg, gast.Constant) and arg.value is None:
-                return NONE
-            path = S.dotted_path(arg)
-            if path is None or path[0] in self.locals or path[0] in self.functions:
-                return None
-            value = self.source.resolve_path(path, depend=False)
-            if value is not None and not is_function_object(value):
-                return None
-            self.source.resolve_path(path)              # what the name means: a dependency
-            return NONE if value is None else value
         found = {}
         for name in stores:
-            held = stored_function(init, tree, first_line, name, dict(bound.arguments), resolve)
+            held = stored_function(init, tree, first_line, name, dict(bound.arguments), self.given_function)
             if held is not None:
                 found[name] = held
         return found
+
+    def given_function(self, arg):
+        """The function (or NONE for None) the argument node ``arg`` is, known now (a
+        global function, its meaning a dependency of the code); else None."""
+        if isinstance(arg, gast.IfExp) and _constant_test(arg.test) is not None:
+            return self.given_function(arg.body if _constant_test(arg.test) else arg.orelse)   # i == 0, written out
+        if isinstance(arg, gast.Constant) and arg.value is None:
+            return NONE
+        path = S.dotted_path(arg)
+        if path is None or path[0] in self.locals or path[0] in self.functions:
+            return None
+        value = self.source.resolve_path(path, depend=False)
+        if value is not None and not is_function_object(value):
+            return None
+        self.source.resolve_path(path)              # what the name means: a dependency
+        return NONE if value is None else value
+
+    def function_layout(self, node):
+        """The FUNCTION layout of the value ``node`` when it is a function known now or
+        None (``layer.act = np.tanh``, ``layer.act = None``); else None."""
+        found = self.given_function(node)
+        if found is None:
+            return None
+        return (L.FUNCTION, L.Held(None if found is NONE else found))
+
+    def follow_attribute(self, name, target, value):
+        """After ``name.attr = value``, the layout ``name`` stands for says what the
+        attribute holds now where every write of ``.attr`` in the function is such a
+        statement of its own at the top level (``followed_attributes``): the function or
+        None given (``layer.act = np.tanh``), the layout of an object built there; else
+        nothing (a call of the attribute is then refused as unknown)."""
+        tree = self.named_layouts().get(name)
+        if tree is None or tree[0] != L.OBJECT or target.attr not in self.followed_attributes(name):
+            return
+        top_level = any(stmt.targets[0] is target for stmt in self.source.tree.body if isinstance(stmt, gast.Assign))
+        entry = (self.function_layout(value) or self.static_layout(value, L._DEPTH)) if top_level else None
+        kept = [(attr, held) for attr, held in tree[2] if attr != target.attr]
+        attributes = tuple(sorted(kept + ([(target.attr, entry)] if entry is not None else []),
+                                  key=lambda pair: pair[0]))
+        self.named_layouts()[name] = (L.OBJECT, tree[1], attributes) + tuple(tree[3:])
+
+    def followed_attributes(self, name):
+        """The attributes of the object ``name`` stands for whose layout follows each write
+        (``follow_attribute``): every store of ``.attr`` in the function is ``name.attr =
+        v``, a statement at its top level, and the class has no ``attr`` of its own (a
+        method, a descriptor) an instance attribute would hide."""
+        found = self.__dict__.setdefault("_followed_attributes", {})
+        if name not in found:
+            top = {id(stmt.targets[0]) for stmt in self.source.tree.body if isinstance(stmt, gast.Assign)
+                   and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Attribute)
+                   and isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id == name}
+            stores = [node for node in S.walk_nodes(self.source.tree) if isinstance(node, gast.Attribute)
+                      and isinstance(node.ctx, (gast.Store, gast.Del))]
+            cls = self._owned_class(name) if not self.inlining else None
+            found[name] = frozenset() if cls is None else frozenset(
+                node.attr for node in stores if id(node) in top and M.static_attribute(cls, node.attr) is MISSING
+                and all(id(other) in top for other in stores if other.attr == node.attr))
+        return found[name]
 
     def refuse_closing_lambda(self, cls, attr, node):
         """Refused, naming what to write instead, where ``__init__`` of ``cls`` stores in

@@ -131,7 +131,7 @@ def self_stores(init):
     ``tuple(p)``; else None (a list ``init`` appends to has a length not known here)."""
     tree = function_tree(init)
     params = tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
-    me, names = params[0].id, {p.id for p in params[1:]}
+    me, names = params[0].id, {p.id for p in params[1:]} | ({tree.args.vararg.id} if tree.args.vararg else set())
     rebound = S.stored_names(tree)
     counts, uses, reads = {}, {}, {}
     for node in S.walk_nodes(tree):
@@ -195,6 +195,74 @@ def parents_of(tree):
         for child in gast.iter_child_nodes(node):
             parents[id(child)] = node
     return parents
+
+
+def plain_constructor(normalizer, init, node):
+    """``{'W': W, 'act': act}`` for ``Layer(W, act)`` (the call ``node``) whose ``__init__``
+    only stores its parameters and constants (``plain_stores``), each argument evaluated
+    once, in the call's order, by ``normalizer``; else None."""
+    stores = plain_stores(init, node.args, node.keywords)
+    if stores is None:
+        return None
+    atoms = {id(given): normalizer.atom(given) for given in node.args + [kw.value for kw in node.keywords]}
+
+    def value(given):       # a display of the *args it holds, or one argument
+        if isinstance(given, (gast.List, gast.Tuple)) and all(id(e) in atoms for e in given.elts):
+            return normalizer.atom(type(given)(elts=[S.copy(atoms[id(e)]) for e in given.elts], ctx=gast.Load()))
+        return S.copy(atoms.get(id(given), given))
+    return gast.Dict(keys=[S.const(attr) for attr, _ in stores], values=[value(given) for _, given in stores])
+
+
+def plain_stores(init, args, keywords):
+    """The attributes ``init`` stores, as ``[(attribute, argument node)]``, where its body
+    (a docstring aside) only stores its parameters or constants on ``self``
+    (``self.W = W; self.act = act``) and ``args`` and ``keywords`` (the call's, without
+    ``self``) bind every parameter, a default standing for itself when it is a number, a
+    string, a bool or None; else None. Such a constructor is the dict display of what it
+    stores, which shows the sharing analysis each attribute as an item the object holds."""
+    tree = function_tree(init)
+    signature = inspect.signature(init)
+    if tree is None or not tree.args.args or any(p.kind == p.VAR_KEYWORD for p in signature.parameters.values()):
+        return None
+    try:
+        bound = signature.bind(None, *args, **{kw.arg: kw.value for kw in keywords})
+    except TypeError:
+        return None
+    bound.apply_defaults()
+    me, values = tree.args.args[0].id, bound.arguments
+    body = tree.body
+    if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
+        body = body[1:]         # the docstring
+    stores = []
+    for stmt in body:
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
+        if not (isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name) and target.value.id == me):
+            return None
+        if isinstance(stmt.value, gast.Constant):
+            stores.append((target.attr, S.const(stmt.value.value)))
+            continue
+        value, display = _listed(stmt.value, init)
+        if not (isinstance(value, gast.Name) and value.id in values and value.id != me):
+            return None
+        given = values[value.id]
+        if isinstance(given, tuple) and tree.args.vararg is not None and value.id == tree.args.vararg.id:
+            given = display(elts=list(given), ctx=gast.Load())         # *layers: the arguments it holds
+        elif display is not gast.Tuple:
+            return None
+        if not isinstance(given, gast.AST):
+            if given is not None and type(given) not in (int, float, bool, str):
+                return None
+            given = S.const(given)
+        stores.append((target.attr, given))
+    return stores
+
+
+def _listed(value, init):
+    """(``p``, gast.List) for ``list(p)`` (the builtin), else (``value``, gast.Tuple)."""
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == "list" \
+            and "list" not in init.__globals__ and len(value.args) == 1 and not value.keywords:
+        return value.args[0], gast.List
+    return value, gast.Tuple
 
 
 def constructor_twin(init, cls_name):

@@ -1,5 +1,6 @@
 """Appends to a list that a list or dict holds: ``d[k].append(v)``, ``groups[i].append(v)``
-and ``d.setdefault(k, []).append(v)``.
+and ``d.setdefault(k, []).append(v)``; and writes into an item an object the function
+built holds, ``p.W[i] = v`` (``attribute_item_write``).
 
 Python appends to the list object the container holds, so every other name holding that
 list sees the new item too. Where the function's own code shows that nothing but the
@@ -78,6 +79,27 @@ class ItemAppendLowering:
         self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
                            S.name(item)))
         return True
+
+    def attribute_item_write(self, target, value):
+        """``p.W[i] = v`` on an object this function built (built_objects.py): ``t = p.W;
+        t[i] = v; p = with_attribute(p, 'W', t)``, the item written and stored back as
+        ``d[k][j] = v`` is (dicts.py), after a check that ``p`` holds that list, dict or
+        array once. The in-place checks of the modes then see the write and every name that
+        may share the item, and refuse where one would not see it. Whether it was one."""
+        owner = target.value
+        if not (isinstance(owner, gast.Attribute) and isinstance(owner.value, gast.Name)
+                and self.owns_object(owner.value.id, owner.attr)):
+            return False
+        rhs = self.atom(value)          # Python evaluates the value first, then p.W, then i
+        item = self.fresh_assign(self.expr(gast.Attribute(value=S.name(owner.value.id), attr=owner.attr,
+                                                          ctx=gast.Load())), owner.attr)
+        self.locals.add(item)
+        self.emit(gast.Expr(value=self.runtime_call(runtime.written_items_apart, [
+            S.name(owner.value.id), S.name(item), S.const(self.where())])))
+        index = self.index(target.slice)
+        self.emit(S.assign(gast.Subscript(value=S.name(item), slice=index, ctx=gast.Store()), rhs))
+        return self.attribute_write(gast.Attribute(value=S.name(owner.value.id), attr=owner.attr,
+                                                   ctx=gast.Store()), S.name(item))
 
     def attribute_append(self, receiver, value):
         """``p.history.append(v)`` on an object this function built (built_objects.py) whose

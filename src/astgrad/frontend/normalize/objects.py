@@ -8,7 +8,10 @@ objects its own attributes hold are followed too.
 A name stands for a layout only where nothing rebinds it: a parameter the function was
 made for, the receiver of a method specialized with one, and a loop target bound only
 by a loop over a list or tuple whose items all have one layout. An attribute stands for
-one only if no attribute of that name is assigned in the function. A method that
+one only if no attribute of that name is assigned in the function, but where each write
+of it is ``p.attr = v`` at the top level on an object ``p`` the function built: the
+layout ``p`` stands for follows each (held_functions.py's ``follow_attribute``). An item
+of such a list that is a function (``[Linear(W), np.tanh]``) is called as itself. A method that
 assigns attributes itself (``self.count += 1``) is not followed: the call is left as it
 was (run for its effect, or refused where a derivative flows through it)."""
 
@@ -40,6 +43,8 @@ class ObjectLowering:
             held = L.held_function(attribute)
             if held is not None:
                 return self.held_function_call(held, node)      # methods.py
+        if isinstance(func, gast.Name) and L.held_function(self.layout(func)) is not None:
+            return self.held_function_call(L.held_function(self.layout(func)), node)   # an item [Linear(W), np.tanh]
         if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
             receiver, attr = func.value, func.attr          # layer.apply(x)
         elif isinstance(func, (gast.Name, gast.Attribute)):
@@ -188,8 +193,10 @@ class ObjectLowering:
         if found is not None and found[0] == L.ITEMS and name in self.changed_lists()[kind]:
             return None
         # an attribute the function assigns may hold another object or function by the
-        # time the object is used (layer.act = np.sin): what it holds is not known
-        return L.without_attributes(found, self.assigned_attributes())
+        # time the object is used (layer.act = np.sin): what it holds is not known, but
+        # where each write is followed (built_objects.follow_attribute)
+        followed = self.followed_attributes(name) if kind == 0 else frozenset()
+        return L.without_attributes(found, self.assigned_attributes() - followed)
 
     def changed_lists(self):
         """(names, attribute names) of lists the function may change in place (an item
@@ -285,6 +292,6 @@ def _followed_names(trees):
             names.update(name for name, _ in tree[2])
             names.update(name for klass in tree[1].__mro__[:-1] for name in vars(klass))
             todo.extend(sub for _, sub in tree[2])
-        else:
+        elif tree[0] == L.ITEMS:
             todo.extend(tree[2])
-    return names
+    return names        # (a FUNCTION layout, a function an attribute holds, has none)

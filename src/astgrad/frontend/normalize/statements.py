@@ -198,8 +198,8 @@ class StatementLowering:
             self.bind_name(target.id, value)        # closures.py: function values too
         elif isinstance(target, (gast.Tuple, gast.List)):
             self.unpack(target, value)
-        elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Subscript):
-            self.nested_item_write(target, value)
+        elif isinstance(target, gast.Subscript) and self.nested_item_write(target, value):
+            pass                                    # d[a][b] = v, p.W[i] = v: dicts.py
         elif isinstance(target, gast.Subscript):
             base = self.atom(target.value)
             if not isinstance(base, gast.Name):
