@@ -26,12 +26,7 @@ from hunt5_programs import CASES, X3, Layer
 
 # Programs Python runs well that astgrad refuses (strict: one that starts working moves out)
 REFUSED = {
-    "k21 ": "a deep copy of a list of lists taken before a write: the sharing analysis takes "
-            "copy.deepcopy as keeping the rows",
-    "k22 ": "list(d['a']) before a write into d['a']: the copy is taken as sharing the row",
     "k30 ": "a dataclass's list field written by index (p.vals[0] = ...)",
-    "k33 ": "copies of a row pushed on a stack, the row written after each push",
-    "k34 ": "numbers read out of a row pushed on a stack, the row written after each push",
     "k40 ": "a name kept for an item the dict no longer holds when the new item is written",
     "m14 ": "a layer holding a lambda that reads a variable of the function",
     "m15 ": "an attribute holding a function assigned in the function (its layout is not kept)",

@@ -2227,6 +2227,13 @@ def copy_argument(value):
     return value
 
 
+def deep_copy(value):
+    """``copy.deepcopy(value)``: a new object holding copies of all it holds, so that no
+    other name refers to any part of it (its derivative is the deep copy of the derivative)."""
+    import copy
+    return copy.deepcopy(value)
+
+
 def writes_through(view, base, where):
     """Whether writing into ``view`` (``v = base[i]``, ``base.T``, ``base.reshape(...)``)
     changes ``base``, as NumPy's views do: True for an array sharing ``base``'s memory,

@@ -564,8 +564,10 @@ def _live_sharers(sharing, stmt, name, action, strict, code):
     """The names live after ``stmt`` that may share memory with ``name``'s object, and
     so would see the write into it; ``code`` is the body and the parameters. A stack of
     ``name``'s own earlier values (reverse code's ``d_stack``) never holds its object."""
+    from ..analysis.built_items import is_built_item
     # appending, or replacing a dict's item, changes no item read out before
-    keeps_items = action == "append to" or (strict and sharing.is_list_or_dict_built_here(name))
+    keeps_items = action == "append to" or (strict and (sharing.is_list_or_dict_built_here(name)
+                                                         or is_built_item(sharing, name)))
     shared = sharing.group(name, keeps_items=keeps_items)
     # a name still holding a constant nobody read since (generated code sets t = 0.0
     # before a loop and pushes that value in it) cannot see the write

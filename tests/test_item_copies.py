@@ -1,0 +1,126 @@
+"""Copies taken of items before a write into them, and writes into items other names keep.
+
+``copy.deepcopy(rows)`` is a new object holding copies of all it holds, and ``list(d[k])``
+a new list of the items of ``d[k]``: writing into ``d[k]`` afterwards leaves both alone, so
+the programs are followed, against finite differences in first and second order modes. The
+twins keep the very object written into (the same inner list twice in the deep copy, a list
+of lists copied shallowly, the item held at two depths of one dict), so Python shows them
+the write: each is refused, when the derivative is made or when it runs."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import check
+
+X3 = np.array([0.3, -0.4, 0.9])
+ARGS = (X3, 0.8)
+
+
+def deep_copy_before_write(x, w):
+    rows = [[x[0], x[1]], [x[2], w]]
+    other = copy.deepcopy(rows)
+    rows[0][0] = x[2] * w
+    return other[0][0] * rows[0][0] + other[1][1] * x[1]
+
+
+def deep_copy_of_arrays(x, w):
+    d = {"a": x * w, "b": [x[0], w]}
+    e = copy.deepcopy(d)
+    d["a"][1] = w * w
+    d["b"][0] = x[2]
+    return np.sum(e["a"] * d["a"]) + e["b"][0] * d["b"][0] + e["b"][1]
+
+
+def deep_copy_of_an_array(x, w):
+    a = x * w
+    b = copy.deepcopy(a)
+    a[0] = 2.0 * w
+    return np.sum(a * b)
+
+
+def list_copy_before_write(x, w):
+    d = {"a": [x[0], x[1]]}
+    r = list(d["a"])
+    d["a"][0] = x[2] * w
+    return r[0] * d["a"][0]
+
+
+def copies_pushed_in_a_loop(x, w):
+    d = {"a": [x[0], x[1]]}
+    hist = []
+    for i in range(3):
+        hist.append(list(d["a"]))
+        d["a"][1] = d["a"][1] * w + x[i]
+    return hist[0][1] * x[0] + hist[2][1] * d["a"][1]
+
+
+def numbers_pushed_in_a_loop(x, w):
+    d = {"a": [x[0], x[1]]}
+    hist = []
+    for i in range(3):
+        hist.append(d["a"][1])
+        d["a"][1] = d["a"][1] * w + x[i]
+    return hist[0] * hist[2] + d["a"][1]
+
+
+FOLLOWED = [deep_copy_before_write, deep_copy_of_arrays, deep_copy_of_an_array, list_copy_before_write,
+            copies_pushed_in_a_loop, numbers_pushed_in_a_loop]
+MODES = ("grad", "jvp", "hessian", "jvp_of_grad", "vjp_of_grad")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", FOLLOWED, ids=[f.__name__ for f in FOLLOWED])
+def test_copy_taken_before_the_write_is_followed(f, mode):
+    check(mode, f, ARGS, (0, 1))
+
+
+def deep_copy_holding_one_list_twice(x, w):
+    r = [x[0], x[1]]
+    other = copy.deepcopy([r, r])       # the copy holds one new list twice, as the original
+    other[0][0] = x[2] * w
+    return other[1][0] * x[1]
+
+
+def shallow_copy_of_rows(x, w):
+    d = {"a": [[x[0], x[1]], [x[2], w]]}
+    r = list(d["a"])                    # a new list of the same inner lists
+    d["a"][0][0] = x[2] * w
+    return r[0][0] * x[1]
+
+
+def item_held_at_two_depths(x, w):
+    t = [x[0], x[1]]
+    d = {"a": t, "b": [t]}
+    item = d["b"][0]                    # the very list d["a"] is
+    d["a"][0] = x[2] * w
+    return item[0] * x[1]
+
+
+def same_item_kept(x, w):
+    d = {"a": [x[0], x[1]]}
+    r = d["a"]
+    d["a"][0] = x[2] * w
+    return r[0] * x[1]
+
+
+def list_given_by_extend(x, w):
+    d = {"a": []}
+    d["a"].extend([x * 1.0])
+    r = d["a"][0]
+    d["a"][0][1] = x[2] * w
+    return np.sum(r) * x[1]
+
+
+TWINS = [deep_copy_holding_one_list_twice, shallow_copy_of_rows, item_held_at_two_depths, same_item_kept,
+         list_given_by_extend]
+
+
+@pytest.mark.parametrize("f", TWINS, ids=[f.__name__ for f in TWINS])
+def test_item_another_name_keeps_is_refused(f):
+    with pytest.raises((astgrad.TransformError, TypeError), match="astgrad|test_item_copies.py:"):
+        astgrad.grad(f, wrt=(0, 1))(*ARGS)
+    with pytest.raises((astgrad.TransformError, TypeError), match="astgrad|test_item_copies.py:"):
+        astgrad.jvp(f, ARGS, (np.ones(3), 1.0))
