@@ -37,7 +37,6 @@ REFUSED = {
     "t05 ": "a deque held by a dict, written by index (taken as sharing what the dict holds)",
     "t06 ": "an OrderedDict held by a list, written by key (taken as sharing what the list holds)",
     "t07 ": "a defaultdict(float) held by a dict, written by key in a loop",
-    "s04 ": "rows pushed on a stack whose length alone is read after the writes",
     "s08 ": "a dict pushed on a stack and popped unread around a helper writing into it",
 }
 # complex values astgrad refuses by design (var, vdot and norm of a spectrum)

@@ -5,7 +5,8 @@ a new list of the items of ``d[k]``: writing into ``d[k]`` afterwards leaves bot
 the programs are followed, against finite differences in first and second order modes. The
 twins keep the very object written into (the same inner list twice in the deep copy, a list
 of lists copied shallowly, the item held at two depths of one dict), so Python shows them
-the write: each is refused, when the derivative is made or when it runs."""
+the write: each is refused, when the derivative is made or when it runs. A stack the item
+is pushed on before each write, of which only the length is read, reads none of it."""
 
 import copy
 
@@ -66,7 +67,16 @@ def numbers_pushed_in_a_loop(x, w):
     return hist[0] * hist[2] + d["a"][1]
 
 
-FOLLOWED = [deep_copy_before_write, deep_copy_of_arrays, deep_copy_of_an_array, list_copy_before_write,
+def only_the_stack_length_read(x, w):
+    d = {"a": [x[0], x[1]]}
+    stack = []
+    for i in range(3):
+        stack.append(d["a"])            # the very list, written after each push
+        d["a"][1] = d["a"][1] * w + x[i]
+    return d["a"][1] * len(stack)
+
+
+FOLLOWED = [only_the_stack_length_read, deep_copy_before_write, deep_copy_of_arrays, deep_copy_of_an_array, list_copy_before_write,
             copies_pushed_in_a_loop, numbers_pushed_in_a_loop]
 MODES = ("grad", "jvp", "hessian", "jvp_of_grad", "vjp_of_grad")
 
@@ -114,7 +124,16 @@ def list_given_by_extend(x, w):
     return np.sum(r) * x[1]
 
 
-TWINS = [deep_copy_holding_one_list_twice, shallow_copy_of_rows, item_held_at_two_depths, same_item_kept,
+def stack_length_and_an_item_read(x, w):
+    d = {"a": [x[0], x[1]]}
+    stack = []
+    for i in range(3):
+        stack.append(d["a"])
+        d["a"][1] = d["a"][1] * w + x[i]
+    return d["a"][1] * len(stack) + stack[0][1]
+
+
+TWINS = [stack_length_and_an_item_read, deep_copy_holding_one_list_twice, shallow_copy_of_rows, item_held_at_two_depths, same_item_kept,
          list_given_by_extend]
 
 
