@@ -36,7 +36,6 @@ REFUSED = {
     "d06 ": (None, astgrad.TransformError, "a write through a dict value sharing a local array"),
     "d19 ": (None, astgrad.TransformError, "a write through a name aliasing a list item"),
     "f01 ": (None, astgrad.TransformError, "layers held in a list by an object built with *layers"),
-    "g22 ": (None, astgrad.TransformError, "a mutable default list appended to"),
 }
 
 
