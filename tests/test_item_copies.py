@@ -143,3 +143,29 @@ def test_item_another_name_keeps_is_refused(f):
         astgrad.grad(f, wrt=(0, 1))(*ARGS)
     with pytest.raises((astgrad.TransformError, TypeError), match="astgrad|test_item_copies.py:"):
         astgrad.jvp(f, ARGS, (np.ones(3), 1.0))
+
+
+# -- op= on an array a list holds twice: refused, and the advice keeps the meaning -----------
+
+def augmented_item_held_twice(x, w):
+    a = x * 1.0
+    lst = [a, a]
+    lst[0] *= w                         # changes the one array both items hold
+    return np.sum(lst[1] * x)
+
+
+def advice_followed(x, w):
+    a = x * 1.0
+    lst = [a, a]
+    v = lst[0] * w                      # the new value, stored wherever the array is held
+    lst[0] = v
+    lst[1] = v
+    return np.sum(lst[1] * x)
+
+
+def test_augmented_item_held_twice_is_refused_with_advice_that_keeps_the_meaning():
+    with pytest.raises(TypeError, match=r"test_item_copies.py:\d+: op= .* store it wherever the object is held"):
+        astgrad.grad(augmented_item_held_twice, wrt=(0, 1))(*ARGS)
+    assert advice_followed(*copy.deepcopy(ARGS)) == augmented_item_held_twice(*copy.deepcopy(ARGS))
+    check("grad", advice_followed, ARGS, (0, 1))
+    check("hessian", advice_followed, ARGS, (0, 1))
