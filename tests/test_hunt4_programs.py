@@ -34,8 +34,6 @@ REFUSED = {
     "c28 ": (None, astgrad.TransformError, "complex intermediate values (1j): real derivatives only"),
     "d05 ": (None, TypeError, "op= on an array held twice by a list (refused when it runs, advising to "
                               "store the new value wherever the array is held)"),
-    "d06 ": (None, astgrad.TransformError, "a write through a dict value sharing a local array"),
-    "d19 ": (None, astgrad.TransformError, "a write through a name aliasing a list item"),
     "f01 ": (None, astgrad.TransformError, "layers held in a list by an object built with *layers"),
 }
 

@@ -6,7 +6,11 @@ the programs are followed, against finite differences in first and second order 
 twins keep the very object written into (the same inner list twice in the deep copy, a list
 of lists copied shallowly, the item held at two depths of one dict), so Python shows them
 the write: each is refused, when the derivative is made or when it runs. A stack the item
-is pushed on before each write, of which only the length is read, reads none of it."""
+is pushed on before each write, of which only the length is read, reads none of it.
+A write through a name for an item (``r = rows[1]; r[2] = v``) changes what the container
+holds, and a write through the container into an array a name holds (``d = {"buf": buf};
+d["buf"][:] = v``) changes that name's array: both followed; twins where the item is held
+twice, replaced before the write, or held by another list or a view, are refused."""
 
 import copy
 
@@ -169,3 +173,87 @@ def test_augmented_item_held_twice_is_refused_with_advice_that_keeps_the_meaning
     assert advice_followed(*copy.deepcopy(ARGS)) == augmented_item_held_twice(*copy.deepcopy(ARGS))
     check("grad", advice_followed, ARGS, (0, 1))
     check("hessian", advice_followed, ARGS, (0, 1))
+
+
+# -- a write through a name for an item, or through the container into a name's array ------
+
+def written_through_a_name_for_an_item(x, w):
+    rows = [x * 1.0, x * w]
+    r = rows[1]                         # the very array rows holds
+    r[2] = r[0] * w
+    return np.sum(r * x) + np.sum(rows[1] ** 2) + np.sum(rows[0])
+
+
+def written_in_a_loop_through_a_name_for_an_item(x, w):
+    rows = [x * 1.0, x * w]
+    r = rows[1]
+    for i in range(2):
+        r[i + 1] = r[i] * w
+    return np.sum(rows[1] * x)
+
+
+def written_through_the_dict_into_a_named_array(x, w):
+    buf = np.zeros(3)
+    d = {"buf": buf}                    # d["buf"] is buf
+    d["buf"][:] = x * w
+    return np.sum(buf ** 2)
+
+
+ITEM_WRITES = [written_through_a_name_for_an_item, written_in_a_loop_through_a_name_for_an_item,
+               written_through_the_dict_into_a_named_array]
+
+
+@pytest.mark.parametrize("mode", ("grad", "jvp", "hessian", "vjp_of_grad"))
+@pytest.mark.parametrize("f", ITEM_WRITES, ids=[f.__name__ for f in ITEM_WRITES])
+def test_write_into_an_item_other_names_hold_follows_python(f, mode):
+    check(mode, f, ARGS, (0, 1))
+
+
+def item_held_twice_written_through_a_name(x, w):
+    a = x * 1.0
+    rows = [a, a]
+    r = rows[1]
+    r[0] = w * x[1]                     # rows[0] is the same array
+    return np.sum(rows[0] * x)
+
+
+def item_replaced_before_the_write(x, w):
+    rows = [x * 1.0, x * w]
+    r = rows[1]
+    rows[1] = x * 2.0                   # r keeps the old array
+    r[0] = w
+    return np.sum(rows[1] * x) + np.sum(r)
+
+
+def array_also_held_by_another_list(x, w):
+    buf = np.zeros(3)
+    d = {"buf": buf}
+    e = [buf]
+    d["buf"][:] = x * w
+    return np.sum(buf ** 2) + np.sum(e[0])
+
+
+def view_of_the_named_array_kept(x, w):
+    buf = np.zeros(3)
+    v = buf[1:]
+    d = {"buf": buf}
+    d["buf"][:] = x * w
+    return np.sum(buf ** 2) + np.sum(v)
+
+
+def named_array_rebound_after_the_dict_took_it(x, w):
+    buf = np.zeros(3)
+    d = {"buf": buf}
+    buf = buf + 1.0
+    d["buf"][:] = x * w
+    return np.sum(buf ** 2)
+
+
+ITEM_TWINS = [item_held_twice_written_through_a_name, item_replaced_before_the_write, array_also_held_by_another_list,
+              view_of_the_named_array_kept, named_array_rebound_after_the_dict_took_it]
+
+
+@pytest.mark.parametrize("f", ITEM_TWINS, ids=[f.__name__ for f in ITEM_TWINS])
+def test_item_write_twin_is_refused(f):
+    with pytest.raises((astgrad.TransformError, TypeError), match=r"test_item_copies.py:\d+"):
+        astgrad.grad(f, wrt=(0, 1))(*ARGS)

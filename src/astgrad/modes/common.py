@@ -424,7 +424,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             continue        # its object is new and no other name refers to it
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
         keeps_items = _replaces_items(sharing, name, action)
-        holders = _written_back(body, stmt, name)
+        holders = _written_back(body, stmt, name) or _store_item_back(source, sharing, body, stmt, name, action,
+                                                                      helper)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action, holders=holders,
                                  sharers=sharing.group(name, keeps_items=keeps_items))
@@ -438,7 +439,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # a value read with a string key is a dict's item: writing into the dict replaces
         # items, it never changes one
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
-        followed = _exact_aliases(sharing.statements, params, name) & (conflicts - items) \
+        followed = (_exact_aliases(sharing.statements, params, name)
+                    | _held_at_key(sharing, holders, stmt, name, action)) & (conflicts - items) \
             if helper is not None else set()
         # of the others, those that hold the object but never read its value again see nothing
         refused = conflicts - items - followed if checked else set()
@@ -852,6 +854,104 @@ def _written_back(block, stmt, name):
         from .restored_holders import restored_holders
         return restored_holders(block, stmt, name)
     return {store.targets[0].value.id}
+
+
+def _store_item_back(source, sharing, body, stmt, name, action, helper):
+    """{c} after putting ``c[k] = name`` right after ``stmt``, a write into ``name`` bound
+    once, by ``name = c[k]`` (``k`` a constant), out of a list or dict ``c`` the function
+    built and changes nowhere in place: ``r = rows[1]; r[2] = v`` changes the item ``rows``
+    holds, which is what the store says, so ``c`` takes the write back as it does for
+    ``rows[1][2] = v`` (and, when the code runs, ``written_items_apart`` refuses a ``c``
+    holding the item twice). Else the empty set (nothing added)."""
+    from ..analysis.mutation import in_place_changes
+    read = _item_read(sharing, name)
+    if read is None or action not in _COPIED_WRITES or helper is None \
+            or [change.stmt for change in in_place_changes(sharing.statements) if change.name == name] != [stmt]:
+        return set()
+    container, key = read.value.value.id, read.value.slice
+    if container in sharing.params or not sharing.is_list_or_dict_built_here(container) \
+            or len(sharing._bindings(container)) != 1 \
+            or any(change.name == container for change in in_place_changes(sharing.statements)):
+        return set()
+    line = getattr(stmt, "lineno", None)
+    where = S.const(f"{source.filename}:{source.file_line(stmt)}")
+    _insert_before(body, stmt, S.expr_stmt(helper("written_items_apart", [S.name(container), S.name(name), where])))
+    store = S.assign(gast.Subscript(value=S.name(container), slice=S.copy(key), ctx=gast.Store()), S.name(name),
+                     line=line)
+    _insert_after(body, stmt, store)
+    return {container}
+
+
+def _held_at_key(sharing, holders, write, name, action):
+    """{v} for ``t = d[k]; t[j] = e; d[k] = t`` (``holders`` is {d}) where ``d`` is bound
+    once, to a display holding the name ``v`` at the constant key ``k`` (``d = {"k": v}``,
+    ``d = [u, v]``), ``v`` is bound once, and every other change of ``d`` in place stores
+    back at ``k`` what was read out at ``k``: ``d[k]`` is always ``v``'s object, so ``v``
+    follows the write as an alias does (``v = t`` after it). ``t`` must be read nowhere
+    else (``d[k][1:] *= w`` reads it, and its second derivative is refused). Else the
+    empty set."""
+    from ..analysis.mutation import in_place_changes
+    read = _item_read(sharing, name)
+    if read is None or holders != {read.value.value.id} or action != "assignment into an element of" \
+            or not _only_written(sharing, name, write):
+        return set()
+    container, key = read.value.value.id, read.value.slice.value
+    held = _display_item(sharing, container, key)
+    if held is None or held in sharing.params or len(sharing._bindings(held)) != 1:
+        return set()
+    for change in in_place_changes(sharing.statements):
+        if change.name != container:
+            continue
+        target = change.stmt.targets[0] if isinstance(change.stmt, gast.Assign) else None
+        if not (isinstance(target, gast.Subscript) and isinstance(target.slice, gast.Constant)
+                and target.slice.value == key and isinstance(change.stmt.value, gast.Name)
+                and _item_read(sharing, change.stmt.value.id) is not None
+                and _item_read(sharing, change.stmt.value.id).value.slice.value == key):
+            return set()
+    return {held}
+
+
+def _only_written(sharing, name, write):
+    """Whether ``name`` is loaded only by the ``write`` into it, the check before it and
+    the store back after it (``t[j] = e``, ``d[k] = t``), and never read."""
+    for stmt in sharing.statements:
+        if stmt is write or isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+                and isinstance(stmt.value, gast.Name) and stmt.value.id == name:
+            continue
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.written_items_apart:
+            continue
+        if any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load)
+               for root in S.header_nodes(stmt) for n in S.walk_nodes(root)):
+            return False
+    return True
+
+
+def _display_item(sharing, container, key):
+    """The name the display ``container`` is bound to (once) holds at ``key``, or None."""
+    bindings = sharing._bindings(container)
+    value = bindings[0].value if len(bindings) == 1 and isinstance(bindings[0], gast.Assign) else None
+    if isinstance(value, gast.Dict):
+        items = [v for k, v in zip(value.keys, value.values) if isinstance(k, gast.Constant) and k.value == key]
+        item = items[-1] if items and all(isinstance(k, gast.Constant) for k in value.keys) else None
+    elif isinstance(value, gast.List) and type(key) is int and -len(value.elts) <= key < len(value.elts):
+        item = value.elts[key]
+    else:
+        item = None
+    return item.id if isinstance(item, gast.Name) else None
+
+
+def _item_read(sharing, name):
+    """The one statement binding ``name``, when it is ``name = c[k]`` with ``k`` a number
+    or string constant; else None."""
+    bindings = sharing._bindings(name)
+    if name in sharing.params or len(bindings) != 1 or not isinstance(bindings[0], gast.Assign):
+        return None
+    value = bindings[0].value
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+            and isinstance(value.slice, gast.Constant) and type(value.slice.value) in (int, str):
+        return bindings[0]
+    return None
 
 
 # the writes into an item its container takes back that go into a copy of the item
