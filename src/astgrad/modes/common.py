@@ -428,7 +428,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
                                                                       helper)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action, holders=holders,
-                                 sharers=sharing.group(name, keeps_items=keeps_items))
+                                 sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
             - _stored_back(sharing, params, holders)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
@@ -589,7 +589,7 @@ def _rows_of(names, array, element_reads):
                   if any(anno.get(r, Key.ELEMENT_OF) == array for r in element_reads.get(v, ())))
 
 
-def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=()):
+def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=(), outside=False):
     if rows and generated_text.origin(source.filename, source.file_line(stmt)) is not None:
         raise source.error(
             f"{action} '{name}' while '{rows[0]}' holds a row of it read before, which the derivative "
@@ -607,13 +607,26 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
             f"{action} the list, dict or array this line writes into (an item of a container or an "
             f"attribute, read out as '{name}') while another name may share its memory (an argument, "
             f"an alias, a view or a list holding it), so that value would change too and astgrad cannot "
-            f"follow it. Keep no other name for it, or store a new value (d[k] = d[k] + [v], "
-            f"p.b = p.b + v)", stmt, construct="in-place write")
+            f"follow it. Where that name should show the write, as in Python, read the value through the "
+            f"container after the write rather than keeping a name for it; where it should keep the old "
+            f"value, store a new value instead (d[k] = d[k] + [v], p.b = p.b + v)", stmt, construct="in-place write")
     raise source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
-        f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
-        f"({name} = {name} + ...)", stmt, construct="in-place write")
+        f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+
+
+def _shared_write_advice(name, outside):
+    """What to write instead of a write another name (or, ``outside``, the caller or a
+    global) would see: the fix that keeps the meaning first, then the one that does not."""
+    if outside:
+        return (f"A derivative never changes memory the caller or a global holds: where the caller should "
+                f"see the change, return the new value and assign it where the function is called; "
+                f"otherwise write into a copy ({name} = {name}.copy()) or build a new value ({name} = {name} + ...)")
+    return (f"Where the other names should show the change, as in Python, write through one name and read "
+            f"the others again after the write (astgrad follows a plain alias y = x and views of an array); "
+            f"where they should keep the old value, write into a copy ({name} = {name}.copy()) or build a new "
+            f"value ({name} = {name} + ...)")
 
 
 def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
@@ -626,15 +639,18 @@ def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
         raise source.error(
             f"{action} an item of '{holder}' while another name may share that item's memory (an "
             f"argument, an alias, a view or another list holding it), so the write would change it "
-            f"too, which astgrad cannot follow. Keep copies in '{holder}' (.copy()), or store a new "
-            f"item ({holder}[k] = ...)", stmt, construct="in-place write")
+            f"too, which astgrad cannot follow. Where the other name should show the write, as in Python, "
+            f"read it through '{holder}' after the write; where it should keep the old value, keep copies "
+            f"in '{holder}' (.copy(), list(...)) or store a new item ({holder}[k] = ...)", stmt,
+            construct="in-place write")
     named, first = " and ".join(f"'{n}'" for n in others[:3]), others[0]
     raise source.error(
         f"{action} an item of '{holder}' while that item may share its memory with {named} (it may "
         f"be {first} itself, a view of it such as the row {first}[0], or an item {first} holds), so the "
-        f"write would change {named} too, which astgrad cannot follow. Write into {first} itself, "
-        f"keep copies in '{holder}' ({first}[0].copy()), or store a new item ({holder}[k] = ...)",
-        stmt, construct="in-place write")
+        f"write would change {named} too, which astgrad cannot follow. Write into {first} itself where it "
+        f"should show the write, as in Python (astgrad follows writes into an array and its views), or read "
+        f"{first} again after the write; where it should keep the old value, keep copies in '{holder}' "
+        f"({first}[0].copy(), list(...)) or store a new item ({holder}[k] = ...)", stmt, construct="in-place write")
 
 
 def _names_in_line(source, stmt, name):
@@ -1033,8 +1049,8 @@ def _refuse_callees_changing_arguments(source, calls):
 def _callee_change_message(callee, what_changes, where):
     return (f"the call of {callee} changes {what_changes} in place ({where.what} at "
             f"{where.filename}:{where.line}: {(where.text or '').strip()}), which astgrad cannot "
-            f"follow. Make {callee} build and return a new value instead (copy the argument first: "
-            f"a = a.copy())")
+            f"follow. Make {callee} return the new value, built from a copy (a = a.copy()), and assign it "
+            f"where {callee} is called (x = {callee}(x, ...)), so that every name read afterwards shows it")
 
 
 def check_outside_changes(source, stmt, varied):
