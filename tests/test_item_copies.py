@@ -257,3 +257,32 @@ ITEM_TWINS = [item_held_twice_written_through_a_name, item_replaced_before_the_w
 def test_item_write_twin_is_refused(f):
     with pytest.raises((astgrad.TransformError, TypeError), match=r"test_item_copies.py:\d+"):
         astgrad.grad(f, wrt=(0, 1))(*ARGS)
+
+
+# -- the advice of a refused write keeps the program's meaning first -------------------------
+
+def row_name_kept_and_read(x, w):
+    a = x * w
+    rows = [x * 1.0, a]
+    r = rows[1]
+    r[2] = r[0] * w                     # a is r: Python shows a the write
+    return np.sum(a * x)
+
+
+def test_refusal_names_the_line_and_advises_what_keeps_the_meaning_first():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(row_name_kept_and_read, wrt=(0, 1))(*ARGS)
+    message = str(info.value)
+    assert "r[2] = r[0] * w" in info.value.line
+    keeps, copies = message.index("read the others again after the write"), message.index("r = r.copy()")
+    assert keeps < copies and "where they should keep the old value" in message[keeps:copies]
+    with pytest.raises(astgrad.TransformError, match=r"Write into d_a itself where it should show the write, "
+                                                     r"as in Python .* keep copies in 'd'"):
+        astgrad.grad(_item_kept_by_a_name, wrt=(0, 1))(*ARGS)
+
+
+def _item_kept_by_a_name(x, w):
+    d = {"a": x * 1.0}
+    d_a = d["a"][1:]                    # a view of the item: it shows the write
+    d["a"][1] = x[2] * w
+    return np.sum(d_a * x[1:])
