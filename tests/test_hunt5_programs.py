@@ -27,7 +27,6 @@ from hunt5_programs import CASES, X3, Layer
 # Programs Python runs well that astgrad refuses (strict: one that starts working moves out)
 REFUSED = {
     "k30 ": "a dataclass's list field written by index (p.vals[0] = ...)",
-    "k40 ": "a name kept for an item the dict no longer holds when the new item is written",
     "m14 ": "a layer holding a lambda that reads a variable of the function",
     "m15 ": "an attribute holding a function assigned in the function (its layout is not kept)",
     "m16 ": "an attribute holding a function assigned None in the function (its layout is not kept)",

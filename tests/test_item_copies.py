@@ -199,7 +199,15 @@ def written_through_the_dict_into_a_named_array(x, w):
     return np.sum(buf ** 2)
 
 
-ITEM_WRITES = [written_through_a_name_for_an_item, written_in_a_loop_through_a_name_for_an_item,
+def item_replaced_before_the_write_through_the_dict(x, w):
+    d = {"a": [x[0], x[1]]}
+    r = d["a"]                          # the old list, which d no longer holds at the write
+    d["a"] = [x[1], x[2]]
+    d["a"][0] = d["a"][0] * w
+    return r[0] * d["a"][0]
+
+
+ITEM_WRITES = [item_replaced_before_the_write_through_the_dict, written_through_a_name_for_an_item, written_in_a_loop_through_a_name_for_an_item,
                written_through_the_dict_into_a_named_array]
 
 
@@ -249,7 +257,35 @@ def named_array_rebound_after_the_dict_took_it(x, w):
     return np.sum(buf ** 2)
 
 
-ITEM_TWINS = [item_held_twice_written_through_a_name, item_replaced_before_the_write, array_also_held_by_another_list,
+def old_item_stored_back_before_the_write(x, w):
+    d = {"a": [x[0], x[1]]}
+    r = d["a"]
+    d["a"] = [x[1], x[2]]
+    d["a"] = r                          # d holds r's list again: the write changes it
+    d["a"][0] = d["a"][0] * w
+    return r[0] * d["a"][0]
+
+
+def item_replaced_in_a_branch_only(x, w):
+    d = {"a": [x[0], x[1]]}
+    r = d["a"]
+    if x[0] > 0:
+        d["a"] = [x[1], x[2]]
+    d["a"][0] = d["a"][0] * w
+    return r[0] * d["a"][0]
+
+
+def new_item_made_before_the_name_read(x, w):
+    n = [x[1], x[2]]
+    d = {"a": n}
+    r = d["a"]                          # r is n
+    d["a"] = n
+    d["a"][0] = d["a"][0] * w
+    return r[0] * d["a"][0]
+
+
+ITEM_TWINS = [old_item_stored_back_before_the_write, item_replaced_in_a_branch_only, new_item_made_before_the_name_read,
+              item_held_twice_written_through_a_name, item_replaced_before_the_write, array_also_held_by_another_list,
               view_of_the_named_array_kept, named_array_rebound_after_the_dict_took_it]
 
 

@@ -431,6 +431,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
                                  sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
             - _stored_back(sharing, params, holders)
+        conflicts -= _replaced_since_read(sharing, body, stmt, name, conflicts)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -941,6 +942,51 @@ def _only_written(sharing, name, write):
                for root in S.header_nodes(stmt) for n in S.walk_nodes(root)):
             return False
     return True
+
+
+def _replaced_since_read(sharing, body, write, name, conflicts):
+    """Those of ``conflicts`` that hold an item the write into ``name`` leaves alone: ``v``
+    bound once, by ``v = d[k]``, and ``name`` by ``name = d[k]`` (the same constant ``k``)
+    later in the same block, where in between ``d[k] = n`` stores a list or dict ``n`` made
+    there (``n = [...]``, bound once, after ``v`` was read), and from that store to the
+    write only simple statements follow, none changing ``d`` (which no other name holds):
+    ``v`` keeps the item ``d`` held before. Else the empty set."""
+    from ..analysis.mutation import in_place_changes
+    read = _item_read(sharing, name)
+    container = read.value.value.id if read is not None else None
+    block = next((b for b in walk.walk_blocks(body) if any(s is write for s in b)), [])
+    position = {id(s): k for k, s in enumerate(block)}
+    if container is None or id(read) not in position or sharing._aliases(container) != {container} \
+            or sharing.holders.get(container):
+        return set()
+    key = read.value.slice.value
+    found = set()
+    for v in conflicts:
+        v_read = _item_read(sharing, v)
+        if v_read is None or id(v_read) not in position or v_read.value.value.id != container \
+                or v_read.value.slice.value != key:
+            continue
+        start, end = position[id(v_read)], position[id(read)]
+        stores = [k for k in range(start + 1, end) if _stores_new_item(sharing, block, k, start, (container, key))]
+        after = block[stores[-1] + 1:position[id(write)]] if stores else None
+        if after is not None and all(type(s) in (gast.Assign, gast.Expr) for s in after) \
+                and not any(change.name == container for change in in_place_changes(after)):
+            found.add(v)
+    return found
+
+
+def _stores_new_item(sharing, block, k, start, item):
+    """Whether ``block[k]`` is ``d[key] = n`` (``item`` is (d, key)) with ``n`` bound once, to
+    a list or dict display, in ``block`` after position ``start``."""
+    stmt, (container, key) = block[k], item
+    target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+    if not (isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)
+            and target.value.id == container and isinstance(target.slice, gast.Constant)
+            and target.slice.value == key and isinstance(stmt.value, gast.Name)):
+        return False
+    bindings = sharing._bindings(stmt.value.id)
+    return len(bindings) == 1 and isinstance(bindings[0].value, (gast.List, gast.Dict)) \
+        and any(s is bindings[0] for s in block[start + 1:k])
 
 
 def _display_item(sharing, container, key):
