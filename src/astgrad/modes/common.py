@@ -424,8 +424,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             continue        # its object is new and no other name refers to it
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
         keeps_items = _replaces_items(sharing, name, action)
-        holders = _written_back(body, stmt, name) or _store_item_back(source, sharing, body, stmt, name, action,
-                                                                      helper)
+        holders = _holders_of_write(source, sharing, body, (stmt, name, action), helper, unread)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action, holders=holders,
                                  sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
@@ -440,8 +439,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # a value read with a string key is a dict's item: writing into the dict replaces
         # items, it never changes one
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
-        followed = (_exact_aliases(sharing.statements, params, name)
-                    | _held_at_key(sharing, holders, stmt, name, action)) & (conflicts - items) \
+        followed = _aliases_following(sharing, params, holders, (stmt, name, action)) & (conflicts - items) \
             if helper is not None else set()
         # of the others, those that hold the object but never read its value again see nothing
         refused = conflicts - items - followed if checked else set()
@@ -873,6 +871,19 @@ def _written_back(block, stmt, name):
     return {store.targets[0].value.id}
 
 
+def _holders_of_write(source, sharing, body, write, helper, unread):
+    """The containers that take back the item the ``write`` (statement, name, action)
+    changes: ``_written_back``, else those ``_store_item_back`` makes take it back."""
+    stmt, name, action = write
+    holders = _written_back(body, stmt, name)
+    if holders or helper is None:
+        return holders
+    holders = _store_item_back(source, sharing, body, stmt, name, action, helper)
+    if holders:
+        unread.forget()     # statements were added: what is unread is found again
+    return holders
+
+
 def _store_item_back(source, sharing, body, stmt, name, action, helper):
     """{c} after putting ``c[k] = name`` right after ``stmt``, a write into ``name`` bound
     once, by ``name = c[k]`` (``k`` a constant), out of a list or dict ``c`` the function
@@ -882,7 +893,7 @@ def _store_item_back(source, sharing, body, stmt, name, action, helper):
     holding the item twice). Else the empty set (nothing added)."""
     from ..analysis.mutation import in_place_changes
     read = _item_read(sharing, name)
-    if read is None or action not in _COPIED_WRITES or helper is None \
+    if read is None or action not in _COPIED_WRITES \
             or [change.stmt for change in in_place_changes(sharing.statements) if change.name == name] != [stmt]:
         return set()
     container, key = read.value.value.id, read.value.slice
@@ -897,6 +908,13 @@ def _store_item_back(source, sharing, body, stmt, name, action, helper):
                      line=line)
     _insert_after(body, stmt, store)
     return {container}
+
+
+def _aliases_following(sharing, params, holders, write):
+    """The names that hold the very object the ``write`` (statement, name, action) changes,
+    wherever they are read: plain aliases, and the name a display holds at the item's key."""
+    stmt, name, action = write
+    return _exact_aliases(sharing.statements, params, name) | _held_at_key(sharing, holders, stmt, name, action)
 
 
 def _held_at_key(sharing, holders, write, name, action):
