@@ -19,6 +19,7 @@ import pytest
 
 import astgrad
 from breadth_modes import check
+from hunt5_programs import k22, k33, k34, s04
 
 X3 = np.array([0.3, -0.4, 0.9])
 ARGS = (X3, 0.8)
@@ -46,42 +47,9 @@ def deep_copy_of_an_array(x, w):
     return np.sum(a * b)
 
 
-def list_copy_before_write(x, w):
-    d = {"a": [x[0], x[1]]}
-    r = list(d["a"])
-    d["a"][0] = x[2] * w
-    return r[0] * d["a"][0]
-
-
-def copies_pushed_in_a_loop(x, w):
-    d = {"a": [x[0], x[1]]}
-    hist = []
-    for i in range(3):
-        hist.append(list(d["a"]))
-        d["a"][1] = d["a"][1] * w + x[i]
-    return hist[0][1] * x[0] + hist[2][1] * d["a"][1]
-
-
-def numbers_pushed_in_a_loop(x, w):
-    d = {"a": [x[0], x[1]]}
-    hist = []
-    for i in range(3):
-        hist.append(d["a"][1])
-        d["a"][1] = d["a"][1] * w + x[i]
-    return hist[0] * hist[2] + d["a"][1]
-
-
-def only_the_stack_length_read(x, w):
-    d = {"a": [x[0], x[1]]}
-    stack = []
-    for i in range(3):
-        stack.append(d["a"])            # the very list, written after each push
-        d["a"][1] = d["a"][1] * w + x[i]
-    return d["a"][1] * len(stack)
-
-
-FOLLOWED = [only_the_stack_length_read, deep_copy_before_write, deep_copy_of_arrays, deep_copy_of_an_array, list_copy_before_write,
-            copies_pushed_in_a_loop, numbers_pushed_in_a_loop]
+# k22: list(d['a']) before the write; k33 (k34): copies of the row (numbers read out of it) pushed
+# on a stack, the row written after each push; s04: the row itself pushed, only the length read
+FOLLOWED = [deep_copy_before_write, deep_copy_of_arrays, deep_copy_of_an_array, k22, k33, k34, s04]
 MODES = ("grad", "jvp", "hessian", "jvp_of_grad", "vjp_of_grad")
 
 
