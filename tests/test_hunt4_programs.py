@@ -32,10 +32,8 @@ AT_A_KINK = ("c17 ", "c18 ", "c19 ", "c20 ", "c21 ")
 # what astgrad still refuses (strict: a program that starts working must move out of here)
 REFUSED = {
     "c28 ": (None, astgrad.TransformError, "complex intermediate values (1j): real derivatives only"),
-    "d05 ": (None, TypeError, "op= on an array held twice by a list"),
-    "d06 ": (None, astgrad.TransformError, "a write through a dict value sharing a local array"),
-    "d19 ": (None, astgrad.TransformError, "a write through a name aliasing a list item"),
-    "g22 ": (None, astgrad.TransformError, "a mutable default list appended to"),
+    "d05 ": (None, TypeError, "op= on an array held twice by a list (refused when it runs, advising to "
+                              "store the new value wherever the array is held)"),
 }
 
 

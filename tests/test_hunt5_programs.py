@@ -26,19 +26,12 @@ from hunt5_programs import CASES, X3, Layer
 
 # Programs Python runs well that astgrad refuses (strict: one that starts working moves out)
 REFUSED = {
-    "k21 ": "a deep copy of a list of lists taken before a write: the sharing analysis takes "
-            "copy.deepcopy as keeping the rows",
-    "k22 ": "list(d['a']) before a write into d['a']: the copy is taken as sharing the row",
-    "k33 ": "copies of a row pushed on a stack, the row written after each push",
-    "k34 ": "numbers read out of a row pushed on a stack, the row written after each push",
-    "k40 ": "a name kept for an item the dict no longer holds when the new item is written",
     "m23 ": "a dataclass's dict field written by key in a loop, differentiated twice (first order "
             "follows it: tests/test_object_items.py)",
     "m14 ": "a layer holding a lambda that reads a variable of the function",
     "m17 ": "a layer's function chosen by a branch on the data",
     "t05 ": "a deque held by a dict, written by index (taken as sharing what the dict holds)",
     "t06 ": "an OrderedDict held by a list, written by key (taken as sharing what the list holds)",
-    "s04 ": "rows pushed on a stack whose length alone is read after the writes",
     "s08 ": "a dict pushed on a stack and popped unread around a helper writing into it",
 }
 # complex values astgrad refuses by design (var, vdot and norm of a spectrum)

@@ -2248,6 +2248,13 @@ def copy_argument(value):
     return value
 
 
+def deep_copy(value):
+    """``copy.deepcopy(value)``: a new object holding copies of all it holds, so that no
+    other name refers to any part of it (its derivative is the deep copy of the derivative)."""
+    import copy
+    return copy.deepcopy(value)
+
+
 def writes_through(view, base, where):
     """Whether writing into ``view`` (``v = base[i]``, ``base.T``, ``base.reshape(...)``)
     changes ``base``, as NumPy's views do: True for an array sharing ``base``'s memory,
@@ -2293,8 +2300,10 @@ def item_update(item, container, where):
         raise TypeError(
             f"astgrad: {where}: op= (+= and the like) on an {type(item).__name__} held by a "
             f"{type(container).__name__} changes that object in place, and other names or items "
-            "holding it would change too, which astgrad cannot follow. Store a new value instead: "
-            "c[k] = c[k] + v")
+            "holding it would change too, which astgrad cannot follow. Compute the new value and store "
+            "it wherever the object is held and read again (v = c[k] + w; c[k] = v; c[j] = v for an "
+            "item holding it too; a = v for a name), or, where only this item should change, store it "
+            "there alone (c[k] = c[k] + w)")
 
 
 def items_apart(container, where):
@@ -2354,8 +2363,9 @@ def written_items_apart(container, item, where):
         raise TypeError(
             f"astgrad: {where}: this writes into an item of a {type(container).__name__} that holds "
             "that item (or arrays sharing its memory) more than once, so the write would change the "
-            "others too; astgrad cannot follow that. Store a new value instead (t = d[a].copy(); "
-            "t[b] = v; d[a] = t), or keep separate copies in the container")
+            "others too; astgrad cannot follow that. Build the new item and store it wherever the "
+            "old one is held and read again (t = d[a].copy(); t[b] = v; d[a] = t; d[c] = t for an item "
+            "holding it too), or, where only this item should change, store it there alone (d[a] = t)")
 
 
 def arguments_apart(value, others, name, where):

@@ -28,6 +28,7 @@ from ..core import walk
 from ..core.anno import Key
 from ..core.functions import underlying
 from ..errors import TransformError
+from .built_items import same_item_reads
 from .mutation import ChangeKind, in_place_changes
 from .source_writes import source_changes
 
@@ -354,7 +355,7 @@ class Sharing:
         returned value may share). ``keeps_items``: the change replaces or adds items
         but changes none (``ys.append(v)``, ``d[k] = v`` on a dict), so what was read
         out of ``name`` (or an alias of it) is left alone."""
-        same = self._aliases(name) if keeps_items else set()
+        same = self._aliases(name) | same_item_reads(self, name) if keeps_items else set()
         seen, todo = {(name, None)}, [(name, None)]
         while todo:
             current, read_from = todo.pop()

@@ -15,7 +15,7 @@ value the derivative reads through them.
 
 - a push onto a stack counts as a read only if a value popped off that stack is read
   (a stack: bound once to ``[]``, loaded only as the receiver of its ``append`` and
-  ``pop``);
+  ``pop``, or by ``len(s)``, which reads how many items it holds, not what they hold);
 - ``c[k] = v`` (and ``restore_item(c, k, v)``, reverse code putting an item back)
   reads ``v`` (and ``c``) only if ``c``, or a name that may share its object
   (``shares(c)``, the sharing analysis's group), is live after it, and ``c`` holds no
@@ -183,7 +183,7 @@ def _structure_only(stmt):
 
 def _stacks(statements):
     """The names bound once, to ``[]``, and loaded only as the receiver of their own
-    ``append`` and ``pop``."""
+    ``append`` and ``pop``, or to count their items (``len(s)``)."""
     bindings, receivers, loads = {}, {}, {}
     for stmt in statements:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -199,10 +199,21 @@ def _stacks(statements):
             elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
                     and node.func.attr in ("append", "pop") and isinstance(node.func.value, gast.Name):
                 receivers[node.func.value.id] = receivers.get(node.func.value.id, 0) + 1
+            elif _length_of(node) is not None:
+                receivers[_length_of(node)] = receivers.get(_length_of(node), 0) + 1
         if isinstance(stmt, (gast.Global, gast.Nonlocal)):
             return set()
     return {name for name, count in bindings.items()
             if count == 1 and loads.get(name, 0) == receivers.get(name, 0)}
+
+
+def _length_of(node):
+    """The name ``s`` of ``len(s)``, which reads how many items ``s`` holds, not what they
+    hold; else None."""
+    if isinstance(node, gast.Call) and anno.get(node, Key.TARGET) is len and len(node.args) == 1 \
+            and isinstance(node.args[0], gast.Name) and not node.keywords:
+        return node.args[0].id
+    return None
 
 
 def _own_nodes(stmt):

@@ -424,12 +424,13 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             continue        # its object is new and no other name refers to it
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
         keeps_items = _replaces_items(sharing, name, action)
-        holders = _written_back(body, stmt, name)
+        holders = _holders_of_write(source, sharing, body, (stmt, name, action), helper, unread)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
             _refuse_shared_write(source, name, stmt, action, holders=holders,
-                                 sharers=sharing.group(name, keeps_items=keeps_items))
+                                 sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
             - _stored_back(sharing, params, holders)
+        conflicts -= _replaced_since_read(sharing, body, stmt, name, conflicts)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
@@ -438,7 +439,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # a value read with a string key is a dict's item: writing into the dict replaces
         # items, it never changes one
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
-        followed = _exact_aliases(sharing.statements, params, name) & (conflicts - items) \
+        followed = _aliases_following(sharing, params, holders, (stmt, name, action)) & (conflicts - items) \
             if helper is not None else set()
         # of the others, those that hold the object but never read its value again see nothing
         refused = conflicts - items - followed if checked else set()
@@ -564,8 +565,10 @@ def _live_sharers(sharing, stmt, name, action, strict, code):
     """The names live after ``stmt`` that may share memory with ``name``'s object, and
     so would see the write into it; ``code`` is the body and the parameters. A stack of
     ``name``'s own earlier values (reverse code's ``d_stack``) never holds its object."""
+    from ..analysis.built_items import is_built_item
     # appending, or replacing a dict's item, changes no item read out before
-    keeps_items = action == "append to" or (strict and sharing.is_list_or_dict_built_here(name))
+    keeps_items = action == "append to" or (strict and (sharing.is_list_or_dict_built_here(name)
+                                                         or is_built_item(sharing, name)))
     shared = sharing.group(name, keeps_items=keeps_items)
     # a name still holding a constant nobody read since (generated code sets t = 0.0
     # before a loop and pushes that value in it) cannot see the write
@@ -585,7 +588,7 @@ def _rows_of(names, array, element_reads):
                   if any(anno.get(r, Key.ELEMENT_OF) == array for r in element_reads.get(v, ())))
 
 
-def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=()):
+def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=(), outside=False):
     if rows and generated_text.origin(source.filename, source.file_line(stmt)) is not None:
         raise source.error(
             f"{action} '{name}' while '{rows[0]}' holds a row of it read before, which the derivative "
@@ -603,13 +606,26 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
             f"{action} the list, dict or array this line writes into (an item of a container or an "
             f"attribute, read out as '{name}') while another name may share its memory (an argument, "
             f"an alias, a view or a list holding it), so that value would change too and astgrad cannot "
-            f"follow it. Keep no other name for it, or store a new value (d[k] = d[k] + [v], "
-            f"p.b = p.b + v)", stmt, construct="in-place write")
+            f"follow it. Where that name should show the write, as in Python, read the value through the "
+            f"container after the write rather than keeping a name for it; where it should keep the old "
+            f"value, store a new value instead (d[k] = d[k] + [v], p.b = p.b + v)", stmt, construct="in-place write")
     raise source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
-        f"follow it. Write into a copy ({name} = {name}.copy()) or build a new value "
-        f"({name} = {name} + ...)", stmt, construct="in-place write")
+        f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+
+
+def _shared_write_advice(name, outside):
+    """What to write instead of a write another name (or, ``outside``, the caller or a
+    global) would see: the fix that keeps the meaning first, then the one that does not."""
+    if outside:
+        return (f"A derivative never changes memory the caller or a global holds: where the caller should "
+                f"see the change, return the new value and assign it where the function is called; "
+                f"otherwise write into a copy ({name} = {name}.copy()) or build a new value ({name} = {name} + ...)")
+    return (f"Where the other names should show the change, as in Python, write through one name and read "
+            f"the others again after the write (astgrad follows a plain alias y = x and views of an array); "
+            f"where they should keep the old value, write into a copy ({name} = {name}.copy()) or build a new "
+            f"value ({name} = {name} + ...)")
 
 
 def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
@@ -622,15 +638,18 @@ def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
         raise source.error(
             f"{action} an item of '{holder}' while another name may share that item's memory (an "
             f"argument, an alias, a view or another list holding it), so the write would change it "
-            f"too, which astgrad cannot follow. Keep copies in '{holder}' (.copy()), or store a new "
-            f"item ({holder}[k] = ...)", stmt, construct="in-place write")
+            f"too, which astgrad cannot follow. Where the other name should show the write, as in Python, "
+            f"read it through '{holder}' after the write; where it should keep the old value, keep copies "
+            f"in '{holder}' (.copy(), list(...)) or store a new item ({holder}[k] = ...)", stmt,
+            construct="in-place write")
     named, first = " and ".join(f"'{n}'" for n in others[:3]), others[0]
     raise source.error(
         f"{action} an item of '{holder}' while that item may share its memory with {named} (it may "
         f"be {first} itself, a view of it such as the row {first}[0], or an item {first} holds), so the "
-        f"write would change {named} too, which astgrad cannot follow. Write into {first} itself, "
-        f"keep copies in '{holder}' ({first}[0].copy()), or store a new item ({holder}[k] = ...)",
-        stmt, construct="in-place write")
+        f"write would change {named} too, which astgrad cannot follow. Write into {first} itself where it "
+        f"should show the write, as in Python (astgrad follows writes into an array and its views), or read "
+        f"{first} again after the write; where it should keep the old value, keep copies in '{holder}' "
+        f"({first}[0].copy(), list(...)) or store a new item ({holder}[k] = ...)", stmt, construct="in-place write")
 
 
 def _names_in_line(source, stmt, name):
@@ -853,6 +872,169 @@ def _written_back(block, stmt, name):
     return {target.id if isinstance(target, gast.Name) else target.value.id}
 
 
+def _holders_of_write(source, sharing, body, write, helper, unread):
+    """The containers that take back the item the ``write`` (statement, name, action)
+    changes: ``_written_back``, else those ``_store_item_back`` makes take it back."""
+    stmt, name, action = write
+    holders = _written_back(body, stmt, name)
+    if holders or helper is None:
+        return holders
+    holders = _store_item_back(source, sharing, body, stmt, name, action, helper)
+    if holders:
+        unread.forget()     # statements were added: what is unread is found again
+    return holders
+
+
+def _store_item_back(source, sharing, body, stmt, name, action, helper):
+    """{c} after putting ``c[k] = name`` right after ``stmt``, a write into ``name`` bound
+    once, by ``name = c[k]`` (``k`` a constant), out of a list or dict ``c`` the function
+    built and changes nowhere in place: ``r = rows[1]; r[2] = v`` changes the item ``rows``
+    holds, which is what the store says, so ``c`` takes the write back as it does for
+    ``rows[1][2] = v`` (and, when the code runs, ``written_items_apart`` refuses a ``c``
+    holding the item twice). Else the empty set (nothing added)."""
+    from ..analysis.mutation import in_place_changes
+    read = _item_read(sharing, name)
+    if read is None or action not in _COPIED_WRITES \
+            or [change.stmt for change in in_place_changes(sharing.statements) if change.name == name] != [stmt]:
+        return set()
+    container, key = read.value.value.id, read.value.slice
+    if container in sharing.params or not sharing.is_list_or_dict_built_here(container) \
+            or len(sharing._bindings(container)) != 1 \
+            or any(change.name == container for change in in_place_changes(sharing.statements)):
+        return set()
+    line = getattr(stmt, "lineno", None)
+    where = S.const(f"{source.filename}:{source.file_line(stmt)}")
+    _insert_before(body, stmt, S.expr_stmt(helper("written_items_apart", [S.name(container), S.name(name), where])))
+    store = S.assign(gast.Subscript(value=S.name(container), slice=S.copy(key), ctx=gast.Store()), S.name(name),
+                     line=line)
+    _insert_after(body, stmt, store)
+    return {container}
+
+
+def _aliases_following(sharing, params, holders, write):
+    """The names that hold the very object the ``write`` (statement, name, action) changes,
+    wherever they are read: plain aliases, and the name a display holds at the item's key."""
+    stmt, name, action = write
+    return _exact_aliases(sharing.statements, params, name) | _held_at_key(sharing, holders, stmt, name, action)
+
+
+def _held_at_key(sharing, holders, write, name, action):
+    """{v} for ``t = d[k]; t[j] = e; d[k] = t`` (``holders`` is {d}) where ``d`` is bound
+    once, to a display holding the name ``v`` at the constant key ``k`` (``d = {"k": v}``,
+    ``d = [u, v]``), ``v`` is bound once, and every other change of ``d`` in place stores
+    back at ``k`` what was read out at ``k``: ``d[k]`` is always ``v``'s object, so ``v``
+    follows the write as an alias does (``v = t`` after it). ``t`` must be read nowhere
+    else (``d[k][1:] *= w`` reads it, and its second derivative is refused). Else the
+    empty set."""
+    from ..analysis.mutation import in_place_changes
+    read = _item_read(sharing, name)
+    if read is None or holders != {read.value.value.id} or action != "assignment into an element of" \
+            or not _only_written(sharing, name, write):
+        return set()
+    container, key = read.value.value.id, read.value.slice.value
+    held = _display_item(sharing, container, key)
+    if held is None or held in sharing.params or len(sharing._bindings(held)) != 1:
+        return set()
+    for change in in_place_changes(sharing.statements):
+        if change.name != container:
+            continue
+        target = change.stmt.targets[0] if isinstance(change.stmt, gast.Assign) else None
+        if not (isinstance(target, gast.Subscript) and isinstance(target.slice, gast.Constant)
+                and target.slice.value == key and isinstance(change.stmt.value, gast.Name)
+                and _item_read(sharing, change.stmt.value.id) is not None
+                and _item_read(sharing, change.stmt.value.id).value.slice.value == key):
+            return set()
+    return {held}
+
+
+def _only_written(sharing, name, write):
+    """Whether ``name`` is loaded only by the ``write`` into it, the check before it and
+    the store back after it (``t[j] = e``, ``d[k] = t``), and never read."""
+    for stmt in sharing.statements:
+        if stmt is write or isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+                and isinstance(stmt.value, gast.Name) and stmt.value.id == name:
+            continue
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.written_items_apart:
+            continue
+        if any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load)
+               for root in S.header_nodes(stmt) for n in S.walk_nodes(root)):
+            return False
+    return True
+
+
+def _replaced_since_read(sharing, body, write, name, conflicts):
+    """Those of ``conflicts`` that hold an item the write into ``name`` leaves alone: ``v``
+    bound once, by ``v = d[k]``, and ``name`` by ``name = d[k]`` (the same constant ``k``)
+    later in the same block, where in between ``d[k] = n`` stores a list or dict ``n`` made
+    there (``n = [...]``, bound once, after ``v`` was read), and from that store to the
+    write only simple statements follow, none changing ``d`` (which no other name holds):
+    ``v`` keeps the item ``d`` held before. Else the empty set."""
+    from ..analysis.mutation import in_place_changes
+    read = _item_read(sharing, name)
+    container = read.value.value.id if read is not None else None
+    block = next((b for b in walk.walk_blocks(body) if any(s is write for s in b)), [])
+    position = {id(s): k for k, s in enumerate(block)}
+    if container is None or id(read) not in position or sharing._aliases(container) != {container} \
+            or sharing.holders.get(container):
+        return set()
+    key = read.value.slice.value
+    found = set()
+    for v in conflicts:
+        v_read = _item_read(sharing, v)
+        if v_read is None or id(v_read) not in position or v_read.value.value.id != container \
+                or v_read.value.slice.value != key:
+            continue
+        start, end = position[id(v_read)], position[id(read)]
+        stores = [k for k in range(start + 1, end) if _stores_new_item(sharing, block, k, start, (container, key))]
+        after = block[stores[-1] + 1:position[id(write)]] if stores else None
+        if after is not None and all(type(s) in (gast.Assign, gast.Expr) for s in after) \
+                and not any(change.name == container for change in in_place_changes(after)):
+            found.add(v)
+    return found
+
+
+def _stores_new_item(sharing, block, k, start, item):
+    """Whether ``block[k]`` is ``d[key] = n`` (``item`` is (d, key)) with ``n`` bound once, to
+    a list or dict display, in ``block`` after position ``start``."""
+    stmt, (container, key) = block[k], item
+    target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+    if not (isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)
+            and target.value.id == container and isinstance(target.slice, gast.Constant)
+            and target.slice.value == key and isinstance(stmt.value, gast.Name)):
+        return False
+    bindings = sharing._bindings(stmt.value.id)
+    return len(bindings) == 1 and isinstance(bindings[0].value, (gast.List, gast.Dict)) \
+        and any(s is bindings[0] for s in block[start + 1:k])
+
+
+def _display_item(sharing, container, key):
+    """The name the display ``container`` is bound to (once) holds at ``key``, or None."""
+    bindings = sharing._bindings(container)
+    value = bindings[0].value if len(bindings) == 1 and isinstance(bindings[0], gast.Assign) else None
+    if isinstance(value, gast.Dict):
+        items = [v for k, v in zip(value.keys, value.values) if isinstance(k, gast.Constant) and k.value == key]
+        item = items[-1] if items and all(isinstance(k, gast.Constant) for k in value.keys) else None
+    elif isinstance(value, gast.List) and type(key) is int and -len(value.elts) <= key < len(value.elts):
+        item = value.elts[key]
+    else:
+        item = None
+    return item.id if isinstance(item, gast.Name) else None
+
+
+def _item_read(sharing, name):
+    """The one statement binding ``name``, when it is ``name = c[k]`` with ``k`` a number
+    or string constant; else None."""
+    bindings = sharing._bindings(name)
+    if name in sharing.params or len(bindings) != 1 or not isinstance(bindings[0], gast.Assign):
+        return None
+    value = bindings[0].value
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+            and isinstance(value.slice, gast.Constant) and type(value.slice.value) in (int, str):
+        return bindings[0]
+    return None
+
+
 # the writes into an item its container takes back that go into a copy of the item
 _COPIED_WRITES = ("assignment into an element of", "append to")
 
@@ -948,8 +1130,8 @@ def _refuse_callees_changing_arguments(source, calls):
 def _callee_change_message(callee, what_changes, where):
     return (f"the call of {callee} changes {what_changes} in place ({where.what} at "
             f"{where.filename}:{where.line}: {(where.text or '').strip()}), which astgrad cannot "
-            f"follow. Make {callee} build and return a new value instead (copy the argument first: "
-            f"a = a.copy())")
+            f"follow. Make {callee} return the new value, built from a copy (a = a.copy()), and assign it "
+            f"where {callee} is called (x = {callee}(x, ...)), so that every name read afterwards shows it")
 
 
 def check_outside_changes(source, stmt, varied):

@@ -7,7 +7,7 @@ of writes into arguments and through aliases (``copy_argument``, ``follow_in_pla
 import builtins
 
 from ..runtime import concat, cut, pad_to, repeat, repeated, repeated_like, repeated_sum
-from ..runtime import copy_argument, follow_in_place, unless_array, when_array
+from ..runtime import copy_argument, deep_copy, follow_in_place, unless_array, when_array
 from ..runtime import distinct, distinct_adjoint, distinct_tangent
 from .registry import FRESH, adjoint, d, declare, tangent, unsupported
 
@@ -141,6 +141,16 @@ def copy_argument_(y, value):
 @tangent(copy_argument)
 def copy_argument_(y, value):
     d[y] = copy_argument(d[value])
+
+
+@adjoint(deep_copy)
+def deep_copy_(y, value):
+    d[value] = d[y]
+
+
+@tangent(deep_copy)
+def deep_copy_(y, value):
+    d[y] = deep_copy(d[value])
 
 
 @adjoint(follow_in_place)

@@ -54,15 +54,43 @@ def _argument_writes(tree, written_by_call=None):
 
 
 def _written_by_call(normalizer):
-    """The names a call writes into: where NumPy stores its result (``out=``), and the
+    """The names a call writes into: where NumPy stores its result (``out=``), the
+    receiver of a method changing a mutable default (``acc.append(v)``), and the
     arguments of a helper the normalizer inlines because it changes its arguments."""
     def written(call):
         callee = normalizer.resolve_call(call)
-        names = _out_names(call, callee)
+        names = _out_names(call, callee) + _container_changed(call, _container_defaults(normalizer.source.fn))
         if is_user_function(callee) and hasattr(callee, "__code__") and normalizer.changes_its_arguments(callee):
             names.extend(a.id for a in call.args + [kw.value for kw in call.keywords] if isinstance(a, gast.Name))
         return names
     return written
+
+
+def _container_changed(call, defaults):
+    """``[xs]`` for ``xs.append(v)`` (``extend``, ``pop``, ``update``, ...), a method that
+    changes a list, dict or set in place, where ``xs`` is a parameter whose default is a
+    list, dict or set (``defaults``: their names), as a mutable default ``acc=[]`` is;
+    else ``[]``. (Another parameter may hold an object of the user's class with a method
+    of that name, which astgrad follows on the object itself, not on a copy.)"""
+    from ...rules import registry
+    func = call.func
+    if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)) or func.value.id not in defaults:
+        return []
+    records = registry.methods_named(func.attr)
+    if records and all(r.mutates == 0 and getattr(r.function, "__objclass__", None) in (list, dict, set)
+                       for r in records):
+        return [func.value.id]
+    return []
+
+
+def _container_defaults(fn):
+    """The parameters of ``fn`` whose default value is a list, dict or set."""
+    import inspect
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return set()
+    return {p.name for p in parameters if type(p.default) in (list, dict, set)}
 
 
 def _out_names(call, target):

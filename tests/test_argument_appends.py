@@ -1,0 +1,93 @@
+"""Parameters with a mutable default (``acc=[]``) changed by their own methods
+(``append``, ``extend``, ``pop``), given a list or left to the default: the derivative
+works on a copy of the argument, so a derivative call leaves the caller's list (and the default) as it was while
+``f`` itself changes it as Python does; values appended and read back carry their
+derivative (against finite differences, first and second order). An argument list another
+argument holds too is refused when the derivative is called, naming the line."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import check
+
+X3 = np.array([0.3, -0.4, 0.9])
+
+
+def default_appended(x, w, acc=[]):     # noqa: B006 - the mutable default is the point
+    acc.append(1)
+    return np.sum(x * w) * 2.0
+
+
+def appended_and_read_back(x, w, acc=[]):       # noqa: B006
+    first = acc                         # the very list: it sees the append
+    acc.append(x[0] * w)
+    return first[-1] * x[1] + len(acc) * w
+
+
+def extended_with_an_array(x, w, acc=[]):       # noqa: B006
+    acc.extend([x * w])
+    return np.sum(acc[-1] ** 2)
+
+
+def pushed_and_popped(x, w, acc=[]):            # noqa: B006
+    acc.append(x * w)
+    v = acc.pop(0)
+    return np.sum(v * x) + np.sum(acc[-1] * x)
+
+
+CASES = [(default_appended, (X3, 0.8)), (appended_and_read_back, (X3, 0.8, [1.0])),
+         (extended_with_an_array, (X3, 0.8, []))]
+
+
+@pytest.mark.parametrize("mode", ("grad", "jvp", "hessian", "jvp_of_grad"))
+@pytest.mark.parametrize("f, args", CASES, ids=[f.__name__ for f, _ in CASES])
+def test_argument_changed_by_its_methods(f, args, mode):
+    check(mode, f, args, (0, 1))
+
+
+@pytest.mark.parametrize("mode", ("grad", "jvp"))
+def test_argument_pushed_and_popped(mode):
+    check(mode, pushed_and_popped, (X3, 0.8, [np.ones(3)]), (0, 1))
+
+
+def test_argument_popped_is_refused_at_second_order_naming_the_line():
+    """The gradient puts the popped item back into the copy of the argument, which may be
+    an array as far as the gradient's own code can tell: refused, naming the line."""
+    with pytest.raises(astgrad.TransformError, match="test_argument_appends.py:.*cannot be differentiated twice"):
+        astgrad.hessian(pushed_and_popped, wrt=0)(X3, 0.8, [np.ones(3)])
+
+
+def test_derivative_leaves_the_callers_list_and_the_default_alone():
+    acc = [1.0]
+    astgrad.grad(appended_and_read_back, wrt=(0, 1))(X3, 0.8, acc)
+    assert acc == [1.0]
+    default = default_appended.__defaults__[0]
+    before = len(default)
+    astgrad.grad(default_appended, wrt=(0, 1))(X3, 0.8)
+    assert len(default) == before
+    default_appended(X3, 0.8)           # the function itself appends, as Python does
+    assert len(default) == before + 1
+
+
+def appended_list_held_by_another_argument(x, w, acc=[], holder=()):     # noqa: B006
+    acc.append(x[0] * w)
+    return holder[0][-1] * x[1]
+
+
+def test_list_another_argument_holds_is_refused():
+    acc = [1.0]
+    with pytest.raises(TypeError, match="test_argument_appends.py:.*writes into its argument 'acc'"):
+        astgrad.grad(appended_list_held_by_another_argument, wrt=(0, 1))(X3, 0.8, acc, [acc])
+
+
+def appended_without_a_default(x, w, acc):
+    acc.append(x[0] * w)
+    return acc[-1] * x[1]
+
+
+def test_a_parameter_without_a_list_default_appended_to_is_still_refused():
+    """Without a default, the parameter may hold an object of the user's class whose
+    method has that name, which astgrad follows on the object itself: refused as before."""
+    with pytest.raises(astgrad.TransformError, match="test_argument_appends.py:.*append to 'acc'"):
+        astgrad.grad(appended_without_a_default, wrt=(0, 1))(X3, 0.8, [1.0])
