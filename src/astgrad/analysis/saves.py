@@ -151,7 +151,8 @@ class SavePlan:
                 self._plan_if(stmt, depth, maybe, definite)
             elif isinstance(stmt, (gast.For, gast.While)):
                 self._plan_loop(stmt, depth, maybe, definite)
-            previous = stmt
+            if not _temporary_after_copy(previous, stmt):
+                previous = stmt
 
     def _plan_assign(self, stmt, previous, depth, maybe, definite):
         name = stmt.targets[0].id
@@ -441,3 +442,14 @@ def redirect_shapes(statements, sources):
                     and node.args[1].id in sources and anno.get(node, Key.TARGET) in _SHAPE_HELPERS:
                 node.args[1] = S.name(sources[node.args[1].id])
     return statements
+
+
+def _temporary_after_copy(previous, stmt):
+    """Whether ``stmt`` is a temporary computed between a copy ``u = v`` and the
+    assignment overwriting ``v`` (``a_saved = a; t = a * x; a = a + t``, as the next order
+    normalizes ``a = a + a * x``): it rebinds neither name, so the copy still holds the
+    object ``v`` holds, and the overwrite can restore from it."""
+    return isinstance(previous, gast.Assign) and isinstance(previous.targets[0], gast.Name) \
+        and isinstance(previous.value, gast.Name) \
+        and isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+        and stmt.targets[0].id not in (previous.targets[0].id, previous.value.id)
