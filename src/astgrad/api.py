@@ -417,7 +417,8 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
     def mismatch():
         return ValueError(f"{what}{path} is {_shape_text(value)}, but {subject}{path} is "
                           f"{_shape_text(like)}; they must match")
-    if _is_plain_object(like) and not (constants_allowed and value is None):
+    if _is_plain_object(like) and not (constants_allowed and (value is None or isinstance(value, numbers.Number)
+                                                              and value == 0)):
         raise _refuse_plain_object(value, like, what, subject, path, constants_allowed, name)
     if constants_allowed and value is None and isinstance(like, (dict, list, tuple)) \
             and not _is_float_like(like):
