@@ -111,11 +111,12 @@ class HeldFunctionLowering:
         this call as where it is made."""
         cls = getattr(chosen.init, "__qualname__", "__init__").rsplit(".", 1)[0]
         call = self.source.line_text(node).strip()
+        where = f"{os.path.basename(self.source.filename)}:{self.source.file_line(node)}"
         lines = ("lines " if len(chosen.lines) > 1 else "line ") + " and ".join(map(str, chosen.lines))
         kind = f"a call of the function the variable {chosen.name!r} holds"
         return TransformError(
             f"astgrad cannot differentiate {kind} (assigned on {lines}), which {cls}() stores in "
-            f"an attribute and {os.path.basename(self.source.filename)}:{self.source.file_line(node)} calls (`{call}`): "
+            f"an attribute and {where} calls (`{call}`): "
             f"astgrad follows a function an object holds only where the call building the object names "
             f"it. Name the function there ({cls}(..., np.tanh), say); where the data chooses it, build the "
             f"object in each branch (if ...: out = {cls}(..., np.tanh)(x) else: out = {cls}(...)(x))",
