@@ -384,15 +384,42 @@ def _shape_text(x):
     return f"of shape {numpy.shape(x)}"
 
 
-def _matching(value, like, what, subject, path="", constants_allowed=False):
+def _is_plain_object(x):
+    """An instance of a user's class that is not a dataclass: vjp, jvp and hvp do not take
+    its attributes as parts of a tangent (grad gives None for it, as for a string)."""
+    return hasattr(x, "__dict__") and not (is_record(x) or isinstance(x, (type, numbers.Number))
+                                           or callable(x) or _is_numeric_array(x))
+
+
+def _refuse_plain_object(value, like, what, subject, path, constants_allowed, name):
+    """The error for a tangent given for a plain object (``_is_plain_object``): what it is,
+    and what to pass instead (None for jvp, which holds it constant; a path in wrt for hvp)."""
+    kind = type(like).__name__
+    given = f"an object of the class {kind}, as {subject}{path} is" if type(value) is type(like) else \
+        f"{_shape_text(value)}, but {subject}{path} is an object of the class {kind}"
+    arrays = [key for key, item in vars(like).items() if _is_float_like(item)]
+    where = f'{name}{path}.{arrays[0] if arrays else "w"}' if name and "[" not in path else None
+    instead = ("pass None as its tangent to hold it constant" if constants_allowed else
+               f'differentiate with respect to an array it holds: wrt="{where}" takes a v of that '
+               "array's shape" if where else "differentiate with respect to an array it holds, "
+               'with a path in wrt (wrt="p.w")')
+    return ValueError(f"{what}{path} is {given}; {kind} is not a dataclass, and astgrad takes the arrays "
+                      "of a dataclass as parts of a tangent, not the attributes of other objects. Make "
+                      f"{kind} a @dataclasses.dataclass, or {instead}")
+
+
+def _matching(value, like, what, subject, path="", constants_allowed=False, name=None):
     """``value`` (a tangent or cotangent) checked against ``like`` (its primal or output):
     the same list/tuple/dict structure and the same shape at every leaf. Returns it with
     ``like``'s containers and, where ``constants_allowed`` (jvp), a zero in place of the
     None given for a leaf that is not a float, ready for the generated code. A
-    ValueError says where and how they differ."""
+    ValueError says where and how they differ (``name``: the argument's, for hints)."""
     def mismatch():
         return ValueError(f"{what}{path} is {_shape_text(value)}, but {subject}{path} is "
                           f"{_shape_text(like)}; they must match")
+    if _is_plain_object(like) and not (constants_allowed and (value is None or isinstance(value, numbers.Number)
+                                                              and value == 0)):
+        raise _refuse_plain_object(value, like, what, subject, path, constants_allowed, name)
     if constants_allowed and value is None and isinstance(like, (dict, list, tuple)) \
             and not _is_float_like(like):
         # a container with no float in it (a list of indices) is a constant as a whole
@@ -404,18 +431,18 @@ def _matching(value, like, what, subject, path="", constants_allowed=False):
         if type(value) is not type(like):
             raise mismatch()
         # a field that holds no float (a label, a count) is a constant: None is its derivative
-        return AdjointObject((name, _matching(getattr(value, name), item, what, subject, f"{path}.{name}",
-                                             constants_allowed or not _is_float_like(item)))
-                             for name, item in record_items(like))
+        return AdjointObject((key, _matching(getattr(value, key), item, what, subject, f"{path}.{key}",
+                                             constants_allowed or not _is_float_like(item), name))
+                             for key, item in record_items(like))
     if isinstance(like, dict):
         if not isinstance(value, dict) or set(value) != set(like):
             raise mismatch()
-        return {key: _matching(value[key], item, what, subject, f"{path}[{key!r}]", constants_allowed)
+        return {key: _matching(value[key], item, what, subject, f"{path}[{key!r}]", constants_allowed, name)
                 for key, item in like.items()}
     if isinstance(like, (list, tuple)):
         if not isinstance(value, (list, tuple)) or len(value) != len(like):
             raise mismatch()
-        return _rebuild(like, [_matching(v, item, what, subject, f"{path}[{i}]", constants_allowed)
+        return _rebuild(like, [_matching(v, item, what, subject, f"{path}[{i}]", constants_allowed, name)
                                for i, (v, item) in enumerate(zip(value, like))])
     if constants_allowed and not _is_float(like):
         if value is not None and not (numpy.ndim(value) == 0 and value == 0) \
@@ -1205,7 +1232,7 @@ class HessianVectorProduct:
         x = target.value(bound)
         _refuse_bool_argument(x, target.label, "hvp")
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
-        v = _matching(v, x, "hvp: v", where)
+        v = _matching(v, x, "hvp: v", where, name=target.label)
         arguments = target.arguments(bound)
         compiled = None
         if self._versions is not None and not bound.kwargs:

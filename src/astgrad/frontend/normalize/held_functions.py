@@ -25,6 +25,7 @@ to keep as a value.
 """
 
 import inspect
+import os
 import types
 
 import gast
@@ -32,6 +33,7 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
+from ...errors import TransformError
 from .. import object_layouts as L
 from ..source import ScopeRoot, parse_function
 from .closures import is_function_object
@@ -53,8 +55,9 @@ class HeldFunctionLowering:
         bound.apply_defaults()
         tree, first_line = source.tree, source.first_line
         found = {}
+        resolve = lambda arg: self.given_function(arg) or self.function_chosen_in_code(arg, init)   # noqa: E731
         for name in stores:
-            held = stored_function(init, tree, first_line, name, dict(bound.arguments), self.given_function)
+            held = stored_function(init, tree, first_line, name, dict(bound.arguments), resolve)
             if held is not None:
                 found[name] = held
         return found
@@ -74,6 +77,50 @@ class HeldFunctionLowering:
             return None
         self.source.resolve_path(path)              # what the name means: a dependency
         return NONE if value is None else value
+
+    def function_chosen_in_code(self, arg, init):
+        """A Chosen (see there) for the argument ``arg`` when it is a local variable of this
+        function assigned a function (``act = np.tanh if x[0] > 0 else None``); else None.
+        The same one for the same assignment, so the layouts of two objects built from it
+        are equal."""
+        if not isinstance(arg, gast.Name) or arg.id not in self.locals:
+            return None
+        assigned = [stmt for stmt in S.walk_nodes(self.source.tree) if isinstance(stmt, gast.Assign)
+                    and any(isinstance(t, gast.Name) and t.id == arg.id for t in stmt.targets)]
+        if not any(self._holds_function(stmt.value) for stmt in assigned):
+            return None
+        chosen = self.__dict__.setdefault("_chosen", {})
+        key = (id(assigned[0]), init.__qualname__)
+        if key not in chosen:
+            lines = sorted({self.source.file_line(stmt) for stmt in assigned})
+            chosen[key] = Chosen(arg.id, init, self.source.filename, lines,
+                                 self.source.line_text(assigned[0]))
+        return chosen[key]
+
+    def _holds_function(self, value):
+        """Whether ``value`` is a function known now or None, or a choice between such
+        values (``np.tanh if x[0] > 0 else None``) with at least one function."""
+        if isinstance(value, gast.IfExp):
+            branches = (self._holds_function(value.body), self._holds_function(value.orelse))
+            return any(branches) and all(b or _is_none(node) for b, node in zip(branches, (value.body, value.orelse)))
+        return self.given_function(value) not in (None, NONE)
+
+    def refuse_chosen(self, chosen, node):
+        """``self.act(h)`` in a method, where ``act`` holds a function the caller's code
+        chose at run time (a Chosen): refused at the user's line that chose it, quoting
+        this call as where it is made."""
+        cls = getattr(chosen.init, "__qualname__", "__init__").rsplit(".", 1)[0]
+        call = self.source.line_text(node).strip()
+        where = f"{os.path.basename(self.source.filename)}:{self.source.file_line(node)}"
+        lines = ("lines " if len(chosen.lines) > 1 else "line ") + " and ".join(map(str, chosen.lines))
+        kind = f"a call of the function the variable {chosen.name!r} holds"
+        return TransformError(
+            f"astgrad cannot differentiate {kind} (assigned on {lines}), which {cls}() stores in "
+            f"an attribute and {where} calls (`{call}`): "
+            f"astgrad follows a function an object holds only where the call building the object names "
+            f"it. Name the function there ({cls}(..., np.tanh), say); where the data chooses it, build the "
+            f"object in each branch (if ...: out = {cls}(..., np.tanh)(x) else: out = {cls}(...)(x))",
+            chosen.filename, chosen.lines[0], chosen.line, kind)
 
     def function_layout(self, node):
         """The FUNCTION layout of the value ``node`` when it is a function known now or
@@ -140,6 +187,21 @@ class HeldFunctionLowering:
         message = S.const("'NoneType' object is not callable")
         self.emit(gast.Raise(exc=gast.Call(func=S.name("TypeError"), args=[message], keywords=[]), cause=None))
         return S.const(None)
+
+
+class Chosen:
+    """What a layout says an attribute holds (in place of a function) where ``__init__``
+    stores a local variable of the calling code that holds a function chosen when that
+    code runs (``act = np.tanh if x[0] > 0 else None; Layer(w, act)``). A call of it is
+    refused (``refuse_chosen``) at the caller's line that assigns the variable."""
+    __slots__ = ("name", "init", "filename", "lines", "line")
+
+    def __init__(self, name, init, filename, lines, line):
+        self.name, self.init, self.filename, self.lines, self.line = name, init, filename, lines, line
+
+
+def _is_none(node):
+    return isinstance(node, gast.Constant) and node.value is None
 
 
 def constant_lambdas(init, tree, first_line):
@@ -234,8 +296,8 @@ def stored_function(init, tree, first_line, attr, given, resolve):
                 return None
             name, is_none = test
             known = evaluate(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None))
-            if known is None:
-                return None
+            if known is None or isinstance(known, Chosen):
+                return known            # not known now: a call of it is refused
             return evaluate(node.body if (known is NONE) == is_none else node.orelse)
         return None
     found = evaluate(value)

@@ -23,6 +23,7 @@ from ...core.missing import MISSING
 from ...rules import registry
 from ..source import ScopeRoot
 from .. import object_layouts as L
+from .held_functions import Chosen
 
 
 _HIDDEN_ADVICE = "define it as a method of a subclass, or delete the instance attribute"
@@ -99,6 +100,8 @@ class MethodLowering:
         was made for (another function there makes other code). Which one is not a name
         another process could look up: the code is not kept on disk (a dependency rooted
         at a ScopeRoot, which no guard checks)."""
+        if isinstance(function, Chosen):
+            raise self.refuse_chosen(function, node)        # held_functions.py
         self.source.dependencies.append(((ScopeRoot(getattr(function, "__name__", "function")),), (function,)))
         call = gast.Call(func=S.name(self.bind(function)), args=list(node.args), keywords=list(node.keywords))
         return self.expr(call)
