@@ -1,6 +1,7 @@
 """The exported module gives the values of astgrad's in-process derivative where the
 export of a hunt's programs found it did not: layers holding different functions at
-order 2 (an ExportError named a name astgrad bound, ``act_fn``), and the default seeds
+order 2 (an ExportError named a name astgrad bound, ``act_fn``), a dict given new keys in a
+loop (tree_map over a dict) or a helper handed np.sin at order 2, and the default seeds
 of an exported second derivative taken with respect to an argument holding arrays (a
 list, a dict: a TypeError; an object: silently zero). Each module is exported once,
 loaded, and compared with ``astgrad.hvp``; each passes the linter."""
@@ -20,6 +21,7 @@ from astgrad.exporting import _derivative
 from export_lint import lint_problems
 from fd import assert_close, numerical_jvp
 from hunt5_programs import m13 as layers_of_two_functions     # np.tanh, None, np.sin
+from hunt6_programs import b09, b16      # tree_map of a lambda, over a dict of lists made in a loop
 
 
 def list_of_weights(ws, x):
@@ -77,6 +79,43 @@ def test_layers_holding_different_functions_export_at_order_two(mode, tmp_path):
     got = exported(X, W, **{seed: V})
     expected = astgrad.hvp(layers_of_two_functions)(X, W, V)
     assert_close(got[1] if mode == "forward" else got, expected, 1e-12, 1e-14)
+
+
+def new_keys_in_a_loop(x, w):
+    d = {}
+    for i in range(3):
+        d[i] = [x[i] * w, x[i] ** 2]
+    return sum(np.sin(a) * b for a, b in d.values())
+
+
+def apply_all(f, tree):
+    if isinstance(tree, list):
+        return [apply_all(f, t) for t in tree]
+    return f(tree)
+
+
+def sines_of_a_list(x, w):
+    return sum(np.sum(t) for t in apply_all(np.sin, [x * w, x]))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("fn", [b09, b16, new_keys_in_a_loop, sines_of_a_list], ids=lambda f: f.__name__)
+def test_tree_map_programs_export_at_order_two(fn, mode, tmp_path):
+    """A dict given new keys: undoing the write of a new key restores the marker of a
+    missing key, whose derivative is none; the exported module defines the marker's class
+    itself, and took it for an object of the user's (whose derivative is a dict of its
+    attributes'), so the reverse sweep added an empty derivative to a list's ('cannot add
+    derivatives of sequences of lengths 1 and 0'). A helper handed np.sin: its variant
+    calls the helper itself, whose name the variant has in the module (ExportError: the
+    name means two different objects; now read on its module), and its gradient's
+    variant bound the function it never calls (a linter's unused name)."""
+    exported, signature = _load(fn, 0, mode, 2, tmp_path)
+    seed = list(signature.parameters)[-1]
+    x = X.copy()
+    got = exported(x, 0.8, **{seed: V})
+    expected = astgrad.hvp(fn)(X.copy(), 0.8, V)
+    assert np.all(expected != 0)
+    assert_close(got[1] if mode == "forward" else got, expected, 1e-9, 1e-12)
 
 
 R = np.random.default_rng(4)

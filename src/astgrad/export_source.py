@@ -18,7 +18,28 @@ def variant_source(fn):
     # its docstring, after what the rewriting put first: the export writes one of its own
     tree.body = [stmt for stmt in tree.body if not (isinstance(stmt, gast.Expr) and isinstance(
         stmt.value, gast.Constant) and isinstance(stmt.value.value, str))] or [gast.Pass()]
+    tree.body = _unread_bindings_dropped(tree.body, gast) or [gast.Pass()]
     return ast.unparse(gast.gast_to_ast(gast.Module(body=[tree], type_ignores=[]))) + "\n"
+
+
+_PURE_READS = ("Name", "Constant", "List", "Tuple", "Dict", "Subscript", "Load")
+
+
+def _unread_bindings_dropped(body, gast):
+    """``body`` without its leading ``param = f_fn`` statements (the function value a
+    parameter is given, bound by the rewriting) that nothing in it reads: a derivative
+    that calls the function's own derivative instead (``numpy.cos`` for ``f = numpy.sin``)
+    leaves the binding unread, which a linter reports. Such a statement only reads names."""
+    read = {node.id for stmt in body for node in gast.walk(stmt)
+            if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Store)}
+    kept, leading = [], True
+    for stmt in body:
+        leading = leading and isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], gast.Name) \
+            and all(type(node).__name__ in _PURE_READS for node in gast.walk(stmt.value))
+        if not (leading and stmt.targets[0].id not in read):
+            kept.append(stmt)
+    return kept
 
 
 def global_names(compiled, source):

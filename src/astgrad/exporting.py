@@ -290,8 +290,10 @@ class _Module:
         source = unread_calls_alone(compiled.source) if source is None else source
         for owner, attributes in attributes_read(source).items():
             self.attributes.setdefault(owner, set()).update(attributes)
-        renames = {}
+        renames, used = {}, names_in(source)
         for free, value in _references(compiled):
+            if free not in used:        # a binding the source no longer holds (variant_source)
+                continue
             module_name = self._module_name(free, value, source)
             self.bind(module_name, value, name)
             module_name = self._defined_as(value, module_name)
@@ -334,8 +336,10 @@ class _Module:
 
     def _bind_global(self, name, scope):
         """Import the global ``name`` of ``scope`` (a module, a function, a class); for
-        any other value, import its module and return the module's name: the code reads
-        ``module.name`` when it runs, as the function reads its global."""
+        any other value, or a function whose name the module gives to something else (a
+        variant of it astgrad rewrote, calling it), import its module and return the
+        module's name: the code reads ``module.name`` when it runs, as the function reads
+        its global."""
         if name in scope and "__name__" not in scope:     # bound by _references
             return None
         if name in scope:
@@ -349,8 +353,9 @@ class _Module:
                 _check_standalone(name, value)
                 self.names[name] = value
                 self.imports[f"from {module_name} import {name}"] = None
-            elif self.names[name] is not value:
-                raise ExportError(f"the name {name!r} means two different objects in the exported code")
+            elif self.names[name] is not value:     # the name means a derivative or a variant here
+                _check_standalone(name, value)
+                return module_name
         elif not hasattr(builtins, name):
             raise ExportError(f"the derivative reads the global {name!r}, which is not defined")
         return None

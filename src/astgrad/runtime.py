@@ -1900,7 +1900,9 @@ def shape_of(x):
     return x
 
 
-MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+# no __dict__: not an object of the user's whose derivative is a dict of its attributes'
+# (zeros_like gives None), also where an exported module defines it (see _plain_object)
+MISSING = type("Missing", (), {"__slots__": (), "__repr__": lambda self: "MISSING"})()
 
 
 def saved_item(container, key):
