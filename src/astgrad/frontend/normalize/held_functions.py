@@ -156,6 +156,9 @@ class HeldFunctionLowering:
             top = {id(stmt.targets[0]) for stmt in self.source.tree.body if isinstance(stmt, gast.Assign)
                    and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Attribute)
                    and isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id == name}
+            if not top:         # no name.attr = v at the top level: nothing to follow (no walk per name)
+                found[name] = frozenset()
+                return found[name]
             stores = [node for node in S.walk_nodes(self.source.tree) if isinstance(node, gast.Attribute)
                       and isinstance(node.ctx, (gast.Store, gast.Del))]
             cls = self._owned_class(name) if not self.inlining else None
