@@ -22,6 +22,7 @@ import types
 import weakref
 
 from . import disk_cache
+from .core import collector
 from .core.callees import Callees
 from .core.functions import parameter_names, underlying, user_freevars
 from .core.methods import receiver_layout, receiver_of
@@ -161,9 +162,17 @@ def _recorded(fn, key, run):
 def _pipeline():
     """The generation engine, imported when code is first generated: serving code made
     before (kept in memory or on disk) needs none of it, so ``import astgrad`` does not
-    load it."""
-    from . import pipeline
+    load it. Its modules live as long as the process: loaded with the collector paused,
+    they join its oldest generation (``collector.paused``)."""
+    if _engine:
+        return _engine[0]
+    with collector.paused(keeps=True):
+        from . import pipeline
+    _engine[:] = [pipeline]
     return pipeline
+
+
+_engine = []        # the pipeline module, once imported
 
 
 def _generate(fn, key):

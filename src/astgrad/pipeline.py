@@ -11,10 +11,7 @@ guards and the zero-safe twin live there, not here.
 """
 
 import builtins
-import contextlib
 import dataclasses
-import gc
-import threading
 import time
 import types
 
@@ -23,6 +20,7 @@ import gast
 from .backend.emit import compile_closure, line_origins, placeholder_lines, to_source
 from .backend.namespace import Namespace
 from .core import anno
+from .core import collector
 from .core import generated_text
 from .core import ops
 from .core import syntax as S
@@ -32,7 +30,6 @@ from .core.naming import Namer
 from .errors import TransformError, UnresolvedName
 from .frontend.normalize import Normalizer
 from .frontend.source import parse_function
-from .modes.forward import ForwardMode
 from .modes.reverse import ReverseMode
 from .argument_kinds import from_key
 from .rules import registry
@@ -109,41 +106,6 @@ def _bind_free_names(source, normalized, namespace, source_names):
         namespace.bind_user(name, value)
 
 
-_collector = {"paused": 0, "was_enabled": False}
-_collector_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _collector_paused(keeps=False):
-    """The cyclic garbage collector paused while a derivative is generated: generation
-    makes many small objects and no garbage cycles, and each full collection walks every
-    syntax tree alive, which made generating a long function's second derivative spend
-    half its time collecting. Restored as it was (paused or not) when the last ends.
-
-    ``keeps``: what was made is kept (the front half of a generation, until the first
-    call finishes it): where this pause is the last, the objects made while it lasted
-    join the oldest generation rather than the youngest, whose next collection would
-    walk every one of them (some 50,000 for a 300-statement function, a tenth of its
-    first call). That is ``gc.freeze`` followed by ``gc.unfreeze``; not done where the
-    program froze objects itself (it would thaw them)."""
-    with _collector_lock:
-        if _collector["paused"] == 0:
-            _collector["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _collector["paused"] += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector["paused"] -= 1
-            if _collector["paused"] == 0:
-                if keeps and _collector["was_enabled"] and gc.get_freeze_count() == 0:
-                    gc.freeze()
-                    gc.unfreeze()
-                if _collector["was_enabled"]:
-                    gc.enable()
-
-
 def generate(fn, key, callees):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt), optionally TANGENT_ONLY for forward code returning only the tangent,
@@ -151,7 +113,7 @@ def generate(fn, key, callees):
     ZERO_SAFE last for the zero-safe twin) now, uncached. The collector stays paused from
     the start of the one to the end of the other, when the trees are gone: resumed in
     between, its first collection walked all of them."""
-    with _collector_paused():
+    with collector.paused():
         return back(front(fn, key, callees), key)
 
 
@@ -185,7 +147,7 @@ def front(fn, key, callees):
     any, play no part): raises what generating it would raise. The front half of
     ``grad``'s code with the value keeps a copy of the normalized def
     (``Front.normalized``)."""
-    with _collector_paused(keeps=True):
+    with collector.paused(keeps=True):
         return _front(fn, key, callees)
 
 
@@ -200,6 +162,7 @@ def _front(fn, key, callees):
         mode = ReverseMode(source, normalized, key[1], namer, namespace, returns_value(key), callees=callees)
         label = f"grad of {fn.__qualname__}"
     else:
+        from .modes.forward import ForwardMode      # loaded when forward code is first made
         mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees,
                            tangent_only=TANGENT_ONLY in key[2:])
         label = f"jvp of {fn.__qualname__}"
@@ -216,7 +179,7 @@ def back(front, key):
     """The Generated code of ``front`` for the argument kinds in ``key`` (none: the
     general code). ``front`` is used up: what it held, and the trees made from it, are
     freed before the collector resumes (alive then, its first collection walked them all)."""
-    with _collector_paused():
+    with collector.paused():
         try:
             return _back(front, key)
         finally:
