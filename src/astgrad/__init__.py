@@ -10,13 +10,18 @@ import importlib as _importlib
 import sys as _sys
 import typing as _typing
 
-from . import rules  # registers the derivative rules; astgrad.rules(pattern) lists them
-from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
-from .errors import TransformError
-from .memory import clear_cache
-from .rules.registry import adjoint, d, non_differentiable, tangent
-from .runtime import stop_gradient
-from .tracebacks import install_excepthook
+from .core.collector import paused as _paused
+
+# the modules' objects live as long as the process: made with the collector paused, they
+# join its oldest generation instead of being walked by a score of young collections
+with _paused(keeps=True):
+    from . import rules  # registers the derivative rules; astgrad.rules(pattern) lists them
+    from .api import differentiable, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
+    from .errors import TransformError
+    from .memory import clear_cache
+    from .rules.registry import adjoint, d, non_differentiable, tangent
+    from .runtime import stop_gradient
+    from .tracebacks import install_excepthook
 
 install_excepthook()     # generated lines in tracebacks on Python 3.10 to 3.12, as on 3.13
 
