@@ -7,6 +7,7 @@ import gc
 import weakref
 
 import numpy as np
+import pytest
 
 import astgrad
 from fd import assert_close, numerical_grad
@@ -14,6 +15,7 @@ from program_files import load
 
 SOURCE = '''
 import numpy as np
+import pytest
 
 
 def f(x):
@@ -76,3 +78,30 @@ def test_cycles_made_before_grad_are_still_collected():
 def test_the_gradient_is_right_after_the_pause():
     f = load(SOURCE, "f")
     assert_close(astgrad.grad(f)(X), numerical_grad(f, (X,)))
+
+
+_IMPORTS = '''
+import gc, sys
+{before}
+held = [[]]                 # tracked by the collector, young when astgrad is imported
+import astgrad
+from astgrad import caching
+caching._pipeline()         # the generation engine, loaded with the collector paused too
+print(gc.isenabled(), any(item is held for item in gc.get_objects()), "astgrad.pipeline" in sys.modules)
+'''
+
+
+@pytest.mark.parametrize("before, enabled", [("", True), ("gc.disable()", False)], ids=["enabled", "disabled"])
+def test_importing_astgrad_and_its_engine_leaves_the_collector_as_it_was(before, enabled):
+    """``import astgrad`` and the engine's first load pause the collector (their modules
+    live as long as the process) and leave it enabled or disabled as the program had it;
+    the program's own objects stay where the collector sees them."""
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.path.join(root, "src"))
+    result = subprocess.run([sys.executable, "-c", _IMPORTS.format(before=before)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(enabled), "True", "True"]
