@@ -239,6 +239,11 @@ _COMMON_CHILDREN = {
     gast.Attribute: lambda node: (node.value,),
     gast.UnaryOp: lambda node: (node.operand,),
     gast.Subscript: operator.attrgetter("value", "slice"),
+    gast.Assign: lambda node: [*node.targets, node.value],
+    gast.Expr: lambda node: (node.value,),
+    gast.For: lambda node: [node.target, node.iter, *node.body, *node.orelse],
+    gast.If: lambda node: [node.test, *node.body, *node.orelse],
+    gast.Module: lambda node: [*node.body, *node.type_ignores],
 }
 
 
