@@ -44,6 +44,7 @@ def nodes_of(tree):
 def test_the_walks_find_what_gast_walk_finds(index):
     node = nodes_of(gast.parse(SOURCE))[index]
     every = list(gast.walk(node))
+    assert [id(n) for n in S.walk_nodes(node)] == [id(n) for n in every]      # its order too
     assert sorted(map(id, S.name_nodes(node))) == sorted(id(n) for n in every if isinstance(n, gast.Name))
     assert sorted(map(id, S.call_nodes(node))) == sorted(id(n) for n in every if isinstance(n, gast.Call))
     # operand_nodes: walk_nodes' breadth-first order without operators and contexts
