@@ -1,6 +1,7 @@
 """The tree walks every pass uses (core/syntax.py) find what ``gast.walk`` finds, and the
 shape analyses' optimistic fixed point (analysis/fixed_point.py) finds the same facts
-whether or not it is told which names each value mentions."""
+whether or not it is told which names each value mentions. The annotation keys the
+walks' callers read (core/anno.py) stay one object each when copied or pickled."""
 
 import random
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from astgrad.analysis import fixed_point
+from astgrad.core import anno
 from astgrad.core import syntax as S
 
 SOURCE = '''
@@ -22,6 +24,10 @@ def f(x: "ann", y=g(1), *args, k: int = 2, **kw):
         while not (i and j or k):
             if c is not None:
                 return f"{a!r} {g(b):>{w}}"
+            else:
+                k = r(c)
+    else:
+        h(a, key=e(2))
     def inner(p: z(1) = m(2)):
         return p
     return a
@@ -38,6 +44,7 @@ def nodes_of(tree):
 def test_the_walks_find_what_gast_walk_finds(index):
     node = nodes_of(gast.parse(SOURCE))[index]
     every = list(gast.walk(node))
+    assert [id(n) for n in S.walk_nodes(node)] == [id(n) for n in every]      # its order too
     assert sorted(map(id, S.name_nodes(node))) == sorted(id(n) for n in every if isinstance(n, gast.Name))
     assert sorted(map(id, S.call_nodes(node))) == sorted(id(n) for n in every if isinstance(n, gast.Call))
     # operand_nodes: walk_nodes' breadth-first order without operators and contexts
@@ -93,3 +100,28 @@ def test_assume_finds_the_same_facts_told_what_each_value_mentions(seed, count):
     _old_assume(definitions, expected, fact_of_in(expected))
     fixed_point.assume(definitions, found, fact_of_in(found), mentions=lambda value: value[1])
     assert found == expected
+
+
+def test_annotation_keys_are_singletons_with_distinct_descriptions():
+    import copy
+    import pickle
+    keys = [value for value in vars(anno.Key).values() if isinstance(value, anno.Key)]
+    assert len(keys) > 30 and len({key.value for key in keys}) == len(keys)
+    assert all(getattr(anno.Key, key.name) is key for key in keys)
+    node = S.name("x")
+    anno.set(node, anno.Key.SAVE, 1)
+    copied = S.copy(node)
+    assert anno.get(copied, anno.Key.SAVE) == 1 and list(anno.annotations(copied)) == [anno.Key.SAVE]
+    assert copy.deepcopy(anno.Key.SAVE) is anno.Key.SAVE
+    assert pickle.loads(pickle.dumps(anno.Key.LIVE_OUT)) is anno.Key.LIVE_OUT
+    with pytest.raises(TypeError):
+        anno.set(node, "SAVE", 1)
+
+
+def test_a_repeated_key_description_is_refused():
+    class Keys(anno.Key):
+        __slots__ = ()
+        FIRST = "the same words"
+        SECOND = "the same words"
+    with pytest.raises(ValueError, match="SECOND and FIRST"):
+        anno._make_members(Keys)

@@ -33,6 +33,7 @@ def remove_dead_code(body):
 # (mark, whether the statement it marks restores, whether it is kept by the stack's name)
 _MARKS = ((Key.SAVE_ID, False, False), (Key.RESTORE_ID, True, False),
           (Key.ITEM_PUSH, False, True), (Key.ITEM_POP, True, True))
+_MARK_KEYS = frozenset(key for key, _, _ in _MARKS)
 
 
 def _saves_and_restores(body, facts):
@@ -44,8 +45,8 @@ def _saves_and_restores(body, facts):
     for index, top in enumerate(body):
         for stmt in walk.walk_statements([top]):
             marks = anno.annotations(stmt)
-            if not marks:
-                continue
+            if _MARK_KEYS.isdisjoint(marks):
+                continue        # most statements: an adjoint's, annotated with other keys
             for key, restores, by_stack in _MARKS:
                 mark = marks.get(key)
                 if mark is not None:

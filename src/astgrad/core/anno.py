@@ -4,23 +4,24 @@ Stages record analysis results on gast nodes (which object a call resolves to,
 which statement saves a value, which names are live after a statement) so later
 stages can read them. Every key is declared once in :class:`Key`, with a line
 saying what it holds, and read and written only through :func:`get`,
-:func:`set` and :func:`has`; a key missing from the enum cannot be used by
+:func:`set` and :func:`has`; a key missing from the class cannot be used by
 mistake. Annotations live in one dict per node, so ``copy.deepcopy`` of a tree
 keeps them.
 """
 
-import enum
-
 _SLOT = SLOT = "_astgrad_anno"     # the attribute holding a node's annotations
 
 
-@enum.unique       # a repeated description would silently make two keys one
-class Key(enum.Enum):
-    """The annotation keys, one per analysis result, grouped by the stage that writes them."""
+class Key:
+    """The annotation keys, one per analysis result, grouped by the stage that writes them.
 
-    # Keys are compared by identity; Enum's own __hash__ (the name's hash, computed in
-    # Python) made every annotation lookup cost twice what the dict lookup does.
-    __hash__ = object.__hash__
+    Each is a member of this class made from its description (see ``_make_members``),
+    with a ``name`` and a ``value`` as an enum's: equal to itself only and hashed by
+    identity. Not an ``enum.Enum``: before Python 3.12 reading ``Key.SAVE`` off an enum
+    class runs its metaclass's ``__getattr__`` hook, three times what reading a class
+    attribute costs, and every annotation lookup reads a key."""
+
+    __slots__ = ("name", "value")
 
     # frontend (normalize; the modes and templates write TARGET and METHOD on calls they make)
     TARGET = "the Python object a call or name resolves to"
@@ -70,9 +71,34 @@ class Key(enum.Enum):
     # forward mode
     TANGENT_OF = "the primal name whose tangent this statement writes"
 
-    # A key is equal to itself only (members are singletons): hashing by identity agrees
-    # with that, in C, where Enum's own __hash__ runs Python code at every lookup.
-    __hash__ = object.__hash__
+    def __repr__(self):
+        return f"<Key.{self.name}>"
+
+    def __reduce__(self):
+        return getattr, (Key, self.name)        # the one member of that name
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _make_members(cls):
+    """Replace each description in ``cls`` by the member holding it; a repeated
+    description would silently make two keys one: it is refused."""
+    names = {}
+    for name, value in list(vars(cls).items()):
+        if name.isupper() and isinstance(value, str):
+            if value in names:
+                raise ValueError(f"duplicate annotation key description: {name} and {names[value]}")
+            names[value] = name
+            member = object.__new__(cls)
+            member.name, member.value = name, value
+            setattr(cls, name, member)
+
+
+_make_members(Key)
 
 
 # Facts computed for every statement from the statements around it and never changed

@@ -228,9 +228,9 @@ def _call_children(node):
     return [node.func, *node.args, *node.keywords]
 
 
-# The children of the commonest expressions, in the order of their fields but operators
-# and contexts (OPERAND_FIELDS), for the walks above: one lookup and one call per node
-# instead of the general loop over fields.
+# The children of the commonest expressions and statements, in the order of their
+# fields but operators and contexts (OPERAND_FIELDS), for the walks above: one lookup
+# and one call per node instead of the general loop over fields.
 _COMMON_CHILDREN = {
     gast.Name: lambda node: _NOTHING if node.annotation is None else (node.annotation,),
     gast.Constant: lambda node: _NOTHING,
@@ -239,6 +239,11 @@ _COMMON_CHILDREN = {
     gast.Attribute: lambda node: (node.value,),
     gast.UnaryOp: lambda node: (node.operand,),
     gast.Subscript: operator.attrgetter("value", "slice"),
+    gast.Assign: lambda node: [*node.targets, node.value],
+    gast.Expr: lambda node: (node.value,),
+    gast.For: lambda node: [node.target, node.iter, *node.body, *node.orelse],
+    gast.If: lambda node: [node.test, *node.body, *node.orelse],
+    gast.Module: lambda node: [*node.body, *node.type_ignores],
 }
 
 

@@ -27,6 +27,10 @@ _SIMPLE = frozenset({gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gas
                      gast.Global, gast.Nonlocal, gast.Assert})
 
 
+# Statements with exactly a body and an ``else`` block (the walkers' fast path).
+_BODY_AND_ELSE = frozenset({gast.If, gast.For, gast.While, gast.AsyncFor})
+
+
 # Fields that hold a name, a string or a number in every node type, never a node: the
 # walks (here and in syntax.py) skip them (a Name's id, an Attribute's attr, a Constant's kind, ...).
 _SCALAR_FIELDS = frozenset({"id", "attr", "type_comment", "kind", "is_async", "conversion", "level",
@@ -69,6 +73,8 @@ def _slots(stmt):
     the owner is ``stmt`` itself or one of its ``except`` handlers."""
     if type(stmt) in _SIMPLE or isinstance(stmt, _DEFINITIONS):
         return []
+    if type(stmt) in _BODY_AND_ELSE and type(stmt.body) is list and type(stmt.orelse) is list:
+        return [(stmt, "body"), (stmt, "orelse")]
     slots = [(stmt, "body")] if isinstance(getattr(stmt, "body", None), list) else []
     slots += [(handler, "body") for handler in getattr(stmt, "handlers", None) or ()]
     slots += [(stmt, field) for field in _BLOCK_FIELDS[1:]
@@ -84,6 +90,8 @@ def _store(owner, field, block):
 
 def inner_blocks(stmt):
     """The statement lists directly inside ``stmt`` (not their nested ones)."""
+    if type(stmt) in _BODY_AND_ELSE and type(stmt.body) is list and type(stmt.orelse) is list:
+        return [stmt.body, stmt.orelse]         # the commonest: without looking at each field
     return [getattr(owner, field) for owner, field in _slots(stmt)]
 
 

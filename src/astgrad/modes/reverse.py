@@ -328,10 +328,17 @@ def _seed_fits_any_shape(body, output):
     a stacking and a reduction along an axis, whose adjoints need the seed with the
     output's axes, which a one-element output (shape (1, 1)) has (see ``transform``)."""
     for stmt in S.statements(body):
-        if not (isinstance(stmt, gast.Assign) and any(output in S.stored_names(t) for t in stmt.targets)):
+        if not (isinstance(stmt, gast.Assign) and any(_stores(t, output) for t in stmt.targets)):
             continue
         op = ops.describe(stmt.value)
         name = getattr(op.key, "__name__", "") if op.kind is OpKind.CALL else ""
         if name in _NEED_AXES or name in _REDUCTIONS and (len(op.args) > 1 or op.kwargs):
             return False
     return True
+
+
+def _stores(target, name):
+    """Whether the assignment target ``target`` binds ``name``."""
+    if type(target) is gast.Name:       # the commonest, without a walk
+        return target.id == name and isinstance(target.ctx, gast.Store)
+    return name in S.stored_names(target)
