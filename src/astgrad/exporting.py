@@ -323,7 +323,8 @@ class _Module:
         text = ast.dump(ast.parse(with_docstring(source, "_", "", prologue)))     # comments aside
         if text in self.texts and compiled is not self.exported:
             defined = self.done[compiled] = self.texts[text]
-            self._describe_again(defined, name, description)
+            if not self.twin_suffix:
+                self._describe_again(defined, name, description)
             return defined
         self.texts.setdefault(text, name)
         self.written[name] = (len(self.functions), source, prologue)
@@ -333,8 +334,9 @@ class _Module:
     def _describe_again(self, defined, name, description):
         """The def of ``defined`` said it was called by ``name``, now defined as ``defined``
         itself: it takes the description of ``name`` (which names who calls that)."""
-        position, source, prologue = self.written.get(defined, (None, None, None))
-        if position is not None and f" {name} calls" in self.functions[position].partition('"""\n')[0]:
+        position, source, prologue = self.written.get(defined, (len(self.functions), None, None))
+        written = self.functions[position] if position < len(self.functions) else ""
+        if written.startswith(f"def {defined}(") and f" {name} calls" in written.partition('"""\n')[0]:
             self.functions[position] = with_docstring(source, defined, description, prologue)
 
     def _defined_under(self, obj, name):
