@@ -6,6 +6,8 @@ of an exported second derivative taken with respect to an argument holding array
 list, a dict: a TypeError; an object: silently zero). Each module is exported once,
 loaded, and compared with ``astgrad.hvp``; each passes the linter."""
 
+import ast
+import collections
 import dataclasses
 import importlib.util
 import inspect
@@ -43,6 +45,7 @@ def object_of_weights(params, x):
 
 
 _LOADED = {}
+_TEXTS = {}         # (fn, wrt, mode, order) -> the exported module's text
 
 
 def _load(fn, wrt, mode, order, tmp_path):
@@ -54,7 +57,7 @@ def _load(fn, wrt, mode, order, tmp_path):
 
 
 def _export(fn, wrt, mode, order, tmp_path):
-    text = astgrad.export(fn, wrt, mode=mode, order=order)
+    text = _TEXTS[(fn, wrt, mode, order)] = astgrad.export(fn, wrt, mode=mode, order=order)
     assert lint_problems(text) == []
     path = tmp_path / f"exported_{fn.__name__}_{mode}_{order}.py"
     path.write_text(text)
@@ -108,8 +111,14 @@ def test_tree_map_programs_export_at_order_two(fn, mode, tmp_path):
     derivatives of sequences of lengths 1 and 0'). A helper handed np.sin: its variant
     calls the helper itself, whose name the variant has in the module (ExportError: the
     name means two different objects; now read on its module), and its gradient's
-    variant bound the function it never calls (a linter's unused name)."""
+    variant bound the function it never calls (a linter's unused name). A derivative
+    generated twice (the helper's, for the program's call and its own recursive call) is
+    defined once, the other name an alias of it."""
     exported, signature = _load(fn, 0, mode, 2, tmp_path)
+    defs = [node for node in ast.parse(_TEXTS[(fn, 0, mode, 2)]).body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith(("grad_", "jvp_"))]
+    bodies = collections.Counter(ast.dump(ast.Module(body=node.body[1:], type_ignores=[])) for node in defs)
+    assert len(defs) > 1 and max(bodies.values()) == 1
     seed = list(signature.parameters)[-1]
     x = X.copy()
     got = exported(x, 0.8, **{seed: V})

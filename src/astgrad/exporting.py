@@ -9,6 +9,7 @@ carries a docstring saying what it differentiates, with respect to what, and fro
 source (a hash) with which astgrad version.
 """
 
+import ast
 import builtins
 import hashlib
 import importlib
@@ -172,9 +173,11 @@ class _Module:
         self.done = {}                  # function added -> the name it is defined under
         self.namespaces = {}            # name -> astgrad module the code reads attributes of
         self.attributes = {}            # name -> the attributes the code reads on it
-        self.texts = {}                 # a derivative's text under a placeholder name -> its name
+        self.texts = {}                 # a derivative's code under a placeholder name -> its name
+        self.written = {}               # name -> (position in functions, source, prologue) of a def
         self.renamed = {}               # (name astgrad bound, id of its value) -> module-level name
         self.twin_suffix = ""           # while a zero-safe twin is added: its callees' suffix
+        self.exported = None            # the derivative the module exports (added first)
 
     def bind(self, name, obj, caller=None):
         """``name`` at module level means ``obj`` (read by ``caller``): import or define it.
@@ -286,6 +289,8 @@ class _Module:
                 self.aliases.append(f"{name} = {self.done[compiled]}\n")
             return self.done[compiled]
         self.done[compiled] = name
+        if self.exported is None:
+            self.exported = compiled
         self.names.setdefault(name, compiled)
         source = unread_calls_alone(compiled.source) if source is None else source
         for owner, attributes in attributes_read(source).items():
@@ -311,15 +316,28 @@ class _Module:
         return self._define(compiled, source, name, description, prologue)
 
     def _define(self, compiled, source, name, description, prologue):
-        """Append the def of ``compiled``; a zero-safe twin whose text is a derivative's
-        already defined is not written again: the name it is defined under."""
-        text = with_docstring(source, "_", "", prologue)
-        if self.twin_suffix and text in self.texts:
-            self.done[compiled] = self.texts[text]
-            return self.texts[text]
+        """Append the def of ``compiled``; a derivative whose text is one already defined
+        (a zero-safe twin as its plain code; a callee's derivative generated twice, for
+        two callers) is not written again: the name it is defined under. The exported
+        derivative is always defined under its own name."""
+        text = ast.dump(ast.parse(with_docstring(source, "_", "", prologue)))     # comments aside
+        if text in self.texts and compiled is not self.exported:
+            defined = self.done[compiled] = self.texts[text]
+            if not self.twin_suffix:
+                self._describe_again(defined, name, description)
+            return defined
         self.texts.setdefault(text, name)
+        self.written[name] = (len(self.functions), source, prologue)
         self.functions.append(with_docstring(source, name, description, prologue))
         return name
+
+    def _describe_again(self, defined, name, description):
+        """The def of ``defined`` said it was called by ``name``, now defined as ``defined``
+        itself: it takes the description of ``name`` (which names who calls that)."""
+        position, source, prologue = self.written.get(defined, (len(self.functions), None, None))
+        written = self.functions[position] if position < len(self.functions) else ""
+        if written.startswith(f"def {defined}(") and f" {name} calls" in written.partition('"""\n')[0]:
+            self.functions[position] = with_docstring(source, defined, description, prologue)
 
     def _defined_under(self, obj, name):
         """Whether generated code ``obj`` is defined as ``name`` (a zero-safe twin whose

@@ -150,6 +150,7 @@ class Sharing:
         self.prepare = prepare          # fn -> its normalized code, to read what a callee does
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.statements = list(walk.walk_statements(body))
+        self._binding_index = None      # name -> the statements binding it (see _bindings)
         self.alias = {}
         self.element_of = {}            # e -> containers it was read out of
         self.views = {}                 # c -> names read out of c that may be views of it
@@ -242,8 +243,7 @@ class Sharing:
         if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
                 and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int):
             return None
-        bindings = [s for s in self.statements if isinstance(s, (gast.Assign, gast.For))
-                    and value.value.id in S.stored_names(s.targets[0] if isinstance(s, gast.Assign) else s.target)]
+        bindings = self._bindings(value.value.id)
         if len(bindings) != 1 or not isinstance(bindings[0], gast.Assign) \
                 or not isinstance(bindings[0].targets[0], gast.Name) or not isinstance(bindings[0].value, gast.Tuple):
             return None
@@ -392,8 +392,7 @@ class Sharing:
 
     def is_dict_built_here(self, name):
         """Every value bound to ``name`` is a dict literal made by the function."""
-        bindings = [s for s in self.statements if isinstance(s, (gast.Assign, gast.For))
-                    and name in S.stored_names(s.targets[0] if isinstance(s, gast.Assign) else s.target)]
+        bindings = self._bindings(name)
         return name in self.locals and name not in self.params and bool(bindings) and all(
             isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and isinstance(s.value, gast.Dict) for s in bindings)
@@ -409,8 +408,10 @@ class Sharing:
         return name in self._built_here
 
     def _bindings(self, name):
-        return [s for s in self.statements if isinstance(s, (gast.Assign, gast.For))
-                and name in S.stored_names(s.targets[0] if isinstance(s, gast.Assign) else s.target)]
+        """The assignments and for loops binding ``name`` (indexed once: not quadratic)."""
+        if self._binding_index is None:
+            self._binding_index = _index_bindings(self.statements)
+        return list(self._binding_index.get(name, ()))
 
     @staticmethod
     def _literal_or_name(stmt):
@@ -936,6 +937,16 @@ class _Unshared(_ForwardAnalysis):
         else:
             return False
         return isinstance(owner, gast.Name) and owner.id in self.containers
+
+
+def _index_bindings(statements):
+    """name -> the assignments and for loops among ``statements`` binding it."""
+    index = {}
+    for stmt in statements:
+        if isinstance(stmt, (gast.Assign, gast.For)):
+            for name in S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target):
+                index.setdefault(name, []).append(stmt)
+    return index
 
 
 def _containers_built_here(params, body, flat=False):

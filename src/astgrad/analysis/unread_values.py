@@ -90,11 +90,12 @@ class UnreadValues:
         kept = {id(s): anno.get(s, Key.LIVE_OUT) for s in statements}
         try:
             unread_stacks, restores, live_after = set(self.stacks), {}, {}
+            pops = _pops(statements) if unread_stacks else {}
             for _ in range(_MAX_PASSES):
                 dataflow.liveness(self.body, self.live_at_end, self._reads(unread_stacks, restores),
                                   dead=lambda stmt: self._unread_assignment(stmt, unread_stacks))
                 live_after = {id(s): frozenset(anno.get(s, Key.LIVE_OUT)) for s in statements}
-                still = {s for s in unread_stacks if not _popped_value_read(statements, s, live_after)}
+                still = {s for s in unread_stacks if not _popped_value_read(pops, s, live_after)}
                 seen = {id(s): self._seen_after(_restored(s)[0].id, live_after[id(s)], still)
                         for s in statements if _restored(s) is not None}
                 if still == unread_stacks and seen == restores:
@@ -231,19 +232,26 @@ def _pushed_onto(stmt):
     return None
 
 
-def _popped_value_read(statements, stack, live_after):
-    """Whether some ``n = stack.pop()`` leaves ``n`` live (a pop anywhere else, as a
-    statement of its own, or inside an expression, counts as read but for a bare
-    ``stack.pop()`` whose value is dropped)."""
+def _pops(statements):
+    """stack -> the (statement, ``stack.pop()`` call) pairs of ``statements``, the
+    bare ``stack.pop()`` statements whose value is dropped left out: found once for
+    every pass of the fixed point (a walk of all statements per stack made it quadratic)."""
+    pops = {}
     for stmt in statements:
         for node in _own_nodes(stmt):
-            if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-                    and node.func.attr == "pop" and isinstance(node.func.value, gast.Name)
-                    and node.func.value.id == stack):
-                continue
-            if isinstance(stmt, gast.Expr) and stmt.value is node:
-                continue
-            if not (isinstance(stmt, gast.Assign) and stmt.value is node and isinstance(stmt.targets[0], gast.Name)
-                    and stmt.targets[0].id not in live_after.get(id(stmt), ())):
-                return True
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "pop" \
+                    and isinstance(node.func.value, gast.Name) \
+                    and not (isinstance(stmt, gast.Expr) and stmt.value is node):
+                pops.setdefault(node.func.value.id, []).append((stmt, node))
+    return pops
+
+
+def _popped_value_read(pops, stack, live_after):
+    """Whether some ``n = stack.pop()`` of ``pops`` (see ``_pops``) leaves ``n`` live (a
+    pop anywhere else, as a statement of its own, or inside an expression, counts as read
+    but for a bare ``stack.pop()`` whose value is dropped)."""
+    for stmt, node in pops.get(stack, ()):
+        if not (isinstance(stmt, gast.Assign) and stmt.value is node and isinstance(stmt.targets[0], gast.Name)
+                and stmt.targets[0].id not in live_after.get(id(stmt), ())):
+            return True
     return False

@@ -17,7 +17,7 @@ import gast
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
-from .adjoint_state import SET, UNSET, ZERO, Changes, join, state_of
+from .adjoint_state import UNSET, ZERO, Changes, Watched, is_set, join, state_of
 from .save_code import method_call
 
 
@@ -34,13 +34,17 @@ class ControlFlowAdjoints:
         mark = self.mode.namer.mark()
         while True:
             self.mode.namer.back_to(mark)
-            entry = Changes(state, {adjoint: ZERO for adjoint in pre})
+            entry = Watched(state, {adjoint: ZERO for adjoint in pre})
             (then, s1), (orelse, s2) = (self._branch(stmt, block, tail, entry)
                                         for block, tail in ((stmt.body, tails[0]), (stmt.orelse, tails[1])))
-            found_pre, found_tails = set(), (set(), set())
+            read, found_pre, found_tails = set(entry.read), set(), (set(), set())
             if not self._branches_disagree(entry, s1, s2, found_pre, found_tails):
                 break
-            if not found_pre:       # zeros at the branches' ends settle it: the code is made already
+            if not found_pre & read:
+                # zeros at the branches' ends settle it, and zeros before the if change no
+                # code (neither branch asked whether those adjoints were unset): made already
+                entry.own.update((adjoint, ZERO) for adjoint in found_pre)
+                pre |= found_pre
                 self._end_with_zeros(stmt, then, s1, found_tails[0])
                 self._end_with_zeros(stmt, orelse, s2, found_tails[1])
                 break
@@ -96,11 +100,15 @@ class ControlFlowAdjoints:
         out would generate the same code."""
         pre, tail = set(), set()
         mark = self.mode.namer.mark()
+        reached = {}
         while True:
             entry0 = Changes(state, {adjoint: ZERO for adjoint in pre})
-            body, entry, exit_state = self._iterate(stmt, entry0, tail, mark)
+            body, entry, exit_state = self._iterate(stmt, entry0, reached, pre, tail, mark)
+            if body is None:
+                continue            # adjoints found to need zeros before the loop: added to pre
             if not self._iterations_disagree(entry0, entry, exit_state, pre, tail):
                 break
+            reached = entry.own
         out = [self.sweep.zero_init(self._primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
                for a in sorted(pre)]
         out.append(self.loop_header(stmt, body))
@@ -110,9 +118,15 @@ class ControlFlowAdjoints:
         _write_over(state, entry0, entry.own)
         return out, state
 
-    def _iterate(self, stmt, entry0, tail, mark):
-        """The loop body's code at the fixed point of its entry states."""
-        entry = Changes(entry0)
+    def _iterate(self, stmt, entry0, reached, pre, tail, mark):
+        """The loop body's code at the fixed point of its entry states, starting from the
+        entry states an earlier pass ``reached`` (joined with ``entry0``: more zeros before
+        the loop, or at the body's end, only ever add to what an iteration sets, so that
+        point is on the way to the fixed point and the passes up to it need not be made
+        again). An adjoint unset before the loop that an iteration sets ends in ``pre``
+        whatever the later passes find: it is added at once and (None, None, None)
+        returned, for the caller to start again with its zeros."""
+        entry = Changes(entry0, {adjoint: join(state_of(entry0, adjoint), state) for adjoint, state in reached.items()})
         for _ in range(20):
             self.mode.namer.back_to(mark)
             self.mode.last_line = None
@@ -125,6 +139,13 @@ class ControlFlowAdjoints:
                                       for adjoint, state in exit_state.own.items()})
             if not _changed(joined, entry, joined.keys() | entry.keys()):
                 break
+            unset_before = {adjoint for adjoint, state in exit_state.own.items()
+                            if state is not UNSET and state_of(entry0, adjoint) is UNSET}
+            if unset_before:
+                pre |= unset_before
+                reached.clear()
+                reached.update(joined.own)
+                return None, None, None
             entry = joined
         return body, entry, exit_state
 
@@ -169,7 +190,7 @@ class ControlFlowAdjoints:
         body, state = self.sweep.block(stmt.body, state)
         if enumerating:
             seq = stmt.iter.args[0]
-            if item in mode.active and state_of(state, mode.adjoint(item)) is SET \
+            if item in mode.active and is_set(state, mode.adjoint(item)) \
                     and mode.derivative_of(seq) is not None:
                 node = S.assign(mode.adjoint(seq.id), mode.helper_call(
                     "unloop_item", [S.name(mode.adjoint(item)), S.copy(seq), S.name(index)]))

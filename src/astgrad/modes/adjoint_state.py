@@ -32,6 +32,18 @@ def state_of(states, adjoint):
     return states.get(adjoint, UNSET)
 
 
+def is_set(states, adjoint):
+    """Whether ``adjoint`` is SET in ``states``: the question of the code that treats a
+    ZERO adjoint as an UNSET one (no contribution from it, the first to it assigns it),
+    which a :class:`Watched` state does not note."""
+    while isinstance(states, Changes):
+        own = states.own
+        if adjoint in own:
+            return own[adjoint] is SET
+        states = states.base
+    return states.get(adjoint) is SET
+
+
 class Changes:
     """The adjoint states of one branch, or of one pass over a loop's body: the states
     it sets (``own``) over the states before it (``base``, a dict or another Changes),
@@ -55,3 +67,19 @@ class Changes:
 
     def keys(self):
         return self.own.keys()
+
+
+class Watched(Changes):
+    """Changes that note the adjoints whose states were read through them by
+    :func:`state_of` (``read``): the code made under them depends on whether those are
+    UNSET or ZERO; for the others, UNSET and ZERO made the same code."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, base, own=None):
+        super().__init__(base, own)
+        self.read = set()
+
+    def get(self, adjoint, default=None):
+        self.read.add(adjoint)
+        return super().get(adjoint, default)

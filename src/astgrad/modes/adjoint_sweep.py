@@ -17,7 +17,7 @@ from ..core.anno import Key
 from ..core.ops import OpKind
 from ..rules import registry
 from .adjoint_control import ControlFlowAdjoints
-from .adjoint_state import SET, UNSET, state_of
+from .adjoint_state import SET, UNSET, is_set, state_of
 from .save_code import method_call, restore_statement
 from .templates import BindError, instantiate
 from .try_steps import adjoint_try
@@ -70,7 +70,7 @@ class AdjointSweep:
         name = stmt.targets[0].id
         if name in self.mode.active:
             adjoint = self.mode.adjoint(name)
-            if state_of(state, adjoint) is SET and op.differentiable:
+            if is_set(state, adjoint) and op.differentiable:
                 contributions = self.contributions(stmt, op, adjoint)
                 if contributions:
                     out.extend(self.mode.line_comment(stmt))
@@ -125,7 +125,7 @@ class AdjointSweep:
         target = stmt.targets[0]
         name, value = target.value.id, stmt.value
         out = []
-        if name in mode.active and state_of(state, mode.adjoint(name)) is SET:
+        if name in mode.active and is_set(state, mode.adjoint(name)):
             out.extend(mode.line_comment(stmt))
             adjoint = mode.adjoint(name)
             part = gast.Subscript(value=S.name(adjoint), slice=S.copy(target.slice), ctx=gast.Load())
@@ -149,7 +149,7 @@ class AdjointSweep:
         call = stmt.value
         owner, value = call.func.value, call.args[0]
         out = []
-        if owner.id in mode.active and state_of(state, mode.adjoint(owner.id)) is SET:
+        if owner.id in mode.active and is_set(state, mode.adjoint(owner.id)):
             out.extend(mode.line_comment(stmt))
             adjoint = mode.adjoint(owner.id)
             if mode.derivative_of(value) is not None:
@@ -171,7 +171,7 @@ class AdjointSweep:
             return stmt
         target = stmt.targets[0].id
         value = stmt.value
-        if state_of(state, target) is SET:
+        if is_set(state, target):
             value = gast.BinOp(left=S.name(target), op=gast.Add(), right=value)
         state[target] = SET
         return S.assign(target, value)
