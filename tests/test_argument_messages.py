@@ -167,6 +167,24 @@ def test_a_plain_object_not_differentiated_or_holding_no_float_keeps_working():
     assert_close(g[1], 2 * y, rtol=1e-12, atol=1e-12)
 
 
+def _exported(f, name, **options):
+    namespace = {"__name__": "exported"}
+    exec(compile(astgrad.export(f, **options), "exported.py", "exec"), namespace)
+    return namespace[name]
+
+
+def test_an_exported_gradient_refuses_a_plain_object_as_astgrad_does():
+    g = _exported(loss, "grad_loss")
+    with pytest.raises(TypeError, match=r"grad_loss: argument 'p' is an object of the class Params, which is "
+                                        r'not a dataclass; .*wrt="p\.w"'):
+        g(P, X)
+    expected = numerical_grad(lambda b: loss_of_w(P.w, b, X), (P.b,), wrt=0)
+    assert_close(g(ParamsRecord(P.w, P.b), X)["b"], expected, rtol=1e-5, atol=1e-7)
+    by_path = _exported(loss, "grad_loss_parts", wrt="p.w")
+    assert_close(by_path(P, X), numerical_grad(lambda w: loss_of_w(w, P.b, X), (P.w,), wrt=0), rtol=1e-5, atol=1e-7)
+    assert "plain_objects_refused" not in astgrad.export(loss_of_w)     # no attribute read: no check
+
+
 def _line_of(fn, text):
     lines, first = inspect.getsourcelines(fn)
     return first + next(i for i, line in enumerate(lines) if text in line)

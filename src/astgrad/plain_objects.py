@@ -19,26 +19,26 @@ import numpy
 
 from .records import is_record, record_items
 
-_NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
+_NOT_PLAIN_OBJECTS = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
               functools.partial, BaseException, numpy.ndarray, numpy.generic)
-_LIBRARY_MODULES = frozenset(sys.stdlib_module_names) | {"builtins", "numpy", "astgrad", "scipy", "dask",
+_LIBRARY_PACKAGES = frozenset(sys.stdlib_module_names) | {"builtins", "numpy", "astgrad", "scipy", "dask",
                                                          "numba", "torch", "jax", "jaxlib", "autograd"}
-_DEPTH = 8          # how deep a search for a float among attributes and items goes
+_SEARCH_DEPTH = 8          # how deep a search for a float among attributes and items goes
 
 
 def is_plain_object(x):
     """An instance of a user's class (not a dataclass, not a list, tuple or dict, not a
     function), with attributes in a ``__dict__`` or ``__slots__``."""
     kind = type(x)
-    if isinstance(x, (_NOT_PLAIN, list, tuple, dict, str, bytes)) or x is None or is_record(x):
+    if isinstance(x, (_NOT_PLAIN_OBJECTS, list, tuple, dict, str, bytes)) or x is None or is_record(x):
         return False
     top = (getattr(kind, "__module__", "") or "").split(".")[0]
-    if top in _LIBRARY_MODULES and not (kind is types.SimpleNamespace):
+    if top in _LIBRARY_PACKAGES and not (kind is types.SimpleNamespace):
         return False
-    return hasattr(x, "__dict__") or bool(_slot_names(kind))
+    return hasattr(x, "__dict__") or bool(_plain_slot_names(kind))
 
 
-def _slot_names(kind):
+def _plain_slot_names(kind):
     names = []
     for klass in kind.__mro__:
         slots = klass.__dict__.get("__slots__", ())
@@ -46,25 +46,25 @@ def _slot_names(kind):
     return [name for name in names if name not in ("__dict__", "__weakref__")]
 
 
-def attributes(x):
+def plain_attributes(x):
     """(name, value) for each stored attribute of a plain object."""
     found = dict(vars(x)) if hasattr(x, "__dict__") else {}
-    for name in _slot_names(type(x)):
+    for name in _plain_slot_names(type(x)):
         if name not in found and hasattr(x, name):
             found[name] = getattr(x, name)
     return list(found.items())
 
 
-def _is_float(x):
+def _is_float_leaf(x):
     dtype = getattr(x, "dtype", None)
     if isinstance(dtype, numpy.dtype) and hasattr(x, "shape"):
         return dtype.kind in "fc"
     return isinstance(x, (float, complex))
 
 
-def float_path(x, depth=_DEPTH, seen=None):
+def float_path(x, depth=_SEARCH_DEPTH, seen=None):
     """The path (``".w"``, ``"['a'][0]"``) to a float held by ``x``, or None."""
-    if _is_float(x):
+    if _is_float_leaf(x):
         return ""
     if depth == 0:
         return None
@@ -73,7 +73,7 @@ def float_path(x, depth=_DEPTH, seen=None):
         return None
     seen.add(id(x))
     if is_record(x) or is_plain_object(x):
-        parts = [(f".{name}", item) for name, item in (record_items(x) if is_record(x) else attributes(x))]
+        parts = [(f".{name}", item) for name, item in (record_items(x) if is_record(x) else plain_attributes(x))]
     elif isinstance(x, dict):
         parts = [(f"[{key!r}]", item) for key, item in x.items()]
     elif isinstance(x, (list, tuple)):
@@ -87,7 +87,7 @@ def float_path(x, depth=_DEPTH, seen=None):
     return None
 
 
-def plain_object_in(x, depth=_DEPTH):
+def plain_object_in(x, depth=_SEARCH_DEPTH):
     """(path, object) for the first plain object holding a float found in ``x`` (``x``
     itself, or an item or field of lists, tuples, dicts and dataclasses it holds), or None."""
     if is_plain_object(x):
@@ -129,3 +129,10 @@ def refuse_plain_argument(x, label, transform, constant, paths=True):
         f"of other objects, and does not answer None for it (that would read as a zero gradient, "
         f"although the result depends on {where}). Make {kind} a @dataclasses.dataclass, {with_path}, "
         f"or {constant}")
+
+
+def plain_objects_refused(transform, **arguments):
+    """An exported derivative's first check (export_guards.py): the TypeError above for an
+    argument it differentiates that is, or holds, a plain object with floats."""
+    for name, value in arguments.items():
+        refuse_plain_argument(value, name, transform, "export the derivative with respect to another argument")
