@@ -650,7 +650,7 @@ class Derivative(StandIn):
         _refuse_complex(values, "grad")
         leading = self._leading
         _refuse_bool(tuple(leading) + tuple(values), self.wrt, len(leading), "grad")
-        self._refuse_plain_objects(tuple(leading) + tuple(values))
+        _refuse_plain_items(self, tuple(leading) + tuple(values))
         for receiver in leading:
             check_receiver(receiver, self.function)
         code = self._current() if self._versions is None else self._versions.for_call(values)
@@ -674,18 +674,6 @@ class Derivative(StandIn):
                       for position, path in self.items)
         grads = grads[0] if self.single else grads
         return (value, grads) if self.with_value else grads
-
-    def _refuse_plain_objects(self, values):
-        """A TypeError for a wrt item that is (or holds) an object of a plain class holding
-        floats (plain_objects.py): its gradient would be None."""
-        names = list(_underlying(self.function).__code__.co_varnames)
-        kind = "value_and_grad" if self.with_value else "grad"
-        for position, path in self.items:
-            value = values[position]
-            for attr in path:
-                value = getattr(value, attr, None)
-            refuse_plain_argument(value, ".".join([names[position]] + list(path)), kind,
-                                  "leave it out of wrt= to hold it constant")
 
     def _run_unchecked(self, code, args):
         """``__call__`` for arguments that are all Python numbers or real NumPy arrays
@@ -771,6 +759,19 @@ class Derivative(StandIn):
 
     def __deepcopy__(self, memo):
         return self
+
+
+def _refuse_plain_items(derivative, values):
+    """A TypeError for a wrt item of a gradient that is (or holds) an object of a plain
+    class holding floats (plain_objects.py): its gradient would be None."""
+    names = list(_underlying(derivative.function).__code__.co_varnames)
+    kind = "value_and_grad" if derivative.with_value else "grad"
+    for position, path in derivative.items:
+        value = values[position]
+        for attr in path:
+            value = getattr(value, attr, None)
+        refuse_plain_argument(value, ".".join([names[position]] + list(path)), kind,
+                              "leave it out of wrt= to hold it constant")
 
 
 def _user_function(f):
