@@ -201,6 +201,9 @@ class Sharing:
             elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.list_to_tuple:
                 owner = self._name(value.args[0])       # tuple(xs): a new tuple of xs's items
                 yield name, set(self.contents.get(owner, set()))
+            elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _NEW_CONTAINERS:
+                held = self._names(value.args + [kw.value for kw in value.keywords])
+                yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
             elif _object_built(value):
                 held = self._names(_object_parts(value))
                 yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
@@ -294,8 +297,8 @@ class Sharing:
         arguments = call.args + [kw.value for kw in call.keywords]
         if target is not None and is_user_function(target):
             return self._shared_by_callee(call, target)
-        if call_is_fresh(call) or method in ("pop", "get"):
-            return set()
+        if call_is_fresh(call) or method in ("pop", "get") or target in _NEW_CONTAINERS:
+            return set()            # a new container holds its arguments: see _holds
         owner = [call.func.value] if method is not None else []
         if target is collections.defaultdict and _new_value_factory(call, self.locals):
             arguments = arguments[1:]       # defaultdict(float, ...): its defaults are new values
@@ -960,6 +963,9 @@ def _containers_built_here(params, body, flat=False):
             return containers
         containers = kept
 
+
+# containers made from their arguments, as a display is: new, holding what they are given
+_NEW_CONTAINERS = (collections.OrderedDict, collections.deque)
 
 # snapshot and saved_item copy an array, but hand any other object back as it is
 _MAY_RETURN_ARGUMENT = {runtime.snapshot, runtime.saved_item}
