@@ -24,6 +24,7 @@ _NOT_PLAIN_OBJECTS = (type, types.ModuleType, types.FunctionType, types.MethodTy
 _LIBRARY_PACKAGES = frozenset(sys.stdlib_module_names) | {"builtins", "numpy", "astgrad", "scipy", "dask",
                                                          "numba", "torch", "jax", "jaxlib", "autograd"}
 _SEARCH_DEPTH = 8          # how deep a search for a float among attributes and items goes
+_LEAVES = frozenset({numpy.ndarray, float, int, bool, str, type(None), numpy.float64, numpy.float32})
 
 
 def is_plain_object(x):
@@ -90,22 +91,27 @@ def float_path(x, depth=_SEARCH_DEPTH, seen=None):
 def plain_object_in(x, depth=_SEARCH_DEPTH):
     """(path, object) for the first plain object holding a float found in ``x`` (``x``
     itself, or an item or field of lists, tuples, dicts and dataclasses it holds), or None."""
+    if type(x) in _LEAVES:
+        return None
     if is_plain_object(x):
         return ("", x) if float_path(x) is not None else None
     if depth == 0:
         return None
-    if is_record(x):
-        parts = [(f".{name}", item) for name, item in record_items(x)]
+    record = is_record(x)
+    if record:
+        parts = ((f".{name}", item) for name, item in record_items(x))
     elif type(x) is dict:
-        parts = [(f"[{key!r}]", item) for key, item in x.items()]
-    elif type(x) in (list, tuple) or isinstance(x, tuple):
-        parts = [(f"[{i}]", item) for i, item in enumerate(x)]
+        parts = ((key, item) for key, item in x.items())
+    elif isinstance(x, (list, tuple)):
+        parts = enumerate(x)
     else:
         return None
     for step, item in parts:
+        if type(item) in _LEAVES:
+            continue
         found = plain_object_in(item, depth - 1)
         if found is not None:
-            return step + found[0], found[1]
+            return (step if record else f"[{step!r}]") + found[0], found[1]     # .field, [key]
     return None
 
 
