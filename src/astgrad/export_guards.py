@@ -61,7 +61,7 @@ def plain_object_guard_lines(fn, compiled, names):
     return [f"plain_objects_refused({compiled.__code__.co_name!r}, {arguments})"]
 
 
-_objects_read = weakref.WeakKeyDictionary()
+_objects_read: "weakref.WeakKeyDictionary[object, frozenset]" = weakref.WeakKeyDictionary()
 
 
 def _object_roots(tree):
