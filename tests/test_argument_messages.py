@@ -13,7 +13,7 @@ import pytest
 
 import astgrad
 from fd import assert_close, numerical_grad, numerical_jvp
-from hunt5_programs import Layer, m17
+from hunt5_programs import Layer, m14, m17
 
 
 class Params:
@@ -183,6 +183,43 @@ def test_an_exported_gradient_refuses_a_plain_object_as_astgrad_does():
     by_path = _exported(loss, "grad_loss_parts", wrt="p.w")
     assert_close(by_path(P, X), numerical_grad(lambda w: loss_of_w(w, P.b, X), (P.w,), wrt=0), rtol=1e-5, atol=1e-7)
     assert "plain_objects_refused" not in astgrad.export(loss_of_w)     # no attribute read: no check
+
+
+def _sine_and_scale(h, w):
+    return h * w + np.sin(h)
+
+
+class ScaledLayer:
+    """m14's layer written as the message advises: the function at module level, the value
+    it reads handed to the object."""
+    def __init__(self, W, act, scale):
+        self.W = W
+        self.act = act
+        self.scale = scale
+
+    def __call__(self, h):
+        return self.act(self.W * h, self.scale)
+
+
+def _m14_as_advised(x, w):
+    layers = [ScaledLayer(1.5, _sine_and_scale, w), Layer(w)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h)
+
+
+def test_a_lambda_reading_a_variable_handed_to_a_constructor_is_refused_saying_what_to_do():
+    with pytest.raises(astgrad.TransformError) as error:
+        astgrad.grad(m14, wrt=(0, 1))(*XW)
+    message = str(error.value)
+    assert f"hunt5_programs.py:{_line_of(m14, 'layers = [')}:" in message
+    assert "lambda handed to Layer(), to keep in the object it builds" in message
+    assert "define the function at module level and pass the values it reads to the object" in message
+    got = astgrad.grad(_m14_as_advised, wrt=(0, 1))(*XW)
+    for i in (0, 1):
+        assert_close(got[i], numerical_grad(_m14_as_advised, XW, wrt=i), rtol=1e-5, atol=1e-7)
+    assert_close(got[0], numerical_grad(m14, XW, wrt=0), rtol=1e-5, atol=1e-7)     # what m14 computes
 
 
 def _line_of(fn, text):
