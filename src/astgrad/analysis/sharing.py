@@ -201,11 +201,8 @@ class Sharing:
             elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.list_to_tuple:
                 owner = self._name(value.args[0])       # tuple(xs): a new tuple of xs's items
                 yield name, set(self.contents.get(owner, set()))
-            elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _NEW_CONTAINERS:
-                held = self._names(value.args + [kw.value for kw in value.keywords])
-                yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
-            elif _object_built(value):
-                held = self._names(_object_parts(value))
+            elif _parts_held(value) is not None:
+                held = self._names(_parts_held(value))
                 yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
@@ -966,6 +963,14 @@ def _containers_built_here(params, body, flat=False):
 
 # containers made from their arguments, as a display is: new, holding what they are given
 _NEW_CONTAINERS = (collections.OrderedDict, collections.deque)
+
+
+def _parts_held(value):
+    """The expressions a new object ``value`` holds (an object the code builds, an
+    OrderedDict or a deque made from values), or None."""
+    if isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _NEW_CONTAINERS:
+        return value.args + [kw.value for kw in value.keywords]
+    return _object_parts(value) if _object_built(value) else None
 
 # snapshot and saved_item copy an array, but hand any other object back as it is
 _MAY_RETURN_ARGUMENT = {runtime.snapshot, runtime.saved_item}
