@@ -4,7 +4,9 @@ the gradient called inside another differentiated function (by a lambda with ``*
 and by a def naming its arguments). Used by tests/test_breadth_modes.py."""
 
 import dataclasses
+import functools
 import os
+import types
 
 import numpy as np
 import pytest
@@ -99,7 +101,48 @@ def _value_and_grad(f, args, wrt, rng, plain, expected):
     assert_close(g, expected[0], RTOL, ATOL)
 
 
+def _holds_float(value, depth=6):
+    """Whether ``value`` is or holds (in attributes, items) a float or a float array."""
+    if isinstance(value, (float, np.floating)) or isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return True
+    if depth == 0 or isinstance(value, (str, type, types.FunctionType, functools.partial, np.ufunc)):
+        return False
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) \
+        else vars(value).values() if hasattr(value, "__dict__") else ()
+    return any(_holds_float(item, depth - 1) for item in items)
+
+
+def _plain_objects(args, wrt):
+    """The positions, not in ``wrt``, of objects of a plain class (not a dataclass) holding
+    floats: vjp differentiates every primal, and refuses such an object with a TypeError
+    naming its class (its gradient would be None, read as zero)."""
+    return [i for i, a in enumerate(args) if i not in wrt and hasattr(a, "__dict__")
+            and not dataclasses.is_dataclass(a) and not isinstance(a, (type, types.FunctionType,
+                                                                       functools.partial, np.ufunc))
+            and _holds_float(a)]
+
+
+def _refused_objects(f, args, wrt):
+    """For arguments holding plain objects (``_plain_objects``): check that vjp refuses
+    them, naming the class, and return ``f`` with them bound first (functools.partial, which
+    holds them constant) and ``args``, ``wrt`` for the rest; None where they do not lead."""
+    held = _plain_objects(args, wrt)
+    if not held:
+        return f, args, wrt
+    with pytest.raises(TypeError, match=f"class {type(args[held[0]]).__name__}, which is not a dataclass"):
+        astgrad.vjp(f, *args)
+    if held != list(range(len(held))):
+        return None
+    n = len(held)
+    return functools.partial(f, *args[:n]), args[n:], [i - n for i in wrt]
+
+
 def _vjp(f, args, wrt, rng, plain, expected):
+    held = _refused_objects(f, args, wrt)
+    if held is None:
+        return
+    f, args, wrt = held
+    plain = lambda *a: f(*copies(a))       # noqa: E731 - f may write into its arguments
     out, pullback = astgrad.vjp(f, *args)
     assert_close(out, plain(*args), 1e-12, 1e-12)
     grads = pullback(1.0)
@@ -136,6 +179,9 @@ def _hvp(f, args, wrt, rng, plain, expected):
 
 def _vjp_of_grad(f, args, wrt, rng, plain, expected):
     gi = astgrad.grad(f, wrt=wrt[0])
+    if _plain_objects(args, wrt):       # refused (a partial of a gradient given objects is not followed)
+        _refused_objects(gi, args, wrt)
+        return
     out, pullback = astgrad.vjp(gi, *copies(args))
     c = _weights(args[wrt[0]], rng)
     c = float(c) if isinstance(out, float) else c

@@ -326,14 +326,37 @@ def deque_of_indices(x, w):
     return total
 
 
+def deque_of_a_dict_written_by_index(x, w):
+    d = {"q": collections.deque([x[0], x[1]])}
+    d["q"][1] = x[2] * w
+    return d["q"][1] * d["q"][0]
+
+
+def ordered_dict_of_a_list_written_by_key(x, w):
+    L = [collections.OrderedDict(a=x[0], b=x[1])]
+    L[0]["b"] = L[0]["a"] * w
+    return L[0]["b"] * x[2]
+
+
 @pytest.mark.parametrize("f, line", [(deque_in_a_dict, 'd = {"q": collections.deque()}'),
-                                     (deque_with_maxlen, "q = deque(maxlen=2)")])
+                                     (deque_with_maxlen, "q = deque(maxlen=2)"),
+                                     (deque_of_a_dict_written_by_index,
+                                      'd = {"q": collections.deque([x[0], x[1]])}')])
 @pytest.mark.parametrize("transform", [lambda f: astgrad.grad(f, wrt=(0, 1)), astgrad.hessian,
                                        lambda f: lambda *a: astgrad.jvp(f, a, (np.ones(3), 1.0))])
 def test_a_deque_holding_differentiated_values_is_refused(f, line, transform):
     with pytest.raises(astgrad.TransformError, match="collections.deque holds a differentiated") as error:
         transform(f)(np.array([0.3, -0.5, 0.9]), 0.8)
     assert line in str(error.value) and "use a list" in str(error.value)
+
+
+def test_an_ordered_dict_holding_differentiated_values_is_refused_naming_it():
+    """A new OrderedDict shares no memory with the values it is made from (as a dict display),
+    so the refusal names what astgrad lacks: a derivative of the OrderedDict it makes."""
+    x = np.array([0.3, -0.5, 0.9])
+    with pytest.raises(astgrad.TransformError, match=r"no adjoint rule for collections\.OrderedDict") as error:
+        astgrad.grad(ordered_dict_of_a_list_written_by_key, wrt=(0, 1))(x, 0.8)
+    assert "L = [collections.OrderedDict(a=x[0], b=x[1])]" in str(error.value)
 
 
 def test_a_deque_of_indices_is_followed():

@@ -30,8 +30,8 @@ REFUSED = {
             "follows it: tests/test_object_items.py)",
     "m14 ": "a layer holding a lambda that reads a variable of the function",
     "m17 ": "a layer's function chosen by a branch on the data",
-    "t05 ": "a deque held by a dict, written by index (taken as sharing what the dict holds)",
-    "t06 ": "an OrderedDict held by a list, written by key (taken as sharing what the list holds)",
+    "t05 ": "a deque holding differentiated values, which astgrad refuses naming the deque (use a list)",
+    "t06 ": "collections.OrderedDict(...) holding differentiated values: no derivative rule (dict(...) is followed)",
     "s08 ": "a dict pushed on a stack and popped unread around a helper writing into it",
 }
 # complex values astgrad refuses by design (var, vdot and norm of a spectrum)

@@ -20,6 +20,7 @@ from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, user_code, wrt_items
 from .records import is_record, rebuild_record, record_items
+from .plain_objects import is_plain_object, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
@@ -384,15 +385,8 @@ def _shape_text(x):
     return f"of shape {numpy.shape(x)}"
 
 
-def _is_plain_object(x):
-    """An instance of a user's class that is not a dataclass: vjp, jvp and hvp do not take
-    its attributes as parts of a tangent (grad gives None for it, as for a string)."""
-    return hasattr(x, "__dict__") and not (is_record(x) or isinstance(x, (type, numbers.Number))
-                                           or callable(x) or _is_numeric_array(x))
-
-
 def _refuse_plain_object(value, like, what, subject, path, constants_allowed, name):
-    """The error for a tangent given for a plain object (``_is_plain_object``): what it is,
+    """The error for a tangent given for a plain object (``plain_objects.is_plain_object``): what it is,
     and what to pass instead (None for jvp, which holds it constant; a path in wrt for hvp)."""
     kind = type(like).__name__
     given = f"an object of the class {kind}, as {subject}{path} is" if type(value) is type(like) else \
@@ -403,7 +397,7 @@ def _refuse_plain_object(value, like, what, subject, path, constants_allowed, na
                f'differentiate with respect to an array it holds: wrt="{where}" takes a v of that '
                "array's shape" if where else "differentiate with respect to an array it holds, "
                'with a path in wrt (wrt="p.w")')
-    return ValueError(f"{what}{path} is {given}; {kind} is not a dataclass, and astgrad takes the arrays "
+    return TypeError(f"{what}{path} is {given}; {kind} is not a dataclass, and astgrad takes the arrays "
                       "of a dataclass as parts of a tangent, not the attributes of other objects. Make "
                       f"{kind} a @dataclasses.dataclass, or {instead}")
 
@@ -417,7 +411,7 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
     def mismatch():
         return ValueError(f"{what}{path} is {_shape_text(value)}, but {subject}{path} is "
                           f"{_shape_text(like)}; they must match")
-    if _is_plain_object(like) and not (constants_allowed and (value is None or isinstance(value, numbers.Number)
+    if is_plain_object(like) and not (constants_allowed and (value is None or isinstance(value, numbers.Number)
                                                               and value == 0)):
         raise _refuse_plain_object(value, like, what, subject, path, constants_allowed, name)
     if constants_allowed and value is None and isinstance(like, (dict, list, tuple)) \
@@ -656,6 +650,7 @@ class Derivative(StandIn):
         _refuse_complex(values, "grad")
         leading = self._leading
         _refuse_bool(tuple(leading) + tuple(values), self.wrt, len(leading), "grad")
+        _refuse_plain_items(self, tuple(leading) + tuple(values))
         for receiver in leading:
             check_receiver(receiver, self.function)
         code = self._current() if self._versions is None else self._versions.for_call(values)
@@ -766,6 +761,19 @@ class Derivative(StandIn):
         return self
 
 
+def _refuse_plain_items(derivative, values):
+    """A TypeError for a wrt item of a gradient that is (or holds) an object of a plain
+    class holding floats (plain_objects.py): its gradient would be None."""
+    names = list(_underlying(derivative.function).__code__.co_varnames)
+    kind = "value_and_grad" if derivative.with_value else "grad"
+    for position, path in derivative.items:
+        value = values[position]
+        for attr in path:
+            value = getattr(value, attr, None)
+        refuse_plain_argument(value, ".".join([names[position]] + list(path)), kind,
+                              "leave it out of wrt= to hold it constant")
+
+
 def _user_function(f):
     """The function (plain or @differentiable) at the bottom of a chain of derivatives."""
     while isinstance(f, Derivative):
@@ -843,6 +851,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     _refuse_generator(f)
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
+    for name, value in zip(bound.arguments, primals):
+        refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
+                              f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
     out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
     _check_output(out, _function_name(f))
     return out, Pullback(f, primals, out, bound)
@@ -1054,6 +1065,7 @@ def _array_argument(x, name, transform):
     """jacobian and hessian lay derivatives out over the elements of an array: the argument
     must be a number, an array or a (nested) list of numbers that forms one."""
     _refuse_bool_argument(x, name, transform)
+    refuse_plain_argument(x, name, transform, "differentiate with respect to another argument")
     if not isinstance(x, dict):
         try:
             if numpy.asarray(x).dtype.kind in "iuf":

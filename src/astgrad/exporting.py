@@ -20,7 +20,7 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import arrays_not_lists, list_guard_lines
+from .export_guards import arrays_not_lists, list_guard_lines, plain_object_guard_lines, plain_objects_refused
 from .export_seeds import seed_like, seed_lines
 from .export_twins import add_with_twin
 from .shaped import takes_varargs
@@ -50,9 +50,12 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt)
     if guards:
         module.bind("arrays_not_lists", arrays_not_lists, compiled.__code__.co_name)
+    plain = plain_object_guard_lines(fn, compiled, names)
+    if plain:
+        module.bind("plain_objects_refused", plain_objects_refused, compiled.__code__.co_name)
     if seeds:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
-    prologue = guards + seeds
+    prologue = guards + plain + seeds
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
     if path is not None:

@@ -202,8 +202,8 @@ class Sharing:
             elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.list_to_tuple:
                 owner = self._name(value.args[0])       # tuple(xs): a new tuple of xs's items
                 yield name, set(self.contents.get(owner, set()))
-            elif _object_built(value):
-                held = self._names(_object_parts(value))
+            elif _parts_held(value) is not None:
+                held = self._names(_parts_held(value))
                 yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
@@ -294,8 +294,8 @@ class Sharing:
         arguments = call.args + [kw.value for kw in call.keywords]
         if target is not None and is_user_function(target):
             return self._shared_by_callee(call, target)
-        if call_is_fresh(call) or method in ("pop", "get"):
-            return set()
+        if call_is_fresh(call) or method in ("pop", "get") or target in _NEW_CONTAINERS:
+            return set()            # a new container holds its arguments: see _holds
         owner = [call.func.value] if method is not None else []
         if target is collections.defaultdict and _new_value_factory(call, self.locals):
             arguments = arguments[1:]       # defaultdict(float, ...): its defaults are new values
@@ -971,6 +971,17 @@ def _containers_built_here(params, body, flat=False):
             return containers
         containers = kept
 
+
+# containers made from their arguments, as a display is: new, holding what they are given
+_NEW_CONTAINERS = (collections.OrderedDict, collections.deque)
+
+
+def _parts_held(value):
+    """The expressions a new object ``value`` holds (an object the code builds, an
+    OrderedDict or a deque made from values), or None."""
+    if isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _NEW_CONTAINERS:
+        return value.args + [kw.value for kw in value.keywords]
+    return _object_parts(value) if _object_built(value) else None
 
 # snapshot and saved_item copy an array, but hand any other object back as it is
 _MAY_RETURN_ARGUMENT = {runtime.snapshot, runtime.saved_item}

@@ -201,8 +201,8 @@ class ReverseMode(Transform):
         self.assigned_names = set(self._store_counts)
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
+        check_deques(self.source, body, self.active)     # before the rules: no rule makes a deque
         self._check_rules(body)
-        check_deques(self.source, body, self.active)
         # the names of the function: its body's (which holds its statements, renamed, and
         # the temporaries made since, all the namer's), its parameters' and its result's
         names |= S.names_in(self.fn.args) | S.names_in(self.fn.body[-1])

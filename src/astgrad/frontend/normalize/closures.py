@@ -384,28 +384,47 @@ class ClosureLowering:
                         raise self.value_escapes(stmt, self.functions[node.id])
 
     def value_escapes(self, stmt, value):
-        label = _value_label(value)
-        advice = ("call it here, pass it to a helper defined in this module, to map or to sorted(key=...), "
-                  "or define it at module level")
-        if isinstance(stmt, gast.Return):
-            how = "returned"
-        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-                and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "append":
-            how = "appended to a list astgrad does not follow"
-            advice = ("append it right after fs = [] (append statements, or a loop over constants whose body "
-                      "is the one append), build the list as a display, or " + advice)
-        elif isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
-            how = "passed to a function astgrad does not inline"
-        else:
-            how = "stored or used as a value"
-        error = self.source.error(
-            f"astgrad cannot differentiate {label} {how}; astgrad follows a local function where "
-            f"it is called: {advice}", stmt, construct="a local function as a value")
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        built = _class_called(self.source, self.locals, call) if isinstance(call, gast.Call) else None
+        how, advice = _how_it_escapes(stmt, built)
+        where = "" if advice.startswith("astgrad") else "astgrad follows a local function where it is called: "
+        error = self.source.error(f"astgrad cannot differentiate {_value_label(value)} {how}; {where}{advice}",
+                                  stmt, construct="a local function as a value")
         if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
                 and root(call.func) in parameters(self.source.tree):
             return function_value_unknown(error)    # model.apply(lambda ...): followed once model's class is known
         return error
+
+
+def _how_it_escapes(stmt, built):
+    """(how a local function escapes at ``stmt``, the advice), for the refusal; ``built``:
+    the class whose constructor ``stmt`` calls, or None."""
+    advice = ("call it here, pass it to a helper defined in this module, to map or to sorted(key=...), "
+              "or define it at module level")
+    if isinstance(stmt, gast.Return):
+        return "returned", advice
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+            and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "append":
+        return "appended to a list astgrad does not follow", (
+            "append it right after fs = [] (append statements, or a loop over constants whose body "
+            "is the one append), build the list as a display, or " + advice)
+    if built is not None:
+        return (f"handed to {built.__name__}(), to keep in the object it builds",
+                "astgrad follows a function an object the code builds holds where the call names a "
+                "module-level function (np.tanh, a def at module level); define the function at module "
+                "level and pass the values it reads to the object")
+    if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
+        return "passed to a function astgrad does not inline", advice
+    return "stored or used as a value", advice
+
+
+def _class_called(source, local_names, call):
+    """The user class ``call`` builds an object of (``Layer(...)``), or None."""
+    path = S.dotted_path(call.func)
+    if path is None or path[0] in local_names:
+        return None
+    obj = source.resolve_path(path, depend=False)
+    return obj if inspect.isclass(obj) and is_user_function(getattr(obj, "__init__", None)) else None
 
 
 def _naming(value, expr):

@@ -1,0 +1,144 @@
+"""Differentiating with respect to an object of a plain class: refused at the call.
+
+astgrad takes the fields of a dataclass (and the items of lists, tuples, dicts and
+namedtuples) as parts of a gradient, not the attributes of other objects. A gradient
+with respect to an object of a plain class that holds floats would have to be ``None``,
+which a user reads as "zero gradient" although the output depends on its arrays. So a
+transform asked for one raises a TypeError naming the argument, its class, and what to
+pass instead: a dataclass, or a path to an array it holds (``wrt="p.w"``). An object
+holding no float at all (a configuration of strings and ints) has no derivative, and
+gets ``None`` as a string does; an object that is not differentiated (another ``wrt``)
+is an ordinary argument.
+"""
+
+import functools
+import sys
+import types
+
+import numpy
+
+from .records import is_record, record_items
+
+_NOT_PLAIN_OBJECTS = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
+              functools.partial, BaseException, numpy.ndarray, numpy.generic)
+_LIBRARY_PACKAGES = frozenset(sys.stdlib_module_names) | {"builtins", "numpy", "astgrad", "scipy", "dask",
+                                                         "numba", "torch", "jax", "jaxlib", "autograd"}
+_SEARCH_DEPTH = 8          # how deep a search for a float among attributes and items goes
+_LEAVES = frozenset({numpy.ndarray, float, int, bool, str, type(None), numpy.float64, numpy.float32})
+
+
+def is_plain_object(x):
+    """An instance of a user's class (not a dataclass, not a list, tuple or dict, not a
+    function), with attributes in a ``__dict__`` or ``__slots__``."""
+    kind = type(x)
+    if isinstance(x, (_NOT_PLAIN_OBJECTS, list, tuple, dict, str, bytes)) or x is None or is_record(x):
+        return False
+    top = (getattr(kind, "__module__", "") or "").split(".")[0]
+    if top in _LIBRARY_PACKAGES and not (kind is types.SimpleNamespace):
+        return False
+    return hasattr(x, "__dict__") or bool(_plain_slot_names(kind))
+
+
+def _plain_slot_names(kind):
+    names = []
+    for klass in kind.__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        names.extend([slots] if isinstance(slots, str) else slots)
+    return [name for name in names if name not in ("__dict__", "__weakref__")]
+
+
+def plain_attributes(x):
+    """(name, value) for each stored attribute of a plain object."""
+    found = dict(vars(x)) if hasattr(x, "__dict__") else {}
+    for name in _plain_slot_names(type(x)):
+        if name not in found and hasattr(x, name):
+            found[name] = getattr(x, name)
+    return list(found.items())
+
+
+def _is_float_leaf(x):
+    dtype = getattr(x, "dtype", None)
+    if isinstance(dtype, numpy.dtype) and hasattr(x, "shape"):
+        return dtype.kind in "fc"
+    return isinstance(x, (float, complex))
+
+
+def float_path(x, depth=_SEARCH_DEPTH, seen=None):
+    """The path (``".w"``, ``"['a'][0]"``) to a float held by ``x``, or None."""
+    if _is_float_leaf(x):
+        return ""
+    if depth == 0:
+        return None
+    seen = set() if seen is None else seen
+    if id(x) in seen:
+        return None
+    seen.add(id(x))
+    if is_record(x) or is_plain_object(x):
+        parts = [(f".{name}", item) for name, item in (record_items(x) if is_record(x) else plain_attributes(x))]
+    elif isinstance(x, dict):
+        parts = [(f"[{key!r}]", item) for key, item in x.items()]
+    elif isinstance(x, (list, tuple)):
+        parts = [(f"[{i}]", item) for i, item in enumerate(x)]
+    else:
+        return None
+    for step, item in parts:
+        rest = float_path(item, depth - 1, seen)
+        if rest is not None:
+            return step + rest
+    return None
+
+
+def plain_object_in(x, depth=_SEARCH_DEPTH):
+    """(path, object) for the first plain object holding a float found in ``x`` (``x``
+    itself, or an item or field of lists, tuples, dicts and dataclasses it holds), or None."""
+    if type(x) in _LEAVES:
+        return None
+    if is_plain_object(x):
+        return ("", x) if float_path(x) is not None else None
+    if depth == 0:
+        return None
+    record = is_record(x)
+    if record:
+        parts = ((f".{name}", item) for name, item in record_items(x))
+    elif type(x) is dict:
+        parts = ((key, item) for key, item in x.items())
+    elif isinstance(x, (list, tuple)):
+        parts = enumerate(x)
+    else:
+        return None
+    for step, item in parts:
+        if type(item) in _LEAVES:
+            continue
+        found = plain_object_in(item, depth - 1)
+        if found is not None:
+            return (step if record else f"[{step!r}]") + found[0], found[1]     # .field, [key]
+    return None
+
+
+def refuse_plain_argument(x, label, transform, constant, paths=True):
+    """Raise the TypeError for a differentiated argument ``x`` (named ``label``) that is,
+    or holds, a plain object with floats; ``constant`` says how to hold it constant,
+    ``paths`` whether the transform takes a path in ``wrt``."""
+    found = plain_object_in(x)
+    if found is None:
+        return
+    path, obj = found
+    kind = type(obj).__name__
+    where = f"{label}{path}{float_path(obj)}"
+    by_path = paths and all(part.isidentifier() for part in where.split("."))
+    with_path = (f'take the derivative with respect to an array it holds, with a path: wrt="{where}"'
+                 if by_path else f"pass the arrays it holds ({where}) as arguments")
+    at = f" (at {label}{path})" if path else ""
+    raise TypeError(
+        f"{transform}: argument {label!r}{at} is an object of the class {kind}, which is not a "
+        f"dataclass; astgrad takes the fields of a dataclass as parts of a gradient, not the attributes "
+        f"of other objects, and does not answer None for it (that would read as a zero gradient, "
+        f"although the result depends on {where}). Make {kind} a @dataclasses.dataclass, {with_path}, "
+        f"or {constant}")
+
+
+def plain_objects_refused(transform, **arguments):
+    """An exported derivative's first check (export_guards.py): the TypeError above for an
+    argument it differentiates that is, or holds, a plain object with floats."""
+    for name, value in arguments.items():
+        refuse_plain_argument(value, name, transform, "export the derivative with respect to another argument")
