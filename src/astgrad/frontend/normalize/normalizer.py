@@ -190,8 +190,11 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
+        returned = None
         if _has_early_return(body):
+            finally_blocks = any(isinstance(n, gast.Try) and n.finalbody for stmt in body for n in S.walk_nodes(stmt))
             body = self.eliminate_returns(body)
+            returned = None if finally_blocks else self.early_result
         body = prologue + self.block(body)
         if not body or not isinstance(body[-1], gast.Return):
             ret = gast.Return(value=S.const(None))
@@ -201,6 +204,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         new = gast.FunctionDef(name=self.own_name(tree), args=tree.args, body=body, decorator_list=[],
                                returns=None, type_comment=None, type_params=[])
         new.lineno = getattr(tree, "lineno", 1)
+        if returned is not None:        # no statement runs after an early return stores its value
+            anno.set(new, Key.RETURNED, returned)
         return new
 
     def _check_signature(self, tree):
