@@ -143,7 +143,8 @@ GP_Y = np.array([0.3, -0.1, 0.4, 0.8, 0.2])
 
 
 # HIPS/autograd examples/gaussian_process.py: log_marginal_likelihood (mvn.logpdf)
-@case("a06 GP log marginal likelihood with stats.multivariate_normal", args=(np.array([0.1, -0.5, 0.2, -0.1]),), wrt=(0,))
+@case("a06 GP log marginal likelihood with stats.multivariate_normal",
+      args=(np.array([0.1, -0.5, 0.2, -0.1]),), wrt=(0,))
 def gp_log_marginal_likelihood(params):
     mean = params[0]
     cov_params = params[2:]
@@ -154,7 +155,8 @@ def gp_log_marginal_likelihood(params):
 
 
 # the same likelihood as the textbook writes it (Rasmussen & Williams, algorithm 2.1)
-@case("a07 GP marginal likelihood by Cholesky, solve_triangular-free", args=(np.array([0.1, -0.5, 0.2, -0.1]),), wrt=(0,))
+@case("a07 GP marginal likelihood by Cholesky, solve_triangular-free",
+      args=(np.array([0.1, -0.5, 0.2, -0.1]),), wrt=(0,))
 def gp_nll_cholesky(params):
     K = rbf_covariance(params[2:], GP_X, GP_X) + (np.exp(params[1]) + 1e-4) * np.eye(len(GP_Y))
     L = np.linalg.cholesky(K)
@@ -167,7 +169,8 @@ PIN = np.array([[0.2, 0.5], [-0.4, 0.1], [1.1, -0.3], [0.0, 0.9], [-0.8, -0.6]])
 
 
 # HIPS/autograd examples/gmm.py: gmm_log_likelihood (zip over the unpacked params)
-@case("a08 GMM log likelihood over zip(*unpack(params))", args=(np.array([0.2, -0.1]), np.array([0.3, -0.2, -0.5, 0.4])))
+@case("a08 GMM log likelihood over zip(*unpack(params))",
+      args=(np.array([0.2, -0.1]), np.array([0.3, -0.2, -0.5, 0.4])))
 def gmm_log_likelihood(log_props, means):
     params = {"log proportions": log_props, "means": means.reshape(2, 2),
               "lower triangles": np.zeros((2, 2, 2)) + np.eye(2)}
@@ -695,7 +698,8 @@ def maxpool(img, w):
     return np.sum(pooled ** 2)
 
 
-@case("l10 batch norm in training mode with running stats kept in a dict", args=(np.linspace(-1, 2, 12).reshape(4, 3), 0.9))
+@case("l10 batch norm in training mode with running stats kept in a dict",
+      args=(np.linspace(-1, 2, 12).reshape(4, 3), 0.9))
 def batchnorm(x, gamma):
     state = {"mean": np.zeros(3), "var": np.ones(3)}
     momentum = 0.1
@@ -794,7 +798,8 @@ def focal(z, gamma):
     return -np.sum(np.power(1 - pt, gamma) * np.log(pt))
 
 
-@case("l19 mixture of Gaussians log likelihood written with loops and math.pi", args=(np.array([-0.5, 1.0]), np.array([0.2, -0.1])))
+@case("l19 mixture of Gaussians log likelihood written with loops and math.pi",
+      args=(np.array([-0.5, 1.0]), np.array([0.2, -0.1])))
 def mog_loglik(means, log_sigmas):
     data = [0.3, -0.7, 1.4, 0.1, 2.0]
     weights = [0.4, 0.6]
@@ -808,7 +813,8 @@ def mog_loglik(means, log_sigmas):
     return total
 
 
-@case("l20 EM-style responsibilities then expected complete log likelihood", args=(np.array([-0.5, 1.0]), np.array([0.3, 0.7])))
+@case("l20 EM-style responsibilities then expected complete log likelihood",
+      args=(np.array([-0.5, 1.0]), np.array([0.3, 0.7])))
 def em_q(means, pis):
     x = np.array([0.3, -0.7, 1.4, 0.1, 2.0])
     log_r = np.log(pis)[None, :] - 0.5 * (x[:, None] - means[None, :]) ** 2
@@ -1206,7 +1212,8 @@ def probit(w, b):
     return np.sum(np.where(TARGETS, np.log(p), np.log1p(-p)))
 
 
-@case("q18 an energy with np.vectorize-free element loop over np.ndindex", args=(np.linspace(-1, 1, 9).reshape(3, 3), 0.3))
+@case("q18 an energy with np.vectorize-free element loop over np.ndindex",
+      args=(np.linspace(-1, 1, 9).reshape(3, 3), 0.3))
 def ising_like(s, J):
     E = 0.0
     for i, j in np.ndindex(s.shape):
@@ -1254,7 +1261,8 @@ def concat_split(a, b):
 
 # -- more everyday shapes of code --------------------------------------------------------------
 
-@case("r01 GP negative log likelihood with scipy.linalg cho_factor/cho_solve", args=(np.array([0.1, -0.5, 0.2, -0.1]),), wrt=(0,))
+@case("r01 GP negative log likelihood with scipy.linalg cho_factor/cho_solve",
+      args=(np.array([0.1, -0.5, 0.2, -0.1]),), wrt=(0,))
 def gp_cho(params):
     import scipy.linalg
     K = rbf_covariance(params[2:], GP_X, GP_X) + (np.exp(params[1]) + 1e-4) * np.eye(len(GP_Y))

@@ -408,9 +408,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``.
     A plain alias ``v = y`` (the very same object, see ``_exact_aliases``) follows the
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
-    ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call).
-    ``returned``: the name early returns store the result in, when no statement runs after
-    one (no finally): no write can change what it holds before the function returns."""
+    ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call);
+    ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
