@@ -25,7 +25,6 @@ REFUSED = {
     "q02 ": "numpy.piecewise with lambdas",
     "r01 ": "scipy.linalg.cho_factor and cho_solve (no derivative rule)",
     "r02 ": "scipy.linalg.solve_triangular (no derivative rule)",
-    "r18 ": "a NamedTuple class whose base is imported inside the function",
 }
 # refused when the derivative runs, with astgrad's TypeError
 AT_CALL = {"r17 ": "an item read of an object whose __getitem__ is its own code"}
