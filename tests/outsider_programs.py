@@ -10,8 +10,11 @@ import math
 from functools import partial
 
 import numpy as np
-from scipy import special, stats
-from scipy.special import logsumexp
+try:
+    from scipy import special, stats
+    from scipy.special import logsumexp
+except ImportError:         # SciPy is optional: the programs that call it are skipped
+    special = stats = logsumexp = None
 
 X3 = np.array([0.3, -0.4, 0.9])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
