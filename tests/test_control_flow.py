@@ -209,6 +209,66 @@ def test_early_return(sign):
     check(early_return, (x,))
 
 
+def return_an_accumulator_from_a_loop(x, w):
+    total = 0.0
+    for i, v in enumerate(x):
+        total += v * w
+        if total > 0.3:
+            return total
+    return total * total
+
+
+def return_an_accumulated_array_from_a_loop(x, w):
+    acc = x * 1.0
+    for v in x:
+        acc += v * w
+        if v > 0.5:
+            return acc
+    return acc * acc
+
+
+def return_an_array_a_finally_block_changes(x, w):
+    acc = x * 1.0
+    try:
+        for i in range(3):
+            if i == 1:
+                return acc
+            acc *= w
+    finally:
+        acc *= w        # changes the array returned: Python returns it changed
+    return acc
+
+
+X_RETURNS, X_RUNS_OUT = np.array([0.3, -0.4, 0.9]), np.array([-0.3, -0.4, 0.2])
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("x", [X_RETURNS, X_RUNS_OUT], ids=["returns", "runs out"])
+def test_early_return_of_a_number_written_in_place_in_the_loop(x, mode):
+    """``total += v`` then ``return total`` inside the loop: nothing runs after the
+    return stores its value, so no write can change it (it was refused as a write
+    while another name may share the value)."""
+    from breadth_modes import check as check_mode
+    check_mode(mode, return_an_accumulator_from_a_loop, (x, 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("x", [X_RETURNS, X_RUNS_OUT], ids=["returns", "runs out"])
+def test_early_return_of_an_array_written_in_place_in_the_loop(x):
+    from fd import numerical_jvp
+    f = return_an_accumulated_array_from_a_loop
+    v = np.array([0.5, -1.0, 2.0])
+    _, d = astgrad.jvp(f, (x.copy(), 0.8), (v, 0.3))
+    assert_close(d, numerical_jvp(f, (x.copy(), 0.8), (v, 0.3)), RTOL, ATOL)
+    c = np.array([1.5, -0.5, 0.25])
+    g = astgrad.grad(lambda x, w: np.sum(f(x, w) * c), wrt=(0, 1))(x.copy(), 0.8)
+    assert_close(g[0], numerical_grad(lambda x, w: np.sum(f(x, w) * c), (x.copy(), 0.8), 0), RTOL, ATOL)
+
+
+def test_an_array_returned_early_that_a_finally_block_changes_is_still_refused():
+    with pytest.raises(astgrad.TransformError, match="augmented assignment"):
+        astgrad.jvp(return_an_array_a_finally_block_changes, (X_RETURNS.copy(), 0.8), (X_RETURNS, 1.0))
+
+
 # ---------------------------------------------------------------------------
 # for loops over range
 # ---------------------------------------------------------------------------

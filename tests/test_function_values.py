@@ -611,7 +611,7 @@ def test_bound_method_global_rebound_after_grad_is_made():
     assert_close(d(x, 0.8), expected())
 
 
-# -- list.sort(key=...) on a list the function made ------------------------------------------------
+# -- list.sort(key=..., reverse=...) on a list the function made ------------------------------------
 
 def sort_in_place_with_key(x, w):
     vals = [x[0] * w, x[1], x[2] * w]
@@ -627,7 +627,21 @@ def sort_seen_through_another_name(x, w):
     return other[0] * 3.0 + other[1] * w + vals[2]
 
 
-SORTS = [sort_in_place_with_key, sort_seen_through_another_name]
+def sort_with_no_key(x, w):
+    vals = [v * w + 1.0 for v in x]
+    vals.sort()
+    return vals[-1] - min(v ** 2 for v in vals)
+
+
+def sort_reversed_with_no_key_seen_through_another_name(x, w):
+    vals = list(x * w)
+    other = vals
+    vals.sort(reverse=True)
+    return other[0] * 3.0 + other[1] * w + vals[2]
+
+
+SORTS = [sort_in_place_with_key, sort_seen_through_another_name, sort_with_no_key,
+         sort_reversed_with_no_key_seen_through_another_name]
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -397,6 +397,42 @@ def test_class_statements_refused_with_the_reason(f, message):
         astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
 
 
+def namedtuple_base_imported_in_the_function(x, w):
+    from typing import NamedTuple
+
+    class Theta(NamedTuple):
+        mu: np.ndarray
+        tau: float
+
+    th = Theta(mu=x, tau=w)
+    return np.sum((x - th.mu * 0.5) ** 2) * th.tau
+
+
+def dataclass_decorator_imported_in_the_function(x, w):
+    import dataclasses as dc
+
+    @dc.dataclass
+    class Scaled:
+        a: np.ndarray
+        b: float
+
+        def energy(self):
+            return np.sum(self.a ** 2) * self.b
+
+    return Scaled(x, w).energy()
+
+
+IMPORTED_IN_THE_FUNCTION = [namedtuple_base_imported_in_the_function, dataclass_decorator_imported_in_the_function]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", IMPORTED_IN_THE_FUNCTION, ids=lambda f: f.__name__)
+def test_class_statement_whose_base_or_decorator_the_function_imports(f, mode):
+    """The class is made with the names the function's imports bind (it was refused:
+    a class definition that fails when it is made, NameError)."""
+    check(mode, f, (np.array([0.3, -0.4]), 0.7), (0, 1))
+
+
 class Counting:
     def __init__(self, W):
         self.W = W

@@ -14,7 +14,7 @@ when the derivative is needed (its getter's code is not differentiated)."""
 import inspect
 
 from .records import is_record, record_items
-from .runtime import AdjointDict, AdjointList, _is_zero_placeholder, add_derivatives, zeros_like
+from .runtime import AdjointDict, AdjointList, _is_zero_placeholder, add_derivatives, own_items, zeros_like
 
 
 class AdjointObject(AdjointDict):
@@ -30,11 +30,22 @@ class AdjointObject(AdjointDict):
         # g.W on a dataclass's gradient taken inside differentiated code (the generated
         # code reads fields as attributes): the field's derivative
         if not name.startswith("_") and name in self:
-            return self[name]
+            return dict.__getitem__(self, name)
         raise AttributeError(f"'AdjointObject' object has no attribute '{name}'")
 
     def __repr__(self):
         return f"AdjointObject({dict.__repr__(self)})"
+
+
+class ItemReadingObjectTangent(AdjointObject):
+    """The tangent of an object whose class reads items with code of its own
+    (``__getitem__``): forward code takes the tangent of ``p[k]`` as ``d_p[k]``, which
+    would be an attribute's tangent (or zero) rather than that code's derivative, so
+    reading an item of it raises ``own_items``'s TypeError."""
+
+    def __getitem__(self, key):
+        own_items(self._like, "__getitem__")
+        return dict.__getitem__(self, key)
 
 
 def record_gradient(g, like):
@@ -48,7 +59,7 @@ def record_gradient(g, like):
     if not is_record(like) or not (isinstance(g, AdjointObject) or _is_zero_placeholder(g)):
         return g
     fields = g if isinstance(g, AdjointObject) else {}
-    return AdjointObject((name, fields[name] if name in fields else zeros_like(item))
+    return AdjointObject((name, dict.__getitem__(fields, name) if name in fields else zeros_like(item))
                          for name, item in record_items(like))
 
 
@@ -101,7 +112,7 @@ def attribute_tangent(g, obj, name):
     if index is not None:
         return g[index]
     _check_stored(obj, name)
-    value = (g[name] if name in g else None) if isinstance(g, dict) else getattr(g, name, None)
+    value = (dict.__getitem__(g, name) if name in g else None) if isinstance(g, dict) else getattr(g, name, None)
     return zeros_like(getattr(obj, name)) if value is None else value
 
 
@@ -174,10 +185,17 @@ def instance(cls, attributes):
 
 
 
-def object_tangent(attributes):
+def object_tangent(attributes, like=None):
     """The tangent of an object ``instance`` built from ``attributes`` (their tangents):
-    an AdjointObject, as every derivative of an object is."""
-    return AdjointObject(attributes) if isinstance(attributes, dict) else attributes
+    an AdjointObject, as every derivative of an object is; for an object ``like`` whose
+    class reads items with code of its own, one that refuses item reads."""
+    if not isinstance(attributes, dict):
+        return attributes
+    if like is None or not inspect.isfunction(getattr(type(like), "__getitem__", None)):
+        return AdjointObject(attributes)
+    made = ItemReadingObjectTangent(attributes)
+    made._like = like
+    return made
 
 
 def with_attribute(obj, name, value):

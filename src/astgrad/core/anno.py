@@ -60,6 +60,7 @@ class Key:
     RECOMPUTED = "a loop's temporaries the reverse loop recomputes instead of restoring"
     REUSED_BY_RESTORE = "derivative code's own push, whose pop is the restore: no second pop"
     INIT_NONE = "a placeholder assignment for a name not assigned yet"
+    RETURNED = "a normalized function: the name its early returns store the result in, when nothing runs after that"
     SAVE_ID = "the save id of a generated save statement"
     RESTORE_ID = "the save id of a generated restore statement"
     ITEM_PUSH = "the item stack a generated push writes to"

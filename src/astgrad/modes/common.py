@@ -397,7 +397,7 @@ def _element_read(stmt):
 
 
 def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare,
-                          helper=None):
+                          helper=None, returned=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
@@ -408,7 +408,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     ``current_row(v, y, index)`` that re-reads a row ``v = y[i]`` after a write into ``y``.
     A plain alias ``v = y`` (the very same object, see ``_exact_aliases``) follows the
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
-    ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call)."""
+    ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call);
+    ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
@@ -429,7 +430,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _refuse_shared_write(source, name, stmt, action, holders=holders,
                                  sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
-            - _stored_back(sharing, params, holders)
+            - _stored_back(sharing, params, holders) - {returned}
         conflicts -= _replaced_since_read(sharing, body, stmt, name, conflicts)
         # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
         # later writes into y, so after each such write v is read again when it is a view.

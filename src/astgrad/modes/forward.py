@@ -46,7 +46,8 @@ class ForwardMode(Transform):
         result = fn.body[-1].value
         check_in_place_writes(self.source, params, body, S.names_in(result),
                               lambda args: self.helper_call("current_row", args), self.namer,
-                              prepare=self.callees.prepare, helper=self.helper_call)
+                              prepare=self.callees.prepare, helper=self.helper_call,
+                              returned=anno.get(self.fn, Key.RETURNED))
         every_name = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         body = split_self_references(body, every_name, self.namer)
         wrt_names = [params[i] for i in self.wrt]

@@ -107,7 +107,7 @@ def instance_(y, cls, attributes):
 
 @tangent(instance)
 def instance_(y, cls, attributes):
-    d[y] = object_tangent(d[attributes])
+    d[y] = object_tangent(d[attributes], y)
 
 
 @adjoint(object_tangent)

@@ -25,7 +25,7 @@ class JumpLowering:
         """Early returns become ``result = v; returned = True`` (plus ``break`` in loops),
         the statements after them run under ``if not returned``, and one return ends
         the function, so later stages see a single exit."""
-        result = self.namer.fresh(self.return_hint())
+        result = self.early_result = self.namer.fresh(self.return_hint())
         flag = self.namer.fresh("returned")
         self.locals |= {result, flag}
 

@@ -34,7 +34,12 @@ _made = weakref.WeakKeyDictionary()         # function -> {line: the class made 
 
 
 def bind_local_classes(normalizer, tree):
-    """Make each class statement of ``tree``'s body and bind its name (see above)."""
+    """Make each class statement of ``tree``'s body and bind its name (see above); the
+    names the body's imports bind (``from typing import NamedTuple``) are seen by its
+    bases and decorators."""
+    imports = [stmt for stmt in tree.body if isinstance(stmt, (gast.Import, gast.ImportFrom))]
+    if imports:
+        normalizer.bind_imports(gast.Module(body=imports, type_ignores=[]))
     for index, stmt in enumerate(tree.body):
         if not isinstance(stmt, gast.ClassDef):
             continue
@@ -93,7 +98,7 @@ def _made_class(normalizer, stmt):
     plain = gast.gast_to_ast(gast.Module(body=[S.copy(stmt)], type_ignores=[]))
     ast.increment_lineno(plain, source.first_line - 1)
     ast.fix_missing_locations(plain)
-    scope = {}
+    scope = {name: normalizer.bindings[name] for name in _free_names(stmt) if name in normalizer.bindings}
     try:
         exec(compile(plain, source.filename, "exec", dont_inherit=True), source.globals, scope)     # noqa: S102
     except Exception as exc:     # noqa: BLE001 - the user's class body failed: said so, at its line

@@ -190,8 +190,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
-        if _has_early_return(body):
-            body = self.eliminate_returns(body)
+        body, returned = _one_exit(self, body)
         body = prologue + self.block(body)
         if not body or not isinstance(body[-1], gast.Return):
             ret = gast.Return(value=S.const(None))
@@ -201,6 +200,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         new = gast.FunctionDef(name=self.own_name(tree), args=tree.args, body=body, decorator_list=[],
                                returns=None, type_comment=None, type_params=[])
         new.lineno = getattr(tree, "lineno", 1)
+        anno.set(new, Key.RETURNED, returned)      # where early returns store the value, or None
         return new
 
     def _check_signature(self, tree):
@@ -329,3 +329,13 @@ def _local_names(tree):
         elif isinstance(node, gast.FunctionDef):
             names.add(node.name)
     return names
+
+
+def _one_exit(normalizer, body):
+    """``body`` with its early returns made one exit (jumps.py), and the name they store the
+    result in where no statement can run after one stores it (no ``finally``), else None."""
+    if not _has_early_return(body):
+        return body, None
+    finally_blocks = any(isinstance(n, gast.Try) and n.finalbody for stmt in body for n in S.walk_nodes(stmt))
+    body = normalizer.eliminate_returns(body)
+    return body, None if finally_blocks else normalizer.early_result
