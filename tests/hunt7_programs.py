@@ -1189,3 +1189,221 @@ def d01(x, w):
 @case("d02 twin: dtype=np.float64 given, and an integer dtype (piecewise constant)")
 def d02(x, w):
     return np.sum(np.array(x * w, dtype=np.float64) * x) + np.sum(np.asarray(x * 10.0 + 0.5, dtype=int) * w)
+
+
+# -- more shapes: names rebound by a helper, a flag, a walrus, a match, a box --------------------
+
+@case("n01 a nonlocal write in a helper broadcasts the name", args=(M23, X3))
+def n01(m, w):
+    a = w
+    def grow():
+        nonlocal a
+        a = a * m
+    grow()
+    b = a * w
+    return np.sum(b)
+
+
+@case("n02 a 0-d flag array written between two tests", args=(M23, X3))
+def n02(m, w):
+    c = np.array(np.sum(w) > 0)
+    a = w
+    if c:
+        a = a * m
+    c[...] = False
+    if c:
+        a = np.sum(a, axis=0)
+    b = a * w
+    return np.sum(b)
+
+
+@case("n03 walrus flag in the test", args=(M23, X3))
+def n03(m, w):
+    a = w
+    if (c := np.sum(w) > 0):
+        a = a * m
+    b = a * w
+    if c:
+        b = b * m
+    return np.sum(b)
+
+BOX = [None]
+
+
+def set_global(v):
+    BOX[0] = v
+
+
+@case("n04 a name read back from a global list a callee wrote", args=(M23, X3))
+def n04(m, w):
+    a = w * 1.0
+    set_global(a)
+    a = BOX[0]
+    b = a * w
+    return np.sum(b)
+
+
+@case("n05 a list item of another shape rebinds a name in a loop", args=(M23, X3))
+def n05(m, w):
+    items = [w, m, w * 2.0]
+    total = 0.0
+    for a in items:
+        total = total + a * w
+    return np.sum(total)
+
+
+@case("n06 a name rebound by a tuple target from a zip of shapes", args=(M23, X3))
+def n06(m, w):
+    a = w
+    for a, b in zip([m, w], [w, m]):
+        c = a * b
+    return np.sum(c * w)
+
+
+@case("n07 augmented assignment of a broadcast to a float name", args=(M23, X3))
+def n07(m, w):
+    a = 1.0
+    a *= w
+    a = a + m
+    a -= w
+    return np.sum(a * w)
+
+
+@case("n08 a flag compared twice with an intervening array write to the compared operand", args=(M23, X3))
+def n08(m, w):
+    a = w * 1.0
+    t = a.copy()
+    c = t[0] > -10
+    if c:
+        a = a * m
+    t[0] = -100.0
+    c2 = t[0] > -10
+    if c2:
+        a = a + 1.0
+    else:
+        a = a * w
+    return np.sum(a)
+
+
+@case("n09 a while loop whose condition is the flag, shapes changing", args=(M23, X3))
+def n09(m, w):
+    a = w
+    k = 0
+    while k < 2:
+        if k == 0:
+            a = a * m
+        else:
+            a = np.sum(a, axis=0) * w
+        k = k + 1
+    return np.sum(a * w)
+
+
+@case("n10 an array reshaped in place by resize", args=(M23, X3))
+def n10(m, w):
+    a = np.concatenate([w, w]) * 1.0
+    b = a.reshape(2, 3)
+    c = b * w
+    return np.sum(c * m)
+
+
+@case("n11 a name bound in a comprehension's own scope, the outer name untouched", args=(M23, X3))
+def n11(m, w):
+    a = w
+    rows = [a * r for a in m for r in [w]]
+    return np.sum(a * w) + np.sum(rows[1])
+
+
+@case("n12 a name deleted in one branch and reassigned in the other", args=(M23, X3))
+def n12(m, w):
+    a = m * w
+    if np.sum(w) > 0:
+        del a
+        a = w * 2.0
+    else:
+        a = a + 1.0
+    return np.sum(a * w)
+
+
+@case("n13 a lambda default captures the old shape", args=(M23, X3))
+def n13(m, w):
+    a = w
+    f = lambda t, a=a: t * a
+    a = m * w
+    return np.sum(f(m)) + np.sum(a)
+
+
+@case("n14 a row taken then the name rebound to its sum", args=(M23, X3))
+def n14(m, w):
+    a = w * m
+    a = a[0]
+    b = a * w
+    a = np.sum(a)
+    return np.sum(b * a)
+
+
+@case("n15 broadcasting with np.newaxis then the name rebound to its squeeze in a loop", args=(M23, X3))
+def n15(m, w):
+    a = w[:, np.newaxis]
+    for _ in range(2):
+        a = a * w
+        a = np.sum(a, axis=0)[:, None]
+    return np.sum(a * m.T)
+
+
+@case("n16 a conditional expression rebinding the same name to two shapes in a loop", args=(M23, X3))
+def n16(m, w):
+    a = w
+    for i in range(3):
+        a = a * m if i % 2 == 0 else np.sum(a, axis=0)
+    return np.sum(a * w)
+
+
+@case("n17 a try/except where the except path broadcasts", args=(M23, X3))
+def n17(m, w):
+    a = w
+    try:
+        a = a * m
+        a = a + a[5]
+    except IndexError:
+        a = a * w
+    return np.sum(a)
+
+
+@case("n18 a with block where the body broadcasts", args=(M23, X3))
+def n18(m, w):
+    a = w
+    with np.errstate(all="ignore"):
+        a = a * m
+    return np.sum(a * w)
+
+
+@case("n19 match statement arms of different shapes", args=(M23, X3))
+def n19(m, w):
+    a = w
+    match int(np.sum(w) > 0):
+        case 1:
+            a = a * m
+        case _:
+            pass
+    return np.sum(a * w)
+
+
+@case("n20 a helper rebinding the item of a list box to a broadcast value", args=(M23, X3))
+def n20(m, w):
+    box = [w]
+    def grow():
+        box[0] = box[0] * m
+    grow()
+    a = box[0]
+    return np.sum(a * w)
+
+
+@case("t03 twin: \"%.17g\" % v read back by float")
+def t03(x, w):
+    return float("%.17g" % (x[0] * w)) * x[1]
+
+
+@case("t04 twin: \"%s\" % v only tested for being empty")
+def t04(x, w):
+    s = "%s and %s" % (x[0], w)
+    return np.sum(x * w) * (2.0 if s else 1.0)

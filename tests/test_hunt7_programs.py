@@ -6,7 +6,8 @@ of argument), each against central finite differences in one mode of astgrad in 
 (``ci_modes``). Strict xfails for what Python runs well and astgrad still refuses. Then
 what the hunt found, each checked on its own: a value carried past what astgrad follows
 (``with m as v``, ``raise``/``except``, ``str``, ``dtype=object``) was silently left
-without its derivative; it is now refused."""
+without its derivative, and ``"%.3f" % v`` raised NumPy's TypeError; they are now
+refused."""
 
 import contextlib
 
@@ -47,6 +48,7 @@ REFUSED = {
     "w01 ": "with contextlib.nullcontext(value) as a, the value depending on the inputs",
     "w02 ": "with a manager whose __enter__ returns a value depending on the inputs",
     "t01 ": "float(str(v)) of a value depending on the inputs",
+    "t03 ": "float(\"%.17g\" % v) of a value depending on the inputs",
     "k10 ": "a complex literal",
 }
 # refused when the derivative runs, with astgrad's TypeError
@@ -193,6 +195,25 @@ def test_str_of_a_value_carrying_a_derivative_is_refused_where_it_is_read_back(c
     with pytest.raises(astgrad.TransformError, match="str"):
         astgrad.grad(through_str)(X3)
     assert_close(astgrad.grad(str_only_read)(X3), 2.0 * X3)
+
+
+def through_percent(x):
+    return float("%.17g" % x[0]) * x[1]
+
+
+def percent_only_read(x):
+    label = "%s, %s" % (x[0], x[1])
+    return np.sum(x * x) * (2.0 if label else 1.0)
+
+
+def test_percent_formatting_is_refused_where_it_is_read_back():
+    """"%.17g" % v went to the rule of the remainder, whose derivative raised NumPy's
+    TypeError (floor_divide of a string); a string only read still works."""
+    with pytest.raises(astgrad.TransformError, match="'%' formatting"):
+        astgrad.grad(through_percent)(X3)
+    with pytest.raises(astgrad.TransformError, match="'%' formatting"):
+        astgrad.jvp(through_percent, (X3,), (np.ones(3),))
+    assert_close(astgrad.grad(percent_only_read)(X3), 4.0 * X3)
 
 
 def object_array(x):

@@ -156,6 +156,12 @@ def caught_exception():
     return sys.exc_info()[1]
 
 
+def percent_format(template, values):
+    """``template % values`` for a string ``template``: it has no derivative rule, so it is
+    refused, as an f-string is, where its result is read by what carries a derivative."""
+    return template % values
+
+
 def caught_value(error, where):
     """What ``except E as e`` binds in generated code: the exception caught, when it holds
     no float numbers. An exception carrying one (``raise Stop(x * w)``, read back as

@@ -539,6 +539,17 @@ non_differentiable(
 # ``with m as v``: what m.__enter__() gave has no derivative astgrad can follow to the
 # values m was made from (contextlib.nullcontext(x) gives x itself): refused where m
 # depends on the inputs, rather than a v that silently carries no derivative
+# "%.3f" % v: a string, read back (float(...)) by what carries a derivative: refused
+@adjoint(runtime.percent_format)
+def percent_format_(y, template, values):
+    d[values] = unsupported(d[y], "'%' formatting into a string of a value that carries a derivative, read back by what carries one: astgrad follows numbers, not their text; use the value itself")
+
+
+@tangent(runtime.percent_format)
+def percent_format_(y, template, values):
+    d[y] = unsupported(d[values], "'%' formatting into a string of a value that carries a derivative, read back by what carries one: astgrad follows numbers, not their text; use the value itself")
+
+
 @adjoint(runtime.entered_value)
 def entered_value_(v, manager):
     d[manager] = unsupported(d[v], "the value a with statement binds by 'as' when its context manager is made from values that carry a derivative: bind that value to a name before the with statement and use the name")
