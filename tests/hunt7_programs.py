@@ -1407,3 +1407,15 @@ def t03(x, w):
 def t04(x, w):
     s = "%s and %s" % (x[0], w)
     return np.sum(x * w) * (2.0 if s else 1.0)
+
+
+@case("f01 numpy.fft.fftfreq with a spacing that depends on the inputs")
+def f01(x, w):
+    freqs = np.fft.fftfreq(6, d=w * 0.5 + 1.0)
+    return np.sum(freqs[:3] * x) + np.sum(freqs ** 2) * w
+
+
+@case("f02 twin: rfftfreq with the spacing passed by position, the count from len")
+def f02(x, w):
+    freqs = np.fft.rfftfreq(len(x) + 1, np.sum(x * x) + w)
+    return np.sum(np.cos(freqs * w) * freqs)

@@ -187,7 +187,25 @@ def conjugate(y, x):
     d[y] = numpy.conjugate(d[x])
 
 
-non_differentiable(fft.fftfreq, fft.rfftfreq)
+# the sample frequencies k / (n d): their derivative in the spacing d is -y / d
+@adjoint(fft.fftfreq)
+def fftfreq_(y, n, d=1.0, device=None):
+    d[d] = -numpy.sum(d[y] * y) / d
+
+
+@tangent(fft.fftfreq)
+def fftfreq_(y, n, d=1.0, device=None):
+    d[y] = -y * (d[d] / d)
+
+
+@adjoint(fft.rfftfreq)
+def rfftfreq_(y, n, d=1.0, device=None):
+    d[d] = -numpy.sum(d[y] * y) / d
+
+
+@tangent(fft.rfftfreq)
+def rfftfreq_(y, n, d=1.0, device=None):
+    d[y] = -y * (d[d] / d)
 
 
 # abs_slope(x), the factor of abs's derivative, is sign(x) for a real x (no derivative)
