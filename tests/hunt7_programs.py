@@ -12,6 +12,7 @@ tests/test_hunt7_programs.py."""
 import collections
 import copy
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -1419,3 +1420,96 @@ def f01(x, w):
 def f02(x, w):
     freqs = np.fft.rfftfreq(len(x) + 1, np.sum(x * x) + w)
     return np.sum(np.cos(freqs * w) * freqs)
+
+
+# -- objects whose attributes or items the class computes ----------------------------------
+
+class Square:
+    def __init__(self, s):
+        self.s = s
+
+    @functools.cached_property
+    def cube(self):
+        return self.s ** 3
+
+    def area(self):
+        return self.s * self.s
+
+
+class Bag:
+    def __init__(self, items):
+        self._items = list(items)
+
+    def __getitem__(self, i):
+        return self._items[i]
+
+    def __len__(self):
+        return len(self._items)
+
+
+@case("a01 a functools.cached_property read from an object built in the function")
+def a01(x, w):
+    return np.sum(Square(x * w).cube)
+
+
+@case("a02 twin: the cached value read again after the attribute it came from changed")
+def a02(x, w):
+    sq = Square(x)
+    first = sq.cube
+    sq.s = x * w
+    return np.sum(sq.cube * first)
+
+
+@case("a03 twin: a method computing the same value")
+def a03(x, w):
+    sq = Square(x * w)
+    return np.sum(sq.area() * sq.s)
+
+
+@case("a04 an item of an object whose class has its own __getitem__")
+def a04(x, w):
+    bag = Bag([x[0] * w, x[1]])
+    return bag[0] * bag[1] + len(bag)
+
+
+@case("a05 twin: a list held by the object read directly")
+def a05(x, w):
+    bag = Bag([x[0] * w, x[1]])
+    return bag._items[0] * bag._items[1]
+
+
+@case("a06 a dataclass's list item written through an alias of the object")
+def a06(x, w):
+    p = Params([x[0], x[1]], w)
+    q = p
+    q.vals[0] = x[2] * p.scale
+    return p.vals[0] * p.vals[1]
+
+
+@case("a07 twin: the dataclass's list attribute rebound to a new list")
+def a07(x, w):
+    p = Params([x[0], x[1]], w)
+    p.vals = [v * p.scale for v in p.vals]
+    return p.vals[0] * p.vals[1]
+
+
+@case("a08 an object's list attribute appended to")
+def a08(x, w):
+    p = Params([x[0]], w)
+    p.vals.append(x[2] * p.scale)
+    return sum(p.vals) * p.vals[-1]
+
+
+@case("a09 objects built in a comprehension, one's list item written")
+def a09(x, w):
+    ps = [Params([x[i]], w) for i in range(3)]
+    ps[1].vals[0] = ps[1].vals[0] * x[2]
+    return sum(p.vals[0] * p.scale for p in ps)
+
+
+@case("a10 twin: the scale of a dataclass rebound in place")
+def a10(x, w):
+    p = Params([x[0]], x[1])
+    p.scale = p.scale * w
+    return p.vals[0] * p.scale
+

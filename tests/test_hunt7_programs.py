@@ -10,6 +10,7 @@ without its derivative, and ``"%.3f" % v`` raised NumPy's TypeError; they are no
 refused."""
 
 import contextlib
+import functools
 
 import numpy as np
 import pytest
@@ -50,6 +51,8 @@ REFUSED = {
     "t01 ": "float(str(v)) of a value depending on the inputs",
     "t03 ": "float(\"%.17g\" % v) of a value depending on the inputs",
     "k10 ": "a complex literal",
+    "a06 ": "a write into a dataclass's list item through an alias of the object",
+    "a09 ": "a write into a list item of an object a list of objects holds",
 }
 # refused when the derivative runs, with astgrad's TypeError
 AT_CALL = {
@@ -58,6 +61,9 @@ AT_CALL = {
     "c09 ": "a write into an array a list holds twice",
     "c15 ": "a write into an array a tuple holds",
     "c16 ": "a write into an array a list made by * repetition holds",
+    "a01 ": "a functools.cached_property read from an object",
+    "a02 ": "a functools.cached_property read from an object",
+    "a04 ": "an item read through the class's own __getitem__",
     "x01 ": "an exception carrying a value depending on the inputs, read in the handler",
     "x02 ": "an exception raised by a helper, carrying its value as an attribute",
     "d01 ": "numpy.array(..., dtype=object) of values depending on the inputs",
@@ -233,3 +239,39 @@ def test_dtype_object_is_refused():
     assert_close(astgrad.grad(lambda x: np.sum(np.array(x, dtype=np.float64) * x))(X3), 2.0 * X3)
     want = numerical_grad(lambda x: np.sum(np.asarray(x * 10.0 + 0.5, dtype=int) * x), (X3,), 0)
     assert_close(astgrad.grad(lambda x: np.sum(np.asarray(x * 10.0 + 0.5, dtype=int) * x))(X3), want)
+
+
+class Cached:
+    def __init__(self, s):
+        self.s = s
+
+    @functools.cached_property
+    def cube(self):
+        return self.s ** 3
+
+
+class Items:
+    def __init__(self, items):
+        self._items = list(items)
+
+    def __getitem__(self, i):
+        return self._items[i]
+
+
+def cached_cube(x):
+    return np.sum(Cached(x).cube)
+
+
+def own_item(x):
+    return Items([x[0] * 2.0, x[1]])[0] * x[1]
+
+
+@pytest.mark.parametrize("f", [cached_cube, own_item], ids=lambda f: f.__name__)
+def test_a_value_the_class_computes_is_refused_in_both_modes(f):
+    """A functools.cached_property (a descriptor with no __set__) was read as a stored
+    attribute with no derivative; obj[k] through the class's own __getitem__ was refused
+    in reverse mode but read as 0 in forward mode."""
+    with pytest.raises(TypeError, match="cached_property|own"):
+        astgrad.grad(f)(X3)
+    with pytest.raises(TypeError, match="cached_property|own"):
+        astgrad.jvp(f, (X3,), (np.ones(3),))
