@@ -10,7 +10,6 @@ without its derivative, and ``"%.3f" % v`` raised NumPy's TypeError; they are no
 refused."""
 
 import contextlib
-import functools
 
 import numpy as np
 import pytest
@@ -18,7 +17,7 @@ import pytest
 import astgrad
 from breadth_modes import FIRST, SECOND, check, ci_modes
 from fd import assert_close, numerical_grad
-from hunt7_programs import CASES, X3
+from hunt7_programs import CASES, X3, Bag, Box, Carry, Square
 
 # Programs Python runs well that astgrad refuses when it generates code (strict: one that
 # starts working moves out)
@@ -121,19 +120,9 @@ def test_the_hunt_has_a_hundred_programs():
 
 # -- what the hunt found, each on its own ------------------------------------------------
 
-class Held:
-    def __init__(self, v):
-        self.v = v
-
-    def __enter__(self):
-        return self.v
-
-    def __exit__(self, *exc):
-        return False
-
 
 def entered_from_inputs(x):
-    with Held(x * 2.0) as a:
+    with Box(x * 2.0) as a:
         b = a * x
     return np.sum(b)
 
@@ -154,16 +143,10 @@ def test_the_value_a_with_statement_binds_is_refused_when_its_manager_depends_on
     assert_close(astgrad.grad(entered_constant)(X3), 6.0 * X3)
 
 
-class Stop(Exception):
-    def __init__(self, v):
-        super().__init__("stop")
-        self.v = v
-
-
 def caught_value(x):
     try:
-        raise Stop(x * 3.0)
-    except Stop as e:
+        raise Carry(x * 3.0)
+    except Carry as e:
         v = e.v
     return np.sum(v * x)
 
@@ -241,29 +224,12 @@ def test_dtype_object_is_refused():
     assert_close(astgrad.grad(lambda x: np.sum(np.asarray(x * 10.0 + 0.5, dtype=int) * x))(X3), want)
 
 
-class Cached:
-    def __init__(self, s):
-        self.s = s
-
-    @functools.cached_property
-    def cube(self):
-        return self.s ** 3
-
-
-class Items:
-    def __init__(self, items):
-        self._items = list(items)
-
-    def __getitem__(self, i):
-        return self._items[i]
-
-
 def cached_cube(x):
-    return np.sum(Cached(x).cube)
+    return np.sum(Square(x).cube)
 
 
 def own_item(x):
-    return Items([x[0] * 2.0, x[1]])[0] * x[1]
+    return Bag([x[0] * 2.0, x[1]])[0] * x[1]
 
 
 @pytest.mark.parametrize("f", [cached_cube, own_item], ids=lambda f: f.__name__)
