@@ -578,6 +578,7 @@ CASES += [
     (rt.unselect_default, lambda: (N(3), [N(3) > 0], N()), {}),
     (rt.unchoose, lambda: (N(3), np.array([1, 0, 1]), [N(3), N(3)]), {}),
     (rt.choose_parts, lambda: ([N(3), N(3)], np.array([1, 0, 1]), N(3)), {}),
+    (np.fft.fftfreq, lambda: (6, 0.7), {}), (np.fft.rfftfreq, lambda: (5, 1.3), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.
@@ -604,6 +605,10 @@ NOT_IN_TABLE = {
                np.fft.ifftn, np.fft.rfft, np.fft.irfft, np.fft.rfft2, np.fft.irfft2, np.fft.rfftn, np.fft.irfftn)},
     **{op: "refuses its derivatives (& | ^ of differentiated values: set operations); checked end to end "
            "in test_errors and test_calls" for op in (operator.and_, operator.or_, operator.xor)},
+    rt.entered_value: "its rules only refuse (the value of with M(x) as v); checked end to end in "
+                      "test_hunt7_programs",
+    rt.percent_format: "its rules only refuse (a string read back by float); checked end to end in "
+                       "test_hunt7_programs",
     rt.cofactors_second_change: "refuses its derivative in a (a fourth derivative of det), which the table "
                                 "would take; its rules for h and k are checked in test_trust_det",
 }

@@ -156,6 +156,40 @@ def caught_exception():
     return sys.exc_info()[1]
 
 
+def percent_format(template, values):
+    """``template % values`` for a string ``template``: it has no derivative rule, so it is
+    refused, as an f-string is, where its result is read by what carries a derivative."""
+    return template % values
+
+
+def caught_value(error, where):
+    """What ``except E as e`` binds in generated code: the exception caught, when it holds
+    no float numbers. An exception carrying one (``raise Stop(x * w)``, read back as
+    ``e.args[0]`` or ``e.value``) may carry values depending on the inputs, whose
+    derivatives astgrad does not follow through ``raise`` and ``except``: refused, rather
+    than a derivative silently missing that part."""
+    held = list(error.args) + list(getattr(error, "__dict__", {}).values())
+    if any(_holds_float(value, 2) for value in held):
+        raise TypeError(
+            f"astgrad: {where}: the exception caught here carries a float value; astgrad does not follow "
+            "derivatives through raise and except: return the value, or set a flag in the try body and "
+            "compute the value after the try statement")
+    return error
+
+
+def _holds_float(value, depth):
+    """Whether ``value`` is a float, a NumPy array of floats or complex numbers, or a list,
+    tuple or dict holding one (``depth`` levels deep)."""
+    if isinstance(value, (float, complex, numpy.floating, numpy.complexfloating)):
+        return True
+    if isinstance(value, numpy.ndarray):
+        return value.dtype.kind in "fc"
+    if depth and isinstance(value, (list, tuple, dict)):
+        items = value.values() if isinstance(value, dict) else value
+        return any(_holds_float(item, depth - 1) for item in items)
+    return False
+
+
 def exit_context(manager):
     """What the end of ``with manager:`` does when its body raised nothing."""
     OPEN_CONTEXTS.managers.pop()
@@ -335,8 +369,17 @@ def _like_dtype(g, x):
 
 
 def _is_float_dtype(dtype):
-    """True for None (no conversion) and for float/complex dtypes."""
-    return dtype is None or numpy.issubdtype(numpy.dtype(dtype), numpy.inexact)
+    """True for None (no conversion) and for float/complex dtypes; False for integer and
+    bool ones (a piecewise-constant conversion). An object, string or other dtype holds
+    the numbers astgrad would have to follow as Python objects: refused."""
+    if dtype is None:
+        return True
+    kind = numpy.dtype(dtype).kind
+    if kind not in "biufc":
+        raise TypeError(f"astgrad: a conversion to dtype={numpy.dtype(dtype)} of a value that carries a "
+                        "derivative (numpy.array(..., dtype=object)): astgrad follows float arrays only; leave "
+                        "dtype= out, or give a float dtype")
+    return kind in "fc"
 
 
 _NDARRAY = numpy.ndarray
@@ -2107,6 +2150,9 @@ def check_float_dtype(dtype, what, where):
     derivative rule assumes a float result (a constant integer dtype gives 0)."""
     if dtype is None or numpy.dtype(dtype).kind in "fc":
         return
+    if numpy.dtype(dtype).kind not in "biu":
+        raise TypeError(f"astgrad: {where}: {what}(..., dtype={numpy.dtype(dtype)}) of a value that carries a "
+                        "derivative: astgrad follows float arrays only; leave dtype= out (or give a float dtype)")
     raise TypeError(
         f"astgrad: {where}: {what}(..., dtype={numpy.dtype(dtype)}) computes an integer "
         "result, a piecewise-constant function; write the dtype as a constant (its "

@@ -11,7 +11,9 @@ Only stored attributes carry a derivative: a property or other computed attribut
 from an object whose class astgrad does not know when it generates the code is refused
 when the derivative is needed (its getter's code is not differentiated)."""
 
+import functools
 import inspect
+import types
 
 from .records import is_record, record_items
 from .runtime import AdjointDict, AdjointList, _is_zero_placeholder, add_derivatives, own_items, zeros_like
@@ -25,6 +27,16 @@ class AdjointObject(AdjointDict):
 
     __radd__ = __add__
     __iadd__ = __add__
+
+    def __missing__(self, key):
+        # g[k] in forward code, for obj[k] on an object: read through the class's own
+        # __getitem__, whose code is not differentiated (reverse code refuses in unindex)
+        if not isinstance(key, str):
+            raise TypeError(
+                "astgrad: this reads an item (obj[k]) of an object whose class reads items with code of its "
+                "own; astgrad follows the items of lists, dicts and arrays. Call a method of the object "
+                "(obj.get(k)) or hold a list, a dict or an array")
+        return 0.0
 
     def __getattr__(self, name):
         # g.W on a dataclass's gradient taken inside differentiated code (the generated
@@ -76,12 +88,20 @@ def _field_index(obj, name):
     return None
 
 
+# descriptors without __set__ that are not computed values: methods (functools.cached_property
+# is one that is: it computes the value on the first read and stores it)
+_METHODS = (types.FunctionType, types.BuiltinFunctionType, types.MethodDescriptorType,
+            types.WrapperDescriptorType, types.ClassMethodDescriptorType, staticmethod, classmethod,
+            functools.partialmethod)
+
+
 def _check_stored(obj, name):
     """Refuse a derivative through an attribute the object computes (a property, another
     descriptor): astgrad differentiates stored values only."""
     static = inspect.getattr_static(type(obj), name, None)
     computed = static is not None and hasattr(type(static), "__get__") and (
-        hasattr(type(static), "__set__") or hasattr(type(static), "__delete__")) \
+        hasattr(type(static), "__set__") or hasattr(type(static), "__delete__")
+        or not isinstance(static, _METHODS)) \
         and not inspect.ismemberdescriptor(static)
     if computed:
         raise TypeError(

@@ -107,6 +107,10 @@ class Transform:
         constant is checked when the code runs (``dtype_check``)."""
         atom = self.ignored_dtype(op, table)
         dtype = None if atom is None else self.constant_dtype(atom)
+        if dtype is not None and dtype.kind not in "fcbiu":     # object: the floats it holds
+            raise self.source.error(
+                f"{op.label}(..., dtype={dtype}) of a value that carries a derivative: astgrad follows "
+                "float arrays only; leave dtype= out (or give a float dtype)", stmt, construct=op.label)
         return dtype is not None and dtype.kind not in "fc"
 
     def dtype_check(self, stmt, op, table):

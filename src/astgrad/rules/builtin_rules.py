@@ -86,10 +86,12 @@ def item_(y, self):
     d[y] = float(cast_like(d[self], y))
 
 
+# str, repr and format are not among them: float(str(x)) is x again. Like an f-string,
+# they are refused where their result is read by what carries a derivative
 non_differentiable(builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
-                   builtins.isinstance, builtins.type, builtins.str, builtins.repr, builtins.print,
+                   builtins.isinstance, builtins.type, builtins.print,
                    builtins.id, builtins.hash, builtins.callable, builtins.hasattr, builtins.issubclass,
-                   builtins.format, builtins.ord, builtins.chr)
+                   builtins.ord, builtins.chr)
 declare(builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs, builtins.round,
         builtins.sum, builtins.range, builtins.isinstance, builtins.print, builtins.str, builtins.repr,
         builtins.hasattr, builtins.issubclass, builtins.format, builtins.ord, builtins.chr,

@@ -187,7 +187,19 @@ def conjugate(y, x):
     d[y] = numpy.conjugate(d[x])
 
 
-non_differentiable(fft.fftfreq, fft.rfftfreq)
+# the sample frequencies k / (n d) of fftfreq and rfftfreq: their derivative in the
+# spacing d is -y / d
+def frequencies_adjoint(y, n, d=1.0, device=None):
+    d[d] = -numpy.sum(d[y] * y) / d
+
+
+def frequencies_tangent(y, n, d=1.0, device=None):
+    d[y] = -y * (d[d] / d)
+
+
+for _frequencies in (fft.fftfreq, fft.rfftfreq):
+    adjoint(_frequencies)(frequencies_adjoint)
+    tangent(_frequencies)(frequencies_tangent)
 
 
 # abs_slope(x), the factor of abs's derivative, is sign(x) for a real x (no derivative)

@@ -533,9 +533,33 @@ non_differentiable(
     runtime.einsum_adjoint_spec, runtime.einsum_tangent_spec, runtime.adjoint_spec,
     runtime.tangent_spec, runtime.operand_shape,
     runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class,
-    runtime.enter_context, runtime.exit_context, runtime.entered_value, runtime.caught_exception,
+    runtime.enter_context, runtime.exit_context, runtime.caught_exception, runtime.caught_value,
     runtime.outer_value, runtime.store_global, runtime.store_nonlocal, runtime.deleted_positions,
 )
+# ``with m as v``: what m.__enter__() gave has no derivative astgrad can follow to the
+# values m was made from (contextlib.nullcontext(x) gives x itself): refused where m
+# depends on the inputs, rather than a v that silently carries no derivative
+# "%.3f" % v: a string, read back (float(...)) by what carries a derivative: refused
+@adjoint(runtime.percent_format)
+def percent_format_(y, template, values):
+    d[values] = unsupported(d[y], "'%' formatting into a string of a value that carries a derivative, read back by what carries one: astgrad follows numbers, not their text; use the value itself")
+
+
+@tangent(runtime.percent_format)
+def percent_format_(y, template, values):
+    d[y] = unsupported(d[values], "'%' formatting into a string of a value that carries a derivative, read back by what carries one: astgrad follows numbers, not their text; use the value itself")
+
+
+@adjoint(runtime.entered_value)
+def entered_value_(v, manager):
+    d[manager] = unsupported(d[v], "the value a with statement binds by 'as' when its context manager is made from values that carry a derivative: bind that value to a name before the with statement and use the name")
+
+
+@tangent(runtime.entered_value)
+def entered_value_(v, manager):
+    d[v] = unsupported(d[manager], "the value a with statement binds by 'as' when its context manager is made from values that carry a derivative: bind that value to a name before the with statement and use the name")
+
+
 # a global the function rebinds is its own local variable from the start; positions are new
 declare(runtime.outer_value, runtime.deleted_positions, result=FRESH)
 

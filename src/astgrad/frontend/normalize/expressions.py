@@ -44,6 +44,9 @@ class ExpressionLowering:
         lowered = self.sequence_operation(node) or self.dict_union(node)    # containers.py, dicts.py
         if lowered is not None:
             return lowered
+        if isinstance(node.op, gast.Mod) and isinstance(node.left, gast.Constant) and isinstance(node.left.value, str):
+            # "%.3f" % v formats a string, as an f-string does (not the remainder's rule)
+            return self.runtime_call(runtime.percent_format, [node.left, self.atom(node.right)])
         return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
 
     def expr_UnaryOp(self, node):

@@ -97,7 +97,9 @@ class TryLowering:
         self.line = getattr(handler, "lineno", self.line)
         out = []
         if handler.name is not None:
-            out.append(self._at(S.assign(handler.name.id, S.name(error)), self.line))
+            # the exception, refused where it carries floats (runtime.caught_value)
+            bound = self.runtime_call(runtime.caught_value, [S.name(error), S.const(self.where())])
+            out.append(self._at(S.assign(handler.name.id, bound), self.line))
             self.locals.add(handler.name.id)
         out.extend(self.block(handler.body))
         for node in S.walk_nodes(gast.Module(body=out, type_ignores=[])):
