@@ -28,6 +28,7 @@ import builtins
 import gast
 
 from ...core import syntax as S
+from ..generator_loops import rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
 from .scopes import own_nodes
 
@@ -121,8 +122,18 @@ class ExplicitIteratorLowering:
         if any(isinstance(n, gast.Name) and n.id == "iter" for n in nodes):
             _iterated_at_once(self, nodes)
             self.explicit_iterators = explicit_iterators(self, tree)
-        return bool(self.explicit_iterators) | rewrite_consumed_generators(
-            own_nodes(tree), self.resolve_call, lambda twin: self.bind_value(twin, "function"))
+        bind = lambda twin: self.bind_value(twin, "function")      # noqa: E731
+        consumed = rewrite_consumed_generators(own_nodes(tree), self.resolve_call, bind)
+        iterated = rewrite_iterated_generators(tree, list(own_nodes(tree)), self.resolve_call, bind,
+                                               self.refuse_generator, self.source)
+        return bool(self.explicit_iterators) | consumed | iterated
+
+    def refuse_generator(self, reason, node):
+        """The error for a generator helper taken item by item that cannot be followed."""
+        return self.source.error(
+            f"astgrad cannot differentiate {reason}; build the list first where that is what you mean "
+            "(items = list(gen(...)), then loop over items), or make the helper build and return a list",
+            node, construct="generator")
 
     def next_call(self, node):
         """``next(it)``: StopIteration raised past the list's end, else the item at the
