@@ -471,16 +471,36 @@ def repeat_count(x, axis=None, keepdims=False, where=True):
     return int(numpy.prod([shape[a] for a in _reduced_axes(len(shape), axis)], dtype=int))
 
 
-def tie_weights(x, y, axis=None, keepdims=False):
+def tie_weights(x, y, axis=None, keepdims=False, initial=None):
     """Where ``x`` attains its max/min ``y`` over ``axis``: 1/(number of ties), else 0.
 
     astgrad splits the derivative of max/min evenly among ties (as JAX and autograd
-    do), so the result is the average of the one-sided derivatives.
+    do), so the result is the average of the one-sided derivatives. An ``initial``
+    value (``numpy.max(x, initial=v)``) equal to ``y`` is one more of the ties.
     """
     dtype = _float_dtype(x) or numpy.float64
     mask = as_array(x == unreduce(y, x, axis, keepdims), dtype=dtype)
-    count = numpy.sum(mask, axis=axis, keepdims=True)
-    return mask / count
+    count = numpy.sum(mask, axis=axis, keepdims=True) + _initial_ties(y, x, axis, keepdims, initial)
+    return mask / numpy.maximum(count, 1.0)
+
+
+def _initial_ties(y, x, axis, keepdims, initial):
+    """1 where ``initial`` is the max/min ``y`` (shaped as a reduction of ``x`` with
+    its axes kept), else 0; 0 without an initial value."""
+    if initial is None:
+        return 0.0
+    return as_array(unreduce(y, x, axis, keepdims) == initial, dtype=_float_dtype(x) or numpy.float64) \
+        if numpy.ndim(x) else float(y == initial)
+
+
+def initial_weight(x, y, axis=None, keepdims=False, initial=None):
+    """The share of the derivative of ``y = numpy.max(x, axis, initial=initial)`` (or min)
+    that goes to ``initial``: 1/(number of ties) where it is ``y``, else 0; shaped as ``y``."""
+    if initial is None:
+        return 0.0
+    wins = numpy.asarray(y == initial, dtype=_float_dtype(x) or numpy.float64)
+    ties = numpy.sum(numpy.asarray(x == unreduce(y, x, axis, keepdims)), axis=axis, keepdims=keepdims)
+    return wins / (ties * wins + 1.0)
 
 
 def _weak_float_dtype(*values):
@@ -872,6 +892,20 @@ def _unindex_lazily(g, x, index):
     result = numpy.zeros_like(like, dtype=_float_dtype(x) or numpy.float64, shape=numpy.shape(x))
     result[index] = g
     return result
+
+
+def item_position(x, index):
+    """The indices of the element ``x.item(*index)`` reads: ``index`` empty (the one
+    element of ``x``), a flat position (a negative one counts from the end, as ``item``
+    does), a tuple of indices, or the indices themselves."""
+    shape = numpy.shape(x)
+    if not index:
+        return (0,) * len(shape)
+    if len(index) > 1 or isinstance(index[0], tuple):
+        return tuple(index) if len(index) > 1 else index[0]
+    position = operator.index(index[0])
+    size = math.prod(shape)
+    return tuple(int(i) for i in numpy.unravel_index(position + size if position < 0 else position, shape))
 
 
 def loop_item(g, xs, index):

@@ -9,7 +9,7 @@ import builtins
 import numpy
 
 from ..runtime import (abs_slope, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
-                       spread, unbroadcast)
+                       item_position, spread, unbroadcast, unindex)
 from .declare import elementwise
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -75,17 +75,20 @@ def float_(y, x=0.0):
     d[y] = float(d[x])
 
 
-# a.item() of an array with one element is float(a) (an index argument is refused)
+# a.item() of an array with one element, a.item(i) the element at flat position i, a.item(i, j)
+# and a.item((i, j)) the element at those indices: the element's derivative, at the position item_position says
 @adjoint(numpy.ndarray.item)
-def item_(y, self):
-    d[self] = cast_like(d[y], self)
+def item_(y, self, *index):
+    d[self] = unindex(d[y], self, item_position(self, index))
 
 
 @tangent(numpy.ndarray.item)
-def item_(y, self):
-    d[y] = float(cast_like(d[self], y))
+def item_(y, self, *index):
+    d[y] = float(cast_like(d[self], self)[item_position(self, index)])
 
 
+non_differentiable(item_position)
+declare(item_position, result=FRESH)
 non_differentiable(builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
                    builtins.isinstance, builtins.type, builtins.str, builtins.repr, builtins.print,
                    builtins.id, builtins.hash, builtins.callable, builtins.hasattr, builtins.issubclass,
