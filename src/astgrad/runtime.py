@@ -2217,6 +2217,12 @@ def repeat(items, count):
     return items * count
 
 
+def multiplies_elementwise(count):
+    """Whether ``items * count`` on a list multiplies elementwise (``count`` an array, as
+    NumPy reads ``[1.0, 2.0] * numpy.array(2)``) rather than repeating the list."""
+    return isinstance(count, _NDARRAY)
+
+
 def _items_derivative(g, like):
     """``g`` as one derivative per item of ``like`` (a zero placeholder becomes zeros)."""
     if _is_zero_placeholder(g) or g is None:
