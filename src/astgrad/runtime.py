@@ -2297,6 +2297,13 @@ def deep_copy(value):
     return copy.deepcopy(value)
 
 
+def shallow_copy(value):
+    """``copy.copy(value)``: a new list, dict or set holding the same items, a new array
+    holding its own elements, an immutable value itself."""
+    import copy
+    return copy.copy(value)
+
+
 def writes_through(view, base, where):
     """Whether writing into ``view`` (``v = base[i]``, ``base.T``, ``base.reshape(...)``)
     changes ``base``, as NumPy's views do: True for an array sharing ``base``'s memory,

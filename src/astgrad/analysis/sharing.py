@@ -37,6 +37,7 @@ OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
 # the builtins a defaultdict may take as its factory that make a new value at each call
 _NEW_VALUE_FACTORIES = frozenset({"float", "int", "list", "dict", "set"})
+_NEW_OF_SAME_ITEMS = (runtime.list_to_tuple, runtime.shallow_copy)    # a new container of the items
 
 
 def _new_value_factory(call, local_names):
@@ -160,6 +161,7 @@ class Sharing:
         for stmt in self.statements:
             self._collect_sharing(stmt)
         self._built_here = None
+        self._copies_hold_what_is_read_out()
         self.holders = {}
         for holder, held in self.contents.items():
             for element in held:
@@ -198,8 +200,8 @@ class Sharing:
             elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) == "copy":
                 owner = self._name(value.func.value)
                 yield name, set(self.contents.get(owner, set()))
-            elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.list_to_tuple:
-                owner = self._name(value.args[0])       # tuple(xs): a new tuple of xs's items
+            elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _NEW_OF_SAME_ITEMS:
+                owner = self._name(value.args[0])       # tuple(xs), copy.copy(xs): xs's items
                 yield name, set(self.contents.get(owner, set()))
             elif _object_built(value):
                 held = self._names(_object_parts(value))
@@ -235,6 +237,29 @@ class Sharing:
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
                 self.element_of.setdefault(item, set()).add(seq)
                 self.views.setdefault(seq, set()).add(item)
+
+    def _copies_hold_what_is_read_out(self):
+        """A shallow copy (``c.copy()``, ``copy.copy(c)``) holds what ``c`` holds. Where
+        ``c`` was read out of a container that holds lists or dicts (a list of lists), it
+        may be one of those: the copy holds an item read out of ``c``, as ``list(c)``
+        appends the items it reads out of it (``r[:]``, a node of its own)."""
+        for stmt in self.statements:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                    and isinstance(stmt.value, gast.Call) and stmt.value.args is not None:
+                value = stmt.value
+                if anno.get(value, Key.METHOD) == "copy" and isinstance(value.func, gast.Attribute):
+                    owner = self._name(value.func.value)
+                elif anno.get(value, Key.TARGET) is runtime.shallow_copy and value.args:
+                    owner = self._name(value.args[0])
+                else:
+                    continue
+                containers = {c for same in self._aliases(owner) if owner not in (None, OUTSIDE)
+                              for c in self.element_of.get(same, set())}
+                if any(self.is_list_or_dict_built_here(held) for c in containers for held in self.contents.get(c, ())):
+                    item = stmt.targets[0].id + "[:]"       # a node of its own, not a name
+                    self.views.setdefault(owner, set()).add(item)
+                    self.element_of.setdefault(item, set()).add(owner)
+                    self.contents.setdefault(stmt.targets[0].id, set()).add(item)
 
     def _tuple_item(self, value):
         """The name ``t[i]`` certainly is, for ``t`` bound once, to a tuple display of names

@@ -54,6 +54,8 @@ class ContainerLowering:
             return self.dict_call(node)
         if callee is copy.deepcopy and len(node.args) == 1 and not node.keywords:
             return self.runtime_call(runtime.deep_copy, [self.atom(node.args[0])])
+        if callee is copy.copy and len(node.args) == 1 and not node.keywords:
+            return self.runtime_call(runtime.shallow_copy, [self.atom(node.args[0])])
         if callee is builtins.set and id(node) in self.read_only_sets():
             return self.set_value(node, self.list_of(node.args[0]))      # sets.py
         if callee in (builtins.list, builtins.tuple) and len(node.args) <= 1 and not node.keywords:
