@@ -2355,6 +2355,17 @@ def item_update(item, container, where):
             "there alone (c[k] = c[k] + w)")
 
 
+def list_argument(value, name, where):
+    """Checked when a derivative starts, for an argument the function appends to
+    (``acc.append(v)``, ``extend``, ``insert``): the derivative appends to a copy of the
+    caller's list, which it leaves alone; anything but a list is refused."""
+    if not isinstance(value, list):
+        raise TypeError(
+            f"astgrad: {where}: the function appends to its argument '{name}', which astgrad "
+            f"differentiates for a list (appending to a copy, so the caller's list is left as it "
+            f"was); got a {type(value).__name__}. Pass a list, or return the new items instead")
+
+
 def items_apart(container, where):
     """Checked when a derivative starts, for an argument whose items the function changes
     with ``op=`` (``xs[0] += v``): on an array item Python changes that object in place, so
