@@ -161,7 +161,7 @@ class Sharing:
         for stmt in self.statements:
             self._collect_sharing(stmt)
         self._built_here = None
-        self._copies_hold_what_is_read_out()
+        _copies_hold_what_is_read_out(self)
         self.holders = {}
         for holder, held in self.contents.items():
             for element in held:
@@ -237,29 +237,6 @@ class Sharing:
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
                 self.element_of.setdefault(item, set()).add(seq)
                 self.views.setdefault(seq, set()).add(item)
-
-    def _copies_hold_what_is_read_out(self):
-        """A shallow copy (``c.copy()``, ``copy.copy(c)``) holds what ``c`` holds. Where
-        ``c`` was read out of a container that holds lists or dicts (a list of lists), it
-        may be one of those: the copy holds an item read out of ``c``, as ``list(c)``
-        appends the items it reads out of it (``r[:]``, a node of its own)."""
-        for stmt in self.statements:
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                    and isinstance(stmt.value, gast.Call) and stmt.value.args is not None:
-                value = stmt.value
-                if anno.get(value, Key.METHOD) == "copy" and isinstance(value.func, gast.Attribute):
-                    owner = self._name(value.func.value)
-                elif anno.get(value, Key.TARGET) is runtime.shallow_copy and value.args:
-                    owner = self._name(value.args[0])
-                else:
-                    continue
-                containers = {c for same in self._aliases(owner) if owner not in (None, OUTSIDE)
-                              for c in self.element_of.get(same, set())}
-                if any(self.is_list_or_dict_built_here(held) for c in containers for held in self.contents.get(c, ())):
-                    item = stmt.targets[0].id + "[:]"       # a node of its own, not a name
-                    self.views.setdefault(owner, set()).add(item)
-                    self.element_of.setdefault(item, set()).add(owner)
-                    self.contents.setdefault(stmt.targets[0].id, set()).add(item)
 
     def _tuple_item(self, value):
         """The name ``t[i]`` certainly is, for ``t`` bound once, to a tuple display of names
@@ -472,6 +449,30 @@ def _object_built(value):
     {...})``, ``instance(cls, {...})``, ``with_attribute(obj, name, v)``): a new object
     that holds what it is given, as a list display holds its items."""
     return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _OBJECT_BUILDERS
+
+
+def _copies_hold_what_is_read_out(sharing):
+    """A shallow copy (``c.copy()``, ``copy.copy(c)``) holds what ``c`` holds. Where
+    ``c`` was read out of a container that holds lists or dicts (a list of lists), it
+    may be one of those: the copy holds an item read out of ``c``, as ``list(c)``
+    appends the items it reads out of it (``r[:]``, a node of its own)."""
+    for stmt in sharing.statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.Call) and stmt.value.args is not None:
+            value = stmt.value
+            if anno.get(value, Key.METHOD) == "copy" and isinstance(value.func, gast.Attribute):
+                owner = sharing._name(value.func.value)
+            elif anno.get(value, Key.TARGET) is runtime.shallow_copy and value.args:
+                owner = sharing._name(value.args[0])
+            else:
+                continue
+            containers = {c for same in sharing._aliases(owner) if owner not in (None, OUTSIDE)
+                          for c in sharing.element_of.get(same, set())}
+            if any(sharing.is_list_or_dict_built_here(held) for c in containers for held in sharing.contents.get(c, ())):
+                item = stmt.targets[0].id + "[:]"       # a node of its own, not a name
+                sharing.views.setdefault(owner, set()).add(item)
+                sharing.element_of.setdefault(item, set()).add(owner)
+                sharing.contents.setdefault(stmt.targets[0].id, set()).add(item)
 
 
 _OBJECT_BUILDERS = (runtime_objects.record, runtime_objects.instance, runtime_objects.with_attribute)

@@ -28,8 +28,8 @@ import gast
 from ..core import syntax as S
 from ..core.ops import is_user_function
 from .collectors import _own_nodes
-from .generators import list_twin
-from .varargs import compile_variant, has_varargs
+from .generators import generator_tree, list_twin
+from .varargs import compile_variant
 
 _MUTATORS = {"append", "extend", "insert", "pop", "popitem", "remove", "clear", "update", "setdefault",
              "sort", "reverse", "fill", "put", "resize", "itemset", "send", "throw", "close", "write",
@@ -143,13 +143,9 @@ def _iterate_twin(loop, iterable, body, tree, resolve, bind, refuse, source):
 def first_twin(fn):
     """The twin of generator helper ``fn`` returning its first item and raising
     StopIteration where it ends, or None."""
-    if not (inspect.isgeneratorfunction(fn) and is_user_function(fn)) or has_varargs(fn):
-        return None
     if fn not in _first_twins:
-        from .source import parse_function
-        try:
-            tree = S.copy(parse_function(fn).tree)
-        except Exception:       # noqa: BLE001 - a helper astgrad cannot read: refused where it is read
+        tree = generator_tree(fn)
+        if tree is None:
             return None
         nodes = list(_own_nodes(tree.body))
         plain = list_twin(fn) is not None and not any(isinstance(n, (gast.Try, gast.With)) for n in nodes)

@@ -67,17 +67,25 @@ def rewrite_consumed_generators(nodes, resolve, bind):
 
 def list_twin(fn):
     """The twin of generator helper ``fn`` returning the list of what it yields, or None."""
-    if not (inspect.isgeneratorfunction(fn) and is_user_function(fn)) or has_varargs(fn) \
-            or fn.__globals__.get("list", builtins.list) is not builtins.list:     # an early return's copy
-        return None
     if fn not in _twins:
-        from .source import parse_function
-        try:
-            tree = S.copy(parse_function(fn).tree)
-        except Exception:       # noqa: BLE001 - a helper astgrad cannot read: refused where it is read
-            return None
+        tree = generator_tree(fn)
+        if tree is None or fn.__globals__.get("list", builtins.list) is not builtins.list:
+            return None             # (a module naming something else list: an early return copies)
         _twins[fn] = compile_variant(fn, _listing_tree(tree), _listing_tree) if _has_twin(tree) else None
     return _twins[fn]
+
+
+def generator_tree(fn):
+    """A copy of the syntax tree of ``fn``, a generator helper of the user's without
+    ``*args``; None for anything else or a helper astgrad cannot read (refused where it is
+    read)."""
+    if not (inspect.isgeneratorfunction(fn) and is_user_function(fn)) or has_varargs(fn):
+        return None
+    from .source import parse_function
+    try:
+        return S.copy(parse_function(fn).tree)
+    except Exception:       # noqa: BLE001 - refused where it is read
+        return None
 
 
 def _has_twin(tree):
