@@ -91,10 +91,34 @@ def firsts(x, w):
     return next(products(x, w)) * np.sum(next(counting(x * w))) + next(ends_early(x, w))
 
 
+def held_and_advanced(x, w):
+    g = products(x * w, w)                  # a generator held in a name, advanced by next
+    first = next(g)
+    return first + 2.0 * next(g) + next(g, w)
+
+
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "jvp_of_grad"])
-@pytest.mark.parametrize("f", [early, looped, firsts], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [early, looped, firsts, held_and_advanced], ids=lambda f: f.__name__)
 def test_a_generator_taken_item_by_item_or_returning_early(mode, f):
     check(mode, f, (X4, 0.7), (0, 1))
+
+
+def written_between(x, w):
+    g = products(x, w)
+    first = next(g)
+    x[1] = w                                # the generator reads x[1] for its next item
+    return first + next(g)
+
+
+def endless_held(x, w):
+    g = counting(x * w)                     # building all its items would never end
+    return np.sum(next(g) + next(g))
+
+
+@pytest.mark.parametrize("f", [written_between, endless_held], ids=lambda f: f.__name__)
+def test_a_held_generator_whose_list_cannot_be_built_first_is_refused(f):
+    with pytest.raises(astgrad.TransformError, match=r"test_generator_helpers.py:\d+: "):
+        astgrad.grad(f, (0, 1))(X4.copy(), 0.7)
 
 
 def test_next_of_an_ended_generator_raises_stop_iteration_as_python_does():

@@ -24,7 +24,6 @@ REFUSED = {
     "e13 ": "a method of objects a global list holds, called in a loop over zip(objects, values)",
     "e14 ": "a method of objects a global list holds, called in a loop over zip(values, objects)",
     "e18 ": "a generator defined in the function",
-    "e20 ": "next on a generator helper",
     "b04 ": "a list of bound methods of objects built in the list display",
     "b05 ": "a method value handed to a local helper that calls it",
     "b08 ": "recursion through tree_map handed a bound method",

@@ -85,15 +85,22 @@ def located(source, node):
 def consumer_conflict(body, arguments, targets, tree, resolve, source):
     """Why the loop ``body`` (statements or expressions) cannot run after the generator
     given ``arguments`` has yielded all its items (the loop's ``targets`` get them), or None."""
-    if any(isinstance(n, gast.Global) for n in _own_nodes(tree.body)):
-        return "the function declares a global, which the generator may read between its items"
     for node in _loop_own(body):
         if isinstance(node, (gast.Break, gast.Return)):
             return (f"the loop may stop before the generator ends ({located(source, node)}), and "
                     "building all its items would run code Python does not run")
+    return changes_what_it_reads(body, arguments, targets, tree, resolve, source)
+
+
+def changes_what_it_reads(body, arguments, targets, tree, resolve, source, made_by=None):
+    """Why ``body`` may change what a generator given ``arguments`` reads between its
+    items (or an item it yielded, bound to ``targets``), in words; else None
+    (``made_by``: the call making the generator, which hands them to it)."""
+    if any(isinstance(n, gast.Global) for n in _own_nodes(tree.body)):
+        return "the function declares a global, which the generator may read between its items"
     shared = _tainted(tree.body, {n for a in arguments for n in S.names_in(a)} | set(targets))
     for node in [n for stmt in body for n in _own_nodes([stmt])]:
-        what = _write_of(node, shared) or _handed_on(node, shared, resolve)
+        what = _write_of(node, shared) or (node is not made_by and _handed_on(node, shared, resolve))
         if what:
             return f"the loop body changes what the generator reads ({what}, at {located(source, node)})"
     return None
@@ -138,6 +145,29 @@ def _iterate_twin(loop, iterable, body, tree, resolve, bind, refuse, source):
             raise refuse(f"the generator {fn.__qualname__} taken one item at a time here: {why}", call)
         call.func = S.name(bind(twin))
     return bool(calls)
+
+
+def advanced_generators(tree, nodes, resolve, bind, source, only_advanced):
+    """``g = gen(x)`` bound once and read only by ``next(g)`` (``only_advanced(name)``)
+    made ``g = iter(twin(x))``, which normalize/explicit_iterators.py follows as the list
+    of the items read from a position moving on, where nothing in the function changes
+    what the generator reads and it has no ``while`` loop (building all its items must
+    end, as Python's generator taken item by item may not need to); whether any was."""
+    changed = False
+    for node in nodes:
+        if not (isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)
+                and generator_helper(node.value, resolve) and only_advanced(node.targets[0].id)):
+            continue
+        fn, call = resolve(node.value), node.value
+        twin = list_twin(fn)
+        if twin is None or generator_effect(fn) or any(isinstance(n, gast.While) for n in _own_nodes(generator_tree(fn).body)) \
+                or changes_what_it_reads(tree.body, call.args + [k.value for k in call.keywords], (), tree, resolve,
+                                         source, made_by=call):
+            continue
+        call.func = S.name(bind(twin))
+        node.value = gast.copy_location(gast.Call(func=S.name("iter"), args=[call], keywords=[]), call)
+        changed = True
+    return changed
 
 
 def first_twin(fn):
