@@ -3,7 +3,9 @@
 works on a copy of the argument, so a derivative call leaves the caller's list (and the default) as it was while
 ``f`` itself changes it as Python does; values appended and read back carry their
 derivative (against finite differences, first and second order). An argument list another
-argument holds too is refused when the derivative is called, naming the line."""
+argument holds too is refused when the derivative is called, naming the line. A parameter
+without a default appended to (``def f(x, acc): acc.append(v)``) is treated the same way
+when it holds a list."""
 
 import numpy as np
 import pytest
@@ -86,8 +88,36 @@ def appended_without_a_default(x, w, acc):
     return acc[-1] * x[1]
 
 
-def test_a_parameter_without_a_list_default_appended_to_is_still_refused():
-    """Without a default, the parameter may hold an object of the user's class whose
-    method has that name, which astgrad follows on the object itself: refused as before."""
-    with pytest.raises(astgrad.TransformError, match="test_argument_appends.py:.*append to 'acc'"):
-        astgrad.grad(appended_without_a_default, wrt=(0, 1))(X3, 0.8, [1.0])
+def appended_in_every_way(x, w, acc):
+    acc.append(x * w)
+    acc.extend([np.sin(x[0]), x[1] * x[2]])
+    acc.insert(0, w * w)
+    return sum(np.sum(a) for a in acc) * w + acc[0] * acc[-1]
+
+
+@pytest.mark.parametrize("mode", ("grad", "jvp", "hessian", "jvp_of_grad"))
+def test_a_parameter_without_a_list_default_appended_to(mode):
+    check(mode, appended_in_every_way, (X3, 0.8, [np.ones(3), 2.0]), (0, 1))
+
+
+class Log:
+    def __init__(self):
+        self.items = []
+
+    def append(self, v):
+        self.items.append(v)
+
+
+def test_the_derivative_leaves_the_callers_list_alone_and_refuses_another_object():
+    """As for arrays written into: ``f`` appends to the caller's list, its derivative to a
+    copy. An object of the user's class with an ``append`` method is refused when the
+    derivative starts, naming the function."""
+    acc = [1.0]
+    g = astgrad.grad(appended_without_a_default, wrt=(0, 1))
+    assert g(X3, 0.8, acc) == (pytest.approx(np.array([-0.4 * 0.8, 0.3 * 0.8, 0.0])), pytest.approx(0.3 * -0.4))
+    assert acc == [1.0]
+    appended_without_a_default(X3, 0.8, acc)
+    assert len(acc) == 2
+    with pytest.raises(TypeError, match=r"test_argument_appends.py:\d+: the function appends to its argument "
+                                        r"'acc', which astgrad differentiates for a list .* got a Log"):
+        g(X3, 0.8, Log())

@@ -398,7 +398,7 @@ TWINS = [
     (shallow_copy_by_dict, "state[\"m\"][k] = old + v"),
     (shallow_copy_by_copy, "state[\"m\"][k] = old + v"),
     (defaultdict_list_kept_under_a_name, "acc[i % 2].append(v * w)"),
-    (defaultdict_copied_then_appended, "acc[0].append(x[0] * w)"),
+    (defaultdict_copied_then_appended, "other[0].append(x[1])"),
     (list_kept_from_setdefault, "d[i % 2].append(v * w)"),
     (list_given_to_the_dict, "d[0].append(v * w)"),
     (list_read_out_before_the_append, "d[0].append(x[1] * w)"),

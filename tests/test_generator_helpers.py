@@ -10,6 +10,7 @@ import pytest
 import astgrad
 from astgrad.frontend.generators import list_twin
 from breadth_modes import check
+from fd import assert_close, numerical_grad
 
 X4 = np.array([0.3, -0.2, 0.8, 0.1])
 
@@ -49,11 +50,162 @@ def test_the_twin_returns_the_items_the_generator_yields():
         assert all(np.array_equal(a, b) for a, b in zip(got, want))
 
 
+def ends_early(v, s):
+    k = 0
+    while True:
+        if k >= len(v):
+            return "done"
+        yield v[k] * s
+        k += 1
+        yield np.sin(v[k - 1])
+
+
+def counting(v):
+    k = 1.0
+    while True:                             # endless: next() takes the first item only
+        yield v * k
+        k += 1.0
+
+
+def rows(m):
+    for i in range(m.shape[0]):
+        yield m[i]
+
+
+def early(x, w):
+    return sum(ends_early(x, w)) * max(ends_early(x * w, 2.0))
+
+
 def looped(x, w):
     total = 0.0
     for p in products(x, w):                # taken one at a time, in turn with the loop body
         total = total + p
+    for i, p in enumerate(products(x, w)):
+        total = total + p * i
+    for r, p in zip(rows(np.outer(x, x)), ends_early(x, w)):
+        total = total + np.sum(r) * p
+    return total + sum([np.sin(p) for p in ends_early(x, w)])
+
+
+def firsts(x, w):
+    return next(products(x, w)) * np.sum(next(counting(x * w))) + next(ends_early(x, w))
+
+
+def held_and_advanced(x, w):
+    g = products(x * w, w)                  # a generator held in a name, advanced by next
+    first = next(g)
+    return first + 2.0 * next(g) + next(g, w)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "jvp_of_grad"])
+@pytest.mark.parametrize("f", [early, looped, firsts, held_and_advanced], ids=lambda f: f.__name__)
+def test_a_generator_taken_item_by_item_or_returning_early(mode, f):
+    check(mode, f, (X4, 0.7), (0, 1))
+
+
+def written_between(x, w):
+    g = products(x, w)
+    first = next(g)
+    x[1] = w                                # the generator reads x[1] for its next item
+    return first + next(g)
+
+
+def endless_held(x, w):
+    g = counting(x * w)                     # building all its items would never end
+    return np.sum(next(g) + next(g))
+
+
+@pytest.mark.parametrize("f", [written_between, endless_held], ids=lambda f: f.__name__)
+def test_a_held_generator_whose_list_cannot_be_built_first_is_refused(f):
+    with pytest.raises(astgrad.TransformError, match=r"test_generator_helpers.py:\d+: "):
+        astgrad.grad(f, (0, 1))(X4.copy(), 0.7)
+
+
+def test_next_of_an_ended_generator_raises_stop_iteration_as_python_does():
+    def empty(v):
+        if v[0] > 10.0:
+            yield v
+
+    def first(x):
+        return np.sum(next(empty(x)))
+
+    with pytest.raises(StopIteration):
+        first(X4)
+    with pytest.raises(StopIteration):
+        astgrad.grad(first)(X4)
+
+
+def writes(v, s):
+    for i in range(len(v)):
+        v[i] = v[i] * s
+        yield v[i]
+
+
+def loud(v):
+    for t in v:
+        print(t)
+        yield t
+
+
+def body_writes(x, w):
+    total = 0.0
+    for p in products(x, w):
+        x[0] = p                            # the generator reads x[0] again
+        total = total + p
     return total
+
+
+def breaks(x, w):
+    total = 0.0
+    for p in counting(x * w):               # endless: Python stops at the break
+        if np.sum(p) > 3.0:
+            break
+        total = total + np.sum(p)
+    return total
+
+
+def view_written(x, w):
+    total = 0.0
+    for r in rows(np.outer(x, x) * w):
+        r[0] = 1.0                          # a view of the matrix the generator reads
+        total = total + np.sum(r)
+    return total
+
+
+def gen_writes(x, w):
+    return sum([p for p in writes(x, w)])
+
+
+def gen_prints(x, w):
+    return sum(p * w for p in loud(x))
+
+
+@pytest.mark.parametrize("f, why", [(body_writes, r"the loop body changes what the generator reads \(a write into x, at test_generator_helpers.py:\d+: x\[0\] = p\)"),
+                                    (breaks, r"the loop may stop before the generator ends \(test_generator_helpers.py:\d+: break\)"),
+                                    (view_written, r"the loop body changes what the generator reads \(a write into r, at .*r\[0\] = 1.0"),
+                                    (gen_writes, r"a write into v in writes \(test_generator_helpers.py:\d+: v\[i\] = v\[i\] \* s\)"),
+                                    (gen_prints, r"a call of print in loud")], ids=lambda v: getattr(v, "__name__", ""))
+def test_a_generator_whose_items_the_order_of_evaluation_changes_is_refused_naming_why(f, why):
+    with pytest.raises(astgrad.TransformError, match=r"generator .* taken one item at a time here: " + why
+                       + r".*build the list first"):
+        astgrad.grad(f, (0, 1))(X4.copy(), 0.7)
+
+
+def test_a_generator_helper_rebound_after_grad_is_read_again():
+    g = astgrad.grad(looped)
+    before = g(X4, 0.7)
+    global products
+    saved = products
+    try:
+        def products(v, s, stop=None):
+            for i in range(len(v) - 1):
+                yield v[i] * s * s
+        want = numerical_grad(looped, (X4, 0.7), wrt=0)
+        got = g(X4, 0.7)
+        assert not np.allclose(got, before)
+        assert_close(got, want)
+    finally:
+        products = saved
 
 
 def sent(v):
@@ -67,18 +219,11 @@ def sends(x, w):
     return sum(sent(x * w))
 
 
-def ends_early(v):
-    for t in v:
-        if t > 0.5:
-            return
-        yield t
+def sends_looped(x, w):
+    return sum([p for p in sent(x * w)])
 
 
-def early(x, w):
-    return sum(ends_early(x * w))
-
-
-@pytest.mark.parametrize("f", [looped, sends, early], ids=lambda f: f.__name__)
-def test_a_generator_taken_item_by_item_is_refused_with_advice(f):
-    with pytest.raises(astgrad.TransformError, match=r"yield.*build a list instead"):
+@pytest.mark.parametrize("f", [sends, sends_looped], ids=lambda f: f.__name__)
+def test_a_generator_receiving_sent_values_is_refused_with_advice(f):
+    with pytest.raises(astgrad.TransformError, match=r"(yield|sent values).*build (a|the) list"):
         astgrad.grad(f, (0, 1))(X4, 0.7)

@@ -23,15 +23,11 @@ from hunt6_programs import CASES, X3
 REFUSED = {
     "e13 ": "a method of objects a global list holds, called in a loop over zip(objects, values)",
     "e14 ": "a method of objects a global list holds, called in a loop over zip(values, objects)",
-    "e15 ": "enumerate over a generator helper",
     "e18 ": "a generator defined in the function",
-    "e20 ": "next on a generator helper",
     "b04 ": "a list of bound methods of objects built in the list display",
     "b05 ": "a method value handed to a local helper that calls it",
     "b08 ": "recursion through tree_map handed a bound method",
     "b14 ": "tree_map handed a method value held in a name",
-    "r06 ": "x.item(i) with an index",
-    "r09 ": "numpy.sum with initial=",
 }
 # refused in some modes only: a memo table of constants filled by a helper, where a
 # gradient of the program is called inside a differentiated function (the helper is

@@ -1,7 +1,7 @@
 """Copies taken of items before a write into them, and writes into items other names keep.
 
 ``copy.deepcopy(rows)`` is a new object holding copies of all it holds, and ``list(d[k])``
-a new list of the items of ``d[k]``: writing into ``d[k]`` afterwards leaves both alone, so
+(or ``copy.copy(d[k])``) a new list of the items of ``d[k]``: writing into ``d[k]`` afterwards leaves both alone, so
 the programs are followed, against finite differences in first and second order modes. The
 twins keep the very object written into (the same inner list twice in the deep copy, a list
 of lists copied shallowly, the item held at two depths of one dict), so Python shows them
@@ -47,9 +47,23 @@ def deep_copy_of_an_array(x, w):
     return np.sum(a * b)
 
 
+def shallow_copy_before_write(x, w):
+    d = {"a": [x[0], x[1]]}
+    r = copy.copy(d["a"])               # a new list of the same numbers
+    d["a"][0] = x[2] * w
+    return r[0] * d["a"][0] + r[1]
+
+
+def shallow_copy_of_an_array(x, w):
+    d = {"m": x * w}
+    m = copy.copy(d["m"])               # a new array
+    d["m"][1] = w * w
+    return np.sum(m * d["m"])
+
+
 # k22: list(d['a']) before the write; k33 (k34): copies of the row (numbers read out of it) pushed
 # on a stack, the row written after each push; s04: the row itself pushed, only the length read
-FOLLOWED = [deep_copy_before_write, deep_copy_of_arrays, deep_copy_of_an_array, k22, k33, k34, s04]
+FOLLOWED = [shallow_copy_before_write, shallow_copy_of_an_array, deep_copy_before_write, deep_copy_of_arrays, deep_copy_of_an_array, k22, k33, k34, s04]
 MODES = ("grad", "jvp", "hessian", "jvp_of_grad", "vjp_of_grad")
 
 
@@ -69,6 +83,20 @@ def deep_copy_holding_one_list_twice(x, w):
 def shallow_copy_of_rows(x, w):
     d = {"a": [[x[0], x[1]], [x[2], w]]}
     r = list(d["a"])                    # a new list of the same inner lists
+    d["a"][0][0] = x[2] * w
+    return r[0][0] * x[1]
+
+
+def copy_copy_of_rows(x, w):
+    d = {"a": [[x[0], x[1]], [x[2], w]]}
+    r = copy.copy(d["a"])               # a new list of the same inner lists
+    d["a"][0][0] = x[2] * w
+    return r[0][0] * x[1]
+
+
+def copy_method_of_rows(x, w):
+    d = {"a": [[x[0], x[1]], [x[2], w]]}
+    r = d["a"].copy()                   # the same, by the list's method
     d["a"][0][0] = x[2] * w
     return r[0][0] * x[1]
 
@@ -105,7 +133,8 @@ def stack_length_and_an_item_read(x, w):
     return d["a"][1] * len(stack) + stack[0][1]
 
 
-TWINS = [stack_length_and_an_item_read, deep_copy_holding_one_list_twice, shallow_copy_of_rows, item_held_at_two_depths, same_item_kept,
+TWINS = [stack_length_and_an_item_read, deep_copy_holding_one_list_twice, shallow_copy_of_rows, copy_copy_of_rows, copy_method_of_rows,
+         item_held_at_two_depths, same_item_kept,
          list_given_by_extend]
 
 

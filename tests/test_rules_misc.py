@@ -67,11 +67,24 @@ def test_item(f, shape):
     check(f, (normal(*shape) if shape else np.array(normal()),))
 
 
-def test_item_with_an_index_is_refused():
-    def first(x):
-        return x.item(0)
-    with pytest.raises(astgrad.TransformError, match="item"):
-        astgrad.grad(first)(np.ones(3))
+def b_item_index(x): return x.item(1) * x + np.sin(x.item(-1)) ** 2
+def b_item_indices(x): return x.item(1, 2) * x.item((0, 1)) * np.sum(x) + x.item(-2) * x
+
+
+@pytest.mark.parametrize("f, shape", [(b_item_index, (3,)), (b_item_index, (2, 3)), (b_item_indices, (2, 3))],
+                         ids=str)
+def test_item_with_an_index(f, shape):
+    check(f, (normal(*shape),))
+    check(second_order(f), (normal(*shape),))
+
+
+def test_item_with_an_index_reads_what_numpy_reads():
+    x = np.float32([[1.0, 2.0], [3.0, 4.0]])
+    g = astgrad.grad(lambda a: a.item(3) * a.item(0, 1) * a.item((1, 0)))(x)
+    assert g.dtype == np.float32
+    assert np.array_equal(g, np.float32([[0.0, 12.0], [8.0, 6.0]]))
+    with pytest.raises(IndexError):                     # as x.item(4) raises
+        astgrad.grad(lambda a: a.item(4))(x)
 
 
 # -- where= of sum and mean --------------------------------------------------------------

@@ -105,6 +105,28 @@ def test_reduction(f, data, axis, keepdims):
     check(f, (data(2, 3, 4), axis, keepdims), wrt=0)
 
 
+# initial= of sum, prod, max and min: a number taking part in every reduction; for max and
+# min it wins in some rows and loses in others (a tie with it splits the derivative)
+def i_sum(x, v): return np.sum(x, axis=1, initial=v) * x[:, 0] + np.sum(x * x, initial=v * v)
+def i_prod(x, v): return np.prod(x, axis=0, initial=v) + x.prod(initial=1.5)
+def i_max(x, v): return np.max(x, axis=1, keepdims=True, initial=v) * x + x.max(initial=v)
+def i_min(x, v): return np.min(x, axis=0, initial=-v) + np.amin(x, initial=v) + np.sum(np.amax(x, axis=1, initial=v))
+
+
+@pytest.mark.parametrize("f", [i_sum, i_prod, i_max, i_min], ids=lambda f: f.__name__)
+def test_initial(f):
+    x = normal(3, 4)
+    check(f, (x, float(np.median(x))))
+    check(second_order(lambda a: f(a, 0.3)), (normal(3, 4),), rtol=1e-5, atol=1e-5)
+
+
+def test_a_tie_with_initial_splits_the_derivative():
+    x = np.array([0.8, -0.2, 0.8])
+    da, dv = astgrad.grad(lambda a, v: np.max(a, initial=v), (0, 1))(x, 0.8)
+    assert np.array_equal(da, np.array([1.0, 0.0, 1.0]) / 3.0) and dv == 1.0 / 3.0
+    assert astgrad.grad(lambda v: np.min(x[:0], initial=v))(0.5) == 1.0       # nothing but initial
+
+
 def r_nanvar_ddof(x): return np.nanvar(x, axis=-1, ddof=1)
 def r_nanstd_correction(x): return np.nanstd(x, axis=(0, 2), correction=1.5, keepdims=True)
 

@@ -25,6 +25,7 @@ stats = pytest.importorskip("scipy.stats")
 
 import astgrad  # noqa: E402
 from astgrad.rules import optional, registry  # noqa: E402
+from astgrad.special import scipy_polygamma  # noqa: E402
 from fd import assert_close, numerical_hessian, numerical_jvp  # noqa: E402
 from rule_harness import check_derivatives, inner, run_adjoint, run_tangent  # noqa: E402
 
@@ -83,6 +84,7 @@ CASES = (
     [(f, (lambda d=d, s=s: (d(*s),)), {}, {}) for f, d in UNARY for s in SHAPES]
     + [(f, (lambda a=a, b=b, s=s: (a(*s[0]), b(*s[1]))), {}, {}) for f, a, b in BINARY for s in BROADCAST]
     + [(special.polygamma, lambda n=n: (n, P(4)), {}, {}) for n in (1, 2)]
+    + [(scipy_polygamma, lambda: (1, P(4), "digamma"), {}, {})]
     + [(special.iv, lambda: (1.5, P(2, 3)), {}, {}), (special.iv, lambda: (np.array([0.0, 2.5]), P(3, 1)), {}, {})]
     + [(special.logsumexp, lambda: (N(3, 4),), kw, {}) for kw in (
         {}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)}, {"keepdims": True})]
@@ -471,3 +473,30 @@ def test_importing_astgrad_does_not_import_scipy():
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+C3 = np.array([1.0 + 0.5j, 1.0, 2.0 - 1.0j])
+
+
+def digamma_of_complex(x):
+    return np.sum(np.real(special.digamma(x * C3)))
+
+
+def gamma_of_complex(x):
+    return np.sum(np.abs(special.gamma(x * C3)))
+
+
+def test_digamma_of_a_complex_value_is_refused_naming_it():
+    """SciPy's polygamma (digamma's derivative) takes real values only: astgrad says so,
+    naming the function, instead of SciPy's TypeError about '_zeta'. The first derivative
+    of gamma (gamma times digamma) is SciPy's value; its second needs polygamma too."""
+    x = np.array([0.3, 0.5, 0.7])
+    message = r"derivative of scipy.special.digamma at a complex value needs polygamma\(1, z\)"
+    for transform in (astgrad.grad, astgrad.hessian):
+        with pytest.raises(TypeError, match=message):
+            transform(digamma_of_complex)(x)
+    with pytest.raises(TypeError, match=message):
+        astgrad.hessian(gamma_of_complex)(x)
+    h = 1e-6 * np.eye(3)
+    fd = [(gamma_of_complex(x + e) - gamma_of_complex(x - e)) / 2e-6 for e in h]
+    np.testing.assert_allclose(astgrad.grad(gamma_of_complex)(x), fd, rtol=1e-6)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from breadth_modes import check
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 from program_files import load
 
@@ -134,12 +135,37 @@ def test_a_list_times_an_array_multiplies_elementwise_as_in_numpy(name):
                  numerical_jvp(fn, (v,), (np.array([0.5, 1.0, -2.0]),)))
 
 
-def test_a_list_times_an_argument_says_how_to_write_an_elementwise_product():
-    """An argument's kind is not known when the code is generated: read as a repetition,
-    and an array there is refused with the way to write the product."""
+def test_a_list_times_an_argument_follows_its_kind_when_the_code_runs():
+    """An argument's kind is not known when the code is generated: ``[...] * v`` is the
+    elementwise product where ``v`` is an array, as in NumPy (also a 0-d array), and the
+    list repeated where it is an int (also numpy.int64); a numpy.float64 raises a
+    TypeError, as in Python."""
     fn = load(LIST_TIMES_ARRAY, "list_times_argument")
-    with pytest.raises(TypeError, match=r"numpy.asarray\(\[...\]\) \* v"):
-        astgrad.grad(fn)(np.array([2.0, -1.0, 3.0]))
+    v = np.array([2.0, -1.0, 3.0])
+    assert_close(astgrad.grad(fn)(v), numerical_grad(fn, (v,), 0))
+    assert_close(astgrad.hessian(fn)(v), np.zeros((3, 3)))
+    assert_close(astgrad.jvp(fn, (v,), (v,))[1], numerical_jvp(fn, (v,), (v,)))
+    assert_close(astgrad.grad(scaled_items, (0, 1))(v, np.array(2.0)), (2.0 * ONE_TWO_THREE, np.sum(ONE_TWO_THREE * v)))
+    for n in (2, np.int64(2)):
+        assert_close(astgrad.grad(scaled_items)(v[:1], n), [scaled_items(v[:1], n) / v[0]])
+    with pytest.raises(TypeError, match=r"'\*' of a list and a float64"):
+        astgrad.grad(scaled_items)(v, np.float64(2.0))
+
+
+ONE_TWO_THREE = np.array([1.0, 2.0, 3.0])
+
+
+def scaled_items(x, n):
+    return np.sum(np.asarray([1.0, 2.0, 3.0] * n) * x)
+
+
+def items_times_vector(x, n):
+    return np.sum(np.sin(n * [x[0], x[1] * x[2], 2.0]) * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "jvp_of_grad"])
+def test_a_list_times_an_array_argument_in_every_mode(mode):
+    check(mode, items_times_vector, (np.array([0.3, -0.2, 0.8]), np.array([0.5, 1.5, 2.0])), (0, 1))
 
 
 def repeated_then_numpy(xs, n):

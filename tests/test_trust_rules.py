@@ -651,12 +651,8 @@ def prod_where(x):
     return np.prod(x, where=MASK)  # ERR:prod_where
 
 
-def sum_initial(x):
-    return np.sum(x, initial=1.0)  # ERR:sum_initial
-
-
-def max_initial(x):
-    return np.max(x, initial=0.0)  # ERR:max_initial
+def max_where(x):
+    return np.max(x, where=MASK, initial=0.0)  # ERR:max_where
 
 
 def var_where(x):
@@ -680,8 +676,7 @@ def linspace_retstep_positional(a):
 @pytest.mark.parametrize("fn, marker, keyword", [
     (linspace_retstep, "linspace_retstep", "retstep"),
     (linspace_retstep_positional, "linspace_retstep_positional", "positional"),
-    (prod_where, "prod_where", "where"), (sum_initial, "sum_initial", "initial"),
-    (max_initial, "max_initial", "initial"), (var_where, "var_where", "where"),
+    (prod_where, "prod_where", "where"), (max_where, "max_where", "where"), (var_where, "var_where", "where"),
     (matmul_axes, "matmul_axes", "axes"),
 ])
 def test_unhandled_keyword_is_refused(fn, marker, keyword, mode):

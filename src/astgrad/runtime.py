@@ -23,7 +23,7 @@ import typing
 
 import numpy
 
-from .special import bessel_i, polygamma  # noqa: F401  (derivatives of lgamma and numpy.i0)
+from .special import bessel_i, polygamma, scipy_polygamma  # noqa: F401  (derivatives of lgamma, numpy.i0, SciPy's)
 from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cov)
     convolve_crop, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
@@ -514,16 +514,36 @@ def repeat_count(x, axis=None, keepdims=False, where=True):
     return int(numpy.prod([shape[a] for a in _reduced_axes(len(shape), axis)], dtype=int))
 
 
-def tie_weights(x, y, axis=None, keepdims=False):
+def tie_weights(x, y, axis=None, keepdims=False, initial=None):
     """Where ``x`` attains its max/min ``y`` over ``axis``: 1/(number of ties), else 0.
 
     astgrad splits the derivative of max/min evenly among ties (as JAX and autograd
-    do), so the result is the average of the one-sided derivatives.
+    do), so the result is the average of the one-sided derivatives. An ``initial``
+    value (``numpy.max(x, initial=v)``) equal to ``y`` is one more of the ties.
     """
     dtype = _float_dtype(x) or numpy.float64
     mask = as_array(x == unreduce(y, x, axis, keepdims), dtype=dtype)
-    count = numpy.sum(mask, axis=axis, keepdims=True)
-    return mask / count
+    count = numpy.sum(mask, axis=axis, keepdims=True) + _initial_ties(y, x, axis, keepdims, initial)
+    return mask / numpy.maximum(count, 1.0)
+
+
+def _initial_ties(y, x, axis, keepdims, initial):
+    """1 where ``initial`` is the max/min ``y`` (shaped as a reduction of ``x`` with
+    its axes kept), else 0; 0 without an initial value."""
+    if initial is None:
+        return 0.0
+    return as_array(unreduce(y, x, axis, keepdims) == initial, dtype=_float_dtype(x) or numpy.float64) \
+        if numpy.ndim(x) else float(y == initial)
+
+
+def initial_weight(x, y, axis=None, keepdims=False, initial=None):
+    """The share of the derivative of ``y = numpy.max(x, axis, initial=initial)`` (or min)
+    that goes to ``initial``: 1/(number of ties) where it is ``y``, else 0; shaped as ``y``."""
+    if initial is None:
+        return 0.0
+    wins = numpy.asarray(y == initial, dtype=_float_dtype(x) or numpy.float64)
+    ties = numpy.sum(numpy.asarray(x == unreduce(y, x, axis, keepdims)), axis=axis, keepdims=keepdims)
+    return wins / (ties * wins + 1.0)
 
 
 def _weak_float_dtype(*values):
@@ -915,6 +935,20 @@ def _unindex_lazily(g, x, index):
     result = numpy.zeros_like(like, dtype=_float_dtype(x) or numpy.float64, shape=numpy.shape(x))
     result[index] = g
     return result
+
+
+def item_position(x, index):
+    """The indices of the element ``x.item(*index)`` reads: ``index`` empty (the one
+    element of ``x``), a flat position (a negative one counts from the end, as ``item``
+    does), a tuple of indices, or the indices themselves."""
+    shape = numpy.shape(x)
+    if not index:
+        return (0,) * len(shape)
+    if len(index) > 1 or isinstance(index[0], tuple):
+        return tuple(index) if len(index) > 1 else index[0]
+    position = operator.index(index[0])
+    size = math.prod(shape)
+    return tuple(int(i) for i in numpy.unravel_index(position + size if position < 0 else position, shape))
 
 
 def loop_item(g, xs, index):
@@ -2229,6 +2263,12 @@ def repeat(items, count):
     return items * count
 
 
+def multiplies_elementwise(count):
+    """Whether ``items * count`` on a list multiplies elementwise (``count`` an array, as
+    NumPy reads ``[1.0, 2.0] * numpy.array(2)``) rather than repeating the list."""
+    return isinstance(count, _NDARRAY)
+
+
 def _items_derivative(g, like):
     """``g`` as one derivative per item of ``like`` (a zero placeholder becomes zeros)."""
     if _is_zero_placeholder(g) or g is None:
@@ -2303,6 +2343,13 @@ def deep_copy(value):
     return copy.deepcopy(value)
 
 
+def shallow_copy(value):
+    """``copy.copy(value)``: a new list, dict or set holding the same items, a new array
+    holding its own elements, an immutable value itself."""
+    import copy
+    return copy.copy(value)
+
+
 def writes_through(view, base, where):
     """Whether writing into ``view`` (``v = base[i]``, ``base.T``, ``base.reshape(...)``)
     changes ``base``, as NumPy's views do: True for an array sharing ``base``'s memory,
@@ -2352,6 +2399,17 @@ def item_update(item, container, where):
             "it wherever the object is held and read again (v = c[k] + w; c[k] = v; c[j] = v for an "
             "item holding it too; a = v for a name), or, where only this item should change, store it "
             "there alone (c[k] = c[k] + w)")
+
+
+def list_argument(value, name, where):
+    """Checked when a derivative starts, for an argument the function appends to
+    (``acc.append(v)``, ``extend``, ``insert``): the derivative appends to a copy of the
+    caller's list, which it leaves alone; anything but a list is refused."""
+    if not isinstance(value, list):
+        raise TypeError(
+            f"astgrad: {where}: the function appends to its argument '{name}', which astgrad "
+            f"differentiates for a list (appending to a copy, so the caller's list is left as it "
+            f"was); got a {type(value).__name__}. Pass a list, or return the new items instead")
 
 
 def items_apart(container, where):

@@ -66,6 +66,19 @@ def polygamma(n, x):
     return _float_result(x, numpy.reshape(total, numpy.shape(x)))
 
 
+def scipy_polygamma(n, x, of):
+    """``scipy.special.polygamma(n, x)`` in the derivative of ``scipy.special.<of>``. SciPy
+    computes it for real values only: at a complex value the derivative is refused,
+    naming the function, rather than with SciPy's own TypeError."""
+    from scipy import special
+    if numpy.iscomplexobj(x):
+        raise TypeError(
+            f"astgrad: the derivative of scipy.special.{of} at a complex value needs polygamma({n}, z), "
+            "which SciPy computes for real values only, so astgrad cannot give it. Keep the complex "
+            "part out of the differentiated code (astgrad.stop_gradient), or write it with real values")
+    return special.polygamma(n, x)
+
+
 def bessel_i(n, x):
     """The modified Bessel function of the first kind of integer order n (I_-n = I_n),
     from its power series (every term positive, so nothing cancels)."""

@@ -37,6 +37,7 @@ OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
 # the builtins a defaultdict may take as its factory that make a new value at each call
 _NEW_VALUE_FACTORIES = frozenset({"float", "int", "list", "dict", "set"})
+_NEW_OF_SAME_ITEMS = (runtime.list_to_tuple, runtime.shallow_copy)    # a new container of the items
 
 
 def _new_value_factory(call, local_names):
@@ -161,6 +162,7 @@ class Sharing:
         for stmt in self.statements:
             self._collect_sharing(stmt)
         self._built_here = None
+        _copies_hold_what_is_read_out(self)
         self.holders = {}
         for holder, held in self.contents.items():
             for element in held:
@@ -199,8 +201,8 @@ class Sharing:
             elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) == "copy":
                 owner = self._name(value.func.value)
                 yield name, set(self.contents.get(owner, set()))
-            elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.list_to_tuple:
-                owner = self._name(value.args[0])       # tuple(xs): a new tuple of xs's items
+            elif isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _NEW_OF_SAME_ITEMS:
+                owner = self._name(value.args[0])       # tuple(xs), copy.copy(xs): xs's items
                 yield name, set(self.contents.get(owner, set()))
             elif _parts_held(value) is not None:
                 held = self._names(_parts_held(value))
@@ -448,6 +450,30 @@ def _object_built(value):
     {...})``, ``instance(cls, {...})``, ``with_attribute(obj, name, v)``): a new object
     that holds what it is given, as a list display holds its items."""
     return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in _OBJECT_BUILDERS
+
+
+def _copies_hold_what_is_read_out(sharing):
+    """A shallow copy (``c.copy()``, ``copy.copy(c)``) holds what ``c`` holds. Where
+    ``c`` was read out of a container that holds lists or dicts (a list of lists), it
+    may be one of those: the copy holds an item read out of ``c``, as ``list(c)``
+    appends the items it reads out of it (``r[:]``, a node of its own)."""
+    for stmt in sharing.statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.Call) and stmt.value.args is not None:
+            value = stmt.value
+            if anno.get(value, Key.METHOD) == "copy" and isinstance(value.func, gast.Attribute):
+                owner = sharing._name(value.func.value)
+            elif anno.get(value, Key.TARGET) is runtime.shallow_copy and value.args:
+                owner = sharing._name(value.args[0])
+            else:
+                continue
+            containers = {c for same in sharing._aliases(owner) if owner not in (None, OUTSIDE)
+                          for c in sharing.element_of.get(same, set())}
+            if any(sharing.is_list_or_dict_built_here(held) for c in containers for held in sharing.contents.get(c, ())):
+                item = stmt.targets[0].id + "[:]"       # a node of its own, not a name
+                sharing.views.setdefault(owner, set()).add(item)
+                sharing.element_of.setdefault(item, set()).add(owner)
+                sharing.contents.setdefault(stmt.targets[0].id, set()).add(item)
 
 
 _OBJECT_BUILDERS = (runtime_objects.record, runtime_objects.instance, runtime_objects.with_attribute)

@@ -13,10 +13,11 @@ every item before they return, and nothing else runs between two items, so runni
 helper to its end first gives the same items in the same order (a generator that never
 ends never ends either way). The call is made a call of the helper's twin above (a real
 function, frontend/varargs.py ``compile_variant``: errors name the helper's own lines).
-Elsewhere (a ``for`` loop over it, ``next``) the items are taken one at a time, in turn
-with other code, and the helper stays refused with the advice to build the list.
+A ``for`` loop or a comprehension over it, and ``next``, take the items one at a time,
+in turn with other code (frontend/generator_loops.py says where the twin is used there).
 A helper whose ``yield`` is not a statement of its own (``x = yield v``, a value sent
-in), or that returns before its end, has no such twin.
+in) has no such twin. One that returns before its end returns a copy of the list there
+and at its end (the analysis cannot tell that no append follows an early return).
 """
 
 import builtins
@@ -66,27 +67,32 @@ def rewrite_consumed_generators(nodes, resolve, bind):
 
 def list_twin(fn):
     """The twin of generator helper ``fn`` returning the list of what it yields, or None."""
-    if not (inspect.isgeneratorfunction(fn) and is_user_function(fn)) or has_varargs(fn):
-        return None
     if fn not in _twins:
-        from .source import parse_function
-        try:
-            tree = S.copy(parse_function(fn).tree)
-        except Exception:       # noqa: BLE001 - a helper astgrad cannot read: refused where it is read
-            return None
+        tree = generator_tree(fn)
+        if tree is None or fn.__globals__.get("list", builtins.list) is not builtins.list:
+            return None             # (a module naming something else list: an early return copies)
         _twins[fn] = compile_variant(fn, _listing_tree(tree), _listing_tree) if _has_twin(tree) else None
     return _twins[fn]
 
 
+def generator_tree(fn):
+    """A copy of the syntax tree of ``fn``, a generator helper of the user's without
+    ``*args``; None for anything else or a helper astgrad cannot read (refused where it is
+    read)."""
+    if not (inspect.isgeneratorfunction(fn) and is_user_function(fn)) or has_varargs(fn):
+        return None
+    from .source import parse_function
+    try:
+        return S.copy(parse_function(fn).tree)
+    except Exception:       # noqa: BLE001 - refused where it is read
+        return None
+
+
 def _has_twin(tree):
-    """Whether every yield of the function is a statement ``yield v``/``yield from e``,
-    and it returns only at its end (an early return would leave the list the twin
-    returns shared with the appends after it, for all the analysis can tell)."""
+    """Whether every yield of the function is a statement ``yield v``/``yield from e``."""
     nodes = list(_own_nodes(tree.body))
     statements = {id(n.value) for n in nodes if isinstance(n, gast.Expr)}
-    last = tree.body[-1] if tree.body else None
-    return all(id(n) in statements for n in nodes if isinstance(n, (gast.Yield, gast.YieldFrom))) \
-        and all(n is last for n in nodes if isinstance(n, gast.Return))
+    return all(id(n) in statements for n in nodes if isinstance(n, (gast.Yield, gast.YieldFrom)))
 
 
 def _listing_tree(tree):
@@ -99,7 +105,12 @@ def _listing_tree(tree):
             value = node.value.value if node.value.value is not None else S.const(None)
             node.value = gast.copy_location(S.call(gast.Attribute(value=S.name(items), attr=method,
                                                                   ctx=gast.Load()), [value]), node.value)
-    return returning_new_list(tree, items)      # its one return is the last statement (_has_twin)
+    tree = returning_new_list(tree, items)
+    returns = [n for n in _own_nodes(tree.body) if isinstance(n, gast.Return)]
+    if len(returns) > 1:                        # an early return gives a copy: the analysis
+        for node in returns:                    # cannot tell no append follows it
+            node.value = gast.copy_location(S.call(S.name("list"), [S.name(items)]), node)
+    return tree
 
 
 def _fresh(tree, base):

@@ -9,7 +9,7 @@ import builtins
 import numpy
 
 from ..runtime import (abs_slope, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
-                       spread, unbroadcast)
+                       item_position, spread, unbroadcast, unindex)
 from .declare import elementwise
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -75,16 +75,20 @@ def float_(y, x=0.0):
     d[y] = float(d[x])
 
 
-# a.item() of an array with one element is float(a) (an index argument is refused)
+# a.item() of an array with one element, a.item(i) the element at flat position i, a.item(i, j)
+# and a.item((i, j)) the element at those indices: the element's derivative, at the position item_position says
 @adjoint(numpy.ndarray.item)
-def item_(y, self):
-    d[self] = cast_like(d[y], self)
+def item_(y, self, *index):
+    d[self] = unindex(d[y], self, item_position(self, index))
 
 
 @tangent(numpy.ndarray.item)
-def item_(y, self):
-    d[y] = float(cast_like(d[self], y))
+def item_(y, self, *index):
+    d[y] = float(cast_like(d[self], self)[item_position(self, index)])
 
+
+non_differentiable(item_position)
+declare(item_position, result=FRESH)
 
 # str, repr and format are not among them: float(str(x)) is x again. Like an f-string,
 # they are refused where their result is read by what carries a derivative

@@ -30,7 +30,7 @@ import numpy
 from ..runtime import (
     abs_slope, angle_slope, arange_index, arange_has_stop, bessel_i, broadcast_like, cast_like, clip_weight, concatenated_part,
     concatenated_spread, in_result, index_concatenate, inverse_axes, linspace_weights, method_axes, method_shape, positive_base,
-    prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
+    initial_weight, prod_except, repeat_count, select_weight, stack_like, tie_weights, unbroadcast, unique_gather,
     unique_scatter, unconcatenate, unreduce, unstack, unstack_like,
 )
 from .declare import elementwise, linear
@@ -213,15 +213,18 @@ def heaviside(y, x1, x2):
 # ---------------------------------------------------------------------------------
 
 
-# where= masks the elements a sum or mean combines: the others get no derivative
+# where= masks the elements a sum or mean combines: the others get no derivative; initial=
+# (a number) is added to every sum
 @adjoint(numpy.sum)
-def sum(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+def sum(y, a, axis=None, dtype=None, *, keepdims=False, where=True, initial=0.0):
     d[a] = unreduce(d[y], a, axis, keepdims, where)
+    d[initial] = unbroadcast(d[y], initial)
 
 
 @tangent(numpy.sum)
-def sum(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
+def sum(y, a, axis=None, dtype=None, *, keepdims=False, where=True, initial=0.0):
     d[y] = numpy.sum(d[a], axis=axis, keepdims=keepdims, where=where)
+    d[y] = broadcast_like(d[initial], y)
 
 
 @adjoint(numpy.mean)
@@ -234,57 +237,71 @@ def mean(y, a, axis=None, dtype=None, *, keepdims=False, where=True):
     d[y] = numpy.mean(d[a], axis=axis, keepdims=keepdims, where=where)
 
 
+# initial= (a number) multiplies every product
 @adjoint(numpy.prod)
-def prod(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims) * prod_except(a, axis)
+def prod(y, a, axis=None, dtype=None, *, keepdims=False, initial=1):
+    d[a] = unreduce(d[y] * initial, a, axis, keepdims) * prod_except(a, axis)
+    d[initial] = unbroadcast(d[y] * numpy.prod(a, axis=axis, keepdims=keepdims), initial)
 
 
 @tangent(numpy.prod)
-def prod(y, a, axis=None, dtype=None, *, keepdims=False):
-    d[y] = numpy.sum(d[a] * prod_except(a, axis), axis=axis, keepdims=keepdims)
+def prod(y, a, axis=None, dtype=None, *, keepdims=False, initial=1):
+    d[y] = numpy.sum(d[a] * prod_except(a, axis), axis=axis, keepdims=keepdims) * initial
+    d[y] = broadcast_like(d[initial] * numpy.prod(a, axis=axis, keepdims=keepdims), y)
 
 
+# initial= (a number) takes part in every max or min: ties with it split the derivative too
 @adjoint(numpy.max)
-def max(y, a, axis=None, *, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims) * tie_weights(a, y, axis, keepdims)
+def max(y, a, axis=None, *, keepdims=False, initial=None):
+    d[a] = unreduce(d[y], a, axis, keepdims) * tie_weights(a, y, axis, keepdims, initial)
+    d[initial] = unbroadcast(d[y] * initial_weight(a, y, axis, keepdims, initial), initial)
 
 
 @tangent(numpy.max)
-def max(y, a, axis=None, *, keepdims=False):
-    d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims), axis=axis, keepdims=keepdims)
+def max(y, a, axis=None, *, keepdims=False, initial=None):
+    d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims, initial), axis=axis, keepdims=keepdims)
+    d[y] = d[initial] * initial_weight(a, y, axis, keepdims, initial)
 
 
 @adjoint(numpy.min)
-def min(y, a, axis=None, *, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims) * tie_weights(a, y, axis, keepdims)
+def min(y, a, axis=None, *, keepdims=False, initial=None):
+    d[a] = unreduce(d[y], a, axis, keepdims) * tie_weights(a, y, axis, keepdims, initial)
+    d[initial] = unbroadcast(d[y] * initial_weight(a, y, axis, keepdims, initial), initial)
 
 
 @tangent(numpy.min)
-def min(y, a, axis=None, *, keepdims=False):
-    d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims), axis=axis, keepdims=keepdims)
+def min(y, a, axis=None, *, keepdims=False, initial=None):
+    d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims, initial), axis=axis, keepdims=keepdims)
+    d[y] = d[initial] * initial_weight(a, y, axis, keepdims, initial)
 
 
 @adjoint(numpy.amax)
-def amax(y, a, axis=None, *, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims) * tie_weights(a, y, axis, keepdims)
+def amax(y, a, axis=None, *, keepdims=False, initial=None):
+    d[a] = unreduce(d[y], a, axis, keepdims) * tie_weights(a, y, axis, keepdims, initial)
+    d[initial] = unbroadcast(d[y] * initial_weight(a, y, axis, keepdims, initial), initial)
 
 
 @tangent(numpy.amax)
-def amax(y, a, axis=None, *, keepdims=False):
-    d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims), axis=axis, keepdims=keepdims)
+def amax(y, a, axis=None, *, keepdims=False, initial=None):
+    d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims, initial), axis=axis, keepdims=keepdims)
+    d[y] = d[initial] * initial_weight(a, y, axis, keepdims, initial)
 
 
 @adjoint(numpy.amin)
-def amin(y, a, axis=None, *, keepdims=False):
-    d[a] = unreduce(d[y], a, axis, keepdims) * tie_weights(a, y, axis, keepdims)
+def amin(y, a, axis=None, *, keepdims=False, initial=None):
+    d[a] = unreduce(d[y], a, axis, keepdims) * tie_weights(a, y, axis, keepdims, initial)
+    d[initial] = unbroadcast(d[y] * initial_weight(a, y, axis, keepdims, initial), initial)
 
 
 @tangent(numpy.amin)
-def amin(y, a, axis=None, *, keepdims=False):
-    d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims), axis=axis, keepdims=keepdims)
+def amin(y, a, axis=None, *, keepdims=False, initial=None):
+    d[y] = numpy.sum(d[a] * tie_weights(a, y, axis, keepdims, initial), axis=axis, keepdims=keepdims)
+    d[y] = d[initial] * initial_weight(a, y, axis, keepdims, initial)
 
 
 declare(numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin, result=FRESH)
+non_differentiable(initial_weight)
+declare(initial_weight, result=FRESH)
 declare(numpy.sum, methods=(numpy.ndarray.sum,))
 declare(numpy.mean, methods=(numpy.ndarray.mean,))
 declare(numpy.prod, methods=(numpy.ndarray.prod,))

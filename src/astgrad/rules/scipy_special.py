@@ -16,9 +16,9 @@ functions; docs/api.md lists them.
 import numpy
 from scipy import special
 
-from ..runtime import broadcast_like, logsumexp_weights, unbroadcast, unreduce
+from ..runtime import broadcast_like, logsumexp_weights, scipy_polygamma, unbroadcast, unreduce
 from .declare import elementwise
-from .registry import adjoint, d, tangent, unsupported
+from .registry import FRESH, adjoint, d, declare, tangent, unsupported
 
 # 2 / sqrt(pi) = 1.1283791670955126 and sqrt(pi) / 2 = 0.886226925452758, written out
 # as Python floats so float32 data keeps its dtype.
@@ -28,19 +28,34 @@ from .registry import adjoint, d, tangent, unsupported
 # ---------------------------------------------------------------------------------
 
 elementwise(special.gammaln, lambda y, x: special.digamma(x))
-elementwise(special.digamma, lambda y, x: special.polygamma(1, x))     # scipy.special.psi is digamma
+# scipy.special.psi is digamma. SciPy's polygamma takes real values only: scipy_polygamma
+# refuses a complex one naming the function differentiated
+elementwise(special.digamma, lambda y, x: scipy_polygamma(1, x, "digamma"))
 
 
 @adjoint(special.polygamma)
 def polygamma(y, n, x):
     d[n] = unsupported(d[y], "the order n of polygamma(n, x) is an integer; only x is differentiable")
-    d[x] = d[y] * special.polygamma(n + 1, x)
+    d[x] = d[y] * scipy_polygamma(n + 1, x, "polygamma")
 
 
 @tangent(special.polygamma)
 def polygamma(y, n, x):
     d[y] = unsupported(d[n], "the order n of polygamma(n, x) is an integer; only x is differentiable")
-    d[y] = d[x] * special.polygamma(n + 1, x)
+    d[y] = d[x] * scipy_polygamma(n + 1, x, "polygamma")
+
+
+@adjoint(scipy_polygamma)
+def scipy_polygamma_(y, n, x, of):
+    d[x] = d[y] * scipy_polygamma(n + 1, x, of)
+
+
+@tangent(scipy_polygamma)
+def scipy_polygamma_(y, n, x, of):
+    d[y] = d[x] * scipy_polygamma(n + 1, x, of)
+
+
+declare(scipy_polygamma, result=FRESH)
 
 
 elementwise(special.gamma, lambda y, x: y * special.digamma(x))

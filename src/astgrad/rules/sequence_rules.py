@@ -6,10 +6,10 @@ of writes into arguments and through aliases (``copy_argument``, ``follow_in_pla
 
 import builtins
 
-from ..runtime import concat, cut, pad_to, repeat, repeated, repeated_like, repeated_sum
-from ..runtime import copy_argument, deep_copy, follow_in_place, unless_array, when_array
+from ..runtime import concat, cut, multiplies_elementwise, pad_to, repeat, repeated, repeated_like, repeated_sum
+from ..runtime import copy_argument, deep_copy, follow_in_place, shallow_copy, unless_array, when_array
 from ..runtime import distinct, distinct_adjoint, distinct_tangent
-from .registry import FRESH, adjoint, d, declare, tangent, unsupported
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
 
 
 @adjoint(concat)
@@ -32,6 +32,10 @@ def repeat_(y, items, count):
 @tangent(repeat)
 def repeat_(y, items, count):
     d[y] = repeated(d[items], count)
+
+
+non_differentiable(multiplies_elementwise)
+declare(multiplies_elementwise, result=FRESH)
 
 
 @adjoint(cut)
@@ -151,6 +155,20 @@ def deep_copy_(y, value):
 @tangent(deep_copy)
 def deep_copy_(y, value):
     d[y] = deep_copy(d[value])
+
+
+# copy.copy: a new list, dict or array holding the same items (the sharing analysis knows)
+@adjoint(shallow_copy)
+def shallow_copy_(y, value):
+    d[value] = d[y]
+
+
+@tangent(shallow_copy)
+def shallow_copy_(y, value):
+    d[y] = shallow_copy(d[value])
+
+
+declare(shallow_copy, result=FRESH)
 
 
 @adjoint(follow_in_place)

@@ -59,28 +59,48 @@ def _written_by_call(normalizer):
     arguments of a helper the normalizer inlines because it changes its arguments."""
     def written(call):
         callee = normalizer.resolve_call(call)
-        names = _out_names(call, callee) + _container_changed(call, _container_defaults(normalizer.source.fn))
+        names = _out_names(call, callee) + _container_changed(call, _container_defaults(normalizer.source.fn),
+                                                              _parameters(normalizer.source.tree))
+        normalizer.grown_arguments.update(_grown(call, names))
         if is_user_function(callee) and hasattr(callee, "__code__") and normalizer.changes_its_arguments(callee):
             names.extend(a.id for a in call.args + [kw.value for kw in call.keywords] if isinstance(a, gast.Name))
         return names
     return written
 
 
-def _container_changed(call, defaults):
+def _container_changed(call, defaults, parameters=()):
     """``[xs]`` for ``xs.append(v)`` (``extend``, ``pop``, ``update``, ...), a method that
     changes a list, dict or set in place, where ``xs`` is a parameter whose default is a
-    list, dict or set (``defaults``: their names), as a mutable default ``acc=[]`` is;
-    else ``[]``. (Another parameter may hold an object of the user's class with a method
-    of that name, which astgrad follows on the object itself, not on a copy.)"""
+    list, dict or set (``defaults``: their names), as a mutable default ``acc=[]`` is,
+    and for ``xs.append(v)``, ``xs.extend(vs)`` or ``xs.insert(i, v)`` on any other of the
+    ``parameters``: the caller's list, which the copy leaves alone (that such a parameter
+    holds a list is checked when the derivative starts, ``list_argument``); else ``[]``."""
     from ...rules import registry
     func = call.func
-    if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)) or func.value.id not in defaults:
+    if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)):
+        return []
+    if func.value.id not in defaults and not (func.value.id in parameters and func.attr in _LIST_GROWTH):
         return []
     records = registry.methods_named(func.attr)
     if records and all(r.mutates == 0 and getattr(r.function, "__objclass__", None) in (list, dict, set)
                        for r in records):
         return [func.value.id]
     return []
+
+
+_LIST_GROWTH = frozenset({"append", "extend", "insert"})
+
+
+def _parameters(tree):
+    args = tree.args
+    return {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+
+
+def _grown(call, names):
+    """The names among ``names`` (those ``call`` writes into) that it grows as a list."""
+    func = call.func
+    return [n for n in names if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+            and func.value.id == n and func.attr in _LIST_GROWTH]
 
 
 def _container_defaults(fn):
@@ -122,7 +142,9 @@ def copy_written_arguments(normalizer, body):
     """``body`` reading a copy of each written argument; the statements making the copies,
     after the checks that the arguments changed in place share no memory with the others."""
     tree = normalizer.source.tree
+    normalizer.grown_arguments = set()
     found, augmented = _argument_writes(tree, _written_by_call(normalizer))
+    defaults = _container_defaults(normalizer.source.fn)
     names = [param for param, _ in found]
     updates = {param: items[0] for param, items in found if items}    # read before the body is renamed
     prologue = _apart_checks(normalizer, names, augmented)
@@ -136,6 +158,9 @@ def copy_written_arguments(normalizer, body):
         if name in updates:         # xs[0] += v: the items must be separate arrays
             where = f"{normalizer.source.filename}:{normalizer.source.file_line(updates[name])}"
             prologue.append(_check(normalizer, runtime.items_apart, [S.name(name), S.const(where)]))
+        if name in normalizer.grown_arguments and name not in defaults:     # xs.append(v): a list
+            where = f"{normalizer.source.filename}:{normalizer.source.file_line(tree)}"
+            prologue.append(_check(normalizer, runtime.list_argument, [S.name(name), S.const(name), S.const(where)]))
         call = S.call(S.name(normalizer.bind(runtime.copy_argument)), [S.name(name)])
         anno.set(call, Key.TARGET, runtime.copy_argument)
         anno.set(call, Key.METHOD, None)

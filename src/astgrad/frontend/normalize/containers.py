@@ -20,6 +20,7 @@ import builtins
 import copy
 
 import gast
+import numpy
 
 from ... import runtime
 from ...core import syntax as S
@@ -53,6 +54,8 @@ class ContainerLowering:
             return self.dict_call(node)
         if callee is copy.deepcopy and len(node.args) == 1 and not node.keywords:
             return self.runtime_call(runtime.deep_copy, [self.atom(node.args[0])])
+        if callee is copy.copy and len(node.args) == 1 and not node.keywords:
+            return self.runtime_call(runtime.shallow_copy, [self.atom(node.args[0])])
         if callee is builtins.set and id(node) in self.read_only_sets():
             return self.set_value(node, self.list_of(node.args[0]))      # sets.py
         if callee in (builtins.list, builtins.tuple) and len(node.args) <= 1 and not node.keywords:
@@ -169,7 +172,30 @@ class ContainerLowering:
         a, b = self.atom(node.left), self.atom(node.right)
         if isinstance(node.op, gast.Add):
             return self.runtime_call(runtime.concat, [a, b])
+        if left != right and self.is_parameter(node.right if left else node.left):
+            return self.repeat_or_multiply(a, b, left)
         return self.runtime_call(runtime.repeat, [a, b] if left else [b, a])
+
+    def repeat_or_multiply(self, a, b, left):
+        """``xs * n`` with ``n`` a parameter: a list repeated where ``n`` is an int, and,
+        as in NumPy, the elementwise product where it is an array (known only when the
+        code runs): ``if multiplies_elementwise(n): y = numpy.multiply(numpy.asarray(xs), n)
+        else: y = repeat(xs, n)`` (the array, so the derivative's products are NumPy's too)."""
+        items, count = (a, b) if left else (b, a)
+        result, array = self.namer.fresh("product"), self.namer.fresh("items")
+        self.locals.update((result, array))
+        self.statement(gast.If(
+            test=self.runtime_call(runtime.multiplies_elementwise, [count]),
+            body=[S.assign(array, self.runtime_call(numpy.asarray, [items]), line=self.line),
+                  S.assign(result, self.runtime_call(numpy.multiply, [S.name(array), count] if left
+                                                     else [count, S.name(array)]), line=self.line)],
+            orelse=[S.assign(result, self.runtime_call(runtime.repeat, [items, count]), line=self.line)]))
+        return S.name(result)
+
+    def is_parameter(self, node):
+        """Whether ``node`` is a name of one of the function's parameters."""
+        args = self.source.tree.args
+        return isinstance(node, gast.Name) and node.id in {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
 
     def is_sequence(self, node):
         if getattr(self, "sequence_names", None) is None:

@@ -28,6 +28,7 @@ import builtins
 import gast
 
 from ...core import syntax as S
+from ..generator_loops import advanced_generators, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
 from .scopes import own_nodes
 
@@ -90,6 +91,11 @@ def _only_advanced(normalizer, nodes, name):
     return bool(reads) and not inner and all(id(n) in advanced for n in reads)
 
 
+def _bound_once(nodes, name):
+    """Whether ``name`` is stored once among ``nodes``."""
+    return sum(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in nodes) == 1
+
+
 def _unchanged(normalizer, nodes, iterated):
     """Whether what ``iterated`` refers to stays as it is: a value of its own, or a
     local name read and nothing else (it may be an argument: still only read)."""
@@ -118,11 +124,26 @@ class ExplicitIteratorLowering:
         """Before lowering: find the explicit iterators, and make the generator helpers
         consumed whole calls of their list twins (frontend/generators.py); whether the
         tree changed."""
+        bind = lambda twin: self.bind_value(twin, "function")      # noqa: E731
+        scope = list(own_nodes(tree))
+        if self.source.globals.get("iter", builtins.iter) is builtins.iter and advanced_generators(
+                tree, scope, self.resolve_call, bind, self.source, lambda name: _bound_once(scope, name)
+                and _only_advanced(self, scope, name)):
+            nodes = list(own_nodes(tree))
         if any(isinstance(n, gast.Name) and n.id == "iter" for n in nodes):
             _iterated_at_once(self, nodes)
             self.explicit_iterators = explicit_iterators(self, tree)
-        return bool(self.explicit_iterators) | rewrite_consumed_generators(
-            own_nodes(tree), self.resolve_call, lambda twin: self.bind_value(twin, "function"))
+        consumed = rewrite_consumed_generators(own_nodes(tree), self.resolve_call, bind)
+        iterated = rewrite_iterated_generators(tree, list(own_nodes(tree)), self.resolve_call, bind,
+                                               self.refuse_generator, self.source)
+        return bool(self.explicit_iterators) | consumed | iterated
+
+    def refuse_generator(self, reason, node):
+        """The error for a generator helper taken item by item that cannot be followed."""
+        return self.source.error(
+            f"astgrad cannot differentiate {reason}; build the list first where that is what you mean "
+            "(items = list(gen(...)), then loop over items), or make the helper build and return a list",
+            node, construct="generator")
 
     def next_call(self, node):
         """``next(it)``: StopIteration raised past the list's end, else the item at the
