@@ -141,10 +141,9 @@ class Sharing:
     ``element_of``: ``e`` may be an element of container ``c`` (``e = c[k]``, a popped
     item, a loop item); changing ``e`` in place changes what ``c`` holds, while adding
     to ``c`` leaves ``e`` alone. ``contents``: the names a list, tuple or dict may hold.
-    Names that are not local (globals, closure variables) count as ``OUTSIDE``. The
-    parameters are memory from outside too, but are kept apart by name, so that a
-    callee can say which of its arguments it changes or returns.
-    """
+    Names that are not local (globals, closure variables) count as ``OUTSIDE``. The parameters
+    are memory from outside too, but are kept apart by name, so that a callee can say which of
+    its arguments it changes or returns."""
 
     def __init__(self, params, body, prepare):
         self.params = list(params)
