@@ -56,7 +56,6 @@ REFUSED = {
 # refused when the derivative runs, with astgrad's TypeError
 AT_CALL = {
     "s03 ": "a list of floats times an array",
-    "s04 ": "a list of one float times an array",
     "c09 ": "a write into an array a list holds twice",
     "c15 ": "a write into an array a tuple holds",
     "c16 ": "a write into an array a list made by * repetition holds",

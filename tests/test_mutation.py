@@ -26,15 +26,16 @@ def changes_everything(x, y, xs, z):
 def test_each_kind_of_in_place_change_is_named():
     changes = [(c.name, c.kind) for c in in_place_changes(walk.walk_statements(_core_body(changes_everything)))]
     # the front end turns out=y into y[...] = ..., an element assignment in the nested loop;
-    # the argument y written by element is written through its copy y_1 = copy_argument(y)
-    assert changes == [("y_1", ChangeKind.ELEMENT), ("xs", ChangeKind.METHOD), ("z", ChangeKind.AUGMENTED),
+    # the argument y written by element is written through its copy y_1 = copy_argument(y),
+    # and the argument xs appended to through its copy xs_1 (the caller's list stays as it was)
+    assert changes == [("y_1", ChangeKind.ELEMENT), ("xs_1", ChangeKind.METHOD), ("z", ChangeKind.AUGMENTED),
                        ("x", ChangeKind.ARGUMENT), ("y_1", ChangeKind.ELEMENT)]
 
 
 def test_names_changed_in_place_reaches_nested_blocks():
     body = _core_body(changes_everything)
-    assert names_changed_in_place(body) == {"x", "y_1", "xs", "z"}
-    assert names_changed_in_place(body, augmented=False) == {"x", "y_1", "xs"}
+    assert names_changed_in_place(body) == {"x", "y_1", "xs_1", "z"}
+    assert names_changed_in_place(body, augmented=False) == {"x", "y_1", "xs_1"}
 
 
 def test_method_change_says_which_method():
