@@ -53,6 +53,7 @@ from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .sets import SetLowering
+from .smooth_squares import rewrite_smooth_squares
 from .statements import StatementLowering
 from .trying import TryLowering
 from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
@@ -184,6 +185,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
+        if rewrite_smooth_squares(self, tree, nodes):    # norm(x) ** 2 without the kink: smooth_squares.py
+            nodes = list(S.walk_nodes(tree))
+            self.bound_count = binding_counts([tree])
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):   # next(it), sum(gen(x))
             nodes = list(S.walk_nodes(tree))
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
