@@ -11,10 +11,10 @@ there, whose derivative the chain rule reads as 0 (zero_safe.py): right at first
     r = sqrt(s); r * r  ->  r_squared = s; r = sqrt(r_squared); r_squared
 
 (``** 2`` or ``np.square(...)``). ``real(u * conj(u))`` is ``u * u`` for a real ``u``
-and ``|u| ** 2`` for a complex one (a value of numpy.fft): right for either. The values
-agree with the program's within rounding. ``v`` and ``u`` are evaluated twice, so only
-expressions without calls are rewritten; other forms (``sqrt(x) * sqrt(x)``, a
-square split across helpers) still go through the kink as written.
+and ``|u| ** 2`` for a complex one (a value of numpy.fft): right for either; ``u`` is
+evaluated once, bound by ``(u := ...)``. The values agree with the program's within
+rounding. Other forms (``sqrt(x) * sqrt(x)``, ``sqrt(x) ** 2`` with ``x`` possibly
+negative, a square split across helpers) still go through the kink as written.
 """
 
 import builtins
@@ -55,19 +55,13 @@ class _Rewrite(gast.NodeTransformer):
         self.depth -= 1
         return node
 
-    def visit_Lambda(self, node):
-        self.depth += 1
-        self.generic_visit(node)
-        self.depth -= 1
-        return node
-
     def _nested(self, node):
-        self.depth += 1         # a comprehension's := would bind outside it: not used there
+        self.depth += 1         # r * r in a lambda or a comprehension: left as it is
         self.generic_visit(node)
         self.depth -= 1
         return node
 
-    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _nested
+    visit_Lambda = visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _nested
 
     def _statement(self, stmt):
         stmt = self.visit(stmt)
@@ -94,23 +88,20 @@ class _Rewrite(gast.NodeTransformer):
         if isinstance(base, gast.Name) and base.id in self.roots and self.depth == 1:
             new = S.name(self.roots[base.id][1])     # r * r where r = sqrt(s): s
         else:
-            new = _smooth_square(self.normalizer, base, self.depth == 1)
+            new = _smooth_square(self.normalizer, base)
         if new is None:
             return node
         self.changed = True
         return gast.copy_location(new, node)
 
 
-def _smooth_square(normalizer, base, may_bind):
-    """``base ** 2`` without the kink of ``base``, or None (``may_bind``: whether an
-    operand may be bound to a name by ``:=``, to evaluate it once)."""
+def _smooth_square(normalizer, base):
+    """``base ** 2`` without the kink of ``base``, or None."""
     if not isinstance(base, gast.Call) or any(isinstance(a, gast.Starred) for a in base.args):
         return None
     target = normalizer.resolve_call(base)
     if target in _SQRT and len(base.args) == 1 and not base.keywords and _nonnegative(base.args[0], normalizer):
         return base.args[0]
-    if not (may_bind or base.args and _pure(base.args[0])):
-        return None
     if target in _ABS and len(base.args) == 1 and not base.keywords:
         return _abs_square(normalizer, base.args[0])
     if target is numpy.linalg.norm and _plain_norm(base):
