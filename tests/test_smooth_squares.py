@@ -5,18 +5,15 @@ derivative at 0 is right (it was 0, the chain rule reading the kink's 0 * inf as
 value is the program's within rounding, and every mode matches finite differences at 0
 and elsewhere. Forms that are not such identities keep their kink (and their value)."""
 
-import importlib.util
-import inspect
 import math
 
 import numpy as np
 import pytest
 
 import astgrad
-from astgrad.exporting import _derivative
 from breadth_modes import check
-from export_lint import lint_problems
 from fd import assert_close
+from test_export_values import _load as load_export
 
 R = np.random.default_rng(11)
 A = R.normal(size=(4, 3))
@@ -135,15 +132,8 @@ def test_forms_that_are_no_identity_keep_their_kink_and_value(f, kink):
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_the_export_differentiates_the_smooth_function(mode, tmp_path):
-    text = astgrad.export(named_root_squared, 0, mode=mode, order=2)
-    assert lint_problems(text) == []
-    path = tmp_path / f"smooth_{mode}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    compiled = _derivative(named_root_squared, 0, mode, 2)
-    seed = list(inspect.signature(compiled).parameters)[-1]
+    exported, signature = load_export(named_root_squared, 0, mode, 2, tmp_path)     # linted too
+    seed = list(signature.parameters)[-1]
     v = np.array([1.0, -2.0, 0.5])
-    got = getattr(module, compiled.__code__.co_name)(np.zeros(3), 0.8, **{seed: v})
+    got = exported(np.zeros(3), 0.8, **{seed: v})
     assert_close(got[1] if mode == "forward" else got, 1.6 * v, 1e-12, 1e-14)
