@@ -53,6 +53,7 @@ from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .sets import SetLowering
+from .smooth_squares import rewrite_smooth_squares
 from .statements import StatementLowering
 from .trying import TryLowering
 from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
@@ -117,6 +118,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         displays.py     [*xs], {**d}, set displays, list.extend/insert, reversed(xs), zip/enumerate as values
         sets.py         a set only read (summed, looped over) as the list of its items
         replaced.py     dataclasses.replace(p, a=v), namedtuple._replace(a=v)
+        smooth_squares.py  norm(v) ** 2, abs(u) ** 2, sqrt(s) ** 2 written without the kink
 
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
@@ -184,8 +186,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
-        if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):   # next(it), sum(gen(x))
-            nodes = list(S.walk_nodes(tree))
+        nodes = self._rewrite_forms(tree, nodes)
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
             rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
@@ -202,6 +203,16 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         new.lineno = getattr(tree, "lineno", 1)
         anno.set(new, Key.RETURNED, returned)      # where early returns store the value, or None
         return new
+
+    def _rewrite_forms(self, tree, nodes):
+        """``tree``'s nodes after the rewrites of whole forms: squares written through a
+        kink (smooth_squares.py), default dicts, ``next(it)`` and ``sum(gen(x))``."""
+        if rewrite_smooth_squares(self, tree, nodes):
+            nodes = list(S.walk_nodes(tree))
+            self.bound_count = binding_counts([tree])
+        if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
+            nodes = list(S.walk_nodes(tree))
+        return nodes
 
     def _check_signature(self, tree):
         args = tree.args

@@ -1,0 +1,223 @@
+"""Squares written through a kink, rewritten as the smooth function they are.
+
+``np.linalg.norm(v) ** 2``, ``np.sqrt(np.sum(x * x)) ** 2`` and ``np.abs(u) ** 2`` are
+smooth at 0, but as written they go through the kink of ``norm``, ``sqrt`` or ``abs``
+there, whose derivative the chain rule reads as 0 (zero_safe.py): right at first order,
+0 instead of 2 at second. Exact identities remove the kink the function does not have:
+
+    norm(v) ** 2        ->  np.sum(np.real(v * np.conj(v)))    (no ord, axis or keepdims)
+    abs(u) ** 2         ->  np.real(u * np.conj(u))
+    sqrt(s) ** 2        ->  s        where s is >= 0 as written: a sum of squares
+    r = sqrt(s); r * r  ->  r_squared = s; r = sqrt(r_squared); r_squared
+
+(``** 2`` or ``np.square(...)``). ``real(u * conj(u))`` is ``u * u`` for a real ``u``
+and ``|u| ** 2`` for a complex one (a value of numpy.fft): right for either; ``u`` is
+evaluated once, bound by ``(u := ...)``. The values agree with the program's within
+rounding. Other forms (``sqrt(x) * sqrt(x)``, ``sqrt(x) ** 2`` with ``x`` possibly
+negative, a square split across helpers) still go through the kink as written.
+"""
+
+import builtins
+import math
+
+import gast
+import numpy
+
+from ...core import syntax as S
+from .scopes import own_nodes, parameters
+
+_SQRT = (numpy.sqrt, math.sqrt)
+_ABS = (builtins.abs, numpy.absolute, numpy.fabs, math.fabs)
+_SUMS = (builtins.sum, numpy.sum)
+_PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Subscript, gast.Slice, gast.Tuple,
+         gast.Load, gast.operator, gast.unaryop)
+
+
+def rewrite_smooth_squares(normalizer, tree, nodes):
+    """Rewrite the squares above in ``tree`` (its ``nodes``) in place; whether any was."""
+    if not any(_is_square(n, normalizer) for n in nodes):
+        return False
+    rewrite = _Rewrite(normalizer, _squared_roots(normalizer, tree))
+    rewrite.visit(tree)
+    return rewrite.changed
+
+
+class _Rewrite(gast.NodeTransformer):
+    def __init__(self, normalizer, roots):
+        self.normalizer = normalizer
+        self.roots = roots          # r -> (its binding statement, the name of its square)
+        self.depth = 0              # inside a def or lambda the function defines: > 0
+        self.changed = False
+
+    def visit_FunctionDef(self, node):
+        self.depth += 1
+        node.body = [new for stmt in node.body for new in self._statement(stmt)]
+        self.depth -= 1
+        return node
+
+    def _nested(self, node):
+        self.depth += 1         # r * r in a lambda or a comprehension: left as it is
+        self.generic_visit(node)
+        self.depth -= 1
+        return node
+
+    visit_Lambda = visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _nested
+
+    def _statement(self, stmt):
+        stmt = self.visit(stmt)
+        squared = next((name for binding, name in self.roots.values() if binding is stmt), None)
+        if squared is None:
+            return [stmt]
+        bind = gast.copy_location(S.assign(squared, stmt.value.args[0]), stmt)
+        stmt.value.args[0] = S.name(squared)
+        self.changed = True
+        return [bind, stmt]
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        return self._smooth(_squared_operand(node, self.normalizer), node)
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        return self._smooth(_squared_operand(node, self.normalizer), node)
+
+    def _smooth(self, base, node):
+        """The smooth form of ``node``, ``base ** 2`` (or ``node`` as it is)."""
+        if base is None:
+            return node
+        if isinstance(base, gast.Name) and base.id in self.roots and self.depth == 1:
+            new = S.name(self.roots[base.id][1])     # r * r where r = sqrt(s): s
+        else:
+            new = _smooth_square(self.normalizer, base)
+        if new is None:
+            return node
+        self.changed = True
+        return gast.copy_location(new, node)
+
+
+def _smooth_square(normalizer, base):
+    """``base ** 2`` without the kink of ``base``, or None."""
+    if not isinstance(base, gast.Call) or any(isinstance(a, gast.Starred) for a in base.args):
+        return None
+    target = normalizer.resolve_call(base)
+    if target in _SQRT and len(base.args) == 1 and not base.keywords and _nonnegative(base.args[0], normalizer):
+        return base.args[0]
+    if target in _ABS and len(base.args) == 1 and not base.keywords:
+        return _abs_square(normalizer, base.args[0])
+    if target is numpy.linalg.norm and _plain_norm(base):
+        return S.call(_numpy(normalizer, "sum"), [_abs_square(normalizer, base.args[0])])
+    return None
+
+
+def _abs_square(normalizer, u):
+    """``np.real(u * np.conj(u))``: ``u * u`` for a real ``u``, ``|u| ** 2`` for a complex
+    one; ``u`` is evaluated once (``(u_1 := u)``) unless it is a name or a constant."""
+    first, second = u, S.copy(u)
+    if not isinstance(u, (gast.Name, gast.Constant)):
+        name = normalizer.namer.fresh("u")
+        normalizer.locals.add(name)
+        first = gast.NamedExpr(target=S.name(name, store=True), value=u)
+        second = S.name(name)
+    product = gast.BinOp(left=first, op=gast.Mult(), right=S.call(_numpy(normalizer, "conj"), [second]))
+    return S.call(_numpy(normalizer, "real"), [product])
+
+
+def _numpy(normalizer, function):
+    """``np.function`` through the name the code knows numpy by, else a name bound to it."""
+    for module in ("np", "numpy"):
+        if module not in normalizer.locals and normalizer.source.resolve_path([module], depend=False) is numpy:
+            return S.dotted(f"{module}.{function}")
+    return S.name(normalizer.bind(getattr(numpy, function)))
+
+
+def _plain_norm(call):
+    """Whether ``call`` is ``norm(v)`` or ``norm(v, None)``: the 2-norm of a vector, the
+    Frobenius norm of a matrix, the 2-norm of the flattened array otherwise."""
+    ords = call.args[1:] + [kw.value for kw in call.keywords if kw.arg == "ord"]
+    others = [kw for kw in call.keywords if kw.arg != "ord"]
+    return len(call.args) <= 2 and not others and all(_is_none(o) for o in ords)
+
+
+def _is_none(node):
+    return isinstance(node, gast.Constant) and node.value is None
+
+
+def _squared_operand(node, normalizer):
+    """``b`` where ``node`` is ``b ** 2``, ``np.square(b)`` or ``r * r`` (a name twice)."""
+    if isinstance(node, gast.BinOp):
+        right = node.right
+        if isinstance(node.op, gast.Pow) and isinstance(right, gast.Constant) \
+                and type(right.value) in (int, float) and right.value == 2:
+            return node.left
+        if isinstance(node.op, gast.Mult) and isinstance(node.left, gast.Name) \
+                and isinstance(node.right, gast.Name) and node.left.id == node.right.id:
+            return node.left
+        return None
+    if isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
+            and not isinstance(node.args[0], gast.Starred) and normalizer.resolve_call(node) is numpy.square:
+        return node.args[0]
+    return None
+
+
+def _is_square(node, normalizer):
+    return isinstance(node, (gast.BinOp, gast.Call)) and _squared_operand(node, normalizer) is not None
+
+
+def _nonnegative(node, normalizer):
+    """Whether ``node`` is >= 0 as written (for real values): a sum of squares."""
+    if isinstance(node, gast.Constant):
+        return type(node.value) in (int, float) and node.value >= 0
+    if isinstance(node, gast.BinOp):
+        if isinstance(node.op, gast.Mult) and _pure(node.left) and gast.dump(node.left) == gast.dump(node.right):
+            return True
+        if isinstance(node.op, gast.Pow) and isinstance(node.right, gast.Constant) \
+                and type(node.right.value) is int and node.right.value % 2 == 0 and node.right.value > 0:
+            return True
+        return isinstance(node.op, (gast.Add, gast.Mult)) \
+            and _nonnegative(node.left, normalizer) and _nonnegative(node.right, normalizer)
+    if not isinstance(node, gast.Call) or len(node.args) != 1 or isinstance(node.args[0], gast.Starred):
+        return False
+    target = normalizer.resolve_call(node)
+    if target is numpy.square or target in _ABS:
+        return not node.keywords
+    return target in _SUMS and all(kw.arg in ("axis", "keepdims") for kw in node.keywords) \
+        and _nonnegative(node.args[0], normalizer)
+
+
+def _pure(node):
+    """Whether evaluating ``node`` twice is harmless: names, constants, operators, items."""
+    return all(isinstance(n, _PURE) for n in gast.walk(node))
+
+
+def _squared_roots(normalizer, tree):
+    """``r -> (its statement, a fresh name for its square)`` for each ``r = sqrt(s)`` (s >= 0) of the body that
+    is the only binding of ``r`` anywhere in the function and whose square the function
+    reads (``r * r`` after it is ``s``)."""
+    stores = {}
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+            for name in node.names:
+                stores[name] = stores.get(name, 0) + 2
+    for node in own_nodes(tree):
+        if isinstance(node, (gast.FunctionDef, gast.Lambda)):
+            for name in parameters(node):
+                stores[name] = stores.get(name, 0) + 2
+    roots = {}
+    for stmt in tree.body:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                and stores.get(stmt.targets[0].id) == 1 and isinstance(stmt.value, gast.Call) \
+                and len(stmt.value.args) == 1 and not stmt.value.keywords \
+                and normalizer.resolve_call(stmt.value) in _SQRT \
+                and _nonnegative(stmt.value.args[0], normalizer):
+            roots[stmt.targets[0].id] = stmt
+    used = {base.id for node in own_nodes(tree) for base in [_squared_operand(node, normalizer)]
+            if isinstance(base, gast.Name) and base.id in roots}
+    return {name: (roots[name], _local(normalizer, f"{name}_squared")) for name in sorted(used)}
+
+
+def _local(normalizer, hint):
+    name = normalizer.namer.fresh(hint)
+    normalizer.locals.add(name)
+    return name
