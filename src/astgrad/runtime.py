@@ -2766,6 +2766,43 @@ def scipy_upper(lower, overwrite, what):
     return not lower
 
 
+def matrix_columns(x, a, b, what):
+    """``column_shape(x, b)`` for the scipy.linalg solvers, which astgrad differentiates
+    for one matrix a (2-D), not a stack of them."""
+    if numpy.ndim(a) != 2:
+        raise NotImplementedError(f"astgrad: the derivative of {what} is supported for a 2-D matrix; this one "
+                                  f"has shape {numpy.shape(a)} (solve each matrix of the stack on its own)")
+    return column_shape(x, b)
+
+
+_SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
+
+
+def solve_reads(assume_a, lower, overwrite_a, overwrite_b):
+    """What scipy.linalg.solve reads of a: None for all of it (assume_a=None or 'gen'), else
+    the ``upper`` flag of the one triangle it reads (a symmetric or positive definite a);
+    refuses the banded and triangular solvers and the overwrite arguments."""
+    scipy_upper(lower, overwrite_a or overwrite_b, "scipy.linalg.solve")
+    if assume_a in (None, "gen", "general"):
+        return None
+    if assume_a in _SYMMETRIC:
+        return not lower
+    raise NotImplementedError(
+        f"astgrad: the derivative of scipy.linalg.solve is supported for assume_a=None, 'gen', 'sym', 'her' and "
+        f"'pos'; not for assume_a={assume_a!r} (scipy.linalg.solve_triangular has a derivative)")
+
+
+def solve_read(a, reads):
+    """The matrix scipy.linalg.solve solves with: a, or the symmetric matrix of the
+    triangle it reads (``solve_reads``). Linear in a; its transpose is ``solve_read_adjoint``."""
+    return a if reads is None else triangle_symmetric(a, reads)
+
+
+def solve_read_adjoint(g, reads):
+    """The transpose of ``solve_read``."""
+    return g if reads is None else triangle_symmetric_adjoint(g, reads)
+
+
 def triangular_transposed(trans, overwrite_b):
     """Whether scipy.linalg.solve_triangular solves with the transposed matrix (trans=1,
     2, 'T' or 'C': the same for real matrices); refuses other values and overwrite_b."""
