@@ -2733,7 +2733,8 @@ def poly_length(p):
 
 def poly_exponents(x, n):
     """The exponents n-1, ..., 0 of ``poly_powers(x, n)``, shaped to multiply it."""
-    return numpy.arange(n - 1.0, -0.5, -1.0).reshape((n,) + (1,) * numpy.ndim(x))
+    exponents = numpy.arange(n - 1.0, -0.5, -1.0, dtype=numpy.result_type(x, 1.0))
+    return exponents.reshape((n,) + (1,) * numpy.ndim(x))
 
 
 def polyder_adjoint(g, p, m=1):
@@ -2744,8 +2745,9 @@ def polyder_adjoint(g, p, m=1):
     if not isinstance(n, int):
         raise NotImplementedError("astgrad: the derivative of numpy.polyder is supported for a 1-D array of "
                                   f"coefficients; these have shape {n}")
-    factors = numpy.polyder(numpy.ones(n), m)
-    return numpy.concatenate((g * factors, numpy.zeros(min(m, n), dtype=numpy.result_type(g, 1.0))))
+    dtype = numpy.result_type(g, 1.0)
+    factors = numpy.polyder(numpy.ones(n), m).astype(dtype)
+    return numpy.concatenate((g * factors, numpy.zeros(min(m, n), dtype=dtype)))
 
 
 def triangle(x, lower, unit=False):

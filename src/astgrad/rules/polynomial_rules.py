@@ -1,27 +1,28 @@
 """Derivatives of numpy.polyval and numpy.polyder for a 1-D array of coefficients.
 
 ``polyval(p, x)`` is linear in p: its derivative in p weighs the powers of x, and in x it
-is ``polyval(polyder(p), x)``. ``polyder(p, m)`` is linear in p; its transpose is
+is ``polyval(polyder(p), x)`` (in x's float dtype: polyder's factors are integers, which
+would make float32 coefficients float64). ``polyder(p, m)`` is linear in p; its transpose is
 ``polyder_adjoint``. Every template calls functions with rules, so these derivatives can
 be differentiated again.
 """
 
 import numpy
 
-from ..runtime import poly_exponents, poly_length, poly_powers, polyder_adjoint
+from ..runtime import cast_like, poly_exponents, poly_length, poly_powers, polyder_adjoint
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
 @adjoint(numpy.polyval)
 def polyval(y, p, x):
     d[p] = numpy.tensordot(poly_powers(x, poly_length(p)), d[y], axes=numpy.ndim(d[y]))
-    d[x] = d[y] * numpy.polyval(numpy.polyder(p), x)
+    d[x] = cast_like(d[y] * numpy.polyval(numpy.polyder(p), x), x)
 
 
 @tangent(numpy.polyval)
 def polyval(y, p, x):
     d[y] = numpy.polyval(d[p], x)
-    d[y] = d[x] * numpy.polyval(numpy.polyder(p), x)
+    d[y] = cast_like(d[x] * numpy.polyval(numpy.polyder(p), x), y)
 
 
 @adjoint(numpy.polyder)
@@ -36,7 +37,7 @@ def polyder(y, p, m=1):
 
 @adjoint(polyder_adjoint)
 def polyder_adjoint_(r, g, p, m=1):
-    d[g] = numpy.polyder(d[r], m)
+    d[g] = cast_like(numpy.polyder(d[r], m), g)
 
 
 @tangent(polyder_adjoint)
