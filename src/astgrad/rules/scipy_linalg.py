@@ -145,10 +145,12 @@ def cho_solve(x, c_and_lower, b, overwrite_b=False, check_finite=True):
     cols = matrix_columns(x, c_and_lower[0], b, "scipy.linalg.cho_solve")
     up = scipy_upper(c_and_lower[1], overwrite_b, "scipy.linalg.cho_solve")
     l = transpose_if(triangle(real_matrix(c_and_lower[0], "scipy.linalg.cho_solve"), c_and_lower[1]), up)
-    dl = transpose_if(triangle(d[c_and_lower][0], c_and_lower[1]), up)
-    d[x] = -numpy.reshape(scipy.linalg.cho_solve(c_and_lower, numpy.matmul(
-        numpy.matmul(dl, numpy.swapaxes(l, -1, -2)) + numpy.matmul(l, numpy.swapaxes(dl, -1, -2)),
-        numpy.reshape(x, cols))), numpy.shape(x))
+    d[x] = -numpy.reshape(scipy.linalg.cho_solve(c_and_lower, numpy.matmul(transpose_if(triangle(
+        d[c_and_lower][0], c_and_lower[1]), up), numpy.matmul(numpy.swapaxes(l, -1, -2), numpy.reshape(x, cols)))),
+        numpy.shape(x))
+    d[x] = -numpy.reshape(scipy.linalg.cho_solve(c_and_lower, numpy.matmul(l, numpy.matmul(numpy.swapaxes(
+        transpose_if(triangle(d[c_and_lower][0], c_and_lower[1]), up), -1, -2), numpy.reshape(x, cols)))),
+        numpy.shape(x))
     d[x] = scipy.linalg.cho_solve(c_and_lower, d[b])
 
 
@@ -158,7 +160,7 @@ def cho_solve(x, c_and_lower, b, overwrite_b=False, check_finite=True):
 def solve_triangular(x, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
     t = triangular_transposed(trans, overwrite_b)
     cols = matrix_columns(x, a, b, "scipy.linalg.solve_triangular")
-    u = scipy.linalg.solve_triangular(a, d[x], int(not t), lower, unit_diagonal)
+    u = scipy.linalg.solve_triangular(a, d[x], 1 - t, lower, unit_diagonal)
     d[a] = -triangle(transpose_if(numpy.matmul(numpy.reshape(u, cols), numpy.swapaxes(
         numpy.reshape(x, cols), -1, -2)), t), lower, unit_diagonal)
     d[b] = u
