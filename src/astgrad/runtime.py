@@ -2780,13 +2780,16 @@ def matrix_columns(x, a, b, what):
 _SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
 
 
-def solve_reads(assume_a, lower, overwrite_a, overwrite_b):
+def solve_reads(a, assume_a, lower, overwrite_a, overwrite_b):
     """What scipy.linalg.solve reads of a: None for all of it (assume_a=None or 'gen'), else
     the ``upper`` flag of the one triangle it reads (a symmetric or positive definite a);
-    refuses the banded and triangular solvers and the overwrite arguments."""
+    refuses the banded and triangular solvers, the overwrite arguments and a complex a
+    read as Hermitian."""
     scipy_upper(lower, overwrite_a or overwrite_b, "scipy.linalg.solve")
     if assume_a in (None, "gen", "general"):
         return None
+    if assume_a in _SYMMETRIC[2:]:
+        real_matrix(a, f"scipy.linalg.solve with assume_a={assume_a!r}")
     if assume_a in _SYMMETRIC:
         return not lower
     raise NotImplementedError(
@@ -2805,12 +2808,15 @@ def solve_read_adjoint(g, reads):
     return g if reads is None else triangle_symmetric_adjoint(g, reads)
 
 
-def triangular_transposed(trans, overwrite_b):
+def triangular_transposed(a, trans, overwrite_b):
     """Whether scipy.linalg.solve_triangular solves with the transposed matrix (trans=1,
-    2, 'T' or 'C': the same for real matrices); refuses other values and overwrite_b."""
+    2, 'T' or 'C': the same for real matrices); refuses other values, overwrite_b and the
+    conjugate transpose of a complex a."""
     scipy_upper(False, overwrite_b, "scipy.linalg.solve_triangular")
     if trans in (0, "N", "n"):
         return False
+    if trans in (2, "C", "c"):
+        real_matrix(a, f"scipy.linalg.solve_triangular with trans={trans!r}")
     if trans in (1, 2, "T", "C", "t", "c"):
         return True
     raise NotImplementedError(f"astgrad: scipy.linalg.solve_triangular with trans={trans!r}: the derivative "

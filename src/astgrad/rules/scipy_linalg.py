@@ -66,7 +66,7 @@ non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_colum
 @adjoint(scipy.linalg.solve)
 def solve(x, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a=None,
           transposed=False):
-    reads = solve_reads(assume_a, lower, overwrite_a, overwrite_b)
+    reads = solve_reads(a, assume_a, lower, overwrite_a, overwrite_b)
     cols = matrix_columns(x, a, b, "scipy.linalg.solve")
     g = numpy.linalg.solve(numpy.swapaxes(transpose_if(solve_read(a, reads), transposed), -1, -2),
                            numpy.reshape(d[x], cols))
@@ -78,7 +78,7 @@ def solve(x, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_fini
 @tangent(scipy.linalg.solve)
 def solve(x, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a=None,
           transposed=False):
-    reads = solve_reads(assume_a, lower, overwrite_a, overwrite_b)
+    reads = solve_reads(a, assume_a, lower, overwrite_a, overwrite_b)
     cols = matrix_columns(x, a, b, "scipy.linalg.solve")
     m = transpose_if(solve_read(a, reads), transposed)
     d[x] = -numpy.reshape(numpy.linalg.solve(m, numpy.matmul(transpose_if(solve_read(d[a], reads), transposed),
@@ -158,7 +158,7 @@ def cho_solve(x, c_and_lower, b, overwrite_b=False, check_finite=True):
 # solve of x's cotangent by M^T, b's cotangent is u and a's is -u x^T on that triangle.
 @adjoint(scipy.linalg.solve_triangular)
 def solve_triangular(x, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
-    t = triangular_transposed(trans, overwrite_b)
+    t = triangular_transposed(a, trans, overwrite_b)
     cols = matrix_columns(x, a, b, "scipy.linalg.solve_triangular")
     u = scipy.linalg.solve_triangular(a, d[x], 1 - t, lower, unit_diagonal)
     d[a] = -triangle(transpose_if(numpy.matmul(numpy.reshape(u, cols), numpy.swapaxes(
@@ -168,7 +168,7 @@ def solve_triangular(x, a, b, trans=0, lower=False, unit_diagonal=False, overwri
 
 @tangent(scipy.linalg.solve_triangular)
 def solve_triangular(x, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
-    t = triangular_transposed(trans, overwrite_b)
+    t = triangular_transposed(a, trans, overwrite_b)
     cols = matrix_columns(x, a, b, "scipy.linalg.solve_triangular")
     d[x] = -numpy.reshape(scipy.linalg.solve_triangular(a, numpy.matmul(transpose_if(
         triangle(d[a], lower, unit_diagonal), t), numpy.reshape(x, cols)), trans, lower, unit_diagonal), numpy.shape(x))
