@@ -299,6 +299,16 @@ def gp_solve(theta, y):
     return y @ linalg.solve(k, y, assume_a="pos") + np.sum(linalg.solve(k + np.triu(k, 1), y, transposed=True) ** 2)
 
 
+def cho_solve_with_garbage(m, b):
+    """cho_solve reads the factor's triangle only: what m puts above it has no effect."""
+    factor = np.linalg.cholesky(m @ m.T + 3.0 * np.eye(3)) + np.triu(m, 1)
+    return np.sum(linalg.cho_solve((factor, True), b) ** 2)
+
+
+def test_cho_solve_of_a_factor_with_garbage_in_its_other_triangle():
+    check_derivatives(cho_solve_with_garbage, (N(3, 3), N(3, 2)))
+
+
 END_TO_END = [
     (gp_cho_factor, lambda: (N(3) * 0.3, N(5))),
     (gp_triangular, lambda: (N(3) * 0.3, N(5))),
