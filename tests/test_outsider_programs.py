@@ -22,10 +22,7 @@ REFUSED = {
     "p03 ": "a method of dataclass instances built in a comprehension, called in a generator expression",
     "p04 ": "a function chosen from a dict of functions by a key read with .get",
     "p17 ": "**kwargs unpacking in a call of a local helper",
-    "q01 ": "numpy.polyval and numpy.polyder (no derivative rule)",
     "q02 ": "numpy.piecewise with lambdas",
-    "r01 ": "scipy.linalg.cho_factor and cho_solve (no derivative rule)",
-    "r02 ": "scipy.linalg.solve_triangular (no derivative rule)",
 }
 # refused when the derivative runs, with astgrad's TypeError
 AT_CALL = {"r17 ": "an item read of an object whose __getitem__ is its own code"}

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close
+from fd import assert_close, numerical_hessian
 from rule_harness import check_derivatives
 
 RNG = np.random.default_rng(20261203)
@@ -174,6 +174,40 @@ def t_second_dx(y): return TRAPEZOID(np.sin(y), dx=y[..., :1] + 2.0, axis=-1)
 @pytest.mark.parametrize("f", [t_second, t_second_dx], ids=lambda f: f.__name__)
 def test_trapezoid_second_order(f):
     check(second_order(f), (normal(2, 4),))
+
+
+# -- numpy.polyval and numpy.polyder --------------------------------------------------------
+
+def p_value(p, x): return np.polyval(p, x)
+def p_slope(p, x): return np.polyval(p, x) * np.polyval(np.polyder(p), x)
+def p_second(p): return np.polyder(p, 2) * np.sum(p)
+def p_list(x): return np.polyval([0.5, -1.0, 2.0], x)
+def p_fit(p, x): return np.sum((np.polyval(p, x) - np.cos(x)) ** 2) + np.polyval(np.polyder(p, 3), 0.5)
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (p_value, [(4,), (5,)]), (p_value, [(3,), ()]), (p_value, [(1,), (2, 3)]), (p_slope, [(4,), (3,)]),
+    (p_slope, [(2,), (2, 2)]), (p_second, [(5,)]), (p_second, [(2,)]), (p_list, [(3,)]), (p_fit, [(5,), (4,)]),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_polynomials(f, shapes):
+    check(f, tuple(normal(*s) for s in shapes))
+
+
+def p_hessian(z): return p_fit(z[:4], z[4:]) + np.sum(p_slope(z[:4], z[4:]) ** 2)
+
+
+def test_polynomials_second_order():
+    z = normal(7)
+    assert_close(astgrad.hessian(p_hessian)(z), numerical_hessian(astgrad.grad(p_hessian), (z,)), rtol=1e-4, atol=1e-5)
+    check(second_order(p_list), (normal(3),))
+
+
+def p_matrix(p, x): return np.sum(np.polyval(p, x))
+
+
+def test_polyval_of_a_matrix_of_coefficients_is_refused_by_name():
+    with pytest.raises(NotImplementedError, match="1-D array of coefficients"):
+        astgrad.grad(p_matrix)(normal(3, 2), normal(2))
 
 
 # -- numpy.interp --------------------------------------------------------------------------

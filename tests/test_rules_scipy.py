@@ -1,4 +1,4 @@
-"""SciPy rules (scipy.special and scipy.stats), run only where SciPy is installed.
+"""SciPy rules (scipy.special, scipy.stats and scipy.linalg), run only where SciPy is installed.
 
 * Every rule on its own: the tangent template against central finite differences, the
   adjoint template as its transpose (<c, J t> == <J^T c, t>), on random inputs inside
@@ -12,6 +12,7 @@
 
 import math
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -22,9 +23,11 @@ import pytest
 
 special = pytest.importorskip("scipy.special")
 stats = pytest.importorskip("scipy.stats")
+linalg = pytest.importorskip("scipy.linalg")
 
 import astgrad  # noqa: E402
 from astgrad.rules import optional, registry  # noqa: E402
+from astgrad import runtime as rt  # noqa: E402
 from astgrad.special import scipy_polygamma  # noqa: E402
 from fd import assert_close, numerical_hessian, numerical_jvp  # noqa: E402
 from rule_harness import check_derivatives, inner, run_adjoint, run_tangent  # noqa: E402
@@ -32,7 +35,7 @@ from rule_harness import check_derivatives, inner, run_adjoint, run_tangent  # n
 optional.load_imported()        # the engine does this when it resolves a scipy name
 
 RNG = np.random.default_rng(11)
-SCIPY_MODULES = ("astgrad.rules.scipy_special", "astgrad.rules.scipy_stats")
+SCIPY_MODULES = ("astgrad.rules.scipy_special", "astgrad.rules.scipy_stats", "astgrad.rules.scipy_linalg")
 
 
 def N(*shape):
@@ -65,6 +68,13 @@ def simplex_direction(x):
     """A random direction that keeps each column of x on the simplex (SciPy checks it)."""
     t = RNG.standard_normal(np.shape(x))
     return t - np.mean(t, axis=0)
+
+
+def lopsided(k, *batch):
+    """A positive definite matrix (or stack) plus noise above the diagonal: what the
+    Cholesky and symmetric solvers read is one triangle of it."""
+    a = RNG.standard_normal(batch + (k, k))
+    return a @ np.swapaxes(a, -1, -2) + k * np.eye(k) + np.triu(RNG.standard_normal(batch + (k, k)), 1)
 
 
 def symmetric(x):
@@ -116,6 +126,21 @@ CASES = (
     + [(stats.multivariate_normal.logpdf, lambda: (N(5) * 0.5, N(), spd(1)), {}, {"cov": symmetric})]
     + [(fn, lambda x=x: (x, P(3)), {}, {"x": simplex_direction})
        for fn in (stats.dirichlet.logpdf, stats.dirichlet.pdf) for x in (simplex(3), simplex(3, 4))]
+    # scipy.linalg: one triangle of a is read, so a need not be symmetric
+    + [(linalg.cholesky, lambda: (lopsided(3),), kw, {}) for kw in ({}, {"lower": True})]
+    + [(linalg.cholesky, lambda: (lopsided(3, 2),), {"lower": True}, {})]
+    + [(linalg.cho_factor, lambda: (lopsided(4),), kw, {}) for kw in ({}, {"lower": True}, {"check_finite": False})]
+    + [(linalg.cho_factor, lambda: (lopsided(3, 2),), {}, {})]
+    + [(linalg.cho_solve, lambda b=b, low=low: (linalg.cho_factor(lopsided(3), lower=low), b), {}, {})
+       for low in (True, False) for b in (N(3), N(3, 2))]
+    + [(linalg.solve_triangular, lambda b=b: (lopsided(3), b), kw, {}) for b in (N(3), N(3, 2)) for kw in (
+        {}, {"lower": True}, {"trans": "T"}, {"trans": 1, "lower": True, "unit_diagonal": True}, {"trans": "C"})]
+    + [(linalg.solve, lambda b=b: (lopsided(3), b), kw, {}) for b in (N(3), N(3, 2)) for kw in (
+        {}, {"assume_a": "gen", "transposed": True}, {"assume_a": "sym"}, {"assume_a": "pos", "lower": True},
+        {"assume_a": "her", "transposed": True})]
+    + [(rt.triangle, lambda: (N(3, 3), True), {}, {}), (rt.triangle, lambda: (N(2, 3, 3), False, True), {}, {})]
+    + [(rt.solve_read, lambda r=r: (N(3, 3), r), {}, {}) for r in (None, True)]
+    + [(rt.solve_read_adjoint, lambda r=r: (N(3, 3), r), {}, {}) for r in (None, False)]
 )
 
 
@@ -143,6 +168,18 @@ def _floats(v):
     return isinstance(v, float) or (isinstance(v, np.ndarray) and v.dtype.kind == "f")
 
 
+def _float_items(value, like):
+    """The items of ``value`` where the tuple ``like`` (cho_factor's (c, lower)) holds
+    floats (a list for a stack); ``value`` itself when ``like`` is not a tuple."""
+    return [v for v, item in zip(value, like) if _floats(item)] if isinstance(like, (tuple, list)) else value
+
+
+def _random_like(y):
+    if isinstance(y, (tuple, list)):
+        return [_random_like(item) if _floats(item) else 0.0 for item in y]
+    return N(*np.shape(y)) if np.ndim(y) else N()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
 def test_tangent_matches_finite_differences_and_adjoint_is_its_transpose(case):
     primitive, make_args, kwargs, directions = case
@@ -156,11 +193,11 @@ def test_tangent_matches_finite_differences_and_adjoint_is_its_transpose(case):
     y, jvp = run_tangent(primitive, args, kwargs, tangents)
 
     names = list(template.signature.parameters)[:len(args)]
-    expected = numerical_jvp(lambda *a: primitive(*a, **kwargs), tuple(args),
+    expected = numerical_jvp(lambda *a: _float_items(primitive(*a, **kwargs), y), tuple(args),
                              tuple(tangents.get(name) for name in names))
-    assert_close(jvp, expected, rtol=1e-5, atol=1e-6, msg="tangent template vs finite differences")
+    assert_close(_float_items(jvp, y), expected, rtol=1e-5, atol=1e-6, msg="tangent template vs finite differences")
 
-    cotangent = N(*np.shape(y)) if np.ndim(y) else N()
+    cotangent = _random_like(y)
     _, adjoints = run_adjoint(primitive, args, kwargs, cotangent, wrt=set(active))
     for name, value in adjoints.items():
         assert np.shape(value) == np.shape(active[name]), f"adjoint of {name} has shape {np.shape(value)}"
@@ -235,7 +272,47 @@ def dirichlet_likelihood(log_alpha, raw):
     return np.sum(stats.dirichlet.logpdf(x, np.exp(log_alpha)))
 
 
+GP_X = np.linspace(-1.0, 1.0, 5)
+
+
+def gp_kernel(theta):
+    return np.exp(theta[0]) * np.exp(-0.5 * np.subtract.outer(GP_X, GP_X) ** 2 / np.exp(2.0 * theta[1])) \
+        + (np.exp(theta[2]) + 0.1) * np.eye(5)
+
+
+def gp_cho_factor(theta, y):
+    c, low = linalg.cho_factor(gp_kernel(theta), lower=True)
+    upper = linalg.cho_factor(gp_kernel(theta) + 0.5 * np.outer(y, y))
+    return 0.5 * y @ linalg.cho_solve((c, low), y) + np.sum(np.log(np.diag(c))) \
+        + y @ linalg.cho_solve(upper, y) + 0.1 * np.sum(upper[0])     # the other triangle too
+
+
+def gp_triangular(theta, y):
+    k = gp_kernel(theta)
+    z = linalg.solve_triangular(linalg.cholesky(k, lower=True), y, lower=True)
+    w = linalg.solve_triangular(linalg.cholesky(k), np.stack([y, y ** 2], axis=1), trans="T", unit_diagonal=True)
+    return z @ z + 0.1 * np.sum(w ** 2)
+
+
+def gp_solve(theta, y):
+    k = gp_kernel(theta)
+    return y @ linalg.solve(k, y, assume_a="pos") + np.sum(linalg.solve(k + np.triu(k, 1), y, transposed=True) ** 2)
+
+
+def cho_solve_with_garbage(m, b):
+    """cho_solve reads the factor's triangle only: what m puts above it has no effect."""
+    factor = np.linalg.cholesky(m @ m.T + 3.0 * np.eye(3)) + np.triu(m, 1)
+    return np.sum(linalg.cho_solve((factor, True), b) ** 2)
+
+
+def test_cho_solve_of_a_factor_with_garbage_in_its_other_triangle():
+    check_derivatives(cho_solve_with_garbage, (N(3, 3), N(3, 2)))
+
+
 END_TO_END = [
+    (gp_cho_factor, lambda: (N(3) * 0.3, N(5))),
+    (gp_triangular, lambda: (N(3) * 0.3, N(5))),
+    (gp_solve, lambda: (N(3) * 0.3, N(5))),
     (special_mix, lambda: (N(2, 3), P(3))),
     (bessel_erf, lambda: (U(5),)),
     (t_likelihood, lambda: (np.array([0.2, -0.3, 1.2]), N(6))),
@@ -415,6 +492,32 @@ def test_refused_derivatives_raise_transform_error(f, args, words, mode):
             astgrad.grad(f)(*args)
         else:
             astgrad.jvp(f, args, tuple(1.0 if isinstance(a, float) else np.ones(2) for a in args))
+
+
+def cho_overwritten(a):
+    c, low = linalg.cho_factor(a @ a.T + 3.0 * np.eye(3), overwrite_a=True)
+    return np.sum(c)
+
+
+def solve_diagonal(a):
+    return np.sum(linalg.solve(a + 3.0 * np.eye(3), np.ones(3), assume_a="diagonal"))
+
+
+def triangular_stack(a):
+    return np.sum(linalg.solve_triangular(a + 3.0 * np.eye(3), np.ones((2, 3, 1)), lower=True))
+
+
+@pytest.mark.parametrize("f, words", [
+    (cho_overwritten, "overwrite_a=True"), (solve_diagonal, "assume_a='diagonal'"),
+    (triangular_stack, "a 2-D matrix; this one has shape (2, 3, 3)")], ids=["overwrite", "diagonal", "stack"])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_scipy_linalg_refusals_name_what_to_change(f, words, mode):
+    a = N(2, 3, 3) * 0.2 if f is triangular_stack else N(3, 3) * 0.2
+    with pytest.raises(NotImplementedError, match=re.escape(words)):
+        if mode == "grad":
+            astgrad.grad(f)(a)
+        else:
+            astgrad.jvp(f, (a,), (np.ones_like(a),))
 
 
 def lse_sign(a):

@@ -581,6 +581,15 @@ CASES += [
     (np.fft.fftfreq, lambda: (6, 0.7), {}), (np.fft.rfftfreq, lambda: (5, 1.3), {}),
 ]
 
+# polynomials (rules/polynomial_rules.py) and their helpers
+CASES += [
+    (np.polyval, lambda: (N(4), N(5)), {}), (np.polyval, lambda: (N(3), N()), {}),
+    (np.polyval, lambda: (N(1), N(2, 3)), {}), (np.polyval, lambda: (N(3), 0.0), {}),
+    (np.polyder, lambda: (N(5),), {}), (np.polyder, lambda: (N(5), 3), {}), (np.polyder, lambda: (N(2), 2), {}),
+    (rt.polyder_adjoint, lambda: (N(3), N(5), 2), {}), (rt.polyder_adjoint, lambda: (N(0), N(2), 3), {}),
+    (rt.poly_powers, lambda: (N(2, 3), 4), {}), (rt.poly_powers, lambda: (N(), 1), {}),
+]
+
 # Registered tangents that the table above does not exercise, and why.
 NOT_IN_TABLE = {
     rt.corr_change: "linear in its first argument, refused in the others (a third derivative of corrcoef); "
@@ -624,7 +633,7 @@ RULE_TABLE_MODULES = ("astgrad.rules.operators", "astgrad.rules.numpy_rules", "a
                       "astgrad.rules.product_rules", "astgrad.rules.linalg_rules",
                       "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules",
                       "astgrad.rules.reduction_rules", "astgrad.rules.shape_rules", "astgrad.rules.fft_rules",
-                      "astgrad.rules.sampled_rules")
+                      "astgrad.rules.sampled_rules", "astgrad.rules.polynomial_rules")
 
 
 def test_every_tangent_is_exercised():

@@ -2714,6 +2714,115 @@ def transpose_if(x, flag):
     return numpy.swapaxes(x, -1, -2) if flag else x
 
 
+def poly_powers(x, n):
+    """The powers x**(n-1), ..., x**1, x**0 that numpy.polyval weighs by a polynomial's
+    n coefficients, stacked on a new first axis; refuses coefficients that are not a
+    vector (``n`` is then not an int)."""
+    if not isinstance(n, int):
+        raise NotImplementedError("astgrad: the derivative of numpy.polyval is supported for a 1-D array of "
+                                  f"coefficients; these have shape {n}")
+    x = numpy.asarray(x)
+    return numpy.stack([x ** k for k in range(n - 1, -1, -1)]) if n else numpy.zeros((0,) + x.shape)
+
+
+def poly_length(p):
+    """The number of coefficients of the polynomial p (its shape if it is not 1-D, which
+    ``poly_powers`` refuses)."""
+    return numpy.size(p) if numpy.ndim(p) == 1 else numpy.shape(p)
+
+
+def poly_exponents(x, n):
+    """The exponents n-1, ..., 0 of ``poly_powers(x, n)``, shaped to multiply it."""
+    exponents = numpy.arange(n - 1.0, -0.5, -1.0, dtype=numpy.result_type(x, 1.0))
+    return exponents.reshape((n,) + (1,) * numpy.ndim(x))
+
+
+def polyder_adjoint(g, p, m=1):
+    """The transpose of ``numpy.polyder(., m)`` for coefficients shaped like the vector p:
+    g times the factors polyder multiplied by, then m zeros (all zeros when p has at most
+    m coefficients). Linear in g."""
+    n = poly_length(p)
+    if not isinstance(n, int):
+        raise NotImplementedError("astgrad: the derivative of numpy.polyder is supported for a 1-D array of "
+                                  f"coefficients; these have shape {n}")
+    dtype = numpy.result_type(g, 1.0)
+    factors = numpy.polyder(numpy.ones(n), m).astype(dtype)
+    return numpy.concatenate((g * factors, numpy.zeros(min(m, n), dtype=dtype)))
+
+
+def triangle(x, lower, unit=False):
+    """The triangle of x that scipy.linalg's triangular routines read: the lower one
+    (the upper one when not ``lower``), without the diagonal when ``unit``. Linear in x
+    and its own transpose."""
+    k = int(bool(unit))
+    return numpy.tril(x, -k) if lower else numpy.triu(x, k)
+
+
+def scipy_upper(lower, overwrite, what):
+    """``not lower``, the flag numpy.linalg's rules take; refuses ``overwrite_a=True`` or
+    ``overwrite_b=True``, which lets SciPy write into the argument."""
+    if overwrite:
+        raise NotImplementedError(
+            f"astgrad: {what} with overwrite_a=True or overwrite_b=True writes into its argument, which "
+            "the derivative reads; drop the overwrite argument (the result is the same)")
+    return not lower
+
+
+def matrix_columns(x, a, b, what):
+    """``column_shape(x, b)`` for the scipy.linalg solvers, which astgrad differentiates
+    for one matrix a (2-D), not a stack of them."""
+    if numpy.ndim(a) != 2:
+        raise NotImplementedError(f"astgrad: the derivative of {what} is supported for a 2-D matrix; this one "
+                                  f"has shape {numpy.shape(a)} (solve each matrix of the stack on its own)")
+    return column_shape(x, b)
+
+
+_SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
+
+
+def solve_reads(a, assume_a, lower, overwrite_a, overwrite_b):
+    """What scipy.linalg.solve reads of a: None for all of it (assume_a=None or 'gen'), else
+    the ``upper`` flag of the one triangle it reads (a symmetric or positive definite a);
+    refuses the banded and triangular solvers, the overwrite arguments and a complex a
+    read as Hermitian."""
+    scipy_upper(lower, overwrite_a or overwrite_b, "scipy.linalg.solve")
+    if assume_a in (None, "gen", "general"):
+        return None
+    if assume_a in _SYMMETRIC[2:]:
+        real_matrix(a, f"scipy.linalg.solve with assume_a={assume_a!r}")
+    if assume_a in _SYMMETRIC:
+        return not lower
+    raise NotImplementedError(
+        f"astgrad: the derivative of scipy.linalg.solve is supported for assume_a=None, 'gen', 'sym', 'her' and "
+        f"'pos'; not for assume_a={assume_a!r} (scipy.linalg.solve_triangular has a derivative)")
+
+
+def solve_read(a, reads):
+    """The matrix scipy.linalg.solve solves with: a, or the symmetric matrix of the
+    triangle it reads (``solve_reads``). Linear in a; its transpose is ``solve_read_adjoint``."""
+    return a if reads is None else triangle_symmetric(a, reads)
+
+
+def solve_read_adjoint(g, reads):
+    """The transpose of ``solve_read``."""
+    return g if reads is None else triangle_symmetric_adjoint(g, reads)
+
+
+def triangular_transposed(a, trans, overwrite_b):
+    """Whether scipy.linalg.solve_triangular solves with the transposed matrix (trans=1,
+    2, 'T' or 'C': the same for real matrices); refuses other values, overwrite_b and the
+    conjugate transpose of a complex a."""
+    scipy_upper(False, overwrite_b, "scipy.linalg.solve_triangular")
+    if trans in (0, "N", "n"):
+        return False
+    if trans in (2, "C", "c"):
+        real_matrix(a, f"scipy.linalg.solve_triangular with trans={trans!r}")
+    if trans in (1, 2, "T", "C", "t", "c"):
+        return True
+    raise NotImplementedError(f"astgrad: scipy.linalg.solve_triangular with trans={trans!r}: the derivative "
+                              "is supported for trans=0, 1, 2, 'N', 'T' and 'C'")
+
+
 def cholesky_phi(l):
     """The mask of the Cholesky derivative: 1 below the diagonal, 1/2 on it, 0 above."""
     n = numpy.shape(l)[-1]

@@ -62,7 +62,7 @@ def _load_scipy():
     """Import the SciPy modules that have rules, if SciPy is installed, and register them."""
     if importlib.util.find_spec("scipy") is None:
         return
-    for module in ("scipy.special", "scipy.stats"):
+    for module in ("scipy.special", "scipy.stats", "scipy.linalg"):
         importlib.import_module(module)
     load_imported()
 

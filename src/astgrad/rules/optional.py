@@ -2,8 +2,9 @@
 
 astgrad never imports an optional library itself: ``import astgrad`` stays fast and works
 without SciPy. The frontend calls ``load_imported()`` whenever it resolves a name, so the
-rules of ``scipy.special`` and ``scipy.stats`` are registered before the first function that
-calls them is differentiated (the library is imported by then, since the name resolved).
+rules of ``scipy.special``, ``scipy.stats`` and ``scipy.linalg`` are registered before the
+first function that calls them is differentiated (the library is imported by then, since
+the name resolved).
 
 Facts about functions of a module astgrad does not import itself (``numpy.random``, several
 milliseconds) are declared by name with ``declare_when_imported``: they count in the rule
@@ -24,7 +25,8 @@ import threading
 
 # (library module that must be imported, rule module that registers its rules)
 _OPTIONAL = (("scipy.special", "astgrad.rules.scipy_special"),
-             ("scipy.stats", "astgrad.rules.scipy_stats"))
+             ("scipy.stats", "astgrad.rules.scipy_stats"),
+             ("scipy.linalg", "astgrad.rules.scipy_linalg"))
 
 PACKAGES = frozenset(library.split(".")[0] for library, _ in _OPTIONAL)      # {"scipy"}
 _pending = list(_OPTIONAL)      # and (module, (names, facts)) from declare_when_imported

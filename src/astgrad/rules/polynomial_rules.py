@@ -1,0 +1,61 @@
+"""Derivatives of numpy.polyval and numpy.polyder for a 1-D array of coefficients.
+
+``polyval(p, x)`` is linear in p: its derivative in p weighs the powers of x, and in x it
+is ``polyval(polyder(p), x)`` (in x's float dtype: polyder's factors are integers, which
+would make float32 coefficients float64). ``polyder(p, m)`` is linear in p; its transpose is
+``polyder_adjoint``. Every template calls functions with rules, so these derivatives can
+be differentiated again.
+"""
+
+import numpy
+
+from ..runtime import cast_like, poly_exponents, poly_length, poly_powers, polyder_adjoint
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
+
+
+@adjoint(numpy.polyval)
+def polyval(y, p, x):
+    d[p] = numpy.tensordot(poly_powers(x, poly_length(p)), d[y], axes=numpy.ndim(d[y]))
+    d[x] = cast_like(d[y] * numpy.polyval(numpy.polyder(p), x), x)
+
+
+@tangent(numpy.polyval)
+def polyval(y, p, x):
+    d[y] = numpy.polyval(d[p], x)
+    d[y] = cast_like(d[x] * numpy.polyval(numpy.polyder(p), x), y)
+
+
+@adjoint(numpy.polyder)
+def polyder(y, p, m=1):
+    d[p] = polyder_adjoint(d[y], p, m)
+
+
+@tangent(numpy.polyder)
+def polyder(y, p, m=1):
+    d[y] = numpy.polyder(d[p], m)
+
+
+@adjoint(polyder_adjoint)
+def polyder_adjoint_(r, g, p, m=1):
+    d[g] = cast_like(numpy.polyder(d[r], m), g)
+
+
+@tangent(polyder_adjoint)
+def polyder_adjoint_(r, g, p, m=1):
+    d[r] = polyder_adjoint(d[g], p, m)
+
+
+# d/dx x**k = k x**(k-1): the exponents times the powers moved one place down.
+@adjoint(poly_powers)
+def poly_powers_(y, x, n):
+    d[x] = numpy.sum(poly_exponents(x, n) * numpy.concatenate((y[1:], numpy.zeros_like(y[:1])), axis=0) * d[y],
+                     axis=0)
+
+
+@tangent(poly_powers)
+def poly_powers_(y, x, n):
+    d[y] = poly_exponents(x, n) * numpy.concatenate((y[1:], numpy.zeros_like(y[:1])), axis=0) * d[x]
+
+
+declare(numpy.polyder, polyder_adjoint, poly_powers, result=FRESH)
+non_differentiable(poly_length, poly_exponents)

@@ -1,0 +1,179 @@
+"""Derivatives of scipy.linalg's Cholesky and triangular solvers (registered only when
+SciPy's linalg is imported).
+
+The math is that of numpy.linalg's rules (``linalg_rules.py``), for 2-D matrices:
+
+* ``cholesky(a, lower=False)`` reads one triangle of a, as ``numpy.linalg.cholesky``.
+* ``c, low = cho_factor(a, lower)``: the factor sits in one triangle of c, and the other
+  triangle holds a's own entries there (SciPy leaves them), so c's derivative is the
+  factor's derivative on its triangle and a's on the other. ``cho_solve((c, low), b)``
+  reads only the factor's triangle, so its derivative in c is 0 on the other one.
+* ``solve(a, b, assume_a=...)`` reads all of a, or one triangle for assume_a='sym', 'her'
+  or 'pos'; the banded and triangular solvers are refused by name.
+* ``solve_triangular(a, b, trans, lower, unit_diagonal)`` reads one triangle of a
+  (without the diagonal when ``unit_diagonal``), transposed for trans=1, 2, 'T' or 'C'.
+
+Arguments that let SciPy write into its inputs (``overwrite_a=True``, ``overwrite_b=True``)
+are refused when the derivative runs; ``check_finite`` changes nothing.
+"""
+
+import numpy
+import scipy.linalg
+
+from ..runtime import (
+    cholesky_phi, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
+    transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
+)
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
+
+
+@adjoint(triangle)
+def triangle_(y, x, lower, unit=False):
+    d[x] = triangle(d[y], lower, unit)
+
+
+@tangent(triangle)
+def triangle_(y, x, lower, unit=False):
+    d[y] = triangle(d[x], lower, unit)
+
+
+@adjoint(solve_read)
+def solve_read_(y, a, reads):
+    d[a] = solve_read_adjoint(d[y], reads)
+
+
+@tangent(solve_read)
+def solve_read_(y, a, reads):
+    d[y] = solve_read(d[a], reads)
+
+
+@adjoint(solve_read_adjoint)
+def solve_read_adjoint_(y, g, reads):
+    d[g] = solve_read(d[y], reads)
+
+
+@tangent(solve_read_adjoint)
+def solve_read_adjoint_(y, g, reads):
+    d[y] = solve_read_adjoint(d[g], reads)
+
+
+declare(triangle, solve_read, solve_read_adjoint, result=FRESH)
+non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns)
+
+
+# x = m^-1 b with m what solve reads of a (transposed when transposed=True), as
+# numpy.linalg.solve's rules.
+@adjoint(scipy.linalg.solve)
+def solve(x, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a=None,
+          transposed=False):
+    reads = solve_reads(a, assume_a, lower, overwrite_a, overwrite_b)
+    cols = matrix_columns(x, a, b, "scipy.linalg.solve")
+    g = numpy.linalg.solve(numpy.swapaxes(transpose_if(solve_read(a, reads), transposed), -1, -2),
+                           numpy.reshape(d[x], cols))
+    d[a] = -solve_read_adjoint(transpose_if(numpy.matmul(g, numpy.swapaxes(numpy.reshape(x, cols), -1, -2)),
+                                            transposed), reads)
+    d[b] = numpy.reshape(g, numpy.shape(b))
+
+
+@tangent(scipy.linalg.solve)
+def solve(x, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a=None,
+          transposed=False):
+    reads = solve_reads(a, assume_a, lower, overwrite_a, overwrite_b)
+    cols = matrix_columns(x, a, b, "scipy.linalg.solve")
+    m = transpose_if(solve_read(a, reads), transposed)
+    d[x] = -numpy.reshape(numpy.linalg.solve(m, numpy.matmul(transpose_if(solve_read(d[a], reads), transposed),
+                                                             numpy.reshape(x, cols))), numpy.shape(x))
+    d[x] = numpy.reshape(numpy.linalg.solve(m, numpy.reshape(d[b], cols)), numpy.shape(x))
+
+
+# With a = L L^T: dL = L phi(L^-1 dA L^-T), as numpy.linalg.cholesky; SciPy returns the
+# upper factor L^T unless lower=True.
+@adjoint(scipy.linalg.cholesky)
+def cholesky(y, a, lower=False, overwrite_a=False, check_finite=True):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.cholesky")
+    l = transpose_if(real_matrix(y, "scipy.linalg.cholesky"), up)
+    lt = numpy.swapaxes(l, -1, -2)
+    q = cholesky_phi(l) * numpy.matmul(lt, transpose_if(d[y], up))
+    d[a] = triangle_symmetric_adjoint(numpy.swapaxes(numpy.linalg.solve(lt, numpy.swapaxes(
+        numpy.linalg.solve(lt, q), -1, -2)), -1, -2), up)
+
+
+@tangent(scipy.linalg.cholesky)
+def cholesky(y, a, lower=False, overwrite_a=False, check_finite=True):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.cholesky")
+    l = transpose_if(real_matrix(y, "scipy.linalg.cholesky"), up)
+    d[y] = transpose_if(numpy.matmul(l, cholesky_phi(l) * numpy.linalg.solve(l, numpy.swapaxes(
+        numpy.linalg.solve(l, triangle_symmetric(d[a], up)), -1, -2))), up)
+
+
+@adjoint(scipy.linalg.cho_factor)
+def cho_factor(y, a, lower=False, overwrite_a=False, check_finite=True):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.cho_factor")
+    l = transpose_if(triangle(real_matrix(y[0], "scipy.linalg.cho_factor"), lower), up)
+    lt = numpy.swapaxes(l, -1, -2)
+    q = cholesky_phi(l) * numpy.matmul(lt, transpose_if(triangle(d[y][0], lower), up))
+    d[a] = triangle_symmetric_adjoint(numpy.swapaxes(numpy.linalg.solve(lt, numpy.swapaxes(
+        numpy.linalg.solve(lt, q), -1, -2)), -1, -2), up)
+    d[a] = triangle(d[y][0], up, True)
+
+
+@tangent(scipy.linalg.cho_factor)
+def cho_factor(y, a, lower=False, overwrite_a=False, check_finite=True):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.cho_factor")
+    l = transpose_if(triangle(real_matrix(y[0], "scipy.linalg.cho_factor"), lower), up)
+    d[y] = in_result(transpose_if(numpy.matmul(l, cholesky_phi(l) * numpy.linalg.solve(l, numpy.swapaxes(
+        numpy.linalg.solve(l, triangle_symmetric(d[a], up)), -1, -2))), up), y, 0)
+    d[y] = in_result(triangle(d[a], up, True), y, 0)
+
+
+# x = (L L^T)^-1 b with L read from the triangle of c that low names. With u the solve of
+# x's cotangent: b's is u, L's is -(u x^T + x u^T) L on its lower triangle.
+@adjoint(scipy.linalg.cho_solve)
+def cho_solve(x, c_and_lower, b, overwrite_b=False, check_finite=True):
+    cols = matrix_columns(x, c_and_lower[0], b, "scipy.linalg.cho_solve")
+    up = scipy_upper(c_and_lower[1], overwrite_b, "scipy.linalg.cho_solve")
+    l = transpose_if(triangle(real_matrix(c_and_lower[0], "scipy.linalg.cho_solve"), c_and_lower[1]), up)
+    u = scipy.linalg.cho_solve(c_and_lower, d[x])
+    s = numpy.matmul(numpy.reshape(u, cols), numpy.swapaxes(numpy.reshape(x, cols), -1, -2))
+    d[c_and_lower] = in_result(-triangle(transpose_if(numpy.matmul(s + numpy.swapaxes(s, -1, -2), l), up),
+                                         c_and_lower[1]), c_and_lower, 0)
+    d[b] = u
+
+
+@tangent(scipy.linalg.cho_solve)
+def cho_solve(x, c_and_lower, b, overwrite_b=False, check_finite=True):
+    cols = matrix_columns(x, c_and_lower[0], b, "scipy.linalg.cho_solve")
+    up = scipy_upper(c_and_lower[1], overwrite_b, "scipy.linalg.cho_solve")
+    l = transpose_if(triangle(real_matrix(c_and_lower[0], "scipy.linalg.cho_solve"), c_and_lower[1]), up)
+    d[x] = -numpy.reshape(scipy.linalg.cho_solve(c_and_lower, numpy.matmul(transpose_if(triangle(
+        d[c_and_lower][0], c_and_lower[1]), up), numpy.matmul(numpy.swapaxes(l, -1, -2), numpy.reshape(x, cols)))),
+        numpy.shape(x))
+    d[x] = -numpy.reshape(scipy.linalg.cho_solve(c_and_lower, numpy.matmul(l, numpy.matmul(numpy.swapaxes(
+        transpose_if(triangle(d[c_and_lower][0], c_and_lower[1]), up), -1, -2), numpy.reshape(x, cols)))),
+        numpy.shape(x))
+    d[x] = scipy.linalg.cho_solve(c_and_lower, d[b])
+
+
+# x = M^-1 b with M the triangle of a read (transposed when trans says so): with u the
+# solve of x's cotangent by M^T, b's cotangent is u and a's is -u x^T on that triangle.
+@adjoint(scipy.linalg.solve_triangular)
+def solve_triangular(x, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
+    t = triangular_transposed(a, trans, overwrite_b)
+    cols = matrix_columns(x, a, b, "scipy.linalg.solve_triangular")
+    u = scipy.linalg.solve_triangular(a, d[x], 1 - t, lower, unit_diagonal)
+    d[a] = -triangle(transpose_if(numpy.matmul(numpy.reshape(u, cols), numpy.swapaxes(
+        numpy.reshape(x, cols), -1, -2)), t), lower, unit_diagonal)
+    d[b] = u
+
+
+@tangent(scipy.linalg.solve_triangular)
+def solve_triangular(x, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
+    t = triangular_transposed(a, trans, overwrite_b)
+    cols = matrix_columns(x, a, b, "scipy.linalg.solve_triangular")
+    d[x] = -numpy.reshape(scipy.linalg.solve_triangular(a, numpy.matmul(transpose_if(
+        triangle(d[a], lower, unit_diagonal), t), numpy.reshape(x, cols)), trans, lower, unit_diagonal), numpy.shape(x))
+    d[x] = scipy.linalg.solve_triangular(a, d[b], trans, lower, unit_diagonal)
+
+
+declare(scipy.linalg.solve, scipy.linalg.cholesky, scipy.linalg.cho_factor, scipy.linalg.cho_solve,
+        scipy.linalg.solve_triangular, result=FRESH)
