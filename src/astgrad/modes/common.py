@@ -1,6 +1,7 @@
 """What reverse and forward mode share: calls of runtime helpers, comments naming the
 source line, index values, and the derivatives of the user's own callees."""
 
+import builtins
 import collections
 import inspect
 import operator
@@ -239,6 +240,28 @@ def value_call_error(source, stmt, op, fn=None):
         "def a module-level factory in the same file returns (make(a)(x)): call such a function, "
         "or pass the values the closure holds as arguments", stmt, construct=ops.CALL_OF_VALUE)
     return function_value_unknown(error) if from_parameter else error
+
+
+def construct_error(source, stmt, op, fn=None):
+    """The refusal of a differentiated op that is a Python form astgrad does not follow,
+    naming it and a rewrite that works (a call of a function value, ``next`` of a held
+    generator), or None: the op is then refused for having no rule."""
+    return value_call_error(source, stmt, op, fn) or _held_next_error(source, stmt, op)
+
+
+def _held_next_error(source, stmt, op):
+    """``a = next(g)`` of a generator (or iterator) held in a name that was not followed
+    (normalize/explicit_iterators.py says which are): its items are not known when the
+    code is generated, and no rule can say what the next one depends on."""
+    if op.kind is not OpKind.UNKNOWN or op.key is not builtins.next:
+        return None
+    return source.error(
+        "astgrad cannot differentiate next() of a generator or iterator held in a name here "
+        "(g = gen(x); a = next(g)): it follows one only where the generator has no while loop, "
+        "nothing in the function writes into what it was given, and the name is used for nothing "
+        "but next(g). Build the list of the items instead: a helper that appends what it would "
+        "yield (ys.append(v)) for as many items as you take, in a for loop, and returns ys; then "
+        "read ys[0], ys[1]", stmt, construct="next() of a held generator")
 
 
 def _made_by_astgrad(fn, name):
