@@ -19,7 +19,6 @@ from outsider_programs import CASES
 # Programs Python runs well that astgrad refuses, when the code is generated
 # (strict: one that starts working moves out)
 REFUSED = {
-    "p04 ": "a function chosen from a dict of functions by a key read with .get",
     "p17 ": "**kwargs unpacking in a call of a local helper",
     "q01 ": "numpy.polyval and numpy.polyder (no derivative rule)",
     "q02 ": "numpy.piecewise with lambdas",

@@ -232,6 +232,9 @@ def value_call_error(source, stmt, op, fn=None):
         error = source.error("astgrad cannot differentiate a call of what astgrad.vjp, jacobian, hessian or hvp "
                              f"returns; {registry.TRANSFORMS_INSIDE}", stmt, construct=ops.CALL_OF_VALUE)
         return function_value_unknown(error) if from_parameter else error   # grad(h.loss): h's class known later
+    if fn is not None and callee is not None and _taken_by_key(fn, callee.id):
+        error = _key_known_later_error(source, stmt)
+        return function_value_unknown(error) if from_parameter else error
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
         "generates code (returned by a call it does not inline, taken from a container, or "
@@ -262,6 +265,24 @@ def _held_next_error(source, stmt, op):
         "but next(g). Build the list of the items instead: a helper that appends what it would "
         "yield (ys.append(v)) for as many items as you take, in a for loop, and returns ys; then "
         "read ys[0], ys[1]", stmt, construct="next() of a held generator")
+
+
+def _key_known_later_error(source, stmt):
+    return source.error(
+        "astgrad cannot differentiate a call of a function taken from a dict or list by a key known "
+        "only when the code runs (act = ops[cfg[\"act\"]]; act(z)): which function runs, and so its "
+        "derivative, is not known when the code is generated. Index with a key known then (a constant, "
+        "or cfg[\"act\"] / cfg.get(\"act\", \"relu\") of a dict display the code never changes), "
+        "or choose with if/elif on the key, calling the function in each branch (if name == \"tanh\": "
+        "y = np.tanh(z) elif ...)", stmt, construct="a function taken by a key known only when the code runs")
+
+
+def _taken_by_key(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is assigned an item of a container read
+    with a key that is not a constant (``act = ops[key]``)."""
+    return any(isinstance(node, gast.Assign) and name in S.stored_names(node.targets[0])
+               and isinstance(node.value, gast.Subscript) and not isinstance(node.value.slice, gast.Constant)
+               for node in S.walk_nodes(fn))
 
 
 def _made_by_astgrad(fn, name):
