@@ -348,7 +348,10 @@ def unknown_method_advice(op):
             "generates code: on an object given as an argument (or held by its attributes) when "
             "the transform is called with it, on self or cls in a method differentiated as "
             "obj.method (or called from one), on a global object, or through the class "
-            "(Model.method(obj, x)); otherwise pass the object's arrays to a function, or "
+            "(Model.method(obj, x)). An object taken from a list the code fills by appending is not "
+            "one of these: build the list with a comprehension over items whose number is known "
+            "(ps = [P(...) for k in range(3)]), or call the method through its class "
+            f"(P{op.label[:-2]}(p, ...)); otherwise pass the object's arrays to a function, or "
             "differentiate the method itself")
 
 
