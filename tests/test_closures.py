@@ -517,6 +517,10 @@ def chosen_by_a_key_given(x, w, cfg):
     return np.sum(act(x * w))
 
 
+def called_by_a_key_given(x, w, cfg):
+    return np.sum([np.tanh, np.sin][cfg["which"]](x * w))
+
+
 def chosen_by_if_on_the_key(x, w, cfg):        # the rewrite the refusal advises
     name = cfg.get("activation", "tanh")
     if name == "tanh":
@@ -526,16 +530,17 @@ def chosen_by_if_on_the_key(x, w, cfg):        # the rewrite the refusal advises
     return np.sum(y)
 
 
+@pytest.mark.parametrize("f", [chosen_by_a_key_given, called_by_a_key_given], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
-def test_a_function_taken_by_a_key_known_only_when_run_is_refused_with_the_rewrite(mode):
-    x, cfg = np.array([0.3, -0.5, 0.8]), {"activation": "sin"}
+def test_a_function_taken_by_a_key_known_only_when_run_is_refused_with_the_rewrite(mode, f):
+    x, cfg = np.array([0.3, -0.5, 0.8]), {"activation": "sin", "which": 1}
     with pytest.raises(astgrad.TransformError, match=r"test_closures.py:\d+: astgrad cannot differentiate a call "
                        r"of a function taken from a dict or list by a key known only when the code runs .* "
                        r"or choose with if/elif on the key"):
         if mode == "grad":
-            astgrad.grad(chosen_by_a_key_given, wrt=(0, 1))(x, 0.7, cfg)
+            astgrad.grad(f, wrt=(0, 1))(x, 0.7, cfg)
         else:
-            astgrad.jvp(chosen_by_a_key_given, (x, 0.7, cfg), (np.ones(3), 1.0, None))
+            astgrad.jvp(f, (x, 0.7, cfg), (np.ones(3), 1.0, None))
     for cfg in ({"activation": "sin"}, {}):
         want = [numerical_grad(lambda *a: chosen_by_if_on_the_key(*a, cfg), (x, 0.7), wrt=i) for i in (0, 1)]
         assert_close(astgrad.grad(chosen_by_if_on_the_key, wrt=(0, 1))(x, 0.7, cfg), want)

@@ -41,8 +41,6 @@ class FunctionLiteralLowering:
         if isinstance(node, gast.Name) and node.id in self.functions:
             found = self.functions[node.id]
             return found if isinstance(found, Functions) else None
-        if isinstance(node, (gast.List, gast.Tuple, gast.Dict)):       # {"tanh": np.tanh, ...}[key]
-            return self.function_value(node) if self.looks_like_function(node) else None
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals \
                 or not functions_container(self.source.resolve_path(path, depend=False)):
