@@ -150,6 +150,13 @@ def functions_in_a_dict(x, w):
     return total + np.sum(ops["scale"](x))
 
 
+def function_chosen_by_a_config_key(x, w):
+    config = {"activation": "tanh", "scale": w, "last": "sin"}
+    act = {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0.0)}[config.get("activation", "relu")]
+    out = {"sin": np.sin, "cos": np.cos}[config["last"]]
+    return np.sum(out(act(x * config["scale"])) * config.get("gain", 2.0))
+
+
 def enumerate_functions(x, w):
     total = 0.0
     for i, g in enumerate([np.cos, lambda v: v * w]):
@@ -279,7 +286,7 @@ CASES = [nested_once, nested_twice_and_loop, nested_early_return, inline_lambda,
          lambda_default_captures_value, late_binding, closure_over_loop_variable,
          lambda_shadows_outer_name, returned_closure, nested_nested, with_nonlocal,
          keyword_and_default_arguments, lambda_passed_to_helper, local_def_passed_to_helper,
-         functions_in_a_list, functions_in_a_dict, enumerate_functions,
+         functions_in_a_list, functions_in_a_dict, function_chosen_by_a_config_key, enumerate_functions,
          global_function_bound_to_a_name, map_one_and_two, sorted_with_key,
          sorted_plain_and_max_key, factory_lambda, factory_def_called_at_once,
          factory_late_binding, factory_twice, factory_in_a_loop, factory_of_a_pair,
@@ -503,6 +510,40 @@ def test_function_value_not_followed_is_refused(f, message, mode):
         else:
             astgrad.vjp(f, 0.4, 0.7)
     assert "test_closures.py:" in str(info.value)      # the file and line
+
+
+def chosen_by_a_key_given(x, w, cfg):
+    act = {"tanh": np.tanh, "sin": np.sin}[cfg.get("activation", "tanh")]
+    return np.sum(act(x * w))
+
+
+def called_by_a_key_given(x, w, cfg):
+    return np.sum([np.tanh, np.sin][cfg["which"]](x * w))
+
+
+def chosen_by_if_on_the_key(x, w, cfg):        # the rewrite the refusal advises
+    name = cfg.get("activation", "tanh")
+    if name == "tanh":
+        y = np.tanh(x * w)
+    elif name == "sin":
+        y = np.sin(x * w)
+    return np.sum(y)
+
+
+@pytest.mark.parametrize("f", [chosen_by_a_key_given, called_by_a_key_given], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_function_taken_by_a_key_known_only_when_run_is_refused_with_the_rewrite(mode, f):
+    x, cfg = np.array([0.3, -0.5, 0.8]), {"activation": "sin", "which": 1}
+    with pytest.raises(astgrad.TransformError, match=r"test_closures.py:\d+: astgrad cannot differentiate a call "
+                       r"of a function taken from a dict or list by a key known only when the code runs .* "
+                       r"or choose with if/elif on the key"):
+        if mode == "grad":
+            astgrad.grad(f, wrt=(0, 1))(x, 0.7, cfg)
+        else:
+            astgrad.jvp(f, (x, 0.7, cfg), (np.ones(3), 1.0, None))
+    for cfg in ({"activation": "sin"}, {}):
+        want = [numerical_grad(lambda *a: chosen_by_if_on_the_key(*a, cfg), (x, 0.7), wrt=i) for i in (0, 1)]
+        assert_close(astgrad.grad(chosen_by_if_on_the_key, wrt=(0, 1))(x, 0.7, cfg), want)
 
 
 def test_a_closure_made_by_a_factory_is_inlined_with_its_cells():

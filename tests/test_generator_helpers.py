@@ -121,6 +121,36 @@ def test_a_held_generator_whose_list_cannot_be_built_first_is_refused(f):
         astgrad.grad(f, (0, 1))(X4.copy(), 0.7)
 
 
+@pytest.mark.parametrize("mode, message", [
+    ("grad", r"test_generator_helpers.py:\d+: astgrad cannot differentiate next\(\) of a generator or iterator "
+             r"held in a name here \(g = gen\(x\); a = next\(g\)\): .* Build the list of the items"),
+    ("jvp", r"test_generator_helpers.py:\d+: astgrad cannot differentiate yield \(a generator\); build a list")])
+def test_an_endless_held_generator_is_refused_naming_the_construct_and_the_rewrite(mode, message):
+    # not "no adjoint rule for next; ... register one with @astgrad.adjoint"
+    with pytest.raises(astgrad.TransformError, match=message):
+        check(mode, endless_held, (X4.copy(), 0.7), (0, 1))
+
+
+def counted(v, n):
+    ys = []                                 # the advised rewrite of counting: n items, in a for loop
+    k = 1.0
+    for _ in range(n):
+        ys.append(v * k)
+        k += 1.0
+    return ys
+
+
+def endless_held_as_a_list(x, w):
+    ys = counted(x * w, 2)
+    return np.sum(ys[0] + ys[1])
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_the_rewrite_the_held_generator_refusal_advises_is_followed(mode):
+    assert np.allclose(endless_held_as_a_list(X4, 0.7), endless_held(X4, 0.7))
+    check(mode, endless_held_as_a_list, (X4, 0.7), (0, 1))
+
+
 def test_next_of_an_ended_generator_raises_stop_iteration_as_python_does():
     def empty(v):
         if v[0] > 10.0:

@@ -885,18 +885,30 @@ def dataclass_with_post_init_applied(x, w):
     return np.sum(_Doubled(x * w, w).apply(x))
 
 
+def dataclasses_built_in_a_comprehension(x, w):
+    ps = [_Affine(W=x * k, b=w + k) for k in range(1, 4)]
+    return sum(np.sum(p.apply(p.W) ** 2) for p in ps)
+
+
+def dataclasses_with_post_init_built_in_a_comprehension(x, w):
+    ps = [_Doubled(x * k, w) for k in range(1, 3)]
+    return sum(np.sum(p.apply(x)) for p in ps)
+
+
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("f", [dataclass_built_then_applied, dataclass_method_returning_a_new_one])
+@pytest.mark.parametrize("f", [dataclass_built_then_applied, dataclass_method_returning_a_new_one,
+                               dataclasses_built_in_a_comprehension])
 @pytest.mark.parametrize("shape", [(3,), (2, 3)])
 def test_methods_of_a_dataclass_built_in_the_code_are_followed(mode, f, shape):
     rng = np.random.default_rng(shape[-1] + len(shape))
     check(mode, f, (rng.uniform(-1, 1, shape), float(rng.uniform(0.3, 1.2))), (0, 1))
 
 
-def test_a_dataclass_whose_post_init_changes_a_field_is_refused_not_taken_as_a_record():
+@pytest.mark.parametrize("f", [dataclass_with_post_init_applied, dataclasses_with_post_init_built_in_a_comprehension])
+def test_a_dataclass_whose_post_init_changes_a_field_is_refused_not_taken_as_a_record(f):
     # read as a record of its arguments, b would miss the doubling: refused instead
-    with pytest.raises(astgrad.TransformError, match="_Doubled"):
-        astgrad.grad(dataclass_with_post_init_applied, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
+    with pytest.raises(astgrad.TransformError, match="_Doubled|apply"):
+        astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)
 
 
 # -- functions an object built in the code holds in its attributes ---------------------------------
@@ -939,11 +951,25 @@ def layer_holding_a_global(x, w):
     return np.sum(layer(x))
 
 
-HELD_CASES = [layers_holding_functions, held_function_read_off_the_object, layer_holding_a_global]
+class Packed:
+    def __init__(self, W, act, scale):
+        self.W, self.act, self.scale = W, act, scale       # one statement storing three
+
+    def __call__(self, h):
+        return self.act(self.W @ h) * self.scale
+
+
+def layer_storing_its_function_by_tuple_assignment(x, w):
+    layer = Packed(_mats(x.shape[0]) * w, np.tanh, w)
+    return np.sum(layer(x) ** 2)
+
+
+HELD_CASES = [layers_holding_functions, held_function_read_off_the_object, layer_holding_a_global,
+              layer_storing_its_function_by_tuple_assignment]
 
 
 @pytest.mark.parametrize("f, mode", [(f, m) for k, f in enumerate(HELD_CASES)
-                                     for m in ("grad", "jvp", ("hessian", "jvp_of_grad", "hvp")[k])])
+                                     for m in ("grad", "jvp", ("hessian", "jvp_of_grad", "hvp", "hessian")[k])])
 @pytest.mark.parametrize("shape", [(3,), (4,)])
 def test_functions_held_by_objects_built_in_the_code(f, mode, shape):
     check(mode, f, (np.linspace(-0.7, 0.9, shape[0]), 0.8), (0, 1))

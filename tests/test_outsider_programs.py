@@ -19,8 +19,6 @@ from outsider_programs import CASES
 # Programs Python runs well that astgrad refuses, when the code is generated
 # (strict: one that starts working moves out)
 REFUSED = {
-    "p03 ": "a method of dataclass instances built in a comprehension, called in a generator expression",
-    "p04 ": "a function chosen from a dict of functions by a key read with .get",
     "p17 ": "**kwargs unpacking in a call of a local helper",
     "q02 ": "numpy.piecewise with lambdas",
 }

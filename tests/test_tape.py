@@ -5,6 +5,7 @@ against astgrad itself.
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -408,6 +409,42 @@ def test_unsupported_numpy_function_raises_naming_it():
         assert np.correlate(x, x, "full").tolist() == [6.0, 5.0, 14.0, 5.0, 6.0]
     assert np.correlate(x.detach(), x.detach(), "full").tolist() == [6.0, 5.0, 14.0, 5.0, 6.0]
     assert np.argmax(x).item() == 0                   # no derivative: nothing to lose
+
+
+def _filled_in_a_numpy_array(x, w):
+    out = np.empty(x.shape[0])
+    for i in range(len(x)):
+        out[i] = x[i] * w + i
+    return np.dot(out, out)
+
+
+def _filled_in_a_tensor(x, w):          # the rewrites the refusal advises
+    out = astgrad.zeros(x.shape[0])
+    for i in range(len(x)):
+        out[i] = x[i] * w + i
+    return (out * out).sum()
+
+
+def _stacked(x, w):
+    out = astgrad.stack([x[i] * w + i for i in range(len(x))])
+    return (out * out).sum()
+
+
+def test_a_tensor_written_into_a_numpy_array_is_refused_with_the_rewrite():
+    x, w = T([0.3, -0.5, 0.8], requires_grad=True), T(0.7, requires_grad=True)
+    # NumPy reports its own "setting an array element with a sequence"; the cause is ours
+    with pytest.raises(ValueError, match="sequence") as info:
+        _filled_in_a_numpy_array(x, w)
+    assert re.search(r"writing it into a NumPy array \(out\[i\] = t.* astgrad\.stack.*out = astgrad\.zeros\(n\)",
+                     str(info.value.__cause__))
+    with pytest.raises(RuntimeError, match=r"out\[a:b\] = t.* astgrad\.stack.*out = astgrad\.zeros\(n\)"):
+        np.empty(3)[0:2] = x[0:2]
+    args = (np.array([0.3, -0.5, 0.8]), 0.7)
+    want = [numerical_grad(_filled_in_a_numpy_array, args, wrt=i) for i in (0, 1)]
+    for f in (_filled_in_a_tensor, _stacked):
+        x, w = T(args[0], requires_grad=True), T(args[1], requires_grad=True)
+        got = astgrad.autograd.grad(f(x, w), (x, w))
+        assert_close([g.detach().numpy() for g in got], want)
 
 
 def test_values_leave_the_graph_only_explicitly():

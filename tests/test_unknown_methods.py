@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from breadth_modes import check
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 
@@ -182,6 +183,40 @@ def test_an_object_astgrad_does_not_look_into_is_refused_when_called():
     with pytest.raises(astgrad.TransformError, match=r"no adjoint rule for \.apply\(\).*on an object given "
                                                      r"as an argument"):
         gradient(np.ones(2), Slotted(np.eye(2)))
+
+
+class Mass:
+    def __init__(self, pos, m):
+        self.pos = pos
+        self.m = m
+
+    def kinetic(self, v):
+        return 0.5 * self.m * np.dot(v, v)
+
+
+def appended_then_called(x, w):
+    ps = []
+    for k in range(1, 4):
+        ps.append(Mass(x * k, w + k))
+    return sum(p.kinetic(p.pos) for p in ps)
+
+
+def appended_then_called_through_the_class(x, w):      # the rewrite the refusal advises
+    ps = []
+    for k in range(1, 4):
+        ps.append(Mass(x * k, w + k))
+    return sum(Mass.kinetic(p, p.pos) for p in ps)
+
+
+def test_a_method_of_objects_appended_to_a_list_is_refused_with_the_rewrite():
+    with pytest.raises(astgrad.TransformError, match=r"test_unknown_methods.py:\d+: .*An object taken from a list the "
+                                                     r"code fills by appending .* through its class \(P\.kinetic\(p"):
+        astgrad.grad(appended_then_called, wrt=(0, 1))(np.array([0.3, -0.5]), 0.7)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_the_method_called_through_its_class_is_followed(mode):
+    check(mode, appended_then_called_through_the_class, (np.array([0.3, -0.5, 0.8]), 0.7), (0, 1))
 
 
 class Counter:

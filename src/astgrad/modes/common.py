@@ -1,6 +1,7 @@
 """What reverse and forward mode share: calls of runtime helpers, comments naming the
 source line, index values, and the derivatives of the user's own callees."""
 
+import builtins
 import collections
 import inspect
 import operator
@@ -231,6 +232,9 @@ def value_call_error(source, stmt, op, fn=None):
         error = source.error("astgrad cannot differentiate a call of what astgrad.vjp, jacobian, hessian or hvp "
                              f"returns; {registry.TRANSFORMS_INSIDE}", stmt, construct=ops.CALL_OF_VALUE)
         return function_value_unknown(error) if from_parameter else error   # grad(h.loss): h's class known later
+    if fn is not None and callee is not None and _taken_by_key(fn, callee.id):
+        error = _key_known_later_error(source, stmt)
+        return function_value_unknown(error) if from_parameter else error
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
         "generates code (returned by a call it does not inline, taken from a container, or "
@@ -239,6 +243,46 @@ def value_call_error(source, stmt, op, fn=None):
         "def a module-level factory in the same file returns (make(a)(x)): call such a function, "
         "or pass the values the closure holds as arguments", stmt, construct=ops.CALL_OF_VALUE)
     return function_value_unknown(error) if from_parameter else error
+
+
+def construct_error(source, stmt, op, fn=None):
+    """The refusal of a differentiated op that is a Python form astgrad does not follow,
+    naming it and a rewrite that works (a call of a function value, ``next`` of a held
+    generator), or None: the op is then refused for having no rule."""
+    return value_call_error(source, stmt, op, fn) or _held_next_error(source, stmt, op)
+
+
+def _held_next_error(source, stmt, op):
+    """``a = next(g)`` of a generator (or iterator) held in a name that was not followed
+    (normalize/explicit_iterators.py says which are): its items are not known when the
+    code is generated, and no rule can say what the next one depends on."""
+    if op.kind is not OpKind.UNKNOWN or op.key is not builtins.next:
+        return None
+    return source.error(
+        "astgrad cannot differentiate next() of a generator or iterator held in a name here "
+        "(g = gen(x); a = next(g)): it follows one only where the generator has no while loop, "
+        "nothing in the function writes into what it was given, and the name is used for nothing "
+        "but next(g). Build the list of the items instead: a helper that appends what it would "
+        "yield (ys.append(v)) for as many items as you take, in a for loop, and returns ys; then "
+        "read ys[0], ys[1]", stmt, construct="next() of a held generator")
+
+
+def _key_known_later_error(source, stmt):
+    return source.error(
+        "astgrad cannot differentiate a call of a function taken from a dict or list by a key known "
+        "only when the code runs (act = ops[cfg[\"act\"]]; act(z)): which function runs, and so its "
+        "derivative, is not known when the code is generated. Index with a key known then (a constant, "
+        "or cfg[\"act\"] / cfg.get(\"act\", \"relu\") of a dict display the code never changes), "
+        "or choose with if/elif on the key, calling the function in each branch (if name == \"tanh\": "
+        "y = np.tanh(z) elif ...)", stmt, construct="a function taken by a key known only when the code runs")
+
+
+def _taken_by_key(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is assigned an item of a container read
+    with a key that is not a constant (``act = ops[key]``)."""
+    return any(isinstance(node, gast.Assign) and name in S.stored_names(node.targets[0])
+               and isinstance(node.value, gast.Subscript) and not isinstance(node.value.slice, gast.Constant)
+               for node in S.walk_nodes(fn))
 
 
 def _made_by_astgrad(fn, name):
@@ -304,7 +348,10 @@ def unknown_method_advice(op):
             "generates code: on an object given as an argument (or held by its attributes) when "
             "the transform is called with it, on self or cls in a method differentiated as "
             "obj.method (or called from one), on a global object, or through the class "
-            "(Model.method(obj, x)); otherwise pass the object's arrays to a function, or "
+            "(Model.method(obj, x)). An object taken from a list the code fills by appending is not "
+            "one of these: build the list with a comprehension over items whose number is known "
+            "(ps = [P(...) for k in range(3)]), or call the method through its class "
+            f"(P{op.label[:-2]}(p, ...)); otherwise pass the object's arrays to a function, or "
             "differentiate the method itself")
 
 

@@ -25,7 +25,7 @@ from ..rules import registry
 from .templates import BindError, instantiate
 from .common import array_names, mark_top_level, Transform, check_deques, check_effect_call, check_in_place_writes, \
     check_outside_changes, check_outside_methods, range_targets
-from .common import if_as_written, split_self_references, unknown_call_error, unknown_method_advice, value_call_error
+from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
 
 
 class ForwardMode(Transform):
@@ -235,8 +235,8 @@ class ForwardMode(Transform):
             else:
                 value = gast.List(elts=elements, ctx=gast.Load())
             return [_accumulate(self.tangent(stmt.targets[0].id), value)]
-        if value_call_error(self.source, stmt, op, self.fn) is not None:
-            raise value_call_error(self.source, stmt, op, self.fn)
+        if construct_error(self.source, stmt, op, self.fn) is not None:
+            raise construct_error(self.source, stmt, op, self.fn)
         if op.kind is not OpKind.CALL:
             if self.unused(stmt):
                 return []       # the output does not depend on it (k.startswith("m") of a key)

@@ -45,7 +45,7 @@ from .save_code import save_shapes_only, stack_inits
 from .views_read_back import copy_views_read_back
 from .common import array_names, mark_top_level, Transform, check_deques, check_effect_call, check_in_place_writes, \
     check_outside_changes, check_outside_methods, range_targets
-from .common import split_self_references, unknown_call_error, unknown_method_advice, value_call_error
+from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
 
 # statements that are a return, or may hold one in a body S.statements does not enter
 _RETURN_OR_SCOPE = (gast.Return, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
@@ -294,8 +294,8 @@ class ReverseMode(Transform):
             if registry.lookup(registry.ADJOINTS, op.key) is None:
                 raise registry.missing_rule_error(self.source, stmt, op.key, "adjoint")
             return
-        if value_call_error(self.source, stmt, op, self.fn) is not None:
-            raise value_call_error(self.source, stmt, op, self.fn)
+        if construct_error(self.source, stmt, op, self.fn) is not None:
+            raise construct_error(self.source, stmt, op, self.fn)
         if op.kind is OpKind.UNKNOWN:
             what = registry.describe(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(

@@ -14,6 +14,9 @@ from .record import apply
 
 __all__ = ["ConversionMethods"]
 
+# how to fill an array with tensors, said where writing one into a NumPy array is refused
+_WRITE_INTO_A_TENSOR = "make the array a tensor (out = astgrad.zeros(n)) and write into it (out[i] = t), which is recorded"
+
 
 def _one_element(tensor):
     if tensor._data.size != 1:
@@ -53,9 +56,11 @@ class ConversionMethods:
     def __array__(self, dtype=None, copy=None):
         if self._rg and grad_mode.enabled:
             raise RuntimeError(
-                "numpy.asarray/numpy.array on a tensor that requires grad would silently drop its "
-                "derivative. Use numpy.stack/numpy.concatenate to combine tensors (they are recorded), "
-                "or tensor.numpy() / tensor.detach() / astgrad.no_grad() when you only want the values.")
+                "numpy.asarray/numpy.array on a tensor that requires grad (also what writing it into "
+                "a NumPy array, out[a:b] = t, calls) would silently drop its derivative. Use "
+                "numpy.stack/numpy.concatenate (or astgrad.stack) to combine tensors (they are recorded), "
+                f"{_WRITE_INTO_A_TENSOR}, or tensor.numpy() / tensor.detach() / astgrad.no_grad() when you "
+                "only want the values.")
         if copy:
             return numpy.array(self._data, dtype=dtype, copy=True)
         exposed(self._data)         # the caller may write into it (reuse.py looks)
@@ -74,9 +79,12 @@ class ConversionMethods:
         if self._rg and grad_mode.enabled:
             raise RuntimeError(
                 "float() of a tensor that requires grad would silently drop its derivative; so "
-                "would math functions (math.sin(t)) and numpy.float64(t), which call it. Use "
-                "numpy functions (np.sin(t)) or tensor methods (t.sin()), which are recorded, or "
-                "t.item() / t.detach() / astgrad.no_grad() when you only want the number.")
+                "would math functions (math.sin(t)) and numpy.float64(t), which call it, and writing "
+                "it into a NumPy array (out[i] = t, which NumPy then reports as \"setting an array "
+                "element with a sequence\"). Use numpy functions (np.sin(t)) or tensor methods "
+                "(t.sin()), which are recorded; to fill an array, build a list of tensors and "
+                f"astgrad.stack it, or {_WRITE_INTO_A_TENSOR}; or t.item() / t.detach() / "
+                "astgrad.no_grad() when you only want the number.")
         _one_element(self)
         return float(self._data.reshape(()))
 

@@ -1,5 +1,6 @@
-"""A list comprehension building objects of a class astgrad follows, over items whose
-number is known from the code, written out item by item:
+"""A list comprehension building objects of a class astgrad follows (or records of a
+dataclass, methods.py), over items whose number is known from the code, written out
+item by item:
 
     layers = [Dense(W * w, b, np.tanh if i == 0 else None)
               for i, (W, b) in enumerate(zip(shapes, biases))]
@@ -36,7 +37,8 @@ class BuiltListLowering:
         """The list display ``value`` (a list comprehension building objects, see the
         module docstring) stands for, its items' loop variables bound first; else None."""
         if not isinstance(value, gast.ListComp) or len(value.generators) != 1 \
-                or self.built_class_of(value.elt) is None:
+                or not isinstance(value.elt, gast.Call) \
+                or (self.built_class_of(value.elt) or self.record_class_of(value.elt)) is None:
             return None
         generator = value.generators[0]
         if generator.ifs or generator.is_async or any(

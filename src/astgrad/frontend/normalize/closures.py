@@ -220,9 +220,11 @@ class ClosureLowering:
 
     def container_item(self, node):
         """``fs[0]``, ``ops["sin"]``, ``ops[k]`` (k a key of an unrolled loop) of a literal
-        of functions; None if not one."""
+        of functions (also of a display, ``{"tanh": np.tanh, ...}["tanh"]``, read with a key
+        known now); None if not one."""
         container = self.functions_literal(node.value)
-        if container is None:
+        display = container is None and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict))
+        if container is None and not display:
             return None
         index = node.slice
         if isinstance(index, gast.Name) and index.id in self.constant_names:
@@ -236,6 +238,10 @@ class ClosureLowering:
             key = -index.operand.value
         else:
             return None
+        if display:
+            if not self.looks_like_function(node.value):
+                return None
+            container = self.function_value(node.value)
         try:
             item = dict(container.items())[key] if container.keys is not None else container.values[key]
         except (KeyError, IndexError, TypeError):

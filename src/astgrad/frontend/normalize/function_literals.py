@@ -74,9 +74,11 @@ class FunctionLiteralLowering:
         key known only when the code runs."""
         return self._refuse(
             "a call of a function taken from a list or dict of functions with a key known only when the "
-            "code runs", node, "index it with a constant, loop over constant keys (for name in (\"tanh\", "
-            "\"sin\"): ops[name](x)), or pass the function itself as an argument (the derivative is made "
-            "for the function given)")
+            "code runs", node, "index it with a constant (a key read from a dict display the code never "
+            "changes, cfg[\"act\"] or cfg.get(\"act\", \"relu\"), is one), loop over constant keys (for name "
+            "in (\"tanh\", \"sin\"): ops[name](x)), choose with if/elif on the key, calling the function in "
+            "each branch (if name == \"tanh\": y = np.tanh(z) elif ...), or pass the function itself as an "
+            "argument (the derivative is made for the function given)")
 
     def fixed_display(self, node):
         """The display a local name is bound to, once, when its items never change: a
@@ -117,17 +119,22 @@ class FunctionLiteralLowering:
             return None
 
     def constant_item(self, node):
-        """The constant ``config["act"]`` reads, ``config`` bound once to a display never
-        changed whose item there is a constant (all its keys constants); None otherwise."""
-        if not (isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load)
-                and isinstance(node.slice, gast.Constant)):
+        """The constant ``config["act"]`` (or ``config.get("act", "relu")``) reads,
+        ``config`` bound once to a display never changed whose item there (or the default,
+        for a key it has not) is a constant (all its keys constants); None otherwise."""
+        got = _constant_get(node)
+        if got is not None:
+            node, default = got
+        elif not (isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load)
+                  and isinstance(node.slice, gast.Constant)):
             return None
         display = self.fixed_display(node.value)
         if isinstance(display, gast.Dict):
             if not all(isinstance(k, gast.Constant) for k in display.keys):
                 return None
-            found = {k.value: v for k, v in zip(display.keys, display.values)}.get(node.slice.value)
-        elif display is not None and type(node.slice.value) is int \
+            items = {k.value: v for k, v in zip(display.keys, display.values)}
+            found = items.get(node.slice.value, default) if got is not None else items.get(node.slice.value)
+        elif display is not None and got is None and type(node.slice.value) is int \
                 and -len(display.elts) <= node.slice.value < len(display.elts):
             found = display.elts[node.slice.value]
         else:
@@ -218,3 +225,15 @@ def _walked_only(tree, name):
                     and parent.func.id in ("zip", "enumerate", "reversed")):
                 return False
     return True
+
+
+def _constant_get(node):
+    """(``config["act"]``, the default) for ``config.get("act")`` or ``config.get("act",
+    "relu")`` with constants, ``config`` a name (a dict display bound once and never
+    changed is a dict, whose ``get`` is dict's); None otherwise."""
+    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "get"
+            and isinstance(node.func.value, gast.Name) and not node.keywords and 1 <= len(node.args) <= 2
+            and all(isinstance(a, gast.Constant) for a in node.args)):
+        return None
+    item = gast.Subscript(value=node.func.value, slice=node.args[0], ctx=gast.Load())
+    return item, node.args[1] if len(node.args) == 2 else gast.Constant(value=None, kind=None)

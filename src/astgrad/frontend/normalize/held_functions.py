@@ -264,6 +264,26 @@ def _own_lambdas(tree):
         todo.extend(gast.iter_child_nodes(node))
 
 
+def attribute_stores(tree, me):
+    """(target, value) for each store into an attribute of ``me`` by a statement at the
+    top level of the function ``tree``: ``self.W = W``, and each pair of ``self.W,
+    self.act = W, act`` (targets all attributes of ``me``, each named once, and a tuple
+    of as many values, none starred), which stores the same as one statement a pair."""
+    def own(target):
+        return isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name) and target.value.id == me
+    for stmt in tree.body:
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1):
+            continue
+        target, value = stmt.targets[0], stmt.value
+        if own(target):
+            yield target, value
+        elif isinstance(target, (gast.Tuple, gast.List)) and isinstance(value, (gast.Tuple, gast.List)) \
+                and len(target.elts) == len(value.elts) and all(own(t) for t in target.elts) \
+                and len({t.attr for t in target.elts}) == len(target.elts) \
+                and not any(isinstance(v, gast.Starred) for v in value.elts):
+            yield from zip(target.elts, value.elts)
+
+
 def stored_function(init, tree, first_line, attr, given, resolve):
     """The function ``init`` (parsed as ``tree``) stores in ``self.<attr>`` for a call
     binding ``given`` ({parameter: the argument's node, or the default object}), with
@@ -275,9 +295,9 @@ def stored_function(init, tree, first_line, attr, given, resolve):
               and isinstance(node.value, gast.Name) and node.value.id == me and node.attr == attr
               and isinstance(node.ctx, (gast.Store, gast.Del))]
     value = None
-    for stmt in tree.body:
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and stmt.targets[0] in stores:
-            value = stmt.value
+    for target, stored in attribute_stores(tree, me):
+        if target in stores:
+            value = stored
     if len(stores) != 1 or value is None:
         return None
     rebound = S.stored_names(tree)

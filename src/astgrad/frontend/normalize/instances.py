@@ -31,7 +31,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from ..varargs import compile_variant
-from .held_functions import constant_lambdas, lambdas_as_names
+from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
 
 _twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
 _state_twins = weakref.WeakKeyDictionary()  # method -> its twin returning (result, self)
@@ -142,11 +142,8 @@ def self_stores(init):
         elif isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx, gast.Param):
             reads[node.id] = reads.get(node.id, 0) + 1
     found = dict.fromkeys(counts)
-    for stmt in tree.body:
-        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Attribute)
-                and isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id == me):
-            continue
-        attr, value, how = stmt.targets[0].attr, stmt.value, "given"
+    for target, value in attribute_stores(tree, me):
+        attr, how = target.attr, "given"
         if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in ("list", "tuple") \
                 and value.func.id not in init.__globals__ and len(value.args) == 1 and not value.keywords:
             how, value = value.func.id, value.args[0]
