@@ -17,21 +17,16 @@ import numpy as np
 
 import astgrad   # noqa: F401 - the programs run under astgrad's transforms
 
+from program_cases import case_table
+
 X3 = np.array([0.3, -0.4, 0.9])
 W3 = np.array([0.7, 1.1, -0.5])
 M23 = np.array([[0.2, -0.5, 0.4], [0.9, 0.1, -0.3]])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
 GAIN = 1.7
 TABLE = {"a": 0.5, "b": -1.25}
-CASES = []
+CASES, case = case_table()
 STRUCT = []
-
-
-def case(name, args, wrt=(0, 1)):
-    def deco(f):
-        CASES.append((name, f, args, wrt))
-        return f
-    return deco
 
 
 def multi(*specs):

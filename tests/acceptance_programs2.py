@@ -12,17 +12,13 @@ from collections import namedtuple
 from typing import NamedTuple
 import numpy as np
 
+from program_cases import case_table
+
 X3 = np.array([0.3, -0.4, 0.9])
 W3 = np.array([0.7, 1.1, -0.5])
 M23 = np.array([[0.2, -0.5, 0.4], [0.9, 0.1, -0.3]])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
-CASES = []
-
-def case(name, args, wrt=(0, 1)):
-    def deco(f):
-        CASES.append((name, f, args, wrt))
-        return f
-    return deco
+CASES, case = case_table()
 
 # --- MLP class with list of layer objects and __call__
 

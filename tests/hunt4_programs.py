@@ -17,20 +17,15 @@ import operator
 
 import numpy as np
 
+from program_cases import case_table
+
 X3 = np.array([0.3, -0.4, 0.9])
 W3 = np.array([0.7, 1.1, -0.5])
 M23 = np.array([[0.2, -0.5, 0.4], [0.9, 0.1, -0.3]])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
 S34 = np.array([[0.1, -0.2, 0.3, 0.5], [0.7, 0.0, -0.4, 0.2], [-0.3, 0.6, 0.1, -0.1]])
 P5 = np.array([[0.0, 0.0], [1.0, 0.2], [0.4, 1.1], [-0.3, 0.7], [0.5, -0.6]])
-CASES = []
-
-
-def case(name, args, wrt=(0, 1)):
-    def deco(f):
-        CASES.append((name, f, args, wrt))
-        return f
-    return deco
+CASES, case = case_table()
 
 @case("a01 hand-written Adam on a quadratic, unrolled 5 steps", (X3, 0.8))
 def a01(x, w):

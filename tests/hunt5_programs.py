@@ -16,19 +16,14 @@ import operator
 
 import numpy as np
 
+from program_cases import case_table
+
 X3 = np.array([0.3, -0.4, 0.9])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
 M23 = np.array([[0.2, -0.5, 0.4], [0.9, 0.1, -0.3]])
 Z = 0.3 + 0.5j
 ZA = np.array([1 + 1j, 2 - 1j, 0.5j])
-CASES = []
-
-
-def case(name, args=(X3, 0.8), wrt=(0, 1)):
-    def deco(f):
-        CASES.append((name, f, args, wrt))
-        return f
-    return deco
+CASES, case = case_table((X3, 0.8))
 
 @case("k01 baseline: write into a dict's list item, read back through the dict")
 def k01(x, w):

@@ -14,18 +14,13 @@ import operator
 
 import numpy as np
 
+from program_cases import case_table
+
 X3 = np.array([0.3, -0.4, 0.9])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
 M33 = np.array([[1.2, 0.3, -0.2], [0.1, 0.9, 0.4], [-0.3, 0.2, 1.1]])
 C3 = np.array([0.6 + 0.8j, -0.5 + 1.1j, 1.2 - 0.4j])
-CASES = []
-
-
-def case(name, args=(X3, 0.8), wrt=(0, 1)):
-    def deco(f):
-        CASES.append((name, f, args, wrt))
-        return f
-    return deco
+CASES, case = case_table((X3, 0.8))
 
 
 # -- writes into global state ----------------------------------------------------------

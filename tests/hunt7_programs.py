@@ -16,6 +16,8 @@ import functools
 
 import numpy as np
 
+from program_cases import case_table
+
 X3 = np.array([0.3, -0.4, 0.9])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
 Z3 = np.array([0.0, 0.7, -0.5])
@@ -23,14 +25,7 @@ M23 = np.array([[0.4, -0.2, 0.9], [1.1, 0.3, -0.6]])
 M33 = np.array([[1.2, 0.3, -0.2], [0.1, 0.9, 0.4], [-0.3, 0.2, 1.1]])
 X1 = np.array([0.7])
 X0 = np.array(0.6)
-CASES = []
-
-
-def case(name, args=(X3, 0.8), wrt=(0, 1)):
-    def deco(f):
-        CASES.append((name, f, args, wrt))
-        return f
-    return deco
+CASES, case = case_table((X3, 0.8))
 
 
 # -- shapes followed in the order the code runs ------------------------------------------

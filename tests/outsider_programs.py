@@ -10,6 +10,8 @@ import math
 from functools import partial
 
 import numpy as np
+
+from program_cases import case_table
 try:
     from scipy import special, stats
     from scipy.special import logsumexp
@@ -22,14 +24,7 @@ X6 = np.array([0.4, -0.2, 0.7, 0.1, -0.5, 0.3])
 M33 = np.array([[1.2, 0.3, -0.2], [0.1, 0.9, 0.4], [-0.3, 0.2, 1.1]])
 DATA = np.array([[0.52, 1.12, 0.77], [0.88, -1.08, 0.15], [0.52, 0.06, -1.30], [0.74, -2.49, 1.39]])
 TARGETS = np.array([True, True, False, True])
-CASES = []
-
-
-def case(name, args=(X3, 0.8), wrt=(0, 1)):
-    def deco(f):
-        CASES.append((name, f, args, wrt))
-        return f
-    return deco
+CASES, case = case_table((X3, 0.8))
 
 
 # -- autograd's examples, ported as written (github.com/HIPS/autograd, examples/) ---------
