@@ -516,6 +516,10 @@ CASES = [
     (rt.quarter_turn, lambda: (N(3),), {}),     # 0 for a real value (complex ones: test_complex_rules_audit.py)
     (rt.off_diagonal_inverse, lambda: (A(3, 3),), {}), (rt.triangle_symmetric, lambda: (N(3, 3), "U"), {}),
     (rt.triangle_symmetric_adjoint, lambda: (N(2, 3, 3),), {}), (rt.transpose_if, lambda: (N(2, 3), True), {}),
+    # the helpers of scipy.linalg's rules, registered whether or not SciPy is installed
+    (rt.triangle, lambda: (N(3, 3), True), {}), (rt.triangle, lambda: (N(2, 3, 3), False, True), {}),
+    (rt.solve_read, lambda: (N(3, 3), None), {}), (rt.solve_read, lambda: (N(3, 3), True), {}),
+    (rt.solve_read_adjoint, lambda: (N(3, 3), None), {}), (rt.solve_read_adjoint, lambda: (N(3, 3), False), {}),
     (rt.skew_lower, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),
     (rt.skew_lower_adjoint, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),
     (rt.real_eigenvalues, lambda: (N(3),), {}), (rt.real_matrix, lambda: (N(3, 3), "numpy.linalg.eigh"), {}),

@@ -14,8 +14,9 @@ from ..runtime import (
     skew_lower_adjoint, spectral_input, spectral_output, spectral_weights, svd_part, svd_shapes, svd_signs,
     svd_unpart, transpose_if, triangle_symmetric, triangle_symmetric_adjoint, unbroadcast, unreduce, untrace,
     upper_right,
+    matrix_columns, scipy_upper, solve_read, solve_read_adjoint, solve_reads, triangle, triangular_transposed,
 )
-from .registry import adjoint, d, tangent
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
 @adjoint(numpy.trace)
@@ -422,3 +423,38 @@ def trace_method(y, self, offset=0, axis1=0, axis2=1, dtype=None):
     d[y] = numpy.trace(d[self], offset, axis1, axis2)
 
 
+# The helpers scipy.linalg's rules (rules/scipy_linalg.py) call, registered with the
+# rest of the table whether or not SciPy is installed: generated code holding them can be
+# differentiated again, and the rule table covers every runtime helper.
+@adjoint(triangle)
+def triangle_(y, x, lower, unit=False):
+    d[x] = triangle(d[y], lower, unit)
+
+
+@tangent(triangle)
+def triangle_(y, x, lower, unit=False):
+    d[y] = triangle(d[x], lower, unit)
+
+
+@adjoint(solve_read)
+def solve_read_(y, a, reads):
+    d[a] = solve_read_adjoint(d[y], reads)
+
+
+@tangent(solve_read)
+def solve_read_(y, a, reads):
+    d[y] = solve_read(d[a], reads)
+
+
+@adjoint(solve_read_adjoint)
+def solve_read_adjoint_(y, g, reads):
+    d[g] = solve_read(d[y], reads)
+
+
+@tangent(solve_read_adjoint)
+def solve_read_adjoint_(y, g, reads):
+    d[y] = solve_read_adjoint(d[g], reads)
+
+
+declare(triangle, solve_read, solve_read_adjoint, result=FRESH)
+non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns)

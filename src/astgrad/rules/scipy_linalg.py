@@ -24,41 +24,7 @@ from ..runtime import (
     cholesky_phi, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
 )
-from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
-
-
-@adjoint(triangle)
-def triangle_(y, x, lower, unit=False):
-    d[x] = triangle(d[y], lower, unit)
-
-
-@tangent(triangle)
-def triangle_(y, x, lower, unit=False):
-    d[y] = triangle(d[x], lower, unit)
-
-
-@adjoint(solve_read)
-def solve_read_(y, a, reads):
-    d[a] = solve_read_adjoint(d[y], reads)
-
-
-@tangent(solve_read)
-def solve_read_(y, a, reads):
-    d[y] = solve_read(d[a], reads)
-
-
-@adjoint(solve_read_adjoint)
-def solve_read_adjoint_(y, g, reads):
-    d[g] = solve_read(d[y], reads)
-
-
-@tangent(solve_read_adjoint)
-def solve_read_adjoint_(y, g, reads):
-    d[y] = solve_read_adjoint(d[g], reads)
-
-
-declare(triangle, solve_read, solve_read_adjoint, result=FRESH)
-non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns)
+from .registry import FRESH, adjoint, d, declare, tangent
 
 
 # x = m^-1 b with m what solve reads of a (transposed when transposed=True), as
