@@ -1240,13 +1240,13 @@ def test_a_layer_holding_none_given_and_then_a_function():
             L_NONE.act = None
 
 
-class Scaled:
+class Weighted:
     def __init__(self, w):
         self.w = w
 
 
 def object_among_plain_names(x):
-    p = Scaled(x * 2.0)
+    p = Weighted(x * 2.0)
     stack = []
     for _ in range(3):
         t = np.sin(x) * p.w
