@@ -1238,3 +1238,30 @@ def test_a_layer_holding_none_given_and_then_a_function():
             assert_close(g(x, 0.8), numerical_grad(global_layers_some_holding_none, (x, 0.8), wrt=1))
         finally:
             L_NONE.act = None
+
+
+class Weighted:
+    def __init__(self, w):
+        self.w = w
+
+
+def object_among_plain_names(x):
+    p = Weighted(x * 2.0)
+    stack = []
+    for _ in range(3):
+        t = np.sin(x) * p.w
+        stack.append(t)
+        x = x + t
+    return np.sum(x) + np.sum(stack.pop())
+
+
+def test_attribute_writes_are_looked_up_for_objects_only(monkeypatch):
+    """Which attribute writes of an object the code follows is asked of the names that
+    hold objects alone: a derivative has a name for each value, and asking of each one
+    (a walk of the function's top level) made normalizing it quadratic in its length."""
+    from astgrad.frontend.normalize.held_functions import HeldFunctionLowering
+    asked, followed = [], HeldFunctionLowering.followed_attributes
+    monkeypatch.setattr(HeldFunctionLowering, "followed_attributes",
+                        lambda self, name: asked.append(name) or followed(self, name))
+    check("grad", object_among_plain_names, (np.array([0.3, -0.2]),), (0,))
+    assert set(asked) == {"p"}

@@ -103,6 +103,25 @@ def test_the_generated_code_shows_the_smooth_function():
     assert "r_squared = np.sum(t)" in source and "np.sqrt" not in source.split("\n    # line")[0]
 
 
+def own_squares(x):
+    t = np.tanh(x)
+    return np.sum((1.0 - t * t) * x ** 2)      # squares of plain values, as derivatives are full of
+
+
+def root_then_square(x):
+    r = np.sqrt(np.sum(x * x))
+    return r * r
+
+
+def test_only_a_square_with_a_kink_has_the_function_walked(monkeypatch):
+    from astgrad.frontend.normalize import smooth_squares
+    walked = []
+    monkeypatch.setattr(smooth_squares._Rewrite, "visit_FunctionDef", lambda self, node: walked.append(node) or node)
+    assert "t * t" in astgrad.grad(own_squares).source and not walked
+    astgrad.grad(root_then_square).source
+    assert walked
+
+
 def root_of_any_squared(x):
     return np.sum(np.sqrt(x) ** 2)         # NaN for x < 0: not x
 

@@ -190,7 +190,9 @@ class ObjectLowering:
             return self.item_layout(node)                   # self.layers[-1]: method_values.py
         else:
             return None
-        if found is not None and found[0] == L.ITEMS and name in self.changed_lists()[kind]:
+        if found is None:
+            return None
+        if found[0] == L.ITEMS and name in self.changed_lists()[kind]:
             return None
         # an attribute the function assigns may hold another object or function by the
         # time the object is used (layer.act = np.sin): what it holds is not known, but

@@ -35,7 +35,7 @@ _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Subscript, gas
 
 def rewrite_smooth_squares(normalizer, tree, nodes):
     """Rewrite the squares above in ``tree`` (its ``nodes``) in place; whether any was."""
-    if not any(_is_square(n, normalizer) for n in nodes):
+    if not _may_rewrite(normalizer, tree, nodes):
         return False
     rewrite = _Rewrite(normalizer, _squared_roots(normalizer, tree))
     rewrite.visit(tree)
@@ -159,8 +159,24 @@ def _squared_operand(node, normalizer):
     return None
 
 
-def _is_square(node, normalizer):
-    return isinstance(node, (gast.BinOp, gast.Call)) and _squared_operand(node, normalizer) is not None
+def _may_rewrite(normalizer, tree, nodes):
+    """Whether ``nodes`` hold a square the rewrite may change: of a call of ``sqrt``,
+    ``abs`` or ``norm``, or of a name the body binds to a ``sqrt`` (a derivative squares
+    its own temporaries, ``1.0 - t * t`` for ``tanh``: the rewrite need not walk it)."""
+    roots = None
+    for node in nodes:
+        base = _squared_operand(node, normalizer) if isinstance(node, (gast.BinOp, gast.Call)) else None
+        if isinstance(base, gast.Call) and normalizer.resolve_call(base) in (*_SQRT, *_ABS, numpy.linalg.norm):
+            return True
+        if isinstance(base, gast.Name):
+            if roots is None:
+                roots = {stmt.targets[0].id for stmt in tree.body
+                         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                         and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)
+                         and normalizer.resolve_call(stmt.value) in _SQRT}
+            if base.id in roots:
+                return True
+    return False
 
 
 def _nonnegative(node, normalizer):
