@@ -155,7 +155,7 @@ def _front(fn, key, callees):
     started = time.perf_counter()
     load_imported()     # an optional library's rules (SciPy) change the version: register them first
     version = registry.VERSION[0]
-    source, normalized, namer, namespace = prepare(fn, callees)     # parse, normalize
+    source, normalized, namer, namespace = callees.prepare(fn)      # parse, normalize (or a copy kept)
     keep = key[0] == "reverse" and key[2] is True and len(key) == 3
     kept = S.copy(normalized) if keep else None         # before the transform changes it
     if key[0] == "reverse":

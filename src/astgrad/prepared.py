@@ -1,0 +1,158 @@
+"""Parsed and normalized functions, kept for the next generation of the same function.
+
+A function's gradient, its gradient with the value, its jvp, its zero-safe twin and each
+version specialized to kinds of arguments all start from the same parse and
+normalization. Its result is kept for the most recently prepared functions (a bounded
+number: the tree of a long function is large) and each generation gets a copy of it,
+which its transform is free to change.
+
+A kept result is used only while it is what parsing and normalizing again would give:
+the function has the same code and defaults, its file is as it was (an edited file is
+refused, as parsing again would), the rule table the same version, and every
+name path they resolved (a dependency of the generated code or not, for the function
+and for the callees they looked into: core/read_log.py) means the same objects, which
+guards.py checks as it does for generated code. A normalization that asked the engine
+for a derivative (a nested ``grad``) is not kept.
+"""
+
+import collections
+import copy
+import os
+import threading
+
+import gast
+
+from .core import anno
+from .core.read_log import logging_reads, note_reads
+from .guards import Entry, function_guards, guards_for, merged
+from .rules import registry
+
+LIMIT = 32                          # functions whose normalized trees are kept
+
+_kept = collections.OrderedDict()   # id(function) -> _Kept, the most recently used last
+_lock = threading.Lock()
+
+
+class _Kept:
+    __slots__ = ("fn", "file", "prepared", "reads", "_holds")
+
+    def __init__(self, fn, version, file, prepared, reads):
+        self.fn = fn                # held, so that its id is not another function's
+        self.file = file            # the state of the function's file (_file_state)
+        self.prepared = prepared    # (source, normalized tree, namer, namespace), never changed
+        self.reads = reads          # what making it read (for a caller's log)
+        # made now: it compares with the code and defaults the functions have now
+        self._holds = _checker(fn, version, reads)
+
+    def holds(self, fn):
+        """Whether it is what parsing and normalizing ``fn`` again would give."""
+        return self._holds(fn) and _file_state(self.prepared[0].filename) == self.file
+
+
+def prepared(fn, make):
+    """``make()``'s (source, normalized tree, namer, namespace) for ``fn``: a copy of the
+    one kept while it holds, else made now (and kept where it may be)."""
+    with _lock:
+        kept = _kept.get(id(fn))
+        if kept is not None:
+            _kept.move_to_end(id(fn))
+    if kept is not None and kept.fn is fn:
+        if kept.holds(fn):
+            note_reads(kept.reads)
+            return _copied(kept.prepared)
+        _forget(fn, kept)
+    version = registry.VERSION[0]
+    with logging_reads() as log:
+        file = _file_state(fn.__code__.co_filename)
+        made = make()
+        log.reads.extend((fn, parts, chain) for parts, chain in made[0].dependencies)
+    if log.engine_used:
+        return made
+    if made[0].filename != fn.__code__.co_filename:
+        file = _file_state(made[0].filename)
+    kept = _Kept(fn, version, file, made, tuple(log.reads))
+    with _lock:
+        _kept[id(fn)] = kept
+        _kept.move_to_end(id(fn))
+        while len(_kept) > LIMIT:
+            _kept.popitem(last=False)
+    return _copied(made)
+
+
+def _checker(fn, version, reads):
+    """``holds(fn)`` for a result made as ``version`` was the rule table's and after
+    ``reads`` (``(function, parts, objects)``)."""
+    by_reader = {}
+    for reader, parts, chain in reads:
+        by_reader.setdefault(id(reader), (reader, []))[1].append((parts, chain))
+    groups = []
+    for reader, dependencies in by_reader.values():
+        groups.append(guards_for(dependencies, reader))
+        groups.append(function_guards(dependencies))
+        if reader is not fn:        # a callee looked into: the same code and defaults
+            groups.append(function_guards([((), (reader,))]))
+    return Entry(None, merged(*groups), fn, version).holds
+
+
+def _file_state(filename):
+    """What tells an edited file from the one read: its modification time and size
+    (None for code without a file)."""
+    try:
+        stat = os.stat(filename)
+    except (OSError, ValueError):
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _forget(fn, kept):
+    with _lock:
+        if _kept.get(id(fn)) is kept:
+            del _kept[id(fn)]
+
+
+def clear():
+    with _lock:
+        _kept.clear()
+
+
+def _copied(prepared):
+    """A copy of ``prepared`` that generating from changes without changing it."""
+    source, normalized, namer, namespace = prepared
+    namer = namer.copy()
+    names = copy.copy(namespace)
+    names.namer = namer
+    names.values = dict(namespace.values)
+    names.user_names = set(namespace.user_names)
+    names.used_user_names = set(namespace.used_user_names)
+    return source.copy(), copy_tree(normalized), namer, names
+
+
+def copy_tree(node):
+    """A copy of the syntax tree ``node``: its nodes, their lists and annotation dicts
+    are new; the values annotated (the objects calls resolve to, names, flags) and the
+    constants are shared, as normalizing again would give the same objects."""
+    return _copy_node(node, {})
+
+
+def _copy_node(node, memo):
+    copied = memo.get(id(node))
+    if copied is not None:
+        return copied
+    cls = node.__class__
+    copied = cls.__new__(cls)
+    memo[id(node)] = copied
+    state = copied.__dict__
+    for field, item in node.__dict__.items():
+        if field == anno.SLOT:
+            state[field] = {key: _copy_value(value, memo) for key, value in item.items()}
+        else:
+            state[field] = _copy_value(item, memo)
+    return copied
+
+
+def _copy_value(value, memo):
+    if isinstance(value, gast.AST):
+        return _copy_node(value, memo)
+    if type(value) is list:
+        return [_copy_value(item, memo) for item in value]
+    return value
