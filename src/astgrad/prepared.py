@@ -110,6 +110,12 @@ def _forget(fn, kept):
             del _kept[id(fn)]
 
 
+def kept():
+    """The functions whose parse and normalization are kept, the least recently used first."""
+    with _lock:
+        return [kept.fn for kept in _kept.values()]
+
+
 def clear():
     with _lock:
         _kept.clear()
