@@ -20,9 +20,7 @@ import copy
 import os
 import threading
 
-import gast
-
-from .core import anno
+from .core import syntax as S
 from .core.read_log import logging_reads, note_reads
 from .guards import Entry, function_guards, guards_for, merged
 from .rules import registry
@@ -130,35 +128,4 @@ def _copied(prepared):
     names.values = dict(namespace.values)
     names.user_names = set(namespace.user_names)
     names.used_user_names = set(namespace.used_user_names)
-    return source.copy(), copy_tree(normalized), namer, names
-
-
-def copy_tree(node):
-    """A copy of the syntax tree ``node``: its nodes, their lists and annotation dicts
-    are new; the values annotated (the objects calls resolve to, names, flags) and the
-    constants are shared, as normalizing again would give the same objects."""
-    return _copy_node(node, {})
-
-
-def _copy_node(node, memo):
-    copied = memo.get(id(node))
-    if copied is not None:
-        return copied
-    cls = node.__class__
-    copied = cls.__new__(cls)
-    memo[id(node)] = copied
-    state = copied.__dict__
-    for field, item in node.__dict__.items():
-        if field == anno.SLOT:
-            state[field] = {key: _copy_value(value, memo) for key, value in item.items()}
-        else:
-            state[field] = _copy_value(item, memo)
-    return copied
-
-
-def _copy_value(value, memo):
-    if isinstance(value, gast.AST):
-        return _copy_node(value, memo)
-    if type(value) is list:
-        return [_copy_value(item, memo) for item in value]
-    return value
+    return source.copy(), S.copy_sharing_annotations(normalized), namer, names
