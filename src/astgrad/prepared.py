@@ -25,7 +25,7 @@ from .core.read_log import logging_reads, note_reads
 from .guards import Entry, function_guards, guards_for, merged
 from .rules import registry
 
-LIMIT = 32                          # functions whose normalized trees are kept
+LIMIT = 16                          # functions whose normalized trees are kept (one of 300 statements: 2 MB)
 
 _kept = collections.OrderedDict()   # id(function) -> _Kept, the most recently used last
 _lock = threading.Lock()
