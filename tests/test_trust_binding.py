@@ -12,6 +12,7 @@ threads: first calls from many threads, recursion, interrupted generation.
 
 import concurrent.futures
 import functools
+import gc
 import importlib
 import importlib.util
 import itertools
@@ -22,6 +23,7 @@ import textwrap
 import threading
 import time
 import types
+import weakref
 
 import numpy as np
 import pytest
@@ -530,8 +532,13 @@ def test_a_function_normalized_once_gives_each_derivative_the_code_a_fresh_parse
         astgrad.clear_cache()
         assert make().source == one_after_another[name], name
     monkeypatch.setattr(prepared, "LIMIT", 1)
-    caching.reverse_derivative(lambda y: y * 2.0, (0,), False)
-    assert len(prepared.kept()) == 1 and looped_with_branches not in prepared.kept()
+    short_lived = lambda y: y * 2.0     # noqa: E731
+    caching.reverse_derivative(short_lived, (0,), False)
+    assert prepared.kept() == [short_lived]
+    ref = weakref.ref(short_lived)
+    del short_lived
+    gc.collect()
+    assert ref() is None                # what is kept does not keep its function alive
     assert_close(astgrad.grad(looped_with_branches)(2.5), numerical_grad(looped_with_branches, (2.5,)))
 
 

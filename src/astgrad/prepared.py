@@ -19,15 +19,20 @@ import collections
 import copy
 import os
 import threading
+import weakref
 
 from .core import syntax as S
 from .core.read_log import logging_reads, note_reads
+from .function_cache import FunctionCache
 from .guards import Entry, function_guards, guards_for, merged
 from .rules import registry
 
 LIMIT = 16                          # functions whose normalized trees are kept (one of 300 statements: 2 MB)
 
-_kept = collections.OrderedDict()   # id(function) -> _Kept, the most recently used last
+# each function holds its own (a cycle the collector frees with the function, see
+# function_cache.py); the most recently used functions, weakly, the last most recent
+_by_function = FunctionCache(slot="__astgrad_prepared__")
+_recent = collections.OrderedDict()     # id(function) -> weakref to it
 _lock = threading.Lock()
 
 
@@ -35,7 +40,7 @@ class _Kept:
     __slots__ = ("fn", "file", "prepared", "reads", "_holds")
 
     def __init__(self, fn, version, file, prepared, reads):
-        self.fn = fn                # held, so that its id is not another function's
+        self.fn = fn
         self.file = file            # the state of the function's file (_file_state)
         self.prepared = prepared    # (source, normalized tree, namer, namespace), never changed
         self.reads = reads          # what making it read (for a caller's log)
@@ -51,14 +56,15 @@ def prepared(fn, make):
     """``make()``'s (source, normalized tree, namer, namespace) for ``fn``: a copy of the
     one kept while it holds, else made now (and kept where it may be)."""
     with _lock:
-        kept = _kept.get(id(fn))
+        entries = _by_function.get(fn)
+        kept = entries.get("kept") if entries is not None else None
         if kept is not None:
-            _kept.move_to_end(id(fn))
-    if kept is not None and kept.fn is fn:
+            _recent.move_to_end(id(fn))
+    if kept is not None:
         if kept.holds(fn):
             note_reads(kept.reads)
             return _copied(kept.prepared)
-        _forget(fn, kept)
+        _forget(fn)
     version = registry.VERSION[0]
     with logging_reads() as log:
         file = _file_state(fn.__code__.co_filename)
@@ -70,10 +76,13 @@ def prepared(fn, make):
         file = _file_state(made[0].filename)
     kept = _Kept(fn, version, file, made, tuple(log.reads))
     with _lock:
-        _kept[id(fn)] = kept
-        _kept.move_to_end(id(fn))
-        while len(_kept) > LIMIT:
-            _kept.popitem(last=False)
+        _by_function.setdefault(fn, {})["kept"] = kept
+        _recent[id(fn)] = weakref.ref(fn)
+        _recent.move_to_end(id(fn))
+        while len(_recent) > LIMIT:
+            oldest = _recent.popitem(last=False)[1]()
+            if oldest is not None:
+                _by_function.pop(oldest)
     return _copied(made)
 
 
@@ -102,21 +111,23 @@ def _file_state(filename):
     return stat.st_mtime_ns, stat.st_size
 
 
-def _forget(fn, kept):
+def _forget(fn):
     with _lock:
-        if _kept.get(id(fn)) is kept:
-            del _kept[id(fn)]
+        _by_function.pop(fn)
+        _recent.pop(id(fn), None)
 
 
 def kept():
     """The functions whose parse and normalization are kept, the least recently used first."""
     with _lock:
-        return [kept.fn for kept in _kept.values()]
+        functions = [ref() for ref in _recent.values()]
+        return [fn for fn in functions if fn is not None and fn in _by_function]
 
 
 def clear():
     with _lock:
-        _kept.clear()
+        _by_function.clear()
+        _recent.clear()
 
 
 def _copied(prepared):
