@@ -5,8 +5,9 @@ halves: ``front`` (parse, normalize, transform: what depends on the source alone
 where every refusal is raised) and ``back`` (optimize, emit, compile: what depends on
 the kinds of the arguments, for code specialized to them). The caching module keeps a
 front made when a gradient is created, so its first call only runs the back half. The
-stages reach the engine only through ``callees`` (a callee's derivative, a callee's
-normalized code), which the caching module, above this one, hands in; caching,
+stages reach the engine only through ``callees`` (a callee's derivative, a function's
+normalized code, the function's own included: prepared.py keeps it for the function's
+next generation), which the caching module, above this one, hands in; caching,
 guards and the zero-safe twin live there, not here.
 """
 
