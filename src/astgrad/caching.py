@@ -22,10 +22,12 @@ import types
 import weakref
 
 from . import disk_cache
+from . import prepared
 from .core import collector
 from .core.callees import Callees
 from .core.functions import parameter_names, underlying, user_freevars
 from .core.methods import receiver_layout, receiver_of
+from .core.read_log import note_engine_use
 from .errors import RecursiveCall
 from .generation_records import CHECKED, Derived
 from .function_cache import FunctionCache
@@ -127,6 +129,7 @@ def _generating():
 
 def _note_callee(entry):
     """A derivative obtained while generating another: the caller depends on it too."""
+    note_engine_use()       # a normalization that asked for it is not kept (prepared.py)
     stack = getattr(_local, "generating", None)
     if stack:
         stack[-1].callee_guards.extend(entry.guards)
@@ -144,6 +147,7 @@ def _recorded(fn, key, run):
     """``run()`` as the generation of ``fn``'s derivative ``key`` on this thread (so
     recursion is found and its callees' guards are collected): (its result, those guards,
     the callees' Derived records or None; see ``_Recording.callees``)."""
+    note_engine_use()
     stack = _generating()
     if any(recording.fn is fn and recording.key == key for recording in stack):
         raise RecursiveCall(fn)
@@ -228,6 +232,7 @@ def clear():
     with _lock:
         _cache.clear()
         _by_source.clear()
+    prepared.clear()
 
 
 class _Flight:
@@ -620,8 +625,9 @@ class Deferred:
 
 
 def prepare(fn):
-    """A callee parsed and normalized, for the sharing analysis (see ``Callees``)."""
-    return _pipeline().prepare(fn, callees)
+    """``fn`` parsed and normalized, for its generation or another's analysis (see
+    ``Callees``): made once for the generations of one function (prepared.py)."""
+    return prepared.prepared(fn, lambda: _pipeline().prepare(fn, callees))
 
 
 callees = Callees(derive, prepare, _announce)     # what the stages reach the engine through

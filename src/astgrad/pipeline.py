@@ -5,8 +5,9 @@ halves: ``front`` (parse, normalize, transform: what depends on the source alone
 where every refusal is raised) and ``back`` (optimize, emit, compile: what depends on
 the kinds of the arguments, for code specialized to them). The caching module keeps a
 front made when a gradient is created, so its first call only runs the back half. The
-stages reach the engine only through ``callees`` (a callee's derivative, a callee's
-normalized code), which the caching module, above this one, hands in; caching,
+stages reach the engine only through ``callees`` (a callee's derivative, a function's
+normalized code, the function's own included: prepared.py keeps it for the function's
+next generation), which the caching module, above this one, hands in; caching,
 guards and the zero-safe twin live there, not here.
 """
 
@@ -155,7 +156,7 @@ def _front(fn, key, callees):
     started = time.perf_counter()
     load_imported()     # an optional library's rules (SciPy) change the version: register them first
     version = registry.VERSION[0]
-    source, normalized, namer, namespace = prepare(fn, callees)     # parse, normalize
+    source, normalized, namer, namespace = callees.prepare(fn)      # parse, normalize (or a copy kept)
     keep = key[0] == "reverse" and key[2] is True and len(key) == 3
     kept = S.copy(normalized) if keep else None         # before the transform changes it
     if key[0] == "reverse":

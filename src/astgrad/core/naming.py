@@ -21,6 +21,14 @@ class Namer:
         self._numbered = {}     # base -> the last n fresh gave base_n: 1..n are all taken
         self._added = []        # the names taken since, in order (see ``mark``)
 
+    def copy(self):
+        """A Namer with the names taken here taken, which takes its own from then on."""
+        copied = Namer.__new__(Namer)
+        copied._taken = set(self._taken)
+        copied._numbered = dict(self._numbered)
+        copied._added = list(self._added)
+        return copied
+
     def mark(self):
         """A point to come back to with ``back_to``, forgetting the names taken after it:
         to generate a block again. It copies none of the names taken (a function's code

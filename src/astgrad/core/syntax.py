@@ -259,6 +259,14 @@ def copy(node):
     return _copy_value(node, {})
 
 
+def copy_sharing_annotations(node):
+    """As ``copy``, but of the annotations only the dicts are new: the values annotated
+    (the objects calls resolve to, names, flags) are the original's, nodes and lists
+    excepted, as a tree made again would hold the same objects."""
+    return _copy_value(node, {_ANNOTATIONS: _share_annotations})
+
+
+_ANNOTATIONS = "annotations"    # a copy's memo key: how it copies annotations (not an id)
 _ATOMIC = (str, int, float, bool, complex, bytes, type(None), type(Ellipsis))
 _ATOMIC_TYPES = frozenset(_ATOMIC)      # exactly these types: one set lookup, no isinstance
 
@@ -293,7 +301,7 @@ def _copy_node(node, memo):
         if type(item) in atomic:
             state[field] = item
         elif field == slot:
-            state[field] = _copy_annotations(item, memo)
+            state[field] = memo.get(_ANNOTATIONS, _copy_annotations)(item, memo)
         else:
             state[field] = _copy_value(item, memo)
     return copied
@@ -302,6 +310,11 @@ def _copy_node(node, memo):
 def _copy_annotations(slot, memo):
     shared, atomic = anno.SHARED_KEYS, _ATOMIC_TYPES
     return {key: item if key in shared or type(item) in atomic else _deepcopy(item, memo)
+            for key, item in slot.items()}
+
+
+def _share_annotations(slot, memo):
+    return {key: _copy_value(item, memo) if isinstance(item, (gast.AST, list)) else item
             for key, item in slot.items()}
 
 

@@ -24,6 +24,7 @@ import gast
 from .. import runtime
 from ..core import syntax as S
 from ..core import walk
+from ..core.methods import CLASS_ROOT
 from ..core.missing import MISSING
 
 # Builtin classes whose single positional sub-pattern matches the subject itself.
@@ -195,6 +196,9 @@ class MatchLowering:
                 or not all(isinstance(a, str) for a in match_args):
             raise self.refuse("a class pattern with positional sub-patterns beyond the class's "
                               "__match_args__", pattern, "use keyword sub-patterns (Point(x=a))")
+        # the code depends on the attributes named now: a class given other
+        # __match_args__ later is noticed (its code is made again), as Python reads them at each match
+        self.normalizer.source.dependencies.append(((CLASS_ROOT, "__match_args__"), (cls, match_args)))
         return list(match_args[:len(pattern.patterns)])
 
     # -- helpers ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ import gast
 
 from ..core import generated_text
 from ..core import syntax as S
+from ..core.read_log import note_read
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
@@ -79,10 +80,27 @@ class FunctionSource:
             f"this line cannot be differentiated twice: the derivative astgrad generated for it "
             f"has `{self.line_text(node).strip()}`, where {message}", filename, user_line, text, construct)
 
+    def copy(self):
+        """A copy to generate from, as this source is after normalization: what
+        generating adds to (the dependencies, the scopes) is its own, and its closure
+        variables are read again (the cells of those the code reads hold the same values
+        while the copy is used: see prepared.py)."""
+        copied = copy.copy(self)
+        copied.dependencies = list(self.dependencies)
+        copied._recorded = set(self._recorded)
+        copied.scopes = dict(self.scopes)
+        copied.closure = _closure_values(self.fn)
+        return copied
+
     def resolve(self, identifier):
         """The object a free name refers to, or MISSING if it is unbound now."""
         if identifier in self.scopes:
             return self.scopes[identifier]
+        obj = self._lookup(identifier)
+        note_read(self.fn, (identifier,), (obj,))
+        return obj
+
+    def _lookup(self, identifier):
         if identifier in self.closure:
             return self.closure[identifier]
         if identifier in self.globals:
@@ -104,6 +122,8 @@ class FunctionSource:
                 break
             obj = getattr(obj, part, MISSING)
             chain.append(obj)
+        if len(chain) > 1 and parts[0] not in self.scopes:
+            note_read(self.fn, tuple(parts[:len(chain)]), tuple(chain))
         if depend:
             root = ScopeRoot(parts[0]) if parts[0] in self.scopes else parts[0]
             entry = ((root,) + tuple(parts[1:len(chain)]), tuple(chain))
