@@ -3580,6 +3580,22 @@ def angle_slope(x):
     return zeros_like(x) if isinstance(x, numpy.ndarray) else 0.0
 
 
+def abs_squared(u, of_array=False):
+    """``abs(u) ** 2`` written without abs's kink at 0, whose derivative the chain rule
+    reads as 0 (a second derivative of 0 instead of 2): ``u * conj(u)``, real, for a
+    float or complex ``u`` (an array too); Python's own ``abs(u) ** 2`` for anything
+    else: an int stays an exact Python int (NumPy's would overflow), an object keeps its
+    ``__abs__``. ``of_array``: ``u`` is read as NumPy's abs and norm read it (a list is
+    an array)."""
+    if of_array and isinstance(u, (list, tuple)):
+        u = numpy.asarray(u)
+    if isinstance(u, float):
+        return u * u
+    if isinstance(u, (complex, numpy.inexact)) or isinstance(u, _NDARRAY) and u.dtype.kind in "fc":
+        return numpy.real(u * numpy.conj(u))
+    return abs(u) ** 2
+
+
 def abs_slope(x):
     """d|x|/dx as a factor of the adjoint: sign(x) for real x; conj(x)/|x| (0 at 0) for
     complex x, the adjoint convention of complex values (see numpy.fft above)."""
