@@ -2737,6 +2737,17 @@ def poly_exponents(x, n):
     return exponents.reshape((n,) + (1,) * numpy.ndim(x))
 
 
+def poly_slope(p):
+    """``numpy.polyder(p)``, the coefficients of the derivative in x that the rules of
+    numpy.polyval use; refuses coefficients that are not a vector, which polyval reads
+    row by row and polyder does not."""
+    n = poly_length(p)
+    if not isinstance(n, int):
+        raise NotImplementedError("astgrad: the derivative of numpy.polyval is supported for a 1-D array of "
+                                  f"coefficients; these have shape {n}")
+    return numpy.polyder(p)
+
+
 def polyder_adjoint(g, p, m=1):
     """The transpose of ``numpy.polyder(., m)`` for coefficients shaped like the vector p:
     g times the factors polyder multiplied by, then m zeros (all zeros when p has at most
