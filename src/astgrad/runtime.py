@@ -582,7 +582,10 @@ def _extremum_weights(items, y, key):
 
 def extremum_part(g, args, y, argnum, key=None):
     """The adjoint of argument ``argnum`` of ``y = max(*args, key=key)`` (or min): for
-    one iterable argument, one derivative per item (an AdjointList for a list)."""
+    one iterable argument, one derivative per item (an AdjointList for a list); none
+    for a dict, whose keys Python compares."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return AdjointDict()
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
@@ -599,7 +602,9 @@ def extremum_part(g, args, y, argnum, key=None):
 
 def extremum_gather(t, args, y, argnum, key=None):
     """The tangent of ``y = max(*args, key=key)`` (or min) from argument ``argnum``'s
-    tangent ``t``: the transpose of ``extremum_part``."""
+    tangent ``t``: the transpose of ``extremum_part`` (0 for a dict's keys)."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return zeros_like(y)
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
@@ -1049,7 +1054,10 @@ def _stack_nested(h):
 def spread(g, xs):
     """``g`` given to every element of ``xs``: the adjoint of builtin ``sum(xs)``.
 
-    For an array, the rows along axis 0; for a list or tuple, an AdjointList."""
+    For an array, the rows along axis 0; for a list or tuple, an AdjointList. A dict is
+    summed over its keys, which carry no derivative: none reaches its values."""
+    if isinstance(xs, dict):
+        return AdjointDict()
     if isinstance(xs, (list, tuple)):
         return AdjointList(broadcast_like(g, item) for item in xs)
     shape = numpy.shape(xs)
@@ -1058,7 +1066,9 @@ def spread(g, xs):
 
 def gather(h, g):
     """The elements of ``h`` added up and fitted to the shape of ``g``: the transpose
-    of ``spread``."""
+    of ``spread``; 0 for the tangent of a dict, summed over its keys."""
+    if isinstance(h, dict):
+        return zeros_like(g)
     if isinstance(h, (list, tuple)):
         total = 0.0
         for item in h:
@@ -2410,6 +2420,27 @@ def list_argument(value, name, where):
             f"astgrad: {where}: the function appends to its argument '{name}', which astgrad "
             f"differentiates for a list (appending to a copy, so the caller's list is left as it "
             f"was); got a {type(value).__name__}. Pass a list, or return the new items instead")
+
+
+def plain_keys(*keys_and_where):
+    """Checked where a dict gets a key that may depend on the differentiated inputs
+    (``{k: v}``, ``d[k] = v``): derivatives follow a dict's values, never its keys, so
+    a float key read back (``list(d)``, ``d.items()``, ``max(d)``) would carry none.
+    Strings, ints and other keys pass."""
+    *keys, where = keys_and_where
+    for key in keys:
+        if _holds_float_key(key):
+            raise TypeError(
+                f"astgrad: {where}: a dict key here is a float depending on the differentiated "
+                f"inputs; astgrad follows the derivatives of a dict's values, not of its keys, so the "
+                f"keys read back would carry none. Keep such values as dict values or in a list, and "
+                f"key the dict by strings or ints")
+
+
+def _holds_float_key(key):
+    if isinstance(key, tuple):
+        return any(_holds_float_key(k) for k in key)
+    return isinstance(key, (float, complex, numpy.inexact))
 
 
 def items_apart(container, where):
