@@ -6,9 +6,13 @@ numpy's polynomials. Every entry of CASES is (name, f, args, wrt): astgrad must 
 Python's derivative, or refuse. Used by tests/test_hunt8_programs.py."""
 
 import numpy as np
-import scipy.linalg as sl
 
 from program_cases import case_table
+
+try:
+    import scipy.linalg as sl
+except ImportError:         # a Python without SciPy: the programs of scipy.linalg are left out
+    sl = None
 
 X3 = np.array([0.3, -0.4, 0.9])
 Z3 = np.array([0.0, 0.7, -0.5])
@@ -142,37 +146,33 @@ def d04(x, w):
 
 # -- scipy.linalg and numpy's polynomials --------------------------------------------------
 
-@case("l01 cholesky of a product, lower=True", args=(A33, X3))
-def l01(a, w):
-    c = sl.cholesky(a @ a.T, lower=True)
-    return np.sum(c * w) + np.sum(np.tril(c) ** 2)
+if sl is not None:
+    @case("l01 cholesky of a product, lower=True", args=(A33, X3))
+    def l01(a, w):
+        c = sl.cholesky(a @ a.T, lower=True)
+        return np.sum(c * w) + np.sum(np.tril(c) ** 2)
 
+    @case("l02 cho_factor, cho_solve with lower=True", args=(A33, X3))
+    def l02(a, w):
+        c = sl.cho_factor(a @ a.T + np.eye(3), lower=True)
+        return np.sum(sl.cho_solve(c, w) * w)
 
-@case("l02 cho_factor, cho_solve with lower=True", args=(A33, X3))
-def l02(a, w):
-    c = sl.cho_factor(a @ a.T + np.eye(3), lower=True)
-    return np.sum(sl.cho_solve(c, w) * w)
+    @case("l03 solve_triangular with trans=1, lower=True, unit_diagonal=True", args=(A33, X3))
+    def l03(a, w):
+        return np.sum(sl.solve_triangular(a, w, trans=1, lower=True, unit_diagonal=True) ** 2)
 
+    @case("l04 solve with assume_a='pos', lower=True, of a matrix not symmetric", args=(A33, X3))
+    def l04(a, w):
+        return np.sum(sl.solve(a + 2.0 * np.eye(3), w, assume_a="pos", lower=True) * w)
 
-@case("l03 solve_triangular with trans=1, lower=True, unit_diagonal=True", args=(A33, X3))
-def l03(a, w):
-    return np.sum(sl.solve_triangular(a, w, trans=1, lower=True, unit_diagonal=True) ** 2)
+    @case("l05 solve with its arguments by position, check_finite=False", args=(A33, X3))
+    def l05(a, w):
+        return np.sum(sl.solve(a, w, True, False, False, False, "sym") ** 2)
 
-
-@case("l04 solve with assume_a='pos', lower=True, of a matrix not symmetric", args=(A33, X3))
-def l04(a, w):
-    return np.sum(sl.solve(a + 2.0 * np.eye(3), w, assume_a="pos", lower=True) * w)
-
-
-@case("l05 solve with its arguments by position, check_finite=False", args=(A33, X3))
-def l05(a, w):
-    return np.sum(sl.solve(a, w, True, False, False, False, "sym") ** 2)
-
-
-@case("l06 cho_solve of a tuple built by hand", args=(A33, X3))
-def l06(a, w):
-    u = sl.cholesky(a @ a.T + np.eye(3))
-    return np.sum(sl.cho_solve((u, False), w) * w)
+    @case("l06 cho_solve of a tuple built by hand", args=(A33, X3))
+    def l06(a, w):
+        u = sl.cholesky(a @ a.T + np.eye(3))
+        return np.sum(sl.cho_solve((u, False), w) * w)
 
 
 @case("p01 polyval of a matrix x", args=(A33, X3))
