@@ -4,9 +4,10 @@ read by their keys, scipy.linalg's solvers, polynomials), each against central f
 differences in one mode of astgrad (``ci_modes`` in turn; a program that found a bug in
 the mode that showed it). Then what the hunt found that is now refused, each on its own:
 a value silently wrong (a generator's return value read as ``StopIteration.value``, a
-float dict key read back, the exception being handled read in a handler, an attribute of
-a dataclass outside its fields, an object holding floats deeper than searched) or NumPy's
-own error from inside a derivative (polyval of rows of coefficients)."""
+float dict key read back, the exception being handled or its ``__context__`` read, an
+attribute of a dataclass outside its fields, an object holding floats deeper than
+searched) or NumPy's own error from inside a derivative (polyval of rows of
+coefficients)."""
 
 import dataclasses
 import sys
@@ -134,11 +135,26 @@ def traceback_read(x, w):
     return np.sum(x * w) * (2.0 if "boom" in text else 1.0)
 
 
-@pytest.mark.parametrize("f", [exc_info_read, traceback_read], ids=lambda f: f.__name__)
-def test_the_exception_being_handled_read_in_a_handler_is_refused(f):
+def context_read(x, w):
+    try:
+        try:
+            raise ValueError("abc")
+        except ValueError:
+            raise KeyError("k")
+    except KeyError as e:
+        n = 1.0 if e.__context__ is None else 3.0
+    return np.sum(x * w) * n
+
+
+@pytest.mark.parametrize("f, match", [(exc_info_read, "sys.exc_info.. in an except clause"),
+                                      (traceback_read, "format_exc.. in an except clause"),
+                                      (context_read, "the __context__ of an exception")],
+                         ids=["exc_info", "format_exc", "context"])
+def test_the_exception_being_handled_read_in_a_handler_is_refused(f, match):
     """The handlers run after the lowered except clause: sys.exc_info() read None there,
-    and the value was half of Python's."""
-    with pytest.raises(astgrad.TransformError, match="in an except clause"):
+    an exception raised in a handler had no __context__, and the value was a third or a
+    half of Python's."""
+    with pytest.raises(astgrad.TransformError, match=match):
         astgrad.grad(f)(X3, 0.8)
 
 

@@ -74,7 +74,12 @@ class TryLowering:
     def _refuse_current_exception(self, stmt):
         """``sys.exc_info()`` (and what reads it) in a handler: the handlers run after the
         ``except`` clause, where Python has no exception being handled any more, so it
-        would read None where Python reads the exception caught."""
+        would read None where Python reads the exception caught; for the same reason an
+        exception raised in a handler has no ``__context__``."""
+        for node in gast.walk(self.source.tree):
+            if isinstance(node, gast.Attribute) and node.attr == "__context__":
+                raise self._refuse("the __context__ of an exception", node,
+                                   "raise the new exception 'from' the one caught and read its __cause__")
         for handler in stmt.handlers:
             for node in gast.walk(gast.Module(body=handler.body, type_ignores=[])):
                 target = self.resolve_call(node)
