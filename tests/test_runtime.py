@@ -271,6 +271,7 @@ CASES = [
     (np.angle, lambda: (N(3),), {}), (rt.positive_base, lambda: (P(3), N(3)), {}),
     (rt.abs_slope, lambda: (A(3),), {}),
     (rt.abs_slope_change, lambda: (N(3), A(3)), {}),
+    (rt.abs_squared, lambda: (N(3),), {}), (rt.abs_squared, lambda: (N(),), {"of_array": True}),
     (np.hypot, lambda: (A(3, 1), A(4)), {}), (np.remainder, lambda: (P(3), P(3) + 1.0), {}),
     (np.maximum, lambda: (N(3, 4), N(4)), {}), (np.minimum, lambda: (N(3, 1), N(4)), {}),
     (np.logaddexp, lambda: (N(3, 4), N(4)), {}), (np.logaddexp2, lambda: (N(3, 1), N(4)), {}),
@@ -592,6 +593,7 @@ CASES += [
     (np.polyder, lambda: (N(5),), {}), (np.polyder, lambda: (N(5), 3), {}), (np.polyder, lambda: (N(2), 2), {}),
     (rt.polyder_adjoint, lambda: (N(3), N(5), 2), {}), (rt.polyder_adjoint, lambda: (N(0), N(2), 3), {}),
     (rt.poly_powers, lambda: (N(2, 3), 4), {}), (rt.poly_powers, lambda: (N(), 1), {}),
+    (rt.poly_slope, lambda: (N(4),), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.

@@ -302,6 +302,22 @@ def _field(g, name):
     return getattr(g, name)
 
 
+def _refuse_attributes_beyond_fields(g, x):
+    """A dataclass's gradient holds its fields; the result depending on another attribute
+    of it (set in ``__init__`` or ``__post_init__``, a subclass's) would be dropped."""
+    if not isinstance(g, dict):
+        return
+    names = {name for name, _ in record_items(x)}
+    beyond = [name for name, value in g.items() if name not in names and value is not None]
+    if beyond:
+        kind = type(x).__name__
+        raise TypeError(
+            f"astgrad: the result depends on the attribute '{beyond[0]}' of the {kind} object, which is not "
+            f"one of the fields of the dataclass {kind}; its gradient holds the fields only, and would drop "
+            f"that part. Declare '{beyond[0]}' as a field, or compute it in the differentiated function from "
+            f"the fields")
+
+
 def _rebuild(x, parts):
     """A list/tuple shaped like ``x`` (a namedtuple stays one) holding ``parts``."""
     if isinstance(x, list):
@@ -335,6 +351,7 @@ def _match_argument(g, x, integers_are_constants=False):
     if type(x) is float and type(g) is float:
         return g
     if is_record(x):
+        _refuse_attributes_beyond_fields(g, x)
         return rebuild_record(x, {name: _match_argument(_field(g, name), item, integers_are_constants)
                                   for name, item in record_items(x)})
     if isinstance(x, dict):

@@ -64,11 +64,13 @@ def _is_float_leaf(x):
 
 
 def float_path(x, depth=_SEARCH_DEPTH, seen=None):
-    """The path (``".w"``, ``"['a'][0]"``) to a float held by ``x``, or None."""
+    """The path (``".w"``, ``"['a'][0]"``) to a float held by ``x``, or None; past the
+    depth searched, a container or an object may hold one: ``"..."``."""
     if _is_float_leaf(x):
         return ""
     if depth == 0:
-        return None
+        holder = isinstance(x, (list, tuple, dict)) or is_record(x) or is_plain_object(x)
+        return "..." if holder and not isinstance(x, str) else None
     seen = set() if seen is None else seen
     if id(x) in seen:
         return None

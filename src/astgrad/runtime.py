@@ -582,7 +582,10 @@ def _extremum_weights(items, y, key):
 
 def extremum_part(g, args, y, argnum, key=None):
     """The adjoint of argument ``argnum`` of ``y = max(*args, key=key)`` (or min): for
-    one iterable argument, one derivative per item (an AdjointList for a list)."""
+    one iterable argument, one derivative per item (an AdjointList for a list); none
+    for a dict, whose keys Python compares."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return AdjointDict()
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
@@ -599,7 +602,9 @@ def extremum_part(g, args, y, argnum, key=None):
 
 def extremum_gather(t, args, y, argnum, key=None):
     """The tangent of ``y = max(*args, key=key)`` (or min) from argument ``argnum``'s
-    tangent ``t``: the transpose of ``extremum_part``."""
+    tangent ``t``: the transpose of ``extremum_part`` (0 for a dict's keys)."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        return zeros_like(y)
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
@@ -1049,7 +1054,10 @@ def _stack_nested(h):
 def spread(g, xs):
     """``g`` given to every element of ``xs``: the adjoint of builtin ``sum(xs)``.
 
-    For an array, the rows along axis 0; for a list or tuple, an AdjointList."""
+    For an array, the rows along axis 0; for a list or tuple, an AdjointList. A dict is
+    summed over its keys, which carry no derivative: none reaches its values."""
+    if isinstance(xs, dict):
+        return AdjointDict()
     if isinstance(xs, (list, tuple)):
         return AdjointList(broadcast_like(g, item) for item in xs)
     shape = numpy.shape(xs)
@@ -1058,7 +1066,9 @@ def spread(g, xs):
 
 def gather(h, g):
     """The elements of ``h`` added up and fitted to the shape of ``g``: the transpose
-    of ``spread``."""
+    of ``spread``; 0 for the tangent of a dict, summed over its keys."""
+    if isinstance(h, dict):
+        return zeros_like(g)
     if isinstance(h, (list, tuple)):
         total = 0.0
         for item in h:
@@ -2412,6 +2422,27 @@ def list_argument(value, name, where):
             f"was); got a {type(value).__name__}. Pass a list, or return the new items instead")
 
 
+def plain_keys(*keys_and_where):
+    """Checked where a dict gets a key that may depend on the differentiated inputs
+    (``{k: v}``, ``d[k] = v``): derivatives follow a dict's values, never its keys, so
+    a float key read back (``list(d)``, ``d.items()``, ``max(d)``) would carry none.
+    Strings, ints and other keys pass."""
+    *keys, where = keys_and_where
+    for key in keys:
+        if _holds_float_key(key):
+            raise TypeError(
+                f"astgrad: {where}: a dict key here is a float depending on the differentiated "
+                f"inputs; astgrad follows the derivatives of a dict's values, not of its keys, so the "
+                f"keys read back would carry none. Keep such values as dict values or in a list, and "
+                f"key the dict by strings or ints")
+
+
+def _holds_float_key(key):
+    if isinstance(key, tuple):
+        return any(_holds_float_key(k) for k in key)
+    return isinstance(key, (float, complex, numpy.inexact))
+
+
 def items_apart(container, where):
     """Checked when a derivative starts, for an argument whose items the function changes
     with ``op=`` (``xs[0] += v``): on an array item Python changes that object in place, so
@@ -2735,6 +2766,17 @@ def poly_exponents(x, n):
     """The exponents n-1, ..., 0 of ``poly_powers(x, n)``, shaped to multiply it."""
     exponents = numpy.arange(n - 1.0, -0.5, -1.0, dtype=numpy.result_type(x, 1.0))
     return exponents.reshape((n,) + (1,) * numpy.ndim(x))
+
+
+def poly_slope(p):
+    """``numpy.polyder(p)``, the coefficients of the derivative in x that the rules of
+    numpy.polyval use; refuses coefficients that are not a vector, which polyval reads
+    row by row and polyder does not."""
+    n = poly_length(p)
+    if not isinstance(n, int):
+        raise NotImplementedError("astgrad: the derivative of numpy.polyval is supported for a 1-D array of "
+                                  f"coefficients; these have shape {n}")
+    return numpy.polyder(p)
 
 
 def polyder_adjoint(g, p, m=1):
@@ -3578,6 +3620,22 @@ def angle_slope(x):
         raise TypeError("astgrad differentiates numpy.angle of real values only (there it is piecewise "
                         "constant); for a complex z write numpy.arctan2(numpy.imag(z), numpy.real(z))")
     return zeros_like(x) if isinstance(x, numpy.ndarray) else 0.0
+
+
+def abs_squared(u, of_array=False):
+    """``abs(u) ** 2`` written without abs's kink at 0, whose derivative the chain rule
+    reads as 0 (a second derivative of 0 instead of 2): ``u * conj(u)``, real, for a
+    float or complex ``u`` (an array too); Python's own ``abs(u) ** 2`` for anything
+    else: an int stays an exact Python int (NumPy's would overflow), an object keeps its
+    ``__abs__``. ``of_array``: ``u`` is read as NumPy's abs and norm read it (a list is
+    an array)."""
+    if of_array and isinstance(u, (list, tuple)):
+        u = numpy.asarray(u)
+    if isinstance(u, float):
+        return u * u
+    if isinstance(u, (complex, numpy.inexact)) or isinstance(u, _NDARRAY) and u.dtype.kind in "fc":
+        return numpy.real(u * numpy.conj(u))
+    return abs(u) ** 2
 
 
 def abs_slope(x):

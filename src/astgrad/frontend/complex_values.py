@@ -122,7 +122,7 @@ def _flow_tables():
               fft.rfftn, runtime.complex_transform, runtime.real_rfft}
     # functions of complex values giving real ones
     realizing = {fft.irfft, fft.irfft2, fft.irfftn, numpy.real, numpy.imag, numpy.absolute,
-                 runtime.real_irfft, runtime.rfft_transpose}
+                 runtime.real_irfft, runtime.rfft_transpose, runtime.abs_squared}
     # complex in, complex out; real in, real out (linear, or holomorphic)
     preserving = {fft.fft, fft.ifft, fft.fft2, fft.ifft2, fft.fftn, fft.ifftn, fft.fftshift,
                   fft.ifftshift, numpy.conjugate, numpy.sum, numpy.mean, numpy.add, numpy.subtract,

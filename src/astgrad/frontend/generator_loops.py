@@ -11,7 +11,9 @@ generator was given (nor into an item it yielded, which may be a view of it), an
 to the generator's end (no ``break`` or ``return``: Python would stop the generator
 early, so building its whole list would run code that Python does not, which may never
 end). Where that holds the loop iterates over the twin's list; elsewhere it is refused,
-naming the line and what it would change.
+naming the line and what it would change. A generator taken by ``next`` in a function
+that names what it catches (``except StopIteration as e``) must also return no value:
+``return v`` is read past its end as ``e.value``, which its items do not carry.
 
 ``next(gen(x))`` takes the first item and leaves the generator: the helper's first
 twin returns at its first ``yield`` and raises StopIteration where the generator ends,
@@ -28,7 +30,7 @@ import gast
 from ..core import syntax as S
 from ..core.ops import is_user_function
 from .collectors import _own_nodes
-from .generators import generator_tree, list_twin
+from .generators import generator_tree, list_twin, returns_value
 from .varargs import compile_variant
 
 _MUTATORS = {"append", "extend", "insert", "pop", "popitem", "remove", "clear", "update", "setdefault",
@@ -159,8 +161,9 @@ def advanced_generators(tree, nodes, resolve, bind, source, only_advanced):
                 and generator_helper(node.value, resolve) and only_advanced(node.targets[0].id)):
             continue
         fn, call = resolve(node.value), node.value
-        twin = list_twin(fn)
-        if twin is None or generator_effect(fn) or any(isinstance(n, gast.While) for n in _own_nodes(generator_tree(fn).body)) \
+        twin, tree_of_fn = list_twin(fn), generator_tree(fn)
+        if twin is None or generator_effect(fn) or returns_value(tree_of_fn) and _binds_caught_exception(tree) \
+                or any(isinstance(n, gast.While) for n in _own_nodes(tree_of_fn.body)) \
                 or changes_what_it_reads(tree.body, call.args + [k.value for k in call.keywords], (), tree, resolve,
                                          source, made_by=call):
             continue
@@ -168,6 +171,12 @@ def advanced_generators(tree, nodes, resolve, bind, source, only_advanced):
         node.value = gast.copy_location(gast.Call(func=S.name("iter"), args=[call], keywords=[]), call)
         changed = True
     return changed
+
+
+def _binds_caught_exception(tree):
+    """Whether ``tree`` names an exception it catches (``except E as e``), which may read
+    the value of a generator's StopIteration."""
+    return any(isinstance(n, gast.ExceptHandler) and n.name is not None for n in gast.walk(tree))
 
 
 def first_twin(fn):
@@ -185,7 +194,8 @@ def first_twin(fn):
 
 def _first_tree(tree):
     """``yield v`` as ``return v``, ``yield from e`` as a loop returning e's first item,
-    every ``return`` and the end as ``raise StopIteration``."""
+    every ``return`` and the end as ``raise StopIteration``; ``return v`` as
+    ``raise StopIteration(v)``, Python's ``StopIteration.value``."""
     for node in list(_own_nodes(tree.body)):
         for field, value in gast.iter_fields(node):
             if isinstance(value, list):
@@ -205,6 +215,8 @@ def _first_statement(stmt, line=None):
         new[0].iter = stmt.value.value
     elif isinstance(stmt, gast.Return):
         new = S.parse_stmts("raise StopIteration")
+        if stmt.value is not None:
+            new[0].exc = gast.Call(func=new[0].exc, args=[stmt.value], keywords=[])
     else:
         return [stmt]
     for node in new:

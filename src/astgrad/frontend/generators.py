@@ -88,6 +88,14 @@ def generator_tree(fn):
         return None
 
 
+def returns_value(tree):
+    """Whether the generator ``tree`` ends by ``return v`` with a value: Python hands it on
+    as ``StopIteration.value``, which the twins, made of the items alone, would drop."""
+    return any(isinstance(n, gast.Return) and n.value is not None
+               and not (isinstance(n.value, gast.Constant) and n.value.value is None)
+               for n in _own_nodes(tree.body))
+
+
 def _has_twin(tree):
     """Whether every yield of the function is a statement ``yield v``/``yield from e``."""
     nodes = list(_own_nodes(tree.body))

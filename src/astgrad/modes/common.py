@@ -260,9 +260,10 @@ def _held_next_error(source, stmt, op):
         return None
     return source.error(
         "astgrad cannot differentiate next() of a generator or iterator held in a name here "
-        "(g = gen(x); a = next(g)): it follows one only where the generator has no while loop, "
-        "nothing in the function writes into what it was given, and the name is used for nothing "
-        "but next(g). Build the list of the items instead: a helper that appends what it would "
+        "(g = gen(x); a = next(g)): it follows one only where the generator has no while loop "
+        "nor a return value an except clause could read (e.value of StopIteration), nothing in "
+        "the function writes into what it was given, and the name is used for nothing but "
+        "next(g). Build the list of the items instead: a helper that appends what it would "
         "yield (ys.append(v)) for as many items as you take, in a for loop, and returns ys; then "
         "read ys[0], ys[1]", stmt, construct="next() of a held generator")
 
@@ -1286,6 +1287,50 @@ def check_deques(source, body, active):
                 "a collections.deque holds a differentiated value here, which astgrad does not "
                 "follow (it follows lists, tuples and dicts); use a list instead (xs.append(v), "
                 "xs.pop(), xs[-1], xs = xs[1:] for popleft)", made, construct="collections.deque")
+
+
+_DICT_MAKERS = (dict, collections.OrderedDict, collections.defaultdict)
+
+
+def check_dict_keys(transform, body, varied):
+    """Before each statement giving a dict a key that depends on the inputs (``{k: v}``,
+    ``d[k] = v`` with ``k`` in ``varied``), a call of ``runtime.plain_keys``, which
+    refuses a float key: derivatives follow a dict's values, never its keys, so a float
+    key read back (``list(d)``, ``max(d)``) would silently carry none. (A name is varied
+    by what it was computed from: ``k`` of ``for k, v in (("a", w),)`` is a string.)"""
+    dicts = set()
+    checks = {}
+    for stmt in S.statements(body):
+        if not isinstance(stmt, gast.Assign):
+            continue
+        target, value = stmt.targets[0], stmt.value
+        keys = []
+        if isinstance(target, gast.Name) and isinstance(value, gast.Dict):
+            dicts.add(target.id)
+            keys = [k for k in value.keys if k is not None]
+        elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
+                and anno.get(value, Key.TARGET, None) in _DICT_MAKERS:
+            dicts.add(target.id)
+        elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) and target.value.id in dicts:
+            keys = [target.slice]
+        keys = [k.id for k in keys if isinstance(k, gast.Name) and k.id in varied]
+        if keys:
+            where = f"{transform.source.filename}:{transform.source.file_line(stmt)}"
+            call = transform.helper_call("plain_keys", [S.name(k) for k in keys] + [S.const(where)])
+            checks[id(stmt)] = gast.copy_location(gast.Expr(value=call), stmt)
+    if checks:
+        _put_checks_before(body, checks)
+
+
+def _put_checks_before(block, checks):
+    """Insert ``checks[id(stmt)]`` before each such statement of ``block``, nested ones too."""
+    block[:] = [made for stmt in block for made in ([checks[id(stmt)]] if id(stmt) in checks else []) + [stmt]]
+    for stmt in block:
+        for field in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, field, None), list):
+                _put_checks_before(getattr(stmt, field), checks)
+        for handler in getattr(stmt, "handlers", ()):
+            _put_checks_before(handler.body, checks)
 
 
 def mark_top_level(body):

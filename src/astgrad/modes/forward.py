@@ -23,8 +23,8 @@ from ..core.functions import derivative_keywords
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
-from .common import array_names, mark_top_level, Transform, check_deques, check_effect_call, check_in_place_writes, \
-    check_outside_changes, check_outside_methods, range_targets
+from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
+    check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
 
 
@@ -57,6 +57,7 @@ class ForwardMode(Transform):
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
         self.output_known = output is not None
         check_deques(self.source, body, self.active)
+        check_dict_keys(self, body, self.active)
         self.known_arrays = array_names(body, params, self.describe)
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names

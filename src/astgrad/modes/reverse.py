@@ -43,8 +43,8 @@ from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .views_read_back import copy_views_read_back
-from .common import array_names, mark_top_level, Transform, check_deques, check_effect_call, check_in_place_writes, \
-    check_outside_changes, check_outside_methods, range_targets
+from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
+    check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
 
 # statements that are a return, or may hold one in a body S.statements does not enter
@@ -203,6 +203,7 @@ class ReverseMode(Transform):
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
         check_deques(self.source, body, self.active)     # before the rules: no rule makes a deque
+        check_dict_keys(self, body, self.varied)
         self._check_rules(body)
         # the names of the function: its body's (which holds its statements, renamed, and
         # the temporaries made since, all the namer's), its parameters' and its result's

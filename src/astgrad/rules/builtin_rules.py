@@ -8,7 +8,7 @@ import builtins
 
 import numpy
 
-from ..runtime import (abs_slope, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
+from ..runtime import (abs_slope, abs_squared, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
                        item_position, spread, unbroadcast, unindex)
 from .declare import elementwise
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
@@ -23,6 +23,18 @@ def abs_(y, x):
 @tangent(builtins.abs)
 def abs_(y, x):
     d[y] = numpy.real(d[x] * abs_slope(x))
+
+
+# abs(u) ** 2 as u * conj(u) (smooth_squares.py): 2 u for a real u; for a complex one
+# the tangent is 2 Re(conj(u) du) and the adjoint 2 conj(u) g, abs's convention above
+@adjoint(abs_squared)
+def abs_squared_(y, u, of_array=False):
+    d[u] = 2.0 * d[y] * numpy.conj(u)
+
+
+@tangent(abs_squared)
+def abs_squared_(y, u, of_array=False):
+    d[y] = 2.0 * numpy.real(d[u] * numpy.conj(u))
 
 
 # max(a, b, ...), max(iterable), with key= and default= (and min): the derivative goes

@@ -1,28 +1,29 @@
 """Derivatives of numpy.polyval and numpy.polyder for a 1-D array of coefficients.
 
 ``polyval(p, x)`` is linear in p: its derivative in p weighs the powers of x, and in x it
-is ``polyval(polyder(p), x)`` (in x's float dtype: polyder's factors are integers, which
-would make float32 coefficients float64). ``polyder(p, m)`` is linear in p; its transpose is
+is ``polyval(poly_slope(p), x)``, with ``poly_slope`` polyder refusing what is not a vector
+of coefficients (in x's float dtype: polyder's factors are integers, which would make
+float32 coefficients float64). ``polyder(p, m)`` is linear in p; its transpose is
 ``polyder_adjoint``. Every template calls functions with rules, so these derivatives can
 be differentiated again.
 """
 
 import numpy
 
-from ..runtime import cast_like, poly_exponents, poly_length, poly_powers, polyder_adjoint
+from ..runtime import cast_like, poly_exponents, poly_length, poly_powers, poly_slope, polyder_adjoint
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
 @adjoint(numpy.polyval)
 def polyval(y, p, x):
     d[p] = numpy.tensordot(poly_powers(x, poly_length(p)), d[y], axes=numpy.ndim(d[y]))
-    d[x] = cast_like(d[y] * numpy.polyval(numpy.polyder(p), x), x)
+    d[x] = cast_like(d[y] * numpy.polyval(poly_slope(p), x), x)
 
 
 @tangent(numpy.polyval)
 def polyval(y, p, x):
     d[y] = numpy.polyval(d[p], x)
-    d[y] = cast_like(d[x] * numpy.polyval(numpy.polyder(p), x), y)
+    d[y] = cast_like(d[x] * numpy.polyval(poly_slope(p), x), y)
 
 
 @adjoint(numpy.polyder)
@@ -33,6 +34,16 @@ def polyder(y, p, m=1):
 @tangent(numpy.polyder)
 def polyder(y, p, m=1):
     d[y] = numpy.polyder(d[p], m)
+
+
+@adjoint(poly_slope)
+def poly_slope_(y, p):
+    d[p] = polyder_adjoint(d[y], p)
+
+
+@tangent(poly_slope)
+def poly_slope_(y, p):
+    d[y] = poly_slope(d[p])
 
 
 @adjoint(polyder_adjoint)
@@ -57,5 +68,5 @@ def poly_powers_(y, x, n):
     d[y] = poly_exponents(x, n) * numpy.concatenate((y[1:], numpy.zeros_like(y[:1])), axis=0) * d[x]
 
 
-declare(numpy.polyder, polyder_adjoint, poly_powers, result=FRESH)
+declare(numpy.polyder, poly_slope, polyder_adjoint, poly_powers, result=FRESH)
 non_differentiable(poly_length, poly_exponents)

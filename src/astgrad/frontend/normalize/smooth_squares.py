@@ -5,15 +5,15 @@ smooth at 0, but as written they go through the kink of ``norm``, ``sqrt`` or ``
 there, whose derivative the chain rule reads as 0 (zero_safe.py): right at first order,
 0 instead of 2 at second. Exact identities remove the kink the function does not have:
 
-    norm(v) ** 2        ->  np.sum(np.real(v * np.conj(v)))    (no ord, axis or keepdims)
-    abs(u) ** 2         ->  np.real(u * np.conj(u))
+    norm(v) ** 2        ->  np.sum(abs_squared(v, of_array=True))    (no ord, axis or keepdims)
+    abs(u) ** 2         ->  abs_squared(u)
     sqrt(s) ** 2        ->  s        where s is >= 0 as written: a sum of squares
     r = sqrt(s); r * r  ->  r_squared = s; r = sqrt(r_squared); r_squared
 
-(``** 2`` or ``np.square(...)``). ``real(u * conj(u))`` is ``u * u`` for a real ``u``
-and ``|u| ** 2`` for a complex one (a value of numpy.fft): right for either; ``u`` is
-evaluated once, bound by ``(u := ...)``. The values agree with the program's within
-rounding. Other forms (``sqrt(x) * sqrt(x)``, ``sqrt(x) ** 2`` with ``x`` possibly
+(``** 2`` or ``np.square(...)``). ``abs_squared(u)`` (runtime.py) is ``real(u * conj(u))``
+for a float or complex ``u``: ``u * u`` for a real one, ``|u| ** 2`` for a complex one (a
+value of numpy.fft), with its own derivative; an int or an object gets Python's
+``abs(u) ** 2``. The values agree with the program's within rounding. Other forms (``sqrt(x) * sqrt(x)``, ``sqrt(x) ** 2`` with ``x`` possibly
 negative, a square split across helpers) still go through the kink as written.
 """
 
@@ -24,10 +24,12 @@ import gast
 import numpy
 
 from ...core import syntax as S
+from ...runtime import abs_squared
 from .scopes import own_nodes, parameters
 
 _SQRT = (numpy.sqrt, math.sqrt)
-_ABS = (builtins.abs, numpy.absolute, numpy.fabs, math.fabs)
+_NUMPY_ABS = (numpy.absolute, numpy.fabs)
+_ABS = (builtins.abs, math.fabs) + _NUMPY_ABS
 _SUMS = (builtins.sum, numpy.sum)
 _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Subscript, gast.Slice, gast.Tuple,
          gast.Load, gast.operator, gast.unaryop)
@@ -103,23 +105,19 @@ def _smooth_square(normalizer, base):
     if target in _SQRT and len(base.args) == 1 and not base.keywords and _nonnegative(base.args[0], normalizer):
         return base.args[0]
     if target in _ABS and len(base.args) == 1 and not base.keywords:
-        return _abs_square(normalizer, base.args[0])
+        return _abs_square(normalizer, base.args[0], numpy_call=target in _NUMPY_ABS)
     if target is numpy.linalg.norm and _plain_norm(base):
-        return S.call(_numpy(normalizer, "sum"), [_abs_square(normalizer, base.args[0])])
+        return S.call(_numpy(normalizer, "sum"), [_abs_square(normalizer, base.args[0], numpy_call=True)])
     return None
 
 
-def _abs_square(normalizer, u):
-    """``np.real(u * np.conj(u))``: ``u * u`` for a real ``u``, ``|u| ** 2`` for a complex
-    one; ``u`` is evaluated once (``(u_1 := u)``) unless it is a name or a constant."""
-    first, second = u, S.copy(u)
-    if not isinstance(u, (gast.Name, gast.Constant)):
-        name = normalizer.namer.fresh("u")
-        normalizer.locals.add(name)
-        first = gast.NamedExpr(target=S.name(name, store=True), value=u)
-        second = S.name(name)
-    product = gast.BinOp(left=first, op=gast.Mult(), right=S.call(_numpy(normalizer, "conj"), [second]))
-    return S.call(_numpy(normalizer, "real"), [product])
+def _abs_square(normalizer, u, numpy_call):
+    """``abs_squared(u)`` (runtime.py): ``u * conj(u)``, real, for a float or complex
+    ``u``, Python's ``abs(u) ** 2`` for an int or an object. NumPy's abs and norm read a
+    list as an array (``of_array=True``): a list of floats times its conjugate is then an
+    array product, never a repetition."""
+    keywords = {"of_array": S.const(True)} if numpy_call else {}
+    return S.call(S.name(normalizer.bind(abs_squared)), [u], keywords)
 
 
 def _numpy(normalizer, function):

@@ -23,6 +23,9 @@ reverse mode counts them (``modes.try_adjoints``) and replays the adjoints of th
 alone. An exception no handler catches propagates (without running ``F``).
 """
 
+import sys
+import traceback
+
 import gast
 
 from ... import runtime
@@ -32,11 +35,17 @@ from ...core.anno import Key
 from .jumps import jumps_out
 
 
+# what reads the exception being handled, which the lowered handlers no longer run inside
+_CURRENT_EXCEPTION = tuple(f for f in (sys.exc_info, getattr(sys, "exception", None), traceback.format_exc,
+                                       traceback.print_exc) if f is not None)
+
+
 class TryLowering:
     """Normalizer methods for ``try`` statements with ``except`` clauses."""
 
     def try_except(self, stmt):
         self._refuse_jumps(stmt)
+        self._refuse_current_exception(stmt)
         caught = [None if h.type is None else self._kinds(h.type) for h in stmt.handlers]
         if None in caught:
             caught_test = S.name(self.bind(BaseException))
@@ -61,6 +70,23 @@ class TryLowering:
         self.line = line
         self._dispatch(error, orelse, list(zip(caught, handlers)))
         self.out.extend(self.block(stmt.finalbody))
+
+    def _refuse_current_exception(self, stmt):
+        """``sys.exc_info()`` (and what reads it) in a handler: the handlers run after the
+        ``except`` clause, where Python has no exception being handled any more, so it
+        would read None where Python reads the exception caught; for the same reason an
+        exception raised in a handler has no ``__context__``."""
+        for node in gast.walk(self.source.tree):
+            if isinstance(node, gast.Attribute) and node.attr == "__context__":
+                raise self._refuse("the __context__ of an exception", node,
+                                   "raise the new exception 'from' the one caught and read its __cause__")
+        for handler in stmt.handlers:
+            for node in gast.walk(gast.Module(body=handler.body, type_ignores=[])):
+                target = self.resolve_call(node)
+                if target is not None and any(target is f for f in _CURRENT_EXCEPTION):
+                    name = f"{target.__module__}.{target.__name__}"
+                    raise self._refuse(f"{name}() in an except clause", node,
+                                       "bind the exception with 'except E as e' and read e")
 
     def _refuse_jumps(self, stmt):
         """``break``/``continue`` in a handler or the else clause are branches like any
