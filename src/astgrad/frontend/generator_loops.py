@@ -286,11 +286,15 @@ def _resolve_in(fn, node):
 
 
 def _handed_on(node, shared, resolve):
-    """A call in the loop body handing a name of ``shared`` to a helper of the user's,
-    which may write into it, in words; else None."""
-    if isinstance(node, gast.Call) and is_user_function(resolve(node)) \
-            and any(_base(a) in shared for a in node.args + [k.value for k in node.keywords]):
-        return f"{resolve(node).__qualname__} given what the generator reads"
+    """A call in the loop body handing a name of ``shared`` to a helper of the user's
+    that may write into it (one that changes anything outside its own local names), in
+    words; else None."""
+    if not isinstance(node, gast.Call):
+        return None
+    fn = resolve(node)
+    if is_user_function(fn) and any(_base(a) in shared for a in node.args + [k.value for k in node.keywords]):
+        effect = generator_effect(fn)
+        return effect and f"{fn.__qualname__} given what the generator reads: {effect}"
     return None
 
 
