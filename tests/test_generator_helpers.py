@@ -301,3 +301,34 @@ def sends_looped(x, w):
 def test_a_generator_receiving_sent_values_is_refused_with_advice(f):
     with pytest.raises(astgrad.TransformError, match=r"(yield|sent values).*build (a|the) list"):
         astgrad.grad(f, (0, 1))(X4, 0.7)
+
+
+class Doubling:
+    def __init__(self, s):
+        self.s = s
+
+    def bump(self):
+        self.s = self.s * 2.0               # changes the object the generator yielded
+        return self.s
+
+
+def each(objects):
+    for o in objects:
+        yield o
+
+
+def bumped(o):
+    return o.bump()
+
+
+def bumping_in_the_loop(x, w):
+    total = 0.0
+    for o in each([Doubling(w), Doubling(2.0 * w)]):
+        total = total + bumped(o) * x[0]
+    return total
+
+
+def test_a_generator_loop_handing_an_item_to_a_helper_calling_its_method_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"bumped given what the generator reads: a call of \.bump\(\) "
+                       r"on o, which may change it"):
+        astgrad.grad(bumping_in_the_loop, (0, 1))(np.linspace(-0.6, 0.8, 7), 0.3)

@@ -24,6 +24,7 @@ import inspect
 import weakref
 
 import gast
+import numpy
 
 from ..core import syntax as S
 from ..core.ops import is_user_function
@@ -37,6 +38,7 @@ _MUTATORS = {"append", "extend", "insert", "pop", "popitem", "remove", "clear", 
 _EFFECTS = {builtins.print, builtins.input, builtins.open, builtins.next, builtins.setattr, builtins.delattr,
             builtins.exec, builtins.eval}
 _WRITERS = {"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"}
+_READERS = {name for kind in (numpy.ndarray, dict, list, tuple, str, frozenset) for name in dir(kind)} - _MUTATORS
 _first_twins = weakref.WeakKeyDictionary()      # generator helper -> its first twin (None: none)
 
 
@@ -70,7 +72,8 @@ def generator_effect(fn, depth=0):
     params = {a.id if isinstance(a, gast.Name) else a.arg for a in tree.args.args + tree.args.kwonlyargs}
     shared = _tainted(tree.body, params)
     for node in _own_nodes(tree.body):
-        what = _write_of(node, shared, local_only=True) or _effect_call(fn, node, depth)
+        what = _write_of(node, shared, local_only=True) or _effect_call(fn, node, depth) \
+            or _method_of_argument(node, shared)
         if what:
             return f"{what} in {fn.__qualname__} ({located(source, node)})"
     return None
@@ -270,6 +273,16 @@ def _effect_call(fn, node, depth):
     if is_user_function(callee) and callee is not fn:
         inner = generator_effect(callee, depth + 1) if depth < 3 else f"{callee.__qualname__}, nested deeply"
         return inner and f"a call of {callee.__qualname__}: {inner}"
+    return None
+
+
+def _method_of_argument(node, shared):
+    """A call of a method on a value the function was given, other than the methods of
+    arrays, dicts, lists, tuples and strings that only read (a method of the object's
+    class, which may change it), in words; else None."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and _base(node.func.value) in shared \
+            and node.func.attr not in _READERS:
+        return f"a call of .{node.func.attr}() on {_base(node.func.value)}, which may change it"
     return None
 
 
