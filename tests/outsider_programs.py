@@ -781,6 +781,107 @@ def vae_objective_of_vectors(gen_flat, rec_flat):
     return -vae_lower_bound(gen_params, rec_params, VAE_IMAGES, FixedNoise()) / 3
 
 
+# HIPS/autograd examples/fluidsim/fluidsim.py, its objective as written at 4 x 4 cells and
+# two time steps (project and advect: fluidsim_ prefix; a12 and a13 above take them apart)
+def fluidsim_project(vx, vy):
+    """Project the velocity field to be approximately mass-conserving,
+    using a few iterations of Gauss-Seidel."""
+    p = np.zeros(vx.shape)
+    h = 1.0 / vx.shape[0]
+    div = (
+        -0.5
+        * h
+        * (
+            np.roll(vx, -1, axis=0)
+            - np.roll(vx, 1, axis=0)
+            + np.roll(vy, -1, axis=1)
+            - np.roll(vy, 1, axis=1)
+        )
+    )
+
+    for k in range(10):
+        p = (
+            div
+            + np.roll(p, 1, axis=0)
+            + np.roll(p, -1, axis=0)
+            + np.roll(p, 1, axis=1)
+            + np.roll(p, -1, axis=1)
+        ) / 4.0
+
+    vx -= 0.5 * (np.roll(p, -1, axis=0) - np.roll(p, 1, axis=0)) / h
+    vy -= 0.5 * (np.roll(p, -1, axis=1) - np.roll(p, 1, axis=1)) / h
+    return vx, vy
+
+
+def fluidsim_advect(f, vx, vy):
+    """Move field f according to x and y velocities (u and v)
+    using an implicit Euler integrator."""
+    rows, cols = f.shape
+    cell_ys, cell_xs = np.meshgrid(np.arange(rows), np.arange(cols))
+    center_xs = (cell_xs - vx).ravel()
+    center_ys = (cell_ys - vy).ravel()
+
+    # Compute indices of source cells.
+    left_ix = np.floor(center_xs).astype(int)
+    top_ix = np.floor(center_ys).astype(int)
+    rw = center_xs - left_ix  # Relative weight of right-hand cells.
+    bw = center_ys - top_ix  # Relative weight of bottom cells.
+    left_ix = np.mod(left_ix, rows)  # Wrap around edges of simulation.
+    right_ix = np.mod(left_ix + 1, rows)
+    top_ix = np.mod(top_ix, cols)
+    bot_ix = np.mod(top_ix + 1, cols)
+
+    # A linearly-weighted sum of the 4 surrounding cells.
+    flat_f = (1 - rw) * ((1 - bw) * f[left_ix, top_ix] + bw * f[left_ix, bot_ix]) + rw * (
+        (1 - bw) * f[right_ix, top_ix] + bw * f[right_ix, bot_ix]
+    )
+    return np.reshape(flat_f, (rows, cols))
+
+
+def fluidsim_simulate(vx, vy, smoke, num_time_steps, ax=None, render=False):
+    print("Running simulation...")
+    for t in range(num_time_steps):
+        if ax:
+            fluidsim_plot_matrix(ax, smoke, t, render)
+        vx_updated = fluidsim_advect(vx, vx, vy)
+        vy_updated = fluidsim_advect(vy, vx, vy)
+        vx, vy = fluidsim_project(vx_updated, vy_updated)
+        smoke = fluidsim_advect(smoke, vx, vy)
+    if ax:
+        fluidsim_plot_matrix(ax, smoke, num_time_steps, render)
+    return smoke
+
+
+def fluidsim_plot_matrix(ax, mat, t, render=False):
+    if render:
+        ax.figure.savefig(f"step{t:03d}.png")
+
+
+FLUIDSIM_INIT_SMOKE = np.array([[0.0, 0.2, 0.9, 0.1], [0.3, 1.0, 0.6, 0.0], [0.1, 0.5, 0.8, 0.2], [0.0, 0.1, 0.3, 0.0]])
+FLUIDSIM_TARGET = FLUIDSIM_INIT_SMOKE[::-1].T
+
+
+@case("a28 fluid simulation: distance of the advected smoke from a target image",
+      args=(0.3 * np.sin(np.arange(2 * 4 * 4) * 0.7 + 0.2),), wrt=(0,))
+def fluidsim_objective(params):
+    simulation_timesteps = 2
+    target = FLUIDSIM_TARGET
+    init_smoke = FLUIDSIM_INIT_SMOKE
+    rows, cols = target.shape
+
+    def distance_from_target_image(smoke):
+        return np.mean((target - smoke) ** 2)
+
+    def convert_param_vector_to_matrices(params):
+        vx = np.reshape(params[: (rows * cols)], (rows, cols))
+        vy = np.reshape(params[(rows * cols) :], (rows, cols))
+        return vx, vy
+
+    init_vx, init_vy = convert_param_vector_to_matrices(params)
+    final_smoke = fluidsim_simulate(init_vx, init_vy, init_smoke, simulation_timesteps)
+    return distance_from_target_image(final_smoke)
+
+
 # HIPS/autograd examples/fluidsim/wing.py at 4 x 4 cells, one time step (its project and
 # advect: wing_ prefix; the plotting is what ax.imshow keeps of it)
 rows, cols = 4, 4
@@ -907,7 +1008,7 @@ def lift(vy):
     return np.mean(vy - init_vy)
 
 
-@case("a28 wing: lift over drag of a fluid simulation around a sigmoid occlusion",
+@case("a29 wing: lift over drag of a fluid simulation around a sigmoid occlusion",
       args=(np.where(np.arange(rows * cols) % 3 == 0, 0.0, -1.0) + 0.1 * np.sin(np.arange(rows * cols)),), wrt=(0,))
 def wing_objective(params):
     simulation_timesteps = 1
@@ -1021,7 +1122,7 @@ CONVNET_IMAGES = np.sin(np.arange(3 * 1 * 4 * 4) * 0.77).reshape(3, 1, 4, 4)
 CONVNET_LABELS = np.eye(3)[[0, 2, 1]]
 CONVNET_LAYERS = [maxpool_layer((2, 2)), tanh_layer(3), softmax_layer(3)]
 convnet_num_weights, convnet_predictions, convnet_loss = convnet_make_nn_funs((1, 4, 4), CONVNET_LAYERS, L2_reg=1.0)
-case("a29 LeNet-style net without convolutions: layer classes, a parser dict keyed by layers",
+case("a30 LeNet-style net without convolutions: layer classes, a parser dict keyed by layers",
      args=(0.3 * np.cos(np.arange(convnet_num_weights) * 1.1), CONVNET_IMAGES, CONVNET_LABELS),
      wrt=(0,))(convnet_loss)
 
@@ -1032,7 +1133,7 @@ for layer in CONVNET_LAYERS:
     CONVNET_PARSER.add_weights(layer, (layer.parser.N if hasattr(layer, "parser") else 0,))
 
 
-@case("a30 the LeNet-style loss given its layer objects and weights parser",
+@case("a31 the LeNet-style loss given its layer objects and weights parser",
       args=(0.3 * np.cos(np.arange(convnet_num_weights) * 1.1), CONVNET_IMAGES, CONVNET_LABELS,
             CONVNET_LAYERS, CONVNET_PARSER), wrt=(0,))
 def convnet_loss_given_layers(W_vect, X, T, layer_specs, parser):
