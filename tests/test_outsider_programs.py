@@ -21,8 +21,6 @@ from outsider_programs import CASES, egrad, tanh, taylor_sine
 REFUSED = {
     "p17 ": "**kwargs unpacking in a call of a local helper",
     "q02 ": "numpy.piecewise with lambdas",
-    "a30 ": "a method called on each object of a list a closure holds (for layer in layer_specs: "
-            "layer.forward_pass(...)), its class unknown when the code is generated",
 }
 # refused when the derivative runs, with astgrad's TypeError
 AT_CALL = {"r17 ": "an item read of an object whose __getitem__ is its own code"}
