@@ -28,7 +28,7 @@ AT_CALL = {"r17 ": "an item read of an object whose __getitem__ is its own code"
 
 # long programs whose second derivatives take a second or more to generate: first order in CI
 # (of autograd's examples, only sinusoid and tanh take second derivatives)
-LONG = ("a04 ", "a08 ", "a12 ", "a18 ", "a20 ", "a22 ", "a24 ", "a28 ", "a29 ", "l01 ", "l15 ", "n10 ", "n26 ", "p07 ", "p21 ", "q15 ", "r10 ", "r20 ")
+LONG = ("a04 ", "a08 ", "a12 ", "a18 ", "a20 ", "a22 ", "a24 ", "a28 ", "a29 ", "a30 ", "l01 ", "l15 ", "n10 ", "n26 ", "p07 ", "p21 ", "q15 ", "r10 ", "r20 ")
 
 
 def _modes(k, name, f):
