@@ -145,7 +145,7 @@ def _vjp(f, args, wrt, rng, plain, expected):
     plain = lambda *a: f(*copies(a))       # noqa: E731 - f may write into its arguments
     out, pullback = astgrad.vjp(f, *args)
     assert_close(out, plain(*args), 1e-12, 1e-12)
-    grads = pullback(1.0)
+    grads = pullback(np.ones(np.shape(out)) if np.ndim(out) else 1.0)     # (1,): a one-element result
     for i, want in zip(wrt, expected):
         assert_close(grads[i], want, RTOL, ATOL)
 
@@ -155,7 +155,8 @@ def _jvp(f, args, wrt, rng, plain, expected):
     value, d = astgrad.jvp(f, copies(args), full)
     assert_close(value, plain(*args), 1e-12, 1e-12)
     assert_close(d, numerical_jvp(plain, copies(args), tangents), RTOL, ATOL)
-    assert_close(d, sum(np.sum(e * tangents[i]) for i, e in zip(wrt, expected)), RTOL, ATOL)
+    by_gradient = sum(np.sum(e * tangents[i]) for i, e in zip(wrt, expected))
+    assert_close(d, np.full(np.shape(d), by_gradient) if np.ndim(d) else by_gradient, RTOL, ATOL)  # (1,) too
 
 
 def _hessian(f, args, wrt, rng, plain, expected):

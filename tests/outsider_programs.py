@@ -6,17 +6,22 @@ numpy, float32 and int data). Every entry of CASES is (name, f, args, wrt): astg
 give Python's derivative, or refuse. Used by tests/test_outsider_programs.py."""
 
 import dataclasses
+import itertools
 import math
 from functools import partial
 
 import numpy as np
+from numpy.linalg import solve
 
+import astgrad
 from program_cases import case_table
 try:
     from scipy import special, stats
     from scipy.special import logsumexp
+    from scipy.stats import multivariate_normal as mvn
+    from scipy.stats import norm
 except ImportError:         # SciPy is optional: the programs that call it are skipped
-    special = stats = logsumexp = None
+    special = stats = logsumexp = mvn = norm = None
 
 X3 = np.array([0.3, -0.4, 0.9])
 X4 = np.array([0.25, 0.5, -0.75, 1.2])
@@ -301,6 +306,845 @@ def ica_logprob(w, noise_std):
     preds = np.dot(weights, latents).T
     observed = np.ones((4, 3)) * 0.2
     return np.sum(stats.t.logpdf(preds, 2.4, observed, noise_std))
+
+
+# The examples below keep their helpers, factories and globals; the data are small arrays
+# in place of downloads, FixedNoise stands in for npr.RandomState (the same draws every
+# call, so finite differences see one function), and helpers two examples define
+# differently carry the example's name as a prefix.
+
+class FixedNoise:
+    """In place of ``npr.RandomState(0)``: ``randn`` and ``rand`` give fixed draws."""
+
+    def randn(self, *shape):
+        return np.cos(np.arange(1.0, 1.0 + np.prod(shape)) * 2.3).reshape(shape)
+
+    def rand(self, *shape):
+        return 0.5 + 0.5 * np.sin(np.arange(1.0, 1.0 + np.prod(shape)) * 1.7).reshape(shape)
+
+
+def layers_from_flat(flat, layer_sizes):
+    """The list of (weights, biases) tuples ``init_random_params`` builds, read from a vector."""
+    params = []
+    for m, n in itertools.pairwise(layer_sizes):
+        params.append((flat[:m * n].reshape(m, n), flat[m * n:m * n + n]))
+        flat = flat[(m + 1) * n:]
+    return params
+
+
+# HIPS/autograd examples/black_box_svi.py: black_box_variational_inference, as written
+def black_box_variational_inference(logprob, D, num_samples):
+    """Implements http://arxiv.org/abs/1401.0118, and uses the
+    local reparameterization trick from http://arxiv.org/abs/1506.02557"""
+
+    def unpack_params(params):
+        # Variational dist is a diagonal Gaussian.
+        mean, log_std = params[:D], params[D:]
+        return mean, log_std
+
+    def gaussian_entropy(log_std):
+        return 0.5 * D * (1.0 + np.log(2 * np.pi)) + np.sum(log_std)
+
+    rs = FixedNoise()
+
+    def variational_objective(params, t):
+        """Provides a stochastic estimate of the variational lower bound."""
+        mean, log_std = unpack_params(params)
+        samples = rs.randn(num_samples, D) * np.exp(log_std) + mean
+        lower_bound = gaussian_entropy(log_std) + np.mean(logprob(samples, t))
+        return -lower_bound
+
+    def gradient(params, t):        # autograd's grad(variational_objective)
+        return astgrad.grad(variational_objective)(params, t)
+
+    return variational_objective, gradient, unpack_params
+
+
+# HIPS/autograd examples/bayesian_neural_net.py: make_nn_funs (a generator of layers,
+# einsum over weight samples) under black-box SVI
+def make_nn_funs(layer_sizes, L2_reg, noise_variance, nonlinearity=np.tanh):
+    """These functions implement a standard multi-layer perceptron,
+    vectorized over both training examples and weight samples."""
+    shapes = list(itertools.pairwise(layer_sizes))
+    num_weights = sum((m + 1) * n for m, n in shapes)
+
+    def unpack_layers(weights):
+        num_weight_sets = len(weights)
+        for m, n in shapes:
+            yield (
+                weights[:, : m * n].reshape((num_weight_sets, m, n)),
+                weights[:, m * n : m * n + n].reshape((num_weight_sets, 1, n)),
+            )
+            weights = weights[:, (m + 1) * n :]
+
+    def predictions(weights, inputs):
+        """weights is shape (num_weight_samples x num_weights)
+        inputs  is shape (num_datapoints x D)"""
+        inputs = np.expand_dims(inputs, 0)
+        for W, b in unpack_layers(weights):
+            outputs = np.einsum("mnd,mdo->mno", inputs, W) + b
+            inputs = nonlinearity(outputs)
+        return outputs
+
+    def logprob(weights, inputs, targets):
+        log_prior = -L2_reg * np.sum(weights**2, axis=1)
+        preds = predictions(weights, inputs)
+        log_lik = -np.sum((preds - targets) ** 2, axis=1)[:, 0] / noise_variance
+        return log_prior + log_lik
+
+    return num_weights, predictions, logprob
+
+
+BNN_INPUTS = np.array([[-1.0], [-0.6], [0.5], [0.9]])
+BNN_TARGETS = np.cos(4.0 * BNN_INPUTS + 4.0)
+rbf = lambda x: np.exp(-(x**2))  # noqa: E731 - as the example writes it
+num_weights, bnn_predictions, bnn_logprob = make_nn_funs(
+    layer_sizes=[1, 3, 1], L2_reg=0.1, noise_variance=0.01, nonlinearity=rbf)
+log_posterior = lambda weights, t: bnn_logprob(weights, BNN_INPUTS, BNN_TARGETS)  # noqa: E731
+bnn_objective, bnn_gradient, bnn_unpack_params = black_box_variational_inference(
+    log_posterior, num_weights, num_samples=3)
+case("a17 Bayesian neural net: SVI objective over a generator of einsum layers",
+     args=(np.concatenate([np.linspace(-0.8, 0.9, num_weights), np.linspace(-1.5, -0.5, num_weights)]), 0),
+     wrt=(0,))(bnn_objective)
+
+
+# HIPS/autograd examples/gaussian_process.py: make_gp_funs, as written (rbf_covariance above)
+def make_gp_funs(cov_func, num_cov_params):
+    """Functions that perform Gaussian process regression.
+    cov_func has signature (cov_params, x, x')"""
+
+    def unpack_kernel_params(params):
+        mean = params[0]
+        cov_params = params[2:]
+        noise_scale = np.exp(params[1]) + 0.0001
+        return mean, cov_params, noise_scale
+
+    def predict(params, x, y, xstar):
+        """Returns the predictive mean and covariance at locations xstar,
+        of the latent function value f (without observation noise)."""
+        mean, cov_params, noise_scale = unpack_kernel_params(params)
+        cov_f_f = cov_func(cov_params, xstar, xstar)
+        cov_y_f = cov_func(cov_params, x, xstar)
+        cov_y_y = cov_func(cov_params, x, x) + noise_scale * np.eye(len(y))
+        pred_mean = mean + np.dot(solve(cov_y_y, cov_y_f).T, y - mean)
+        pred_cov = cov_f_f - np.dot(solve(cov_y_y, cov_y_f).T, cov_y_f)
+        return pred_mean, pred_cov
+
+    def log_marginal_likelihood(params, x, y):
+        mean, cov_params, noise_scale = unpack_kernel_params(params)
+        cov_y_y = cov_func(cov_params, x, x) + noise_scale * np.eye(len(y))
+        prior_mean = mean * np.ones(len(y))
+        return mvn.logpdf(y, prior_mean, cov_y_y)
+
+    return num_cov_params + 2, predict, log_marginal_likelihood
+
+
+# HIPS/autograd examples/bayesian_optimization.py
+def expected_new_max(mean, std, max_so_far):
+    return (
+        max_so_far
+        - (mean - max_so_far) * norm.cdf(mean, max_so_far, std)
+        + std * norm.pdf(mean, max_so_far, std)
+    )
+
+
+def defaultmax(x, default=-np.inf):
+    if x.size == 0:
+        return default
+    return np.max(x)
+
+
+def bayesian_optimization_step(X, y, model_params, D=1):
+    """The body of bayesian_optimize's loop: the GP objective and the acquisition function."""
+    num_params, predict, log_marginal_likelihood = make_gp_funs(rbf_covariance, num_cov_params=D + 1)
+    log_hyperprior = lambda params: np.sum(norm.logpdf(params, 0.0, 100.0))  # noqa: E731
+    objective = lambda params: -log_marginal_likelihood(params, X, y) - log_hyperprior(params)  # noqa: E731
+
+    def predict_func(xstar, model_params=model_params, X=X, y=y):
+        mean, cov = predict(model_params, X, y, xstar)
+        return mean, np.sqrt(np.diag(cov))
+
+    def acquisition_function(xstar, y=y):
+        xstar = np.atleast_2d(xstar)  # To work around a bug in scipy.minimize
+        mean, std = predict_func(xstar)
+        return expected_new_max(mean, std, defaultmax(y))
+
+    return objective, lambda x: -acquisition_function(x)
+
+
+BO_X = np.array([[0.55], [0.2], [0.9]])
+BO_Y = np.sum(BO_X * np.sin(10.0 * BO_X) + BO_X, axis=1) - 1
+bo_objective, bo_negative_acquisition = bayesian_optimization_step(BO_X, BO_Y, np.array([0.1, -1.0, 0.2, -1.2]))
+case("a18 Bayesian optimization: GP hyperparameters under a norm.logpdf hyperprior",
+     args=(np.array([0.1, -1.0, 0.2, -1.2]),), wrt=(0,))(bo_objective)
+case("a19 Bayesian optimization: expected new max through the GP's predictive",
+     args=(np.array([0.4]),), wrt=(0,))(bo_negative_acquisition)
+
+
+# HIPS/autograd examples/deep_gaussian_process.py: build_deep_gp reads the script's
+# globals n_data, X and y (here DGP_N_DATA, DGP_X, DGP_Y)
+def build_deep_gp(input_dimension, hidden_dimension, covariance_function):
+    # GP going from input to hidden
+    num_params_layer1, predict_layer1, log_marginal_likelihood_layer1 = make_gp_funs(
+        covariance_function, num_cov_params=input_dimension + 1
+    )
+
+    # GP going from hidden to output
+    num_params_layer2, predict_layer2, log_marginal_likelihood_layer2 = make_gp_funs(
+        covariance_function, num_cov_params=hidden_dimension + 1
+    )
+
+    num_hidden_params = hidden_dimension * DGP_N_DATA
+    total_num_params = num_params_layer1 + num_params_layer2 + num_hidden_params
+
+    def unpack_all_params(all_params):
+        layer1_params = all_params[:num_params_layer1]
+        layer2_params = all_params[num_params_layer1 : num_params_layer1 + num_params_layer2]
+        hiddens = all_params[num_params_layer1 + num_params_layer2 :]
+        return layer1_params, layer2_params, hiddens
+
+    def log_marginal_likelihood(all_params):
+        layer1_params, layer2_params, h = unpack_all_params(all_params)
+        return log_marginal_likelihood_layer1(layer1_params, DGP_X, h) + log_marginal_likelihood_layer2(
+            layer2_params, np.atleast_2d(h).T, DGP_Y
+        )
+
+    return total_num_params, log_marginal_likelihood, unpack_all_params
+
+
+DGP_N_DATA = 4
+DGP_X = np.linspace(-2, 2, num=DGP_N_DATA).reshape((DGP_N_DATA, 1))
+DGP_Y = np.sign(DGP_X[:, 0]) + np.array([0.05, -0.1, 0.08, 0.02])
+dgp_num_params, dgp_log_marginal_likelihood, _ = build_deep_gp(1, 1, rbf_covariance)
+case("a20 deep GP: two make_gp_funs likelihoods sharing the hidden values",
+     args=(0.1 * np.cos(np.arange(dgp_num_params) * 1.3),), wrt=(0,))(lambda params: -dgp_log_marginal_likelihood(params))
+
+
+# HIPS/autograd examples/data.py: make_pinwheel, given FixedNoise
+def make_pinwheel(radial_std, tangential_std, num_classes, num_per_class, rate, rs=None):
+    """Based on code by Ryan P. Adams."""
+    rs = rs if rs is not None else FixedNoise()
+    rads = np.linspace(0, 2 * np.pi, num_classes, endpoint=False)
+
+    features = rs.randn(num_classes * num_per_class, 2) * np.array([radial_std, tangential_std])
+    features[:, 0] += 1
+    labels = np.repeat(np.arange(num_classes), num_per_class)
+
+    angles = rads[labels] + rate * np.exp(features[:, 0])
+    rotations = np.stack([np.cos(angles), -np.sin(angles), np.sin(angles), np.cos(angles)])
+    rotations = np.reshape(rotations.T, (-1, 2, 2))
+
+    return np.einsum("ti,tij->tj", features, rotations)
+
+
+# HIPS/autograd examples/gplvm.py: the script's body, a function here
+def make_gplvm_objective():
+    data_dimension = 2  # Normally the data dimension would be much higher.
+    latent_dimension = 2
+
+    # Build model and objective function.
+    params_per_gp, predict, log_marginal_likelihood = make_gp_funs(
+        rbf_covariance, num_cov_params=latent_dimension + 1
+    )
+    total_gp_params = data_dimension * params_per_gp
+
+    data = make_pinwheel(radial_std=0.3, tangential_std=0.05, num_classes=3, num_per_class=2, rate=0.4)
+    datalen = data.shape[0]
+
+    num_latent_params = datalen * latent_dimension
+
+    def unpack_params(params):
+        gp_params = np.reshape(params[:total_gp_params], (data_dimension, params_per_gp))
+        latents = np.reshape(params[total_gp_params:], (datalen, latent_dimension))
+        return gp_params, latents
+
+    def objective(params):
+        gp_params, latents = unpack_params(params)
+        gp_likelihood = sum(
+            [log_marginal_likelihood(gp_params[i], latents, data[:, i]) for i in range(data_dimension)]
+        )
+        latent_prior_likelihood = np.sum(norm.logpdf(latents))
+        return -gp_likelihood - latent_prior_likelihood
+
+    return objective, total_gp_params + num_latent_params
+
+
+gplvm_objective, gplvm_num_params = make_gplvm_objective()
+case("a21 GPLVM: sum of a list comprehension of GP likelihoods, latents under norm.logpdf",
+     args=(0.3 * np.sin(np.arange(gplvm_num_params) * 0.9 + 0.2),), wrt=(0,))(gplvm_objective)
+
+
+# HIPS/autograd examples/generative_adversarial_net.py (its neural_net_predict: gan_ prefix)
+def logsigmoid(x):
+    return x - np.logaddexp(0, x)
+
+
+def batch_normalize(activations):
+    mbmean = np.mean(activations, axis=0, keepdims=True)
+    return (activations - mbmean) / (np.std(activations, axis=0, keepdims=True) + 1)
+
+
+def gan_neural_net_predict(params, inputs):
+    """Params is a list of (weights, bias) tuples.
+    inputs is an (N x D) matrix."""
+    inpW, inpb = params[0]
+    inputs = relu(np.dot(inputs, inpW) + inpb)
+    for W, b in params[1:-1]:
+        outputs = batch_normalize(np.dot(inputs, W) + b)
+        inputs = relu(outputs)
+    outW, outb = params[-1]
+    outputs = np.dot(inputs, outW) + outb
+    return outputs
+
+
+def generate_from_noise(gen_params, num_samples, noise_dim, rs):
+    noise = rs.rand(num_samples, noise_dim)
+    samples = gan_neural_net_predict(gen_params, noise)
+    return sigmoid(samples)
+
+
+def gan_objective(gen_params, dsc_params, real_data, num_samples, noise_dim, rs):
+    fake_data = generate_from_noise(gen_params, num_samples, noise_dim, rs)
+    logprobs_fake = logsigmoid(gan_neural_net_predict(dsc_params, fake_data))
+    logprobs_real = logsigmoid(gan_neural_net_predict(dsc_params, real_data))
+    return np.mean(logprobs_real) - np.mean(logprobs_fake)
+
+
+GAN_REAL = np.array([[0.9, 0.1, 0.8], [0.2, 0.7, 0.6], [0.5, 0.4, 0.1], [0.3, 0.95, 0.35]])
+
+
+@case("a22 GAN objective: batch-normalized relu nets on fixed noise",
+      args=(np.linspace(-0.9, 0.8, 2 * 3 + 3 + 3 * 3 + 3 + 3 * 3 + 3) * np.tile([1.0, -0.7, 0.4], 11),
+            np.linspace(0.7, -0.6, 3 * 3 + 3 + 3 * 3 + 3 + 3 * 1 + 1) * np.tile([1.0, 0.6, -0.8], 10)[:28]))
+def gan_objective_of_vectors(gen_flat, dsc_flat):
+    gen_params = layers_from_flat(gen_flat, [2, 3, 3, 3])
+    dsc_params = layers_from_flat(dsc_flat, [3, 3, 3, 1])
+    return gan_objective(gen_params, dsc_params, GAN_REAL, 4, 2, FixedNoise())
+
+
+# HIPS/autograd examples/natural_gradient_black_box_svi.py: its log_density under
+# black_box_variational_inference, and the natural gradient it preconditions
+NG_OBS_DIM = 3
+NG_Y = np.array([0.4, -1.1, 0.7])
+
+
+def ng_log_density(x, t):
+    mu, log_sigma = x[:, :NG_OBS_DIM], x[:, NG_OBS_DIM:]
+    sigma_density = np.sum(norm.logpdf(log_sigma, 0, 1.35), axis=1)
+    mu_density = np.sum(norm.logpdf(NG_Y, mu, np.exp(log_sigma)), axis=1)
+    return sigma_density + mu_density
+
+
+ng_objective, ng_gradient, ng_unpack_params = black_box_variational_inference(
+    ng_log_density, NG_OBS_DIM * 2, num_samples=4)
+case("a23 natural-gradient SVI objective: a log density over sliced samples",
+     args=(np.concatenate([np.linspace(-1.0, 0.5, 6), np.linspace(-0.8, -0.2, 6)]), 0), wrt=(0,))(ng_objective)
+
+
+# HIPS/autograd examples/neural_net_regression.py (autograd.misc.flatten: the flatten below)
+def flatten(params):
+    """autograd.misc.flatten of a list of (weights, biases) tuples: the vector (the function
+    rebuilding the list, which the example does not use, is left out)."""
+    return np.concatenate([np.concatenate([np.ravel(W), np.ravel(b)]) for W, b in params]), None
+
+
+def nn_predict(params, inputs, nonlinearity=np.tanh):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = nonlinearity(outputs)
+    return outputs
+
+
+def log_gaussian(params, scale):
+    flat_params, _ = flatten(params)
+    return np.sum(norm.logpdf(flat_params, 0, scale))
+
+
+def nnr_logprob(weights, inputs, targets, noise_scale=0.1):
+    predictions = nn_predict(weights, inputs)
+    return np.sum(norm.logpdf(predictions, targets, noise_scale))
+
+
+NNR_INPUTS = np.array([-1.5, -0.9, 0.4, 1.0, 1.6])[:, np.newaxis]
+NNR_TARGETS = np.cos(2.0 * NNR_INPUTS + 4.0) / 2.0
+
+
+@case("a24 neural net regression: norm.logpdf of predictions and of the flattened weights",
+      args=(np.linspace(-0.6, 0.7, 2 * 4 + 5 * 4 + 5) * np.tile([1.0, -0.5, 0.8], 11), 0), wrt=(0,))
+def nnr_objective_of_vector(flat, t):
+    weights = layers_from_flat(flat, [1, 4, 4, 1])
+    weight_prior_variance = 10.0
+
+    def objective(weights, t):
+        return -nnr_logprob(weights, NNR_INPUTS, NNR_TARGETS) - log_gaussian(weights, weight_prior_variance)
+    return objective(weights, t)
+
+
+# HIPS/autograd examples/sinusoid.py: the Taylor series with a print and a tolerance break
+# (the example plots grad(fun) and grad(grad(fun)))
+@case("a25 sine by its Taylor series, print and break on a tolerance", args=(2.3,), wrt=(0,))
+def taylor_sine(x):
+    currterm = x
+    ans = currterm
+    for i in range(1000):
+        print(i, end=" ")
+        currterm = -currterm * x**2 / ((2 * i + 3) * (2 * i + 2))
+        ans = ans + currterm
+        if np.abs(currterm) < 0.2:
+            break  # (Very generous tolerance!)
+
+    return ans
+
+
+# HIPS/autograd examples/tanh.py: it plots egrad(tanh) to egrad(egrad(egrad(egrad(tanh))))
+# (all four: tests/test_outsider_programs.py)
+def tanh(x):
+    return (1.0 - np.exp(-2 * x)) / (1.0 + np.exp(-(2 * x)))
+
+
+def egrad(fun):
+    """autograd's elementwise_grad of a function applied elementwise: the gradient of the
+    sum of its values."""
+    return astgrad.grad(lambda x: np.sum(fun(x)))
+
+
+egrad_tanh = egrad(tanh)
+case("a26 egrad(tanh), tanh written with exp, summed", args=(np.linspace(-2.0, 2.0, 5),),
+     wrt=(0,))(lambda x: np.sum(egrad_tanh(x)))
+
+
+# HIPS/autograd examples/variational_autoencoder.py (its neural_net_predict: vae_ prefix)
+def diag_gaussian_log_density(x, mu, log_std):
+    return np.sum(norm.logpdf(x, mu, np.exp(log_std)), axis=-1)
+
+
+def unpack_gaussian_params(params):
+    # Params of a diagonal Gaussian.
+    D = np.shape(params)[-1] // 2
+    mean, log_std = params[:, :D], params[:, D:]
+    return mean, log_std
+
+
+def sample_diag_gaussian(mean, log_std, rs):
+    return rs.randn(*mean.shape) * np.exp(log_std) + mean
+
+
+def bernoulli_log_density(targets, unnormalized_logprobs):
+    # unnormalized_logprobs are in R
+    # Targets must be -1 or 1
+    label_probabilities = -np.logaddexp(0, -unnormalized_logprobs * targets)
+    return np.sum(label_probabilities, axis=-1)  # Sum across pixels.
+
+
+def vae_neural_net_predict(params, inputs):
+    """Params is a list of (weights, bias) tuples.
+    inputs is an (N x D) matrix.
+    Applies batch normalization to every layer but the last."""
+    for W, b in params[:-1]:
+        outputs = batch_normalize(np.dot(inputs, W) + b)  # linear transformation
+        inputs = relu(outputs)  # nonlinear transformation
+    outW, outb = params[-1]
+    outputs = np.dot(inputs, outW) + outb
+    return outputs
+
+
+def nn_predict_gaussian(params, inputs):
+    # Returns means and diagonal variances
+    return unpack_gaussian_params(vae_neural_net_predict(params, inputs))
+
+
+def p_images_given_latents(gen_params, images, latents):
+    preds = vae_neural_net_predict(gen_params, latents)
+    return bernoulli_log_density(images, preds)
+
+
+def vae_lower_bound(gen_params, rec_params, data, rs):
+    # We use a simple Monte Carlo estimate of the KL
+    # divergence from the prior.
+    q_means, q_log_stds = nn_predict_gaussian(rec_params, data)
+    latents = sample_diag_gaussian(q_means, q_log_stds, rs)
+    q_latents = diag_gaussian_log_density(latents, q_means, q_log_stds)
+    p_latents = diag_gaussian_log_density(latents, 0, 0)
+    likelihood = p_images_given_latents(gen_params, data, latents)
+    return np.mean(p_latents + likelihood - q_latents)
+
+
+VAE_IMAGES = np.array([[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0], [1.0, 1.0, -1.0], [-1.0, 1.0, 1.0]])
+
+
+@case("a27 VAE lower bound: rs.randn(*mean.shape), logaddexp, norm.logpdf with int arguments",
+      args=(np.linspace(-0.8, 0.9, 1 * 3 + 3 + 3 * 3 + 3) * np.tile([1.0, -0.6, 0.5], 6),
+            np.linspace(0.6, -0.7, 3 * 3 + 3 + 3 * 2 + 2) * np.tile([1.0, 0.7, -0.9, 0.4], 5)))
+def vae_objective_of_vectors(gen_flat, rec_flat):
+    gen_params = layers_from_flat(gen_flat, [1, 3, 3])
+    rec_params = layers_from_flat(rec_flat, [3, 3, 2])
+    return -vae_lower_bound(gen_params, rec_params, VAE_IMAGES, FixedNoise()) / 3
+
+
+# HIPS/autograd examples/fluidsim/fluidsim.py, its objective as written at 4 x 4 cells and
+# two time steps (project and advect: fluidsim_ prefix; a12 and a13 above take them apart)
+def fluidsim_project(vx, vy):
+    """Project the velocity field to be approximately mass-conserving,
+    using a few iterations of Gauss-Seidel."""
+    p = np.zeros(vx.shape)
+    h = 1.0 / vx.shape[0]
+    div = (
+        -0.5
+        * h
+        * (
+            np.roll(vx, -1, axis=0)
+            - np.roll(vx, 1, axis=0)
+            + np.roll(vy, -1, axis=1)
+            - np.roll(vy, 1, axis=1)
+        )
+    )
+
+    for k in range(10):
+        p = (
+            div
+            + np.roll(p, 1, axis=0)
+            + np.roll(p, -1, axis=0)
+            + np.roll(p, 1, axis=1)
+            + np.roll(p, -1, axis=1)
+        ) / 4.0
+
+    vx -= 0.5 * (np.roll(p, -1, axis=0) - np.roll(p, 1, axis=0)) / h
+    vy -= 0.5 * (np.roll(p, -1, axis=1) - np.roll(p, 1, axis=1)) / h
+    return vx, vy
+
+
+def fluidsim_advect(f, vx, vy):
+    """Move field f according to x and y velocities (u and v)
+    using an implicit Euler integrator."""
+    rows, cols = f.shape
+    cell_ys, cell_xs = np.meshgrid(np.arange(rows), np.arange(cols))
+    center_xs = (cell_xs - vx).ravel()
+    center_ys = (cell_ys - vy).ravel()
+
+    # Compute indices of source cells.
+    left_ix = np.floor(center_xs).astype(int)
+    top_ix = np.floor(center_ys).astype(int)
+    rw = center_xs - left_ix  # Relative weight of right-hand cells.
+    bw = center_ys - top_ix  # Relative weight of bottom cells.
+    left_ix = np.mod(left_ix, rows)  # Wrap around edges of simulation.
+    right_ix = np.mod(left_ix + 1, rows)
+    top_ix = np.mod(top_ix, cols)
+    bot_ix = np.mod(top_ix + 1, cols)
+
+    # A linearly-weighted sum of the 4 surrounding cells.
+    flat_f = (1 - rw) * ((1 - bw) * f[left_ix, top_ix] + bw * f[left_ix, bot_ix]) + rw * (
+        (1 - bw) * f[right_ix, top_ix] + bw * f[right_ix, bot_ix]
+    )
+    return np.reshape(flat_f, (rows, cols))
+
+
+def fluidsim_simulate(vx, vy, smoke, num_time_steps, ax=None, render=False):
+    print("Running simulation...")
+    for t in range(num_time_steps):
+        if ax:
+            fluidsim_plot_matrix(ax, smoke, t, render)
+        vx_updated = fluidsim_advect(vx, vx, vy)
+        vy_updated = fluidsim_advect(vy, vx, vy)
+        vx, vy = fluidsim_project(vx_updated, vy_updated)
+        smoke = fluidsim_advect(smoke, vx, vy)
+    if ax:
+        fluidsim_plot_matrix(ax, smoke, num_time_steps, render)
+    return smoke
+
+
+def fluidsim_plot_matrix(ax, mat, t, render=False):
+    if render:
+        ax.figure.savefig(f"step{t:03d}.png")
+
+
+FLUIDSIM_INIT_SMOKE = np.array([[0.0, 0.2, 0.9, 0.1], [0.3, 1.0, 0.6, 0.0], [0.1, 0.5, 0.8, 0.2], [0.0, 0.1, 0.3, 0.0]])
+FLUIDSIM_TARGET = FLUIDSIM_INIT_SMOKE[::-1].T
+
+
+@case("a28 fluid simulation: distance of the advected smoke from a target image",
+      args=(0.3 * np.sin(np.arange(2 * 4 * 4) * 0.7 + 0.2),), wrt=(0,))
+def fluidsim_objective(params):
+    simulation_timesteps = 2
+    target = FLUIDSIM_TARGET
+    init_smoke = FLUIDSIM_INIT_SMOKE
+    rows, cols = target.shape
+
+    def distance_from_target_image(smoke):
+        return np.mean((target - smoke) ** 2)
+
+    def convert_param_vector_to_matrices(params):
+        vx = np.reshape(params[: (rows * cols)], (rows, cols))
+        vy = np.reshape(params[(rows * cols) :], (rows, cols))
+        return vx, vy
+
+    init_vx, init_vy = convert_param_vector_to_matrices(params)
+    final_smoke = fluidsim_simulate(init_vx, init_vy, init_smoke, simulation_timesteps)
+    return distance_from_target_image(final_smoke)
+
+
+# HIPS/autograd examples/fluidsim/wing.py at 4 x 4 cells, one time step (its project and
+# advect: wing_ prefix; the plotting is what ax.imshow keeps of it)
+rows, cols = 4, 4
+
+
+def occlude(f, occlusion):
+    return f * (1 - occlusion)
+
+
+def wing_project(vx, vy, occlusion):
+    """Project the velocity field to be approximately mass-conserving,
+    using a few iterations of Gauss-Seidel."""
+    p = np.zeros(vx.shape)
+    div = -0.5 * (
+        np.roll(vx, -1, axis=1) - np.roll(vx, 1, axis=1) + np.roll(vy, -1, axis=0) - np.roll(vy, 1, axis=0)
+    )
+    div = make_continuous(div, occlusion)
+
+    for k in range(50):
+        p = (
+            div
+            + np.roll(p, 1, axis=1)
+            + np.roll(p, -1, axis=1)
+            + np.roll(p, 1, axis=0)
+            + np.roll(p, -1, axis=0)
+        ) / 4.0
+        p = make_continuous(p, occlusion)
+
+    vx = vx - 0.5 * (np.roll(p, -1, axis=1) - np.roll(p, 1, axis=1))
+    vy = vy - 0.5 * (np.roll(p, -1, axis=0) - np.roll(p, 1, axis=0))
+
+    vx = occlude(vx, occlusion)
+    vy = occlude(vy, occlusion)
+    return vx, vy
+
+
+def wing_advect(f, vx, vy):
+    """Move field f according to x and y velocities (u and v)
+    using an implicit Euler integrator."""
+    rows, cols = f.shape
+    cell_xs, cell_ys = np.meshgrid(np.arange(cols), np.arange(rows))
+    center_xs = (cell_xs - vx).ravel()
+    center_ys = (cell_ys - vy).ravel()
+
+    # Compute indices of source cells.
+    left_ix = np.floor(center_ys).astype(int)
+    top_ix = np.floor(center_xs).astype(int)
+    rw = center_ys - left_ix  # Relative weight of right-hand cells.
+    bw = center_xs - top_ix  # Relative weight of bottom cells.
+    left_ix = np.mod(left_ix, rows)  # Wrap around edges of simulation.
+    right_ix = np.mod(left_ix + 1, rows)
+    top_ix = np.mod(top_ix, cols)
+    bot_ix = np.mod(top_ix + 1, cols)
+
+    # A linearly-weighted sum of the 4 surrounding cells.
+    flat_f = (1 - rw) * ((1 - bw) * f[left_ix, top_ix] + bw * f[left_ix, bot_ix]) + rw * (
+        (1 - bw) * f[right_ix, top_ix] + bw * f[right_ix, bot_ix]
+    )
+    return np.reshape(flat_f, (rows, cols))
+
+
+def make_continuous(f, occlusion):
+    non_occluded = 1 - occlusion
+    num = (
+        np.roll(f, 1, axis=0) * np.roll(non_occluded, 1, axis=0)
+        + np.roll(f, -1, axis=0) * np.roll(non_occluded, -1, axis=0)
+        + np.roll(f, 1, axis=1) * np.roll(non_occluded, 1, axis=1)
+        + np.roll(f, -1, axis=1) * np.roll(non_occluded, -1, axis=1)
+    )
+    den = (
+        np.roll(non_occluded, 1, axis=0)
+        + np.roll(non_occluded, -1, axis=0)
+        + np.roll(non_occluded, 1, axis=1)
+        + np.roll(non_occluded, -1, axis=1)
+    )
+    return f * non_occluded + (1 - non_occluded) * num / (den + 0.001)
+
+
+def wing_simulate(vx, vy, num_time_steps, occlusion, ax=None, render=False):
+    occlusion = sigmoid(occlusion)
+
+    # Disallow occlusion outside a certain area.
+    mask = np.zeros((rows, cols))
+    mask[1:3, 1:3] = 1.0
+    occlusion = occlusion * mask
+
+    # Initialize smoke bands.
+    red_smoke = np.zeros((rows, cols))
+    red_smoke[rows // 4 : rows // 2] = 1
+    blue_smoke = np.zeros((rows, cols))
+    blue_smoke[rows // 2 : 3 * rows // 4] = 1
+
+    print("Running simulation...")
+    vx, vy = wing_project(vx, vy, occlusion)
+    for t in range(num_time_steps):
+        plot_matrix(ax, red_smoke, occlusion, blue_smoke, t, render)
+        vx_updated = wing_advect(vx, vx, vy)
+        vy_updated = wing_advect(vy, vx, vy)
+        vx, vy = wing_project(vx_updated, vy_updated, occlusion)
+        red_smoke = wing_advect(red_smoke, vx, vy)
+        red_smoke = occlude(red_smoke, occlusion)
+        blue_smoke = wing_advect(blue_smoke, vx, vy)
+        blue_smoke = occlude(blue_smoke, occlusion)
+    plot_matrix(ax, red_smoke, occlusion, blue_smoke, num_time_steps, render)
+    return vx, vy
+
+
+def plot_matrix(ax, r, g, b, t, render=False):
+    if ax:
+        ax.imshow(np.concatenate((r[..., np.newaxis], g[..., np.newaxis], b[..., np.newaxis]), axis=2))
+        if render:
+            ax.figure.savefig(f"step{t:03d}.png", bbox_inches="tight")
+
+
+init_vx = np.ones((rows, cols))
+init_vy = np.zeros((rows, cols))
+
+
+def drag(vx):
+    return np.mean(init_vx - vx)
+
+
+def lift(vy):
+    return np.mean(vy - init_vy)
+
+
+@case("a29 wing: lift over drag of a fluid simulation around a sigmoid occlusion",
+      args=(np.where(np.arange(rows * cols) % 3 == 0, 0.0, -1.0) + 0.1 * np.sin(np.arange(rows * cols)),), wrt=(0,))
+def wing_objective(params):
+    simulation_timesteps = 1
+    cur_occlusion = np.reshape(params, (rows, cols))
+    final_vx, final_vy = wing_simulate(init_vx, init_vy, simulation_timesteps, cur_occlusion)
+    return -lift(final_vy) / drag(final_vx)
+
+
+# HIPS/autograd examples/convnet.py without conv_layer (it calls autograd's own
+# scipy.signal.convolve, whose dot_axes SciPy does not have): the weights parser, layers
+# as classes keyed in a dict by the layer objects, and the loss
+class WeightsParser:
+    """A helper class to index into a parameter vector."""
+
+    def __init__(self):
+        self.idxs_and_shapes = {}
+        self.N = 0
+
+    def add_weights(self, name, shape):
+        start = self.N
+        self.N += np.prod(shape)
+        self.idxs_and_shapes[name] = (slice(start, self.N), shape)
+
+    def get(self, vect, name):
+        idxs, shape = self.idxs_and_shapes[name]
+        return np.reshape(vect[idxs], shape)
+
+
+def convnet_logsumexp(X, axis, keepdims=False):
+    max_X = np.max(X)
+    return max_X + np.log(np.sum(np.exp(X - max_X), axis=axis, keepdims=keepdims))
+
+
+def convnet_make_nn_funs(input_shape, layer_specs, L2_reg):
+    parser = WeightsParser()
+    cur_shape = input_shape
+    for layer in layer_specs:
+        N_weights, cur_shape = layer.build_weights_dict(cur_shape)
+        parser.add_weights(layer, (N_weights,))
+
+    def predictions(W_vect, inputs):
+        """Outputs normalized log-probabilities.
+        shape of inputs : [data, color, y, x]"""
+        cur_units = inputs
+        for layer in layer_specs:
+            cur_weights = parser.get(W_vect, layer)
+            cur_units = layer.forward_pass(cur_units, cur_weights)
+        return cur_units
+
+    def loss(W_vect, X, T):
+        log_prior = -L2_reg * np.dot(W_vect, W_vect)
+        log_lik = np.sum(predictions(W_vect, X) * T)
+        return -log_prior - log_lik
+
+    return parser.N, predictions, loss
+
+
+class maxpool_layer:
+    def __init__(self, pool_shape):
+        self.pool_shape = pool_shape
+
+    def build_weights_dict(self, input_shape):
+        # input_shape dimensions: [color, y, x]
+        output_shape = list(input_shape)
+        for i in [0, 1]:
+            assert input_shape[i + 1] % self.pool_shape[i] == 0, "maxpool shape should tile input exactly"
+            output_shape[i + 1] = input_shape[i + 1] / self.pool_shape[i]
+        return 0, output_shape
+
+    def forward_pass(self, inputs, param_vector):
+        new_shape = inputs.shape[:2]
+        for i in [0, 1]:
+            pool_width = self.pool_shape[i]
+            img_width = inputs.shape[i + 2]
+            new_shape += (img_width // pool_width, pool_width)
+        result = inputs.reshape(new_shape)
+        return np.max(np.max(result, axis=3), axis=4)
+
+
+class full_layer:
+    def __init__(self, size):
+        self.size = size
+
+    def build_weights_dict(self, input_shape):
+        # Input shape is anything (all flattened)
+        input_size = np.prod(input_shape, dtype=int)
+        self.parser = WeightsParser()
+        self.parser.add_weights("params", (input_size, self.size))
+        self.parser.add_weights("biases", (self.size,))
+        return self.parser.N, (self.size,)
+
+    def forward_pass(self, inputs, param_vector):
+        params = self.parser.get(param_vector, "params")
+        biases = self.parser.get(param_vector, "biases")
+        if inputs.ndim > 2:
+            inputs = inputs.reshape((inputs.shape[0], np.prod(inputs.shape[1:])))
+        return self.nonlinearity(np.dot(inputs[:, :], params) + biases)
+
+
+class tanh_layer(full_layer):
+    def nonlinearity(self, x):
+        return np.tanh(x)
+
+
+class softmax_layer(full_layer):
+    def nonlinearity(self, x):
+        return x - convnet_logsumexp(x, axis=1, keepdims=True)
+
+
+CONVNET_IMAGES = np.sin(np.arange(3 * 1 * 4 * 4) * 0.77).reshape(3, 1, 4, 4)
+CONVNET_LABELS = np.eye(3)[[0, 2, 1]]
+CONVNET_LAYERS = [maxpool_layer((2, 2)), tanh_layer(3), softmax_layer(3)]
+convnet_num_weights, convnet_predictions, convnet_loss = convnet_make_nn_funs((1, 4, 4), CONVNET_LAYERS, L2_reg=1.0)
+case("a30 LeNet-style net without convolutions: layer classes, a parser dict keyed by layers",
+     args=(0.3 * np.cos(np.arange(convnet_num_weights) * 1.1), CONVNET_IMAGES, CONVNET_LABELS),
+     wrt=(0,))(convnet_loss)
+
+# the same loss given make_nn_funs's closure variables, the layers and the weights parser,
+# as arguments (astgrad follows the methods of objects given as arguments)
+CONVNET_PARSER = WeightsParser()
+for layer in CONVNET_LAYERS:
+    CONVNET_PARSER.add_weights(layer, (layer.parser.N if hasattr(layer, "parser") else 0,))
+
+
+@case("a31 the LeNet-style loss given its layer objects and weights parser",
+      args=(0.3 * np.cos(np.arange(convnet_num_weights) * 1.1), CONVNET_IMAGES, CONVNET_LABELS,
+            CONVNET_LAYERS, CONVNET_PARSER), wrt=(0,))
+def convnet_loss_given_layers(W_vect, X, T, layer_specs, parser):
+    L2_reg = 1.0
+    cur_units = X
+    for layer in layer_specs:
+        cur_weights = parser.get(W_vect, layer)
+        cur_units = layer.forward_pass(cur_units, cur_weights)
+    log_prior = -L2_reg * np.dot(W_vect, W_vect)
+    log_lik = np.sum(cur_units * T)
+    return -log_prior - log_lik
 
 
 # -- textbook numerical recipes -----------------------------------------------------------

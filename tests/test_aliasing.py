@@ -34,7 +34,13 @@ def view_taken_in_a_branch(x):
     return np.sum(v * v)
 
 
-@pytest.mark.parametrize("f", [augment_while_view_is_used, view_taken_in_a_branch])
+def augment_while_reshape_is_used(x):
+    v = x.reshape((3, 1))                   # a view of x: the write shows through it
+    x += 1.0
+    return np.sum(v * v)
+
+
+@pytest.mark.parametrize("f", [augment_while_view_is_used, view_taken_in_a_branch, augment_while_reshape_is_used])
 def test_changes_visible_through_another_name_are_refused(f):
     with pytest.raises(astgrad.TransformError, match="may share its memory"):
         astgrad.grad(f)
@@ -68,8 +74,14 @@ def overwrite_elements(x):
     return np.sum(y * x)
 
 
+def shape_built_with_plus_equals(x):
+    new_shape = x.shape[:0]                 # autograd's convnet.py maxpool: a tuple, rebound by +=
+    new_shape += (3, 1)
+    return np.sum(np.max(x.reshape(new_shape) * x[:, None], axis=1) ** 2)
+
+
 @pytest.mark.parametrize("f", [comprehension_kept_in_a_name, augment_numbers, augment_an_argument,
-                               overwrite_elements])
+                               overwrite_elements, shape_built_with_plus_equals])
 def test_changes_nothing_else_sees_are_differentiated(f):
     expected = numerical_grad(lambda x: f(x.copy()), (X,))
     assert_close(astgrad.grad(f)(X.copy()), expected, 1e-5, 1e-6)

@@ -221,6 +221,50 @@ def test_a_generator_whose_items_the_order_of_evaluation_changes_is_refused_nami
         astgrad.grad(f, (0, 1))(X4.copy(), 0.7)
 
 
+def layers(weights, shapes):
+    for m, n in shapes:                     # autograd's bayesian_neural_net.py unpack_layers
+        yield weights[:m * n].reshape(m, n), weights[m * n:m * n + n]
+        weights = weights[(m + 1) * n:]
+
+
+def squash(z):
+    return np.exp(-(z ** 2))
+
+
+def halved(W):
+    W *= 0.5                                # writes into the item given: a view of the weights
+    return W
+
+
+def layers_through_a_helper(x, w):
+    inputs = np.array([[w], [1.0 - w]])
+    for W, b in layers(x, [(1, 2), (2, 1)]):
+        outputs = np.dot(inputs, W) + b
+        inputs = squash(outputs)            # given what the items made; writes only its own names
+    return np.sum(outputs)
+
+
+def layers_through_a_writing_helper(x, w):
+    inputs = np.array([[w], [1.0 - w]])
+    for W, b in layers(x, [(1, 2), (2, 1)]):
+        inputs = np.tanh(np.dot(inputs, halved(W)) + b)
+    return np.sum(inputs)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_generator_loop_handing_what_its_items_make_to_a_helper_that_writes_nothing(mode):
+    """A loop body giving a helper of the user's a value made from the items was refused
+    as if the helper might write into what the generator reads; one that writes only its
+    own local names is followed."""
+    check(mode, layers_through_a_helper, (np.linspace(-0.6, 0.8, 7), 0.3), (0, 1))
+
+
+def test_a_generator_loop_handing_an_item_to_a_helper_writing_into_it_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"taken one item at a time here: the loop body changes what "
+                       r"the generator reads \(halved given what the generator reads: an in-place W op= \.\.\. in halved"):
+        astgrad.grad(layers_through_a_writing_helper, (0, 1))(np.linspace(-0.6, 0.8, 7), 0.3)
+
+
 def test_a_generator_helper_rebound_after_grad_is_read_again():
     g = astgrad.grad(looped)
     before = g(X4, 0.7)
@@ -257,3 +301,34 @@ def sends_looped(x, w):
 def test_a_generator_receiving_sent_values_is_refused_with_advice(f):
     with pytest.raises(astgrad.TransformError, match=r"(yield|sent values).*build (a|the) list"):
         astgrad.grad(f, (0, 1))(X4, 0.7)
+
+
+class Doubling:
+    def __init__(self, s):
+        self.s = s
+
+    def bump(self):
+        self.s = self.s * 2.0               # changes the object the generator yielded
+        return self.s
+
+
+def each(objects):
+    for o in objects:
+        yield o
+
+
+def bumped(o):
+    return o.bump()
+
+
+def bumping_in_the_loop(x, w):
+    total = 0.0
+    for o in each([Doubling(w), Doubling(2.0 * w)]):
+        total = total + bumped(o) * x[0]
+    return total
+
+
+def test_a_generator_loop_handing_an_item_to_a_helper_calling_its_method_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"bumped given what the generator reads: a call of \.bump\(\) "
+                       r"on o, which may change it"):
+        astgrad.grad(bumping_in_the_loop, (0, 1))(np.linspace(-0.6, 0.8, 7), 0.3)

@@ -14,7 +14,7 @@ import pytest
 import astgrad
 from breadth_modes import FIRST, check, ci_modes
 from fd import numerical_jvp
-from outsider_programs import CASES
+from outsider_programs import CASES, egrad, tanh, taylor_sine
 
 # Programs Python runs well that astgrad refuses, when the code is generated
 # (strict: one that starts working moves out)
@@ -27,7 +27,8 @@ AT_CALL = {"r17 ": "an item read of an object whose __getitem__ is its own code"
 
 
 # long programs whose second derivatives take a second or more to generate: first order in CI
-LONG = ("a04 ", "a08 ", "a12 ", "l01 ", "l15 ", "n10 ", "n26 ", "p07 ", "p21 ", "q15 ", "r10 ", "r20 ")
+# (of autograd's examples, only sinusoid and tanh take second derivatives)
+LONG = ("a04 ", "a08 ", "a12 ", "a18 ", "a20 ", "a22 ", "a24 ", "a28 ", "a29 ", "a30 ", "l01 ", "l15 ", "n10 ", "n26 ", "p07 ", "p21 ", "q15 ", "r10 ", "r20 ")
 
 
 def _modes(k, name, f):
@@ -41,8 +42,8 @@ def _modes(k, name, f):
 
 
 # the programs that call SciPy (an optional extra): skipped where it is not installed
-SCIPY = ("a03 ", "a04 ", "a06 ", "a08 ", "a09 ", "a10 ", "a11 ", "a15 ", "a16 ", "l20 ", "q15 ", "q16 ", "q17 ",
-         "r01 ", "r02 ")
+SCIPY = ("a03 ", "a04 ", "a06 ", "a08 ", "a09 ", "a10 ", "a11 ", "a15 ", "a16 ", "a18 ", "a19 ", "a20 ", "a21 ",
+         "a23 ", "a24 ", "a27 ", "l20 ", "q15 ", "q16 ", "q17 ", "r01 ", "r02 ")
 HAS_SCIPY = importlib.util.find_spec("scipy") is not None
 
 
@@ -124,3 +125,30 @@ def test_attributes_of_an_object_with_its_own_getitem_still_have_derivatives():
     np.testing.assert_allclose(d, numerical_jvp(attributes_only_of_an_object_with_items, (X.copy(), 0.8), t),
                                rtol=1e-6)
     check("hessian", attributes_only_of_an_object_with_items, (X, 0.8), (0, 1))
+
+
+# -- autograd's examples at the orders they take: sinusoid.py, tanh.py ---------------------
+
+@pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
+def test_sinusoid_example_second_derivative_of_its_taylor_series(mode):
+    """dd_fun = grad(grad(fun)) of the Taylor series with its print and tolerance break."""
+    check(mode, taylor_sine, (2.3,), (0,))
+
+
+
+def test_tanh_example_to_the_fourth_elementwise_derivative_in_both_modes():
+    """egrad(egrad(egrad(egrad(tanh)))) as the example plots it, and the same by nested
+    forward-mode jvps, against tanh's derivatives in closed form."""
+    x = np.linspace(-2.0, 2.0, 5)
+    t = np.tanh(x)
+    s = 1.0 - t ** 2
+    closed_forms = [s, -2.0 * t * s, s * (6.0 * t ** 2 - 2.0), 8.0 * t * s * (2.0 - 3.0 * t ** 2)]
+
+    def forward_egrad(fun):
+        return lambda z: astgrad.jvp(fun, (z,), (np.ones_like(z),))[1]
+
+    for make in (egrad, forward_egrad):
+        derivative = tanh
+        for want in closed_forms:
+            derivative = make(derivative)
+            np.testing.assert_allclose(derivative(x), want, rtol=1e-10, atol=1e-12)

@@ -37,6 +37,9 @@ OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
 
 # the builtins a defaultdict may take as its factory that make a new value at each call
 _NEW_VALUE_FACTORIES = frozenset({"float", "int", "list", "dict", "set"})
+# array methods whose result may be a view of the receiver, never one of their arguments
+# (shapes, axes, a dtype); by name, as every method whose receiver's type is unknown
+_RECEIVER_VIEWS = frozenset({"reshape", "transpose", "swapaxes", "squeeze", "ravel", "view"})
 _NEW_OF_SAME_ITEMS = (runtime.list_to_tuple, runtime.shallow_copy)    # a new container of the items
 
 
@@ -298,6 +301,8 @@ class Sharing:
         if call_is_fresh(call) or method in ("pop", "get") or target in _NEW_CONTAINERS:
             return set()            # a new container holds its arguments: see _holds
         owner = [call.func.value] if method is not None else []
+        if method in _RECEIVER_VIEWS:
+            arguments = []          # x.reshape(shape): a view of x; the shape shares nothing
         if target is collections.defaultdict and _new_value_factory(call, self.locals):
             arguments = arguments[1:]       # defaultdict(float, ...): its defaults are new values
         if _is_runtime_helper(target) and target is not runtime.contract:

@@ -26,6 +26,7 @@ import inspect
 import weakref
 
 import gast
+import numpy
 
 from ..core import syntax as S
 from ..core.ops import is_user_function
@@ -39,6 +40,7 @@ _MUTATORS = {"append", "extend", "insert", "pop", "popitem", "remove", "clear", 
 _EFFECTS = {builtins.print, builtins.input, builtins.open, builtins.next, builtins.setattr, builtins.delattr,
             builtins.exec, builtins.eval}
 _WRITERS = {"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"}
+_READERS = {name for kind in (numpy.ndarray, dict, list, tuple, str, frozenset) for name in dir(kind)} - _MUTATORS
 _first_twins = weakref.WeakKeyDictionary()      # generator helper -> its first twin (None: none)
 
 
@@ -72,7 +74,8 @@ def generator_effect(fn, depth=0):
     params = {a.id if isinstance(a, gast.Name) else a.arg for a in tree.args.args + tree.args.kwonlyargs}
     shared = _tainted(tree.body, params)
     for node in _own_nodes(tree.body):
-        what = _write_of(node, shared, local_only=True) or _effect_call(fn, node, depth)
+        what = _write_of(node, shared, local_only=True) or _effect_call(fn, node, depth) \
+            or _method_of_argument(node, shared)
         if what:
             return f"{what} in {fn.__qualname__} ({located(source, node)})"
     return None
@@ -285,6 +288,16 @@ def _effect_call(fn, node, depth):
     return None
 
 
+def _method_of_argument(node, shared):
+    """A call of a method on a value the function was given, other than the methods of
+    arrays, dicts, lists, tuples and strings that only read (a method of the object's
+    class, which may change it), in words; else None."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and _base(node.func.value) in shared \
+            and node.func.attr not in _READERS:
+        return f"a call of .{node.func.attr}() on {_base(node.func.value)}, which may change it"
+    return None
+
+
 def _resolve_in(fn, node):
     """What the dotted name ``node`` means in ``fn`` (globals, closure, builtins), or None."""
     path = S.dotted_path(node)
@@ -298,11 +311,15 @@ def _resolve_in(fn, node):
 
 
 def _handed_on(node, shared, resolve):
-    """A call in the loop body handing a name of ``shared`` to a helper of the user's,
-    which may write into it, in words; else None."""
-    if isinstance(node, gast.Call) and is_user_function(resolve(node)) \
-            and any(_base(a) in shared for a in node.args + [k.value for k in node.keywords]):
-        return f"{resolve(node).__qualname__} given what the generator reads"
+    """A call in the loop body handing a name of ``shared`` to a helper of the user's
+    that may write into it (one that changes anything outside its own local names), in
+    words; else None."""
+    if not isinstance(node, gast.Call):
+        return None
+    fn = resolve(node)
+    if is_user_function(fn) and any(_base(a) in shared for a in node.args + [k.value for k in node.keywords]):
+        effect = generator_effect(fn)
+        return effect and f"{fn.__qualname__} given what the generator reads: {effect}"
     return None
 
 

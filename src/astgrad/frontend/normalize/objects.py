@@ -178,6 +178,7 @@ class ObjectLowering:
         """The layout of the object ``node`` reads, where the function was made for it."""
         if isinstance(node, gast.Name):
             found, name, kind = self.named_layouts().get(node.id), node.id, 0
+            found = found if found is not None else self.global_items_layout(node)
         elif isinstance(node, gast.Attribute):
             owner = self.layout(node.value)
             if owner is None or node.attr in self.assigned_attributes() \
