@@ -19,7 +19,6 @@ from outsider_programs import CASES
 # Programs Python runs well that astgrad refuses, when the code is generated
 # (strict: one that starts working moves out)
 REFUSED = {
-    "p17 ": "**kwargs unpacking in a call of a local helper",
     "q02 ": "numpy.piecewise with lambdas",
 }
 # refused when the derivative runs, with astgrad's TypeError
