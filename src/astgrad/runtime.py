@@ -2263,6 +2263,13 @@ def repeat(items, count):
     return items * count
 
 
+def holds_items(value):
+    """Whether ``value`` is a list or a tuple, where the code could not tell when it was
+    generated (``a = x * [w, 2.0]`` is one where ``x`` is an int, an array where it is an
+    array): ``a + b`` and ``a * n`` then concatenate and repeat."""
+    return _is_items(value)
+
+
 def multiplies_elementwise(count):
     """Whether ``items * count`` on a list multiplies elementwise (``count`` an array, as
     NumPy reads ``[1.0, 2.0] * numpy.array(2)``) rather than repeating the list."""
