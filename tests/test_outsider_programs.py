@@ -18,11 +18,9 @@ from outsider_programs import CASES
 
 # Programs Python runs well that astgrad refuses, when the code is generated
 # (strict: one that starts working moves out)
-REFUSED = {
-    "q02 ": "numpy.piecewise with lambdas",
-}
+REFUSED = {}
 # programs astgrad used to refuse, checked in reverse, forward and second order
-FREED = ("p17 ",)
+FREED = ("p17 ", "q02 ")
 # refused when the derivative runs, with astgrad's TypeError
 AT_CALL = {"r17 ": "an item read of an object whose __getitem__ is its own code"}
 
