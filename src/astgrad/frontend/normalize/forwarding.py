@@ -20,6 +20,7 @@ import functools
 import gast
 
 from ...core import syntax as S
+from .branch_defaults import spread_branch_defaults
 from .call_forms import _flat_partial
 from .closures import Local, is_function_object
 from .scopes import binding_counts
@@ -112,6 +113,7 @@ def choose_branch_functions(normalizer, tree):
     it rewrote one."""
     if not any(count > 1 for count in normalizer.bound_count.values()):
         return False
+    spread_branch_defaults(normalizer, tree, lambda stmt: _defined(stmt, normalizer))    # branch_defaults.py
     counts, made = binding_counts([tree]), []
     values = _used_as_values(tree)
 
@@ -218,5 +220,10 @@ def branch_defines_function(normalizer, nodes):
     a global function): what ``choose_branch_functions`` looks for. Most code binds none
     (generated code, a derivative differentiated again, never), and this look costs less
     than that pass's walks."""
-    return any(type(node) is gast.If and any(_defined(stmt, normalizer) is not None for stmt in node.body)
-               for node in nodes)
+    return any(type(node) is gast.If and any(_defined(stmt, normalizer) is not None or _tuple_binding(stmt)
+                                             for stmt in node.body) for node in nodes)
+
+
+def _tuple_binding(stmt):
+    """``a, b = e1, e2``: a tuple assignment that may bind a function (branch_defaults.py)."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Tuple) and isinstance(stmt.value, gast.Tuple)
