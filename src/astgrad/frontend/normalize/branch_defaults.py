@@ -62,7 +62,7 @@ def _move_default_into(block, index, defined, closed_over):
     between the two could read it), nor where a branch binds it other than once, at
     its top level."""
     stmt = block[index]
-    branches, last = _chain(stmt)
+    branches, last = if_chain(stmt)
     for name in sorted({defined(s) for branch in branches for s in branch} - {None}):
         before = next((k for k in range(index - 1, -1, -1) if block[k] is not None
                        and name in _bound(block[k])), None)
@@ -71,7 +71,7 @@ def _move_default_into(block, index, defined, closed_over):
         if before is None or defined(block[before]) != name \
                 or any(block[k] is not None and name in S.names_in(block[k]) for k in range(before + 1, index)) \
                 or any(name in S.names_in(test) for test in _tests(stmt)) \
-                or any(_reads(branch, name) for branch in branches):
+                or any(reads_name(branch, name) for branch in branches):
             continue
         default = block[before]
         for branch in branches:
@@ -82,7 +82,7 @@ def _move_default_into(block, index, defined, closed_over):
         block[before] = None
 
 
-def _chain(stmt):
+def if_chain(stmt):
     """The blocks of the ``if``/``elif`` chain ``stmt`` (with its ``else`` if it has one),
     and its last ``if``."""
     branches = [stmt.body]
@@ -107,7 +107,8 @@ def _bound(stmt):
     return names
 
 
-def _reads(branch, name):
+def reads_name(branch, name):
+    """Whether a statement of ``branch`` reads ``name``."""
     return any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store)
                for stmt in branch for n in S.walk_nodes(stmt))
 

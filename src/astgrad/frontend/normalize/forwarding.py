@@ -20,7 +20,7 @@ import functools
 import gast
 
 from ...core import syntax as S
-from .branch_defaults import spread_branch_defaults
+from .branch_defaults import if_chain, reads_name, spread_branch_defaults
 from .call_forms import _flat_partial
 from .closures import Local, is_function_object
 from .scopes import binding_counts
@@ -144,7 +144,7 @@ def _chosen(normalizer, stmt, counts, made, values):
         if name in values and all(_binds_global(s, name) for branch in branches for s in branch):
             continue
         if counts[name] != len(branches) or any(
-                [_defined(s, normalizer) for s in branch].count(name) != 1 or _reads(branch, name)
+                [_defined(s, normalizer) for s in branch].count(name) != 1 or reads_name(branch, name)
                 for branch in branches):
             continue
         flag = normalizer.namer.fresh(name + "_choice")
@@ -166,11 +166,8 @@ def _chosen(normalizer, stmt, counts, made, values):
 
 def _branches(stmt):
     """The blocks of an ``if``/``elif``/``else`` chain ending in an ``else``; None without one."""
-    branches = [stmt.body]
-    while len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], gast.If):
-        stmt = stmt.orelse[0]
-        branches.append(stmt.body)
-    return branches + [stmt.orelse] if stmt.orelse else None
+    branches, last = if_chain(stmt)
+    return branches if last.orelse else None
 
 
 def _defined(stmt, normalizer):
@@ -201,11 +198,6 @@ def _binds_global(stmt, name):
         return stmt.name != name
     return not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Lambda)
                 and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets))
-
-
-def _reads(branch, name):
-    return any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store)
-               for stmt in branch for n in S.walk_nodes(stmt))
 
 
 def _rename(stmt, name):
