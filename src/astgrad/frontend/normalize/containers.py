@@ -172,7 +172,7 @@ class ContainerLowering:
         a, b = self.atom(node.left), self.atom(node.right)
         if isinstance(node.op, gast.Add):
             return self.runtime_call(runtime.concat, [a, b])
-        if left != right and self.is_parameter(node.right if left else node.left):
+        if left != right and not self.is_int(node.right if left else node.left):
             return self.repeat_or_multiply(a, b, left)
         return self.runtime_call(runtime.repeat, [a, b] if left else [b, a])
 
@@ -199,7 +199,7 @@ class ContainerLowering:
         return S.name(result)
 
     def repeat_or_multiply(self, a, b, left):
-        """``xs * n`` with ``n`` a parameter: a list repeated where ``n`` is an int, and,
+        """``xs * n`` with ``n`` not certainly an int: a list repeated where it is one, and,
         as in NumPy, the elementwise product where it is an array (known only when the
         code runs): ``if multiplies_elementwise(n): y = numpy.multiply(numpy.asarray(xs), n)
         else: y = repeat(xs, n)`` (the array, so the derivative's products are NumPy's too)."""
@@ -230,8 +230,8 @@ class ContainerLowering:
         """Whether ``node`` is a list or a tuple unless an operand of ``xs * n`` in it is
         an array (``[a] * n`` with ``n`` an argument): its items may be one object."""
         if getattr(self, "possible_sequence_names", None) is None:
-            self.possible_sequence_names = self._sequence_names(frozenset())
-        return _makes_sequence(node, self.possible_sequence_names, self.resolve_call, frozenset())
+            self.possible_sequence_names = self._sequence_names(_NEVER)
+        return _makes_sequence(node, self.possible_sequence_names, self.resolve_call, _NEVER)
 
     def _sequence_names(self, array_operands):
         known = getattr(self.source.fn, "__astgrad_sequences__", ())    # frontend/function_args.py
@@ -239,15 +239,17 @@ class ContainerLowering:
                                getattr(self, "argument_copies", None), array_operands)
 
     def array_operands(self):
-        """The names that may hold an array where ``xs * n`` reads them: NumPy multiplies a
-        list by an array elementwise (the parameters not known to be lists, and the
-        names only ever bound to NumPy results)."""
-        if getattr(self, "maybe_array_names", None) is None:
-            args = self.source.tree.args
-            known = getattr(self.source.fn, "__astgrad_sequences__", ())
-            parameters = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs} - set(known)
-            self.maybe_array_names = frozenset(parameters | set(self.array_names_of_tree()))
-        return self.maybe_array_names
+        """What may be an array where ``xs * n`` reads it (NumPy multiplies a list by an
+        array elementwise): anything but an int the code shows (``3``, ``len(xs)``, a
+        name bound only to such values)."""
+        return lambda node: not self.is_int(node)
+
+    def is_int(self, node):
+        """Whether ``node`` is certainly an int: an int literal, ``len(...)``, ``int(...)``,
+        arithmetic of those, or a name bound only to such values."""
+        if getattr(self, "int_names", None) is None:
+            self.int_names = _int_names(self.source.tree, self.resolve_call)
+        return _makes_int(node, self.int_names, self.resolve_call)
 
     def is_array(self, node):
         """Whether ``node`` certainly evaluates to a NumPy array or float (not an int that
@@ -328,7 +330,15 @@ def _makes_array(node, resolve_call):
     obj = resolve_call(node)
     if obj is None or not (module_of(obj) or "").startswith("numpy"):
         return False
+    if any(obj is made for made in _ARRAY_CONSTRUCTORS):
+        return True
     return registry.primitive(obj) is not None and not registry.is_non_differentiable(obj)
+
+
+# NumPy constructors without a derivative whose result is always an array (never a
+# NumPy int, which would repeat a list)
+_ARRAY_CONSTRUCTORS = (numpy.ones, numpy.zeros, numpy.empty, numpy.eye, numpy.identity, numpy.ones_like,
+                       numpy.zeros_like, numpy.empty_like)
 
 
 def _array_names(tree, resolve_call):
@@ -350,10 +360,60 @@ def _array_names(tree, resolve_call):
     return {name for name, made in values.items() if all(made) and name not in parameters}
 
 
-def _makes_sequence(node, names, resolve_call, array_operands=frozenset()):
+def _never(node):
+    return False
+
+
+_NEVER = _never
+
+
+def _makes_int(node, names, resolve_call):
+    """Whether ``node`` certainly evaluates to an int (see ``is_int``)."""
+    if isinstance(node, gast.Constant):
+        return type(node.value) is int
+    if isinstance(node, gast.Name):
+        return node.id in names
+    if isinstance(node, gast.Call):
+        return any(resolve_call(node) is f for f in (builtins.len, builtins.int))
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)):
+        return _makes_int(node.left, names, resolve_call) and _makes_int(node.right, names, resolve_call)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        return _makes_int(node.operand, names, resolve_call)
+    return False
+
+
+def _int_names(tree, resolve_call):
+    """The function's local names bound only by assignments of ints (``_makes_int``,
+    reading names bound before as such), none a parameter."""
+    values = {}
+    for node in S.operand_nodes(tree):
+        kind = type(node)
+        if kind is gast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+            values.setdefault(node.targets[0].id, []).append(node.value)
+        elif kind in _BINDERS:
+            targets = node.targets if kind is gast.Assign else [getattr(node, "target", None)]
+            for target in targets:
+                for name in S.stored_names(target) if target is not None else ():
+                    values.setdefault(name, []).append(None)
+            for name in _other_bindings(node):
+                values.setdefault(name, []).append(None)
+    args = tree.args
+    parameters = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    names = {name for name in values if name not in parameters}
+    changed = True
+    while changed:          # a name reading a name that went is not certain either
+        changed = False
+        for name in list(names):
+            if not all(v is not None and _makes_int(v, names, resolve_call) for v in values[name]):
+                names.discard(name)
+                changed = True
+    return names
+
+
+def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
     """Whether ``node`` certainly evaluates to a list or a tuple: not ``xs * a`` where
-    ``a`` may be an array (a name in ``array_operands``, a NumPy call), which NumPy
-    multiplies elementwise."""
+    ``a`` may be an array (``array_operands(a)``, a NumPy call), which NumPy multiplies
+    elementwise."""
     if isinstance(node, (gast.List, gast.Tuple, gast.ListComp)):
         return True
     if isinstance(node, gast.Name):
@@ -363,7 +423,7 @@ def _makes_sequence(node, names, resolve_call, array_operands=frozenset()):
         right = _makes_sequence(node.right, names, resolve_call, array_operands)
         if isinstance(node.op, gast.Mult) and left != right:
             other = node.right if left else node.left
-            if isinstance(other, gast.Name) and other.id in array_operands or _makes_array(other, resolve_call):
+            if array_operands(other) or _makes_array(other, resolve_call):
                 return False
         return left or right
     if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
@@ -373,7 +433,7 @@ def _makes_sequence(node, names, resolve_call, array_operands=frozenset()):
     return False
 
 
-def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=frozenset()):
+def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=_NEVER):
     """The function's names every binding of which is certainly a list or a tuple (the
     parameters are not, except those ``known`` to be: their values come from the caller;
     ``copies`` maps the copy of a written argument to the argument; ``array_operands``
