@@ -247,6 +247,10 @@ def ci_modes(k):
     return (FIRST[(k // 2) % len(FIRST)],) if k % 2 == 0 else (SECOND[(k // 2) % len(SECOND)],)
 
 
+# the modes a program that astgrad used to refuse is checked in: reverse, forward, second order
+FREED_MODES = ("grad", "jvp", "hessian")
+
+
 def found_bug_params(cases, found_bugs):
     """pytest params (mode, f, args, wrt) for ``cases``: in CI, each program whose name
     starts with a key of ``found_bugs`` in the modes it names, and one mode per program

@@ -1508,3 +1508,10 @@ def a10(x, w):
     p.scale = p.scale * w
     return p.vals[0] * p.scale
 
+
+
+@case("l05 a list of floats times arrays NumPy's constructors made")
+def l05(x, w):
+    y = [w, 2.0 * w, 0.5]
+    a = np.ones(3) * y
+    return np.sum(a * x * np.zeros_like(x + 1.0) + y * np.cos(x) + np.eye(3)[0] * a)

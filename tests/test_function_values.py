@@ -864,6 +864,22 @@ def global_function_in_each_branch(x, w):
     return np.sum(act(x * w))
 
 
+def default_rebound_in_a_branch(x, w):
+    act = lambda z: z * w       # noqa: E731 - the default, rebound by some branches
+    if w > 0.5:
+        act = np.tanh
+    elif w < -5.0:
+        act = np.cos
+    return np.sum(act(x))
+
+
+def bound_with_a_scale_in_each_branch(x, w):
+    act, scale = np.tanh, 2.0
+    if w > 0:
+        act, scale = np.sin, w
+    return np.sum(act(x * scale))
+
+
 def _total(*args):
     s = 0.0
     for a in args:
@@ -882,7 +898,7 @@ IN_CONTAINERS = [pairs_of_names_and_functions, enumerated_pairs, pairs_of_weight
                  zipped_with_a_display_and_a_range, indexed_over_its_length, list_handed_to_a_helper,
                  dict_comprehension_of_lambdas, chosen_by_name_and_handed_on, key_read_from_a_config,
                  defined_in_each_branch, defined_in_each_step_of_a_loop, global_function_in_each_branch,
-                 spread_after_appends]
+                 default_rebound_in_a_branch, bound_with_a_scale_in_each_branch, spread_after_appends]
 
 
 @pytest.mark.parametrize("mode", ("grad", "jvp", "hessian"))
@@ -894,6 +910,9 @@ def test_functions_in_containers_and_branches(f, mode):
 def test_function_defined_in_the_other_branch():
     check("grad", defined_in_each_branch, (X3.copy(), -0.8), (0, 1))
     check("grad", defined_in_each_branch, (X3.copy(), -6.0), (0, 1))
+    for w in (-0.8, -6.0):
+        check("grad", default_rebound_in_a_branch, (X3.copy(), w), (0, 1))
+    check("jvp", bound_with_a_scale_in_each_branch, (X3.copy(), -0.8), (0, 1))
 
 
 def branch_chosen_then_test_changed(x, w):

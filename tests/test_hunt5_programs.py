@@ -31,7 +31,8 @@ REFUSED = {
     "m14 ": "a layer holding a lambda that reads a variable of the function",
     "m17 ": "a layer's function chosen by a branch on the data",
     "t05 ": "a deque holding differentiated values, which astgrad refuses naming the deque (use a list)",
-    "t06 ": "collections.OrderedDict(...) holding differentiated values: no derivative rule (dict(...) is followed)",
+    "t06 ": "collections.OrderedDict(...) holding differentiated values: refused saying to write dict(...) "
+            "(test_an_ordered_dict_is_refused_saying_to_use_dict)",
     "s08 ": "a dict pushed on a stack and popped unread around a helper writing into it",
 }
 # complex values astgrad refuses by design (var, vdot and norm of a spectrum)
@@ -248,3 +249,12 @@ def test_a_list_method_on_an_item_names_the_write(f):
     with pytest.raises(astgrad.TransformError, match="may share") as info:
         astgrad.grad(f, wrt=(0, 1))(X3, 0.8)
     assert "not defined" not in str(info.value)
+
+
+def test_an_ordered_dict_is_refused_saying_to_use_dict():
+    """collections.OrderedDict(...) holding differentiated values is refused at its line,
+    saying what astgrad follows in its place (a dict keeps the order of its items too)."""
+    t06 = next(f for name, f, _, _ in CASES if name.startswith("t06 "))
+    for transform in (lambda: astgrad.grad(t06)(X3, 0.8), lambda: astgrad.jvp(t06, (X3, 0.8), (X3, 1.0))):
+        with pytest.raises(astgrad.TransformError, match=r"collections.OrderedDict; astgrad follows dict\(...\)"):
+            transform()

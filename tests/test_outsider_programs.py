@@ -12,16 +12,15 @@ import numpy as np
 import pytest
 
 import astgrad
-from breadth_modes import FIRST, check, ci_modes
+from breadth_modes import FIRST, FREED_MODES, check, ci_modes
 from fd import numerical_jvp
 from outsider_programs import CASES, egrad, tanh, taylor_sine
 
 # Programs Python runs well that astgrad refuses, when the code is generated
 # (strict: one that starts working moves out)
-REFUSED = {
-    "p17 ": "**kwargs unpacking in a call of a local helper",
-    "q02 ": "numpy.piecewise with lambdas",
-}
+REFUSED = {}
+# programs astgrad used to refuse, checked in reverse, forward and second order
+FREED = ("p17 ", "q02 ")
 # refused when the derivative runs, with astgrad's TypeError
 AT_CALL = {"r17 ": "an item read of an object whose __getitem__ is its own code"}
 
@@ -35,7 +34,8 @@ def _modes(k, name, f):
     """``ci_modes(k)`` (a first-order mode for the ``LONG`` programs), but grad_inside_def
     (which passes the last argument as ``w=``) only where the program's last parameter
     is named ``w``."""
-    modes = (FIRST[(k // 2) % len(FIRST)],) if name.startswith(LONG) else ci_modes(k)
+    modes = FREED_MODES if name.startswith(FREED) else \
+        (FIRST[(k // 2) % len(FIRST)],) if name.startswith(LONG) else ci_modes(k)
     if list(inspect.signature(f).parameters)[-1] != "w":
         modes = tuple("grad_inside_lambda" if m == "grad_inside_def" else m for m in modes)
     return modes
@@ -71,7 +71,7 @@ def test_program_in_mode(mode, f, args, wrt):
 
 
 def test_every_refusal_names_one_program():
-    for prefix in list(REFUSED) + list(AT_CALL) + list(LONG) + list(SCIPY):
+    for prefix in list(REFUSED) + list(AT_CALL) + list(LONG) + list(SCIPY) + list(FREED):
         assert sum(1 for name, *_ in CASES if name.startswith(prefix)) == 1, prefix
 
 

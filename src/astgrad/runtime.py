@@ -846,7 +846,10 @@ def _has_advanced(index):
 def written_part(g, index):
     """``g[index]``, except that where ``index`` repeats an element only its last
     occurrence keeps its value and the others are zero: ``y[index] = v`` keeps the last
-    write of each element (as NumPy does), so only that part of ``v`` reaches ``y``."""
+    write of each element (as NumPy does), so only that part of ``v`` reaches ``y``.
+    A number ``g`` is the derivative of a 0-d array, read as one."""
+    if isinstance(g, (float, int, complex)):
+        g = numpy.asarray(g)
     part = g[index]
     if not _has_advanced(index):
         return part                         # basic indexing and masks never repeat
@@ -2271,6 +2274,30 @@ def repeat(items, count):
         raise TypeError(f"astgrad: '*' of a {type(items).__name__} and a {type(count).__name__} "
                         f"where a list or tuple repeated an int number of times was expected{hint}")
     return items * count
+
+
+def piecewise_masks(x, conditions, count):
+    """The boolean masks ``numpy.piecewise(x, conditions, funclist)`` applies the ``count``
+    items of ``funclist`` under, as NumPy reads them: a list of conditions that are not
+    arrays is one condition for an array ``x``, one more function than conditions gets
+    where none holds, and any other count raises NumPy's ``ValueError``."""
+    x = numpy.asanyarray(x)
+    if numpy.isscalar(conditions) or (not isinstance(conditions[0], (list, numpy.ndarray)) and x.ndim != 0):
+        conditions = [conditions]
+    masks = numpy.asarray(conditions, dtype=bool)
+    if len(masks) == count - 1:
+        masks = numpy.concatenate([masks, ~numpy.any(masks, axis=0, keepdims=True)], axis=0)
+    elif len(masks) != count:
+        raise ValueError(f"with {len(masks)} condition(s), either {len(masks)} or {len(masks) + 1} "
+                         "functions are expected")
+    return list(masks)
+
+
+def holds_items(value):
+    """Whether ``value`` is a list or a tuple, where the code could not tell when it was
+    generated (``a = x * [w, 2.0]`` is one where ``x`` is an int, an array where it is an
+    array): ``a + b`` and ``a * n`` then concatenate and repeat."""
+    return _is_items(value)
 
 
 def multiplies_elementwise(count):

@@ -31,7 +31,7 @@ import numpy
 from ..core import syntax as S
 from ..core.ops import is_user_function
 from .collectors import _own_nodes
-from .generators import generator_tree, list_twin, returns_value
+from .generators import bounded_twin, generator_tree, list_twin, returns_value
 from .varargs import compile_variant
 
 _MUTATORS = {"append", "extend", "insert", "pop", "popitem", "remove", "clear", "update", "setdefault",
@@ -156,8 +156,11 @@ def advanced_generators(tree, nodes, resolve, bind, source, only_advanced):
     """``g = gen(x)`` bound once and read only by ``next(g)`` (``only_advanced(name)``)
     made ``g = iter(twin(x))``, which normalize/explicit_iterators.py follows as the list
     of the items read from a position moving on, where nothing in the function changes
-    what the generator reads and it has no ``while`` loop (building all its items must
-    end, as Python's generator taken item by item may not need to); whether any was."""
+    what the generator reads. A generator with a ``while`` loop (whose items may never
+    end, as Python's generator taken item by item need not) is made the twin building
+    only as many items as the function takes, where it calls ``next(g)`` a number of
+    times the code shows (each in a statement of its own body's top level, evaluated
+    once); whether any was."""
     changed = False
     for node in nodes:
         if not (isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)
@@ -165,8 +168,10 @@ def advanced_generators(tree, nodes, resolve, bind, source, only_advanced):
             continue
         fn, call = resolve(node.value), node.value
         twin, tree_of_fn = list_twin(fn), generator_tree(fn)
+        if twin is not None and any(isinstance(n, gast.While) for n in _own_nodes(tree_of_fn.body)):
+            count = _next_count(tree, node.targets[0].id, resolve)
+            twin = None if count is None else bounded_twin(fn, count)
         if twin is None or generator_effect(fn) or returns_value(tree_of_fn) and _binds_caught_exception(tree) \
-                or any(isinstance(n, gast.While) for n in _own_nodes(tree_of_fn.body)) \
                 or changes_what_it_reads(tree.body, call.args + [k.value for k in call.keywords], (), tree, resolve,
                                          source, made_by=call):
             continue
@@ -180,6 +185,33 @@ def _binds_caught_exception(tree):
     """Whether ``tree`` names an exception it catches (``except E as e``), which may read
     the value of a generator's StopIteration."""
     return any(isinstance(n, gast.ExceptHandler) and n.name is not None for n in gast.walk(tree))
+
+
+def _next_count(tree, name, resolve):
+    """How many times the function calls ``next(name)``, where each call is in a simple
+    statement of its body's top level (not under a conditional expression, ``and``/``or``,
+    a comprehension or a lambda) before any top-level ``return`` or ``raise``; else None."""
+    count = 0
+    for stmt in tree.body:
+        calls = [n for n in S.walk_nodes(stmt) if _is_next_of(n, name, resolve)]
+        if calls:
+            if not isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return)):
+                return None
+            guarded = {id(c) for n in S.walk_nodes(stmt)
+                       if isinstance(n, (gast.IfExp, gast.BoolOp, gast.Lambda, gast.ListComp, gast.SetComp,
+                                         gast.DictComp, gast.GeneratorExp))
+                       for c in S.walk_nodes(n) if _is_next_of(c, name, resolve)}
+            if guarded:
+                return None
+            count += len(calls)
+        if isinstance(stmt, (gast.Return, gast.Raise)):
+            break
+    return count or None
+
+
+def _is_next_of(node, name, resolve):
+    return isinstance(node, gast.Call) and node.args and isinstance(node.args[0], gast.Name) \
+        and node.args[0].id == name and resolve(node) is builtins.next
 
 
 def first_twin(fn):

@@ -21,6 +21,7 @@ and at its end (the analysis cannot tell that no append follows an early return)
 """
 
 import builtins
+import functools
 import inspect
 import weakref
 
@@ -33,6 +34,7 @@ from .varargs import compile_variant, has_varargs
 
 CONSUMERS = (builtins.sum, builtins.list, builtins.tuple, builtins.sorted, builtins.min, builtins.max)
 _twins = weakref.WeakKeyDictionary()        # generator helper -> its twin (None: it has none)
+_bounded_twins = weakref.WeakKeyDictionary()    # generator helper -> {count: its bounded twin or None}
 
 
 def consumed_generator(node, resolve, bind):
@@ -75,6 +77,23 @@ def list_twin(fn):
     return _twins[fn]
 
 
+def bounded_twin(fn, count):
+    """The twin of generator helper ``fn`` returning the list of its first ``count`` items
+    (fewer where it ends first): it returns right after the ``count``-th ``yield``, where
+    Python's generator, asked for ``count`` items by ``next``, stops running too (so a
+    ``while True`` generator ends). None where ``fn`` has no list twin or has a
+    ``yield from``."""
+    twins = _bounded_twins.setdefault(fn, {})
+    if count not in twins:
+        tree = generator_tree(fn)
+        plain = tree is not None and list_twin(fn) is not None \
+            and fn.__globals__.get("len", builtins.len) is builtins.len \
+            and not any(isinstance(n, gast.YieldFrom) for n in _own_nodes(tree.body))
+        rewrite = functools.partial(_bounded_tree, count=count)
+        twins[count] = compile_variant(fn, rewrite(tree), rewrite) if plain else None
+    return twins[count]
+
+
 def generator_tree(fn):
     """A copy of the syntax tree of ``fn``, a generator helper of the user's without
     ``*args``; None for anything else or a helper astgrad cannot read (refused where it is
@@ -103,22 +122,54 @@ def _has_twin(tree):
     return all(id(n) in statements for n in nodes if isinstance(n, (gast.Yield, gast.YieldFrom)))
 
 
-def _listing_tree(tree):
+def _listing_tree(tree, count=None):
     """``yield v`` as ``items.append(v)``, ``yield from e`` as ``items.extend(e)``, every
-    return returning ``items`` (a generator's return value goes to no consumer here)."""
+    return returning ``items`` (a generator's return value goes to no consumer here);
+    with a ``count``, each append followed by ``if len(items) >= count: return items``."""
     items = _fresh(tree, "items")
+    appends = []
     for node in _own_nodes(tree.body):
         if isinstance(node, gast.Expr) and isinstance(node.value, (gast.Yield, gast.YieldFrom)):
             method = "append" if isinstance(node.value, gast.Yield) else "extend"
             value = node.value.value if node.value.value is not None else S.const(None)
             node.value = gast.copy_location(S.call(gast.Attribute(value=S.name(items), attr=method,
                                                                   ctx=gast.Load()), [value]), node.value)
+            appends.append(node)
+    if count is not None:
+        _return_after(tree, appends, S.parse_stmts(f"if len({items}) >= {count}:\n    return {items}")[0])
     tree = returning_new_list(tree, items)
     returns = [n for n in _own_nodes(tree.body) if isinstance(n, gast.Return)]
     if len(returns) > 1:                        # an early return gives a copy: the analysis
         for node in returns:                    # cannot tell no append follows it
             node.value = gast.copy_location(S.call(S.name("list"), [S.name(items)]), node)
     return tree
+
+
+def _bounded_tree(tree, count):
+    return _listing_tree(tree, count)
+
+
+def _return_after(tree, appends, check):
+    """Each statement of ``appends`` followed by a copy of ``check``, at its line."""
+    marked = {id(a) for a in appends}
+
+    def spliced(block):
+        out = []
+        for stmt in block:
+            out.append(stmt)
+            if id(stmt) in marked:
+                copy = S.copy(check)
+                for sub in S.walk_nodes(copy):
+                    if isinstance(sub, (gast.stmt, gast.expr)):
+                        sub.lineno, sub.end_lineno = stmt.lineno, stmt.lineno
+                        sub.col_offset, sub.end_col_offset = 0, 0
+                out.append(copy)
+        return out
+    for node in list(_own_nodes(tree.body)):
+        for _, value in gast.iter_fields(node):
+            if isinstance(value, list) and value and isinstance(value[0], gast.stmt):
+                value[:] = spliced(value)
+    tree.body = spliced(tree.body)
 
 
 def _fresh(tree, base):

@@ -260,10 +260,12 @@ def _held_next_error(source, stmt, op):
         return None
     return source.error(
         "astgrad cannot differentiate next() of a generator or iterator held in a name here "
-        "(g = gen(x); a = next(g)): it follows one only where the generator has no while loop "
-        "nor a return value an except clause could read (e.value of StopIteration), nothing in "
-        "the function writes into what it was given, and the name is used for nothing but "
-        "next(g). Build the list of the items instead: a helper that appends what it would "
+        "(g = gen(x); a = next(g)): it follows one only where the generator has no return value an "
+        "except clause could read (e.value of StopIteration), nothing in the function writes into "
+        "what it was given, the name is used for nothing but next(g), and, for a generator with a "
+        "while loop (whose items may never end), next(g) is called a number of times the code shows "
+        "(each call in a statement at the top level of the function, not in a loop or a branch). "
+        "Build the list of the items instead: a helper that appends what it would "
         "yield (ys.append(v)) for as many items as you take, in a for loop, and returns ys; then "
         "read ys[0], ys[1]", stmt, construct="next() of a held generator")
 

@@ -32,6 +32,7 @@ once and spliced into generated code by ``astgrad.modes.templates``.
 """
 
 import builtins
+import collections
 import dataclasses
 import threading
 import types
@@ -411,6 +412,9 @@ def suggestion(obj, mode):
         return ("; astgrad follows an iterator made by iter(e) where next(it) alone advances it "
                 "(it = iter(e); a = next(it)), or where it is iterated at once (for v in iter(e), "
                 "sum(iter(e))); else iterate over e itself, or keep a position in a name (e[k]);")
+    if obj is collections.OrderedDict:
+        return ("; astgrad follows dict(...) and dict displays, which keep the order items are stored in "
+                "too: write dict(a=x) or {'a': x} in its place;")
     closest = closest_supported(obj, mode) if obj is not None else None
     return f"; did you mean {closest}?" if closest else ";"
 

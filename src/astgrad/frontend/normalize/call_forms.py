@@ -164,18 +164,8 @@ class CallFormLowering:
         for kw in node.keywords:
             if kw.arg is not None:
                 keywords.append(kw)
-            elif isinstance(kw.value, gast.Dict) and all(
-                    isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
-                keywords.extend(gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values))
-            elif isinstance(_bound_display(self, kw.value), gast.Dict) and all(
-                    isinstance(k, gast.Constant) and isinstance(k.value, str) for k in _bound_display(self, kw.value).keys):
-                keywords.extend(gast.keyword(arg=k.value, value=gast.Subscript(
-                    value=S.name(kw.value.id), slice=S.const(k.value), ctx=gast.Load()))
-                    for k in _bound_display(self, kw.value).keys)      # opts = {"k": v} ... f(**opts)
-            elif known_keys(self, kw.value, kw.value) is not None:     # opts["b"] = v ... f(**opts)
-                keywords.extend(gast.keyword(arg=key, value=gast.Subscript(
-                    value=S.name(kw.value.id), slice=S.const(key), ctx=gast.Load()))
-                    for key in known_keys(self, kw.value, kw.value))
+            elif self.known_spread(kw) is not None:
+                keywords.extend(self.known_spread(kw))
             elif not any(k.arg is None for k in node.keywords if k is not kw) \
                     and self.fixed_signature(node) is not None or self.takes_kwargs_whole(node):
                 keywords.append(kw)         # keys known when the code runs: spread_arguments reads them
@@ -184,6 +174,24 @@ class CallFormLowering:
                                    "pass the keyword arguments one by one, or write the dict out in "
                                    "the call: f(**{'a': x})")
         return keywords
+
+    def known_spread(self, kw):
+        """The keywords ``**d`` (``kw``) passes, one by one, where its keys are known from
+        the code (a dict display, a name bound to one, a dict whose keys the code says);
+        None otherwise."""
+        if isinstance(kw.value, gast.Dict) and all(
+                isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
+            return [gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values)]
+        display = _bound_display(self, kw.value)
+        if isinstance(display, gast.Dict) and all(
+                isinstance(k, gast.Constant) and isinstance(k.value, str) for k in display.keys):
+            keys = [k.value for k in display.keys]      # opts = {"k": v} ... f(**opts)
+        else:
+            keys = known_keys(self, kw.value, kw.value)     # opts["b"] = v ... f(**opts)
+        if keys is None:
+            return None
+        return [gast.keyword(arg=key, value=gast.Subscript(value=S.name(kw.value.id), slice=S.const(key),
+                                                          ctx=gast.Load())) for key in keys]
 
     def fixed_signature(self, node):
         """The signature of the function of the user's ``node`` calls, when it has no

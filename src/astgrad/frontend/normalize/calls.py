@@ -97,7 +97,8 @@ class CallLowering:
                          self.sequence_like, self.threaded_call,             # threaded.py
                          self.call_function_value, self.iterator_call,       # closures.py, iterators.py
                          self.list_method, self.reversed_call, self.zip_value,   # displays.py
-                         self.itertools_call, self.next_call):      # itertools_calls.py, explicit_iterators.py
+                         self.itertools_call, self.next_call,       # itertools_calls.py, explicit_iterators.py
+                         self.piecewise_call):                      # library_forms.py
             lowered = lowering(node)
             if lowered is not None:
                 return lowered

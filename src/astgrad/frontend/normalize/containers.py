@@ -165,19 +165,41 @@ class ContainerLowering:
             return None
         left, right = self.is_sequence(node.left), self.is_sequence(node.right)
         if not (left or right):
-            return None
+            return self.sequence_or_operator(node)
         if isinstance(node.op, gast.Mult) and left != right \
                 and self.is_array(node.right if left else node.left):
             return None     # a list times an array multiplies elementwise, as in NumPy
         a, b = self.atom(node.left), self.atom(node.right)
         if isinstance(node.op, gast.Add):
             return self.runtime_call(runtime.concat, [a, b])
-        if left != right and self.is_parameter(node.right if left else node.left):
+        if left != right and not self.is_int(node.right if left else node.left):
             return self.repeat_or_multiply(a, b, left)
         return self.runtime_call(runtime.repeat, [a, b] if left else [b, a])
 
+    def sequence_or_operator(self, node):
+        """``a + b`` or ``a * b`` where an operand is a list only where an argument is an int
+        (``a = x * [w, 2.0]`` with ``x`` an int, an array where it is an array): ``if
+        holds_items(a): y = concat(a, b) (or repeat) else: y = a + b``, chosen when the code
+        runs. None where neither operand can be a list."""
+        maybe_left, maybe_right = self.may_be_sequence(node.left), self.may_be_sequence(node.right)
+        if not (maybe_left or maybe_right) or isinstance(node.op, gast.Mult) and maybe_left != maybe_right \
+                and self.is_array(node.right if maybe_left else node.left):
+            return None     # a list times an array multiplies elementwise, as in NumPy
+        a, b = self.atom(node.left), self.atom(node.right)
+        items, other = (a, b) if maybe_left else (b, a)
+        if isinstance(node.op, gast.Add):
+            sequence = self.runtime_call(runtime.concat, [S.copy(a), S.copy(b)])
+        else:
+            sequence = self.runtime_call(runtime.repeat, [S.copy(items), S.copy(other)])
+        test = self.fresh_assign(self.runtime_call(runtime.holds_items, [S.copy(items)]), "cond")
+        result = self.namer.fresh("result")
+        self.locals.add(result)
+        self.emit_if(S.name(test), [S.assign(result, sequence, line=self.line)],
+                     [S.assign(result, gast.BinOp(left=S.copy(a), op=node.op, right=S.copy(b)), line=self.line)])
+        return S.name(result)
+
     def repeat_or_multiply(self, a, b, left):
-        """``xs * n`` with ``n`` a parameter: a list repeated where ``n`` is an int, and,
+        """``xs * n`` with ``n`` not certainly an int: a list repeated where it is one, and,
         as in NumPy, the elementwise product where it is an array (known only when the
         code runs): ``if multiplies_elementwise(n): y = numpy.multiply(numpy.asarray(xs), n)
         else: y = repeat(xs, n)`` (the array, so the derivative's products are NumPy's too)."""
@@ -198,21 +220,49 @@ class ContainerLowering:
         return isinstance(node, gast.Name) and node.id in {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
 
     def is_sequence(self, node):
+        """Whether ``node`` certainly evaluates to a list or a tuple (so ``+`` and ``*`` on
+        it concatenate and repeat)."""
         if getattr(self, "sequence_names", None) is None:
-            known = getattr(self.source.fn, "__astgrad_sequences__", ())    # frontend/function_args.py
-            self.sequence_names = _sequence_names(self.source.tree, self.resolve_call, known,
-                                                  getattr(self, "argument_copies", None))
-        return _makes_sequence(node, self.sequence_names, self.resolve_call)
+            self.sequence_names = self._sequence_names(self.array_operands())
+        return _makes_sequence(node, self.sequence_names, self.resolve_call, self.array_operands())
+
+    def may_be_sequence(self, node):
+        """Whether ``node`` is a list or a tuple unless an operand of ``xs * n`` in it is
+        an array (``[a] * n`` with ``n`` an argument): its items may be one object."""
+        if getattr(self, "possible_sequence_names", None) is None:
+            self.possible_sequence_names = self._sequence_names(_NEVER)
+        return _makes_sequence(node, self.possible_sequence_names, self.resolve_call, _NEVER)
+
+    def _sequence_names(self, array_operands):
+        known = getattr(self.source.fn, "__astgrad_sequences__", ())    # frontend/function_args.py
+        return _sequence_names(self.source.tree, self.resolve_call, known,
+                               getattr(self, "argument_copies", None), array_operands)
+
+    def array_operands(self):
+        """What may be an array where ``xs * n`` reads it (NumPy multiplies a list by an
+        array elementwise): anything but an int the code shows (``3``, ``len(xs)``, a
+        name bound only to such values)."""
+        return lambda node: not self.is_int(node)
+
+    def is_int(self, node):
+        """Whether ``node`` is certainly an int: an int literal, ``len(...)``, ``int(...)``,
+        arithmetic of those, or a name bound only to such values."""
+        if getattr(self, "int_names", None) is None:
+            self.int_names = _int_names(self.source.tree, self.resolve_call)
+        return _makes_int(node, self.int_names, self.resolve_call)
 
     def is_array(self, node):
         """Whether ``node`` certainly evaluates to a NumPy array or float (not an int that
         would repeat a list): a call of a NumPy function with derivative rules or of a
         function an astgrad transform made, or a name every binding of which is one."""
+        if isinstance(node, gast.Name):
+            return node.id in self.array_names_of_tree()
+        return _makes_array(node, self.resolve_call)
+
+    def array_names_of_tree(self):
         if getattr(self, "array_names", None) is None:
             self.array_names = _array_names(self.source.tree, self.resolve_call)
-        if isinstance(node, gast.Name):
-            return node.id in self.array_names
-        return _makes_array(node, self.resolve_call)
+        return self.array_names
 
     def expr_SetComp(self, node):
         """``{e for ...}``: ``set([e for ...])``, or the list of its items where it is only
@@ -280,7 +330,15 @@ def _makes_array(node, resolve_call):
     obj = resolve_call(node)
     if obj is None or not (module_of(obj) or "").startswith("numpy"):
         return False
+    if any(obj is made for made in _ARRAY_CONSTRUCTORS):
+        return True
     return registry.primitive(obj) is not None and not registry.is_non_differentiable(obj)
+
+
+# NumPy constructors without a derivative whose result is always an array (never a
+# NumPy int, which would repeat a list)
+_ARRAY_CONSTRUCTORS = (numpy.ones, numpy.zeros, numpy.empty, numpy.eye, numpy.identity, numpy.ones_like,
+                       numpy.zeros_like, numpy.empty_like)
 
 
 def _array_names(tree, resolve_call):
@@ -302,25 +360,84 @@ def _array_names(tree, resolve_call):
     return {name for name, made in values.items() if all(made) and name not in parameters}
 
 
-def _makes_sequence(node, names, resolve_call):
-    """Whether ``node`` certainly evaluates to a list or a tuple."""
+def _never(node):
+    return False
+
+
+_NEVER = _never
+
+
+def _makes_int(node, names, resolve_call):
+    """Whether ``node`` certainly evaluates to an int (see ``is_int``)."""
+    if isinstance(node, gast.Constant):
+        return type(node.value) is int
+    if isinstance(node, gast.Name):
+        return node.id in names
+    if isinstance(node, gast.Call):
+        return any(resolve_call(node) is f for f in (builtins.len, builtins.int))
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)):
+        return _makes_int(node.left, names, resolve_call) and _makes_int(node.right, names, resolve_call)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        return _makes_int(node.operand, names, resolve_call)
+    return False
+
+
+def _int_names(tree, resolve_call):
+    """The function's local names bound only by assignments of ints (``_makes_int``,
+    reading names bound before as such), none a parameter."""
+    values = {}
+    for node in S.operand_nodes(tree):
+        kind = type(node)
+        if kind is gast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+            values.setdefault(node.targets[0].id, []).append(node.value)
+        elif kind in _BINDERS:
+            targets = node.targets if kind is gast.Assign else [getattr(node, "target", None)]
+            for target in targets:
+                for name in S.stored_names(target) if target is not None else ():
+                    values.setdefault(name, []).append(None)
+            for name in _other_bindings(node):
+                values.setdefault(name, []).append(None)
+    args = tree.args
+    parameters = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    names = {name for name in values if name not in parameters}
+    changed = True
+    while changed:          # a name reading a name that went is not certain either
+        changed = False
+        for name in list(names):
+            if not all(v is not None and _makes_int(v, names, resolve_call) for v in values[name]):
+                names.discard(name)
+                changed = True
+    return names
+
+
+def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
+    """Whether ``node`` certainly evaluates to a list or a tuple: not ``xs * a`` where
+    ``a`` may be an array (``array_operands(a)``, a NumPy call), which NumPy multiplies
+    elementwise."""
     if isinstance(node, (gast.List, gast.Tuple, gast.ListComp)):
         return True
     if isinstance(node, gast.Name):
         return node.id in names
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
-        return _makes_sequence(node.left, names, resolve_call) or _makes_sequence(node.right, names, resolve_call)
+        left = _makes_sequence(node.left, names, resolve_call, array_operands)
+        right = _makes_sequence(node.right, names, resolve_call, array_operands)
+        if isinstance(node.op, gast.Mult) and left != right:
+            other = node.right if left else node.left
+            if array_operands(other) or _makes_array(other, resolve_call):
+                return False
+        return left or right
     if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
-        return _makes_sequence(node.value, names, resolve_call)      # xs[1:] of a list or tuple
+        return _makes_sequence(node.value, names, resolve_call, array_operands)      # xs[1:] of a list or tuple
     if isinstance(node, gast.Call):
         return resolve_call(node) in (builtins.list, builtins.tuple, builtins.sorted)
     return False
 
 
-def _sequence_names(tree, resolve_call, known=(), copies=None):
+def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=_NEVER):
     """The function's names every binding of which is certainly a list or a tuple (the
     parameters are not, except those ``known`` to be: their values come from the caller;
-    ``copies`` maps the copy of a written argument to the argument)."""
+    ``copies`` maps the copy of a written argument to the argument; ``array_operands``
+    as for ``_makes_sequence``)."""
     copies = copies or {}
     args = tree.args
     values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
@@ -353,10 +470,10 @@ def _sequence_names(tree, resolve_call, known=(), copies=None):
         if all(isinstance(v, gast.Name) and v.id == name for v in bound) and name not in known \
                 and copies.get(name) not in known:
             bound.append(None)
-    return _all_sequences(values, resolve_call)
+    return _all_sequences(values, resolve_call, array_operands)
 
 
-def _all_sequences(values, resolve_call):
+def _all_sequences(values, resolve_call, array_operands):
     """The largest set of the names in ``values`` (name -> the values bound to it, None
     for one not known) each value of which makes a sequence given that set. One pass over
     the names, then only the names whose values read a name that went are looked at
@@ -369,19 +486,19 @@ def _all_sequences(values, resolve_call):
                 readers.setdefault(read, set()).add(name)
     again = set()
     for name in list(names):
-        if not _makes_sequences(values[name], names, resolve_call):
+        if not _makes_sequences(values[name], names, resolve_call, array_operands):
             names.discard(name)
             again |= readers.get(name, set())
     while again:
         name = again.pop()
-        if name in names and not _makes_sequences(values[name], names, resolve_call):
+        if name in names and not _makes_sequences(values[name], names, resolve_call, array_operands):
             names.discard(name)
             again |= readers.get(name, set())
     return names
 
 
-def _makes_sequences(bound, names, resolve_call):
-    return all(v is not None and _makes_sequence(v, names, resolve_call) for v in bound)
+def _makes_sequences(bound, names, resolve_call, array_operands):
+    return all(v is not None and _makes_sequence(v, names, resolve_call, array_operands) for v in bound)
 
 
 def _sequence_operands(node):

@@ -20,6 +20,7 @@ import functools
 import gast
 
 from ...core import syntax as S
+from .branch_defaults import if_chain, reads_name, spread_branch_defaults
 from .call_forms import _flat_partial
 from .closures import Local, is_function_object
 from .scopes import binding_counts
@@ -112,6 +113,7 @@ def choose_branch_functions(normalizer, tree):
     it rewrote one."""
     if not any(count > 1 for count in normalizer.bound_count.values()):
         return False
+    spread_branch_defaults(normalizer, tree, lambda stmt: _defined(stmt, normalizer))    # branch_defaults.py
     counts, made = binding_counts([tree]), []
     values = _used_as_values(tree)
 
@@ -142,7 +144,7 @@ def _chosen(normalizer, stmt, counts, made, values):
         if name in values and all(_binds_global(s, name) for branch in branches for s in branch):
             continue
         if counts[name] != len(branches) or any(
-                [_defined(s, normalizer) for s in branch].count(name) != 1 or _reads(branch, name)
+                [_defined(s, normalizer) for s in branch].count(name) != 1 or reads_name(branch, name)
                 for branch in branches):
             continue
         flag = normalizer.namer.fresh(name + "_choice")
@@ -164,11 +166,8 @@ def _chosen(normalizer, stmt, counts, made, values):
 
 def _branches(stmt):
     """The blocks of an ``if``/``elif``/``else`` chain ending in an ``else``; None without one."""
-    branches = [stmt.body]
-    while len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], gast.If):
-        stmt = stmt.orelse[0]
-        branches.append(stmt.body)
-    return branches + [stmt.orelse] if stmt.orelse else None
+    branches, last = if_chain(stmt)
+    return branches if last.orelse else None
 
 
 def _defined(stmt, normalizer):
@@ -201,11 +200,6 @@ def _binds_global(stmt, name):
                 and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets))
 
 
-def _reads(branch, name):
-    return any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store)
-               for stmt in branch for n in S.walk_nodes(stmt))
-
-
 def _rename(stmt, name):
     if isinstance(stmt, gast.FunctionDef):
         stmt.name = name
@@ -218,5 +212,10 @@ def branch_defines_function(normalizer, nodes):
     a global function): what ``choose_branch_functions`` looks for. Most code binds none
     (generated code, a derivative differentiated again, never), and this look costs less
     than that pass's walks."""
-    return any(type(node) is gast.If and any(_defined(stmt, normalizer) is not None for stmt in node.body)
-               for node in nodes)
+    return any(type(node) is gast.If and any(_defined(stmt, normalizer) is not None or _tuple_binding(stmt)
+                                             for stmt in node.body) for node in nodes)
+
+
+def _tuple_binding(stmt):
+    """``a, b = e1, e2``: a tuple assignment that may bind a function (branch_defaults.py)."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Tuple) and isinstance(stmt.value, gast.Tuple)

@@ -170,7 +170,7 @@ class InlineLowering:
         fn = S.copy(local.node)
         lower_inlined_writes(self, fn, local)       # global N; N = ...: outer_writes.py
         self.check_inlined(fn, local, node)
-        node = _spliced(node)
+        node = _spliced(node, self.known_spread)
         if fn.args.vararg is not None or fn.args.kwarg is not None:
             fn, local, node = _for_call_shape(fn, local, node)
         bound = self.bind_arguments(fn, local, node)
@@ -255,7 +255,10 @@ class InlineLowering:
             given[param] = value(expr)
         for kw in node.keywords:
             if kw.arg is None:
-                raise self._refuse("**kwargs unpacking in a call", node, "pass the keyword arguments one by one")
+                raise self._refuse(f"**kwargs unpacking in a call of {local.label} of a dict whose keys it "
+                                   "cannot tell from the code", node,
+                                   "pass the keyword arguments one by one, or bind the dict once to a display "
+                                   "with string keys (opts = {'scale': w}) read only by key or spread")
             if kw.arg not in keyword_ok or kw.arg in given:
                 raise self._refuse(f"a call of {local.label} with the keyword argument '{kw.arg}' "
                                    "it does not take (or takes twice)", node)
@@ -283,8 +286,9 @@ def _free_names(fn, enclosing=frozenset()):
     return names
 
 
-def _spliced(node):
-    """``node`` with ``*(a, b)`` and ``**{'k': v}`` displays written out as arguments."""
+def _spliced(node, known_spread):
+    """``node`` with ``*(a, b)`` written out as arguments, and ``**d`` where its keys are
+    known from the code (``known_spread``: a dict display, a name bound to one)."""
     args, keywords = [], []
     for arg in node.args:
         if isinstance(arg, gast.Starred) and isinstance(arg.value, (gast.Tuple, gast.List)):
@@ -292,9 +296,8 @@ def _spliced(node):
         else:
             args.append(arg)
     for kw in node.keywords:
-        if kw.arg is None and isinstance(kw.value, gast.Dict) and all(
-                isinstance(k, gast.Constant) and isinstance(k.value, str) for k in kw.value.keys):
-            keywords.extend(gast.keyword(arg=k.value, value=v) for k, v in zip(kw.value.keys, kw.value.values))
+        if kw.arg is None and known_spread(kw) is not None:
+            keywords.extend(known_spread(kw))
         else:
             keywords.append(kw)
     return gast.Call(func=node.func, args=args, keywords=keywords)

@@ -139,7 +139,7 @@ class StatementLowering:
         """Whether ``node`` is certainly a list or a dict (a display, a comprehension,
         ``list(...)``, ``[x] * 3``, ...), whose items ``op=`` changes in place when they are
         arrays: ``c[k] op= v`` is checked when it runs (``runtime.item_update``)."""
-        if self.is_sequence(node):
+        if self.may_be_sequence(node):
             return True
         if not isinstance(node, gast.Name):
             return False
