@@ -167,6 +167,21 @@ def test_an_exception_carrying_floats_is_refused_where_it_is_caught():
     assert_close(astgrad.grad(caught_message)(X3), 4.0 * X3)
 
 
+def caught_constant(x):
+    try:
+        raise Carry(np.float64(2.5) * 3.0)
+    except Carry as e:
+        v = e.v
+    return np.sum(v * x * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_exception_carrying_floats_that_do_not_depend_on_the_inputs_is_caught(mode):
+    """Where the try body reads nothing depending on the inputs, what it raises carries
+    no derivative: the handler reads its float (the call raised a TypeError)."""
+    check(mode, caught_constant, (X3,), (0,))
+
+
 def through_str(x):
     return float(str(x[0])) * x[1] + float(format(x[2], ".17g"))
 
