@@ -30,6 +30,7 @@ from ..core.functions import underlying
 from ..errors import TransformError
 from .built_items import same_item_reads
 from .mutation import ChangeKind, in_place_changes
+from .object_fields import object_fields
 from .source_writes import source_changes
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
@@ -157,6 +158,7 @@ class Sharing:
         self.taken_out = {}             # c -> names bound to an item popped (or got) out of c
         self.contents = {}
         self.shapes = {}                # s <-> x for s = shape_of(x): s is x unless x is an array
+        self.fields = object_fields(self)   # o -> {attribute: what it holds}, where that is known
         self._collect_contents()
         for stmt in self.statements:
             self._collect_sharing(stmt)
@@ -217,6 +219,11 @@ class Sharing:
     def _collect_sharing(self, stmt):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name, value = stmt.targets[0].id, stmt.value
+            held = self._field_read(value)
+            if held is not None:        # u = o.attr, o's attr known to hold these alone
+                for other in held:
+                    _link(self.alias, name, other)
+                return
             links = self.shapes if _is_shape_of(value) else self.alias
             for other in self.shared_by(value):
                 _link(links, name, other)
@@ -237,6 +244,13 @@ class Sharing:
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
                 self.element_of.setdefault(item, set()).add(seq)
                 self.views.setdefault(seq, set()).add(item)
+
+    def _field_read(self, value):
+        """The names ``value``, ``o.attr``, may be, where what o's attributes hold is known
+        (analysis/object_fields.py); else None."""
+        if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+            return self.fields.get(value.value.id, {}).get(value.attr)
+        return None
 
     def _tuple_item(self, value):
         """The name ``t[i]`` certainly is, for ``t`` bound once, to a tuple display of names
