@@ -45,6 +45,14 @@ def object_fields(sharing):
     return {name: held for name, held in fields.items() if reads.get(name, 0) == 0}
 
 
+def field_read(fields, value):
+    """The names ``value``, ``o.attr``, may be, where ``fields`` (``object_fields``) knows
+    what o's attribute holds; else None."""
+    if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+        return fields.get(value.value.id, {}).get(value.attr)
+    return None
+
+
 def _attribute_displays(sharing):
     """name -> its dict display, for names bound once to a display with constant string
     keys and read only as the attributes given to ``record`` or ``instance``."""

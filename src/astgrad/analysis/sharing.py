@@ -30,7 +30,7 @@ from ..core.functions import underlying
 from ..errors import TransformError
 from .built_items import same_item_reads
 from .mutation import ChangeKind, in_place_changes
-from .object_fields import object_fields
+from .object_fields import field_read, object_fields
 from .source_writes import source_changes
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
@@ -219,7 +219,7 @@ class Sharing:
     def _collect_sharing(self, stmt):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name, value = stmt.targets[0].id, stmt.value
-            held = self._field_read(value)
+            held = field_read(self.fields, value)
             if held is not None:        # u = o.attr, o's attr known to hold these alone
                 for other in held:
                     _link(self.alias, name, other)
@@ -244,13 +244,6 @@ class Sharing:
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
                 self.element_of.setdefault(item, set()).add(seq)
                 self.views.setdefault(seq, set()).add(item)
-
-    def _field_read(self, value):
-        """The names ``value``, ``o.attr``, may be, where what o's attributes hold is known
-        (analysis/object_fields.py); else None."""
-        if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
-            return self.fields.get(value.value.id, {}).get(value.attr)
-        return None
 
     def _tuple_item(self, value):
         """The name ``t[i]`` certainly is, for ``t`` bound once, to a tuple display of names
