@@ -58,14 +58,19 @@ def _load(fn, wrt, mode, order, tmp_path):
 
 def _export(fn, wrt, mode, order, tmp_path):
     text = _TEXTS[(fn, wrt, mode, order)] = astgrad.export(fn, wrt, mode=mode, order=order)
+    module = _imported(text, tmp_path / f"exported_{fn.__name__}_{mode}_{order}.py")
+    compiled = _derivative(fn, wrt, mode, order)
+    return getattr(module, compiled.__code__.co_name), inspect.signature(compiled)
+
+
+def _imported(text, path):
+    """The exported module ``text`` (linted), written to ``path`` and imported from there."""
     assert lint_problems(text) == []
-    path = tmp_path / f"exported_{fn.__name__}_{mode}_{order}.py"
     path.write_text(text)
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    compiled = _derivative(fn, wrt, mode, order)
-    return getattr(module, compiled.__code__.co_name), inspect.signature(compiled)
+    return module
 
 
 X = np.array([0.3, -0.7, 1.1])
@@ -231,12 +236,7 @@ def test_export_of_a_second_derivative_in_an_attribute_says_why_not(logistic):
 def _exported_gradient(fn, wrt, order, tmp_path):
     """The exported gradient of ``order`` of ``fn``, its module imported from a file."""
     text = astgrad.export(fn, wrt, order=order)
-    assert lint_problems(text) == []
-    path = tmp_path / f"exported_{fn.__name__}_{order}_{len(wrt) if isinstance(wrt, tuple) else 0}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _imported(text, tmp_path / f"exported_{fn.__name__}_{order}_{len(wrt) if isinstance(wrt, tuple) else 0}.py")
     return getattr(module, "grad_" * order + fn.__name__)
 
 
