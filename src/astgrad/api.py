@@ -29,7 +29,8 @@ from .zero_safe import run_derivative
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
                       one_element as _one_element)
-from .gradient_structure import is_float as _is_float, match_argument as _match_argument, rebuild as _rebuild
+from .gradient_structure import (is_float_leaf as _is_float, match_argument as _match_argument,
+                                 rebuild_sequence as _rebuild)
 from . import call_options, fast_call
 from .call_options import Wrapped
 from .function_values import current_or_deferred, given_functions, made_for, specialized

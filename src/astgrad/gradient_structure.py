@@ -28,9 +28,9 @@ def match_argument(g, x, integers_are_constants=False):
     if isinstance(x, dict):
         return {key: match_argument(_part(g, key), item, integers_are_constants) for key, item in x.items()}
     if isinstance(x, (list, tuple)):
-        return rebuild(x, [match_argument(_part(g, i), item, integers_are_constants)
+        return rebuild_sequence(x, [match_argument(_part(g, i), item, integers_are_constants)
                            for i, item in enumerate(x)])
-    if not (is_float(x) or is_integer(x)) or (integers_are_constants and is_integer(x)):
+    if not (is_float_leaf(x) or is_integer_leaf(x)) or (integers_are_constants and is_integer_leaf(x)):
         return None
     if g is None:
         g = 0.0
@@ -67,7 +67,7 @@ def _field(g, name):
     return getattr(g, name)
 
 
-def rebuild(x, parts):
+def rebuild_sequence(x, parts):
     """A list/tuple shaped like ``x`` (a namedtuple stays one) holding ``parts``."""
     if isinstance(x, list):
         return parts
@@ -87,14 +87,14 @@ def _match_duck(g, x):
     return g if g.dtype == dtype else g.astype(dtype)
 
 
-def is_float(x):
+def is_float_leaf(x):
     """A float leaf: Python float, NumPy float scalar or float array (not an int or a bool)."""
     if isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x):
         return numpy.issubdtype(x.dtype, numpy.inexact)
     return isinstance(x, numbers.Real) and not isinstance(x, numbers.Integral)
 
 
-def is_integer(x):
+def is_integer_leaf(x):
     """An int leaf (Python int, NumPy integer scalar or integer array), not a bool."""
     if isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x):
         return x.dtype.kind in "iu"
