@@ -24,6 +24,9 @@ from hunt7_programs import CASES, X3, Bag, Box, Carry, Square
 REFUSED = {
     "s33 ": "the shape attribute of an array assigned",
     "s34 ": "the shape attribute of an array assigned through an alias",
+    # a write into an array a copy of its container holds too: the copy would see it (the same
+    # array), but the write goes into a copy of the item the container takes back, and only plain
+    # aliases (y = x) and views are followed to the other names holding it
     "c02 ": "a write into an item of a list that a copy of the list holds too",
     "c03 ": "a write into an item of a list that copy.copy of the list holds too",
     "c06 ": "a write into an item of a list that a slice of the list holds too",
