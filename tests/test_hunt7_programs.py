@@ -37,8 +37,6 @@ REFUSED = {
     "c18 ": "a write into an inner list that dict(d) holds too",
     "c20 ": "a write into an array that np.stack already read and a list holds",
     "o02 ": "a write into a dataclass's list that another name holds",
-    "o03 ": "a write into an item of an object's list attribute, the object made by its class's __init__ "
-            "(what that attribute holds is not followed into __init__)",
     "o05 ": "a function attribute assigned in the function",
     "o07 ": "objects passed as *layers and called",
     "o08 ": "an attribute of an object assigned in the function",
