@@ -17,7 +17,7 @@ import pytest
 import astgrad
 from breadth_modes import FIRST, SECOND, check, ci_modes
 from fd import assert_close, numerical_grad
-from hunt7_programs import CASES, X3, Bag, Box, Carry, Square
+from hunt7_programs import CASES, X3, Bag, Box, Carry, Layer, Square
 
 # Programs Python runs well that astgrad refuses when it generates code (strict: one that
 # starts working moves out)
@@ -255,3 +255,24 @@ def test_a_value_the_class_computes_is_refused_in_both_modes(f):
         astgrad.grad(f)(X3)
     with pytest.raises(TypeError, match="cached_property|own"):
         astgrad.jvp(f, (X3,), (np.ones(3),))
+
+
+def into_argument_through_init(x, w):
+    layer = Layer(x)            # its list holds the argument x itself
+    layer.vals[0][1] = w * 3.0
+    return np.sum(layer.vals[0] * x)
+
+
+def into_an_array_two_fields_hold(x, w):
+    layer = Layer(x * w)        # layer.w and layer.vals[0]: one array
+    layer.vals[0][1] = w * 3.0
+    return np.sum(layer.vals[0] * x) + np.sum(layer.w)
+
+
+@pytest.mark.parametrize("f", [into_argument_through_init, into_an_array_two_fields_hold],
+                         ids=lambda f: f.__name__)
+def test_a_write_through_an_attribute_known_exactly_into_an_array_others_hold_is_refused(f):
+    """What each attribute of an object built in the code holds is known (o03, o13 pass):
+    a write into an array an argument or another attribute holds is refused still."""
+    with pytest.raises(astgrad.TransformError, match="assignment into an element"):
+        astgrad.grad(f, (0, 1))(X3.copy(), 0.8)
