@@ -1,5 +1,5 @@
 """Run by test_export.py in a fresh virtual environment holding NumPy (and SciPy) only:
-import an exported module, call its derivative, write the result.
+import an exported module, call its derivative, write the result (and its type's name).
 
     python export_child.py DIRECTORY MODULE FUNCTION IN.pickle OUT.pickle
 
@@ -71,7 +71,7 @@ def main(directory, module_name, function, given, result):
     out = getattr(module, function)(*args, **kwargs)
     loaded = sorted(n for n in sys.modules if n.startswith("astgrad."))
     with open(result, "wb") as handle:
-        pickle.dump((plain(out), loaded, stand_in.importers), handle)
+        pickle.dump((plain(out), loaded, stand_in.importers, type(out).__name__), handle)
 
 
 if __name__ == "__main__":

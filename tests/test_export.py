@@ -151,9 +151,11 @@ def test_exported_example_runs_without_astgrad(case, tmp_path, bare_python):
                     if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
         kwargs = {name: kwargs["tangent"] for name in required}
     expected = _plain(compiled(*args, **kwargs))
-    got, loaded, stand_in_importers = _run_exported(bare_python, str(path), compiled.__code__.co_name, args,
-                                                    kwargs, tmp_path)
+    got, loaded, stand_in_importers, kind = _run_exported(bare_python, str(path), compiled.__code__.co_name,
+                                                          args, kwargs, tmp_path)
     assert loaded == []
+    if mode == "reverse":       # an object of a dataclass, a tuple for a tuple wrt: as in process
+        assert kind == type(astgrad.grad(fn, wrt)(*args)).__name__
     # the example's own `import astgrad` line, only where the exported module (or an
     # argument, an instance of the example's class) needs the example
     assert set(stand_in_importers) <= {module_name}
@@ -181,7 +183,7 @@ def test_exported_gradient_with_respect_to_an_attribute(tmp_path, bare_python):
     assert "import astgrad" not in text and lint_problems(text) == []
     name = _derivative(model.loss, "self.w", "reverse", 1).__code__.co_name
     assert "with respect to self.w." in inspect.getdoc(_defined(text, name))
-    got, loaded, _ = _run_exported(bare_python, str(path), name, (model, X, y), {}, tmp_path)
+    got, loaded, _, _ = _run_exported(bare_python, str(path), name, (model, X, y), {}, tmp_path)
     assert loaded == []
     _assert_same(_plain(got), _plain(astgrad.grad(model.loss, wrt="self.w")(X, y)))
 
@@ -199,7 +201,7 @@ def test_exported_gradient_of_a_model_holding_layers(tmp_path, bare_python):
     text = astgrad.export(model.mse, 0, path=str(path))
     assert "import astgrad" not in text and lint_problems(text) == []
     name = _derivative(model.mse, 0, "reverse", 1).__code__.co_name
-    got, loaded, _ = _run_exported(bare_python, str(path), name, (model, x, y), {}, tmp_path)
+    got, loaded, _, _ = _run_exported(bare_python, str(path), name, (model, x, y), {}, tmp_path)
     assert loaded == []
     _assert_same(_plain(got), _plain(astgrad.grad(model.mse)(x, y)))
 

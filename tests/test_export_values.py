@@ -21,7 +21,7 @@ import pytest
 import astgrad
 from astgrad.exporting import _derivative
 from export_lint import lint_problems
-from fd import assert_close, numerical_jvp
+from fd import assert_close, numerical_grad, numerical_jvp
 from hunt5_programs import m13 as layers_of_two_functions     # np.tanh, None, np.sin
 from hunt6_programs import b09, b16      # tree_map of a lambda, over a dict of lists made in a loop
 
@@ -58,14 +58,19 @@ def _load(fn, wrt, mode, order, tmp_path):
 
 def _export(fn, wrt, mode, order, tmp_path):
     text = _TEXTS[(fn, wrt, mode, order)] = astgrad.export(fn, wrt, mode=mode, order=order)
+    module = _imported(text, tmp_path / f"exported_{fn.__name__}_{mode}_{order}.py")
+    compiled = _derivative(fn, wrt, mode, order)
+    return getattr(module, compiled.__code__.co_name), inspect.signature(compiled)
+
+
+def _imported(text, path):
+    """The exported module ``text`` (linted), written to ``path`` and imported from there."""
     assert lint_problems(text) == []
-    path = tmp_path / f"exported_{fn.__name__}_{mode}_{order}.py"
     path.write_text(text)
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    compiled = _derivative(fn, wrt, mode, order)
-    return getattr(module, compiled.__code__.co_name), inspect.signature(compiled)
+    return module
 
 
 X = np.array([0.3, -0.7, 1.1])
@@ -145,7 +150,8 @@ def test_default_seeds_of_a_second_derivative_with_respect_to_a_holder_of_arrays
     got = second(holder, x)
     expected = astgrad.hvp(fn)(holder, x, ones(holder))
     if isinstance(expected, Params):
-        expected = {"w": expected.w, "c": expected.c}
+        assert type(got) is Params      # an object of the dataclass, as in process
+        expected, got = ({"w": value.w, "c": value.c} for value in (expected, got))
     items = expected.items() if isinstance(expected, dict) else enumerate(expected)
     for key, value in items:
         assert np.all(np.asarray(value) != 0)
@@ -225,3 +231,37 @@ def test_export_of_a_second_derivative_in_an_attribute_says_why_not(logistic):
     raised inside NumPy."""
     with pytest.raises(astgrad.exporting.ExportError, match=r"wrt='self.w': the exported derivative of order 2"):
         astgrad.export(logistic[0].loss, "self.w", order=2)
+
+
+def _exported_gradient(fn, wrt, order, tmp_path):
+    """The exported gradient of ``order`` of ``fn``, its module imported from a file."""
+    text = astgrad.export(fn, wrt, order=order)
+    module = _imported(text, tmp_path / f"exported_{fn.__name__}_{order}_{len(wrt) if isinstance(wrt, tuple) else 0}.py")
+    return getattr(module, "grad_" * order + fn.__name__)
+
+
+def test_the_exported_gradient_is_shaped_as_grad_gives_it(tmp_path):
+    """As astgrad.grad returns it: an object of the argument's dataclass (it was
+    astgrad's AdjointObject), a plain list for a list (an AdjointList), and a 1-tuple for
+    a tuple wrt of one argument (the bare gradient; at order 2 it indexed its seed 1.0)."""
+    params = Params(R.normal(size=3), 0.4)
+    got = _exported_gradient(object_of_weights, 0, 1, tmp_path)(params, XM)
+    want = numerical_grad(lambda w, c: object_of_weights(Params(w, c), XM), (params.w, params.c), (0, 1))
+    assert type(got) is Params
+    assert_close(got.w, want[0], 1e-7, 1e-9)
+    assert_close(got.c, want[1], 1e-7, 1e-9)
+    ws = HOLDERS[0][1]
+    got = _exported_gradient(list_of_weights, 0, 1, tmp_path)(ws, XM)
+    assert type(got) is list and type(astgrad.grad(list_of_weights)(ws, XM)) is list
+    x = XM[0]
+    got = _exported_gradient(object_of_weights, (1,), 1, tmp_path)(params, x)
+    assert type(got) is tuple and len(got) == 1 and type(astgrad.grad(object_of_weights, (1,))(params, x)) is tuple
+    assert_close(got[0], numerical_grad(lambda x: object_of_weights(params, x), (x,), 0), 1e-7, 1e-9)
+    second = _exported_gradient(object_of_weights, (1,), 2, tmp_path)
+    got = second(params, x)
+    assert type(got) is tuple and len(got) == 1
+    gradient = astgrad.grad(object_of_weights, 1)
+    assert_close(got[0], numerical_grad(lambda x: np.sum(gradient(params, x)), (x,), 0), 1e-6, 1e-8)
+    v = R.normal(size=3)
+    got = second(params, x, **{list(inspect.signature(second).parameters)[-1]: (v,)})
+    assert_close(got[0], numerical_grad(lambda x: gradient(params, x) @ v, (x,), 0), 1e-6, 1e-8)

@@ -100,7 +100,23 @@ def test_the_generated_code_shows_the_smooth_function():
     source = astgrad.grad(norm_squared).source
     assert "np.linalg.norm" not in source.split("\n    # line")[0] and "abs_squared(x, of_array=True)" in source
     source = astgrad.grad(named_root_squared).source
-    assert "r_squared = np.sum(t)" in source and "np.sqrt" not in source.split("\n    # line")[0]
+    assert "r_squared = np.divide(np.sum(t), 1)" in source and "np.sqrt" not in source.split("\n    # line")[0]
+
+
+def counts_squared(x, k):
+    """k an integer array, not differentiated: NumPy's norm and sqrt give floats."""
+    return x * 2.0, np.linalg.norm(k) ** 2, np.sqrt(np.sum(k * k)) ** 2, math.sqrt(int(k[0]) ** 2) ** 2
+
+
+def test_the_smooth_square_keeps_the_type_numpy_gives():
+    """Rewritten as a sum of squares, the square of the norm of integers was an integer."""
+    k = np.array([1, 2, 3])
+    value, tangent = astgrad.jvp(counts_squared, (2.0, k), (1.0, np.zeros(3)))
+    assert [type(v) for v in value] == [type(v) for v in counts_squared(2.0, k)] == [float, np.float64, np.float64, float]
+    assert value[1:] == (14.0, 14.0, 1.0) and tangent[0] == 2.0
+    x32 = np.array([1.0, 2.0], dtype=np.float32)
+    value, gradient = astgrad.value_and_grad(lambda x: np.linalg.norm(x) ** 2)(x32)
+    assert type(value) is np.float32 and gradient.dtype == np.float32
 
 
 def own_squares(x):

@@ -40,12 +40,14 @@ def seed_like(seed, like):
 def seed_lines(compiled, names, wrt):
     """The statements shaping the seeds of ``compiled``'s gradient outputs (its keyword
     parameters with a default after the first), for arguments ``names`` given as ``wrt``
-    (one name, or a tuple); none for a first derivative or an attribute path (self.W)."""
+    (one name, or a tuple; a 1-tuple's seed is a 1-tuple, its code taking the seed
+    inside); none for a first derivative or an attribute path (self.W)."""
     seeds = [p.name for p in inspect.signature(compiled).parameters.values()
              if p.kind is p.KEYWORD_ONLY and p.default is not p.empty][1:]
     if not seeds or not all(name.isidentifier() for name in names):
         return []
-    like = names[0]
+    like, item = names[0], ""
     if isinstance(wrt, (tuple, list)):
         like = f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
-    return [f"{seed} = seed_like({seed}, {like})" for seed in seeds]
+        item = "[0]" if len(names) == 1 else ""     # the code takes the seed of the one gradient
+    return [f"{seed} = seed_like({seed}, {like}){item}" for seed in seeds]

@@ -134,6 +134,29 @@ def attributes_read(source):
     return read
 
 
+def returns_wrapped(source, before, after):
+    """The def ``source`` returning ``before + value + after`` where it returns ``value``
+    (a tuple display is put in parentheses first); returns of defs nested in it are left
+    alone."""
+    tree = ast.parse(source)
+    outer = tree.body[0]
+    nested = {id(node) for inner in ast.walk(outer) if inner is not outer
+              and isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+              for node in ast.walk(inner)}
+    values = [node.value for node in ast.walk(outer)
+              if isinstance(node, ast.Return) and node.value is not None and id(node) not in nested]
+    lines = [line.encode() for line in source.splitlines(keepends=True)]     # offsets count bytes
+    # from the last to the first, so that the positions of those before stay right
+    for value in sorted(values, key=lambda v: (v.lineno, v.col_offset), reverse=True):
+        first, last = lines[value.lineno - 1], lines[value.end_lineno - 1]
+        bare = isinstance(value, ast.Tuple) and first[value.col_offset:value.col_offset + 1] != b"("
+        opening, closing = (before + "(", ")" + after) if bare else (before, after)
+        lines[value.end_lineno - 1] = last[:value.end_col_offset] + closing.encode() + last[value.end_col_offset:]
+        first = lines[value.lineno - 1]
+        lines[value.lineno - 1] = first[:value.col_offset] + opening.encode() + first[value.col_offset:]
+    return b"".join(lines).decode()
+
+
 def with_docstring(source, name, description, prologue=()):
     """The def's text, named ``name``, with ``description`` as its docstring and the
     statements ``prologue`` first in its body."""

@@ -44,17 +44,17 @@ def zero_safe_twin(compiled):
     return None if get is None else get()
 
 
-def add_with_twin(module, compiled, name, description, prologue=()):
+def add_with_twin(module, compiled, name, description, prologue=(), returned=None):
     """Add ``compiled`` to the exported ``module`` (an ``exporting._Module``) under
     ``name``, with its zero-safe twin and the fallback on it where the twin's code
-    differs from it."""
+    differs from it; ``returned``: the text put around what each returns (add_function)."""
     try:
         twin = zero_safe_twin(compiled)
     except TransformError:      # in process too, it is generated only where the plain code gives NaN
         twin = None
         description += ("\n\nWhere its result has a NaN, astgrad raises TransformError instead: the "
                         "zero-safe variant it\nwould answer with there cannot be generated.")
-    module.add_function(compiled, name, description, prologue=prologue)
+    module.add_function(compiled, name, description, prologue=prologue, returned=returned)
     if twin is None:
         return
     plain_text = module.functions.pop()         # the def of ``compiled``: added last
@@ -64,7 +64,7 @@ def add_with_twin(module, compiled, name, description, prologue=()):
         defined = module.add_function(twin, twin_name, f"{name}, giving 0 where a derivative of exactly 0 meets an "
                                       "infinite local derivative\n(sqrt at 0, a where's untaken branch), where "
                                       f"{name} computes NaN.\n{name} answers with it where its own result has a "
-                                      "NaN.", prologue=prologue)
+                                      "NaN.", prologue=prologue, returned=returned)
     finally:
         module.twin_suffix = ""
     if defined != name:

@@ -23,8 +23,10 @@ from .export_helpers import HelperSource
 from .export_guards import arrays_not_lists, list_guard_lines, plain_object_guard_lines, plain_objects_refused
 from .export_seeds import seed_like, seed_lines
 from .export_twins import add_with_twin
+from .gradient_structure import match_argument
 from .shaped import takes_varargs
-from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, unread_calls_alone,
+from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, returns_wrapped,
+                            unread_calls_alone,
                             variant_source, with_docstring)
 
 _ASTGRAD = "astgrad"
@@ -43,7 +45,9 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     """The source of a module holding ``f``'s derivative of ``order`` (reverse mode:
     the gradient, applied ``order`` times; forward mode: the jvp of the ``order - 1``-th
     gradient) w.r.t. ``wrt``; written to ``path`` too when given."""
-    compiled = _derivative(f, wrt, mode, order)
+    # grad(f, wrt=(i,)) returns a 1-tuple: the code for wrt=i, its result put in one
+    in_tuple = mode == "reverse" and isinstance(wrt, (tuple, list)) and len(wrt) == 1 and not _attribute_path(wrt)
+    compiled = _derivative(f, wrt[0] if in_tuple else wrt, mode, order)
     fn = _function(f)
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
@@ -56,12 +60,26 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     if seeds:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
     prologue = guards + plain + seeds
-    add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue)
+    returned = None
+    if mode == "reverse" and not _attribute_path(wrt):
+        # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
+        # object, plain lists and dicts), in a tuple for a tuple wrt (a 1-tuple too)
+        module.bind("match_argument", match_argument, compiled.__code__.co_name)
+        like = f"({', '.join(names)},)" if isinstance(wrt, (tuple, list)) else names[0]
+        returned = ("match_argument((", f",), {like})") if in_tuple else ("match_argument(", f", {like})")
+    add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
+                  returned)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     return text
+
+
+def _attribute_path(wrt):
+    """Whether ``wrt`` names an attribute of the receiver (``"self.W"``), alone or in a tuple."""
+    items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
+    return any(isinstance(item, str) and "." in item for item in items)
 
 
 def _function(f):
@@ -284,9 +302,10 @@ class _Module:
             return
         self.imports[f"from {module_name} import {attribute}" + (f" as {name}" if name != attribute else "")] = None
 
-    def add_function(self, compiled, name, description, source=None, prologue=()):
+    def add_function(self, compiled, name, description, source=None, prologue=(), returned=None):
         """Add a generated derivative, or a function astgrad rewrote (its ``source``), and,
-        through ``bind``, everything it refers to; ``prologue``: statements put first."""
+        through ``bind``, everything it refers to; ``prologue``: statements put first;
+        ``returned``: the text put before and after each value it returns."""
         if compiled in self.done:
             if self.done[compiled] != name:
                 self.aliases.append(f"{name} = {self.done[compiled]}\n")
@@ -296,6 +315,8 @@ class _Module:
             self.exported = compiled
         self.names.setdefault(name, compiled)
         source = unread_calls_alone(compiled.source) if source is None else source
+        if returned is not None:
+            source = returns_wrapped(source, *returned)
         for owner, attributes in attributes_read(source).items():
             self.attributes.setdefault(owner, set()).update(attributes)
         renames, used = {}, names_in(source)

@@ -11,6 +11,7 @@ import math
 import numpy
 
 from .duck import is_duck_array
+from .records import is_record, record_items
 from .runtime import OPEN_CONTEXTS
 
 ZERO_SAFE = "zero-safe"     # the last item of the key of a zero-safe twin
@@ -148,6 +149,8 @@ def has_nan(value):
         return has_nan(list(value))
     if isinstance(value, dict):
         return has_nan(list(value.values()))
+    if is_record(value):        # an exported gradient's object of a dataclass
+        return has_nan([item for _, item in record_items(value)])
     return False
 
 

@@ -30,6 +30,7 @@ from ..core.functions import underlying
 from ..errors import TransformError
 from .built_items import same_item_reads
 from .mutation import ChangeKind, in_place_changes
+from .object_fields import field_read, object_fields
 from .source_writes import source_changes
 
 OUTSIDE = "<outside>"       # not a valid identifier, so never a user's name
@@ -160,6 +161,7 @@ class Sharing:
         self.taken_out = {}             # c -> names bound to an item popped (or got) out of c
         self.contents = {}
         self.shapes = {}                # s <-> x for s = shape_of(x): s is x unless x is an array
+        self.fields = object_fields(self)   # o -> {attribute: what it holds}, where that is known
         self._collect_contents()
         for stmt in self.statements:
             self._collect_sharing(stmt)
@@ -220,6 +222,11 @@ class Sharing:
     def _collect_sharing(self, stmt):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name, value = stmt.targets[0].id, stmt.value
+            held = field_read(self.fields, value)
+            if held is not None:        # u = o.attr, o's attr known to hold these alone
+                for other in held:
+                    _link(self.alias, name, other)
+                return
             links = self.shapes if _is_shape_of(value) else self.alias
             for other in self.shared_by(value):
                 _link(links, name, other)

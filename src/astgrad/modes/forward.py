@@ -20,6 +20,7 @@ from .. import argument_kinds, runtime
 from ..core import syntax as S
 from ..core import walk
 from ..core.functions import derivative_keywords
+from .caught_values import release_caught_values
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
@@ -55,6 +56,7 @@ class ForwardMode(Transform):
         # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
         output = result.id if isinstance(result, gast.Name) else None
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
+        release_caught_values(body, self.active)        # active here: varied
         self.output_known = output is not None
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)

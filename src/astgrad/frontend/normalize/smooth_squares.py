@@ -13,7 +13,10 @@ there, whose derivative the chain rule reads as 0 (zero_safe.py): right at first
 (``** 2`` or ``np.square(...)``). ``abs_squared(u)`` (runtime.py) is ``real(u * conj(u))``
 for a float or complex ``u``: ``u * u`` for a real one, ``|u| ** 2`` for a complex one (a
 value of numpy.fft), with its own derivative; an int or an object gets Python's
-``abs(u) ** 2``. The values agree with the program's within rounding. Other forms (``sqrt(x) * sqrt(x)``, ``sqrt(x) ** 2`` with ``x`` possibly
+``abs(u) ** 2``. The values agree with the program's within rounding, and keep the type
+NumPy gives: ``norm`` and ``np.sqrt`` turn integers into float64 and keep a float's
+precision, as ``np.divide(s, 1)`` does, and ``math.sqrt`` gives a Python float,
+``float(s)``. Other forms (``sqrt(x) * sqrt(x)``, ``sqrt(x) ** 2`` with ``x`` possibly
 negative, a square split across helpers) still go through the kink as written.
 """
 
@@ -70,7 +73,8 @@ class _Rewrite(gast.NodeTransformer):
         squared = next((name for binding, name in self.roots.values() if binding is stmt), None)
         if squared is None:
             return [stmt]
-        bind = gast.copy_location(S.assign(squared, stmt.value.args[0]), stmt)
+        root = self.normalizer.resolve_call(stmt.value)
+        bind = gast.copy_location(S.assign(squared, _of_root_type(self.normalizer, root, stmt.value.args[0])), stmt)
         stmt.value.args[0] = S.name(squared)
         self.changed = True
         return [bind, stmt]
@@ -103,12 +107,22 @@ def _smooth_square(normalizer, base):
         return None
     target = normalizer.resolve_call(base)
     if target in _SQRT and len(base.args) == 1 and not base.keywords and _nonnegative(base.args[0], normalizer):
-        return base.args[0]
+        return _of_root_type(normalizer, target, base.args[0])
     if target in _ABS and len(base.args) == 1 and not base.keywords:
         return _abs_square(normalizer, base.args[0], numpy_call=target in _NUMPY_ABS)
     if target is numpy.linalg.norm and _plain_norm(base):
-        return S.call(_numpy(normalizer, "sum"), [_abs_square(normalizer, base.args[0], numpy_call=True)])
+        return _of_root_type(normalizer, numpy.linalg.norm,
+                             S.call(_numpy(normalizer, "sum"), [_abs_square(normalizer, base.args[0], numpy_call=True)]))
     return None
+
+
+def _of_root_type(normalizer, root, square):
+    """``square`` of the type ``root(...) ** 2`` has (``root``: a sqrt or norm): a Python
+    float for ``math.sqrt``; otherwise an integer made float64 and a float of any
+    precision kept, which ``np.divide(square, 1)`` does as ``np.sqrt`` and ``norm`` do."""
+    if root is math.sqrt:
+        return S.call(S.name(normalizer.bind(builtins.float)), [square])
+    return S.call(_numpy(normalizer, "divide"), [square, S.const(1)])
 
 
 def _abs_square(normalizer, u, numpy_call):
