@@ -179,7 +179,7 @@ def test_an_exported_gradient_refuses_a_plain_object_as_astgrad_does():
                                         r'not a dataclass; .*wrt="p\.w"'):
         g(P, X)
     expected = numerical_grad(lambda b: loss_of_w(P.w, b, X), (P.b,), wrt=0)
-    assert_close(g(ParamsRecord(P.w, P.b), X)["b"], expected, rtol=1e-5, atol=1e-7)
+    assert_close(g(ParamsRecord(P.w, P.b), X).b, expected, rtol=1e-5, atol=1e-7)     # a ParamsRecord, as grad gives
     by_path = _exported(loss, "grad_loss_parts", wrt="p.w")
     assert_close(by_path(P, X), numerical_grad(lambda w: loss_of_w(w, P.b, X), (P.w,), wrt=0), rtol=1e-5, atol=1e-7)
     assert "plain_objects_refused" not in astgrad.export(loss_of_w)     # no attribute read: no check

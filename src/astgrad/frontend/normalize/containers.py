@@ -473,7 +473,7 @@ def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=_N
     return _all_sequences(values, resolve_call, array_operands)
 
 
-def _all_sequences(values, resolve_call, array_operands):
+def _all_sequences(values, resolve_call, array_operands=_NEVER):
     """The largest set of the names in ``values`` (name -> the values bound to it, None
     for one not known) each value of which makes a sequence given that set. One pass over
     the names, then only the names whose values read a name that went are looked at
