@@ -21,8 +21,6 @@ from hunt6_programs import CASES, X3
 
 # Programs Python runs well that astgrad refuses (strict: one that starts working moves out)
 REFUSED = {
-    "e13 ": "a method of objects a global list holds, called in a loop over zip(objects, values)",
-    "e14 ": "a method of objects a global list holds, called in a loop over zip(values, objects)",
     "e18 ": "a generator defined in the function",
     "b04 ": "a list of bound methods of objects built in the list display",
     "b05 ": "a method value handed to a local helper that calls it",

@@ -138,8 +138,9 @@ def test_the_users_own_numpy_function_replaced_after_the_transform_is_seen(monke
 def test_an_exported_derivative_imports_only_numpy_and_keeps_its_values(tmp_path):
     text = astgrad.export(sum_of_sines)
     imports = {line for line in text.splitlines() if line.startswith(("import ", "from "))}
-    assert imports <= {"import functools", "import math", "import numbers", "import numpy", "import numpy as np"}, \
-        imports         # the standard library's: the fallback on the zero-safe twin
+    assert imports <= {"import copy", "import dataclasses", "import functools", "import math", "import numbers",
+                       "import numpy", "import numpy as np"}, \
+        imports         # the standard library's: the fallback on the zero-safe twin; a dataclass gradient
     namespace = {}
     exec(compile(text, "<exported>", "exec"), namespace)
     assert_close(namespace["grad_sum_of_sines"](X), astgrad.grad(sum_of_sines)(X))
