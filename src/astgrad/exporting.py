@@ -454,6 +454,7 @@ class _Module:
     def text(self, header):
         """The module's text; ``header(needs)`` writes its docstring (see ``_header``)."""
         namespaces = [self._namespace(name, module) for name, module in self.namespaces.items()]
+        self._check_helper_names()
         helper_imports, helper_code = self.helpers.statements()
         imports = list(self.imports)
         for line in helper_imports:
@@ -465,6 +466,29 @@ class _Module:
             parts.append("\n\n\n".join(helper_code))
         parts.extend(namespaces + self.functions + self.aliases)
         return "\n\n".join(part.rstrip("\n") + "\n" for part in parts)
+
+
+    def _check_helper_names(self):
+        """The module-level names astgrad's helpers define in the module must mean nothing
+        else there: a user function of the same name, imported or defined before them,
+        would be replaced by the helper's definition, and the derivative would call the
+        helper where the user's code calls the user's function."""
+        for name, module_name in self.helpers.names.items():
+            if name not in self.names:
+                continue
+            helper = live_module(getattr(importlib.import_module(module_name), name, None))
+            if self.names[name] is not helper and not isinstance(helper, types.ModuleType):
+                raise ExportError(
+                    f"the exported module defines astgrad's helper {name!r} ({module_name}.{name}), and the "
+                    f"derivative also uses the name {name!r} for {_described(self.names[name])}; one definition would "
+                    f"replace the other. Rename {name!r} in your code (or import it under another name) and "
+                    "export again")
+
+
+def _described(obj):
+    """``module.qualname`` of a function or class, else the object's repr."""
+    qualname = getattr(obj, "__qualname__", None)
+    return f"{_module_of(obj)}.{qualname}" if qualname and not isinstance(obj, str) else repr(obj)
 
 
 def _import_order(line):
