@@ -158,6 +158,72 @@ def test_the_exception_being_handled_read_in_a_handler_is_refused(f, match):
         astgrad.grad(f)(X3, 0.8)
 
 
+def _first_argument():
+    return sys.exc_info()[1].args[0]
+
+
+def _context_of(e):
+    return e.__context__
+
+
+def _scaled_by_the_argument(x, w):
+    return np.sum(x * w) * traceback.format_exc().count("boom")
+
+
+def exc_info_in_a_helper(x, w):
+    try:
+        raise ValueError(3.0)
+    except ValueError:
+        k = _first_argument()
+    return np.sum(x * w) * k
+
+
+def format_exc_in_a_local_function(x, w):
+    def has_boom():
+        return "boom" in traceback.format_exc()
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        t = has_boom()
+    return np.sum(x * w) * (2.0 if t else 1.0)
+
+
+def format_exc_in_a_differentiated_helper(x, w):
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        v = _scaled_by_the_argument(x, w)
+    return v
+
+
+def context_in_a_helper(x, w):
+    try:
+        try:
+            raise ValueError("abc")
+        except ValueError:
+            raise KeyError("k")
+    except KeyError as e:
+        n = 1.0 if _context_of(e) is None else 3.0
+    return np.sum(x * w) * n
+
+
+@pytest.mark.parametrize("f, mode, match", [
+    (exc_info_in_a_helper, "grad", "a call of _first_argument, which reads the exception being handled"),
+    (format_exc_in_a_local_function, "jvp", "format_exc.. in an except clause or in a function called"),
+    (format_exc_in_a_differentiated_helper, "grad", "a call of _scaled_by_the_argument, which reads"),
+    (context_in_a_helper, "jvp", "a call of _context_of, which reads the exception being handled")],
+    ids=["exc_info-helper", "format_exc-local", "format_exc-differentiated", "context-helper"])
+def test_the_exception_being_handled_read_in_a_helper_is_refused(f, mode, match):
+    """A helper called from a handler, inlined or called as it is, read no exception
+    being handled (the handlers run after the lowered except clause): NumPy's
+    AttributeError on None, or a value a half or a third of Python's."""
+    with pytest.raises(astgrad.TransformError, match=match):
+        if mode == "grad":
+            astgrad.grad(f)(X3, 0.8)
+        else:
+            astgrad.jvp(f, (X3, 0.8), (np.ones(3), 1.0))
+
+
 # -- polynomials, objects ------------------------------------------------------------------
 
 def rows_of_coefficients(a, w):
