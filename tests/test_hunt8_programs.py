@@ -296,3 +296,31 @@ def test_an_object_holding_a_float_deeper_than_searched_is_refused():
     """A float ten lists down was not found: the gradient was None, read as zero."""
     with pytest.raises(TypeError, match="class Nested, which is not a dataclass"):
         astgrad.grad(nested)(Nested(X3.copy()), X3)
+
+
+class Pool:
+    """Pools pairs of a vector: holds an int alone."""
+
+    def __init__(self, k):
+        self.k = k
+
+    def forward(self, x):
+        shape = (x.shape[0] // self.k, self.k)
+        return np.max(x.reshape(shape), axis=1)
+
+
+def pooled(x, pool):
+    return np.sum(pool.forward(x) ** 2)
+
+
+def test_an_object_holding_ints_alone_is_a_constant_of_vjp():
+    """vjp differentiated every primal, an object holding ints alone too: its int read
+    into a reshape's shape raised astgrad's internal FunctionValueUnknown. Its gradient
+    is None; differentiating it by wrt= is refused with a plain TransformError."""
+    x = np.array([0.3, -0.4, 0.9, 0.2])
+    out, pullback = astgrad.vjp(pooled, x, Pool(2))
+    g, none = pullback(1.0)
+    assert none is None and np.allclose(g, [0.6, 0.0, 1.8, 0.0])
+    with pytest.raises(astgrad.TransformError, match="takes no derivative through the argument 'shape'") as info:
+        astgrad.grad(pooled, wrt=(0, 1))(x, Pool(2))
+    assert type(info.value) is astgrad.TransformError
