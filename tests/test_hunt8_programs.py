@@ -324,3 +324,31 @@ def test_an_object_holding_ints_alone_is_a_constant_of_vjp():
     with pytest.raises(astgrad.TransformError, match="takes no derivative through the argument 'shape'") as info:
         astgrad.grad(pooled, wrt=(0, 1))(x, Pool(2))
     assert type(info.value) is astgrad.TransformError
+
+
+@dataclasses.dataclass
+class Arrow:
+    a: np.ndarray
+
+    def __abs__(self):
+        return np.sqrt(np.sum(self.a * self.a))
+
+
+def abs_of_an_object(x, w):
+    return abs(Arrow(x * w)) * 2.0
+
+
+def abs_of_an_object_squared(x, w):
+    return abs(Arrow(x * w)) ** 2
+
+
+@pytest.mark.parametrize("f, mode", [(abs_of_an_object, "grad"), (abs_of_an_object_squared, "jvp")],
+                         ids=["abs", "abs-squared"])
+def test_abs_of_an_object_with_its_own_abs_is_refused(f, mode):
+    """abs's rules are those of numbers: abs(obj) of a class defining __abs__ raised
+    NumPy's '<' or ufunc TypeError from inside the derivative."""
+    with pytest.raises(TypeError, match="abs.. of numbers and arrays, not of an object of the class Arrow"):
+        if mode == "grad":
+            astgrad.grad(f)(X3, 0.8)
+        else:
+            astgrad.jvp(f, (X3, 0.8), (np.ones(3), 1.0))
