@@ -29,6 +29,7 @@ FOUND = {
     "d01 ": "grad",             # sum(d) of a dict: AttributeError from the adjoint of sum
     "d02 ": "jvp",              # max(d): a wrong tangent (the values taken for the keys)
     "d03 ": "vjp",              # sum(iter(d)): AttributeError
+    "r01 ": "hessian",          # [w] * numpy.int64(3): refused at the call (read as an array)
 }
 
 
