@@ -196,3 +196,9 @@ def p03(a, w):
 def r01(x, w):
     ws = [w, x[0]] * np.int64(3)
     return np.sum(x * np.array(ws[:3])) * w + np.sum(np.array(ws) ** 2)
+
+
+@case("r02 r = sqrt(sum(x * x) * w), then r * r, at 0: w not known to be >= 0", args=(np.zeros(3), 0.8))
+def r02(x, w):
+    r = np.sqrt(np.sum(x * x) * w)
+    return r * r

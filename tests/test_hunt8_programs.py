@@ -30,6 +30,7 @@ FOUND = {
     "d02 ": "jvp",              # max(d): a wrong tangent (the values taken for the keys)
     "d03 ": "vjp",              # sum(iter(d)): AttributeError
     "r01 ": "hessian",          # [w] * numpy.int64(3): refused at the call (read as an array)
+    "r02 ": "hessian",          # r * r of r = sqrt(s * w) at 0: 0 (sqrt's kink), not 2w
 }
 
 
@@ -353,3 +354,16 @@ def test_abs_of_an_object_with_its_own_abs_is_refused(f, mode):
             astgrad.grad(f)(X3, 0.8)
         else:
             astgrad.jvp(f, (X3, 0.8), (np.ones(3), 1.0))
+
+
+def test_the_square_of_a_root_of_any_value_is_smooth_at_0_and_nan_where_the_root_is():
+    """r * r of r = np.sqrt(s), s not known to be >= 0 (sum(x * x) * w): its Hessian at
+    x = 0 went through sqrt's kink (0, not 2w); it is s only where the root is real, NaN
+    for s < 0, as NumPy gives."""
+    from hunt8_programs import r02
+    with np.errstate(invalid="ignore"):
+        h = astgrad.hessian(r02)(np.zeros(3), 0.8)
+    assert np.allclose(h, 1.6 * np.eye(3), rtol=1e-12, atol=1e-12)
+    with np.errstate(invalid="ignore"):
+        value, g = astgrad.value_and_grad(r02)(X3, -0.8)
+    assert np.isnan(value) and np.isnan(r02(X3, -0.8)) and np.all(np.isnan(g))
