@@ -188,3 +188,17 @@ def p02(a, w):
 @case("p03 polyder with m past the degree", args=(A33, X3))
 def p03(a, w):
     return np.sum(np.polyder(w, m=4)) + np.sum(a * w)
+
+
+# -- lists repeated a NumPy int number of times --------------------------------------------
+
+@case("r01 a list literal times numpy.int64(3): repetition, as Python does")
+def r01(x, w):
+    ws = [w, x[0]] * np.int64(3)
+    return np.sum(x * np.array(ws[:3])) * w + np.sum(np.array(ws) ** 2)
+
+
+@case("r02 r = sqrt(sum(x * x) * w), then r * r, at 0: w not known to be >= 0", args=(np.zeros(3), 0.8))
+def r02(x, w):
+    r = np.sqrt(np.sum(x * x) * w)
+    return r * r

@@ -29,6 +29,8 @@ FOUND = {
     "d01 ": "grad",             # sum(d) of a dict: AttributeError from the adjoint of sum
     "d02 ": "jvp",              # max(d): a wrong tangent (the values taken for the keys)
     "d03 ": "vjp",              # sum(iter(d)): AttributeError
+    "r01 ": "hessian",          # [w] * numpy.int64(3): refused at the call (read as an array)
+    "r02 ": "hessian",          # r * r of r = sqrt(s * w) at 0: 0 (sqrt's kink), not 2w
 }
 
 
@@ -158,6 +160,72 @@ def test_the_exception_being_handled_read_in_a_handler_is_refused(f, match):
         astgrad.grad(f)(X3, 0.8)
 
 
+def _first_argument():
+    return sys.exc_info()[1].args[0]
+
+
+def _context_of(e):
+    return e.__context__
+
+
+def _scaled_by_the_argument(x, w):
+    return np.sum(x * w) * traceback.format_exc().count("boom")
+
+
+def exc_info_in_a_helper(x, w):
+    try:
+        raise ValueError(3.0)
+    except ValueError:
+        k = _first_argument()
+    return np.sum(x * w) * k
+
+
+def format_exc_in_a_local_function(x, w):
+    def has_boom():
+        return "boom" in traceback.format_exc()
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        t = has_boom()
+    return np.sum(x * w) * (2.0 if t else 1.0)
+
+
+def format_exc_in_a_differentiated_helper(x, w):
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        v = _scaled_by_the_argument(x, w)
+    return v
+
+
+def context_in_a_helper(x, w):
+    try:
+        try:
+            raise ValueError("abc")
+        except ValueError:
+            raise KeyError("k")
+    except KeyError as e:
+        n = 1.0 if _context_of(e) is None else 3.0
+    return np.sum(x * w) * n
+
+
+@pytest.mark.parametrize("f, mode, match", [
+    (exc_info_in_a_helper, "grad", "a call of _first_argument, which reads the exception being handled"),
+    (format_exc_in_a_local_function, "jvp", "format_exc.. in an except clause or in a function called"),
+    (format_exc_in_a_differentiated_helper, "grad", "a call of _scaled_by_the_argument, which reads"),
+    (context_in_a_helper, "jvp", "a call of _context_of, which reads the exception being handled")],
+    ids=["exc_info-helper", "format_exc-local", "format_exc-differentiated", "context-helper"])
+def test_the_exception_being_handled_read_in_a_helper_is_refused(f, mode, match):
+    """A helper called from a handler, inlined or called as it is, read no exception
+    being handled (the handlers run after the lowered except clause): NumPy's
+    AttributeError on None, or a value a half or a third of Python's."""
+    with pytest.raises(astgrad.TransformError, match=match):
+        if mode == "grad":
+            astgrad.grad(f)(X3, 0.8)
+        else:
+            astgrad.jvp(f, (X3, 0.8), (np.ones(3), 1.0))
+
+
 # -- polynomials, objects ------------------------------------------------------------------
 
 def rows_of_coefficients(a, w):
@@ -230,3 +298,72 @@ def test_an_object_holding_a_float_deeper_than_searched_is_refused():
     """A float ten lists down was not found: the gradient was None, read as zero."""
     with pytest.raises(TypeError, match="class Nested, which is not a dataclass"):
         astgrad.grad(nested)(Nested(X3.copy()), X3)
+
+
+class Pool:
+    """Pools pairs of a vector: holds an int alone."""
+
+    def __init__(self, k):
+        self.k = k
+
+    def forward(self, x):
+        shape = (x.shape[0] // self.k, self.k)
+        return np.max(x.reshape(shape), axis=1)
+
+
+def pooled(x, pool):
+    return np.sum(pool.forward(x) ** 2)
+
+
+def test_an_object_holding_ints_alone_is_a_constant_of_vjp():
+    """vjp differentiated every primal, an object holding ints alone too: its int read
+    into a reshape's shape raised astgrad's internal FunctionValueUnknown. Its gradient
+    is None; differentiating it by wrt= is refused with a plain TransformError."""
+    x = np.array([0.3, -0.4, 0.9, 0.2])
+    out, pullback = astgrad.vjp(pooled, x, Pool(2))
+    g, none = pullback(1.0)
+    assert none is None and np.allclose(g, [0.6, 0.0, 1.8, 0.0])
+    with pytest.raises(astgrad.TransformError, match="takes no derivative through the argument 'shape'") as info:
+        astgrad.grad(pooled, wrt=(0, 1))(x, Pool(2))
+    assert type(info.value) is astgrad.TransformError
+
+
+@dataclasses.dataclass
+class Arrow:
+    a: np.ndarray
+
+    def __abs__(self):
+        return np.sqrt(np.sum(self.a * self.a))
+
+
+def abs_of_an_object(x, w):
+    return abs(Arrow(x * w)) * 2.0
+
+
+def abs_of_an_object_squared(x, w):
+    return abs(Arrow(x * w)) ** 2
+
+
+@pytest.mark.parametrize("f, mode", [(abs_of_an_object, "grad"), (abs_of_an_object_squared, "jvp")],
+                         ids=["abs", "abs-squared"])
+def test_abs_of_an_object_with_its_own_abs_is_refused(f, mode):
+    """abs's rules are those of numbers: abs(obj) of a class defining __abs__ raised
+    NumPy's '<' or ufunc TypeError from inside the derivative."""
+    with pytest.raises(TypeError, match="abs.. of numbers and arrays, not of an object of the class Arrow"):
+        if mode == "grad":
+            astgrad.grad(f)(X3, 0.8)
+        else:
+            astgrad.jvp(f, (X3, 0.8), (np.ones(3), 1.0))
+
+
+def test_the_square_of_a_root_of_any_value_is_smooth_at_0_and_nan_where_the_root_is():
+    """r * r of r = np.sqrt(s), s not known to be >= 0 (sum(x * x) * w): its Hessian at
+    x = 0 went through sqrt's kink (0, not 2w); it is s only where the root is real, NaN
+    for s < 0, as NumPy gives."""
+    from hunt8_programs import r02
+    with np.errstate(invalid="ignore"):
+        h = astgrad.hessian(r02)(np.zeros(3), 0.8)
+    assert np.allclose(h, 1.6 * np.eye(3), rtol=1e-12, atol=1e-12)
+    with np.errstate(invalid="ignore"):
+        value, g = astgrad.value_and_grad(r02)(X3, -0.8)
+    assert np.isnan(value) and np.isnan(r02(X3, -0.8)) and np.all(np.isnan(g))

@@ -15,7 +15,7 @@ from .caching import Current, callees, check, forward_derivative, reverse_deriva
 from .generation_records import CHECKED, CHECKED_WITH_VALUE, PROVEN
 from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
                              public_signature, seed_parameter, underlying)
-from .errors import FunctionValueUnknown, UnresolvedName
+from .errors import FunctionValueUnknown, UnresolvedName, as_refusal
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
 from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, user_code, wrt_items
@@ -540,7 +540,9 @@ class Derivative(StandIn):
                     return self._run_unchecked(code, args)
             return self._call(*args, **kwargs)
         except Exception as error:
-            raise shortened(error)                      # an entry point, as @public makes one
+            refusal = as_refusal(error)                 # the values are given now
+            refusal.__suppress_context__ = refusal is not error or refusal.__suppress_context__
+            raise shortened(refusal)                    # an entry point, as @public makes one
 
     def _call(self, *args, **kwargs):
         if not kwargs and len(args) == self._arity:
@@ -780,7 +782,10 @@ class Pullback:
         self.function, self.primals, self.out = f, primals, out
         self._bound = bound if bound is not None else _bind(f, primals, {})
         self._leading = leading_arguments(f)
-        positions = tuple(range(len(self._leading), len(self._leading) + len(primals)))
+        # only the primals holding floats are differentiated (the others get None): an
+        # object holding ints alone is a constant, whose methods run as written
+        self._floats = [k for k, x in enumerate(primals) if _is_float_like(x)]
+        positions = tuple(len(self._leading) + k for k in self._floats)
         self._compiled = _compiled(f, positions, False) if positions else None
         self._positions = positions
         self.__name__ = f"pullback_{_function_name(f)}"
@@ -794,7 +799,7 @@ class Pullback:
         cotangent = _matching(cotangent, self.out, "vjp pullback: the cotangent",
                               f"{_function_name(self.function)}'s output")
         if self._compiled is None:
-            return ()
+            return tuple(None for _ in self.primals)
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
         for receiver in self._leading:
             check_receiver(receiver, self.function)
@@ -804,10 +809,11 @@ class Pullback:
         code = code or self._compiled
         seed = {seed_parameter(code): _as_adjoint(cotangent)}
         grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
-        if len(self.primals) == 1:
+        if len(self._positions) == 1:
             grads = (grads,)
-        return tuple(_match_argument(g, x, integers_are_constants=True) if _is_float_like(x) else None
-                     for g, x in zip(grads, self.primals))
+        by_position = dict(zip(self._floats, grads))
+        return tuple(_match_argument(by_position[k], x, integers_are_constants=True) if k in by_position else None
+                     for k, x in enumerate(self.primals))
 
     def __repr__(self):
         return f"<astgrad vjp pullback of {_function_name(self.function)}>"

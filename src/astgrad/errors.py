@@ -59,3 +59,11 @@ class FunctionValueUnknown(TransformError):
 def function_value_unknown(error):
     """``error`` (a TransformError) as a FunctionValueUnknown."""
     return FunctionValueUnknown(error.reason, error.filename, error.lineno, error.line, error.construct)
+
+
+def as_refusal(error):
+    """``error`` as the plain TransformError it is where the values are given (a
+    FunctionValueUnknown then says what cannot be differentiated for them), else ``error``."""
+    if not isinstance(error, FunctionValueUnknown):
+        return error
+    return TransformError(error.reason, error.filename, error.lineno, error.line, error.construct)

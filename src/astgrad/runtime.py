@@ -3665,9 +3665,25 @@ def abs_squared(u, of_array=False):
     return abs(u) ** 2
 
 
+def _refuse_own_abs(x):
+    """abs of an object whose class defines ``__abs__``: abs's rules are those of numbers."""
+    if not isinstance(x, (numbers.Number, _NDARRAY, numpy.generic, list, tuple)) and hasattr(type(x), "__abs__"):
+        raise TypeError(f"astgrad differentiates abs() of numbers and arrays, not of an object of the class "
+                        f"{type(x).__name__}, whose __abs__ it does not follow; call a method or function "
+                        "computing the value from the object's arrays instead (v.norm(), not abs(v))")
+
+
+def abs_operand(u):
+    """``u``, the operand of ``abs(u) ** 2`` in its derivative (abs_squared), checked to
+    be a number or an array."""
+    _refuse_own_abs(u)
+    return u
+
+
 def abs_slope(x):
     """d|x|/dx as a factor of the adjoint: sign(x) for real x; conj(x)/|x| (0 at 0) for
     complex x, the adjoint convention of complex values (see numpy.fft above)."""
+    _refuse_own_abs(x)
     if not numpy.iscomplexobj(x):
         return numpy.sign(x)
     size = numpy.abs(x)

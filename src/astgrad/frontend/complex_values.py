@@ -129,7 +129,7 @@ def _flow_tables():
                   numpy.multiply, numpy.divide, numpy.negative, numpy.square, numpy.exp,
                   runtime.broadcast_like, runtime.unreduce, runtime.unindex,
                   runtime.complex_transform, runtime.zeros_like, runtime.in_place, runtime.abs_slope,
-                  runtime.scale, runtime.over}     # * and / for derivatives (zero stays zero)
+                  runtime.scale, runtime.over, runtime.abs_operand}     # * and / for derivatives (zero stays zero)
     # adjoints shaped like their second argument: complex only when it is
     like_second = {runtime.unbroadcast, runtime.complex_transpose, runtime.cast_like,
                    runtime.irfft_transpose, runtime.imag_adjoint, runtime.abs_slope_change}

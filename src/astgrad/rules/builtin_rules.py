@@ -8,7 +8,7 @@ import builtins
 
 import numpy
 
-from ..runtime import (abs_slope, abs_squared, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
+from ..runtime import (abs_operand, abs_slope, abs_squared, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
                        item_position, spread, unbroadcast, unindex)
 from .declare import elementwise
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
@@ -29,12 +29,23 @@ def abs_(y, x):
 # the tangent is 2 Re(conj(u) du) and the adjoint 2 conj(u) g, abs's convention above
 @adjoint(abs_squared)
 def abs_squared_(y, u, of_array=False):
-    d[u] = 2.0 * d[y] * numpy.conj(u)
+    d[u] = 2.0 * d[y] * numpy.conj(abs_operand(u))
 
 
 @tangent(abs_squared)
 def abs_squared_(y, u, of_array=False):
-    d[y] = 2.0 * numpy.real(d[u] * numpy.conj(u))
+    d[y] = 2.0 * numpy.real(d[u] * numpy.conj(abs_operand(u)))
+
+
+# the check that abs's operand is a number or an array (runtime.abs_operand): the identity
+@adjoint(abs_operand)
+def abs_operand_(y, u):
+    d[u] = d[y]
+
+
+@tangent(abs_operand)
+def abs_operand_(y, u):
+    d[y] = d[u]
 
 
 # max(a, b, ...), max(iterable), with key= and default= (and min): the derivative goes

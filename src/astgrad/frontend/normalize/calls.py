@@ -105,6 +105,7 @@ class CallLowering:
         return None
 
     def expr_Call(self, node):
+        self.refuse_current_exception(node)         # trying.py
         nested = self.nested_transform(node)
         if nested is not None:
             return nested

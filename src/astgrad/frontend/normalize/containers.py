@@ -332,6 +332,8 @@ def _makes_array(node, resolve_call):
         return False
     if any(obj is made for made in _ARRAY_CONSTRUCTORS):
         return True
+    if _numpy_int_type(obj):
+        return False        # numpy.int64(3): an int, which repeats a list as Python's does
     return registry.primitive(obj) is not None and not registry.is_non_differentiable(obj)
 
 
@@ -374,12 +376,18 @@ def _makes_int(node, names, resolve_call):
     if isinstance(node, gast.Name):
         return node.id in names
     if isinstance(node, gast.Call):
-        return any(resolve_call(node) is f for f in (builtins.len, builtins.int))
+        return any(resolve_call(node) is f for f in (builtins.len, builtins.int)) or _numpy_int_type(resolve_call(node))
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)):
         return _makes_int(node.left, names, resolve_call) and _makes_int(node.right, names, resolve_call)
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
         return _makes_int(node.operand, names, resolve_call)
     return False
+
+
+def _numpy_int_type(obj):
+    """Whether ``obj`` is a NumPy integer type (``numpy.int64``): what calling it gives
+    repeats a list as an int does."""
+    return isinstance(obj, type) and issubclass(obj, numpy.integer)
 
 
 def _int_names(tree, resolve_call):

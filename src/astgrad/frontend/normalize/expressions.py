@@ -160,6 +160,7 @@ class ExpressionLowering:
             self.assign(target, value)
 
     def expr_Attribute(self, node):
+        self.refuse_current_exception(node)         # trying.py
         prop = self.property_read(node)
         if prop is not None:
             return prop

@@ -9,6 +9,8 @@ there, whose derivative the chain rule reads as 0 (zero_safe.py): right at first
     abs(u) ** 2         ->  abs_squared(u)
     sqrt(s) ** 2        ->  s        where s is >= 0 as written: a sum of squares
     r = sqrt(s); r * r  ->  r_squared = s; r = sqrt(r_squared); r_squared
+                            (math.sqrt, or s >= 0 as written: a sum of squares)
+    r = np.sqrt(s); r * r  ->  ...; np.where(r == r, r_squared, r)[()]    (any other s)
 
 (``** 2`` or ``np.square(...)``). ``abs_squared(u)`` (runtime.py) is ``real(u * conj(u))``
 for a float or complex ``u``: ``u * u`` for a real one, ``|u| ** 2`` for a complex one (a
@@ -18,6 +20,9 @@ NumPy gives: ``norm`` and ``np.sqrt`` turn integers into float64 and keep a floa
 precision, as ``np.divide(s, 1)`` does, and ``math.sqrt`` gives a Python float,
 ``float(s)``. Other forms (``sqrt(x) * sqrt(x)``, ``sqrt(x) ** 2`` with ``x`` possibly
 negative, a square split across helpers) still go through the kink as written.
+``r * r`` is ``s`` wherever ``np.sqrt(s)`` is real; where it is NaN (``s < 0``, or NaN
+itself) the ``where`` keeps the NaN, and ``[()]`` keeps a scalar a scalar (``math.sqrt``
+raises there, so its square is ``s`` wherever the code gets to it).
 """
 
 import builtins
@@ -50,7 +55,7 @@ def rewrite_smooth_squares(normalizer, tree, nodes):
 class _Rewrite(gast.NodeTransformer):
     def __init__(self, normalizer, roots):
         self.normalizer = normalizer
-        self.roots = roots          # r -> (its binding statement, the name of its square)
+        self.roots = roots          # r -> (its binding statement, the name of its square, s >= 0 known)
         self.depth = 0              # inside a def or lambda the function defines: > 0
         self.changed = False
 
@@ -70,7 +75,7 @@ class _Rewrite(gast.NodeTransformer):
 
     def _statement(self, stmt):
         stmt = self.visit(stmt)
-        squared = next((name for binding, name in self.roots.values() if binding is stmt), None)
+        squared = next((name for binding, name, _ in self.roots.values() if binding is stmt), None)
         if squared is None:
             return [stmt]
         root = self.normalizer.resolve_call(stmt.value)
@@ -92,7 +97,8 @@ class _Rewrite(gast.NodeTransformer):
         if base is None:
             return node
         if isinstance(base, gast.Name) and base.id in self.roots and self.depth == 1:
-            new = S.name(self.roots[base.id][1])     # r * r where r = sqrt(s): s
+            _, squared, proven = self.roots[base.id]     # r * r where r = sqrt(s): s
+            new = S.name(squared) if proven else _real_root_squared(self.normalizer, base.id, squared)
         else:
             new = _smooth_square(self.normalizer, base)
         if new is None:
@@ -114,6 +120,14 @@ def _smooth_square(normalizer, base):
         return _of_root_type(normalizer, numpy.linalg.norm,
                              S.call(_numpy(normalizer, "sum"), [_abs_square(normalizer, base.args[0], numpy_call=True)]))
     return None
+
+
+def _real_root_squared(normalizer, root, squared):
+    """``np.where(r == r, r_squared, r)[()]``: ``r * r`` of ``r = np.sqrt(s)``, ``s``
+    where the root is a number, NaN where it is NaN (``s < 0``), as NumPy's product is."""
+    real = gast.Compare(left=S.name(root), ops=[gast.Eq()], comparators=[S.name(root)])
+    chosen = S.call(_numpy(normalizer, "where"), [real, S.name(squared), S.name(root)])
+    return gast.Subscript(value=chosen, slice=gast.Tuple(elts=[], ctx=gast.Load()), ctx=gast.Load())
 
 
 def _of_root_type(normalizer, root, square):
@@ -218,9 +232,10 @@ def _pure(node):
 
 
 def _squared_roots(normalizer, tree):
-    """``r -> (its statement, a fresh name for its square)`` for each ``r = sqrt(s)`` (s >= 0) of the body that
-    is the only binding of ``r`` anywhere in the function and whose square the function
-    reads (``r * r`` after it is ``s``)."""
+    """``r -> (its statement, a fresh name for its square, whether s >= 0 is known)`` for
+    each ``r = sqrt(s)`` of the body that is the only binding of ``r`` anywhere in the
+    function and whose square the function reads (``r * r`` after it is ``s``). ``s >= 0``
+    is known for ``math.sqrt`` (it raises otherwise) and for a sum of squares."""
     stores = {}
     for node in gast.walk(tree):
         if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
@@ -237,12 +252,13 @@ def _squared_roots(normalizer, tree):
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
                 and stores.get(stmt.targets[0].id) == 1 and isinstance(stmt.value, gast.Call) \
                 and len(stmt.value.args) == 1 and not stmt.value.keywords \
-                and normalizer.resolve_call(stmt.value) in _SQRT \
-                and _nonnegative(stmt.value.args[0], normalizer):
+                and normalizer.resolve_call(stmt.value) in _SQRT:
             roots[stmt.targets[0].id] = stmt
     used = {base.id for node in own_nodes(tree) for base in [_squared_operand(node, normalizer)]
             if isinstance(base, gast.Name) and base.id in roots}
-    return {name: (roots[name], _local(normalizer, f"{name}_squared")) for name in sorted(used)}
+    return {name: (roots[name], _local(normalizer, f"{name}_squared"),
+                   normalizer.resolve_call(roots[name].value) is math.sqrt
+                   or _nonnegative(roots[name].value.args[0], normalizer)) for name in sorted(used)}
 
 
 def _local(normalizer, hint):

@@ -23,8 +23,10 @@ reverse mode counts them (``modes.try_adjoints``) and replays the adjoints of th
 alone. An exception no handler catches propagates (without running ``F``).
 """
 
+import functools
 import sys
 import traceback
+import types
 
 import gast
 
@@ -32,12 +34,32 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.ops import is_user_function
 from .jumps import jumps_out
 
 
 # what reads the exception being handled, which the lowered handlers no longer run inside
 _CURRENT_EXCEPTION = tuple(f for f in (sys.exc_info, getattr(sys, "exception", None), traceback.format_exc,
                                        traceback.print_exc) if f is not None)
+# the names those reads leave in a function's code (``exception`` only beside ``sys``)
+_CURRENT_EXCEPTION_NAMES = frozenset({"exc_info", "format_exc", "print_exc", "__context__"})
+
+
+@functools.lru_cache(maxsize=1024)
+def reads_current_exception(fn, depth=0):
+    """Whether the plain Python function ``fn``, or a function of its module it calls by
+    name (a few calls deep), reads the exception being handled: a helper astgrad calls
+    as it is, from a handler, would read none."""
+    codes, names = [fn.__code__], set()
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    if names & _CURRENT_EXCEPTION_NAMES or {"sys", "exception"} <= names:
+        return True
+    called = (getattr(fn, "__globals__", {}).get(name) for name in names)
+    return depth < 4 and any(g is not fn and is_user_function(g) and hasattr(g, "__code__")
+                             and reads_current_exception(g, depth + 1) for g in called)
 
 
 class TryLowering:
@@ -45,7 +67,6 @@ class TryLowering:
 
     def try_except(self, stmt):
         self._refuse_jumps(stmt)
-        self._refuse_current_exception(stmt)
         caught = [None if h.type is None else self._kinds(h.type) for h in stmt.handlers]
         if None in caught:
             caught_test = S.name(self.bind(BaseException))
@@ -71,22 +92,30 @@ class TryLowering:
         self._dispatch(error, orelse, list(zip(caught, handlers)))
         self.out.extend(self.block(stmt.finalbody))
 
-    def _refuse_current_exception(self, stmt):
-        """``sys.exc_info()`` (and what reads it) in a handler: the handlers run after the
-        ``except`` clause, where Python has no exception being handled any more, so it
-        would read None where Python reads the exception caught; for the same reason an
-        exception raised in a handler has no ``__context__``."""
-        for node in gast.walk(self.source.tree):
-            if isinstance(node, gast.Attribute) and node.attr == "__context__":
+    def refuse_current_exception(self, node):
+        """``sys.exc_info()`` (and what reads it), or an exception's ``__context__``, read
+        anywhere in the code transformed, a helper's included: the handlers run after the
+        ``except`` clause, where Python has no exception being handled any more, so they
+        would read None where Python reads the exception caught, and an exception raised
+        in a handler has no ``__context__``. Whether code runs in a handler is its
+        caller's business (a helper called from one), so the read is refused wherever it is."""
+        if isinstance(node, gast.Attribute):
+            if node.attr == "__context__":
                 raise self._refuse("the __context__ of an exception", node,
                                    "raise the new exception 'from' the one caught and read its __cause__")
-        for handler in stmt.handlers:
-            for node in gast.walk(gast.Module(body=handler.body, type_ignores=[])):
-                target = self.resolve_call(node)
-                if target is not None and any(target is f for f in _CURRENT_EXCEPTION):
-                    name = f"{target.__module__}.{target.__name__}"
-                    raise self._refuse(f"{name}() in an except clause", node,
-                                       "bind the exception with 'except E as e' and read e")
+            return
+        target = self.resolve_call(node)
+        if target is None:
+            return
+        advice = ("astgrad runs an except clause after the exception is handled, where it reads "
+                  "none; bind it with 'except E as e' and pass e where it is needed")
+        if any(target is f for f in _CURRENT_EXCEPTION):
+            name = f"{target.__module__}.{target.__name__}"
+            raise self._refuse(f"{name}() in an except clause or in a function called from one", node, advice)
+        if is_user_function(target) and hasattr(target, "__code__") and reads_current_exception(target):
+            raise self._refuse(f"a call of {target.__qualname__}, which reads the exception being handled "
+                               "(sys.exc_info(), traceback.format_exc() or an exception's __context__)",
+                               node, advice)
 
     def _refuse_jumps(self, stmt):
         """``break``/``continue`` in a handler or the else clause are branches like any
