@@ -551,14 +551,11 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     provably already has the shape of ``x``. In code specialized to ``kinds``, also write
     the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
     is given (see ``matmul_adjoints``). ``found``, a dict, is given the calls of ``body``
-    (those whose target is hashable) under "calls", as they were before the rewrites, and
-    the shape classes found under "classes"."""
+    (those whose target is hashable) under "calls", as they were before the rewrites."""
     calls, uses = _calls_by_target(body)     # the rewrites below look at calls of these only
     if found is not None:
         found["calls"] = [entry[1] for entries in calls.values() for entry in entries]
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
-    if found is not None:
-        found["classes"] = classes
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND, lambda value: uses[id(value)][0] if id(value) in uses
                       else S.names_in(value)) if kinds else None

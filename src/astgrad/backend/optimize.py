@@ -58,18 +58,15 @@ class OptimizeContext:
     found_calls: list = dataclasses.field(default=None, init=False, repr=False)
     # (stores, reads) of each name of the body, as inlining left it, for the copies pass
     name_counts: tuple = dataclasses.field(default=None, init=False, repr=False)
-    # the shape classes the first pass found (specialized code), for reusing buffers
-    shape_classes: object = dataclasses.field(default=None, init=False, repr=False)
 
 
 def _drop_needless_unbroadcasts(body, context):
     namespace = context.namespace
     numpy_name = None if namespace is None else (lambda: namespace.ref_original(numpy))
-    found = {}
+    found = {} if not context.kinds and not context.rewrites else None
     body = shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
                                              context.kinds, numpy_name, found)
-    context.found_calls = found["calls"] if not context.kinds and not context.rewrites else None
-    context.shape_classes = found["classes"] if context.kinds else None
+    context.found_calls = None if found is None else found["calls"]
     return body
 
 
@@ -129,8 +126,7 @@ def _sink_numbers(body, context):
 def _reuse_dead_buffers(body, context):
     if not context.kinds:
         return body
-    earlier, context.shape_classes = context.shape_classes, None
-    return reuse_dead_buffers(body, context.params, context.derivatives, context.scalars, context.kinds, earlier)
+    return reuse_dead_buffers(body, context.params, context.derivatives, context.scalars, context.kinds)
 
 
 def _call_reduction_methods(body, context):

@@ -27,15 +27,13 @@ from ..core.anno import Key
 _IN_PLACE = {gast.Add: True, gast.Mult: True, gast.Sub: False, gast.Div: False}   # commutes?
 
 
-def reuse_dead_buffers(body, params, adjoints, scalars, kinds, earlier=None):
-    """``earlier``: the shape classes found on the body before the passes since, which
-    keep every name's value (so its shape); None if there are none."""
+def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
     float64 = {name for name, kind in kinds.items() if kind is not None and kind.startswith("<f8[")}
     if not float64:
         return body
     numbers = {name for name, kind in kinds.items() if kind in ("float", "int")} | set(scalars)
     floats = {name for name, kind in kinds.items() if kind == "float"}
-    same_shape = _SameShape(earlier, lambda: ShapeClasses(body, params, adjoints, scalars, kinds))
+    classes = _Lazy(lambda: ShapeClasses(body, params, adjoints, scalars, kinds))
     last, private, stores = _mentions(body)
     typed = _Float64(float64, numbers, floats)
     fresh, out = set(), []
@@ -43,7 +41,7 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds, earlier=None):
         rewritten = None
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
-            rewritten = _rewrite(stmt, target, fresh, private, last, index, same_shape, typed)
+            rewritten = _rewrite(stmt, target, fresh, private, last, index, classes, typed)
             if typed.is_float64(stmt.value):
                 typed.names.add(target)
                 if isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)) or _is_ufunc_call(stmt.value):
@@ -66,29 +64,25 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds, earlier=None):
     return out
 
 
-class _SameShape:
-    """Whether a value has a name's shape: by the shape classes found earlier where they
-    show it (finding the classes again costs as much as the first time), else by classes
-    found on the body as it is now (when first asked: often no statement needs them),
-    which know more where the passes since took away a name's other assignments."""
+class _Lazy:
+    """The shape classes, found when first asked for (often no statement needs them)."""
 
-    def __init__(self, earlier, make):
-        self.earlier, self.make, self.found = earlier, make, None
+    def __init__(self, make):
+        self.make, self.found = make, None
 
-    def __call__(self, value, name):
-        if self.earlier is not None and _same_class(self.earlier, value, name):
-            return True
+    def of(self, node):
+        return self._classes().of(node)
+
+    def name_class(self, name):
+        return self._classes().name_class(name)
+
+    def _classes(self):
         if self.found is None:
             self.found = self.make()
-        return _same_class(self.found, value, name)
+        return self.found
 
 
-def _same_class(classes, value, name):
-    shape = classes.of(value)
-    return shape is not None and shape == classes.name_class(name)
-
-
-def _rewrite(stmt, target, fresh, private, last, index, same_shape, typed):
+def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
     value = stmt.value
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
             and isinstance(value.operand, gast.Name):
@@ -97,12 +91,14 @@ def _rewrite(stmt, target, fresh, private, last, index, same_shape, typed):
         candidates = [(value.left, value.right)]
         if _IN_PLACE[type(value.op)]:
             candidates.append((value.right, value.left))
+        shape = _NOT_YET         # the value's shape class, found when first needed
         for buffer, other in candidates:
             if isinstance(buffer, gast.Name) and buffer.id in fresh and buffer.id in private \
                     and (last.get(buffer.id) == index or buffer.id == target) \
                     and typed.is_float64(value) \
                     and (buffer.id == target or target not in _names_read(other)):
-                if not same_shape(value, buffer.id):
+                shape = classes.of(value) if shape is _NOT_YET else shape
+                if shape is None or shape != classes.name_class(buffer.id):
                     continue
                 # (``d = b`` first would lose d's old value where the other operand reads it)
                 copy = [] if buffer.id == target else [S.assign(target, S.name(buffer.id))]
@@ -111,6 +107,9 @@ def _rewrite(stmt, target, fresh, private, last, index, same_shape, typed):
                                         op=value.op, value=other)
                 return copy + [update]
     return None
+
+
+_NOT_YET = object()
 
 
 def _names_read(node):
