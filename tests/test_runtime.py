@@ -269,7 +269,7 @@ CASES = [
     (np.power, lambda: (P(3, 4), N(4)), {}), (np.arctan2, lambda: (N(3, 4), A(4)), {}),
     (np.ldexp, lambda: (N(3), np.array([1, -2, 0])), {}), (math.ldexp, lambda: (N(), 3), {}),
     (np.angle, lambda: (N(3),), {}), (rt.positive_base, lambda: (P(3), N(3)), {}),
-    (rt.abs_slope, lambda: (A(3),), {}),
+    (rt.abs_slope, lambda: (A(3),), {}), (rt.abs_operand, lambda: (A(3),), {}),
     (rt.abs_slope_change, lambda: (N(3), A(3)), {}),
     (rt.abs_squared, lambda: (N(3),), {}), (rt.abs_squared, lambda: (N(),), {"of_array": True}),
     (np.hypot, lambda: (A(3, 1), A(4)), {}), (np.remainder, lambda: (P(3), P(3) + 1.0), {}),
