@@ -23,7 +23,6 @@ reverse mode counts them (``modes.try_adjoints``) and replays the adjoints of th
 alone. An exception no handler catches propagates (without running ``F``).
 """
 
-import functools
 import sys
 import traceback
 import types
@@ -45,21 +44,36 @@ _CURRENT_EXCEPTION = tuple(f for f in (sys.exc_info, getattr(sys, "exception", N
 _CURRENT_EXCEPTION_NAMES = frozenset({"exc_info", "format_exc", "print_exc", "__context__"})
 
 
-@functools.lru_cache(maxsize=1024)
-def reads_current_exception(fn, depth=0):
+def reads_current_exception(fn):
     """Whether the plain Python function ``fn``, or a function of its module it calls by
     name (a few calls deep), reads the exception being handled: a helper astgrad calls
-    as it is, from a handler, would read none."""
-    codes, names = [fn.__code__], set()
+    as it is, from a handler, would read none. Not cached: the answer depends on what the
+    names of the helpers' modules hold now (and a cache keyed by ``fn`` would keep it alive)."""
+    seen, frontier = {id(fn)}, [fn]
+    for _ in range(5):                      # fn and the functions up to four calls from it
+        following = []
+        for function in frontier:
+            names = _names_in_code(function.__code__)
+            if names & _CURRENT_EXCEPTION_NAMES or {"sys", "exception"} <= names:
+                return True
+            scope = getattr(function, "__globals__", {})
+            for name in names:
+                called = scope.get(name)
+                if is_user_function(called) and hasattr(called, "__code__") and id(called) not in seen:
+                    seen.add(id(called))
+                    following.append(called)
+        frontier = following
+    return False
+
+
+def _names_in_code(code):
+    """The global and attribute names ``code`` and the code nested in it read."""
+    codes, names = [code], set()
     while codes:
         code = codes.pop()
         names.update(code.co_names)
         codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-    if names & _CURRENT_EXCEPTION_NAMES or {"sys", "exception"} <= names:
-        return True
-    called = (getattr(fn, "__globals__", {}).get(name) for name in names)
-    return depth < 4 and any(g is not fn and is_user_function(g) and hasattr(g, "__code__")
-                             and reads_current_exception(g, depth + 1) for g in called)
+    return names
 
 
 class TryLowering:
