@@ -90,6 +90,7 @@ def _instantiate(generated, fn):
     compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
                                                if n not in generated.cells and n in own)
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards, generated.function_guards)
+    compiled.__astgrad_guards__ = guards     # what export checks in the exported module (export_guards.py)
     return Entry(compiled, guards, fn, generated.version, generated)
 
 

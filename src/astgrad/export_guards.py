@@ -12,6 +12,8 @@ module).
 """
 
 import inspect
+import sys
+import types
 import weakref
 
 import gast
@@ -19,7 +21,10 @@ import numpy
 
 from .core import syntax as S
 from .frontend.function_args import joined_parameters
-from .frontend.object_layouts import found_in_source, root
+from .core.missing import MISSING
+from .exported_checks import globals_as_exported, identity_of
+from .frontend.object_layouts import FUNCTION, ITEMS, found_in_source, root
+from .guards import AttributeView, ItemsView, LayoutView
 from .plain_objects import plain_objects_refused  # noqa: F401 - copied into exported modules
 
 
@@ -61,6 +66,9 @@ def plain_object_guard_lines(fn, compiled, names):
     return [f"plain_objects_refused({compiled.__code__.co_name!r}, {arguments})"]
 
 
+_LIBRARY_ROOTS = frozenset(getattr(sys, "stdlib_module_names", ())) | {
+    "builtins", "numpy", "scipy", "astgrad", "math", "operator", "functools"}
+
 _objects_read: "weakref.WeakKeyDictionary[object, frozenset]" = weakref.WeakKeyDictionary()
 
 
@@ -73,3 +81,113 @@ def _object_roots(tree):
         elif isinstance(node, gast.Call):
             found.add(root(node.func) if isinstance(node.func, gast.Name) else None)
     return frozenset(found - {None})
+
+
+# -- the globals the derivative was generated for (exported_checks.py) -------------------------
+
+def global_checks(functions):
+    """The checks ``(module, path, expected)`` (exported_checks.py) of what the guards of
+    the generated ``functions`` (guards.py, kept on each as ``__astgrad_guards__``) rely on
+    in the user's modules: globals, class attributes, the classes and items of global
+    objects and lists. Library modules are left out: the exported module imports them
+    itself."""
+    guards = [guard for fn in functions for guard in getattr(fn, "__astgrad_guards__", ())]
+    places = {}             # id(object) -> (module, path) where the code reaches it
+    for mapping, key, expected in guards:
+        if _user_globals(mapping):
+            places.setdefault(id(expected), (mapping["__name__"], (key,)))
+    for _ in range(4):      # attribute paths from those globals (NET.layers), a few levels deep
+        for mapping, key, expected in guards:
+            owner = getattr(mapping, "obj", None)
+            if isinstance(mapping, AttributeView) and id(owner) in places and isinstance(key, str):
+                module_name, path = places[id(owner)]
+                places.setdefault(id(expected), (module_name, path + (key,)))
+    checks = {}
+    for mapping, key, expected in guards:
+        where = _place(mapping, key, places)
+        if where is None:
+            continue
+        if isinstance(expected, (types.ModuleType, types.CodeType)):
+            continue        # the exported code reads the modules it imports itself, not the user's names
+        described = _described(mapping, expected)
+        if isinstance(mapping, (ItemsView, LayoutView)) or where not in checks:
+            checks[where] = described       # a layout says more than the class alone
+    return tuple((module_name, path, described) for (module_name, path), described in checks.items())
+
+
+def _user_globals(mapping):
+    """Whether ``mapping`` is the globals of one of the user's modules."""
+    if not isinstance(mapping, dict) or not _user_module(mapping.get("__name__")):
+        return False
+    return mapping is getattr(sys.modules.get(mapping["__name__"]), "__dict__", None)
+
+
+def _user_module(name):
+    """Whether the module named ``name`` is the user's (a script run as ``__main__`` is
+    another module in the process running the exported code: not checked)."""
+    return isinstance(name, str) and name.partition(".")[0] not in _LIBRARY_ROOTS and name != "__main__"
+
+
+def _place(mapping, key, places):
+    """Where the guard's value is read: (module, attribute path), or None for a library's."""
+    if isinstance(mapping, dict):
+        return (mapping["__name__"], (key,)) if _user_globals(mapping) else None
+    owner = getattr(mapping, "obj", None)
+    if isinstance(mapping, (ItemsView, LayoutView)):
+        return places.get(id(owner))
+    if isinstance(mapping, AttributeView):
+        if inspect.isclass(owner) and _user_module(owner.__module__) and "<locals>" not in owner.__qualname__:
+            return owner.__module__, tuple(owner.__qualname__.split(".")) + (key,)
+        if id(owner) in places:
+            module_name, path = places[id(owner)]
+            return module_name, path + (key,)
+    return None
+
+
+def _described(mapping, expected):
+    """What ``expected`` is, in plain data ``exported_as`` reads; None: nothing to check."""
+    if isinstance(mapping, LayoutView):
+        return _layout_described(expected)
+    if isinstance(mapping, ItemsView):
+        if isinstance(mapping.obj, dict):
+            return ("dict", tuple((key, _value_described(value)) for key, value in expected))
+        return ("items", type(mapping.obj).__name__, tuple(_value_described(value) for value in expected))
+    return _value_described(expected)
+
+
+def _value_described(value):
+    if value is MISSING:
+        return ("absent",)
+    if value is None:
+        return ("none",)
+    if isinstance(value, types.ModuleType):
+        return ("module", value.__name__)
+    if isinstance(value, (int, float, complex, numpy.ndarray, numpy.generic)):
+        return ("number",)
+    if callable(value) and (inspect.isroutine(value) or inspect.isclass(value) or isinstance(value, numpy.ufunc)):
+        return ("named",) + identity_of(value)
+    return ("instance", identity_of(type(value)))
+
+
+def _layout_described(tree):
+    kind = tree[0]
+    if kind == ITEMS:
+        return ("items", tree[1].__name__, tuple(_layout_described(item) for item in tree[2]))
+    if kind == FUNCTION:
+        held = tree[1].function
+        return ("none",) if held is None else _value_described(held)
+    return ("object", identity_of(tree[1]), tuple((name, _layout_described(sub)) for name, sub in tree[2]),
+            tuple(tree[3]))
+
+
+def global_check_lines(module, functions, command):
+    """The statement checking, at each call, the globals the generated ``functions`` (and
+    the code they call) were generated for, and the module-level tuple it reads; or none."""
+    checks = global_checks(functions)
+    if not checks:
+        return []
+    module.bind("globals_as_exported", globals_as_exported, functions[0].__code__.co_name)
+    name = module.free_name("EXPORTED_FOR")
+    rows = "".join(f"    {check!r},\n" for check in checks)
+    module.constant(name, f"(\n{rows})")
+    return [f"globals_as_exported({name}, {command!r})"]

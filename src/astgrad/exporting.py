@@ -20,7 +20,8 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import arrays_not_lists, list_guard_lines, plain_object_guard_lines, plain_objects_refused
+from .export_guards import (arrays_not_lists, global_check_lines, list_guard_lines, plain_object_guard_lines,
+                            plain_objects_refused)
 from .export_seeds import seed_like, seed_lines
 from .export_twins import add_with_twin
 from .gradient_structure import match_argument
@@ -47,7 +48,8 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     gradient) w.r.t. ``wrt``; written to ``path`` too when given."""
     # grad(f, wrt=(i,)) returns a 1-tuple: the code for wrt=i, its result put in one
     in_tuple = mode == "reverse" and isinstance(wrt, (tuple, list)) and len(wrt) == 1 and not _attribute_path(wrt)
-    compiled = _derivative(f, wrt[0] if in_tuple else wrt, mode, order)
+    differentiated = []     # the code of each lower order, which the derivative was generated from
+    compiled = _derivative(f, wrt[0] if in_tuple else wrt, mode, order, differentiated)
     fn = _function(f)
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
@@ -59,7 +61,8 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
         module.bind("plain_objects_refused", plain_objects_refused, compiled.__code__.co_name)
     if seeds:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
-    prologue = guards + plain + seeds
+    checked = global_check_lines(module, [compiled] + differentiated, _command(fn, names, mode, order))
+    prologue = checked + guards + plain + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
         # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
@@ -93,7 +96,7 @@ def _function(f):
     return fn
 
 
-def _derivative(f, wrt, mode, order):
+def _derivative(f, wrt, mode, order, differentiated=None):
     from . import api
     from .caching import forward_derivative
     from .bound import as_function, leading_arguments
@@ -103,6 +106,7 @@ def _derivative(f, wrt, mode, order):
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise ValueError(f"order={order!r}: the order must be an int, 1 or more")
     fn = _function(f)
+    differentiated = [] if differentiated is None else differentiated
     if takes_varargs(fn):
         raise ExportError(f"{fn.__qualname__} takes *args or **kwargs, whose derivative astgrad generates for each "
                           "number and names of arguments it is called with; export a function that names its "
@@ -110,13 +114,13 @@ def _derivative(f, wrt, mode, order):
     after_self = _after_self(wrt) if inspect.ismethod(underlying(f)) else wrt
     for k in range(order if mode == "reverse" else order - 1):
         # a method's gradient code takes the receiver first: wrt counts after it
-        f = api.grad(_with_seeds(f), wrt if k == 0 else after_self)
+        f = api.grad(_with_seeds(f, differentiated), wrt if k == 0 else after_self)
     if mode == "forward":
         # the method bound to its receiver (its class known), or the gradient code of order - 1
         target = as_function(f) if order == 1 else f
         indices, _ = normalize_wrt(target, wrt if order <= 2 else after_self)
         shift = len(leading_arguments(target))      # the receiver, which the code takes first
-        return forward_derivative(_with_seeds(target), tuple(shift + i for i in indices))
+        return forward_derivative(_with_seeds(target, differentiated), tuple(shift + i for i in indices))
     if any(path for _, path in f.items):      # wrt="self.W": the attribute's part of the gradient
         if order > 1:
             raise ExportError(f"wrt={wrt!r}: the exported derivative of order {order} with respect to an "
@@ -127,12 +131,16 @@ def _derivative(f, wrt, mode, order):
     return f.plain
 
 
-def _with_seeds(f):
+def _with_seeds(f, differentiated):
     """What the next order differentiates: for a gradient, its code taking its seeds as
     they are given (the exported function's keyword parameters), without the check
-    calling the gradient makes that its function returns a number."""
+    calling the gradient makes that its function returns a number; added to
+    ``differentiated``."""
     from .api import Derivative
-    return f._differentiated(checked=False) if isinstance(f, Derivative) else f
+    if isinstance(f, Derivative):
+        f = f._differentiated(checked=False)
+        differentiated.append(f)
+    return f
 
 
 def _after_self(wrt):
@@ -170,15 +178,20 @@ def _wrt_names(fn, wrt, skip=0):
 def _header(fn, names, mode, order, needs):
     """The module's docstring; ``needs``: the modules it imports, the standard library's apart."""
     from . import __version__
-    option = f" --wrt {','.join(names)}"
-    option += f" --mode {mode}" if mode != "reverse" else ""
-    option += f" --order {order}" if order != 1 else ""
     others = [name for name in needs if name != "numpy"]
     needs_text = "NumPy" + (f" (and {', '.join(others)})" if others else "")
     return (f'"""Derivative of {fn.__module__}.{fn.__qualname__}, exported by astgrad {__version__}.\n\n'
             f"It needs {needs_text}, not astgrad. Regenerate with\n"
-            f"    python -m astgrad export {fn.__module__}:{fn.__qualname__}{option} -o FILE.py\n"
+            f"    {_command(fn, names, mode, order)} -o FILE.py\n"
             f'"""\n')
+
+
+def _command(fn, names, mode, order):
+    """The command exporting this derivative again."""
+    option = f" --wrt {','.join(names)}"
+    option += f" --mode {mode}" if mode != "reverse" else ""
+    option += f" --order {order}" if order != 1 else ""
+    return f"python -m astgrad export {fn.__module__}:{fn.__qualname__}{option}"
 
 
 class _Module:
@@ -230,6 +243,11 @@ class _Module:
                 self.functions.append(f"{name} = {obj.__name__}\n")
         else:
             self._import_object(name, obj)
+
+    def constant(self, name, text):
+        """Define ``name`` at module level as the expression ``text``."""
+        self.names[name] = text
+        self.functions.append(f"{name} = {text}\n")
 
     def _module_name(self, free, value, source):
         """The module-level name for what generated code reads as ``free`` (a name astgrad

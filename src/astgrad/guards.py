@@ -39,7 +39,7 @@ class _CellView:
         return True
 
 
-class _AttributeView:
+class AttributeView:
     """An attribute of an object that is not a module, read like a dict, for guards.
     A bound method is a new object on every access, so it is compared with ``==``."""
     __slots__ = ("obj", "expected")
@@ -65,7 +65,7 @@ class _AttributeView:
         return True
 
 
-class _ItemsView:
+class ItemsView:
     """The items of a global list, tuple or dict of functions read like a dict, for guards:
     the snapshot taken when code was generated while each item is the same object."""
     __slots__ = ("obj", "expected")
@@ -81,7 +81,7 @@ class _ItemsView:
         return True
 
 
-class _LayoutView:
+class LayoutView:
     """A global instance's layout (frontend/object_layouts.py: the classes of the objects
     its attributes hold, the functions they hold) read like a dict, for guards."""
     __slots__ = ("obj", "expected")
@@ -109,11 +109,11 @@ def guards_for(dependencies, fn):
         root = parts[0]
         if root is CLASS_ROOT:      # a method found on a receiver's class (core/methods.py)
             owner, expected = chain
-            guards[id(owner), parts[1]] = (_AttributeView(owner, expected), parts[1], expected)
+            guards[id(owner), parts[1]] = (AttributeView(owner, expected), parts[1], expected)
             continue
         if root is ITEMS_ROOT or root is LAYOUT_ROOT:   # a global's items (function_literals.py) or layout
             owner, expected = chain
-            view = _ItemsView(owner, expected) if root is ITEMS_ROOT else _LayoutView(owner, expected)
+            view = ItemsView(owner, expected) if root is ITEMS_ROOT else LayoutView(owner, expected)
             guards[id(owner), root] = (view, root, expected)
             continue
         if isinstance(root, ScopeRoot):     # astgrad's own name for another function's scope
@@ -130,7 +130,7 @@ def guards_for(dependencies, fn):
             if isinstance(owner, types.ModuleType) and attr in vars(owner):
                 guards[id(vars(owner)), attr] = (vars(owner), attr, expected)
             else:
-                guards[id(owner), attr] = (_AttributeView(owner, expected), attr, expected)
+                guards[id(owner), attr] = (AttributeView(owner, expected), attr, expected)
     return list(guards.values())
 
 
@@ -147,7 +147,7 @@ def function_guards(dependencies):
         if isinstance(obj, types.FunctionType) and is_user_function(obj):
             for attr in ("__code__", "__defaults__", "__kwdefaults__"):
                 expected = getattr(obj, attr)
-                guards[id(obj), attr] = (_AttributeView(obj, expected), attr, expected)
+                guards[id(obj), attr] = (AttributeView(obj, expected), attr, expected)
     return tuple(guards.values())
 
 
@@ -157,7 +157,7 @@ def merged(*groups):
         for guard in group:
             mapping = guard[0]
             identity = id(mapping.cell) if isinstance(mapping, _CellView) else (
-                id(mapping.obj) if isinstance(mapping, (_AttributeView, _ItemsView, _LayoutView)) else id(mapping))
+                id(mapping.obj) if isinstance(mapping, (AttributeView, ItemsView, LayoutView)) else id(mapping))
             out.setdefault((identity, guard[1]), guard)
     return tuple(out.values())
 

@@ -1,0 +1,111 @@
+"""The check an exported derivative makes at each call: that the globals it was generated
+for still mean what they meant then (copied into exported modules; plain Python).
+
+In process, a derivative is used only while its guards hold (guards.py) and is made
+again when a name means something else. An exported module cannot make new code, so it
+checks the same things and refuses with an error saying what changed: the classes of
+the objects the code calls methods of, the functions a name or an attribute holds, the
+length and classes of a global list's items. Each check is ``(module, path, expected)``:
+the value the attribute path ``path`` reaches from the user's module named ``module``
+(unless no one imported it), and a description of what it was (made by
+export_guards.py), in plain data.
+"""
+
+import sys
+
+_ABSENT = object()
+_NUMBERS = (int, float, complex)
+
+
+def globals_as_exported(checks, command):
+    """Raise a RuntimeError naming the first global in ``checks`` that changed since the
+    derivative was exported (``command`` exports it again)."""
+    for module_name, path, expected in checks:
+        value = sys.modules.get(module_name)
+        if value is None:       # not imported: its globals are as its source makes them
+            continue
+        for name in path:
+            value = getattr(value, name, _ABSENT)
+            if value is _ABSENT:
+                break
+        if not exported_as(value, expected):
+            where, value, expected = _difference(value, expected, ".".join((module_name,) + tuple(path)))
+            raise RuntimeError(
+                f"{where} is now {_shown_value(value)}, where this derivative was exported for "
+                f"{_shown(expected)}; an exported derivative cannot follow that change. Export it again "
+                f"({command}), or keep what {where} holds as it was.")
+
+
+def identity_of(value):
+    """A function's or a class's module and qualified name: what names it across processes."""
+    name = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
+    return (getattr(value, "__module__", None), name)
+
+
+def exported_as(value, expected):
+    """Whether ``value`` is what the description ``expected`` says."""
+    kind = expected[0]
+    if kind == "absent" or value is _ABSENT:
+        return kind == "absent" and value is _ABSENT
+    if kind == "named":
+        return identity_of(value) == expected[1:]
+    if kind == "module":
+        return type(value).__name__ == "module" and value.__name__ == expected[1]
+    if kind == "none":
+        return value is None
+    if kind == "number":
+        return isinstance(value, _NUMBERS) or type(value).__module__ == "numpy"
+    if kind == "instance":
+        return identity_of(type(value)) == expected[1]
+    if kind == "items":
+        return (type(value).__name__ == expected[1] and len(value) == len(expected[2])
+                and all(exported_as(item, sub) for item, sub in zip(value, expected[2])))
+    if kind == "dict":
+        return (isinstance(value, dict) and tuple(value) == tuple(key for key, _ in expected[1])
+                and all(exported_as(value[key], sub) for key, sub in expected[1]))
+    own = getattr(value, "__dict__", None)      # "object": its class, what its attributes hold
+    return (identity_of(type(value)) == expected[1] and isinstance(own, dict)
+            and all(name in own and exported_as(own[name], sub) for name, sub in expected[2])
+            and tuple(name for name in own if hasattr(type(value), name)) == expected[3])
+
+
+def _difference(value, expected, where):
+    """The innermost part of ``value`` that is not what ``expected`` says (an item of a
+    list, an attribute of an object): ``(where, that part, its description)``."""
+    kind = expected[0]
+    parts = ()
+    if kind == "items" and type(value).__name__ == expected[1] and len(value) == len(expected[2]):
+        parts = [(f"{where}[{i}]", item, sub) for i, (item, sub) in enumerate(zip(value, expected[2]))]
+    elif kind == "dict" and isinstance(value, dict) and tuple(value) == tuple(key for key, _ in expected[1]):
+        parts = [(f"{where}[{key!r}]", value[key], sub) for key, sub in expected[1]]
+    elif kind == "object" and identity_of(type(value)) == expected[1] and isinstance(getattr(value, "__dict__", None),
+                                                                                       dict):
+        parts = [(f"{where}.{name}", vars(value).get(name, _ABSENT), sub) for name, sub in expected[2]]
+    for part_where, part, sub in parts:
+        if not exported_as(part, sub):
+            return _difference(part, sub, part_where)
+    return where, value, expected
+
+
+def _shown(expected):
+    kind = expected[0]
+    if kind == "named":
+        return ".".join(str(part) for part in expected[1:])
+    if kind in ("instance", "object"):
+        return f"an instance of {'.'.join(map(str, expected[1]))}"
+    if kind == "items":
+        return f"a {expected[1]} of {len(expected[2])} items ({', '.join(_shown(sub) for sub in expected[2])})"
+    return {"absent": "no such name", "none": "None", "number": "a number or an array",
+            "dict": "a dict of " + ", ".join(repr(key) for key, _ in expected[1])}.get(kind, f"module {expected[-1]}")
+
+
+def _shown_value(value):
+    if value is _ABSENT:
+        return "not defined"
+    if isinstance(value, (list, tuple)):
+        classes = ", ".join(_shown_value(item) for item in value)
+        return f"a {type(value).__name__} of {len(value)} items ({classes})"
+    name = identity_of(value)
+    if callable(value) and name[1]:
+        return ".".join(map(str, name))
+    return f"an instance of {'.'.join(map(str, identity_of(type(value))))}"
