@@ -1,0 +1,81 @@
+"""Functions whose derivatives depend on what globals hold, for test_export_globals.py:
+methods of a global object and of the objects a global list holds, a global function,
+a global dict of functions, a method found on a global object's class."""
+
+import numpy as np
+
+
+class Squash:
+    def __init__(self, a):
+        self.a = a
+
+    def forward(self, x):
+        return np.tanh(self.a * x)
+
+
+class Square:
+    def __init__(self, a):
+        self.a = a
+
+    def forward(self, x):
+        return self.a * x * x
+
+
+class Net:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+
+NET = Net([Squash(0.5), Square(2.0)])
+LAYERS = [Squash(0.5), Square(2.0)]
+ACTIVATIONS = {"first": np.sin, "second": np.cos}
+SQUASH = Squash(0.7)
+
+
+def through_net(x):
+    return np.sum(NET(x))
+
+
+def through_layers(x):
+    for layer in LAYERS:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+def helper(x):
+    return np.sin(x)
+
+
+def cube(x):
+    return x * x * x
+
+
+def through_helper(x):
+    return np.sum(helper(x))
+
+
+def through_dict(x):
+    return np.sum(ACTIVATIONS["first"](x))
+
+
+def through_method(x):
+    return np.sum(SQUASH.forward(x))
+
+
+def restore():
+    """Every global as the module defines it."""
+    global NET, LAYERS, ACTIVATIONS, SQUASH, helper
+    NET = Net([Squash(0.5), Square(2.0)])
+    LAYERS = [Squash(0.5), Square(2.0)]
+    ACTIVATIONS = {"first": np.sin, "second": np.cos}
+    SQUASH = Squash(0.7)
+    helper = _helper
+    Squash.forward = _squash_forward
+
+
+_helper, _squash_forward = helper, Squash.forward

@@ -1,0 +1,89 @@
+"""An exported derivative checks, at each call, the globals it was generated for (what
+in-process guards check: the classes of the objects whose methods it calls, a global
+list's length and items' classes, the functions names and dicts hold, a class's
+methods), and refuses with an error naming what changed where in process astgrad would
+make new code. Exported modules are imported in this process (no Python is started)."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+import astgrad
+import export_globals_model as model
+from export_lint import lint_problems
+from fd import assert_close, numerical_grad
+
+X = np.array([0.3, -0.2, 0.8])
+
+
+def _change(attribute, value):
+    return lambda: setattr(model, attribute, value)
+
+
+CHANGES = [     # (function, a change its exported derivative must refuse, what the error names)
+    ("through_net", lambda: model.NET.layers.__setitem__(0, model.Square(1.5)),
+     r"export_globals_model\.NET\.layers\[0\] is now an instance of export_globals_model\.Square"),
+    ("through_net", lambda: model.NET.layers.append(model.Square(1.5)), r"NET\.layers is now a list of 3 items"),
+    ("through_layers", lambda: model.LAYERS.__setitem__(0, model.Square(1.5)),
+     r"LAYERS\[0\] is now an instance of export_globals_model\.Square"),
+    ("through_layers", lambda: model.LAYERS.pop(), r"LAYERS is now a list of 1 items"),
+    ("through_helper", _change("helper", model.cube), r"helper is now export_globals_model\.cube"),
+    ("through_dict", lambda: model.ACTIVATIONS.__setitem__("first", np.cos), r"ACTIVATIONS\['first'\] is now"),
+    ("through_method", _change("SQUASH", model.Square(0.7)), r"SQUASH.* is now .*Square"),
+    ("through_method", lambda: setattr(model.Squash, "forward", model.Square.forward),
+     r"forward is now export_globals_model\.Square\.forward"),
+]
+
+
+def _exported(name, tmp_path, mode="reverse", order=1):
+    fn = getattr(model, name)
+    text = astgrad.export(fn, mode=mode, order=order)
+    assert lint_problems(text) == []
+    path = tmp_path / f"exported_{name}_{mode}_{order}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    prefix = "jvp_" if mode == "forward" else "grad_"
+    return getattr(module, prefix + ("grad_" * (order - 1 if mode == "forward" else order - 1)) + name)
+
+
+@pytest.mark.parametrize("name, change, message", CHANGES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CHANGES)])
+def test_an_exported_derivative_refuses_a_changed_global(name, change, message, tmp_path):
+    """Was a wrong gradient: the derivative of the function as it was exported."""
+    model.restore()
+    exported = _exported(name, tmp_path)
+    try:
+        assert_close(exported(X), numerical_grad(getattr(model, name), (X,)), 1e-6, 1e-7)
+        change()
+        with pytest.raises(RuntimeError, match=message) as refused:
+            exported(X)
+        assert f"python -m astgrad export export_globals_model:{name} --wrt x" in str(refused.value)
+    finally:
+        model.restore()
+    assert_close(exported(X), numerical_grad(getattr(model, name), (X,)), 1e-6, 1e-7)
+
+
+def test_a_change_the_derivative_does_not_depend_on_is_followed(tmp_path):
+    """New numbers in the same classes are read when the code runs: no refusal."""
+    model.restore()
+    exported = _exported("through_net", tmp_path)
+    try:
+        model.NET.layers[0] = model.Squash(0.9)
+        model.NET.layers[1].a = 3.0
+        assert_close(exported(X), numerical_grad(model.through_net, (X,)), 1e-6, 1e-7)
+    finally:
+        model.restore()
+
+
+@pytest.mark.parametrize("mode, order", [("reverse", 2), ("forward", 1)])
+def test_higher_orders_and_forward_mode_check_too(mode, order, tmp_path):
+    model.restore()
+    exported = _exported("through_layers", tmp_path, mode, order)
+    try:
+        model.LAYERS[0] = model.Square(1.5)
+        with pytest.raises(RuntimeError, match=r"LAYERS\[0\] is now"):
+            exported(X, **({"d_x": np.ones(3)} if mode == "forward" else {}))
+    finally:
+        model.restore()
