@@ -59,6 +59,14 @@ def through_helper(x):
     return np.sum(helper(x))
 
 
+def raised(x, p=2.0):
+    return x ** p
+
+
+def through_default(x):
+    return np.sum(raised(x))
+
+
 def through_dict(x):
     return np.sum(ACTIVATIONS["first"](x))
 
@@ -76,6 +84,7 @@ def restore():
     SQUASH = Squash(0.7)
     helper = _helper
     Squash.forward = _squash_forward
+    raised.__code__, raised.__defaults__ = _raised
 
 
-_helper, _squash_forward = helper, Squash.forward
+_helper, _squash_forward, _raised = helper, Squash.forward, (raised.__code__, raised.__defaults__)

@@ -107,7 +107,7 @@ def global_checks(functions):
         where = _place(mapping, key, places)
         if where is None:
             continue
-        if isinstance(expected, (types.ModuleType, types.CodeType)):
+        if isinstance(expected, types.ModuleType):
             continue        # the exported code reads the modules it imports itself, not the user's names
         described = _described(mapping, expected)
         if isinstance(mapping, (ItemsView, LayoutView)) or where not in checks:
@@ -162,11 +162,22 @@ def _value_described(value):
         return ("none",)
     if isinstance(value, types.ModuleType):
         return ("module", value.__name__)
+    if isinstance(value, types.CodeType):       # a function's code replaced by another function's
+        return ("code", value.co_name)
+    if isinstance(value, tuple) and all(_literal(item) for item in value):
+        return ("equal", value)                 # a function's defaults
+    if isinstance(value, dict) and all(isinstance(key, str) and _literal(item) for key, item in value.items()):
+        return ("equal", value)                 # its keyword-only defaults
     if isinstance(value, (int, float, complex, numpy.ndarray, numpy.generic)):
         return ("number",)
     if callable(value) and (inspect.isroutine(value) or inspect.isclass(value) or isinstance(value, numpy.ufunc)):
         return ("named",) + identity_of(value)
     return ("instance", identity_of(type(value)))
+
+
+def _literal(value):
+    """Whether ``value`` is written and compared as a Python literal."""
+    return value is None or type(value) in (bool, int, float, complex, str)
 
 
 def _layout_described(tree):

@@ -31,7 +31,7 @@ def globals_as_exported(checks, command):
         if not exported_as(value, expected):
             where, value, expected = _difference(value, expected, ".".join((module_name,) + tuple(path)))
             raise RuntimeError(
-                f"{where} is now {_shown_value(value)}, where this derivative was exported for "
+                f"{where} is now {repr(value) if expected[0] == 'equal' else _shown_value(value)}, where this derivative was exported for "
                 f"{_shown(expected)}; an exported derivative cannot follow that change. Export it again "
                 f"({command}), or keep what {where} holds as it was.")
 
@@ -53,6 +53,10 @@ def exported_as(value, expected):
         return type(value).__name__ == "module" and value.__name__ == expected[1]
     if kind == "none":
         return value is None
+    if kind == "equal":
+        return type(value) is type(expected[1]) and value == expected[1]
+    if kind == "code":
+        return getattr(value, "co_name", None) == expected[1]
     if kind == "number":
         return isinstance(value, _NUMBERS) or type(value).__module__ == "numpy"
     if kind == "instance":
@@ -95,6 +99,10 @@ def _shown(expected):
         return f"an instance of {'.'.join(map(str, expected[1]))}"
     if kind == "items":
         return f"a {expected[1]} of {len(expected[2])} items ({', '.join(_shown(sub) for sub in expected[2])})"
+    if kind == "equal":
+        return repr(expected[1])
+    if kind == "code":
+        return f"the code of {expected[1]}"
     return {"absent": "no such name", "none": "None", "number": "a number or an array",
             "dict": "a dict of " + ", ".join(repr(key) for key, _ in expected[1])}.get(kind, f"module {expected[-1]}")
 
@@ -105,6 +113,8 @@ def _shown_value(value):
     if isinstance(value, (list, tuple)):
         classes = ", ".join(_shown_value(item) for item in value)
         return f"a {type(value).__name__} of {len(value)} items ({classes})"
+    if hasattr(value, "co_name"):
+        return f"the code of {value.co_name}"
     name = identity_of(value)
     if callable(value) and name[1]:
         return ".".join(map(str, name))
