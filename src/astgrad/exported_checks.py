@@ -21,19 +21,20 @@ def globals_as_exported(checks, command):
     """Raise a RuntimeError naming the first global in ``checks`` that changed since the
     derivative was exported (``command`` exports it again)."""
     for module_name, path, expected in checks:
-        value = sys.modules.get(module_name)
-        if value is None:       # not imported: its globals are as its source makes them
+        module = sys.modules.get(module_name)
+        if module is None:      # not imported: its globals are as its source makes them
             continue
-        for name in path:
+        value = module.__dict__.get(path[0], _ABSENT)
+        for name in path[1:]:
             value = getattr(value, name, _ABSENT)
             if value is _ABSENT:
                 break
         if not exported_as(value, expected):
             where, value, expected = _difference(value, expected, ".".join((module_name,) + tuple(path)))
             raise RuntimeError(
-                f"{where} is now {repr(value) if expected[0] == 'equal' else _shown_value(value)}, where this derivative was exported for "
-                f"{_shown(expected)}; an exported derivative cannot follow that change. Export it again "
-                f"({command}), or keep what {where} holds as it was.")
+                f"{where} is now {repr(value) if expected[0] == 'equal' else _shown_value(value)}, where this "
+                f"derivative was exported for {_shown(expected)}; an exported derivative cannot follow that "
+                f"change. Export it again ({command}), or keep what {where} holds as it was.")
 
 
 def identity_of(value):
@@ -42,8 +43,26 @@ def identity_of(value):
     return (getattr(value, "__module__", None), name)
 
 
+_MATCHED = {}       # id of a description -> the object that last matched it (an object's: its class)
+_SAME_WHILE_SAME_OBJECT = frozenset({"named", "module", "code", "equal", "none", "number"})
+
+
 def exported_as(value, expected):
-    """Whether ``value`` is what the description ``expected`` says."""
+    """Whether ``value`` is what the description ``expected`` says. An object that matched
+    a description before (a function, a class) is not examined again: the checks run at
+    every call of the derivative."""
+    kind = expected[0]
+    if kind in _SAME_WHILE_SAME_OBJECT:
+        if _MATCHED.get(id(expected), _ABSENT) is value:
+            return True
+        if not _described_by(value, expected):
+            return False
+        _MATCHED[id(expected)] = value
+        return True
+    return _described_by(value, expected)
+
+
+def _described_by(value, expected):
     kind = expected[0]
     if kind == "absent" or value is _ABSENT:
         return kind == "absent" and value is _ABSENT
@@ -60,7 +79,7 @@ def exported_as(value, expected):
     if kind == "number":
         return isinstance(value, _NUMBERS) or type(value).__module__ == "numpy"
     if kind == "instance":
-        return identity_of(type(value)) == expected[1]
+        return _of_class(value, expected)
     if kind == "items":
         return (type(value).__name__ == expected[1] and len(value) == len(expected[2])
                 and all(exported_as(item, sub) for item, sub in zip(value, expected[2])))
@@ -68,9 +87,30 @@ def exported_as(value, expected):
         return (isinstance(value, dict) and tuple(value) == tuple(key for key, _ in expected[1])
                 and all(exported_as(value[key], sub) for key, sub in expected[1]))
     own = getattr(value, "__dict__", None)      # "object": its class, what its attributes hold
-    return (identity_of(type(value)) == expected[1] and isinstance(own, dict)
+    return (_of_class(value, expected) and isinstance(own, dict)
             and all(name in own and exported_as(own[name], sub) for name, sub in expected[2])
-            and tuple(name for name in own if hasattr(type(value), name)) == expected[3])
+            and tuple(name for name in own if name in _class_names(type(value))) == expected[3])
+
+
+_CLASS_NAMES = {}   # class -> the names it (or a base) defines, looked up once
+
+
+def _class_names(kind):
+    names = _CLASS_NAMES.get(kind)
+    if names is None:
+        names = _CLASS_NAMES[kind] = frozenset(dir(kind))
+    return names
+
+
+def _of_class(value, expected):
+    """Whether ``value``'s class is the one ``expected[1]`` names (remembered once it was)."""
+    kind = type(value)
+    if _MATCHED.get(id(expected)) is kind:
+        return True
+    if identity_of(kind) != expected[1]:
+        return False
+    _MATCHED[id(expected)] = kind
+    return True
 
 
 def _difference(value, expected, where):
