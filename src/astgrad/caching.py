@@ -90,7 +90,6 @@ def _instantiate(generated, fn):
     compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
                                                if n not in generated.cells and n in own)
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards, generated.function_guards)
-    compiled.__astgrad_guards__ = guards     # what export checks in the exported module (export_guards.py)
     return Entry(compiled, guards, fn, generated.version, generated)
 
 
@@ -375,6 +374,20 @@ def _share(shared, made):
         _by_source.move_to_end(shared)
         while len(_by_source) > _BY_SOURCE_LIMIT:
             _by_source.popitem(last=False)
+
+
+def guards_of(compiled):
+    """The guards of the cached derivative running ``compiled`` (what its code and its
+    callees' were generated under; for export, which checks them in the exported module),
+    or None where no cached entry runs it. Looked up, not kept on ``compiled``: the guards
+    hold the objects they compare, which the code must not keep alive."""
+    with _lock:
+        functions = [fn for fn in _cache if getattr(fn, "__globals__", None) is compiled.__globals__]
+    for fn in functions:
+        for entry in list((_cache.get(fn) or {}).values()):
+            if isinstance(entry, Entry) and entry.compiled is compiled:
+                return entry.guards
+    return None
 
 
 # -- checked now, generated when needed --------------------------------------------------------

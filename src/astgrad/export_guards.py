@@ -85,13 +85,11 @@ def _object_roots(tree):
 
 # -- the globals the derivative was generated for (exported_checks.py) -------------------------
 
-def global_checks(functions):
-    """The checks ``(module, path, expected)`` (exported_checks.py) of what the guards of
-    the generated ``functions`` (guards.py, kept on each as ``__astgrad_guards__``) rely on
-    in the user's modules: globals, class attributes, the classes and items of global
-    objects and lists. Library modules are left out: the exported module imports them
-    itself."""
-    guards = [guard for fn in functions for guard in getattr(fn, "__astgrad_guards__", ())]
+def global_checks(guards):
+    """The checks ``(module, path, expected)`` (exported_checks.py) of what ``guards`` (the
+    guards of the exported code's cache entries, guards.py) rely on in the user's modules:
+    globals, class attributes, the classes and items of global objects and lists. Library
+    modules are left out: the exported module imports them itself."""
     places = {}             # id(object) -> (module, path) where the code reaches it
     for mapping, key, expected in guards:
         if _user_globals(mapping):
@@ -191,13 +189,13 @@ def _layout_described(tree):
             tuple(tree[3]))
 
 
-def global_check_lines(module, functions, command):
-    """The statement checking, at each call, the globals the generated ``functions`` (and
-    the code they call) were generated for, and the module-level tuple it reads; or none."""
-    checks = global_checks(functions)
+def global_check_lines(module, guards, caller, command):
+    """The statement checking, at each call of ``caller`` (its name), the globals its code
+    was generated for (``guards``), and the module-level tuple it reads; or none."""
+    checks = global_checks(guards)
     if not checks:
         return []
-    module.bind("globals_as_exported", globals_as_exported, functions[0].__code__.co_name)
+    module.bind("globals_as_exported", globals_as_exported, caller)
     name = module.free_name("EXPORTED_FOR")
     rows = "".join(f"    {check!r},\n" for check in checks)
     module.constant(name, f"(\n{rows})")

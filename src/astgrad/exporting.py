@@ -23,7 +23,8 @@ from .export_helpers import HelperSource
 from .export_guards import (arrays_not_lists, global_check_lines, list_guard_lines, plain_object_guard_lines,
                             plain_objects_refused)
 from .export_seeds import seed_like, seed_lines
-from .export_twins import add_with_twin
+from .errors import TransformError
+from .export_twins import add_with_twin, zero_safe_twin
 from .gradient_structure import match_argument
 from .shaped import takes_varargs
 from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, returns_wrapped,
@@ -61,7 +62,8 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
         module.bind("plain_objects_refused", plain_objects_refused, compiled.__code__.co_name)
     if seeds:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
-    checked = global_check_lines(module, [compiled] + differentiated, _command(fn, names, mode, order))
+    checked = global_check_lines(module, _guards_of(compiled, differentiated), compiled.__code__.co_name,
+                                 _command(fn, names, mode, order))
     prologue = checked + guards + plain + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
@@ -129,6 +131,30 @@ def _derivative(f, wrt, mode, order, differentiated=None):
                               "taking the attribute's value as a parameter")
         return f._differentiated(checked=False)
     return f.plain
+
+
+def _guards_of(compiled, differentiated):
+    """The guards of the generated code ``compiled``, of its zero-safe twin and of the
+    code of lower orders it was generated from (``differentiated``): those of the cache
+    entries running them, which include their callees'; for a small function astgrad
+    compiled around generated code (wrt="self.W"), those of the code it calls."""
+    from .caching import guards_of
+    try:
+        twin = zero_safe_twin(compiled)
+    except TransformError:      # none: the exported module has none either (export_twins.py)
+        twin = None
+    found, seen, waiting = [], set(), [compiled, *differentiated, twin]
+    while waiting:
+        function = waiting.pop(0)
+        if function is None or id(function) in seen:
+            continue
+        seen.add(id(function))
+        guards = guards_of(function)
+        if guards is None:
+            waiting.extend(value for _, value in _references(function) if getattr(value, "__astgrad_generated__", False))
+        else:
+            found.extend(guards)
+    return found
 
 
 def _with_seeds(f, differentiated):
