@@ -67,6 +67,14 @@ def through_default(x):
     return np.sum(raised(x))
 
 
+def raised_keyword(x, *, p=2.0):
+    return x ** p
+
+
+def through_keyword(x):
+    return np.sum(raised_keyword(x))
+
+
 def through_dict(x):
     return np.sum(ACTIVATIONS["first"](x))
 
@@ -85,6 +93,7 @@ def restore():
     helper = _helper
     Squash.forward = _squash_forward
     raised.__code__, raised.__defaults__ = _raised
+    raised_keyword.__kwdefaults__["p"] = 2.0
 
 
 _helper, _squash_forward, _raised = helper, Squash.forward, (raised.__code__, raised.__defaults__)

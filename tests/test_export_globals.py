@@ -21,6 +21,10 @@ def _change(attribute, value):
     return lambda: setattr(model, attribute, value)
 
 
+def raised_keyword_defaults():
+    return model.raised_keyword.__kwdefaults__
+
+
 CHANGES = [     # (function, a change its exported derivative must refuse, what the error names)
     ("through_net", lambda: model.NET.layers.__setitem__(0, model.Square(1.5)),
      r"export_globals_model\.NET\.layers\[0\] is now an instance of export_globals_model\.Square"),
@@ -33,6 +37,8 @@ CHANGES = [     # (function, a change its exported derivative must refuse, what 
      r"raised\.__defaults__ is now \(3\.0,\), where this derivative was exported for \(2\.0,\)"),
     ("through_default", lambda: setattr(model.raised, "__code__", model.cube.__code__),
      r"raised\.__code__ is now the code of cube"),
+    ("through_keyword", lambda: raised_keyword_defaults().__setitem__("p", 3.0),
+     r"raised_keyword\.__kwdefaults__ is now \{'p': 3\.0\}, where this derivative was exported for \{'p': 2\.0\}"),
     ("through_dict", lambda: model.ACTIVATIONS.__setitem__("first", np.cos), r"ACTIVATIONS\['first'\] is now"),
     ("through_method", _change("SQUASH", model.Square(0.7)), r"SQUASH.* is now .*Square"),
     ("through_method", lambda: setattr(model.Squash, "forward", model.Square.forward),

@@ -52,7 +52,7 @@ def exported_as(value, expected):
     a description before (a function, a class) is not examined again: the checks run at
     every call of the derivative."""
     kind = expected[0]
-    if kind in _SAME_WHILE_SAME_OBJECT:
+    if kind in _SAME_WHILE_SAME_OBJECT and type(value) is not dict:     # a dict changes in place
         if _MATCHED.get(id(expected), _ABSENT) is value:
             return True
         if not _described_by(value, expected):
@@ -81,15 +81,32 @@ def _described_by(value, expected):
     if kind == "instance":
         return _of_class(value, expected)
     if kind == "items":
-        return (type(value).__name__ == expected[1] and len(value) == len(expected[2])
-                and all(exported_as(item, sub) for item, sub in zip(value, expected[2])))
+        if type(value).__name__ != expected[1] or len(value) != len(expected[2]):
+            return False
+        for item, sub in zip(value, expected[2]):
+            if not exported_as(item, sub):
+                return False
+        return True
     if kind == "dict":
         return (isinstance(value, dict) and tuple(value) == tuple(key for key, _ in expected[1])
                 and all(exported_as(value[key], sub) for key, sub in expected[1]))
-    own = getattr(value, "__dict__", None)      # "object": its class, what its attributes hold
-    return (_of_class(value, expected) and isinstance(own, dict)
-            and all(name in own and exported_as(own[name], sub) for name, sub in expected[2])
-            and tuple(name for name in own if name in _class_names(type(value))) == expected[3])
+    return _object_as(value, expected)
+
+
+def _object_as(value, expected):
+    """Whether ``value`` is of the class ``expected[1]`` names, its attributes hold what
+    ``expected[2]`` says, and the ones it holds itself that its class also defines are
+    ``expected[3]``. Plain loops: this runs at every call, for each object it reaches."""
+    own = getattr(value, "__dict__", None)
+    if not _of_class(value, expected) or not isinstance(own, dict):
+        return False
+    for name, sub in expected[2]:
+        if name not in own or not exported_as(own[name], sub):
+            return False
+    defined = _class_names(type(value))
+    if not expected[3]:
+        return defined.isdisjoint(own)
+    return tuple(name for name in own if name in defined) == expected[3]
 
 
 _CLASS_NAMES = {}   # class -> the names it (or a base) defines, looked up once
