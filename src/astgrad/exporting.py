@@ -151,7 +151,8 @@ def _guards_of(compiled, differentiated):
         seen.add(id(function))
         guards = guards_of(function)
         if guards is None:
-            waiting.extend(value for _, value in _references(function) if getattr(value, "__astgrad_generated__", False))
+            waiting.extend(value for _, value in _references(function)
+                           if getattr(value, "__astgrad_generated__", False))
         else:
             found.extend(guards)
     return found
