@@ -254,7 +254,7 @@ def _squared_roots(normalizer, tree):
                 and len(stmt.value.args) == 1 and not stmt.value.keywords \
                 and normalizer.resolve_call(stmt.value) in _SQRT:
             roots[stmt.targets[0].id] = stmt
-    for name in _may_change_in_place(normalizer, tree, roots):
+    for name in _may_change_in_place(normalizer, tree, roots) if roots else ():
         del roots[name]
     used = {base.id for node in own_nodes(tree) for base in [_squared_operand(node, normalizer)]
             if isinstance(base, gast.Name) and base.id in roots}
