@@ -1,8 +1,9 @@
 """The ninth acceptance hunt as a permanent differential test: the programs of
 tests/hunt9_programs.py, each against central finite differences in one mode of astgrad
 (``ci_modes`` in turn; a program that found a bug in the mode that showed it). Then what
-the hunt found in the disk cache: code made for a dataclass was taken for another class of
-the same name (its fields reordered) because a class was found again by its name only."""
+the hunt found on its own: a generator that never ends zipped with an array (the gradient
+never returned), and code in the disk cache made for a dataclass taken for another class
+of the same name (its fields reordered), as a class was found again by its name only."""
 
 import dataclasses
 
@@ -13,7 +14,7 @@ import astgrad
 from astgrad import disk_cache
 from breadth_modes import check, ci_modes
 from fd import numerical_grad
-from hunt9_programs import CASES, X3
+from hunt9_programs import CASES, X3, cycled_with_zip
 
 # the programs that found a bug, in the mode that showed it (each a wrong value on the old code)
 FOUND = {
@@ -40,6 +41,14 @@ def test_program_in_mode(mode, f, args, wrt):
 def test_every_found_bug_names_one_program():
     for prefix in FOUND:
         assert sum(1 for name, *_ in CASES if name.startswith(prefix)) == 1, prefix
+
+
+def test_a_generator_that_may_never_end_zipped_with_an_array_is_refused():
+    """zip stops taking a generator's items at the end of the shortest iterable; its list
+    twin ran a ``while True`` generator to its end, which never came (the gradient hung,
+    its list growing without bound)."""
+    with pytest.raises(astgrad.TransformError, match="zip stops taking its items"):
+        astgrad.grad(cycled_with_zip)(X3, 0.8)
 
 
 # -- a class found again on disk ------------------------------------------------------------

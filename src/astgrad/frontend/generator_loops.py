@@ -144,12 +144,24 @@ def _iterate_twin(loop, iterable, body, tree, resolve, bind, refuse, source):
         fn = resolve(call)
         twin = list_twin(fn)
         why = "it receives sent values (x = yield v)" if twin is None else generator_effect(fn)
-        why = why or consumer_conflict(body, call.args + [k.value for k in call.keywords],
+        why = why or _stopped_by_zip(iterable, fn, resolve) or consumer_conflict(body, call.args + [k.value for k in call.keywords],
                                        S.names_in(loop.target), tree, resolve, source)
         if why:
             raise refuse(f"the generator {fn.__qualname__} taken one item at a time here: {why}", call)
         call.func = S.name(bind(twin))
     return bool(calls)
+
+
+def _stopped_by_zip(iterable, fn, resolve):
+    """Why a generator with a ``while`` loop zipped with other iterables has no list: zip
+    stops taking its items at the end of the shortest, and its own may never end (None
+    where that is not so)."""
+    if not (isinstance(iterable, gast.Call) and resolve(iterable) is builtins.zip and len(iterable.args) > 1):
+        return None
+    if any(isinstance(n, gast.While) for n in _own_nodes(generator_tree(fn).body)):
+        return ("zip stops taking its items at the end of the shortest iterable, and its while loop "
+                "may never end where run to its end; take as many items as needed with next()")
+    return None
 
 
 def advanced_generators(tree, nodes, resolve, bind, source, only_advanced):
