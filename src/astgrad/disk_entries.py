@@ -3,7 +3,8 @@
 An object generated code is bound to, or that generation depended on, is *described*
 by what finds it again in another process: ``["module", name]`` (``["snapshot", name]``
 for the module as a rule means it, see core/originals.py), ``["object", module,
-qualified name, code hash]`` (the hash for functions, so a changed function is noticed),
+qualified name, code hash]`` (the hash for functions and classes, so a changed function
+or class is noticed),
 ``["value", repr]`` for a number or a string, ``["missing"]`` for an unbound name.
 Generated code is ``["generated", module, source hash, defaults and closure described]``,
 which tells whether it is the same code but finds nothing; a callee's derivative that

@@ -153,15 +153,34 @@ def _iterate_twin(loop, iterable, body, tree, resolve, bind, refuse, source):
 
 
 def _stopped_by_zip(iterable, fn, resolve):
-    """Why a generator with a ``while`` loop zipped with other iterables has no list: zip
-    stops taking its items at the end of the shortest, and its own may never end (None
-    where that is not so)."""
+    """Why a generator that never ends, zipped with other iterables, has no list: zip
+    stops taking its items at the end of the shortest, and its list would have no end
+    (None where that is not so)."""
     if not (isinstance(iterable, gast.Call) and resolve(iterable) is builtins.zip and len(iterable.args) > 1):
         return None
-    if any(isinstance(n, gast.While) for n in _own_nodes(generator_tree(fn).body)):
-        return ("zip stops taking its items at the end of the shortest iterable, and its while loop "
-                "may never end where run to its end; take as many items as needed with next()")
+    if any(_never_ends(n) for n in _own_nodes(generator_tree(fn).body)):
+        return ("zip stops taking its items at the end of the shortest iterable, and it never ends "
+                "(a while True loop it cannot leave); take as many items as needed with next()")
     return None
+
+
+def _never_ends(node):
+    """Whether ``node`` is ``while True:`` (a constant true test) whose body has no
+    ``break`` of its own, ``return`` or ``raise``."""
+    if not (isinstance(node, gast.While) and isinstance(node.test, gast.Constant) and node.test.value):
+        return False
+    pending = list(node.body)
+    while pending:
+        stmt = pending.pop()
+        if isinstance(stmt, (gast.Return, gast.Raise, gast.Break)):
+            return False
+        if isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            continue
+        for child in gast.iter_child_nodes(stmt):
+            if isinstance(child, gast.stmt) and not (isinstance(stmt, (gast.For, gast.While)) and
+                                                     isinstance(child, gast.Break)):
+                pending.append(child)
+    return True
 
 
 def advanced_generators(tree, nodes, resolve, bind, source, only_advanced):
