@@ -23,7 +23,7 @@ def n01(x, k, w):
     return np.sum(x) * w * np.linalg.norm(k) ** 2
 
 
-@case("n02 the norm of a list of ints past int32 squared", args=(X3, [2 ** 40, 3], 0.8), wrt=(0, 2))
+@case("n02 the norm of a list of ints whose squares pass int64, squared", args=(X3, [2 ** 40, 3], 0.8), wrt=(0, 2))
 def n02(x, k, w):
     return np.sum(x) * w * (np.linalg.norm(k) ** 2 / 1e24)
 
