@@ -98,7 +98,7 @@ def test_the_value_is_the_programs(f, args, expected):
 
 def test_the_generated_code_shows_the_smooth_function():
     source = astgrad.grad(norm_squared).source
-    assert "np.linalg.norm" not in source.split("\n    # line")[0] and "abs_squared(x, of_array=True)" in source
+    assert "np.linalg.norm" not in source.split("\n    # line")[0] and "abs_squared(x, of_norm=True)" in source
     source = astgrad.grad(named_root_squared).source
     assert "r_squared = np.divide(np.sum(t), 1)" in source and "np.sqrt" not in source.split("\n    # line")[0]
 

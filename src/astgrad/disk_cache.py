@@ -8,7 +8,8 @@ function's source text, file and first line, the mode and ``wrt``, the argument 
 rules of an optional library such as SciPy, and its version, only for code that reached
 one of its objects), and the Python and NumPy versions. On load, the entry's checksum is verified and every name
 the code depended on when it was generated must mean an equal object now (same module
-and qualified name, same code for a function); otherwise the entry is not used and the
+and qualified name, same code for a function, the same methods, constants and dataclass
+fields for a class); otherwise the entry is not used and the
 derivative is generated again. Code calling a callee's derivative keeps a record of each
 (which function, which derivative, what the callee's names meant, its own callees): on
 load each is checked and taken as it is now (disk_callees.py), so a changed callee makes

@@ -3,7 +3,8 @@
 An object generated code is bound to, or that generation depended on, is *described*
 by what finds it again in another process: ``["module", name]`` (``["snapshot", name]``
 for the module as a rule means it, see core/originals.py), ``["object", module,
-qualified name, code hash]`` (the hash for functions, so a changed function is noticed),
+qualified name, code hash]`` (the hash for functions and classes, so a changed function
+or class is noticed),
 ``["value", repr]`` for a number or a string, ``["missing"]`` for an unbound name.
 Generated code is ``["generated", module, source hash, defaults and closure described]``,
 which tells whether it is the same code but finds nothing; a callee's derivative that
@@ -14,6 +15,7 @@ code bound to it is not stored. See disk_cache.py for the keys.
 
 import base64
 import builtins
+import dataclasses
 import importlib
 import json
 import linecache
@@ -183,6 +185,8 @@ def _generated(fn):
 
 
 def _code_hash(obj):
+    if isinstance(obj, type):
+        return _class_hash(obj)
     code = getattr(obj, "__code__", None)
     if code is None:
         return ""
@@ -198,6 +202,39 @@ def _code_hash(obj):
             else:
                 digest.update(repr(const).encode())
     return digest.hexdigest()[:24]
+
+
+def _class_hash(cls):
+    """A hash of what generation reads of a class, for each class of its MRO but
+    Python's own: its methods' code, its constants, its dataclass fields (their order,
+    which take part in ``__init__``, their defaults) and ``__match_args__``. A class of
+    the same name defined otherwise (a dataclass's fields reordered, a method changed) is
+    then not taken for the one the code was generated for. "" for a builtin class."""
+    digest = sha256()
+    for owner in cls.__mro__:
+        if owner.__module__ == "builtins":
+            continue
+        digest.update(owner.__qualname__.encode())
+        for name, value in sorted(vars(owner).items()):
+            if name not in ("__dict__", "__weakref__", "__doc__", "__module__", "__qualname__"):
+                digest.update(f"{name}={_member_text(value)};".encode())
+    return digest.hexdigest()[:24] if cls.__module__ != "builtins" else ""
+
+
+def _member_text(value):
+    """What a class attribute contributes to ``_class_hash`` (no addresses)."""
+    if isinstance(value, (staticmethod, classmethod)):
+        value = value.__func__
+    if isinstance(value, property):
+        return ",".join(_member_text(f) for f in (value.fget, value.fset, value.fdel))
+    if isinstance(value, types.FunctionType):
+        return _code_hash(value) + repr(tuple(map(_member_text, value.__defaults__ or ())))
+    if isinstance(value, _ATOMS) or isinstance(value, tuple) and all(isinstance(v, _ATOMS) for v in value):
+        return repr(value)
+    if isinstance(value, dict) and all(isinstance(f, dataclasses.Field) for f in value.values()):
+        return repr([(f.name, f.init, _member_text(f.default), _member_text(f.default_factory))
+                     for f in value.values()])
+    return type(value).__qualname__
 
 
 def find(description, check=True):

@@ -3649,13 +3649,18 @@ def angle_slope(x):
     return zeros_like(x) if isinstance(x, numpy.ndarray) else 0.0
 
 
-def abs_squared(u, of_array=False):
+def abs_squared(u, of_array=False, of_norm=False):
     """``abs(u) ** 2`` written without abs's kink at 0, whose derivative the chain rule
     reads as 0 (a second derivative of 0 instead of 2): ``u * conj(u)``, real, for a
     float or complex ``u`` (an array too); Python's own ``abs(u) ** 2`` for anything
     else: an int stays an exact Python int (NumPy's would overflow), an object keeps its
     ``__abs__``. ``of_array``: ``u`` is read as NumPy's abs and norm read it (a list is
-    an array)."""
+    an array). ``of_norm``: as ``norm`` reads it, an array with integers and bools as
+    float64 (an int8 squared would wrap where the norm's square does not)."""
+    if of_norm:
+        u = numpy.asarray(u)
+        if u.dtype.kind not in "fcO":
+            u = u.astype(float)
     if of_array and isinstance(u, (list, tuple)):
         u = numpy.asarray(u)
     if isinstance(u, float):

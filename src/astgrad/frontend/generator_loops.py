@@ -144,12 +144,43 @@ def _iterate_twin(loop, iterable, body, tree, resolve, bind, refuse, source):
         fn = resolve(call)
         twin = list_twin(fn)
         why = "it receives sent values (x = yield v)" if twin is None else generator_effect(fn)
-        why = why or consumer_conflict(body, call.args + [k.value for k in call.keywords],
+        why = why or _stopped_by_zip(iterable, fn, resolve) or consumer_conflict(body, call.args + [k.value for k in call.keywords],
                                        S.names_in(loop.target), tree, resolve, source)
         if why:
             raise refuse(f"the generator {fn.__qualname__} taken one item at a time here: {why}", call)
         call.func = S.name(bind(twin))
     return bool(calls)
+
+
+def _stopped_by_zip(iterable, fn, resolve):
+    """Why a generator that never ends, zipped with other iterables, has no list: zip
+    stops taking its items at the end of the shortest, and its list would have no end
+    (None where that is not so)."""
+    if not (isinstance(iterable, gast.Call) and resolve(iterable) is builtins.zip and len(iterable.args) > 1):
+        return None
+    if any(_never_ends(n) for n in _own_nodes(generator_tree(fn).body)):
+        return ("zip stops taking its items at the end of the shortest iterable, and it never ends "
+                "(a while True loop it cannot leave); take as many items as needed with next()")
+    return None
+
+
+def _never_ends(node):
+    """Whether ``node`` is ``while True:`` (a constant true test) whose body has no
+    ``break`` of its own, ``return`` or ``raise``."""
+    if not (isinstance(node, gast.While) and isinstance(node.test, gast.Constant) and node.test.value):
+        return False
+    pending = list(node.body)
+    while pending:
+        stmt = pending.pop()
+        if isinstance(stmt, (gast.Return, gast.Raise, gast.Break)):
+            return False
+        if isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            continue
+        for child in gast.iter_child_nodes(stmt):
+            if isinstance(child, gast.stmt) and not (isinstance(stmt, (gast.For, gast.While)) and
+                                                     isinstance(child, gast.Break)):
+                pending.append(child)
+    return True
 
 
 def advanced_generators(tree, nodes, resolve, bind, source, only_advanced):

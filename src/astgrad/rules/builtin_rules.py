@@ -28,12 +28,12 @@ def abs_(y, x):
 # abs(u) ** 2 as u * conj(u) (smooth_squares.py): 2 u for a real u; for a complex one
 # the tangent is 2 Re(conj(u) du) and the adjoint 2 conj(u) g, abs's convention above
 @adjoint(abs_squared)
-def abs_squared_(y, u, of_array=False):
+def abs_squared_(y, u, of_array=False, of_norm=False):
     d[u] = 2.0 * d[y] * numpy.conj(abs_operand(u))
 
 
 @tangent(abs_squared)
-def abs_squared_(y, u, of_array=False):
+def abs_squared_(y, u, of_array=False, of_norm=False):
     d[y] = 2.0 * numpy.real(d[u] * numpy.conj(abs_operand(u)))
 
 

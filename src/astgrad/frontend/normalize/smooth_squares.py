@@ -5,7 +5,7 @@ smooth at 0, but as written they go through the kink of ``norm``, ``sqrt`` or ``
 there, whose derivative the chain rule reads as 0 (zero_safe.py): right at first order,
 0 instead of 2 at second. Exact identities remove the kink the function does not have:
 
-    norm(v) ** 2        ->  np.sum(abs_squared(v, of_array=True))    (no ord, axis or keepdims)
+    norm(v) ** 2        ->  np.sum(abs_squared(v, of_norm=True))    (no ord, axis or keepdims)
     abs(u) ** 2         ->  abs_squared(u)
     sqrt(s) ** 2        ->  s        where s is >= 0 as written: a sum of squares
     r = sqrt(s); r * r  ->  r_squared = s; r = sqrt(r_squared); r_squared
@@ -118,7 +118,7 @@ def _smooth_square(normalizer, base):
         return _abs_square(normalizer, base.args[0], numpy_call=target in _NUMPY_ABS)
     if target is numpy.linalg.norm and _plain_norm(base):
         return _of_root_type(normalizer, numpy.linalg.norm,
-                             S.call(_numpy(normalizer, "sum"), [_abs_square(normalizer, base.args[0], numpy_call=True)]))
+                             S.call(_numpy(normalizer, "sum"), [_abs_square(normalizer, base.args[0], numpy_call=True, of_norm=True)]))
     return None
 
 
@@ -139,12 +139,12 @@ def _of_root_type(normalizer, root, square):
     return S.call(_numpy(normalizer, "divide"), [square, S.const(1)])
 
 
-def _abs_square(normalizer, u, numpy_call):
+def _abs_square(normalizer, u, numpy_call, of_norm=False):
     """``abs_squared(u)`` (runtime.py): ``u * conj(u)``, real, for a float or complex
     ``u``, Python's ``abs(u) ** 2`` for an int or an object. NumPy's abs and norm read a
     list as an array (``of_array=True``): a list of floats times its conjugate is then an
-    array product, never a repetition."""
-    keywords = {"of_array": S.const(True)} if numpy_call else {}
+    array product, never a repetition; norm reads integers as floats (``of_norm=True``)."""
+    keywords = {"of_norm": S.const(True)} if of_norm else {"of_array": S.const(True)} if numpy_call else {}
     return S.call(S.name(normalizer.bind(abs_squared)), [u], keywords)
 
 
@@ -254,11 +254,52 @@ def _squared_roots(normalizer, tree):
                 and len(stmt.value.args) == 1 and not stmt.value.keywords \
                 and normalizer.resolve_call(stmt.value) in _SQRT:
             roots[stmt.targets[0].id] = stmt
+    for name in _may_change_in_place(normalizer, tree, roots) if roots else ():
+        del roots[name]
     used = {base.id for node in own_nodes(tree) for base in [_squared_operand(node, normalizer)]
             if isinstance(base, gast.Name) and base.id in roots}
     return {name: (roots[name], _local(normalizer, f"{name}_squared"),
                    normalizer.resolve_call(roots[name].value) is math.sqrt
                    or _nonnegative(roots[name].value.args[0], normalizer)) for name in sorted(used)}
+
+
+_VALUE_READS = (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Return)
+_SHAPE_ATTRIBUTES = ("shape", "ndim", "size", "dtype")
+
+
+def _may_change_in_place(normalizer, tree, names):
+    """Those of ``names`` whose array the function may change in place after binding
+    (``r[0] = v``, an alias ``q = r`` written into, a helper given ``r``, a method of
+    ``r``): ``r * r`` is then not the ``s`` of ``r = sqrt(s)``. A name read only as an
+    operand, a comparison, the result, an argument of NumPy or astgrad (neither writes
+    into an argument unless given ``out=``) or of float/int, or for its shape, is not."""
+    parents = {}
+    for node in gast.walk(tree):
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    changed = set()
+    for node in parents:
+        if isinstance(node, gast.Name) and node.id in names and isinstance(node.ctx, gast.Load) \
+                and not _read_as_a_value(normalizer, node, parents):
+            changed.add(node.id)
+    return changed
+
+
+def _read_as_a_value(normalizer, node, parents):
+    parent = parents.get(node)
+    if isinstance(parent, gast.Subscript) and parent.value is node and isinstance(parent.ctx, gast.Load):
+        node, parent = parent, parents.get(parent)         # r[i] read: a view as much as r
+    if isinstance(parent, _VALUE_READS):
+        return True
+    if isinstance(parent, gast.Attribute):
+        return parent.attr in _SHAPE_ATTRIBUTES
+    if isinstance(parent, gast.Call) and node in parent.args and not any(k.arg == "out" for k in parent.keywords):
+        target = normalizer.resolve_call(parent)
+        module = getattr(target, "__module__", None) or ""
+        if isinstance(target, numpy.ufunc):             # np.multiply(r, 2.0, r): r is its out
+            return parent.args.index(node) < target.nin
+        return target in (builtins.float, builtins.int, builtins.len) or module.split(".")[0] in ("numpy", "astgrad")
+    return False
 
 
 def _local(normalizer, hint):

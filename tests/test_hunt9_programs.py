@@ -1,0 +1,83 @@
+"""The ninth acceptance hunt as a permanent differential test: the programs of
+tests/hunt9_programs.py, each against central finite differences in one mode of astgrad
+(``ci_modes`` in turn; a program that found a bug in the mode that showed it). Then what
+the hunt found on its own: a generator that never ends zipped with an array (the gradient
+never returned), and code in the disk cache made for a dataclass taken for another class
+of the same name (its fields reordered), as a class was found again by its name only."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad import disk_cache
+from breadth_modes import check, ci_modes
+from fd import numerical_grad
+from hunt9_programs import CASES, X3, cycled_with_zip
+
+# the programs that found a bug, in the mode that showed it (each a wrong value on the old code)
+FOUND = {
+    "n01 ": "grad",             # norm(k) ** 2 of an int8 k squared in int8: -62.4 for 142.4
+    "n02 ": "vjp",              # the same past int64: 7.2e-24 for 0.967
+    "n03 ": "grad",             # r * r read as s although r[0] was written: 0.48 for 0
+    "n04 ": "jvp",              # an alias of r added to in place
+    "n05 ": "value_and_grad",   # a helper wrote into r
+    "n06 ": "grad",             # r the out of np.multiply(r, 2.0, r)
+}
+
+
+def _program_params():
+    for k, (name, f, args, wrt) in enumerate(CASES):
+        mode = next((m for prefix, m in FOUND.items() if name.startswith(prefix)), None) or ci_modes(k)[0]
+        yield pytest.param(mode, f, args, wrt, id=f"{name.split()[0]}-{mode}")
+
+
+@pytest.mark.parametrize("mode, f, args, wrt", list(_program_params()))
+def test_program_in_mode(mode, f, args, wrt):
+    check(mode, f, args, wrt)
+
+
+def test_every_found_bug_names_one_program():
+    for prefix in FOUND:
+        assert sum(1 for name, *_ in CASES if name.startswith(prefix)) == 1, prefix
+
+
+def test_a_generator_that_may_never_end_zipped_with_an_array_is_refused():
+    """zip stops taking a generator's items at the end of the shortest iterable; its list
+    twin ran a ``while True`` generator to its end, which never came (the gradient hung,
+    its list growing without bound)."""
+    with pytest.raises(astgrad.TransformError, match="zip stops taking its items at the end of the shortest iterable, and it never ends"):
+        astgrad.grad(cycled_with_zip)(X3, 0.8)
+
+
+# -- a class found again on disk ------------------------------------------------------------
+
+@dataclasses.dataclass
+class Pair:
+    a: float
+    b: float
+
+
+def pair_sum(x, w):
+    p = Pair(x[0] * w, w * w)
+    return p.a * 3.0 + p.b
+
+
+def test_code_made_for_a_dataclass_is_not_used_for_another_of_the_same_name(tmp_path, monkeypatch):
+    """The disk cache finds a class again by its module and name: a class of that name
+    whose fields are in another order (Pair(b, a): the code built Pair(a=..., b=...)) took
+    the stored code, and the gradient in w was 2.5 where it is 5.1."""
+    from astgrad.rules import optional, registry
+    monkeypatch.setitem(optional._trusted, "version", registry.VERSION[0])   # entries are stored
+    disk_cache.configure_cache(enabled=True, directory=str(tmp_path))
+    try:
+        astgrad.grad(pair_sum, wrt=1)(X3, 0.8)
+        swapped = dataclasses.make_dataclass("Pair", [("b", float), ("a", float)])
+        swapped.__module__, swapped.__qualname__ = __name__, "Pair"
+        monkeypatch.setitem(globals(), "Pair", swapped)
+        got = astgrad.grad(pair_sum, wrt=1)(X3, 0.8)
+        assert np.isclose(got, numerical_grad(pair_sum, (X3, 0.8), wrt=1)) and np.isclose(got, 5.1)
+    finally:
+        disk_cache.configure_cache(enabled=False)
+        disk_cache._settings["directory"] = None
