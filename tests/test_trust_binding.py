@@ -381,6 +381,30 @@ def test_a_class_given_other_match_args(modules):
     assert_close(astgrad.jvp(mod.f, (x,), (1.0,))[1], 9.0)
 
 
+@pytest.mark.parametrize("whose", ["callee", "own"])
+def test_a_keyword_only_default_changed_in_place(modules, whose):
+    mod = modules("""
+        import numpy as np
+
+        def helper(x, *, p=2.0):
+            return x ** p
+
+        def callee(x):
+            return np.sum(helper(x))
+
+        def own(x, *, p=2.0):
+            return np.sum(x ** p)
+    """)
+    f = getattr(mod, whose)
+    gradient, x = astgrad.grad(f), np.array([1.5, 2.0])
+    assert_close(gradient(x), 2.0 * x)
+    changed = mod.helper if whose == "callee" else f
+    changed.__kwdefaults__["p"] = 3.0           # the same dict, another value in it
+    assert_close(numerical_grad(f, (x,)), 3.0 * x ** 2, rtol=1e-4, msg="test setup")
+    assert_close(gradient(x), 3.0 * x ** 2)
+    assert_close(astgrad.jvp(f, (x,), (np.ones(2),))[1], np.sum(3.0 * x ** 2))
+
+
 def test_callee_redefined_while_other_threads_use_the_gradient(modules):
     mod = modules(CALLERS)
     gradient = astgrad.grad(mod.middle)

@@ -148,7 +148,18 @@ def function_guards(dependencies):
             for attr in ("__code__", "__defaults__", "__kwdefaults__"):
                 expected = getattr(obj, attr)
                 guards[id(obj), attr] = (AttributeView(obj, expected), attr, expected)
+            for guard in keyword_default_guards(obj):
+                guards[id(guard[0]), guard[1]] = guard
     return tuple(guards.values())
+
+
+def keyword_default_guards(fn):
+    """Checks that each keyword-only default of ``fn`` is the object it is now. The
+    generated code holds those values, and ``__kwdefaults__`` is a dict that can be
+    changed in place (``helper.__kwdefaults__["p"] = 3.0``), which the identity of the
+    dict itself does not show."""
+    keyword = fn.__kwdefaults__
+    return tuple((keyword, key, value) for key, value in keyword.items()) if keyword else ()
 
 
 def merged(*groups):
@@ -185,6 +196,7 @@ def _checker(fn, version, guards):
     """``holds(fn)``: ``fn`` has the same code and defaults, the rule table the same
     version, and every guard ``(mapping, key, expected)`` still reads ``expected``
     (for ``expected`` MISSING: ``key`` is still absent)."""
+    guards = tuple(guards) + keyword_default_guards(fn)
     shape = tuple(expected is MISSING for _, _, expected in guards)
     make = _checker_factories.get(shape)
     if make is None:
