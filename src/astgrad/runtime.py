@@ -2306,6 +2306,13 @@ def multiplies_elementwise(count):
     return isinstance(count, _NDARRAY)
 
 
+def joins_elementwise(other):
+    """Whether ``items + other`` (or ``-``, ``/``, ``**``) on a list or tuple is NumPy's
+    elementwise arithmetic: ``other`` is a NumPy array or scalar, which reads the list
+    as an array (``x + [1.0, w]``), where a list would be concatenated."""
+    return isinstance(other, (_NDARRAY, numpy.generic))
+
+
 def _items_derivative(g, like):
     """``g`` as one derivative per item of ``like`` (a zero placeholder becomes zeros)."""
     if _is_zero_placeholder(g) or g is None:

@@ -6,7 +6,7 @@ of writes into arguments and through aliases (``copy_argument``, ``follow_in_pla
 
 import builtins
 
-from ..runtime import concat, cut, holds_items, multiplies_elementwise, piecewise_masks, pad_to, repeat, repeated, repeated_like, repeated_sum
+from ..runtime import concat, cut, holds_items, joins_elementwise, multiplies_elementwise, piecewise_masks, pad_to, repeat, repeated, repeated_like, repeated_sum
 from ..runtime import copy_argument, deep_copy, follow_in_place, shallow_copy, unless_array, when_array
 from ..runtime import distinct, distinct_adjoint, distinct_tangent
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -34,8 +34,8 @@ def repeat_(y, items, count):
     d[y] = repeated(d[items], count)
 
 
-non_differentiable(multiplies_elementwise, holds_items, piecewise_masks)
-declare(multiplies_elementwise, holds_items, piecewise_masks, result=FRESH)
+non_differentiable(multiplies_elementwise, joins_elementwise, holds_items, piecewise_masks)
+declare(multiplies_elementwise, joins_elementwise, holds_items, piecewise_masks, result=FRESH)
 
 
 @adjoint(cut)

@@ -29,6 +29,8 @@ from ...rules import registry
 from .refusals import _Line
 
 _DICT_VIEWS = ("items", "values", "keys")
+# operators a list or a tuple has not: with one, only NumPy's arithmetic applies
+_LIST_FREE_OPS = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow)
 
 
 class ContainerLowering:
@@ -161,6 +163,9 @@ class ContainerLowering:
         tuple (a display, a comprehension, ``list(...)``, or a name only ever bound to
         such values): ``concat(xs, ys)``, ``repeat(xs, n)``, whose rules follow the items.
         Else None: the operator (on arrays and numbers) is left as it is."""
+        if isinstance(node.op, _LIST_FREE_OPS):
+            left, right = self.is_sequence(node.left), self.is_sequence(node.right)
+            return self.elementwise_or_operator(node, left) if left != right else None
         if not isinstance(node.op, (gast.Add, gast.Mult)):
             return None
         left, right = self.is_sequence(node.left), self.is_sequence(node.right)
@@ -169,6 +174,8 @@ class ContainerLowering:
         if isinstance(node.op, gast.Mult) and left != right \
                 and self.is_array(node.right if left else node.left):
             return None     # a list times an array multiplies elementwise, as in NumPy
+        if isinstance(node.op, gast.Add) and left != right:
+            return self.elementwise_or_operator(node, left)
         a, b = self.atom(node.left), self.atom(node.right)
         if isinstance(node.op, gast.Add):
             return self.runtime_call(runtime.concat, [a, b])
@@ -196,6 +203,34 @@ class ContainerLowering:
         self.locals.add(result)
         self.emit_if(S.name(test), [S.assign(result, sequence, line=self.line)],
                      [S.assign(result, gast.BinOp(left=S.copy(a), op=node.op, right=S.copy(b)), line=self.line)])
+        return S.name(result)
+
+    def elementwise_or_operator(self, node, left):
+        """``x + [1.0, w]`` (or ``-``, ``/``, ``//``, ``**``) with one operand certainly a
+        list or a tuple: NumPy's arithmetic on ``numpy.asarray(items)`` where the other is
+        a NumPy array or scalar, as NumPy reads it; else what Python does, concatenation
+        for ``+`` (the other is a list too) and its TypeError for the others. Chosen when
+        the code runs unless the other operand is certainly an array."""
+        other_node = node.right if left else node.left
+        a, b = self.atom(node.left), self.atom(node.right)
+        items, other = (a, b) if left else (b, a)
+        array = self.namer.fresh("items")
+        self.locals.add(array)
+        as_array = S.assign(array, self.runtime_call(numpy.asarray, [S.copy(items)]), line=self.line)
+        elementwise = gast.BinOp(left=S.name(array) if left else S.copy(a), op=node.op,
+                                 right=S.copy(b) if left else S.name(array))
+        if self.is_array(other_node):
+            self.emit(as_array)
+            return elementwise
+        if isinstance(node.op, gast.Add):
+            written = self.runtime_call(runtime.concat, [S.copy(a), S.copy(b)])
+        else:
+            written = gast.BinOp(left=S.copy(a), op=node.op, right=S.copy(b))
+        test = self.fresh_assign(self.runtime_call(runtime.joins_elementwise, [S.copy(other)]), "cond")
+        result = self.namer.fresh("result")
+        self.locals.add(result)
+        self.emit_if(S.name(test), [as_array, S.assign(result, elementwise, line=self.line)],
+                     [S.assign(result, written, line=self.line)])
         return S.name(result)
 
     def repeat_or_multiply(self, a, b, left):
@@ -419,9 +454,9 @@ def _int_names(tree, resolve_call):
 
 
 def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
-    """Whether ``node`` certainly evaluates to a list or a tuple: not ``xs * a`` where
-    ``a`` may be an array (``array_operands(a)``, a NumPy call), which NumPy multiplies
-    elementwise."""
+    """Whether ``node`` certainly evaluates to a list or a tuple: not ``xs * a`` or
+    ``xs + a`` where ``a`` may be an array (``array_operands(a)``, a NumPy call), which
+    NumPy multiplies or adds elementwise."""
     if isinstance(node, (gast.List, gast.Tuple, gast.ListComp)):
         return True
     if isinstance(node, gast.Name):
@@ -429,7 +464,7 @@ def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
         left = _makes_sequence(node.left, names, resolve_call, array_operands)
         right = _makes_sequence(node.right, names, resolve_call, array_operands)
-        if isinstance(node.op, gast.Mult) and left != right:
+        if left != right:       # NumPy's arithmetic where the other is an array, for + and *
             other = node.right if left else node.left
             if array_operands(other) or _makes_array(other, resolve_call):
                 return False
