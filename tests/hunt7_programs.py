@@ -1534,3 +1534,12 @@ def l07(x, w):
         a -= (1.0, w * w, 0.5)
         a *= [1.0, w, 0.5]
     return np.sum(a * x) + np.sum(b * b)
+
+
+@case("l08 twin: a list extended by += in a loop while another name holds it")
+def l08(x, w):
+    xs = [w, x[1]]
+    ys = xs
+    for _ in range(2):
+        xs += [xs[-1] * w]
+    return ys[-1] * x[0] + sum(ys) * len(ys)

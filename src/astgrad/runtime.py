@@ -2602,19 +2602,26 @@ def _overlapping(objects, split=None):
 
 def follow_in_place(alias, value):
     """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
-    ``value`` (y's new value) if that object is an array, changed in place, else ``alias``
-    itself (on a number ``op=`` rebinds ``y`` only)."""
-    return value if isinstance(alias, numpy.ndarray) else alias
+    ``value`` (y's new value) where that object changed in place (``changes_in_place``),
+    else ``alias`` itself (on a number ``op=`` rebinds ``y`` only)."""
+    return value if changes_in_place(alias, value) else alias
 
 
-def when_array(g, alias):
-    """``g`` where ``follow_in_place`` took the new value (``alias`` is an array), else 0."""
-    return g if isinstance(alias, numpy.ndarray) else 0.0
+def changes_in_place(alias, value):
+    """Whether ``y op= v`` changed the object ``y`` and ``alias`` held, ``value`` being
+    y's new value: an array, or a list that ``+=`` extended or ``*=`` repeated (a list
+    plus or times an array is NumPy's new array, bound to ``y`` only)."""
+    return isinstance(alias, numpy.ndarray) or isinstance(alias, list) and isinstance(value, list)
 
 
-def unless_array(g, alias):
-    """``g`` where ``follow_in_place`` kept ``alias`` (not an array), else 0."""
-    return 0.0 if isinstance(alias, numpy.ndarray) else g
+def when_array(g, alias, value):
+    """``g`` where ``follow_in_place`` took the new value (``changes_in_place``), else 0."""
+    return g if changes_in_place(alias, value) else 0.0
+
+
+def unless_array(g, alias, value):
+    """``g`` where ``follow_in_place`` kept ``alias`` (not ``changes_in_place``), else 0."""
+    return 0.0 if changes_in_place(alias, value) else g
 
 
 # -- products and matrix decompositions (rules in rules/runtime_rules.py) --------------------

@@ -173,31 +173,31 @@ declare(shallow_copy, result=FRESH)
 
 @adjoint(follow_in_place)
 def follow_in_place_(y, alias, value):
-    d[alias] = unless_array(d[y], alias)
-    d[value] = when_array(d[y], alias)
+    d[alias] = unless_array(d[y], alias, value)
+    d[value] = when_array(d[y], alias, value)
 
 
 @tangent(follow_in_place)
 def follow_in_place_(y, alias, value):
-    d[y] = unless_array(d[alias], alias)
-    d[y] = when_array(d[value], alias)
+    d[y] = unless_array(d[alias], alias, value)
+    d[y] = when_array(d[value], alias, value)
 
 
 @adjoint(when_array)
-def when_array_(y, g, alias):
-    d[g] = when_array(d[y], alias)
+def when_array_(y, g, alias, value):
+    d[g] = when_array(d[y], alias, value)
 
 
 @tangent(when_array)
-def when_array_(y, g, alias):
-    d[y] = when_array(d[g], alias)
+def when_array_(y, g, alias, value):
+    d[y] = when_array(d[g], alias, value)
 
 
 @adjoint(unless_array)
-def unless_array_(y, g, alias):
-    d[g] = unless_array(d[y], alias)
+def unless_array_(y, g, alias, value):
+    d[g] = unless_array(d[y], alias, value)
 
 
 @tangent(unless_array)
-def unless_array_(y, g, alias):
-    d[y] = unless_array(d[g], alias)
+def unless_array_(y, g, alias, value):
+    d[y] = unless_array(d[g], alias, value)
