@@ -279,3 +279,11 @@ def test_a_write_through_an_attribute_known_exactly_into_an_array_others_hold_is
     a write into an array an argument or another attribute holds is refused still."""
     with pytest.raises(astgrad.TransformError, match="assignment into an element"):
         astgrad.grad(f, (0, 1))(X3.copy(), 0.8)
+
+
+def test_a_write_into_an_array_a_list_holds_twice_says_so():
+    """c16 (rows = [x * w] * 2; rows[0][0] = v) is refused saying the list holds the array
+    more than once, not advising a copy that would leave the other item as it was."""
+    name, f, args, wrt = next(case for case in CASES if case[0].startswith("c16 "))
+    with pytest.raises(TypeError, match="holds more than once"):
+        astgrad.grad(f, wrt=wrt)(*args)

@@ -2406,6 +2406,12 @@ def writes_through(view, base, where):
         return False
     elif isinstance(base, numpy.ndarray) and view.base is not None and numpy.may_share_memory(view, base):
         return True
+    elif _held_twice(view, base):
+        raise TypeError(
+            f"astgrad: {where}: this writes into an array that the {type(base).__name__} holds more than "
+            "once (as [a] * n makes it), so the write would change each of them, which astgrad cannot "
+            "follow. Build the list from separate arrays ([a.copy() for _ in range(n)]) where only one "
+            "should change; where all should, write into the array before building the list")
     else:
         what = f"an array held by a {type(base).__name__}" if isinstance(base, (list, tuple, dict)) \
             else "a copy of the array it was read from (a fancy index, or a reshape that copies)"
@@ -2413,6 +2419,14 @@ def writes_through(view, base, where):
         f"astgrad: {where}: this writes into {what}; astgrad follows writes through views of "
         "arrays only (basic indexing, .T, a reshape that shares memory). Write into a copy and "
         "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value")
+
+
+def _held_twice(item, container):
+    """Whether the list, tuple or dict ``container`` holds ``item`` itself more than once."""
+    if not isinstance(container, (list, tuple, dict)):
+        return False
+    held = container.values() if isinstance(container, dict) else container
+    return sum(1 for other in held if other is item) > 1
 
 
 def shows_write(view, base, where):
