@@ -27,10 +27,9 @@ from ...core import syntax as S
 from ...core.functions import module_of
 from ...rules import registry
 from .refusals import _Line
+from .list_arithmetic import LIST_FREE_OPS
 
 _DICT_VIEWS = ("items", "values", "keys")
-# operators a list or a tuple has not: with one, only NumPy's arithmetic applies
-_LIST_FREE_OPS = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow)
 
 
 class ContainerLowering:
@@ -163,7 +162,7 @@ class ContainerLowering:
         tuple (a display, a comprehension, ``list(...)``, or a name only ever bound to
         such values): ``concat(xs, ys)``, ``repeat(xs, n)``, whose rules follow the items.
         Else None: the operator (on arrays and numbers) is left as it is."""
-        if isinstance(node.op, _LIST_FREE_OPS):
+        if isinstance(node.op, LIST_FREE_OPS):
             left, right = self.is_sequence(node.left), self.is_sequence(node.right)
             return self.elementwise_or_operator(node, left) if left != right else None
         if not isinstance(node.op, (gast.Add, gast.Mult)):
@@ -203,34 +202,6 @@ class ContainerLowering:
         self.locals.add(result)
         self.emit_if(S.name(test), [S.assign(result, sequence, line=self.line)],
                      [S.assign(result, gast.BinOp(left=S.copy(a), op=node.op, right=S.copy(b)), line=self.line)])
-        return S.name(result)
-
-    def elementwise_or_operator(self, node, left):
-        """``x + [1.0, w]`` (or ``-``, ``/``, ``//``, ``**``) with one operand certainly a
-        list or a tuple: NumPy's arithmetic on ``numpy.asarray(items)`` where the other is
-        a NumPy array or scalar, as NumPy reads it; else what Python does, concatenation
-        for ``+`` (the other is a list too) and its TypeError for the others. Chosen when
-        the code runs unless the other operand is certainly an array."""
-        other_node = node.right if left else node.left
-        a, b = self.atom(node.left), self.atom(node.right)
-        items, other = (a, b) if left else (b, a)
-        array = self.namer.fresh("items")
-        self.locals.add(array)
-        as_array = S.assign(array, self.runtime_call(numpy.asarray, [S.copy(items)]), line=self.line)
-        elementwise = gast.BinOp(left=S.name(array) if left else S.copy(a), op=node.op,
-                                 right=S.copy(b) if left else S.name(array))
-        if self.is_array(other_node):
-            self.emit(as_array)
-            return elementwise
-        if isinstance(node.op, gast.Add):
-            written = self.runtime_call(runtime.concat, [S.copy(a), S.copy(b)])
-        else:
-            written = gast.BinOp(left=S.copy(a), op=node.op, right=S.copy(b))
-        test = self.fresh_assign(self.runtime_call(runtime.joins_elementwise, [S.copy(other)]), "cond")
-        result = self.namer.fresh("result")
-        self.locals.add(result)
-        self.emit_if(S.name(test), [as_array, S.assign(result, elementwise, line=self.line)],
-                     [S.assign(result, written, line=self.line)])
         return S.name(result)
 
     def repeat_or_multiply(self, a, b, left):
