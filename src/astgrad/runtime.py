@@ -2616,12 +2616,12 @@ def _overlapping(objects, split=None):
 
 def follow_in_place(alias, value):
     """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
-    ``value`` (y's new value) where that object changed in place (``changes_in_place``),
+    ``value`` (y's new value) where that object changed in place (``_changes_in_place``),
     else ``alias`` itself (on a number ``op=`` rebinds ``y`` only)."""
-    return value if changes_in_place(alias, value) else alias
+    return value if _changes_in_place(alias, value) else alias
 
 
-def changes_in_place(alias, value):
+def _changes_in_place(alias, value):
     """Whether ``y op= v`` changed the object ``y`` and ``alias`` held, ``value`` being
     y's new value: an array, or a list that ``+=`` extended or ``*=`` repeated (a list
     plus or times an array is NumPy's new array, bound to ``y`` only)."""
@@ -2629,13 +2629,13 @@ def changes_in_place(alias, value):
 
 
 def when_array(g, alias, value):
-    """``g`` where ``follow_in_place`` took the new value (``changes_in_place``), else 0."""
-    return g if changes_in_place(alias, value) else 0.0
+    """``g`` where ``follow_in_place`` took the new value (``_changes_in_place``), else 0."""
+    return g if _changes_in_place(alias, value) else 0.0
 
 
 def unless_array(g, alias, value):
-    """``g`` where ``follow_in_place`` kept ``alias`` (not ``changes_in_place``), else 0."""
-    return 0.0 if changes_in_place(alias, value) else g
+    """``g`` where ``follow_in_place`` kept ``alias`` (not ``_changes_in_place``), else 0."""
+    return 0.0 if _changes_in_place(alias, value) else g
 
 
 # -- products and matrix decompositions (rules in rules/runtime_rules.py) --------------------
