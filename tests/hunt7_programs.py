@@ -1515,3 +1515,31 @@ def l05(x, w):
     y = [w, 2.0 * w, 0.5]
     a = np.ones(3) * y
     return np.sum(a * x * np.zeros_like(x + 1.0) + y * np.cos(x) + np.eye(3)[0] * a)
+
+
+@case("l06 an array plus, minus and over lists and tuples of floats, as NumPy reads them")
+def l06(x, w):
+    a = x + [1.0, w, 2.0 * w]
+    b = [w, 0.5, 1.0] - a
+    c = a / (w, 2.0, 3.0)
+    return np.sum(b * c + np.sum(a) ** [2.0, 1.0, w])
+
+
+@case("l07 twin: op= a list on an array another name holds, in a loop")
+def l07(x, w):
+    a = x * 1.0
+    b = a
+    for i in range(2):
+        a += [w, 1.0, i]
+        a -= (1.0, w * w, 0.5)
+        a *= [1.0, w, 0.5]
+    return np.sum(a * x) + np.sum(b * b)
+
+
+@case("l08 twin: a list extended by += in a loop while another name holds it")
+def l08(x, w):
+    xs = [w, x[1]]
+    ys = xs
+    for _ in range(2):
+        xs += [xs[-1] * w]
+    return ys[-1] * x[0] + sum(ys) * len(ys)

@@ -67,7 +67,7 @@ AT_CALL = {
     "d01 ": "numpy.array(..., dtype=object) of values depending on the inputs",
 }
 # programs astgrad used to refuse, checked in reverse, forward and second order
-FREED = ("s03 ", "l05 ")
+FREED = ("s03 ", "l05 ", "l06 ", "l07 ", "l08 ")
 # kinks at 0 where only the first derivative exists: checked in first-order modes only
 FIRST_ORDER_ONLY = ("z03 ", "z10 ")
 # norm, sqrt or abs at 0 squared into a smooth function: right at second order too, since the
@@ -279,3 +279,11 @@ def test_a_write_through_an_attribute_known_exactly_into_an_array_others_hold_is
     a write into an array an argument or another attribute holds is refused still."""
     with pytest.raises(astgrad.TransformError, match="assignment into an element"):
         astgrad.grad(f, (0, 1))(X3.copy(), 0.8)
+
+
+def test_a_write_into_an_array_a_list_holds_twice_says_so():
+    """c16 (rows = [x * w] * 2; rows[0][0] = v) is refused saying the list holds the array
+    more than once, not advising a copy that would leave the other item as it was."""
+    name, f, args, wrt = next(case for case in CASES if case[0].startswith("c16 "))
+    with pytest.raises(TypeError, match="holds more than once"):
+        astgrad.grad(f, wrt=wrt)(*args)

@@ -2306,6 +2306,13 @@ def multiplies_elementwise(count):
     return isinstance(count, _NDARRAY)
 
 
+def joins_elementwise(other):
+    """Whether ``items + other`` (or ``-``, ``/``, ``**``) on a list or tuple is NumPy's
+    elementwise arithmetic: ``other`` is a NumPy array or scalar, which reads the list
+    as an array (``x + [1.0, w]``), where a list would be concatenated."""
+    return isinstance(other, (_NDARRAY, numpy.generic))
+
+
 def _items_derivative(g, like):
     """``g`` as one derivative per item of ``like`` (a zero placeholder becomes zeros)."""
     if _is_zero_placeholder(g) or g is None:
@@ -2399,6 +2406,12 @@ def writes_through(view, base, where):
         return False
     elif isinstance(base, numpy.ndarray) and view.base is not None and numpy.may_share_memory(view, base):
         return True
+    elif _held_twice(view, base):
+        raise TypeError(
+            f"astgrad: {where}: this writes into an array that the {type(base).__name__} holds more than "
+            "once (as [a] * n makes it), so the write would change each of them, which astgrad cannot "
+            "follow. Build the list from separate arrays ([a.copy() for _ in range(n)]) where only one "
+            "should change; where all should, write into the array before building the list")
     else:
         what = f"an array held by a {type(base).__name__}" if isinstance(base, (list, tuple, dict)) \
             else "a copy of the array it was read from (a fancy index, or a reshape that copies)"
@@ -2406,6 +2419,14 @@ def writes_through(view, base, where):
         f"astgrad: {where}: this writes into {what}; astgrad follows writes through views of "
         "arrays only (basic indexing, .T, a reshape that shares memory). Write into a copy and "
         "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value")
+
+
+def _held_twice(item, container):
+    """Whether the list, tuple or dict ``container`` holds ``item`` itself more than once."""
+    if not isinstance(container, (list, tuple, dict)):
+        return False
+    held = container.values() if isinstance(container, dict) else container
+    return sum(1 for other in held if other is item) > 1
 
 
 def shows_write(view, base, where):
@@ -2595,19 +2616,26 @@ def _overlapping(objects, split=None):
 
 def follow_in_place(alias, value):
     """What ``alias`` holds after ``y op= v`` on a name ``y`` it was the same object as:
-    ``value`` (y's new value) if that object is an array, changed in place, else ``alias``
-    itself (on a number ``op=`` rebinds ``y`` only)."""
-    return value if isinstance(alias, numpy.ndarray) else alias
+    ``value`` (y's new value) where that object changed in place (``_changes_in_place``),
+    else ``alias`` itself (on a number ``op=`` rebinds ``y`` only)."""
+    return value if _changes_in_place(alias, value) else alias
 
 
-def when_array(g, alias):
-    """``g`` where ``follow_in_place`` took the new value (``alias`` is an array), else 0."""
-    return g if isinstance(alias, numpy.ndarray) else 0.0
+def _changes_in_place(alias, value):
+    """Whether ``y op= v`` changed the object ``y`` and ``alias`` held, ``value`` being
+    y's new value: an array, or a list that ``+=`` extended or ``*=`` repeated (a list
+    plus or times an array is NumPy's new array, bound to ``y`` only)."""
+    return isinstance(alias, numpy.ndarray) or isinstance(alias, list) and isinstance(value, list)
 
 
-def unless_array(g, alias):
-    """``g`` where ``follow_in_place`` kept ``alias`` (not an array), else 0."""
-    return 0.0 if isinstance(alias, numpy.ndarray) else g
+def when_array(g, alias, value):
+    """``g`` where ``follow_in_place`` took the new value (``_changes_in_place``), else 0."""
+    return g if _changes_in_place(alias, value) else 0.0
+
+
+def unless_array(g, alias, value):
+    """``g`` where ``follow_in_place`` kept ``alias`` (not ``_changes_in_place``), else 0."""
+    return 0.0 if _changes_in_place(alias, value) else g
 
 
 # -- products and matrix decompositions (rules in rules/runtime_rules.py) --------------------

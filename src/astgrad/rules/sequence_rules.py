@@ -6,7 +6,7 @@ of writes into arguments and through aliases (``copy_argument``, ``follow_in_pla
 
 import builtins
 
-from ..runtime import concat, cut, holds_items, multiplies_elementwise, piecewise_masks, pad_to, repeat, repeated, repeated_like, repeated_sum
+from ..runtime import concat, cut, holds_items, joins_elementwise, multiplies_elementwise, piecewise_masks, pad_to, repeat, repeated, repeated_like, repeated_sum
 from ..runtime import copy_argument, deep_copy, follow_in_place, shallow_copy, unless_array, when_array
 from ..runtime import distinct, distinct_adjoint, distinct_tangent
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -34,8 +34,8 @@ def repeat_(y, items, count):
     d[y] = repeated(d[items], count)
 
 
-non_differentiable(multiplies_elementwise, holds_items, piecewise_masks)
-declare(multiplies_elementwise, holds_items, piecewise_masks, result=FRESH)
+non_differentiable(multiplies_elementwise, joins_elementwise, holds_items, piecewise_masks)
+declare(multiplies_elementwise, joins_elementwise, holds_items, piecewise_masks, result=FRESH)
 
 
 @adjoint(cut)
@@ -173,31 +173,31 @@ declare(shallow_copy, result=FRESH)
 
 @adjoint(follow_in_place)
 def follow_in_place_(y, alias, value):
-    d[alias] = unless_array(d[y], alias)
-    d[value] = when_array(d[y], alias)
+    d[alias] = unless_array(d[y], alias, value)
+    d[value] = when_array(d[y], alias, value)
 
 
 @tangent(follow_in_place)
 def follow_in_place_(y, alias, value):
-    d[y] = unless_array(d[alias], alias)
-    d[y] = when_array(d[value], alias)
+    d[y] = unless_array(d[alias], alias, value)
+    d[y] = when_array(d[value], alias, value)
 
 
 @adjoint(when_array)
-def when_array_(y, g, alias):
-    d[g] = when_array(d[y], alias)
+def when_array_(y, g, alias, value):
+    d[g] = when_array(d[y], alias, value)
 
 
 @tangent(when_array)
-def when_array_(y, g, alias):
-    d[y] = when_array(d[g], alias)
+def when_array_(y, g, alias, value):
+    d[y] = when_array(d[g], alias, value)
 
 
 @adjoint(unless_array)
-def unless_array_(y, g, alias):
-    d[g] = unless_array(d[y], alias)
+def unless_array_(y, g, alias, value):
+    d[g] = unless_array(d[y], alias, value)
 
 
 @tangent(unless_array)
-def unless_array_(y, g, alias):
-    d[y] = unless_array(d[g], alias)
+def unless_array_(y, g, alias, value):
+    d[y] = unless_array(d[g], alias, value)

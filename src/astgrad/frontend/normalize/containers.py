@@ -27,6 +27,7 @@ from ...core import syntax as S
 from ...core.functions import module_of
 from ...rules import registry
 from .refusals import _Line
+from .list_arithmetic import LIST_FREE_OPS
 
 _DICT_VIEWS = ("items", "values", "keys")
 
@@ -161,6 +162,9 @@ class ContainerLowering:
         tuple (a display, a comprehension, ``list(...)``, or a name only ever bound to
         such values): ``concat(xs, ys)``, ``repeat(xs, n)``, whose rules follow the items.
         Else None: the operator (on arrays and numbers) is left as it is."""
+        if isinstance(node.op, LIST_FREE_OPS):
+            left, right = self.is_sequence(node.left), self.is_sequence(node.right)
+            return self.elementwise_or_operator(node, left) if left != right else None
         if not isinstance(node.op, (gast.Add, gast.Mult)):
             return None
         left, right = self.is_sequence(node.left), self.is_sequence(node.right)
@@ -169,6 +173,8 @@ class ContainerLowering:
         if isinstance(node.op, gast.Mult) and left != right \
                 and self.is_array(node.right if left else node.left):
             return None     # a list times an array multiplies elementwise, as in NumPy
+        if isinstance(node.op, gast.Add) and left != right:
+            return self.elementwise_or_operator(node, left)
         a, b = self.atom(node.left), self.atom(node.right)
         if isinstance(node.op, gast.Add):
             return self.runtime_call(runtime.concat, [a, b])
@@ -419,9 +425,9 @@ def _int_names(tree, resolve_call):
 
 
 def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
-    """Whether ``node`` certainly evaluates to a list or a tuple: not ``xs * a`` where
-    ``a`` may be an array (``array_operands(a)``, a NumPy call), which NumPy multiplies
-    elementwise."""
+    """Whether ``node`` certainly evaluates to a list or a tuple: not ``xs * a`` or
+    ``xs + a`` where ``a`` may be an array (``array_operands(a)``, a NumPy call), which
+    NumPy multiplies or adds elementwise."""
     if isinstance(node, (gast.List, gast.Tuple, gast.ListComp)):
         return True
     if isinstance(node, gast.Name):
@@ -429,7 +435,7 @@ def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
         left = _makes_sequence(node.left, names, resolve_call, array_operands)
         right = _makes_sequence(node.right, names, resolve_call, array_operands)
-        if isinstance(node.op, gast.Mult) and left != right:
+        if left != right:       # NumPy's arithmetic where the other is an array, for + and *
             other = node.right if left else node.left
             if array_operands(other) or _makes_array(other, resolve_call):
                 return False

@@ -18,6 +18,7 @@ from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .closures import ClosureLowering
 from .containers import ContainerLowering
+from .list_arithmetic import ListArithmeticLowering
 from .default_dicts import rewrite_default_dicts
 from .deletions import DeletionLowering
 from .constant_getattr import rewrite_constant_getattr
@@ -67,7 +68,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
-                 ExplicitIteratorLowering, LibraryWriteLowering):
+                 ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

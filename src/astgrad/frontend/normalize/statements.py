@@ -174,10 +174,13 @@ class StatementLowering:
         """``in_place(current op v, current)``: what ``current op= v`` leaves in ``current``
         (``stmt`` is the augmented assignment, ``hint`` names the result of ``op``)."""
         operation = gast.BinOp(left=S.name(current), op=stmt.op, right=stmt.value)
-        if isinstance(stmt.target, gast.Name) and self.is_sequence(stmt.target):
-            operation = self.sequence_operation(operation) or operation    # xs += ys on a list
-        if isinstance(operation, gast.BinOp):
+        lowered = None
+        if isinstance(stmt.target, gast.Name) and (self.is_sequence(stmt.target) or self.is_sequence(stmt.value)):
+            lowered = self.sequence_operation(operation)    # xs += ys on a list, a += [w, 1.0] on an array
+        if lowered is None:
             operation.right = self.atom(stmt.value)
+        else:
+            operation = lowered
         result = self.fresh_assign(operation, hint)
         return self.runtime_call(runtime.in_place, [S.name(result), S.name(current)])
 

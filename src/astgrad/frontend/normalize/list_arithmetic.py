@@ -1,0 +1,45 @@
+"""Arithmetic of a NumPy value with a list or a tuple of numbers: ``x + [1.0, w]``,
+``[w, 0.5] - x``, ``x / (w, 2.0)``, ``x += [w, 1.0]``. NumPy reads the list as an array
+and works elementwise, where Python's ``+`` on two lists would concatenate them; the
+normalizer writes ``numpy.asarray(items)`` so the rules see an array operand."""
+
+import gast
+import numpy
+
+from ... import runtime
+from ...core import syntax as S
+
+# operators a list or a tuple has not: with one, only NumPy's arithmetic applies
+LIST_FREE_OPS = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow)
+
+
+class ListArithmeticLowering:
+    """Normalizer method for an operator between a list (or tuple) and another value."""
+
+    def elementwise_or_operator(self, node, left):
+        """``x + [1.0, w]`` (or ``-``, ``/``, ``//``, ``**``) with one operand certainly a
+        list or a tuple: NumPy's arithmetic on ``numpy.asarray(items)`` where the other is
+        a NumPy array or scalar, as NumPy reads it; else what Python does, concatenation
+        for ``+`` (the other is a list too) and its TypeError for the others. Chosen when
+        the code runs unless the other operand is certainly an array."""
+        other_node = node.right if left else node.left
+        a, b = self.atom(node.left), self.atom(node.right)
+        items, other = (a, b) if left else (b, a)
+        array = self.namer.fresh("items")
+        self.locals.add(array)
+        as_array = S.assign(array, self.runtime_call(numpy.asarray, [S.copy(items)]), line=self.line)
+        elementwise = gast.BinOp(left=S.name(array) if left else S.copy(a), op=node.op,
+                                 right=S.copy(b) if left else S.name(array))
+        if self.is_array(other_node):
+            self.emit(as_array)
+            return elementwise
+        if isinstance(node.op, gast.Add):
+            written = self.runtime_call(runtime.concat, [S.copy(a), S.copy(b)])
+        else:
+            written = gast.BinOp(left=S.copy(a), op=node.op, right=S.copy(b))
+        test = self.fresh_assign(self.runtime_call(runtime.joins_elementwise, [S.copy(other)]), "cond")
+        result = self.namer.fresh("result")
+        self.locals.add(result)
+        self.emit_if(S.name(test), [as_array, S.assign(result, elementwise, line=self.line)],
+                     [S.assign(result, written, line=self.line)])
+        return S.name(result)
