@@ -1,0 +1,151 @@
+"""New Python processes for tests, without paying Python's start-up for each one.
+
+Many tests need a new process: the disk cache shared by processes, a second process
+loading what a first one stored, an example run as a script. Starting Python and
+importing NumPy and astgrad costs about 0.2 CPU seconds a process, far more than most of
+those tests do. ``run`` gives the same new process at a few milliseconds: one server
+process per interpreter and astgrad source imports NumPy and astgrad once, then forks a
+child for each run. The child starts as a process that has just imported them and
+nothing else (no derivative generated, no disk cache read: the server does nothing but
+import), takes the environment, working directory, ``sys.path`` and ``sys.argv`` it was
+given, runs the code as ``__main__`` and ends the way the interpreter ends (its exit
+code, an uncaught error printed by ``sys.excepthook``, atexit handlers run).
+
+What it cannot give: interpreter options and start-up variables (``-X``, ``-W``,
+``PYTHONHASHSEED``, ...; ``PYTHONDONTWRITEBYTECODE`` is honoured), an interpreter that
+has not imported NumPy or astgrad, and processes running at the same time. Tests about
+those start a process with ``subprocess``. Where ``os.fork`` is missing, ``run`` does
+that too."""
+
+import atexit
+import json
+import os
+import subprocess
+import sys
+
+SERVER = r'''
+import json, os, sys, warnings
+warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+for name in sys.argv[1:]:
+    __import__(name)
+replies = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)                       # a stray print must not look like a reply
+own_path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+base_path = [p for p in sys.path[1:] if p not in own_path]
+
+
+def serve():
+    """Answer each request with the exit code of a child that ran it; return the
+    request in the child."""
+    for line in sys.stdin:
+        request = json.loads(line)
+        out, err = os.open(request["stdout"], os.O_WRONLY), os.open(request["stderr"], os.O_WRONLY)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            replies.close()
+            null = os.open(os.devnull, os.O_RDONLY)
+            for source, target in ((null, 0), (out, 1), (err, 2)):
+                os.dup2(source, target)
+                os.close(source)
+            return request
+        os.close(out)
+        os.close(err)
+        _, status = os.waitpid(pid, 0)
+        replies.write(json.dumps(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode")
+                                 else (status >> 8 if os.WIFEXITED(status) else -os.WTERMSIG(status))) + "\n")
+        replies.flush()
+    return None
+
+
+def become(request):
+    """Be the process ``python ARGS`` in ``cwd`` with ``env``."""
+    import runpy, types
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.dont_write_bytecode = bool(request["env"].get("PYTHONDONTWRITEBYTECODE"))
+    given = [p for p in request["env"].get("PYTHONPATH", "").split(os.pathsep) if p]
+    args = request["args"]
+    if args[0] == "-c":
+        sys.argv = ["-c"] + args[2:]
+        sys.path[:] = [""] + given + base_path
+        main = types.ModuleType("__main__")
+        main.__builtins__ = __builtins__
+        sys.modules["__main__"] = main
+        exec(compile(args[1], "<string>", "exec"), main.__dict__)
+    elif args[0] == "-m":
+        sys.argv = [args[1]] + args[2:]
+        sys.path[:] = [os.getcwd()] + given + base_path
+        runpy.run_module(args[1], run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = list(args)
+        sys.path[:] = [os.path.dirname(os.path.abspath(args[0]))] + given + base_path
+        runpy.run_path(args[0], run_name="__main__")
+
+
+request = serve()
+if request is not None:
+    try:
+        become(request)
+    except SystemExit:
+        raise
+    except BaseException as error:           # as the interpreter reports it, without this file's frames
+        tb, server_code = error.__traceback__, (sys._getframe().f_code, become.__code__)
+        while tb is not None and tb.tb_frame.f_code in server_code:
+            tb = tb.tb_next
+        while tb is not None and tb.tb_frame.f_globals.get("__name__") == "runpy":
+            tb = tb.tb_next
+        sys.excepthook(type(error), error.with_traceback(tb), tb)
+        sys.exit(1)
+'''
+
+_servers = {}
+
+
+def _server(src, preload):
+    key = (src, preload)
+    server = _servers.get(key)
+    if server is None or server.poll() is not None:
+        environment = dict(os.environ, PYTHONPATH=src)
+        server = subprocess.Popen([sys.executable, "-c", SERVER, *preload],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment, text=True)
+        _servers[key] = server
+    return server
+
+
+def run(args, *, src, env=None, cwd=None, preload=("numpy", "astgrad")):
+    """``subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True,
+    text=True)`` in a child forked from a process that imported ``preload`` from ``src``
+    (which must be on env's PYTHONPATH: the child's astgrad is the server's)."""
+    env = dict(os.environ if env is None else env)
+    cwd = os.getcwd() if cwd is None else str(cwd)
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    assert src in paths, f"{src} is not on the child's PYTHONPATH {paths}"
+    if not hasattr(os, "fork"):
+        return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True)
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="fresh_process_") as directory:
+        out, err = os.path.join(directory, "stdout"), os.path.join(directory, "stderr")
+        for name in (out, err):
+            open(name, "w").close()
+        server = _server(src, tuple(preload))
+        server.stdin.write(json.dumps({"args": list(args), "env": env, "cwd": cwd, "stdout": out,
+                                       "stderr": err}) + "\n")
+        server.stdin.flush()
+        reply = server.stdout.readline()
+        assert reply, "the process server ended"
+        with open(out, encoding="utf-8", errors="replace") as handle:
+            stdout = handle.read()
+        with open(err, encoding="utf-8", errors="replace") as handle:
+            stderr = handle.read()
+    return subprocess.CompletedProcess([sys.executable, *args], json.loads(reply), stdout, stderr)
+
+
+@atexit.register
+def _stop():
+    for server in _servers.values():
+        if server.poll() is None:
+            server.stdin.close()
+            server.wait()
