@@ -20,6 +20,8 @@ that too."""
 import atexit
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
 
@@ -52,6 +54,8 @@ def serve():
             return request
         os.close(out)
         os.close(err)
+        replies.write(json.dumps(pid) + "\n")
+        replies.flush()
         _, status = os.waitpid(pid, 0)
         replies.write(json.dumps(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode")
                                  else (status >> 8 if os.WIFEXITED(status) else -os.WTERMSIG(status))) + "\n")
@@ -110,30 +114,36 @@ def _server(src, preload):
     if server is None or server.poll() is not None:
         environment = dict(os.environ, PYTHONPATH=src)
         server = subprocess.Popen([sys.executable, "-c", SERVER, *preload],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment, text=True)
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment, bufsize=0)
         _servers[key] = server
     return server
 
 
-def run(args, *, src, env=None, cwd=None, preload=("numpy", "astgrad")):
+def run(args, *, src, env=None, cwd=None, timeout=None, preload=("numpy", "astgrad")):
     """``subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True,
-    text=True)`` in a child forked from a process that imported ``preload`` from ``src``
-    (which must be on env's PYTHONPATH: the child's astgrad is the server's)."""
+    text=True, timeout=timeout)`` in a child forked from a process that imported
+    ``preload`` from ``src`` (which must be on env's PYTHONPATH: the child's astgrad is
+    the server's)."""
     env = dict(os.environ if env is None else env)
     cwd = os.getcwd() if cwd is None else str(cwd)
     paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     assert src in paths, f"{src} is not on the child's PYTHONPATH {paths}"
     if not hasattr(os, "fork"):
-        return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True)
+        return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True,
+                              timeout=timeout)
     import tempfile
     with tempfile.TemporaryDirectory(prefix="fresh_process_") as directory:
         out, err = os.path.join(directory, "stdout"), os.path.join(directory, "stderr")
         for name in (out, err):
             open(name, "w").close()
         server = _server(src, tuple(preload))
-        server.stdin.write(json.dumps({"args": list(args), "env": env, "cwd": cwd, "stdout": out,
-                                       "stderr": err}) + "\n")
-        server.stdin.flush()
+        request = {"args": list(args), "env": env, "cwd": cwd, "stdout": out, "stderr": err}
+        server.stdin.write(json.dumps(request).encode() + b"\n")
+        pid = int(server.stdout.readline())         # unbuffered: the exit code is not read with it
+        if timeout is not None and not select.select([server.stdout], [], [], timeout)[0]:
+            os.kill(pid, signal.SIGKILL)
+            server.stdout.readline()
+            raise subprocess.TimeoutExpired([sys.executable, *args], timeout)
         reply = server.stdout.readline()
         assert reply, "the process server ended"
         with open(out, encoding="utf-8", errors="replace") as handle:
