@@ -24,6 +24,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 
 SERVER = r'''
 import json, os, sys, warnings
@@ -106,51 +107,57 @@ if request is not None:
 '''
 
 _servers = {}
+_EACH_CHILD_SETS = ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
 
 
-def _server(src, preload):
-    key = (src, preload)
+def _server(python, src, preload, env):
+    """The server for this interpreter, astgrad source and preloaded modules, started with
+    env's start-up variables (PYTHONNOUSERSITE, PYTHONHOME, ...)."""
+    start_up = tuple(sorted((name, value) for name, value in env.items()
+                            if name.startswith("PYTHON") and name not in _EACH_CHILD_SETS))
+    key = (python, src, preload, start_up)
     server = _servers.get(key)
     if server is None or server.poll() is not None:
-        environment = dict(os.environ, PYTHONPATH=src)
-        server = subprocess.Popen([sys.executable, "-c", SERVER, *preload],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment, bufsize=0)
+        environment = {name: value for name, value in env.items() if name not in _EACH_CHILD_SETS}
+        if src is not None:
+            environment["PYTHONPATH"] = src
+        server = subprocess.Popen([python, "-c", SERVER, *preload], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  env=environment, bufsize=0)
         _servers[key] = server
     return server
 
 
-def run(args, *, src, env=None, cwd=None, timeout=None, preload=("numpy", "astgrad")):
-    """``subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True,
-    text=True, timeout=timeout)`` in a child forked from a process that imported
-    ``preload`` from ``src`` (which must be on env's PYTHONPATH: the child's astgrad is
-    the server's)."""
+def run(args, *, src, env=None, cwd=None, timeout=None, preload=("numpy", "astgrad"), python=sys.executable):
+    """``subprocess.run([python, *args], env=env, cwd=cwd, capture_output=True, text=True,
+    timeout=timeout)`` in a child forked from a process that imported ``preload`` from
+    ``src`` (which must be on env's PYTHONPATH: the child's astgrad is the server's; None
+    where astgrad is not among them)."""
     env = dict(os.environ if env is None else env)
     cwd = os.getcwd() if cwd is None else str(cwd)
     paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    assert src in paths, f"{src} is not on the child's PYTHONPATH {paths}"
+    assert src in paths if src is not None else "astgrad" not in preload, \
+        f"astgrad from {src} preloaded, the child's PYTHONPATH is {paths}"
     if not hasattr(os, "fork"):
-        return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True,
-                              timeout=timeout)
-    import tempfile
+        return subprocess.run([python, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     with tempfile.TemporaryDirectory(prefix="fresh_process_") as directory:
         out, err = os.path.join(directory, "stdout"), os.path.join(directory, "stderr")
         for name in (out, err):
             open(name, "w").close()
-        server = _server(src, tuple(preload))
+        server = _server(str(python), src, tuple(preload), env)
         request = {"args": list(args), "env": env, "cwd": cwd, "stdout": out, "stderr": err}
         server.stdin.write(json.dumps(request).encode() + b"\n")
         pid = int(server.stdout.readline())         # unbuffered: the exit code is not read with it
         if timeout is not None and not select.select([server.stdout], [], [], timeout)[0]:
             os.kill(pid, signal.SIGKILL)
             server.stdout.readline()
-            raise subprocess.TimeoutExpired([sys.executable, *args], timeout)
+            raise subprocess.TimeoutExpired([python, *args], timeout)
         reply = server.stdout.readline()
         assert reply, "the process server ended"
         with open(out, encoding="utf-8", errors="replace") as handle:
             stdout = handle.read()
         with open(err, encoding="utf-8", errors="replace") as handle:
             stderr = handle.read()
-    return subprocess.CompletedProcess([sys.executable, *args], json.loads(reply), stdout, stderr)
+    return subprocess.CompletedProcess([python, *args], json.loads(reply), stdout, stderr)
 
 
 @atexit.register
