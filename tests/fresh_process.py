@@ -3,23 +3,28 @@
 Many tests need a new process: the disk cache shared by processes, a second process
 loading what a first one stored, an example run as a script. Starting Python and
 importing NumPy and astgrad costs about 0.2 CPU seconds a process, far more than most of
-those tests do. ``run`` gives the same new process at a few milliseconds: one server
+those tests do. ``run`` gives the same new process at a few milliseconds: a server
 process per interpreter and astgrad source imports NumPy and astgrad once, then forks a
-child for each run. The child starts as a process that has just imported them and
-nothing else (no derivative generated, no disk cache read: the server does nothing but
-import), takes the environment, working directory, ``sys.path`` and ``sys.argv`` it was
-given, runs the code as ``__main__`` and ends the way the interpreter ends (its exit
-code, an uncaught error printed by ``sys.excepthook``, atexit handlers run).
+child for each run (two such servers take turns, so that one run and the next hash
+strings differently, as two interpreters do). The child starts as a process that has
+just imported them and nothing else (no derivative generated, no disk cache read: the
+server does nothing but import), takes the environment, working directory, ``sys.path``
+and ``sys.argv`` it was given, runs the code as ``__main__`` and ends the way the
+interpreter ends (its exit code, an uncaught error printed by ``sys.excepthook``,
+atexit handlers run).
 
-What it cannot give: interpreter options and start-up variables (``-X``, ``-W``,
-``PYTHONHASHSEED``, ...; ``PYTHONDONTWRITEBYTECODE`` is honoured), an interpreter that
-has not imported NumPy or astgrad, and processes running at the same time. Tests about
-those start a process with ``subprocess``. Where ``os.fork`` is missing, ``run`` does
-that too."""
+What it cannot give: interpreter options (``-X``, ``-W``; the environment's start-up
+variables, such as ``PYTHONNOUSERSITE``, are honoured: each set of them has servers of
+its own), an interpreter that has not imported NumPy (or astgrad, unless ``preload``
+leaves it out), a process reading its standard input, and processes running at the
+same time. Tests about those start a process with
+``subprocess``. Where ``os.fork`` is missing, ``run`` does that too."""
 
 import atexit
+import itertools
 import json
 import os
+import random
 import select
 import signal
 import subprocess
@@ -66,7 +71,7 @@ def serve():
 
 def become(request):
     """Be the process ``python ARGS`` in ``cwd`` with ``env``."""
-    import runpy, types
+    import linecache, runpy, types
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -76,6 +81,8 @@ def become(request):
     if args[0] == "-c":
         sys.argv = ["-c"] + args[2:]
         sys.path[:] = [""] + given + base_path
+        if "<string>" in linecache.cache:        # Python keeps -c code for tracebacks: the child's, not this
+            linecache.cache["<string>"] = (len(args[1]), None, args[1].splitlines(True), "<string>")
         main = types.ModuleType("__main__")
         main.__builtins__ = __builtins__
         sys.modules["__main__"] = main
@@ -108,17 +115,25 @@ if request is not None:
 
 _servers = {}
 _EACH_CHILD_SETS = ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+# Two servers with string hashes seeded apart, taking turns: a process and the next one
+# hash strings differently, as separate interpreters do (what one stores on disk and the
+# next reads must not hang on the order of a set of strings).
+SEEDS = random.sample(range(1, 2 ** 32), 2)
+_turn = itertools.count()
 
 
 def _server(python, src, preload, env):
     """The server for this interpreter, astgrad source and preloaded modules, started with
-    env's start-up variables (PYTHONNOUSERSITE, PYTHONHOME, ...)."""
+    env's start-up variables (PYTHONNOUSERSITE, PYTHONHOME, ...), whose turn it is."""
     start_up = tuple(sorted((name, value) for name, value in env.items()
                             if name.startswith("PYTHON") and name not in _EACH_CHILD_SETS))
-    key = (python, src, preload, start_up)
+    seed = None if "PYTHONHASHSEED" in env else SEEDS[next(_turn) % 2]
+    key = (python, src, preload, start_up, seed)
     server = _servers.get(key)
     if server is None or server.poll() is not None:
         environment = {name: value for name, value in env.items() if name not in _EACH_CHILD_SETS}
+        if seed is not None:
+            environment["PYTHONHASHSEED"] = str(seed)
         if src is not None:
             environment["PYTHONPATH"] = src
         server = subprocess.Popen([python, "-c", SERVER, *preload], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
