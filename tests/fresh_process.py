@@ -62,9 +62,9 @@ def serve():
         os.close(err)
         replies.write(json.dumps(pid) + "\n")
         replies.flush()
-        _, status = os.waitpid(pid, 0)
-        replies.write(json.dumps(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode")
-                                 else (status >> 8 if os.WIFEXITED(status) else -os.WTERMSIG(status))) + "\n")
+        _, status, usage = os.wait4(pid, 0)
+        code = status >> 8 if os.WIFEXITED(status) else -os.WTERMSIG(status)
+        replies.write(json.dumps([code, usage.ru_utime + usage.ru_stime]) + "\n")
         replies.flush()
     return None
 
@@ -120,6 +120,9 @@ _EACH_CHILD_SETS = ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
 # next reads must not hang on the order of a set of strings).
 SEEDS = random.sample(range(1, 2 ** 32), 2)
 _turn = itertools.count()
+# the CPU seconds of every child so far: this process waits for none of them, so its
+# resource.RUSAGE_CHILDREN counts them only when the servers end
+CHILDREN_CPU = [0.0]
 
 
 def _server(python, src, preload, env):
@@ -172,7 +175,9 @@ def run(args, *, src, env=None, cwd=None, timeout=None, preload=("numpy", "astgr
             stdout = handle.read()
         with open(err, encoding="utf-8", errors="replace") as handle:
             stderr = handle.read()
-    return subprocess.CompletedProcess([python, *args], json.loads(reply), stdout, stderr)
+    code, cpu = json.loads(reply)
+    CHILDREN_CPU[0] += cpu
+    return subprocess.CompletedProcess([python, *args], code, stdout, stderr)
 
 
 @atexit.register
