@@ -5,8 +5,8 @@ Timings are not asserted (they depend on the machine); peers may be missing (n/a
 
 import os
 import pathlib
-import subprocess
-import sys
+
+import fresh_process
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 WORKLOAD_ROWS = ("1 scalar loop", "2 MLP", "3 logistic regr.", "4 RNN (BPTT)", "5 elementwise",
@@ -15,8 +15,8 @@ WORKLOAD_ROWS = ("1 scalar loop", "2 MLP", "3 logistic regr.", "4 RNN (BPTT)", "
 
 def test_quick_benchmark_run_prints_the_table():
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = fresh_process.run([str(ROOT / "benchmarks" / "run.py"), "--quick"], src=str(ROOT / "src"), cwd=ROOT,
+                             env=env, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     for row in WORKLOAD_ROWS:
@@ -30,8 +30,8 @@ def test_quick_benchmark_run_prints_the_table():
 
 def test_concurrency_benchmark_runs_and_checks_its_results():
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "concurrency.py"), "--calls", "60",
-                           "--steps", "50"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = fresh_process.run([str(ROOT / "benchmarks" / "concurrency.py"), "--calls", "60", "--steps", "50"],
+                             src=str(ROOT / "src"), cwd=ROOT, env=env, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     rows = [line.split() for line in done.stdout.splitlines()]
     assert [row[0] for row in rows if len(row) == 2 and row[0] in ("1", "2", "4", "8")] == ["1", "2", "4", "8"]

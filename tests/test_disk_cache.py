@@ -4,14 +4,13 @@ stale and foreign entries are never trusted; an unwritable directory warns once.
 import glob
 import json
 import os
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
 
 import astgrad_source
+import fresh_process
 from astgrad import caching, disk_cache
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -20,8 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def _child(directory, function="f", **env):
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
                        ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(directory), **env)
-    run = subprocess.run([sys.executable, os.path.join(HERE, "disk_cache_child.py"), function],
-                         env=environment, capture_output=True, text=True)
+    run = fresh_process.run([os.path.join(HERE, "disk_cache_child.py"), function], src=astgrad_source.path(),
+                            env=environment)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout), run.stderr
 
@@ -150,8 +149,8 @@ def test_disabled_by_environment(tmp_path):
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]), ASTGRAD_CACHE="0",
                        ASTGRAD_CACHE_DIR=str(tmp_path))
     for _ in range(2):
-        run = subprocess.run([sys.executable, os.path.join(HERE, "disk_cache_child.py"), "f"],
-                             env=environment, capture_output=True, text=True)
+        run = fresh_process.run([os.path.join(HERE, "disk_cache_child.py"), "f"], src=astgrad_source.path(),
+                                env=environment)
         assert json.loads(run.stdout)["generated"] == GENERATED_BY_ONE_CALL
     assert _entries(tmp_path) == []
 

@@ -10,12 +10,11 @@ value is a process without the disk cache (see ``Processes``)."""
 import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 import astgrad_source
+import fresh_process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -145,8 +144,7 @@ def _run(directory, scenario, cache, src):
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([src, str(directory)]),
                        ASTGRAD_CACHE="1" if cache else "0", ASTGRAD_CACHE_DIR=str(directory / "cache"),
                        PYTHONDONTWRITEBYTECODE="1")
-    run = subprocess.run([sys.executable, "-c", CHILD, *scenarios], env=environment, capture_output=True,
-                         text=True, cwd=str(directory))
+    run = fresh_process.run(["-c", CHILD, *scenarios], src=src, env=environment, cwd=directory)
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)
     return results[scenario] if isinstance(scenario, str) else results

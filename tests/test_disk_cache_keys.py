@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import astgrad_source
+import fresh_process
 from astgrad import caching, disk_cache, disk_entries
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -198,10 +199,14 @@ print(json.dumps({"values": values, "warnings": warned}))
 '''
 
 
-def _child(directory, *args, code=CHILD, **env):
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
-                       ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(directory), **env)
-    return subprocess.Popen([sys.executable, "-c", code, *args], env=environment, stdout=subprocess.PIPE,
+def _environment(directory):
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]), ASTGRAD_CACHE="1",
+                ASTGRAD_CACHE_DIR=str(directory))
+
+
+def _child(directory, *args, code=CHILD):
+    """A process running ``code`` beside the others started so (all at once)."""
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=_environment(directory), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
@@ -211,10 +216,18 @@ def _result(process):
     return json.loads(out)
 
 
+def _run(directory, *args, code=CHILD):
+    """What a new process running ``code`` prints, alone."""
+    done = fresh_process.run(["-c", code, *args], src=astgrad_source.path(), env=_environment(directory),
+                             timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 @pytest.fixture(scope="module")
 def expected(tmp_path_factory):
     """What the child computes with a disk that works (and no warning)."""
-    result = _result(_child(tmp_path_factory.mktemp("fine"), "none"))
+    result = _run(tmp_path_factory.mktemp("fine"), "none")
     assert result["warnings"] == []
     return result
 
@@ -223,7 +236,7 @@ def expected(tmp_path_factory):
                                              ("write", "No space left on device"),
                                              ("makedirs", "Read-only file system")])
 def test_a_failing_disk_falls_back_to_memory_with_one_warning(tmp_path, expected, failure, reason):
-    got = _result(_child(tmp_path / "failing", failure))
+    got = _run(tmp_path / "failing", failure)
     assert got["values"] == expected["values"]
     assert len(got["warnings"]) == 1 and reason in got["warnings"][0]
     assert [p for p in _entry_paths(tmp_path / "failing") if p.endswith(".tmp")] == []
@@ -270,16 +283,14 @@ def test_concurrent_writers_and_readers_never_see_half_an_entry(tmp_path):
 
 
 def test_processes_differentiating_at_once_agree_and_a_later_one_generates_nothing(tmp_path):
-    processes = [subprocess.Popen([sys.executable, os.path.join(HERE, "disk_cache_child.py"), "f"],
-                                  env=dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
-                                           ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path)),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    child = os.path.join(HERE, "disk_cache_child.py")
+    processes = [subprocess.Popen([sys.executable, child, "f"], env=_environment(tmp_path), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
     runs = [_result(process) for process in processes]
     assert all(run["value"] == runs[0]["value"] for run in runs)
-    later = _result(subprocess.Popen([sys.executable, os.path.join(HERE, "disk_cache_child.py"), "f"],
-                                     env=dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]),
-                                              ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path)),
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    done = fresh_process.run([child, "f"], src=astgrad_source.path(), env=_environment(tmp_path), timeout=300)
+    assert done.returncode == 0, done.stderr
+    later = json.loads(done.stdout)
     assert later["generated"] == [] and later["checked"] == [] and later["value"] == runs[0]["value"]
 
 
@@ -304,7 +315,7 @@ def test_an_edited_source_is_generated_again_in_the_next_process(tmp_path):
 
     def run(constant):
         user.write_text(f"import numpy as np\n\n\ndef f(x, y):\n    return np.sum(np.sin(x) * y * {constant})\n")
-        done = subprocess.run([sys.executable, "-c", EDITED], env=environment, capture_output=True, text=True)
+        done = fresh_process.run(["-c", EDITED], src=astgrad_source.path(), env=environment)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
     first, again, edited = run("2.0"), run("2.0"), run("3.0")
@@ -362,8 +373,7 @@ def test_code_calling_no_scipy_is_shared_by_processes_with_and_without_scipy(tmp
                        ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path / "cache"), PYTHONDONTWRITEBYTECODE="1")
 
     def run(*arguments):
-        done = subprocess.run([sys.executable, "-c", SCIPY_CHILD, *arguments], env=environment,
-                              capture_output=True, text=True)
+        done = fresh_process.run(["-c", SCIPY_CHILD, *arguments], src=astgrad_source.path(), env=environment)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
     without = run("no scipy")

@@ -1,16 +1,16 @@
 """Every example runs to completion, and the command line (python -m astgrad) works.
 
-Each script runs in a subprocess from the repository root with src/ on PYTHONPATH,
-so these tests pass with or without `pip install -e .`.
+Each script runs in a new process (see fresh_process.py) from the repository root with
+src/ on PYTHONPATH, so these tests pass with or without `pip install -e .`.
 """
 
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+import fresh_process
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
@@ -59,8 +59,7 @@ PICTURES = {"plot_derivatives.py": ("tanh_derivatives.png", []),
 def run(*args, timeout=60, env=None):
     env = {**os.environ, **(env or {})}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return fresh_process.run(args, src=str(ROOT / "src"), cwd=ROOT, env=env, timeout=timeout)
 
 
 def test_the_required_examples_exist():

@@ -17,6 +17,7 @@ import astgrad
 from astgrad.exporting import ExportError, _derivative, source_hash
 from astgrad.export_source import unread_calls_alone
 from export_lint import lint_problems
+import fresh_process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = os.path.join(os.path.dirname(HERE), "examples")
@@ -105,9 +106,9 @@ def _run_exported(python, path, function, args, kwargs, tmp_path):
         pickle.dump((args, kwargs), handle)
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": EXAMPLES, "PYTHONNOUSERSITE": "1"}
     module = os.path.splitext(os.path.basename(path))[0]
-    run = subprocess.run([python, os.path.join(HERE, "export_child.py"), str(os.path.dirname(path)),
-                          module, function, str(given), str(result)], env=env, capture_output=True, text=True,
-                         cwd=str(tmp_path))
+    run = fresh_process.run([os.path.join(HERE, "export_child.py"), str(os.path.dirname(path)), module, function,
+                             str(given), str(result)], src=None, preload=("numpy",), python=python, env=env,
+                            cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     with open(result, "rb") as handle:
         return pickle.load(handle)
@@ -260,12 +261,12 @@ def test_a_call_kept_for_what_it_may_do_is_exported_as_the_call_alone():
 def test_command_line_export(tmp_path):
     out = tmp_path / "grad_rosenbrock.py"
     env = dict(os.environ, PYTHONPATH=SRC)
-    run = subprocess.run([sys.executable, "-m", "astgrad", "export", "newton:rosenbrock", "-o", str(out)],
-                         cwd=EXAMPLES, env=env, capture_output=True, text=True)
+    run = fresh_process.run(["-m", "astgrad", "export", "newton:rosenbrock", "-o", str(out)], src=SRC,
+                            cwd=EXAMPLES, env=env)
     assert run.returncode == 0, run.stderr
     assert "def grad_rosenbrock(x, *," in out.read_text()
-    bad = subprocess.run([sys.executable, "-m", "astgrad", "export", "newton:no_such", "-o", str(out)],
-                         cwd=EXAMPLES, env=env, capture_output=True, text=True)
+    bad = fresh_process.run(["-m", "astgrad", "export", "newton:no_such", "-o", str(out)], src=SRC,
+                            cwd=EXAMPLES, env=env)
     assert bad.returncode == 2 and "no function named 'no_such'" in bad.stderr
 
 

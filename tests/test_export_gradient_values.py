@@ -50,13 +50,11 @@ def test_exported_code_runs_and_gives_the_derivative(fn, order, mode, tmp_path):
 
 
 def test_the_command_line_exports_a_gradient_held_as_a_value(tmp_path):
-    import subprocess
-    import sys
     import os
+    import fresh_process
     here = os.path.dirname(os.path.abspath(__file__))
     src = os.path.join(os.path.dirname(here), "src")
-    run = subprocess.run([sys.executable, "-m", "astgrad", "export", "gradients_as_values:handed_to_a_helper"],
-                         capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": os.pathsep.join([src, here])})
+    run = fresh_process.run(["-m", "astgrad", "export", "gradients_as_values:handed_to_a_helper"], src=src,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join([src, here])})
     assert run.returncode == 0, run.stderr
     assert "def grad_handed_to_a_helper(" in run.stdout

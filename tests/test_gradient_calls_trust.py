@@ -15,8 +15,6 @@ of the gradient made (without the value) is never taken for it.
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 
@@ -25,6 +23,7 @@ import pytest
 
 import astgrad
 import astgrad_source
+import fresh_process
 from fd import assert_close, numerical_grad, numerical_jvp
 
 P = np.array([0.3, -0.5, 0.8])
@@ -454,8 +453,7 @@ def _run(directory, code):
                        PYTHONPATH=os.pathsep.join([directory, astgrad_source.path()]))
     environment.pop("ASTGRAD_CACHE", None)
     child = CHILD.format(code="\n    ".join(lines))
-    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=environment,
-                            timeout=300)
+    result = fresh_process.run(["-c", child], src=astgrad_source.path(), env=environment, timeout=300)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

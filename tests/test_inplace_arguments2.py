@@ -318,8 +318,6 @@ def test_a_second_order_refusal_names_the_users_line(outer):
 
 def test_the_users_line_is_named_for_code_loaded_from_the_disk_cache(tmp_path):
     # the first derivative comes from another process's entry: its lines' origins come with it
-    import subprocess
-    import sys
     import textwrap
     import os
     code = textwrap.dedent("""
@@ -332,8 +330,10 @@ def test_the_users_line_is_named_for_code_loaded_from_the_disk_cache(tmp_path):
             print(error.filename, error.lineno)
     """) % os.path.dirname(__file__)
     import astgrad_source
+    import fresh_process
     env = dict(os.environ, ASTGRAD_CACHE="1", ASTGRAD_CACHE_DIR=str(tmp_path),
                PYTHONPATH=os.pathsep.join([astgrad_source.path(), os.environ.get("PYTHONPATH", "")]))
-    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-            for _ in range(2)]
+    runs = [fresh_process.run(["-c", code], src=astgrad_source.path(), env=env) for _ in range(2)]
+    assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
+    runs = [run.stdout for run in runs]
     assert runs[0] == runs[1] and runs[0].split()[0] == __file__, runs

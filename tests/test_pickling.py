@@ -24,6 +24,7 @@ import pytest
 import astgrad
 import pickling_targets as targets
 from fd import assert_close, numerical_grad, numerical_jvp
+import fresh_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SPAWN = multiprocessing.get_context("spawn")
@@ -312,8 +313,7 @@ def test_cloudpickle_payloads_work_in_a_spawned_process(spawn_pool):
 def test_the_process_pool_example_runs():
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    result = subprocess.run([sys.executable, "examples/process_pool.py"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=180)
+    result = fresh_process.run(["examples/process_pool.py"], src=str(ROOT / "src"), cwd=ROOT, env=env, timeout=180)
     assert result.returncode == 0, result.stderr
     assert "matches the gradient computed here" in result.stdout, result.stdout
     assert "PicklingError" in result.stdout, result.stdout

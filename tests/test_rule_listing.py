@@ -7,8 +7,6 @@ import importlib.util
 import inspect
 import os
 import pathlib
-import subprocess
-import sys
 import threading
 import time
 
@@ -18,6 +16,7 @@ import pytest
 import astgrad
 from astgrad.__main__ import main
 from astgrad.rules import declare, listing, registry, template
+import fresh_process
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -134,7 +133,7 @@ def test_import_parses_no_template():
             "ts = [o for o in gc.get_objects() if isinstance(o, Template)]; "
             "print(len(ts), sum(t.parsed for t in ts))")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    done = fresh_process.run(["-c", code], src=str(ROOT / "src"), env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     total, parsed = map(int, done.stdout.split())
     assert total > 500 and parsed == 0

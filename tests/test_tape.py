@@ -6,13 +6,12 @@ against astgrad itself.
 
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 import astgrad
+import fresh_process
 from fd import assert_close, numerical_grad
 
 T = astgrad.tensor
@@ -67,8 +66,8 @@ def check_second(f, *arrays):
 ])
 def test_tutorial_examples_print_exactly(script, expected):
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "examples", script)], env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = fresh_process.run([os.path.join(ROOT, "examples", script)], src=os.path.join(ROOT, "src"), env=env,
+                             timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout == expected
 

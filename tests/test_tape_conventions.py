@@ -5,8 +5,6 @@ gradients on random inputs (benchmarks/tape.py runs in smoke mode too)."""
 
 import os
 import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -14,6 +12,7 @@ import pytest
 import astgrad
 from astgrad.tape.conventions import clamp, power, relu, threshold_backward
 from fd import assert_close, numerical_grad
+import fresh_process
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 T = astgrad.tensor
@@ -131,8 +130,8 @@ def test_in_place_updates_differentiate_as_the_functional_program(seed):
 
 def test_tape_benchmark_smoke_run():
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "tape.py"), "--quick"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = fresh_process.run([str(ROOT / "benchmarks" / "tape.py"), "--quick"], src=str(ROOT / "src"), cwd=ROOT,
+                             env=env, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "MLP training step" in done.stdout and "loop of 100 scalar ops" in done.stdout
 
