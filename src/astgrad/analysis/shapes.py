@@ -235,10 +235,12 @@ class ShapeClasses:
         start_cls, start_layouts, pinned = dict(self.cls), dict(self.layouts), set()
         while True:
             self.cls, self.layouts = dict(start_cls), dict(start_layouts)
-            assumed = self._root_layouts(pinned)
+            assumed, _ = self._root_layouts(pinned)
             self._optimistic()
-            assumed.update(self._root_layouts(pinned))
-            self._optimistic()
+            more, changed = self._root_layouts(pinned)
+            assumed.update(more)
+            if changed:         # else the fixed point found is one still: a second would find nothing
+                self._optimistic()
             self._verify()
             wrong = {name for name, found in assumed.items()
                      if self._layout_of(self.definitions[name][0]) != found}
@@ -248,18 +250,21 @@ class ShapeClasses:
 
     def _root_layouts(self, pinned):
         """Dimensions of names assigned once by ``@``, by indexing with a number and by
-        full reductions, from their operands' (a few rounds: roots feed roots)."""
-        assumed = {}
+        full reductions, from their operands' (a few rounds: roots feed roots), and
+        whether that changed a class or a layout."""
+        assumed, changed = {}, False
         for _ in range(4):
             for name in sorted(self.roots - pinned):
                 found = self._layout_of(self.definitions[name][0])
                 if found == ():
+                    changed = changed or self.cls.get(name) != SCALAR
                     self.cls[name] = SCALAR
                 elif found is not None:
+                    changed = changed or self.layouts.get(name) != found
                     self.layouts[name] = found
                 if found is not None:
                     assumed[name] = found
-        return assumed
+        return assumed, changed
 
     def layout_of_class(self, cls):
         return () if cls == SCALAR else self.layouts.get(cls)

@@ -27,8 +27,12 @@ def propagate_copies(body, keep=(), only=None, counts=None):
         return _propagate_some(body, set(keep), set(only), counts)
     stores, loads = {}, {}
     top = _Rest(body, (stores, loads))          # counts the whole function's names on its walk
+    keep = set(keep)
     for block in walk.walk_blocks(body):
-        _propagate_block(block, stores, loads, set(keep), top if block is body else _Rest(block), None)
+        if block is body:
+            _propagate_block(block, stores, loads, keep, top, None)
+        elif any(_is_copy(stmt) for stmt in block):     # a block without copies has nothing to drop
+            _propagate_block(block, stores, loads, keep, _Rest(block), None)
     return body
 
 

@@ -11,6 +11,7 @@ default arguments, and inlining single-use temporaries.
 
 import dataclasses
 import inspect
+import itertools
 import operator
 
 import gast
@@ -340,7 +341,7 @@ def _reader(block, position):
     value, past the saves that change no name ``value`` reads; None if the next statement
     but such saves is not one or is a compound statement or a save itself."""
     name, read = block[position].targets[0].id, None
-    for following in block[position + 1:]:
+    for following in itertools.islice(block, position + 1, None):     # no copy of the rest
         if isinstance(following, (gast.For, gast.While, gast.If)):
             return None
         if not anno.moves_saved_values(following):

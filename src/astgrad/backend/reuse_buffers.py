@@ -171,8 +171,20 @@ def _is_ufunc_call(node):
     if not isinstance(node, gast.Call) or node.keywords:
         return False
     target = anno.get(node, Key.TARGET)
-    return isinstance(target, numpy.ufunc) and target.signature is None and target.nout == 1 \
-        and len(node.args) == target.nin and "d" * target.nin + "->d" in target.types
+    return isinstance(target, numpy.ufunc) and len(node.args) == target.nin and _float64_ufunc(target)
+
+
+_float64_ufuncs = {}    # NumPy's own ufunc -> _float64_ufunc of it (``types`` is a new list each time)
+
+
+def _float64_ufunc(ufunc):
+    """Whether ``ufunc`` has one result and a loop from float64 operands to float64."""
+    found = _float64_ufuncs.get(ufunc)
+    if found is None:
+        found = ufunc.signature is None and ufunc.nout == 1 and "d" * ufunc.nin + "->d" in ufunc.types
+        if getattr(numpy, ufunc.__name__, None) is ufunc:      # not a user's (frompyfunc): kept for good
+            _float64_ufuncs[ufunc] = found
+    return found
 
 
 def _mentions(body):
@@ -212,7 +224,7 @@ def _escaping_children(node):
             return [arg for arg in node.args[:1] if isinstance(arg, gast.Name)]
     if isinstance(node, gast.Assign):
         return [node.value] if isinstance(node.value, gast.Name) else []
-    return [child for child in gast.iter_child_nodes(node)
+    return [child for child in S.child_nodes(node)
             if isinstance(child, gast.Name) and isinstance(child.ctx, gast.Load)]
 
 

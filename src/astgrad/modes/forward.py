@@ -351,7 +351,7 @@ def _shared_names(value, tangents):
         return {value.id} & tangents
     if _certainly_new(value):
         return set()
-    return set().union(*(_shared_names(child, tangents) for child in gast.iter_child_nodes(value)))
+    return set().union(*(_shared_names(child, tangents) for child in S.child_nodes(value)))
 
 
 class _Groups:
