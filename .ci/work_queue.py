@@ -32,7 +32,7 @@ TABLE = CI / "test_costs.txt"   # written by .ci/test_costs.py
 # seconds (each pytest process spends about 2 s starting: interpreter, pytest, astgrad)
 # and at most LARGEST_CHUNK (a long-lived process holds more objects, and each of
 # Python's full garbage collections walks them all).
-SMALLEST_CHUNK, LARGEST_CHUNK = 10.0, 200.0
+SMALLEST_CHUNK, LARGEST_CHUNK = 20.0, 300.0
 # What the documentation site and the typecheck take (mkdocs build --strict and a
 # cold mypy: about 10 s).
 CHECKS_SECONDS = 10.0
