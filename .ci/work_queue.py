@@ -1,0 +1,142 @@
+"""Run the test suite of several virtual environments as one work queue (used by .ci/run).
+
+    python3 .ci/work_queue.py WORK WORKERS NAME...
+
+Each NAME is a virtual environment WORK/NAME that .ci/run installs; it writes the
+install's exit code to WORK/install<i>.exit (i: NAME's position) when done. WORKERS
+pytest processes run at a time, one per core: processes sharing a core evict each
+other's caches, and each test then costs more CPU. Whenever one finishes, the next
+takes a chunk of test files from the installed environment with the most work left,
+its most expensive files first, by their measured CPU seconds (.ci/test_costs.txt).
+Chunks are large while much work is left (each process costs about 2 s to start) and
+small at the end, so both cores stay busy until the end whichever environment installs
+last. The first environment also builds the documentation site and type-checks
+(.ci/checks).
+
+Each chunk's output goes to WORK/run<i>_<k>.log and its exit code to WORK/run<i>_<k>.exit;
+WORK/chunks<i> has one line per chunk (its estimated CPU seconds, then its files), for
+the report. `python3 .ci/work_queue.py --plan [FILE...]` prints the chunks one
+environment would get alone, without running them.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CI = Path(__file__).resolve().parent
+TABLE = CI / "test_costs.txt"   # written by .ci/test_costs.py
+
+# A chunk holds about 1/(2 * workers) of the work left, but at least SMALLEST_CHUNK
+# seconds (each pytest process spends about 2 s starting: interpreter, pytest, astgrad)
+# and at most LARGEST_CHUNK (a long-lived process holds more objects, and each of
+# Python's full garbage collections walks them all).
+SMALLEST_CHUNK, LARGEST_CHUNK = 20.0, 300.0
+# What the documentation site and the typecheck take (mkdocs build --strict and a
+# cold mypy: about 10 s).
+CHECKS_SECONDS = 10.0
+
+
+def read_table(path=TABLE):
+    """{test file relative to the repository root: CPU seconds}."""
+    costs = {}
+    for line in path.read_text().splitlines() if path.exists() else ():
+        if line.strip() and not line.startswith("#"):
+            seconds, name = line.split(maxsplit=1)
+            costs[name] = float(seconds)
+    return costs
+
+
+def test_files():
+    """The test files to run: $CI_TEST_FILES (names separated by spaces, for trying CI on
+    a few files) or every tests/test_*.py (testpaths has no test files elsewhere)."""
+    named = os.environ.get("CI_TEST_FILES", "").split()
+    return named or sorted(str(path.relative_to(CI.parent)) for path in CI.parent.glob("tests/test_*.py"))
+
+
+def costed(files, costs):
+    """[(CPU seconds, file)], cheapest first. A file missing from the table (a new one)
+    is given the table's median cost."""
+    known = sorted(costs.values())
+    default = known[len(known) // 2] if known else 1.0
+    return sorted((costs.get(name, default), name) for name in files)
+
+
+def cut(left, work_left, workers):
+    """Take the next chunk off ``left`` (costed files, cheapest first): its most expensive
+    file, then each next most expensive one that still fits the chunk's size, given
+    ``work_left`` seconds in all the environments. Returns (seconds, files)."""
+    size = min(LARGEST_CHUNK, max(SMALLEST_CHUNK, work_left / (2 * workers)))
+    seconds, names = 0.0, []
+    for k in range(len(left) - 1, -1, -1):
+        if not names or seconds + left[k][0] <= size:
+            cost, name = left.pop(k)
+            seconds += cost
+            names.append(name)
+    return seconds, names
+
+
+class Environment:
+    def __init__(self, work, i, name, files):
+        self.i, self.venv, self.left, self.chunks = i, work / name, files, 0
+        self.env = dict(os.environ, VIRTUAL_ENV=str(self.venv),    # as if activated
+                        PATH=f"{self.venv / 'bin'}{os.pathsep}{os.environ['PATH']}")
+        self.env.pop("PYTHONHOME", None)
+
+    def chunk(self, work, work_left, workers):
+        seconds, names = cut(self.left, work_left, workers)
+        with open(work / f"chunks{self.i}", "a") as listing:
+            listing.write(f"{seconds:.0f} {' '.join(names)}\n")
+        k, self.chunks = self.chunks, self.chunks + 1
+        return start([str(self.venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *names],
+                     self.env, work / f"run{self.i}_{k}")
+
+
+def start(argv, env, stem):
+    """Start argv with its output in stem.log; returns (process, where its exit code goes)."""
+    with open(f"{stem}.log", "w") as log:
+        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=CI.parent)
+    return process, Path(f"{stem}.exit")
+
+
+def run(work, workers, names):
+    files = costed(test_files(), read_table())
+    installing = dict(enumerate(names))
+    ready, running, checks = [], [], []
+    while installing or running or checks or any(environment.left for environment in ready):
+        for i, name in list(installing.items()):
+            installed = work / f"install{i}.exit"
+            if installed.exists():
+                del installing[i]
+                if installed.read_text().strip() == "0":
+                    ready.append(Environment(work, i, name, list(files)))
+                    if i == 0:
+                        checks.append(ready[-1].env)
+        while len(running) < workers and (checks or any(environment.left for environment in ready)):
+            if checks:
+                running.append(start([str(CI / "checks"), str(work / "site")], checks.pop(), work / "checks"))
+                continue
+            work_left = sum(cost for environment in ready for cost, _ in environment.left) \
+                + len(installing) * sum(cost for cost, _ in files)
+            most = max(ready, key=lambda environment: sum(cost for cost, _ in environment.left))
+            running.append(most.chunk(work, work_left, workers))
+        for process, exit_file in running:
+            if process.poll() is not None:
+                exit_file.write_text(f"{process.returncode}\n")
+        running = [(process, exit_file) for process, exit_file in running if process.returncode is None]
+        time.sleep(0.5)
+
+
+def plan(files, workers=2):
+    left = costed(files or test_files(), read_table())
+    while left:
+        seconds, names = cut(left, sum(cost for cost, _ in left), workers)
+        print(f"{seconds:6.1f} s  {len(names):3d} files  {' '.join(names)}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--plan"]:
+        plan(sys.argv[2:])
+    else:
+        run(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])
