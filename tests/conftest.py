@@ -11,6 +11,12 @@ import os
 # in a directory of its own), so no test depends on what an earlier run left behind
 os.environ["ASTGRAD_CACHE"] = "0"
 
+# numba compiles the suite's derivatives without LLVM's optimizations (about half of each
+# compile): the tests check what the compiled code computes, which optimizing does not
+# change, and which calls it makes (libmvec's), which it keeps. NUMBA_OPT=3 tests the
+# optimized build users get. Set before numba is imported, which reads it then.
+os.environ.setdefault("NUMBA_OPT", "0")
+
 from hypothesis import settings
 
 

@@ -84,6 +84,8 @@ def options(backend="python", checkpoint=None):
                          "state) or 'sqrt'")
     if backend == "python" and checkpoint is None:
         return None
+    if backend == "numba" or (backend == "auto" and numba_backend.available()):
+        numba_backend.prepare()         # before the code is generated
     return Options(backend, checkpoint)
 
 

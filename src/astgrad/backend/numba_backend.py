@@ -45,6 +45,24 @@ def available():
     return importlib.util.find_spec("numba") is not None
 
 
+_PREPARED = []
+
+
+def prepare():
+    """Load, once, what numba loads before its first compile, and the rules of the
+    libraries that imported: numba's NumPy implementations import ``scipy.linalg`` (for
+    BLAS), and registering its rules later, at the next name resolved, would make every
+    derivative generated before stale, to be generated and compiled again at its next
+    call. Called before a transform with the numba backend generates anything."""
+    if _PREPARED:
+        return
+    from numba.core.registry import cpu_target
+    from ..rules import optional
+    cpu_target.target_context.refresh()
+    optional.load_imported()
+    _PREPARED.append(True)
+
+
 def compiled_runner(fn, strict, where=None):
     """A function running ``fn`` (generated code) compiled by numba; see the module doc.
     ``where``: (file, first line) of the user's function, for the refusals' messages."""
