@@ -11,7 +11,9 @@ its most expensive files first, by their measured CPU seconds (.ci/test_costs.tx
 Chunks are large while much work is left (each process costs about 2 s to start) and
 small at the end, so both cores stay busy until the end whichever environment installs
 last. The first environment also builds the documentation site and type-checks
-(.ci/checks).
+(.ci/checks). It runs every test file; the others run every file but the program
+campaigns (.ci/campaigns.txt), which are dealt between them, so each campaign runs on
+the default Python and on one of the oldest and newest.
 
 Each chunk's output goes to WORK/run<i>_<k>.log and its exit code to WORK/run<i>_<k>.exit;
 WORK/chunks<i> has one line per chunk (its estimated CPU seconds, then its files), for
@@ -53,6 +55,31 @@ def test_files():
     a few files) or every tests/test_*.py (testpaths has no test files elsewhere)."""
     named = os.environ.get("CI_TEST_FILES", "").split()
     return named or sorted(str(path.relative_to(CI.parent)) for path in CI.parent.glob("tests/test_*.py"))
+
+
+CAMPAIGNS = CI / "campaigns.txt"  # test files run on the default Python and one other
+
+
+def read_campaigns(path=CAMPAIGNS):
+    """The program-campaign test files (.ci/campaigns.txt says why they are dealt out)."""
+    lines = path.read_text().splitlines() if path.exists() else ()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def dealt(files, campaigns, environments):
+    """The costed files each of ``environments`` (names, the default Python first) runs:
+    the default Python runs every file; the others run every file but the campaigns,
+    and the campaigns are dealt between them, each to the one with the least campaign
+    seconds so far (most expensive first), so each campaign runs on two Pythons."""
+    shared = [item for item in files if item[1] not in campaigns]
+    out = [list(files)] + [list(shared) for _ in environments[1:]]
+    dealt_seconds = [0.0] * len(environments)
+    for item in sorted((item for item in files if item[1] in campaigns), reverse=True):
+        if len(environments) > 1:
+            k = 1 + min(range(len(environments) - 1), key=lambda j: dealt_seconds[1 + j])
+            dealt_seconds[k] += item[0]
+            out[k].append(item)
+    return [sorted(chosen) for chosen in out]
 
 
 def costed(files, costs):
@@ -102,6 +129,7 @@ def start(argv, env, stem):
 
 def run(work, workers, names):
     files = costed(test_files(), read_table())
+    per_environment = dealt(files, read_campaigns(), names)
     installing = dict(enumerate(names))
     ready, running, checks = [], [], []
     while installing or running or checks or any(environment.left for environment in ready):
@@ -110,7 +138,7 @@ def run(work, workers, names):
             if installed.exists():
                 del installing[i]
                 if installed.read_text().strip() == "0":
-                    ready.append(Environment(work, i, name, list(files)))
+                    ready.append(Environment(work, i, name, list(per_environment[i])))
                     if i == 0:
                         checks.append(ready[-1].env)
         while len(running) < workers and (checks or any(environment.left for environment in ready)):
@@ -118,7 +146,7 @@ def run(work, workers, names):
                 running.append(start([str(CI / "checks"), str(work / "site")], checks.pop(), work / "checks"))
                 continue
             work_left = sum(cost for environment in ready for cost, _ in environment.left) \
-                + len(installing) * sum(cost for cost, _ in files)
+                + sum(cost for i in installing for cost, _ in per_environment[i])
             most = max(ready, key=lambda environment: sum(cost for cost, _ in environment.left))
             running.append(most.chunk(work, work_left, workers))
         for process, exit_file in running:
