@@ -144,7 +144,8 @@ def function_guards(dependencies):
     guards = {}
     for _, chain in dependencies:
         obj = chain[-1] if chain else None
-        if isinstance(obj, types.FunctionType) and is_user_function(obj):
+        if isinstance(obj, types.FunctionType) and (id(obj), "__code__") not in guards \
+                and is_user_function(obj):       # (a function met again is guarded already)
             for attr in ("__code__", "__defaults__", "__kwdefaults__"):
                 expected = getattr(obj, attr)
                 guards[id(obj), attr] = (AttributeView(obj, expected), attr, expected)

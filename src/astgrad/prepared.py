@@ -74,7 +74,7 @@ def prepared(fn, make):
         return made
     if made[0].filename != fn.__code__.co_filename:
         file = _file_state(made[0].filename)
-    kept = _Kept(fn, version, file, made, tuple(log.reads))
+    kept = _Kept(fn, version, file, made, _distinct(log.reads))
     with _lock:
         _by_function.setdefault(fn, {})["kept"] = kept
         _recent[id(fn)] = weakref.ref(fn)
@@ -99,6 +99,23 @@ def _checker(fn, version, reads):
         if reader is not fn:        # a callee looked into: the same code and defaults
             groups.append(function_guards([((), (reader,))]))
     return Entry(None, merged(*groups), fn, version).holds
+
+
+def _distinct(reads):
+    """``reads`` without repeats, in order: a name path is resolved each time the code
+    names it (``np.sum`` on every line), and each repeat would be guarded again."""
+    seen, distinct = set(), []
+    for read in reads:
+        reader, parts, chain = read
+        try:
+            key = (id(reader), parts, tuple(map(id, chain)))
+            if key in seen:
+                continue
+            seen.add(key)
+        except TypeError:       # a part that is not hashable: kept as it is
+            pass
+        distinct.append(read)
+    return tuple(distinct)
 
 
 def _file_state(filename):

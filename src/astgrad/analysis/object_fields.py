@@ -36,6 +36,8 @@ def object_fields(sharing):
         bindings = sharing._bindings(name)
         if bindings and all(_binding_parts(stmt, displays) is not None for stmt in bindings):
             fields[name] = {}
+    if not fields:
+        return {}       # no object of known attributes: what is read elsewhere does not matter
     while True:         # a binding from an object not known so makes its result unknown
         changed = False
         for name in list(fields):
@@ -65,6 +67,7 @@ def _attribute_displays(sharing):
     helper returning such a dict, ``_attributes_from_callee``) and read only as the
     attributes given to ``record`` or ``instance``."""
     displays = {}
+    given_to_instance = _given_to_instance(sharing)
     for name in sharing.locals - set(sharing.params):
         bindings = sharing._bindings(name)
         if len(bindings) != 1 or not isinstance(bindings[0], gast.Assign):
@@ -73,10 +76,12 @@ def _attribute_displays(sharing):
         if isinstance(value, gast.Dict) \
                 and all(isinstance(k, gast.Constant) and isinstance(k.value, str) for k in value.keys):
             displays[name] = {k.value: v for k, v in zip(value.keys, value.values)}
-        elif isinstance(value, gast.Call) and _used_as_attributes(sharing, name):
+        elif isinstance(value, gast.Call) and name in given_to_instance:
             attributes = _attributes_from_callee(sharing, bindings[0])
             if attributes is not None:
                 displays[name] = attributes
+    if not displays:
+        return displays
     for stmt in sharing.statements:
         for node in _own_nodes(stmt):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in displays \
@@ -85,12 +90,13 @@ def _attribute_displays(sharing):
     return displays
 
 
-def _used_as_attributes(sharing, name):
-    """Whether ``name`` is read somewhere as the attributes given to ``instance``."""
-    return any(isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
-               and anno.get(stmt.value, Key.TARGET) is runtime_objects.instance and len(stmt.value.args) == 2
-               and isinstance(stmt.value.args[1], gast.Name) and stmt.value.args[1].id == name
-               for stmt in sharing.statements)
+def _given_to_instance(sharing):
+    """The names read somewhere as the attributes given to ``instance`` (found in one
+    pass: asking it of each name was a walk over the statements per name)."""
+    return {stmt.value.args[1].id for stmt in sharing.statements
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)
+            and len(stmt.value.args) == 2 and isinstance(stmt.value.args[1], gast.Name)
+            and anno.get(stmt.value, Key.TARGET) is runtime_objects.instance}
 
 
 def _is_attributes_argument(stmt, node):

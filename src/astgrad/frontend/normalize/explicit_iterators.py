@@ -125,16 +125,19 @@ class ExplicitIteratorLowering:
         consumed whole calls of their list twins (frontend/generators.py); whether the
         tree changed."""
         bind = lambda twin: self.bind_value(twin, "function")      # noqa: E731
-        scope = list(own_nodes(tree))
+        scope = list(own_nodes(tree))   # walked again only after a rewrite changed the tree
         if self.source.globals.get("iter", builtins.iter) is builtins.iter and advanced_generators(
                 tree, scope, self.resolve_call, bind, self.source, lambda name: _bound_once(scope, name)
                 and _only_advanced(self, scope, name)):
-            nodes = list(own_nodes(tree))
+            nodes = scope = list(own_nodes(tree))
         if any(isinstance(n, gast.Name) and n.id == "iter" for n in nodes):
             _iterated_at_once(self, nodes)
             self.explicit_iterators = explicit_iterators(self, tree)
-        consumed = rewrite_consumed_generators(own_nodes(tree), self.resolve_call, bind)
-        iterated = rewrite_iterated_generators(tree, list(own_nodes(tree)), self.resolve_call, bind,
+            scope = list(own_nodes(tree))
+        consumed = rewrite_consumed_generators(scope, self.resolve_call, bind)
+        if consumed:
+            scope = list(own_nodes(tree))
+        iterated = rewrite_iterated_generators(tree, scope, self.resolve_call, bind,
                                                self.refuse_generator, self.source)
         return bool(self.explicit_iterators) | consumed | iterated
 
