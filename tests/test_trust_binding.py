@@ -189,6 +189,32 @@ def test_rebound_global_array_in_a_minibatch_loop(modules):
     assert transforms.grad._workhorse is compiled
 
 
+def test_a_method_of_a_global_dict_is_one_meaning_not_a_new_one_at_each_call(modules, monkeypatch):
+    # ``WEIGHTS.items`` is a new object at each access, bound to the same dict: the code
+    # stays while the dict is the same one, and its items are read when it runs
+    mod = modules("""
+        WEIGHTS = {"a": 2.0, "b": 3.0}
+
+        def f(x):
+            total = 0.0
+            for name, weight in WEIGHTS.items():
+                total = total + weight * x ** 2
+            return total
+    """)
+    gradient = astgrad.grad(mod.f)
+    assert gradient(1.5) == pytest.approx(15.0)
+    finished = []
+    original = pipeline.back
+    monkeypatch.setattr(pipeline, "back", lambda front, key: finished.append(key) or original(front, key))
+    mod.WEIGHTS["c"] = 1.0
+    for x in (1.5, 0.5, 2.0):
+        assert gradient(x) == pytest.approx(12.0 * x)
+    assert finished == []
+    mod.WEIGHTS = {"a": -1.0}
+    assert gradient(1.5) == pytest.approx(-3.0)
+    assert_close(gradient(0.7), numerical_grad(mod.f, (0.7,)))
+
+
 def test_default_argument_taken_from_a_global_is_the_one_the_function_holds(modules):
     mod = modules("""
         S = 2.0

@@ -39,6 +39,11 @@ class _CellView:
         return True
 
 
+# a method bound to an object is a new object on every access (``d.items``, ``obj.run``,
+# ``x.__add__``); two of them are equal when they bind the same object to the same function
+_BOUND_METHODS = (types.MethodType, types.BuiltinMethodType, types.MethodWrapperType)
+
+
 class AttributeView:
     """An attribute of an object that is not a module, read like a dict, for guards.
     A bound method is a new object on every access, so it is compared with ``==``."""
@@ -53,7 +58,7 @@ class AttributeView:
             value = getattr(self.obj, attr)
         except Exception:
             raise KeyError(attr) from None
-        if value is not self.expected and isinstance(value, types.MethodType) and value == self.expected:
+        if value is not self.expected and isinstance(value, _BOUND_METHODS) and value == self.expected:
             return self.expected
         return value
 
