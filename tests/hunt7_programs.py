@@ -1561,3 +1561,12 @@ def l10(x, w):
     ys = xs
     xs += x * x
     return np.sum(xs[1] * ys[0]) + np.sum(ys[1] * w) + np.sum(xs)
+
+
+@case("l11 twin: a list plus an array by += is an array after: squared, doubled, plus a list")
+def l11(x, w):
+    xs = [w, 1.0, x[0]]
+    xs += x * w
+    ys = xs * xs + xs * 2
+    ys += [w, 0.5, 1.0]
+    return np.sum(ys * x) + np.sum(xs + xs)
