@@ -1543,3 +1543,30 @@ def l08(x, w):
     for _ in range(2):
         xs += [xs[-1] * w]
     return ys[-1] * x[0] + sum(ys) * len(ys)
+
+
+@case("l09 a tuple extended by += in a loop and repeated by *= while another name holds it")
+def l09(x, w):
+    t = (w, x[0])
+    u = t
+    for _ in range(2):
+        t += (t[-1] * w,)
+    t *= 2
+    return u[0] * t[-1] + sum(u) * t[3] + len(t) * x[1]
+
+
+@case("l10 twin: a list of arrays plus an array by += (a new array) while another name holds the list")
+def l10(x, w):
+    xs = [x * w, x + 1.0]
+    ys = xs
+    xs += x * x
+    return np.sum(xs[1] * ys[0]) + np.sum(ys[1] * w) + np.sum(xs)
+
+
+@case("l11 twin: a list plus an array by += is an array after: squared, doubled, plus a list")
+def l11(x, w):
+    xs = [w, 1.0, x[0]]
+    xs += x * w
+    ys = xs * xs + xs * 2
+    ys += [w, 0.5, 1.0]
+    return np.sum(ys * x) + np.sum(xs + xs)

@@ -2630,12 +2630,19 @@ def _changes_in_place(alias, value):
 
 def when_array(g, alias, value):
     """``g`` where ``follow_in_place`` took the new value (``_changes_in_place``), else 0."""
-    return g if _changes_in_place(alias, value) else 0.0
+    return _summable(g) if _changes_in_place(alias, value) else 0.0
 
 
 def unless_array(g, alias, value):
     """``g`` where ``follow_in_place`` kept ``alias`` (not ``_changes_in_place``), else 0."""
-    return 0.0 if _changes_in_place(alias, value) else g
+    return 0.0 if _changes_in_place(alias, value) else _summable(g)
+
+
+def _summable(g):
+    """``g``, a list's or tuple's derivative as an ``AdjointList``: the derivative rules
+    of ``follow_in_place`` add ``when_array(...) + unless_array(...)``, and a plain
+    tuple's ``+`` would concatenate (or fail on the other's 0)."""
+    return AdjointList(g) if isinstance(g, (list, tuple)) and not isinstance(g, AdjointList) else g
 
 
 # -- products and matrix decompositions (rules in rules/runtime_rules.py) --------------------

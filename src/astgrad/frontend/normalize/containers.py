@@ -455,6 +455,7 @@ def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=_N
     copies = copies or {}
     args = tree.args
     values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
+    augmented = {}      # name -> how many of its bindings are name op= v
     for node in S.operand_nodes(tree):      # (one type test for most nodes: no binding)
         kind = type(node)
         if kind not in _BINDERS:
@@ -469,7 +470,9 @@ def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=_N
         elif kind in (gast.AugAssign, gast.AnnAssign):
             if isinstance(node.target, gast.Name):
                 values.setdefault(node.target.id, []).append(
-                    node.target if kind is gast.AugAssign else node.value)
+                    _augmented_value(node) if kind is gast.AugAssign else node.value)
+                if kind is gast.AugAssign:
+                    augmented[node.target.id] = augmented.get(node.target.id, 0) + 1
         elif kind in (gast.For, gast.comprehension, gast.NamedExpr, gast.withitem):
             target = node.optional_vars if kind is gast.withitem else node.target
             for name in S.stored_names(target) if target is not None else ():
@@ -481,7 +484,7 @@ def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=_N
         if argument not in known:
             values.setdefault(name, []).append(None)
     for name, bound in values.items():      # only x op= v: the copy of an argument (arguments.py)
-        if all(isinstance(v, gast.Name) and v.id == name for v in bound) and name not in known \
+        if len(bound) == augmented.get(name, 0) and name not in known \
                 and copies.get(name) not in known:
             bound.append(None)
     return _all_sequences(values, resolve_call, array_operands)
@@ -513,6 +516,14 @@ def _all_sequences(values, resolve_call, array_operands=_NEVER):
 
 def _makes_sequences(bound, names, resolve_call, array_operands):
     return all(v is not None and _makes_sequence(v, names, resolve_call, array_operands) for v in bound)
+
+
+def _augmented_value(node):
+    """What ``xs op= v`` binds ``xs`` to, for ``_makes_sequence``: ``xs + v`` or ``xs * v``
+    (a list plus or times an array is NumPy's new array), else ``xs`` (its kind kept)."""
+    if isinstance(node.op, (gast.Add, gast.Mult)):
+        return gast.BinOp(left=node.target, op=node.op, right=node.value)
+    return node.target
 
 
 def _sequence_operands(node):
