@@ -265,6 +265,15 @@ def found_bug_params(cases, found_bugs):
             yield pytest.param(mode, f, args, wrt, id=f"{name}-{mode}")
 
 
+def one_mode_params(cases, found_bugs):
+    """pytest params (mode, f, args, wrt) for ``cases``, one mode per program: the mode
+    ``found_bugs`` names for a program whose name starts with one of its keys (the mode
+    that showed the bug), else the program's turn of ``ci_modes``."""
+    for k, (name, f, args, wrt) in enumerate(cases):
+        mode = next((m for prefix, m in found_bugs.items() if name.startswith(prefix)), None) or ci_modes(k)[0]
+        yield pytest.param(mode, f, args, wrt, id=f"{name.split()[0]}-{mode}")
+
+
 def acceptance_tests(cases, found_bugs):
     """The three tests an acceptance suite runs over ``cases`` (see ``found_bug_params``):
     each selected program in its mode; each key of ``found_bugs`` naming one program; each

@@ -12,7 +12,7 @@ import pytest
 
 import astgrad
 from astgrad import disk_cache
-from breadth_modes import check, ci_modes
+from breadth_modes import check, one_mode_params
 from fd import numerical_grad
 from hunt9_programs import CASES, X3, cycled_with_zip
 
@@ -27,13 +27,7 @@ FOUND = {
 }
 
 
-def _program_params():
-    for k, (name, f, args, wrt) in enumerate(CASES):
-        mode = next((m for prefix, m in FOUND.items() if name.startswith(prefix)), None) or ci_modes(k)[0]
-        yield pytest.param(mode, f, args, wrt, id=f"{name.split()[0]}-{mode}")
-
-
-@pytest.mark.parametrize("mode, f, args, wrt", list(_program_params()))
+@pytest.mark.parametrize("mode, f, args, wrt", list(one_mode_params(CASES, FOUND)))
 def test_program_in_mode(mode, f, args, wrt):
     check(mode, f, args, wrt)
 
