@@ -51,6 +51,21 @@ def test_a_name_bound_to_a_list_and_to_something_else_is_not_one():
     assert _all_sequences(values, _no_calls) == {"c", "d", "e"}     # e: a list display is added
 
 
+def test_starting_among_the_possible_sequences_finds_the_same_names():
+    # xs * n with n an argument: a list where n is an int (possibly a sequence), an
+    # array where n is one (so not certainly a sequence); ys reads it, zs does not
+    values = {"n": [None], "xs": [gast.BinOp(left=_display(), op=gast.Mult(), right=_name("n"))],
+              "ys": [_plus(_name("xs"), _display())], "zs": [_plus(_display(), _display())]}
+    possible = _all_sequences(values, _no_calls)
+    assert possible == {"xs", "ys", "zs"}
+
+    def maybe_array(node):
+        return not isinstance(node, gast.Constant)
+    certain = _all_sequences(values, _no_calls, maybe_array)
+    assert certain == {"zs"}
+    assert _all_sequences(values, _no_calls, maybe_array, among=possible) == certain
+
+
 def list_chain(x):
     xs = [x]
     for_later = xs + [x * 2.0]

@@ -228,21 +228,30 @@ class ContainerLowering:
     def is_sequence(self, node):
         """Whether ``node`` certainly evaluates to a list or a tuple (so ``+`` and ``*`` on
         it concatenate and repeat)."""
-        if getattr(self, "sequence_names", None) is None:
-            self.sequence_names = self._sequence_names(self.array_operands())
-        return _makes_sequence(node, self.sequence_names, self.resolve_call, self.array_operands())
+        facts = self._sequence_facts()
+        if facts.certain is None:       # a name certainly a sequence is possibly one: look only among those
+            facts.certain = _all_sequences(facts.bindings, self.resolve_call, self.array_operands(),
+                                           among=facts.possible)
+        return _makes_sequence(node, facts.certain, self.resolve_call, self.array_operands())
 
     def may_be_sequence(self, node):
         """Whether ``node`` is a list or a tuple unless an operand of ``xs * n`` in it is
         an array (``[a] * n`` with ``n`` an argument): its items may be one object."""
-        if getattr(self, "possible_sequence_names", None) is None:
-            self.possible_sequence_names = self._sequence_names(_NEVER)
-        return _makes_sequence(node, self.possible_sequence_names, self.resolve_call, _NEVER)
+        return _makes_sequence(node, self._sequence_facts().possible, self.resolve_call, _NEVER)
 
-    def _sequence_names(self, array_operands):
-        known = getattr(self.source.fn, "__astgrad_sequences__", ())    # frontend/function_args.py
-        return _sequence_names(self.source.tree, self.resolve_call, known,
-                               getattr(self, "argument_copies", None), array_operands)
+    def _sequence_facts(self):
+        """The function's bindings and its names possibly lists or tuples, found once for
+        ``is_sequence`` and ``may_be_sequence`` (both are first asked while the body is
+        lowered, after the rewrites of the whole tree), and again should the argument
+        copies, which rename the arguments, come between the two."""
+        copies = getattr(self, "argument_copies", None)
+        facts = getattr(self, "sequence_facts", None)
+        if facts is None or facts.copies is not copies:
+            known = getattr(self.source.fn, "__astgrad_sequences__", ())    # frontend/function_args.py
+            bindings = _sequence_bindings(self.source.tree, known, copies)
+            facts = self.sequence_facts = _SequenceFacts(copies, bindings,
+                                                         _all_sequences(bindings, self.resolve_call))
+        return facts
 
     def array_operands(self):
         """What may be an array where ``xs * n`` reads it (NumPy multiplies a list by an
@@ -447,11 +456,11 @@ def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
     return False
 
 
-def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=_NEVER):
-    """The function's names every binding of which is certainly a list or a tuple (the
-    parameters are not, except those ``known`` to be: their values come from the caller;
-    ``copies`` maps the copy of a written argument to the argument; ``array_operands``
-    as for ``_makes_sequence``)."""
+def _sequence_bindings(tree, known=(), copies=None):
+    """The function's names -> the values bound to them (None for one not known), for
+    ``_all_sequences`` (the parameters are not known, except those ``known`` to be lists
+    or tuples: their values come from the caller; ``copies`` maps the copy of a written
+    argument to the argument)."""
     copies = copies or {}
     args = tree.args
     values = {a.id: [] if a.id in known else [None] for a in args.posonlyargs + args.args + args.kwonlyargs}
@@ -487,18 +496,30 @@ def _sequence_names(tree, resolve_call, known=(), copies=None, array_operands=_N
         if len(bound) == augmented.get(name, 0) and name not in known \
                 and copies.get(name) not in known:
             bound.append(None)
-    return _all_sequences(values, resolve_call, array_operands)
+    return values
 
 
-def _all_sequences(values, resolve_call, array_operands=_NEVER):
+class _SequenceFacts:
+    """What ``_sequence_facts`` found: the argument copies it saw, the bindings, the names
+    possibly sequences, and those certainly sequences (None until asked)."""
+    __slots__ = ("copies", "bindings", "possible", "certain")
+
+    def __init__(self, copies, bindings, possible):
+        self.copies, self.bindings, self.possible, self.certain = copies, bindings, possible, None
+
+
+def _all_sequences(values, resolve_call, array_operands=_NEVER, among=None):
     """The largest set of the names in ``values`` (name -> the values bound to it, None
     for one not known) each value of which makes a sequence given that set. One pass over
     the names, then only the names whose values read a name that went are looked at
-    again (pass after pass over all of them was quadratic along a chain ``s = s0 + x``)."""
-    names = set(values)
+    again (pass after pass over all of them was quadratic along a chain ``s = s0 + x``).
+    ``among``, a set known to hold that largest set, is where to start instead of all
+    the names (a name that goes never makes another value a sequence, so the largest
+    set is the same)."""
+    names = set(values) if among is None else set(among)
     readers = {}            # name -> the names with a value that reads it as a sequence
-    for name, bound in values.items():
-        for value in bound:
+    for name in names:
+        for value in values[name]:
             for read in _sequence_operands(value):
                 readers.setdefault(read, set()).add(name)
     again = set()
