@@ -1570,3 +1570,23 @@ def l11(x, w):
     ys = xs * xs + xs * 2
     ys += [w, 0.5, 1.0]
     return np.sum(ys * x) + np.sum(xs + xs)
+
+
+@case("l12 a list extended by += with tuples (of floats, of arrays) in a loop while another name holds it")
+def l12(x, w):
+    xs = [x * w]
+    ys = xs
+    t = (x[0] * w, x[1])
+    for i in range(2):
+        xs += (x * x[i], x + w)
+    zs = [w]
+    zs += t
+    return np.sum(ys[1] * ys[4]) + len(xs) * np.sum(xs[0]) + sum(zs) * zs[1]
+
+
+@case("l13 twin: a list extended by += with a range")
+def l13(x, w):
+    xs = [w * x[0]]
+    ys = xs
+    xs += range(2)
+    return sum(v * w for v in ys) * x[1] + len(xs)

@@ -2263,6 +2263,15 @@ def concat(a, b):
     return a + b
 
 
+def extended(a, b):
+    """What ``a += b`` leaves in ``a`` where astgrad saw a list or a tuple: ``concat(a,
+    b)``, except that ``list.__iadd__`` extends a list by a tuple or a range too (an
+    array operand is NumPy's arithmetic, chosen before this is called)."""
+    if type(a) is list and isinstance(b, (tuple, range)):
+        return a + list(b)
+    return concat(a, b)
+
+
 def repeat(items, count):
     """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies."""
     if not _is_items(items) or not isinstance(count, numbers.Integral) or isinstance(count, bool):
