@@ -1590,3 +1590,12 @@ def l13(x, w):
     ys = xs
     xs += range(2)
     return sum(v * w for v in ys) * x[1] + len(xs)
+
+
+@case("l14 a list repeated by a bool, as Python does: *= False while another name holds it, * a comparison")
+def l14(x, w):
+    xs = [w, x[0]]
+    ys = xs
+    xs *= len(xs) > 3
+    zs = [x * w] * (w > 0.5) + [x]
+    return sum(ys) * w + len(ys) * x[1] + np.sum(zs[0] * zs[-1])

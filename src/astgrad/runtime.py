@@ -2273,8 +2273,9 @@ def extended(a, b):
 
 
 def repeat(items, count):
-    """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies."""
-    if not _is_items(items) or not isinstance(count, numbers.Integral) or isinstance(count, bool):
+    """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies (a
+    bool is the int 0 or 1 here, as in Python)."""
+    if not _is_items(items) or not isinstance(count, numbers.Integral):
         hint = ""
         if _is_items(items) and isinstance(count, (numpy.ndarray, numpy.generic, float)):
             hint = (" (in NumPy a list times an array multiplies elementwise, but astgrad could not tell "

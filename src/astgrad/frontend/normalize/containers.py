@@ -378,13 +378,19 @@ _NEVER = _never
 
 
 def _makes_int(node, names, resolve_call):
-    """Whether ``node`` certainly evaluates to an int (see ``is_int``)."""
+    """Whether ``node`` certainly evaluates to an int (see ``is_int``); a bool is one (``xs *
+    True`` repeats a list once): a bool constant, ``bool(...)``, ``not e``, a comparison of ints."""
     if isinstance(node, gast.Constant):
-        return type(node.value) is int
+        return type(node.value) in (int, bool)
     if isinstance(node, gast.Name):
         return node.id in names
     if isinstance(node, gast.Call):
-        return any(resolve_call(node) is f for f in (builtins.len, builtins.int)) or _numpy_int_type(resolve_call(node))
+        return any(resolve_call(node) is f for f in (builtins.len, builtins.int, builtins.bool)) \
+            or _numpy_int_type(resolve_call(node))
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not):
+        return True
+    if isinstance(node, gast.Compare):
+        return all(_makes_int(v, names, resolve_call) for v in [node.left] + node.comparators)
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)):
         return _makes_int(node.left, names, resolve_call) and _makes_int(node.right, names, resolve_call)
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
