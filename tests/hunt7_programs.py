@@ -1599,3 +1599,12 @@ def l14(x, w):
     xs *= len(xs) > 3
     zs = [x * w] * (w > 0.5) + [x]
     return sum(ys) * w + len(ys) * x[1] + np.sum(zs[0] * zs[-1])
+
+
+@case("l15 twin: the list's other name extended by += after the list plus an array made the first an array")
+def l15(x, w):
+    xs = [w, 1.0, 0.5]
+    ys = xs
+    xs += x * w         # xs: a new array; ys: still the list
+    ys += [x[0]]        # extends the list only
+    return sum(xs) * w + sum(ys) * x[1]

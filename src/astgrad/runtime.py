@@ -2634,8 +2634,11 @@ def follow_in_place(alias, value):
 def _changes_in_place(alias, value):
     """Whether ``y op= v`` changed the object ``y`` and ``alias`` held, ``value`` being
     y's new value: an array, or a list that ``+=`` extended or ``*=`` repeated (a list
-    plus or times an array is NumPy's new array, bound to ``y`` only)."""
-    return isinstance(alias, numpy.ndarray) or isinstance(alias, list) and isinstance(value, list)
+    plus or times an array is NumPy's new array, bound to ``y`` only). An array ``y`` stays
+    an array, so an array ``alias`` with a list ``value`` was never ``y`` (``ys = xs; xs +=
+    x; ys += [v]``: ``xs`` is an array by then, and ``ys`` the list)."""
+    return isinstance(alias, numpy.ndarray) and isinstance(value, numpy.ndarray) \
+        or isinstance(alias, list) and isinstance(value, list)
 
 
 def when_array(g, alias, value):
