@@ -1570,3 +1570,41 @@ def l11(x, w):
     ys = xs * xs + xs * 2
     ys += [w, 0.5, 1.0]
     return np.sum(ys * x) + np.sum(xs + xs)
+
+
+@case("l12 a list extended by += with tuples (of floats, of arrays) in a loop while another name holds it")
+def l12(x, w):
+    xs = [x * w]
+    ys = xs
+    t = (x[0] * w, x[1])
+    for i in range(2):
+        xs += (x * x[i], x + w)
+    zs = [w]
+    zs += t
+    return np.sum(ys[1] * ys[4]) + len(xs) * np.sum(xs[0]) + sum(zs) * zs[1]
+
+
+@case("l13 twin: a list extended by += with a range")
+def l13(x, w):
+    xs = [w * x[0]]
+    ys = xs
+    xs += range(2)
+    return sum(v * w for v in ys) * x[1] + len(xs)
+
+
+@case("l14 a list repeated by a bool, as Python does: *= False while another name holds it, * a comparison")
+def l14(x, w):
+    xs = [w, x[0]]
+    ys = xs
+    xs *= len(xs) > 3
+    zs = [x * w] * (w > 0.5) + [x]
+    return sum(ys) * w + len(ys) * x[1] + np.sum(zs[0] * zs[-1])
+
+
+@case("l15 twin: the list's other name extended by += after the list plus an array made the first an array")
+def l15(x, w):
+    xs = [w, 1.0, 0.5]
+    ys = xs
+    xs += x * w         # xs: a new array; ys: still the list
+    ys += [x[0]]        # extends the list only
+    return sum(xs) * w + sum(ys) * x[1]

@@ -67,7 +67,7 @@ AT_CALL = {
     "d01 ": "numpy.array(..., dtype=object) of values depending on the inputs",
 }
 # programs astgrad used to refuse, checked in reverse, forward and second order
-FREED = ("s03 ", "l05 ", "l06 ", "l07 ", "l08 ", "l09 ", "l10 ")
+FREED = ("s03 ", "l05 ", "l06 ", "l07 ", "l08 ", "l09 ", "l10 ", "l12 ", "l13 ", "l14 ", "l15 ")
 # kinks at 0 where only the first derivative exists: checked in first-order modes only
 FIRST_ORDER_ONLY = ("z03 ", "z10 ")
 # norm, sqrt or abs at 0 squared into a smooth function: right at second order too, since the
@@ -287,3 +287,29 @@ def test_a_write_into_an_array_a_list_holds_twice_says_so():
     name, f, args, wrt = next(case for case in CASES if case[0].startswith("c16 "))
     with pytest.raises(TypeError, match="holds more than once"):
         astgrad.grad(f, wrt=wrt)(*args)
+
+
+def changed_after_joined(x, w):
+    a = x * 1.0
+    xs = []
+    xs += [a]           # xs holds the array a itself
+    a *= w              # so this changes xs[0] too
+    return np.sum(xs[0] * x)
+
+
+def changed_after_joined_twice(x, w):
+    a = x * 1.0
+    ys = [x] + [a]
+    zs = ys + [x]       # a join of a join holds a too
+    a *= w
+    return np.sum(zs[1] * x)
+
+
+@pytest.mark.parametrize("f", [changed_after_joined, changed_after_joined_twice], ids=lambda f: f.__name__)
+def test_an_array_a_list_made_by_plus_holds_changed_in_place_is_refused(f):
+    """xs += [a], [x] + [a] hold the array a itself, as [a] does: a *= w changes the item
+    too, but the derivative left the item as it was (a wrong gradient with no error)."""
+    with pytest.raises(astgrad.TransformError, match="augmented assignment .* on 'a'"):
+        astgrad.grad(f, (0, 1))(X3, 0.8)
+    with pytest.raises(astgrad.TransformError, match="augmented assignment .* on 'a'"):
+        astgrad.jvp(f, (X3, 0.8), (np.ones(3), 1.0))

@@ -2263,9 +2263,19 @@ def concat(a, b):
     return a + b
 
 
+def extended(a, b):
+    """What ``a += b`` leaves in ``a`` where astgrad saw a list or a tuple: ``concat(a,
+    b)``, except that ``list.__iadd__`` extends a list by a tuple or a range too (an
+    array operand is NumPy's arithmetic, chosen before this is called)."""
+    if type(a) is list and isinstance(b, (tuple, range)):
+        return a + list(b)
+    return concat(a, b)
+
+
 def repeat(items, count):
-    """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies."""
-    if not _is_items(items) or not isinstance(count, numbers.Integral) or isinstance(count, bool):
+    """``items * count`` (or ``count * items``) on a list or tuple: ``count`` copies (a
+    bool is the int 0 or 1 here, as in Python)."""
+    if not _is_items(items) or not isinstance(count, numbers.Integral):
         hint = ""
         if _is_items(items) and isinstance(count, (numpy.ndarray, numpy.generic, float)):
             hint = (" (in NumPy a list times an array multiplies elementwise, but astgrad could not tell "
@@ -2624,8 +2634,11 @@ def follow_in_place(alias, value):
 def _changes_in_place(alias, value):
     """Whether ``y op= v`` changed the object ``y`` and ``alias`` held, ``value`` being
     y's new value: an array, or a list that ``+=`` extended or ``*=`` repeated (a list
-    plus or times an array is NumPy's new array, bound to ``y`` only)."""
-    return isinstance(alias, numpy.ndarray) or isinstance(alias, list) and isinstance(value, list)
+    plus or times an array is NumPy's new array, bound to ``y`` only). An array ``y`` stays
+    an array, so an array ``alias`` with a list ``value`` was never ``y`` (``ys = xs; xs +=
+    x; ys += [v]``: ``xs`` is an array by then, and ``ys`` the list)."""
+    return isinstance(alias, numpy.ndarray) and isinstance(value, numpy.ndarray) \
+        or isinstance(alias, list) and isinstance(value, list)
 
 
 def when_array(g, alias, value):

@@ -42,6 +42,8 @@ _NEW_VALUE_FACTORIES = frozenset({"float", "int", "list", "dict", "set"})
 # (shapes, axes, a dtype); by name, as every method whose receiver's type is unknown
 _RECEIVER_VIEWS = frozenset({"reshape", "transpose", "swapaxes", "squeeze", "ravel", "view"})
 _NEW_OF_SAME_ITEMS = (runtime.list_to_tuple, runtime.shallow_copy)    # a new container of the items
+# xs + ys, xs += ys, xs * n: a new list or tuple of the items of its sequence operands
+_JOINS_ITEMS = {runtime.concat: (0, 1), runtime.extended: (0, 1), runtime.repeat: (0,)}
 
 
 def _new_value_factory(call, local_names):
@@ -171,6 +173,7 @@ class Sharing:
         for holder, held in self.contents.items():
             for element in held:
                 self.holders.setdefault(element, set()).add(holder)
+        _hold_joined_items(self)
 
     # -- building the relations ------------------------------------------------------
 
@@ -454,6 +457,31 @@ def _as_element(sharing, current):
         for same in sharing._aliases(container):      # d = t: what t holds, d holds
             steps += [(n, None) for n in sharing.contents.get(same, set()) if n != current]
     return steps
+
+
+def _hold_joined_items(sharing):
+    """``ys = xs + [a]`` (``xs += [a]``, ``[a] * 2``) holds the very object ``a``: an
+    in-place change of ``a`` shows in ``ys`` too. Only as a holder of ``a``, not as a
+    container ``a`` may be read out of, which reading ``ys[k]`` does not make it."""
+    joins = []
+    for stmt in sharing.statements:
+        value = stmt.value if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) else None
+        positions = _JOINS_ITEMS.get(anno.get(value, Key.TARGET)) if isinstance(value, gast.Call) else None
+        if positions:
+            joins.append((stmt.targets[0].id, [sharing._name(value.args[k]) for k in positions]))
+    held = {}       # name -> the objects it holds through joins (xs + ys of xs + [a] holds a)
+    changed = bool(joins)
+    while changed:      # to a fixed point: a join of a join, in a loop
+        changed = False
+        for name, owners in joins:
+            items = set().union(*(sharing.contents.get(same, set()) | held.get(same, set())
+                                  for owner in owners for same in sharing._aliases(owner) | {owner}))
+            if not items <= held.setdefault(name, set()):
+                held[name] |= items
+                changed = True
+    for name, items in held.items():
+        for element in items:
+            sharing.holders.setdefault(element, set()).add(name)
 
 
 def _object_built(value):

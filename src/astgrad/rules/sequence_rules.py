@@ -6,19 +6,21 @@ of writes into arguments and through aliases (``copy_argument``, ``follow_in_pla
 
 import builtins
 
-from ..runtime import concat, cut, holds_items, joins_elementwise, multiplies_elementwise, piecewise_masks, pad_to, repeat, repeated, repeated_like, repeated_sum
+from ..runtime import concat, cut, extended, holds_items, joins_elementwise, multiplies_elementwise, piecewise_masks, pad_to, repeat, repeated, repeated_like, repeated_sum
 from ..runtime import copy_argument, deep_copy, follow_in_place, shallow_copy, unless_array, when_array
 from ..runtime import distinct, distinct_adjoint, distinct_tangent
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
 
 
 @adjoint(concat)
+@adjoint(extended)
 def concat_(y, a, b):
     d[a] = cut(d[y], a, True)
     d[b] = cut(d[y], b, False)
 
 
 @tangent(concat)
+@tangent(extended)
 def concat_(y, a, b):
     d[y] = pad_to(d[a], y, True)
     d[y] = pad_to(d[b], y, False)

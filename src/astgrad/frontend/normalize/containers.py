@@ -157,32 +157,33 @@ class ContainerLowering:
 
     # -- list and tuple + and *, set comprehensions ----------------------------------------
 
-    def sequence_operation(self, node):
+    def sequence_operation(self, node, join=runtime.concat):
         """``xs + ys`` and ``xs * n`` (``n * xs``) where an operand is certainly a list or a
         tuple (a display, a comprehension, ``list(...)``, or a name only ever bound to
         such values): ``concat(xs, ys)``, ``repeat(xs, n)``, whose rules follow the items.
-        Else None: the operator (on arrays and numbers) is left as it is."""
+        Else None: the operator (on arrays and numbers) is left as it is. ``join`` is
+        ``runtime.extended`` for ``xs += ys``, which extends a list by a tuple too."""
         if isinstance(node.op, LIST_FREE_OPS):
             left, right = self.is_sequence(node.left), self.is_sequence(node.right)
-            return self.elementwise_or_operator(node, left) if left != right else None
+            return self.elementwise_or_operator(node, left, join) if left != right else None
         if not isinstance(node.op, (gast.Add, gast.Mult)):
             return None
         left, right = self.is_sequence(node.left), self.is_sequence(node.right)
         if not (left or right):
-            return self.sequence_or_operator(node)
+            return self.sequence_or_operator(node, join)
         if isinstance(node.op, gast.Mult) and left != right \
                 and self.is_array(node.right if left else node.left):
             return None     # a list times an array multiplies elementwise, as in NumPy
         if isinstance(node.op, gast.Add) and left != right:
-            return self.elementwise_or_operator(node, left)
+            return self.elementwise_or_operator(node, left, join)
         a, b = self.atom(node.left), self.atom(node.right)
         if isinstance(node.op, gast.Add):
-            return self.runtime_call(runtime.concat, [a, b])
+            return self.runtime_call(join, [a, b])
         if left != right and not self.is_int(node.right if left else node.left):
             return self.repeat_or_multiply(a, b, left)
         return self.runtime_call(runtime.repeat, [a, b] if left else [b, a])
 
-    def sequence_or_operator(self, node):
+    def sequence_or_operator(self, node, join=runtime.concat):
         """``a + b`` or ``a * b`` where an operand is a list only where an argument is an int
         (``a = x * [w, 2.0]`` with ``x`` an int, an array where it is an array): ``if
         holds_items(a): y = concat(a, b) (or repeat) else: y = a + b``, chosen when the code
@@ -194,7 +195,7 @@ class ContainerLowering:
         a, b = self.atom(node.left), self.atom(node.right)
         items, other = (a, b) if maybe_left else (b, a)
         if isinstance(node.op, gast.Add):
-            sequence = self.runtime_call(runtime.concat, [S.copy(a), S.copy(b)])
+            sequence = self.runtime_call(join, [S.copy(a), S.copy(b)])
         else:
             sequence = self.runtime_call(runtime.repeat, [S.copy(items), S.copy(other)])
         test = self.fresh_assign(self.runtime_call(runtime.holds_items, [S.copy(items)]), "cond")
@@ -256,8 +257,9 @@ class ContainerLowering:
     def array_operands(self):
         """What may be an array where ``xs * n`` reads it (NumPy multiplies a list by an
         array elementwise): anything but an int the code shows (``3``, ``len(xs)``, a
-        name bound only to such values)."""
-        return lambda node: not self.is_int(node)
+        name bound only to such values) or ``range(...)``, which ``xs += range(n)`` extends by."""
+        return lambda node: not (self.is_int(node) or isinstance(node, gast.Call)
+                                 and self.resolve_call(node) is builtins.range)
 
     def is_int(self, node):
         """Whether ``node`` is certainly an int: an int literal, ``len(...)``, ``int(...)``,
@@ -385,13 +387,19 @@ _NEVER = _never
 
 
 def _makes_int(node, names, resolve_call):
-    """Whether ``node`` certainly evaluates to an int (see ``is_int``)."""
+    """Whether ``node`` certainly evaluates to an int (see ``is_int``); a bool is one (``xs *
+    True`` repeats a list once): a bool constant, ``bool(...)``, ``not e``, a comparison of ints."""
     if isinstance(node, gast.Constant):
-        return type(node.value) is int
+        return type(node.value) in (int, bool)
     if isinstance(node, gast.Name):
         return node.id in names
     if isinstance(node, gast.Call):
-        return any(resolve_call(node) is f for f in (builtins.len, builtins.int)) or _numpy_int_type(resolve_call(node))
+        return any(resolve_call(node) is f for f in (builtins.len, builtins.int, builtins.bool)) \
+            or _numpy_int_type(resolve_call(node))
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not):
+        return True
+    if isinstance(node, gast.Compare):
+        return all(_makes_int(v, names, resolve_call) for v in [node.left] + node.comparators)
     if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)):
         return _makes_int(node.left, names, resolve_call) and _makes_int(node.right, names, resolve_call)
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):

@@ -16,7 +16,7 @@ LIST_FREE_OPS = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow)
 class ListArithmeticLowering:
     """Normalizer method for an operator between a list (or tuple) and another value."""
 
-    def elementwise_or_operator(self, node, left):
+    def elementwise_or_operator(self, node, left, join=runtime.concat):
         """``x + [1.0, w]`` (or ``-``, ``/``, ``//``, ``**``) with one operand certainly a
         list or a tuple: NumPy's arithmetic on ``numpy.asarray(items)`` where the other is
         a NumPy array or scalar, as NumPy reads it; else what Python does, concatenation
@@ -34,7 +34,7 @@ class ListArithmeticLowering:
             self.emit(as_array)
             return elementwise
         if isinstance(node.op, gast.Add):
-            written = self.runtime_call(runtime.concat, [S.copy(a), S.copy(b)])
+            written = self.runtime_call(join, [S.copy(a), S.copy(b)])
         else:
             written = gast.BinOp(left=S.copy(a), op=node.op, right=S.copy(b))
         test = self.fresh_assign(self.runtime_call(runtime.joins_elementwise, [S.copy(other)]), "cond")

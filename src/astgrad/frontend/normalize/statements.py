@@ -176,7 +176,8 @@ class StatementLowering:
         operation = gast.BinOp(left=S.name(current), op=stmt.op, right=stmt.value)
         lowered = None
         if isinstance(stmt.target, gast.Name) and (self.is_sequence(stmt.target) or self.is_sequence(stmt.value)):
-            lowered = self.sequence_operation(operation)    # xs += ys on a list, a += [w, 1.0] on an array
+            # xs += ys on a list (extended by a tuple too), a += [w, 1.0] on an array
+            lowered = self.sequence_operation(operation, runtime.extended)
         if lowered is None:
             operation.right = self.atom(stmt.value)
         else:
