@@ -241,10 +241,8 @@ class ContainerLowering:
         return _makes_sequence(node, self._sequence_facts().possible, self.resolve_call, _NEVER)
 
     def _sequence_facts(self):
-        """The function's bindings and its names possibly lists or tuples, found once for
-        ``is_sequence`` and ``may_be_sequence`` (both are first asked while the body is
-        lowered, after the rewrites of the whole tree), and again should the argument
-        copies, which rename the arguments, come between the two."""
+        """The bindings and the names possibly lists or tuples, found once for both checks
+        (asked while the body is lowered), and again if argument copies renamed names."""
         copies = getattr(self, "argument_copies", None)
         facts = getattr(self, "sequence_facts", None)
         if facts is None or facts.copies is not copies:
