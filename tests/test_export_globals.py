@@ -43,6 +43,8 @@ CHANGES = [     # (function, a change its exported derivative must refuse, what 
     ("through_method", _change("SQUASH", model.Square(0.7)), r"SQUASH.* is now .*Square"),
     ("through_method", lambda: setattr(model.Squash, "forward", model.Square.forward),
      r"forward is now export_globals_model\.Square\.forward"),
+    ("through_method_keyword", lambda: model.Powered.raise_to.__kwdefaults__.__setitem__("p", 3.0),
+     r"POWERED\.raise_to\.__func__\.__kwdefaults__ is now \{'p': 3\.0\}, where this derivative was exported for \{'p': 2\.0\}"),
 ]
 
 
