@@ -94,6 +94,16 @@ def through_method_keyword(x):
     return np.sum(POWERED.raise_to(x))
 
 
+SCALE, POWER = 2.0, 3.0
+
+
+def through_global_default(x, s=SCALE, *, p=POWER):
+    return np.sum(s * x ** p)
+
+
+SCALE = 5.0     # the default is what SCALE held when the def ran
+
+
 def restore():
     """Every global as the module defines it."""
     global NET, LAYERS, ACTIVATIONS, SQUASH, helper

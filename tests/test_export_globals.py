@@ -98,6 +98,13 @@ def test_a_change_the_derivative_does_not_depend_on_is_followed(tmp_path):
         model.restore()
 
 
+def test_a_default_read_from_a_global_is_the_value_the_function_holds(tmp_path):
+    """``def f(x, s=SCALE, *, p=POWER)``: the exported def wrote ``s=SCALE``, a name the
+    exported module does not define (a NameError when it was imported)."""
+    exported = _exported("through_global_default", tmp_path)
+    assert_close(exported(X), numerical_grad(model.through_global_default, (X,)), 1e-6, 1e-7)
+
+
 @pytest.mark.parametrize("mode, order", [("reverse", 2), ("forward", 1)])
 def test_higher_orders_and_forward_mode_check_too(mode, order, tmp_path):
     model.restore()
