@@ -3,6 +3,8 @@ methods of a global object and of the objects a global list holds, a global func
 a global dict of functions, a method found on a global object's class and its keyword-only
 default."""
 
+import collections
+
 import numpy as np
 
 
@@ -102,6 +104,11 @@ def through_global_default(x, s=SCALE, *, p=POWER):
 
 
 SCALE = 5.0     # the default is what SCALE held when the def ran
+SCALES = collections.OrderedDict(a=2.0)
+
+
+def through_ordered_dict(x):
+    return np.sum(x * SCALES["a"])
 
 
 def restore():

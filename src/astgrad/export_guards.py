@@ -163,9 +163,9 @@ def _value_described(value):
         return ("module", value.__name__)
     if isinstance(value, types.CodeType):       # a function's code replaced by another function's
         return ("code", value.co_name)
-    if isinstance(value, tuple) and all(_literal(item) for item in value):
-        return ("equal", value)                 # a function's defaults
-    if isinstance(value, dict) and all(isinstance(key, str) and _literal(item) for key, item in value.items()):
+    if type(value) is tuple and all(_literal(item) for item in value):
+        return ("equal", value)                 # a function's defaults (a subclass is not written as a literal)
+    if type(value) is dict and all(isinstance(key, str) and _literal(item) for key, item in value.items()):
         return ("equal", value)                 # its keyword-only defaults
     if isinstance(value, (int, float, complex, numpy.ndarray, numpy.generic)):
         return ("number",)
