@@ -105,6 +105,11 @@ def through_global_default(x, s=SCALE, *, p=POWER):
 
 SCALE = 5.0     # the default is what SCALE held when the def ran
 SCALES = collections.OrderedDict(a=2.0)
+WEIGHTS = np.array([0.5, 1.5, 2.5])
+
+
+def through_array_default(x, s=WEIGHTS):
+    return np.sum(s * x ** 2)
 
 
 def through_ordered_dict(x):

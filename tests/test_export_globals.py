@@ -98,13 +98,13 @@ def test_a_change_the_derivative_does_not_depend_on_is_followed(tmp_path):
         model.restore()
 
 
-@pytest.mark.parametrize("name", ["through_global_default", "through_ordered_dict"])
+@pytest.mark.parametrize("name", ["through_global_default", "through_array_default", "through_ordered_dict"])
 def test_the_module_defines_every_name_it_reads(name, tmp_path):
-    """``def f(x, s=SCALE, *, p=POWER)``: the exported def wrote ``s=SCALE``, and the check
-    of a global OrderedDict wrote ``OrderedDict([('a', 2.0)])``: names the exported module
-    does not define (a NameError when it was imported). The default is the value the
-    function holds; the OrderedDict is checked for its class (its items are read when
-    the code runs)."""
+    """``def f(x, s=SCALE, *, p=POWER)``: the exported def wrote ``s=SCALE`` (``s=WEIGHTS``
+    of an array), and the check of a global OrderedDict wrote ``OrderedDict([('a', 2.0)])``:
+    names the exported module does not define (a NameError when it was imported). The
+    default is the value the function holds (an array is read on its module); the
+    OrderedDict is checked for its class (its items are read when the code runs)."""
     exported = _exported(name, tmp_path)
     assert_close(exported(X), numerical_grad(getattr(model, name), (X,)), 1e-6, 1e-7)
 

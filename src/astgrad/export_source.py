@@ -48,6 +48,10 @@ def global_names(compiled, source):
     tree = ast.parse(source)
     loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     names = set()
+    if tree.body and isinstance(tree.body[0], ast.FunctionDef):     # defaults: read where it is defined
+        args = tree.body[0].args
+        names = {n.id for d in args.defaults + [d for d in args.kw_defaults if d is not None]
+                 for n in ast.walk(d) if isinstance(n, ast.Name)}
     stack = [compiled.__code__]
     while stack:
         code = stack.pop()
@@ -175,7 +179,9 @@ def defaults_as_held(source, fn):
     """``source`` (the def of ``fn``) with each default that is not a literal written as
     the value ``fn`` holds, where that value is a literal: a default is evaluated once,
     where the user's function was defined (``s=SCALE`` is what SCALE held then, and the
-    exported module has no ``SCALE`` of its own)."""
+    exported module has no ``SCALE`` of its own). Also the parameters whose default is
+    neither a literal nor a global that still holds it (``s=W0`` of an array ``W0`` is
+    read on its module, as other globals are): the exported module cannot write those."""
     definition = ast.parse(source).body[0]
     args = definition.args
     positional = [arg.arg for arg in args.posonlyargs + args.args]
@@ -183,14 +189,18 @@ def defaults_as_held(source, fn):
     held.update(fn.__kwdefaults__ or {})
     pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
     pairs += [(arg.arg, node) for arg, node in zip(args.kwonlyargs, args.kw_defaults) if node is not None]
-    edits = []
+    edits, unheld = [], []
     for name, node in pairs:
-        if name in held and not _literal(node) and _written(held[name]) is not None:
+        if name not in held or _literal(node):
+            continue
+        if _written(held[name]) is not None:
             edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, _written(held[name])))
+        elif not (isinstance(node, ast.Name) and fn.__globals__.get(node.id, unheld) is held[name]):
+            unheld.append(name)
     lines = [line.encode() for line in source.splitlines(True)]
     for row, col, end_row, end_col, text in sorted(edits, reverse=True):     # offsets are in bytes
         lines[row - 1:end_row] = [lines[row - 1][:col] + text.encode() + lines[end_row - 1][end_col:]]
-    return b"".join(lines).decode()
+    return b"".join(lines).decode(), unheld
 
 
 def _literal(node):

@@ -360,7 +360,11 @@ class _Module:
             self.exported = compiled
         self.names.setdefault(name, compiled)
         source = unread_calls_alone(compiled.source) if source is None else source
-        source = defaults_as_held(source, compiled)
+        source, unheld = defaults_as_held(source, compiled)
+        if unheld:
+            raise ExportError(f"the default of the parameter {unheld[0]!r} is a value an exported module cannot "
+                              "write, and no global holds it now; pass it as an argument, or give the "
+                              "parameter a default of numbers or a global name")
         if returned is not None:
             source = returns_wrapped(source, *returned)
         for owner, attributes in attributes_read(source).items():
