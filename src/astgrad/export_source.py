@@ -179,9 +179,9 @@ def defaults_as_held(source, fn):
     """``source`` (the def of ``fn``) with each default that is not a literal written as
     the value ``fn`` holds, where that value is a literal: a default is evaluated once,
     where the user's function was defined (``s=SCALE`` is what SCALE held then, and the
-    exported module has no ``SCALE`` of its own). Also the parameters whose default is
-    neither a literal nor a global that still holds it (``s=W0`` of an array ``W0`` is
-    read on its module, as other globals are): the exported module cannot write those."""
+    exported module has no ``SCALE`` of its own). Also the parameters whose default names a global
+    that no longer holds it (``s=W0`` of an array ``W0`` is read on its module, as other
+    globals are, while ``W0`` holds it; an expression, ``np.ones(3)``, is evaluated again)."""
     definition = ast.parse(source).body[0]
     args = definition.args
     positional = [arg.arg for arg in args.posonlyargs + args.args]
@@ -195,7 +195,7 @@ def defaults_as_held(source, fn):
             continue
         if _written(held[name]) is not None:
             edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, _written(held[name])))
-        elif not (isinstance(node, ast.Name) and fn.__globals__.get(node.id, unheld) is held[name]):
+        elif isinstance(node, ast.Name) and fn.__globals__.get(node.id, unheld) is not held[name]:
             unheld.append(name)
     lines = [line.encode() for line in source.splitlines(True)]
     for row, col, end_row, end_col, text in sorted(edits, reverse=True):     # offsets are in bytes
