@@ -1,6 +1,9 @@
 """Functions whose derivatives depend on what globals hold, for test_export_globals.py:
 methods of a global object and of the objects a global list holds, a global function,
-a global dict of functions, a method found on a global object's class."""
+a global dict of functions, a method found on a global object's class and its keyword-only
+default."""
+
+import collections
 
 import numpy as np
 
@@ -31,7 +34,13 @@ class Net:
         return x
 
 
+class Powered:
+    def raise_to(self, x, *, p=2.0):
+        return x ** p
+
+
 NET = Net([Squash(0.5), Square(2.0)])
+POWERED = Powered()
 LAYERS = [Squash(0.5), Square(2.0)]
 ACTIVATIONS = {"first": np.sin, "second": np.cos}
 SQUASH = Squash(0.7)
@@ -83,6 +92,30 @@ def through_method(x):
     return np.sum(SQUASH.forward(x))
 
 
+def through_method_keyword(x):
+    return np.sum(POWERED.raise_to(x))
+
+
+SCALE, POWER = 2.0, 3.0
+
+
+def through_global_default(x, s=SCALE, *, p=POWER):
+    return np.sum(s * x ** p)
+
+
+SCALE = 5.0     # the default is what SCALE held when the def ran
+SCALES = collections.OrderedDict(a=2.0)
+WEIGHTS = np.array([0.5, 1.5, 2.5])
+
+
+def through_array_default(x, s=WEIGHTS):
+    return np.sum(s * x ** 2)
+
+
+def through_ordered_dict(x):
+    return np.sum(x * SCALES["a"])
+
+
 def restore():
     """Every global as the module defines it."""
     global NET, LAYERS, ACTIVATIONS, SQUASH, helper
@@ -94,6 +127,7 @@ def restore():
     Squash.forward = _squash_forward
     raised.__code__, raised.__defaults__ = _raised
     raised_keyword.__kwdefaults__["p"] = 2.0
+    Powered.raise_to.__kwdefaults__["p"] = 2.0
 
 
 _helper, _squash_forward, _raised = helper, Squash.forward, (raised.__code__, raised.__defaults__)

@@ -43,6 +43,8 @@ CHANGES = [     # (function, a change its exported derivative must refuse, what 
     ("through_method", _change("SQUASH", model.Square(0.7)), r"SQUASH.* is now .*Square"),
     ("through_method", lambda: setattr(model.Squash, "forward", model.Square.forward),
      r"forward is now export_globals_model\.Square\.forward"),
+    ("through_method_keyword", lambda: model.Powered.raise_to.__kwdefaults__.__setitem__("p", 3.0),
+     r"POWERED\.raise_to\.__func__\.__kwdefaults__ is now \{'p': 3\.0\}, where this derivative was exported for \{'p': 2\.0\}"),
 ]
 
 
@@ -94,6 +96,17 @@ def test_a_change_the_derivative_does_not_depend_on_is_followed(tmp_path):
         assert_close(exported(X), numerical_grad(model.through_net, (X,)), 1e-6, 1e-7)
     finally:
         model.restore()
+
+
+@pytest.mark.parametrize("name", ["through_global_default", "through_array_default", "through_ordered_dict"])
+def test_the_module_defines_every_name_it_reads(name, tmp_path):
+    """``def f(x, s=SCALE, *, p=POWER)``: the exported def wrote ``s=SCALE`` (``s=WEIGHTS``
+    of an array), and the check of a global OrderedDict wrote ``OrderedDict([('a', 2.0)])``:
+    names the exported module does not define (a NameError when it was imported). The
+    default is the value the function holds (an array is read on its module); the
+    OrderedDict is checked for its class (its items are read when the code runs)."""
+    exported = _exported(name, tmp_path)
+    assert_close(exported(X), numerical_grad(getattr(model, name), (X,)), 1e-6, 1e-7)
 
 
 @pytest.mark.parametrize("mode, order", [("reverse", 2), ("forward", 1)])

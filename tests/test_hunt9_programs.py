@@ -3,9 +3,11 @@ tests/hunt9_programs.py, each against central finite differences in one mode of 
 (``ci_modes`` in turn; a program that found a bug in the mode that showed it). Then what
 the hunt found on its own: a generator that never ends zipped with an array (the gradient
 never returned), and code in the disk cache made for a dataclass taken for another class
-of the same name (its fields reordered), as a class was found again by its name only."""
+of the same name (its fields reordered), as a class was found again by its name only. Last,
+a method's code or defaults and a global partial's keywords changed after its gradient was made."""
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
@@ -75,3 +77,68 @@ def test_code_made_for_a_dataclass_is_not_used_for_another_of_the_same_name(tmp_
     finally:
         disk_cache.configure_cache(enabled=False)
         disk_cache._settings["directory"] = None
+
+
+# -- a method or a partial changed after its code was made ------------------------------------
+
+class Scaled:
+    def by(self, v, k=2.0, *, p=1.0):
+        return v * k * p
+
+
+SCALED = Scaled()
+
+
+def _cubed(self, v, k=2.0, *, p=1.0):
+    return v ** 3 * k * p
+
+
+def method_of_global(x, w):
+    return np.sum(SCALED.by(x) * w)
+
+
+def _times(v, k=1.0, p=1.0):
+    return v * k * p
+
+
+PARTIAL = functools.partial(_times, p=2.0, k=3.0)
+
+
+def partial_of_global(x, w):
+    return np.sum(PARTIAL(x) * w)
+
+
+def _kwdefault_in_place():
+    Scaled.by.__kwdefaults__["p"] = 5.0
+
+
+def _code_replaced():
+    Scaled.by.__code__ = _cubed.__code__
+
+
+def _defaults_replaced():
+    Scaled.by.__defaults__ = (7.0,)
+
+
+def _keyword_in_place():
+    PARTIAL.keywords["k"] = 4.0
+
+
+@pytest.mark.parametrize("f, change", [
+    (method_of_global, _kwdefault_in_place), (method_of_global, _code_replaced),
+    (method_of_global, _defaults_replaced), (partial_of_global, _keyword_in_place)])
+def test_a_method_or_partial_changed_after_its_gradient_was_made(f, change, monkeypatch):
+    """The code made for ``obj.method(x)`` holds the method's code and defaults, and the
+    code made for a global partial its keywords. The guards checked the bound method only
+    (a new object equal to the old one), and the partial's identity: a method's
+    keyword-only default or code changed, or a partial's keywords changed in place
+    (P.keywords["k"] = 4.0), kept the old code and its wrong gradient."""
+    for attr in ("__code__", "__defaults__", "__kwdefaults__"):
+        monkeypatch.setattr(Scaled.by, attr, getattr(Scaled.by, attr))
+    monkeypatch.setattr(Scaled.by, "__kwdefaults__", dict(Scaled.by.__kwdefaults__))
+    monkeypatch.setitem(globals(), "PARTIAL", functools.partial(_times, p=2.0, k=3.0))
+    astgrad.grad(f, wrt=(0, 1))(X3, 0.8)
+    change()
+    got = astgrad.grad(f, wrt=(0, 1))(X3, 0.8)
+    expected = [numerical_grad(f, (X3, 0.8), wrt=i) for i in (0, 1)]
+    assert all(np.allclose(g, e) for g, e in zip(got, expected))

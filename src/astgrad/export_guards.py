@@ -94,12 +94,13 @@ def global_checks(guards):
     for mapping, key, expected in guards:
         if _user_globals(mapping):
             places.setdefault(id(expected), (mapping["__name__"], (key,)))
-    for _ in range(4):      # attribute paths from those globals (NET.layers), a few levels deep
-        for mapping, key, expected in guards:
-            owner = getattr(mapping, "obj", None)
-            if isinstance(mapping, AttributeView) and id(owner) in places and isinstance(key, str):
-                module_name, path = places[id(owner)]
-                places.setdefault(id(expected), (module_name, path + (key,)))
+    for _ in range(4):      # attribute paths from those globals (NET.layers) and classes
+        for mapping, key, expected in guards:       # (Layer.forward), a few levels deep
+            where = _place(mapping, key, places) if isinstance(mapping, AttributeView) and isinstance(key, str) else None
+            if where is not None:
+                places.setdefault(id(expected), where)
+                if isinstance(expected, types.MethodType):  # its function's code and defaults
+                    places.setdefault(id(expected.__func__), (where[0], where[1] + ("__func__",)))
     checks = {}
     for mapping, key, expected in guards:
         where = _place(mapping, key, places)
@@ -162,9 +163,9 @@ def _value_described(value):
         return ("module", value.__name__)
     if isinstance(value, types.CodeType):       # a function's code replaced by another function's
         return ("code", value.co_name)
-    if isinstance(value, tuple) and all(_literal(item) for item in value):
-        return ("equal", value)                 # a function's defaults
-    if isinstance(value, dict) and all(isinstance(key, str) and _literal(item) for key, item in value.items()):
+    if type(value) is tuple and all(_literal(item) for item in value):
+        return ("equal", value)                 # a function's defaults (a subclass is not written as a literal)
+    if type(value) is dict and all(isinstance(key, str) and _literal(item) for key, item in value.items()):
         return ("equal", value)                 # its keyword-only defaults
     if isinstance(value, (int, float, complex, numpy.ndarray, numpy.generic)):
         return ("number",)

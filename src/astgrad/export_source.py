@@ -1,6 +1,7 @@
 """The text of exported code: what a function's source reads (global names, attributes,
 every identifier), unread calls written alone, the source with a module's globals read on the module (``SCALE``
-becomes ``mymod.SCALE``), a def renamed with a docstring, and the source of a function
+becomes ``mymod.SCALE``), defaults written as the values the function holds, a def renamed
+with a docstring, and the source of a function
 astgrad made by rewriting a user's function. See exporting.py."""
 
 import ast
@@ -47,6 +48,10 @@ def global_names(compiled, source):
     tree = ast.parse(source)
     loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     names = set()
+    if tree.body and isinstance(tree.body[0], ast.FunctionDef):     # defaults: read where it is defined
+        args = tree.body[0].args
+        names = {n.id for d in args.defaults + [d for d in args.kw_defaults if d is not None]
+                 for n in ast.walk(d) if isinstance(n, ast.Name)}
     stack = [compiled.__code__]
     while stack:
         code = stack.pop()
@@ -168,3 +173,51 @@ def with_docstring(source, name, description, prologue=()):
     end = f"\n{indent}" if "\n" in description else ""
     lines = "".join(f"{indent}{line}\n" for line in prologue)
     return f'{first}\n{indent}"""{doc}{end}"""\n{lines}{rest}'
+
+
+def defaults_as_held(source, fn):
+    """``source`` (the def of ``fn``) with each default that is not a literal written as
+    the value ``fn`` holds, where that value is a literal: a default is evaluated once,
+    where the user's function was defined (``s=SCALE`` is what SCALE held then, and the
+    exported module has no ``SCALE`` of its own). Also the parameters whose default names a global
+    that no longer holds it (``s=W0`` of an array ``W0`` is read on its module, as other
+    globals are, while ``W0`` holds it; an expression, ``np.ones(3)``, is evaluated again)."""
+    definition = ast.parse(source).body[0]
+    args = definition.args
+    positional = [arg.arg for arg in args.posonlyargs + args.args]
+    held = dict(zip(positional[len(positional) - len(fn.__defaults__ or ()):], fn.__defaults__ or ()))
+    held.update(fn.__kwdefaults__ or {})
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(arg.arg, node) for arg, node in zip(args.kwonlyargs, args.kw_defaults) if node is not None]
+    edits, unheld = [], []
+    for name, node in pairs:
+        if name not in held or _literal(node):
+            continue
+        if _written(held[name]) is not None:
+            edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, _written(held[name])))
+        elif isinstance(node, ast.Name) and fn.__globals__.get(node.id, unheld) is not held[name]:
+            unheld.append(name)
+    lines = [line.encode() for line in source.splitlines(True)]
+    for row, col, end_row, end_col, text in sorted(edits, reverse=True):     # offsets are in bytes
+        lines[row - 1:end_row] = [lines[row - 1][:col] + text.encode() + lines[end_row - 1][end_col:]]
+    return b"".join(lines).decode(), unheld
+
+
+def _literal(node):
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _written(value):
+    """``value`` as Python text that reads back as an equal value of its type, or None."""
+    if type(value) not in (bool, int, float, complex, str, bytes, type(None), tuple):
+        return None
+    text = repr(value)
+    try:
+        back = ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return text if type(back) is type(value) and back == value else None

@@ -27,7 +27,7 @@ from .errors import TransformError
 from .export_twins import add_with_twin, zero_safe_twin
 from .gradient_structure import match_argument
 from .shaped import takes_varargs
-from .export_source import (attributes_read, global_names, names_in, prefixed, renamed, returns_wrapped,
+from .export_source import (attributes_read, defaults_as_held, global_names, names_in, prefixed, renamed, returns_wrapped,
                             unread_calls_alone,
                             variant_source, with_docstring)
 
@@ -360,6 +360,11 @@ class _Module:
             self.exported = compiled
         self.names.setdefault(name, compiled)
         source = unread_calls_alone(compiled.source) if source is None else source
+        source, unheld = defaults_as_held(source, compiled)
+        if unheld:
+            raise ExportError(f"the default of the parameter {unheld[0]!r} is a value an exported module cannot "
+                              "write, and no global holds it now; pass it as an argument, or give the "
+                              "parameter a default of numbers or a global name")
         if returned is not None:
             source = returns_wrapped(source, *returned)
         for owner, attributes in attributes_read(source).items():

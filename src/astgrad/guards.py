@@ -8,9 +8,10 @@ time (an identity check per guard), transitively through the callees.
 """
 
 import builtins
+import functools
 import types
 
-from .core.functions import ITEMS_ROOT, LAYOUT_ROOT, same_items
+from .core.functions import ITEMS_ROOT, LAYOUT_ROOT, items_snapshot, same_items
 from .core.methods import CLASS_ROOT
 from .core.ops import is_user_function
 from .core.missing import MISSING
@@ -141,7 +142,8 @@ def guards_for(dependencies, fn):
 
 def function_guards(dependencies):
     """Checks that each user function the code depends on (a callee, inlined or called:
-    the last object of a name path in ``dependencies``) keeps the code and defaults it
+    the last object of a name path in ``dependencies``, or the function a method bound
+    there calls) keeps the code and defaults it
     has now, when the code is generated: replaced in place (``helper.__code__ = ...``,
     as IPython's autoreload does), it is another function, as ``fn``'s own code and
     defaults are checked by ``holds``. Kept with the generated code (as its callees'
@@ -149,6 +151,13 @@ def function_guards(dependencies):
     guards = {}
     for _, chain in dependencies:
         obj = chain[-1] if chain else None
+        if isinstance(obj, types.MethodType):      # ``obj.method``: the function it binds
+            obj = obj.__func__
+        while isinstance(obj, functools.partial):  # the code holds its function and keywords
+            if obj.keywords:                        # (a dict: changed in place, P.keywords["k"] = 3.0)
+                held = items_snapshot(obj.keywords)
+                guards[id(obj.keywords), ITEMS_ROOT] = (ItemsView(obj.keywords, held), ITEMS_ROOT, held)
+            obj = obj.func
         if isinstance(obj, types.FunctionType) and (id(obj), "__code__") not in guards \
                 and is_user_function(obj):       # (a function met again is guarded already)
             for attr in ("__code__", "__defaults__", "__kwdefaults__"):
