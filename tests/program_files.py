@@ -54,7 +54,10 @@ def run_instrumented(source, args, name="prog"):
     namespace = {"_chk": _chk, "_cond": _cond}
     with np.errstate(all="ignore"):
         exec(compile(source, "<instrumented>", "exec"), namespace)
-        value = namespace[name](*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+        try:
+            value = namespace[name](*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+        except OverflowError:   # Python's float ** raises where NumPy's gives inf: as large
+            value = np.inf
     if not np.all(np.isfinite(value)):
         stats["magnitude"] = np.inf
     return stats
