@@ -274,23 +274,36 @@ def one_mode_params(cases, found_bugs):
         yield pytest.param(mode, f, args, wrt, id=f"{name.split()[0]}-{mode}")
 
 
+def _program_in_mode_test(selected):
+    @pytest.mark.parametrize("mode, f, args, wrt", selected)
+    def program_in_mode(mode, f, args, wrt):
+        check(mode, f, args, wrt)
+    return program_in_mode
+
+
+def _found_bugs_test(cases, found_bugs):
+    def every_found_bug_names_one_program():
+        for prefix in found_bugs:
+            assert sum(1 for name, *_ in cases if name.startswith(prefix)) == 1, prefix
+    return every_found_bug_names_one_program
+
+
+def one_mode_tests(cases, found_bugs):
+    """The two tests a hunt table runs over ``cases`` (see ``one_mode_params``): each
+    program in its one mode, and each key of ``found_bugs`` naming one program. A suite
+    binds them to test_ names."""
+    return _program_in_mode_test(list(one_mode_params(cases, found_bugs))), _found_bugs_test(cases, found_bugs)
+
+
 def acceptance_tests(cases, found_bugs):
     """The three tests an acceptance suite runs over ``cases`` (see ``found_bug_params``):
     each selected program in its mode; each key of ``found_bugs`` naming one program; each
     mode run on at least two programs in CI. A suite binds them to test_ names."""
     selected = list(found_bug_params(cases, found_bugs))
 
-    @pytest.mark.parametrize("mode, f, args, wrt", selected)
-    def program_in_mode(mode, f, args, wrt):
-        check(mode, f, args, wrt)
-
-    def every_found_bug_names_one_program():
-        for prefix in found_bugs:
-            assert sum(1 for name, *_ in cases if name.startswith(prefix)) == 1, prefix
-
     def every_mode_runs_in_ci():
         chosen = [p.values[0] for p in selected]
         for mode in MODES:
             assert chosen.count(mode) >= 2, mode
 
-    return program_in_mode, every_found_bug_names_one_program, every_mode_runs_in_ci
+    return _program_in_mode_test(selected), _found_bugs_test(cases, found_bugs), every_mode_runs_in_ci

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from breadth_modes import check, one_mode_params
+from breadth_modes import one_mode_tests
 from hunt8_programs import CASES, X3
 
 # the programs that found a bug, in the mode that showed it (on the old code: a wrong
@@ -34,14 +34,7 @@ FOUND = {
 }
 
 
-@pytest.mark.parametrize("mode, f, args, wrt", list(one_mode_params(CASES, FOUND)))
-def test_program_in_mode(mode, f, args, wrt):
-    check(mode, f, args, wrt)
-
-
-def test_every_found_bug_names_one_program():
-    for prefix in FOUND:
-        assert sum(1 for name, *_ in CASES if name.startswith(prefix)) == 1, prefix
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
 
 
 # -- a generator's return value ----------------------------------------------------------

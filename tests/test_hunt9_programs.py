@@ -14,7 +14,7 @@ import pytest
 
 import astgrad
 from astgrad import disk_cache
-from breadth_modes import check, one_mode_params
+from breadth_modes import one_mode_tests
 from fd import numerical_grad
 from hunt9_programs import CASES, X3, cycled_with_zip
 
@@ -29,14 +29,7 @@ FOUND = {
 }
 
 
-@pytest.mark.parametrize("mode, f, args, wrt", list(one_mode_params(CASES, FOUND)))
-def test_program_in_mode(mode, f, args, wrt):
-    check(mode, f, args, wrt)
-
-
-def test_every_found_bug_names_one_program():
-    for prefix in FOUND:
-        assert sum(1 for name, *_ in CASES if name.startswith(prefix)) == 1, prefix
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
 
 
 def test_a_generator_that_may_never_end_zipped_with_an_array_is_refused():
