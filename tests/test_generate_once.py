@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad import caching, pipeline
+from astgrad import caching, pipeline, prepared
 from fd import assert_close, numerical_grad
 
 
@@ -216,6 +216,22 @@ def test_the_first_call_proves_the_output_real_without_parsing_again(parsed):
     assert_close(g(x, y), numerical_grad(lambda v: real_output(v, y), x))
     assert parsed == ["real_output"]
     assert g.source_for(x, y).rstrip().endswith("return d_x")     # the version without the value ran
+
+
+def kept_for_the_proof(x, y):
+    return np.sum(np.cos(x) * y + x)
+
+
+def test_the_check_keeps_the_normalization_for_the_proof_without_copying_it():
+    """grad(f) keeps, for the first call's proof, the normalized function parsing kept
+    for the function's next generations (which nothing changes), not a copy of its own."""
+    x, y = np.linspace(0.1, 0.9, 3), np.linspace(-1.0, 1.0, 3)
+    g = astgrad.grad(kept_for_the_proof)
+    checked = [entry for key, entry in caching._cache.get(kept_for_the_proof).items() if key[0] == "checked"]
+    assert [entry.front.normalized for entry in checked] == [prepared.pristine(kept_for_the_proof)]
+    assert checked[0].front.normalized is not None
+    assert_close(g(x, y), -np.sin(x) * y + 1.0)
+    assert g.source_for(x, y).rstrip().endswith("return d_x")     # proven with it: no value
 
 
 def product(x, y):

@@ -644,7 +644,7 @@ def prepare(fn):
     return prepared.prepared(fn, lambda: _pipeline().prepare(fn, callees))
 
 
-callees = Callees(derive, prepare, _announce)     # what the stages reach the engine through
+callees = Callees(derive, prepare, _announce, prepared.pristine)     # what the stages reach the engine through
 
 _NOT_YET = object()             # no function: a Current not generated yet
 

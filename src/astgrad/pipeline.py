@@ -131,8 +131,8 @@ class Front:
     version: int                # the rule table's version
     freevars: tuple             # the user function's closure variables
     seconds: float
-    normalized: object = None   # grad's front: a copy of the normalized def, for the first
-                                # call's proof that the output is a real number (then dropped)
+    normalized: object = None   # grad's front: the normalized def (never changed), for the
+                                # first call's proof that the output is a real number (then dropped)
 
     @property
     def name(self):
@@ -146,8 +146,8 @@ class Front:
 def front(fn, key, callees):
     """The first half of generating ``fn``'s derivative ``key`` (its argument kinds, if
     any, play no part): raises what generating it would raise. The front half of
-    ``grad``'s code with the value keeps a copy of the normalized def
-    (``Front.normalized``)."""
+    ``grad``'s code with the value keeps the normalized def as parse and normalization
+    made it (``Front.normalized``)."""
     with collector.paused(keeps=True):
         return _front(fn, key, callees)
 
@@ -158,7 +158,9 @@ def _front(fn, key, callees):
     version = registry.VERSION[0]
     source, normalized, namer, namespace = callees.prepare(fn)      # parse, normalize (or a copy kept)
     keep = key[0] == "reverse" and key[2] is True and len(key) == 3
-    kept = S.copy(normalized) if keep else None         # before the transform changes it
+    # the tree the parse and normalization kept (read only, by the proof), or a copy
+    # made before the transform changes ``normalized``
+    kept = (callees.pristine(fn) or S.copy(normalized)) if keep else None
     if key[0] == "reverse":
         mode = ReverseMode(source, normalized, key[1], namer, namespace, returns_value(key), callees=callees)
         label = f"grad of {fn.__qualname__}"

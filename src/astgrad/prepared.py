@@ -86,6 +86,15 @@ def prepared(fn, make):
     return _copied(made)
 
 
+def pristine(fn):
+    """The normalized tree kept for ``fn`` while it holds (not a copy: for an analysis
+    that only reads it, and must not change it), else None."""
+    with _lock:
+        entries = _by_function.get(fn)
+        kept = entries.get("kept") if entries is not None else None
+    return kept.prepared[1] if kept is not None and kept.holds(fn) else None
+
+
 def _checker(fn, version, reads):
     """``holds(fn)`` for a result made as ``version`` was the rule table's and after
     ``reads`` (``(function, parts, objects)``)."""

@@ -13,15 +13,18 @@ class Callees:
     real number) w.r.t. its parameter indices ``wrt``, as ``fn`` and
     its names are bound now; it raises RecursiveCall for a derivative that needs itself.
     ``prepare(fn)``: ``fn`` parsed and normalized, (source, tree, namer, namespace).
+    ``pristine(fn)``: the normalized tree ``prepare(fn)`` hands out copies of, where it is
+    kept (not a copy: for analyses that only read it), else None.
     ``grad``, ``value_and_grad``, ``jvp``: astgrad's own transforms, which differentiated code may call; the
     api module, above the engine, fills them in.
     ``announce(keywords)``: a mode tells the engine the keyword-only parameters of the
     derivative it is generating (the seed, or the tangents) as soon as they are fixed, so
     a recursive call inside it can call that derivative by name before it exists."""
-    __slots__ = ("derive", "prepare", "grad", "value_and_grad", "jvp", "announce")
+    __slots__ = ("derive", "prepare", "pristine", "grad", "value_and_grad", "jvp", "announce")
 
-    def __init__(self, derive, prepare, announce=None):
+    def __init__(self, derive, prepare, announce=None, pristine=None):
         self.derive = derive
         self.prepare = prepare
+        self.pristine = pristine or (lambda fn: None)
         self.announce = announce or (lambda keywords: None)
         self.grad = self.value_and_grad = self.jvp = MISSING
