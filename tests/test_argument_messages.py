@@ -236,16 +236,6 @@ def _held_refusal(fn, x, w):
 XW = (np.array([0.5, -0.2, 0.3]), np.array([0.1, 0.2, 0.3]))
 
 
-def test_a_function_chosen_by_a_branch_on_the_data_is_refused_at_the_line_choosing_it():
-    error = _held_refusal(m17, *XW)
-    call_line = _line_of(Layer.__call__, "self.act(h)")
-    assert (error.filename, error.lineno) == (inspect.getsourcefile(m17), _line_of(m17, "act = np.tanh"))
-    assert error.line.strip() == "act = np.tanh if x[0] > 0 else None"
-    assert f"which Layer() stores in an attribute and hunt5_programs.py:{call_line} calls " \
-           "(`h = self.act(h)`)" in error.reason
-    assert "build the object in each branch" in error.reason
-
-
 def chosen_by_statements(x, w):
     if x[0] > 0:
         act = np.tanh
@@ -262,11 +252,24 @@ def built_in_each_branch(x, w):
     return np.sum(out * x)
 
 
-def test_a_function_chosen_by_an_if_statement_names_both_assignments():
-    error = _held_refusal(chosen_by_statements, *XW)
-    first, second = _line_of(chosen_by_statements, "act = np.tanh"), _line_of(chosen_by_statements, "act = None")
+def chosen_or_given(x, w, given):
+    act = np.tanh
+    if x[0] > 0:
+        act = given
+    return np.sum(Layer(w, act)(x) * x)
+
+
+def test_a_function_the_code_may_be_given_is_refused_at_the_lines_choosing_it():
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(chosen_or_given)(*XW, np.sin)
+    error = info.value
+    first, second = _line_of(chosen_or_given, "act = np.tanh"), _line_of(chosen_or_given, "act = given")
+    call_line = _line_of(Layer.__call__, "self.act(h)")
     assert (os.path.basename(error.filename), error.lineno) == ("test_argument_messages.py", first)
     assert f"the variable 'act' holds (assigned on lines {first} and {second})" in error.reason
+    assert f"which Layer() stores in an attribute and hunt5_programs.py:{call_line} calls " \
+           "(`h = self.act(h)`)" in error.reason
+    assert "build the object in each branch" in error.reason
 
 
 @pytest.mark.parametrize("sign", [1.0, -1.0])
@@ -275,3 +278,5 @@ def test_building_the_object_in_each_branch_as_advised_matches_finite_difference
     for wrt in (0, 1):
         assert_close(astgrad.grad(built_in_each_branch, wrt=wrt)(x, w),
                      numerical_grad(built_in_each_branch, (x, w), wrt=wrt), rtol=1e-5, atol=1e-7)
+    for chosen in (m17, chosen_by_statements):      # the function chosen in a variable, as Python calls it
+        assert_close(astgrad.grad(chosen, wrt=1)(x, w), numerical_grad(chosen, (x, w), wrt=1), rtol=1e-5, atol=1e-7)

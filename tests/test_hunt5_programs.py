@@ -29,7 +29,6 @@ REFUSED = {
     "m23 ": "a dataclass's dict field written by key in a loop, differentiated twice (first order "
             "follows it: tests/test_object_items.py)",
     "m14 ": "a layer holding a lambda that reads a variable of the function",
-    "m17 ": "a layer's function chosen by a branch on the data",
     "t05 ": "a deque holding differentiated values, which astgrad refuses naming the deque (use a list)",
     "t06 ": "collections.OrderedDict(...) holding differentiated values: refused saying to write dict(...) "
             "(test_an_ordered_dict_is_refused_saying_to_use_dict)",
@@ -173,6 +172,26 @@ def test_a_function_assigned_after_use_is_followed(mode):
     """The second call runs sin, as Python's does: the methods called after the
     assignment are made for the function the attribute holds then."""
     check(mode, act_assigned_after_use, (X3, 0.8), (0, 1))
+
+
+def act_chosen_in_a_loop(x, w):
+    act = None
+    for i in range(3):
+        if x[i] * w > 0.5:
+            act = np.sin
+    return np.sum(Layer(w, act)(x) * x)
+
+
+M17 = next(f for name, f, _, _ in CASES if name.startswith("m17 "))
+
+
+@pytest.mark.parametrize("mode, f, args", [("jvp", M17, (-X3, 0.8)),        # None chosen
+                                           ("grad", act_chosen_in_a_loop, (X3, 0.8)),
+                                           ("hessian", act_chosen_in_a_loop, (X3 * 0.3, 0.8))])
+def test_the_function_the_data_chose_for_a_layer_is_the_one_called(mode, f, args):
+    """A layer given a variable the code assigned np.sin or None when it ran calls what
+    the variable held then, as Python does (None skipped by the layer's test)."""
+    check(mode, f, args, (0, 1))
 
 
 def _line_of(text):
