@@ -28,7 +28,6 @@ from hunt5_programs import CASES, X3, Layer
 REFUSED = {
     "m23 ": "a dataclass's dict field written by key in a loop, differentiated twice (first order "
             "follows it: tests/test_object_items.py)",
-    "m14 ": "a layer holding a lambda that reads a variable of the function",
     "t05 ": "a deque holding differentiated values, which astgrad refuses naming the deque (use a list)",
     "t06 ": "collections.OrderedDict(...) holding differentiated values: refused saying to write dict(...) "
             "(test_an_ordered_dict_is_refused_saying_to_use_dict)",
