@@ -193,6 +193,29 @@ def test_the_function_the_data_chose_for_a_layer_is_the_one_called(mode, f, args
     check(mode, f, args, (0, 1))
 
 
+def lambdas_reading_a_derived_value(x, w):
+    s = np.sum(x) * w
+    layers = [Layer(w, lambda h: np.tanh(h) * s), Layer(0.5, lambda h: h * x + w)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h ** 2)
+
+
+def a_lambda_made_at_each_step(x, w):
+    s = w + 1.0
+    h = x
+    for _ in range(3):
+        h = Layer(0.5, lambda z: np.cos(z) * s)(h)
+    return np.sum(h)
+
+
+@pytest.mark.parametrize("mode, f", [("grad", lambdas_reading_a_derived_value),
+                                     ("hessian", a_lambda_made_at_each_step)])
+def test_a_lambda_a_layer_holds_carries_the_derivative_to_what_it_reads(mode, f):
+    check(mode, f, (X3, 0.8), (0, 1))
+
+
 def _line_of(text):
     with open(__file__) as source:
         return next(number for number, line in enumerate(source, 1) if text in line)
