@@ -31,7 +31,6 @@ REFUSED = {
     "t05 ": "a deque holding differentiated values, which astgrad refuses naming the deque (use a list)",
     "t06 ": "collections.OrderedDict(...) holding differentiated values: refused saying to write dict(...) "
             "(test_an_ordered_dict_is_refused_saying_to_use_dict)",
-    "s08 ": "a dict pushed on a stack and popped unread around a helper writing into it",
 }
 # complex values astgrad refuses by design (var, vdot and norm of a spectrum)
 BY_DESIGN = ("c04 ", "c05 ", "c13 ")
