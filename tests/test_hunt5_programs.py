@@ -14,6 +14,7 @@ item written into (or read out of) an object whose class has ``__setitem__`` (or
 ``__getitem__``) of its own raises a TypeError saying so when the derivative runs."""
 
 import copy
+import dataclasses
 import operator
 import threading
 
@@ -209,7 +210,19 @@ def a_lambda_made_at_each_step(x, w):
     return np.sum(h)
 
 
+@dataclasses.dataclass
+class Spec:
+    f: object
+    scale: float
+
+
+def a_lambda_in_a_dataclass_field(x, w):
+    spec = Spec(lambda h: np.sin(h) * w, 2.0)
+    return np.sum(spec.f(x) * spec.scale)
+
+
 @pytest.mark.parametrize("mode, f", [("grad", lambdas_reading_a_derived_value),
+                                     ("jvp", a_lambda_in_a_dataclass_field),
                                      ("hessian", a_lambda_made_at_each_step)])
 def test_a_lambda_a_layer_holds_carries_the_derivative_to_what_it_reads(mode, f):
     check(mode, f, (X3, 0.8), (0, 1))

@@ -31,12 +31,16 @@ read by astgrad from the differentiated function's source at the lambda's lines,
 errors name them."""
 
 import ast
+import dataclasses
+import inspect
 import weakref
 
 import gast
 
 from ...core import syntax as S
+from ..source import parse_function
 from .closures import _class_called
+from .held_functions import attribute_stores
 from .scopes import own_nodes, parameters
 
 _made = weakref.WeakKeyDictionary()         # function -> {(line, column): the class made for that lambda}
@@ -52,11 +56,14 @@ def lambdas_as_objects(normalizer, tree):
              and any(isinstance(arg, gast.Lambda) for arg in list(node.args) + [kw.value for kw in node.keywords])]
     replaced = False
     for call in calls:
-        if _class_called(normalizer.source, normalizer.locals, call) is None:
+        cls = _class_called(normalizer.source, normalizer.locals, call)
+        if cls is None:
             continue
-        position = _top_level_index(tree, call)
+        position, kept = _top_level_index(tree, call), _kept_as_given(cls, call)
         for holder, field in [(call.args, i) for i in range(len(call.args))] + [(kw, "value") for kw in call.keywords]:
             lam = holder[field] if isinstance(holder, list) else getattr(holder, field)
+            if not any(lam is node for node in kept):
+                continue
             read = _captured(normalizer, tree, lam, position) if isinstance(lam, gast.Lambda) else None
             if read is None:
                 continue
@@ -68,6 +75,32 @@ def lambdas_as_objects(normalizer, tree):
                 setattr(holder, field, made)
             replaced = True
     return replaced
+
+
+def _kept_as_given(cls, call):
+    """The argument nodes of ``call`` (building a ``cls``) that the object keeps as they
+    are: a dataclass's fields, or the parameters ``__init__`` stores in an attribute of
+    ``self`` at its top level (``self.act = act``) and never rebinds. An object made for a
+    lambda is then what the attribute holds, whose methods are followed; a lambda the
+    constructor calls or chooses between is left as it is (and refused saying what to
+    write)."""
+    arguments = {kw.arg: kw.value for kw in call.keywords}
+    if any(isinstance(a, gast.Starred) for a in call.args) or None in arguments:
+        return []
+    init = cls.__init__
+    try:
+        bound = inspect.signature(init).bind(None, *call.args, **arguments).arguments
+        tree = parse_function(init).tree if not dataclasses.is_dataclass(cls) else None
+    except Exception:       # noqa: BLE001 - arguments that do not fit, a source astgrad cannot read
+        return []
+    if tree is None:
+        return [node for node in bound.values() if isinstance(node, gast.AST)]
+    params = parameters(tree)
+    if not params:
+        return []
+    rebound = S.stored_names(tree)
+    stored = {value.id for _, value in attribute_stores(tree, params[0]) if isinstance(value, gast.Name)}
+    return [node for name, node in bound.items() if isinstance(node, gast.AST) and name in stored - rebound]
 
 
 def _top_level_index(tree, node):
