@@ -233,6 +233,24 @@ def items_written_in_a_branch(x, w):
     return d["a"]["m"] * x[2] + d["g"][1] * w
 
 
+def add_to_item(state, k, v):
+    state["m"][k] = state["m"][k] + v
+
+
+def array_item_written_by_a_helper_in_a_loop(x, w):
+    state = {"m": x * 1.0}
+    for i in range(2):
+        add_to_item(state, i, x[i + 1] * w)
+    return np.sum(state["m"] ** 2) * w
+
+
+def array_item_kept_under_a_name(x, w):
+    a = x * 1.0
+    state = {"m": a}
+    add_to_item(state, 0, w)
+    return np.sum(a * x)
+
+
 def add(groups, k, v):
     groups[k].append(v)
 
@@ -266,6 +284,7 @@ FOLLOWED = [
     (the_same_key_appended_twice, ("jvp", "hessian")),
     (list_read_after_it_is_stored_back, ("grad", "vjp_of_grad")),
     (several_writes_into_items_of_one_dict, ("jvp", "hessian", "jvp_of_grad")),
+    (array_item_written_by_a_helper_in_a_loop, ("grad", "hessian")),
 ]
 
 
@@ -406,6 +425,7 @@ TWINS = [
     (field_list_given_to_the_constructor, "opt.history.append(v * opt.lr)"),
     (attribute_array_held_by_a_name, "p.b += x * w"),
     (inner_dict_kept_under_a_name, "state[\"m\"][k] = old + v"),
+    (array_item_kept_under_a_name, "state[\"m\"][k] = state[\"m\"][k] + v"),
 ]
 
 
@@ -419,7 +439,7 @@ def test_a_write_another_name_would_see_is_refused(f, text):
 
 def _line_of(f, text):
     """The line of ``text`` in ``f``, or in the helper ``f`` calls (update_m)."""
-    for fn in (f, update_m):
+    for fn in (f, update_m, add_to_item):
         lines, first = inspect.getsourcelines(fn)
         found = [first + k for k, line in enumerate(lines) if text in line]
         if found:

@@ -14,6 +14,7 @@ item written into (or read out of) an object whose class has ``__setitem__`` (or
 ``__getitem__``) of its own raises a TypeError saying so when the derivative runs."""
 
 import copy
+import dataclasses
 import operator
 import threading
 
@@ -28,12 +29,9 @@ from hunt5_programs import CASES, X3, Layer
 REFUSED = {
     "m23 ": "a dataclass's dict field written by key in a loop, differentiated twice (first order "
             "follows it: tests/test_object_items.py)",
-    "m14 ": "a layer holding a lambda that reads a variable of the function",
-    "m17 ": "a layer's function chosen by a branch on the data",
     "t05 ": "a deque holding differentiated values, which astgrad refuses naming the deque (use a list)",
     "t06 ": "collections.OrderedDict(...) holding differentiated values: refused saying to write dict(...) "
             "(test_an_ordered_dict_is_refused_saying_to_use_dict)",
-    "s08 ": "a dict pushed on a stack and popped unread around a helper writing into it",
 }
 # complex values astgrad refuses by design (var, vdot and norm of a spectrum)
 BY_DESIGN = ("c04 ", "c05 ", "c13 ")
@@ -173,6 +171,61 @@ def test_a_function_assigned_after_use_is_followed(mode):
     """The second call runs sin, as Python's does: the methods called after the
     assignment are made for the function the attribute holds then."""
     check(mode, act_assigned_after_use, (X3, 0.8), (0, 1))
+
+
+def act_chosen_in_a_loop(x, w):
+    act = None
+    for i in range(3):
+        if x[i] * w > 0.5:
+            act = np.sin
+    return np.sum(Layer(w, act)(x) * x)
+
+
+M17 = next(f for name, f, _, _ in CASES if name.startswith("m17 "))
+
+
+@pytest.mark.parametrize("mode, f, args", [("jvp", M17, (-X3, 0.8)),        # None chosen
+                                           ("grad", act_chosen_in_a_loop, (X3, 0.8)),
+                                           ("hessian", act_chosen_in_a_loop, (X3 * 0.3, 0.8))])
+def test_the_function_the_data_chose_for_a_layer_is_the_one_called(mode, f, args):
+    """A layer given a variable the code assigned np.sin or None when it ran calls what
+    the variable held then, as Python does (None skipped by the layer's test)."""
+    check(mode, f, args, (0, 1))
+
+
+def lambdas_reading_a_derived_value(x, w):
+    s = np.sum(x) * w
+    layers = [Layer(w, lambda h: np.tanh(h) * s), Layer(0.5, lambda h: h * x + w)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h ** 2)
+
+
+def a_lambda_made_at_each_step(x, w):
+    s = w + 1.0
+    h = x
+    for _ in range(3):
+        h = Layer(0.5, lambda z: np.cos(z) * s)(h)
+    return np.sum(h)
+
+
+@dataclasses.dataclass
+class Spec:
+    f: object
+    scale: float
+
+
+def a_lambda_in_a_dataclass_field(x, w):
+    spec = Spec(lambda h: np.sin(h) * w, 2.0)
+    return np.sum(spec.f(x) * spec.scale)
+
+
+@pytest.mark.parametrize("mode, f", [("grad", lambdas_reading_a_derived_value),
+                                     ("jvp", a_lambda_in_a_dataclass_field),
+                                     ("hessian", a_lambda_made_at_each_step)])
+def test_a_lambda_a_layer_holds_carries_the_derivative_to_what_it_reads(mode, f):
+    check(mode, f, (X3, 0.8), (0, 1))
 
 
 def _line_of(text):

@@ -42,6 +42,9 @@ def for_receiver(fn, kind, cls, layout=None, name=None):
     made.__doc__ = fn.__doc__
     made.__astgrad_receiver__ = (kind, cls)
     made.__astgrad_receiver_layout__ = layout
+    specializes = getattr(fn, "__astgrad_specializes__", None)
+    if specializes is not None:         # a function astgrad made, read from the code it was made from
+        made.__astgrad_specializes__ = specializes
     table[kind, cls, layout, name] = made
     return made
 

@@ -417,8 +417,10 @@ def _how_it_escapes(stmt, built):
     if built is not None:
         return (f"handed to {built.__name__}(), to keep in the object it builds",
                 "astgrad follows a function an object the code builds holds where the call names a "
-                "module-level function (np.tanh, a def at module level); define the function at module "
-                "level and pass the values it reads to the object")
+                "module-level function (np.tanh, a def at module level), or a lambda the constructor "
+                "keeps as it is (self.act = act) whose variables keep the values they had when it was made "
+                "(parameters never rebound, variables assigned once at the top level before it); else "
+                "define the function at module level and pass the values it reads to the object")
     if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
         return "passed to a function astgrad does not inline", advice
     return "stored or used as a value", advice

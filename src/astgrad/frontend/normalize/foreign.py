@@ -211,12 +211,12 @@ _NEW_ARRAYS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "emp
 
 def _direct_writes_only(callee):
     """Whether every in-place write of ``callee`` (``a[i] = v``, ``a op= v``, ``a[i] op= v``)
-    goes into a parameter by its own name, or into an item of one that the helper also
-    uses as a dict (``state["m"].get(k, 0.0)`` ... ``state["m"][k] = m``: replacing a key
-    of a dict changes no array, and the item is stored back, dicts.py), or into an
-    array, list or dict the helper made itself (bound only to operators, displays and
-    NumPy constructors): a write through a view or an array item of an argument
-    (``row = a[0]; row[0] = v``, ``d["w"][0] = v``) stays a call."""
+    goes into a parameter by its own name, or into an item of one (``state["m"][k] = v``:
+    inlined, the caller writes into the item and stores it back, dicts.py, and its own
+    checks refuse an item another name holds), or into an array, list or dict the helper
+    made itself (bound only to operators, displays and NumPy constructors): a write
+    through a name bound to a view or an item of an argument (``row = a[0]; row[0] = v``)
+    stays a call."""
     tree = parse_function(callee).tree
     params = set(parameters(tree))
     bindings = {}
@@ -231,7 +231,6 @@ def _direct_writes_only(callee):
         return name not in params and bool(bindings.get(name)) and all(
             isinstance(v, (gast.BinOp, gast.UnaryOp, gast.Dict, gast.List)) or isinstance(v, gast.Call) and isinstance(
                 v.func, gast.Attribute) and v.func.attr in _NEW_ARRAYS | {"copy"} for v in bindings[name])
-    dict_items = _dict_items(tree)
     for node in gast.walk(tree):
         target = node.target if isinstance(node, gast.AugAssign) else None
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
@@ -239,8 +238,8 @@ def _direct_writes_only(callee):
         if target is None or isinstance(target, gast.Name) and isinstance(node, gast.AugAssign):
             continue
         base = target.value if isinstance(target, gast.Subscript) else None
-        if isinstance(node, gast.Subscript) and isinstance(base, gast.Subscript) and gast.dump(base) in dict_items:
-            base = base.value       # d[a][b] = v into a dict item: written and stored back (dicts.py)
+        if isinstance(node, gast.Subscript) and isinstance(base, gast.Subscript):
+            base = base.value       # d[a][b] = v into an item: written and stored back (dicts.py)
         if not (isinstance(base, gast.Name) and (base.id in params or made_here(base.id))):
             return False
     return True
@@ -255,17 +254,6 @@ def _appends_to_items(callee):
     return any(isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "append"
                and isinstance(node.func.value, gast.Subscript) and isinstance(node.func.value.value, gast.Name)
                and node.func.value.value.id in params for node in gast.walk(tree))
-
-
-def _dict_items(tree):
-    """The dumps of the subscripts ``p[a]`` of parameters ``tree`` calls a dict method on."""
-    return {gast.dump(node.func.value) for node in gast.walk(tree)
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-            and node.func.attr in _DICT_METHODS and isinstance(node.func.value, gast.Subscript)
-            and isinstance(node.func.value.value, gast.Name)}
-
-
-_DICT_METHODS = ("get", "items", "keys", "values", "setdefault")
 
 
 def _writes_outside(callee):

@@ -93,9 +93,43 @@ class HeldFunctionLowering:
         key = (id(assigned[0]), init.__qualname__)
         if key not in chosen:
             lines = sorted({self.source.file_line(stmt) for stmt in assigned})
+            found = [self._candidates(stmt.value) for stmt in assigned]
+            candidates = None if any(c is None for c in found) else _unique(sum(found, []))
             chosen[key] = Chosen(arg.id, init, self.source.filename, lines,
-                                 self.source.line_text(assigned[0]))
+                                 self.source.line_text(assigned[0]), candidates)
         return chosen[key]
+
+    def _candidates(self, value):
+        """The functions (None for None) the value ``value`` assigned may be, each known now
+        (``np.tanh if x[0] > 0 else None``: [np.tanh, None]); None where one is not."""
+        if isinstance(value, gast.IfExp):
+            branches = (self._candidates(value.body), self._candidates(value.orelse))
+            return None if None in branches else branches[0] + branches[1]
+        found = self.given_function(value)
+        return None if found is None else [None if found is NONE else found]
+
+    def chosen_call(self, chosen, node):
+        """``self.act(h)`` where ``act`` holds one of the functions ``chosen`` (a Chosen
+        with candidates) lists, which the caller's code chose when it ran: the call of the
+        one the attribute holds when this code runs, tested by identity, and the TypeError
+        Python raises for None."""
+        held = self.atom(node.func, hint="held")
+        result = self.namer.fresh("t")
+        none_test = [function for function in chosen.candidates if function is not None]
+        otherwise = [_raise_type_error(f"astgrad: {chosen.name!r} holds a function other than those "
+                                       f"assigned to it on line {chosen.lines[0]}")]
+        for function in reversed(none_test):
+            self.source.dependencies.append(((ScopeRoot(getattr(function, "__name__", "function")),), (function,)))
+            name = S.name(self.bind(function))
+            call = gast.Call(func=S.copy(name), args=list(node.args), keywords=list(node.keywords))
+            otherwise = [gast.If(test=_is(held, name), body=[S.assign(result, call)], orelse=otherwise)]
+        if None in chosen.candidates:
+            otherwise = [gast.If(test=_is(held, S.const(None)),
+                                 body=[_raise_type_error("'NoneType' object is not callable")], orelse=otherwise)]
+        for stmt in otherwise:
+            gast.copy_location(stmt, node)
+            self.statement(stmt)
+        return S.name(result)
 
     def _holds_function(self, value):
         """Whether ``value`` is a function known now or None, or a choice between such
@@ -197,10 +231,27 @@ class Chosen:
     stores a local variable of the calling code that holds a function chosen when that
     code runs (``act = np.tanh if x[0] > 0 else None; Layer(w, act)``). A call of it is
     refused (``refuse_chosen``) at the caller's line that assigns the variable."""
-    __slots__ = ("name", "init", "filename", "lines", "line")
+    __slots__ = ("name", "init", "filename", "lines", "line", "candidates")
 
-    def __init__(self, name, init, filename, lines, line):
+    def __init__(self, name, init, filename, lines, line, candidates=None):
         self.name, self.init, self.filename, self.lines, self.line = name, init, filename, lines, line
+        self.candidates = candidates    # the functions (None for None) it may be, each known now; or None
+
+
+def _unique(functions):
+    found = []
+    for function in functions:
+        if not any(function is seen for seen in found):
+            found.append(function)
+    return found
+
+
+def _is(left, right):
+    return gast.Compare(left=S.copy(left), ops=[gast.Is()], comparators=[S.copy(right)])
+
+
+def _raise_type_error(text):
+    return gast.Raise(exc=gast.Call(func=S.name("TypeError"), args=[S.const(text)], keywords=[]), cause=None)
 
 
 def _is_none(node):

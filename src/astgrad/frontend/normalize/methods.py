@@ -101,7 +101,9 @@ class MethodLowering:
         another process could look up: the code is not kept on disk (a dependency rooted
         at a ScopeRoot, which no guard checks)."""
         if isinstance(function, Chosen):
-            raise self.refuse_chosen(function, node)        # held_functions.py
+            if function.candidates is None:
+                raise self.refuse_chosen(function, node)    # held_functions.py
+            return self.chosen_call(function, node)         # held_functions.py
         self.source.dependencies.append(((ScopeRoot(getattr(function, "__name__", "function")),), (function,)))
         call = gast.Call(func=S.name(self.bind(function)), args=list(node.args), keywords=list(node.keywords))
         return self.expr(call)

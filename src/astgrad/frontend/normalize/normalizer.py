@@ -41,6 +41,7 @@ from .itertools_calls import ItertoolsLowering
 from .library_forms import LibraryWriteLowering
 from .jumps import JumpLowering, _has_early_return
 from .local_classes import bind_local_classes
+from .closure_objects import lambdas_as_objects
 from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
@@ -171,6 +172,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         kinds = set(map(type, nodes))
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
+        if gast.Lambda in kinds and lambdas_as_objects(self, tree):    # closure_objects.py
+            nodes = list(S.walk_nodes(tree))
         if kinds & {gast.ListComp, gast.DictComp} and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
             unroll_function_comprehensions(tree)
             nodes = list(S.walk_nodes(tree))
