@@ -85,9 +85,11 @@ class ShapeClasses:
             if param in definitions:
                 definitions[param].append(S.name(param))      # its value on entry
         self.definitions = definitions
-        self.objects = {name for name, values in definitions.items()
-                        if any(type(value) is gast.Call and anno.get(value, Key.TARGET) in _OBJECT_BUILDERS
-                               for value in values)}
+        self.objects = set()        # names of objects the code built (see on_object)
+        for name, values in definitions.items():
+            for value in values:
+                if type(value) is gast.Call and anno.get(value, Key.TARGET) in _OBJECT_BUILDERS:
+                    self.objects.add(name)
         # A name assigned once by an operation whose result shape is not derived from
         # its operands' here (t = x @ w) is a class of its own: whatever its shape is,
         # it is the same at every use.
@@ -143,7 +145,7 @@ class ShapeClasses:
         """Whether an operand of the operator ``node`` is an object the code built (an
         instance of a user class, a dataclass): its class's own operator runs, whose result
         need not have its operands' shape (and is refused when differentiated)."""
-        return self.objects and any(type(operand) is gast.Name and operand.id in self.objects
+        return any(type(operand) is gast.Name and operand.id in self.objects
                                     for operand in (node.left, node.right))
 
     def may_concatenate(self, node):
@@ -324,7 +326,7 @@ class ShapeClasses:
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
         if isinstance(node, gast.BinOp) and isinstance(node.op, _ELEMENTWISE_OPS):
-            if self.may_concatenate(node) or self.on_object(node):
+            if self.may_concatenate(node) or self.objects and self.on_object(node):
                 return None
             return self._join(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Call):
