@@ -472,8 +472,8 @@ def unbroadcast(g, x):
         if type(g) is _NDARRAY and g.dtype.kind == "c" and x.dtype.kind != "c":
             return g.real
         return g
-    if isinstance(g, AdjointDict) and not isinstance(x, AdjointDict):
-        _refuse_object_operator(x)       # an object's own operator (derivatives of objects add, a second order)
+    if isinstance(g, AdjointDict) and not isinstance(x, dict):
+        _refuse_object_operator(x)       # an object's own operator (a dict: a copy of one; derivatives add at a second order)
     if isinstance(g, (_NDARRAY, numpy.generic)) and g.dtype.kind == "c" \
             and not isinstance(x, (list, tuple, dict)) and not numpy.iscomplexobj(x):
         g = numpy.real(g)
@@ -494,7 +494,7 @@ def broadcast_like(g, x):
     """``g`` broadcast to the shape of ``x`` (the transpose of ``unbroadcast``)."""
     if _same_shape(g, x):
         return g
-    if isinstance(g, AdjointDict) and not isinstance(x, AdjointDict):
+    if isinstance(g, AdjointDict) and not isinstance(x, dict):
         _refuse_object_operator(x)
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
