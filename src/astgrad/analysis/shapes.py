@@ -142,9 +142,8 @@ class ShapeClasses:
         retract(self.definitions, self.cls, self.of, kept=self.roots)
 
     def on_object(self, node):
-        """Whether an operand of the operator ``node`` is an object the code built (an
-        instance of a user class, a dataclass): its class's own operator runs, whose result
-        need not have its operands' shape (and is refused when differentiated)."""
+        """Whether an operand of ``node`` is an object the code built: its class's own operator
+        runs, whose result need not have its operands' shape (refused when differentiated)."""
         return any(type(operand) is gast.Name and operand.id in self.objects
                                     for operand in (node.left, node.right))
 
