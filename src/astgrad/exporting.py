@@ -54,7 +54,7 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     fn = _function(f)
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
-    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt)
+    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt, fn)
     if guards:
         module.bind("arrays_not_lists", arrays_not_lists, compiled.__code__.co_name)
     plain = plain_object_guard_lines(fn, compiled, names)

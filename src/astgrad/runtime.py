@@ -105,6 +105,25 @@ class AdjointDict(dict):
     __radd__ = __add__
     __iadd__ = __add__
 
+    def _operator(self, *_):
+        _refuse_object_operator()
+
+    # the derivative of a dict or an object in an operator's derivative: the operator
+    # was the object's own code (dicts have none), which the rules of numbers do not follow
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __neg__ = __pow__ = __rpow__ = _operator
+    __matmul__ = __rmatmul__ = __sub__ = __rsub__ = __floordiv__ = __mod__ = __pos__ = _operator
+
+
+def _refuse_object_operator(x=None):
+    """An arithmetic operator on an object whose class defines it (``v * w`` running
+    ``V.__mul__``): astgrad's derivatives of operators are those of numbers and arrays."""
+    plain = x is None or isinstance(x, (numbers.Number, _NDARRAY, numpy.generic, list, tuple))
+    owner = "a class" if plain else f"the class {type(x).__name__}"
+    raise TypeError(f"astgrad differentiates arithmetic operators (+, -, *, /, **, @) on numbers and arrays, "
+                    f"not on an object of {owner} that defines them with code of its own (__add__, __mul__, "
+                    "...), which astgrad does not follow; call a method or function computing the value "
+                    "from the object's arrays instead (v.plus(w), not v + w)")
+
 
 def add_derivatives(a, b):
     """``a + b`` for two derivatives of the same value: numbers and arrays add, lists
@@ -453,6 +472,8 @@ def unbroadcast(g, x):
         if type(g) is _NDARRAY and g.dtype.kind == "c" and x.dtype.kind != "c":
             return g.real
         return g
+    if isinstance(g, AdjointDict) and not isinstance(x, dict):
+        _refuse_object_operator(x)       # an object's own operator (a dict: a copy of one; derivatives add at a second order)
     if isinstance(g, (_NDARRAY, numpy.generic)) and g.dtype.kind == "c" \
             and not isinstance(x, (list, tuple, dict)) and not numpy.iscomplexobj(x):
         g = numpy.real(g)
@@ -473,6 +494,8 @@ def broadcast_like(g, x):
     """``g`` broadcast to the shape of ``x`` (the transpose of ``unbroadcast``)."""
     if _same_shape(g, x):
         return g
+    if isinstance(g, AdjointDict) and not isinstance(x, dict):
+        _refuse_object_operator(x)
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
             return g
@@ -980,6 +1003,16 @@ def unloop_item(h, xs, index):
 
 # -- conversions ------------------------------------------------------------------------
 
+def _refuse_own_conversion(x):
+    """``float(x)`` (or a cast) of an object whose class converts itself with code of its
+    own (``__float__``, ``__array__``): its derivative is that code's."""
+    for name in ("__float__", "__array__"):
+        if hasattr(type(x), name):
+            raise TypeError(f"astgrad differentiates float() and casts of numbers and arrays, not of an object of "
+                            f"the class {type(x).__name__}, whose {name} it does not follow; call a method or "
+                            "function computing the value from the object's arrays instead")
+
+
 def cast_like(g, x, dtype=None):
     """``g`` with the shape and float dtype of ``x``: the adjoint of a conversion of
     ``x`` (``float(x)``, ``x.astype(...)``, ``numpy.float32(x)``).
@@ -990,6 +1023,8 @@ def cast_like(g, x, dtype=None):
     """
     if isinstance(x, (list, tuple)):
         return unstack_like(g, x, dtype)
+    if not isinstance(x, (numbers.Number, _NDARRAY, numpy.generic)) and not is_duck_array(x):
+        _refuse_own_conversion(x)
     shape = numpy.shape(x)
     target = _float_dtype(x)
     if not _is_float_dtype(dtype):
@@ -1596,8 +1631,16 @@ def _as_float_of(out, x):
 def _plain_float_arrays(g, x, y):
     """All three are ndarrays of one float dtype (so no casting or broadcasting rules apply)."""
     return (type(g) is numpy.ndarray and type(x) is numpy.ndarray and type(y) is numpy.ndarray
-            and g.dtype == x.dtype == y.dtype and g.dtype.kind == "f" and g.ndim == x.ndim + y.ndim - 2
-            if x.ndim >= 1 and y.ndim >= 1 else False)
+            and x.ndim >= 1 and y.ndim >= 1
+            and g.dtype == x.dtype == y.dtype and g.dtype.kind == "f" and g.ndim == x.ndim + y.ndim - 2)
+
+
+def _refuse_own_matmul(x, y):
+    """``x @ y`` where an operand is an object whose class defines ``@`` itself."""
+    for operand in (x, y):
+        if not isinstance(operand, (numbers.Number, _NDARRAY, numpy.generic, list, tuple)) \
+                and not is_duck_array(operand):
+            _refuse_object_operator(operand)
 
 
 def matmul_adjoint_left(g, x, y):
@@ -1611,6 +1654,7 @@ def matmul_adjoint_left(g, x, y):
             return numpy.outer(g, y)
         if x.ndim == 1 and y.ndim == 2:
             return y @ g
+    _refuse_own_matmul(x, y)
     x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
     if y_dim == 1:
         out = numpy.multiply.outer(g, y) if x_dim > 1 else g * y
@@ -1632,6 +1676,7 @@ def matmul_adjoint_right(g, x, y):
             return g @ x
         if x.ndim == 1 and y.ndim == 2:
             return numpy.outer(x, g)
+    _refuse_own_matmul(x, y)
     x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
     if x_dim == 1:
         out = numpy.moveaxis(numpy.multiply.outer(x, g), 0, -2) if y_dim > 1 else g * x

@@ -314,6 +314,8 @@ class _Walk:
         if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.token(node.operand)
         if kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)):
+            if self.classes.objects and self.classes.on_object(node):
+                return None
             left, right = self.token(node.left), self.token(node.right)
             if self.classes.may_concatenate(node) and not (self.is_numeric(node.left)
                                                              or self.is_numeric(node.right)):

@@ -36,11 +36,13 @@ from .shape_flow import same_shape_calls
 from .matmul_adjoints import direct_matmul_adjoints
 from .reduction_methods import mark_array_reduction
 from .. import runtime
+from .. import runtime_objects
 
 SCALAR = "()"
 _SHAPE_OF_SECOND = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.unindex,
                     runtime.unloop_item}
 _ELEMENTWISE_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
+_OBJECT_BUILDERS = (runtime_objects.instance, runtime_objects.record, runtime_objects.with_attribute)
 
 
 class ShapeClasses:
@@ -83,6 +85,11 @@ class ShapeClasses:
             if param in definitions:
                 definitions[param].append(S.name(param))      # its value on entry
         self.definitions = definitions
+        self.objects = set()        # names of objects the code built (see on_object)
+        for name, values in definitions.items():
+            for value in values:
+                if type(value) is gast.Call and anno.get(value, Key.TARGET) in _OBJECT_BUILDERS:
+                    self.objects.add(name)
         # A name assigned once by an operation whose result shape is not derived from
         # its operands' here (t = x @ w) is a class of its own: whatever its shape is,
         # it is the same at every use.
@@ -133,6 +140,12 @@ class ShapeClasses:
 
     def _verify(self):
         retract(self.definitions, self.cls, self.of, kept=self.roots)
+
+    def on_object(self, node):
+        """Whether an operand of ``node`` is an object the code built: its class's own operator
+        runs, whose result need not have its operands' shape (refused when differentiated)."""
+        return any(type(operand) is gast.Name and operand.id in self.objects
+                                    for operand in (node.left, node.right))
 
     def may_concatenate(self, node):
         """``a + b`` on two lists concatenates them and ``a * n`` with an int repeats a
@@ -312,7 +325,7 @@ class ShapeClasses:
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
         if isinstance(node, gast.BinOp) and isinstance(node.op, _ELEMENTWISE_OPS):
-            if self.may_concatenate(node):
+            if self.may_concatenate(node) or self.objects and self.on_object(node):
                 return None
             return self._join(self.of(node.left), self.of(node.right))
         if isinstance(node, gast.Call):

@@ -22,7 +22,7 @@ import weakref
 from . import generated_text
 
 _counter = itertools.count(1)
-_made = weakref.WeakKeyDictionary()     # partial -> its function (a partial is immutable)
+_made = weakref.WeakKeyDictionary()     # partial -> its function (its keywords: see _share_keywords)
 
 
 def flatten(p):
@@ -129,7 +129,21 @@ def _make(p):
     exec(compile(factory, filename, "exec"), scope)
     made = scope["_make"](**cells)
     generated_text.keep_while(made.__code__, filename)
+    _share_keywords(p, made)
     return made
+
+
+def _share_keywords(p, made):
+    """Let ``made`` take its keyword-only defaults from the partial's own keywords dict,
+    where they are the same names and values: ``p.keywords`` is a dict the user can change
+    in place (``p.keywords["k"] = 3.0``), and a derivative's code is checked against its
+    function's keyword-only defaults on every call, so it is made again for the new value.
+    A partial of a partial merges its keywords into one dict that no partial holds."""
+    own = made.__kwdefaults__
+    if isinstance(p.func, functools.partial) or not own or own.keys() != p.keywords.keys() \
+            or any(own[name] is not value for name, value in p.keywords.items()):
+        return
+    made.__kwdefaults__ = p.keywords
 
 
 _callers = {}       # (library function, parameter names) -> the Python function calling it
