@@ -8,7 +8,6 @@ tests/test_hunt12_programs.py."""
 import collections
 import dataclasses
 import functools
-import itertools
 
 import numpy as np
 
@@ -190,14 +189,8 @@ def m13(x, w):
     return np.sum(x ** 2)
 
 
-@case("m14 accumulate with a lambda, then pairwise differences")
+@case("m14 zip(*pairs) of a dict's items, starred nested unpacking of a helper's result")
 def m14(x, w):
-    acc = list(itertools.accumulate(x * w, lambda a, b: a * 0.5 + b))
-    return sum((b - a) ** 2 for a, b in itertools.pairwise(acc))
-
-
-@case("m15 zip(*pairs) of a dict's items, starred nested unpacking of a helper's result")
-def m15(x, w):
     d = {"a": x[0] * w, "b": x[1] + w, "c": x[2]}
     keys, vals = zip(*d.items())
     (a, b), *rest = _nested(x, w)
