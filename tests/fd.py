@@ -172,7 +172,7 @@ def unflatten(like, vector):
             for sub in item:
                 part, offset = build(sub, offset)
                 parts.append(part)
-            return type(item)(parts), offset
+            return (type(item)(*parts) if hasattr(item, "_fields") else type(item)(parts)), offset   # a namedtuple
         if isinstance(item, dict):
             out = {}
             for key, sub in item.items():

@@ -1,5 +1,6 @@
 """Tests of the finite-difference oracle itself, on known derivatives."""
 
+import collections
 import math
 import os
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fd import assert_close, numerical_grad, numerical_jvp, random_args
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp, random_args
 
 
 def test_grad_sum_of_squares():
@@ -139,6 +140,20 @@ def test_assert_close_rejects_values_and_structure():
         assert_close((1.0, np.zeros(2)), (1.0, np.zeros(3)))
     with pytest.raises(AssertionError, match="length"):
         assert_close((1.0, 2.0), (1.0,))
+
+
+def test_hessian_with_respect_to_a_namedtuple_rebuilds_it():
+    """Each column moves one entry of the namedtuple, rebuilt from its fields."""
+    Pair = collections.namedtuple("Pair", "a b")
+    seen = []
+
+    def gradient(p):
+        seen.append(type(p))
+        return np.array([2.0 * p.a * p.b[0], p.a ** 2, 0.0])       # of a**2 * b[0]
+
+    h = numerical_hessian(gradient, (Pair(0.5, np.array([2.0, 1.0])),))
+    assert set(seen) == {Pair}
+    assert_close(h, np.array([[4.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]))
 
 
 def test_random_args():

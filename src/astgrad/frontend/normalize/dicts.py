@@ -149,10 +149,16 @@ class DictLowering:
         loop.lineno = self.line
         self.statement(loop)
 
-    def only_dicts(self, name):
+    def only_dicts(self, name, seen=()):
         """Whether the local ``name`` (not a parameter) is only ever bound, by plain
-        assignments, to a dict made here: a display, a comprehension or ``dict(...)``."""
-        return bound_only_to(self, name, (gast.Dict, gast.DictComp), (builtins.dict,))
+        assignments, to a dict made here: a display, a comprehension, ``dict(...)`` or a
+        union ``a | b`` of which an operand is one (``{**a, **b}``); ``d |= m`` (which is
+        ``d.update(m)``) keeps it the same dict."""
+        if name in seen:        # c = c | {...}: the other assignments decide
+            return True
+        seen = (*seen, name)
+        return bound_only_to(self, name, (gast.Dict, gast.DictComp), (builtins.dict,),
+                             union=lambda v: self.makes_dict(v, seen))
 
     def dict_union(self, node):
         """``a | b`` where an operand is certainly a dict (a display, a comprehension,
@@ -161,12 +167,22 @@ class DictLowering:
             return None
         return self.unpacking_dict(gast.Dict(keys=[None, None], values=[node.left, node.right]))
 
-    def makes_dict(self, node):
+    def makes_dict(self, node, seen=()):
         if isinstance(node, (gast.Dict, gast.DictComp)):
             return True
         if isinstance(node, gast.Call):
             return self.resolve_call(node) is builtins.dict
-        return isinstance(node, gast.Name) and self.only_dicts(node.id)
+        return isinstance(node, gast.Name) and self.only_dicts(node.id, seen)
+
+    def dict_merge_in_place(self, stmt):
+        """``d |= m`` on a dict made in this function: ``d.update(m)``, which is what
+        ``dict.__ior__`` does (the same dict, each entry of ``m`` stored in turn). Whether
+        it was one."""
+        if not (isinstance(stmt.op, gast.BitOr) and isinstance(stmt.target, gast.Name)
+                and self.only_dicts(stmt.target.id)):
+            return False
+        update = gast.Attribute(value=S.name(stmt.target.id), attr="update", ctx=gast.Load())
+        return self.dict_update(gast.Call(func=update, args=[stmt.value], keywords=[]))
 
     def yields_pairs(self, node):
         """Whether ``node`` is, as written, an iterable of pairs rather than a mapping:
@@ -228,17 +244,23 @@ def _store(owner, key, value, line):
     return stmt
 
 
-def bound_only_to(normalizer, name, displays, makers):
+def bound_only_to(normalizer, name, displays, makers, union=None):
     """Whether the local ``name`` (not a parameter) is only ever bound, by plain
     assignments, to a new container: one of ``displays`` (node types) or a call of one of
-    ``makers`` (built-ins)."""
+    ``makers`` (built-ins). With ``union`` (whether an operand makes such a container),
+    ``a | b`` of one is a new one too, and ``name |= m`` changes it in place."""
     from .scopes import parameters
     if name not in normalizer.locals or name in parameters(normalizer.source.tree):
         return False
     nodes = [n for tree in [normalizer.source.tree] + normalizer.inlined_trees for n in S.walk_nodes(tree)]
     stores = sum(1 for n in nodes if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store))
+    if union is not None:
+        stores -= sum(1 for n in nodes if isinstance(n, gast.AugAssign) and isinstance(n.op, gast.BitOr)
+                      and isinstance(n.target, gast.Name) and n.target.id == name)
     values = [n.value for n in nodes if isinstance(n, gast.Assign) and len(n.targets) == 1
               and isinstance(n.targets[0], gast.Name) and n.targets[0].id == name]
     return bool(values) and len(values) == stores and all(
         isinstance(v, displays) or isinstance(v, gast.Call) and any(normalizer.resolve_call(v) is m for m in makers)
+        or union is not None and isinstance(v, gast.BinOp) and isinstance(v.op, gast.BitOr)
+        and any(union(operand) for operand in (v.left, v.right))
         for v in values)

@@ -112,6 +112,8 @@ class StatementLowering:
 
     def stmt_AugAssign(self, stmt):
         target = stmt.target
+        if self.dict_merge_in_place(stmt):      # d |= m: d.update(m), dicts.py
+            return
         if isinstance(target, gast.Name):
             # y = in_place(y op v, y): on an array NumPy writes the result into y, keeping
             # y's dtype (a float32 y stays float32); on a number the result is just bound

@@ -1,0 +1,16 @@
+"""The twelfth acceptance hunt as a permanent differential test: the programs of
+tests/hunt12_programs.py, each against central finite differences in one mode of astgrad
+(``ci_modes`` in turn; a program that found a bug in the mode that showed it)."""
+
+from breadth_modes import one_mode_tests
+from hunt12_programs import CASES
+
+# the programs that found a bug, in the mode that showed it (each refused on the old code)
+FOUND = {
+    "m01 ": "grad",         # c = a | b, then c.update(...): "changes 'c' in place"
+    "m02 ": "hessian",      # d |= {...}: refused as '|' of sets
+    "m03 ": "jvp",          # c = c | {...}, then c |= pairs
+}
+
+
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
