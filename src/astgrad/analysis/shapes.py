@@ -132,7 +132,7 @@ class ShapeClasses:
         return S.names_in(value) if found is None else found
 
     def _verify(self):
-        retract(self.definitions, self.cls, self.of, kept=self.roots)
+        retract(self.definitions, self.cls, self.of, kept=self.roots, mentions=self._mentions)
 
     def may_concatenate(self, node):
         """``a + b`` on two lists concatenates them and ``a * n`` with an int repeats a
