@@ -49,27 +49,37 @@ def retract(definitions, facts, fact_of, kept=(), mentions=None):
     """Set to UNKNOWN each fact (except those of ``kept`` names) that one of the name's
     values does not have, until every remaining fact holds for all of its values.
 
-    ``mentions`` as for ``assume``: after the first round a name is looked at again only
-    once a name its values mention has lost its fact since it was last looked at (its
-    values would have the facts they had then), so the same facts are taken back in the
-    same order, and the last round, which takes back nothing, costs nothing."""
-    readers = _readers(definitions, (), mentions) if mentions is not None else None
-    dirty, first, changed = set(), True, True
-    while changed:
-        changed = False
-        for name, values in definitions.items():
-            if readers is not None and not first and name not in dirty:
+    ``mentions`` as for ``assume``: after the first round, which looks at every name, a
+    name is looked at again only once a name its values mention has lost its fact since
+    it was last looked at (its values would have the facts they had then), so the same
+    facts are taken back in the same order. Most code loses none in the first round:
+    then nothing more is done (not even finding who mentions whom)."""
+    lost = _retract_round(definitions, facts, fact_of, kept)
+    readers = _readers(definitions, (), mentions) if lost and mentions is not None else None
+    while lost:
+        dirty = None if readers is None else {reader for name in lost for reader in readers.get(name, ())}
+        lost = _retract_round(definitions, facts, fact_of, kept, dirty, readers)
+
+
+def _retract_round(definitions, facts, fact_of, kept, dirty=None, readers=None):
+    """One round of ``retract`` over the names in order (those in ``dirty`` only, when
+    given, adding to it the ``readers`` of each name that loses its fact): the names
+    that lost theirs."""
+    lost = []
+    for name, values in definitions.items():
+        if dirty is not None:
+            if name not in dirty:
                 continue
             dirty.discard(name)
-            current = facts.get(name)
-            if current is None or current == UNKNOWN or name in kept:
-                continue
-            if any(value is None or fact_of(value) != current for value in values):
-                facts[name] = UNKNOWN
-                changed = True
-                if readers is not None:
-                    dirty.update(readers.get(name, ()))
-        first = False
+        current = facts.get(name)
+        if current is None or current == UNKNOWN or name in kept:
+            continue
+        if any(value is None or fact_of(value) != current for value in values):
+            facts[name] = UNKNOWN
+            lost.append(name)
+            if dirty is not None:
+                dirty.update(readers.get(name, ()))
+    return lost
 
 
 def reachable(start, step):
