@@ -1,6 +1,6 @@
 """The tree walks every pass uses (core/syntax.py) find what ``gast.walk`` finds, and the
 shape analyses' optimistic fixed point (analysis/fixed_point.py) finds the same facts
-whether or not it is told which names each value mentions. The annotation keys the
+whether or not it is told which names each value mentions, taking facts back too. The annotation keys the
 walks' callers read (core/anno.py) stay one object each when copied or pickled."""
 
 import random
@@ -100,6 +100,61 @@ def test_assume_finds_the_same_facts_told_what_each_value_mentions(seed, count):
     _old_assume(definitions, expected, fact_of_in(expected))
     fixed_point.assume(definitions, found, fact_of_in(found), mentions=lambda value: value[1])
     assert found == expected
+
+
+def _old_retract(definitions, facts, fact_of):
+    """Taking facts back without ``mentions``: every round looks at every name."""
+    changed = True
+    while changed:
+        changed = False
+        for name, values in definitions.items():
+            current = facts.get(name)
+            if current is not None and current != fixed_point.UNKNOWN \
+                    and any(value is None or fact_of(value) != current for value in values):
+                facts[name] = fixed_point.UNKNOWN
+                changed = True
+
+
+class _Retractions(dict):
+    """Facts that log which names lose theirs, in order."""
+
+    def __init__(self, facts):
+        super().__init__(facts)
+        self.lost = []
+
+    def __setitem__(self, name, fact):
+        self.lost.append(name)
+        super().__setitem__(name, fact)
+
+
+@given(st.integers(0, 2 ** 32 - 1), st.integers(2, 30))
+def test_retract_takes_back_the_same_facts_in_the_same_order_told_what_each_value_mentions(seed, count):
+    rng = random.Random(seed)
+    names = [f"n{i}" for i in range(count)]
+    # a value: (kind, the names it reads): "first" has the first fact of what it reads,
+    # "all" that one only if every name it reads still has a fact, "constant" its own
+    definitions = {name: [None if rng.random() < 0.05 else
+                          (rng.choice(("first", "all", "constant")),
+                           tuple(rng.sample(names, rng.randint(0, min(3, count)))))
+                          for _ in range(rng.randint(1, 3))]
+                   for name in names}
+    start = {name: rng.randint(0, 1) for name in names if rng.random() < 0.9}
+
+    def fact_of_in(facts):
+        def fact_of(value):
+            kind, reads = value
+            known = [facts[r] for r in reads if facts.get(r, fixed_point.UNKNOWN) != fixed_point.UNKNOWN]
+            if kind == "constant":
+                return 0
+            if kind == "all" and len(known) < len(reads):
+                return None
+            return known[0] if known else None
+        return fact_of
+
+    expected, found = _Retractions(start), _Retractions(start)
+    _old_retract(definitions, expected, fact_of_in(expected))
+    fixed_point.retract(definitions, found, fact_of_in(found), mentions=lambda value: value[1])
+    assert found == expected and found.lost == expected.lost
 
 
 def test_annotation_keys_are_singletons_with_distinct_descriptions():

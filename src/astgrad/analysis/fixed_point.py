@@ -45,19 +45,41 @@ def _readers(definitions, facts, mentions):
     return readers
 
 
-def retract(definitions, facts, fact_of, kept=()):
+def retract(definitions, facts, fact_of, kept=(), mentions=None):
     """Set to UNKNOWN each fact (except those of ``kept`` names) that one of the name's
-    values does not have, until every remaining fact holds for all of its values."""
-    changed = True
-    while changed:
-        changed = False
-        for name, values in definitions.items():
-            current = facts.get(name)
-            if current is None or current == UNKNOWN or name in kept:
+    values does not have, until every remaining fact holds for all of its values.
+
+    ``mentions`` as for ``assume``: after the first round, which looks at every name, a
+    name is looked at again only once a name its values mention has lost its fact since
+    it was last looked at (its values would have the facts they had then), so the same
+    facts are taken back in the same order. Most code loses none in the first round:
+    then nothing more is done (not even finding who mentions whom)."""
+    lost = _retract_round(definitions, facts, fact_of, kept)
+    readers = _readers(definitions, (), mentions) if lost and mentions is not None else None
+    while lost:
+        dirty = None if readers is None else {reader for name in lost for reader in readers.get(name, ())}
+        lost = _retract_round(definitions, facts, fact_of, kept, dirty, readers)
+
+
+def _retract_round(definitions, facts, fact_of, kept, dirty=None, readers=None):
+    """One round of ``retract`` over the names in order (those in ``dirty`` only, when
+    given, adding to it the ``readers`` of each name that loses its fact): the names
+    that lost theirs."""
+    lost = []
+    for name, values in definitions.items():
+        if dirty is not None:
+            if name not in dirty:
                 continue
-            if any(value is None or fact_of(value) != current for value in values):
-                facts[name] = UNKNOWN
-                changed = True
+            dirty.discard(name)
+        current = facts.get(name)
+        if current is None or current == UNKNOWN or name in kept:
+            continue
+        if any(value is None or fact_of(value) != current for value in values):
+            facts[name] = UNKNOWN
+            lost.append(name)
+            if dirty is not None:
+                dirty.update(readers.get(name, ()))
+    return lost
 
 
 def reachable(start, step):

@@ -77,7 +77,7 @@ class Layouts:
         assume(self.definitions, self.names, self.of, self.mentions)
 
     def _verify(self):
-        retract(self.definitions, self.names, self.of)
+        retract(self.definitions, self.names, self.of, mentions=self.mentions)
 
     def of(self, node):
         """The layout of an expression, or None if unknown."""

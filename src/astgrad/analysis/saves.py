@@ -350,6 +350,7 @@ def _sources_in(block, in_loop, found):
     for stmt in block:
         changed = _changed_by(stmt)
         named = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+        read = None         # the names the value reads, found once for both questions
         if sources and named and changed == {stmt.targets[0].id}:
             target, read = stmt.targets[0].id, S.loaded_names(stmt.value)
             own = {n: target for n in sources.having(target) if n in read and n != target}
@@ -357,9 +358,10 @@ def _sources_in(block, in_loop, found):
                 found.after_restore[id(stmt)] = own
         sources.forget(changed)
         if sources and isinstance(stmt, gast.Assign):
-            read = {n: sources.of[n] for n in S.loaded_names(stmt.value) if n in sources.of}
-            if read:
-                found.before_restore[id(stmt)] = read
+            read = S.loaded_names(stmt.value) if read is None else read
+            restored = {n: sources.of[n] for n in read if n in sources.of}
+            if restored:
+                found.before_restore[id(stmt)] = restored
         if isinstance(stmt, gast.If):
             _sources_in(stmt.body, True, found)
             _sources_in(stmt.orelse, True, found)

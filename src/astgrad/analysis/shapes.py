@@ -139,7 +139,7 @@ class ShapeClasses:
         return S.names_in(value) if found is None else found
 
     def _verify(self):
-        retract(self.definitions, self.cls, self.of, kept=self.roots)
+        retract(self.definitions, self.cls, self.of, kept=self.roots, mentions=self._mentions)
 
     def on_object(self, node):
         """Whether an operand of ``node`` is an object the code built: its class's own operator
@@ -613,16 +613,32 @@ def _calls_by_target(body):
     And, found on the same walk, id(value) -> ``_names_and_numeric_uses(value)`` for the
     value of each assignment and expression statement (``_values_used_as_numbers``)."""
     calls, count, uses = {}, 0, {}
-    values = {id(stmt.value) for stmt in walk.walk_statements(body) if isinstance(stmt, (gast.Assign, gast.Expr))}
     stack = [gast.Module(body=body, type_ignores=[])]
+    with_value, definitions = (gast.Assign, gast.Expr), _DEFINITIONS
     while stack:
         node = stack.pop()
-        if id(node) in values:
-            found = uses[id(node)] = (set(), set())
-            count = _value_calls(node, found, calls, count)
-        else:
-            count = _push_children(node, stack, calls, count)
+        if node.__class__ in definitions:
+            count = _definition_calls(node, calls, count)
+            continue
+        count = _push_children(node, stack, calls, count)
+        if node.__class__ in with_value:
+            value = stack.pop()     # its last field, so the next node the walk would take
+            found = uses[id(value)] = (set(), set())
+            count = _value_calls(value, found, calls, count)
     return calls, uses
+
+
+_DEFINITIONS = frozenset({gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef})
+
+
+def _definition_calls(node, calls, count):
+    """``_calls_by_target``'s walk of a nested definition (all of it, as the walk would
+    take it next): its statements are not the body's (``walk_statements`` skips them),
+    so their values get no entry in ``uses``."""
+    stack = [node]
+    while stack:
+        count = _push_children(stack.pop(), stack, calls, count)
+    return count
 
 
 def _push_children(node, stack, calls, count):

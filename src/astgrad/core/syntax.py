@@ -189,23 +189,37 @@ def _names(node, name_type=gast.Name):
     """The Name nodes under ``node`` (in no particular order): what ``gast.walk`` would
     find, without its generators per node (these queries run for every statement of
     every pass). With ``name_type`` another node class: the nodes of that class (which
-    holds no operator nor context, as a Call)."""
+    holds no operator nor context, as a Call). The commonest nodes (names, constants,
+    operations, calls, attributes) are walked here, without a call each."""
     found, stack = [], [node]
-    push, extend, add = stack.append, stack.extend, found.append
+    push, pop, extend, add = stack.append, stack.pop, stack.extend, found.append
     ast_type, fields, common = gast.AST, OPERAND_FIELDS, _COMMON_CHILDREN.get
-    name, constant = gast.Name, gast.Constant
+    name, constant, binop, call, attribute = gast.Name, gast.Constant, gast.BinOp, gast.Call, gast.Attribute
     while stack:
-        current = stack.pop()
+        current = pop()
         cls = current.__class__
         if cls is name_type:
             add(current)
-        if cls is constant or cls is name and current.annotation is None:
+        if cls is name:
+            if current.annotation is not None:
+                push(current.annotation)
+        elif cls is constant:
             continue                    # nothing below it
-        children = common(cls)
-        if children is not None:
-            extend(children(current))
-        elif isinstance(current, ast_type):
-            _push_fields(current, fields[cls], push, extend)
+        elif cls is binop:
+            push(current.left)
+            push(current.right)
+        elif cls is call:
+            push(current.func)
+            extend(current.args)
+            extend(current.keywords)
+        elif cls is attribute:
+            push(current.value)
+        else:
+            children = common(cls)
+            if children is not None:
+                extend(children(current))
+            elif isinstance(current, ast_type):
+                _push_fields(current, fields[cls], push, extend)
     return found
 
 
