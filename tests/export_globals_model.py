@@ -96,6 +96,10 @@ def through_method_keyword(x):
     return np.sum(POWERED.raise_to(x))
 
 
+def own_defaults(x, p=2.0, *, q=3.0):
+    return np.sum(x ** p) * q
+
+
 SCALE, POWER = 2.0, 3.0
 
 
@@ -128,6 +132,7 @@ def restore():
     raised.__code__, raised.__defaults__ = _raised
     raised_keyword.__kwdefaults__["p"] = 2.0
     Powered.raise_to.__kwdefaults__["p"] = 2.0
+    own_defaults.__defaults__, own_defaults.__kwdefaults__ = (2.0,), {"q": 3.0}
 
 
 _helper, _squash_forward, _raised = helper, Squash.forward, (raised.__code__, raised.__defaults__)

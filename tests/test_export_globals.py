@@ -45,6 +45,11 @@ CHANGES = [     # (function, a change its exported derivative must refuse, what 
      r"forward is now export_globals_model\.Square\.forward"),
     ("through_method_keyword", lambda: model.Powered.raise_to.__kwdefaults__.__setitem__("p", 3.0),
      r"POWERED\.raise_to\.__func__\.__kwdefaults__ is now \{'p': 3\.0\}, where this derivative was exported for \{'p': 2\.0\}"),
+    # the exported function's own defaults, which a call of it uses as they are then
+    ("own_defaults", lambda: setattr(model.own_defaults, "__defaults__", (5.0,)),
+     r"own_defaults\.__defaults__ is now \(5\.0,\), where this derivative was exported for \(2\.0,\)"),
+    ("own_defaults", lambda: model.own_defaults.__kwdefaults__.__setitem__("q", 1.0),
+     r"own_defaults\.__kwdefaults__ is now \{'q': 1\.0\}, where this derivative was exported for \{'q': 3\.0\}"),
 ]
 
 

@@ -190,10 +190,24 @@ def _layout_described(tree):
             tuple(tree[3]))
 
 
-def global_check_lines(module, guards, caller, command):
+def own_default_checks(fn):
+    """The checks of the defaults of ``fn``, the exported function: its derivative was
+    generated with the defaults ``fn`` holds now, written into the exported def, where a
+    call of ``fn`` uses the defaults it holds when it runs (``fn.__defaults__ = (5.0,)``
+    after the export). None for a function the exported module cannot find by name."""
+    if not _user_module(fn.__module__) or "<locals>" in fn.__qualname__:
+        return ()
+    path = tuple(fn.__qualname__.split("."))
+    return tuple((fn.__module__, path + (name,), _value_described(held))
+                 for name, held in (("__defaults__", fn.__defaults__), ("__kwdefaults__", fn.__kwdefaults__))
+                 if held)
+
+
+def global_check_lines(module, guards, caller, command, own=()):
     """The statement checking, at each call of ``caller`` (its name), the globals its code
-    was generated for (``guards``), and the module-level tuple it reads; or none."""
-    checks = global_checks(guards)
+    was generated for (``guards``) and ``own`` checks (``own_default_checks``), and the
+    module-level tuple it reads; or none."""
+    checks = tuple(own) + global_checks(guards)
     if not checks:
         return []
     module.bind("globals_as_exported", globals_as_exported, caller)

@@ -20,8 +20,8 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import (arrays_not_lists, global_check_lines, list_guard_lines, plain_object_guard_lines,
-                            plain_objects_refused)
+from .export_guards import (arrays_not_lists, global_check_lines, list_guard_lines, own_default_checks,
+                            plain_object_guard_lines, plain_objects_refused)
 from .export_seeds import seed_like, seed_lines
 from .errors import TransformError
 from .export_twins import add_with_twin, zero_safe_twin
@@ -54,7 +54,8 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     fn = _function(f)
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
-    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt)
+    own = inspect.signature(fn).parameters
+    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt, own)
     if guards:
         module.bind("arrays_not_lists", arrays_not_lists, compiled.__code__.co_name)
     plain = plain_object_guard_lines(fn, compiled, names)
@@ -63,7 +64,7 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     if seeds:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
     checked = global_check_lines(module, _guards_of(compiled, differentiated), compiled.__code__.co_name,
-                                 _command(fn, names, mode, order))
+                                 _command(fn, names, mode, order), own_default_checks(fn))
     prologue = checked + guards + plain + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
