@@ -100,6 +100,13 @@ def own_defaults(x, p=2.0, *, q=3.0):
     return np.sum(x ** p) * q
 
 
+COEFFICIENTS = {"a": 2.0, "b": 3.0}
+
+
+def through_coefficients(x):
+    return np.sum(x * COEFFICIENTS["a"])
+
+
 SCALE, POWER = 2.0, 3.0
 
 
@@ -122,11 +129,12 @@ def through_ordered_dict(x):
 
 def restore():
     """Every global as the module defines it."""
-    global NET, LAYERS, ACTIVATIONS, SQUASH, helper
+    global NET, LAYERS, ACTIVATIONS, SQUASH, COEFFICIENTS, helper
     NET = Net([Squash(0.5), Square(2.0)])
     LAYERS = [Squash(0.5), Square(2.0)]
     ACTIVATIONS = {"first": np.sin, "second": np.cos}
     SQUASH = Squash(0.7)
+    COEFFICIENTS = {"a": 2.0, "b": 3.0}
     helper = _helper
     Squash.forward = _squash_forward
     raised.__code__, raised.__defaults__ = _raised

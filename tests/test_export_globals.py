@@ -103,6 +103,23 @@ def test_a_change_the_derivative_does_not_depend_on_is_followed(tmp_path):
         model.restore()
 
 
+def test_a_global_dict_of_numbers_is_read_when_the_code_runs(tmp_path):
+    """As in process: a value changed, a key added, the name bound to another dict are
+    followed (the check refused any change of a dict of numbers); another kind is refused."""
+    model.restore()
+    exported = _exported("through_coefficients", tmp_path)
+    try:
+        for change in (lambda: model.COEFFICIENTS.__setitem__("a", 5.0),
+                       lambda: model.COEFFICIENTS.__setitem__("c", 1.0), _change("COEFFICIENTS", {"a": 7.0})):
+            change()
+            assert_close(exported(X), numerical_grad(model.through_coefficients, (X,)), 1e-6, 1e-7)
+        model.COEFFICIENTS = [7.0]
+        with pytest.raises(RuntimeError, match=r"COEFFICIENTS is now a list"):
+            exported(X)
+    finally:
+        model.restore()
+
+
 @pytest.mark.parametrize("name", ["through_global_default", "through_array_default", "through_ordered_dict"])
 def test_the_module_defines_every_name_it_reads(name, tmp_path):
     """``def f(x, s=SCALE, *, p=POWER)``: the exported def wrote ``s=SCALE`` (``s=WEIGHTS``
