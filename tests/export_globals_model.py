@@ -4,6 +4,7 @@ a global dict of functions, a method found on a global object's class and its ke
 default."""
 
 import collections
+import functools
 
 import numpy as np
 
@@ -101,6 +102,16 @@ def own_defaults(x, p=2.0, *, q=3.0):
 
 
 COEFFICIENTS = {"a": 2.0, "b": 3.0}
+CUBED = functools.partial(raised_keyword, p=3.0)
+WEIGHTED = functools.partial(raised_keyword, p=np.array([1.0, 2.0, 3.0]))
+
+
+def through_partial(x):
+    return np.sum(CUBED(x))
+
+
+def through_partial_of_an_array(x):
+    return np.sum(WEIGHTED(x))
 
 
 def through_coefficients(x):
@@ -135,6 +146,7 @@ def restore():
     ACTIVATIONS = {"first": np.sin, "second": np.cos}
     SQUASH = Squash(0.7)
     COEFFICIENTS = {"a": 2.0, "b": 3.0}
+    CUBED.keywords["p"] = 3.0
     helper = _helper
     Squash.forward = _squash_forward
     raised.__code__, raised.__defaults__ = _raised

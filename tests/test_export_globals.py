@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from astgrad.exporting import ExportError
 import export_globals_model as model
 from export_lint import lint_problems
 from fd import assert_close, numerical_grad
@@ -50,6 +51,9 @@ CHANGES = [     # (function, a change its exported derivative must refuse, what 
      r"own_defaults\.__defaults__ is now \(5\.0,\), where this derivative was exported for \(2\.0,\)"),
     ("own_defaults", lambda: model.own_defaults.__kwdefaults__.__setitem__("q", 1.0),
      r"own_defaults\.__kwdefaults__ is now \{'q': 1\.0\}, where this derivative was exported for \{'q': 3\.0\}"),
+    # a global functools.partial: the exported module holds its keyword, checked against it
+    ("through_partial", lambda: model.CUBED.keywords.__setitem__("p", 2.0),
+     r"CUBED\.keywords is now \{'p': 2\.0\}, where this derivative was exported for \{'p': 3\.0\}"),
 ]
 
 
@@ -118,6 +122,11 @@ def test_a_global_dict_of_numbers_is_read_when_the_code_runs(tmp_path):
             exported(X)
     finally:
         model.restore()
+
+
+def test_a_partial_holding_an_array_says_what_to_do():
+    with pytest.raises(ExportError, match="an argument of a functools.partial .* read the value from a global"):
+        astgrad.export(model.through_partial_of_an_array)
 
 
 @pytest.mark.parametrize("name", ["through_global_default", "through_array_default", "through_ordered_dict"])

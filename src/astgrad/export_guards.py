@@ -11,6 +11,7 @@ tuple for a parameter its function's body uses directly in ``+`` or ``*``
 module).
 """
 
+import functools
 import inspect
 import sys
 import types
@@ -111,7 +112,36 @@ def global_checks(guards):
         described = _described(mapping, expected)
         if isinstance(mapping, (ItemsView, LayoutView)) or where not in checks:
             checks[where] = described       # a layout says more than the class alone
+        if isinstance(expected, functools.partial):
+            checks.update(_partial_checks(where, expected))
     return tuple((module_name, path, described) for (module_name, path), described in checks.items())
+
+
+def _partial_checks(where, partial):
+    """{place: expected} for what the code took from a ``functools.partial`` read at
+    ``where`` (module, path): the function it calls, and its arguments and keywords,
+    which the exported module holds as written (``held_partial_items``)."""
+    module_name, path = where
+    return {(module_name, path + ("func",)): _value_described(partial.func),
+            (module_name, path + ("args",)): _value_described(partial.args),
+            (module_name, path + ("keywords",)): _value_described(partial.keywords)}
+
+
+def held_partial_items(guards):
+    """{id: item} for the arguments and keyword values of the ``functools.partial``
+    objects the user's globals hold that the code reads: the code holds them, and the
+    exported module writes out those that are Python literals (``written_item``),
+    checked at each call against the partial (``_partial_checks``)."""
+    held = {}
+    for mapping, _, expected in guards:
+        if isinstance(expected, functools.partial) and _user_globals(mapping):
+            held.update((id(item), item) for item in expected.args + tuple(expected.keywords.values()))
+    return held
+
+
+def written_item(item):
+    """``item``, an argument of a partial, as Python text, or None if it is not a literal."""
+    return repr(item) if _literal(item) else None
 
 
 def _user_globals(mapping):
