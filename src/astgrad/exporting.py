@@ -84,6 +84,17 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     return text
 
 
+def _partial_item_text(item):
+    """``item``, an argument of a global partial the code holds, as Python text."""
+    text = written_item(item)
+    if text is None:
+        raise ExportError(f"the derivative holds {item!r}, an argument of a functools.partial one of your "
+                          "globals holds, which an exported module cannot write (it writes numbers, strings "
+                          "and None there); read the value from a global name in your function instead "
+                          "(W = np.array(...) and h(x, k=W)), or pass it as an argument")
+    return text
+
+
 def _attribute_path(wrt):
     """Whether ``wrt`` names an attribute of the receiver (``"self.W"``), alone or in a tuple."""
     items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
@@ -273,18 +284,9 @@ class _Module:
             if obj.__name__ != name:
                 self.functions.append(f"{name} = {obj.__name__}\n")
         elif id(obj) in self.held_items:     # an argument of a global partial: checked where read
-            self._partial_item(name, obj)
+            self.constant(name, _partial_item_text(obj))
         else:
             self._import_object(name, obj)
-
-    def _partial_item(self, name, item):
-        text = written_item(item)
-        if text is None:
-            raise ExportError(f"the derivative holds {item!r}, an argument of a functools.partial one of your "
-                              "globals holds, which an exported module cannot write (it writes numbers, strings "
-                              "and None there); read the value from a global name in your function instead "
-                              "(W = np.array(...) and h(x, k=W)), or pass it as an argument")
-        self.constant(name, text)
 
     def constant(self, name, text):
         """Define ``name`` at module level as the expression ``text``."""
