@@ -3,8 +3,6 @@
 and works elementwise, where Python's ``+`` on two lists would concatenate them; the
 normalizer writes ``numpy.asarray(items)`` so the rules see an array operand."""
 
-import inspect
-
 import gast
 import numpy
 
@@ -24,17 +22,15 @@ class ListArithmeticLowering:
         ``callee`` that are certainly lists or tuples where ``callee`` uses the parameter as
         an operand (``v / s`` with ``s`` given ``(w, 2.0)``): the call is then a call of
         ``callee`` made knowing it, as the function itself is when called with a list."""
-        if any(isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords):
-            return {}
         operands = sequence_parameters(callee)
         if not operands:
             return {}
-        try:
-            bound = inspect.signature(callee).bind(*node.args, **{kw.arg: kw.value for kw in node.keywords})
-        except (TypeError, ValueError):
-            return {}
-        return {param: Sequence(list) for param, expr in bound.arguments.items()
-                if param in operands and isinstance(expr, gast.AST) and self.is_sequence(expr)}
+        code = callee.__code__
+        positional = code.co_varnames[:code.co_argcount]
+        given = [(positional[i], arg) for i, arg in enumerate(node.args[:len(positional)])]
+        given += [(kw.arg, kw.value) for kw in node.keywords]
+        return {param: Sequence(list) for param, expr in given
+                if param in operands and not isinstance(expr, gast.Starred) and self.is_sequence(expr)}
 
     def elementwise_or_operator(self, node, left, join=runtime.concat):
         """``x + [1.0, w]`` (or ``-``, ``/``, ``//``, ``**``) with one operand certainly a
