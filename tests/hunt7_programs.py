@@ -1622,8 +1622,10 @@ def _raised(v, s):
     return s ** v
 
 
-@case("l16 a tuple and a list reaching /, - and ** through a helper's parameter, and through a function value")
+@case("l16 a tuple and a list reaching /, - and ** through a helper's parameter, a function value, a local def")
 def l16(x, w):
+    def over(v, s):
+        return v / s
     a = _over(x, (w, 2.0, 1.0)) - _less(x * w, [0.5, w, 1.0])
     h = _raised
-    return np.sum(a * h(x, (w, 2.0, 1.5)))
+    return np.sum(a * h(x, (w, 2.0, 1.5)) + over(x, (1.0, w, 2.0)))

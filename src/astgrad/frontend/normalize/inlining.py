@@ -183,7 +183,7 @@ class InlineLowering:
         node = _spliced(node, self.known_spread)
         if fn.args.vararg is not None or fn.args.kwarg is not None:
             fn, local, node = _for_call_shape(fn, local, node)
-        bound = self.bind_arguments(fn, local, node)
+        bound, listed = self.bind_arguments(fn, local, node), self.sequence_arguments(fn, node)
         mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
         rename_locals(fn, mapping)
         self.inlined_trees.append(fn)
@@ -196,6 +196,8 @@ class InlineLowering:
                 continue
             self.emit(S.assign(mapping[param], value))
             self.inherit_layout(mapping[param], value)          # an object of a known class: objects.py
+            if param in listed and not rebound.get(mapping[param]):
+                self.known_sequence(mapping[param])             # list_arithmetic.py
             if _literal(value) and not rebound.get(mapping[param]):
                 self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
         body = MatchLowering(self).block(fn.body)

@@ -32,6 +32,22 @@ class ListArithmeticLowering:
         return {param: Sequence(list) for param, expr in given
                 if param in operands and not isinstance(expr, gast.Starred) and self.is_sequence(expr)}
 
+    def sequence_arguments(self, fn, node):
+        """The parameters of ``fn``, a function inlined at the call ``node``, given an
+        argument that is certainly a list or a tuple (``scale(x, (w, 2.0))``)."""
+        positional = [a.id for a in fn.args.posonlyargs + fn.args.args]
+        given = list(zip(positional, node.args)) + [(kw.arg, kw.value) for kw in node.keywords]
+        return {param for param, expr in given if not isinstance(expr, gast.Starred) and self.is_sequence(expr)}
+
+    def known_sequence(self, name):
+        """Know ``name``, bound once to a list or a tuple (an inlined function's parameter,
+        whose binding the function's own tree does not show), as certainly one."""
+        facts = self._sequence_facts()
+        facts.bindings[name] = [gast.List(elts=[], ctx=gast.Load())]     # stands for the argument
+        facts.possible.add(name)
+        if facts.certain is not None:
+            facts.certain.add(name)
+
     def elementwise_or_operator(self, node, left, join=runtime.concat):
         """``x + [1.0, w]`` (or ``-``, ``/``, ``//``, ``**``) with one operand certainly a
         list or a tuple: NumPy's arithmetic on ``numpy.asarray(items)`` where the other is
