@@ -4,6 +4,7 @@ a global dict of functions, a method found on a global object's class and its ke
 default."""
 
 import collections
+import functools
 
 import numpy as np
 
@@ -96,6 +97,27 @@ def through_method_keyword(x):
     return np.sum(POWERED.raise_to(x))
 
 
+def own_defaults(x, p=2.0, *, q=3.0):
+    return np.sum(x ** p) * q
+
+
+COEFFICIENTS = {"a": 2.0, "b": 3.0}
+CUBED = functools.partial(raised_keyword, p=3.0)
+WEIGHTED = functools.partial(raised_keyword, p=np.array([1.0, 2.0, 3.0]))
+
+
+def through_partial(x):
+    return np.sum(CUBED(x))
+
+
+def through_partial_of_an_array(x):
+    return np.sum(WEIGHTED(x))
+
+
+def through_coefficients(x):
+    return np.sum(x * COEFFICIENTS["a"])
+
+
 SCALE, POWER = 2.0, 3.0
 
 
@@ -118,16 +140,19 @@ def through_ordered_dict(x):
 
 def restore():
     """Every global as the module defines it."""
-    global NET, LAYERS, ACTIVATIONS, SQUASH, helper
+    global NET, LAYERS, ACTIVATIONS, SQUASH, COEFFICIENTS, helper
     NET = Net([Squash(0.5), Square(2.0)])
     LAYERS = [Squash(0.5), Square(2.0)]
     ACTIVATIONS = {"first": np.sin, "second": np.cos}
     SQUASH = Squash(0.7)
+    COEFFICIENTS = {"a": 2.0, "b": 3.0}
+    CUBED.keywords["p"] = 3.0
     helper = _helper
     Squash.forward = _squash_forward
     raised.__code__, raised.__defaults__ = _raised
     raised_keyword.__kwdefaults__["p"] = 2.0
     Powered.raise_to.__kwdefaults__["p"] = 2.0
+    own_defaults.__defaults__, own_defaults.__kwdefaults__ = (2.0,), {"q": 3.0}
 
 
 _helper, _squash_forward, _raised = helper, Squash.forward, (raised.__code__, raised.__defaults__)

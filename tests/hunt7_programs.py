@@ -1608,3 +1608,24 @@ def l15(x, w):
     xs += x * w         # xs: a new array; ys: still the list
     ys += [x[0]]        # extends the list only
     return sum(xs) * w + sum(ys) * x[1]
+
+
+def _over(v, s):
+    return v / s
+
+
+def _less(v, s):
+    return v - s
+
+
+def _raised(v, s):
+    return s ** v
+
+
+@case("l16 a tuple and a list reaching /, - and ** through a helper's parameter, a function value, a local def")
+def l16(x, w):
+    def over(v, s):
+        return v / s
+    a = _over(x, (w, 2.0, 1.0)) - _less(x * w, [0.5, w, 1.0])
+    h = _raised
+    return np.sum(a * h(x, (w, 2.0, 1.5)) + over(x, (1.0, w, 2.0)))

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from astgrad.exporting import ExportError
 import export_globals_model as model
 from export_lint import lint_problems
 from fd import assert_close, numerical_grad
@@ -45,6 +46,14 @@ CHANGES = [     # (function, a change its exported derivative must refuse, what 
      r"forward is now export_globals_model\.Square\.forward"),
     ("through_method_keyword", lambda: model.Powered.raise_to.__kwdefaults__.__setitem__("p", 3.0),
      r"POWERED\.raise_to\.__func__\.__kwdefaults__ is now \{'p': 3\.0\}, where this derivative was exported for \{'p': 2\.0\}"),
+    # the exported function's own defaults, which a call of it uses as they are then
+    ("own_defaults", lambda: setattr(model.own_defaults, "__defaults__", (5.0,)),
+     r"own_defaults\.__defaults__ is now \(5\.0,\), where this derivative was exported for \(2\.0,\)"),
+    ("own_defaults", lambda: model.own_defaults.__kwdefaults__.__setitem__("q", 1.0),
+     r"own_defaults\.__kwdefaults__ is now \{'q': 1\.0\}, where this derivative was exported for \{'q': 3\.0\}"),
+    # a global functools.partial: the exported module holds its keyword, checked against it
+    ("through_partial", lambda: model.CUBED.keywords.__setitem__("p", 2.0),
+     r"CUBED\.keywords is now \{'p': 2\.0\}, where this derivative was exported for \{'p': 3\.0\}"),
 ]
 
 
@@ -96,6 +105,28 @@ def test_a_change_the_derivative_does_not_depend_on_is_followed(tmp_path):
         assert_close(exported(X), numerical_grad(model.through_net, (X,)), 1e-6, 1e-7)
     finally:
         model.restore()
+
+
+def test_a_global_dict_of_numbers_is_read_when_the_code_runs(tmp_path):
+    """As in process: a value changed, a key added, the name bound to another dict are
+    followed (the check refused any change of a dict of numbers); another kind is refused."""
+    model.restore()
+    exported = _exported("through_coefficients", tmp_path)
+    try:
+        for change in (lambda: model.COEFFICIENTS.__setitem__("a", 5.0),
+                       lambda: model.COEFFICIENTS.__setitem__("c", 1.0), _change("COEFFICIENTS", {"a": 7.0})):
+            change()
+            assert_close(exported(X), numerical_grad(model.through_coefficients, (X,)), 1e-6, 1e-7)
+        model.COEFFICIENTS = [7.0]
+        with pytest.raises(RuntimeError, match=r"COEFFICIENTS is now a list"):
+            exported(X)
+    finally:
+        model.restore()
+
+
+def test_a_partial_holding_an_array_says_what_to_do():
+    with pytest.raises(ExportError, match="an argument of a functools.partial .* read the value from a global"):
+        astgrad.export(model.through_partial_of_an_array)
 
 
 @pytest.mark.parametrize("name", ["through_global_default", "through_array_default", "through_ordered_dict"])

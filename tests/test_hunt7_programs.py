@@ -67,7 +67,7 @@ AT_CALL = {
     "d01 ": "numpy.array(..., dtype=object) of values depending on the inputs",
 }
 # programs astgrad used to refuse, checked in reverse, forward and second order
-FREED = ("s03 ", "l05 ", "l06 ", "l07 ", "l08 ", "l09 ", "l10 ", "l12 ", "l13 ", "l14 ", "l15 ")
+FREED = ("s03 ", "l05 ", "l06 ", "l07 ", "l08 ", "l09 ", "l10 ", "l12 ", "l13 ", "l14 ", "l15 ", "l16 ")
 # kinks at 0 where only the first derivative exists: checked in first-order modes only
 FIRST_ORDER_ONLY = ("z03 ", "z10 ")
 # norm, sqrt or abs at 0 squared into a smooth function: right at second order too, since the

@@ -11,6 +11,7 @@ tuple for a parameter its function's body uses directly in ``+`` or ``*``
 module).
 """
 
+import functools
 import inspect
 import sys
 import types
@@ -111,7 +112,36 @@ def global_checks(guards):
         described = _described(mapping, expected)
         if isinstance(mapping, (ItemsView, LayoutView)) or where not in checks:
             checks[where] = described       # a layout says more than the class alone
+        if isinstance(expected, functools.partial):
+            checks.update(_partial_checks(where, expected))
     return tuple((module_name, path, described) for (module_name, path), described in checks.items())
+
+
+def _partial_checks(where, partial):
+    """{place: expected} for what the code took from a ``functools.partial`` read at
+    ``where`` (module, path): the function it calls, and its arguments and keywords,
+    which the exported module holds as written (``held_partial_items``)."""
+    module_name, path = where
+    return {(module_name, path + ("func",)): _value_described(partial.func),
+            (module_name, path + ("args",)): _value_described(partial.args),
+            (module_name, path + ("keywords",)): _value_described(partial.keywords)}
+
+
+def held_partial_items(guards):
+    """{id: item} for the arguments and keyword values of the ``functools.partial``
+    objects the user's globals hold that the code reads: the code holds them, and the
+    exported module writes out those that are Python literals (``written_item``),
+    checked at each call against the partial (``_partial_checks``)."""
+    held = {}
+    for mapping, _, expected in guards:
+        if isinstance(expected, functools.partial) and _user_globals(mapping):
+            held.update((id(item), item) for item in expected.args + tuple(expected.keywords.values()))
+    return held
+
+
+def written_item(item):
+    """``item``, an argument of a partial, as Python text, or None if it is not a literal."""
+    return repr(item) if _literal(item) else None
 
 
 def _user_globals(mapping):
@@ -151,6 +181,10 @@ def _described(mapping, expected):
         if isinstance(mapping.obj, dict):
             return ("dict", tuple((key, _value_described(value)) for key, value in expected))
         return ("items", type(mapping.obj).__name__, tuple(_value_described(value) for value in expected))
+    if isinstance(mapping, dict) and isinstance(expected, dict):
+        # a global dict: the code reads its items when it runs, as in process, where a change
+        # in place is followed (what generation read in it is guarded as items, above)
+        return ("instance", identity_of(type(expected)))
     return _value_described(expected)
 
 
@@ -190,10 +224,24 @@ def _layout_described(tree):
             tuple(tree[3]))
 
 
-def global_check_lines(module, guards, caller, command):
+def own_default_checks(fn):
+    """The checks of the defaults of ``fn``, the exported function: its derivative was
+    generated with the defaults ``fn`` holds now, written into the exported def, where a
+    call of ``fn`` uses the defaults it holds when it runs (``fn.__defaults__ = (5.0,)``
+    after the export). None for a function the exported module cannot find by name."""
+    if not _user_module(fn.__module__) or "<locals>" in fn.__qualname__:
+        return ()
+    path = tuple(fn.__qualname__.split("."))
+    return tuple((fn.__module__, path + (name,), _value_described(held))
+                 for name, held in (("__defaults__", fn.__defaults__), ("__kwdefaults__", fn.__kwdefaults__))
+                 if held)
+
+
+def global_check_lines(module, guards, caller, command, own=()):
     """The statement checking, at each call of ``caller`` (its name), the globals its code
-    was generated for (``guards``), and the module-level tuple it reads; or none."""
-    checks = global_checks(guards)
+    was generated for (``guards``) and ``own`` checks (``own_default_checks``), and the
+    module-level tuple it reads; or none."""
+    checks = tuple(own) + global_checks(guards)
     if not checks:
         return []
     module.bind("globals_as_exported", globals_as_exported, caller)

@@ -37,14 +37,12 @@ def seed_like(seed, like):
     return seed
 
 
-def seed_lines(compiled, names, wrt, fn):
+def seed_lines(compiled, names, wrt, own=()):
     """The statements shaping the seeds of ``compiled``'s gradient outputs (its keyword
-    parameters with a default after the first that are not ``fn``'s own keyword-only
-    parameters), for arguments ``names`` given as ``wrt`` (one name, or a tuple; a
-    1-tuple's seed is a 1-tuple, its code taking the seed inside); none for a first
-    derivative or an attribute path (self.W)."""
-    code = fn.__code__
-    own = set(code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount])
+    parameters with a default after the first, ``own``, the function's own parameters,
+    left out: ``def f(x, *, q=1.0)``), for arguments ``names`` given as ``wrt`` (one name,
+    or a tuple; a 1-tuple's seed is a 1-tuple, its code taking the seed inside); none for
+    a first derivative or an attribute path (self.W)."""
     seeds = [p.name for p in inspect.signature(compiled).parameters.values()
              if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and p.name not in own][1:]
     if not seeds or not all(name.isidentifier() for name in names):

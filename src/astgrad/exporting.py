@@ -20,8 +20,8 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import (arrays_not_lists, global_check_lines, list_guard_lines, plain_object_guard_lines,
-                            plain_objects_refused)
+from .export_guards import (arrays_not_lists, global_check_lines, held_partial_items, list_guard_lines,
+                            own_default_checks, plain_object_guard_lines, plain_objects_refused, written_item)
 from .export_seeds import seed_like, seed_lines
 from .errors import TransformError
 from .export_twins import add_with_twin, zero_safe_twin
@@ -54,7 +54,8 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     fn = _function(f)
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
-    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt, fn)
+    own = inspect.signature(fn).parameters
+    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt, own)
     if guards:
         module.bind("arrays_not_lists", arrays_not_lists, compiled.__code__.co_name)
     plain = plain_object_guard_lines(fn, compiled, names)
@@ -62,8 +63,10 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
         module.bind("plain_objects_refused", plain_objects_refused, compiled.__code__.co_name)
     if seeds:
         module.bind("seed_like", seed_like, compiled.__code__.co_name)
-    checked = global_check_lines(module, _guards_of(compiled, differentiated), compiled.__code__.co_name,
-                                 _command(fn, names, mode, order))
+    found = _guards_of(compiled, differentiated)
+    module.held_items = held_partial_items(found)
+    checked = global_check_lines(module, found, compiled.__code__.co_name, _command(fn, names, mode, order),
+                                 own_default_checks(fn))
     prologue = checked + guards + plain + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
@@ -78,6 +81,17 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
+    return text
+
+
+def _partial_item_text(item):
+    """``item``, an argument of a global partial the code holds, as Python text."""
+    text = written_item(item)
+    if text is None:
+        raise ExportError(f"the derivative holds {item!r}, an argument of a functools.partial one of your "
+                          "globals holds, which an exported module cannot write (it writes numbers, strings "
+                          "and None there); read the value from a global name in your function instead "
+                          "(W = np.array(...) and h(x, k=W)), or pass it as an argument")
     return text
 
 
@@ -239,6 +253,7 @@ class _Module:
         self.renamed = {}               # (name astgrad bound, id of its value) -> module-level name
         self.twin_suffix = ""           # while a zero-safe twin is added: its callees' suffix
         self.exported = None            # the derivative the module exports (added first)
+        self.held_items = {}            # id -> an argument of a global partial the code holds
 
     def bind(self, name, obj, caller=None):
         """``name`` at module level means ``obj`` (read by ``caller``): import or define it.
@@ -268,6 +283,8 @@ class _Module:
             self.helpers.add(_module_of(obj), getattr(obj, "__name__", name))
             if obj.__name__ != name:
                 self.functions.append(f"{name} = {obj.__name__}\n")
+        elif id(obj) in self.held_items:     # an argument of a global partial: checked where read
+            self.constant(name, _partial_item_text(obj))
         else:
             self._import_object(name, obj)
 

@@ -3767,9 +3767,11 @@ def _refuse_own_abs(x):
     """abs of an object whose class defines ``__abs__``: abs's rules are those of numbers."""
     if not isinstance(x, (numbers.Number, _NDARRAY, numpy.generic, list, tuple)) and not is_duck_array(x) \
             and hasattr(type(x), "__abs__"):        # a Dask array's abs is NumPy's, elementwise
-        raise TypeError(f"astgrad differentiates abs() of numbers and arrays, not of an object of the class "
-                        f"{type(x).__name__}, whose __abs__ it does not follow; call a method or function "
-                        "computing the value from the object's arrays instead (v.norm(), not abs(v))")
+        error = TypeError(f"astgrad differentiates abs() of numbers and arrays, not of an object of the class "
+                          f"{type(x).__name__}, whose __abs__ it does not follow; call a method or function "
+                          "computing the value from the object's arrays instead (v.norm(), not abs(v))")
+        error.astgrad_locate = True         # the line of the user's code: tracebacks.shortened
+        raise error
 
 
 def abs_operand(u):

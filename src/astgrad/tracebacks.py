@@ -18,6 +18,7 @@ import os
 import sys
 from typing import Any, Callable, Set, TypeVar, cast
 
+from .core.generated_text import origin
 from .errors import TransformError
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -54,11 +55,26 @@ def entry_point(fn: F) -> F:
 def shortened(error: Exception) -> Exception:
     """``error`` with its traceback (from the entry point's frame on) without astgrad's frames."""
     frames = _frames(error.__traceback__)[1:]       # the entry point's frame: the raise adds it again
+    _locate(error, frames)
     if _is_message(error, frames) and not os.environ.get("ASTGRAD_FULL_TRACEBACK"):
         if frames and _internal(frames[-1]):
             error.__suppress_context__ = True       # what astgrad tried before refusing is its own
         frames = [tb for tb in frames if not _internal(tb)]
     return error.with_traceback(_chain(frames))
+
+
+def _locate(error, frames):
+    """A refusal astgrad's runtime raised in generated code, where only the values tell
+    (marked ``astgrad_locate``), begun with the file and line of the user's code that the
+    generated line raising it was made from, as a TransformError names them."""
+    if not getattr(error, "astgrad_locate", False) or len(error.args) != 1:
+        return
+    for tb in reversed(frames):
+        found = origin(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        if found is not None:
+            error.args = (f"{found[0]}:{found[1]}: {error.args[0]}",)
+            error.astgrad_locate = False        # once, however many entry points it leaves
+            return
 
 
 def _is_message(error, frames):

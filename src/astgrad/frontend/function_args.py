@@ -122,28 +122,39 @@ def given_functions(names, values, fn=None):
         if tree is not None:
             given[name] = Layout(tree)      # an object the body calls methods of: object_layouts.py
         elif (kind is list or kind is tuple) and fn is not None:
-            joined = joined if joined is not None else joined_parameters(fn)
+            joined = joined if joined is not None else sequence_parameters(fn)
             if name in joined:
                 given[name] = Sequence(kind)
     return given
 
 
 _joined = weakref.WeakKeyDictionary()
+_operands = weakref.WeakKeyDictionary()
+_JOINING = (gast.Add, gast.Mult)
+# with a list or a tuple operand, these are NumPy's elementwise arithmetic or Python's TypeError
+_LIST_FREE = (gast.Sub, gast.Div, gast.FloorDiv, gast.Pow)
 
 
 def joined_parameters(fn):
     """The parameters of ``fn`` that its body uses directly as an operand of ``+`` or
     ``*`` (``xs + ys``, ``xs * 2``, ``xs += ys``): if one is a list, that joins lists."""
-    return found_in_source(fn, _joined, _joined_in)
+    return found_in_source(fn, _joined, functools.partial(_operands_in, ops=_JOINING))
 
 
-def _joined_in(tree):
+def sequence_parameters(fn):
+    """The parameters of ``fn`` that its body uses directly as an operand of ``+``, ``*``,
+    ``-``, ``/``, ``//`` or ``**``: if one is a list or a tuple, the normalizer must know
+    it to write what Python and NumPy do (join, repeat, or elementwise arithmetic)."""
+    return found_in_source(fn, _operands, functools.partial(_operands_in, ops=_JOINING + _LIST_FREE))
+
+
+def _operands_in(tree, ops):
     params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
     operands = set()
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
+        if isinstance(node, gast.BinOp) and isinstance(node.op, ops):
             operands.update(side.id for side in (node.left, node.right) if isinstance(side, gast.Name))
-        elif isinstance(node, gast.AugAssign) and isinstance(node.op, (gast.Add, gast.Mult)):
+        elif isinstance(node, gast.AugAssign) and isinstance(node.op, ops):
             operands.update(side.id for side in (node.target, node.value) if isinstance(side, gast.Name))
     return frozenset(operands & params)
 

@@ -64,6 +64,8 @@ class InlineLowering:
                 return self.inline(self.module_function(function.obj, node, factory=True), node)
             if is_user_function(function.obj) and hasattr(function.obj, "__code__") and self.hands_functions(node):
                 return self.call_with_functions(function.obj, node)     # integrator(f, y), f a lambda
+            if is_user_function(function.obj) and hasattr(function.obj, "__code__"):
+                self.call_made_for_sequences(function.obj, node)
             return None
         if isinstance(func, gast.Subscript) and self.functions_literal(func.value) is not None:
             raise self.key_known_later(node)        # function_literals.py
@@ -81,10 +83,18 @@ class InlineLowering:
         if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) \
                 or writes_outer(callee, self.source.globals):       # outer_writes.py
             return self.inline(self.module_function(callee, node), node)
-        given = {**_function_defaults(callee, node), **self.objects_given(callee, node)}     # objects.py
+        given = {**_function_defaults(callee, node), **self.objects_given(callee, node),    # objects.py
+                 **self.sequences_given(callee, node)}      # list_arithmetic.py
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
+
+    def call_made_for_sequences(self, callee, node):
+        """``node`` calling ``callee`` made knowing which arguments are lists or tuples
+        (``h(x, (w, 2.0))``, ``h`` a function value standing for a helper), if any."""
+        given = self.sequences_given(callee, node)      # list_arithmetic.py
+        if given:
+            node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
 
     def argument_called(self, name, node):
         """The refusal of ``f(x)``, ``f`` an argument whose function is not known yet."""
@@ -173,7 +183,7 @@ class InlineLowering:
         node = _spliced(node, self.known_spread)
         if fn.args.vararg is not None or fn.args.kwarg is not None:
             fn, local, node = _for_call_shape(fn, local, node)
-        bound = self.bind_arguments(fn, local, node)
+        bound, listed = self.bind_arguments(fn, local, node), self.sequence_arguments(fn, node)
         mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
         rename_locals(fn, mapping)
         self.inlined_trees.append(fn)
@@ -186,6 +196,8 @@ class InlineLowering:
                 continue
             self.emit(S.assign(mapping[param], value))
             self.inherit_layout(mapping[param], value)          # an object of a known class: objects.py
+            if param in listed and not rebound.get(mapping[param]):
+                self.known_sequence(mapping[param])             # list_arithmetic.py
             if _literal(value) and not rebound.get(mapping[param]):
                 self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
         body = MatchLowering(self).block(fn.body)
