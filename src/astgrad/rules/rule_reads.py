@@ -1,0 +1,142 @@
+"""Which entries of the rule table a generation looked up, and the check that they are unchanged.
+
+Code generated from a function depends on the rules it used, and on the absence of a rule
+for each call it refused, inlined or ran without a derivative: on the entries of the table
+it looked up, found or not. Every index of the table is a :class:`Table`; while a log is
+open on a thread (``logging_lookups``), each lookup notes its key there. ``RulesRead`` keeps, for
+those keys, how many registrations had changed each one, and holds while none of them has
+changed since: a rule registered for another function (a user's ``@astgrad.adjoint``,
+SciPy's rules registered once SciPy is imported) leaves code made before in use.
+
+The check runs on every call of a gradient, so it costs one comparison while the table
+as a whole is unchanged (``VERSION``); only after a registration are the keys compared,
+once, and the version they hold for is brought up to date.
+"""
+
+import contextlib
+import threading
+
+VERSION = [0]       # registrations so far (registry.VERSION is this list)
+CHANGES = {}        # key -> how many registrations changed its entry (absent: none)
+UNKNOWN = ("unknown",)      # noted where what was looked up is not known (code from the disk cache)
+
+
+class _Log(threading.local):
+    keys = None                 # the keys noted on this thread while a log is open
+
+
+_log = _Log()
+
+
+class Table(dict):
+    """An index of the rule table: its lookups are noted in the log open on the thread."""
+    __slots__ = ()
+
+    def get(self, key, default=None):
+        keys = _log.keys
+        if keys is not None:
+            keys.add(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key):
+        keys = _log.keys
+        if keys is not None:
+            keys.add(key)
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key):
+        keys = _log.keys
+        if keys is not None:
+            keys.add(key)
+        return dict.__getitem__(self, key)
+
+
+_METHOD_NAMED = "method named"
+
+
+def method_name_key(name):
+    """The key noted for a lookup of methods by name (``v.sum(...)`` before ``v`` is known)."""
+    return (_METHOD_NAMED, name)
+
+
+class NameTable(dict):
+    """An index of the rule table by method name: its lookups are noted as ``method_name_key``."""
+    __slots__ = ()
+
+    def get(self, name, default=None):
+        keys = _log.keys
+        if keys is not None:
+            keys.add((_METHOD_NAMED, name))
+        return dict.get(self, name, default)
+
+
+def changed(key):
+    """A registration changed the entry of ``key``."""
+    CHANGES[key] = CHANGES.get(key, 0) + 1
+
+
+def note(key):
+    """A lookup made without a table (a result found once and kept, ``key``'s)."""
+    keys = _log.keys
+    if keys is not None:
+        keys.add(key)
+
+
+def note_read(rules):
+    """Code that ``rules`` were read for is used by the generation in progress (a callee's
+    derivative, a kept normalization): its lookups are this generation's too."""
+    keys = _log.keys
+    if keys is not None:
+        keys.update(rules.keys() if rules.counts is not None else (UNKNOWN,))
+
+
+@contextlib.contextmanager
+def logging_lookups():
+    """The set of keys looked up in the ``with`` block (a log opened inside it hands what
+    it noted on to this one when it closes)."""
+    outer = _log.keys
+    keys = _log.keys = set()
+    try:
+        yield keys
+    finally:
+        _log.keys = outer
+        if outer is not None:
+            outer |= keys
+
+
+class RulesRead:
+    """The entries of the rule table some code was made from: ``holds()`` while none of
+    them has changed. ``version`` is the table's version they last held for."""
+    __slots__ = ("version", "counts")
+
+    def __init__(self, version, keys):
+        """For ``keys`` looked up by a generation that began when the table's version was
+        ``version``; a registration since then (in another thread) leaves it holding only
+        for that version, as it does where ``keys`` is None (not known)."""
+        self.version = version
+        if keys is None or UNKNOWN in keys or VERSION[0] != version:
+            self.counts = None
+        else:
+            self.counts = tuple((key, CHANGES.get(key, 0)) for key in keys)
+
+    def keys(self):
+        return [key for key, _ in self.counts]
+
+    def unchanged(self):
+        """Whether the entries read are as they were (at one comparison while the table's
+        version is the one they last held for)."""
+        return self.version == VERSION[0] or self.holds()
+
+    def holds(self):
+        """Whether every entry read is as it was (the check of ``Entry.holds`` after the
+        fast one, ``VERSION[0] == self.version``, failed)."""
+        counts = self.counts
+        if counts is None:
+            return False
+        version = VERSION[0]
+        changes = CHANGES.get
+        for key, count in counts:
+            if changes(key, 0) != count:
+                return False
+        self.version = version
+        return True
