@@ -3,7 +3,7 @@
 Code generated from a function depends on the rules it used, and on the absence of a rule
 for each call it refused, inlined or ran without a derivative: on the entries of the table
 it looked up, found or not. Every index of the table is a :class:`Table`; while a log is
-open on a thread (``logging_lookups``), each lookup notes its key there. ``RulesRead`` keeps, for
+open (``logging_lookups``), each lookup notes its key there. ``RulesRead`` keeps, for
 those keys, how many registrations had changed each one, and holds while none of them has
 changed since: a rule registered for another function (a user's ``@astgrad.adjoint``,
 SciPy's rules registered once SciPy is imported) leaves code made before in use.
@@ -20,35 +20,34 @@ VERSION = [0]       # registrations so far (registry.VERSION is this list)
 CHANGES = {}        # key -> how many registrations changed its entry (absent: none)
 UNKNOWN = ("unknown",)      # noted where what was looked up is not known (code from the disk cache)
 
-
-class _Log(threading.local):
-    keys = None                 # the keys noted on this thread while a log is open
-
-
-_log = _Log()
+# While any log is open (on any thread), every lookup appends its key to _noted, and a log
+# holds what was appended since it opened. A lookup of another thread lands in it too,
+# which only makes the code it guards stale more often; lookups stay a global read and an
+# append, as they run thousands of times a generation.
+_open = []          # the logs open, on any thread
+_noted = []         # the keys looked up since the first of them opened
+_opening = threading.Lock()
+_get, _contains, _item = dict.get, dict.__contains__, dict.__getitem__
 
 
 class Table(dict):
-    """An index of the rule table: its lookups are noted in the log open on the thread."""
+    """An index of the rule table: its lookups are noted while a log is open."""
     __slots__ = ()
 
     def get(self, key, default=None):
-        keys = _log.keys
-        if keys is not None:
-            keys.add(key)
-        return dict.get(self, key, default)
+        if _open:
+            _noted.append(key)
+        return _get(self, key, default)
 
     def __contains__(self, key):
-        keys = _log.keys
-        if keys is not None:
-            keys.add(key)
-        return dict.__contains__(self, key)
+        if _open:
+            _noted.append(key)
+        return _contains(self, key)
 
     def __getitem__(self, key):
-        keys = _log.keys
-        if keys is not None:
-            keys.add(key)
-        return dict.__getitem__(self, key)
+        if _open:
+            _noted.append(key)
+        return _item(self, key)
 
 
 _METHOD_NAMED = "method named"
@@ -64,10 +63,9 @@ class NameTable(dict):
     __slots__ = ()
 
     def get(self, name, default=None):
-        keys = _log.keys
-        if keys is not None:
-            keys.add((_METHOD_NAMED, name))
-        return dict.get(self, name, default)
+        if _open:
+            _noted.append((_METHOD_NAMED, name))
+        return _get(self, name, default)
 
 
 def changed(key):
@@ -77,31 +75,45 @@ def changed(key):
 
 def note(key):
     """A lookup made without a table (a result found once and kept, ``key``'s)."""
-    keys = _log.keys
-    if keys is not None:
-        keys.add(key)
+    if _open:
+        _noted.append(key)
 
 
 def note_read(rules):
     """Code that ``rules`` were read for is used by the generation in progress (a callee's
     derivative, a kept normalization): its lookups are this generation's too."""
-    keys = _log.keys
-    if keys is not None:
-        keys.update(rules.keys() if rules.counts is not None else (UNKNOWN,))
+    if _open:
+        _noted.extend(rules.keys() if rules.counts is not None else (UNKNOWN,))
 
 
 @contextlib.contextmanager
 def logging_lookups():
-    """The set of keys looked up in the ``with`` block (a log opened inside it hands what
-    it noted on to this one when it closes)."""
-    outer = _log.keys
-    keys = _log.keys = set()
+    """The set of keys looked up while the ``with`` block runs (filled when it ends; a
+    log opened inside it notes nothing this one misses)."""
+    keys = set()
+    log = object()
+    with _opening:
+        start = len(_noted)
+        _open.append(log)
     try:
         yield keys
     finally:
-        _log.keys = outer
-        if outer is not None:
-            outer |= keys
+        with _opening:
+            try:
+                keys.update(_noted[start:])
+            except TypeError:       # an unhashable object looked up (which no entry can be)
+                keys.update(key for key in _noted[start:] if _hashable(key))
+            _open.remove(log)
+            if not _open:
+                del _noted[:]
+
+
+def _hashable(key):
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
 
 
 class RulesRead:
