@@ -40,7 +40,7 @@ import typing
 
 from ..core.functions import module_of
 from ..errors import TransformError
-from .rule_reads import VERSION, NameTable, Table, changed, method_name_key
+from .rule_reads import CHANGES, VERSION, NameTable, Table, changed, method_name_key
 from .template import Template, derivative_ref, derivative_target
 
 
@@ -163,7 +163,7 @@ def _own_record(primitive):
     primitive as a function gets a record of its own (with the same facts) once rules
     are registered for it directly."""
     key = rule_key(primitive)
-    record = PRIMITIVES.get(key)
+    record = dict.get(PRIMITIVES, key)      # (a registration's own reads are no generation's)
     if record is None:
         record = Primitive(primitive)
     elif rule_key(record.function) != key:     # equal, not identical: bound methods are made anew
@@ -180,7 +180,7 @@ def _index(record):
     """Bring the engine's indexes up to date with ``record``."""
     for obj in (record.function,) + tuple(record.methods):
         key = rule_key(obj)
-        changed(key)
+        CHANGES[key] = CHANGES.get(key, 0) + 1      # (rule_reads.changed, inline: thousands at import)
         PRIMITIVES[key] = record
         for table, value in ((ADJOINTS, record.adjoint), (TANGENTS, record.tangent)):
             if value is None:
@@ -206,7 +206,7 @@ def register(primitive, *, methods=(), **fields):
         if "adjoint" in fields or "tangent" in fields:
             record = _own_record(primitive)
         else:                   # facts of a method that is a function's primitive are that record's
-            record = PRIMITIVES.get(rule_key(primitive)) or _own_record(primitive)
+            record = dict.get(PRIMITIVES, rule_key(primitive)) or _own_record(primitive)
         for name, value in fields.items():
             if not hasattr(record, name):
                 raise TypeError(f"a Primitive has no field {name!r}")
