@@ -198,6 +198,14 @@ def uses_cube_true_rule_target(x):
     return np.sum(cube_true_rule_target(x) * 2.0)
 
 
+def square_rule_target(x):
+    return x * x
+
+
+def uses_square_rule_target(x):
+    return square_rule_target(x) * x
+
+
 def float32_fn(x):
     return np.sum(x * x * 3.0)
 
@@ -702,6 +710,17 @@ def test_user_adjoint_rule_correct_rule_matches_fd():
     for x in (0.7, np.array([0.5, -1.5, 2.0])):
         g = astgrad.grad(uses_cube_true_rule_target)(x)
         assert_close(g, numerical_grad(uses_cube_true_rule_target, (x,)), RTOL, ATOL)
+
+
+def test_a_template_writing_astgrad_d_is_refused_and_registers_nothing():
+    """``astgrad.d[x] = ...`` in a template would be taken for an ordinary statement, and
+    the derivative it gives lost: refused where the rule is registered."""
+    with pytest.raises(TypeError, match=r"from astgrad import d"):
+        @astgrad.adjoint(square_rule_target)
+        def square_adjoint(y, x):
+            astgrad.d[x] = astgrad.d[y] * 2 * x
+    x = 0.7
+    assert_close(astgrad.grad(uses_square_rule_target)(x), 3 * x * x, RTOL, ATOL)     # inlined, no rule
 
 
 def test_d_outside_template_is_an_error():

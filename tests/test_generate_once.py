@@ -3,6 +3,7 @@ generation: parse, normalize, transform, where every refusal is raised) and keep
 half; the first call finishes it for the arguments' kinds (optimize, emit, compile)."""
 
 import concurrent.futures
+import os
 import threading
 
 import numpy as np
@@ -10,7 +11,9 @@ import pytest
 
 import astgrad
 from astgrad import caching, pipeline, prepared
+from astgrad import d
 from fd import assert_close, numerical_grad
+import fresh_process
 
 
 @pytest.fixture
@@ -274,3 +277,88 @@ def test_a_rebinding_proves_and_generates_from_one_parse(parsed, monkeypatch):
     assert_close(g(x), (1.0 - np.tanh(x) ** 2) * x + np.tanh(x))
     assert getattr(g._versions.for_signature(g._versions.signatures()[0]), "__astgrad_gradient_only__", False)
     assert parsed == ["activated", "activated"]
+
+
+def stopped_sqrt(x):
+    return astgrad.stop_gradient(np.sqrt(x))    # no derivative, until a rule gives it one
+
+
+def scaled_by_stopped_sqrt(x):
+    return stopped_sqrt(x) * x
+
+
+def sine_times(x):
+    return np.sin(x) * x
+
+
+def called_by_nothing(x):
+    return x
+
+
+def test_a_rule_registered_later_makes_stale_only_the_code_that_looked_it_up(counted):
+    """Code depends on the rules it looked up, found or not: a rule for another function
+    regenerates nothing, a rule for a function the code looked into regenerates it."""
+    x = 0.7
+    scaled, sine = astgrad.grad(scaled_by_stopped_sqrt), astgrad.grad(sine_times)
+    assert_close(scaled(x), np.sqrt(x))         # the stopped factor is a constant
+    assert_close(sine(x), np.cos(x) * x + np.sin(x))
+    made = {half: list(names) for half, names in counted.items()}
+
+    @astgrad.adjoint(called_by_nothing)
+    def identity(y, v):
+        d[v] = d[y]
+    assert_close(scaled(x), np.sqrt(x))
+    assert_close(sine(x), np.cos(x) * x + np.sin(x))
+    assert counted == made, "a rule no code looked up made code stale"
+
+    @astgrad.adjoint(stopped_sqrt)
+    def sqrt_adjoint(y, v):
+        d[v] = d[y] / (2 * y)
+    assert_close(scaled(x), numerical_grad(scaled_by_stopped_sqrt, (x,)))
+    assert_close(sine(x), np.cos(x) * x + np.sin(x))
+    assert counted == {half: names + ["scaled_by_stopped_sqrt"] for half, names in made.items()}
+
+
+SCIPY_IMPORTED_LATER = """
+import sys
+import numpy as np
+import astgrad
+from astgrad import pipeline
+
+made = []
+front = pipeline.front
+pipeline.front = lambda fn, key, callees: made.append(fn.__name__) or front(fn, key, callees)
+
+
+def f(x):
+    return np.sum(np.tanh(x) * x)
+
+
+g = astgrad.grad(f)
+x = np.linspace(0.1, 1.0, 4)
+first = g(x)
+assert "scipy" not in sys.modules
+import scipy.special
+
+
+def h(x):
+    return np.sum(scipy.special.expit(x))
+
+
+assert np.allclose(astgrad.grad(h)(x), scipy.special.expit(x) * (1.0 - scipy.special.expit(x)))     # SciPy's rules are registered now
+assert np.array_equal(g(x), first)
+print(made)
+"""
+
+
+def test_importing_scipy_later_leaves_code_made_before_in_use(tmp_path):
+    """SciPy's rules are registered once a program has imported SciPy: code made before,
+    which looked up none of them, is still used (a new process: this one has SciPy's)."""
+    pytest.importorskip("scipy")
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    env = dict(os.environ, PYTHONPATH=src, ASTGRAD_CACHE="0")
+    program = tmp_path / "scipy_later.py"
+    program.write_text(SCIPY_IMPORTED_LATER)
+    run = fresh_process.run([str(program)], src=src, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["['f',", "'h']"]

@@ -33,7 +33,8 @@ from .generation_records import CHECKED, Derived
 from .function_cache import FunctionCache
 from .argument_kinds import without_kinds
 from .guards import Entry, function_guards, guards_for, merged
-from .rules import registry
+from .rules.optional import load_imported
+from .rules.rule_reads import VERSION, RulesRead, logging_lookups, note_read
 from .zero_safe import ZERO_SAFE, zero_safe_source
 
 
@@ -90,7 +91,8 @@ def _instantiate(generated, fn):
     compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
                                                if n not in generated.cells and n in own)
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards, generated.function_guards)
-    return Entry(compiled, guards, fn, generated.version, generated)
+    rules = generated.rules or RulesRead(generated.version, None)
+    return Entry(compiled, guards, fn, rules, generated)
 
 
 # -- generation -----------------------------------------------------------------------------
@@ -130,6 +132,7 @@ def _generating():
 def _note_callee(entry):
     """A derivative obtained while generating another: the caller depends on it too."""
     note_engine_use()       # a normalization that asked for it is not kept (prepared.py)
+    note_read(entry.rules)  # and the rules it was made from are the caller's too
     stack = getattr(_local, "generating", None)
     if stack:
         stack[-1].callee_guards.extend(entry.guards)
@@ -146,17 +149,22 @@ def _note_derived(record):
 def _recorded(fn, key, run):
     """``run()`` as the generation of ``fn``'s derivative ``key`` on this thread (so
     recursion is found and its callees' guards are collected): (its result, those guards,
-    the callees' Derived records or None; see ``_Recording.callees``)."""
+    the callees' Derived records or None, see ``_Recording.callees``, and the entries of
+    the rule table it looked up, a RulesRead)."""
     note_engine_use()
     stack = _generating()
     if any(recording.fn is fn and recording.key == key for recording in stack):
         raise RecursiveCall(fn)
+    load_imported()     # an optional library's rules (SciPy): registered meanwhile, they would
+    version = VERSION[0]    # leave what it looked up unknown (see RulesRead)
     recording = _Recording(fn, key)
     stack.append(recording)
     with _lock:
         _in_progress[(fn, key)] = recording
     try:
-        return run(), tuple(recording.callee_guards), recording.callees()
+        with logging_lookups() as looked_up:
+            made = run()
+        return made, tuple(recording.callee_guards), recording.callees(), RulesRead(version, looked_up)
     finally:
         stack.remove(recording)
         with _lock:
@@ -182,19 +190,21 @@ _engine = []        # the pipeline module, once imported
 def _generate(fn, key):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt)) now, uncached."""
-    generated, callee_guards, derived = _recorded(fn, key, lambda: _pipeline().generate(fn, key, callees))
-    return dataclasses.replace(generated, callee_guards=callee_guards, derived=derived,
+    generated, callee_guards, derived, rules = _recorded(fn, key, lambda: _pipeline().generate(fn, key, callees))
+    return dataclasses.replace(generated, callee_guards=callee_guards, derived=derived, rules=rules,
                                function_guards=function_guards(generated.dependencies))
 
 
 def _loaded(fn, key):
     """``fn``'s derivative ``key`` from the disk cache, or None: loaded under a recording of
-    its own, which collects the guards of the callees' derivatives it calls."""
-    generated, callee_guards, _ = _recorded(fn, _LOADING + key,
-                                            lambda: disk_cache.load(fn, key, derive=_derive_for_disk))
+    its own, which collects the guards of the callees' derivatives it calls. Which rules
+    it was made from is not stored: it holds while the rule table's version is the same
+    (after a registration it is loaded again)."""
+    generated, callee_guards, _, _ = _recorded(fn, _LOADING + key,
+                                               lambda: disk_cache.load(fn, key, derive=_derive_for_disk))
     if generated is None:
         return None
-    return dataclasses.replace(generated, callee_guards=callee_guards,
+    return dataclasses.replace(generated, callee_guards=callee_guards, rules=RulesRead(generated.version, None),
                                function_guards=function_guards(generated.dependencies))
 
 
@@ -361,7 +371,7 @@ def _shared_entry(fn, key):
     before a rebinding), while the names it depends on mean the same; else None."""
     with _lock:
         generated = _by_source.get(_shared_key(fn, key))
-    if generated is None or generated.version != registry.VERSION[0]:
+    if generated is None or generated.rules is None or not generated.rules.unchanged():
         return None
     entry = _instantiate(generated, fn)
     return entry if entry is not None and entry.holds(fn) else None
@@ -399,11 +409,12 @@ class _Checked:
     """A derivative checked but not generated yet (see ``check``): its name, whether the
     names it depends on still mean what they meant (``holds``, as an Entry's), and the
     front half of its generation until a generation uses it."""
-    __slots__ = ("name", "holds", "front", "callee_guards", "derived")
+    __slots__ = ("name", "rules", "holds", "front", "callee_guards", "derived")
 
-    def __init__(self, name, guards, fn, version, front=None, callee_guards=(), derived=()):
+    def __init__(self, name, guards, fn, rules, front=None, callee_guards=(), derived=()):
         self.name = name
-        self.holds = Entry(None, guards, fn, version).holds
+        self.rules = rules          # the entries of the rule table the check looked up
+        self.holds = Entry(None, guards, fn, rules).holds
         self.front = front
         self.callee_guards = callee_guards
         self.derived = derived      # the callees' Derived records (see _Recording.callees)
@@ -423,11 +434,11 @@ def check(fn, key):
 class _CheckedSource:
     """What checking an equal function found (kept with the shared code in ``_by_source``):
     its derivative's name and what the check depended on."""
-    __slots__ = ("name", "dependencies", "callee_guards", "version")
+    __slots__ = ("name", "dependencies", "callee_guards", "rules")
 
-    def __init__(self, name, dependencies, callee_guards, version):
+    def __init__(self, name, dependencies, callee_guards, rules):
         self.name, self.dependencies = name, dependencies
-        self.callee_guards, self.version = callee_guards, version
+        self.callee_guards, self.rules = callee_guards, rules
 
 
 def _make_checked(fn, checked_key):
@@ -435,26 +446,26 @@ def _make_checked(fn, checked_key):
     same factory, a re-run cell) or of an earlier process while its names mean the same,
     else from a front half made now."""
     key = checked_key[len(_CHECKED):]
-    version = registry.VERSION[0]
     shared = _shared_key(fn, checked_key)
     with _lock:
         known = _by_source.get(shared)
-    if known is not None and known.version == version:
+    if known is not None and known.rules.unchanged():
         checked = _Checked(known.name, merged(guards_for(known.dependencies, fn), known.callee_guards),
-                           fn, version)
+                           fn, known.rules)
         if checked.holds(fn):
             return checked
-    found, callee_guards, _ = _recorded(fn, _LOADING + checked_key,
-                                        lambda: disk_cache.load_checked(fn, key, derive=_derive_for_disk))
+    version = VERSION[0]
+    found, callee_guards, _, _ = _recorded(fn, _LOADING + checked_key,
+                                           lambda: disk_cache.load_checked(fn, key, derive=_derive_for_disk))
     if found is not None:
         name, dependencies, _ = found
         guards = merged(guards_for(dependencies, fn), callee_guards, function_guards(dependencies))
-        return _Checked(name, guards, fn, version)
+        return _Checked(name, guards, fn, RulesRead(version, None))     # (which rules: not stored)
     checked = _front_checked(fn, checked_key)
     front = checked.front
     disk_cache.store_checked(fn, key, front.name, front.dependencies, checked.derived)
     made = function_guards(front.dependencies)
-    _share(shared, _CheckedSource(front.name, front.dependencies, checked.callee_guards + made, front.version))
+    _share(shared, _CheckedSource(front.name, front.dependencies, checked.callee_guards + made, checked.rules))
     return checked
 
 
@@ -463,9 +474,9 @@ def _front_checked(fn, checked_key):
     the derivative would raise)."""
     key = checked_key[len(_CHECKED):]
     # recorded under its own key: a generation of the same key may run at the same time
-    front, callee_guards, derived = _recorded(fn, checked_key, lambda: _pipeline().front(fn, key, callees))
+    front, callee_guards, derived, rules = _recorded(fn, checked_key, lambda: _pipeline().front(fn, key, callees))
     guards = merged(guards_for(front.dependencies, fn), callee_guards, function_guards(front.dependencies))
-    return _Checked(front.name, guards, fn, front.version, front, callee_guards, derived)
+    return _Checked(front.name, guards, fn, rules, front, callee_guards, derived)
 
 
 def _from_checked(fn, key):
@@ -486,11 +497,15 @@ def _from_checked(fn, key):
         if checked is None or checked.front is None:
             return None
         front, checked.front = checked.front, None          # a front half is finished once
-    if not checked.holds(fn) or front.version != registry.VERSION[0]:
+    if not checked.holds(fn):      # (the rules it looked up too: then they held for this version)
         return None
-    generated = _pipeline().back(front, key)
+    version = checked.rules.version
+    with logging_lookups() as looked_up:
+        note_read(checked.rules)
+        generated = _pipeline().back(front, key)
     return dataclasses.replace(generated, callee_guards=checked.callee_guards,      # holds: as at the check
-                               derived=checked.derived, function_guards=function_guards(generated.dependencies))
+                               derived=checked.derived, function_guards=function_guards(generated.dependencies),
+                               rules=RulesRead(version, looked_up))
 
 
 def checked_normalized(fn, key):
@@ -510,7 +525,7 @@ def checked_normalized(fn, key):
         normalized = front.normalized if front is not None else None
         if normalized is not None:
             front.normalized = None
-    if normalized is not None and checked.holds(fn) and front.version == registry.VERSION[0]:
+    if normalized is not None and checked.holds(fn):
         return normalized
     checked = _front_checked(fn, checked_key)
     normalized, checked.front.normalized = checked.front.normalized, None

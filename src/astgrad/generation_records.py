@@ -50,10 +50,12 @@ class Generated:
     text: str                   # the source: a transform of the code parses it again
     cells: dict                 # name astgrad introduced -> cell holding its object
     dependencies: tuple         # (name path, objects) for the function's own names
-    version: int                # the rule table's version it was generated under
+    version: int                # the rule table's version when its generation began
     seconds: float
     callee_guards: tuple = ()   # the callees' guards, bound to their scopes (set by the cache)
     function_guards: tuple = ()     # the user functions it depends on keep their code (set by the cache)
+    rules: object = None        # the entries of the rule table it was made from (a RulesRead,
+                                # set by the cache; None: not known, it holds for ``version``)
     derived: tuple = ()         # its callees' derivatives (Derived), or None when one came from
                                 # elsewhere (a gradient object): what the disk cache describes
     origins: dict = None        # line of text -> (file, line) it was generated from (generated_text.origin)

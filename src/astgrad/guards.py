@@ -17,7 +17,7 @@ from .core.ops import is_user_function
 from .core.missing import MISSING
 from .frontend.object_layouts import layout_of
 from .frontend.source import ScopeRoot
-from .rules import registry
+from .rules.rule_reads import VERSION
 
 class _CellView:
     """A closure cell read like a dict, for guards."""
@@ -195,29 +195,32 @@ class Entry:
     meant: identity checks only, no user code runs. It is a small function made for
     the entry's guards (one ``mapping[key] is expected`` each), because it runs on
     every call of a gradient and a loop over the guards costs twice as much."""
-    __slots__ = ("compiled", "guards", "holds", "generated")
+    __slots__ = ("compiled", "guards", "rules", "holds", "generated")
 
-    def __init__(self, compiled, guards, fn, version, generated=None):
+    def __init__(self, compiled, guards, fn, rules, generated=None):
         self.compiled = compiled
         self.guards = guards
-        self.holds = _checker(fn, version, guards)
+        self.rules = rules          # the entries of the rule table it was made from (a RulesRead)
+        self.holds = _checker(fn, rules, guards)
         self.generated = generated      # the pipeline's Generated it runs (for the disk cache)
 
 
 _checker_factories = {}     # number of guards -> a function making a checker for that many
 
 
-def _checker(fn, version, guards):
-    """``holds(fn)``: ``fn`` has the same code and defaults, the rule table the same
-    version, and every guard ``(mapping, key, expected)`` still reads ``expected``
-    (for ``expected`` MISSING: ``key`` is still absent)."""
+def _checker(fn, rules, guards):
+    """``holds(fn)``: ``fn`` has the same code and defaults, the entries of the rule table
+    read are unchanged (``rules``, a RulesRead: one comparison while the table's version
+    is the one they last held for), and every guard ``(mapping, key, expected)`` still
+    reads ``expected`` (for ``expected`` MISSING: ``key`` is still absent)."""
     guards = tuple(guards) + keyword_default_guards(fn)
     shape = tuple(expected is MISSING for _, _, expected in guards)
     make = _checker_factories.get(shape)
     if make is None:
         tests = ["fn.__code__ is code", "fn.__defaults__ is defaults",
-                 "fn.__kwdefaults__ is kwdefaults", "table_version[0] == version"]
-        params = ["code", "defaults", "kwdefaults", "version", "table_version"]
+                 "fn.__kwdefaults__ is kwdefaults",
+                 "(table_version[0] == rules.version or rules.holds())"]
+        params = ["code", "defaults", "kwdefaults", "rules", "table_version"]
         for i, absent in enumerate(shape):
             params += [f"m{i}", f"k{i}", f"e{i}"]
             tests.append(f"k{i} not in m{i}" if absent else f"m{i}[k{i}] is e{i}")
@@ -232,4 +235,4 @@ def _checker(fn, version, guards):
         exec(compile(text, "<astgrad guard check>", "exec"), scope)
         make = _checker_factories[shape] = scope["make"]
     flat = [part for guard in guards for part in guard]
-    return make(fn.__code__, fn.__defaults__, fn.__kwdefaults__, version, registry.VERSION, *flat)
+    return make(fn.__code__, fn.__defaults__, fn.__kwdefaults__, rules, VERSION, *flat)

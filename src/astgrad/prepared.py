@@ -8,7 +8,8 @@ which its transform is free to change.
 
 A kept result is used only while it is what parsing and normalizing again would give:
 the function has the same code and defaults, its file is as it was (an edited file is
-refused, as parsing again would), the rule table the same version, and every
+refused, as parsing again would), the entries of the rule table they looked up are
+unchanged (rules/rule_reads.py), and every
 name path they resolved (a dependency of the generated code or not, for the function
 and for the callees they looked into: core/read_log.py) means the same objects, which
 guards.py checks as it does for generated code. A normalization that asked the engine
@@ -25,7 +26,7 @@ from .core import syntax as S
 from .core.read_log import logging_reads, note_reads
 from .function_cache import FunctionCache
 from .guards import Entry, function_guards, guards_for, merged
-from .rules import registry
+from .rules.rule_reads import VERSION, RulesRead, logging_lookups, note_read
 
 LIMIT = 16                          # functions whose normalized trees are kept (one of 300 statements: 2 MB)
 
@@ -37,15 +38,16 @@ _lock = threading.Lock()
 
 
 class _Kept:
-    __slots__ = ("fn", "file", "prepared", "reads", "_holds")
+    __slots__ = ("fn", "file", "prepared", "reads", "rules", "_holds")
 
-    def __init__(self, fn, version, file, prepared, reads):
+    def __init__(self, fn, rules, file, prepared, reads):
         self.fn = fn
         self.file = file            # the state of the function's file (_file_state)
         self.prepared = prepared    # (source, normalized tree, namer, namespace), never changed
         self.reads = reads          # what making it read (for a caller's log)
+        self.rules = rules          # the entries of the rule table it looked up (a RulesRead)
         # made now: it compares with the code and defaults the functions have now
-        self._holds = _checker(fn, version, reads)
+        self._holds = _checker(fn, rules, reads)
 
     def holds(self, fn):
         """Whether it is what parsing and normalizing ``fn`` again would give."""
@@ -63,10 +65,11 @@ def prepared(fn, make):
     if kept is not None:
         if kept.holds(fn):
             note_reads(kept.reads)
+            note_read(kept.rules)
             return _copied(kept.prepared)
         _forget(fn)
-    version = registry.VERSION[0]
-    with logging_reads() as log:
+    version = VERSION[0]
+    with logging_reads() as log, logging_lookups() as looked_up:
         file = _file_state(fn.__code__.co_filename)
         made = make()
         log.reads.extend((fn, parts, chain) for parts, chain in made[0].dependencies)
@@ -74,7 +77,7 @@ def prepared(fn, make):
         return made
     if made[0].filename != fn.__code__.co_filename:
         file = _file_state(made[0].filename)
-    kept = _Kept(fn, version, file, made, _distinct(log.reads))
+    kept = _Kept(fn, RulesRead(version, looked_up), file, made, _distinct(log.reads))
     with _lock:
         _by_function.setdefault(fn, {})["kept"] = kept
         _recent[id(fn)] = weakref.ref(fn)
@@ -95,9 +98,9 @@ def pristine(fn):
     return kept.prepared[1] if kept is not None and kept.holds(fn) else None
 
 
-def _checker(fn, version, reads):
-    """``holds(fn)`` for a result made as ``version`` was the rule table's and after
-    ``reads`` (``(function, parts, objects)``)."""
+def _checker(fn, rules, reads):
+    """``holds(fn)`` for a result made from the entries of the rule table ``rules`` and
+    after ``reads`` (``(function, parts, objects)``)."""
     by_reader = {}
     for reader, parts, chain in reads:
         by_reader.setdefault(id(reader), (reader, []))[1].append((parts, chain))
@@ -107,7 +110,7 @@ def _checker(fn, version, reads):
         groups.append(function_guards(dependencies))
         if reader is not fn:        # a callee looked into: the same code and defaults
             groups.append(function_guards([((), (reader,))]))
-    return Entry(None, merged(*groups), fn, version).holds
+    return Entry(None, merged(*groups), fn, rules).holds
 
 
 def _distinct(reads):

@@ -788,12 +788,14 @@ def _shape_only_parameters(helper):
     ``unbroadcast(g, x)`` only gives a shape), or reads only their dtype. Empty for
     anything else. Found once per helper while the rule table stays as it is (generated
     code calls a few helpers thousands of times)."""
-    from ..rules import registry
+    from ..rules import registry, rule_reads
     if not _is_runtime_helper(helper):
         return None, set()
     known = _SHAPE_ONLY.get(helper)
     if known is None or known[0] != registry.VERSION[0]:
         known = _SHAPE_ONLY[helper] = (registry.VERSION[0], _find_shape_only_parameters(helper))
+    else:               # found from the helper's entry, as if looked up again
+        rule_reads.note(registry.rule_key(helper))
     signature, names = known[1]
     return signature, set(names)
 

@@ -40,6 +40,7 @@ import typing
 
 from ..core.functions import module_of
 from ..errors import TransformError
+from .rule_reads import CHANGES, VERSION, NameTable, Table, changed, method_name_key
 from .template import Template, derivative_ref, derivative_target
 
 
@@ -111,16 +112,19 @@ class Primitive:
         return not self.differentiable or self.adjoint is not None or self.tangent is not None
 
 
-PRIMITIVES = {}             # key -> Primitive (a method that is the same primitive maps to its record)
+# Each lookup in these is noted while code is generated: the code depends on the entries
+# it looked up, found or not (rule_reads.py)
+PRIMITIVES = Table()        # key -> Primitive (a method that is the same primitive maps to its record)
 # Indexes the engine reads, kept in step with PRIMITIVES by every registration:
-ADJOINTS = {}
-TANGENTS = {}
-NON_DIFFERENTIABLE = {}     # key -> the object, for functions whose result carries no derivative
-ARRAY_METHODS = {}          # name -> key of the numpy.ndarray method or attribute with rules
-NAMED_METHODS = {}          # name -> {method objects with a record (any class: list.append too)}
+ADJOINTS = Table()
+TANGENTS = Table()
+NON_DIFFERENTIABLE = Table()    # key -> the object, for functions whose result carries no derivative
+ARRAY_METHODS = NameTable()     # name -> key of the numpy.ndarray method or attribute with rules
+NAMED_METHODS = NameTable()     # name -> {method objects with a record (any class: list.append too)}
 METHOD_NAMES = ARRAY_METHODS    # the name older code used
 
-VERSION = [0]      # bumped by every registration: cached code made under older rules is stale
+# VERSION (rule_reads.py) is bumped by every registration, and each entry's count of
+# changes by those that change it: cached code that read a changed entry is stale
 _changing = threading.RLock()    # one registration at a time; lookups are single dict reads
 
 
@@ -159,7 +163,7 @@ def _own_record(primitive):
     primitive as a function gets a record of its own (with the same facts) once rules
     are registered for it directly."""
     key = rule_key(primitive)
-    record = PRIMITIVES.get(key)
+    record = dict.get(PRIMITIVES, key)      # (a registration's own reads are no generation's)
     if record is None:
         record = Primitive(primitive)
     elif rule_key(record.function) != key:     # equal, not identical: bound methods are made anew
@@ -167,6 +171,7 @@ def _own_record(primitive):
         shared.methods = tuple(m for m in shared.methods if m is not primitive)
         record = dataclasses.replace(shared, function=primitive, adjoint=None, tangent=None, methods=(),
                                      kind="facts", differentiable=True, derivative=())
+        changed(rule_key(shared.function))      # its list of methods changed
     PRIMITIVES[key] = record
     return record
 
@@ -175,6 +180,7 @@ def _index(record):
     """Bring the engine's indexes up to date with ``record``."""
     for obj in (record.function,) + tuple(record.methods):
         key = rule_key(obj)
+        CHANGES[key] = CHANGES.get(key, 0) + 1      # (rule_reads.changed, inline: thousands at import)
         PRIMITIVES[key] = record
         for table, value in ((ADJOINTS, record.adjoint), (TANGENTS, record.tangent)):
             if value is None:
@@ -186,6 +192,7 @@ def _index(record):
         else:
             NON_DIFFERENTIABLE[key] = obj
         if method_owner(obj) is not None:
+            changed(method_name_key(obj.__name__))
             NAMED_METHODS.setdefault(obj.__name__, set()).add(obj)
             if _is_array_method(obj) and record.has_rules:
                 ARRAY_METHODS[obj.__name__] = key
@@ -199,7 +206,7 @@ def register(primitive, *, methods=(), **fields):
         if "adjoint" in fields or "tangent" in fields:
             record = _own_record(primitive)
         else:                   # facts of a method that is a function's primitive are that record's
-            record = PRIMITIVES.get(rule_key(primitive)) or _own_record(primitive)
+            record = dict.get(PRIMITIVES, rule_key(primitive)) or _own_record(primitive)
         for name, value in fields.items():
             if not hasattr(record, name):
                 raise TypeError(f"a Primitive has no field {name!r}")

@@ -108,6 +108,7 @@ def _parsed_source(fn):
 
 def _check(kind, fn, result, body):
     for stmt in body:
+        _check_derivative_names(fn, stmt)
         target = derivative_target(stmt)
         if target is None:
             continue
@@ -117,6 +118,19 @@ def _check(kind, fn, result, body):
         if kind == "tangent" and target != result:
             raise TypeError(f"tangent template {fn.__qualname__}: assign to "
                             f"d[{result}] (the result's tangent), not d[{target}]")
+
+
+def _check_derivative_names(fn, stmt):
+    """Refuse ``astgrad.d[x]``: the engine reads ``d[x]`` by its name alone, so written
+    through the module it would be taken for an ordinary statement and the derivative
+    it gives would be lost."""
+    for node in S.walk_nodes(stmt):
+        if (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Attribute)
+                and node.value.attr == "d" and isinstance(node.value.value, gast.Name)):
+            module = fn.__globals__.get(node.value.value.id)
+            if getattr(module, "__name__", None) == "astgrad":
+                raise TypeError(f"rule template {fn.__qualname__}: write d[...] with d imported "
+                                f"(from astgrad import d), not {node.value.value.id}.d[...]")
 
 
 def derivative_target(stmt):

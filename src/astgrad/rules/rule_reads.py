@@ -1,0 +1,154 @@
+"""Which entries of the rule table a generation looked up, and the check that they are unchanged.
+
+Code generated from a function depends on the rules it used, and on the absence of a rule
+for each call it refused, inlined or ran without a derivative: on the entries of the table
+it looked up, found or not. Every index of the table is a :class:`Table`; while a log is
+open (``logging_lookups``), each lookup notes its key there. ``RulesRead`` keeps, for
+those keys, how many registrations had changed each one, and holds while none of them has
+changed since: a rule registered for another function (a user's ``@astgrad.adjoint``,
+SciPy's rules registered once SciPy is imported) leaves code made before in use.
+
+The check runs on every call of a gradient, so it costs one comparison while the table
+as a whole is unchanged (``VERSION``); only after a registration are the keys compared,
+once, and the version they hold for is brought up to date.
+"""
+
+import contextlib
+import threading
+
+VERSION = [0]       # registrations so far (registry.VERSION is this list)
+CHANGES = {}        # key -> how many registrations changed its entry (absent: none)
+UNKNOWN = ("unknown",)      # noted where what was looked up is not known (code from the disk cache)
+
+# While any log is open (on any thread), every lookup appends its key to _noted, and a log
+# holds what was appended since it opened. A lookup of another thread lands in it too,
+# which only makes the code it guards stale more often; lookups stay a global read and an
+# append, as they run thousands of times a generation.
+_open = []          # the logs open, on any thread
+_noted = []         # the keys looked up since the first of them opened
+_opening = threading.Lock()
+_get, _contains, _item = dict.get, dict.__contains__, dict.__getitem__
+
+
+class Table(dict):
+    """An index of the rule table: its lookups are noted while a log is open."""
+    __slots__ = ()
+
+    def get(self, key, default=None):
+        if _open:
+            _noted.append(key)
+        return _get(self, key, default)
+
+    def __contains__(self, key):
+        if _open:
+            _noted.append(key)
+        return _contains(self, key)
+
+    def __getitem__(self, key):
+        if _open:
+            _noted.append(key)
+        return _item(self, key)
+
+
+_METHOD_NAMED = "method named"
+
+
+def method_name_key(name):
+    """The key noted for a lookup of methods by name (``v.sum(...)`` before ``v`` is known)."""
+    return (_METHOD_NAMED, name)
+
+
+class NameTable(dict):
+    """An index of the rule table by method name: its lookups are noted as ``method_name_key``."""
+    __slots__ = ()
+
+    def get(self, name, default=None):
+        if _open:
+            _noted.append((_METHOD_NAMED, name))
+        return _get(self, name, default)
+
+
+def changed(key):
+    """A registration changed the entry of ``key``."""
+    CHANGES[key] = CHANGES.get(key, 0) + 1
+
+
+def note(key):
+    """A lookup made without a table (a result found once and kept, ``key``'s)."""
+    if _open:
+        _noted.append(key)
+
+
+def note_read(rules):
+    """Code that ``rules`` were read for is used by the generation in progress (a callee's
+    derivative, a kept normalization): its lookups are this generation's too."""
+    if _open:
+        _noted.extend(rules.keys() if rules.counts is not None else (UNKNOWN,))
+
+
+@contextlib.contextmanager
+def logging_lookups():
+    """The set of keys looked up while the ``with`` block runs (filled when it ends; a
+    log opened inside it notes nothing this one misses)."""
+    keys = set()
+    log = object()
+    with _opening:
+        start = len(_noted)
+        _open.append(log)
+    try:
+        yield keys
+    finally:
+        with _opening:
+            try:
+                keys.update(_noted[start:])
+            except TypeError:       # an unhashable object looked up (which no entry can be)
+                keys.update(key for key in _noted[start:] if _hashable(key))
+            _open.remove(log)
+            if not _open:
+                del _noted[:]
+
+
+def _hashable(key):
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
+class RulesRead:
+    """The entries of the rule table some code was made from: ``holds()`` while none of
+    them has changed. ``version`` is the table's version they last held for."""
+    __slots__ = ("version", "counts")
+
+    def __init__(self, version, keys):
+        """For ``keys`` looked up by a generation that began when the table's version was
+        ``version``; a registration since then (in another thread) leaves it holding only
+        for that version, as it does where ``keys`` is None (not known)."""
+        self.version = version
+        if keys is None or UNKNOWN in keys or VERSION[0] != version:
+            self.counts = None
+        else:
+            self.counts = tuple((key, CHANGES.get(key, 0)) for key in keys)
+
+    def keys(self):
+        return [key for key, _ in self.counts]
+
+    def unchanged(self):
+        """Whether the entries read are as they were (at one comparison while the table's
+        version is the one they last held for)."""
+        return self.version == VERSION[0] or self.holds()
+
+    def holds(self):
+        """Whether every entry read is as it was (the check of ``Entry.holds`` after the
+        fast one, ``VERSION[0] == self.version``, failed)."""
+        counts = self.counts
+        if counts is None:
+            return False
+        version = VERSION[0]
+        changes = CHANGES.get
+        for key, count in counts:
+            if changes(key, 0) != count:
+                return False
+        self.version = version
+        return True
