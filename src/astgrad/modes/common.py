@@ -22,6 +22,7 @@ from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, function_value_unknown
 from ..rules import registry
+from .copied_holders import following_copies, store_into_copies
 from .templates import derivative_parameters, parameters_of
 
 
@@ -496,14 +497,18 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
         followed = _aliases_following(sharing, params, holders, (stmt, name, action)) & (conflicts - items) \
             if helper is not None else set()
+        store = _store_back(body, stmt, name) if helper is not None and action in _COPIED_WRITES else None
+        copies = following_copies(sharing, body, store, conflicts - items - followed) if store is not None else set()
         # of the others, those that hold the object but never read its value again see nothing
-        refused = conflicts - items - followed if checked else set()
+        refused = conflicts - items - followed - copies if checked else set()
         if refused and not refused <= unread.unread(stmt, refused):
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
                                  holders=holders, sharers=refused)
         changed = _follow_write(body, (stmt, name, action, strict), followed, refreshed, element_reads,
                                 (helper, namer, refresh_row))
-        if changed:
+        if copies:      # before[k] = t after rows[k] = t (t the item written, or its copy written into)
+            store_into_copies(body, store, copies)
+        if changed or copies:
             unread.forget()     # statements were added: what is unread is found again
 
 
