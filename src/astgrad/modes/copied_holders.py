@@ -31,6 +31,8 @@ def following_copies(sharing, body, store, candidates):
     """Those of ``candidates`` (names that would see the write ``store`` stores back,
     ``c[k] = t``) that are full copies of ``c``, as the module's docstring says."""
     target = store.targets[0]
+    if not isinstance(target, gast.Subscript):      # an object taking its attribute back
+        return set()
     holder = target.value.id
     display = _display(sharing, holder)
     if display is None or not _only_stored_back(sharing, holder):
