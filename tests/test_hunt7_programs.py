@@ -29,6 +29,8 @@ REFUSED = {
     # copy.copy(xs)) are followed to the other names holding it
     "c10 ": "a write into an array that a list and a dict both hold",
     "c18 ": "a write into an inner list that dict(d) holds too",
+    "c28 ": "a write into an item of a list whose copy holds the item the list held before",
+    "c29 ": "a write into an item of a copy of a list, the list read after",
     "c20 ": "a write into an array that np.stack already read and a list holds",
     "o02 ": "a write into a dataclass's list that another name holds",
     "o05 ": "a function attribute assigned in the function",
