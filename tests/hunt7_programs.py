@@ -822,6 +822,35 @@ def c29(x, w):
     return np.sum(rows[0] * x) + np.sum(keep[0])
 
 
+@case("c30 dict(d) of arrays, an item written in a loop, the copy read in it")
+def c30(x, w):
+    d = {"a": x * w, "b": x + w}
+    snap = dict(d)
+    total = 0.0
+    for i in range(3):
+        d["b"][i] = d["a"][i] * w
+        total = total + np.sum(snap["b"] * x)
+    return total
+
+
+@case("c31 twin: a dict comprehension copy of d, each item of d written by a key name")
+def c31(x, w):
+    d = {"a": x * w, "b": x + w}
+    e = {k: v for k, v in d.items()}
+    for k in ("a", "b"):
+        d[k][0] = w * x[1]
+    return np.sum(e["a"] * e["b"] * x)
+
+
+@case("c32 dict(d), the item of d replaced after the copy, then written: the copy keeps the old one")
+def c32(x, w):
+    d = {"a": [x[0] * w, x[1]]}
+    snap = dict(d)
+    d["a"] = [x[2], w]
+    d["a"][1] = w * w
+    return snap["a"][1] * x[2] + d["a"][1]
+
+
 # -- attributes of objects built in the code --------------------------------------------------
 
 @dataclasses.dataclass

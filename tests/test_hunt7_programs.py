@@ -26,9 +26,9 @@ REFUSED = {
     "s34 ": "the shape attribute of an array assigned through an alias",
     # a write into an array another container holds too: only plain aliases (y = x), views,
     # and full shallow copies of the written container made before (list(xs), xs[:], xs.copy(),
-    # copy.copy(xs)) are followed to the other names holding it
+    # copy.copy(xs), dict(d)) are followed to the other names holding it
     "c10 ": "a write into an array that a list and a dict both hold",
-    "c18 ": "a write into an inner list that dict(d) holds too",
+    "c32 ": "a write into an item of a dict whose copy holds the item the dict held before",
     "c28 ": "a write into an item of a list whose copy holds the item the list held before",
     "c29 ": "a write into an item of a copy of a list, the list read after",
     "c20 ": "a write into an array that np.stack already read and a list holds",
@@ -64,7 +64,7 @@ AT_CALL = {
 }
 # programs astgrad used to refuse, checked in reverse, forward and second order
 FREED = ("s03 ", "l05 ", "l06 ", "l07 ", "l08 ", "l09 ", "l10 ", "l12 ", "l13 ", "l14 ", "l15 ",
-         "c02 ", "c03 ", "c06 ", "c08 ", "c11 ", "c14 ")
+         "c02 ", "c03 ", "c06 ", "c08 ", "c11 ", "c14 ", "c18 ")
 # kinks at 0 where only the first derivative exists: checked in first-order modes only
 FIRST_ORDER_ONLY = ("z03 ", "z10 ")
 # norm, sqrt or abs at 0 squared into a smooth function: right at second order too, since the

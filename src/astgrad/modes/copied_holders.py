@@ -102,6 +102,9 @@ def _copy_before(sharing, body, store, name, holder, kind):
     loop = block[position + 1] if position + 1 < len(block) else None
     if kind is list and isinstance(value, gast.List) and not value.elts:
         return _append_loop(loop, name, holder) and changes == [loop.body[0]]
+    if kind is dict and isinstance(value, gast.Dict) and not value.keys and position + 2 < len(block):
+        store = _items_loop(block[position + 1], block[position + 2], name, holder)
+        return store is not None and changes == [store]
     return False
 
 
@@ -121,17 +124,53 @@ def _copy_call(value, holder, kind):
 
 def _append_loop(loop, name, holder):
     """``for k, item in enumerate(c): name.append(item)`` (``list(c)``'s core form)."""
-    if not (isinstance(loop, gast.For) and not loop.orelse and len(loop.body) == 1
-            and isinstance(loop.target, gast.Tuple) and len(loop.target.elts) == 2
-            and isinstance(loop.target.elts[1], gast.Name)):
-        return False
-    iterated = loop.iter
-    if not (isinstance(iterated, gast.Call) and anno.get(iterated, Key.TARGET) is builtins.enumerate
-            and len(iterated.args) == 1 and _is(iterated.args[0], holder)):
+    if not (_enumerates(loop, holder) and len(loop.body) == 1):
         return False
     call = loop.body[0].value if isinstance(loop.body[0], gast.Expr) else None
     return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
         and _is(call.func.value, name) and len(call.args) == 1 and _is(call.args[0], loop.target.elts[1].id)
+
+
+def _items_loop(keys, loop, name, holder):
+    """The store ``name[key] = value`` of ``dict(c)``'s core form, ``keys = check_mapping(c,
+    'items', ...)`` then ``for k, key in enumerate(keys): ...`` storing ``c[key]`` at ``key``
+    through names bound to one another in the loop; else None."""
+    call = keys.value if isinstance(keys, gast.Assign) and isinstance(keys.targets[0], gast.Name) else None
+    if not (isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.check_mapping
+            and len(call.args) >= 2 and _is(call.args[0], holder) and isinstance(call.args[1], gast.Constant)
+            and call.args[1].value == "items" and _enumerates(loop, keys.targets[0].id)):
+        return None
+    key, copies, stores = loop.target.elts[1].id, {}, []
+    for stmt in loop.body:
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+        if isinstance(target, gast.Name) and target.id not in copies and target.id not in (key, name, holder):
+            copies[target.id] = stmt.value
+        elif isinstance(target, gast.Subscript) and _is(target.value, name):
+            stores.append(stmt)
+        else:
+            return None
+    if len(stores) != 1:
+        return None
+    read = _origin(stores[0].value, copies)
+    return stores[0] if _is(_origin(stores[0].targets[0].slice, copies), key) and isinstance(read, gast.Subscript) \
+        and _is(read.value, holder) and _is(_origin(read.slice, copies), key) else None
+
+
+def _origin(node, copies):
+    """What ``node`` is a copy of, following names bound to names in ``copies``."""
+    seen = set()
+    while isinstance(node, gast.Name) and node.id in copies and node.id not in seen:
+        seen.add(node.id)
+        node = copies[node.id]
+    return node
+
+
+def _enumerates(loop, sequence):
+    """``for k, item in enumerate(sequence):`` with no ``else``."""
+    return isinstance(loop, gast.For) and not loop.orelse and isinstance(loop.target, gast.Tuple) \
+        and len(loop.target.elts) == 2 and all(isinstance(e, gast.Name) for e in loop.target.elts) \
+        and isinstance(loop.iter, gast.Call) and anno.get(loop.iter, Key.TARGET) is builtins.enumerate \
+        and len(loop.iter.args) == 1 and _is(loop.iter.args[0], sequence)
 
 
 def _is(node, name):
