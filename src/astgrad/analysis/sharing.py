@@ -205,7 +205,7 @@ class Sharing:
                 yield name, self._names(value.elts)
             elif isinstance(value, gast.Dict):
                 yield name, self._names(value.values)
-            elif _list_slice(self, value) is not None:      # ys = xs[1:]: a new list of xs's items
+            elif _list_slice(self, value) is not None:      # ys = xs[:]: a new list of xs's items
                 yield name, set(self.contents.get(value.value.id, set()))
             elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) == "copy":
                 owner = self._name(value.func.value)
@@ -444,10 +444,13 @@ def _tuple_item(sharing, value):
 
 
 def _list_slice(sharing, value):
-    """``xs`` for ``xs[i:j]`` of a list the function built (not a tuple, which ``[:]``
-    returns itself, nor an array, which it views): a new list holding ``xs``'s items,
-    neither an item of ``xs`` nor a view of it. Else None."""
-    if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice) \
+    """``xs`` for ``xs[:]`` of a list the function built (not a tuple, which ``[:]`` returns
+    itself, nor an array, which it views): a new list holding ``xs``'s items, neither an
+    item of ``xs`` nor a view of it. Else None. (Other slices stay views to this analysis:
+    a write into an item of ``rest`` of ``a, *rest = [x, y]`` is then refused as changing
+    ``y``, not left to the check when the code runs.)"""
+    part = value.slice if isinstance(value, gast.Subscript) else None
+    if isinstance(part, gast.Slice) and part.lower is None and part.upper is None and part.step is None \
             and isinstance(value.value, gast.Name) and sharing.is_list_or_dict_built_here(value.value.id):
         return value.value.id
     return None

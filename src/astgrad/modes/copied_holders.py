@@ -6,6 +6,11 @@ makes a new container holding the very items ``rows`` holds. A write into an ite
 object, so ``before[0]`` shows it too. The write is followed by storing the written item
 into the copy at the same key, ``before[0] = t``: in Python a no-op (it is already there),
 and for the derivative the statement that says ``before[0]`` is the item after the write.
+Where no other name follows the item, the write goes into a copy of it that the container
+takes back (``common._write_into_a_copy``), and so does the shallow copy: ``rows[0] = t_1;
+before[0] = t_1``. Each then holds the written values, as in Python, and the object written
+into is new and held by the two containers alone, so the derivative's code can be
+differentiated again.
 
 That is right only where ``before[k]`` is certainly ``rows[k]`` when the write runs, which
 ``following_copies`` proves from the code's shape alone: both names are bound once, with
@@ -41,13 +46,15 @@ def following_copies(sharing, body, store, candidates):
             if _single(sharing, name) and _copy_before(sharing, body, store, name, holder, display)}
 
 
-def store_into_copies(body, store, copies):
-    """``s[k] = t`` for each copy ``s``, right after ``store`` (``c[k] = t``)."""
+def stores_into_copies(store, copies):
+    """``s[k] = t`` for each copy ``s``, to follow ``store`` (``c[k] = t``), last first (each
+    goes right after ``store``)."""
+    if not copies:
+        return []
     target = store.targets[0]
-    for name in sorted(copies, reverse=True):
-        stored = gast.Subscript(value=S.name(name), slice=S.copy(target.slice), ctx=gast.Store())
-        new = S.assign(stored, S.name(store.value.id), line=getattr(store, "lineno", None))
-        _insert_after(body, store, new)
+    return [S.assign(gast.Subscript(value=S.name(name), slice=S.copy(target.slice), ctx=gast.Store()),
+                     S.name(store.value.id), line=getattr(store, "lineno", None))
+            for name in sorted(copies, reverse=True)]
 
 
 def _single(sharing, name):
@@ -190,10 +197,3 @@ def _block_before(body, first, later):
         return None
     return None
 
-
-def _insert_after(block, stmt, new):
-    for inner in walk.walk_blocks(block):
-        for position, current in enumerate(inner):
-            if current is stmt:
-                inner.insert(position + 1, new)
-                return
