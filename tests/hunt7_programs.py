@@ -1610,6 +1610,119 @@ def l15(x, w):
     return sum(xs) * w + sum(ys) * x[1]
 
 
+# -- shallow copies that see a write into an item they hold (after the rest: the programs above
+# keep their turn of modes) ----------------------------------------------------------------
+
+@case("c21 two shallow copies of a list, an element of an item written, read through all three")
+def c21(x, w):
+    rows = [x * w, x + w]
+    a = list(rows)
+    b = rows.copy()
+    rows[0][1] = w * w
+    return np.sum(a[0] * b[0] * rows[0]) + np.sum(a[1] * x)
+
+
+@case("c22 twin: an append to an inner list a shallow copy of the outer list holds")
+def c22(x, w):
+    grid = [[x[0] * w], [x[1]]]
+    outer = list(grid)
+    grid[0].append(w * x[2])
+    return sum(outer[0]) * x[0] + grid[1][0]
+
+
+@case("c23 writes with the loop's index into each item a copy holds")
+def c23(x, w):
+    rows = [x * w, x + w, x * x]
+    keep = rows.copy()
+    for i in range(3):
+        rows[i][i] = rows[i][i] * w
+    return np.sum(keep[0] * keep[1] * keep[2] * x)
+
+
+@case("c24 twin: a copy.copy taken at each step of a loop writing into an item")
+def c24(x, w):
+    rows = [x * w, x * 2.0]
+    total = 0.0
+    for i in range(3):
+        snap = copy.copy(rows)
+        rows[1][i] = snap[0][i] * w
+        total = total + np.sum(snap[1] * x)
+    return total
+
+
+@case("c25 a dict of dicts copied by d.copy(), an item of an inner dict replaced")
+def c25(x, w):
+    d = {"a": {"b": x * w, "c": x}, "e": {"b": x}}
+    e = d.copy()
+    d["a"]["b"] = x * x * w
+    return np.sum(e["a"]["b"] * x) + np.sum(e["a"]["c"])
+
+
+@case("c26 twin: the copy read in the loop that writes into the item it holds")
+def c26(x, w):
+    rows = [x * w, x + w]
+    keep = list(rows)
+    total = 0.0
+    for i in range(3):
+        rows[0][i] = w * x[i] * x[i]
+        total = total + np.sum(keep[0] * x)
+    return total
+
+
+@case("c27 an item of a slice copy replaced: the list keeps its own")
+def c27(x, w):
+    rows = [x * w, x + w]
+    head = rows[:]
+    head[0] = x * 3.0 * w
+    return np.sum(rows[0] * x) + np.sum(head[0] * head[1])
+
+
+@case("c28 twin: the list's item replaced after the copy, then written: the copy keeps the old one")
+def c28(x, w):
+    rows = [x * w, x + w]
+    keep = list(rows)
+    rows[0] = x * 3.0
+    rows[0][1] = w * w
+    return np.sum(keep[0] * x) + np.sum(rows[0] * x)
+
+
+@case("c29 the write into an item through the copy, read through the list")
+def c29(x, w):
+    rows = [x * w, x + w]
+    keep = list(rows)
+    keep[0][1] = w * w
+    return np.sum(rows[0] * x) + np.sum(keep[0])
+
+
+@case("c30 dict(d) of arrays, an item written in a loop, the copy read in it")
+def c30(x, w):
+    d = {"a": x * w, "b": x + w}
+    snap = dict(d)
+    total = 0.0
+    for i in range(3):
+        d["b"][i] = d["a"][i] * w
+        total = total + np.sum(snap["b"] * x)
+    return total
+
+
+@case("c31 twin: a dict comprehension copy of d, each item of d written by a key name")
+def c31(x, w):
+    d = {"a": x * w, "b": x + w}
+    e = {k: v for k, v in d.items()}
+    for k in ("a", "b"):
+        d[k][0] = w * x[1]
+    return np.sum(e["a"] * e["b"] * x)
+
+
+@case("c32 dict(d), the item of d replaced after the copy, then written: the copy keeps the old one")
+def c32(x, w):
+    d = {"a": [x[0] * w, x[1]]}
+    snap = dict(d)
+    d["a"] = [x[2], w]
+    d["a"][1] = w * w
+    return snap["a"][1] * x[2] + d["a"][1]
+
+
 def _over(v, s):
     return v / s
 

@@ -164,10 +164,10 @@ class Sharing:
         self.contents = {}
         self.shapes = {}                # s <-> x for s = shape_of(x): s is x unless x is an array
         self.fields = object_fields(self)   # o -> {attribute: what it holds}, where that is known
+        self._built_here = None
         self._collect_contents()
         for stmt in self.statements:
             self._collect_sharing(stmt)
-        self._built_here = None
         _copies_hold_what_is_read_out(self)
         self.holders = {}
         for holder, held in self.contents.items():
@@ -205,6 +205,8 @@ class Sharing:
                 yield name, self._names(value.elts)
             elif isinstance(value, gast.Dict):
                 yield name, self._names(value.values)
+            elif _list_slice(self, value) is not None:      # ys = xs[:]: a new list of xs's items
+                yield name, set(self.contents.get(value.value.id, set()))
             elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) == "copy":
                 owner = self._name(value.func.value)
                 yield name, set(self.contents.get(owner, set()))
@@ -233,11 +235,11 @@ class Sharing:
             links = self.shapes if _is_shape_of(value) else self.alias
             for other in self.shared_by(value):
                 _link(links, name, other)
-            item = self._tuple_item(value)
+            item = _tuple_item(self, value)
             if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
                 _link(self.alias, name, item)
                 return
-            containers = [self.container_read(value)]
+            containers = [self.container_read(value)] if _list_slice(self, value) is None else []
             if _object_built(value):    # an object holding c[k]: as if it were read out of c
                 containers += [(self._name(part.value), True) for part in _object_parts(value)
                                if isinstance(part, gast.Subscript)]
@@ -250,22 +252,6 @@ class Sharing:
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
                 self.element_of.setdefault(item, set()).add(seq)
                 self.views.setdefault(seq, set()).add(item)
-
-    def _tuple_item(self, value):
-        """The name ``t[i]`` certainly is, for ``t`` bound once, to a tuple display of names
-        (as an inlined helper's ``return a, b`` is unpacked), and a constant ``i``; else None."""
-        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
-                and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int):
-            return None
-        bindings = self._bindings(value.value.id)
-        if len(bindings) != 1 or not isinstance(bindings[0], gast.Assign) \
-                or not isinstance(bindings[0].targets[0], gast.Name) or not isinstance(bindings[0].value, gast.Tuple):
-            return None
-        items = bindings[0].value.elts
-        index = value.slice.value
-        if not -len(items) <= index < len(items) or not isinstance(items[index], gast.Name):
-            return None
-        return self._name(items[index])
 
     def _stored(self, index, value):
         """The names ``c[index] = value`` makes ``c`` hold: ``value``; with a slice (or
@@ -438,6 +424,36 @@ class Sharing:
         create (an argument, a global); ``keeps_items`` as for ``group``."""
         reached = {name} | self.group(name, keeps_items=keeps_items)
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
+
+
+def _tuple_item(sharing, value):
+    """The name ``t[i]`` certainly is, for ``t`` bound once, to a tuple display of names
+    (as an inlined helper's ``return a, b`` is unpacked), and a constant ``i``; else None."""
+    if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+            and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int):
+        return None
+    bindings = sharing._bindings(value.value.id)
+    if len(bindings) != 1 or not isinstance(bindings[0], gast.Assign) \
+            or not isinstance(bindings[0].targets[0], gast.Name) or not isinstance(bindings[0].value, gast.Tuple):
+        return None
+    items = bindings[0].value.elts
+    index = value.slice.value
+    if not -len(items) <= index < len(items) or not isinstance(items[index], gast.Name):
+        return None
+    return sharing._name(items[index])
+
+
+def _list_slice(sharing, value):
+    """``xs`` for ``xs[:]`` of a list the function built (not a tuple, which ``[:]`` returns
+    itself, nor an array, which it views): a new list holding ``xs``'s items, neither an
+    item of ``xs`` nor a view of it. Else None. (Other slices stay views to this analysis:
+    a write into an item of ``rest`` of ``a, *rest = [x, y]`` is then refused as changing
+    ``y``, not left to the check when the code runs.)"""
+    part = value.slice if isinstance(value, gast.Subscript) else None
+    if isinstance(part, gast.Slice) and part.lower is None and part.upper is None and part.step is None \
+            and isinstance(value.value, gast.Name) and sharing.is_list_or_dict_built_here(value.value.id):
+        return value.value.id
+    return None
 
 
 def _link(links, a, b):

@@ -22,6 +22,7 @@ from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, function_value_unknown
 from ..rules import registry
+from .copied_holders import following_copies, stores_into_copies
 from .templates import derivative_parameters, parameters_of
 
 
@@ -496,15 +497,27 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
         followed = _aliases_following(sharing, params, holders, (stmt, name, action)) & (conflicts - items) \
             if helper is not None else set()
+        store, copies = _copies_following(sharing, body, (stmt, name, action), conflicts - items - followed, helper)
         # of the others, those that hold the object but never read its value again see nothing
-        refused = conflicts - items - followed if checked else set()
+        refused = conflicts - items - followed - copies if checked else set()
         if refused and not refused <= unread.unread(stmt, refused):
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
                                  holders=holders, sharers=refused)
         changed = _follow_write(body, (stmt, name, action, strict), followed, refreshed, element_reads,
                                 (helper, namer, refresh_row))
-        if changed:
+        for copy in stores_into_copies(store, copies):      # before[k] = t after rows[k] = t
+            _insert_after(body, store, copy)
+        if changed or copies:
             unread.forget()     # statements were added: what is unread is found again
+
+
+def _copies_following(sharing, body, write, candidates, helper):
+    """(the store back ``c[k] = t`` after the ``write`` (statement, name, action), those of
+    ``candidates`` that are full copies of ``c`` and take the written item too: see
+    copied_holders.py); (None, empty) where the write is not stored back into a container."""
+    stmt, name, action = write
+    store = _store_back(body, stmt, name) if helper is not None and action in _COPIED_WRITES else None
+    return store, (following_copies(sharing, body, store, candidates) if store is not None else set())
 
 
 def _follow_write(body, write, followed, refreshed, element_reads, makers):

@@ -32,6 +32,17 @@ from .list_arithmetic import LIST_FREE_OPS
 _DICT_VIEWS = ("items", "values", "keys")
 
 
+
+def _dict_builder(lowering, value):
+    """How ``lowering`` builds ``dict(pairs)`` (``dict_of_pairs``) or ``dict(d)`` (``dict_copy``,
+    a copy of a mapping, as ``dict_call`` lowers it) into a name; None for any other value."""
+    if not (isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords
+            and lowering.resolve_call(value) is builtins.dict):
+        return None
+    if lowering.yields_pairs(value.args[0]):
+        return lowering.dict_of_pairs
+    return None if isinstance(value.args[0], (gast.List, gast.Tuple)) else lowering.dict_copy
+
 class ContainerLowering:
     """Normalizer methods for container built-ins, dict methods, starred unpacking and
     dict comprehensions."""
@@ -92,7 +103,7 @@ class ContainerLowering:
         return self.expr_ListComp(gast.ListComp(elt=S.name(item), generators=[generator]), result)
 
     def build_container_into(self, name, value):
-        """``ys = list(xs)`` and ``e = {k: v for ...}``: build the new container in the
+        """``ys = list(xs)``, ``e = dict(d)``, ``e = {k: v for ...}``: build the new container in the
         assigned name itself, as for a list comprehension (a second name holding it
         would be an alias to the analyses of the code generated from this). Whether
         it did."""
@@ -105,9 +116,9 @@ class ContainerLowering:
                 and self.resolve_call(value) is builtins.list:
             self.list_of(value.args[0], result=name)
             return True
-        if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
-                and self.resolve_call(value) is builtins.dict and self.yields_pairs(value.args[0]):
-            self.dict_of_pairs(value.args[0], result=name)
+        build = _dict_builder(self, value)
+        if build is not None:
+            build(value.args[0], result=name)
             return True
         return False
 
