@@ -37,7 +37,9 @@ class InlineLowering:
         """The lowered call when ``node`` calls a function value this module follows, else
         None (a global function bound to a local name is written back into ``node.func``)."""
         func = node.func
-        if isinstance(func, gast.Call):         # make(3.0)(x): what the inner call returns
+        if isinstance(func, gast.Call) and self.function_got(func) is not None:
+            func = node.func = self.function_got(func)      # ops.get(k, ops["id"])(x)
+        elif isinstance(func, gast.Call):         # make(3.0)(x): what the inner call returns
             if (built := self.built_object_call(node)) is not None:     # MLP(layers)(x): method_values.py
                 return built
             made = self.atom(func, hint="fn")
@@ -66,6 +68,8 @@ class InlineLowering:
                 return self.call_with_functions(function.obj, node)     # integrator(f, y), f a lambda
             return None
         if isinstance(func, gast.Subscript) and self.functions_literal(func.value) is not None:
+            if self.raise_missing_item(func):
+                return S.const(None)        # never reached: the code raised before
             raise self.key_known_later(node)        # function_literals.py
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions and not self.is_receiver(func.id):
