@@ -276,7 +276,7 @@ class ClosureLowering:
         if not self.inlining and target in getattr(self.source.fn, "__astgrad_mixed__", ()) \
                 and self.bind_mixed_argument(target, value):
             return
-        if self.bind_display_of_functions(target, value):
+        if self.bind_display_of_functions(target, value) or self.bind_factory_results(target, value):
             return
         if self.looks_like_function(value) and not (
                 isinstance(value, (gast.List, gast.Dict)) and self.changed_in_place(target)):

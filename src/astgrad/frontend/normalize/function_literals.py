@@ -30,7 +30,8 @@ from ...core.functions import ITEMS_ROOT, items_snapshot
 from ...core.ops import is_user_function
 from ...errors import TransformError
 from ..source import parse_function
-from .closures import Functions, Global, _has_value, functions_container
+from .closures import Functions, Global, Local, Made, _has_value, functions_container
+from .scopes import returns_local_function
 
 
 class FunctionLiteralLowering:
@@ -72,6 +73,31 @@ class FunctionLiteralLowering:
         self.source.resolve_path(path)      # rebinding the name makes new code too
         self.source.dependencies.append(((ITEMS_ROOT, ".".join(path)), (held, items_snapshot(held))))
         return list(held)
+
+    def bind_factory_results(self, target, value):
+        """``fs = [make(1.0), make(2.0)]``, ``make`` a local factory (a def returning a
+        function it defines), ``fs`` bound once and never changed: each call inlined in
+        turn, as Python makes them, and ``fs`` the list of the functions they return.
+        False for any other binding."""
+        if not (isinstance(value, (gast.List, gast.Tuple)) and value.elts
+                and all(self.local_factory_call(e) for e in value.elts)
+                and self.bound_count[target] <= 1 and not self.changed_in_place(target)):
+            return False
+        items = []
+        for elt in value.elts:
+            made = self.expr(elt, hint="fn")
+            if not (isinstance(made, gast.Name) and isinstance(self.functions.get(made.id), (Local, Made))):
+                raise self._refuse("a list of what a local factory returns, when that is not a function", elt,
+                                   "call the factory where its function is called")
+            items.append(self.functions[made.id])
+        self.bind_function(target, Functions(None, items), value)
+        return True
+
+    def local_factory_call(self, node):
+        """Whether ``node`` calls a local def that returns a function it defines."""
+        return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+            and isinstance(self.functions.get(node.func.id), Local) \
+            and returns_local_function(self.functions[node.func.id].node)
 
     def bind_mixed_argument(self, target, value):
         """``fns = [fns_0, fns[1]]``, how a function made for an argument holding functions
