@@ -237,3 +237,14 @@ def m17(x, w):
     for c, f in zip(COEFS, FUNCS):
         s = s + c * np.sum(f(x * w))
     return s
+
+
+@case("m18 a list of the lambdas a local factory returns, called in a loop")
+def m18(x, w):
+    def make(k):
+        return lambda z: z * k + w
+    fs = [make(1.0), make(w)]
+    s = 0.0
+    for g in fs:
+        s = s + np.sum(g(x) ** 2)
+    return s

@@ -13,6 +13,7 @@ FOUND = {
     "m15 ": "grad",         # if name in acts, a key missing: "a key known only when the code runs"
     "m16 ": "hessian",      # match on the key, acts.get(name, default): refused the same way
     "m17 ": "jvp",          # zip(COEFS, FUNCS), both global lists: refused the same way
+    "m18 ": "grad",         # fs = [make(1.0), make(w)]: "stored or used as a value"
 }
 
 

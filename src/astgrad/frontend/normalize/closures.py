@@ -157,6 +157,11 @@ class ClosureLowering:
         return S.name(self.fresh_assign(atom, "default")) if isinstance(atom, gast.Name) else atom
 
     def bind_function(self, name, value, node):
+        if self.bound_count[name] > 1 and name in self.inlined_results:
+            raise self._refuse("a function returning a local function from one return and something else "
+                               "(another function, a value) from another", node,
+                               "return one function that chooses when it is called (lambda z: z * k if k > 1.0 "
+                               "else z + k), or call each function where it is chosen")
         if self.bound_count[name] > 1:
             raise self._refuse(f"the name '{name}' bound to a local function and to other values", node,
                                "give each local function a name of its own, bound once")

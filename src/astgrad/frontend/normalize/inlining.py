@@ -195,6 +195,8 @@ class InlineLowering:
         body = MatchLowering(self).block(fn.body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)
+            self.inlined_results.add(self.early_result)     # bound by each return: counted
+            self.bound_count.update({k: n for k, n in binding_counts(body).items() if k not in rebound})
         last = body.pop() if body and isinstance(body[-1], gast.Return) else None
         saved_line = self.line
         self.inlining.append(local)
