@@ -199,3 +199,52 @@ def m14(x, w):
 
 def _nested(v, s):
     return (v[0], s), v[1] * s, v[2] ** 2
+
+
+# -- loops over constant keys, some missing; zip over global lists ------------------------
+
+@case("m15 a loop over constant keys, some not in a dict of functions, the call under 'if name in acts'")
+def m15(x, w):
+    acts = {"tanh": np.tanh, "sq": lambda z: z * z}
+    total = 0.0
+    for name in ("tanh", "sq", "other"):
+        if name in acts:
+            total = total + np.sum(acts[name](x * w))
+    return total
+
+
+@case("m16 match on constant keys, some missing, and acts.get(name, acts['id']) in such a loop")
+def m16(x, w):
+    acts = {"tanh": np.tanh, "sq": np.sin, "id": lambda z: z}
+    total = 0.0
+    for name in ("tanh", "sq", "other"):
+        match name:
+            case "tanh" | "sq":
+                total = total + np.sum(acts[name](x * w))
+            case _:
+                total = total + np.sum(x)
+        total = total + np.sum(acts.get(name, acts["id"])(x) * w)
+    return total
+
+
+COEFS = [1.0, 0.5]
+FUNCS = [np.sin, np.cos]
+
+
+@case("m17 zip of a global list of coefficients and a global list of functions")
+def m17(x, w):
+    s = 0.0
+    for c, f in zip(COEFS, FUNCS):
+        s = s + c * np.sum(f(x * w))
+    return s
+
+
+@case("m18 a list of the lambdas a local factory returns, called in a loop")
+def m18(x, w):
+    def make(k):
+        return lambda z: z * k + w
+    fs = [make(1.0), make(w)]
+    s = 0.0
+    for g in fs:
+        s = s + np.sum(g(x) ** 2)
+    return s

@@ -494,7 +494,16 @@ def from_an_attribute_argument(x, obj):
     return np.sum(obj.fn(x))
 
 
-REFUSED = [(from_a_container_a_call_returned, r"function value|local function lambda"),
+def chosen_by_a_factory_when_run(x, w):
+    def make(k):
+        if k > 1.0:
+            return lambda z: z * k
+        return lambda z: z + k
+    return np.sum(make(w + 1.0)(x))
+
+
+REFUSED = [(chosen_by_a_factory_when_run, r"returning a local function from one return and something else"),
+           (from_a_container_a_call_returned, r"function value|local function lambda"),
            (from_a_method, r"function value|local function lambda returned"),
            (from_an_attribute, r"\.fn\(\)|local function lambda passed")]
 

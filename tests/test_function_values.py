@@ -977,6 +977,31 @@ def test_global_list_replaced_and_appended_to_after_grad_is_made():
     assert_close(indexed(x), np.cos(x) - np.sin(x))
 
 
+_COEFS = [1.0, 2.0]
+
+
+def zips_global_coefficients(x):
+    s = 0.0
+    for c, f in zip(_COEFS, _ZIPPED):
+        s = s + c * np.sum(f(x))
+    return s
+
+
+def test_global_list_of_coefficients_changed_after_grad_is_made():
+    zipped = astgrad.grad(zips_global_coefficients)
+    x = X3.copy()
+    assert_close(zipped(x), np.cos(x) - 2 * np.sin(x))
+    _COEFS[1] = 0.5
+    _COEFS.append(3.0)
+    _ZIPPED.append(np.exp)
+    try:
+        assert_close(zipped(x), np.cos(x) - 0.5 * np.sin(x) + 3 * np.exp(x))
+    finally:
+        _COEFS[:] = [1.0, 2.0]
+        _ZIPPED[:] = [np.sin, np.cos]
+    assert_close(zipped(x), np.cos(x) - 2 * np.sin(x))
+
+
 def item_replaced_in_the_body(x):
     fs = [np.sin, np.cos]
     fs[0] = np.tan

@@ -10,6 +10,10 @@ FOUND = {
     "m01 ": "grad",         # c = a | b, then c.update(...): "changes 'c' in place"
     "m02 ": "hessian",      # d |= {...}: refused as '|' of sets
     "m03 ": "jvp",          # c = c | {...}, then c |= pairs
+    "m15 ": "grad",         # if name in acts, a key missing: "a key known only when the code runs"
+    "m16 ": "hessian",      # match on the key, acts.get(name, default): refused the same way
+    "m17 ": "jvp",          # zip(COEFS, FUNCS), both global lists: refused the same way
+    "m18 ": "grad",         # fs = [make(1.0), make(w)]: "stored or used as a value"
 }
 
 

@@ -157,6 +157,11 @@ class ClosureLowering:
         return S.name(self.fresh_assign(atom, "default")) if isinstance(atom, gast.Name) else atom
 
     def bind_function(self, name, value, node):
+        if self.bound_count[name] > 1 and name in self.inlined_results:
+            raise self._refuse("a function returning a local function from one return and something else "
+                               "(another function, a value) from another", node,
+                               "return one function that chooses when it is called (lambda z: z * k if k > 1.0 "
+                               "else z + k), or call each function where it is chosen")
         if self.bound_count[name] > 1:
             raise self._refuse(f"the name '{name}' bound to a local function and to other values", node,
                                "give each local function a name of its own, bound once")
@@ -179,6 +184,8 @@ class ClosureLowering:
                 self.looks_like_function(v) for v in node.values)
         if isinstance(node, gast.Subscript):
             return self.container_item(node) is not None
+        if isinstance(node, gast.Call) and self.function_got(node) is not None:
+            return True         # ops.get(k, ops["id"]): function_literals.py
         if isinstance(node, gast.Call):
             return self.is_made_gradient(node) or self.makes_gradient_call(node) or self.is_partial_value(node)  # made.py, call_forms.py
         if isinstance(node, gast.IfExp):
@@ -203,6 +210,8 @@ class ClosureLowering:
             return Functions([k.value for k in node.keys], [self.function_value(v) for v in node.values])
         if isinstance(node, gast.Subscript):
             return self.container_item(node)
+        if isinstance(node, gast.Call) and self.function_got(node) is not None:
+            return self.function_value(self.function_got(node))
         if isinstance(node, gast.Call) and self.is_partial_value(node):
             return self.partial_value(node)         # call_forms.py
         if isinstance(node, gast.IfExp):
@@ -226,17 +235,8 @@ class ClosureLowering:
         display = container is None and isinstance(node.value, (gast.List, gast.Tuple, gast.Dict))
         if container is None and not display:
             return None
-        index = node.slice
-        if isinstance(index, gast.Name) and index.id in self.constant_names:
-            key = self.constant_names[index.id]
-        elif isinstance(index, gast.Constant):
-            key = index.value
-        elif self.constant_item(index) is not None:      # ops[config["act"]], config a dict display
-            key = self.constant_item(index).value
-        elif isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
-                and isinstance(index.operand, gast.Constant):
-            key = -index.operand.value
-        else:
+        key = self.key_known_now(node.slice)
+        if key is MISSING:
             return None
         if display:
             if not self.looks_like_function(node.value):
@@ -247,6 +247,20 @@ class ClosureLowering:
         except (KeyError, IndexError, TypeError):
             return None
         return None if isinstance(item, Data) else item
+
+    def key_known_now(self, index):
+        """The key ``index`` reads when it is known now (a constant, a key of an unrolled
+        loop, a constant item of a dict display); MISSING otherwise."""
+        if isinstance(index, gast.Name) and index.id in self.constant_names:
+            return self.constant_names[index.id]
+        if isinstance(index, gast.Constant):
+            return index.value
+        if self.constant_item(index) is not None:      # ops[config["act"]], config a dict display
+            return self.constant_item(index).value
+        if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
+                and isinstance(index.operand, gast.Constant):
+            return -index.operand.value
+        return MISSING
 
     def data_item(self, base, index):
         """The atom of a Data item ``base[index]`` (``vec`` of ``vec, unflatten = flatten(x)``),
@@ -267,7 +281,7 @@ class ClosureLowering:
         if not self.inlining and target in getattr(self.source.fn, "__astgrad_mixed__", ()) \
                 and self.bind_mixed_argument(target, value):
             return
-        if self.bind_display_of_functions(target, value):
+        if self.bind_display_of_functions(target, value) or self.bind_factory_results(target, value):
             return
         if self.looks_like_function(value) and not (
                 isinstance(value, (gast.List, gast.Dict)) and self.changed_in_place(target)):

@@ -57,6 +57,9 @@ class ExpressionLowering:
         return gast.UnaryOp(op=node.op, operand=self.atom(operand))
 
     def expr_Compare(self, node):
+        known = self.key_test(node)         # name in ops, in a loop over constant keys: function_literals.py
+        if known is not None:
+            return known
         left = self.atom(node.left)
         if len(node.ops) == 1:
             return gast.Compare(left=left, ops=node.ops, comparators=[self.atom(node.comparators[0])])

@@ -25,11 +25,13 @@ dicts of values keep the items of their display (``fixed_display``): a zip over 
 import gast
 
 from ...core import syntax as S
+from ...core.missing import MISSING
 from ...core.functions import ITEMS_ROOT, items_snapshot
 from ...core.ops import is_user_function
 from ...errors import TransformError
 from ..source import parse_function
-from .closures import Functions, Global, _has_value, functions_container
+from .closures import Functions, Global, Local, Made, _has_value, functions_container
+from .scopes import returns_local_function
 
 
 class FunctionLiteralLowering:
@@ -56,6 +58,47 @@ class FunctionLiteralLowering:
         values = container.values() if isinstance(container, dict) else container
         return Functions(keys, [Global(v, S.name(self.bind_value(v, "function"))) for v in values])
 
+    def global_constants(self, node):
+        """The items of a global list or tuple of numbers or strings (``COEFS = [1.0,
+        0.5]``, at most a few dozen) as the constants it holds when the code is generated;
+        the code depends on them as on a global list of functions, so replacing, adding or
+        removing one makes new code at the next call. None for anything else."""
+        path = S.dotted_path(node)
+        if path is None or path[0] in self.locals:
+            return None
+        held = self.source.resolve_path(path, depend=False)
+        if not isinstance(held, (list, tuple)) or not 0 < len(held) <= 64 \
+                or not all(type(v) in (int, float, str) for v in held):
+            return None
+        self.source.resolve_path(path)      # rebinding the name makes new code too
+        self.source.dependencies.append(((ITEMS_ROOT, ".".join(path)), (held, items_snapshot(held))))
+        return list(held)
+
+    def bind_factory_results(self, target, value):
+        """``fs = [make(1.0), make(2.0)]``, ``make`` a local factory (a def returning a
+        function it defines), ``fs`` bound once and never changed: each call inlined in
+        turn, as Python makes them, and ``fs`` the list of the functions they return.
+        False for any other binding."""
+        if not (isinstance(value, (gast.List, gast.Tuple)) and value.elts
+                and all(self.local_factory_call(e) for e in value.elts)
+                and self.bound_count[target] <= 1 and not self.changed_in_place(target)):
+            return False
+        items = []
+        for elt in value.elts:
+            made = self.expr(elt, hint="fn")
+            if not (isinstance(made, gast.Name) and isinstance(self.functions.get(made.id), (Local, Made))):
+                raise self._refuse("a list of what a local factory returns, when that is not a function", elt,
+                                   "call the factory where its function is called")
+            items.append(self.functions[made.id])
+        self.bind_function(target, Functions(None, items), value)
+        return True
+
+    def local_factory_call(self, node):
+        """Whether ``node`` calls a local def that returns a function it defines."""
+        return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+            and isinstance(self.functions.get(node.func.id), Local) \
+            and returns_local_function(self.functions[node.func.id].node)
+
     def bind_mixed_argument(self, target, value):
         """``fns = [fns_0, fns[1]]``, how a function made for an argument holding functions
         and other values (frontend/function_args.py) starts: ``fns`` bound to the Functions
@@ -79,6 +122,53 @@ class FunctionLiteralLowering:
             "in (\"tanh\", \"sin\"): ops[name](x)), choose with if/elif on the key, calling the function in "
             "each branch (if name == \"tanh\": y = np.tanh(z) elif ...), or pass the function itself as an "
             "argument (the derivative is made for the function given)")
+
+    def raise_missing_item(self, item):
+        """``ops[k]`` with ``k`` known now and not in the literal (the copy of a loop over
+        constant keys for a key it lacks, whose call is guarded): the error Python raises,
+        emitted where the item is read; False when the key is not known now."""
+        container = self.functions_literal(item.value)
+        key = self.key_known_now(item.slice)        # closures.py
+        if container.keys is not None and key is not MISSING:
+            error = gast.Call(func=S.name("KeyError"), args=[S.const(key)], keywords=[])
+        elif container.keys is None and type(key) is int:
+            error = gast.Call(func=S.name("IndexError"), args=[S.const("index out of range")],
+                              keywords=[])
+        else:
+            return False
+        self.emit(gast.Raise(exc=error, cause=None))
+        return True
+
+    def key_test(self, node):
+        """``k in ops`` (or ``not in``), ``ops`` a dict of functions and ``k`` known now,
+        as the constant it is (the dict may have no value when the code runs); None for
+        any other comparison."""
+        if not (len(node.ops) == 1 and isinstance(node.ops[0], (gast.In, gast.NotIn))):
+            return None
+        container = self.functions_literal(node.comparators[0])
+        if container is None or container.keys is None:
+            return None
+        key = self.key_known_now(node.left)        # closures.py
+        if key is MISSING:
+            return None
+        return S.const((key in container.keys) == isinstance(node.ops[0], gast.In))
+
+    def function_got(self, node):
+        """What ``ops.get(k, default)`` gives, ``ops`` a dict of functions, ``k`` known now
+        and ``default`` a function value (reading it does nothing else): the item
+        ``ops[k]`` when ``ops`` has the key, else ``default``; None for any other call."""
+        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "get"
+                and not node.keywords and len(node.args) == 2
+                and not any(isinstance(a, gast.Starred) for a in node.args)):
+            return None
+        container = self.functions_literal(node.func.value)
+        key = self.key_known_now(node.args[0])        # closures.py
+        if container is None or container.keys is None or key is MISSING \
+                or not self.looks_like_function(node.args[1]):
+            return None
+        if key in container.keys:
+            return gast.Subscript(value=S.copy(node.func.value), slice=S.const(key), ctx=gast.Load())
+        return node.args[1]
 
     def fixed_display(self, node):
         """The display a local name is bound to, once, when its items never change: a

@@ -113,7 +113,8 @@ class FunctionLoopLowering:
     def zip_column_kind(self, arg):
         """How a loop over ``zip`` reads the items of its argument ``arg``: "functions",
         "display", the length of a name bound once to a display never changed, the
-        constants (a list) of a range or a tuple of constants; None when it cannot tell."""
+        constants (a list) of a range, a tuple of constants or a global list of them;
+        None when it cannot tell."""
         if self.functions_sequence(arg):
             return "functions"
         if isinstance(arg, (gast.Tuple, gast.List)) and arg.elts:
@@ -125,7 +126,9 @@ class FunctionLoopLowering:
         if isinstance(arg, gast.Call):
             return _constant_keys(arg, self.resolve_call(arg))
         display = self.fixed_display(arg)
-        return None if display is None else len(display.elts)
+        if display is None:
+            return self.global_constants(arg)       # function_literals.py
+        return len(display.elts)
 
     def backwards_of(self, iterable):
         """``xs`` for ``reversed(xs)`` or ``xs[::-1]``; else None."""
@@ -194,13 +197,25 @@ def _key_loop_steps(normalizer, stmt):
     keys = _constant_keys(stmt.iter, normalizer.resolve_call(stmt.iter), _literal_length(normalizer, stmt.iter))
     jumps = jumps_out(stmt.body)       # then only a call fs[k](...) unrolls it (and is refused there)
     if keys is None or not any(
-            isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load)
-            and isinstance(node.slice, gast.Name) and node.slice.id == name
-            and normalizer.functions_literal(node.value) is not None      # function_literals.py
+            _reads_item(normalizer, node, name)
             for inner in stmt.body
             for node in ((c.func for c in S.call_nodes(inner)) if jumps else S.walk_nodes(inner))):
         return None
     return [S.const(k) for k in keys]
+
+
+def _reads_item(normalizer, node, key):
+    """Whether ``node`` reads an item of a literal of functions with the name ``key``:
+    ``fs[key]`` or ``ops.get(key, default)``."""
+    if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load):
+        container, index = node.value, node.slice
+    elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "get" \
+            and node.args and not node.keywords:
+        container, index = node.func.value, node.args[0]
+    else:
+        return False
+    return isinstance(index, gast.Name) and index.id == key \
+        and normalizer.functions_literal(container) is not None      # function_literals.py
 
 
 def _literal_length(normalizer, iterable):

@@ -37,7 +37,9 @@ class InlineLowering:
         """The lowered call when ``node`` calls a function value this module follows, else
         None (a global function bound to a local name is written back into ``node.func``)."""
         func = node.func
-        if isinstance(func, gast.Call):         # make(3.0)(x): what the inner call returns
+        if isinstance(func, gast.Call) and self.function_got(func) is not None:
+            func = node.func = self.function_got(func)      # ops.get(k, ops["id"])(x)
+        elif isinstance(func, gast.Call):         # make(3.0)(x): what the inner call returns
             if (built := self.built_object_call(node)) is not None:     # MLP(layers)(x): method_values.py
                 return built
             made = self.atom(func, hint="fn")
@@ -68,6 +70,8 @@ class InlineLowering:
                 self.call_made_for_sequences(function.obj, node)
             return None
         if isinstance(func, gast.Subscript) and self.functions_literal(func.value) is not None:
+            if self.raise_missing_item(func):
+                return S.const(None)        # never reached: the code raised before
             raise self.key_known_later(node)        # function_literals.py
         if isinstance(func, gast.Name) and func.id in parameters(self.source.tree) \
                 and func.id not in self.functions and not self.is_receiver(func.id):
@@ -203,6 +207,8 @@ class InlineLowering:
         body = MatchLowering(self).block(fn.body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)
+            self.inlined_results.add(self.early_result)     # bound by each return: counted
+            self.bound_count.update({k: n for k, n in binding_counts(body).items() if k not in rebound})
         last = body.pop() if body and isinstance(body[-1], gast.Return) else None
         saved_line = self.line
         self.inlining.append(local)

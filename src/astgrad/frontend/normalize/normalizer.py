@@ -145,6 +145,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.constants = {}     # an inlined parameter bound to a literal and never rebound -> that literal
         self.bound_count = binding_counts([source.tree])    # how often each name is bound
         self.constant_names = {}    # name -> the constant key an unrolled loop over functions bound it to
+        self.inlined_results = set()    # the names an inlined function's early returns bind (jumps.py)
         self.inlining = []      # the local functions being inlined, innermost last
         self.inlined_trees = []     # their defs, with the fresh names their locals got (dicts.py)
         self.explicit_iterators = {}    # it = iter(e) advanced by next(it) -> its position (explicit_iterators.py)
