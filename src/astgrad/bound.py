@@ -60,7 +60,9 @@ class BoundMethod(StandIn):
 class PartialFunction(StandIn):
     """A ``functools.partial`` as a function to differentiate: the plain function calling
     it (core/partials.py), asked for at each call, since the partial's keywords dict can
-    be changed in place (``p.keywords["k"] = 3.0``, a key added or deleted)."""
+    be changed in place (``p.keywords["k"] = 3.0``, a key added or deleted): its
+    derivatives' guards check those keywords, so it is asked again when they fail."""
+    __astgrad_guarded__ = True
 
     def __init__(self, p):
         self.partial = p

@@ -45,6 +45,7 @@ def as_function(p):
     made = _made.get(p)
     if made is None or not all(same_items(keywords, held) for keywords, held in made[1]):
         made = _made[p] = (_make(p), _keywords_held(p))
+        made[0].__astgrad_keywords_held__ = made[1]    # guarded with its derivatives (guards.py)
     return made[0]
 
 
