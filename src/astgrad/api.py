@@ -1133,7 +1133,8 @@ class HessianVectorProduct:
         self._versions = None
         self._arity = -1        # the number of parameters where all are positional (the quick path)
         if not self._target.path and not self._target.leading and (
-                type(f) is types.FunctionType or isinstance(f, Derivative) and f._specializes()):
+                type(f) is types.FunctionType or isinstance(f, PartialFunction)
+                or isinstance(f, Derivative) and f._specializes()):
             self._versions = ProductVersions(f, self._position, tuple(public_parameter_names(f)))
             parameters = list(public_signature(f).parameters.values())
             positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
