@@ -109,6 +109,40 @@ def test_the_gradient_of_a_partial_follows_its_keywords_changed_in_place():
     assert np.isclose(astgrad.grad(p, wrt="k")(X3), np.sum(X3 * X3))
 
 
+def _cubes_and_squares(x, k=1.0, q=1.0):
+    return k * np.sum(x ** 3) + q * np.sum(x ** 2)
+
+
+def test_the_derivatives_of_a_partial_follow_any_change_of_its_keywords():
+    """With q left unbound (keyword-only after k) the function standing for the partial
+    held k = 2.0 whatever p.keywords became: a changed value, a key added, a key deleted."""
+    p = functools.partial(_cubes_and_squares, k=2.0)
+    g, h = astgrad.grad(p), astgrad.hessian(p)
+    for change in [None, ("k", 3.0), ("q", 5.0)]:
+        if change is not None:
+            p.keywords[change[0]] = change[1]
+        k, q = p.keywords.get("k", 1.0), p.keywords.get("q", 1.0)
+        assert np.allclose(g(X3), 3 * k * X3 ** 2 + 2 * q * X3)
+        assert np.allclose(h(X3), np.diag(6 * k * X3) + 2 * q * np.eye(3))
+        assert np.allclose(astgrad.jvp(p, (X3,), (X3,))[1], np.sum(3 * k * X3 ** 3 + 2 * q * X3 ** 2))
+    del p.keywords["k"]
+    assert np.allclose(g(X3), 3 * X3 ** 2 + 10 * X3)
+    assert np.allclose(g(X3, 4.0), 12 * X3 ** 2 + 10 * X3)       # k is positional again
+
+
+def _weighted_squares(x, k, q=1.0):
+    return k * np.sum(x ** 2) + q * np.sum(x)
+
+
+def test_a_gradient_of_a_partial_whose_required_keyword_is_deleted_is_a_type_error():
+    p = functools.partial(_weighted_squares, k=2.0)
+    g = astgrad.grad(p)
+    assert np.allclose(g(X3), 4.0 * X3 + 1.0)
+    del p.keywords["k"]
+    with pytest.raises(TypeError, match="'k'"):
+        g(X3)
+
+
 # -- export of a function with a keyword-only parameter -------------------------------------------
 
 def cubes_scaled(x, *, w=2.0):

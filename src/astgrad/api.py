@@ -18,7 +18,7 @@ from .core.functions import (StandIn, derivative_keywords, parameter_names, publ
 from .errors import FunctionValueUnknown, UnresolvedName, as_refusal
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
-from .bound import WrtTarget, as_function, check_receiver, follow, leading_arguments, user_code, wrt_items
+from .bound import PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments, user_code, wrt_items
 from .records import is_record, record_items
 from .plain_objects import is_plain_object, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
@@ -404,7 +404,7 @@ class Derivative(StandIn):
         # general code is only checked now (every refusal raised) and made if it is needed;
         # backend= runs its own code, made from the general version now; checkpoint=
         # checkpoints the code made for each kind of arguments
-        plain = type(f) is types.FunctionType or isinstance(f, Differentiable)
+        plain = type(f) is types.FunctionType or isinstance(f, (Differentiable, PartialFunction))
         # a gradient's gradient differentiates the gradient's specialized code (chains.py)
         specializes = not self._leading and (
             plain and (options is None or options.specializes)
@@ -927,7 +927,7 @@ def _pullback_code(f, bound, positions, general, cotangent):
 def _specialized_code(f, bound, key, seeds=()):
     """The code ``key`` of ``f`` specialized to the kinds of the arguments ``bound`` and
     of the keyword arguments ``seeds`` ((name, kind) pairs), or None (chains.py)."""
-    if bound.kwargs or not (type(f) is types.FunctionType or isinstance(f, Differentiable)
+    if bound.kwargs or not (type(f) is types.FunctionType or isinstance(f, (Differentiable, PartialFunction))
                             or isinstance(f, Derivative) and f._specializes()):
         return None
     versions = versions_of(f, public_parameter_names(f))
@@ -1133,7 +1133,8 @@ class HessianVectorProduct:
         self._versions = None
         self._arity = -1        # the number of parameters where all are positional (the quick path)
         if not self._target.path and not self._target.leading and (
-                type(f) is types.FunctionType or isinstance(f, Derivative) and f._specializes()):
+                type(f) is types.FunctionType or isinstance(f, PartialFunction)
+                or isinstance(f, Derivative) and f._specializes()):
             self._versions = ProductVersions(f, self._position, tuple(public_parameter_names(f)))
             parameters = list(public_signature(f).parameters.values())
             positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)

@@ -22,6 +22,7 @@ from .core import methods as M
 from .core.partials import as_function as partial_function, calling
 from .core.functions import StandIn, public_parameter_names, underlying
 from .frontend.object_layouts import called_parameters, layout_of
+from .frontend.varargs import has_varargs
 from .runtime_objects import attribute_tangent
 
 
@@ -56,13 +57,39 @@ class BoundMethod(StandIn):
         return f"<astgrad method {self.__qualname__} of {self.leading_arguments[0]!r}>"
 
 
+class PartialFunction(StandIn):
+    """A ``functools.partial`` as a function to differentiate: the plain function calling
+    it (core/partials.py), asked for at each call, since the partial's keywords dict can
+    be changed in place (``p.keywords["k"] = 3.0``, a key added or deleted): its
+    derivatives' guards check those keywords, so it is asked again when they fail."""
+    __astgrad_guarded__ = True
+
+    def __init__(self, p):
+        self.partial = p
+        made = partial_function(p)
+        self.__name__, self.__qualname__, self.__doc__ = made.__name__, made.__qualname__, made.__doc__
+
+    def __astgrad_function__(self):
+        return partial_function(self.partial)
+
+    def public_signature(self):
+        return inspect.signature(partial_function(self.partial))
+
+    def __call__(self, *args, **kwargs):
+        return self.partial(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<astgrad function standing for {self.partial!r}>"
+
+
 def as_function(f):
     """``f`` as the transforms take it: a bound method of a Python function, or an object
     whose class defines ``__call__`` in Python, becomes a BoundMethod; anything else is
-    returned as it is. A ``functools.partial`` becomes a plain function calling it
-    (core/partials.py), differentiated like the function it stands for."""
+    returned as it is. A ``functools.partial`` becomes a PartialFunction, differentiated
+    like the function it stands for (one taking ``*args`` stays that plain function)."""
     if isinstance(f, functools.partial):
-        f = partial_function(f)
+        made = partial_function(f)
+        return made if has_varargs(made) else PartialFunction(f)
     result = getattr(type(f), "__astgrad_result__", None)
     if result is not None:
         raise TypeError(f"astgrad cannot transform {result}; transform the function itself: "

@@ -676,8 +676,10 @@ class Current:
     def __init__(self, f, key, checked=False):
         self.function = f
         self.key = key
-        # a plain function is its own underlying function; anything else is asked each time
-        self._plain = f if getattr(f, "__astgrad_function__", None) is None else None
+        # a plain function is its own underlying function; anything else is asked each time,
+        # but a partial's function is asked again only when its guards fail (bound.py)
+        self._plain = f if getattr(f, "__astgrad_function__", None) is None else (
+            underlying(f) if getattr(f, "__astgrad_guarded__", False) else None)
         self._state = (_NOT_YET, None, None)
         if checked:
             self._name = check(underlying(f), key)
@@ -697,7 +699,9 @@ class Current:
 
     def _refresh(self):
         fn = self._plain
-        if fn is None:
+        if fn is not None and fn is not self.function:
+            fn = self._plain = underlying(self.function)
+        elif fn is None:
             fn = underlying(self.function)
             current, holds, compiled = self._state
             if current is fn and holds(fn):

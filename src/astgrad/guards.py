@@ -177,6 +177,13 @@ def keyword_default_guards(fn):
     return tuple((keyword, key, value) for key, value in keyword.items()) if keyword else ()
 
 
+def partial_keyword_guards(fn):
+    """For a function standing for a partial (core/partials.py): checks that the
+    partial's keywords dicts hold the items they held when ``fn`` was made."""
+    held = getattr(fn, "__astgrad_keywords_held__", ())
+    return tuple((ItemsView(keywords, items), ITEMS_ROOT, items) for keywords, items in held)
+
+
 def merged(*groups):
     out = {}
     for group in groups:
@@ -213,7 +220,7 @@ def _checker(fn, rules, guards):
     read are unchanged (``rules``, a RulesRead: one comparison while the table's version
     is the one they last held for), and every guard ``(mapping, key, expected)`` still
     reads ``expected`` (for ``expected`` MISSING: ``key`` is still absent)."""
-    guards = tuple(guards) + keyword_default_guards(fn)
+    guards = tuple(guards) + keyword_default_guards(fn) + partial_keyword_guards(fn)
     shape = tuple(expected is MISSING for _, _, expected in guards)
     make = _checker_factories.get(shape)
     if make is None:

@@ -20,9 +20,10 @@ import itertools
 import weakref
 
 from . import generated_text
+from .functions import items_snapshot, same_items
 
 _counter = itertools.count(1)
-_made = weakref.WeakKeyDictionary()     # partial -> its function (its keywords: see _share_keywords)
+_made = weakref.WeakKeyDictionary()     # partial -> (its function, the keywords it was made for)
 
 
 def flatten(p):
@@ -37,11 +38,24 @@ def flatten(p):
 
 
 def as_function(p):
-    """A plain function equal to the partial ``p`` (the same one for the same ``p``)."""
+    """A plain function equal to the partial ``p`` as its keywords are now: the same one
+    while they hold the same objects. ``p.keywords`` is a dict the user can change in
+    place (a value changed, a key added or deleted), which changes what ``p`` computes
+    and its signature, so the function is made again then."""
     made = _made.get(p)
-    if made is None:
-        made = _made[p] = _make(p)
-    return made
+    if made is None or not all(same_items(keywords, held) for keywords, held in made[1]):
+        made = _made[p] = (_make(p), _keywords_held(p))
+        made[0].__astgrad_keywords_held__ = made[1]    # guarded with its derivatives (guards.py)
+    return made[0]
+
+
+def _keywords_held(p):
+    """(keywords dict, its items) of ``p`` and of each partial it wraps."""
+    held = []
+    while isinstance(p, functools.partial):
+        held.append((p.keywords, items_snapshot(p.keywords)))
+        p = p.func
+    return tuple(held)
 
 
 def _receiver(func, args):
@@ -129,21 +143,7 @@ def _make(p):
     exec(compile(factory, filename, "exec"), scope)
     made = scope["_make"](**cells)
     generated_text.keep_while(made.__code__, filename)
-    _share_keywords(p, made)
     return made
-
-
-def _share_keywords(p, made):
-    """Let ``made`` take its keyword-only defaults from the partial's own keywords dict,
-    where they are the same names and values: ``p.keywords`` is a dict the user can change
-    in place (``p.keywords["k"] = 3.0``), and a derivative's code is checked against its
-    function's keyword-only defaults on every call, so it is made again for the new value.
-    A partial of a partial merges its keywords into one dict that no partial holds."""
-    own = made.__kwdefaults__
-    if isinstance(p.func, functools.partial) or not own or own.keys() != p.keywords.keys() \
-            or any(own[name] is not value for name, value in p.keywords.items()):
-        return
-    made.__kwdefaults__ = p.keywords
 
 
 _callers = {}       # (library function, parameter names) -> the Python function calling it
