@@ -102,7 +102,7 @@ def global_checks(guards):
                 places.setdefault(id(expected), where)
                 if isinstance(expected, types.MethodType):  # its function's code and defaults
                     places.setdefault(id(expected.__func__), (where[0], where[1] + ("__func__",)))
-    checks = {}
+    checks, partials = {}, {}
     for mapping, key, expected in guards:
         where = _place(mapping, key, places)
         if where is None:
@@ -113,7 +113,8 @@ def global_checks(guards):
         if isinstance(mapping, (ItemsView, LayoutView)) or where not in checks:
             checks[where] = described       # a layout says more than the class alone
         if isinstance(expected, functools.partial):
-            checks.update(_partial_checks(where, expected))
+            partials.update(_partial_checks(where, expected))
+    checks.update(partials)     # what the module holds of a partial says more than the guards of its items
     return tuple((module_name, path, described) for (module_name, path), described in checks.items())
 
 
