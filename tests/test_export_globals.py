@@ -124,6 +124,21 @@ def test_a_global_dict_of_numbers_is_read_when_the_code_runs(tmp_path):
         model.restore()
 
 
+def test_a_global_tuple_of_numbers_is_read_when_the_code_runs(tmp_path):
+    """As in process: new numbers are followed (the check refused any other tuple); a
+    tuple of another length, which the code unpacked by position, is refused."""
+    model.restore()
+    exported = _exported("through_tuple", tmp_path)
+    try:
+        model.COEFFICIENT_PAIR = (5.0, 7)
+        assert_close(exported(X), numerical_grad(model.through_tuple, (X,)), 1e-6, 1e-7)
+        model.COEFFICIENT_PAIR = (5.0, 7.0, 1.0)
+        with pytest.raises(RuntimeError, match=r"COEFFICIENT_PAIR is now a tuple of 3 items"):
+            exported(X)
+    finally:
+        model.restore()
+
+
 def test_a_partial_holding_an_array_says_what_to_do():
     with pytest.raises(ExportError, match="an argument of a functools.partial .* read the value from a global"):
         astgrad.export(model.through_partial_of_an_array)

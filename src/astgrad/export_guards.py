@@ -182,6 +182,11 @@ def _described(mapping, expected):
         if isinstance(mapping.obj, dict):
             return ("dict", tuple((key, _value_described(value)) for key, value in expected))
         return ("items", type(mapping.obj).__name__, tuple(_value_described(value) for value in expected))
+    if isinstance(mapping, dict) and type(expected) is tuple and expected and all(
+            type(item) in (int, float) for item in expected):
+        # a global tuple of numbers: the code reads its items when it runs, as in process; it
+        # may have unpacked it by position (a, b = COEFS), so its length is checked
+        return ("items", "tuple", tuple(("number",) for _ in expected))
     if isinstance(mapping, dict) and isinstance(expected, dict):
         # a global dict: the code reads its items when it runs, as in process, where a change
         # in place is followed (what generation read in it is guarded as items, above)

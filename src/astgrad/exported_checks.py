@@ -160,8 +160,9 @@ def _shown(expected):
         return repr(expected[1])
     if kind == "code":
         return f"the code of {expected[1]}"
-    return {"absent": "no such name", "none": "None", "number": "a number or an array",
-            "dict": "a dict of " + ", ".join(repr(key) for key, _ in expected[1])}.get(kind, f"module {expected[-1]}")
+    if kind == "dict":
+        return "a dict of " + ", ".join(repr(key) for key, _ in expected[1])
+    return {"absent": "no such name", "none": "None", "number": "a number or an array"}.get(kind, f"module {expected[-1]}")
 
 
 def _shown_value(value):
