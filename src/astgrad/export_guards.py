@@ -21,7 +21,7 @@ import gast
 import numpy
 
 from .core import syntax as S
-from .frontend.function_args import joined_parameters
+from .frontend.function_args import joined_parameters, sequence_parameters
 from .core.missing import MISSING
 from .exported_checks import globals_as_exported, identity_of
 from .frontend.object_layouts import FUNCTION, ITEMS, found_in_source, root
@@ -39,6 +39,37 @@ def arrays_not_lists(**arguments):
                 f"and arrays, and reads '+' and '*' on {name!r} as NumPy arithmetic, where on a {kind} "
                 f"Python joins or repeats it. Pass numpy.asarray({name}) if the function means "
                 f"arithmetic, or take the derivative in process (astgrad.grad follows lists).")
+
+
+def numbers_as_array(value):
+    """``value`` as an array where it is a list or tuple of numbers, else as it is: what
+    ``-``, ``/``, ``//`` and ``**`` make of it with an array, which the derivative's code
+    also applies to it alone (``d - 1`` in the derivative of ``x ** d``)."""
+    if isinstance(value, (list, tuple)) and value and all(
+            type(item) in (int, float) or isinstance(item, numpy.number) for item in value):
+        return numpy.asarray(value)
+    return value
+
+
+def array_operand_lines(fn, compiled, mode, names):
+    """The statements reading, as in process, a list or tuple of numbers given for a
+    parameter ``fn``'s body uses directly in ``-``, ``/``, ``//`` or ``**`` (and its
+    tangent, in forward mode) as an array; and {parameter: the name keeping it as given},
+    for a gradient shaped like it."""
+    params = [p.name for p in inspect.signature(compiled).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    operands = sequence_parameters(fn) - joined_parameters(fn)
+    lines, kept = [], {}
+    for name in params:
+        if name not in operands:
+            continue
+        if mode == "reverse" and name in names:
+            kept[name] = f"given_{name}"
+            lines.append(f"given_{name} = {name}")
+        lines.append(f"{name} = numbers_as_array({name})")
+        if mode == "forward" and name in names and f"d_{name}" in inspect.signature(compiled).parameters:
+            lines.append(f"d_{name} = numbers_as_array(d_{name})")
+    return lines, kept
 
 
 def list_guard_lines(fn, compiled):
