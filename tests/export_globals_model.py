@@ -162,6 +162,7 @@ def restore():
     raised_keyword.__kwdefaults__["p"] = 2.0
     Powered.raise_to.__kwdefaults__["p"] = 2.0
     own_defaults.__defaults__, own_defaults.__kwdefaults__ = (2.0,), {"q": 3.0}
+    through_array_default.__defaults__ = (WEIGHTS,)
 
 
 _helper, _squash_forward, _raised = helper, Squash.forward, (raised.__code__, raised.__defaults__)

@@ -51,6 +51,10 @@ CHANGES = [     # (function, a change its exported derivative must refuse, what 
      r"own_defaults\.__defaults__ is now \(5\.0,\), where this derivative was exported for \(2\.0,\)"),
     ("own_defaults", lambda: model.own_defaults.__kwdefaults__.__setitem__("q", 1.0),
      r"own_defaults\.__kwdefaults__ is now \{'q': 1\.0\}, where this derivative was exported for \{'q': 3\.0\}"),
+    # an array default, which the exported def holds (here read from the global WEIGHTS)
+    ("through_array_default", lambda: setattr(model.through_array_default, "__defaults__", (np.ones(3),)),
+     r"through_array_default\.__defaults__ is now a tuple of 1 items .*exported for the defaults written into "
+     r"the exported function"),
     # a global functools.partial: the exported module holds its keyword, checked against it
     ("through_partial", lambda: model.CUBED.keywords.__setitem__("p", 2.0),
      r"CUBED\.keywords is now \{'p': 2\.0\}, where this derivative was exported for \{'p': 3\.0\}"),

@@ -261,17 +261,34 @@ def _layout_described(tree):
             tuple(tree[3]))
 
 
-def own_default_checks(fn):
+def own_default_checks(fn, caller):
     """The checks of the defaults of ``fn``, the exported function: its derivative was
-    generated with the defaults ``fn`` holds now, written into the exported def, where a
-    call of ``fn`` uses the defaults it holds when it runs (``fn.__defaults__ = (5.0,)``
-    after the export). None for a function the exported module cannot find by name."""
+    generated with the defaults ``fn`` holds now, written into the exported def (named
+    ``caller``), where a call of ``fn`` uses the defaults it holds when it runs
+    (``fn.__defaults__ = (5.0,)`` after the export). An array default is checked against
+    the array the exported def holds (the same object where the def reads a global, else
+    an equal array). None for a function the exported module cannot find by name."""
     if not _user_module(fn.__module__) or "<locals>" in fn.__qualname__:
         return ()
     path = tuple(fn.__qualname__.split("."))
-    return tuple((fn.__module__, path + (name,), _value_described(held))
-                 for name, held in (("__defaults__", fn.__defaults__), ("__kwdefaults__", fn.__kwdefaults__))
-                 if held)
+    checks = []
+    for name, held in (("__defaults__", fn.__defaults__), ("__kwdefaults__", fn.__kwdefaults__)):
+        if not held:
+            continue
+        described = _value_described(held)
+        if described[0] != "equal":
+            items = held.items() if isinstance(held, dict) else enumerate(held)
+            described = ("defaults", caller, name, tuple((key, _default_described(item)) for key, item in items))
+        checks.append((fn.__module__, path + (name,), described))
+    return tuple(checks)
+
+
+def _default_described(item):
+    if _literal(item):
+        return ("equal", item)
+    if isinstance(item, numpy.ndarray):
+        return ("as exported",)
+    return _value_described(item)
 
 
 def global_check_lines(module, guards, caller, command, own=()):

@@ -66,7 +66,7 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     found = _guards_of(compiled, differentiated)
     module.held_items = held_partial_items(found)
     checked = global_check_lines(module, found, compiled.__code__.co_name, _command(fn, names, mode, order),
-                                 own_default_checks(fn))
+                                 own_default_checks(fn, compiled.__code__.co_name))
     operands, given = array_operand_lines(fn, compiled, mode, names)
     if operands:
         module.bind("numbers_as_array", numbers_as_array, compiled.__code__.co_name)
