@@ -138,14 +138,23 @@ def through_ordered_dict(x):
     return np.sum(x * SCALES["a"])
 
 
+COEFFICIENT_PAIR = (2.0, 3.0)
+
+
+def through_tuple(x):
+    a, b = COEFFICIENT_PAIR
+    return np.sum(a * x + b * x ** 2)
+
+
 def restore():
     """Every global as the module defines it."""
-    global NET, LAYERS, ACTIVATIONS, SQUASH, COEFFICIENTS, helper
+    global NET, LAYERS, ACTIVATIONS, SQUASH, COEFFICIENTS, COEFFICIENT_PAIR, helper
     NET = Net([Squash(0.5), Square(2.0)])
     LAYERS = [Squash(0.5), Square(2.0)]
     ACTIVATIONS = {"first": np.sin, "second": np.cos}
     SQUASH = Squash(0.7)
     COEFFICIENTS = {"a": 2.0, "b": 3.0}
+    COEFFICIENT_PAIR = (2.0, 3.0)
     CUBED.keywords["p"] = 3.0
     helper = _helper
     Squash.forward = _squash_forward
@@ -153,6 +162,7 @@ def restore():
     raised_keyword.__kwdefaults__["p"] = 2.0
     Powered.raise_to.__kwdefaults__["p"] = 2.0
     own_defaults.__defaults__, own_defaults.__kwdefaults__ = (2.0,), {"q": 3.0}
+    through_array_default.__defaults__ = (WEIGHTS,)
 
 
 _helper, _squash_forward, _raised = helper, Squash.forward, (raised.__code__, raised.__defaults__)

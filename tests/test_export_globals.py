@@ -51,6 +51,10 @@ CHANGES = [     # (function, a change its exported derivative must refuse, what 
      r"own_defaults\.__defaults__ is now \(5\.0,\), where this derivative was exported for \(2\.0,\)"),
     ("own_defaults", lambda: model.own_defaults.__kwdefaults__.__setitem__("q", 1.0),
      r"own_defaults\.__kwdefaults__ is now \{'q': 1\.0\}, where this derivative was exported for \{'q': 3\.0\}"),
+    # an array default, which the exported def holds (here read from the global WEIGHTS)
+    ("through_array_default", lambda: setattr(model.through_array_default, "__defaults__", (np.ones(3),)),
+     r"through_array_default\.__defaults__ is now a tuple of 1 items .*exported for the defaults written into "
+     r"the exported function"),
     # a global functools.partial: the exported module holds its keyword, checked against it
     ("through_partial", lambda: model.CUBED.keywords.__setitem__("p", 2.0),
      r"CUBED\.keywords is now \{'p': 2\.0\}, where this derivative was exported for \{'p': 3\.0\}"),
@@ -119,6 +123,21 @@ def test_a_global_dict_of_numbers_is_read_when_the_code_runs(tmp_path):
             assert_close(exported(X), numerical_grad(model.through_coefficients, (X,)), 1e-6, 1e-7)
         model.COEFFICIENTS = [7.0]
         with pytest.raises(RuntimeError, match=r"COEFFICIENTS is now a list"):
+            exported(X)
+    finally:
+        model.restore()
+
+
+def test_a_global_tuple_of_numbers_is_read_when_the_code_runs(tmp_path):
+    """As in process: new numbers are followed (the check refused any other tuple); a
+    tuple of another length, which the code unpacked by position, is refused."""
+    model.restore()
+    exported = _exported("through_tuple", tmp_path)
+    try:
+        model.COEFFICIENT_PAIR = (5.0, 7)
+        assert_close(exported(X), numerical_grad(model.through_tuple, (X,)), 1e-6, 1e-7)
+        model.COEFFICIENT_PAIR = (5.0, 7.0, 1.0)
+        with pytest.raises(RuntimeError, match=r"COEFFICIENT_PAIR is now a tuple of 3 items"):
             exported(X)
     finally:
         model.restore()

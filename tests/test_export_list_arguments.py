@@ -22,12 +22,16 @@ def repeated(xs, n):
 
 def read_only(xs, w):
     return np.sum(np.asarray(xs) ** 2) * np.cos(w)
+
+def powered(x, d):
+    return np.sum(x ** d)
 """
 
 
-def _exported(fn, tmp_path, mode):
-    path = tmp_path / f"{fn.__name__}_{mode}.py"
-    astgrad.export(fn, 0, mode=mode, path=str(path))
+def _exported(fn, tmp_path, mode, wrt=0):
+    suffix = "_".join(map(str, wrt)) if isinstance(wrt, tuple) else wrt
+    path = tmp_path / f"{fn.__name__}_{mode}_{suffix}.py"
+    astgrad.export(fn, wrt, mode=mode, path=str(path))
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -59,3 +63,17 @@ def test_parameters_not_joined_or_repeated_are_not_checked(tmp_path):
     assert "arrays_not_lists" not in text
     assert_close(exported([0.3, -0.7], 0.4), numerical_grad(lambda v: fn(list(v), 0.4),
                                                             (np.array([0.3, -0.7]),), 0))
+
+
+def test_a_tuple_of_numbers_in_arithmetic_is_read_as_an_array_as_in_process(tmp_path):
+    """``x ** d`` with a tuple ``d``: NumPy's elementwise power, in the function and in
+    process; the exported derivatives applied ``d - 1`` and ``-d_d`` to the tuples
+    themselves (Python's TypeError). The gradient for ``d`` is a tuple, as in process."""
+    fn = load(PROGRAMS, "powered")
+    x, d, v = np.array([0.3, 0.2, 0.8]), (1.0, 2.0, 4.0), np.array([1.0, -1.0, 0.5])
+    for_x = numerical_grad(lambda u: fn(u, d), (x,), 0)
+    for_d = numerical_grad(lambda e: fn(x, tuple(e)), (np.array(d),), 0)
+    gradient_x, gradient_d = _exported(fn, tmp_path, "reverse", wrt=(0, 1))[0](x, d)
+    assert type(gradient_d) is tuple and type(astgrad.grad(fn, (0, 1))(x, d)[1]) is tuple
+    assert_close(gradient_x, for_x) and assert_close(np.array(gradient_d), for_d)
+    assert_close(_exported(fn, tmp_path, "forward", wrt=1)[0](x, d, d_d=tuple(v))[1], for_d @ v)

@@ -12,6 +12,7 @@ import pytest
 import astgrad
 from astgrad import caching, pipeline, prepared
 from astgrad import d
+from astgrad.rules import rule_reads
 from fd import assert_close, numerical_grad
 import fresh_process
 
@@ -317,6 +318,30 @@ def test_a_rule_registered_later_makes_stale_only_the_code_that_looked_it_up(cou
     assert_close(scaled(x), numerical_grad(scaled_by_stopped_sqrt, (x,)))
     assert_close(sine(x), np.cos(x) * x + np.sin(x))
     assert counted == {half: names + ["scaled_by_stopped_sqrt"] for half, names in made.items()}
+
+
+def test_a_generation_notes_only_the_rule_lookups_of_its_own_thread():
+    """Each generation's log of rule-table lookups holds its own thread's: a generation
+    running at the same time on another thread adds none of its keys (which would make
+    code stale for a rule it never read), and a thread keeps nothing once its logs end."""
+    table, seen = rule_reads.Table(), {}
+    opened, looked_up = threading.Event(), threading.Event()
+
+    def other_generation():
+        with rule_reads.logging_lookups() as keys:
+            opened.set()
+            looked_up.wait(10)
+            table.get("the other's key")
+        seen["other"] = keys
+    other = threading.Thread(target=other_generation)
+    other.start()
+    opened.wait(10)
+    with rule_reads.logging_lookups() as keys:
+        table.get("this key")
+        looked_up.set()
+        other.join(10)
+    assert keys == {"this key"} and seen["other"] == {"the other's key"}
+    assert rule_reads._thread.noted is None
 
 
 SCIPY_IMPORTED_LATER = """

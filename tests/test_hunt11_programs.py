@@ -7,6 +7,7 @@ changed in place; and an exported gradient of a function with a keyword-only par
 which spread its seed over the argument."""
 
 import functools
+import pickle
 import importlib.util
 
 import numpy as np
@@ -139,8 +140,41 @@ def test_a_gradient_of_a_partial_whose_required_keyword_is_deleted_is_a_type_err
     g = astgrad.grad(p)
     assert np.allclose(g(X3), 4.0 * X3 + 1.0)
     del p.keywords["k"]
-    with pytest.raises(TypeError, match="'k'"):
+    with pytest.raises(TypeError) as python:
+        p(X3)
+    with pytest.raises(TypeError) as ours:      # (was h_partial() missing a required argument: 'k')
         g(X3)
+    assert str(ours.value) == str(python.value) == "_weighted_squares() missing 1 required positional argument: 'k'"
+
+
+def _weighted_cubes(x, k, q=1.0):
+    return k * np.sum(x ** 3) + q * np.sum(x)
+
+
+def test_the_derivatives_of_a_partial_follow_its_state_set_again():
+    """``p.__setstate__`` (what unpickling calls) replaces the partial's function, arguments
+    and keywords on the same object: the function standing for it, and a caller's code
+    reading it as a global, kept the old ones (a wrong gradient). A pickled partial is
+    another partial, differentiated as it is."""
+    global _P
+    p = _P = functools.partial(_weighted_squares, k=2.0)
+    g, caller = astgrad.grad(p), astgrad.grad(_calls_p)
+    assert np.allclose(g(X3), 4.0 * X3 + 1.0) and np.allclose(caller(X3), 4.0 * X3 + 1.0)
+    p.__setstate__((_weighted_cubes, (), {"k": 2.0}, None))
+    assert np.allclose(g(X3), 6.0 * X3 ** 2 + 1.0) and np.allclose(caller(X3), 6.0 * X3 ** 2 + 1.0)
+    p.__setstate__((_weighted_cubes, (), {"k": 2.0, "q": 3.0}, None))
+    assert np.allclose(g(X3), 6.0 * X3 ** 2 + 3.0) and np.allclose(caller(X3), 6.0 * X3 ** 2 + 3.0)
+    p.__setstate__((_weighted_cubes, (X3, 5.0), {}, None))      # x bound: now a function of q
+    with pytest.raises(TypeError, match="_weighted_cubes\\(\\) no longer takes the argument 'x' this derivative "
+                                        "was taken for .*; take the derivative again"):
+        g(2.0)
+    assert np.isclose(astgrad.grad(p)(2.0), np.sum(X3))
+    copy = pickle.loads(pickle.dumps(functools.partial(_weighted_squares, k=3.0)))
+    assert np.allclose(astgrad.grad(copy)(X3), 6.0 * X3 + 1.0)
+
+
+def _calls_p(x):
+    return _P(x)
 
 
 # -- export of a function with a keyword-only parameter -------------------------------------------

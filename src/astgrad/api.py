@@ -497,7 +497,7 @@ class Derivative(StandIn):
         if self._versions is None:
             return self.plain.source
         bound = _bind(self, args, kwargs)
-        signature = argument_kinds.signature([bound.arguments[name] for name in self._names])
+        signature = argument_kinds.signature(_named_values(self, bound))
         return self._specialized_plain(signature).source
 
     def _specialized_plain(self, signature):
@@ -556,7 +556,7 @@ class Derivative(StandIn):
         else:
             bound = _bind(self, args, kwargs)
             args, kwargs = bound.args, bound.kwargs
-            values = tuple(bound.arguments[name] for name in self._names)
+            values = _named_values(self, bound)
         self._fast = None
         given = given_functions(self._names, values, self._user)
         if given and self.for_functions(given) is not self:
@@ -699,6 +699,8 @@ def _function_name(f):
     """The name in messages: a derivative takes its function's arguments, so it uses its name."""
     if isinstance(f, Derivative):
         return _function_name(f.function)
+    if isinstance(f, PartialFunction):      # the function it calls, as Python's messages name it
+        return getattr(f.called, "__name__", "f")
     return getattr(_underlying(f), "__name__", "f")
 
 
@@ -706,12 +708,27 @@ def _bind(f, args, kwargs):
     """``f``'s arguments bound to its public signature with the defaults filled in, so a
     transform takes exactly ``f``'s arguments. A TypeError worded like Python's own when
     they do not fit (too many, missing, an unknown keyword)."""
+    signature = public_signature(f)
     try:
-        bound = public_signature(f).bind(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
     except TypeError as exc:
-        raise TypeError(f"{_function_name(f)}() {exc}") from None
+        user = _user_function(f)
+        python = user.arguments_refused(signature, args, kwargs) if isinstance(user, PartialFunction) else None
+        raise TypeError(python or f"{_function_name(f)}() {exc}") from None
     bound.apply_defaults()
     return bound
+
+
+def _named_values(gradient, bound):
+    """The values ``bound`` gives the parameters of ``gradient``'s function: a TypeError
+    if it no longer has one of them (a ``functools.partial`` given new arguments since,
+    whose parameters changed)."""
+    try:
+        return tuple(bound.arguments[name] for name in gradient._names)
+    except KeyError as missing:
+        raise TypeError(f"{_function_name(gradient)}() no longer takes the argument {missing.args[0]!r} "
+                        f"this derivative was taken for (its parameters changed since); take the "
+                        f"derivative again") from None
 
 
 @public

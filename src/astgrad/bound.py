@@ -19,7 +19,7 @@ import numbers
 import types
 
 from .core import methods as M
-from .core.partials import as_function as partial_function, calling
+from .core.partials import as_function as partial_function, calling, flatten as flatten_partial
 from .core.functions import StandIn, public_parameter_names, underlying
 from .frontend.object_layouts import called_parameters, layout_of
 from .frontend.varargs import has_varargs
@@ -80,6 +80,32 @@ class PartialFunction(StandIn):
 
     def __repr__(self):
         return f"<astgrad function standing for {self.partial!r}>"
+
+    @property
+    def called(self):
+        """The function the partial calls (through any partials it wraps)."""
+        return flatten_partial(self.partial)[0]
+
+    def arguments_refused(self, signature, args, kwargs):
+        """Python's own message for a call of the partial's function with ``args`` and
+        ``kwargs``, which do not fit ``signature`` (the partial's parameters, or its
+        derivative's): what calling the partial says (``h() missing 1 required
+        keyword-only argument: 'k'``), from a function with those parameters that does
+        nothing. None if they fit it."""
+        func = self.called
+        name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or "function"
+        empty = inspect.Parameter.empty
+        parameters = [p.replace(annotation=empty, default=empty if p.default is empty else None)
+                      for p in signature.parameters.values()]
+        scope = {}
+        exec(f"def stand_in{signature.replace(parameters=parameters, return_annotation=empty)}:\n    pass\n", scope)
+        stand_in = scope["stand_in"]
+        stand_in.__qualname__ = name
+        try:
+            stand_in(*args, **kwargs)
+        except TypeError as exc:
+            return str(exc)
+        return None
 
 
 def as_function(f):

@@ -21,7 +21,7 @@ import gast
 import numpy
 
 from .core import syntax as S
-from .frontend.function_args import joined_parameters
+from .frontend.function_args import joined_parameters, sequence_parameters
 from .core.missing import MISSING
 from .exported_checks import globals_as_exported, identity_of
 from .frontend.object_layouts import FUNCTION, ITEMS, found_in_source, root
@@ -39,6 +39,37 @@ def arrays_not_lists(**arguments):
                 f"and arrays, and reads '+' and '*' on {name!r} as NumPy arithmetic, where on a {kind} "
                 f"Python joins or repeats it. Pass numpy.asarray({name}) if the function means "
                 f"arithmetic, or take the derivative in process (astgrad.grad follows lists).")
+
+
+def numbers_as_array(value):
+    """``value`` as an array where it is a list or tuple of numbers, else as it is: what
+    ``-``, ``/``, ``//`` and ``**`` make of it with an array, which the derivative's code
+    also applies to it alone (``d - 1`` in the derivative of ``x ** d``)."""
+    if isinstance(value, (list, tuple)) and value and all(
+            type(item) in (int, float) or isinstance(item, numpy.number) for item in value):
+        return numpy.asarray(value)
+    return value
+
+
+def array_operand_lines(fn, compiled, mode, names):
+    """The statements reading, as in process, a list or tuple of numbers given for a
+    parameter ``fn``'s body uses directly in ``-``, ``/``, ``//`` or ``**`` (and its
+    tangent, in forward mode) as an array; and {parameter: the name keeping it as given},
+    for a gradient shaped like it."""
+    params = [p.name for p in inspect.signature(compiled).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    operands = sequence_parameters(fn) - joined_parameters(fn)
+    lines, kept = [], {}
+    for name in params:
+        if name not in operands:
+            continue
+        if mode == "reverse" and name in names:
+            kept[name] = f"given_{name}"
+            lines.append(f"given_{name} = {name}")
+        lines.append(f"{name} = numbers_as_array({name})")
+        if mode == "forward" and name in names and f"d_{name}" in inspect.signature(compiled).parameters:
+            lines.append(f"d_{name} = numbers_as_array(d_{name})")
+    return lines, kept
 
 
 def list_guard_lines(fn, compiled):
@@ -102,7 +133,7 @@ def global_checks(guards):
                 places.setdefault(id(expected), where)
                 if isinstance(expected, types.MethodType):  # its function's code and defaults
                     places.setdefault(id(expected.__func__), (where[0], where[1] + ("__func__",)))
-    checks = {}
+    checks, partials = {}, {}
     for mapping, key, expected in guards:
         where = _place(mapping, key, places)
         if where is None:
@@ -113,7 +144,8 @@ def global_checks(guards):
         if isinstance(mapping, (ItemsView, LayoutView)) or where not in checks:
             checks[where] = described       # a layout says more than the class alone
         if isinstance(expected, functools.partial):
-            checks.update(_partial_checks(where, expected))
+            partials.update(_partial_checks(where, expected))
+    checks.update(partials)     # what the module holds of a partial says more than the guards of its items
     return tuple((module_name, path, described) for (module_name, path), described in checks.items())
 
 
@@ -181,6 +213,11 @@ def _described(mapping, expected):
         if isinstance(mapping.obj, dict):
             return ("dict", tuple((key, _value_described(value)) for key, value in expected))
         return ("items", type(mapping.obj).__name__, tuple(_value_described(value) for value in expected))
+    if isinstance(mapping, dict) and type(expected) is tuple and expected and all(
+            type(item) in (int, float) for item in expected):
+        # a global tuple of numbers: the code reads its items when it runs, as in process; it
+        # may have unpacked it by position (a, b = COEFS), so its length is checked
+        return ("items", "tuple", tuple(("number",) for _ in expected))
     if isinstance(mapping, dict) and isinstance(expected, dict):
         # a global dict: the code reads its items when it runs, as in process, where a change
         # in place is followed (what generation read in it is guarded as items, above)
@@ -224,17 +261,34 @@ def _layout_described(tree):
             tuple(tree[3]))
 
 
-def own_default_checks(fn):
+def own_default_checks(fn, caller):
     """The checks of the defaults of ``fn``, the exported function: its derivative was
-    generated with the defaults ``fn`` holds now, written into the exported def, where a
-    call of ``fn`` uses the defaults it holds when it runs (``fn.__defaults__ = (5.0,)``
-    after the export). None for a function the exported module cannot find by name."""
+    generated with the defaults ``fn`` holds now, written into the exported def (named
+    ``caller``), where a call of ``fn`` uses the defaults it holds when it runs
+    (``fn.__defaults__ = (5.0,)`` after the export). An array default is checked against
+    the array the exported def holds (the same object where the def reads a global, else
+    an equal array). None for a function the exported module cannot find by name."""
     if not _user_module(fn.__module__) or "<locals>" in fn.__qualname__:
         return ()
     path = tuple(fn.__qualname__.split("."))
-    return tuple((fn.__module__, path + (name,), _value_described(held))
-                 for name, held in (("__defaults__", fn.__defaults__), ("__kwdefaults__", fn.__kwdefaults__))
-                 if held)
+    checks = []
+    for name, held in (("__defaults__", fn.__defaults__), ("__kwdefaults__", fn.__kwdefaults__)):
+        if not held:
+            continue
+        described = _value_described(held)
+        if described[0] != "equal":
+            items = held.items() if isinstance(held, dict) else enumerate(held)
+            described = ("defaults", caller, name, tuple((key, _default_described(item)) for key, item in items))
+        checks.append((fn.__module__, path + (name,), described))
+    return tuple(checks)
+
+
+def _default_described(item):
+    if _literal(item):
+        return ("equal", item)
+    if isinstance(item, numpy.ndarray):
+        return ("as exported",)
+    return _value_described(item)
 
 
 def global_check_lines(module, guards, caller, command, own=()):

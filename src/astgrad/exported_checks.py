@@ -80,6 +80,8 @@ def _described_by(value, expected):
         return isinstance(value, _NUMBERS) or type(value).__module__ == "numpy"
     if kind == "instance":
         return _of_class(value, expected)
+    if kind == "defaults":
+        return _defaults_as_exported(value, expected)
     if kind == "items":
         if type(value).__name__ != expected[1] or len(value) != len(expected[2]):
             return False
@@ -91,6 +93,32 @@ def _described_by(value, expected):
         return (isinstance(value, dict) and tuple(value) == tuple(key for key, _ in expected[1])
                 and all(exported_as(value[key], sub) for key, sub in expected[1]))
     return _object_as(value, expected)
+
+
+def _defaults_as_exported(held, expected):
+    """Whether ``held``, a function's ``__defaults__`` or ``__kwdefaults__`` (``expected[2]``),
+    holds what ``expected[3]`` says of each item, an array being the one the exported def
+    ``expected[1]`` of this module holds for that parameter or an equal one (a call of
+    the exported def without it uses that array)."""
+    _, caller, attribute, items = expected
+    if type(held) is not (dict if attribute == "__kwdefaults__" else tuple) or len(held) != len(items):
+        return False
+    exported = None
+    for key, sub in items:
+        item = held.get(key, _ABSENT) if attribute == "__kwdefaults__" else held[key]
+        if sub[0] != "as exported":
+            if not exported_as(item, sub):
+                return False
+            continue
+        if exported is None:
+            own = globals()[caller]
+            exported = getattr(getattr(own, "__wrapped__", own), attribute) or {}
+        array = exported.get(key) if attribute == "__kwdefaults__" else (
+            exported[key - len(items)] if len(exported) >= len(items) else None)
+        if item is not array and not (type(item) is type(array) and item.dtype == array.dtype
+                                      and item.shape == array.shape and bool((item == array).all())):
+            return False
+    return True
 
 
 def _object_as(value, expected):
@@ -160,8 +188,11 @@ def _shown(expected):
         return repr(expected[1])
     if kind == "code":
         return f"the code of {expected[1]}"
-    return {"absent": "no such name", "none": "None", "number": "a number or an array",
-            "dict": "a dict of " + ", ".join(repr(key) for key, _ in expected[1])}.get(kind, f"module {expected[-1]}")
+    if kind == "dict":
+        return "a dict of " + ", ".join(repr(key) for key, _ in expected[1])
+    if kind == "defaults":
+        return "the defaults written into the exported function (an array default: its values there)"
+    return {"absent": "no such name", "none": "None", "number": "a number or an array"}.get(kind, f"module {expected[-1]}")
 
 
 def _shown_value(value):

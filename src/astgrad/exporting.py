@@ -20,7 +20,7 @@ import types
 from .core.functions import underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import (arrays_not_lists, global_check_lines, held_partial_items, list_guard_lines,
+from .export_guards import (array_operand_lines, arrays_not_lists, global_check_lines, numbers_as_array, held_partial_items, list_guard_lines,
                             own_default_checks, plain_object_guard_lines, plain_objects_refused, written_item)
 from .export_seeds import seed_like, seed_lines
 from .errors import TransformError
@@ -66,14 +66,18 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     found = _guards_of(compiled, differentiated)
     module.held_items = held_partial_items(found)
     checked = global_check_lines(module, found, compiled.__code__.co_name, _command(fn, names, mode, order),
-                                 own_default_checks(fn))
-    prologue = checked + guards + plain + seeds
+                                 own_default_checks(fn, compiled.__code__.co_name))
+    operands, given = array_operand_lines(fn, compiled, mode, names)
+    if operands:
+        module.bind("numbers_as_array", numbers_as_array, compiled.__code__.co_name)
+    prologue = checked + guards + plain + operands + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
         # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
         # object, plain lists and dicts), in a tuple for a tuple wrt (a 1-tuple too)
         module.bind("match_argument", match_argument, compiled.__code__.co_name)
-        like = f"({', '.join(names)},)" if isinstance(wrt, (tuple, list)) else names[0]
+        shaped_like = [given.get(name, name) for name in names]
+        like = f"({', '.join(shaped_like)},)" if isinstance(wrt, (tuple, list)) else shaped_like[0]
         returned = ("match_argument((", f",), {like})") if in_tuple else ("match_argument(", f", {like})")
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
                   returned)

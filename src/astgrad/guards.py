@@ -153,10 +153,8 @@ def function_guards(dependencies):
         obj = chain[-1] if chain else None
         if isinstance(obj, types.MethodType):      # ``obj.method``: the function it binds
             obj = obj.__func__
-        while isinstance(obj, functools.partial):  # the code holds its function and keywords
-            if obj.keywords:                        # (a dict: changed in place, P.keywords["k"] = 3.0)
-                held = items_snapshot(obj.keywords)
-                guards[id(obj.keywords), ITEMS_ROOT] = (ItemsView(obj.keywords, held), ITEMS_ROOT, held)
+        while isinstance(obj, functools.partial):  # the code holds its function, arguments and keywords
+            guards.update(_partial_guards(obj, obj.func, obj.args, obj.keywords, items_snapshot(obj.keywords)))
             obj = obj.func
         if isinstance(obj, types.FunctionType) and (id(obj), "__code__") not in guards \
                 and is_user_function(obj):       # (a function met again is guarded already)
@@ -177,11 +175,23 @@ def keyword_default_guards(fn):
     return tuple((keyword, key, value) for key, value in keyword.items()) if keyword else ()
 
 
-def partial_keyword_guards(fn):
-    """For a function standing for a partial (core/partials.py): checks that the
-    partial's keywords dicts hold the items they held when ``fn`` was made."""
-    held = getattr(fn, "__astgrad_keywords_held__", ())
-    return tuple((ItemsView(keywords, items), ITEMS_ROOT, items) for keywords, items in held)
+def partial_state_guards(fn):
+    """For a function standing for a partial (core/partials.py): the ``_partial_guards``
+    of the partial and of each partial it wraps, as they were when ``fn`` was made."""
+    guards = {}
+    for held in getattr(fn, "__astgrad_partial_state__", ()):
+        guards.update(_partial_guards(*held))
+    return tuple(guards.values())
+
+
+def _partial_guards(partial, func, args, keywords, items):
+    """{key: guard} checking that ``partial`` (or a weak proxy of it) calls ``func`` with
+    ``args`` and the dict ``keywords`` (``__setstate__``, which unpickling calls, replaces
+    all three), and that the dict holds ``items`` (it can be changed in place:
+    ``P.keywords["k"] = 3.0``)."""
+    return {(id(partial), name): (AttributeView(partial, value), name, value)
+            for name, value in (("func", func), ("args", args), ("keywords", keywords))} | {
+        (id(keywords), ITEMS_ROOT): (ItemsView(keywords, items), ITEMS_ROOT, items)}
 
 
 def merged(*groups):
@@ -220,7 +230,7 @@ def _checker(fn, rules, guards):
     read are unchanged (``rules``, a RulesRead: one comparison while the table's version
     is the one they last held for), and every guard ``(mapping, key, expected)`` still
     reads ``expected`` (for ``expected`` MISSING: ``key`` is still absent)."""
-    guards = tuple(guards) + keyword_default_guards(fn) + partial_keyword_guards(fn)
+    guards = tuple(guards) + keyword_default_guards(fn) + partial_state_guards(fn)
     shape = tuple(expected is MISSING for _, _, expected in guards)
     make = _checker_factories.get(shape)
     if make is None:

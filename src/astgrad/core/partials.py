@@ -38,24 +38,36 @@ def flatten(p):
 
 
 def as_function(p):
-    """A plain function equal to the partial ``p`` as its keywords are now: the same one
-    while they hold the same objects. ``p.keywords`` is a dict the user can change in
-    place (a value changed, a key added or deleted), which changes what ``p`` computes
-    and its signature, so the function is made again then."""
+    """A plain function equal to the partial ``p`` as it is now: the same one while ``p``
+    (and each partial it wraps) calls the same function with the same arguments and
+    keywords. ``p.keywords`` is a dict the user can change in place (a value changed, a
+    key added or deleted), and ``p.__setstate__`` (what unpickling calls) replaces its
+    function, arguments and keywords, which changes what ``p`` computes and its
+    signature, so the function is made again then."""
     made = _made.get(p)
-    if made is None or not all(same_items(keywords, held) for keywords, held in made[1]):
-        made = _made[p] = (_make(p), _keywords_held(p))
-        made[0].__astgrad_keywords_held__ = made[1]    # guarded with its derivatives (guards.py)
+    if made is None or not all(state_holds(held) for held in made[1]):
+        made = _made[p] = (_make(p), _state_held(p))
+        made[0].__astgrad_partial_state__ = made[1]    # guarded with its derivatives (guards.py)
     return made[0]
 
 
-def _keywords_held(p):
-    """(keywords dict, its items) of ``p`` and of each partial it wraps."""
+def _state_held(p):
+    """For ``p`` and each partial it wraps: (the partial, read through a weak proxy so that
+    holding it keeps nothing alive, its function, arguments, keywords dict, that dict's items)."""
     held = []
     while isinstance(p, functools.partial):
-        held.append((p.keywords, items_snapshot(p.keywords)))
+        held.append((weakref.proxy(p), p.func, p.args, p.keywords, items_snapshot(p.keywords)))
         p = p.func
     return tuple(held)
+
+
+def state_holds(held):
+    """Whether the partial of ``held`` (one item of ``_state_held``) is as it was then."""
+    proxy, func, args, keywords, items = held
+    try:
+        return proxy.func is func and proxy.args is args and proxy.keywords is keywords and same_items(keywords, items)
+    except ReferenceError:
+        return False
 
 
 def _receiver(func, args):

@@ -20,13 +20,20 @@ VERSION = [0]       # registrations so far (registry.VERSION is this list)
 CHANGES = {}        # key -> how many registrations changed its entry (absent: none)
 UNKNOWN = ("unknown",)      # noted where what was looked up is not known (code from the disk cache)
 
-# While any log is open (on any thread), every lookup appends its key to _noted, and a log
-# holds what was appended since it opened. A lookup of another thread lands in it too,
-# which only makes the code it guards stale more often; lookups stay a global read and an
-# append, as they run thousands of times a generation.
-_open = []          # the logs open, on any thread
-_noted = []         # the keys looked up since the first of them opened
+# While any log is open (on any thread), a lookup appends its key to the list of keys its
+# own thread looked up since that thread's first open log opened (none: no log open on this
+# thread), and a log holds what was appended since it opened: a generation on another
+# thread adds nothing to it. Lookups stay a global read, a thread-local read and an append
+# while a generation runs (they run thousands of times a generation), one global read else.
+_open = [0]         # how many logs are open, on any thread
 _opening = threading.Lock()
+
+
+class _ThreadLog(threading.local):
+    noted = None    # the keys this thread looked up since its first open log opened
+
+
+_thread = _ThreadLog()
 _get, _contains, _item = dict.get, dict.__contains__, dict.__getitem__
 
 
@@ -35,18 +42,24 @@ class Table(dict):
     __slots__ = ()
 
     def get(self, key, default=None):
-        if _open:
-            _noted.append(key)
+        if _open[0]:
+            noted = _thread.noted
+            if noted is not None:
+                noted.append(key)
         return _get(self, key, default)
 
     def __contains__(self, key):
-        if _open:
-            _noted.append(key)
+        if _open[0]:
+            noted = _thread.noted
+            if noted is not None:
+                noted.append(key)
         return _contains(self, key)
 
     def __getitem__(self, key):
-        if _open:
-            _noted.append(key)
+        if _open[0]:
+            noted = _thread.noted
+            if noted is not None:
+                noted.append(key)
         return _item(self, key)
 
 
@@ -63,8 +76,10 @@ class NameTable(dict):
     __slots__ = ()
 
     def get(self, name, default=None):
-        if _open:
-            _noted.append((_METHOD_NAMED, name))
+        if _open[0]:
+            noted = _thread.noted
+            if noted is not None:
+                noted.append((_METHOD_NAMED, name))
         return _get(self, name, default)
 
 
@@ -75,37 +90,42 @@ def changed(key):
 
 def note(key):
     """A lookup made without a table (a result found once and kept, ``key``'s)."""
-    if _open:
-        _noted.append(key)
+    noted = _thread.noted
+    if noted is not None:
+        noted.append(key)
 
 
 def note_read(rules):
     """Code that ``rules`` were read for is used by the generation in progress (a callee's
     derivative, a kept normalization): its lookups are this generation's too."""
-    if _open:
-        _noted.extend(rules.keys() if rules.counts is not None else (UNKNOWN,))
+    noted = _thread.noted
+    if noted is not None:
+        noted.extend(rules.keys() if rules.counts is not None else (UNKNOWN,))
 
 
 @contextlib.contextmanager
 def logging_lookups():
-    """The set of keys looked up while the ``with`` block runs (filled when it ends; a
-    log opened inside it notes nothing this one misses)."""
+    """The set of keys this thread looks up while the ``with`` block runs (filled when it
+    ends; a log opened inside it notes nothing this one misses)."""
     keys = set()
-    log = object()
+    noted = _thread.noted
+    first = noted is None
+    if first:
+        noted = _thread.noted = []
+    start = len(noted)
     with _opening:
-        start = len(_noted)
-        _open.append(log)
+        _open[0] += 1
     try:
         yield keys
     finally:
         with _opening:
-            try:
-                keys.update(_noted[start:])
-            except TypeError:       # an unhashable object looked up (which no entry can be)
-                keys.update(key for key in _noted[start:] if _hashable(key))
-            _open.remove(log)
-            if not _open:
-                del _noted[:]
+            _open[0] -= 1
+        try:
+            keys.update(noted[start:])
+        except TypeError:       # an unhashable object looked up (which no entry can be)
+            keys.update(key for key in noted[start:] if _hashable(key))
+        if first:
+            _thread.noted = None
 
 
 def _hashable(key):
