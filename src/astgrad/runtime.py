@@ -125,6 +125,17 @@ def _refuse_object_operator(x=None):
                     "from the object's arrays instead (v.plus(w), not v + w)")
 
 
+_OPERATORS = tuple(f"__{side}{name}__" for name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
+                                                    "matmul") for side in ("", "r", "i")) + ("__neg__", "__pos__")
+
+
+def _has_own_operators(x):
+    """Whether the class of ``x`` defines an arithmetic operator: only then can the
+    derivative of an object reach ``unbroadcast`` from an operator (its own code); an
+    object without any was stored or passed whole, and its derivative passes whole."""
+    return any(hasattr(type(x), name) for name in _OPERATORS)
+
+
 def add_derivatives(a, b):
     """``a + b`` for two derivatives of the same value: numbers and arrays add, lists
     and tuples element by element, dicts key by key, to any depth (a plain list's
@@ -473,6 +484,8 @@ def unbroadcast(g, x):
             return g.real
         return g
     if isinstance(g, AdjointDict) and not isinstance(x, dict):
+        if not _has_own_operators(x):
+            return g            # an object stored whole (self.f, self.dt = f, dt): nothing broadcast it
         _refuse_object_operator(x)       # an object's own operator (a dict: a copy of one; derivatives add at a second order)
     if isinstance(g, (_NDARRAY, numpy.generic)) and g.dtype.kind == "c" \
             and not isinstance(x, (list, tuple, dict)) and not numpy.iscomplexobj(x):
@@ -495,6 +508,8 @@ def broadcast_like(g, x):
     if _same_shape(g, x):
         return g
     if isinstance(g, AdjointDict) and not isinstance(x, dict):
+        if not _has_own_operators(x):
+            return g
         _refuse_object_operator(x)
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):
