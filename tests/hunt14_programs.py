@@ -225,6 +225,15 @@ def a05(h, w):
     return np.sum(softmax(s) @ h)
 
 
+@case("a08 RMSNorm as a __call__ object, parameters in a dict", (X43, 0.8))
+def a08(h, w):
+    class RMSNorm:
+        def __init__(self, p):
+            self.p = p
+        def __call__(self, z):
+            return z / np.sqrt(np.mean(z ** 2, axis=-1, keepdims=True) + 1e-6) * self.p["g"]
+    return np.sum(RMSNorm({"g": np.ones(3) * w})(h) * X43)
+
 
 # -- log-likelihoods ---------------------------------------------------------------------
 
@@ -478,6 +487,23 @@ if special is not None:
     @case("x02 scipy.special.erf normal cdf and expit")
     def x02(x, w):
         return np.sum(0.5 * (1 + special.erf(x * w / np.sqrt(2)))) + np.sum(special.expit(x - w))
+
+
+# -- objects holding settings ---------------------------------------------------------
+
+class Gated:
+    def __init__(self, W, config):
+        self.W = W
+        self.config = config
+
+    def __call__(self, h):
+        return np.tanh(self.W @ h)
+
+
+@case("e30 an object holding a dict of settings its method never reads, built from w")
+def e30(x, w):
+    layer = Gated(W33 * w, {"scale": w, "shift": [w, 1.0]})
+    return np.sum(layer(x) ** 2)
 
 
 # -- a generator, refused -------------------------------------------------------------------

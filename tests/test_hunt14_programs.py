@@ -10,7 +10,9 @@ from hunt14_programs import CASES, squares_of, X3
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
+    "a08 ": "grad_inside_def",  # a dict attribute: d_built['p']['g'] on a zero, "'float' object is not subscriptable"
     "e27 ": "grad",         # self.f, self.dt = f, dt storing a lambda: "an object of the class Lambda ..."
+    "e30 ": "grad",         # a dict attribute no method reads: "'float' object is not subscriptable"
 }
 
 

@@ -83,6 +83,23 @@ def _as_rows(items):
     return numpy.stack(numpy.broadcast_arrays(*items)) if items else numpy.zeros(0)
 
 
+class _AbsentZero(float):
+    """The derivative of an item a derivative dict lacks: zero, and zero again at any item
+    of it, as the item may be a dict or a list itself (``d_obj['p']['g']`` for an object
+    whose dict attribute the code never read, which has no derivative there)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        return self
+
+    def __repr__(self):
+        return "0.0"
+
+
+_ABSENT_ITEM = _AbsentZero(0.0)
+
+
 class AdjointDict(dict):
     """The derivative of a dict: one derivative per key; ``+`` adds per key.
 
@@ -92,7 +109,7 @@ class AdjointDict(dict):
     """
 
     def __missing__(self, key):
-        return 0.0
+        return _ABSENT_ITEM
 
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and other == 0):
