@@ -74,19 +74,6 @@ def o03(x, w):
     return s[0] ** 2 + s[1]
 
 
-@case("o06 leapfrog (velocity Verlet) for a spring, a helper for the force")
-def o06(x, w):
-    def force(q):
-        return -w * q - 0.1 * q ** 3
-    q, p = x.copy(), np.zeros(3)
-    dt = 0.1
-    for _ in range(3):
-        p = p + 0.5 * dt * force(q)
-        q = q + dt * p
-        p = p + 0.5 * dt * force(q)
-    return 0.5 * np.sum(p ** 2) + 0.5 * w * np.sum(q ** 2)
-
-
 @case("o09 ODE with y written into a preallocated array row by row")
 def o09(x, w):
     Y = np.zeros((4, 3))
@@ -121,21 +108,6 @@ def p03(pos, w):
     return E
 
 
-@dataclasses.dataclass
-class Particle:
-    m: float
-    q: np.ndarray
-    v: np.ndarray
-
-
-@case("p06 a list of Particle dataclasses, kinetic and gravity energy")
-def p06(x, w):
-    ps = [Particle(1.0, x, x * w), Particle(w, -x, x[::-1])]
-    K = sum(0.5 * p.m * np.dot(p.v, p.v) for p in ps)
-    U = sum(p.m * 9.81 * p.q[2] for p in ps)
-    return K + U
-
-
 # -- a Kalman filter ---------------------------------------------------------------------
 
 
@@ -152,17 +124,6 @@ def k01(x, w):
         state["m"] = m + (K * (z - H @ m)).ravel()
         state["P"] = (np.eye(2) - K @ H) @ P
     return np.sum(state["m"]) + np.trace(state["P"])
-
-
-@case("k03 Kalman state as a namedtuple, _replace in the update")
-def k03(x, w):
-    KS = collections.namedtuple("KS", ["mean", "var"])
-    s = KS(0.0, 1.0)
-    for z in x:
-        s = s._replace(var=s.var + w)
-        k = s.var / (s.var + 0.5)
-        s = KS(s.mean + k * (z - s.mean), (1 - k) * s.var)
-    return s.mean + s.var
 
 
 @case("k04 a scalar Kalman filter in a class with a step method mutating self")
@@ -207,14 +168,6 @@ class LayerNorm:
         mu = h.mean(axis=-1, keepdims=True)
         var = h.var(axis=-1, keepdims=True)
         return self.gamma * (h - mu) / np.sqrt(var + self.eps) + self.beta
-
-
-@case("a03 layer norm class applied twice in a list of layers", (X43, 0.8))
-def a03(h, w):
-    layers = [Linear(W33 * w, np.ones(3) * 0.1), LayerNorm(np.ones(3), np.zeros(3)), Linear(W33)]
-    for layer in layers:
-        h = layer(h)
-    return np.sum(np.tanh(h))
 
 
 @case("a05 causal mask with np.triu and np.where(-inf) before softmax", (X43, 0.8))
@@ -266,28 +219,6 @@ def l05(x, w):
 # -- optimizers --------------------------------------------------------------------------
 
 
-def adam(params, grads, state, lr=0.1, b1=0.9, b2=0.999, eps=1e-8):
-    state["t"] += 1
-    out = []
-    for i, (p, g) in enumerate(zip(params, grads)):
-        state["m"][i] = b1 * state["m"][i] + (1 - b1) * g
-        state["v"][i] = b2 * state["v"][i] + (1 - b2) * g * g
-        mh = state["m"][i] / (1 - b1 ** state["t"])
-        vh = state["v"][i] / (1 - b2 ** state["t"])
-        out.append(p - lr * mh / (np.sqrt(vh) + eps))
-    return out
-
-
-@case("s01 Adam over a list of parameter arrays, state in a dict of lists")
-def s01(x, w):
-    params = [x.copy(), np.array([w, 2 * w])]
-    state = {"t": 0, "m": [np.zeros_like(p) for p in params], "v": [np.zeros_like(p) for p in params]}
-    for _ in range(2):
-        grads = [2 * p + 1.0 for p in params]
-        params = adam(params, grads, state)
-    return sum(np.sum(p ** 2) for p in params)
-
-
 @case("s02 gradient descent with lr schedule from a lambda and early stop on norm")
 def s02(x, w):
     sched = lambda k: w / (1 + k)
@@ -318,18 +249,6 @@ def f03(x, w):
     d1 = (math.log(S / K) + (r + sig ** 2 / 2) * T) / (sig * math.sqrt(T))
     d2 = d1 - sig * math.sqrt(T)
     return S * ncdf(d1) - K * math.exp(-r * T) * ncdf(d2)
-
-
-@case("f04 a binomial tree with backward induction over a list")
-def f04(x, w):
-    n, S0, K = 3, 1.0 + 0.1 * x[0], 1.0
-    u = math.exp(0.2 * w)
-    d = 1 / u
-    p = (1.02 - d) / (u - d)
-    vals = [max(S0 * u ** j * d ** (n - j) - K, 0.0) for j in range(n + 1)]
-    for i in range(n, 0, -1):
-        vals = [(p * vals[j + 1] + (1 - p) * vals[j]) / 1.02 for j in range(i)]
-    return vals[0]
 
 
 # -- signal processing -------------------------------------------------------------------
