@@ -425,6 +425,31 @@ def e30(x, w):
     return np.sum(layer(x) ** 2)
 
 
+# -- a layer built by another's __init__ ---------------------------------------------------
+
+class Scale:
+    def __init__(self, a):
+        self.a = a
+
+    def __call__(self, h):
+        return self.a * h
+
+
+class Residual:
+    def __init__(self, w, W):
+        self.inner = Scale(w)
+        self.W = W
+
+    def __call__(self, h):
+        return self.inner(np.tanh(self.W @ h)) + h
+
+
+@case("e29 a residual block whose __init__ builds its inner layer from w, called from __call__")
+def e29(x, w):
+    block = Residual(w, W33)
+    return np.sum(block(x) ** 2)
+
+
 # -- a generator, refused -------------------------------------------------------------------
 
 def squares_of(v, w):           # not in CASES: tests/test_hunt14_programs.py checks the refusal

@@ -12,6 +12,7 @@ from hunt14_programs import CASES, squares_of, X3
 FOUND = {
     "a08 ": "grad_inside_def",  # a dict attribute: d_built['p']['g'] on a zero, "'float' object is not subscriptable"
     "e27 ": "grad",         # self.f, self.dt = f, dt storing a lambda: "an object of the class Lambda ..."
+    "e29 ": "grad",         # self.inner = Scale(w) in __init__: "no adjoint rule for .inner()"
     "e30 ": "grad",         # a dict attribute no method reads: "'float' object is not subscriptable"
 }
 
