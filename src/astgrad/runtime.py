@@ -83,6 +83,23 @@ def _as_rows(items):
     return numpy.stack(numpy.broadcast_arrays(*items)) if items else numpy.zeros(0)
 
 
+class _AbsentZero(float):
+    """The derivative of an item a derivative dict lacks: zero, and zero again at any item
+    of it, as the item may be a dict or a list itself (``d_obj['p']['g']`` for an object
+    whose dict attribute the code never read, which has no derivative there)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        return self
+
+    def __repr__(self):
+        return "0.0"
+
+
+_ABSENT_ITEM = _AbsentZero(0.0)
+
+
 class AdjointDict(dict):
     """The derivative of a dict: one derivative per key; ``+`` adds per key.
 
@@ -92,7 +109,7 @@ class AdjointDict(dict):
     """
 
     def __missing__(self, key):
-        return 0.0
+        return _ABSENT_ITEM
 
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and other == 0):
@@ -123,6 +140,17 @@ def _refuse_object_operator(x=None):
                     f"not on an object of {owner} that defines them with code of its own (__add__, __mul__, "
                     "...), which astgrad does not follow; call a method or function computing the value "
                     "from the object's arrays instead (v.plus(w), not v + w)")
+
+
+_OPERATORS = tuple(f"__{side}{name}__" for name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
+                                                    "matmul") for side in ("", "r", "i")) + ("__neg__", "__pos__")
+
+
+def _has_own_operators(x):
+    """Whether the class of ``x`` defines an arithmetic operator: only then can the
+    derivative of an object reach ``unbroadcast`` from an operator (its own code); an
+    object without any was stored or passed whole, and its derivative passes whole."""
+    return any(hasattr(type(x), name) for name in _OPERATORS)
 
 
 def add_derivatives(a, b):
@@ -473,6 +501,8 @@ def unbroadcast(g, x):
             return g.real
         return g
     if isinstance(g, AdjointDict) and not isinstance(x, dict):
+        if not _has_own_operators(x):
+            return g            # an object stored whole (self.f, self.dt = f, dt): nothing broadcast it
         _refuse_object_operator(x)       # an object's own operator (a dict: a copy of one; derivatives add at a second order)
     if isinstance(g, (_NDARRAY, numpy.generic)) and g.dtype.kind == "c" \
             and not isinstance(x, (list, tuple, dict)) and not numpy.iscomplexobj(x):
@@ -495,6 +525,8 @@ def broadcast_like(g, x):
     if _same_shape(g, x):
         return g
     if isinstance(g, AdjointDict) and not isinstance(x, dict):
+        if not _has_own_operators(x):
+            return g
         _refuse_object_operator(x)
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)) and len(g) == len(x):

@@ -16,7 +16,7 @@ import inspect
 import types
 
 from .records import is_record, record_items
-from .runtime import AdjointDict, AdjointList, _is_zero_placeholder, add_derivatives, own_items, zeros_like
+from .runtime import _ABSENT_ITEM, AdjointDict, AdjointList, _is_zero_placeholder, add_derivatives, own_items, zeros_like
 
 
 class AdjointObject(AdjointDict):
@@ -36,7 +36,7 @@ class AdjointObject(AdjointDict):
                 "astgrad: this reads an item (obj[k]) of an object whose class reads items with code of its "
                 "own; astgrad follows the items of lists, dicts and arrays. Call a method of the object "
                 "(obj.get(k)) or hold a list, a dict or an array")
-        return 0.0
+        return _ABSENT_ITEM
 
     def __getattr__(self, name):
         # g.W on a dataclass's gradient taken inside differentiated code (the generated

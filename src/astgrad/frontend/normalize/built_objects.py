@@ -11,7 +11,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (augments_self, built_class, number_counters, constructor_twin, function_tree, init_of, is_namespace,
+from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of, is_namespace,
                         own_returns, plain_constructor, plain_uses, self_stores, state_twin)
 from .foreign import scope_of
 from .methods import _record_kind
@@ -207,8 +207,23 @@ class BuiltObjectLowering:
                     tree = (L.ITEMS, list if how[0] == "list" else tuple, tree[2]) if tree[0] == L.ITEMS else None
             if tree is not None and name not in held:
                 attributes.append((name, tree))
+        if init is not None and _record_kind(cls) is None and depth > 0:      # self.inner = Inner(w)
+            attributes.extend(p for p in self.built_in_init(init, given, depth) if p[0] not in dict(attributes))
         shadowed = tuple(sorted(name for name in stores if M.static_attribute(cls, name) is not MISSING))
         return tuple(sorted(attributes, key=lambda pair: pair[0])), shadowed
+
+    def built_in_init(self, init, given, depth):
+        """(attribute, layout) for the objects ``init`` builds itself (instances.py's
+        ``calls_built_in_init``) of classes followed when built in the code."""
+        found = []
+        for attr, call in calls_built_in_init(init, given, self.source.fn, set(self.locals) | set(self.functions)):
+            cls = self.built_class_of(call)
+            layout = self.static_layout(call, depth) if cls is not None else None
+            if layout is not None:
+                self.source.resolve_path(S.dotted_path(call.func))        # a dependency, as __init__ is
+                self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
+                found.append((attr, layout))
+        return found
 
     def attribute_write(self, target, value):
         """``p.W = value`` on an object this function built and refers to only through its

@@ -153,6 +153,61 @@ def self_stores(init):
     return found
 
 
+def calls_built_in_init(init, given, caller, unknown):
+    """(attribute, call) for each object ``init`` builds and stores once, at its top level
+    (``self.inner = Inner(w)``, the attribute named nowhere else in ``init``), the call
+    written in the terms of ``caller`` (``_in_callers_terms``), which builds the object
+    with the arguments ``given``: the layout of the object it builds is known where theirs
+    are. None where ``init`` is a closure or reads other globals than ``caller``."""
+    same_globals = getattr(init, "__globals__", None) is getattr(caller, "__globals__", None)
+    tree = function_tree(init) if same_globals and not init.__code__.co_freevars else None
+    params = [] if tree is None else tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
+    if not params or tree.args.vararg or tree.args.kwarg:
+        return []
+    me, names = params[0].id, {p.id for p in params[1:]}
+    unknown = (S.stored_names(tree) - {me}) | set(unknown)
+    found = []
+    for target, value in attribute_stores(tree, me):
+        uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and isinstance(n.value, gast.Name)
+                and n.value.id == me and n.attr == target.attr]
+        call = _in_callers_terms(value, given, names, unknown) if len(uses) == 1 else None
+        if call is not None:
+            found.append((target.attr, call))
+    return found
+
+
+_SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr)
+
+
+def _in_callers_terms(value, given, params, unknown):
+    """The call ``value`` (a constructor call in ``__init__``) with each parameter of
+    ``__init__`` it reads replaced by the argument given for it; None where it is not such
+    a call or reads a parameter not given, or a name in ``unknown`` (a local variable of
+    ``__init__``, or a name the caller binds itself, which would read the caller's)."""
+    if not isinstance(value, gast.Call) or S.dotted_path(value.func) is None \
+            or any(isinstance(a, gast.Starred) for a in value.args) or any(kw.arg is None for kw in value.keywords) \
+            or any(isinstance(n, _SCOPES) for n in S.walk_nodes(value)):
+        return None
+    call = S.copy(value)
+    for node in list(S.walk_nodes(call)):
+        for field, child in gast.iter_fields(node):
+            items = child if isinstance(child, list) else [child]
+            for i, item in enumerate(items):
+                if not isinstance(item, gast.Name):
+                    continue
+                if item.id in params:
+                    arg = given.get(item.id)
+                    if not isinstance(arg, gast.AST):
+                        return None
+                    if isinstance(child, list):
+                        child[i] = S.copy(arg)
+                    else:
+                        setattr(node, field, S.copy(arg))
+                elif item.id in unknown:
+                    return None
+    return call
+
+
 def _method_keeps_self_plain(cls, name, depth, seen):
     static = M.static_attribute(cls, name)
     if static is MISSING or not inspect.isfunction(static):

@@ -1,0 +1,25 @@
+"""The fourteenth acceptance hunt as a permanent differential test: the programs of
+tests/hunt14_programs.py, each against central finite differences in one mode of astgrad
+(``ci_modes`` in turn; a program that found a bug in the mode that showed it)."""
+
+import pytest
+
+import astgrad
+from breadth_modes import one_mode_tests
+from hunt14_programs import CASES, squares_of, X3
+
+# the programs that found a bug, in the mode that showed it (each failed on the old code)
+FOUND = {
+    "a08 ": "grad_inside_def",  # a dict attribute: d_built['p']['g'] on a zero, "'float' object is not subscriptable"
+    "e27 ": "grad",         # self.f, self.dt = f, dt storing a lambda: "an object of the class Lambda ..."
+    "e29 ": "grad",         # self.inner = Scale(w) in __init__: "no adjoint rule for .inner()"
+    "e30 ": "grad",         # a dict attribute no method reads: "'float' object is not subscriptable"
+}
+
+
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
+
+
+def test_a_generator_is_refused_naming_its_line():
+    with pytest.raises(astgrad.TransformError, match=r"hunt14_programs\.py:\d+: astgrad cannot differentiate yield"):
+        astgrad.grad(squares_of)(X3, 0.8)
