@@ -17,7 +17,10 @@ the default Python and on one of the oldest and newest.
 
 Each chunk's output goes to WORK/run<i>_<k>.log and its exit code to WORK/run<i>_<k>.exit;
 WORK/chunks<i> has one line per chunk (its estimated CPU seconds, then its files), for
-the report. `python3 .ci/work_queue.py --plan [FILE...]` prints the chunks one
+the report. WORK/timeline says when each environment was installed and when each process
+started and finished, and how many core-seconds the cores idled (before the first
+environment was installed, between processes, at the end), to tell where CI's wall time
+goes. `python3 .ci/work_queue.py --plan [FILE...]` prints the chunks one
 environment would get alone, without running them.
 """
 
@@ -112,12 +115,14 @@ class Environment:
         self.env.pop("PYTHONHOME", None)
 
     def chunk(self, work, work_left, workers):
+        """Start the next chunk; returns (process, where its exit code goes, a label)."""
         seconds, names = cut(self.left, work_left, workers)
         with open(work / f"chunks{self.i}", "a") as listing:
             listing.write(f"{seconds:.0f} {' '.join(names)}\n")
         k, self.chunks = self.chunks, self.chunks + 1
-        return start([str(self.venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *names],
-                     self.env, work / f"run{self.i}_{k}")
+        process, exit_file = start([str(self.venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
+                                    *names], self.env, work / f"run{self.i}_{k}")
+        return process, exit_file, f"{self.venv.name}: test files {k + 1} ({len(names)} files, {seconds:.0f} s of CPU)"
 
 
 def start(argv, env, stem):
@@ -127,33 +132,78 @@ def start(argv, env, stem):
     return process, Path(f"{stem}.exit")
 
 
+class Timeline:
+    """When each environment was installed and each process ran, in seconds since the
+    queue started (when the installs started), and the core-seconds left idle."""
+
+    def __init__(self, workers):
+        self.workers, self.origin = workers, time.monotonic()
+        self.installs, self.runs, self._open = [], [], {}
+
+    def now(self):
+        return time.monotonic() - self.origin
+
+    def installed(self, name, code):
+        self.installs.append(f"{self.now():6.0f} s  {name}: installed (exit {code})")
+
+    def started(self, process, label):
+        self._open[process] = (label, self.now())
+
+    def finished(self, process):
+        label, began = self._open.pop(process)
+        self.runs.append((began, self.now(), label))
+
+    def text(self):
+        runs = sorted(self.runs)
+        lines = list(self.installs)
+        lines += [f"{began:6.0f} s - {ended:4.0f} s  ({ended - began:3.0f} s)  {label}" for began, ended, label in runs]
+        if runs:
+            end = max(ended for _, ended, _ in runs)
+            busy = sum(ended - began for began, ended, _ in runs)
+            # the tail: each core idles from the end of its last process to the end of the last one
+            tail = sorted(ended for _, ended, _ in runs)[-self.workers:]
+            tail_idle = sum(end - ended for ended in tail)
+            lines.append(f"wall {end:.0f} s; the {self.workers} cores ran processes {busy:.0f} s of "
+                         f"{self.workers * end:.0f} core-seconds: idle {self.workers * end - busy:.0f} "
+                         f"(before the first process {self.workers * runs[0][0]:.0f}, at the end {tail_idle:.0f})")
+        return "\n".join(lines) + "\n"
+
+
 def run(work, workers, names):
     files = costed(test_files(), read_table())
     per_environment = dealt(files, read_campaigns(), names)
     installing = dict(enumerate(names))
     ready, running, checks = [], [], []
+    timeline = Timeline(workers)
     while installing or running or checks or any(environment.left for environment in ready):
         for i, name in list(installing.items()):
             installed = work / f"install{i}.exit"
             if installed.exists():
                 del installing[i]
+                timeline.installed(name, installed.read_text().strip())
                 if installed.read_text().strip() == "0":
                     ready.append(Environment(work, i, name, list(per_environment[i])))
                     if i == 0:
                         checks.append(ready[-1].env)
         while len(running) < workers and (checks or any(environment.left for environment in ready)):
             if checks:
-                running.append(start([str(CI / "checks"), str(work / "site")], checks.pop(), work / "checks"))
+                process, exit_file = start([str(CI / "checks"), str(work / "site")], checks.pop(), work / "checks")
+                running.append((process, exit_file))
+                timeline.started(process, "documentation site and typecheck")
                 continue
             work_left = sum(cost for environment in ready for cost, _ in environment.left) \
                 + sum(cost for i in installing for cost, _ in per_environment[i])
             most = max(ready, key=lambda environment: sum(cost for cost, _ in environment.left))
-            running.append(most.chunk(work, work_left, workers))
+            process, exit_file, label = most.chunk(work, work_left, workers)
+            running.append((process, exit_file))
+            timeline.started(process, label)
         for process, exit_file in running:
             if process.poll() is not None:
                 exit_file.write_text(f"{process.returncode}\n")
+                timeline.finished(process)
         running = [(process, exit_file) for process, exit_file in running if process.returncode is None]
         time.sleep(0.5)
+    (work / "timeline").write_text(timeline.text())
 
 
 def plan(files, workers=2):
