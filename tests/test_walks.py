@@ -100,6 +100,13 @@ def test_assume_finds_the_same_facts_told_what_each_value_mentions(seed, count):
     _old_assume(definitions, expected, fact_of_in(expected))
     fixed_point.assume(definitions, found, fact_of_in(found), mentions=lambda value: value[1])
     assert found == expected
+    # told by readers an earlier fixed point over the same definitions found (which count
+    # the names that have a fact from the start too)
+    readers, earlier = fixed_point.Readers(definitions, lambda value: value[1]), {}
+    fixed_point.assume(definitions, earlier, fact_of_in(earlier), mentions=readers)
+    shared = dict(start)
+    fixed_point.assume(definitions, shared, fact_of_in(shared), mentions=readers)
+    assert shared == expected
 
 
 def _old_retract(definitions, facts, fact_of):

@@ -5,16 +5,35 @@ back, until nothing changes, every fact that one of the name's values contradict
 UNKNOWN = "unknown"     # a name whose values disagree: no fact
 
 
+class Readers:
+    """name -> the names whose values mention it, for the rounds of ``assume`` and
+    ``retract`` over one ``definitions``: found when first needed, once for all of them
+    (``mentions`` as for ``assume``)."""
+
+    def __init__(self, definitions, mentions):
+        self.definitions, self.mentions, self.found = definitions, mentions, None
+
+    def get(self):
+        if self.found is None:
+            self.found = _readers(self.definitions, (), self.mentions)
+        return self.found
+
+
 def assume(definitions, facts, fact_of, mentions=None):
     """Fill ``facts`` (name -> fact) for the names of ``definitions`` (name -> the values
     assigned to it, None for one that is not an expression) that have none yet: rounds
     over the names in order until one gives no name a fact.
 
-    ``mentions(value)``, when given, is the names ``fact_of(value)`` depends on: after
+    ``mentions(value)``, when given, is the names ``fact_of(value)`` depends on (or a
+    ``Readers`` of them, shared by an analysis's rounds): after
     the first round a name is looked at again only once one of those has been given a
     fact since it was last looked at (otherwise it would find nothing again), so the
     facts found are the same, and the last round, which finds nothing, costs nothing."""
-    readers = _readers(definitions, facts, mentions) if mentions is not None else None
+    if isinstance(mentions, Readers):
+        # the readers of every name: a name that has a fact is never looked at again anyway
+        readers = mentions.get()
+    else:
+        readers = _readers(definitions, facts, mentions) if mentions is not None else None
     dirty, first, changed = set(), True, True
     while changed:
         changed = False
@@ -55,7 +74,10 @@ def retract(definitions, facts, fact_of, kept=(), mentions=None):
     facts are taken back in the same order. Most code loses none in the first round:
     then nothing more is done (not even finding who mentions whom)."""
     lost = _retract_round(definitions, facts, fact_of, kept)
-    readers = _readers(definitions, (), mentions) if lost and mentions is not None else None
+    if not lost or mentions is None:
+        readers = None
+    else:
+        readers = mentions.get() if isinstance(mentions, Readers) else _readers(definitions, (), mentions)
     while lost:
         dirty = None if readers is None else {reader for name in lost for reader in readers.get(name, ())}
         lost = _retract_round(definitions, facts, fact_of, kept, dirty, readers)

@@ -19,7 +19,7 @@ import numpy
 
 from .. import argument_kinds
 from .. import runtime
-from .fixed_point import UNKNOWN, assume, retract
+from .fixed_point import UNKNOWN, Readers, assume, retract
 from ..core import anno
 from ..core.anno import Key
 
@@ -38,7 +38,7 @@ class Layouts:
         """``mentions(value)``: the names in ``value``, where known cheaply (see
         ``fixed_point.assume``)."""
         self.definitions = definitions
-        self.mentions = mentions
+        self.mentions = None if mentions is None else Readers(definitions, mentions)
         self.counters = set(counters)           # ints: range loop targets
         self.elementwise = elementwise          # target -> whether it keeps its operands' shape
         self.shape_of_second = shape_of_second

@@ -37,9 +37,11 @@ def mark_array_reduction(node, layouts):
     return node
 
 
-def call_reduction_methods(body):
+def call_reduction_methods(body, marked=None):
     """``numpy.sum(a)`` -> ``a.sum()`` (and ``mean``) for the calls marked by
-    ``mark_array_reductions``; returns ``body``."""
+    ``mark_array_reductions``; returns ``body``. ``marked``: every marked call of
+    ``body``, where known (the calls are then rewritten in place, without a walk to
+    find them)."""
 
     def rewrite(node):
         if not anno.get(node, Key.ARRAY_REDUCTION, False) or len(node.args) != 1 or node.keywords:
@@ -50,4 +52,11 @@ def call_reduction_methods(body):
         anno.set(call, Key.METHOD, method)
         return call
 
-    return walk.rewrite_calls(body, tuple(_METHODS), rewrite)
+    if marked is None:
+        return walk.rewrite_calls(body, tuple(_METHODS), rewrite)
+    for node in marked:
+        call = rewrite(node)
+        if call is not node:        # the call becomes the method call it would be replaced by
+            node.__dict__.clear()
+            node.__dict__.update(call.__dict__)
+    return body

@@ -29,7 +29,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from .. import argument_kinds
-from .fixed_point import UNKNOWN, assume, retract
+from .fixed_point import UNKNOWN, Readers, assume, retract
 from .layouts import Layouts, matmul_layout
 from .list_stacks import stack_pops
 from .shape_flow import same_shape_calls
@@ -84,7 +84,7 @@ class ShapeClasses:
         for param in params:
             if param in definitions:
                 definitions[param].append(S.name(param))      # its value on entry
-        self.definitions = definitions
+        self.definitions, self._readers = definitions, Readers(definitions, self._mentions)     # for every round
         self.objects = set()        # names of objects the code built (see on_object)
         for name, values in definitions.items():
             for value in values:
@@ -131,7 +131,7 @@ class ShapeClasses:
         return pops
 
     def _optimistic(self):
-        assume(self.definitions, self.cls, self.of, self._mentions)
+        assume(self.definitions, self.cls, self.of, self._readers)
 
     def _mentions(self, value):
         """The names ``of(value)`` depends on."""
@@ -139,7 +139,7 @@ class ShapeClasses:
         return S.names_in(value) if found is None else found
 
     def _verify(self):
-        retract(self.definitions, self.cls, self.of, kept=self.roots, mentions=self._mentions)
+        retract(self.definitions, self.cls, self.of, kept=self.roots, mentions=self._readers)
 
     def on_object(self, node):
         """Whether an operand of ``node`` is an object the code built: its class's own operator
@@ -569,9 +569,11 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     provably already has the shape of ``x``. In code specialized to ``kinds``, also write
     the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
     is given (see ``matmul_adjoints``). ``found``, a dict, is given the calls of ``body``
-    (those whose target is hashable) under "calls", as they were before the rewrites."""
+    (those whose target is hashable) under "calls", as they were before the rewrites, in
+    general code, and in specialized code the full sums and means marked to be called as
+    array methods (``reduction_methods``) under "array_reductions"."""
     calls, uses = _calls_by_target(body)     # the rewrites below look at calls of these only
-    if found is not None:
+    if found is not None and not kinds:
         found["calls"] = [entry[1] for entries in calls.values() for entry in entries]
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
@@ -595,9 +597,13 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
             _keep_scalar_seeds(body, layouts)
         if runtime.repeat_count in calls:
             _sizes(body, layouts, params)
+        reductions = []
         for target in (numpy.sum, numpy.mean):
             for entry in calls.get(target, ()):
-                mark_array_reduction(entry[1], layouts)
+                if anno.get(mark_array_reduction(entry[1], layouts), Key.ARRAY_REDUCTION, False):
+                    reductions.append(entry[1])
+        if found is not None:
+            found["array_reductions"] = reductions
         if numpy_name is not None and (runtime.matmul_adjoint_left in calls or runtime.matmul_adjoint_right in calls):
             direct_matmul_adjoints(body, layouts, kinds, numpy_name)
     return body

@@ -19,14 +19,15 @@ from ..core import syntax as S
 from ..core import walk
 
 
-def propagate_copies(body, keep=(), only=None, counts=None):
+def propagate_copies(body, keep=(), only=None, counts=None, known=None):
     """``body`` with single-assignment copies replaced by their source; ``only``, where
     given, is the names such a copy may assign (the others are kept), and ``counts``, if
-    known, (stores, reads) of each name of ``body``."""
+    known, (stores, reads) of each name of ``body``; ``known``: id(statement) -> (the
+    statement, its Name nodes) of top-level statements, where already found."""
     if only is not None:
         return _propagate_some(body, set(keep), set(only), counts)
     stores, loads = {}, {}
-    top = _Rest(body, (stores, loads))          # counts the whole function's names on its walk
+    top = _Rest(body, (stores, loads), known)   # counts the whole function's names on its walk
     keep = set(keep)
     for block in walk.walk_blocks(body):
         if block is body:
@@ -151,18 +152,21 @@ class _Rest:
     ``loads[name]``: how often the rest reads ``name``; ``stores[name]``: how many of
     its statements store ``name``; ``copies[(a, b)]``: how many are the copy ``a = b``."""
 
-    def __init__(self, block, totals=None):
+    def __init__(self, block, totals=None, known=None):
         """``totals``: (stores, loads) dicts to count every Name of ``block`` into (Load
-        ones as loads, any other as stores)."""
+        ones as loads, any other as stores); ``known``: id(statement) -> (the statement,
+        its Name nodes), where already found."""
         self.loads, self.stores, self.copies = Counter(), Counter(), Counter()
         self._readers = {}          # name -> {id(stmt): stmt} of the rest's statements reading it
         self._counts = {}           # id(stmt) -> {name: loads}
         self._stored = {}           # id(stmt) -> the names it stores
         all_stores, all_loads = totals if totals is not None else ({}, {})
         load_type, store_type = gast.Load, gast.Store
+        known = known or {}
         for stmt in block:
             counts, stored = {}, set()
-            for node in S.name_nodes(stmt):
+            found = known.get(id(stmt))
+            for node in found[1] if found is not None and found[0] is stmt else S.name_nodes(stmt):
                 if type(node.ctx) is load_type:
                     counts[node.id] = counts.get(node.id, 0) + 1
                     all_loads[node.id] = all_loads.get(node.id, 0) + 1

@@ -10,14 +10,44 @@ read the name later). ``del`` is not part of the core language, so only code tha
 run and never transformed again (code specialized to its arguments) gets this pass.
 """
 
+from typing import NamedTuple
+
 import gast
 from ..core import syntax as S
 
+# nodes that open a scope of their own, or name one (a nested function may read a name later)
+SCOPES = frozenset({gast.Lambda, gast.FunctionDef, gast.Global, gast.Nonlocal})
 
-def free_dead_values(body, params):
-    """``body`` with ``del`` statements after each top-level name's last mention."""
+
+class StatementNames(NamedTuple):
+    """What one walk of a top-level statement finds: its Name nodes in the order of
+    ``syntax.operand_nodes``, and whether it holds a node of ``SCOPES``. The pass before
+    this one finds them on its own walk: they still hold where the statement is the same
+    object (the pass between, array methods for full sums, keeps every name a statement
+    binds or reads but the one NumPy goes by)."""
+
+    stmt: object
+    names: list
+    scoped: bool
+
+
+def statement_names(stmt):
+    """``StatementNames`` of ``stmt``, by one walk."""
+    names, scoped, name_type, scopes = [], False, gast.Name, SCOPES
+    for node in S.operand_nodes(stmt):
+        if type(node) is name_type:
+            names.append(node)
+        elif type(node) in scopes:
+            scoped = True
+    return StatementNames(stmt, names, scoped)
+
+
+def free_dead_values(body, params, known=None):
+    """``body`` with ``del`` statements after each top-level name's last mention.
+    ``known``: id(statement) -> ``StatementNames`` of statements of ``body``, where
+    already found."""
     plain, other, last = set(), set(params), {}
-    name_type, load_type, scopes = gast.Name, gast.Load, (gast.Lambda, gast.FunctionDef, gast.Global, gast.Nonlocal)
+    load_type, known = gast.Load, known or {}
     for index, stmt in enumerate(body):
         target = None               # a Name the statement binds plainly (or updates): not "other"
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
@@ -26,13 +56,15 @@ def free_dead_values(body, params):
             target = stmt.targets[0]
         elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
             target = stmt.target        # updates a name bound before
-        for node in S.operand_nodes(stmt):     # one walk: every mention, and the other bindings
-            if type(node) is name_type:
-                last[node.id] = index
-                if node is not target and type(node.ctx) is not load_type:
-                    other.add(node.id)
-            elif isinstance(node, scopes):
-                return body
+        found = known.get(id(stmt))
+        if found is None or found.stmt is not stmt:
+            found = statement_names(stmt)
+        if found.scoped:
+            return body
+        for node in found.names:     # every mention, and the other bindings
+            last[node.id] = index
+            if node is not target and type(node.ctx) is not load_type:
+                other.add(node.id)
     candidates = plain - other
     dying = {}          # index -> the candidates mentioned last there
     for name in candidates:

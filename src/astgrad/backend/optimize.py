@@ -59,15 +59,23 @@ class OptimizeContext:
     found_calls: list = dataclasses.field(default=None, init=False, repr=False)
     # (stores, reads) of each name of the body, as inlining left it, for the copies pass
     name_counts: tuple = dataclasses.field(default=None, init=False, repr=False)
+    # the full sums and means the first pass marked to be called as array methods (no pass
+    # after it copies a node or marks another)
+    array_reductions: list = dataclasses.field(default=None, init=False, repr=False)
+    # id(statement) -> what the walk of one pass found of each top-level statement it kept,
+    # for the next pass that walks them: inlining's Name nodes for the copies pass, and
+    # free_values.StatementNames from buffer reuse for the pass that frees dead values
+    statement_names: dict = dataclasses.field(default=None, init=False, repr=False)
 
 
 def _drop_needless_unbroadcasts(body, context):
     namespace = context.namespace
     numpy_name = None if namespace is None else (lambda: namespace.ref_original(numpy))
-    found = {} if not context.kinds and not context.rewrites else None
+    found = {}
     body = shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
                                              context.kinds, numpy_name, found)
-    context.found_calls = None if found is None else found["calls"]
+    context.found_calls = found.get("calls") if not context.kinds and not context.rewrites else None
+    context.array_reductions = found.get("array_reductions")
     return body
 
 
@@ -107,15 +115,18 @@ def _fuse_adjoint_loops(body, context):
 
 
 def _inline_single_use(body, context):
-    context.name_counts = inline_single_use(body, keep=set(context.derivatives.values()))
+    context.statement_names = {} if context.kinds else None
+    context.name_counts = inline_single_use(body, keep=set(context.derivatives.values()),
+                                            names=context.statement_names)
     return body
 
 
 def _propagate_copies(body, context):
     counts, context.name_counts = context.name_counts, None
+    known, context.statement_names = context.statement_names, None
     if not context.kinds:       # general code keeps the copies into the values' own names
         return propagate_copies(body, keep=context.params, only=context.derivatives.values(), counts=counts)
-    return propagate_copies(body, keep=context.params)
+    return propagate_copies(body, keep=context.params, known=known)
 
 
 def _sink_numbers(body, context):
@@ -127,19 +138,23 @@ def _sink_numbers(body, context):
 def _reuse_dead_buffers(body, context):
     if not context.kinds:
         return body
-    return reuse_dead_buffers(body, context.params, context.derivatives, context.scalars, context.kinds)
+    context.statement_names = {}
+    return reuse_dead_buffers(body, context.params, context.derivatives, context.scalars, context.kinds,
+                              context.statement_names)
 
 
 def _call_reduction_methods(body, context):
     if not context.kinds:
         return body
-    return reduction_methods.call_reduction_methods(body)
+    marked, context.array_reductions = context.array_reductions, None
+    return reduction_methods.call_reduction_methods(body, marked)
 
 
 def _free_dead_values(body, context):
     if not context.kinds:
         return body             # general code is transformed again, and the core form has no del
-    return free_dead_values(body, context.params)
+    known, context.statement_names = context.statement_names, None
+    return free_dead_values(body, context.params, known)
 
 
 # The order matters: needless unbroadcasts are found while the shapes are plain
@@ -297,7 +312,7 @@ def _drop_default_order(call):
                          if not (k.arg == name and isinstance(k.value, gast.Constant) and k.value.value is value)]
 
 
-def inline_single_use(body, keep=()):
+def inline_single_use(body, keep=(), names=None):
     """``t = a + b; y = np.tanh(t)`` -> ``y = np.tanh(a + b)`` for a temporary assigned
     once and read once, by the next statement of the same block. The generated code reads
     closer to what a person writes, and runs fewer statements. The saves reverse mode
@@ -305,21 +320,38 @@ def inline_single_use(body, keep=()):
     between where they change nothing the temporary's value reads: ``t = a * 0.5;
     a_stack.append(a); a = t + b`` -> ``a_stack.append(a); a = a * 0.5 + b``. Returns
     (stores, reads) of each name of the body as it leaves it (a name not in the first
-    is never stored)."""
+    is never stored). ``names``: a dict given id(statement) -> (the statement, its Name
+    nodes, as ``syntax.name_nodes`` gives them) for each top-level statement inlining
+    leaves as it was, for the copies pass after it."""
     stores, loads = {}, {}
-    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
-        counts = stores if isinstance(node.ctx, gast.Store) else loads
-        counts[node.id] = counts.get(node.id, 0) + 1
+    store_type, found = gast.Store, {} if names is None else names
+    for stmt in body:
+        nodes = S.name_nodes(stmt)
+        if names is not None:
+            nodes = list(nodes)
+            names[id(stmt)] = (stmt, nodes)
+        for node in nodes:
+            counts = stores if type(node.ctx) is store_type else loads
+            counts[node.id] = counts.get(node.id, 0) + 1
     kept = {name: stores.get(name, 0) for name in keep}
     for name in keep:           # derivative names say what a value is: keep them
         stores[name] = stores.get(name, 0) + 100
-    for block in walk.walk_blocks(body):
-        _inline_block(block, stores, loads, dataflow.is_pure)
+    is_pure = dataflow.is_pure
+    for reader in _inline_block(body, stores, loads, is_pure):
+        found.pop(id(reader), None)
+    for top in body:            # the blocks in each statement, as walk_blocks(body) takes them
+        blocks = walk.walk_blocks([top])
+        next(blocks)
+        for block in blocks:
+            if _inline_block(block, stores, loads, is_pure):
+                found.pop(id(top), None)
     stores.update(kept)
     return stores, loads
 
 
 def _inline_block(block, stores, loads, is_pure):
+    """Inline the temporaries of ``block``; returns the statements that now read them."""
+    readers = []
     position = 0
     while position < len(block):
         stmt = block[position]
@@ -329,11 +361,13 @@ def _inline_block(block, stores, loads, is_pure):
             reader = _reader(block, position)
             if reader is not None:
                 S.replace_loads(reader, stmt.targets[0].id, stmt.value)
+                readers.append(reader)
                 del block[position]
                 stores[stmt.targets[0].id] -= 1     # the temporary is gone
                 loads[stmt.targets[0].id] -= 1
                 continue
         position += 1
+    return readers
 
 
 def _reader(block, position):

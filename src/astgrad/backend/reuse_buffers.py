@@ -23,18 +23,22 @@ from ..analysis.shapes import ShapeClasses
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
+from .free_values import SCOPES, StatementNames
 
 _IN_PLACE = {gast.Add: True, gast.Mult: True, gast.Sub: False, gast.Div: False}   # commutes?
 
 
-def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
+def reuse_dead_buffers(body, params, adjoints, scalars, kinds, names=None):
+    """``names``: a dict given, for each statement of ``body`` the pass keeps, id(statement)
+    -> ``free_values.StatementNames`` of it (found on this pass's walk, for the pass that
+    frees dead values)."""
     float64 = {name for name, kind in kinds.items() if kind is not None and kind.startswith("<f8[")}
     if not float64:
         return body
     numbers = {name for name, kind in kinds.items() if kind in ("float", "int")} | set(scalars)
     floats = {name for name, kind in kinds.items() if kind == "float"}
     classes = _Lazy(lambda: ShapeClasses(body, params, adjoints, scalars, kinds))
-    last, private, stores = _mentions(body)
+    last, private, stores = _mentions(body, names)
     typed = _Float64(float64, numbers, floats)
     fresh, out = set(), []
     for index, stmt in enumerate(body):
@@ -42,6 +46,10 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds):
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
             rewritten = _rewrite(stmt, target, fresh, private, last, index, classes, typed)
+            if rewritten is not None:
+                rewritten, buffer = rewritten
+                if names is not None:
+                    _note_rewritten_names(names, stmt, rewritten, buffer)
             if typed.is_float64(stmt.value):
                 typed.names.add(target)
                 if isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)) or _is_ufunc_call(stmt.value):
@@ -83,6 +91,8 @@ class _Lazy:
 
 
 def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
+    """The statements ``stmt`` becomes, computed into a dead buffer, and that buffer's
+    Name node; None if none can be."""
     value = stmt.value
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
             and isinstance(value.operand, gast.Name):
@@ -105,8 +115,20 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
                 update = gast.AugAssign(target=gast.Name(id=target, ctx=gast.Store(), annotation=None,
                                                          type_comment=None),
                                         op=value.op, value=other)
-                return copy + [update]
+                return copy + [update], buffer
     return None
+
+
+def _note_rewritten_names(names, stmt, rewritten, buffer):
+    """Give ``names`` the ``StatementNames`` of the statements ``stmt`` became
+    (``d = b; d *= other``, from ``d = b * other``): the update reads the names of ``other``,
+    those of ``stmt`` but its target and the buffer."""
+    original = names.pop(id(stmt))
+    *copy, update = rewritten
+    for made in copy:
+        names[id(made)] = StatementNames(made, [made.targets[0], made.value], False)
+    read = [node for node in original.names if node is not stmt.targets[0] and node is not buffer]
+    names[id(update)] = StatementNames(update, [update.target] + read, original.scoped)
 
 
 _NOT_YET = object()
@@ -187,28 +209,35 @@ def _float64_ufunc(ufunc):
     return found
 
 
-def _mentions(body):
+def _mentions(body, names=None):
     """Each name's last top-level statement, the names only ever read as operands of
     arithmetic or of elementwise NumPy functions (no other reference to their value), and
-    the names each top-level statement stores (by its index)."""
+    the names each top-level statement stores (by its index). ``names``: a dict to give
+    id(statement) -> ``StatementNames`` of each statement, where wanted."""
     last, escaped, stores = {}, set(), {}
-    name_type, store_type, leaves = gast.Name, gast.Store, _LEAVES
+    name_type, store_type, leaves, scopes = gast.Name, gast.Store, _LEAVES, SCOPES
     for index, stmt in enumerate(body):
         returned = isinstance(stmt, gast.Return) and index == len(body) - 1
         bound_plainly = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+        found, scoped = [], False
         for node in S.operand_nodes(stmt):
             kind = type(node)
             if kind is name_type:
+                found.append(node)
                 last[node.id] = index
                 if type(node.ctx) is store_type:
                     stores.setdefault(index, set()).add(node.id)
                     if not bound_plainly:
                         escaped.add(node.id)
                 continue
+            if kind in scopes:
+                scoped = True
             if returned or kind in leaves:      # returning is after every write
                 continue
             for child in _escaping_children(node):
                 escaped.add(child.id)
+        if names is not None:
+            names[id(stmt)] = StatementNames(stmt, found, scoped)
     return last, set(last) - escaped, stores
 
 
