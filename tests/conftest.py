@@ -17,7 +17,27 @@ os.environ["ASTGRAD_CACHE"] = "0"
 # optimized build users get. Set before numba is imported, which reads it then.
 os.environ.setdefault("NUMBA_OPT", "0")
 
-from hypothesis import settings
+
+
+def _import_hypothesis():
+    """Import hypothesis with its bytecode as pytest rewrites it kept on disk. pytest
+    rewrites the asserts of every module of a package that provides a pytest plugin, as
+    hypothesis does, and caches the rewritten code beside each module's bytecode; where
+    PYTHONDONTWRITEBYTECODE is set it never writes that cache, so each pytest process
+    rewrote hypothesis's seventy-odd modules again (a second of CPU, half of what
+    starting one costs). Written once here, the next processes read it (pytest reads it
+    whatever the setting; a tree that cannot be written is left as it is)."""
+    import sys
+    dont_write = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        import hypothesis
+    finally:
+        sys.dont_write_bytecode = dont_write
+    return hypothesis.settings
+
+
+settings = _import_hypothesis()
 
 
 def _compile_astgrad():

@@ -89,14 +89,7 @@ class HelperSource:
     def _table(self, module_name):
         table = self._modules.get(module_name)
         if table is None:
-            module = importlib.import_module(module_name)
-            text = inspect.getsource(module)
-            self._lines[module_name] = text.splitlines()
-            tree = ast.parse(text)
-            table = {}
-            for index, stmt in enumerate(tree.body):
-                for defined in _defined(stmt):
-                    table.setdefault(defined, (index, stmt))
+            self._lines[module_name], table = _parsed(module_name)
             self._modules[module_name] = table
             if module_name not in self._order:
                 self._order.append(module_name)
@@ -117,6 +110,25 @@ class HelperSource:
                     first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
                     others.append("\n".join(lines[first - 1:stmt.end_lineno]))
         return imports, others
+
+
+_PARSED = {}        # module name -> (its source, its lines, its table), see _parsed
+
+
+def _parsed(module_name):
+    """The lines of module ``module_name``'s source and its table: each name its top-level
+    statements bind -> (the index of the first binding it, that statement). Parsed once
+    while the source is the same: every export reads the same few helper modules, and
+    parsing them again took a fifth of exporting. The statements are only read."""
+    text = inspect.getsource(importlib.import_module(module_name))
+    known = _PARSED.get(module_name)
+    if known is None or known[0] != text:
+        table = {}
+        for index, stmt in enumerate(ast.parse(text).body):
+            for defined in _defined(stmt):
+                table.setdefault(defined, (index, stmt))
+        known = _PARSED[module_name] = (text, text.splitlines(), table)
+    return known[1], known[2]
 
 
 def _defined(stmt):
