@@ -270,6 +270,21 @@ def test_command_line_export(tmp_path):
     assert bad.returncode == 2 and "no function named 'no_such'" in bad.stderr
 
 
+def test_an_export_writes_the_same_text_in_every_process(tmp_path):
+    # The helpers an export copies were ordered by a set of names, whose order changes
+    # with the process's string hashing: seeds 1 and 2 wrote is_duck_array elsewhere.
+    texts = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"grad_loss_{seed}.py"
+        env = dict(os.environ, PYTHONPATH=SRC, PYTHONHASHSEED=seed)
+        run = fresh_process.run(["-m", "astgrad", "export", "logistic_regression:mean_log_loss", "-o", str(out)],
+                                src=SRC, cwd=EXAMPLES, env=env)
+        assert run.returncode == 0, run.stderr
+        texts.append(out.read_text())
+    assert "def is_duck_array(" in texts[0]
+    assert texts[0] == texts[1]
+
+
 def _refused(x):
     return x.sort()     # an in-place sort astgrad refuses
 

@@ -144,5 +144,7 @@ def _defined(stmt):
 
 
 def _reads(stmt):
-    """Every name a statement (its nested functions included) reads."""
-    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    """Every name a statement (its nested functions included) reads, once each, in the
+    order the walk meets them: a set's order would change with the process's string
+    hashing, and the exported module's text with it."""
+    return list(dict.fromkeys(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)))
