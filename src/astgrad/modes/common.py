@@ -1214,8 +1214,13 @@ def check_outside_changes(source, stmt, varied):
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
         callee, where = marked
-        raise source.error(_callee_change_message(callee, "memory it did not create (a global's object)", where),
-                           stmt, construct=f"in-place change in {callee}")
+        raise source.error(
+            f"the call of {callee} stores a value that depends on the inputs in memory the function did "
+            f"not create (a global's object: {where.what} at {where.filename}:{where.line}: "
+            f"{(where.text or '').strip()}), where it may be read back where the derivative cannot follow "
+            f"it. Keep the value in a local name (a helper returns it, assigned where the helper is "
+            f"called), or store it outside the differentiated function", stmt,
+            construct=f"in-place change in {callee}")
 
 
 def check_outside_methods(source, stmt, varied):
