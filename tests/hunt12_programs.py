@@ -248,3 +248,18 @@ def m18(x, w):
     for g in fs:
         s = s + np.sum(g(x) ** 2)
     return s
+
+
+@case("m19 an item of a display of what a local factory returns, called at once, bound, handed to a helper")
+def m19(x, w):
+    def make(k):
+        def scaled(z):
+            return z * k * w
+        return scaled
+    s = np.sum([make(1.0), make(x)][1](x)) + np.sum((make(w), make(2.0))[-2](x))
+    g = [make(w * w), make(3.0)][0]
+    return s + np.sum(_applied([make(1.0), make(w)][1], x) * g(x))
+
+
+def _applied(f, v):
+    return f(v)

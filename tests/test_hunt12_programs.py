@@ -14,6 +14,7 @@ FOUND = {
     "m16 ": "hessian",      # match on the key, acts.get(name, default): refused the same way
     "m17 ": "jvp",          # zip(COEFS, FUNCS), both global lists: refused the same way
     "m18 ": "grad",         # fs = [make(1.0), make(w)]: "stored or used as a value"
+    "m19 ": "hessian",      # [make(1.0), make(x)][1](x): "stored or used as a value"
 }
 
 

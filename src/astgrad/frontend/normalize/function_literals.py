@@ -93,6 +93,26 @@ class FunctionLiteralLowering:
         self.bind_function(target, Functions(None, items), value)
         return True
 
+    def named_factory_display(self, node):
+        """``[make(1.0), make(3.0)][1]``, what a local factory returns in a display read at
+        a key known now, as ``fns[1]``: ``fns`` bound to the display first
+        (``bind_factory_results``), so each factory call runs where Python runs it, before
+        the item is read and called. None for any other node (nothing is bound)."""
+        if not self.is_factory_display_item(node):
+            return None
+        held = self.namer.fresh("fns")
+        if not self.bind_factory_results(held, node.value):
+            return None
+        return gast.Subscript(value=S.name(held), slice=node.slice, ctx=gast.Load())
+
+    def is_factory_display_item(self, node):
+        """Whether ``node`` is ``[make(1.0), make(3.0)][1]`` (see named_factory_display)."""
+        if not (isinstance(node, gast.Subscript) and isinstance(node.value, (gast.List, gast.Tuple))
+                and node.value.elts and all(self.local_factory_call(e) for e in node.value.elts)):
+            return False
+        key, count = self.key_known_now(node.slice), len(node.value.elts)
+        return type(key) is int and -count <= key < count
+
     def local_factory_call(self, node):
         """Whether ``node`` calls a local def that returns a function it defines."""
         return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
