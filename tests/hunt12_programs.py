@@ -263,3 +263,20 @@ def m19(x, w):
 
 def _applied(f, v):
     return f(v)
+
+
+@case("m20 continue in a loop over constant keys of a dict of functions, by the key and by a value")
+def m20(x, w):
+    acts = {"tanh": np.tanh, "sq": lambda z: z * z * w, "sin": np.sin}
+    total = 0.0
+    for name in ("tanh", "other", "sq", "sin"):
+        if name not in acts:
+            continue
+        y = acts[name](x * w)
+        if np.sum(y) > 0.56:        # only for sin
+            total = total + w * np.sum(x)
+            continue
+        total = total + np.sum(y)
+    else:
+        total = total * w
+    return total

@@ -15,6 +15,7 @@ FOUND = {
     "m17 ": "jvp",          # zip(COEFS, FUNCS), both global lists: refused the same way
     "m18 ": "grad",         # fs = [make(1.0), make(w)]: "stored or used as a value"
     "m19 ": "hessian",      # [make(1.0), make(x)][1](x): "stored or used as a value"
+    "m20 ": "jvp",          # continue over constant keys: "break or continue in a loop over functions"
 }
 
 

@@ -9,7 +9,7 @@ import gast
 from ...core import syntax as S
 from .closures import Data, Functions, Global, _has_value
 from .method_values import callable_instance
-from .jumps import jumps_out
+from .jumps import jumps_out, restructure
 
 
 class FunctionLoopLowering:
@@ -23,13 +23,17 @@ class FunctionLoopLowering:
             steps = _key_loop_steps(self, stmt)
         if steps is None:
             return False
-        if jumps_out(stmt.body):
-            raise self._refuse("break or continue in a loop over functions", stmt,
-                               "loop over the indices and call fs[i] under an if instead")
+        continues = jumps_out(stmt.body)
+        if continues and not _only_plain_continues(stmt.body):
+            raise self._refuse("break in a loop over functions (or a continue in a with or try block there)",
+                               stmt, "loop over the indices and call fs[i] under an if instead")
         changed = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
         for step in steps:
             self.bind_step(stmt.target, step, stmt, changed)
-            for inner in stmt.body:
+            # a continue ends this step's copy: what follows it moves into the branches
+            # that fall through (jumps.py), as in any other loop
+            body = restructure([S.copy(inner) for inner in stmt.body]) if continues else stmt.body
+            for inner in body:
                 self.line = getattr(inner, "lineno", self.line)
                 self.statement(S.copy(inner))
         for name in S.stored_names(stmt.target):
@@ -251,3 +255,16 @@ def _minus_one(node):
         node = node.operand
         return isinstance(node, gast.Constant) and type(node.value) is int and node.value == 1
     return isinstance(node, gast.Constant) and type(node.value) is int and node.value == -1
+
+
+def _only_plain_continues(block):
+    """Whether every jump out of the loop body ``block`` is a ``continue`` under ifs alone
+    (none in a with or try block, no break)."""
+    for stmt in block:
+        if isinstance(stmt, gast.Break):
+            return False
+        if isinstance(stmt, gast.If) and not (_only_plain_continues(stmt.body) and _only_plain_continues(stmt.orelse)):
+            return False
+        if isinstance(stmt, (gast.With, gast.Try)) and jumps_out([stmt]):
+            return False
+    return True
