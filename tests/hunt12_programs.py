@@ -280,3 +280,17 @@ def m20(x, w):
     else:
         total = total * w
     return total
+
+
+NP_COEFS = (np.float64(1.0), np.int64(2), np.float64(0.5))
+FUNCS3 = [np.sin, np.cos, np.tanh]
+
+
+@case("m21 zip of a global tuple of NumPy numbers and a global list of functions, with continue")
+def m21(x, w):
+    s = 0.0
+    for c, f in zip(NP_COEFS, FUNCS3):
+        if c == 2:
+            continue
+        s = s + c * np.sum(f(x * w))
+    return s

@@ -8,6 +8,7 @@ import gast
 
 from ...core import syntax as S
 from .closures import Data, Functions, Global, _has_value
+from .function_literals import zipped_constant
 from .method_values import callable_instance
 from .jumps import jumps_out, restructure
 
@@ -97,6 +98,7 @@ class FunctionLoopLowering:
         if "functions" not in kinds:
             return None
         if None in kinds:
+            self.refuse_global_items_zipped(node, kinds)
             if all(_has_value(self.function_value(arg)) for arg, kind in zip(node.args, kinds) if kind == "functions"):
                 return None         # a zip of global functions, made when the code runs
             raise self._refuse("a loop over zip of local functions and values whose number astgrad cannot tell", node,
@@ -111,8 +113,30 @@ class FunctionLoopLowering:
                 columns.append([Data(gast.Subscript(value=S.name(arg.id), slice=S.const(i), ctx=gast.Load()))
                                 for i in range(kind)])
             else:
-                columns.append([S.const(k) for k in kind])
+                columns.append([k if isinstance(k, Data) else S.const(k) for k in kind])
         return [list(step) for step in zip(*columns)]
+
+    def refuse_global_items_zipped(self, node, kinds):
+        """The refusal of ``zip(FUNCS, ARRAYS)``, a global list or tuple holding items other
+        than numbers and strings (arrays: a loop body could change one in place unseen)."""
+        for arg, kind in zip(node.args, kinds):
+            path = S.dotted_path(arg) if kind is None else None
+            held = self.source.resolve_path(path, depend=False) if path and path[0] not in self.locals else None
+            if not isinstance(held, (list, tuple)):
+                continue
+            name = ".".join(path)
+            if len(held) > 64:
+                what = "more than 64 items"
+            elif not all(zipped_constant(v) for v in held):
+                what = "items other than numbers and strings"
+            else:
+                continue
+            raise self._refuse(
+                f"a loop over zip of functions and the global '{name}', which holds {what}", node,
+                "such a loop runs one copy of its body per item, which astgrad follows for a global list of "
+                "numbers (Python's or NumPy's) or strings; zip the functions with a tuple display of the "
+                f"items instead (zip(fs, ({name}[0], {name}[1]))), or loop over the indices "
+                f"(for i in range(len(fs)): ... fs[i](x) ... {name}[i] ...)")
 
     def zip_column_kind(self, arg):
         """How a loop over ``zip`` reads the items of its argument ``arg``: "functions",

@@ -49,10 +49,8 @@ class InlineLowering:
                     self.locals.add(made.id)
                 return self.expr(node)
             func = made
-        elif (named := self.named_factory_display(func)) is not None:
-            func = node.func = named        # [make(1.0), make(3.0)][1](x): function_literals.py
         if isinstance(func, gast.Lambda) or isinstance(func, gast.Name) and func.id in self.functions \
-                or isinstance(func, gast.Subscript) and self.container_item(func) is not None \
+                or isinstance(func, gast.Subscript) and self.looks_like_function(func) \
                 or isinstance(func, gast.IfExp) and self.looks_like_function(func):
             function = self.function_value(func)
             if isinstance(function, Local):
