@@ -23,6 +23,7 @@ from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, function_value_unknown
 from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
+from .generated_writes import generated_write_refusal
 from .templates import derivative_parameters, parameters_of
 
 
@@ -664,6 +665,9 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
             f"once, not twice, where the row or the write is inside a loop. Where the row need not show "
             f"the write, copy it where it is read ({rows[0]} = {name}[...].copy())",
             stmt, construct="in-place write")
+    refusal = generated_write_refusal(source, stmt, action)
+    if refusal is not None:     # a derivative differentiated again: the user's line and names
+        raise refusal
     user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
     if _names_in_line(source, stmt, user_name):
         name = user_name
