@@ -330,3 +330,26 @@ def test_a_value_a_callee_stores_in_a_global_is_refused_alike_in_every_mode():
             attempt()
         assert "hunt7_programs.py" in str(refused.value) and "set_global(a)" in str(refused.value)
     assert np.array_equal(grad_m(*args), np.zeros_like(args[0]))
+
+
+def test_a_write_into_an_array_a_list_and_a_dict_hold_says_to_store_the_new_value_in_both():
+    """c10 (rows = [a]; d = {"k": a}; d["k"][2] = w) stays refused: its advice is to store the
+    new value wherever the item is held, which is followed (writing into rows instead is
+    refused the same way)."""
+    name, f, args, wrt = next(case for case in CASES if case[0].startswith("c10 "))
+    with pytest.raises(astgrad.TransformError, match=r"another list or dict holding the item, make the new value "
+                                                     r"and store it wherever the item is held .* rows\[i\] = v"):
+        astgrad.grad(f, wrt=wrt)(*args)
+    check("jvp", stored_wherever_held, args, wrt)
+
+
+def stored_wherever_held(x, w):
+    a = x * w
+    rows = [a]
+    d = {"k": a}
+    v = d["k"].copy()
+    v[2] = w
+    d["k"] = v
+    rows[0] = v
+    a = v
+    return np.sum(rows[0] * x) + np.sum(a)

@@ -718,9 +718,11 @@ def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
     raise source.error(
         f"{action} an item of '{holder}' while that item may share its memory with {named} (it may "
         f"be {first} itself, a view of it such as the row {first}[0], or an item {first} holds), so the "
-        f"write would change {named} too, which astgrad cannot follow. Write into {first} itself where it "
-        f"should show the write, as in Python (astgrad follows writes into an array and its views), or read "
-        f"{first} again after the write; where it should keep the old value, keep copies in '{holder}' "
+        f"write would change {named} too, which astgrad cannot follow. Where {first} should show the write, "
+        f"as in Python: if {first} is that array, write into {first} itself (astgrad follows writes into an "
+        f"array and its views); if it is another list or dict holding the item, make the new value and store "
+        f"it wherever the item is held and read again (v = {holder}[k].copy(); v[j] = ...; {holder}[k] = v; "
+        f"{first}[i] = v). Where it should keep the old value, keep copies in '{holder}' "
         f"({first}[0].copy(), list(...)) or store a new item ({holder}[k] = ...)", stmt, construct="in-place write")
 
 
