@@ -476,6 +476,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
     unread = UnreadValues(body, params, live_at_end, value_reads, sharing.group)     # found when first asked
+    _check_outside_updates(source, sharing, body, writes, helper)
     for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
@@ -586,6 +587,18 @@ def _private_stacks(body, statements, written, params):
         if node.id in candidates:
             mentions[node.id] = mentions.get(node.id, 0) + 1
     return {name for name in candidates if mentions.get(name) == 1 + receivers.get(name, 0)}
+
+
+def _check_outside_updates(source, sharing, body, writes, helper):
+    """Before each ``v op= e`` where ``v`` may hold memory the function did not create (a
+    global's object, an item or attribute of one; arguments are copied or checked
+    elsewhere), the check ``outside_update`` (runtime.py): ``op=`` changes an array there
+    in place, which the derivative would not follow, but only rebinds a number."""
+    from ..analysis.sharing import OUTSIDE
+    for stmt, name, action, strict in writes:
+        if not strict and name in sharing.locals and OUTSIDE in sharing.group(name):
+            where = S.const(f"{source.filename}:{source.file_line(stmt)}")
+            _insert_before(body, stmt, S.expr_stmt(helper("outside_update", [S.name(name), where])))
 
 
 def _calls_user_function(stmt):

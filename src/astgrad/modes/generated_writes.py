@@ -25,9 +25,10 @@ def generated_write_refusal(source, stmt, action):
     return TransformError(
         f"this line cannot be differentiated twice: the derivative astgrad generated for it writes into "
         f"{what} as this line does (and undoes the write in its reverse sweep), while another value may "
-        f"hold {what} (an object, list or dict holding it), which astgrad cannot follow a second time ("
-        f"{action} a value astgrad made). Write into a dict, list or array of the function's own (m = {{}}; m[k] = ...) and "
-        f"put it into the object holding it after the writes, or differentiate once (grad, jvp, vjp)",
+        f"share its memory (an alias, a view, or an object, list or dict holding it), which astgrad cannot "
+        f"follow a second time ({action} a value astgrad made). Write into a dict, list or array of the "
+        f"function's own (m = {{}}; m[k] = ...) and put it where it is held after the writes, or "
+        f"differentiate once (grad, jvp, vjp)",
         filename, line, text, construct="in-place write")
 
 
