@@ -248,3 +248,49 @@ def m18(x, w):
     for g in fs:
         s = s + np.sum(g(x) ** 2)
     return s
+
+
+@case("m19 an item of a display of what a local factory returns, called at once, bound, handed to a helper")
+def m19(x, w):
+    def make(k):
+        def scaled(z):
+            return z * k * w
+        return scaled
+    s = np.sum([make(1.0), make(x)][1](x)) + np.sum((make(w), make(2.0))[-2](x))
+    g = [make(w * w), make(3.0)][0]
+    return s + np.sum(_applied([make(1.0), make(w)][1], x) * g(x))
+
+
+def _applied(f, v):
+    return f(v)
+
+
+@case("m20 continue in a loop over constant keys of a dict of functions, by the key and by a value")
+def m20(x, w):
+    acts = {"tanh": np.tanh, "sq": lambda z: z * z * w, "sin": np.sin}
+    total = 0.0
+    for name in ("tanh", "other", "sq", "sin"):
+        if name not in acts:
+            continue
+        y = acts[name](x * w)
+        if np.sum(y) > 0.56:        # only for sin
+            total = total + w * np.sum(x)
+            continue
+        total = total + np.sum(y)
+    else:
+        total = total * w
+    return total
+
+
+NP_COEFS = (np.float64(1.0), np.int64(2), np.float64(0.5))
+FUNCS3 = [np.sin, np.cos, np.tanh]
+
+
+@case("m21 zip of a global tuple of NumPy numbers and a global list of functions, with continue")
+def m21(x, w):
+    s = 0.0
+    for c, f in zip(NP_COEFS, FUNCS3):
+        if c == 2:
+            continue
+        s = s + c * np.sum(f(x * w))
+    return s

@@ -1230,7 +1230,7 @@ def set_global(v):
     BOX[0] = v
 
 
-@case("n04 a name read back from a global list a callee wrote", args=(M23, X3))
+@case("n04 a name read back from a global list a callee wrote", args=(M23, X3), wrt=(1, 0))
 def n04(m, w):
     a = w * 1.0
     set_global(a)

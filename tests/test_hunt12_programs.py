@@ -2,8 +2,13 @@
 tests/hunt12_programs.py, each against central finite differences in one mode of astgrad
 (``ci_modes`` in turn; a program that found a bug in the mode that showed it)."""
 
+import numpy as np
+import pytest
+
+import astgrad
 from breadth_modes import one_mode_tests
-from hunt12_programs import CASES
+from fd import assert_close
+from hunt12_programs import CASES, FUNCS3, NP_COEFS, X3, m21
 
 # the programs that found a bug, in the mode that showed it (each refused on the old code)
 FOUND = {
@@ -14,7 +19,52 @@ FOUND = {
     "m16 ": "hessian",      # match on the key, acts.get(name, default): refused the same way
     "m17 ": "jvp",          # zip(COEFS, FUNCS), both global lists: refused the same way
     "m18 ": "grad",         # fs = [make(1.0), make(w)]: "stored or used as a value"
+    "m19 ": "hessian",      # [make(1.0), make(x)][1](x): "stored or used as a value"
+    "m20 ": "jvp",          # continue over constant keys: "break or continue in a loop over functions"
+    "m21 ": "vjp",          # zip(NP_COEFS, FUNCS3), NumPy numbers: "a key known only when the code runs"
 }
 
 
 test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
+
+
+ARRAYS = [np.array([1.0, 2.0, 0.5]), np.array(0.5), np.ones(3)]
+NP_LIST = list(NP_COEFS)
+
+
+def zips_global_arrays(x):
+    s = 0.0
+    for c, f in zip(ARRAYS, FUNCS3):
+        c *= 2.0        # would change the global's array in place, unseen by the derivative
+        s = s + np.sum(c * f(x))
+    return s
+
+
+def zips_numpy_list(x):
+    s = 0.0
+    for c, f in zip(NP_LIST, FUNCS3):
+        s = s + c * np.sum(f(x))
+    return s
+
+
+def test_a_global_list_of_numpy_numbers_zipped_with_functions_keeps_the_items_guarded():
+    """m21: NumPy numbers are read from the list when the code runs (their own type); an
+    item replaced makes new code, as for a list of floats."""
+    grad = astgrad.grad(zips_numpy_list)
+    want = lambda c: c[0] * np.cos(X3) - c[1] * np.sin(X3) + c[2] / np.cosh(X3) ** 2     # noqa: E731
+    assert_close(grad(X3), want(NP_LIST))
+    NP_LIST[1] = np.float64(-3.0)
+    try:
+        assert_close(grad(X3), want(NP_LIST))
+    finally:
+        NP_LIST[1] = NP_COEFS[1]
+    value, _ = astgrad.value_and_grad(m21)(X3, 0.8)
+    assert type(value) is type(m21(X3, 0.8)) and value == m21(X3, 0.8)
+
+
+def test_a_global_list_of_arrays_zipped_with_functions_is_refused_saying_why():
+    """A global list of arrays is not unrolled (the body could change an item in place):
+    refused naming the list and the rewrites, not as a key known only when the code runs."""
+    with pytest.raises(astgrad.TransformError, match=r"zip of functions and the global 'ARRAYS', which holds "
+                                                     r"items other than numbers .*zip\(fs, \(ARRAYS\[0\]"):
+        astgrad.grad(zips_global_arrays)(X3)

@@ -316,3 +316,14 @@ def test_an_ordered_dict_is_refused_saying_to_use_dict():
     for transform in (lambda: astgrad.grad(t06)(X3, 0.8), lambda: astgrad.jvp(t06, (X3, 0.8), (X3, 1.0))):
         with pytest.raises(astgrad.TransformError, match=r"collections.OrderedDict; astgrad follows dict\(...\)"):
             transform()
+
+
+def test_a_dataclass_dict_field_written_in_a_loop_names_the_field_at_second_order():
+    """m23 (s.m[i] = ... in a loop) at second order is refused at the user's line, naming
+    's.m' as written there, not a name astgrad made, and what to write instead."""
+    m23 = next(f for name, f, _, _ in CASES if name.startswith("m23 "))
+    refused = (r"hunt5_programs.py:\d+: this line cannot be differentiated twice: .* writes into 's\.m' as "
+               r"this line does.* Write into a dict, list or array of the function's own")
+    with pytest.raises(astgrad.TransformError, match=refused) as info:
+        astgrad.hessian(m23, wrt=1)(X3, 0.8)
+    assert "m_1" not in str(info.value) and "s.m[i] = x[i] * w" in str(info.value)

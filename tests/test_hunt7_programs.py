@@ -41,6 +41,8 @@ REFUSED = {
     "o16 ": "a method changing an object held by two names",
     "o18 ": "a write into a list dataclasses.replace shares",
     "s54 ": "a write into an item of a list after a copy of the item",
+    # w first: every mode differentiates what the callee stores (m is unused, its gradient zero)
+    "n04 ": "a value depending on the inputs stored in a global's list by a callee, read back",
     "s39 ": "with contextlib.nullcontext(value) as a, the value of another shape than a's before",
     "w01 ": "with contextlib.nullcontext(value) as a, the value depending on the inputs",
     "w02 ": "with a manager whose __enter__ returns a value depending on the inputs",
@@ -310,3 +312,44 @@ def test_an_array_a_list_made_by_plus_holds_changed_in_place_is_refused(f):
         astgrad.grad(f, (0, 1))(X3, 0.8)
     with pytest.raises(astgrad.TransformError, match="augmented assignment .* on 'a'"):
         astgrad.jvp(f, (X3, 0.8), (np.ones(3), 1.0))
+
+
+def test_a_value_a_callee_stores_in_a_global_is_refused_alike_in_every_mode():
+    """n04: set_global(a) stores a value depending on w in a global list, read back as
+    BOX[0]. Every mode differentiating w refuses it naming the call and the store, also
+    where the gradient is called inside another differentiated function (its generated
+    line is traced back to the user's). With respect to m alone (unused) nothing stored
+    depends on it: the gradient is zero."""
+    name, f, args, wrt = next(case for case in CASES if case[0].startswith("n04 "))
+    where = r"stores a value that depends on the inputs in memory the function did not create"
+    grad_m = astgrad.grad(f, wrt=0)
+    attempts = [lambda: astgrad.grad(f, wrt=1)(*args), lambda: astgrad.jvp(f, args, (0 * args[0], X3)),
+                lambda: astgrad.grad(lambda m, w: np.sum(grad_m(m, w)), wrt=1)(*args)]
+    for attempt in attempts:
+        with pytest.raises(astgrad.TransformError, match=where) as refused:
+            attempt()
+        assert "hunt7_programs.py" in str(refused.value) and "set_global(a)" in str(refused.value)
+    assert np.array_equal(grad_m(*args), np.zeros_like(args[0]))
+
+
+def test_a_write_into_an_array_a_list_and_a_dict_hold_says_to_store_the_new_value_in_both():
+    """c10 (rows = [a]; d = {"k": a}; d["k"][2] = w) stays refused: its advice is to store the
+    new value wherever the item is held, which is followed (writing into rows instead is
+    refused the same way)."""
+    name, f, args, wrt = next(case for case in CASES if case[0].startswith("c10 "))
+    with pytest.raises(astgrad.TransformError, match=r"another list or dict holding the item, make the new value "
+                                                     r"and store it wherever the item is held .* rows\[i\] = v"):
+        astgrad.grad(f, wrt=wrt)(*args)
+    check("jvp", stored_wherever_held, args, wrt)
+
+
+def stored_wherever_held(x, w):
+    a = x * w
+    rows = [a]
+    d = {"k": a}
+    v = d["k"].copy()
+    v[2] = w
+    d["k"] = v
+    rows[0] = v
+    a = v
+    return np.sum(rows[0] * x) + np.sum(a)

@@ -309,8 +309,8 @@ def test_refusal_names_the_line_and_advises_what_keeps_the_meaning_first():
     assert "r[2] = r[0] * w" in info.value.line
     keeps, copies = message.index("read the others again after the write"), message.index("r = r.copy()")
     assert keeps < copies and "where they should keep the old value" in message[keeps:copies]
-    with pytest.raises(astgrad.TransformError, match=r"Write into d_a itself where it should show the write, "
-                                                     r"as in Python .* keep copies in 'd'"):
+    with pytest.raises(astgrad.TransformError, match=r"Where d_a should show the write, as in Python: if d_a "
+                                                     r"is that array, write into d_a itself .* keep copies in 'd'"):
         astgrad.grad(_item_kept_by_a_name, wrt=(0, 1))(*ARGS)
 
 

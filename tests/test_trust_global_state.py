@@ -196,3 +196,58 @@ def test_reading_globals_and_writing_own_objects_match_finite_differences(f):
     assert_close(tangent, np.sum(numerical_grad(f, X.copy())))
     hessian = astgrad.hessian(f)(X.copy())
     assert_close(hessian, np.array([numerical_grad(lambda v: astgrad.grad(f)(v)[i], X.copy()) for i in range(3)]))
+
+
+# -- op= through a name for a global's array: in place in Python ---------------------------
+
+ROWS = [np.array([1.0, 2.0, 0.5]), 0.5]
+SETTINGS = {"k": np.array([1.0, 2.0, 0.5])}
+
+
+def scaled_through_a_name(x):
+    c = SCALE
+    c *= x[0]           # SCALE itself changes: Python's gradient goes through it
+    return np.sum(SCALE * x)
+
+
+def item_of_a_global_list_scaled(x):
+    c = ROWS[0]
+    c *= x[0]
+    return np.sum(ROWS[0] * x)
+
+
+def item_of_a_global_dict_shifted(x):
+    c = SETTINGS["k"]
+    c += x[1]
+    return np.sum(SETTINGS["k"] * x)
+
+
+def number_of_a_global_list_scaled(x):
+    c = ROWS[1]
+    c *= x[0]           # a number: op= binds c alone
+    return np.sum(c * x) + ROWS[1]
+
+
+@pytest.mark.parametrize("f", [scaled_through_a_name, item_of_a_global_list_scaled, item_of_a_global_dict_shifted],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("transform", ["grad", "jvp"])
+def test_op_equals_on_a_global_array_through_a_name_is_refused_when_it_runs(f, transform):
+    """c = SCALE; c *= v changes SCALE in place, which a derivative never does: the gradient
+    was zero for the later read of SCALE (no error). Refused when the code runs, naming
+    the line (the function itself may run too, to explain the error: it changes the
+    globals as Python does)."""
+    kept = (SCALE.copy(), ROWS[0].copy(), SETTINGS["k"].copy())
+    try:
+        with pytest.raises(TypeError, match=r"test_trust_global_state.py:\d+: op= .* on an ndarray the function "
+                                            r"did not create"):
+            if transform == "grad":
+                astgrad.grad(f)(X.copy())
+            else:
+                astgrad.jvp(f, (X.copy(),), (np.ones(3),))
+    finally:
+        SCALE[:], ROWS[0][:], SETTINGS["k"][:] = kept
+
+
+def test_op_equals_on_a_number_a_global_list_holds_is_followed():
+    want = numerical_grad(number_of_a_global_list_scaled, (X.copy(),), 0)
+    assert_close(astgrad.grad(number_of_a_global_list_scaled)(X.copy()), want)

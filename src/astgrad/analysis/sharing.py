@@ -14,6 +14,7 @@ its arguments (through the parameters), globals and closure variables.
 
 import collections
 import inspect
+import linecache
 import threading
 import typing
 import weakref
@@ -22,7 +23,7 @@ import gast
 import numpy
 
 from .. import runtime, runtime_objects
-from ..core import anno
+from ..core import anno, generated_text
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
@@ -600,7 +601,14 @@ class Where(typing.NamedTuple):
 
 
 def _where(source, node, what):
-    return Where(source.filename, source.file_line(node), source.line_text(node), what)
+    """Where ``node`` is; in code astgrad generated (a derivative called by a function
+    being differentiated), the user's line that code was generated from."""
+    line = source.file_line(node)
+    found = generated_text.origin(source.filename, line) if line is not None else None
+    if found is None:
+        return Where(source.filename, line, source.line_text(node), what)
+    filename, user_line = found
+    return Where(filename, user_line, linecache.getline(filename, user_line).rstrip("\n") or None, what)
 
 
 def _reference(fn):

@@ -23,6 +23,7 @@ from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, function_value_unknown
 from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
+from .generated_writes import generated_write_refusal
 from .templates import derivative_parameters, parameters_of
 
 
@@ -475,6 +476,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
     unread = UnreadValues(body, params, live_at_end, value_reads, sharing.group)     # found when first asked
+    _check_outside_updates(source, sharing, body, writes, helper)
     for stmt, name, action, strict in writes:
         if name in anno.get(stmt, Key.UNSHARED, ()):
             continue        # its object is new and no other name refers to it
@@ -587,6 +589,18 @@ def _private_stacks(body, statements, written, params):
     return {name for name in candidates if mentions.get(name) == 1 + receivers.get(name, 0)}
 
 
+def _check_outside_updates(source, sharing, body, writes, helper):
+    """Before each ``v op= e`` where ``v`` may hold memory the function did not create (a
+    global's object, an item or attribute of one; arguments are copied or checked
+    elsewhere), the check ``outside_update`` (runtime.py): ``op=`` changes an array there
+    in place, which the derivative would not follow, but only rebinds a number."""
+    from ..analysis.sharing import OUTSIDE
+    for stmt, name, action, strict in writes:
+        if not strict and name in sharing.locals and OUTSIDE in sharing.group(name):
+            where = S.const(f"{source.filename}:{source.file_line(stmt)}")
+            _insert_before(body, stmt, S.expr_stmt(helper("outside_update", [S.name(name), where])))
+
+
 def _calls_user_function(stmt):
     """Whether ``stmt`` calls a function astgrad reads the code of, which may change an
     argument in place (``calls_changing_arguments`` says which)."""
@@ -664,6 +678,9 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
             f"once, not twice, where the row or the write is inside a loop. Where the row need not show "
             f"the write, copy it where it is read ({rows[0]} = {name}[...].copy())",
             stmt, construct="in-place write")
+    refusal = generated_write_refusal(source, stmt, action)
+    if refusal is not None:     # a derivative differentiated again: the user's line and names
+        raise refusal
     user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
     if _names_in_line(source, stmt, user_name):
         name = user_name
@@ -714,9 +731,11 @@ def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
     raise source.error(
         f"{action} an item of '{holder}' while that item may share its memory with {named} (it may "
         f"be {first} itself, a view of it such as the row {first}[0], or an item {first} holds), so the "
-        f"write would change {named} too, which astgrad cannot follow. Write into {first} itself where it "
-        f"should show the write, as in Python (astgrad follows writes into an array and its views), or read "
-        f"{first} again after the write; where it should keep the old value, keep copies in '{holder}' "
+        f"write would change {named} too, which astgrad cannot follow. Where {first} should show the write, "
+        f"as in Python: if {first} is that array, write into {first} itself (astgrad follows writes into an "
+        f"array and its views); if it is another list or dict holding the item, make the new value and store "
+        f"it wherever the item is held and read again (v = {holder}[k].copy(); v[j] = ...; {holder}[k] = v; "
+        f"{first}[i] = v). Where it should keep the old value, keep copies in '{holder}' "
         f"({first}[0].copy(), list(...)) or store a new item ({holder}[k] = ...)", stmt, construct="in-place write")
 
 
@@ -1214,8 +1233,13 @@ def check_outside_changes(source, stmt, varied):
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
         callee, where = marked
-        raise source.error(_callee_change_message(callee, "memory it did not create (a global's object)", where),
-                           stmt, construct=f"in-place change in {callee}")
+        raise source.error(
+            f"the call of {callee} stores a value that depends on the inputs in memory the function did "
+            f"not create (a global's object: {where.what} at {where.filename}:{where.line}: "
+            f"{(where.text or '').strip()}), where it may be read back where the derivative cannot follow "
+            f"it. Keep the value in a local name (a helper returns it, assigned where the helper is "
+            f"called), or store it outside the differentiated function", stmt,
+            construct=f"in-place change in {callee}")
 
 
 def check_outside_methods(source, stmt, varied):

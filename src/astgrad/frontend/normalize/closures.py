@@ -183,7 +183,7 @@ class ClosureLowering:
                 isinstance(k, gast.Constant) for k in node.keys) and all(
                 self.looks_like_function(v) for v in node.values)
         if isinstance(node, gast.Subscript):
-            return self.container_item(node) is not None
+            return self.container_item(node) is not None or self.is_factory_display_item(node)
         if isinstance(node, gast.Call) and self.function_got(node) is not None:
             return True         # ops.get(k, ops["id"]): function_literals.py
         if isinstance(node, gast.Call):
@@ -209,7 +209,7 @@ class ClosureLowering:
         if isinstance(node, gast.Dict):
             return Functions([k.value for k in node.keys], [self.function_value(v) for v in node.values])
         if isinstance(node, gast.Subscript):
-            return self.container_item(node)
+            return self.container_item(self.named_factory_display(node) or node)     # function_literals.py
         if isinstance(node, gast.Call) and self.function_got(node) is not None:
             return self.function_value(self.function_got(node))
         if isinstance(node, gast.Call) and self.is_partial_value(node):

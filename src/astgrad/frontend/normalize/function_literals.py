@@ -23,6 +23,7 @@ dicts of values keep the items of their display (``fixed_display``): a zip over 
 """
 
 import gast
+import numpy
 
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -30,7 +31,7 @@ from ...core.functions import ITEMS_ROOT, items_snapshot
 from ...core.ops import is_user_function
 from ...errors import TransformError
 from ..source import parse_function
-from .closures import Functions, Global, Local, Made, _has_value, functions_container
+from .closures import Data, Functions, Global, Local, Made, _has_value, functions_container
 from .scopes import returns_local_function
 
 
@@ -61,18 +62,22 @@ class FunctionLiteralLowering:
     def global_constants(self, node):
         """The items of a global list or tuple of numbers or strings (``COEFS = [1.0,
         0.5]``, at most a few dozen) as the constants it holds when the code is generated;
-        the code depends on them as on a global list of functions, so replacing, adding or
-        removing one makes new code at the next call. None for anything else."""
+        a NumPy number (``np.float64(0.5)``) as a Data item read from the list when the code
+        runs, so it keeps its type (like a float, it cannot be changed in place: ``c *= w``
+        binds a new value). The code depends on the items as on a global list of
+        functions, so replacing, adding or removing one makes new code at the next call.
+        None for anything else."""
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return None
         held = self.source.resolve_path(path, depend=False)
         if not isinstance(held, (list, tuple)) or not 0 < len(held) <= 64 \
-                or not all(type(v) in (int, float, str) for v in held):
+                or not all(zipped_constant(v) for v in held):
             return None
         self.source.resolve_path(path)      # rebinding the name makes new code too
         self.source.dependencies.append(((ITEMS_ROOT, ".".join(path)), (held, items_snapshot(held))))
-        return list(held)
+        return [Data(gast.Subscript(value=S.copy(node), slice=S.const(i), ctx=gast.Load()))
+                if _numpy_number(v) else v for i, v in enumerate(held)]
 
     def bind_factory_results(self, target, value):
         """``fs = [make(1.0), make(2.0)]``, ``make`` a local factory (a def returning a
@@ -92,6 +97,26 @@ class FunctionLiteralLowering:
             items.append(self.functions[made.id])
         self.bind_function(target, Functions(None, items), value)
         return True
+
+    def named_factory_display(self, node):
+        """``[make(1.0), make(3.0)][1]``, what a local factory returns in a display read at
+        a key known now, as ``fns[1]``: ``fns`` bound to the display first
+        (``bind_factory_results``), so each factory call runs where Python runs it, before
+        the item is read and called. None for any other node (nothing is bound)."""
+        if not self.is_factory_display_item(node):
+            return None
+        held = self.namer.fresh("fns")
+        if not self.bind_factory_results(held, node.value):
+            return None
+        return gast.Subscript(value=S.name(held), slice=node.slice, ctx=gast.Load())
+
+    def is_factory_display_item(self, node):
+        """Whether ``node`` is ``[make(1.0), make(3.0)][1]`` (see named_factory_display)."""
+        if not (isinstance(node, gast.Subscript) and isinstance(node.value, (gast.List, gast.Tuple))
+                and node.value.elts and all(self.local_factory_call(e) for e in node.value.elts)):
+            return False
+        key, count = self.key_known_now(node.slice), len(node.value.elts)
+        return type(key) is int and -count <= key < count
 
     def local_factory_call(self, node):
         """Whether ``node`` calls a local def that returns a function it defines."""
@@ -327,3 +352,13 @@ def _constant_get(node):
         return None
     item = gast.Subscript(value=node.func.value, slice=node.args[0], ctx=gast.Load())
     return item, node.args[1] if len(node.args) == 2 else gast.Constant(value=None, kind=None)
+
+
+def _numpy_number(value):
+    """Whether ``value`` is a NumPy real number (``np.float64(0.5)``, ``np.int64(2)``)."""
+    return isinstance(value, (numpy.floating, numpy.integer))
+
+
+def zipped_constant(value):
+    """Whether ``value`` may be an item of a global list a loop over functions is zipped with."""
+    return type(value) in (int, float, str) or _numpy_number(value)

@@ -8,8 +8,9 @@ import gast
 
 from ...core import syntax as S
 from .closures import Data, Functions, Global, _has_value
+from .function_literals import zipped_constant
 from .method_values import callable_instance
-from .jumps import jumps_out
+from .jumps import jumps_out, restructure
 
 
 class FunctionLoopLowering:
@@ -23,13 +24,17 @@ class FunctionLoopLowering:
             steps = _key_loop_steps(self, stmt)
         if steps is None:
             return False
-        if jumps_out(stmt.body):
-            raise self._refuse("break or continue in a loop over functions", stmt,
-                               "loop over the indices and call fs[i] under an if instead")
+        continues = jumps_out(stmt.body)
+        if continues and not _only_plain_continues(stmt.body):
+            raise self._refuse("break in a loop over functions (or a continue in a with or try block there)",
+                               stmt, "loop over the indices and call fs[i] under an if instead")
         changed = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
         for step in steps:
             self.bind_step(stmt.target, step, stmt, changed)
-            for inner in stmt.body:
+            # a continue ends this step's copy: what follows it moves into the branches
+            # that fall through (jumps.py), as in any other loop
+            body = restructure([S.copy(inner) for inner in stmt.body]) if continues else stmt.body
+            for inner in body:
                 self.line = getattr(inner, "lineno", self.line)
                 self.statement(S.copy(inner))
         for name in S.stored_names(stmt.target):
@@ -93,6 +98,7 @@ class FunctionLoopLowering:
         if "functions" not in kinds:
             return None
         if None in kinds:
+            self.refuse_global_items_zipped(node, kinds)
             if all(_has_value(self.function_value(arg)) for arg, kind in zip(node.args, kinds) if kind == "functions"):
                 return None         # a zip of global functions, made when the code runs
             raise self._refuse("a loop over zip of local functions and values whose number astgrad cannot tell", node,
@@ -107,8 +113,30 @@ class FunctionLoopLowering:
                 columns.append([Data(gast.Subscript(value=S.name(arg.id), slice=S.const(i), ctx=gast.Load()))
                                 for i in range(kind)])
             else:
-                columns.append([S.const(k) for k in kind])
+                columns.append([k if isinstance(k, Data) else S.const(k) for k in kind])
         return [list(step) for step in zip(*columns)]
+
+    def refuse_global_items_zipped(self, node, kinds):
+        """The refusal of ``zip(FUNCS, ARRAYS)``, a global list or tuple holding items other
+        than numbers and strings (arrays: a loop body could change one in place unseen)."""
+        for arg, kind in zip(node.args, kinds):
+            path = S.dotted_path(arg) if kind is None else None
+            held = self.source.resolve_path(path, depend=False) if path and path[0] not in self.locals else None
+            if not isinstance(held, (list, tuple)):
+                continue
+            name = ".".join(path)
+            if len(held) > 64:
+                what = "more than 64 items"
+            elif not all(zipped_constant(v) for v in held):
+                what = "items other than numbers and strings"
+            else:
+                continue
+            raise self._refuse(
+                f"a loop over zip of functions and the global '{name}', which holds {what}", node,
+                "such a loop runs one copy of its body per item, which astgrad follows for a global list of "
+                "numbers (Python's or NumPy's) or strings; zip the functions with a tuple display of the "
+                f"items instead (zip(fs, ({name}[0], {name}[1]))), or loop over the indices "
+                f"(for i in range(len(fs)): ... fs[i](x) ... {name}[i] ...)")
 
     def zip_column_kind(self, arg):
         """How a loop over ``zip`` reads the items of its argument ``arg``: "functions",
@@ -251,3 +279,16 @@ def _minus_one(node):
         node = node.operand
         return isinstance(node, gast.Constant) and type(node.value) is int and node.value == 1
     return isinstance(node, gast.Constant) and type(node.value) is int and node.value == -1
+
+
+def _only_plain_continues(block):
+    """Whether every jump out of the loop body ``block`` is a ``continue`` under ifs alone
+    (none in a with or try block, no break)."""
+    for stmt in block:
+        if isinstance(stmt, gast.Break):
+            return False
+        if isinstance(stmt, gast.If) and not (_only_plain_continues(stmt.body) and _only_plain_continues(stmt.orelse)):
+            return False
+        if isinstance(stmt, (gast.With, gast.Try)) and jumps_out([stmt]):
+            return False
+    return True

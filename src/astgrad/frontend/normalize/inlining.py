@@ -50,7 +50,7 @@ class InlineLowering:
                 return self.expr(node)
             func = made
         if isinstance(func, gast.Lambda) or isinstance(func, gast.Name) and func.id in self.functions \
-                or isinstance(func, gast.Subscript) and self.container_item(func) is not None \
+                or isinstance(func, gast.Subscript) and self.looks_like_function(func) \
                 or isinstance(func, gast.IfExp) and self.looks_like_function(func):
             function = self.function_value(func)
             if isinstance(function, Local):
