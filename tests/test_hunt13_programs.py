@@ -1,9 +1,17 @@
 """The thirteenth acceptance hunt as a permanent differential test: the programs of
 tests/hunt13_programs.py, each against central finite differences in one mode of astgrad
-(``ci_modes`` in turn; a program that found a bug in the mode that showed it)."""
+(``ci_modes`` in turn; a program that found a bug in the mode that showed it). Then what
+the hunt found on its own: a ``functools.partial`` given another function, arguments or
+keywords dict by ``__setstate__`` (what pickle calls), and a keyword added to a global
+partial that had none, whose derivatives kept what they were made for."""
 
+import functools
+
+import numpy as np
+
+import astgrad
 from breadth_modes import one_mode_tests
-from hunt13_programs import CASES
+from hunt13_programs import CASES, X3
 
 # the programs that found a bug, in the mode that showed it (each an internal error on the old code)
 FOUND = {
@@ -18,3 +26,53 @@ FOUND = {
 
 test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
 
+
+# -- a partial changed by __setstate__ ----------------------------------------------------------
+
+def _cubes(a, x, k=1.0):
+    return a * np.sum(x ** 3) + k * np.sum(x ** 2)
+
+
+def _sines(a, x, k=1.0):
+    return a * k * np.sum(np.sin(x))
+
+
+def _want(a, k):
+    return 3 * a * X3 ** 2 + 2 * k * X3
+
+
+def test_the_gradient_of_a_partial_follows_its_state_set_again():
+    """The function standing for the partial was made again only when its keywords dict
+    changed in place: ``p.__setstate__`` gives the partial another function, arguments
+    and keywords dict, and the gradient kept the old ones (no error)."""
+    p = functools.partial(_cubes, 2.0, k=2.0)
+    g = astgrad.grad(p)
+    assert np.allclose(g(X3), _want(2.0, 2.0))
+    p.__setstate__((_cubes, (4.0,), {"k": 2.0}, None))
+    assert np.allclose(g(X3), _want(4.0, 2.0))
+    p.__setstate__((_sines, (4.0,), {"k": 2.0}, None))
+    assert np.allclose(g(X3), 8.0 * np.cos(X3))
+
+
+CUBES = functools.partial(_cubes, 2.0)
+SCALED = functools.partial(_cubes, 1.0)
+
+
+def _through_global_partials(x):
+    return CUBES(x) + SCALED(x) * 2.0
+
+
+def test_a_global_partial_set_again_or_given_its_first_keyword():
+    """The guards of code calling a global partial checked its keywords' items, and only
+    where it had keywords: a keyword added to one without (SCALED.keywords["k"] = 3.0) or
+    another argument set by __setstate__ kept the gradient made before."""
+    g, h = astgrad.grad(_through_global_partials), astgrad.hessian(_through_global_partials)
+    assert np.allclose(g(X3), _want(2.0, 1.0) + 2 * _want(1.0, 1.0))
+    SCALED.keywords["k"] = 3.0
+    CUBES.__setstate__((_cubes, (5.0,), {}, None))
+    try:
+        assert np.allclose(g(X3), _want(5.0, 1.0) + 2 * _want(1.0, 3.0))
+        assert np.allclose(h(X3), np.diag(6 * 5.0 * X3 + 2 + 2 * (6 * X3 + 6.0)))
+    finally:
+        SCALED.keywords.clear()
+        CUBES.__setstate__((_cubes, (2.0,), {}, None))

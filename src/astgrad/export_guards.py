@@ -165,6 +165,8 @@ def _place(mapping, key, places):
     if isinstance(mapping, (ItemsView, LayoutView)):
         return places.get(id(owner))
     if isinstance(mapping, AttributeView):
+        if isinstance(owner, functools.partial):
+            return None         # its function, arguments and keywords: checked as _partial_checks says
         if inspect.isclass(owner) and _user_module(owner.__module__) and "<locals>" not in owner.__qualname__:
             return owner.__module__, tuple(owner.__qualname__.split(".")) + (key,)
         if id(owner) in places:

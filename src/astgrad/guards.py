@@ -153,10 +153,9 @@ def function_guards(dependencies):
         obj = chain[-1] if chain else None
         if isinstance(obj, types.MethodType):      # ``obj.method``: the function it binds
             obj = obj.__func__
-        while isinstance(obj, functools.partial):  # the code holds its function and keywords
-            if obj.keywords:                        # (a dict: changed in place, P.keywords["k"] = 3.0)
-                held = items_snapshot(obj.keywords)
-                guards[id(obj.keywords), ITEMS_ROOT] = (ItemsView(obj.keywords, held), ITEMS_ROOT, held)
+        while isinstance(obj, functools.partial):  # the code holds its function, arguments and keywords
+            for guard in partial_guards(obj, obj.func, obj.args, obj.keywords, items_snapshot(obj.keywords)):
+                guards[id(guard[0].obj), guard[1]] = guard      # (keywords: a dict changed in place too)
             obj = obj.func
         if isinstance(obj, types.FunctionType) and (id(obj), "__code__") not in guards \
                 and is_user_function(obj):       # (a function met again is guarded already)
@@ -178,10 +177,17 @@ def keyword_default_guards(fn):
 
 
 def partial_keyword_guards(fn):
-    """For a function standing for a partial (core/partials.py): checks that the
-    partial's keywords dicts hold the items they held when ``fn`` was made."""
-    held = getattr(fn, "__astgrad_keywords_held__", ())
-    return tuple((ItemsView(keywords, items), ITEMS_ROOT, items) for keywords, items in held)
+    """For a function standing for a partial (core/partials.py): checks that the partial
+    (and each it wraps) holds the function, arguments and keywords dict it held when
+    ``fn`` was made (``__setstate__`` replaces them), and the dict the same items."""
+    return tuple(guard for held in getattr(fn, "__astgrad_partials_held__", ()) for guard in partial_guards(*held))
+
+
+def partial_guards(p, func, args, keywords, items):
+    """Checks that the partial ``p`` holds ``func``, ``args`` and ``keywords`` (holding ``items``)."""
+    return tuple((AttributeView(p, expected), attr, expected)
+                 for attr, expected in (("func", func), ("args", args), ("keywords", keywords))) \
+        + ((ItemsView(keywords, items), ITEMS_ROOT, items),)
 
 
 def merged(*groups):

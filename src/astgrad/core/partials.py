@@ -38,24 +38,30 @@ def flatten(p):
 
 
 def as_function(p):
-    """A plain function equal to the partial ``p`` as its keywords are now: the same one
-    while they hold the same objects. ``p.keywords`` is a dict the user can change in
-    place (a value changed, a key added or deleted), which changes what ``p`` computes
-    and its signature, so the function is made again then."""
+    """A plain function equal to the partial ``p`` as it is now: the same one while it
+    holds the same objects. ``p.keywords`` is a dict the user can change in place (a
+    value changed, a key added or deleted), and ``p.__setstate__`` (what pickle calls)
+    gives ``p`` another function, arguments and keywords dict: either changes what ``p``
+    computes and its signature, so the function is made again then."""
     made = _made.get(p)
-    if made is None or not all(same_items(keywords, held) for keywords, held in made[1]):
-        made = _made[p] = (_make(p), _keywords_held(p))
-        made[0].__astgrad_keywords_held__ = made[1]    # guarded with its derivatives (guards.py)
+    if made is None or not all(_holds(*held) for held in made[1]):
+        made = _made[p] = (_make(p), _held(p))
+        made[0].__astgrad_partials_held__ = made[1]    # guarded with its derivatives (guards.py)
     return made[0]
 
 
-def _keywords_held(p):
-    """(keywords dict, its items) of ``p`` and of each partial it wraps."""
+def _held(p):
+    """(partial, its function, arguments, keywords dict, that dict's items) of ``p`` and
+    of each partial it wraps."""
     held = []
     while isinstance(p, functools.partial):
-        held.append((p.keywords, items_snapshot(p.keywords)))
+        held.append((p, p.func, p.args, p.keywords, items_snapshot(p.keywords)))
         p = p.func
     return tuple(held)
+
+
+def _holds(p, func, args, keywords, items):
+    return p.func is func and p.args is args and p.keywords is keywords and same_items(keywords, items)
 
 
 def _receiver(func, args):
