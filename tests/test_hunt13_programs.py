@@ -3,11 +3,13 @@ tests/hunt13_programs.py, each against central finite differences in one mode of
 (``ci_modes`` in turn; a program that found a bug in the mode that showed it). Then what
 the hunt found on its own: a ``functools.partial`` given another function, arguments or
 keywords dict by ``__setstate__`` (what pickle calls), and a keyword added to a global
-partial that had none, whose derivatives kept what they were made for."""
+partial that had none, whose derivatives kept what they were made for; and a zip over a
+global list refused for its items, refused again once they were plain numbers."""
 
 import functools
 
 import numpy as np
+import pytest
 
 import astgrad
 from breadth_modes import one_mode_tests
@@ -76,3 +78,30 @@ def test_a_global_partial_set_again_or_given_its_first_keyword():
     finally:
         SCALED.keywords.clear()
         CUBES.__setstate__((_cubes, (2.0,), {}, None))
+
+
+# -- a zip over a global list refused for its items, then given plain numbers -------------------
+
+WEIGHTS = [1.0, 0.5]
+ACTIVATIONS = [np.sin, np.cos]
+
+
+def _weighted_activations(x):
+    s = 0.0
+    for c, f in zip(WEIGHTS, ACTIVATIONS):
+        s = s + c * np.sum(f(x))
+    return s
+
+
+def test_a_zip_refused_for_a_global_lists_items_is_followed_once_they_change():
+    """A zip over a global list holding a NumPy scalar is refused; the refusal depended on
+    no guard of the list's items, so the kept normalization refused again after the user
+    made them plain floats, which Python (and a new process) would have run."""
+    WEIGHTS[1] = np.float64(2.0)
+    try:
+        with pytest.raises(astgrad.TransformError):
+            astgrad.grad(_weighted_activations)(X3)
+        WEIGHTS[1] = 0.5
+        assert np.allclose(astgrad.grad(_weighted_activations)(X3), np.cos(X3) - 0.5 * np.sin(X3))
+    finally:
+        WEIGHTS[1] = 0.5

@@ -67,12 +67,12 @@ class FunctionLiteralLowering:
         if path is None or path[0] in self.locals:
             return None
         held = self.source.resolve_path(path, depend=False)
-        if not isinstance(held, (list, tuple)) or not 0 < len(held) <= 64 \
-                or not all(type(v) in (int, float, str) for v in held):
+        if not isinstance(held, (list, tuple)) or not 0 < len(held) <= 64:
             return None
         self.source.resolve_path(path)      # rebinding the name makes new code too
         self.source.dependencies.append(((ITEMS_ROOT, ".".join(path)), (held, items_snapshot(held))))
-        return list(held)
+        # items of other kinds (np.float64(2.0)) leave the zip refused, until they change
+        return list(held) if all(type(v) in (int, float, str) for v in held) else None
 
     def bind_factory_results(self, target, value):
         """``fs = [make(1.0), make(2.0)]``, ``make`` a local factory (a def returning a
