@@ -183,6 +183,8 @@ class SavePlan:
         self.annotate(stmt.orelse, depth, m2, d2)
         maybe.update(m1.names)
         maybe.update(m2.names)
+        anno.set(stmt, Key.DEFINED_BY_BODY, d1.now())
+        anno.set(stmt, Key.DEFINED_BY_ORELSE, d2.now())
         definite.update(d1.names.keys() & d2.names.keys())     # what both assign, besides what was
         anno.set(stmt, Key.DEFINED_AFTER, definite.now())
 
@@ -231,6 +233,7 @@ class SavePlan:
         anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts,
                                                               self.body_loads, stored) if over_name else [])
         self.annotate(stmt.body, depth + 1, inner_maybe, inner_definite)
+        anno.set(stmt, Key.DEFINED_BY_BODY, inner_definite.now())
         for recomputed in anno.get(stmt, Key.RECOMPUTED):
             anno.set(recomputed, Key.SAVE, None)
         maybe.update(inner_maybe.names)

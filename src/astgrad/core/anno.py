@@ -54,6 +54,8 @@ class Key:
     SAVE = "the analysis.saves.Save record of the value this statement overwrites (None: recomputed)"
     DEFINED_BEFORE = "names surely assigned before this if or loop"
     DEFINED_AFTER = "names surely assigned after this if or loop"
+    DEFINED_BY_BODY = "names surely assigned at the end of this loop's body (of this if's, where it ran)"
+    DEFINED_BY_ORELSE = "names surely assigned at the end of this if's else branch, where it ran"
     COUNTER = "a while loop's iteration counter name (a try's: how many of its statements completed)"
     TARGET_SAVES = "the saves of a loop's target (or counter) names that may exist already"
     ITEM_STACK = "for k, item in enumerate(xs): the stack name the items are pushed to"

@@ -9,14 +9,18 @@ again with the zeros added, until nothing disagrees.
 """
 
 import builtins
+import copy
 import itertools
 import weakref
 
 import gast
 
+from .. import runtime
 from ..core import anno
 from ..core import syntax as S
+from ..core import walk
 from ..core.anno import Key
+from ..core.ops import is_user_function
 from .adjoint_state import UNSET, ZERO, Changes, Watched, is_set, join, state_of
 from .save_code import method_call
 
@@ -28,6 +32,7 @@ class ControlFlowAdjoints:
         self.sweep = weakref.proxy(sweep)   # the sweep owns this: no reference cycle to collect
         self.mode = sweep.mode
         self._primals, self._primals_seen = {}, 0       # adjoint -> primal (see _primal_of)
+        self._holders = None        # the names a list, tuple or dict may be bound to (item_holders)
 
     def if_(self, stmt, state):
         pre, tails = set(), (set(), set())
@@ -35,8 +40,9 @@ class ControlFlowAdjoints:
         while True:
             self.mode.namer.back_to(mark)
             entry = Watched(state, {adjoint: ZERO for adjoint in pre})
-            (then, s1), (orelse, s2) = (self._branch(stmt, block, tail, entry)
-                                        for block, tail in ((stmt.body, tails[0]), (stmt.orelse, tails[1])))
+            (then, s1), (orelse, s2) = (self._branch(stmt, block, tail, entry, bound)
+                                        for block, tail, bound in ((stmt.body, tails[0], Key.DEFINED_BY_BODY),
+                                                                   (stmt.orelse, tails[1], Key.DEFINED_BY_ORELSE)))
             read, found_pre, found_tails = set(entry.read), set(), (set(), set())
             if not self._branches_disagree(entry, s1, s2, found_pre, found_tails):
                 break
@@ -45,8 +51,8 @@ class ControlFlowAdjoints:
                 # code (neither branch asked whether those adjoints were unset): made already
                 entry.own.update((adjoint, ZERO) for adjoint in found_pre)
                 pre |= found_pre
-                self._end_with_zeros(stmt, then, s1, found_tails[0])
-                self._end_with_zeros(stmt, orelse, s2, found_tails[1])
+                self._end_with_zeros(stmt, then, s1, found_tails[0], Key.DEFINED_BY_BODY)
+                self._end_with_zeros(stmt, orelse, s2, found_tails[1], Key.DEFINED_BY_ORELSE)
                 break
             pre |= found_pre
             tails[0].update(found_tails[0])
@@ -61,17 +67,32 @@ class ControlFlowAdjoints:
         self.mode.last_line = None
         return out, state
 
-    def _branch(self, stmt, block, tail, entry):
+    def _branch(self, stmt, block, tail, entry, bound):
         """One branch's adjoint code, with zeros at its end for the adjoints in ``tail``."""
         self.mode.last_line = None
         code, exit_state = self.sweep.block(block, Changes(entry))
-        self._end_with_zeros(stmt, code, exit_state, tail)
+        self._end_with_zeros(stmt, code, exit_state, tail, bound)
         return code, exit_state
 
-    def _end_with_zeros(self, stmt, code, exit_state, tail):
+    def _end_with_zeros(self, stmt, code, exit_state, tail, bound):
         for adjoint in tail:
-            code.append(self.sweep.zero_init(self._primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
+            code.append(self._zero_at_start(stmt, self._primal_of(adjoint), bound))
             exit_state[adjoint] = ZERO
+
+    def _zero_at_start(self, stmt, name, bound):
+        """The zero a derivative consumed by a branch or a loop body (``stmt``'s) starts
+        the code before with. A plain 0.0 reads as no list's items (``d_xs[0]`` of a list
+        rebound in each iteration, read after the loop): a name that the block surely
+        binds (annotated as ``bound``) exists when the block's reverse runs, so one of a
+        known array get ``zeros_like``, which the saves make of the value it had then."""
+        defined = anno.get(stmt, bound) if name in self._item_holders() else None
+        return self.sweep.zero_init(name, defined or anno.get(stmt, Key.DEFINED_BEFORE))
+
+    def _item_holders(self):
+        """The names a list, tuple or dict may be bound to (found once; ``item_holders``)."""
+        if self._holders is None:
+            self._holders = item_holders(self.sweep.body)
+        return self._holders
 
     @staticmethod
     def _branches_disagree(entry, s1, s2, pre, tails):
@@ -132,7 +153,7 @@ class ControlFlowAdjoints:
             self.mode.last_line = None
             body, exit_state = self.loop_body(stmt, Changes(entry0, dict(entry.own)))
             for adjoint in tail:
-                body.append(self.sweep.zero_init(self._primal_of(adjoint), anno.get(stmt, Key.DEFINED_BEFORE)))
+                body.append(self._zero_at_start(stmt, self._primal_of(adjoint), Key.DEFINED_BY_BODY))
                 exit_state[adjoint] = ZERO
             # what the body sets joined with the states before the loop (the rest is as then)
             joined = Changes(entry0, {adjoint: join(state_of(entry0, adjoint), state)
@@ -238,3 +259,34 @@ def _write_over(state, *changes):
     for change in changes:
         for adjoint, adjoint_state in (change.own if isinstance(change, Changes) else change).items():
             state[adjoint] = adjoint_state
+
+
+_ITEM_MAKERS = (list, tuple, dict, sorted, runtime.shallow_copy, copy.copy)
+
+
+def item_holders(body):
+    """The names of ``body`` that may be bound to a list, tuple or dict: to a display, a
+    comprehension, a slice, a call making one or of a function of the user's (which may
+    return one), or to such a name (parameters are left out: their zero stays 0.0)."""
+    values = {}
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            values.setdefault(stmt.targets[0].id, []).append(stmt.value)
+    holders = {name for name, found in values.items() if any(map(_makes_items, found))}
+    while True:
+        more = {name for name, found in values.items() if name not in holders
+                and any(isinstance(v, gast.Name) and v.id in holders for v in found)}
+        if not more:
+            return holders
+        holders |= more
+
+
+def _makes_items(value):
+    if isinstance(value, (gast.List, gast.Tuple, gast.Dict, gast.ListComp, gast.DictComp)):
+        return True
+    if isinstance(value, gast.Subscript):
+        return isinstance(value.slice, gast.Slice)
+    if not isinstance(value, gast.Call):
+        return False
+    target = anno.get(value, Key.TARGET)
+    return any(target is maker for maker in _ITEM_MAKERS) or is_user_function(target)

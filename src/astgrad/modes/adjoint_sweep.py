@@ -30,6 +30,7 @@ class AdjointSweep:
 
     def __init__(self, mode, body=()):
         self.mode = mode
+        self.body = body
         self.control = ControlFlowAdjoints(self)
         # names whose attributes the code reads: objects, whose zero derivative is None
         self.objects = read_as_objects(body)

@@ -71,11 +71,12 @@ class FunctionLiteralLowering:
         if path is None or path[0] in self.locals:
             return None
         held = self.source.resolve_path(path, depend=False)
-        if not isinstance(held, (list, tuple)) or not 0 < len(held) <= 64 \
-                or not all(zipped_constant(v) for v in held):
+        if not isinstance(held, (list, tuple)) or not 0 < len(held) <= 64:
             return None
         self.source.resolve_path(path)      # rebinding the name makes new code too
         self.source.dependencies.append(((ITEMS_ROOT, ".".join(path)), (held, items_snapshot(held))))
+        if not all(zipped_constant(v) for v in held):
+            return None     # refused (a list of arrays, ...) until its items change
         return [Data(gast.Subscript(value=S.copy(node), slice=S.const(i), ctx=gast.Load()))
                 if _numpy_number(v) else v for i, v in enumerate(held)]
 

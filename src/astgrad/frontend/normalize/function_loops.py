@@ -94,9 +94,9 @@ class FunctionLoopLowering:
         for any other zip."""
         if node.keywords or len(node.args) < 2 or any(isinstance(a, gast.Starred) for a in node.args):
             return None
+        if not any(self.functions_sequence(arg) for arg in node.args):
+            return None         # (a zip of values only: their global lists are read when the code runs)
         kinds = [self.zip_column_kind(arg) for arg in node.args]
-        if "functions" not in kinds:
-            return None
         if None in kinds:
             self.refuse_global_items_zipped(node, kinds)
             if all(_has_value(self.function_value(arg)) for arg, kind in zip(node.args, kinds) if kind == "functions"):
