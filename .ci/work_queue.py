@@ -12,8 +12,7 @@ Chunks are large while much work is left (each process costs about 2 s to start)
 small at the end, so both cores stay busy until the end whichever environment installs
 last. The first environment also builds the documentation site and type-checks
 (.ci/checks). It runs every test file; the others run every file but the program
-campaigns (.ci/campaigns.txt), which are dealt between them, so each campaign runs on
-the default Python and on one of the oldest and newest.
+campaigns (.ci/campaigns.txt), which run on the default Python alone.
 
 Each chunk's output goes to WORK/run<i>_<k>.log and its exit code to WORK/run<i>_<k>.exit;
 WORK/chunks<i> has one line per chunk (its estimated CPU seconds, then its files), for
@@ -60,29 +59,20 @@ def test_files():
     return named or sorted(str(path.relative_to(CI.parent)) for path in CI.parent.glob("tests/test_*.py"))
 
 
-CAMPAIGNS = CI / "campaigns.txt"  # test files run on the default Python and one other
+CAMPAIGNS = CI / "campaigns.txt"  # test files run on the default Python alone
 
 
 def read_campaigns(path=CAMPAIGNS):
-    """The program-campaign test files (.ci/campaigns.txt says why they are dealt out)."""
+    """The program-campaign test files (.ci/campaigns.txt says why they run on one Python)."""
     lines = path.read_text().splitlines() if path.exists() else ()
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
 def dealt(files, campaigns, environments):
     """The costed files each of ``environments`` (names, the default Python first) runs:
-    the default Python runs every file; the others run every file but the campaigns,
-    and the campaigns are dealt between them, each to the one with the least campaign
-    seconds so far (most expensive first), so each campaign runs on two Pythons."""
+    the default Python runs every file; the others run every file but the campaigns."""
     shared = [item for item in files if item[1] not in campaigns]
-    out = [list(files)] + [list(shared) for _ in environments[1:]]
-    dealt_seconds = [0.0] * len(environments)
-    for item in sorted((item for item in files if item[1] in campaigns), reverse=True):
-        if len(environments) > 1:
-            k = 1 + min(range(len(environments) - 1), key=lambda j: dealt_seconds[1 + j])
-            dealt_seconds[k] += item[0]
-            out[k].append(item)
-    return [sorted(chosen) for chosen in out]
+    return [sorted(files)] + [sorted(shared) for _ in environments[1:]]
 
 
 def costed(files, costs):
