@@ -1187,19 +1187,37 @@ def _refuse_callees_changing_arguments(source, calls):
     (a memo table of constants is fine): the call is marked, and ``check_outside_changes``
     refuses it once the modes know what is differentiated."""
     from ..analysis.sharing import OUTSIDE
-    for stmt, callee, changed, where in calls:
+    for stmt, callee, changed, where, receiver in calls:
         if changed == OUTSIDE:
             anno.set(stmt, Key.CHANGES_OUTSIDE, (callee, where))
             continue
-        raise source.error(_callee_change_message(callee, f"its argument '{changed}'", where),
-                           stmt, construct=f"in-place change in {callee}")
+        message = _method_change_message(callee, receiver, where) if receiver is not None else \
+            _callee_change_message(callee, f"its argument '{changed}'", where)
+        raise source.error(message, stmt, construct=f"in-place change in {callee}")
 
 
 def _callee_change_message(callee, what_changes, where):
+    return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
+            f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
+            f"so that every name read afterwards shows it")
+
+
+def _callee_change(callee, what_changes, where):
     return (f"the call of {callee} changes {what_changes} in place ({where.what} at "
-            f"{where.filename}:{where.line}: {(where.text or '').strip()}), which astgrad cannot "
-            f"follow. Make {callee} return the new value, built from a copy (a = a.copy()), and assign it "
-            f"where {callee} is called (x = {callee}(x, ...)), so that every name read afterwards shows it")
+            f"{where.filename}:{where.line}: {(where.text or '').strip()}), which astgrad cannot follow")
+
+
+def _method_change_message(method, receiver, where):
+    """A method that changes the object it is called on (``self.items.append(v)``): the
+    fix astgrad follows is a new value returned, assigned to the attribute by the caller."""
+    written = re.search(rf"\b{re.escape(receiver)}\.(\w+)", where.text or "")
+    attribute = f"{receiver}.{written.group(1)}" if written else f"{receiver}.<attribute>"
+    stored = attribute.replace(f"{receiver}.", "obj.", 1)
+    called = f"obj.{method.rpartition('.')[2]}(...)"
+    return (f"{_callee_change(method, 'the object it is called on', where)}. Make {method} return the new "
+            f"value of {attribute} instead, built without changing it ({attribute} + [v] for a list, "
+            f"{{**{attribute}, k: v}} for a dict), and assign it where {method} is called ({stored} = {called}, or "
+            f"y, {stored} = {called} beside its own result), so that every name read afterwards shows it")
 
 
 def check_outside_changes(source, stmt, varied):
