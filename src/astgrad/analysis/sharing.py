@@ -800,13 +800,14 @@ def calls_changing_arguments(sharing):
 def _callee_label(target):
     """The callee as its code names it, and its receiver parameter where it is a method:
     ``Adam.step`` and ``self`` for the copy of a method astgrad calls as ``Adam_step``."""
-    from ..core.methods import receiver_of
+    from ..core.methods import INSTANCE, receiver_of
     name = getattr(target, "__name__", "a function")
     if receiver_of(target) is None:
         return name, None
     qualified = getattr(target, "__qualname__", name).rpartition("<locals>.")[2]
     parameters = _parameters_of(target)
-    return qualified, parameters[0] if parameters else None
+    is_instance_method = receiver_of(target)[0] == INSTANCE and parameters
+    return qualified, parameters[0] if is_instance_method else None
 
 
 # -- which later reads can see an in-place change ----------------------------------------

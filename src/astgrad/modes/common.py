@@ -1208,16 +1208,13 @@ def _callee_change(callee, what_changes, where):
 
 
 def _method_change_message(method, receiver, where):
-    """A method that changes the object it is called on (``self.items.append(v)``): the
-    fix astgrad follows is a new value returned, assigned to the attribute by the caller."""
+    """A method that changes in place what an attribute of its object holds
+    (``self.items.append(v)``): astgrad follows a new value stored in the attribute."""
     written = re.search(rf"\b{re.escape(receiver)}\.(\w+)", where.text or "")
     attribute = f"{receiver}.{written.group(1)}" if written else f"{receiver}.<attribute>"
-    stored = attribute.replace(f"{receiver}.", "obj.", 1)
-    called = f"obj.{method.rpartition('.')[2]}(...)"
-    return (f"{_callee_change(method, 'the object it is called on', where)}. Make {method} return the new "
-            f"value of {attribute} instead, built without changing it ({attribute} + [v] for a list, "
-            f"{{**{attribute}, k: v}} for a dict), and assign it where {method} is called ({stored} = {called}, or "
-            f"y, {stored} = {called} beside its own result), so that every name read afterwards shows it")
+    return (f"{_callee_change(method, 'the object it is called on', where)}. In {method}, store a new value "
+            f"in the attribute instead of changing the old one ({attribute} = {attribute} + [v] for a list, "
+            f"{attribute} = {{**{attribute}, k: v}} for a dict), which astgrad follows")
 
 
 def check_outside_changes(source, stmt, varied):
