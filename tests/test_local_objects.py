@@ -501,10 +501,29 @@ def property_written(x, w):
     return p._a * np.sum(x)
 
 
+class Logging:
+    def __init__(self):
+        self.items = []
+
+    def add(self, v):
+        self.items.append(v)
+
+
+def logged_in_a_method(x, w):
+    log = Logging()
+    for k in range(2):
+        log.add(x[k] * w)
+    return sum(v ** 2 for v in log.items)
+
+
 @pytest.mark.parametrize("f, message", [
     (init_hands_self_on, "no adjoint rule for test_local_objects.Registered"),
     (frozen_written, "assignment to an attribute"),
-    (property_written, "assignment to an attribute")])
+    (property_written, "assignment to an attribute"),
+    # named as written, not as astgrad's copy Logging_add, with advice that fits a method
+    (logged_in_a_method, r"the call of Logging\.add changes the object it is called on in place \(the method "
+                         r"call \.append\(\) at .*test_local_objects\.py:\d+: self\.items\.append\(v\)\).* "
+                         r"In Logging\.add, store a new value in the attribute instead .*\(self\.items = self\.items \+ \[v\]")])
 def test_objects_astgrad_does_not_follow_are_refused(f, message):
     with pytest.raises(astgrad.TransformError, match=message):
         astgrad.grad(f, wrt=(0, 1))(np.array([0.3, -0.4]), 0.7)

@@ -119,6 +119,10 @@ def test_a_missing_rule_names_the_closest_supported_function():
     assert "no tangent rule for numpy.nanargmax; did you mean numpy.nanmax?" in str(info.value)
 
 
+def test_a_name_alike_only_in_its_module_prefix_is_not_suggested():
+    assert registry.suggestion(np.polyfit, "adjoint") == ";"       # not numpy.split
+
+
 def test_without_a_close_function_the_message_is_unchanged():
     with pytest.raises(astgrad.TransformError) as info:
         astgrad.grad(unwrapped)(np.ones(3))

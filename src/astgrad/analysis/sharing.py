@@ -720,7 +720,7 @@ def _analyse(fn, prepare):
         reached = {n if n in sharing.locals else OUTSIDE for n in {change.name} | shared}
         for changed in reached & (set(params) | {OUTSIDE}):
             mutated.setdefault(changed, _where(source, change.stmt, change.what))
-    for stmt, callee_name, changed, _ in calls_changing_arguments(sharing):
+    for stmt, callee_name, changed, _, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}"))
@@ -780,9 +780,11 @@ def _parameters_of(fn):
 
 
 def calls_changing_arguments(sharing):
-    """(statement, callee name, argument name, where) for each call of a user function
-    that changes the argument's object in place, as the callee's own body shows; where
-    is the ``Where`` of the change. OUTSIDE for a change of a global."""
+    """(statement, callee name, argument name, where, receiver) for each call of a user
+    function that changes the argument's object in place, as the callee's own body shows;
+    where is the ``Where`` of the change. OUTSIDE for a change of a global. ``receiver``:
+    the method's own parameter (``self``) where what changes is the object a method is
+    called on, else None."""
     for stmt in sharing.statements:
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
         target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
@@ -790,15 +792,30 @@ def calls_changing_arguments(sharing):
             continue
         effects = callee_effects(target, sharing.prepare)
         bound = effects.bind(call)
-        label = getattr(target, "__name__", "a function")
         if bound is None:
             continue
-        for param, where in effects.mutated.items():
+        label, receiver = _callee_label(target)
+        # the object a method changes first: an argument it stores there (self.items.append(v))
+        # may be counted as changed too
+        for param, where in sorted(effects.mutated.items(), key=lambda item: item[0] != receiver):
             argument = bound.get(param)
             if isinstance(argument, gast.Name):
-                yield stmt, label, argument.id, where
+                yield stmt, label, argument.id, where, receiver if param == receiver else None
             elif param == OUTSIDE:
-                yield stmt, label, OUTSIDE, where
+                yield stmt, label, OUTSIDE, where, None
+
+
+def _callee_label(target):
+    """The callee as its code names it, and its receiver parameter where it is a method:
+    ``Adam.step`` and ``self`` for the copy of a method astgrad calls as ``Adam_step``."""
+    from ..core.methods import INSTANCE, receiver_of
+    name = getattr(target, "__name__", "a function")
+    if receiver_of(target) is None:
+        return name, None
+    qualified = getattr(target, "__qualname__", name).rpartition("<locals>.")[2]
+    parameters = _parameters_of(target)
+    is_instance_method = receiver_of(target)[0] == INSTANCE and parameters
+    return qualified, parameters[0] if is_instance_method else None
 
 
 # -- which later reads can see an in-place change ----------------------------------------

@@ -1206,19 +1206,34 @@ def _refuse_callees_changing_arguments(source, calls):
     (a memo table of constants is fine): the call is marked, and ``check_outside_changes``
     refuses it once the modes know what is differentiated."""
     from ..analysis.sharing import OUTSIDE
-    for stmt, callee, changed, where in calls:
+    for stmt, callee, changed, where, receiver in calls:
         if changed == OUTSIDE:
             anno.set(stmt, Key.CHANGES_OUTSIDE, (callee, where))
             continue
-        raise source.error(_callee_change_message(callee, f"its argument '{changed}'", where),
-                           stmt, construct=f"in-place change in {callee}")
+        message = _method_change_message(callee, receiver, where) if receiver is not None else \
+            _callee_change_message(callee, f"its argument '{changed}'", where)
+        raise source.error(message, stmt, construct=f"in-place change in {callee}")
 
 
 def _callee_change_message(callee, what_changes, where):
+    return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
+            f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
+            f"so that every name read afterwards shows it")
+
+
+def _callee_change(callee, what_changes, where):
     return (f"the call of {callee} changes {what_changes} in place ({where.what} at "
-            f"{where.filename}:{where.line}: {(where.text or '').strip()}), which astgrad cannot "
-            f"follow. Make {callee} return the new value, built from a copy (a = a.copy()), and assign it "
-            f"where {callee} is called (x = {callee}(x, ...)), so that every name read afterwards shows it")
+            f"{where.filename}:{where.line}: {(where.text or '').strip()}), which astgrad cannot follow")
+
+
+def _method_change_message(method, receiver, where):
+    """A method that changes in place what an attribute of its object holds
+    (``self.items.append(v)``): astgrad follows a new value stored in the attribute."""
+    written = re.search(rf"\b{re.escape(receiver)}\.(\w+)", where.text or "")
+    attribute = f"{receiver}.{written.group(1)}" if written else f"{receiver}.<attribute>"
+    return (f"{_callee_change(method, 'the object it is called on', where)}. In {method}, store a new value "
+            f"in the attribute instead of changing the old one ({attribute} = {attribute} + [v] for a list, "
+            f"{attribute} = {{**{attribute}, k: v}} for a dict), which astgrad follows")
 
 
 def check_outside_changes(source, stmt, varied):

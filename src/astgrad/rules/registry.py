@@ -395,12 +395,17 @@ def closest_supported(obj, mode):
     name = public_name(obj) or describe(obj)
     table = "adjoint" if mode == "adjoint" else "tangent"
     names = sorted(n for n, r in supported_names().items() if getattr(r, table) is not None and n != name)
-    module = name.rpartition(".")[0]
+    module, _, short = name.rpartition(".")
     same_module = [n for n in names if n.rpartition(".")[0] == module]
     for candidates, cutoff in ((same_module, 0.8), (names, 0.85)):
-        close = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
+        # only the functions' own names are compared: a shared "numpy." would make
+        # numpy.split look close to numpy.polyfit
+        by_short_name = {}
+        for candidate in candidates:
+            by_short_name.setdefault(candidate.rpartition(".")[2], candidate)
+        close = difflib.get_close_matches(short, list(by_short_name), n=1, cutoff=cutoff)
         if close:
-            return close[0]
+            return by_short_name[close[0]]
     return None
 
 
