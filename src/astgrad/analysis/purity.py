@@ -156,7 +156,7 @@ def _seeds(call):
 def _seeded_generators(tree):
     """The names bound once, to a generator made from a fixed seed (``_seeds``)."""
     bound = {}
-    for node in S.walk_nodes(tree):
+    for node in S.operand_nodes(tree):
         if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
             bound[node.id] = bound.get(node.id, 0) + 1
     return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
@@ -174,6 +174,6 @@ def _calls(body):
                 continue
             for part in value if isinstance(value, list) else [value]:
                 if isinstance(part, gast.AST):
-                    for node in S.walk_nodes(part):
+                    for node in S.operand_nodes(part):
                         if isinstance(node, gast.Call):
                             yield stmt, node

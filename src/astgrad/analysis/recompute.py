@@ -41,7 +41,7 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
         name = stmt.targets[0].id
         if store_counts.get(name, 0) != 1 or name in loaded:   # (the target is stored, not read)
             continue
-        operands = [n for n in S.walk_nodes(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
+        operands = [n for n in S.operand_nodes(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
         if not all(isinstance(n, gast.Constant) or n.id in available or
                    (n.id not in changed_in_loop and store_counts.get(n.id, 0) <= 1)
                    for n in operands):

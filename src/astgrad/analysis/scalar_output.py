@@ -74,7 +74,7 @@ def _definitions(body):
     and the range counters; (None, None) for code with a store this cannot follow."""
     definitions, counters, bound = {}, set(), set()
     other = []      # any other store (with, except, import, ...), added after the assignments
-    for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):    # parents before children
+    for node in S.operand_nodes(gast.Module(body=body, type_ignores=[])):    # parents before children
         kind = type(node)
         if kind is gast.Assign:
             if len(node.targets) == 1:
@@ -104,7 +104,7 @@ def _definitions(body):
 
 
 def _stored(target):
-    return [node.id for node in S.walk_nodes(target) if isinstance(node, gast.Name)]
+    return [node.id for node in S.operand_nodes(target) if isinstance(node, gast.Name)]
 
 
 def _is_range(node):

@@ -896,7 +896,7 @@ class _LoopFacts(typing.NamedTuple):
 
 def _loop_facts(stmt, recorded):
     mentioned, asked, bound, exits_early = set(), set(), set(), False
-    for node in S.walk_nodes(stmt):
+    for node in S.operand_nodes(stmt):      # names, calls and statements: operators and contexts play no part
         if isinstance(node, gast.Name):
             mentioned.add(node.id)
             if isinstance(node.ctx, gast.Store):
@@ -1030,7 +1030,7 @@ class _Unshared(_ForwardAnalysis):
             return set().union(set(), *(_escaping_from_value(a) for a in call.args))
         if isinstance(call, gast.Call):
             return _escaping_from_value(call)
-        return {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
+        return S.names_in(stmt)
 
 
     def reads_an_item(self, value):
@@ -1243,18 +1243,13 @@ def _mentioned(stmt, keeps_nothing):
     """The names ``stmt`` mentions, but for those that only name a function it calls
     which keeps no reference to what it is given (``np`` in ``np.roll(v, 1)``, as
     ``keeps_nothing(call)`` says): such a name never comes to refer to a value."""
-    names, calls = set(), []
-    for node in S.walk_nodes(stmt):
-        if isinstance(node, gast.Name):
-            names.add(node.id)
-        elif isinstance(node, gast.Call) and keeps_nothing is not None and keeps_nothing(node):
-            calls.append(node)
+    names = S.name_nodes(stmt)
+    calls = [call for call in S.call_nodes(stmt) if keeps_nothing(call)] if keeps_nothing is not None else ()
     if not calls:
-        return names
-    callees = {id(n) for call in calls for n in S.walk_nodes(call.func)}
-    elsewhere = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and id(n) not in callees}
-    return elsewhere | {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)
-                        and id(n) in callees and n.id in elsewhere}
+        return {n.id for n in names}
+    callees = {id(n) for call in calls for n in S.name_nodes(call.func)}
+    elsewhere = {n.id for n in names if id(n) not in callees}
+    return elsewhere | {n.id for n in names if id(n) in callees and n.id in elsewhere}
 
 
 def _handing_over_to(body, names):
@@ -1302,7 +1297,7 @@ def _passed_on(value):
 def _is_constant_literal(value):
     """A number, string, None, or a list/tuple/dict/set literal made of those only."""
     return isinstance(value, (gast.Constant, gast.List, gast.Tuple, gast.Dict, gast.Set)) \
-        and not any(isinstance(node, gast.Name) for node in S.walk_nodes(value))
+        and not S.name_nodes(value)
 
 
 def mark_untouched_constants(block, untouched=frozenset(), recorded=None):
@@ -1320,11 +1315,11 @@ def mark_untouched_constants(block, untouched=frozenset(), recorded=None):
             untouched = mark_untouched_constants(stmt.body, untouched, recorded) \
                 & mark_untouched_constants(stmt.orelse, untouched, recorded)
         elif isinstance(stmt, (gast.For, gast.While)):
-            untouched -= {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
+            untouched -= S.names_in(stmt)
             mark_untouched_constants(stmt.body, untouched, recorded)
             mark_untouched_constants(getattr(stmt, "orelse", []), untouched, recorded)
         else:
-            untouched -= {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name)}
+            untouched -= S.names_in(stmt)
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                     and _is_constant_literal(stmt.value):
                 untouched.add(stmt.targets[0].id)

@@ -220,7 +220,7 @@ def _length_of(node):
 def _own_nodes(stmt):
     """The nodes of ``stmt`` itself, not of the statements nested in it."""
     for root in S.header_nodes(stmt):
-        yield from S.walk_nodes(root)
+        yield from S.operand_nodes(root)
 
 
 def _pushed_onto(stmt):

@@ -59,8 +59,10 @@ def _only_a_stack(body, stack):
                 return False
             bindings += 1
         receivers += _receiver(stmt, ("append", "pop"))[0] == stack
+    if bindings != 1:
+        return False        # (before the walk of every name below, most candidates being no stacks)
     mentions = sum(1 for node in S.name_nodes(gast.Module(body=body, type_ignores=[])) if node.id == stack)
-    return bindings == 1 and mentions == 1 + receivers
+    return mentions == 1 + receivers
 
 
 def _pushes_only_own_values(body, stack, name):

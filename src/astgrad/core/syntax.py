@@ -191,6 +191,8 @@ def _names(node, name_type=gast.Name):
     every pass). With ``name_type`` another node class: the nodes of that class (which
     holds no operator nor context, as a Call). The commonest nodes (names, constants,
     operations, calls, attributes) are walked here, without a call each."""
+    if node.__class__ is _NAME and node.annotation is None:     # a lone name (a target): the commonest query
+        return [node] if name_type is _NAME else []
     found, stack = [], [node]
     push, pop, extend, add = stack.append, stack.pop, stack.extend, found.append
     ast_type, fields, common = gast.AST, OPERAND_FIELDS, _COMMON_CHILDREN.get

@@ -179,7 +179,7 @@ class Transform:
 
     def index_value(self, index):
         """``x[1:3, ::2]``'s index as a value: ``np.s_[1:3, ::2]``."""
-        if not any(isinstance(n, gast.Slice) for n in S.walk_nodes(index)):
+        if not any(isinstance(n, gast.Slice) for n in S.operand_nodes(index)):
             return S.copy(index)
         import numpy
         base = gast.Attribute(value=S.name(self.namespace.ref_original(numpy)), attr="s_", ctx=gast.Load())
@@ -287,13 +287,13 @@ def _taken_by_key(fn, name):
     with a key that is not a constant (``act = ops[key]``)."""
     return any(isinstance(node, gast.Assign) and name in S.stored_names(node.targets[0])
                and isinstance(node.value, gast.Subscript) and not isinstance(node.value.slice, gast.Constant)
-               for node in S.walk_nodes(fn))
+               for node in S.operand_nodes(fn))
 
 
 def _made_by_astgrad(fn, name):
     """Whether ``name`` in the core tree ``fn`` is assigned what one of astgrad's own
     transforms returns (``t = astgrad.jacobian(h)``)."""
-    for node in S.walk_nodes(fn):
+    for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign) and any(name in S.stored_names(t) for t in node.targets) \
                 and isinstance(node.value, gast.Call):
             target = anno.get(node.value, Key.TARGET)
@@ -307,7 +307,7 @@ def _from_parameter(fn, name):
     (``g = fs[0]``, ``for k, g in enumerate(fs)``, through copies)."""
     params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     sources = {}
-    for node in S.walk_nodes(fn):
+    for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 for stored in S.stored_names(target):
@@ -324,7 +324,7 @@ def _from_parameter(fn, name):
         if current in params:
             return True
         for value in sources.get(current, ()):
-            todo.extend(sub.id for sub in S.walk_nodes(value)
+            todo.extend(sub.id for sub in S.operand_nodes(value)
                         if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load))
     return False
 
@@ -1045,7 +1045,7 @@ def _only_written(sharing, name, write):
         if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.written_items_apart:
             continue
         if any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load)
-               for root in S.header_nodes(stmt) for n in S.walk_nodes(root)):
+               for root in S.header_nodes(stmt) for n in S.operand_nodes(root)):
             return False
     return True
 
@@ -1273,7 +1273,7 @@ def check_outside_methods(source, stmt, varied):
     if method == "append" or method != call.func.attr or not is_mutating_method(method):
         return
     arguments = call.args + [keyword.value for keyword in call.keywords]
-    if any(isinstance(node, gast.Name) and node.id in varied for a in arguments for node in S.walk_nodes(a)):
+    if any(isinstance(node, gast.Name) and node.id in varied for a in arguments for node in S.operand_nodes(a)):
         holder = S.dotted_path(call.func.value)
         name = ".".join(holder) if holder else "an object from outside the function"
         raise source.error(

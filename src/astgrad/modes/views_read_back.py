@@ -23,7 +23,7 @@ def _reads(stmt):
     value_uses, calls = set(), []
     for node in S.header_nodes(stmt):
         skip = set()
-        subs = list(S.walk_nodes(node))
+        subs = S.operand_nodes(node)
         for sub in subs:
             if isinstance(sub, gast.Call):
                 calls.append(sub)
