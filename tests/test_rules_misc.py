@@ -297,11 +297,14 @@ def u_max(x): return np.maximum.reduce(x)
 def u_min_axis(x): return np.minimum.reduce(x, axis=-1, keepdims=True)
 def u_add(x): return np.add.reduce(x * x, axis=-1)
 def u_multiply(x): return np.multiply.reduce(x)
+def u_running_max(x): return np.maximum.accumulate(x) * x
+def u_running_min(x): return np.minimum.accumulate(x, axis=-1) ** 2
 def u_divmod(x, y): return np.divmod(x, y)[1] * 2.0 + np.divmod(x, y)[0] * x
 def u_builtin_divmod(a, b): q, r = divmod(a, b); return r * r + q * a
 
 
-@pytest.mark.parametrize("f", [u_max, u_min_axis, u_add, u_multiply], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [u_max, u_min_axis, u_add, u_multiply, u_running_max, u_running_min],
+                         ids=lambda f: f.__name__)
 @pytest.mark.parametrize("shape", [(4,), (3, 4)], ids=str)
 def test_ufunc_reduce(f, shape):
     check(f, (normal(*shape),))
@@ -311,8 +314,17 @@ def test_ufunc_reduce_splits_ties():
     assert_close(astgrad.grad(u_max)(np.array([1.0, 3.0, 3.0])), [0.0, 0.5, 0.5], rtol=0, atol=0)
 
 
+def test_running_extremum_ties_go_to_the_first():
+    # NumPy keeps the running value where an item ties it: the first of tied items is the one
+    assert_close(astgrad.grad(lambda x: np.sum(np.maximum.accumulate(x)))(np.array([1.0, 3.0, 2.0, 3.0])),
+                 [1.0, 3.0, 0.0, 0.0], rtol=0, atol=0)
+    _, forward = astgrad.jvp(u_running_min, (np.array([[2.0, 1.0, 1.0]]),), (np.array([[1.0, 10.0, 100.0]]),))
+    assert_close(forward, [[4.0, 20.0, 20.0]], rtol=0, atol=0)
+
+
 def test_ufunc_reduce_second_order():
     check(second_order(u_max), (normal(3, 4),))     # multiply.reduce's helpers are prod's
+    check(second_order(u_running_max), (normal(3, 4),))
 
 
 def test_divmod():

@@ -3506,6 +3506,20 @@ def along_axis_index(indices, arr, axis):
     return _along_axis_index(numpy.shape(arr), indices, axis)
 
 
+def accumulate_sources(y, axis=0):
+    """For ``y = numpy.maximum.accumulate(a, axis)`` (or minimum): the index along axis of
+    the item of a each item of y is. NumPy keeps the running value where a ties it, so the
+    source moves only where y changes: ties send the derivative to the first of them."""
+    if numpy.ndim(y) == 0:
+        raise ValueError("astgrad: maximum.accumulate and minimum.accumulate need an array of at least 1 dimension")
+    axis = axis % numpy.ndim(y)
+    moved = numpy.moveaxis(numpy.asarray(y), axis, -1)
+    changed = numpy.concatenate((numpy.ones(moved.shape[:-1] + (1,), bool), moved[..., 1:] != moved[..., :-1]),
+                                axis=-1)
+    sources = numpy.maximum.accumulate(numpy.where(changed, numpy.arange(moved.shape[-1]), 0), axis=-1)
+    return numpy.moveaxis(sources, -1, axis)
+
+
 def untake_along_axis(g, arr, indices, axis):
     """The adjoint of ``numpy.take_along_axis(arr, indices, axis)`` (repeats add up)."""
     dtype = _float_dtype(arr) or _float_dtype(g) or numpy.float64
