@@ -210,6 +210,17 @@ def test_polynomials_second_order():
 def p_matrix(p, x): return np.sum(np.polyval(p, x))
 
 
+def p_int_none(p):
+    y = np.polyint(p, 0)        # p itself, not a copy
+    y[0] = 3.0 * y[0]
+    return np.sum(p * p)
+
+
+def test_writing_into_polyint_of_order_zero_is_refused():
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.grad(p_int_none)(normal(2))
+
+
 def test_polyval_of_a_matrix_of_coefficients_is_refused_by_name():
     with pytest.raises(NotImplementedError, match="1-D array of coefficients"):
         astgrad.grad(p_matrix)(normal(3, 2), normal(2))

@@ -13,7 +13,7 @@ import numpy
 
 from ..runtime import (cast_like, poly_exponents, poly_length, poly_powers, poly_slope, polyder_adjoint,
                        polyint_adjoint, polyint_constants_adjoint)
-from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
+from .registry import FRESH, MAY_SHARE, adjoint, d, declare, non_differentiable, tangent
 
 
 @adjoint(numpy.polyval)
@@ -102,6 +102,7 @@ def poly_powers_(y, x, n):
     d[y] = poly_exponents(x, n) * numpy.concatenate((y[1:], numpy.zeros_like(y[:1])), axis=0) * d[x]
 
 
-declare(numpy.polyder, numpy.polyint, poly_slope, polyder_adjoint, polyint_adjoint, polyint_constants_adjoint,
-        poly_powers, result=FRESH)
+declare(numpy.polyder, poly_slope, polyder_adjoint, polyint_adjoint, polyint_constants_adjoint, poly_powers,
+        result=FRESH)
+declare(numpy.polyint, result=MAY_SHARE)      # polyint(p, 0) is p itself
 non_differentiable(poly_length, poly_exponents)
