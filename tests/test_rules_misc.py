@@ -184,6 +184,7 @@ def p_second(p): return np.polyder(p, 2) * np.sum(p)
 def p_list(x): return np.polyval([0.5, -1.0, 2.0], x)
 def p_fit(p, x): return np.sum((np.polyval(p, x) - np.cos(x)) ** 2) + np.polyval(np.polyder(p, 3), 0.5)
 def p_int(p): return np.polyint(p) * np.sum(p)
+def p_series(x, c): return np.polynomial.polynomial.polyval(x, c) * c[0]         # c[0] + c[1] x + ...
 def p_int_k(p, k): return np.polyint(p * p, 2, k) * k[0]              # a constant per integration
 def p_int_k_scalar(p, k): return np.polyval(np.polyint(p, 3, k * k), 0.7)  # one constant for all three
 def p_int_k_extra(p, k): return np.polyint(p, 1, k)                    # constants past the m-th unused
@@ -192,13 +193,14 @@ def p_int_k_extra(p, k): return np.polyint(p, 1, k)                    # constan
 @pytest.mark.parametrize("f, shapes", [
     (p_value, [(4,), (5,)]), (p_value, [(3,), ()]), (p_value, [(1,), (2, 3)]), (p_slope, [(4,), (3,)]),
     (p_slope, [(2,), (2, 2)]), (p_second, [(5,)]), (p_second, [(2,)]), (p_list, [(3,)]), (p_fit, [(5,), (4,)]),
-    (p_int, [(4,)]), (p_int_k, [(3,), (2,)]), (p_int_k_scalar, [(4,), ()]), (p_int_k_extra, [(2,), (3,)]),
+    (p_series, [(2, 3), (4,)]), (p_series, [(), (3,)]), (p_int, [(4,)]), (p_int_k, [(3,), (2,)]), (p_int_k_scalar, [(4,), ()]), (p_int_k_extra, [(2,), (3,)]),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_polynomials(f, shapes):
     check(f, tuple(normal(*s) for s in shapes))
 
 
-def p_hessian(z): return p_fit(z[:4], z[4:]) + np.sum(p_slope(z[:4], z[4:]) ** 2) + p_int_k_scalar(z[:4], z[5])
+def p_hessian(z): return p_fit(z[:4], z[4:]) + np.sum(p_slope(z[:4], z[4:]) ** 2) + p_int_k_scalar(z[:4], z[5])\
+    + np.sum(p_series(z[4:], z[:3]))
 
 
 def test_polynomials_second_order():
@@ -224,6 +226,11 @@ def test_writing_into_polyint_of_order_zero_is_refused():
 def test_polyval_of_a_matrix_of_coefficients_is_refused_by_name():
     with pytest.raises(NotImplementedError, match="1-D array of coefficients"):
         astgrad.grad(p_matrix)(normal(3, 2), normal(2))
+    with pytest.raises(NotImplementedError, match="1-D array of coefficients"):
+        astgrad.grad(p_series_matrix)(normal(2), normal(3, 2))
+
+
+def p_series_matrix(x, c): return np.sum(np.polynomial.polynomial.polyval(x, c))
 
 
 # -- numpy.interp --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Derivatives of numpy.polyval, numpy.polyder and numpy.polyint for a 1-D array of coefficients.
+"""Derivatives of numpy.polyval, numpy.polyder, numpy.polyint and numpy.polynomial.polynomial.polyval
+for a 1-D array of coefficients.
 
 ``polyval(p, x)`` is linear in p: its derivative in p weighs the powers of x, and in x it
 is ``polyval(poly_slope(p), x)``, with ``poly_slope`` polyder refusing what is not a vector
@@ -26,6 +27,21 @@ def polyval(y, p, x):
 def polyval(y, p, x):
     d[y] = numpy.polyval(d[p], x)
     d[y] = cast_like(d[x] * numpy.polyval(poly_slope(p), x), y)
+
+
+# numpy.polynomial.polynomial.polyval(x, c) takes the coefficients lowest power first: for
+# a vector c it is numpy.polyval(c[::-1], x) (``tensor`` only matters for c of more
+# dimensions, which poly_powers and poly_slope refuse).
+@adjoint(numpy.polynomial.polynomial.polyval)
+def power_series(y, x, c, tensor=True):
+    d[c] = numpy.flip(numpy.tensordot(poly_powers(x, poly_length(c)), d[y], axes=numpy.ndim(d[y])))
+    d[x] = cast_like(d[y] * numpy.polyval(poly_slope(numpy.flip(c)), x), x)
+
+
+@tangent(numpy.polynomial.polynomial.polyval)
+def power_series(y, x, c, tensor=True):
+    d[y] = numpy.polynomial.polynomial.polyval(x, d[c], tensor)
+    d[y] = cast_like(d[x] * numpy.polyval(poly_slope(numpy.flip(c)), x), y)
 
 
 @adjoint(numpy.polyder)
@@ -104,5 +120,6 @@ def poly_powers_(y, x, n):
 
 declare(numpy.polyder, poly_slope, polyder_adjoint, polyint_adjoint, polyint_constants_adjoint, poly_powers,
         result=FRESH)
+declare(numpy.polynomial.polynomial.polyval, result=FRESH)
 declare(numpy.polyint, result=MAY_SHARE)      # polyint(p, 0) is p itself
 non_differentiable(poly_length, poly_exponents)
