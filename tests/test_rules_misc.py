@@ -183,17 +183,24 @@ def p_slope(p, x): return np.polyval(p, x) * np.polyval(np.polyder(p), x)
 def p_second(p): return np.polyder(p, 2) * np.sum(p)
 def p_list(x): return np.polyval([0.5, -1.0, 2.0], x)
 def p_fit(p, x): return np.sum((np.polyval(p, x) - np.cos(x)) ** 2) + np.polyval(np.polyder(p, 3), 0.5)
+def p_int(p): return np.polyint(p) * np.sum(p)
+def p_series(x, c): return np.polynomial.polynomial.polyval(x, c) * c[0]         # c[0] + c[1] x + ...
+def p_int_k(p, k): return np.polyint(p * p, 2, k) * k[0]              # a constant per integration
+def p_int_k_scalar(p, k): return np.polyval(np.polyint(p, 3, k * k), 0.7)  # one constant for all three
+def p_int_k_extra(p, k): return np.polyint(p, 1, k)                    # constants past the m-th unused
 
 
 @pytest.mark.parametrize("f, shapes", [
     (p_value, [(4,), (5,)]), (p_value, [(3,), ()]), (p_value, [(1,), (2, 3)]), (p_slope, [(4,), (3,)]),
     (p_slope, [(2,), (2, 2)]), (p_second, [(5,)]), (p_second, [(2,)]), (p_list, [(3,)]), (p_fit, [(5,), (4,)]),
+    (p_series, [(2, 3), (4,)]), (p_series, [(), (3,)]), (p_int, [(4,)]), (p_int_k, [(3,), (2,)]), (p_int_k_scalar, [(4,), ()]), (p_int_k_extra, [(2,), (3,)]),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_polynomials(f, shapes):
     check(f, tuple(normal(*s) for s in shapes))
 
 
-def p_hessian(z): return p_fit(z[:4], z[4:]) + np.sum(p_slope(z[:4], z[4:]) ** 2)
+def p_hessian(z): return p_fit(z[:4], z[4:]) + np.sum(p_slope(z[:4], z[4:]) ** 2) + p_int_k_scalar(z[:4], z[5])\
+    + np.sum(p_series(z[4:], z[:3]))
 
 
 def test_polynomials_second_order():
@@ -205,9 +212,25 @@ def test_polynomials_second_order():
 def p_matrix(p, x): return np.sum(np.polyval(p, x))
 
 
+def p_int_none(p):
+    y = np.polyint(p, 0)        # p itself, not a copy
+    y[0] = 3.0 * y[0]
+    return np.sum(p * p)
+
+
+def test_writing_into_polyint_of_order_zero_is_refused():
+    with pytest.raises(astgrad.TransformError, match="may share its memory"):
+        astgrad.grad(p_int_none)(normal(2))
+
+
 def test_polyval_of_a_matrix_of_coefficients_is_refused_by_name():
     with pytest.raises(NotImplementedError, match="1-D array of coefficients"):
         astgrad.grad(p_matrix)(normal(3, 2), normal(2))
+    with pytest.raises(NotImplementedError, match="1-D array of coefficients"):
+        astgrad.grad(p_series_matrix)(normal(2), normal(3, 2))
+
+
+def p_series_matrix(x, c): return np.sum(np.polynomial.polynomial.polyval(x, c))
 
 
 # -- numpy.interp --------------------------------------------------------------------------
@@ -292,11 +315,14 @@ def u_max(x): return np.maximum.reduce(x)
 def u_min_axis(x): return np.minimum.reduce(x, axis=-1, keepdims=True)
 def u_add(x): return np.add.reduce(x * x, axis=-1)
 def u_multiply(x): return np.multiply.reduce(x)
+def u_running_max(x): return np.maximum.accumulate(x) * x
+def u_running_min(x): return np.minimum.accumulate(x, axis=-1) ** 2
 def u_divmod(x, y): return np.divmod(x, y)[1] * 2.0 + np.divmod(x, y)[0] * x
 def u_builtin_divmod(a, b): q, r = divmod(a, b); return r * r + q * a
 
 
-@pytest.mark.parametrize("f", [u_max, u_min_axis, u_add, u_multiply], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [u_max, u_min_axis, u_add, u_multiply, u_running_max, u_running_min],
+                         ids=lambda f: f.__name__)
 @pytest.mark.parametrize("shape", [(4,), (3, 4)], ids=str)
 def test_ufunc_reduce(f, shape):
     check(f, (normal(*shape),))
@@ -306,8 +332,17 @@ def test_ufunc_reduce_splits_ties():
     assert_close(astgrad.grad(u_max)(np.array([1.0, 3.0, 3.0])), [0.0, 0.5, 0.5], rtol=0, atol=0)
 
 
+def test_running_extremum_ties_go_to_the_first():
+    # NumPy keeps the running value where an item ties it: the first of tied items is the one
+    assert_close(astgrad.grad(lambda x: np.sum(np.maximum.accumulate(x)))(np.array([1.0, 3.0, 2.0, 3.0])),
+                 [1.0, 3.0, 0.0, 0.0], rtol=0, atol=0)
+    _, forward = astgrad.jvp(u_running_min, (np.array([[2.0, 1.0, 1.0]]),), (np.array([[1.0, 10.0, 100.0]]),))
+    assert_close(forward, [[4.0, 20.0, 20.0]], rtol=0, atol=0)
+
+
 def test_ufunc_reduce_second_order():
     check(second_order(u_max), (normal(3, 4),))     # multiply.reduce's helpers are prod's
+    check(second_order(u_running_max), (normal(3, 4),))
 
 
 def test_divmod():

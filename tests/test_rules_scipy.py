@@ -83,7 +83,8 @@ def symmetric(x):
 
 # (primitive, args maker, kwargs, {parameter: tangent maker} for constrained arguments)
 UNARY = [(special.gammaln, P), (special.gammaln, R(-2.8, -2.2)), (special.digamma, P), (special.gamma, P),
-         (special.erf, N), (special.erfc, N), (special.erfinv, U), (special.expit, R(-6, 6)),
+         (special.erf, N), (special.erfc, N), (special.erfinv, U), (special.erfcx, R(-3, 3)),
+         (special.log_ndtr, R(-6, 6)), (special.log_ndtr, R(-40, -30)), (special.expit, R(-6, 6)),
          (special.logit, Q), (special.i0, R(-3, 3)), (special.i1, R(-3, 3))]
 BINARY = [(special.beta, P, P), (special.betaln, P, P), (special.xlogy, N, P), (special.xlog1py, N, R(-0.5, 2))]
 SHAPES = [(), (3,), (2, 3)]
@@ -238,7 +239,7 @@ def special_mix(x, w):
 
 def bessel_erf(x):
     return np.sum(special.i0(x) * special.erf(x) + special.i1(x) * special.expit(x)
-                  + special.erfinv(x / 4.0) + special.polygamma(1, x * x + 1.0))
+                  + special.erfinv(x / 4.0) + special.polygamma(1, x * x + 1.0) + special.log_ndtr(3.0 * x))
 
 
 def t_likelihood(params, data):
@@ -454,6 +455,21 @@ def test_poisson_outside_the_support_has_zero_derivative():
     value, g = astgrad.value_and_grad(poisson_at)(np.array([0.5, 2.0]))
     assert value == -np.inf
     np.testing.assert_allclose(g, [0.0, 2.0 / 2.0 - 1.0])
+
+
+def log_ndtr_at(x):
+    return special.log_ndtr(x)
+
+
+@pytest.mark.parametrize("x, derivative", [
+    (-1e200, 1e200),                 # value -inf, but pdf / cdf is about -x: finite
+    (-40.0, 40.024968847207),        # -x + 1 / x - 2 / x**3 + ...: exp(-x * x / 2) cancels
+    (40.0, 0.0), (1e10, 0.0),        # pdf / cdf underflows to its limit 0, not nan
+])
+def test_log_ndtr_derivative_is_finite_in_the_tails(x, derivative):
+    _, g = astgrad.value_and_grad(log_ndtr_at)(x)
+    _, forward = astgrad.jvp(log_ndtr_at, (x,), (1.0,))
+    np.testing.assert_allclose([g, forward], derivative, rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------

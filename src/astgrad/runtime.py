@@ -2958,6 +2958,39 @@ def polyder_adjoint(g, p, m=1):
     return numpy.concatenate((g * factors, numpy.zeros(min(m, n), dtype=dtype)))
 
 
+def polyint_adjoint(g, p, m=1):
+    """The transpose of ``numpy.polyint(., m)`` (constants 0) for coefficients shaped like
+    the vector p: the first len(p) items of g times the factors polyint divides by; the
+    last m items of g meet the constants only. Linear in g."""
+    n = poly_length(p)
+    if not isinstance(n, int):
+        raise NotImplementedError("astgrad: the derivative of numpy.polyint is supported for a 1-D array of "
+                                  f"coefficients; these have shape {n}")
+    dtype = numpy.result_type(g, 1.0)
+    factors = numpy.polyint(numpy.ones(n), m)[:n].astype(dtype)
+    return g[:n] * factors
+
+
+def polyint_constants_adjoint(g, k, m=1):
+    """The transpose of the constants k of ``numpy.polyint(p, m, k)``, shaped like k: the
+    constants make the last m coefficients (polyint of no coefficients with constants k);
+    a scalar k stands for m equal constants, and constants past the m-th are unused."""
+    m = int(m)
+    dtype = numpy.result_type(g, 1.0)
+    given = numpy.atleast_1d(numpy.asarray(k, dtype=dtype))
+    if given.ndim != 1:
+        raise NotImplementedError("astgrad: the derivative of numpy.polyint in k is supported for a scalar or "
+                                  f"a vector of constants; these have shape {given.shape}")
+    tail = g[len(g) - m:]
+    # column j: the last m coefficients that constant j alone makes
+    made = numpy.array([numpy.polyint(numpy.zeros(0), m, numpy.eye(1, m, j)[0]) for j in range(m)],
+                       dtype=dtype).reshape(m, m)
+    per_constant = made @ tail
+    if numpy.ndim(k) == 0:
+        return numpy.sum(per_constant)
+    return numpy.concatenate((per_constant, numpy.zeros(len(given) - m, dtype)))
+
+
 def triangle(x, lower, unit=False):
     """The triangle of x that scipy.linalg's triangular routines read: the lower one
     (the upper one when not ``lower``), without the diagonal when ``unit``. Linear in x
@@ -3517,6 +3550,20 @@ def along_axis_index(indices, arr, axis):
     if axis is None:
         return numpy.unravel_index(numpy.asarray(indices) % max(numpy.size(arr), 1), numpy.shape(arr))
     return _along_axis_index(numpy.shape(arr), indices, axis)
+
+
+def accumulate_sources(y, axis=0):
+    """For ``y = numpy.maximum.accumulate(a, axis)`` (or minimum): the index along axis of
+    the item of a each item of y is. NumPy keeps the running value where a ties it, so the
+    source moves only where y changes: ties send the derivative to the first of them."""
+    if numpy.ndim(y) == 0:
+        raise ValueError("astgrad: maximum.accumulate and minimum.accumulate need an array of at least 1 dimension")
+    axis = axis % numpy.ndim(y)
+    moved = numpy.moveaxis(numpy.asarray(y), axis, -1)
+    changed = numpy.concatenate((numpy.ones(moved.shape[:-1] + (1,), bool), moved[..., 1:] != moved[..., :-1]),
+                                axis=-1)
+    sources = numpy.maximum.accumulate(numpy.where(changed, numpy.arange(moved.shape[-1]), 0), axis=-1)
+    return numpy.moveaxis(sources, -1, axis)
 
 
 def untake_along_axis(g, arr, indices, axis):

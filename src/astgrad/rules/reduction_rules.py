@@ -27,12 +27,12 @@ by name (a ``self`` parameter in place of ``a``).
 import numpy
 
 from ..runtime import (
-    degrees_of_freedom, diff_part, gradient_of, group_axes, inverse_or_zero, leading_axes, nan_count,
+    accumulate_sources, degrees_of_freedom, diff_part, gradient_of, group_axes, inverse_or_zero, leading_axes, nan_count,
     permute, prefix_mask, prod_except, quantile_q_shape, quantile_reduced_axes, quantile_spread_shape,
     quantile_weights, range_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
-    ungroup_axes, unpermute, unreduce, unweight, weights_like,
+    ungroup_axes, unpermute, unreduce, untake_along_axis, unweight, weights_like,
 )
-from .registry import FRESH, adjoint, d, declare, tangent, unsupported
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
 
 # ---------------------------------------------------------------------------------
 # variance and standard deviation (``correction`` is NumPy's other name for ddof)
@@ -413,4 +413,18 @@ for _extremum in (numpy.maximum.reduce, numpy.minimum.reduce):
         d[y] = numpy.sum(d[array] * tie_weights(array, y, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
-declare(numpy.add.reduce, numpy.multiply.reduce, numpy.maximum.reduce, numpy.minimum.reduce, result=FRESH)
+# running maxima and minima: each item is one item of the array (the first of tied ones, as
+# NumPy keeps the running value at a tie), so the derivative is a gather along the axis
+for _running in (numpy.maximum.accumulate, numpy.minimum.accumulate):
+    @adjoint(_running)
+    def extremum_accumulate(y, array, axis=0, dtype=None, out=None):
+        d[array] = untake_along_axis(d[y], array, accumulate_sources(y, axis), axis)
+
+    @tangent(_running)
+    def extremum_accumulate(y, array, axis=0, dtype=None, out=None):
+        d[y] = numpy.take_along_axis(d[array], accumulate_sources(y, axis), axis)
+
+
+declare(numpy.add.reduce, numpy.multiply.reduce, numpy.maximum.reduce, numpy.minimum.reduce,
+        numpy.maximum.accumulate, numpy.minimum.accumulate, result=FRESH)
+non_differentiable(accumulate_sources)

@@ -72,6 +72,12 @@ elementwise(special.betaln, lambda z, a, b: special.digamma(a) - special.digamma
 elementwise(special.erf, lambda y, x: 1.1283791670955126 * numpy.exp(-x * x))
 elementwise(special.erfc, lambda y, x: -1.1283791670955126 * numpy.exp(-x * x))
 elementwise(special.erfinv, lambda y, x: 0.886226925452758 * numpy.exp(y * y))
+# erfcx(x) = exp(x * x) * erfc(x), so erfcx' = 2 x erfcx(x) - 2 / sqrt(pi)
+elementwise(special.erfcx, lambda y, x: 2.0 * x * y - 1.1283791670955126)
+# log_ndtr' = pdf / cdf of the standard normal = sqrt(2 / pi) / erfcx(-x / sqrt(2)): exp(-x * x / 2)
+# cancels out, so far in the left tail (x = -1e200) the derivative is about -x, not nan; far
+# in the right tail erfcx overflows to inf and the derivative is 0, its limit
+elementwise(special.log_ndtr, lambda y, x: 0.7978845608028654 / special.erfcx(-0.7071067811865476 * x))
 elementwise(special.expit, lambda y, x: y * (1.0 - y))
 elementwise(special.logit, lambda y, x: 1.0 / (x * (1.0 - x)))
 
