@@ -142,3 +142,28 @@ def test_a_complex_one_element_output_is_named_complex_not_a_shape():
     for x in (np.array([1.0]), np.array([[1.0]])):
         with pytest.raises(TypeError, match="complex128"):
             astgrad.grad(times_complex_factor)(x)
+
+
+class Norm:
+    def __init__(self, v):
+        self.v = v
+
+    def __abs__(self):
+        return self.v
+
+
+calls = 0
+
+
+def counted_refusal(x):
+    global calls
+    calls = calls + 1
+    return np.sum(abs(Norm(x)))                 # astgrad refuses abs() of a Norm when it runs
+
+
+def test_a_refused_call_writes_a_global_as_one_call_does():
+    for transform in (astgrad.grad, astgrad.value_and_grad, astgrad.hvp):
+        before = calls
+        with pytest.raises(TypeError, match="astgrad differentiates"):
+            transform(counted_refusal)(np.ones(3), *([np.ones(3)] if transform is astgrad.hvp else []))
+        assert calls == before + 1, transform.__name__

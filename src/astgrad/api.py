@@ -113,16 +113,16 @@ def _seeded_run(code, args, kwargs, value):
     return run_derivative(code, *args, **kwargs, **seed)
 
 
-def _one_element_rerun(f, code, args, kwargs):
-    """After generated code failed: when ``f`` returns a one-element array, the run with a
-    seed of its shape (``(value, gradients)``); None otherwise."""
-    try:
-        value = _underlying(f)(*_copies(args), **kwargs)
-    except Exception:
-        return None
-    if not _one_element(value) or getattr(code, "__astgrad_gradient_only__", False):
-        return None
-    return _seeded_run(code, args, kwargs, value)
+def _explained_failure(f, code, args, kwargs, fn_name, error):
+    """After generated code raised ``error``: when ``f`` returns a one-element array, the
+    run with a seed of its shape (``(value, gradients)``); a non-scalar output, which can
+    break gradient code before it is checked, is reported instead. None otherwise: the
+    caller re-raises ``error``. ``f`` runs once more for this (_output_after_failure)."""
+    value = _output_after_failure(f, args, kwargs, error)
+    if _one_element(value) and not getattr(code, "__astgrad_gradient_only__", False):
+        return _seeded_run(code, args, kwargs, value)
+    _raise_if_not_scalar(value, fn_name)
+    return None
 
 
 def _run_product(f, compiled, args, kwargs, tangent):
@@ -132,10 +132,10 @@ def _run_product(f, compiled, args, kwargs, tangent):
     PyTorch take it: the product is run again with the gradient's seed of that shape."""
     try:
         product = run_derivative(compiled, *args, **kwargs, **tangent)
-    except Exception:
-        value = _output_or_missing(f, args, kwargs)
+    except Exception as error:
+        value = _output_after_failure(f, args, kwargs, error)
         if not _one_element(value):
-            _check_output_is_scalar(f, _function_name(f), args, kwargs)
+            _raise_if_not_scalar(value, _function_name(f))
             raise
         return _seeded_product(compiled, args, kwargs, tangent, value)
     if getattr(compiled, "__astgrad_scalar_output__", False):
@@ -165,14 +165,27 @@ def _output_or_missing(f, args, kwargs):
         return _FAILED
 
 
-def _check_output_is_scalar(f, fn_name, args, kwargs):
-    """After generated code failed: a non-scalar output can break gradient code before it
-    can be checked, so call ``f`` and report a non-scalar output. If ``f`` fails too, or
-    returns a scalar, the generated code's error is the one to show (once). ``f`` runs on
-    copies of the arguments, which it may write into."""
-    try:
-        value = _underlying(f)(*_copies(args), **kwargs)
-    except Exception:
+def _output_after_failure(f, args, kwargs, error):
+    """``f``'s output, to explain the generated code's ``error`` (_output_or_missing: ``f``
+    runs again, on copies of the arguments, and writes its globals again), or _FAILED
+    without running ``f`` when ``error`` is astgrad's own refusal of a value: the values,
+    not the output's shape, caused it, and it says what to do."""
+    if _is_own_refusal(error):
+        return _FAILED
+    return _output_or_missing(f, args, kwargs)
+
+
+def _is_own_refusal(error):
+    """astgrad's run-time TypeError refusing a value (runtime.py): its message begins with
+    "astgrad", or it asks for the user's line to be put in front of it."""
+    return isinstance(error, TypeError) and (getattr(error, "astgrad_locate", False)
+                                             or str(error).startswith("astgrad"))
+
+
+def _raise_if_not_scalar(value, fn_name):
+    """A non-scalar output (not _FAILED) reported in place of the generated code's error;
+    a scalar one leaves that error to be shown (once)."""
+    if value is _FAILED:
         return
     try:
         _check_scalar(value, fn_name)
@@ -571,10 +584,9 @@ class Derivative(StandIn):
         proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
         try:
             result = run_derivative(code, *leading, *args, **kwargs)
-        except Exception:
-            result = _one_element_rerun(self.function, code, (*leading, *args), kwargs)
+        except Exception as error:
+            result = _explained_failure(self.function, code, (*leading, *args), kwargs, self._name, error)
             if result is None:
-                _check_output_is_scalar(self.function, self._name, (*leading, *args), kwargs)
                 raise
         value, grads = (None, result) if proven else result
         if not proven and _one_element(value):
@@ -595,10 +607,9 @@ class Derivative(StandIn):
         the output (a scalar?) and the gradients' dtypes and shapes are left to check."""
         try:
             result = run_derivative(code, *args)
-        except Exception:
-            result = _one_element_rerun(self.function, code, args, {})
+        except Exception as error:
+            result = _explained_failure(self.function, code, args, {}, self._name, error)
             if result is None:
-                _check_output_is_scalar(self.function, self._name, args, {})
                 raise
         if getattr(code, "__astgrad_gradient_only__", False):     # the output is proven a real number
             grads = result
