@@ -171,6 +171,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
         kinds = set(map(type, nodes))
+        if gast.Delete in kinds:
+            self.refuse_read_after_del(tree)    # deletions.py
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
         if gast.Lambda in kinds and lambdas_as_objects(self, tree):    # closure_objects.py
