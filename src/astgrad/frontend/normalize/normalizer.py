@@ -85,7 +85,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         statements.py   assignments, expression statements, if, return, raise, assert,
                         with, try/finally, global (reads)
         outer_writes.py global and nonlocal writes (also by helpers): local variables written out
-        deletions.py    del of names, list items and slices, dict items
+        deletions.py    del of names, list items and slices, dict items; deleted_names.py finds a
+                        read that may follow del name (refused)
         trying.py       try with except (else, finally): a protected block, then the handlers
         loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
