@@ -395,6 +395,101 @@ def test_del_of_a_dict_another_name_holds_is_refused():
         astgrad.grad(_delete_shared)(0.5)
 
 
+# -- del of a name: a read that may follow it raises in Python, so it is refused -------------
+
+G = 2.0
+
+
+class _Scaled:
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, z):
+        return self.fn(z)
+
+
+def _read_after_del(x, w):
+    k = w * 2.0
+    del k
+    return np.sum(x * k)                    # unbound
+
+
+def _read_after_del_in_a_branch(x, w):
+    k = w * 2.0
+    if np.sum(x) > 100.0:
+        del k
+    return np.sum(x * k)                    # unbound
+
+
+def _read_after_del_in_a_loop(x, w):
+    k = w
+    total = 0.0
+    for _ in range(3):
+        total = total + k                   # unbound
+        del k
+    return np.sum(x * total)
+
+
+def _local_def_reads_deleted(x, w):
+    k = w * 2.0
+
+    def scale(z):
+        return z * k                        # unbound
+    del k
+    return np.sum(scale(x))
+
+
+def _lambda_in_object_reads_deleted(x, w):
+    k = w * 2.0
+    scaled = _Scaled(lambda z: z * k)       # unbound
+    del k
+    return np.sum(scaled(x))
+
+
+def _del_of_unbound_global(x, w):
+    del G                                   # unbound
+    return np.sum(x * w)
+
+
+def _del_of_declared_global(x, w):
+    global G
+    del G                                   # unbound
+    return np.sum(x * w)
+
+
+READ_AFTER_DEL = [_read_after_del, _read_after_del_in_a_branch, _read_after_del_in_a_loop,
+                  _local_def_reads_deleted, _lambda_in_object_reads_deleted, _del_of_unbound_global,
+                  _del_of_declared_global]
+
+
+@pytest.mark.parametrize("f", READ_AFTER_DEL, ids=[f.__name__ for f in READ_AFTER_DEL])
+def test_use_of_a_deleted_name_is_refused_at_its_line(f):
+    import inspect
+    lines, first = inspect.getsourcelines(f)
+    line = first + next(i for i, text in enumerate(lines) if "# unbound" in text)
+    with pytest.raises(astgrad.TransformError, match=rf"test_breadth_rows.py:{line}: .*'(k|G)'"):
+        astgrad.grad(f, wrt=1)(X, 0.8)
+
+
+def delete_names_then_rebind(x, w):
+    total = 0.0
+    for i in range(3):
+        k = x * w * (i + 1)
+        total = total + k
+        del k
+    a, b = total, w
+    del a, b
+    a = total * w
+    if np.sum(x) > 100.0:
+        del a
+        return np.sum(x)
+    return np.sum(a * x)
+
+
+def test_del_of_names_rebound_before_each_read():
+    check("jvp_of_grad", delete_names_then_rebind, (X, 0.8), (0, 1))
+
+
 # -- set comprehensions and set(...) of numbers ------------------------------------------
 
 def set_comprehension_sum(x, w):

@@ -1,4 +1,5 @@
-"""``del``: ``del name`` frees memory only (nothing to run or differentiate); ``del
+"""``del``: ``del name`` unbinds the name: where no read can follow it (deleted_names.py)
+it frees memory only (nothing to run or differentiate), else it is refused; ``del
 xs[i]`` of a list item is ``xs.pop(i)``; ``del xs[i:j]`` (any slice) is ``xs = [v for i,
 v in enumerate(xs) if i not in gone]``, with ``gone`` the positions the slice names
 (``runtime.deleted_positions``, which raises NumPy's and a tuple's errors where ``xs`` is
@@ -17,6 +18,7 @@ import gast
 from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
+from .deleted_names import read_after_del
 
 _ADVICE = ("build the new value instead (a list without the items, {k: v for k, v in d.items() "
            "if k != key})")
@@ -41,6 +43,21 @@ class DeletionLowering:
                 raise self._refuse("del of an attribute", stmt, "keep the value in a local name instead")
             elif not isinstance(target, gast.Name):
                 raise self._refuse("del of an item of something other than a name", stmt, _ADVICE)
+
+    def refuse_read_after_del(self, tree):
+        """Python raises where a read finds a deleted name unbound; the generated code
+        would read the old value, so a read that may follow a ``del`` is refused."""
+        found = read_after_del(tree)
+        if found is not None:
+            node, name, kind = found
+            self.line = node.lineno
+            if kind == "outer":
+                raise self._refuse(f"del of the global or nonlocal variable '{name}'", node,
+                                   "delete it outside the differentiated function")
+            what = "a 'del' of" if kind == "del" else "a use of"
+            raise self._refuse(f"{what} '{name}' after 'del {name}' or before any binding of it (Python "
+                               "raises UnboundLocalError or NameError there, on some path or on all)", node,
+                               f"bind '{name}' again before this, or do not delete it")
 
     def delete_slice(self, target, stmt):
         """``del xs[a:b:c]``: ``xs = [v for i, v in enumerate(xs) if i not in gone]`` with

@@ -85,7 +85,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         statements.py   assignments, expression statements, if, return, raise, assert,
                         with, try/finally, global (reads)
         outer_writes.py global and nonlocal writes (also by helpers): local variables written out
-        deletions.py    del of names, list items and slices, dict items
+        deletions.py    del of names, list items and slices, dict items; deleted_names.py finds a
+                        read that may follow del name (refused)
         trying.py       try with except (else, finally): a protected block, then the handlers
         loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
@@ -171,6 +172,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)
         kinds = set(map(type, nodes))
+        if gast.Delete in kinds:
+            self.refuse_read_after_del(tree)    # deletions.py
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
         if gast.Lambda in kinds and lambdas_as_objects(self, tree):    # closure_objects.py
