@@ -594,6 +594,11 @@ CASES += [
     (rt.polyder_adjoint, lambda: (N(3), N(5), 2), {}), (rt.polyder_adjoint, lambda: (N(0), N(2), 3), {}),
     (rt.poly_powers, lambda: (N(2, 3), 4), {}), (rt.poly_powers, lambda: (N(), 1), {}),
     (rt.poly_slope, lambda: (N(4),), {}),
+    (np.polyint, lambda: (N(4),), {}), (np.polyint, lambda: (N(4), 2, N(2)), {}),
+    (np.polyint, lambda: (N(3), 3, N()), {}),
+    (rt.polyint_adjoint, lambda: (N(6), N(4), 2), {}), (rt.polyint_constants_adjoint, lambda: (N(6), N(2), 2), {}),
+    (np.polynomial.polynomial.polyval, lambda: (N(2, 3), N(4)), {}),
+    (np.maximum.accumulate, lambda: (N(3, 4),), {}), (np.minimum.accumulate, lambda: (N(3, 4), 1), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.
