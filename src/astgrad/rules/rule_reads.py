@@ -37,29 +37,30 @@ _thread = _ThreadLog()
 _get, _contains, _item = dict.get, dict.__contains__, dict.__getitem__
 
 
+def _note(key):
+    """Note a lookup in this thread's log, if it has one open (another thread's may be)."""
+    noted = _thread.noted
+    if noted is not None:
+        noted.append(key)
+
+
 class Table(dict):
     """An index of the rule table: its lookups are noted while a log is open."""
     __slots__ = ()
 
     def get(self, key, default=None):
         if _open[0]:
-            noted = _thread.noted
-            if noted is not None:
-                noted.append(key)
+            _note(key)
         return _get(self, key, default)
 
     def __contains__(self, key):
         if _open[0]:
-            noted = _thread.noted
-            if noted is not None:
-                noted.append(key)
+            _note(key)
         return _contains(self, key)
 
     def __getitem__(self, key):
         if _open[0]:
-            noted = _thread.noted
-            if noted is not None:
-                noted.append(key)
+            _note(key)
         return _item(self, key)
 
 
@@ -77,9 +78,7 @@ class NameTable(dict):
 
     def get(self, name, default=None):
         if _open[0]:
-            noted = _thread.noted
-            if noted is not None:
-                noted.append((_METHOD_NAMED, name))
+            _note((_METHOD_NAMED, name))
         return _get(self, name, default)
 
 
