@@ -30,7 +30,7 @@ from .core.missing import MISSING
 from .core.naming import Namer
 from .errors import TransformError, UnresolvedName
 from .frontend.normalize import Normalizer
-from .frontend.source import parse_function
+from .frontend.source import parse_function, parses_shared
 from .modes.reverse import ReverseMode
 from .argument_kinds import from_key
 from .rules import registry
@@ -59,7 +59,8 @@ def _prepare(fn, callees):
     source_names = S.names_in(source.tree)
     namer = Namer(source_names)
     normalizer = Normalizer(source, namer, callees)
-    normalized = normalizer.run()                                   # normalize
+    with parses_shared():           # the callees' sources, read by several of its questions
+        normalized = normalizer.run()                               # normalize
     _mark_placeholders(fn, normalized)
     namespace = Namespace(namer, normalizer.bindings, source_names)
     _bind_free_names(source, normalized, namespace, source_names)

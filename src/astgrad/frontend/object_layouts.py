@@ -225,9 +225,9 @@ def found_in_source(fn, cache, find):
         return frozenset()
     found = cache.get(fn)
     if found is None:
-        from .source import parse_function
+        from .source import parsed_for_reading
         try:
-            tree = parse_function(fn).tree
+            tree = parsed_for_reading(fn).tree
         except Exception:
             return frozenset()
         found = cache[fn] = find(tree)

@@ -13,7 +13,9 @@ import itertools
 import linecache
 import sys
 import textwrap
+import threading
 import types
+from contextlib import contextmanager
 
 import gast
 
@@ -208,6 +210,36 @@ def parse_function(fn):
         tree = node
     tree.decorator_list = []
     return FunctionSource(fn, tree, filename, first_line, lines)
+
+
+_sharing = threading.local()     # .parses: id(fn) -> (fn, its code, its FunctionSource), within parses_shared
+
+
+@contextmanager
+def parses_shared():
+    """Within it (on this thread), ``parsed_for_reading`` parses each function once: the
+    normalization of one function asks the same few questions of each callee's source
+    (does it call itself, write outside, hand a list on, ...), each of which read it."""
+    outer = getattr(_sharing, "parses", None)
+    if outer is None:
+        _sharing.parses = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _sharing.parses = None
+
+
+def parsed_for_reading(fn):
+    """``parse_function(fn)``, shared with the other readers within ``parses_shared``:
+    for analyses that only read the tree, never change it."""
+    parses = getattr(_sharing, "parses", None)
+    if parses is None:
+        return parse_function(fn)
+    found = parses.get(id(fn))
+    if found is None or found[0] is not fn or found[1] is not fn.__code__:
+        found = parses[id(fn)] = (fn, fn.__code__, parse_function(fn))
+    return found[2]
 
 
 def _read_source(fn):

@@ -103,9 +103,9 @@ def family_state(fn, parameter):
 def _uses(fn, parameter):
     """``(source, StateUses)``, or None when ``fn`` uses the parameter any other way (or
     has it with a default, or not as a plain positional parameter)."""
-    from .source import parse_function
+    from .source import parsed_for_reading
     try:
-        source = parse_function(fn)
+        source = parsed_for_reading(fn)
     except Exception:       # noqa: BLE001 - a helper astgrad cannot read keeps no state
         return None
     tree = source.tree

@@ -18,7 +18,7 @@ import gast
 
 from ...core.missing import MISSING
 from ...errors import TransformError
-from ..source import parse_function
+from ..source import parsed_for_reading
 from .scopes import local_names, parameters
 from ...core import syntax as S
 
@@ -73,6 +73,8 @@ class ForeignLowering:
             return False
         try:
             mutated = callee_effects(callee, self.callees.prepare).mutated
+            if not mutated:
+                return False        # the common case, decided without reading the source again
             # writes, op= and a list's pop/extend/insert (a helper that only appends is a
             # collector, collectors.py; changes inside further calls stay calls)
             writes = {ChangeKind.ELEMENT.value, ChangeKind.AUGMENTED.value} | {
@@ -190,7 +192,7 @@ def _calls_itself(callee):
     name = callee.__name__
     if callee.__globals__.get(name) is not callee or name not in _names_used(callee.__code__):
         return False
-    tree = parse_function(callee).tree
+    tree = parsed_for_reading(callee).tree
     return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == name
                for n in S.walk_nodes(tree))
 
@@ -217,7 +219,7 @@ def _direct_writes_only(callee):
     made itself (bound only to operators, displays and NumPy constructors): a write
     through a name bound to a view or an item of an argument (``row = a[0]; row[0] = v``)
     stays a call."""
-    tree = parse_function(callee).tree
+    tree = parsed_for_reading(callee).tree
     params = set(parameters(tree))
     bindings = {}
     for node in gast.walk(tree):
@@ -249,7 +251,7 @@ def _appends_to_items(callee):
     """Whether ``callee`` appends to a list an argument holds (``acc[k].append(v)``): not
     a collector, which appends to the list it is given; inlined, the caller's code
     appends to the item and stores it back (item_appends.py)."""
-    tree = parse_function(callee).tree
+    tree = parsed_for_reading(callee).tree
     params = set(parameters(tree))
     return any(isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "append"
                and isinstance(node.func.value, gast.Subscript) and isinstance(node.func.value.value, gast.Name)
@@ -260,7 +262,7 @@ def _writes_outside(callee):
     """Whether ``callee``'s code stores into, or calls a changing method of, a name it
     does not bind itself (a global or closure variable: ``CACHE[n] = ...``, ``LOG.append(v)``)."""
     from ...analysis.mutation import is_mutating_method
-    tree = parse_function(callee).tree
+    tree = parsed_for_reading(callee).tree
     own = local_names(tree) | set(parameters(tree))
     for node in S.walk_nodes(tree):
         root = None
