@@ -102,23 +102,30 @@ def binding_counts(nodes):
 
 
 def _count_bindings(node, counts, hidden):
-    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-        if node.id not in hidden:
-            counts[node.id] += 1
-        return
-    if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)):
-        if not isinstance(node, gast.Lambda) and node.name not in hidden:
-            counts[node.name] += 1
-        for part in outer_parts(node):          # defaults and decorators: this scope's
-            _count_bindings(part, counts, hidden)
-        inner = hidden | local_names(node)      # its own locals are other variables
-        for stmt in (node.body if isinstance(node.body, list) else [node.body]):
-            _count_bindings(stmt, counts, inner)
-        return
-    children = []
-    _push_operands(node, children)
-    for child in children:
-        _count_bindings(child, counts, hidden)
+    """Count the bindings under ``node`` in ``counts``, but those of the ``hidden`` names
+    (a nested function's own locals), depth first in field order: one loop over a stack,
+    not a call per node, as this runs over every node of the function."""
+    stack = [(node, hidden)]
+    pop, name_type, store_type, functions = stack.pop, gast.Name, gast.Store, _FUNCTIONS
+    while stack:
+        node, hidden = pop()
+        kind = node.__class__
+        if kind is name_type and node.ctx.__class__ is store_type:
+            if node.id not in hidden:
+                counts[node.id] += 1
+            continue
+        if isinstance(node, functions):
+            if kind is not gast.Lambda and node.name not in hidden:
+                counts[node.name] += 1
+            inner = hidden | local_names(node)      # its own locals are other variables
+            body = node.body if isinstance(node.body, list) else [node.body]
+            stack.extend((stmt, inner) for stmt in reversed(body))
+            # defaults and decorators (this scope's) first
+            stack.extend((part, hidden) for part in reversed(outer_parts(node)))
+            continue
+        children = []
+        _push_operands(node, children)
+        stack.extend((child, hidden) for child in reversed(children))
 
 
 def rename_locals(fn, mapping):
