@@ -106,26 +106,31 @@ def _count_bindings(node, counts, hidden):
     (a nested function's own locals), depth first in field order: one loop over a stack,
     not a call per node, as this runs over every node of the function."""
     stack = [(node, hidden)]
-    pop, name_type, store_type, functions = stack.pop, gast.Name, gast.Store, _FUNCTIONS
+    push, pop, ast_type, fields = stack.append, stack.pop, gast.AST, OPERAND_FIELDS
     while stack:
         node, hidden = pop()
         kind = node.__class__
-        if kind is name_type and node.ctx.__class__ is store_type:
+        if kind is gast.Name and node.ctx.__class__ is gast.Store:
             if node.id not in hidden:
                 counts[node.id] += 1
             continue
-        if isinstance(node, functions):
+        if kind in _FUNCTIONS:
             if kind is not gast.Lambda and node.name not in hidden:
                 counts[node.name] += 1
             inner = hidden | local_names(node)      # its own locals are other variables
-            body = node.body if isinstance(node.body, list) else [node.body]
-            stack.extend((stmt, inner) for stmt in reversed(body))
-            # defaults and decorators (this scope's) first
-            stack.extend((part, hidden) for part in reversed(outer_parts(node)))
+            for stmt in reversed(node.body if isinstance(node.body, list) else [node.body]):
+                push((stmt, inner))
+            for part in reversed(outer_parts(node)):    # defaults and decorators (this scope's) first
+                push((part, hidden))
             continue
-        children = []
-        _push_operands(node, children)
-        stack.extend((child, hidden) for child in reversed(children))
+        for field in reversed(fields[kind]):        # the children, to be taken in field order
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in reversed(value):
+                    if isinstance(item, ast_type):
+                        push((item, hidden))
+            elif isinstance(value, ast_type):
+                push((value, hidden))
 
 
 def rename_locals(fn, mapping):
