@@ -151,3 +151,24 @@ def test_an_object_that_hands_back_what_it_was_given_is_refused_in_both_modes():
         astgrad.grad(through_an_object)(x, Keeper())
     with pytest.raises(astgrad.TransformError, match=r"\.keep\(\)"):
         astgrad.jvp(through_an_object, (x, Keeper()), (np.ones(2), None))
+
+
+def scaled(v, k):
+    return v * k + np.sin(v)
+
+
+def calls_scaled_twice(x):
+    return np.sum(scaled(x, 2.0) * scaled(x * 0.5, 3.0))
+
+
+def test_a_helper_is_read_once_whatever_its_callers_ask_of_it(monkeypatch):
+    """Normalizing a function asks several questions of each helper it calls (does it
+    write outside, change its arguments, call its parameters, hand a list on): they
+    share one reading of the helper's source (besides the parse normalizing it)."""
+    import astgrad.pipeline     # noqa: F401 - the engine first: it parses the function itself
+    from astgrad.frontend import source
+    read, parse = [], source.parse_function
+    monkeypatch.setattr(source, "parse_function", lambda fn: read.append(fn) or parse(fn))
+    x = np.linspace(0.1, 0.9, 4)
+    assert_close(astgrad.grad(calls_scaled_twice)(x), numerical_grad(calls_scaled_twice, (x,)))
+    assert read.count(scaled) == 1
