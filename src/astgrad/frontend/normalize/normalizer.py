@@ -223,8 +223,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
     def _rewrite_forms(self, tree, nodes, derivative):
         """``tree``'s nodes after the rewrites of whole forms: squares written through a
         kink (smooth_squares.py), default dicts, ``next(it)`` and ``sum(gen(x))``. A
-        derivative's default dicts, iterators and generators were rewritten in the code
-        it was generated from (the rules' templates make none)."""
+        derivative's default dicts, iterators and generators were rewritten (or left as
+        they are) in the code it was generated from; the rules' templates make none."""
         if rewrite_smooth_squares(self, tree, nodes):
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
