@@ -34,6 +34,13 @@ def is_compiled_here(code):
     return ref is not None and ref() is code
 
 
+def is_derivative(code):
+    """Whether ``code`` is a derivative astgrad generated and compiled in this process:
+    made from the normalized code of the function it differentiates and from the rules'
+    templates (the text a transform of a derivative reads)."""
+    return code.co_filename in _origins and is_compiled_here(code)
+
+
 def text_lines(code):
     """The lines of the text ``code`` was compiled from, where astgrad compiled it here
     (see ``is_compiled_here``); else None."""

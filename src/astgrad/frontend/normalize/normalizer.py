@@ -7,6 +7,7 @@ from collections import Counter
 import gast
 
 from ...core import anno
+from ...core import generated_text
 from ...core import syntax as S
 from ...core.anno import Key
 from ..complex_values import refuse_complex
@@ -166,11 +167,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
             bind_local_classes(self, tree)  # local_classes.py
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
-        for node in nodes:
-            kind = _REFUSED_EXPR.get(type(node)) or self._refused_call(node)
-            if kind:
-                self.line = getattr(node, "lineno", self.line)
-                raise self._refuse(kind, node)
+        derivative = generated_text.is_derivative(self.source.fn.__code__)
+        self._refuse_constructs(nodes, derivative)
         kinds = set(map(type, nodes))
         if gast.Delete in kinds:
             self.refuse_read_after_del(tree)    # deletions.py
@@ -194,12 +192,12 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
             nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
-        nodes = self._rewrite_forms(tree, nodes)
+        nodes = self._rewrite_forms(tree, nodes, derivative)
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
             rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
-        body, returned = _one_exit(self, body)
+        body, returned = (body, None) if derivative else _one_exit(self, body)  # a derivative returns once, last
         body = prologue + self.block(body)
         if not body or not isinstance(body[-1], gast.Return):
             ret = gast.Return(value=S.const(None))
@@ -212,12 +210,26 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         anno.set(new, Key.RETURNED, returned)      # where early returns store the value, or None
         return new
 
-    def _rewrite_forms(self, tree, nodes):
+    def _refuse_constructs(self, nodes, derivative):
+        """Refuse the first construct among ``nodes`` astgrad cannot differentiate. A
+        derivative's calls (of ``eval``, ``exec``, ``locals()``) are those of the code it
+        was generated from, checked then, and of the rules: they are not looked up again."""
+        for node in nodes:
+            kind = _REFUSED_EXPR.get(type(node)) or (not derivative and self._refused_call(node))
+            if kind:
+                self.line = getattr(node, "lineno", self.line)
+                raise self._refuse(kind, node)
+
+    def _rewrite_forms(self, tree, nodes, derivative):
         """``tree``'s nodes after the rewrites of whole forms: squares written through a
-        kink (smooth_squares.py), default dicts, ``next(it)`` and ``sum(gen(x))``."""
+        kink (smooth_squares.py), default dicts, ``next(it)`` and ``sum(gen(x))``. A
+        derivative's default dicts, iterators and generators were rewritten (or left as
+        they are) in the code it was generated from; the rules' templates make none."""
         if rewrite_smooth_squares(self, tree, nodes):
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
+        if derivative:
+            return nodes
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
             nodes = list(S.walk_nodes(tree))
         return nodes
