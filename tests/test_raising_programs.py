@@ -92,8 +92,8 @@ MODES = {
     "export": _exported,
 }
 
-# a few programs in every mode, the others each in one mode that let the error pass
-# before (the others raised already: a call of np.linalg.inv was kept in grad)
+# three programs in every mode; each other one in a mode whose derivative returned a
+# value where the function raises (in the other modes it raised already)
 EVERY_MODE = (index, does_not_broadcast, unbound_on_this_path)
 FIRST_FIXED = {broadcast_in_a_closure: "grad", index_in_a_loop: "grad",
                unused_index_in_a_branch: "grad", list_index: "hvp", compares_shapes: "hvp",
