@@ -576,6 +576,8 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     if found is not None and not kinds:
         found["calls"] = [entry[1] for entries in calls.values() for entry in entries]
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
+    if found is not None:
+        found["same_shape"] = lambda a, b: _broadcast_fits(classes, a, b)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
                       _SHAPE_OF_SECOND, lambda value: uses[id(value)][0] if id(value) in uses
                       else S.names_in(value)) if kinds else None
@@ -607,6 +609,21 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
         if numpy_name is not None and (runtime.matmul_adjoint_left in calls or runtime.matmul_adjoint_right in calls):
             direct_matmul_adjoints(body, layouts, kinds, numpy_name)
     return body
+
+
+def _broadcast_fits(classes, a, b):
+    """Whether names ``a`` and ``b`` surely broadcast together (``a op b`` cannot raise
+    for their shapes): one has shape (), or the names of one's class are some of the
+    other's (a class is the broadcast of its names' shapes, which exists where a value
+    of the class does, and broadcasting it with a part of itself gives itself)."""
+    first, second = classes.name_class(a), classes.name_class(b)
+    if first is None or second is None:
+        return first == SCALAR or second == SCALAR
+    if first == SCALAR or second == SCALAR or first == second:
+        return True
+    first = first if type(first) is frozenset else frozenset((first,))
+    second = second if type(second) is frozenset else frozenset((second,))
+    return first <= second or second <= first
 
 
 def _calls_by_target(body):

@@ -11,23 +11,67 @@ the alternation.
 
 import gast
 
-from ..analysis import dataflow
+from ..analysis import dataflow, raising
 from ..core import anno
+from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from .emit import comment
 
 
-def remove_dead_code(body):
-    """``body`` without dead assignments and without saves nobody restores."""
+def remove_dead_code(body, same_shape=None, kept=None):
+    """``body`` without dead assignments and without saves nobody restores. A primal
+    statement that may raise stays (``raising.must_keep``: calling the function raises
+    there, so must its derivative), unless ``same_shape(a, b)`` (the optimizer's shape
+    facts, or None) proves the broadcast it does safe; ``kept``, a dict, is given those
+    statements by id (nothing reads what they bind: see ``evaluate_kept_checks``)."""
     returned = set()
     facts = dataflow.StatementFacts()     # statements are only removed here, never changed
     marked = _saves_and_restores(body, facts)
+
+    def keep(stmt):         # asked of dead statements alone
+        if not raising.must_keep(stmt, same_shape):
+            return False
+        if kept is not None:
+            kept[id(stmt)] = stmt
+        return True
     while True:
-        body = dataflow.eliminate_dead_code(body, returned, facts=facts)
+        body = dataflow.eliminate_dead_code(body, returned, keep, facts=facts)
         doomed = _dead_saves(marked, facts)
         if not doomed:
+            if kept:        # asked in a loop's first pass too, before its fixed point: dead at the end
+                for key in [key for key, stmt in kept.items() if facts.writes_live(stmt)]:
+                    del kept[key]
             return body
         body = walk.rewrite_blocks(body, lambda stmt: [] if id(stmt) in doomed else stmt)
+
+
+def evaluate_kept_checks(body, kept):
+    """``body`` with each statement of ``kept`` (by id: the statements dead-code
+    elimination kept only because they may raise, whose binding nothing reads) as an
+    expression statement, ``x[5]`` rather than ``t = x[5]``; ``kept`` then holds those."""
+    if not kept:
+        return body
+    checks = {}
+
+    def evaluate(stmt):
+        if id(stmt) not in kept or not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
+            return stmt
+        check = gast.copy_location(S.expr_stmt(stmt.value), stmt)
+        checks[id(check)] = check
+        return check
+    body = walk.rewrite_blocks(body, evaluate)
+    kept.clear()
+    kept.update(checks)
+    return body
+
+
+def comment_kept_checks(body, kept):
+    """``body`` with a comment before each statement of ``kept`` (by id) saying why it is there."""
+    if not kept:
+        return body
+    return walk.rewrite_blocks(body, lambda stmt: [comment("kept: raises here as the function does"), stmt]
+                               if id(stmt) in kept else stmt)
 
 
 # (mark, whether the statement it marks restores, whether it is kept by the stack's name)

@@ -23,7 +23,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from .accumulate import accumulate_in_place
-from .dead_code import remove_dead_code
+from .dead_code import comment_kept_checks, evaluate_kept_checks, remove_dead_code
 from .equal_terms import add_equal_terms_once
 from .fuse_loops import fuse_adjoint_loops
 from .copies import propagate_copies
@@ -66,6 +66,11 @@ class OptimizeContext:
     # for the next pass that walks them: inlining's Name nodes for the copies pass, and
     # free_values.StatementNames from buffer reuse for the pass that frees dead values
     statement_names: dict = dataclasses.field(default=None, init=False, repr=False)
+    # same_shape(a, b): whether the first pass's shape facts prove that names a and b
+    # broadcast together (dead-code elimination keeps a primal a + b that may raise)
+    same_shape: object = dataclasses.field(default=None, init=False, repr=False)
+    # id -> statement: those dead-code elimination kept only because they may raise
+    kept_checks: dict = dataclasses.field(default=None, init=False, repr=False)
 
 
 def _drop_needless_unbroadcasts(body, context):
@@ -76,6 +81,7 @@ def _drop_needless_unbroadcasts(body, context):
                                              context.kinds, numpy_name, found)
     context.found_calls = found.get("calls") if not context.kinds and not context.rewrites else None
     context.array_reductions = found.get("array_reductions")
+    context.same_shape = found.get("same_shape")
     return body
 
 
@@ -86,7 +92,16 @@ def _mode_rewrites(body, context):
 
 
 def _remove_dead_code(body, context):
-    return remove_dead_code(body)
+    context.kept_checks = {}
+    return remove_dead_code(body, context.same_shape, context.kept_checks)
+
+
+def _evaluate_kept_checks(body, context):
+    return evaluate_kept_checks(body, context.kept_checks)
+
+
+def _comment_kept_checks(body, context):
+    return comment_kept_checks(body, context.kept_checks)
 
 
 def _add_equal_terms_once(body, context):
@@ -168,6 +183,7 @@ PASSES = [
     _drop_needless_unbroadcasts,
     _mode_rewrites,
     _remove_dead_code,
+    _evaluate_kept_checks,      # before buffer reuse takes what they bind for a dead buffer
     _add_equal_terms_once,
     _drop_default_arguments,
     _accumulate_in_place,
@@ -178,6 +194,7 @@ PASSES = [
     _reuse_dead_buffers,
     _call_reduction_methods,
     _free_dead_values,
+    _comment_kept_checks,
 ]
 
 

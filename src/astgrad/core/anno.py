@@ -49,6 +49,7 @@ class Key:
     FOLLOWS = "v = y after a write into y's object: v was that object already (no save needed)"
     KEPT_INDEX = "v = y[i]: the name that keeps the index i for refreshing v after writes to y"
     ACCUMULATE = "a derivative statement d[x] = e: adds to the derivative, or sets it first"
+    MAY_RAISE = "a primal statement that may raise (analysis.raising): kept though its value is unused"
 
     # reverse mode: saving and restoring overwritten values (planned by analysis.saves)
     SAVE = "the analysis.saves.Save record of the value this statement overwrites (None: recomputed)"

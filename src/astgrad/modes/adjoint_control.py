@@ -201,6 +201,8 @@ class ControlFlowAdjoints:
         item, run the body's adjoints, and give an item's adjoint to its sequence."""
         mode = self.mode
         pre = [S.copy(s) for s in anno.get(stmt, Key.RECOMPUTED, [])]
+        for recomputed in pre:      # the forward sweep's statement raises where it may: not this one
+            anno.delete(recomputed, Key.MAY_RAISE)
         enumerating = isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple)
         if enumerating:
             index, item = (e.id for e in stmt.target.elts)

@@ -24,6 +24,7 @@ from .caught_values import release_caught_values
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
+from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
@@ -64,6 +65,8 @@ class ForwardMode(Transform):
         self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
+        mark_raising(body, S.names_in(self.fn.args), self.source.fn,
+                     [a.id for a in self.fn.args.kwonlyargs])     # kept where their value is unused
         self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
         self.callees.announce(tuple(self.tangent(name) for name in wrt_names))
         # parameters that become varied later (a seed reassigned in a loop) start at zero

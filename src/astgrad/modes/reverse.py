@@ -44,6 +44,7 @@ from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .views_read_back import copy_views_read_back
+from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
@@ -204,6 +205,8 @@ class ReverseMode(Transform):
         self.assigned_names = set(self._store_counts)
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
+        mark_raising(body, S.names_in(self.fn.args), self.source.fn,
+                     [a.id for a in self.fn.args.kwonlyargs])     # kept where their value is unused
         check_deques(self.source, body, self.active)     # before the rules: no rule makes a deque
         check_dict_keys(self, body, self.varied)
         self._check_rules(body)

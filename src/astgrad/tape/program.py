@@ -559,6 +559,7 @@ def _entry(tr):
         return entry
     source, namespace = emit(tr)
     forward = compile_function(source, "tape", namespace, "tape program")
+    forward.__astgrad_ran__ = True      # the recording of a run: nothing in it raises (analysis.raising)
     n_wrt = len(tr.reached)
     adjoint = reverse_derivative(forward, tuple(range(n_wrt)), False) if n_wrt else None
     with _cache_lock:       # a thread that generated the same program meanwhile wins

@@ -1,0 +1,113 @@
+"""Where calling ``f`` raises, its derivatives raise the same exception: a derivative
+keeps only what it needs, but never drops a statement that raises (an index out of
+range, a name unbound on the path taken, shapes that do not broadcast, a call that
+rejects its arguments), whatever it differentiates with respect to.
+
+Each program raises on a 3-vector ``x``; none needs the statement that raises for the
+derivative with respect to ``w`` (argument 1), which its derivatives used to skip."""
+
+import numpy as np
+import pytest
+
+import astgrad
+
+X, W = np.ones(3), 2.0
+
+
+def index(x, w):
+    return np.sum(x[5]) + w
+
+
+def does_not_broadcast(x, w):
+    return np.sum(x + np.ones(4)) + w
+
+
+def unbound_on_this_path(x, w):
+    if w > 10:
+        k = 1.0
+    return np.sum(x * k) + w
+
+
+def broadcast_in_a_closure(x, w):
+    ones = np.ones(4)
+
+    def total(v):
+        return np.sum(v + ones)
+    return total(x) + w
+
+
+def index_in_a_loop(x, w):
+    s = 0.0
+    for i in range(4):
+        s = s + np.sum(x[i])
+    return s + w
+
+
+def unused_index_in_a_branch(x, w):
+    if w > 1.0:
+        np.sum(x[7])            # its value unused, and it raises
+    return w * 2.0
+
+
+def list_index(x, w):
+    xs = [x, x]
+    return np.sum(xs[2]) + w
+
+
+def compares_shapes(x, w):
+    return np.sum(np.where(x < np.ones(4), x, 0.0)) + w
+
+
+def reshapes(x, w):
+    return np.sum(np.reshape(x, (2, 2))) + w
+
+
+def matrix_product(x, w):
+    return np.sum(np.ones((4, 4)) @ x) + w
+
+
+def singular_inverse(x, w):
+    return np.sum(np.linalg.inv(np.zeros((2, 2)) * x[0])) + w
+
+
+PROGRAMS = [index, does_not_broadcast, unbound_on_this_path, broadcast_in_a_closure,
+            index_in_a_loop, unused_index_in_a_branch, list_index, compares_shapes, reshapes,
+            matrix_product, singular_inverse]
+
+
+def _exported(f):
+    namespace = {}
+    exec(compile(astgrad.export(f, wrt=1), "<exported>", "exec"), namespace)
+    return namespace["grad_" + f.__name__](X, W)
+
+
+MODES = {
+    "grad": lambda f: astgrad.grad(f, wrt=1)(X, W),
+    "value_and_grad": lambda f: astgrad.value_and_grad(f, wrt=1)(X, W),
+    "vjp": lambda f: astgrad.vjp(lambda w: f(X, w), W)[1](1.0),
+    "jvp": lambda f: astgrad.jvp(f, (X, W), (np.zeros(3), 1.0)),
+    "jacobian": lambda f: astgrad.jacobian(f, wrt=1)(X, W),
+    "hessian": lambda f: astgrad.hessian(f, wrt=1)(X, W),
+    "hvp": lambda f: astgrad.hvp(f, wrt=1)(X, W, 1.0),
+    "export": _exported,
+}
+
+# three programs in every mode; each other one in a mode whose derivative returned a
+# value where the function raises (in the other modes it raised already)
+EVERY_MODE = (index, does_not_broadcast, unbound_on_this_path)
+FIRST_FIXED = {broadcast_in_a_closure: "grad", index_in_a_loop: "grad",
+               unused_index_in_a_branch: "grad", list_index: "hvp", compares_shapes: "hvp",
+               reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp"}
+CASES = [(f, mode) for f in EVERY_MODE for mode in MODES] + list(FIRST_FIXED.items())
+
+
+@pytest.mark.parametrize("f, mode", CASES, ids=lambda v: getattr(v, "__name__", v))
+def test_the_derivative_raises_where_the_function_does(f, mode):
+    with pytest.raises(Exception) as raised:
+        f(X, W)
+    with pytest.raises(raised.type):
+        MODES[mode](f)
+
+
+def test_every_program_has_a_case():
+    assert set(PROGRAMS) == set(EVERY_MODE) | set(FIRST_FIXED)
