@@ -1,0 +1,80 @@
+"""Programs of the fifteenth acceptance hunt, on what the last changes added: ``del``
+of a name with comprehensions, lambdas, local defs and match cases binding the same
+name for themselves. Every entry of CASES is (name, f, args, wrt): astgrad must give
+Python's derivative, or refuse. Used by tests/test_hunt15_programs.py."""
+
+import numpy as np
+
+from program_cases import case_table
+
+X3 = np.array([0.3, -0.4, 0.9])
+CASES, case = case_table((X3, 0.8))
+
+
+# -- del name, then a scope of its own binding the same name -----------------------------------
+
+@case("d01 del t, then a comprehension whose loop variable is t")
+def d01(x, w):
+    t = x * w
+    s = np.sum(t ** 2)
+    del t
+    return s + np.sum(np.array([t * w for t in x]))
+
+
+@case("d02 del t, then a lambda whose parameter is t")
+def d02(x, w):
+    t = x * w
+    s = np.sum(t)
+    del t
+    g = lambda t: t * w                             # noqa: E731 - the lambda is the point
+    return np.sum(g(x)) + s * s
+
+
+@case("d03 del t, then a local def binding its own t")
+def d03(x, w):
+    t = x * w
+    s = np.sum(np.sin(t))
+    del t
+
+    def g(v):
+        t = v * w
+        return t * t
+    return np.sum(g(x)) + s
+
+
+@case("d04 del t, then a match case capturing t")
+def d04(x, w):
+    t = x * w
+    s = np.sum(t)
+    del t
+    match [x, w]:
+        case [t, u]:
+            return np.sum(t * u) * s
+    return s
+
+
+@case("d05 del of a loop variable in each iteration, a second loop binding it again")
+def d05(x, w):
+    s = 0.0
+    for v in x:
+        s = s + v * w
+        del v
+    for v in x:
+        s = s + v * v * w
+    return s
+
+
+@case("d06 del in a finally, del then rebind after a break")
+def d06(x, w):
+    t = x * w
+    try:
+        s = np.sum(t)
+    finally:
+        del t
+    for i in range(3):
+        if i == 1:
+            t = x * i
+            break
+    else:
+        t = x
+    return np.sum(t * w) + s * s

@@ -1,0 +1,61 @@
+"""The fifteenth acceptance hunt as a permanent differential test: the programs of
+tests/hunt15_programs.py, each against central finite differences in one mode of astgrad
+(``ci_modes`` in turn; a program that found a bug in the mode that showed it). Then what
+the hunt found on its own: a read of a deleted name that the analysis of ``del`` missed
+(a default of a local def, a read after a comprehension whose loop variable has the name),
+which Python's NameError handler would have seen."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import one_mode_tests
+from hunt15_programs import CASES, X3
+
+# the programs that found a bug, in the mode that showed it
+FOUND = {
+    "d01 ": "grad",         # refused: the comprehension's own t read as the deleted one
+    "d02 ": "hessian",      # refused: the lambda's parameter t
+    "d03 ": "vjp",          # refused: the local def's own t
+    "d04 ": "grad",         # refused: the case's capture of t
+}
+
+
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
+
+
+# -- a read of a deleted name the analysis missed ---------------------------------------------
+
+def _default_reads_deleted(x, w):
+    t = x * w
+    del t
+    try:
+        def scale(v, k=t):                  # unbound
+            return v * k
+        r = scale(x)
+    except NameError:
+        r = x * w * w
+    return np.sum(r)
+
+
+def _read_after_a_comprehension_of_the_name(x, w):
+    t = x * w
+    del t
+    firsts = [t for t in x]
+    try:
+        r = t * w                           # unbound
+    except NameError:
+        r = x * w * w
+    return np.sum(r) + firsts[0]
+
+
+@pytest.mark.parametrize("f", [_default_reads_deleted, _read_after_a_comprehension_of_the_name])
+def test_a_read_of_a_deleted_name_is_refused_at_its_line(f):
+    """A def's default is read where the def stands, and a comprehension's loop variable
+    is its own: the default read the old value (a gradient of w * k where Python takes the
+    handler, no error), the comprehension counted as binding the name again."""
+    import inspect
+    lines, first = inspect.getsourcelines(f)
+    line = first + next(i for i, text in enumerate(lines) if "# unbound" in text)
+    with pytest.raises(astgrad.TransformError, match=rf"test_hunt15_programs.py:{line}: .*'t'"):
+        astgrad.grad(f, wrt=1)(X3, 0.8)
