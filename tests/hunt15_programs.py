@@ -78,3 +78,34 @@ def d06(x, w):
     else:
         t = x
     return np.sum(t * w) + s * s
+
+
+# -- an object holding a dict its methods never read ---------------------------------------------
+
+class Layer:
+    def __init__(self, W, config):
+        self.W = W
+        self.config = config
+
+    def __call__(self, h):
+        return self.W * h
+
+
+@case("z01 a layer holding a dict of w its method never reads")
+def z01(x, w):
+    layer = Layer(w, {"s": w})
+    return np.sum(layer(x) ** 2)
+
+
+@case("z02 a list bound in each iteration, nested, of numbers and arrays, read after the loop")
+def z02(x, w):
+    for i in range(2):
+        keep = [[x * w, x + i], [w * i, x], 3]
+    return np.sum(keep[0][0] * keep[0][1]) + np.sum(keep[1][1]) * keep[1][0] + keep[2] * w
+
+
+@case("z03 a dict with int keys bound in each iteration, read after the loop")
+def z03(x, w):
+    for i in range(3):
+        d = {0: x * w, 1: x + w * i}
+    return np.sum(d[0] * d[1])

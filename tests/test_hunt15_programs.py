@@ -18,6 +18,7 @@ FOUND = {
     "d02 ": "hessian",      # refused: the lambda's parameter t
     "d03 ": "vjp",          # refused: the local def's own t
     "d04 ": "grad",         # refused: the case's capture of t
+    "z01 ": "grad_inside_def",  # unindex of the zero d_layer['config'] stands for: "reads an item of a _AbsentZero"
 }
 
 

@@ -960,6 +960,8 @@ def _last_writes(shape, index, part_shape):
 
 def unindex(g, x, index):
     """Zeros shaped like ``x`` with ``g`` added at ``x[index]`` (repeats add up)."""
+    if type(x) is _AbsentZero:          # every item of it is itself: zero whatever is read of it
+        return x
     if type(x) is not _NDARRAY and type(x) not in _PLAIN_CONTAINERS:
         own_items(x, "__getitem__")
     if isinstance(x, (list, tuple)):
