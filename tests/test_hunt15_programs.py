@@ -5,6 +5,9 @@ the hunt found on its own: a read of a deleted name that the analysis of ``del``
 (a default of a local def, a read after a comprehension whose loop variable has the name),
 which Python's NameError handler would have seen."""
 
+import os
+import traceback
+
 import numpy as np
 import pytest
 
@@ -60,3 +63,30 @@ def test_a_read_of_a_deleted_name_is_refused_at_its_line(f):
     line = first + next(i for i, text in enumerate(lines) if "# unbound" in text)
     with pytest.raises(astgrad.TransformError, match=rf"test_hunt15_programs.py:{line}: .*'t'"):
         astgrad.grad(f, wrt=1)(X3, 0.8)
+
+
+# -- a derivative refused for the values it meets names the user's line -------------------------
+
+C32 = np.array([[1.0, 2.0], [0.5, -1.0], [0.3, 0.2]])
+
+
+def _polyval_of_rows(x, w):
+    return np.sum(np.polynomial.polynomial.polyval(x * w, C32 * w))     # refused
+
+
+@pytest.mark.parametrize("transform", ["grad", "jvp"])
+def test_a_refusal_for_the_values_names_the_line_and_the_function(transform):
+    """The NotImplementedError of a rule supported for other values (2-D coefficients)
+    left generated code with astgrad's frames and no line of the user's; it named
+    numpy.polyval for numpy.polynomial.polynomial.polyval."""
+    import inspect
+    lines, first = inspect.getsourcelines(_polyval_of_rows)
+    line = first + next(i for i, text in enumerate(lines) if "# refused" in text)
+    with pytest.raises(NotImplementedError, match=rf"test_hunt15_programs.py:{line}: .*numpy.polynomial.polynomial"
+                                                  r".polyval is supported for a 1-D array") as caught:
+        if transform == "grad":
+            astgrad.grad(_polyval_of_rows, wrt=1)(X3, 0.8)
+        else:
+            astgrad.jvp(_polyval_of_rows, (X3, 0.8), (X3, 1.0))
+    frames = [frame.filename for frame in traceback.extract_tb(caught.value.__traceback__)]
+    assert not any(name.endswith(os.path.join("astgrad", "runtime.py")) for name in frames), frames

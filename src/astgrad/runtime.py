@@ -2913,13 +2913,16 @@ def transpose_if(x, flag):
     return numpy.swapaxes(x, -1, -2) if flag else x
 
 
+_POLYVAL_REFUSAL = ("astgrad: the derivative of numpy.polyval and numpy.polynomial.polynomial.polyval is "
+                    "supported for a 1-D array of coefficients; these have shape {shape}")
+
+
 def poly_powers(x, n):
     """The powers x**(n-1), ..., x**1, x**0 that numpy.polyval weighs by a polynomial's
     n coefficients, stacked on a new first axis; refuses coefficients that are not a
     vector (``n`` is then not an int)."""
     if not isinstance(n, int):
-        raise NotImplementedError("astgrad: the derivative of numpy.polyval is supported for a 1-D array of "
-                                  f"coefficients; these have shape {n}")
+        raise NotImplementedError(_POLYVAL_REFUSAL.format(shape=n))
     x = numpy.asarray(x)
     return numpy.stack([x ** k for k in range(n - 1, -1, -1)]) if n else numpy.zeros((0,) + x.shape)
 
@@ -2942,8 +2945,7 @@ def poly_slope(p):
     row by row and polyder does not."""
     n = poly_length(p)
     if not isinstance(n, int):
-        raise NotImplementedError("astgrad: the derivative of numpy.polyval is supported for a 1-D array of "
-                                  f"coefficients; these have shape {n}")
+        raise NotImplementedError(_POLYVAL_REFUSAL.format(shape=n))
     return numpy.polyder(p)
 
 
