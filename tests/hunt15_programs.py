@@ -109,3 +109,10 @@ def z03(x, w):
     for i in range(3):
         d = {0: x * w, 1: x + w * i}
     return np.sum(d[0] * d[1])
+
+
+@case("z04 a layer held in the dict of another layer whose method never reads it")
+def z04(x, w):
+    inner = Layer(x * w, {"s": x})
+    outer = Layer(w, {"s": inner})
+    return np.sum(outer(inner(x)) ** 2)

@@ -501,8 +501,10 @@ def unbroadcast(g, x):
             return g.real
         return g
     if isinstance(g, AdjointDict) and not isinstance(x, dict):
-        if not _has_own_operators(x):
-            return g            # an object stored whole (self.f, self.dt = f, dt): nothing broadcast it
+        if type(x) is _AbsentZero or not _has_own_operators(x):
+            # an object stored whole (self.f, self.dt = f, dt), or the zero a derivative dict
+            # gives for an object it lacks (d_m['cfg']['s']): nothing broadcast it
+            return g
         _refuse_object_operator(x)       # an object's own operator (a dict: a copy of one; derivatives add at a second order)
     if isinstance(g, (_NDARRAY, numpy.generic)) and g.dtype.kind == "c" \
             and not isinstance(x, (list, tuple, dict)) and not numpy.iscomplexobj(x):
