@@ -91,3 +91,44 @@ def test_a_refusal_for_the_values_names_the_line_and_the_function(transform):
             astgrad.jvp(_polyval_of_rows, (X3, 0.8), (X3, 1.0))
     frames = [frame.filename for frame in traceback.extract_tb(caught.value.__traceback__)]
     assert not any(name.endswith(os.path.join("astgrad", "runtime.py")) for name in frames), frames
+
+
+# -- a refusal raised as the code runs, inside a try whose handler would catch it ---------------
+
+SCALES = np.array([1.0, 2.0, 3.0])
+
+
+def _scaled_in_place_or_else(x, w):
+    try:
+        c = SCALES
+        c *= w                              # refused: changes the global in place
+    except TypeError:
+        c = x * 0.0 + 7.0
+    return np.sum(c * x)
+
+
+def _polyval_of_rows_or_else(x, w):
+    try:
+        y = np.sum(np.polynomial.polynomial.polyval(x * w, C32 * w))    # refused in jvp
+    except Exception:
+        y = np.sum(x * 7.0)
+    return y
+
+
+@pytest.mark.parametrize("f, transform, error", [
+    (_scaled_in_place_or_else, "value_and_grad", TypeError),
+    (_polyval_of_rows_or_else, "jvp", NotImplementedError),
+])
+def test_a_refusal_is_not_caught_by_the_users_handler(f, transform, error):
+    """Python runs the try body without an error, so the handler is not for astgrad's
+    refusal: it caught it and astgrad differentiated the handler's program (a value of
+    5.6 and gradient 7.0, with no error)."""
+    saved = SCALES.copy()
+    try:
+        with pytest.raises(error, match=r"test_hunt15_programs.py:\d+: .*"):
+            if transform == "jvp":
+                astgrad.jvp(f, (X3, 0.8), (X3, 1.0))
+            else:
+                astgrad.value_and_grad(f, wrt=(0, 1))(X3, 0.8)
+    finally:
+        SCALES[...] = saved

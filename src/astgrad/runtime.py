@@ -30,6 +30,7 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cov
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
 from .core import originals
+from .errors import TransformError
 
 # einsum's subscript letters (string.ascii_letters, without importing string at start-up)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -199,8 +200,24 @@ def entered_value(manager):
 
 def caught_exception():
     """The exception the ``except`` clause running now caught (generated code records
-    it, then picks the handler after the ``try`` statement)."""
-    return sys.exc_info()[1]
+    it, then picks the handler after the ``try`` statement). astgrad's own refusal is
+    raised on: Python runs the protected block without it, so no handler of the user's
+    (``except TypeError``, ``except Exception``) is meant for it, and running one would
+    differentiate another program."""
+    error = sys.exc_info()[1]
+    if _is_own_refusal(error):
+        raise error
+    return error
+
+
+def _is_own_refusal(error):
+    """A refusal astgrad raises as code runs: a TransformError, or its TypeError or
+    NotImplementedError for values it does not follow (the message begins with
+    "astgrad", or the error asks for the user's line to be put in front of it)."""
+    if isinstance(error, TransformError):
+        return True
+    return type(error) in (TypeError, NotImplementedError) and (
+        getattr(error, "astgrad_locate", False) or str(error).startswith("astgrad"))
 
 
 def percent_format(template, values):
