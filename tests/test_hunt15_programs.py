@@ -115,17 +115,28 @@ def _polyval_of_rows_or_else(x, w):
     return y
 
 
-@pytest.mark.parametrize("f, transform, error", [
-    (_scaled_in_place_or_else, "value_and_grad", TypeError),
-    (_polyval_of_rows_or_else, "jvp", NotImplementedError),
+def _diagonal_filled_or_else(x, w):
+    a = np.zeros((3, 3))
+    try:
+        np.fill_diagonal(a, np.array([w, x[0]]))    # refused: NumPy repeats the two values
+    except ValueError:
+        a = np.eye(3) * 7.0
+    return np.sum(a * x)
+
+
+@pytest.mark.parametrize("f, transform, error, where", [
+    (_scaled_in_place_or_else, "value_and_grad", TypeError, r"test_hunt15_programs.py:\d+: "),
+    (_polyval_of_rows_or_else, "jvp", NotImplementedError, r"test_hunt15_programs.py:\d+: "),
+    (_diagonal_filled_or_else, "value_and_grad", ValueError, "numpy.fill_diagonal"),
 ])
-def test_a_refusal_is_not_caught_by_the_users_handler(f, transform, error):
+def test_a_refusal_is_not_caught_by_the_users_handler(f, transform, error, where):
     """Python runs the try body without an error, so the handler is not for astgrad's
     refusal: it caught it and astgrad differentiated the handler's program (a value of
-    5.6 and gradient 7.0, with no error)."""
+    5.6 and gradient 7.0, with no error; the filled diagonal's handler failed inside
+    generated code)."""
     saved = SCALES.copy()
     try:
-        with pytest.raises(error, match=r"test_hunt15_programs.py:\d+: .*"):
+        with pytest.raises(error, match=where):
             if transform == "jvp":
                 astgrad.jvp(f, (X3, 0.8), (X3, 1.0))
             else:

@@ -211,12 +211,12 @@ def caught_exception():
 
 
 def _is_own_refusal(error):
-    """A refusal astgrad raises as code runs: a TransformError, or its TypeError or
-    NotImplementedError for values it does not follow (the message begins with
-    "astgrad", or the error asks for the user's line to be put in front of it)."""
+    """A refusal astgrad raises as code runs: a TransformError, or its TypeError,
+    ValueError or NotImplementedError for values it does not follow (the message begins
+    with "astgrad", or the error asks for the user's line to be put in front of it)."""
     if isinstance(error, TransformError):
         return True
-    return type(error) in (TypeError, NotImplementedError) and (
+    return type(error) in (TypeError, ValueError, NotImplementedError) and (
         getattr(error, "astgrad_locate", False) or str(error).startswith("astgrad"))
 
 
