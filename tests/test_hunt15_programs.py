@@ -5,6 +5,7 @@ the hunt found on its own: a read of a deleted name that the analysis of ``del``
 (a default of a local def, a read after a comprehension whose loop variable has the name),
 which Python's NameError handler would have seen."""
 
+import functools
 import os
 import traceback
 
@@ -143,3 +144,21 @@ def test_a_refusal_is_not_caught_by_the_users_handler(f, transform, error, where
                 astgrad.value_and_grad(f, wrt=(0, 1))(X3, 0.8)
     finally:
         SCALES[...] = saved
+
+
+# -- a Hessian of a partial set again by __setstate__ --------------------------------------------
+
+def _cubes(a, x, k=1.0):
+    return a * np.sum(x ** 3) + k * np.sum(x ** 2)
+
+
+def test_the_hessian_of_a_partial_follows_its_state_set_again():
+    """hvp (and hessian, made of it) held the function standing for the partial when it
+    was made: after ``__setstate__`` it ran the old arguments with the new keywords
+    (a stale Hessian, no error), where grad followed."""
+    p = functools.partial(_cubes, 3.0, k=5.0)
+    h, hvp = astgrad.hessian(p), astgrad.hvp(p)
+    assert np.allclose(h(X3), np.diag(18.0 * X3 + 10.0))
+    p.__setstate__((_cubes, (9.0,), {"k": 1.0}, None))
+    assert np.allclose(h(X3), np.diag(54.0 * X3 + 2.0))
+    assert np.allclose(hvp(X3, np.ones(3)), 54.0 * X3 + 2.0)
