@@ -8,6 +8,7 @@ which Python's NameError handler would have seen."""
 import functools
 import os
 import traceback
+import types
 
 import numpy as np
 import pytest
@@ -162,3 +163,30 @@ def test_the_hessian_of_a_partial_follows_its_state_set_again():
     p.__setstate__((_cubes, (9.0,), {"k": 1.0}, None))
     assert np.allclose(h(X3), np.diag(54.0 * X3 + 2.0))
     assert np.allclose(hvp(X3, np.ones(3)), 54.0 * X3 + 2.0)
+
+
+def _cube_sum(x):
+    return np.sum(x ** 3)
+
+
+def _fourth_power_sum(x):
+    return np.sum(x ** 4)
+
+
+def test_code_calling_a_gradient_follows_the_function_it_differentiates():
+    """Code calling a gradient object was guarded by the object alone: the function under
+    it given other code, or the partial under it set again, kept the derivative made
+    before (a stale result, no error) where calling the gradient itself followed."""
+    cube_sum = types.FunctionType(_cube_sum.__code__, globals(), "cube_sum")
+    g = astgrad.grad(cube_sum)
+    outer = astgrad.grad(lambda x: np.sum(g(x)))
+    assert np.allclose(outer(X3), 6.0 * X3)
+    cube_sum.__code__ = _fourth_power_sum.__code__
+    assert np.allclose(outer(X3), 12.0 * X3 ** 2)
+
+    p = functools.partial(_cubes, 3.0, k=5.0)
+    gp = astgrad.grad(p)
+    outer = astgrad.grad(lambda x: np.sum(gp(x)))
+    assert np.allclose(outer(X3), 18.0 * X3 + 10.0)
+    p.__setstate__((_cubes, (9.0,), {"k": 1.0}, None))
+    assert np.allclose(outer(X3), 54.0 * X3 + 2.0)
