@@ -1,6 +1,7 @@
 """Programs of the fifteenth acceptance hunt, on what the last changes added: ``del``
 of a name with comprehensions, lambdas, local defs and match cases binding the same
-name for themselves. Every entry of CASES is (name, f, args, wrt): astgrad must give
+name for themselves; objects holding dicts and lists their methods never read; lists
+and dicts rebound in loops. Every entry of CASES is (name, f, args, wrt): astgrad must give
 Python's derivative, or refuse. Used by tests/test_hunt15_programs.py."""
 
 import numpy as np

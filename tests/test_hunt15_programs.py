@@ -1,9 +1,10 @@
 """The fifteenth acceptance hunt as a permanent differential test: the programs of
 tests/hunt15_programs.py, each against central finite differences in one mode of astgrad
 (``ci_modes`` in turn; a program that found a bug in the mode that showed it). Then what
-the hunt found on its own: a read of a deleted name that the analysis of ``del`` missed
-(a default of a local def, a read after a comprehension whose loop variable has the name),
-which Python's NameError handler would have seen."""
+the hunt found on its own: reads of a deleted name the analysis of ``del`` missed; a
+refusal for the values met that named no line; astgrad's refusals caught by the user's
+own ``except`` clauses; and Hessians, or code calling a gradient, that kept a partial's
+or a function's old meaning."""
 
 import functools
 import os
