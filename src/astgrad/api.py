@@ -1155,7 +1155,6 @@ class HessianVectorProduct:
         self._target = WrtTarget(f, wrt, transform)     # transform: the name errors give
         self._position = self._target.position
         self.function, self.wrt = f, wrt
-        self._fn = _underlying(f)
         self.__name__ = f"hvp_{getattr(self._fn, '__name__', 'f')}"
         # code specialized to the kinds of the arguments and of v (see specialize.py)
         self._versions = None
@@ -1168,6 +1167,12 @@ class HessianVectorProduct:
             positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
             if all(p.kind in positional for p in parameters):
                 self._arity = len(parameters)
+
+    @property
+    def _fn(self):
+        """The code to differentiate: asked at each call, since a partial set again by
+        ``__setstate__`` stands for another function."""
+        return _underlying(self.function)
 
     @public
     def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:

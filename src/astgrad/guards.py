@@ -150,7 +150,7 @@ def function_guards(dependencies):
     guards are), since code generated once is reused for equal functions later."""
     guards = {}
     for _, chain in dependencies:
-        obj = chain[-1] if chain else None
+        obj = _transformed(chain[-1]) if chain else None
         if isinstance(obj, types.MethodType):      # ``obj.method``: the function it binds
             obj = obj.__func__
         while isinstance(obj, functools.partial):  # the code holds its function, arguments and keywords
@@ -164,6 +164,21 @@ def function_guards(dependencies):
             for guard in keyword_default_guards(obj):
                 guards[id(guard[0]), guard[1]] = guard
     return tuple(guards.values())
+
+
+def _transformed(obj):
+    """What an astgrad object the code calls stands for: the function a gradient (or a
+    gradient of one) differentiates, the partial or the decorated function behind it; its
+    code is the gradient's, which follows that function where Python would. Anything
+    else as it is."""
+    while getattr(obj, "__astgrad_function__", None) is not None:
+        inner = getattr(obj, "function", None)
+        if inner is None:
+            inner = getattr(obj, "partial", None) or getattr(obj, "__wrapped__", None)
+        if inner is None or inner is obj:
+            break
+        obj = inner
+    return obj
 
 
 def keyword_default_guards(fn):

@@ -30,6 +30,7 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cov
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
 from .core import originals
+from .errors import TransformError
 
 # einsum's subscript letters (string.ascii_letters, without importing string at start-up)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -199,8 +200,24 @@ def entered_value(manager):
 
 def caught_exception():
     """The exception the ``except`` clause running now caught (generated code records
-    it, then picks the handler after the ``try`` statement)."""
-    return sys.exc_info()[1]
+    it, then picks the handler after the ``try`` statement). astgrad's own refusal is
+    raised on: Python runs the protected block without it, so no handler of the user's
+    (``except TypeError``, ``except Exception``) is meant for it, and running one would
+    differentiate another program."""
+    error = sys.exc_info()[1]
+    if _is_own_refusal(error):
+        raise error
+    return error
+
+
+def _is_own_refusal(error):
+    """A refusal astgrad raises as code runs: a TransformError, or its TypeError,
+    ValueError or NotImplementedError for values it does not follow (the message begins
+    with "astgrad", or the error asks for the user's line to be put in front of it)."""
+    if isinstance(error, TransformError):
+        return True
+    return type(error) in (TypeError, ValueError, NotImplementedError) and (
+        getattr(error, "astgrad_locate", False) or str(error).startswith("astgrad"))
 
 
 def percent_format(template, values):
@@ -501,8 +518,10 @@ def unbroadcast(g, x):
             return g.real
         return g
     if isinstance(g, AdjointDict) and not isinstance(x, dict):
-        if not _has_own_operators(x):
-            return g            # an object stored whole (self.f, self.dt = f, dt): nothing broadcast it
+        if type(x) is _AbsentZero or not _has_own_operators(x):
+            # an object stored whole (self.f, self.dt = f, dt), or the zero a derivative dict
+            # gives for an object it lacks (d_m['cfg']['s']): nothing broadcast it
+            return g
         _refuse_object_operator(x)       # an object's own operator (a dict: a copy of one; derivatives add at a second order)
     if isinstance(g, (_NDARRAY, numpy.generic)) and g.dtype.kind == "c" \
             and not isinstance(x, (list, tuple, dict)) and not numpy.iscomplexobj(x):
@@ -960,6 +979,8 @@ def _last_writes(shape, index, part_shape):
 
 def unindex(g, x, index):
     """Zeros shaped like ``x`` with ``g`` added at ``x[index]`` (repeats add up)."""
+    if type(x) is _AbsentZero:          # every item of it is itself: zero whatever is read of it
+        return x
     if type(x) is not _NDARRAY and type(x) not in _PLAIN_CONTAINERS:
         own_items(x, "__getitem__")
     if isinstance(x, (list, tuple)):
@@ -2911,13 +2932,16 @@ def transpose_if(x, flag):
     return numpy.swapaxes(x, -1, -2) if flag else x
 
 
+_POLYVAL_REFUSAL = ("astgrad: the derivative of numpy.polyval and numpy.polynomial.polynomial.polyval is "
+                    "supported for a 1-D array of coefficients; these have shape {shape}")
+
+
 def poly_powers(x, n):
     """The powers x**(n-1), ..., x**1, x**0 that numpy.polyval weighs by a polynomial's
     n coefficients, stacked on a new first axis; refuses coefficients that are not a
     vector (``n`` is then not an int)."""
     if not isinstance(n, int):
-        raise NotImplementedError("astgrad: the derivative of numpy.polyval is supported for a 1-D array of "
-                                  f"coefficients; these have shape {n}")
+        raise NotImplementedError(_POLYVAL_REFUSAL.format(shape=n))
     x = numpy.asarray(x)
     return numpy.stack([x ** k for k in range(n - 1, -1, -1)]) if n else numpy.zeros((0,) + x.shape)
 
@@ -2940,8 +2964,7 @@ def poly_slope(p):
     row by row and polyder does not."""
     n = poly_length(p)
     if not isinstance(n, int):
-        raise NotImplementedError("astgrad: the derivative of numpy.polyval is supported for a 1-D array of "
-                                  f"coefficients; these have shape {n}")
+        raise NotImplementedError(_POLYVAL_REFUSAL.format(shape=n))
     return numpy.polyder(p)
 
 

@@ -55,19 +55,30 @@ def entry_point(fn: F) -> F:
 def shortened(error: Exception) -> Exception:
     """``error`` with its traceback (from the entry point's frame on) without astgrad's frames."""
     frames = _frames(error.__traceback__)[1:]       # the entry point's frame: the raise adds it again
-    _locate(error, frames)
-    if _is_message(error, frames) and not os.environ.get("ASTGRAD_FULL_TRACEBACK"):
+    refusal = _is_runtime_refusal(error)
+    if refusal:
+        _locate(error, frames)
+    if (refusal or _is_message(error, frames)) and not os.environ.get("ASTGRAD_FULL_TRACEBACK"):
         if frames and _internal(frames[-1]):
             error.__suppress_context__ = True       # what astgrad tried before refusing is its own
         frames = [tb for tb in frames if not _internal(tb)]
     return error.with_traceback(_chain(frames))
 
 
+def _is_runtime_refusal(error):
+    """A refusal astgrad's runtime raised in generated code, where only the values tell:
+    a TypeError marked ``astgrad_locate``, or a NotImplementedError of a derivative
+    supported for other values ("astgrad: the derivative of numpy.polyval is supported
+    for a 1-D array of coefficients")."""
+    return getattr(error, "astgrad_locate", False) or (
+        type(error) is NotImplementedError and len(error.args) == 1 and str(error).startswith("astgrad:"))
+
+
 def _locate(error, frames):
-    """A refusal astgrad's runtime raised in generated code, where only the values tell
-    (marked ``astgrad_locate``), begun with the file and line of the user's code that the
-    generated line raising it was made from, as a TransformError names them."""
-    if not getattr(error, "astgrad_locate", False) or len(error.args) != 1:
+    """A runtime refusal (``_is_runtime_refusal``) begun with the file and line of the
+    user's code that the generated line raising it was made from, as a TransformError
+    names them."""
+    if len(error.args) != 1:
         return
     for tb in reversed(frames):
         found = origin(tb.tb_frame.f_code.co_filename, tb.tb_lineno)

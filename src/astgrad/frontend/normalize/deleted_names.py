@@ -59,23 +59,20 @@ class _Scan:
         own -= outer
         if not own:
             return
-        bound = {a.id for a in S.walk_nodes(node.args) if isinstance(a, gast.Name)}
-        bound |= {n.id for stmt in _own_statements(node.body) for n in S.walk_nodes(stmt)
-                  if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-        bound |= {stmt.name for stmt in _own_statements(node.body) if isinstance(stmt, _SCOPES) and
-                  not isinstance(stmt, gast.Lambda)}
-        self.block(node.body, own - bound)      # deleted, never bound: the del itself raises
-        for stmt in _own_statements(node.body):
-            for inner in S.walk_nodes(stmt):
-                if isinstance(inner, _SCOPES):
-                    self.closure(inner, own)
+        self.block(node.body, own - _locals(node))      # deleted, never bound: the del itself raises
+        for stmt in node.body:
+            self.closure(stmt, own)
 
-    def closure(self, scope, own):
-        body = scope.body if isinstance(scope.body, list) else [scope.body]
-        for stmt in body:
-            for name in S.walk_nodes(stmt):
-                if isinstance(name, gast.Name) and isinstance(name.ctx, gast.Load) and name.id in own:
+    def closure(self, node, own):
+        """Reads of ``own`` names by a local function, lambda or class under ``node``,
+        wherever it stands: it may run after the ``del``."""
+        if isinstance(node, _SCOPES):
+            for name in _names_of_scope(node):
+                if isinstance(name.ctx, gast.Load) and name.id in own:
                     self.report(name)
+            return
+        for child in gast.iter_child_nodes(node):
+            self.closure(child, own)
 
     def report(self, node, kind=None):
         if self.found is None:
@@ -83,8 +80,8 @@ class _Scan:
 
     def reads(self, node, state):
         if state:
-            for name in S.walk_nodes(node):
-                if isinstance(name, gast.Name) and name.id in state and isinstance(name.ctx, (gast.Load, gast.Del)):
+            for name in _names_of(node):
+                if name.id in state and isinstance(name.ctx, (gast.Load, gast.Del)):
                     self.report(name)
 
     def block(self, stmts, state):
@@ -122,16 +119,24 @@ class _Scan:
             self.report(stmt.target)
         if type(stmt).__name__ == "Match":
             self.reads(stmt.subject, state)
-            return _join(state, *(self.block(case.body, state) for case in stmt.cases))
+            return _join(state, *(self.case(case, state) for case in stmt.cases))
         if isinstance(stmt, _SCOPES):
-            for part in stmt.decorator_list + getattr(stmt, "bases", []):
-                self.reads(part, state)
+            self.reads(stmt, state)         # decorators, defaults and bases run here
             return state - {stmt.name}
         self.reads(stmt, state)
-        bound = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        bound = {n.id for n in _names_of(stmt) if isinstance(n.ctx, gast.Store)}
         if isinstance(stmt, (gast.Import, gast.ImportFrom)):
             bound = {(a.asname or a.name).split(".")[0] for a in stmt.names}
         return state - bound
+
+    def case(self, case, state):
+        """A case of a match: its pattern binds the names it captures, then its guard
+        and body run."""
+        self.reads(case.pattern, state)         # a value pattern reads a dotted name
+        state = state - _captures(case.pattern)
+        if case.guard is not None:
+            self.reads(case.guard, state)
+        return self.block(case.body, state)
 
     def loop(self, stmt, state):
         head = state
@@ -168,6 +173,92 @@ class _Scan:
 def _join(*states):
     live = [s for s in states if s is not None]
     return set().union(*live) if live else None
+
+
+_COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+
+
+def _names_of(node, local=frozenset()):
+    """The names under ``node`` that are variables of the scope it stands in: a name a
+    lambda, comprehension or function under it binds for itself (a parameter, a loop
+    target of the comprehension, a local of the function) is that scope's, not this
+    one's, where that scope reads it."""
+    if isinstance(node, gast.Name):
+        if node.id not in local:
+            yield node
+    elif isinstance(node, _SCOPES):
+        yield from _names_outside(node, local)
+        yield from _names_of_scope(node, local)
+    elif isinstance(node, _COMPREHENSIONS):
+        first, *rest = node.generators
+        yield from _names_of(first.iter, local)     # evaluated where the comprehension stands
+        inner = local | {t.id for g in node.generators for t in S.walk_nodes(g.target) if isinstance(t, gast.Name)}
+        for part in [first.target, *first.ifs, *rest] + [getattr(node, f) for f in ("elt", "key", "value")
+                                                        if hasattr(node, f)]:
+            yield from _names_of(part, inner)
+    else:
+        for child in gast.iter_child_nodes(node):
+            yield from _names_of(child, local)
+
+
+def _names_outside(scope, local=frozenset()):
+    """Names a def, lambda or class reads where it is defined: decorators, defaults,
+    annotations, bases."""
+    parts = list(getattr(scope, "decorator_list", [])) + list(getattr(scope, "bases", []))
+    parts += list(getattr(scope, "keywords", []))
+    if not isinstance(scope, gast.ClassDef):
+        args = scope.args
+        parts += list(args.defaults) + [d for d in args.kw_defaults if d is not None]
+        parts += [a.annotation for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]
+                  if a is not None and a.annotation is not None]
+        parts += [scope.returns] if getattr(scope, "returns", None) is not None else []
+    for part in parts:
+        yield from _names_of(part, local)
+
+
+def _names_of_scope(scope, local=frozenset()):
+    """Names the body of a def, lambda or class reads from the scopes around it."""
+    if isinstance(scope, gast.ClassDef):
+        inner = local                           # a class body's names are not its methods'
+    else:
+        inner = local | _locals(scope)
+    for stmt in scope.body if isinstance(scope.body, list) else [scope.body]:
+        yield from _names_of(stmt, inner)
+
+
+def _locals(function):
+    """The names a def or lambda binds in its own scope: parameters, names it stores
+    (not in a nested scope; an except's name, a match's captures), defs, classes and
+    imports, less its global and nonlocal names."""
+    args = function.args
+    names = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]
+             if isinstance(a, gast.Name)}
+    if isinstance(function, gast.Lambda):
+        return names | {n.id for n in _names_of(function.body) if isinstance(n.ctx, gast.Store)}
+    declared = set()
+    for stmt in _own_statements(function.body):
+        if isinstance(stmt, (gast.Global, gast.Nonlocal)):
+            declared.update(stmt.names)
+        elif isinstance(stmt, _SCOPES):
+            names.add(stmt.name)
+            continue
+        elif isinstance(stmt, (gast.Import, gast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        elif type(stmt).__name__ == "Match":
+            for case in stmt.cases:
+                names |= _captures(case.pattern)
+        for field, value in gast.iter_fields(stmt):
+            if field not in ("body", "orelse", "finalbody", "handlers", "cases"):
+                for part in value if isinstance(value, list) else [value]:
+                    if isinstance(part, gast.AST):
+                        names.update(n.id for n in _names_of(part) if isinstance(n.ctx, gast.Store))
+    return names - declared
+
+
+def _captures(pattern):
+    """The names a match pattern binds (``case [a, *rest]``, ``case {**kw}``, ``case P() as p``)."""
+    return {name for node in S.walk_nodes(pattern)
+            for name in (getattr(node, "name", None), getattr(node, "rest", None)) if isinstance(name, str)}
 
 
 def _own_statements(body):
