@@ -3300,7 +3300,8 @@ def spectral_weights(s, ord=None):
 # split_as, untile <-> numpy.tile, unrepeat <-> numpy.repeat, undiag <-> numpy.diag,
 # undiagonal <-> numpy.diagonal, untake <-> numpy.take, untake_along_axis <->
 # numpy.take_along_axis, pad_scatter <-> pad_gather, unselect <-> select_parts,
-# unchoose <-> choose_parts, unatleast <-> atleast_as, unappend <-> append_as.
+# unchoose <-> choose_parts, unatleast <-> atleast_as, unappend <-> append_as, unwindow <->
+# sliding_window_view.
 
 def _dense(g, like):
     """A derivative piece ``g`` (which may be a zero placeholder) as an array shaped
@@ -3469,6 +3470,25 @@ def undiagonal(g, a, offset=0, axis1=0, axis2=1):
     moved = numpy.moveaxis(out, (axis1, axis2), (-2, -1))
     rows = numpy.arange(numpy.shape(g)[-1])
     moved[..., rows + max(0, -offset), rows + max(0, offset)] = g
+    return out
+
+
+def unwindow(g, x, window_shape, axis=None):
+    """The adjoint of ``sliding_window_view(x, window_shape, axis)``: zeros shaped like x
+    with each window of ``g`` added back where it was taken from (windows overlap). A
+    window offset along an axis named twice moves the start by the sum of its offsets."""
+    shape = numpy.shape(x)
+    window = tuple(numpy.atleast_1d(window_shape).tolist())
+    axes = range(len(shape)) if axis is None else numpy.atleast_1d(axis).tolist()
+    axes = [a % len(shape) for a in axes]
+    g = numpy.asarray(g)
+    outer = g.shape[:len(shape)]
+    out = numpy.zeros(shape, dtype=_float_dtype(x) or _float_dtype(g) or numpy.float64)
+    for offsets in numpy.ndindex(*window):
+        starts = [0] * len(shape)
+        for a, o in zip(axes, offsets):
+            starts[a] += o
+        out[tuple(slice(s, s + n) for s, n in zip(starts, outer))] += g[(Ellipsis,) + offsets]
     return out
 
 

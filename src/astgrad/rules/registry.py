@@ -333,7 +333,7 @@ def describe(obj):
 # The namespaces whose functions astgrad.rules() lists and errors suggest, in order of
 # preference for an object found in several (numpy.matmul before numpy.linalg.matmul)
 _PUBLIC_MODULES = ("builtins", "math", "operator", "numpy", "numpy.linalg", "numpy.fft",
-                   "numpy.polynomial.polynomial",
+                   "numpy.polynomial.polynomial", "numpy.lib.stride_tricks",
                    "scipy.special", "scipy.stats", "scipy.linalg")
 _public_index = {}          # tuple of the imported public modules -> {id(obj): (obj, name)}
 
