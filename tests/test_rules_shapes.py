@@ -72,6 +72,7 @@ def s_diag_matrix(x, y): return np.diag(x[0] * y[0], 1)
 def s_diag_vector(x, y): return np.diag(x, -1) * y[0, 0]
 def s_diagonal(x, y): return np.diagonal(x * y) * y[0, :3]
 def s_diagonal_axes(x, y): return np.diagonal(x[..., None] * y, 1, 2, 0)
+def s_diagonal_method(x, y): return (x * y).diagonal(-1) + x.diagonal(axis1=1, axis2=0)[:2]
 def s_diagflat(x, y): return np.diagflat(x, -1) * y[0, 0]
 def s_triu(x, y): return np.triu(x * y, 1)
 def s_tril(x, y): return np.tril(x, -1) * y
@@ -128,6 +129,7 @@ PROGRAMS = [
     (s_matrix_transpose, (2, 3), (4,)), (s_linalg_matrix_transpose, (2, 3), (2, 3)),
     (s_linalg_diagonal, (2, 3), (4,)), (s_permute_dims, (2, 3), (4,)), (s_concat, (2, 3), (2, 2)),
     (s_sliding_window, (3, 4), (2, 2)), (s_sliding_window_axis, (2, 5), (2, 2)),
+    (s_diagonal_method, (3, 3), (3, 3)),
 ]
 
 

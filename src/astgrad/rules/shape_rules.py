@@ -198,7 +198,8 @@ linear(numpy.rollaxis, lambda y, a, axis, start=0:
 # ---------------------------------------------------------------------------------
 
 linear(numpy.diag, lambda y, v, k=0: undiag(d[y], v, k))
-linear(numpy.diagonal, lambda y, a, offset=0, axis1=0, axis2=1: undiagonal(d[y], a, offset, axis1, axis2))
+linear(numpy.diagonal, lambda y, a, offset=0, axis1=0, axis2=1: undiagonal(d[y], a, offset, axis1, axis2),
+       methods=(numpy.ndarray.diagonal,))
 linear(sliding_window_view, lambda y, x, window_shape, axis=None, *, subok=False, writeable=False: unwindow(
     d[y], x, window_shape, axis), result=VIEW)
 linear(numpy.linalg.diagonal, lambda y, x, *, offset=0: undiagonal(d[y], x, offset, -2, -1), result=VIEW)
