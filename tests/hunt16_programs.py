@@ -195,6 +195,23 @@ def r02(theta, w):
     return nll + w * np.sum(W ** 2)
 
 
+@case("v02 full-rank VI: a Cholesky factor filled by np.tril_indices, its diagonal exp'd through L.diagonal()", (X6, 0.8))
+def v02(params, w):
+    L = np.zeros((3, 3))
+    L[np.tril_indices(3)] = params
+    L[np.diag_indices(3)] = np.exp(L.diagonal())
+    eps = np.random.RandomState(0).randn(5, 3)
+    z = w + eps @ L.T
+    return np.mean(-0.5 * np.sum(z ** 2, axis=1)) + np.sum(np.log(np.diag(L)))
+
+
+if special is not None:
+    @case("r03 probit regression: scipy.special.log_ndtr of the margins, ndtr for a predicted probability")
+    def r03(beta, w):
+        margins = YPM * (XD @ beta) * w
+        return np.sum(special.log_ndtr(margins)) + special.ndtr(XD[0] @ beta)
+
+
 # -- convolution, pooling, normalisation, recurrent cells -----------------------------
 
 

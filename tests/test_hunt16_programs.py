@@ -9,6 +9,8 @@ from hunt16_programs import CASES
 FOUND = {
     "c01 ": "grad",   # numpy.lib.stride_tricks.sliding_window_view: "no adjoint rule"
     "c02 ": "jvp",    # numpy.correlate: "no tangent rule"
+    "v02 ": "grad",   # "no adjoint rule for .diagonal()", then "assignment into an element of 'L' while another name may share its memory"
+    "r03 ": "grad",   # scipy.special.ndtr: "no adjoint rule"
 }
 
 
