@@ -34,13 +34,22 @@ def view_taken_in_a_branch(x):
     return np.sum(v * v)
 
 
+def row_stored_in_a_list_then_written(x):
+    rows = [x, x]
+    row = x * 2.0
+    rows[0] = row                           # a list holds row itself: the write shows in rows[0]
+    row[1] = 5.0
+    return np.sum(rows[0] * x)
+
+
 def augment_while_reshape_is_used(x):
     v = x.reshape((3, 1))                   # a view of x: the write shows through it
     x += 1.0
     return np.sum(v * v)
 
 
-@pytest.mark.parametrize("f", [augment_while_view_is_used, view_taken_in_a_branch, augment_while_reshape_is_used])
+@pytest.mark.parametrize("f", [augment_while_view_is_used, view_taken_in_a_branch, augment_while_reshape_is_used,
+                               row_stored_in_a_list_then_written])
 def test_changes_visible_through_another_name_are_refused(f):
     with pytest.raises(astgrad.TransformError, match="may share its memory"):
         astgrad.grad(f)
@@ -80,8 +89,24 @@ def shape_built_with_plus_equals(x):
     return np.sum(np.max(x.reshape(new_shape) * x[:, None], axis=1) ** 2)
 
 
+def triangular_factor_from_a_vector(x):
+    L = np.zeros((2, 2))                    # a float array: a store copies values in
+    L[np.tril_indices(2)] = x
+    L[np.diag_indices(2)] = np.exp(np.diag(L))     # np.diag(L) views L, not the argument x
+    return np.sum(L @ L.T)
+
+
+def row_stored_then_written(x):
+    rows = np.zeros((2, 3))
+    row = x * 2.0
+    rows[0] = row                           # copies row's values: the write below leaves rows alone
+    row[1] = 5.0
+    return np.sum(rows ** 2) + np.sum(row * x)
+
+
 @pytest.mark.parametrize("f", [comprehension_kept_in_a_name, augment_numbers, augment_an_argument,
-                               overwrite_elements, shape_built_with_plus_equals])
+                               overwrite_elements, shape_built_with_plus_equals,
+                               triangular_factor_from_a_vector, row_stored_then_written])
 def test_changes_nothing_else_sees_are_differentiated(f):
     expected = numerical_grad(lambda x: f(x.copy()), (X,))
     assert_close(astgrad.grad(f)(X.copy()), expected, 1e-5, 1e-6)

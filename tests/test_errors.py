@@ -156,9 +156,9 @@ def star_args_stack(x):
 
 
 
-def unknown_correlate(x):
+def unknown_unwrap(x):
     y = x * 2.0
-    z = np.correlate(y, [2.0, 3.0])  # ERR:no_rule_correlate
+    z = np.unwrap(y)  # ERR:no_rule_unwrap
     return np.sum(z * z)
 
 
@@ -195,7 +195,7 @@ REFUSED = [
     ("lambda_to_library", lambda_to_library),
     ("star_args", star_args),
     ("star_args_stack", star_args_stack),
-    ("no_rule_correlate", unknown_correlate),
+    ("no_rule_unwrap", unknown_unwrap),
     ("no_rule_fft", unknown_fft),
     ("no_rule_fmod", unknown_math_fmod),
     ("set_comprehension", set_comprehension),
@@ -209,7 +209,7 @@ CONSTRUCT_WORDS = {
     "try_finally": "try", "with": "with", "global": "global", "nonlocal": "nonlocal",
     "del": "del", "class": "class", "local_recursion": "recursion", "local_returned": "local function",
     "lambda_to_library": "local function",
-    "star_args": "*", "star_args_stack": "*", "no_rule_correlate": "correlate",
+    "star_args": "*", "star_args_stack": "*", "no_rule_unwrap": "unwrap",
     "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod",
     "set_comprehension": "used as a set", "with_continue": "with",
 }

@@ -131,6 +131,19 @@ def test_without_a_close_function_the_message_is_unchanged():
            "Register one with @astgrad.adjoint" in str(info.value)
 
 
+def matrix_exponential(x):
+    from scipy import linalg
+    return np.sum(linalg.expm(np.outer(x, x)))
+
+
+def test_a_missing_rule_names_the_function_as_the_user_writes_it():
+    pytest.importorskip("scipy")
+    for transform in (astgrad.grad, lambda f: astgrad.jvp(f, (np.ones(2),), (np.ones(2),))):
+        with pytest.raises(astgrad.TransformError, match=r"rule for scipy\.linalg\.expm[;,]") as info:
+            transform(matrix_exponential)
+        assert "_matfuncs" not in str(info.value)      # not the private module it is defined in
+
+
 # -- templates parsed on first use ----------------------------------------------------------------
 
 def test_import_parses_no_template():

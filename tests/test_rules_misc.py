@@ -1,6 +1,6 @@
 """Rules for calls between the other tables: builtin ``pow``, ``ndarray.item``,
-``where=`` of sum and mean, ``numpy.trapezoid``, ufunc reductions, ``numpy.interp`` and
-``numpy.convolve``; reverse and forward mode against central finite differences in
+``where=`` of sum and mean, ``numpy.trapezoid``, ufunc reductions, ``numpy.interp``,
+``numpy.convolve`` and ``numpy.correlate``; reverse and forward mode against central finite differences in
 float64, and second order (the generated gradient differentiated again).
 """
 
@@ -307,6 +307,27 @@ def c_second(a): return np.convolve(a * a, a[:3], "same") * np.convolve(a, [1.0,
 def test_convolve_second_order():
     check(c_constant, (normal(4),))
     check(second_order(c_second), (normal(5),))
+
+
+# -- numpy.correlate: "same" with the longer v centres the other way than convolve ---------
+
+def r_full(a, v): return np.correlate(a, v, "full")
+def r_same(a, v): return np.correlate(a, v, mode="same")
+def r_valid(a, v): return np.correlate(a, v)
+
+
+@pytest.mark.parametrize("n, m", [(5, 3), (2, 5), (4, 4), (1, 3), (6, 7)], ids=str)
+@pytest.mark.parametrize("f", [r_full, r_same, r_valid], ids=lambda f: f.__name__)
+def test_correlate(f, n, m):
+    check(f, (normal(n), normal(m)))
+
+
+def r_second(a): return np.correlate(a * a, a[:4], "same") * np.correlate(a, [1.0, -2.0], "full")[1:]
+
+
+def test_correlate_second_order():
+    check(second_order(r_second), (normal(2),))
+    check(second_order(r_second), (normal(5),))
 
 
 # -- ufunc reductions and divmod -------------------------------------------------------------

@@ -85,6 +85,7 @@ def symmetric(x):
 UNARY = [(special.gammaln, P), (special.gammaln, R(-2.8, -2.2)), (special.digamma, P), (special.gamma, P),
          (special.erf, N), (special.erfc, N), (special.erfinv, U), (special.erfcx, R(-3, 3)),
          (special.log_ndtr, R(-6, 6)), (special.log_ndtr, R(-40, -30)), (special.expit, R(-6, 6)),
+         (special.ndtr, R(-4, 4)), (special.ndtri, R(0.05, 0.95)),
          (special.logit, Q), (special.i0, R(-3, 3)), (special.i1, R(-3, 3))]
 BINARY = [(special.beta, P, P), (special.betaln, P, P), (special.xlogy, N, P), (special.xlog1py, N, R(-0.5, 2))]
 SHAPES = [(), (3,), (2, 3)]
@@ -239,7 +240,8 @@ def special_mix(x, w):
 
 def bessel_erf(x):
     return np.sum(special.i0(x) * special.erf(x) + special.i1(x) * special.expit(x)
-                  + special.erfinv(x / 4.0) + special.polygamma(1, x * x + 1.0) + special.log_ndtr(3.0 * x))
+                  + special.erfinv(x / 4.0) + special.polygamma(1, x * x + 1.0) + special.log_ndtr(3.0 * x)
+                  + special.ndtr(x) * special.ndtri(special.expit(x)))
 
 
 def t_likelihood(params, data):

@@ -72,6 +72,7 @@ def s_diag_matrix(x, y): return np.diag(x[0] * y[0], 1)
 def s_diag_vector(x, y): return np.diag(x, -1) * y[0, 0]
 def s_diagonal(x, y): return np.diagonal(x * y) * y[0, :3]
 def s_diagonal_axes(x, y): return np.diagonal(x[..., None] * y, 1, 2, 0)
+def s_diagonal_method(x, y): return (x * y).diagonal(-1) + x.diagonal(axis1=1, axis2=0)[:2]
 def s_diagflat(x, y): return np.diagflat(x, -1) * y[0, 0]
 def s_triu(x, y): return np.triu(x * y, 1)
 def s_tril(x, y): return np.tril(x, -1) * y
@@ -95,6 +96,8 @@ def s_linalg_matrix_transpose(x, y): return np.linalg.matrix_transpose(x * y)
 def s_linalg_diagonal(x, y): return np.linalg.diagonal(x[..., None] * y, offset=-1)
 def s_permute_dims(x, y): return np.permute_dims(x[..., None] * y, (2, 0, 1))
 def s_concat(x, y): return np.concat([x, y * y], axis=1)
+def s_sliding_window(x, y): return np.lib.stride_tricks.sliding_window_view(x, (2, 2)) * y
+def s_sliding_window_axis(x, y): return np.lib.stride_tricks.sliding_window_view(x * y[0, 0], (2, 2), axis=(1, 1)) @ y[1]
 def s_put_along_axis(x, y):
     a = x * 1.0
     np.put_along_axis(a, _IDX[:1], y[:1] * 2.0, axis=0)
@@ -125,6 +128,8 @@ PROGRAMS = [
     (s_r_, (2, 3), (2, 3)), (s_c_, (2, 3), (2, 3)), (s_put_along_axis, (3, 3), (3, 3)),
     (s_matrix_transpose, (2, 3), (4,)), (s_linalg_matrix_transpose, (2, 3), (2, 3)),
     (s_linalg_diagonal, (2, 3), (4,)), (s_permute_dims, (2, 3), (4,)), (s_concat, (2, 3), (2, 2)),
+    (s_sliding_window, (3, 4), (2, 2)), (s_sliding_window_axis, (2, 5), (2, 2)),
+    (s_diagonal_method, (3, 3), (3, 3)),
 ]
 
 
@@ -172,7 +177,7 @@ def test_second_order_forward_over_reverse(f, x_shape, y_shape):
         assert_close(got, (p - m) / (2 * eps), rtol=1e-5, atol=1e-6)
 
 
-FLOAT32 = [s_hstack, s_split, s_tile, s_repeat_each, s_roll_tuple, s_diag_matrix, s_diagonal, s_pad_reflect,
+FLOAT32 = [s_hstack, s_sliding_window, s_split, s_tile, s_repeat_each, s_roll_tuple, s_diag_matrix, s_diagonal, s_pad_reflect,
            s_take_axis, s_take_along_axis, s_select, s_choose, s_append, s_atleast_3d_many]
 
 

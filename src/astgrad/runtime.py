@@ -24,8 +24,8 @@ import typing
 import numpy
 
 from .special import bessel_i, polygamma, scipy_polygamma  # noqa: F401  (derivatives of lgamma, numpy.i0, SciPy's)
-from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cov)
-    convolve_crop, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
+from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, correlate, cov)
+    convolve_crop, correlate_crop, correlate_embed, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
@@ -3323,7 +3323,8 @@ def spectral_weights(s, ord=None):
 # split_as, untile <-> numpy.tile, unrepeat <-> numpy.repeat, undiag <-> numpy.diag,
 # undiagonal <-> numpy.diagonal, untake <-> numpy.take, untake_along_axis <->
 # numpy.take_along_axis, pad_scatter <-> pad_gather, unselect <-> select_parts,
-# unchoose <-> choose_parts, unatleast <-> atleast_as, unappend <-> append_as.
+# unchoose <-> choose_parts, unatleast <-> atleast_as, unappend <-> append_as, unwindow <->
+# sliding_window_view.
 
 def _dense(g, like):
     """A derivative piece ``g`` (which may be a zero placeholder) as an array shaped
@@ -3492,6 +3493,25 @@ def undiagonal(g, a, offset=0, axis1=0, axis2=1):
     moved = numpy.moveaxis(out, (axis1, axis2), (-2, -1))
     rows = numpy.arange(numpy.shape(g)[-1])
     moved[..., rows + max(0, -offset), rows + max(0, offset)] = g
+    return out
+
+
+def unwindow(g, x, window_shape, axis=None):
+    """The adjoint of ``sliding_window_view(x, window_shape, axis)``: zeros shaped like x
+    with each window of ``g`` added back where it was taken from (windows overlap). A
+    window offset along an axis named twice moves the start by the sum of its offsets."""
+    shape = numpy.shape(x)
+    window = tuple(numpy.atleast_1d(window_shape).tolist())
+    axes = range(len(shape)) if axis is None else numpy.atleast_1d(axis).tolist()
+    axes = [a % len(shape) for a in axes]
+    g = numpy.asarray(g)
+    outer = g.shape[:len(shape)]
+    out = numpy.zeros(shape, dtype=_float_dtype(x) or _float_dtype(g) or numpy.float64)
+    for offsets in numpy.ndindex(*window):
+        starts = [0] * len(shape)
+        for a, o in zip(axes, offsets):
+            starts[a] += o
+        out[tuple(slice(s, s + n) for s, n in zip(starts, outer))] += g[(Ellipsis,) + offsets]
     return out
 
 

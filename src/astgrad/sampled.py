@@ -1,5 +1,5 @@
 """Helpers of the rules of NumPy's functions of sampled data: ``numpy.trapezoid``,
-``numpy.interp`` and ``numpy.convolve``.
+``numpy.interp``, ``numpy.convolve`` and ``numpy.correlate``.
 
 Each function is linear in some of its arguments; the helpers are the pieces of those
 linear maps and their transposes, in pairs, so that their own rules
@@ -171,20 +171,52 @@ def _convolve_window(a, v, mode):
     return min(n, m) - 1, max(n, m) - min(n, m) + 1
 
 
-def convolve_embed(g, a, v, mode="full"):
-    """``g``, of the shape of ``numpy.convolve(a, v, mode)``, put in its place in the
-    full convolution (zeros around it). Linear; its transpose is ``convolve_crop``."""
-    start, length = _convolve_window(a, v, mode)
+def _embed(g, a, v, window):
+    """``g`` at ``window`` (start, length) in zeros as long as the full convolution of a and v."""
+    start, length = window
     g = numpy.asarray(g)
     full = numpy.zeros(numpy.size(a) + numpy.size(v) - 1, dtype=g.dtype)
     full[start:start + length] = g
     return full
 
 
+def _crop(h, window):
+    start, length = window
+    return numpy.asarray(h)[start:start + length].copy()
+
+
+def convolve_embed(g, a, v, mode="full"):
+    """``g``, of the shape of ``numpy.convolve(a, v, mode)``, put in its place in the
+    full convolution (zeros around it). Linear; its transpose is ``convolve_crop``."""
+    return _embed(g, a, v, _convolve_window(a, v, mode))
+
+
 def convolve_crop(h, a, v, mode="full"):
     """The part of a full convolution ``h`` that ``numpy.convolve(a, v, mode)`` keeps."""
-    start, length = _convolve_window(a, v, mode)
-    return numpy.asarray(h)[start:start + length].copy()
+    return _crop(h, _convolve_window(a, v, mode))
+
+
+# -- correlate(a, v, mode): the full correlation, convolve(a, v reversed), cropped ---------
+
+def _correlate_window(a, v, mode):
+    """(start, length) of ``numpy.correlate(a, v, mode)`` in the full correlation. Only
+    "same" with v the longer differs from convolve's window: NumPy then correlates v
+    with a and reverses the result, which centres it the other way."""
+    n, m = numpy.size(a), numpy.size(v)
+    if mode in ("same", 1) and m > n:
+        return n - 1 - (n - 1) // 2, m
+    return _convolve_window(a, v, mode)
+
+
+def correlate_embed(g, a, v, mode="valid"):
+    """``g``, of the shape of ``numpy.correlate(a, v, mode)``, put in its place in the
+    full correlation (zeros around it). Linear; its transpose is ``correlate_crop``."""
+    return _embed(g, a, v, _correlate_window(a, v, mode))
+
+
+def correlate_crop(h, a, v, mode="valid"):
+    """The part of a full correlation ``h`` that ``numpy.correlate(a, v, mode)`` keeps."""
+    return _crop(h, _correlate_window(a, v, mode))
 
 
 # -- cov(m, y) = Xc W Xc^T / f: X the variables' rows, Xc centred, W the weights ---------------

@@ -219,7 +219,8 @@ class Sharing:
                 yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
-            yield holder, self._stored(stmt.targets[0].slice, stmt.value)
+            if not _float_array_made_here(self, holder):       # a float array copies values in
+                yield holder, self._stored(stmt.targets[0].slice, stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and anno.get(stmt.value, Key.METHOD) in ("append", "insert", "extend", "setdefault"):
             holder = self._name(stmt.value.func.value)
@@ -425,6 +426,18 @@ class Sharing:
         create (an argument, a global); ``keeps_items`` as for ``group``."""
         reached = {name} | self.group(name, keeps_items=keeps_items)
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
+
+
+def _float_array_made_here(sharing, name):
+    """Every value bound to ``name`` is a new array of NumPy's default float dtype
+    (``np.zeros(shape)``, ``np.ones``, ``np.empty``, ``np.eye``, ``np.identity``, given no
+    dtype): storing into its elements copies the values in, so it never holds the object
+    stored, as a list or an object array would."""
+    bindings = sharing._bindings(name) if name in sharing.locals and name not in sharing.params else ()
+    return bool(bindings) and all(
+        isinstance(b, gast.Assign) and isinstance(b.targets[0], gast.Name) and isinstance(b.value, gast.Call)
+        and anno.get(b.value, Key.TARGET) in _FLOAT_ARRAY_MAKERS and len(b.value.args) == 1
+        and not any(kw.arg in ("dtype", "like", None) for kw in b.value.keywords) for b in bindings)
 
 
 def _tuple_item(sharing, value):
@@ -1082,6 +1095,7 @@ def _containers_built_here(params, body, flat=False):
 
 # containers made from their arguments, as a display is: new, holding what they are given
 _NEW_CONTAINERS = (collections.OrderedDict, collections.deque)
+_FLOAT_ARRAY_MAKERS = (numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity)
 
 
 def _parts_held(value):

@@ -246,7 +246,7 @@ class ForwardMode(Transform):
         if op.kind is not OpKind.CALL:
             if self.unused(stmt):
                 return []       # the output does not depend on it (k.startswith("m") of a key)
-            what = registry.describe(op.key) if op.key is not None else op.label
+            what = registry.user_name(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
                 f"no tangent rule for {what}{registry.suggestion(op.key, 'tangent')} astgrad cannot differentiate through it. Register one "
                 "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)"

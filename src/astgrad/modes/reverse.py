@@ -303,7 +303,7 @@ class ReverseMode(Transform):
         if construct_error(self.source, stmt, op, self.fn) is not None:
             raise construct_error(self.source, stmt, op, self.fn)
         if op.kind is OpKind.UNKNOWN:
-            what = registry.describe(op.key) if op.key is not None else op.label
+            what = registry.user_name(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
                 f"no adjoint rule for {what}{registry.suggestion(op.key, 'adjoint')} astgrad cannot differentiate through it. Register one "
                 "with @astgrad.adjoint, or wrap the value in astgrad.stop_gradient(...)"

@@ -16,7 +16,7 @@ from . import object_rules  # noqa: F401  (attributes of objects)
 from . import sequence_rules  # noqa: F401  (list and tuple + and *, set)
 from . import facts  # noqa: F401  (fresh results, in-place writes, shape-only arguments)
 from . import shape_rules, fft_rules  # noqa: F401  (shapes and assembly; numpy.fft)
-from . import sampled_rules  # noqa: F401  (trapezoid, interp, convolve)
+from . import sampled_rules  # noqa: F401  (trapezoid, interp, convolve, correlate)
 from . import polynomial_rules  # noqa: F401  (polyval, polyder)
 
 

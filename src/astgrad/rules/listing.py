@@ -160,6 +160,7 @@ SECTIONS = (("NumPy", lambda n: n.startswith("numpy.") and n.count(".") == 1),
             ("numpy.linalg", lambda n: n.startswith("numpy.linalg.")),
             ("numpy.fft", lambda n: n.startswith("numpy.fft.")),
             ("numpy.polynomial.polynomial", lambda n: n.startswith("numpy.polynomial.polynomial.")),
+            ("numpy.lib.stride_tricks", lambda n: n.startswith("numpy.lib.stride_tricks.")),
             ("numpy.ndarray methods and attributes", lambda n: n.startswith("numpy.ndarray.")),
             ("NumPy ufunc methods", lambda n: n.startswith("numpy.") and n.count(".") == 2
              and n.split(".")[1] not in ("linalg", "fft", "ndarray")),

@@ -330,10 +330,16 @@ def describe(obj):
     return f"{module}.{qual}" if module and module != "builtins" else qual
 
 
+def user_name(obj):
+    """The name to show a user for ``obj``: its public name (``scipy.linalg.expm``) where it
+    has one, else where it is defined (``scipy.linalg._matfuncs.expm``)."""
+    return public_name(obj) or describe(obj)
+
+
 # The namespaces whose functions astgrad.rules() lists and errors suggest, in order of
 # preference for an object found in several (numpy.matmul before numpy.linalg.matmul)
 _PUBLIC_MODULES = ("builtins", "math", "operator", "numpy", "numpy.linalg", "numpy.fft",
-                   "numpy.polynomial.polynomial",
+                   "numpy.polynomial.polynomial", "numpy.lib.stride_tricks",
                    "scipy.special", "scipy.stats", "scipy.linalg")
 _public_index = {}          # tuple of the imported public modules -> {id(obj): (obj, name)}
 
@@ -441,7 +447,7 @@ def is_astgrad_transform(obj):
 def missing_rule_error(source, node, obj, mode):
     which = "adjoint" if mode == "adjoint" else "tangent"
     return source.error(
-        f"no {which} rule for {describe(obj)}{suggestion(obj, which)} astgrad cannot differentiate through it. "
+        f"no {which} rule for {user_name(obj)}{suggestion(obj, which)} astgrad cannot differentiate through it. "
         f"Register one with @astgrad.{which}({getattr(obj, '__name__', 'fn')}), or wrap the "
         f"value in astgrad.stop_gradient(...) if no derivative should flow",
         node, construct=describe(obj))

@@ -9,6 +9,7 @@ The adjoint helpers of bilinear products (matmul, dot, inner) are bilinear too:
 """
 
 import numpy
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import runtime
 from ..runtime import (
@@ -1066,6 +1067,16 @@ def undiagonal_(y, g, a, offset=0, axis1=0, axis2=1):
 @tangent(runtime.undiagonal)
 def undiagonal_(y, g, a, offset=0, axis1=0, axis2=1):
     d[y] = runtime.undiagonal(d[g], a, offset, axis1, axis2)
+
+
+@adjoint(runtime.unwindow)
+def unwindow_(y, g, x, window_shape, axis=None):
+    d[g] = sliding_window_view(d[y], window_shape, axis)
+
+
+@tangent(runtime.unwindow)
+def unwindow_(y, g, x, window_shape, axis=None):
+    d[y] = runtime.unwindow(d[g], x, window_shape, axis)
 
 
 @adjoint(runtime.untake)

@@ -1,5 +1,6 @@
 """Derivatives of NumPy's functions of sampled data: ``numpy.trapezoid`` (and
-``numpy.trapz`` where NumPy still has it), ``numpy.interp`` and ``numpy.convolve``.
+``numpy.trapz`` where NumPy still has it), ``numpy.interp``, ``numpy.convolve`` and
+``numpy.correlate``.
 
 Their helpers are in ``sampled.py``; the helpers' own rules, here too, close the
 vocabulary for second order.
@@ -7,7 +8,7 @@ vocabulary for second order.
 
 import numpy
 
-from ..runtime import (convolve_crop, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights,
+from ..runtime import (convolve_crop, correlate_crop, correlate_embed, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights,
                        square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none,
                        trapezoid_pairs, trapezoid_spacing, trapezoid_unspacing, trapezoid_weights, unbroadcast,
                        unindex, unreduce)
@@ -160,6 +161,45 @@ def convolve_crop_(g, h, a, v, mode="full"):
 
 declare(numpy.convolve, convolve_embed, convolve_crop, result=FRESH)
 declare(convolve_embed, convolve_crop, shape_arguments=(1, 2))     # a and v: their sizes
+
+
+# correlate(a, v, mode) of real arrays is convolve(a, v reversed) cropped to correlate's
+# window: the adjoint of a convolves the cotangent, in the full correlation, with v; that
+# of v is the reversed valid convolution of a with it.
+@adjoint(numpy.correlate)
+def correlate(y, a, v, mode="valid"):
+    d[a] = numpy.convolve(correlate_embed(d[y], a, v, mode), v, "valid")
+    d[v] = numpy.convolve(numpy.flip(correlate_embed(d[y], a, v, mode)), a, "valid")
+
+
+@tangent(numpy.correlate)
+def correlate(y, a, v, mode="valid"):
+    d[y] = numpy.correlate(d[a], v, mode)
+    d[y] = numpy.correlate(a, d[v], mode)
+
+
+@adjoint(correlate_embed)
+def correlate_embed_(h, g, a, v, mode="valid"):
+    d[g] = correlate_crop(d[h], a, v, mode)
+
+
+@tangent(correlate_embed)
+def correlate_embed_(h, g, a, v, mode="valid"):
+    d[h] = correlate_embed(d[g], a, v, mode)
+
+
+@adjoint(correlate_crop)
+def correlate_crop_(g, h, a, v, mode="valid"):
+    d[h] = correlate_embed(d[g], a, v, mode)
+
+
+@tangent(correlate_crop)
+def correlate_crop_(g, h, a, v, mode="valid"):
+    d[g] = correlate_crop(d[h], a, v, mode)
+
+
+declare(numpy.correlate, correlate_embed, correlate_crop, result=FRESH)
+declare(correlate_embed, correlate_crop, shape_arguments=(1, 2))     # a and v: their sizes
 
 
 # cov(m, y) = Xc W Xc^T / f, X = cov_rows(m, y) with Xc its rows centred (the weighted

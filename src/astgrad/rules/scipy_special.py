@@ -78,6 +78,10 @@ elementwise(special.erfcx, lambda y, x: 2.0 * x * y - 1.1283791670955126)
 # cancels out, so far in the left tail (x = -1e200) the derivative is about -x, not nan; far
 # in the right tail erfcx overflows to inf and the derivative is 0, its limit
 elementwise(special.log_ndtr, lambda y, x: 0.7978845608028654 / special.erfcx(-0.7071067811865476 * x))
+# ndtr' is the standard normal density; ndtri, its inverse, has 1 / density(ndtri(x)) =
+# sqrt(2 pi) exp(y * y / 2)
+elementwise(special.ndtr, lambda y, x: 0.3989422804014327 * numpy.exp(-0.5 * x * x))
+elementwise(special.ndtri, lambda y, x: 2.5066282746310002 * numpy.exp(0.5 * y * y))
 elementwise(special.expit, lambda y, x: y * (1.0 - y))
 elementwise(special.logit, lambda y, x: 1.0 / (x * (1.0 - x)))
 

@@ -11,12 +11,13 @@ Functions whose result is a list of arrays (``split`` and its relatives, and
 """
 
 import numpy
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..runtime import (
     assemble, atleast_as, broadcast_like, choose_parts, inverse_axes, pad_gather, pad_scatter,
     rollaxis_axes, select_parts, split_as, unappend, unassemble, unatleast, unbroadcast, unchoose,
     undiag, undiagonal, unrepeat, unselect, unselect_default, unsplit, untake, untake_along_axis,
-    untile, append_as,
+    untile, unwindow, append_as,
 )
 from .declare import linear
 from .registry import FRESH, VIEW, adjoint, d, tangent, unsupported
@@ -197,7 +198,10 @@ linear(numpy.rollaxis, lambda y, a, axis, start=0:
 # ---------------------------------------------------------------------------------
 
 linear(numpy.diag, lambda y, v, k=0: undiag(d[y], v, k))
-linear(numpy.diagonal, lambda y, a, offset=0, axis1=0, axis2=1: undiagonal(d[y], a, offset, axis1, axis2))
+linear(numpy.diagonal, lambda y, a, offset=0, axis1=0, axis2=1: undiagonal(d[y], a, offset, axis1, axis2),
+       methods=(numpy.ndarray.diagonal,))
+linear(sliding_window_view, lambda y, x, window_shape, axis=None, *, subok=False, writeable=False: unwindow(
+    d[y], x, window_shape, axis), result=VIEW)
 linear(numpy.linalg.diagonal, lambda y, x, *, offset=0: undiagonal(d[y], x, offset, -2, -1), result=VIEW)
 linear(numpy.matrix_transpose, lambda y, x: numpy.matrix_transpose(d[y]), result=VIEW)
 linear(numpy.linalg.matrix_transpose, lambda y, x: numpy.linalg.matrix_transpose(d[y]), result=VIEW)
