@@ -18,6 +18,7 @@ value ``p = with_attribute(p, 'W', v)``: nothing else refers to the object, so t
 is what Python's write gives. Anywhere else an attribute write is refused (an argument,
 a global, an object that also went into a list, an alias ``q = p``)."""
 
+import abc
 import dataclasses
 import inspect
 import types
@@ -44,16 +45,25 @@ def built_class(cls):
     ``__init__`` is object's or only stores and reads attributes of ``self``."""
     if is_namespace(cls):
         return True
-    if not isinstance(cls, type) or type(cls) is not type or not L._looked_into(cls) or cls.__mro__[-1] is not object:
+    if not isinstance(cls, type) or not _plain_metaclass(cls) or not L._looked_into(cls) or cls.__mro__[-1] is not object:
         return False
     if dataclasses.is_dataclass(cls) or issubclass(cls, tuple):
         return False        # dataclasses and namedtuples: methods.py's record_call
     for klass in cls.__mro__[:-1]:
+        if klass is abc.ABC:
+            continue        # (its empty __slots__ leaves its subclasses their __dict__)
         if not L._looked_into(klass) or any(name in vars(klass) for name in (
                 "__new__", "__slots__", "__setattr__", "__getattribute__", "__getattr__", "__init_subclass__")):
             return False
     init = init_of(cls)
     return init is None or (inspect.isfunction(init) and plain_self_uses(init, cls) and not _calls_super(init))
+
+
+def _plain_metaclass(cls):
+    """Whether ``cls`` is made by ``type``, or by ``abc.ABCMeta`` with no abstract method
+    left (which then builds its objects as ``type``'s classes do; one with an abstract
+    method left raises Python's TypeError, which the call of the class is left to give)."""
+    return type(cls) is type or type(cls) is abc.ABCMeta and not cls.__abstractmethods__
 
 
 def _calls_super(fn):
