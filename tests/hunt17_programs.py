@@ -31,18 +31,24 @@ CASES, case = case_table((X3, 0.8))
 
 class Base:
     scale = 2.0
+
     def __init__(self, w):
         self.w = w
+
     def act(self, z):
         return np.tanh(z)
+
     def __call__(self, x):
         return self.act(self.w * x) * self.scale
 
+
 class Child(Base):
     scale = 0.5
+
     def __init__(self, w, b):
         super().__init__(w)
         self.b = b
+
     def act(self, z):
         return np.sin(z) + self.b
 
@@ -50,36 +56,46 @@ class Child(Base):
 class Layer(abc.ABC):
     @abc.abstractmethod
     def forward(self, x): ...
+
     def __call__(self, x):
         return self.forward(x)
+
 
 class Dense(Layer):
     def __init__(self, W, w):
         self.W, self.w = W, w
+
     def forward(self, x):
         return np.tanh(self.W @ x * self.w)
+
 
 @case("c02 abstract base class with abstractmethod, subclass forward")
 def c02(x, w):
     return np.sum(Dense(W33, w)(x) ** 2)
 
+
 class ScaleMixin:
     def scaled(self, v):
         return v * self.k
 
+
 class Poly(ScaleMixin):
     def __init__(self, k):
         self.k = k
+
     def __call__(self, x):
         return self.scaled(x ** 2 + x)
+
 
 @case("c03 a mixin method reading the subclass's attribute")
 def c03(x, w):
     return np.sum(Poly(w)(x))
 
+
 class Act(enum.Enum):
     TANH = "tanh"
     RELU = "relu"
+
 
 def activate(z, kind):
     if kind is Act.TANH:
@@ -88,9 +104,11 @@ def activate(z, kind):
         return np.maximum(z, 0.0)
     raise ValueError(kind)
 
+
 @case("c04 Enum members selecting a branch (is and ==)")
 def c04(x, w):
     return np.sum(activate(x * w, Act.TANH)) + np.sum(activate(x + w, Act.RELU))
+
 
 def typed(x: np.ndarray, w: float, b: Optional[float] = None) -> float:
     y: np.ndarray = x * w
@@ -98,20 +116,29 @@ def typed(x: np.ndarray, w: float, b: Optional[float] = None) -> float:
         y = y + b
     return float(np.sum(y ** 2))
 
+
 @case("c05 typing annotations, Optional default None, annotated assignment, float(...)")
 def c05(x, w):
     return typed(x, w) + typed(x, w, 0.5)
 
+
 class HasForward(Protocol):
     def forward(self, x: np.ndarray) -> np.ndarray: ...
+
 
 def run(m: HasForward, x):
     return m.forward(x)
 
 
+@case("c06 a Protocol-typed helper parameter given an object built in the call")
+def c06(x, w):
+    return np.sum(run(Dense(W33, w), x))
+
+
 class Cfg(TypedDict):
     lr: float
     steps: int
+
 
 @case("c07 a TypedDict config")
 def c07(x, w):
@@ -121,22 +148,28 @@ def c07(x, w):
         y = y - cfg["lr"] * w * y ** 2
     return np.sum(y)
 
+
 @dataclasses.dataclass
 class Params:
     w: float
     b: float = 0.1
+
     def predict(self, x):
         return self.w * x + self.b
+
 
 @dataclasses.dataclass
 class Sub(Params):
     c: float = 2.0
+
     def predict(self, x):
         return super().predict(x) * self.c
+
 
 @case("c09 dataclass inheritance, super().predict in an override")
 def c09(x, w):
     return np.sum(Sub(w).predict(x) ** 2)
+
 
 # -- decorators, logging, warnings ------------------------------------------------------
 
@@ -146,30 +179,37 @@ def logged(f):
         return f(*args, **kwargs)
     return wrapper
 
+
 @logged
 def helper(x, w):
     return np.sin(x) * w
+
 
 @case("d01 a functools.wraps decorator on a helper")
 def d01(x, w):
     return np.sum(helper(x, w=w))
 
+
 @functools.lru_cache(maxsize=None)
 def coeffs(n):
     return tuple(1.0 / math.factorial(k) for k in range(n))
+
 
 @case("d02 lru_cache on a helper of constants")
 def d02(x, w):
     c = coeffs(5)
     return np.sum(sum(ck * (w * x) ** k for k, ck in enumerate(c)))
 
+
 @functools.cache
 def table(n):
     return np.linspace(0.0, 1.0, n)
 
+
 @case("d03 functools.cache returning an array")
 def d03(x, w):
     return np.sum(table(3) * x * w)
+
 
 log = logging.getLogger("hunt17")
 
@@ -181,32 +221,39 @@ def d06(x, w):
         warnings.warn("large")
     return np.sum(y ** 2)
 
+
 # -- itertools, functools, operator ------------------------------------------------------
 
 @case("i01 itertools.accumulate with operator.mul")
 def i01(x, w):
     return sum(itertools.accumulate([x[0], x[1] * w, x[2]], operator.mul))
 
+
 @case("i02 itertools.product of indices")
 def i02(x, w):
     return sum(x[i] * x[j] * w for i, j in itertools.product(range(3), range(3)))
 
+
 @case("i03 itertools.chain of two lists")
 def i03(x, w):
     return sum(v ** 2 for v in itertools.chain([x[0], x[1]], [w]))
+
 
 @case("i04 itertools.pairwise over a list of arrays")
 def i04(x, w):
     ys = [x, x * w, np.sin(x)]
     return sum(np.sum((a - b) ** 2) for a, b in itertools.pairwise(ys))
 
+
 @case("i05 itertools.islice")
 def i05(x, w):
     return sum(v * w for v in itertools.islice(x, 1, None))
 
+
 @case("i06 functools.reduce with operator.add and a lambda")
 def i06(x, w):
     return functools.reduce(operator.add, [x[0], x[1], x[2] * w]) + functools.reduce(lambda a, b: a * b, x, w)
+
 
 @case("i07 operator.itemgetter and sorted(key=)")
 def i07(x, w):
@@ -214,12 +261,14 @@ def i07(x, w):
     s = sorted(pairs, key=operator.itemgetter(1))
     return s[0][0] * 2 + s[2][0]
 
+
 @case("i08 enumerate(start=1) and reversed")
 def i08(x, w):
     t = 0.0
     for k, v in enumerate(reversed(x), start=1):
         t = t + k * v * w
     return t
+
 
 @case("i09 range with a negative step")
 def i09(x, w):
@@ -236,10 +285,10 @@ def i11(x, w):
     return sum(d[k] ** 2 for k in sorted(keys)) + list(d.values())[0]
 
 
-
 # -- configs, defaults, statements -------------------------------------------------------
 
 CONFIG = {"alpha": 0.5, "act": "tanh", "depth": 2}
+
 
 @dataclasses.dataclass(frozen=True)
 class RunConfig:
@@ -247,7 +296,9 @@ class RunConfig:
     steps: int = 3
     use_sin: bool = True
 
+
 CFG = RunConfig()
+
 
 @case("g01 a config dict read as a global selects the activation and depth")
 def g01(x, w):
@@ -256,6 +307,7 @@ def g01(x, w):
         y = np.tanh(y * w) if CONFIG["act"] == "tanh" else np.sin(y * w)
     return np.sum(y) * CONFIG["alpha"]
 
+
 @case("g02 a frozen dataclass config read as a global")
 def g02(x, w):
     y = x
@@ -263,25 +315,32 @@ def g02(x, w):
         y = y - CFG.lr * (np.sin(y) if CFG.use_sin else y) * w
     return np.sum(y ** 2)
 
+
 def accum(v, acc=[]):
     acc = acc + [v]
     return sum(acc)
+
 
 @case("g03 a default list argument read, not written")
 def g03(x, w):
     return accum(x * w) @ x
 
+
 class Model:
     def __init__(self, W, b):
         self.W = W
         self.b = b
+
     def __call__(self, x):
         return np.tanh(self.W @ x + self.b)
+
     def loss(self, x, y):
         return np.sum((self(x) - y) ** 2)
+
     def loss_aux(self, x, y):
         r = self(x) - y
         return np.sum(r ** 2), r
+
 
 @case("g06 match on a tuple with a guard")
 def g06(x, w):
@@ -296,6 +355,7 @@ def g06(x, w):
                 total = total + 3 * v
     return total
 
+
 @case("g07 walrus in a while condition and for-else")
 def g07(x, w):
     y, n = x * w, 0
@@ -309,6 +369,7 @@ def g07(x, w):
         s = s + 1.0
     return s
 
+
 @case("g08 try/finally and a with nullcontext")
 def g08(x, w):
     import contextlib
@@ -320,12 +381,14 @@ def g08(x, w):
         y = y / w
     return np.sum(y ** 2) * z
 
+
 @case("g09 max/min with key, sum with start over arrays")
 def g09(x, w):
     vs = [x * w, x ** 2, np.sin(x)]
     big = max(vs, key=lambda v: float(np.sum(v)))
     small = min(vs, key=np.sum)
     return np.sum(big) + np.sum(small) + np.sum(sum(vs, np.zeros(3)))
+
 
 @case("g10 dict comprehension, .items(), .get with default, setdefault")
 def g10(x, w):
@@ -336,23 +399,28 @@ def g10(x, w):
         t = t + v * d.get(k + "x", 1.0)
     return t + d.get("k0") ** 2
 
+
 @case("g11 starred assignment and zip(*rows)")
 def g11(x, w):
     first, *rest = [x[0], x[1] * w, x[2]]
     cols = list(zip(*[(x[0], w), (x[1], x[2])]))
     return first * sum(rest) + cols[0][1] * cols[1][0]
 
+
 @case("g12 list + and * of arrays")
 def g12(x, w):
     parts = [x] * 2 + [x * w]
     return np.sum(np.concatenate(parts) ** 2)
 
+
 def rec(x, n):
     return x if n == 0 else rec(np.sin(x) * 1.1, n - 1)
+
 
 @case("g13 recursion")
 def g13(x, w):
     return np.sum(rec(x * w, 3))
+
 
 @case("g14 map with a method and a partial")
 def g14(x, w):
@@ -360,10 +428,12 @@ def g14(x, w):
     f = functools.partial(np.multiply, w)
     return np.sum(sum(map(m, [x, f(x)])))
 
+
 @case("g15 operator.mul reduce over range, math.prod")
 def g15(x, w):
     import math
     return functools.reduce(operator.mul, [x[i] + w for i in range(3)], 1.0) + math.prod([w, x[0]])
+
 
 @case("g16 assert on a value, isinstance checks")
 def g16(x, w):

@@ -8,6 +8,7 @@ from hunt17_programs import CASES
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
     "c02 ": "grad",         # class Layer(abc.ABC): "no adjoint rule for hunt17_programs.Dense"
+    "c06 ": "jvp",          # run(Dense(W, w), x), the object built in the call: "no tangent rule for .forward()"
 }
 
 

@@ -77,6 +77,16 @@ class BuiltObjectLowering:
             return self.global_object_layout(value)     # h = NETWORK: method_values.py
         return self.static_layout(value, L._DEPTH)
 
+    def built_argument(self, expr):
+        """The atom of ``expr``, an argument of an inlined helper: a temporary that stands
+        for the layout of the object a call builds there (``run(Dense(W, w), x)``), as the
+        name of a variable bound to it would."""
+        tree = self.static_layout(expr, L._DEPTH) if isinstance(expr, gast.Call) else None
+        atom = self.atom(expr)
+        if tree is not None and isinstance(atom, gast.Name):
+            self.named_layouts()[atom.id] = tree
+        return atom
+
     def static_layout(self, node, depth):
         """The layout of the value ``node`` computes, known from the code; else None."""
         if isinstance(node, gast.Name):
