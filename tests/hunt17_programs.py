@@ -212,6 +212,18 @@ def d03(x, w):
 
 
 log = logging.getLogger("hunt17")
+VERBOSE = False
+
+
+@case("d05 logging through a module's logger and logging.info, an f-string, print under a flag")
+def d05(x, w):
+    y = np.sum(x * w)
+    log.debug("y=%s", y)
+    logging.info("w=%s y=%s", w, y)
+    msg = f"value {y:.3f} and {w!r}"
+    if VERBOSE:
+        print(msg)
+    return y ** 2
 
 
 @case("d06 warnings.warn on a branch")

@@ -211,7 +211,7 @@ def _bound_array_method(target):
 
 
 
-_LIBRARY_MODULES = ("numpy", "scipy", "math", "builtins", "operator", "functools", "astgrad.")
+_LIBRARY_MODULES = ("numpy", "scipy", "math", "builtins", "operator", "functools", "logging", "warnings", "astgrad.")
 
 
 def is_user_function(obj):
