@@ -53,6 +53,48 @@ class Child(Base):
         return np.sin(z) + self.b
 
 
+@case("c01 subclass: super().__init__, overridden method, class attribute default")
+def c01(x, w):
+    m = Child(w, 0.1)
+    return np.sum(m(x))
+
+
+class Grand(Child):
+    def __init__(self, w):
+        """Three __init__ in a row, the last overriding what the first stored."""
+        super().__init__(w * 2.0, b=w)
+        self.w = self.w + 1.0
+
+    def __call__(self, x):
+        return super().__call__(x) * self.w
+
+
+@case("c11 three levels of super().__init__ with a keyword, an attribute stored again")
+def c11(x, w):
+    return np.sum(Grand(w)(x))
+
+
+class Holder:
+    def __init__(self, act):
+        self.act = act
+
+
+class Hiding(Holder):
+    def __init__(self, w, act):
+        super().__init__(act)
+        self.w = w
+
+    def act(self, z):           # hidden by the attribute Holder.__init__ stores
+        return z
+
+    def __call__(self, x):
+        return self.act(self.w * x)
+
+
+def hidden_method(x, w):        # not in CASES: tests/test_hunt17_programs.py checks the refusal
+    return np.sum(Hiding(w, np.tanh)(x))
+
+
 class Layer(abc.ABC):
     @abc.abstractmethod
     def forward(self, x): ...
