@@ -83,7 +83,8 @@ class BuiltObjectLowering:
         """The atom of ``expr``, an argument of an inlined helper: a temporary that stands
         for the layout of the object a call builds there (``run(Dense(W, w), x)``), as the
         name of a variable bound to it would."""
-        tree = self.static_layout(expr, L._DEPTH) if isinstance(expr, gast.Call) else None
+        built = isinstance(expr, gast.Call) and (self.built_class_of(expr) or self.record_class_of(expr))
+        tree = self.static_layout(expr, L._DEPTH) if built else None
         atom = self.atom(expr)
         if tree is not None and isinstance(atom, gast.Name):
             self.named_layouts()[atom.id] = tree
