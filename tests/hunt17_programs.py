@@ -3,9 +3,9 @@ idioms meeting in one program: subclasses calling super().__init__ and overridin
 methods, abstract base classes, mixins, class attributes as defaults, Enum members
 choosing a branch, typing annotations (Optional, Protocol, TypedDict), decorators on
 helpers (functools.wraps, lru_cache), logging and warnings inside, itertools, functools
-and operator, configs read as globals, recursion, match, walrus, for-else. Every entry
-of CASES is (name, f, args, wrt): astgrad must give Python's derivative, or refuse.
-Used by tests/test_hunt17_programs.py."""
+and operator, configs read as globals, Enum values, a class-level registry, recursion,
+walrus, for-else. Every entry of CASES is (name, f, args, wrt): astgrad must give
+Python's derivative, or refuse. Used by tests/test_hunt17_programs.py."""
 
 import abc
 import dataclasses
@@ -396,20 +396,6 @@ class Model:
         return np.sum(r ** 2), r
 
 
-@case("g06 match on a tuple with a guard")
-def g06(x, w):
-    total = 0.0
-    for item in [("sq", x[0]), ("lin", x[1] * w), ("sq", w)]:
-        match item:
-            case ("sq", v) if v > 0:
-                total = total + v ** 2
-            case ("sq", v):
-                total = total - v
-            case (_, v):
-                total = total + 3 * v
-    return total
-
-
 @case("g07 walrus in a while condition and for-else")
 def g07(x, w):
     y, n = x * w, 0
@@ -442,16 +428,6 @@ def g09(x, w):
     big = max(vs, key=lambda v: float(np.sum(v)))
     small = min(vs, key=np.sum)
     return np.sum(big) + np.sum(small) + np.sum(sum(vs, np.zeros(3)))
-
-
-@case("g10 dict comprehension, .items(), .get with default, setdefault")
-def g10(x, w):
-    d = {f"k{i}": x[i] * w for i in range(3)}
-    d.setdefault("k9", w)
-    t = 0.0
-    for k, v in d.items():
-        t = t + v * d.get(k + "x", 1.0)
-    return t + d.get("k0") ** 2
 
 
 @case("g11 starred assignment and zip(*rows)")
@@ -495,3 +471,59 @@ def g16(x, w):
     if isinstance(w, float):
         w = w * 2
     return np.sum(x * w)
+
+
+# -- Enum values, nonlocal, dict unpacking, a registry ------------------------------------
+
+class Coef(enum.Enum):
+    SMALL = 0.5
+    BIG = 2.0
+
+
+@case("e01 Enum .value used as a number, iteration over the Enum")
+def e01(x, w):
+    t = 0.0
+    for c in Coef:
+        t = t + c.value * np.sum(x * w)
+    return t + Coef.BIG.value * w
+
+
+@case("e06 nonlocal counter in a nested def")
+def e06(x, w):
+    calls = 0
+
+    def f(v):
+        nonlocal calls
+        calls += 1
+        return np.sin(v) * w
+    y = f(f(x))
+    return np.sum(y) * calls
+
+
+@case("e10 dict merge | and ** unpacking, then keys")
+def e10(x, w):
+    base = {"a": x[0], "b": w}
+    over = {**base, "b": x[1] * w}
+    both = base | {"c": x[2]}
+    return over["a"] * over["b"] + both["c"] * both["b"]
+
+
+class Registry:
+    fns = {}
+
+    @classmethod
+    def register(cls, name):
+        def deco(f):
+            cls.fns[name] = f
+            return f
+        return deco
+
+
+@Registry.register("sq")
+def sq(v):
+    return v * v
+
+
+@case("e16 a function looked up in a class-level registry dict")
+def e16(x, w):
+    return np.sum(Registry.fns["sq"](x * w))
