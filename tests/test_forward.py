@@ -258,6 +258,25 @@ def test_jacobian_scalar_input():
     assert_close(jac, np.array([1.0, 2.0]) + np.cos(0.5), 1e-12, 1e-12)
 
 
+def named_outputs(x):
+    return {"total": np.sum(np.sin(x)), "scaled": 2.0 * x}
+
+
+def ragged_outputs(x):
+    return np.sum(np.sin(x)), [2.0 * x]
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse", "auto"])
+def test_jacobian_of_outputs_with_no_one_jacobian_says_what_to_do(mode):
+    x = np.array([0.3, -0.4, 0.9])
+    for f, kind in ((named_outputs, "a dict"), (ragged_outputs, "a tuple of arrays of different shapes")):
+        with pytest.raises(TypeError, match=f"jacobian needs {f.__name__} to return a number or an array .*, not {kind}; "
+                                            r"take the jacobian of a function returning one of its outputs"):
+            astgrad.jacobian(f, mode=mode)(x)
+    jac = astgrad.jacobian(lambda v: named_outputs(v)["scaled"], mode=mode)(x)
+    assert_close(jac, 2.0 * np.eye(3), 1e-12, 1e-12)
+
+
 @pytest.mark.parametrize("mode", ["Forward", "rev", "", None, "jvp"])
 def test_jacobian_mode_validation(mode):
     with pytest.raises(ValueError, match="mode"):

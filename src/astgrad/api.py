@@ -1052,6 +1052,23 @@ def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
     return Jacobian(f, wrt, mode)
 
 
+def _check_jacobian_output(out, fn_name):
+    """jacobian stacks the derivatives of one number or array: a dict, a dataclass or a
+    list of arrays of different shapes has no such Jacobian."""
+    if isinstance(out, numbers.Number) or _is_numeric_array(out):
+        return
+    try:
+        stacked = None if isinstance(out, dict) or is_record(out) else numpy.asarray(out)
+    except ValueError:      # arrays of different shapes
+        stacked = None
+    if stacked is None or stacked.dtype.kind not in "biufc":
+        raise TypeError(
+            f"jacobian needs {fn_name} to return a number or an array (or a list of numbers forming one), "
+            f"not a {type(out).__name__}{' of arrays of different shapes' if isinstance(out, (list, tuple)) else ''}; "
+            f"take the jacobian of a function returning one of its outputs (jacobian(lambda x: {fn_name}(x)[k])), "
+            "or use jvp or vjp, which give and take a derivative of the same structure")
+
+
 class Jacobian:
     """What ``jacobian(f, wrt, mode)`` returns: call it with ``f``'s arguments."""
     __astgrad_result__ = "what astgrad.jacobian returns"     # not a function transforms take (bound.as_function)
@@ -1085,6 +1102,7 @@ class Jacobian:
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
         out = fn(*_copies(arguments), **bound.kwargs)
+        _check_jacobian_output(out, _function_name(f))
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
             compiled = None

@@ -211,7 +211,9 @@ def _bound_array_method(target):
 
 
 
-_LIBRARY_MODULES = ("numpy", "scipy", "math", "builtins", "operator", "functools", "astgrad.")
+_LIBRARY_MODULES = frozenset(("numpy", "scipy", "math", "builtins", "operator", "functools", "logging", "warnings",
+                              "astgrad"))
+_LIBRARY_PACKAGES = tuple(f"{library}." for library in sorted(_LIBRARY_MODULES))     # and their submodules
 
 
 def is_user_function(obj):
@@ -221,5 +223,4 @@ def is_user_function(obj):
     if not inspect.isfunction(obj):
         return False
     module = obj.__module__ or ""
-    return not any(module == library.rstrip(".") or module.startswith(library.rstrip(".") + ".")
-                   for library in _LIBRARY_MODULES)
+    return module not in _LIBRARY_MODULES and not module.startswith(_LIBRARY_PACKAGES)

@@ -1314,7 +1314,8 @@ def check_effect_call(source, stmt, active):
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
         target = anno.get(call, Key.TARGET)
-        if target is None or not registry.is_non_differentiable(target):
+        reported = getattr(target, "__func__", target)      # log.debug: the method of a global logger
+        if target is None or not registry.is_non_differentiable(reported):
             what = registry.describe(target) if target is not None else "a function value"
             raise source.error(
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "

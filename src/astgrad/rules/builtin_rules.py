@@ -5,6 +5,8 @@ templates in this module call (``float``).
 """
 
 import builtins
+import logging
+import warnings
 
 import numpy
 
@@ -123,3 +125,11 @@ declare(builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs,
         builtins.sum, builtins.range, builtins.isinstance, builtins.print, builtins.str, builtins.repr,
         builtins.hasattr, builtins.issubclass, builtins.format, builtins.ord, builtins.chr,
         result=FRESH)
+
+# logging and warnings report values and return None: like print, they run in the
+# generated code as written (log.debug("loss %s", y)), and nothing flows back through them
+_LOG_LEVELS = ("debug", "info", "warning", "error", "critical", "exception", "log")
+_REPORTS = (*(getattr(logging, level) for level in _LOG_LEVELS),
+            *(getattr(logging.Logger, level) for level in _LOG_LEVELS), warnings.warn)
+non_differentiable(*_REPORTS)
+declare(*_REPORTS, result=FRESH)

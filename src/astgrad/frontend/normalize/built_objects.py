@@ -12,7 +12,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of, is_namespace,
-                        own_returns, plain_constructor, plain_uses, self_stores, state_twin)
+                        own_returns, plain_constructor, plain_uses, self_stores, state_twin, super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
 from .objects import changed_in_place
@@ -63,8 +63,10 @@ class BuiltObjectLowering:
             except TypeError as exc:
                 raise self._refuse(f"{cls.__name__}(...) with these arguments ({exc})", node) from None
             self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
+            for base in super_classes(cls, init):       # whose __init__ super().__init__(...) calls
+                self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (base, M.current(base, "__init__"))))
             attrs = plain_constructor(self, init, node) or self.function_call(
-                constructor_twin(init, cls.__name__), [], node)
+                constructor_twin(init, cls), [], node)
         return self.runtime_call(runtime_objects.instance, [owner, S.name(self.fresh_assign(attrs, "attrs"))])
 
     def built_layout(self, target, value):
@@ -76,6 +78,17 @@ class BuiltObjectLowering:
         if isinstance(value, (gast.Name, gast.Attribute)) and self.layout(value) is None:
             return self.global_object_layout(value)     # h = NETWORK: method_values.py
         return self.static_layout(value, L._DEPTH)
+
+    def built_argument(self, expr):
+        """The atom of ``expr``, an argument of an inlined helper: a temporary that stands
+        for the layout of the object a call builds there (``run(Dense(W, w), x)``), as the
+        name of a variable bound to it would."""
+        built = isinstance(expr, gast.Call) and (self.built_class_of(expr) or self.record_class_of(expr))
+        tree = self.static_layout(expr, L._DEPTH) if built else None
+        atom = self.atom(expr)
+        if tree is not None and isinstance(atom, gast.Name):
+            self.named_layouts()[atom.id] = tree
+        return atom
 
     def static_layout(self, node, depth):
         """The layout of the value ``node`` computes, known from the code; else None."""
@@ -209,7 +222,10 @@ class BuiltObjectLowering:
                 attributes.append((name, tree))
         if init is not None and _record_kind(cls) is None and depth > 0:      # self.inner = Inner(w)
             attributes.extend(p for p in self.built_in_init(init, given, depth) if p[0] not in dict(attributes))
-        shadowed = tuple(sorted(name for name in stores if M.static_attribute(cls, name) is not MISSING))
+        stored = set(stores)
+        if init is not None and _record_kind(cls) is None:      # and what super().__init__(...) stores
+            stored.update(*(self_stores(vars(base)["__init__"]) for base in super_classes(cls, init)))
+        shadowed = tuple(sorted(name for name in stored if M.static_attribute(cls, name) is not MISSING))
         return tuple(sorted(attributes, key=lambda pair: pair[0])), shadowed
 
     def built_in_init(self, init, given, depth):

@@ -265,7 +265,9 @@ class InlineLowering:
                 raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")
             if _literal(expr) and isinstance(expr, gast.Tuple):
                 return S.copy(expr)         # wrt=(0, 1) in a helper making a gradient: a literal
-            return self.function_value(expr) if self.looks_like_function(expr) else self.atom(expr)
+            if self.looks_like_function(expr):
+                return self.function_value(expr)
+            return self.built_argument(expr)
         if len(node.args) > len(positional):
             raise self._refuse(f"a call of {local.label} with {len(node.args)} positional arguments "
                                f"(it takes {len(positional)})", node)

@@ -18,6 +18,7 @@ value ``p = with_attribute(p, 'W', v)``: nothing else refers to the object, so t
 is what Python's write gives. Anywhere else an attribute write is refused (an argument,
 a global, an object that also went into a list, an alias ``q = p``)."""
 
+import abc
 import dataclasses
 import inspect
 import types
@@ -44,16 +45,96 @@ def built_class(cls):
     ``__init__`` is object's or only stores and reads attributes of ``self``."""
     if is_namespace(cls):
         return True
-    if not isinstance(cls, type) or type(cls) is not type or not L._looked_into(cls) or cls.__mro__[-1] is not object:
+    if not isinstance(cls, type) or not _plain_metaclass(cls) or not L._looked_into(cls) or cls.__mro__[-1] is not object:
         return False
     if dataclasses.is_dataclass(cls) or issubclass(cls, tuple):
         return False        # dataclasses and namedtuples: methods.py's record_call
     for klass in cls.__mro__[:-1]:
+        if klass is abc.ABC:
+            continue        # (its empty __slots__ leaves its subclasses their __dict__)
         if not L._looked_into(klass) or any(name in vars(klass) for name in (
                 "__new__", "__slots__", "__setattr__", "__getattribute__", "__getattr__", "__init_subclass__")):
             return False
-    init = init_of(cls)
-    return init is None or (inspect.isfunction(init) and plain_self_uses(init, cls) and not _calls_super(init))
+    return _plain_init(cls, init_of(cls))
+
+
+def _plain_init(cls, init, depth=_DEPTH):
+    """Whether ``init`` (``__init__`` of ``cls`` or of a base) is object's, or only stores
+    and reads attributes of ``self``, calling ``super().__init__(...)`` at most as its first
+    statement, for an ``__init__`` that does the same."""
+    if init is None:
+        return True
+    if not (inspect.isfunction(init) and plain_self_uses(init, cls)):
+        return False
+    if not _calls_super(init):
+        return True
+    tree = function_tree(init)
+    lead = leading_super_init(tree)
+    if lead is None or depth <= 0 or (tree.args.posonlyargs + tree.args.args)[0].id in S.names_in(lead):
+        return False        # (super().__init__(self.size): an attribute read before any is stored)
+    parent = super_init(cls, init)
+    if parent is None:
+        return not lead.args and not lead.keywords     # object.__init__ takes no arguments
+    return parent is not MISSING and _plain_init(cls, parent, depth - 1)
+
+
+def leading_super_init(tree):
+    """The call ``super().__init__(...)`` where it is the first statement of ``tree`` (a
+    docstring aside) and ``super`` is named nowhere else; else None."""
+    body = _without_docstring(tree.body)
+    call = body[0].value if body and isinstance(body[0], gast.Expr) else None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "__init__"
+            and isinstance(call.func.value, gast.Call) and isinstance(call.func.value.func, gast.Name)
+            and call.func.value.func.id == "super" and not call.func.value.args and not call.func.value.keywords
+            and not any(isinstance(a, gast.Starred) for a in call.args) and all(kw.arg for kw in call.keywords)):
+        return None
+    supers = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == "super"]
+    return call if len(supers) == 1 else None
+
+
+def super_init(cls, init):
+    """The ``__init__`` that ``super().__init__`` in ``init`` calls for an object of
+    ``cls``: the next class's after the one ``init`` was defined in, along ``cls``'s method
+    resolution order; None for object's, MISSING where that class is not known."""
+    owner = M.defining_class(init)
+    if owner is None or _owner(cls, init) is not owner:
+        return MISSING
+    for klass in cls.__mro__[cls.__mro__.index(owner) + 1:]:
+        if "__init__" in vars(klass):
+            found = vars(klass)["__init__"]
+            return None if found is object.__init__ else found
+    return None
+
+
+def _owner(cls, init):
+    """The class along ``cls``'s method resolution order whose own ``__init__`` is ``init``."""
+    return next((klass for klass in cls.__mro__ if vars(klass).get("__init__") is init), None)
+
+
+def super_classes(cls, init):
+    """The classes whose ``__init__`` the chain of ``super().__init__(...)`` calls from
+    ``init`` runs, for an object of ``cls`` (guarded: redefining one regenerates)."""
+    found = []
+    while init is not None and _calls_super(init):
+        init = super_init(cls, init)
+        if init is None or init is MISSING:
+            break
+        found.append(_owner(cls, init))
+    return found
+
+
+def _without_docstring(body):
+    if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return body[1:]
+    return body
+
+
+def _plain_metaclass(cls):
+    """Whether ``cls`` is made by ``type``, or by ``abc.ABCMeta`` with no abstract method
+    left (which then builds its objects as ``type``'s classes do; one with an abstract
+    method left raises Python's TypeError, which the call of the class is left to give)."""
+    return type(cls) is type or type(cls) is abc.ABCMeta and not cls.__abstractmethods__
 
 
 def _calls_super(fn):
@@ -317,25 +398,31 @@ def _listed(value, init):
     return value, gast.Tuple
 
 
-def constructor_twin(init, cls_name):
-    """The twin of ``init`` returning the dict of the attributes it stores (see the
-    module docstring); one per ``__init__``, kept while it lives."""
-    twin = _twins.get(init)
-    if twin is None:
+def constructor_twin(init, cls):
+    """The twin of ``init`` (``__init__`` of ``cls`` or of a base) returning the dict of
+    the attributes it stores (see the module docstring); one per ``__init__`` and the
+    ``__init__`` its ``super().__init__(...)`` calls, kept while it lives. That call,
+    first in ``init``, is the call of the other's twin, whose dict the rest adds to."""
+    parent = super_init(cls, init) if leading_super_init(function_tree(init)) is not None else None
+    twin, made_for = _twins.get(init, (None, None))
+    if twin is None or made_for is not parent:
         from ..source import parse_function
-        name = f"{cls_name}_init"
+        name = f"{_owner(cls, init).__name__}_init"
         source = parse_function(init)
         held = {}
+        if parent is not None:
+            parent_twin = constructor_twin(parent, cls)
+            held[f"{name}_super"] = parent_twin
 
         def rewrite(tree):      # a lambda reading no variable of init: the function it makes (held_functions.py)
             lambdas = constant_lambdas(init, tree, source.first_line)
             tree, names = lambdas_as_names(tree, lambdas, S.names_in(tree) | set(init.__globals__))
             held.update(names)
-            return _twin_tree(tree, name)
+            return _twin_tree(tree, name, f"{name}_super" if parent is not None else None)
         tree = rewrite(S.copy(source.tree))
         twin = compile_variant(init, tree, rewrite, cells={n: types.CellType(f) for n, f in held.items()})
         twin.__name__ = twin.__qualname__ = name
-        _twins[init] = twin
+        _twins[init] = (twin, parent)
     return twin
 
 
@@ -500,7 +587,10 @@ class _SelfAsDict(gast.NodeTransformer):
         return gast.copy_location(gast.Return(value=S.name(self.me)), node)
 
 
-def _twin_tree(tree, name):
+def _twin_tree(tree, name, parent=None):
+    """The twin's tree (see ``constructor_twin``); ``parent``: the name of the twin that
+    ``super().__init__(...)`` calls, whose dict ``self`` starts from, else None (an empty
+    one; object's ``__init__``)."""
     args = tree.args
     params = args.posonlyargs + args.args
     me = params[0].id
@@ -509,8 +599,15 @@ def _twin_tree(tree, name):
     else:
         args.args = args.args[1:]
     line = getattr(tree.body[0], "lineno", getattr(tree, "lineno", 1))
+    start = gast.Dict(keys=[], values=[])
+    lead = leading_super_init(tree)
+    if lead is not None:
+        tree.body = [stmt for stmt in tree.body if not (isinstance(stmt, gast.Expr) and stmt.value is lead)]
+        if parent is not None:
+            start = gast.Dict(keys=[None], values=[gast.Call(func=S.name(parent), args=lead.args,
+                                                             keywords=lead.keywords)])     # a dict of its own
     body = [_SelfAsDict(me).visit(stmt) for stmt in tree.body]
-    tree.body = [S.assign(me, gast.Dict(keys=[], values=[]), line=line)] + body \
+    tree.body = [S.assign(me, start, line=line)] + body \
         + [gast.Return(value=S.name(me))]
     for stmt in (tree.body[0], tree.body[-1]):
         gast.copy_location(stmt, tree.body[1] if len(tree.body) > 2 else tree)

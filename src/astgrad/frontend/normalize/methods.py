@@ -140,8 +140,8 @@ class MethodLowering:
         if path is None or path[0] in self.locals:
             return None if path is None else self.aliased_method_call(node, path)     # method_values.py
         bound = self.source.resolve_path(path)
-        if not isinstance(bound, types.MethodType) or _has_rule(bound):
-            return None     # a library's bound method with a rule (scipy.stats.norm.logpdf)
+        if not isinstance(bound, types.MethodType) or _has_rule(bound) or _has_rule(bound.__func__):
+            return None     # a library's bound method with a rule (scipy.stats.norm.logpdf, log.debug)
         fn = M.user_function(bound.__func__)
         if fn is None:
             return None

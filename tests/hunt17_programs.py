@@ -1,0 +1,529 @@
+"""Programs of the seventeenth acceptance hunt: the Python people write today, several
+idioms meeting in one program: subclasses calling super().__init__ and overriding
+methods, abstract base classes, mixins, class attributes as defaults, Enum members
+choosing a branch, typing annotations (Optional, Protocol, TypedDict), decorators on
+helpers (functools.wraps, lru_cache), logging and warnings inside, itertools, functools
+and operator, configs read as globals, Enum values, a class-level registry, recursion,
+walrus, for-else. Every entry of CASES is (name, f, args, wrt): astgrad must give
+Python's derivative, or refuse. Used by tests/test_hunt17_programs.py."""
+
+import abc
+import dataclasses
+import enum
+import functools
+import itertools
+import logging
+import math
+import operator
+import warnings
+from typing import Optional, Protocol, TypedDict
+
+import numpy as np
+
+from program_cases import case_table
+
+X3 = np.array([0.3, -0.4, 0.9])
+W33 = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.4], [-0.6, 0.2, 0.7]])
+CASES, case = case_table((X3, 0.8))
+
+
+# -- classes -----------------------------------------------------------------------------
+
+class Base:
+    scale = 2.0
+
+    def __init__(self, w):
+        self.w = w
+
+    def act(self, z):
+        return np.tanh(z)
+
+    def __call__(self, x):
+        return self.act(self.w * x) * self.scale
+
+
+class Child(Base):
+    scale = 0.5
+
+    def __init__(self, w, b):
+        super().__init__(w)
+        self.b = b
+
+    def act(self, z):
+        return np.sin(z) + self.b
+
+
+@case("c01 subclass: super().__init__, overridden method, class attribute default")
+def c01(x, w):
+    m = Child(w, 0.1)
+    return np.sum(m(x))
+
+
+class Grand(Child):
+    def __init__(self, w):
+        """Three __init__ in a row, the last overriding what the first stored."""
+        super().__init__(w * 2.0, b=w)
+        self.w = self.w + 1.0
+
+    def __call__(self, x):
+        return super().__call__(x) * self.w
+
+
+@case("c11 three levels of super().__init__ with a keyword, an attribute stored again")
+def c11(x, w):
+    return np.sum(Grand(w)(x))
+
+
+class Holder:
+    def __init__(self, act):
+        self.act = act
+
+
+class Hiding(Holder):
+    def __init__(self, w, act):
+        super().__init__(act)
+        self.w = w
+
+    def act(self, z):           # hidden by the attribute Holder.__init__ stores
+        return z
+
+    def __call__(self, x):
+        return self.act(self.w * x)
+
+
+def hidden_method(x, w):        # not in CASES: tests/test_hunt17_programs.py checks the refusal
+    return np.sum(Hiding(w, np.tanh)(x))
+
+
+class Layer(abc.ABC):
+    @abc.abstractmethod
+    def forward(self, x): ...
+
+    def __call__(self, x):
+        return self.forward(x)
+
+
+class Dense(Layer):
+    def __init__(self, W, w):
+        self.W, self.w = W, w
+
+    def forward(self, x):
+        return np.tanh(self.W @ x * self.w)
+
+
+@case("c02 abstract base class with abstractmethod, subclass forward")
+def c02(x, w):
+    return np.sum(Dense(W33, w)(x) ** 2)
+
+
+class ScaleMixin:
+    def scaled(self, v):
+        return v * self.k
+
+
+class Poly(ScaleMixin):
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, x):
+        return self.scaled(x ** 2 + x)
+
+
+@case("c03 a mixin method reading the subclass's attribute")
+def c03(x, w):
+    return np.sum(Poly(w)(x))
+
+
+class Act(enum.Enum):
+    TANH = "tanh"
+    RELU = "relu"
+
+
+def activate(z, kind):
+    if kind is Act.TANH:
+        return np.tanh(z)
+    elif kind == Act.RELU:
+        return np.maximum(z, 0.0)
+    raise ValueError(kind)
+
+
+@case("c04 Enum members selecting a branch (is and ==)")
+def c04(x, w):
+    return np.sum(activate(x * w, Act.TANH)) + np.sum(activate(x + w, Act.RELU))
+
+
+def typed(x: np.ndarray, w: float, b: Optional[float] = None) -> float:
+    y: np.ndarray = x * w
+    if b is not None:
+        y = y + b
+    return float(np.sum(y ** 2))
+
+
+@case("c05 typing annotations, Optional default None, annotated assignment, float(...)")
+def c05(x, w):
+    return typed(x, w) + typed(x, w, 0.5)
+
+
+class HasForward(Protocol):
+    def forward(self, x: np.ndarray) -> np.ndarray: ...
+
+
+def run(m: HasForward, x):
+    return m.forward(x)
+
+
+@case("c06 a Protocol-typed helper parameter given an object built in the call")
+def c06(x, w):
+    return np.sum(run(Dense(W33, w), x))
+
+
+class Cfg(TypedDict):
+    lr: float
+    steps: int
+
+
+@case("c07 a TypedDict config")
+def c07(x, w):
+    cfg: Cfg = {"lr": 0.1, "steps": 3}
+    y = x
+    for _ in range(cfg["steps"]):
+        y = y - cfg["lr"] * w * y ** 2
+    return np.sum(y)
+
+
+@dataclasses.dataclass
+class Params:
+    w: float
+    b: float = 0.1
+
+    def predict(self, x):
+        return self.w * x + self.b
+
+
+@dataclasses.dataclass
+class Sub(Params):
+    c: float = 2.0
+
+    def predict(self, x):
+        return super().predict(x) * self.c
+
+
+@case("c09 dataclass inheritance, super().predict in an override")
+def c09(x, w):
+    return np.sum(Sub(w).predict(x) ** 2)
+
+
+# -- decorators, logging, warnings ------------------------------------------------------
+
+def logged(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return f(*args, **kwargs)
+    return wrapper
+
+
+@logged
+def helper(x, w):
+    return np.sin(x) * w
+
+
+@case("d01 a functools.wraps decorator on a helper")
+def d01(x, w):
+    return np.sum(helper(x, w=w))
+
+
+@functools.lru_cache(maxsize=None)
+def coeffs(n):
+    return tuple(1.0 / math.factorial(k) for k in range(n))
+
+
+@case("d02 lru_cache on a helper of constants")
+def d02(x, w):
+    c = coeffs(5)
+    return np.sum(sum(ck * (w * x) ** k for k, ck in enumerate(c)))
+
+
+@functools.cache
+def table(n):
+    return np.linspace(0.0, 1.0, n)
+
+
+@case("d03 functools.cache returning an array")
+def d03(x, w):
+    return np.sum(table(3) * x * w)
+
+
+log = logging.getLogger("hunt17")
+VERBOSE = False
+
+
+@case("d05 logging through a module's logger and logging.info, an f-string, print under a flag")
+def d05(x, w):
+    y = np.sum(x * w)
+    log.debug("y=%s", y)
+    logging.info("w=%s y=%s", w, y)
+    msg = f"value {y:.3f} and {w!r}"
+    if VERBOSE:
+        print(msg)
+    return y ** 2
+
+
+@case("d06 warnings.warn on a branch")
+def d06(x, w):
+    y = x * w
+    if np.any(y > 100):
+        warnings.warn("large")
+    return np.sum(y ** 2)
+
+
+# -- itertools, functools, operator ------------------------------------------------------
+
+@case("i01 itertools.accumulate with operator.mul")
+def i01(x, w):
+    return sum(itertools.accumulate([x[0], x[1] * w, x[2]], operator.mul))
+
+
+@case("i02 itertools.product of indices")
+def i02(x, w):
+    return sum(x[i] * x[j] * w for i, j in itertools.product(range(3), range(3)))
+
+
+@case("i03 itertools.chain of two lists")
+def i03(x, w):
+    return sum(v ** 2 for v in itertools.chain([x[0], x[1]], [w]))
+
+
+@case("i04 itertools.pairwise over a list of arrays")
+def i04(x, w):
+    ys = [x, x * w, np.sin(x)]
+    return sum(np.sum((a - b) ** 2) for a, b in itertools.pairwise(ys))
+
+
+@case("i05 itertools.islice")
+def i05(x, w):
+    return sum(v * w for v in itertools.islice(x, 1, None))
+
+
+@case("i06 functools.reduce with operator.add and a lambda")
+def i06(x, w):
+    return functools.reduce(operator.add, [x[0], x[1], x[2] * w]) + functools.reduce(lambda a, b: a * b, x, w)
+
+
+@case("i07 operator.itemgetter and sorted(key=)")
+def i07(x, w):
+    pairs = [(x[0], 2.0), (x[1] * w, 1.0), (x[2], 3.0)]
+    s = sorted(pairs, key=operator.itemgetter(1))
+    return s[0][0] * 2 + s[2][0]
+
+
+@case("i08 enumerate(start=1) and reversed")
+def i08(x, w):
+    t = 0.0
+    for k, v in enumerate(reversed(x), start=1):
+        t = t + k * v * w
+    return t
+
+
+@case("i09 range with a negative step")
+def i09(x, w):
+    t = w
+    for i in range(2, -1, -1):
+        t = t * x[i] + 1.0
+    return t
+
+
+@case("i11 dict ordering, sorted keys, set of keys")
+def i11(x, w):
+    d = {"b": x[1], "a": x[0] * w, "c": x[2]}
+    keys = set(d) & {"a", "c"}
+    return sum(d[k] ** 2 for k in sorted(keys)) + list(d.values())[0]
+
+
+# -- configs, defaults, statements -------------------------------------------------------
+
+CONFIG = {"alpha": 0.5, "act": "tanh", "depth": 2}
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    lr: float = 0.1
+    steps: int = 3
+    use_sin: bool = True
+
+
+CFG = RunConfig()
+
+
+@case("g01 a config dict read as a global selects the activation and depth")
+def g01(x, w):
+    y = x
+    for _ in range(CONFIG["depth"]):
+        y = np.tanh(y * w) if CONFIG["act"] == "tanh" else np.sin(y * w)
+    return np.sum(y) * CONFIG["alpha"]
+
+
+@case("g02 a frozen dataclass config read as a global")
+def g02(x, w):
+    y = x
+    for _ in range(CFG.steps):
+        y = y - CFG.lr * (np.sin(y) if CFG.use_sin else y) * w
+    return np.sum(y ** 2)
+
+
+def accum(v, acc=[]):
+    acc = acc + [v]
+    return sum(acc)
+
+
+@case("g03 a default list argument read, not written")
+def g03(x, w):
+    return accum(x * w) @ x
+
+
+class Model:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def __call__(self, x):
+        return np.tanh(self.W @ x + self.b)
+
+    def loss(self, x, y):
+        return np.sum((self(x) - y) ** 2)
+
+    def loss_aux(self, x, y):
+        r = self(x) - y
+        return np.sum(r ** 2), r
+
+
+@case("g07 walrus in a while condition and for-else")
+def g07(x, w):
+    y, n = x * w, 0
+    while (s := np.sum(y ** 2)) > 0.05 and n < 4:
+        y = y * 0.7
+        n += 1
+    for v in x:
+        if v > 5:
+            break
+    else:
+        s = s + 1.0
+    return s
+
+
+@case("g08 try/finally and a with nullcontext")
+def g08(x, w):
+    import contextlib
+    try:
+        y = x * w
+    finally:
+        z = 1.0
+    with contextlib.suppress(ZeroDivisionError):
+        y = y / w
+    return np.sum(y ** 2) * z
+
+
+@case("g09 max/min with key, sum with start over arrays")
+def g09(x, w):
+    vs = [x * w, x ** 2, np.sin(x)]
+    big = max(vs, key=lambda v: float(np.sum(v)))
+    small = min(vs, key=np.sum)
+    return np.sum(big) + np.sum(small) + np.sum(sum(vs, np.zeros(3)))
+
+
+@case("g11 starred assignment and zip(*rows)")
+def g11(x, w):
+    first, *rest = [x[0], x[1] * w, x[2]]
+    cols = list(zip(*[(x[0], w), (x[1], x[2])]))
+    return first * sum(rest) + cols[0][1] * cols[1][0]
+
+
+@case("g12 list + and * of arrays")
+def g12(x, w):
+    parts = [x] * 2 + [x * w]
+    return np.sum(np.concatenate(parts) ** 2)
+
+
+def rec(x, n):
+    return x if n == 0 else rec(np.sin(x) * 1.1, n - 1)
+
+
+@case("g13 recursion")
+def g13(x, w):
+    return np.sum(rec(x * w, 3))
+
+
+@case("g14 map with a method and a partial")
+def g14(x, w):
+    m = Model(W33, x * 0.0 + 0.1)
+    f = functools.partial(np.multiply, w)
+    return np.sum(sum(map(m, [x, f(x)])))
+
+
+@case("g15 operator.mul reduce over range, math.prod")
+def g15(x, w):
+    import math
+    return functools.reduce(operator.mul, [x[i] + w for i in range(3)], 1.0) + math.prod([w, x[0]])
+
+
+@case("g16 assert on a value, isinstance checks")
+def g16(x, w):
+    assert x.shape == (3,), "bad shape"
+    if isinstance(w, float):
+        w = w * 2
+    return np.sum(x * w)
+
+
+# -- Enum values, nonlocal, dict unpacking, a registry ------------------------------------
+
+class Coef(enum.Enum):
+    SMALL = 0.5
+    BIG = 2.0
+
+
+@case("e01 Enum .value used as a number, iteration over the Enum")
+def e01(x, w):
+    t = 0.0
+    for c in Coef:
+        t = t + c.value * np.sum(x * w)
+    return t + Coef.BIG.value * w
+
+
+@case("e06 nonlocal counter in a nested def")
+def e06(x, w):
+    calls = 0
+
+    def f(v):
+        nonlocal calls
+        calls += 1
+        return np.sin(v) * w
+    y = f(f(x))
+    return np.sum(y) * calls
+
+
+@case("e10 dict merge | and ** unpacking, then keys")
+def e10(x, w):
+    base = {"a": x[0], "b": w}
+    over = {**base, "b": x[1] * w}
+    both = base | {"c": x[2]}
+    return over["a"] * over["b"] + both["c"] * both["b"]
+
+
+class Registry:
+    fns = {}
+
+    @classmethod
+    def register(cls, name):
+        def deco(f):
+            cls.fns[name] = f
+            return f
+        return deco
+
+
+@Registry.register("sq")
+def sq(v):
+    return v * v
+
+
+@case("e16 a function looked up in a class-level registry dict")
+def e16(x, w):
+    return np.sum(Registry.fns["sq"](x * w))

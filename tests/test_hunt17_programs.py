@@ -1,0 +1,27 @@
+"""The seventeenth acceptance hunt as a permanent differential test: the programs of
+tests/hunt17_programs.py, each against central finite differences in one mode of astgrad
+(``ci_modes`` in turn; a program that found a bug in the mode that showed it)."""
+
+import pytest
+
+import astgrad
+from breadth_modes import one_mode_tests
+from hunt17_programs import CASES, X3, hidden_method
+
+# the programs that found a bug, in the mode that showed it (each failed on the old code)
+FOUND = {
+    "c01 ": "grad",         # super().__init__(w) in a subclass's __init__: "no adjoint rule for hunt17_programs.Child"
+    "c02 ": "grad",         # class Layer(abc.ABC): "no adjoint rule for hunt17_programs.Dense"
+    "c06 ": "jvp",          # run(Dense(W, w), x), the object built in the call: "no tangent rule for .forward()"
+    "d05 ": "grad",         # log.debug("y=%s", y): "calling logging.Logger.debug for its effect on a differentiated value"
+}
+
+
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
+
+
+def test_an_attribute_a_base_stores_hides_the_method_it_names():
+    # Holder.__init__, run by super().__init__, stores self.act: Python calls np.tanh, not Hiding.act
+    with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: astgrad cannot differentiate Hiding\.act "
+                                                     "hidden by an attribute of the instance"):
+        astgrad.grad(hidden_method, wrt=1)(X3, 0.8)
