@@ -21,6 +21,8 @@ FOUND = {
     "m18 ": "grad",         # fs = [make(1.0), make(w)]: "stored or used as a value"
     "m19 ": "hessian",      # [make(1.0), make(x)][1](x): "stored or used as a value"
     "m20 ": "jvp",          # continue over constant keys: "break or continue in a loop over functions"
+    "m40 ": "grad",         # break over constant keys: "break in a loop over functions"
+    "m41 ": "hessian",      # break over enumerate of a list of functions: the same
     "m21 ": "vjp",          # zip(NP_COEFS, FUNCS3), NumPy numbers: "a key known only when the code runs"
 }
 
