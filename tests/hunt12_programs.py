@@ -318,3 +318,16 @@ def m41(x, w):
         if np.max(y) > 0.8:         # after the second function
             break
     return np.sum(y) * (i + 1)
+
+
+WEIGHTS3 = [np.array([1.0, -0.5, 2.0]), np.array([[0.5, 0.0, 1.0]]), np.array(0.25)]
+
+
+@case("m42 enumerate(zip(FUNCS3, WEIGHTS3)) over a global list of arrays, one broadcasting, with a break")
+def m42(x, w):
+    y = x * w
+    for i, (f, c) in enumerate(zip(FUNCS3, WEIGHTS3)):
+        y = f(y) * c + w * i
+        if np.sum(y) > 40.0:        # never
+            break
+    return np.sum(y ** 2)

@@ -83,6 +83,9 @@ class FunctionLoopLowering:
                 method, iterable = func.attr, func.value
             elif self.resolve_call(iterable) is enumerate and len(iterable.args) == 1:
                 method, iterable = "enumerate", iterable.args[0]
+                if isinstance(iterable, gast.Call) and self.resolve_call(iterable) is zip:
+                    steps = self.zip_steps(iterable)        # enumerate(zip(fs, cs))
+                    return None if steps is None else [(S.const(i), step) for i, step in enumerate(steps)]
             else:
                 return None
         backwards = self.backwards_of(iterable) if method == "enumerate" else None
@@ -135,8 +138,9 @@ class FunctionLoopLowering:
         return [list(step) for step in zip(*columns)]
 
     def refuse_global_items_zipped(self, node, kinds):
-        """The refusal of ``zip(FUNCS, ARRAYS)``, a global list or tuple holding items other
-        than numbers and strings (arrays: a loop body could change one in place unseen)."""
+        """The refusal of ``zip(FUNCS, ITEMS)``, a global list or tuple holding items other
+        than numbers, strings and arrays of numbers (lists, objects: what the loop body
+        reads of them is not known when the code is generated), or too many."""
         for arg, kind in zip(node.args, kinds):
             path = S.dotted_path(arg) if kind is None else None
             held = self.source.resolve_path(path, depend=False) if path and path[0] not in self.locals else None
@@ -146,13 +150,13 @@ class FunctionLoopLowering:
             if len(held) > 64:
                 what = "more than 64 items"
             elif not all(zipped_constant(v) for v in held):
-                what = "items other than numbers and strings"
+                what = "items other than numbers, strings and arrays of numbers"
             else:
                 continue
             raise self._refuse(
                 f"a loop over zip of functions and the global '{name}', which holds {what}", node,
                 "such a loop runs one copy of its body per item, which astgrad follows for a global list of "
-                "numbers (Python's or NumPy's) or strings; zip the functions with a tuple display of the "
+                "numbers (Python's or NumPy's), strings or arrays of numbers; zip the functions with a tuple display of the "
                 f"items instead (zip(fs, ({name}[0], {name}[1]))), or loop over the indices "
                 f"(for i in range(len(fs)): ... fs[i](x) ... {name}[i] ...)")
 
