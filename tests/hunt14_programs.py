@@ -450,6 +450,39 @@ def e29(x, w):
     return np.sum(block(x) ** 2)
 
 
+
+class Gate:
+    def __init__(self, w, inner=None):
+        self.inner = inner or Scale(w)      # the default: a layer built here
+        self.W = W33
+
+    def __call__(self, h):
+        return self.inner(np.tanh(self.W @ h)) + h
+
+
+class Block:
+    def __init__(self, w, inner=None):
+        if inner is None:
+            inner = Scale(w * 2.0)
+        self.inner = inner
+
+    def __call__(self, h):
+        return np.tanh(self.inner(h))
+
+
+@case("e33 a sub-layer built from a default parameter of __init__: self.inner = inner or Scale(w)")
+def e33(x, w):
+    return np.sum(Gate(w)(x) ** 2)
+
+
+@case("e34 blocks in a list whose __init__ builds the inner layer under if inner is None")
+def e34(x, w):
+    blocks = [Block(w), Block(w * 0.5, None)]
+    for block in blocks:
+        x = block(x)
+    return np.sum(x ** 2)
+
+
 # -- a generator, refused -------------------------------------------------------------------
 
 def squares_of(v, w):           # not in CASES: tests/test_hunt14_programs.py checks the refusal

@@ -16,6 +16,8 @@ FOUND = {
     "e30 ": "grad",         # a dict attribute no method reads: "'float' object is not subscriptable"
     "e31 ": "grad",         # state = dict(state) then state[k] = v: "changes its argument 'state' in place"
     "e32 ": "hessian",      # items = list(items) then items[0] = v: the same, in a plain helper
+    "e33 ": "jvp",          # self.inner = inner or Scale(w), inner not given: "no adjoint rule for .inner()"
+    "e34 ": "hessian",      # if inner is None: inner = Scale(w * 2.0), in a list of blocks: the same
 }
 
 
