@@ -10,7 +10,7 @@ from ...core import syntax as S
 from .closures import Data, Functions, Global, _has_value
 from .function_literals import zipped_constant
 from .method_values import callable_instance
-from .jumps import flag_breaks, has_break, jumps_out, restructure
+from .jumps import flag_breaks, has_break, jumps_out, restructure, without_jumps
 
 
 class FunctionLoopLowering:
@@ -44,7 +44,7 @@ class FunctionLoopLowering:
             # the branches that fall through (jumps.py), as in any other loop
             body = restructure([S.copy(inner) for inner in stmt.body]) if jumps else stmt.body
             if broke is not None:
-                body = _without_breaks(flag_breaks(body, broke))
+                body = without_jumps(flag_breaks(body, broke), gast.Break)
             for inner in body:
                 self.line = getattr(inner, "lineno", self.line)
                 self.statement(S.copy(inner))
@@ -313,16 +313,3 @@ def _only_plain_jumps(block):
             return False
     return True
 
-
-def _without_breaks(block):
-    """``block`` (restructured: each break ends its branch, after ``flag = True``)
-    without its breaks, which the flag stands for now."""
-    out = []
-    for stmt in block:
-        if isinstance(stmt, gast.Break):
-            continue
-        if isinstance(stmt, gast.If):
-            stmt.body = _without_breaks(stmt.body) or [gast.Pass()]
-            stmt.orelse = _without_breaks(stmt.orelse)
-        out.append(stmt)
-    return out
