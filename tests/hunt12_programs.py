@@ -294,3 +294,40 @@ def m21(x, w):
             continue
         s = s + c * np.sum(f(x * w))
     return s
+
+
+
+@case("m40 break in a loop over constant keys of a dict of functions, under a condition known at run time, then else")
+def m40(x, w):
+    acts = {"sin": np.sin, "sq": lambda z: z * z * w, "tanh": np.tanh}
+    y = x * w
+    for name in ("sin", "sq", "tanh"):
+        y = acts[name](y)
+        if np.sum(y) > 0.5:         # after sin: the loop ends there
+            break
+    else:
+        y = y * 3.0
+    return np.sum(y * y)
+
+
+@case("m41 break in a loop over enumerate of a literal list of functions, the loop variable read after")
+def m41(x, w):
+    y = x * w
+    for i, f in enumerate([np.sin, lambda z: z * z + w, np.tanh]):
+        y = f(y) + w * i
+        if np.max(y) > 0.8:         # after the second function
+            break
+    return np.sum(y) * (i + 1)
+
+
+WEIGHTS3 = [np.array([1.0, -0.5, 2.0]), np.array([[0.5, 0.0, 1.0]]), np.array(0.25)]
+
+
+@case("m42 enumerate(zip(FUNCS3, WEIGHTS3)) over a global list of arrays, one broadcasting, with a break")
+def m42(x, w):
+    y = x * w
+    for i, (f, c) in enumerate(zip(FUNCS3, WEIGHTS3)):
+        y = f(y) * c + w * i
+        if np.sum(y) > 40.0:        # never
+            break
+    return np.sum(y ** 2)

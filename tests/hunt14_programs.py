@@ -450,6 +450,39 @@ def e29(x, w):
     return np.sum(block(x) ** 2)
 
 
+
+class Gate:
+    def __init__(self, w, inner=None):
+        self.inner = inner or Scale(w)      # the default: a layer built here
+        self.W = W33
+
+    def __call__(self, h):
+        return self.inner(np.tanh(self.W @ h)) + h
+
+
+class Block:
+    def __init__(self, w, inner=None):
+        if inner is None:
+            inner = Scale(w * 2.0)
+        self.inner = inner
+
+    def __call__(self, h):
+        return np.tanh(self.inner(h))
+
+
+@case("e33 a sub-layer built from a default parameter of __init__: self.inner = inner or Scale(w)")
+def e33(x, w):
+    return np.sum(Gate(w)(x) ** 2)
+
+
+@case("e34 blocks in a list whose __init__ builds the inner layer under if inner is None")
+def e34(x, w):
+    blocks = [Block(w), Block(w * 0.5, None)]
+    for block in blocks:
+        x = block(x)
+    return np.sum(x ** 2)
+
+
 # -- a generator, refused -------------------------------------------------------------------
 
 def squares_of(v, w):           # not in CASES: tests/test_hunt14_programs.py checks the refusal
@@ -457,3 +490,50 @@ def squares_of(v, w):           # not in CASES: tests/test_hunt14_programs.py ch
         for a in items:
             yield a * w
     return sum(list(scaled(v)))
+
+
+# -- a step copying the state it is given, then writing the copy ---------------------------
+
+class Recurrent:
+    def __init__(self, w):
+        self.w = w
+
+    def step(self, state, x):
+        state = dict(state)         # a new dict: the writes below leave the caller's alone
+        state["h"] = np.tanh(state["h"] * x + self.w)
+        state["n"] = state["n"] + 1
+        return state
+
+    def step_through_item(self, state, x):     # not in CASES: refused, see the test
+        state = dict(state)         # shares its arrays with the caller's dict
+        state["h"][0] = state["h"][1] * x[0]
+        return state
+
+
+@case("e31 a method rebinding its state argument to dict(state) before writing it, in a loop")
+def e31(x, w):
+    cell = Recurrent(w)
+    state = {"h": x * 0.5, "n": 0}
+    first = state
+    for _ in range(3):
+        state = cell.step(state, x)
+    return np.sum(state["h"]) * state["n"] + np.sum(first["h"] ** 2)
+
+
+def scaled_head(items, w):
+    items = list(items)
+    items[0] = items[0] * w
+    return items
+
+
+@case("e32 a helper rebinding its list argument to list(items) before writing it, the old list read after")
+def e32(x, w):
+    pair = [np.sin(x), x * w]
+    scaled = scaled_head(pair, w)
+    return np.sum(scaled[0] * pair[0]) + np.sum(scaled[1])
+
+
+def through_item(x, w):         # not in CASES: tests/test_hunt14_programs.py checks the refusal
+    state = {"h": x * w}
+    new = Recurrent(w).step_through_item(state, x)
+    return np.sum(new["h"]) + np.sum(state["h"])

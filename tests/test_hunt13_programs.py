@@ -94,10 +94,10 @@ def _weighted_activations(x):
 
 
 def test_a_zip_refused_for_a_global_lists_items_is_followed_once_they_change():
-    """A zip over a global list holding an array is refused; the refusal depended on no
+    """A zip over a global list holding a list is refused; the refusal depended on no
     guard of the list's items, so the kept normalization refused again after the user
     made them plain floats, which Python (and a new process) would have run."""
-    WEIGHTS[1] = np.full(3, 2.0)
+    WEIGHTS[1] = [2.0, 2.0]
     try:
         with pytest.raises(astgrad.TransformError):
             astgrad.grad(_weighted_activations)(X3)

@@ -16,18 +16,22 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.ops import is_user_function
+from .rebound_arguments import rebinding_index
 
 
-def _argument_writes(tree, written_by_call=None):
+def _argument_writes(tree, written_by_call=None, rebound=None):
     """(parameter, the ``c[k] op= v`` statements on an item of it) for each parameter whose
     object the body may change in place: the base of an element write, a name a call
     writes into (``written_by_call(call)`` says which), or the target of an augmented
     assignment through a plain alias of it; in the order of the parameters. And the names
-    an augmented assignment rebinds (``x *= 2.0``). One walk of the tree finds both."""
+    an augmented assignment rebinds (``x *= 2.0``). One walk of the tree finds both.
+    ``rebound(param, nodes)`` says whether the writes ``nodes`` through the parameter's own
+    name all follow its rebinding to a copy (``state = dict(state)``), changing no argument."""
     args = tree.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     copies = {}                 # name -> the names plainly copied into it
     written, augmented, item_ops = set(), set(), {}
+    writes = {}                 # name -> the nodes writing into it by that name
     for node in S.operand_nodes(tree):     # (no Assign, Call or AugAssign among the operators)
         if isinstance(node, gast.Assign):
             for target in node.targets:
@@ -35,18 +39,25 @@ def _argument_writes(tree, written_by_call=None):
                     copies.setdefault(target.id, set()).add(node.value.id)
                 if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                     written.add(target.value.id)
+                    writes.setdefault(target.value.id, []).append(node)
         elif isinstance(node, gast.Call) and written_by_call is not None:
-            written.update(written_by_call(node))
+            for name in written_by_call(node):
+                written.add(name)
+                writes.setdefault(name, []).append(node)
         elif isinstance(node, gast.AugAssign):
             if isinstance(node.target, gast.Subscript) and isinstance(node.target.value, gast.Name):
                 written.add(node.target.value.id)
+                writes.setdefault(node.target.value.id, []).append(node)
                 item_ops.setdefault(node.target.value.id, []).append(node)
             elif isinstance(node.target, gast.Name):
                 augmented.add(node.target.id)
     found = []
     for param in params:
         reached = reachable({param}, lambda name: [n for n, sources in copies.items() if name in sources])
-        if reached & (written | {n for n in augmented if n in copies}):
+        hits = reached & (written | {n for n in augmented if n in copies})
+        if hits == {param} and param not in augmented and rebound is not None and rebound(param, writes[param]):
+            continue
+        if hits:
             updates = sorted((u for name in reached for u in item_ops.get(name, ())),
                              key=lambda u: getattr(u, "lineno", 0))
             found.append((param, updates))
@@ -143,7 +154,10 @@ def copy_written_arguments(normalizer, body):
     after the checks that the arguments changed in place share no memory with the others."""
     tree = normalizer.source.tree
     normalizer.grown_arguments = set()
-    found, augmented = _argument_writes(tree, _written_by_call(normalizer))
+    rebound = {}
+    found, augmented = _argument_writes(tree, _written_by_call(normalizer),
+                                        lambda param, nodes: _rebound_before(normalizer, tree, param, nodes, rebound))
+    body = _rename_after_rebinding(normalizer, body, rebound)
     defaults = _container_defaults(normalizer.source.fn)
     names = [param for param, _ in found]
     updates = {param: items[0] for param, items in found if items}    # read before the body is renamed
@@ -169,6 +183,34 @@ def copy_written_arguments(normalizer, body):
         anno.set(stmt, Key.ARGUMENT_COPY, True)
         prologue.append(stmt)
     return body, prologue
+
+
+def _rebound_before(normalizer, tree, param, nodes, rebound):
+    """Whether the writes ``nodes`` into ``param`` by its name all follow its rebinding to
+    a new object (``state = dict(state)``): they change no argument. ``rebound`` gets the
+    position of that statement in the body, for ``_rename_after_rebinding``."""
+    index = rebinding_index(tree.body, param, normalizer.resolve_call)
+    if index is None:
+        return False
+    later = {id(node) for stmt in tree.body[index + 1:] for node in S.operand_nodes(stmt)}
+    if not all(id(node) in later for node in nodes):
+        return False
+    rebound[param] = index
+    return True
+
+
+def _rename_after_rebinding(normalizer, body, rebound):
+    """``body`` with each parameter of ``rebound`` (name -> the position of the statement
+    rebinding it to a copy) a new local variable from that statement on."""
+    if not rebound:
+        return body
+    body = list(body)
+    for name, index in rebound.items():
+        mapping = {name: normalizer.namer.fresh(name)}
+        normalizer.locals.update(mapping.values())
+        body[index].targets = [_Rename(mapping).visit(t) for t in body[index].targets]
+        body[index + 1:] = [_Rename(mapping).visit(stmt) for stmt in body[index + 1:]]
+    return body
 
 
 def _apart_checks(normalizer, written, augmented):

@@ -60,13 +60,14 @@ class FunctionLiteralLowering:
         return Functions(keys, [Global(v, S.name(self.bind_value(v, "function"))) for v in values])
 
     def global_constants(self, node):
-        """The items of a global list or tuple of numbers or strings (``COEFS = [1.0,
-        0.5]``, at most a few dozen) as the constants it holds when the code is generated;
-        a NumPy number (``np.float64(0.5)``) as a Data item read from the list when the code
-        runs, so it keeps its type (like a float, it cannot be changed in place: ``c *= w``
-        binds a new value). The code depends on the items as on a global list of
-        functions, so replacing, adding or removing one makes new code at the next call.
-        None for anything else."""
+        """The items of a global list or tuple of numbers, strings or arrays (``COEFS =
+        [1.0, 0.5]``, at most a few dozen) as the constants it holds when the code is
+        generated; a NumPy number (``np.float64(0.5)``) or array as a Data item read from
+        the list when the code runs, so it keeps its type and its current values (a number
+        cannot be changed in place: ``c *= w`` binds a new value; an array written into
+        there is the global's memory, which the in-place checks refuse). The code depends
+        on the items as on a global list of functions, so replacing, adding or removing one
+        makes new code at the next call. None for anything else."""
         path = S.dotted_path(node)
         if path is None or path[0] in self.locals:
             return None
@@ -78,7 +79,7 @@ class FunctionLiteralLowering:
         if not all(zipped_constant(v) for v in held):
             return None     # refused (a list of arrays, ...) until its items change
         return [Data(gast.Subscript(value=S.copy(node), slice=S.const(i), ctx=gast.Load()))
-                if _numpy_number(v) else v for i, v in enumerate(held)]
+                if _read_when_run(v) else v for i, v in enumerate(held)]
 
     def bind_factory_results(self, target, value):
         """``fs = [make(1.0), make(2.0)]``, ``make`` a local factory (a def returning a
@@ -360,6 +361,12 @@ def _numpy_number(value):
     return isinstance(value, (numpy.floating, numpy.integer))
 
 
+def _read_when_run(value):
+    """A NumPy number, or a NumPy array of numbers: read from the global list when the
+    code runs rather than written into the code."""
+    return _numpy_number(value) or isinstance(value, numpy.ndarray) and value.dtype.kind in "biuf"
+
+
 def zipped_constant(value):
     """Whether ``value`` may be an item of a global list a loop over functions is zipped with."""
-    return type(value) in (int, float, str) or _numpy_number(value)
+    return type(value) in (int, float, str) or _read_when_run(value)

@@ -10,7 +10,7 @@ from ...core import syntax as S
 from .closures import Data, Functions, Global, _has_value
 from .function_literals import zipped_constant
 from .method_values import callable_instance
-from .jumps import jumps_out, restructure
+from .jumps import flag_breaks, has_break, jumps_out, restructure, without_jumps
 
 
 class FunctionLoopLowering:
@@ -24,24 +24,42 @@ class FunctionLoopLowering:
             steps = _key_loop_steps(self, stmt)
         if steps is None:
             return False
-        continues = jumps_out(stmt.body)
-        if continues and not _only_plain_continues(stmt.body):
-            raise self._refuse("break in a loop over functions (or a continue in a with or try block there)",
+        jumps = jumps_out(stmt.body)
+        if jumps and not _only_plain_jumps(stmt.body):
+            raise self._refuse("break or continue in a with or try block inside a loop over functions",
                                stmt, "loop over the indices and call fs[i] under an if instead")
+        # a break ends the loop: it sets a flag, and each later step (and the else
+        # clause) runs only where the flag is not set
+        broke = self.namer.fresh("broke") if jumps and has_break(stmt.body) else None
+        if broke is not None:
+            self.locals.add(broke)
+            self.emit(S.assign(broke, S.const(False)))
         changed = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
-        for step in steps:
+        for position, step in enumerate(steps):
+            outer = self.out
+            if broke is not None and position:
+                self.out = []           # this step's code, to run under "if not broke"
             self.bind_step(stmt.target, step, stmt, changed)
-            # a continue ends this step's copy: what follows it moves into the branches
-            # that fall through (jumps.py), as in any other loop
-            body = restructure([S.copy(inner) for inner in stmt.body]) if continues else stmt.body
+            # a continue (or a break) ends this step's copy: what follows it moves into
+            # the branches that fall through (jumps.py), as in any other loop
+            body = restructure([S.copy(inner) for inner in stmt.body]) if jumps else stmt.body
+            if broke is not None:
+                body = without_jumps(flag_breaks(body, broke), gast.Break)
             for inner in body:
                 self.line = getattr(inner, "lineno", self.line)
                 self.statement(S.copy(inner))
+            if self.out is not outer:
+                step_code, self.out = self.out, outer
+                self.line = getattr(stmt, "lineno", self.line)
+                self.emit_if(S.name(broke), [], step_code)
         for name in S.stored_names(stmt.target):
             self.constant_names.pop(name, None)
-        for inner in stmt.orelse:
-            self.line = getattr(inner, "lineno", self.line)
-            self.statement(inner)
+        orelse = self.block(stmt.orelse)
+        self.line = getattr(stmt, "lineno", self.line)
+        if broke is not None and orelse:
+            self.emit_if(S.name(broke), [], orelse)
+        else:
+            self.out.extend(orelse)
         return True
 
     def function_loop_steps(self, iterable):
@@ -65,6 +83,9 @@ class FunctionLoopLowering:
                 method, iterable = func.attr, func.value
             elif self.resolve_call(iterable) is enumerate and len(iterable.args) == 1:
                 method, iterable = "enumerate", iterable.args[0]
+                if isinstance(iterable, gast.Call) and self.resolve_call(iterable) is zip:
+                    steps = self.zip_steps(iterable)        # enumerate(zip(fs, cs))
+                    return None if steps is None else [(S.const(i), step) for i, step in enumerate(steps)]
             else:
                 return None
         backwards = self.backwards_of(iterable) if method == "enumerate" else None
@@ -117,8 +138,9 @@ class FunctionLoopLowering:
         return [list(step) for step in zip(*columns)]
 
     def refuse_global_items_zipped(self, node, kinds):
-        """The refusal of ``zip(FUNCS, ARRAYS)``, a global list or tuple holding items other
-        than numbers and strings (arrays: a loop body could change one in place unseen)."""
+        """The refusal of ``zip(FUNCS, ITEMS)``, a global list or tuple holding items other
+        than numbers, strings and arrays of numbers (lists, objects: what the loop body
+        reads of them is not known when the code is generated), or too many."""
         for arg, kind in zip(node.args, kinds):
             path = S.dotted_path(arg) if kind is None else None
             held = self.source.resolve_path(path, depend=False) if path and path[0] not in self.locals else None
@@ -128,13 +150,13 @@ class FunctionLoopLowering:
             if len(held) > 64:
                 what = "more than 64 items"
             elif not all(zipped_constant(v) for v in held):
-                what = "items other than numbers and strings"
+                what = "items other than numbers, strings and arrays of numbers"
             else:
                 continue
             raise self._refuse(
                 f"a loop over zip of functions and the global '{name}', which holds {what}", node,
                 "such a loop runs one copy of its body per item, which astgrad follows for a global list of "
-                "numbers (Python's or NumPy's) or strings; zip the functions with a tuple display of the "
+                "numbers (Python's or NumPy's), strings or arrays of numbers; zip the functions with a tuple display of the "
                 f"items instead (zip(fs, ({name}[0], {name}[1]))), or loop over the indices "
                 f"(for i in range(len(fs)): ... fs[i](x) ... {name}[i] ...)")
 
@@ -281,14 +303,13 @@ def _minus_one(node):
     return isinstance(node, gast.Constant) and type(node.value) is int and node.value == -1
 
 
-def _only_plain_continues(block):
-    """Whether every jump out of the loop body ``block`` is a ``continue`` under ifs alone
-    (none in a with or try block, no break)."""
+def _only_plain_jumps(block):
+    """Whether every jump out of the loop body ``block`` is a ``break`` or ``continue``
+    under ifs alone (none in a with or try block)."""
     for stmt in block:
-        if isinstance(stmt, gast.Break):
-            return False
-        if isinstance(stmt, gast.If) and not (_only_plain_continues(stmt.body) and _only_plain_continues(stmt.orelse)):
+        if isinstance(stmt, gast.If) and not (_only_plain_jumps(stmt.body) and _only_plain_jumps(stmt.orelse)):
             return False
         if isinstance(stmt, (gast.With, gast.Try)) and jumps_out([stmt]):
             return False
     return True
+

@@ -247,14 +247,64 @@ def calls_built_in_init(init, given, caller, unknown):
         return []
     me, names = params[0].id, {p.id for p in params[1:]}
     unknown = (S.stored_names(tree) - {me}) | set(unknown)
+    absent = _none_given(init, given, names)
     found = []
     for target, value in attribute_stores(tree, me):
         uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and isinstance(n.value, gast.Name)
                 and n.value.id == me and n.attr == target.attr]
+        value = _default_built(tree, value, absent) if absent else value
         call = _in_callers_terms(value, given, names, unknown) if len(uses) == 1 else None
         if call is not None:
             found.append((target.attr, call))
     return found
+
+
+def _none_given(init, given, names):
+    """The parameters of ``init`` that are None in this call: not given, with a default
+    of None, or given as the constant None."""
+    try:
+        defaults = {name: p.default for name, p in inspect.signature(init).parameters.items()}
+    except (TypeError, ValueError):
+        return set()
+    return {name for name in names if (name not in given and defaults.get(name, MISSING) is None)
+            or isinstance(given.get(name), gast.Constant) and given[name].value is None}
+
+
+def _default_built(tree, value, absent):
+    """What ``value``, stored into an attribute, is where the parameters ``absent`` are
+    None: the object built in their place by ``inner or Scale(w)``, ``Scale(w) if inner
+    is None else inner``, or ``inner`` after a top-level ``if inner is None: inner =
+    Scale(w)`` (``inner`` bound nowhere else); else ``value`` itself."""
+    if isinstance(value, gast.BoolOp) and isinstance(value.op, gast.Or) and len(value.values) == 2 \
+            and _is_name_in(value.values[0], absent):
+        return value.values[1]
+    if isinstance(value, gast.IfExp) and _none_test(value.test, absent):
+        return value.body
+    if _is_name_in(value, absent):
+        ifs = [stmt for stmt in tree.body if isinstance(stmt, gast.If) and _none_test(stmt.test, {value.id})
+               and not stmt.orelse and len(stmt.body) == 1 and isinstance(stmt.body[0], gast.Assign)
+               and len(stmt.body[0].targets) == 1 and _is_name_in(stmt.body[0].targets[0], {value.id})]
+        stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == value.id
+                  and not isinstance(n.ctx, (gast.Load, gast.Param))]
+        first = next((stmt for stmt in tree.body if _is_name_in_any(stmt, value.id)), None)
+        if len(ifs) == 1 and len(stores) == 1 and first is ifs[0]:        # before any other use
+            return ifs[0].body[0].value
+    return value
+
+
+def _is_name_in_any(stmt, name):
+    return any(_is_name_in(n, {name}) for n in S.walk_nodes(stmt))
+
+
+def _is_name_in(node, names):
+    return isinstance(node, gast.Name) and node.id in names
+
+
+def _none_test(test, names):
+    """``p is None`` for a ``p`` in ``names``."""
+    return isinstance(test, gast.Compare) and _is_name_in(test.left, names) and len(test.ops) == 1 \
+        and isinstance(test.ops[0], gast.Is) and isinstance(test.comparators[0], gast.Constant) \
+        and test.comparators[0].value is None
 
 
 _SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr)

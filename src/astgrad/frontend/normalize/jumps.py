@@ -155,7 +155,7 @@ def restructure(block):
     fall through, so every jump ends its branch; then drop ``continue`` (it now
     ends its path anyway). The reverse sweep can then tell which statements ran
     from the recorded branch conditions alone."""
-    return _strip_continue(_move_rest(block))
+    return without_jumps(_move_rest(block), gast.Continue)
 
 
 def _move_rest(block):
@@ -178,14 +178,16 @@ def _move_rest(block):
     return out
 
 
-def _strip_continue(block):
+def without_jumps(block, kind):
+    """``block`` (restructured: each jump ends its branch) without its jumps of ``kind``
+    (``gast.Continue``, or ``gast.Break`` where a flag stands for them)."""
     out = []
     for stmt in block:
-        if isinstance(stmt, gast.Continue):
+        if isinstance(stmt, kind):
             continue
         if isinstance(stmt, gast.If):
-            stmt.body = _strip_continue(stmt.body) or [gast.Pass()]
-            stmt.orelse = _strip_continue(stmt.orelse)
+            stmt.body = without_jumps(stmt.body, kind) or [gast.Pass()]
+            stmt.orelse = without_jumps(stmt.orelse, kind)
         out.append(stmt)
     return out
 

@@ -110,6 +110,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         call_forms.py   functools.partial calls, f(*xs), f(**d), zip(*xs)
         forwarding.py   a partial as a value, a function chosen by a conditional expression
         arguments.py    arguments the body writes into: copied when the code starts
+        rebound_arguments.py  a parameter rebound to a copy before the writes (state = dict(state))
         unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
