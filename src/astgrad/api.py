@@ -235,17 +235,21 @@ def _is_complex(value):
     return False
 
 
-def _refuse_complex(values, what):
+def _refuse_complex(values, what, names=None):
     """A complex argument is an error: astgrad differentiates real-valued code only (it
     would otherwise treat a complex number as a constant or drop its imaginary part). So
-    is a masked array or an np.matrix (``_refuse_other_operators``)."""
+    is a masked array or an np.matrix (``_refuse_other_operators``). ``names``: the
+    parameters the values are given to, to name them (a keyword a functools.partial binds
+    has no position the caller knows)."""
     for position, value in enumerate(values):
         if type(value) is float or (type(value) is numpy.ndarray and value.dtype.kind == "f"):
             continue                                    # the common cases, quickly
         _refuse_other_operators(value, position, what)
         if _is_complex(value):
             kind = getattr(value, "dtype", type(value).__name__)
-            raise TypeError(f"{what}: argument {position} is complex ({kind}); astgrad differentiates "
+            label = (f"the argument {names[position]!r}" if names is not None and position < len(names)
+                     else f"argument {position}")
+            raise TypeError(f"{what}: {label} is complex ({kind}); astgrad differentiates "
                             "real-valued functions of real arguments only. Pass the real and imaginary "
                             "parts as two real arguments")
 
@@ -574,7 +578,7 @@ class Derivative(StandIn):
         given = given_functions(self._names, values, self._user)
         if given and self.for_functions(given) is not self:
             return self.for_functions(given)(*args, **kwargs)
-        _refuse_complex(values, "grad")
+        _refuse_complex(values, "grad", self._names)
         leading = self._leading
         _refuse_bool(tuple(leading) + tuple(values), self.wrt, len(leading), "grad")
         _refuse_plain_items(self, tuple(leading) + tuple(values))
@@ -1080,7 +1084,7 @@ class Jacobian:
         fn = self._fn
         bound = _bind(f, args, kwargs)
         _check_gradient_output(f, bound)
-        _refuse_complex(list(bound.arguments.values()), "jacobian")
+        _refuse_complex(list(bound.arguments.values()), "jacobian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
@@ -1287,7 +1291,7 @@ class Hessian:
         if made is not f:
             return made_for(self, given, lambda: Hessian(made, self.wrt))(*args, **kwargs)
         bound = _bind(f, args, kwargs)
-        _refuse_complex(list(bound.arguments.values()), "hessian")
+        _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
