@@ -370,6 +370,18 @@ def _delete_from_array(x):
     return np.sum(y)
 
 
+def _delete_array_item(x):
+    y = x * 2.0
+    del y[1]
+    return np.sum(y)
+
+
+def _delete_tuple_item(x):
+    t = (x, 2.0 * x)
+    del t[0]
+    return t[0]
+
+
 def _delete_missing_key(x):
     d = {"a": x}
     del d["b"]
@@ -379,6 +391,10 @@ def _delete_missing_key(x):
 def test_del_raises_what_python_raises():
     with pytest.raises(ValueError, match="cannot delete array elements"):
         astgrad.grad(_delete_from_array)(np.ones(3))
+    with pytest.raises(ValueError, match="cannot delete array elements"):
+        astgrad.grad(_delete_array_item)(np.ones(3))
+    with pytest.raises(TypeError, match="^'tuple' object doesn't support item deletion$"):
+        astgrad.grad(_delete_tuple_item)(0.5)
     with pytest.raises(KeyError, match="b"):
         astgrad.grad(_delete_missing_key)(0.5)
 
