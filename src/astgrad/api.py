@@ -26,6 +26,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
+from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
                       one_element as _one_element)
@@ -117,7 +118,10 @@ def _explained_failure(f, code, args, kwargs, fn_name, error):
     """After generated code raised ``error``: when ``f`` returns a one-element array, the
     run with a seed of its shape (``(value, gradients)``); a non-scalar output, which can
     break gradient code before it is checked, is reported instead. None otherwise: the
-    caller re-raises ``error``. ``f`` runs once more for this (_output_after_failure)."""
+    caller re-raises ``error``. ``f`` runs once more for this (_output_after_failure),
+    unless the error arose computing ``f``'s own values (failure_stage.py)."""
+    if failed_before_the_seed(code, error):
+        return None
     value = _output_after_failure(f, args, kwargs, error)
     if _one_element(value) and not getattr(code, "__astgrad_gradient_only__", False):
         return _seeded_run(code, args, kwargs, value)
