@@ -813,14 +813,6 @@ def second_backward(T, t):
     y.backward()
 
 @program
-def second_backward_retained(T, t):
-    x = t([1.0, 2.0], rg=True)
-    y = (x * x).sum()
-    y.backward(retain_graph=True)
-    y.backward()
-    return x.grad
-
-@program
 def third_backward_after_retained(T, t):
     x = t([1.0, 2.0], rg=True)
     y = (x * x).sum()
