@@ -382,6 +382,11 @@ def _delete_tuple_item(x):
     return t[0]
 
 
+def _delete_argument_item(xs):
+    del xs[0]
+    return np.sum(xs)
+
+
 def _delete_missing_key(x):
     d = {"a": x}
     del d["b"]
@@ -395,6 +400,8 @@ def test_del_raises_what_python_raises():
         astgrad.grad(_delete_array_item)(np.ones(3))
     with pytest.raises(TypeError, match="^'tuple' object doesn't support item deletion$"):
         astgrad.grad(_delete_tuple_item)(0.5)
+    with pytest.raises(astgrad.TransformError, match="del of an item of 'xs' while another name may share"):
+        astgrad.grad(_delete_argument_item)        # the caller's list or array: refused as it is
     with pytest.raises(KeyError, match="b"):
         astgrad.grad(_delete_missing_key)(0.5)
 

@@ -682,6 +682,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
     refusal = generated_write_refusal(source, stmt, action)
     if refusal is not None:     # a derivative differentiated again: the user's line and names
         raise refusal
+    if action == "assignment into an element of" and (source.line_text(stmt) or "").lstrip().startswith("del "):
+        action = "del of an item of"        # del xs[i], which moves the later items down a place
     user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
     if _names_in_line(source, stmt, user_name):
         name = user_name
