@@ -5,6 +5,7 @@ line that calls it as context). What the messages advise is checked to work, aga
 central finite differences."""
 
 import dataclasses
+import functools
 import inspect
 import os
 
@@ -295,3 +296,20 @@ def test_building_the_object_in_each_branch_as_advised_matches_finite_difference
                      numerical_grad(built_in_each_branch, (x, w), wrt=wrt), rtol=1e-5, atol=1e-7)
     for chosen in (m17, chosen_by_statements):      # the function chosen in a variable, as Python calls it
         assert_close(astgrad.grad(chosen, wrt=1)(x, w), numerical_grad(chosen, (x, w), wrt=1), rtol=1e-5, atol=1e-7)
+
+
+# -- a complex argument is named by its parameter ----------------------------------------------------
+
+def scaled(x, c):
+    return np.sum(x * np.abs(c))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: astgrad.grad(functools.partial(scaled, c=1j))(X),          # a keyword the partial binds
+    lambda: astgrad.jacobian(functools.partial(scaled, c=np.array([1j])))(X),
+    lambda: astgrad.grad(scaled)(X, c=2 + 1j),
+])
+def test_a_complex_argument_is_refused_naming_its_parameter(make):
+    with pytest.raises(TypeError, match=r": the argument 'c' is complex \(complex(128)?\); .* Pass the real and "
+                                        "imaginary parts as two real arguments"):
+        make()

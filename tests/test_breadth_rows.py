@@ -370,6 +370,23 @@ def _delete_from_array(x):
     return np.sum(y)
 
 
+def _delete_array_item(x):
+    y = x * 2.0
+    del y[1]
+    return np.sum(y)
+
+
+def _delete_tuple_item(x):
+    t = (x, 2.0 * x)
+    del t[0]
+    return t[0]
+
+
+def _delete_argument_item(xs):
+    del xs[0]
+    return np.sum(xs)
+
+
 def _delete_missing_key(x):
     d = {"a": x}
     del d["b"]
@@ -379,6 +396,12 @@ def _delete_missing_key(x):
 def test_del_raises_what_python_raises():
     with pytest.raises(ValueError, match="cannot delete array elements"):
         astgrad.grad(_delete_from_array)(np.ones(3))
+    with pytest.raises(ValueError, match="cannot delete array elements"):
+        astgrad.grad(_delete_array_item)(np.ones(3))
+    with pytest.raises(TypeError, match="^'tuple' object doesn't support item deletion$"):
+        astgrad.grad(_delete_tuple_item)(0.5)
+    with pytest.raises(astgrad.TransformError, match="del of an item of 'xs' while another name may share"):
+        astgrad.grad(_delete_argument_item)        # the caller's list or array: refused as it is
     with pytest.raises(KeyError, match="b"):
         astgrad.grad(_delete_missing_key)(0.5)
 

@@ -167,3 +167,19 @@ def test_a_refused_call_writes_a_global_as_one_call_does():
         with pytest.raises(TypeError, match="astgrad differentiates"):
             transform(counted_refusal)(np.ones(3), *([np.ones(3)] if transform is astgrad.hvp else []))
         assert calls == before + 1, transform.__name__
+
+
+def counted_index_error(x):
+    global calls
+    calls = calls + 1
+    y = x * 2.0
+    return np.sum(y[[5]])                       # the function's own IndexError, before its output
+
+
+def test_an_error_before_the_output_runs_the_function_once():
+    # the failing line reads no derivative, so the output's shape cannot have caused it
+    for transform in (astgrad.grad, astgrad.value_and_grad):
+        before = calls
+        with pytest.raises(IndexError, match="index 5 is out of bounds"):
+            transform(counted_index_error)(np.ones(3))
+        assert calls == before + 1, transform.__name__

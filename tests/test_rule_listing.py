@@ -121,6 +121,8 @@ def test_a_missing_rule_names_the_closest_supported_function():
 
 def test_a_name_alike_only_in_its_module_prefix_is_not_suggested():
     assert registry.suggestion(np.zeros, "adjoint") == ";"         # not numpy.cross
+    assert registry.suggestion(np.isin, "adjoint") == ";"          # a test, not numpy.sin
+    assert registry.suggestion(np.isreal, "tangent") == ";"        # nor numpy.real
     assert registry.suggestion(np.linalg.cond, "adjoint") == ";"   # not numpy.linalg.cross
 
 

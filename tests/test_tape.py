@@ -89,11 +89,15 @@ def test_second_order_over_a_shared_graph():
     grad_a, grad_t = grad(outputs=d, inputs=(a, t), create_graph=True)
     assert grad_a.item() == 2 * 5 + 3 * 2 and grad_t.item() == 4 * 5 + 3 * (1 + 4)
     assert grad_a.requires_grad and grad_a.grad_fn is not None
-    assert grad(grad_a, a)[0].item() == 2.0
+    assert grad(grad_a, a, retain_graph=True)[0].item() == 2.0    # the two share nodes
     assert grad(grad_t, t)[0].item() == 14.0
-    # the graph is a program: asking again (without retain_graph) replays it
-    assert grad(d, a)[0].item() == 16.0
-    assert grad(d, (a, t), retain_graph=True)[1].item() == 35.0
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        grad(grad_t, t)                             # freed as PyTorch frees it
+    # create_graph=True retained d's graph: asking again works until a call frees it
+    assert grad(d, a, retain_graph=True)[0].item() == 16.0
+    assert grad(d, (a, t))[1].item() == 35.0
+    with pytest.raises(RuntimeError, match="Specify retain_graph=True"):
+        grad(d, a)
 
 
 def test_third_and_fourth_order():
@@ -256,7 +260,7 @@ def test_comparison_is_not_a_use():
     assert not mask.requires_grad and mask.dtype == bool and mask.grad_fn is None
     out = np.sum(np.where(mask, y, 0.0))
     with pytest.raises(RuntimeError, match="appears to not have been used"):
-        grad(out, (x, y))
+        grad(out, (x, y), retain_graph=True)
     assert grad(out, y)[0].tolist() == [1.0, 0.0]
 
 
@@ -264,7 +268,7 @@ def test_intermediate_inputs():
     a = T(3.0, requires_grad=True)
     b = a * 2
     c = b * a
-    assert grad(c, b)[0].item() == 3.0              # dc/db with b's history cut
+    assert grad(c, b, retain_graph=True)[0].item() == 3.0       # dc/db with b's history cut
     da, db = grad(c, (a, b))                         # as PyTorch: da counts the path through b
     assert (da.item(), db.item()) == (12.0, 3.0)
 

@@ -62,7 +62,7 @@ def test_a_training_loop_reuses_and_agrees_with_the_full_adjoint():
     for _ in range(4):
         W1, b1, W2, b2 = params
         loss = (((X @ W1 + b1).tanh() @ W2 + b2 - Y) ** 2).mean()
-        full = grad(loss, params)       # computed anew by the full adjoint below
+        full = grad(loss, params, retain_graph=True)    # computed anew by the full adjoint below
         loss.backward()
         entry = program._last.entry
         again = program.run_derivative(entry.adjoint, *[np.array(p.tolist()) for p in params], X.numpy(), Y.numpy(),

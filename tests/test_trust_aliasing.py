@@ -4,6 +4,7 @@ reverse and forward mode (and second order where it is defined), its primal valu
 against f(x), and the caller's arrays are left as f leaves them; every refused one
 must fail at generation time with a message naming the offending line."""
 
+import dataclasses
 import inspect
 
 import numpy as np
@@ -294,6 +295,25 @@ def test_a_callee_writing_through_an_item_of_its_argument_is_refused_naming_both
     with pytest.raises(astgrad.TransformError) as info:
         astgrad.grad(f)
     assert inside in str(info.value)
+    assert "changes its argument [y] in place" in str(info.value)     # what the caller wrote
+
+
+@dataclasses.dataclass
+class History:
+    seen: list = dataclasses.field(default_factory=list)
+
+
+def append_to_a_field_another_name_keeps(x):
+    opt = History()
+    kept = opt.seen
+    opt.seen.append(x)
+    return x * len(kept)
+
+
+def test_a_write_into_an_item_read_out_names_the_item_as_written():
+    with pytest.raises(astgrad.TransformError, match=r"append to the list, dict or array this line writes into "
+                                                     r"\(an item of a container or an attribute: opt\.seen\)"):
+        astgrad.grad(append_to_a_field_another_name_keeps)(1.0)
 
 
 def test_a_helper_writing_into_an_item_the_caller_keeps_is_refused_naming_the_write_and_the_name():

@@ -26,6 +26,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
+from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
                       one_element as _one_element)
@@ -117,7 +118,10 @@ def _explained_failure(f, code, args, kwargs, fn_name, error):
     """After generated code raised ``error``: when ``f`` returns a one-element array, the
     run with a seed of its shape (``(value, gradients)``); a non-scalar output, which can
     break gradient code before it is checked, is reported instead. None otherwise: the
-    caller re-raises ``error``. ``f`` runs once more for this (_output_after_failure)."""
+    caller re-raises ``error``. ``f`` runs once more for this (_output_after_failure),
+    unless the error arose computing ``f``'s own values (failure_stage.py)."""
+    if failed_before_the_seed(code, error):
+        return None
     value = _output_after_failure(f, args, kwargs, error)
     if _one_element(value) and not getattr(code, "__astgrad_gradient_only__", False):
         return _seeded_run(code, args, kwargs, value)
@@ -235,17 +239,21 @@ def _is_complex(value):
     return False
 
 
-def _refuse_complex(values, what):
+def _refuse_complex(values, what, names=None):
     """A complex argument is an error: astgrad differentiates real-valued code only (it
     would otherwise treat a complex number as a constant or drop its imaginary part). So
-    is a masked array or an np.matrix (``_refuse_other_operators``)."""
+    is a masked array or an np.matrix (``_refuse_other_operators``). ``names``: the
+    parameters the values are given to, to name them (a keyword a functools.partial binds
+    has no position the caller knows)."""
     for position, value in enumerate(values):
         if type(value) is float or (type(value) is numpy.ndarray and value.dtype.kind == "f"):
             continue                                    # the common cases, quickly
         _refuse_other_operators(value, position, what)
         if _is_complex(value):
             kind = getattr(value, "dtype", type(value).__name__)
-            raise TypeError(f"{what}: argument {position} is complex ({kind}); astgrad differentiates "
+            label = (f"the argument {names[position]!r}" if names is not None and position < len(names)
+                     else f"argument {position}")
+            raise TypeError(f"{what}: {label} is complex ({kind}); astgrad differentiates "
                             "real-valued functions of real arguments only. Pass the real and imaginary "
                             "parts as two real arguments")
 
@@ -574,7 +582,7 @@ class Derivative(StandIn):
         given = given_functions(self._names, values, self._user)
         if given and self.for_functions(given) is not self:
             return self.for_functions(given)(*args, **kwargs)
-        _refuse_complex(values, "grad")
+        _refuse_complex(values, "grad", self._names)
         leading = self._leading
         _refuse_bool(tuple(leading) + tuple(values), self.wrt, len(leading), "grad")
         _refuse_plain_items(self, tuple(leading) + tuple(values))
@@ -1097,7 +1105,7 @@ class Jacobian:
         fn = self._fn
         bound = _bind(f, args, kwargs)
         _check_gradient_output(f, bound)
-        _refuse_complex(list(bound.arguments.values()), "jacobian")
+        _refuse_complex(list(bound.arguments.values()), "jacobian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
@@ -1310,7 +1318,7 @@ class Hessian:
         if made is not f:
             return made_for(self, given, lambda: Hessian(made, self.wrt))(*args, **kwargs)
         bound = _bind(f, args, kwargs)
-        _refuse_complex(list(bound.arguments.values()), "hessian")
+        _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))

@@ -306,7 +306,7 @@ def deleted_positions(items, lower, upper, step):
     if isinstance(items, _NDARRAY):
         raise ValueError("cannot delete array elements")
     if not isinstance(items, list):
-        raise TypeError(f"'{type(items).__name__}' object does not support item deletion")
+        raise TypeError(f"'{type(items).__name__}' object doesn't support item deletion")
     return sorted(range(*slice(lower, upper, step).indices(len(items))), reverse=True)
 
 
@@ -2253,6 +2253,14 @@ def pop_position(items, index, where):
     if not 0 <= position < len(items):
         raise IndexError("pop index out of range")
     return position
+
+
+def deleted_position(items, index, where):
+    """``pop_position`` for ``del items[index]``: where ``items`` is an array or a tuple,
+    the error Python or NumPy raises for the ``del``."""
+    if isinstance(items, (_NDARRAY, tuple)):
+        deleted_positions(items, None, None, None)
+    return pop_position(items, index, where)
 
 
 def sorted_positions(keys, reverse=False):

@@ -784,6 +784,135 @@ def grad_no_grad_mode(T, t):
         y = (x * x).sum()
     return y.requires_grad, y.grad_fn
 
+# -- a second backward through a graph: freed unless retain_graph --------------------------------
+def _twice(make_output):
+    def run(T, t):
+        x = t([1.0, 2.0, 3.0], rg=True)
+        y = make_output(x, T, t)
+        T.autograd.grad(y, x)
+        return T.autograd.grad(y, x)
+    return run
+
+for _name, _output in {   # nodes that saved tensors raise the second time; the others do not
+    "mul": lambda x, T, t: (x * x).sum(), "mul_number": lambda x, T, t: (x * 2.0).sum(),
+    "div_number": lambda x, T, t: (x / 2.0).sum(), "exp": lambda x, T, t: x.exp().sum(),
+    "matmul": lambda x, T, t: x @ t([1.0, 2.0, 3.0]), "index_list": lambda x, T, t: x[[0, 2]].sum(),
+    "relu": lambda x, T, t: x.relu().sum(), "max": lambda x, T, t: x.max(),
+    "add": lambda x, T, t: (x + x - 1.0).sum(), "rsub_neg": lambda x, T, t: (1.0 - (-x)).sum(),
+    "mean": lambda x, T, t: x.mean(), "views": lambda x, T, t: x.reshape(3, 1).T[0, 1:].sum(),
+    "cat_stack": lambda x, T, t: T.stack([T.cat([x, x]), x.flip(0).repeat(2)]).sum(),
+    "cumsum_clone": lambda x, T, t: x.clone().cumsum(0)[2],
+}.items():
+    PROGRAMS["second_grad_" + _name] = _twice(_output)
+
+@program
+def second_backward(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+
+@program
+def third_backward_after_retained(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    y.backward(retain_graph=True)
+
+@program
+def backward_after_grad(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x.sin().sum()
+    T.autograd.grad(y, x)
+    y.backward()
+
+@program
+def second_grad_create_graph_retains(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = (x * x).sum()
+    T.autograd.grad(y, x, create_graph=True)
+    return T.autograd.grad(y, x)
+
+@program
+def second_grad_create_graph_not_retained(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = (x * x).sum()
+    T.autograd.grad(y, x, create_graph=True, retain_graph=False)
+    return T.autograd.grad(y, x)
+
+@program
+def freed_part_of_a_graph(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x * x
+    y.sum().backward()
+    (y + 1.0).sum().backward()
+
+@program
+def freed_part_saved_nothing(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x + 1.0
+    y.sum().backward()
+    (y * 2.0).sum().backward()
+    return x.grad
+
+@program
+def unrun_node_not_freed(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x.exp()
+    z = (y * 3.0).sum()
+    T.autograd.grad(z, y)                       # runs the product, not exp
+    first = T.autograd.grad(y.sum(), x)
+    try:
+        T.autograd.grad(z, x)
+    except RuntimeError as error:
+        return first, str(error)
+
+@program
+def unrun_branch_not_freed(T, t):
+    x = t([1.0, 2.0], rg=True)
+    w = t([3.0, 4.0], rg=True)
+    z = (x * x).sum() + (w * w).sum()
+    T.autograd.grad(z, x)
+    by_w = T.autograd.grad(z, w)
+    try:
+        T.autograd.grad(z, x)
+    except RuntimeError as error:
+        return by_w, str(error)
+
+@program
+def leaf_only_graph_twice(T, t):
+    x = t([1.0, 2.0], rg=True)
+    T.autograd.grad(x, x, grad_outputs=t([1.0, 1.0]))
+    x.sum().backward()
+    x.sum().backward()
+    return T.autograd.grad(x, x, grad_outputs=t([1.0, 1.0])), x.grad
+
+@program
+def second_order_tutorial_unretained(T, t):
+    a = t(1.0, rg=True)
+    s = t(2.0, rg=True)
+    d = (a + 2 * s) ** 2 + 3 * (a * s + s ** 2)
+    grad_a, grad_s = T.autograd.grad(d, (a, s), create_graph=True)
+    T.autograd.grad(grad_a, a)
+    return T.autograd.grad(grad_s, s)
+
+@program
+def second_order_tutorial_retained(T, t):
+    a = t(1.0, rg=True)
+    s = t(2.0, rg=True)
+    d = (a + 2 * s) ** 2 + 3 * (a * s + s ** 2)
+    grad_a, grad_s = T.autograd.grad(d, (a, s), create_graph=True)
+    return T.autograd.grad(grad_a, a, retain_graph=True), T.autograd.grad(grad_s, s)
+
+@program
+def batched_grad_twice(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x * x
+    seeds = t([[1.0, 0.0], [0.0, 1.0]])
+    T.autograd.grad(y, x, seeds, is_grads_batched=True)
+    T.autograd.grad(y, x, seeds, is_grads_batched=True)
+
 # -- conventions at non-differentiable points ----------------------------------------------------
 @program
 def conv_abs_zero(T, t):

@@ -24,6 +24,7 @@ from ..errors import RecursiveCall, function_value_unknown
 from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
 from .generated_writes import generated_write_refusal
+from ..core.user_expressions import user_expression
 from .templates import derivative_parameters, parameters_of
 
 
@@ -681,15 +682,19 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
     refusal = generated_write_refusal(source, stmt, action)
     if refusal is not None:     # a derivative differentiated again: the user's line and names
         raise refusal
+    if action == "assignment into an element of" and (source.line_text(stmt) or "").lstrip().startswith("del "):
+        action = "del of an item of"        # del xs[i], which moves the later items down a place
     user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
     if _names_in_line(source, stmt, user_name):
         name = user_name
     elif not _names_in_line(source, stmt, name) and holders:      # d[a][b] = v, the item d[a] read out
         _refuse_write_into_an_item(source, stmt, action, sorted(holders)[0], sharers)
     elif not _names_in_line(source, stmt, name):        # a value astgrad read out of an item or attribute
+        written = user_expression(source, stmt, name)
+        what = "an item of a container or an attribute" + (f": {written}" if written else "")
         raise source.error(
-            f"{action} the list, dict or array this line writes into (an item of a container or an "
-            f"attribute, read out as '{name}') while another name may share its memory (an argument, "
+            f"{action} the list, dict or array this line writes into ({what}) while another name may "
+            f"share its memory (an argument, "
             f"an alias, a view or a list holding it), so that value would change too and astgrad cannot "
             f"follow it. Where that name should show the write, as in Python, read the value through the "
             f"container after the write rather than keeping a name for it; where it should keep the old "
@@ -1210,8 +1215,11 @@ def _refuse_callees_changing_arguments(source, calls):
         if changed == OUTSIDE:
             anno.set(stmt, Key.CHANGES_OUTSIDE, (callee, where))
             continue
-        message = _method_change_message(callee, receiver, where) if receiver is not None else \
-            _callee_change_message(callee, f"its argument '{changed}'", where)
+        if receiver is not None:
+            message = _method_change_message(callee, receiver, where)
+        else:
+            written = None if _names_in_line(source, stmt, changed) else user_expression(source, stmt, changed)
+            message = _callee_change_message(callee, f"its argument {written or repr(changed)}", where)
         raise source.error(message, stmt, construct=f"in-place change in {callee}")
 
 

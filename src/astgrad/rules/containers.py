@@ -5,7 +5,7 @@ from ..runtime import loop_item, unindex, unloop_item
 from ..runtime import add_derivatives, append_derivative, drop_last, pad_last, snapshot, zero_index
 from ..runtime import element, restore_item, saved_item, shape_of, zeros_like
 from ..runtime import own_tangent, written_copy
-from ..runtime import check_keywords, check_mapping, default_of, has_key, like_sequence, list_to_tuple, pop_position
+from ..runtime import check_keywords, check_mapping, default_of, deleted_position, has_key, like_sequence, list_to_tuple, pop_position
 from ..runtime import check_spread_keywords, hashable_arguments
 from ..runtime import sorted_positions
 from .registry import adjoint, d, non_differentiable, tangent
@@ -144,7 +144,7 @@ def element_(y, container, index):
 
 # the checks behind lowered dict.get and dict views: booleans, or nothing; and those of a
 # lowered f(**d): a check, and a default value (a constant)
-non_differentiable(check_mapping, has_key, pop_position, sorted_positions, check_keywords, check_spread_keywords,
+non_differentiable(check_mapping, has_key, pop_position, deleted_position, sorted_positions, check_keywords, check_spread_keywords,
                    hashable_arguments, default_of)
 
 

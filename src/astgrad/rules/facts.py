@@ -75,7 +75,7 @@ declare(runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_inde
         runtime.concat, runtime.extended, runtime.repeat, runtime.writes_through, runtime.shows_write, runtime.item_update, runtime.outside_update, runtime.items_apart, runtime.written_items_apart,
         runtime.written_copy,
         runtime.arguments_apart, runtime.sorted_positions,
-        runtime.pop_position, runtime.has_key, runtime.check_mapping,
+        runtime.pop_position, runtime.deleted_position, runtime.has_key, runtime.check_mapping,
         runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask, result=FRESH)
 declare(runtime.zeros_like, runtime.shape_of, runtime.check_array_method, shape_only=True)
 declare(runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, shape_arguments=(1,))

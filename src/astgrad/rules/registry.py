@@ -407,13 +407,22 @@ def closest_supported(obj, mode):
     for candidates, cutoff in ((same_module, 0.8), (names, 0.85)):
         # only the functions' own names are compared: a shared "numpy." would make
         # numpy.split look close to numpy.polyfit
+        # and a test (numpy.isin, numpy.isreal) is only like another test, not numpy.sin
+        # or numpy.real, which a user of the test cannot have meant
         by_short_name = {}
         for candidate in candidates:
-            by_short_name.setdefault(candidate.rpartition(".")[2], candidate)
+            candidate_short = candidate.rpartition(".")[2]
+            if _is_test(candidate_short) == _is_test(short):
+                by_short_name.setdefault(candidate_short, candidate)
         close = difflib.get_close_matches(short, list(by_short_name), n=1, cutoff=cutoff)
         if close:
             return by_short_name[close[0]]
     return None
+
+
+def _is_test(name):
+    """Whether a function's name says it answers a yes/no question (isin, isclose, ...)."""
+    return name.startswith("is")
 
 
 TRANSFORMS_INSIDE = ("inside differentiated code use astgrad.grad, value_and_grad or jvp instead (a Hessian-vector "

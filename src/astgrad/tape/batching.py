@@ -18,7 +18,10 @@ def batched(grad, outputs, inputs, grad_outputs, **options):
                            "are expected to match the shape of corresponding output, but a mismatch was "
                            "detected: grad_outputs must be given")
     size = len(seeds[0]._data if isinstance(seeds[0], TensorBase) else seeds[0])
-    rows = [grad(outputs, inputs, [s[b] for s in seeds[:len(outputs)]], **options) for b in range(size)]
+    retain = options.pop("retain_graph")
+    rows = [grad(outputs, inputs, [s[b] for s in seeds[:len(outputs)]],      # one backward pass:
+                 retain_graph=retain if b == size - 1 else True, **options)  # freed after the last
+            for b in range(size)]
     result = []
     for column in zip(*rows):
         if column[0] is None:

@@ -49,8 +49,9 @@ def _grads(outputs, inputs, seeds, create_graph, strict, unused_message):
         raise RuntimeError("Output 0 of the user-provided function does not require gradients. The "
                            "outputs must be computed in a differentiable manner from the input when "
                            "running in strict mode.")
-    found = (program.grad([o for o, _ in live], inputs, [s for _, s in live], create_graph=create_graph,
-                          allow_unused=True) if live else (None,) * len(inputs))
+    found = (program.grad([o for o, _ in live], inputs, [s for _, s in live], retain_graph=True,
+                          create_graph=create_graph, allow_unused=True)     # jacobian: once per row
+             if live else (None,) * len(inputs))
     result = []
     for k, (g, x) in enumerate(zip(found, inputs)):
         if g is None:

@@ -121,7 +121,7 @@ class Node:
     """
 
     __slots__ = ("op", "args", "kwargs", "parents", "versions", "sig", "consts", "seq", "made_at",
-                 "constants", "__weakref__")
+                 "constants", "freed", "__weakref__")
 
     def __init__(self, op, args, kwargs, parents, versions):
         self.seq = _next_seq()      # recording order: a node's parents always come earlier
@@ -134,6 +134,7 @@ class Node:
         self.consts = None
         self.made_at = 0            # its tensor's version when the node became its grad_fn
         self.constants = None       # ((position, tensor, version), ...) of tensors taken as constants
+        self.freed = False          # a backward ran through it without retain_graph (freeing.py)
 
     def name(self):
         """PyTorch's name: ``MulBackward0``, ``SinBackward0``, ... (grad_fn.py)."""

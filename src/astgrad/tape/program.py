@@ -54,6 +54,7 @@ from .conventions import ZERO_DERIVATIVE
 from .mode import enable_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
 from .batching import batched
+from .freeing import check_not_freed, executed, free
 from . import reuse
 from .sharing import retained
 from .size import Size
@@ -749,12 +750,16 @@ def _element_writes_refused():
             "without element writes (numpy.stack, numpy.concatenate or whole-array expressions)") from None
 
 
-def _run(outputs, seeds, inputs, create_graph):
-    """[(tensor, gradient)] for every input (or leaf, when ``inputs`` is None) reached."""
+def _run(outputs, seeds, inputs, create_graph, ran):
+    """[(tensor, gradient)] for every input (or leaf, when ``inputs`` is None) reached;
+    the nodes the backward runs are added to ``ran`` (to be freed, freeing.py)."""
     tr = trace(outputs, inputs)
     targets = list(inputs) + tr.extra if inputs is not None else tr.leaves
     if not tr.reached:
         return []
+    nodes = executed(tr)
+    check_not_freed(nodes)
+    ran.extend(nodes)
     if create_graph:
         for _, value in tr.reached:
             origin = leaf_origin(value) if isinstance(value, TensorBase) else None
@@ -817,13 +822,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     ``outputs`` and ``inputs`` are tensors or sequences of tensors; the result is a
     tuple with one gradient per input. ``grad_outputs`` seeds non-scalar outputs
     (scalars default to 1). With ``create_graph=True`` the gradients are recorded
-    too and can be differentiated again. ``retain_graph`` and ``only_inputs`` are
-    accepted for compatibility: astgrad never frees a recording, a later call
-    replays it. ``is_grads_batched=True``: the first dimension of each ``grad_outputs``
+    too and can be differentiated again. As in PyTorch, a later call through a node
+    that saved tensors (``x * y``, ``exp(x)``, not ``x + y`` or ``x.sum()``) raises unless
+    this one passed ``retain_graph=True`` (the default is ``create_graph``).
+    ``only_inputs`` is accepted for compatibility. ``is_grads_batched=True``: the first dimension of each ``grad_outputs``
     entry is a batch of seeds, and each gradient gets that dimension first.
     """
     if is_grads_batched:
-        return batched(grad, outputs, inputs, grad_outputs, create_graph=create_graph,
+        return batched(grad, outputs, inputs, grad_outputs, retain_graph=retain_graph, create_graph=create_graph,
                        allow_unused=allow_unused, materialize_grads=materialize_grads)
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
@@ -839,8 +845,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     unique = list({id(x): x for x in inputs}.values())
     found = {}
-    for t, g in _run(outputs, seeds, unique, create_graph):    # a leaf and its old value: a sum
+    ran = []
+    for t, g in _run(outputs, seeds, unique, create_graph, ran):    # a leaf and its old value: a sum
         found[id(t)] = g if id(t) not in found else found[id(t)] + g
+    if not (create_graph if retain_graph is None else retain_graph):
+        free(ran)
     result = []
     for i, x in enumerate(inputs):
         g = found.get(id(x))
@@ -880,10 +889,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             if not x._rg:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
         inputs = list({id(x): x for x in inputs}.values())
-    pairs = _run(outputs, seeds, inputs, create_graph)
+    ran = []
+    pairs = _run(outputs, seeds, inputs, create_graph, ran)
     kept = retained()
     if kept and inputs is None:
-        pairs += _run(outputs, seeds, kept, create_graph)
+        pairs += _run(outputs, seeds, kept, create_graph, ran)
+    if not (create_graph if retain_graph is None else retain_graph):
+        free(ran)
     for target, g in pairs:
         if target.grad is None:
             target.grad = g

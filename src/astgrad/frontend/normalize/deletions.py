@@ -38,7 +38,9 @@ class DeletionLowering:
                     and isinstance(target.slice, gast.Slice):
                 self.delete_slice(target, stmt)
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-                self.stmt_Expr(gast.Expr(value=_method(target.value.id, "pop", [target.slice])))
+                pop = _method(target.value.id, "pop", [target.slice])
+                pop.deletes_item = True     # with the errors del raises on an array or a tuple
+                self.stmt_Expr(gast.Expr(value=pop))
             elif isinstance(target, gast.Attribute):
                 raise self._refuse("del of an attribute", stmt, "keep the value in a local name instead")
             elif not isinstance(target, gast.Name):

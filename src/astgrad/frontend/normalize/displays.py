@@ -96,7 +96,9 @@ class DisplayLowering:
             return None
         receiver = self.named_atom(func.value, "items")
         if func.attr == "pop":
-            return self.list_pop(receiver.id, node.args[0])
+            deleting = getattr(node, "deletes_item", False)       # del xs[i] (deletions.py)
+            return self.list_pop(receiver.id, node.args[0],
+                                 runtime.deleted_position if deleting else runtime.pop_position)
         if func.attr == "reverse":
             return self.list_reverse(receiver.id)
         if func.attr == "extend":
@@ -105,12 +107,13 @@ class DisplayLowering:
             return S.const(None)
         return self.list_insert(receiver.id, node.args[0], node.args[1])
 
-    def list_pop(self, xs, index):
+    def list_pop(self, xs, index, position=runtime.pop_position):
         """``xs.pop(i)``: read the item, move the later ones down a place and drop the
-        last, so that the list stays the same object (aliases see the change)."""
+        last, so that the list stays the same object (aliases see the change). ``position``
+        checks ``xs`` and finds the item (``runtime.deleted_position`` for ``del xs[i]``)."""
         index = self.atom(index, hint="index")
         where = self.where()
-        at = self.fresh_assign(self.runtime_call(runtime.pop_position, [S.name(xs), index, S.const(where)]),
+        at = self.fresh_assign(self.runtime_call(position, [S.name(xs), index, S.const(where)]),
                                "at")
         value = self.fresh_assign(gast.Subscript(value=S.name(xs), slice=S.name(at), ctx=gast.Load()),
                                   "popped")
