@@ -527,3 +527,23 @@ def sq(v):
 @case("e16 a function looked up in a class-level registry dict")
 def e16(x, w):
     return np.sum(Registry.fns["sq"](x * w))
+
+
+# -- iteration and container idioms ------------------------------------------------------
+
+@case("z01 zip(..., strict=True) in a loop, a list, a dict, a generator; left early by a break")
+def z01(x, w):
+    s = 0.0
+    for a, b in zip(x, [w, w * 2, w * 3], strict=True):
+        s = s + a * b
+    pairs = list(zip(x * w, np.sin(x), strict=True))
+    named = dict(zip(["a", "b", "c"], x * w, strict=True))
+    for a, b in zip(x, [w, w], strict=True):     # unequal, but the loop breaks before zip runs out
+        s = s + a * b
+        if a > 0.0:
+            break
+    return s + sum(a * b for a, b in pairs) + named["b"] * sum(p * q for p, q in zip(x, (v * w for v in x), strict=True))
+
+
+def unequal_strict_zip(x, w):       # not in CASES: Python raises ValueError, so must its derivatives
+    return sum([a * b for a, b in zip(x, [w, w * 2], strict=True)])

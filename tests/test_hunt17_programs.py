@@ -14,6 +14,7 @@ FOUND = {
     "c02 ": "grad",         # class Layer(abc.ABC): "no adjoint rule for hunt17_programs.Dense"
     "c06 ": "jvp",          # run(Dense(W, w), x), the object built in the call: "no tangent rule for .forward()"
     "d05 ": "grad",         # log.debug("y=%s", y): "calling logging.Logger.debug for its effect on a differentiated value"
+    "z01 ": "grad",         # zip(xs, ys, strict=True): "no adjoint rule for zip"
 }
 
 
@@ -25,3 +26,13 @@ def test_an_attribute_a_base_stores_hides_the_method_it_names():
     with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: astgrad cannot differentiate Hiding\.act "
                                                      "hidden by an attribute of the instance"):
         astgrad.grad(hidden_method, wrt=1)(X3, 0.8)
+
+
+def test_a_strict_zip_of_unequal_lengths_raises_in_every_mode():
+    from hunt17_programs import unequal_strict_zip
+    message = "zip\\(\\) argument 2 is shorter than argument 1"
+    for transform in (lambda: astgrad.grad(unequal_strict_zip, wrt=(0, 1))(X3, 0.8),
+                      lambda: astgrad.jvp(unequal_strict_zip, (X3, 0.8), (X3, 1.0)),
+                      lambda: astgrad.hessian(unequal_strict_zip, wrt=1)(X3, 0.8)):
+        with pytest.raises(ValueError, match=message):
+            transform()

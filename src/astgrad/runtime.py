@@ -2283,6 +2283,23 @@ def like_sequence(template, items):
         f"{type(template).__name__}; write list(...) or tuple(...) for the type you mean")
 
 
+def check_zip_lengths(*lengths):
+    """Raise what ``zip(..., strict=True)`` raises where its arguments have ``lengths``:
+    the first argument found out of step when the shortest one runs out."""
+    shortest = min(lengths)
+    if lengths[0] == shortest:
+        for i, n in enumerate(lengths[1:], 2):
+            if n > shortest:
+                raise ValueError(f"zip() argument {i} is longer than argument{_first(i - 1)}")
+        return
+    i = lengths.index(shortest) + 1
+    raise ValueError(f"zip() argument {i} is shorter than argument{_first(i - 1)}")
+
+
+def _first(count):
+    return " 1" if count == 1 else f"s 1-{count}"
+
+
 def list_to_tuple(items):
     """``tuple(xs)``, once ``xs`` is made a list (``[v for v in xs]``): its own helper
     so that its rules need only cover lists."""

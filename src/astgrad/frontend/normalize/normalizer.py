@@ -31,6 +31,7 @@ from .displays import DisplayLowering
 from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
+from .strict_zips import rewrite_strict_zips
 from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
@@ -232,6 +233,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if derivative:
             return nodes
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
+            nodes = list(S.walk_nodes(tree))
+        if any(isinstance(n, gast.keyword) and n.arg == "strict" for n in nodes) and rewrite_strict_zips(self, tree):
             nodes = list(S.walk_nodes(tree))
         return nodes
 
