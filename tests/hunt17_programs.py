@@ -547,3 +547,15 @@ def z01(x, w):
 
 def unequal_strict_zip(x, w):       # not in CASES: Python raises ValueError, so must its derivatives
     return sum([a * b for a, b in zip(x, [w, w * 2], strict=True)])
+
+
+def seeded_estimate(x, w):
+    np.random.seed(0)
+    z = np.random.randn(4, 3)
+    return np.mean(np.exp(0.3 * x + w * z))
+
+
+@case("z02 the gradient of a function seeding NumPy's global generator, taken in the code")
+def z02(x, w):
+    import astgrad
+    return astgrad.grad(seeded_estimate, wrt=1)(x, w) * 2.0 + seeded_estimate(x, w)

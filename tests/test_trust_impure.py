@@ -275,3 +275,16 @@ def test_a_gradient_drawing_from_a_fixed_seed_is_differentiated_again():
 def test_a_gradient_drawing_without_a_fixed_seed_stays_refused(f):
     with pytest.raises(astgrad.TransformError, match=r"numpy.random.default_rng\(0\)\): its numbers"):
         astgrad.grad(_gradient_inside(f), 1)(X4, 0.8)
+
+
+def unseeded_estimate(p):
+    return np.mean(np.exp(p * np.random.randn(4)))
+
+
+def f_gradient_of_unseeded(p):
+    return astgrad.grad(unseeded_estimate)(p) * p
+
+
+def test_a_gradient_in_the_code_drawing_unseeded_numbers_is_refused_saying_how_to_seed():
+    with pytest.raises(astgrad.TransformError, match=r"calls numpy\.random\.randn.*numpy\.random\.seed\(0\)"):
+        astgrad.grad(f_gradient_of_unseeded)(0.5)

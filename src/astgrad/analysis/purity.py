@@ -8,7 +8,9 @@ hidden state breaks this: the global NumPy generator (``numpy.random.randn``), a
 a method call on an object whose class is unknown when the code is generated (it may
 be a generator, or change the object). A generator the function makes from a fixed
 seed (``rng = numpy.random.default_rng(0)``) gives the same numbers in every run: its
-draws are constants, as Python computes them. ``first_impure_call`` finds such a call in
+draws are constants, as Python computes them; so are the draws of the global generator
+after ``numpy.random.seed(0)``, a statement of the function's top level before them.
+``first_impure_call`` finds such a call in
 a function or, transitively, in the user functions it calls.
 """
 
@@ -120,12 +122,18 @@ def _search(fn, prepare):
         return None             # the callee's own derivative reports what is wrong with it
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
     seeded = _seeded_generators(tree)
+    global_seeded = False       # past numpy.random.seed(0) at the top level: the global draws repeat
     for stmt, node in _calls(tree.body):
         target = anno.get(node, Key.TARGET)
         method = anno.get(node, Key.METHOD)
         if _seeds(node) or method is not None and isinstance(node.func, gast.Attribute) \
                 and isinstance(node.func.value, gast.Name) and node.func.value.id in seeded:
             continue            # draws of a generator made here from a fixed seed: the same each run
+        if target is numpy.random.seed and _fixed_seed(node) and any(stmt is top for top in tree.body):
+            global_seeded = True
+            continue
+        if global_seeded and getattr(target, "__self__", None) is _GLOBAL_GENERATOR:
+            continue
         if target is not None:
             what = _stateful_target(target)
             if what is not None:
@@ -148,6 +156,15 @@ def _seeds(call):
     target = anno.get(call, Key.TARGET)
     if not any(target is maker for maker in (numpy.random.default_rng, numpy.random.RandomState)):
         return False
+    return _fixed_seed(call)
+
+
+# the generator numpy.random.randn, normal, ... draw from, which numpy.random.seed starts again
+_GLOBAL_GENERATOR = numpy.random.mtrand._rand
+
+
+def _fixed_seed(call):
+    """Whether ``call``'s one argument (or ``seed=``) is an int written in the code."""
     given = call.args + [kw.value for kw in call.keywords if kw.arg == "seed"]
     return len(given) == 1 and len(call.keywords) <= 1 and isinstance(given[0], gast.Constant) \
         and type(given[0].value) is int

@@ -271,6 +271,10 @@ def _seed_advice(found):
     if "default_rng" in found.what or "RandomState" in found.what:
         return (", or make the generator there from a seed written in the code "
                 "(numpy.random.default_rng(0)): its numbers are then the same in every run")
+    if found.what.startswith("numpy.random."):
+        return (", or seed NumPy's generator first there, in a statement of its own at the top of "
+                f"{found.chain[-1]}, with a number written in the code (numpy.random.seed(0)): its "
+                "numbers are then the same in every run")
     return ""
 
 
