@@ -559,3 +559,17 @@ def seeded_estimate(x, w):
 def z02(x, w):
     import astgrad
     return astgrad.grad(seeded_estimate, wrt=1)(x, w) * 2.0 + seeded_estimate(x, w)
+
+
+def scaled_sine(a, b):
+    return np.sin(a) * b
+
+
+@case("z03 itertools.starmap of a lambda, a helper, a local def and operator.mul; map over two iterables")
+def z03(x, w):
+    def affine(a, b, c):
+        return a * b - c
+    total = sum(itertools.starmap(lambda a, b: a * b, zip(x, [w, w, w])))
+    total = total + sum(itertools.starmap(scaled_sine, [(x[0], w), (x[1], w)]))
+    total = total + sum(list(itertools.starmap(affine, [(x[0], w, x[1]), (x[1], x[2], w)])))
+    return total + sum(itertools.starmap(operator.mul, [(x[2], w)])) + sum(map(scaled_sine, x, [w, w * 2, w]))

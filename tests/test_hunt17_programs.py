@@ -16,6 +16,7 @@ FOUND = {
     "d05 ": "grad",         # log.debug("y=%s", y): "calling logging.Logger.debug for its effect on a differentiated value"
     "z01 ": "grad",         # zip(xs, ys, strict=True): "no adjoint rule for zip"
     "z02 ": "grad",         # "the helper grad_seeded_estimate calls numpy.random.seed ... whose result changes"
+    "z03 ": "jvp",          # itertools.starmap(fn, pairs): "no tangent rule for itertools.starmap"
 }
 
 

@@ -1,10 +1,12 @@
-"""Built-ins that call a function value for each item: ``map(fn, xs, ...)``,
+"""Built-ins that call a function value for each item: ``map(fn, xs, ...)``, ``starmap``,
 ``sorted(xs, key=fn, reverse=...)`` and ``max``/``min(xs, key=fn)``, lowered to list
 comprehensions that call ``fn`` (inlined when it is a local function, closures.py).
 
 - ``map(fn, xs, ys)`` is ``[fn(x, y) for x, y in zip(xs, ys)]``: evaluated into a list at
   once, as a generator expression is; ``map(functools.partial(g, a), xs)`` is
   ``[g(a, x) for x in xs]``, ``a`` read once.
+- ``itertools.starmap(fn, pairs)`` is ``[fn(a, b) for a, b in pairs]``, for a function
+  whose number of positional parameters is known.
 - ``sorted(xs, key=k, reverse=r)`` is ``[items[i] for i in sorted_positions(keys, r)]`` with
   ``items = list(xs)`` and ``keys = [k(v) for v in items]``: the order is Python's own
   (stable; ``reverse`` keeps equal items in their order), the keys carry no derivative
@@ -15,13 +17,17 @@ comprehensions that call ``fn`` (inlined when it is a local function, closures.p
 
 import builtins
 import functools
+import inspect
+import itertools
 import operator
+
+import numpy
 
 import gast
 
 from ... import runtime
 from ...core import syntax as S
-from .closures import Local, Made
+from .closures import Global, Local, Made
 
 
 class IteratorLowering:
@@ -44,6 +50,9 @@ class IteratorLowering:
         if callee is builtins.map and len(node.args) >= 2 and not node.keywords \
                 and self.is_partial_literal(node.args[0]):
             return self.map_partial(node)
+        if callee is itertools.starmap and len(node.args) == 2 and not node.keywords \
+                and self.looks_like_function(node.args[0]):
+            return self.starmap_call(node)
         keywords = {kw.arg: kw.value for kw in node.keywords}
         key = self.getter_lambda(keywords.get("key"))
         if key is not None and isinstance(key, gast.Constant) and key.value is None:
@@ -79,7 +88,10 @@ class IteratorLowering:
     def callable_node(self, node):
         """An expression calling the function value ``node`` stands for: a local
         function's name (inlined at each call), or a global function's own name."""
-        function = self.function_value(node)
+        return self.calling(self.function_value(node))
+
+    def calling(self, function):
+        """An expression calling ``function`` (a Local, Made or Global)."""
         if isinstance(function, (Local, Made)):
             name = self.namer.fresh("fn")
             self.functions[name] = function
@@ -92,6 +104,20 @@ class IteratorLowering:
         items, target, iterable = self.items_of(node.args[1:])
         call = gast.Call(func=func, args=[S.name(v) for v in items], keywords=[])
         return self.comprehension_of(call, target, iterable)
+
+    def starmap_call(self, node):
+        """``itertools.starmap(fn, pairs)``: ``[fn(a, b) for a, b in pairs]``, for a function
+        taking a fixed number of positional arguments (each tuple is unpacked into that
+        many, which raises where it holds another number, as the call would); None for
+        any other function (refused as a call without a rule)."""
+        function = self.function_value(node.args[0])
+        count = _positional_count(function)
+        if count is None:
+            return None
+        items = [self.namer.fresh("item") for _ in range(count)]
+        target = gast.Tuple(elts=[S.name(v, store=True) for v in items], ctx=gast.Store())
+        call = gast.Call(func=self.calling(function), args=[S.name(v) for v in items], keywords=[])
+        return self.comprehension_of(call, target, self.atom(node.args[1], hint="items"))
 
     def items_of(self, iterables):
         """Fresh item names for ``map``'s iterables, the loop target binding them, and what
@@ -151,3 +177,27 @@ def _attribute_path(node, path):
     for attr in path.split("."):
         node = gast.Attribute(value=node, attr=attr, ctx=gast.Load())
     return node
+
+
+def _positional_count(function):
+    """How many positional arguments ``function`` (a Local or Global) takes, where that is
+    one number: no defaults, no ``*args``, no keyword-only parameter without a default;
+    else None."""
+    if isinstance(function, Local):
+        args = function.node.args
+        if args.vararg is not None or args.defaults or None in args.kw_defaults:
+            return None
+        return len(args.posonlyargs) + len(args.args)
+    if not isinstance(function, Global):
+        return None
+    if isinstance(function.obj, numpy.ufunc):
+        return function.obj.nin
+    try:
+        parameters = inspect.signature(function.obj).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if any(p.kind is p.VAR_POSITIONAL or p.default is not p.empty and p.kind in positional
+           or p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in parameters):
+        return None
+    return sum(1 for p in parameters if p.kind in positional)

@@ -9,6 +9,7 @@ list displays, comprehensions and loops over positions (which carry none):
   tuple length must be known: a constant ``r``, or the number of iterables);
 - ``pairwise(xs)`` is ``[(s[k], s[k + 1]) for k in range(len(s) - 1)]``;
 - ``islice(xs, start, stop, step)`` with constant bounds is ``list(xs)[start:stop:step]``;
+- ``starmap(f, pairs)`` is ``[f(a, b) for a, b in pairs]`` (iterators.py, with ``map``);
 - ``repeat(v, n)`` is ``[v] * n``; ``repeat(v)`` in a ``for ... in zip(...)`` header is
   ``v`` at each step (loops.py);
 - ``accumulate(xs, f, initial=v)`` and ``functools.reduce(f, xs, v)`` are a loop over the
