@@ -545,8 +545,14 @@ def z01(x, w):
     return s + sum(a * b for a, b in pairs) + named["b"] * sum(p * q for p, q in zip(x, (v * w for v in x), strict=True))
 
 
-def unequal_strict_zip(x, w):       # not in CASES: Python raises ValueError, so must its derivatives
+# not in CASES: Python raises ValueError, so must every derivative (tests/test_hunt17_programs.py)
+def unequal_strict_zip(x, w):
     return sum([a * b for a, b in zip(x, [w, w * 2], strict=True)])
+
+
+def too_many_to_unpack(x, w):
+    a, b = x * w
+    return a * b
 
 
 def seeded_estimate(x, w):

@@ -5,6 +5,7 @@ tests/hunt17_programs.py, each against central finite differences in one mode of
 import pytest
 
 import astgrad
+import hunt17_programs
 from breadth_modes import one_mode_tests
 from hunt17_programs import CASES, X3, hidden_method
 
@@ -30,11 +31,14 @@ def test_an_attribute_a_base_stores_hides_the_method_it_names():
         astgrad.grad(hidden_method, wrt=1)(X3, 0.8)
 
 
-def test_a_strict_zip_of_unequal_lengths_raises_in_every_mode():
-    from hunt17_programs import unequal_strict_zip
-    message = "zip\\(\\) argument 2 is shorter than argument 1"
-    for transform in (lambda: astgrad.grad(unequal_strict_zip, wrt=(0, 1))(X3, 0.8),
-                      lambda: astgrad.jvp(unequal_strict_zip, (X3, 0.8), (X3, 1.0)),
-                      lambda: astgrad.hessian(unequal_strict_zip, wrt=1)(X3, 0.8)):
+@pytest.mark.parametrize("f, message", [
+    ("unequal_strict_zip", r"zip\(\) argument 2 is shorter than argument 1"),    # was "no adjoint rule for zip"
+    ("too_many_to_unpack", r"too many values to unpack \(expected 2\)"),        # gave a gradient
+], ids=["strict_zip", "unpacking"])
+def test_what_python_refuses_every_derivative_refuses(f, message):
+    f = getattr(hunt17_programs, f)
+    for transform in (lambda: astgrad.grad(f, wrt=(0, 1))(X3, 0.8),
+                      lambda: astgrad.jvp(f, (X3, 0.8), (X3, 1.0)),
+                      lambda: astgrad.hessian(f, wrt=1)(X3, 0.8)):
         with pytest.raises(ValueError, match=message):
             transform()

@@ -2283,6 +2283,16 @@ def like_sequence(template, items):
         f"{type(template).__name__}; write list(...) or tuple(...) for the type you mean")
 
 
+def check_unpack_count(values, count):
+    """Raise what Python raises unpacking ``values`` into ``count`` names, where it holds
+    another number of items."""
+    given = len(values)
+    if given > count:
+        raise ValueError(f"too many values to unpack (expected {count})")
+    if given < count:
+        raise ValueError(f"not enough values to unpack (expected {count}, got {given})")
+
+
 def check_zip_lengths(*lengths):
     """Raise what ``zip(..., strict=True)`` raises where its arguments have ``lengths``:
     the first argument found out of step when the shortest one runs out."""

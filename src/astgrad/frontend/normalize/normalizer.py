@@ -153,6 +153,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.inlining = []      # the local functions being inlined, innermost last
         self.inlined_trees = []     # their defs, with the fresh names their locals got (dicts.py)
         self.explicit_iterators = {}    # it = iter(e) advanced by next(it) -> its position (explicit_iterators.py)
+        self.derivative_code = False    # normalizing code astgrad generated (checked when it was made)
 
     # -- entry point -------------------------------------------------------------
 
@@ -169,7 +170,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
             bind_local_classes(self, tree)  # local_classes.py
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
-        derivative = generated_text.is_derivative(self.source.fn.__code__)
+        derivative = self.derivative_code = generated_text.is_derivative(self.source.fn.__code__)
         self._refuse_constructs(nodes, derivative)
         kinds = set(map(type, nodes))
         if gast.Delete in kinds:

@@ -239,6 +239,10 @@ class StatementLowering:
         packed = value if known else self.atom(value, hint="t")     # a literal of functions: its items
         if not isinstance(packed, gast.Name):
             raise self._refuse("unpacking a constant", target)
+        if not known and not self.derivative_code:
+            # a, b = xs reads xs[0] and xs[1]; Python also stops where xs holds another number
+            self.emit(S.expr_stmt(self.runtime_call(runtime.check_unpack_count, [S.name(packed.id),
+                                                                                 S.const(len(elts))])))
         for position, elt in enumerate(elts):
             item = gast.Subscript(value=S.name(packed.id), slice=S.const(position), ctx=gast.Load())
             self.assign(elt, item)
