@@ -252,6 +252,37 @@ def test_wrt_naming_a_missing_attribute_or_parameter():
         astgrad.grad(model.loss, wrt=("self.W", "self.W"))
 
 
+def dict_loss(params, x):
+    return np.sum(np.tanh(params["layer"]["W"] @ x + params["b"]) ** 2)
+
+
+DICT_PARAMS = {"layer": {"W": np.array([[0.5, -0.2], [0.3, 0.8]])}, "b": np.array([0.1, -0.1])}
+DICT_X = np.array([1.0, 2.0])
+
+
+def _loss_of_b(b):
+    return dict_loss({"layer": DICT_PARAMS["layer"], "b": b}, DICT_X)
+
+
+def test_wrt_paths_into_dict_arguments_name_keys_in_brackets():
+    expected_W = numerical_grad(lambda W: dict_loss({"layer": {"W": W}, "b": DICT_PARAMS["b"]}, DICT_X),
+                                (DICT_PARAMS["layer"]["W"],))
+    assert_close(astgrad.grad(dict_loss, wrt="params['layer']['W']")(DICT_PARAMS, DICT_X), expected_W)
+    g_b, g_x = astgrad.grad(dict_loss, wrt=('params["b"]', "x"))(DICT_PARAMS, DICT_X)
+    assert_close(g_b, numerical_grad(_loss_of_b, (DICT_PARAMS["b"],)))
+    assert_close(astgrad.hessian(dict_loss, wrt="params['b']")(DICT_PARAMS, DICT_X),
+                 numerical_hessian(astgrad.grad(_loss_of_b), (DICT_PARAMS["b"],)), rtol=1e-4, atol=1e-6)
+
+
+def test_wrt_paths_into_dicts_say_what_is_wrong():
+    with pytest.raises(ValueError, match=r"params \(dict\) has no key 'Q'; its keys are \['layer', 'b'\]"):
+        astgrad.grad(dict_loss, wrt="params['Q']")(DICT_PARAMS, DICT_X)
+    with pytest.raises(ValueError, match=r"params is a dict; name its key in brackets, wrt=\"params\['b'\]\""):
+        astgrad.grad(dict_loss, wrt="params.b")(DICT_PARAMS, DICT_X)
+    with pytest.raises(ValueError, match=r"x \(ndarray object\) is not a dict"):
+        astgrad.grad(dict_loss, wrt="x['b']")(DICT_PARAMS, DICT_X)
+
+
 def test_attribute_assignment_in_a_method_is_refused():
     class Bad:
         def __init__(self):

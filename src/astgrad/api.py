@@ -18,7 +18,8 @@ from .core.functions import (StandIn, derivative_keywords, parameter_names, publ
 from .errors import FunctionValueUnknown, UnresolvedName, as_refusal
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
-from .bound import PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments, user_code, wrt_items
+from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments, path_text,
+                    user_code, wrt_items)
 from .records import is_record, record_items
 from .plain_objects import is_plain_object, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
@@ -673,13 +674,13 @@ class Derivative(StandIn):
             return None
         if path:
             names = list(_underlying(self.function).__code__.co_varnames)
-            g, x = follow(g, x, path, ".".join([names[position]] + list(path)))
+            g, x = follow(g, x, path, path_text(names[position], list(path)))
         return _match_argument(g, x)
 
     def __repr__(self):
         kind = "value_and_grad" if self.with_value else "grad"
         names = _underlying(self.function).__code__.co_varnames
-        wrt = [".".join([names[p]] + list(path)) if path else p - len(self._leading) for p, path in self.items]
+        wrt = [path_text(names[p], list(path)) if path else p - len(self._leading) for p, path in self.items]
         return f"<astgrad {kind} of {self._name} wrt {wrt[0] if self.single else tuple(wrt)}>"
 
     def __reduce__(self):
@@ -701,9 +702,9 @@ def _refuse_plain_items(derivative, values):
     kind = "value_and_grad" if derivative.with_value else "grad"
     for position, path in derivative.items:
         value = values[position]
-        for attr in path:
-            value = getattr(value, attr, None)
-        refuse_plain_argument(value, ".".join([names[position]] + list(path)), kind,
+        for step in path:
+            value = value.get(step) if type(value) is dict else getattr(value, step, None)
+        refuse_plain_argument(value, path_text(names[position], list(path)), kind,
                               "leave it out of wrt= to hold it constant")
 
 

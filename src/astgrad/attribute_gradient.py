@@ -15,6 +15,7 @@ reads like any other code::
 import inspect
 
 from .backend.emit import compile_function
+from .bound import path_text
 from .runtime_objects import attribute_tangent
 from .tuple_gradient import _parameter_text
 from .zero_safe import zero_safe_source
@@ -61,9 +62,9 @@ def attribute_gradient(compiled, wrt, items, single, with_value):
 def _part(gradient, root, path):
     """The expression reading ``root.<path>``'s part of ``gradient`` (``root``'s)."""
     owner = root
-    for attr in path:
-        gradient = f"attribute_tangent({gradient}, {owner}, {attr!r})"
-        owner = f"{owner}.{attr}"
+    for step in path:
+        gradient = f"attribute_tangent({gradient}, {owner}, {str(step)!r})"
+        owner = path_text(owner, [step])
     return gradient
 
 

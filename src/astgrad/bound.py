@@ -232,7 +232,7 @@ def _item(f, fn, leading, names, all_names, item):
     if not isinstance(item, str):
         raise TypeError(f"wrt must be an int, a parameter name (or 'name.attribute') or a tuple "
                         f"of them; got {item!r}")
-    root, *path = item.split(".")
+    root, path = _split_path(item)
     if root not in all_names or (root not in names and not path):
         receiver = f" or '{all_names[0]}.<attribute>'" if leading else ""
         raise ValueError(f"wrt={item!r}: {fn.__qualname__} has no parameter named {root!r}; "
@@ -243,27 +243,85 @@ def _item(f, fn, leading, names, all_names, item):
     return position, tuple(path)
 
 
+class Key(str):
+    """A step of a ``wrt`` path into a dict, ``params['W']`` (a plain ``str`` step is an
+    attribute, ``params.W``): the runtime reads either as ``part``."""
+    __slots__ = ()
+
+
+def _split_path(item):
+    """(parameter name, steps) of a ``wrt`` item: ``"self.W"``, ``"params['W']"``,
+    ``'params["layer"].W'``; an item that is not such a path is one name, no steps."""
+    if "[" not in item:
+        root, *path = item.split(".")
+        return root, path
+    import ast
+    try:
+        node = ast.parse(item.strip(), mode="eval").body
+    except SyntaxError:
+        return item, []
+    steps = []
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            steps.append(node.attr)
+        elif isinstance(node.slice, ast.Constant) and type(node.slice.value) is str:
+            steps.append(Key(node.slice.value))
+        else:
+            raise ValueError(f"wrt={item!r}: a path into a dict names its key as a string in quotes, "
+                             f"such as wrt=\"params['W']\"")
+        node = node.value
+    return (node.id, steps[::-1]) if isinstance(node, ast.Name) else (item, [])
+
+
+def path_text(root, path):
+    """How a ``wrt`` path is written: ``params['W']``, ``self.W``."""
+    return root + "".join(f"[{step!r}]" if isinstance(step, Key) else f".{step}" for step in path)
+
+
+def part(value, step):
+    """The value a ``wrt`` path step leads to: an item of a dict, an attribute otherwise."""
+    return value[step] if type(value) is dict else getattr(value, step)
+
+
 def check_path(value, root, path, item):
-    """A ValueError when ``value`` has no attribute along ``path``."""
-    for depth, attr in enumerate(path):
-        if not attr.isidentifier():
-            raise ValueError(f"wrt={item!r}: {attr!r} is not an attribute name")
-        try:
-            value = getattr(value, attr)
-        except AttributeError:
-            where = ".".join([root] + path[:depth])
+    """A ValueError when ``value`` has no attribute (or dict key) along ``path``."""
+    for depth, step in enumerate(path):
+        where = path_text(root, path[:depth])
+        if type(value) is dict:
+            if not isinstance(step, Key):
+                raise ValueError(f"wrt={item!r}: {where} is a dict; name its key in brackets, "
+                                 f"wrt={path_text(root, path[:depth] + [Key(step)])!r}")
+            if step not in value:
+                raise ValueError(f"wrt={item!r}: {where} (dict) has no key {step!r}; its keys are "
+                                 f"{list(value)}")
+        elif isinstance(step, Key):
+            raise ValueError(f"wrt={item!r}: {where} ({type(value).__name__} object) is not a dict; "
+                             "a path names an attribute of an object with a dot"
+                             f"{_attribute_hint(value, root, path, depth)}")
+        elif not step.isidentifier():
+            raise ValueError(f"wrt={item!r}: {step!r} is not an attribute name")
+        elif not hasattr(value, step):
             raise ValueError(f"wrt={item!r}: {where} ({type(value).__name__} object) has no "
-                             f"attribute {attr!r}") from None
+                             f"attribute {step!r}")
+        value = part(value, step)
     return value
+
+
+def _attribute_hint(value, root, path, depth):
+    """``, wrt='p.W'`` for ``p['W']`` where ``p`` has an attribute ``W``."""
+    step = str(path[depth])
+    if not (step.isidentifier() and hasattr(value, step)):
+        return ""
+    return f", wrt={path_text(root, path[:depth] + [step] + path[depth + 1:])!r}"
 
 
 def follow(g, x, path, item):
     """The derivative of the value at ``path`` inside ``x``, given the derivative ``g``
     of ``x``; returns (derivative, value)."""
-    check_path(x, item.split(".")[0], list(path), item)
-    for attr in path:
-        g = attribute_tangent(g, x, attr)
-        x = getattr(x, attr)
+    check_path(x, _split_path(item)[0], list(path), item)
+    for step in path:
+        g = attribute_tangent(g, x, step)
+        x = part(x, step)
     return g, x
 
 
@@ -281,7 +339,7 @@ class WrtTarget:
         self.leading = leading_arguments(f)
         # the receiver's name from the user's code: f's own may wait for function values
         self.names = list(user_code(f).__code__.co_varnames[:len(self.leading)]) + public_parameter_names(f)
-        self.label = ".".join([self.names[self.position]] + list(self.path))
+        self.label = path_text(self.names[self.position], list(self.path))
 
     def arguments(self, bound):
         """The generated code's positional arguments: the receiver, then ``bound``'s."""
@@ -302,8 +360,8 @@ class WrtTarget:
         """``v``, a derivative of the value, as a derivative of its parameter."""
         from .runtime_objects import attribute_adjoint
         owners = [self.root(bound)]
-        for attr in self.path[:-1]:
-            owners.append(getattr(owners[-1], attr))
+        for step in self.path[:-1]:
+            owners.append(part(owners[-1], step))
         for attr, owner in reversed(list(zip(self.path, owners))):
             v = attribute_adjoint(v, owner, attr)
         return v

@@ -113,7 +113,11 @@ def _check_stored(obj, name):
 
 def attribute_adjoint(g, obj, name):
     """The derivative of ``obj`` when the derivative of ``obj.<name>`` is ``g`` and its
-    other attributes have none (the transpose of ``attribute_tangent``)."""
+    other attributes have none (the transpose of ``attribute_tangent``); of a dict, the
+    item ``obj[name]`` stands for the attribute."""
+    if type(obj) is dict:
+        return {key: add_derivatives(zeros_like(value), g) if key == name else zeros_like(value)
+                for key, value in obj.items()}
     index = _field_index(obj, name)
     if index is not None:
         result = AdjointList(zeros_like(item) for item in obj)
@@ -125,7 +129,10 @@ def attribute_adjoint(g, obj, name):
 
 def attribute_tangent(g, obj, name):
     """The derivative of ``obj.<name>`` in the derivative ``g`` of ``obj`` (zero where
-    ``g`` has none)."""
+    ``g`` has none); of a dict, of the item ``obj[name]``."""
+    if type(obj) is dict:
+        value = dict.get(g, name) if isinstance(g, dict) else None
+        return zeros_like(obj[name]) if value is None else value
     if g is None or (isinstance(g, (int, float)) and not isinstance(g, bool) and g == 0):
         return zeros_like(getattr(obj, name))
     index = _field_index(obj, name)
