@@ -579,3 +579,19 @@ def z03(x, w):
     total = total + sum(itertools.starmap(scaled_sine, [(x[0], w), (x[1], w)]))
     total = total + sum(list(itertools.starmap(affine, [(x[0], w, x[1]), (x[1], x[2], w)])))
     return total + sum(itertools.starmap(operator.mul, [(x[2], w)])) + sum(map(scaled_sine, x, [w, w * 2, w]))
+
+
+@case("z04 collections.deque(maxlen=2) as a sliding window; appendleft, pop, popleft, extend")
+def z04(x, w):
+    import collections
+    window = collections.deque(maxlen=2)
+    recent = 0.0
+    for v in x:
+        window.append(v * w)
+        recent = recent + sum(window) * len(window)
+    d = collections.deque([x[0], x[1]])
+    d.appendleft(w * x[2])
+    a = d.popleft()
+    b = d.pop()
+    d.extend([a, b * w])
+    return recent + np.mean(window) + a * b + d[0] * max(d) + sum(v * v for v in d)

@@ -310,10 +310,11 @@ def deque_in_a_dict(x, w):
     return sum(d["q"]) * w
 
 
-def deque_with_maxlen(x, w):
-    q = deque(maxlen=2)                 # drops the oldest item: no derivative could follow it
+def deque_rotated(x, w):
+    q = deque(maxlen=2)
     for v in x:
         q.append(v * w)
+    q.rotate(1)                         # a method astgrad does not follow
     return q[0] * 2.0 + q[-1] * w
 
 
@@ -339,7 +340,7 @@ def ordered_dict_of_a_list_written_by_key(x, w):
 
 
 @pytest.mark.parametrize("f, line", [(deque_in_a_dict, 'd = {"q": collections.deque()}'),
-                                     (deque_with_maxlen, "q = deque(maxlen=2)"),
+                                     (deque_rotated, "q = deque(maxlen=2)"),
                                      (deque_of_a_dict_written_by_index,
                                       'd = {"q": collections.deque([x[0], x[1]])}')])
 @pytest.mark.parametrize("transform", [lambda f: astgrad.grad(f, wrt=(0, 1)), astgrad.hessian,

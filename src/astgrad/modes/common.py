@@ -1350,9 +1350,9 @@ def check_effect_call(source, stmt, active):
 
 
 def check_deques(source, body, active):
-    """A ``collections.deque`` holding differentiated values is refused: derivatives
-    follow lists, tuples and dicts (a deque's ``maxlen`` drops items unseen, its other
-    methods have no rule). Refused where the deque's own name carries a derivative or
+    """A ``collections.deque`` holding differentiated values that the normalizer left as
+    it is (frontend/normalize/deques.py lowers one changed only by its own methods) is
+    refused: derivatives follow lists, tuples and dicts. Refused where the deque's own name carries a derivative or
     an assignment carrying one reads it (``d = {"q": deque()}``)."""
     deques = {}
     for stmt in S.statements(body):
@@ -1365,8 +1365,10 @@ def check_deques(source, body, active):
         if name in active and (name in deques or read):
             made = deques.get(name) or read[0]
             raise source.error(
-                "a collections.deque holds a differentiated value here, which astgrad does not "
-                "follow (it follows lists, tuples and dicts); use a list instead (xs.append(v), "
+                "a collections.deque holds a differentiated value here, which astgrad follows only "
+                "in a name the function binds once to deque(...) (maxlen a number written there), "
+                "changed by its append, appendleft, extend, pop, popleft and clear, and read by sum, "
+                "len, indexing or a loop; use it that way, or use a list instead (xs.append(v), "
                 "xs.pop(), xs[-1], xs = xs[1:] for popleft)", made, construct="collections.deque")
 
 

@@ -32,6 +32,7 @@ from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
 from .strict_zips import rewrite_strict_zips
+from .deques import rewrite_deques
 from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
@@ -234,6 +235,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if derivative:
             return nodes
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
+            nodes = list(S.walk_nodes(tree))
+        if any(isinstance(n, gast.Name) and n.id == "deque" or isinstance(n, gast.Attribute) and n.attr == "deque"
+               for n in nodes) and rewrite_deques(self, tree):
             nodes = list(S.walk_nodes(tree))
         if any(isinstance(n, gast.keyword) and n.arg == "strict" for n in nodes) and rewrite_strict_zips(self, tree):
             nodes = list(S.walk_nodes(tree))

@@ -1,0 +1,193 @@
+"""A ``collections.deque`` the function makes and only changes by its own methods, as
+the list of its items::
+
+    window = deque(maxlen=2)            window = list()
+    for v in x:                         for v in x:
+        window.append(v * w)                window = window + [v * w]
+                                            window = window[-2:]
+        s = s + sum(window)                 s = s + sum(window)
+    first = window.popleft()            first = window[0]
+                                        window = window[1:]
+
+Each change binds the name to a new list holding the deque's items in its order:
+``append``, ``appendleft``, ``extend`` and ``clear`` as statements, ``pop`` and
+``popleft`` as statements or as the value of ``name = ...``; with a ``maxlen`` written as
+a number, the items a deque drops (from the other end) are cut off after each change.
+Reading it is reading the list: ``sum``, ``len``, ``min``/``max``, ``list``, a NumPy
+function, ``d[i]``, a ``for`` loop or a comprehension over it, ``while d:``. A deque used any other
+way (handed to a function of yours, returned, stored, another method, read in a nested
+function) is left as it is, which the modes refuse where it holds a differentiated value.
+"""
+
+import builtins
+import collections
+
+import gast
+
+from ...core import syntax as S
+from ...core.walk import walk_blocks
+
+_READERS = (builtins.sum, builtins.len, builtins.min, builtins.max, builtins.list, builtins.tuple, builtins.sorted,
+            builtins.enumerate, builtins.reversed, builtins.zip, builtins.any, builtins.all)
+_CHANGES = ("append", "appendleft", "extend", "clear")
+_TAKES = ("pop", "popleft")
+
+
+def rewrite_deques(normalizer, tree):
+    """Rewrite each deque of ``tree``'s own scope that only its methods change; whether
+    one was rewritten."""
+    if normalizer.source.resolve("list") is not builtins.list:
+        return False
+    made = {}
+    for block in walk_blocks(tree.body):
+        for stmt in block:
+            maxlen = _made_deque(normalizer, stmt)
+            if maxlen is not False and normalizer.bound_count[stmt.targets[0].id] == 1:
+                made[stmt.targets[0].id] = (stmt, maxlen)
+    parents = _parents(tree)
+    kept = {name: spec for name, spec in made.items() if _only_own_changes(normalizer, tree, name, spec[0], parents)}
+    if not kept:
+        return False
+    for block in walk_blocks(tree.body):
+        block[:] = [new for stmt in block for new in _lowered(normalizer, stmt, kept)]
+    return True
+
+
+def _made_deque(normalizer, stmt):
+    """The ``maxlen`` (None for none) of ``name = deque(items, maxlen=k)``, k a number
+    written in the code; False for any other statement."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Call) and normalizer.resolve_call(stmt.value) is collections.deque):
+        return False
+    call = stmt.value
+    keywords = {kw.arg: kw.value for kw in call.keywords}
+    if len(call.args) > 2 or set(keywords) - {"iterable", "maxlen"} or any(isinstance(a, gast.Starred) for a in call.args) \
+            or len(call.args) + len(keywords) > 2 or "iterable" in keywords and call.args:
+        return False
+    maxlen = call.args[1] if len(call.args) == 2 else keywords.get("maxlen")
+    if maxlen is None or isinstance(maxlen, gast.Constant) and maxlen.value is None:
+        return None
+    if isinstance(maxlen, gast.Constant) and type(maxlen.value) is int and maxlen.value >= 0:
+        return maxlen.value
+    return False
+
+
+def _parents(tree):
+    parents = {}
+    for node in gast.walk(tree):
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    return parents
+
+
+def _only_own_changes(normalizer, tree, name, made, parents):
+    """Whether every use of ``name`` other than ``made`` is one this module lowers."""
+    for node in gast.walk(tree):
+        if not (isinstance(node, gast.Name) and node.id == name) or node is made.targets[0]:
+            continue
+        if not isinstance(node.ctx, gast.Load) or _inside_function(node, tree, parents):
+            return False
+        parent = parents.get(node)
+        if isinstance(parent, gast.Attribute):
+            if _method_statement(parent, parents) is None:
+                return False
+        elif isinstance(parent, gast.Call):
+            if node in parent.args and normalizer.resolve_call(parent) in _READERS:
+                continue
+            target = normalizer.resolve_call(parent)
+            if not (node in parent.args and (getattr(target, "__module__", None) or "").startswith("numpy")):
+                return False
+        elif isinstance(parent, gast.Subscript):
+            if parent.value is not node or not isinstance(parent.ctx, gast.Load):
+                return False
+        elif isinstance(parent, (gast.For, gast.comprehension)) and parent.iter is node:
+            continue
+        elif not (isinstance(parent, (gast.While, gast.If, gast.IfExp)) and parent.test is node
+                  or isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.Not)):
+            return False        # while d: and not d test whether it holds items, as a list's do
+    return True
+
+
+def _inside_function(node, tree, parents):
+    parent = parents.get(node)
+    while parent is not None and parent is not tree:
+        if isinstance(parent, (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            return True
+        parent = parents.get(parent)
+    return False
+
+
+def _method_statement(attribute, parents):
+    """The statement ``d.<method>(...)`` is, where it is a change this module lowers
+    (``d.pop()`` also as the value of ``name = ...``), else None."""
+    call = parents.get(attribute)
+    if not (isinstance(call, gast.Call) and call.func is attribute and not call.keywords
+            and not any(isinstance(a, gast.Starred) for a in call.args)):
+        return None
+    stmt = parents.get(call)
+    expected = 1 if attribute.attr in ("append", "appendleft", "extend") else 0
+    if attribute.attr not in _CHANGES + _TAKES or len(call.args) != expected:
+        return None
+    if isinstance(stmt, gast.Expr):
+        return stmt
+    if attribute.attr in _TAKES and isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], gast.Name):
+        return stmt
+    return None
+
+
+def _lowered(normalizer, stmt, kept):
+    """``stmt``, or the statements it is lowered to."""
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    if isinstance(stmt, gast.Assign) and stmt.targets[0].id in kept and kept[stmt.targets[0].id][0] is stmt:
+        name, maxlen = stmt.targets[0].id, kept[stmt.targets[0].id][1]
+        items = call.args[0] if call.args else next((kw.value for kw in call.keywords if kw.arg == "iterable"), None)
+        made = gast.Call(func=S.name("list"), args=[items] if items is not None else [], keywords=[])
+        out = [S.assign(name, made)] + _cut(normalizer, name, maxlen, items is not None, True)
+        normalizer.bound_count[name] += len(out) - 1
+        return _with_line(stmt, out)
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and isinstance(call.func.value, gast.Name) and call.func.value.id in kept):
+        return [stmt]
+    name, method = call.func.value.id, call.func.attr
+    maxlen = kept[name][1]
+    deque = S.name(name)
+    if method == "clear":
+        out = [S.assign(name, gast.List(elts=[], ctx=gast.Load()))]
+    elif method == "append":
+        out = [S.assign(name, gast.BinOp(left=deque, op=gast.Add(), right=gast.List(elts=call.args, ctx=gast.Load())))]
+        out += _cut(normalizer, name, maxlen, True, True)
+    elif method == "extend":
+        added = gast.Call(func=S.name("list"), args=call.args, keywords=[])
+        out = [S.assign(name, gast.BinOp(left=deque, op=gast.Add(), right=added))]
+        out += _cut(normalizer, name, maxlen, True, True)
+    elif method == "appendleft":
+        out = [S.assign(name, gast.BinOp(left=gast.List(elts=call.args, ctx=gast.Load()), op=gast.Add(), right=deque))]
+        out += _cut(normalizer, name, maxlen, True, False)
+    else:       # pop, popleft: the item (IndexError where there is none, as a deque raises), then the rest
+        end = -1 if method == "pop" else 0
+        item = gast.Subscript(value=S.name(name), slice=S.const(end), ctx=gast.Load())
+        taken = S.assign(stmt.targets[0].id, item) if isinstance(stmt, gast.Assign) else S.expr_stmt(item)
+        rest = gast.Slice(lower=None, upper=S.const(-1), step=None) if method == "pop" else \
+            gast.Slice(lower=S.const(1), upper=None, step=None)
+        out = [taken, S.assign(name, gast.Subscript(value=S.name(name), slice=rest, ctx=gast.Load()))]
+    normalizer.bound_count[name] += sum(1 for s in out if isinstance(s, gast.Assign) and s.targets[0].id == name)
+    return _with_line(stmt, out)
+
+
+def _cut(normalizer, name, maxlen, needed, keep_last):
+    """With a ``maxlen``: the statement cutting the deque's list to its length, keeping
+    the last items (or the first ones, after ``appendleft``)."""
+    if maxlen is None or not needed:
+        return []
+    if maxlen == 0:
+        return [S.assign(name, gast.List(elts=[], ctx=gast.Load()))]
+    part = gast.Slice(lower=S.const(-maxlen), upper=None, step=None) if keep_last else \
+        gast.Slice(lower=None, upper=S.const(maxlen), step=None)
+    return [S.assign(name, gast.Subscript(value=S.name(name), slice=part, ctx=gast.Load()))]
+
+
+def _with_line(stmt, out):
+    for new in out:
+        gast.copy_location(new, stmt)
+    return out
