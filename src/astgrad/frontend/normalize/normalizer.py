@@ -236,12 +236,17 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             return nodes
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
             nodes = list(S.walk_nodes(tree))
-        if any(isinstance(n, gast.Name) and n.id == "deque" or isinstance(n, gast.Attribute) and n.attr == "deque"
-               for n in nodes) and rewrite_deques(self, tree):
+        if self._may_mention("deque") and rewrite_deques(self, tree):
             nodes = list(S.walk_nodes(tree))
-        if any(isinstance(n, gast.keyword) and n.arg == "strict" for n in nodes) and rewrite_strict_zips(self, tree):
+        if self._may_mention("strict=") and rewrite_strict_zips(self, tree):
             nodes = list(S.walk_nodes(tree))
         return nodes
+
+    def _may_mention(self, text):
+        """Whether ``text`` may be in the code: a test of its lines, far cheaper than a
+        walk over its nodes, before a rewrite that most code does not need."""
+        lines = self.source.lines
+        return not lines or any(text in line for line in lines)
 
     def _check_signature(self, tree):
         args = tree.args
