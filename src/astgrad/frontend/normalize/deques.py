@@ -139,8 +139,9 @@ def _method_statement(attribute, parents):
 def _lowered(normalizer, stmt, kept):
     """``stmt``, or the statements it is lowered to."""
     call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
-    if isinstance(stmt, gast.Assign) and stmt.targets[0].id in kept and kept[stmt.targets[0].id][0] is stmt:
-        name, maxlen = stmt.targets[0].id, kept[stmt.targets[0].id][1]
+    made = next((name for name, (assign, _) in kept.items() if assign is stmt), None)
+    if made is not None:
+        name, maxlen = made, kept[made][1]
         items = call.args[0] if call.args else next((kw.value for kw in call.keywords if kw.arg == "iterable"), None)
         made = gast.Call(func=S.name("list"), args=[items] if items is not None else [], keywords=[])
         out = [S.assign(name, made)] + _cut(normalizer, name, maxlen, items is not None, True)
