@@ -594,4 +594,9 @@ def z04(x, w):
     a = d.popleft()
     b = d.pop()
     d.extend([a, b * w])
-    return recent + np.mean(window) + a * b + d[0] * max(d) + sum(v * v for v in d)
+    out = np.zeros(2)
+    out[0] = a * b + d[0] * max(d)
+    while d:
+        v = d.popleft()
+        out[1] = out[1] + v ** 2
+    return recent + np.mean(window) + np.sum(out)
