@@ -351,6 +351,28 @@ def test_a_deque_holding_differentiated_values_is_refused(f, line, transform):
     assert line in str(error.value) and "use a list" in str(error.value)
 
 
+def deque_popped_inside_an_expression(x, w):
+    y = np.zeros(1)
+    d = deque()
+    for v in x:
+        d.append(v * w)
+    y[0] = 1.0
+    s = 0.0
+    while d:
+        s = s + d.popleft() * 2.0 if len(d) > 5 else s + d[0]     # not a statement of its own
+        v = d.popleft()
+        s = s + v ** 2
+    return s + y[0]
+
+
+def test_a_deque_changed_in_a_way_not_followed_is_refused_as_a_deque():
+    # the write check used to say "append to 'd' while another name may share its memory"
+    with pytest.raises(astgrad.TransformError, match=r"a collections\.deque is changed where another name may "
+                                                     r"share it.*in statements of their own") as error:
+        astgrad.grad(deque_popped_inside_an_expression, wrt=(0, 1))(np.array([0.3, -0.5, 0.9]), 0.8)
+    assert "d = deque()" in str(error.value)
+
+
 def test_an_ordered_dict_holding_differentiated_values_is_refused_naming_it():
     """A new OrderedDict shares no memory with the values it is made from (as a dict display),
     so the refusal names what astgrad lacks: a derivative of the OrderedDict it makes."""

@@ -485,7 +485,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         keeps_items = _replaces_items(sharing, name, action)
         holders = _holders_of_write(source, sharing, body, (stmt, name, action), helper, unread)
         if strict and checked and sharing.reaches_outside(name, keeps_items):
-            _refuse_shared_write(source, name, stmt, action, holders=holders,
+            _refuse_shared_write(source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
                                  sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
             - _stored_back(sharing, params, holders) - {returned}
@@ -505,7 +505,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         refused = conflicts - items - followed - copies if checked else set()
         if refused and not refused <= unread.unread(stmt, refused):
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
-                                 holders=holders, sharers=refused)
+                                 holders=holders, sharers=refused, deque=_deque_made(body, name))
         changed = _follow_write(body, (stmt, name, action, strict), followed, refreshed, element_reads,
                                 (helper, namer, refresh_row))
         for copy in stores_into_copies(store, copies):      # before[k] = t after rows[k] = t
@@ -671,7 +671,9 @@ def _rows_of(names, array, element_reads):
                   if any(anno.get(r, Key.ELEMENT_OF) == array for r in element_reads.get(v, ())))
 
 
-def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=(), outside=False):
+def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=(), outside=False, deque=None):
+    if deque is not None:       # a deque the normalizer did not lower: say that, not what follows
+        raise _deque_refusal(source, deque, "is changed where another name may share it")
     if rows and generated_text.origin(source.filename, source.file_line(stmt)) is not None:
         raise source.error(
             f"{action} '{name}' while '{rows[0]}' holds a row of it read before, which the derivative "
@@ -1363,13 +1365,26 @@ def check_deques(source, body, active):
             deques[name] = stmt
         read = [deques[n] for n in S.names_in(stmt.value) if n in deques] if deques else []
         if name in active and (name in deques or read):
-            made = deques.get(name) or read[0]
-            raise source.error(
-                "a collections.deque holds a differentiated value here, which astgrad follows only "
-                "in a name the function binds once to deque(...) (maxlen a number written there), "
-                "changed by its append, appendleft, extend, pop, popleft and clear, and read by sum, "
-                "len, indexing or a loop; use it that way, or use a list instead (xs.append(v), "
-                "xs.pop(), xs[-1], xs = xs[1:] for popleft)", made, construct="collections.deque")
+            raise _deque_refusal(source, deques.get(name) or read[0], "holds a differentiated value")
+
+
+def _deque_refusal(source, made, what):
+    """The error for the deque ``made`` makes, which ``what`` (and so is not followed)."""
+    return source.error(
+        f"a collections.deque {what} here, which astgrad follows only in a name the function "
+        "binds once to deque(...) (maxlen a number written there), changed by its append, "
+        "appendleft, extend, pop, popleft and clear in statements of their own, and read by sum, "
+        "len, indexing or a loop; use it that way, or use a list instead (xs.append(v), "
+        "xs.pop(), xs[-1], xs = xs[1:] for popleft)", made, construct="collections.deque")
+
+
+def _deque_made(body, name):
+    """The statement binding ``name`` to a new collections.deque, or None."""
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name \
+                and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is collections.deque:
+            return stmt
+    return None
 
 
 _DICT_MAKERS = (dict, collections.OrderedDict, collections.defaultdict)
