@@ -1295,6 +1295,22 @@ def _is_runtime(obj):
     return getattr(runtime, getattr(obj, "__name__", ""), None) is obj
 
 
+def _only_checks(call, method, target):
+    """A library call whose value is unused and which changes nothing: it can only
+    raise. Gradient code keeps such calls where the function raises (``np.linalg.det(a)``
+    on a matrix that is not square), and derivatives of that code keep them too."""
+    if method is not None:
+        records = registry.methods_named(method)
+        return bool(records) and all(record.mutates is None for record in records)
+    if target is None or _is_runtime(target):
+        return False
+    try:
+        record = registry.primitive(target)
+    except TypeError:           # an unhashable callable is none of them
+        return False
+    return record is not None and record.mutates is None
+
+
 def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen."""
@@ -1310,6 +1326,8 @@ def check_effect_call(source, stmt, active):
             f"calling {what} changes {whose} in place, which astgrad cannot follow; build the "
             "new value and assign it instead (y[...] = value, on an array the function created)",
             stmt, construct=what)
+    if _only_checks(call, method, target):
+        return
     if method is not None:
         owner = call.func.value
         if isinstance(owner, gast.Name) and owner.id in active \

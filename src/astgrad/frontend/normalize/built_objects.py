@@ -82,8 +82,12 @@ class BuiltObjectLowering:
     def built_argument(self, expr):
         """The atom of ``expr``, an argument of an inlined helper: a temporary that stands
         for the layout of the object a call builds there (``run(Dense(W, w), x)``), as the
-        name of a variable bound to it would."""
+        name of a variable bound to it would. An object of a class with no ``__init__`` of
+        its own holds nothing the call gives it: it is handed on as the value it is."""
         built = isinstance(expr, gast.Call) and (self.built_class_of(expr) or self.record_class_of(expr))
+        if isinstance(built, type) and not is_namespace(built) and _record_kind(built) is None \
+                and init_of(built) is None:
+            built = None
         tree = self.static_layout(expr, L._DEPTH) if built else None
         atom = self.atom(expr)
         if tree is not None and isinstance(atom, gast.Name):
