@@ -290,16 +290,21 @@ class BuiltObjectLowering:
         if not isinstance(receiver, gast.Name) or not all(self.owns_object(receiver.id, a) for a in assigned):
             return None
         method = M.static_attribute(cls, attr)
-        changed = sorted(changed_in_place(function_tree(method)))
-        if changed:
-            raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes self.{changed[0]} in place, on an "
-                               "object this code follows from state to state", node,
-                               f"build a new value instead (self.{changed[0]} = self.{changed[0]} + [v])")
-        if augments_self(method, self._counters(cls)):
+        changed = changed_in_place(function_tree(method))
+        shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a]))
+        if shared:
+            raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes self.{shared[0]} in place, on an "
+                               "object this code follows from state to state, where another name may hold what "
+                               f"self.{shared[0]} holds", node,
+                               f"build a new value instead (self.{shared[0]} = self.{shared[0]} + [v]), or store "
+                               f"only a new list, dict or array in self.{shared[0]} and hand no other name what it "
+                               "holds")
+        augmented = augments_self(method, self._counters(cls))
+        if augmented and not self.holds_containers(receiver, cls, sorted(augmented)):
             raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
                                "an object this code follows from state to state", node,
                                "write self.a = self.a + v there")
-        twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state")
+        twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state", changed)
         made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)
         made.__astgrad_specializes__ = twin.__astgrad_specializes__
         made.__astgrad_writes_self__ = True

@@ -24,6 +24,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
 from .jumps import jumps_out
+from .self_containers import CHANGING_METHODS, held_only_by_attribute
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
@@ -72,12 +73,28 @@ class ObjectLowering:
                                f"{changed[0]!r}, while this code follows the methods of the objects "
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
-        if assigned:        # a new state of an object built here (built_objects.py), else run as it is
+        if assigned or in_place and self.holds_containers(receiver, cls, in_place):
+            # a new state of an object built here (built_objects.py), else run as it is
             return self.state_call(receiver, cls, attr, owner, assigned, node)
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
+
+    def holds_containers(self, receiver, cls, attrs):
+        """Whether ``receiver`` names an object this function built whose attributes
+        ``attrs`` each hold a container nothing else refers to (self_containers.py): a
+        method may then change them in place, written into copies."""
+        if not isinstance(receiver, gast.Name) or self.inlining:
+            return False
+        known = self.__dict__.setdefault("_held_containers", {})
+        for attr in attrs:
+            if (receiver.id, attr) not in known:
+                known[receiver.id, attr] = self.owns_object(receiver.id, attr) and held_only_by_attribute(
+                    cls, attr, (self.source.tree, receiver.id, self.resolve_call))
+            if not known[receiver.id, attr]:
+                return False
+        return True
 
     def object_property_read(self, node):
         """``layer.scaled`` (a property) on an object of a known layout: its getter called
@@ -272,11 +289,11 @@ def _assigned_attributes(fn):
 
 
 def changed_in_place(tree):
-    """The attribute names whose value ``tree`` changes in place: a list method called on
-    ``<obj>.name``, an item of it written or deleted."""
+    """The attribute names whose value ``tree`` changes in place: a list, dict, set or
+    array method changing it called on ``<obj>.name``, an item of it written or deleted."""
     found = set()
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in _LIST_CHANGES \
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in CHANGING_METHODS \
                 and isinstance(node.func.value, gast.Attribute):
             found.add(node.func.value.attr)
         elif isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)) \
