@@ -11,7 +11,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of, is_namespace,
+from .instances import (built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of, is_namespace,
                         own_returns, plain_constructor, plain_uses, self_stores, state_twin, super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
@@ -291,19 +291,7 @@ class BuiltObjectLowering:
             return None
         method = M.static_attribute(cls, attr)
         changed = changed_in_place(function_tree(method))
-        shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a]))
-        if shared:
-            raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes self.{shared[0]} in place, on an "
-                               "object this code follows from state to state, where another name may hold what "
-                               f"self.{shared[0]} holds", node,
-                               f"build a new value instead (self.{shared[0]} = self.{shared[0]} + [v]), or store "
-                               f"only a new list, dict or array in self.{shared[0]} and hand no other name what it "
-                               "holds")
-        augmented = augments_self(method, self._counters(cls))
-        if augmented and not self.holds_containers(receiver, cls, sorted(augmented)):
-            raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
-                               "an object this code follows from state to state", node,
-                               "write self.a = self.a + v there")
+        self.refuse_shared_state(receiver, cls, attr, changed, node)      # objects.py
         twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state", changed)
         made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)
         made.__astgrad_specializes__ = twin.__astgrad_specializes__

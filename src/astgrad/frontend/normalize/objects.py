@@ -23,6 +23,7 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
+from .instances import augments_self
 from .jumps import jumps_out
 from .self_containers import CHANGING_METHODS, held_only_by_attribute
 
@@ -95,6 +96,23 @@ class ObjectLowering:
             if not known[receiver.id, attr]:
                 return False
         return True
+
+    def refuse_shared_state(self, receiver, cls, attr, changed, node):
+        """Refuse the call ``receiver.attr(...)`` followed as a new state of the object
+        (built_objects.state_call) where its method changes in place (the attributes
+        ``changed``, or ``self.a += v``) a container another name may hold."""
+        shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a]))
+        if shared:
+            a = f"self.{shared[0]}"
+            raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes {a} in place, on an object this "
+                               f"code follows from state to state, where another name may hold what {a} holds", node,
+                               f"build a new value instead ({a} = {a} + [v]), or store only a new list, dict or "
+                               f"array in {a} and hand no other name what it holds")
+        augmented = augments_self(M.static_attribute(cls, attr), self._counters(cls))
+        if augmented and not self.holds_containers(receiver, cls, sorted(augmented)):
+            raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
+                               "an object this code follows from state to state", node,
+                               "write self.a = self.a + v there")
 
     def object_property_read(self, node):
         """``layer.scaled`` (a property) on an object of a known layout: its getter called
