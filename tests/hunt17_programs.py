@@ -600,3 +600,163 @@ def z04(x, w):
         v = d.popleft()
         out[1] = out[1] + v ** 2
     return recent + np.mean(window) + np.sum(out)
+# -- containers an object holds, changed in place by its methods -------------------------
+
+class Adam:
+    """An optimizer keeping its moments in a dict, by parameter name."""
+
+    def __init__(self, rate=0.1):
+        self.rate = rate
+        self.m = {}
+
+    def step(self, name, param, g):
+        self.m[name] = 0.9 * self.m.get(name, 0.0) + 0.1 * g
+        return param - self.rate * self.m[name]
+
+
+class LossLog:
+    def __init__(self):
+        self.losses = []
+
+    def add(self, loss):
+        self.losses.append(loss)
+
+    def mean(self):
+        return sum(self.losses) / len(self.losses)
+
+
+class ListCell:
+    """An RNN cell keeping its hidden state in self.h[0]."""
+
+    def __init__(self, n):
+        self.h = [np.zeros(n)]
+
+    def step(self, x, w):
+        self.h[0] = np.tanh(self.h[0] * w + x)
+        return self.h[0]
+
+
+class Memo:
+    def __init__(self):
+        self.cache = {}
+
+    def features(self, x, w):
+        self.cache.update({"lin": x * w, "sq": x * x})
+        self.cache.update(mixed=self.cache["lin"] * self.cache["sq"])
+        return self.cache["mixed"]
+
+
+class ArrayCell:
+    def __init__(self, n):
+        self.h = np.zeros(n)
+
+    def step(self, x, w):
+        self.h[0] = np.tanh(np.sum(x) * w + self.h[1])
+        self.h[1:] = self.h[0] * x[1:]
+        return np.sum(self.h)
+
+
+@case("m01 an optimizer keeping moments in a dict on self, stepped in a loop, moments read back")
+def m01(x, w):
+    opt = Adam()
+    p = x
+    for t in range(2):
+        p = opt.step("p", p, np.sin(p * w))
+    return np.sum(p ** 2) + np.sum(opt.m["p"] * x) + len(opt.m)
+
+
+@case("m02 a logger appending losses to a list on self, read through another method")
+def m02(x, w):
+    log = LossLog()
+    for k in range(3):
+        log.add(np.sum(np.tanh(x * w * (k + 1))))
+    return log.mean() + log.losses[0] * w
+
+
+@case("m03 an RNN cell keeping its hidden state in self.h[0], stepped twice")
+def m03(x, w):
+    cell = ListCell(3)
+    cell.step(x, w)
+    y = cell.step(x * w, w)
+    return np.sum(y * cell.h[0])
+
+
+@case("m04 a cache dict on self filled by .update(), read back within the method")
+def m04(x, w):
+    memo = Memo()
+    return np.sum(memo.features(x, w)) + np.sum(memo.cache["lin"])
+
+
+@case("m05 an array on self, items written by a method called twice")
+def m05(x, w):
+    cell = ArrayCell(3)
+    s = cell.step(x, w) + cell.step(x * w, w)
+    return s * np.sum(cell.h * x)
+
+
+class Momentum:
+    def __init__(self):
+        self.velocity = {}
+
+    def step(self, name, g):
+        v = self.velocity.setdefault(name, g * 0.5)
+        self.velocity[name] = 0.9 * v + g
+        return self.velocity[name]
+
+
+@case("m06 momenta by name on self, .setdefault() then a write, twice")
+def m06(x, w):
+    opt = Momentum()
+    a = opt.step("p", x * w)
+    return np.sum(opt.step("p", a * x) * a)
+
+
+class Accumulator:
+    def __init__(self, n):
+        self.h = np.zeros(n)
+        self.sums = []
+
+    def step(self, x, w):
+        self.h += np.tanh(x * w + self.h)
+        self.sums += [np.sum(self.h)]
+        return np.sum(self.h)
+
+
+@case("m07 += on an array and on a list attribute of self, in a loop")
+def m07(x, w):
+    acc = Accumulator(3)
+    for t in range(2):
+        s = acc.step(x, w)
+    return s * np.sum(acc.h * x) + sum(acc.sums)
+
+
+# not in CASES: tests/test_hunt17_programs.py checks the refusals
+def moments_named_twice(x, w):
+    opt = Adam()
+    m = opt.m                           # a second name for the dict: it shows the step's writes
+    p = opt.step("p", x, x * w)
+    return np.sum(p) + np.sum(m["p"])
+
+
+def optimizer_in_a_list(x, w):
+    opts = [Adam()]
+    return np.sum(opts[0].step("p", x, x * w))
+
+
+def optimizer_given(x, w, opt):
+    return np.sum(opt.step("p", x, x * w))
+
+
+class Doubling(LossLog):
+    def grow(self):
+        for v in self.losses:           # Python's loop sees the items appended in it
+            if len(self.losses) > 3:
+                break
+            self.losses.append(v * 2.0)
+
+
+def grown_while_looped(x, w):
+    d = Doubling()
+    d.add(x * w)
+    d.grow()
+    return sum(np.sum(v) for v in d.losses)

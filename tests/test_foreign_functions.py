@@ -99,3 +99,14 @@ def test_a_redefined_helper_is_followed(monkeypatch):
 def test_generated_code_names_the_helpers_module():
     text = astgrad.grad(helper_handed_a_lambda, wrt=1).source
     assert "foreign_helpers.SCALE" in text
+
+
+def test_the_names_of_a_closure_answer_a_probe_for_a_missing_dunder_as_an_object_does():
+    # inspect.unwrap, functools.wraps and hasattr probe for __wrapped__: AttributeError, not NameError
+    from astgrad.frontend.normalize.foreign import ForeignScope
+    scope = ForeignScope(local_step_for(2.0))
+    assert not hasattr(scope, "__wrapped__")
+    assert getattr(scope, "__qualname__", None) is None
+    assert scope.a == 2.0 and scope.__name__ == "<lambda>_scope"
+    with pytest.raises(NameError, match="name 'b' is not defined"):
+        scope.b

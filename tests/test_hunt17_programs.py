@@ -7,7 +7,8 @@ import pytest
 import astgrad
 import hunt17_programs
 from breadth_modes import one_mode_tests
-from hunt17_programs import CASES, X3, hidden_method
+from hunt17_programs import (CASES, X3, Adam, grown_while_looped, hidden_method, m05, moments_named_twice,
+                             optimizer_given, optimizer_in_a_list)
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -19,6 +20,14 @@ FOUND = {
     "z02 ": "grad",         # "the helper grad_seeded_estimate calls numpy.random.seed ... whose result changes"
     "z03 ": "jvp",          # itertools.starmap(fn, pairs): "no tangent rule for itertools.starmap"
     "z04 ": "grad",         # deque(maxlen=2): "a collections.deque holds a differentiated value here"
+    # each: "the call of <method> changes the object it is called on in place"
+    "m01 ": "jvp_of_grad",
+    "m02 ": "jvp",
+    "m03 ": "hessian",
+    "m04 ": "vjp_of_grad",
+    "m05 ": "grad",
+    "m06 ": "grad",
+    "m07 ": "jvp",          # "augmented assignment to an attribute of self in Accumulator.step"
 }
 
 
@@ -43,3 +52,20 @@ def test_what_python_refuses_every_derivative_refuses(f, message):
                       lambda: astgrad.hessian(f, wrt=1)(X3, 0.8)):
         with pytest.raises(ValueError, match=message):
             transform()
+
+
+@pytest.mark.parametrize("f, args", [
+    (moments_named_twice, ()), (optimizer_in_a_list, ()), (optimizer_given, (Adam(),)),
+    (grown_while_looped, ()),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_a_method_changing_a_container_another_name_may_hold_is_refused(f, args):
+    # the dict is named twice, the object is held by a list or is the caller's, or a loop
+    # over the list sees what is appended in it: writing into a copy would be wrong
+    with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: the call of (Adam|Doubling|LossLog)\.(step|add) "
+                                                     r"changes the object it is called on in place"):
+        astgrad.grad(f, wrt=1)(X3, 0.8, *args)
+
+
+def test_an_array_attribute_written_by_item_in_a_method_is_refused_at_second_order():
+    with pytest.raises(astgrad.TransformError, match=r"cannot be differentiated twice"):
+        astgrad.grad(astgrad.grad(m05, wrt=1), wrt=1)(X3, 0.8)

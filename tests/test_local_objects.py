@@ -509,11 +509,12 @@ class Logging:
         self.items.append(v)
 
 
-def logged_in_a_method(x, w):
+def logged_with_a_second_name(x, w):
     log = Logging()
+    seen = log.items                # a second name for the list: it shows the appends too
     for k in range(2):
         log.add(x[k] * w)
-    return sum(v ** 2 for v in log.items)
+    return sum(v ** 2 for v in seen)
 
 
 @pytest.mark.parametrize("f, message", [
@@ -521,7 +522,7 @@ def logged_in_a_method(x, w):
     (frozen_written, "assignment to an attribute"),
     (property_written, "assignment to an attribute"),
     # named as written, not as astgrad's copy Logging_add, with advice that fits a method
-    (logged_in_a_method, r"the call of Logging\.add changes the object it is called on in place \(the method "
+    (logged_with_a_second_name, r"the call of Logging\.add changes the object it is called on in place \(the method "
                          r"call \.append\(\) at .*test_local_objects\.py:\d+: self\.items\.append\(v\)\).* "
                          r"In Logging\.add, store a new value in the attribute instead .*\(self\.items = self\.items \+ \[v\]")])
 def test_objects_astgrad_does_not_follow_are_refused(f, message):

@@ -825,7 +825,10 @@ def _callee_label(target):
     name = getattr(target, "__name__", "a function")
     if receiver_of(target) is None:
         return name, None
-    qualified = getattr(target, "__qualname__", name).rpartition("<locals>.")[2]
+    # a method's state twin (Adam_step_state) goes by the method it was made from
+    written = getattr(target, "__astgrad_specializes__", None) if getattr(target, "__astgrad_writes_self__", False) \
+        else None
+    qualified = getattr(written[0] if written else target, "__qualname__", name).rpartition("<locals>.")[2]
     parameters = _parameters_of(target)
     is_instance_method = receiver_of(target)[0] == INSTANCE and parameters
     return qualified, parameters[0] if is_instance_method else None

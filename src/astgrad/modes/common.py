@@ -1243,7 +1243,9 @@ def _method_change_message(method, receiver, where):
     attribute = f"{receiver}.{written.group(1)}" if written else f"{receiver}.<attribute>"
     return (f"{_callee_change(method, 'the object it is called on', where)}. In {method}, store a new value "
             f"in the attribute instead of changing the old one ({attribute} = {attribute} + [v] for a list, "
-            f"{attribute} = {{**{attribute}, k: v}} for a dict), which astgrad follows")
+            f"{attribute} = {{**{attribute}, k: v}} for a dict), which astgrad follows; a change in place is "
+            f"followed on an object the function builds whose attribute only ever holds a new list, dict or "
+            f"array that no other name refers to")
 
 
 def check_outside_changes(source, stmt, varied):

@@ -11,7 +11,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of, is_namespace,
+from .instances import (built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of, is_namespace,
                         own_returns, plain_constructor, plain_uses, self_stores, state_twin, super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
@@ -290,16 +290,9 @@ class BuiltObjectLowering:
         if not isinstance(receiver, gast.Name) or not all(self.owns_object(receiver.id, a) for a in assigned):
             return None
         method = M.static_attribute(cls, attr)
-        changed = sorted(changed_in_place(function_tree(method)))
-        if changed:
-            raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes self.{changed[0]} in place, on an "
-                               "object this code follows from state to state", node,
-                               f"build a new value instead (self.{changed[0]} = self.{changed[0]} + [v])")
-        if augments_self(method, self._counters(cls)):
-            raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
-                               "an object this code follows from state to state", node,
-                               "write self.a = self.a + v there")
-        twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state")
+        changed = changed_in_place(function_tree(method))
+        self.refuse_shared_state(receiver, cls, attr, changed, node)      # objects.py
+        twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state", changed)
         made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)
         made.__astgrad_specializes__ = twin.__astgrad_specializes__
         made.__astgrad_writes_self__ = True

@@ -101,6 +101,9 @@ class ForeignScope:
         if name.startswith("__astgrad"):    # astgrad's own probes (getattr(obj, "__astgrad_x__", None))
             raise AttributeError(name)
         value = lookup(self._astgrad_globals, self._astgrad_cells, name)
+        if value is MISSING and name.startswith("__") and name.endswith("__"):
+            # a probe of the object (getattr(scope, "__wrapped__", None), hasattr): as for any object
+            raise AttributeError(f"{self.__name__!r} has no attribute {name!r}")
         if value is MISSING:
             raise NameError(f"name '{name}' is not defined (in {self.__name__[:-6]})")
         return value

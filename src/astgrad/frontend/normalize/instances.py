@@ -26,13 +26,14 @@ import weakref
 
 import gast
 
-from ... import runtime_objects
+from ... import runtime, runtime_objects
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from ..varargs import compile_variant
 from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
+from .self_containers import copy_helper_name, copy_on_write
 
 _twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
 _state_twins = weakref.WeakKeyDictionary()  # method -> its twin returning (result, self)
@@ -476,18 +477,28 @@ def constructor_twin(init, cls):
     return twin
 
 
-def state_twin(method, name):
+def state_twin(method, name, changed=frozenset()):
     """The twin of ``method`` (which stores attributes of ``self``) returning ``(its
     result, self)``, each ``self.a = v`` written ``self = with_attribute(self, 'a', v)``
     so that the object it is given stays as it was (one per method, kept while it lives).
     The normalizer reads those writes as the attribute writes they stand for
-    (``attribute_writes``)."""
+    (``attribute_writes``). The containers of the attributes ``changed`` that the
+    method changes in place (``self.m[k] = v``) are written into copies stored back
+    (self_containers.py): the caller has shown that nothing else holds them."""
     twin = _state_twins.get(method)
     if twin is None:
         from ..source import parse_function
-        rewrite = lambda tree: _WritesAsNew(_state_tree(tree, name)).tree      # noqa: E731
-        twin = compile_variant(method, rewrite(S.copy(parse_function(method).tree)), rewrite,
-                               cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute)})
+
+        tree = parse_function(method).tree
+        helper = copy_helper_name(method, tree)
+
+        def rewrite(tree):
+            tree = _state_tree(tree, name)
+            me = (tree.args.posonlyargs + tree.args.args)[0].id
+            return _WritesAsNew(copy_on_write(tree, me, changed, helper)).tree
+        twin = compile_variant(method, rewrite(S.copy(tree)), rewrite,
+                               cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute),
+                                      helper: types.CellType(runtime.written_copy)})
         twin.__name__ = twin.__qualname__ = name
         twin.__astgrad_writes_self__ = True
         _state_twins[method] = twin
@@ -495,15 +506,16 @@ def state_twin(method, name):
 
 
 def augments_self(method, counters=frozenset()):
-    """Whether ``method`` has ``self.a += v`` (which on an array changes the array in
-    place, wherever else it is held: not followed as a new state), for an ``a`` not in
-    ``counters`` (attributes that only hold numbers, see ``number_counters``)."""
+    """The attributes ``a`` not in ``counters`` (attributes that only hold numbers, see
+    ``number_counters``) for which ``method`` has ``self.a += v``, which on an array
+    changes the array in place, wherever else it is held (not followed as a new state
+    unless nothing else holds it: self_containers.py)."""
     tree = function_tree(method)
     if tree is None or not tree.args.posonlyargs + tree.args.args:
-        return False
+        return frozenset()
     me = (tree.args.posonlyargs + tree.args.args)[0].id
-    return any(isinstance(n, gast.AugAssign) and _self_attribute(n.target, me) and n.target.attr not in counters
-               for n in S.walk_nodes(tree))
+    return frozenset(n.target.attr for n in S.walk_nodes(tree) if isinstance(n, gast.AugAssign)
+                     and _self_attribute(n.target, me) and n.target.attr not in counters)
 
 
 def number_counters(cls):

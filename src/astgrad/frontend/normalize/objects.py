@@ -23,7 +23,9 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
+from .instances import augments_self
 from .jumps import jumps_out
+from .self_containers import CHANGING_METHODS, held_only_by_attribute
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
@@ -72,12 +74,45 @@ class ObjectLowering:
                                f"{changed[0]!r}, while this code follows the methods of the objects "
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
-        if assigned:        # a new state of an object built here (built_objects.py), else run as it is
+        if assigned or in_place and self.holds_containers(receiver, cls, in_place):
+            # a new state of an object built here (built_objects.py), else run as it is
             return self.state_call(receiver, cls, attr, owner, assigned, node)
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
+
+    def holds_containers(self, receiver, cls, attrs):
+        """Whether ``receiver`` names an object this function built whose attributes
+        ``attrs`` each hold a container nothing else refers to (self_containers.py): a
+        method may then change them in place, written into copies."""
+        if not isinstance(receiver, gast.Name) or self.inlining:
+            return False
+        known = self.__dict__.setdefault("_held_containers", {})
+        for attr in attrs:
+            if (receiver.id, attr) not in known:
+                known[receiver.id, attr] = self.owns_object(receiver.id, attr) and held_only_by_attribute(
+                    cls, attr, (self.source.tree, receiver.id, self.resolve_call))
+            if not known[receiver.id, attr]:
+                return False
+        return True
+
+    def refuse_shared_state(self, receiver, cls, attr, changed, node):
+        """Refuse the call ``receiver.attr(...)`` followed as a new state of the object
+        (built_objects.state_call) where its method changes in place (the attributes
+        ``changed``, or ``self.a += v``) a container another name may hold."""
+        shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a]))
+        if shared:
+            a = f"self.{shared[0]}"
+            raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes {a} in place, on an object this "
+                               f"code follows from state to state, where another name may hold what {a} holds", node,
+                               f"build a new value instead ({a} = {a} + [v]), or store only a new list, dict or "
+                               f"array in {a} and hand no other name what it holds")
+        augmented = augments_self(M.static_attribute(cls, attr), self._counters(cls))
+        if augmented and not self.holds_containers(receiver, cls, sorted(augmented)):
+            raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
+                               "an object this code follows from state to state", node,
+                               "write self.a = self.a + v there")
 
     def object_property_read(self, node):
         """``layer.scaled`` (a property) on an object of a known layout: its getter called
@@ -272,11 +307,11 @@ def _assigned_attributes(fn):
 
 
 def changed_in_place(tree):
-    """The attribute names whose value ``tree`` changes in place: a list method called on
-    ``<obj>.name``, an item of it written or deleted."""
+    """The attribute names whose value ``tree`` changes in place: a list, dict, set or
+    array method changing it called on ``<obj>.name``, an item of it written or deleted."""
     found = set()
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in _LIST_CHANGES \
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in CHANGING_METHODS \
                 and isinstance(node.func.value, gast.Attribute):
             found.add(node.func.value.attr)
         elif isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)) \

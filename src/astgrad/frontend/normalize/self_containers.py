@@ -1,0 +1,384 @@
+"""Lists, dicts and arrays an object holds in an attribute, changed in place by its
+methods: ``self.m[k] = v``, ``self.items.append(v)``, ``self.cache.update(d)``,
+``self.h[0] = v`` (an optimizer keeping its moments, a logger its losses, a cell its
+state), on an object the differentiated function built.
+
+Python changes the container the attribute holds, so every other name holding that
+container sees the change. Where the code shows that nothing but the attribute ever
+holds it (``held_only_by_attribute``), the method's state twin (instances.py) writes
+into a copy instead and stores the copy in the attribute (``copy_on_write``):
+``t = written_copy(self.m); t[k] = v; self.m = t``. No name another part of the
+program reads changes, as in Python, and the object written into is new and held by
+one name, so the derivative (and the derivative of the derivative) follows it as any
+write into a local list, dict or array.
+
+``held_only_by_attribute(cls, attr, uses)``, from the source, conservatively:
+
+- no class along ``cls``'s method resolution order has an attribute ``attr`` (a
+  class-level ``m = {}`` is shared by every instance);
+- every store of ``self.attr`` in a method of those classes (``__init__`` among them)
+  and every store of ``obj.attr`` in the function (``uses``) is a new container: a
+  list or dict display or comprehension, ``list(...)``/``dict(...)``, or a value made
+  new there (an operator's result, ``.copy()``, ``np.zeros(n)``, any NumPy function
+  returning a new array);
+- every other use reads what the container holds and keeps no reference to it: an item
+  (of a list or dict, anywhere; of an array, only straight into an operator or a call
+  that keeps nothing, since an array's item may be a view), ``len``, ``sum``,
+  ``sorted``, ``k in``, a loop over it that does not change it, an operator, a method
+  that returns a new value (``.get(k)``, ``.copy()``, ``.sum()``), or a method that
+  changes it as a statement of its own (written into a copy, as above);
+- the methods name ``self`` only as ``self.attr`` or ``self(...)`` (no ``getattr(self,
+  ...)``, ``self.__dict__``, nor a nested function or lambda reading ``self``).
+
+Anything else (``m = self.m``, ``return self.m``, ``self.m = m`` from an argument,
+``[self.m]``, ``self.m.keys()`` kept in a name) keeps the refusal."""
+
+import builtins
+import inspect
+
+import gast
+
+from ...core import syntax as S
+from ...core.missing import MISSING
+from .foreign import lookup
+from .fresh_items import made_new, takes_items
+
+
+# methods changing the container they are called on (list, dict, set, array)
+CHANGING_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+                              "update", "setdefault", "popitem", "add", "discard", "fill"})
+# methods returning a new value, reading the container without keeping it
+_READING_METHODS = frozenset({"get", "copy", "count", "index", "sum", "mean", "max", "min", "prod", "std",
+                              "var", "any", "all", "dot", "tolist", "item", "argmax", "argmin", "cumsum"})
+# methods returning a live view of a dict (fine where iterated at once)
+_VIEW_METHODS = frozenset({"keys", "values", "items"})
+_READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
+                builtins.tuple, builtins.any, builtins.all, builtins.dict, builtins.set)
+_NEW_CONTAINERS = {builtins.list: "list", builtins.dict: "dict"}
+
+
+def held_only_by_attribute(cls, attr, caller):
+    """Whether ``attr`` of an object of ``cls`` holds a container nothing else refers to
+    (the module docstring). ``caller``: (tree, the name the object goes by there,
+    resolve(call)) for the function that built the object."""
+    if not isinstance(cls, type) or any(attr in vars(klass) for klass in cls.__mro__):
+        return False
+    sites = list(_method_sites(cls))
+    if None in sites:
+        return False
+    kinds = set()
+    for tree, me, resolve in sites + [caller]:
+        found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0])
+        if found is None:
+            return False
+        kinds |= found
+    stores = kinds - {"item"}
+    # an item of an array kept in a name may be a view of it: only lists and dicts then
+    return bool(stores) and ("item" not in kinds or stores <= {"list", "dict"})
+
+
+def _method_sites(cls):
+    """(tree, self's name, resolve(call)) for each function the classes of ``cls`` give
+    the object to (methods, a property's functions); None for one whose source astgrad
+    cannot read, or for another kind of descriptor (``functools.cached_property``)."""
+    for klass in cls.__mro__[:-1]:
+        for name, value in vars(klass).items():
+            if isinstance(value, (staticmethod, classmethod)) or name in ("__dict__", "__weakref__"):
+                continue            # not given the object; Python's own
+            if isinstance(value, property):
+                functions = [fn for fn in (value.fget, value.fset, value.fdel) if fn is not None]
+            elif inspect.isfunction(value):
+                functions = [value]
+            elif hasattr(type(value), "__get__"):
+                functions = [None]  # code given the object that is not read here
+            else:
+                continue            # a class attribute holding a value
+            for fn in functions:
+                tree = _tree_of(fn) if inspect.isfunction(fn) else None
+                params = tree.args.posonlyargs + tree.args.args if tree is not None else []
+                yield (tree, params[0].id, _resolver(fn, tree)) if params else None
+
+
+def _tree_of(fn):
+    from ..source import parse_function
+    try:
+        return parse_function(fn).tree
+    except Exception:       # noqa: BLE001 - a method astgrad cannot read: not shown to keep anything
+        return None
+
+
+def _resolver(fn, tree):
+    """``resolve(call)``: the object a call in ``fn`` calls by a dotted name of its
+    globals or closure (not a local of ``tree``), or None."""
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    local = S.stored_names(tree) | {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+
+    def resolve(call):
+        path = S.dotted_path(call.func)
+        if path is None or path[0] in local:
+            return None
+        value = lookup(fn.__globals__, cells, path[0])
+        for name in path[1:]:
+            value = getattr(value, name, MISSING) if value is not MISSING else MISSING
+        return None if value is MISSING else value
+    return resolve
+
+
+def _uses_of(tree, me, attr, resolve, rebinds):
+    """The kinds of container stored in ``me.attr`` in ``tree`` ({"list", "dict",
+    "other"}, and "item" for an item read kept), where each use of ``me`` and of
+    ``me.attr`` there is one the module docstring allows; else None. ``rebinds``: the
+    function binds ``me`` (to the object it builds)."""
+    parents = _parents(tree)
+    kinds = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)) \
+                and node is not tree and me in S.names_in(node):
+            return None
+        if not (isinstance(node, gast.Name) and node.id == me) or isinstance(node.ctx, gast.Param):
+            continue
+        read = parents.get(node)
+        if isinstance(read, gast.Call) and read.func is node:
+            continue                                    # self(...): __call__, checked as a method
+        if not (isinstance(read, gast.Attribute) and read.value is node) or read.attr.startswith("__"):
+            if isinstance(node.ctx, gast.Store) and rebinds:
+                continue                                # the function's own binding of the object
+            return None                                 # the object handed on: getattr(self, ...), vars(self)
+        if read.attr != attr:
+            continue
+        kind = _use(read, parents, resolve)
+        if kind is None:
+            return None
+        kinds.add(kind)
+    kinds.discard("read")
+    return kinds
+
+
+def _use(read, parents, resolve):
+    """"list", "dict" or "other" for a store of a new container into ``read`` (``me.attr``),
+    "read" (or "items" for an item read) for a use that keeps no reference to it; else None."""
+    above = parents.get(read)
+    if isinstance(read.ctx, gast.Store):
+        if isinstance(above, gast.AugAssign) and above.target is read:
+            return "read"                               # self.h += v: a change in place
+        if not (isinstance(above, gast.Assign) and above.targets == [read]):
+            return None
+        return _new_container(above.value, resolve)
+    if isinstance(read.ctx, gast.Del):
+        return None
+    if isinstance(above, gast.Subscript) and above.value is read:
+        return "read" if not isinstance(above.ctx, gast.Load) or _item_kept_to_itself(above, parents, resolve) \
+            else "item"
+    if isinstance(above, gast.Attribute) and above.value is read:
+        call = parents.get(above)
+        if not (isinstance(call, gast.Call) and call.func is above):
+            return None                                 # self.h.T, self.h.real: views
+        if above.attr in CHANGING_METHODS:
+            return "read" if _statement_call(call, parents) else None
+        if above.attr in _VIEW_METHODS:
+            return "read" if _consumed_at_once(call, parents, resolve) else None
+        return "read" if above.attr in _READING_METHODS else None
+    return "read" if _consumed_at_once(read, parents, resolve) else None
+
+
+def _new_container(value, resolve):
+    if isinstance(value, (gast.List, gast.ListComp)):
+        return "list"
+    if isinstance(value, (gast.Dict, gast.DictComp)):
+        return "dict"
+    if isinstance(value, gast.Call) and resolve(value) in _NEW_CONTAINERS:
+        return _NEW_CONTAINERS[resolve(value)]
+    return "other" if made_new(value, resolve) else None
+
+
+def _item_kept_to_itself(item, parents, resolve):
+    """Whether the item ``item`` reads goes straight into an operator, a subscript or a
+    call that keeps nothing it is given (an array's item may be a view of it)."""
+    above = parents.get(item)
+    if isinstance(above, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+        return True
+    if isinstance(above, gast.Subscript) and above.value is item:
+        return isinstance(above.ctx, gast.Load)
+    return isinstance(above, gast.Call) and item in above.args \
+        and (resolve(above) in _READS_ITEMS or takes_items(above, resolve))
+
+
+def _consumed_at_once(node, parents, resolve):
+    """Whether ``node``'s value (the container, or a view of it) is read at once and not
+    kept: looped over, tested (``k in``), given to an operator or to a call keeping
+    nothing (``len``, ``sum``, ``sorted``, a NumPy function returning a new array)."""
+    holder = _holder(node)
+    above = parents.get(node)
+    if isinstance(above, gast.Call) and above.args == [node] and not above.keywords \
+            and resolve(above) is builtins.enumerate:
+        node, above = above, parents.get(above)         # for i, v in enumerate(self.items)
+    if isinstance(above, gast.For) and above.iter is node:
+        return not _changed_within(above.body + above.orelse, holder)
+    if isinstance(above, gast.comprehension) and above.iter is node:
+        return not _changed_within([parents.get(above)], holder)
+    if isinstance(above, (gast.BinOp, gast.UnaryOp)):
+        return True
+    if isinstance(above, gast.Compare):
+        return node is not above.left or all(isinstance(op, (gast.Eq, gast.NotEq)) for op in above.ops)
+    return isinstance(above, gast.Call) and node in above.args \
+        and (resolve(above) in _READS_ITEMS or takes_items(above, resolve))
+
+
+def _holder(node):
+    """``me.attr`` that ``node`` (it, or a call of a method of it) reads."""
+    return node.func.value if isinstance(node, gast.Call) else node
+
+
+def _changed_within(nodes, holder):
+    """Whether code in ``nodes`` may change what ``holder`` (``me.attr``) holds while a
+    loop goes over it: it writes into it, calls a method changing it, or calls any method
+    of ``me`` (Python's loop would see the change, or raise)."""
+    me = holder.value.id
+    for node in (n for top in nodes for n in S.walk_nodes(top)):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
+            receiver = node.func.value
+            if isinstance(receiver, gast.Name) and receiver.id == me:
+                return True
+            if _same_holder(receiver, holder) and node.func.attr in CHANGING_METHODS:
+                return True
+        if isinstance(node, gast.Subscript) and not isinstance(node.ctx, gast.Load) and _same_holder(node.value, holder):
+            return True
+        if isinstance(node, gast.Attribute) and not isinstance(node.ctx, gast.Load) and _same_holder(node, holder):
+            return True
+    return False
+
+
+def _same_holder(node, holder):
+    return isinstance(node, gast.Attribute) and node.attr == holder.attr and isinstance(node.value, gast.Name) \
+        and node.value.id == holder.value.id
+
+
+def _statement_call(call, parents):
+    """``self.m.update(d)`` as a statement of its own, or as the value of ``v = ...``."""
+    above = parents.get(call)
+    return isinstance(above, gast.Expr) or isinstance(above, gast.Assign) and len(above.targets) == 1 \
+        and isinstance(above.targets[0], gast.Name) and above.value is call
+
+
+def _parents(tree):
+    found = {}
+    for node in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(node):
+            found[child] = node
+    return found
+
+
+def copy_helper_name(fn, tree):
+    """The name the twin of ``fn`` calls runtime.written_copy by: ``written_copy``,
+    unless ``fn`` names it already."""
+    taken = S.names_in(tree) | set(fn.__globals__) | set(fn.__code__.co_freevars)
+    return _fresh("written_copy", taken)
+
+
+def copy_on_write(tree, me, attrs, helper):
+    """``tree`` (a method's state twin, ``me`` its first parameter) with each statement
+    changing the container of ``me.a`` in place (``a`` in ``attrs``) written into a copy
+    stored back: ``t = written_copy(me.a); t[k] = v; me.a = t`` (``helper``: the name
+    ``written_copy`` goes by). Statements of nested functions are left as they are."""
+    taken = S.names_in(tree)
+    for node in [tree] + [n for n in S.walk_nodes(tree) if _has_blocks(n)]:
+        if node is not tree and isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                setattr(node, field, [new for stmt in block
+                                      for new in _written_into_a_copy(stmt, me, attrs, taken, helper)])
+    return tree
+
+
+def _has_blocks(node):
+    return any(isinstance(getattr(node, field, None), list) for field in ("body", "orelse", "finalbody"))
+
+
+def _written_into_a_copy(stmt, me, attrs, taken, helper):
+    holder = _changed_holder(stmt, me)
+    if holder is None or holder.attr not in attrs:
+        return [stmt]
+    name = _fresh(f"{holder.attr}_new", taken)
+    copy = S.assign(name, gast.Call(func=S.name(helper), args=[
+        gast.Attribute(value=S.name(me), attr=holder.attr, ctx=gast.Load())], keywords=[]))
+    for owner in S.walk_nodes(stmt):                    # the one place the container is written
+        for field, value in gast.iter_fields(owner):
+            if value is holder:
+                setattr(owner, field, S.name(name))
+    store = S.assign(gast.Attribute(value=S.name(me), attr=holder.attr, ctx=gast.Store()), S.name(name))
+    return [gast.copy_location(new, stmt) for new in [copy] + _item_stores(stmt, name, taken) + [store]]
+
+
+def _item_stores(stmt, name, taken):
+    """``t.update({'k': v}, a=w)`` as the item stores ``t['k'] = v; t['a'] = w`` (each
+    value read before any store, as Python does), ``v = t.setdefault(k, d)`` as a store
+    where ``k`` is missing and a read; any other statement as it is."""
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "setdefault" \
+            and 1 <= len(call.args) <= 2 and not call.keywords and not any(isinstance(a, gast.Starred) for a in call.args):
+        return _setdefault_stores(stmt, call, name, taken)
+    if isinstance(stmt, gast.Assign) or not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "update"
+            and len(call.args) <= 1 and all(kw.arg for kw in call.keywords)
+            and all(isinstance(a, gast.Dict) and all(isinstance(k, gast.Constant) for k in a.keys)
+                    for a in call.args)):
+        return [stmt]
+    pairs = [(k, v) for a in call.args for k, v in zip(a.keys, a.values)] \
+        + [(S.const(kw.arg), kw.value) for kw in call.keywords]
+    if len(pairs) == 1:
+        return [S.assign(gast.Subscript(value=S.name(name), slice=pairs[0][0], ctx=gast.Store()), pairs[0][1])]
+    values = [S.name(_fresh(f"{name}_{k}", taken)) for k in range(len(pairs))]
+    return [S.assign(v.id, value) for v, (_, value) in zip(values, pairs)] \
+        + [S.assign(gast.Subscript(value=S.name(name), slice=key, ctx=gast.Store()), v)
+           for v, (key, _) in zip(values, pairs)]
+
+
+def _changed_holder(stmt, me):
+    """The ``me.a`` node whose container ``stmt`` changes in place, written as a statement
+    of its own: ``me.a[k] = v``, ``me.a[k] += v``, ``del me.a[k]``, ``me.a.append(v)``,
+    ``v = me.a.pop()``; else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript):
+        target = stmt.targets[0].value
+    elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
+        target = stmt.target.value
+    elif isinstance(stmt, gast.Delete) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript):
+        target = stmt.targets[0].value
+    elif isinstance(stmt, (gast.Expr, gast.Assign)) and isinstance(stmt.value, gast.Call) \
+            and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr in CHANGING_METHODS \
+            and (isinstance(stmt, gast.Expr) or len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+        target = stmt.value.func.value
+    else:
+        return None
+    if isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name) and target.value.id == me:
+        return target
+    return None
+
+
+def _fresh(base, taken):
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = f"{base}_{k}"
+    taken.add(name)
+    return name
+
+
+def _setdefault_stores(stmt, call, name, taken):
+    """``v = t.setdefault(k, d)``: ``key = k; default = d; if key not in t: t[key] =
+    default``, then ``v = t[key]`` (``k`` and ``d`` read once, in Python's order)."""
+    found = []
+
+    def once(node, hint):
+        if isinstance(node, gast.Constant):
+            return node
+        found.append(S.assign(_fresh(f"{name}_{hint}", taken), node))
+        return S.name(found[-1].targets[0].id)
+    key = once(call.args[0], "key")
+    default = once(call.args[1], "default") if len(call.args) == 2 else S.const(None)
+    missing = gast.Compare(left=S.copy(key), ops=[gast.NotIn()], comparators=[S.name(name)])
+    store = S.assign(gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Store()), default)
+    found.append(gast.If(test=missing, body=[store], orelse=[]))
+    if isinstance(stmt, gast.Assign):
+        found.append(S.assign(stmt.targets[0], gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Load())))
+    return found
