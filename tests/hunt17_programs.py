@@ -527,3 +527,51 @@ def sq(v):
 @case("e16 a function looked up in a class-level registry dict")
 def e16(x, w):
     return np.sum(Registry.fns["sq"](x * w))
+
+
+# -- what the hunt left: slots, class attributes read in __init__ ------------------------
+
+class Slotted:
+    __slots__ = ("a", "b")
+
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def value(self, x):
+        return self.a * np.sum(x ** 2) + self.b
+
+
+@case("c12 a class with __slots__ built in the code, a slot written again")
+def c12(x, w):
+    s = Slotted(w, x[0])
+    s.b = s.b * w
+    return s.value(x) + s.b
+
+
+class Scaled:
+    scale = 2.0
+
+    def __init__(self, w):
+        self.w = w * self.scale         # the class attribute: the subclass's where it has one
+
+
+class Tripled(Scaled):                  # no __init__ of its own
+    scale = 3.0
+
+    def __call__(self, x):
+        return np.sum(np.sin(self.w * x))
+
+
+class Shifted(Scaled):
+    def __init__(self, w):
+        super().__init__(w)
+        self.scale = self.scale + self.w    # read from the class, then stored on the object
+
+    def __call__(self, x):
+        return np.sum(x * self.w) * self.scale
+
+
+@case("c13 __init__ reading class attributes as defaults, inherited and after super().__init__")
+def c13(x, w):
+    return Tripled(w)(x) + Shifted(w)(x)

@@ -13,6 +13,8 @@ FOUND = {
     "c01 ": "grad",         # super().__init__(w) in a subclass's __init__: "no adjoint rule for hunt17_programs.Child"
     "c02 ": "grad",         # class Layer(abc.ABC): "no adjoint rule for hunt17_programs.Dense"
     "c06 ": "jvp",          # run(Dense(W, w), x), the object built in the call: "no tangent rule for .forward()"
+    "c12 ": "jvp",          # a class with __slots__: "no tangent rule for hunt17_programs.Slotted"
+    "c13 ": "grad",         # self.scale read in __init__ from the class: KeyError: 'scale'
     "d05 ": "grad",         # log.debug("y=%s", y): "calling logging.Logger.debug for its effect on a differentiated value"
 }
 

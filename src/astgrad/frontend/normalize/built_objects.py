@@ -3,6 +3,7 @@ class as its ``__init__``'s twin and ``instance(cls, attrs)``, the layout a name
 to such an object stands for, and attribute writes on it as ``with_attribute``."""
 
 import inspect
+import types
 
 import gast
 
@@ -12,7 +13,8 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of, is_namespace,
-                        own_returns, plain_constructor, plain_uses, self_stores, state_twin, super_classes)
+                        own_returns, plain_constructor, plain_uses, reads_class, self_stores, state_twin,
+                        super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
 from .objects import changed_in_place
@@ -65,8 +67,9 @@ class BuiltObjectLowering:
             self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
             for base in super_classes(cls, init):       # whose __init__ super().__init__(...) calls
                 self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (base, M.current(base, "__init__"))))
+            twin = constructor_twin(init, cls)
             attrs = plain_constructor(self, init, node) or self.function_call(
-                constructor_twin(init, cls), [], node)
+                twin, [S.copy(owner)] if reads_class(twin) else [], node)
         return self.runtime_call(runtime_objects.instance, [owner, S.name(self.fresh_assign(attrs, "attrs"))])
 
     def built_layout(self, target, value):
@@ -314,6 +317,8 @@ class BuiltObjectLowering:
         if cls is None:
             return False
         static = M.static_attribute(cls, attr)
+        if isinstance(static, types.MemberDescriptorType):
+            return True         # a slot of __slots__: stored as an attribute in a __dict__ is
         return static is MISSING or not hasattr(type(static), "__set__") and not hasattr(type(static), "__get__")
 
     def _owned_class(self, name):
