@@ -575,3 +575,12 @@ class Shifted(Scaled):
 @case("c13 __init__ reading class attributes as defaults, inherited and after super().__init__")
 def c13(x, w):
     return Tripled(w)(x) + Shifted(w)(x)
+
+
+def logged_sum(v, log=[]):      # noqa: B006 - Python keeps this list from call to call
+    log.append(v)
+    return sum(log)
+
+
+def appends_to_a_default(x, w):     # not in CASES: tests/test_hunt17_programs.py checks the refusal
+    return np.sum(logged_sum(x * w))

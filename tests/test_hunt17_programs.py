@@ -6,7 +6,7 @@ import pytest
 
 import astgrad
 from breadth_modes import one_mode_tests
-from hunt17_programs import CASES, X3, hidden_method
+from hunt17_programs import CASES, X3, appends_to_a_default, hidden_method
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -27,3 +27,10 @@ def test_an_attribute_a_base_stores_hides_the_method_it_names():
     with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: astgrad cannot differentiate Hiding\.act "
                                                      "hidden by an attribute of the instance"):
         astgrad.grad(hidden_method, wrt=1)(X3, 0.8)
+
+
+def test_a_default_list_appended_to_is_refused_saying_python_keeps_it():
+    # the helper's default list keeps what each call appends: the message said "another argument is the same array"
+    with pytest.raises(TypeError, match=r"hunt17_programs\.py:\d+: .*'log' out, it is the default list, made once when "
+                                        r"the def ran: Python keeps that list from call to call.*Write log=None in the def"):
+        astgrad.grad(appends_to_a_default, wrt=1)(X3, 0.8)
