@@ -584,3 +584,23 @@ def logged_sum(v, log=[]):      # noqa: B006 - Python keeps this list from call 
 
 def appends_to_a_default(x, w):     # not in CASES: tests/test_hunt17_programs.py checks the refusal
     return np.sum(logged_sum(x * w))
+
+
+class Counted:
+    calls = 0
+
+    def __init__(self, w):
+        self.w = w
+
+    def loss(self, x):
+        Counted.calls += 1          # Python changes the class on every call
+        return np.sum(np.sin(x * self.w))
+
+
+def counts_in_a_method(x, w):       # not in CASES: tests/test_hunt17_programs.py checks the refusals
+    return Counted(w).loss(x)
+
+
+def counts_in_the_function(x, w):
+    Counted.calls += 1
+    return np.sum(x * w) * Counted.calls

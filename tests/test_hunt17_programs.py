@@ -6,7 +6,8 @@ import pytest
 
 import astgrad
 from breadth_modes import one_mode_tests
-from hunt17_programs import CASES, X3, appends_to_a_default, hidden_method
+from hunt17_programs import (CASES, X3, appends_to_a_default, counts_in_a_method, counts_in_the_function,
+                             hidden_method)
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -34,3 +35,14 @@ def test_a_default_list_appended_to_is_refused_saying_python_keeps_it():
     with pytest.raises(TypeError, match=r"hunt17_programs\.py:\d+: .*'log' out, it is the default list, made once when "
                                         r"the def ran: Python keeps that list from call to call.*Write log=None in the def"):
         astgrad.grad(appends_to_a_default, wrt=1)(X3, 0.8)
+
+
+@pytest.mark.parametrize("f, message", [
+    (counts_in_a_method, r"the call of Counted\.loss changes Counted\.calls \(.*hunt17_programs\.py:\d+: Counted"),
+    (counts_in_the_function, r"astgrad cannot differentiate a change of Counted\.calls, an attribute of the class"),
+], ids=["in a method", "in the function"])
+def test_a_class_attribute_counter_is_refused_saying_python_changes_the_class(f, message):
+    # the method's counter was "no adjoint rule for .loss()", the function's "augmented assignment to an attribute"
+    with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: " + message
+                       + r".*[Cc]ount or record outside the differentiated function"):
+        astgrad.grad(f, wrt=1)(X3, 0.8)

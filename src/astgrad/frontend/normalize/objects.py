@@ -16,6 +16,7 @@ assigns attributes itself (``self.count += 1``) is not followed: the call is lef
 was (run for its effect, or refused where a derivative flows through it)."""
 
 import inspect
+import types
 import weakref
 
 import gast
@@ -268,7 +269,16 @@ def _assigned_attributes(fn):
     found_in_source (a function without source: empty)."""
     return L.found_in_source(fn, _assigns, lambda tree: (frozenset(
         node.attr for node in S.walk_nodes(tree)
-        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))), changed_in_place(tree)))
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
+        and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def _global_holder(fn, node):
+    """Whether ``node`` names a class or module ``fn`` reads as a global (``Model`` in
+    ``Model.calls += 1``): a write there changes no object the code follows, and the
+    method's own lowering refuses it, naming its line (statements.py)."""
+    value = getattr(fn, "__globals__", {}).get(node.id) if isinstance(node, gast.Name) else None
+    return isinstance(value, (type, types.ModuleType))
 
 
 def changed_in_place(tree):
