@@ -604,3 +604,19 @@ def counts_in_a_method(x, w):       # not in CASES: tests/test_hunt17_programs.p
 def counts_in_the_function(x, w):
     Counted.calls += 1
     return np.sum(x * w) * Counted.calls
+
+
+@dataclasses.dataclass
+class Scaling:
+    x: np.ndarray
+    scale: float = 1.0
+
+    def __post_init__(self):
+        self.y = self.x * self.scale
+
+    def total(self):
+        return np.sum(self.y ** 2)
+
+
+def builds_a_post_init_dataclass(x, w):     # not in CASES: tests/test_hunt17_programs.py checks the refusal
+    return Scaling(x, w).total()

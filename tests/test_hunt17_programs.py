@@ -6,8 +6,8 @@ import pytest
 
 import astgrad
 from breadth_modes import one_mode_tests
-from hunt17_programs import (CASES, X3, appends_to_a_default, counts_in_a_method, counts_in_the_function,
-                             hidden_method)
+from hunt17_programs import (CASES, X3, appends_to_a_default, builds_a_post_init_dataclass, counts_in_a_method,
+                             counts_in_the_function, hidden_method)
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -32,8 +32,9 @@ def test_an_attribute_a_base_stores_hides_the_method_it_names():
 
 def test_a_default_list_appended_to_is_refused_saying_python_keeps_it():
     # the helper's default list keeps what each call appends: the message said "another argument is the same array"
-    with pytest.raises(TypeError, match=r"hunt17_programs\.py:\d+: .*'log' out, it is the default list, made once when "
-                                        r"the def ran: Python keeps that list from call to call.*Write log=None in the def"):
+    with pytest.raises(TypeError, match=r"hunt17_programs\.py:\d+: .*'log' out, it is the default list, made once "
+                                        r"when the def ran: Python keeps that list from call to call.*"
+                                        r"Write log=None in the def"):
         astgrad.grad(appends_to_a_default, wrt=1)(X3, 0.8)
 
 
@@ -46,3 +47,11 @@ def test_a_class_attribute_counter_is_refused_saying_python_changes_the_class(f,
     with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: " + message
                        + r".*[Cc]ount or record outside the differentiated function"):
         astgrad.grad(f, wrt=1)(X3, 0.8)
+
+
+def test_a_dataclass_with_post_init_built_in_the_code_is_refused_saying_what_is_not_followed():
+    with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: no adjoint rule for "
+                                                     r"hunt17_programs\.Scaling; Scaling is a dataclass with a "
+                                                     r"__post_init__, whose code astgrad does not follow .*"
+                                                     r"in a property or method reading the fields"):
+        astgrad.grad(builds_a_post_init_dataclass, wrt=1)(X3, 0.8)

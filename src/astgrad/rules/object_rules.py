@@ -4,8 +4,8 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 each other's transposes."""
 
 from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, class_default, field_values,
-                               fields_dict, instance, object_tangent, record, record_gradient, replaceable_fields, with_attribute,
-                               without_attribute)
+                               fields_dict, instance, object_tangent, record, record_gradient, replaceable_fields,
+                               with_attribute, without_attribute)
 from ..runtime import add_derivatives, zeros_like
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
