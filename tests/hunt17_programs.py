@@ -8,6 +8,7 @@ walrus, for-else. Every entry of CASES is (name, f, args, wrt): astgrad must giv
 Python's derivative, or refuse. Used by tests/test_hunt17_programs.py."""
 
 import abc
+import collections
 import dataclasses
 import enum
 import functools
@@ -575,6 +576,18 @@ class Shifted(Scaled):
 @case("c13 __init__ reading class attributes as defaults, inherited and after super().__init__")
 def c13(x, w):
     return Tripled(w)(x) + Shifted(w)(x)
+
+
+class Affine(collections.namedtuple("Affine", "a b")):
+    def apply(self, x):
+        return np.sin(self.a * x) + self.b
+
+
+@case("c14 methods on a namedtuple subclass and a dataclass built in the code, after _replace and replace")
+def c14(x, w):
+    p = Affine(1.0, x[0])._replace(a=w)
+    q = dataclasses.replace(Params(w, 0.5), b=x[1] * w)
+    return np.sum(p.apply(x) * Affine(w, 0.2).apply(x)) + np.sum(q.predict(x) ** 2)
 
 
 def logged_sum(v, log=[]):      # noqa: B006 - Python keeps this list from call to call

@@ -58,6 +58,8 @@ class ObjectLowering:
         if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
             return None
         cls = owner[1]
+        if _namedtuple_method(cls, attr):
+            return None     # p._replace(a=v), p._asdict(): methods.py and dicts.py lower them
         if attr != "__call__" and L.attribute(owner, attr) is None:
             self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
         # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
@@ -271,6 +273,12 @@ def _assigned_attributes(fn):
         node.attr for node in S.walk_nodes(tree)
         if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def _namedtuple_method(cls, attr):
+    """Whether ``cls.<attr>`` is a method collections.namedtuple wrote (``_replace``)."""
+    static = M.static_attribute(cls, attr)
+    return issubclass(cls, tuple) and getattr(getattr(static, "__func__", static), "__module__", None) == "collections"
 
 
 def _global_holder(fn, node):
