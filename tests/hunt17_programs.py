@@ -233,6 +233,21 @@ def d01(x, w):
     return np.sum(helper(x, w=w))
 
 
+class Net:
+    def __init__(self, w):
+        self.w = w
+
+    @logged
+    def loss(self, x, scale=1.0):
+        return np.sum(np.sin(x * self.w)) * scale
+
+
+@case("d07 a functools.wraps wrapper taking *args, **kwargs on a method")
+def d07(x, w):
+    net = Net(w)
+    return net.loss(x) + Net(w * 2.0).loss(x, scale=x[0])
+
+
 @functools.lru_cache(maxsize=None)
 def coeffs(n):
     return tuple(1.0 / math.factorial(k) for k in range(n))

@@ -17,6 +17,7 @@ FOUND = {
     "c12 ": "jvp",          # a class with __slots__: "no tangent rule for hunt17_programs.Slotted"
     "c13 ": "grad",         # self.scale read in __init__ from the class: KeyError: 'scale'
     "c14 ": "grad",         # Affine(w, 0.2).apply(x), Affine a namedtuple subclass: "no adjoint rule for .apply()"
+    "d07 ": "jvp",          # @logged def loss(self, x): "cannot differentiate a call to Net.loss, which has *args/**kwargs"
     "d05 ": "grad",         # log.debug("y=%s", y): "calling logging.Logger.debug for its effect on a differentiated value"
 }
 
