@@ -52,7 +52,7 @@ def built_class(cls):
         return False        # dataclasses and namedtuples: methods.py's record_call
     for klass in cls.__mro__[:-1]:
         if klass is abc.ABC:
-            continue
+            continue        # (a library class, with an empty __slots__: it stores nothing)
         if not L._looked_into(klass) or any(name in vars(klass) for name in (
                 "__new__", "__setattr__", "__getattribute__", "__getattr__", "__init_subclass__")):
             return False
