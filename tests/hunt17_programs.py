@@ -8,6 +8,7 @@ walrus, for-else. Every entry of CASES is (name, f, args, wrt): astgrad must giv
 Python's derivative, or refuse. Used by tests/test_hunt17_programs.py."""
 
 import abc
+import collections
 import dataclasses
 import enum
 import functools
@@ -230,6 +231,21 @@ def helper(x, w):
 @case("d01 a functools.wraps decorator on a helper")
 def d01(x, w):
     return np.sum(helper(x, w=w))
+
+
+class Net:
+    def __init__(self, w):
+        self.w = w
+
+    @logged
+    def loss(self, x, scale=1.0):
+        return np.sum(np.sin(x * self.w)) * scale
+
+
+@case("d07 a functools.wraps wrapper taking *args, **kwargs on a method")
+def d07(x, w):
+    net = Net(w)
+    return net.loss(x) + Net(w * 2.0).loss(x, scale=x[0])
 
 
 @functools.lru_cache(maxsize=None)
@@ -600,6 +616,8 @@ def z04(x, w):
         v = d.popleft()
         out[1] = out[1] + v ** 2
     return recent + np.mean(window) + np.sum(out)
+
+
 # -- containers an object holds, changed in place by its methods -------------------------
 
 class Adam:
@@ -760,3 +778,108 @@ def grown_while_looped(x, w):
     d.add(x * w)
     d.grow()
     return sum(np.sum(v) for v in d.losses)
+
+
+# -- what the hunt left: slots, class attributes read in __init__ ------------------------
+
+class Slotted:
+    __slots__ = ("a", "b")
+
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def value(self, x):
+        return self.a * np.sum(x ** 2) + self.b
+
+
+@case("c12 a class with __slots__ built in the code, a slot written again")
+def c12(x, w):
+    s = Slotted(w, x[0])
+    s.b = s.b * w
+    return s.value(x) + s.b
+
+
+class Scaled:
+    scale = 2.0
+
+    def __init__(self, w):
+        self.w = w * self.scale         # the class attribute: the subclass's where it has one
+
+
+class Tripled(Scaled):                  # no __init__ of its own
+    scale = 3.0
+
+    def __call__(self, x):
+        return np.sum(np.sin(self.w * x))
+
+
+class Shifted(Scaled):
+    def __init__(self, w):
+        super().__init__(w)
+        self.scale = self.scale + self.w    # read from the class, then stored on the object
+
+    def __call__(self, x):
+        return np.sum(x * self.w) * self.scale
+
+
+@case("c13 __init__ reading class attributes as defaults, inherited and after super().__init__")
+def c13(x, w):
+    return Tripled(w)(x) + Shifted(w)(x)
+
+
+class Affine(collections.namedtuple("Affine", "a b")):
+    def apply(self, x):
+        return np.sin(self.a * x) + self.b
+
+
+@case("c14 methods on a namedtuple subclass and a dataclass built in the code, after _replace and replace")
+def c14(x, w):
+    p = Affine(1.0, x[0])._replace(a=w)
+    q = dataclasses.replace(Params(w, 0.5), b=x[1] * w)
+    return np.sum(p.apply(x) * Affine(w, 0.2).apply(x)) + np.sum(q.predict(x) ** 2)
+
+
+def logged_sum(v, log=[]):      # noqa: B006 - Python keeps this list from call to call
+    log.append(v)
+    return sum(log)
+
+
+def appends_to_a_default(x, w):     # not in CASES: tests/test_hunt17_programs.py checks the refusal
+    return np.sum(logged_sum(x * w))
+
+
+class Counted:
+    calls = 0
+
+    def __init__(self, w):
+        self.w = w
+
+    def loss(self, x):
+        Counted.calls += 1          # Python changes the class on every call
+        return np.sum(np.sin(x * self.w))
+
+
+def counts_in_a_method(x, w):       # not in CASES: tests/test_hunt17_programs.py checks the refusals
+    return Counted(w).loss(x)
+
+
+def counts_in_the_function(x, w):
+    Counted.calls += 1
+    return np.sum(x * w) * Counted.calls
+
+
+@dataclasses.dataclass
+class Scaling:
+    x: np.ndarray
+    scale: float = 1.0
+
+    def __post_init__(self):
+        self.y = self.x * self.scale
+
+    def total(self):
+        return np.sum(self.y ** 2)
+
+
+def builds_a_post_init_dataclass(x, w):     # not in CASES: tests/test_hunt17_programs.py checks the refusal
+    return Scaling(x, w).total()

@@ -7,7 +7,8 @@ import pytest
 import astgrad
 import hunt17_programs
 from breadth_modes import one_mode_tests
-from hunt17_programs import (CASES, X3, Adam, grown_while_looped, hidden_method, m05, moments_named_twice,
+from hunt17_programs import (CASES, X3, Adam, appends_to_a_default, builds_a_post_init_dataclass, counts_in_a_method,
+                             counts_in_the_function, grown_while_looped, hidden_method, m05, moments_named_twice,
                              optimizer_given, optimizer_in_a_list)
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
@@ -15,6 +16,10 @@ FOUND = {
     "c01 ": "grad",         # super().__init__(w) in a subclass's __init__: "no adjoint rule for hunt17_programs.Child"
     "c02 ": "grad",         # class Layer(abc.ABC): "no adjoint rule for hunt17_programs.Dense"
     "c06 ": "jvp",          # run(Dense(W, w), x), the object built in the call: "no tangent rule for .forward()"
+    "c12 ": "jvp",          # a class with __slots__: "no tangent rule for hunt17_programs.Slotted"
+    "c13 ": "grad",         # self.scale read in __init__ from the class: KeyError: 'scale'
+    "c14 ": "grad",         # Affine(w, 0.2).apply(x), Affine a namedtuple subclass: "no adjoint rule for .apply()"
+    "d07 ": "jvp",          # @logged def loss(self, x): "cannot differentiate a call to Net.loss, which has *args/**kwargs"
     "d05 ": "grad",         # log.debug("y=%s", y): "calling logging.Logger.debug for its effect on a differentiated value"
     "z01 ": "grad",         # zip(xs, ys, strict=True): "no adjoint rule for zip"
     "z02 ": "grad",         # "the helper grad_seeded_estimate calls numpy.random.seed ... whose result changes"
@@ -45,6 +50,8 @@ def test_an_attribute_a_base_stores_hides_the_method_it_names():
     ("unequal_strict_zip", r"zip\(\) argument 2 is shorter than argument 1"),    # was "no adjoint rule for zip"
     ("too_many_to_unpack", r"too many values to unpack \(expected 2\)"),        # gave a gradient
 ], ids=["strict_zip", "unpacking"])
+
+
 def test_what_python_refuses_every_derivative_refuses(f, message):
     f = getattr(hunt17_programs, f)
     for transform in (lambda: astgrad.grad(f, wrt=(0, 1))(X3, 0.8),
@@ -58,6 +65,8 @@ def test_what_python_refuses_every_derivative_refuses(f, message):
     (moments_named_twice, ()), (optimizer_in_a_list, ()), (optimizer_given, (Adam(),)),
     (grown_while_looped, ()),
 ], ids=lambda v: getattr(v, "__name__", ""))
+
+
 def test_a_method_changing_a_container_another_name_may_hold_is_refused(f, args):
     # the dict is named twice, the object is held by a list or is the caller's, or a loop
     # over the list sees what is appended in it: writing into a copy would be wrong
@@ -69,3 +78,32 @@ def test_a_method_changing_a_container_another_name_may_hold_is_refused(f, args)
 def test_an_array_attribute_written_by_item_in_a_method_is_refused_at_second_order():
     with pytest.raises(astgrad.TransformError, match=r"cannot be differentiated twice"):
         astgrad.grad(astgrad.grad(m05, wrt=1), wrt=1)(X3, 0.8)
+
+
+def test_a_default_list_appended_to_is_refused_saying_python_keeps_it():
+    # the helper's default list keeps what each call appends: the message said "another argument is the same array"
+    with pytest.raises(TypeError, match=r"hunt17_programs\.py:\d+: .*'log' out, it is the default list, made once "
+                                        r"when the def ran: Python keeps that list from call to call.*"
+                                        r"Write log=None in the def"):
+        astgrad.grad(appends_to_a_default, wrt=1)(X3, 0.8)
+
+
+@pytest.mark.parametrize("f, message", [
+    (counts_in_a_method, r"the call of Counted\.loss changes Counted\.calls \(.*hunt17_programs\.py:\d+: Counted"),
+    (counts_in_the_function, r"astgrad cannot differentiate a change of Counted\.calls, an attribute of the class"),
+], ids=["in a method", "in the function"])
+
+
+def test_a_class_attribute_counter_is_refused_saying_python_changes_the_class(f, message):
+    # the method's counter was "no adjoint rule for .loss()", the function's "augmented assignment to an attribute"
+    with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: " + message
+                       + r".*[Cc]ount or record outside the differentiated function"):
+        astgrad.grad(f, wrt=1)(X3, 0.8)
+
+
+def test_a_dataclass_with_post_init_built_in_the_code_is_refused_saying_what_is_not_followed():
+    with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: no adjoint rule for "
+                                                     r"hunt17_programs\.Scaling; Scaling is a dataclass with a "
+                                                     r"__post_init__, whose code astgrad does not follow .*"
+                                                     r"in a property or method reading the fields"):
+        astgrad.grad(builds_a_post_init_dataclass, wrt=1)(X3, 0.8)

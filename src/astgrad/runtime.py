@@ -2710,21 +2710,35 @@ def written_items_apart(container, item, where):
             "holding it too), or, where only this item should change, store it there alone (d[a] = t)")
 
 
-def arguments_apart(value, others, name, where):
+def arguments_apart(value, others, name, where, default=None):
     """Checked when a derivative starts, for an argument ``name`` the function writes into:
     ``f(a, a)`` (or an array and a list holding it, or overlapping views) would have the
     write change the other argument too, as Python does, while the derivative works on a
-    copy of the one written. Refused; arguments that share no memory pass."""
+    copy of the one written. Refused; arguments that share no memory pass. ``default``:
+    "list", "dict" or "set" where the parameter has a default of that type (one Python
+    keeps from call to call), else None."""
     mine = _held_objects(value)
     if not mine:
         return
     theirs = [held for other in others for held in _held_objects(other)]
-    if theirs and _overlapping(mine + theirs, len(mine)):
+    if not (theirs and _overlapping(mine + theirs, len(mine))):
+        return
+    if default is not None:
         raise TypeError(
-            f"astgrad: {where}: the function writes into its argument '{name}', and another "
-            "argument (or a global or closure variable the function reads) is the same array (or "
-            "holds it, or a view of its memory), which the write would change too; astgrad cannot "
-            "follow that. Pass a copy (f(a, a.copy()))")
+            f"astgrad: {where}: the function writes into its argument '{name}', which holds a value another "
+            "argument (or a global or closure variable the function reads) holds too; astgrad cannot follow "
+            f"that. Where the call leaves '{name}' out, it is the default {default}, made once when the def ran: "
+            f"Python keeps that {default} from call to call, holding what earlier calls (and this one) put in it. "
+            f"Write {name}=None in the def and 'if {name} is None: {name} = {_EMPTY[default]}' at the start of the "
+            f"body; otherwise pass a copy (f(a, a.copy()))")
+    raise TypeError(
+        f"astgrad: {where}: the function writes into its argument '{name}', and another "
+        "argument (or a global or closure variable the function reads) is the same array (or "
+        "holds it, or a view of its memory), which the write would change too; astgrad cannot "
+        "follow that. Pass a copy (f(a, a.copy()))")
+
+
+_EMPTY = {"list": "[]", "dict": "{}", "set": "set()"}
 
 
 def _held_objects(value):

@@ -15,6 +15,7 @@ import functools
 import inspect
 import types
 
+from .plain_objects import plain_attributes
 from .records import is_record, record_items
 from .runtime import _ABSENT_ITEM, AdjointDict, AdjointList, _is_zero_placeholder, add_derivatives, own_items, zeros_like
 
@@ -207,8 +208,35 @@ def instance(cls, attributes):
     if not isinstance(attributes, dict):
         return attributes
     obj = cls.__new__(cls)
-    obj.__dict__.update(attributes)
+    _store_attributes(obj, attributes)
     return obj
+
+
+def class_default(cls, name):
+    """``self.<name>`` read in ``__init__`` before the object holds it: the attribute of
+    its class ``cls``, where that is a value (a method or a property would be bound to
+    the object, which the code built from its ``__init__``'s twin does not have)."""
+    value = getattr(cls, name)      # Python's AttributeError where the class has none either
+    if hasattr(type(value), "__get__") and not isinstance(value, type):
+        raise TypeError(f"astgrad: {cls.__name__}.__init__ reads self.{name} before storing it, and "
+                        f"{cls.__name__}.{name} is a {type(value).__name__}, not a stored value; astgrad "
+                        f"does not follow that. Store the value first, or call the method after building the object")
+    return value
+
+
+def _store_attributes(obj, attributes):
+    """Store ``attributes`` on ``obj`` (new, of a class without a ``__setattr__`` of its
+    own) as ``self.name = value`` in ``__init__`` would: into its ``__dict__``, or into
+    its ``__slots__`` (Python's AttributeError for a name its slots lack)."""
+    if type(obj).__dictoffset__ and not _has_slots(type(obj)):
+        obj.__dict__.update(attributes)
+    else:
+        for name, value in attributes.items():
+            object.__setattr__(obj, name, value)
+
+
+def _has_slots(cls):
+    return any(vars(klass).get("__slots__") for klass in cls.__mro__[:-1])
 
 
 
@@ -230,8 +258,7 @@ def with_attribute(obj, name, value):
     generated code's ``p.W = v`` on an object the code built and nothing else refers to
     (frontend/normalize/instances.py), so that the write is a new value like any other."""
     made = type(obj).__new__(type(obj))
-    made.__dict__.update(obj.__dict__)
-    made.__dict__[name] = value
+    _store_attributes(made, {**dict(plain_attributes(obj)), name: value})
     return made
 
 

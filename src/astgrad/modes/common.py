@@ -1,6 +1,7 @@
 """What reverse and forward mode share: calls of runtime helpers, comments naming the
 source line, index values, and the derivatives of the user's own callees."""
 
+import ast
 import builtins
 import collections
 import inspect
@@ -1260,6 +1261,15 @@ def check_outside_changes(source, stmt, varied):
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
         callee, where = marked
+        written = _global_attribute_written(where.text)
+        if written is not None:
+            raise source.error(
+                f"the call of {callee} changes {written} ({where.filename}:{where.line}: {where.text.strip()}), "
+                "an attribute of a class or object a global holds: Python changes it for every later call, "
+                "and astgrad, whose derivative runs the code again, cannot follow that. Count or record "
+                "outside the differentiated function (around the call of the function astgrad "
+                "differentiates), or keep the value in a local variable", stmt,
+                construct=f"in-place change in {callee}")
         raise source.error(
             f"the call of {callee} stores a value that depends on the inputs in memory the function did "
             f"not create (a global's object: {where.what} at {where.filename}:{where.line}: "
@@ -1267,6 +1277,20 @@ def check_outside_changes(source, stmt, varied):
             f"it. Keep the value in a local name (a helper returns it, assigned where the helper is "
             f"called), or store it outside the differentiated function", stmt,
             construct=f"in-place change in {callee}")
+
+
+def _global_attribute_written(text):
+    """``Model.calls`` for the line ``Model.calls += 1`` (or ``= ...``): an attribute of
+    a name, not of a call or an item; else None."""
+    try:
+        stmt = ast.parse((text or "").strip()).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    target = stmt.target if isinstance(stmt, ast.AugAssign) else \
+        stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    if isinstance(target, ast.Attribute) and isinstance(target.value, (ast.Name, ast.Attribute)):
+        return ast.unparse(target)
+    return None
 
 
 def check_outside_methods(source, stmt, varied):

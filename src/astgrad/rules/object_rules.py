@@ -3,9 +3,9 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 ``attribute_adjoint`` and ``attribute_tangent`` are linear in their first argument and
 each other's transposes."""
 
-from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, field_values, fields_dict, instance,
-                               object_tangent, record, record_gradient, replaceable_fields, with_attribute,
-                               without_attribute)
+from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, class_default, field_values,
+                               fields_dict, instance, object_tangent, record, record_gradient, replaceable_fields,
+                               with_attribute, without_attribute)
 from ..runtime import add_derivatives, zeros_like
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -71,6 +71,9 @@ def record_gradient_(y, g, like):
 
 # the names of the fields dataclasses.replace / namedtuple._replace pass on: strings
 non_differentiable(replaceable_fields)
+
+# the class attribute __init__ reads as self.<name> before storing it: a constant
+non_differentiable(class_default)
 
 
 # fields_dict(names, values) builds a replaced dataclass's fields from a list of values;

@@ -443,8 +443,18 @@ def suggestion(obj, mode):
     if obj is collections.OrderedDict:
         return ("; astgrad follows dict(...) and dict displays, which keep the order items are stored in "
                 "too: write dict(a=x) or {'a': x} in its place;")
+    if isinstance(obj, type) and _post_init_dataclass(obj):
+        return (f"; {obj.__name__} is a dataclass with a __post_init__, whose code astgrad does not follow "
+                "when the object is built in the differentiated code (it follows a dataclass whose __init__ only "
+                "stores the fields): compute what __post_init__ stores in a property or method reading the "
+                "fields (@property def y(self): return self.x * self.scale);")
     closest = closest_supported(obj, mode) if obj is not None else None
     return f"; did you mean {closest}?" if closest else ";"
+
+
+def _post_init_dataclass(cls):
+    import dataclasses
+    return dataclasses.is_dataclass(cls) and callable(getattr(cls, "__post_init__", None))
 
 
 def is_astgrad_transform(obj):

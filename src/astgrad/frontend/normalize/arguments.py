@@ -124,6 +124,11 @@ def _container_defaults(fn):
     return {p.name for p in parameters if type(p.default) in (list, dict, set)}
 
 
+def _default_of(fn, name):
+    import inspect
+    return inspect.signature(fn).parameters[name].default
+
+
 def _out_names(call, target):
     """The names a NumPy call stores its result into: ``out=y`` (or ``out=(y,)``), or a
     ufunc's outputs given positionally. Taking a user function's ``out=`` for a write
@@ -225,12 +230,14 @@ def _apart_checks(normalizer, written, augmented):
     shared = _free_containers(normalizer.source, params) if written or augmented else []
     for name in shared:
         normalizer.namer.reserve(name)      # read by the checks: no temporary may take it
+    defaults = _container_defaults(normalizer.source.fn)
     for name in params:
         others = [p for p in params if p != name] + shared
         if others and (name in written or name in augmented):
             group = gast.Tuple(elts=[S.name(p) for p in others], ctx=gast.Load())
+            default = [S.const(type(_default_of(normalizer.source.fn, name)).__name__)] if name in defaults else []
             checks.append(_check(normalizer, runtime.arguments_apart,
-                                 [S.name(name), group, S.const(name), S.const(where)]))
+                                 [S.name(name), group, S.const(name), S.const(where)] + default))
     return checks
 
 

@@ -2,7 +2,9 @@
 class as its ``__init__``'s twin and ``instance(cls, attrs)``, the layout a name bound
 to such an object stands for, and attribute writes on it as ``with_attribute``."""
 
+import dataclasses
 import inspect
+import types
 
 import gast
 
@@ -11,8 +13,9 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of, is_namespace,
-                        own_returns, plain_constructor, plain_uses, self_stores, state_twin, super_classes)
+from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of,
+                        is_namespace, own_returns, plain_constructor, plain_uses, reads_class, self_stores, state_twin,
+                        super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
 from .objects import changed_in_place
@@ -65,8 +68,9 @@ class BuiltObjectLowering:
             self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
             for base in super_classes(cls, init):       # whose __init__ super().__init__(...) calls
                 self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (base, M.current(base, "__init__"))))
+            twin = constructor_twin(init, cls)
             attrs = plain_constructor(self, init, node) or self.function_call(
-                constructor_twin(init, cls), [], node)
+                twin, [S.copy(owner)] if reads_class(twin) else [], node)
         return self.runtime_call(runtime_objects.instance, [owner, S.name(self.fresh_assign(attrs, "attrs"))])
 
     def built_layout(self, target, value):
@@ -84,7 +88,7 @@ class BuiltObjectLowering:
         for the layout of the object a call builds there (``run(Dense(W, w), x)``), as the
         name of a variable bound to it would. An object of a class with no ``__init__`` of
         its own holds nothing the call gives it: it is handed on as the value it is."""
-        built = isinstance(expr, gast.Call) and (self.built_class_of(expr) or self.record_class_of(expr))
+        built = isinstance(expr, gast.Call) and (self.built_class_of(expr) or self.record_class_of(expr, True))
         if isinstance(built, type) and not is_namespace(built) and _record_kind(built) is None \
                 and init_of(built) is None:
             built = None
@@ -108,10 +112,31 @@ class BuiltObjectLowering:
         if not isinstance(node, gast.Call) or depth <= 0 or any(isinstance(a, gast.Starred) for a in node.args) \
                 or any(kw.arg is None for kw in node.keywords):
             return None
-        cls = self.built_class_of(node) or self.record_class_of(node)
+        cls = self.built_class_of(node) or self.record_class_of(node, tuples=True)
         if cls is None:
-            return self.returned_layout(node)
+            return self.replaced_layout(node, depth) or self.returned_layout(node)
         return (L.OBJECT, cls) + self.stored_layouts(cls, node, depth - 1)
+
+    def replaced_layout(self, node, depth):
+        """The layout of ``p._replace(a=v)`` or ``dataclasses.replace(p, a=v)`` (keywords
+        only) where ``p``'s is known and its class a namedtuple's or a dataclass's: an
+        object of the same class, each field given its new value's layout; else None."""
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr == "_replace" and not node.args:
+            old = func.value
+        elif len(node.args) == 1 and self.resolve_call(node) is dataclasses.replace:
+            old = node.args[0]
+        else:
+            return None
+        layout = self.static_layout(old, depth)
+        if layout is None or layout[0] != L.OBJECT or _record_kind(layout[1]) is None \
+                or any(kw.arg is None for kw in node.keywords):
+            return None
+        given = {kw.arg: kw.value for kw in node.keywords}
+        kept = [(name, tree) for name, tree in layout[2] if name not in given]
+        new = [(name, self.static_layout(value, depth - 1)) for name, value in given.items()]
+        attributes = kept + [(name, tree) for name, tree in new if tree is not None]
+        return (L.OBJECT, layout[1], tuple(sorted(attributes, key=lambda pair: pair[0])), layout[3])
 
     def returned_layout(self, node):
         """The layout of what ``p.derivative()`` or ``Model.create(w)`` returns (a method
@@ -185,12 +210,14 @@ class BuiltObjectLowering:
         self.source.scopes[name] = scope
         return lambda path, depend=True: self.source.resolve_path([name] + list(path), depend)
 
-    def record_class_of(self, node):
+    def record_class_of(self, node, tuples=False):
+        """The dataclass ``node`` (a Call) builds, or with ``tuples`` the namedtuple class
+        too (whose methods the layout lets the code follow; its fields are not written)."""
         path = S.dotted_path(node.func)
         if path is None or path[0] in self.locals or path[0] in self.functions:
             return None
         cls = self.source.resolve_path(path, depend=False)
-        return cls if _record_kind(cls) == "dict" else None
+        return cls if _record_kind(cls) == "dict" or tuples and _record_kind(cls) == "tuple" else None
 
     def stored_layouts(self, cls, node, depth):
         """(attributes, shadowed) of the layout of ``cls(...)`` called as ``node``: the
@@ -311,6 +338,8 @@ class BuiltObjectLowering:
         if cls is None:
             return False
         static = M.static_attribute(cls, attr)
+        if isinstance(static, types.MemberDescriptorType):
+            return True         # a slot of __slots__: stored as an attribute in a __dict__ is
         return static is MISSING or not hasattr(type(static), "__set__") and not hasattr(type(static), "__get__")
 
     def _owned_class(self, name):

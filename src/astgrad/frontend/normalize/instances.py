@@ -42,8 +42,9 @@ _DEPTH = 4                                  # how deep methods are looked into f
 
 def built_class(cls):
     """Whether instances of ``cls`` built in the code are followed: a plain user class
-    (no ``__new__``, ``__slots__``, ``__setattr__`` or metaclass of its own) whose
-    ``__init__`` is object's or only stores and reads attributes of ``self``."""
+    (no ``__new__``, ``__setattr__`` or metaclass of its own; its attributes in a
+    ``__dict__`` or ``__slots__``) whose ``__init__`` is object's or only stores and reads
+    attributes of ``self``."""
     if is_namespace(cls):
         return True
     if not isinstance(cls, type) or not _plain_metaclass(cls) or not L._looked_into(cls) or cls.__mro__[-1] is not object:
@@ -52,9 +53,9 @@ def built_class(cls):
         return False        # dataclasses and namedtuples: methods.py's record_call
     for klass in cls.__mro__[:-1]:
         if klass is abc.ABC:
-            continue        # (its empty __slots__ leaves its subclasses their __dict__)
+            continue        # (a library class, with an empty __slots__: it stores nothing)
         if not L._looked_into(klass) or any(name in vars(klass) for name in (
-                "__new__", "__slots__", "__setattr__", "__getattribute__", "__getattr__", "__init_subclass__")):
+                "__new__", "__setattr__", "__getattribute__", "__getattr__", "__init_subclass__")):
             return False
     return _plain_init(cls, init_of(cls))
 
@@ -453,7 +454,12 @@ def constructor_twin(init, cls):
     """The twin of ``init`` (``__init__`` of ``cls`` or of a base) returning the dict of
     the attributes it stores (see the module docstring); one per ``__init__`` and the
     ``__init__`` its ``super().__init__(...)`` calls, kept while it lives. That call,
-    first in ``init``, is the call of the other's twin, whose dict the rest adds to."""
+    first in ``init``, is the call of the other's twin, whose dict the rest adds to.
+
+    Where ``init`` reads ``self.a`` before it stores it (a class attribute as a default,
+    or what the other ``__init__`` stored), the twin's first parameter is the class of
+    the object built (``reads_class``): Python reads the class's attribute where the
+    object holds none."""
     parent = super_init(cls, init) if leading_super_init(function_tree(init)) is not None else None
     twin, made_for = _twins.get(init, (None, None))
     if twin is None or made_for is not parent:
@@ -461,20 +467,33 @@ def constructor_twin(init, cls):
         name = f"{_owner(cls, init).__name__}_init"
         source = parse_function(init)
         held = {}
+        parent_reads = False
         if parent is not None:
             parent_twin = constructor_twin(parent, cls)
             held[f"{name}_super"] = parent_twin
+            parent_reads = reads_class(parent_twin)
 
         def rewrite(tree):      # a lambda reading no variable of init: the function it makes (held_functions.py)
             lambdas = constant_lambdas(init, tree, source.first_line)
             tree, names = lambdas_as_names(tree, lambdas, S.names_in(tree) | set(init.__globals__))
             held.update(names)
-            return _twin_tree(tree, name, f"{name}_super" if parent is not None else None)
+            return _twin_tree(tree, name, f"{name}_super" if parent is not None else None, parent_reads)
         tree = rewrite(S.copy(source.tree))
+        held[_CLASS_DEFAULT] = runtime_objects.class_default
         twin = compile_variant(init, tree, rewrite, cells={n: types.CellType(f) for n, f in held.items()})
         twin.__name__ = twin.__qualname__ = name
+        twin.__astgrad_reads_class__ = _CLASS in twin.__code__.co_varnames[:1]
         _twins[init] = (twin, parent)
     return twin
+
+
+def reads_class(twin):
+    """Whether the constructor twin ``twin`` takes the class of the object first."""
+    return getattr(twin, "__astgrad_reads_class__", False)
+
+
+_CLASS = "__astgrad_class__"
+_CLASS_DEFAULT = "__astgrad_class_default__"
 
 
 def state_twin(method, name, changed=frozenset()):
@@ -630,14 +649,27 @@ def _state_tree(tree, name):
 
 
 class _SelfAsDict(gast.NodeTransformer):
-    def __init__(self, me):
+    """``self.a`` as ``self['a']``; a read of an attribute not stored before (by an
+    earlier statement at the top level) as ``self['a'] if 'a' in self else
+    class_default(__astgrad_class__, 'a')``, where ``fallback`` is set: what Python reads."""
+
+    def __init__(self, me, fallback=False, stored=()):
         self.me = me
+        self.fallback = fallback
+        self.stored = stored
+        self.read_class = False
 
     def visit_Attribute(self, node):
         self.generic_visit(node)
         if isinstance(node.value, gast.Name) and node.value.id == self.me:
-            return gast.copy_location(gast.Subscript(value=S.name(self.me), slice=S.const(node.attr),
+            item = gast.copy_location(gast.Subscript(value=S.name(self.me), slice=S.const(node.attr),
                                                      ctx=node.ctx), node)
+            if not self.fallback or not isinstance(node.ctx, gast.Load) or node.attr in self.stored:
+                return item
+            self.read_class = True
+            held = gast.Compare(left=S.const(node.attr), ops=[gast.In()], comparators=[S.name(self.me)])
+            default = S.call(S.name(_CLASS_DEFAULT), [S.name(_CLASS), S.const(node.attr)])
+            return gast.copy_location(gast.IfExp(test=held, body=item, orelse=default), node)
         return node
 
     def visit_FunctionDef(self, node):
@@ -649,26 +681,40 @@ class _SelfAsDict(gast.NodeTransformer):
         return gast.copy_location(gast.Return(value=S.name(self.me)), node)
 
 
-def _twin_tree(tree, name, parent=None):
+def _as_dict_writes(body, me, parent_reads):
+    """The statements ``body`` of an ``__init__`` with ``self`` as a dict (``_SelfAsDict``),
+    and whether one reads the class (see ``constructor_twin``)."""
+    stored, made, read_class = set(), [], parent_reads
+    for stmt in body:
+        lowering = _SelfAsDict(me, fallback=True, stored=frozenset(stored))
+        made.append(lowering.visit(stmt))
+        read_class = read_class or lowering.read_class
+        stored.update(target.attr for target, _ in attribute_stores(gast.Module(body=[stmt], type_ignores=[]), me))
+    return made, read_class
+
+
+def _twin_tree(tree, name, parent=None, parent_reads=False):
     """The twin's tree (see ``constructor_twin``); ``parent``: the name of the twin that
     ``super().__init__(...)`` calls, whose dict ``self`` starts from, else None (an empty
-    one; object's ``__init__``)."""
+    one; object's ``__init__``); ``parent_reads``: whether that twin takes the class."""
     args = tree.args
     params = args.posonlyargs + args.args
     me = params[0].id
-    if args.posonlyargs:
-        args.posonlyargs = args.posonlyargs[1:]
-    else:
-        args.args = args.args[1:]
     line = getattr(tree.body[0], "lineno", getattr(tree, "lineno", 1))
     start = gast.Dict(keys=[], values=[])
     lead = leading_super_init(tree)
     if lead is not None:
         tree.body = [stmt for stmt in tree.body if not (isinstance(stmt, gast.Expr) and stmt.value is lead)]
         if parent is not None:
-            start = gast.Dict(keys=[None], values=[gast.Call(func=S.name(parent), args=lead.args,
+            given = ([S.name(_CLASS)] if parent_reads else []) + lead.args
+            start = gast.Dict(keys=[None], values=[gast.Call(func=S.name(parent), args=given,
                                                              keywords=lead.keywords)])     # a dict of its own
-    body = [_SelfAsDict(me).visit(stmt) for stmt in tree.body]
+    body, read_class = _as_dict_writes(tree.body, me, parent_reads)
+    first = args.posonlyargs if args.posonlyargs else args.args
+    if read_class:
+        first[0] = gast.Name(id=_CLASS, ctx=gast.Param(), annotation=None, type_comment=None)
+    else:
+        del first[0]
     tree.body = [S.assign(me, start, line=line)] + body \
         + [gast.Return(value=S.name(me))]
     for stmt in (tree.body[0], tree.body[-1]):

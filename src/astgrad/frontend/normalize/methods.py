@@ -22,6 +22,7 @@ from ...core.functions import LAYOUT_ROOT, StandIn
 from ...core.missing import MISSING
 from ...rules import registry
 from ..source import ScopeRoot
+from ..varargs import call_shape, has_varargs, specialize
 from .. import object_layouts as L
 from .held_functions import Chosen
 
@@ -277,6 +278,7 @@ class MethodLowering:
         """A call of ``function`` (bound to a name of its own) with ``leading`` atoms
         before the call's lowered arguments (a method handed a function value: inlined,
         method_values.py)."""
+        function, node = self.method_for_call_shape(function, len(leading), node)
         inlined = self.method_given_functions(function, leading, node)
         if inlined is not None:
             return inlined
@@ -290,6 +292,22 @@ class MethodLowering:
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=S.name(self.bind(function)), args=args, keywords=keywords)
         return self.mark_function(call, function)
+
+    def method_for_call_shape(self, function, leading, node):
+        """``function`` (a method followed with its receiver), where it takes ``*args`` or
+        ``**kwargs`` (a ``functools.wraps`` wrapper, ``def wrapper(*a, **k)``), made for the
+        shape of the call ``node`` with ``leading`` arguments before its own, as a helper
+        with ``*args`` is (frontend/varargs.py), and the call with its keywords named as
+        that function's parameters; else both as they are."""
+        if M.receiver_of(function) is None or not has_varargs(function) \
+                or any(isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords):
+            return function, node
+        spec = specialize(function, *call_shape(function, leading + len(node.args), [kw.arg for kw in node.keywords]))
+        kind, cls = M.receiver_of(function)
+        made = M.for_receiver(spec, kind, cls, getattr(function, "__astgrad_receiver_layout__", None), function.__name__)
+        names = spec.__astgrad_keyword_names__
+        keywords = [gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords]
+        return made, gast.copy_location(gast.Call(func=node.func, args=node.args, keywords=keywords), node)
 
     def mark_function(self, call, function):
         anno.set(call, Key.TARGET, function)

@@ -16,6 +16,7 @@ assigns attributes itself (``self.count += 1``) is not followed: the call is lef
 was (run for its effect, or refused where a derivative flows through it)."""
 
 import inspect
+import types
 import weakref
 
 import gast
@@ -59,6 +60,8 @@ class ObjectLowering:
         if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
             return None
         cls = owner[1]
+        if _namedtuple_method(cls, attr):
+            return None     # p._replace(a=v), p._asdict(): methods.py and dicts.py lower them
         if attr != "__call__" and L.attribute(owner, attr) is None:
             self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
         # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
@@ -303,7 +306,22 @@ def _assigned_attributes(fn):
     found_in_source (a function without source: empty)."""
     return L.found_in_source(fn, _assigns, lambda tree: (frozenset(
         node.attr for node in S.walk_nodes(tree)
-        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))), changed_in_place(tree)))
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
+        and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def _namedtuple_method(cls, attr):
+    """Whether ``cls.<attr>`` is a method collections.namedtuple wrote (``_replace``)."""
+    static = M.static_attribute(cls, attr)
+    return issubclass(cls, tuple) and getattr(getattr(static, "__func__", static), "__module__", None) == "collections"
+
+
+def _global_holder(fn, node):
+    """Whether ``node`` names a class or module ``fn`` reads as a global (``Model`` in
+    ``Model.calls += 1``): a write there changes no object the code follows, and the
+    method's own lowering refuses it, naming its line (statements.py)."""
+    value = getattr(fn, "__globals__", {}).get(node.id) if isinstance(node, gast.Name) else None
+    return isinstance(value, (type, types.ModuleType))
 
 
 def changed_in_place(tree):

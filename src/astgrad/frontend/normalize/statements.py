@@ -3,6 +3,8 @@ into a subscript), expression statements, ``if``, ``return``, ``raise``, ``asser
 ``with``, ``try``/``finally`` (``except``: trying.py) and ``global`` (reads only), each turned into core
 statements over atoms."""
 
+import types
+
 import gast
 
 from ... import runtime
@@ -135,6 +137,7 @@ class StatementLowering:
             self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
                                               ctx=gast.Store()), S.name(new)))
         elif not self.augmented_attribute(stmt):            # built_objects.py
+            self.refuse_global_attribute_write(target, stmt)
             raise self._refuse("augmented assignment to an attribute", stmt)
 
     def holds_objects(self, node):
@@ -216,8 +219,28 @@ class StatementLowering:
         elif isinstance(target, gast.Starred):
             raise self._refuse("starred assignment (a, *b = ...)", target)
         elif not self.attribute_write(target, value):         # built_objects.py
+            self.refuse_global_attribute_write(target, target)
             raise self._refuse("assignment to an attribute", target,
                                "assign to a local name or an array element instead")
+
+    def refuse_global_attribute_write(self, target, node):
+        """Refuse ``Model.calls += 1`` (or ``= ...``) on a class or module the function
+        reads as a global, saying what Python does: it changes the class for every later
+        call, which a derivative, running the code again, would change once more."""
+        path = S.dotted_path(target.value) if isinstance(target, gast.Attribute) else None
+        if path is None or path[0] in self.locals:
+            return
+        holder = self.source.resolve_path(path, depend=False)
+        if not isinstance(holder, (type, types.ModuleType)):
+            return
+        kind = "class" if isinstance(holder, type) else "module"
+        written = ".".join(path + [target.attr])
+        raise self._refuse(
+            f"a change of {written}, an attribute of the {kind} {'.'.join(path)}: Python changes the {kind} "
+            "itself, which every later call sees (and a derivative, running the code again, would change "
+            "once more)", node,
+            "count or record outside the differentiated function (around the call of the function astgrad "
+            "differentiates), or keep the value in a local variable")
 
     def unpack(self, target, value):
         elts = target.elts
