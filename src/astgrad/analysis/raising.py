@@ -157,12 +157,12 @@ class _Walk:
                 if kind is not gast.Expr and kind is not gast.Return:
                     self._bind_inside(walk.inner_blocks(stmt))
 
-    def _reads(self, stmt, names, definite, check=None):
+    def _reads(self, stmt, names, definite):
+        """``stmt`` reads ``names``: those not surely bound may be unbound there."""
         maybe_unbound = names - definite
         if maybe_unbound:
             definite |= maybe_unbound       # read once: it raised there, or is bound from here
-        if maybe_unbound or check is not None:
-            self.statements.append((stmt, maybe_unbound, names, check))
+            self.statements.append((stmt, maybe_unbound, names, None))
 
     def _assign(self, stmt, definite, in_loop):
         target, value = stmt.targets[0], stmt.value
@@ -178,7 +178,12 @@ class _Walk:
                 self.flows.append((reads, S.names_in(target.value) if target_kind is gast.Subscript
                                    else S.stored_names(target)))
             names = reads | S.loaded_names(target) if target_kind is gast.Subscript else reads
-            self._reads(stmt, names, definite, _check(value))
+            maybe_unbound = names - definite
+            if maybe_unbound:
+                definite |= maybe_unbound       # read once: it raised there, or is bound from here
+            check = _check(value)
+            if maybe_unbound or check is not None:
+                self.statements.append((stmt, maybe_unbound, names, check))
         if target_kind is gast.Name:
             definite.add(target.id)
         elif target_kind is not gast.Subscript:
@@ -212,20 +217,30 @@ class _Walk:
 
 def _value_reads(value):
     """The names ``value`` (an expression of the core form) reads: ``S.loaded_names``,
-    with the commonest values (a name, an operator on names and numbers) told directly."""
+    with the commonest values (a name; an operator, a call, an index or a sign on names
+    and constants) told directly."""
     kind = value.__class__
     if kind is gast.Name:
         return {value.id}
     if kind is gast.BinOp:
-        left, right = value.left.__class__, value.right.__class__
-        if left is gast.Name:
-            if right is gast.Name:
-                return {value.left.id, value.right.id}
-            if right is gast.Constant:
-                return {value.left.id}
-        elif left is gast.Constant and right is gast.Name:
-            return {value.right.id}
-    return S.loaded_names(value)
+        operands = (value.left, value.right)
+    elif kind is gast.Call and not value.keywords:
+        func = value.func
+        if func.__class__ is gast.Attribute:
+            func = func.value           # numpy.sum: reads numpy
+        if func.__class__ is not gast.Name:
+            return S.loaded_names(value)
+        operands = (func, *value.args)
+    elif kind is gast.Subscript:
+        operands = (value.value, value.slice)
+    elif kind is gast.UnaryOp:
+        operands = (value.operand,)
+    else:
+        return S.loaded_names(value)
+    for operand in operands:
+        if operand.__class__ is not gast.Name and operand.__class__ is not gast.Constant:
+            return S.loaded_names(value)
+    return {operand.id for operand in operands if operand.__class__ is gast.Name}
 
 
 def _check(value):
