@@ -21,7 +21,12 @@ A statement may raise where it
   operands' shapes equal or one of them ();
 - calls a function that validates its arguments (``numpy.reshape`` to another size,
   ``@`` and ``numpy.dot`` of mismatched shapes, ``numpy.linalg`` on a singular matrix,
-  ``int("x")``).
+  ``int("x")``, ``numpy.concatenate`` and ``numpy.stack`` of shapes that do not fit,
+  ``xs + 1`` of a list, which the core form writes ``concat(xs, 1)``);
+- divides numbers (``/``, ``//``, ``%`` of constants and names that surely hold a
+  number): ``ZeroDivisionError`` (an array divided by zero does not raise, so a
+  division with an array operand is not kept: the check would cost the division);
+- reads an attribute the namespace did not resolve (``obj.missing``): ``AttributeError``.
 
 What is kept is the statement that raises, as an expression statement whose value
 nothing reads, under a comment saying why (``backend.dead_code``); what it reads is
@@ -29,8 +34,12 @@ kept with it. Not marked, as they cannot raise where the function does not: a re
 loop's recomputed copies of primal statements (the forward sweep's raise first), a
 tape's recording (it ran), and in a derivative differentiated again (higher order)
 the derivative code its seeds flow into (its primal statements keep their marks). Not marked (and
-so still dropped where unused): other calls, division of Python numbers by zero,
-attribute reads.
+so still dropped where unused): other calls, and a division by zero whose operands are
+not known to be numbers (a parameter ``w / n``).
+
+The marking runs for every derivative generated, so it is one walk over the statements;
+the facts about operands (numbers, broadcast parts) are worked out after it, only for a
+function with an operator to clear.
 """
 
 import gast
@@ -54,14 +63,20 @@ VALIDATES = "validates"
 # singular matrix, int("x")): the call is the check
 _VALIDATING = frozenset({numpy.reshape, numpy.dot, numpy.matmul, numpy.linalg.inv, numpy.linalg.solve,
                          numpy.linalg.cholesky, numpy.linalg.det, numpy.linalg.slogdet, numpy.linalg.eigh,
-                         numpy.linalg.pinv, numpy.linalg.lstsq, numpy.linalg.svd, int, float})
+                         numpy.linalg.pinv, numpy.linalg.lstsq, numpy.linalg.svd, int, float,
+                         numpy.concatenate, numpy.stack, numpy.vstack, numpy.hstack, numpy.column_stack,
+                         runtime.concat, runtime.extended})
 _VALIDATING_METHODS = frozenset({"reshape", "dot"})
 
 _ELEMENTWISE = frozenset({gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow,
                           gast.BitAnd, gast.BitOr, gast.BitXor})
 _MEMBERSHIP = frozenset({gast.Is, gast.IsNot, gast.In, gast.NotIn})
 
-_VALIDATES, _INDEX = (VALIDATES,), (INDEX,)
+DIVIDES = "divides"
+ATTRIBUTE = "attribute"
+_VALIDATES, _INDEX, _DIVIDES, _ATTRIBUTE = (VALIDATES,), (INDEX,), (DIVIDES,), (ATTRIBUTE,)
+_OPERATION = "operation"        # an elementwise operator, told after the walk
+_DIVISIONS = frozenset({gast.Div, gast.FloorDiv, gast.Mod})
 
 
 def mark_raising(body, params, fn=None, seeds=()):
@@ -84,23 +99,61 @@ def mark_raising(body, params, fn=None, seeds=()):
     # a derivative differentiated again: its own derivative code (what the seeds flow
     # into) raises only where its primal code, which keeps its marks, does
     flowing = _flowing_from(found.flows, seeds) if derived else _NOTHING
-    broadcasts = []
+    operations = []
     for stmt, maybe_unbound, names, check in found.statements:
         unbound = maybe_unbound & assigned
         if unbound:
             anno.set(stmt, Key.MAY_RAISE, (UNBOUND, min(unbound)))
         elif check is None or names & flowing:
             continue
-        elif check[0] == BROADCAST:
-            broadcasts.append((stmt, check))
+        elif check[0] is _OPERATION:
+            operations.append((stmt, check))
         else:
             anno.set(stmt, Key.MAY_RAISE, check)
-    if broadcasts:
-        kept_params = [param for param in params if param not in values]     # the shape they came with
-        parts, bounds = _broadcast_parts(found.bindings, kept_params, assigned, values)
-        for stmt, check in broadcasts:
-            if not _fits(parts, bounds, check[1], check[2]):
-                anno.set(stmt, Key.MAY_RAISE, check)
+    if operations:
+        facts = _Facts(found.bindings, [param for param in params if param not in values], assigned, values)
+        for stmt, (_, op, left, right) in operations:
+            reason = facts.operation_raises(op, left, right)
+            if reason is not None:
+                anno.set(stmt, Key.MAY_RAISE, reason)
+
+
+class _Facts:
+    """What the values bound (``values``, ``bindings``: see ``_Walk``) tell about the
+    operands of an operator, worked out when first asked: which names surely hold a
+    number, and the parts and bounds of ``_broadcast_parts``
+    (``params``: the parameters never rebound, which keep the shape they came with)."""
+
+    def __init__(self, bindings, params, assigned, values):
+        self.bindings, self.params, self.assigned, self.values = bindings, params, assigned, values
+        self._numbers = self._parts = self._bounds = None
+
+    def numbers(self):
+        if self._numbers is None:
+            self._numbers = _surely_numbers(self.assigned, self.values)
+        return self._numbers
+
+    def operation_raises(self, op, left, right):
+        """The mark of ``left op right`` (an elementwise operator on atoms), or None."""
+        if op in _DIVISIONS and self._number_operands(left, right) \
+                and not (right.__class__ is gast.Constant and right.value != 0):
+            return _DIVIDES     # numbers: cheap to keep; an array divided by zero does not raise
+        if left.__class__ is gast.Name and right.__class__ is gast.Name and left.id != right.id:
+            # a constant operand is a number, and a shape broadcasts with itself
+            if self._parts is None:
+                self._parts, self._bounds = _broadcast_parts(self.bindings, self.params, self.numbers(), self.values)
+            if not _fits(self._parts, self._bounds, left.id, right.id):
+                return (BROADCAST, left.id, right.id)
+        return None
+
+    def _number_operands(self, *operands):
+        for operand in operands:
+            if operand.__class__ is gast.Name:
+                if operand.id not in self.numbers():
+                    return False
+            elif operand.__class__ is not gast.Constant or not _is_numeric(operand.value):
+                return False
+        return True
 
 
 _NOTHING = frozenset()
@@ -249,7 +302,7 @@ def _check(value):
     if kind is gast.BinOp:
         op = value.op.__class__
         if op in _ELEMENTWISE:
-            return _broadcast(value.left, value.right)
+            return _operation(op, value.left, value.right)
         if op is gast.MatMult:
             return _VALIDATES
     elif kind is gast.Call:
@@ -259,15 +312,19 @@ def _check(value):
         if not _slices_only(value.slice):
             return _INDEX
     elif kind is gast.Compare and len(value.comparators) == 1 and value.ops[0].__class__ not in _MEMBERSHIP:
-        return _broadcast(value.left, value.comparators[0])
+        return _operation(gast.Eq, value.left, value.comparators[0])
+    elif kind is gast.Attribute:
+        if anno.get(value, Key.TARGET) is None:
+            return _ATTRIBUTE       # an attribute the namespace did not resolve: it may be missing
     return None
 
 
-def _broadcast(left, right):
-    """The mark of a broadcast of ``left`` and ``right``, or None: a constant operand is a
-    number, and a shape broadcasts with itself."""
-    if left.__class__ is gast.Name and right.__class__ is gast.Name and left.id != right.id:
-        return (BROADCAST, left.id, right.id)
+def _operation(op, left, right):
+    """What to tell of ``left op right`` once the walk knows every binding (see
+    ``_Facts.operation_raises``), or None where it cannot raise."""
+    if left.__class__ in _ATOMS and right.__class__ in _ATOMS \
+            and (left.__class__ is gast.Name or right.__class__ is gast.Name):
+        return (_OPERATION, op, left, right)
     return None
 
 
@@ -312,14 +369,14 @@ def _surely_numbers(assigned, values):
     return numbers
 
 
-def _broadcast_parts(bindings, params, assigned, values):
+def _broadcast_parts(bindings, params, numbers, values):
     """({name: the ``params`` (those never rebound) and values bound once whose shapes'
     broadcast its shape is (a frozenset; empty for a number)}, where that is known; the
     ``_bounds`` of the other names). A broadcast of two values, the parts of one among
     the other's, cannot raise: both exist, so the broadcast of the larger set exists,
     and a part of it broadcasts with it. ``bindings``: (name, value, whether in a loop)
     of each ``name = value``, in the order they run."""
-    parts = {name: frozenset() for name in _surely_numbers(assigned, values)}
+    parts = {name: frozenset() for name in numbers}
     parts.update((param, frozenset((param,))) for param in params)
     for name, value, in_loop in bindings:
         if name not in parts and len(values[name]) == 1:
