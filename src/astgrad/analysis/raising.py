@@ -87,8 +87,8 @@ def mark_raising(body, params, fn=None, seeds=()):
     nothing in it raises.
 
     One walk over the statements finds what each reads that may be unbound and what it
-    does that may raise; the shape facts that clear a broadcast are worked out after it,
-    only where some broadcast is left to clear."""
+    does that may raise; the facts about operands (numbers, shapes) are worked out after
+    it, only where an operator on a name is left to clear."""
     if getattr(fn, "__astgrad_ran__", False):
         return
     derived = bool(seeds) and getattr(fn, "__astgrad_generated__", False)
