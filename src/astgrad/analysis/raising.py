@@ -42,6 +42,8 @@ the facts about operands (numbers, broadcast parts) are worked out after it, onl
 function with an operator to clear.
 """
 
+import types
+
 import gast
 import numpy
 
@@ -104,7 +106,7 @@ def mark_raising(body, params, fn=None, seeds=()):
         unbound = maybe_unbound & assigned
         if unbound:
             anno.set(stmt, Key.MAY_RAISE, (UNBOUND, min(unbound)))
-        elif check is None or names & flowing:
+        elif check is None or names & flowing or check is _ATTRIBUTE and _module_has(stmt.value, fn, values, params):
             continue
         elif check[0] is _OPERATION:
             operations.append((stmt, check))
@@ -116,6 +118,16 @@ def mark_raising(body, params, fn=None, seeds=()):
             reason = facts.operation_raises(op, left, right)
             if reason is not None:
                 anno.set(stmt, Key.MAY_RAISE, reason)
+
+
+def _module_has(attribute, fn, values, params):
+    """Whether ``attribute`` (``numpy.tanh``) reads an attribute a module global of ``fn``
+    has (a module's functions stay; a name the body binds is not the global)."""
+    owner = attribute.value
+    if owner.__class__ is not gast.Name or owner.id in values or owner.id in params:
+        return False
+    module = getattr(fn, "__globals__", _NO_BOUNDS).get(owner.id)
+    return isinstance(module, types.ModuleType) and hasattr(module, attribute.attr)
 
 
 class _Facts:
