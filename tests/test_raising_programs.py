@@ -1,7 +1,8 @@
 """Where calling ``f`` raises, its derivatives raise the same exception: a derivative
 keeps only what it needs, but never drops a statement that raises (an index out of
 range, a name unbound on the path taken, shapes that do not broadcast, a call that
-rejects its arguments), whatever it differentiates with respect to.
+rejects its arguments, a number divided by zero, a missing attribute), whatever it
+differentiates with respect to.
 
 Each program raises on a 3-vector ``x``; none needs the statement that raises for the
 derivative with respect to ``w`` (argument 1), which its derivatives used to skip."""
@@ -70,9 +71,50 @@ def singular_inverse(x, w):
     return np.sum(np.linalg.inv(np.zeros((2, 2)) * x[0])) + w
 
 
+def floor_division_by_zero(x, w):
+    m = int(w) - 2              # 0
+    7 // m
+    return np.sum(x) * w
+
+
+def modulo_by_zero(x, w):
+    m = int(w) - 2
+    j = 7 % m
+    return np.sum(x) * w
+
+
+def concatenates_misfits(x, w):
+    joined = np.concatenate([x.reshape(3, 1), np.ones((2, 2))])
+    return np.sum(x) * w
+
+
+def stacks_misfits(x, w):
+    stacked = np.stack([x, np.ones(4)])
+    return np.sum(x) * w
+
+
+class _Settings:
+    scale = 1.0
+
+
+SETTINGS = _Settings()
+
+
+def missing_attribute(x, w):
+    rate = SETTINGS.rate
+    return np.sum(x) * w
+
+
+def list_plus_int(x, w):
+    xs = [x, x]
+    more = xs + 1
+    return np.sum(x) * w
+
+
 PROGRAMS = [index, does_not_broadcast, unbound_on_this_path, broadcast_in_a_closure,
             index_in_a_loop, unused_index_in_a_branch, list_index, compares_shapes, reshapes,
-            matrix_product, singular_inverse]
+            matrix_product, singular_inverse, floor_division_by_zero, modulo_by_zero,
+            concatenates_misfits, stacks_misfits, missing_attribute, list_plus_int]
 
 
 def _exported(f):
@@ -98,7 +140,11 @@ EVERY_MODE = (index, does_not_broadcast, unbound_on_this_path)
 FIRST_FIXED = {broadcast_in_a_closure: "grad", index_in_a_loop: "grad",
                unused_index_in_a_branch: "grad", list_index: "hvp", compares_shapes: "hvp",
                reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp"}
-CASES = [(f, mode) for f in EVERY_MODE for mode in MODES] + list(FIRST_FIXED.items())
+# each in reverse mode, forward mode and to second order (in the other modes f runs first)
+THREE_MODES = (floor_division_by_zero, modulo_by_zero, concatenates_misfits, stacks_misfits,
+               missing_attribute, list_plus_int)
+CASES = [(f, mode) for f in EVERY_MODE for mode in MODES] + list(FIRST_FIXED.items()) \
+    + [(f, mode) for f in THREE_MODES for mode in ("grad", "jvp", "hvp")]
 
 
 @pytest.mark.parametrize("f, mode", CASES, ids=lambda v: getattr(v, "__name__", v))
@@ -110,4 +156,4 @@ def test_the_derivative_raises_where_the_function_does(f, mode):
 
 
 def test_every_program_has_a_case():
-    assert set(PROGRAMS) == set(EVERY_MODE) | set(FIRST_FIXED)
+    assert set(PROGRAMS) == set(EVERY_MODE) | set(FIRST_FIXED) | set(THREE_MODES)

@@ -21,7 +21,12 @@ A statement may raise where it
   operands' shapes equal or one of them ();
 - calls a function that validates its arguments (``numpy.reshape`` to another size,
   ``@`` and ``numpy.dot`` of mismatched shapes, ``numpy.linalg`` on a singular matrix,
-  ``int("x")``).
+  ``int("x")``, ``numpy.concatenate`` and ``numpy.stack`` of shapes that do not fit,
+  ``xs + 1`` of a list, which the core form writes ``concat(xs, 1)``);
+- divides numbers (``/``, ``//``, ``%`` of constants and names that surely hold a
+  number): ``ZeroDivisionError`` (an array divided by zero does not raise, so a
+  division with an array operand is not kept: the check would cost the division);
+- reads an attribute the namespace did not resolve (``obj.missing``): ``AttributeError``.
 
 What is kept is the statement that raises, as an expression statement whose value
 nothing reads, under a comment saying why (``backend.dead_code``); what it reads is
@@ -29,9 +34,15 @@ kept with it. Not marked, as they cannot raise where the function does not: a re
 loop's recomputed copies of primal statements (the forward sweep's raise first), a
 tape's recording (it ran), and in a derivative differentiated again (higher order)
 the derivative code its seeds flow into (its primal statements keep their marks). Not marked (and
-so still dropped where unused): other calls, division of Python numbers by zero,
-attribute reads.
+so still dropped where unused): other calls, and a division by zero whose operands are
+not known to be numbers (a parameter ``w / n``).
+
+The marking runs for every derivative generated, so it is one walk over the statements;
+the facts about operands (numbers, broadcast parts) are worked out after it, only for a
+function with an operator to clear.
 """
+
+import types
 
 import gast
 import numpy
@@ -54,11 +65,20 @@ VALIDATES = "validates"
 # singular matrix, int("x")): the call is the check
 _VALIDATING = frozenset({numpy.reshape, numpy.dot, numpy.matmul, numpy.linalg.inv, numpy.linalg.solve,
                          numpy.linalg.cholesky, numpy.linalg.det, numpy.linalg.slogdet, numpy.linalg.eigh,
-                         numpy.linalg.pinv, numpy.linalg.lstsq, numpy.linalg.svd, int, float})
+                         numpy.linalg.pinv, numpy.linalg.lstsq, numpy.linalg.svd, int, float,
+                         numpy.concatenate, numpy.stack, numpy.vstack, numpy.hstack, numpy.column_stack,
+                         runtime.concat, runtime.extended})
 _VALIDATING_METHODS = frozenset({"reshape", "dot"})
 
-_ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow,
-                gast.BitAnd, gast.BitOr, gast.BitXor)
+_ELEMENTWISE = frozenset({gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow,
+                          gast.BitAnd, gast.BitOr, gast.BitXor})
+_MEMBERSHIP = frozenset({gast.Is, gast.IsNot, gast.In, gast.NotIn})
+
+DIVIDES = "divides"
+ATTRIBUTE = "attribute"
+_VALIDATES, _INDEX, _DIVIDES, _ATTRIBUTE = (VALIDATES,), (INDEX,), (DIVIDES,), (ATTRIBUTE,)
+_OPERATION = "operation"        # an elementwise operator, told after the walk
+_DIVISIONS = frozenset({gast.Div, gast.FloorDiv, gast.Mod})
 
 
 def mark_raising(body, params, fn=None, seeds=()):
@@ -66,103 +86,275 @@ def mark_raising(body, params, fn=None, seeds=()):
     with parameters ``params``, the keyword-only ones ``seeds``) that may raise, by the
     module doc. Not for ``fn`` (the function object) a tape's recording
     (``__astgrad_ran__``): it is differentiated after it ran, on what it ran on, so
-    nothing in it raises."""
+    nothing in it raises.
+
+    One walk over the statements finds what each reads that may be unbound and what it
+    does that may raise; the facts about operands (numbers, shapes) are worked out after
+    it, only where an operator on a name is left to clear."""
     if getattr(fn, "__astgrad_ran__", False):
         return
-    values = _bound_values(body)
+    derived = bool(seeds) and getattr(fn, "__astgrad_generated__", False)
+    found = _Walk(derived)
+    found.block(body, set(params), False)
+    values = found.values
     assigned = values.keys() - set(params)
-    kept_params = [param for param in params if param not in values]     # the shape they came with
-    parts = _broadcast_parts(body, kept_params, assigned, values)
-    if getattr(fn, "__astgrad_generated__", False) and seeds:
-        # a derivative differentiated again: its own derivative code (what the seeds
-        # flow into) raises only where its primal code, which keeps its marks, does
-        derived = _flowing_from(body, seeds)
-        parts = _Derived(parts, derived)
-    _block(body, set(params), assigned, parts)
-
-
-def _block(block, definite, assigned, parts):
-    """Walk ``block`` with ``definite`` (a set, updated) the names surely bound on entry;
-    ``parts``: see ``_broadcast_parts``."""
-    for stmt in block:
-        if isinstance(stmt, gast.If):
-            _reads_unbound(stmt, S.loaded_names(stmt.test), definite, assigned)
-            body, orelse = set(definite), set(definite)
-            _block(stmt.body, body, assigned, parts)
-            _block(stmt.orelse, orelse, assigned, parts)
-            # after a try the normalized code binds again, where the handler ran, what its
-            # body bound (which of its statements ran is not followed here)
-            definite |= body | orelse if anno.get(stmt, Key.CATCHES, False) else body & orelse
-        elif isinstance(stmt, (gast.For, gast.While)):
-            header = stmt.iter if isinstance(stmt, gast.For) else stmt.test
-            _reads_unbound(stmt, S.loaded_names(header), definite, assigned)
-            inner = set(definite)
-            if isinstance(stmt, gast.For):
-                inner |= S.stored_names(stmt.target)
-            _block(stmt.body, inner, assigned, parts)      # the body may not run: nothing added
+    # a derivative differentiated again: its own derivative code (what the seeds flow
+    # into) raises only where its primal code, which keeps its marks, does
+    flowing = _flowing_from(found.flows, seeds) if derived else _NOTHING
+    operations = []
+    for stmt, maybe_unbound, names, check in found.statements:
+        unbound = maybe_unbound & assigned
+        if unbound:
+            anno.set(stmt, Key.MAY_RAISE, (UNBOUND, min(unbound)))
+        elif check is None or names & flowing or check is _ATTRIBUTE and _module_has(stmt.value, fn, values, params):
+            continue
+        elif check[0] is _OPERATION:
+            operations.append((stmt, check))
         else:
-            _mark_simple(stmt, definite, assigned, parts)
-            target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
-            if type(target) is gast.Name:
-                definite.add(target.id)
-            elif target is not None and not isinstance(target, gast.Subscript):
-                definite |= S.stored_names(target)
+            anno.set(stmt, Key.MAY_RAISE, check)
+    if operations:
+        facts = _Facts(found.bindings, [param for param in params if param not in values], assigned, values)
+        for stmt, (_, op, left, right) in operations:
+            reason = facts.operation_raises(op, left, right)
+            if reason is not None:
+                anno.set(stmt, Key.MAY_RAISE, reason)
 
 
-def _reads_unbound(stmt, names, definite, assigned):
-    unbound = sorted(name for name in names if name in assigned and name not in definite)
-    if unbound:
-        anno.set(stmt, Key.MAY_RAISE, (UNBOUND, unbound[0]))
-        definite.update(unbound)        # read once: it raised there, or is bound from here
+def _module_has(attribute, fn, values, params):
+    """Whether ``attribute`` (``numpy.tanh``) reads an attribute a module global of ``fn``
+    has (a module's functions stay; a name the body binds is not the global)."""
+    owner = attribute.value
+    if owner.__class__ is not gast.Name or owner.id in values or owner.id in params:
+        return False
+    module = getattr(fn, "__globals__", _NO_BOUNDS).get(owner.id)
+    return isinstance(module, types.ModuleType) and hasattr(module, attribute.attr)
+
+
+class _Facts:
+    """What the values bound (``values``, ``bindings``: see ``_Walk``) tell about the
+    operands of an operator, worked out when first asked: which names surely hold a
+    number, and the parts and bounds of ``_broadcast_parts``
+    (``params``: the parameters never rebound, which keep the shape they came with)."""
+
+    def __init__(self, bindings, params, assigned, values):
+        self.bindings, self.params, self.assigned, self.values = bindings, params, assigned, values
+        self._numbers = self._parts = self._bounds = None
+
+    def numbers(self):
+        if self._numbers is None:
+            self._numbers = _surely_numbers(self.assigned, self.values)
+        return self._numbers
+
+    def operation_raises(self, op, left, right):
+        """The mark of ``left op right`` (an elementwise operator on atoms), or None."""
+        if op in _DIVISIONS and self._number_operands(left, right) \
+                and not (right.__class__ is gast.Constant and right.value != 0):
+            return _DIVIDES     # numbers: cheap to keep; an array divided by zero does not raise
+        if left.__class__ is gast.Name and right.__class__ is gast.Name and left.id != right.id:
+            # a constant operand is a number, and a shape broadcasts with itself
+            if self._parts is None:
+                self._parts, self._bounds = _broadcast_parts(self.bindings, self.params, self.numbers(), self.values)
+            if not _fits(self._parts, self._bounds, left.id, right.id):
+                return (BROADCAST, left.id, right.id)
+        return None
+
+    def _number_operands(self, *operands):
+        for operand in operands:
+            if operand.__class__ is gast.Name:
+                if operand.id not in self.numbers():
+                    return False
+            elif operand.__class__ is not gast.Constant or not _is_numeric(operand.value):
+                return False
         return True
-    return False
 
 
-def _mark_simple(stmt, definite, assigned, parts):
-    if not isinstance(stmt, gast.Assign):
-        _reads_unbound(stmt, S.loaded_names(stmt), definite, assigned)
-        return
-    value = stmt.value
-    kind = type(value)
-    if kind is gast.Constant:
-        return
-    names = S.loaded_names(value)
-    if type(stmt.targets[0]) is gast.Subscript:
-        names |= S.loaded_names(stmt.targets[0])
-    if _reads_unbound(stmt, names, definite, assigned) or type(parts) is _Derived and names & parts.derived:
-        return
+_NOTHING = frozenset()
+
+
+class _Walk:
+    """What one walk over a core-form body finds, in the order the statements run:
+
+    - ``values``: {name: the values the body binds it to (None for a binding other
+      than ``name = value``)};
+    - ``bindings``: (name, value, whether in a loop) of each ``name = value``;
+    - ``statements``: (statement, the names it reads that may be unbound there if the
+      body binds them, the names it reads, the check it does or None) for each that may
+      raise: whether a name is unbound is told once the walk knows every name bound;
+    - ``flows`` (for a derivative differentiated again, else None): (the names each
+      assignment's value reads, the names it binds)."""
+
+    def __init__(self, derived):
+        self.values, self.bindings, self.statements = {}, [], []
+        self.flows = [] if derived else None
+
+    def block(self, block, definite, in_loop):
+        """Walk ``block`` with ``definite`` (a set, updated) the names surely bound on entry."""
+        for stmt in block:
+            kind = stmt.__class__
+            if kind is gast.If:
+                self._reads(stmt, S.loaded_names(stmt.test), definite)
+                body, orelse = set(definite), set(definite)
+                self.block(stmt.body, body, in_loop)
+                self.block(stmt.orelse, orelse, in_loop)
+                # after a try the normalized code binds again, where the handler ran, what its
+                # body bound (which of its statements ran is not followed here)
+                definite |= body | orelse if anno.get(stmt, Key.CATCHES, False) else body & orelse
+            elif kind is gast.For or kind is gast.While:
+                header = stmt.iter if kind is gast.For else stmt.test
+                self._reads(stmt, S.loaded_names(header), definite)
+                inner = set(definite)
+                if kind is gast.For:
+                    target = stmt.target
+                    if target.__class__ is gast.Name:
+                        # the core form loops with a single name over a range only: an int each pass
+                        self.values.setdefault(target.id, []).append(_AN_INT)
+                        inner.add(target.id)
+                    else:
+                        names = S.stored_names(target)
+                        self._bind(names)
+                        inner |= names
+                self.block(stmt.body, inner, True)      # the body may not run: nothing added
+                self._bind_inside([stmt.orelse])
+            elif kind is gast.Assign:
+                self._assign(stmt, definite, in_loop)
+            else:
+                self._reads(stmt, S.loaded_names(stmt), definite)
+                if kind is not gast.Expr and kind is not gast.Return:
+                    self._bind_inside(walk.inner_blocks(stmt))
+
+    def _reads(self, stmt, names, definite):
+        """``stmt`` reads ``names``: those not surely bound may be unbound there."""
+        maybe_unbound = names - definite
+        if maybe_unbound:
+            definite |= maybe_unbound       # read once: it raised there, or is bound from here
+            self.statements.append((stmt, maybe_unbound, names, None))
+
+    def _assign(self, stmt, definite, in_loop):
+        target, value = stmt.targets[0], stmt.value
+        target_kind = target.__class__
+        if target_kind is gast.Name:
+            self.values.setdefault(target.id, []).append(value)
+            self.bindings.append((target.id, value, in_loop))
+        elif target_kind is not gast.Subscript:
+            self._bind(S.stored_names(target))
+        if value.__class__ is not gast.Constant:
+            reads = _value_reads(value)
+            if self.flows is not None:
+                self.flows.append((reads, S.names_in(target.value) if target_kind is gast.Subscript
+                                   else S.stored_names(target)))
+            names = reads | S.loaded_names(target) if target_kind is gast.Subscript else reads
+            maybe_unbound = names - definite
+            if maybe_unbound:
+                definite |= maybe_unbound       # read once: it raised there, or is bound from here
+            check = _check(value)
+            if maybe_unbound or check is not None:
+                self.statements.append((stmt, maybe_unbound, names, check))
+        if target_kind is gast.Name:
+            definite.add(target.id)
+        elif target_kind is not gast.Subscript:
+            definite |= S.stored_names(target)
+
+    def _bind(self, names):
+        for name in names:
+            self.values.setdefault(name, []).append(None)
+
+    def _bind_inside(self, blocks):
+        """What the statements in ``blocks`` (lists of them) bind: a loop's ``else``, a
+        statement other than ``if`` and a loop holding others (the core form has none)."""
+        for block in blocks:
+            for stmt in walk.walk_statements(block):
+                if stmt.__class__ is gast.Assign:
+                    target = stmt.targets[0]
+                    if target.__class__ is gast.Name:
+                        self.values.setdefault(target.id, []).append(stmt.value)
+                    else:
+                        self._bind(S.stored_names(target))
+                    if self.flows is not None:
+                        self.flows.append((S.loaded_names(stmt.value), S.names_in(target.value)
+                                           if target.__class__ is gast.Subscript else S.stored_names(target)))
+                elif stmt.__class__ is gast.For:
+                    target = stmt.target
+                    if target.__class__ is gast.Name:
+                        self.values.setdefault(target.id, []).append(_AN_INT)
+                    else:
+                        self._bind(S.stored_names(target))
+
+
+def _value_reads(value):
+    """The names ``value`` (an expression of the core form) reads: ``S.loaded_names``,
+    with the commonest values (a name; an operator, a call, an index or a sign on names
+    and constants) told directly."""
+    kind = value.__class__
+    if kind is gast.Name:
+        return {value.id}
     if kind is gast.BinOp:
-        if isinstance(value.op, _ELEMENTWISE):
-            _mark_broadcast(stmt, value.left, value.right, parts)
-        elif type(value.op) is gast.MatMult:
-            anno.set(stmt, Key.MAY_RAISE, (VALIDATES,))
+        operands = (value.left, value.right)
+    elif kind is gast.Call and not value.keywords:
+        func = value.func
+        if func.__class__ is gast.Attribute:
+            func = func.value           # numpy.sum: reads numpy
+        if func.__class__ is not gast.Name:
+            return S.loaded_names(value)
+        operands = (func, *value.args)
+    elif kind is gast.Subscript:
+        operands = (value.value, value.slice)
+    elif kind is gast.UnaryOp:
+        operands = (value.operand,)
+    else:
+        return S.loaded_names(value)
+    for operand in operands:
+        if operand.__class__ is not gast.Name and operand.__class__ is not gast.Constant:
+            return S.loaded_names(value)
+    return {operand.id for operand in operands if operand.__class__ is gast.Name}
+
+
+def _check(value):
+    """What may raise in ``value`` (the value of an assignment), as its mark, or None."""
+    kind = value.__class__
+    if kind is gast.BinOp:
+        op = value.op.__class__
+        if op in _ELEMENTWISE:
+            return _operation(op, value.left, value.right)
+        if op is gast.MatMult:
+            return _VALIDATES
     elif kind is gast.Call:
         if _validating_call(value):
-            anno.set(stmt, Key.MAY_RAISE, (VALIDATES,))
+            return _VALIDATES
     elif kind is gast.Subscript:
         if not _slices_only(value.slice):
-            anno.set(stmt, Key.MAY_RAISE, (INDEX,))
-    elif kind is gast.Compare and len(value.comparators) == 1 \
-            and not isinstance(value.ops[0], (gast.Is, gast.IsNot, gast.In, gast.NotIn)):
-        _mark_broadcast(stmt, value.left, value.comparators[0], parts)
+            return _INDEX
+    elif kind is gast.Compare and len(value.comparators) == 1 and value.ops[0].__class__ not in _MEMBERSHIP:
+        return _operation(gast.Eq, value.left, value.comparators[0])
+    elif kind is gast.Attribute:
+        if anno.get(value, Key.TARGET) is None:
+            return _ATTRIBUTE       # an attribute the namespace did not resolve: it may be missing
+    return None
+
+
+def _operation(op, left, right):
+    """What to tell of ``left op right`` once the walk knows every binding (see
+    ``_Facts.operation_raises``), or None where it cannot raise."""
+    if left.__class__ in _ATOMS and right.__class__ in _ATOMS \
+            and (left.__class__ is gast.Name or right.__class__ is gast.Name):
+        return (_OPERATION, op, left, right)
+    return None
 
 
 def _validating_call(value):
-    method = anno.get(value, Key.METHOD)
-    return method in _VALIDATING_METHODS if method is not None else anno.get(value, Key.TARGET) in _VALIDATING
+    found = anno.annotations(value)
+    method = found.get(Key.METHOD)
+    return method in _VALIDATING_METHODS if method is not None else found.get(Key.TARGET) in _VALIDATING
 
 
-def _mark_broadcast(stmt, left, right, parts):
-    if not (isinstance(left, gast.Name) and isinstance(right, gast.Name)) or left.id == right.id:
-        return          # a constant operand is a number; a shape broadcasts with itself
-    first, second = parts.get(left.id), parts.get(right.id)
+def _fits(parts, bounds, left, right):
+    """Whether the broadcast of names ``left`` and ``right`` surely fits, by ``parts`` and
+    ``bounds`` (``_broadcast_parts``)."""
+    first, second = parts.get(left), parts.get(right)
     if first is not None and second is not None and (first <= second or second <= first):
-        return
-    bounds = parts.bounds
-    if first is not None and bounds.get(right.id, first | {None}) <= first \
-            or second is not None and bounds.get(left.id, second | {None}) <= second:
-        return      # each value of one has the shape of some of the other's parts
-    anno.set(stmt, Key.MAY_RAISE, (BROADCAST, left.id, right.id))
+        return True
+    # each value of one has the shape of some of the other's parts
+    return first is not None and bounds.get(right, first | {None}) <= first \
+        or second is not None and bounds.get(left, second | {None}) <= second
 
 
 _FULL_REDUCTIONS = frozenset({numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin,
@@ -171,56 +363,44 @@ _NUMBER_MAKERS = frozenset({len, float, int})
 _REDUCTION_METHODS = frozenset({"sum", "mean", "prod", "max", "min", "std", "var"})
 
 
-def _bound_values(body):
-    """{name: the values ``body`` binds it to (None for a binding other than ``name = value``)}."""
-    values = {}
-    for stmt in walk.walk_statements(body):
-        if isinstance(stmt, gast.Assign):
-            target = stmt.targets[0]
-            if type(target) is gast.Name:
-                values.setdefault(target.id, []).append(stmt.value)
-                continue
-        elif isinstance(stmt, gast.For) and type(stmt.target) is gast.Name:
-            # the core form loops with a single name over a range only: an int each pass
-            values.setdefault(stmt.target.id, []).append(_AN_INT)
-            continue
-        elif isinstance(stmt, gast.For):
-            target = stmt.target
-        else:
-            continue
-        for name in S.stored_names(target):
-            values.setdefault(name, []).append(None)
-    return values
-
-
 def _surely_numbers(assigned, values):
     """The names of ``assigned`` every binding of which (``values``) is surely a number
     (shape ()): a numeric constant, a full reduction, a ``math`` function, or an operator
-    on such names."""
+    on such names. (The largest such set: a name leaves it once a value of it is not a
+    number with the names left in it.)"""
     numbers = set(assigned)
-    while True:
-        fewer = {name for name in numbers if all(_is_number(value, numbers) for value in values[name])}
-        if fewer == numbers:
-            return numbers
-        numbers = fewer
+    changed = True
+    while changed:
+        changed = False
+        for name in list(numbers):
+            for value in values[name]:
+                if value is None or not _is_number(value, numbers):
+                    numbers.discard(name)
+                    changed = True
+                    break
+    return numbers
 
 
-def _broadcast_parts(body, params, assigned, values):
-    """{name: the ``params`` (those never rebound) and values bound once whose shapes'
-    broadcast its shape is (a frozenset; empty for a number)}, where that is known. A broadcast
-    of two values, the parts of one among the other's, cannot raise: both exist, so
-    the broadcast of the larger set exists, and a part of it broadcasts with it."""
-    parts = {name: frozenset() for name in _surely_numbers(assigned, values)}
+def _broadcast_parts(bindings, params, numbers, values):
+    """({name: the ``params`` (those never rebound) and values bound once whose shapes'
+    broadcast its shape is (a frozenset; empty for a number)}, where that is known; the
+    ``_bounds`` of the other names). A broadcast of two values, the parts of one among
+    the other's, cannot raise: both exist, so the broadcast of the larger set exists,
+    and a part of it broadcasts with it. ``bindings``: (name, value, whether in a loop)
+    of each ``name = value``, in the order they run."""
+    parts = {name: frozenset() for name in numbers}
     parts.update((param, frozenset((param,))) for param in params)
-    for stmt, in_loop in _with_loops(body, False):       # in the order they run
-        if isinstance(stmt, gast.Assign) and type(stmt.targets[0]) is gast.Name \
-                and stmt.targets[0].id not in parts and len(values[stmt.targets[0].id]) == 1:
-            found = _parts_of(stmt.value, parts)
+    for name, value, in_loop in bindings:
+        if name not in parts and len(values[name]) == 1:
+            found = _parts_of(value, parts, _NO_BOUNDS)
             if found is None and not in_loop:       # in a loop, each pass may bind another shape
-                found = frozenset((stmt.targets[0].id,))
+                found = frozenset((name,))
             if found is not None:
-                parts[stmt.targets[0].id] = found
-    return _Parts(parts, _bounds(values, parts))
+                parts[name] = found
+    return parts, _bounds(values, parts)
+
+
+_NO_BOUNDS = {}
 
 
 def _bounds(values, parts):
@@ -233,7 +413,7 @@ def _bounds(values, parts):
         for name in bounds:
             found = frozenset()
             for value in values[name]:
-                part = _parts_of(value, _Parts(parts, bounds)) if value is not None else None
+                part = _parts_of(value, parts, bounds) if value is not None else None
                 if part is None:
                     break
                 found |= part
@@ -244,89 +424,67 @@ def _bounds(values, parts):
         bounds = grown
 
 
-class _Parts(dict):
-    """Exact parts by name (the dict), and ``bounds``: the parts of the other names, of
-    which each value they hold has some (``_bounds``)."""
-
-    def __init__(self, parts, bounds):
-        super().__init__(parts)
-        self.bounds = bounds
-
-
-class _Derived(_Parts):
-    """``_broadcast_parts`` of a derivative differentiated again, and ``derived``: the
-    names its seeds flow into."""
-
-    def __init__(self, parts, derived):
-        super().__init__(parts, parts.bounds)
-        self.derived = derived
-
-
-def _flowing_from(body, seeds):
-    """The names of ``body`` whose value may depend on the names ``seeds``."""
+def _flowing_from(flows, seeds):
+    """The names whose value may depend on the names ``seeds``, by ``flows``: (the names
+    an assignment's value reads, the names it binds) for each assignment of a body."""
     flowing, grown = set(seeds), True
     while grown:
         grown = False
-        for stmt in walk.walk_statements(body):
-            if isinstance(stmt, gast.Assign) and S.loaded_names(stmt.value) & flowing:
-                target = stmt.targets[0]
-                new = S.names_in(target.value) if isinstance(target, gast.Subscript) else S.stored_names(target)
-                if new - flowing:
-                    flowing |= new
-                    grown = True
+        for reads, bound in flows:
+            if reads & flowing and bound - flowing:
+                flowing |= bound
+                grown = True
     return flowing
 
 
-def _with_loops(block, in_loop):
-    """(statement, whether it is in a loop) for the statements of ``block``, in order."""
-    for stmt in block:
-        yield stmt, in_loop
-        if isinstance(stmt, gast.If):
-            yield from _with_loops(stmt.body, in_loop)
-            yield from _with_loops(stmt.orelse, in_loop)
-        elif isinstance(stmt, (gast.For, gast.While)):
-            yield from _with_loops(stmt.body, True)
-
-
-def _parts_of(value, parts):
-    """The parts (see ``_broadcast_parts``) of an elementwise ``value``, or None."""
-    if isinstance(value, gast.Constant):
-        return frozenset() if isinstance(value.value, (int, float)) and not isinstance(value.value, bool) else None
-    if isinstance(value, gast.Name):
+def _parts_of(value, parts, bounds):
+    """The parts (see ``_broadcast_parts``) of an elementwise ``value``, or None; a name
+    without parts has its ``bounds``, if any."""
+    kind = value.__class__
+    if kind is gast.Constant:
+        return frozenset() if _is_numeric(value.value) else None
+    if kind is gast.Name:
         found = parts.get(value.id)
-        return found if found is not None or not isinstance(parts, _Parts) else parts.bounds.get(value.id)
-    if isinstance(value, gast.BinOp) and isinstance(value.op, _ELEMENTWISE):
+        return found if found is not None else bounds.get(value.id)
+    if kind is gast.BinOp and value.op.__class__ in _ELEMENTWISE:
         operands = (value.left, value.right)
-    elif isinstance(value, gast.UnaryOp):
+    elif kind is gast.UnaryOp:
         operands = (value.operand,)
-    elif isinstance(value, gast.Compare) and len(value.comparators) == 1:
+    elif kind is gast.Compare and len(value.comparators) == 1:
         operands = (value.left, value.comparators[0])
-    elif isinstance(value, gast.Call) and not value.keywords and shapes._is_elementwise(anno.get(value, Key.TARGET)):
-        operands = value.args
-    elif isinstance(value, gast.Call) and len(value.args) >= 2 \
-            and anno.get(value, Key.TARGET) in shapes._SHAPE_OF_SECOND:
-        operands = value.args[1:2]      # unbroadcast(g, x): the shape of x
-    elif isinstance(value, gast.Call) and value.args and anno.get(value, Key.TARGET) is runtime.zeros_like:
-        operands = value.args[:1]
+    elif kind is gast.Call:
+        target = anno.annotations(value).get(Key.TARGET)
+        if not value.keywords and shapes._is_elementwise(target):
+            operands = value.args
+        elif len(value.args) >= 2 and target in shapes._SHAPE_OF_SECOND:
+            operands = value.args[1:2]      # unbroadcast(g, x): the shape of x
+        elif value.args and target is runtime.zeros_like:
+            operands = value.args[:1]
+        else:
+            return None
     else:
         return None
     found = frozenset()
     for operand in operands:
-        part = _parts_of(operand, parts) if isinstance(operand, (gast.Name, gast.Constant)) else None
+        part = _parts_of(operand, parts, bounds) if operand.__class__ in _ATOMS else None
         if part is None:
             return None
         found |= part
     return found
 
 
+_ATOMS = frozenset({gast.Name, gast.Constant})
+
+
 def _is_number(value, numbers):
-    kind = type(value)
+    kind = value.__class__
     if kind is gast.Call:
         if value.keywords:
             return False
-        target = anno.get(value, Key.TARGET)
-        if anno.get(value, Key.METHOD) in _REDUCTION_METHODS:
+        found = anno.annotations(value)
+        if found.get(Key.METHOD) in _REDUCTION_METHODS:
             return not value.args           # a.sum(): all of the array
+        target = found.get(Key.TARGET)
         if target is abs:
             return _is_number(value.args[0], numbers)
         if target in _FULL_REDUCTIONS:
@@ -337,16 +495,20 @@ def _is_number(value, numbers):
     if kind is gast.Name:
         return value.id in numbers
     if kind is gast.Constant:
-        return isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
+        return _is_numeric(value.value)
     if kind is gast.UnaryOp:
         return _is_number(value.operand, numbers)
     return False
 
 
+def _is_numeric(constant):
+    return isinstance(constant, (int, float)) and not isinstance(constant, bool)
+
+
 def _slices_only(index):
-    if isinstance(index, gast.Tuple):
-        return all(isinstance(item, gast.Slice) for item in index.elts)
-    return isinstance(index, gast.Slice)
+    if index.__class__ is gast.Tuple:
+        return all(item.__class__ is gast.Slice for item in index.elts)
+    return index.__class__ is gast.Slice
 
 
 def must_keep(stmt, same_shape=None):

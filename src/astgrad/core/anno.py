@@ -108,7 +108,8 @@ _make_members(Key)
 # Facts computed for every statement from the statements around it and never changed
 # after they are set: syntax.copy shares them with a copy instead of copying them (they
 # grow with the function, and copying them made copying a statement cost as much).
-SHARED_KEYS = frozenset({Key.LIVE_OUT, Key.UNSHARED, Key.TOUCHED_SINCE_MADE, Key.UNTOUCHED_CONSTANTS})
+SHARED_KEYS = frozenset({Key.LIVE_OUT, Key.UNSHARED, Key.TOUCHED_SINCE_MADE, Key.UNTOUCHED_CONSTANTS,
+                         Key.MAY_RAISE})
 
 
 _NONE = {}      # the annotations of a node that has none (only read)
