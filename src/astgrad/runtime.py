@@ -30,7 +30,7 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cor
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
 from .core import originals
-from .errors import TransformError
+from .errors import TransformError, is_value_refusal
 
 # einsum's subscript letters (string.ascii_letters, without importing string at start-up)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -205,19 +205,9 @@ def caught_exception():
     (``except TypeError``, ``except Exception``) is meant for it, and running one would
     differentiate another program."""
     error = sys.exc_info()[1]
-    if _is_own_refusal(error):
+    if isinstance(error, TransformError) or is_value_refusal(error):
         raise error
     return error
-
-
-def _is_own_refusal(error):
-    """A refusal astgrad raises as code runs: a TransformError, or its TypeError,
-    ValueError or NotImplementedError for values it does not follow (the message begins
-    with "astgrad", or the error asks for the user's line to be put in front of it)."""
-    if isinstance(error, TransformError):
-        return True
-    return type(error) in (TypeError, ValueError, NotImplementedError) and (
-        getattr(error, "astgrad_locate", False) or str(error).startswith("astgrad"))
 
 
 def percent_format(template, values):
