@@ -131,3 +131,12 @@ def f01(x, w):
             continue
         s = s + np.sum(f(x) * w)
     return s * (2.0 if f is np.tanh else 1.0)
+
+
+@case("f02 a reshape under a branch not taken (a check the derivative keeps), and one called for its check alone")
+def f02(x, w):
+    s = np.sum(x * w)
+    if s > 100.0:
+        z = x.reshape(2, 2)                         # raises where it runs
+    np.reshape(x, (1, 3))
+    return s * s + np.sum(z) if s > 100.0 else s * s

@@ -27,6 +27,7 @@ FOUND = {
     "z01 ": "grad_inside_def",  # unindex of the zero d_layer['config'] stands for: "reads an item of a _AbsentZero"
     "z04 ": "vjp_of_grad",  # unbroadcast of d_inner onto the zero d_outer['config']['s']: "arithmetic operators ... on an object"
     "f01 ": "hessian",      # refused: "'f' is not defined (yet)", the loop variable read otherwise than called
+    "f02 ": "grad_inside_def",  # refused: the kept x.reshape(2, 2) as "a method call changing a differentiated value"
 }
 
 
