@@ -242,14 +242,9 @@ class FunctionLoopLowering:
 
 def _read_as_values(*trees):
     """The names the trees load otherwise than as the function of a call."""
-    called, loaded = set(), []
-    for tree in trees:
-        for node in S.walk_nodes(tree):
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
-                called.add(id(node.func))
-            elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
-                loaded.append(node)
-    return {node.id for node in loaded if id(node) not in called}
+    called = {id(call.func) for tree in trees for call in S.call_nodes(tree)}
+    return {node.id for tree in trees for node in S.name_nodes(tree)
+            if type(node.ctx) is gast.Load and id(node) not in called}
 
 
 def _key_loop_steps(normalizer, stmt):
