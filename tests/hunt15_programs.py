@@ -117,3 +117,26 @@ def z04(x, w):
     inner = Layer(x * w, {"s": x})
     outer = Layer(w, {"s": inner})
     return np.sum(outer(inner(x)) ** 2)
+
+
+# -- what the fifteenth hunt left -----------------------------------------------------------------
+
+@case("f01 a loop over a tuple of functions testing which one it holds (f is np.sin, f == np.cos)")
+def f01(x, w):
+    s = 0.0
+    for f in (np.sin, np.cos, np.tanh):
+        if f is np.sin:
+            s = s + 1.0
+        elif f == np.cos:
+            continue
+        s = s + np.sum(f(x) * w)
+    return s * (2.0 if f is np.tanh else 1.0)
+
+
+@case("f02 a reshape under a branch not taken (a check the derivative keeps), and one called for its check alone")
+def f02(x, w):
+    s = np.sum(x * w)
+    if s > 100.0:
+        z = x.reshape(2, 2)                         # raises where it runs
+    np.reshape(x, (1, 3))
+    return s * s + np.sum(z) if s > 100.0 else s * s

@@ -26,6 +26,8 @@ FOUND = {
     "d04 ": "grad",         # refused: the case's capture of t
     "z01 ": "grad_inside_def",  # unindex of the zero d_layer['config'] stands for: "reads an item of a _AbsentZero"
     "z04 ": "vjp_of_grad",  # unbroadcast of d_inner onto the zero d_outer['config']['s']: "arithmetic operators ... on an object"
+    "f01 ": "hessian",      # refused: "'f' is not defined (yet)", the loop variable read otherwise than called
+    "f02 ": "grad_inside_def",  # refused: the kept x.reshape(2, 2) as "a method call changing a differentiated value"
 }
 
 
@@ -191,3 +193,64 @@ def test_code_calling_a_gradient_follows_the_function_it_differentiates():
     assert np.allclose(outer(X3), 18.0 * X3 + 10.0)
     p.__setstate__((_cubes, (9.0,), {"k": 1.0}, None))
     assert np.allclose(outer(X3), 54.0 * X3 + 2.0)
+
+
+# -- a refusal raised as the code runs, at second order too ------------------------------------------
+
+class _Bag:
+    def __init__(self, v):
+        self.v = v
+
+    def __getitem__(self, k):
+        return self.v * k
+
+
+class _Number:
+    def __init__(self, v):
+        self.v = v
+
+    def __float__(self):
+        return float(self.v)
+
+
+def _bag_item(x, w):
+    b = _Bag(x * w)
+    return np.sum(b[2] ** 2)                            # refused
+
+
+def _float_of_object(x, w):
+    return np.sum(x) * float(_Number(x[0] * w))         # refused
+
+
+@pytest.mark.parametrize("f", [_bag_item, _float_of_object])
+@pytest.mark.parametrize("transform", ["grad", "hessian"])
+def test_a_refusal_as_the_code_runs_names_the_users_line_at_each_order(f, transform):
+    """astgrad's refusals raised by its runtime with a message naming no line (an item read
+    through a class's own __getitem__ in forward code, float() of an object converting
+    itself) left generated code with astgrad's frames and no line of the user's, at first
+    order and inside a Hessian."""
+    import inspect
+    lines, first = inspect.getsourcelines(f)
+    line = first + next(i for i, text in enumerate(lines) if "# refused" in text)
+    with pytest.raises(TypeError, match=rf"test_hunt15_programs.py:{line}: astgrad") as caught:
+        if transform == "grad":
+            astgrad.grad(f, wrt=1)(X3, 0.8)
+        else:
+            astgrad.hessian(f, wrt=1)(X3, 0.8)
+    frames = [frame.filename for frame in traceback.extract_tb(caught.value.__traceback__)]
+    assert not any(name.endswith(os.path.join("astgrad", "runtime.py")) for name in frames), frames
+
+
+def _polyval_of_rows_said(x, w):
+    print("ran")
+    return np.sum(np.polynomial.polynomial.polyval(x * w, C32 * w))
+
+
+@pytest.mark.parametrize("transform", ["grad", "value_and_grad"])
+def test_a_refusal_for_the_values_does_not_run_the_function_again(transform, capsys):
+    """A NotImplementedError refusal of the values met (polyval of 2-D coefficients) ran
+    the function a second time to tell a non-scalar output, which cannot have caused it:
+    its side effects happened twice, where astgrad's TypeError refusals run it once."""
+    with pytest.raises(NotImplementedError, match="numpy.polynomial.polynomial.polyval"):
+        getattr(astgrad, transform)(_polyval_of_rows_said, wrt=1)(X3, 0.8)
+    assert capsys.readouterr().out.count("ran") == 1

@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ linalg = pytest.importorskip("scipy.linalg")
 
 import astgrad  # noqa: E402
 from astgrad.rules import optional, registry  # noqa: E402
-from astgrad.special import scipy_polygamma  # noqa: E402
+from astgrad.special import log_ndtr_gap, log_ndtr_slope, scipy_polygamma  # noqa: E402
 from fd import assert_close, numerical_hessian, numerical_jvp  # noqa: E402
 from rule_harness import check_derivatives, inner, run_adjoint, run_tangent  # noqa: E402
 
@@ -96,6 +97,8 @@ CASES = (
     + [(f, (lambda a=a, b=b, s=s: (a(*s[0]), b(*s[1]))), {}, {}) for f, a, b in BINARY for s in BROADCAST]
     + [(special.polygamma, lambda n=n: (n, P(4)), {}, {}) for n in (1, 2)]
     + [(scipy_polygamma, lambda: (1, P(4), "digamma"), {}, {})]
+    # log_ndtr's slope and its sum with x: each formula of theirs (x > 0, x <= 0, the series below -100)
+    + [(fn, lambda: (np.concatenate([R(-6, 6)(4), R(-300, -100)(2)]),), {}, {}) for fn in (log_ndtr_slope, log_ndtr_gap)]
     + [(special.iv, lambda: (1.5, P(2, 3)), {}, {}), (special.iv, lambda: (np.array([0.0, 2.5]), P(3, 1)), {}, {})]
     + [(special.logsumexp, lambda: (N(3, 4),), kw, {}) for kw in (
         {}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)}, {"keepdims": True})]
@@ -472,6 +475,25 @@ def test_log_ndtr_derivative_is_finite_in_the_tails(x, derivative):
     _, g = astgrad.value_and_grad(log_ndtr_at)(x)
     _, forward = astgrad.jvp(log_ndtr_at, (x,), (1.0,))
     np.testing.assert_allclose([g, forward], derivative, rtol=1e-12)
+
+
+def sum_of_log_ndtr(x):
+    return np.sum(special.log_ndtr(x))
+
+
+def test_log_ndtr_second_derivative_is_quiet_and_right_in_the_tails():
+    """-s * (x + s) for the slope s = pdf / cdf: far right both are 0 (erfcx(-x / sqrt(2))
+    overflowed, 0 * inf warned and gave nan), far left x + s is about -1 / x, which the
+    sum of x and s (about -x) lost to cancellation (-19073 at -1e10)."""
+    x = np.array([-1e10, -40.0, 0.0, 10.0, 40.0])
+    second = [-1.0, -0.9993773316214086, -2.0 / np.pi, -7.694598626706419e-22, 0.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hessian = astgrad.hessian(sum_of_log_ndtr)(x)
+        _, forward = astgrad.jvp(astgrad.grad(sum_of_log_ndtr), (x,), (np.ones(5),))
+    np.testing.assert_allclose(np.diag(hessian), second, rtol=1e-12, atol=0.0)
+    np.testing.assert_allclose(forward, second, rtol=1e-12, atol=0.0)
+    assert np.count_nonzero(hessian - np.diag(np.diag(hessian))) == 0
 
 
 # ---------------------------------------------------------------------------------

@@ -318,6 +318,35 @@ def test_backward_accumulates_over_two_calls():
     assert x.grad.tolist() == [1.0, 1.0]
 
 
+def test_backward_accumulates_into_the_grad_it_made():
+    """PyTorch adds a later gradient into ``.grad`` in place (outside create_graph): a
+    reference held before sees the sum, and a ``.grad`` made with create_graph=True keeps
+    its history; astgrad replaced it with a new tensor (the held one stale, the history
+    gone). Two leaves given one gradient array, or a leaf given the seed, do not share it."""
+    x = T([1.0, 2.0], requires_grad=True)
+    np.sum(x * x).backward()
+    held = x.grad
+    np.sum(x * 3.0).backward()
+    assert held is x.grad and held.tolist() == [5.0, 7.0]
+
+    x = T([1.0, 2.0], requires_grad=True)
+    np.sum(x ** 3).backward(create_graph=True)
+    np.sum(x * 3.0).backward()
+    assert x.grad.requires_grad
+    np.sum(x.grad).backward()
+    assert x.grad.tolist() == [6.0 + 6.0, 15.0 + 12.0]      # 3x^2 + 3, then its derivative 6x added
+
+    x, y = T([1.0, 2.0], requires_grad=True), T([3.0, 4.0], requires_grad=True)
+    z = x + y
+    np.sum(z).backward(retain_graph=True)
+    np.sum(z).backward()
+    assert x.grad.tolist() == y.grad.tolist() == [2.0, 2.0]
+    seed, leaf = T([0.5, 0.25]), T([1.0, 1.0], requires_grad=True)
+    leaf.backward(seed)
+    leaf.backward(seed)
+    assert seed.tolist() == [0.5, 0.25] and leaf.grad.tolist() == [1.0, 0.5]
+
+
 def test_backward_options():
     x = T([1.0, 2.0], requires_grad=True)
     y = T([3.0, 4.0], requires_grad=True)

@@ -15,7 +15,7 @@ from .caching import Current, callees, check, forward_derivative, reverse_deriva
 from .generation_records import CHECKED, CHECKED_WITH_VALUE, PROVEN
 from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
                              public_signature, seed_parameter, underlying)
-from .errors import FunctionValueUnknown, UnresolvedName, as_refusal
+from .errors import FunctionValueUnknown, UnresolvedName, as_refusal, is_value_refusal
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
 from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments, path_text,
@@ -175,16 +175,9 @@ def _output_after_failure(f, args, kwargs, error):
     runs again, on copies of the arguments, and writes its globals again), or _FAILED
     without running ``f`` when ``error`` is astgrad's own refusal of a value: the values,
     not the output's shape, caused it, and it says what to do."""
-    if _is_own_refusal(error):
+    if is_value_refusal(error):
         return _FAILED
     return _output_or_missing(f, args, kwargs)
-
-
-def _is_own_refusal(error):
-    """astgrad's run-time TypeError refusing a value (runtime.py): its message begins with
-    "astgrad", or it asks for the user's line to be put in front of it."""
-    return isinstance(error, TypeError) and (getattr(error, "astgrad_locate", False)
-                                             or str(error).startswith("astgrad"))
 
 
 def _raise_if_not_scalar(value, fn_name):

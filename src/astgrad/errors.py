@@ -51,6 +51,16 @@ class RecursiveCall(TransformError):
 TransformError.__module__ = "astgrad"      # tracebacks name it as users import it
 
 
+def is_value_refusal(error):
+    """Whether ``error`` is astgrad's refusal of the values generated code met as it ran
+    (runtime.py): a TypeError, ValueError or NotImplementedError whose message begins
+    with "astgrad", or that asks for the user's line put in front of it (``astgrad_locate``,
+    False once it is there). Python runs the function without it, so no handler of the
+    user's is meant for it and running the function again cannot explain it."""
+    return type(error) in (TypeError, ValueError, NotImplementedError) and (
+        hasattr(error, "astgrad_locate") or str(error).startswith("astgrad"))
+
+
 class FunctionValueUnknown(TransformError):
     """The derivative needs to know which function an argument holds (``f(x)`` where ``f``
     is passed in): it is generated when the function is given, at the call."""

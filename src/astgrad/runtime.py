@@ -23,14 +23,14 @@ import typing
 
 import numpy
 
-from .special import bessel_i, polygamma, scipy_polygamma  # noqa: F401  (derivatives of lgamma, numpy.i0, SciPy's)
+from .special import bessel_i, log_ndtr_gap, log_ndtr_slope, polygamma, scipy_polygamma  # noqa: F401  (derivatives of lgamma, numpy.i0, SciPy's)
 from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, correlate, cov)
     convolve_crop, correlate_crop, correlate_embed, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
 from .core import originals
-from .errors import TransformError
+from .errors import TransformError, is_value_refusal
 
 # einsum's subscript letters (string.ascii_letters, without importing string at start-up)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -205,19 +205,9 @@ def caught_exception():
     (``except TypeError``, ``except Exception``) is meant for it, and running one would
     differentiate another program."""
     error = sys.exc_info()[1]
-    if _is_own_refusal(error):
+    if isinstance(error, TransformError) or is_value_refusal(error):
         raise error
     return error
-
-
-def _is_own_refusal(error):
-    """A refusal astgrad raises as code runs: a TransformError, or its TypeError,
-    ValueError or NotImplementedError for values it does not follow (the message begins
-    with "astgrad", or the error asks for the user's line to be put in front of it)."""
-    if isinstance(error, TransformError):
-        return True
-    return type(error) in (TypeError, ValueError, NotImplementedError) and (
-        getattr(error, "astgrad_locate", False) or str(error).startswith("astgrad"))
 
 
 def percent_format(template, values):

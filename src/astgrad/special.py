@@ -1,6 +1,7 @@
 """Special functions that derivative rules need and NumPy lacks: the polygamma
-functions (the derivatives of ``lgamma``) and the modified Bessel functions of the
-first kind (the derivatives of ``numpy.i0``).
+functions (the derivatives of ``lgamma``), the modified Bessel functions of the
+first kind (the derivatives of ``numpy.i0``), and the derivative of SciPy's
+``log_ndtr`` computed without overflow in either tail.
 
 Both families are closed under differentiation (the derivative of ``polygamma(n, x)``
 is ``polygamma(n + 1, x)``, that of ``bessel_i(n, x)`` is the mean of orders n - 1 and
@@ -99,3 +100,36 @@ def bessel_i(n, x):
         total = numpy.where(z < 0, -total, total)
     total = numpy.where(numpy.isnan(z), numpy.nan, total)
     return _float_result(x, numpy.reshape(total, numpy.shape(x)))
+
+
+def log_ndtr_slope(x):
+    """The derivative of ``scipy.special.log_ndtr``: the standard normal density over its
+    distribution function, pdf(x) / ndtr(x). For x <= 0 it is sqrt(2 / pi) / erfcx(-x / sqrt(2))
+    (exp(-x * x / 2) cancels, so far left it is about -x, not 0 / 0); for x > 0, pdf(x) / ndtr(x)
+    (ndtr is near 1 there, where erfcx(-x / sqrt(2)) overflows). Its own derivative is
+    -s * (x + s) for s = log_ndtr_slope(x), x + s being ``log_ndtr_gap(x)``."""
+    from scipy import special
+    if numpy.iscomplexobj(x):
+        return 0.7978845608028654 / special.erfcx(-0.7071067811865476 * x)
+    z = numpy.asarray(x)
+    left, right = numpy.minimum(z, 0.0), numpy.maximum(z, 0.0)     # each formula where it is quiet
+    with numpy.errstate(divide="ignore", under="ignore"):           # at -inf: inf, the limit
+        values = numpy.where(z > 0.0, 0.3989422804014327 * numpy.exp(-0.5 * right * right) / special.ndtr(right),
+                             0.7978845608028654 / special.erfcx(-0.7071067811865476 * left))
+    return _float_result(x, values)
+
+
+def log_ndtr_gap(x):
+    """``x + log_ndtr_slope(x)``, without the cancellation of its two terms far in the left
+    tail, where the slope is about -x and the sum about -1 / x: for x < -100, with
+    r = 1 / (x * x), slope * r * (1 - 3r + 15r^2 - 105r^3 + 945r^4 - 10395r^5) (the
+    asymptotic series of the normal's Mills ratio). Its derivative is 1 - slope * gap."""
+    slope = log_ndtr_slope(x)
+    if numpy.iscomplexobj(x):
+        return x + slope
+    z = numpy.asarray(x)
+    with numpy.errstate(all="ignore"):      # at -inf: nan (inf * 0), whichever formula
+        r = 1.0 / (z * z)
+        series = slope * r * (1.0 + r * (-3.0 + r * (15.0 + r * (-105.0 + r * (945.0 - 10395.0 * r)))))
+        values = numpy.where(z < -100.0, series, z + slope)
+    return _float_result(x, values)

@@ -15,11 +15,12 @@ with the ``traceback`` module, which reads ``linecache``.
 
 import functools
 import os
+import re
 import sys
 from typing import Any, Callable, Set, TypeVar, cast
 
 from .core.generated_text import origin
-from .errors import TransformError
+from .errors import TransformError, is_value_refusal
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # the modules that check the caller's input: their TypeError, ValueError and RuntimeError
@@ -66,12 +67,17 @@ def shortened(error: Exception) -> Exception:
 
 
 def _is_runtime_refusal(error):
-    """A refusal astgrad's runtime raised in generated code, where only the values tell:
-    a TypeError marked ``astgrad_locate``, or a NotImplementedError of a derivative
-    supported for other values ("astgrad: the derivative of numpy.polyval is supported
-    for a 1-D array of coefficients")."""
-    return getattr(error, "astgrad_locate", False) or (
-        type(error) is NotImplementedError and len(error.args) == 1 and str(error).startswith("astgrad:"))
+    """A refusal astgrad's runtime raised in generated code, where only the values tell
+    (errors.is_value_refusal) and whose message names no line yet: one marked
+    ``astgrad_locate``, or one begun "astgrad" that names none ("astgrad differentiates
+    float() ... not of an object of the class V"; not "astgrad: f.py:7: ...", which says
+    where already). A refusal located at an inner entry point is not located again."""
+    if hasattr(error, "astgrad_locate"):
+        return error.astgrad_locate
+    return is_value_refusal(error) and _LOCATED.match(str(error)) is None
+
+
+_LOCATED = re.compile(r"astgrad: .*?:\d+: ")
 
 
 def _locate(error, frames):

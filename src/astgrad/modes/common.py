@@ -1341,8 +1341,11 @@ def _only_checks(call, method, target):
 
 def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
-    ``xs.append(v)`` is understood; anything else could change a value unseen."""
-    from ..analysis.mutation import mutates_arguments
+    ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
+    call whose rules say it changes nothing (``x.reshape(2, 2)``, ``numpy.dot(a, b)``:
+    only raising where its arguments do not fit, as the check dead-code elimination keeps
+    of a primal statement does, backend/dead_code.py)."""
+    from ..analysis.mutation import is_mutating_method, mutates_arguments
     call = stmt.value
     method = anno.get(call, Key.METHOD)
     target = anno.get(call, Key.TARGET)
@@ -1359,7 +1362,8 @@ def check_effect_call(source, stmt, active):
     if method is not None:
         owner = call.func.value
         if isinstance(owner, gast.Name) and owner.id in active \
-                and (method != "append" or call.keywords or len(call.args) != 1):
+                and (method != "append" or call.keywords or len(call.args) != 1) \
+                and (is_mutating_method(method) or not registry.methods_named(method)):
             raise source.error(
                 f"the method call .{method}() changes a differentiated value in place, which "
                 "astgrad cannot differentiate; build a new value instead (append is supported)",
@@ -1369,12 +1373,18 @@ def check_effect_call(source, stmt, active):
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
         target = anno.get(call, Key.TARGET)
         reported = getattr(target, "__func__", target)      # log.debug: the method of a global logger
-        if target is None or not registry.is_non_differentiable(reported):
+        if target is None or not (registry.is_non_differentiable(reported) or _changes_nothing(call, target)):
             what = registry.describe(target) if target is not None else "a function value"
             raise source.error(
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def _changes_nothing(call, target):
+    """Whether the library call ``call`` of ``target`` (which mutates none of its
+    arguments) has rules and writes no ``out=``: called for its effect, it can only raise."""
+    return registry.lookup(registry.ADJOINTS, target) is not None and not any(kw.arg == "out" for kw in call.keywords)
 
 
 def check_deques(source, body, active):

@@ -16,7 +16,7 @@ functions; docs/api.md lists them.
 import numpy
 from scipy import special
 
-from ..runtime import broadcast_like, logsumexp_weights, scipy_polygamma, unbroadcast, unreduce
+from ..runtime import broadcast_like, log_ndtr_gap, log_ndtr_slope, logsumexp_weights, scipy_polygamma, unbroadcast, unreduce
 from .declare import elementwise
 from .registry import FRESH, adjoint, d, declare, tangent, unsupported
 
@@ -74,10 +74,12 @@ elementwise(special.erfc, lambda y, x: -1.1283791670955126 * numpy.exp(-x * x))
 elementwise(special.erfinv, lambda y, x: 0.886226925452758 * numpy.exp(y * y))
 # erfcx(x) = exp(x * x) * erfc(x), so erfcx' = 2 x erfcx(x) - 2 / sqrt(pi)
 elementwise(special.erfcx, lambda y, x: 2.0 * x * y - 1.1283791670955126)
-# log_ndtr' = pdf / cdf of the standard normal = sqrt(2 / pi) / erfcx(-x / sqrt(2)): exp(-x * x / 2)
-# cancels out, so far in the left tail (x = -1e200) the derivative is about -x, not nan; far
-# in the right tail erfcx overflows to inf and the derivative is 0, its limit
-elementwise(special.log_ndtr, lambda y, x: 0.7978845608028654 / special.erfcx(-0.7071067811865476 * x))
+# log_ndtr' = pdf / cdf of the standard normal, s = log_ndtr_slope(x) (special.py: quiet and
+# accurate in both tails); s' = -s * (x + s), x + s without cancellation being log_ndtr_gap(x),
+# whose derivative is 1 + s' = 1 - s * (x + s): every order is made of the two
+elementwise(special.log_ndtr, lambda y, x: log_ndtr_slope(x))
+elementwise(log_ndtr_slope, lambda s, x: -s * log_ndtr_gap(x))
+elementwise(log_ndtr_gap, lambda q, x: 1.0 - log_ndtr_slope(x) * q)
 # ndtr' is the standard normal density; ndtri, its inverse, has 1 / density(ndtri(x)) =
 # sqrt(2 pi) exp(y * y / 2)
 elementwise(special.ndtr, lambda y, x: 0.3989422804014327 * numpy.exp(-0.5 * x * x))

@@ -51,7 +51,7 @@ from ..rules.registry import rule_key
 from ..runtime import AdjointList, to_copy
 from .graph import FLOAT_CODE, REF_CODES, Ref, op_info, set_source_renderer
 from .conventions import ZERO_DERIVATIVE
-from .mode import enable_grad, numpy_methods
+from .mode import enable_grad, no_grad, numpy_methods
 from .record import TensorBase, apply, make_tensor, raw
 from .batching import batched
 from .freeing import check_not_freed, executed, free
@@ -898,12 +898,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         free(ran)
     for target, g in pairs:
         if target.grad is None:
-            target.grad = g
+            target.grad = g if create_graph else make_tensor(numpy.array(g._data), None, False)     # its own
         elif create_graph:
             with enable_grad():
                 target.grad = target.grad + g
         else:
-            target.grad = make_tensor(target.grad._data + g._data, None, False)
+            with no_grad():         # in place, as PyTorch's AccumulateGrad: .grad held before sees the sum
+                target.grad.add_(g)
 
 
 # -- showing the generated code ------------------------------------------------------------------------

@@ -35,11 +35,14 @@ class FunctionLoopLowering:
             self.locals.add(broke)
             self.emit(S.assign(broke, S.const(False)))
         changed = S.stored_names(gast.Module(body=stmt.body, type_ignores=[]))
+        # a name the code reads otherwise than calling it (f is np.sin, print(f)) holds the
+        # function when the code runs too
+        valued = _read_as_values(stmt, self.source.tree)
         for position, step in enumerate(steps):
             outer = self.out
             if broke is not None and position:
                 self.out = []           # this step's code, to run under "if not broke"
-            self.bind_step(stmt.target, step, stmt, changed)
+            self.bind_step(stmt.target, step, stmt, changed, valued)
             # a continue (or a break) ends this step's copy: what follows it moves into
             # the branches that fall through (jumps.py), as in any other loop
             body = restructure([S.copy(inner) for inner in stmt.body]) if jumps else stmt.body
@@ -200,7 +203,7 @@ class FunctionLoopLowering:
         return isinstance(functions, Functions) and functions.keys is None
 
 
-    def bind_step(self, target, step, stmt, changed):
+    def bind_step(self, target, step, stmt, changed, valued):
         if isinstance(step, Functions) and step.keys is None and step.argument is None \
                 and isinstance(target, (gast.Tuple, gast.List)):
             step = list(step.values)
@@ -211,7 +214,7 @@ class FunctionLoopLowering:
                 raise self._refuse("unpacking a tuple holding functions into a different number of names", stmt,
                                    "unpack each item into one name per value it holds")
             for part, item in zip(target.elts, step):
-                self.bind_step(part, item, stmt, changed)
+                self.bind_step(part, item, stmt, changed, valued)
             return
         elif isinstance(step, Data):
             if not isinstance(target, gast.Name):
@@ -222,8 +225,8 @@ class FunctionLoopLowering:
             if not (isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2):
                 raise self._refuse("this loop target over (key, function) pairs", stmt,
                                    "unpack each pair into two names: for k, g in ...")
-            self.bind_step(target.elts[0], step[0], stmt, changed)
-            self.bind_step(target.elts[1], step[1], stmt, changed)
+            self.bind_step(target.elts[0], step[0], stmt, changed, valued)
+            self.bind_step(target.elts[1], step[1], stmt, changed, valued)
         elif not isinstance(target, gast.Name):
             raise self._refuse("this loop target over functions", stmt, "bind each function to one name")
         elif isinstance(step, gast.Constant):
@@ -233,8 +236,15 @@ class FunctionLoopLowering:
         else:
             self.functions[target.id] = step
             self.locals.add(target.id)
-            if isinstance(step, Global) and callable_instance(step.obj):
-                self.emit(S.assign(target.id, S.copy(step.func)))     # an object: read as a value too
+            if isinstance(step, Global) and (callable_instance(step.obj) or target.id in valued):
+                self.emit(S.assign(target.id, S.copy(step.func)))     # read as a value too
+
+
+def _read_as_values(*trees):
+    """The names the trees load otherwise than as the function of a call."""
+    called = {id(call.func) for tree in trees for call in S.call_nodes(tree)}
+    return {node.id for tree in trees for node in S.name_nodes(tree)
+            if type(node.ctx) is gast.Load and id(node) not in called}
 
 
 def _key_loop_steps(normalizer, stmt):
