@@ -1373,18 +1373,12 @@ def check_effect_call(source, stmt, active):
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
         target = anno.get(call, Key.TARGET)
         reported = getattr(target, "__func__", target)      # log.debug: the method of a global logger
-        if target is None or not (registry.is_non_differentiable(reported) or _changes_nothing(call, target)):
+        if target is None or not registry.is_non_differentiable(reported):
             what = registry.describe(target) if target is not None else "a function value"
             raise source.error(
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
-
-
-def _changes_nothing(call, target):
-    """Whether the library call ``call`` of ``target`` (which mutates none of its
-    arguments) has rules and writes no ``out=``: called for its effect, it can only raise."""
-    return registry.lookup(registry.ADJOINTS, target) is not None and not any(kw.arg == "out" for kw in call.keywords)
 
 
 def check_deques(source, body, active):
