@@ -34,6 +34,7 @@ once and spliced into generated code by ``astgrad.modes.templates``.
 import builtins
 import collections
 import dataclasses
+import importlib
 import threading
 import types
 import typing
@@ -234,6 +235,15 @@ def declare_counted(*primitives, **facts):
     with _changing:
         version = VERSION[0]
         declare(*primitives, **facts)
+        VERSION[0] = version
+
+
+def import_counted(module):
+    """Import the rule module ``module``, whose registrations are counted in the version
+    already (``count_declaration``): the version stays, as for ``declare_counted``."""
+    with _changing:
+        version = VERSION[0]
+        importlib.import_module(module)
         VERSION[0] = version
 
 
