@@ -114,13 +114,17 @@ def test_import_loads_only_what_gradients_need():
             "print(registry.rule_key(numpy.polynomial.polynomial.polyval) in registry.ADJOINTS,\n"
             "      rules_fingerprint() == version)\n")
     assert _printed_by_a_new_process(code)[:4] == ["[]", "False True", "True", "True True"]
-    # a rule of the program's own, registered before the tape loads, keeps the disk cache off
-    code = ("import astgrad, numpy\n"
+    # a rule of the program's own, registered before the tape loads, keeps the disk cache
+    # off; registered before astgrad's for numpy.polynomial load, it stays the rule
+    code = ("import astgrad, numpy, numpy.polynomial\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
-            "astgrad.non_differentiable(numpy.fix)\n"
+            "from astgrad.rules import registry\n"
+            "from astgrad.rules.optional import load_imported\n"
+            "astgrad.non_differentiable(numpy.fix, numpy.polynomial.polynomial.polyval)\n"
             "import astgrad.autograd\n"
-            "print(rules_fingerprint())\n")
-    assert _printed_by_a_new_process(code)[0] == "None"
+            "load_imported()\n"
+            "print(rules_fingerprint(), registry.is_non_differentiable(numpy.polynomial.polynomial.polyval))\n")
+    assert _printed_by_a_new_process(code)[0] == "None True"
 
 
 def _printed_by_a_new_process(code):

@@ -8,9 +8,11 @@ Imported once the program has imported ``logging`` (astgrad does not import it):
 
 import logging
 
-from .registry import FRESH, declare, non_differentiable
+from .registry import FRESH, declare, non_differentiable, unregistered
 
 _LEVELS = ("debug", "info", "warning", "error", "critical", "exception", "log")
-_REPORTS = (*(getattr(logging, level) for level in _LEVELS), *(getattr(logging.Logger, level) for level in _LEVELS))
+_REPORTS = [report for report in (*(getattr(logging, level) for level in _LEVELS),
+                                  *(getattr(logging.Logger, level) for level in _LEVELS))
+            if unregistered(report)]        # (see registry.unregistered)
 non_differentiable(*_REPORTS)
 declare(*_REPORTS, result=FRESH)
