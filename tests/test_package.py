@@ -91,13 +91,14 @@ def test_import_loads_only_what_gradients_need():
     used only by some programs (the tape, export, the CLI, the numba backend), nor the
     generation engine, which loads when code is first generated (code served from the
     disk cache needs none of it; test_disk_cache.py), nor ``hashlib`` (whose start-up
-    loads OpenSSL: the disk cache hashes with the interpreter's own SHA-256). A module of
-    astgrad's asked for by name loads without the tape, and the tape's own rules leave
-    the disk cache on."""
+    loads OpenSSL: the disk cache hashes with the interpreter's own SHA-256), nor
+    ``numpy.polynomial`` and ``logging`` (their rules register once the program imports
+    them). A module of astgrad's asked for by name loads without the tape, and the
+    tape's own rules, and those registered later, leave the disk cache on."""
     later = ["numba", "scipy", "dask", "torch", "jax", "importlib.metadata", "astgrad.tape", "astgrad.exporting",
              "astgrad.__main__", "astgrad.backend.numba_lower", "astgrad.pipeline", "astgrad.frontend.normalize",
              "astgrad.modes.reverse", "astgrad.modes.forward", "astgrad.modes.checkpoint",
-             "astgrad.analysis.shapes", "astgrad.backend.optimize", "hashlib"]
+             "astgrad.analysis.shapes", "astgrad.backend.optimize", "hashlib", "numpy.polynomial", "logging"]
     code = ("import sys, astgrad\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
             "version = rules_fingerprint()\n"
@@ -105,15 +106,25 @@ def test_import_loads_only_what_gradients_need():
             "from astgrad import pipeline\n"
             "print('astgrad.tape' in sys.modules, rules_fingerprint() == version)\n"
             "import astgrad.autograd\n"
-            "print(version is not None and rules_fingerprint() == version)\n")
-    assert _printed_by_a_new_process(code)[:3] == ["[]", "False True", "True"]
-    # a rule of the program's own, registered before the tape loads, keeps the disk cache off
-    code = ("import astgrad, numpy\n"
+            "print(version is not None and rules_fingerprint() == version)\n"
+            "import logging, numpy.polynomial\n"
+            "from astgrad.rules.optional import load_imported\n"
+            "load_imported()\n"
+            "from astgrad.rules import registry\n"
+            "print(registry.rule_key(numpy.polynomial.polynomial.polyval) in registry.ADJOINTS,\n"
+            "      rules_fingerprint() == version)\n")
+    assert _printed_by_a_new_process(code)[:4] == ["[]", "False True", "True", "True True"]
+    # a rule of the program's own, registered before the tape loads, keeps the disk cache
+    # off; registered before astgrad's for numpy.polynomial load, it stays the rule
+    code = ("import astgrad, numpy, numpy.polynomial\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
-            "astgrad.non_differentiable(numpy.fix)\n"
+            "from astgrad.rules import registry\n"
+            "from astgrad.rules.optional import load_imported\n"
+            "astgrad.non_differentiable(numpy.fix, numpy.polynomial.polynomial.polyval)\n"
             "import astgrad.autograd\n"
-            "print(rules_fingerprint())\n")
-    assert _printed_by_a_new_process(code)[0] == "None"
+            "load_imported()\n"
+            "print(rules_fingerprint(), registry.is_non_differentiable(numpy.polynomial.polynomial.polyval))\n")
+    assert _printed_by_a_new_process(code)[0] == "None True"
 
 
 def _printed_by_a_new_process(code):

@@ -21,9 +21,13 @@ import gast
 import numpy as np
 import pytest
 
+import logging  # noqa: F401  (astgrad registers the rules of logging and numpy.polynomial
+import numpy.polynomial  # noqa: F401  once the program has imported them: all of the table here)
+
 import astgrad  # noqa: F401  (registers the rules)
 from astgrad import runtime as rt
 from astgrad.rules import registry
+from astgrad.rules.optional import load_imported
 from fd import assert_close, needs_real_eig, numerical_jvp
 from rule_harness import as_callable, inner, run_adjoint, run_tangent
 
@@ -642,6 +646,9 @@ NOT_IN_TABLE = {
 }
 
 
+load_imported()
+
+
 def _case_id(case):
     primitive, _, kwargs = case
     name = registry.describe(primitive)
@@ -652,7 +659,8 @@ RULE_TABLE_MODULES = ("astgrad.rules.operators", "astgrad.rules.numpy_rules", "a
                       "astgrad.rules.product_rules", "astgrad.rules.linalg_rules",
                       "astgrad.rules.builtin_rules", "astgrad.rules.runtime_rules",
                       "astgrad.rules.reduction_rules", "astgrad.rules.shape_rules", "astgrad.rules.fft_rules",
-                      "astgrad.rules.sampled_rules", "astgrad.rules.polynomial_rules")
+                      "astgrad.rules.sampled_rules", "astgrad.rules.polynomial_rules",
+                      "astgrad.rules.power_series_rules")
 
 
 def test_every_tangent_is_exercised():

@@ -5,7 +5,6 @@ templates in this module call (``float``).
 """
 
 import builtins
-import logging
 import warnings
 
 import numpy
@@ -13,6 +12,7 @@ import numpy
 from ..runtime import (abs_operand, abs_slope, abs_squared, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
                        item_position, spread, unbroadcast, unindex)
 from .declare import elementwise
+from .optional import register_when_imported
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 
@@ -126,10 +126,9 @@ declare(builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs,
         builtins.hasattr, builtins.issubclass, builtins.format, builtins.ord, builtins.chr,
         result=FRESH)
 
-# logging and warnings report values and return None: like print, they run in the
-# generated code as written (log.debug("loss %s", y)), and nothing flows back through them
-_LOG_LEVELS = ("debug", "info", "warning", "error", "critical", "exception", "log")
-_REPORTS = (*(getattr(logging, level) for level in _LOG_LEVELS),
-            *(getattr(logging.Logger, level) for level in _LOG_LEVELS), warnings.warn)
-non_differentiable(*_REPORTS)
-declare(*_REPORTS, result=FRESH)
+# warnings.warn (and logging's functions, logging_rules.py, registered once the program
+# imports logging) report values and return None: like print, they run in the generated
+# code as written (warnings.warn(f"loss {y}")), and nothing flows back through them
+non_differentiable(warnings.warn)
+declare(warnings.warn, result=FRESH)
+register_when_imported("logging", "astgrad.rules.logging_rules")

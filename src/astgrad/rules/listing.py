@@ -16,7 +16,7 @@ import gast
 import numpy
 
 from . import registry
-from .optional import load_imported
+from .optional import OWN_LATER, load_imported
 
 MODES = ("reverse", "forward")
 REGENERATE = "python -m astgrad rules --markdown > docs/rules.md"
@@ -40,6 +40,9 @@ def rules(pattern=None):
     SciPy's rules are included when SciPy is installed.
     """
     _load_scipy()
+    for module in OWN_LATER:        # the rules astgrad registers once a module is imported
+        importlib.import_module(module)
+    load_imported()
     records = {}
     for obj, record in _public_records():
         for name in registry.public_names(obj):

@@ -10,7 +10,9 @@ Facts about functions of a module astgrad does not import itself (``numpy.random
 milliseconds) are declared by name with ``declare_when_imported``: they count in the rule
 table's version when declared, and are attached to the functions, without changing the
 version, once the module is imported. So the version (part of the disk cache's key) is
-the same whether or not the program imported the module.
+the same whether or not the program imported the module. astgrad's own rule modules for
+such modules (``numpy.polynomial``, ``logging``: importing them with astgrad was a sixth of
+``import astgrad``) are registered the same way, by ``register_when_imported``.
 
 The disk cache keys code by the core table's version (``trusted_version``: the optional
 libraries' registrations not counted) and, only for code that depends on an optional
@@ -106,8 +108,29 @@ def load_imported():
                 _pending.remove(entry)
 
 
+def register_when_imported(module, rules):
+    """Import astgrad's own rule module ``rules`` (registering its rules) once ``module``
+    is imported; astgrad does not import it. Counted in the version now, as the facts of
+    ``declare_when_imported`` are: no code made before can call the module's functions."""
+    from . import registry
+    with _loading:
+        registry.count_declaration()
+        _pending.append((module, _OwnRules(rules)))
+        OWN_LATER.append(module)
+
+
+class _OwnRules(str):
+    """The name of one of astgrad's own rule modules, registered as counted already."""
+
+
+OWN_LATER = []      # the modules whose rules register_when_imported registers once imported
+
+
 def _register(library, rules):
     from . import registry
+    if isinstance(rules, _OwnRules):
+        registry.import_counted(rules)
+        return
     if not isinstance(rules, str):      # facts declared by name
         names, facts = rules
         found = sys.modules[library]

@@ -1,5 +1,5 @@
-"""Derivatives of numpy.polyval, numpy.polyder, numpy.polyint and numpy.polynomial.polynomial.polyval
-for a 1-D array of coefficients.
+"""Derivatives of numpy.polyval, numpy.polyder, numpy.polyint and (power_series_rules.py)
+numpy.polynomial.polynomial.polyval for a 1-D array of coefficients.
 
 ``polyval(p, x)`` is linear in p: its derivative in p weighs the powers of x, and in x it
 is ``polyval(poly_slope(p), x)``, with ``poly_slope`` polyder refusing what is not a vector
@@ -14,6 +14,7 @@ import numpy
 
 from ..runtime import (cast_like, poly_exponents, poly_length, poly_powers, poly_slope, polyder_adjoint,
                        polyint_adjoint, polyint_constants_adjoint)
+from .optional import register_when_imported
 from .registry import FRESH, MAY_SHARE, adjoint, d, declare, non_differentiable, tangent
 
 
@@ -29,19 +30,9 @@ def polyval(y, p, x):
     d[y] = cast_like(d[x] * numpy.polyval(poly_slope(p), x), y)
 
 
-# numpy.polynomial.polynomial.polyval(x, c) takes the coefficients lowest power first: for
-# a vector c it is numpy.polyval(c[::-1], x) (``tensor`` only matters for c of more
-# dimensions, which poly_powers and poly_slope refuse).
-@adjoint(numpy.polynomial.polynomial.polyval)
-def power_series(y, x, c, tensor=True):
-    d[c] = numpy.flip(numpy.tensordot(poly_powers(x, poly_length(c)), d[y], axes=numpy.ndim(d[y])))
-    d[x] = cast_like(d[y] * numpy.polyval(poly_slope(numpy.flip(c)), x), x)
-
-
-@tangent(numpy.polynomial.polynomial.polyval)
-def power_series(y, x, c, tensor=True):
-    d[y] = numpy.polynomial.polynomial.polyval(x, d[c], tensor)
-    d[y] = cast_like(d[x] * numpy.polyval(poly_slope(numpy.flip(c)), x), y)
+# numpy.polynomial.polynomial.polyval: power_series_rules.py, registered once the program
+# imports numpy.polynomial (which ``import numpy`` does not)
+register_when_imported("numpy.polynomial", "astgrad.rules.power_series_rules")
 
 
 @adjoint(numpy.polyder)
@@ -120,6 +111,5 @@ def poly_powers_(y, x, n):
 
 declare(numpy.polyder, poly_slope, polyder_adjoint, polyint_adjoint, polyint_constants_adjoint, poly_powers,
         result=FRESH)
-declare(numpy.polynomial.polynomial.polyval, result=FRESH)
 declare(numpy.polyint, result=MAY_SHARE)      # polyint(p, 0) is p itself
 non_differentiable(poly_length, poly_exponents)

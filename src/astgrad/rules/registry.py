@@ -34,6 +34,7 @@ once and spliced into generated code by ``astgrad.modes.templates``.
 import builtins
 import collections
 import dataclasses
+import importlib
 import threading
 import types
 import typing
@@ -235,6 +236,23 @@ def declare_counted(*primitives, **facts):
         version = VERSION[0]
         declare(*primitives, **facts)
         VERSION[0] = version
+
+
+def import_counted(module):
+    """Import the rule module ``module``, whose registrations are counted in the version
+    already (``count_declaration``): the version stays, as for ``declare_counted``. Such
+    a module registers only functions without a record (``unregistered``)."""
+    with _changing:
+        version = VERSION[0]
+        importlib.import_module(module)
+        VERSION[0] = version
+
+
+def unregistered(*primitives):
+    """Whether none of ``primitives`` has a record: a rule module registered once its
+    library is imported leaves a rule the program registered first as it is (registered
+    later, the program's own would replace astgrad's, as it does for any other function)."""
+    return all(dict.get(PRIMITIVES, rule_key(primitive)) is None for primitive in primitives)
 
 
 def declare(*primitives, **facts):
