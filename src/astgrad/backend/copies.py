@@ -98,7 +98,9 @@ def _replace_reads(block, position, loads, names):
 
 
 class _StatementNames:
-    """The names each statement reads (with how often) and stores, found once."""
+    """The names each statement reads (with how often) and stores, found once, with the
+    Name nodes of its reads: renaming them walks no statement again (a loop read by
+    several copies before it was walked whole for each)."""
 
     def __init__(self):
         self._found = {}
@@ -106,20 +108,25 @@ class _StatementNames:
     def of(self, stmt):
         found = self._found.get(id(stmt))
         if found is None:
-            read, stored = {}, set()
+            read, stored, readers = {}, set(), {}
             load_type = gast.Load
             for node in S.name_nodes(stmt):
                 if type(node.ctx) is load_type:
                     read[node.id] = read.get(node.id, 0) + 1
+                    readers.setdefault(node.id, []).append(node)
                 else:
                     stored.add(node.id)
-            found = self._found[id(stmt)] = (read, stored, stmt)
+            found = self._found[id(stmt)] = (read, stored, readers, stmt)
         return found[0], found[1]
 
     def rename(self, stmt, old, new):
-        """Make ``stmt`` read ``new`` where it reads ``old``; returns how often it did."""
-        _rename(stmt, old, new)
-        read = self._found[id(stmt)][0]
+        """Make ``stmt`` read ``new`` where it reads ``old``; returns how often it did.
+        (Only this pass changes the statements it has looked at, and only their names.)"""
+        read, _, readers, _ = self._found[id(stmt)]
+        nodes = readers.pop(old, ())
+        for node in nodes:
+            node.id = new
+        readers.setdefault(new, []).extend(nodes)
         moved = read.pop(old, 0)
         read[new] = read.get(new, 0) + moved
         return moved

@@ -55,16 +55,19 @@ _RETURN_OR_SCOPE = (gast.Return, gast.FunctionDef, gast.AsyncFunctionDef, gast.C
 
 def ssa_rename(body, params, namer):
     """Rename re-assignments in top-level straight-line code: ``x = x * 2`` -> ``x_1``."""
-    compound = set()
+    compound, names_of = set(), {}
+    store = gast.Store
     for stmt in body:
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            compound |= S.stored_names(stmt)
+            # its Name nodes, found once: for what it stores, and for the renames of its reads
+            nodes = names_of[id(stmt)] = S.name_nodes(stmt)
+            compound.update(node.id for node in nodes if isinstance(node.ctx, store))
     fixed = compound | names_changed_in_place(body, augmented=False)
     current = {}
     defined = set(params)
     for stmt in body:
         if current:
-            _rename_loads(stmt, current)
+            _rename_loads(stmt, current, names_of.get(id(stmt)))
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             name = stmt.targets[0].id
             if name in fixed:
@@ -77,9 +80,10 @@ def ssa_rename(body, params, namer):
     return body, current, fixed
 
 
-def _rename_loads(stmt, mapping):
-    """Rename the names ``stmt`` reads (nested blocks included) by ``mapping``, in place."""
-    for node in S.name_nodes(stmt):
+def _rename_loads(stmt, mapping, nodes=None):
+    """Rename the names ``stmt`` reads (nested blocks included) by ``mapping``, in place
+    (``nodes``: its Name nodes, where already found)."""
+    for node in S.name_nodes(stmt) if nodes is None else nodes:
         if node.id in mapping and isinstance(node.ctx, gast.Load):
             node.id = mapping[node.id]
 
