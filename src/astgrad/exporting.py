@@ -55,30 +55,34 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
     own = inspect.signature(fn).parameters
-    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt, own)
+    caller, taken = compiled.__code__.co_name, _names_of_code(compiled)
+    spelled = {name: module.free_name(name, taken) for name in _ADDED_HELPERS}
+    guards = list_guard_lines(fn, compiled, spelled["arrays_not_lists"])
+    seeds = seed_lines(compiled, names, wrt, own, spelled["seed_like"])
     if guards:
-        module.bind("arrays_not_lists", arrays_not_lists, compiled.__code__.co_name)
-    plain = plain_object_guard_lines(fn, compiled, names)
+        module.bind(spelled["arrays_not_lists"], arrays_not_lists, caller)
+    plain = plain_object_guard_lines(fn, compiled, names, spelled["plain_objects_refused"])
     if plain:
-        module.bind("plain_objects_refused", plain_objects_refused, compiled.__code__.co_name)
+        module.bind(spelled["plain_objects_refused"], plain_objects_refused, caller)
     if seeds:
-        module.bind("seed_like", seed_like, compiled.__code__.co_name)
+        module.bind(spelled["seed_like"], seed_like, caller)
     found = _guards_of(compiled, differentiated)
     module.held_items = held_partial_items(found)
-    checked = global_check_lines(module, found, compiled.__code__.co_name, _command(fn, names, mode, order),
-                                 own_default_checks(fn, compiled.__code__.co_name))
-    operands, given = array_operand_lines(fn, compiled, mode, names)
+    checked = global_check_lines(module, found, caller, _command(fn, names, mode, order),
+                                 own_default_checks(fn, caller), taken)
+    operands, given = array_operand_lines(fn, compiled, mode, names, taken, spelled["numbers_as_array"])
     if operands:
-        module.bind("numbers_as_array", numbers_as_array, compiled.__code__.co_name)
+        module.bind(spelled["numbers_as_array"], numbers_as_array, caller)
     prologue = checked + guards + plain + operands + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
         # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
         # object, plain lists and dicts), in a tuple for a tuple wrt (a 1-tuple too)
-        module.bind("match_argument", match_argument, compiled.__code__.co_name)
+        match = spelled["match_argument"]
+        module.bind(match, match_argument, caller)
         shaped_like = [given.get(name, name) for name in names]
         like = f"({', '.join(shaped_like)},)" if isinstance(wrt, (tuple, list)) else shaped_like[0]
-        returned = ("match_argument((", f",), {like})") if in_tuple else ("match_argument(", f", {like})")
+        returned = (f"{match}((", f",), {like})") if in_tuple else (f"{match}(", f", {like})")
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
                   returned)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
@@ -86,6 +90,22 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     return text
+
+
+# astgrad's helpers the lines exporting adds around the derivative's own code call
+_ADDED_HELPERS = ("arrays_not_lists", "plain_objects_refused", "seed_like", "numbers_as_array", "match_argument")
+
+
+def _names_of_code(compiled):
+    """Every name the code of ``compiled`` and of its zero-safe twin uses: a local of the
+    user's function (``match_argument = ...``) hides a module-level helper of that name
+    inside the exported function, so the lines exporting adds there call it by another."""
+    taken = names_in(compiled.source)
+    try:
+        twin = zero_safe_twin(compiled)
+    except TransformError:
+        twin = None
+    return taken | names_in(twin.source) if twin is not None else taken
 
 
 def _partial_item_text(item):
