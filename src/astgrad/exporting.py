@@ -86,6 +86,7 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
                   returned)
     text = module.text(lambda needs: _header(fn, names, mode, order, needs))
+    _refuse_main_reads(fn, module, _command(fn, names, mode, order))
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -252,11 +253,36 @@ def _header(fn, names, mode, order, needs):
 
 
 def _command(fn, names, mode, order):
-    """The command exporting this derivative again."""
+    """The command exporting this derivative again: a function of the program being run
+    (``__main__``) by its file, which the command imports under the file's own name."""
     option = f" --wrt {','.join(names)}"
     option += f" --mode {mode}" if mode != "reverse" else ""
     option += f" --order {order}" if order != 1 else ""
-    return f"python -m astgrad export {fn.__module__}:{fn.__qualname__}{option}"
+    return f"python -m astgrad export {_target_module(fn)}:{fn.__qualname__}{option}"
+
+
+def _target_module(fn):
+    if fn.__module__ == "__main__":
+        script = getattr(sys.modules.get("__main__"), "__file__", None)
+        if isinstance(script, str) and script.endswith(".py"):
+            return script
+    return fn.__module__
+
+
+def _refuse_main_reads(fn, module, command):
+    """An ExportError where the module would import the program being run (``__main__``),
+    for a global or function of it, or check what it holds: in the program importing the
+    exported module, ``__main__`` is that program, not the one the code was made for."""
+    if fn.__module__ != "__main__":
+        return
+    imported = {line.split()[1].partition(".")[0] for line in module.imports}
+    checked = any(isinstance(text, str) and "'__main__'" in text for text in module.names.values())
+    if "__main__" in imported or checked:
+        raise ExportError(
+            f"{fn.__qualname__} is defined in the program being run (__main__), and its derivative reads "
+            f"globals or functions there; an exported module importing __main__ would read those of whichever "
+            f"program imports it. Export it from the command line ({command}), which imports the file under "
+            f"its own name, or move {fn.__qualname__} into a module")
 
 
 class _Module:
