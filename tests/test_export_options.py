@@ -199,3 +199,12 @@ def test_a_function_of_the_program_being_run_is_exported_by_its_file(tmp_path, m
     text = astgrad.export(program.alone)        # reads nothing of the program: exported
     assert "__main__" not in text.replace("Derivative of __main__.alone", "").replace("Gradient of __main__.alone", "")
     assert f"python -m astgrad export {script}:alone --wrt x -o FILE.py" in text
+
+
+def test_the_command_exporting_a_lambda_again_names_the_global_holding_it(tmp_path, monkeypatch):
+    """It named ``module:<lambda>``, which the command line cannot find."""
+    (tmp_path / "lambda_holder.py").write_text("import numpy as np\n\nSQUARED = lambda x: np.sum(x * x)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "lambda_holder", raising=False)
+    import lambda_holder
+    assert "python -m astgrad export lambda_holder:SQUARED --wrt x -o FILE.py" in astgrad.export(lambda_holder.SQUARED)

@@ -258,7 +258,17 @@ def _command(fn, names, mode, order):
     option = f" --wrt {','.join(names)}"
     option += f" --mode {mode}" if mode != "reverse" else ""
     option += f" --order {order}" if order != 1 else ""
-    return f"python -m astgrad export {_target_module(fn)}:{fn.__qualname__}{option}"
+    return f"python -m astgrad export {_target_module(fn)}:{_target_name(fn)}{option}"
+
+
+def _target_name(fn):
+    """The name the command finds ``fn`` by: its qualified name, or for a lambda the
+    global of its module holding it (``SQUARE = lambda x: ...``)."""
+    if "<lambda>" not in fn.__qualname__:
+        return fn.__qualname__
+    holders = [name for name, value in vars(sys.modules.get(fn.__module__, sys)).items()
+               if value is fn and not name.startswith("_")]
+    return holders[0] if holders else fn.__qualname__
 
 
 def _target_module(fn):
