@@ -302,5 +302,7 @@ def test_export_refuses_a_closure():
 
     def scaled(x):
         return np.sum(x * k)
-    with pytest.raises(ExportError, match="closure variable 'k'"):
+    with pytest.raises(ExportError, match="closure variable 'k'") as refused:
         astgrad.export(scaled)
+    # where the function is, as a TransformError says where the construct it refuses is
+    assert str(refused.value).startswith(f"{__file__}:{scaled.__code__.co_firstlineno}: ")

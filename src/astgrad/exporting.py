@@ -46,7 +46,27 @@ class ExportError(ValueError):
 def export(f, wrt=0, mode="reverse", order=1, path=None):
     """The source of a module holding ``f``'s derivative of ``order`` (reverse mode:
     the gradient, applied ``order`` times; forward mode: the jvp of the ``order - 1``-th
-    gradient) w.r.t. ``wrt``; written to ``path`` too when given."""
+    gradient) w.r.t. ``wrt``; written to ``path`` too when given. An ExportError names
+    the file and line of the function's def, as a TransformError names the line refused."""
+    try:
+        return _export(f, wrt, mode, order, path)
+    except ExportError as error:
+        where = _defined_at(f)
+        if where is None:
+            raise
+        raise ExportError(f"{where}: {error}") from None
+
+
+def _defined_at(f):
+    """``file:line`` of the def of the function ``f`` exports, or None."""
+    try:
+        code = _function(f).__code__
+    except TypeError:
+        return None
+    return f"{code.co_filename}:{code.co_firstlineno}"
+
+
+def _export(f, wrt, mode, order, path):
     # grad(f, wrt=(i,)) returns a 1-tuple: the code for wrt=i, its result put in one
     in_tuple = mode == "reverse" and isinstance(wrt, (tuple, list)) and len(wrt) == 1 and not _attribute_path(wrt)
     differentiated = []     # the code of each lower order, which the derivative was generated from
