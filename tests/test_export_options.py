@@ -201,10 +201,25 @@ def test_a_function_of_the_program_being_run_is_exported_by_its_file(tmp_path, m
     assert f"python -m astgrad export {script}:alone --wrt x -o FILE.py" in text
 
 
-def test_the_command_exporting_a_lambda_again_names_the_global_holding_it(tmp_path, monkeypatch):
-    """It named ``module:<lambda>``, which the command line cannot find."""
-    (tmp_path / "lambda_holder.py").write_text("import numpy as np\n\nSQUARED = lambda x: np.sum(x * x)\n")
+def test_the_command_exporting_it_again_names_the_global_holding_a_lambda_or_a_gradient(tmp_path, monkeypatch):
+    """It named ``module:<lambda>``, and for a gradient held as a value the generated
+    function's name (``module:grad_cube``), neither of which the command line finds."""
+    (tmp_path / "lambda_holder.py").write_text(textwrap.dedent("""\
+        import numpy as np
+
+        import astgrad
+
+        SQUARED = lambda x: np.sum(x * x)
+
+
+        def cube(x):
+            return np.sum(x ** 3)
+
+
+        SLOPE = astgrad.grad(cube)
+        """))
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "lambda_holder", raising=False)
     import lambda_holder
     assert "python -m astgrad export lambda_holder:SQUARED --wrt x -o FILE.py" in astgrad.export(lambda_holder.SQUARED)
+    assert "python -m astgrad export lambda_holder:SLOPE --wrt x -o FILE.py" in astgrad.export(lambda_holder.SLOPE)

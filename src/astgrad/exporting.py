@@ -88,7 +88,8 @@ def _export(f, wrt, mode, order, path):
         module.bind(spelled["seed_like"], seed_like, caller)
     found = _guards_of(compiled, differentiated)
     module.held_items = held_partial_items(found)
-    checked = global_check_lines(module, found, caller, _command(fn, names, mode, order),
+    command = _command(f, fn, names, mode, order)
+    checked = global_check_lines(module, found, caller, command,
                                  own_default_checks(fn, caller), taken)
     operands, given = array_operand_lines(fn, compiled, mode, names, taken, spelled["numbers_as_array"])
     if operands:
@@ -105,8 +106,8 @@ def _export(f, wrt, mode, order, path):
         returned = (f"{match}((", f",), {like})") if in_tuple else (f"{match}(", f", {like})")
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
                   returned)
-    text = module.text(lambda needs: _header(fn, names, mode, order, needs))
-    _refuse_main_reads(fn, module, _command(fn, names, mode, order))
+    text = module.text(lambda needs: _header(fn, command, needs))
+    _refuse_main_reads(fn, module, command)
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -261,33 +262,38 @@ def _wrt_names(fn, wrt, skip=0):
     return [names[i] if isinstance(i, int) and -len(names) <= i < len(names) else str(i) for i in items]
 
 
-def _header(fn, names, mode, order, needs):
+def _header(fn, command, needs):
     """The module's docstring; ``needs``: the modules it imports, the standard library's apart."""
     from . import __version__
     others = [name for name in needs if name != "numpy"]
     needs_text = "NumPy" + (f" (and {', '.join(others)})" if others else "")
     return (f'"""Derivative of {fn.__module__}.{fn.__qualname__}, exported by astgrad {__version__}.\n\n'
             f"It needs {needs_text}, not astgrad. Regenerate with\n"
-            f"    {_command(fn, names, mode, order)} -o FILE.py\n"
+            f"    {command} -o FILE.py\n"
             f'"""\n')
 
 
-def _command(fn, names, mode, order):
-    """The command exporting this derivative again: a function of the program being run
-    (``__main__``) by its file, which the command imports under the file's own name."""
+def _command(f, fn, names, mode, order):
+    """The command exporting this derivative of ``f`` (its function ``fn``) again: a
+    function of the program being run (``__main__``) by its file, which the command
+    imports under the file's own name."""
     option = f" --wrt {','.join(names)}"
     option += f" --mode {mode}" if mode != "reverse" else ""
     option += f" --order {order}" if order != 1 else ""
-    return f"python -m astgrad export {_target_module(fn)}:{_target_name(fn)}{option}"
+    return f"python -m astgrad export {_target_module(fn)}:{_target_name(f, fn)}{option}"
 
 
-def _target_name(fn):
-    """The name the command finds ``fn`` by: its qualified name, or for a lambda the
-    global of its module holding it (``SQUARE = lambda x: ...``)."""
-    if "<lambda>" not in fn.__qualname__:
+def _target_name(f, fn):
+    """The name the command finds ``f`` by: its function's qualified name where that
+    finds it, else a global of its module holding it (``SQUARE = lambda x: ...``,
+    ``GRAD = astgrad.grad(loss)``, whose generated function is named grad_loss)."""
+    module = sys.modules.get(fn.__module__)
+    found = module
+    for part in fn.__qualname__.split("."):
+        found = getattr(found, part, None)
+    if module is None or found is fn or found is f:
         return fn.__qualname__
-    holders = [name for name, value in vars(sys.modules.get(fn.__module__, sys)).items()
-               if value is fn and not name.startswith("_")]
+    holders = [name for name, value in vars(module).items() if (value is f or value is fn) and not name.startswith("_")]
     return holders[0] if holders else fn.__qualname__
 
 
