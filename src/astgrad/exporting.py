@@ -11,6 +11,7 @@ source (a hash) with which astgrad version.
 
 import ast
 import builtins
+import functools
 import hashlib
 import importlib
 import inspect
@@ -154,8 +155,20 @@ def _function(f):
     if inspect.ismethod(fn) and inspect.isfunction(underlying(fn.__func__)):
         fn = underlying(fn.__func__)
     if not inspect.isfunction(fn):
-        raise TypeError(f"astgrad.export needs a Python function (or a method); got {f!r}")
+        raise TypeError(f"astgrad.export needs a Python function (or a method); got {f!r}{_instead(fn)}")
     return fn
+
+
+def _instead(obj):
+    """What to export instead of ``obj``, a callable that is not a function, or ""."""
+    if isinstance(obj, functools.partial) and inspect.isfunction(underlying(obj.func)):
+        return (f". Export the function it calls, {obj.func.__qualname__}: its derivative takes the arguments "
+                "the partial fixes as its own")
+    call = getattr(type(obj), "__call__", None)
+    if inspect.isfunction(call) and not isinstance(obj, type):
+        return (f". Export its method {type(obj).__qualname__}.__call__: its derivative takes the object "
+                "first")
+    return ""
 
 
 def _derivative(f, wrt, mode, order, differentiated=None):
