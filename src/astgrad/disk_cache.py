@@ -96,10 +96,12 @@ def _size():
 
 
 def cache_directory():
-    """Where entries are kept: ASTGRAD_CACHE_DIR, else the user's cache directory."""
+    """Where entries are kept: ASTGRAD_CACHE_DIR, else the user's cache directory. A
+    relative path is made absolute (from the current directory), so the directory
+    checked is the one used, also after ``os.chdir``."""
     directory = _settings["directory"] or os.environ.get("ASTGRAD_CACHE_DIR")
     if directory:
-        return directory
+        return os.path.abspath(directory)
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~")
     elif sys.platform == "darwin":
