@@ -155,6 +155,20 @@ def test_disabled_by_environment(tmp_path):
     assert _entries(tmp_path) == []
 
 
+@pytest.mark.parametrize("setting, message", [
+    ({"enabled": "off"}, r"enabled='off': configure_cache takes True or False"),
+    ({"size": "64MB"}, r"size='64MB': the bound on the cache's size is a number of bytes"),
+    ({"size": -1}, r"size=-1: the bound"),
+])
+def test_configure_cache_refuses_what_it_would_misread(setting, message):
+    """configure_cache(enabled="off") turned the cache on (bool("off") is True), and a
+    negative size bound was taken (every entry evicted as soon as it was written)."""
+    before = disk_cache.configure_cache()
+    with pytest.raises((TypeError, ValueError), match=message):
+        disk_cache.configure_cache(**setting)
+    assert disk_cache.configure_cache() == before
+
+
 def test_no_entry_is_kept_while_rules_of_ones_own_are_registered(tmp_path, monkeypatch):
     import disk_cache_target
     from astgrad.rules import optional, registry

@@ -343,6 +343,29 @@ def test_a_directory_everyone_can_write_is_not_used(cache_dir):
         os.chmod(cache_dir, 0o755)
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership and permissions")
+def test_a_relative_directory_is_checked_where_it_is_after_a_chdir(cache_dir, tmp_path, monkeypatch):
+    """The check of the directory was kept under its name as given: after os.chdir the
+    same relative name, another directory (here writable by everyone), was used unchecked."""
+    import warnings
+    import disk_cache_target
+    for place in ("checked", "open"):
+        (tmp_path / place / "cache").mkdir(parents=True)
+    os.chmod(tmp_path / "open" / "cache", 0o777)
+    monkeypatch.chdir(tmp_path / "checked")
+    disk_cache.configure_cache(directory="cache")
+    try:
+        assert disk_cache._trusted()
+        monkeypatch.chdir(tmp_path / "open")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert _stored(disk_cache_target.f, KEY) is None
+        assert list((tmp_path / "open" / "cache").glob("*/*.json")) == [] and len(caught) == 1
+        assert "writable by every user" in str(caught[0].message)
+    finally:
+        os.chmod(tmp_path / "open" / "cache", 0o755)
+
+
 SCIPY_CHILD = r'''
 import json, sys
 import numpy as np

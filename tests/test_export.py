@@ -3,6 +3,7 @@ runs in a fresh virtual environment holding only NumPy (and SciPy), gives the va
 in-process derivative, is documented, and passes a linter (pyflakes, or where it is not
 installed a check of the same two things: no unused imports, no undefined names)."""
 
+import functools
 import importlib
 import inspect
 import os
@@ -302,5 +303,27 @@ def test_export_refuses_a_closure():
 
     def scaled(x):
         return np.sum(x * k)
-    with pytest.raises(ExportError, match="closure variable 'k'"):
+    with pytest.raises(ExportError, match="closure variable 'k'") as refused:
         astgrad.export(scaled)
+    # where the function is, as a TransformError says where the construct it refuses is
+    assert str(refused.value).startswith(f"{__file__}:{scaled.__code__.co_firstlineno}: ")
+
+
+def cubed(x, p):
+    return np.sum(x ** p)
+
+
+class Squashing:
+    def __call__(self, x):
+        return np.sum(np.tanh(x))
+
+
+@pytest.mark.parametrize("target, instead", [
+    (functools.partial(cubed, p=3.0), "Export the function it calls, cubed: its derivative takes the arguments "
+                                      "the partial fixes as its own"),
+    (Squashing(), "Export its method Squashing.__call__: its derivative takes the object first"),
+])
+def test_export_of_a_callable_that_is_not_a_function_says_what_to_export(target, instead):
+    with pytest.raises(TypeError, match="astgrad.export needs a Python function") as refused:
+        astgrad.export(target)
+    assert str(refused.value).endswith(instead)

@@ -159,3 +159,67 @@ def test_refused_code_gives_the_error_grad_gives(user_module, capsys):
     with pytest.raises(astgrad.TransformError) as from_grad:
         astgrad.grad(sys.modules[user_module].refused)
     assert err.startswith(f"astgrad: error: {str(from_grad.value).splitlines()[0]} -- `x.sort()`")
+
+
+SCRIPT = """\
+    import numpy as np
+
+    SCALE = 2.0
+
+
+    def helper(v):
+        return np.tanh(v)
+
+
+    def loss(x):
+        return np.sum(helper(x) * SCALE)
+
+
+    def alone(x, s=3.0):
+        return np.sum(np.sin(x) * s)
+    """
+
+
+def test_a_function_of_the_program_being_run_is_exported_by_its_file(tmp_path, monkeypatch):
+    """A script calling astgrad.export on its own function: the module imported
+    ``__main__`` for the script's globals and functions, which in the program importing
+    it is that program (an ImportError, or its own SCALE read: a wrong gradient, no
+    error), and the command it gave to export again named ``__main__:loss``."""
+    import types
+    script = tmp_path / "fit_script.py"
+    script.write_text(textwrap.dedent(SCRIPT))
+    program = types.ModuleType("__main__")
+    program.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", program)
+    exec(compile(script.read_text(), str(script), "exec"), program.__dict__)
+    with pytest.raises(astgrad.exporting.ExportError, match=r"loss is defined in the program being run "
+                       r"\(__main__\).*Export it from the command line \(python -m astgrad export "
+                       rf"{script}:loss --wrt x\)"):
+        astgrad.export(program.loss)
+    text = astgrad.export(program.alone)        # reads nothing of the program: exported
+    assert "__main__" not in text.replace("Derivative of __main__.alone", "").replace("Gradient of __main__.alone", "")
+    assert f"python -m astgrad export {script}:alone --wrt x -o FILE.py" in text
+
+
+def test_the_command_exporting_it_again_names_the_global_holding_a_lambda_or_a_gradient(tmp_path, monkeypatch):
+    """It named ``module:<lambda>``, and for a gradient held as a value the generated
+    function's name (``module:grad_cube``), neither of which the command line finds."""
+    (tmp_path / "lambda_holder.py").write_text(textwrap.dedent("""\
+        import numpy as np
+
+        import astgrad
+
+        SQUARED = lambda x: np.sum(x * x)
+
+
+        def cube(x):
+            return np.sum(x ** 3)
+
+
+        SLOPE = astgrad.grad(cube)
+        """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "lambda_holder", raising=False)
+    import lambda_holder
+    assert "python -m astgrad export lambda_holder:SQUARED --wrt x -o FILE.py" in astgrad.export(lambda_holder.SQUARED)
+    assert "python -m astgrad export lambda_holder:SLOPE --wrt x -o FILE.py" in astgrad.export(lambda_holder.SLOPE)

@@ -284,3 +284,33 @@ def test_a_user_function_named_as_an_astgrad_helper_is_refused_not_replaced():
         astgrad.export(uses_power, wrt=(0, 1))
     x, y = np.array([0.5, 1.2]), np.array([0.7, 0.3])
     assert_close(astgrad.grad(uses_power, wrt=1)(x, y), numerical_grad(lambda v: uses_power(x, v), (y,), wrt=0))
+
+
+SHIFT = 0.5
+
+
+def shifted(v):
+    return v + SHIFT
+
+
+def hides_export_helpers(x, given_x):
+    match_argument = x ** 2             # each local is named as a line the export adds calls or binds
+    numbers_as_array = np.sum(np.sin(match_argument) * given_x)
+    arrays_not_lists = shifted(numbers_as_array)        # a function of the module: its check
+    globals_as_exported = arrays_not_lists * 2.0
+    EXPORTED_FOR = np.tanh(globals_as_exported)
+    seed_like = EXPORTED_FOR * x[0]
+    return seed_like
+
+
+def test_locals_named_as_the_export_s_own_lines_hide_nothing(tmp_path):
+    """The lines the export adds around the derivative (the globals' check, the list
+    guards, a list of numbers read as an array and kept as given, the seeds, the gradient
+    shaped like its argument) call module-level helpers: a local of the function of the
+    same name hid them (UnboundLocalError), and a parameter named ``given_x`` was
+    overwritten by the argument ``x`` kept as given (a wrong gradient, no error)."""
+    second, signature = _load(hides_export_helpers, 0, "reverse", 2, tmp_path)
+    x, given = np.array([0.3, -0.7, 1.1]), np.array([0.9, 0.4, -0.6])
+    gradient = astgrad.grad(hides_export_helpers)
+    expected = numerical_grad(lambda a: gradient(a, given) @ V, (x,), 0)
+    assert_close(second(x, given, **{list(signature.parameters)[-1]: V}), expected, 1e-7, 1e-9)

@@ -47,6 +47,11 @@ _state = {"failed": False, "size": None, "trusted": None}
 def configure_cache(enabled=None, directory=None, size=None):
     """Turn the disk cache of generated code on or off, choose its directory or bound
     its size in bytes (None: keep the current setting). Returns the settings in effect."""
+    if isinstance(enabled, (str, bytes)):       # bool("off") is True
+        raise TypeError(f"enabled={enabled!r}: configure_cache takes True or False (the environment "
+                        "variable ASTGRAD_CACHE takes the words 0, off, no, false)")
+    if size is not None:
+        size = _size_given(size)
     with _lock:
         if enabled is not None:
             _settings["enabled"] = bool(enabled)
@@ -58,6 +63,19 @@ def configure_cache(enabled=None, directory=None, size=None):
         if size is not None:
             _settings["size"] = int(size)
     return {"enabled": _enabled(), "directory": cache_directory(), "size": _size()}
+
+
+def _size_given(size):
+    """``size`` as the int of bytes it gives, or a ValueError saying what is expected."""
+    import operator
+    try:
+        bytes_given = operator.index(size)
+    except TypeError:
+        bytes_given = -1
+    if bytes_given < 0:
+        raise ValueError(f"size={size!r}: the bound on the cache's size is a number of bytes, an int of 0 or "
+                         "more (64 * 1024 * 1024 by default)")
+    return bytes_given
 
 
 def _enabled():
@@ -78,10 +96,12 @@ def _size():
 
 
 def cache_directory():
-    """Where entries are kept: ASTGRAD_CACHE_DIR, else the user's cache directory."""
+    """Where entries are kept: ASTGRAD_CACHE_DIR, else the user's cache directory. A
+    relative path is made absolute (from the current directory), so the directory
+    checked is the one used, also after ``os.chdir``."""
     directory = _settings["directory"] or os.environ.get("ASTGRAD_CACHE_DIR")
     if directory:
-        return directory
+        return os.path.abspath(directory)
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~")
     elif sys.platform == "darwin":

@@ -51,39 +51,50 @@ def numbers_as_array(value):
     return value
 
 
-def array_operand_lines(fn, compiled, mode, names):
+def array_operand_lines(fn, compiled, mode, names, taken=(), call="numbers_as_array"):
     """The statements reading, as in process, a list or tuple of numbers given for a
     parameter ``fn``'s body uses directly in ``-``, ``/``, ``//`` or ``**`` (and its
-    tangent, in forward mode) as an array; and {parameter: the name keeping it as given},
-    for a gradient shaped like it."""
+    tangent, in forward mode) as an array, calling ``numbers_as_array`` by the name
+    ``call``; and {parameter: the name keeping it as given}, for a gradient shaped like
+    it: a name the code does not use (``taken``: every name it uses)."""
     params = [p.name for p in inspect.signature(compiled).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     operands = sequence_parameters(fn) - joined_parameters(fn)
-    lines, kept = [], {}
+    lines, kept, taken = [], {}, set(taken) | set(params)
     for name in params:
         if name not in operands:
             continue
         if mode == "reverse" and name in names:
-            kept[name] = f"given_{name}"
-            lines.append(f"given_{name} = {name}")
-        lines.append(f"{name} = numbers_as_array({name})")
+            kept[name] = _unused(f"given_{name}", taken)
+            taken.add(kept[name])
+            lines.append(f"{kept[name]} = {name}")
+        lines.append(f"{name} = {call}({name})")
         if mode == "forward" and name in names and f"d_{name}" in inspect.signature(compiled).parameters:
-            lines.append(f"d_{name} = numbers_as_array(d_{name})")
+            lines.append(f"d_{name} = {call}(d_{name})")
     return lines, kept
 
 
-def list_guard_lines(fn, compiled):
+def _unused(name, taken):
+    """``name``, or ``name_1``, ``name_2``, ...: the first not in ``taken``."""
+    count, spelled = 0, name
+    while spelled in taken:
+        count += 1
+        spelled = f"{name}_{count}"
+    return spelled
+
+
+def list_guard_lines(fn, compiled, call="arrays_not_lists"):
     """The statement checking ``compiled``'s parameters that ``fn``'s body joins or
-    repeats, or none."""
+    repeats (calling ``arrays_not_lists`` by the name ``call``), or none."""
     params = [p.name for p in inspect.signature(compiled).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     joined = [name for name in params if name in joined_parameters(fn)]
     if not joined:
         return []
-    return [f"arrays_not_lists({', '.join(f'{name}={name}' for name in joined)})"]
+    return [f"{call}({', '.join(f'{name}={name}' for name in joined)})"]
 
 
-def plain_object_guard_lines(fn, compiled, names):
+def plain_object_guard_lines(fn, compiled, names, call="plain_objects_refused"):
     """The statement refusing, as astgrad's own transforms do (plain_objects.py), an object
     of a plain class holding floats given for one of ``names`` (the parameters the
     derivative is taken with respect to; attribute paths need no check) that ``fn``'s
@@ -95,7 +106,7 @@ def plain_object_guard_lines(fn, compiled, names):
     if not checked:
         return []
     arguments = ", ".join(f"{name}={name}" for name in checked)
-    return [f"plain_objects_refused({compiled.__code__.co_name!r}, {arguments})"]
+    return [f"{call}({compiled.__code__.co_name!r}, {arguments})"]
 
 
 _LIBRARY_ROOTS = frozenset(getattr(sys, "stdlib_module_names", ())) | {
@@ -291,15 +302,17 @@ def _default_described(item):
     return _value_described(item)
 
 
-def global_check_lines(module, guards, caller, command, own=()):
+def global_check_lines(module, guards, caller, command, own=(), taken=()):
     """The statement checking, at each call of ``caller`` (its name), the globals its code
     was generated for (``guards``) and ``own`` checks (``own_default_checks``), and the
-    module-level tuple it reads; or none."""
+    module-level tuple it reads; or none. Both module-level names are ones the code of
+    ``caller`` does not use (``taken``), which would hide them."""
     checks = tuple(own) + global_checks(guards)
     if not checks:
         return []
-    module.bind("globals_as_exported", globals_as_exported, caller)
-    name = module.free_name("EXPORTED_FOR")
+    check = module.free_name("globals_as_exported", taken)
+    module.bind(check, globals_as_exported, caller)
+    name = module.free_name("EXPORTED_FOR", taken)
     rows = "".join(f"    {check!r},\n" for check in checks)
     module.constant(name, f"(\n{rows})")
-    return [f"globals_as_exported({name}, {command!r})"]
+    return [f"{check}({name}, {command!r})"]

@@ -37,12 +37,13 @@ def seed_like(seed, like):
     return seed
 
 
-def seed_lines(compiled, names, wrt, own=()):
+def seed_lines(compiled, names, wrt, own=(), call="seed_like"):
     """The statements shaping the seeds of ``compiled``'s gradient outputs (its keyword
     parameters with a default after the first, ``own``, the function's own parameters,
     left out: ``def f(x, *, q=1.0)``), for arguments ``names`` given as ``wrt`` (one name,
-    or a tuple; a 1-tuple's seed is a 1-tuple, its code taking the seed inside); none for
-    a first derivative or an attribute path (self.W)."""
+    or a tuple; a 1-tuple's seed is a 1-tuple, its code taking the seed inside), calling
+    ``seed_like`` by the name ``call``; none for a first derivative or an attribute path
+    (self.W)."""
     seeds = [p.name for p in inspect.signature(compiled).parameters.values()
              if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and p.name not in own][1:]
     if not seeds or not all(name.isidentifier() for name in names):
@@ -51,4 +52,4 @@ def seed_lines(compiled, names, wrt, own=()):
     if isinstance(wrt, (tuple, list)):
         like = f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
         item = "[0]" if len(names) == 1 else ""     # the code takes the seed of the one gradient
-    return [f"{seed} = seed_like({seed}, {like}){item}" for seed in seeds]
+    return [f"{seed} = {call}({seed}, {like}){item}" for seed in seeds]

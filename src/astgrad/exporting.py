@@ -11,6 +11,7 @@ source (a hash) with which astgrad version.
 
 import ast
 import builtins
+import functools
 import hashlib
 import importlib
 import inspect
@@ -46,7 +47,27 @@ class ExportError(ValueError):
 def export(f, wrt=0, mode="reverse", order=1, path=None):
     """The source of a module holding ``f``'s derivative of ``order`` (reverse mode:
     the gradient, applied ``order`` times; forward mode: the jvp of the ``order - 1``-th
-    gradient) w.r.t. ``wrt``; written to ``path`` too when given."""
+    gradient) w.r.t. ``wrt``; written to ``path`` too when given. An ExportError names
+    the file and line of the function's def, as a TransformError names the line refused."""
+    try:
+        return _export(f, wrt, mode, order, path)
+    except ExportError as error:
+        where = _defined_at(f)
+        if where is None:
+            raise
+        raise ExportError(f"{where}: {error}") from None
+
+
+def _defined_at(f):
+    """``file:line`` of the def of the function ``f`` exports, or None."""
+    try:
+        code = _function(f).__code__
+    except TypeError:
+        return None
+    return f"{code.co_filename}:{code.co_firstlineno}"
+
+
+def _export(f, wrt, mode, order, path):
     # grad(f, wrt=(i,)) returns a 1-tuple: the code for wrt=i, its result put in one
     in_tuple = mode == "reverse" and isinstance(wrt, (tuple, list)) and len(wrt) == 1 and not _attribute_path(wrt)
     differentiated = []     # the code of each lower order, which the derivative was generated from
@@ -55,37 +76,59 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
     own = inspect.signature(fn).parameters
-    guards, seeds = list_guard_lines(fn, compiled), seed_lines(compiled, names, wrt, own)
+    caller, taken = compiled.__code__.co_name, _names_of_code(compiled)
+    spelled = {name: module.free_name(name, taken) for name in _ADDED_HELPERS}
+    guards = list_guard_lines(fn, compiled, spelled["arrays_not_lists"])
+    seeds = seed_lines(compiled, names, wrt, own, spelled["seed_like"])
     if guards:
-        module.bind("arrays_not_lists", arrays_not_lists, compiled.__code__.co_name)
-    plain = plain_object_guard_lines(fn, compiled, names)
+        module.bind(spelled["arrays_not_lists"], arrays_not_lists, caller)
+    plain = plain_object_guard_lines(fn, compiled, names, spelled["plain_objects_refused"])
     if plain:
-        module.bind("plain_objects_refused", plain_objects_refused, compiled.__code__.co_name)
+        module.bind(spelled["plain_objects_refused"], plain_objects_refused, caller)
     if seeds:
-        module.bind("seed_like", seed_like, compiled.__code__.co_name)
+        module.bind(spelled["seed_like"], seed_like, caller)
     found = _guards_of(compiled, differentiated)
     module.held_items = held_partial_items(found)
-    checked = global_check_lines(module, found, compiled.__code__.co_name, _command(fn, names, mode, order),
-                                 own_default_checks(fn, compiled.__code__.co_name))
-    operands, given = array_operand_lines(fn, compiled, mode, names)
+    command = _command(f, fn, names, mode, order)
+    checked = global_check_lines(module, found, caller, command,
+                                 own_default_checks(fn, caller), taken)
+    operands, given = array_operand_lines(fn, compiled, mode, names, taken, spelled["numbers_as_array"])
     if operands:
-        module.bind("numbers_as_array", numbers_as_array, compiled.__code__.co_name)
+        module.bind(spelled["numbers_as_array"], numbers_as_array, caller)
     prologue = checked + guards + plain + operands + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
         # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
         # object, plain lists and dicts), in a tuple for a tuple wrt (a 1-tuple too)
-        module.bind("match_argument", match_argument, compiled.__code__.co_name)
+        match = spelled["match_argument"]
+        module.bind(match, match_argument, caller)
         shaped_like = [given.get(name, name) for name in names]
         like = f"({', '.join(shaped_like)},)" if isinstance(wrt, (tuple, list)) else shaped_like[0]
-        returned = ("match_argument((", f",), {like})") if in_tuple else ("match_argument(", f", {like})")
+        returned = (f"{match}((", f",), {like})") if in_tuple else (f"{match}(", f", {like})")
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
                   returned)
-    text = module.text(lambda needs: _header(fn, names, mode, order, needs))
+    text = module.text(lambda needs: _header(fn, command, needs))
+    _refuse_main_reads(fn, module, command)
     if path is not None:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     return text
+
+
+# astgrad's helpers the lines exporting adds around the derivative's own code call
+_ADDED_HELPERS = ("arrays_not_lists", "plain_objects_refused", "seed_like", "numbers_as_array", "match_argument")
+
+
+def _names_of_code(compiled):
+    """Every name the code of ``compiled`` and of its zero-safe twin uses: a local of the
+    user's function (``match_argument = ...``) hides a module-level helper of that name
+    inside the exported function, so the lines exporting adds there call it by another."""
+    taken = names_in(compiled.source)
+    try:
+        twin = zero_safe_twin(compiled)
+    except TransformError:
+        twin = None
+    return taken | names_in(twin.source) if twin is not None else taken
 
 
 def _partial_item_text(item):
@@ -112,8 +155,20 @@ def _function(f):
     if inspect.ismethod(fn) and inspect.isfunction(underlying(fn.__func__)):
         fn = underlying(fn.__func__)
     if not inspect.isfunction(fn):
-        raise TypeError(f"astgrad.export needs a Python function (or a method); got {f!r}")
+        raise TypeError(f"astgrad.export needs a Python function (or a method); got {f!r}{_instead(fn)}")
     return fn
+
+
+def _instead(obj):
+    """What to export instead of ``obj``, a callable that is not a function, or ""."""
+    if isinstance(obj, functools.partial) and inspect.isfunction(underlying(obj.func)):
+        return (f". Export the function it calls, {obj.func.__qualname__}: its derivative takes the arguments "
+                "the partial fixes as its own")
+    call = getattr(type(obj), "__call__", None)
+    if inspect.isfunction(call) and not isinstance(obj, type):
+        return (f". Export its method {type(obj).__qualname__}.__call__: its derivative takes the object "
+                "first")
+    return ""
 
 
 def _derivative(f, wrt, mode, order, differentiated=None):
@@ -220,23 +275,63 @@ def _wrt_names(fn, wrt, skip=0):
     return [names[i] if isinstance(i, int) and -len(names) <= i < len(names) else str(i) for i in items]
 
 
-def _header(fn, names, mode, order, needs):
+def _header(fn, command, needs):
     """The module's docstring; ``needs``: the modules it imports, the standard library's apart."""
     from . import __version__
     others = [name for name in needs if name != "numpy"]
     needs_text = "NumPy" + (f" (and {', '.join(others)})" if others else "")
     return (f'"""Derivative of {fn.__module__}.{fn.__qualname__}, exported by astgrad {__version__}.\n\n'
             f"It needs {needs_text}, not astgrad. Regenerate with\n"
-            f"    {_command(fn, names, mode, order)} -o FILE.py\n"
+            f"    {command} -o FILE.py\n"
             f'"""\n')
 
 
-def _command(fn, names, mode, order):
-    """The command exporting this derivative again."""
+def _command(f, fn, names, mode, order):
+    """The command exporting this derivative of ``f`` (its function ``fn``) again: a
+    function of the program being run (``__main__``) by its file, which the command
+    imports under the file's own name."""
     option = f" --wrt {','.join(names)}"
     option += f" --mode {mode}" if mode != "reverse" else ""
     option += f" --order {order}" if order != 1 else ""
-    return f"python -m astgrad export {fn.__module__}:{fn.__qualname__}{option}"
+    return f"python -m astgrad export {_target_module(fn)}:{_target_name(f, fn)}{option}"
+
+
+def _target_name(f, fn):
+    """The name the command finds ``f`` by: its function's qualified name where that
+    finds it, else a global of its module holding it (``SQUARE = lambda x: ...``,
+    ``GRAD = astgrad.grad(loss)``, whose generated function is named grad_loss)."""
+    module = sys.modules.get(fn.__module__)
+    found = module
+    for part in fn.__qualname__.split("."):
+        found = getattr(found, part, None)
+    if module is None or found is fn or found is f:
+        return fn.__qualname__
+    holders = [name for name, value in vars(module).items() if (value is f or value is fn) and not name.startswith("_")]
+    return holders[0] if holders else fn.__qualname__
+
+
+def _target_module(fn):
+    if fn.__module__ == "__main__":
+        script = getattr(sys.modules.get("__main__"), "__file__", None)
+        if isinstance(script, str) and script.endswith(".py"):
+            return script
+    return fn.__module__
+
+
+def _refuse_main_reads(fn, module, command):
+    """An ExportError where the module would import the program being run (``__main__``),
+    for a global or function of it, or check what it holds: in the program importing the
+    exported module, ``__main__`` is that program, not the one the code was made for."""
+    if fn.__module__ != "__main__":
+        return
+    imported = {line.split()[1].partition(".")[0] for line in module.imports}
+    checked = any(isinstance(text, str) and "'__main__'" in text for text in module.names.values())
+    if "__main__" in imported or checked:
+        raise ExportError(
+            f"{fn.__qualname__} is defined in the program being run (__main__), and its derivative reads "
+            f"globals or functions there; an exported module importing __main__ would read those of whichever "
+            f"program imports it. Export it from the command line ({command}), which imports the file under "
+            f"its own name, or move {fn.__qualname__} into a module")
 
 
 class _Module:
