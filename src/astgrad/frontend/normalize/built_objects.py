@@ -2,7 +2,6 @@
 class as its ``__init__``'s twin and ``instance(cls, attrs)``, the layout a name bound
 to such an object stands for, and attribute writes on it as ``with_attribute``."""
 
-import dataclasses
 import inspect
 import types
 
@@ -13,7 +12,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of,
+from .instances import (built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of,
                         is_namespace, own_returns, plain_constructor, plain_uses, reads_class, self_stores, state_twin,
                         super_classes)
 from .foreign import scope_of
@@ -116,27 +115,6 @@ class BuiltObjectLowering:
         if cls is None:
             return self.replaced_layout(node, depth) or self.returned_layout(node)
         return (L.OBJECT, cls) + self.stored_layouts(cls, node, depth - 1)
-
-    def replaced_layout(self, node, depth):
-        """The layout of ``p._replace(a=v)`` or ``dataclasses.replace(p, a=v)`` (keywords
-        only) where ``p``'s is known and its class a namedtuple's or a dataclass's: an
-        object of the same class, each field given its new value's layout; else None."""
-        func = node.func
-        if isinstance(func, gast.Attribute) and func.attr == "_replace" and not node.args:
-            old = func.value
-        elif len(node.args) == 1 and self.resolve_call(node) is dataclasses.replace:
-            old = node.args[0]
-        else:
-            return None
-        layout = self.static_layout(old, depth)
-        if layout is None or layout[0] != L.OBJECT or _record_kind(layout[1]) is None \
-                or any(kw.arg is None for kw in node.keywords):
-            return None
-        given = {kw.arg: kw.value for kw in node.keywords}
-        kept = [(name, tree) for name, tree in layout[2] if name not in given]
-        new = [(name, self.static_layout(value, depth - 1)) for name, value in given.items()]
-        attributes = kept + [(name, tree) for name, tree in new if tree is not None]
-        return (L.OBJECT, layout[1], tuple(sorted(attributes, key=lambda pair: pair[0])), layout[3])
 
     def returned_layout(self, node):
         """The layout of what ``p.derivative()`` or ``Model.create(w)`` returns (a method

@@ -20,7 +20,8 @@ check is left out and the write is followed as a store of the new value.
 - no local function or lambda reads ``name``.
 
 Anything else (``a = xs[0]``, ``for a in xs``, ``ys = xs``, ``xs.append(t)``,
-``xs[0][1:]``) keeps the check."""
+``xs[0][1:]``) keeps the check. ``holds_objects`` and ``items_read_into_names`` say
+where ``c[k] op= v`` may change an array item in place at all."""
 
 import gast
 import numpy
@@ -36,6 +37,43 @@ def owns_its_items(normalizer, node):
     array items nothing else refers to: ``c[k] op= v`` there needs no check. (Not in an
     inlined helper, whose names are renamed.)"""
     return owned_name(normalizer, node, _owns)
+
+
+def holds_objects(normalizer, node):
+    """Whether ``node`` is certainly a list or a dict (a display, a comprehension,
+    ``list(...)``, ``[x] * 3``, ...), whose items ``op=`` changes in place when they are
+    arrays: ``c[k] op= v`` is checked when it runs (``runtime.item_update``)."""
+    if normalizer.may_be_sequence(node):
+        return True
+    if not isinstance(node, gast.Name):
+        return False
+    if getattr(normalizer, "dict_names", None) is None:
+        normalizer.dict_names = {t.id for n in S.walk_nodes(normalizer.source.tree) if isinstance(n, gast.Assign)
+                                 and (isinstance(n.value, (gast.Dict, gast.DictComp)) or isinstance(n.value, gast.Call)
+                                      and isinstance(n.value.func, gast.Name) and n.value.func.id == "dict")
+                                 for t in n.targets if isinstance(t, gast.Name)}
+    return node.id in normalizer.dict_names
+
+
+def items_read_into_names(normalizer, node):
+    """Whether ``node`` is the copy of an argument (``xs``) whose items the function
+    also binds to names (``a = xs[0]``, ``a, b = xs``, ``for a in xs``): where ``xs``
+    is a list, ``xs[k] op= v`` changes such an array item in place, under that name
+    too, so it is checked when it runs (``runtime.item_update``), as for a list the
+    function makes."""
+    copies = getattr(normalizer, "argument_copies", None) or {}
+    if not isinstance(node, gast.Name) or node.id not in copies:
+        return False
+    for other in S.walk_nodes(normalizer.source.tree):
+        value = other.iter if isinstance(other, gast.For) else getattr(other, "value", None)
+        if isinstance(other, gast.Assign) and isinstance(value, gast.Subscript):
+            value = value.value
+        elif not isinstance(other, gast.For) and not (isinstance(other, gast.Assign)
+                                                      and isinstance(other.targets[0], (gast.Tuple, gast.List))):
+            continue
+        if isinstance(value, gast.Name) and value.id == node.id:
+            return True
+    return False
 
 
 def owned_name(normalizer, node, owns):

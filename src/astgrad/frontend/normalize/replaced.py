@@ -18,6 +18,8 @@ import gast
 
 from ... import runtime_objects
 from ...core import syntax as S
+from .. import object_layouts as L
+from .methods import _record_kind
 
 # The code of namedtuple's own ``_make`` (each class gets a function sharing it): a class
 # that defines its own ``_make`` is not lowered.
@@ -43,6 +45,27 @@ class ReplaceLowering:
             return self.replaced(node.func.value, [], "_asdict")
         made = self.namedtuple_made(node)
         return None if made is None else self.expr_Call(made)
+
+    def replaced_layout(self, node, depth):
+        """The layout of ``p._replace(a=v)`` or ``dataclasses.replace(p, a=v)`` (keywords
+        only) where ``p``'s is known and its class a namedtuple's or a dataclass's: an
+        object of the same class, each field given its new value's layout; else None."""
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr == "_replace" and not node.args:
+            old = func.value
+        elif len(node.args) == 1 and self.resolve_call(node) is dataclasses.replace:
+            old = node.args[0]
+        else:
+            return None
+        layout = self.static_layout(old, depth)
+        if layout is None or layout[0] != L.OBJECT or _record_kind(layout[1]) is None \
+                or any(kw.arg is None for kw in node.keywords):
+            return None
+        given = {kw.arg: kw.value for kw in node.keywords}
+        kept = [(name, tree) for name, tree in layout[2] if name not in given]
+        new = [(name, self.static_layout(value, depth - 1)) for name, value in given.items()]
+        attributes = kept + [(name, tree) for name, tree in new if tree is not None]
+        return (L.OBJECT, layout[1], tuple(sorted(attributes, key=lambda pair: pair[0])), layout[3])
 
     def namedtuple_made(self, node):
         """``Cfg._make(items)`` of a namedtuple class as ``Cfg(*items)``, or None."""

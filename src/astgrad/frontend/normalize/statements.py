@@ -13,7 +13,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ..collectors import collecting_call
 from .closures import Functions
-from .fresh_items import owns_its_items
+from .fresh_items import holds_objects, items_read_into_names, owns_its_items
 from .jumps import jumps_out
 
 
@@ -128,7 +128,7 @@ class StatementLowering:
             base = self.atom(target.value)
             index = self.index(target.slice)
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
-            if (self.holds_objects(target.value) or self.items_read_into_names(target.value)) \
+            if (holds_objects(self, target.value) or items_read_into_names(self, target.value)) \
                     and not owns_its_items(self, target.value):
                 where = f"{self.source.filename}:{self.source.file_line(stmt)}"
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
@@ -139,41 +139,6 @@ class StatementLowering:
         elif not self.augmented_attribute(stmt):            # built_objects.py
             self.refuse_global_attribute_write(target, stmt)
             raise self._refuse("augmented assignment to an attribute", stmt)
-
-    def holds_objects(self, node):
-        """Whether ``node`` is certainly a list or a dict (a display, a comprehension,
-        ``list(...)``, ``[x] * 3``, ...), whose items ``op=`` changes in place when they are
-        arrays: ``c[k] op= v`` is checked when it runs (``runtime.item_update``)."""
-        if self.may_be_sequence(node):
-            return True
-        if not isinstance(node, gast.Name):
-            return False
-        if getattr(self, "dict_names", None) is None:
-            self.dict_names = {t.id for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign)
-                               and (isinstance(n.value, (gast.Dict, gast.DictComp)) or isinstance(n.value, gast.Call)
-                                    and isinstance(n.value.func, gast.Name) and n.value.func.id == "dict")
-                               for t in n.targets if isinstance(t, gast.Name)}
-        return node.id in self.dict_names
-
-    def items_read_into_names(self, node):
-        """Whether ``node`` is the copy of an argument (``xs``) whose items the function
-        also binds to names (``a = xs[0]``, ``a, b = xs``, ``for a in xs``): where ``xs``
-        is a list, ``xs[k] op= v`` changes such an array item in place, under that name
-        too, so it is checked when it runs (``runtime.item_update``), as for a list the
-        function makes."""
-        copies = getattr(self, "argument_copies", None) or {}
-        if not isinstance(node, gast.Name) or node.id not in copies:
-            return False
-        for other in S.walk_nodes(self.source.tree):
-            value = other.iter if isinstance(other, gast.For) else getattr(other, "value", None)
-            if isinstance(other, gast.Assign) and isinstance(value, gast.Subscript):
-                value = value.value
-            elif not isinstance(other, gast.For) and not (isinstance(other, gast.Assign)
-                                                          and isinstance(other.targets[0], (gast.Tuple, gast.List))):
-                continue
-            if isinstance(value, gast.Name) and value.id == node.id:
-                return True
-        return False
 
     def augmented(self, current, stmt, hint):
         """``in_place(current op v, current)``: what ``current op= v`` leaves in ``current``
