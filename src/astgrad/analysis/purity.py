@@ -132,7 +132,9 @@ def _search(fn, prepare):
         if target is numpy.random.seed and _fixed_seed(node) and any(stmt is top for top in tree.body):
             global_seeded = True
             continue
-        if global_seeded and getattr(target, "__self__", None) is _GLOBAL_GENERATOR:
+        # mtrand._rand: the generator numpy.random.randn, normal, ... draw from, which
+        # seed(0) starts again (read only here: import astgrad does not import numpy.random)
+        if global_seeded and getattr(target, "__self__", None) is numpy.random.mtrand._rand:
             continue
         if target is not None:
             what = _stateful_target(target)
@@ -157,10 +159,6 @@ def _seeds(call):
     if not any(target is maker for maker in (numpy.random.default_rng, numpy.random.RandomState)):
         return False
     return _fixed_seed(call)
-
-
-# the generator numpy.random.randn, normal, ... draw from, which numpy.random.seed starts again
-_GLOBAL_GENERATOR = numpy.random.mtrand._rand
 
 
 def _fixed_seed(call):

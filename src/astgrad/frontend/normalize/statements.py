@@ -227,6 +227,7 @@ class StatementLowering:
         packed = value if known else self.atom(value, hint="t")     # a literal of functions: its items
         if not isinstance(packed, gast.Name):
             raise self._refuse("unpacking a constant", target)
+        known = known or isinstance(self.functions.get(packed.id), Functions)    # an inlined helper's (v, fn)
         if not known and not self.derivative_code:
             # a, b = xs reads xs[0] and xs[1]; Python also stops where xs holds another number
             self.emit(S.expr_stmt(self.runtime_call(runtime.check_unpack_count, [S.name(packed.id),
