@@ -618,6 +618,17 @@ def z04(x, w):
     return recent + np.mean(window) + np.sum(out)
 
 
+@case("z05 a list rebound to slices of itself (d = d[1:]); its gradient called inside another function")
+def z05(x, w):
+    d = list([x[0], x[1]])
+    d = [w * x[2]] + d
+    a = d[0]
+    d = d[1:]
+    b = d[-1]
+    d = d[:-1]
+    return a * b + sum(d)
+
+
 # -- containers an object holds, changed in place by its methods -------------------------
 
 class Adam:

@@ -162,6 +162,7 @@ class Sharing:
         self.element_of = {}            # e -> containers it was read out of
         self.views = {}                 # c -> names read out of c that may be views of it
         self.taken_out = {}             # c -> names bound to an item popped (or got) out of c
+        self.item_reads = set()         # (e, c) of element_of but for a slice e = c[a:b]
         self.contents = {}
         self.shapes = {}                # s <-> x for s = shape_of(x): s is x unless x is an array
         self.fields = object_fields(self)   # o -> {attribute: what it holds}, where that is known
@@ -245,14 +246,18 @@ class Sharing:
             if _object_built(value):    # an object holding c[k]: as if it were read out of c
                 containers += [(self._name(part.value), True) for part in _object_parts(value)
                                if isinstance(part, gast.Subscript)]
+            sliced = isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice)
             for container, view in containers:
                 if container is not None:
                     self.element_of.setdefault(name, set()).add(container)
+                    if not sliced:
+                        self.item_reads.add((name, container))
                     (self.views if view else self.taken_out).setdefault(container, set()).add(name)
         elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple):
             item, seq = stmt.target.elts[1].id, self._name(stmt.iter.args[0])
             if seq is not None:             # for k, item in enumerate(seq): a row or an element
                 self.element_of.setdefault(item, set()).add(seq)
+                self.item_reads.add((item, seq))
                 self.views.setdefault(seq, set()).add(item)
 
     def _stored(self, index, value):
@@ -373,7 +378,9 @@ class Sharing:
                 steps += [(item, current) for item in self.taken_out.get(current, set())]
             if read_from is None:
                 steps += [(n, None) for n in self.shapes.get(current, set())]
-                steps += _as_element(self, current)
+                # the very object whose items change, bound by slicing (d = d[1:]): a new
+                # list (an array or tuple has neither append nor pop), none of the items
+                steps += _as_element(self, current, skip_slices=current in same)
             # else: a view of an array's memory (or a number). shape_of gives a new object
             # for it, and a container holds it only where a name holding it was stored
             # there (holders, above): the containers it was read out of add nothing
@@ -477,12 +484,15 @@ def _link(links, a, b):
         links.setdefault(b, set()).add(a)
 
 
-def _as_element(sharing, current):
+def _as_element(sharing, current, skip_slices=False):
     """The steps of ``Sharing.group`` from ``current`` as an element of the containers it
     was read out of: to them, and to what else they hold (it may be any of it; ``current``
-    itself among them adds nothing, as when a value is pushed and popped back)."""
+    itself among them adds nothing, as when a value is pushed and popped back).
+    ``skip_slices``: leave out the containers ``current`` was only sliced out of."""
     steps = []
     for container in sharing.element_of.get(current, ()):
+        if skip_slices and (current, container) not in sharing.item_reads:
+            continue
         steps.append((container, None))
         for same in sharing._aliases(container):      # d = t: what t holds, d holds
             steps += [(n, None) for n in sharing.contents.get(same, set()) if n != current]
@@ -542,6 +552,7 @@ def _copies_hold_what_is_read_out(sharing):
                 item = stmt.targets[0].id + "[:]"       # a node of its own, not a name
                 sharing.views.setdefault(owner, set()).add(item)
                 sharing.element_of.setdefault(item, set()).add(owner)
+                sharing.item_reads.add((item, owner))
                 sharing.contents.setdefault(stmt.targets[0].id, set()).add(item)
 
 
