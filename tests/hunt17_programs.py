@@ -629,6 +629,27 @@ def z05(x, w):
     return a * b + sum(d)
 
 
+def shifted_product(a, b=2.0, c=0.5):
+    return a * b + c
+
+
+def product(*factors):
+    r = 1.0
+    for v in factors:
+        r = r * v
+    return r
+
+
+@case("z06 itertools.starmap of functions with defaults and *args: rows of several lengths, zip's pairs")
+def z06(x, w):
+    def affine(a, b=0.5, *rest):
+        return a * b - sum(rest)
+    total = sum(itertools.starmap(shifted_product, [(x[0],), (x[1], w), (x[2], w, w)]))
+    total = total + sum(itertools.starmap(product, ((x[0], w), (x[1], w, x[2]), (w,))))
+    total = total + sum(itertools.starmap(affine, [(x[0],), (x[1], w, x[2] * w)]))
+    return total + sum(itertools.starmap(shifted_product, zip(x, [w, w, 2.0], strict=True)))
+
+
 # -- containers an object holds, changed in place by its methods -------------------------
 
 class Adam:

@@ -25,6 +25,7 @@ FOUND = {
     "z02 ": "grad",         # "the helper grad_seeded_estimate calls numpy.random.seed ... whose result changes"
     "z03 ": "jvp",          # itertools.starmap(fn, pairs): "no tangent rule for itertools.starmap"
     "z04 ": "grad",         # deque(maxlen=2): "a collections.deque holds a differentiated value here"
+    "z06 ": "jvp",          # starmap(fn, rows), fn with defaults or *args: "no tangent rule for itertools.starmap"
     "z05 ": "grad_inside_lambda",   # "the call of grad_z05 changes its argument 'a_0' in place (.pop())"
     # each: "the call of <method> changes the object it is called on in place"
     "m01 ": "jvp_of_grad",

@@ -6,7 +6,8 @@ comprehensions that call ``fn`` (inlined when it is a local function, closures.p
   once, as a generator expression is; ``map(functools.partial(g, a), xs)`` is
   ``[g(a, x) for x in xs]``, ``a`` read once.
 - ``itertools.starmap(fn, pairs)`` is ``[fn(a, b) for a, b in pairs]``, for a function
-  whose number of positional parameters is known.
+  whose number of positional parameters is known, or pairs of ``zip(xs, ys)``; for one
+  with defaults or ``*args``, ``starmap(fn, [(a,), (b, c)])`` is ``[fn(a), fn(b, c)]``.
 - ``sorted(xs, key=k, reverse=r)`` is ``[items[i] for i in sorted_positions(keys, r)]`` with
   ``items = list(xs)`` and ``keys = [k(v) for v in items]``: the order is Python's own
   (stable; ``reverse`` keeps equal items in their order), the keys carry no derivative
@@ -112,12 +113,32 @@ class IteratorLowering:
         any other function (refused as a call without a rule)."""
         function = self.function_value(node.args[0])
         count = _positional_count(function)
+        if count is None and _tuple_rows(node.args[1]):
+            return self.starmap_rows(function, node.args[1])
+        if count is None:
+            count = self.zipped_count(node.args[1])
         if count is None:
             return None
         items = [self.namer.fresh("item") for _ in range(count)]
         target = gast.Tuple(elts=[S.name(v, store=True) for v in items], ctx=gast.Store())
         call = gast.Call(func=self.calling(function), args=[S.name(v) for v in items], keywords=[])
         return self.comprehension_of(call, target, self.atom(node.args[1], hint="items"))
+
+    def starmap_rows(self, function, rows):
+        """``starmap(fn, [(a,), (b, c)])`` of a function with defaults or ``*args``: the
+        list ``[fn(a), fn(b, c)]``, one call a row, made after every row is read."""
+        rows = [[self.kept_atom(e) for e in row.elts] for row in rows.elts]
+        func = self.calling(function)
+        calls = [gast.Call(func=S.copy(func), args=row, keywords=[]) for row in rows]
+        return self.expr_List(gast.List(elts=calls, ctx=gast.Load()))
+
+    def zipped_count(self, iterable):
+        """How many items each tuple of ``zip(a, b, ...)`` (written out) holds, else None."""
+        if not isinstance(iterable, gast.Call) or self.resolve_call(iterable) is not builtins.zip \
+                or any(isinstance(a, gast.Starred) for a in iterable.args) \
+                or any(kw.arg != "strict" for kw in iterable.keywords):
+            return None
+        return len(iterable.args)
 
     def items_of(self, iterables):
         """Fresh item names for ``map``'s iterables, the loop target binding them, and what
@@ -177,6 +198,13 @@ def _attribute_path(node, path):
     for attr in path.split("."):
         node = gast.Attribute(value=node, attr=attr, ctx=gast.Load())
     return node
+
+
+def _tuple_rows(node):
+    """Whether ``node`` is a list or tuple display of tuple displays, none starred."""
+    return isinstance(node, (gast.List, gast.Tuple)) and all(
+        isinstance(row, gast.Tuple) and not any(isinstance(e, gast.Starred) for e in row.elts)
+        for row in node.elts)
 
 
 def _positional_count(function):
