@@ -650,6 +650,19 @@ def z06(x, w):
     return total + sum(itertools.starmap(shifted_product, zip(x, [w, w, 2.0], strict=True)))
 
 
+@case("z07 zip(..., strict=True) in a local def called twice and in a lambda passed to map")
+def z07(x, w):
+    def dot(u):
+        return sum([a * b for a, b in zip(u, x, strict=True)])
+    rows = [x * w, np.sin(x)]
+    return dot(x * w) * dot(x) + sum(map(lambda r: sum(a * b for a, b in zip(r, x, strict=True)), rows))
+
+
+def unequal_strict_zip_in_a_lambda(x, w):     # not in CASES: Python raises ValueError
+    rows = [x * w, x[:2]]
+    return sum(map(lambda r: sum(a * b for a, b in zip(r, x, strict=True)), rows))
+
+
 # -- containers an object holds, changed in place by its methods -------------------------
 
 class Adam:

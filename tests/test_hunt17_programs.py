@@ -26,6 +26,7 @@ FOUND = {
     "z03 ": "jvp",          # itertools.starmap(fn, pairs): "no tangent rule for itertools.starmap"
     "z04 ": "grad",         # deque(maxlen=2): "a collections.deque holds a differentiated value here"
     "z06 ": "jvp",          # starmap(fn, rows), fn with defaults or *args: "no tangent rule for itertools.starmap"
+    "z07 ": "hessian",      # zip(strict=True) in a lambda: "astgrad follows zip(..., strict=True) where it is evaluated once"
     "z05 ": "grad_inside_lambda",   # "the call of grad_z05 changes its argument 'a_0' in place (.pop())"
     # each: "the call of <method> changes the object it is called on in place"
     "m01 ": "jvp_of_grad",
@@ -51,7 +52,8 @@ def test_an_attribute_a_base_stores_hides_the_method_it_names():
 @pytest.mark.parametrize("f, message", [
     ("unequal_strict_zip", r"zip\(\) argument 2 is shorter than argument 1"),    # was "no adjoint rule for zip"
     ("too_many_to_unpack", r"too many values to unpack \(expected 2\)"),        # gave a gradient
-], ids=["strict_zip", "unpacking"])
+    ("unequal_strict_zip_in_a_lambda", r"zip\(\) argument 2 is longer than argument 1"),
+], ids=["strict_zip", "unpacking", "strict_zip_in_a_lambda"])
 
 
 def test_what_python_refuses_every_derivative_refuses(f, message):

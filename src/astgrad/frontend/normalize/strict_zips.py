@@ -13,7 +13,8 @@ in Python. Elsewhere (``list``,
 ``dict``, ``sum`` or a comprehension over the zip) every item is taken, and the check
 runs before the statement. An argument that is not a name (or an attribute or item of
 one) is bound to a name first, evaluated once, as zip evaluates it; one that has no
-length (a generator, ``map``) is made a list. ``strict=False`` is a plain zip.
+length (a generator, ``map``) is made a list. ``strict=False`` is a plain zip. In a
+local def or a lambda, the rewrite is made in the def, where it is defined.
 """
 
 import builtins
@@ -97,13 +98,15 @@ def _blocks(stmt):
 
 
 def _zips_in(normalizer, node, once):
-    """As _strict_zips, below ``node``; ``once`` is False inside a lambda, a branch of a
-    conditional expression, a later operand of ``and``/``or``, and a comprehension's
+    """As _strict_zips, below ``node`` (not inside a lambda); ``once`` is False in a branch
+    of a conditional expression, a later operand of ``and``/``or``, and a comprehension's
     element, conditions and later iterables."""
     if isinstance(node, gast.Call) and any(kw.arg == "strict" for kw in node.keywords) \
             and normalizer.resolve_call(node) is builtins.zip:
         yield node, once
-    if isinstance(node, (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+    if isinstance(node, (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef)):
+        return      # rewritten in the def it stands for, where it is defined (closures.py)
+    if isinstance(node, gast.ClassDef):
         once = False
     for field, value in gast.iter_fields(node):
         for index, part in enumerate(value if isinstance(value, list) else [value]):
