@@ -571,6 +571,21 @@ def too_many_to_unpack(x, w):
     return a * b
 
 
+def unpacks_a_grown_list(x, w):       # not in CASES: the display's length is not the list's
+    r = [x[0] * w, x[1]]
+    t = r
+    r.append(w)
+    a, b = t
+    return a * b
+
+
+def unpacks_a_display(x, w):
+    r = [x[0] * w, x[1]]
+    t = r
+    a, b = t
+    return a * b
+
+
 def seeded_estimate(x, w):
     np.random.seed(0)
     z = np.random.randn(4, 3)

@@ -228,7 +228,7 @@ class StatementLowering:
         if not isinstance(packed, gast.Name):
             raise self._refuse("unpacking a constant", target)
         known = known or isinstance(self.functions.get(packed.id), Functions)    # an inlined helper's (v, fn)
-        if not known and not self.derivative_code:
+        if not known and not self.derivative_code and _bound_length(self.out, packed.id) != len(elts):
             # a, b = xs reads xs[0] and xs[1]; Python also stops where xs holds another number
             self.emit(S.expr_stmt(self.runtime_call(runtime.check_unpack_count, [S.name(packed.id),
                                                                                  S.const(len(elts))])))
@@ -310,3 +310,30 @@ def _is_restore(call):
     from ... import runtime
     return anno.get(call, Key.TARGET) is runtime.restore_item and len(call.args) == 3 \
         and not call.keywords and isinstance(call.args[0], gast.Name)
+
+
+def _bound_length(emitted, name, window=8):
+    """How many items ``name`` holds, where the last few statements ``emitted`` holds bind
+    it to a display (``t = (a, b)``, or ``r = [a, b]; t = r``) and no other statement
+    since mentions the object's names (a call might change its length); else None."""
+    recent = emitted[-window:]
+    names, links = {name}, []       # the names that held the object; the t = r binding them
+    for position in range(len(recent) - 1, -1, -1):
+        stmt = recent[position]
+        if not isinstance(stmt, (gast.Assign, gast.Expr)):
+            return None             # a block may bind it
+        target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
+        if target.__class__ is not gast.Name or target.id not in names:
+            continue
+        value = stmt.value
+        if value.__class__ is gast.Name and len(links) < 3:
+            names.add(value.id)
+            links.append(stmt)
+            continue
+        if not isinstance(value, (gast.Tuple, gast.List)) or any(isinstance(e, gast.Starred) for e in value.elts):
+            return None
+        later = [s for s in recent[position + 1:] if not any(s is link for link in links)]
+        if any(n.__class__ is gast.Name and n.id in names for s in later for n in gast.walk(s)):
+            return None
+        return len(value.elts)
+    return None
