@@ -678,6 +678,18 @@ def unequal_strict_zip_in_a_lambda(x, w):     # not in CASES: Python raises Valu
     return sum(map(lambda r: sum(a * b for a, b in zip(r, x, strict=True)), rows))
 
 
+def push(d, v):
+    d.append(v)
+
+
+def deque_handed_to_a_helper(x, w):     # not in CASES: tests/test_hunt17_programs.py checks the refusal
+    import collections
+    window = collections.deque(maxlen=2)
+    for v in x:
+        push(window, v * w)
+    return sum(window) * w
+
+
 # -- containers an object holds, changed in place by its methods -------------------------
 
 class Adam:

@@ -49,6 +49,13 @@ def test_an_attribute_a_base_stores_hides_the_method_it_names():
         astgrad.grad(hidden_method, wrt=1)(X3, 0.8)
 
 
+def test_a_deque_handed_to_a_helper_is_refused_where_it_is_made():
+    # the helper appends to the deque, which drops an item: a list in its place would not
+    with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: a collections\.deque holds a "
+                                                     "differentiated value here"):
+        astgrad.grad(hunt17_programs.deque_handed_to_a_helper, wrt=1)(X3, 0.8)
+
+
 def test_unpacking_a_display_of_as_many_items_is_not_counted_again():
     g = astgrad.grad(hunt17_programs.unpacks_a_display, wrt=(0, 1))
     d_x, d_w = g(X3, 0.8)
