@@ -105,6 +105,22 @@ def missing_attribute(x, w):
     return np.sum(x) * w
 
 
+def rebound_in_an_empty_loop(x, w):
+    for k in range(int(w) - 2):     # runs zero times: y is never bound
+        y = np.sin(x) * w
+        x = y * 0.5
+    return np.sum(y * x) + w
+
+
+def bound_in_an_inner_loop_run_zero_times(x, w):
+    s = 0.0
+    for i in range(2):
+        for k in range(int(w) - 2):     # runs zero times: t is never bound
+            t = np.sin(x * k) * w
+        s = s + np.sum(t * x)
+    return s + w
+
+
 def list_plus_int(x, w):
     xs = [x, x]
     more = xs + 1
@@ -114,7 +130,8 @@ def list_plus_int(x, w):
 PROGRAMS = [index, does_not_broadcast, unbound_on_this_path, broadcast_in_a_closure,
             index_in_a_loop, unused_index_in_a_branch, list_index, compares_shapes, reshapes,
             matrix_product, singular_inverse, floor_division_by_zero, modulo_by_zero,
-            concatenates_misfits, stacks_misfits, missing_attribute, list_plus_int]
+            concatenates_misfits, stacks_misfits, missing_attribute, list_plus_int,
+            rebound_in_an_empty_loop, bound_in_an_inner_loop_run_zero_times]
 
 
 def _exported(f):
@@ -139,7 +156,8 @@ MODES = {
 EVERY_MODE = (index, does_not_broadcast, unbound_on_this_path)
 FIRST_FIXED = {broadcast_in_a_closure: "grad", index_in_a_loop: "grad",
                unused_index_in_a_branch: "grad", list_index: "hvp", compares_shapes: "hvp",
-               reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp"}
+               reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp",
+               rebound_in_an_empty_loop: "grad", bound_in_an_inner_loop_run_zero_times: "grad"}
 # each in reverse mode, forward mode and to second order (in the other modes f runs first)
 THREE_MODES = (floor_division_by_zero, modulo_by_zero, concatenates_misfits, stacks_misfits,
                missing_attribute, list_plus_int)
