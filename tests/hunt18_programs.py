@@ -1,0 +1,65 @@
+"""Programs of the eighteenth acceptance hunt: ordinary numerical code (small models,
+optimizers, physics steps, losses, preprocessing) mixing helpers, decorators, loops and
+objects with aliasing, rebinding, kinks and odd dtypes. Every entry of CASES is
+(name, f, args, wrt): astgrad must give Python's derivative, or refuse. Used by
+tests/test_hunt18_programs.py."""
+
+import functools
+import logging
+import time
+
+import numpy as np
+
+from program_cases import case_table
+
+X3 = np.array([0.3, -0.4, 0.9])
+W33 = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.4], [-0.6, 0.2, 0.7]])
+CASES, case = case_table((X3, 0.8))
+log = logging.getLogger("hunt18")
+
+
+def timed(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        result = fn(*args, **kwargs)
+        log.debug("%s took %.6f s", fn.__name__, time.perf_counter() - start)
+        return result
+    return wrapper
+
+
+@timed
+def dense(x, W, b):
+    return np.tanh(W @ x + b)
+
+
+@case("t01 a helper timed by a decorator that logs the elapsed time")
+def t01(x, w):
+    return np.sum(dense(x, W33 * w, 0.1) ** 2)
+
+
+def scaled_by_its_time(fn):
+    @functools.wraps(fn)
+    def wrapper(*args):
+        start = time.perf_counter()
+        result = fn(*args)
+        return result * (1.0 + 0.0 * (time.perf_counter() - start))
+    return wrapper
+
+
+@scaled_by_its_time
+def squashed(x, w):
+    return np.tanh(x * w)
+
+
+def uses_its_time(x, w):        # not in CASES: its result reads the clock
+    return np.sum(squashed(x, w))
+
+
+class Net:
+    def __init__(self, w):
+        self.w = w
+
+    @timed
+    def loss(self, x):
+        return np.sum(np.sin(x * self.w))

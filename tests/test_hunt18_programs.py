@@ -1,0 +1,34 @@
+"""The eighteenth acceptance hunt as a permanent differential test: the programs of
+tests/hunt18_programs.py, each against central finite differences in one mode of astgrad
+(``ci_modes`` in turn; a program that found a bug in the mode that showed it)."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import one_mode_tests
+from hunt18_programs import CASES, X3, Net, uses_its_time
+
+# the programs that found a bug, in the mode that showed it (each failed on the old code)
+FOUND = {
+    "t01 ": "grad",         # "the helper dense calls time.perf_counter ... whose result changes from call to call"
+}
+
+
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
+
+
+def test_a_helper_whose_result_reads_the_clock_is_still_refused_in_reverse_mode():
+    with pytest.raises(astgrad.TransformError, match=r"hunt18_programs\.py:\d+: the helper squashed calls "
+                                                     r"time\.perf_counter, at .*whose result changes from call to call"):
+        astgrad.grad(uses_its_time, wrt=1)(X3, 0.8)
+
+
+def test_a_lambda_calling_a_wrapped_method_inside_another_lambda():
+    # the lambda made for the object it is given was compiled with a line range ending
+    # before it started: "ValueError: AST node line range (..) is not valid"
+    net, w = Net(0.8), 0.8
+    for transform, expected in [(lambda: astgrad.grad(lambda n, x: n.loss(x), wrt=1)(net, X3), w * np.cos(X3 * w)),
+                                (lambda: astgrad.hessian(lambda n, x: n.loss(x), wrt=1)(net, X3),
+                                 np.diag(-w * w * np.sin(X3 * w)))]:
+        np.testing.assert_allclose(transform(), expected, rtol=1e-12)
