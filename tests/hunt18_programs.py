@@ -63,3 +63,19 @@ class Net:
     @timed
     def loss(self, x):
         return np.sum(np.sin(x * self.w))
+
+
+class Normalized:
+    def __init__(self, w):
+        self.w = w
+
+    @functools.cached_property
+    def norm2(self):
+        return np.sum(self.w ** 2)
+
+    def loss(self, x):
+        return self.norm2 * np.sum(x)
+
+
+def reads_a_cached_property(x, w):  # not in CASES: tests/test_hunt18_programs.py checks the refusal
+    return Normalized(x * w).loss(x)

@@ -32,3 +32,14 @@ def test_a_lambda_calling_a_wrapped_method_inside_another_lambda():
                                 (lambda: astgrad.hessian(lambda n, x: n.loss(x), wrt=1)(net, X3),
                                  np.diag(-w * w * np.sin(X3 * w)))]:
         np.testing.assert_allclose(transform(), expected, rtol=1e-12)
+
+
+def test_a_cached_property_is_refused_saying_what_python_keeps_and_what_astgrad_follows():
+    # the message said "Differentiate a method of the object, where self.<property> is followed"
+    from hunt18_programs import reads_a_cached_property
+    message = (r"hunt18_programs\.py:\d+: astgrad: Normalized\.norm2 is a functools\.cached_property: Python computes "
+               r"it on the first read and keeps that value.*Make it a @property")
+    for transform in (lambda: astgrad.grad(reads_a_cached_property, wrt=1)(X3, 0.8),
+                      lambda: astgrad.jvp(reads_a_cached_property, (X3, 0.8), (X3, 1.0))):
+        with pytest.raises(TypeError, match=message):
+            transform()
