@@ -121,6 +121,22 @@ def bound_in_an_inner_loop_run_zero_times(x, w):
     return s + w
 
 
+def bound_in_a_branch_never_taken_in_a_loop(x, w):
+    s = 0.0
+    for i in range(3):
+        if x[i] > 10:           # never: last is never bound
+            last = x[i] * w
+            s = s + last
+    return s + last * w
+
+
+def squared_in_an_empty_loop(x, w):
+    for k in range(int(w) - 2):     # runs zero times: acc is never bound
+        acc = x * w
+        acc = acc * acc
+    return np.sum(acc) + w
+
+
 def list_plus_int(x, w):
     xs = [x, x]
     more = xs + 1
@@ -131,7 +147,8 @@ PROGRAMS = [index, does_not_broadcast, unbound_on_this_path, broadcast_in_a_clos
             index_in_a_loop, unused_index_in_a_branch, list_index, compares_shapes, reshapes,
             matrix_product, singular_inverse, floor_division_by_zero, modulo_by_zero,
             concatenates_misfits, stacks_misfits, missing_attribute, list_plus_int,
-            rebound_in_an_empty_loop, bound_in_an_inner_loop_run_zero_times]
+            rebound_in_an_empty_loop, bound_in_an_inner_loop_run_zero_times,
+            bound_in_a_branch_never_taken_in_a_loop, squared_in_an_empty_loop]
 
 
 def _exported(f):
@@ -157,7 +174,8 @@ EVERY_MODE = (index, does_not_broadcast, unbound_on_this_path)
 FIRST_FIXED = {broadcast_in_a_closure: "grad", index_in_a_loop: "grad",
                unused_index_in_a_branch: "grad", list_index: "hvp", compares_shapes: "hvp",
                reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp",
-               rebound_in_an_empty_loop: "grad", bound_in_an_inner_loop_run_zero_times: "grad"}
+               rebound_in_an_empty_loop: "grad", bound_in_an_inner_loop_run_zero_times: "grad",
+               bound_in_a_branch_never_taken_in_a_loop: "value_and_grad", squared_in_an_empty_loop: "hvp"}
 # each in reverse mode, forward mode and to second order (in the other modes f runs first)
 THREE_MODES = (floor_division_by_zero, modulo_by_zero, concatenates_misfits, stacks_misfits,
                missing_attribute, list_plus_int)
