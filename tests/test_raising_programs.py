@@ -137,6 +137,14 @@ def squared_in_an_empty_loop(x, w):
     return np.sum(acc) + w
 
 
+def bound_in_a_branch_not_taken_and_an_empty_loop(x, w):
+    if w > 10:
+        t = x
+    for k in range(int(w) - 2):     # runs zero times, and the branch was not taken
+        t = np.sin(t) * w
+    return np.sum(t * x) + w
+
+
 def list_plus_int(x, w):
     xs = [x, x]
     more = xs + 1
@@ -148,7 +156,8 @@ PROGRAMS = [index, does_not_broadcast, unbound_on_this_path, broadcast_in_a_clos
             matrix_product, singular_inverse, floor_division_by_zero, modulo_by_zero,
             concatenates_misfits, stacks_misfits, missing_attribute, list_plus_int,
             rebound_in_an_empty_loop, bound_in_an_inner_loop_run_zero_times,
-            bound_in_a_branch_never_taken_in_a_loop, squared_in_an_empty_loop]
+            bound_in_a_branch_never_taken_in_a_loop, squared_in_an_empty_loop,
+            bound_in_a_branch_not_taken_and_an_empty_loop]
 
 
 def _exported(f):
@@ -175,7 +184,8 @@ FIRST_FIXED = {broadcast_in_a_closure: "grad", index_in_a_loop: "grad",
                unused_index_in_a_branch: "grad", list_index: "hvp", compares_shapes: "hvp",
                reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp",
                rebound_in_an_empty_loop: "grad", bound_in_an_inner_loop_run_zero_times: "grad",
-               bound_in_a_branch_never_taken_in_a_loop: "value_and_grad", squared_in_an_empty_loop: "hvp"}
+               bound_in_a_branch_never_taken_in_a_loop: "value_and_grad", squared_in_an_empty_loop: "hvp",
+               bound_in_a_branch_not_taken_and_an_empty_loop: "grad"}
 # each in reverse mode, forward mode and to second order (in the other modes f runs first)
 THREE_MODES = (floor_division_by_zero, modulo_by_zero, concatenates_misfits, stacks_misfits,
                missing_attribute, list_plus_int)

@@ -145,7 +145,7 @@ class ReverseMode(Transform):
         copy_views_read_back(body, forward, backward, self.helper_call)
         stacks = [stack for name, stack in plan.stacks.items() if name not in unsaved]
         inits = stack_inits(stacks + forward_sweep.item_stacks, plan.needs_init - unsaved)
-        check_unbound_reads(forward, body, plan.needs_init - unsaved, params)
+        inits += check_unbound_reads(forward, plan.needs_init - unsaved, params, self.namer)
         self._boundary = (len(inits) + len(forward), result)     # where check_output puts its check
         self._context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),
