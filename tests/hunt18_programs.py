@@ -79,3 +79,19 @@ class Normalized:
 
 def reads_a_cached_property(x, w):  # not in CASES: tests/test_hunt18_programs.py checks the refusal
     return Normalized(x * w).loss(x)
+
+
+# -- products and bounds given as Python lists ----------------------------------------------
+
+@case("l01 a physics step: torque as np.cross of the position with a force given as a list")
+def l01(x, w):
+    force = [w, 1.0, 0.5]
+    torque = np.cross(x, force)
+    return np.sum(torque ** 2) + np.tensordot(x, [1.0, w, 2.0], axes=1)
+
+
+@case("l02 a bounded linear layer: einsum with list weights, clipped by list bounds, leaky floor")
+def l02(x, w):
+    z = np.einsum("i,i->", x, [w, 1.0, w]) * x
+    z = np.clip(z, [-0.1, -0.2, -0.3], [0.1, 0.2, 0.5])
+    return np.sum(np.maximum(z, [w * 0.1, 0.0, 1.0]) ** 2) + np.sum(np.kron((w, 2.0), x))

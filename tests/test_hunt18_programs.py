@@ -12,6 +12,9 @@ from hunt18_programs import CASES, X3, Net, uses_its_time
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
     "t01 ": "grad",         # "the helper dense calls time.perf_counter ... whose result changes from call to call"
+    # a list or tuple operand of a product or bound: "TypeError: Field elements must be 2- or 3-tuples"
+    "l01 ": "grad",
+    "l02 ": "hessian",
 }
 
 

@@ -612,7 +612,13 @@ def initial_weight(x, y, axis=None, keepdims=False, initial=None):
 
 def _weak_float_dtype(*values):
     """The float dtype NumPy gives arithmetic on ``values`` (Python numbers are weak)."""
-    return numpy.result_type(*[v for v in values if v is not None], 1.0)
+    return numpy.result_type(*[_typed(v) for v in values if v is not None], 1.0)
+
+
+def _typed(value):
+    """``value`` as numpy.result_type takes it: a list or tuple of numbers as an array
+    (result_type reads a list as the fields of a structured dtype)."""
+    return numpy.asarray(value) if isinstance(value, (list, tuple)) else value
 
 
 def select_weight(x, y):
@@ -1924,7 +1930,7 @@ def contract(spec, shape, *tensors):
     terms, out = _split_spec(spec)
     shape = tuple(shape)
     arrays = [(t, x) for t, x in zip(terms, tensors) if t != "_"]
-    dtype = numpy.result_type(*[x for _, x in arrays], 1.0) if arrays else numpy.float64
+    dtype = numpy.result_type(*[_typed(x) for _, x in arrays], 1.0) if arrays else numpy.float64
     if out == "_" or not arrays:
         zero = numpy.zeros(shape, dtype=dtype)
         return zero if shape else zero[()]
