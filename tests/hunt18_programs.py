@@ -95,3 +95,15 @@ def l02(x, w):
     z = np.einsum("i,i->", x, [w, 1.0, w]) * x
     z = np.clip(z, [-0.1, -0.2, -0.3], [0.1, 0.2, 0.5])
     return np.sum(np.maximum(z, [w * 0.1, 0.0, 1.0]) ** 2) + np.sum(np.kron((w, 2.0), x))
+
+
+@case("l03 a softplus-gated power law: ufuncs given lists and tuples of values mixed with the inputs")
+def l03(x, w):
+    rates = np.power([1.5, 2.0, w], x)
+    gates = np.logaddexp([w, 0.0, 1.0], x) + np.square((w, x[1], 1.0))
+    return np.sum(rates * gates) + np.sum(np.sqrt([w, x[2] ** 2 + 1.0]))
+
+
+@case("l04 a 2x2 system written as nested lists: trace, diagonal and outer product", wrt=(0, 1))
+def l04(x, w):
+    return np.trace([[w, 1.0], [0.0, x[0]]]) * np.sum(np.diag([w, x[1]])) + np.sum(np.outer([w, 1.0], (x[0], 2.0)) ** 2)

@@ -15,6 +15,8 @@ FOUND = {
     # a list or tuple operand of a product or bound: "TypeError: Field elements must be 2- or 3-tuples"
     "l01 ": "grad",
     "l02 ": "hessian",
+    "l03 ": "jvp",          # a list operand of a ufunc reached its rule as a list: "can't multiply sequence by non-int"
+    "l04 ": "vjp_of_grad",  # a list's derivative cast to an array's dtype: "Field elements must be 2- or 3-tuples"
 }
 
 

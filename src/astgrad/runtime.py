@@ -1081,7 +1081,7 @@ def cast_like(g, x, dtype=None):
         return zero if isinstance(x, numpy.ndarray) else zero[()]
     if numpy.shape(g) != shape:
         g = numpy.reshape(g, shape)
-    if target is not None and numpy.result_type(g) != target:
+    if target is not None and numpy.result_type(_typed(g)) != target:
         if target.kind != "c" and numpy.iscomplexobj(g):
             g = numpy.real(g)       # a real x's adjoint is the real part (see numpy.fft below)
         g = numpy.asarray(g, dtype=target)
