@@ -107,3 +107,8 @@ def l03(x, w):
 @case("l04 a 2x2 system written as nested lists: trace, diagonal and outer product", wrt=(0, 1))
 def l04(x, w):
     return np.trace([[w, 1.0], [0.0, x[0]]]) * np.sum(np.diag([w, x[1]])) + np.sum(np.outer([w, 1.0], (x[0], 2.0)) ** 2)
+
+
+@case("l05 a penalty on the norm of a parameter list mixing inputs and constants")
+def l05(x, w):
+    return np.linalg.norm([w, x[0], 1.0]) * np.mean([x[1], w]) + np.std([x[0], w, 1.0])

@@ -53,6 +53,8 @@ class AdjointList(list):
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0):
             return self
+        if isinstance(other, (_NDARRAY, numpy.generic)) and other.ndim == 0 and other == 0:
+            return self             # a rule's zero placeholder (spectral_output of a vector norm)
         if len(other) != len(self):
             raise ValueError(f"cannot add derivatives of sequences of lengths {len(self)} and {len(other)}")
         return AdjointList(add_derivatives(a, b) for a, b in zip(self, other))
