@@ -14,7 +14,7 @@ FOUND = {
     "t01 ": "grad",         # "the helper dense calls time.perf_counter ... whose result changes from call to call"
     # a list or tuple operand of a product or bound: "TypeError: Field elements must be 2- or 3-tuples"
     "l01 ": "grad",
-    "l02 ": "hessian",
+    "l02 ": "jvp",
     "l03 ": "jvp",          # a list operand of a ufunc reached its rule as a list: "can't multiply sequence by non-int"
     "l04 ": "vjp_of_grad",  # a list's derivative cast to an array's dtype: "Field elements must be 2- or 3-tuples"
     "l05 ": "vjp_of_grad",  # np.linalg.norm of a list at second order: "len() of unsized object"
