@@ -203,3 +203,15 @@ def test_the_derivative_raises_where_the_function_does(f, mode):
 
 def test_every_program_has_a_case():
     assert set(PROGRAMS) == set(EVERY_MODE) | set(FIRST_FIXED) | set(THREE_MODES)
+
+
+def unbound_number_on_this_path(x, w):
+    if w > 10:
+        k = 2.0 * w
+    return k * w
+
+
+def test_forward_mode_names_the_unbound_variable_not_its_tangent():
+    # the number k * w moved into the return, after its tangent: "... variable 'd_k' ..."
+    with pytest.raises(UnboundLocalError, match=r"variable 'k' "):
+        astgrad.jvp(unbound_number_on_this_path, (X, W), (np.zeros(3), 1.0))
