@@ -112,3 +112,12 @@ def l04(x, w):
 @case("l05 a penalty on the norm of a parameter list mixing inputs and constants")
 def l05(x, w):
     return np.linalg.norm([w, x[0], 1.0]) * np.mean([x[1], w]) + np.std([x[0], w, 1.0])
+
+
+@case("u02 a name bound in a branch before a loop and rebound in it, read after it (checked for being bound)")
+def u02(x, w):
+    if w > 0.5:
+        t = x * w
+    for k in range(2):
+        t = np.sin(t) * w
+    return np.sum(t * x)
