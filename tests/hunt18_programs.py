@@ -121,3 +121,11 @@ def u02(x, w):
     for k in range(2):
         t = np.sin(t) * w
     return np.sum(t * x)
+
+
+def reads_what_an_inner_loop_bound(x, n):     # not in CASES: tests/test_hunt18_programs.py checkpoints it
+    for k in range(n):
+        for j in range(2):
+            z = x * j
+        q = z + k
+    return q * z

@@ -49,3 +49,13 @@ def test_a_cached_property_is_refused_saying_what_python_keeps_and_what_astgrad_
                       lambda: astgrad.jvp(reads_a_cached_property, (X3, 0.8), (X3, 1.0))):
         with pytest.raises(TypeError, match=message):
             transform()
+
+
+def test_a_checkpointed_loop_reading_a_name_an_inner_loop_bound():
+    # the check that the name is bound raised UnboundLocalError(...), which checkpoint= took for a
+    # call whose result may change: "checkpoint= cannot replay this loop"
+    from hunt18_programs import reads_what_an_inner_loop_bound as f
+    assert astgrad.grad(f, checkpoint=2)(0.7, 3) == pytest.approx(astgrad.grad(f)(0.7, 3), rel=1e-12)
+    assert astgrad.grad(f)(0.7, 3) == pytest.approx(2 * 0.7 + 2, rel=1e-12)     # d/dx (x + 2) * x
+    with pytest.raises(UnboundLocalError):
+        astgrad.grad(f, checkpoint=2)(0.7, 0)
