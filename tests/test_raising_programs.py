@@ -105,6 +105,46 @@ def missing_attribute(x, w):
     return np.sum(x) * w
 
 
+def rebound_in_an_empty_loop(x, w):
+    for k in range(int(w) - 2):     # runs zero times: y is never bound
+        y = np.sin(x) * w
+        x = y * 0.5
+    return np.sum(y * x) + w
+
+
+def bound_in_an_inner_loop_run_zero_times(x, w):
+    s = 0.0
+    for i in range(2):
+        for k in range(int(w) - 2):     # runs zero times: t is never bound
+            t = np.sin(x * k) * w
+        s = s + np.sum(t * x)
+    return s + w
+
+
+def bound_in_a_branch_never_taken_in_a_loop(x, w):
+    s = 0.0
+    for i in range(3):
+        if x[i] > 10:           # never: last is never bound
+            last = x[i] * w
+            s = s + last
+    return s + last * w
+
+
+def squared_in_an_empty_loop(x, w):
+    for k in range(int(w) - 2):     # runs zero times: acc is never bound
+        acc = x * w
+        acc = acc * acc
+    return np.sum(acc) + w
+
+
+def bound_in_a_branch_not_taken_and_an_empty_loop(x, w):
+    if w > 10:
+        t = x
+    for k in range(int(w) - 2):     # runs zero times, and the branch was not taken
+        t = np.sin(t) * w
+    return np.sum(t * x) + w
+
+
 def list_plus_int(x, w):
     xs = [x, x]
     more = xs + 1
@@ -114,7 +154,10 @@ def list_plus_int(x, w):
 PROGRAMS = [index, does_not_broadcast, unbound_on_this_path, broadcast_in_a_closure,
             index_in_a_loop, unused_index_in_a_branch, list_index, compares_shapes, reshapes,
             matrix_product, singular_inverse, floor_division_by_zero, modulo_by_zero,
-            concatenates_misfits, stacks_misfits, missing_attribute, list_plus_int]
+            concatenates_misfits, stacks_misfits, missing_attribute, list_plus_int,
+            rebound_in_an_empty_loop, bound_in_an_inner_loop_run_zero_times,
+            bound_in_a_branch_never_taken_in_a_loop, squared_in_an_empty_loop,
+            bound_in_a_branch_not_taken_and_an_empty_loop]
 
 
 def _exported(f):
@@ -139,7 +182,10 @@ MODES = {
 EVERY_MODE = (index, does_not_broadcast, unbound_on_this_path)
 FIRST_FIXED = {broadcast_in_a_closure: "grad", index_in_a_loop: "grad",
                unused_index_in_a_branch: "grad", list_index: "hvp", compares_shapes: "hvp",
-               reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp"}
+               reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp",
+               rebound_in_an_empty_loop: "grad", bound_in_an_inner_loop_run_zero_times: "grad",
+               bound_in_a_branch_never_taken_in_a_loop: "value_and_grad", squared_in_an_empty_loop: "hvp",
+               bound_in_a_branch_not_taken_and_an_empty_loop: "grad"}
 # each in reverse mode, forward mode and to second order (in the other modes f runs first)
 THREE_MODES = (floor_division_by_zero, modulo_by_zero, concatenates_misfits, stacks_misfits,
                missing_attribute, list_plus_int)
@@ -157,3 +203,15 @@ def test_the_derivative_raises_where_the_function_does(f, mode):
 
 def test_every_program_has_a_case():
     assert set(PROGRAMS) == set(EVERY_MODE) | set(FIRST_FIXED) | set(THREE_MODES)
+
+
+def unbound_number_on_this_path(x, w):
+    if w > 10:
+        k = 2.0 * w
+    return k * w
+
+
+def test_forward_mode_names_the_unbound_variable_not_its_tangent():
+    # the number k * w moved into the return, after its tangent: "... variable 'd_k' ..."
+    with pytest.raises(UnboundLocalError, match=r"variable 'k' "):
+        astgrad.jvp(unbound_number_on_this_path, (X, W), (np.zeros(3), 1.0))

@@ -53,6 +53,8 @@ class AdjointList(list):
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and not isinstance(other, bool) and other == 0):
             return self
+        if isinstance(other, (_NDARRAY, numpy.generic)) and other.ndim == 0 and other == 0:
+            return self             # a rule's zero placeholder (spectral_output of a vector norm)
         if len(other) != len(self):
             raise ValueError(f"cannot add derivatives of sequences of lengths {len(self)} and {len(other)}")
         return AdjointList(add_derivatives(a, b) for a, b in zip(self, other))
@@ -612,7 +614,13 @@ def initial_weight(x, y, axis=None, keepdims=False, initial=None):
 
 def _weak_float_dtype(*values):
     """The float dtype NumPy gives arithmetic on ``values`` (Python numbers are weak)."""
-    return numpy.result_type(*[v for v in values if v is not None], 1.0)
+    return numpy.result_type(*[_typed(v) for v in values if v is not None], 1.0)
+
+
+def _typed(value):
+    """``value`` as numpy.result_type takes it: a list or tuple of numbers as an array
+    (result_type reads a list as the fields of a structured dtype)."""
+    return numpy.asarray(value) if isinstance(value, (list, tuple)) else value
 
 
 def select_weight(x, y):
@@ -1075,7 +1083,7 @@ def cast_like(g, x, dtype=None):
         return zero if isinstance(x, numpy.ndarray) else zero[()]
     if numpy.shape(g) != shape:
         g = numpy.reshape(g, shape)
-    if target is not None and numpy.result_type(g) != target:
+    if target is not None and numpy.result_type(_typed(g)) != target:
         if target.kind != "c" and numpy.iscomplexobj(g):
             g = numpy.real(g)       # a real x's adjoint is the real part (see numpy.fft below)
         g = numpy.asarray(g, dtype=target)
@@ -1924,7 +1932,7 @@ def contract(spec, shape, *tensors):
     terms, out = _split_spec(spec)
     shape = tuple(shape)
     arrays = [(t, x) for t, x in zip(terms, tensors) if t != "_"]
-    dtype = numpy.result_type(*[x for _, x in arrays], 1.0) if arrays else numpy.float64
+    dtype = numpy.result_type(*[_typed(x) for _, x in arrays], 1.0) if arrays else numpy.float64
     if out == "_" or not arrays:
         zero = numpy.zeros(shape, dtype=dtype)
         return zero if shape else zero[()]

@@ -104,6 +104,13 @@ def _check_stored(obj, name):
         hasattr(type(static), "__set__") or hasattr(type(static), "__delete__")
         or not isinstance(static, _METHODS)) \
         and not inspect.ismemberdescriptor(static)
+    if isinstance(static, functools.cached_property):
+        raise TypeError(
+            f"astgrad: {type(obj).__name__}.{name} is a functools.cached_property: Python computes it on "
+            "the first read and keeps that value, even where the attributes it reads change later, and "
+            "astgrad does not follow its code. Make it a @property (astgrad follows one read in a method, "
+            "self.<property>, or on an object built in the code) where those attributes do not change, "
+            "or read the stored attributes it computes from")
     if computed:
         raise TypeError(
             f"astgrad: {type(obj).__name__}.{name} is a {type(static).__name__}, computed when it is "

@@ -138,7 +138,7 @@ def _search(fn, prepare):
             continue
         if target is not None:
             what = _stateful_target(target)
-            if what is not None:
+            if what is not None and not (what.startswith("time.") and only_reported(tree, stmt)):
                 return ImpureCall([name], source, stmt, what)
             if is_user_function(target) and hasattr(underlying(target), "__code__"):
                 inner = first_impure_call(target, prepare)
@@ -149,6 +149,54 @@ def _search(fn, prepare):
                               "class astgrad does not know (a random generator, or an object "
                               "the call may change)")
     return None
+
+
+def only_reported(tree, stmt):
+    """Whether what ``stmt`` binds (a clock read: ``start = time.perf_counter()``) and
+    every value computed from it only reach ``print``, ``logging`` and ``warnings``: the
+    function's result and its branches are the same in every run (a helper timing
+    itself), though its report is not."""
+    if _is_report(stmt):
+        return True
+    if not isinstance(stmt, gast.Assign) or not all(isinstance(t, gast.Name) for t in stmt.targets):
+        return False
+    reached = set(S.stored_names(stmt))
+    statements = list(walk.walk_statements(tree.body))
+    grown = True
+    while grown:            # a loop may carry the value back to an earlier statement
+        grown = False
+        for inner in statements:
+            if isinstance(inner, gast.Assign) and S.loaded_names(inner.value) & reached:
+                if not all(isinstance(t, gast.Name) for t in inner.targets):
+                    return False        # stored into an object or container, which may outlive the call
+                new = S.stored_names(inner) - reached
+                reached |= new
+                grown = grown or bool(new)
+    for inner in statements:
+        if isinstance(inner, gast.Assign) or _is_report(inner) or not S.loaded_names(inner) & reached:
+            continue
+        if isinstance(inner, gast.Expr) or _header_reads(inner) & reached:
+            return False        # handed to a call, returned, or choosing a branch
+    return True
+
+
+def _is_report(stmt):
+    """Whether ``stmt`` is a call that reports values and returns None: print, logging, warnings."""
+    import builtins
+    if not isinstance(stmt, gast.Expr) or not isinstance(stmt.value, gast.Call):
+        return False
+    target = anno.get(stmt.value, Key.TARGET)
+    target = getattr(target, "__func__", target)
+    module = getattr(target, "__module__", None) or ""
+    return target is builtins.print or module in ("logging", "warnings", "_warnings")
+
+
+def _header_reads(stmt):
+    """The names a compound statement reads in its header (an if's test, a loop's iterable)."""
+    blocks = [id(block) for block in walk.inner_blocks(stmt)]
+    return {name for _, value in gast.iter_fields(stmt) if id(value) not in blocks
+            for part in (value if isinstance(value, list) else [value]) if isinstance(part, gast.AST)
+            for name in S.loaded_names(part)}
 
 
 def _seeds(call):

@@ -25,7 +25,7 @@ The zero a number's derivative starts from is written ``0.0`` (not ``zeros_like(
 import gast
 
 from .. import argument_kinds, runtime
-from ..analysis import dataflow
+from ..analysis import dataflow, raising
 from ..core import anno
 from ..core import syntax as S
 from ..core import walk
@@ -172,10 +172,15 @@ def _movable(block, position, numbers, keep, stores, loads):
             or anno.moves_saved_values(stmt) or not dataflow.is_pure(stmt.value):
         return None
     read = set(S.loaded_names(stmt.value))     # numbers, and the functions of math
+    # a read of a name that may be unbound raises before the statements after it run,
+    # naming the name: moved past a derivative's read, that read would raise first
+    reads_unbound = (anno.get(stmt, Key.MAY_RAISE, None) or (None,))[0] == raising.UNBOUND
     for index in range(position + 1, len(block)):
         later = block[index]
         if is_comment(later):
             continue
+        if reads_unbound and name not in S.names_in(later):
+            return None
         if anno.moves_saved_values(later) or not isinstance(later, (gast.Assign, gast.AugAssign, gast.Return, gast.Expr)):
             return None
         if name in S.names_in(later):

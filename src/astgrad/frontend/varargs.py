@@ -87,6 +87,7 @@ def compile_variant(fn, tree, rewrite, cells=None, defaults=MISSING):
     own = [] if tree.name in cells else ast.parse(f"global {tree.name}").body
     factory.body[0].body = own + plain.body
     ast.fix_missing_locations(factory)
+    _valid_ranges(factory)
     compiled = compile(factory, fn.__code__.co_filename, "exec", dont_inherit=True)
     scope_code = next(c for c in compiled.co_consts if hasattr(c, "co_freevars"))
     code = next(c for c in scope_code.co_consts if hasattr(c, "co_freevars") and c.co_name == tree.name)
@@ -99,6 +100,19 @@ def compile_variant(fn, tree, rewrite, cells=None, defaults=MISSING):
     made.__astgrad_specializes__ = (fn, rewrite)
     made.__astgrad_keyword_names__ = getattr(fn, "__astgrad_keyword_names__", {})
     return made
+
+
+def _valid_ranges(tree):
+    """A statement given only its line (a binding put before the body) takes its end from
+    the scope around it (fix_missing_locations), which may end before that line: end it
+    where it starts, as compile requires."""
+    for node in ast.walk(tree):
+        if getattr(node, "end_lineno", None) is None or node.end_lineno > node.lineno:
+            continue
+        if node.end_lineno < node.lineno:
+            node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
+        elif node.end_col_offset is not None and node.end_col_offset < node.col_offset:
+            node.end_col_offset = node.col_offset
 
 
 def rewrite_tree(tree, extra, keywords):

@@ -260,10 +260,17 @@ def refuse_impure_callee(mode, stmt, op):
     raise mode.source.error(
         f"the helper {helper} calls {found.what}{through}, at {found.where()}, whose result "
         f"changes from call to call; astgrad's derivative of a call to {helper} runs {helper} "
-        "again, so it would see different numbers. Draw the random numbers (or make the "
-        f"call) in the differentiated function and pass them to {helper}, or differentiate "
-        f"a function that does the work of {helper} itself{_seed_advice(found)}", stmt,
+        f"again, so it would see different numbers. {_advice(found, helper)}", stmt,
         construct=f"call to {helper}")
+
+
+def _advice(found, helper):
+    if found.what.startswith("time."):      # a clock read whose value reaches the result or a branch
+        return (f"Let the time read in {helper} reach only print, logging or warnings, or time "
+                "the call outside the differentiated function")
+    return (f"Draw the random numbers (or make the call) in the differentiated function and pass "
+            f"them to {helper}, or differentiate a function that does the work of {helper} "
+            f"itself{_seed_advice(found)}")
 
 
 def _seed_advice(found):

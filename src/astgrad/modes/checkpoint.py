@@ -36,7 +36,8 @@ _READ_ONLY_METHODS = frozenset({"sum", "mean", "dot", "reshape", "copy", "astype
                                 "keys", "values", "items", "index", "count"})
 _STATEFUL_MODULES = ("numpy.random", "random", "time", "secrets", "builtins")
 _PURE_BUILTINS = frozenset({"range", "len", "abs", "min", "max", "float", "int", "sum", "tuple",
-                            "list", "zip", "enumerate", "bool", "round", "pow", "divmod", "isinstance"})
+                            "list", "zip", "enumerate", "bool", "round", "pow", "divmod", "isinstance",
+                            "UnboundLocalError"})    # raised where a name a loop never bound is read
 
 
 def interval(steps, every):

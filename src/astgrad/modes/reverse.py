@@ -43,6 +43,7 @@ from .caught_values import release_caught_values
 from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
+from .unbound_reads import check_unbound_reads
 from .views_read_back import copy_views_read_back
 from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
@@ -144,6 +145,7 @@ class ReverseMode(Transform):
         copy_views_read_back(body, forward, backward, self.helper_call)
         stacks = [stack for name, stack in plan.stacks.items() if name not in unsaved]
         inits = stack_inits(stacks + forward_sweep.item_stacks, plan.needs_init - unsaved)
+        inits += check_unbound_reads(forward, plan.needs_init - unsaved, params, self.namer)
         self._boundary = (len(inits) + len(forward), result)     # where check_output puts its check
         self._context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),

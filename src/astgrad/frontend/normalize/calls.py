@@ -152,6 +152,7 @@ class CallLowering:
         rewritten = _rewritten_call(node, result_target)
         if rewritten is not None:
             return self.expr(rewritten)
+        node.args = self.ufunc_operands(node.args, result_target)
         args = [a if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]     # *shape
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=new_func, args=args, keywords=keywords)
@@ -284,6 +285,16 @@ class CallLowering:
         anno.set(call, Key.TARGET, helper)
         anno.set(call, Key.METHOD, None)
         return call
+
+    def ufunc_operands(self, args, target):
+        """A list or tuple written as an operand of a ufunc (``np.sqrt([w, x])``) as the
+        array the ufunc makes of it, so its derivative computes with an array too."""
+        import numpy
+        if not isinstance(target, numpy.ufunc):
+            return args
+        return [gast.Call(func=S.name(self.bind(numpy.asarray)), args=[arg], keywords=[])
+                if position < target.nin and isinstance(arg, (gast.List, gast.Tuple)) else arg
+                for position, arg in enumerate(args)]
 
     def bind(self, obj):
         for name, bound in self.bindings.items():

@@ -1,0 +1,72 @@
+"""Reads of a name that may be unbound, in reverse mode's forward sweep.
+
+A name saved before it is surely bound (first bound inside a loop, or in a branch) gets a
+placeholder at the top (``t = 0.0``: the first save pushes it). Where the loop ran zero
+times, or the branch was not taken, Python raises ``UnboundLocalError`` at the next read
+of the name; the forward sweep would read the placeholder instead. So for such a name
+read where it may be unbound (``Key.MAY_RAISE``, analysis/raising.py) the forward sweep
+keeps a flag, ``t_bound``, set after each binding, and checks it before each such read.
+"""
+
+import sys
+
+import gast
+
+from ..analysis.raising import UNBOUND
+from ..core import anno, walk
+from ..core import syntax as S
+from ..core.anno import Key
+
+
+def check_unbound_reads(forward, placeholders, params, namer):
+    """Insert into the ``forward`` sweep the flags and checks for the names of
+    ``placeholders`` it reads where they may be unbound; returns the statements that
+    start the flags (``t_bound = False``), for the top of the function."""
+    names = set(placeholders) - set(params)
+    reads = {id(stmt): names & S.loaded_names(stmt) for stmt in walk.walk_statements(forward)
+             if names and _may_read_unbound(stmt)}
+    checked = set().union(*reads.values())
+    if not checked:
+        return []
+    flags = {name: namer.fresh(name + "_bound") for name in sorted(checked)}
+    _flag_block(forward, reads, flags)
+    return [S.assign(flag, S.const(False)) for flag in flags.values()]
+
+
+def _may_read_unbound(stmt):
+    reason = anno.get(stmt, Key.MAY_RAISE, None)
+    return bool(reason) and reason[0] == UNBOUND
+
+
+def _flag_block(block, reads, flags):
+    """Before each read in ``reads`` (statement id -> names), the check of its names'
+    flags; after each binding of a flagged name, its flag set."""
+    position = 0
+    while position < len(block):
+        stmt = block[position]
+        for inner in walk.inner_blocks(stmt):
+            _flag_block(inner, reads, flags)
+        checks = [_check(name, flags[name]) for name in sorted(reads.get(id(stmt), ()))]
+        block[position:position] = checks
+        position += len(checks) + 1
+        if isinstance(stmt, gast.For):
+            stmt.body[:0] = _set(S.stored_names(stmt.target), flags)
+        elif not walk.inner_blocks(stmt):
+            sets = _set(S.stored_names(stmt), flags)
+            block[position:position] = sets
+            position += len(sets)
+
+
+def _set(names, flags):
+    return [S.assign(flags[name], S.const(True)) for name in sorted(names & flags.keys())]
+
+
+def _check(name, flag):
+    """``if not t_bound: raise UnboundLocalError(...)``, in this Python's words."""
+    if sys.version_info >= (3, 11):
+        message = f"cannot access local variable '{name}' where it is not associated with a value"
+    else:
+        message = f"local variable '{name}' referenced before assignment"
+    error = gast.Call(func=S.name("UnboundLocalError"), args=[S.const(message)], keywords=[])
+    return gast.If(test=gast.UnaryOp(op=gast.Not(), operand=S.name(flag)),
+                   body=[gast.Raise(exc=error, cause=None)], orelse=[])
