@@ -146,12 +146,16 @@ def test_eviction_keeps_the_directory_bounded(tmp_path):
 
 
 def test_disabled_by_environment(tmp_path):
+    """With the cache off nothing is stored, and the modules that read and write entries
+    are not even loaded (a process that generates its code does not pay for them)."""
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join([astgrad_source.path(), HERE]), ASTGRAD_CACHE="0",
                        ASTGRAD_CACHE_DIR=str(tmp_path))
     for _ in range(2):
         run = fresh_process.run([os.path.join(HERE, "disk_cache_child.py"), "f"], src=astgrad_source.path(),
                                 env=environment)
-        assert json.loads(run.stdout)["generated"] == GENERATED_BY_ONE_CALL
+        report = json.loads(run.stdout)
+        assert report["generated"] == GENERATED_BY_ONE_CALL
+        assert report["disk_modules"] == []
     assert _entries(tmp_path) == []
 
 

@@ -26,14 +26,15 @@ Settings: ``ASTGRAD_CACHE=0`` turns it off, ``ASTGRAD_CACHE_DIR`` chooses the di
 from Python.
 """
 
-import json
 import os
 import sys
 import threading
 import warnings
 
-from . import disk_callees, disk_entries
 from .rules.optional import loaded_rules
+
+# json, disk_entries and disk_callees are imported where an entry is read or written:
+# a process with the cache off never loads them
 
 FORMAT = 3      # 3: a rule's module bound to its snapshot (core/originals.py)
 DEFAULT_SIZE = 64 * 1024 * 1024
@@ -115,6 +116,8 @@ def entry_key(fn, key, kinds=None, optional=()):
     """The hash naming ``fn``'s derivative ``key`` (and argument ``kinds``) on disk, or
     None when ``fn``'s source cannot be read. ``optional``: the optional libraries' rules
     (disk_entries.optional_rules), for code that may have used them."""
+    import json
+    from . import disk_entries
     source = disk_entries.function_source(fn)
     if source is None:
         return None
@@ -132,7 +135,10 @@ def load(fn, key, kinds=None, derive=None):
     derivatives it calls as they are now (see ``disk_callees.resolved``; without it, code
     calling a callee's derivative is not loaded)."""
     name, entry = _read(fn, key, kinds)
-    return None if entry is None else disk_entries.rebuild(entry, name, fn, _resolver(derive, fn))
+    if entry is None:
+        return None
+    from . import disk_entries
+    return disk_entries.rebuild(entry, name, fn, _resolver(derive, fn))
 
 
 def load_checked(fn, key, derive=None):
@@ -140,10 +146,14 @@ def load_checked(fn, key, derive=None):
     an earlier process checked it (see ``store_checked``) under the same meanings of its
     names and the same callees, else None."""
     name, entry = _read(fn, _CHECKED + key)
-    return None if entry is None else disk_entries.rebuild_checked(entry, name, fn, _resolver(derive, fn))
+    if entry is None:
+        return None
+    from . import disk_entries
+    return disk_entries.rebuild_checked(entry, name, fn, _resolver(derive, fn))
 
 
 def _resolver(derive, fn):
+    from . import disk_callees
     return None if derive is None else lambda records: disk_callees.resolved(records, derive, fn)
 
 
@@ -156,6 +166,7 @@ def _read(fn, key, kinds=None):
     code, with the rules this process registered for them (see ``store``)."""
     if not _enabled():
         return None, None
+    from . import disk_entries
     name = entry_key(fn, key, kinds)
     if name is None or disk_entries.rules_fingerprint() is None or not _trusted():
         return name, None
@@ -169,6 +180,7 @@ def _read(fn, key, kinds=None):
 
 def _entry(name):
     """The entry stored under ``name`` (marked recently used), or None."""
+    import json
     path = os.path.join(cache_directory(), name[:2], name + ".json")
     try:
         with open(path, encoding="utf-8") as handle:
@@ -184,7 +196,10 @@ def _entry(name):
 
 def store(fn, key, generated, kinds=None):
     """Keep ``generated`` on disk if everything it is bound to can be found again."""
-    if not _enabled() or generated.derived is None or disk_entries.rules_fingerprint() is None:
+    if not _enabled() or generated.derived is None:
+        return
+    from . import disk_callees, disk_entries
+    if disk_entries.rules_fingerprint() is None:
         return
     callees, positions = disk_callees.described(generated.derived, fn)
     optional = disk_entries.optional_rules(generated.dependencies,
@@ -199,7 +214,10 @@ def store_checked(fn, key, function_name, dependencies, derived):
     check while its names meant what ``dependencies`` say and its callees' derivatives
     were ``derived``: another process creating the same gradient need not check it again
     before generating it for its first call."""
-    if not _enabled() or derived is None or disk_entries.rules_fingerprint() is None:
+    if not _enabled() or derived is None:
+        return
+    from . import disk_callees, disk_entries
+    if disk_entries.rules_fingerprint() is None:
         return
     callees, _ = disk_callees.described(derived, fn)
     name = entry_key(fn, _CHECKED + key, optional=disk_entries.optional_rules(dependencies))
@@ -241,6 +259,7 @@ def _write_json(entry, handle):
     """Write ``entry`` into the open file ``handle`` as JSON: made as one string, which the
     C encoder makes (``json.dump`` encodes in Python, piece by piece: 5 ms of storing a
     300-statement gradient)."""
+    import json
     handle.write(json.dumps(entry))
 
 
