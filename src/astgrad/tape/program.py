@@ -46,8 +46,9 @@ from ..caching import reverse_derivative
 from ..tracebacks import public
 from ..zero_safe import has_nan, run_derivative
 from ..core.functions import seed_parameter
-from ..core.originals import original_attribute, snapshot
+from ..core.originals import live_module, original_attribute, snapshot
 from ..rules.registry import rule_key
+from .. import runtime
 from ..runtime import AdjointList, to_copy
 from .graph import FLOAT_CODE, REF_CODES, Ref, op_info, set_source_renderer
 from .conventions import ZERO_DERIVATIVE
@@ -613,11 +614,27 @@ def _recording_math():
     return _math_proxy
 
 
+class _RecordingRuntime(types.ModuleType):
+    """astgrad.runtime as generated code reaches it by attribute (``runtime.scale(...)``,
+    written by derivative rules), its helpers bound to recording wrappers as the bare
+    names are: so that a higher derivative through them is recorded, not refused."""
+
+    def __getattr__(self, name):
+        value = _recording_value(getattr(runtime, name), {})
+        setattr(self, name, value)
+        return value
+
+
+_runtime_proxy = _RecordingRuntime("runtime")
+
+
 def _recording_value(value, memo):
     if inspect.isfunction(value) and hasattr(value, "__astgrad_generated__"):
         return _recording_function(value, memo)
     if value is math:
         return _recording_math()
+    if isinstance(value, types.ModuleType) and live_module(value) is runtime:
+        return _runtime_proxy
     if isinstance(value, types.ModuleType) or not callable(value) \
             or getattr(value, "__astgrad_tape_direct__", False):
         return value
@@ -897,14 +914,23 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if not (create_graph if retain_graph is None else retain_graph):
         free(ran)
     for target, g in pairs:
-        if target.grad is None:
-            target.grad = g if create_graph else make_tensor(numpy.array(g._data), None, False)     # its own
-        elif create_graph:
-            with enable_grad():
-                target.grad = target.grad + g
-        else:
-            with no_grad():         # in place, as PyTorch's AccumulateGrad: .grad held before sees the sum
-                target.grad.add_(g)
+        _accumulate(target, g, create_graph)
+
+
+def _accumulate(target, g, create_graph):
+    """Add gradient ``g`` into ``target.grad`` as PyTorch does. A leaf's ``.grad`` is added to
+    in place (AccumulateGrad: a ``.grad`` held before sees the sum), except under
+    ``create_graph``, where the sum is a new tensor with history. A non-leaf that retains
+    its gradient always gets a new tensor (``grad + g``, as PyTorch's retain_grad hook),
+    so a ``.grad`` held from an earlier backward keeps its values."""
+    if target.grad is None:
+        target.grad = g if create_graph else make_tensor(numpy.array(g._data), None, False)     # its own
+    elif create_graph or not target.is_leaf:
+        with enable_grad() if create_graph else no_grad():
+            target.grad = target.grad + g
+    else:
+        with no_grad():
+            target.grad.add_(g)
 
 
 # -- showing the generated code ------------------------------------------------------------------------
