@@ -865,6 +865,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     ran = []
     for t, g in _run(outputs, seeds, unique, create_graph, ran):    # a leaf and its old value: a sum
         found[id(t)] = g if id(t) not in found else found[id(t)] + g
+    for t, g in _retained_pairs(outputs, seeds, unique, found, create_graph, ran):
+        _accumulate(t, g, create_graph)
     if not (create_graph if retain_graph is None else retain_graph):
         free(ran)
     result = []
@@ -908,13 +910,28 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         inputs = list({id(x): x for x in inputs}.values())
     ran = []
     pairs = _run(outputs, seeds, inputs, create_graph, ran)
-    kept = retained()
-    if kept and inputs is None:
-        pairs += _run(outputs, seeds, kept, create_graph, ran)
+    pairs += _retained_pairs(outputs, seeds, inputs, {}, create_graph, ran)    # inputs: in pairs
     if not (create_graph if retain_graph is None else retain_graph):
         free(ran)
     for target, g in pairs:
         _accumulate(target, g, create_graph)
+
+
+def _retained_pairs(outputs, seeds, inputs, found, create_graph, ran):
+    """[(tensor, gradient)] for the non-leaf tensors that retain their gradient and that
+    this pass runs through, as PyTorch's retain_grad hook fires in ``grad`` and ``backward``
+    alike: with ``inputs`` None, every one the outputs depend on; else those that lead to
+    an input, and the inputs among them whose gradients are in ``found`` (by id)."""
+    kept = [y for y in retained() if y._node is not None]
+    if not kept:
+        return []
+    if inputs is None:
+        return _run(outputs, seeds, kept, create_graph, ran)
+    pairs = [(y, found[id(y)]) for y in kept if id(y) in found]
+    index = {id(x): i for i, x in enumerate(inputs)}
+    memo = {}
+    upstream = [y for y in kept if id(y) not in index and _reaches_input(y, index, memo)]
+    return pairs + (_run(outputs, seeds, upstream, create_graph, ran) if upstream else [])
 
 
 def _accumulate(target, g, create_graph):
@@ -924,7 +941,13 @@ def _accumulate(target, g, create_graph):
     its gradient always gets a new tensor (``grad + g``, as PyTorch's retain_grad hook),
     so a ``.grad`` held from an earlier backward keeps its values."""
     if target.grad is None:
-        target.grad = g if create_graph else make_tensor(numpy.array(g._data), None, False)     # its own
+        if not create_graph:
+            target.grad = make_tensor(numpy.array(g._data), None, False)     # its own
+        elif target.is_leaf:
+            target.grad = g
+        else:
+            with enable_grad():     # a copy with history (CloneBackward0): g may be returned too
+                target.grad = g.clone()
     elif create_graph or not target.is_leaf:
         with enable_grad() if create_graph else no_grad():
             target.grad = target.grad + g
