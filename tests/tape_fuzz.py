@@ -11,7 +11,7 @@ of integer tuples is a valid program: hypothesis draws and shrinks them freely.
 import numpy as np
 
 SHAPE = (2, 3)
-N_KINDS = 24
+N_KINDS = 26
 
 
 def _data(seed):
@@ -131,8 +131,10 @@ def step(run, kind, a, b, c):
         run.add(leaf)
     elif kind == 21:
         run.add(t.detach().mul_(1.5) if c % 2 else t.data)
-    else:
+    elif kind < 24:
         gradient(run, t, c, retain=kind == 22)
+    else:
+        accumulate(run, t, c, retain=kind == 24)
 
 
 def gradient(run, t, c, retain=False):
@@ -159,6 +161,23 @@ def gradient(run, t, c, retain=False):
         grads = lib.autograd.grad(loss, leaves, allow_unused=True, materialize_grads=True,
                                   retain_graph=True)
         run.log.append(("again", [_values(g) for g in grads]))
+
+
+def accumulate(run, t, c, retain=False):
+    """``t.sum().backward()`` (``retain``: after ``t.retain_grad()``; with
+    ``create_graph=True`` by ``c``), logging the ``.grad`` of the leaves and of the
+    retained tensors, and whether each is the tensor it was before (accumulated in place)
+    or a new one."""
+    if not t.requires_grad:
+        run.log.append(("no grad", None))
+        return
+    if retain and not t.is_leaf:
+        t.retain_grad()
+    watched = [w for w in run.pool if w.requires_grad and (w.is_leaf or w.retains_grad)]
+    before = [w.grad for w in watched]
+    t.sum().backward(retain_graph=True, create_graph=bool(c % 2))
+    run.log.append(("accumulated", [(_values(w.grad) if w.grad is not None else None, w.grad is b)
+                                    for w, b in zip(watched, before)]))
 
 
 def run_program(lib, steps, seed=0):

@@ -400,6 +400,15 @@ def retain_grad_filled_by_grad(T, t):
     return through, y.grad, g, g is y.grad
 
 @program
+def retain_grad_called_twice(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x * 2
+    y.retain_grad()
+    y.retain_grad()
+    (y * y).sum().backward()
+    return y.grad, y.retains_grad
+
+@program
 def retain_grad_off_the_path(T, t):
     x = t([1.0, 2.0], rg=True)
     y = x * 2

@@ -55,9 +55,9 @@ def _alias(tensor, how):
 def retain(tensor):
     if not tensor._rg:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-    if tensor._node is not None:
+    if tensor._node is not None and not extra(tensor).get("retain"):
         extra(tensor)["retain"] = True
-        _retained.add(tensor)
+        _retained.add(tensor)       # once: a second add would compare tensors (elementwise ==)
 
 
 def retained():
