@@ -151,6 +151,10 @@ def gradient(run, t, c, retain=False):
     grads = lib.autograd.grad(loss, leaves, allow_unused=True, materialize_grads=True,
                               retain_graph=True, create_graph=bool(c % 2))
     run.log.append(("grad", [_values(g) for g in grads]))
+    if c % 4 == 3:      # gradients with history join the pool: later steps build on them
+        for g in grads:
+            if g.requires_grad:
+                run.add(g)
     if c % 2:
         second = sum(((g * g).sum() for g in grads if g.requires_grad), start=lib.tensor(0.0))
         if second.requires_grad:

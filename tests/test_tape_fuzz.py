@@ -87,6 +87,11 @@ def _check(steps):
 @example([(7, 2, 0, 3), (19, 3, 6, 0), (1, 3, 3, 1)])
 # t.mul_(t): the second operand is saved, then changed by the update itself
 @example([(4, 0, 2, 0), (17, 3, 3, 3), (16, 3, 3, 1)])
+# the view of a view of a leaf's detach(), an element with its own array, then the leaf
+# doubled under no_grad: the element is made again
+@example([(0, 0, 0, 0), (10, 0, 0, 5), (10, 4, 0, 0), (10, 5, 0, 0), (18, 0, 0, 0)])
+# zero_() under no_grad of a tensor a later node saved: the error names the old grad_fn
+@example([(0, 0, 0, 0), (0, 3, 0, 0), (18, 3, 0, 4)])
 # a retained non-leaf: backward twice (retain_grad called again), then with create_graph
 @example([(0, 0, 0, 0), (24, 3, 0, 0), (24, 3, 0, 1), (25, 0, 0, 1)])
 def test_random_programs_match_pytorch(steps):

@@ -324,6 +324,40 @@ def version_counter(T, t):
     d.zero_()
     return v0, y._version, d._version, y
 
+@program
+def detach_nested_view_sees_leaf_update(T, t):
+    """d[0][0] is an element of its own array: an update of x makes it again, as the
+    view of a view of x's detach()."""
+    x = t([[1.0, 2.0], [3.0, 4.0]], rg=True)
+    d = x.detach()
+    e = d[0][0]
+    with T.no_grad():
+        x.mul_(3)
+    return e, d[0]
+
+@program
+def data_nested_view_sees_leaf_update(T, t):
+    x = t([[1.0, 2.0], [3.0, 4.0]], rg=True)
+    e = x.data[1][0]
+    with T.no_grad():
+        x.add_(x)
+    return e
+
+@program
+def zero_under_no_grad_keeps_grad_fn(T, t):
+    """An update under no_grad leaves the grad_fn's name as it was (here Sin, the
+    saved tensor's producer, which the error names)."""
+    x = t([0.5, 1.0], rg=True)
+    y = x.sin()
+    z = y.sin()
+    with T.no_grad():
+        y.zero_()
+    name = fnrepr(y.grad_fn)
+    try:
+        z.sum().backward()
+    except RuntimeError as error:
+        return name, str(error)
+
 # -- retain_grad, requires_grad_, detach, .data --------------------------------------------------
 @program
 def retain_grad_nonleaf(T, t):

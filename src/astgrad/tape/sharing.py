@@ -49,6 +49,10 @@ def _alias(tensor, how):
     _share(tensor)
     _share(d)
     extra(d)["alias_of"] = (tensor, how)
+    aliases = extra(tensor).setdefault("aliases", [])     # whose views an update refreshes
+    if len(aliases) >= 8:
+        aliases[:] = [a for a in aliases if a() is not None]
+    aliases.append(weakref.ref(d))
     return d
 
 
