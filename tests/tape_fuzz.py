@@ -27,6 +27,7 @@ class Run:
                        lib.tensor(_data(seed + 1), requires_grad=True)]
         self.pool = list(self.leaves) + [lib.tensor(_data(seed + 2))]
         self.log = []
+        self.graphs = False     # whether a gradient was taken with create_graph=True
 
     def pick(self, i, like=None):
         """The pool's tensor ``i`` (modulo its size); with ``like``, one whose shape
@@ -150,6 +151,7 @@ def gradient(run, t, c, retain=False):
     loss = t.sum()
     grads = lib.autograd.grad(loss, leaves, allow_unused=True, materialize_grads=True,
                               retain_graph=True, create_graph=bool(c % 2))
+    run.graphs = run.graphs or bool(c % 2)
     run.log.append(("grad", [_values(g) for g in grads]))
     if c % 4 == 3:      # gradients with history join the pool: later steps build on them
         for g in grads:
@@ -177,9 +179,12 @@ def accumulate(run, t, c, retain=False):
         return
     if retain and not t.is_leaf:
         t.retain_grad()
-    watched = [w for w in run.pool if w.requires_grad and (w.is_leaf or w.retains_grad)]
+    # a gradient taken with create_graph=True is recorded over the leaves, not through the
+    # intermediate tensors (docs/tape.md): a retained one's .grad then differs from PyTorch's
+    watched = [w for w in run.pool if w.requires_grad and (w.is_leaf or (w.retains_grad and not run.graphs))]
     before = [w.grad for w in watched]
     t.sum().backward(retain_graph=True, create_graph=bool(c % 2))
+    run.graphs = run.graphs or bool(c % 2)
     run.log.append(("accumulated", [(_values(w.grad) if w.grad is not None else None, w.grad is b)
                                     for w, b in zip(watched, before)]))
 

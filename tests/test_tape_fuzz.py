@@ -92,6 +92,10 @@ def _check(steps):
 @example([(0, 0, 0, 0), (10, 0, 0, 5), (10, 4, 0, 0), (10, 5, 0, 0), (18, 0, 0, 0)])
 # zero_() under no_grad of a tensor a later node saved: the error names the old grad_fn
 @example([(0, 0, 0, 0), (0, 3, 0, 0), (18, 3, 0, 4)])
+# a constant used (x + c), then changed through its detach(), then used again: the first
+# gradient computes x + c with the value it had
+@example([(8, 4, 2, 6), (8, 4, 2, 6), (21, 2, 1, 7), (8, 4, 2, 6), (4, 7, 6, 2), (9, 6, 5, 0),
+          (8, 6, 7, 2)])
 # a retained non-leaf: backward twice (retain_grad called again), then with create_graph
 @example([(0, 0, 0, 0), (24, 3, 0, 0), (24, 3, 0, 1), (25, 0, 0, 1)])
 def test_random_programs_match_pytorch(steps):

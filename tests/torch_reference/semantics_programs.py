@@ -325,6 +325,25 @@ def version_counter(T, t):
     return v0, y._version, d._version, y
 
 @program
+def constant_written_through_detach_after_use(T, t):
+    """x + c recorded, then c changed through its detach(): the first gradient (which
+    computes the forward again) uses c as x + c did."""
+    x = t([0.5, 1.0], rg=True)
+    c = t([1.0, 2.0])
+    p = x + c
+    c.detach().mul_(1.5)
+    q = (p + c) * x.tanh()
+    return T.autograd.grad(q.sum(), x), p, c
+
+@program
+def constant_written_through_data_after_use(T, t):
+    x = t([0.5, 1.0], rg=True)
+    c = t([1.0, 2.0])
+    p = x + c
+    c.data.add_(1.0)
+    return T.autograd.grad(((p + c) * x.sin()).sum(), x), c
+
+@program
 def detach_nested_view_sees_leaf_update(T, t):
     """d[0][0] is an element of its own array: an update of x makes it again, as the
     view of a view of x's detach()."""

@@ -7,7 +7,7 @@ import weakref
 
 import numpy
 
-from .graph import exposed
+from .graph import exposed, is_exposed
 from .record import TensorBase, make_tensor
 from .versions import extra
 
@@ -45,6 +45,10 @@ def _alias(tensor, how):
     x = tensor._x
     if x and "view_of" in x and tensor._data.base is not None:
         tensor._data = tensor._data.copy()  # a view's own array, which updates write into
+    elif not tensor._rg and not (x and x.get("shared")) and not is_exposed(tensor._data):
+        # a constant shared for the first time: writes through the alias go into its array,
+        # so the recordings that took the old array as a constant keep that one
+        tensor._data = tensor._data.copy()
     d = make_tensor(tensor._data, None, False)
     _share(tensor)
     _share(d)
