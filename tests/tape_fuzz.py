@@ -11,7 +11,7 @@ of integer tuples is a valid program: hypothesis draws and shrinks them freely.
 import numpy as np
 
 SHAPE = (2, 3)
-N_KINDS = 24
+N_KINDS = 26
 
 
 def _data(seed):
@@ -27,6 +27,7 @@ class Run:
                        lib.tensor(_data(seed + 1), requires_grad=True)]
         self.pool = list(self.leaves) + [lib.tensor(_data(seed + 2))]
         self.log = []
+        self.graphs = False     # whether a gradient was taken with create_graph=True
 
     def pick(self, i, like=None):
         """The pool's tensor ``i`` (modulo its size); with ``like``, one whose shape
@@ -131,8 +132,10 @@ def step(run, kind, a, b, c):
         run.add(leaf)
     elif kind == 21:
         run.add(t.detach().mul_(1.5) if c % 2 else t.data)
-    else:
+    elif kind < 24:
         gradient(run, t, c, retain=kind == 22)
+    else:
+        accumulate(run, t, c, retain=kind == 24)
 
 
 def gradient(run, t, c, retain=False):
@@ -148,7 +151,12 @@ def gradient(run, t, c, retain=False):
     loss = t.sum()
     grads = lib.autograd.grad(loss, leaves, allow_unused=True, materialize_grads=True,
                               retain_graph=True, create_graph=bool(c % 2))
+    run.graphs = run.graphs or bool(c % 2)
     run.log.append(("grad", [_values(g) for g in grads]))
+    if c % 4 == 3:      # gradients with history join the pool: later steps build on them
+        for g in grads:
+            if g.requires_grad:
+                run.add(g)
     if c % 2:
         second = sum(((g * g).sum() for g in grads if g.requires_grad), start=lib.tensor(0.0))
         if second.requires_grad:
@@ -159,6 +167,26 @@ def gradient(run, t, c, retain=False):
         grads = lib.autograd.grad(loss, leaves, allow_unused=True, materialize_grads=True,
                                   retain_graph=True)
         run.log.append(("again", [_values(g) for g in grads]))
+
+
+def accumulate(run, t, c, retain=False):
+    """``t.sum().backward()`` (``retain``: after ``t.retain_grad()``; with
+    ``create_graph=True`` by ``c``), logging the ``.grad`` of the leaves and of the
+    retained tensors, and whether each is the tensor it was before (accumulated in place)
+    or a new one."""
+    if not t.requires_grad:
+        run.log.append(("no grad", None))
+        return
+    if retain and not t.is_leaf:
+        t.retain_grad()
+    # a gradient taken with create_graph=True is recorded over the leaves, not through the
+    # intermediate tensors (docs/tape.md): a retained one's .grad then differs from PyTorch's
+    watched = [w for w in run.pool if w.requires_grad and (w.is_leaf or (w.retains_grad and not run.graphs))]
+    before = [w.grad for w in watched]
+    t.sum().backward(retain_graph=True, create_graph=bool(c % 2))
+    run.graphs = run.graphs or bool(c % 2)
+    run.log.append(("accumulated", [(_values(w.grad) if w.grad is not None else None, w.grad is b)
+                                    for w, b in zip(watched, before)]))
 
 
 def run_program(lib, steps, seed=0):

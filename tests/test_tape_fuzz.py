@@ -1,7 +1,8 @@
 """Random programs on the tape and on PyTorch, side by side (tests/tape_fuzz.py makes
 and runs them): tensor operations, views, in-place updates (also under ``no_grad``, and
 through ``detach()``), new leaves, repeated gradients, ``create_graph=True`` and second
-derivatives. Both must make tensors of the same shapes and flags, hold the same values,
+derivatives, ``backward()`` into ``.grad`` of leaves and retained tensors (in place or a new
+tensor). Both must make tensors of the same shapes and flags, hold the same values,
 give the same gradients, and raise the same error (type and message) at the same step.
 
 More examples run with HYPOTHESIS_PROFILE=thorough. The differences left on purpose
@@ -49,7 +50,10 @@ def _compare(ours, theirs):
     assert error_a == error_b
     assert [entry[0] for entry in log_a] == [entry[0] for entry in log_b]
     for (what, a), (_, b) in zip(log_a, log_b):
-        if what in ("grad", "grad2", "again", "pool"):
+        if what == "accumulated":
+            assert [same for _, same in a] == [same for _, same in b], what
+            a, b = [v for v, _ in a if v is not None], [v for v, _ in b if v is not None]
+        if what in ("grad", "grad2", "again", "pool", "accumulated"):
             assert len(a) == len(b)
             for x, y in zip(a, b):
                 np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-9, err_msg=what)
@@ -83,5 +87,16 @@ def _check(steps):
 @example([(7, 2, 0, 3), (19, 3, 6, 0), (1, 3, 3, 1)])
 # t.mul_(t): the second operand is saved, then changed by the update itself
 @example([(4, 0, 2, 0), (17, 3, 3, 3), (16, 3, 3, 1)])
+# the view of a view of a leaf's detach(), an element with its own array, then the leaf
+# doubled under no_grad: the element is made again
+@example([(0, 0, 0, 0), (10, 0, 0, 5), (10, 4, 0, 0), (10, 5, 0, 0), (18, 0, 0, 0)])
+# zero_() under no_grad of a tensor a later node saved: the error names the old grad_fn
+@example([(0, 0, 0, 0), (0, 3, 0, 0), (18, 3, 0, 4)])
+# a constant used (x + c), then changed through its detach(), then used again: the first
+# gradient computes x + c with the value it had
+@example([(8, 4, 2, 6), (8, 4, 2, 6), (21, 2, 1, 7), (8, 4, 2, 6), (4, 7, 6, 2), (9, 6, 5, 0),
+          (8, 6, 7, 2)])
+# a retained non-leaf: backward twice (retain_grad called again), then with create_graph
+@example([(0, 0, 0, 0), (24, 3, 0, 0), (24, 3, 0, 1), (25, 0, 0, 1)])
 def test_random_programs_match_pytorch(steps):
     _check(steps)

@@ -324,6 +324,59 @@ def version_counter(T, t):
     d.zero_()
     return v0, y._version, d._version, y
 
+@program
+def constant_written_through_detach_after_use(T, t):
+    """x + c recorded, then c changed through its detach(): the first gradient (which
+    computes the forward again) uses c as x + c did."""
+    x = t([0.5, 1.0], rg=True)
+    c = t([1.0, 2.0])
+    p = x + c
+    c.detach().mul_(1.5)
+    q = (p + c) * x.tanh()
+    return T.autograd.grad(q.sum(), x), p, c
+
+@program
+def constant_written_through_data_after_use(T, t):
+    x = t([0.5, 1.0], rg=True)
+    c = t([1.0, 2.0])
+    p = x + c
+    c.data.add_(1.0)
+    return T.autograd.grad(((p + c) * x.sin()).sum(), x), c
+
+@program
+def detach_nested_view_sees_leaf_update(T, t):
+    """d[0][0] is an element of its own array: an update of x makes it again, as the
+    view of a view of x's detach()."""
+    x = t([[1.0, 2.0], [3.0, 4.0]], rg=True)
+    d = x.detach()
+    e = d[0][0]
+    with T.no_grad():
+        x.mul_(3)
+    return e, d[0]
+
+@program
+def data_nested_view_sees_leaf_update(T, t):
+    x = t([[1.0, 2.0], [3.0, 4.0]], rg=True)
+    e = x.data[1][0]
+    with T.no_grad():
+        x.add_(x)
+    return e
+
+@program
+def zero_under_no_grad_keeps_grad_fn(T, t):
+    """An update under no_grad leaves the grad_fn's name as it was (here Sin, the
+    saved tensor's producer, which the error names)."""
+    x = t([0.5, 1.0], rg=True)
+    y = x.sin()
+    z = y.sin()
+    with T.no_grad():
+        y.zero_()
+    name = fnrepr(y.grad_fn)
+    try:
+        z.sum().backward()
+    except RuntimeError as error:
+        return name, str(error)
+
 # -- retain_grad, requires_grad_, detach, .data --------------------------------------------------
 @program
 def retain_grad_nonleaf(T, t):
@@ -352,6 +405,110 @@ def retain_grad_twice_accumulates(T, t):
     y.sum().backward(retain_graph=True)
     y.sum().backward(retain_graph=True)
     return y.grad, x.grad
+
+@program
+def retain_grad_held_keeps_its_values(T, t):
+    """A retained non-leaf's .grad is replaced by the sum at the next backward (PyTorch's
+    retain_grad hook adds out of place): a .grad held from the first keeps its values."""
+    x = t([0.7, 1.3, 0.9], rg=True)
+    y = x * x
+    y.retain_grad()
+    z = (y * y).sum()
+    z.backward(retain_graph=True)
+    first = y.grad
+    z.backward()
+    return first, y.grad, first is y.grad
+
+@program
+def backward_inputs_nonleaf_held_keeps_its_values(T, t):
+    x = t([0.7, 1.3, 0.9], rg=True)
+    y = x * x
+    z = (y * y).sum()
+    z.backward(inputs=[y], retain_graph=True)
+    first = y.grad
+    z.backward(inputs=[y])
+    return first, y.grad, first is y.grad, x.grad
+
+@program
+def retain_grad_create_graph_twice(T, t):
+    x = t([0.7, 1.3, 0.9], rg=True)
+    y = x * x
+    y.retain_grad()
+    z = (y * y).sum()
+    z.backward(create_graph=True)
+    first = y.grad
+    z.backward(create_graph=True)
+    (h,) = T.autograd.grad(y.grad.sum(), x)
+    return first, y.grad, first is y.grad, h
+
+@program
+def retain_grad_filled_by_grad(T, t):
+    """autograd.grad runs the retain_grad hook of a tensor it passes through, or stops at."""
+    x = t([1.0, 2.0], rg=True)
+    y = x * 2
+    y.retain_grad()
+    T.autograd.grad((y * y).sum(), x)
+    through = y.grad
+    (g,) = T.autograd.grad((y * y).sum(), y, create_graph=True)
+    return through, y.grad, g, g is y.grad
+
+@program
+def retain_grad_called_twice(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x * 2
+    y.retain_grad()
+    y.retain_grad()
+    (y * y).sum().backward()
+    return y.grad, y.retains_grad
+
+@program
+def retain_grad_off_the_path(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x * 2
+    y.retain_grad()
+    w = t([1.0, 1.0], rg=True)
+    T.autograd.grad((y * y * w).sum(), w)
+    return y.grad
+
+@program
+def retain_grad_backward_inputs(T, t):
+    x = t([1.0, 2.0], rg=True)
+    y = x * 2
+    y.retain_grad()
+    w = t([1.0, 1.0], rg=True)
+    (y * y * w).sum().backward(inputs=[x], retain_graph=True)
+    upstream = y.grad
+    (y * y * w).sum().backward(inputs=[y])
+    return upstream, y.grad, x.grad, w.grad
+
+@program
+def leaf_grad_held_sees_the_sum(T, t):
+    x = t([0.7, 1.3, 0.9], rg=True)
+    z = (x * x).sum()
+    z.backward(retain_graph=True)
+    first = x.grad
+    z.backward()
+    return first, first is x.grad
+
+@program
+def backward_create_graph_twice_replaces_grad(T, t):
+    """Under create_graph the sum is a new tensor with history; differentiating it again
+    sees both backward passes."""
+    x = t([0.7, 1.3, 0.9], rg=True)
+    y = (x ** 3).sum()
+    y.backward(create_graph=True)
+    first = x.grad
+    y.backward(create_graph=True)
+    (h,) = T.autograd.grad((x.grad * x.grad).sum(), x)
+    return first, x.grad, first is x.grad, x.grad.is_leaf, h
+
+@program
+def backward_of_create_graph_grad_accumulates(T, t):
+    x = t([0.7, 1.3, 0.9], rg=True)
+    (x ** 3).sum().backward(create_graph=True)
+    g = x.grad
+    g.sum().backward()
+    return g, x.grad, g is x.grad
 
 @program
 def retain_grad_leaf(T, t):
@@ -685,6 +842,44 @@ def grad_batched_create_graph(T, t):
     eye = t([[1.0, 0.0], [0.0, 1.0]])
     (j,) = T.autograd.grad(y, x, grad_outputs=eye, is_grads_batched=True, create_graph=True)
     return j, j.requires_grad, T.autograd.grad(j.sum(), x)
+
+def _third_order(f):
+    """The first three derivatives of f at x, each contracted with a weight and
+    differentiated again (the first two with create_graph=True)."""
+    def run(T, t):
+        x = t([0.7, 1.3, 0.9], rg=True)
+        w = t([1.0, -2.0, 0.5])
+        out = (f(x) * t([1.0, 2.0, 3.0])).sum() if f(x).dim() else f(x)
+        found = []
+        for order in range(3):
+            (g,) = T.autograd.grad(out, x, create_graph=order < 2)
+            found.append(g)
+            out = (g * w).sum()
+        return found
+    return run
+
+
+# derivative rules that call runtime helpers by attribute: each order is recorded again
+for _name, _f in [("self_power", lambda x: x.pow(x)), ("norm", lambda x: x.norm())]:
+    PROGRAMS[f"third_order_{_name}"] = _third_order(_f)
+
+@program
+def grad_of_gradient_that_is_a_leaf_function(T, t):
+    """d(x * w)/dx is w: its gradient by x is unused, by w is ones."""
+    x = t([0.7, 1.3, 0.9], rg=True)
+    w = t([2.0, 3.0, 4.0], rg=True)
+    gx, gw = T.autograd.grad((x * w).sum(), (x, w), create_graph=True)
+    by_x = T.autograd.grad(gx.sum(), x, allow_unused=True, retain_graph=True)
+    by_both = T.autograd.grad(gx.sum(), (x, w), allow_unused=True, materialize_grads=True)
+    return gx, gw, by_x, by_both
+
+@program
+def grad_outputs_with_history(T, t):
+    """A seed that requires grad: the gradient depends on it, and on x."""
+    x = t([0.7, 1.3, 0.9], rg=True)
+    v = t([1.0, 2.0, 3.0], rg=True)
+    (g,) = T.autograd.grad(x.sin(), x, grad_outputs=v, create_graph=True)
+    return g, T.autograd.grad((g * g).sum(), (x, v))
 
 @program
 def fifth_derivative(T, t):

@@ -30,7 +30,7 @@ from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import translated
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
-from .views import base_of, check_overlap, refresh, write_through
+from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
 
 __all__ = ["InPlaceMethods"]
 
@@ -131,8 +131,9 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     # the old value of a non-leaf, for the nodes that used it (a leaf's is not kept:
     # a graph that used it refuses to differentiate, as PyTorch's does where it saved it)
     ghost = snapshot(tensor) if tensor._node is not None else None
+    recorded = node is not None
     if node is None and ghost is not None and base_of(tensor) is None:
-        node = _offset(tensor, value)
+        node = _offset(tensor, value)       # keeps the old node's name, as PyTorch's grad_fn
     if base_of(tensor) is not None:
         if ghost is not None and node is not None:
             extra(ghost)["update"] = node
@@ -141,7 +142,7 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     _store(tensor, value)
     tensor._version += 1
     if node is not None:
-        if label is not None:
+        if label is not None and recorded:
             node = relabeled(node, label)
         if ghost is not None:
             extra(ghost)["update"] = node       # PyTorch keeps what this update needs
@@ -152,6 +153,9 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     if alias and tensor._data is tensor._x["alias_of"][0]._data:
         origin, how = tensor._x["alias_of"]
         refresh(origin, bumped=how == "detach")     # its views see the shared array's values
+        refresh_aliases(origin, skip=tensor)
+    else:
+        refresh_aliases(tensor)
     return tensor
 
 
@@ -186,6 +190,7 @@ def _plain(tensor, op, other):
     _store(tensor, value)
     tensor._vc[0] += 1
     refresh(tensor)
+    refresh_aliases(tensor)
     return tensor
 
 

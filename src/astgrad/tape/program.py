@@ -46,8 +46,9 @@ from ..caching import reverse_derivative
 from ..tracebacks import public
 from ..zero_safe import has_nan, run_derivative
 from ..core.functions import seed_parameter
-from ..core.originals import original_attribute, snapshot
+from ..core.originals import live_module, original_attribute, snapshot
 from ..rules.registry import rule_key
+from .. import runtime
 from ..runtime import AdjointList, to_copy
 from .graph import FLOAT_CODE, REF_CODES, Ref, op_info, set_source_renderer
 from .conventions import ZERO_DERIVATIVE
@@ -613,11 +614,27 @@ def _recording_math():
     return _math_proxy
 
 
+class _RecordingRuntime(types.ModuleType):
+    """astgrad.runtime as generated code reaches it by attribute (``runtime.scale(...)``,
+    written by derivative rules), its helpers bound to recording wrappers as the bare
+    names are: so that a higher derivative through them is recorded, not refused."""
+
+    def __getattr__(self, name):
+        value = _recording_value(getattr(runtime, name), {})
+        setattr(self, name, value)
+        return value
+
+
+_runtime_proxy = _RecordingRuntime("runtime")
+
+
 def _recording_value(value, memo):
     if inspect.isfunction(value) and hasattr(value, "__astgrad_generated__"):
         return _recording_function(value, memo)
     if value is math:
         return _recording_math()
+    if isinstance(value, types.ModuleType) and live_module(value) is runtime:
+        return _runtime_proxy
     if isinstance(value, types.ModuleType) or not callable(value) \
             or getattr(value, "__astgrad_tape_direct__", False):
         return value
@@ -848,6 +865,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     ran = []
     for t, g in _run(outputs, seeds, unique, create_graph, ran):    # a leaf and its old value: a sum
         found[id(t)] = g if id(t) not in found else found[id(t)] + g
+    for t, g in _retained_pairs(outputs, seeds, unique, found, create_graph, ran):
+        _accumulate(t, g, create_graph)
     if not (create_graph if retain_graph is None else retain_graph):
         free(ran)
     result = []
@@ -891,20 +910,50 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         inputs = list({id(x): x for x in inputs}.values())
     ran = []
     pairs = _run(outputs, seeds, inputs, create_graph, ran)
-    kept = retained()
-    if kept and inputs is None:
-        pairs += _run(outputs, seeds, kept, create_graph, ran)
+    pairs += _retained_pairs(outputs, seeds, inputs, {}, create_graph, ran)    # inputs: in pairs
     if not (create_graph if retain_graph is None else retain_graph):
         free(ran)
     for target, g in pairs:
-        if target.grad is None:
-            target.grad = g if create_graph else make_tensor(numpy.array(g._data), None, False)     # its own
-        elif create_graph:
-            with enable_grad():
-                target.grad = target.grad + g
+        _accumulate(target, g, create_graph)
+
+
+def _retained_pairs(outputs, seeds, inputs, found, create_graph, ran):
+    """[(tensor, gradient)] for the non-leaf tensors that retain their gradient and that
+    this pass runs through, as PyTorch's retain_grad hook fires in ``grad`` and ``backward``
+    alike: with ``inputs`` None, every one the outputs depend on; else those that lead to
+    an input, and the inputs among them whose gradients are in ``found`` (by id)."""
+    kept = [y for y in retained() if y._node is not None]
+    if not kept:
+        return []
+    if inputs is None:
+        return _run(outputs, seeds, kept, create_graph, ran)
+    pairs = [(y, found[id(y)]) for y in kept if id(y) in found]
+    index = {id(x): i for i, x in enumerate(inputs)}
+    memo = {}
+    upstream = [y for y in kept if id(y) not in index and _reaches_input(y, index, memo)]
+    return pairs + (_run(outputs, seeds, upstream, create_graph, ran) if upstream else [])
+
+
+def _accumulate(target, g, create_graph):
+    """Add gradient ``g`` into ``target.grad`` as PyTorch does. A leaf's ``.grad`` is added to
+    in place (AccumulateGrad: a ``.grad`` held before sees the sum), except under
+    ``create_graph``, where the sum is a new tensor with history. A non-leaf that retains
+    its gradient always gets a new tensor (``grad + g``, as PyTorch's retain_grad hook),
+    so a ``.grad`` held from an earlier backward keeps its values."""
+    if target.grad is None:
+        if not create_graph:
+            target.grad = make_tensor(numpy.array(g._data), None, False)     # its own
+        elif target.is_leaf:
+            target.grad = g
         else:
-            with no_grad():         # in place, as PyTorch's AccumulateGrad: .grad held before sees the sum
-                target.grad.add_(g)
+            with enable_grad():     # a copy with history (CloneBackward0): g may be returned too
+                target.grad = g.clone()
+    elif create_graph or not target.is_leaf:
+        with enable_grad() if create_graph else no_grad():
+            target.grad = target.grad + g
+    else:
+        with no_grad():
+            target.grad.add_(g)
 
 
 # -- showing the generated code ------------------------------------------------------------------------

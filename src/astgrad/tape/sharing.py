@@ -7,7 +7,7 @@ import weakref
 
 import numpy
 
-from .graph import exposed
+from .graph import exposed, is_exposed
 from .record import TensorBase, make_tensor
 from .versions import extra
 
@@ -45,19 +45,27 @@ def _alias(tensor, how):
     x = tensor._x
     if x and "view_of" in x and tensor._data.base is not None:
         tensor._data = tensor._data.copy()  # a view's own array, which updates write into
+    elif not tensor._rg and not (x and x.get("shared")) and not is_exposed(tensor._data):
+        # a constant shared for the first time: writes through the alias go into its array,
+        # so the recordings that took the old array as a constant keep that one
+        tensor._data = tensor._data.copy()
     d = make_tensor(tensor._data, None, False)
     _share(tensor)
     _share(d)
     extra(d)["alias_of"] = (tensor, how)
+    aliases = extra(tensor).setdefault("aliases", [])     # whose views an update refreshes
+    if len(aliases) >= 8:
+        aliases[:] = [a for a in aliases if a() is not None]
+    aliases.append(weakref.ref(d))
     return d
 
 
 def retain(tensor):
     if not tensor._rg:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-    if tensor._node is not None:
+    if tensor._node is not None and not extra(tensor).get("retain"):
         extra(tensor)["retain"] = True
-        _retained.add(tensor)
+        _retained.add(tensor)       # once: a second add would compare tensors (elementwise ==)
 
 
 def retained():

@@ -22,7 +22,7 @@ from .mode import enable_grad, grad_mode, set_grad_enabled
 from .record import VIEW_BASE as _BASE, TensorBase, apply, row_of
 from .versions import snapshot
 
-__all__ = ["base_of", "write_through", "refresh", "current_node", "check_overlap", "viewable"]
+__all__ = ["base_of", "write_through", "refresh", "refresh_aliases", "current_node", "check_overlap", "viewable"]
 
 _PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer "
             "to a single memory location. Please clone() the tensor before performing the operation.")
@@ -107,6 +107,17 @@ def refresh(base, index=None, bumped=True):
             view._node = _regenerated(again._node, view)
             view._rg = True
         refresh(view, bumped=bumped)
+
+
+def refresh_aliases(origin, skip=None):
+    """After an in-place update of ``origin``: the views of its ``detach()`` and ``.data``
+    aliases (but ``skip``) that hold arrays of their own (``d[0][0]``) are made again too,
+    as the alias shares ``origin``'s array."""
+    refs = origin._x.get("aliases") if origin._x else None
+    for ref in refs or ():
+        alias = ref()
+        if alias is not None and alias is not skip and alias._data is origin._data:
+            refresh(alias, bumped=alias._x["alias_of"][1] == "detach")
 
 
 def _regenerated(node, view):
