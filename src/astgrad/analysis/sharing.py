@@ -983,6 +983,7 @@ class _Unshared(_ForwardAnalysis):
     def __init__(self, params, body, recorded=None, fresh_call=None):
         self.params = set(params)
         self.containers = _containers_built_here(params, body)
+        self.written_copies = _written_copies(params, body)
         self.recorded = recorded
         self.fresh_call = fresh_call    # call -> whether it returns a new object (user functions)
 
@@ -1060,13 +1061,14 @@ class _Unshared(_ForwardAnalysis):
         built: the result is an item ``c`` holds (stored there earlier), never ``c`` itself
         or a view of its memory, as a row of an array would be."""
         if isinstance(value, gast.Subscript):
-            owner = value.value
+            owner, containers = value.value, self.containers
         elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) in ("pop", "get") \
                 and anno.get(value, Key.TARGET) is None:
-            owner = value.func.value
+            # also on a written copy of a list or dict (an array has neither method)
+            owner, containers = value.func.value, self.containers | self.written_copies
         else:
             return False
-        return isinstance(owner, gast.Name) and owner.id in self.containers
+        return isinstance(owner, gast.Name) and owner.id in containers
 
 
 class _View(typing.NamedTuple):
@@ -1154,6 +1156,14 @@ def _containers_built_here(params, body, flat=False):
         if kept == containers:
             return containers
         containers = kept
+
+
+def _written_copies(params, body):
+    """Names bound only to ``written_copy(...)``: a copy of a container, to be written into."""
+    bindings = _index_bindings(walk.walk_statements(body))
+    return {name for name, stmts in bindings.items() if name not in params and all(
+        isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)
+        and anno.get(stmt.value, Key.TARGET) is runtime.written_copy for stmt in stmts)}
 
 
 # containers made from their arguments, as a display is: new, holding what they are given
