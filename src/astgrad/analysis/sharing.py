@@ -983,7 +983,9 @@ class _Unshared(_ForwardAnalysis):
     def __init__(self, params, body, recorded=None, fresh_call=None):
         self.params = set(params)
         self.containers = _containers_built_here(params, body)
-        self.written_copies = _written_copies(params, body)
+        self.body = body
+        self._written_copies = None     # found where first asked (few functions pop or get)
+        self.views_read = False         # whether a _View entry was ever made (most make none)
         self.recorded = recorded
         self.fresh_call = fresh_call    # call -> whether it returns a new object (user functions)
 
@@ -1000,7 +1002,8 @@ class _Unshared(_ForwardAnalysis):
         costs as much as it is long, not as the function is). A loop that can leave early
         forgets every name it mentions."""
         facts = self.loop_facts(stmt)
-        unshared = {n for n in unshared if not isinstance(n, _View)}     # a view read before stays
+        if self.views_read:
+            unshared = {n for n in unshared if not isinstance(n, _View)}     # a view read before stays
         # kept whole at every statement (no ``recorded``), the state cannot be restricted
         outside = unshared - facts.mentioned - facts.asked if self.recorded is not None else set()
         if facts.exits_early or getattr(stmt, "orelse", None):
@@ -1022,8 +1025,10 @@ class _Unshared(_ForwardAnalysis):
         viewed = _view_read(stmt, unshared)
         escaping = self.escaping(stmt)
         unshared -= escaping
-        _release_views(stmt, unshared, escaping)
+        if self.views_read:
+            _release_views(stmt, unshared, escaping)
         if viewed is not None:
+            self.views_read = True
             unshared.add(viewed)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             if anno.get(stmt, Key.AUGMENTED, False):
@@ -1056,6 +1061,11 @@ class _Unshared(_ForwardAnalysis):
         return S.names_in(stmt)
 
 
+    def written_copies(self):
+        if self._written_copies is None:
+            self._written_copies = _written_copies(self.params, self.body)
+        return self._written_copies
+
     def reads_an_item(self, value):
         """``c[k]``, ``c.pop()`` or ``c.get(k)`` on a list, tuple or dict ``c`` the function
         built: the result is an item ``c`` holds (stored there earlier), never ``c`` itself
@@ -1065,7 +1075,7 @@ class _Unshared(_ForwardAnalysis):
         elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) in ("pop", "get") \
                 and anno.get(value, Key.TARGET) is None:
             # also on a written copy of a list or dict (an array has neither method)
-            owner, containers = value.func.value, self.containers | self.written_copies
+            owner, containers = value.func.value, self.containers | self.written_copies()
         else:
             return False
         return isinstance(owner, gast.Name) and owner.id in containers
@@ -1160,10 +1170,20 @@ def _containers_built_here(params, body, flat=False):
 
 def _written_copies(params, body):
     """Names bound only to ``written_copy(...)``: a copy of a container, to be written into."""
-    bindings = _index_bindings(walk.walk_statements(body))
-    return {name for name, stmts in bindings.items() if name not in params and all(
-        isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)
-        and anno.get(stmt.value, Key.TARGET) is runtime.written_copy for stmt in stmts)}
+    statements = list(walk.walk_statements(body))
+    copies = {stmt.targets[0].id for stmt in statements if isinstance(stmt, gast.Assign)
+              and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is runtime.written_copy
+              and isinstance(stmt.targets[0], gast.Name)} - set(params)
+    if not copies:
+        return copies
+    for stmt in statements:
+        targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target] if isinstance(stmt, gast.For) else []
+        for target in targets:
+            bound = S.stored_names(target) & copies
+            if bound and not (isinstance(target, gast.Name) and isinstance(stmt.value, gast.Call)
+                              and anno.get(stmt.value, Key.TARGET) is runtime.written_copy):
+                copies -= bound
+    return copies
 
 
 # containers made from their arguments, as a display is: new, holding what they are given
