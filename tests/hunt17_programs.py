@@ -820,6 +820,28 @@ def m07(x, w):
     return s * np.sum(acc.h * x) + sum(acc.sums)
 
 
+class StateStack:
+    """Hidden states pushed by one method, the latest popped and returned by another."""
+
+    def __init__(self):
+        self.states = []
+
+    def push(self, h):
+        self.states.append(h)
+
+    def pop(self):
+        return self.states.pop()
+
+
+@case("m08 a stack of states on self, the top popped and returned by a method")
+def m08(x, w):
+    stack = StateStack()
+    stack.push(np.tanh(x * w))
+    stack.push(np.sin(x) * w)
+    top = stack.pop()
+    return np.sum(top * stack.states[0]) + len(stack.states) * w
+
+
 # not in CASES: tests/test_hunt17_programs.py checks the refusals
 def moments_named_twice(x, w):
     opt = Adam()
@@ -850,6 +872,16 @@ def grown_while_looped(x, w):
     d.add(x * w)
     d.grow()
     return sum(np.sum(v) for v in d.losses)
+
+
+def appended_while_looped(x, w):
+    log = LossLog()
+    log.add(x * w)
+    for v in log.losses:                # Python's loop sees what log.add appends
+        if len(log.losses) > 3:
+            break
+        log.add(v * 2.0)
+    return sum(np.sum(v) for v in log.losses)
 
 
 # -- what the hunt left: slots, class attributes read in __init__ ------------------------

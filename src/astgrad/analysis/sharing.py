@@ -994,6 +994,9 @@ class _Unshared(_ForwardAnalysis):
     def __init__(self, params, body, recorded=None, fresh_call=None):
         self.params = set(params)
         self.containers = _containers_built_here(params, body)
+        self.body = body
+        self._written_copies = None     # found where first asked (few functions pop or get)
+        self.views_read = False         # whether a _View entry was ever made (most make none)
         self.recorded = recorded
         self.fresh_call = fresh_call    # call -> whether it returns a new object (user functions)
 
@@ -1010,6 +1013,8 @@ class _Unshared(_ForwardAnalysis):
         costs as much as it is long, not as the function is). A loop that can leave early
         forgets every name it mentions."""
         facts = self.loop_facts(stmt)
+        if self.views_read:
+            unshared = {n for n in unshared if not isinstance(n, _View)}     # a view read before stays
         # kept whole at every statement (no ``recorded``), the state cannot be restricted
         outside = unshared - facts.mentioned - facts.asked if self.recorded is not None else set()
         if facts.exits_early or getattr(stmt, "orelse", None):
@@ -1028,7 +1033,14 @@ class _Unshared(_ForwardAnalysis):
         """The state after ``stmt``, changed in place (``block`` owns it)."""
         value = _passed_on(stmt.value) if isinstance(stmt, gast.Assign) else None
         held = isinstance(value, gast.Name) and value.id in unshared     # before the statement
-        unshared -= self.escaping(stmt)
+        viewed = _view_read(stmt, unshared)
+        escaping = self.escaping(stmt)
+        unshared -= escaping
+        if self.views_read:
+            _release_views(stmt, unshared, escaping)
+        if viewed is not None:
+            self.views_read = True
+            unshared.add(viewed)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             if anno.get(stmt, Key.AUGMENTED, False):
                 return unshared             # y += v changes y's object, keeps who sees it
@@ -1060,18 +1072,78 @@ class _Unshared(_ForwardAnalysis):
         return S.names_in(stmt)
 
 
+    def written_copies(self):
+        if self._written_copies is None:
+            self._written_copies = _written_copies(self.params, self.body)
+        return self._written_copies
+
     def reads_an_item(self, value):
         """``c[k]``, ``c.pop()`` or ``c.get(k)`` on a list, tuple or dict ``c`` the function
         built: the result is an item ``c`` holds (stored there earlier), never ``c`` itself
         or a view of its memory, as a row of an array would be."""
         if isinstance(value, gast.Subscript):
-            owner = value.value
+            owner, containers = value.value, self.containers
         elif isinstance(value, gast.Call) and anno.get(value, Key.METHOD) in ("pop", "get") \
                 and anno.get(value, Key.TARGET) is None:
-            owner = value.func.value
+            # also on a written copy of a list or dict (an array has neither method)
+            owner, containers = value.func.value, self.containers | self.written_copies()
         else:
             return False
-        return isinstance(owner, gast.Name) and owner.id in self.containers
+        return isinstance(owner, gast.Name) and owner.id in containers
+
+
+class _View(typing.NamedTuple):
+    """In ``_Unshared``'s state: ``name`` held an unshared object until ``t = name[k]``
+    read a part of it, which for an array may be a view of its memory. Once ``view``
+    is read no more (or is bound again) and went nowhere else, ``name`` is unshared again."""
+    name: str
+    view: str
+
+
+def _view_read(stmt, unshared):
+    """The ``_View`` that ``t = y[k]`` starts for ``y`` unshared before it, else None."""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Name)):
+        return None
+    owner, view = stmt.value.value.id, stmt.targets[0].id
+    if owner == view or owner not in unshared or owner in S.names_in(stmt.value.slice):
+        return None
+    return _View(owner, view)
+
+
+# snapshot(t) and saved_item(t, k) copy an array: their result never shares its memory
+_COPIES_AN_ARRAY = (runtime.snapshot, runtime.saved_item)
+
+
+def _release_views(stmt, unshared, escaping):
+    """Update the ``_View`` entries of ``unshared`` (changed in place) past ``stmt``: one
+    whose view or owner ``stmt`` passes on is dropped (the owner stays shared); one
+    whose view is dead or bound again after it gives its owner back. The copy
+    ``s = snapshot(t)`` passes nothing on: the part it saves is copied."""
+    views = [entry for entry in unshared if isinstance(entry, _View)]
+    if not views:
+        return
+    call = stmt.value if isinstance(stmt, gast.Assign) else None
+    if isinstance(call, gast.Call) and _in(anno.get(call, Key.TARGET), _COPIES_AN_ARRAY) and call.args:
+        escaping = escaping - S.names_in(call.args[0])
+    rebound = {t.id for t in getattr(stmt, "targets", ()) if isinstance(t, gast.Name)} \
+        if isinstance(stmt, gast.Assign) and not anno.get(stmt, Key.AUGMENTED, False) else set()
+    touched = S.names_in(stmt)
+    live = anno.get(stmt, Key.LIVE_OUT, None)
+    for entry in views:
+        if entry.view in escaping or entry.name in escaping or entry.name in touched - _loaded_only(stmt) \
+                or entry.view in touched - rebound - _loaded_only(stmt):
+            unshared.discard(entry)         # passed on, written into, or its owner bound again
+        elif entry.view in rebound or live is not None and entry.view not in live:
+            unshared.discard(entry)
+            unshared.add(entry.name)
+
+
+def _loaded_only(stmt):
+    """The names ``stmt`` only reads (a plain assignment's value, an expression)."""
+    if isinstance(stmt, gast.Assign) and all(isinstance(t, gast.Name) for t in stmt.targets):
+        return S.names_in(stmt.value)
+    return S.names_in(stmt.value) if isinstance(stmt, gast.Expr) else set()
 
 
 def _index_bindings(statements):
@@ -1105,6 +1177,24 @@ def _containers_built_here(params, body, flat=False):
         if kept == containers:
             return containers
         containers = kept
+
+
+def _written_copies(params, body):
+    """Names bound only to ``written_copy(...)``: a copy of a container, to be written into."""
+    statements = list(walk.walk_statements(body))
+    copies = {stmt.targets[0].id for stmt in statements if isinstance(stmt, gast.Assign)
+              and isinstance(stmt.value, gast.Call) and anno.get(stmt.value, Key.TARGET) is runtime.written_copy
+              and isinstance(stmt.targets[0], gast.Name)} - set(params)
+    if not copies:
+        return copies
+    for stmt in statements:
+        targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target] if isinstance(stmt, gast.For) else []
+        for target in targets:
+            bound = S.stored_names(target) & copies
+            if bound and not (isinstance(target, gast.Name) and isinstance(stmt.value, gast.Call)
+                              and anno.get(stmt.value, Key.TARGET) is runtime.written_copy):
+                copies -= bound
+    return copies
 
 
 # containers made from their arguments, as a display is: new, holding what they are given

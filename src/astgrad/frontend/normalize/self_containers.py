@@ -146,7 +146,7 @@ def _uses_of(tree, me, attr, resolve, rebinds):
             return None                                 # the object handed on: getattr(self, ...), vars(self)
         if read.attr != attr:
             continue
-        kind = _use(read, parents, resolve)
+        kind = _use(read, parents, resolve, in_method=not rebinds)
         if kind is None:
             return None
         kinds.add(kind)
@@ -154,9 +154,10 @@ def _uses_of(tree, me, attr, resolve, rebinds):
     return kinds
 
 
-def _use(read, parents, resolve):
+def _use(read, parents, resolve, in_method=True):
     """"list", "dict" or "other" for a store of a new container into ``read`` (``me.attr``),
-    "read" (or "items" for an item read) for a use that keeps no reference to it; else None."""
+    "read" (or "items" for an item read) for a use that keeps no reference to it; else None.
+    ``in_method``: ``read`` is in a method, whose state twin splits ``return me.a.pop()``."""
     above = parents.get(read)
     if isinstance(read.ctx, gast.Store):
         if isinstance(above, gast.AugAssign) and above.target is read:
@@ -174,7 +175,7 @@ def _use(read, parents, resolve):
         if not (isinstance(call, gast.Call) and call.func is above):
             return None                                 # self.h.T, self.h.real: views
         if above.attr in CHANGING_METHODS:
-            return "read" if _statement_call(call, parents) else None
+            return "read" if _statement_call(call, parents, in_method) else None
         if above.attr in _VIEW_METHODS:
             return "read" if _consumed_at_once(call, parents, resolve) else None
         return "read" if above.attr in _READING_METHODS else None
@@ -253,11 +254,13 @@ def _same_holder(node, holder):
         and node.value.id == holder.value.id
 
 
-def _statement_call(call, parents):
-    """``self.m.update(d)`` as a statement of its own, or as the value of ``v = ...``."""
+def _statement_call(call, parents, returned=False):
+    """``self.m.update(d)`` as a statement of its own, or as the value of ``v = ...`` (or,
+    where ``returned``, of ``return ...``)."""
     above = parents.get(call)
     return isinstance(above, gast.Expr) or isinstance(above, gast.Assign) and len(above.targets) == 1 \
-        and isinstance(above.targets[0], gast.Name) and above.value is call
+        and isinstance(above.targets[0], gast.Name) and above.value is call \
+        or returned and isinstance(above, gast.Return)
 
 
 def _parents(tree):
@@ -287,9 +290,24 @@ def copy_on_write(tree, me, attrs, helper):
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                setattr(node, field, [new for stmt in block
-                                      for new in _written_into_a_copy(stmt, me, attrs, taken, helper)])
+                setattr(node, field, [new for stmt in block for split in _returned_change(stmt, me, attrs, taken)
+                                      for new in _written_into_a_copy(split, me, attrs, taken, helper)])
     return tree
+
+
+def _returned_change(stmt, me, attrs, taken):
+    """``return (me.a.pop(k), me)`` (a state twin's return) as ``result = me.a.pop(k);
+    return (result, me)``, so that the change is a statement of its own; any other
+    statement as it is."""
+    value = stmt.value if isinstance(stmt, gast.Return) and isinstance(stmt.value, gast.Tuple) else None
+    call = value.elts[0] if value is not None and value.elts else None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and call.func.attr in CHANGING_METHODS and _changed_holder(S.expr_stmt(call), me) is not None
+            and call.func.value.attr in attrs):
+        return [stmt]
+    result = _fresh("result", taken)
+    value.elts[0] = S.name(result)
+    return [gast.copy_location(S.assign(result, call), stmt), stmt]
 
 
 def _has_blocks(node):
