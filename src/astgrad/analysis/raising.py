@@ -406,22 +406,55 @@ _NO_BOUNDS = {}
 def _bounds(values, parts):
     """{name without exact ``parts`` (bound several times, or in a loop): the names some
     of whose shapes' broadcast each value it holds has the shape of}, by the least fixed
-    point (``s = 0.0`` then ``s = s + x * i`` in a loop: the broadcast of x, or a number)."""
-    bounds = {name: frozenset() for name in values if name not in parts}
-    while True:
-        grown = {}
-        for name in bounds:
-            found = frozenset()
-            for value in values[name]:
-                part = _parts_of(value, parts, bounds) if value is not None else None
-                if part is None:
-                    break
-                found |= part
+    point (``s = 0.0`` then ``s = s + x * i`` in a loop: the broadcast of x, or a number).
+    Each name's bound is the union of the parts its values name and of the bounds of
+    the names they read: unions are passed along from reader to reader (working every
+    name out again until none grows takes as many rounds as the longest chain)."""
+    domain = {name for name in values if name not in parts}
+    bounds, readers, unknown = {}, {}, []
+    for name in values:
+        if name in domain:
+            found = _held_parts(values[name], parts, domain)
+            if found is None:
+                unknown.append(name)
+                continue
+            bounds[name] = found[0]
+            for read in found[1]:
+                readers.setdefault(read, []).append(name)
+    while unknown:      # what reads a name of unknown shape has an unknown shape too
+        for reader in readers.get(unknown.pop(), ()):
+            if bounds.pop(reader, None) is not None:
+                unknown.append(reader)
+    pending = list(bounds)
+    while pending:
+        name = pending.pop()
+        held = bounds[name]
+        for reader in readers.get(name, ()):
+            if reader in bounds and not held <= bounds[reader]:
+                bounds[reader] |= held
+                pending.append(reader)
+    return bounds
+
+
+def _held_parts(held, parts, domain):
+    """(the parts the values ``held`` by a name name, the names of ``domain`` they read),
+    or None if one of them is not an elementwise value of names and numbers."""
+    found, reads = frozenset(), set()
+    for value in held:
+        atoms = None if value is None else (value,) if value.__class__ in _ATOMS else _elementwise_operands(value)
+        if atoms is None:
+            return None
+        for atom in atoms:
+            if atom.__class__ is gast.Constant and _is_numeric(atom.value):
+                continue
+            name = atom.id if atom.__class__ is gast.Name else None
+            if name in parts:
+                found |= parts[name]
+            elif name in domain:
+                reads.add(name)
             else:
-                grown[name] = found
-        if grown == bounds:
-            return bounds
-        bounds = grown
+                return None
+    return found, reads
 
 
 def _flowing_from(flows, seeds):
@@ -446,23 +479,8 @@ def _parts_of(value, parts, bounds):
     if kind is gast.Name:
         found = parts.get(value.id)
         return found if found is not None else bounds.get(value.id)
-    if kind is gast.BinOp and value.op.__class__ in _ELEMENTWISE:
-        operands = (value.left, value.right)
-    elif kind is gast.UnaryOp:
-        operands = (value.operand,)
-    elif kind is gast.Compare and len(value.comparators) == 1:
-        operands = (value.left, value.comparators[0])
-    elif kind is gast.Call:
-        target = anno.annotations(value).get(Key.TARGET)
-        if not value.keywords and shapes._is_elementwise(target):
-            operands = value.args
-        elif len(value.args) >= 2 and target in shapes._SHAPE_OF_SECOND:
-            operands = value.args[1:2]      # unbroadcast(g, x): the shape of x
-        elif value.args and target is runtime.zeros_like:
-            operands = value.args[:1]
-        else:
-            return None
-    else:
+    operands = _elementwise_operands(value)
+    if operands is None:
         return None
     found = frozenset()
     for operand in operands:
@@ -474,6 +492,26 @@ def _parts_of(value, parts, bounds):
 
 
 _ATOMS = frozenset({gast.Name, gast.Constant})
+
+
+def _elementwise_operands(value):
+    """The operands of an elementwise ``value`` whose shapes' broadcast is its shape, or None."""
+    kind = value.__class__
+    if kind is gast.BinOp and value.op.__class__ in _ELEMENTWISE:
+        return (value.left, value.right)
+    if kind is gast.UnaryOp:
+        return (value.operand,)
+    if kind is gast.Compare and len(value.comparators) == 1:
+        return (value.left, value.comparators[0])
+    if kind is gast.Call:
+        target = anno.annotations(value).get(Key.TARGET)
+        if not value.keywords and shapes._is_elementwise(target):
+            return value.args
+        if len(value.args) >= 2 and target in shapes._SHAPE_OF_SECOND:
+            return value.args[1:2]      # unbroadcast(g, x): the shape of x
+        if value.args and target is runtime.zeros_like:
+            return value.args[:1]
+    return None
 
 
 def _is_number(value, numbers):
