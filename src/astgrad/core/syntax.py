@@ -354,18 +354,35 @@ def header_nodes(stmt):
     return [stmt]
 
 
-class _LoadReplacer(gast.NodeTransformer):
-    def __init__(self, identifier, value):
-        self.identifier = identifier
-        self.value = value
-
-    def visit_Name(self, node):
-        if isinstance(node.ctx, gast.Load) and node.id == self.identifier:
-            return self.value
-        return node
-
-
 def replace_loads(tree, identifier, value):
     """Replace each read of the name ``identifier`` in ``tree`` by the node ``value``
-    (the same node at each read: callers replace a name read once). Returns the tree."""
-    return _LoadReplacer(identifier, value).visit(tree)
+    (the same node at each read: callers replace a name read once). Returns the tree.
+    The nodes ``gast.NodeTransformer`` would visit are walked here without its generic
+    protocol (a method lookup and a generator per node: inlining the temporaries of a
+    gradient's gradient spent most of its time there); like it, the walk goes into no
+    Name node nor into ``value``."""
+    if isinstance(tree, gast.Name):
+        return value if _reads(tree, identifier) else tree
+    stack, name_type, ast_type = [tree], gast.Name, gast.AST
+    while stack:
+        node = stack.pop()
+        for field in node._fields:
+            child = getattr(node, field, None)
+            if type(child) is list:
+                for index, item in enumerate(child):
+                    if isinstance(item, name_type):
+                        if _reads(item, identifier):
+                            child[index] = value
+                    elif isinstance(item, ast_type):
+                        stack.append(item)
+            elif isinstance(child, name_type):
+                if _reads(child, identifier):
+                    setattr(node, field, value)
+            elif isinstance(child, ast_type):
+                stack.append(child)
+    return tree
+
+
+def _reads(node, identifier):
+    """Whether ``node`` is a read of the name ``identifier``."""
+    return isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id == identifier
