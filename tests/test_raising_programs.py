@@ -215,3 +215,22 @@ def test_forward_mode_names_the_unbound_variable_not_its_tangent():
     # the number k * w moved into the return, after its tangent: "... variable 'd_k' ..."
     with pytest.raises(UnboundLocalError, match=r"variable 'k' "):
         astgrad.jvp(unbound_number_on_this_path, (X, W), (np.zeros(3), 1.0))
+
+
+def reads_what_an_inner_loop_bound(x, w):
+    for k in range(int(w) - 2):         # runs zero times: neither z nor q is bound
+        for j in range(2):
+            z = x * w + j
+        q = z + k
+    return np.sum(q * z) + w
+
+
+def test_the_derivative_names_the_first_unbound_name_python_reads():
+    # q * z reads q first; the check of z (which has a placeholder to save) raised first
+    with pytest.raises(UnboundLocalError) as raised:
+        reads_what_an_inner_loop_bound(X, W)
+    assert "'q'" in str(raised.value)
+    for mode in ("grad", "value_and_grad", "jvp", "hessian"):
+        with pytest.raises(UnboundLocalError) as derived:
+            MODES[mode](reads_what_an_inner_loop_bound)
+        assert str(derived.value) == str(raised.value), mode
