@@ -145,6 +145,15 @@ def bound_in_a_branch_not_taken_and_an_empty_loop(x, w):
     return np.sum(t * x) + w
 
 
+def next_past_the_end_of_a_generator_expression(x, w):
+    g = (v for v in x)
+    a = next(g)
+    b = next(g)
+    c = next(g)
+    d = next(g)                 # x has three items: StopIteration
+    return np.sum(x) * w
+
+
 def list_plus_int(x, w):
     xs = [x, x]
     more = xs + 1
@@ -157,7 +166,7 @@ PROGRAMS = [index, does_not_broadcast, unbound_on_this_path, broadcast_in_a_clos
             concatenates_misfits, stacks_misfits, missing_attribute, list_plus_int,
             rebound_in_an_empty_loop, bound_in_an_inner_loop_run_zero_times,
             bound_in_a_branch_never_taken_in_a_loop, squared_in_an_empty_loop,
-            bound_in_a_branch_not_taken_and_an_empty_loop]
+            bound_in_a_branch_not_taken_and_an_empty_loop, next_past_the_end_of_a_generator_expression]
 
 
 def _exported(f):
@@ -185,7 +194,8 @@ FIRST_FIXED = {broadcast_in_a_closure: "grad", index_in_a_loop: "grad",
                reshapes: "hvp", matrix_product: "hvp", singular_inverse: "hvp",
                rebound_in_an_empty_loop: "grad", bound_in_an_inner_loop_run_zero_times: "grad",
                bound_in_a_branch_never_taken_in_a_loop: "value_and_grad", squared_in_an_empty_loop: "hvp",
-               bound_in_a_branch_not_taken_and_an_empty_loop: "grad"}
+               bound_in_a_branch_not_taken_and_an_empty_loop: "grad",
+               next_past_the_end_of_a_generator_expression: "hvp"}
 # each in reverse mode, forward mode and to second order (in the other modes f runs first)
 THREE_MODES = (floor_division_by_zero, modulo_by_zero, concatenates_misfits, stacks_misfits,
                missing_attribute, list_plus_int)
@@ -215,3 +225,42 @@ def test_forward_mode_names_the_unbound_variable_not_its_tangent():
     # the number k * w moved into the return, after its tangent: "... variable 'd_k' ..."
     with pytest.raises(UnboundLocalError, match=r"variable 'k' "):
         astgrad.jvp(unbound_number_on_this_path, (X, W), (np.zeros(3), 1.0))
+
+
+def reads_what_an_inner_loop_bound(x, w):
+    for k in range(int(w) - 2):         # runs zero times: neither z nor q is bound
+        for j in range(2):
+            z = x * w + j
+        q = z + k
+    return np.sum(q * z) + w
+
+
+def test_the_derivative_names_the_first_unbound_name_python_reads():
+    # q * z reads q first; the check of z (which has a placeholder to save) raised first
+    with pytest.raises(UnboundLocalError) as raised:
+        reads_what_an_inner_loop_bound(X, W)
+    assert "'q'" in str(raised.value)
+    for mode in ("grad", "value_and_grad", "jvp", "hessian"):
+        with pytest.raises(UnboundLocalError) as derived:
+            MODES[mode](reads_what_an_inner_loop_bound)
+        assert str(derived.value) == str(raised.value), mode
+
+
+def next_with_a_default_past_the_end(x, w):
+    s = w
+    g = (np.sin(v) * s for v in x[1:])
+    a = next(g)
+    s = s * 3.0                 # the next item reads s as it is then
+    b = next(g)
+    c = next(g, s * w)          # past the end: the default
+    return a * b + c
+
+
+def test_next_of_a_generator_expression_computes_each_item_when_asked():
+    # f = 3 w**2 (sin(1)**2 + 1) at x = ones
+    value, slope, curvature = 3 * W ** 2 * (np.sin(1) ** 2 + 1), 6 * W * (np.sin(1) ** 2 + 1), 6 * (np.sin(1) ** 2 + 1)
+    f = next_with_a_default_past_the_end
+    assert f(X, W) == pytest.approx(value, rel=1e-12)
+    assert astgrad.grad(f, wrt=1)(X, W) == pytest.approx(slope, rel=1e-12)
+    assert astgrad.jvp(f, (X, W), (np.zeros(3), 1.0))[1] == pytest.approx(slope, rel=1e-12)
+    assert astgrad.hessian(f, wrt=1)(X, W) == pytest.approx(curvature, rel=1e-12)

@@ -6,6 +6,9 @@ times, or the branch was not taken, Python raises ``UnboundLocalError`` at the n
 of the name; the forward sweep would read the placeholder instead. So for such a name
 read where it may be unbound (``Key.MAY_RAISE``, analysis/raising.py) the forward sweep
 keeps a flag, ``t_bound``, set after each binding, and checks it before each such read.
+Python raises for the first unbound name a statement reads (``q * t`` names ``q`` where
+both are unbound), so a check first reads the names the statement reads before ``t``
+(a name without a placeholder raises there itself), and the checks follow that order.
 """
 
 import sys
@@ -29,7 +32,8 @@ def check_unbound_reads(forward, placeholders, params, namer):
     if not checked:
         return []
     flags = {name: namer.fresh(name + "_bound") for name in sorted(checked)}
-    _flag_block(forward, reads, flags)
+    local = set(params).union(*(S.stored_names(stmt) for stmt in walk.walk_statements(forward))) - set(flags)
+    _flag_block(forward, reads, flags, local)
     return [S.assign(flag, S.const(False)) for flag in flags.values()]
 
 
@@ -38,15 +42,16 @@ def _may_read_unbound(stmt):
     return bool(reason) and reason[0] == UNBOUND
 
 
-def _flag_block(block, reads, flags):
+def _flag_block(block, reads, flags, local):
     """Before each read in ``reads`` (statement id -> names), the check of its names'
-    flags; after each binding of a flagged name, its flag set."""
+    flags, each first reading the names of ``local`` (no flag) the statement reads
+    before it; after each binding of a flagged name, its flag set."""
     position = 0
     while position < len(block):
         stmt = block[position]
         for inner in walk.inner_blocks(stmt):
-            _flag_block(inner, reads, flags)
-        checks = [_check(name, flags[name]) for name in sorted(reads.get(id(stmt), ()))]
+            _flag_block(inner, reads, flags, local)
+        checks = _checks(stmt, reads.get(id(stmt), ()), flags, local)
         block[position:position] = checks
         position += len(checks) + 1
         if isinstance(stmt, gast.For):
@@ -61,12 +66,46 @@ def _set(names, flags):
     return [S.assign(flags[name], S.const(True)) for name in sorted(names & flags.keys())]
 
 
-def _check(name, flag):
-    """``if not t_bound: raise UnboundLocalError(...)``, in this Python's words."""
+def _checks(stmt, checked, flags, local):
+    """The checks of the ``checked`` names before ``stmt``, in the order it reads them."""
+    if not checked:
+        return []
+    order = list(dict.fromkeys(_reads_in_order(stmt)))
+    order += sorted(set(checked) - set(order))      # read inside a compound statement's body
+    checks = []
+    for position, name in enumerate(order):
+        if name in checked:
+            before = [other for other in order[:position] if other in local]
+            checks.append(_check(name, flags[name], before))
+    return checks
+
+
+def _reads_in_order(node):
+    """The names ``node`` loads, in the order Python evaluates them (a compound
+    statement's own expressions only: its test or iterable)."""
+    if isinstance(node, gast.Assign):
+        parts = [node.value] + node.targets         # the value first, then where it goes
+    elif isinstance(node, gast.AnnAssign):
+        parts = [node.value, node.target]
+    elif isinstance(node, gast.AugAssign):
+        parts = [node.target, node.value]
+    elif isinstance(node, gast.stmt) and walk.inner_blocks(node):
+        parts = [getattr(node, field) for field in ("test", "iter") if hasattr(node, field)]
+    elif isinstance(node, gast.Name):
+        return [node.id] if isinstance(node.ctx, gast.Load) else []
+    else:
+        parts = list(gast.iter_child_nodes(node))
+    return [name for part in parts if part is not None for name in _reads_in_order(part)]
+
+
+def _check(name, flag, before):
+    """``if not t_bound: q; raise UnboundLocalError(...)``, in this Python's words: ``q``
+    read first (raising for itself where unbound) as the statement reads it first."""
     if sys.version_info >= (3, 11):
         message = f"cannot access local variable '{name}' where it is not associated with a value"
     else:
         message = f"local variable '{name}' referenced before assignment"
     error = gast.Call(func=S.name("UnboundLocalError"), args=[S.const(message)], keywords=[])
+    reads = [gast.Expr(value=S.name(other)) for other in before]
     return gast.If(test=gast.UnaryOp(op=gast.Not(), operand=S.name(flag)),
-                   body=[gast.Raise(exc=error, cause=None)], orelse=[])
+                   body=reads + [gast.Raise(exc=error, cause=None)], orelse=[])

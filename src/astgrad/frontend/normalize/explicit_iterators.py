@@ -21,6 +21,12 @@ and nothing else (not written into, not handed to a call, no method called on it
 ``iter(e)`` iterated where it is made (``for v in iter(e)``, ``sum(iter(e))``) is ``e``.
 Any other iterator is left to the rules, which have none for ``iter`` (their message says
 what astgrad follows).
+
+A generator expression held in a name, ``g = (f(v) for v in e)``, is such an iterator over
+``e`` whose items ``next(g)`` computes where it is called: ``v = g[g_pos]`` then ``f(v)``,
+as Python computes each item only when it is asked for (reading the names ``f(v)`` reads
+as they are then). One with a condition or a second ``for`` is refused where ``next``
+reads it (it would otherwise be a list, which ``next`` does not take).
 """
 
 import builtins
@@ -28,7 +34,7 @@ import builtins
 import gast
 
 from ...core import syntax as S
-from ..generator_loops import advanced_generators, rewrite_iterated_generators
+from ..generator_loops import advanced_generators, changes_what_it_reads, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
 from .scopes import own_nodes
 
@@ -39,20 +45,77 @@ def explicit_iterators(normalizer, tree):
     nodes = list(own_nodes(tree))
     found = {}
     for node in nodes:
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
-                and _is_call_of(normalizer, node.value, builtins.iter) and len(node.value.args) == 1 \
-                and not node.value.keywords:
-            name, iterated = node.targets[0].id, node.value.args[0]
-            if normalizer.bound_count[name] == 1 and _only_advanced(normalizer, nodes, name) \
-                    and _unchanged(normalizer, nodes, iterated):
-                found[name] = normalizer.namer.fresh(name + "_pos")
-                normalizer.locals.add(found[name])
-                normalizer.bound_count[found[name]] += 2        # here, and again at each next(it)
-                made = gast.copy_location(gast.Call(func=S.name("list"), args=[iterated], keywords=[]), node.value)
-                node.targets = [gast.Tuple(elts=[S.name(name, store=True), S.name(found[name], store=True)],
-                                           ctx=gast.Store())]
-                node.value = gast.Tuple(elts=[made, S.const(0)], ctx=gast.Load())
+        if not (isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)):
+            continue
+        name, iterated = node.targets[0].id, _iterated(normalizer, nodes, node)
+        if iterated is None:
+            continue
+        advanced_alone = normalizer.bound_count[name] == 1 and _only_advanced(normalizer, nodes, name)
+        if isinstance(node.value, gast.GeneratorExp):
+            changed = changes_what_it_reads(tree.body, [iterated], (), tree, normalizer.resolve_call, normalizer.source)
+            if changed or not advanced_alone:
+                raise _held_generator_error(normalizer, node, changed)
+            normalizer.iterator_items[name] = (node.value.generators[0].target, node.value.elt)
+        elif not (advanced_alone and _unchanged(normalizer, nodes, iterated)):
+            continue
+        found[name] = normalizer.namer.fresh(name + "_pos")
+        normalizer.locals.add(found[name])
+        normalizer.bound_count[found[name]] += 2        # here, and again at each next(it)
+        made = gast.copy_location(gast.Call(func=S.name("list"), args=[iterated], keywords=[]), node.value)
+        node.targets = [gast.Tuple(elts=[S.name(name, store=True), S.name(found[name], store=True)],
+                                   ctx=gast.Store())]
+        node.value = gast.Tuple(elts=[made, S.const(0)], ctx=gast.Load())
     return found
+
+
+def _iterated(normalizer, nodes, assign):
+    """What ``it = iter(e)`` or ``g = (f(v) for v in e)`` iterates over (``e``), or None
+    for another value. A generator expression that ``next`` reads but that has a condition,
+    a second ``for`` or a scope of its own in ``f(v)`` is refused."""
+    value = assign.value
+    if _is_call_of(normalizer, value, builtins.iter) and len(value.args) == 1 and not value.keywords:
+        return value.args[0]
+    if not isinstance(value, gast.GeneratorExp) or not _advanced_somewhere(normalizer, nodes, assign.targets[0].id):
+        return None
+    loop = value.generators[0]
+    if len(value.generators) > 1 or loop.ifs or loop.is_async or any(
+            isinstance(n, _SCOPES) for n in gast.walk(value.elt)):
+        raise _held_generator_error(normalizer, assign)
+    return loop.iter
+
+
+def _held_generator_error(normalizer, assign, changed=None):
+    """The refusal of ``g = (...)`` that ``next(g)`` reads; ``changed``: how the function
+    changes what it iterates over, in words (from generator_loops.py)."""
+    why = f" (here {changed.replace('the loop body', 'the function', 1)})" if changed else ""
+    return normalizer.source.error(
+        "astgrad cannot differentiate next() of this generator expression: it follows next(g) of "
+        "g = (f(v) for v in items) with one for and no if (no comprehension, lambda or := in f(v)), "
+        f"bound once and read by nothing but next(g), where the function does not change items{why}. "
+        "Build the list of the items (ys = [f(v) for v in items if ...]) and read ys[0], ys[1]",
+        assign, construct="next() of a held generator")
+
+
+_SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr)
+
+
+def _advanced_somewhere(normalizer, nodes, name):
+    """Whether some ``next(name)`` reads ``name``."""
+    return any(_is_call_of(normalizer, node, builtins.next) and node.args and isinstance(node.args[0], gast.Name)
+               and node.args[0].id == name for node in nodes)
+
+
+def _iteration_forms(nodes):
+    """Whether ``nodes`` name ``iter``, and whether they bind a generator expression to a
+    name (``g = (... for v in e)``), in one pass."""
+    calls_iter = holds_generator = False
+    for node in nodes:
+        if type(node) is gast.Name:
+            if node.id == "iter":
+                calls_iter = True
+        elif type(node) is gast.Assign and type(node.value) is gast.GeneratorExp:
+            holds_generator = True
+    return calls_iter, holds_generator
 
 
 # builtins that iterate over their arguments once, from the start (iter(e) of them is e)
@@ -130,8 +193,10 @@ class ExplicitIteratorLowering:
                 tree, scope, self.resolve_call, bind, self.source, lambda name: _bound_once(scope, name)
                 and _only_advanced(self, scope, name)):
             nodes = scope = list(own_nodes(tree))
-        if any(isinstance(n, gast.Name) and n.id == "iter" for n in nodes):
+        calls_iter, holds_generator = _iteration_forms(nodes)
+        if calls_iter:
             _iterated_at_once(self, nodes)
+        if calls_iter or holds_generator:
             self.explicit_iterators = explicit_iterators(self, tree)
             scope = list(own_nodes(tree))
         consumed = rewrite_consumed_generators(scope, self.resolve_call, bind)
@@ -160,7 +225,10 @@ class ExplicitIteratorLowering:
         default = self.atom(node.args[1], hint="default") if len(node.args) == 2 else None
         item = self.namer.fresh("item")
         self.locals.add(item)
-        take = S.parse_stmts(f"{item} = {it}[{pos}]\n{pos} = {pos} + 1")
+        if it in self.iterator_items:
+            take = self._generator_item(it, pos, item)
+        else:
+            take = S.parse_stmts(f"{item} = {it}[{pos}]\n{pos} = {pos} + 1")
         if default is None:
             block = S.parse_stmts(f"if {pos} >= len({it}):\n    raise StopIteration") + take
         else:
@@ -172,3 +240,16 @@ class ExplicitIteratorLowering:
                     sub.lineno = self.line
             self.statement(stmt)
         return S.name(item)
+
+    def _generator_item(self, it, pos, item):
+        """``v_1 = g[g_pos]; g_pos = g_pos + 1; item = f(v_1)``: the next item of the
+        generator expression ``g = (f(v) for v in e)``, its variable renamed (its own)."""
+        target, elt = (S.copy(part) for part in self.iterator_items[it])
+        rename = {name: self.namer.fresh(name) for name in sorted(S.stored_names(target))}
+        self.locals |= set(rename.values())
+        self.bound_count.update(dict.fromkeys(rename.values(), 1))
+        for node in [*S.walk_nodes(target), *S.walk_nodes(elt)]:
+            if isinstance(node, gast.Name) and node.id in rename:
+                node.id = rename[node.id]
+        return [S.assign(target, S.parse_expr(f"{it}[{pos}]")), S.parse_stmts(f"{pos} = {pos} + 1")[0],
+                S.assign(item, elt)]

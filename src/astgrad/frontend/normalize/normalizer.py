@@ -154,6 +154,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.inlining = []      # the local functions being inlined, innermost last
         self.inlined_trees = []     # their defs, with the fresh names their locals got (dicts.py)
         self.explicit_iterators = {}    # it = iter(e) advanced by next(it) -> its position (explicit_iterators.py)
+        self.iterator_items = {}    # such an it, made of g = (f(v) for v in e) -> (v, f(v))
         self.derivative_code = False    # normalizing code astgrad generated (checked when it was made)
 
     # -- entry point -------------------------------------------------------------
