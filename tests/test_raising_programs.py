@@ -264,3 +264,24 @@ def test_next_of_a_generator_expression_computes_each_item_when_asked():
     assert astgrad.grad(f, wrt=1)(X, W) == pytest.approx(slope, rel=1e-12)
     assert astgrad.jvp(f, (X, W), (np.zeros(3), 1.0))[1] == pytest.approx(slope, rel=1e-12)
     assert astgrad.hessian(f, wrt=1)(X, W) == pytest.approx(curvature, rel=1e-12)
+
+
+def next_after_an_item_raised(x, w):
+    xs = [x * w, x * 0.0, x * 2.0 * w]
+    g = (1.0 / v if v != 0.0 else [][0] for v in xs)
+    s = next(g)
+    try:
+        s = s + next(g)         # the item raises IndexError: Python's generator is finished
+    except IndexError:
+        s = s * 2.0
+    return s + next(g, 5.0 * w)     # the default, not the third item
+
+
+def test_a_generator_expression_whose_item_raised_is_finished():
+    # f = 2 / (x w) + 5 w: the third item, 1 / (2 x w), is never computed (it was, before)
+    x, w = 0.7, 1.3
+    assert next_after_an_item_raised(x, w) == pytest.approx(2 / (x * w) + 5 * w, rel=1e-12)
+    slope, curvature = -2 / (x * w ** 2) + 5, 4 / (x * w ** 3)
+    assert astgrad.grad(next_after_an_item_raised, wrt=1)(x, w) == pytest.approx(slope, rel=1e-12)
+    assert astgrad.jvp(next_after_an_item_raised, (x, w), (0.0, 1.0))[1] == pytest.approx(slope, rel=1e-12)
+    assert astgrad.hessian(next_after_an_item_raised, wrt=1)(x, w) == pytest.approx(curvature, rel=1e-12)

@@ -25,7 +25,8 @@ what astgrad follows).
 A generator expression held in a name, ``g = (f(v) for v in e)``, is such an iterator over
 ``e`` whose items ``next(g)`` computes where it is called: ``v = g[g_pos]`` then ``f(v)``,
 as Python computes each item only when it is asked for (reading the names ``f(v)`` reads
-as they are then). One with a condition or a second ``for`` is refused where ``next``
+as they are then); an item that raises finishes it, as it does Python's generator (the
+position is past the end while the item is computed). One with a condition or a second ``for`` is refused where ``next``
 reads it (it would otherwise be a list, which ``next`` does not take).
 """
 
@@ -251,5 +252,12 @@ class ExplicitIteratorLowering:
         for node in [*S.walk_nodes(target), *S.walk_nodes(elt)]:
             if isinstance(node, gast.Name) and node.id in rename:
                 node.id = rename[node.id]
-        return [S.assign(target, S.parse_expr(f"{it}[{pos}]")), S.parse_stmts(f"{pos} = {pos} + 1")[0],
-                S.assign(item, elt)]
+        read = S.assign(target, S.parse_expr(f"{it}[{pos}]"))
+        if not any(isinstance(node, gast.Try) and node.handlers for node in S.walk_nodes(self.source.tree)):
+            return [read, S.parse_stmts(f"{pos} = {pos} + 1")[0], S.assign(item, elt)]
+        # where an except may catch what computing the item raises, Python's generator is
+        # finished after it: the position stays past the end until the item is made
+        after = self.namer.fresh(f"{pos}_next")
+        self.locals.add(after)
+        return [read, *S.parse_stmts(f"{after} = {pos} + 1\n{pos} = len({it})"), S.assign(item, elt),
+                S.parse_stmts(f"{pos} = {after}")[0]]
