@@ -861,6 +861,9 @@ class GivenSampler:
     def sample(self, mean, log_std):
         return mean + np.exp(log_std) * self.scale * self.rng.standard_normal(mean.shape)
 
+    def pair(self, mean, log_std):
+        return self.sample(mean, log_std) * self.sample(mean * 0.5, log_std)
+
 
 @case("m09 draws from a seeded RandomState made in __init__, two calls advancing it")
 def m09(x, w):
@@ -870,10 +873,10 @@ def m09(x, w):
     return np.sum(np.tanh(z1) * z2)
 
 
-@case("m10 draws from a default_rng(seed) given to the constructor")
+@case("m10 draws from a default_rng(seed) given to the constructor, by a method another method calls twice")
 def m10(x, w):
     q = GivenSampler(np.random.default_rng(3), scale=0.5)
-    return np.sum(q.sample(x, w * x) ** 2)
+    return np.sum(q.pair(x, w * x) ** 2)
 
 
 # not in CASES: tests/test_hunt17_programs.py checks the refusals

@@ -14,13 +14,15 @@ itself). Otherwise every mode refuses the call: its value, and so the derivative
 would change from one run to the next.
 """
 
+import types
+
 import gast
 import numpy
 
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
-from ..source import parse_function
+from ..source import parsed_for_reading
 from .. import object_layouts as L
 from .held_functions import attribute_stores
 from .instances import init_of
@@ -49,9 +51,12 @@ class HeldGeneratorLowering:
         spec = M.receiver_of(function)
         if spec is None or spec[0] != M.INSTANCE or not leading:
             return None
+        draws = held_draws(function, spec[1])
+        if not draws:
+            return None
         receiver = leading[0]
         layout = M.receiver_layout(function) or (self.layout(receiver) if isinstance(receiver, gast.Name) else None)
-        draws = {attr: line for attr, line in held_draws(function).items()
+        draws = {attr: line for attr, line in draws.items()
                  if L.attribute(layout, attr) is None}     # not an object of the user's, whose methods these are
         if not draws:
             return None
@@ -72,6 +77,7 @@ class HeldGeneratorLowering:
             me = self.fresh_assign(receiver, "self")
             self.bound_count[me] = 1
             self.named_layouts()[me] = layout or (L.OBJECT, spec[1], (), ())
+            self.constructions()[me] = built        # (its own calls of methods drawing, followed again)
             leading[0] = S.name(me)
         call = gast.Call(func=node.func, args=leading + list(node.args), keywords=list(node.keywords))
         return self.inline(self.module_function(function, call), call)
@@ -83,7 +89,7 @@ class HeldGeneratorLowering:
         init = init_of(cls)
         if init is None or _stored_elsewhere(cls, attr, init):
             return False
-        source = parse_function(init)
+        source = parsed_for_reading(init)
         tree = source.tree
         params = [p.id for p in tree.args.posonlyargs + tree.args.args]
         stores = [value for target, value in attribute_stores(tree, params[0]) if target.attr == attr]
@@ -95,27 +101,42 @@ class HeldGeneratorLowering:
         if not isinstance(value, gast.Name) or value.id not in params[1:] or value.id in S.stored_names(tree):
             return False
         given = _argument_for(built, params, value.id)
+        if isinstance(given, gast.Name):        # rng = numpy.random.default_rng(0); Sampler(rng)
+            given = _bound_once(self.source.tree, given.id)
         return given is not None and _seeded_call(given, self.source)
 
 
-def held_draws(function):
-    """{attribute: 'file:line'} for each ``self.<attribute>.<method>(...)`` in
-    ``function``'s own code whose method is a generator's draw (``self.rs.randn(n)``)."""
+def held_draws(function, cls, depth=4):
+    """{attribute: 'file:line'} for each ``self.<attribute>.<method>(...)`` whose method
+    is a generator's draw (``self.rs.randn(n)``), in ``function``'s own code (a method of
+    ``cls``) or in a method of ``cls`` it calls on ``self`` (``self.sample(m, s)``)."""
+    code = getattr(function, "__code__", None)
+    if code is None or depth <= 0:
+        return {}
+    inner = {name: M.static_attribute(cls, name) for name in code.co_names if name not in _DRAWS}
+    inner = {name: fn for name, fn in inner.items() if isinstance(fn, types.FunctionType) and fn is not function}
+    if _DRAWS.isdisjoint(code.co_names) and not inner:
+        return {}       # the common case, told without reading the source
     try:
-        source = parse_function(function)
+        source = parsed_for_reading(function)
+        tree = source.tree
     except Exception:       # noqa: BLE001 - a method astgrad cannot read is refused where it is called
         return {}
-    params = source.tree.args.posonlyargs + source.tree.args.args
+    params = tree.args.posonlyargs + tree.args.args
     if not params:
         return {}
     me = params[0].id
     found = {}
-    for node in S.walk_nodes(source.tree):
+    for node in S.walk_nodes(tree):
         func = node.func if isinstance(node, gast.Call) else None
-        if isinstance(func, gast.Attribute) and func.attr in _DRAWS \
-                and isinstance(func.value, gast.Attribute) and isinstance(func.value.value, gast.Name) \
-                and func.value.value.id == me:
+        if not isinstance(func, gast.Attribute):
+            continue
+        if func.attr in _DRAWS and isinstance(func.value, gast.Attribute) \
+                and isinstance(func.value.value, gast.Name) and func.value.value.id == me:
             found.setdefault(func.value.attr, f"{source.filename}:{source.file_line(node)}")
+        elif func.attr in inner and isinstance(func.value, gast.Name) and func.value.id == me:
+            for attr, line in held_draws(inner[func.attr], cls, depth - 1).items():
+                found.setdefault(attr, line)
     return found
 
 
@@ -126,6 +147,17 @@ def _seeded_call(node, source):
     path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
     maker = source.resolve_path(path, depend=False) if path else MISSING
     return any(maker is m for m in _MAKERS) and _fixed_seed(node)
+
+
+def _bound_once(tree, name):
+    """The value the name ``name`` is bound to in the function ``tree``, where it is bound
+    once, by an assignment of its own; else None."""
+    from .scopes import binding_counts
+    if binding_counts([tree]).get(name) != 1:
+        return None
+    return next((stmt.value for stmt in S.walk_nodes(tree) if isinstance(stmt, gast.Assign)
+                 and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name),
+                None)
 
 
 def _argument_for(call, params, name):
@@ -154,7 +186,7 @@ def _stored_elsewhere(cls, attr, init):
             fn = getattr(value, "__func__", value)
             if callable(fn) and hasattr(fn, "__code__") and fn is not init:
                 try:
-                    tree = parse_function(fn).tree
+                    tree = parsed_for_reading(fn).tree
                 except Exception:       # noqa: BLE001 - unreadable: assume it may
                     return True
                 if _stores(tree, attr):
