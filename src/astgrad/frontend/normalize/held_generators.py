@@ -44,6 +44,14 @@ class HeldGeneratorLowering:
         to an object of a class built in the code (``s = Sampler(0.1)``)."""
         return self.__dict__.setdefault("_constructions", {})
 
+    def note_construction(self, name, value, layout):
+        """Keep ``value`` as the call building the object ``name`` is bound to (of the
+        layout ``layout``), where it calls the object's class by a name that means it."""
+        path = S.dotted_path(value.func) if isinstance(value, gast.Call) else None
+        if path and layout[0] == L.OBJECT and path[0] not in self.locals \
+                and self.source.resolve_path(path, depend=False) is layout[1]:
+            self.constructions()[name] = value
+
     def method_drawing_held_numbers(self, function, leading, node):
         """The call ``node`` of ``function`` (a method specialized for its receiver, the
         first of ``leading``) inlined, where the method draws from a generator its object
