@@ -95,8 +95,8 @@ class HeldGeneratorLowering:
         holds in ``attr`` a generator made from a seed written in the code, stored once,
         by ``__init__``, and by no other method of the class."""
         init = init_of(cls)
-        if init is None or _stored_elsewhere(cls, attr, init):
-            return False
+        if init is None or _stored_elsewhere(cls, attr, init) or _stores(self.source.tree, attr):
+            return False        # (the function itself may store or seed the object's generator again)
         source = parsed_for_reading(init)
         tree = source.tree
         params = [p.id for p in tree.args.posonlyargs + tree.args.args]
@@ -181,16 +181,22 @@ def _argument_for(call, params, name):
 
 
 def _stores(tree, attr):
-    """How many stores (or deletions) into an attribute named ``attr`` the function ``tree`` has."""
+    """How many stores (or deletions) into an attribute named ``attr`` the code ``tree``
+    has, counting a generator's seed or state set again there (``self.rs.seed()``)."""
     return sum(1 for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute) and node.attr == attr
-               and isinstance(node.ctx, (gast.Store, gast.Del)))
+               and isinstance(node.ctx, (gast.Store, gast.Del))
+               or isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+               and node.func.attr in ("seed", "set_state") and isinstance(node.func.value, gast.Attribute)
+               and node.func.value.attr == attr)
 
 
 def _stored_elsewhere(cls, attr, init):
     """Whether a function of ``cls`` (or its bases) other than ``init`` stores ``attr``
     into an attribute (of ``self`` or of anything: not told apart here)."""
     for klass in cls.__mro__[:-1]:
-        for value in vars(klass).values():
+        values = list(vars(klass).values())
+        values += [part for v in values if isinstance(v, property) for part in (v.fget, v.fset, v.fdel)]
+        for value in values:
             fn = getattr(value, "__func__", value)
             if callable(fn) and hasattr(fn, "__code__") and fn is not init:
                 try:
