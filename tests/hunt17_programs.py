@@ -842,7 +842,53 @@ def m08(x, w):
     return np.sum(top * stack.states[0]) + len(stack.states) * w
 
 
+class Sampler:
+    """Reparameterized draws, mean + std * eps, eps from the object's own generator."""
+
+    def __init__(self):
+        self.rs = np.random.RandomState(0)
+
+    def sample(self, mean, std):
+        eps = self.rs.randn(*mean.shape)
+        return mean + std * eps
+
+
+class GivenSampler:
+    def __init__(self, rng, scale):
+        self.rng = rng
+        self.scale = scale
+
+    def sample(self, mean, log_std):
+        return mean + np.exp(log_std) * self.scale * self.rng.standard_normal(mean.shape)
+
+    def pair(self, mean, log_std):
+        return self.sample(mean, log_std) * self.sample(mean * 0.5, log_std)
+
+
+@case("m09 draws from a seeded RandomState made in __init__, two calls advancing it")
+def m09(x, w):
+    q = Sampler()
+    z1 = q.sample(x, w)
+    z2 = q.sample(x * w, 0.5)
+    return np.sum(np.tanh(z1) * z2)
+
+
+@case("m10 draws from a default_rng(seed) given to the constructor, by a method another method calls twice")
+def m10(x, w):
+    q = GivenSampler(np.random.default_rng(3), scale=0.5)
+    return np.sum(q.pair(x, w * x) ** 2)
+
+
 # not in CASES: tests/test_hunt17_programs.py checks the refusals
+def draws_unseeded(x, w):
+    q = GivenSampler(np.random.default_rng(), 0.5)
+    return np.sum(q.sample(x, w) ** 2)
+
+
+def draws_given(x, w, q):
+    return np.sum(q.sample(x, w) ** 2)
+
+
 def moments_named_twice(x, w):
     opt = Adam()
     m = opt.m                           # a second name for the dict: it shows the step's writes

@@ -2,13 +2,15 @@
 tests/hunt17_programs.py, each against central finite differences in one mode of astgrad
 (``ci_modes`` in turn; a program that found a bug in the mode that showed it)."""
 
+import numpy as np
 import pytest
 
 import astgrad
 import hunt17_programs
 from breadth_modes import check, one_mode_tests
-from hunt17_programs import (CASES, X3, Adam, appended_while_looped, appends_to_a_default, builds_a_post_init_dataclass, counts_in_a_method,
-                             counts_in_the_function, grown_while_looped, hidden_method, m05, m06, moments_named_twice,
+from hunt17_programs import (CASES, X3, Adam, GivenSampler, appended_while_looped, appends_to_a_default,
+                             builds_a_post_init_dataclass, counts_in_a_method, counts_in_the_function, draws_given,
+                             draws_unseeded, grown_while_looped, hidden_method, m05, m06, m09, moments_named_twice,
                              optimizer_given, optimizer_in_a_list)
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
@@ -37,6 +39,9 @@ FOUND = {
     "m06 ": "grad",
     "m07 ": "jvp",          # "augmented assignment to an attribute of self in Accumulator.step"
     "m08 ": "hessian",      # return self.states.pop(): "the call of StateStack.pop changes the object ..."
+    # each: "the helper ...sample calls the method .randn() (.standard_normal()) of an object whose class astgrad does not know"
+    "m09 ": "hessian",
+    "m10 ": "grad",
 }
 
 
@@ -142,3 +147,21 @@ def test_a_dataclass_with_post_init_built_in_the_code_is_refused_saying_what_is_
                                                      r"__post_init__, whose code astgrad does not follow .*"
                                                      r"in a property or method reading the fields"):
         astgrad.grad(builds_a_post_init_dataclass, wrt=1)(X3, 0.8)
+
+
+def test_draws_from_a_seeded_generator_on_self_in_forward_mode():
+    # jvp ran the method once, as Python does: its value was right before, and stays so
+    check("jvp", m09, (X3, 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("f, args", [(draws_unseeded, ()), (draws_given, (GivenSampler(np.random.default_rng(0), 0.5),))],
+                         ids=["unseeded", "object_given"])
+def test_draws_from_a_generator_not_seeded_in_the_code_are_refused_in_every_mode(f, args):
+    # the numbers, so the derivative, change from one run to the next (jvp gave a value before)
+    message = (r"hunt17_programs\.py:\d+: astgrad cannot differentiate a call of GivenSampler\.sample, which draws "
+               r"random numbers from the generator self\.rng \(at .*hunt17_programs\.py:\d+\)")
+    for transform in (lambda: astgrad.grad(f, wrt=1)(X3, 0.8, *args),
+                      lambda: astgrad.jvp(f, (X3, 0.8, *args), (X3, 1.0, None)[:2 + len(args)]),
+                      lambda: astgrad.hessian(f, wrt=1)(X3, 0.8, *args)):
+        with pytest.raises(astgrad.TransformError, match=message):
+            transform()

@@ -131,9 +131,12 @@ class CallFormLowering:
             if not isinstance(arg, gast.Starred):
                 args.append(arg)
             elif _spread_shape(node, arg) and not is_user_function(self.resolve_call(node)):
-                # rs.randn(*x.shape): a library call of ints only
-                shape = self.fresh_assign(arg.value, "shape")
-                args.append(gast.Starred(value=S.name(shape), ctx=gast.Load()))
+                # rs.randn(*x.shape): a library call of ints only, the shape read in the call
+                # (so that the code generated from it spreads a shape too, to be followed again)
+                owner = self.atom(arg.value.value)
+                shape = gast.Attribute(value=owner, attr="shape", ctx=gast.Load()) if isinstance(owner, gast.Name) \
+                    else S.name(self.fresh_assign(arg.value, "shape"))
+                args.append(gast.Starred(value=shape, ctx=gast.Load()))
             elif isinstance(arg.value, (gast.List, gast.Tuple)):
                 args.extend(arg.value.elts)
             elif isinstance(_bound_display(self, arg.value), (gast.List, gast.Tuple)):

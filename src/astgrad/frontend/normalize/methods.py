@@ -279,7 +279,8 @@ class MethodLowering:
         before the call's lowered arguments (a method handed a function value: inlined,
         method_values.py)."""
         function, node = self.method_for_call_shape(function, len(leading), node)
-        inlined = self.method_given_functions(function, leading, node)
+        inlined = self.method_given_functions(function, leading, node) \
+            or self.method_drawing_held_numbers(function, leading, node)       # held_generators.py
         if inlined is not None:
             return inlined
         function = self.method_function_defaults(function, leading, node)

@@ -26,6 +26,7 @@ from .constant_getattr import rewrite_constant_getattr
 from .dicts import DictLowering
 from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
+from .held_generators import HeldGeneratorLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .explicit_iterators import ExplicitIteratorLowering
@@ -72,7 +73,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
-                 ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering):
+                 ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -282,6 +282,8 @@ class ObjectLowering:
         tree = self.layout(value) if self.bound_count.get(name, 0) <= 1 else None
         if tree is not None:
             self.named_layouts()[name] = tree
+            if isinstance(value, gast.Name) and value.id in self.constructions():     # held_generators.py
+                self.constructions()[name] = self.constructions()[value.id]
 
     def assigned_attributes(self):
         found = self.__dict__.get("_assigned_attributes")

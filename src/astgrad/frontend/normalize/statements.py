@@ -103,6 +103,7 @@ class StatementLowering:
             self.assign(targets[0], value)
             if built is not None:
                 self.named_layouts()[targets[0].id] = built
+                self.note_construction(targets[0].id, value, built)       # held_generators.py
             return
         value = self.atom(stmt.value, hint="t")
         for target in targets:
