@@ -13,6 +13,7 @@ its arguments (through the parameters), globals and closure variables.
 """
 
 import collections
+import functools
 import inspect
 import linecache
 import threading
@@ -391,6 +392,12 @@ class Sharing:
                     seen.add(step)
                     todo.append(step)
         return {n for n, _ in seen} - {name}
+
+    def held_as_item(self, name):
+        """Whether a container (or memory from outside) may hold ``name``'s object, or a
+        view of it, or ``name`` may be an item read out of one."""
+        shared = {name} | self.group(name)
+        return OUTSIDE in shared or any(self.holders.get(n) or n in self.element_of for n in shared)
 
     def _aliases(self, name):
         """``name`` and the names that may be the very same object."""
@@ -1260,14 +1267,22 @@ class _TouchedSinceMade(_ForwardAnalysis):
 
     key = Key.TOUCHED_SINCE_MADE
 
-    def __init__(self, params, body, queried=None, recorded=None, fresh_call=None, keeps_nothing=None):
+    def __init__(self, params, body, queried=None, recorded=None, fresh_call=None, keeps_nothing=None,
+                 held_as_item=None):
         self.unshared = _Unshared(params, body, fresh_call=fresh_call)
         self.fresh_call = fresh_call
         self.keeps_nothing = keeps_nothing
+        # name -> whether a container may hold its object or a view of it (None: any may)
+        self.held_as_item = held_as_item
         # the names whose entry is read (None: all): those queried and those handing
         # their object over to one; the others' entries would only be carried along
         self.kept = None if queried is None else _handing_over_to(body, queried)
         self.recorded = recorded
+
+    def at_entry(self, params):
+        """The state on entry: an argument's object may be another argument's too, and
+        no local name refers to it yet."""
+        return {p: frozenset(params) for p in params if self.kept is None or p in self.kept}
 
     @staticmethod
     def restricted(made, names):
@@ -1344,6 +1359,8 @@ class _TouchedSinceMade(_ForwardAnalysis):
         made = _touch(made, reads, owner, mentioned)
         if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.AUGMENTED, False):
             return made
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            self.forget_rebound(made, before, stmt, (reads, owner))
         for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
             made.pop(name, None)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
@@ -1355,6 +1372,24 @@ class _TouchedSinceMade(_ForwardAnalysis):
                     and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id}):
                 made[name] = before[value.id] | mentioned
         return made
+
+
+    def forget_rebound(self, made, before, stmt, escaping):
+        """Drop the name ``v`` that ``v = value`` binds from the sets (``made``, changed in
+        place) of the objects its new value cannot be: ``value`` reads no name that may
+        refer to the object (``v = w * 3.0``), or it is an operator's new result and no
+        container may hold the object, so no operand can carry it in (``v = y; v = v * w``
+        leaves ``y``'s object apart from ``v``; ``v = [y] * 2`` would not). ``escaping``:
+        the statement's (reads, item owner), as ``_touch`` took them."""
+        name, (reads, owner) = stmt.targets[0].id, escaping
+        new_result = isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare))
+        for key, names in made.items():
+            if key == name or name not in names:
+                continue
+            seen_reads = reads - {owner} if key == owner else reads
+            read = key in seen_reads or not seen_reads.isdisjoint(before[key])
+            if not read or new_result and self.held_as_item is not None and not self.held_as_item(key):
+                made[key] = names - {name}
 
 
 def _mentioned(stmt, keeps_nothing):
@@ -1466,5 +1501,7 @@ def mark_unshared(body, params, writes, sharing=None):
             asked.setdefault(id(stmt), set()).add(name)
     queried = set().union(*asked.values())
     if queried:
-        _TouchedSinceMade(params, body, queried, asked, fresh_call, keeps_nothing).block(body, {})
+        held_as_item = None if sharing is None else functools.lru_cache(maxsize=None)(sharing.held_as_item)
+        touched = _TouchedSinceMade(params, body, queried, asked, fresh_call, keeps_nothing, held_as_item)
+        touched.block(body, touched.at_entry(params))
         mark_untouched_constants(body, recorded=asked)
