@@ -13,7 +13,6 @@ its arguments (through the parameters), globals and closure variables.
 """
 
 import collections
-import functools
 import inspect
 import linecache
 import threading
@@ -1273,7 +1272,7 @@ class _TouchedSinceMade(_ForwardAnalysis):
         self.fresh_call = fresh_call
         self.keeps_nothing = keeps_nothing
         # name -> whether a container may hold its object or a view of it (None: any may)
-        self.held_as_item = held_as_item
+        self.held_as_item, self._held = held_as_item, {}
         # the names whose entry is read (None: all): those queried and those handing
         # their object over to one; the others' entries would only be carried along
         self.kept = None if queried is None else _handing_over_to(body, queried)
@@ -1382,14 +1381,22 @@ class _TouchedSinceMade(_ForwardAnalysis):
         leaves ``y``'s object apart from ``v``; ``v = [y] * 2`` would not). ``escaping``:
         the statement's (reads, item owner), as ``_touch`` took them."""
         name, (reads, owner) = stmt.targets[0].id, escaping
-        new_result = isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare))
         for key, names in made.items():
             if key == name or name not in names:
                 continue
             seen_reads = reads - {owner} if key == owner else reads
-            read = key in seen_reads or not seen_reads.isdisjoint(before[key])
-            if not read or new_result and self.held_as_item is not None and not self.held_as_item(key):
-                made[key] = names - {name}
+            if key in seen_reads or not seen_reads.isdisjoint(before[key]):
+                if not isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare)) or self.held(key):
+                    continue
+            made[key] = names - {name}
+
+    def held(self, name):
+        """``held_as_item(name)``, asked once per name (True where it cannot be told)."""
+        if self.held_as_item is None:
+            return True
+        if name not in self._held:
+            self._held[name] = self.held_as_item(name)
+        return self._held[name]
 
 
 def _mentioned(stmt, keeps_nothing):
@@ -1501,7 +1508,7 @@ def mark_unshared(body, params, writes, sharing=None):
             asked.setdefault(id(stmt), set()).add(name)
     queried = set().union(*asked.values())
     if queried:
-        held_as_item = None if sharing is None else functools.lru_cache(maxsize=None)(sharing.held_as_item)
+        held_as_item = None if sharing is None else sharing.held_as_item
         touched = _TouchedSinceMade(params, body, queried, asked, fresh_call, keeps_nothing, held_as_item)
         touched.block(body, touched.at_entry(params))
         mark_untouched_constants(body, recorded=asked)
