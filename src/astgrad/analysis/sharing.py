@@ -395,6 +395,8 @@ class Sharing:
     def held_as_item(self, name):
         """Whether a container (or memory from outside) may hold ``name``'s object, or a
         view of it, or ``name`` may be an item read out of one."""
+        if not self.holders and not self.element_of and name in self.locals:
+            return False        # nothing holds another name's object here
         shared = {name} | self.group(name)
         return OUTSIDE in shared or any(self.holders.get(n) or n in self.element_of for n in shared)
 
@@ -1358,7 +1360,7 @@ class _TouchedSinceMade(_ForwardAnalysis):
         made = _touch(made, reads, owner, mentioned)
         if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.AUGMENTED, False):
             return made
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        if made and isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             self.forget_rebound(made, before, stmt, (reads, owner))
         for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
             made.pop(name, None)
