@@ -66,6 +66,15 @@ def alias_rebound_in_one_branch_only(x):
     return np.sum(y * z)
 
 
+def alias_rebound_in_a_loop_that_may_not_run(x):
+    y = x * 2.0
+    z = y
+    for i in range(len(x) - 3):             # no pass: z is still y at the write
+        z = z * x
+    y += 1.0
+    return np.sum(z * y)
+
+
 def list_holding_it_repeated(x):
     y = x * 2.0
     z = [y]
@@ -76,7 +85,8 @@ def list_holding_it_repeated(x):
 
 @pytest.mark.parametrize("f", [augment_while_view_is_used, view_taken_in_a_branch, augment_while_reshape_is_used,
                                row_stored_in_a_list_then_written, alias_rebound_after_the_write_in_a_loop,
-                               alias_rebound_in_one_branch_only, list_holding_it_repeated])
+                               alias_rebound_in_one_branch_only, alias_rebound_in_a_loop_that_may_not_run,
+                               list_holding_it_repeated])
 def test_changes_visible_through_another_name_are_refused(f):
     with pytest.raises(astgrad.TransformError, match="may share its memory"):
         astgrad.grad(f)
@@ -157,13 +167,25 @@ def alias_rebound_in_both_branches(x):
     return np.sum(y * z)
 
 
+def alias_rebound_before_each_write_in_a_loop(x):
+    y = x * 2.0
+    s = 0.0
+    for i in range(3):
+        z = y
+        z = z * x
+        y += 1.0
+        s = s + np.sum(z * y)
+    return s
+
+
 REBOUND_ALIASES = [alias_rebound_before_the_write, alias_of_an_argument_rebound_before_the_write,
                    alias_rebound_in_both_branches]
 
 
 @pytest.mark.parametrize("f", [comprehension_kept_in_a_name, augment_numbers, augment_an_argument,
                                overwrite_elements, shape_built_with_plus_equals,
-                               triangular_factor_from_a_vector, row_stored_then_written] + REBOUND_ALIASES)
+                               triangular_factor_from_a_vector, row_stored_then_written,
+                               alias_rebound_before_each_write_in_a_loop] + REBOUND_ALIASES)
 def test_changes_nothing_else_sees_are_differentiated(f):
     expected = numerical_grad(lambda x: f(x.copy()), (X,))
     assert_close(astgrad.grad(f)(X.copy()), expected, 1e-5, 1e-6)
