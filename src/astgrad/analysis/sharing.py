@@ -1374,7 +1374,6 @@ class _TouchedSinceMade(_ForwardAnalysis):
                 made[name] = before[value.id] | mentioned
         return made
 
-
     def forget_rebound(self, made, before, stmt, escaping):
         """Drop the name ``v`` that ``v = value`` binds from the sets (``made``, changed in
         place) of the objects its new value cannot be: ``value`` reads no name that may
