@@ -1349,7 +1349,8 @@ class _TouchedSinceMade(_ForwardAnalysis):
             entry = joined
 
     def simple(self, stmt, made):
-        if isinstance(stmt, gast.Assign) and _passed_on(stmt.value) is not stmt.value:
+        assign = isinstance(stmt, gast.Assign)
+        if assign and _passed_on(stmt.value) is not stmt.value:
             stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
         else:
             stmt_seen = stmt
@@ -1358,14 +1359,14 @@ class _TouchedSinceMade(_ForwardAnalysis):
         # only where the object, or a name that may refer to it, is read can a name get it
         reads, owner = self.escaping(stmt)
         made = _touch(made, reads, owner, mentioned)
-        if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.AUGMENTED, False):
+        if not assign or anno.get(stmt, Key.AUGMENTED, False):
             return made
-        if made and isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        named = isinstance(stmt.targets[0], gast.Name)
+        if named and made:
             self.forget_rebound(made, before, stmt, (reads, owner))
-        for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
+        for name in S.stored_names(stmt.targets[0]):
             made.pop(name, None)
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and (self.kept is None or stmt.targets[0].id in self.kept):
+        if named and (self.kept is None or stmt.targets[0].id in self.kept):
             name, value = stmt.targets[0].id, _passed_on(stmt.value)
             if _is_new_object(value, self.fresh_call):
                 made[name] = frozenset({name})     # a literal's items are its own: a write replaces them
