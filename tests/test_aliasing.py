@@ -48,8 +48,45 @@ def augment_while_reshape_is_used(x):
     return np.sum(v * v)
 
 
+def alias_rebound_after_the_write_in_a_loop(x):
+    y = x * 2.0
+    z = y
+    for i in range(2):
+        y += 1.0                            # the first pass writes while z is still y
+        z = z * x
+    return np.sum(z)
+
+
+def alias_rebound_in_one_branch_only(x):
+    y = x * 2.0
+    z = y
+    if x[0] > 0.0:
+        z = z * x
+    y[0] = 5.0 * x[1]
+    return np.sum(y * z)
+
+
+def alias_rebound_in_a_loop_that_may_not_run(x):
+    y = x * 2.0
+    z = y
+    for i in range(len(x) - 3):             # no pass: z is still y at the write
+        z = z * x
+    y += 1.0
+    return np.sum(z * y)
+
+
+def list_holding_it_repeated(x):
+    y = x * 2.0
+    z = [y]
+    z = z * 2                               # a new list, holding y's object still
+    y += 1.0
+    return np.sum(z[0] * x)
+
+
 @pytest.mark.parametrize("f", [augment_while_view_is_used, view_taken_in_a_branch, augment_while_reshape_is_used,
-                               row_stored_in_a_list_then_written])
+                               row_stored_in_a_list_then_written, alias_rebound_after_the_write_in_a_loop,
+                               alias_rebound_in_one_branch_only, alias_rebound_in_a_loop_that_may_not_run,
+                               list_holding_it_repeated])
 def test_changes_visible_through_another_name_are_refused(f):
     with pytest.raises(astgrad.TransformError, match="may share its memory"):
         astgrad.grad(f)
@@ -104,15 +141,65 @@ def row_stored_then_written(x):
     return np.sum(rows ** 2) + np.sum(row * x)
 
 
+def alias_rebound_before_the_write(x):
+    y = x * 2.0
+    z = y
+    z = z * x                               # z is a new array before y changes
+    y += 1.0
+    return np.sum(y * z)
+
+
+def alias_of_an_argument_rebound_before_the_write(x):
+    z = x
+    z = z * np.sin(x)
+    x += 1.0
+    return np.sum(x * z)
+
+
+def alias_rebound_in_both_branches(x):
+    y = x * 2.0
+    z = y
+    if x[0] > 0.0:
+        z = z * x
+    else:
+        z = np.cos(x)
+    y[0] = 5.0 * x[1]
+    return np.sum(y * z)
+
+
+def alias_rebound_before_each_write_in_a_loop(x):
+    y = x * 2.0
+    s = 0.0
+    for i in range(3):
+        z = y
+        z = z * x
+        y += 1.0
+        s = s + np.sum(z * y)
+    return s
+
+
+REBOUND_ALIASES = [alias_rebound_before_the_write, alias_of_an_argument_rebound_before_the_write,
+                   alias_rebound_in_both_branches]
+
+
 @pytest.mark.parametrize("f", [comprehension_kept_in_a_name, augment_numbers, augment_an_argument,
                                overwrite_elements, shape_built_with_plus_equals,
-                               triangular_factor_from_a_vector, row_stored_then_written])
+                               triangular_factor_from_a_vector, row_stored_then_written,
+                               alias_rebound_before_each_write_in_a_loop] + REBOUND_ALIASES)
 def test_changes_nothing_else_sees_are_differentiated(f):
     expected = numerical_grad(lambda x: f(x.copy()), (X,))
     assert_close(astgrad.grad(f)(X.copy()), expected, 1e-5, 1e-6)
     tangent = np.array([0.2, -1.0, 0.5])
     assert_close(astgrad.jvp(f, (X.copy(),), (tangent,))[1],
                  numerical_jvp(lambda x: f(x.copy()), (X,), (tangent,)), 1e-5, 1e-6)
+
+
+def test_second_order_where_an_alias_was_rebound_before_the_write():
+    from fd import numerical_hessian
+    for x in (X, -X):                       # both branches of alias_rebound_in_both_branches
+        for f in REBOUND_ALIASES:
+            g = astgrad.grad(f)
+            assert_close(astgrad.hessian(f)(x.copy()), numerical_hessian(lambda v: g(v.copy()), (x,)), 1e-5, 1e-6)
 
 
 def row_used_after_its_array_is_written(m):

@@ -392,6 +392,14 @@ class Sharing:
                     todo.append(step)
         return {n for n, _ in seen} - {name}
 
+    def held_as_item(self, name):
+        """Whether a container (or memory from outside) may hold ``name``'s object, or a
+        view of it, or ``name`` may be an item read out of one."""
+        if not self.holders and not self.element_of and name in self.locals:
+            return False        # nothing holds another name's object here
+        shared = {name} | self.group(name)
+        return OUTSIDE in shared or any(self.holders.get(n) or n in self.element_of for n in shared)
+
     def _aliases(self, name):
         """``name`` and the names that may be the very same object."""
         found, todo = {name}, [name]
@@ -1260,14 +1268,22 @@ class _TouchedSinceMade(_ForwardAnalysis):
 
     key = Key.TOUCHED_SINCE_MADE
 
-    def __init__(self, params, body, queried=None, recorded=None, fresh_call=None, keeps_nothing=None):
+    def __init__(self, params, body, queried=None, recorded=None, fresh_call=None, keeps_nothing=None,
+                 held_as_item=None):
         self.unshared = _Unshared(params, body, fresh_call=fresh_call)
         self.fresh_call = fresh_call
         self.keeps_nothing = keeps_nothing
+        # name -> whether a container may hold its object or a view of it (None: any may)
+        self.held_as_item, self._held = held_as_item, {}
         # the names whose entry is read (None: all): those queried and those handing
         # their object over to one; the others' entries would only be carried along
         self.kept = None if queried is None else _handing_over_to(body, queried)
         self.recorded = recorded
+
+    def at_entry(self, params):
+        """The state on entry: an argument's object may be another argument's too, and
+        no local name refers to it yet."""
+        return {p: frozenset(params) for p in params if self.kept is None or p in self.kept}
 
     @staticmethod
     def restricted(made, names):
@@ -1333,7 +1349,8 @@ class _TouchedSinceMade(_ForwardAnalysis):
             entry = joined
 
     def simple(self, stmt, made):
-        if isinstance(stmt, gast.Assign) and _passed_on(stmt.value) is not stmt.value:
+        assign = isinstance(stmt, gast.Assign)
+        if assign and _passed_on(stmt.value) is not stmt.value:
             stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
         else:
             stmt_seen = stmt
@@ -1342,12 +1359,14 @@ class _TouchedSinceMade(_ForwardAnalysis):
         # only where the object, or a name that may refer to it, is read can a name get it
         reads, owner = self.escaping(stmt)
         made = _touch(made, reads, owner, mentioned)
-        if isinstance(stmt, gast.Assign) and anno.get(stmt, Key.AUGMENTED, False):
+        if not assign or anno.get(stmt, Key.AUGMENTED, False):
             return made
-        for name in S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ():
+        named = isinstance(stmt.targets[0], gast.Name)
+        if named and made:
+            self.forget_rebound(made, before, stmt, (reads, owner))
+        for name in S.stored_names(stmt.targets[0]):
             made.pop(name, None)
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and (self.kept is None or stmt.targets[0].id in self.kept):
+        if named and (self.kept is None or stmt.targets[0].id in self.kept):
             name, value = stmt.targets[0].id, _passed_on(stmt.value)
             if _is_new_object(value, self.fresh_call):
                 made[name] = frozenset({name})     # a literal's items are its own: a write replaces them
@@ -1355,6 +1374,31 @@ class _TouchedSinceMade(_ForwardAnalysis):
                     and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id}):
                 made[name] = before[value.id] | mentioned
         return made
+
+    def forget_rebound(self, made, before, stmt, escaping):
+        """Drop the name ``v`` that ``v = value`` binds from the sets (``made``, changed in
+        place) of the objects its new value cannot be: ``value`` reads no name that may
+        refer to the object (``v = w * 3.0``), or it is an operator's new result and no
+        container may hold the object, so no operand can carry it in (``v = y; v = v * w``
+        leaves ``y``'s object apart from ``v``; ``v = [y] * 2`` would not). ``escaping``:
+        the statement's (reads, item owner), as ``_touch`` took them."""
+        name, (reads, owner) = stmt.targets[0].id, escaping
+        for key, names in made.items():
+            if key == name or name not in names:
+                continue
+            seen_reads = reads - {owner} if key == owner else reads
+            if key in seen_reads or not seen_reads.isdisjoint(before[key]):
+                if not isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare)) or self.held(key):
+                    continue
+            made[key] = names - {name}
+
+    def held(self, name):
+        """``held_as_item(name)``, asked once per name (True where it cannot be told)."""
+        if self.held_as_item is None:
+            return True
+        if name not in self._held:
+            self._held[name] = self.held_as_item(name)
+        return self._held[name]
 
 
 def _mentioned(stmt, keeps_nothing):
@@ -1466,5 +1510,7 @@ def mark_unshared(body, params, writes, sharing=None):
             asked.setdefault(id(stmt), set()).add(name)
     queried = set().union(*asked.values())
     if queried:
-        _TouchedSinceMade(params, body, queried, asked, fresh_call, keeps_nothing).block(body, {})
+        held_as_item = None if sharing is None else sharing.held_as_item
+        touched = _TouchedSinceMade(params, body, queried, asked, fresh_call, keeps_nothing, held_as_item)
+        touched.block(body, touched.at_entry(params))
         mark_untouched_constants(body, recorded=asked)
