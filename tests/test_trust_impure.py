@@ -288,3 +288,35 @@ def f_gradient_of_unseeded(p):
 def test_a_gradient_in_the_code_drawing_unseeded_numbers_is_refused_saying_how_to_seed():
     with pytest.raises(astgrad.TransformError, match=r"calls numpy\.random\.randn.*numpy\.random\.seed\(0\)"):
         astgrad.grad(f_gradient_of_unseeded)(0.5)
+
+
+def drawn_unseeded(x):
+    z = np.random.RandomState().randn(3)
+    return np.sum(np.sin(x * z)) * np.sum(x * z)
+
+
+def drawn_in_a_helper(x):
+    return np.sum(s(x) * x)
+
+
+def drawn_seeded(x):
+    z = np.random.default_rng(0).standard_normal(3)
+    return np.sum(np.sin(x * z)) * np.sum(x * z)
+
+
+@pytest.mark.parametrize("f", [drawn_unseeded, drawn_in_a_helper], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("transform", [astgrad.hessian, astgrad.jacobian], ids=["hessian", "jacobian"])
+def test_a_matrix_of_columns_from_different_draws_is_refused(f, transform):
+    # each column ran f again and drew new numbers: hessian(drawn_unseeded) was not symmetric
+    with pytest.raises(astgrad.TransformError, match=r"test_trust_impure\.py:\d+: astgrad\.(hessian|jacobian) "
+                                                     r"differentiates \w+ once per column.*different runs"):
+        transform(f)
+
+
+def test_a_hessian_of_draws_seeded_in_the_code_is_one_run():
+    x = np.array([0.3, -0.2, 0.5])
+    h = astgrad.hessian(drawn_seeded)(x)
+    gradient = astgrad.grad(drawn_seeded)
+    columns = [(gradient(x + 1e-6 * e) - gradient(x - 1e-6 * e)) / 2e-6 for e in np.eye(3)]
+    assert np.allclose(h, h.T)
+    assert_close(h, np.stack(columns, axis=1))

@@ -880,6 +880,31 @@ def _refuse_generator(f, wrt=0):
         grad(f, wrt)        # raises the TransformError naming the yield
 
 
+def _refuse_changing_draws(f, transform):
+    """jacobian and hessian call ``f`` (or its gradient) once per column: a function whose
+    numbers change from run to run (random draws not seeded in the code, a clock) would
+    mix the columns of different runs into one matrix, the derivative of no run. Refused
+    at once, naming the call, with grad's advice."""
+    from .analysis.purity import first_impure_call
+    from .caching import prepare
+    try:
+        fn = _underlying(f)
+    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
+        return
+    if not inspect.isfunction(fn):
+        return
+    found = first_impure_call(fn, prepare)
+    if found is None or found.what.startswith("the method ."):
+        return              # an object's method of an unknown class: not known to change
+    through = f" (through {' -> '.join(found.chain)})" if len(found.chain) > 1 else ""
+    raise found.source.error(
+        f"astgrad.{transform} differentiates {fn.__qualname__} once per column, and it calls "
+        f"{found.what}{through}, whose result changes from call to call: the columns would come from "
+        "different runs. Draw the random numbers outside and pass them in, make the generator from a "
+        "seed written in the code (numpy.random.default_rng(0)), or use grad, jvp or hvp, which run "
+        "the function once", found.node, construct=found.what)
+
+
 def _check_function(f):
     fn = _underlying(f)
     if not inspect.isfunction(fn):
@@ -1049,6 +1074,7 @@ def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
     f = as_function(f)
     _refuse_generator(f, wrt)
+    _refuse_changing_draws(f, "jacobian")
     if takes_varargs(f):
         return shaped(f, lambda target, spec: jacobian(target, spec_wrt(spec, wrt), mode))
     return Jacobian(f, wrt, mode)
@@ -1290,6 +1316,7 @@ def hessian(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "Hessian":
     shape ``x.shape + x.shape``: forward mode over the generated gradient."""
     f = as_function(f)
     _refuse_generator(f, wrt)
+    _refuse_changing_draws(f, "hessian")
     if takes_varargs(f):
         return shaped(f, lambda target, spec: hessian(target, spec_wrt(spec, wrt)))
     return Hessian(f, wrt)
