@@ -36,6 +36,31 @@ elementwise(math.lgamma, lambda y, x: polygamma(0, x))
 elementwise(math.gamma, lambda y, x: y * polygamma(0, x))
 
 
+# hypot(*coordinates) = sqrt(sum of squares), of any number of coordinates: each one's
+# partial is coordinate / hypot
+@adjoint(math.hypot)
+def hypot(y, *coordinates):
+    d[coordinates] = d[y] * coordinates[argnum] / y
+
+
+@tangent(math.hypot)
+def hypot(y, *coordinates):
+    d[y] = d[coordinates] * coordinates[argnum] / y
+
+
+# dist(p, q) = hypot of p - q, coordinate by coordinate (p and q are sequences of one length)
+@adjoint(math.dist)
+def dist(y, p, q):
+    d[p] = unstack_like(d[y] * (numpy.array(p) - numpy.array(q)) / y, p)
+    d[q] = unstack_like(d[y] * (numpy.array(q) - numpy.array(p)) / y, q)
+
+
+@tangent(math.dist)
+def dist(y, p, q):
+    d[y] = numpy.sum(stack_like(d[p], numpy.array(p)) * (numpy.array(p) - numpy.array(q))) / y
+    d[y] = numpy.sum(stack_like(d[q], numpy.array(q)) * (numpy.array(q) - numpy.array(p))) / y
+
+
 # fsum adds exactly: its derivative is sum's. prod multiplies: each factor's derivative
 # is the product of the others (computed without dividing, so zeros are exact).
 @adjoint(math.fsum)
@@ -61,6 +86,6 @@ def prod(y, iterable, *, start=1):
     d[y] = d[start] * math.prod(iterable)
 
 
-declare(math.fsum, math.prod, result=FRESH)
+declare(math.hypot, math.dist, math.fsum, math.prod, result=FRESH)
 non_differentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
                    math.isclose, math.factorial, math.comb, math.perm, math.gcd)

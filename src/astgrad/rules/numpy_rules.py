@@ -117,7 +117,7 @@ elementwise(numpy.float_power,
             lambda z, x1, x2: z * numpy.log(positive_base(x1, z)))
 elementwise((numpy.arctan2, math.atan2),
             lambda z, x1, x2: x2 / numpy.hypot(x1, x2) ** 2, lambda z, x1, x2: -x1 / numpy.hypot(x1, x2) ** 2)
-elementwise((numpy.hypot, math.hypot), lambda z, x1, x2: x1 / z, lambda z, x1, x2: x2 / z)
+elementwise(numpy.hypot, lambda z, x1, x2: x1 / z, lambda z, x1, x2: x2 / z)     # math.hypot: math_rules.py
 # x % y = x - floor(x / y) * y, and floor is locally constant; fmod truncates instead.
 elementwise((numpy.remainder, operator.mod),            # numpy.mod is numpy.remainder
             lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.floor_divide(x1, x2))
