@@ -27,6 +27,7 @@ from .special import bessel_i, log_ndtr_gap, log_ndtr_slope, polygamma, scipy_po
 from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, correlate, cov)
     convolve_crop, correlate_crop, correlate_embed, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
+from .inserted import insert_as, undelete, uninsert  # noqa: F401  (rules of numpy.insert and numpy.delete)
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
 from .core import originals

@@ -19,9 +19,9 @@ from ..runtime import (
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
-    written_part, in_place, through_store,
+    written_part, in_place, through_store, insert_as, uninsert, undelete,
 )
-from .declare import elementwise
+from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
 
 
@@ -1027,6 +1027,12 @@ def append_as_(y, t, arr, values, axis, which):
 @tangent(runtime.append_as)
 def append_as_(y, t, arr, values, axis, which):
     d[y] = runtime.append_as(d[t], arr, values, axis, which)
+
+
+# the helpers of insert and delete are linear in their first argument, in transposed pairs
+linear(uninsert, lambda y, g, arr, obj, values, axis, which: insert_as(d[y], arr, obj, values, axis, which))
+linear(insert_as, lambda y, t, arr, obj, values, axis, which: uninsert(d[y], arr, obj, values, axis, which))
+linear(undelete, lambda y, g, arr, obj, axis: numpy.delete(d[y], obj, axis))
 
 
 @adjoint(runtime.untile)

@@ -17,7 +17,7 @@ from ..runtime import (
     assemble, atleast_as, broadcast_like, choose_parts, inverse_axes, pad_gather, pad_scatter,
     rollaxis_axes, select_parts, split_as, unappend, unassemble, unatleast, unbroadcast, unchoose,
     undiag, undiagonal, unrepeat, unselect, unselect_default, unsplit, untake, untake_along_axis,
-    untile, unwindow, append_as,
+    untile, unwindow, append_as, insert_as, undelete, uninsert, stack_like, unstack_like,
 )
 from .declare import linear
 from .registry import FRESH, VIEW, adjoint, d, tangent, unsupported
@@ -122,6 +122,24 @@ def append(y, arr, values, axis=None):
 def append(y, arr, values, axis=None):
     d[y] = append_as(d[arr], arr, values, axis, 0)
     d[y] = append_as(d[values], arr, values, axis, 1)
+
+
+# insert(arr, obj, values, axis): arr's and values' elements placed by NumPy's own insert
+# (any obj: a position, a list, a slice; values broadcast); arr or values may be a list
+@adjoint(numpy.insert)
+def insert(y, arr, obj, values, axis=None):
+    d[arr] = unstack_like(uninsert(d[y], arr, obj, values, axis, 0), arr)
+    d[values] = unstack_like(uninsert(d[y], arr, obj, values, axis, 1), values)
+
+
+@tangent(numpy.insert)
+def insert(y, arr, obj, values, axis=None):
+    d[y] = insert_as(stack_like(d[arr], numpy.asarray(arr)), arr, obj, values, axis, 0)
+    d[y] = insert_as(stack_like(d[values], numpy.asarray(values)), arr, obj, values, axis, 1)
+
+
+# delete(arr, obj, axis) keeps the other elements: its transpose puts them back, zeros between
+linear(numpy.delete, lambda y, arr, obj, axis=None: unstack_like(undelete(d[y], arr, obj, axis), arr))
 
 
 # ---------------------------------------------------------------------------------
