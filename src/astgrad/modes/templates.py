@@ -24,6 +24,19 @@ class BindError(Exception):
     pass
 
 
+def _dtype_advice(template, kwargs):
+    """What to write instead of a ufunc's ``dtype=`` its rule cannot take: a float dtype
+    written out is followed (frontend/normalize/ufunc_dtypes.py), others are not."""
+    import numpy
+    if not isinstance(template.primitive, numpy.ufunc) or "dtype" not in kwargs:
+        return ""
+    name = template.primitive.__name__
+    return (f"; astgrad follows dtype= of numpy.{name} when it is a float dtype written out "
+            f"(dtype=numpy.float32). An integer dtype computes in integers, which carry no derivative: "
+            f"drop dtype= (and cast the result, y.astype(int), where integers are wanted); for a dtype "
+            f"held in a variable, cast the operands instead: numpy.{name}(x.astype(dtype), ...)")
+
+
 def _simple_constant(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return S.const(value)
@@ -48,7 +61,7 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     try:
         arguments = _bound_arguments(template, args, kwargs, defaults=True)
     except TypeError as exc:
-        raise BindError(str(exc)) from None
+        raise BindError(str(exc) + _dtype_advice(template, kwargs)) from None
     params = {}
     for name, value in arguments.items():
         if name == template.vararg:

@@ -98,7 +98,8 @@ class CallLowering:
                          self.call_function_value, self.iterator_call,       # closures.py, iterators.py
                          self.list_method, self.reversed_call, self.zip_value,   # displays.py
                          self.itertools_call, self.next_call,       # itertools_calls.py, explicit_iterators.py
-                         self.piecewise_call):                      # library_forms.py
+                         self.piecewise_call,                       # library_forms.py
+                         self.ufunc_dtype_call):                    # ufunc_dtypes.py
             lowered = lowering(node)
             if lowered is not None:
                 return lowered

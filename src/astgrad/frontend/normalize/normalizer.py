@@ -62,6 +62,7 @@ from .sets import SetLowering
 from .smooth_squares import rewrite_smooth_squares
 from .statements import StatementLowering
 from .trying import TryLowering
+from .ufunc_dtypes import UfuncDtypeLowering
 from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
 from .views import rewrite_view_writes
 
@@ -73,7 +74,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
-                 ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering):
+                 ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
+                 UfuncDtypeLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
