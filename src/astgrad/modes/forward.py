@@ -248,9 +248,7 @@ class ForwardMode(Transform):
                 return []       # the output does not depend on it (k.startswith("m") of a key)
             what = registry.user_name(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
-                f"no tangent rule for {what}{registry.suggestion(op.key, 'tangent')} astgrad cannot differentiate through it. Register one "
-                "with @astgrad.tangent, or wrap the value in astgrad.stop_gradient(...)"
-                + unknown_method_advice(op), stmt, construct=what), op, self.fn)
+                registry.no_rule_text(what, op.key, "tangent") + unknown_method_advice(op), stmt, construct=what), op, self.fn)
         if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):
             return []
         template = registry.lookup(registry.TANGENTS, op.key)

@@ -311,9 +311,7 @@ class ReverseMode(Transform):
         if op.kind is OpKind.UNKNOWN:
             what = registry.user_name(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
-                f"no adjoint rule for {what}{registry.suggestion(op.key, 'adjoint')} astgrad cannot differentiate through it. Register one "
-                "with @astgrad.adjoint, or wrap the value in astgrad.stop_gradient(...)"
-                + unknown_method_advice(op),
+                registry.no_rule_text(what, op.key, "adjoint") + unknown_method_advice(op),
                 stmt, construct=what), op, self.fn)
         what = op.label or "this expression"
         raise self.source.error(f"astgrad cannot differentiate {what} here: it reads a differentiated value; "

@@ -35,6 +35,7 @@ import builtins
 import collections
 import dataclasses
 import importlib
+import itertools
 import threading
 import types
 import typing
@@ -448,6 +449,20 @@ TRANSFORMS_INSIDE = ("inside differentiated code use astgrad.grad, value_and_gra
                      "of a Jacobian: astgrad.jvp(h, (x,), (e,))[1]), or call it outside")
 
 
+GROUPBY_ADVICE = (
+    "astgrad does not follow itertools.groupby over values that carry a derivative (its groups are "
+    "lazy views of one shared iterator): group the keys, which carry none, and take each run of values "
+    "by position: labels = [key(v) for v in xs]; start = 0; for k, run in itertools.groupby(labels): "
+    "n = len(list(run)); group = xs[start:start + n]; start = start + n")
+STARMAP_ADVICE = (
+    "astgrad follows itertools.starmap(f, pairs) as [f(a, b) for a, b in pairs] where f takes a fixed "
+    "number of positional arguments (a lambda, a def of yours, an operator or NumPy function), and for a "
+    "function with defaults or *args only over tuples written out in the call, starmap(f, [(a,), (b, c)]), "
+    "or over zip(xs, ys): write the calls out instead, [f(a, b) for a, b in pairs] with the arguments "
+    "each tuple holds")
+ITERTOOLS_ADVICE = {itertools.groupby: GROUPBY_ADVICE, itertools.starmap: STARMAP_ADVICE}
+
+
 def suggestion(obj, mode):
     """``"; did you mean numpy.linalg.eigvalsh?"`` after "no adjoint rule for X", or ``";"``;
     for one of astgrad's own transforms (vjp, jacobian, hessian, hvp, what they return),
@@ -481,8 +496,20 @@ def is_astgrad_transform(obj):
     return module == "astgrad.api"
 
 
+def no_rule_text(what, obj, which):
+    """The refusal of a call of ``obj`` (named ``what``) that has no ``which`` rule
+    ("adjoint" or "tangent") and no record."""
+    if obj in ITERTOOLS_ADVICE:
+        return f"no {which} rule for {what}: {ITERTOOLS_ADVICE[obj]}"
+    return (f"no {which} rule for {what}{suggestion(obj, which)} astgrad cannot differentiate through it. "
+            f"Register one with @astgrad.{which}, or wrap the value in astgrad.stop_gradient(...)")
+
+
 def missing_rule_error(source, node, obj, mode):
     which = "adjoint" if mode == "adjoint" else "tangent"
+    if obj in ITERTOOLS_ADVICE:        # what to write instead says more than "register a rule"
+        return source.error(f"no {which} rule for {user_name(obj)}: {ITERTOOLS_ADVICE[obj]}", node,
+                            construct=describe(obj))
     return source.error(
         f"no {which} rule for {user_name(obj)}{suggestion(obj, which)} astgrad cannot differentiate through it. "
         f"Register one with @astgrad.{which}({getattr(obj, '__name__', 'fn')}), or wrap the "

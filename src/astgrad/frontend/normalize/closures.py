@@ -26,6 +26,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ...errors import function_value_unknown
+from ...rules.registry import ITERTOOLS_ADVICE
 from ..function_args import Mixed, specialize as specialize_for_values
 from ..object_layouts import root
 from .jumps import _has_early_return
@@ -410,6 +411,9 @@ class ClosureLowering:
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
         built = _class_called(self.source, self.locals, call) if isinstance(call, gast.Call) else None
         how, advice = _how_it_escapes(stmt, built)
+        callee = self.resolve_call(call) if isinstance(call, gast.Call) else None
+        if callee in ITERTOOLS_ADVICE:          # groupby(xs, key=lambda ...), starmap(f, ...)
+            how, advice = f"passed to itertools.{callee.__name__}", ITERTOOLS_ADVICE[callee]
         where = "" if advice.startswith("astgrad") else "astgrad follows a local function where it is called: "
         error = self.source.error(f"astgrad cannot differentiate {_value_label(value)} {how}; {where}{advice}",
                                   stmt, construct="a local function as a value")
