@@ -4,6 +4,7 @@ differences, second order (forward over reverse, reverse over reverse) against f
 differences of the gradient; and the refusals of an integer dtype=, of itertools.groupby
 and of starmap over a list of tuples of a function with defaults."""
 
+import collections
 import itertools
 import math
 
@@ -224,3 +225,43 @@ def test_itertools_refusals_say_what_to_write(f, advice):
     # the advice works: the same sums grouped by labels
     assert_close(astgrad.grad(grouped_by_labels)(1.5), 10.0)
     assert_close(astgrad.grad(grouped_by_labels)(-1.5), 10.0)
+
+
+# -- a deque handed to a helper that only reads it -------------------------------------------
+
+def ends_and_total(q):
+    return q[0] * q[-1] + sum(q)
+
+
+def squares_and_count(q):
+    total = 0.0
+    for v in q:
+        total = total + v * v
+    return total + len(q) + np.sum(np.asarray(q))
+
+
+def deque_read_by_helpers(x, w):
+    q = collections.deque([x, 2.0 * w])
+    q.append(x * w)
+    window = collections.deque(maxlen=2)
+    for v in (x, 3.0 * w, x * x):
+        window.append(v)
+    return ends_and_total(q) + squares_and_count(window)
+
+
+def all_but_first(q):
+    return sum(q[1:])       # a deque has no slices: Python raises TypeError
+
+
+def deque_sliced_by_a_helper(x, w):
+    q = collections.deque([x, w])
+    return all_but_first(q)
+
+
+def test_a_deque_a_helper_only_reads_is_followed():
+    args = (float(RNG.uniform(0.5, 1.5)), float(RNG.uniform(-1.5, -0.5)))
+    check_derivatives(deque_read_by_helpers, args, rng=RNG)
+    second(deque_read_by_helpers, args)
+    with pytest.raises(astgrad.TransformError, match=r"test_rules_varargs_and_inserts.py:\d+: a collections\.deque "
+                                                     r"holds a differentiated value here.*use a list instead"):
+        astgrad.grad(deque_sliced_by_a_helper)(0.5, 1.5)

@@ -14,9 +14,12 @@ Each change binds the name to a new list holding the deque's items in its order:
 ``popleft`` as statements or as the value of ``name = ...``; with a ``maxlen`` written as
 a number, the items a deque drops (from the other end) are cut off after each change.
 Reading it is reading the list: ``sum``, ``len``, ``min``/``max``, ``list``, a NumPy
-function, ``d[i]``, a ``for`` loop or a comprehension over it, ``while d:``. A deque used any other
-way (handed to a function of yours, returned, stored, another method, read in a nested
-function) is left as it is, which the modes refuse where it holds a differentiated value.
+function, ``d[i]``, a ``for`` loop or a comprehension over it, ``while d:``; so may a
+function of the user's it is handed to as a positional argument (with an index that is
+not a slice, which a deque has none of): that function is given the list. A deque used
+any other way (handed to a function that does more than read it, returned, stored,
+another method, read in a nested function) is left as it is, which the modes refuse
+where it holds a differentiated value.
 """
 
 import builtins
@@ -26,6 +29,8 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from ..collectors import _plain_user_function
+from ..source import parsed_for_reading
 
 _READERS = (builtins.sum, builtins.len, builtins.min, builtins.max, builtins.list, builtins.tuple, builtins.sorted,
             builtins.enumerate, builtins.reversed, builtins.zip, builtins.any, builtins.all)
@@ -95,7 +100,7 @@ def _only_own_changes(normalizer, tree, name, made, parents):
             if node in parent.args and normalizer.resolve_call(parent) in _READERS:
                 continue
             target = normalizer.resolve_call(parent)
-            if not (node in parent.args and (getattr(target, "__module__", None) or "").startswith("numpy")):
+            if not (node in parent.args and (_is_numpy(target) or _read_by_helper(target, parent, node))):
                 return False
         elif isinstance(parent, gast.Subscript):
             if parent.value is not node or not isinstance(parent.ctx, gast.Load):
@@ -105,6 +110,54 @@ def _only_own_changes(normalizer, tree, name, made, parents):
         elif not (isinstance(parent, (gast.While, gast.If, gast.IfExp)) and parent.test is node
                   or isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.Not)):
             return False        # while d: and not d test whether it holds items, as a list's do
+    return True
+
+
+def _is_numpy(target):
+    return (getattr(target, "__module__", None) or "").startswith("numpy")
+
+
+def _read_by_helper(fn, call, node):
+    """Whether ``call`` hands the deque ``node`` to ``fn``, a function of the user's, as
+    a positional argument it only reads as a sequence (``d[i]`` with a number, ``sum``,
+    ``len``, a loop, ...): a list of the same items reads alike, so it may get one."""
+    if not _plain_user_function(fn) or any(isinstance(a, gast.Starred) for a in call.args):
+        return False
+    try:
+        source = parsed_for_reading(fn)
+    except Exception:       # noqa: BLE001 - a helper astgrad cannot read is not followed
+        return False
+    params = source.tree.args.posonlyargs + source.tree.args.args
+    position = call.args.index(node)
+    return position < len(params) and _only_reads(source, params[position].id)
+
+
+def _only_reads(source, name):
+    """Whether the function ``source`` parsed uses its parameter ``name`` only to read
+    items: the readers a deque lowered here may meet, an index that is not a slice (a
+    deque has none), never stored, handed on, or read in a nested function."""
+    tree = source.tree
+    parents = _parents(tree)
+    local = S.stored_names(tree) | {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    for node in gast.walk(tree):
+        if not isinstance(node, gast.Name) or node.id != name or isinstance(node.ctx, gast.Param):
+            continue
+        if not isinstance(node.ctx, gast.Load) or _inside_function(node, tree, parents):
+            return False
+        parent = parents.get(node)
+        if isinstance(parent, gast.Call):
+            path = S.dotted_path(parent.func)
+            reader = source.resolve_path(path, depend=False) if path and path[0] not in local else None
+            if not (node in parent.args and (reader in _READERS or _is_numpy(reader))):
+                return False
+        elif isinstance(parent, gast.Subscript):
+            if parent.value is not node or not isinstance(parent.ctx, gast.Load) \
+                    or isinstance(parent.slice, gast.Slice):
+                return False
+        elif not (isinstance(parent, (gast.For, gast.comprehension)) and parent.iter is node
+                  or isinstance(parent, (gast.While, gast.If, gast.IfExp)) and parent.test is node
+                  or isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.Not)):
+            return False
     return True
 
 
