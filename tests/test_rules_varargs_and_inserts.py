@@ -57,6 +57,18 @@ def hypot_tuple(x, y):
     return math.hypot(*vals, x - y, 0.5)
 
 
+def hypot_built(x, y):
+    vals = []
+    for k in range(3):
+        vals.append(x * (k + 1.0) - y)
+    return math.hypot(*vals)
+
+
+def hypot_comprehension(x, y):
+    vals = [x * k + y for k in range(int(abs(y)) + 2)]      # a length known only when it runs
+    return math.hypot(*vals)
+
+
 def dist_lists(x, y):
     return math.dist([x, y, 1.0], [y, 0.5, x * x])
 
@@ -67,10 +79,10 @@ def dist_named(x, y):
 
 
 def dist_array(a, b):
-    return math.dist(a, b) ** 2 + math.dist(a * a, b)
+    return math.dist(a, b) ** 2 + math.dist(a * a, b) + math.hypot(*(a * b))
 
 
-FLOAT_CASES = [hypot_list, hypot_three, hypot_tuple, dist_lists, dist_named]
+FLOAT_CASES = [hypot_list, hypot_three, hypot_tuple, hypot_built, hypot_comprehension, dist_lists, dist_named]
 
 
 @pytest.mark.parametrize("f", FLOAT_CASES, ids=[f.__name__ for f in FLOAT_CASES])

@@ -361,6 +361,7 @@ CASES = [
     (math.fsum, lambda: ([N(), N(), N()],), {}), (math.prod, lambda: ([N(), N(), N()],), {}),
     (math.prod, lambda: ((N(), 0.0, N()),), {"start": N()}),
     (math.hypot, lambda: (A(), A(), A()), {}), (math.hypot, lambda: (A(),), {}),
+    (rt.hypot_of, lambda: ([A(), A(), A()],), {}), (rt.hypot_of, lambda: (N(4),), {}),
     (math.dist, lambda: ([N(), N(), N()], (N(), N(), N())), {}), (math.dist, lambda: (N(2), N(2)), {}),
     (np.conjugate, lambda: (N(3),), {}), (np.ndarray.conj, lambda: (N(3),), {}),
     (np.ndarray.conjugate, lambda: (N(2, 2),), {}), (np.real, lambda: (N(3),), {}),

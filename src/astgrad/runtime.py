@@ -1241,6 +1241,11 @@ def diagonal_mask(x):
     return numpy.eye(n, dtype=bool)
 
 
+def hypot_of(coordinates):
+    """``math.hypot(*coordinates)`` of a sequence of any length (math_forms.py)."""
+    return math.hypot(*coordinates)
+
+
 def prod_except(x, axis=None):
     """For each element, the product of the *other* elements of its reduction over
     ``axis``; computed with prefix/suffix products, so zeros are handled exactly

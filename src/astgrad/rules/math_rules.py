@@ -11,7 +11,7 @@ import math
 
 import numpy
 
-from ..runtime import polygamma, prod_except, spread, gather, stack_like, unstack_like
+from ..runtime import hypot_of, polygamma, prod_except, spread, gather, stack_like, unstack_like
 from .declare import elementwise
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -46,6 +46,17 @@ def hypot(y, *coordinates):
 @tangent(math.hypot)
 def hypot(y, *coordinates):
     d[y] = d[coordinates] * coordinates[argnum] / y
+
+
+# hypot_of(xs) is math.hypot(*xs) of a list, tuple or array of any length
+@adjoint(hypot_of)
+def hypot_of_(y, coordinates):
+    d[coordinates] = unstack_like(d[y] * numpy.array(coordinates) / y, coordinates)
+
+
+@tangent(hypot_of)
+def hypot_of_(y, coordinates):
+    d[y] = numpy.sum(stack_like(d[coordinates], numpy.array(coordinates)) * numpy.array(coordinates)) / y
 
 
 # dist(p, q) = hypot of p - q, coordinate by coordinate (p and q are sequences of one length)
@@ -86,6 +97,6 @@ def prod(y, iterable, *, start=1):
     d[y] = d[start] * math.prod(iterable)
 
 
-declare(math.hypot, math.dist, math.fsum, math.prod, result=FRESH)
+declare(math.hypot, hypot_of, math.dist, math.fsum, math.prod, result=FRESH)
 non_differentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
                    math.isclose, math.factorial, math.comb, math.perm, math.gcd)

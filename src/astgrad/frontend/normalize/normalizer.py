@@ -63,6 +63,7 @@ from .smooth_squares import rewrite_smooth_squares
 from .statements import StatementLowering
 from .trying import TryLowering
 from .ufunc_dtypes import UfuncDtypeLowering
+from .math_forms import MathFormLowering
 from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
 from .views import rewrite_view_writes
 
@@ -75,7 +76,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
-                 UfuncDtypeLowering):
+                 UfuncDtypeLowering, MathFormLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
