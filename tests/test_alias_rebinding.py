@@ -48,6 +48,14 @@ def astype_copies(x):
     return np.sum(y * z * x)
 
 
+def unary_plus_makes_a_new_array(x):
+    y = x * 2.0
+    z = y
+    z = +z
+    y += 1.0
+    return np.sum(y * z * x)
+
+
 def argument_alias_copied(x):
     z = x
     z = z.copy()
@@ -111,6 +119,7 @@ def enumerate_index_rebinds_an_active_name(x):
 
 
 FOLLOWED = [copy_method, copy_function_then_multiply_in_place, array_of_it_then_element_write, astype_copies,
+            unary_plus_makes_a_new_array,
             argument_alias_copied, copied_in_both_branches, tuple_target_copy, for_target_write_in_the_body,
             for_target_write_after_the_loop, for_over_a_range_rebinds_an_active_name,
             enumerate_index_rebinds_an_active_name]
