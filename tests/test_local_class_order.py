@@ -83,8 +83,20 @@ def dataclass_building_a_later_dataclass(x):
     return np.sum(Layer(x).grown().u * x)
 
 
+def helper_defined_before_the_class_it_builds(x):
+    def grown(v):
+        return Grown(v * v)                 # runs when called, after the class statement
+
+    class Grown:
+        def __init__(self, u):
+            self.u = u
+
+    return np.sum(grown(x).u * x)
+
+
 @pytest.mark.parametrize("f", [builds_a_class_defined_after_it, builds_a_class_defined_before_it,
-                               two_classes_building_each_other, dataclass_building_a_later_dataclass],
+                               two_classes_building_each_other, dataclass_building_a_later_dataclass,
+                               helper_defined_before_the_class_it_builds],
                          ids=lambda f: f.__name__)
 def test_a_method_finds_a_class_of_the_body_when_it_runs(f):
     assert_close(astgrad.grad(f)(X), numerical_grad(f, (X,)), 1e-5, 1e-6)
@@ -102,7 +114,7 @@ def method_called_before_the_class_it_builds(x):
         def make(self):
             return B(self.v * 2.0)
 
-    w = A(x).make().w                       # NameError in Python
+    w = A(x).make().w                       # refused: NameError in Python
     class B:
         def __init__(self, w):
             self.w = w
@@ -122,7 +134,7 @@ def through_a_class_whose_method_uses_it(x):
         def run(self, v):
             return A(v).make()
 
-    w = C().run(x).w                        # NameError in Python
+    w = C().run(x).w                        # refused: NameError in Python
     class B:
         def __init__(self, w):
             self.w = w
@@ -138,7 +150,7 @@ def built_before_the_class_its_method_builds(x):
         def make(self):
             return B(self.v * 2.0)
 
-    a = A(x)                                # Python runs make only after B: astgrad refuses still
+    a = A(x)                                # refused, though Python runs make after B
     class B:
         def __init__(self, w):
             self.w = w
@@ -147,7 +159,7 @@ def built_before_the_class_its_method_builds(x):
 
 
 def class_used_before_its_statement(x):
-    b = B(x)                                # NameError in Python (it was followed, B made ahead)
+    b = B(x)                                # refused: NameError in Python
     class B:
         def __init__(self, w):
             self.w = w
@@ -155,9 +167,21 @@ def class_used_before_its_statement(x):
     return np.sum(b.w * x)
 
 
+def helper_called_before_the_class_it_builds(x):
+    def grown(v):
+        return Grown(v * v)
+
+    g = grown(x)                            # refused: NameError in Python
+    class Grown:
+        def __init__(self, u):
+            self.u = u
+
+    return np.sum(g.u * x)
+
+
 def default_naming_a_later_class(x):
     class A:
-        def make(self, v, kind=B):          # NameError in Python: defaults are read when A is made
+        def make(self, v, kind=B):          # refused: NameError in Python when A is made
             return kind(v)
 
     class B:
@@ -172,22 +196,22 @@ def default_naming_a_later_class(x):
     (through_a_class_whose_method_uses_it, "C", "B"),
     (built_before_the_class_its_method_builds, "A", "B"),
     (class_used_before_its_statement, "B", "B"),
+    (helper_called_before_the_class_it_builds, "grown", "Grown"),
     (default_naming_a_later_class, "B", "B"),
 ], ids=lambda v: getattr(v, "__name__", None))
 def test_a_use_before_the_class_it_needs_is_refused_naming_the_line(f, used, needed):
     lines = open(__file__).read().splitlines()
     start = lines.index(f"def {f.__name__}(x):")
-    line = next(n for n, text in enumerate(lines[start:], start + 1)
-                if f"{used}(" in text or f"={used})" in text and "class" not in text)
+    line = next(n for n, text in enumerate(lines[start:], start + 1) if "# refused" in text)
     class_line = next(n for n, text in enumerate(lines[start:], start + 1) if text.strip() == f"class {needed}:")
     if used == needed:
         expected = (rf"test_local_class_order.py:{line}: astgrad cannot differentiate a use of the class '{needed}' "
-                    rf"before its class statement \(line {class_line}\), where Python raises NameError; "
-                    rf"define {needed} before this line")
+                    rf"before its class statement \(line {class_line}\): Python raises NameError where it runs "
+                    rf"before then; define {needed} before this line")
     else:
-        expected = (rf"test_local_class_order.py:{line}: astgrad cannot differentiate a use of the class '{used}' "
-                    rf"before the class '{needed}' it needs is defined \(line {class_line}\): a method reading "
-                    rf"'{needed}' that runs before then raises NameError in Python; define {needed} before "
+        expected = (rf"test_local_class_order.py:{line}: astgrad cannot differentiate a use of '{used}' "
+                    rf"before the class '{needed}' it needs is defined \(line {class_line}\): a method or function "
+                    rf"reading '{needed}' that runs before then raises NameError in Python; define {needed} before "
                     rf"this line, or use {used} after it")
     for transform in (astgrad.grad, lambda f: astgrad.jvp(f, (X,), (TANGENT,))):
         with pytest.raises(astgrad.TransformError, match=expected):
