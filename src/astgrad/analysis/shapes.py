@@ -32,6 +32,7 @@ from .. import argument_kinds
 from .fixed_point import UNKNOWN, Readers, assume, retract
 from .layouts import Layouts, matmul_layout
 from .list_stacks import stack_pops
+from .loop_trips import runs_at_least_once
 from .shape_flow import same_shape_calls
 from .matmul_adjoints import direct_matmul_adjoints
 from .reduction_methods import mark_array_reduction
@@ -419,23 +420,12 @@ def _values_used_as_numbers(body, uses=None):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 pending[stmt.targets[0].id] = stmt.value
             elif not isinstance(stmt, (gast.Assign, gast.Expr)):
-                if pending and _runs_at_least_once(stmt):
+                if pending and runs_at_least_once(stmt):
                     loop_names = S.stored_names(stmt.target)
                     proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, names_and_uses)
                                   if name in pending and name not in loop_names)
                 pending = {}    # what follows may not run (an assignment or expression holds no exit)
     return proven, value_names
-
-
-def _runs_at_least_once(stmt):
-    """Whether ``stmt`` is a for loop over ``range`` of int constants that is not empty."""
-    if not (isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Call)
-            and anno.get(stmt.iter, Key.TARGET) is range and not stmt.iter.keywords
-            and 1 <= len(stmt.iter.args) <= 3):
-        return False
-    bounds = [arg.value for arg in stmt.iter.args if isinstance(arg, gast.Constant)]
-    return len(bounds) == len(stmt.iter.args) and all(type(b) is int for b in bounds) \
-        and not (len(bounds) == 3 and bounds[2] == 0) and len(range(*bounds)) > 0
 
 
 def _first_numeric_uses(block, names_and_uses):

@@ -30,6 +30,7 @@ from ..core.anno import Key
 from ..core.functions import underlying
 from ..errors import TransformError
 from .built_items import same_item_reads
+from .loop_trips import loops_running_at_least_once
 from .mutation import ChangeKind, in_place_changes
 from .object_fields import field_read, object_fields
 from .source_writes import source_changes
@@ -1259,6 +1260,9 @@ def _escaping_from_value(value):
     return S.loaded_names(value)
 
 
+_OPERATORS = (gast.BinOp, gast.UnaryOp, gast.Compare)
+
+
 class _TouchedSinceMade(_ForwardAnalysis):
     """For each name whose current object was made fresh (an operator, a fresh call,
     or handed over from a name that held one): the names mentioned since it was made.
@@ -1279,6 +1283,7 @@ class _TouchedSinceMade(_ForwardAnalysis):
         # their object over to one; the others' entries would only be carried along
         self.kept = None if queried is None else _handing_over_to(body, queried)
         self.recorded = recorded
+        self.body, self._nonempty_loops = body, None      # ids of the loops sure to run, when asked
 
     def at_entry(self, params):
         """The state on entry: an argument's object may be another argument's too, and
@@ -1340,13 +1345,18 @@ class _TouchedSinceMade(_ForwardAnalysis):
             return {k: v for k, v in made.items() if k not in bound}
         entry = dict(made)
         while True:
-            # the header reads the iterable (its items go to the target) each pass
-            start = {k: v | header if header & (v | {k}) else v for k, v in entry.items()}
+            start = _pass_start(entry, header, stmt)
             end = self.block(stmt.body, start)
-            joined = {k: start[k] | end[k] for k in start.keys() & end.keys()}
+            joined = {k: entry[k] | end[k] for k in entry.keys() & end.keys()}
             if joined == entry:
-                return entry
+                # after a loop that surely ran, its target holds an item, as each pass left it
+                return end if self.runs_at_least_once(stmt) else entry
             entry = joined
+
+    def runs_at_least_once(self, loop):
+        if self._nonempty_loops is None:
+            self._nonempty_loops = loops_running_at_least_once(self.body)
+        return id(loop) in self._nonempty_loops
 
     def simple(self, stmt, made):
         assign = isinstance(stmt, gast.Assign)
@@ -1354,7 +1364,11 @@ class _TouchedSinceMade(_ForwardAnalysis):
             stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
         else:
             stmt_seen = stmt
-        mentioned = _mentioned(stmt_seen, self.keeps_nothing)
+        if assign and isinstance(stmt.value, _OPERATORS) and isinstance(stmt.targets[0], gast.Name) \
+                and not anno.get(stmt, Key.AUGMENTED, False):
+            mentioned = {stmt.targets[0].id}    # it binds its target to a new result, and changes no operand
+        else:
+            mentioned = _mentioned(stmt_seen, self.keeps_nothing)
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
         reads, owner = self.escaping(stmt)
@@ -1378,19 +1392,33 @@ class _TouchedSinceMade(_ForwardAnalysis):
     def forget_rebound(self, made, before, stmt, escaping):
         """Drop the name ``v`` that ``v = value`` binds from the sets (``made``, changed in
         place) of the objects its new value cannot be: ``value`` reads no name that may
-        refer to the object (``v = w * 3.0``), or it is an operator's new result and no
-        container may hold the object, so no operand can carry it in (``v = y; v = v * w``
-        leaves ``y``'s object apart from ``v``; ``v = [y] * 2`` would not). ``escaping``:
-        the statement's (reads, item owner), as ``_touch`` took them."""
+        refer to the object (``v = w * 3.0``), or it is a new result (an operator's, a
+        copy's: ``v.copy()``, ``np.array(v)``) and no container may hold the object, so no
+        operand can carry it in (``v = y; v = v * w`` leaves ``y``'s object apart from
+        ``v``; ``v = [y] * 2`` would not, nor ``v = vs.copy()`` of a list holding it).
+        ``escaping``: the statement's (reads, item owner), as ``_touch`` took them."""
         name, (reads, owner) = stmt.targets[0].id, escaping
+        new_result = None       # whether value is a new result, asked where it matters
         for key, names in made.items():
             if key == name or name not in names:
                 continue
             seen_reads = reads - {owner} if key == owner else reads
             if key in seen_reads or not seen_reads.isdisjoint(before[key]):
-                if not isinstance(stmt.value, (gast.BinOp, gast.UnaryOp, gast.Compare)) or self.held(key):
+                if new_result is None:
+                    new_result = self.new_result(stmt.value)
+                if not new_result or self.held(key):
                     continue
             made[key] = names - {name}
+
+    def new_result(self, value):
+        """Whether ``value`` is a new object holding none of its operands' memory but,
+        for a container's copy, their items: an operator's result, or a call known to
+        build a new object (``v.copy()``, ``np.copy(v)``, ``np.array(v)``,
+        ``v.astype(t)``; not ``np.asarray(v)``, ``v.reshape(...)`` nor ``v[:]``)."""
+        if isinstance(value, _OPERATORS):
+            return True
+        return isinstance(value, gast.Call) and (
+            _builds_new_object(value) or self.fresh_call is not None and self.fresh_call(value))
 
     def held(self, name):
         """``held_as_item(name)``, asked once per name (True where it cannot be told)."""
@@ -1399,6 +1427,20 @@ class _TouchedSinceMade(_ForwardAnalysis):
         if name not in self._held:
             self._held[name] = self.held_as_item(name)
         return self._held[name]
+
+
+def _pass_start(entry, header, loop):
+    """The state as a pass of ``loop`` begins, from ``entry``, the state at its head: the
+    header (``header``: its names) reads the iterable or the test, and a for loop binds
+    its target to an item. Where the iterable reads no name that may refer to an object,
+    the target then refers to neither it nor a view of it (``z = y`` then
+    ``for z in [a, b]``); where it does, it may (``for z in [y]``, ``for z in y``)."""
+    if isinstance(loop, gast.For):
+        reads, targets = S.loaded_names(loop.iter), S.stored_names(loop.target)
+    else:
+        reads, targets = header, frozenset()
+    return {key: names | header if key in header or not reads.isdisjoint(names) else names - targets
+            for key, names in entry.items()}
 
 
 def _mentioned(stmt, keeps_nothing):

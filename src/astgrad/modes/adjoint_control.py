@@ -219,8 +219,11 @@ class ControlFlowAdjoints:
                     "unloop_item", [S.name(mode.adjoint(item)), S.copy(seq), S.name(index)]))
                 anno.set(node, Key.ACCUMULATE, True)
                 body.append(self.sweep.lower(node, state))
-            if item in mode.active:
-                state[mode.adjoint(item)] = UNSET
+        # each pass binds the target anew (an int of a range, an index, an item given
+        # its adjoint above): what it held before the pass gets none of the adjoint
+        for name in S.stored_names(stmt.target) if isinstance(stmt, gast.For) else ():
+            if name in mode.active:
+                state[mode.adjoint(name)] = UNSET
         return pre + body, state
 
     def loop_header(self, stmt, body):

@@ -146,15 +146,19 @@ class ForwardMode(Transform):
     def for_loop(self, stmt):
         """The loop as written; ``for k, item in enumerate(xs)`` also gives each item
         its tangent, the k-th element of the sequence's tangent."""
-        body = self.block(stmt.body)
+        body, given = self.block(stmt.body), set()
         if isinstance(stmt.target, gast.Tuple):
             index, item = (e.id for e in stmt.target.elts)
             seq = stmt.iter.args[0]
-            if item in self.active:
-                value = self.helper_call("loop_item", [S.name(self.tangent_of(seq)), S.copy(seq),
-                                                       S.name(index)]) if self.tangent_of(seq) else \
-                    self.helper_call("zeros_like", [S.name(item)])
+            if item in self.active and self.tangent_of(seq):
+                value = self.helper_call("loop_item", [S.name(self.tangent_of(seq)), S.copy(seq), S.name(index)])
                 body = [S.assign(self.tangent(item), value)] + body
+                given.add(item)
+        # any other name the loop binds (an int of a range, an index, an item of a sequence
+        # without tangent) has none, whatever it held before the pass
+        zeroed = [S.assign(self.tangent(name), self.helper_call("zeros_like", [S.name(name)]))
+                  for name in sorted(S.stored_names(stmt.target) - given) if name in self.active]
+        body = zeroed + body
         return [gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
                          orelse=[], type_comment=None)]
 

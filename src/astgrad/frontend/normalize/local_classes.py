@@ -21,16 +21,25 @@ not depend on.
 
 Only a class statement at the top level of the body, whose name is bound nowhere else,
 reading no local variable of the function (its methods read globals, as a module-level
-class's do) and not naming itself, is made so; any other is refused with the reason."""
+class's do) and not naming itself, is made so; any other is refused with the reason.
+
+A method may read another class of the body, made before or after its own (``A.make``
+building a ``B`` defined after ``A``): as in Python, it reads the name when it runs,
+from a cell the class's methods share, set once that class is made. Python raises
+NameError where such a method runs before that class statement; astgrad refuses any use
+of ``A`` before it (local_class_order.py)."""
 
 import ast
+import keyword
 import weakref
 
 import gast
 
 from ...core import syntax as S
+from .local_class_order import check_class_order
 
 _made = weakref.WeakKeyDictionary()         # function -> {line: the class made for that statement}
+_cells = weakref.WeakKeyDictionary()        # class made -> {name of a class its methods read: its cell}
 
 
 def bind_local_classes(normalizer, tree):
@@ -40,16 +49,24 @@ def bind_local_classes(normalizer, tree):
     imports = [stmt for stmt in tree.body if isinstance(stmt, (gast.Import, gast.ImportFrom))]
     if imports:
         normalizer.bind_imports(gast.Module(body=imports, type_ignores=[]))
+    class_names = {stmt.name for stmt in tree.body if isinstance(stmt, gast.ClassDef)}
+    if class_names:
+        check_class_order(normalizer, tree.body, _reads_by_time)
+    made = []
     for index, stmt in enumerate(tree.body):
         if not isinstance(stmt, gast.ClassDef):
             continue
         normalizer.line = getattr(stmt, "lineno", normalizer.line)
         _check(normalizer, stmt)
-        cls = _made_class(normalizer, stmt)
+        cls = _made_class(normalizer, stmt, class_names)
+        made.append(cls)
         normalizer.source.scopes[stmt.name] = cls
         normalizer.bindings[stmt.name] = cls
         normalizer.locals.discard(stmt.name)
         tree.body[index] = gast.copy_location(gast.Pass(), stmt)
+    for cls in made:        # the classes a method reads, made after its own
+        for name, cell in _cells.get(cls, {}).items():
+            cell.cell_contents = normalizer.bindings[name]
 
 
 def _check(normalizer, stmt):
@@ -70,7 +87,16 @@ def _check(normalizer, stmt):
 def _free_names(stmt):
     """The names the class statement reads from the scope around it: its decorators',
     bases' and class body's, and each method's own free names."""
-    found = set()
+    when_made, in_methods = _reads_by_time(stmt)
+    return when_made | in_methods
+
+
+def _reads_by_time(stmt):
+    """(the names the class statement reads from the scope around it when it runs: its
+    decorators', bases' and class body's, its methods' decorators and defaults; the
+    names each method reads from there, when it runs or, for its decorators and
+    defaults, when it is made)."""
+    when_made, in_methods = set(), set()
     scopes = [([d for d in stmt.decorator_list] + list(stmt.bases) + [k.value for k in stmt.keywords], set())]
     body_stores = set()
     for item in stmt.body:
@@ -84,28 +110,53 @@ def _free_names(stmt):
     for nodes, own in scopes:
         names = [n for node in nodes for n in S.walk_nodes(node) if isinstance(n, gast.Name)]
         bound = own if own is not None else {n.id for n in names if not isinstance(n.ctx, gast.Load)}
-        found |= {n.id for n in names if isinstance(n.ctx, gast.Load) and n.id not in bound}
-    return found
+        (when_made if own is not None else in_methods).update(
+            n.id for n in names if isinstance(n.ctx, gast.Load) and n.id not in bound)
+    return when_made, in_methods
 
 
-def _made_class(normalizer, stmt):
+def _made_class(normalizer, stmt, class_names):
     source = normalizer.source
     fn = source.fn
     line = source.file_line(stmt)
     table = _made.setdefault(fn, {}) if _weak(fn) else {}
     if line in table:
         return table[line]
+    scope = {name: normalizer.bindings[name] for name in _free_names(stmt) if name in normalizer.bindings}
+    shared = sorted(_reads_by_time(stmt)[1] & class_names - {stmt.name})
     plain = gast.gast_to_ast(gast.Module(body=[S.copy(stmt)], type_ignores=[]))
+    if shared:
+        plain.body = [_in_a_function(plain.body[0], sorted(scope), shared, getattr(fn, "__name__", "f"))]
     ast.increment_lineno(plain, source.first_line - 1)
     ast.fix_missing_locations(plain)
-    scope = {name: normalizer.bindings[name] for name in _free_names(stmt) if name in normalizer.bindings}
     try:
         exec(compile(plain, source.filename, "exec", dont_inherit=True), source.globals, scope)     # noqa: S102
+        if shared:
+            scope[stmt.name], reads = scope.pop(plain.body[0].name)(**scope)
+            _cells[scope[stmt.name]] = dict(zip(reads.__code__.co_freevars, reads.__closure__))
     except Exception as exc:     # noqa: BLE001 - the user's class body failed: said so, at its line
         raise normalizer._refuse(f"a class definition that fails when it is made ({type(exc).__name__}: {exc})",
                                  stmt, "define the class at module level") from None
     table[line] = scope[stmt.name]
     return table[line]
+
+
+def _in_a_function(class_node, params, shared, name):
+    """The class statement inside ``def name(params)``, which returns the class and a
+    function reading the classes ``shared`` (so the cells the methods read them from can
+    be set); those not among ``params`` it binds after the return, never run: that makes
+    them its own names, as they are the differentiated function's, empty until set."""
+    if not name.isidentifier() or keyword.iskeyword(name) or name in {*params, *shared, class_node.name}:
+        name = "local_classes"
+    later = [n for n in shared if n not in params]
+    text = f"def {name}({', '.join(params)}):\n    return {class_node.name}, lambda: ({', '.join(shared)},)\n"
+    if later:
+        text += f"    {' = '.join(later)} = None\n"
+    wrapper = ast.parse(text).body[0]
+    for node in ast.walk(wrapper):
+        ast.copy_location(node, class_node)
+    wrapper.body.insert(0, class_node)
+    return wrapper
 
 
 def _weak(fn):
