@@ -20,6 +20,22 @@ def test_smoke_run_prints_a_row_per_shape_and_size(capsys):
     assert "ms/stmt" in capsys.readouterr().out
 
 
+def test_repeat_reports_the_best_time_of_each_order(monkeypatch, capsys):
+    """With --repeat each order's row holds its best run, each run on a function loaded afresh."""
+    runs = iter([(0.004, 0.020), (0.003, 0.012), (0.005, 0.010)])
+    functions = []
+
+    def measure(fn, second):
+        functions.append(fn)
+        return next(runs)
+    monkeypatch.setattr(generation_scaling, "measure", measure)
+    monkeypatch.setattr(generation_scaling, "warm_up", lambda: None)
+    rows = generation_scaling.main(["--sizes", "10", "--shapes", "straight", "--repeat", "3"])
+    assert [row[2:] for row in rows] == [(0.003, 0.010)]
+    assert len(set(map(id, functions))) == 3
+    assert "3.33" in capsys.readouterr().out       # 10 ms / 3 ms
+
+
 def test_synthetic_functions_have_correct_gradients(tmp_path):
     import astgrad
     sys.path.insert(0, str(tmp_path))
