@@ -59,6 +59,9 @@ class ContainerLowering:
         if isinstance(func, gast.Attribute) and func.attr == "setdefault" and isinstance(func.value, gast.Name) \
                 and 1 <= len(node.args) <= 2 and not node.keywords and self.only_dicts(func.value.id):
             return self.dict_setdefault(func.value.id, node.args)       # dicts.py
+        if isinstance(func, gast.Attribute) and func.attr == "pop" and isinstance(func.value, gast.Name) \
+                and 1 <= len(node.args) <= 2 and not node.keywords and self.only_dicts(func.value.id):
+            return self.dict_pop(func.value.id, node.args)              # dicts.py
         if self.dict_view(node) is not None:
             return self.list_of(node)       # a view read outside a loop: its items now
         callee = self.resolve_call(node)

@@ -81,10 +81,10 @@ class DeletionLowering:
             ifs=[gast.Compare(left=S.name(i), ops=[gast.NotIn()], comparators=[S.name(gone)])], is_async=0)])
         self.assign(S.name(name, store=True), kept)
 
-    def delete_dict_item(self, target, stmt):
+    def delete_dict_item(self, target, stmt, what="del of items"):
         """``del d[key]`` of a dict made here: the dict without that key, rebound."""
         name = target.value.id
-        self.refuse_shared(name, "dict", stmt)
+        self.refuse_shared(name, "dict", stmt, what)
         key = self.atom(target.slice, hint="key")
         missing = gast.If(test=gast.Compare(left=S.copy(key), ops=[gast.NotIn()], comparators=[S.name(name)]),
                           body=[gast.Raise(exc=S.call(S.name("KeyError"), [S.copy(key)]), cause=None)], orelse=[])
@@ -98,14 +98,14 @@ class DeletionLowering:
         self.statement(missing)
         self.assign(S.name(name, store=True), kept)
 
-    def refuse_shared(self, name, kind, stmt):
+    def refuse_shared(self, name, kind, stmt, what="del of items"):
         """A list or dict that another name, a container or a callee may hold: deleting
         from ``name``'s alone (a new list or dict) would leave it unchanged there."""
         for node in S.walk_nodes(self.source.tree):
             for child in S.child_nodes(node):
                 if isinstance(child, gast.Name) and child.id == name and isinstance(child.ctx, gast.Load) \
                         and not self.reads_only(node, child):
-                    raise self._refuse(f"del of items of the {kind} '{name}', which another name, a "
+                    raise self._refuse(f"{what} of the {kind} '{name}', which another name, a "
                                        "container or a call may hold too", stmt, _ADVICE)
 
     def reads_only(self, parent, child):

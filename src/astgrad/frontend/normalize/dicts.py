@@ -1,7 +1,7 @@
 """Dict built-ins and methods, lowered to dict displays, item reads and item stores:
 ``d.get(k, default)``, ``dict(...)`` in its forms (keywords, pairs, a mapping, ``dict(d,
-k=v)``, ``dict(**d)``), ``d.update(...)`` and ``d.setdefault(k, v)`` on a dict the function
-made, ``a | b`` where an operand is certainly a dict (``{**a, **b}``), and writes into an
+k=v)``, ``dict(**d)``), ``d.update(...)``, ``d.setdefault(k, v)`` and ``d.pop(k[, default])``
+on a dict the function made, ``a | b`` where an operand is certainly a dict (``{**a, **b}``), and writes into an
 item of a container, ``d[k][j] = v`` (the item written and stored back).
 
 ``d.get`` is matched by name on a local receiver, so the generated code checks that the
@@ -88,6 +88,30 @@ class DictLowering:
         self.emit_if(S.name(absent), self.block_of(lambda: self.statement(_store(owner, key, default, self.line))),
                      [])
         return gast.Subscript(value=S.name(owner), slice=S.copy(key), ctx=gast.Load())
+
+    def dict_pop(self, owner, args):
+        """``d.pop(k)`` and ``d.pop(k, default)`` on a dict made in this function: ``t =
+        d[k]`` (Python's KeyError where ``k`` is missing and no default is given), then
+        ``del d[k]`` (deletions.py: the dict without ``k``); the default where ``k`` is
+        missing. Both arguments are evaluated first, as Python passes them."""
+        key = self.atom(args[0], hint="key")
+        default = self.atom(args[1]) if len(args) > 1 else None
+        result = self.namer.fresh("t")
+        self.locals.add(result)
+
+        def taken():
+            self.emit(S.assign(result, gast.Subscript(value=S.name(owner), slice=S.copy(key), ctx=gast.Load())))
+            deleted = gast.Delete(targets=[gast.Subscript(value=S.name(owner), slice=S.copy(key), ctx=gast.Del())])
+            deleted.lineno = self.line
+            self.delete_dict_item(deleted.targets[0], deleted, ".pop() of items")      # deletions.py
+        if default is None:
+            taken()
+            return S.name(result)
+        present = self.fresh_assign(self.runtime_call(runtime.has_key, [S.name(owner), key, S.const(self.where())]),
+                                    "cond")
+        self.emit_if(S.name(present), self.block_of(taken),
+                     self.block_of(lambda: self.emit(S.assign(result, S.copy(default)))))
+        return S.name(result)
 
     def dict_update(self, call):
         """``d.update(m, k=v)`` as a statement, on a dict made in this function: each entry

@@ -92,8 +92,9 @@ class DisplayLowering:
         if not (isinstance(func, gast.Attribute) and func.attr in _LOWERED_ARITY
                 and self.local_receiver(func) and not node.keywords
                 and len(node.args) == _LOWERED_ARITY[func.attr]
-                and not any(isinstance(a, gast.Starred) for a in node.args)):
-            return None
+                and not any(isinstance(a, gast.Starred) for a in node.args)) \
+                or isinstance(func.value, gast.Name) and self.only_dicts(func.value.id):
+            return None     # d.pop(k) on a dict: containers.py
         receiver = self.named_atom(func.value, "items")
         if func.attr == "pop":
             deleting = getattr(node, "deletes_item", False)       # del xs[i] (deletions.py)

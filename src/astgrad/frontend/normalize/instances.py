@@ -33,10 +33,11 @@ from ...core.missing import MISSING
 from .. import object_layouts as L
 from ..varargs import compile_variant
 from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
+from .block_copies import copy_around_blocks
 from .self_containers import copy_helper_name, copy_on_write
 
 _twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
-_state_twins = weakref.WeakKeyDictionary()  # method -> its twin returning (result, self)
+_state_twins = weakref.WeakKeyDictionary()  # method -> {dict attributes: its twin returning (result, self)}
 _DEPTH = 4                                  # how deep methods are looked into for uses of self
 
 
@@ -496,15 +497,17 @@ _CLASS = "__astgrad_class__"
 _CLASS_DEFAULT = "__astgrad_class_default__"
 
 
-def state_twin(method, name, changed=frozenset()):
+def state_twin(method, name, changed=frozenset(), dicts=frozenset()):
     """The twin of ``method`` (which stores attributes of ``self``) returning ``(its
     result, self)``, each ``self.a = v`` written ``self = with_attribute(self, 'a', v)``
     so that the object it is given stays as it was (one per method, kept while it lives).
     The normalizer reads those writes as the attribute writes they stand for
     (``attribute_writes``). The containers of the attributes ``changed`` that the
     method changes in place (``self.m[k] = v``) are written into copies stored back
-    (self_containers.py): the caller has shown that nothing else holds them."""
-    twin = _state_twins.get(method)
+    (self_containers.py): the caller has shown that nothing else holds them, and that the
+    attributes ``dicts`` only ever hold a dict (``self.m.pop(k)`` then stores a new one)."""
+    made, key = _state_twins.setdefault(method, {}), dicts
+    twin = made.get(key)
     if twin is None:
         from ..source import parse_function
 
@@ -514,13 +517,14 @@ def state_twin(method, name, changed=frozenset()):
         def rewrite(tree):
             tree = _state_tree(tree, name)
             me = (tree.args.posonlyargs + tree.args.args)[0].id
-            return _WritesAsNew(copy_on_write(tree, me, changed, helper)).tree
+            tree = copy_around_blocks(tree, me, changed, helper)     # block_copies.py
+            return _WritesAsNew(copy_on_write(tree, me, changed, helper, dicts)).tree
         twin = compile_variant(method, rewrite(S.copy(tree)), rewrite,
                                cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute),
                                       helper: types.CellType(runtime.written_copy)})
         twin.__name__ = twin.__qualname__ = name
         twin.__astgrad_writes_self__ = True
-        _state_twins[method] = twin
+        made[key] = twin
     return twin
 
 

@@ -167,13 +167,13 @@ def _owns_lists(tree, name, resolve):
     if len(bindings) != 1 or any(in_local_function(n, parents, tree) for n in uses):
         return False
     binding = parents.get(bindings[0])
-    if not (isinstance(binding, gast.Assign) and binding.targets == [bindings[0]] and _new_lists(binding.value)):
+    if not (isinstance(binding, gast.Assign) and binding.targets == [bindings[0]] and new_lists(binding.value)):
         return False
     holds_by_key = isinstance(binding.value, (gast.Dict, gast.DictComp))
-    return all(n is bindings[0] or _safe_use(n, parents, resolve, holds_by_key) for n in uses)
+    return all(n is bindings[0] or lists_kept_use(n, parents, resolve, holds_by_key) for n in uses)
 
 
-def _new_lists(value):
+def new_lists(value):
     """A display or comprehension whose items are all new lists."""
     if isinstance(value, gast.List):
         return all(_new_list(item) for item in value.elts)
@@ -190,7 +190,10 @@ def _new_list(node):
     return isinstance(node, (gast.List, gast.ListComp))
 
 
-def _safe_use(name, parents, resolve, holds_by_key):
+def lists_kept_use(name, parents, resolve, holds_by_key):
+    """Whether the use of ``name`` (a name, or ``self.m`` in a method: self_containers.py),
+    a container holding lists, lets no other name get one of its lists (the module
+    docstring); ``holds_by_key``: it is a dict."""
     parent = parents.get(name)
     if isinstance(parent, gast.Compare):            # k in d
         return all(isinstance(op, (gast.In, gast.NotIn)) for op in parent.ops) and parent.left is not name

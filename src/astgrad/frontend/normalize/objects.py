@@ -26,7 +26,7 @@ from ...core import syntax as S
 from .. import object_layouts as L
 from .instances import augments_self
 from .jumps import jumps_out
-from .self_containers import CHANGING_METHODS, held_only_by_attribute
+from .self_containers import CHANGING_METHODS, container_kinds
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
@@ -89,16 +89,24 @@ class ObjectLowering:
         """Whether ``receiver`` names an object this function built whose attributes
         ``attrs`` each hold a container nothing else refers to (self_containers.py): a
         method may then change them in place, written into copies."""
+        return all(self.held_container_kinds(receiver, cls, attr) is not None for attr in attrs)
+
+    def held_dicts(self, receiver, cls, attrs):
+        """The attributes among ``attrs`` that hold, on ``receiver``, only ever a dict
+        nothing else refers to (a method's ``self.m.pop(k)`` then stores a new dict)."""
+        return frozenset(a for a in attrs if self.held_container_kinds(receiver, cls, a) == {"dict"})
+
+    def held_container_kinds(self, receiver, cls, attr):
+        """The kinds of container ``receiver.attr`` holds ({"list", "dict", "other"}, see
+        self_containers.container_kinds) where it holds one nothing else refers to on an
+        object this function built; else None."""
         if not isinstance(receiver, gast.Name) or self.inlining:
-            return False
+            return None
         known = self.__dict__.setdefault("_held_containers", {})
-        for attr in attrs:
-            if (receiver.id, attr) not in known:
-                known[receiver.id, attr] = self.owns_object(receiver.id, attr) and held_only_by_attribute(
-                    cls, attr, (self.source.tree, receiver.id, self.resolve_call))
-            if not known[receiver.id, attr]:
-                return False
-        return True
+        if (receiver.id, attr) not in known:
+            known[receiver.id, attr] = container_kinds(cls, attr, (self.source.tree, receiver.id, self.resolve_call)) \
+                if self.owns_object(receiver.id, attr) else None
+        return known[receiver.id, attr]
 
     def refuse_shared_state(self, receiver, cls, attr, changed, node):
         """Refuse the call ``receiver.attr(...)`` followed as a new state of the object
@@ -328,12 +336,14 @@ def _global_holder(fn, node):
 
 def changed_in_place(tree):
     """The attribute names whose value ``tree`` changes in place: a list, dict, set or
-    array method changing it called on ``<obj>.name``, an item of it written or deleted."""
+    array method changing it (or an item of it: ``<obj>.name[k].append(v)``) called on
+    ``<obj>.name``, an item of it written or deleted."""
     found = set()
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in CHANGING_METHODS \
-                and isinstance(node.func.value, gast.Attribute):
-            found.add(node.func.value.attr)
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in CHANGING_METHODS:
+            receiver = node.func.value.value if isinstance(node.func.value, gast.Subscript) else node.func.value
+            if isinstance(receiver, gast.Attribute):
+                found.add(receiver.attr)
         elif isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)) \
                 and isinstance(node.value, gast.Attribute):
             found.add(node.value.attr)

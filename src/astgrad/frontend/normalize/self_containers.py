@@ -42,6 +42,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .foreign import lookup
 from .fresh_items import made_new, takes_items
+from .item_appends import lists_kept_use, new_lists
 
 
 # methods changing the container they are called on (list, dict, set, array)
@@ -61,20 +62,51 @@ def held_only_by_attribute(cls, attr, caller):
     """Whether ``attr`` of an object of ``cls`` holds a container nothing else refers to
     (the module docstring). ``caller``: (tree, the name the object goes by there,
     resolve(call)) for the function that built the object."""
+    return container_kinds(cls, attr, caller) is not None
+
+
+def container_kinds(cls, attr, caller):
+    """The kinds of container stored in ``attr`` ({"list", "dict", "other"}) where it holds
+    one nothing else refers to (``held_only_by_attribute``); else None. Where a method
+    appends to a list the container holds (``self.m[k].append(v)``,
+    ``self.m.setdefault(k, []).append(v)``), ``attr`` must hold a dict of lists nothing
+    else refers to either (``_keyed_list_use``)."""
     if not isinstance(cls, type) or any(attr in vars(klass) for klass in cls.__mro__):
-        return False
+        return None
     sites = list(_method_sites(cls))
     if None in sites:
-        return False
+        return None
+    sites.append(caller)
+    keyed = any(_appends_to_items(tree, me, attr) for tree, me, _ in sites)
     kinds = set()
-    for tree, me, resolve in sites + [caller]:
-        found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0])
+    for tree, me, resolve in sites:
+        found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0], keyed=keyed)
         if found is None:
-            return False
+            return None
         kinds |= found
     stores = kinds - {"item"}
     # an item of an array kept in a name may be a view of it: only lists and dicts then
-    return bool(stores) and ("item" not in kinds or stores <= {"list", "dict"})
+    if not stores or "item" in kinds and not stores <= {"list", "dict"} or keyed and stores != {"dict"}:
+        return None
+    return frozenset(stores)
+
+
+def _appends_to_items(tree, me, attr):
+    """Whether ``tree`` appends to a list ``me.attr`` holds: ``me.attr[k].append(v)`` or
+    ``me.attr.setdefault(k, d).append(v)`` (any method called on such an item counts)."""
+    for node in S.walk_nodes(tree):
+        receiver = node.func.value if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+            else None
+        if isinstance(receiver, gast.Call) and isinstance(receiver.func, gast.Attribute) \
+                and receiver.func.attr == "setdefault":
+            receiver = receiver.func.value
+        elif isinstance(receiver, gast.Subscript):
+            receiver = receiver.value
+        else:
+            continue
+        if _same_holder(receiver, gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())):
+            return True
+    return False
 
 
 def _method_sites(cls):
@@ -124,11 +156,12 @@ def _resolver(fn, tree):
     return resolve
 
 
-def _uses_of(tree, me, attr, resolve, rebinds):
+def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
     """The kinds of container stored in ``me.attr`` in ``tree`` ({"list", "dict",
     "other"}, and "item" for an item read kept), where each use of ``me`` and of
     ``me.attr`` there is one the module docstring allows; else None. ``rebinds``: the
-    function binds ``me`` (to the object it builds)."""
+    function binds ``me`` (to the object it builds); ``keyed``: ``me.attr`` holds lists
+    a method appends to (``_keyed_list_use``)."""
     parents = _parents(tree)
     kinds = set()
     for node in S.walk_nodes(tree):
@@ -146,7 +179,7 @@ def _uses_of(tree, me, attr, resolve, rebinds):
             return None                                 # the object handed on: getattr(self, ...), vars(self)
         if read.attr != attr:
             continue
-        kind = _use(read, parents, resolve, in_method=not rebinds)
+        kind = (_keyed_list_use if keyed else _use)(read, parents, resolve, in_method=not rebinds)
         if kind is None:
             return None
         kinds.add(kind)
@@ -180,6 +213,31 @@ def _use(read, parents, resolve, in_method=True):
             return "read" if _consumed_at_once(call, parents, resolve) else None
         return "read" if above.attr in _READING_METHODS else None
     return "read" if _consumed_at_once(read, parents, resolve) else None
+
+
+def _keyed_list_use(read, parents, resolve, in_method=True):
+    """As ``_use``, for ``me.attr`` holding a dict of lists a method appends to: "dict"
+    for a store of a new dict of new lists (``self.m = {}``), "read" for a use that
+    lets no other name get the dict or one of its lists (item_appends.lists_kept_use:
+    ``self.m[k] = []``, ``self.m[k].append(v)``, ``self.m.setdefault(k, []).append(v)``,
+    ``k in self.m``, ``len(self.m)``, ``sum(self.m[k])``, ``self.m[k][0]``), and for
+    ``del self.m[k]`` and ``self.m.pop(k)``, ``.popitem()``, ``.clear()`` as statements
+    (what they take out is no longer held by the dict); a loop over its keys must not
+    change it (Python would raise); else None."""
+    above = parents.get(read)
+    if isinstance(read.ctx, gast.Store):
+        return "dict" if isinstance(above, gast.Assign) and above.targets == [read] \
+            and isinstance(above.value, (gast.Dict, gast.DictComp)) and new_lists(above.value) else None
+    if isinstance(above, gast.Subscript) and above.value is read and isinstance(above.ctx, gast.Del):
+        return "read"
+    call = parents.get(above)
+    if isinstance(above, gast.Attribute) and above.attr in ("pop", "popitem", "clear") \
+            and isinstance(call, gast.Call) and call.func is above:
+        return "read" if _statement_call(call, parents, in_method) else None
+    if isinstance(above, (gast.For, gast.comprehension)) and above.iter is read \
+            and _changed_within(above.body + above.orelse if isinstance(above, gast.For) else [parents.get(above)], read):
+        return None
+    return "read" if isinstance(read.ctx, gast.Load) and lists_kept_use(read, parents, resolve, True) else None
 
 
 def _new_container(value, resolve):
@@ -275,23 +333,31 @@ def copy_helper_name(fn, tree):
     """The name the twin of ``fn`` calls runtime.written_copy by: ``written_copy``,
     unless ``fn`` names it already."""
     taken = S.names_in(tree) | set(fn.__globals__) | set(fn.__code__.co_freevars)
-    return _fresh("written_copy", taken)
+    return fresh_name("written_copy", taken)
 
 
-def copy_on_write(tree, me, attrs, helper):
+def copy_on_write(tree, me, attrs, helper, dicts=frozenset()):
     """``tree`` (a method's state twin, ``me`` its first parameter) with each statement
     changing the container of ``me.a`` in place (``a`` in ``attrs``) written into a copy
     stored back: ``t = written_copy(me.a); t[k] = v; me.a = t`` (``helper``: the name
-    ``written_copy`` goes by). Statements of nested functions are left as they are."""
+    ``written_copy`` goes by). On the attributes ``dicts``, which only ever hold a dict,
+    ``del me.a[k]`` and ``me.a.pop(k[, d])`` store the dict without ``k``
+    (``_dict_removal``). Statements of nested functions are left as they are."""
     taken = S.names_in(tree)
+    return rewrite_blocks(tree, lambda stmt: [new for split in _returned_change(stmt, me, attrs, taken)
+                                              for new in _written_into_a_copy(split, me, attrs, taken, helper, dicts)])
+
+
+def rewrite_blocks(tree, rewrite):
+    """``tree`` (a function) with each statement of its blocks replaced by the list
+    ``rewrite(stmt)`` gives; those of nested functions and classes are left as they are."""
     for node in [tree] + [n for n in S.walk_nodes(tree) if _has_blocks(n)]:
         if node is not tree and isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
             continue
         for field in ("body", "orelse", "finalbody"):
             block = getattr(node, field, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                setattr(node, field, [new for stmt in block for split in _returned_change(stmt, me, attrs, taken)
-                                      for new in _written_into_a_copy(split, me, attrs, taken, helper)])
+                setattr(node, field, [new for stmt in block for new in rewrite(stmt)])
     return tree
 
 
@@ -305,7 +371,7 @@ def _returned_change(stmt, me, attrs, taken):
             and call.func.attr in CHANGING_METHODS and _changed_holder(S.expr_stmt(call), me) is not None
             and call.func.value.attr in attrs):
         return [stmt]
-    result = _fresh("result", taken)
+    result = fresh_name("result", taken)
     value.elts[0] = S.name(result)
     return [gast.copy_location(S.assign(result, call), stmt), stmt]
 
@@ -314,11 +380,14 @@ def _has_blocks(node):
     return any(isinstance(getattr(node, field, None), list) for field in ("body", "orelse", "finalbody"))
 
 
-def _written_into_a_copy(stmt, me, attrs, taken, helper):
+def _written_into_a_copy(stmt, me, attrs, taken, helper, dicts):
     holder = _changed_holder(stmt, me)
     if holder is None or holder.attr not in attrs:
         return [stmt]
-    name = _fresh(f"{holder.attr}_new", taken)
+    removal = _dict_removal(stmt, me, holder.attr, taken) if holder.attr in dicts else None
+    if removal is not None:
+        return [gast.copy_location(new, stmt) for new in removal]
+    name = fresh_name(f"{holder.attr}_new", taken)
     copy = S.assign(name, gast.Call(func=S.name(helper), args=[
         gast.Attribute(value=S.name(me), attr=holder.attr, ctx=gast.Load())], keywords=[]))
     for owner in S.walk_nodes(stmt):                    # the one place the container is written
@@ -329,13 +398,54 @@ def _written_into_a_copy(stmt, me, attrs, taken, helper):
     return [gast.copy_location(new, stmt) for new in [copy] + _item_stores(stmt, name, taken) + [store]]
 
 
+def _dict_removal(stmt, me, attr, taken):
+    """``del me.a[k]``, ``me.a.pop(k)``, ``v = me.a.pop(k[, d])`` on a dict attribute:
+    ``key = k`` (``default = d``: both read first, as Python passes them), Python's
+    KeyError where ``k`` is missing and no default is given, ``v = me.a[key]`` (or the
+    default where ``k`` is missing), then ``me.a = {k: v for k, v in me.a.items() if k
+    != key}``, a new dict keeping the order of the others. None for another statement."""
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    if isinstance(stmt, gast.Delete):
+        args, result = [stmt.targets[0].slice], None
+    elif isinstance(call, gast.Call) and call.func.attr == "pop" and 1 <= len(call.args) <= 2 and not call.keywords \
+            and not any(isinstance(a, gast.Starred) for a in call.args):
+        args, result = call.args, stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+    else:
+        return None
+    found = []
+    key = _once(args[0], f"{attr}_key", taken, found)
+    default = _once(args[1], f"{attr}_default", taken, found) if len(args) == 2 else None
+
+    def current():
+        return gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
+
+    def has_key(op):
+        return gast.Compare(left=S.copy(key), ops=[op], comparators=[current()])
+    if default is None:
+        found.append(gast.If(test=has_key(gast.NotIn()), body=[
+            gast.Raise(exc=S.call(S.name("KeyError"), [S.copy(key)]), cause=None)], orelse=[]))
+    if result is not None:
+        value = gast.Subscript(value=current(), slice=S.copy(key), ctx=gast.Load())
+        found.append(S.assign(result, value if default is None else
+                              gast.IfExp(test=has_key(gast.In()), body=value, orelse=default)))
+    k, v = fresh_name("k", taken), fresh_name("v", taken)
+    items = gast.Call(func=gast.Attribute(value=current(), attr="items", ctx=gast.Load()), args=[], keywords=[])
+    kept = gast.DictComp(key=S.name(k), value=S.name(v), generators=[gast.comprehension(
+        target=gast.Tuple(elts=[S.name(k, store=True), S.name(v, store=True)], ctx=gast.Store()), iter=items,
+        ifs=[gast.Compare(left=S.name(k), ops=[gast.NotEq()], comparators=[S.copy(key)])], is_async=0)])
+    return found + [S.assign(gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Store()), kept)]
+
+
 def _item_stores(stmt, name, taken):
     """``t.update({'k': v}, a=w)`` as the item stores ``t['k'] = v; t['a'] = w`` (each
     value read before any store, as Python does), ``v = t.setdefault(k, d)`` as a store
-    where ``k`` is missing and a read; any other statement as it is."""
+    where ``k`` is missing and a read, ``t[k].append(v)`` (and ``t.setdefault(k,
+    []).append(v)``) as the store of a new list ``t[k] = t[k] + [v]``; any other
+    statement as it is."""
     call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
-    if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "setdefault" \
-            and 1 <= len(call.args) <= 2 and not call.keywords and not any(isinstance(a, gast.Starred) for a in call.args):
+    if isinstance(stmt, gast.Expr) and _item_append(call, name):
+        return _item_append_stores(call, name, taken)
+    if isinstance(call, gast.Call) and _is_setdefault(call):
         return _setdefault_stores(stmt, call, name, taken)
     if isinstance(stmt, gast.Assign) or not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "update"
             and len(call.args) <= 1 and all(kw.arg for kw in call.keywords)
@@ -346,7 +456,7 @@ def _item_stores(stmt, name, taken):
         + [(S.const(kw.arg), kw.value) for kw in call.keywords]
     if len(pairs) == 1:
         return [S.assign(gast.Subscript(value=S.name(name), slice=pairs[0][0], ctx=gast.Store()), pairs[0][1])]
-    values = [S.name(_fresh(f"{name}_{k}", taken)) for k in range(len(pairs))]
+    values = [S.name(fresh_name(f"{name}_{k}", taken)) for k in range(len(pairs))]
     return [S.assign(v.id, value) for v, (_, value) in zip(values, pairs)] \
         + [S.assign(gast.Subscript(value=S.name(name), slice=key, ctx=gast.Store()), v)
            for v, (key, _) in zip(values, pairs)]
@@ -355,7 +465,12 @@ def _item_stores(stmt, name, taken):
 def _changed_holder(stmt, me):
     """The ``me.a`` node whose container ``stmt`` changes in place, written as a statement
     of its own: ``me.a[k] = v``, ``me.a[k] += v``, ``del me.a[k]``, ``me.a.append(v)``,
-    ``v = me.a.pop()``; else None."""
+    ``v = me.a.pop()``, ``me.a[k].append(v)``, ``me.a.setdefault(k, []).append(v)``;
+    else None."""
+    if isinstance(stmt, gast.Expr) and _item_append(stmt.value):
+        receiver = stmt.value.func.value
+        stmt = gast.Expr(value=receiver) if isinstance(receiver, gast.Call) else \
+            gast.Assign(targets=[receiver], value=stmt.value, type_comment=None)
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript):
         target = stmt.targets[0].value
     elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
@@ -373,7 +488,7 @@ def _changed_holder(stmt, me):
     return None
 
 
-def _fresh(base, taken):
+def fresh_name(base, taken):
     name, k = base, 1
     while name in taken:
         k += 1
@@ -382,21 +497,64 @@ def _fresh(base, taken):
     return name
 
 
+def _item_append(call, name=None):
+    """Whether ``call`` is ``c[k].append(v)`` or ``c.setdefault(k, d).append(v)`` (with
+    ``c`` the name ``name``, where given)."""
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append"
+            and len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], gast.Starred)):
+        return False
+    receiver = call.func.value
+    if isinstance(receiver, gast.Call):
+        if not (_is_setdefault(receiver) and len(receiver.args) == 2):
+            return False
+        receiver = receiver.func
+    elif not isinstance(receiver, gast.Subscript) or isinstance(receiver.slice, gast.Slice):
+        return False
+    return name is None or isinstance(receiver.value, gast.Name) and receiver.value.id == name
+
+
+def _is_setdefault(call):
+    return isinstance(call.func, gast.Attribute) and call.func.attr == "setdefault" and 1 <= len(call.args) <= 2 \
+        and not call.keywords and not any(isinstance(a, gast.Starred) for a in call.args)
+
+
+def _item_append_stores(call, name, taken):
+    """``t[k].append(v)``: ``key = k; t[key] = t[key] + [v]``; ``t.setdefault(k,
+    d).append(v)``: the setdefault's stores first (``_setdefault_stores``)."""
+    receiver = call.func.value
+    if isinstance(receiver, gast.Call):
+        found, key = _setdefault_parts(receiver, name, taken)
+    else:
+        found = []
+        key = _once(receiver.slice, f"{name}_key", taken, found)
+    item = gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Load())
+    grown = gast.BinOp(left=item, op=gast.Add(), right=gast.List(elts=[call.args[0]], ctx=gast.Load()))
+    return found + [S.assign(gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Store()), grown)]
+
+
+def _once(node, base, taken, found):
+    """``node`` itself where a constant, else a new name bound to it in ``found``."""
+    if isinstance(node, gast.Constant):
+        return node
+    found.append(S.assign(fresh_name(base, taken), node))
+    return S.name(found[-1].targets[0].id)
+
+
 def _setdefault_stores(stmt, call, name, taken):
     """``v = t.setdefault(k, d)``: ``key = k; default = d; if key not in t: t[key] =
     default``, then ``v = t[key]`` (``k`` and ``d`` read once, in Python's order)."""
-    found = []
-
-    def once(node, hint):
-        if isinstance(node, gast.Constant):
-            return node
-        found.append(S.assign(_fresh(f"{name}_{hint}", taken), node))
-        return S.name(found[-1].targets[0].id)
-    key = once(call.args[0], "key")
-    default = once(call.args[1], "default") if len(call.args) == 2 else S.const(None)
-    missing = gast.Compare(left=S.copy(key), ops=[gast.NotIn()], comparators=[S.name(name)])
-    store = S.assign(gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Store()), default)
-    found.append(gast.If(test=missing, body=[store], orelse=[]))
+    found, key = _setdefault_parts(call, name, taken)
     if isinstance(stmt, gast.Assign):
         found.append(S.assign(stmt.targets[0], gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Load())))
     return found
+
+
+def _setdefault_parts(call, name, taken):
+    """The statements of ``t.setdefault(k, d)`` but its value, and the key they store."""
+    found = []
+    key = _once(call.args[0], f"{name}_key", taken, found)
+    default = _once(call.args[1], f"{name}_default", taken, found) if len(call.args) == 2 else S.const(None)
+    missing = gast.Compare(left=S.copy(key), ops=[gast.NotIn()], comparators=[S.name(name)])
+    store = S.assign(gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Store()), default)
+    found.append(gast.If(test=missing, body=[store], orelse=[]))
+    return found, key

@@ -1,0 +1,107 @@
+"""A loop (or an ``if``) in a method writing items of the container an attribute holds
+(``for i in range(n): self.h[i] = ...``, ``if k not in self.m: self.m[k] = []``), on an
+object whose attribute nothing else refers to (self_containers.py): one copy for the
+whole statement, ``h_new = written_copy(self.h)`` before it, the statement reading and
+writing ``h_new`` where it named ``self.h``, and ``self.h = h_new`` after it.
+
+Copying at each write instead (self_containers.copy_on_write) is what Python shows too,
+but each iteration (or branch) then hands a new state of ``self`` the array it writes,
+and the derivative of the derivative cannot tell those states apart from the object the
+method was given. With one copy the loop writes a local array, as a loop filling ``h =
+np.zeros(n)`` does, which is followed to any order.
+
+The copy is the very object ``self.h`` holds while the statement runs, so this is exact
+where nothing in it reaches ``self.h`` but by that name: it names ``self`` only as
+``self.x`` (no method of ``self`` called, ``self`` handed to no one, ``self.h`` not
+stored), has no ``return``, ``yield`` or nested function, and changes ``self.h`` only by
+writing its items (``self.h[i] = v``, ``self.h[i] += v``)."""
+
+import gast
+
+from ...core import syntax as S
+from .self_containers import CHANGING_METHODS, fresh_name, rewrite_blocks
+
+_LEAVES = (gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.FunctionDef, gast.AsyncFunctionDef,
+           gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
+
+
+def copy_around_blocks(tree, me, attrs, helper):
+    """``tree`` (a method's state twin, ``me`` its first parameter) with each loop or
+    ``if`` that writes items of ``me.a`` (``a`` in ``attrs``) run on one copy (module docstring);
+    ``helper``: the name ``runtime.written_copy`` goes by."""
+    taken = S.names_in(tree)
+    return rewrite_blocks(tree, lambda stmt: _on_copies(stmt, me, attrs, taken, helper))
+
+
+def _on_copies(stmt, me, attrs, taken, helper):
+    if not isinstance(stmt, (gast.For, gast.While, gast.If)):
+        return [stmt]
+    inside = stmt.body + stmt.orelse + ([stmt.target] if isinstance(stmt, gast.For) else [stmt.test])
+    nodes = [n for top in inside for n in S.walk_nodes(top)]
+    if any(isinstance(n, _LEAVES) for n in nodes):
+        return [stmt]
+    parents = {child: node for node in nodes for child in gast.iter_child_nodes(node)}
+    uses = _attribute_uses(nodes, parents, me)
+    if uses is None:
+        return [stmt]
+    before, after = [], []
+    for attr in sorted(attrs):
+        reads = uses.get(attr, [])
+        if not (reads and all(_plain_use(read, parents) for read in reads)
+                and any(_item_written(read, parents) for read in reads)):
+            continue
+        name = fresh_name(f"{attr}_new", taken)
+        for read in reads:
+            owner = parents[read]
+            for field, value in gast.iter_fields(owner):
+                if value is read:
+                    setattr(owner, field, S.name(name))
+                elif isinstance(value, list) and any(v is read for v in value):
+                    setattr(owner, field, [S.name(name) if v is read else v for v in value])
+        current = gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
+        before.append(S.assign(name, gast.Call(func=S.name(helper), args=[current], keywords=[])))
+        after.append(S.assign(gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Store()), S.name(name)))
+    return [gast.copy_location(new, stmt) for new in before] + [stmt] \
+        + [gast.copy_location(new, stmt) for new in after]
+
+
+def _attribute_uses(nodes, parents, me):
+    """{attribute: the ``me.attribute`` nodes read} in ``nodes``, where ``me`` is named
+    only as ``me.x`` (read, or stored for another attribute); else None."""
+    uses = {}
+    for node in nodes:
+        if not (isinstance(node, gast.Name) and node.id == me):
+            continue
+        above = parents.get(node)
+        if not isinstance(above, gast.Attribute) or above.attr.startswith("__"):
+            return None
+        call = parents.get(above)
+        if isinstance(call, gast.Call) and call.func is above:
+            return None         # a method of me: it may read the attribute by its own name
+        if isinstance(above.ctx, gast.Load):
+            uses.setdefault(above.attr, []).append(above)
+        else:
+            uses.setdefault(above.attr, []).append(None)    # me.a = v in the loop: not on a copy
+    return uses
+
+
+def _plain_use(read, parents):
+    """A read of ``me.a`` the copy stands for: anything but a deletion of an item, a
+    write into an item of an item, or a method changing it."""
+    if read is None:
+        return False
+    above = parents.get(read)
+    if isinstance(above, gast.Subscript) and above.value is read:
+        if isinstance(above.ctx, gast.Del):
+            return False
+        if isinstance(above.ctx, gast.Store):
+            return True
+        outer = parents.get(above)      # self.h[i][j] = v, self.m[k].append(v): a change of an item
+        return not (isinstance(outer, gast.Subscript) and outer.value is above and not isinstance(outer.ctx, gast.Load)
+                    or isinstance(outer, gast.Attribute) and outer.attr in CHANGING_METHODS)
+    return not (isinstance(above, gast.Attribute) and above.attr in CHANGING_METHODS)
+
+
+def _item_written(read, parents):
+    above = parents.get(read)
+    return isinstance(above, gast.Subscript) and above.value is read and isinstance(above.ctx, gast.Store)
