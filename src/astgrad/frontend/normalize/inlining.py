@@ -84,7 +84,7 @@ class InlineLowering:
             return self.call_with_functions(callee, node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
-        if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) \
+        if self.draws_random_numbers(callee, node) or self.changes_its_arguments(callee) \
                 or writes_outer(callee, self.source.globals):       # outer_writes.py
             return self.inline(self.module_function(callee, node), node)
         given = {**_function_defaults(callee, node), **self.objects_given(callee, node),    # objects.py
