@@ -135,9 +135,10 @@ def _search(fn, prepare, fixed):
     for stmt, node in _calls(tree.body):
         target = anno.get(node, Key.TARGET)
         method = anno.get(node, Key.METHOD)
-        if seeds.seeds(node, fixed) or method is not None and isinstance(node.func, gast.Attribute) \
-                and isinstance(node.func.value, gast.Name) and node.func.value.id in seeded:
-            continue            # draws of a generator made here from a fixed seed: the same each run
+        if seeds.seeds(node, fixed) or method not in (None, "seed", "set_state") \
+                and isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name) \
+                and node.func.value.id in seeded:
+            continue            # draws of a generator made here from a fixed seed (not seeded again): the same each run
         if target is numpy.random.seed and seeds.is_int_literal(seeds.seed_argument(node)) \
                 and any(stmt is top for top in tree.body):
             global_seeded = True

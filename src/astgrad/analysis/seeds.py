@@ -80,7 +80,8 @@ def fixed_parameters(call, target, fixed_name):
         return frozenset()
     given.apply_defaults()
     return frozenset(name for name, value in given.arguments.items()
-                     if type(value) is int or is_int_literal(value) or isinstance(value, gast.Name) and fixed_name(value.id))
+                     if type(value) is int or is_int_literal(value)
+                     or isinstance(value, gast.Name) and fixed_name(value.id))
 
 
 def int_names(tree, source, bound):
@@ -107,9 +108,8 @@ def held_seeded_generators(tree, source, prepare, seeded):
               if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1}
     fixed_name = int_names(tree, source, bound)
     objects = {}
-    for name, value in values.items():
-        while isinstance(value, gast.Name) and value.id in values:     # self_1 = self; self = q
-            value = values[value.id]
+    for name in values:
+        _, value = _followed(name, values)         # self_1 = self; self = q
         held = _held_by_instance(value, values, (tree, prepare, fixed_name), seeded)
         if held:
             objects[name] = held
