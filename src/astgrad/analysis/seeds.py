@@ -11,6 +11,7 @@ one made so: ``t = q.rs; eps = t.randn(3)`` draws the same numbers each run (the
 its gradient's code, transformed again).
 """
 
+import collections
 import inspect
 
 import gast
@@ -63,11 +64,8 @@ def seeded_generators(tree, fixed=frozenset()):
 
 def bindings(tree):
     """{name: how many times ``tree`` binds it} (parameters included)."""
-    bound = {}
-    for node in S.operand_nodes(tree):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
-            bound[node.id] = bound.get(node.id, 0) + 1
-    return bound
+    return collections.Counter(node.id for node in S.operand_nodes(tree)
+                               if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)))
 
 
 def fixed_parameters(call, target, fixed_name):
