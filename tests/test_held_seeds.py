@@ -1,14 +1,18 @@
 """Draws from a generator an object holds, seeded through ``__init__`` (``Sampler(seed=0)``,
 a module constant, an int default), on an object bound to no name (``Sampler(0).sample(x)``),
 and the gradient of such a function called inside another differentiated function; a
-helper making its generator from a seed its caller writes in the code. Each against central finite differences (the draws are
+helper making its generator from a seed its caller writes in the code; a wrapper whose
+time read reaches the result. Each against central finite differences (the draws are
 seeded, so f is a fixed function), with value_and_grad's value equal to f(x) bit for bit."""
+
+import time
 
 import numpy as np
 import pytest
 
 import astgrad
 from breadth_modes import check
+from hunt18_programs import uses_its_time      # a functools.wraps wrapper scaling its result by its time
 
 SEED = 4
 X3 = np.array([0.3, -0.4, 0.9])
@@ -77,8 +81,17 @@ def seeded_by_its_caller(x, w):
     return np.sum(np.sin(x * w) * noise(3, 0))
 
 
+def noisy(x, seed):
+    rng = np.random.default_rng(seed)
+    return x * rng.normal(size=x.shape)
+
+
+def differentiated_through_a_seeded_helper(x, w):     # a call: reverse mode runs noisy again, drawing the same
+    return np.sum(np.sin(noisy(x * w, 0))) + np.sum(noisy(x, SEED) ** 2)
+
+
 PROGRAMS = [seed_by_keyword, seed_module_constant, seed_default, object_not_named, calls_the_helper,
-            seeded_by_its_caller]
+            seeded_by_its_caller, differentiated_through_a_seeded_helper]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "grad_inside_lambda"])
@@ -137,3 +150,48 @@ def test_a_module_constant_seed_rebound_makes_new_code():
     finally:
         SEED = 4
     assert gradient(X3, 0.8)[0] == seed_module_constant(X3, 0.8)
+
+
+@pytest.mark.parametrize("mode", ["value_and_grad", "vjp", "hvp"])
+def test_a_time_read_reaching_the_result_is_a_constant_of_the_one_run(mode):
+    # grad refused it (it ran the wrapper again in the reverse sweep) while jvp followed it
+    # (grad and jvp: tests/test_hunt18_programs.py)
+    check(mode, uses_its_time, (X3, 0.8), (0, 1))
+
+
+def test_a_matrix_of_columns_reading_the_clock_is_refused_with_the_clock_advice():
+    message = (r"hunt18_programs\.py:\d+: astgrad\.hessian differentiates uses_its_time once per column, and it calls "
+               r"time\.perf_counter.*Read the clock outside and pass the time in")
+    with pytest.raises(astgrad.TransformError, match=message):
+        astgrad.hessian(uses_its_time, wrt=1)(X3, 0.8)
+
+
+def clock_scaled(x, n):         # calls itself, so stays a call: the gradient would run it again
+    if n == 0:
+        return x * (1.0 + 0.0 * time.perf_counter())
+    return clock_scaled(x, n - 1) * x
+
+
+def reads_the_clock_in_a_call_that_stays_one(x, w):
+    return np.sum(clock_scaled(x * w, 2))
+
+
+GRADIENT_READING_THE_CLOCK = astgrad.grad(uses_its_time, wrt=1)
+
+
+def calls_a_gradient_reading_the_clock(x, w):
+    return GRADIENT_READING_THE_CLOCK(x, w) * w
+
+
+@pytest.mark.parametrize("f", [reads_the_clock_in_a_call_that_stays_one, calls_a_gradient_reading_the_clock],
+                         ids=["recursive_helper", "gradient_inside"])
+def test_a_call_reading_the_clock_that_a_gradient_runs_again_is_refused_by_grad_and_jvp(f):
+    # jvp followed it while grad refused it
+    message = r"test_held_seeds\.py:\d+: the helper \w+ calls time\.perf_counter, at .*Let the time read in \w+ reach"
+    with pytest.raises(astgrad.TransformError, match=message):
+        astgrad.grad(f, wrt=1)(X3, 0.8)
+    in_jvp = message.replace(r", at .*Let", r", at .*so it would see different numbers "
+                                            r"\(jvp refuses it too, so that the modes agree\)\. Let")
+    with pytest.raises(astgrad.TransformError, match=in_jvp):
+        astgrad.jvp(f, (X3, 0.8), (X3, 1.0))
+    check("jvp", seed_default, (X3, 0.8), (0, 1))        # the state is not corrupted
