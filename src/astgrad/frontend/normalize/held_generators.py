@@ -8,10 +8,12 @@ a call is inlined instead: its numbers are drawn once, where Python draws them, 
 object's own generator, which advances from one call to the next as it does in Python.
 
 The derivative is the same in every run only when the draws are: when the object is
-built in the function differentiated and its generator made there from a seed written
-in the code (analysis/purity.py takes the same facts for a generator the function makes
-itself). Otherwise every mode refuses the call: its value, and so the derivative's,
-would change from one run to the next.
+built in the function differentiated (bound to a name, or not: ``Sampler(0).sample(x)``)
+and its generator made there from a seed written in the code, in ``__init__`` or given to
+it where the object is built (``Sampler(seed=0)``, a module constant, an int default);
+analysis/seeds.py takes the same facts for the code generated from it, differentiated
+again. Otherwise every mode refuses the call: its value, and so the derivative's, would
+change from one run to the next.
 """
 
 import inspect
@@ -125,7 +127,7 @@ class HeldGeneratorLowering:
         its ``__init__`` holds) is an int written in the code: a literal, a local name bound
         once to one, or a module constant (a dependency of the code: rebinding it to
         another value makes new code)."""
-        if isinstance(given, int) and type(given) is int:
+        if type(given) is int:
             return True             # a default, computed once when the class was made
         if isinstance(given, gast.Name) and given.id in self.locals:
             given = _bound_once(self.source.tree, given.id)
