@@ -5,6 +5,7 @@ helper making its generator from a seed its caller writes in the code; a wrapper
 time read reaches the result. Each against central finite differences (the draws are
 seeded, so f is a fixed function), with value_and_grad's value equal to f(x) bit for bit."""
 
+import itertools
 import time
 
 import numpy as np
@@ -79,6 +80,28 @@ def noise(n, seed):
 
 def seeded_by_its_caller(x, w):
     return np.sum(np.sin(x * w) * noise(3, 0))
+
+
+RESEEDS = itertools.count()
+
+
+def reseeded(x):
+    rng = np.random.RandomState(0)
+    rng.seed(next(RESEEDS))             # seeded again: other numbers in each run
+    return x * rng.randn(3)
+
+
+def through_a_reseeded_generator(x, w):
+    return np.sum(np.sin(reseeded(x * w)))
+
+
+def test_a_helper_seeding_its_generator_again_is_not_run_twice():
+    # the helper was taken for one drawing the same numbers each run: its gradient ran it
+    # again, with the next seed, and the gradient was that of other numbers than the value's
+    value, gradient = astgrad.value_and_grad(through_a_reseeded_generator, wrt=1)(X3, 0.8)
+    draws = [np.random.RandomState(k).randn(3) for k in range(next(RESEEDS))]
+    z = next(z for z in draws if value == np.sum(np.sin(X3 * 0.8 * z)))         # the draws of the value
+    assert gradient == pytest.approx(np.sum(np.cos(X3 * 0.8 * z) * X3 * z), rel=1e-12)
 
 
 def noisy(x, seed):
@@ -176,11 +199,8 @@ def reads_the_clock_in_a_call_that_stays_one(x, w):
     return np.sum(clock_scaled(x * w, 2))
 
 
-GRADIENT_READING_THE_CLOCK = astgrad.grad(uses_its_time, wrt=1)
-
-
 def calls_a_gradient_reading_the_clock(x, w):
-    return GRADIENT_READING_THE_CLOCK(x, w) * w
+    return astgrad.grad(uses_its_time, wrt=1)(x, w) * w
 
 
 @pytest.mark.parametrize("f", [reads_the_clock_in_a_call_that_stays_one, calls_a_gradient_reading_the_clock],
