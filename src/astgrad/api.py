@@ -897,12 +897,14 @@ def _refuse_changing_draws(f, transform):
     if found is None or found.what.startswith("the method ."):
         return              # an object's method of an unknown class: not known to change
     through = f" (through {' -> '.join(found.chain)})" if len(found.chain) > 1 else ""
+    advice = ("Read the clock outside and pass the time in, or let the time read reach only print, logging "
+              "or warnings" if found.what.startswith("time.") else "Draw the random numbers outside and pass "
+              "them in, make the generator from a seed written in the code (numpy.random.default_rng(0))")
     raise found.source.error(
         f"astgrad.{transform} differentiates {fn.__qualname__} once per column, and it calls "
         f"{found.what}{through}, whose result changes from call to call: the columns would come from "
-        "different runs. Draw the random numbers outside and pass them in, make the generator from a "
-        "seed written in the code (numpy.random.default_rng(0)), or use grad, jvp or hvp, which run "
-        "the function once", found.node, construct=found.what)
+        f"different runs. {advice}, or use grad, jvp or hvp, which run the function once", found.node,
+        construct=found.what)
 
 
 def _check_function(f):

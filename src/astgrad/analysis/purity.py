@@ -27,6 +27,7 @@ from ..core.functions import underlying
 from ..core.ops import is_user_function
 from ..errors import TransformError
 from ..core import syntax as S
+from . import seeds
 
 # Modules whose functions read or advance state the caller cannot see.
 _STATEFUL_MODULES = ("numpy.random", "random", "time", "secrets")
@@ -94,42 +95,52 @@ def clear():
     _cache.clear()
 
 
-def first_impure_call(fn, prepare):
+def first_impure_call(fn, prepare, fixed=frozenset()):
     """The first ImpureCall in user function ``fn`` or the user functions it calls, or
-    None. ``prepare(fn)`` gives its normalized code (source, tree, namer, namespace)."""
+    None. ``prepare(fn)`` gives its normalized code (source, tree, namer, namespace);
+    ``fixed``: the parameters given an int written in the code, which may seed a
+    generator (analysis/seeds.py)."""
     fn = underlying(fn)
     cached = _cache.get(fn)
-    if cached is not None and cached[0] is fn.__code__:
-        return cached[1]
+    if cached is not None and cached[0] is fn.__code__ and fixed in cached[1]:
+        return cached[1][fixed]
     if fn in _visiting.functions:     # recursion: refused where it is differentiated
         return None
     _visiting.functions.append(fn)
     try:
-        found = _search(fn, prepare)
+        found = _search(fn, prepare, fixed)
     finally:
         _visiting.functions.remove(fn)
     try:
-        _cache[fn] = (fn.__code__, found)
+        known = cached[1] if cached is not None and cached[0] is fn.__code__ else {}
+        _cache[fn] = (fn.__code__, {**known, fixed: found})
     except (TypeError, AttributeError):
         pass
     return found
 
 
-def _search(fn, prepare):
+def _search(fn, prepare, fixed):
     try:
         source, tree, _, _ = prepare(fn)
     except TransformError:
         return None             # the callee's own derivative reports what is wrong with it
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
-    seeded = _seeded_generators(tree)
+    bound = seeds.bindings(tree)
+    fixed = frozenset(p for p in fixed if bound.get(p) == 1)        # (a parameter bound again is not)
+    seeded = seeds.seeded_generators(tree, fixed)
+    seeded |= seeds.held_seeded_generators(tree, source, prepare, seeded)
+    fixed |= seeds.fixed_locals(tree, bound)
+    int_names = seeds.int_names(tree, source, bound)
     global_seeded = False       # past numpy.random.seed(0) at the top level: the global draws repeat
     for stmt, node in _calls(tree.body):
         target = anno.get(node, Key.TARGET)
         method = anno.get(node, Key.METHOD)
-        if _seeds(node) or method is not None and isinstance(node.func, gast.Attribute) \
-                and isinstance(node.func.value, gast.Name) and node.func.value.id in seeded:
-            continue            # draws of a generator made here from a fixed seed: the same each run
-        if target is numpy.random.seed and _fixed_seed(node) and any(stmt is top for top in tree.body):
+        if seeds.seeds(node, fixed) or method not in (None, "seed", "set_state") \
+                and isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name) \
+                and node.func.value.id in seeded:
+            continue            # draws of a generator made here from a fixed seed (not seeded again): the same each run
+        if target is numpy.random.seed and seeds.is_int_literal(seeds.seed_argument(node)) \
+                and any(stmt is top for top in tree.body):
             global_seeded = True
             continue
         # mtrand._rand: the generator numpy.random.randn, normal, ... draw from, which
@@ -141,7 +152,7 @@ def _search(fn, prepare):
             if what is not None and not (what.startswith("time.") and only_reported(tree, stmt)):
                 return ImpureCall([name], source, stmt, what)
             if is_user_function(target) and hasattr(underlying(target), "__code__"):
-                inner = first_impure_call(target, prepare)
+                inner = first_impure_call(target, prepare, seeds.fixed_parameters(node, target, int_names))
                 if inner is not None:
                     return ImpureCall([name] + inner.chain, inner.source, inner.node, inner.what)
         elif method is not None and method not in _KNOWN_METHODS:
@@ -197,34 +208,6 @@ def _header_reads(stmt):
     return {name for _, value in gast.iter_fields(stmt) if id(value) not in blocks
             for part in (value if isinstance(value, list) else [value]) if isinstance(part, gast.AST)
             for name in S.loaded_names(part)}
-
-
-def _seeds(call):
-    """Whether ``call`` makes a new random generator from a fixed seed, an int written in
-    the code (``numpy.random.default_rng(0)``, ``RandomState(0)``): its draws are the same
-    numbers in every run (a seed of None, or none, draws one from the system)."""
-    target = anno.get(call, Key.TARGET)
-    if not any(target is maker for maker in (numpy.random.default_rng, numpy.random.RandomState)):
-        return False
-    return _fixed_seed(call)
-
-
-def _fixed_seed(call):
-    """Whether ``call``'s one argument (or ``seed=``) is an int written in the code."""
-    given = call.args + [kw.value for kw in call.keywords if kw.arg == "seed"]
-    return len(given) == 1 and len(call.keywords) <= 1 and isinstance(given[0], gast.Constant) \
-        and type(given[0].value) is int
-
-
-def _seeded_generators(tree):
-    """The names bound once, to a generator made from a fixed seed (``_seeds``)."""
-    bound = {}
-    for node in S.operand_nodes(tree):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)):
-            bound[node.id] = bound.get(node.id, 0) + 1
-    return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
-            if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and bound.get(stmt.targets[0].id) == 1 and isinstance(stmt.value, gast.Call) and _seeds(stmt.value)}
 
 
 def _calls(body):

@@ -18,6 +18,7 @@ from ..core.ops import OpKind
 from ..rules import registry
 from .adjoint_control import ControlFlowAdjoints
 from .adjoint_state import SET, UNSET, is_set, state_of
+from .impure_callees import refuse_impure_callee
 from .save_code import method_call, restore_statement
 from .templates import BindError, instantiate
 from .try_steps import adjoint_try
@@ -245,44 +246,6 @@ class AdjointSweep:
             if adjoint == adjoint_name:
                 return primal
         raise KeyError(adjoint_name)
-
-
-def refuse_impure_callee(mode, stmt, op):
-    """The gradient of ``y = helper(x)`` runs helper's forward code again: refuse a helper
-    (or a function it calls) whose result changes from one run to the next."""
-    from ..analysis.purity import first_impure_call
-    from ..core.functions import underlying
-    found = first_impure_call(op.key, mode.callees.prepare)
-    if found is None:
-        return
-    helper = underlying(op.key).__qualname__
-    through = f" (through {' -> '.join(found.chain)})" if len(found.chain) > 1 else ""
-    raise mode.source.error(
-        f"the helper {helper} calls {found.what}{through}, at {found.where()}, whose result "
-        f"changes from call to call; astgrad's derivative of a call to {helper} runs {helper} "
-        f"again, so it would see different numbers. {_advice(found, helper)}", stmt,
-        construct=f"call to {helper}")
-
-
-def _advice(found, helper):
-    if found.what.startswith("time."):      # a clock read whose value reaches the result or a branch
-        return (f"Let the time read in {helper} reach only print, logging or warnings, or time "
-                "the call outside the differentiated function")
-    return (f"Draw the random numbers (or make the call) in the differentiated function and pass "
-            f"them to {helper}, or differentiate a function that does the work of {helper} "
-            f"itself{_seed_advice(found)}")
-
-
-def _seed_advice(found):
-    """For a generator made without a fixed seed: how to make its draws the same each run."""
-    if "default_rng" in found.what or "RandomState" in found.what:
-        return (", or make the generator there from a seed written in the code "
-                "(numpy.random.default_rng(0)): its numbers are then the same in every run")
-    if found.what.startswith("numpy.random."):
-        return (", or seed NumPy's generator first there, in a statement of its own at the top of "
-                f"{found.chain[-1]}, with a number written in the code (numpy.random.seed(0)): its "
-                "numbers are then the same in every run")
-    return ""
 
 
 _ARRAY_ATTRIBUTES = frozenset({"shape", "T", "ndim", "dtype", "size", "real", "imag", "mT", "flat"})

@@ -21,6 +21,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.functions import derivative_keywords
 from .caught_values import release_caught_values
+from .impure_callees import refuse_clock_callee
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
@@ -288,6 +289,8 @@ class ForwardMode(Transform):
         jvp, active = self.callee_derivative(stmt, op, lambda atom: self.tangent_of(atom) is not None,
                                              lambda callee, wrt: self.callees.derive(
                                                  callee, "forward", wrt, zero_safe=self.zero_safe))
+        if jvp is not None:
+            refuse_clock_callee(self, stmt, op)        # as reverse mode does, which runs it again
         tangent_params = derivative_keywords(jvp)
         keywords = {k: S.copy(v) for k, v in op.kwargs.items()}
         for (_, atom), tangent_param in zip(active, tangent_params[-len(active):]):

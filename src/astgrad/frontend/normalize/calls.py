@@ -275,10 +275,7 @@ class CallLowering:
     def specialized_call(self, node, fn):
         """A call of a function of the user's with ``*args``/``**kwargs`` as a call of
         that function made for this call's shape (frontend/varargs.py)."""
-        spec = specialize(fn, *call_shape(fn, len(node.args), [kw.arg for kw in node.keywords]))
-        names = spec.__astgrad_keyword_names__
-        keywords = [gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords]
-        node = gast.Call(func=node.func, args=node.args, keywords=keywords)
+        node, spec = shaped_call(node, fn)
         return node, S.name(self.bind_value(spec, "function")), spec
 
     def runtime_call(self, helper, args):
@@ -357,3 +354,12 @@ def _multi_dot_chain(node, target):
         chain = gast.BinOp(left=chain, op=gast.MatMult(), right=item)
         gast.copy_location(chain, node)
     return chain
+
+
+def shaped_call(node, fn):
+    """(the call ``node`` with its keywords named as the function made for its shape
+    takes them, that function) for ``fn``, a function with ``*args``/``**kwargs``."""
+    spec = specialize(fn, *call_shape(fn, len(node.args), [kw.arg for kw in node.keywords]))
+    names = spec.__astgrad_keyword_names__
+    keywords = [gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords]
+    return gast.Call(func=node.func, args=node.args, keywords=keywords), spec

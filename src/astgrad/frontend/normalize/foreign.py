@@ -43,19 +43,23 @@ class ForeignLowering:
                                       and free not in callee.__code__.co_freevars)
         rewrite_free_names(tree, callee, name, keep)
 
-    def draws_random_numbers(self, callee):
+    def draws_random_numbers(self, callee, node):
         """Whether a helper's result changes from call to call (it draws random numbers,
-        or calls a method of an object whose class astgrad does not know): such a helper
+        or calls a method of an object whose class astgrad does not know), called as
+        ``node`` (whose ints written in the code may seed its generators): such a helper
         is inlined, so its numbers are drawn once, where the differentiated function
         draws them, and never again by a derivative (analysis/purity.py). Not a helper
         that calls itself (recursion stays a call), nor one that changes its arguments or
         a global (``CACHE[n] = rng.normal(...)``: as a call it runs as it is)."""
         from ...analysis.purity import first_impure_call
+        from ...analysis.seeds import fixed_parameters
         from ...analysis.sharing import callee_effects
         if self.callees is None or any(current.origin is callee for current in self.inlining):
             return False
+        fixed = fixed_parameters(node, callee, lambda name: name not in self.locals
+                                 and type(self.source.resolve(name)) is int)
         try:
-            return not _calls_itself(callee) and first_impure_call(callee, self.callees.prepare) is not None \
+            return not _calls_itself(callee) and first_impure_call(callee, self.callees.prepare, fixed) is not None \
                 and not callee_effects(callee, self.callees.prepare).mutated and not _writes_outside(callee)
         except (TransformError, TypeError, OSError):
             return False

@@ -8,17 +8,21 @@ a call is inlined instead: its numbers are drawn once, where Python draws them, 
 object's own generator, which advances from one call to the next as it does in Python.
 
 The derivative is the same in every run only when the draws are: when the object is
-built in the function differentiated and its generator made there from a seed written
-in the code (analysis/purity.py takes the same facts for a generator the function makes
-itself). Otherwise every mode refuses the call: its value, and so the derivative's,
-would change from one run to the next.
+built in the function differentiated (bound to a name, or not: ``Sampler(0).sample(x)``)
+and its generator made there from a seed written in the code, in ``__init__`` or given to
+it where the object is built (``Sampler(seed=0)``, a module constant, an int default);
+analysis/seeds.py takes the same facts for the code generated from it, differentiated
+again. Otherwise every mode refuses the call: its value, and so the derivative's, would
+change from one run to the next.
 """
 
+import inspect
 import types
 
 import gast
 import numpy
 
+from ...analysis.seeds import MAKERS, is_int_literal, seed_argument
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -26,8 +30,6 @@ from ..source import parsed_for_reading
 from .. import object_layouts as L
 from .held_functions import attribute_stores
 from .instances import init_of
-
-_MAKERS = (numpy.random.RandomState, numpy.random.default_rng)
 
 # The methods of NumPy's generators that draw numbers (not the names as short and general
 # as a method of the user's may be: f, power, bytes; nor those reading or setting the state).
@@ -69,6 +71,9 @@ class HeldGeneratorLowering:
         if not draws:
             return None
         built = self.constructions().get(receiver.id) if isinstance(receiver, gast.Name) else None
+        made = node.func.value if isinstance(node.func, gast.Attribute) else None
+        if built is None and isinstance(made, gast.Call) and self.built_class_of(made) is spec[1]:
+            built = made        # Sampler(0).sample(x): the object built for this call alone
         for attr, line in draws.items():
             if built is None or not self.fixed_generator(spec[1], attr, built):
                 raise self._refuse(
@@ -77,9 +82,10 @@ class HeldGeneratorLowering:
                     "the code", node,
                     "its numbers, and so the derivative, would change from one run to the next. "
                     "Build the object in the differentiated function with a generator made there "
-                    f"from a fixed seed (self.{attr} = numpy.random.default_rng(0) in __init__, or "
-                    "given numpy.random.default_rng(0) when the object is built), or draw the "
-                    "numbers outside and pass them in")
+                    f"from a fixed seed (self.{attr} = numpy.random.default_rng(seed) in __init__, the "
+                    f"object built as {spec[1].__name__}(0) or with a module constant; or given "
+                    "numpy.random.default_rng(0) when the object is built), or draw the numbers "
+                    "outside and pass them in")
         leading = list(leading)
         if isinstance(receiver, gast.Name):     # the inlined method's self: a name standing for the layout
             me = self.fresh_assign(receiver, "self")
@@ -104,14 +110,31 @@ class HeldGeneratorLowering:
         if len(stores) != 1 or _stores(tree, attr) != 1:
             return False
         value = stores[0]
-        if _seeded_call(value, source):
+        seed = _maker_seed(value, source)
+        if is_int_literal(seed):
             return True
-        if not isinstance(value, gast.Name) or value.id not in params[1:] or value.id in S.stored_names(tree):
+        if seed is not None:            # numpy.random.RandomState(seed), seed given to __init__
+            return _is_parameter(seed, tree) and self.fixed_seed(_given(built, init, seed.id))
+        if not _is_parameter(value, tree):
             return False
-        given = _argument_for(built, params, value.id)
+        given = _given(built, init, value.id)
         if isinstance(given, gast.Name):        # rng = numpy.random.default_rng(0); Sampler(rng)
             given = _bound_once(self.source.tree, given.id)
-        return given is not None and _seeded_call(given, self.source)
+        return isinstance(given, gast.Call) and is_int_literal(_maker_seed(given, self.source))
+
+    def fixed_seed(self, given):
+        """Whether ``given`` (an argument of the call building the object, or the default
+        its ``__init__`` holds) is an int written in the code: a literal, a local name bound
+        once to one, or a module constant (a dependency of the code: rebinding it to
+        another value makes new code)."""
+        if type(given) is int:
+            return True             # a default, computed once when the class was made
+        if isinstance(given, gast.Name) and given.id in self.locals:
+            given = _bound_once(self.source.tree, given.id)
+        elif isinstance(given, gast.Name):
+            given = self.source.resolve_path([given.id])
+            return type(given) is int
+        return is_int_literal(given)
 
 
 def held_draws(function, cls, depth=4):
@@ -148,13 +171,19 @@ def held_draws(function, cls, depth=4):
     return found
 
 
-def _seeded_call(node, source):
-    """Whether ``node`` makes a generator from an int written in the code
-    (``numpy.random.default_rng(0)``, ``RandomState(seed=0)``)."""
-    from ...analysis.purity import _fixed_seed
+def _maker_seed(node, source):
+    """The seed ``node`` gives, where it makes a generator from one argument
+    (``numpy.random.default_rng(0)``, ``RandomState(seed=seed)``); else None."""
     path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
     maker = source.resolve_path(path, depend=False) if path else MISSING
-    return any(maker is m for m in _MAKERS) and _fixed_seed(node)
+    return seed_argument(node) if any(maker is m for m in MAKERS) else None
+
+
+def _is_parameter(node, tree):
+    """Whether ``node`` names a parameter of ``tree`` (an ``__init__``) other than self,
+    which its code never binds again."""
+    params = [p.id for p in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
+    return isinstance(node, gast.Name) and node.id in params[1:] and node.id not in S.stored_names(tree)
 
 
 def _bound_once(tree, name):
@@ -168,16 +197,20 @@ def _bound_once(tree, name):
                 None)
 
 
-def _argument_for(call, params, name):
-    """The argument expression the call ``call`` gives the parameter ``name`` (of an
-    ``__init__`` with parameters ``params``, ``self`` first), or None."""
-    index = params.index(name) - 1
+def _given(call, init, name):
+    """What the call ``call`` gives the parameter ``name`` of ``init`` (the class's
+    ``__init__``): the argument expression, or the default ``init`` holds where the call
+    gives none; None where that is not known (``*args``, ``**kwargs``)."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
+        return None
     for kw in call.keywords:
         if kw.arg == name:
             return kw.value
-    if any(isinstance(a, gast.Starred) for a in call.args) or index >= len(call.args):
-        return None
-    return call.args[index]
+    parameter = inspect.signature(init).parameters[name]
+    positional = list(inspect.signature(init).parameters).index(name) - 1
+    if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD) and positional < len(call.args):
+        return call.args[positional]
+    return None if parameter.default is parameter.empty else parameter.default
 
 
 def _stores(tree, attr):

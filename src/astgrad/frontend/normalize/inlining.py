@@ -21,7 +21,8 @@ from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
 from ..source import parse_function
-from ..varargs import rewrite_tree
+from ..varargs import has_varargs, rewrite_tree
+from .calls import shaped_call
 from .closures import BoundMethod, Functions, Global, Local, Made
 from .jumps import _has_early_return
 from .made import makes_transform
@@ -84,14 +85,26 @@ class InlineLowering:
             return self.call_with_functions(callee, node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
-        if self.draws_random_numbers(callee) or self.changes_its_arguments(callee) \
-                or writes_outer(callee, self.source.globals):       # outer_writes.py
-            return self.inline(self.module_function(callee, node), node)
+        inlined = (callee, node) if self.draws_random_numbers(callee, node) or self.changes_its_arguments(callee) \
+            or writes_outer(callee, self.source.globals) else self.varargs_drawing(callee, node)   # outer_writes.py
+        if inlined is not None:
+            return self.inline(self.module_function(*inlined), inlined[1])
         given = {**_function_defaults(callee, node), **self.objects_given(callee, node),    # objects.py
                  **self.sequences_given(callee, node)}      # list_arithmetic.py
         if given:       # nn_predict(W, x) for def nn_predict(W, x, nonlinearity=np.tanh)
             node.func = S.name(self.bind_value(specialize_for_values(callee, given), "function"))
         return None
+
+    def varargs_drawing(self, callee, node):
+        """(the function made for the call ``node``, the call as it takes it) where
+        ``callee`` takes ``*args`` or ``**kwargs`` and that function's result changes from
+        call to call (``draws_random_numbers``: a wrapper reading the clock into its
+        result); else None."""
+        if not has_varargs(callee) or any(isinstance(a, gast.Starred) for a in node.args) \
+                or any(kw.arg is None for kw in node.keywords):
+            return None
+        call, spec = shaped_call(node, callee)
+        return (spec, call) if self.draws_random_numbers(spec, call) else None
 
     def call_made_for_sequences(self, callee, node):
         """``node`` calling ``callee`` made knowing which arguments are lists or tuples

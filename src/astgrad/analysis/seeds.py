@@ -1,0 +1,184 @@
+"""Which random generators in a function's normalized code draw the same numbers in
+every run of the function: those it makes from a fixed seed.
+
+A seed is fixed where it is an int written in the code: a literal, a module constant, or
+a parameter the caller gives such an int (``def noise(n, seed): rng =
+numpy.random.default_rng(seed)`` called as ``noise(3, 0)``). An object the function
+builds holds such a generator where its ``__init__``, run as its twin returning the
+attributes it stores (``attrs = Sampler_init(0); q = instance(Sampler, attrs)``), stores
+one made so: ``t = q.rs; eps = t.randn(3)`` draws the same numbers each run (the method
+``sample`` drawing them was inlined, frontend/normalize/held_generators.py, or this is
+its gradient's code, transformed again).
+"""
+
+import collections
+import inspect
+
+import gast
+import numpy
+
+from .. import runtime_objects
+from ..core import anno
+from ..core import syntax as S
+from ..core import walk
+from ..core.anno import Key
+from ..errors import TransformError
+
+MAKERS = (numpy.random.default_rng, numpy.random.RandomState)
+
+
+def seed_argument(call):
+    """The node ``call`` (of a generator's maker) gives as its seed, where it gives one
+    argument, positional or ``seed=``; else None."""
+    given = call.args + [kw.value for kw in call.keywords if kw.arg == "seed"]
+    if len(given) != 1 or len(call.keywords) > 1 or isinstance(given[0], gast.Starred):
+        return None
+    return given[0]
+
+
+def is_int_literal(node):
+    return isinstance(node, gast.Constant) and type(node.value) is int
+
+
+def seeds(call, fixed=frozenset()):
+    """Whether ``call`` makes a new random generator from a fixed seed: an int written in
+    the code (``numpy.random.default_rng(0)``, ``RandomState(0)``), or a name in ``fixed``
+    (a parameter the caller gives such an int, a local bound once to one). Its draws are
+    the same numbers in every run (a seed of None, or none, draws one from the system)."""
+    if not any(anno.get(call, Key.TARGET) is maker for maker in MAKERS):
+        return False
+    given = seed_argument(call)
+    return is_int_literal(given) or isinstance(given, gast.Name) and given.id in fixed
+
+
+def seeded_generators(tree, fixed=frozenset()):
+    """The names bound once, to a generator made from a fixed seed (``seeds``): an int
+    literal, a local name bound once to one, or one of the parameters ``fixed`` (the
+    caller gives it an int written in the code) the code never binds again."""
+    bound = bindings(tree)
+    fixed = {name for name in fixed if bound.get(name) == 1} | fixed_locals(tree, bound)
+    return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
+            if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1
+            and isinstance(stmt.value, gast.Call) and seeds(stmt.value, fixed)}
+
+
+def bindings(tree):
+    """{name: how many times ``tree`` binds it} (parameters included)."""
+    return collections.Counter(node.id for node in S.operand_nodes(tree)
+                               if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)))
+
+
+def fixed_parameters(call, target, fixed_name):
+    """The parameters of ``target`` to which ``call`` gives an int written in the code: a
+    literal, a name ``fixed_name`` says holds one (``int_names``), or the int default the
+    call leaves in place."""
+    try:
+        given = inspect.signature(target).bind(*call.args, **{kw.arg: kw.value for kw in call.keywords})
+    except (TypeError, ValueError):     # *args, **kwargs in the call: not known
+        return frozenset()
+    given.apply_defaults()
+    return frozenset(name for name, value in given.arguments.items()
+                     if type(value) is int or is_int_literal(value)
+                     or isinstance(value, gast.Name) and fixed_name(value.id))
+
+
+def int_names(tree, source, bound):
+    """A test of a name read in ``tree`` (whose bindings ``bound`` counts): whether it
+    holds an int written in the code, a local bound once to a literal or a module constant."""
+    literals = fixed_locals(tree, bound)
+    return lambda name: name in literals or name not in bound and type(source.resolve(name)) is int
+
+
+def fixed_locals(tree, bound):
+    """The names bound once, to an int literal (``seed_1 = 0``: a parameter of a function
+    inlined, given 0)."""
+    return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
+            if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1 and is_int_literal(stmt.value)}
+
+
+def held_seeded_generators(tree, source, prepare, seeded):
+    """The names bound once to ``o.attr`` (``t = self_1.rs``), ``o`` an object the code
+    builds (through names bound once to it) whose ``__init__`` stores in ``attr`` a
+    generator made from a fixed seed, there or here (one of ``seeded``, the names bound
+    to such a generator), which the code stores nowhere else."""
+    bound = bindings(tree)
+    values = {stmt.targets[0].id: stmt.value for stmt in walk.walk_statements(tree.body)
+              if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1}
+    fixed_name = int_names(tree, source, bound)
+    objects = {}
+    for name in values:
+        _, value = _followed(name, values)         # self_1 = self; self = q
+        held = _held_by_instance(value, values, (tree, prepare, fixed_name), seeded)
+        if held:
+            objects[name] = held
+    if not objects:
+        return set()
+    nodes = list(S.walk_nodes(tree))
+    stored = {node.attr for node in nodes if isinstance(node, gast.Attribute) and not isinstance(node.ctx, gast.Load)}
+    stored |= {arg.value for node in nodes if isinstance(node, gast.Call)      # with_attribute(q, 'rs', v)
+               for arg in node.args if isinstance(arg, gast.Constant)}
+    return {name for name, value in values.items() if isinstance(value, gast.Attribute)
+            and isinstance(value.value, gast.Name) and value.attr in objects.get(value.value.id, ())
+            and value.attr not in stored}
+
+
+def _held_by_instance(value, values, context, seeded):
+    """The attributes holding a generator made from a fixed seed, of the object
+    ``instance(C, attrs)`` (``value``) where ``attrs`` is bound to a call of C's
+    ``__init__`` twin, which makes the generator or is given one of ``seeded``; else an
+    empty set. ``context``: (the code's tree, prepare, its ``int_names`` test)."""
+    tree, prepare, fixed_name = context
+    if not (isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime_objects.instance
+            and len(value.args) == 2 and isinstance(value.args[1], gast.Name)):
+        return set()
+    names, made = _followed(value.args[1].id, values)
+    if isinstance(made, gast.Dict):         # {'rng': t, 'scale': 0.5}: a plain __init__, or its twin inlined
+        known = all(isinstance(k, gast.Constant) for k in made.keys)
+        return _unique_seeded(_display_stores(made, names, tree), seeded) if known else set()
+    twin = anno.get(made, Key.TARGET) if isinstance(made, gast.Call) else None
+    if not hasattr(twin, "__astgrad_reads_class__"):     # not an __init__'s twin (instances.py)
+        return set()
+    try:
+        given = inspect.signature(twin).bind(*made.args, **{kw.arg: kw.value for kw in made.keywords}).arguments
+        _, twin_tree, _, _ = prepare(twin)
+    except (TypeError, ValueError, TransformError):
+        return set()
+    twin_bound = bindings(twin_tree)
+    made_there = seeded_generators(twin_tree, fixed_parameters(made, twin, fixed_name))
+    handed = {p for p, arg in given.items() if isinstance(arg, gast.Name) and arg.id in seeded
+              and twin_bound.get(p) == 1}
+    return _unique_seeded(_key_stores(twin_tree, None), made_there | handed)
+
+
+def _followed(name, values):
+    """(the names ``name`` is a copy of, itself first; the value the last is bound to)."""
+    names = [name]
+    while isinstance(values.get(names[-1]), gast.Name) and len(names) < 64:
+        names.append(values[names[-1]].id)
+    return names, values.get(names[-1])
+
+
+def _display_stores(display, names, tree):
+    """(key, value) for each key of the dict ``display`` and each store
+    ``d['k'] = v`` into it (under one of ``names``) in ``tree``'s statements."""
+    return [(k.value, v) for k, v in zip(display.keys, display.values)] + _key_stores(tree, set(names))
+
+
+def _key_stores(tree, names):
+    """(key, value) for each ``d['k'] = v`` at the top of ``tree`` (``d`` one of
+    ``names``, or any name for None)."""
+    return [(stmt.targets[0].slice.value, stmt.value) for stmt in tree.body
+            if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript)
+            and isinstance(stmt.targets[0].slice, gast.Constant)
+            and (names is None or isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id in names)]
+
+
+def _unique_seeded(stores, seeded):
+    """The keys stored once in ``stores``, with a name of ``seeded``."""
+    keys = [key for key, _ in stores]
+    return {key for key, stored in stores if keys.count(key) == 1
+            and isinstance(stored, gast.Name) and stored.id in seeded}
+
+
+def _single_name_assign(stmt):
+    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)

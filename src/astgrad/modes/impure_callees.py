@@ -1,0 +1,69 @@
+"""Helpers called as such (not inlined) whose result changes from one run to the next.
+
+The gradient of ``y = helper(x)`` runs helper's forward code again in the reverse sweep,
+which would see other numbers (other draws, another time read): reverse mode refuses such
+a call. Forward mode runs it once; where the numbers come from a clock it refuses the call
+too, with the same advice, so that the two modes agree on what they follow.
+"""
+
+import gast
+
+from ..analysis import seeds
+from ..analysis.purity import first_impure_call
+from ..core.functions import underlying
+
+
+def impure_call(mode, stmt, op):
+    """The ImpureCall in the helper ``op`` calls (``stmt``), given the seeds the call
+    writes in the code (``noise(x, 0)``: a generator the helper makes from its parameter
+    ``seed`` draws the same numbers each run); else None."""
+    found = first_impure_call(op.key, mode.callees.prepare)
+    if found is None or not isinstance(stmt.value, gast.Call):
+        return found            # (the common case, told without looking at the call)
+    bound = seeds.bindings(mode.fn)
+    fixed = seeds.fixed_parameters(stmt.value, underlying(op.key), seeds.int_names(mode.fn, mode.source, bound))
+    return first_impure_call(op.key, mode.callees.prepare, fixed) if fixed else found
+
+
+def refuse_clock_callee(mode, stmt, op):
+    """Forward mode's refusal of a helper whose result reads the clock, as reverse mode's."""
+    found = impure_call(mode, stmt, op)
+    if found is not None and found.what.startswith("time."):
+        refuse_impure_callee(mode, stmt, op, " (jvp refuses it too, so that the modes agree)")
+
+
+def refuse_impure_callee(mode, stmt, op, forward=""):
+    """The gradient of ``y = helper(x)`` runs helper's forward code again: refuse a helper
+    (or a function it calls) whose result changes from one run to the next (``forward``:
+    what forward mode, refusing it too, adds)."""
+    found = impure_call(mode, stmt, op)
+    if found is None:
+        return
+    helper = underlying(op.key).__qualname__
+    through = f" (through {' -> '.join(found.chain)})" if len(found.chain) > 1 else ""
+    raise mode.source.error(
+        f"the helper {helper} calls {found.what}{through}, at {found.where()}, whose result "
+        f"changes from call to call; astgrad's derivative of a call to {helper} runs {helper} "
+        f"again, so it would see different numbers{forward}. {_advice(found, helper)}", stmt,
+        construct=f"call to {helper}")
+
+
+def _advice(found, helper):
+    if found.what.startswith("time."):      # a clock read whose value reaches the result or a branch
+        return (f"Let the time read in {helper} reach only print, logging or warnings, or time "
+                "the call outside the differentiated function")
+    return (f"Draw the random numbers (or make the call) in the differentiated function and pass "
+            f"them to {helper}, or differentiate a function that does the work of {helper} "
+            f"itself{_seed_advice(found)}")
+
+
+def _seed_advice(found):
+    """For a generator made without a fixed seed: how to make its draws the same each run."""
+    if "default_rng" in found.what or "RandomState" in found.what:
+        return (", or make the generator there from a seed written in the code "
+                "(numpy.random.default_rng(0)): its numbers are then the same in every run")
+    if found.what.startswith("numpy.random."):
+        return (", or seed NumPy's generator first there, in a statement of its own at the top of "
+                f"{found.chain[-1]}, with a number written in the code (numpy.random.seed(0)): its "
+                "numbers are then the same in every run")
+    return ""
