@@ -168,9 +168,9 @@ def unknown_fft(x):
     return np.sum(np.abs(z))
 
 
-def unknown_math_fmod(x):
+def unknown_spacing(x):
     y = x + 2.0
-    z = math.fmod(y, 0.7)  # ERR:no_rule_fmod
+    z = np.spacing(y) + y  # ERR:no_rule_spacing
     return z * y
 
 
@@ -197,7 +197,7 @@ REFUSED = [
     ("star_args_stack", star_args_stack),
     ("no_rule_unwrap", unknown_unwrap),
     ("no_rule_fft", unknown_fft),
-    ("no_rule_fmod", unknown_math_fmod),
+    ("no_rule_spacing", unknown_spacing),
     ("set_comprehension", set_comprehension),
 ]
 
@@ -210,7 +210,7 @@ CONSTRUCT_WORDS = {
     "del": "del", "class": "class", "local_recursion": "recursion", "local_returned": "local function",
     "lambda_to_library": "local function",
     "star_args": "*", "star_args_stack": "*", "no_rule_unwrap": "unwrap",
-    "no_rule_fft": "numpy.sqrt", "no_rule_fmod": "fmod",
+    "no_rule_fft": "numpy.sqrt", "no_rule_spacing": "spacing",
     "set_comprehension": "used as a set", "with_continue": "with",
 }
 

@@ -201,6 +201,22 @@ def m_prod_start(x): return math.prod((x, 2.0), start=x)
 def m_degrees(x): return math.degrees(x) * x
 def m_radians(x): return math.radians(x * x)
 def m_asinh(x): return math.asinh(x) + math.acosh(x * x + 1.5) + math.atanh(x * 0.3)
+def m_modf(x): frac, whole = math.modf(x * 2.0); return frac * frac + whole * x
+def m_frexp(x): m, e = math.frexp(x * x); return m * x + e * m
+def m_nextafter(x): return math.nextafter(x * x, 0.0) * x + math.nextafter(x, math.inf)
+def m_ulp(x): return math.ulp(x) * 1e12 + math.sin(x)
+def m_exp2(x): return math.exp2(x * 0.5) * x
+
+
+def between_integers():
+    """k + 0.05 ... k + 0.45: twice it stays between two integers (modf's steps)."""
+    return float(RNG.integers(-3, 3) + RNG.uniform(0.05, 0.45))
+
+
+def between_powers_of_two():
+    """+-(1.05 ... 1.35) * 2 ** k: it and its square stay between powers of two (the
+    steps of frexp's exponent and of ulp)."""
+    return float(RNG.uniform(1.05, 1.35) * 2.0 ** RNG.integers(-3, 4) * RNG.choice([-1.0, 1.0]))
 
 
 MATH = [
@@ -208,13 +224,52 @@ MATH = [
     (m_gamma, positive), (m_gamma, lambda: -0.5 + 0.1 * normal()), (m_log1p, positive), (m_expm1, normal),
     (m_hypot, normal), (m_atan2, away_from_zero), (m_copysign, away_from_zero), (m_fsum, normal),
     (m_prod, normal), (m_prod_start, normal), (m_degrees, normal), (m_radians, normal), (m_asinh, positive),
-]
+    (m_modf, between_integers), (m_frexp, between_powers_of_two), (m_nextafter, normal),
+    (m_ulp, between_powers_of_two),
+] + ([(m_exp2, normal)] if hasattr(math, "exp2") else [])      # Python 3.11
 
 
 @pytest.mark.parametrize("f, domain", MATH, ids=[f.__name__ for f, _ in MATH])
 def test_math(f, domain):
     check(f, (domain(),))
     second(f, domain())
+
+
+def m_fmod(x, y): return math.fmod(x, y) * y
+def m_remainder(x, y): return math.remainder(x, y) * y
+
+
+def near_two(*shape):
+    """|x| = 2 +- 0.1: by a divisor near 1, the nearest quotient stays 2 (the truncated
+    one is 1 or 2)."""
+    return float((2.0 + RNG.uniform(-0.1, 0.1)) * RNG.choice([-1.0, 1.0]))
+
+
+MATH_BINARY = [(m_fmod, near_two_and_a_half, near_one), (m_remainder, near_two, near_one)]
+
+
+@pytest.mark.parametrize("f, dx, dy", MATH_BINARY, ids=[f.__name__ for f, _, _ in MATH_BINARY])
+def test_math_binary(f, dx, dy):
+    x, y = dx(), dy()
+    check(f, (x, y))
+    second(lambda x: f(x, y), dx())
+    second(lambda y: f(x, y), dy())
+
+
+def test_math_remainder_takes_the_nearest_quotient_and_fmod_the_truncated_one():
+    # 2.1 / 0.8 = 2.625: remainder subtracts 3 * 0.8, fmod 2 * 0.8
+    assert astgrad.grad(lambda y: math.remainder(2.1, y))(0.8) == -3.0
+    assert astgrad.grad(lambda y: math.fmod(2.1, y))(0.8) == -2.0
+    assert astgrad.jvp(lambda y: math.remainder(-2.1, y), (0.8,), (1.0,))[1] == 3.0
+
+
+def test_math_integer_functions_pass_no_derivative():
+    def f(x, n):
+        m, e = math.frexp(x)
+        return math.isqrt(n) * x + math.lcm(n, 4) * m + sum(x for _ in range(e))
+
+    # frexp(5.0) = (0.625, 3): 3 * 5 + 20 * 0.625 + 3 * 5, with dm/dx = 2 ** -3
+    assert_close(astgrad.grad(f)(5.0, 10), 3.0 + 20.0 / 8.0 + 3.0, rtol=1e-14)
 
 
 def test_math_third_derivative_of_lgamma_is_a_polygamma():

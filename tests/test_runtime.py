@@ -363,6 +363,11 @@ CASES = [
     (math.hypot, lambda: (A(), A(), A()), {}), (math.hypot, lambda: (A(),), {}),
     (rt.hypot_of, lambda: ([A(), A(), A()],), {}), (rt.hypot_of, lambda: (N(4),), {}),
     (math.dist, lambda: ([N(), N(), N()], (N(), N(), N())), {}), (math.dist, lambda: (N(2), N(2)), {}),
+    (math.fmod, lambda: (-2.5 + 0.1 * U(), 1.0 + 0.1 * U()), {}),          # quotients away from integers
+    (math.remainder, lambda: (2.0 + 0.1 * U(), 1.0 + 0.1 * U()), {}),
+    (math.modf, lambda: (3.5 + 0.5 * U(),), {}), (math.frexp, lambda: (-5.0 - U(),), {}),
+    (math.nextafter, lambda: (N(), N()), {}),
+    *([(math.exp2, lambda: (N(),), {})] if hasattr(math, "exp2") else []),     # Python 3.11
     (np.conjugate, lambda: (N(3),), {}), (np.ndarray.conj, lambda: (N(3),), {}),
     (np.ndarray.conjugate, lambda: (N(2, 2),), {}), (np.real, lambda: (N(3),), {}),
     (np.ndarray.real, lambda: (N(3),), {}), (np.copysign, lambda: (A(3, 4), A(4)), {}),

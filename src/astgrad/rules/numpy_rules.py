@@ -91,8 +91,9 @@ elementwise(
     posinf=lambda y, x, copy=True, nan=0.0, posinf=None, neginf=None: numpy.isposinf(x),
     neginf=lambda y, x, copy=True, nan=0.0, posinf=None, neginf=None: numpy.isneginf(x),
     broadcast=True, result=FRESH)
-if hasattr(math, "cbrt"):       # Python 3.11
+if hasattr(math, "cbrt"):       # Python 3.11, with math.exp2
     elementwise(math.cbrt, lambda y, x: 1.0 / (3.0 * y * y))
+    elementwise(math.exp2, lambda y, x: y * 0.6931471805599453)
 
 # ---------------------------------------------------------------------------------
 # Elementwise functions of two arguments (broadcasting): one partial per argument
@@ -135,7 +136,10 @@ for _divmod in (numpy.divmod, builtins.divmod):
         d[y] = in_result(broadcast_like(-d[x2] * y[0], y[1]), y, 1)
 
 declare(numpy.divmod, builtins.divmod, result=FRESH)
-elementwise(numpy.fmod, lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.rint((x1 - z) / x2))
+# fmod(x1, x2) = x1 - n * x2 with n = trunc(x1 / x2), and math.remainder the same with n
+# the nearest integer (ties to even): n is locally constant, and (x1 - z) / x2 is n.
+elementwise((numpy.fmod, math.fmod, math.remainder),
+            lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.rint((x1 - z) / x2))
 # ldexp(x1, x2) = x1 * 2 ** x2, x2 an integer array (no derivative).
 elementwise((numpy.ldexp, math.ldexp), lambda z, x1, x2: numpy.ldexp(numpy.ones_like(x1), x2), None)
 # copysign(x1, x2) = |x1| with the sign of x2: the sign of x2 is locally constant.
