@@ -17,20 +17,21 @@ source astgrad reads, and errors name their lines), in the function's module, an
 name is bound to it as an import inside the function is: its instances are then objects
 of a known class (built_objects.py, or a dataclass built as a record). Python makes a
 new class at each call; that differs only in the class's identity, which the code may
-not depend on.
+not depend on. It has the names Python gives it (``f.<locals>.Affine``).
 
 Only a class statement at the top level of the body, whose name is bound nowhere else,
 reading no local variable of the function (its methods read globals, as a module-level
-class's do) and not naming itself, is made so; any other is refused with the reason.
+class's do), is made so; any other is refused with the reason.
 
-A method may read another class of the body, made before or after its own (``A.make``
-building a ``B`` defined after ``A``): as in Python, it reads the name when it runs,
-from a cell the class's methods share, set once that class is made. Python raises
-NameError where such a method runs before that class statement; astgrad refuses any use
-of ``A`` before it (local_class_order.py)."""
+A method may read its own class or another class of the body, made before or after its
+own (``A.make`` building a ``B`` defined after ``A``): as in Python, it reads the name
+when it runs, from a cell the class's methods share, set once that class is made. Python
+raises NameError where such a method runs before that class statement; astgrad refuses
+a use of ``A`` before it that may run one (local_class_order.py)."""
 
 import ast
 import keyword
+import types
 import weakref
 
 import gast
@@ -39,6 +40,7 @@ from ...core import syntax as S
 from .local_class_order import check_class_order
 
 _made = weakref.WeakKeyDictionary()         # function -> {line: the class made for that statement}
+_NAMED = (types.FunctionType, staticmethod, classmethod)
 _cells = weakref.WeakKeyDictionary()        # class made -> {name of a class its methods read: its cell}
 
 
@@ -74,10 +76,6 @@ def _check(normalizer, stmt):
     if normalizer.bound_count.get(name, 0) > 1 or name in normalizer.source.scopes:
         raise normalizer._refuse("a class definition whose name is bound to other values too", stmt,
                                  "give the class a name of its own, or define it at module level")
-    read = {n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-    if name in read:
-        raise normalizer._refuse(f"a class definition naming itself ({name}) in its body", stmt,
-                                 "define the class at module level")
     outer = sorted(_free_names(stmt) & normalizer.locals)
     if outer:
         raise normalizer._refuse(f"a class definition reading the local variable '{outer[0]}'", stmt,
@@ -123,7 +121,7 @@ def _made_class(normalizer, stmt, class_names):
     if line in table:
         return table[line]
     scope = {name: normalizer.bindings[name] for name in _free_names(stmt) if name in normalizer.bindings}
-    shared = sorted(_reads_by_time(stmt)[1] & class_names - {stmt.name})
+    shared = sorted(_reads_by_time(stmt)[1] & class_names)
     plain = gast.gast_to_ast(gast.Module(body=[S.copy(stmt)], type_ignores=[]))
     if shared:
         plain.body = [_in_a_function(plain.body[0], sorted(scope), shared, getattr(fn, "__name__", "f"))]
@@ -137,8 +135,23 @@ def _made_class(normalizer, stmt, class_names):
     except Exception as exc:     # noqa: BLE001 - the user's class body failed: said so, at its line
         raise normalizer._refuse(f"a class definition that fails when it is made ({type(exc).__name__}: {exc})",
                                  stmt, "define the class at module level") from None
+    _name_as_python(scope[stmt.name], getattr(fn, "__qualname__", stmt.name))
     table[line] = scope[stmt.name]
     return table[line]
+
+
+def _name_as_python(cls, function_name):
+    """Give ``cls`` and its methods the qualified names Python gives a class of the body
+    of ``function_name`` (``f.<locals>.A``, ``f.<locals>.A.make``), however it was made."""
+    old, cls.__qualname__ = cls.__qualname__, f"{function_name}.<locals>.{cls.__name__}"
+    for value in vars(cls).values():
+        parts = [value, getattr(value, "__func__", None)]      # a staticmethod has a name too
+        if isinstance(value, property):
+            parts += [value.fget, value.fset, value.fdel]
+        for part in parts:
+            name = getattr(part, "__qualname__", None) if isinstance(part, _NAMED) else None
+            if isinstance(name, str) and name.startswith(old + "."):
+                part.__qualname__ = cls.__qualname__ + name[len(old):]
 
 
 def _in_a_function(class_node, params, shared, name):
@@ -148,7 +161,7 @@ def _in_a_function(class_node, params, shared, name):
     them its own names, as they are the differentiated function's, empty until set."""
     if not name.isidentifier() or keyword.iskeyword(name) or name in {*params, *shared, class_node.name}:
         name = "local_classes"
-    later = [n for n in shared if n not in params]
+    later = [n for n in shared if n not in params and n != class_node.name]
     text = f"def {name}({', '.join(params)}):\n    return {class_node.name}, lambda: ({', '.join(shared)},)\n"
     if later:
         text += f"    {' = '.join(later)} = None\n"
