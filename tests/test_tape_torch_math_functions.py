@@ -119,3 +119,52 @@ TORCH_HAS_NO_DERIVATIVE = {"remainder_number_first"}
 def test_values_and_derivatives_as_torch(name):
     program, intervals = PROGRAMS[name]
     _same_as_torch(program, _inputs(intervals))
+
+
+INF, NAN = np.inf, np.nan
+BOUNDS = np.array([-INF, -1.5, -1.0, -0.0, 0.0, 0.5, 1.0, 1.5, INF, NAN])
+DIVISORS = np.array([2.0, -1.5, 0.7, 1.0, -3.0, 0.0, -0.0, 2.0, 1.0, 1.0])
+# name: (program, arrays): values where a domain ends, NaN and the infinities
+AT_BOUNDS = {
+    "asin": (lambda m, x: m.asin(x), [BOUNDS]),
+    "acos": (lambda m, x: m.acos(x), [BOUNDS]),
+    "atan": (lambda m, x: m.atan(x), [BOUNDS]),
+    "sinh_cosh": (lambda m, x: m.sinh(x) + m.cosh(x), [BOUNDS]),
+    "asinh": (lambda m, x: m.asinh(x), [BOUNDS]),
+    "acosh": (lambda m, x: m.acosh(x), [np.array([1.0, 1.5, INF, NAN])]),
+    "atanh": (lambda m, x: m.atanh(x), [BOUNDS]),
+    "log2_log10": (lambda m, x: m.log2(x) + m.log10(x), [BOUNDS]),
+    "log1p_expm1": (lambda m, x: m.log1p(x) + m.expm1(x), [BOUNDS]),
+    "exp2": (lambda m, x: m.exp2(x), [BOUNDS]),
+    "rsqrt": (lambda m, x: m.rsqrt(x), [BOUNDS]),
+    "reciprocal": (lambda m, x: m.reciprocal(x), [BOUNDS]),
+    "sign": (lambda m, x: m.sign(x) + x, [BOUNDS]),
+    "trunc_frac": (lambda m, x: m.trunc(x) + m.frac(x / 3), [BOUNDS]),
+    "sinc": (lambda m, x: m.sinc(x), [BOUNDS]),
+    "erf_erfc": (lambda m, x: m.erf(x) + m.erfc(x / 2), [BOUNDS]),
+    "nan_to_num": (lambda m, x: m.nan_to_num(x, posinf=7.0) * 2, [BOUNDS]),
+    "atan2": (lambda m, x, y: m.atan2(x, y), [BOUNDS, DIVISORS]),
+    "hypot": (lambda m, x, y: m.hypot(x, y), [BOUNDS, DIVISORS]),
+    "fmod": (lambda m, x, y: m.fmod(x, y), [BOUNDS[1:6], DIVISORS[:5]]),
+    "remainder": (lambda m, x, y: m.remainder(x, y), [BOUNDS[1:6], DIVISORS[:5]]),
+    "xlogy": (lambda m, x, y: m.xlogy(x, y), [BOUNDS[1:8], np.abs(DIVISORS[:7])]),
+    "cummax_ties_nan": (lambda m, x: m.cummax(x, 0).values, [np.array([1.0, 1.0, NAN, 2.0, NAN, 0.5])]),
+    "cummin_ties": (lambda m, x: m.cummin(x, 0).values, [np.array([1.0, 1.0, 0.5, 0.5, 2.0, -INF])]),
+    "cumprod_zeros": (lambda m, x: m.cumprod(x, 0), [np.array([-2.0, 0.5, 0.0, 3.0, 0.0, 2.0])]),
+    "logcumsumexp_far_apart": (lambda m, x: m.logcumsumexp(x, 0), [np.array([-800.0, 0.0, 1.0, 900.0])]),
+}
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")     # NumPy's, for log(0), 1 / 0, ...
+@pytest.mark.parametrize("name", sorted(AT_BOUNDS))
+def test_values_and_gradients_at_the_bounds_as_torch(name):
+    torch = pytest.importorskip("torch")
+    program, arrays = AT_BOUNDS[name]
+    results = []
+    for m in (astgrad, torch):
+        xs = [m.tensor(a, requires_grad=True) for a in arrays]
+        out = program(m, *xs)
+        grads = m.autograd.grad(out.sum(), xs)
+        results.append([out.detach().numpy()] + [g.numpy() for g in grads])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-300, equal_nan=True)

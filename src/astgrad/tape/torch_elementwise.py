@@ -82,7 +82,11 @@ class ElementwiseMethods:
 
     # -- signs and rounding -----------------------------------------------------------------
     def sign(self):
-        return apply(numpy.sign, (self,))
+        """-1, 0 or 1, and 0 for NaN as in PyTorch (NumPy's sign of NaN is NaN)."""
+        result = apply(numpy.sign, (self,))
+        if self._data.dtype.kind == "f" and numpy.isnan(self._data).any():
+            result = apply(numpy.where, (numpy.isnan(self._data), 0.0, result))
+        return result
 
     sgn = sign
 
