@@ -15,10 +15,6 @@ from .record import apply, dimension_error, make_tensor, raw
 
 __all__ = ["ArrayOpMethods"]
 
-cummax_result = return_types.named_result("cummax")
-cummin_result = return_types.named_result("cummin")
-
-
 def _axis(x, dim):
     """``dim`` checked as PyTorch checks it (a 0-d tensor has dimensions -1 and 0)."""
     ndim = numpy.ndim(raw(x))
@@ -54,10 +50,10 @@ class ArrayOpMethods:
         return apply(numpy.cumprod, (x,), {"axis": _axis(x, dim)})
 
     def cummax(self, dim):
-        return self._running_extreme(dim, numpy.maximum.accumulate, cummax_result)
+        return self._running_extreme(dim, numpy.maximum.accumulate, return_types.cummax)
 
     def cummin(self, dim):
-        return self._running_extreme(dim, numpy.minimum.accumulate, cummin_result)
+        return self._running_extreme(dim, numpy.minimum.accumulate, return_types.cummin)
 
     def _running_extreme(self, dim, accumulate, result):
         axis = _axis(self, dim)
