@@ -79,6 +79,14 @@ PROGRAMS = {
 }
 
 
+NEEDS_SCIPY = ("xlogy", "erf")
+
+
+def _skip_without_scipy(name):
+    if name.startswith(NEEDS_SCIPY):
+        pytest.importorskip("scipy")
+
+
 def _inputs(intervals):
     return [RNG.uniform(lo, hi, SHAPE) for lo, hi in intervals]
 
@@ -86,8 +94,7 @@ def _inputs(intervals):
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_first_and_second_derivatives_match_finite_differences(name):
     program, intervals = PROGRAMS[name]
-    if name in ("xlogy", "erf", "erfc"):
-        pytest.importorskip("scipy")
+    _skip_without_scipy(name)
     _check(lambda *xs: program(astgrad, *xs), *_inputs(intervals))
 
 
@@ -111,6 +118,16 @@ def _same_as_torch(program, arrays):
         np.testing.assert_allclose(mine, torchs, rtol=1e-10, atol=1e-12, equal_nan=True)
 
 
+def test_without_scipy_erf_and_xlogy_say_so(monkeypatch):
+    x = astgrad.tensor([0.5], requires_grad=True)
+    with monkeypatch.context() as patch:
+        patch.setitem(__import__("sys").modules, "scipy.special", None)     # import fails
+        for call in (lambda: astgrad.erf(x), lambda: x.erfc(), lambda: astgrad.xlogy(x, x)):
+            with pytest.raises(ImportError, match=r"astgrad\.\w+ needs SciPy: astgrad records scipy\.special"):
+                call()
+    assert astgrad.autograd.grad(astgrad.asin(x).sum(), x)[0].item() == pytest.approx(1 / np.sqrt(0.75))
+
+
 # PyTorch has no derivative of remainder(number, tensor); astgrad's is -floor(number / tensor)
 TORCH_HAS_NO_DERIVATIVE = {"remainder_number_first"}
 
@@ -118,6 +135,7 @@ TORCH_HAS_NO_DERIVATIVE = {"remainder_number_first"}
 @pytest.mark.parametrize("name", sorted(set(PROGRAMS) - TORCH_HAS_NO_DERIVATIVE))
 def test_values_and_derivatives_as_torch(name):
     program, intervals = PROGRAMS[name]
+    _skip_without_scipy(name)
     _same_as_torch(program, _inputs(intervals))
 
 
@@ -159,6 +177,7 @@ AT_BOUNDS = {
 @pytest.mark.parametrize("name", sorted(AT_BOUNDS))
 def test_values_and_gradients_at_the_bounds_as_torch(name):
     torch = pytest.importorskip("torch")
+    _skip_without_scipy(name)
     program, arrays = AT_BOUNDS[name]
     results = []
     for m in (astgrad, torch):
