@@ -187,3 +187,35 @@ def test_values_and_gradients_at_the_bounds_as_torch(name):
         results.append([out.detach().numpy()] + [g.numpy() for g in grads])
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-300, equal_nan=True)
+
+
+# misuse: PyTorch's exception and message
+MISUSE = [
+    (lambda m: m.ones(2, 2).cumprod(2), IndexError,
+     "Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+    (lambda m: m.cross(m.ones(2, 2), m.ones(2, 2)), RuntimeError, "no dimension of size 3 in input"),
+    (lambda m: m.cross(m.ones(3, 3), m.ones(3, 2), dim=1), RuntimeError,
+     "linalg.cross: inputs dimension 1 must have length 3. Got 3 and 2"),
+    (lambda m: m.cross(m.ones(3), m.ones(1, 3)), RuntimeError,
+     "linalg.cross: inputs must have the same number of dimensions."),
+    (lambda m: m.tril(m.ones(3)), RuntimeError, "tril: input tensor must have at least 2 dimensions"),
+    (lambda m: m.diff(m.tensor(1.0)), RuntimeError, "diff expects input to be at least one-dimensional"),
+    (lambda m: m.diag(m.ones(2, 2, 2)), RuntimeError, "diag(): Supports 1D or 2D tensors. Got 3D"),
+    (lambda m: m.roll(m.ones(2, 2), (1, 2)), RuntimeError, "shifts and dimensions must align. shifts: 2, dims:0"),
+    (lambda m: m.asin([0.5]), TypeError, "asin(): argument 'input' (position 1) must be Tensor, not list"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(MISUSE)))
+def test_misuse_raises_pytorchs_error(case):
+    program, kind, message = MISUSE[case]
+    modules = [astgrad]
+    try:
+        import torch
+        modules.append(torch)
+    except ImportError:
+        pass
+    for m in modules:
+        with pytest.raises(kind) as error:
+            program(m)
+        assert str(error.value) == message, m.__name__

@@ -11,9 +11,11 @@ import numbers
 import numpy
 
 from . import return_types
+from .pytorch_args import pytorch_signature
 from .record import apply, dimension_error, make_tensor, raw
 
 __all__ = ["ArrayOpMethods"]
+
 
 def _axis(x, dim):
     """``dim`` checked as PyTorch checks it (a 0-d tensor has dimensions -1 and 0)."""
@@ -42,6 +44,7 @@ class ArrayOpMethods:
     __slots__ = ()
 
     # -- along a dimension ------------------------------------------------------------------
+    @pytorch_signature("cumprod")
     def cumprod(self, dim, *, dtype=None):
         x = self if dtype is None else self.to(dtype)
         if x._data.ndim == 0:
