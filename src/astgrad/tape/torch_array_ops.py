@@ -16,6 +16,9 @@ from .record import apply, dimension_error, make_tensor, raw
 
 __all__ = ["ArrayOpMethods"]
 
+# how far below the maximum exp(x - max) stays a normal number, with room to spare
+_EXP_RANGE = {"float64": 690.0, "float32": 80.0}
+
 
 def _axis(x, dim):
     """``dim`` checked as PyTorch checks it (a 0-d tensor has dimensions -1 and 0)."""
@@ -67,14 +70,20 @@ class ArrayOpMethods:
         return result(values, make_tensor(indices.astype(numpy.int64), None, False))
 
     def logcumsumexp(self, dim):
-        """log(cumsum(exp(x))) along ``dim``, one running logaddexp per position: a shift
-        by one maximum would round the terms far below it to 0 (and their log to -inf)."""
+        """log(cumsum(exp(x))) along ``dim``, shifted by the maximum so that nothing
+        overflows; where values lie so far apart that exp(x - max) would round to 0 (or
+        any is infinite), one running logaddexp per position instead."""
         axis = _axis(self, dim)
-        if self._data.ndim == 0 or self._data.shape[axis] == 0:
+        data = self._data
+        if data.ndim == 0 or data.size == 0:
             return self * 1
+        if numpy.isfinite(data).all() and numpy.ptp(data) < _EXP_RANGE.get(data.dtype.name, 0):
+            shift = float(data.max())       # a constant: its derivative cancels
+            terms = apply(numpy.exp, (self - shift,))
+            return apply(numpy.log, (apply(numpy.cumsum, (terms,), {"axis": axis}),)) + shift
         lead = (slice(None),) * axis
         running = [self[lead + (0,)]]
-        for i in range(1, self._data.shape[axis]):
+        for i in range(1, data.shape[axis]):
             running.append(apply(numpy.logaddexp, (running[-1], self[lead + (i,)])))
         return apply(numpy.stack, (running,), {"axis": axis})
 
