@@ -3,7 +3,7 @@ printed as PyTorch prints ``torch.return_types.max(values=..., indices=...)``.""
 
 import collections
 
-__all__ = ["max", "min", "sort", "topk", "named_result"]
+__all__ = ["max", "min", "sort", "topk", "cummax", "cummin", "named_result"]
 
 
 def named_result(name):
@@ -37,3 +37,5 @@ max = named_result("max")
 min = named_result("min")
 sort = named_result("sort")
 topk = named_result("topk")
+cummax = named_result("cummax")
+cummin = named_result("cummin")

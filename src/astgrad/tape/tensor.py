@@ -4,7 +4,8 @@ to it, with PyTorch's methods.
 The class holds what every tensor has (its attributes, ``backward``, repr, the NumPy
 protocols through which ``numpy.sin(t)`` and friends reach the recorder); the method
 families come from mixins, one module each: operators.py, inplace.py, conversion.py,
-reductions.py, shapes.py, functions.py. Operations are recorded by record.py, and
+reductions.py, shapes.py, functions.py and the torch_*.py modules (PyTorch's names).
+Operations are recorded by record.py, and
 ``backward``/``astgrad.autograd.grad`` differentiate the recording (program.py).
 """
 
@@ -32,6 +33,8 @@ from .reductions import ReductionMethods
 from .shapes import ShapeMethods
 from ..tracebacks import public
 from .torch_layout import LayoutMethods
+from .torch_array_ops import ArrayOpMethods
+from .torch_elementwise import ElementwiseMethods
 from .torch_math import MathMethods
 from .size import Size, check_dim
 
@@ -39,7 +42,8 @@ __all__ = ["Tensor", "tensor"]
 
 
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
-             ShapeMethods, FunctionMethods, MathMethods, LayoutMethods):
+             ShapeMethods, FunctionMethods, MathMethods, LayoutMethods, ElementwiseMethods,
+             ArrayOpMethods):
     """A NumPy array that records the differentiable operations applied to it.
 
     ``.data`` is the array (read and assign it; assigning bumps the version so a

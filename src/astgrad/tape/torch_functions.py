@@ -20,7 +20,12 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "square", "neg", "clamp", "clip", "maximum", "minimum", "where", "cat", "concat", "stack",
            "split", "chunk", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "flatten",
            "gather", "index_select", "einsum", "cumsum", "flip", "add", "sub", "mul", "div", "t", "numel",
-           "is_tensor", "is_floating_point", "dot", "outer", "trace"]
+           "is_tensor", "is_floating_point", "dot", "outer", "trace",
+           "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos",
+           "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "log2", "log10", "exp2", "reciprocal",
+           "sign", "sgn", "trunc", "fix", "frac", "hypot", "fmod", "remainder", "logaddexp", "xlogy",
+           "sinc", "erf", "erfc", "nan_to_num", "lerp", "addcmul", "addcdiv", "cumprod", "cummax",
+           "cummin", "logcumsumexp", "diff", "roll", "tril", "triu", "diag", "kron", "cross"]
 
 
 def _tensor(x, name):
@@ -112,6 +117,63 @@ div = _method("div", "x / y (``torch.div``).", scalar_first=operator.truediv)
 t = _method("t", "Transpose of a tensor of at most 2 dimensions (``torch.t``).")
 numel = _method("numel", "Number of elements (``torch.numel``).")
 is_floating_point = _method("is_floating_point", "Whether the dtype is a floating type.")
+
+asin = arcsin = _method("asin", "Inverse sine (``torch.asin``); NaN outside [-1, 1].")
+acos = arccos = _method("acos", "Inverse cosine (``torch.acos``); NaN outside [-1, 1].")
+atan = arctan = _method("atan", "Inverse tangent (``torch.atan``).")
+atan2 = arctan2 = _method("atan2", "The angle of the point (other, input) (``torch.atan2``).")
+sinh = _method("sinh", "Hyperbolic sine (``torch.sinh``).")
+cosh = _method("cosh", "Hyperbolic cosine (``torch.cosh``).")
+asinh = arcsinh = _method("asinh", "Inverse hyperbolic sine (``torch.asinh``).")
+acosh = arccosh = _method("acosh", "Inverse hyperbolic cosine (``torch.acosh``); NaN below 1.")
+atanh = arctanh = _method("atanh", "Inverse hyperbolic tangent (``torch.atanh``); NaN outside [-1, 1].")
+log2 = _method("log2", "Base-2 logarithm (``torch.log2``).")
+log10 = _method("log10", "Base-10 logarithm (``torch.log10``).")
+exp2 = _method("exp2", "2 ** x (``torch.exp2``).")
+reciprocal = _method("reciprocal", "1 / x (``torch.reciprocal``).")
+sign = _method("sign", "-1, 0 or 1 (``torch.sign``); the derivative is 0.")
+sgn = _method("sgn", "The sign, as ``sign`` for real tensors (``torch.sgn``).")
+trunc = fix = _method("trunc", "Rounded towards 0 (``torch.trunc``); the derivative is 0.")
+frac = _method("frac", "x - trunc(x) (``torch.frac``).")
+hypot = _method("hypot", "sqrt(x ** 2 + y ** 2) (``torch.hypot``).")
+fmod = _method("fmod", "Remainder with the sign of the dividend (``torch.fmod``).")
+logaddexp = _method("logaddexp", "log(exp(x) + exp(y)) without overflow (``torch.logaddexp``).")
+sinc = _method("sinc", "sin(pi x) / (pi x) (``torch.sinc``).")
+erf = _method("erf", "Error function (``torch.erf``; needs SciPy).")
+erfc = _method("erfc", "Complementary error function (``torch.erfc``; needs SciPy).")
+nan_to_num = _method("nan_to_num", "NaN and infinities replaced by finite values (``torch.nan_to_num``).")
+lerp = _method("lerp", "input + weight * (end - input) (``torch.lerp``).")
+addcmul = _method("addcmul", "input + value * tensor1 * tensor2 (``torch.addcmul``).")
+addcdiv = _method("addcdiv", "input + value * tensor1 / tensor2 (``torch.addcdiv``).")
+cumprod = _method("cumprod", "Running product along ``dim`` (``torch.cumprod``).")
+cummax = _method("cummax", "Running maximum along ``dim``: ``(values, indices)`` (``torch.cummax``).")
+cummin = _method("cummin", "Running minimum along ``dim``: ``(values, indices)`` (``torch.cummin``).")
+logcumsumexp = _method("logcumsumexp", "log(cumsum(exp(x))) along ``dim`` (``torch.logcumsumexp``).")
+diff = _method("diff", "n-th forward difference along ``dim`` (``torch.diff``).")
+roll = _method("roll", "Elements shifted cyclically along ``dims`` (``torch.roll``).")
+tril = _method("tril", "Lower triangle of the last two dimensions (``torch.tril``).")
+triu = _method("triu", "Upper triangle of the last two dimensions (``torch.triu``).")
+diag = _method("diag", "Diagonal matrix of a vector, or diagonal of a matrix (``torch.diag``).")
+kron = _method("kron", "Kronecker product (``torch.kron``).")
+cross = _method("cross", "Cross product of 3-vectors along ``dim`` (``torch.cross``).")
+
+
+def _number_first(name, doc):
+    """A function of two tensors whose first argument may also be a number, as PyTorch's."""
+    method = _method(name, doc)
+
+    def function(input, other):
+        if isinstance(input, numbers.Number) and isinstance(other, TensorBase):
+            return getattr(Tensor, name)(input, other)      # the method only records op(input, other)
+        return method(input, other)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
+
+
+remainder = _number_first("remainder", "Remainder with the sign of the divisor, Python's % "
+                                       "(``torch.remainder``).")
+xlogy = _number_first("xlogy", "x * log(y), 0 where x is 0 (``torch.xlogy``; needs SciPy).")
 
 
 def is_tensor(obj):

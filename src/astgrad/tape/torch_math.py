@@ -139,7 +139,8 @@ class MathMethods:
         return binary(operator.pow, self, 2)
 
     def rsqrt(self):
-        return binary(operator.pow, self, -0.5)
+        # 1 / sqrt(x), not x ** -0.5: PyTorch's rsqrt(-inf) is NaN and rsqrt(-0.0) is -inf
+        return binary(operator.truediv, 1.0, unary(numpy.sqrt, self))
 
     def log1p(self):
         return apply(numpy.log1p, (self,))

@@ -1,0 +1,142 @@
+"""Elementwise tensor methods with PyTorch's names: the inverse trigonometric and
+hyperbolic family (``asin``/``arcsin``, ..., ``atan2``), ``log2``, ``log10``, ``exp2``,
+``sign``/``sgn``, ``trunc``/``fix``/``frac``, ``hypot``, ``fmod``, ``remainder``,
+``logaddexp``, ``sinc``, ``lerp``, ``addcmul``/``addcdiv``, ``nan_to_num``, and, when SciPy
+is installed, ``erf``, ``erfc`` and ``xlogy``.
+
+Each records the NumPy (or ``scipy.special``) function that computes the same values as
+PyTorch's, so the derivatives, of any order, are the engine's rules for those functions.
+"""
+
+import numpy
+
+from ..rules import optional
+from .record import apply, unary
+
+__all__ = ["ElementwiseMethods", "scipy_special"]
+
+
+def scipy_special(name):
+    """``scipy.special.<name>``, whose derivative rule astgrad has; SciPy is optional."""
+    try:
+        import scipy.special
+    except ImportError:
+        raise ImportError(f"astgrad.{name} needs SciPy: astgrad records scipy.special.{name}, whose "
+                          f"derivative it knows (pip install scipy)") from None
+    optional.load_imported()        # registers the scipy.special rules if not yet done
+    return getattr(scipy.special, name)
+
+
+class ElementwiseMethods:
+    """PyTorch's elementwise functions of one or two tensors."""
+
+    __slots__ = ()
+
+    # -- inverse trigonometric and hyperbolic functions ----------------------------------
+    def asin(self):
+        return unary(numpy.arcsin, self)
+
+    def acos(self):
+        return unary(numpy.arccos, self)
+
+    def atan(self):
+        return unary(numpy.arctan, self)
+
+    def atan2(self, other):
+        return apply(numpy.arctan2, (self, other))
+
+    def sinh(self):
+        return unary(numpy.sinh, self)
+
+    def cosh(self):
+        return unary(numpy.cosh, self)
+
+    def asinh(self):
+        return unary(numpy.arcsinh, self)
+
+    def acosh(self):
+        return unary(numpy.arccosh, self)
+
+    def atanh(self):
+        return unary(numpy.arctanh, self)
+
+    arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+    # -- logarithms and powers --------------------------------------------------------------
+    def log2(self):
+        return unary(numpy.log2, self)
+
+    def log10(self):
+        return unary(numpy.log10, self)
+
+    def exp2(self):
+        return unary(numpy.exp2, self)
+
+    def logaddexp(self, other):
+        return apply(numpy.logaddexp, (self, other))
+
+    def xlogy(self, other):
+        """``self * log(other)``, 0 where ``self`` is 0 (``scipy.special.xlogy``)."""
+        return apply(scipy_special("xlogy"), (self, other))
+
+    # -- signs and rounding -----------------------------------------------------------------
+    def sign(self):
+        """-1, 0 or 1, and 0 for NaN as in PyTorch (NumPy's sign of NaN is NaN)."""
+        result = apply(numpy.sign, (self,))
+        if self._data.dtype.kind == "f" and numpy.isnan(self._data).any():
+            result = apply(numpy.where, (numpy.isnan(self._data), 0.0, result))
+        return result
+
+    sgn = sign
+
+    def trunc(self):
+        return apply(numpy.trunc, (self,))
+
+    fix = trunc
+
+    def frac(self):
+        """``x - trunc(x)``: the derivative is 1, as PyTorch's."""
+        return self - self.trunc()
+
+    def fmod(self, other):
+        """The remainder with the sign of ``self`` (C's fmod)."""
+        return apply(numpy.fmod, (self, other))
+
+    def remainder(self, other):
+        """The remainder with the sign of ``other`` (Python's ``%``)."""
+        return apply(numpy.remainder, (self, other))
+
+    # -- other functions of one or two tensors ------------------------------------------------
+    def hypot(self, other):
+        return apply(numpy.hypot, (self, other))
+
+    def sinc(self):
+        """``sin(pi x) / (pi x)``, 1 at 0."""
+        return unary(numpy.sinc, self)
+
+    def erf(self):
+        return apply(scipy_special("erf"), (self,))
+
+    def erfc(self):
+        return apply(scipy_special("erfc"), (self,))
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        """NaN, +inf and -inf replaced (by 0 and the dtype's largest and smallest values
+        unless given); the derivative is 0 where they were replaced."""
+        return apply(numpy.nan_to_num, (self,), {"nan": nan, "posinf": posinf, "neginf": neginf})
+
+    # -- combinations -------------------------------------------------------------------------
+    def lerp(self, end, weight):
+        """``self + weight * (end - self)``."""
+        return self + weight * (end - self)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        """``self + value * tensor1 * tensor2``."""
+        product = tensor1 * tensor2
+        return self + (product if value == 1 else value * product)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        """``self + value * tensor1 / tensor2``."""
+        quotient = tensor1 / tensor2
+        return self + (quotient if value == 1 else value * quotient)
