@@ -1045,8 +1045,8 @@ class _Unshared(_ForwardAnalysis):
         viewed = _view_read(stmt, unshared)
         escaping = self.escaping(stmt)
         unshared -= escaping
-        if self.views_read:     # a second view of the owner is tracked itself: the others stay
-            _release_views(stmt, unshared, escaping - {viewed.name} if viewed is not None else escaping)
+        if self.views_read:
+            _release_views(stmt, unshared, escaping)
         if viewed is not None:
             self.views_read = True
             unshared.add(viewed)
@@ -1104,21 +1104,18 @@ class _Unshared(_ForwardAnalysis):
 class _View(typing.NamedTuple):
     """In ``_Unshared``'s state: ``name`` held an unshared object until ``t = name[k]``
     read a part of it, which for an array may be a view of its memory. Once ``view``
-    is read no more (or is bound again) and went nowhere else, ``name`` is unshared again;
-    where it has several (``a = y[i]; b = y[i - 1]``), once each has."""
+    is read no more (or is bound again) and went nowhere else, ``name`` is unshared again."""
     name: str
     view: str
 
 
 def _view_read(stmt, unshared):
-    """The ``_View`` that ``t = y[k]`` starts for ``y`` unshared before it (or only
-    viewed by other names still), else None."""
+    """The ``_View`` that ``t = y[k]`` starts for ``y`` unshared before it, else None."""
     if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
             and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Name)):
         return None
     owner, view = stmt.value.value.id, stmt.targets[0].id
-    if owner == view or owner in S.names_in(stmt.value.slice) or not (
-            owner in unshared or any(isinstance(e, _View) and e.name == owner and e.view != view for e in unshared)):
+    if owner == view or owner not in unshared or owner in S.names_in(stmt.value.slice):
         return None
     return _View(owner, view)
 
@@ -1142,19 +1139,13 @@ def _release_views(stmt, unshared, escaping):
         if isinstance(stmt, gast.Assign) and not anno.get(stmt, Key.AUGMENTED, False) else set()
     touched = S.names_in(stmt)
     live = anno.get(stmt, Key.LIVE_OUT, None)
-    lost, released = set(), set()
     for entry in views:
         if entry.view in escaping or entry.name in escaping or entry.name in touched - _loaded_only(stmt) \
                 or entry.view in touched - rebound - _loaded_only(stmt):
-            lost.add(entry.name)            # passed on, written into, or its owner bound again
+            unshared.discard(entry)         # passed on, written into, or its owner bound again
         elif entry.view in rebound or live is not None and entry.view not in live:
-            released.add(entry)
-    for entry in views:
-        if entry.name in lost or entry in released:
             unshared.discard(entry)
-    for name in {entry.name for entry in released} - lost:
-        if not any(isinstance(e, _View) and e.name == name for e in unshared):
-            unshared.add(name)              # its last view is read no more
+            unshared.add(entry.name)
 
 
 def _loaded_only(stmt):
