@@ -168,9 +168,9 @@ def unknown_fft(x):
     return np.sum(np.abs(z))
 
 
-def unknown_spacing(x):
+def unknown_ediff1d(x):
     y = x + 2.0
-    z = np.spacing(y) + y  # ERR:no_rule_spacing
+    z = np.ediff1d(y) + y  # ERR:no_rule_ediff1d
     return z * y
 
 
@@ -197,7 +197,7 @@ REFUSED = [
     ("star_args_stack", star_args_stack),
     ("no_rule_unwrap", unknown_unwrap),
     ("no_rule_fft", unknown_fft),
-    ("no_rule_spacing", unknown_spacing),
+    ("no_rule_ediff1d", unknown_ediff1d),
     ("set_comprehension", set_comprehension),
 ]
 
@@ -210,7 +210,7 @@ CONSTRUCT_WORDS = {
     "del": "del", "class": "class", "local_recursion": "recursion", "local_returned": "local function",
     "lambda_to_library": "local function",
     "star_args": "*", "star_args_stack": "*", "no_rule_unwrap": "unwrap",
-    "no_rule_fft": "numpy.sqrt", "no_rule_spacing": "spacing",
+    "no_rule_fft": "numpy.sqrt", "no_rule_ediff1d": "ediff1d",
     "set_comprehension": "used as a set", "with_continue": "with",
 }
 

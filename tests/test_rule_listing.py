@@ -126,6 +126,19 @@ def test_a_name_alike_only_in_its_module_prefix_is_not_suggested():
     assert registry.suggestion(np.linalg.cond, "adjoint") == ";"   # not numpy.linalg.cross
 
 
+def test_another_module_is_suggested_only_for_a_function_of_the_same_name_and_never_math_for_arrays():
+    pytest.importorskip("scipy")
+    from scipy import linalg, special
+    from astgrad.rules.optional import load_imported
+    load_imported()
+    assert registry.suggestion(linalg.det, "adjoint") == "; did you mean numpy.linalg.det?"
+    # math.cbrt takes one float: NumPy's namesake works on arrays
+    assert registry.suggestion(special.cbrt, "adjoint") == "; did you mean numpy.cbrt?"
+    # a name only alike in another module is another function (matrix sine, exponential integral)
+    for unlike in (linalg.sinm, linalg.expm, special.exp1, special.radian):
+        assert registry.suggestion(unlike, "tangent") == ";", unlike.__name__
+
+
 def test_without_a_close_function_the_message_is_unchanged():
     with pytest.raises(astgrad.TransformError) as info:
         astgrad.grad(unwrapped)(np.ones(3))

@@ -69,6 +69,19 @@ def second(f, x, rtol=1e-4, atol=1e-5):
                  msg=f"reverse over reverse of {f.__name__}")
 
 
+def between_integers(*shape):
+    """k + 0.05 ... k + 0.45: twice it stays between two integers (modf's steps)."""
+    x = RNG.integers(-3, 3, shape) + RNG.uniform(0.05, 0.45, shape)
+    return float(x) if not shape else x
+
+
+def between_powers_of_two(*shape):
+    """+-(1.05 ... 1.35) * 2 ** k: it and its square stay between powers of two (the
+    steps of frexp's exponent and of ulp)."""
+    x = RNG.uniform(1.05, 1.35, shape) * 2.0 ** RNG.integers(-3, 4, shape) * RNG.choice([-1.0, 1.0], size=shape)
+    return float(x) if not shape else x
+
+
 def np_deg2rad(x): return np.deg2rad(x) * np.sin(x)
 def np_rad2deg(x): return np.rad2deg(x) * x
 def np_degrees(x): return np.degrees(np.sin(x))
@@ -84,6 +97,8 @@ def np_nan_to_num(x): return np.nan_to_num(x) * x
 def np_cbrt(x): return np.cbrt(x)
 def np_i0(x): return np.i0(x)
 def np_heaviside(x): return np.heaviside(x, 0.5) * x
+def np_modf(x): frac, whole = np.modf(x * 2.0); return frac * frac + whole * x
+def np_frexp(x): m, e = np.frexp(x * x); return m * x + e * m
 
 
 UNARY = [
@@ -91,6 +106,7 @@ UNARY = [
     (np_sinc, normal), (np_sinc, near_zero), (np_real, normal), (np_real_attribute, normal),
     (np_conj, normal), (np_conjugate_method, normal), (np_imag, normal), (np_angle, away_from_zero),
     (np_nan_to_num, normal), (np_cbrt, away_from_zero), (np_i0, normal), (np_heaviside, away_from_zero),
+    (np_modf, between_integers), (np_frexp, between_powers_of_two),
 ]
 
 
@@ -113,13 +129,14 @@ def np_fmod(x, y): return np.fmod(x, y)
 def np_remainder(x, y): return np.remainder(x, y) + np.mod(x * 2.0, y)
 def np_hypot(x, y): return np.hypot(x, y)
 def np_heaviside2(x, y): return np.heaviside(x, y)
+def np_nextafter(x, y): return np.nextafter(x * x, y) * x
 
 
 BINARY = [
     (np_float_power, positive, normal), (np_fmax, normal, normal), (np_fmin, normal, normal),
     (np_copysign, away_from_zero, away_from_zero), (np_fmod, near_two_and_a_half, near_one),
     (np_remainder, positive, lambda *s: positive(*s) + 2.5), (np_hypot, away_from_zero, normal),
-    (np_heaviside2, away_from_zero, normal),
+    (np_heaviside2, away_from_zero, normal), (np_nextafter, normal, normal),
 ]
 SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)), ((), (3,)), ((2, 3), ())]
 
@@ -166,6 +183,31 @@ def test_fmax_and_fmin_give_the_whole_derivative_to_the_number_beside_a_nan():
     assert_close(gy, [0.0, 1.0, 0.5])
 
 
+def test_numpy_integer_results_pass_no_derivative():
+    """frexp's exponent, spacing (a power of two), gcd and lcm are piecewise constant."""
+    x = np.array([5.0, -0.3, 1.5])
+    n = np.array([6, 9, 10])
+
+    def f(x):
+        m, e = np.frexp(x)
+        return np.sum(np.gcd(n, 4) * x + np.lcm(n, 4) * m + e * x + np.spacing(x) * 1e12)
+
+    # frexp gives exponents 3, -1, 1: dm/dx = 2 ** -e
+    expected = np.array([2.0, 1.0, 2.0]) + np.array([12.0, 36.0, 20.0]) * 2.0 ** -np.array([3.0, -1.0, 1.0]) + \
+        np.array([3.0, -1.0, 1.0])
+    assert_close(astgrad.grad(f)(x), expected, rtol=1e-14)
+    assert_close(astgrad.jvp(f, (x,), (np.ones(3),))[1], np.sum(expected), rtol=1e-14)
+
+
+def test_modf_frexp_and_nextafter_on_the_tape():
+    x = astgrad.tensor(np.array([1.3, -2.7, 5.0]), requires_grad=True)
+    y = np.modf(x * 2.0)[0] * x + np.frexp(x)[0] + np.nextafter(x, 0.0) * 3.0
+    gradient, = astgrad.autograd.grad(y.sum(), [x])
+    # d/dx frac(2x) x = 2x + frac(2x); the mantissa of x = m 2 ** e has 2 ** -e (e = 1, 2, 3)
+    expected = np.array([3.2, -5.8, 10.0]) + np.array([0.5, 0.25, 0.125]) + 3.0
+    assert_close(np.asarray(gradient.detach()), expected, rtol=1e-12)
+
+
 def test_sinc_at_zero():
     """sinc'(0) = 0 and sinc''(0) = -pi**2 / 3, exactly where the Taylor branch is used."""
     assert astgrad.grad(lambda x: np.sinc(x))(0.0) == 0.0
@@ -206,17 +248,6 @@ def m_frexp(x): m, e = math.frexp(x * x); return m * x + e * m
 def m_nextafter(x): return math.nextafter(x * x, 0.0) * x + math.nextafter(x, math.inf)
 def m_ulp(x): return math.ulp(x) * 1e12 + math.sin(x)
 def m_exp2(x): return math.exp2(x * 0.5) * x
-
-
-def between_integers():
-    """k + 0.05 ... k + 0.45: twice it stays between two integers (modf's steps)."""
-    return float(RNG.integers(-3, 3) + RNG.uniform(0.05, 0.45))
-
-
-def between_powers_of_two():
-    """+-(1.05 ... 1.35) * 2 ** k: it and its square stay between powers of two (the
-    steps of frexp's exponent and of ulp)."""
-    return float(RNG.uniform(1.05, 1.35) * 2.0 ** RNG.integers(-3, 4) * RNG.choice([-1.0, 1.0]))
 
 
 MATH = [

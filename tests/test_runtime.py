@@ -375,6 +375,9 @@ CASES = [
     (np.degrees, lambda: (N(3),), {}), (np.float_power, lambda: (P(3, 4), N(4)), {}),
     (np.fmax, lambda: (N(3, 4), N(4)), {}), (np.fmin, lambda: (N(3, 1), N(4)), {}),
     (np.fmod, lambda: ((2.5 + 0.1 * U(3)) * np.array([1.0, -1.0, 1.0]), 1.0 + 0.1 * U(3)), {}),
+    (np.modf, lambda: (np.array([3.5, -1.5, 0.5]) + 0.4 * U(3),), {}),     # fractional parts away from 0 and 1
+    (np.frexp, lambda: (np.array([-5.0, 0.3, 1.5]) * (1.0 + 0.1 * U(3)),), {}),     # away from powers of two
+    (np.nextafter, lambda: (N(3, 4), N(4)), {}),
     (np.i0, lambda: (N(3),), {}), (np.nan_to_num, lambda: (N(3),), {}),
     (np.nan_to_num, lambda: (np.array([1.0, np.nan, np.inf, -np.inf]), True, N(), N(), N()), {}),
     (np.sinc, lambda: (N(3),), {}), (np.sinc, lambda: (U(3) * 0.002,), {}),

@@ -11,7 +11,7 @@ import math
 
 import numpy
 
-from ..runtime import hypot_of, in_result, polygamma, prod_except, spread, gather, stack_like, unstack_like
+from ..runtime import hypot_of, polygamma, prod_except, spread, gather, stack_like, unstack_like
 from .declare import elementwise
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -97,35 +97,11 @@ def prod(y, iterable, *, start=1):
     d[y] = d[start] * math.prod(iterable)
 
 
-# modf(x) = (x - trunc(x), trunc(x)): the fractional part follows x, the integer part
-# is locally constant
-@adjoint(math.modf)
-def modf(y, x):
-    d[x] = d[y][0]
-
-
-@tangent(math.modf)
-def modf(y, x):
-    d[y] = in_result(d[x], y, 0)
-
-
-# frexp(x) = (m, e) with x = m * 2 ** e and e an integer (locally constant): dm/dx = 2 ** -e,
-# applied by ldexp (exact, and 2 ** -e alone overflows for the subnormal x)
-@adjoint(math.frexp)
-def frexp(y, x):
-    d[x] = numpy.ldexp(d[y][0], -y[1])
-
-
-@tangent(math.frexp)
-def frexp(y, x):
-    d[y] = in_result(numpy.ldexp(d[x], -y[1]), y, 0)
-
-
 # nextafter(x, y) is x moved one step (steps= steps, Python 3.12) of its float grid toward
 # y: it follows x; y only chooses the direction (at x == y it returns y, which is x)
 elementwise(math.nextafter, lambda z, x, y, *, steps=None: 1.0, None)
 
-declare(math.hypot, hypot_of, math.dist, math.fsum, math.prod, math.modf, math.frexp, result=FRESH)
+declare(math.hypot, hypot_of, math.dist, math.fsum, math.prod, result=FRESH)
 # ulp(x) is a power of two, constant between powers of two as floor is between integers
 non_differentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
                    math.isclose, math.factorial, math.comb, math.perm, math.gcd, math.lcm, math.isqrt,

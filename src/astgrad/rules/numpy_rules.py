@@ -136,10 +136,38 @@ for _divmod in (numpy.divmod, builtins.divmod):
         d[y] = in_result(broadcast_like(-d[x2] * y[0], y[1]), y, 1)
 
 declare(numpy.divmod, builtins.divmod, result=FRESH)
+# modf(x) = (x - trunc(x), trunc(x)): the fractional part follows x, the integer part
+# is locally constant
+for _modf in (numpy.modf, math.modf):
+    @adjoint(_modf)
+    def modf(y, x):
+        d[x] = d[y][0]
+
+    @tangent(_modf)
+    def modf(y, x):
+        d[y] = in_result(d[x], y, 0)
+
+
+# frexp(x) = (m, e) with x = m * 2 ** e and e an integer (locally constant): dm/dx = 2 ** -e,
+# applied by ldexp (exact, and 2 ** -e alone overflows for the subnormal x)
+for _frexp in (numpy.frexp, math.frexp):
+    @adjoint(_frexp)
+    def frexp(y, x):
+        d[x] = numpy.ldexp(d[y][0], -y[1])
+
+    @tangent(_frexp)
+    def frexp(y, x):
+        d[y] = in_result(numpy.ldexp(d[x], -y[1]), y, 0)
+
+declare(numpy.modf, math.modf, numpy.frexp, math.frexp, result=FRESH)
 # fmod(x1, x2) = x1 - n * x2 with n = trunc(x1 / x2), and math.remainder the same with n
 # the nearest integer (ties to even): n is locally constant, and (x1 - z) / x2 is n.
 elementwise((numpy.fmod, math.fmod, math.remainder),
             lambda z, x1, x2: 1.0, lambda z, x1, x2: -numpy.rint((x1 - z) / x2))
+# nextafter(x1, x2) is x1 moved one step of its float grid toward x2: it follows x1; x2
+# only chooses the direction (at x1 == x2 it returns x2, which is x1). math.nextafter:
+# math_rules.py (it takes steps=)
+elementwise(numpy.nextafter, lambda z, x1, x2: 1.0, None)
 # ldexp(x1, x2) = x1 * 2 ** x2, x2 an integer array (no derivative).
 elementwise((numpy.ldexp, math.ldexp), lambda z, x1, x2: numpy.ldexp(numpy.ones_like(x1), x2), None)
 # copysign(x1, x2) = |x1| with the sign of x2: the sign of x2 is locally constant.
@@ -499,6 +527,8 @@ non_differentiable(
     numpy.fix, numpy.floor_divide,
     numpy.isnan, numpy.isinf, numpy.isfinite, numpy.isposinf, numpy.isneginf, numpy.isclose, numpy.allclose,
     numpy.array_equal, numpy.any, numpy.all, numpy.signbit,
+    # spacing(x) is a power of two, constant between powers of two; gcd and lcm take integers
+    numpy.spacing, numpy.gcd, numpy.lcm,
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,
     numpy.greater_equal, numpy.logical_and, numpy.logical_or, numpy.logical_not,
     numpy.logical_xor, numpy.broadcast_shapes,

@@ -414,29 +414,31 @@ def supported_names():
 
 
 def closest_supported(obj, mode):
-    """The public function with a rule in ``mode`` whose name is closest to ``obj``'s:
-    within its own module first (numpy.linalg.eigvalsh for numpy.linalg.eigvals), then
-    anywhere; None if nothing is close."""
+    """The public function with a rule in ``mode`` that a user of ``obj`` may have meant:
+    the closest name within its own module (numpy.linalg.eigvalsh for numpy.linalg.eigvals),
+    else a function of the same name in another (numpy.linalg.det for scipy.linalg.det);
+    None if there is none. A name only alike in another module is another function
+    (scipy.linalg.sinm is no sine, scipy.special.exp1 no expm1), and a function of math
+    takes one Python float: it is offered only for a function of math."""
     import difflib
     name = public_name(obj) or describe(obj)
     table = "adjoint" if mode == "adjoint" else "tangent"
     names = sorted(n for n, r in supported_names().items() if getattr(r, table) is not None and n != name)
     module, _, short = name.rpartition(".")
-    same_module = [n for n in names if n.rpartition(".")[0] == module]
-    for candidates, cutoff in ((same_module, 0.8), (names, 0.85)):
-        # only the functions' own names are compared: a shared "numpy." would make
-        # numpy.split look close to numpy.polyfit
-        # and a test (numpy.isin, numpy.isreal) is only like another test, not numpy.sin
-        # or numpy.real, which a user of the test cannot have meant
-        by_short_name = {}
-        for candidate in candidates:
-            candidate_short = candidate.rpartition(".")[2]
-            if _is_test(candidate_short) == _is_test(short):
-                by_short_name.setdefault(candidate_short, candidate)
-        close = difflib.get_close_matches(short, list(by_short_name), n=1, cutoff=cutoff)
-        if close:
-            return by_short_name[close[0]]
-    return None
+    # only the functions' own names are compared: a shared "numpy." would make
+    # numpy.split look close to numpy.polyfit
+    # and a test (numpy.isin, numpy.isreal) is only like another test, not numpy.sin
+    # or numpy.real, which a user of the test cannot have meant
+    by_short_name = {}
+    for candidate in names:
+        candidate_module, _, candidate_short = candidate.rpartition(".")
+        if candidate_module == module and _is_test(candidate_short) == _is_test(short):
+            by_short_name.setdefault(candidate_short, candidate)
+    close = difflib.get_close_matches(short, list(by_short_name), n=1, cutoff=0.8)
+    if close:
+        return by_short_name[close[0]]
+    namesakes = [n for n in names if n.rpartition(".")[2] == short and (module == "math" or not n.startswith("math."))]
+    return namesakes[0] if namesakes else None
 
 
 def _is_test(name):
