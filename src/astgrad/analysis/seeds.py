@@ -24,7 +24,10 @@ from ..core import walk
 from ..core.anno import Key
 from ..errors import TransformError
 
-MAKERS = (numpy.random.default_rng, numpy.random.RandomState)
+def is_generator_maker(target):
+    """Whether ``target`` makes a random generator from a seed. Read when asked: touching
+    ``numpy.random`` imports it (and hashlib), which ``import astgrad`` must not."""
+    return target is numpy.random.default_rng or target is numpy.random.RandomState
 
 
 def seed_argument(call):
@@ -45,7 +48,7 @@ def seeds(call, fixed=frozenset()):
     the code (``numpy.random.default_rng(0)``, ``RandomState(0)``), or a name in ``fixed``
     (a parameter the caller gives such an int, a local bound once to one). Its draws are
     the same numbers in every run (a seed of None, or none, draws one from the system)."""
-    if not any(anno.get(call, Key.TARGET) is maker for maker in MAKERS):
+    if not is_generator_maker(anno.get(call, Key.TARGET)):
         return False
     given = seed_argument(call)
     return is_int_literal(given) or isinstance(given, gast.Name) and given.id in fixed

@@ -22,7 +22,7 @@ import types
 import gast
 import numpy
 
-from ...analysis.seeds import MAKERS, is_int_literal, seed_argument
+from ...analysis.seeds import is_generator_maker, is_int_literal, seed_argument
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -176,7 +176,7 @@ def _maker_seed(node, source):
     (``numpy.random.default_rng(0)``, ``RandomState(seed=seed)``); else None."""
     path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
     maker = source.resolve_path(path, depend=False) if path else MISSING
-    return seed_argument(node) if any(maker is m for m in MAKERS) else None
+    return seed_argument(node) if is_generator_maker(maker) else None
 
 
 def _is_parameter(node, tree):
