@@ -1245,10 +1245,12 @@ def prod_except(x, axis=None):
     ``axis``; computed with prefix/suffix products, so zeros are handled exactly
     (nothing is divided)."""
     b = group_axes(x, axis)
+    n = b.shape[-1]
     ones = numpy.ones(b.shape[:-1] + (1,), dtype=b.dtype)
-    left = numpy.cumprod(numpy.concatenate([ones, b[..., :-1]], axis=-1), axis=-1)
+    # [..., :n]: an empty reduction has no element, so no product either (not the 1 ones starts with)
+    left = numpy.cumprod(numpy.concatenate([ones, b[..., :-1]], axis=-1), axis=-1)[..., :n]
     right = numpy.flip(numpy.cumprod(numpy.concatenate([ones, numpy.flip(b[..., 1:], -1)], axis=-1), axis=-1), -1)
-    return ungroup_axes(left * right, x, axis)
+    return ungroup_axes(left * right[..., :n], x, axis)
 
 
 # -- reductions and statistics (rules in rules/reduction_rules.py) -------------------------
