@@ -53,7 +53,11 @@ class StatementLowering:
             else:
                 self.emit(S.expr_stmt(call))
             return
-        self.atom(value)                            # evaluated for its errors only
+        value = self.atom(value)                    # evaluated for its errors only
+        if isinstance(value, gast.Name) and value.id in self.locals:
+            # a bare read of a local (try: v / except NameError:) raises where v is unbound:
+            # bound to a name of its own, kept where it may raise, read as v again at emit
+            self.emit(S.assign(self.namer.fresh("read"), value))
 
     def stmt_Pass(self, stmt):
         pass
