@@ -8,6 +8,7 @@ record what the reverse loop replays: a while loop counts its iterations, and
 
 import gast
 
+from ..analysis import raising
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
@@ -46,7 +47,9 @@ class ForwardSweep:
             new = self.mode.as_written(stmt) if anno.get(stmt, Key.RESTORES, False) else stmt
             save = anno.get(stmt, Key.SAVE) if id(stmt) not in self.saved_before else None
             saving = self.save(save) if save else None
-            return ([saving] if saving is not None else []) + [new]
+            if saving is None:
+                return [new]
+            return _value_read_first(stmt) + [saving, new]
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
             return forward_try(self, stmt)
         if isinstance(stmt, gast.If):
@@ -86,6 +89,22 @@ class ForwardSweep:
         count = S.assign(counter, gast.BinOp(left=S.name(counter), op=gast.Add(), right=S.const(1)))
         body = [count] + self.block(stmt.body)
         return pre + [gast.While(test=S.copy(stmt.test), body=body, orelse=[])]
+
+
+def _value_read_first(stmt):
+    """Python evaluates the value of ``y[i] = v`` before ``y`` and ``i``, which the save
+    before it reads: a name of the value that may be unbound is read first, so that the
+    error names it, as Python's does (kept, as a read that may raise)."""
+    reason = anno.get(stmt, Key.MAY_RAISE)
+    if not reason or reason[0] != raising.UNBOUND:
+        return []
+    reads = []
+    for name in dict.fromkeys(S.loaded_names(stmt.value)):
+        if name in reason[1]:
+            read = S.expr_stmt(S.name(name))
+            anno.set(read, Key.MAY_RAISE, (raising.UNBOUND, frozenset([name])))
+            reads.append(read)
+    return reads
 
 
 def _written_back(write, following):
