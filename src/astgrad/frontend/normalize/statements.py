@@ -56,8 +56,8 @@ class StatementLowering:
         value = self.atom(value)                    # evaluated for its errors only
         if isinstance(value, gast.Name) and value.id in self.locals:
             # a bare read of a local (try: v / except NameError:) raises where v is unbound:
-            # bound to a name of its own, kept where it may raise, read as v again at emit
-            self.emit(S.assign(self.namer.fresh("read"), value))
+            # kept where it may raise, written as v again at emit
+            self.emit(S.assign(self.namer.fresh("read"), S.read_of(value.id)))
 
     def stmt_Pass(self, stmt):
         pass

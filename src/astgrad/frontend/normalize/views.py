@@ -192,7 +192,7 @@ class ViewWrites:
             # names it (a read kept only where it may raise)
             read = self.normalizer.namer.fresh("read")
             self.normalizer.locals.add(read)
-            out.insert(0, _at(S.assign(read, S.name(view.base)), stmt))
+            out.insert(0, _at(S.assign(read, S.read_of(view.base)), stmt))
         self.views[view.name] = view
         if shown:
             self.visible = [v for v in self.visible if v != view.name] + [view.name]
