@@ -53,7 +53,7 @@ class ForwardSweep:
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
             return forward_try(self, stmt)
         if isinstance(stmt, gast.If):
-            return [if_as_written(stmt, self.block)]
+            return [_reads_as(stmt, if_as_written(stmt, self.block))]
         if isinstance(stmt, gast.For):
             return self.for_loop(stmt)
         if isinstance(stmt, gast.While):
@@ -80,7 +80,7 @@ class ForwardSweep:
         loop = gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
                         orelse=[], type_comment=None)
         anno.set(loop, Key.RANGE_LOOP, isinstance(stmt.target, gast.Name))
-        return pre + [loop]
+        return pre + [_reads_as(stmt, loop)]
 
     def while_loop(self, stmt):
         pre = [self.save(s) for s in anno.get(stmt, Key.TARGET_SAVES)]
@@ -88,7 +88,16 @@ class ForwardSweep:
         pre.append(S.assign(counter, S.const(0)))
         count = S.assign(counter, gast.BinOp(left=S.name(counter), op=gast.Add(), right=S.const(1)))
         body = [count] + self.block(stmt.body)
-        return pre + [gast.While(test=S.copy(stmt.test), body=body, orelse=[])]
+        return pre + [_reads_as(stmt, gast.While(test=S.copy(stmt.test), body=body, orelse=[]))]
+
+
+def _reads_as(stmt, new):
+    """``new``, the forward sweep's ``stmt`` (an if or a loop), marked as reading a name
+    that may be unbound where ``stmt`` is, so its test or iterable gets the check."""
+    reason = anno.get(stmt, Key.MAY_RAISE)
+    if reason is not None:
+        anno.set(new, Key.MAY_RAISE, reason)
+    return new
 
 
 def _value_read_first(stmt):

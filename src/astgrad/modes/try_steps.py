@@ -117,6 +117,8 @@ def forward_try(sweep, stmt):
                 body, orelse = block(inner.body), block(inner.orelse)
                 new = gast.If(test=S.copy(inner.test), body=first + body or [gast.Pass()],
                               orelse=[S.copy(s) for s in first] + orelse if first or orelse else [])
+                if anno.get(inner, Key.MAY_RAISE) is not None:      # its test may read a name unbound
+                    anno.set(new, Key.MAY_RAISE, anno.get(inner, Key.MAY_RAISE))
                 out.append(new)
             else:
                 made = sweep.statement(inner)
