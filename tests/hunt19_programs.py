@@ -16,6 +16,7 @@ import numpy as np
 from program_cases import case_table
 
 X3 = np.array([0.3, -0.4, 0.9])
+W23 = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.4]])
 W33 = np.array([[0.5, -0.2, 0.1], [0.3, 0.8, -0.4], [-0.6, 0.2, 0.7]])
 CASES, case = case_table((X3, 0.8))
 
@@ -914,6 +915,212 @@ def o10(x, w):
     return np.sum(r)
 
 
+# -- unpacking, swaps and chained assignments; try bodies raising part-way ----------------------
+
+@case("p01 unpacking too many values raises before binding any target")
+def p01(x, w):
+    a = w
+    try:
+        a, b = x * w
+    except ValueError:
+        pass
+    return a * np.sum(x)
+
+
+@case("p03 swapping two rows of a matrix through views (NumPy's gotcha: both rows become the second)", args=(W23, 0.8))
+def p03(x, w):
+    y = x * w
+    y[0], y[1] = y[1], y[0]
+    return np.sum(y * np.arange(6.0).reshape(2, 3))
+
+
+@case("p04 swapping two items of a vector (numbers: a real swap)")
+def p04(x, w):
+    y = x * w
+    y[0], y[2] = y[2], y[0]
+    return np.sum(y * np.arange(3.0))
+
+
+@case("p05 a chained assignment of an array, then an in-place update through one name")
+def p05(x, w):
+    a = b = x * w
+    a += x
+    return np.sum(a * b)
+
+
+@case("p06 a chained item assignment")
+def p06(x, w):
+    y = x * w
+    y[0] = y[1] = w * w
+    return np.sum(y ** 2)
+
+
+@case("p07 an assert in a try, caught")
+def p07(x, w):
+    y = x * w
+    try:
+        assert np.all(y > 0), "negative"
+        r = np.log(y)
+    except AssertionError:
+        r = y ** 2
+    return np.sum(r)
+
+
+@case("p08 unpacking in a for loop over pairs")
+def p08(x, w):
+    total = 0.0
+    for a, b in zip(x, x[1:] * w):
+        total = total + a * b
+    return total
+
+
+@case("p09 swapping names")
+def p09(x, w):
+    a, b = x * w, np.sin(x)
+    a, b = b, a
+    return np.sum(a * 2.0 + b * 3.0)
+
+
+@case("p11 a key missing in a dict inside a nested if, in a try")
+def p11(x, w):
+    d = {"a": x * w}
+    try:
+        if w > 0.5:
+            r = d["b"]
+        else:
+            r = d["a"]
+    except KeyError:
+        r = d["a"] * 2.0
+    return np.sum(r ** 2)
+
+
+@case("p12 a try inside an if inside a try")
+def p12(x, w):
+    y = x * w
+    try:
+        if w > 0.5:
+            try:
+                r = y[5]
+            except IndexError:
+                r = y[0] * w
+        else:
+            r = y[1]
+        s = r * y[7]
+    except IndexError:
+        s = r * 3.0
+    return s
+
+
+@case("p13 an augmented assignment of a name bound only in a branch, in a try")
+def p13(x, w):
+    if w > 5.0:
+        acc = x * 1.0
+    try:
+        acc += x
+    except UnboundLocalError:
+        acc = x * w
+    return np.sum(acc ** 2)
+
+
+@case("p14 a deleted item then a KeyError caught")
+def p14(x, w):
+    d = {"a": x[0] * w, "b": x[1]}
+    del d["a"]
+    try:
+        v = d["a"]
+    except KeyError:
+        v = d["b"] * w
+    return v * w
+
+
+@case("q01 an item write of names a zero-trip loop leaves unbound: the value is named")
+def q01(x, w):
+    y = x * w
+    for k in range(int(w) - 1):
+        i = k
+        v = x[k] * w
+    try:
+        y[i] = v
+    except UnboundLocalError as e:
+        y = y * (w if which(e) == "v" else 3.0)
+    return np.sum(y ** 2)
+
+
+@case("q02 a subscript read of names a zero-trip loop leaves unbound: the array is named")
+def q02(x, w):
+    for k in range(int(w) - 1):
+        arr = x * k
+        j = k
+    try:
+        r = arr[j] * w
+    except UnboundLocalError as e:
+        r = np.sum(x) * w * (2.0 if which(e) == "arr" else 5.0)
+    return r
+
+
+@case("q03 a product of two names a zero-trip loop leaves unbound, the one with a derivative second")
+def q03(x, w):
+    for k in range(int(w) - 1):
+        n = k
+        z = x * w
+    try:
+        r = n * z
+    except UnboundLocalError as e:
+        r = x * w * (2.0 if which(e) == "n" else 5.0)
+    return np.sum(r ** 2)
+
+
+@case("q04 an if on a name a zero-trip loop leaves unbound, in a try")
+def q04(x, w):
+    for k in range(int(w) - 1):
+        flag = k > 0
+    try:
+        if flag:
+            r = x * w
+        else:
+            r = x
+    except UnboundLocalError:
+        r = np.sin(x * w)
+    return np.sum(r)
+
+
+@case("q05 a call's arguments: names a zero-trip loop leaves unbound")
+def q05(x, w):
+    for k in range(int(w) - 1):
+        p = x * k
+        q = x
+    try:
+        r = np.maximum(q, p)
+    except UnboundLocalError as e:
+        r = x * w if which(e) == "q" else x
+    return np.sum(np.sin(r))
+
+
+@case("q06 a bare read of a name a zero-trip loop leaves unbound")
+def q06(x, w):
+    for k in range(int(w) - 1):
+        last = x[k] * w
+    try:
+        last
+        r = last * w
+    except NameError:
+        r = np.sum(x) * w * w
+    return r
+
+
+@case("q07 a flag bound by a loop that ran, tested by an if whose branch binds a name in a loop before reading it")
+def q07(x, w):
+    for k in range(int(w) + 1):
+        flag = k >= 0
+    if flag:
+        for j in range(2):
+            z = np.sin(x * w * (j + 1))
+        r = z * w
+    else:
+        r = x
+    return np.sum(r)
+
+
 # -- range loops differentiated with checkpoint= (not in CASES: tests/test_hunt19_programs.py) ----
 
 def next_in_a_range_loop(x, w):
@@ -981,3 +1188,21 @@ def alias_kept_by_a_branch_not_taken(x, w):     # not in CASES: refused
         z = z * w
     y += x
     return np.sum(z * z)
+
+
+def branches_on_a_flag_a_loop_may_not_bind(x, w):     # not in CASES: raises where the loop ran no pass
+    for k in range(int(w) - 1):
+        flag = k > 0
+    if flag:
+        r = x * w
+    else:
+        r = x
+    return np.sum(r)
+
+
+def loops_a_count_a_loop_may_not_bind(x, w):    # not in CASES: raises where the loop ran no pass
+    for k in range(int(w) - 1):
+        n = k + 1
+    for i in range(n):
+        x = x * w
+    return np.sum(x)
