@@ -1200,9 +1200,28 @@ def branches_on_a_flag_a_loop_may_not_bind(x, w):     # not in CASES: raises whe
     return np.sum(r)
 
 
+def returns_what_a_loop_may_not_bind(x, w):     # not in CASES: raises where the loop ran no pass
+    for k in range(int(w) - 1):
+        r = np.sum(x * k)
+    return r
+
+
 def loops_a_count_a_loop_may_not_bind(x, w):    # not in CASES: raises where the loop ran no pass
     for k in range(int(w) - 1):
         n = k + 1
     for i in range(n):
         x = x * w
     return np.sum(x)
+
+
+@case("q08 an item write whose index a zero-trip loop leaves unbound, its value bound: the index is named")
+def q08(x, w):
+    y = x * w
+    v = w * w
+    for k in range(int(w) - 1):
+        i = k
+    try:
+        y[i] = v
+    except UnboundLocalError as e:
+        y = y * (w if which(e) == "i" else 3.0)
+    return np.sum(y ** 2)

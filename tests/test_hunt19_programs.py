@@ -8,7 +8,8 @@ import astgrad
 from breadth_modes import copies, one_mode_tests
 from fd import assert_close, numerical_grad
 from hunt19_programs import (CASES, CHECKPOINTED, X3, a01, alias_kept_by_a_branch_not_taken,
-                             loops_a_count_a_loop_may_not_bind, branches_on_a_flag_a_loop_may_not_bind)
+                             branches_on_a_flag_a_loop_may_not_bind, loops_a_count_a_loop_may_not_bind,
+                             returns_what_a_loop_may_not_bind)
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -21,6 +22,7 @@ FOUND = {
     "o10 ": "grad",     # `if y > 0` on an array raised in the try and again in the adjoint: ValueError escaped
     "q01 ": "value_and_grad",   # o02 with names a loop left unbound: the save read i's placeholder, "IndexError: ..."
     "q04 ": "grad",     # `if flag:` read the placeholder of a flag a loop left unbound: no error to catch (wrong value)
+    "q08 ": "grad",     # the save of y[i] read i's placeholder before i's check: "IndexError: only integers ..."
 }
 
 
@@ -42,11 +44,12 @@ def test_an_alias_kept_by_a_branch_not_taken_is_refused_and_the_next_call_works(
     assert_close(astgrad.grad(a01)(X3, 0.8), numerical_grad(lambda *a: a01(*copies(a)), (X3, 0.8), wrt=0), 1e-5, 1e-6)
 
 
-@pytest.mark.parametrize("f", [branches_on_a_flag_a_loop_may_not_bind, loops_a_count_a_loop_may_not_bind],
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [branches_on_a_flag_a_loop_may_not_bind, loops_a_count_a_loop_may_not_bind,
+                               returns_what_a_loop_may_not_bind], ids=lambda f: f.__name__)
 def test_an_if_or_a_loop_over_a_name_a_loop_left_unbound_raises_as_python_does(f):
     # reverse mode read the placeholder the forward sweep gives such a name: `if flag:` took
-    # the else branch and returned a gradient, `range(n)` raised "TypeError: 'float' object ..."
+    # the else branch and returned a gradient, `range(n)` raised "TypeError: 'float' object ...";
+    # `return r` was not read at all (its reverse sweep reads only r's seed): zeros
     with pytest.raises(UnboundLocalError) as raised:
         f(X3, 0.8)
     for transform in (lambda: astgrad.grad(f)(X3, 0.8), lambda: astgrad.value_and_grad(f, wrt=1)(X3, 0.8),

@@ -49,7 +49,10 @@ class ForwardSweep:
             saving = self.save(save) if save else None
             if saving is None:
                 return [new]
-            return _value_read_first(stmt) + [saving, new]
+            reason = anno.get(stmt, Key.MAY_RAISE)
+            if reason is not None and reason[0] == raising.UNBOUND:
+                anno.set(saving, Key.MAY_RAISE, reason)     # the save reads them first: checked before it
+            return _value_read_first(stmt, self.mode.namer) + [saving, new]
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
             return forward_try(self, stmt)
         if isinstance(stmt, gast.If):
@@ -100,7 +103,7 @@ def _reads_as(stmt, new):
     return new
 
 
-def _value_read_first(stmt):
+def _value_read_first(stmt, namer):
     """Python evaluates the value of ``y[i] = v`` before ``y`` and ``i``, which the save
     before it reads: a name of the value that may be unbound is read first, so that the
     error names it, as Python's does (kept, as a read that may raise)."""
@@ -110,7 +113,7 @@ def _value_read_first(stmt):
     reads = []
     for name in dict.fromkeys(S.loaded_names(stmt.value)):
         if name in reason[1]:
-            read = S.expr_stmt(S.name(name))
+            read = S.assign(namer.fresh("read"), S.read_of(name))       # emitted as `v`, commented
             anno.set(read, Key.MAY_RAISE, (raising.UNBOUND, frozenset([name])))
             reads.append(read)
     return reads
