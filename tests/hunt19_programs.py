@@ -1046,30 +1046,6 @@ def q01(x, w):
     return np.sum(y ** 2)
 
 
-@case("q02 a subscript read of names a zero-trip loop leaves unbound: the array is named")
-def q02(x, w):
-    for k in range(int(w) - 1):
-        arr = x * k
-        j = k
-    try:
-        r = arr[j] * w
-    except UnboundLocalError as e:
-        r = np.sum(x) * w * (2.0 if which(e) == "arr" else 5.0)
-    return r
-
-
-@case("q03 a product of two names a zero-trip loop leaves unbound, the one with a derivative second")
-def q03(x, w):
-    for k in range(int(w) - 1):
-        n = k
-        z = x * w
-    try:
-        r = n * z
-    except UnboundLocalError as e:
-        r = x * w * (2.0 if which(e) == "n" else 5.0)
-    return np.sum(r ** 2)
-
-
 @case("q04 an if on a name a zero-trip loop leaves unbound, in a try")
 def q04(x, w):
     for k in range(int(w) - 1):
@@ -1082,18 +1058,6 @@ def q04(x, w):
     except UnboundLocalError:
         r = np.sin(x * w)
     return np.sum(r)
-
-
-@case("q05 a call's arguments: names a zero-trip loop leaves unbound")
-def q05(x, w):
-    for k in range(int(w) - 1):
-        p = x * k
-        q = x
-    try:
-        r = np.maximum(q, p)
-    except UnboundLocalError as e:
-        r = x * w if which(e) == "q" else x
-    return np.sum(np.sin(r))
 
 
 @case("q06 a bare read of a name a zero-trip loop leaves unbound")
@@ -1119,6 +1083,19 @@ def q07(x, w):
     else:
         r = x
     return np.sum(r)
+
+
+@case("q08 an item write whose index a zero-trip loop leaves unbound, its value bound: the index is named")
+def q08(x, w):
+    y = x * w
+    v = w * w
+    for k in range(int(w) - 1):
+        i = k
+    try:
+        y[i] = v
+    except UnboundLocalError as e:
+        y = y * (w if which(e) == "i" else 3.0)
+    return np.sum(y ** 2)
 
 
 # -- range loops differentiated with checkpoint= (not in CASES: tests/test_hunt19_programs.py) ----
@@ -1212,16 +1189,3 @@ def loops_a_count_a_loop_may_not_bind(x, w):    # not in CASES: raises where the
     for i in range(n):
         x = x * w
     return np.sum(x)
-
-
-@case("q08 an item write whose index a zero-trip loop leaves unbound, its value bound: the index is named")
-def q08(x, w):
-    y = x * w
-    v = w * w
-    for k in range(int(w) - 1):
-        i = k
-    try:
-        y[i] = v
-    except UnboundLocalError as e:
-        y = y * (w if which(e) == "i" else 3.0)
-    return np.sum(y ** 2)
