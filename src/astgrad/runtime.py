@@ -1091,6 +1091,8 @@ def cast_like(g, x, dtype=None):
             g = g[()]
     elif target is None and type(g) is not float and numpy.iscomplexobj(g) and not numpy.iscomplexobj(x):
         g = numpy.real(g)
+    if isinstance(x, numpy.ndarray) and not isinstance(g, numpy.ndarray) and not is_duck_array(g):
+        g = numpy.asarray(g, dtype=target)      # a 0-d array's: an array too (written into by index)
     return g
 
 
