@@ -1098,6 +1098,64 @@ def q08(x, w):
     return np.sum(y ** 2)
 
 
+# -- remainders, integer casts, 0-d arrays written by index, masked softmax, norms ------------
+
+@case("m01 remainders: % of floats, np.fmod, divmod")
+def m01(x, w):
+    q, r = divmod(x[2] * w * 5.0, 1.0)
+    return np.sum((x * w * 3.0) % 1.0) + np.sum(np.fmod(x * w * 4.0, 0.7)) + r * q + np.sum(np.remainder(x * 5.0, w))
+
+
+@case("m02 integer casts in the middle: floor, round, astype(int)")
+def m02(x, w):
+    k = (x * w * 10.0).astype(int)
+    return np.sum(k * x * w) + np.sum(np.floor(x * 7.0) * w) + np.sum(np.round(x * w, 1) * x)
+
+
+@case("m03 where choosing an int in one branch")
+def m03(x, w):
+    return np.sum(np.where(x > 0, 1, x * w) * x)
+
+
+@case("m04 maximum of an int array and floats")
+def m04(x, w):
+    return np.sum(np.maximum(np.array([0, 1, 0]), x * w * 3.0) ** 2)
+
+
+@case("m05 a 0-d array indexed and updated in place")
+def m05(x, w):
+    s = np.array(0.0)
+    for v in x:
+        s += v * w
+    s[()] = s * w
+    return float(s)
+
+
+@case("m07 log-sum-exp by hand with the max subtracted")
+def m07(x, w):
+    z = x * w * 4.0
+    m = np.max(z)
+    return m + np.log(np.sum(np.exp(z - m)))
+
+
+@case("m08 a softmax with a mask of -inf")
+def m08(x, w):
+    z = np.where(x > 0, x * w, -np.inf)
+    e = np.exp(z - np.max(z))
+    p = e / np.sum(e)
+    return np.sum(p * np.arange(3.0))
+
+
+@case("m09 norms: of a difference, the max-abs, and a Frobenius of an outer")
+def m09(x, w):
+    return np.linalg.norm(x - w) + np.linalg.norm(x * w, ord=np.inf) + np.linalg.norm(np.outer(x, x) * w)
+
+
+@case("m10 hypot, arctan2 and copysign")
+def m10(x, w):
+    return np.sum(np.hypot(x, w) + np.arctan2(x, w) + np.copysign(x * w, x - 0.1))
+
+
 # -- range loops differentiated with checkpoint= (not in CASES: tests/test_hunt19_programs.py) ----
 
 def next_in_a_range_loop(x, w):

@@ -14,6 +14,7 @@ from hunt19_programs import (CASES, CHECKPOINTED, X3, a01, alias_kept_by_a_branc
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
     "n07 ": "grad",     # np.prod of an empty slice: "ValueError: cannot reshape array of size 1 into shape (0,)"
+    "m05 ": "grad",     # float(s) of a 0-d array s written by s[()] = ...: its adjoint was a float, "not subscriptable"
     # a name that may be unbound read where Python would not read it yet, so another error (or none) was caught:
     "o02 ": "grad",     # the save of y[i] read i before the value v: the except took the wrong branch (wrong value)
     "o05 ": "grad",     # the adjoint evaluated `if t:` again where t was unbound: UnboundLocalError escaped the try
