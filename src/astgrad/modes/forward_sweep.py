@@ -50,8 +50,9 @@ class ForwardSweep:
             if saving is None:
                 return [new]
             reason = anno.get(stmt, Key.MAY_RAISE)
-            if reason is not None and reason[0] == raising.UNBOUND:
-                anno.set(saving, Key.MAY_RAISE, reason)     # the save reads them first: checked before it
+            if save.index is not None and reason is not None and reason[0] == raising.UNBOUND:
+                # the save of y[i] reads y and i, as the write does: checked before it
+                anno.set(saving, Key.MAY_RAISE, reason)
             return _value_read_first(stmt, self.mode.namer) + [saving, new]
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
             return forward_try(self, stmt)
