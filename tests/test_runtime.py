@@ -848,6 +848,14 @@ def test_prod_except_handles_zeros_exactly():
     assert_close(rt.prod_except(np.array([2.0, 3.0, 4.0])), [12.0, 8.0, 6.0], atol=0)
 
 
+def test_prod_except_of_an_empty_reduction_is_empty():
+    # it was the 1 the prefix products start with: "cannot reshape array of size 1 into shape (0,)"
+    assert rt.prod_except(np.zeros(0)).shape == (0,)
+    assert rt.prod_except(np.ones((2, 0)), 1).shape == (2, 0)
+    assert rt.prod_except(np.ones((0, 3)), 0).shape == (0, 3)
+    assert rt.prod_except(np.ones((2, 0, 3)), (0, 1)).shape == (2, 0, 3)
+
+
 def test_tie_and_select_weights():
     x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]], dtype=np.float32)
     w = rt.tie_weights(x, np.max(x, axis=1), 1)

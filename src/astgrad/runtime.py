@@ -1092,6 +1092,8 @@ def cast_like(g, x, dtype=None):
             g = g[()]
     elif target is None and type(g) is not float and numpy.iscomplexobj(g) and not numpy.iscomplexobj(x):
         g = numpy.real(g)
+    if isinstance(x, numpy.ndarray) and not isinstance(g, numpy.ndarray) and not is_duck_array(g):
+        g = numpy.asarray(g, dtype=target)      # a 0-d array's: an array too (written into by index)
     return g
 
 
@@ -1251,10 +1253,12 @@ def prod_except(x, axis=None):
     ``axis``; computed with prefix/suffix products, so zeros are handled exactly
     (nothing is divided)."""
     b = group_axes(x, axis)
+    n = b.shape[-1]
     ones = numpy.ones(b.shape[:-1] + (1,), dtype=b.dtype)
-    left = numpy.cumprod(numpy.concatenate([ones, b[..., :-1]], axis=-1), axis=-1)
+    # [..., :n]: an empty reduction has no element, so no product either (not the 1 ones starts with)
+    left = numpy.cumprod(numpy.concatenate([ones, b[..., :-1]], axis=-1), axis=-1)[..., :n]
     right = numpy.flip(numpy.cumprod(numpy.concatenate([ones, numpy.flip(b[..., 1:], -1)], axis=-1), axis=-1), -1)
-    return ungroup_axes(left * right, x, axis)
+    return ungroup_axes(left * right[..., :n], x, axis)
 
 
 # -- reductions and statistics (rules in rules/reduction_rules.py) -------------------------

@@ -179,7 +179,8 @@ def _live(block, live, run, previous=None, escape=None):
     for stmt in reversed(block):
         if escape is not None:
             live |= escape
-            if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Constant, gast.Name)):
+            if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Constant, gast.Name)) \
+                    and S.read_name(stmt.value) is None:    # a read of a name raises only where it is unbound
                 live |= masks.of(stmt)[1]
         if previous is not None and run.recorded(stmt) == live:
             return previous

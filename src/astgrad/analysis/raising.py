@@ -105,7 +105,7 @@ def mark_raising(body, params, fn=None, seeds=()):
     for stmt, maybe_unbound, names, check in found.statements:
         unbound = maybe_unbound & assigned
         if unbound:
-            anno.set(stmt, Key.MAY_RAISE, (UNBOUND, min(unbound)))
+            anno.set(stmt, Key.MAY_RAISE, (UNBOUND, frozenset(unbound)))
         elif check is None or names & flowing or check is _ATTRIBUTE and _module_has(stmt.value, fn, values, params):
             continue
         elif check[0] is _OPERATION:

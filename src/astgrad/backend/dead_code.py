@@ -57,7 +57,8 @@ def evaluate_kept_checks(body, kept):
     def evaluate(stmt):
         if id(stmt) not in kept or not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
             return stmt
-        check = gast.copy_location(S.expr_stmt(stmt.value), stmt)
+        read = S.read_name(stmt.value)      # `v is None`, kept to raise where v is unbound: `v`
+        check = gast.copy_location(S.expr_stmt(S.name(read) if read else stmt.value), stmt)
         checks[id(check)] = check
         return check
     body = walk.rewrite_blocks(body, evaluate)

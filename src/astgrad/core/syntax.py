@@ -54,6 +54,21 @@ def expr_stmt(value, line=None):
     return node
 
 
+def read_of(identifier):
+    """``identifier is None``: a read of the name (raising where it is unbound, as Python
+    does) that holds nothing of its object, so no analysis sees another name for it."""
+    return _made(gast.Compare, left=name(identifier), ops=[_made(gast.Is)], comparators=[const(None)])
+
+
+def read_name(value):
+    """The name ``value`` (made by ``read_of``) reads, or None."""
+    if value.__class__ is gast.Compare and value.left.__class__ is gast.Name and len(value.ops) == 1 \
+            and value.ops[0].__class__ is gast.Is and value.comparators[0].__class__ is gast.Constant \
+            and value.comparators[0].value is None:
+        return value.left.id
+    return None
+
+
 def call(func, args=(), keywords=()):
     """``func(*args, **keywords)``; ``func`` is a dotted string or a node."""
     if isinstance(func, str):

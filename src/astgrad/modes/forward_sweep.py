@@ -8,6 +8,7 @@ record what the reverse loop replays: a while loop counts its iterations, and
 
 import gast
 
+from ..analysis import raising
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
@@ -46,11 +47,17 @@ class ForwardSweep:
             new = self.mode.as_written(stmt) if anno.get(stmt, Key.RESTORES, False) else stmt
             save = anno.get(stmt, Key.SAVE) if id(stmt) not in self.saved_before else None
             saving = self.save(save) if save else None
-            return ([saving] if saving is not None else []) + [new]
+            if saving is None:
+                return [new]
+            reason = anno.get(stmt, Key.MAY_RAISE)
+            if save.index is not None and reason is not None and reason[0] == raising.UNBOUND:
+                # the save of y[i] reads y and i, as the write does: checked before it
+                anno.set(saving, Key.MAY_RAISE, reason)
+            return _value_read_first(stmt, self.mode.namer) + [saving, new]
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
             return forward_try(self, stmt)
         if isinstance(stmt, gast.If):
-            return [if_as_written(stmt, self.block)]
+            return [_reads_as(stmt, if_as_written(stmt, self.block))]
         if isinstance(stmt, gast.For):
             return self.for_loop(stmt)
         if isinstance(stmt, gast.While):
@@ -77,7 +84,7 @@ class ForwardSweep:
         loop = gast.For(target=S.copy(stmt.target), iter=S.copy(stmt.iter), body=body or [gast.Pass()],
                         orelse=[], type_comment=None)
         anno.set(loop, Key.RANGE_LOOP, isinstance(stmt.target, gast.Name))
-        return pre + [loop]
+        return pre + [_reads_as(stmt, loop)]
 
     def while_loop(self, stmt):
         pre = [self.save(s) for s in anno.get(stmt, Key.TARGET_SAVES)]
@@ -85,7 +92,32 @@ class ForwardSweep:
         pre.append(S.assign(counter, S.const(0)))
         count = S.assign(counter, gast.BinOp(left=S.name(counter), op=gast.Add(), right=S.const(1)))
         body = [count] + self.block(stmt.body)
-        return pre + [gast.While(test=S.copy(stmt.test), body=body, orelse=[])]
+        return pre + [_reads_as(stmt, gast.While(test=S.copy(stmt.test), body=body, orelse=[]))]
+
+
+def _reads_as(stmt, new):
+    """``new``, the forward sweep's ``stmt`` (an if or a loop), marked as reading a name
+    that may be unbound where ``stmt`` is, so its test or iterable gets the check."""
+    reason = anno.get(stmt, Key.MAY_RAISE)
+    if reason is not None:
+        anno.set(new, Key.MAY_RAISE, reason)
+    return new
+
+
+def _value_read_first(stmt, namer):
+    """Python evaluates the value of ``y[i] = v`` before ``y`` and ``i``, which the save
+    before it reads: a name of the value that may be unbound is read first, so that the
+    error names it, as Python's does (kept, as a read that may raise)."""
+    reason = anno.get(stmt, Key.MAY_RAISE)
+    if not reason or reason[0] != raising.UNBOUND:
+        return []
+    reads = []
+    for name in dict.fromkeys(S.loaded_names(stmt.value)):
+        if name in reason[1]:
+            read = S.assign(namer.fresh("read"), S.read_of(name))       # emitted as `v`, commented
+            anno.set(read, Key.MAY_RAISE, (raising.UNBOUND, frozenset([name])))
+            reads.append(read)
+    return reads
 
 
 def _written_back(write, following):

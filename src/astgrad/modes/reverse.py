@@ -45,7 +45,7 @@ from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
 from .unbound_reads import check_unbound_reads
 from .views_read_back import copy_views_read_back
-from ..analysis.raising import mark_raising
+from ..analysis.raising import UNBOUND, mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
@@ -127,7 +127,7 @@ class ReverseMode(Transform):
         seed = self.adjoint(self.output) if self.output in self.active else self.namer.fresh(self.prefix + "out")
         self.callees.announce((seed,))
         forward_sweep = ForwardSweep(self)
-        forward = forward_sweep.block(body)
+        forward = forward_sweep.block(body) + self._returned_read()
         if self.preserve_result and self.output in self.fixed:
             kept = self.namer.fresh(self.output + "_value")
             forward.append(S.assign(kept, S.name(self.output)))
@@ -211,7 +211,9 @@ class ReverseMode(Transform):
         self.assigned_names = set(self._store_counts)
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
-        mark_raising(body, S.names_in(self.fn.args), self.source.fn,
+        # the return too: where the name it returns may be unbound, it raises there
+        self._return = gast.Return(value=S.name(self.output)) if self.output else None
+        mark_raising(body + ([self._return] if self._return else []), S.names_in(self.fn.args), self.source.fn,
                      [a.id for a in self.fn.args.kwonlyargs])     # kept where their value is unused
         check_deques(self.source, body, self.active)     # before the rules: no rule makes a deque
         check_dict_keys(self, body, self.varied)
@@ -220,6 +222,17 @@ class ReverseMode(Transform):
         # the temporaries made since, all the namer's), its parameters' and its result's
         names |= S.names_in(self.fn.args) | S.names_in(self.fn.body[-1])
         self.prefix = derivative_prefix(self.namer.taken | names)
+
+    def _returned_read(self):
+        """``r``, at the end of the forward sweep, where the returned name may be unbound (a
+        loop binding it ran no pass): Python raises at the return, and so must the
+        derivative, whose reverse sweep reads only r's seed."""
+        reason = self._return and anno.get(self._return, Key.MAY_RAISE)
+        if not reason or reason[0] != UNBOUND:
+            return []
+        read = S.assign(self.namer.fresh("read"), S.read_of(self.output))   # emitted as `r`, commented
+        anno.set(read, Key.MAY_RAISE, reason)
+        return [read]
 
     def _plan_saves(self, body, params):
         store_counts = dict(self._store_counts)

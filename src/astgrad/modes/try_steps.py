@@ -65,8 +65,15 @@ def steps_of(stmt, active):
                 continue
             nested = isinstance(inner, gast.If) and not anno.get(inner, Key.CATCHES, False)
             if nested:
-                walk(inner.body, previous)
-                walk(inner.orelse, previous)
+                # its test may raise too (a name unbound, an array's truth value): the branches,
+                # and the adjoint's test, run where it was evaluated
+                tested = previous
+                if not isinstance(inner.test, gast.Constant):
+                    tested = len(numbers) + 1
+                    numbers[("tested", id(inner))] = (tested, previous, inner)
+                    used.add(tested)
+                walk(inner.body, tested)
+                walk(inner.orelse, tested)
             save = anno.get(inner, Key.SAVE) if isinstance(inner, gast.Assign) else None
             if save and save.index is not None and not save.reused:
                 # saving an element reads it, which may raise too: counted once it is saved
@@ -74,8 +81,8 @@ def steps_of(stmt, active):
                 numbers[("saved", id(inner))] = (previous, None, inner)
             k = len(numbers) + 1
             numbers[id(inner)] = (k, previous, inner)
-            if nested or isinstance(inner, gast.If):
-                used.add(previous)          # the if's adjoint runs where it was reached
+            if isinstance(inner, gast.If) and not nested:
+                used.add(previous)          # a nested try's adjoint runs where it was reached
             elif _has_adjoint(inner, active):
                 used.add(k)
                 if save:
@@ -105,8 +112,13 @@ def forward_try(sweep, stmt):
         out = []
         for inner in statements:
             if isinstance(inner, gast.If) and not anno.get(inner, Key.CATCHES, False):
-                new = gast.If(test=S.copy(inner.test), body=block(inner.body) or [gast.Pass()],
-                              orelse=block(inner.orelse))
+                tested = steps.marker(("tested", id(inner)))
+                first = [tested] if tested is not None else []
+                body, orelse = block(inner.body), block(inner.orelse)
+                new = gast.If(test=S.copy(inner.test), body=first + body or [gast.Pass()],
+                              orelse=[S.copy(s) for s in first] + orelse if first or orelse else [])
+                if anno.get(inner, Key.MAY_RAISE) is not None:      # its test may read a name unbound
+                    anno.set(new, Key.MAY_RAISE, anno.get(inner, Key.MAY_RAISE))
                 out.append(new)
             else:
                 made = sweep.statement(inner)
@@ -156,7 +168,8 @@ def _guarded(block, steps):
                                orelse=_guarded(inner.orelse, steps))
             for key in (Key.DEFINED_BEFORE, Key.DEFINED_AFTER):
                 anno.set(branches, key, anno.get(inner, key))
-            out.append(_when(steps, previous, [branches], []))
+            tested = steps.numbers.get(("tested", id(inner)), (previous,))[0]
+            out.append(_when(steps, tested, [branches], []))
             continue
         if isinstance(inner, gast.If):          # a nested try guards its own statements
             out.append(_when(steps, previous, [inner], []))

@@ -26,8 +26,8 @@ def check_unbound_reads(forward, placeholders, params, namer):
     ``placeholders`` it reads where they may be unbound; returns the statements that
     start the flags (``t_bound = False``), for the top of the function."""
     names = set(placeholders) - set(params)
-    reads = {id(stmt): names & S.loaded_names(stmt) for stmt in walk.walk_statements(forward)
-             if names and _may_read_unbound(stmt)}
+    reads = {id(stmt): names & set(_reads_in_order(stmt)) for stmt in walk.walk_statements(forward)
+             if names and _may_read_unbound(stmt)}     # an if or a loop: its test or iterable
     checked = set().union(*reads.values())
     if not checked:
         return []

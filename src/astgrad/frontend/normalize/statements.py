@@ -53,7 +53,11 @@ class StatementLowering:
             else:
                 self.emit(S.expr_stmt(call))
             return
-        self.atom(value)                            # evaluated for its errors only
+        value = self.atom(value)                    # evaluated for its errors only
+        if isinstance(value, gast.Name) and value.id in self.locals:
+            # a bare read of a local (try: v / except NameError:) raises where v is unbound:
+            # kept where it may raise, written as v again at emit
+            self.emit(S.assign(self.namer.fresh("read"), S.read_of(value.id)))
 
     def stmt_Pass(self, stmt):
         pass

@@ -187,6 +187,12 @@ class ViewWrites:
             out.append(_at(S.assign(name, node), stmt))
             return S.name(name)
         view.parts = [captured(p) for p in view.parts]
+        if out and view.base not in self.params:
+            # Python reads the array before its index: where it may be unbound, the error
+            # names it (a read kept only where it may raise)
+            read = self.normalizer.namer.fresh("read")
+            self.normalizer.locals.add(read)
+            out.insert(0, _at(S.assign(read, S.read_of(view.base)), stmt))
         self.views[view.name] = view
         if shown:
             self.visible = [v for v in self.visible if v != view.name] + [view.name]
