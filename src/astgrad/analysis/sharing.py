@@ -1045,11 +1045,9 @@ class _Unshared(_ForwardAnalysis):
         viewed = _view_read(stmt, unshared)
         escaping = self.escaping(stmt)
         unshared -= escaping
-        if self.views_read:
-            _release_views(stmt, unshared, escaping)
-        if viewed is not None:
+        if self.views_read or viewed is not None:
             self.views_read = True
-            unshared.add(viewed)
+            _release_views(stmt, unshared, escaping, viewed)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             if anno.get(stmt, Key.AUGMENTED, False):
                 return unshared             # y += v changes y's object, keeps who sees it
@@ -1104,18 +1102,21 @@ class _Unshared(_ForwardAnalysis):
 class _View(typing.NamedTuple):
     """In ``_Unshared``'s state: ``name`` held an unshared object until ``t = name[k]``
     read a part of it, which for an array may be a view of its memory. Once ``view``
-    is read no more (or is bound again) and went nowhere else, ``name`` is unshared again."""
+    is read no more (or is bound again) and went nowhere else, ``name`` is unshared again;
+    where it has several (``a = y[i]; b = y[i - 1]``), once each has."""
     name: str
     view: str
 
 
 def _view_read(stmt, unshared):
-    """The ``_View`` that ``t = y[k]`` starts for ``y`` unshared before it, else None."""
+    """The ``_View`` that ``t = y[k]`` starts for ``y`` unshared before it (or only
+    viewed by other names still), else None."""
     if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
             and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Name)):
         return None
     owner, view = stmt.value.value.id, stmt.targets[0].id
-    if owner == view or owner not in unshared or owner in S.names_in(stmt.value.slice):
+    if owner == view or owner in S.names_in(stmt.value.slice) or not (
+            owner in unshared or any(isinstance(e, _View) and e.name == owner and e.view != view for e in unshared)):
         return None
     return _View(owner, view)
 
@@ -1124,13 +1125,17 @@ def _view_read(stmt, unshared):
 _COPIES_AN_ARRAY = (runtime.snapshot, runtime.saved_item)
 
 
-def _release_views(stmt, unshared, escaping):
+def _release_views(stmt, unshared, escaping, viewed=None):
     """Update the ``_View`` entries of ``unshared`` (changed in place) past ``stmt``: one
-    whose view or owner ``stmt`` passes on is dropped (the owner stays shared); one
-    whose view is dead or bound again after it gives its owner back. The copy
-    ``s = snapshot(t)`` passes nothing on: the part it saves is copied."""
+    whose view or owner ``stmt`` passes on is dropped (the owner stays shared); the
+    owner is given back once no view of it is live (dead or bound again, and gone
+    nowhere else). ``viewed``: the view ``stmt`` reads itself, counted among the live
+    ones; reading it does not pass its owner on. The copy ``s = snapshot(t)`` passes
+    nothing on: the part it saves is copied."""
     views = [entry for entry in unshared if isinstance(entry, _View)]
-    if not views:
+    if viewed is not None:
+        escaping = escaping - {viewed.name}
+    elif not views:
         return
     call = stmt.value if isinstance(stmt, gast.Assign) else None
     if isinstance(call, gast.Call) and _in(anno.get(call, Key.TARGET), _COPIES_AN_ARRAY) and call.args:
@@ -1139,13 +1144,21 @@ def _release_views(stmt, unshared, escaping):
         if isinstance(stmt, gast.Assign) and not anno.get(stmt, Key.AUGMENTED, False) else set()
     touched = S.names_in(stmt)
     live = anno.get(stmt, Key.LIVE_OUT, None)
+    lost, released = set(), set()
     for entry in views:
         if entry.view in escaping or entry.name in escaping or entry.name in touched - _loaded_only(stmt) \
                 or entry.view in touched - rebound - _loaded_only(stmt):
-            unshared.discard(entry)         # passed on, written into, or its owner bound again
+            lost.add(entry.name)            # passed on, written into, or its owner bound again
         elif entry.view in rebound or live is not None and entry.view not in live:
+            released.add(entry)
+    for entry in views:
+        if entry.name in lost or entry in released:
             unshared.discard(entry)
-            unshared.add(entry.name)
+    if viewed is not None and viewed.name not in lost:
+        unshared.add(viewed)                # before any owner is given back: it is live
+    for name in {entry.name for entry in released} - lost:
+        if not any(isinstance(e, _View) and e.name == name for e in unshared):
+            unshared.add(name)              # its last view is read no more
 
 
 def _loaded_only(stmt):
