@@ -23,7 +23,9 @@ import gast
 import numpy
 
 from ... import runtime
+from ...core import anno
 from ...core import syntax as S
+from ...core.anno import Key
 from ...core.functions import module_of
 from ...rules import registry
 from .refusals import _Line
@@ -307,7 +309,17 @@ class ContainerLowering:
         star = next(i for i, e in enumerate(elts) if isinstance(e, gast.Starred))
         if sum(isinstance(e, gast.Starred) for e in elts) > 1:
             raise self._refuse("two starred expressions in one assignment", target)
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) >= len(elts) - 1 \
+                and not any(isinstance(e, gast.Starred) for e in value.elts):
+            self._unpack_display_starred(elts, star, value.elts)
+            return
+        made = len(self.out)
         items = self.list_of(value).id
+        for stmt in self.out[made:]:        # a refusal of the loop names the unpacking (trying.py)
+            for node in S.walk_nodes(stmt):
+                if isinstance(node, gast.For):
+                    anno.set(node, Key.LOOP_FOR, "starred unpacking (a, *rest = xs), which astgrad follows "
+                                                 "with a loop over the items,")
         count = self.fresh_assign(self.builtin_call("len", [S.name(items)]), "n")
         needed = len(elts) - 1
         short = self.fresh_assign(gast.Compare(left=S.name(count), ops=[gast.Lt()],
@@ -333,6 +345,20 @@ class ContainerLowering:
                           gast.Subscript(value=S.name(items), slice=index, ctx=gast.Load())))
         for elt, part in parts:
             self.assign(elt, part)
+
+    def _unpack_display_starred(self, elts, star, values):
+        """``a, *rest, z = p, q, r, s``: every value evaluated first, then ``a = p``,
+        ``rest = [q, r]`` (a new list, as Python makes), ``z = s``: no loop."""
+        stored = set(S.stored_names(gast.Tuple(elts=elts, ctx=gast.Store())))
+        parts = [self.atom(v) for v in values]
+        parts = [S.name(self.fresh_assign(p, "t")) if isinstance(p, gast.Name) and p.id in stored else p
+                 for p in parts]
+        stop = len(parts) - (len(elts) - star - 1)
+        for position, elt in enumerate(elts):
+            if position == star:
+                self.assign(elt.value, gast.List(elts=[S.copy(p) for p in parts[star:stop]], ctx=gast.Load()))
+            else:
+                self.assign(elt, parts[position if position < star else stop + position - star - 1])
 
     def expr_DictComp(self, node, result=None):
         """``{k: v for ...}``: a loop that stores each item into a new dict, the key
