@@ -82,6 +82,18 @@ def test_next_of_a_generator_expression_with_no_match_and_no_default_raises_stop
     assert astgrad.grad(first_past_five, wrt=1)(X3 * 10.0, 0.8) == pytest.approx(9.0)   # the next call works
 
 
+def first_of_two_fors(x, w):
+    return next((v * u for v in x for u in x if u > v), w)
+
+
+def test_next_of_a_generator_expression_with_two_fors_is_refused_saying_what_is_followed():
+    with pytest.raises(astgrad.TransformError, match=r"test_hunt19_left\.py:\d+: astgrad cannot differentiate next\(\) "
+                       r"of this generator expression: it follows next\(\(f\(v\) for v in items if c\(v\)\), default\) "
+                       r"with one for .* Write the search as a for loop that assigns the item and breaks"):
+        astgrad.grad(first_of_two_fors, wrt=1)(X3, 0.8)
+    check("grad", nothing_matches_so_the_default, (X3, 0.8), (0, 1))       # the next transform works
+
+
 def draws_from_a_module_constant_seed(x):
     rng = np.random.default_rng(SEED)
     return np.sin(x) * rng.normal(size=3) + np.sum(x ** 2) * rng.uniform()

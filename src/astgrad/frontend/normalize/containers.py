@@ -309,17 +309,13 @@ class ContainerLowering:
         star = next(i for i, e in enumerate(elts) if isinstance(e, gast.Starred))
         if sum(isinstance(e, gast.Starred) for e in elts) > 1:
             raise self._refuse("two starred expressions in one assignment", target)
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) >= len(elts) - 1 \
-                and not any(isinstance(e, gast.Starred) for e in value.elts):
-            self._unpack_display_starred(elts, star, value.elts)
-            return
-        made = len(self.out)
-        items = self.list_of(value).id
-        for stmt in self.out[made:]:        # a refusal of the loop names the unpacking (trying.py)
-            for node in S.walk_nodes(stmt):
-                if isinstance(node, gast.For):
-                    anno.set(node, Key.LOOP_FOR, "starred unpacking (a, *rest = xs), which astgrad follows "
-                                                 "with a loop over the items,")
+        if isinstance(value, (gast.Tuple, gast.List)) and not any(isinstance(e, gast.Starred) for e in value.elts):
+            # a display: the list of its items made at once, with no loop (so it is followed in a try body)
+            items = self.fresh_assign(gast.List(elts=[self.atom(v) for v in value.elts], ctx=gast.Load()), "items")
+        else:
+            made = len(self.out)
+            items = self.list_of(value).id
+            name_loops(self.out[made:], "starred unpacking (a, *rest = xs)")
         count = self.fresh_assign(self.builtin_call("len", [S.name(items)]), "n")
         needed = len(elts) - 1
         short = self.fresh_assign(gast.Compare(left=S.name(count), ops=[gast.Lt()],
@@ -346,20 +342,6 @@ class ContainerLowering:
         for elt, part in parts:
             self.assign(elt, part)
 
-    def _unpack_display_starred(self, elts, star, values):
-        """``a, *rest, z = p, q, r, s``: every value evaluated first, then ``a = p``,
-        ``rest = [q, r]`` (a new list, as Python makes), ``z = s``: no loop."""
-        stored = set(S.stored_names(gast.Tuple(elts=elts, ctx=gast.Store())))
-        parts = [self.atom(v) for v in values]
-        parts = [S.name(self.fresh_assign(p, "t")) if isinstance(p, gast.Name) and p.id in stored else p
-                 for p in parts]
-        stop = len(parts) - (len(elts) - star - 1)
-        for position, elt in enumerate(elts):
-            if position == star:
-                self.assign(elt.value, gast.List(elts=[S.copy(p) for p in parts[star:stop]], ctx=gast.Load()))
-            else:
-                self.assign(elt, parts[position if position < star else stop + position - star - 1])
-
     def expr_DictComp(self, node, result=None):
         """``{k: v for ...}``: a loop that stores each item into a new dict, the key
         evaluated before the value, as Python does."""
@@ -371,6 +353,14 @@ class ContainerLowering:
                     S.assign(gast.Subscript(value=S.name(result), slice=S.name(key), ctx=gast.Store()),
                              S.name(value))]
         return self.comprehension(node, gast.Dict(keys=[], values=[]), store, result)
+
+
+def name_loops(statements, construct):
+    """Mark the loops among ``statements`` (made to follow ``construct``, in words) so that
+    a try's refusal of a loop in its body names what the user wrote (trying.py)."""
+    for node in S.walk_nodes(gast.Module(body=statements, type_ignores=[])):
+        if isinstance(node, gast.For):
+            anno.set(node, Key.LOOP_FOR, f"{construct}, which astgrad follows with a loop over the items,")
 
 
 def _makes_array(node, resolve_call):

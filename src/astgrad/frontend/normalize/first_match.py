@@ -18,9 +18,8 @@ generator's own, renamed apart from the function's names.
 
 import gast
 
-from ...core import anno
 from ...core import syntax as S
-from ...core.anno import Key
+from .containers import name_loops
 
 # forms with a scope (or a binding) of their own, which a loop written in the function would change
 _SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr)
@@ -62,8 +61,5 @@ def first_match(normalizer, generator, default):
             if isinstance(sub, gast.stmt):
                 sub.lineno = normalizer.line
         normalizer.statement(stmt)
-    for stmt in S.walk_nodes(gast.Module(body=normalizer.out[made:], type_ignores=[])):   # named by trying.py
-        if isinstance(stmt, gast.For):
-            anno.set(stmt, Key.LOOP_FOR, "next() of a generator expression, which astgrad follows with a "
-                                         "loop over the items,")
+    name_loops(normalizer.out[made:], "next() of a generator expression")
     return S.name(item)
