@@ -243,7 +243,6 @@ def _check_replayable(loop, stacks, namespace, lines):
 
 
 def _check_call(call, stacks, namespace, lines):
-    where = lines.of(call)
     func = call.func
     chain = []
     while isinstance(func, ast.Attribute):
@@ -253,7 +252,7 @@ def _check_call(call, stacks, namespace, lines):
             and isinstance(func, (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript)):
         return None     # a method of a value computed here (np.sin(x).sum()); the call is checked too
     if not isinstance(func, ast.Name):
-        return _refuse(f"calls {ast.unparse(call.func)}(), which astgrad cannot check", where)
+        return _refuse(f"calls {ast.unparse(call.func)}(), which astgrad cannot check", lines.of(call))
     if func.id in stacks and chain in (["append"], ["pop"]):
         return None
     value = namespace.get(func.id)
@@ -268,18 +267,18 @@ def _check_call(call, stacks, namespace, lines):
         if chain[0] not in _READ_ONLY_METHODS:
             called = f"the method {ast.unparse(call.func)}()" if lines.shows(call) else \
                 f".{chain[0]}() on a list astgrad builds for this line"
-            _refuse(f"calls {called}, which may change its object", where)
+            _refuse(f"calls {called}, which may change its object", lines.of(call))
         return None
-    return _check_function(value, ast.unparse(call.func), where)
+    return _check_function(value, ast.unparse(call.func), lambda: lines.of(call))
 
 
-def _check_function(value, text, where):
+def _check_function(value, text, located):
     module = getattr(value, "__module__", None) or ""
     name = getattr(value, "__name__", "")
     if module == "builtins" and name in _PURE_BUILTINS:
         return
     if any(module == m or module.startswith(m + ".") for m in _STATEFUL_MODULES) or value is None:
-        _refuse(f"calls {text}(), whose result may change from one run to the next", where)
+        _refuse(f"calls {text}(), whose result may change from one run to the next", located())
 
 
 def _carried(fn, loop, stacks):
