@@ -127,9 +127,10 @@ def _search(fn, prepare, fixed):
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
     bound = seeds.bindings(tree)
     fixed = frozenset(p for p in fixed if bound.get(p) == 1)        # (a parameter bound again is not)
-    seeded = seeds.seeded_generators(tree, fixed)
+    constants = seeds.constant_seeds(tree, source, bound)       # default_rng(SEED), SEED = 0 in the module
+    seeded = seeds.seeded_generators(tree, fixed, constants)
     seeded |= seeds.held_seeded_generators(tree, source, prepare, seeded)
-    fixed |= seeds.fixed_locals(tree, bound)
+    fixed |= seeds.fixed_locals(tree, bound) | constants
     int_names = seeds.int_names(tree, source, bound)
     global_seeded = False       # past numpy.random.seed(0) at the top level: the global draws repeat
     for stmt, node in _calls(tree.body):

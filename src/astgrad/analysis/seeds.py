@@ -54,12 +54,13 @@ def seeds(call, fixed=frozenset()):
     return is_int_literal(given) or isinstance(given, gast.Name) and given.id in fixed
 
 
-def seeded_generators(tree, fixed=frozenset()):
+def seeded_generators(tree, fixed=frozenset(), constants=frozenset()):
     """The names bound once, to a generator made from a fixed seed (``seeds``): an int
-    literal, a local name bound once to one, or one of the parameters ``fixed`` (the
-    caller gives it an int written in the code) the code never binds again."""
+    literal, a local name bound once to one, one of the parameters ``fixed`` (the
+    caller gives it an int written in the code) the code never binds again, or one of the
+    module constants ``constants`` (``constant_seeds``)."""
     bound = bindings(tree)
-    fixed = {name for name in fixed if bound.get(name) == 1} | fixed_locals(tree, bound)
+    fixed = {name for name in fixed if bound.get(name) == 1} | fixed_locals(tree, bound) | set(constants)
     return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
             if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1
             and isinstance(stmt.value, gast.Call) and seeds(stmt.value, fixed)}
@@ -90,6 +91,16 @@ def int_names(tree, source, bound):
     holds an int written in the code, a local bound once to a literal or a module constant."""
     literals = fixed_locals(tree, bound)
     return lambda name: name in literals or name not in bound and type(source.resolve(name)) is int
+
+
+def constant_seeds(tree, source, bound):
+    """The module constants holding an int that ``tree`` (whose bindings ``bound`` counts)
+    gives a generator's maker as its seed (``SEED = 0`` at the top of the module,
+    ``numpy.random.default_rng(SEED)``): the same seed in every run the module leaves it."""
+    return frozenset(
+        given.id for node in S.operand_nodes(tree) if isinstance(node, gast.Call)
+        and is_generator_maker(anno.get(node, Key.TARGET)) for given in [seed_argument(node)]
+        if isinstance(given, gast.Name) and given.id not in bound and type(source.resolve(given.id)) is int)
 
 
 def fixed_locals(tree, bound):

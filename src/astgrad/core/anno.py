@@ -33,6 +33,7 @@ class Key:
     CATCHES = "an if that is a try: its test the exception types caught, its else recording the exception"
     CAUGHT = "error = ... recording a try's exception (or None): read by the handler choice only, never saved"
     ARGUMENT_COPY = "x_1 = copy_argument(x) the normalizer made for an argument the function writes into"
+    LOOP_FOR = "a loop the normalizer made -> the construct written that it follows, in words"
 
     # analysis (dataflow, sharing)
     LIVE_OUT = "the names live after this statement (dataflow.liveness)"

@@ -64,7 +64,7 @@ def checkpointed(text, every, namespace, where, required=True):
                              "in its body (outside if/with/other loops) whose derivative saves values "
                              "per iteration; drop checkpoint=", *where, construct="checkpoint")
     for number, (forward, backward) in enumerate(pairs):
-        _check_replayable(forward, stacks, namespace, where)
+        _check_replayable(forward, stacks, namespace, _UserLines(backward, where))
         _undo_in_place(fn, forward, backward)
         _rewrite(fn, forward, backward, stacks, every, number)
     ast.fix_missing_locations(module)
@@ -160,19 +160,89 @@ def _refuse(what, where):
                          "function", *where, construct="checkpointed loop")
 
 
-def _check_replayable(loop, stacks, namespace, where):
+class _UserLines:
+    """Where the user wrote what a statement of a forward loop comes from: the adjoint
+    loop's ``# line N: text`` comments, each followed by the adjoint of line N, which
+    reads (and pops, and restores) the names line N's forward statements bound."""
+
+    def __init__(self, backward, where):
+        self.where = where          # (filename, the function's line): where nothing is found
+        self.blocks = []            # [(line, text, the statements after its comment)]
+        self._collect(backward.body)
+
+    def _collect(self, body):
+        for stmt in body:
+            said = _comment(stmt)
+            if said is not None:
+                self.blocks.append((*said, []))
+            elif isinstance(stmt, (ast.For, ast.While, ast.If)):
+                self._collect(stmt.body + stmt.orelse)      # its own comments: its header is no line's
+            elif self.blocks:
+                self.blocks[-1][2].append(stmt)
+
+    def of(self, node):
+        """(filename, line, text) of the user's line ``node`` (of the forward loop) comes
+        from: the block popping or restoring what it changes, else the first whose line
+        names it; ``where`` (the function's line) where none does."""
+        name = _root_name(node)
+        if name:
+            for found in (lambda text, stmts: _undoes(stmts, name), lambda text, stmts: _names(text, name)):
+                for line, text, stmts in self.blocks:
+                    if found(text, stmts):
+                        return (self.where[0], line, text)
+        return self.where
+
+    def shows(self, call):
+        """Whether the user's line of the method call ``call`` (``v.m(...)``) shows it
+        (else astgrad calls it, as ``items.append(v)`` fills the list of ``list(xs)``)."""
+        located = self.of(call)
+        return len(located) == 3 and f"{ast.unparse(call.func)}(" in located[2]
+
+
+def _comment(stmt):
+    """(N, text) of a ``# line N: text`` comment (a string statement here), or None."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str) \
+            and stmt.value.value.startswith(_COMMENT):
+        said = re.match(r"line (\d+): (.*)", stmt.value.value[len(_COMMENT):])
+        return (int(said[1]), said[2]) if said else None
+    return None
+
+
+def _root_name(node):
+    """The name whose object ``node`` (``v.m(...)``, ``v[i]``, ``v.a``, ``v``) reads or changes."""
+    node = node.func if isinstance(node, ast.Call) else node
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _undoes(stmts, name):
+    """Whether ``stmts`` pop from ``name`` or restore an item of it (the adjoint undoing
+    the forward ``name.append(v)`` or ``name[i] = v``)."""
+    return any(isinstance(n, ast.Call) and (
+        isinstance(n.func, ast.Attribute) and n.func.attr == "pop" and _root_name(n.func.value) == name
+        or isinstance(n.func, ast.Name) and n.func.id == "restore_item" and n.args and _root_name(n.args[0]) == name)
+        for stmt in stmts for n in ast.walk(stmt))
+
+
+def _names(text, name):
+    return bool(name) and re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+def _check_replayable(loop, stacks, namespace, lines):
+    where = lines.where
     if loop.orelse or any(isinstance(node, (ast.Break, ast.Return, ast.Yield)) for node in ast.walk(loop)):
         _refuse("leaves early (break/return) or has an else clause", where)
     for node in ast.walk(loop):
         if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store):
-            _refuse(f"writes into an array or object ({ast.unparse(node)} = ...)", where)
+            _refuse(f"writes into an array or object ({ast.unparse(node)} = ...)", lines.of(node))
         if isinstance(node, ast.AugAssign):
-            _refuse(f"changes a value in place ({ast.unparse(node).strip()})", where)
+            _refuse(f"changes a value in place ({ast.unparse(node).strip()})", lines.of(node.target))
         if isinstance(node, ast.Call):
-            _check_call(node, stacks, namespace, where)
+            _check_call(node, stacks, namespace, lines)
 
 
-def _check_call(call, stacks, namespace, where):
+def _check_call(call, stacks, namespace, lines):
     func = call.func
     chain = []
     while isinstance(func, ast.Attribute):
@@ -182,7 +252,7 @@ def _check_call(call, stacks, namespace, where):
             and isinstance(func, (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript)):
         return None     # a method of a value computed here (np.sin(x).sum()); the call is checked too
     if not isinstance(func, ast.Name):
-        return _refuse(f"calls {ast.unparse(call.func)}(), which astgrad cannot check", where)
+        return _refuse(f"calls {ast.unparse(call.func)}(), which astgrad cannot check", lines.of(call))
     if func.id in stacks and chain in (["append"], ["pop"]):
         return None
     value = namespace.get(func.id)
@@ -195,18 +265,20 @@ def _check_call(call, stacks, namespace, where):
         chain = chain[:-1]
     if chain:       # a method of a value the loop computes
         if chain[0] not in _READ_ONLY_METHODS:
-            _refuse(f"calls the method {ast.unparse(call.func)}(), which may change its object", where)
+            called = f"the method {ast.unparse(call.func)}()" if lines.shows(call) else \
+                f".{chain[0]}() on a list astgrad builds for this line"
+            _refuse(f"calls {called}, which may change its object", lines.of(call))
         return None
-    return _check_function(value, ast.unparse(call.func), where)
+    return _check_function(value, ast.unparse(call.func), lambda: lines.of(call))
 
 
-def _check_function(value, text, where):
+def _check_function(value, text, located):
     module = getattr(value, "__module__", None) or ""
     name = getattr(value, "__name__", "")
     if module == "builtins" and name in _PURE_BUILTINS:
         return
     if any(module == m or module.startswith(m + ".") for m in _STATEFUL_MODULES) or value is None:
-        _refuse(f"calls {text}(), whose result may change from one run to the next", where)
+        _refuse(f"calls {text}(), whose result may change from one run to the next", located())
 
 
 def _carried(fn, loop, stacks):

@@ -23,7 +23,9 @@ import gast
 import numpy
 
 from ... import runtime
+from ...core import anno
 from ...core import syntax as S
+from ...core.anno import Key
 from ...core.functions import module_of
 from ...rules import registry
 from .refusals import _Line
@@ -307,7 +309,13 @@ class ContainerLowering:
         star = next(i for i, e in enumerate(elts) if isinstance(e, gast.Starred))
         if sum(isinstance(e, gast.Starred) for e in elts) > 1:
             raise self._refuse("two starred expressions in one assignment", target)
-        items = self.list_of(value).id
+        if isinstance(value, (gast.Tuple, gast.List)) and not any(isinstance(e, gast.Starred) for e in value.elts):
+            # a display: the list of its items made at once, with no loop (so it is followed in a try body)
+            items = self.fresh_assign(gast.List(elts=[self.atom(v) for v in value.elts], ctx=gast.Load()), "items")
+        else:
+            made = len(self.out)
+            items = self.list_of(value).id
+            name_loops(self.out[made:], "starred unpacking (a, *rest = xs)")
         count = self.fresh_assign(self.builtin_call("len", [S.name(items)]), "n")
         needed = len(elts) - 1
         short = self.fresh_assign(gast.Compare(left=S.name(count), ops=[gast.Lt()],
@@ -345,6 +353,14 @@ class ContainerLowering:
                     S.assign(gast.Subscript(value=S.name(result), slice=S.name(key), ctx=gast.Store()),
                              S.name(value))]
         return self.comprehension(node, gast.Dict(keys=[], values=[]), store, result)
+
+
+def name_loops(statements, construct):
+    """Mark the loops among ``statements`` (made to follow ``construct``, in words) so that
+    a try's refusal of a loop in its body names what the user wrote (trying.py)."""
+    for node in S.walk_nodes(gast.Module(body=statements, type_ignores=[])):
+        if isinstance(node, gast.For):
+            anno.set(node, Key.LOOP_FOR, f"{construct}, which astgrad follows with a loop over the items,")
 
 
 def _makes_array(node, resolve_call):

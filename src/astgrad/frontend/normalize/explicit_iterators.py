@@ -37,6 +37,7 @@ import gast
 from ...core import syntax as S
 from ..generator_loops import advanced_generators, changes_what_it_reads, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
+from .first_match import first_match
 from .scopes import own_nodes
 
 
@@ -207,6 +208,17 @@ class ExplicitIteratorLowering:
                                                self.refuse_generator, self.source)
         return bool(self.explicit_iterators) | consumed | iterated
 
+    def inlined_iteration(self, fn):
+        """The explicit iterators of a local function being inlined (its locals renamed
+        apart): its ``g = (f(v) for v in e)`` and ``it = iter(e)`` advanced by ``next``,
+        found in its body as in the differentiated function's."""
+        nodes = list(own_nodes(fn))
+        calls_iter, holds_generator = _iteration_forms(nodes)
+        if calls_iter:
+            _iterated_at_once(self, nodes)
+        if calls_iter or holds_generator:
+            self.explicit_iterators = {**self.explicit_iterators, **explicit_iterators(self, fn)}
+
     def refuse_generator(self, reason, node):
         """The error for a generator helper taken item by item that cannot be followed."""
         return self.source.error(
@@ -217,7 +229,11 @@ class ExplicitIteratorLowering:
     def next_call(self, node):
         """``next(it)``: StopIteration raised past the list's end, else the item at the
         position, which moves on; ``next(it, default)``: the default past the end
-        (evaluated first, as an argument). None for any other call."""
+        (evaluated first, as an argument); ``next((f(v) for v in e if c(v)), default)``:
+        the first match (first_match.py). None for any other call."""
+        if isinstance(node, gast.Call) and node.args and isinstance(node.args[0], gast.GeneratorExp) \
+                and 1 <= len(node.args) <= 2 and not node.keywords and self.resolve_call(node) is builtins.next:
+            return first_match(self, node.args[0], node.args[1] if len(node.args) == 2 else None)
         if not (self.explicit_iterators and isinstance(node, gast.Call) and node.args and isinstance(node.args[0], gast.Name)
                 and node.args[0].id in self.explicit_iterators and self.resolve_call(node) is builtins.next):
             return None

@@ -207,6 +207,7 @@ class InlineLowering:
         self.locals |= set(mapping.values())
         rebound = binding_counts(fn.body)
         self.bound_count.update(rebound)
+        self.inlined_iteration(fn)      # its own g = (... for v in e) read by next(g): explicit_iterators.py
         for param, value in bound:
             if isinstance(value, (Local, Global, Functions, Made)):
                 self.functions[mapping[param]] = value

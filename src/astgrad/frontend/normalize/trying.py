@@ -182,7 +182,10 @@ class TryLowering:
         """A loop stopped part-way by an exception would leave its recorded iterations
         half-made; a with statement would leave its manager entered."""
         for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-            if isinstance(node, (gast.For, gast.While, gast.comprehension)):
+            if isinstance(node, gast.For) and anno.get(node, Key.LOOP_FOR, None):
+                kind, advice = anno.get(node, Key.LOOP_FOR), "move it out of the try body (before or after " \
+                                                              "the try)"
+            elif isinstance(node, (gast.For, gast.While, gast.comprehension)):
                 kind, advice = "a loop", "move the loop out of the try body (before or after the try), or " \
                                          "put the try statement inside the loop body"
             elif isinstance(node, gast.With) or isinstance(node, gast.Call) \
