@@ -222,10 +222,13 @@ def _keyed_list_use(read, parents, resolve, in_method=True):
     for a store of a new dict of new lists (``self.m = {}``), "read" for a use that
     lets no other name get the dict or one of its lists (item_appends.lists_kept_use:
     ``self.m[k] = []``, ``self.m[k].append(v)``, ``self.m.setdefault(k, []).append(v)``,
-    ``k in self.m``, ``len(self.m)``, ``sum(self.m[k])``, ``self.m[k][0]``), and for
-    ``del self.m[k]`` and ``self.m.pop(k)``, ``.popitem()``, ``.clear()`` as statements
-    (what they take out is no longer held by the dict); a loop over its keys must not
-    change it (Python would raise); else None."""
+    ``k in self.m``, ``len(self.m)``, ``sum(self.m[k])``, ``self.m[k][0]``, a loop over
+    ``self.m[k]``, ``.keys()``, a loop over ``.values()`` or ``.items()`` keeping its
+    lists to itself: ``_lists_looped_over``), for ``del self.m[k]`` and ``self.m.pop(k)``,
+    ``.popitem()``, ``.clear()`` as statements (what they take out is no longer held by
+    the dict), and in a method for ``self.m[k][j] = v``, ``self.m[k] += vs`` and
+    ``self.m[k].extend(vs)`` (``_list_changed``); a loop over it must not change it
+    (Python would raise, or see the change); else None."""
     above = parents.get(read)
     if isinstance(read.ctx, gast.Store):
         return "dict" if isinstance(above, gast.Assign) and above.targets == [read] \
