@@ -357,6 +357,28 @@ def ledger_rewritten(x, a):
     return np.sum(led.m["z"][0]) + len(led.m)
 
 
+class Store(Cache):
+    def last(self):
+        v = self.m.popitem()
+        return v
+
+    def wipe(self):
+        self.m.clear()
+
+
+def store_popped_and_wiped(x, a):
+    # a dict of arrays: the last key stored goes, then all of them
+    c = Store()
+    c.put("a", x * a)
+    c.put("b", np.sin(x))
+    c.put("c", a ** 2)
+    k, v = c.last()
+    s = np.sum(c.m["b"] * v) + len(c.m) + (k == "c")
+    c.wipe()
+    c.put("z", s * x)
+    return np.sum(c.m["z"]) + len(c.m)
+
+
 def queue_rearranged(x, a):
     q = Queue()
     q.push(np.sum(x * a))
@@ -372,7 +394,8 @@ def queue_rearranged(x, a):
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
-@pytest.mark.parametrize("f", [ledger_rewritten, queue_rearranged], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [ledger_rewritten, store_popped_and_wiped, queue_rearranged],
+                         ids=lambda f: f.__name__)
 def test_deeper_writes_and_the_other_methods_against_finite_differences(f, mode):
     check(mode, f, (X3, 0.8), (0, 1))
 
@@ -443,7 +466,10 @@ def tallied(x, a):
         t.add("ab"[i % 2] * (i + 1), np.sin(x * (a + i)))
     s = t.total() + t.squares("a") * a + t.sizes()
     t.add("c", s * x)
-    return np.sum(t.total() * x) + t.sizes() + np.sum(t.squares("c"))
+    for k, vs in t.m.items():           # the function's own loops over its lists
+        for v in vs:
+            s = s + np.sum(v * x) * len(k)
+    return np.sum(t.total() * x) + t.sizes() + np.sum(t.squares("c")) + np.sum(s)
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
