@@ -489,6 +489,22 @@ class Growing(History):
             self.add("d", sum(vs))      # Python: the dict changes size while looped over
 
 
+class Spreading(History):
+    def spread(self):
+        s = 0.0
+        for vs in self.m.values():
+            s = s + sum(vs)
+            self.m["b"].append(s)       # Python: the loop reaches "b" with s in it
+        return s
+
+
+class Echoing(History):
+    def echo(self, k):
+        for v in self.m[k]:
+            if len(self.m[k]) < 4:
+                self.m[k].append(v * 2.0)   # Python: the loop goes over the new items too
+
+
 class Copied(History):
     def copied(self):
         return self.m.copy()            # its lists are the dict's own
@@ -509,6 +525,20 @@ def grown_while_looped(x, a):
     return np.sum(b.m["d"][0])
 
 
+def lists_grown_while_looped(x, a):
+    b = Spreading()
+    b.add("a", x * a)
+    b.add("b", np.sin(x))
+    return np.sum(b.spread())
+
+
+def list_grown_while_looped(x, a):
+    b = Echoing()
+    b.add("a", x * a)
+    b.echo("a")
+    return np.sum(sum(b.m["a"])) + len(b.m["a"])
+
+
 def dict_copied_by_a_method(x, a):
     b = Copied()
     b.add("h", x * a)
@@ -520,6 +550,7 @@ def dict_copied_by_a_method(x, a):
 @pytest.mark.parametrize("f, method", [
     (written_list_kept_by_the_function, "Ledger.add"), (queue_kept_by_the_function, "Queue.push_at"),
     (list_returned_from_a_loop, "History.add"), (grown_while_looped, "History.add"),
+    (lists_grown_while_looped, "History.add"), (list_grown_while_looped, "History.add"),
     (dict_copied_by_a_method, "History.add")], ids=lambda p: getattr(p, "__name__", ""))
 def test_a_list_another_name_may_hold_is_refused_for_the_other_methods_too(f, method):
     with pytest.raises(astgrad.TransformError, match=rf"test_method_dicts\.py:\d+: the call of {method} changes "

@@ -261,7 +261,8 @@ def _looped_over(node, parents, holder):
     loop = parents.get(node)
     if not (isinstance(loop, (gast.For, gast.comprehension)) and loop.iter is node):
         return False
-    return not _changed_within(loop.body + loop.orelse if isinstance(loop, gast.For) else [parents.get(loop)], holder)
+    return not _changed_within(loop.body + loop.orelse if isinstance(loop, gast.For) else [parents.get(loop)], holder,
+                               deep=True)
 
 
 def _lists_looped_over(call, parents, resolve):
@@ -369,19 +370,27 @@ def _holder(node):
     return node.func.value if isinstance(node, gast.Call) else node
 
 
-def _changed_within(nodes, holder):
+def _changed_within(nodes, holder, deep=False):
     """Whether code in ``nodes`` may change what ``holder`` (``me.attr``) holds while a
     loop goes over it: it writes into it, calls a method changing it, or calls any method
-    of ``me`` (Python's loop would see the change, or raise)."""
+    of ``me`` (Python's loop would see the change, or raise). ``deep``: a change of one of
+    its items counts too (``me.attr[k].append(v)``, ``me.attr[k][j] = v``), for a loop
+    that reads them (Python's loop would see the item changed)."""
     me = holder.value.id
+
+    def base(node):
+        while deep and isinstance(node, gast.Subscript):
+            node = node.value
+        return node
     for node in (n for top in nodes for n in S.walk_nodes(top)):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
             receiver = node.func.value
             if isinstance(receiver, gast.Name) and receiver.id == me:
                 return True
-            if _same_holder(receiver, holder) and node.func.attr in CHANGING_METHODS:
+            if _same_holder(base(receiver), holder) and node.func.attr in CHANGING_METHODS:
                 return True
-        if isinstance(node, gast.Subscript) and not isinstance(node.ctx, gast.Load) and _same_holder(node.value, holder):
+        if isinstance(node, gast.Subscript) and not isinstance(node.ctx, gast.Load) \
+                and _same_holder(base(node.value), holder):
             return True
         if isinstance(node, gast.Attribute) and not isinstance(node.ctx, gast.Load) and _same_holder(node, holder):
             return True
