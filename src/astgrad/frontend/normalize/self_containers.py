@@ -307,7 +307,7 @@ def _read_at_once(node, parents, resolve):
 def _list_changed(item, parents):
     """Whether ``item`` (``me.attr[k]``) is a list changed in place by a statement of its
     own: ``me.attr[k][j] = v``, ``me.attr[k] += vs``, ``me.attr[k].extend(vs)`` (its
-    state twin writes them as new lists, ``_list_stores``)."""
+    state twin writes them as new lists, ``_item_list_stores``)."""
     above = parents.get(item)
     if isinstance(item.slice, gast.Slice):
         return False
