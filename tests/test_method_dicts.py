@@ -297,3 +297,264 @@ def test_a_pop_from_a_local_dict_another_name_holds_is_refused():
     with pytest.raises(astgrad.TransformError, match=r"test_method_dicts\.py:\d+: astgrad cannot differentiate "
                                                      r"\.pop\(\) of items of the dict 'd', which another name"):
         astgrad.grad(popped_while_named_twice)(X3)
+
+
+# -- deeper writes into a dict of lists, and the rest of dict and list methods -----
+
+class Ledger:
+    def __init__(self):
+        self.m = {}
+
+    def add(self, k, v):
+        self.m.setdefault(k, []).append(v)
+
+    def replace(self, k, j, v):
+        self.m[k][j] = v
+
+    def grow(self, k, v):
+        self.m[k] += [v, v * 2.0]         # a list's += extends it in place
+
+    def more(self, k, vs):
+        self.m[k].extend(vs)
+
+    def last(self):
+        return self.m.popitem()
+
+    def reset(self):
+        self.m.clear()
+
+
+class Queue:
+    def __init__(self):
+        self.items = []
+
+    def push(self, v):
+        self.items.append(v)
+
+    def push_at(self, i, v):
+        self.items.insert(i, v)
+
+    def drop(self, v):
+        self.items.remove(v)
+
+    def empty(self):
+        self.items.clear()
+
+
+def ledger_rewritten(x, a):
+    led = Ledger()
+    for t in range(3):
+        led.add("h", np.sin(x * (a + t)))
+    led.add("g", x * a)
+    led.replace("h", 1, x ** 2 * a)
+    led.replace("h", -1, np.cos(x) * led.m["h"][0])
+    led.grow("g", np.tanh(x * a))
+    led.more("g", (x, np.cos(x * a)))
+    k, vs = led.last()                  # "g", the last key stored
+    s = np.sum(sum(vs) * sum(led.m["h"])) + len(led.m) + len(vs) + (k == "g")
+    led.reset()
+    led.add("z", x * s)
+    return np.sum(led.m["z"][0]) + len(led.m)
+
+
+class Store(Cache):
+    def last(self):
+        v = self.m.popitem()
+        return v
+
+    def wipe(self):
+        self.m.clear()
+
+
+def store_popped_and_wiped(x, a):
+    # a dict of arrays: the last key stored goes, then all of them
+    c = Store()
+    c.put("a", x * a)
+    c.put("b", np.sin(x))
+    c.put("c", a ** 2)
+    k, v = c.last()
+    s = np.sum(c.m["b"] * v) + len(c.m) + (k == "c")
+    c.wipe()
+    c.put("z", s * x)
+    return np.sum(c.m["z"]) + len(c.m)
+
+
+def queue_rearranged(x, a):
+    q = Queue()
+    q.push(np.sum(x * a))
+    q.push(3.0)
+    q.push_at(1, np.sum(np.sin(x)) * a)
+    q.push_at(-10, a ** 2)                 # before the first, as Python's insert
+    q.push_at(10, np.sum(x ** 2))          # after the last
+    q.drop(3.0)
+    s = q.items[0] * q.items[1] + q.items[2] * q.items[-1] + len(q.items)
+    q.empty()
+    q.push(s * a)
+    return q.items[0] + len(q.items)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", [ledger_rewritten, store_popped_and_wiped, queue_rearranged],
+                         ids=lambda f: f.__name__)
+def test_deeper_writes_and_the_other_methods_against_finite_differences(f, mode):
+    check(mode, f, (X3, 0.8), (0, 1))
+
+
+def test_python_errors_of_those_methods_are_kept():
+    def emptied(x):
+        led = Ledger()
+        return led.last()
+
+    def removed_missing(x):
+        q = Queue()
+        q.push(np.sum(x))
+        q.drop(5.0)
+        return q.items[0]
+    def written_past_the_end(x):
+        led = Ledger()
+        led.add("h", x)
+        led.replace("h", 1, x * 2.0)
+        return led.m["h"][0]
+    for f, error in ((emptied, KeyError), (removed_missing, ValueError), (written_past_the_end, IndexError)):
+        with pytest.raises(error):
+            f(X3)
+        with pytest.raises(error):
+            astgrad.grad(lambda x: np.sum(f(x)))(X3)
+    check("grad", queue_rearranged, (X3, 0.8), (0, 1))     # the next call works
+
+
+def written_list_kept_by_the_function(x, a):
+    led = Ledger()
+    led.add("h", x * a)
+    kept = led.m["h"]
+    led.replace("h", 0, x ** 2)
+    return np.sum(kept[0])              # Python: kept sees the write
+
+
+def queue_kept_by_the_function(x, a):
+    q = Queue()
+    kept = q.items
+    q.push_at(0, np.sum(x * a))
+    return kept[0]                      # Python: kept sees the insert
+
+
+
+
+# -- reading a dict of lists: its views, and loops over its lists -----------------
+
+class Tally(History):
+    def total(self):
+        s = 0.0
+        for k, vs in self.m.items():
+            for v in vs:
+                s = s + v * len(k)
+        return s
+
+    def sizes(self):
+        return sum(len(vs) for vs in self.m.values()) + len(list(self.m.keys()))
+
+    def squares(self, k):
+        s = 0.0
+        for v in self.m[k]:
+            s = s + v * v
+        return s
+
+
+def tallied(x, a):
+    t = Tally()
+    for i in range(3):
+        t.add("ab"[i % 2] * (i + 1), np.sin(x * (a + i)))
+    s = t.total() + t.squares("a") * a + t.sizes()
+    t.add("c", s * x)
+    for k, vs in t.m.items():           # the function's own loops over its lists
+        for v in vs:
+            s = s + np.sum(v * x) * len(k)
+    return np.sum(t.total() * x) + t.sizes() + np.sum(t.squares("c")) + np.sum(s)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_views_and_loops_of_a_dict_of_lists_against_finite_differences(mode):
+    check(mode, tallied, (X3, 0.8), (0, 1))
+
+
+class Leaky(History):
+    def first(self):
+        for vs in self.m.values():
+            return vs
+
+
+class Growing(History):
+    def doubled(self):
+        for vs in self.m.values():
+            self.add("d", sum(vs))      # Python: the dict changes size while looped over
+
+
+class Spreading(History):
+    def spread(self):
+        s = 0.0
+        for vs in self.m.values():
+            s = s + sum(vs)
+            self.m["b"].append(s)       # Python: the loop reaches "b" with s in it
+        return s
+
+
+class Echoing(History):
+    def echo(self, k):
+        for v in self.m[k]:
+            if len(self.m[k]) < 4:
+                self.m[k].append(v * 2.0)   # Python: the loop goes over the new items too
+
+
+class Copied(History):
+    def copied(self):
+        return self.m.copy()            # its lists are the dict's own
+
+
+def list_returned_from_a_loop(x, a):
+    b = Leaky()
+    b.add("h", x * a)
+    kept = b.first()
+    b.add("h", x ** 2)
+    return np.sum(sum(kept))            # Python: kept sees the second append
+
+
+def grown_while_looped(x, a):
+    b = Growing()
+    b.add("h", x * a)
+    b.doubled()
+    return np.sum(b.m["d"][0])
+
+
+def lists_grown_while_looped(x, a):
+    b = Spreading()
+    b.add("a", x * a)
+    b.add("b", np.sin(x))
+    return np.sum(b.spread())
+
+
+def list_grown_while_looped(x, a):
+    b = Echoing()
+    b.add("a", x * a)
+    b.echo("a")
+    return np.sum(sum(b.m["a"])) + len(b.m["a"])
+
+
+def dict_copied_by_a_method(x, a):
+    b = Copied()
+    b.add("h", x * a)
+    c = b.copied()
+    b.add("h", x ** 2)
+    return np.sum(sum(c["h"]))          # Python: c's list is b.m's, with both items
+
+
+@pytest.mark.parametrize("f, method", [
+    (written_list_kept_by_the_function, "Ledger.add"), (queue_kept_by_the_function, "Queue.push_at"),
+    (list_returned_from_a_loop, "History.add"), (grown_while_looped, "History.add"),
+    (lists_grown_while_looped, "History.add"), (list_grown_while_looped, "History.add"),
+    (dict_copied_by_a_method, "History.add")], ids=lambda p: getattr(p, "__name__", ""))
+def test_a_list_another_name_may_hold_is_refused_for_the_other_methods_too(f, method):
+    with pytest.raises(astgrad.TransformError, match=rf"test_method_dicts\.py:\d+: the call of {method} changes "
+                                                     r"the object it is called on in place .*"
+                                                     r"store a new value in the attribute"):
+        astgrad.grad(f, wrt=1)(X3, 0.8)
+    check("grad", tallied, (X3, 0.8), (1,))       # the state is not corrupted

@@ -298,7 +298,7 @@ class BuiltObjectLowering:
         changed = changed_in_place(function_tree(method))
         self.refuse_shared_state(receiver, cls, attr, changed, node)      # objects.py
         twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state", changed,
-                          self.held_dicts(receiver, cls, changed))     # objects.py
+                          self.held_kinds(receiver, cls, changed))     # objects.py
         made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)
         made.__astgrad_specializes__ = twin.__astgrad_specializes__
         made.__astgrad_writes_self__ = True

@@ -497,16 +497,17 @@ _CLASS = "__astgrad_class__"
 _CLASS_DEFAULT = "__astgrad_class_default__"
 
 
-def state_twin(method, name, changed=frozenset(), dicts=frozenset()):
+def state_twin(method, name, changed=frozenset(), kinds=frozenset()):
     """The twin of ``method`` (which stores attributes of ``self``) returning ``(its
     result, self)``, each ``self.a = v`` written ``self = with_attribute(self, 'a', v)``
     so that the object it is given stays as it was (one per method, kept while it lives).
     The normalizer reads those writes as the attribute writes they stand for
     (``attribute_writes``). The containers of the attributes ``changed`` that the
     method changes in place (``self.m[k] = v``) are written into copies stored back
-    (self_containers.py): the caller has shown that nothing else holds them, and that the
-    attributes ``dicts`` only ever hold a dict (``self.m.pop(k)`` then stores a new one)."""
-    made, key = _state_twins.setdefault(method, {}), dicts
+    (self_containers.py): the caller has shown that nothing else holds them, and
+    ``kinds`` gives (attribute, kind) for those that only ever hold one kind of container
+    ("dict", "list", a dict of lists: ``self.m.pop(k)`` then stores a new dict)."""
+    made, key = _state_twins.setdefault(method, {}), kinds
     twin = made.get(key)
     if twin is None:
         from ..source import parse_function
@@ -518,7 +519,7 @@ def state_twin(method, name, changed=frozenset(), dicts=frozenset()):
             tree = _state_tree(tree, name)
             me = (tree.args.posonlyargs + tree.args.args)[0].id
             tree = copy_around_blocks(tree, me, changed, helper)     # block_copies.py
-            return _WritesAsNew(copy_on_write(tree, me, changed, helper, dicts)).tree
+            return _WritesAsNew(copy_on_write(tree, me, changed, helper, kinds)).tree
         twin = compile_variant(method, rewrite(S.copy(tree)), rewrite,
                                cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute),
                                       helper: types.CellType(runtime.written_copy)})

@@ -91,10 +91,14 @@ class ObjectLowering:
         method may then change them in place, written into copies."""
         return all(self.held_container_kinds(receiver, cls, attr) is not None for attr in attrs)
 
-    def held_dicts(self, receiver, cls, attrs):
-        """The attributes among ``attrs`` that hold, on ``receiver``, only ever a dict
-        nothing else refers to (a method's ``self.m.pop(k)`` then stores a new dict)."""
-        return frozenset(a for a in attrs if self.held_container_kinds(receiver, cls, a) == {"dict"})
+    def held_kinds(self, receiver, cls, attrs):
+        """(attribute, kind) for the attributes among ``attrs`` that hold, on ``receiver``,
+        only ever one kind of container nothing else refers to: "dict", "list" or a dict
+        of lists (a method's ``self.m.pop(k)`` then stores a new dict, ``self.items.clear()``
+        a new list, ``self.m[k].extend(vs)`` a new list in a new dict)."""
+        kinds = {a: self.held_container_kinds(receiver, cls, a) for a in attrs}
+        return frozenset((a, next(iter(kind))) for a, kind in kinds.items()
+                         if kind is not None and len(kind) == 1 and not kind <= {"other"})
 
     def held_container_kinds(self, receiver, cls, attr):
         """The kinds of container ``receiver.attr`` holds ({"list", "dict", "other"}, see
@@ -337,16 +341,17 @@ def _global_holder(fn, node):
 def changed_in_place(tree):
     """The attribute names whose value ``tree`` changes in place: a list, dict, set or
     array method changing it (or an item of it: ``<obj>.name[k].append(v)``) called on
-    ``<obj>.name``, an item of it written or deleted."""
+    ``<obj>.name``, an item of it (or of one of its items) written or deleted."""
     found = set()
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in CHANGING_METHODS:
             receiver = node.func.value.value if isinstance(node.func.value, gast.Subscript) else node.func.value
             if isinstance(receiver, gast.Attribute):
                 found.add(receiver.attr)
-        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)) \
-                and isinstance(node.value, gast.Attribute):
-            found.add(node.value.attr)
+        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            holder = node.value.value if isinstance(node.value, gast.Subscript) else node.value
+            if isinstance(holder, gast.Attribute):     # <obj>.name[k] = v, <obj>.name[k][j] = v
+                found.add(holder.attr)
     return frozenset(found)
 
 

@@ -56,6 +56,8 @@ _VIEW_METHODS = frozenset({"keys", "values", "items"})
 _READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
                 builtins.tuple, builtins.any, builtins.all, builtins.dict, builtins.set)
 _NEW_CONTAINERS = {builtins.list: "list", builtins.dict: "dict"}
+# the kind of an attribute holding only dicts of new lists, changed by its methods
+DICT_OF_LISTS = "dict of lists"
 
 
 def held_only_by_attribute(cls, attr, caller):
@@ -88,7 +90,7 @@ def container_kinds(cls, attr, caller):
     # an item of an array kept in a name may be a view of it: only lists and dicts then
     if not stores or "item" in kinds and not stores <= {"list", "dict"} or keyed and stores != {"dict"}:
         return None
-    return frozenset(stores)
+    return frozenset({DICT_OF_LISTS} if keyed else stores)
 
 
 def _appends_to_items(tree, me, attr):
@@ -220,10 +222,13 @@ def _keyed_list_use(read, parents, resolve, in_method=True):
     for a store of a new dict of new lists (``self.m = {}``), "read" for a use that
     lets no other name get the dict or one of its lists (item_appends.lists_kept_use:
     ``self.m[k] = []``, ``self.m[k].append(v)``, ``self.m.setdefault(k, []).append(v)``,
-    ``k in self.m``, ``len(self.m)``, ``sum(self.m[k])``, ``self.m[k][0]``), and for
-    ``del self.m[k]`` and ``self.m.pop(k)``, ``.popitem()``, ``.clear()`` as statements
-    (what they take out is no longer held by the dict); a loop over its keys must not
-    change it (Python would raise); else None."""
+    ``k in self.m``, ``len(self.m)``, ``sum(self.m[k])``, ``self.m[k][0]``, a loop over
+    ``self.m[k]``, ``.keys()``, a loop over ``.values()`` or ``.items()`` keeping its
+    lists to itself: ``_lists_looped_over``), for ``del self.m[k]`` and ``self.m.pop(k)``,
+    ``.popitem()``, ``.clear()`` as statements (what they take out is no longer held by
+    the dict), and in a method for ``self.m[k][j] = v``, ``self.m[k] += vs`` and
+    ``self.m[k].extend(vs)`` (``_list_changed``); a loop over it must not change it
+    (Python would raise, or see the change); else None."""
     above = parents.get(read)
     if isinstance(read.ctx, gast.Store):
         return "dict" if isinstance(above, gast.Assign) and above.targets == [read] \
@@ -237,7 +242,84 @@ def _keyed_list_use(read, parents, resolve, in_method=True):
     if isinstance(above, (gast.For, gast.comprehension)) and above.iter is read \
             and _changed_within(above.body + above.orelse if isinstance(above, gast.For) else [parents.get(above)], read):
         return None
+    if in_method and isinstance(above, gast.Subscript) and above.value is read and _list_changed(above, parents):
+        return "read"
+    if isinstance(above, gast.Subscript) and above.value is read and not isinstance(above.slice, gast.Slice) \
+            and isinstance(above.ctx, gast.Load) and _looped_over(above, parents, read):
+        return "read"                                   # for v in self.m[k]: its items
+    if isinstance(above, gast.Attribute) and above.attr in _VIEW_METHODS and isinstance(call, gast.Call) \
+            and call.func is above and not call.args and not call.keywords:
+        at_once = _consumed_at_once(call, parents, resolve) if above.attr == "keys" \
+            else _lists_looped_over(call, parents, resolve)
+        return "read" if at_once else None
     return "read" if isinstance(read.ctx, gast.Load) and lists_kept_use(read, parents, resolve, True) else None
+
+
+def _looped_over(node, parents, holder):
+    """Whether a ``for`` or a comprehension goes over ``node`` and changes nothing of
+    ``holder`` (``me.attr``) in its body (Python would see the change)."""
+    loop = parents.get(node)
+    if not (isinstance(loop, (gast.For, gast.comprehension)) and loop.iter is node):
+        return False
+    return not _changed_within(loop.body + loop.orelse if isinstance(loop, gast.For) else [parents.get(loop)], holder,
+                               deep=True)
+
+
+def _lists_looped_over(call, parents, resolve):
+    """``for vs in me.attr.values():`` (or ``for k, vs in me.attr.items():``, or a
+    comprehension) on a dict of lists: the loop changes nothing of ``me.attr``, and its
+    name for each list, ``vs``, is bound nowhere else, named nowhere but in the loop, and
+    only read at once there (``sum(vs)``, ``vs[0]``, ``len(vs)``, ``for v in vs``)."""
+    loop = parents.get(call)
+    if not _looped_over(call, parents, call.func.value):
+        return False
+    target = loop.target
+    if call.func.attr == "items":
+        target = target.elts[1] if isinstance(target, gast.Tuple) and len(target.elts) == 2 else None
+    if not isinstance(target, gast.Name):
+        return False
+    root = loop
+    while parents.get(root) is not None:
+        root = parents[root]
+    scope = {id(n) for top in (loop.body + loop.orelse if isinstance(loop, gast.For) else [parents.get(loop)])
+             for n in S.walk_nodes(top)}
+    for node in S.walk_nodes(root):
+        if isinstance(node, gast.Name) and node.id == target.id and node is not target \
+                and not (id(node) in scope and isinstance(node.ctx, gast.Load) and _read_at_once(node, parents, resolve)):
+            return False
+    return True
+
+
+def _read_at_once(node, parents, resolve):
+    """Whether the list ``node`` names is read and not kept, nor changed: given to an
+    operator, indexed, looped over, or given to a call keeping nothing."""
+    above = parents.get(node)
+    if isinstance(above, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+        return True
+    if isinstance(above, gast.Subscript) and above.value is node:
+        return isinstance(above.ctx, gast.Load)
+    if isinstance(above, (gast.For, gast.comprehension)) and above.iter is node:
+        return True
+    return isinstance(above, gast.Call) and node in above.args \
+        and (resolve(above) in _READS_ITEMS or takes_items(above, resolve))
+
+
+def _list_changed(item, parents):
+    """Whether ``item`` (``me.attr[k]``) is a list changed in place by a statement of its
+    own: ``me.attr[k][j] = v``, ``me.attr[k] += vs``, ``me.attr[k].extend(vs)`` (its
+    state twin writes them as new lists, ``_item_list_stores``)."""
+    above = parents.get(item)
+    if isinstance(item.slice, gast.Slice):
+        return False
+    if isinstance(above, gast.AugAssign):
+        return above.target is item and isinstance(above.op, gast.Add)
+    if isinstance(above, gast.Subscript) and above.value is item and isinstance(above.ctx, gast.Store):
+        return isinstance(parents.get(above), gast.Assign) and parents.get(above).targets == [above] \
+            and not isinstance(above.slice, gast.Slice)
+    call = parents.get(above)
+    return isinstance(above, gast.Attribute) and above.attr == "extend" and isinstance(call, gast.Call) \
+        and call.func is above and len(call.args) == 1 and not call.keywords \
+        and not isinstance(call.args[0], gast.Starred) and isinstance(parents.get(call), gast.Expr)
 
 
 def _new_container(value, resolve):
@@ -288,19 +370,27 @@ def _holder(node):
     return node.func.value if isinstance(node, gast.Call) else node
 
 
-def _changed_within(nodes, holder):
+def _changed_within(nodes, holder, deep=False):
     """Whether code in ``nodes`` may change what ``holder`` (``me.attr``) holds while a
     loop goes over it: it writes into it, calls a method changing it, or calls any method
-    of ``me`` (Python's loop would see the change, or raise)."""
+    of ``me`` (Python's loop would see the change, or raise). ``deep``: a change of one of
+    its items counts too (``me.attr[k].append(v)``, ``me.attr[k][j] = v``), for a loop
+    that reads them (Python's loop would see the item changed)."""
     me = holder.value.id
+
+    def base(node):
+        while deep and isinstance(node, gast.Subscript):
+            node = node.value
+        return node
     for node in (n for top in nodes for n in S.walk_nodes(top)):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
             receiver = node.func.value
             if isinstance(receiver, gast.Name) and receiver.id == me:
                 return True
-            if _same_holder(receiver, holder) and node.func.attr in CHANGING_METHODS:
+            if _same_holder(base(receiver), holder) and node.func.attr in CHANGING_METHODS:
                 return True
-        if isinstance(node, gast.Subscript) and not isinstance(node.ctx, gast.Load) and _same_holder(node.value, holder):
+        if isinstance(node, gast.Subscript) and not isinstance(node.ctx, gast.Load) \
+                and _same_holder(base(node.value), holder):
             return True
         if isinstance(node, gast.Attribute) and not isinstance(node.ctx, gast.Load) and _same_holder(node, holder):
             return True
@@ -336,16 +426,21 @@ def copy_helper_name(fn, tree):
     return fresh_name("written_copy", taken)
 
 
-def copy_on_write(tree, me, attrs, helper, dicts=frozenset()):
+def copy_on_write(tree, me, attrs, helper, kinds=frozenset()):
     """``tree`` (a method's state twin, ``me`` its first parameter) with each statement
     changing the container of ``me.a`` in place (``a`` in ``attrs``) written into a copy
     stored back: ``t = written_copy(me.a); t[k] = v; me.a = t`` (``helper``: the name
-    ``written_copy`` goes by). On the attributes ``dicts``, which only ever hold a dict,
-    ``del me.a[k]`` and ``me.a.pop(k[, d])`` store the dict without ``k``
-    (``_dict_removal``). Statements of nested functions are left as they are."""
+    ``written_copy`` goes by). ``kinds``: pairs (attribute, the one kind of container it
+    ever holds: "dict", "list" or ``DICT_OF_LISTS``). On a dict, ``del me.a[k]``,
+    ``me.a.pop(k[, d])``, ``.popitem()`` and ``.clear()`` store a new dict
+    (``_dict_removal``); on a list, ``.clear()``, ``.insert(i, v)`` and ``.remove(v)``
+    store a new list (``_list_change``); on a dict of lists, ``me.a[k][j] = v``,
+    ``me.a[k] += vs`` and ``me.a[k].extend(vs)`` store a new list under ``k``
+    (``_item_list_stores``). Statements of nested functions are left as they are."""
     taken = S.names_in(tree)
+    kinds = dict(kinds)
     return rewrite_blocks(tree, lambda stmt: [new for split in _returned_change(stmt, me, attrs, taken)
-                                              for new in _written_into_a_copy(split, me, attrs, taken, helper, dicts)])
+                                              for new in _written_into_a_copy(split, me, attrs, taken, helper, kinds)])
 
 
 def rewrite_blocks(tree, rewrite):
@@ -380,11 +475,16 @@ def _has_blocks(node):
     return any(isinstance(getattr(node, field, None), list) for field in ("body", "orelse", "finalbody"))
 
 
-def _written_into_a_copy(stmt, me, attrs, taken, helper, dicts):
+def _written_into_a_copy(stmt, me, attrs, taken, helper, kinds):
+    item = _changed_item_list(stmt, me)
+    if item is not None and item.value.attr in attrs and kinds.get(item.value.attr) == DICT_OF_LISTS:
+        return [gast.copy_location(new, stmt) for new in _item_list_stores(stmt, me, item, taken)]
     holder = _changed_holder(stmt, me)
     if holder is None or holder.attr not in attrs:
         return [stmt]
-    removal = _dict_removal(stmt, me, holder.attr, taken) if holder.attr in dicts else None
+    kind = kinds.get(holder.attr)
+    removal = _dict_removal(stmt, me, holder.attr, taken) if kind in ("dict", DICT_OF_LISTS) \
+        else _list_change(stmt, me, holder.attr, taken) if kind == "list" else None
     if removal is not None:
         return [gast.copy_location(new, stmt) for new in removal]
     name = fresh_name(f"{holder.attr}_new", taken)
@@ -405,35 +505,160 @@ def _dict_removal(stmt, me, attr, taken):
     default where ``k`` is missing), then ``me.a = {k: v for k, v in me.a.items() if k
     != key}``, a new dict keeping the order of the others. None for another statement."""
     call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    result = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+    method = call.func.attr if isinstance(call, gast.Call) and not call.keywords \
+        and not any(isinstance(a, gast.Starred) for a in call.args) else None
     if isinstance(stmt, gast.Delete):
-        args, result = [stmt.targets[0].slice], None
-    elif isinstance(call, gast.Call) and call.func.attr == "pop" and 1 <= len(call.args) <= 2 and not call.keywords \
-            and not any(isinstance(a, gast.Starred) for a in call.args):
-        args, result = call.args, stmt.targets[0] if isinstance(stmt, gast.Assign) else None
+        args = [stmt.targets[0].slice]
+    elif method == "pop" and 1 <= len(call.args) <= 2:
+        args = call.args
+    elif method == "clear" and not call.args and result is None:
+        return [S.assign(_attribute(me, attr, gast.Store()), gast.Dict(keys=[], values=[]))]
+    elif method == "popitem" and not call.args:
+        return _popitem(me, attr, result, taken)
     else:
         return None
     found = []
     key = _once(args[0], f"{attr}_key", taken, found)
     default = _once(args[1], f"{attr}_default", taken, found) if len(args) == 2 else None
 
-    def current():
-        return gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
-
     def has_key(op):
-        return gast.Compare(left=S.copy(key), ops=[op], comparators=[current()])
+        return gast.Compare(left=S.copy(key), ops=[op], comparators=[_attribute(me, attr)])
     if default is None:
         found.append(gast.If(test=has_key(gast.NotIn()), body=[
             gast.Raise(exc=S.call(S.name("KeyError"), [S.copy(key)]), cause=None)], orelse=[]))
     if result is not None:
-        value = gast.Subscript(value=current(), slice=S.copy(key), ctx=gast.Load())
+        value = gast.Subscript(value=_attribute(me, attr), slice=S.copy(key), ctx=gast.Load())
         found.append(S.assign(result, value if default is None else
                               gast.IfExp(test=has_key(gast.In()), body=value, orelse=default)))
+    return found + [_dict_without(me, attr, key, taken)]
+
+
+def _popitem(me, attr, result, taken):
+    """``v = me.a.popitem()``: Python's KeyError where the dict is empty, ``key =
+    list(me.a)[-1]`` (the last key stored), ``v = (key, me.a[key])``, then the dict
+    without ``key``."""
+    empty = gast.UnaryOp(op=gast.Not(), operand=_attribute(me, attr))
+    found = [gast.If(test=empty, body=[gast.Raise(exc=S.call(S.name("KeyError"), [
+        S.const("popitem(): dictionary is empty")]), cause=None)], orelse=[])]
+    key = S.name(fresh_name(f"{attr}_key", taken))
+    last = gast.Subscript(value=S.call(S.name("list"), [_attribute(me, attr)]), slice=S.const(-1), ctx=gast.Load())
+    found.append(S.assign(key.id, last))
+    if result is not None:
+        found.append(S.assign(result, gast.Tuple(elts=[S.copy(key), gast.Subscript(
+            value=_attribute(me, attr), slice=S.copy(key), ctx=gast.Load())], ctx=gast.Load())))
+    return found + [_dict_without(me, attr, key, taken)]
+
+
+def _plus(left, right):
+    return gast.BinOp(left=left, op=gast.Add(), right=right)
+
+
+def _spread(*parts):
+    """``[*a, v, *b]`` for the parts ``a, v, b``, a slice spread and a value not: a new
+    list whatever kind of sequence the slices are."""
+    return gast.List(elts=[gast.Starred(value=p, ctx=gast.Load()) if isinstance(p, gast.Subscript) else p
+                           for p in parts], ctx=gast.Load())
+
+
+def _item(me, attr, key, part=None):
+    """``me.a[key]``, or ``me.a[key][part]``."""
+    item = gast.Subscript(value=_attribute(me, attr), slice=S.copy(key), ctx=gast.Load())
+    return item if part is None else gast.Subscript(value=item, slice=part, ctx=gast.Load())
+
+
+def _attribute(me, attr, ctx=None):
+    return gast.Attribute(value=S.name(me), attr=attr, ctx=ctx or gast.Load())
+
+
+def _dict_without(me, attr, key, taken):
+    """``me.a = {k: v for k, v in me.a.items() if k != key}``: a new dict keeping the
+    order of the others."""
+    current = _attribute
     k, v = fresh_name("k", taken), fresh_name("v", taken)
-    items = gast.Call(func=gast.Attribute(value=current(), attr="items", ctx=gast.Load()), args=[], keywords=[])
+    items = gast.Call(func=gast.Attribute(value=current(me, attr), attr="items", ctx=gast.Load()), args=[],
+                      keywords=[])
     kept = gast.DictComp(key=S.name(k), value=S.name(v), generators=[gast.comprehension(
         target=gast.Tuple(elts=[S.name(k, store=True), S.name(v, store=True)], ctx=gast.Store()), iter=items,
         ifs=[gast.Compare(left=S.name(k), ops=[gast.NotEq()], comparators=[S.copy(key)])], is_async=0)])
-    return found + [S.assign(gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Store()), kept)]
+    return S.assign(_attribute(me, attr, gast.Store()), kept)
+
+
+def _list_change(stmt, me, attr, taken):
+    """On an attribute holding only a list: ``me.a.clear()`` as ``me.a = []``,
+    ``me.a.insert(i, v)`` as ``me.a = me.a[:i] + [v] + me.a[i:]`` (Python's insert, any
+    ``i``), ``me.a.remove(v)`` as ``index = me.a.index(v); me.a = me.a[:index] +
+    me.a[index + 1:]`` (Python's ValueError where ``v`` is missing), each written as a
+    list display (``[*me.a[:i], v, *me.a[i:]]``). None for another statement."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and not call.keywords
+            and not any(isinstance(a, gast.Starred) for a in call.args)):
+        return None
+    method, args, found = call.func.attr, call.args, []
+
+    def part(lower, upper):
+        return gast.Subscript(value=_attribute(me, attr), slice=gast.Slice(lower=lower, upper=upper, step=None),
+                              ctx=gast.Load())
+    if method == "clear" and not args:
+        new = gast.List(elts=[], ctx=gast.Load())
+    elif method == "insert" and len(args) == 2:
+        index = _once(args[0], f"{attr}_index", taken, found)
+        value = _once(args[1], f"{attr}_value", taken, found)
+        new = _spread(part(None, index), value, part(S.copy(index), None))
+    elif method == "remove" and len(args) == 1:
+        index = S.name(fresh_name(f"{attr}_index", taken))
+        found.append(S.assign(index.id, S.call(gast.Attribute(value=_attribute(me, attr), attr="index",
+                                                               ctx=gast.Load()), [args[0]])))
+        new = _spread(part(None, index), part(_plus(S.copy(index), S.const(1)), None))
+    else:
+        return None
+    return found + [S.assign(_attribute(me, attr, gast.Store()), new)]
+
+
+def _changed_item_list(stmt, me):
+    """The ``me.a[k]`` whose list ``stmt`` changes in place, ``me.a[k][j] = v``,
+    ``me.a[k] += vs`` or ``me.a[k].extend(vs)`` (``_list_changed``); else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript) \
+            and not isinstance(stmt.targets[0].slice, gast.Slice):
+        item = stmt.targets[0].value
+    elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.op, gast.Add):
+        item = stmt.target
+    elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Attribute) \
+            and stmt.value.func.attr == "extend" and len(stmt.value.args) == 1 and not stmt.value.keywords:
+        item = stmt.value.func.value
+    else:
+        return None
+    if isinstance(item, gast.Subscript) and not isinstance(item.slice, gast.Slice) \
+            and isinstance(item.value, gast.Attribute) and isinstance(item.value.value, gast.Name) \
+            and item.value.value.id == me:
+        return item
+    return None
+
+
+def _item_list_stores(stmt, me, item, taken):
+    """A new dict holding a new list under the key: ``me.a[k][j] = v`` as ``value = v;
+    key = k; index = range(len(me.a[key]))[j]; me.a = {**me.a, key: [*me.a[key][:index],
+    value, *me.a[key][index + 1:]]}`` (Python's order, and its IndexError; ``index``
+    counted from the start); ``me.a[k] += vs`` and ``me.a[k].extend(vs)`` as ``key = k;
+    me.a = {**me.a, key: me.a[key] + list(vs)}``. No write into a container: the old dict
+    and its lists stay as they were, and the derivative of the derivative follows."""
+    attr, found = item.value.attr, []
+    if isinstance(stmt, gast.Assign):
+        value = _once(stmt.value, f"{attr}_value", taken, found)
+        key = _once(item.slice, f"{attr}_key", taken, found)
+        index = S.name(fresh_name(f"{attr}_index", taken))       # Python's IndexError, counted from 0
+        found.append(S.assign(index.id, gast.Subscript(value=S.call(S.name("range"), [S.call(S.name("len"), [
+            _item(me, attr, key)])]), slice=stmt.targets[0].slice, ctx=gast.Load())))
+        grown = _spread(_item(me, attr, key, gast.Slice(lower=None, upper=S.copy(index), step=None)), value,
+                        _item(me, attr, key, gast.Slice(lower=_plus(S.copy(index), S.const(1)), upper=None,
+                                                        step=None)))
+    else:
+        key = _once(item.slice, f"{attr}_key", taken, found)
+        added = stmt.value if isinstance(stmt, gast.AugAssign) else stmt.value.args[0]
+        grown = _plus(gast.Subscript(value=_attribute(me, attr), slice=S.copy(key), ctx=gast.Load()),
+                      added if isinstance(added, gast.List) else S.call(S.name("list"), [added]))
+    new = gast.Dict(keys=[None, S.copy(key)], values=[_attribute(me, attr), grown])
+    return found + [S.assign(_attribute(me, attr, gast.Store()), new)]
 
 
 def _item_stores(stmt, name, taken):
