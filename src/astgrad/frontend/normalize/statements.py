@@ -107,7 +107,8 @@ class StatementLowering:
             self.assign(targets[0], value)
             if built is not None:
                 self.named_layouts()[targets[0].id] = built
-                self.note_construction(targets[0].id, value, built)       # held_generators.py
+                if self.bound_count.get(targets[0].id, 0) == 1:
+                    self.note_construction(targets[0].id, value, built)       # held_generators.py
             return
         value = self.atom(stmt.value, hint="t")
         for target in targets:
