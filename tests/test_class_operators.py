@@ -80,6 +80,12 @@ class Poly:
     def derivative(self):
         return Poly(np.array([self.c[1], 2.0 * self.c[2], 0.0]))
 
+    def __getitem__(self, k):
+        return self.c[k]
+
+    def __len__(self):
+        return len(self.c)
+
 
 @dataclasses.dataclass
 class Params:
@@ -125,7 +131,7 @@ def dual_value(a, t):
 def polynomial(c, x):
     p = Poly(c)
     q = p + p * x
-    return q(x) + q.derivative()(x)
+    return q(x) + q.derivative()(x) + q[len(q) - 1] * q[0]
 
 
 def sgd_step(W, b):
@@ -157,6 +163,13 @@ def sgd_loop(W, b):
     return np.sum(p.W ** 2) + p.b * np.sum(p.W)
 
 
+def accumulated(a, t):
+    v = Vec(a, t)
+    for k in range(3):
+        v += Vec(t * k, a * a)      # no __iadd__: Python runs __add__
+    return v @ v
+
+
 def sgd_parameter(p, lr):
     p = p - lr * Params(np.sin(p.W), p.b)
     return np.sum(p.W ** 2) * p.b
@@ -172,6 +185,7 @@ PROGRAMS = [
     (sgd_step, (_RNG.uniform(-1, 1, 3), 0.4)),
     (local_class, (0.7, 1.3)),
     (sgd_loop, (_RNG.uniform(-1, 1, 3), 0.4)),
+    (accumulated, (0.7, 1.3)),
 ]
 
 
@@ -208,6 +222,18 @@ def unpacked(a, t):
     return (p + Vec(q, a)).x
 
 
+class InPlace(Vec):
+    def __iadd__(self, other):
+        self.x = self.x + other.x
+        return self
+
+
+def added_in_place(a, t):
+    v = InPlace(a, t)
+    v += Vec(t, a)
+    return v.x
+
+
 def no_operator(a, t):
     return (Plain(a) * t).x
 
@@ -218,6 +244,7 @@ def number_without_reflected(a, t):
 
 REFUSED = [
     (may_give_way, "may return NotImplemented; raise TypeError for the operands it does not take"),
+    (added_in_place, "astgrad cannot differentiate \\+= on a InPlace, whose __iadd__ changes the object in place"),
     (unpacked, "whose class astgrad does not know when it generates the code; bind each object"),
     (no_operator, "on a Plain, whose class defines neither __mul__ on the left nor __rmul__"),
     (number_without_reflected, "a number on the left and a Vec, whose class defines no __radd__"),

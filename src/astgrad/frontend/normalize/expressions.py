@@ -185,6 +185,9 @@ class ExpressionLowering:
         return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
 
     def expr_Subscript(self, node):
+        lowered = self.item_method(node)        # v[i] running V.__getitem__: operator_methods.py
+        if lowered is not None:
+            return lowered
         base = self.atom(node.value)
         data = self.data_item(base, node.slice)
         if data is not None:        # vec of (vec, unflatten), a tuple a local factory returned

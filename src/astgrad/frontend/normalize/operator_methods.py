@@ -18,6 +18,7 @@ import gast
 from ... import runtime
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.missing import MISSING
 from .. import object_layouts as L
 
 _BINARY = {gast.Add: ("__add__", "__radd__", "+"), gast.Sub: ("__sub__", "__rsub__", "-"),
@@ -60,6 +61,17 @@ class OperatorMethodLowering:
                                "follow", node, "write the operation as a function of the object's arrays")
         return lowered
 
+    def item_method(self, node):
+        """``v[i]`` (a Subscript read) on an object of a followed class defining
+        ``__getitem__``: ``v.__getitem__(i)``; None for any other (a slice ``v[1:]`` is
+        read as it was)."""
+        if isinstance(node.slice, gast.Slice) or isinstance(node.slice, gast.Tuple) \
+                and any(isinstance(e, gast.Slice) for e in node.slice.elts) or not self._defines(node.value, "__getitem__"):
+            return None
+        call = gast.Call(func=gast.Attribute(value=node.value, attr="__getitem__", ctx=gast.Load()),
+                         args=[node.slice], keywords=[])
+        return self.object_call(gast.copy_location(call, node)) or self.method_call(call)
+
     def operator_layout(self, node):
         """The layout of what ``node`` (a BinOp or UnaryOp) returns, where it runs the
         method of a followed object whose returns each build an object of one class."""
@@ -83,9 +95,11 @@ class OperatorMethodLowering:
         if known is not None:
             return known        # checked at the first binding
         bindings = [n for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign) and any(
-            isinstance(t, gast.Name) and t.id == name for t in S.walk_nodes(gast.Tuple(elts=n.targets, ctx=None)))]
+            isinstance(t, gast.Name) and t.id == name for t in S.walk_nodes(gast.Tuple(elts=n.targets, ctx=None)))
+            or isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) and n.target.id == name]
         if (given is None) == (name in self.locals_given()) or len(bindings) != self.bound_count.get(name, 0) \
-                or any(len(b.targets) != 1 or not isinstance(b.targets[0], gast.Name) for b in bindings):
+                or any(len(b.targets) != 1 for b in bindings if isinstance(b, gast.Assign)) \
+                or any(not isinstance(b.targets[0], gast.Name) for b in bindings if isinstance(b, gast.Assign)):
             return None
         first = given or self.static_layout(value, L._DEPTH)
         if first is None or first[0] != L.OBJECT or first[2]:
@@ -94,13 +108,32 @@ class OperatorMethodLowering:
         self.named_layouts()[name] = first          # what the other bindings compute from it
         try:
             for binding in bindings:
-                found = self.static_layout(binding.value, L._DEPTH)
+                if isinstance(binding, gast.AugAssign) and _in_place(first[1], binding.op) is not MISSING:
+                    continue        # refused where it is lowered (augmented_object)
+                found = self.static_layout(_assigned_value(binding), L._DEPTH)
                 if found is None or found[:3] != first[:3]:
                     return None
                 shadowed.update(found[3])
         finally:
             del self.named_layouts()[name]
         return first[:3] + (tuple(sorted(shadowed)),)
+
+    def augmented_object(self, stmt):
+        """``v += w`` on an object of a followed class: ``v = v + w``, where the class
+        defines no ``__iadd__`` (Python then runs ``__add__``); refused where it does,
+        since that method changes the object in place. False for any other target."""
+        if not isinstance(stmt.target, gast.Name) or type(stmt.op) not in _BINARY:
+            return False
+        cls = self._object_class(stmt.target)
+        if cls is None:
+            return False
+        method = _BINARY[type(stmt.op)][0].replace("__", "__i", 1)
+        if _in_place(cls, stmt.op) is not MISSING:
+            raise self._refuse(f"{_BINARY[type(stmt.op)][2]}= on a {cls.__name__}, whose {method} changes the "
+                               "object in place", stmt, f"write {stmt.target.id} = {stmt.target.id} "
+                               f"{_BINARY[type(stmt.op)][2]} ... with a method returning a new object")
+        self.assign(stmt.target, _assigned_value(stmt))
+        return True
 
     def locals_given(self):
         """The names of the function's parameters."""
@@ -182,3 +215,16 @@ def _may_be_object(node):
     """Whether ``node`` may read an object rather than a number: anything but a constant
     number (a name may be either)."""
     return not (isinstance(node, gast.Constant) and isinstance(node.value, (int, float, complex)))
+
+
+def _assigned_value(binding):
+    """What an Assign or AugAssign (``v += w``: ``v + w``) binds its name to."""
+    if isinstance(binding, gast.AugAssign):
+        return gast.copy_location(gast.BinOp(left=S.name(binding.target.id), op=binding.op, right=binding.value),
+                                  binding)
+    return binding.value
+
+
+def _in_place(cls, op):
+    """``cls.__iadd__`` (for ``+=``, and so on), or MISSING."""
+    return M.static_attribute(cls, _BINARY[type(op)][0].replace("__", "__i", 1)) if type(op) in _BINARY else MISSING

@@ -120,7 +120,7 @@ class StatementLowering:
 
     def stmt_AugAssign(self, stmt):
         target = stmt.target
-        if self.dict_merge_in_place(stmt):      # d |= m: d.update(m), dicts.py
+        if self.dict_merge_in_place(stmt) or self.augmented_object(stmt):  # dicts.py, operator_methods.py
             return
         if isinstance(target, gast.Name):
             # y = in_place(y op v, y): on an array NumPy writes the result into y, keeping
