@@ -164,8 +164,9 @@ class OperatorMethodLowering:
             return node.left, method, node.right, symbol
         if right is not None and self._defines(node.right, reflected):
             return node.right, reflected, node.left, symbol
-        if not refuse:
-            return None
+        if not refuse or left is not None and M.static_attribute(left, method) is not MISSING \
+                or right is not None and M.static_attribute(right, reflected) is not MISSING:
+            return None     # a method of a built-in base (a namedtuple's +) or a staticmethod: left as it was
         if left is None and self.layout(node.left) is None and not _may_be_object(node.left):
             raise self._refuse(f"the operator {symbol} with a number on the left and a {right.__name__}, whose "
                                f"class defines no {reflected}, on the right", node,
