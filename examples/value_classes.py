@@ -14,15 +14,16 @@ import astgrad
 
 
 class Vec:
+    """A 2-d vector: v + w, k * v, v * k, and v @ w (the dot product)."""
+
     def __init__(self, x, y):
-        self.x = x
-        self.y = y
+        self.x, self.y = x, y
 
     def __add__(self, other):
         return Vec(self.x + other.x, self.y + other.y)
 
     def __mul__(self, k):
-        return Vec(self.x * k, self.y * k)
+        return Vec(k * self.x, k * self.y)
 
     __rmul__ = __mul__
 
