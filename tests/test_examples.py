@@ -44,6 +44,8 @@ EXPECTED = {
                         "Hessian-vector product matches finite differences: True"],
     "fallback_solve.py": ["regular matrix: gradient", "singular matrix: gradient", "matches finite differences: True",
                           "except np.linalg.LinAlgError:", "if done >= 1:"],
+    "value_classes.py": ["matches finite differences: True", "forward mode agrees:   True",
+                         "learning-rate gradient matches finite differences: True"],
 }
 
 # Examples that need an optional extra: skipped where it is not installed.

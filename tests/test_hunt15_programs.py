@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from breadth_modes import one_mode_tests
+from breadth_modes import check, one_mode_tests
 from hunt15_programs import CASES, X3
 
 # the programs that found a bug, in the mode that showed it
@@ -215,20 +215,27 @@ class _Number:
 
 def _bag_item(x, w):
     b = _Bag(x * w)
-    return np.sum(b[2] ** 2)                            # refused
+    return np.sum(b[2] ** 2)
 
 
 def _float_of_object(x, w):
     return np.sum(x) * float(_Number(x[0] * w))         # refused
 
 
-@pytest.mark.parametrize("f", [_bag_item, _float_of_object])
+@pytest.mark.parametrize("mode", ["grad", "hessian"])
+def test_an_item_read_through_a_class_s_own_getitem_follows_it(mode):
+    """An item read through a class's own __getitem__ was refused as the code ran; it is
+    now ``b.__getitem__(2)``, followed at first order and inside a Hessian."""
+    check(mode, _bag_item, (X3, 0.8), (0, 1) if mode == "grad" else (1,))
+
+
+@pytest.mark.parametrize("f", [_float_of_object])
 @pytest.mark.parametrize("transform", ["grad", "hessian"])
 def test_a_refusal_as_the_code_runs_names_the_users_line_at_each_order(f, transform):
-    """astgrad's refusals raised by its runtime with a message naming no line (an item read
-    through a class's own __getitem__ in forward code, float() of an object converting
-    itself) left generated code with astgrad's frames and no line of the user's, at first
-    order and inside a Hessian."""
+    """astgrad's refusals raised by its runtime with a message naming no line (float() of
+    an object converting itself; an item read through a class's own __getitem__ was
+    another, now followed) left generated code with astgrad's frames and no line of the
+    user's, at first order and inside a Hessian."""
     import inspect
     lines, first = inspect.getsourcelines(f)
     line = first + next(i for i, text in enumerate(lines) if "# refused" in text)

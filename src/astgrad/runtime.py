@@ -2333,6 +2333,19 @@ def check_scalar_output(value, name):
     check_scalar(value, name)
 
 
+def check_number_operand(value, symbol, where):
+    """Stop where the left operand of ``k * v``, followed as ``v.__rmul__(k)`` because a
+    number's operator gives way to an object's, is not a Python number: an array's (or
+    another object's) operator would run first, with another result."""
+    if isinstance(value, (int, float, complex)):
+        return
+    raise TypeError(
+        f"astgrad: {where}: the left operand of {symbol} is a {type(value).__name__}, not a Python "
+        "number: the code was made for the right operand's reflected method, which Python runs "
+        "only when the left operand's own operator gives way; pass a Python number there (float(k)), "
+        "or call the method you mean by its name")
+
+
 def check_float_dtype(dtype, what, where):
     """Stop if a ``dtype=`` given as a variable makes a reduction integer-valued: its
     derivative rule assumes a float result (a constant integer dtype gives 0)."""

@@ -76,8 +76,10 @@ class BuiltObjectLowering:
         """The layout ``target = value`` binds ``target`` to, when the name is bound only
         there and ``value`` builds objects whose classes are known, or names a global
         object (a local alias of it); else None."""
-        if not isinstance(target, gast.Name) or self.bound_count.get(target.id, 0) != 1:
+        if not isinstance(target, gast.Name):
             return None
+        if self.bound_count.get(target.id, 0) != 1:
+            return self.rebound_layout(target.id, value)        # p = p - lr * g: operator_methods.py
         if isinstance(value, (gast.Name, gast.Attribute)) and self.layout(value) is None:
             return self.global_object_layout(value)     # h = NETWORK: method_values.py
         return self.static_layout(value, L._DEPTH)
@@ -99,8 +101,8 @@ class BuiltObjectLowering:
 
     def static_layout(self, node, depth):
         """The layout of the value ``node`` computes, known from the code; else None."""
-        if isinstance(node, gast.Name):
-            return self.layout(node)
+        if isinstance(node, (gast.Name, gast.BinOp, gast.UnaryOp)):
+            return self.layout(node)        # w = v + v: objects.py, operator_methods.py
         if isinstance(node, (gast.List, gast.Tuple)):
             if not node.elts or len(node.elts) > _ITEMS_LIMIT or any(isinstance(e, gast.Starred) for e in node.elts):
                 return None
@@ -160,8 +162,7 @@ class BuiltObjectLowering:
         resolve_path = self.scope_resolver(fn)
         first = (tree.args.posonlyargs + tree.args.args)[:1]
         found = set()
-        for stmt in own_returns(tree):
-            value = stmt.value
+        for value in _built_values(stmt.value for stmt in own_returns(tree)):
             path = S.dotted_path(value.func) if isinstance(value, gast.Call) else None
             if path is None:
                 return None
@@ -340,3 +341,13 @@ class BuiltObjectLowering:
         if cls is None or not plain_uses(self.source.tree, name, cls, stores=1):
             return None
         return cls
+
+
+def _built_values(values):
+    """The values returned, each branch of ``a if c else b`` on its own (either may be
+    the one returned)."""
+    for value in values:
+        while isinstance(value, gast.IfExp):
+            yield from _built_values([value.body])
+            value = value.orelse
+        yield value

@@ -41,7 +41,8 @@ class ExpressionLowering:
     def expr_BinOp(self, node):
         if not isinstance(node.op, _BIN_OPS):
             raise self._refuse(f"the operator {type(node.op).__name__}", node)
-        lowered = self.sequence_operation(node) or self.dict_union(node)    # containers.py, dicts.py
+        lowered = self.sequence_operation(node) or self.dict_union(node) \
+            or self.operator_method(node)       # containers.py, dicts.py, operator_methods.py
         if lowered is not None:
             return lowered
         if isinstance(node.op, gast.Mod) and isinstance(node.left, gast.Constant) and isinstance(node.left.value, str):
@@ -54,6 +55,9 @@ class ExpressionLowering:
         if isinstance(operand, gast.Constant) and isinstance(node.op, (gast.USub, gast.UAdd)) \
                 and isinstance(operand.value, (int, float, complex)) and not isinstance(operand.value, bool):
             return S.const(-operand.value if isinstance(node.op, gast.USub) else operand.value)
+        lowered = self.operator_method(node)        # -v on an object: operator_methods.py
+        if lowered is not None:
+            return lowered
         return gast.UnaryOp(op=node.op, operand=self.atom(operand))
 
     def expr_Compare(self, node):
@@ -181,6 +185,9 @@ class ExpressionLowering:
         return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
 
     def expr_Subscript(self, node):
+        lowered = self.item_method(node)        # v[i] running V.__getitem__: operator_methods.py
+        if lowered is not None:
+            return lowered
         base = self.atom(node.value)
         data = self.data_item(base, node.slice)
         if data is not None:        # vec of (vec, unflatten), a tuple a local factory returned

@@ -53,6 +53,7 @@ from .method_values import MethodValueLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
 from .objects import ObjectLowering
+from .operator_methods import OperatorMethodLowering
 from .outer_writes import lower_outer_writes
 from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
@@ -76,7 +77,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
-                 UfuncDtypeLowering, MathFormLowering):
+                 UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -237,6 +237,8 @@ class ObjectLowering:
             found, name, kind = L.attribute(owner, node.attr), node.attr, 1
         elif isinstance(node, gast.Call):
             return self.static_layout(node, L._DEPTH)        # Quad(A).value(x): built_objects.py
+        elif isinstance(node, (gast.BinOp, gast.UnaryOp)):
+            return self.operator_layout(node)               # (v + w).norm(): operator_methods.py
         elif isinstance(node, gast.Subscript):
             return self.item_layout(node)                   # self.layers[-1]: method_values.py
         else:
@@ -282,6 +284,8 @@ class ObjectLowering:
         if given:
             stores = _store_counts(self.source.tree)
             found.update((name, tree) for name, tree in given.items() if not stores.get(name))
+            rebound = {name: self.rebound_layout(name, None, tree) for name, tree in given.items() if stores.get(name)}
+            found.update((name, tree) for name, tree in rebound.items() if tree is not None)   # p = p - lr * g
         receiver = self.receiver()
         own = M.receiver_layout(self.source.fn)
         if receiver is not None and receiver[1] == M.INSTANCE and own is not None:

@@ -107,7 +107,8 @@ class StatementLowering:
             self.assign(targets[0], value)
             if built is not None:
                 self.named_layouts()[targets[0].id] = built
-                self.note_construction(targets[0].id, value, built)       # held_generators.py
+                if self.bound_count.get(targets[0].id, 0) == 1:
+                    self.note_construction(targets[0].id, value, built)       # held_generators.py
             return
         value = self.atom(stmt.value, hint="t")
         for target in targets:
@@ -119,7 +120,7 @@ class StatementLowering:
 
     def stmt_AugAssign(self, stmt):
         target = stmt.target
-        if self.dict_merge_in_place(stmt):      # d |= m: d.update(m), dicts.py
+        if self.dict_merge_in_place(stmt) or self.augmented_object(stmt):  # dicts.py, operator_methods.py
             return
         if isinstance(target, gast.Name):
             # y = in_place(y op v, y): on an array NumPy writes the result into y, keeping

@@ -1,0 +1,84 @@
+"""Small value classes with operators, differentiated as Python runs them.
+
+A 2-d vector class and a dataclass of parameters define +, -, * (and the reflected
+3.0 * v); astgrad follows each operator as the method call it is (v + w runs
+Vec.__add__), in reverse and forward mode and to second order. The SGD step
+p = p - lr * g below works on the Params object as a whole.
+"""
+
+import dataclasses
+
+import numpy as np
+
+import astgrad
+
+
+class Vec:
+    """A 2-d vector: v + w, k * v, v * k, and v @ w (the dot product)."""
+
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+    def __add__(self, other):
+        return Vec(self.x + other.x, self.y + other.y)
+
+    def __mul__(self, k):
+        return Vec(k * self.x, k * self.y)
+
+    __rmul__ = __mul__
+
+    def __matmul__(self, other):
+        return self.x * other.x + self.y * other.y
+
+
+def energy(a):
+    v = Vec(np.sin(a), a * a)
+    w = v + 3.0 * v
+    return w @ v
+
+
+@dataclasses.dataclass
+class Params:
+    W: np.ndarray
+    b: float
+
+    def __sub__(self, other):
+        return Params(self.W - other.W, self.b - other.b)
+
+    def __rmul__(self, k):
+        return Params(k * self.W, k * self.b)
+
+
+def loss(W, b, X, y):
+    return np.mean((np.tanh(X @ W + b) - y) ** 2)
+
+
+grad_loss = astgrad.grad(loss, wrt=(0, 1))
+
+
+def trained(W, b, X, y, lr):
+    """Loss after three SGD steps, as a function of the starting weights."""
+    p = Params(W, b)
+    for _ in range(3):
+        gW, gb = grad_loss(p.W, p.b, X, y)
+        p = p - lr * Params(gW, gb)
+    return loss(p.W, p.b, X, y)
+
+
+def central_difference(f, x, h=1e-6):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+a = 0.7
+print("d energy / da         ", astgrad.grad(energy)(a))
+print("matches finite differences:", np.isclose(astgrad.grad(energy)(a), central_difference(energy, a)))
+print("forward mode agrees:  ", np.isclose(astgrad.jvp(energy, (a,), (1.0,))[1], astgrad.grad(energy)(a)))
+print("second derivative     ", astgrad.grad(astgrad.grad(energy))(a))
+
+rng = np.random.default_rng(0)
+X, y = rng.standard_normal((20, 3)), rng.standard_normal(20)
+W = rng.standard_normal(3) * 0.3
+d_lr = astgrad.grad(trained, wrt=4)(W, 0.1, X, y, 0.5)
+print("d loss after 3 steps / d lr", d_lr)
+print("learning-rate gradient matches finite differences:",
+      np.isclose(d_lr, central_difference(lambda lr: trained(W, 0.1, X, y, lr), 0.5), rtol=1e-5))
