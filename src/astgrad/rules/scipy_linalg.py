@@ -21,6 +21,7 @@ import numpy
 import scipy.linalg
 
 from ..runtime import (
+    block_triangular, det_cofactors, off_diagonal_inverse, scale, scipy_checked, upper_right,
     cholesky_phi, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
 )
@@ -141,5 +142,113 @@ def solve_triangular(x, a, b, trans=0, lower=False, unit_diagonal=False, overwri
     d[x] = scipy.linalg.solve_triangular(a, d[b], trans, lower, unit_diagonal)
 
 
+# det, inv, eigh, eigvalsh and pinv: the math of numpy.linalg's rules (linalg_rules.py).
+# What a rule reads passes through scipy_checked, which refuses overwrite_a=True and the
+# arguments that change the problem (a generalized eigenproblem, a subset of eigenpairs).
+@adjoint(scipy.linalg.det)
+def det(y, a, overwrite_a=False, check_finite=True):
+    d[a] = numpy.expand_dims(d[y], (-2, -1)) * det_cofactors(scipy_checked(a, "scipy.linalg.det", overwrite_a))
+
+
+@tangent(scipy.linalg.det)
+def det(y, a, overwrite_a=False, check_finite=True):
+    d[y] = numpy.sum(det_cofactors(scipy_checked(a, "scipy.linalg.det", overwrite_a)) * d[a], axis=(-2, -1))
+
+
+@adjoint(scipy.linalg.inv)
+def inv(y, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
+    yt = numpy.swapaxes(scipy_checked(y, "scipy.linalg.inv", overwrite_a, assume_a=assume_a), -1, -2)
+    d[a] = -numpy.matmul(yt, numpy.matmul(d[y], yt))
+
+
+@tangent(scipy.linalg.inv)
+def inv(y, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
+    m = scipy_checked(y, "scipy.linalg.inv", overwrite_a, assume_a=assume_a)
+    d[y] = -numpy.matmul(m, numpy.matmul(d[a], m))
+
+
+# eigh reads the triangle lower names (the lower one by default, as numpy's UPLO='L').
+@adjoint(scipy.linalg.eigh)
+def eigh(y, a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False, type=1,
+         check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.eigh")
+    v = scipy_checked(real_matrix(y[1], "scipy.linalg.eigh"), "scipy.linalg.eigh", overwrite_b, b=b,
+                      eigvals_only=eigvals_only, subset_by_index=subset_by_index, subset_by_value=subset_by_value)
+    f = off_diagonal_inverse(numpy.expand_dims(y[0], -2) - numpy.expand_dims(y[0], -1))
+    inner = scale(numpy.matmul(numpy.swapaxes(v, -1, -2), d[y][1]), f)
+    d[a] = triangle_symmetric_adjoint(numpy.einsum("...ji,...i,...ki->...jk", v, d[y][0], v) + numpy.matmul(
+        v, numpy.matmul(inner, numpy.swapaxes(v, -1, -2))), up)
+
+
+@tangent(scipy.linalg.eigh)
+def eigh(y, a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False, type=1,
+         check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.eigh")
+    v = scipy_checked(real_matrix(y[1], "scipy.linalg.eigh"), "scipy.linalg.eigh", overwrite_b, b=b,
+                      eigvals_only=eigvals_only, subset_by_index=subset_by_index, subset_by_value=subset_by_value)
+    f = off_diagonal_inverse(numpy.expand_dims(y[0], -2) - numpy.expand_dims(y[0], -1))
+    d[y] = in_result(numpy.einsum("...ji,...jk,...ki->...i", v, triangle_symmetric(d[a], up), v), y, 0)
+    d[y] = in_result(numpy.matmul(v, scale(numpy.matmul(numpy.swapaxes(v, -1, -2), numpy.matmul(
+        triangle_symmetric(d[a], up), v)), f)), y, 1)
+
+
+@adjoint(scipy.linalg.eigvalsh)
+def eigvalsh(y, a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1, check_finite=True,
+             subset_by_index=None, subset_by_value=None, driver=None):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.eigvalsh")
+    v = scipy_checked(real_matrix(scipy.linalg.eigh(a, lower=lower)[1], "scipy.linalg.eigvalsh"),
+                      "scipy.linalg.eigvalsh", overwrite_b, b=b, subset_by_index=subset_by_index,
+                      subset_by_value=subset_by_value)
+    d[a] = triangle_symmetric_adjoint(numpy.einsum("...ji,...i,...ki->...jk", v, d[y], v), up)
+
+
+@tangent(scipy.linalg.eigvalsh)
+def eigvalsh(y, a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1, check_finite=True,
+             subset_by_index=None, subset_by_value=None, driver=None):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.eigvalsh")
+    v = scipy_checked(real_matrix(scipy.linalg.eigh(a, lower=lower)[1], "scipy.linalg.eigvalsh"),
+                      "scipy.linalg.eigvalsh", overwrite_b, b=b, subset_by_index=subset_by_index,
+                      subset_by_value=subset_by_value)
+    d[y] = numpy.einsum("...ji,...jk,...ki->...i", v, triangle_symmetric(d[a], up), v)
+
+
+# The pseudo-inverse where the rank does not change, as numpy.linalg.pinv's rule; atol
+# and rtol only set which singular values count as zero.
+@adjoint(scipy.linalg.pinv)
+def pinv(y, a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    p = scipy_checked(y, "scipy.linalg.pinv", return_rank=return_rank)
+    pt = numpy.swapaxes(p, -1, -2)
+    gt = numpy.swapaxes(d[y], -1, -2)
+    left = numpy.matmul(gt, numpy.matmul(p, pt))
+    right = numpy.matmul(numpy.matmul(pt, p), gt)
+    d[a] = -numpy.matmul(pt, numpy.matmul(d[y], pt)) + left - numpy.matmul(a, numpy.matmul(p, left)) \
+        + right - numpy.matmul(right, numpy.matmul(p, a))
+
+
+@tangent(scipy.linalg.pinv)
+def pinv(y, a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    p = scipy_checked(y, "scipy.linalg.pinv", return_rank=return_rank)
+    pt = numpy.swapaxes(p, -1, -2)
+    d[y] = -numpy.matmul(p, numpy.matmul(d[a], p))
+    d[y] = numpy.matmul(numpy.matmul(p, pt), numpy.swapaxes(d[a], -1, -2))
+    d[y] = -numpy.matmul(numpy.matmul(p, pt), numpy.matmul(numpy.swapaxes(d[a], -1, -2), numpy.matmul(a, p)))
+    d[y] = numpy.matmul(numpy.swapaxes(d[a], -1, -2), numpy.matmul(pt, p))
+    d[y] = -numpy.matmul(numpy.matmul(p, a), numpy.matmul(numpy.swapaxes(d[a], -1, -2), numpy.matmul(pt, p)))
+
+
+# The derivative of expm at a along h is the upper right block of expm([[a, h], [0, a]])
+# (as matrix_power's); its adjoint is the same at a^T.
+@adjoint(scipy.linalg.expm)
+def expm(y, A):
+    d[A] = upper_right(scipy.linalg.expm(block_triangular(numpy.swapaxes(A, -1, -2), d[y])))
+
+
+@tangent(scipy.linalg.expm)
+def expm(y, A):
+    d[y] = upper_right(scipy.linalg.expm(block_triangular(A, d[A])))
+
+
+declare(scipy.linalg.det, scipy.linalg.inv, scipy.linalg.eigh, scipy.linalg.eigvalsh, scipy.linalg.pinv,
+        scipy.linalg.expm, result=FRESH)
 declare(scipy.linalg.solve, scipy.linalg.cholesky, scipy.linalg.cho_factor, scipy.linalg.cho_solve,
         scipy.linalg.solve_triangular, result=FRESH)
