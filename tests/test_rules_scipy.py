@@ -150,6 +150,9 @@ CASES = (
        for kw in ({}, {"lower": False, "driver": "evd"})]
     + [(linalg.pinv, lambda s=s: (N(*s),), kw, {}) for s, kw in (((4, 3), {}), ((3, 4), {"check_finite": False}))]
     + [(linalg.expm, lambda s=s: (0.5 * N(*s),), {}, {}) for s in ((3, 3), (2, 3, 3))]
+    + [(linalg.norm, lambda s=s: (N(*s),), kw, {}) for s, kw in (
+        ((4, 3), {}), ((4, 3), {"ord": "nuc", "check_finite": False}), ((4, 3), {"axis": 0, "ord": 3}), ((5,), {"ord": 1}))]
+    + [(linalg.svdvals, lambda: (N(4, 3),), {}, {})]
     # the helpers these rules call (triangle, solve_read): tests/test_runtime.py, which runs without SciPy
 )
 
@@ -221,6 +224,14 @@ def test_every_scipy_rule_has_a_case():
     missing = sorted(registry.describe(key) for key, template in registry.TANGENTS.items()
                      if template.fn.__module__ in SCIPY_MODULES and key not in covered)
     assert not missing, f"add a case to CASES for: {missing}"
+
+
+def test_scipy_norm_borrows_numpys_templates_and_leaves_numpys_rule_alone():
+    scipy_norm = registry.ADJOINTS[registry.rule_key(linalg.norm)].parse()
+    numpy_norm = registry.ADJOINTS[registry.rule_key(np.linalg.norm)].parse()
+    assert list(scipy_norm.signature.parameters) == list(numpy_norm.signature.parameters) + ["check_finite"]
+    assert numpy_norm.fn.__code__.co_filename.endswith("linalg_rules.py")
+    assert registry.ADJOINTS[registry.rule_key(np.linalg.norm)] is numpy_norm
 
 
 def test_scipy_templates_call_only_functions_with_rules():
@@ -321,12 +332,13 @@ def test_cho_solve_of_a_factor_with_garbage_in_its_other_triangle():
 
 
 def linalg_mix(m, w):
-    """det, inv, eigh (the upper triangle of its argument ignored), eigvalsh, pinv and expm."""
+    """det, inv, eigh (the upper triangle of its argument ignored), eigvalsh, pinv, expm, norm and svdvals."""
     a = m @ m.T + 3.0 * np.eye(3)
     values, vectors = linalg.eigh(a + np.triu(m, 1), lower=True)
     return np.log(linalg.det(a)) + np.sum(linalg.inv(a) * w) + values @ w[0] + vectors[:, 0] ** 2 @ w[1] \
         + np.sum(linalg.eigvalsh(a + np.tril(m, -1), lower=False) ** 2) + np.sum(linalg.pinv(m[:, :2], rtol=1e-9) * w[:2]) \
-        + np.sum(linalg.expm(0.3 * m) * w) + np.sum(special.exp2(m) + special.exp10(0.2 * m) * special.expm1(w)
+        + np.sum(linalg.expm(0.3 * m) * w) + linalg.norm(m, "nuc") + linalg.norm(m, axis=0) @ w[2] \
+        + np.sum(linalg.svdvals(m) ** 3) + np.sum(special.exp2(m) + special.exp10(0.2 * m) * special.expm1(w)
                                                     + special.cbrt(m * m + 1.0))
 
 

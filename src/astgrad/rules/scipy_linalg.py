@@ -1,5 +1,5 @@
-"""Derivatives of scipy.linalg's Cholesky and triangular solvers (registered only when
-SciPy's linalg is imported).
+"""Derivatives of scipy.linalg's Cholesky and triangular solvers, and of the functions
+whose numpy.linalg versions have rules (registered only when SciPy's linalg is imported).
 
 The math is that of numpy.linalg's rules (``linalg_rules.py``), for 2-D matrices:
 
@@ -12,10 +12,15 @@ The math is that of numpy.linalg's rules (``linalg_rules.py``), for 2-D matrices
   or 'pos'; the banded and triangular solvers are refused by name.
 * ``solve_triangular(a, b, trans, lower, unit_diagonal)`` reads one triangle of a
   (without the diagonal when ``unit_diagonal``), transposed for trans=1, 2, 'T' or 'C'.
+* ``det``, ``inv``, ``eigh``, ``eigvalsh``, ``pinv``, ``svdvals`` and ``norm`` use
+  numpy.linalg's math; ``expm``'s derivative is the upper right block of the exponential
+  of a block-triangular matrix, as numpy.linalg.matrix_power's.
 
 Arguments that let SciPy write into its inputs (``overwrite_a=True``, ``overwrite_b=True``)
 are refused when the derivative runs; ``check_finite`` changes nothing.
 """
+
+import ast
 
 import numpy
 import scipy.linalg
@@ -25,6 +30,7 @@ from ..runtime import (
     cholesky_phi, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
 )
+from . import registry
 from .registry import FRESH, adjoint, d, declare, tangent
 
 
@@ -236,6 +242,51 @@ def pinv(y, a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
     d[y] = -numpy.matmul(numpy.matmul(p, a), numpy.matmul(numpy.swapaxes(d[a], -1, -2), numpy.matmul(pt, p)))
 
 
+# svdvals reads the singular values of a reduced SVD, as numpy.linalg.svdvals.
+@adjoint(scipy.linalg.svdvals)
+def svdvals(y, a, overwrite_a=False, check_finite=True):
+    re = numpy.linalg.svd(real_matrix(scipy_checked(a, "scipy.linalg.svdvals", overwrite_a), "scipy.linalg.svdvals"),
+                          full_matrices=False)
+    d[a] = numpy.einsum("...ji,...i,...ik->...jk", re[0], d[y], re[2])
+
+
+@tangent(scipy.linalg.svdvals)
+def svdvals(y, a, overwrite_a=False, check_finite=True):
+    re = numpy.linalg.svd(real_matrix(scipy_checked(a, "scipy.linalg.svdvals", overwrite_a), "scipy.linalg.svdvals"),
+                          full_matrices=False)
+    d[y] = numpy.einsum("...ji,...jk,...ik->...i", re[0], d[a], re[2])
+
+
+def numpy_rules_for(primitive, numpy_function, extra):
+    """Register ``numpy_function``'s templates as ``primitive``'s, whose parameters are
+    numpy's followed by ``extra`` ((name, default) pairs SciPy adds that change nothing
+    in the derivative: check_finite). Built when first used, as declared rules are."""
+    templates = {}
+    for which in ("adjoint", "tangent"):
+        original = getattr(registry, which.upper() + "S")[registry.rule_key(numpy_function)]
+
+        def build(original=original, which=which):
+            tree = ast.parse(original.source)
+            tree.body[0].decorator_list = []        # (which would register numpy_function's rule again)
+            arguments = tree.body[0].args
+            arguments.args += [ast.arg(name) for name, _ in extra]
+            arguments.defaults += [ast.Constant(default) for _, default in extra]
+            source = ast.unparse(tree) + "\n"
+            namespace = {}
+            # numpy's template reads names of its own module; the rule is this module's
+            exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
+                 dict(original.globals, __name__=__name__), namespace)
+            return namespace[tree.body[0].name], source
+        templates[which] = registry.Template(None, which, primitive, build=build)
+    registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"], differentiable=True,
+                      kind="templates", result=FRESH)
+
+
+# scipy.linalg.norm(a, ord=None, axis=None, keepdims=False, check_finite=True) is
+# numpy.linalg.norm's for every ord and axis
+numpy_rules_for(scipy.linalg.norm, numpy.linalg.norm, (("check_finite", True),))
+
+
 # The derivative of expm at a along h is the upper right block of expm([[a, h], [0, a]])
 # (as matrix_power's); its adjoint is the same at a^T.
 @adjoint(scipy.linalg.expm)
@@ -249,6 +300,6 @@ def expm(y, A):
 
 
 declare(scipy.linalg.det, scipy.linalg.inv, scipy.linalg.eigh, scipy.linalg.eigvalsh, scipy.linalg.pinv,
-        scipy.linalg.expm, result=FRESH)
+        scipy.linalg.svdvals, scipy.linalg.expm, result=FRESH)
 declare(scipy.linalg.solve, scipy.linalg.cholesky, scipy.linalg.cho_factor, scipy.linalg.cho_solve,
         scipy.linalg.solve_triangular, result=FRESH)
