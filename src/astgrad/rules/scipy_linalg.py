@@ -257,10 +257,11 @@ def svdvals(y, a, overwrite_a=False, check_finite=True):
     d[y] = numpy.einsum("...ji,...jk,...ik->...i", re[0], d[a], re[2])
 
 
-def numpy_rules_for(primitive, numpy_function, extra):
-    """Register ``numpy_function``'s templates as ``primitive``'s, whose parameters are
-    numpy's followed by ``extra`` ((name, default) pairs SciPy adds that change nothing
-    in the derivative: check_finite). Built when first used, as declared rules are."""
+def numpy_rules_for(primitive, numpy_function, renamed, extra):
+    """Register ``numpy_function``'s templates as ``primitive``'s: its parameters renamed
+    as SciPy names them (``renamed``: {numpy's name: SciPy's}), then ``extra`` ((name,
+    default) pairs SciPy adds that change nothing in the derivative: check_finite). Built
+    when first used, as declared rules are."""
     templates = {}
     for which in ("adjoint", "tangent"):
         original = getattr(registry, which.upper() + "S")[registry.rule_key(numpy_function)]
@@ -268,6 +269,11 @@ def numpy_rules_for(primitive, numpy_function, extra):
         def build(original=original, which=which):
             tree = ast.parse(original.source)
             tree.body[0].decorator_list = []        # (which would register numpy_function's rule again)
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and node.id in renamed:
+                    node.id = renamed[node.id]
+                elif isinstance(node, ast.arg) and node.arg in renamed:
+                    node.arg = renamed[node.arg]
             arguments = tree.body[0].args
             arguments.args += [ast.arg(name) for name, _ in extra]
             arguments.defaults += [ast.Constant(default) for _, default in extra]
@@ -283,8 +289,8 @@ def numpy_rules_for(primitive, numpy_function, extra):
 
 
 # scipy.linalg.norm(a, ord=None, axis=None, keepdims=False, check_finite=True) is
-# numpy.linalg.norm's for every ord and axis
-numpy_rules_for(scipy.linalg.norm, numpy.linalg.norm, (("check_finite", True),))
+# numpy.linalg.norm(x, ord=None, axis=None, keepdims=False) for every ord and axis
+numpy_rules_for(scipy.linalg.norm, numpy.linalg.norm, {"x": "a"}, (("check_finite", True),))
 
 
 # The derivative of expm at a along h is the upper right block of expm([[a, h], [0, a]])
