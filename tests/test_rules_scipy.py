@@ -155,6 +155,8 @@ CASES = (
     + [(linalg.norm, lambda s=s: (N(*s),), kw, {}) for s, kw in (
         ((4, 3), {}), ((4, 3), {"ord": "nuc", "check_finite": False}), ((4, 3), {"axis": 0, "ord": 3}), ((5,), {"ord": 1}))]
     + [(linalg.svdvals, lambda: (N(4, 3),), {}, {})]
+    + [(linalg.svd, lambda s=s: (N(*s),), kw, {}) for s, kw in (
+        ((4, 3), {"full_matrices": False}), ((3, 3), {}), ((2, 3, 4), {"full_matrices": False, "check_finite": False}))]
     # the helpers these rules call (triangle, solve_read): tests/test_runtime.py, which runs without SciPy
 )
 
@@ -335,13 +337,13 @@ def test_cho_solve_of_a_factor_with_garbage_in_its_other_triangle():
 
 
 def linalg_mix(m, w):
-    """det, inv, eigh (the upper triangle of its argument ignored), eigvalsh, pinv, expm, norm and svdvals."""
+    """det, inv, eigh (the upper triangle of its argument ignored), eigvalsh, pinv, expm, norm, svdvals, svd."""
     a = m @ m.T + 3.0 * np.eye(3)
     values, vectors = linalg.eigh(a + np.triu(m, 1), lower=True)
     return np.log(linalg.det(a)) + np.sum(linalg.inv(a) * w) + values @ w[0] + vectors[:, 0] ** 2 @ w[1] \
         + np.sum(linalg.eigvalsh(a + np.tril(m, -1), lower=False) ** 2) + np.sum(linalg.pinv(m[:, :2], rtol=1e-9) * w[:2]) \
         + np.sum(linalg.expm(0.3 * m) * w) + linalg.norm(m, "nuc") + linalg.norm(a=m, axis=0) @ w[2] \
-        + np.sum(linalg.svdvals(m) ** 3) + np.sum(special.exp2(m) + special.exp10(0.2 * m) * special.expm1(w)
+        + np.sum(linalg.svdvals(m) ** 3) + linalg.svd(m)[0][:, 0] ** 2 @ w[0] + np.sum(special.exp2(m) + special.exp10(0.2 * m) * special.expm1(w)
                                                     + special.cbrt(m * m + 1.0))
 
 
@@ -598,6 +600,10 @@ def eigvalsh_subset(a):
     return np.sum(linalg.eigvalsh(a + a.T, subset_by_index=(0, 1)))
 
 
+def svd_overwritten(a):
+    return np.sum(linalg.svd(a, overwrite_a=True, lapack_driver="gesvd")[1])
+
+
 def pinv_rank(a):
     p, rank = linalg.pinv(a, return_rank=True)
     return np.sum(p) * rank
@@ -611,9 +617,9 @@ def pinv_rank(a):
     (eigh_generalized, "with b=...: the generalized problem has no rule"),
     (inv_positive, "scipy.linalg.inv is not supported with assume_a='pos': drop assume_a"),
     (eigvalsh_subset, "subset_by_index=(0, 1): compute every eigenpair"),
-    (pinv_rank, "return_rank=True: drop return_rank")],
+    (pinv_rank, "return_rank=True: drop return_rank"), (svd_overwritten, "scipy.linalg.svd with overwrite_a=True")],
     ids=["overwrite", "diagonal", "stack", "det-overwrite", "eigvals_only", "generalized", "inv-pos", "subset",
-         "pinv-rank"])
+         "pinv-rank", "svd-overwrite"])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_scipy_linalg_refusals_name_what_to_change(f, words, mode):
     a = N(2, 3, 3) * 0.2 if f is triangular_stack else N(3, 3) * 0.2

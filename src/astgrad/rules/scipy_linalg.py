@@ -12,8 +12,9 @@ The math is that of numpy.linalg's rules (``linalg_rules.py``), for 2-D matrices
   or 'pos'; the banded and triangular solvers are refused by name.
 * ``solve_triangular(a, b, trans, lower, unit_diagonal)`` reads one triangle of a
   (without the diagonal when ``unit_diagonal``), transposed for trans=1, 2, 'T' or 'C'.
-* ``det``, ``inv``, ``eigh``, ``eigvalsh``, ``pinv``, ``svdvals`` and ``norm`` use
-  numpy.linalg's math; ``expm``'s derivative is the upper right block of the exponential
+* ``det``, ``inv``, ``eigh``, ``eigvalsh``, ``pinv``, ``svdvals``, ``norm`` and ``svd``
+  use numpy.linalg's math (``norm`` and ``svd`` numpy's templates themselves, their text
+  adapted to SciPy's parameters by ``numpy_rules_for``); ``expm``'s derivative is the upper right block of the exponential
   of a block-triangular matrix, as numpy.linalg.matrix_power's.
 
 Arguments that let SciPy write into its inputs (``overwrite_a=True``, ``overwrite_b=True``)
@@ -257,40 +258,77 @@ def svdvals(y, a, overwrite_a=False, check_finite=True):
     d[y] = numpy.einsum("...ji,...jk,...ik->...i", re[0], d[a], re[2])
 
 
-def numpy_rules_for(primitive, numpy_function, renamed, extra):
+def numpy_rules_for(primitive, numpy_function, renamed, extra, overwritten=None):
     """Register ``numpy_function``'s templates as ``primitive``'s: its parameters renamed
-    as SciPy names them (``renamed``: {numpy's name: SciPy's}), then ``extra`` ((name,
-    default) pairs SciPy adds that change nothing in the derivative: check_finite). Built
-    when first used, as declared rules are."""
+    as SciPy names them (``renamed``: {numpy's name: SciPy's, None to drop it}), then
+    ``extra`` ((name, default) pairs SciPy adds: check_finite, overwrite_a), with each read
+    of the parameter ``overwritten`` passed through ``scipy_checked``, which refuses
+    overwrite_a=True. Built when first used, as declared rules are."""
     templates = {}
     for which in ("adjoint", "tangent"):
         original = getattr(registry, which.upper() + "S")[registry.rule_key(numpy_function)]
 
         def build(original=original, which=which):
-            tree = ast.parse(original.source)
-            tree.body[0].decorator_list = []        # (which would register numpy_function's rule again)
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Name) and node.id in renamed:
-                    node.id = renamed[node.id]
-                elif isinstance(node, ast.arg) and node.arg in renamed:
-                    node.arg = renamed[node.arg]
+            tree = _ScipyTemplate(renamed, overwritten, registry.user_name(primitive)).visit(ast.parse(original.source))
             arguments = tree.body[0].args
-            arguments.args += [ast.arg(name) for name, _ in extra]
-            arguments.defaults += [ast.Constant(default) for _, default in extra]
-            source = ast.unparse(tree) + "\n"
+            defaults = [None] * (len(arguments.args) - len(arguments.defaults)) + arguments.defaults
+            kept = [(arg, default) for arg, default in zip(arguments.args, defaults) if arg.arg is not None]
+            arguments.args = [arg for arg, _ in kept] + [ast.arg(name) for name, _ in extra]
+            arguments.defaults = [default for _, default in kept if default is not None] \
+                + [ast.Constant(value) for _, value in extra]
+            source = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
             namespace = {}
             # numpy's template reads names of its own module; the rule is this module's
             exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
-                 dict(original.globals, __name__=__name__), namespace)
+                 dict(original.globals, __name__=__name__, scipy_checked=scipy_checked), namespace)
             return namespace[tree.body[0].name], source
         templates[which] = registry.Template(None, which, primitive, build=build)
     registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"], differentiable=True,
                       kind="templates", result=FRESH)
 
 
+class _ScipyTemplate(ast.NodeTransformer):
+    """A numpy.linalg template's text made SciPy's (see ``numpy_rules_for``)."""
+
+    def __init__(self, renamed, overwritten, name):
+        self.renamed, self.overwritten, self.name = renamed, overwritten, name
+
+    def visit_FunctionDef(self, node):
+        node.decorator_list = []        # (which would register numpy's rule again)
+        return self.generic_visit(node)
+
+    def visit_arg(self, node):
+        node.arg = self.renamed.get(node.arg, node.arg)
+        return node
+
+    def visit_Subscript(self, node):
+        if isinstance(node.value, ast.Name) and node.value.id == "d" and isinstance(node.slice, ast.Name):
+            node.slice.id = self.renamed.get(node.slice.id, node.slice.id)
+            return node                 # a derivative, not a read of the argument
+        return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        node.id = self.renamed.get(node.id, node.id)
+        if node.id == self.overwritten and isinstance(node.ctx, ast.Load):
+            return ast.Call(ast.Name("scipy_checked", ast.Load()), [node, ast.Constant(self.name),
+                                                                    ast.Name("overwrite_a", ast.Load())], [])
+        return node
+
+    def visit_Constant(self, node):     # the name in messages: real_matrix(a, "numpy.linalg.svd")
+        if isinstance(node.value, str) and node.value.startswith("numpy.linalg."):
+            node.value = self.name
+        return node
+
+
 # scipy.linalg.norm(a, ord=None, axis=None, keepdims=False, check_finite=True) is
 # numpy.linalg.norm(x, ord=None, axis=None, keepdims=False) for every ord and axis
 numpy_rules_for(scipy.linalg.norm, numpy.linalg.norm, {"x": "a"}, (("check_finite", True),))
+
+# scipy.linalg.svd(a, full_matrices=True, compute_uv=True, overwrite_a=False,
+# check_finite=True, lapack_driver='gesdd') is numpy.linalg.svd without hermitian; the
+# rule recomputes a reduced SVD of a, so overwrite_a=True is refused.
+numpy_rules_for(scipy.linalg.svd, numpy.linalg.svd, {"hermitian": None},
+                (("overwrite_a", False), ("check_finite", True), ("lapack_driver", "gesdd")), overwritten="a")
 
 
 # The derivative of expm at a along h is the upper right block of expm([[a, h], [0, a]])
