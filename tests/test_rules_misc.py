@@ -4,6 +4,7 @@
 float64, and second order (the generated gradient differentiated again).
 """
 
+import re
 import types
 
 import numpy as np
@@ -132,6 +133,42 @@ MASK = np.array([[True, False, True, True], [False, True, True, False], [True, T
 
 def test_where_second_order():
     check(second_order(w_sum_fixed), (normal(3, 4),))
+
+
+def w_ufunc(x, y):
+    return np.sum(np.fmod(x, y, where=x > 0.0))     # the refused line
+
+
+def w_ufunc_written_out(x, y):
+    return np.sum(np.where(x > 0.0, np.fmod(x, y), 0.0))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_ufunc_with_where_is_refused_with_advice_and_the_next_call_works(mode):
+    x, y = np.array([1.5, -2.0, 0.7]), np.array([0.7, 0.9, 0.4])
+    with pytest.raises(astgrad.TransformError) as error:
+        if mode == "grad":
+            astgrad.grad(w_ufunc)(x, y)
+        else:
+            astgrad.jvp(w_ufunc, (x, y), (np.ones(3), np.ones(3)))
+    assert error.value.lineno == w_ufunc.__code__.co_firstlineno + 1
+    assert error.value.filename == __file__
+    assert "unexpected keyword argument 'where'; numpy.fmod(..., where=mask) leaves" in str(error.value)
+    assert "write numpy.where(mask, numpy.fmod(x1, x2), fill) instead" in str(error.value)
+    assert_close(astgrad.grad(w_ufunc_written_out)(x, y), [1.0, 0.0, 1.0], rtol=0, atol=0)
+
+
+def w_ufunc_into_out(x, y):
+    z = np.zeros(3)
+    np.fmod(x, y, out=z, where=x > 0.0)
+    return np.sum(z)
+
+
+def test_a_ufunc_with_out_and_where_is_refused_with_the_same_computation_written_out():
+    with pytest.raises(astgrad.TransformError, match=re.escape(
+            "fmod(..., out=y, where=mask); write y = numpy.where(mask, fmod(...), y) instead")) as error:
+        astgrad.grad(w_ufunc_into_out)(np.array([1.5, -2.0, 0.7]), np.array([0.7, 0.9, 0.4]))
+    assert error.value.lineno == w_ufunc_into_out.__code__.co_firstlineno + 2
 
 
 # -- numpy.trapezoid (numpy.trapz where NumPy still has it) --------------------------------

@@ -87,7 +87,8 @@ UNARY = [(special.gammaln, P), (special.gammaln, R(-2.8, -2.2)), (special.digamm
          (special.erf, N), (special.erfc, N), (special.erfinv, U), (special.erfcx, R(-3, 3)),
          (special.log_ndtr, R(-6, 6)), (special.log_ndtr, R(-40, -30)), (special.expit, R(-6, 6)),
          (special.ndtr, R(-4, 4)), (special.ndtri, R(0.05, 0.95)),
-         (special.logit, Q), (special.i0, R(-3, 3)), (special.i1, R(-3, 3))]
+         (special.logit, Q), (special.i0, R(-3, 3)), (special.i1, R(-3, 3)),
+         (special.exp2, N), (special.exp10, R(-1, 1)), (special.expm1, N), (special.cbrt, R(-3, 3))]
 BINARY = [(special.beta, P, P), (special.betaln, P, P), (special.xlogy, N, P), (special.xlog1py, N, R(-0.5, 2))]
 SHAPES = [(), (3,), (2, 3)]
 BROADCAST = [((3,), ()), ((), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3))]
@@ -142,6 +143,20 @@ CASES = (
     + [(linalg.solve, lambda b=b: (lopsided(3), b), kw, {}) for b in (N(3), N(3, 2)) for kw in (
         {}, {"assume_a": "gen", "transposed": True}, {"assume_a": "sym"}, {"assume_a": "pos", "lower": True},
         {"assume_a": "her", "transposed": True})]
+    # numpy.linalg's math under SciPy's arguments: eigh and eigvalsh read one triangle
+    + [(linalg.det, lambda s=s: (N(*s),), {}, {}) for s in ((3, 3), (2, 3, 3))]
+    + [(linalg.inv, lambda: (lopsided(3),), kw, {}) for kw in ({}, {"check_finite": False, "assume_a": "gen"})]
+    # (SciPy's default driver, 'evr', may flip an eigenvector's sign under a change of 1e-6:
+    # finite differences of the vectors need 'evd', whose signs are continuous)
+    + [(linalg.eigh, lambda: (lopsided(3),), kw, {}) for kw in ({"driver": "evd"}, {"lower": False, "driver": "evd"})]
+    + [(linalg.eigvalsh, lambda: (lopsided(3),), kw, {}) for kw in ({}, {"lower": False, "driver": "evd"})]
+    + [(linalg.pinv, lambda s=s: (N(*s),), kw, {}) for s, kw in (((4, 3), {}), ((3, 4), {"check_finite": False}))]
+    + [(linalg.expm, lambda s=s: (0.5 * N(*s),), {}, {}) for s in ((3, 3), (2, 3, 3))]
+    + [(linalg.norm, lambda s=s: (N(*s),), kw, {}) for s, kw in (
+        ((4, 3), {}), ((4, 3), {"ord": "nuc", "check_finite": False}), ((4, 3), {"axis": 0, "ord": 3}), ((5,), {"ord": 1}))]
+    + [(linalg.svdvals, lambda: (N(4, 3),), {}, {})]
+    + [(linalg.svd, lambda s=s: (N(*s),), kw, {}) for s, kw in (
+        ((4, 3), {"full_matrices": False}), ((3, 3), {}), ((2, 3, 4), {"full_matrices": False, "check_finite": False}))]
     # the helpers these rules call (triangle, solve_read): tests/test_runtime.py, which runs without SciPy
 )
 
@@ -213,6 +228,15 @@ def test_every_scipy_rule_has_a_case():
     missing = sorted(registry.describe(key) for key, template in registry.TANGENTS.items()
                      if template.fn.__module__ in SCIPY_MODULES and key not in covered)
     assert not missing, f"add a case to CASES for: {missing}"
+
+
+def test_scipy_norm_borrows_numpys_templates_and_leaves_numpys_rule_alone():
+    scipy_norm = registry.ADJOINTS[registry.rule_key(linalg.norm)].parse()
+    numpy_norm = registry.ADJOINTS[registry.rule_key(np.linalg.norm)].parse()
+    assert list(scipy_norm.signature.parameters) == ["a", "ord", "axis", "keepdims", "check_finite"]
+    assert list(numpy_norm.signature.parameters) == ["x", "ord", "axis", "keepdims"]
+    assert numpy_norm.fn.__code__.co_filename.endswith("linalg_rules.py")
+    assert registry.ADJOINTS[registry.rule_key(np.linalg.norm)] is numpy_norm
 
 
 def test_scipy_templates_call_only_functions_with_rules():
@@ -312,7 +336,19 @@ def test_cho_solve_of_a_factor_with_garbage_in_its_other_triangle():
     check_derivatives(cho_solve_with_garbage, (N(3, 3), N(3, 2)))
 
 
+def linalg_mix(m, w):
+    """det, inv, eigh (the upper triangle of its argument ignored), eigvalsh, pinv, expm, norm, svdvals, svd."""
+    a = m @ m.T + 3.0 * np.eye(3)
+    values, vectors = linalg.eigh(a + np.triu(m, 1), lower=True)
+    return np.log(linalg.det(a)) + np.sum(linalg.inv(a) * w) + values @ w[0] + vectors[:, 0] ** 2 @ w[1] \
+        + np.sum(linalg.eigvalsh(a + np.tril(m, -1), lower=False) ** 2) + np.sum(linalg.pinv(m[:, :2], rtol=1e-9) * w[:2]) \
+        + np.sum(linalg.expm(0.3 * m) * w) + linalg.norm(m, "nuc") + linalg.norm(a=m, axis=0) @ w[2] \
+        + np.sum(linalg.svdvals(m) ** 3) + linalg.svd(m)[0][:, 0] ** 2 @ w[0] + np.sum(special.exp2(m) + special.exp10(0.2 * m) * special.expm1(w)
+                                                    + special.cbrt(m * m + 1.0))
+
+
 END_TO_END = [
+    (linalg_mix, lambda: (N(3, 3) * 0.5, N(3, 3))),
     (gp_cho_factor, lambda: (N(3) * 0.3, N(5))),
     (gp_triangular, lambda: (N(3) * 0.3, N(5))),
     (gp_solve, lambda: (N(3) * 0.3, N(5))),
@@ -544,9 +580,46 @@ def triangular_stack(a):
     return np.sum(linalg.solve_triangular(a + 3.0 * np.eye(3), np.ones((2, 3, 1)), lower=True))
 
 
+def det_overwritten(a):
+    return linalg.det(a, overwrite_a=True)
+
+
+def eigh_values_only(a):
+    return np.sum(linalg.eigh(a + a.T, eigvals_only=True))
+
+
+def eigh_generalized(a):
+    return np.sum(linalg.eigh(a + a.T, np.eye(3) * 2.0)[0])
+
+
+def inv_positive(a):
+    return np.sum(linalg.inv(a @ a.T + 3.0 * np.eye(3), assume_a="pos"))
+
+
+def eigvalsh_subset(a):
+    return np.sum(linalg.eigvalsh(a + a.T, subset_by_index=(0, 1)))
+
+
+def svd_overwritten(a):
+    return np.sum(linalg.svd(a, overwrite_a=True, lapack_driver="gesvd")[1])
+
+
+def pinv_rank(a):
+    p, rank = linalg.pinv(a, return_rank=True)
+    return np.sum(p) * rank
+
+
 @pytest.mark.parametrize("f, words", [
     (cho_overwritten, "overwrite_a=True"), (solve_diagonal, "assume_a='diagonal'"),
-    (triangular_stack, "a 2-D matrix; this one has shape (2, 3, 3)")], ids=["overwrite", "diagonal", "stack"])
+    (triangular_stack, "a 2-D matrix; this one has shape (2, 3, 3)"),
+    (det_overwritten, "scipy.linalg.det with overwrite_a=True"),
+    (eigh_values_only, "eigvals_only=True: call scipy.linalg.eigvalsh(a)"),
+    (eigh_generalized, "with b=...: the generalized problem has no rule"),
+    (inv_positive, "scipy.linalg.inv is not supported with assume_a='pos': drop assume_a"),
+    (eigvalsh_subset, "subset_by_index=(0, 1): compute every eigenpair"),
+    (pinv_rank, "return_rank=True: drop return_rank"), (svd_overwritten, "scipy.linalg.svd with overwrite_a=True")],
+    ids=["overwrite", "diagonal", "stack", "det-overwrite", "eigvals_only", "generalized", "inv-pos", "subset",
+         "pinv-rank", "svd-overwrite"])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_scipy_linalg_refusals_name_what_to_change(f, words, mode):
     a = N(2, 3, 3) * 0.2 if f is triangular_stack else N(3, 3) * 0.2

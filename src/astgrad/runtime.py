@@ -3102,6 +3102,34 @@ def scipy_upper(lower, overwrite, what):
     return not lower
 
 
+# What to write instead of a scipy.linalg argument astgrad does not differentiate, by name
+_SCIPY_ADVICE = {
+    "assume_a": "drop assume_a (the inverse of the whole matrix is the same)",
+    "b": "the generalized problem has no rule; reduce it to a standard one with scipy.linalg.cholesky of b "
+         "and scipy.linalg.solve_triangular",
+    "eigvals_only": "call scipy.linalg.eigvalsh(a) for the eigenvalues alone",
+    "subset_by_index": "compute every eigenpair and index the result (w[lo:hi + 1])",
+    "subset_by_value": "compute every eigenpair and select from the result",
+    "return_rank": "drop return_rank and call numpy.linalg.matrix_rank for the rank",
+}
+_SCIPY_FOLLOWED = {"assume_a": ("gen", "general")}
+
+
+def scipy_checked(a, what, overwrite=False, **given):
+    """``a`` itself; refuses ``overwrite_a=True`` or ``overwrite_b=True`` (``overwrite``,
+    see ``scipy_upper``) and each argument of ``given`` that is neither None, False nor a
+    value the rule follows (``_SCIPY_FOLLOWED``). A rule passes a value it reads through
+    this, so the check runs whenever the derivative does (as ``real_matrix``)."""
+    scipy_upper(False, overwrite, what)
+    for name, value in given.items():
+        if value is None or value is False or (isinstance(value, str) and value in _SCIPY_FOLLOWED.get(name, ())):
+            continue
+        shown = repr(value) if isinstance(value, (str, bool, int, float, tuple)) else "..."
+        raise NotImplementedError(f"astgrad: the derivative of {what} is not supported with {name}={shown}: "
+                                  f"{_SCIPY_ADVICE[name]}")
+    return a
+
+
 def matrix_columns(x, a, b, what):
     """``column_shape(x, b)`` for the scipy.linalg solvers, which astgrad differentiates
     for one matrix a (2-D), not a stack of them."""

@@ -37,6 +37,18 @@ def _dtype_advice(template, kwargs):
             f"held in a variable, cast the operands instead: numpy.{name}(x.astype(dtype), ...)")
 
 
+def _where_advice(template, kwargs):
+    """What to write instead of a ufunc's ``where=``: the elements it skips keep whatever
+    ``out`` (or uninitialized memory) held, which has no derivative astgrad follows."""
+    import numpy
+    if not isinstance(template.primitive, numpy.ufunc) or "where" not in kwargs:
+        return ""
+    name = template.primitive.__name__
+    args = ", ".join("x1 x2 x3".split()[:template.primitive.nin])
+    return (f"; numpy.{name}(..., where=mask) leaves the elements the mask skips as they were in out= (or "
+            f"uninitialized): write numpy.where(mask, numpy.{name}({args}), fill) instead")
+
+
 def _simple_constant(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return S.const(value)
@@ -61,7 +73,7 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     try:
         arguments = _bound_arguments(template, args, kwargs, defaults=True)
     except TypeError as exc:
-        raise BindError(str(exc) + _dtype_advice(template, kwargs)) from None
+        raise BindError(str(exc) + _dtype_advice(template, kwargs) + _where_advice(template, kwargs)) from None
     params = {}
     for name, value in arguments.items():
         if name == template.vararg:

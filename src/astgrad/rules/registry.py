@@ -418,7 +418,7 @@ def closest_supported(obj, mode):
     the closest name within its own module (numpy.linalg.eigvalsh for numpy.linalg.eigvals),
     else a function of the same name in another (numpy.linalg.det for scipy.linalg.det);
     None if there is none. A name only alike in another module is another function
-    (scipy.linalg.sinm is no sine, scipy.special.exp1 no expm1), and a function of math
+    (scipy.linalg.sinm is no sine, scipy.special.expn no exp2), and a function of math
     takes one Python float: it is offered only for a function of math."""
     import difflib
     name = public_name(obj) or describe(obj)

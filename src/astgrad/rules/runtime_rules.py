@@ -826,6 +826,20 @@ def real_matrix_(r, a, what):
     d[r] = d[a]
 
 
+# scipy_checked(a, what, ...) is a itself (it only refuses arguments a scipy.linalg rule
+# does not follow); the options are those of _SCIPY_ADVICE
+@adjoint(runtime.scipy_checked)
+def scipy_checked_(r, a, what, overwrite=False, *, assume_a=None, b=None, eigvals_only=False, subset_by_index=None,
+                   subset_by_value=None, return_rank=False):
+    d[a] = d[r]
+
+
+@tangent(runtime.scipy_checked)
+def scipy_checked_(r, a, what, overwrite=False, *, assume_a=None, b=None, eigvals_only=False, subset_by_index=None,
+                   subset_by_value=None, return_rank=False):
+    d[r] = d[a]
+
+
 @adjoint(runtime.svd_part)
 def svd_part_(r, g, signs, compute_uv, index, shape):
     d[g] = runtime.svd_unpart(d[r], signs, compute_uv, index, runtime.svd_shapes(g, compute_uv))

@@ -1,5 +1,5 @@
-"""Derivatives of scipy.linalg's Cholesky and triangular solvers (registered only when
-SciPy's linalg is imported).
+"""Derivatives of scipy.linalg's Cholesky and triangular solvers, and of the functions
+whose numpy.linalg versions have rules (registered only when SciPy's linalg is imported).
 
 The math is that of numpy.linalg's rules (``linalg_rules.py``), for 2-D matrices:
 
@@ -12,18 +12,26 @@ The math is that of numpy.linalg's rules (``linalg_rules.py``), for 2-D matrices
   or 'pos'; the banded and triangular solvers are refused by name.
 * ``solve_triangular(a, b, trans, lower, unit_diagonal)`` reads one triangle of a
   (without the diagonal when ``unit_diagonal``), transposed for trans=1, 2, 'T' or 'C'.
+* ``det``, ``inv``, ``eigh``, ``eigvalsh``, ``pinv``, ``svdvals``, ``norm`` and ``svd``
+  use numpy.linalg's math (``norm`` and ``svd`` numpy's templates themselves, their text
+  adapted to SciPy's parameters by ``numpy_rules_for``); ``expm``'s derivative is the upper right block of the exponential
+  of a block-triangular matrix, as numpy.linalg.matrix_power's.
 
 Arguments that let SciPy write into its inputs (``overwrite_a=True``, ``overwrite_b=True``)
 are refused when the derivative runs; ``check_finite`` changes nothing.
 """
 
+import ast
+
 import numpy
 import scipy.linalg
 
 from ..runtime import (
+    block_triangular, det_cofactors, off_diagonal_inverse, scale, scipy_checked, upper_right,
     cholesky_phi, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
 )
+from . import registry
 from .registry import FRESH, adjoint, d, declare, tangent
 
 
@@ -141,5 +149,201 @@ def solve_triangular(x, a, b, trans=0, lower=False, unit_diagonal=False, overwri
     d[x] = scipy.linalg.solve_triangular(a, d[b], trans, lower, unit_diagonal)
 
 
+# det, inv, eigh, eigvalsh and pinv: the math of numpy.linalg's rules (linalg_rules.py).
+# What a rule reads passes through scipy_checked, which refuses overwrite_a=True and the
+# arguments that change the problem (a generalized eigenproblem, a subset of eigenpairs).
+@adjoint(scipy.linalg.det)
+def det(y, a, overwrite_a=False, check_finite=True):
+    d[a] = numpy.expand_dims(d[y], (-2, -1)) * det_cofactors(scipy_checked(a, "scipy.linalg.det", overwrite_a))
+
+
+@tangent(scipy.linalg.det)
+def det(y, a, overwrite_a=False, check_finite=True):
+    d[y] = numpy.sum(det_cofactors(scipy_checked(a, "scipy.linalg.det", overwrite_a)) * d[a], axis=(-2, -1))
+
+
+@adjoint(scipy.linalg.inv)
+def inv(y, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
+    yt = numpy.swapaxes(scipy_checked(y, "scipy.linalg.inv", overwrite_a, assume_a=assume_a), -1, -2)
+    d[a] = -numpy.matmul(yt, numpy.matmul(d[y], yt))
+
+
+@tangent(scipy.linalg.inv)
+def inv(y, a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
+    m = scipy_checked(y, "scipy.linalg.inv", overwrite_a, assume_a=assume_a)
+    d[y] = -numpy.matmul(m, numpy.matmul(d[a], m))
+
+
+# eigh reads the triangle lower names (the lower one by default, as numpy's UPLO='L').
+@adjoint(scipy.linalg.eigh)
+def eigh(y, a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False, type=1,
+         check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.eigh")
+    v = scipy_checked(real_matrix(y[1], "scipy.linalg.eigh"), "scipy.linalg.eigh", overwrite_b, b=b,
+                      eigvals_only=eigvals_only, subset_by_index=subset_by_index, subset_by_value=subset_by_value)
+    f = off_diagonal_inverse(numpy.expand_dims(y[0], -2) - numpy.expand_dims(y[0], -1))
+    inner = scale(numpy.matmul(numpy.swapaxes(v, -1, -2), d[y][1]), f)
+    d[a] = triangle_symmetric_adjoint(numpy.einsum("...ji,...i,...ki->...jk", v, d[y][0], v) + numpy.matmul(
+        v, numpy.matmul(inner, numpy.swapaxes(v, -1, -2))), up)
+
+
+@tangent(scipy.linalg.eigh)
+def eigh(y, a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False, type=1,
+         check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.eigh")
+    v = scipy_checked(real_matrix(y[1], "scipy.linalg.eigh"), "scipy.linalg.eigh", overwrite_b, b=b,
+                      eigvals_only=eigvals_only, subset_by_index=subset_by_index, subset_by_value=subset_by_value)
+    f = off_diagonal_inverse(numpy.expand_dims(y[0], -2) - numpy.expand_dims(y[0], -1))
+    d[y] = in_result(numpy.einsum("...ji,...jk,...ki->...i", v, triangle_symmetric(d[a], up), v), y, 0)
+    d[y] = in_result(numpy.matmul(v, scale(numpy.matmul(numpy.swapaxes(v, -1, -2), numpy.matmul(
+        triangle_symmetric(d[a], up), v)), f)), y, 1)
+
+
+@adjoint(scipy.linalg.eigvalsh)
+def eigvalsh(y, a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1, check_finite=True,
+             subset_by_index=None, subset_by_value=None, driver=None):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.eigvalsh")
+    v = scipy_checked(real_matrix(scipy.linalg.eigh(a, lower=lower)[1], "scipy.linalg.eigvalsh"),
+                      "scipy.linalg.eigvalsh", overwrite_b, b=b, subset_by_index=subset_by_index,
+                      subset_by_value=subset_by_value)
+    d[a] = triangle_symmetric_adjoint(numpy.einsum("...ji,...i,...ki->...jk", v, d[y], v), up)
+
+
+@tangent(scipy.linalg.eigvalsh)
+def eigvalsh(y, a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1, check_finite=True,
+             subset_by_index=None, subset_by_value=None, driver=None):
+    up = scipy_upper(lower, overwrite_a, "scipy.linalg.eigvalsh")
+    v = scipy_checked(real_matrix(scipy.linalg.eigh(a, lower=lower)[1], "scipy.linalg.eigvalsh"),
+                      "scipy.linalg.eigvalsh", overwrite_b, b=b, subset_by_index=subset_by_index,
+                      subset_by_value=subset_by_value)
+    d[y] = numpy.einsum("...ji,...jk,...ki->...i", v, triangle_symmetric(d[a], up), v)
+
+
+# The pseudo-inverse where the rank does not change, as numpy.linalg.pinv's rule; atol
+# and rtol only set which singular values count as zero.
+@adjoint(scipy.linalg.pinv)
+def pinv(y, a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    p = scipy_checked(y, "scipy.linalg.pinv", return_rank=return_rank)
+    pt = numpy.swapaxes(p, -1, -2)
+    gt = numpy.swapaxes(d[y], -1, -2)
+    left = numpy.matmul(gt, numpy.matmul(p, pt))
+    right = numpy.matmul(numpy.matmul(pt, p), gt)
+    d[a] = -numpy.matmul(pt, numpy.matmul(d[y], pt)) + left - numpy.matmul(a, numpy.matmul(p, left)) \
+        + right - numpy.matmul(right, numpy.matmul(p, a))
+
+
+@tangent(scipy.linalg.pinv)
+def pinv(y, a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    p = scipy_checked(y, "scipy.linalg.pinv", return_rank=return_rank)
+    pt = numpy.swapaxes(p, -1, -2)
+    d[y] = -numpy.matmul(p, numpy.matmul(d[a], p))
+    d[y] = numpy.matmul(numpy.matmul(p, pt), numpy.swapaxes(d[a], -1, -2))
+    d[y] = -numpy.matmul(numpy.matmul(p, pt), numpy.matmul(numpy.swapaxes(d[a], -1, -2), numpy.matmul(a, p)))
+    d[y] = numpy.matmul(numpy.swapaxes(d[a], -1, -2), numpy.matmul(pt, p))
+    d[y] = -numpy.matmul(numpy.matmul(p, a), numpy.matmul(numpy.swapaxes(d[a], -1, -2), numpy.matmul(pt, p)))
+
+
+# svdvals reads the singular values of a reduced SVD, as numpy.linalg.svdvals.
+@adjoint(scipy.linalg.svdvals)
+def svdvals(y, a, overwrite_a=False, check_finite=True):
+    re = numpy.linalg.svd(real_matrix(scipy_checked(a, "scipy.linalg.svdvals", overwrite_a), "scipy.linalg.svdvals"),
+                          full_matrices=False)
+    d[a] = numpy.einsum("...ji,...i,...ik->...jk", re[0], d[y], re[2])
+
+
+@tangent(scipy.linalg.svdvals)
+def svdvals(y, a, overwrite_a=False, check_finite=True):
+    re = numpy.linalg.svd(real_matrix(scipy_checked(a, "scipy.linalg.svdvals", overwrite_a), "scipy.linalg.svdvals"),
+                          full_matrices=False)
+    d[y] = numpy.einsum("...ji,...jk,...ik->...i", re[0], d[a], re[2])
+
+
+def numpy_rules_for(primitive, numpy_function, renamed, extra, overwritten=None):
+    """Register ``numpy_function``'s templates as ``primitive``'s: its parameters renamed
+    as SciPy names them (``renamed``: {numpy's name: SciPy's, None to drop it}), then
+    ``extra`` ((name, default) pairs SciPy adds: check_finite, overwrite_a), with each read
+    of the parameter ``overwritten`` passed through ``scipy_checked``, which refuses
+    overwrite_a=True. Built when first used, as declared rules are."""
+    templates = {}
+    for which in ("adjoint", "tangent"):
+        original = getattr(registry, which.upper() + "S")[registry.rule_key(numpy_function)]
+
+        def build(original=original, which=which):
+            tree = _ScipyTemplate(renamed, overwritten, registry.user_name(primitive)).visit(ast.parse(original.source))
+            arguments = tree.body[0].args
+            defaults = [None] * (len(arguments.args) - len(arguments.defaults)) + arguments.defaults
+            kept = [(arg, default) for arg, default in zip(arguments.args, defaults) if arg.arg is not None]
+            arguments.args = [arg for arg, _ in kept] + [ast.arg(name) for name, _ in extra]
+            arguments.defaults = [default for _, default in kept if default is not None] \
+                + [ast.Constant(value) for _, value in extra]
+            source = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+            namespace = {}
+            # numpy's template reads names of its own module; the rule is this module's
+            exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
+                 dict(original.globals, __name__=__name__, scipy_checked=scipy_checked), namespace)
+            return namespace[tree.body[0].name], source
+        templates[which] = registry.Template(None, which, primitive, build=build)
+    registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"], differentiable=True,
+                      kind="templates", result=FRESH)
+
+
+class _ScipyTemplate(ast.NodeTransformer):
+    """A numpy.linalg template's text made SciPy's (see ``numpy_rules_for``)."""
+
+    def __init__(self, renamed, overwritten, name):
+        self.renamed, self.overwritten, self.name = renamed, overwritten, name
+
+    def visit_FunctionDef(self, node):
+        node.decorator_list = []        # (which would register numpy's rule again)
+        return self.generic_visit(node)
+
+    def visit_arg(self, node):
+        node.arg = self.renamed.get(node.arg, node.arg)
+        return node
+
+    def visit_Subscript(self, node):
+        if isinstance(node.value, ast.Name) and node.value.id == "d" and isinstance(node.slice, ast.Name):
+            node.slice.id = self.renamed.get(node.slice.id, node.slice.id)
+            return node                 # a derivative, not a read of the argument
+        return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        node.id = self.renamed.get(node.id, node.id)
+        if node.id == self.overwritten and isinstance(node.ctx, ast.Load):
+            return ast.Call(ast.Name("scipy_checked", ast.Load()), [node, ast.Constant(self.name),
+                                                                    ast.Name("overwrite_a", ast.Load())], [])
+        return node
+
+    def visit_Constant(self, node):     # the name in messages: real_matrix(a, "numpy.linalg.svd")
+        if isinstance(node.value, str) and node.value.startswith("numpy.linalg."):
+            node.value = self.name
+        return node
+
+
+# scipy.linalg.norm(a, ord=None, axis=None, keepdims=False, check_finite=True) is
+# numpy.linalg.norm(x, ord=None, axis=None, keepdims=False) for every ord and axis
+numpy_rules_for(scipy.linalg.norm, numpy.linalg.norm, {"x": "a"}, (("check_finite", True),))
+
+# scipy.linalg.svd(a, full_matrices=True, compute_uv=True, overwrite_a=False,
+# check_finite=True, lapack_driver='gesdd') is numpy.linalg.svd without hermitian; the
+# rule recomputes a reduced SVD of a, so overwrite_a=True is refused.
+numpy_rules_for(scipy.linalg.svd, numpy.linalg.svd, {"hermitian": None},
+                (("overwrite_a", False), ("check_finite", True), ("lapack_driver", "gesdd")), overwritten="a")
+
+
+# The derivative of expm at a along h is the upper right block of expm([[a, h], [0, a]])
+# (as matrix_power's); its adjoint is the same at a^T.
+@adjoint(scipy.linalg.expm)
+def expm(y, A):
+    d[A] = upper_right(scipy.linalg.expm(block_triangular(numpy.swapaxes(A, -1, -2), d[y])))
+
+
+@tangent(scipy.linalg.expm)
+def expm(y, A):
+    d[y] = upper_right(scipy.linalg.expm(block_triangular(A, d[A])))
+
+
+declare(scipy.linalg.det, scipy.linalg.inv, scipy.linalg.eigh, scipy.linalg.eigvalsh, scipy.linalg.pinv,
+        scipy.linalg.svdvals, scipy.linalg.expm, result=FRESH)
 declare(scipy.linalg.solve, scipy.linalg.cholesky, scipy.linalg.cho_factor, scipy.linalg.cho_solve,
         scipy.linalg.solve_triangular, result=FRESH)

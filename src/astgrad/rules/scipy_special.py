@@ -89,6 +89,17 @@ elementwise(special.logit, lambda y, x: 1.0 / (x * (1.0 - x)))
 
 
 # ---------------------------------------------------------------------------------
+# Exponentials and the cube root (the math of numpy's exp2, expm1 and cbrt)
+# ---------------------------------------------------------------------------------
+
+# log(2) = 0.6931471805599453, log(10) = 2.302585092994046
+elementwise(special.exp2, lambda y, x: y * 0.6931471805599453)
+elementwise(special.exp10, lambda y, x: y * 2.302585092994046)
+elementwise(special.expm1, lambda y, x: y + 1.0)
+elementwise(special.cbrt, lambda y, x: 1.0 / (3.0 * y * y))
+
+
+# ---------------------------------------------------------------------------------
 # x * log(y) that is 0 where x is 0
 # ---------------------------------------------------------------------------------
 

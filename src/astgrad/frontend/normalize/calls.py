@@ -193,9 +193,12 @@ class CallLowering:
         if isinstance(out_node, gast.Tuple) and len(out_node.elts) == 1:
             out_node = out_node.elts[0]
         label = getattr(target, "__name__", None) or anno.get(call, Key.METHOD) or "the function"
-        if extra != 1 or not isinstance(out_node, gast.Name) or any(
-                kw.arg == "where" for kw in node.keywords):
-            raise self._refuse(f"{label}(..., out=...) with where=, several outputs or an out "
+        if any(kw.arg == "where" for kw in node.keywords):
+            # the elements where= skips keep out's values: numpy.where says so with a derivative
+            raise self._refuse(f"{label}(..., out=y, where=mask)", node,
+                               f"write y = numpy.where(mask, {label}(...), y) instead")
+        if extra != 1 or not isinstance(out_node, gast.Name):
+            raise self._refuse(f"{label}(..., out=...) with several outputs or an out "
                                "that is not a name", node,
                                f"use the return value instead: y = {label}(...)")
         call.keywords = [kw for kw in call.keywords if kw.arg != "out"]
