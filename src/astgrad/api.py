@@ -1124,6 +1124,7 @@ class Jacobian:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: Jacobian(made, self.wrt, mode))(*args, **kwargs)
+        _refuse_changing_draws(f, "jacobian")      # again: a seed constant rebound since (SEED = None)
         fn = self._fn
         bound = _bind(f, args, kwargs)
         _check_gradient_output(f, bound)
@@ -1340,6 +1341,7 @@ class Hessian:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: Hessian(made, self.wrt))(*args, **kwargs)
+        _refuse_changing_draws(f, "hessian")       # again: a seed constant rebound since (SEED = None)
         bound = _bind(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)

@@ -626,6 +626,13 @@ def _announce(keywords):
         stack[-1].keywords = tuple(keywords)
 
 
+def _hold(guards):
+    """The derivative being generated on this thread holds only while ``guards`` do."""
+    stack = getattr(_local, "generating", None)
+    if stack:
+        stack[-1].callee_guards.extend(guards)
+
+
 class Deferred:
     """A derivative called from its own code (recursion): generated code calls it by
     name, and it runs the derivative as cached when the call happens, which is after its
@@ -659,7 +666,7 @@ def prepare(fn):
     return prepared.prepared(fn, lambda: _pipeline().prepare(fn, callees))
 
 
-callees = Callees(derive, prepare, _announce, prepared.pristine)     # what the stages reach the engine through
+callees = Callees(derive, prepare, _announce, prepared.pristine, _hold)     # what the stages reach the engine through
 
 _NOT_YET = object()             # no function: a Current not generated yet
 

@@ -24,6 +24,7 @@ from ..core import anno
 from ..core import walk
 from ..core.anno import Key
 from ..core.functions import underlying
+from ..core.missing import MISSING
 from ..core.ops import is_user_function
 from ..errors import TransformError
 from ..core import syntax as S
@@ -100,26 +101,58 @@ def first_impure_call(fn, prepare, fixed=frozenset()):
     None. ``prepare(fn)`` gives its normalized code (source, tree, namer, namespace);
     ``fixed``: the parameters given an int written in the code, which may seed a
     generator (analysis/seeds.py)."""
+    return guarded_impure_call(fn, prepare, fixed)[0]
+
+
+def guarded_impure_call(fn, prepare, fixed=frozenset()):
+    """(first_impure_call's answer, the guards ``(globals, name, value)`` it holds
+    under: the global names its code and its callees' read). An answer found
+    before is kept while each module constant it took for a fixed seed (``SEED = 0``,
+    there or in a callee) is the object it was: rebound (``SEED = None``), it is found
+    again, as Python's next run would draw."""
     fn = underlying(fn)
     cached = _cache.get(fn)
-    if cached is not None and cached[0] is fn.__code__ and fixed in cached[1]:
+    if cached is not None and cached[0] is fn.__code__ and fixed in cached[1] and _holds(cached[1][fixed][1]):
         return cached[1][fixed]
     if fn in _visiting.functions:     # recursion: refused where it is differentiated
-        return None
+        return None, ()
     _visiting.functions.append(fn)
+    guards = []
     try:
-        found = _search(fn, prepare, fixed)
+        found = _search(fn, prepare, fixed, guards)
     finally:
         _visiting.functions.remove(fn)
+    answer = (found, tuple(guards))
     try:
         known = cached[1] if cached is not None and cached[0] is fn.__code__ else {}
-        _cache[fn] = (fn.__code__, {**known, fixed: found})
+        _cache[fn] = (fn.__code__, {**known, fixed: answer})
     except (TypeError, AttributeError):
         pass
-    return found
+    return answer
 
 
-def _search(fn, prepare, fixed):
+def _holds(guards):
+    return all(mapping.get(name, MISSING) is expected for mapping, name, expected in guards)
+
+
+def seed_guards(guards):
+    """Of ``guards``, those on a global holding an int: each may be a seed an accepted
+    answer took for fixed (rebound to None, the draws change from run to run)."""
+    return tuple(guard for guard in guards if type(guard[2]) is int)
+
+
+def _seed_guards(source, tree, bound):
+    """(globals, name, value) for each global name ``tree`` (whose bindings ``bound``
+    counts) reads: any may be a seed, given to a generator's maker, to an ``__init__`` or
+    to a callee, whose value decided the answer (an int is fixed, None is not). (An
+    inlined callee's globals were read when the code was made: its scope.)"""
+    names = S.loaded_names(tree) - set(bound) - set(source.scopes) - set(source.closure)
+    return [(source.globals, name, source.globals[name]) for name in sorted(names) if name in source.globals]
+
+
+def _search(fn, prepare, fixed, guards):
+    """The first ImpureCall in ``fn``; adds to ``guards`` the seed constants the answer
+    relies on, its own and its callees'."""
     try:
         source, tree, _, _ = prepare(fn)
     except TransformError:
@@ -128,6 +161,7 @@ def _search(fn, prepare, fixed):
     bound = seeds.bindings(tree)
     fixed = frozenset(p for p in fixed if bound.get(p) == 1)        # (a parameter bound again is not)
     constants = seeds.constant_seeds(tree, source, bound)       # default_rng(SEED), SEED = 0 in the module
+    guards.extend(_seed_guards(source, tree, bound))
     seeded = seeds.seeded_generators(tree, fixed, constants)
     seeded |= seeds.held_seeded_generators(tree, source, prepare, seeded)
     fixed |= seeds.fixed_locals(tree, bound) | constants
@@ -153,7 +187,8 @@ def _search(fn, prepare, fixed):
             if what is not None and not (what.startswith("time.") and only_reported(tree, stmt)):
                 return ImpureCall([name], source, stmt, what)
             if is_user_function(target) and hasattr(underlying(target), "__code__"):
-                inner = first_impure_call(target, prepare, seeds.fixed_parameters(node, target, int_names))
+                inner, inner_guards = guarded_impure_call(target, prepare, seeds.fixed_parameters(node, target, int_names))
+                guards.extend(inner_guards)
                 if inner is not None:
                     return ImpureCall([name] + inner.chain, inner.source, inner.node, inner.what)
         elif method is not None and method not in _KNOWN_METHODS:

@@ -19,12 +19,15 @@ class Callees:
     api module, above the engine, fills them in.
     ``announce(keywords)``: a mode tells the engine the keyword-only parameters of the
     derivative it is generating (the seed, or the tangents) as soon as they are fixed, so
-    a recursive call inside it can call that derivative by name before it exists."""
-    __slots__ = ("derive", "prepare", "pristine", "grad", "value_and_grad", "jvp", "announce")
+    a recursive call inside it can call that derivative by name before it exists.
+    ``hold(guards)``: the derivative being generated holds only while each guard
+    ``(mapping, key, expected)`` does too (a module constant seeding a callee's draws)."""
+    __slots__ = ("derive", "prepare", "pristine", "grad", "value_and_grad", "jvp", "announce", "hold")
 
-    def __init__(self, derive, prepare, announce=None, pristine=None):
+    def __init__(self, derive, prepare, announce=None, pristine=None, hold=None):
         self.derive = derive
         self.prepare = prepare
         self.pristine = pristine or (lambda fn: None)
         self.announce = announce or (lambda keywords: None)
+        self.hold = hold or (lambda guards: None)
         self.grad = self.value_and_grad = self.jvp = MISSING

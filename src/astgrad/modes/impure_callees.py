@@ -9,7 +9,7 @@ too, with the same advice, so that the two modes agree on what they follow.
 import gast
 
 from ..analysis import seeds
-from ..analysis.purity import first_impure_call
+from ..analysis.purity import guarded_impure_call, seed_guards
 from ..core.functions import underlying
 
 
@@ -17,12 +17,15 @@ def impure_call(mode, stmt, op):
     """The ImpureCall in the helper ``op`` calls (``stmt``), given the seeds the call
     writes in the code (``noise(x, 0)``: a generator the helper makes from its parameter
     ``seed`` draws the same numbers each run); else None."""
-    found = first_impure_call(op.key, mode.callees.prepare)
-    if found is None or not isinstance(stmt.value, gast.Call):
-        return found            # (the common case, told without looking at the call)
-    bound = seeds.bindings(mode.fn)
-    fixed = seeds.fixed_parameters(stmt.value, underlying(op.key), seeds.int_names(mode.fn, mode.source, bound))
-    return first_impure_call(op.key, mode.callees.prepare, fixed) if fixed else found
+    found, guards = guarded_impure_call(op.key, mode.callees.prepare)
+    if found is not None and isinstance(stmt.value, gast.Call):
+        bound = seeds.bindings(mode.fn)
+        fixed = seeds.fixed_parameters(stmt.value, underlying(op.key), seeds.int_names(mode.fn, mode.source, bound))
+        if fixed:
+            found, guards = guarded_impure_call(op.key, mode.callees.prepare, fixed)
+    if found is None:       # the code made holds while each seed constant the helper reads is that int
+        mode.callees.hold(seed_guards(guards))
+    return found
 
 
 def refuse_clock_callee(mode, stmt, op):
