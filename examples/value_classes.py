@@ -53,14 +53,11 @@ def loss(W, b, X, y):
     return np.mean((np.tanh(X @ W + b) - y) ** 2)
 
 
-grad_loss = astgrad.grad(loss, wrt=(0, 1))
-
-
 def trained(W, b, X, y, lr):
-    """Loss after three SGD steps, as a function of the starting weights."""
+    """Loss after three SGD steps, as a function of the learning rate."""
     p = Params(W, b)
     for _ in range(3):
-        gW, gb = grad_loss(p.W, p.b, X, y)
+        gW, gb = astgrad.grad(loss, wrt=(0, 1))(p.W, p.b, X, y)
         p = p - lr * Params(gW, gb)
     return loss(p.W, p.b, X, y)
 
@@ -69,16 +66,21 @@ def central_difference(f, x, h=1e-6):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-a = 0.7
-print("d energy / da         ", astgrad.grad(energy)(a))
-print("matches finite differences:", np.isclose(astgrad.grad(energy)(a), central_difference(energy, a)))
-print("forward mode agrees:  ", np.isclose(astgrad.jvp(energy, (a,), (1.0,))[1], astgrad.grad(energy)(a)))
-print("second derivative     ", astgrad.grad(astgrad.grad(energy))(a))
+def main():
+    a = 0.7
+    print("d energy / da         ", astgrad.grad(energy)(a))
+    print("matches finite differences:", np.isclose(astgrad.grad(energy)(a), central_difference(energy, a)))
+    print("forward mode agrees:  ", np.isclose(astgrad.jvp(energy, (a,), (1.0,))[1], astgrad.grad(energy)(a)))
+    print("second derivative     ", astgrad.grad(astgrad.grad(energy))(a))
 
-rng = np.random.default_rng(0)
-X, y = rng.standard_normal((20, 3)), rng.standard_normal(20)
-W = rng.standard_normal(3) * 0.3
-d_lr = astgrad.grad(trained, wrt=4)(W, 0.1, X, y, 0.5)
-print("d loss after 3 steps / d lr", d_lr)
-print("learning-rate gradient matches finite differences:",
-      np.isclose(d_lr, central_difference(lambda lr: trained(W, 0.1, X, y, lr), 0.5), rtol=1e-5))
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 3)), rng.standard_normal(20)
+    W = rng.standard_normal(3) * 0.3
+    d_lr = astgrad.grad(trained, wrt=4)(W, 0.1, X, y, 0.5)
+    print("d loss after 3 steps / d lr", d_lr)
+    print("learning-rate gradient matches finite differences:",
+          np.isclose(d_lr, central_difference(lambda lr: trained(W, 0.1, X, y, lr), 0.5), rtol=1e-5))
+
+
+if __name__ == "__main__":
+    main()

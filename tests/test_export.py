@@ -55,6 +55,10 @@ def _cases():
           r.normal(size=(10, 2)), (r.random(10) > 0.5).astype(float)), {}),
         ("plot_derivatives", "f", 0, "reverse", 3, (0.3,), {}),
         ("plot_derivatives", "f", 0, "forward", 3, (0.3,), {"tangent": 0.7}),
+        ("value_classes", "energy", 0, "reverse", 1, (0.7,), {}),
+        ("value_classes", "energy", 0, "reverse", 2, (0.7,), {}),
+        ("value_classes", "trained", 4, "reverse", 1,
+         (r.normal(size=3) * 0.3, 0.1, r.normal(size=(20, 3)), r.normal(size=20), 0.05), {}),
     ]
     data = np.concatenate([r.normal(2.0, 0.5, size=20), [9.0, 11.0]])
     cases += [
