@@ -268,3 +268,67 @@ def test_an_array_on_the_left_of_a_reflected_operator_stops_when_it_runs():
     assert astgrad.grad(array_times_object)(0.5, 3.0) == pytest.approx(3.0)
     with pytest.raises(TypeError, match=r"test_class_operators.py:\d+: the left operand of \* is a ndarray"):
         astgrad.grad(array_times_object)(0.5, np.array(3.0))
+
+
+class Point:
+    """A value class with Python's other protocols: abs, float, comparisons, truth, in."""
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __abs__(self):
+        return np.sqrt(self.x * self.x + self.y * self.y)
+
+    def __float__(self):
+        return self.x * self.y
+
+    def __eq__(self, other):
+        return self.x == other.x
+
+    def __lt__(self, other):
+        return self.x < other.x
+
+    def __len__(self):
+        return 2
+
+    def __contains__(self, value):
+        return value == self.x
+
+    def __iter__(self):
+        yield self.x
+        yield self.y
+
+
+def protocols(a, t):
+    p = Point(a, t)
+    q = Point(t, a)
+    s = abs(p) * t + float(q) * a
+    if p == q or 1.0 in p:
+        return s
+    if p < q and p:         # no __bool__: Python asks __len__
+        return s * a * len(p)
+    return s / t
+
+
+PROTOCOL_PROGRAMS = [(protocols, (0.7, 1.3)), (protocols, (1.3, 0.7))]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f, args", PROTOCOL_PROGRAMS, ids=["less", "greater"])
+def test_builtin_protocols_follow_the_class(f, args, mode):
+    check(mode, f, args, (0, 1))
+
+
+def iterated(a, t):
+    total = 0.0
+    for c in Point(a, t):       # line: Point.__iter__ runs code of its own
+        total = total + c * c
+    return total
+
+
+def test_a_loop_over_an_object_iterating_itself_is_refused():
+    with pytest.raises(astgrad.TransformError, match="for loop over a Point, whose __iter__ astgrad does not "
+                       "follow; loop over the object's arrays") as caught:
+        astgrad.grad(iterated)(0.3, 0.4)
+    assert "test_class_operators.py:" in str(caught.value)
+    check("grad", protocols, (0.3, 0.4), (0, 1))       # the next transform works
