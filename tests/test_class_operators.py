@@ -310,11 +310,23 @@ def protocols(a, t):
     return s / t
 
 
-PROTOCOL_PROGRAMS = [(protocols, (0.7, 1.3)), (protocols, (1.3, 0.7))]
+class Signed(Point):
+    def __bool__(self):
+        return self.x > 0
+
+
+def truth(a, t):
+    p = Signed(a, t)
+    if p != Signed(a, 2.0 * t) or not p or t in p:     # __ne__ is not __eq__; __bool__ before __len__
+        return a * a * t
+    return float(p) + abs(p)
+
+
+PROTOCOL_PROGRAMS = [(protocols, (0.7, 1.3)), (protocols, (1.3, 0.7)), (truth, (0.7, 1.3)), (truth, (-0.7, 1.3))]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
-@pytest.mark.parametrize("f, args", PROTOCOL_PROGRAMS, ids=["less", "greater"])
+@pytest.mark.parametrize("f, args", PROTOCOL_PROGRAMS, ids=["less", "greater", "true", "false"])
 def test_builtin_protocols_follow_the_class(f, args, mode):
     check(mode, f, args, (0, 1))
 
