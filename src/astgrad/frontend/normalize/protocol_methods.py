@@ -6,7 +6,9 @@ operators). ``float(v)`` keeps its conversion of what ``__float__`` returns.
 
 ``for c in v`` over an object whose class defines ``__iter__`` (or only
 ``__getitem__``) is refused when the code is generated: the loop would otherwise run
-over the object's arrays, not over what its own iterator yields."""
+over the object's arrays, not over what its own iterator yields. So is an operator on a
+name a tuple assignment binds to such an object (``p, q = Vec(a, b), c``), whose class
+is not known where the operator is (it would stop when it runs)."""
 
 import builtins
 import sys
