@@ -234,6 +234,11 @@ def added_in_place(a, t):
     return v.x
 
 
+def unpacked_both(a, t):
+    p, q = Vec(a, t), Vec(t, a)
+    return (p + q).x        # neither class is known here
+
+
 def no_operator(a, t):
     return (Plain(a) * t).x
 
@@ -246,6 +251,8 @@ REFUSED = [
     (may_give_way, "may return NotImplemented; raise TypeError for the operands it does not take"),
     (added_in_place, "astgrad cannot differentiate \\+= on a InPlace, whose __iadd__ changes the object in place"),
     (unpacked, "whose class astgrad does not know when it generates the code; bind each object"),
+    (unpacked_both, "the operator \\+ on p, a Vec bound by a tuple assignment, whose class astgrad does not know "
+                    "when it generates the code; bind each object to a name of its own, once"),
     (no_operator, "on a Plain, whose class defines neither __mul__ on the left nor __rmul__"),
     (number_without_reflected, "a number on the left and a Vec, whose class defines no __radd__"),
 ]
@@ -268,3 +275,79 @@ def test_an_array_on_the_left_of_a_reflected_operator_stops_when_it_runs():
     assert astgrad.grad(array_times_object)(0.5, 3.0) == pytest.approx(3.0)
     with pytest.raises(TypeError, match=r"test_class_operators.py:\d+: the left operand of \* is a ndarray"):
         astgrad.grad(array_times_object)(0.5, np.array(3.0))
+
+
+class Point:
+    """A value class with Python's other protocols: abs, float, comparisons, truth, in."""
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __abs__(self):
+        return np.sqrt(self.x * self.x + self.y * self.y)
+
+    def __float__(self):
+        return self.x * self.y
+
+    def __eq__(self, other):
+        return self.x == other.x
+
+    def __lt__(self, other):
+        return self.x < other.x
+
+    def __len__(self):
+        return 2
+
+    def __contains__(self, value):
+        return value == self.x
+
+    def __iter__(self):
+        yield self.x
+        yield self.y
+
+
+def protocols(a, t):
+    p = Point(a, t)
+    q = Point(t, a)
+    s = abs(p) * t + float(q) * a
+    if p == q or 1.0 in p:
+        return s
+    if p < q and p:         # no __bool__: Python asks __len__
+        return s * a * len(p)
+    return s / t
+
+
+class Signed(Point):
+    def __bool__(self):
+        return self.x > 0
+
+
+def truth(a, t):
+    p = Signed(a, t)
+    if p != Signed(a, 2.0 * t) or not p or t in p:     # __ne__ is not __eq__; __bool__ before __len__
+        return a * a * t
+    return float(p) + abs(p)
+
+
+PROTOCOL_PROGRAMS = [(protocols, (0.7, 1.3)), (protocols, (1.3, 0.7)), (truth, (0.7, 1.3)), (truth, (-0.7, 1.3))]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f, args", PROTOCOL_PROGRAMS, ids=["less", "greater", "true", "false"])
+def test_builtin_protocols_follow_the_class(f, args, mode):
+    check(mode, f, args, (0, 1))
+
+
+def iterated(a, t):
+    total = 0.0
+    for c in Point(a, t):       # line: Point.__iter__ runs code of its own
+        total = total + c * c
+    return total
+
+
+def test_a_loop_over_an_object_iterating_itself_is_refused():
+    with pytest.raises(astgrad.TransformError, match="for loop over a Point, whose __iter__ astgrad does not "
+                       "follow; loop over the object's arrays") as caught:
+        astgrad.grad(iterated)(0.3, 0.4)
+    assert "test_class_operators.py:" in str(caught.value)
+    check("grad", protocols, (0.3, 0.4), (0, 1))       # the next transform works

@@ -219,7 +219,8 @@ def _bag_item(x, w):
 
 
 def _float_of_object(x, w):
-    return np.sum(x) * float(_Number(x[0] * w))         # refused
+    n, k = _Number(x[0] * w), 2.0       # n's class is not known where float(n) is generated
+    return np.sum(x) * float(n) * k         # refused
 
 
 @pytest.mark.parametrize("mode", ["grad", "hessian"])

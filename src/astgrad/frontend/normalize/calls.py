@@ -99,7 +99,8 @@ class CallLowering:
                          self.list_method, self.reversed_call, self.zip_value,   # displays.py
                          self.itertools_call, self.next_call,       # itertools_calls.py, explicit_iterators.py
                          self.piecewise_call,                       # library_forms.py
-                         self.ufunc_dtype_call, self.hypot_of_sequence):    # ufunc_dtypes.py, math_forms.py
+                         self.ufunc_dtype_call, self.hypot_of_sequence,     # ufunc_dtypes.py, math_forms.py
+                         self.protocol_call):                       # protocol_methods.py
             lowered = lowering(node)
             if lowered is not None:
                 return lowered

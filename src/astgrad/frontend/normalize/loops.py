@@ -42,6 +42,7 @@ class LoopLowering:
         self.loop_else(stmt, broke)
 
     def stmt_For(self, stmt):
+        self.refuse_object_iteration(stmt)      # for c in v, v iterating itself: protocol_methods.py
         if self.unroll_function_loop(stmt) or self.unroll_object_loop(stmt):     # inlining.py, objects.py
             return
         broke = self.break_flag(stmt)

@@ -55,6 +55,7 @@ from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
 from .outer_writes import lower_outer_writes
+from .protocol_methods import ProtocolMethodLowering
 from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
@@ -77,7 +78,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
-                 UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering):
+                 UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -146,12 +146,16 @@ class OperatorMethodLowering:
         UnaryOp with an operand of a followed class; else None."""
         if isinstance(node, gast.UnaryOp) and type(node.op) in _UNARY:
             method, symbol = _UNARY[type(node.op)]
+            if refuse and not self._defines(node.operand, method):
+                self.refuse_unpacked_operand(node, (method,), symbol)       # protocol_methods.py
             return (node.operand, method, None, symbol) if self._defines(node.operand, method) else None
         if not isinstance(node, gast.BinOp) or type(node.op) not in _BINARY:
             return None
         method, reflected, symbol = _BINARY[type(node.op)]
         left, right = self._object_class(node.left), self._object_class(node.right)
         if left is None and right is None:
+            if refuse:
+                self.refuse_unpacked_operand(node, (method, reflected), symbol)     # protocol_methods.py
             return None
         if right is not None and left is not None and right is not left and issubclass(right, left) \
                 and self._defines(node.right, reflected):

@@ -115,6 +115,8 @@ def _smooth_square(normalizer, base):
     if target in _SQRT and len(base.args) == 1 and not base.keywords and _nonnegative(base.args[0], normalizer):
         return _of_root_type(normalizer, target, base.args[0])
     if target in _ABS and len(base.args) == 1 and not base.keywords:
+        if target is builtins.abs and normalizer._defines(base.args[0], "__abs__"):
+            return None         # the class's own __abs__: protocol_methods.py
         return _abs_square(normalizer, base.args[0], numpy_call=target in _NUMPY_ABS)
     if target is numpy.linalg.norm and _plain_norm(base):
         return _of_root_type(normalizer, numpy.linalg.norm,
