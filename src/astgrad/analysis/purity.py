@@ -14,6 +14,7 @@ after ``numpy.random.seed(0)``, a statement of the function's top level before t
 a function or, transitively, in the user functions it calls.
 """
 
+import sys
 import threading
 import weakref
 
@@ -112,8 +113,11 @@ def guarded_impure_call(fn, prepare, fixed=frozenset()):
     again, as Python's next run would draw."""
     fn = underlying(fn)
     cached = _cache.get(fn)
-    if cached is not None and cached[0] is fn.__code__ and fixed in cached[1] and _holds(cached[1][fixed][1]):
-        return cached[1][fixed]
+    if cached is not None and cached[0] is fn.__code__ and fixed in cached[1]:
+        found, kept = cached[1][fixed]
+        guards = _strong_guards(kept)
+        if guards is not None:
+            return found, guards
     if fn in _visiting.functions:     # recursion: refused where it is differentiated
         return None, ()
     _visiting.functions.append(fn)
@@ -123,16 +127,55 @@ def guarded_impure_call(fn, prepare, fixed=frozenset()):
     finally:
         _visiting.functions.remove(fn)
     answer = (found, tuple(guards))
+    kept = _weak_guards(answer[1])
     try:
-        known = cached[1] if cached is not None and cached[0] is fn.__code__ else {}
-        _cache[fn] = (fn.__code__, {**known, fixed: answer})
+        if kept is not None:
+            known = cached[1] if cached is not None and cached[0] is fn.__code__ else {}
+            _cache[fn] = (fn.__code__, {**known, fixed: (found, kept)})
     except (TypeError, AttributeError):
         pass
     return answer
 
 
-def _holds(guards):
-    return all(mapping.get(name, MISSING) is expected for mapping, name, expected in guards)
+_PLAIN_VALUES = (int, float, complex, str, bytes, bool, type(None))
+
+
+def _weak_guards(guards):
+    """``guards`` as the cache keeps them: each module and value held weakly, so that a
+    cached answer keeps no module (nor the function it is keyed by) alive. None where a
+    guard's globals are not a module's (code run by exec): then nothing is cached."""
+    kept = []
+    for mapping, name, value in guards:
+        module = sys.modules.get(mapping.get("__name__", ""))
+        if module is None or vars(module) is not mapping:
+            return None
+        kept.append((weakref.ref(module), name, _weak_value(value)))
+    return tuple(kept)
+
+
+def _weak_value(value):
+    if isinstance(value, _PLAIN_VALUES):
+        return ("value", value)
+    try:
+        return ("ref", weakref.ref(value))
+    except TypeError:
+        return ("id", id(value))        # a list or dict: known by identity while it lives
+
+
+def _strong_guards(kept):
+    """The guards ``_weak_guards`` kept, as ``(globals, name, value)``, if each global
+    still holds the object it held (else None: the answer is found again)."""
+    guards = []
+    for module_ref, name, (kind, held) in kept:
+        module = module_ref()
+        if module is None:
+            return None
+        value = vars(module).get(name, MISSING)
+        same = (value is held if kind == "value" else value is held() if kind == "ref" else id(value) == held)
+        if not same:
+            return None
+        guards.append((vars(module), name, value))
+    return tuple(guards)
 
 
 def seed_guards(guards):
