@@ -12,13 +12,21 @@ and vstack of one array (a sequence of rows), whose derivative was wrong for rea
 too, math.prod of complex items (its derivative dropped their imaginary parts), and the
 tangents of numpy.full_like with a complex fill and of math.fsum of complex NumPy numbers,
 which keep the real parts (the tangents kept the imaginary parts too).
+
+With SciPy installed, scipy.linalg's rules are checked on complex matrices the same way:
+each gives the right value (det, inv, expm, pinv, solve, solve_triangular, at second
+order too) or refuses complex matrices by name (eigh, svd, norm, cholesky, ...). The rules
+whose function NumPy or SciPy computes on real values only (np.modf, scipy.special.exp2)
+raise on a complex value, never return a number.
 """
+
+import importlib.util
 
 import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_grad, numerical_jvp
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 from program_files import load
 
 HEAD = """
@@ -66,6 +74,7 @@ def _cases():
 
 
 CASES = _cases()
+needs_scipy = pytest.mark.skipif(importlib.util.find_spec("scipy") is None, reason="SciPy is not installed")
 
 
 def _program(name, kind):
@@ -77,6 +86,14 @@ def _program(name, kind):
 def test_the_audit_covers_the_elementwise_rules():
     assert len(CASES) > 60
     assert ("numpy.arccosh", "unary") in CASES and ("numpy.multiply", "both") in CASES
+
+
+@needs_scipy
+def test_the_audit_covers_scipys_elementwise_rules_when_scipy_is_installed():
+    # astgrad registers SciPy's rules when a program first uses SciPy; rules() loads them
+    scipy_cases = {case for case in CASES if case[0].startswith("scipy.special.")}
+    assert {("scipy.special.erf", "unary"), ("scipy.special.expm1", "unary"),
+            ("scipy.special.xlogy", "both")} <= scipy_cases and len(scipy_cases) >= 12
 
 
 @pytest.mark.parametrize("name, kind", CASES)
@@ -166,3 +183,81 @@ def test_determinants_of_complex_matrices_products_and_stacks_of_rows(name):
     assert_close(astgrad.jvp(fn, (X,), (T,))[1], numerical_jvp(fn, (X,), (T,)), rtol=1e-6, atol=1e-8)
     expected = np.stack([numerical_grad(lambda v: gradient(v)[k], (X,), 0) for k in range(3)])
     assert_close(astgrad.hessian(fn)(X), expected, rtol=1e-5, atol=1e-6)
+
+
+SCIPY_LINALG = """
+import numpy as np
+import scipy.linalg as sl
+
+C = np.array([0.6 + 0.8j, -0.5 + 1.1j, 1.2 - 0.4j])
+B = np.array([[0.9 + 0.3j, 0.2, -0.4j], [0.1, 1.3 - 0.2j, 0.5], [-0.3j, 0.4, 0.7 + 0.1j]])
+H = B @ B.conj().T + 3 * np.eye(3)
+K = np.array([1.0, 2.0, 3.0])
+
+
+def parts(w):
+    return np.sum(np.real(w)) + 0.5 * np.sum(np.imag(w))
+
+
+def square(x):
+    return B + np.outer(x, C)
+
+
+def hermitian(x):
+    a = np.outer(x, C)
+    return H + a + a.conj().T
+
+
+def det(x): return parts(sl.det(square(x)))
+def inv(x): return parts(sl.inv(square(x)) * C)
+def expm(x): return parts(sl.expm(0.3 * square(x)) * C)
+def pinv(x): return parts(sl.pinv(square(x)) * C)
+def solve(x): return parts(sl.solve(square(x), C * x))
+def solve_triangular(x): return parts(sl.solve_triangular(np.triu(square(x)), C * x))
+def solve_triangular_transposed(x): return parts(sl.solve_triangular(np.tril(square(x)), C * x, trans=1, lower=True))
+def solve_triangular_conjugated(x): return parts(sl.solve_triangular(np.triu(square(x)), C * x, trans=2))
+def eigh(x): return parts(sl.eigh(hermitian(x))[0] * K)
+def eigvalsh(x): return parts(sl.eigvalsh(hermitian(x)) * K)
+def svd(x): return parts(sl.svd(square(x))[1] * K)
+def svdvals(x): return parts(sl.svdvals(square(x)) * K)
+def norm(x): return sl.norm(square(x))
+def norm_2(x): return sl.norm(x * C, 2)
+def cholesky(x): return parts(sl.cholesky(hermitian(x)) * C)
+def cho_solve(x): return parts(sl.cho_solve(sl.cho_factor(hermitian(x)), C * x))
+"""
+# the rules that refuse complex matrices, and what their message says
+LINALG_REFUSED = {"solve_triangular_conjugated": "solve_triangular with trans=2 of real matri",
+                  "eigh": "eigh of real matrices only", "eigvalsh": "eigvalsh of real matrices only",
+                  "svd": "svd of real matrices only", "svdvals": "svdvals of real matrices only",
+                  "norm": "norms of real arrays only", "norm_2": "norms of real arrays only",
+                  "cholesky": "cholesky of real matrices only", "cho_solve": "cho_(factor|solve) of real matrices only"}
+LINALG_RIGHT = ["det", "inv", "expm", "pinv", "solve", "solve_triangular", "solve_triangular_transposed"]
+
+
+@needs_scipy
+@pytest.mark.parametrize("name", LINALG_RIGHT + sorted(LINALG_REFUSED))
+def test_a_scipy_linalg_rule_on_complex_matrices_is_right_or_refused_by_name(name):
+    fn = load(SCIPY_LINALG, name)
+    if name in LINALG_REFUSED:
+        for compute in (lambda: astgrad.grad(fn)(X), lambda: astgrad.jvp(fn, (X,), (T,))):
+            with pytest.raises(TypeError, match=r"astgrad_program\S*\.py:\d+: .*" + LINALG_REFUSED[name]):
+                compute()
+        return
+    gradient = astgrad.grad(fn)
+    assert_close(gradient(X), numerical_grad(fn, (X,), 0), rtol=1e-6, atol=1e-8)
+    assert_close(astgrad.jvp(fn, (X,), (T,))[1], numerical_jvp(fn, (X,), (T,)), rtol=1e-6, atol=1e-8)
+    assert_close(astgrad.hessian(fn)(X), numerical_hessian(gradient, (X,)), rtol=1e-5, atol=1e-6)
+
+
+REAL_ONLY = {"modf": "np.modf(z)[0]", "frexp": "np.frexp(z)[0]", "nextafter": "np.nextafter(z, 1.0)",
+             "spacing": "np.spacing(z)", "exp2": "sp.exp2(z)", "exp10": "sp.exp10(z)", "cbrt": "sp.cbrt(z)"}
+
+
+@needs_scipy
+@pytest.mark.parametrize("which", sorted(REAL_ONLY))
+def test_a_function_computed_on_real_values_only_raises_on_a_complex_value(which):
+    fn = load("import numpy as np\nimport scipy.special as sp\n\nC = np.array([0.6 + 0.8j, -0.5 + 1.1j])\n\n\n"
+              f"def f(x):\n    z = x * C\n    return np.sum(np.real({REAL_ONLY[which]}))\n", "f")
+    for compute in (lambda: astgrad.grad(fn)(X[:2]), lambda: astgrad.jvp(fn, (X[:2],), (T[:2],))):
+        with pytest.raises(TypeError, match=f"ufunc '{which}' not supported for the input types"):
+            compute()
