@@ -338,16 +338,128 @@ def test_builtin_protocols_follow_the_class(f, args, mode):
     check(mode, f, args, (0, 1))
 
 
+class Pair:
+    """Iterates a list attribute, the way a container class usually does."""
+    def __init__(self, x, y):
+        self.items = [x, y]
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+class Triple:
+    def __init__(self, x, y, z):
+        self.x, self.y, self.z = x, y, z
+
+    def __iter__(self):
+        return iter((self.x, self.y * self.z))
+
+
+class Chain:
+    """A generator looping over a list attribute."""
+    def __init__(self, cs):
+        self.cs = cs
+
+    def __iter__(self):
+        for c in self.cs:
+            yield c
+
+
 def iterated(a, t):
     total = 0.0
-    for c in Point(a, t):       # line: Point.__iter__ runs code of its own
-        total = total + c * c
+    for c in Point(a, t):       # Point.__iter__ yields self.x, then self.y
+        total = total + c * c * a
     return total
 
 
-def test_a_loop_over_an_object_iterating_itself_is_refused():
-    with pytest.raises(astgrad.TransformError, match="for loop over a Point, whose __iter__ astgrad does not "
-                       "follow; loop over the object's arrays") as caught:
-        astgrad.grad(iterated)(0.3, 0.4)
+def iterated_by_builtins(a, t):
+    p = Pair(a, t)
+    q = Triple(t, a, a)
+    r = Chain([a, t * a])
+    first, second = p           # unpacking calls Pair.__iter__
+    u = list(q) + [c * t for c in r]
+    v = [c * t for c in Point(a, t)]
+    s = sum(Point(a, t)) * sum(tuple(p))
+    for x, y in zip(q, Point(t, a)):
+        s = s + x * np.sin(y)
+    for k, c in enumerate(r):
+        s = s + k * c * c
+    return s + first * second * t + u[0] * u[1] + u[2] + max(p) + min(Chain([a, t])) + v[0] * v[1] \
+        + sum(c * c for c in Point(t, a))
+
+
+class Countdown:
+    """An iterator of its own: __iter__ returns self, __next__ advances it."""
+    def __init__(self, x):
+        self.x = x
+        self.n = 2
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.n == 0:
+            raise StopIteration
+        self.n -= 1
+        return self.x * self.n
+
+
+class Scaled:
+    def __init__(self, x, k):
+        self.x, self.k = x, k
+
+    def __iter__(self):
+        return iter([self.x * c for c in range(self.k)])
+
+
+def counted(a, t):
+    return sum(Countdown(a)) * t
+
+
+def iterated_with_calls(a, t):
+    first, second = Scaled(a, 2)
+    return first * second * t
+
+
+def halve(p):
+    p.y = p.y / 2.0
+
+
+def changed_while_iterated(a, t):
+    p = Point(a, t)
+    total = 0.0
+    for c in p:     # Point.__iter__ reads self.y after halve(p) changed it
+        total = total + c * t
+        halve(p)
+    return total
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", [iterated, iterated_by_builtins])
+def test_iterating_an_object_follows_its_iter(f, mode):
+    check(mode, f, (0.7, 1.3), (0, 1))
+
+
+def loop_over_countdown(a, t):
+    total = 0.0
+    for c in Countdown(a):      # line: Countdown.__iter__ returns self
+        total = total + c * t
+    return total
+
+
+ITERATION_REFUSED = [
+    (loop_over_countdown, "for loop over a Countdown, whose __iter__ astgrad does not follow; loop over the "
+                          "object's arrays"),
+    (counted, "iterating a Countdown, whose __iter__ astgrad does not follow; iterate over the object's arrays"),
+    (iterated_with_calls, "iterating a Scaled, whose __iter__ astgrad does not follow"),
+    (changed_while_iterated, "whose __iter__ yields items it reads one at a time, while the loop body assigns an "
+                             "attribute or calls a function of its own; loop over a list of the items taken first"),
+]
+
+
+@pytest.mark.parametrize("f, match", ITERATION_REFUSED, ids=[f.__name__ for f, _ in ITERATION_REFUSED])
+def test_iteration_astgrad_does_not_follow_is_refused(f, match):
+    with pytest.raises(astgrad.TransformError, match=match) as caught:
+        astgrad.grad(f)(0.3, 0.4)
     assert "test_class_operators.py:" in str(caught.value)
     check("grad", protocols, (0.3, 0.4), (0, 1))       # the next transform works

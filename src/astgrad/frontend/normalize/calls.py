@@ -92,7 +92,8 @@ class CallLowering:
 
     def lowered_call(self, node):
         """The call lowered by the first of the constructs it may be, or None."""
-        for lowering in (self.object_call, self.replace_call,                     # objects.py, replaced.py
+        for lowering in (self.iterated_call,                                    # object_iteration.py
+                         self.object_call, self.replace_call,                     # objects.py, replaced.py
                          self.instance_call,                                 # built_objects.py
                          self.sequence_like, self.threaded_call,             # threaded.py
                          self.call_function_value, self.iterator_call,       # closures.py, iterators.py

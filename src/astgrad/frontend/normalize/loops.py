@@ -42,7 +42,8 @@ class LoopLowering:
         self.loop_else(stmt, broke)
 
     def stmt_For(self, stmt):
-        self.refuse_object_iteration(stmt)      # for c in v, v iterating itself: protocol_methods.py
+        stmt = self.iterated_loop(stmt)         # for c in v, v iterating itself: object_iteration.py
+        self.refuse_object_iteration(stmt)      # what it does not follow: protocol_methods.py
         if self.unroll_function_loop(stmt) or self.unroll_object_loop(stmt):     # inlining.py, objects.py
             return
         broke = self.break_flag(stmt)

@@ -55,6 +55,7 @@ from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
 from .outer_writes import lower_outer_writes
+from .object_iteration import ObjectIterationLowering
 from .protocol_methods import ProtocolMethodLowering
 from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
@@ -78,7 +79,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
-                 UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering):
+                 UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
+                 ObjectIterationLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -98,6 +98,7 @@ class StatementLowering:
                 self.bindings[name] = value             # and bound so in the generated code
 
     def stmt_Assign(self, stmt):
+        stmt = self.iterated_unpacking(stmt)    # a, b = v, v iterating itself: object_iteration.py
         targets = stmt.targets
         if len(targets) == 1:
             value = stmt.value
