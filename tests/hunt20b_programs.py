@@ -83,6 +83,25 @@ def i11(x, w):
     return np.sum(np.insert(np.arange(3), 1, w) * x[0]) + np.sum(np.insert(x[:0], 0, x[1] * w) * 3)
 
 
+@case("i12 insert at argmax(x), of a list mixing w and 1.0")
+def i12(x, w):
+    return np.sum(np.insert(x * w, np.argmax(x), w * w) ** 2 * np.arange(4.0)) \
+        + np.sum(np.insert(x, [0, 2], [w, 1.0]) ** 2 * np.arange(5.0))
+
+
+@case("i13 insert into a flattened matrix (axis=None), into a 3-D one at a slice of axis 2")
+def i13(x, w):
+    m = np.insert(np.outer(x, x)[None] * w, slice(None), x[:, None], axis=2)
+    return np.sum(np.insert(np.outer(x, x), [1, 5], [w, w * 3]) ** 2 * np.arange(11.0)) \
+        + np.sum(np.sin(m) * np.arange(18.0).reshape(1, 3, 6))
+
+
+@case("i14 insert into a list and into a float w, delete from a list")
+def i14(x, w):
+    return np.sum(np.insert([x[0], w, 1.0], 1, x[1:]) ** 2 * np.arange(5.0)) \
+        + np.sum(np.insert(w, 0, x) ** 2 * np.arange(4.0)) + np.sum(np.delete([x[0], w, x[2]], 1) ** 2 * np.arange(2.0))
+
+
 @case("d01 delete at duplicate, unsorted positions")
 def d01(x, w):
     return np.sum(np.delete(x * w, [2, 0, 2]) ** 2)
@@ -105,6 +124,13 @@ def d04(x, w):
     m = np.outer(x, x) * w
     return np.sum(np.delete(m, 4) * np.arange(8.0)) + np.sum(np.delete(x * w, slice(None, None, -2)) * 2) \
         + np.sum(np.delete(x * w, []) * np.arange(3.0))
+
+
+@case("d07 delete rows -1 and -3 of a 3-D array, rows by a mask of x > 0, an int8 index")
+def d07(x, w):
+    m = np.outer(x, x) * w
+    return np.sum(np.sin(np.delete(m[None], [-1, -3], axis=-2)) * np.arange(3.0)) \
+        + np.sum(np.sin(np.delete(m, x > 0, axis=0)) * np.arange(3.0)) + np.sum(np.delete(x * w, np.array([-1], np.int8)) ** 2)
 
 
 @case("d05 insert into the result of delete, rows of sin(x)")
@@ -140,6 +166,12 @@ def h03(x, w):
     return math.hypot(*(v * w for v in x)) + np.sum(np.hypot(x[:, None], x[None, :] * w + 1))
 
 
+@case("h04 math.dist of a generator, of a range, of a tuple of ints; math.hypot(*map(...))")
+def h04(x, w):
+    return math.dist((v * w for v in x), [1.0, 2.0, 3.0]) + math.dist(range(3), x) + math.dist(x * w, (1, 2, 3)) \
+        + math.hypot(*map(lambda v: v * w, x))
+
+
 @case("f01 math.fmod and math.remainder, the divisor differentiated too")
 def f01(x, w):
     return math.fmod(x[0] * 7, w) + math.remainder(x[2] * 5, w) + math.fmod(-3.3 * w, 0.7) \
@@ -166,10 +198,15 @@ def f04(x, w):
     return m * e + np.sum(mm * mm * ee) + math.ldexp(w, 3) + np.sum(np.ldexp(x, 2))
 
 
-@case("f05 nextafter toward a differentiated value, exp2")
+@case("f05 nextafter toward a differentiated value, np.exp2")
 def f05(x, w):
-    return math.nextafter(x[0] * w, w) + np.sum(np.nextafter(x * w, -np.inf)) + math.exp2(x[0] * w) \
-        + np.sum(np.exp2(x * w) * np.nextafter(x, w))
+    return math.nextafter(x[0] * w, w) + np.sum(np.nextafter(x * w, -np.inf)) + np.sum(np.exp2(x * w) * np.nextafter(x, w))
+
+
+if hasattr(math, "exp2"):       # Python 3.11 and later
+    @case("f06 math.exp2")
+    def f06(x, w):
+        return math.exp2(x[0] * w) * math.exp2(-w)
 
 
 @case("u01 ufunc dtype= written out: float, 'float64', numpy.float64")
