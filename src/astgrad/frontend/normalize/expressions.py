@@ -64,6 +64,9 @@ class ExpressionLowering:
         known = self.key_test(node)         # name in ops, in a loop over constant keys: function_literals.py
         if known is not None:
             return known
+        lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
+        if lowered is not None:
+            return lowered
         left = self.atom(node.left)
         if len(node.ops) == 1:
             return gast.Compare(left=left, ops=node.ops, comparators=[self.atom(node.comparators[0])])
