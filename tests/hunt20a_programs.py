@@ -444,3 +444,10 @@ def r03(x, w):
 def r04(x, w):
     a, b = V(x, w), V(x * x, w * w)
     return a == b
+
+
+def compared_items_of_a_dict(x, w):
+    """(not in CASES: tests/test_hunt20a_programs.py) == on items of a dict: their class
+    is not known where the comparison is, and V.__eq__ returns a distance."""
+    d = {"p": V(x, w), "q": V(x * x, w * w)}
+    return d["p"] == d["q"]

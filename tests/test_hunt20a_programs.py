@@ -9,7 +9,7 @@ import pytest
 
 import astgrad
 from breadth_modes import check, one_mode_tests
-from hunt20a_programs import CASES, REFUSED, X3, X4, c11, v02
+from hunt20a_programs import CASES, REFUSED, X3, X4, c11, compared_items_of_a_dict, v02
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -45,3 +45,13 @@ def test_a_transpose_view_written_refused_twice_and_the_next_call_works():
                                                      r"twice"):
         astgrad.hessian(v02, wrt=1)(X4, 0.8)
     check("grad", v02, (X4, 0.8), (0, 1))
+
+
+def test_a_comparison_of_objects_of_an_unknown_class_stops_when_it_runs():
+    # it was read as a constant: the derivative of V.__eq__'s distance was zero
+    for transform in (lambda: astgrad.grad(compared_items_of_a_dict, wrt=1)(X3, 0.8),
+                      lambda: astgrad.jvp(compared_items_of_a_dict, (X3, 0.8), (X3, 1.0))):
+        with pytest.raises(TypeError, match=r"hunt20a_programs\.py:\d+: == runs V\.__eq__, whose class astgrad "
+                                            r"did not know when it generated the code"):
+            transform()
+    check("grad", c11, (X3, 0.8), (0, 1))     # the next call works

@@ -14,7 +14,9 @@ import dataclasses
 
 import gast
 
+from ... import runtime
 from ...core import methods as M
+from ...core import syntax as S
 from ...core.missing import MISSING
 
 _RICH = {gast.Eq: ("__eq__", "__eq__", "=="), gast.NotEq: ("__ne__", "__ne__", "!="),
@@ -62,6 +64,24 @@ class ComparisonMethodLowering:
                                "NotImplemented", node, "raise TypeError for the operands it does not take "
                                "instead of returning NotImplemented, or call a method by its name")
         return self.operator_call(node, receiver, chosen, args, symbol)        # operator_methods.py
+
+    def guard_comparison(self, node, left, op, right):
+        """Where the function builds objects of a class defining comparisons with code of
+        its own, emit the check, when the code runs, that the comparison ``left op right``
+        (atoms; neither operand's class known here) runs no such method: its value would
+        be read as a constant."""
+        if type(op) not in _RICH or all(isinstance(a, gast.Constant) for a in (left, right)) \
+                or not self._builds_comparing_objects():
+            return
+        method, reflected, symbol = _RICH[type(op)]
+        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_operands, [
+            left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
+
+    def _builds_comparing_objects(self):
+        """Whether the function calls a class defining a comparison with code of its own."""
+        return any(isinstance(cls, type) and any(authored(cls, m) for m in _RICH_METHODS)
+                   for cls in map(self.resolve_call, S.walk_nodes(self.source.tree)))
 
     def _compares(self, expr, method):
         """Whether ``expr`` reads a followed object whose class's ``method`` is a function
