@@ -2346,6 +2346,20 @@ def check_number_operand(value, symbol, where):
         "or call the method you mean by its name")
 
 
+def check_compared_operands(left, right, methods, symbol, where):
+    """Stop where a comparison astgrad reads as a constant (neither operand's class known
+    when it generated the code) runs a comparison method of a user class (``methods``: the
+    left operand's and the right one's reflected), which may return a value carrying a
+    derivative: a distance as ``v == w``."""
+    for value, method in zip((left, right), methods):
+        function = getattr(type(value), method, None)
+        if isinstance(function, types.FunctionType) and function.__code__.co_filename != "<string>":
+            raise TypeError(
+                f"astgrad: {where}: {symbol} runs {type(value).__name__}.{method}, whose class astgrad did not "
+                "know when it generated the code, so the derivative of what it returns would be lost; bind the "
+                "object to a name of its own (p = d['p']), or call a method computing the value by its name")
+
+
 def check_float_dtype(dtype, what, where):
     """Stop if a ``dtype=`` given as a variable makes a reduction integer-valued: its
     derivative rule assumes a float result (a constant integer dtype gives 0)."""

@@ -64,12 +64,16 @@ class ExpressionLowering:
         known = self.key_test(node)         # name in ops, in a loop over constant keys: function_literals.py
         if known is not None:
             return known
+        lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
+        if lowered is not None:
+            return lowered
         left = self.atom(node.left)
+        right = self.atom(node.comparators[0])
+        self.guard_comparison(node, left, node.ops[0], right)     # comparison_methods.py
         if len(node.ops) == 1:
-            return gast.Compare(left=left, ops=node.ops, comparators=[self.atom(node.comparators[0])])
+            return gast.Compare(left=left, ops=node.ops, comparators=[right])
         # a < b < c: short-circuit, evaluating b once
         result = self.namer.fresh("cond")
-        right = self.atom(node.comparators[0])
         self.emit(S.assign(result, gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])))
         rest = gast.Compare(left=right, ops=node.ops[1:], comparators=node.comparators[1:])
         then = self.block_of(lambda: self.emit(S.assign(result, self.expr(rest))))

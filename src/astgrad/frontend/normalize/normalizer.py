@@ -46,6 +46,7 @@ from .library_forms import LibraryWriteLowering
 from .jumps import JumpLowering, _has_early_return
 from .local_classes import bind_local_classes
 from .closure_objects import lambdas_as_objects
+from .comparison_methods import ComparisonMethodLowering
 from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
@@ -80,7 +81,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
-                 ObjectIterationLowering):
+                 ObjectIterationLowering, ComparisonMethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

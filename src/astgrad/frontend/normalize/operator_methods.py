@@ -50,16 +50,26 @@ class OperatorMethodLowering:
             followed = self._object_class(other) is not None
             args = [self.atom(other)]           # the left operand first, in Python's order
             if not followed:                    # a number, whose operator gives way
-                where = f"{self.source.filename}:{self.source.file_line(node)}"
-                self.emit(S.expr_stmt(self.runtime_call(runtime.check_number_operand,
-                                                        [args[0], S.const(symbol), S.const(where)])))
+                self.check_number_left(node, args[0], symbol)
+        return self.operator_call(node, receiver, method, args, symbol)
+
+    def operator_call(self, node, receiver, method, args, symbol):
+        """``receiver.method(*args)`` for the operator ``node``, lowered as a method call
+        of the object's class."""
         call = gast.copy_location(gast.Call(func=gast.Attribute(value=receiver, attr=method, ctx=gast.Load()),
                                             args=args, keywords=[]), node)
         lowered = self.object_call(call) or self.method_call(call)     # objects.py, methods.py (self + v)
         if lowered is None:
-            raise self._refuse(f"the operator {symbol} on a {cls.__name__}, whose {method} astgrad cannot "
-                               "follow", node, "write the operation as a function of the object's arrays")
+            raise self._refuse(f"the operator {symbol} on a {self._object_class(receiver).__name__}, whose "
+                               f"{method} astgrad cannot follow", node,
+                               "write the operation as a function of the object's arrays")
         return lowered
+
+    def check_number_left(self, node, left, symbol):
+        """Emit the check, when the code runs, that ``left`` (an operand astgrad does not
+        follow, read as an atom) is a number, whose operator gives way to the object's."""
+        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        self.emit(S.expr_stmt(self.runtime_call(runtime.check_number_operand, [left, S.const(symbol), S.const(where)])))
 
     def item_method(self, node):
         """``v[i]`` (a Subscript read) on an object of a followed class defining

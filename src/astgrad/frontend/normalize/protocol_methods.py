@@ -18,6 +18,7 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
+from .comparison_methods import authored
 
 _CONVERSIONS = {"abs": "__abs__", "float": "__float__"}
 
@@ -70,7 +71,9 @@ class ProtocolMethodLowering:
         an operand is a name a tuple assignment binds to an object of a class defining
         one of ``methods`` (``p, q = Vec(a, b), c``): its class is not known there, and the call
         would stop when it runs."""
-        for operand in (node.left, node.right) if isinstance(node, gast.BinOp) else (node.operand,):
+        operands = (node.left, node.right) if isinstance(node, gast.BinOp) else [node.left] + node.comparators \
+            if isinstance(node, gast.Compare) else (node.operand,)
+        for operand in operands:
             cls = self._unpacked_class(operand, methods)
             if cls is not None:
                 raise self._refuse(f"the operator {symbol} on {operand.id}, a {cls.__name__} bound by a tuple "
@@ -86,7 +89,7 @@ class ProtocolMethodLowering:
             cls = self.resolve_call(value)
             if isinstance(cls, type) and _users_class(cls) and any(isinstance(a, gast.Name) for a in S.walk_nodes(
                     gast.Tuple(elts=value.args + [k.value for k in value.keywords], ctx=gast.Load()))) \
-                    and any(M.user_function(M.static_attribute(cls, m)) for m in methods):
+                    and any(authored(cls, m) for m in methods):
                 return cls      # built from values that may carry a derivative, which stops at its operator
         return None
 

@@ -1,0 +1,101 @@
+"""Comparisons of objects of user classes the code follows (objects.py): ``v == w``,
+``v < 0.5``. Python runs the class's own method for them (``V.__eq__``), which may return
+any value, a float that carries a derivative too (a distance used as ``v == w``); so each
+becomes the method call it is, as the arithmetic operators do (operator_methods.py).
+
+Python's order: the left operand's method, else the right operand's reflected one
+(``__gt__`` for ``<``, ``__eq__`` for ``==``) where the left operand's class has none
+(``object``'s gives way) or is a number. A right operand of a strict subclass of the
+left operand's class (whose reflected method Python tries first), a method that may
+return NotImplemented, and a chain ``a < v < b`` are refused: which method runs, or
+whether the second one runs, is then decided by values."""
+
+import dataclasses
+
+import gast
+
+from ... import runtime
+from ...core import methods as M
+from ...core import syntax as S
+from ...core.missing import MISSING
+
+_RICH = {gast.Eq: ("__eq__", "__eq__", "=="), gast.NotEq: ("__ne__", "__ne__", "!="),
+         gast.Lt: ("__lt__", "__gt__", "<"), gast.LtE: ("__le__", "__ge__", "<="),
+         gast.Gt: ("__gt__", "__lt__", ">"), gast.GtE: ("__ge__", "__le__", ">=")}
+_RICH_METHODS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
+
+
+class ComparisonMethodLowering:
+    """Normalizer methods lowering comparisons of followed objects to their methods."""
+
+    def comparison_method(self, node):
+        """``node`` (a Compare) with an operand of a followed class defining the
+        comparison's method, as the call of the method Python runs; None for any other."""
+        pairs = list(zip([node.left] + node.comparators[:-1], node.ops, node.comparators))
+        runs = [(a, b, _RICH[type(op)]) for a, op, b in pairs if type(op) in _RICH
+                and (self._compares(a, _RICH[type(op)][0]) or self._compares(b, _RICH[type(op)][1]))]
+        if not runs:
+            for symbol in {_RICH[type(op)][2] for op in node.ops if type(op) in _RICH}:
+                self.refuse_unpacked_operand(node, _RICH_METHODS, symbol)      # protocol_methods.py
+            return None
+        left, right, (method, reflected, symbol) = runs[0]
+        cls = self._object_class(left) or self._object_class(right)
+        if len(node.ops) > 1:
+            raise self._refuse(f"a chained comparison with a {cls.__name__}, whose comparison methods astgrad "
+                               "follows one at a time", node, "write each comparison on its own, joined by and")
+        left_cls, right_cls = self._object_class(left), self._object_class(right)
+        if left_cls is not None and right_cls is not None and right_cls is not left_cls \
+                and issubclass(right_cls, left_cls):
+            raise self._refuse(f"the comparison {symbol} with a right operand of {right_cls.__name__}, a subclass "
+                               "of the left operand's class, whose method Python tries first", node,
+                               f"call the method you mean by its name (a.{method}(b) or b.{reflected}(a))")
+        if self._compares(left, method):
+            receiver, chosen, args = left, method, [right]
+        elif left_cls is not None and M.static_attribute(left_cls, method) not in (MISSING, object.__dict__[method]):
+            raise self._refuse(f"the comparison {symbol} on a {left_cls.__name__}, whose {method} astgrad cannot "
+                               "follow", node, "compute the value from the object's arrays")
+        else:
+            receiver, chosen, args = right, reflected, [self.atom(left)]   # the left operand first
+            if left_cls is None:        # a number, whose comparison gives way
+                self.check_number_left(node, args[0], symbol)
+        receiver_cls = self._object_class(receiver)
+        if "NotImplemented" in _code_names(M.static_attribute(receiver_cls, chosen)):
+            raise self._refuse(f"the comparison {symbol} on a {receiver_cls.__name__}, whose {chosen} may return "
+                               "NotImplemented", node, "raise TypeError for the operands it does not take "
+                               "instead of returning NotImplemented, or call a method by its name")
+        return self.operator_call(node, receiver, chosen, args, symbol)        # operator_methods.py
+
+    def guard_comparison(self, node, left, op, right):
+        """Where the function builds objects of a class defining comparisons with code of
+        its own, emit the check, when the code runs, that the comparison ``left op right``
+        (atoms; neither operand's class known here) runs no such method: its value would
+        be read as a constant."""
+        if type(op) not in _RICH or all(isinstance(a, gast.Constant) for a in (left, right)) \
+                or not self._builds_comparing_objects():
+            return
+        method, reflected, symbol = _RICH[type(op)]
+        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_operands, [
+            left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
+
+    def _builds_comparing_objects(self):
+        """Whether the function calls a class defining a comparison with code of its own."""
+        return any(isinstance(cls, type) and any(authored(cls, m) for m in _RICH_METHODS)
+                   for cls in map(self.resolve_call, S.walk_nodes(self.source.tree)))
+
+    def _compares(self, expr, method):
+        """Whether ``expr`` reads a followed object whose class's ``method`` is a function
+        its author wrote (not one @dataclass generated, which returns a bool)."""
+        return self._defines(expr, method) and authored(self._object_class(expr), method)
+
+
+def authored(cls, method):
+    """Whether ``cls.method`` is a function its author wrote, not one @dataclass made."""
+    function = M.user_function(M.static_attribute(cls, method))
+    return function is not None and not (dataclasses.is_dataclass(cls) and function.__code__.co_filename == "<string>")
+
+
+def _code_names(function):
+    """The global and attribute names ``function``'s own code reads."""
+    function = M.user_function(function)
+    return set(function.__code__.co_names) if function is not None else set()

@@ -1,0 +1,57 @@
+"""The twentieth acceptance hunt (first half) as a permanent differential test: the
+programs of tests/hunt20a_programs.py, each against central finite differences in one
+mode of astgrad (``ci_modes`` in turn; a program that found a bug in the mode that
+showed it), and the programs astgrad refuses, by their message."""
+
+import re
+
+import pytest
+
+import astgrad
+from breadth_modes import check, one_mode_tests
+from hunt20a_programs import CASES, REFUSED, X3, X4, c11, compared_items_of_a_dict, v02
+
+# the programs that found a bug, in the mode that showed it (each failed on the old code)
+FOUND = {
+    # a comparison of objects was read as a constant, though the class's method returned a float:
+    "c11 ": "grad",     # v == u running V.__eq__ (a distance): its derivative was zero (wrong value)
+    "c12 ": "jvp",      # w < n running Near.__gt__, n < m Near.__lt__, m != n Near.__ne__: zero (wrong value)
+    "c13 ": "value_and_grad",   # n < m and m > 0.2 in a loop, running Near.__lt__ and __gt__: zero (wrong value)
+}
+
+
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
+
+
+@pytest.mark.parametrize("name, f, args, says", REFUSED, ids=[r[0].split()[0] for r in REFUSED])
+def test_refused_with_the_line_and_the_next_call_works(name, f, args, says):
+    line = f.__code__.co_firstlineno
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.grad(f, wrt=(0, 1))(*args)
+    message = str(refused.value)
+    assert re.search(says, message), message
+    where = int(re.search(r"hunt20a_programs\.py:(\d+)", message).group(1))
+    assert line < where < line + 12, message
+    check("grad", c11, (X3, 0.8), (0, 1))     # the next call works
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_transpose_view_written_followed_once(mode):
+    check(mode, v02, (X4, 0.8), (0, 1))
+
+
+def test_a_transpose_view_written_refused_twice_and_the_next_call_works():
+    with pytest.raises(astgrad.TransformError, match=r"hunt20a_programs\.py:\d+: this line cannot be differentiated "
+                                                     r"twice"):
+        astgrad.hessian(v02, wrt=1)(X4, 0.8)
+    check("grad", v02, (X4, 0.8), (0, 1))
+
+
+def test_a_comparison_of_objects_of_an_unknown_class_stops_when_it_runs():
+    # it was read as a constant: the derivative of V.__eq__'s distance was zero
+    for transform in (lambda: astgrad.grad(compared_items_of_a_dict, wrt=1)(X3, 0.8),
+                      lambda: astgrad.jvp(compared_items_of_a_dict, (X3, 0.8), (X3, 1.0))):
+        with pytest.raises(TypeError, match=r"hunt20a_programs\.py:\d+: == runs V\.__eq__, whose class astgrad "
+                                            r"did not know when it generated the code"):
+            transform()
+    check("grad", c11, (X3, 0.8), (0, 1))     # the next call works
