@@ -59,7 +59,7 @@ def _close(a, b, rtol, atol):
     return a == b
 
 
-def _diff(expected, actual, path, out):
+def _diff(expected, actual, path, out, text=_text):
     if isinstance(expected, dict) and "values" in expected and "dtype" in expected:
         if not isinstance(actual, dict) or "values" not in actual:
             out.append(f"{path}: expected a tensor, got {actual!r}")
@@ -75,29 +75,31 @@ def _diff(expected, actual, path, out):
             out.append(f"{path}: {actual!r} != torch's {expected!r}")
             return
         for k in expected:
-            _diff(expected[k], actual[k], f"{path}.{k}", out)
+            _diff(expected[k], actual[k], f"{path}.{k}", out, text)
     elif isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             out.append(f"{path}: {actual!r} != torch's {expected!r}")
             return
         for i, (e, a) in enumerate(zip(expected, actual)):
-            _diff(e, a, f"{path}[{i}]", out)
+            _diff(e, a, f"{path}[{i}]", out, text)
     elif isinstance(expected, str):
-        if not isinstance(actual, str) or _text(expected) != actual:
-            out.append(f"{path}: {actual!r} != torch's {_text(expected)!r}")
+        if not isinstance(actual, str) or text(expected) != actual:
+            out.append(f"{path}: {actual!r} != torch's {text(expected)!r}")
     elif not _close(actual, expected, 1e-9, 1e-12):
         out.append(f"{path}: {actual!r} != torch's {expected!r}")
 
 
-def differences(expected, actual):
-    """How astgrad's outcome differs from PyTorch's (an empty list: the same)."""
+def differences(expected, actual, text=_text):
+    """How astgrad's outcome differs from PyTorch's (an empty list: the same).
+
+    ``text`` maps PyTorch's wording to the other side's (the identity when both are PyTorch's)."""
     out = []
     if "error" in expected or "error" in actual:
         if expected.get("error") != actual.get("error"):
             out.append(f"error {actual.get('error')} ({actual.get('message', '')[:200]}) != torch's "
                        f"{expected.get('error')} ({expected.get('message', '')[:200]})")
-        elif _text(expected["message"]).strip() != actual["message"].strip():
-            out.append(f"message {actual['message']!r} != torch's {_text(expected['message'])!r}")
+        elif text(expected["message"]).strip() != actual["message"].strip():
+            out.append(f"message {actual['message']!r} != torch's {text(expected['message'])!r}")
         return out
-    _diff(expected["result"], actual["result"], "result", out)
+    _diff(expected["result"], actual["result"], "result", out, text)
     return out
