@@ -194,6 +194,14 @@ def test_values_and_gradients_at_the_bounds_as_torch(name):
         np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=1e-300, equal_nan=True)
 
 
+def test_sign_of_a_bool_tensor_is_that_tensor_as_in_pytorch():
+    flags = astgrad.tensor([True, False, True])
+    for result in (flags.sign(), astgrad.sign(flags), astgrad.sgn(flags)):
+        assert result.dtype == astgrad.bool and not result.requires_grad
+        assert result.tolist() == [True, False, True]
+        assert result is not flags
+
+
 # misuse: PyTorch's exception and message
 MISUSE = [
     (lambda m: m.ones(2, 2).cumprod(2), IndexError,

@@ -82,7 +82,11 @@ class ElementwiseMethods:
 
     # -- signs and rounding -----------------------------------------------------------------
     def sign(self):
-        """-1, 0 or 1, and 0 for NaN as in PyTorch (NumPy's sign of NaN is NaN)."""
+        """-1, 0 or 1, and 0 for NaN as in PyTorch (NumPy's sign of NaN is NaN).
+
+        A bool tensor's sign is itself, as PyTorch's (NumPy has no sign for bools)."""
+        if self._data.dtype == bool:
+            return self.clone()
         result = apply(numpy.sign, (self,))
         if self._data.dtype.kind == "f" and numpy.isnan(self._data).any():
             result = apply(numpy.where, (numpy.isnan(self._data), 0.0, result))
