@@ -1,10 +1,11 @@
 """Small constructs once refused, now followed: a held generator expression with conditions
-advanced by ``next``, ``itertools.starmap`` of a function with defaults over a named list
+advanced by ``next``, a comprehension inside a try body, ``itertools.starmap`` of a function with defaults over a named list
 of tuples, a ``collections.deque`` handed on from one helper to another, and a ufunc's
 ``out=`` with ``where=``. Each against central finite differences in grad, jvp and second
 order; what stays refused, by its message."""
 
 import inspect
+import math
 from collections import deque
 from itertools import starmap
 
@@ -60,6 +61,36 @@ def next_with_a_condition_in_a_try(x, w):
     except StopIteration:
         t = w
     return t
+
+
+# -- 2. a comprehension inside a try body -----------------------------------------------------------
+
+def comprehensions_in_a_try(x, w):
+    try:
+        ys = [v * w for v in x]
+        pairs = {k: np.sin(v) * w for k, v in enumerate(ys) if v > 0}
+        total = sum(v * v for v in ys if v < 1.0)
+    except KeyError:
+        total = w
+    return total + pairs[2] + np.sum(np.array(ys) ** 2)
+
+
+def a_comprehension_stopped_part_way_binds_nothing(x, w):
+    ys = [w * w]
+    try:
+        ys = [math.sin(v) / (v - float(x[1])) for v in [float(c) for c in x]]
+    except ZeroDivisionError:
+        ys = ys + [w * x[0]]
+    return sum(ys) + x[1] * w
+
+
+def a_comprehension_changing_a_list_in_a_try(x, w):
+    seen = []
+    try:
+        [seen.append(v * w) for v in x]
+    except ValueError:
+        seen = [w]
+    return sum(seen)
 
 
 # -- 3. itertools.starmap of a function with defaults over a named list -------------------------
@@ -136,6 +167,7 @@ def sqrt_into_out_where_skips_negatives(x, w):
 
 
 FOLLOWED = [next_with_conditions, next_reads_names_as_they_are_then, next_with_a_try_elsewhere,
+            comprehensions_in_a_try, a_comprehension_stopped_part_way_binds_nothing,
             starmap_over_named_pairs, starmap_over_rows_of_several_lengths, deque_handed_on,
             multiply_into_out_where, sqrt_into_out_where_skips_negatives]
 
@@ -159,6 +191,8 @@ def test_next_past_the_last_matching_item_raises_stop_iteration():
     (next_with_a_condition_in_a_try, "t = next(g)",
      "next() of a generator expression with a condition, which astgrad follows with a loop over the "
      "items, inside the body of a try with except; move it out of the try body"),
+    (a_comprehension_changing_a_list_in_a_try, "[seen.append(v * w) for v in x]",
+     "a loop inside the body of a try with except; move the loop out of the try body"),
     (starmap_over_a_changed_list, "return sum(starmap(", "over a list of them bound once and only read"),
     (deque_handed_on_to_a_writer, "return hands_on_to_a_writer(window)", "the call of hands_on_to_a_writer changes its argument"),
 ])
