@@ -54,13 +54,40 @@ def nothing_matches(x, w):
     return next(g)
 
 
-def next_with_a_condition_in_a_try(x, w):
-    g = (v * w for v in x if v > 0)
+def next_until_stop_iteration_in_a_try(x, w):
+    g = (np.log(v) * w for v in x if v > 0 if v * w < 1.2)
+    t = 0.0
+    while True:
+        try:
+            t = t + next(g) * x[2]
+        except StopIteration:
+            break
+    return t
+
+
+def an_item_that_raises_finishes_the_generator(x, w):
+    g = (math.sin(v) * w for v in [float(c) for c in x] if 1.0 / (v - float(x[1])) > -5.0)
+    t = next(g)
     try:
-        t = next(g)
-    except StopIteration:
+        t = t + next(g)             # 1 / 0 for x[1]: ZeroDivisionError, and g is finished
+    except ZeroDivisionError:
+        t = t * w
+    try:
+        t = t + next(g, w * x[3])
+    except ValueError:
         t = w
     return t
+
+
+def next_of_a_closure_variable_in_a_try(k):
+    def f(x, w):
+        g = (v * w for v in x if v > k)
+        try:
+            t = next(g)
+        except StopIteration:
+            t = w
+        return t
+    return f
 
 
 # -- 2. a comprehension inside a try body -----------------------------------------------------------
@@ -167,6 +194,7 @@ def sqrt_into_out_where_skips_negatives(x, w):
 
 
 FOLLOWED = [next_with_conditions, next_reads_names_as_they_are_then, next_with_a_try_elsewhere,
+            next_until_stop_iteration_in_a_try, an_item_that_raises_finishes_the_generator,
             comprehensions_in_a_try, a_comprehension_stopped_part_way_binds_nothing,
             starmap_over_named_pairs, starmap_over_rows_of_several_lengths, deque_handed_on,
             multiply_into_out_where, sqrt_into_out_where_skips_negatives]
@@ -188,7 +216,7 @@ def test_next_past_the_last_matching_item_raises_stop_iteration():
 
 
 @pytest.mark.parametrize("f, line, said", [
-    (next_with_a_condition_in_a_try, "t = next(g)",
+    (next_of_a_closure_variable_in_a_try(0.0), "t = next(g)",
      "next() of a generator expression with a condition, which astgrad follows with a loop over the "
      "items, inside the body of a try with except; move it out of the try body"),
     (a_comprehension_changing_a_list_in_a_try, "[seen.append(v * w) for v in x]",

@@ -28,7 +28,8 @@ as Python computes each item only when it is asked for (reading the names ``f(v)
 as they are then); an item that raises finishes it, as it does Python's generator (the
 position is past the end while the item is computed). One with conditions,
 ``g = (f(v) for v in e if c(v))``, is searched from the position on for the first item
-whose conditions hold (``_generator_search``). One with a second ``for`` is refused where
+whose conditions hold (``_generator_search``; in a try body, the call of a function made
+for the search, try_comprehensions.py). One with a second ``for`` is refused where
 ``next`` reads it (it would otherwise be a list, which ``next`` does not take).
 """
 
@@ -41,6 +42,7 @@ from ..generator_loops import advanced_generators, changes_what_it_reads, rewrit
 from ..generators import rewrite_consumed_generators
 from .containers import name_loops
 from .first_match import first_match
+from .try_comprehensions import made_search
 from .scopes import own_nodes
 
 
@@ -61,7 +63,8 @@ def explicit_iterators(normalizer, tree):
             if changed or not advanced_alone:
                 raise _held_generator_error(normalizer, node, changed)
             loop = node.value.generators[0]
-            normalizer.iterator_items[name] = (loop.target, node.value.elt, loop.ifs)
+            own = tree is normalizer.source.tree        # not a function inlined, its names renamed
+            normalizer.iterator_items[name] = (loop.target, node.value.elt, loop.ifs, own and node.value)
         elif not (advanced_alone and _unchanged(normalizer, nodes, iterated)):
             continue
         found[name] = normalizer.namer.fresh(name + "_pos")
@@ -247,7 +250,7 @@ class ExplicitIteratorLowering:
         item = self.namer.fresh("item")
         self.locals.add(item)
         if it in self.iterator_items and self.iterator_items[it][2]:
-            block = self._generator_search(it, pos, item, default)
+            block = self._search_block(it, pos, item, default)
         else:
             block = self._next_item(it, pos, item, default)
         made = len(self.out)
@@ -283,6 +286,25 @@ class ExplicitIteratorLowering:
         self.locals.add(after)
         return [read, *S.parse_stmts(f"{after} = {pos} + 1\n{pos} = len({it})"), S.assign(item, elt),
                 S.parse_stmts(f"{pos} = {after}")[0]]
+
+    def _search_block(self, it, pos, item, default):
+        """The statements of ``item = next(g[, default])`` of a generator expression with
+        conditions: in a try body, where the search loop would stop part-way, the call of
+        the function made for it (try_comprehensions.py) where there is one, the position
+        past the end until it returns (the generator finished, should the search raise)."""
+        generator = self.iterator_items[it][3]
+        search = generator and getattr(self, "try_depth", 0) and made_search(self, generator, default is not None)
+        if not search:
+            return self._generator_search(it, pos, item, default)
+        function, read = search
+        start = self.namer.fresh(f"{pos}_from")
+        self.locals.add(start)
+        self.bound_count[start] += 1
+        args = [S.name(it), S.name(start), *[S.name(name) for name in read]] + ([default] if default is not None else [])
+        found = gast.Tuple(elts=[S.name(item, store=True), S.name(pos, store=True)], ctx=gast.Store())
+        return S.parse_stmts(f"{start} = {pos}\n{pos} = len({it})") + [
+            gast.Assign(targets=[found], value=S.call(S.name(self.bind_value(function, "search")), args),
+                        type_comment=None)]
 
     def _generator_search(self, it, pos, item, default):
         """``next(g[, default])`` of ``g = (f(v) for v in e if c(v))``: the items from the
@@ -324,7 +346,7 @@ class ExplicitIteratorLowering:
     def _renamed_parts(self, it, bound):
         """Copies of ``v``, ``f(v)`` and the conditions of the generator expression held in
         ``it``, its variables renamed apart (each bound ``bound`` times)."""
-        target, elt, conditions = self.iterator_items[it]
+        target, elt, conditions, _ = self.iterator_items[it]
         target, elt, conditions = S.copy(target), S.copy(elt), [S.copy(c) for c in conditions]
         rename = {name: self.namer.fresh(name) for name in sorted(S.stored_names(target))}
         self.locals |= set(rename.values())

@@ -1,5 +1,5 @@
 """A comprehension in the body of a ``try`` with ``except``, as the call of a function made
-for it::
+for it (and the search of ``next(g)``, see the end)::
 
     try:                                    try:
         ys = [v * w for v in xs]                ys = comprehension(xs, w)
@@ -23,7 +23,12 @@ the list comprehension it is then). Not one with ``:=`` (which binds in the func
 ``yield`` or ``await``, one reading a variable of an enclosing function, or one changing
 a list, dict or set of the function by its methods (``[acc.append(v) for v in xs]``,
 which Python leaves changed part-way): those stay loops, refused in a try body. The function is read by astgrad at the comprehension's
-lines, so errors name them."""
+lines, so errors name them.
+
+``next(g)`` of a generator expression with conditions held in a name,
+``g = (f(v) for v in e if c(v))``, searches the items for the first that matches
+(explicit_iterators.py); in a try body that search is likewise the call of a function
+made for it (``made_search``)."""
 
 import builtins
 import weakref
@@ -69,31 +74,79 @@ def _lifted(normalizer, node, eager=False):
         node = gast.copy_location(gast.ListComp(elt=node.elt, generators=node.generators), node)
     elif not isinstance(node, _COMPREHENSIONS):
         return node
+    read = _passed(normalizer, node)
+    if read is None:
+        return node
+    made = _function_for(normalizer.source, node, ("comprehension", tuple(read)),
+                         lambda: _def("comprehension", read, [gast.Return(value=S.copy(node))], node))
+    call = S.call(S.name(normalizer.bind_value(made, "comprehension")), [S.name(name) for name in read])
+    return gast.copy_location(call, node)
+
+
+def made_search(normalizer, generator, with_default):
+    """(the function made for ``next(g[, default])`` of ``g = generator``, a generator
+    expression of the differentiated function with one ``for`` and conditions, the
+    variables to pass it after ``g`` and the position), or None where there is none::
+
+        def search(items, start, w):            # (..., default) with a default
+            for at in range(start, len(items)):
+                v = items[at]
+                if c(v):
+                    return f(v), at + 1
+            raise StopIteration                 # return default, len(items)
+    """
+    loop = generator.generators[0]
+    read = _passed(normalizer, gast.Tuple(elts=[loop.target, generator.elt, *loop.ifs], ctx=gast.Load()))
+    if read is None:
+        return None
+    taken = S.names_in(generator) | set(read)
+    items, start, at, default = (_fresh(name, taken) for name in ("items", "start", "at", "default"))
+    found = [gast.Return(value=gast.Tuple(elts=[S.copy(generator.elt), S.parse_expr(f"{at} + 1")],
+                                          ctx=gast.Load()))]
+    for condition in reversed(loop.ifs):
+        found = [gast.If(test=S.copy(condition), body=found, orelse=[])]
+    search = gast.For(target=S.name(at, store=True), iter=S.parse_expr(f"range({start}, len({items}))"),
+                      body=[S.assign(S.copy(loop.target), S.parse_expr(f"{items}[{at}]"))] + found,
+                      orelse=[], type_comment=None)
+    end = S.parse_stmts(f"return {default}, len({items})" if with_default else "raise StopIteration")
+    params = [items, start, *read] + ([default] if with_default else [])
+    made = _function_for(normalizer.source, generator, ("search", tuple(read), with_default),
+                         lambda: _def("search", params, [search, *end], generator))
+    return made, read
+
+
+def _passed(normalizer, node):
+    """The variables of the function the expression ``node`` reads (sorted), which a
+    function made for it takes as arguments; None where it cannot be made (see the
+    module doc)."""
     inner = list(S.walk_nodes(node))
     if any(isinstance(sub, _UNFOLLOWED) for sub in inner):
-        return node
+        return None
     code = normalizer.source.fn.__code__
     own = {sub.id for sub in inner if isinstance(sub, gast.Name) and not isinstance(sub.ctx, gast.Load)}
     free = {sub.id for sub in inner if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load)} - own
     variables = set(code.co_varnames + code.co_cellvars)
     if free & (set(code.co_freevars) | set(normalizer.bindings) | (normalizer.locals - variables)):
-        return node         # a variable of an enclosing function, or a name astgrad made, unknown there
+        return None         # a variable of an enclosing function, or a name astgrad made, unknown there
     if any(isinstance(sub, gast.Attribute) and sub.attr in _CHANGES and isinstance(sub.value, gast.Name)
            and sub.value.id in variables for sub in inner):
-        return node         # xs.append(v) for each item: it changes the function's list part-way
-    read = sorted(free & variables)
-    made = _function_for(normalizer.source, node, read)
-    call = S.call(S.name(normalizer.bind_value(made, "comprehension")), [S.name(name) for name in read])
-    return gast.copy_location(call, node)
+        return None         # xs.append(v) for each item: it changes the function's list part-way
+    return sorted(free & variables)
 
 
-def _function_for(source, node, read):
-    """The function made for the comprehension ``node`` of ``source``'s function, taking
-    the variables ``read`` (once per comprehension)."""
-    key = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0), tuple(read))
+def _function_for(source, node, kind, definition):
+    """The function made from ``definition()`` for the expression ``node`` of ``source``'s
+    function (once per expression and ``kind``)."""
+    key = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0), kind)
     table = _made.setdefault(source.fn, {})
     if key not in table:
-        definition = _def("comprehension", read, [gast.Return(value=S.copy(node))], node)
-        made = table[key] = _made_function(source, definition)
-        made.__qualname__ = f"{source.fn.__qualname__}.<locals>.comprehension"
+        made = table[key] = _made_function(source, definition())
+        made.__qualname__ = f"{source.fn.__qualname__}.<locals>.{kind[0]}"
     return table[key]
+
+
+def _fresh(name, taken):
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name

@@ -92,7 +92,11 @@ class TryLowering:
         self.locals.add(error)
         lift_comprehensions(self, stmt)            # each a call: none stops part-way
         self._refuse_loops(stmt.body, stmt)        # as written: the loop's own line
-        body = self.block(stmt.body)
+        self.try_depth = getattr(self, "try_depth", 0) + 1     # next(g) searches by a call there
+        try:
+            body = self.block(stmt.body)
+        finally:
+            self.try_depth -= 1
         self.line = line
         self._refuse_loops(body, stmt)              # a helper's, inlined
         body.append(self._at(S.assign(error, S.const(None)), line))
