@@ -164,11 +164,23 @@ def w_ufunc_into_out(x, y):
     return np.sum(z)
 
 
-def test_a_ufunc_with_out_and_where_is_refused_with_the_same_computation_written_out():
+def test_a_ufunc_with_out_and_where_keeps_outs_values_where_the_mask_is_false():
+    x, y = np.array([1.5, -2.0, 0.7]), np.array([0.7, 0.9, 0.4])
+    check(w_ufunc_into_out, (x, y))
+    assert_close(astgrad.grad(w_ufunc_into_out)(x, y), [1.0, 0.0, 1.0], rtol=0, atol=0)
+
+
+def w_reduction_into_out(x):
+    z = np.zeros(())
+    np.sum(x, out=z, where=x > 0.0)
+    return z
+
+
+def test_a_reduction_with_out_and_where_is_refused_saying_to_use_its_value():
     with pytest.raises(astgrad.TransformError, match=re.escape(
-            "fmod(..., out=y, where=mask); write y = numpy.where(mask, fmod(...), y) instead")) as error:
-        astgrad.grad(w_ufunc_into_out)(np.array([1.5, -2.0, 0.7]), np.array([0.7, 0.9, 0.4]))
-    assert error.value.lineno == w_ufunc_into_out.__code__.co_firstlineno + 2
+            "sum(..., out=y, where=mask); use the return value instead: y = sum(..., where=mask)")) as error:
+        astgrad.grad(w_reduction_into_out)(np.array([1.5, -2.0, 0.7]))
+    assert error.value.lineno == w_reduction_into_out.__code__.co_firstlineno + 2
 
 
 # -- numpy.trapezoid (numpy.trapz where NumPy still has it) --------------------------------

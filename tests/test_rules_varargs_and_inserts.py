@@ -222,6 +222,7 @@ def scaled(a, b=2.0):
 
 def starmapped(x):
     pairs = [(x,), (3.0, x)]
+    pairs.append((x, x))                # changed after it is made: its tuples are not known
     return sum(itertools.starmap(scaled, pairs))
 
 

@@ -460,7 +460,7 @@ STARMAP_ADVICE = (
     "astgrad follows itertools.starmap(f, pairs) as [f(a, b) for a, b in pairs] where f takes a fixed "
     "number of positional arguments (a lambda, a def of yours, an operator or NumPy function), and for a "
     "function with defaults or *args only over tuples written out in the call, starmap(f, [(a,), (b, c)]), "
-    "or over zip(xs, ys): write the calls out instead, [f(a, b) for a, b in pairs] with the arguments "
+    "over a list of them bound once and only read, or over zip(xs, ys): write the calls out instead, [f(a, b) for a, b in pairs] with the arguments "
     "each tuple holds")
 ITERTOOLS_ADVICE = {itertools.groupby: GROUPBY_ADVICE, itertools.starmap: STARMAP_ADVICE}
 

@@ -195,16 +195,22 @@ class CallLowering:
         if isinstance(out_node, gast.Tuple) and len(out_node.elts) == 1:
             out_node = out_node.elts[0]
         label = getattr(target, "__name__", None) or anno.get(call, Key.METHOD) or "the function"
-        if any(kw.arg == "where" for kw in node.keywords):
-            # the elements where= skips keep out's values: numpy.where says so with a derivative
+        mask = next((kw.value for kw in call.keywords if kw.arg == "where"), None)
+        if mask is not None and not isinstance(target, numpy.ufunc):
+            # a reduction's where= leaves elements out of it: not a mask over out
             raise self._refuse(f"{label}(..., out=y, where=mask)", node,
-                               f"write y = numpy.where(mask, {label}(...), y) instead")
+                               f"use the return value instead: y = {label}(..., where=mask)")
         if extra != 1 or not isinstance(out_node, gast.Name):
             raise self._refuse(f"{label}(..., out=...) with several outputs or an out "
                                "that is not a name", node,
                                f"use the return value instead: y = {label}(...)")
-        call.keywords = [kw for kw in call.keywords if kw.arg != "out"]
+        call.keywords = [kw for kw in call.keywords if kw.arg not in ("out", "where")]
         value = self.fresh_assign(call, "t")
+        if mask is not None:
+            # a ufunc's where= keeps out's old value where the mask is False: numpy.where
+            # says so, with its derivative (each element's from one side alone)
+            kept = self.runtime_call(numpy.where, [S.copy(mask), S.name(value), S.name(out_node.id)])
+            value = self.fresh_assign(kept, "t")
         self.emit(S.assign(gast.Subscript(value=S.name(out_node.id), slice=S.const(Ellipsis),
                                           ctx=gast.Store()), S.name(value)))
         return S.name(out_node.id)

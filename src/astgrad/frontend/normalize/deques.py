@@ -16,7 +16,9 @@ a number, the items a deque drops (from the other end) are cut off after each ch
 Reading it is reading the list: ``sum``, ``len``, ``min``/``max``, ``list``, a NumPy
 function, ``d[i]``, a ``for`` loop or a comprehension over it, ``while d:``; so may a
 function of the user's it is handed to as a positional argument (with an index that is
-not a slice, which a deque has none of): that function is given the list. A deque used
+not a slice, which a deque has none of), or hands it on, as a positional argument, to
+a function of the user's that only reads it, a few calls deep: that function is given
+the list. A deque used
 any other way (handed to a function that does more than read it, returned, stored,
 another method, read in a nested function) is left as it is, which the modes refuse
 where it holds a differentiated value.
@@ -117,10 +119,16 @@ def _is_numpy(target):
     return (getattr(target, "__module__", None) or "").startswith("numpy")
 
 
-def _read_by_helper(fn, call, node):
+# how many calls deep a deque may be handed on from helper to helper
+_HANDED_ON = 4
+
+
+def _read_by_helper(fn, call, node, seen=()):
     """Whether ``call`` hands the deque ``node`` to ``fn``, a function of the user's, as
     a positional argument it only reads as a sequence (``d[i]`` with a number, ``sum``,
-    ``len``, a loop, ...): a list of the same items reads alike, so it may get one."""
+    ``len``, a loop, ..., or handing it on to a function that only reads it): a list of
+    the same items reads alike, so it may get one. ``seen``: the (function, parameter)
+    pairs whose reading is being decided, the callers handing it on."""
     if not _plain_user_function(fn) or any(isinstance(a, gast.Starred) for a in call.args):
         return False
     try:
@@ -129,13 +137,18 @@ def _read_by_helper(fn, call, node):
         return False
     params = source.tree.args.posonlyargs + source.tree.args.args
     position = call.args.index(node)
-    return position < len(params) and _only_reads(source, params[position].id)
+    if position >= len(params):
+        return False
+    if (fn, params[position].id) in seen:       # a recursive call: it reads as this call does
+        return True
+    return len(seen) < _HANDED_ON and _only_reads(source, params[position].id, (*seen, (fn, params[position].id)))
 
 
-def _only_reads(source, name):
+def _only_reads(source, name, seen):
     """Whether the function ``source`` parsed uses its parameter ``name`` only to read
     items: the readers a deque lowered here may meet, an index that is not a slice (a
-    deque has none), never stored, handed on, or read in a nested function."""
+    deque has none), a function of the user's that only reads it (see _read_by_helper);
+    never stored, or read in a nested function."""
     tree = source.tree
     parents = _parents(tree)
     local = S.stored_names(tree) | {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
@@ -148,7 +161,8 @@ def _only_reads(source, name):
         if isinstance(parent, gast.Call):
             path = S.dotted_path(parent.func)
             reader = source.resolve_path(path, depend=False) if path and path[0] not in local else None
-            if not (node in parent.args and (reader in _READERS or _is_numpy(reader))):
+            if not (node in parent.args and (reader in _READERS or _is_numpy(reader)
+                                             or _read_by_helper(reader, parent, node, seen))):
                 return False
         elif isinstance(parent, gast.Subscript):
             if parent.value is not node or not isinstance(parent.ctx, gast.Load) \

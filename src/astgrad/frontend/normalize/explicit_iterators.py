@@ -26,8 +26,11 @@ A generator expression held in a name, ``g = (f(v) for v in e)``, is such an ite
 ``e`` whose items ``next(g)`` computes where it is called: ``v = g[g_pos]`` then ``f(v)``,
 as Python computes each item only when it is asked for (reading the names ``f(v)`` reads
 as they are then); an item that raises finishes it, as it does Python's generator (the
-position is past the end while the item is computed). One with a condition or a second ``for`` is refused where ``next``
-reads it (it would otherwise be a list, which ``next`` does not take).
+position is past the end while the item is computed). One with conditions,
+``g = (f(v) for v in e if c(v))``, is searched from the position on for the first item
+whose conditions hold (``_generator_search``; in a try body, the call of a function made
+for the search, try_comprehensions.py). One with a second ``for`` is refused where
+``next`` reads it (it would otherwise be a list, which ``next`` does not take).
 """
 
 import builtins
@@ -37,7 +40,9 @@ import gast
 from ...core import syntax as S
 from ..generator_loops import advanced_generators, changes_what_it_reads, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
+from .containers import name_loops
 from .first_match import first_match
+from .try_comprehensions import made_search
 from .scopes import own_nodes
 
 
@@ -57,7 +62,9 @@ def explicit_iterators(normalizer, tree):
             changed = changes_what_it_reads(tree.body, [iterated], (), tree, normalizer.resolve_call, normalizer.source)
             if changed or not advanced_alone:
                 raise _held_generator_error(normalizer, node, changed)
-            normalizer.iterator_items[name] = (node.value.generators[0].target, node.value.elt)
+            loop = node.value.generators[0]
+            own = tree is normalizer.source.tree        # not a function inlined, its names renamed
+            normalizer.iterator_items[name] = (loop.target, node.value.elt, loop.ifs, own and node.value)
         elif not (advanced_alone and _unchanged(normalizer, nodes, iterated)):
             continue
         found[name] = normalizer.namer.fresh(name + "_pos")
@@ -71,17 +78,17 @@ def explicit_iterators(normalizer, tree):
 
 
 def _iterated(normalizer, nodes, assign):
-    """What ``it = iter(e)`` or ``g = (f(v) for v in e)`` iterates over (``e``), or None
-    for another value. A generator expression that ``next`` reads but that has a condition,
-    a second ``for`` or a scope of its own in ``f(v)`` is refused."""
+    """What ``it = iter(e)`` or ``g = (f(v) for v in e if c(v))`` iterates over (``e``), or
+    None for another value. A generator expression that ``next`` reads but that has a second
+    ``for`` or a scope of its own in ``f(v)`` or ``c(v)`` is refused."""
     value = assign.value
     if _is_call_of(normalizer, value, builtins.iter) and len(value.args) == 1 and not value.keywords:
         return value.args[0]
     if not isinstance(value, gast.GeneratorExp) or not _advanced_somewhere(normalizer, nodes, assign.targets[0].id):
         return None
     loop = value.generators[0]
-    if len(value.generators) > 1 or loop.ifs or loop.is_async or any(
-            isinstance(n, _SCOPES) for n in gast.walk(value.elt)):
+    if len(value.generators) > 1 or loop.is_async or any(
+            isinstance(n, _SCOPES) for part in (value.elt, *loop.ifs) for n in gast.walk(part)):
         raise _held_generator_error(normalizer, assign)
     return loop.iter
 
@@ -92,7 +99,7 @@ def _held_generator_error(normalizer, assign, changed=None):
     why = f" (here {changed.replace('the loop body', 'the function', 1)})" if changed else ""
     return normalizer.source.error(
         "astgrad cannot differentiate next() of this generator expression: it follows next(g) of "
-        "g = (f(v) for v in items) with one for and no if (no comprehension, lambda or := in f(v)), "
+        "g = (f(v) for v in items if c(v)) with one for (no comprehension, lambda or := in f(v) or c(v)), "
         f"bound once and read by nothing but next(g), where the function does not change items{why}. "
         "Build the list of the items (ys = [f(v) for v in items if ...]) and read ys[0], ys[1]",
         assign, construct="next() of a held generator")
@@ -242,34 +249,36 @@ class ExplicitIteratorLowering:
         default = self.atom(node.args[1], hint="default") if len(node.args) == 2 else None
         item = self.namer.fresh("item")
         self.locals.add(item)
-        if it in self.iterator_items:
-            take = self._generator_item(it, pos, item)
+        if it in self.iterator_items and self.iterator_items[it][2]:
+            block = self._search_block(it, pos, item, default)
         else:
-            take = S.parse_stmts(f"{item} = {it}[{pos}]\n{pos} = {pos} + 1")
-        if default is None:
-            block = S.parse_stmts(f"if {pos} >= len({it}):\n    raise StopIteration") + take
-        else:
-            block = [gast.If(test=S.parse_expr(f"{pos} < len({it})"), body=take,
-                             orelse=[S.assign(item, default, line=self.line)])]
+            block = self._next_item(it, pos, item, default)
+        made = len(self.out)
         for stmt in block:
             for sub in S.walk_nodes(stmt):
                 if isinstance(sub, gast.stmt):
                     sub.lineno = self.line
             self.statement(stmt)
+        name_loops(self.out[made:], "next() of a generator expression with a condition")
         return S.name(item)
+
+    def _next_item(self, it, pos, item, default):
+        """The statements of ``item = next(it[, default])`` where every item counts."""
+        if it in self.iterator_items:
+            take = self._generator_item(it, pos, item)
+        else:
+            take = S.parse_stmts(f"{item} = {it}[{pos}]\n{pos} = {pos} + 1")
+        if default is None:
+            return S.parse_stmts(f"if {pos} >= len({it}):\n    raise StopIteration") + take
+        return [gast.If(test=S.parse_expr(f"{pos} < len({it})"), body=take,
+                        orelse=[S.assign(item, default, line=self.line)])]
 
     def _generator_item(self, it, pos, item):
         """``v_1 = g[g_pos]; g_pos = g_pos + 1; item = f(v_1)``: the next item of the
         generator expression ``g = (f(v) for v in e)``, its variable renamed (its own)."""
-        target, elt = (S.copy(part) for part in self.iterator_items[it])
-        rename = {name: self.namer.fresh(name) for name in sorted(S.stored_names(target))}
-        self.locals |= set(rename.values())
-        self.bound_count.update(dict.fromkeys(rename.values(), 1))
-        for node in [*S.walk_nodes(target), *S.walk_nodes(elt)]:
-            if isinstance(node, gast.Name) and node.id in rename:
-                node.id = rename[node.id]
+        target, elt, _ = self._renamed_parts(it, 1)
         read = S.assign(target, S.parse_expr(f"{it}[{pos}]"))
-        if not any(isinstance(node, gast.Try) and node.handlers for node in S.walk_nodes(self.source.tree)):
+        if not self._may_be_caught():
             return [read, S.parse_stmts(f"{pos} = {pos} + 1")[0], S.assign(item, elt)]
         # where an except may catch what computing the item raises, Python's generator is
         # finished after it: the position stays past the end until the item is made
@@ -277,3 +286,77 @@ class ExplicitIteratorLowering:
         self.locals.add(after)
         return [read, *S.parse_stmts(f"{after} = {pos} + 1\n{pos} = len({it})"), S.assign(item, elt),
                 S.parse_stmts(f"{pos} = {after}")[0]]
+
+    def _search_block(self, it, pos, item, default):
+        """The statements of ``item = next(g[, default])`` of a generator expression with
+        conditions: in a try body, where the search loop would stop part-way, the call of
+        the function made for it (try_comprehensions.py) where there is one, the position
+        past the end until it returns (the generator finished, should the search raise)."""
+        generator = self.iterator_items[it][3]
+        search = generator and getattr(self, "try_depth", 0) and made_search(self, generator, default is not None)
+        if not search:
+            return self._generator_search(it, pos, item, default)
+        function, read = search
+        start = self.namer.fresh(f"{pos}_from")
+        self.locals.add(start)
+        self.bound_count[start] += 1
+        args = [S.name(it), S.name(start), *[S.name(name) for name in read]] + ([default] if default is not None else [])
+        found = gast.Tuple(elts=[S.name(item, store=True), S.name(pos, store=True)], ctx=gast.Store())
+        return S.parse_stmts(f"{start} = {pos}\n{pos} = len({it})") + [
+            gast.Assign(targets=[found], value=S.call(S.name(self.bind_value(function, "search")), args),
+                        type_comment=None)]
+
+    def _generator_search(self, it, pos, item, default):
+        """``next(g[, default])`` of ``g = (f(v) for v in e if c(v))``: the items from the
+        position on, until the first whose conditions hold, computed as Python computes
+        them (the conditions of each, in order; ``f(v)`` of that one alone); the position
+        moves past it, or past the end where none holds (then StopIteration, or the default)::
+
+            found = False
+            for g_pos_at in range(g_pos, len(g)):
+                v_1 = g[g_pos_at]
+                g_pos = g_pos_at + 1
+                if c(v_1):
+                    item = f(v_1)
+                    found = True
+                    break
+            if not found:
+                raise StopIteration
+        """
+        target, elt, conditions = self._renamed_parts(it, 2)
+        at = self.namer.fresh(f"{pos}_at")
+        flag = None if default is not None else self.namer.fresh("found")
+        made = [at, item] + ([flag] if flag else [])
+        self.locals |= set(made)
+        self.bound_count.update(dict.fromkeys(made, 2))
+        moved = S.parse_stmts(f"{pos} = {at} + 1")[0]
+        caught = self._may_be_caught()      # then past the end while a condition or item is computed
+        take = [S.assign(item, elt), *([S.copy(moved)] if caught else []),
+                *([S.assign(flag, S.const(True))] if flag else []), gast.Break()]
+        for condition in reversed(conditions):
+            take = [gast.If(test=condition, body=take, orelse=[])]
+        read = [S.assign(target, S.parse_expr(f"{it}[{at}]"))]
+        body = read + (S.parse_stmts(f"{pos} = len({it})") + take + [moved] if caught else [moved] + take)
+        search = gast.For(target=S.name(at, store=True), iter=S.parse_expr(f"range({pos}, len({it}))"),
+                          body=body, orelse=[], type_comment=None)
+        before = S.assign(flag, S.const(False)) if flag else S.assign(item, default, line=self.line)
+        after = S.parse_stmts(f"if not {flag}:\n    raise StopIteration") if flag else []
+        return [before, search, *after]
+
+    def _renamed_parts(self, it, bound):
+        """Copies of ``v``, ``f(v)`` and the conditions of the generator expression held in
+        ``it``, its variables renamed apart (each bound ``bound`` times)."""
+        target, elt, conditions, _ = self.iterator_items[it]
+        target, elt, conditions = S.copy(target), S.copy(elt), [S.copy(c) for c in conditions]
+        rename = {name: self.namer.fresh(name) for name in sorted(S.stored_names(target))}
+        self.locals |= set(rename.values())
+        self.bound_count.update(dict.fromkeys(rename.values(), bound))
+        for part in (target, elt, *conditions):
+            for node in S.walk_nodes(part):
+                if isinstance(node, gast.Name) and node.id in rename:
+                    node.id = rename[node.id]
+        return target, elt, conditions
+
+    def _may_be_caught(self):
+        """Whether an except of the function may catch what computing an item raises."""
+        return any(isinstance(node, gast.Try) and node.handlers for node in S.walk_nodes(self.source.tree))

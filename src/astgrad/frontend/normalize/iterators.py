@@ -7,7 +7,9 @@ comprehensions that call ``fn`` (inlined when it is a local function, closures.p
   ``[g(a, x) for x in xs]``, ``a`` read once.
 - ``itertools.starmap(fn, pairs)`` is ``[fn(a, b) for a, b in pairs]``, for a function
   whose number of positional parameters is known, or pairs of ``zip(xs, ys)``; for one
-  with defaults or ``*args``, ``starmap(fn, [(a,), (b, c)])`` is ``[fn(a), fn(b, c)]``.
+  with defaults or ``*args``, ``starmap(fn, [(a,), (b, c)])`` is ``[fn(a), fn(b, c)]``,
+  and so is ``starmap(fn, pairs)`` of ``pairs = [(a,), (b, c)]`` bound once and only read
+  (``[fn(a, b) for a, b in pairs]`` where every tuple has two items).
 - ``sorted(xs, key=k, reverse=r)`` is ``[items[i] for i in sorted_positions(keys, r)]`` with
   ``items = list(xs)`` and ``keys = [k(v) for v in items]``: the order is Python's own
   (stable; ``reverse`` keeps equal items in their order), the keys carry no derivative
@@ -117,6 +119,14 @@ class IteratorLowering:
             return self.starmap_rows(function, node.args[1])
         if count is None:
             count = self.zipped_count(node.args[1])
+        rows = self.named_rows(node.args[1]) if count is None else None
+        if rows is not None and len(set(rows)) == 1:
+            count = rows[0]
+        elif rows is not None:      # tuples of several lengths: each call with its own items
+            name = node.args[1].id
+            return self.starmap_rows(function, gast.List(elts=[gast.Tuple(elts=[
+                S.parse_expr(f"{name}[{i}][{j}]") for j in range(length)], ctx=gast.Load())
+                for i, length in enumerate(rows)], ctx=gast.Load()))
         if count is None:
             return None
         items = [self.namer.fresh("item") for _ in range(count)]
@@ -131,6 +141,37 @@ class IteratorLowering:
         func = self.calling(function)
         calls = [gast.Call(func=S.copy(func), args=row, keywords=[]) for row in rows]
         return self.expr_List(gast.List(elts=calls, ctx=gast.Load()))
+
+    def named_rows(self, node):
+        """The lengths of the tuples in the list the name ``node`` holds, where the function
+        binds it once, to a display of tuple displays, and only reads it (loops over it,
+        an item of it, ``len``, ``starmap``): then the list holds those tuples when
+        ``starmap`` reads it. None otherwise."""
+        if not isinstance(node, gast.Name) or node.id not in self.locals or self.bound_count[node.id] != 1:
+            return None
+        parents = {id(child): parent for parent in S.walk_nodes(self.source.tree)
+                   for child in S.child_nodes(parent)}
+        made = None
+        for use in S.walk_nodes(self.source.tree):
+            if not (isinstance(use, gast.Name) and use.id == node.id):
+                continue
+            parent = parents.get(id(use))
+            if isinstance(use.ctx, gast.Load) and not self._reads_rows(parent, use):
+                return None
+            if not isinstance(use.ctx, gast.Load):
+                if not (isinstance(parent, gast.Assign) and parent.targets == [use] and _tuple_rows(parent.value)):
+                    return None
+                made = parent.value
+        return None if made is None else [len(row.elts) for row in made.elts]
+
+    def _reads_rows(self, parent, use):
+        """Whether ``parent`` only reads the list ``use`` names (see named_rows)."""
+        if isinstance(parent, (gast.For, gast.comprehension)):
+            return parent.iter is use
+        if isinstance(parent, gast.Subscript):
+            return parent.value is use and isinstance(parent.ctx, gast.Load)
+        return isinstance(parent, gast.Call) and use in parent.args and self.resolve_call(parent) in (
+            builtins.len, builtins.list, builtins.tuple, builtins.enumerate, builtins.zip, itertools.starmap)
 
     def zipped_count(self, iterable):
         """How many items each tuple of ``zip(a, b, ...)`` (written out) holds, else None."""

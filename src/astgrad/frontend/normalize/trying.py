@@ -35,6 +35,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.ops import is_user_function
 from .jumps import jumps_out
+from .try_comprehensions import lift_comprehensions
 
 
 # what reads the exception being handled, which the lowered handlers no longer run inside
@@ -89,8 +90,13 @@ class TryLowering:
         line = self.line
         error = self.namer.fresh("error")
         self.locals.add(error)
+        lift_comprehensions(self, stmt)            # each a call: none stops part-way
         self._refuse_loops(stmt.body, stmt)        # as written: the loop's own line
-        body = self.block(stmt.body)
+        self.try_depth = getattr(self, "try_depth", 0) + 1     # next(g) searches by a call there
+        try:
+            body = self.block(stmt.body)
+        finally:
+            self.try_depth -= 1
         self.line = line
         self._refuse_loops(body, stmt)              # a helper's, inlined
         body.append(self._at(S.assign(error, S.const(None)), line))
@@ -194,7 +200,8 @@ class TryLowering:
                                                    "with statement around the whole try"
             else:
                 continue
-            self.line = getattr(node, "lineno", None) or getattr(stmt, "lineno", self.line)
+            at = node.iter if isinstance(node, gast.comprehension) else node     # a comprehension's own line
+            self.line = getattr(at, "lineno", None) or getattr(stmt, "lineno", self.line)
             raise self._refuse(f"{kind} inside the body of a try with except", node, advice)
 
     @staticmethod
