@@ -25,7 +25,7 @@ class Seq:
     def __next__(self):
         if self.i >= len(self.data):
             raise StopIteration
-        v = self.data[self.i] * self.w
+        v = self.w / self.data[self.i]
         self.i += 1
         return v
 
@@ -71,7 +71,7 @@ def consumed(a, t):
     s = u * v + sum(q) * xs[1] + max(q) + list(Down(a, 2))[1]
     for k, (x, y) in enumerate(zip(q, Down(t, 2))):
         s = s + k * x * y
-    it = iter(Seq([a, t, a], t))
+    it = iter(Seq([a, t, 0.0], t))      # next() computes each item when asked: never the third, t / 0.0
     first = next(it)
     d = Down(a, 2)
     return s + first * next(it) + sum([c * e for c in Seq([a, t], t) for e in d])      # d's loop starts afresh

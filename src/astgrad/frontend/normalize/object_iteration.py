@@ -107,12 +107,36 @@ class ObjectIterationLowering:
 
     def iterated_unpacking(self, stmt):
         """``a, b = v`` (``stmt``) with ``v`` an object iterating as this module follows:
-        ``a, b`` bound from what it iterates (a new statement); else ``stmt``."""
+        ``a, b`` bound from what it iterates (a new statement); else ``stmt``. Also
+        ``it, it_pos = list(v), 0``, which ``it = iter(v)`` advanced by ``next(it)`` became
+        (explicit_iterators.py), for an iterator class: ``it`` the list of the positions,
+        each item computed where ``next(it)`` asks for it, as Python's ``__next__`` does."""
+        stepped = self._stepped_object(stmt)
+        if stepped is not None:
+            return stepped
         if len(stmt.targets) == 1 and isinstance(stmt.targets[0], (gast.Tuple, gast.List)):
             items = self.iterated_object(stmt.value)
             if items is not None:
                 return gast.copy_location(gast.Assign(targets=stmt.targets, value=items, type_comment=None), stmt)
         return stmt
+
+    def _stepped_object(self, stmt):
+        """``it, it_pos = list(range(...)), 0`` for ``it, it_pos = list(v), 0`` (``stmt``)
+        with ``it`` an explicit iterator and ``v`` an object of an iterator class, ``it``'s
+        items (explicit_iterators.py) the items ``__next__`` computes; else None."""
+        target, value = stmt.targets[0], stmt.value
+        if not (len(stmt.targets) == 1 and isinstance(target, gast.Tuple) and isinstance(target.elts[0], gast.Name)
+                and target.elts[0].id in self.explicit_iterators and isinstance(value, gast.Tuple)
+                and isinstance(value.elts[0], gast.Call) and len(value.elts[0].args) == 1
+                and self._defines(value.elts[0].args[0], "__iter__")
+                and counted_iteration(self._object_class(value.elts[0].args[0])) is not None):
+            return None
+        items = self.iterated_object(value.elts[0].args[0])
+        step = items.generators[0]
+        self.iterator_items[target.elts[0].id] = (step.target, items.elt)
+        positions = gast.Call(func=value.elts[0].func, args=[step.iter], keywords=[])
+        return gast.copy_location(gast.Assign(targets=[target], value=gast.Tuple(
+            elts=[positions, value.elts[1]], ctx=gast.Load()), type_comment=None), stmt)
 
     def _counted_form(self, expr, body, cls, counted):
         """(what iterating ``expr``, an object of the iterator class ``cls``, iterates, True:
