@@ -115,6 +115,16 @@ def nested(a, t):
     return sum([u * v for u in q for v in q])       # Python: the inner loop exhausts the outer
 
 
+def nested_through_a_name(a, t):
+    q = Seq([a, t], t)
+    r = q                       # the same object: one counter
+    s = 0.0
+    for u in q:
+        for v in r:
+            s = s + u * v
+    return s
+
+
 def zipped_with_itself(a, t):
     q = Seq([a, t, a], t)
     return sum(u * v for u, v in zip(q, q))
@@ -175,7 +185,10 @@ def zipped_with_generator(a, t):
 REFUSED = [
     (nested, "a loop over a Seq, whose __iter__ returns the object itself \\(one counter for every loop over it\\), "
              "whose body uses the object; take its items into a list first \\(q_items = list\\(q\\)\\)"),
-    (zipped_with_itself, "zip of a Seq with itself, whose __iter__ returns the object itself"),
+    (nested_through_a_name, "a loop over a Seq, whose __iter__ returns the object itself .*, whose body iterates an "
+                            "object of an iterator class that may be the same one"),
+    (zipped_with_itself, "zip of a Seq with an object that may be the same one, whose __iter__ returns the "
+                         "object itself"),
     (stepped_and_looped, "iter\\(\\) or next\\(\\) of a Seq, whose __iter__ returns the object itself .*, "
                          "also iterated"),
     (counter_read, "iterating a Seq, whose __iter__ returns the object itself .*, where the function reads .i;"),

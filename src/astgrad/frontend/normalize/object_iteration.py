@@ -35,12 +35,10 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ..source import parse_function
 from .iterator_classes import INDEX, counted_iteration
+from .shared_counters import parented, refuse_shared_counter, refuse_zipped_together
 
 _CONSUMERS = {"list", "tuple", "sum", "sorted", "min", "max"}      # iterate their argument at once
 _PAIRING = {"zip", "enumerate"}
-_ITERATING = (builtins.iter, builtins.next, list, tuple, sum, sorted, min, max, zip, enumerate, set, any, all, map,
-              filter)      # built-in functions iterating an argument
-_ITERATING_NAMES = {f.__name__ for f in _ITERATING}
 
 
 class ObjectIterationLowering:
@@ -142,7 +140,7 @@ class ObjectIterationLowering:
         """(what iterating ``expr``, an object of the iterator class ``cls``, iterates, True:
         read one at a time), where no other iteration shares its counter and the loop
         ``body`` writes into nothing its items may read."""
-        self._refuse_shared_counter(expr, body, cls, counted)
+        refuse_shared_counter(self, expr, body, cls, counted)     # shared_counters.py
         if body is not None and self._writes_items(body):
             raise self._refuse(f"a for loop over a {cls.__name__}, whose __next__ computes each item when asked, "
                                "while the loop body writes into an item or with += into a value other than a "
@@ -163,25 +161,6 @@ class ObjectIterationLowering:
         item = _substituted(counted.item, S.name(index), INDEX)
         step = gast.comprehension(target=S.name(index, store=True), iter=counted.range_call(), ifs=[], is_async=0)
         return gast.GeneratorExp(elt=item, generators=[step])
-
-    def _refuse_shared_counter(self, expr, body, cls, counted):
-        """Refuse iterating ``expr``, an object of the iterator class ``cls``, where another
-        iteration could share its counter (Python's loops over it would take turns), or
-        the code could read where the counter stands: a loop body (``body``) naming it,
-        ``iter(v)`` or ``next(v)`` beside another iteration, ``v.<counter>``."""
-        if not isinstance(expr, gast.Name):         # an object built where it is iterated
-            return
-        what = f"a {cls.__name__}, whose __iter__ returns the object itself (one counter for every loop over it)"
-        advice = f"take its items into a list first ({expr.id}_items = list({expr.id})) and iterate over that"
-        if body is not None and any(_bare(pair, expr.id) for pair in _parented(body)):
-            raise self._refuse(f"a loop over {what}, whose body uses the object", expr, advice)
-        trees = [self.source.tree, *self.inlined_trees]
-        sites, stepped = (sum(found) for found in zip(*(
-            _iteration_sites(t, expr.id, self.source.resolve, self.explicit_iterators) for t in trees)))
-        if stepped and sites > 1:
-            raise self._refuse(f"iter() or next() of {what}, also iterated elsewhere in the function", expr, advice)
-        if any(isinstance(n, gast.Attribute) and n.attr == counted.counter for t in trees for n in S.walk_nodes(t)):
-            raise self._refuse(f"iterating {what}, where the function reads .{counted.counter}", expr, advice)
 
     def _builtin_call(self, node, names):
         """Whether ``node`` calls one of the built-in functions ``names`` with positional
@@ -211,13 +190,8 @@ class ObjectIterationLowering:
         to right, before ``zip`` takes an item of any, so what an object's items read is read
         after them. A generator expression calling such code would run it between items,
         which is refused; so is an object iterating itself zipped with itself."""
-        for position, arg in enumerate(args):
-            cls = self._object_class(arg) if isinstance(arg, gast.Name) else None
-            if cls is not None and counted_iteration(cls) is not None \
-                    and sum(_bare(pair, arg.id) for other in args for pair in _parented([gast.Expr(value=other)])) > 1:
-                raise self._refuse(f"zip of a {cls.__name__} with itself, whose __iter__ returns the object itself "
-                                   "(one counter for both)", arg, "zip the list of its items (items = list(v)) "
-                                   "with itself, or with items[1:]")
+        refuse_zipped_together(self, args)         # shared_counters.py
+        for arg in args:
             if isinstance(arg, gast.GeneratorExp) and self._runs_own_code(arg) \
                     and any(self._reads_one_at_a_time(other) for other in args):
                 raise self._refuse("zip of an object whose items are read one at a time and a generator expression "
@@ -347,42 +321,6 @@ def _substituted(items, expr, name="self"):
     return Substitute().visit(S.copy(items))
 
 
-def _parented(body):
-    """(node, its parent) for the nodes of the statements ``body``."""
-    for parent in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
-        for child in gast.iter_child_nodes(parent):
-            yield child, parent
-
-
-def _bare(pair, name):
-    """Whether the (node, parent) ``pair`` reads ``name`` other than for an attribute."""
-    node, parent = pair
-    return isinstance(node, gast.Name) and node.id == name and not (
-        isinstance(parent, gast.Attribute) and parent.value is node)
-
-
-def _iteration_sites(tree, name, resolve, explicit):
-    """(how many places iterate the object ``name`` holds, whether one is ``iter(name)``
-    or ``next(name)``) in ``tree``: loops, comprehensions, and built-in calls taking it
-    (``iter(name)`` advanced by ``next`` is ``it, it_pos = list(name), 0`` by now, ``it``
-    among ``explicit``: explicit_iterators.py)."""
-    sites = stepped = 0
-    for node in S.walk_nodes(tree):
-        if isinstance(node, (gast.For, gast.comprehension)) and isinstance(node.iter, gast.Name) \
-                and node.iter.id == name:
-            sites += 1
-        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in _ITERATING_NAMES \
-                and any(isinstance(a, gast.Name) and a.id == name for a in node.args):
-            called = resolve(node.func.id)
-            stepped += called in (builtins.iter, builtins.next)
-            sites += any(called is f for f in _ITERATING)
-        elif isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Tuple) and node.targets[0].elts \
-                and isinstance(node.targets[0].elts[0], gast.Name) and node.targets[0].elts[0].id in explicit \
-                and any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(node.value)):
-            stepped += 1
-    return sites, bool(stepped)
-
-
 def _own_list(tree, name, library, numbers=False):
     """Whether every binding of ``name`` in the function ``tree`` (not a parameter) makes a
     new list (``[...]``, a list comprehension, ``list(...)``, ``sorted(...)``, or ``+=``;
@@ -393,7 +331,7 @@ def _own_list(tree, name, library, numbers=False):
     if name in {a.id for a in tree.args.args + tree.args.kwonlyargs + tree.args.posonlyargs}:
         return False
     stores = 0
-    for node, parent in _parented(tree.body):
+    for node, parent in parented(tree.body):
         if not (isinstance(node, gast.Name) and node.id == name):
             continue
         if not isinstance(node.ctx, gast.Load):
