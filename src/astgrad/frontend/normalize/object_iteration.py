@@ -123,13 +123,15 @@ class ObjectIterationLowering:
         with ``it`` an explicit iterator and ``v`` an object of an iterator class, ``it``'s
         items (explicit_iterators.py) the items ``__next__`` computes; else None."""
         target, value = stmt.targets[0], stmt.value
-        if not (len(stmt.targets) == 1 and isinstance(target, gast.Tuple) and isinstance(target.elts[0], gast.Name)
-                and target.elts[0].id in self.explicit_iterators and isinstance(value, gast.Tuple)
-                and isinstance(value.elts[0], gast.Call) and len(value.elts[0].args) == 1
-                and self._defines(value.elts[0].args[0], "__iter__")
-                and counted_iteration(self._object_class(value.elts[0].args[0])) is not None):
+        if not (self.explicit_iterators and len(stmt.targets) == 1 and isinstance(target, gast.Tuple) and target.elts
+                and isinstance(target.elts[0], gast.Name) and target.elts[0].id in self.explicit_iterators
+                and isinstance(value, gast.Tuple) and value.elts and isinstance(value.elts[0], gast.Call)
+                and len(value.elts[0].args) == 1):
             return None
-        items = self.iterated_object(value.elts[0].args[0])
+        stepped = value.elts[0].args[0]
+        if not (self._defines(stepped, "__iter__") and counted_iteration(self._object_class(stepped)) is not None):
+            return None
+        items = self.iterated_object(stepped)
         step = items.generators[0]
         self.iterator_items[target.elts[0].id] = (step.target, items.elt)
         positions = gast.Call(func=value.elts[0].func, args=[step.iter], keywords=[])
