@@ -34,6 +34,7 @@ class Key:
     CAUGHT = "error = ... recording a try's exception (or None): read by the handler choice only, never saved"
     ARGUMENT_COPY = "x_1 = copy_argument(x) the normalizer made for an argument the function writes into"
     LOOP_FOR = "a loop the normalizer made -> the construct written that it follows, in words"
+    OWN_LIST = "xs.append(e) a comprehension's loop makes: its list is new, held by nothing else"
 
     # analysis (dataflow, sharing)
     LIVE_OUT = "the names live after this statement (dataflow.liveness)"

@@ -214,7 +214,9 @@ class LoopLowering:
         ``result``, the name it is assigned to)."""
         def append(elt, result):
             method = gast.Attribute(value=S.name(result), attr="append", ctx=gast.Load())
-            return [gast.Expr(value=gast.Call(func=method, args=[elt], keywords=[]))]
+            call = gast.Call(func=method, args=[elt], keywords=[])
+            anno.set(call, Key.OWN_LIST, True)      # read by object_iteration.py
+            return [gast.Expr(value=call)]
         return self.comprehension(node, gast.List(elts=[], ctx=gast.Load()),
                                   lambda node, result: append(node.elt, result), result)
 

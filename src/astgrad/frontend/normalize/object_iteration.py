@@ -10,18 +10,32 @@ each iterates instead what the method iterates, with ``v`` for ``self``
 starts, as the rewritten code does. A generator of several ``yield`` statements reads
 each item when it is asked for: the tuple of items, read at once, is what it yields
 where nothing runs in between (``list(v)``, ``sum(v)``, unpacking), or where the loop
-body assigns no attribute and calls only built-in functions and modules' (``np.sin``).
-Any other ``__iter__`` (one returning ``self`` with a ``__next__``, one computing with
-calls) stays refused, here and in protocol_methods.py."""
+body assigns no attribute and calls only built-in functions and modules' (``np.sin``) and
+the ``append`` of lists of its own (which no object can hold).
+
+An iterator class (``__iter__`` setting a counter and returning ``self``, read by
+iterator_classes.py) iterates the items its ``__next__`` computes over the range the
+counter runs over: a ``for`` loop over ``range`` binding each item at the top of each step,
+elsewhere a generator expression. Its counter is the object's, one for every loop over it:
+where two iterations could share it (a loop over the object in a loop over it, ``zip(v,
+v)``, ``iter(v)`` beside another loop) or the code could read it, that is refused.
+
+``zip(a, v)`` evaluates each argument that may run code of the user's first, in order,
+then reads the objects' items, as Python does. Any other ``__iter__`` (one computing with
+calls, a ``__next__`` of another form) stays refused, here and in protocol_methods.py."""
 
 import builtins
 import types
 
 import gast
 
+from ...core import anno
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.anno import Key
 from ..source import parse_function
+from .iterator_classes import INDEX, counted_iteration
+from .shared_counters import parented, refuse_shared_counter, refuse_zipped_together
 
 _CONSUMERS = {"list", "tuple", "sum", "sorted", "min", "max"}      # iterate their argument at once
 _PAIRING = {"zip", "enumerate"}
@@ -35,11 +49,16 @@ class ObjectIterationLowering:
         whose ``__iter__`` has one of the forms this module follows, with ``expr`` for
         ``self``; None for anything else. ``body``: the statements a loop runs between
         items (None where the items are all taken at once). A form not followed is
-        refused where ``refuse`` (a plain loop's refusal is protocol_methods.py's)."""
+        refused where ``refuse`` (a plain loop's refusal is protocol_methods.py's). An
+        iterator class (iterator_classes.py) iterates a generator expression over the
+        range its counter runs over."""
         if not self._defines(expr, "__iter__"):        # operator_methods.py
             return None
         cls = self._object_class(expr)
         form = _iterated_form(M.user_function(M.static_attribute(cls, "__iter__")))
+        counted = counted_iteration(cls) if form is None else None
+        if counted is not None:
+            form = self._counted_form(expr, body, cls, counted)
         if form is None and refuse:
             raise self._refuse(f"iterating a {cls.__name__}, whose __iter__ astgrad does not follow", expr,
                                "iterate over the object's arrays or a list the class returns (v.items)")
@@ -47,25 +66,31 @@ class ObjectIterationLowering:
             return None
         items, lazy = form
         if lazy and body is not None and self._may_change_objects(body):
-            raise self._refuse(f"a for loop over a {cls.__name__}, whose __iter__ yields items it reads one at a "
-                               "time, while the loop body assigns an attribute or calls a function of its own", expr,
+            reads = "__next__ computes each item when asked" if counted else \
+                "__iter__ yields items it reads one at a time"
+            raise self._refuse(f"a for loop over a {cls.__name__}, whose {reads}, while the loop body assigns an "
+                               "attribute or calls a function of its own", expr,
                                "loop over a list of the items taken first (for c in list(v))")
         uses = sum(isinstance(n, gast.Name) and n.id == "self" for n in S.walk_nodes(items))
         if uses > 1 and not isinstance(expr, gast.Name):      # Point(a, t), built once, then read
-            bound = gast.copy_location(gast.Name(id=self.namer.fresh("obj"), ctx=gast.Store(), annotation=None,
-                                                 type_comment=None), expr)
-            self.stmt_Assign(gast.copy_location(gast.Assign(targets=[bound], value=expr, type_comment=None), expr))
-            expr = gast.copy_location(gast.Name(id=bound.id, ctx=gast.Load(), annotation=None, type_comment=None),
-                                      expr)
+            expr = self._bound(expr, "obj")
         return gast.copy_location(_substituted(items, expr), expr)
 
     def iterated_loop(self, stmt):
         """``for c in v`` (``stmt``) with ``v``, or an argument of ``zip``/``enumerate``
         it loops over, an object iterating as this module follows: the loop over what
-        ``__iter__`` iterates (a new statement: the source tree is shared); else ``stmt``."""
-        items = self.iterated_object(stmt.iter, stmt.body, refuse=False)
+        ``__iter__`` iterates (a new statement: the source tree is shared); else ``stmt``.
+        An iterator class's loop runs over its counter's range, each step computing its
+        item (``c = s.data[k]``) where Python's ``__next__`` does."""
+        binding = gast.Assign(targets=[stmt.target], value=gast.Constant(value=None, kind=None), type_comment=None)
+        items = self.iterated_object(stmt.iter, [binding] + stmt.body, refuse=False)     # each step binds the target
+        if isinstance(items, gast.GeneratorExp):        # only an iterator class gives one
+            step = items.generators[0]
+            item = gast.copy_location(gast.Assign(targets=[stmt.target], value=items.elt, type_comment=None), stmt)
+            return gast.copy_location(gast.For(target=step.target, iter=step.iter, body=[item] + stmt.body,
+                                               orelse=stmt.orelse, type_comment=None), stmt)
         if items is None and self._builtin_call(stmt.iter, _PAIRING):
-            items = self._replaced_arguments(stmt.iter, stmt.body)
+            items = self._replaced_arguments(stmt.iter, [binding] + stmt.body)
         return stmt if items is None else gast.copy_location(
             gast.For(target=stmt.target, iter=items, body=stmt.body, orelse=stmt.orelse, type_comment=None), stmt)
 
@@ -80,12 +105,64 @@ class ObjectIterationLowering:
 
     def iterated_unpacking(self, stmt):
         """``a, b = v`` (``stmt``) with ``v`` an object iterating as this module follows:
-        ``a, b`` bound from what it iterates (a new statement); else ``stmt``."""
+        ``a, b`` bound from what it iterates (a new statement); else ``stmt``. Also
+        ``it, it_pos = list(v), 0``, which ``it = iter(v)`` advanced by ``next(it)`` became
+        (explicit_iterators.py), for an iterator class: ``it`` the list of the positions,
+        each item computed where ``next(it)`` asks for it, as Python's ``__next__`` does."""
+        stepped = self._stepped_object(stmt)
+        if stepped is not None:
+            return stepped
         if len(stmt.targets) == 1 and isinstance(stmt.targets[0], (gast.Tuple, gast.List)):
             items = self.iterated_object(stmt.value)
             if items is not None:
                 return gast.copy_location(gast.Assign(targets=stmt.targets, value=items, type_comment=None), stmt)
         return stmt
+
+    def _stepped_object(self, stmt):
+        """``it, it_pos = list(range(...)), 0`` for ``it, it_pos = list(v), 0`` (``stmt``)
+        with ``it`` an explicit iterator and ``v`` an object of an iterator class, ``it``'s
+        items (explicit_iterators.py) the items ``__next__`` computes; else None."""
+        target, value = stmt.targets[0], stmt.value
+        if not (self.explicit_iterators and len(stmt.targets) == 1 and isinstance(target, gast.Tuple) and target.elts
+                and isinstance(target.elts[0], gast.Name) and target.elts[0].id in self.explicit_iterators
+                and isinstance(value, gast.Tuple) and value.elts and isinstance(value.elts[0], gast.Call)
+                and len(value.elts[0].args) == 1):
+            return None
+        stepped = value.elts[0].args[0]
+        if not (self._defines(stepped, "__iter__") and counted_iteration(self._object_class(stepped)) is not None):
+            return None
+        items = self.iterated_object(stepped)
+        step = items.generators[0]
+        self.iterator_items[target.elts[0].id] = (step.target, items.elt)
+        positions = gast.Call(func=value.elts[0].func, args=[step.iter], keywords=[])
+        return gast.copy_location(gast.Assign(targets=[target], value=gast.Tuple(
+            elts=[positions, value.elts[1]], ctx=gast.Load()), type_comment=None), stmt)
+
+    def _counted_form(self, expr, body, cls, counted):
+        """(what iterating ``expr``, an object of the iterator class ``cls``, iterates, True:
+        read one at a time), where no other iteration shares its counter and the loop
+        ``body`` writes into nothing its items may read."""
+        refuse_shared_counter(self, expr, body, cls, counted)     # shared_counters.py
+        if body is not None and self._writes_items(body):
+            raise self._refuse(f"a for loop over a {cls.__name__}, whose __next__ computes each item when asked, "
+                               "while the loop body writes into an item or with += into a value other than a "
+                               "number or list of its own", expr, "loop over a list of the items taken first "
+                               "(for c in list(v))")
+        return self._counted_items(counted, expr), True
+
+    def _counted_items(self, counted, expr):
+        """``(item for k in range(start, stop))`` of an iterator class's CountedIteration,
+        its index a fresh name; the names it reads must mean here what they mean in the
+        class's module."""
+        for name, value in {**counted.names, "range": builtins.range}.items():
+            if name in self.locals or self.source.resolve(name) is not value:
+                raise self._refuse(f"iterating a {self._object_class(expr).__name__}, whose __next__ reads {name}, "
+                                   "which names something else here", expr,
+                                   f"do not rebind {name} in the function iterating it")
+        index = self.namer.fresh("k")
+        item = _substituted(counted.item, S.name(index), INDEX)
+        step = gast.comprehension(target=S.name(index, store=True), iter=counted.range_call(), ifs=[], is_async=0)
+        return gast.GeneratorExp(elt=item, generators=[step])
 
     def _builtin_call(self, node, names):
         """Whether ``node`` calls one of the built-in functions ``names`` with positional
@@ -98,30 +175,95 @@ class ObjectIterationLowering:
         """The call ``node`` with each argument that iterates as this module follows
         replaced by what it iterates (``zip`` takes all, the others their first); None
         where none does."""
-        args = list(node.args)
-        for position in range(len(args) if node.func.id == "zip" else min(1, len(args))):
+        taken = range(len(node.args) if node.func.id == "zip" else min(1, len(node.args)))
+        if not any(self._defines(node.args[position], "__iter__") for position in taken):
+            return None
+        args = self._arguments_in_order(node.args) if len(taken) > 1 else list(node.args)
+        for position in taken:
             args[position] = self.iterated_object(args[position], body) or args[position]
         if all(a is b for a, b in zip(args, node.args)):
             return None
         return gast.copy_location(gast.Call(func=node.func, args=args, keywords=node.keywords), node)
 
+    def _arguments_in_order(self, args):
+        """``args`` of ``zip(...)``, where one is an object iterating as this module follows,
+        with each argument that may run code of the user's (a call, ``Point(a, t)``, ``f(x)``)
+        bound to a name of its own first, in order: Python evaluates every argument, left
+        to right, before ``zip`` takes an item of any, so what an object's items read is read
+        after them. A generator expression calling such code would run it between items,
+        which is refused; so is an object iterating itself zipped with itself."""
+        refuse_zipped_together(self, args)         # shared_counters.py
+        for arg in args:
+            if isinstance(arg, gast.GeneratorExp) and self._runs_own_code(arg) \
+                    and any(self._reads_one_at_a_time(other) for other in args):
+                raise self._refuse("zip of an object whose items are read one at a time and a generator expression "
+                                   "calling a function of the user's (Python runs it between the items)", arg,
+                                   "make the generator expression a list comprehension, taken before the loop")
+        return [self._bound(arg, "arg") if self._runs_own_code(arg) else arg for arg in args]
+
+    def _bound(self, expr, hint):
+        """A Name for ``expr``, assigned to it here (as the user's assignment would be, so
+        an object built there keeps its class)."""
+        bound = gast.copy_location(gast.Name(id=self.namer.fresh(hint), ctx=gast.Store(), annotation=None,
+                                             type_comment=None), expr)
+        self.stmt_Assign(gast.copy_location(gast.Assign(targets=[bound], value=expr, type_comment=None), expr))
+        return gast.copy_location(gast.Name(id=bound.id, ctx=gast.Load(), annotation=None, type_comment=None), expr)
+
+    def _reads_one_at_a_time(self, expr):
+        """Whether ``expr`` is an object whose ``__iter__`` is a generator of yields or an
+        iterator class's (its items read when asked for)."""
+        if not self._defines(expr, "__iter__"):
+            return False
+        cls = self._object_class(expr)
+        form = _iterated_form(M.user_function(M.static_attribute(cls, "__iter__")))
+        return form[1] if form is not None else counted_iteration(cls) is not None
+
+    def _runs_own_code(self, expr):
+        """Whether ``expr`` calls anything but a built-in function or a module's."""
+        return any(isinstance(n, gast.Call) and not self._library_function(n.func) for n in S.walk_nodes(expr))
+
     def _may_change_objects(self, body):
         """Whether the statements ``body`` assign an attribute or call anything but a
-        built-in function, a module's or a list's append (any may change what a
-        generator reads for its next item)."""
+        built-in function, a module's or the append of a list no object holds (any may
+        change what a generator reads for its next item)."""
         for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
             if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del)):
                 return True
             if isinstance(node, gast.Call) and not self._library_function(node.func) \
-                    and not self._list_append(node.func):
+                    and not self._own_list_append(node):
                 return True
         return False
 
-    def _list_append(self, func):
-        """Whether ``func`` is ``xs.append`` on a local name that holds no followed object
-        (a comprehension appends each item to its list)."""
-        return isinstance(func, gast.Attribute) and func.attr == "append" and isinstance(func.value, gast.Name) \
-            and func.value.id in self.locals and self._object_class(func.value) is None
+    def _writes_items(self, body):
+        """Whether the statements ``body`` write into an item (``xs[0] = v``, ``xs += [v]``)
+        of anything but a number or list of the function's own, which no object holds (an
+        iterator class's next item may read it)."""
+        for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+            written = node.target if isinstance(node, gast.AugAssign) else node if isinstance(node, gast.Subscript) \
+                and not isinstance(node.ctx, gast.Load) else None
+            while isinstance(written, (gast.Subscript, gast.Attribute)):
+                written = written.value
+            if written is not None and not (isinstance(written, gast.Name) and self._own_value(written.id, True)):
+                return True
+        return False
+
+    def _own_value(self, name, numbers=False):
+        """Whether the local ``name`` holds a list (or, with ``numbers``, a number) of the
+        function's own that no object holds (``_own_list``, in each tree it is named in)."""
+        library = lambda node: self._library_function(node) or self._builtin_call(      # noqa: E731
+            gast.Call(func=node, args=[], keywords=[]), {"list", "sorted"})
+        trees = [t for t in [self.source.tree, *self.inlined_trees]
+                 if any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(t))]
+        return name in self.locals and bool(trees) and all(_own_list(t, name, library, numbers) for t in trees)
+
+    def _own_list_append(self, call):
+        """Whether ``call`` is ``xs.append(v)`` on a list no object holds: the list a
+        comprehension builds (loops.py marks its appends), or a local name the function
+        binds to new lists alone and hands to nothing but built-in and modules' functions."""
+        func = call.func
+        if not (isinstance(func, gast.Attribute) and func.attr == "append" and isinstance(func.value, gast.Name)):
+            return False
+        return anno.get(call, Key.OWN_LIST, False) or self._own_value(func.value.id)
 
     def _library_function(self, func):
         """Whether ``func`` names a built-in function (``len``) or a module's (``np.sin``)."""
@@ -173,10 +315,38 @@ def _reads_self(expr):
                for n in S.walk_nodes(expr))
 
 
-def _substituted(items, expr):
-    """A copy of ``items`` with ``expr`` (copied) for each read of ``self``."""
+def _substituted(items, expr, name="self"):
+    """A copy of ``items`` with ``expr`` (copied) for each read of ``name``."""
     class Substitute(gast.NodeTransformer):
         def visit_Name(self, node):
-            return S.copy(expr) if node.id == "self" else node
+            return S.copy(expr) if node.id == name else node
     return Substitute().visit(S.copy(items))
 
+
+def _own_list(tree, name, library, numbers=False):
+    """Whether every binding of ``name`` in the function ``tree`` (not a parameter) makes a
+    new list (``[...]``, a list comprehension, ``list(...)``, ``sorted(...)``, or ``+=``;
+    with ``numbers`` also a constant or arithmetic),
+    and every read of it is a method call on it or an item of it, an operand, what is
+    returned or iterated, or an argument of a function ``library`` (a Name or an
+    Attribute) tells is a built-in or a module's: no object can hold it."""
+    if name in {a.id for a in tree.args.args + tree.args.kwonlyargs + tree.args.posonlyargs}:
+        return False
+    stores = 0
+    for node, parent in parented(tree.body):
+        if not (isinstance(node, gast.Name) and node.id == name):
+            continue
+        if not isinstance(node.ctx, gast.Load):
+            stores += 1
+            made = isinstance(parent, gast.Assign) and parent.targets == [node] and (
+                isinstance(parent.value, (gast.List, gast.ListComp))
+                or numbers and isinstance(parent.value, (gast.Constant, gast.BinOp, gast.UnaryOp))
+                or isinstance(parent.value, gast.Call) and library(parent.value.func)
+                and isinstance(parent.value.func, gast.Name) and parent.value.func.id in ("list", "sorted"))
+            if not (made or isinstance(parent, gast.AugAssign)):
+                return False
+        elif not (isinstance(parent, (gast.Attribute, gast.Subscript)) and parent.value is node
+                  or isinstance(parent, (gast.BinOp, gast.Compare, gast.Return, gast.For, gast.comprehension))
+                  or isinstance(parent, gast.Call) and node in parent.args and library(parent.func)):
+            return False
+    return stores > 0
