@@ -163,7 +163,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.inlining = []      # the local functions being inlined, innermost last
         self.inlined_trees = []     # their defs, with the fresh names their locals got (dicts.py)
         self.explicit_iterators = {}    # it = iter(e) advanced by next(it) -> its position (explicit_iterators.py)
-        self.iterator_items = {}    # such an it, made of g = (f(v) for v in e) -> (v, f(v))
+        # such an it, made of g = (f(v) for v in e if c(v)) -> (v, f(v), [c(v)], the expression
+        # where it is the function's own, else False)
+        self.iterator_items = {}
         self.derivative_code = False    # normalizing code astgrad generated (checked when it was made)
 
     # -- entry point -------------------------------------------------------------

@@ -133,7 +133,7 @@ class ObjectIterationLowering:
             return None
         items = self.iterated_object(stepped)
         step = items.generators[0]
-        self.iterator_items[target.elts[0].id] = (step.target, items.elt)
+        self.iterator_items[target.elts[0].id] = (step.target, items.elt, step.ifs, False)
         positions = gast.Call(func=value.elts[0].func, args=[step.iter], keywords=[])
         return gast.copy_location(gast.Assign(targets=[target], value=gast.Tuple(
             elts=[positions, value.elts[1]], ctx=gast.Load()), type_comment=None), stmt)
