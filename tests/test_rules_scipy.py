@@ -161,7 +161,7 @@ CASES = (
     # lstsq of full-rank tall, square and wide ones (residues: a number for a 1-D b, none for a square a)
     + [(linalg.qr, lambda s=s: (N(*s),), kw, {}) for s, kw in (
         ((4, 3), {"mode": "economic"}), ((3, 3), {}), ((4, 3), {"mode": "r", "check_finite": False}),
-        ((2, 4, 3), {"mode": "economic"}))]
+        ((2, 4, 3), {"mode": "economic"}), ((2, 4, 3), {"mode": "r"}), ((1, 3, 3), {"mode": "r"}))]
     + [(linalg.lstsq, lambda s=s: (N(*s[0]), N(*s[1])), {}, {}) for s in (
         ((5, 3), (5,)), ((5, 3), (5, 2)), ((3, 3), (3, 2)), ((2, 4), (2,)))]
     + [(linalg.lu_factor, lambda: (N(4, 4),), {}, {})]

@@ -553,6 +553,8 @@ CASES = [
     (rt.qr_part, lambda: ([N(2, 4, 3)], "r", 1, (2, 3, 3)), {}), (rt.qr_part, lambda: ([N(4, 3)], "r", 0, (4, 3)), {}),
     (rt.qr_unpart, lambda: (N(3, 3), "full", 0, ((3, 3), (3, 3))), {}),
     (rt.qr_unpart, lambda: (N(3, 3), "r", 1, ((4, 3),)), {}),
+    (rt.qr_part, lambda: (N(2, 4, 3), "r", 1, (2, 3, 3)), {}),       # mode='r' of a stack: r, not (r,)
+    (rt.qr_unpart, lambda: (N(2, 3, 3), "r", 1, (2, 4, 3)), {}),
     (rt.lstsq_checked, lambda: (N(4, 3), 3), {}), (rt.unit_lower, lambda: (N(3, 3),), {}),
     (rt.signed_power, lambda: (A(3), 2), {}), (rt.spectral_input, lambda: (N(3, 2, 4), 2, (0, 2)), {}),
     (rt.spectral_output, lambda: (N(2, 3, 4), N(3, 2, 4), "nuc", (0, 2)), {}),

@@ -3228,22 +3228,40 @@ def scipy_qr_mask(a, mode, pivoting, overwrite_a):
     return numpy.tril(numpy.ones((n, n), dtype=_float_dtype(a) or numpy.float64), -1)
 
 
+def qr_shapes(y):
+    """The shapes of scipy.linalg.qr's result: of each item of a tuple ((q, r), (r,)), or of
+    r itself, which mode='r' returns for a stack of matrices."""
+    return tuple(numpy.shape(item) for item in y) if isinstance(y, (tuple, list)) else numpy.shape(y)
+
+
+def _one_array(shapes):
+    """Whether ``qr_shapes`` gave the shape of one array (r of a stack, mode='r')."""
+    return not shapes or not isinstance(shapes[0], tuple)
+
+
 def qr_part(g, mode, index, shape):
     """The derivative of reduced factor ``index`` (0: q, 1: r; ``shape`` its shape) taken
     from the derivative ``g`` of scipy.linalg.qr's result: with mode='r' (which returns
-    (r,), with zero rows under a tall matrix's r) zeros for q, and r's first rows. Linear
-    in g; its transpose is ``qr_unpart``."""
+    (r,) for a matrix, r for a stack, with zero rows under a tall matrix's r) zeros for q,
+    and r's first rows. Linear in g; its transpose is ``qr_unpart``."""
     if mode != "r":
         return g[index]
+    r = g[0] if isinstance(g, (tuple, list)) else g
     if index == 0:
-        return numpy.zeros(shape, dtype=_float_dtype(g[0]) or numpy.float64)
-    return g[0][..., :shape[-2], :]
+        return numpy.zeros(shape, dtype=_float_dtype(r) or numpy.float64)
+    return r[..., :shape[-2], :]
 
 
 def qr_unpart(h, mode, index, shapes):
     """The transpose of ``qr_part``: ``h``, the derivative of one reduced factor, as the
-    derivative of scipy.linalg.qr's result (items of the ``shapes`` given; zeros elsewhere)."""
-    out = AdjointList(numpy.zeros(shape, dtype=_float_dtype(h) or numpy.float64) for shape in shapes)
+    derivative of scipy.linalg.qr's result (of the ``qr_shapes`` given; zeros elsewhere)."""
+    dtype = _float_dtype(h) or numpy.float64
+    if _one_array(shapes):
+        out = numpy.zeros(shapes, dtype=dtype)
+        if index == 1:
+            out[..., :numpy.shape(h)[-2], :] = h
+        return out
+    out = AdjointList(numpy.zeros(shape, dtype=dtype) for shape in shapes)
     if mode != "r":
         out[index] = h
     elif index == 1:

@@ -15,8 +15,8 @@ from ..runtime import (
     svd_unpart, transpose_if, triangle_symmetric, triangle_symmetric_adjoint, unbroadcast, unreduce, untrace,
     upper_right,
     matrix_columns, scipy_upper, solve_read, solve_read_adjoint, solve_reads, triangle, triangular_transposed,
-    lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_unpart, scipy_qr_mask,
-    unit_lower,
+    lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_shapes, qr_unpart,
+    scipy_qr_mask, unit_lower,
 )
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -461,7 +461,7 @@ def solve_read_adjoint_(y, g, reads):
 # qr_part takes a reduced factor's derivative out of scipy.linalg.qr's; qr_unpart puts it back
 @adjoint(qr_part)
 def qr_part_(r, g, mode, index, shape):
-    d[g] = qr_unpart(d[r], mode, index, svd_shapes(g))
+    d[g] = qr_unpart(d[r], mode, index, qr_shapes(g))
 
 
 @tangent(qr_part)
@@ -502,5 +502,5 @@ def unit_lower_(r, lu):
 
 
 declare(triangle, solve_read, solve_read_adjoint, qr_part, qr_unpart, lstsq_checked, unit_lower, result=FRESH)
-non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns, qr_options, scipy_qr_mask,
+non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns, qr_options, scipy_qr_mask, qr_shapes,
                    lstsq_options, lu_permutation, lu_transposed)

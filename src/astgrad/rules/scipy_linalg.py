@@ -39,8 +39,8 @@ from ..runtime import (
     block_triangular, det_cofactors, off_diagonal_inverse, scale, scipy_checked, upper_right,
     cholesky_phi, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
-    lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_unpart, scipy_qr_mask,
-    skew_lower, skew_lower_adjoint, svd_shapes, unit_lower,
+    lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_shapes, qr_unpart,
+    scipy_qr_mask, skew_lower, skew_lower_adjoint, unit_lower,
 )
 from . import registry
 from .registry import FRESH, adjoint, d, declare, tangent
@@ -392,7 +392,7 @@ def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_f
     q = re[0]
     qt = numpy.swapaxes(q, -1, -2)
     rt = numpy.swapaxes(re[1], -1, -2)
-    shapes = svd_shapes(y)
+    shapes = qr_shapes(y)
     d[y] = qr_unpart(numpy.matmul(q, skew_lower(numpy.matmul(qt, numpy.swapaxes(numpy.linalg.solve(
         rt, numpy.swapaxes(d[a], -1, -2)), -1, -2)), low)), mode, 0, shapes)
     d[y] = qr_unpart(numpy.swapaxes(numpy.linalg.solve(rt, numpy.swapaxes(d[a], -1, -2)), -1, -2), mode, 0, shapes)
