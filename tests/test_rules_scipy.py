@@ -29,7 +29,7 @@ linalg = pytest.importorskip("scipy.linalg")
 import astgrad  # noqa: E402
 from astgrad.rules import optional, registry  # noqa: E402
 from astgrad.special import log_ndtr_gap, log_ndtr_slope, scipy_polygamma  # noqa: E402
-from fd import assert_close, numerical_hessian, numerical_jvp  # noqa: E402
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp  # noqa: E402
 from rule_harness import check_derivatives, inner, run_adjoint, run_tangent  # noqa: E402
 
 optional.load_imported()        # the engine does this when it resolves a scipy name
@@ -157,6 +157,16 @@ CASES = (
     + [(linalg.svdvals, lambda: (N(4, 3),), {}, {})]
     + [(linalg.svd, lambda s=s: (N(*s),), kw, {}) for s, kw in (
         ((4, 3), {"full_matrices": False}), ((3, 3), {}), ((2, 3, 4), {"full_matrices": False, "check_finite": False}))]
+    # qr of full-rank square and tall matrices (mode='r' returns (r,), with zero rows under a tall one's r),
+    # lstsq of full-rank tall, square and wide ones (residues: a number for a 1-D b, none for a square a)
+    + [(linalg.qr, lambda s=s: (N(*s),), kw, {}) for s, kw in (
+        ((4, 3), {"mode": "economic"}), ((3, 3), {}), ((4, 3), {"mode": "r", "check_finite": False}),
+        ((2, 4, 3), {"mode": "economic"}), ((2, 4, 3), {"mode": "r"}), ((1, 3, 3), {"mode": "r"}))]
+    + [(linalg.lstsq, lambda s=s: (N(*s[0]), N(*s[1])), {}, {}) for s in (
+        ((5, 3), (5,)), ((5, 3), (5, 2)), ((3, 3), (3, 2)), ((2, 4), (2,)))]
+    + [(linalg.lu_factor, lambda: (N(4, 4),), {}, {})]
+    + [(linalg.lu_solve, lambda b=b: (linalg.lu_factor(N(3, 3)), b), kw, {}) for b, kw in (
+        (N(3), {}), (N(3, 2), {"trans": 1}), (N(3), {"trans": 2}))]
     # the helpers these rules call (triangle, solve_read): tests/test_runtime.py, which runs without SciPy
 )
 
@@ -347,8 +357,26 @@ def linalg_mix(m, w):
                                                     + special.cbrt(m * m + 1.0))
 
 
+def factorizations(m, w):
+    """qr (economic of a tall matrix, r alone, full of a square one), lu_factor with
+    lu_solve (both ways, b a vector and a matrix) and lstsq (solution, residues and
+    singular values)."""
+    tall = np.vstack([m, w[:1]]) + np.eye(4, 3)
+    q, r = linalg.qr(tall, mode="economic")
+    (r_only,) = linalg.qr(tall, mode="r")
+    qs, rs = linalg.qr(m + 2.0 * np.eye(3))
+    lu_and_piv = linalg.lu_factor(m + w)
+    x = linalg.lu_solve(lu_and_piv, w[0])
+    xt = linalg.lu_solve(lu_and_piv, w[1:].T, trans=1)
+    solution, residues, rank, values = linalg.lstsq(tall, np.array([1.0, -0.5, 0.3, 2.0]) * m[0, 0])
+    return np.sum(q * np.vstack([w, w[:1]])) + np.sum(r * w) + np.sum(r_only ** 3) + np.sum(np.sin(qs)) \
+        + rs[0, 1] + x @ w[2] + np.sum(xt ** 2) + np.sum(np.log(np.abs(np.diag(lu_and_piv[0])))) \
+        + solution @ w[0] + residues + np.sum(values ** 2)
+
+
 END_TO_END = [
     (linalg_mix, lambda: (N(3, 3) * 0.5, N(3, 3))),
+    (factorizations, lambda: (N(3, 3) * 0.5, N(3, 3))),
     (gp_cho_factor, lambda: (N(3) * 0.3, N(5))),
     (gp_triangular, lambda: (N(3) * 0.3, N(5))),
     (gp_solve, lambda: (N(3) * 0.3, N(5))),
@@ -609,25 +637,91 @@ def pinv_rank(a):
     return np.sum(p) * rank
 
 
-@pytest.mark.parametrize("f, words", [
-    (cho_overwritten, "overwrite_a=True"), (solve_diagonal, "assume_a='diagonal'"),
-    (triangular_stack, "a 2-D matrix; this one has shape (2, 3, 3)"),
-    (det_overwritten, "scipy.linalg.det with overwrite_a=True"),
-    (eigh_values_only, "eigvals_only=True: call scipy.linalg.eigvalsh(a)"),
-    (eigh_generalized, "with b=...: the generalized problem has no rule"),
-    (inv_positive, "scipy.linalg.inv is not supported with assume_a='pos': drop assume_a"),
-    (eigvalsh_subset, "subset_by_index=(0, 1): compute every eigenpair"),
-    (pinv_rank, "return_rank=True: drop return_rank"), (svd_overwritten, "scipy.linalg.svd with overwrite_a=True")],
-    ids=["overwrite", "diagonal", "stack", "det-overwrite", "eigvals_only", "generalized", "inv-pos", "subset",
-         "pinv-rank", "svd-overwrite"])
+def qr_pivoted(a):
+    return np.sum(linalg.qr(a, pivoting=True)[1])
+
+
+def qr_raw(a):
+    return np.sum(linalg.qr(a, mode="raw")[1])
+
+
+def qr_full_of_tall(a):
+    return np.sum(linalg.qr(np.vstack([a, a[:1]]))[1])
+
+
+def qr_of_wide(a):
+    return np.sum(linalg.qr(a[:2], mode="economic")[1])
+
+
+def lstsq_gelsy(a):
+    return np.sum(linalg.lstsq(a, a[0], lapack_driver="gelsy")[0])
+
+
+def lstsq_rank_deficient(a):
+    return np.sum(linalg.lstsq(np.outer(a[0], a[1]), a[2])[0])
+
+
+def lu_solve_overwritten(a):
+    return np.sum(linalg.lu_solve(linalg.lu_factor(a + 3.0 * np.eye(3)), a[0], overwrite_b=True))
+
+
+def lu_of_a_stack(a):
+    return np.sum(linalg.lu_factor(np.stack([a, a.T]) + 3.0 * np.eye(3))[0])
+
+
+def eig_of(a):
+    return np.sum(linalg.eig(a)[1])
+
+
+def eigvals_of(a):
+    return np.sum(np.real(linalg.eigvals(a)))
+
+
+# refused when code is made (what is written as a literal), with the line; or when the
+# derivative runs (values: a shape, a rank, an array for b, a tuple)
+GENERATION, RUN = astgrad.TransformError, NotImplementedError
+LINALG_REFUSALS = [
+    (cho_overwritten, GENERATION, "overwrite_a=True"), (solve_diagonal, GENERATION, "assume_a='diagonal'"),
+    (triangular_stack, RUN, "a 2-D matrix; this one has shape (2, 3, 3)"),
+    (det_overwritten, GENERATION, "scipy.linalg.det with overwrite_a=True"),
+    (eigh_values_only, GENERATION, "eigvals_only=True: call scipy.linalg.eigvalsh(a)"),
+    (eigh_generalized, RUN, "with b=...: the generalized problem has no rule"),
+    (inv_positive, GENERATION, "scipy.linalg.inv is not supported with assume_a='pos': drop assume_a"),
+    (eigvalsh_subset, RUN, "subset_by_index=(0, 1): compute every eigenpair"),
+    (pinv_rank, GENERATION, "return_rank=True: drop return_rank"),
+    (svd_overwritten, GENERATION, "scipy.linalg.svd with overwrite_a=True"),
+    (qr_pivoted, GENERATION, "pivoting=True: drop pivoting, or find the permutation p outside"),
+    (qr_raw, GENERATION, "not for mode='raw' (use mode='economic')"),
+    (qr_full_of_tall, RUN, "mode='full') of a 4x3 matrix has no derivative"),
+    (qr_of_wide, RUN, "this one is 2x3. Factor its first 2 columns"),
+    (lstsq_gelsy, GENERATION, "lapack_driver='gelsy', which returns no singular values; drop lapack_driver"),
+    (lstsq_rank_deficient, RUN, "where a has full rank; this 3x3 matrix has rank 1"),
+    (lu_solve_overwritten, GENERATION, "scipy.linalg.lu_solve with overwrite_a=True or overwrite_b=True"),
+    (lu_of_a_stack, RUN, "supported for a 2-D matrix; this one has shape (2, 3, 3)"),
+    (eig_of, GENERATION, "scipy.linalg.eig returns complex eigenvalues, whose derivatives astgrad does not follow: "
+                         "for a symmetric matrix call scipy.linalg.eigh"),
+    (eigvals_of, GENERATION, "for a symmetric matrix call scipy.linalg.eigvalsh; where the eigenvalues are real "
+                             "and distinct, numpy.linalg.eigvals"),
+]
+
+
+def inverse_sum(a):
+    return np.sum(linalg.inv(a + 3.0 * np.eye(3)))
+
+
+@pytest.mark.parametrize("f, error, words", LINALG_REFUSALS, ids=[f.__name__ for f, _, _ in LINALG_REFUSALS])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
-def test_scipy_linalg_refusals_name_what_to_change(f, words, mode):
+def test_scipy_linalg_refusals_name_what_to_change(f, error, words, mode):
     a = N(2, 3, 3) * 0.2 if f is triangular_stack else N(3, 3) * 0.2
-    with pytest.raises(NotImplementedError, match=re.escape(words)):
+    with pytest.raises(error, match=re.escape(words)) as refusal:
         if mode == "grad":
             astgrad.grad(f)(a)
         else:
             astgrad.jvp(f, (a,), (np.ones_like(a),))
+    # each refused call is on its function's first line
+    assert f"test_rules_scipy.py:{f.__code__.co_firstlineno + 1}:" in str(refusal.value)
+    a = N(3, 3) * 0.2                   # and the next derivative works
+    assert_close(astgrad.grad(inverse_sum)(a), numerical_grad(inverse_sum, (a,)), rtol=1e-6, atol=1e-8)
 
 
 def lse_sign(a):

@@ -549,6 +549,13 @@ CASES = [
     (rt.block_triangular, lambda: (N(2, 2), N(2, 2)), {}), (rt.upper_right, lambda: (N(4, 4),), {}),
     (rt.diagonal_blocks, lambda: (N(2, 4, 4),), {}), (rt.lstsq_residuals, lambda: (N(2), N(2)), {}),
     (rt.lstsq_residuals_adjoint, lambda: (N(1), N()), {}), (rt.safe_power, lambda: (P(3), 3), {}),
+    (rt.qr_part, lambda: ([N(4, 3), N(3, 3)], "economic", 1, (3, 3)), {}),
+    (rt.qr_part, lambda: ([N(2, 4, 3)], "r", 1, (2, 3, 3)), {}), (rt.qr_part, lambda: ([N(4, 3)], "r", 0, (4, 3)), {}),
+    (rt.qr_unpart, lambda: (N(3, 3), "full", 0, ((3, 3), (3, 3))), {}),
+    (rt.qr_unpart, lambda: (N(3, 3), "r", 1, ((4, 3),)), {}),
+    (rt.qr_part, lambda: (N(2, 4, 3), "r", 1, (2, 3, 3)), {}),       # mode='r' of a stack: r, not (r,)
+    (rt.qr_unpart, lambda: (N(2, 3, 3), "r", 1, (2, 4, 3)), {}),
+    (rt.lstsq_checked, lambda: (N(4, 3), 3), {}), (rt.unit_lower, lambda: (N(3, 3),), {}),
     (rt.signed_power, lambda: (A(3), 2), {}), (rt.spectral_input, lambda: (N(3, 2, 4), 2, (0, 2)), {}),
     (rt.spectral_output, lambda: (N(2, 3, 4), N(3, 2, 4), "nuc", (0, 2)), {}),
 ]

@@ -3199,6 +3199,132 @@ def triangular_transposed(a, trans, overwrite_b):
                               "is supported for trans=0, 1, 2, 'N', 'T' and 'C'")
 
 
+def qr_options(mode, pivoting, overwrite_a):
+    """Refuses the options of scipy.linalg.qr whose results have no derivative here."""
+    scipy_upper(False, overwrite_a, "scipy.linalg.qr")
+    if pivoting:
+        raise NotImplementedError(
+            "astgrad: the derivative of scipy.linalg.qr is not supported with pivoting=True: drop pivoting, or "
+            "find the permutation p outside the differentiated function and factor a[:, p]")
+    if mode not in ("full", "economic", "r"):
+        raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.qr is supported for mode='full', "
+                                  f"'economic' and 'r'; not for mode={mode!r} (use mode='economic')")
+
+
+def scipy_qr_mask(a, mode, pivoting, overwrite_a):
+    """``qr_lower_mask`` for scipy.linalg.qr (``qr_options``): its factors have a derivative
+    for a matrix with at least as many rows as columns, and with mode='full' a square one."""
+    qr_options(mode, pivoting, overwrite_a)
+    m, n = numpy.shape(a)[-2:]
+    if m < n:
+        raise NotImplementedError(
+            f"astgrad: the derivative of scipy.linalg.qr is supported for matrices with at least as many rows "
+            f"as columns; this one is {m}x{n}. Factor its first {m} columns, q, r1 = qr(a[:, :{m}]), and "
+            f"the rest of r is q.T @ a[:, {m}:]")
+    if m > n and mode == "full":
+        raise NotImplementedError(
+            f"astgrad: scipy.linalg.qr(a, mode='full') of a {m}x{n} matrix has no derivative (the last {m - n} "
+            "columns of q can be any orthonormal completion); use mode='economic', or mode='r' for r alone")
+    return numpy.tril(numpy.ones((n, n), dtype=_float_dtype(a) or numpy.float64), -1)
+
+
+def qr_shapes(y):
+    """The shapes of scipy.linalg.qr's result: of each item of a tuple ((q, r), (r,)), or of
+    r itself, which mode='r' returns for a stack of matrices."""
+    return tuple(numpy.shape(item) for item in y) if isinstance(y, (tuple, list)) else numpy.shape(y)
+
+
+def _one_array(shapes):
+    """Whether ``qr_shapes`` gave the shape of one array (r of a stack, mode='r')."""
+    return not shapes or not isinstance(shapes[0], tuple)
+
+
+def qr_part(g, mode, index, shape):
+    """The derivative of reduced factor ``index`` (0: q, 1: r; ``shape`` its shape) taken
+    from the derivative ``g`` of scipy.linalg.qr's result: with mode='r' (which returns
+    (r,) for a matrix, r for a stack, with zero rows under a tall matrix's r) zeros for q,
+    and r's first rows. Linear in g; its transpose is ``qr_unpart``."""
+    if mode != "r":
+        return g[index]
+    r = g[0] if isinstance(g, (tuple, list)) else g
+    if index == 0:
+        return numpy.zeros(shape, dtype=_float_dtype(r) or numpy.float64)
+    return r[..., :shape[-2], :]
+
+
+def qr_unpart(h, mode, index, shapes):
+    """The transpose of ``qr_part``: ``h``, the derivative of one reduced factor, as the
+    derivative of scipy.linalg.qr's result (of the ``qr_shapes`` given; zeros elsewhere)."""
+    dtype = _float_dtype(h) or numpy.float64
+    if _one_array(shapes):
+        out = numpy.zeros(shapes, dtype=dtype)
+        if index == 1:
+            out[..., :numpy.shape(h)[-2], :] = h
+        return out
+    out = AdjointList(numpy.zeros(shape, dtype=dtype) for shape in shapes)
+    if mode != "r":
+        out[index] = h
+    elif index == 1:
+        out[0][..., :numpy.shape(h)[-2], :] = h
+    return out
+
+
+def lstsq_options(overwrite_a=False, overwrite_b=False, lapack_driver=None):
+    """Refuses the options of scipy.linalg.lstsq its derivative does not follow."""
+    scipy_upper(False, overwrite_a or overwrite_b, "scipy.linalg.lstsq")
+    if lapack_driver == "gelsy":
+        raise NotImplementedError("astgrad: the derivative of scipy.linalg.lstsq is not supported with "
+                                  "lapack_driver='gelsy', which returns no singular values; drop lapack_driver "
+                                  "(for a matrix of full rank every driver gives the same solution)")
+
+
+def lstsq_checked(a, rank, overwrite_a=False, overwrite_b=False, lapack_driver=None):
+    """``a`` itself; refuses what scipy.linalg.lstsq's derivative does not follow: a stack
+    of matrices, a rank below full (``rank``, lstsq's own) and ``lstsq_options``."""
+    lstsq_options(overwrite_a, overwrite_b, lapack_driver)
+    if numpy.ndim(a) != 2:
+        raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.lstsq is supported for a 2-D matrix; "
+                                  f"this one has shape {numpy.shape(a)} (solve each matrix of the stack on its own)")
+    m, n = numpy.shape(a)
+    if rank < min(m, n):
+        raise NotImplementedError(
+            f"astgrad: the derivative of scipy.linalg.lstsq is supported where a has full rank; this {m}x{n} "
+            f"matrix has rank {rank}, where the solution depends on which singular values cond counts as zero "
+            "and has no derivative. Drop the dependent columns, or add a small ridge term")
+    return a
+
+
+def lu_permutation(piv, lu, overwrite_a=False):
+    """The permutation matrix p with a = p @ l @ u for scipy.linalg.lu_factor's ``lu`` and
+    ``piv`` (row i was swapped with row piv[i], for i in order); refuses overwrite_a=True
+    and a stack of matrices."""
+    scipy_upper(False, overwrite_a, "scipy.linalg.lu_factor")
+    if numpy.ndim(lu) != 2:
+        raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.lu_factor and lu_solve is supported "
+                                  f"for a 2-D matrix; this one has shape {numpy.shape(lu)} (factor each matrix "
+                                  "of the stack on its own)")
+    order = numpy.arange(numpy.shape(lu)[-1])
+    for i, j in enumerate(numpy.asarray(piv).tolist()):
+        order[i], order[j] = order[j], order[i]
+    return numpy.eye(len(order), dtype=_float_dtype(lu) or numpy.float64)[order].T
+
+
+def lu_transposed(trans, overwrite_b=False):
+    """Whether scipy.linalg.lu_solve solves with the transposed matrix (trans=1, or 2 for a
+    real one); refuses overwrite_b=True."""
+    scipy_upper(False, overwrite_b, "scipy.linalg.lu_solve")
+    if trans not in (0, 1, 2):
+        raise NotImplementedError(f"astgrad: scipy.linalg.lu_solve with trans={trans!r}: the derivative is "
+                                  "supported for trans=0, 1 and 2")
+    return trans != 0
+
+
+def unit_lower(lu):
+    """The unit lower triangular factor l that scipy.linalg.lu_factor keeps below the
+    diagonal of ``lu``. Affine in lu: its derivative is ``triangle(d, True, True)``."""
+    return numpy.tril(lu, -1) + numpy.eye(numpy.shape(lu)[-1], dtype=_float_dtype(lu) or numpy.float64)
+
+
 def cholesky_phi(l):
     """The mask of the Cholesky derivative: 1 below the diagonal, 1/2 on it, 0 above."""
     n = numpy.shape(l)[-1]

@@ -17,6 +17,7 @@ from ..core import syntax as S
 from ..core.anno import Key
 from ..core.missing import MISSING
 from ..core.originals import original_attribute
+from ..rules import registry
 from ..rules.registry import derivative_ref, derivative_target, unsupported
 
 
@@ -74,6 +75,7 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
         arguments = _bound_arguments(template, args, kwargs, defaults=True)
     except TypeError as exc:
         raise BindError(str(exc) + _dtype_advice(template, kwargs) + _where_advice(template, kwargs)) from None
+    _check_literals(template, arguments)
     params = {}
     for name, value in arguments.items():
         if name == template.vararg:
@@ -94,6 +96,21 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
             if node is not None:
                 out.append(node)
     return out
+
+
+def _check_literals(template, arguments):
+    """Run the primitive's ``literal_check`` (see ``registry.Primitive``) on the arguments
+    written as literals and the defaults: what it refuses is a BindError now."""
+    record = registry.primitive(template.primitive)
+    if record is None or record.literal_check is None:
+        return
+    literals = {name: value.value if isinstance(value, gast.Constant) else value
+                for name, value in arguments.items()
+                if name != template.vararg and (isinstance(value, gast.Constant) or not isinstance(value, gast.AST))}
+    try:
+        record.literal_check(**literals)
+    except NotImplementedError as exc:
+        raise BindError(str(exc).removeprefix("astgrad: ")) from None
 
 
 def _bound_arguments(template, args, kwargs, defaults=False):

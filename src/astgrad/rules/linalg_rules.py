@@ -15,6 +15,8 @@ from ..runtime import (
     svd_unpart, transpose_if, triangle_symmetric, triangle_symmetric_adjoint, unbroadcast, unreduce, untrace,
     upper_right,
     matrix_columns, scipy_upper, solve_read, solve_read_adjoint, solve_reads, triangle, triangular_transposed,
+    lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_shapes, qr_unpart,
+    scipy_qr_mask, unit_lower,
 )
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -456,5 +458,49 @@ def solve_read_adjoint_(y, g, reads):
     d[y] = solve_read_adjoint(d[g], reads)
 
 
-declare(triangle, solve_read, solve_read_adjoint, result=FRESH)
-non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns)
+# qr_part takes a reduced factor's derivative out of scipy.linalg.qr's; qr_unpart puts it back
+@adjoint(qr_part)
+def qr_part_(r, g, mode, index, shape):
+    d[g] = qr_unpart(d[r], mode, index, qr_shapes(g))
+
+
+@tangent(qr_part)
+def qr_part_(r, g, mode, index, shape):
+    d[r] = qr_part(d[g], mode, index, shape)
+
+
+@adjoint(qr_unpart)
+def qr_unpart_(r, h, mode, index, shapes):
+    d[h] = qr_part(d[r], mode, index, numpy.shape(h))
+
+
+@tangent(qr_unpart)
+def qr_unpart_(r, h, mode, index, shapes):
+    d[r] = qr_unpart(d[h], mode, index, shapes)
+
+
+# lstsq_checked(a, rank, ...) is a itself (it only refuses what scipy.linalg.lstsq's rule
+# does not follow); unit_lower(lu) is lu's strictly lower triangle plus the identity
+@adjoint(lstsq_checked)
+def lstsq_checked_(r, a, rank, overwrite_a=False, overwrite_b=False, lapack_driver=None):
+    d[a] = d[r]
+
+
+@tangent(lstsq_checked)
+def lstsq_checked_(r, a, rank, overwrite_a=False, overwrite_b=False, lapack_driver=None):
+    d[r] = d[a]
+
+
+@adjoint(unit_lower)
+def unit_lower_(r, lu):
+    d[lu] = triangle(d[r], True, True)
+
+
+@tangent(unit_lower)
+def unit_lower_(r, lu):
+    d[r] = triangle(d[lu], True, True)
+
+
+declare(triangle, solve_read, solve_read_adjoint, qr_part, qr_unpart, lstsq_checked, unit_lower, result=FRESH)
+non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns, qr_options, scipy_qr_mask, qr_shapes,
+                   lstsq_options, lu_permutation, lu_transposed)

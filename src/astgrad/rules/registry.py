@@ -92,6 +92,10 @@ class Primitive:
     dtype_parameters: frozenset = frozenset()
     methods: tuple = ()
     derivative: tuple = ()      # for declared rules: the declaration's lambdas, for reading
+    # called with the call's arguments written as literals (and the defaults), by parameter
+    # name, when a rule is used: NotImplementedError for values its rules refuse makes the
+    # refusal a TransformError naming the line, where the rule would refuse them at run time
+    literal_check: typing.Callable = None
 
     @property
     def name(self):
@@ -463,6 +467,17 @@ STARMAP_ADVICE = (
     "over a list of them bound once and only read, or over zip(xs, ys): write the calls out instead, [f(a, b) for a, b in pairs] with the arguments "
     "each tuple holds")
 ITERTOOLS_ADVICE = {itertools.groupby: GROUPBY_ADVICE, itertools.starmap: STARMAP_ADVICE}
+# What to write instead of a call of a function that has no rule on purpose, by object
+# (the rule modules of optional libraries add theirs: scipy.linalg.eig)
+NO_RULE_ADVICE = {}
+
+
+def _no_rule_advice(obj):
+    """What to write instead of ``obj`` (ITERTOOLS_ADVICE, NO_RULE_ADVICE), or None."""
+    try:
+        return ITERTOOLS_ADVICE.get(obj) or NO_RULE_ADVICE.get(obj)
+    except TypeError:       # unhashable
+        return None
 
 
 def suggestion(obj, mode):
@@ -501,16 +516,16 @@ def is_astgrad_transform(obj):
 def no_rule_text(what, obj, which):
     """The refusal of a call of ``obj`` (named ``what``) that has no ``which`` rule
     ("adjoint" or "tangent") and no record."""
-    if obj in ITERTOOLS_ADVICE:
-        return f"no {which} rule for {what}: {ITERTOOLS_ADVICE[obj]}"
+    if _no_rule_advice(obj):
+        return f"no {which} rule for {what}: {_no_rule_advice(obj)}"
     return (f"no {which} rule for {what}{suggestion(obj, which)} astgrad cannot differentiate through it. "
             f"Register one with @astgrad.{which}, or wrap the value in astgrad.stop_gradient(...)")
 
 
 def missing_rule_error(source, node, obj, mode):
     which = "adjoint" if mode == "adjoint" else "tangent"
-    if obj in ITERTOOLS_ADVICE:        # what to write instead says more than "register a rule"
-        return source.error(f"no {which} rule for {user_name(obj)}: {ITERTOOLS_ADVICE[obj]}", node,
+    if _no_rule_advice(obj):        # what to write instead says more than "register a rule"
+        return source.error(f"no {which} rule for {user_name(obj)}: {_no_rule_advice(obj)}", node,
                             construct=describe(obj))
     return source.error(
         f"no {which} rule for {user_name(obj)}{suggestion(obj, which)} astgrad cannot differentiate through it. "

@@ -16,9 +16,18 @@ The math is that of numpy.linalg's rules (``linalg_rules.py``), for 2-D matrices
   use numpy.linalg's math (``norm`` and ``svd`` numpy's templates themselves, their text
   adapted to SciPy's parameters by ``numpy_rules_for``); ``expm``'s derivative is the upper right block of the exponential
   of a block-triangular matrix, as numpy.linalg.matrix_power's.
+* ``qr`` (mode 'full', 'economic' or 'r') differentiates the reduced factors of a full-rank
+  matrix with at least as many rows as columns, as numpy.linalg.qr; ``lstsq`` is
+  numpy.linalg.lstsq's math where a has full rank.
+* ``lu_factor``'s lu holds l below the diagonal and u on and above it: with a = p l u,
+  its derivative is that of both factors; ``lu_solve((lu, piv), b)`` solves with p l u.
+* ``eig`` and ``eigvals`` have no rule: their eigenvalues are complex (registry.NO_RULE_ADVICE
+  says what to call instead).
 
-Arguments that let SciPy write into its inputs (``overwrite_a=True``, ``overwrite_b=True``)
-are refused when the derivative runs; ``check_finite`` changes nothing.
+Arguments that let SciPy write into its inputs (``overwrite_a=True``, ``overwrite_b=True``),
+and the options the rules refuse, are refused when code is made where they are written
+as literals (each primitive's ``literal_check``), else when the derivative runs;
+``check_finite`` changes nothing.
 """
 
 import ast
@@ -30,6 +39,8 @@ from ..runtime import (
     block_triangular, det_cofactors, off_diagonal_inverse, scale, scipy_checked, upper_right,
     cholesky_phi, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
+    lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_shapes, qr_unpart,
+    scipy_qr_mask, skew_lower, skew_lower_adjoint, unit_lower,
 )
 from . import registry
 from .registry import FRESH, adjoint, d, declare, tangent
@@ -258,18 +269,20 @@ def svdvals(y, a, overwrite_a=False, check_finite=True):
     d[y] = numpy.einsum("...ji,...jk,...ik->...i", re[0], d[a], re[2])
 
 
-def numpy_rules_for(primitive, numpy_function, renamed, extra, overwritten=None):
+def numpy_rules_for(primitive, numpy_function, renamed, extra, checked=None):
     """Register ``numpy_function``'s templates as ``primitive``'s: its parameters renamed
     as SciPy names them (``renamed``: {numpy's name: SciPy's, None to drop it}), then
-    ``extra`` ((name, default) pairs SciPy adds: check_finite, overwrite_a), with each read
-    of the parameter ``overwritten`` passed through ``scipy_checked``, which refuses
-    overwrite_a=True. Built when first used, as declared rules are."""
+    ``extra`` ((name, default) pairs SciPy adds: check_finite, overwrite_a). ``checked`` =
+    (parameter, helper, texts of further arguments): each read of the parameter x becomes
+    ``helper(x, *arguments)``, a helper that is x itself and refuses what the rule does
+    not follow (``scipy_checked`` refuses overwrite_a=True). Built when first used, as
+    declared rules are."""
     templates = {}
     for which in ("adjoint", "tangent"):
         original = getattr(registry, which.upper() + "S")[registry.rule_key(numpy_function)]
 
         def build(original=original, which=which):
-            tree = _ScipyTemplate(renamed, overwritten, registry.user_name(primitive)).visit(ast.parse(original.source))
+            tree = _ScipyTemplate(renamed, checked, registry.user_name(primitive)).visit(ast.parse(original.source))
             arguments = tree.body[0].args
             defaults = [None] * (len(arguments.args) - len(arguments.defaults)) + arguments.defaults
             kept = [(arg, default) for arg, default in zip(arguments.args, defaults) if arg.arg is not None]
@@ -279,8 +292,9 @@ def numpy_rules_for(primitive, numpy_function, renamed, extra, overwritten=None)
             source = ast.unparse(ast.fix_missing_locations(tree)) + "\n"
             namespace = {}
             # numpy's template reads names of its own module; the rule is this module's
+            helper = {checked[1].__name__: checked[1]} if checked else {}
             exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"),
-                 dict(original.globals, __name__=__name__, scipy_checked=scipy_checked), namespace)
+                 dict(original.globals, __name__=__name__, **helper), namespace)
             return namespace[tree.body[0].name], source
         templates[which] = registry.Template(None, which, primitive, build=build)
     registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"], differentiable=True,
@@ -290,8 +304,8 @@ def numpy_rules_for(primitive, numpy_function, renamed, extra, overwritten=None)
 class _ScipyTemplate(ast.NodeTransformer):
     """A numpy.linalg template's text made SciPy's (see ``numpy_rules_for``)."""
 
-    def __init__(self, renamed, overwritten, name):
-        self.renamed, self.overwritten, self.name = renamed, overwritten, name
+    def __init__(self, renamed, checked, name):
+        self.renamed, self.checked, self.name = renamed, checked, name
 
     def visit_FunctionDef(self, node):
         node.decorator_list = []        # (which would register numpy's rule again)
@@ -309,9 +323,10 @@ class _ScipyTemplate(ast.NodeTransformer):
 
     def visit_Name(self, node):
         node.id = self.renamed.get(node.id, node.id)
-        if node.id == self.overwritten and isinstance(node.ctx, ast.Load):
-            return ast.Call(ast.Name("scipy_checked", ast.Load()), [node, ast.Constant(self.name),
-                                                                    ast.Name("overwrite_a", ast.Load())], [])
+        if self.checked and node.id == self.checked[0] and isinstance(node.ctx, ast.Load):
+            parameter, helper, arguments = self.checked
+            return ast.Call(ast.Name(helper.__name__, ast.Load()),
+                            [node] + [ast.parse(text, mode="eval").body for text in arguments], [])
         return node
 
     def visit_Constant(self, node):     # the name in messages: real_matrix(a, "numpy.linalg.svd")
@@ -328,7 +343,17 @@ numpy_rules_for(scipy.linalg.norm, numpy.linalg.norm, {"x": "a"}, (("check_finit
 # check_finite=True, lapack_driver='gesdd') is numpy.linalg.svd without hermitian; the
 # rule recomputes a reduced SVD of a, so overwrite_a=True is refused.
 numpy_rules_for(scipy.linalg.svd, numpy.linalg.svd, {"hermitian": None},
-                (("overwrite_a", False), ("check_finite", True), ("lapack_driver", "gesdd")), overwritten="a")
+                (("overwrite_a", False), ("check_finite", True), ("lapack_driver", "gesdd")),
+                checked=("a", scipy_checked, ("'scipy.linalg.svd'", "overwrite_a")))
+
+# scipy.linalg.lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False,
+# check_finite=True, lapack_driver=None) is numpy.linalg.lstsq(a, b, rcond=None) where a
+# has full rank (lstsq_checked refuses a lower rank, which lstsq returns, when the
+# derivative runs); its residues are a number for a 1-D b, and its singular values those
+# of numpy.linalg.svd (lapack_driver='gelsy' returns none, and is refused).
+numpy_rules_for(scipy.linalg.lstsq, numpy.linalg.lstsq, {"rcond": "cond"},
+                (("overwrite_a", False), ("overwrite_b", False), ("check_finite", True), ("lapack_driver", None)),
+                checked=("a", lstsq_checked, ("y[2]", "overwrite_a", "overwrite_b", "lapack_driver")))
 
 
 # The derivative of expm at a along h is the upper right block of expm([[a, h], [0, a]])
@@ -343,7 +368,139 @@ def expm(y, A):
     d[y] = upper_right(scipy.linalg.expm(block_triangular(A, d[A])))
 
 
+# qr: the reduced factors of a (m x n, m >= n) have numpy.linalg.qr's derivative: with
+# b = q^T da r^-1, dq = q skew_lower(b) + (1 - q q^T) da r^-1 and dr = (b - skew_lower(b)) r.
+# The rules take them from an economic QR of a (the result's own factors: mode='r'
+# returns r alone); qr_part and qr_unpart say where they sit in the result.
+@adjoint(scipy.linalg.qr)
+def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    low = scipy_qr_mask(a, mode, pivoting, overwrite_a)
+    re = scipy.linalg.qr(real_matrix(a, "scipy.linalg.qr"), mode="economic")
+    q = re[0]
+    r = re[1]
+    gq = qr_part(d[y], mode, 0, numpy.shape(q))
+    m = numpy.matmul(qr_part(d[y], mode, 1, numpy.shape(r)), numpy.swapaxes(r, -1, -2)) \
+        - numpy.matmul(numpy.swapaxes(q, -1, -2), gq)
+    d[a] = numpy.swapaxes(numpy.linalg.solve(r, numpy.swapaxes(
+        gq + numpy.matmul(q, m - skew_lower_adjoint(m, low)), -1, -2)), -1, -2)
+
+
+@tangent(scipy.linalg.qr)
+def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    low = scipy_qr_mask(a, mode, pivoting, overwrite_a)
+    re = scipy.linalg.qr(real_matrix(a, "scipy.linalg.qr"), mode="economic")
+    q = re[0]
+    qt = numpy.swapaxes(q, -1, -2)
+    rt = numpy.swapaxes(re[1], -1, -2)
+    shapes = qr_shapes(y)
+    d[y] = qr_unpart(numpy.matmul(q, skew_lower(numpy.matmul(qt, numpy.swapaxes(numpy.linalg.solve(
+        rt, numpy.swapaxes(d[a], -1, -2)), -1, -2)), low)), mode, 0, shapes)
+    d[y] = qr_unpart(numpy.swapaxes(numpy.linalg.solve(rt, numpy.swapaxes(d[a], -1, -2)), -1, -2), mode, 0, shapes)
+    d[y] = qr_unpart(-numpy.matmul(q, numpy.matmul(qt, numpy.swapaxes(numpy.linalg.solve(
+        rt, numpy.swapaxes(d[a], -1, -2)), -1, -2))), mode, 0, shapes)
+    d[y] = qr_unpart(numpy.matmul(qt, d[a]), mode, 1, shapes)
+    d[y] = qr_unpart(-numpy.matmul(skew_lower(numpy.matmul(qt, numpy.swapaxes(numpy.linalg.solve(
+        rt, numpy.swapaxes(d[a], -1, -2)), -1, -2)), low), re[1]), mode, 1, shapes)
+
+
+# lu, piv = lu_factor(a): a = p l u with l unit lower and u upper, both kept in lu. With
+# f = l^-1 p^T da u^-1: dl = l tril(f, -1), du = triu(f) u, and d(lu) = dl + du.
+@adjoint(scipy.linalg.lu_factor)
+def lu_factor(y, a, overwrite_a=False, check_finite=True):
+    p = lu_permutation(y[1], real_matrix(y[0], "scipy.linalg.lu_factor"), overwrite_a)
+    fbar = triangle(numpy.matmul(numpy.swapaxes(unit_lower(y[0]), -1, -2), d[y][0]), True, True) \
+        + triangle(numpy.matmul(d[y][0], numpy.swapaxes(triangle(y[0], False), -1, -2)), False)
+    d[a] = numpy.matmul(p, scipy.linalg.solve_triangular(y[0], numpy.swapaxes(scipy.linalg.solve_triangular(
+        y[0], numpy.swapaxes(fbar, -1, -2)), -1, -2), 1, True, True))
+
+
+@tangent(scipy.linalg.lu_factor)
+def lu_factor(y, a, overwrite_a=False, check_finite=True):
+    p = lu_permutation(y[1], real_matrix(y[0], "scipy.linalg.lu_factor"), overwrite_a)
+    d[y] = in_result(numpy.matmul(unit_lower(y[0]), triangle(numpy.swapaxes(scipy.linalg.solve_triangular(
+        y[0], numpy.swapaxes(scipy.linalg.solve_triangular(y[0], numpy.matmul(numpy.swapaxes(p, -1, -2), d[a]),
+                                                           0, True, True), -1, -2), 1), -1, -2), True, True)), y, 0)
+    d[y] = in_result(numpy.matmul(triangle(numpy.swapaxes(scipy.linalg.solve_triangular(
+        y[0], numpy.swapaxes(scipy.linalg.solve_triangular(y[0], numpy.matmul(numpy.swapaxes(p, -1, -2), d[a]),
+                                                           0, True, True), -1, -2), 1), -1, -2), False),
+        triangle(y[0], False)), y, 0)
+
+
+# x = m^-1 b with m = p l u (transposed for trans=1 or 2): with v the solve of x's
+# cotangent by m^T, b's cotangent is v and m's is -v x^T, which reaches l's and u's
+# triangles of lu through m = p l u.
+@adjoint(scipy.linalg.lu_solve)
+def lu_solve(x, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    t = lu_transposed(trans, overwrite_b)
+    cols = matrix_columns(x, lu_and_piv[0], b, "scipy.linalg.lu_solve")
+    p = lu_permutation(lu_and_piv[1], real_matrix(lu_and_piv[0], "scipy.linalg.lu_solve"))
+    v = scipy.linalg.lu_solve(lu_and_piv, d[x], 1 - t)
+    gm = -numpy.matmul(numpy.swapaxes(p, -1, -2), transpose_if(numpy.matmul(
+        numpy.reshape(v, cols), numpy.swapaxes(numpy.reshape(x, cols), -1, -2)), t))
+    d[lu_and_piv] = in_result(triangle(numpy.matmul(gm, numpy.swapaxes(triangle(lu_and_piv[0], False), -1, -2)),
+                                       True, True) + triangle(numpy.matmul(numpy.swapaxes(
+                                           unit_lower(lu_and_piv[0]), -1, -2), gm), False), lu_and_piv, 0)
+    d[b] = v
+
+
+@tangent(scipy.linalg.lu_solve)
+def lu_solve(x, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    t = lu_transposed(trans, overwrite_b)
+    cols = matrix_columns(x, lu_and_piv[0], b, "scipy.linalg.lu_solve")
+    p = lu_permutation(lu_and_piv[1], real_matrix(lu_and_piv[0], "scipy.linalg.lu_solve"))
+    d[x] = -numpy.reshape(scipy.linalg.lu_solve(lu_and_piv, numpy.matmul(transpose_if(numpy.matmul(p, numpy.matmul(
+        triangle(d[lu_and_piv][0], True, True), triangle(lu_and_piv[0], False))), t), numpy.reshape(x, cols)), trans),
+        numpy.shape(x))
+    d[x] = -numpy.reshape(scipy.linalg.lu_solve(lu_and_piv, numpy.matmul(transpose_if(numpy.matmul(p, numpy.matmul(
+        unit_lower(lu_and_piv[0]), triangle(d[lu_and_piv][0], False))), t), numpy.reshape(x, cols)), trans),
+        numpy.shape(x))
+    d[x] = scipy.linalg.lu_solve(lu_and_piv, d[b], trans)
+
+
+# eig and eigvals return complex eigenvalues (complex even where all are real), which
+# astgrad's rules do not follow (frontend/complex_values.py): they have no rule, and the
+# refusal says what to call instead.
+for _function, _symmetric, _real in ((scipy.linalg.eig, "eigh", "eig"), (scipy.linalg.eigvals, "eigvalsh", "eigvals")):
+    registry.NO_RULE_ADVICE[_function] = (
+        f"scipy.linalg.{_real} returns complex eigenvalues, whose derivatives astgrad does not follow: for a "
+        f"symmetric matrix call scipy.linalg.{_symmetric}; where the eigenvalues are real and distinct, "
+        f"numpy.linalg.{_real} returns them as real numbers and has a derivative")
+
+
 declare(scipy.linalg.det, scipy.linalg.inv, scipy.linalg.eigh, scipy.linalg.eigvalsh, scipy.linalg.pinv,
-        scipy.linalg.svdvals, scipy.linalg.expm, result=FRESH)
+        scipy.linalg.svdvals, scipy.linalg.expm, scipy.linalg.qr, scipy.linalg.lstsq, result=FRESH)
 declare(scipy.linalg.solve, scipy.linalg.cholesky, scipy.linalg.cho_factor, scipy.linalg.cho_solve,
-        scipy.linalg.solve_triangular, result=FRESH)
+        scipy.linalg.solve_triangular, scipy.linalg.lu_factor, scipy.linalg.lu_solve, result=FRESH)
+
+
+# What the rules refuse when they run, refused when code is made where it is written as
+# a literal (overwrite_a=True, eigvals_only=True, assume_a='pos' of inv, mode='raw', ...).
+def literal_options(what, *refused):
+    """A literal check refusing overwrite_a=True, overwrite_b=True and the options
+    ``refused`` as ``scipy_checked`` does."""
+    def check(overwrite_a=False, overwrite_b=False, **literals):
+        scipy_checked(None, what, overwrite_a or overwrite_b, **{name: literals[name] for name in refused
+                                                                  if name in literals})
+    return check
+
+
+def _checks():
+    linalg = scipy.linalg
+    yield from ((f, literal_options(registry.user_name(f))) for f in (
+        linalg.det, linalg.svdvals, linalg.svd, linalg.cholesky, linalg.cho_factor, linalg.cho_solve,
+        linalg.lu_factor))
+    yield linalg.inv, literal_options("scipy.linalg.inv", "assume_a")
+    yield linalg.pinv, literal_options("scipy.linalg.pinv", "return_rank")
+    for f in (linalg.eigh, linalg.eigvalsh):
+        yield f, literal_options(registry.user_name(f), "b", "eigvals_only", "subset_by_index", "subset_by_value")
+    yield linalg.solve, lambda assume_a=None, lower=False, overwrite_a=False, overwrite_b=False, **_: \
+        solve_reads(None, assume_a, lower, overwrite_a, overwrite_b)
+    yield linalg.solve_triangular, lambda trans=0, overwrite_b=False, **_: triangular_transposed(None, trans, overwrite_b)
+    yield linalg.qr, lambda mode="full", pivoting=False, overwrite_a=False, **_: qr_options(mode, pivoting, overwrite_a)
+    yield linalg.lstsq, lambda overwrite_a=False, overwrite_b=False, lapack_driver=None, **_: \
+        lstsq_options(overwrite_a, overwrite_b, lapack_driver)
+    yield linalg.lu_solve, lambda trans=0, overwrite_b=False, **_: lu_transposed(trans, overwrite_b)
+
+
+for _function, _check in _checks():
+    registry.register(_function, literal_check=_check)

@@ -83,6 +83,9 @@ def _parse(template, fn, source, build):
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:]                 # docstring
     _check(template.kind, fn, params[0].name, body)
+    for stmt in body:       # a line of the rule's file: the statements made of it take their call's
+        for position in ("lineno", "end_lineno", "col_offset", "end_col_offset"):
+            stmt.__dict__.pop(position, None)
     return {"fn": fn, "globals": fn.__globals__, "result": params[0].name,
             "signature": signature.replace(parameters=params[1:]),
             "vararg": next((p.name for p in params[1:] if p.kind is p.VAR_POSITIONAL), None),
