@@ -201,6 +201,29 @@ def test_a_rebound_dataclass_parameter_follows_its_operators(mode):
 
 
 
+def sgd_among_plain_names(W, b):
+    p = Params(W, b)
+    s = 0.0
+    for _ in range(3):
+        W = np.tanh(W)
+        p = p - 0.1 * Params(W, p.b * p.b)
+        s = s + np.sum(p.W)
+    return s * p.b
+
+
+def test_other_bindings_are_looked_up_for_objects_only(monkeypatch):
+    """The other bindings of a name bound several times are looked up (a walk of the
+    whole function) only where its first value is an object: a derivative binds its
+    adjoints many times, and looking up each binding of each one made normalizing it
+    quadratic in its length."""
+    from astgrad.frontend.normalize import operator_methods
+    asked, bindings_of = [], operator_methods._bindings_of
+    monkeypatch.setattr(operator_methods, "_bindings_of",
+                        lambda tree, name: asked.append(name) or bindings_of(tree, name))
+    check("grad", sgd_among_plain_names, (_RNG.uniform(-1, 1, 3), 0.4), (0, 1))
+    assert set(asked) == {"p"}
+
+
 class CheckedVec(Vec):
     def __mul__(self, k):
         if isinstance(k, Vec):

@@ -5,6 +5,7 @@ import os
 import sys
 
 import numpy as np
+import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "benchmarks"))
@@ -101,3 +102,29 @@ def test_a_pushed_constant_without_a_hash_counts_as_one_atom_of_its_own():
     assert classes.name_class("v") is None and classes.name_class("w") is None
     body[2].value.args[0] = gast.Name(id="x", ctx=gast.Load(), annotation=None, type_comment=None)
     assert shapes.ShapeClasses(body, ["x", "y"], {}).name_class("v") == "x"
+
+
+@pytest.mark.parametrize("shape", list(generation_scaling.SHAPES))
+def test_generation_walks_nodes_in_proportion_to_the_length(shape, tmp_path, monkeypatch):
+    """Generating the first and second order of a function four times as long walks about
+    four times the syntax nodes (counted, not timed): a walk of the whole function at
+    each statement (looking up the other bindings of every name bound more than once;
+    looking for classes defining comparisons at every comparison) made normalizing
+    quadratic in the function's length: fifteen times the nodes here."""
+    from astgrad import caching
+    from astgrad.core import syntax
+    walk, walked = syntax.walk_nodes, [0]
+
+    def counting(node):
+        for found in walk(node):
+            walked[0] += 1
+            yield found
+    monkeypatch.setattr(syntax, "walk_nodes", counting)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    counts = []
+    for n in (40, 160):
+        fn = generation_scaling.load(generation_scaling.SHAPES[shape](n), str(tmp_path), f"_walks_{shape}_{n}")
+        walked[0] = 0
+        caching.generate_reverse(caching.generate_reverse(fn, (0,), False), (0,), False)
+        counts.append(walked[0])
+    assert counts[1] < 5 * counts[0], counts

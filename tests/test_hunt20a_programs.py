@@ -5,11 +5,12 @@ showed it), and the programs astgrad refuses, by their message."""
 
 import re
 
+import numpy as np
 import pytest
 
 import astgrad
 from breadth_modes import check, one_mode_tests
-from hunt20a_programs import CASES, REFUSED, X3, X4, c11, compared_items_of_a_dict, v02
+from hunt20a_programs import CASES, REFUSED, X3, X4, V, c11, compared_items_of_a_dict, v02
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -55,3 +56,26 @@ def test_a_comparison_of_objects_of_an_unknown_class_stops_when_it_runs():
                                             r"did not know when it generated the code"):
             transform()
     check("grad", c11, (X3, 0.8), (0, 1))     # the next call works
+
+
+def compared_numbers_beside_objects(x, w):
+    v = V(x, w) + V(x * x, w)
+    s = np.sum(v.a)
+    if s > 0.0:
+        s = s * 2.0
+    if s < 5.0:
+        s = s + w
+    return s * w if w != 0.5 else s
+
+
+def test_whether_the_function_builds_comparing_objects_is_asked_once(monkeypatch):
+    """Whether the function builds objects of a class defining comparisons is found by a
+    walk of the function once, not at each comparison (which made normalizing branchy code
+    quadratic in its length); each comparison of numbers is still checked when it runs."""
+    from astgrad.frontend.normalize import comparison_methods
+    walks, calls_comparing_class = [], comparison_methods.calls_comparing_class
+    monkeypatch.setattr(comparison_methods, "calls_comparing_class",
+                        lambda tree, resolve: walks.append(tree) or calls_comparing_class(tree, resolve))
+    check("grad", compared_numbers_beside_objects, (X3, 0.8), (0, 1))
+    assert len(walks) == 1
+    assert astgrad.grad(compared_numbers_beside_objects).source.count("check_compared_operands") == 3

@@ -79,14 +79,29 @@ class ComparisonMethodLowering:
             left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
 
     def _builds_comparing_objects(self):
-        """Whether the function calls a class defining a comparison with code of its own."""
-        return any(isinstance(cls, type) and any(authored(cls, m) for m in _RICH_METHODS)
-                   for cls in map(self.resolve_call, S.walk_nodes(self.source.tree)))
+        """Whether the function calls a class defining a comparison with code of its own.
+        Found once per function and scope (what ``resolve_call`` answers changes only when a
+        scope is added): a walk of the function for each comparison made normalizing
+        branchy code quadratic in its length."""
+        key = (id(self.source.tree), len(self.source.scopes))
+        try:
+            found = self._comparing_objects
+        except AttributeError:
+            found = self._comparing_objects = {}
+        if key not in found:
+            found[key] = calls_comparing_class(self.source.tree, self.resolve_call)
+        return found[key]
 
     def _compares(self, expr, method):
         """Whether ``expr`` reads a followed object whose class's ``method`` is a function
         its author wrote (not one @dataclass generated, which returns a bool)."""
         return self._defines(expr, method) and authored(self._object_class(expr), method)
+
+
+def calls_comparing_class(tree, resolve_call):
+    """Whether ``tree`` calls a class defining a comparison with code of its own."""
+    return any(isinstance(cls, type) and any(authored(cls, m) for m in _RICH_METHODS)
+               for cls in map(resolve_call, S.walk_nodes(tree)))
 
 
 def authored(cls, method):

@@ -104,15 +104,15 @@ class OperatorMethodLowering:
         known = self.named_layouts().get(name)
         if known is not None:
             return known        # checked at the first binding
-        bindings = [n for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign) and any(
-            isinstance(t, gast.Name) and t.id == name for t in S.walk_nodes(gast.Tuple(elts=n.targets, ctx=None)))
-            or isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) and n.target.id == name]
-        if (given is None) == (name in self.locals_given()) or len(bindings) != self.bound_count.get(name, 0) \
-                or any(len(b.targets) != 1 for b in bindings if isinstance(b, gast.Assign)) \
-                or any(not isinstance(b.targets[0], gast.Name) for b in bindings if isinstance(b, gast.Assign)):
+        if (given is None) == (name in self.locals_given()):
             return None
         first = given or self.static_layout(value, L._DEPTH)
         if first is None or first[0] != L.OBJECT or first[2]:
+            return None         # before the walk for the other bindings: most values are no objects
+        bindings = _bindings_of(self.source.tree, name)
+        if len(bindings) != self.bound_count.get(name, 0) \
+                or any(len(b.targets) != 1 for b in bindings if isinstance(b, gast.Assign)) \
+                or any(not isinstance(b.targets[0], gast.Name) for b in bindings if isinstance(b, gast.Assign)):
             return None
         shadowed = set(first[3])
         self.named_layouts()[name] = first          # what the other bindings compute from it
@@ -213,6 +213,13 @@ class OperatorMethodLowering:
         cls = self._object_class(expr)
         static = M.static_attribute(cls, method) if cls is not None else None
         return M.user_function(static) is not None and not isinstance(static, (staticmethod, classmethod, property))
+
+
+def _bindings_of(tree, name):
+    """The assignments in ``tree`` that bind ``name`` (a walk of the whole function)."""
+    return [n for n in S.walk_nodes(tree) if isinstance(n, gast.Assign) and any(
+        isinstance(t, gast.Name) and t.id == name for t in S.walk_nodes(gast.Tuple(elts=n.targets, ctx=None)))
+        or isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) and n.target.id == name]
 
 
 def _names_read(function):
