@@ -300,7 +300,22 @@ def item_read_into_a_name(x):
     return np.sum(a * x)
 
 
-@pytest.mark.parametrize("f", [same_array_twice, repeated_list, the_argument_itself, item_read_into_a_name])
+def item_of_a_copied_list(x):
+    m = {"b": [x * 2.0]}
+    c = {k: list(v) for k, v in m.items()}    # new lists holding m's arrays
+    c["b"][0] *= 2.0
+    return np.sum(m["b"][0] * x)
+
+
+def item_of_a_copied_row(x):
+    rows = [[x * 2.0]]
+    c = [list(r) for r in rows]
+    c[0][0] += x
+    return np.sum(rows[0][0] * x)
+
+
+@pytest.mark.parametrize("f", [same_array_twice, repeated_list, the_argument_itself, item_read_into_a_name,
+                               item_of_a_copied_list, item_of_a_copied_row])
 def test_op_assign_on_an_item_another_name_may_hold_is_refused(f):
     with pytest.raises(TypeError, match="held by a list changes that object in place"):
         astgrad.grad(f)(np.array([0.5, -0.5]))
