@@ -1,7 +1,7 @@
 """A dict of lists held on self, on an object the function builds, cut and copied:
 slice writes ``self.m[k][i:j] = vs`` and slice reads, ``self.m[k].pop()`` and
 ``.pop(i)``, a dict starting as a display of lists (``{"a": [], "b": [x]}``) and copies
-of its lists (``{k: v.copy() for k, v in self.m.items()}``), each against central finite
+of its lists (``{k: list(v) for k, v in self.m.items()}``, ``v[:]``), each against central finite
 differences in grad, jvp and second order (tests/breadth_modes.py). Python's aliasing is
 the spec: where a write through one name would show through another (a list kept by
 the function, a shallow copy sharing the dict's lists, an array two lists hold, an item
@@ -56,7 +56,7 @@ class Rows:
         return s
 
     def copies(self):
-        return {k: v.copy() for k, v in self.m.items()}
+        return {k: list(v) for k, v in self.m.items()}
 
     def slices(self):
         return {k: v[:] for k, v in self.m.items()}
@@ -146,6 +146,11 @@ class Copied(Rows):
         return self.m.copy()                # a new dict holding the same lists
 
 
+class ListsCopied(Rows):
+    def copied(self):
+        return {k: v.copy() for k, v in self.m.items()}     # a list's copy or an array's: not told apart
+
+
 class Dicted(Rows):
     def copied(self):
         return dict(self.m)
@@ -180,6 +185,15 @@ def dict_of_then_popped(x, a):
     return len(c["b"]) + np.sum(x)          # Python: c["b"] is r.m["b"], now empty
 
 
+def lists_copied_then_written(x, a):
+    r = ListsCopied(x * a)
+    r.add("a", x)
+    c = r.copied()
+    v = c["b"][0]
+    v *= a
+    return np.sum(r.m["b"][0] * x)          # Python: v is r.m["b"][0], written in place
+
+
 def copy_in_the_function(x, a):
     r = Rows(x)
     c = r.m.copy()
@@ -190,6 +204,13 @@ def copy_in_the_function(x, a):
 def array_written_through_a_copy(x, a):
     r = Rows(x * a)
     c = r.copies()                          # new lists, the same arrays
+    c["b"][0] *= a
+    return np.sum(r.m["b"][0] * x)          # Python: r.m["b"][0] is the array written
+
+
+def array_written_through_a_local_copy(x, a):
+    r = Rows(x * a)
+    c = {k: list(v) for k, v in r.m.items()}
     c["b"][0] *= a
     return np.sum(r.m["b"][0] * x)          # Python: r.m["b"][0] is the array written
 
@@ -226,9 +247,11 @@ SHARED = r"{} while another name may share its memory .*(read the value through 
     (shallow_copy_then_added, astgrad.TransformError, CHANGED_IN_PLACE.format("Rows.add")),
     (dict_of_then_popped, astgrad.TransformError, CHANGED_IN_PLACE.format("Rows.drop_at")),
     (copy_in_the_function, astgrad.TransformError, CHANGED_IN_PLACE.format("Rows.add")),
-    # c["b"] is a new list holding r.m["b"]'s array: op= would change it under both; stops when it runs
-    (array_written_through_a_copy, TypeError, r"op= \(\+= and the like\) on an ndarray held by a list changes that "
-                                              r"object in place"),
+    (lists_copied_then_written, astgrad.TransformError, CHANGED_IN_PLACE.format("Rows.add")),
+    # c["b"] is a new list holding r.m["b"]'s array: op= would change it under both (here, stops when it runs)
+    (array_written_through_a_copy, astgrad.TransformError, SHARED.format(r"assignment into an element of the list, dict or array .*")),
+    (array_written_through_a_local_copy, TypeError, r"op= \(\+= and the like\) on an ndarray held by a list "
+                                                    r"changes that object in place"),
     (array_held_by_the_function, astgrad.TransformError, SHARED.format(AUGMENTED + " on 'y'")),
     (numbers_of_a_copy_scaled, astgrad.TransformError, SHARED.format(AUGMENTED + " on 'v'")),
     (arrays_of_a_copy_scaled, astgrad.TransformError, SHARED.format(AUGMENTED + " on 'v'")),

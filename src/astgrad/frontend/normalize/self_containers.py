@@ -295,14 +295,11 @@ def _lists_looped_over(call, parents, resolve):
 
 def _read_at_once(node, parents, resolve):
     """Whether the list ``node`` names is read and not kept, nor changed: given to an
-    operator, indexed or sliced, copied (``vs.copy()``, a new list), looped over, or given
-    to a call keeping nothing."""
+    operator, indexed, looped over, or given to a call keeping nothing. (Not ``vs.copy()``:
+    the sharing analysis cannot tell a list's copy, holding its items, from an array's.)"""
     above = parents.get(node)
     if isinstance(above, (gast.BinOp, gast.UnaryOp, gast.Compare)):
         return True
-    if isinstance(above, gast.Attribute) and above.attr == "copy":
-        call = parents.get(above)
-        return isinstance(call, gast.Call) and call.func is above and not call.args and not call.keywords
     if isinstance(above, gast.Subscript) and above.value is node:
         return isinstance(above.ctx, gast.Load)
     if isinstance(above, (gast.For, gast.comprehension)) and above.iter is node:
