@@ -21,7 +21,7 @@ import gast
 from ...core import syntax as S
 from .self_containers import CHANGING_METHODS, fresh_name, rewrite_blocks
 
-_LEAVES = (gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.FunctionDef, gast.AsyncFunctionDef,
+LEAVES = (gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.FunctionDef, gast.AsyncFunctionDef,
            gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
 
 
@@ -38,10 +38,10 @@ def _on_copies(stmt, me, attrs, taken, helper):
         return [stmt]
     inside = stmt.body + stmt.orelse + ([stmt.target] if isinstance(stmt, gast.For) else [stmt.test])
     nodes = [n for top in inside for n in S.walk_nodes(top)]
-    if any(isinstance(n, _LEAVES) for n in nodes):
+    if any(isinstance(n, LEAVES) for n in nodes):
         return [stmt]
     parents = {child: node for node in nodes for child in gast.iter_child_nodes(node)}
-    uses = _attribute_uses(nodes, parents, me)
+    uses = attribute_uses(nodes, parents, me)
     if uses is None:
         return [stmt]
     before, after = [], []
@@ -65,9 +65,10 @@ def _on_copies(stmt, me, attrs, taken, helper):
         + [gast.copy_location(new, stmt) for new in after]
 
 
-def _attribute_uses(nodes, parents, me):
+def attribute_uses(nodes, parents, me, with_stores=False):
     """{attribute: the ``me.attribute`` nodes read} in ``nodes``, where ``me`` is named
-    only as ``me.x`` (read, or stored for another attribute); else None."""
+    only as ``me.x`` (read, or stored for another attribute); else None. ``with_stores``:
+    the nodes storing (or deleting) one too (block_rebinds.py)."""
     uses = {}
     for node in nodes:
         if not (isinstance(node, gast.Name) and node.id == me):
@@ -78,7 +79,7 @@ def _attribute_uses(nodes, parents, me):
         call = parents.get(above)
         if isinstance(call, gast.Call) and call.func is above:
             return None         # a method of me: it may read the attribute by its own name
-        if isinstance(above.ctx, gast.Load):
+        if isinstance(above.ctx, gast.Load) or with_stores:
             uses.setdefault(above.attr, []).append(above)
         else:
             uses.setdefault(above.attr, []).append(None)    # me.a = v in the loop: not on a copy

@@ -1,6 +1,7 @@
-"""Two more changes in place of one list a dict of lists on self holds, in a method of
-an object the differentiated function built (self_containers.py follows the others):
-a slice write ``self.m[k][i:j] = vs`` and ``self.m[k].pop()`` / ``self.m[k].pop(i)``.
+"""Changes in place of one list a dict of lists on self holds, in a method of an object
+the differentiated function built (self_containers.py follows the others): a slice write
+``self.m[k][i:j] = vs``, ``self.m[k].pop()`` / ``self.m[k].pop(i)``, and appends,
+``self.m[k].append(v)`` and ``self.m.setdefault(k, []).append(v)``.
 
 Python changes the list object the dict holds. Where nothing else holds the dict or its
 lists (self_containers.held_only_by_attribute), the method's state twin stores instead a
@@ -47,12 +48,14 @@ def returned_pop(call, me, attrs):
 
 def written_as_new_list(stmt, me, attrs, taken):
     """The statements storing a new dict with a new list under the key for ``stmt``, a
-    slice write or a ``pop`` of a list ``me.a`` holds (``a`` in ``attrs``, each holding
+    slice write, an append or a ``pop`` of a list ``me.a`` holds (``a`` in ``attrs``, each holding
     a dict of lists); None for another statement. ``taken``: the names in use."""
     target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
     if isinstance(target, gast.Subscript) and _plain_slice(target.slice) and _keyed_item(target.value, me, attrs):
         return _slice_stores(stmt, me, target, taken)
     call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    if isinstance(stmt, gast.Expr) and _appended_item(call, me, attrs) is not None:
+        return _append_stores(call, me, _appended_item(call, me, attrs), taken)
     item = _popped_item(call, me, attrs) if isinstance(call, gast.Call) else None
     if item is None or isinstance(stmt, gast.Assign) and not isinstance(target, gast.Name):
         return None
@@ -101,6 +104,45 @@ def _pop_stores(call, item, result, me, taken):
     new = [_starred(_list_of(me, attr, key, gast.Slice(lower=None, upper=S.copy(index), step=None))),
            _starred(_list_of(me, attr, key, gast.Slice(lower=after, upper=None, step=None)))]
     return found + [_stored(me, attr, key, new)]
+
+
+def _append_stores(call, me, receiver, taken):
+    """``me.a[k].append(v)`` as ``key = k; me.a = {**me.a, key: me.a[key] + [v]}``;
+    ``me.a.setdefault(k, d).append(v)`` as ``key = k; default = d; me.a = {**me.a, key:
+    (me.a[key] if key in me.a else default) + [v]}`` (Python's order: the key, the list,
+    then ``v``). A new dict each time, as for the other changes, so that a loop or an
+    ``if`` changing the lists runs on a local name (block_rebinds.py)."""
+    attr, found = receiver.value.attr if isinstance(receiver, gast.Subscript) else receiver.func.value.attr, []
+    if isinstance(receiver, gast.Call):         # me.a.setdefault(k, d): d, a new list, where k is missing
+        key = bound_once(receiver.args[0], f"{attr}_key", taken, found)
+        default = bound_once(receiver.args[1], f"{attr}_default", taken, found)
+        held = gast.Compare(left=S.copy(key), ops=[gast.In()], comparators=[
+            gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())])
+        current = gast.IfExp(test=held, body=_list_of(me, attr, key), orelse=default)
+    else:
+        key = bound_once(receiver.slice, f"{attr}_key", taken, found)
+        current = _list_of(me, attr, key)
+    grown = gast.BinOp(left=current, op=gast.Add(), right=gast.List(elts=[call.args[0]], ctx=gast.Load()))
+    return found + [_stored(me, attr, key, grown)]
+
+
+def _appended_item(call, me, attrs):
+    """The receiver of ``call`` where it is ``me.a[k].append(v)`` (``me.a[k]``) or
+    ``me.a.setdefault(k, d).append(v)`` (the setdefault call), ``a`` in ``attrs``; else None."""
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append"
+            and len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], gast.Starred)):
+        return None
+    receiver = call.func.value
+    if _keyed_item(receiver, me, attrs):
+        return receiver
+    setdefault = isinstance(receiver, gast.Call) and isinstance(receiver.func, gast.Attribute) \
+        and receiver.func.attr == "setdefault" and len(receiver.args) == 2 and not receiver.keywords \
+        and not any(isinstance(a, gast.Starred) for a in receiver.args)
+    owner = receiver.func.value if setdefault else None
+    if isinstance(owner, gast.Attribute) and isinstance(owner.value, gast.Name) and owner.value.id == me \
+            and owner.attr in attrs:
+        return receiver
+    return None
 
 
 def _popped_item(call, me, attrs):
@@ -158,7 +200,8 @@ def _starred(node):
 
 
 def _stored(me, attr, key, items):
-    """``me.a = {**me.a, key: [*items]}``."""
+    """``me.a = {**me.a, key: [*items]}`` (or ``{**me.a, key: items}`` for an expression)."""
+    value = gast.List(elts=items, ctx=gast.Load()) if isinstance(items, list) else items
     new = gast.Dict(keys=[None, S.copy(key)], values=[gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load()),
-                                                     gast.List(elts=items, ctx=gast.Load())])
+                                                     value])
     return S.assign(gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Store()), new)

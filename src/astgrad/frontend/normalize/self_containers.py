@@ -440,7 +440,8 @@ def copy_on_write(tree, me, attrs, helper, kinds=frozenset()):
     (``_dict_removal``); on a list, ``.clear()``, ``.insert(i, v)`` and ``.remove(v)``
     store a new list (``_list_change``); on a dict of lists, ``me.a[k][j] = v``,
     ``me.a[k] += vs`` and ``me.a[k].extend(vs)`` store a new list under ``k``
-    (``_item_list_stores``). Statements of nested functions are left as they are."""
+    (``_item_list_stores``), as do appends, slice writes and pops (keyed_list_cuts.py).
+    Statements of nested functions are left as they are."""
     taken = S.names_in(tree)
     kinds = dict(kinds)
     return rewrite_blocks(tree, lambda stmt: [new for split in _returned_change(stmt, me, attrs, taken)
